@@ -1,0 +1,50 @@
+# formabot — two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NODE_STAMP := peers/telegram/node_modules/.installed
+
+.PHONY: run test lint typecheck check peers bench clean demo
+
+$(STAMP): pyproject.toml
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || \
+	  (apt-get update -qq && apt-get install -y -qq fonts-dejavu-core fonts-dejavu-extra) || \
+	  echo "Polices DejaVu absentes : installez fonts-dejavu-core pour les PDF."
+	@touch $(STAMP)
+
+$(NODE_STAMP): peers/telegram/package.json peers/telegram/package-lock.json
+	npm ci --prefix peers/telegram --no-audit --no-fund --loglevel=error
+	@touch $(NODE_STAMP)
+
+peers: $(NODE_STAMP)
+
+## make run: install, migrate, start the bot (console when no token is configured)
+run: $(STAMP)
+	$(BIN)/formabot migrate
+	$(BIN)/formabot run
+
+demo: $(STAMP)
+	$(BIN)/formabot demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot tests bench
+	$(BIN)/ruff format --check bot tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+## make test: install everything, start a throwaway PostgreSQL, run lint, types and the suite
+test: $(STAMP) $(NODE_STAMP)
+	$(MAKE) --no-print-directory lint typecheck
+	scripts/with-postgres.sh $(BIN)/python -m pytest -q
+
+bench: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python bench/turns.py
+	$(BIN)/python bench/telegram.py
+
+clean:
+	rm -rf $(VENV) peers/telegram/node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,95 @@
+"""One process: every configured transport, the outbox sender and the scheduler.
+
+Transports share a small protocol: ``start``/``stop`` around the engine, and
+``send`` for what the outbox delivers.  ``formabot run`` starts them all and
+stops them cleanly on SIGINT/SIGTERM.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+from bot.config import Settings
+from bot.engine import Engine
+from bot.messages import Reply
+from bot.outbox import Sender
+from bot.storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+class Transport(Protocol):
+    platform: str
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def send(self, chat_id: str, reply: Reply) -> None: ...
+
+
+def setup_logging(level: str) -> None:
+    """Plain logs with no personal data; libraries that log URLs (tokens) are quietened."""
+    logging.basicConfig(
+        level=getattr(logging, level, logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    for noisy in ("httpx", "httpcore", "telegram.ext.Updater", "nio", "aiosqlite", "asyncio"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def transports_for(settings: Settings, engine: Engine) -> list[Transport]:
+    found: list[Transport] = []
+    if settings.has_telegram:
+        from bot.transports.telegram import TelegramTransport
+
+        found.append(TelegramTransport(settings, engine))
+    return found
+
+
+async def serve(
+    settings: Settings,
+    db: Database,
+    transports: list[Transport],
+    *,
+    until: Callable[[], Awaitable[None]] | None = None,
+) -> None:
+    """Run transports, sender and scheduler until a signal (or ``until`` returns)."""
+    from bot.scheduler import Scheduler
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):
+            pass
+    sender = Sender(db.sessions, {t.platform: t.send for t in transports})
+    scheduler = Scheduler(db, settings)
+    for transport in transports:
+        await transport.start()
+    tasks = [
+        asyncio.create_task(sender.run_forever(stop)),
+        asyncio.create_task(scheduler.run_forever(stop)),
+    ]
+    if until is not None:
+
+        async def _until() -> None:
+            await until()
+            stop.set()
+
+        tasks.append(asyncio.create_task(_until()))
+    log.info("formabot running: %s", ", ".join(t.platform for t in transports) or "no transport")
+    await stop.wait()
+    log.info("stopping")
+    for transport in transports:
+        await transport.stop()
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)

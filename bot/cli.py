@@ -1,0 +1,231 @@
+"""``formabot``: run the bot, chat in the terminal, fill a demo, migrate, export."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import config, exports
+from bot.app import serve, setup_logging, transports_for
+from bot.storage.db import Database
+
+ExportRows = Callable[[AsyncSession, argparse.Namespace], Awaitable[list[dict[str, Any]]]]
+ExportFile = Callable[[AsyncSession, argparse.Namespace], Awaitable[bytes]]
+
+#: Table exports: name → (columns, rows).  Later features add theirs here.
+TABLES: dict[str, tuple[Sequence[str], ExportRows]] = {
+    "formations": (exports.FORMATION_COLUMNS, lambda s, a: exports.formations(s, a.organisation)),
+    "stagiaires": (exports.TRAINEE_COLUMNS, lambda s, a: exports.trainees(s, a.organisation)),
+}
+#: File exports (bundles written with --out).
+FILES: dict[str, ExportFile] = {}
+
+
+def _load_feature_exports() -> None:
+    """Features register their exports on import; missing ones are simply absent."""
+    import importlib
+
+    for module in ("bot.absences.exports", "bot.deadlines.exports", "bot.attestations.exports"):
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if not (exc.name and module.startswith(exc.name)):
+                raise
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="formabot",
+        description="Assistant de conversation des formateurs : absences, bilans, "
+        "attestations, échéances.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
+
+    sub.add_parser(
+        "run",
+        help="lancer le bot (Telegram, Matrix ou, sans jeton, la console)",
+        description="Lance chaque transport configuré, l'envoi des messages et les "
+        "rappels. Sans jeton Telegram ni Matrix, ouvre la console.",
+    )
+    console = sub.add_parser(
+        "console",
+        help="discuter avec le bot dans le terminal",
+        description="Discuter avec le bot dans le terminal, comme une "
+        "personne donnée. Lit une ligne par message quand l'entrée "
+        "n'est pas un terminal.",
+    )
+    console.add_argument(
+        "--as",
+        dest="name",
+        default="formateur",
+        metavar="NOM",
+        help="la personne que vous jouez (défaut : formateur)",
+    )
+    sub.add_parser(
+        "demo",
+        help="remplir la base avec un organisme de démonstration",
+        description="Crée un organisme de démonstration (deux formations, des "
+        "stagiaires, des délégués) lié à l'utilisateur console « formateur ».",
+    )
+    sub.add_parser(
+        "migrate",
+        help="mettre le schéma de la base à jour",
+        description="Applique les migrations Alembic qui manquent.",
+    )
+    export = sub.add_parser(
+        "export",
+        help="exporter des données",
+        description="Écrit les données sur la sortie standard (CSV avec "
+        "une ligne d'en-tête par défaut) ou dans un fichier (--out).",
+    )
+    export.add_argument(
+        "what",
+        metavar="QUOI",
+        help="formations, stagiaires, ou un export ajouté par une "
+        "fonctionnalité (absences, echeances, qualiopi, attestations…)",
+    )
+    export.add_argument("--format", choices=("csv", "json", "ics"), default="csv")
+    export.add_argument("--organisation", type=int, default=None, help="id de l'organisme")
+    export.add_argument("--formation", type=int, default=None, help="id de la formation")
+    export.add_argument("--bilan", type=int, default=None, help="id du bilan")
+    export.add_argument("--out", type=Path, default=None, help="fichier à écrire")
+    return parser
+
+
+async def _open(settings: config.Settings) -> Database:
+    db = Database(settings.database_url)
+    await db.migrate()
+    return db
+
+
+async def cmd_migrate(settings: config.Settings) -> int:
+    db = await _open(settings)
+    await db.dispose()
+    print("Base à jour.")
+    return 0
+
+
+async def cmd_demo(settings: config.Settings) -> int:
+    from bot import demo
+
+    db = await _open(settings)
+    async with db.sessions() as session, session.begin():
+        if not await demo.is_empty(session):
+            print("La base contient déjà un organisme : rien n'est ajouté.")
+            await db.dispose()
+            return 1
+        await demo.fill(
+            session, today=datetime.now(settings.zone).date(), timezone=settings.default_timezone
+        )
+    await db.dispose()
+    print("Organisme de démonstration créé. Essayez : formabot console --as formateur")
+    return 0
+
+
+async def cmd_console(settings: config.Settings, name: str, *, offer_demo: bool) -> int:
+    from bot import demo
+    from bot.engine import Engine
+    from bot.transports.console import Console, ConsoleTransport
+
+    db = await _open(settings)
+    if offer_demo and sys.stdin.isatty():
+        async with db.sessions() as session:
+            empty = await demo.is_empty(session)
+        if empty:
+            answer = await asyncio.to_thread(
+                input, "La base est vide. Charger l'organisme de démonstration ? [o/N] "
+            )
+            if answer.strip().lower() in ("o", "oui", "y", "yes"):
+                async with db.sessions() as session, session.begin():
+                    await demo.fill(
+                        session,
+                        today=datetime.now(settings.zone).date(),
+                        timezone=settings.default_timezone,
+                    )
+                name = demo.DEMO_USER
+                print("Démo chargée : vous êtes Camille Durand, formatrice et administratrice.")
+    engine = Engine(db, settings)
+    console = Console(engine, name=name, documents=settings.data_dir / "documents")
+    transport = ConsoleTransport(console, settings.data_dir / "console-inbox")
+    await serve(settings, db, [transport], until=console.run)
+    await db.dispose()
+    return 0
+
+
+async def cmd_run(settings: config.Settings) -> int:
+    from bot.engine import Engine
+
+    if not (settings.has_telegram or settings.has_matrix):
+        print(
+            f"Aucun jeton Telegram ni Matrix configuré : console sur {settings.database_url}"
+            " (tapez /aide, Ctrl-D pour quitter).",
+            flush=True,
+        )
+        return await cmd_console(settings, "formateur", offer_demo=True)
+    db = await _open(settings)
+    engine = Engine(db, settings)
+    await serve(settings, db, transports_for(settings, engine))
+    await db.dispose()
+    return 0
+
+
+async def cmd_export(settings: config.Settings, args: argparse.Namespace) -> int:
+    _load_feature_exports()
+    db = await _open(settings)
+    try:
+        async with db.sessions() as session:
+            if args.what in TABLES:
+                columns, rows = TABLES[args.what]
+                text = exports.write(await rows(session, args), columns, args.format)
+                if args.out:
+                    args.out.write_text(text, encoding="utf-8")
+                else:
+                    sys.stdout.write(text)
+                return 0
+            if args.what in FILES:
+                if args.out is None:
+                    print(
+                        "Cet export produit un fichier : précisez --out FICHIER.", file=sys.stderr
+                    )
+                    return 2
+                try:
+                    data = await FILES[args.what](session, args)
+                except LookupError as exc:
+                    print(str(exc), file=sys.stderr)
+                    return 1
+                args.out.write_bytes(data)
+                print(f"Écrit : {args.out} ({len(data)} octets)")
+                return 0
+    finally:
+        await db.dispose()
+    known = ", ".join(sorted([*TABLES, *FILES]))
+    print(f"Export inconnu « {args.what} ». Disponibles : {known}.", file=sys.stderr)
+    return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = config.load()
+    setup_logging(settings.log_level)
+    if args.command == "run":
+        return asyncio.run(cmd_run(settings))
+    if args.command == "console":
+        return asyncio.run(cmd_console(settings, args.name, offer_demo=False))
+    if args.command == "demo":
+        return asyncio.run(cmd_demo(settings))
+    if args.command == "migrate":
+        return asyncio.run(cmd_migrate(settings))
+    if args.command == "export":
+        return asyncio.run(cmd_export(settings, args))
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,125 @@
+"""Configuration from the environment (and ``.env`` when present).
+
+Every key is documented in ``.env.example`` with its safe default; nothing
+else is read from the environment anywhere in the code.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import load_dotenv
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/formabot.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    data_dir: Path = Path("data")
+    default_timezone: str = "Europe/Paris"
+    conversation_ttl_hours: int = 24
+    invitation_ttl_days: int = 7
+    log_level: str = "INFO"
+    telegram_token: str = ""
+    telegram_base_url: str = ""
+    telegram_webhook_url: str = ""
+    telegram_webhook_listen: str = "127.0.0.1"
+    telegram_webhook_port: int = 8443
+    telegram_webhook_secret: str = ""
+    telegram_poll_interval: float = 0.0
+    matrix_homeserver: str = ""
+    matrix_user_id: str = ""
+    matrix_password: str = ""
+    matrix_access_token: str = ""
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = ""
+    smtp_tls: str = "starttls"
+    scheduler_interval_seconds: int = 60
+    digest_hour: int = 8
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.default_timezone)
+
+    @property
+    def has_telegram(self) -> bool:
+        return bool(self.telegram_token)
+
+    @property
+    def has_matrix(self) -> bool:
+        return bool(self.matrix_homeserver and self.matrix_user_id)
+
+    @property
+    def has_smtp(self) -> bool:
+        return bool(self.smtp_host and self.smtp_from)
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SystemExit(f"{name} doit être un nombre entier (reçu {raw!r}).") from exc
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise SystemExit(f"{name} doit être un nombre (reçu {raw!r}).") from exc
+
+
+def _str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip() or default
+
+
+def load(env_file: str | None = ".env") -> Settings:
+    """Read the settings once at start-up; a bad value stops with a French message."""
+    if env_file and Path(env_file).exists():
+        load_dotenv(env_file, override=False)
+    data_dir = Path(_str("FORMABOT_DATA_DIR", "data"))
+    url = _str("DATABASE_URL", "") or f"sqlite+aiosqlite:///{data_dir / 'formabot.db'}"
+    zone = _str("FORMABOT_TIMEZONE", "Europe/Paris")
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise SystemExit(f"FORMABOT_TIMEZONE : fuseau horaire inconnu {zone!r}.") from exc
+    return Settings(
+        database_url=url,
+        data_dir=data_dir,
+        default_timezone=zone,
+        conversation_ttl_hours=_int("FORMABOT_CONVERSATION_TTL_HOURS", 24),
+        invitation_ttl_days=_int("FORMABOT_INVITATION_TTL_DAYS", 7),
+        log_level=_str("FORMABOT_LOG_LEVEL", "INFO").upper(),
+        telegram_token=_str("TELEGRAM_TOKEN"),
+        telegram_base_url=_str("TELEGRAM_BASE_URL"),
+        telegram_webhook_url=_str("TELEGRAM_WEBHOOK_URL"),
+        telegram_webhook_listen=_str("TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1"),
+        telegram_webhook_port=_int("TELEGRAM_WEBHOOK_PORT", 8443),
+        telegram_webhook_secret=_str("TELEGRAM_WEBHOOK_SECRET"),
+        telegram_poll_interval=_float("TELEGRAM_POLL_INTERVAL", 0.0),
+        matrix_homeserver=_str("MATRIX_HOMESERVER"),
+        matrix_user_id=_str("MATRIX_USER_ID"),
+        matrix_password=_str("MATRIX_PASSWORD"),
+        matrix_access_token=_str("MATRIX_ACCESS_TOKEN"),
+        smtp_host=_str("SMTP_HOST"),
+        smtp_port=_int("SMTP_PORT", 587),
+        smtp_user=_str("SMTP_USER"),
+        smtp_password=_str("SMTP_PASSWORD"),
+        smtp_from=_str("SMTP_FROM"),
+        smtp_tls=_str("SMTP_TLS", "starttls").lower(),
+        scheduler_interval_seconds=_int("FORMABOT_SCHEDULER_INTERVAL_SECONDS", 60),
+        digest_hour=_int("FORMABOT_DIGEST_HOUR", 8),
+    )

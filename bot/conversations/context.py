@@ -1,0 +1,179 @@
+"""What a step can see and do while it handles one message.
+
+The context is built by the engine for one incoming message, inside the
+transaction that will also store the conversation's new state: whatever a
+step writes through ``ctx.session`` commits together with its answer, or not
+at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import texts
+from bot.config import Settings
+from bot.conversations.flow import Invalid, Retry, fold
+from bot.messages import Choice, Incoming, Reply
+from bot.outbox import enqueue
+from bot.storage import audit
+
+if TYPE_CHECKING:
+    from bot.storage.people import Role
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The known person behind a chat identity, with their organisation and role."""
+
+    person_id: int
+    name: str
+    organisation_id: int | None
+    organisation_name: str | None
+    role: Role | None
+    timezone: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is not None and self.role.value == "admin"
+
+    @property
+    def is_member(self) -> bool:
+        return self.role is not None
+
+
+@dataclass
+class Context:
+    session: AsyncSession
+    incoming: Incoming
+    actor: Actor | None
+    data: dict[str, Any]
+    now: datetime
+    settings: Settings
+    replies: list[Reply] = field(default_factory=list)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.actor.timezone) if self.actor else self.settings.zone
+
+    @property
+    def person_id(self) -> int:
+        if self.actor is None:
+            raise PermissionError("no known person behind this chat")
+        return self.actor.person_id
+
+    @property
+    def organisation_id(self) -> int:
+        if self.actor is None or self.actor.organisation_id is None:
+            raise PermissionError("this person belongs to no organisation")
+        return self.actor.organisation_id
+
+    # --- talking --------------------------------------------------------------
+
+    def render(self, key: str, **extra: Any) -> str:
+        """A chat message from the templates, with the answers so far as ``d``."""
+        context: dict[str, Any] = {"d": self.data, "actor": self.actor, "now": self.now}
+        return texts.say(key, **(context | extra))
+
+    def say(self, key: str, **extra: Any) -> None:
+        self.replies.append(Reply(text=self.render(key, **extra)))
+
+    def send(self, reply: Reply) -> None:
+        self.replies.append(reply)
+
+    # --- buttons --------------------------------------------------------------
+
+    @property
+    def question_id(self) -> int:
+        return int(self.data.get("_q", 0))
+
+    def choice(self, label: str, value: str) -> Choice:
+        """A button stamped with the current question, so stale ones are recognised."""
+        return Choice(label=label, data=f"{self.question_id}|{value}")
+
+    def chosen(
+        self,
+        values: list[str] | tuple[str, ...],
+        *,
+        labels: dict[str, str],
+        numbered: list[str] | None = None,
+        synonyms: dict[str, str] | None = None,
+    ) -> str | Invalid | None:
+        """Which of ``values`` the user picked: by button, number, label or synonym.
+
+        ``None`` means the answer names no option (the caller re-asks);
+        :class:`Invalid` carries the reason for a stale, forged or ambiguous
+        answer.
+        """
+        if self.incoming.choice is not None:
+            stamp, _, value = self.incoming.choice.partition("|")
+            if stamp != str(self.question_id):
+                return Invalid(texts.say("common.stale_button"))
+            if value not in values:
+                return Invalid(texts.say("common.forged_choice"))
+            return value
+        answer = fold(self.incoming.text)
+        if not answer:
+            return None
+        numbered = list(values) if numbered is None else numbered
+        if answer.isdigit():
+            number = int(answer)
+            if 1 <= number <= len(numbered):
+                return numbered[number - 1]
+            return Invalid(texts.say("common.no_such_number", number=number, count=len(numbered)))
+        for value in values:
+            if fold(labels.get(value, value)) == answer:
+                return value
+        if synonyms and synonyms.get(answer) in values:
+            return synonyms[answer]
+        words = answer.split()
+        matches = [v for v in values if all(w in fold(labels.get(v, v)) for w in words)]
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            return Invalid(texts.say("common.ambiguous", answer=self.incoming.text.strip()[:60]))
+        return None
+
+    def refuse_non_text(self) -> Retry | None:
+        """The re-ask for a file, a photo or an old button where words were expected."""
+        if self.incoming.choice is not None:
+            return Retry(texts.say("common.stale_button"))
+        if self.incoming.attachment is not None and not self.incoming.text.strip():
+            return Retry(texts.say("common.file_instead_of_text"))
+        return None
+
+    # --- side effects in the same transaction ----------------------------------
+
+    def audit(self, action: str, entity: str, entity_id: int | None, **details: Any) -> None:
+        audit.record(
+            self.session,
+            organisation_id=self.actor.organisation_id if self.actor else None,
+            actor_id=self.actor.person_id if self.actor else None,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            **details,
+        )
+
+    async def notify(
+        self,
+        *,
+        key: str,
+        platform: str,
+        chat_id: str,
+        reply: Reply,
+        organisation_id: int | None = None,
+    ) -> None:
+        """Queue a message to another chat; sent exactly once by the outbox sender."""
+        await enqueue(
+            self.session,
+            key=key,
+            platform=platform,
+            chat_id=chat_id,
+            reply=reply,
+            organisation_id=organisation_id,
+        )

@@ -1,0 +1,14 @@
+"""Every conversation the bot knows, and the handlers of ``/start CODE``.
+
+Adding a conversation is adding its module here.
+"""
+
+from __future__ import annotations
+
+from bot.conversations.flow import Flow
+
+
+def all_flows() -> list[Flow]:
+    from bot.conversations import formation, onboarding
+
+    return [*onboarding.FLOWS, *formation.FLOWS]

@@ -1,0 +1,100 @@
+"""A demo organisation, so a newcomer sees something at once.
+
+Two formations of different funders, trainees, delegates, and a formateur
+bound to the console user ``formateur`` (``formabot console`` talks as them).
+All names are invented.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.conversations.formation import name_key
+from bot.storage.formations import Formation, Trainee
+from bot.storage.people import ChatIdentity, Membership, Organisation, Person, Role
+
+DEMO_USER = "formateur"
+
+
+async def is_empty(session: AsyncSession) -> bool:
+    return not await session.scalar(select(func.count(Organisation.id)))
+
+
+async def fill(
+    session: AsyncSession, *, today: date, timezone: str = "Europe/Paris"
+) -> Organisation:
+    organisation = Organisation(name="Organisme de démonstration", timezone=timezone)
+    camille = Person(display_name="Camille Durand")
+    session.add_all([organisation, camille])
+    await session.flush()
+    session.add(
+        ChatIdentity(person_id=camille.id, platform="console", user_id=DEMO_USER, chat_id=DEMO_USER)
+    )
+    session.add(
+        Membership(organisation_id=organisation.id, person_id=camille.id, role=Role.ADMIN.value)
+    )
+    restauration = Formation(
+        organisation_id=organisation.id,
+        owner_id=camille.id,
+        title="Agent de restauration (démo)",
+        funder="normandie",
+        mode="dates",
+        kind="formation",
+        start_date=today - timedelta(days=30),
+        end_date=today + timedelta(days=45),
+        certifying=True,
+        long=True,
+        cm_name="Mme Sophie Leroy",
+        cm_email="sophie.leroy@example.org",
+    )
+    projet = Formation(
+        organisation_id=organisation.id,
+        owner_id=camille.id,
+        title="Projet professionnel (démo)",
+        funder="cvl",
+        programme="parcours_metiers",
+        action_type="projet_pro",
+        mode="esp",
+        kind="formation",
+        start_date=today - timedelta(days=60),
+        end_date=today + timedelta(days=120),
+        certifying=False,
+        long=False,
+        cm_name="M. Paul Girard",
+        cm_email="paul.girard@example.org",
+    )
+    for formation, people in (
+        (
+            restauration,
+            [
+                ("Léa Martin", "Brasserie du Port", True),
+                ("Karim Benali", None, False),
+                ("Julie Petit", "Hôtel des Lys", False),
+                ("Hugo Moreau", None, True),
+            ],
+        ),
+        (
+            projet,
+            [
+                ("Nadia Roux", None, True),
+                ("Thomas Fabre", None, False),
+                ("Inès Garnier", None, False),
+            ],
+        ),
+    ):
+        for full_name, company, delegate in people:
+            formation.trainees.append(
+                Trainee(
+                    full_name=full_name,
+                    name_key=name_key(full_name),
+                    company=company,
+                    is_delegate=delegate,
+                    entered_on=formation.start_date,
+                )
+            )
+        session.add(formation)
+    await session.flush()
+    return organisation

@@ -1,0 +1,396 @@
+"""The one place that knows where each conversation stands.
+
+Every transport hands its messages to :meth:`Engine.handle` and renders the
+replies it gets back.  For one message the engine, in a single transaction:
+
+1. records the platform's event id (a redelivered event gets the replies of
+   the first delivery again, and nothing else happens);
+2. loads the conversation state of (platform, chat, user) and the person
+   behind the chat;
+3. routes the message: a command starts a flow, anything else answers the
+   current step;
+4. stores the new state, checking its version so that two processes handling
+   the same person cannot both win (the loser starts over).
+
+Messages for one key are handled one at a time; different keys run
+concurrently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import texts
+from bot.config import Settings
+from bot.conversations.context import Actor, Context
+from bot.conversations.flow import Finish, Flow, Leave, Next, Outcome, Retry, Stay, Step, Switch
+from bot.messages import Incoming, Reply
+from bot.outbox import payload_to_reply, reply_to_payload
+from bot.storage.db import Database
+from bot.storage.people import ChatIdentity, Membership, Organisation, Person, Role
+from bot.storage.state import ConversationState, ProcessedEvent
+
+log = logging.getLogger(__name__)
+
+GLOBAL_COMMANDS = ("aide", "annuler", "help")
+
+
+class StaleState(Exception):
+    """Another process moved this conversation on first; handle the message again."""
+
+
+def log_failure(where: str, exc: BaseException) -> None:
+    """Log an unexpected error without its message, which may quote personal data.
+
+    Database errors quote the values they failed on; the type and the code
+    location are enough to find the bug.
+    """
+    frames = traceback.extract_tb(exc.__traceback__)
+    places = " <- ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in reversed(frames))
+    log.error("%s failed: %s at %s", where, type(exc).__name__, places)
+
+
+@dataclass
+class Registry:
+    """The flows the engine knows, by name and by command."""
+
+    flows: dict[str, Flow]
+    commands: dict[str, Flow]
+
+    @classmethod
+    def of(cls, flows: Iterable[Flow]) -> Registry:
+        by_name: dict[str, Flow] = {}
+        by_command: dict[str, Flow] = {}
+        for flow in flows:
+            if flow.name in by_name:
+                raise ValueError(f"two flows named {flow.name}")
+            by_name[flow.name] = flow
+            if flow.command:
+                by_command[flow.command] = flow
+        return cls(by_name, by_command)
+
+
+class Engine:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        registry: Registry | None = None,
+        *,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        if registry is None:
+            from bot.conversations.registry import all_flows
+
+            registry = Registry.of(all_flows())
+        self.db = db
+        self.settings = settings
+        self.registry = registry
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self._locks: dict[tuple[str, str, str], asyncio.Lock] = {}
+        self._waiting: dict[tuple[str, str, str], int] = {}
+
+    # --- entry point ------------------------------------------------------------
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        key = incoming.key
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._waiting[key] = self._waiting.get(key, 0) + 1
+        try:
+            async with lock:
+                return await self._handle_with_retries(incoming)
+        finally:
+            self._waiting[key] -= 1
+            if self._waiting[key] == 0:
+                del self._waiting[key]
+                self._locks.pop(key, None)
+
+    async def _handle_with_retries(self, incoming: Incoming) -> list[Reply]:
+        for attempt in range(5):
+            try:
+                return await self._handle_once(incoming)
+            except (StaleState, IntegrityError, OperationalError) as exc:
+                # A concurrent writer (another process) got there first, or the
+                # same event arrived twice at once: start over from the database.
+                log.info("retrying event after %s (attempt %s)", type(exc).__name__, attempt + 1)
+                await asyncio.sleep(0.01 * (attempt + 1))
+            except Exception as exc:
+                log_failure("handling a message", exc)
+                return [Reply(text=texts.say("common.internal_error"))]
+        return [Reply(text=texts.say("common.busy"))]
+
+    async def _handle_once(self, incoming: Incoming) -> list[Reply]:
+        async with self.db.sessions() as session, session.begin():
+            seen = await session.get(ProcessedEvent, (incoming.platform.value, incoming.event_id))
+            if seen is not None:
+                return [payload_to_reply(p) for p in seen.replies]
+            event = ProcessedEvent(platform=incoming.platform.value, event_id=incoming.event_id)
+            session.add(event)
+            await session.flush()
+
+            state = await self._state(session, incoming)
+            version = state.version
+            actor = await self.actor(session, incoming)
+            now = self.clock()
+            tz = actor.timezone if actor else self.settings.default_timezone
+            from zoneinfo import ZoneInfo
+
+            ctx = Context(
+                session=session,
+                incoming=incoming,
+                actor=actor,
+                data=dict(state.data or {}),
+                now=now.astimezone(ZoneInfo(tz)),
+                settings=self.settings,
+            )
+            flow_name, step_name = await self._route(ctx, state)
+            await self._save(session, state, version, flow_name, step_name, ctx)
+            event.replies = [_without_documents(reply_to_payload(r)) for r in ctx.replies]
+            return ctx.replies
+
+    # --- loading ----------------------------------------------------------------
+
+    async def _state(self, session: AsyncSession, incoming: Incoming) -> ConversationState:
+        platform, chat, user = incoming.key
+        state = await session.scalar(
+            select(ConversationState).where(
+                ConversationState.platform == platform,
+                ConversationState.chat_id == chat,
+                ConversationState.user_id == user,
+            )
+        )
+        if state is None:
+            state = ConversationState(
+                platform=platform, chat_id=chat, user_id=user, data={}, version=0
+            )
+            session.add(state)
+            await session.flush()
+        return state
+
+    async def actor(self, session: AsyncSession, incoming: Incoming) -> Actor | None:
+        identity = await session.scalar(
+            select(ChatIdentity).where(
+                ChatIdentity.platform == incoming.platform.value,
+                ChatIdentity.user_id == incoming.user,
+            )
+        )
+        if identity is None:
+            return None
+        if not incoming.is_group and identity.chat_id != incoming.chat:
+            identity.chat_id = incoming.chat
+        person = await session.get(Person, identity.person_id)
+        if person is None:
+            return None
+        row = (
+            await session.execute(
+                select(Membership, Organisation)
+                .join(Organisation, Organisation.id == Membership.organisation_id)
+                .where(Membership.person_id == person.id)
+                .order_by(Membership.id)
+                .limit(1)
+            )
+        ).first()
+        if row is None:
+            return Actor(
+                person.id, person.display_name, None, None, None, self.settings.default_timezone
+            )
+        membership, organisation = row
+        return Actor(
+            person_id=person.id,
+            name=person.display_name,
+            organisation_id=organisation.id,
+            organisation_name=organisation.name,
+            role=Role(membership.role),
+            timezone=organisation.timezone,
+        )
+
+    async def _save(
+        self,
+        session: AsyncSession,
+        state: ConversationState,
+        version: int,
+        flow: str | None,
+        step: str | None,
+        ctx: Context,
+    ) -> None:
+        expires = ctx.now + timedelta(hours=self.settings.conversation_ttl_hours) if flow else None
+        result = await session.execute(
+            update(ConversationState)
+            .where(ConversationState.id == state.id, ConversationState.version == version)
+            .values(
+                flow=flow,
+                step=step,
+                data=ctx.data if flow else {"_q": ctx.data.get("_q", 0)},
+                version=version + 1,
+                expires_at=expires,
+                updated_at=ctx.now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise StaleState()
+
+    # --- routing ----------------------------------------------------------------
+
+    async def _route(self, ctx: Context, state: ConversationState) -> tuple[str | None, str | None]:
+        """Handle the message; return where the conversation now stands."""
+        flow = self.registry.flows.get(state.flow or "")
+        step_name = state.step
+        command = ctx.incoming.command
+        if flow is not None and state.expires_at is not None and state.expires_at < ctx.now:
+            ctx.say("common.expired", summary=flow.summary)
+            ctx.data = {"_q": ctx.data.get("_q", 0)}
+            if command is None:
+                return None, None
+            flow = None
+
+        if command is not None:
+            return await self._command(ctx, command, flow, step_name)
+        if flow is None or step_name is None:
+            if ctx.incoming.choice is not None:
+                ctx.say("common.stale_button_idle")
+            else:
+                ctx.say("common.idle", actor=ctx.actor)
+            return None, None
+        step = flow.step(step_name)
+        outcome = await step.take(ctx)
+        return await self._apply(ctx, flow, step, outcome)
+
+    async def _command(
+        self, ctx: Context, command: str, current: Flow | None, step_name: str | None
+    ) -> tuple[str | None, str | None]:
+        if command == "annuler":
+            if current is None:
+                ctx.say("common.nothing_to_cancel")
+                return None, None
+            ctx.say("common.cancelled", summary=current.summary)
+            ctx.data = {"_q": ctx.data.get("_q", 0)}
+            return None, None
+        if command in ("aide", "help"):
+            self._help(ctx, current, step_name)
+            if current is not None and step_name is not None:
+                return current.name, step_name
+            return None, None
+        target = self.registry.commands.get(command)
+        if target is None:
+            ctx.say("common.unknown_command", command=command[:40])
+            if current is not None and step_name is not None:
+                return current.name, step_name
+            return None, None
+        if current is not None:
+            ctx.say("common.abandoned", summary=current.summary)
+        return await self.start(ctx, target, {})
+
+    async def start(
+        self, ctx: Context, flow: Flow, data: dict[str, Any]
+    ) -> tuple[str | None, str | None]:
+        """Begin ``flow``: check who may use it, run its start hook, ask the first question."""
+        question = int(ctx.data.get("_q", 0))
+        ctx.data = {"_q": question, **data}
+        refusal = self._refusal(ctx, flow)
+        if refusal is not None:
+            ctx.say(refusal)
+            ctx.data = {"_q": question}
+            return None, None
+        outcome: Outcome | None = None
+        if flow.start is not None:
+            outcome = await flow.start(ctx)
+        if outcome is None:
+            outcome = Next()
+        return await self._apply(ctx, flow, None, outcome)
+
+    def _refusal(self, ctx: Context, flow: Flow) -> str | None:
+        if ctx.incoming.is_group and not flow.in_groups:
+            return "common.private_only"
+        if flow.role is None:
+            return None
+        if ctx.actor is None or not ctx.actor.is_member:
+            return "common.stranger"
+        if flow.role is Role.ADMIN and not ctx.actor.is_admin:
+            return "common.admins_only"
+        return None
+
+    async def _apply(
+        self, ctx: Context, flow: Flow, step: Step | None, outcome: Outcome
+    ) -> tuple[str | None, str | None]:
+        for _ in range(50):  # a chain of skips and switches, bounded against loops
+            if isinstance(outcome, Retry):
+                assert step is not None
+                question = await step.ask(ctx)
+                ctx.send(_prefixed(outcome.message, question))
+                return flow.name, step.name
+            if isinstance(outcome, Stay):
+                assert step is not None
+                question = await step.ask(ctx)
+                if outcome.edit:
+                    question = Reply(
+                        text=question.text,
+                        choices=question.choices,
+                        columns=question.columns,
+                        edit_previous=True,
+                    )
+                ctx.send(question)
+                return flow.name, step.name
+            if isinstance(outcome, Leave):
+                return None, None
+            if isinstance(outcome, Switch):
+                target = self.registry.flows[outcome.flow]
+                return await self.start(ctx, target, outcome.data)
+            if isinstance(outcome, Next):
+                following = (
+                    flow.step(outcome.step)
+                    if outcome.step
+                    else flow.following(ctx, step.name if step else None)
+                )
+                if following is not None:
+                    ctx.data["_q"] = int(ctx.data.get("_q", 0)) + 1
+                    ctx.data.pop("_options", None)
+                    ctx.data.pop("_page", None)
+                    ctx.send(await following.ask(ctx))
+                    return flow.name, following.name
+                outcome = Finish()
+            if isinstance(outcome, Finish):
+                if flow.finish is not None:
+                    await flow.finish(ctx)
+                return None, None
+        raise RuntimeError(f"flow {flow.name} loops without asking anything")
+
+    def _help(self, ctx: Context, flow: Flow | None, step_name: str | None) -> None:
+        if flow is not None and step_name is not None:
+            step = flow.step(step_name)
+            hint = ctx.render(step.help) if step.help else ""
+            ctx.say("common.help_in_flow", summary=flow.summary, hint=hint)
+            return
+        available = [
+            f
+            for f in self.registry.commands.values()
+            if f.summary and (f.role is None or self._refusal(ctx, f) is None)
+        ]
+        ctx.say("common.help", flows=available, actor=ctx.actor)
+
+
+def _prefixed(message: str, question: Reply) -> Reply:
+    return Reply(
+        text=f"{message}\n\n{question.text}" if question.text else message,
+        choices=question.choices,
+        columns=question.columns,
+    )
+
+
+def _without_documents(payload: dict[str, Any]) -> dict[str, Any]:
+    """Replies kept for a redelivered event: text and buttons, not file contents."""
+    payload = dict(payload)
+    document = payload.pop("document", None)
+    if document is not None and not payload.get("text"):
+        payload["text"] = document.get("caption", "")
+    return payload

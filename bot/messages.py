@@ -1,0 +1,114 @@
+"""The neutral shapes that cross the border between a chat platform and the engine.
+
+Transports only translate: a Telegram update, a Matrix event or a terminal
+line becomes an :class:`Incoming`; the engine answers with :class:`Reply`
+objects that each transport renders in its own idiom (inline keyboards,
+numbered choices, uploaded files).  Nothing here knows about any platform.
+
+How the platforms map:
+
+- Telegram: ``chat`` is the chat id, ``user`` the sender id, ``event_id`` the
+  update id; a callback query sets ``choice`` to its data; ``/start PAYLOAD``
+  from a deep link sets ``payload``; a photo or document sets ``attachment``
+  (downloaded by the transport).
+- Matrix: ``chat`` is the room id, ``user`` the MXID, ``event_id`` the event
+  id; an ``m.file``/``m.image`` event sets ``attachment``; numbered choices are
+  answered by text, which the engine matches itself.
+- Console: ``chat`` and ``user`` are the ``--as`` name; ``event_id`` a
+  counter persisted by the console.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Platform(StrEnum):
+    CONSOLE = "console"
+    TELEGRAM = "telegram"
+    MATRIX = "matrix"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file or photo the user sent, already fetched by the transport."""
+
+    filename: str
+    mime_type: str
+    content: bytes
+
+    @property
+    def is_image(self) -> bool:
+        return self.mime_type.startswith("image/")
+
+
+@dataclass(frozen=True)
+class Incoming:
+    platform: Platform
+    chat: str
+    user: str
+    event_id: str
+    text: str = ""
+    choice: str | None = None
+    """Opaque data of a pressed button, as the engine emitted it (Telegram)."""
+    attachment: Attachment | None = None
+    display_name: str = ""
+    """The name the platform shows for the user; never logged."""
+    is_group: bool = False
+    """The chat has several people in it: no personal data may be shown there."""
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.platform.value, self.chat, self.user)
+
+    @property
+    def command(self) -> str | None:
+        """``/formation`` → ``formation``; ``/start@formabot_bot CODE`` → ``start``."""
+        text = self.text.strip()
+        if not text.startswith("/") or len(text) < 2:
+            return None
+        word = text[1:].split(maxsplit=1)[0]
+        return word.split("@", 1)[0].lower() or None
+
+    @property
+    def argument(self) -> str:
+        """What follows the command word: the deep-link payload of ``/start CODE``."""
+        parts = self.text.strip().split(maxsplit=1)
+        return parts[1].strip() if len(parts) == 2 else ""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One button / numbered option.  ``data`` is opaque to transports."""
+
+    label: str
+    data: str
+
+
+@dataclass(frozen=True)
+class Document:
+    filename: str
+    mime_type: str
+    content: bytes
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message from the bot.
+
+    ``text`` is safe chat markup (see :mod:`bot.texts`).  ``edit_previous``
+    asks the transport to replace the message whose button was just pressed
+    (so old buttons cannot be pressed twice) instead of sending a new one.
+    ``chat`` set means "send to that chat instead of the current one" (a
+    notice to another person), on the same platform.
+    """
+
+    text: str = ""
+    choices: tuple[Choice, ...] = ()
+    document: Document | None = None
+    edit_previous: bool = False
+    chat: str | None = None
+    columns: int = 1
+    extras: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,211 @@
+"""Exactly-once delivery of the messages the bot sends on its own.
+
+Writers call :func:`enqueue` inside their transaction with a key naming what
+the message is about; the same key twice is one message.  A sender loop
+claims due rows (a claim is a conditional UPDATE, so two processes never
+take the same row), hands them to the transport of their platform, and
+records the outcome: sent, retried later with backoff, or given up after
+``MAX_ATTEMPTS`` (never deleted, so nothing is silently lost).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import os
+import socket
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.messages import Choice, Document, Reply
+from bot.storage.base import utcnow
+from bot.storage.outbox import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+CLAIM_TIMEOUT = timedelta(minutes=5)
+"""A row claimed longer ago than this by a process that died is taken again."""
+
+
+class PermanentFailure(Exception):
+    """The platform refused for good (the person blocked the bot): do not retry."""
+
+
+SendFunction = Callable[[str, Reply], Awaitable[None]]
+
+
+def reply_to_payload(reply: Reply) -> dict[str, Any]:
+    payload: dict[str, Any] = {"text": reply.text, "columns": reply.columns}
+    if reply.choices:
+        payload["choices"] = [[c.label, c.data] for c in reply.choices]
+    if reply.document is not None:
+        payload["document"] = {
+            "filename": reply.document.filename,
+            "mime_type": reply.document.mime_type,
+            "caption": reply.document.caption,
+            "content": base64.b64encode(reply.document.content).decode("ascii"),
+        }
+    return payload
+
+
+def payload_to_reply(payload: Mapping[str, Any]) -> Reply:
+    document = None
+    if "document" in payload:
+        doc = payload["document"]
+        document = Document(
+            filename=doc["filename"],
+            mime_type=doc["mime_type"],
+            caption=doc.get("caption", ""),
+            content=base64.b64decode(doc["content"]),
+        )
+    return Reply(
+        text=payload.get("text", ""),
+        choices=tuple(Choice(label, data) for label, data in payload.get("choices", [])),
+        document=document,
+        columns=int(payload.get("columns", 1)),
+    )
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    key: str,
+    platform: str,
+    chat_id: str,
+    reply: Reply,
+    organisation_id: int | None = None,
+    not_before: datetime | None = None,
+) -> bool:
+    """Queue a message unless one with this key exists; True when queued now."""
+    existing = await session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key))
+    if existing is not None:
+        return False
+    session.add(
+        OutboxMessage(
+            key=key,
+            organisation_id=organisation_id,
+            platform=platform,
+            chat_id=chat_id,
+            payload=reply_to_payload(reply),
+            next_attempt_at=not_before or utcnow(),
+        )
+    )
+    await session.flush()
+    return True
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(3600, 5 * 2 ** max(0, attempts - 1)))
+
+
+class Sender:
+    """Claims due outbox rows and sends them through the platforms' transports."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        transports: Mapping[str, SendFunction],
+        *,
+        batch: int = 20,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.sessions = sessions
+        self.transports = transports
+        self.batch = batch
+        self.clock = clock
+        self.worker = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+
+    async def claim(self) -> list[OutboxMessage]:
+        now = self.clock()
+        platforms = list(self.transports)
+        async with self.sessions() as session, session.begin():
+            candidates = (
+                await session.scalars(
+                    select(OutboxMessage.id)
+                    .where(
+                        OutboxMessage.platform.in_(platforms),
+                        OutboxMessage.next_attempt_at <= now,
+                        or_(
+                            OutboxMessage.status == "pending",
+                            (OutboxMessage.status == "sending")
+                            & (OutboxMessage.claimed_at < now - CLAIM_TIMEOUT),
+                        ),
+                    )
+                    .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+                    .limit(self.batch)
+                )
+            ).all()
+            claimed: list[int] = []
+            for row_id in candidates:
+                result = await session.execute(
+                    update(OutboxMessage)
+                    .where(
+                        OutboxMessage.id == row_id,
+                        or_(
+                            OutboxMessage.status == "pending",
+                            (OutboxMessage.status == "sending")
+                            & (OutboxMessage.claimed_at < now - CLAIM_TIMEOUT),
+                        ),
+                    )
+                    .values(status="sending", claimed_by=self.worker, claimed_at=now)
+                )
+                if result.rowcount == 1:  # type: ignore[attr-defined]
+                    claimed.append(row_id)
+            if not claimed:
+                return []
+            rows = (
+                await session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed)))
+            ).all()
+            return list(rows)
+
+    async def run_once(self) -> int:
+        """Send what is due now; returns how many were sent."""
+        sent = 0
+        for row in await self.claim():
+            outcome: dict[str, Any]
+            try:
+                await self.transports[row.platform](row.chat_id, payload_to_reply(row.payload))
+            except PermanentFailure as exc:
+                outcome = {"status": "failed", "last_error": type(exc).__name__}
+                log.warning("outbox %s: refused for good (%s)", row.id, type(exc).__name__)
+            except Exception as exc:
+                attempts = row.attempts + 1
+                give_up = attempts >= MAX_ATTEMPTS
+                outcome = {
+                    "status": "failed" if give_up else "pending",
+                    "attempts": attempts,
+                    "next_attempt_at": self.clock() + backoff(attempts),
+                    "last_error": type(exc).__name__,
+                }
+                log.warning(
+                    "outbox %s: attempt %s failed (%s)%s",
+                    row.id,
+                    attempts,
+                    type(exc).__name__,
+                    ", giving up" if give_up else "",
+                )
+            else:
+                outcome = {"status": "sent", "sent_at": self.clock(), "attempts": row.attempts + 1}
+                sent += 1
+            async with self.sessions() as session, session.begin():
+                await session.execute(
+                    update(OutboxMessage).where(OutboxMessage.id == row.id).values(**outcome)
+                )
+        return sent
+
+    async def run_forever(self, stop: asyncio.Event, *, interval: float = 2.0) -> None:
+        while not stop.is_set():
+            try:
+                await self.run_once()
+            except Exception:
+                log.exception("outbox sender pass failed")
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=interval)
+            except TimeoutError:
+                pass

@@ -1,0 +1,55 @@
+"""Who did what, when: the trail an auditor (and the RGPD) asks for.
+
+Entries name entities by id and action only; free text typed by users
+(names, reasons, notes) never goes here, so the trail can be kept longer
+than the personal data it points at.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.storage.base import Base, JSONDict, utcnow
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(60))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int | None] = mapped_column()
+    details: Mapped[dict[str, Any]] = mapped_column(JSONDict, default=dict)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def record(
+    session: AsyncSession,
+    *,
+    organisation_id: int | None,
+    actor_id: int | None,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    **details: Any,
+) -> AuditEntry:
+    """Add an audit entry in the caller's transaction (it commits with the change)."""
+    entry = AuditEntry(
+        organisation_id=organisation_id,
+        actor_id=actor_id,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        details=dict(details),
+    )
+    session.add(entry)
+    return entry

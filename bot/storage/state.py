@@ -1,0 +1,48 @@
+"""Where each conversation stands, and which platform events were already handled.
+
+One row per (platform, chat, user).  ``version`` is bumped on every write
+and checked on update, so two processes handling the same key cannot both
+win; it is also stamped into every button, so a button from an older
+question is recognised as stale.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.storage.base import Base, JSONDict, utcnow
+
+
+class ConversationState(Base):
+    __tablename__ = "conversation_states"
+    __table_args__ = (UniqueConstraint("platform", "chat_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    chat_id: Mapped[str] = mapped_column(String(255))
+    user_id: Mapped[str] = mapped_column(String(255))
+    flow: Mapped[str | None] = mapped_column(String(60))
+    step: Mapped[str | None] = mapped_column(String(60))
+    data: Mapped[dict[str, Any]] = mapped_column(JSONDict, default=dict)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    expires_at: Mapped[datetime | None] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProcessedEvent(Base):
+    """A platform event already handled, with the replies it produced.
+
+    A redelivered event (a restart during polling, a Matrix sync replay) gets
+    the same replies again instead of a second effect.
+    """
+
+    __tablename__ = "processed_events"
+
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    processed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    replies: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

@@ -1,0 +1,96 @@
+"""Every sentence a user reads comes from a Jinja2 template under ``templates/``.
+
+Chat messages live in ``templates/chat/<topic>.j2``, one ``{% block %}`` per
+message, so an organisation can reword a whole conversation in one file
+without touching code.  ``say("formation.ask_title", ...)`` renders block
+``ask_title`` of ``chat/formation.j2``.
+
+Chat text is a small, safe subset of HTML (``<b>``, ``<i>``, ``<code>``):
+autoescaping is on, so whatever a user typed is escaped once here and every
+transport can trust the markup (Telegram sends it as HTML, the console and
+Matrix derive plain text from it).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """One environment for the process; an override folder comes first."""
+    folders: list[str] = []
+    override = os.environ.get("FORMABOT_TEMPLATES_DIR")
+    if override:
+        folders.append(override)
+    folders.append(str(TEMPLATES_DIR))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folders),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        undefined=jinja2.StrictUndefined,
+    )
+    from bot import dates
+
+    env.filters["jour"] = lambda v: dates.spell_date(_moment(v))
+    env.filters["jour_heure"] = lambda v: dates.spell_datetime(_moment(v))
+    env.filters["heure"] = lambda v: dates.spell_time(_moment(v))
+    return env
+
+
+def _moment(value: Any) -> Any:
+    """Dates kept in conversation answers are ISO strings; templates get them as such."""
+    if isinstance(value, str):
+        from datetime import date, datetime
+
+        return datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+    return value
+
+
+def say(key: str, /, **context: Any) -> str:
+    """Render one chat message, ``topic.block``, to safe markup."""
+    topic, _, block = key.partition(".")
+    if not block:
+        raise ValueError(f"message key must be 'topic.block', got {key!r}")
+    template = environment().get_template(f"chat/{topic}.j2")
+    try:
+        render = template.blocks[block]
+    except KeyError as exc:
+        raise KeyError(f"no message {block!r} in chat/{topic}.j2") from exc
+    text = "".join(render(template.new_context(context)))
+    return _tidy(text)
+
+
+def render_document(name: str, /, **context: Any) -> str:
+    """Render a whole template (a document body, an e-mail) as a string."""
+    return environment().get_template(name).render(**context)
+
+
+def escape(value: object) -> str:
+    """Escape a value for chat markup when it is not going through a template."""
+    return html.escape(str(value), quote=False)
+
+
+_BLANKS = re.compile(r"\n{3,}")
+_TAGS = re.compile(r"</?(b|i|u|code|pre)>")
+
+
+def _tidy(text: str) -> str:
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return _BLANKS.sub("\n\n", "\n".join(lines))
+
+
+def plain(markup: str) -> str:
+    """The text a terminal shows for chat markup: tags dropped, entities decoded."""
+    return html.unescape(_TAGS.sub("", markup))

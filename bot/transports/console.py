@@ -1,0 +1,166 @@
+"""The terminal as a chat: try the bot with no token, or pipe a dialogue through it.
+
+Each line typed is one message from the person named by ``--as``.  Choices
+print as numbered lines and are answered by number or label (the engine
+does the matching, as for Matrix).  Documents are written to a folder and
+their path is printed.  When standard input is not a terminal, the replies
+are printed without prompts so a piped dialogue gives a clean transcript.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+import uuid
+from pathlib import Path
+from typing import TextIO
+
+from bot import texts
+from bot.engine import Engine
+from bot.messages import Attachment, Incoming, Platform, Reply
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_filename(name: str) -> str:
+    cleaned = _UNSAFE.sub("_", name).strip("._") or "document"
+    return cleaned[:120]
+
+
+def render(reply: Reply, documents: Path) -> str:
+    """What the terminal shows for one reply."""
+    lines: list[str] = []
+    if reply.text:
+        lines.append(texts.plain(reply.text))
+    code = reply.extras.get("invite_code")
+    if code and not reply.text:
+        lines.append(f"/start {code}")
+    for number, choice in enumerate(reply.choices, start=1):
+        lines.append(f"  {number}. {choice.label}")
+    if reply.document is not None:
+        documents.mkdir(parents=True, exist_ok=True)
+        path = documents / safe_filename(reply.document.filename)
+        path.write_bytes(reply.document.content)
+        caption = f" ({texts.plain(reply.document.caption)})" if reply.document.caption else ""
+        lines.append(f"[document] {path}{caption}")
+    return "\n".join(lines)
+
+
+class Console:
+    """One person talking to the engine from a terminal or a pipe."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        name: str,
+        documents: Path,
+        out: TextIO = sys.stdout,
+    ) -> None:
+        self.engine = engine
+        self.name = name
+        self.documents = documents
+        self.out = out
+
+    def incoming(self, line: str) -> Incoming:
+        attachment = None
+        text = line
+        if line.startswith("/fichier "):
+            # "/fichier chemin" sends a file, as a photo or document would be sent.
+            path = Path(line.split(maxsplit=1)[1].strip()).expanduser()
+            if path.is_file():
+                mime = (
+                    "application/pdf"
+                    if path.suffix.lower() == ".pdf"
+                    else (
+                        "image/jpeg"
+                        if path.suffix.lower() in (".jpg", ".jpeg")
+                        else "image/png"
+                        if path.suffix.lower() == ".png"
+                        else "application/octet-stream"
+                    )
+                )
+                attachment = Attachment(path.name, mime, path.read_bytes())
+                text = ""
+        return Incoming(
+            platform=Platform.CONSOLE,
+            chat=self.name,
+            user=self.name,
+            event_id=uuid.uuid4().hex,
+            text=text,
+            attachment=attachment,
+            display_name=self.name,
+        )
+
+    async def say(self, line: str) -> list[Reply]:
+        replies = await self.engine.handle(self.incoming(line))
+        for reply in replies:
+            shown = render(reply, self.documents)
+            if shown:
+                print(shown, file=self.out, flush=True)
+                print(file=self.out, flush=True)
+        return replies
+
+    async def run(self, source: TextIO = sys.stdin) -> None:
+        interactive = source.isatty()
+        if interactive:
+            print(
+                f"(console de {self.name} ; /aide pour l'aide, Ctrl-D pour quitter)", file=self.out
+            )
+        while True:
+            if interactive:
+                line = await asyncio.to_thread(_prompt)
+            else:
+                line = await asyncio.to_thread(source.readline)
+                if line == "":
+                    line = None  # type: ignore[assignment]
+            if line is None:
+                return
+            line = line.rstrip("\r\n")
+            while line.endswith("\\"):
+                # A trailing backslash continues the message on the next line, so a
+                # list (one trainee per line) can be typed or piped as one message.
+                more = await asyncio.to_thread(_prompt if interactive else source.readline)
+                line = line[:-1].rstrip() + "\n" + (more or "").rstrip("\r\n")
+            if not interactive and line:
+                print(f"> {line}", file=self.out, flush=True)
+            if line.strip() or not interactive:
+                await self.say(line)
+
+
+def _prompt() -> str | None:
+    try:
+        return input("vous> ")
+    except EOFError:
+        return None
+
+
+class ConsoleTransport:
+    """What the outbox sends to console users: printed for the one at the keyboard,
+    kept in a per-person inbox file for the others (shown when they open the console)."""
+
+    platform = "console"
+
+    def __init__(self, console: Console, inbox: Path) -> None:
+        self.console = console
+        self.inbox = inbox
+
+    async def start(self) -> None:
+        mine = self.inbox / f"{safe_filename(self.console.name)}.txt"
+        if mine.exists():
+            waiting = mine.read_text(encoding="utf-8")
+            mine.unlink()
+            print("Messages reçus en votre absence :\n" + waiting, file=self.console.out)
+
+    async def stop(self) -> None:
+        return None
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        shown = render(reply, self.console.documents)
+        if chat_id == self.console.name:
+            print(shown + "\n", file=self.console.out, flush=True)
+            return
+        self.inbox.mkdir(parents=True, exist_ok=True)
+        with (self.inbox / f"{safe_filename(chat_id)}.txt").open("a", encoding="utf-8") as f:
+            f.write(shown + "\n\n")

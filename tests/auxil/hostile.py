@@ -1,0 +1,81 @@
+"""Bad input of every kind, and the check that a step survives it.
+
+Every step of every conversation is walked with these: each must get a
+clear French answer, leave the conversation at the same step, and save
+nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from bot.messages import Attachment
+from bot.storage.db import Database
+from bot.storage.state import ConversationState
+from tests.auxil.dialogue import Person
+
+HUGE = "x" * 10_000
+EMOJI = "😀🎉🔥"
+HTML = "<b>gras</b> & <script>alert(1)</script>"
+CONTROL = "\x00\x1b[31m\u202e"
+
+
+@dataclass(frozen=True)
+class Bad:
+    label: str
+    text: str = ""
+    choice: str | None = None
+    file: bool = False
+
+
+EMPTY = Bad("empty", "")
+BLANK = Bad("blank", "   \n\t ")
+TOO_LONG = Bad("huge", HUGE)
+ONLY_EMOJI = Bad("emoji", EMOJI)
+MARKUP = Bad("html", HTML)
+CONTROLS = Bad("control", CONTROL)
+FORGED = Bad("forged choice", choice="9999|inexistant")
+FORGED_RAW = Bad("forged raw data", choice="'; DROP TABLE formations; --")
+A_FILE = Bad("file", file=True)
+
+FOR_CHOICES = (EMPTY, BLANK, TOO_LONG, ONLY_EMOJI, MARKUP, CONTROLS, FORGED, FORGED_RAW, A_FILE)
+FOR_TEXT = (EMPTY, BLANK, TOO_LONG, CONTROLS, FORGED, FORGED_RAW, A_FILE)
+FOR_NAMES = (*FOR_TEXT, ONLY_EMOJI)
+
+
+async def step_of(db: Database, who: Person) -> tuple[str | None, str | None]:
+    async with db.sessions() as session:
+        state = await session.scalar(
+            select(ConversationState).where(
+                ConversationState.platform == who.platform.value,
+                ConversationState.chat_id == who.chat_id,
+                ConversationState.user_id == who.name,
+            )
+        )
+        return (state.flow, state.step) if state else (None, None)
+
+
+async def survives(db: Database, who: Person, bads: tuple[Bad, ...]) -> None:
+    """Each bad input gets a French re-ask and leaves the conversation where it was."""
+    before = await step_of(db, who)
+    assert before[0] is not None, "no conversation in progress"
+    for bad in bads:
+        if bad.file:
+            await who.sends_file("photo.jpg", "image/jpeg", b"\xff\xd8\xff fake")
+        elif bad.choice is not None:
+            await who.presses_data(bad.choice)
+        else:
+            await who.says(bad.text)
+        assert who.replies, f"{bad.label}: no answer at {before}"
+        answer = who.all_text
+        assert answer.strip(), f"{bad.label}: empty answer at {before}"
+        assert "Traceback" not in answer and "Error" not in answer
+        assert "quelque chose s'est mal passé" not in answer, f"{bad.label}: crash at {before}"
+        assert await step_of(db, who) == before, f"{bad.label} moved the dialogue at {before}"
+        assert len(answer) < 6000, f"{bad.label}: the answer echoes too much"
+
+
+def photo() -> Attachment:
+    return Attachment("photo.jpg", "image/jpeg", b"\xff\xd8\xff fake")

@@ -1,0 +1,88 @@
+"""A throwaway PostgreSQL 15 cluster for the storage tests.
+
+``make test`` starts one and exports ``TEST_DATABASE_URL``; when pytest runs
+on its own, :func:`server_url` starts one itself for the session.  As root,
+``initdb`` must run as the ``postgres`` user (it refuses root).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Cluster:
+    def __init__(self) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="formabot-pg-"))
+        self.port = free_port()
+
+    def _as_owner(self, command: list[str]) -> None:
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres", "postgres")
+            joined = " ".join(f"'{part}'" for part in command)
+            subprocess.run(
+                ["su", "postgres", "-s", "/bin/sh", "-c", joined],
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+        else:
+            subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def start(self) -> str:
+        if not (BIN / "initdb").exists():
+            raise RuntimeError(f"PostgreSQL 15 introuvable dans {BIN} : lancez `make test`.")
+        data = self.dir / "data"
+        self._as_owner(
+            [
+                str(BIN / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "--no-sync",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ]
+        )
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        self._as_owner(
+            [
+                str(BIN / "pg_ctl"),
+                "-D",
+                str(data),
+                "-l",
+                str(self.dir / "pg.log"),
+                "-w",
+                "-o",
+                options,
+                "start",
+            ]
+        )
+        return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def stop(self) -> None:
+        try:
+            self._as_owner(
+                [str(BIN / "pg_ctl"), "-D", str(self.dir / "data"), "-w", "-m", "fast", "stop"]
+            )
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)

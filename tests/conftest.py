@@ -1,0 +1,137 @@
+"""Shared fixtures: a migrated database (SQLite, or a real PostgreSQL), the engine,
+a controllable clock, and people who talk to the bot."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from bot.config import Settings
+from bot.engine import Engine
+from bot.messages import Platform
+from bot.storage.db import Database
+from tests.auxil.dialogue import Clock, Person
+from tests.auxil.postgres import Cluster
+
+# --- SQLite: migrate once, copy the file for each test ------------------------------
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+
+    async def migrate() -> None:
+        db = Database(f"sqlite+aiosqlite:///{path}")
+        await db.migrate()
+        await db.dispose()
+
+    asyncio.run(migrate())
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'formabot.db'}",
+        data_dir=tmp_path,
+    )
+
+
+@pytest.fixture
+async def db(settings: Settings, migrated_sqlite: Path) -> AsyncIterator[Database]:
+    target = Path(make_url(settings.database_url).database or "")
+    shutil.copy(migrated_sqlite, target)
+    database = Database(settings.database_url)
+    yield database
+    await database.dispose()
+
+
+# --- PostgreSQL: one server per run, one fresh database per test --------------------
+
+
+@pytest.fixture(scope="session")
+def pg_server_url() -> Iterator[str]:
+    given = os.environ.get("TEST_DATABASE_URL")
+    if given:
+        yield given
+        return
+    cluster = Cluster()
+    url = cluster.start()
+    try:
+        yield url
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+async def pg_db(pg_server_url: str) -> AsyncIterator[Database]:
+    import asyncpg
+
+    server = make_url(pg_server_url)
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    dsn = f"postgresql://{server.username}@{server.host}:{server.port}/{server.database}"
+    admin = await asyncpg.connect(dsn)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    database = Database(str(server.set(database=name)))
+    await database.migrate()
+    try:
+        yield database
+    finally:
+        await database.dispose()
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request: pytest.FixtureRequest) -> Database:
+    """The same test on SQLite and on a real PostgreSQL."""
+    fixture = "db" if request.param == "sqlite" else "pg_db"
+    database: Database = request.getfixturevalue(fixture)
+    return database
+
+
+# --- the engine and people ----------------------------------------------------------
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def engine(db: Database, settings: Settings, clock: Clock) -> Engine:
+    return Engine(db, settings, clock=clock)
+
+
+@pytest.fixture
+def person(engine: Engine) -> Callable[..., Person]:
+    def make(name: str, platform: Platform = Platform.CONSOLE, **kwargs: object) -> Person:
+        return Person(engine, name, platform, **kwargs)  # type: ignore[arg-type]
+
+    return make
+
+
+@pytest.fixture
+async def demo(db: Database, clock: Clock) -> None:
+    """The demo organisation; its admin formateur is the console user ``formateur``."""
+    from bot import demo as demo_module
+
+    async with db.sessions() as session, session.begin():
+        await demo_module.fill(session, today=clock.now.date())
+
+
+@pytest.fixture
+def trainer(demo: None, person: Callable[..., Person]) -> Person:
+    return person("formateur")
+
+
+def with_ttl(settings: Settings, hours: int) -> Settings:
+    return replace(settings, conversation_ttl_hours=hours)

@@ -1,0 +1,110 @@
+"""The command line as a newcomer uses it: help, a piped dialogue, exports, the demo."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FORMABOT = [sys.executable, "-m", "bot"]
+
+
+def run(args: list[str], data_dir: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "MATRIX_"))}
+    env.pop("DATABASE_URL", None)
+    env["FORMABOT_DATA_DIR"] = str(data_dir)
+    return subprocess.run(
+        [*FORMABOT, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+
+
+def test_help_lists_every_command() -> None:
+    result = run(["--help"], Path("/tmp"))
+    assert result.returncode == 0
+    for command in ("run", "console", "demo", "migrate", "export"):
+        assert command in result.stdout
+    for command in ("run", "console", "demo", "migrate", "export"):
+        sub = run([command, "--help"], Path("/tmp"))
+        assert sub.returncode == 0 and "usage" in sub.stdout
+
+
+PIPED = """/start
+Forma Plus
+1
+Claire Martin
+/formation
+Agent de restauration
+Une formation
+Région Normandie
+De date à date
+du 1er décembre 2026 au 15 juin 2027
+oui
+non
+courte
+Passer
+Marie Dupont ; Boulangerie Martin \\
+Karim Benali \\
+Julie Petit
+1
+Terminé
+Enregistrer
+"""
+
+
+def test_a_piped_dialogue_creates_an_organisation_and_a_formation(tmp_path: Path) -> None:
+    first = run(["console", "--as", "claire"], tmp_path, PIPED)
+    assert first.returncode == 0, first.stderr
+    assert "C'est enregistré : Agent de restauration" in first.stdout
+    assert "3 stagiaires" in first.stdout
+    assert "Traceback" not in first.stderr
+
+    export = run(["export", "stagiaires"], tmp_path)
+    assert export.returncode == 0, export.stderr
+    rows = list(csv.DictReader(io.StringIO(export.stdout)))
+    assert [(r["nom"], r["entreprise"], r["delegue"]) for r in rows] == [
+        ("Julie Petit", "", "non"),
+        ("Karim Benali", "", "non"),
+        ("Marie Dupont", "Boulangerie Martin", "oui"),
+    ]
+    assert {r["formation"] for r in rows} == {"Agent de restauration"}
+
+
+def test_demo_then_exports_in_csv_and_json(tmp_path: Path) -> None:
+    assert run(["demo"], tmp_path).returncode == 0
+    again = run(["demo"], tmp_path)
+    assert again.returncode == 1 and "déjà" in again.stdout
+    formations = list(csv.DictReader(io.StringIO(run(["export", "formations"], tmp_path).stdout)))
+    assert {f["financeur"] for f in formations} == {"normandie", "cvl"}
+    assert sum(int(f["stagiaires"]) for f in formations) == 7
+    as_json = json.loads(run(["export", "stagiaires", "--format", "json"], tmp_path).stdout)
+    assert len(as_json) == 7 and {"nom", "delegue"} <= set(as_json[0])
+    unknown = run(["export", "nimportequoi"], tmp_path)
+    assert unknown.returncode == 2 and "Export inconnu" in unknown.stderr
+
+
+def test_the_demo_user_talks_as_the_demo_trainer(tmp_path: Path) -> None:
+    run(["demo"], tmp_path)
+    result = run(["console"], tmp_path, "/formations\n1\nVoir le détail\n")
+    assert "Léa Martin" in result.stdout
+    assert "Léa" not in result.stderr
+
+
+@pytest.mark.parametrize("line", ["", "😀", "<b>x</b>", "x" * 10_000, "/formation\n/annuler"])
+def test_odd_lines_in_a_pipe_get_an_answer(tmp_path: Path, line: str) -> None:
+    run(["demo"], tmp_path)
+    result = run(["console"], tmp_path, line + "\n")
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert result.stdout.strip()

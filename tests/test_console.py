@@ -1,0 +1,142 @@
+"""The console transport: rendering, documents on disk, and surviving SIGKILL mid-dialogue."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import signal
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.engine import Engine
+from bot.messages import Choice, Document, Reply
+from bot.storage.db import Database
+from bot.storage.formations import Formation
+from bot.transports.console import Console, render, safe_filename
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_choices_are_numbered_and_markup_is_plain(tmp_path: Path) -> None:
+    shown = render(
+        Reply(
+            text="<b>Qui</b> &amp; quand ?", choices=(Choice("Oui", "1|yes"), Choice("Non", "1|no"))
+        ),
+        tmp_path,
+    )
+    assert shown == "Qui & quand ?\n  1. Oui\n  2. Non"
+
+
+def test_documents_are_written_to_disk_with_a_safe_name(tmp_path: Path) -> None:
+    reply = Reply(
+        text="Voici",
+        document=Document("../../etc/passwd compte rendu.pdf", "application/pdf", b"%PDF-1.4"),
+    )
+    shown = render(reply, tmp_path / "docs")
+    written = list((tmp_path / "docs").iterdir())
+    assert len(written) == 1 and written[0].read_bytes() == b"%PDF-1.4"
+    assert written[0].parent == tmp_path / "docs"
+    assert str(written[0]) in shown
+    assert safe_filename("") == "document"
+
+
+async def test_a_console_session_in_process(engine: Engine, demo: None) -> None:
+    out = io.StringIO()
+    console = Console(engine, name="formateur", documents=Path("/tmp"), out=out)
+    source = io.StringIO("/formations\n1\nVoir le détail\n")
+    await console.run(source)
+    text = out.getvalue()
+    assert "> /formations" in text and "Léa Martin" in text
+
+
+class Bot:
+    """A real ``formabot console`` process driven line by line."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.process: asyncio.subprocess.Process | None = None
+        self.output = ""
+
+    async def start(self) -> None:
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        env["FORMABOT_DATA_DIR"] = str(self.data_dir)
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "console",
+            "--as",
+            "claire",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
+            env=env,
+            cwd=ROOT,
+        )
+
+    async def say(self, line: str, expect: str) -> str:
+        assert self.process and self.process.stdin and self.process.stdout
+        self.output = ""
+        self.process.stdin.write((line + "\n").encode())
+        await self.process.stdin.drain()
+        while expect not in self.output:
+            chunk = await asyncio.wait_for(self.process.stdout.readline(), timeout=60)
+            if not chunk:
+                raise AssertionError(f"bot ended before {expect!r}: {self.output}")
+            self.output += chunk.decode()
+        return self.output
+
+    async def kill(self) -> None:
+        assert self.process
+        self.process.send_signal(signal.SIGKILL)
+        await self.process.wait()
+
+    async def close(self) -> None:
+        assert self.process and self.process.stdin
+        self.process.stdin.close()
+        await asyncio.wait_for(self.process.wait(), timeout=60)
+
+
+async def test_killed_in_the_middle_of_a_formation_it_resumes_at_the_same_step(
+    tmp_path: Path,
+) -> None:
+    bot = Bot(tmp_path)
+    await bot.start()
+    await bot.say("/start", "nom de votre organisme")
+    await bot.say("Forma Plus", "fuseau horaire")
+    await bot.say("1", "votre nom")
+    await bot.say("Claire Martin", "/inviter")
+    await bot.say("/formation", "intitulé")
+    await bot.say("Agent de restauration", "De quoi s'agit-il")
+    await bot.say("Une formation", "Qui la finance")
+    await bot.say("Région Normandie", "organisé")
+    await bot.kill()
+
+    bot = Bot(tmp_path)
+    await bot.start()
+    await bot.say("De date à date", "Quelles sont les dates")
+    await bot.say("du 1er décembre 2026 au 15 juin 2027", "C'est bien ça")
+    await bot.say("oui", "certifiante")
+    await bot.kill()
+
+    bot = Bot(tmp_path)
+    await bot.start()
+    await bot.say("non", "courte ou longue")
+    await bot.say("courte", "chargé(e) de mission")
+    await bot.say("Passer", "stagiaires")
+    await bot.say("Ana Lopes", "délégué")
+    await bot.say("Terminé", "Récapitulatif")
+    done = await bot.say("Enregistrer", "C'est enregistré")
+    assert "Agent de restauration" in done
+    await bot.close()
+
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'formabot.db'}")
+    async with database.sessions() as session:
+        rows = (await session.scalars(select(Formation))).all()
+        assert [(f.title, f.funder, f.mode) for f in rows] == [
+            ("Agent de restauration", "normandie", "dates")
+        ]
+    await database.dispose()

@@ -1,0 +1,207 @@
+"""The engine's promises: one effect per event, clean /annuler and /aide, stale and
+forged buttons, expiry, groups, concurrency, and errors that leak nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.config import Settings
+from bot.conversations import formation as formation_module
+from bot.engine import Engine
+from bot.storage.db import Database
+from bot.storage.formations import Formation
+from tests.auxil.dialogue import Clock, Person
+from tests.auxil.hostile import step_of
+
+
+async def count_formations(db: Database) -> int:
+    async with db.sessions() as session:
+        return int(await session.scalar(select(func.count(Formation.id))) or 0)
+
+
+async def test_the_same_event_twice_has_one_effect(db: Database, trainer: Person) -> None:
+    await trainer.says("/formation")
+    title = trainer.incoming("Formation en double", event_id="update-42")
+    first = await trainer.send(title)
+    again = await trainer.send(title)
+    assert [r.text for r in again] == [r.text for r in first]
+    assert await step_of(db, trainer) == ("formation", "kind")
+
+    await trainer.presses("Une formation")
+    await trainer.presses("Autre financeur")
+    await trainer.presses("De date à date")
+    await trainer.says("du 1er au 19 décembre 2026")
+    await trainer.presses("Oui")
+    await trainer.presses("Non")
+    await trainer.presses("Courte")
+    await trainer.presses("Plus tard")
+    before = await count_formations(db)
+    save = next(c for r in trainer.replies for c in r.choices if c.label == "Enregistrer")
+    press = trainer.incoming(choice=save.data, event_id="update-99")
+    await trainer.send(press)
+    await trainer.send(press)
+    assert await count_formations(db) == before + 1
+
+
+async def test_help_depends_on_where_you_are(
+    trainer: Person, person: Callable[..., Person]
+) -> None:
+    await trainer.says("/aide")
+    assert "/formation" in trainer.last and "/inviter" in trainer.last
+    await trainer.says("/formation")
+    await trainer.says("/aide")
+    assert "créer une formation" in trainer.last and "/annuler" in trainer.last
+    assert "intitulé" in trainer.last
+    stranger = person("quelquun")
+    await stranger.says("/aide")
+    assert "invitation" in stranger.last and "/formation" not in stranger.last
+
+
+async def test_cancel_and_unknown_commands(db: Database, trainer: Person) -> None:
+    await trainer.says("/annuler")
+    assert "rien en cours" in trainer.last
+    await trainer.says("/formation")
+    await trainer.says("/nimportequoi")
+    assert "Je ne connais pas la commande /nimportequoi" in trainer.last
+    assert await step_of(db, trainer) == ("formation", "title")
+    await trainer.says("/annuler")
+    assert "annulé" in trainer.last
+    await trainer.says("Un texte isolé")
+    assert "/aide" in trainer.last
+
+
+async def test_stale_and_forged_buttons_are_answered_politely(
+    db: Database, trainer: Person
+) -> None:
+    await trainer.says("/formation")
+    await trainer.says("Cuisine")
+    kind_buttons = trainer.replies[-1].choices
+    await trainer.presses("Une formation")
+    await trainer.presses_data(kind_buttons[1].data)  # "bilan de compétences", from before
+    assert "plus ancien" in trainer.last
+    assert await step_of(db, trainer) == ("formation", "funder")
+    await trainer.says("/annuler")
+    await trainer.presses_data(kind_buttons[0].data)
+    assert "ancien message" in trainer.last
+
+
+async def test_a_conversation_expires_after_a_day(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    await trainer.says("/formation")
+    await trainer.says("Cuisine")
+    clock.advance(hours=25)
+    await trainer.presses("Une formation")
+    assert "expiré" in trainer.last
+    assert await step_of(db, trainer) == (None, None)
+    await trainer.says("/formation")
+    assert "intitulé" in trainer.last
+
+
+async def test_a_started_command_abandons_the_current_one(db: Database, trainer: Person) -> None:
+    await trainer.says("/formation")
+    await trainer.says("Cuisine")
+    await trainer.says("/formations")
+    assert "J'abandonne la saisie en cours" in trainer.all_text
+    assert await step_of(db, trainer) == ("formations", "formation")
+
+
+async def test_no_personal_data_in_a_group(trainer: Person, person: Callable[..., Person]) -> None:
+    group = person("formateur", chat="groupe-42", is_group=True)
+    await group.says("/formations")
+    assert "groupe" in group.last
+    assert "Léa Martin" not in group.all_text
+
+
+async def test_messages_from_many_people_at_once(
+    engine: Engine, demo: None, person: Callable[..., Person]
+) -> None:
+    people = [person(f"visiteur{i}") for i in range(20)]
+    await asyncio.gather(*(p.says("/aide") for p in people))
+    assert all("invitation" in p.last for p in people)
+
+
+async def test_one_persons_messages_are_handled_in_order(db: Database, trainer: Person) -> None:
+    await trainer.says("/formation")
+    await asyncio.gather(
+        trainer.send(trainer.incoming("Cuisine du monde")), trainer.send(trainer.incoming("1"))
+    )
+    assert await step_of(db, trainer) == ("formation", "funder")
+
+
+async def test_an_unexpected_error_saves_nothing_and_logs_no_personal_data(
+    db: Database,
+    trainer: Person,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def broken(ctx: object) -> None:
+        raise ValueError("Marie Dupont est absente")
+
+    monkeypatch.setattr(formation_module.NEW, "finish", broken)
+    await trainer.says("/formation")
+    for answer in (
+        "Cuisine",
+        "1",
+        "4",
+        "1",
+        "du 1er au 19 décembre 2026",
+        "oui",
+        "non",
+        "1",
+        "Marie Dupont",
+        "Terminé",
+    ):
+        await trainer.says(answer)
+    before = await count_formations(db)
+    with caplog.at_level(logging.DEBUG):
+        await trainer.presses("Enregistrer")
+    assert "mal passé" in trainer.last, trainer.transcript
+    assert await count_formations(db) == before
+    assert await step_of(db, trainer) == ("formation", "recap")
+    assert "ValueError" in caplog.text
+    assert "Marie" not in caplog.text and "Dupont" not in caplog.text
+
+
+async def test_long_lists_are_paged(db: Database, trainer: Person, clock: Clock) -> None:
+    async with db.sessions() as session, session.begin():
+        first = await session.scalar(select(Formation))
+        assert first is not None
+        for i in range(12):
+            session.add(
+                Formation(
+                    organisation_id=first.organisation_id,
+                    owner_id=first.owner_id,
+                    title=f"Session {i:02d}",
+                    funder="autre",
+                    mode="dates",
+                    kind="formation",
+                    start_date=date(2026, 1, 1 + i),
+                    end_date=date(2026, 6, 1),
+                )
+            )
+    await trainer.says("/formations")
+    assert len(trainer.buttons) == 9 and trainer.buttons[-1].startswith("Suivants")
+    await trainer.presses("Suivants")
+    assert trainer.replies[-1].edit_previous
+    assert "◀ Précédents" in trainer.buttons
+    await trainer.says("2")  # the second item shown on this page
+    assert "Que voulez-vous faire" in trainer.last
+
+
+async def test_conversation_ttl_is_a_setting(
+    db: Database, settings: Settings, clock: Clock, demo: None
+) -> None:
+    short = Engine(db, replace(settings, conversation_ttl_hours=1), clock=clock)
+    who = Person(short, "formateur")
+    await who.says("/formation")
+    clock.advance(minutes=90)
+    await who.says("Cuisine")
+    assert "expiré" in who.last

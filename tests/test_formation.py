@@ -1,0 +1,273 @@
+"""Creating and editing a formation by chat, including every kind of bad answer."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from bot.storage.db import Database
+from bot.storage.formations import Formation, Trainee
+from tests.auxil.dialogue import Person
+from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, FOR_TEXT, HTML, step_of, survives
+
+# The happy path of /formation, step by step: (step name, kind of answer, answer).
+HAPPY = [
+    ("title", "say", "Agent de restauration"),
+    ("kind", "press", "Une formation"),
+    ("funder", "press", "Région Normandie"),
+    ("mode", "press", "De date à date"),
+    ("period", "say", "du 1er décembre 2026 au 15 juin 2027"),
+    ("period", "press", "Oui"),
+    ("certifying", "press", "Oui"),
+    ("length", "press", "Longue"),
+    ("cm_name", "say", "Mme Sophie Leroy"),
+    ("cm_email", "say", "sophie.leroy@example.org"),
+    ("trainees", "say", "Marie Dupont ; Boulangerie Martin\nKarim Benali\nJulie Petit"),
+    ("delegates", "press", "Marie Dupont"),
+    ("delegates", "press", "Terminé"),
+    ("recap", "press", "Enregistrer"),
+]
+TEXT_STEPS = {
+    "title": FOR_NAMES,
+    "cm_name": FOR_NAMES,
+    "cm_email": (*FOR_TEXT,),
+    "trainees": FOR_NAMES,
+    "period": FOR_CHOICES,
+}
+
+
+async def answer(who: Person, kind: str, value: str) -> None:
+    if kind == "say":
+        await who.says(value)
+    else:
+        await who.presses(value)
+
+
+async def formations(db: Database) -> list[Formation]:
+    async with db.sessions() as session:
+        rows = await session.scalars(select(Formation).order_by(Formation.id))
+        result = list(rows.all())
+        for f in result:
+            await session.refresh(f, ["trainees", "sessions"])
+        return result
+
+
+async def test_a_trainer_creates_a_formation_step_by_step(db: Database, trainer: Person) -> None:
+    before = len(await formations(db))
+    await trainer.says("/formation")
+    assert "intitulé" in trainer.last
+    for _step, kind, value in HAPPY:
+        await answer(trainer, kind, value)
+        if value.startswith("du 1er"):
+            assert "mardi 1er décembre 2026" in trainer.last
+            assert "mardi 15 juin 2027" in trainer.last
+    assert "C'est enregistré" in trainer.last
+    assert "3 stagiaires" in trainer.last
+    saved = (await formations(db))[before:]
+    assert len(saved) == 1
+    f = saved[0]
+    assert (f.title, f.funder, f.mode, f.kind) == (
+        "Agent de restauration",
+        "normandie",
+        "dates",
+        "formation",
+    )
+    assert (f.start_date, f.end_date) == (date(2026, 12, 1), date(2027, 6, 15))
+    assert f.certifying and f.long
+    assert (f.cm_name, f.cm_email) == ("Mme Sophie Leroy", "sophie.leroy@example.org")
+    people = {t.full_name: t for t in f.trainees}
+    assert set(people) == {"Marie Dupont", "Karim Benali", "Julie Petit"}
+    assert people["Marie Dupont"].company == "Boulangerie Martin"
+    assert [t.full_name for t in f.trainees if t.is_delegate] == ["Marie Dupont"]
+    assert await step_of(db, trainer) == (None, None)
+
+
+async def test_every_step_survives_bad_input_and_nothing_is_lost(
+    db: Database, trainer: Person
+) -> None:
+    before = len(await formations(db))
+    await trainer.says("/formation")
+    seen_confirm = False
+    for step, kind, value in HAPPY:
+        if step == "period" and kind == "press":
+            seen_confirm = True
+        bads = (
+            TEXT_STEPS.get(step, FOR_CHOICES)
+            if not seen_confirm or step != "period"
+            else FOR_CHOICES
+        )
+        await survives(db, trainer, bads)
+        assert len(await formations(db)) == before, f"something saved at {step}"
+        await answer(trainer, kind, value)
+    saved = (await formations(db))[before:]
+    assert len(saved) == 1
+    assert saved[0].title == "Agent de restauration"
+    assert len(saved[0].trainees) == 3
+
+
+async def test_markup_typed_by_the_user_is_kept_literally_and_shown_escaped(
+    db: Database, trainer: Person
+) -> None:
+    await trainer.says("/formation")
+    await trainer.says(HTML)
+    for _step, kind, value in HAPPY[1:10]:
+        await answer(trainer, kind, value)
+    await trainer.says("Zoé <i>Durand</i> & fils")
+    await trainer.presses("Terminé")
+    recap = trainer.replies[-1].text
+    assert "&lt;script&gt;" in recap and "<script>" not in recap
+    assert "Zoé &lt;i&gt;Durand&lt;/i&gt; &amp; fils" in recap
+    await trainer.presses("Enregistrer")
+    saved = (await formations(db))[-1]
+    assert saved.title == " ".join(HTML.split())
+    assert saved.trainees[0].full_name == "Zoé <i>Durand</i> & fils"
+
+
+async def test_dates_are_checked_and_can_be_corrected(db: Database, trainer: Person) -> None:
+    await trainer.says("/formation")
+    for _step, kind, value in HAPPY[:4]:
+        await answer(trainer, kind, value)
+    await trainer.says("du 15 juin 2027 au 1er mars 2027")
+    assert "fin est avant" in trainer.last
+    await trainer.says("dès que possible")
+    assert "pas compris" in trainer.last
+    await trainer.says("du 2 mars au 15 juin 2027")
+    assert "mardi 2 mars 2027" in trainer.last
+    await trainer.presses("Non, corriger")
+    assert "Redonnez les dates" in trainer.last
+    await trainer.says("du 3 mars au 16 juin 2027")
+    await trainer.presses("Oui")
+    assert await step_of(db, trainer) == ("formation", "certifying")
+
+
+async def test_trainee_lists_are_checked(db: Database, trainer: Person) -> None:
+    await trainer.says("/formation")
+    for _step, kind, value in HAPPY[:10]:
+        await answer(trainer, kind, value)
+    await trainer.says("Marie Dupont\nKarim Benali\nmarie DUPONT")
+    assert "apparaît deux fois" in trainer.last
+    await trainer.says("\n\n")
+    assert "vide" in trainer.last or "rien reçu" in trainer.last.lower()
+    await trainer.says("\n".join(f"Stagiaire {i}" for i in range(250)))
+    assert "250 noms" in trainer.last
+    await trainer.says("Marie Dupont\n1234")
+    assert "ne ressemble pas à un nom" in trainer.last
+    assert await step_of(db, trainer) == ("formation", "trainees")
+    await trainer.presses("Plus tard")
+    assert "Récapitulatif" in trainer.last
+    await trainer.presses("Enregistrer")
+    assert (await formations(db))[-1].trainees == []
+
+
+async def test_centre_val_de_loire_asks_programme_action_type_and_sessions(
+    db: Database, trainer: Person
+) -> None:
+    await trainer.says("/formation")
+    await trainer.says("Premiers gestes cuisine")
+    await trainer.presses("Une formation")
+    await trainer.presses("Centre-Val de Loire")
+    assert "programme" in trainer.last
+    await trainer.presses("Parcours Métiers")
+    await trainer.presses("premiers gestes")
+    await trainer.presses("De date à date")
+    await trainer.says("du 1er mars au 30 juin 2027")
+    await trainer.presses("Oui")
+    assert "plusieurs sessions" in trainer.last
+    await trainer.presses("Oui")
+    await trainer.says(
+        "Session 1 : du 1er au 31 mars 2027\nSession 2 : du 2 mai au 30 juillet 2027"
+    )
+    assert "sort des dates" in trainer.last
+    await trainer.says("Session 1 : du 1er au 31 mars 2027\nSession 2 : du 2 mai au 30 juin 2027")
+    await trainer.presses("Non")  # not certifying
+    await trainer.presses("Courte")
+    await trainer.presses("Passer")
+    await trainer.presses("Plus tard")
+    await trainer.presses("Enregistrer")
+    f = (await formations(db))[-1]
+    assert (f.funder, f.programme, f.action_type) == ("cvl", "parcours_metiers", "premiers_gestes")
+    assert [(s.label, s.start_date, s.end_date) for s in f.sessions] == [
+        ("Session 1", date(2027, 3, 1), date(2027, 3, 31)),
+        ("Session 2", date(2027, 5, 2), date(2027, 6, 30)),
+    ]
+    assert f.cm_name is None
+
+
+async def test_abandoning_at_the_recap_saves_nothing(db: Database, trainer: Person) -> None:
+    before = len(await formations(db))
+    await trainer.says("/formation")
+    for _step, kind, value in HAPPY[:-1]:
+        await answer(trainer, kind, value)
+    await trainer.presses("Abandonner")
+    assert "je n'enregistre rien" in trainer.last
+    assert len(await formations(db)) == before
+
+
+async def test_cancel_in_the_middle_saves_nothing(db: Database, trainer: Person) -> None:
+    before = len(await formations(db))
+    await trainer.says("/formation")
+    for _step, kind, value in HAPPY[:8]:
+        await answer(trainer, kind, value)
+    await trainer.says("/annuler")
+    assert "annulé" in trainer.last
+    assert len(await formations(db)) == before
+    assert await step_of(db, trainer) == (None, None)
+
+
+async def test_list_open_and_edit_a_formation(db: Database, trainer: Person) -> None:
+    await trainer.says("/formations")
+    assert "Agent de restauration (démo)" in " ".join(trainer.buttons)
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Voir le détail")
+    assert "Léa Martin" in trainer.all_text and "délégué" in trainer.all_text
+
+    await trainer.presses("Modifier les dates")
+    await trainer.says("du 1er octobre 2026 au 20 février 2027")
+    await trainer.presses("Oui")
+    assert "Nouvelles dates" in trainer.last
+
+    await trainer.says("/formations")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Ajouter des stagiaires")
+    await trainer.says("léa martin\nPaul Henry")
+    assert "apparaît deux fois" in trainer.last and "déjà inscrit" in trainer.last
+    await trainer.says("Paul Henry")
+    assert "1 stagiaire ajouté" in trainer.last
+
+    await trainer.says("/formations")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Retirer un stagiaire")
+    await trainer.presses("Karim Benali")
+    await trainer.presses("Oui, retirer")
+
+    await trainer.says("/formations")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Choisir les délégués")
+    await trainer.presses("Léa Martin")  # untick
+    await trainer.presses("Paul Henry")  # tick
+    await trainer.presses("Terminé")
+    assert "Hugo Moreau" in trainer.last and "Paul Henry" in trainer.last
+
+    f = next(f for f in await formations(db) if f.title.startswith("Agent"))
+    assert (f.start_date, f.end_date) == (date(2026, 10, 1), date(2027, 2, 20))
+    names = {t.full_name: t.is_delegate for t in f.trainees}
+    assert names == {
+        "Léa Martin": False,
+        "Julie Petit": False,
+        "Hugo Moreau": True,
+        "Paul Henry": True,
+    }
+
+
+async def test_a_formateur_cannot_open_another_organisations_formation(
+    db: Database, trainer: Person, person: object
+) -> None:
+    async with db.sessions() as session:
+        other_id = await session.scalar(select(func.max(Formation.id)))
+    await trainer.says("/formations")
+    forged = f"{trainer.replies[-1].choices[0].data.split('|')[0]}|{(other_id or 0) + 100}"
+    await trainer.presses_data(forged)
+    assert "pas (ou plus) proposé" in trainer.last
+    async with db.sessions() as session:
+        assert await session.scalar(select(func.count(Trainee.id))) == 7

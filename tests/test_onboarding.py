@@ -1,0 +1,154 @@
+"""Getting in: the first admin, invitations, strangers kept out."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.storage.db import Database
+from bot.storage.people import ChatIdentity, Invitation, Membership, Organisation
+from bot.storage.people import Person as P
+from tests.auxil.dialogue import Clock, Person
+from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, survives
+
+CODE = re.compile(r"/start ([A-Za-z0-9_-]{16,})")
+
+
+async def first_admin(who: Person) -> None:
+    await who.says("/start")
+    await who.says("Forma Plus")
+    await who.presses("Métropole")
+    await who.says("Claire Martin")
+
+
+async def test_the_first_person_creates_the_organisation_and_becomes_admin(
+    db: Database, person: Callable[..., Person]
+) -> None:
+    claire = person("claire")
+    await claire.says("/start")
+    assert "Bienvenue" in claire.all_text and "nom de votre organisme" in claire.last
+    await claire.says("Forma Plus")
+    await claire.presses("Réunion")
+    await claire.says("Claire Martin")
+    assert "Forma Plus" in claire.last and "administrateur" in claire.last
+    async with db.sessions() as session:
+        org = await session.scalar(select(Organisation))
+        assert org is not None and (org.name, org.timezone) == ("Forma Plus", "Indian/Reunion")
+        membership = await session.scalar(select(Membership))
+        assert membership is not None and membership.role == "admin"
+        identity = await session.scalar(select(ChatIdentity))
+        assert identity is not None and (identity.platform, identity.user_id) == (
+            "console",
+            "claire",
+        )
+
+
+async def test_onboarding_steps_survive_bad_input(
+    db: Database, person: Callable[..., Person]
+) -> None:
+    claire = person("claire")
+    await claire.says("/start")
+    await survives(db, claire, FOR_NAMES)
+    await claire.says("Forma Plus")
+    await survives(db, claire, FOR_CHOICES)
+    await claire.presses("Métropole")
+    await survives(db, claire, FOR_NAMES)
+    await claire.says("Claire Martin")
+    async with db.sessions() as session:
+        assert [o.name for o in await session.scalars(select(Organisation))] == ["Forma Plus"]
+
+
+async def test_a_stranger_gets_a_polite_explanation_and_nothing_else(
+    db: Database, person: Callable[..., Person]
+) -> None:
+    await first_admin(person("claire"))
+    stranger = person("inconnu")
+    await stranger.says("/start")
+    assert "invitation" in stranger.last
+    for command in ("/formation", "/formations", "/inviter"):
+        await stranger.says(command)
+        assert "Je ne vous connais pas" in stranger.last
+    await stranger.says("bonjour")
+    assert "invitation" in stranger.last
+    async with db.sessions() as session:
+        assert len((await session.scalars(select(P))).all()) == 1
+
+
+async def test_an_admin_invites_a_formateur_with_a_one_time_code(
+    db: Database, person: Callable[..., Person], clock: Clock
+) -> None:
+    claire = person("claire")
+    await first_admin(claire)
+    await claire.says("/inviter")
+    await claire.presses("Formateur")
+    code = CODE.search(claire.last)
+    assert code, claire.last
+    assert claire.replies[-1].extras["invite_code"] == code[1]
+    async with db.sessions() as session:
+        stored = await session.scalar(select(Invitation))
+        assert stored is not None and code[1] not in stored.code_hash
+        assert len(stored.code_hash) == 64
+
+    bruno = person("bruno")
+    await bruno.says(f"/start {code[1]}")
+    assert "Forma Plus" in bruno.all_text
+    await bruno.says("Bruno Lefèvre")
+    assert "C'est fait" in bruno.last
+    await bruno.says("/aide")
+    assert "/formation" in bruno.last and "/inviter" not in bruno.last
+    await bruno.says("/inviter")
+    assert "réservée aux administrateurs" in bruno.last
+
+    chloe = person("chloe")
+    await chloe.says(f"/start {code[1]}")
+    assert "déjà servi" in chloe.last
+    async with db.sessions() as session:
+        roles = sorted(m.role for m in await session.scalars(select(Membership)))
+        assert roles == ["admin", "formateur"]
+
+
+async def test_expired_unknown_and_malformed_codes(
+    db: Database, person: Callable[..., Person], clock: Clock
+) -> None:
+    claire = person("claire")
+    await first_admin(claire)
+    await claire.says("/inviter")
+    await claire.presses("Formateur")
+    code = CODE.search(claire.last)
+    assert code
+    clock.advance(days=8)
+    late = person("late")
+    await late.says(f"/start {code[1]}")
+    assert "expiré" in late.last
+    await late.says("/start AAAAAAAAAAAAAAAAAAAAAA")
+    assert "pas valable" in late.last
+    await late.says("/start <script>")
+    assert "pas valable" in late.last
+    await late.says("/start " + "x" * 10_000)
+    assert "pas valable" in late.last
+    async with db.sessions() as session:
+        assert len((await session.scalars(select(Membership))).all()) == 1
+
+
+async def test_a_formateur_sees_only_their_organisation(
+    db: Database, trainer: Person, person: Callable[..., Person], clock: Clock
+) -> None:
+    # A second organisation, created directly: its formateur must not see the demo's data.
+    async with db.sessions() as session, session.begin():
+        org = Organisation(name="Autre OF")
+        someone = P(display_name="Sam Autre")
+        session.add_all([org, someone])
+        await session.flush()
+        session.add(
+            ChatIdentity(person_id=someone.id, platform="console", user_id="sam", chat_id="sam")
+        )
+        session.add(Membership(organisation_id=org.id, person_id=someone.id, role="admin"))
+    sam = person("sam")
+    await sam.says("/formations")
+    assert "aucune formation" in sam.last
+    await trainer.says("/formations")
+    assert any("démo" in b for b in trainer.buttons)
+    _ = timedelta

@@ -1,0 +1,108 @@
+"""Storage on SQLite and on a real PostgreSQL: migrations, UTC, constraints, and a
+whole dialogue through the engine on each."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection, select
+from sqlalchemy.exc import IntegrityError
+
+from bot.config import Settings
+from bot.engine import Engine
+from bot.storage.db import Database
+from bot.storage.formations import Formation, Trainee
+from bot.storage.models import Base
+from bot.storage.people import Organisation
+from bot.storage.people import Person as P
+from tests.auxil.dialogue import Clock, Person
+
+
+async def test_migrations_are_idempotent_and_match_the_models(store: Database) -> None:
+    await store.migrate()  # a second time: nothing to do, no error
+
+    def differences(connection: Connection) -> list[object]:
+        context = MigrationContext.configure(connection, opts={"compare_type": False})
+        return list(compare_metadata(context, Base.metadata))
+
+    async with store.engine.connect() as connection:
+        assert await connection.run_sync(differences) == []
+
+
+async def test_timestamps_come_back_aware_in_utc(store: Database) -> None:
+    paris = timezone(timedelta(hours=1))
+    async with store.sessions() as session, session.begin():
+        org = Organisation(name="Test", created_at=datetime(2026, 11, 23, 10, 0, tzinfo=paris))
+        session.add(org)
+    async with store.sessions() as session:
+        loaded = await session.scalar(select(Organisation))
+        assert loaded is not None
+        assert loaded.created_at == datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+        assert loaded.created_at.utcoffset() == timedelta(0)
+
+
+async def test_naive_datetimes_are_refused(store: Database) -> None:
+    with pytest.raises(Exception, match="naive"):
+        async with store.sessions() as session, session.begin():
+            session.add(Organisation(name="Test", created_at=datetime(2026, 1, 1)))
+
+
+async def test_the_same_trainee_twice_in_a_formation_is_refused(store: Database) -> None:
+    async with store.sessions() as session, session.begin():
+        org = Organisation(name="OF")
+        owner = P(display_name="Owner")
+        session.add_all([org, owner])
+        await session.flush()
+        formation = Formation(
+            organisation_id=org.id,
+            owner_id=owner.id,
+            title="F",
+            funder="autre",
+            start_date=date(2026, 1, 1),
+            end_date=date(2026, 2, 1),
+        )
+        formation.trainees.append(Trainee(full_name="Marie Dupont", name_key="marie dupont"))
+        session.add(formation)
+    with pytest.raises(IntegrityError):
+        async with store.sessions() as session, session.begin():
+            session.add(
+                Trainee(
+                    formation_id=formation.id, full_name="MARIE DUPONT", name_key="marie dupont"
+                )
+            )
+
+
+async def test_a_whole_onboarding_dialogue_on_each_database(
+    store: Database, settings: Settings, clock: Clock
+) -> None:
+    engine = Engine(store, settings, clock=clock)
+    claire = Person(engine, "claire")
+    await claire.says("/start")
+    await claire.says("Forma Plus")
+    await claire.presses("Métropole")
+    await claire.says("Claire Martin")
+    await claire.says("/formation")
+    await claire.says("Cuisine")
+    await claire.presses("Une formation")
+    await claire.presses("Autre")
+    await claire.presses("De date à date")
+    await claire.says("du 1er au 19 décembre 2026")
+    await claire.presses("Oui")
+    await claire.presses("Non")
+    await claire.presses("Courte")
+    await claire.says("Ana Lopes\nBen Kaci\nChloé Roy")
+    await claire.presses("Ben Kaci")
+    await claire.presses("Terminé")
+    await claire.presses("Enregistrer")
+    async with store.sessions() as session:
+        formation = await session.scalar(select(Formation))
+        assert formation is not None
+        await session.refresh(formation, ["trainees"])
+        assert [(t.full_name, t.is_delegate) for t in formation.trainees] == [
+            ("Ana Lopes", False),
+            ("Ben Kaci", True),
+            ("Chloé Roy", False),
+        ]

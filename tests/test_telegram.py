@@ -1,0 +1,198 @@
+"""The Telegram transport, offline: what the bot asks the Bot API to do.
+
+The loopback emulator (tests/test_telegram_e2e.py) covers whole dialogues;
+this module covers what the emulator cannot: the command menu, documents
+both ways, a blocked bot, and the exact shape of each call.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from telegram import Update
+
+from bot.config import Settings
+from bot.engine import Engine
+from bot.messages import Document, Reply
+from bot.outbox import PermanentFailure
+from bot.storage.db import Database
+from bot.storage.people import ChatIdentity, Person
+from bot.transports.telegram import TelegramTransport, split_text
+from tests.auxil.dialogue import Clock
+from tests.auxil.telegram_offline import RecordingRequest
+
+TRAINER_ID = 1001
+_updates = itertools.count(1)
+
+
+@pytest.fixture
+async def telegram(
+    db: Database, settings: Settings, clock: Clock, demo: None
+) -> AsyncIterator[tuple[TelegramTransport, RecordingRequest]]:
+    async with db.sessions() as session, session.begin():
+        camille = await session.scalar(select(Person).where(Person.display_name == "Camille Durand"))
+        assert camille is not None
+        session.add(ChatIdentity(person_id=camille.id, platform="telegram",
+                                 user_id=str(TRAINER_ID), chat_id=str(TRAINER_ID)))
+    request = RecordingRequest()
+    engine = Engine(db, replace(settings, telegram_token="123:ABC"), clock=clock)
+    transport = TelegramTransport(engine.settings, engine, request=request, poll_interval=0.05)
+    await transport.app.initialize()
+    transport.username = transport.app.bot.username or ""
+    yield transport, request
+    await transport.app.shutdown()
+
+
+def message(text: str, *, user: int = TRAINER_ID, chat: int | None = None,
+            chat_type: str = "private", update_id: int | None = None,
+            extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "message_id": next(_updates) + 500,
+        "date": 1_790_000_000,
+        "chat": {"id": chat or user, "type": chat_type},
+        "from": {"id": user, "is_bot": False, "first_name": "Camille"},
+        "text": text,
+    }
+    if text.startswith("/"):
+        body["entities"] = [{"type": "bot_command", "offset": 0,
+                             "length": len(text.split()[0])}]
+    body.update(extra or {})
+    return {"update_id": update_id or next(_updates), "message": body}
+
+
+def press(data: str, *, question: dict[str, Any], user: int = TRAINER_ID) -> dict[str, Any]:
+    return {
+        "update_id": next(_updates),
+        "callback_query": {
+            "id": f"cb{next(_updates)}",
+            "from": {"id": user, "is_bot": False, "first_name": "Camille"},
+            "chat_instance": "ci",
+            "data": data,
+            "message": question,
+        },
+    }
+
+
+async def feed(transport: TelegramTransport, data: dict[str, Any]) -> None:
+    await transport.app.process_update(Update.de_json(data, transport.app.bot))
+
+
+async def test_the_command_menu_and_description_are_set_in_french(
+    telegram: tuple[TelegramTransport, RecordingRequest],
+) -> None:
+    transport, request = telegram
+    await transport._announce()
+    commands = request.called("setMyCommands")[-1].params["commands"]
+    assert {"command": "aide", "description": "Ce que je peux faire pour vous"} in commands
+    assert all(c["description"] for c in commands)
+    assert "formateurs" in request.called("setMyDescription")[-1].params["description"]
+
+
+async def test_a_question_is_sent_as_html_with_an_inline_keyboard(
+    telegram: tuple[TelegramTransport, RecordingRequest],
+) -> None:
+    transport, request = telegram
+    await feed(transport, message("/formation"))
+    await feed(transport, message("Cuisine <du> & monde"))
+    sent = request.called("sendMessage")[-1].params
+    assert sent["parse_mode"] == "HTML" and "De quoi s'agit-il" in sent["text"]
+    buttons = [b for row in sent["reply_markup"]["inline_keyboard"] for b in row]
+    assert [b["text"] for b in buttons][0] == "Une formation"
+
+    question = {"message_id": 77, "date": 1_790_000_000, "chat": {"id": TRAINER_ID,
+                "type": "private"}, "text": sent["text"], "reply_markup": sent["reply_markup"]}
+    await feed(transport, press(buttons[0]["callback_data"], question=question))
+    assert request.called("answerCallbackQuery")
+    edited = request.called("editMessageText")[-1].params
+    assert edited["text"].endswith("✔ Une formation") and "reply_markup" not in edited
+    assert "Qui la finance" in request.called("sendMessage")[-1].params["text"]
+
+
+async def test_the_same_update_twice_has_one_effect(
+    telegram: tuple[TelegramTransport, RecordingRequest], db: Database
+) -> None:
+    transport, request = telegram
+    await feed(transport, message("/formation"))
+    title = message("Cuisine", update_id=9_000_001)
+    await feed(transport, title)
+    await feed(transport, title)
+    texts = [c.params["text"] for c in request.called("sendMessage")]
+    assert texts[-1] == texts[-2] and "De quoi s'agit-il" in texts[-1]
+    await feed(transport, message("1"))
+    assert "Qui la finance" in request.called("sendMessage")[-1].params["text"]
+
+
+async def test_in_a_group_only_commands_for_this_bot_are_answered(
+    telegram: tuple[TelegramTransport, RecordingRequest],
+) -> None:
+    transport, request = telegram
+    before = len(request.calls)
+    await feed(transport, message("bonjour tout le monde", chat=-100, chat_type="supergroup"))
+    await feed(transport, message("/formations@un_autre_bot", chat=-100, chat_type="supergroup"))
+    assert len(request.calls) == before
+    await feed(transport, message("/formations@formabot_test_bot", chat=-100,
+                                  chat_type="supergroup"))
+    answer = request.called("sendMessage")[-1].params
+    assert answer["chat_id"] == -100 and "groupe" in answer["text"]
+    assert "Léa" not in answer["text"]
+
+
+async def test_an_invitation_code_becomes_a_deep_link(
+    telegram: tuple[TelegramTransport, RecordingRequest],
+) -> None:
+    transport, request = telegram
+    await feed(transport, message("/inviter"))
+    await feed(transport, message("1"))
+    text = request.called("sendMessage")[-1].params["text"]
+    assert "Lien à transférer : https://t.me/formabot_test_bot?start=" in text
+
+
+async def test_documents_go_out_with_send_document(
+    telegram: tuple[TelegramTransport, RecordingRequest],
+) -> None:
+    transport, request = telegram
+    await transport.send("555", Reply(text="Votre compte rendu",
+                                      document=Document("cr.pdf", "application/pdf", b"%PDF-1.4 x")))
+    call = request.called("sendDocument")[-1]
+    assert call.params["caption"] == "Votre compte rendu"
+    assert call.files["document"] == ("cr.pdf", b"%PDF-1.4 x")
+
+
+async def test_a_file_sent_by_the_user_reaches_the_engine(
+    telegram: tuple[TelegramTransport, RecordingRequest],
+) -> None:
+    transport, request = telegram
+    request.files["f1"] = b"\xff\xd8\xffphoto"
+    await feed(transport, message("/formation"))
+    await feed(transport, message("", extra={"text": None, "document": {
+        "file_id": "f1", "file_unique_id": "f1", "file_name": "scan.jpg",
+        "mime_type": "image/jpeg", "file_size": 9}}))
+    assert request.called("getFile")
+    assert "pas un fichier" in request.called("sendMessage")[-1].params["text"]
+
+
+async def test_a_blocked_bot_is_recorded_and_not_retried(
+    telegram: tuple[TelegramTransport, RecordingRequest], db: Database
+) -> None:
+    transport, request = telegram
+    request.blocked_chats.add(str(TRAINER_ID))
+    with pytest.raises(PermanentFailure):
+        await transport.send(str(TRAINER_ID), Reply(text="Rappel"))
+    assert len(request.called("sendMessage")) == 1
+    async with db.sessions() as session:
+        identity = await session.scalar(select(ChatIdentity).where(
+            ChatIdentity.platform == "telegram"))
+        assert identity is not None and identity.blocked_at is not None
+
+
+def test_long_messages_are_split_on_line_breaks() -> None:
+    text = "\n".join(f"ligne {i} " + "x" * 100 for i in range(100))
+    parts = split_text(text)
+    assert len(parts) > 1 and all(len(p) <= 4096 for p in parts)
+    assert "\n".join(parts) == text
+    assert split_text("y" * 9000) == ["y" * 4096, "y" * 4096, "y" * 808]

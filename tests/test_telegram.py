@@ -35,10 +35,18 @@ async def telegram(
     db: Database, settings: Settings, clock: Clock, demo: None
 ) -> AsyncIterator[tuple[TelegramTransport, RecordingRequest]]:
     async with db.sessions() as session, session.begin():
-        camille = await session.scalar(select(Person).where(Person.display_name == "Camille Durand"))
+        camille = await session.scalar(
+            select(Person).where(Person.display_name == "Camille Durand")
+        )
         assert camille is not None
-        session.add(ChatIdentity(person_id=camille.id, platform="telegram",
-                                 user_id=str(TRAINER_ID), chat_id=str(TRAINER_ID)))
+        session.add(
+            ChatIdentity(
+                person_id=camille.id,
+                platform="telegram",
+                user_id=str(TRAINER_ID),
+                chat_id=str(TRAINER_ID),
+            )
+        )
     request = RecordingRequest()
     engine = Engine(db, replace(settings, telegram_token="123:ABC"), clock=clock)
     transport = TelegramTransport(engine.settings, engine, request=request, poll_interval=0.05)
@@ -48,9 +56,15 @@ async def telegram(
     await transport.app.shutdown()
 
 
-def message(text: str, *, user: int = TRAINER_ID, chat: int | None = None,
-            chat_type: str = "private", update_id: int | None = None,
-            extra: dict[str, Any] | None = None) -> dict[str, Any]:
+def message(
+    text: str,
+    *,
+    user: int = TRAINER_ID,
+    chat: int | None = None,
+    chat_type: str = "private",
+    update_id: int | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     body: dict[str, Any] = {
         "message_id": next(_updates) + 500,
         "date": 1_790_000_000,
@@ -59,8 +73,7 @@ def message(text: str, *, user: int = TRAINER_ID, chat: int | None = None,
         "text": text,
     }
     if text.startswith("/"):
-        body["entities"] = [{"type": "bot_command", "offset": 0,
-                             "length": len(text.split()[0])}]
+        body["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
     body.update(extra or {})
     return {"update_id": update_id or next(_updates), "message": body}
 
@@ -102,10 +115,15 @@ async def test_a_question_is_sent_as_html_with_an_inline_keyboard(
     sent = request.called("sendMessage")[-1].params
     assert sent["parse_mode"] == "HTML" and "De quoi s'agit-il" in sent["text"]
     buttons = [b for row in sent["reply_markup"]["inline_keyboard"] for b in row]
-    assert [b["text"] for b in buttons][0] == "Une formation"
+    assert next(b["text"] for b in buttons) == "Une formation"
 
-    question = {"message_id": 77, "date": 1_790_000_000, "chat": {"id": TRAINER_ID,
-                "type": "private"}, "text": sent["text"], "reply_markup": sent["reply_markup"]}
+    question = {
+        "message_id": 77,
+        "date": 1_790_000_000,
+        "chat": {"id": TRAINER_ID, "type": "private"},
+        "text": sent["text"],
+        "reply_markup": sent["reply_markup"],
+    }
     await feed(transport, press(buttons[0]["callback_data"], question=question))
     assert request.called("answerCallbackQuery")
     edited = request.called("editMessageText")[-1].params
@@ -135,8 +153,9 @@ async def test_in_a_group_only_commands_for_this_bot_are_answered(
     await feed(transport, message("bonjour tout le monde", chat=-100, chat_type="supergroup"))
     await feed(transport, message("/formations@un_autre_bot", chat=-100, chat_type="supergroup"))
     assert len(request.calls) == before
-    await feed(transport, message("/formations@formabot_test_bot", chat=-100,
-                                  chat_type="supergroup"))
+    await feed(
+        transport, message("/formations@formabot_test_bot", chat=-100, chat_type="supergroup")
+    )
     answer = request.called("sendMessage")[-1].params
     assert answer["chat_id"] == -100 and "groupe" in answer["text"]
     assert "Léa" not in answer["text"]
@@ -156,8 +175,12 @@ async def test_documents_go_out_with_send_document(
     telegram: tuple[TelegramTransport, RecordingRequest],
 ) -> None:
     transport, request = telegram
-    await transport.send("555", Reply(text="Votre compte rendu",
-                                      document=Document("cr.pdf", "application/pdf", b"%PDF-1.4 x")))
+    await transport.send(
+        "555",
+        Reply(
+            text="Votre compte rendu", document=Document("cr.pdf", "application/pdf", b"%PDF-1.4 x")
+        ),
+    )
     call = request.called("sendDocument")[-1]
     assert call.params["caption"] == "Votre compte rendu"
     assert call.files["document"] == ("cr.pdf", b"%PDF-1.4 x")
@@ -169,9 +192,22 @@ async def test_a_file_sent_by_the_user_reaches_the_engine(
     transport, request = telegram
     request.files["f1"] = b"\xff\xd8\xffphoto"
     await feed(transport, message("/formation"))
-    await feed(transport, message("", extra={"text": None, "document": {
-        "file_id": "f1", "file_unique_id": "f1", "file_name": "scan.jpg",
-        "mime_type": "image/jpeg", "file_size": 9}}))
+    await feed(
+        transport,
+        message(
+            "",
+            extra={
+                "text": None,
+                "document": {
+                    "file_id": "f1",
+                    "file_unique_id": "f1",
+                    "file_name": "scan.jpg",
+                    "mime_type": "image/jpeg",
+                    "file_size": 9,
+                },
+            },
+        ),
+    )
     assert request.called("getFile")
     assert "pas un fichier" in request.called("sendMessage")[-1].params["text"]
 
@@ -185,8 +221,9 @@ async def test_a_blocked_bot_is_recorded_and_not_retried(
         await transport.send(str(TRAINER_ID), Reply(text="Rappel"))
     assert len(request.called("sendMessage")) == 1
     async with db.sessions() as session:
-        identity = await session.scalar(select(ChatIdentity).where(
-            ChatIdentity.platform == "telegram"))
+        identity = await session.scalar(
+            select(ChatIdentity).where(ChatIdentity.platform == "telegram")
+        )
         assert identity is not None and identity.blocked_at is not None
 
 

@@ -151,6 +151,11 @@ def understand_dates(ctx: Context, text: str) -> tuple[date, date] | Invalid:
     if isinstance(line, Invalid):
         return line
     period = dates.understand_period(line, ctx.now)
+    if period is None and _reversed(line, ctx):
+        return Invalid(
+            "La date de fin est avant la date de début. Redonnez les dates dans l'ordre, "
+            "par exemple « du 2 mars au 15 juin 2027 »."
+        )
     if period is None:
         return Invalid(
             "Je n'ai pas compris ces dates. Écrivez-les par exemple "
@@ -160,6 +165,19 @@ def understand_dates(ctx: Context, text: str) -> tuple[date, date] | Invalid:
     if problem:
         return Invalid(problem + " Redonnez les dates, par exemple « du 2 mars au 15 juin 2027 ».")
     return period
+
+
+_TWO_ENDS = re.compile(r"^\s*(?:du\s+)?(?P<a>.+?)\s+(?:au|-|à|jusqu'au)\s+(?P<b>.+)$", re.I)
+
+
+def _reversed(line: str, ctx: Context) -> bool:
+    """Both ends are dates, but the end comes first: worth saying so precisely."""
+    match = _TWO_ENDS.match(line)
+    if not match:
+        return False
+    first = dates.understand(match["a"], ctx.now, "future")
+    second = dates.understand(match["b"], ctx.now, "future")
+    return bool(first and second and second.when < first.when)
 
 
 class PeriodStep(Step):

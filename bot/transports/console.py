@@ -109,12 +109,13 @@ class Console:
                 f"(console de {self.name} ; /aide pour l'aide, Ctrl-D pour quitter)", file=self.out
             )
         while True:
+            line: str | None
             if interactive:
                 line = await asyncio.to_thread(_prompt)
             else:
                 line = await asyncio.to_thread(source.readline)
                 if line == "":
-                    line = None  # type: ignore[assignment]
+                    line = None
             if line is None:
                 return
             line = line.rstrip("\r\n")

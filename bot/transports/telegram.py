@@ -17,6 +17,7 @@ import asyncio
 import html
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from sqlalchemy import update as sql_update
@@ -133,8 +134,8 @@ class TelegramTransport:
     ) -> None:
         self.settings = settings
         self.engine = engine
-        builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
-            ApplicationBuilder().token(settings.telegram_token)
+        builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = ApplicationBuilder().token(
+            settings.telegram_token
         )
         if settings.telegram_base_url:
             base = settings.telegram_base_url.rstrip("/")
@@ -175,17 +176,20 @@ class TelegramTransport:
                 bootstrap_retries=-1,
             )
         await self.app.start()
-        log.info("telegram transport started (%s)", "webhook" if self.settings.telegram_webhook_url
-                 else "polling")
+        log.info(
+            "telegram transport started (%s)",
+            "webhook" if self.settings.telegram_webhook_url else "polling",
+        )
 
     async def _announce(self) -> None:
         """The French command menu and description; a refusal here is not fatal."""
         bot = self.app.bot
-        for call in (
+        calls: list[Callable[[], Awaitable[bool]]] = [
             lambda: bot.set_my_commands(COMMANDS),
             lambda: bot.set_my_description(DESCRIPTION),
             lambda: bot.set_my_short_description(SHORT_DESCRIPTION),
-        ):
+        ]
+        for call in calls:
             try:
                 await call()
             except Exception as exc:
@@ -227,21 +231,21 @@ class TelegramTransport:
         if user is None or chat is None or user.is_bot:
             return None
         is_group = chat.type in (ChatType.GROUP, ChatType.SUPERGROUP, ChatType.CHANNEL)
-        common = {
-            "platform": Platform.TELEGRAM,
-            "chat": str(chat.id),
-            "user": str(user.id),
-            "event_id": str(update.update_id),
-            "display_name": user.full_name,
-            "is_group": is_group,
-        }
+        base = Incoming(
+            platform=Platform.TELEGRAM,
+            chat=str(chat.id),
+            user=str(user.id),
+            event_id=str(update.update_id),
+            display_name=user.full_name,
+            is_group=is_group,
+        )
         query = update.callback_query
         if query is not None:
             try:
                 await query.answer()
             except Exception as exc:  # an expired query still carries a valid choice
                 log.info("callback answer refused: %s", type(exc).__name__)
-            return Incoming(**common, choice=query.data or "")
+            return replace(base, choice=query.data or "")
         message = update.message
         if message is None:
             return None
@@ -249,7 +253,7 @@ class TelegramTransport:
         if is_group and not self._addressed_to_me(text):
             return None
         attachment = await self._attachment(message)
-        return Incoming(**common, text=text, attachment=attachment)
+        return replace(base, text=text, attachment=attachment)
 
     async def _attachment(self, message: Message) -> Attachment | None:
         if message.document is not None:
@@ -260,7 +264,12 @@ class TelegramTransport:
             file_id = document.file_id
         elif message.photo:
             photo = message.photo[-1]
-            name, mime, size, file_id = "photo.jpg", "image/jpeg", photo.file_size or 0, photo.file_id
+            name, mime, size, file_id = (
+                "photo.jpg",
+                "image/jpeg",
+                photo.file_size or 0,
+                photo.file_id,
+            )
         else:
             return None
         if size > MAX_DOWNLOAD:
@@ -280,7 +289,9 @@ class TelegramTransport:
         if chat is None:
             return
         query = update.callback_query
-        pressed = query.message if query is not None and isinstance(query.message, Message) else None
+        pressed = (
+            query.message if query is not None and isinstance(query.message, Message) else None
+        )
         editable = pressed
         if pressed is not None and query is not None:
             if any(r.edit_previous for r in replies):
@@ -308,8 +319,9 @@ class TelegramTransport:
         text = f"{base}\n\n✔ {html.escape(label)}" if label else base
         try:
             if text:
-                await message.edit_text(text[:MAX_TEXT], parse_mode=ParseMode.HTML,
-                                        reply_markup=None)
+                await message.edit_text(
+                    text[:MAX_TEXT], parse_mode=ParseMode.HTML, reply_markup=None
+                )
             else:
                 await message.edit_reply_markup(reply_markup=None)
         except Exception as exc:  # already edited, too old: nothing to clean
@@ -317,8 +329,9 @@ class TelegramTransport:
 
     async def _edit(self, message: Message, reply: Reply) -> None:
         try:
-            await message.edit_text(split_text(reply.text)[0], parse_mode=ParseMode.HTML,
-                                    reply_markup=keyboard(reply))
+            await message.edit_text(
+                split_text(reply.text)[0], parse_mode=ParseMode.HTML, reply_markup=keyboard(reply)
+            )
         except Exception as exc:
             log.info("edit failed, sending instead: %s", type(exc).__name__)
             await self.send(str(message.chat_id), reply)
@@ -338,13 +351,15 @@ class TelegramTransport:
             if reply.document is not None:
                 document = reply.document
                 caption = document.caption or (reply.text if len(reply.text) <= MAX_CAPTION else "")
-                await with_retries(lambda: bot.send_document(
-                    chat_id=chat_id,
-                    document=InputFile(document.content, filename=document.filename),
-                    caption=caption or None,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=keyboard(reply) if not (reply.text and not caption) else None,
-                ))
+                await with_retries(
+                    lambda: bot.send_document(
+                        chat_id=chat_id,
+                        document=InputFile(document.content, filename=document.filename),
+                        caption=caption or None,
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=keyboard(reply) if not (reply.text and not caption) else None,
+                    )
+                )
                 if reply.text and not caption:
                     await self._send_text(chat_id, reply)
                 return
@@ -359,13 +374,15 @@ class TelegramTransport:
             last = index == len(parts) - 1
             if not part.strip():
                 part = texts.escape("…")
-            await with_retries(lambda part=part, last=last: self.app.bot.send_message(  # type: ignore[misc]
-                chat_id=chat_id,
-                text=part,
-                parse_mode=ParseMode.HTML,
-                reply_markup=keyboard(reply) if last else None,
-                disable_web_page_preview=True,
-            ))
+            await with_retries(
+                lambda part=part, last=last: self.app.bot.send_message(  # type: ignore[misc]
+                    chat_id=chat_id,
+                    text=part,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard(reply) if last else None,
+                    disable_web_page_preview=True,
+                )
+            )
 
     async def _blocked(self, chat_id: str) -> None:
         async with self.engine.db.sessions() as session, session.begin():

@@ -76,14 +76,20 @@ class RecordingRequest(BaseRequest):
                 for key, value in request_data.multipart_data.items():
                     if isinstance(value, tuple) and len(value) >= 2:
                         content = value[1]
-                        files[key] = (str(value[0]), content if isinstance(content, bytes)
-                                      else content.read())
+                        files[key] = (
+                            str(value[0]),
+                            content if isinstance(content, bytes) else content.read(),
+                        )
         self.calls.append(Call(name, params, files))
         chat = str(params.get("chat_id", ""))
         if chat in self.blocked_chats:
-            return 403, json.dumps({"ok": False, "error_code": 403,
-                                    "description": "Forbidden: bot was blocked by the user"}
-                                   ).encode()
+            return 403, json.dumps(
+                {
+                    "ok": False,
+                    "error_code": 403,
+                    "description": "Forbidden: bot was blocked by the user",
+                }
+            ).encode()
         return 200, json.dumps({"ok": True, "result": self._result(name, params, files)}).encode()
 
     def _result(self, name: str, params: dict[str, Any], files: dict[str, Any]) -> Any:
@@ -92,19 +98,37 @@ class RecordingRequest(BaseRequest):
         if name == "getMe":
             return BOT
         if name in ("sendMessage", "editMessageText"):
-            return {"message_id": next(self._ids), "date": now, "chat": chat,
-                    "from": BOT, "text": params.get("text", "")}
+            return {
+                "message_id": next(self._ids),
+                "date": now,
+                "chat": chat,
+                "from": BOT,
+                "text": params.get("text", ""),
+            }
         if name == "sendDocument":
             filename, content = next(iter(files.values()), ("document", b""))
             file_id = f"doc{next(self._ids)}"
             self.files[file_id] = content
-            return {"message_id": next(self._ids), "date": now, "chat": chat, "from": BOT,
-                    "document": {"file_id": file_id, "file_unique_id": file_id,
-                                 "file_name": filename, "file_size": len(content)}}
+            return {
+                "message_id": next(self._ids),
+                "date": now,
+                "chat": chat,
+                "from": BOT,
+                "document": {
+                    "file_id": file_id,
+                    "file_unique_id": file_id,
+                    "file_name": filename,
+                    "file_size": len(content),
+                },
+            }
         if name == "getFile":
             file_id = params["file_id"]
-            return {"file_id": file_id, "file_unique_id": file_id,
-                    "file_size": len(self.files.get(file_id, b"")), "file_path": file_id}
+            return {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_size": len(self.files.get(file_id, b"")),
+                "file_path": file_id,
+            }
         if name == "getUpdates":
             return []
         if name == "getMyCommands":

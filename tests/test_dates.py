@@ -1,0 +1,454 @@
+"""What trainers type, and what the bot must understand from it.
+
+Every case has its exact expected answer against a fixed ``now``: Monday
+23 November 2026, 10:00 in Paris. Days around it:
+Tue 24, Wed 25, Thu 26, Fri 27, Sat 28, Sun 29, Mon 30 Nov, Tue 1 Dec.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.dates import (
+    Understood,
+    spell_date,
+    spell_datetime,
+    spell_time,
+    understand,
+    understand_duration,
+    understand_period,
+)
+
+PARIS = ZoneInfo("Europe/Paris")
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=PARIS)
+
+
+def at(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:
+    return datetime(y, mo, d, h, mi, tzinfo=PARIS)
+
+
+def timed(y: int, mo: int, d: int, h: int, mi: int = 0) -> Understood:
+    return Understood(at(y, mo, d, h, mi), has_time=True)
+
+
+def day(y: int, mo: int, d: int) -> Understood:
+    return Understood(at(y, mo, d), has_time=False)
+
+
+def same(got: Understood | None, expected: Understood | None) -> None:
+    """Equal instants are not enough: the offset must be Paris's on that day too."""
+    assert got == expected
+    if got is not None and expected is not None:
+        assert got.when.utcoffset() == expected.when.utcoffset()
+        assert got.when.tzinfo is PARIS
+
+
+SCHEDULING = [
+    # bare times: today if still ahead, else tomorrow
+    ("14h", timed(2026, 11, 23, 14)),
+    ("15 h", timed(2026, 11, 23, 15)),
+    ("11 heures", timed(2026, 11, 23, 11)),
+    ("14h30", timed(2026, 11, 23, 14, 30)),
+    ("14 h 30", timed(2026, 11, 23, 14, 30)),
+    ("14:30", timed(2026, 11, 23, 14, 30)),
+    ("vers 14h30", timed(2026, 11, 23, 14, 30)),
+    ("9 heures 30", timed(2026, 11, 24, 9, 30)),
+    ("9h", timed(2026, 11, 24, 9)),
+    ("midi", timed(2026, 11, 23, 12)),
+    ("midi et demi", timed(2026, 11, 23, 12, 30)),
+    ("midi et quart", timed(2026, 11, 23, 12, 15)),
+    ("minuit", timed(2026, 11, 24, 0)),
+    ("9h moins le quart", timed(2026, 11, 24, 8, 45)),
+    ("8h du soir", timed(2026, 11, 23, 20)),
+    # relative days
+    ("aujourd'hui", day(2026, 11, 23)),
+    ("aujourdhui 16h", timed(2026, 11, 23, 16)),
+    ("demain", day(2026, 11, 24)),
+    ("demain 14h", timed(2026, 11, 24, 14)),
+    ("Demain à 9h", timed(2026, 11, 24, 9)),
+    ("après-demain", day(2026, 11, 25)),
+    ("apres demain 10h", timed(2026, 11, 25, 10)),
+    ("demain en huit", day(2026, 12, 1)),
+    # parts of the day
+    ("ce matin", timed(2026, 11, 23, 9)),
+    ("cet après-midi", timed(2026, 11, 23, 14)),
+    ("cet apres-midi", timed(2026, 11, 23, 14)),
+    ("ce soir", timed(2026, 11, 23, 18)),
+    ("ce midi", timed(2026, 11, 23, 12)),
+    ("demain matin", timed(2026, 11, 24, 9)),
+    ("demain aprem", timed(2026, 11, 24, 14)),
+    ("demain midi", timed(2026, 11, 24, 12)),
+    ("demain soir 20h", timed(2026, 11, 24, 20)),
+    ("jeudi soir 7h", timed(2026, 11, 26, 19)),
+    ("samedi matin", timed(2026, 11, 28, 9)),
+    ("matin", timed(2026, 11, 24, 9)),
+    # weekdays
+    ("mardi", day(2026, 11, 24)),
+    ("mardi 10h", timed(2026, 11, 24, 10)),
+    ("lundi", day(2026, 11, 30)),
+    ("lundi 14h", timed(2026, 11, 23, 14)),
+    ("lundi 9h", timed(2026, 11, 30, 9)),
+    ("dimanche", day(2026, 11, 29)),
+    ("jeudi prochain", day(2026, 11, 26)),
+    ("lundi prochain", day(2026, 11, 30)),
+    ("LUNDI PROCHAIN 14H", timed(2026, 11, 30, 14)),
+    ("lundi prochin", day(2026, 11, 30)),
+    ("mecredi prochaine", day(2026, 11, 25)),
+    ("lundi qui vient", day(2026, 11, 30)),
+    ("vendredi dernier", day(2026, 11, 20)),
+    ("lundi dernier", day(2026, 11, 16)),
+    ("jeudi passé", day(2026, 11, 19)),
+    ("mercredi en huit", day(2026, 12, 2)),
+    ("dimanche en quinze", day(2026, 12, 13)),
+    ("mardi de la semaine prochaine", day(2026, 12, 1)),
+    ("Mercredi prochain à 9h30 ?", timed(2026, 11, 25, 9, 30)),
+    ("mardi prochain 1er décembre", day(2026, 12, 1)),
+    # day numbers, with or without weekday and month
+    ("le 7", day(2026, 12, 7)),
+    ("le 23", day(2026, 11, 23)),
+    ("le 31", day(2026, 12, 31)),
+    ("le 7 à 14h", timed(2026, 12, 7, 14)),
+    ("le premier", day(2026, 12, 1)),
+    ("jeudi 26", day(2026, 11, 26)),
+    ("le jeudi 26 à 14h", timed(2026, 11, 26, 14)),
+    ("je propose le jeudi 26 à 14h si possible", timed(2026, 11, 26, 14)),
+    ("Jeudi 26 Novembre à 14H30", timed(2026, 11, 26, 14, 30)),
+    ("le jeudi 26 novembre 2026 à 14 h 30", timed(2026, 11, 26, 14, 30)),
+    ("3 déc", day(2026, 12, 3)),
+    ("7 déc. 14h", timed(2026, 12, 7, 14)),
+    ("7 déc 2026 14h", timed(2026, 12, 7, 14)),
+    ("1er decembre", day(2026, 12, 1)),
+    ("mardi 1er décembre", day(2026, 12, 1)),
+    ("3 fevrier", day(2027, 2, 3)),
+    ("15 aout", day(2027, 8, 15)),
+    ("le 20 novembre", day(2027, 11, 20)),
+    ("trois décembre", day(2026, 12, 3)),
+    ("3/12", day(2026, 12, 3)),
+    ("5/12 9h", timed(2026, 12, 5, 9)),
+    ("03/12/2026", day(2026, 12, 3)),
+    ("3-12-26", day(2026, 12, 3)),
+    ("3.12.2026", day(2026, 12, 3)),
+    ("2026-12-03", day(2026, 12, 3)),
+    ("le 26/11 à 9h", timed(2026, 11, 26, 9)),
+    ("jeudi 3/12/2026", day(2026, 12, 3)),
+    ("lundi 30/11", day(2026, 11, 30)),
+    ("29/02", day(2028, 2, 29)),
+    # words around the date, typos, markup
+    ("RDV: mercredi, 10h.", timed(2026, 11, 25, 10)),
+    ("plutôt mardi svp", day(2026, 11, 24)),
+    ("mardi plutot 10h30", timed(2026, 11, 24, 10, 30)),
+    ("pour demain vers 9h merci", timed(2026, 11, 24, 9)),
+    ("vendredi aprem", timed(2026, 11, 27, 14)),
+    ("<b>lundi</b>", day(2026, 11, 30)),
+    # relative offsets (read by dateparser)
+    ("dans 3 jours", day(2026, 11, 26)),
+    ("dans quinze jours", day(2026, 12, 8)),
+    ("dans 2 semaines à 10h", timed(2026, 12, 7, 10)),
+]
+
+LOGGING = [
+    ("lundi", day(2026, 11, 23)),
+    ("lundi 9h", timed(2026, 11, 23, 9)),
+    ("lundi 14h", timed(2026, 11, 16, 14)),
+    ("mardi 10h", timed(2026, 11, 17, 10)),
+    ("samedi", day(2026, 11, 21)),
+    ("le 20 novembre", day(2026, 11, 20)),
+    ("le 23", day(2026, 11, 23)),
+    ("le 7", day(2026, 11, 7)),
+    ("le 31", day(2026, 10, 31)),
+    ("3/12", day(2025, 12, 3)),
+    ("7 déc. 14h", timed(2025, 12, 7, 14)),
+    ("ce matin", timed(2026, 11, 23, 9)),
+    ("hier", day(2026, 11, 22)),
+    ("hier après-midi", timed(2026, 11, 22, 14)),
+    ("hier apres midi", timed(2026, 11, 22, 14)),
+    ("hier soir", timed(2026, 11, 22, 18)),
+    ("avant-hier", day(2026, 11, 21)),
+    ("14h", timed(2026, 11, 22, 14)),
+    ("9 heures", timed(2026, 11, 23, 9)),
+    ("aprem", timed(2026, 11, 22, 14)),
+    ("vendredi dernier", day(2026, 11, 20)),
+    ("il y a 3 jours", day(2026, 11, 20)),
+    ("il y a deux semaines", day(2026, 11, 9)),
+    ("29/02", day(2024, 2, 29)),
+    # the weekday says which month, even on the unexpected side: the caller re-asks
+    ("jeudi 26", day(2026, 11, 26)),
+    ("mercredi 2 décembre", day(2026, 12, 2)),
+    # last year's 27 November was a Thursday: a consistent reading
+    ("jeudi 27 novembre", day(2025, 11, 27)),
+]
+
+VAGUE_OR_IMPOSSIBLE = [
+    "",
+    "   ",
+    "\n\t",
+    "👍",
+    "🙂🙂🙂",
+    "dès que possible",
+    "des que possible",
+    "en fin de semaine",
+    "la semaine prochaine",
+    "cette semaine",
+    "le mois prochain",
+    "bientôt",
+    "un jour",
+    "plus tard",
+    "en décembre",
+    "décembre",
+    "mi-décembre",
+    "fin décembre",
+    "demain en fin de journée",
+    "tous les lundis",
+    "lundi ou mardi",
+    "14h ou 15h",
+    "demain 14h 15h",
+    "mercredi 9h-12h",
+    "entre 14h et 16h",
+    "31/02",
+    "30 février",
+    "le 31/04",
+    "25h",
+    "24h",
+    "14h60",
+    "le 32",
+    "32/12",
+    "1/13",
+    "jeudi 27",
+    "demain matin 15h",
+    "lundi 10",
+    "le 26 à 14",
+    "à 14",
+    "salle 204 jeudi",
+    "7 dec 26",
+    "dans 3 heures",
+    "dans 2h",
+    "d'ici 2 heures",
+    "il y a 20 min",
+    "maintenant",
+    "<script>alert(1)</script>",
+    "x" * 201,
+    "lundi " * 40,
+    "a" * 10_000,
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SCHEDULING, ids=[t for t, _ in SCHEDULING])
+def test_scheduling_reads_forward(text: str, expected: Understood) -> None:
+    same(understand(text, NOW, "future"), expected)
+
+
+def test_weekday_contradicting_the_day_is_refused_when_scheduling() -> None:
+    """26 November 2026 is the Thursday; the next Thursday the 27th is a year away."""
+    assert understand("jeudi 27 novembre", NOW, "future") is None
+    assert understand("vendredi 26", NOW, "future") is None
+
+
+@pytest.mark.parametrize(("text", "expected"), LOGGING, ids=[t for t, _ in LOGGING])
+def test_logging_reads_backward(text: str, expected: Understood) -> None:
+    same(understand(text, NOW, "past"), expected)
+
+
+@pytest.mark.parametrize("text", VAGUE_OR_IMPOSSIBLE, ids=lambda t: repr(t[:30]))
+@pytest.mark.parametrize("prefer", ["future", "past"])
+def test_vague_or_impossible_is_refused(text: str, prefer: str) -> None:
+    assert understand(text, NOW, "future" if prefer == "future" else "past") is None
+
+
+def test_explicit_days_do_not_move_with_preference() -> None:
+    for text in ("ce matin", "demain 14h", "03/12/2026", "jeudi prochain", "dans 3 jours"):
+        assert understand(text, NOW, "future") == understand(text, NOW, "past"), text
+
+
+def test_a_bare_time_just_ahead_stays_today() -> None:
+    """dateparser with TIMEZONE set pushed such times to the next day."""
+    late = datetime(2026, 11, 23, 23, 30, tzinfo=PARIS)
+    same(understand("23h45", late, "future"), timed(2026, 11, 23, 23, 45))
+    early = datetime(2026, 11, 23, 0, 30, tzinfo=PARIS)
+    same(understand("1h", early, "future"), timed(2026, 11, 23, 1))
+    same(understand("0h15", early, "past"), timed(2026, 11, 23, 0, 15))
+
+
+def test_today_weekday_with_time_passed_goes_to_next_week() -> None:
+    afternoon = datetime(2026, 11, 23, 15, 0, tzinfo=PARIS)
+    same(understand("lundi 14h", afternoon, "future"), timed(2026, 11, 30, 14))
+    same(understand("lundi 16h", afternoon, "future"), timed(2026, 11, 23, 16))
+
+
+def test_result_is_in_the_zone_of_now() -> None:
+    tokyo = ZoneInfo("Asia/Tokyo")
+    now = datetime(2026, 11, 23, 10, 0, tzinfo=tokyo)
+    got = understand("demain 14h", now, "future")
+    assert got == Understood(datetime(2026, 11, 24, 14, 0, tzinfo=tokyo), True)
+
+
+# --- daylight saving time --------------------------------------------------
+
+BEFORE_AUTUMN = datetime(2026, 10, 24, 10, 0, tzinfo=PARIS)  # Saturday, +02:00
+BEFORE_SPRING = datetime(2027, 3, 27, 10, 0, tzinfo=PARIS)  # Saturday, +01:00
+
+
+def test_tomorrow_after_autumn_change_is_in_winter_time() -> None:
+    got = understand("demain 14h", BEFORE_AUTUMN, "future")
+    assert got is not None
+    assert got.when.utcoffset() == timedelta(hours=1)
+    assert got.when.astimezone(ZoneInfo("UTC")).hour == 13
+    assert got.when.replace(tzinfo=None) == datetime(2026, 10, 25, 14, 0)
+
+
+def test_tomorrow_after_spring_change_is_in_summer_time() -> None:
+    got = understand("demain 14h", BEFORE_SPRING, "future")
+    assert got is not None
+    assert got.when.utcoffset() == timedelta(hours=2)
+    assert got.when.astimezone(ZoneInfo("UTC")).hour == 12
+
+
+def test_time_in_spring_gap_moves_to_the_hour_it_means() -> None:
+    got = understand("demain 2h30", BEFORE_SPRING, "future")
+    assert got is not None
+    assert got.when.replace(tzinfo=None) == datetime(2027, 3, 28, 3, 30)
+    assert got.when.utcoffset() == timedelta(hours=2)
+    assert got.when.astimezone(ZoneInfo("UTC")) == datetime(
+        2027, 3, 28, 1, 30, tzinfo=ZoneInfo("UTC")
+    )
+
+
+def test_time_in_autumn_overlap_takes_the_first() -> None:
+    got = understand("demain 2h30", BEFORE_AUTUMN, "future")
+    assert got is not None
+    assert got.when.replace(tzinfo=None) == datetime(2026, 10, 25, 2, 30)
+    assert got.when.utcoffset() == timedelta(hours=2)
+
+
+def test_weekday_across_the_change_keeps_wall_clock() -> None:
+    got = understand("lundi 9h", BEFORE_AUTUMN, "future")
+    same(got, timed(2026, 10, 26, 9))
+
+
+# --- periods ---------------------------------------------------------------
+
+PERIODS = [
+    ("du 2 mars au 15 juin 2027", (date(2027, 3, 2), date(2027, 6, 15))),
+    ("2/3/2027 - 15/6/2027", (date(2027, 3, 2), date(2027, 6, 15))),
+    ("2/3/2027-15/6/2027", (date(2027, 3, 2), date(2027, 6, 15))),
+    ("du 2 au 15 mars", (date(2027, 3, 2), date(2027, 3, 15))),
+    ("Du 1er décembre au 15 janvier", (date(2026, 12, 1), date(2027, 1, 15))),
+    ("du 15/12/2026 au 10/01/2027", (date(2026, 12, 15), date(2027, 1, 10))),
+    ("du 1/12 au 5/12", (date(2026, 12, 1), date(2026, 12, 5))),
+    ("du 28 mars au 3", (date(2027, 3, 28), date(2027, 4, 3))),
+    ("du 28 au 3", (date(2026, 11, 28), date(2026, 12, 3))),
+    ("du 20 au 25 novembre", (date(2026, 11, 20), date(2026, 11, 25))),
+    ("du 2 au 15 novembre", (date(2027, 11, 2), date(2027, 11, 15))),
+    ("du 2 mars 2027 au 15 juin", (date(2027, 3, 2), date(2027, 6, 15))),
+    ("entre le 2 et le 15 mars", (date(2027, 3, 2), date(2027, 3, 15))),
+    ("3/12 → 5/12", (date(2026, 12, 3), date(2026, 12, 5))),
+    ("2026-12-01 au 2026-12-15", (date(2026, 12, 1), date(2026, 12, 15))),
+    ("du lundi 30 novembre au vendredi 4 décembre", (date(2026, 11, 30), date(2026, 12, 4))),
+]
+
+PERIODS_REFUSED = [
+    "",
+    "du lundi au vendredi",
+    "du lundi 30 novembre au jeudi 4 décembre",
+    "du 2 au 31 février",
+    "du 15/6/2027 au 2/3/2027",
+    "la semaine prochaine",
+    "du 2 mars",
+    "mars à juin",
+    "x" * 300,
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PERIODS, ids=[t for t, _ in PERIODS])
+def test_period(text: str, expected: tuple[date, date]) -> None:
+    assert understand_period(text, NOW) == expected
+
+
+@pytest.mark.parametrize("text", PERIODS_REFUSED, ids=lambda t: repr(t[:30]))
+def test_period_refused(text: str) -> None:
+    assert understand_period(text, NOW) is None
+
+
+# --- durations -------------------------------------------------------------
+
+DURATIONS = [
+    ("2h", timedelta(hours=2)),
+    ("2 h 30", timedelta(hours=2, minutes=30)),
+    ("1h30", timedelta(hours=1, minutes=30)),
+    ("1H30", timedelta(hours=1, minutes=30)),
+    ("90 minutes", timedelta(minutes=90)),
+    ("une heure", timedelta(hours=1)),
+    ("deux heures", timedelta(hours=2)),
+    ("1 heure et demie", timedelta(hours=1, minutes=30)),
+    ("2 heures et quart", timedelta(hours=2, minutes=15)),
+    ("45 min", timedelta(minutes=45)),
+    ("1 h 15 min", timedelta(hours=1, minutes=15)),
+    ("une demi-heure", timedelta(minutes=30)),
+    ("trois quarts d'heure", timedelta(minutes=45)),
+    ("1,5 h", timedelta(hours=1, minutes=30)),
+    ("environ 2h", timedelta(hours=2)),
+    ("7 heures", timedelta(hours=7)),
+]
+
+DURATIONS_REFUSED = [
+    "",
+    "0h",
+    "0 min",
+    "2 jours",
+    "1h75",
+    "h",
+    "99999999999h",
+    "longtemps",
+    "a" * 500,
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), DURATIONS, ids=[t for t, _ in DURATIONS])
+def test_duration(text: str, expected: timedelta) -> None:
+    assert understand_duration(text) == expected
+
+
+@pytest.mark.parametrize("text", DURATIONS_REFUSED, ids=lambda t: repr(t[:30]))
+def test_duration_refused(text: str) -> None:
+    assert understand_duration(text) is None
+
+
+# --- spelling --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (date(2026, 11, 26), "jeudi 26 novembre 2026"),
+        (date(2026, 12, 1), "mardi 1er décembre 2026"),
+        (datetime(2027, 2, 2, 9, 5), "mardi 2 février 2027"),
+        (date(2027, 8, 15), "dimanche 15 août 2027"),
+    ],
+)
+def test_spell_date(value: date, expected: str) -> None:
+    assert spell_date(value) == expected
+
+
+def test_spell_time() -> None:
+    assert spell_time(time(14, 0)) == "14 h 00"
+    assert spell_time(time(9, 5)) == "9 h 05"
+    assert spell_time(datetime(2026, 1, 1, 0, 30)) == "0 h 30"
+
+
+def test_spell_datetime() -> None:
+    assert spell_datetime(at(2026, 11, 26, 14)) == "jeudi 26 novembre 2026 à 14 h 00"
+    assert spell_datetime(at(2026, 12, 1, 9, 5)) == "mardi 1er décembre 2026 à 9 h 05"
+
+
+def test_what_is_understood_spells_back() -> None:
+    got = understand("je propose le jeudi 26 à 14h si possible", NOW, "future")
+    assert got is not None
+    assert spell_datetime(got.when) == "jeudi 26 novembre 2026 à 14 h 00"
+
+
+def test_huge_input_is_refused_before_any_parsing() -> None:
+    assert understand("lundi " * 100_000, NOW, "future") is None
+    assert understand_period("1/1 au 2/2 " * 100_000, NOW) is None
+    assert understand_duration("2h" * 100_000) is None

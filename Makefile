@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[test]"
-	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || \
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans-BoldOblique.ttf || \
 	  (apt-get update -qq && apt-get install -y -qq fonts-dejavu-core fonts-dejavu-extra) || \
 	  echo "Polices DejaVu absentes : installez fonts-dejavu-core pour les PDF."
 	@touch $(STAMP)

@@ -1,0 +1,53 @@
+"""The funders' deadlines as data, and the pure function that dates them.
+
+Public API::
+
+    deadlines(formation, settings, tz) -> list[Deadline]
+    owed_bilans(formation) -> list[OwedBilan]
+    disabled_rules(formation, settings) -> list[tuple[Rule, str]]
+    compute_vacations(coaching_minutes, participants, rounding) -> VacationsResult
+    RULES, SETTINGS, markdown_table()
+
+No database and no I/O: storage maps its rows onto the dataclasses of
+:mod:`bot.rules.facts`, so every rule is tested against the seeds' examples.
+"""
+
+from bot.rules.catalogue import RULES, RULES_BY_ID
+from bot.rules.engine import DEFAULT_TZ, deadlines, disabled_rules
+from bot.rules.facts import (
+    BilanFacts,
+    FollowUpFacts,
+    FormationFacts,
+    SessionFacts,
+    TraineeFacts,
+)
+from bot.rules.model import Deadline, Offset, Rule, Source, Step
+from bot.rules.owed import OwedBilan, owed_bilans
+from bot.rules.settings import SETTINGS, Setting, SettingError, rounding_setting
+from bot.rules.vacations import VacationsResult, compute_vacations
+
+__all__ = [
+    "DEFAULT_TZ",
+    "RULES",
+    "RULES_BY_ID",
+    "SETTINGS",
+    "BilanFacts",
+    "Deadline",
+    "FollowUpFacts",
+    "FormationFacts",
+    "Offset",
+    "OwedBilan",
+    "Rule",
+    "SessionFacts",
+    "Setting",
+    "SettingError",
+    "Source",
+    "Step",
+    "TraineeFacts",
+    "VacationsResult",
+    "compute_vacations",
+    "deadlines",
+    "disabled_rules",
+    "owed_bilans",
+    "rounding_setting",
+]

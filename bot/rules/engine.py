@@ -1,0 +1,430 @@
+"""The one place where rules become dates: anchors, offsets, predicates.
+
+:func:`deadlines` is a pure function of a formation's facts, the
+organisation's settings and its time zone.  Rules name what they need
+(an anchor, a scope of subjects, a predicate) and the small registries below
+resolve those names, so a new Région's rule is a new entry in ``RULES``.
+
+Time arithmetic, decided once for every rule:
+
+* Days and months are calendar days in the organisation's zone: a bilan on
+  Thursday at 14 h 00 gives "J-7" on the previous Thursday, whatever the
+  UTC offset.  Months clamp to the end of a shorter month (31 January + 1
+  month = 28 or 29 February), as a person counting on a calendar would.
+* Hours ("48h avant maximum") have two readings that differ only on the
+  weekends the clocks change: elapsed time (48 × 3600 s) and wall-clock time
+  (same clock time, two days earlier).  The engine takes the *earlier* of the
+  two, so the deadline satisfies both readings: in autumn the wall-clock time
+  wins (10 h 00 two days before, i.e. 49 h), in spring the elapsed one (9 h 00,
+  because 10 h 00 would leave only 47 h).  A reminder one hour early never
+  breaks the rule; one hour late could.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.rules.catalogue import RULES
+from bot.rules.facts import (
+    BilanFacts,
+    FollowUpFacts,
+    FormationFacts,
+    TraineeFacts,
+)
+from bot.rules.french import plural, spell_date, spell_datetime
+from bot.rules.model import Deadline, Offset, Rule, Step, SubjectKind
+from bot.rules.owed import OwedBilan, owed_bilans
+from bot.rules.settings import SETTINGS_BY_KEY, bool_setting, int_setting
+
+DEFAULT_TZ = ZoneInfo("Europe/Paris")
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What one deadline is about: the formation itself, a bilan, a trainee, a follow-up,
+    or an owed bilan (whose subject is the formation, narrowed by ``key_suffix``)."""
+
+    formation: FormationFacts
+    kind: SubjectKind
+    id: int
+    key_suffix: str = ""
+    bilan: BilanFacts | None = None
+    trainee: TraineeFacts | None = None
+    followup: FollowUpFacts | None = None
+    owed: OwedBilan | None = None
+
+
+Moment = date | datetime
+
+# --------------------------------------------------------------------- registries
+
+SCOPES: dict[str, Callable[[FormationFacts], Iterable[Subject]]] = {
+    "formation": lambda f: [Subject(f, "formation", f.id)],
+    # A cancelled bilan owes nothing: it simply is not a subject.
+    "bilans": lambda f: [Subject(f, "bilan", b.id, bilan=b) for b in f.bilans if not b.cancelled],
+    "trainees": lambda f: [Subject(f, "trainee", t.id, trainee=t) for t in f.trainees],
+    "followups": lambda f: [
+        Subject(f, "followup", u.id, followup=u, trainee=f.trainee(u.trainee_id))
+        for u in f.followups
+    ],
+    "owed_fin": lambda f: [
+        Subject(f, "formation", f.id, key_suffix=o.key_suffix, owed=o)
+        for o in owed_bilans(f)
+        if o.kind == "fin"
+    ],
+    "owed_etape": lambda f: [
+        Subject(f, "formation", f.id, key_suffix=o.key_suffix, owed=o)
+        for o in owed_bilans(f)
+        if o.kind == "etape"
+    ],
+}
+
+
+def _trainee_exit(s: Subject) -> date | None:
+    """A trainee leaves on ``left_on``; one who entered and has no exit yet leaves at the end."""
+    if s.trainee is None:
+        return None
+    if s.trainee.left_on is not None:
+        return s.trainee.left_on
+    return s.formation.effective_end if s.trainee.entered_on is not None else None
+
+
+def _entretien(s: Subject) -> datetime | None:
+    """The entretien as held, else as planned: the compte rendu follows whichever is known."""
+    if s.followup is None:
+        return None
+    return s.followup.entretien_held_at or s.followup.entretien_at
+
+
+ANCHORS: dict[str, Callable[[Subject], Moment | None]] = {
+    "bilan_start": lambda s: s.bilan.starts_at if s.bilan else None,
+    "bilan_end": lambda s: s.bilan.ends_at if s.bilan else None,
+    "formation_start": lambda s: s.formation.start,
+    "formation_end": lambda s: s.formation.end,
+    "formation_effective_end": lambda s: s.formation.effective_end,
+    "span_start": lambda s: s.owed.start if s.owed else None,
+    "span_end": lambda s: s.owed.end if s.owed else None,
+    "span_planned_end": lambda s: s.owed.planned_end if s.owed else None,
+    "trainee_entry": lambda s: s.trainee.entered_on if s.trainee else None,
+    "trainee_exit": _trainee_exit,
+    "followup_opened": lambda s: s.followup.opened_at if s.followup else None,
+    "followup_entretien": _entretien,
+}
+"""``span_*`` anchors belong to owed bilans: ``span_end`` counts an extension,
+``span_planned_end`` does not (a bilan d'étape is agreed before any extension)."""
+
+ANCHOR_LABELS: dict[str, str] = {
+    "bilan_start": "le début du bilan",
+    "bilan_end": "la fin du bilan",
+    "formation_start": "le début de la formation",
+    "formation_end": "la fin prévue de la formation",
+    "formation_effective_end": "la fin de la formation, prolongation comprise",
+    "span_start": "le début de la session",
+    "span_end": "la fin de la formation, de la session ou de la composante, prolongation comprise",
+    "span_planned_end": "la fin prévue",
+    "trainee_entry": "l'entrée du stagiaire",
+    "trainee_exit": "la sortie du stagiaire",
+    "followup_opened": "l'ouverture du suivi",
+    "followup_entretien": "l'entretien",
+}
+
+
+def _path(s: Subject, arg: str) -> bool:
+    return s.followup is not None and s.followup.path == arg
+
+
+def _cause(s: Subject, arg: str) -> bool:
+    return s.followup is not None and s.followup.cause == arg
+
+
+PREDICATES: dict[str, Callable[[Subject, str], bool]] = {
+    "bilan_remote": lambda s, _: s.bilan is not None and s.bilan.remote,
+    "remote_coaching": lambda s, _: s.formation.remote_coaching,
+    "subcontracted": lambda s, _: s.formation.subcontracted,
+    "programme": lambda s, arg: s.formation.programme == arg,
+    "mode": lambda s, arg: s.formation.mode == arg,
+    "path": _path,
+    "cause": _cause,
+}
+"""Predicates are written ``name`` or ``name:arg``; a leading ``!`` negates."""
+
+
+def _test(name: str, subject: Subject) -> bool:
+    negate = name.startswith("!")
+    base, _, arg = name.removeprefix("!").partition(":")
+    return PREDICATES[base](subject, arg) != negate
+
+
+# ------------------------------------------------------------------ arithmetic
+
+
+def add_months(day: date, months: int) -> date:
+    """Calendar months, clamped: 15 June + 1 = 15 July; 31 January + 1 = 28/29 February."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def _local_date(moment: Moment, tz: ZoneInfo) -> date:
+    return moment.astimezone(tz).date() if isinstance(moment, datetime) else moment
+
+
+def _local_moment(moment: Moment, tz: ZoneInfo) -> datetime:
+    if isinstance(moment, datetime):
+        return moment.astimezone(tz)
+    return datetime.combine(moment, time(0), tzinfo=tz)
+
+
+def shift_hours(moment: datetime, hours: int, tz: ZoneInfo) -> datetime:
+    """``moment`` + ``hours`` (negative: before), the earlier of elapsed and wall-clock time."""
+    local = moment.astimezone(tz)
+    elapsed = (local.astimezone(UTC) + timedelta(hours=hours)).astimezone(tz)
+    naive = local.replace(tzinfo=None) + timedelta(hours=hours)
+    # A wall-clock time in the spring gap does not exist; the UTC round trip moves it
+    # past the gap.  An ambiguous autumn time takes its first occurrence (fold=0).
+    wall = naive.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
+    # Compare instants: Python compares two datetimes sharing a tzinfo by wall clock.
+    return min(wall, elapsed, key=lambda moment: moment.astimezone(UTC))
+
+
+def amount_of(offset: Offset, settings: Mapping[str, object]) -> int:
+    return offset.amount if offset.setting is None else int_setting(settings, offset.setting)
+
+
+def _due(
+    offset: Offset, subject: Subject, settings: Mapping[str, object], tz: ZoneInfo
+) -> tuple[date, datetime | None, Moment] | None:
+    """(due day, exact moment or None, anchor) for one step, or None when the anchor is unknown."""
+    anchor = ANCHORS[offset.anchor](subject)
+    if anchor is None:
+        return None
+    amount = amount_of(offset, settings)
+    sign = -1 if offset.direction == "before" else 1
+    if offset.unit == "hours":
+        due_at = shift_hours(_local_moment(anchor, tz), sign * amount, tz)
+        return due_at.date(), due_at, anchor
+    day = _local_date(anchor, tz)
+    if offset.unit == "days":
+        return day + timedelta(days=sign * amount), None, anchor
+    if offset.unit == "months":
+        return add_months(day, sign * amount), None, anchor
+    # percent: a point of the way from the anchor to ``towards``.
+    towards = ANCHORS[offset.towards or ""](subject)
+    if towards is None:
+        return None
+    span = (_local_date(towards, tz) - day).days
+    return day + timedelta(days=span * amount // 100), None, anchor
+
+
+def spell_delay(offset: Offset, settings: Mapping[str, object]) -> str:
+    amount = amount_of(offset, settings)
+    if offset.unit == "hours":
+        return f"{amount} h"
+    if offset.unit == "days":
+        return plural(amount, "jour")
+    if offset.unit == "months":
+        return f"{amount} mois"
+    return f"{amount} %"
+
+
+# ---------------------------------------------------------------------- wording
+
+
+def _context(
+    subject: Subject,
+    step: Step,
+    settings: Mapping[str, object],
+    tz: ZoneInfo,
+    due_on: date,
+    due_at: datetime | None,
+    anchor: Moment,
+) -> dict[str, str]:
+    formation = subject.formation
+    chargee = formation.chargee_de_mission
+    anchor_text = (
+        spell_datetime(anchor.astimezone(tz))
+        if isinstance(anchor, datetime)
+        else spell_date(anchor)
+    )
+    context = {
+        "due": "le " + (spell_datetime(due_at) if due_at else spell_date(due_on)),
+        "delay": spell_delay(step.offset, settings),
+        "anchor": "le " + anchor_text,
+        "formation": f"« {formation.title} »",
+        "a_chargee": f"à {chargee}" if chargee else "au ou à la chargé(e) de mission",
+    }
+    if subject.bilan is not None:
+        kind = "de fin de formation" if subject.bilan.kind == "fin" else "d'étape"
+        context["bilan"] = (
+            f"bilan {kind} du {spell_datetime(subject.bilan.starts_at.astimezone(tz))}"
+        )
+    if subject.owed is not None:
+        context["span"] = subject.owed.scope_label
+    if subject.kind in ("trainee", "followup"):
+        trainee_id = subject.followup.trainee_id if subject.followup else subject.id
+        name = subject.trainee.name if subject.trainee else None
+        context["trainee"] = name or f"le ou la stagiaire n° {trainee_id}"
+        context["of_trainee"] = f"de {name}" if name else f"du ou de la stagiaire n° {trainee_id}"
+    if subject.followup is not None:
+        context["opened"] = "le " + spell_date(subject.followup.opened_at.astimezone(tz).date())
+        entretien = _entretien(subject)
+        context["entretien"] = (
+            "du " + spell_datetime(entretien.astimezone(tz)) if entretien else "individuel"
+        )
+    return context
+
+
+# ------------------------------------------------------------------- the rules
+
+
+def _applies(rule: Rule, formation: FormationFacts) -> bool:
+    """Whether ``rule`` concerns ``formation`` at all (before switches and exclusions)."""
+    if rule.funder is not None and rule.funder != formation.funder:
+        return False
+    if rule.programmes is not None and formation.programme not in rule.programmes:
+        return False
+    whole = Subject(formation, "formation", formation.id)
+    return all(_test(p, whole) for p in rule.applies_if)
+
+
+def _off_reason(
+    rule: Rule, formation: FormationFacts, settings: Mapping[str, object]
+) -> str | None:
+    whole = Subject(formation, "formation", formation.id)
+    for exclusion in rule.exclusions:
+        if _test(exclusion.predicate, whole):
+            return exclusion.reason
+    for switch in rule.switches:
+        if not bool_setting(settings, switch.setting):
+            return switch.reason
+    return None
+
+
+def disabled_rules(
+    formation: FormationFacts, settings: Mapping[str, object]
+) -> list[tuple[Rule, str]]:
+    """Rules that concern ``formation`` but are off, each with the French reason.
+
+    The bot shows these so nobody wonders why a rule of the seeds is silent:
+    CVL-TABLE for Parcours Métiers (the later 001 dropped it), the Elycoop
+    procedure for a subcontracted formation or an organisation that opted out.
+    """
+    found = []
+    for rule in RULES:
+        if _applies(rule, formation):
+            reason = _off_reason(rule, formation, settings)
+            if reason is not None:
+                found.append((rule, reason))
+    return found
+
+
+def _key(rule: Rule, step: Step, subject: Subject) -> str:
+    rule_part = f"{rule.id}-{step.key}" if step.key else rule.id
+    return f"{rule_part}:{subject.kind}:{subject.id}{subject.key_suffix}"
+
+
+def deadlines(
+    formation: FormationFacts,
+    settings: Mapping[str, object] | None = None,
+    tz: ZoneInfo = DEFAULT_TZ,
+) -> list[Deadline]:
+    """Every dated deadline ``formation`` owes, sorted by due day then moment.
+
+    Pure: no clock, no I/O.  Past deadlines are included; deciding what is
+    late, done or already notified is the scheduler's job, keyed on
+    :attr:`Deadline.key`, which does not change when dates move.
+    """
+    settings = settings or {}
+    found: list[Deadline] = []
+    for rule in RULES:
+        if not _applies(rule, formation) or _off_reason(rule, formation, settings):
+            continue
+        for subject in SCOPES[rule.scope](formation):
+            if not all(_test(p, subject) for p in rule.subject_if):
+                continue
+            for step in rule.steps:
+                due = _due(step.offset, subject, settings, tz)
+                if due is None:
+                    continue
+                due_on, due_at, anchor = due
+                context = _context(subject, step, settings, tz, due_on, due_at, anchor)
+                sentence = step.explanation.format_map(context)
+                found.append(
+                    Deadline(
+                        key=_key(rule, step, subject),
+                        rule_id=rule.id,
+                        formation_id=formation.id,
+                        subject=subject.kind,
+                        subject_id=subject.id,
+                        due_on=due_on,
+                        due_at=due_at,
+                        title=step.title,
+                        explanation=f"{sentence} ({rule.citation}).",
+                        source=rule.source_ref,
+                        audience=rule.audience,
+                        postponable=step.postponable,
+                    )
+                )
+    return sorted(found, key=_order)
+
+
+def _order(d: Deadline) -> tuple[date, int, float, str]:
+    """By day; within a day, timed deadlines first (by moment), then by key."""
+    if d.due_at is None:
+        return d.due_on, 1, 0.0, d.key
+    return d.due_on, 0, d.due_at.timestamp(), d.key
+
+
+# ------------------------------------------------------------------ self-check
+
+
+def validate_rules(rules: Iterable[Rule] = RULES) -> list[str]:
+    """Problems in rule data (unknown anchor, setting, scope, predicate…), in English.
+
+    Run by the tests and at import, so a rule added as data cannot fail
+    silently at the first scheduler tick.
+    """
+    problems: list[str] = []
+    seen: set[str] = set()
+    for rule in rules:
+        if rule.id in seen:
+            problems.append(f"{rule.id}: duplicate id")
+        seen.add(rule.id)
+        if rule.scope not in SCOPES:
+            problems.append(f"{rule.id}: unknown scope {rule.scope!r}")
+        if not rule.steps:
+            problems.append(f"{rule.id}: no step")
+        for name in (*rule.applies_if, *rule.subject_if, *(e.predicate for e in rule.exclusions)):
+            if name.removeprefix("!").partition(":")[0] not in PREDICATES:
+                problems.append(f"{rule.id}: unknown predicate {name!r}")
+        for switch in rule.switches:
+            spec = SETTINGS_BY_KEY.get(switch.setting)
+            if spec is None or spec.type is not bool:
+                problems.append(f"{rule.id}: switch {switch.setting!r} is not a bool setting")
+        step_keys = [s.key for s in rule.steps]
+        if len(set(step_keys)) != len(step_keys) or (len(step_keys) > 1 and None in step_keys):
+            problems.append(f"{rule.id}: step keys must be distinct, and named when several")
+        for step in rule.steps:
+            offset = step.offset
+            for anchor in (offset.anchor, offset.towards):
+                if anchor is not None and anchor not in ANCHORS:
+                    problems.append(f"{rule.id}: unknown anchor {anchor!r}")
+            if offset.unit == "percent" and offset.towards is None:
+                problems.append(f"{rule.id}: a percent offset needs 'towards'")
+            if offset.setting is not None:
+                spec = SETTINGS_BY_KEY.get(offset.setting)
+                if spec is None or spec.type is not int:
+                    problems.append(f"{rule.id}: {offset.setting!r} is not an int setting")
+                elif rule.id not in spec.rules:
+                    problems.append(f"{rule.id}: setting {spec.key!r} does not list this rule")
+    return problems
+
+
+_PROBLEMS = validate_rules()
+if _PROBLEMS:  # pragma: no cover - guarded by tests
+    raise RuntimeError("invalid rules: " + "; ".join(_PROBLEMS))

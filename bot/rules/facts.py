@@ -1,0 +1,194 @@
+"""What the rules need to know about a formation, and nothing else.
+
+The rules are a pure function: other code (storage, conversations) maps its
+SQL rows onto these frozen dataclasses, and :func:`bot.rules.deadlines` turns
+them into dated deadlines.  Keeping the input this narrow is what makes the
+rules testable against the seeds' own examples without a database.
+
+The codes below are the vocabulary shared with storage.  They are checked
+when a fact is built, because a typo in a mapper ("CVL" for "cvl") would
+otherwise silently produce *no* deadline, which is the worst failure a
+reminder system can have.  Adding a Région or a programme is adding a line
+to these tables, not code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+Mode = Literal["dates", "esp"]
+"""``dates``: one group from a start to an end date; ``esp``: entrées et sorties permanentes."""
+
+BilanKind = Literal["etape", "fin"]
+
+FUNDERS: dict[str, str] = {
+    "normandie": "Région Normandie",
+    "cvl": "Région Centre-Val de Loire",
+    "rectorat": "Rectorat",
+    "autre": "Autre financeur",
+}
+
+PROGRAMMES: dict[str, str] = {
+    "parcours_metiers": "Parcours Métiers",
+    "visa": "Visa",
+    "visa_plus": "Visa+ Parcours vers l'Emploi",
+    "alpha_fle": "Alpha FLE/FLI Ran",
+    "autre": "Autre programme",
+}
+
+ACTION_TYPES: dict[str, str] = {
+    "projet_pro": "Élaboration de projet professionnel",
+    "premiers_gestes": "Acquisition des premiers gestes professionnels",
+    "creer_entreprise": "Se préparer à créer ou reprendre une entreprise",
+    "metiers": "Se former au(x) métier(s) de",
+}
+
+FOLLOWUP_PATHS: dict[str, str] = {
+    "short": "formation courte",
+    "long": "formation longue ou certifiante",
+    "bilan_comp": "bilan de compétences",
+    "vae": "VAE",
+}
+
+FOLLOWUP_CAUSES: dict[str, str] = {
+    "sick_leave": "arrêt maladie",
+    "difficulty": "difficulté avec le bénéficiaire",
+}
+"""Why a bilan de compétences follow-up was opened: 003 treats the two apart."""
+
+
+def _check_code(value: str | None, table: dict[str, str], what: str) -> None:
+    if value is not None and value not in table:
+        known = ", ".join(sorted(table))
+        raise ValueError(f"{what} inconnu : {value!r} (codes possibles : {known})")
+
+
+def _check_aware(value: datetime | None, what: str) -> None:
+    """Naive datetimes are refused: a bilan's hour means nothing without its zone."""
+    if value is not None and (value.tzinfo is None or value.utcoffset() is None):
+        raise ValueError(f"{what} doit porter un fuseau horaire (datetime « aware »)")
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionFacts:
+    """A session or a composante of a formation.
+
+    ``id`` and ``label`` are optional extras: when ``id`` is given, deadline
+    keys use it, so they survive a reordering of the sessions; otherwise the
+    position in the tuple is used.
+
+    Every fact class is keyword-only: mappers name each field, so a new
+    optional field can never shift a positional argument.
+    """
+
+    start: date
+    end: date
+    composante: str | None = None
+    id: int | None = None
+    label: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError("une session ne peut pas finir avant de commencer")
+
+
+@dataclass(frozen=True, kw_only=True)
+class TraineeFacts:
+    """A trainee's entry and exit; ``name`` is only used to word reminders."""
+
+    id: int
+    entered_on: date | None = None
+    left_on: date | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class BilanFacts:
+    id: int
+    kind: BilanKind
+    remote: bool
+    starts_at: datetime
+    ends_at: datetime
+    cancelled: bool = False
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("etape", "fin"):
+            raise ValueError(f"type de bilan inconnu : {self.kind!r}")
+        _check_aware(self.starts_at, "le début du bilan")
+        _check_aware(self.ends_at, "la fin du bilan")
+        if self.ends_at < self.starts_at:
+            raise ValueError("un bilan ne peut pas finir avant de commencer")
+
+
+@dataclass(frozen=True, kw_only=True)
+class FollowUpFacts:
+    """An absence or décrochage follow-up (Elycoop procedure, 003 §2).
+
+    ``cause`` is an optional extra: 003 handles a sick leave during a bilan de
+    compétences (ELY-BILAN-COMP) apart from a difficulty (ELY-BILAN-DIFF);
+    when it is unknown, the difficulty path applies, because the bot opens a
+    follow-up on a sign of décrochage.
+    """
+
+    id: int
+    trainee_id: int
+    path: str
+    opened_at: datetime
+    entretien_at: datetime | None = None
+    entretien_held_at: datetime | None = None
+    cause: str | None = None
+
+    def __post_init__(self) -> None:
+        _check_code(self.path, FOLLOWUP_PATHS, "parcours de suivi")
+        _check_code(self.cause, FOLLOWUP_CAUSES, "motif de suivi")
+        _check_aware(self.opened_at, "l'ouverture du suivi")
+        _check_aware(self.entretien_at, "la date de l'entretien")
+        _check_aware(self.entretien_held_at, "la date de l'entretien tenu")
+
+
+@dataclass(frozen=True, kw_only=True)
+class FormationFacts:
+    """A formation as the rules see it.
+
+    ``subcontracted`` is an optional extra: the Elycoop procedure (003,
+    Objet) does not apply when the formateur works as a subcontractor of
+    another OF.
+    """
+
+    id: int
+    title: str
+    funder: str
+    start: date
+    end: date
+    mode: Mode = "dates"
+    programme: str | None = None
+    action_type: str | None = None
+    extended_end: date | None = None
+    sessions: tuple[SessionFacts, ...] = ()
+    remote_coaching: bool = False
+    chargee_de_mission: str | None = None
+    trainees: tuple[TraineeFacts, ...] = ()
+    bilans: tuple[BilanFacts, ...] = ()
+    followups: tuple[FollowUpFacts, ...] = ()
+    subcontracted: bool = False
+
+    def __post_init__(self) -> None:
+        _check_code(self.funder, FUNDERS, "financeur")
+        _check_code(self.programme, PROGRAMMES, "programme")
+        _check_code(self.action_type, ACTION_TYPES, "type d'action")
+        if self.mode not in ("dates", "esp"):
+            raise ValueError(f"mode inconnu : {self.mode!r} (codes possibles : dates, esp)")
+        if self.end < self.start:
+            raise ValueError("une formation ne peut pas finir avant de commencer")
+
+    @property
+    def effective_end(self) -> date:
+        """The end that counts: a bon de commande supplémentaire moves it later (002)."""
+        if self.extended_end is not None and self.extended_end > self.end:
+            return self.extended_end
+        return self.end
+
+    def trainee(self, trainee_id: int) -> TraineeFacts | None:
+        return next((t for t in self.trainees if t.id == trainee_id), None)

@@ -1,0 +1,140 @@
+"""The shapes of a rule (data) and of a deadline (what the rules produce).
+
+A rule is data only: which formations it applies to, which subjects it
+iterates over (each bilan, each trainee, each owed bilan…), and for each of
+its steps an :class:`Offset` naming an anchor, an amount, a unit and the
+setting that overrides the amount.  The arithmetic lives once in
+:mod:`bot.rules.engine`, behind small registries of named anchors, scopes
+and predicates, so adding a Région is adding entries to ``RULES``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+Audience = Literal["formateur", "organisation"]
+Unit = Literal["hours", "days", "months", "percent"]
+Direction = Literal["before", "after"]
+SubjectKind = Literal["formation", "bilan", "trainee", "followup"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Source:
+    """Where a rule comes from, to quote it: ``file`` and ``section`` of a seed."""
+
+    file: str
+    section: str
+    label: str
+    """The document in French words, e.g. "fiche procédure bilan à distance, Région Normandie"."""
+
+    @property
+    def ref(self) -> str:
+        return f"{self.file}, {self.section}"
+
+    @property
+    def citation(self) -> str:
+        return f"{self.label}, {self.section}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Offset:
+    """When a step is due, relative to an anchor of its subject.
+
+    ``amount`` is used as is when ``setting`` is ``None``; otherwise the
+    organisation's setting (or its catalogued default) gives the amount.
+    ``unit="percent"`` places the date ``amount`` % of the way from
+    ``anchor`` to ``towards`` (a bilan d'étape mid-way through a session).
+    """
+
+    anchor: str
+    unit: Unit
+    direction: Direction = "after"
+    amount: int = 0
+    setting: str | None = None
+    towards: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Step:
+    """One dated thing to do; a rule has one or several (CVL-EOS: entry, exit)."""
+
+    key: str | None
+    """Suffix of the rule id in deadline keys (``ELY-LONG-ENTRETIEN``); ``None`` for a single step."""
+    offset: Offset
+    title: str
+    """Short French title, the same for every subject (no personal data)."""
+    explanation: str
+    """French sentence template (``str.format`` fields, see the engine); the source is appended."""
+    what: str
+    """What must be done, in French, for the rules table."""
+    postponable: bool
+    """True when the date is the organisation's choice (a setting where the seed is
+    silent); False when the seed itself fixes it."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Switch:
+    """A rule that an organisation setting (a bool) turns off, and why it may be off."""
+
+    setting: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Exclusion:
+    """A case where the rule's own source says it does not apply."""
+
+    predicate: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rule:
+    id: str
+    funder: str | None
+    """A code of ``bot.rules.facts.FUNDERS``; ``None``: the organisation's own procedure."""
+    programmes: tuple[str, ...] | None
+    """Programmes it applies to; ``None``: all of the funder's."""
+    scope: str
+    """Name of the subjects it iterates over (engine registry ``SCOPES``)."""
+    trigger: str
+    what: str
+    audience: Audience
+    sources: tuple[Source, ...]
+    steps: tuple[Step, ...]
+    applies_if: tuple[str, ...] = ()
+    """Predicates on the formation (``PREDICATES``; ``name:arg``, ``!`` negates)."""
+    subject_if: tuple[str, ...] = ()
+    """Predicates each subject must satisfy (a remote bilan, a follow-up's path…)."""
+    switches: tuple[Switch, ...] = ()
+    exclusions: tuple[Exclusion, ...] = ()
+
+    @property
+    def source_ref(self) -> str:
+        return " ; ".join(s.ref for s in self.sources)
+
+    @property
+    def citation(self) -> str:
+        return " ; ".join(s.citation for s in self.sources)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Deadline:
+    key: str
+    """Stable while dates move: rule (and step), subject kind and id, span."""
+    rule_id: str
+    formation_id: int
+    subject: SubjectKind
+    subject_id: int
+    due_on: date
+    """The day it is due, in the organisation's zone."""
+    due_at: datetime | None
+    """The exact moment, aware, in the organisation's zone, for rules counted in hours."""
+    title: str
+    explanation: str
+    source: str
+    """Seed file(s) and section(s)."""
+    audience: Audience
+    postponable: bool

@@ -1,0 +1,311 @@
+"""Which bilans a formation owes its funder, read from the seeds.
+
+Centre-Val de Loire ties the bilans to the action type and to how the
+formation is organised (002 §2): a group de date à date owes one bilan de
+fin; ESP or several sessions add a bilan d'étape; "premiers gestes" owes a
+fin per session; "se former au(x) métier(s)" owes a fin per composante.
+Where 002 is silent (an ESP "premiers gestes", a de-date-à-date "créer une
+entreprise", a programme without an action type), the general rule of the
+whole PRF quoted in 001 applies: a group de date à date owes a bilan at the
+end of its session, the other cases (ESP) a bilan à mi-session and one at the
+end.  Every owed bilan carries the sentence that says why, so the bot can
+answer "pourquoi ce bilan ?".
+
+Région Normandie holds one bilan de fin with its chargé(e) de mission
+(remote or on site, 000); other funders owe none.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bot.rules.facts import ACTION_TYPES, BilanKind, FormationFacts, SessionFacts
+from bot.rules.french import spell_date
+
+SOURCE_002 = "002 §2, Région Centre-Val de Loire"
+SOURCE_001 = "001, PRF Région Centre-Val de Loire"
+SOURCE_EXTENSION = "002, « ATTENTION »"
+
+
+@dataclass(frozen=True, kw_only=True)
+class OwedBilan:
+    """One bilan a formation owes, for the whole formation, a session or a composante."""
+
+    kind: BilanKind
+    start: date
+    end: date
+    """End of the span: the end that counts (extension included) for a fin; the
+    planned end for an étape, whose date is agreed early with the référent."""
+    planned_end: date
+    """End of the span before any extension."""
+    suggested_on: date
+    """A fin: the end of its span; an étape: mid-way (the référent may agree another date)."""
+    reason: str
+    """One French sentence citing the seed."""
+    scope_label: str
+    """``la formation « … »``, ``la session 2 (du … au …)``, ``la composante « … »``."""
+    session: int | None = None
+    """1-based position of the session by start date, for display."""
+    session_key: int | None = None
+    """The session's id when known, else its position in ``FormationFacts.sessions``."""
+    composante: str | None = None
+    extended: bool = False
+    """True when a bon de commande supplémentaire moved this fin later."""
+
+    @property
+    def key_suffix(self) -> str:
+        """The part of a deadline key naming this span; independent of dates."""
+        if self.session_key is not None:
+            return f":session:{self.session_key}"
+        if self.composante is not None:
+            return f":composante:{_slug(self.composante)}"
+        return ""
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: date
+    planned_end: date
+    end: date
+    label: str
+    session: int | None = None
+    session_key: int | None = None
+    composante: str | None = None
+
+    @property
+    def extended(self) -> bool:
+        return self.end > self.planned_end
+
+
+def _slug(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "sans-nom"
+
+
+def _dates(start: date, end: date) -> str:
+    return f"du {spell_date(start)} au {spell_date(end)}"
+
+
+def midway(start: date, end: date, percent: int = 50) -> date:
+    """``percent`` of the way from ``start`` to ``end``, rounded down to a day."""
+    return start + timedelta(days=(end - start).days * percent // 100)
+
+
+def _extend(formation: FormationFacts, planned_end: date, last_end: date) -> date:
+    """Apply the extension to the span that ends last: 002 speaks of *the* final bilan."""
+    if planned_end == last_end and formation.effective_end > planned_end:
+        return formation.effective_end
+    return planned_end
+
+
+def _whole(formation: FormationFacts) -> _Span:
+    return _Span(
+        start=formation.start,
+        planned_end=formation.end,
+        end=formation.effective_end,
+        label=f"la formation « {formation.title} »",
+    )
+
+
+def _ordered(formation: FormationFacts) -> list[tuple[int, SessionFacts]]:
+    """(position in the tuple, session), sorted by dates for display numbers."""
+    return sorted(enumerate(formation.sessions, start=1), key=lambda p: (p[1].start, p[1].end))
+
+
+def _session_spans(formation: FormationFacts) -> list[_Span]:
+    ordered = _ordered(formation)
+    last_end = max(s.end for _, s in ordered)
+    spans = []
+    for number, (position, session) in enumerate(ordered, start=1):
+        name = f"session « {session.label} »" if session.label else f"session {number}"
+        spans.append(
+            _Span(
+                start=session.start,
+                planned_end=session.end,
+                end=_extend(formation, session.end, last_end),
+                label=f"la {name} ({_dates(session.start, session.end)})",
+                session=number,
+                session_key=session.id if session.id is not None else position,
+            )
+        )
+    return spans
+
+
+def _composante_spans(formation: FormationFacts) -> list[tuple[_Span, int]]:
+    """One span per composante, with its number of sessions, in order of first start."""
+    groups: dict[str, list[SessionFacts]] = {}
+    for _, session in _ordered(formation):
+        groups.setdefault(session.composante or "", []).append(session)
+    last_end = max(s.end for s in formation.sessions)
+    spans = []
+    for name, sessions in groups.items():
+        start = min(s.start for s in sessions)
+        planned_end = max(s.end for s in sessions)
+        label = f"la composante « {name} »" if name else "l'ensemble des sessions sans composante"
+        spans.append(
+            (
+                _Span(
+                    start=start,
+                    planned_end=planned_end,
+                    end=_extend(formation, planned_end, last_end),
+                    label=label,
+                    composante=name or "sans composante",
+                ),
+                len(sessions),
+            )
+        )
+    return spans
+
+
+def _fin(span: _Span, reason: str, extension_source: str = SOURCE_EXTENSION) -> OwedBilan:
+    if span.extended:
+        reason = (
+            f"{reason} Un bon de commande supplémentaire reporte la fin retenue au "
+            f"{spell_date(span.end)} : le bilan final est attendu à son issue ({extension_source})."
+        )
+    return OwedBilan(
+        kind="fin",
+        start=span.start,
+        end=span.end,
+        planned_end=span.planned_end,
+        suggested_on=span.end,
+        reason=reason,
+        scope_label=span.label,
+        session=span.session,
+        session_key=span.session_key,
+        composante=span.composante,
+        extended=span.extended,
+    )
+
+
+def _etape(span: _Span, reason: str) -> OwedBilan:
+    return OwedBilan(
+        kind="etape",
+        start=span.start,
+        end=span.planned_end,
+        planned_end=span.planned_end,
+        suggested_on=midway(span.start, span.planned_end),
+        reason=f"{reason} La date du bilan d'étape est à arrêter avec le ou la référent(e) "
+        "territorial(e) ; à défaut, mi-parcours.",
+        scope_label=span.label,
+        session=span.session,
+        session_key=span.session_key,
+        composante=span.composante,
+    )
+
+
+def _both(span: _Span, reason: str) -> list[OwedBilan]:
+    return [_etape(span, reason), _fin(span, reason)]
+
+
+def _cvl(formation: FormationFacts) -> list[OwedBilan]:
+    action = formation.action_type
+    name = ACTION_TYPES.get(action or "", "")
+    esp = formation.mode == "esp"
+    several = len(formation.sessions) > 1
+    whole = _whole(formation)
+    how = "en plusieurs sessions" if several else "à entrées et sorties permanentes"
+    general_esp = (
+        f"{name or 'Action'} {how} : 002 §2 ne prévoit pas ce cas ; la règle générale du PRF "
+        f"demande alors un bilan à mi-session et un autre en fin de session ({SOURCE_001})."
+    )
+
+    if action == "projet_pro":
+        if esp or several:
+            return _both(
+                whole,
+                f"{name} {how} : un bilan d'étape et un bilan de fin de formation ({SOURCE_002}).",
+            )
+        return [_fin(whole, f"{name} de date à date : uniquement un bilan de fin ({SOURCE_002}).")]
+
+    if action == "premiers_gestes":
+        if several:
+            reason = f"{name} en plusieurs sessions : un bilan de fin à la fin de chaque session ({SOURCE_002})."
+            return [_fin(span, reason) for span in _session_spans(formation)]
+        if esp:
+            return _both(whole, general_esp)
+        return [_fin(whole, f"{name} de date à date : uniquement un bilan de fin ({SOURCE_002}).")]
+
+    if action == "creer_entreprise":
+        if esp or several:
+            return _both(
+                whole,
+                f"{name} {how} : un bilan d'étape et un bilan de fin de formation ({SOURCE_002}).",
+            )
+        return [
+            _fin(
+                whole,
+                f"{name} de date à date : 002 §2 ne prévoit que les actions à entrées et sorties "
+                f"permanentes ou à plusieurs sessions ; pour un groupe de date à date, la règle "
+                f"générale du PRF demande un bilan en fin de session ({SOURCE_001}).",
+            )
+        ]
+
+    if action == "metiers":
+        composantes = _composante_spans(formation) if formation.sessions else []
+        if len(composantes) > 1:
+            owed: list[OwedBilan] = []
+            for span, count in composantes:
+                if count > 1 or esp:
+                    owed += _both(
+                        span,
+                        f"{name}, plusieurs sessions au sein de la même composante : un bilan "
+                        f"d'étape et un bilan de fin de formation ({SOURCE_002}).",
+                    )
+                else:
+                    owed.append(
+                        _fin(
+                            span,
+                            f"{name}, action à plusieurs composantes : un bilan de fin de "
+                            f"formation par composante ({SOURCE_002}).",
+                        )
+                    )
+            return owed
+        if several:
+            return _both(
+                whole,
+                f"{name}, plusieurs sessions au sein de la même composante : un bilan d'étape "
+                f"et un bilan de fin de formation ({SOURCE_002}).",
+            )
+        if esp:
+            return _both(whole, general_esp)
+        return [_fin(whole, f"{name} de date à date : uniquement un bilan de fin ({SOURCE_002}).")]
+
+    # No action type (Visa, Visa+, Alpha FLE…): the general rule of the PRF (001).
+    if esp:
+        return _both(
+            whole,
+            f"Action à entrées et sorties permanentes : un bilan à mi-session et un autre en fin "
+            f"de session ({SOURCE_001}).",
+        )
+    if several:
+        reason = f"Chaque session de date à date : un bilan de formation en fin de session ({SOURCE_001})."
+        return [_fin(span, reason) for span in _session_spans(formation)]
+    return [
+        _fin(
+            whole,
+            f"Session de date à date : un bilan de formation en fin de session ({SOURCE_001}).",
+        )
+    ]
+
+
+def owed_bilans(formation: FormationFacts) -> list[OwedBilan]:
+    """The bilans ``formation`` owes its funder, étapes before fins, in date order."""
+    if formation.funder == "normandie":
+        whole = _whole(formation)
+        return [
+            _fin(
+                whole,
+                "La Région Normandie tient un bilan de fin de formation avec son ou sa chargé(e) "
+                "de mission, à distance ou sur place : un seul bilan de fin "
+                "(fiche procédure bilan à distance, 000).",
+                extension_source="la fin qui compte est la plus tardive",
+            )
+        ]
+    if formation.funder == "cvl":
+        owed = _cvl(formation)
+        return sorted(owed, key=lambda o: (o.suggested_on, o.kind != "etape"))
+    return []

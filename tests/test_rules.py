@@ -1,0 +1,982 @@
+"""The funders' rules against the seeds' own worked examples.
+
+Every date asserted here is computed by hand from the seed it cites; the
+tests name the seed so a failure points at the sentence it breaks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.rules import (
+    RULES,
+    RULES_BY_ID,
+    SETTINGS,
+    BilanFacts,
+    Deadline,
+    FollowUpFacts,
+    FormationFacts,
+    SessionFacts,
+    SettingError,
+    TraineeFacts,
+    deadlines,
+    disabled_rules,
+    owed_bilans,
+    rounding_setting,
+)
+from bot.rules.engine import add_months, shift_hours, validate_rules
+from bot.rules.model import Offset, Rule, Step
+from bot.rules.settings import SETTINGS_BY_KEY, validate_settings
+
+PARIS = ZoneInfo("Europe/Paris")
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+DOMAIN_IDS = {
+    "NOR-PREP",
+    "NOR-GUIDES",
+    "NOR-DOCS",
+    "NOR-VISIO",
+    "NOR-DELEGATES",
+    "NOR-PROOF",
+    "CVL-BQ-END",
+    "CVL-BQ-MID",
+    "CVL-TABLE",
+    "CVL-EOS",
+    "REC-CONTRACT",
+    "REC-ACTIVITY",
+    "ELY-SHORT",
+    "ELY-LONG",
+    "ELY-BILAN-COMP",
+    "ELY-BILAN-DIFF",
+    "ELY-VAE",
+}
+
+
+# --------------------------------------------------------------------- builders
+
+
+def at(y: int, m: int, d: int, h: int = 0, mi: int = 0, tz: ZoneInfo = PARIS) -> datetime:
+    return datetime(y, m, d, h, mi, tzinfo=tz)
+
+
+def bilan(
+    id: int = 12,
+    starts_at: datetime | None = None,
+    hours: int = 2,
+    remote: bool = True,
+    kind: str = "fin",
+    cancelled: bool = False,
+) -> BilanFacts:
+    start = starts_at or at(2026, 11, 26, 14)
+    return BilanFacts(
+        id=id,
+        kind="fin" if kind == "fin" else "etape",
+        remote=remote,
+        starts_at=start,
+        ends_at=start + timedelta(hours=hours),
+        cancelled=cancelled,
+    )
+
+
+def normandie(*bilans: BilanFacts, chargee: str | None = "Mme X") -> FormationFacts:
+    return FormationFacts(
+        id=1,
+        title="Agent de propreté",
+        funder="normandie",
+        start=date(2026, 9, 1),
+        end=date(2026, 11, 27),
+        chargee_de_mission=chargee,
+        bilans=bilans or (bilan(),),
+    )
+
+
+def cvl(**changes: object) -> FormationFacts:
+    base = FormationFacts(
+        id=3,
+        title="Cariste",
+        funder="cvl",
+        programme="parcours_metiers",
+        action_type="projet_pro",
+        start=date(2027, 1, 4),
+        end=date(2027, 6, 15),
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def rectorat(**changes: object) -> FormationFacts:
+    base = FormationFacts(
+        id=4,
+        title="Enseigner avec le numérique",
+        funder="rectorat",
+        start=date(2027, 3, 1),
+        end=date(2027, 5, 28),
+        remote_coaching=True,
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def followup(
+    path: str,
+    id: int = 5,
+    opened_at: datetime | None = None,
+    cause: str | None = None,
+    entretien_at: datetime | None = None,
+    entretien_held_at: datetime | None = None,
+) -> FollowUpFacts:
+    return FollowUpFacts(
+        id=id,
+        trainee_id=8,
+        path=path,
+        opened_at=opened_at or at(2027, 2, 1, 9),
+        cause=cause,
+        entretien_at=entretien_at,
+        entretien_held_at=entretien_held_at,
+    )
+
+
+def elycoop(*followups: FollowUpFacts, **changes: object) -> FormationFacts:
+    base = FormationFacts(
+        id=6,
+        title="Comptabilité",
+        funder="autre",
+        start=date(2027, 1, 4),
+        end=date(2027, 6, 30),
+        trainees=(TraineeFacts(id=8, entered_on=date(2027, 1, 4), name="Léa Martin"),),
+        followups=followups,
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def elapsed(earlier: datetime, later: datetime) -> timedelta:
+    """Real time between two instants (subtracting same-zone datetimes gives wall-clock time)."""
+    return later.astimezone(UTC) - earlier.astimezone(UTC)
+
+
+def by_key(found: list[Deadline]) -> dict[str, Deadline]:
+    keys = [d.key for d in found]
+    assert len(keys) == len(set(keys)), "deadline keys must be unique"
+    return {d.key: d for d in found}
+
+
+def of_rule(found: list[Deadline], rule_id: str) -> list[Deadline]:
+    return [d for d in found if d.rule_id == rule_id]
+
+
+def due(formation: FormationFacts, settings: dict[str, object] | None = None) -> dict[str, date]:
+    return {d.key: d.due_on for d in deadlines(formation, settings or {}, PARIS)}
+
+
+# ----------------------------------------------------------- Normandie (000)
+
+
+def test_nor_docs_48_hours_before_the_bilan_with_the_seed_sentence() -> None:
+    found = by_key(deadlines(normandie(), {}, PARIS))
+    docs = found["NOR-DOCS:bilan:12"]
+    assert docs.due_on == date(2026, 11, 24)
+    assert docs.due_at == at(2026, 11, 24, 14)
+    assert docs.due_at is not None and docs.due_at.utcoffset() == timedelta(hours=1)
+    assert docs.explanation == (
+        "Bilan pédagogique à envoyer à Mme X avant le mardi 24 novembre 2026 à 14 h 00 : "
+        "48 h au plus tard avant le bilan (fiche procédure bilan à distance, Région Normandie, §I)."
+    )
+    assert docs.source == "000_ddadb60b9c7bf826.txt, §I"
+    assert docs.rule_id == "NOR-DOCS"
+    assert (docs.subject, docs.subject_id, docs.formation_id) == ("bilan", 12, 1)
+    assert docs.audience == "formateur"
+    assert docs.postponable is False  # the seed fixes "48h avant maximum"
+
+
+def test_nor_docs_on_the_dst_weekend_of_october_2026() -> None:
+    # Clocks go back on Sunday 25 October 2026 at 03:00; the deadline falls that morning
+    # after the change, in CET (+01:00), exactly 48 h before.
+    found = by_key(deadlines(normandie(bilan(starts_at=at(2026, 10, 27, 10))), {}, PARIS))
+    docs = found["NOR-DOCS:bilan:12"]
+    assert docs.due_on == date(2026, 10, 25)
+    assert docs.due_at == at(2026, 10, 25, 10)
+    assert docs.due_at is not None and docs.due_at.utcoffset() == timedelta(hours=1)
+    assert elapsed(docs.due_at, at(2026, 10, 27, 10)) == timedelta(hours=48)
+    assert "dimanche 25 octobre 2026 à 10 h 00" in docs.explanation
+
+
+def test_nor_docs_straddling_the_autumn_change_keeps_the_wall_clock_hour() -> None:
+    # Monday 26 Oct 10:00 CET -> Saturday 24 Oct 10:00 CEST: 49 h elapsed, the earlier reading.
+    start = at(2026, 10, 26, 10)
+    docs = by_key(deadlines(normandie(bilan(starts_at=start)), {}, PARIS))["NOR-DOCS:bilan:12"]
+    assert docs.due_at == at(2026, 10, 24, 10)
+    assert docs.due_at is not None and docs.due_at.utcoffset() == timedelta(hours=2)
+    assert elapsed(docs.due_at, start) == timedelta(hours=49)
+
+
+def test_nor_docs_straddling_the_spring_change_keeps_48_elapsed_hours() -> None:
+    # Monday 30 Mar 2026 10:00 CEST: wall-clock 10:00 CET on Saturday would leave only 47 h,
+    # so the elapsed reading (09:00 CET) wins: the deadline satisfies both readings.
+    start = at(2026, 3, 30, 10)
+    docs = by_key(deadlines(normandie(bilan(starts_at=start)), {}, PARIS))["NOR-DOCS:bilan:12"]
+    assert docs.due_at == at(2026, 3, 28, 9)
+    assert docs.due_at is not None and docs.due_at.utcoffset() == timedelta(hours=1)
+    assert elapsed(docs.due_at, start) == timedelta(hours=48)
+
+
+def test_shift_hours_into_the_spring_gap_lands_after_it() -> None:
+    # 02:30 on Sunday 29 March 2026 does not exist in Paris: 48 h after Friday 02:30 CET
+    # is 03:30 CEST, both readings agree once the gap is skipped.
+    moved = shift_hours(at(2026, 3, 27, 2, 30), 48, PARIS)
+    assert moved.astimezone(UTC) == datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
+    assert (moved.hour, moved.minute, moved.utcoffset()) == (3, 30, timedelta(hours=2))
+
+
+def test_shift_hours_in_the_repeated_autumn_hour_takes_the_first_occurrence() -> None:
+    # 24 h before Monday 26 Oct 2026 02:10 CET: both readings say "Sunday 02:10", which
+    # happens twice; the earlier instant (02:10 CEST, 00:10 UTC) is kept.
+    moved = shift_hours(at(2026, 10, 26, 2, 10), -24, PARIS)
+    assert moved.astimezone(UTC) == datetime(2026, 10, 25, 0, 10, tzinfo=UTC)
+    assert moved.utcoffset() == timedelta(hours=2)
+
+
+def test_bilan_stored_in_utc_is_reckoned_in_the_organisation_zone() -> None:
+    utc_start = datetime(2026, 11, 26, 13, 0, tzinfo=UTC)  # 14:00 in Paris
+    docs = by_key(deadlines(normandie(bilan(starts_at=utc_start)), {}, PARIS))["NOR-DOCS:bilan:12"]
+    assert docs.due_at == at(2026, 11, 24, 14)
+    assert docs.due_at is not None and docs.due_at.tzinfo == PARIS
+
+
+def test_another_organisation_zone() -> None:
+    martinique = ZoneInfo("America/Martinique")
+    start = at(2026, 11, 26, 14, tz=martinique)
+    found = by_key(deadlines(normandie(bilan(starts_at=start)), {}, martinique))
+    assert found["NOR-DOCS:bilan:12"].due_at == at(2026, 11, 24, 14, tz=martinique)
+    assert "mardi 24 novembre 2026 à 14 h 00" in found["NOR-DOCS:bilan:12"].explanation
+
+
+def test_nor_reminders_before_the_bilan() -> None:
+    dates = due(normandie())
+    assert dates["NOR-PREP:bilan:12"] == date(2026, 11, 19)  # J-7
+    assert dates["NOR-GUIDES:bilan:12"] == date(2026, 11, 19)
+    assert dates["NOR-DELEGATES:bilan:12"] == date(2026, 11, 19)
+    assert dates["NOR-VISIO:bilan:12"] == date(2026, 11, 12)  # J-14: time to find a tool
+
+
+def test_nor_proof_seven_days_after_the_end_of_the_bilan() -> None:
+    dates = due(normandie())
+    assert dates["NOR-PROOF:bilan:12"] == date(2026, 12, 3)
+
+
+def test_nor_proof_counts_from_the_local_day_of_the_end() -> None:
+    # Ends 23:30 UTC on 26 Nov = 00:30 on 27 Nov in Paris: the local day counts.
+    late = BilanFacts(
+        id=12,
+        kind="fin",
+        remote=True,
+        starts_at=datetime(2026, 11, 26, 21, 0, tzinfo=UTC),
+        ends_at=datetime(2026, 11, 26, 23, 30, tzinfo=UTC),
+    )
+    assert due(normandie(late))["NOR-PROOF:bilan:12"] == date(2026, 12, 4)
+
+
+def test_every_normandie_rule_has_one_deadline_per_remote_bilan() -> None:
+    found = deadlines(
+        normandie(bilan(id=12), bilan(id=13, starts_at=at(2027, 1, 14, 9))), {}, PARIS
+    )
+    rules = {d.rule_id for d in found}
+    assert rules == {
+        "NOR-PREP",
+        "NOR-GUIDES",
+        "NOR-DOCS",
+        "NOR-VISIO",
+        "NOR-DELEGATES",
+        "NOR-PROOF",
+    }
+    assert len(found) == 12
+
+
+def test_on_site_bilan_gives_none_of_the_remote_procedure() -> None:
+    assert deadlines(normandie(bilan(remote=False)), {}, PARIS) == []
+
+
+def test_cancelled_bilan_gives_nothing() -> None:
+    found = deadlines(normandie(bilan(id=12, cancelled=True), bilan(id=13)), {}, PARIS)
+    assert found
+    assert all(d.subject_id == 13 for d in found)
+    assert deadlines(normandie(bilan(cancelled=True)), {}, PARIS) == []
+
+
+def test_keys_stay_stable_when_a_bilan_moves() -> None:
+    before = by_key(deadlines(normandie(bilan(starts_at=at(2026, 11, 26, 14))), {}, PARIS))
+    after = by_key(deadlines(normandie(bilan(starts_at=at(2026, 12, 10, 9))), {}, PARIS))
+    assert before.keys() == after.keys()
+    assert before["NOR-DOCS:bilan:12"].due_on != after["NOR-DOCS:bilan:12"].due_on
+    assert after["NOR-DOCS:bilan:12"].due_at == at(2026, 12, 8, 9)
+
+
+def test_unknown_chargee_is_named_by_role() -> None:
+    docs = by_key(deadlines(normandie(chargee=None), {}, PARIS))["NOR-DOCS:bilan:12"]
+    assert "à envoyer au ou à la chargé(e) de mission avant" in docs.explanation
+
+
+def test_nor_explanations_name_the_bilan_in_full() -> None:
+    prep = by_key(deadlines(normandie(), {}, PARIS))["NOR-PREP:bilan:12"]
+    assert prep.explanation == (
+        "Temps d'échange avec le groupe à organiser d'ici le jeudi 19 novembre 2026 pour "
+        "préparer le bilan de fin de formation du jeudi 26 novembre 2026 à 14 h 00 : le "
+        "remplissage d'un questionnaire d'évaluation ne suffit pas (fiche procédure bilan à "
+        "distance, Région Normandie, §I Avant le bilan)."
+    )
+    assert prep.postponable is True
+
+
+def test_normandie_owes_one_bilan_de_fin() -> None:
+    owed = owed_bilans(normandie())
+    assert [(o.kind, o.suggested_on) for o in owed] == [("fin", date(2026, 11, 27))]
+    extended = replace(normandie(), extended_end=date(2027, 1, 15))
+    assert [o.suggested_on for o in owed_bilans(extended)] == [date(2027, 1, 15)]
+
+
+def test_other_funders_owe_no_bilan() -> None:
+    assert owed_bilans(rectorat()) == []
+    assert owed_bilans(elycoop()) == []
+
+
+# ----------------------------------------------------- Centre-Val de Loire (001, 002)
+
+
+def test_cvl_bilan_qualitatif_one_month_after_the_end() -> None:
+    found = by_key(deadlines(cvl(), {}, PARIS))
+    end = found["CVL-BQ-END:formation:3"]
+    assert end.due_on == date(2027, 7, 15)
+    assert end.due_at is None
+    assert end.postponable is False
+    assert "au plus tard le jeudi 15 juillet 2027, 1 mois après la fin retenue" in end.explanation
+    assert "001_28c9cbadd2d8b5ae.txt" in end.source and "002_442c31fce7402b56.txt, §2" in end.source
+
+
+@pytest.mark.parametrize(
+    ("end", "expected"),
+    [
+        (date(2027, 1, 31), date(2027, 2, 28)),
+        (date(2028, 1, 31), date(2028, 2, 29)),
+        (date(2027, 3, 31), date(2027, 4, 30)),
+        (date(2027, 12, 15), date(2028, 1, 15)),
+    ],
+)
+def test_cvl_month_is_a_calendar_month(end: date, expected: date) -> None:
+    formation = cvl(start=date(2026, 10, 1), end=end)
+    assert due(formation)["CVL-BQ-END:formation:3"] == expected
+
+
+def test_add_months_both_ways() -> None:
+    assert add_months(date(2027, 3, 31), -1) == date(2027, 2, 28)
+    assert add_months(date(2027, 1, 15), -1) == date(2026, 12, 15)
+    assert add_months(date(2027, 1, 15), 0) == date(2027, 1, 15)
+    assert add_months(date(2027, 1, 15), 25) == date(2029, 2, 15)
+
+
+def test_extension_moves_the_final_bilan() -> None:
+    formation = cvl(extended_end=date(2027, 9, 10))
+    owed = owed_bilans(formation)
+    assert [(o.kind, o.suggested_on, o.extended) for o in owed] == [
+        ("fin", date(2027, 9, 10), True)
+    ]
+    assert "bon de commande supplémentaire" in owed[0].reason
+    assert due(formation)["CVL-BQ-END:formation:3"] == date(2027, 10, 10)
+
+
+def test_an_earlier_extended_end_changes_nothing() -> None:
+    assert due(cvl(extended_end=date(2027, 5, 1)))["CVL-BQ-END:formation:3"] == date(2027, 7, 15)
+
+
+def test_projet_pro_de_date_a_date_owes_only_a_fin() -> None:
+    owed = owed_bilans(cvl())
+    assert [o.kind for o in owed] == ["fin"]
+    assert "002 §2" in owed[0].reason
+    assert of_rule(deadlines(cvl(), {}, PARIS), "CVL-BQ-MID") == []
+
+
+def test_projet_pro_esp_owes_an_etape_and_a_fin() -> None:
+    formation = cvl(mode="esp", start=date(2027, 1, 4), end=date(2027, 6, 30))
+    owed = owed_bilans(formation)
+    assert [o.kind for o in owed] == ["etape", "fin"]
+    assert owed[0].suggested_on == date(2027, 4, 2)  # 177 days // 2 = 88 days after 4 Jan
+    assert owed[1].suggested_on == date(2027, 6, 30)
+    assert all("002 §2" in o.reason for o in owed)
+    assert "référent" in owed[0].reason
+    dates = due(formation)
+    assert dates["CVL-BQ-MID:formation:3"] == date(2027, 4, 2)
+    assert dates["CVL-BQ-END:formation:3"] == date(2027, 7, 30)
+
+
+def test_projet_pro_with_several_sessions_owes_an_etape_and_a_fin() -> None:
+    sessions = (
+        SessionFacts(start=date(2027, 1, 4), end=date(2027, 3, 5)),
+        SessionFacts(start=date(2027, 4, 5), end=date(2027, 6, 15)),
+    )
+    assert [o.kind for o in owed_bilans(cvl(sessions=sessions))] == ["etape", "fin"]
+
+
+def test_bilan_d_etape_date_follows_the_setting() -> None:
+    formation = cvl(mode="esp", start=date(2027, 1, 1), end=date(2027, 5, 1))  # 120 days
+    assert due(formation, {"cvl_bq_mid_percent": 25})["CVL-BQ-MID:formation:3"] == date(2027, 1, 31)
+    mid = by_key(deadlines(formation, {}, PARIS))["CVL-BQ-MID:formation:3"]
+    assert mid.due_on == date(2027, 3, 2)
+    assert mid.postponable is True
+    assert "à arrêter avec le ou la référent(e) territorial(e)" in mid.explanation
+
+
+def test_bilan_d_etape_is_not_moved_by_an_extension() -> None:
+    formation = cvl(mode="esp", start=date(2027, 1, 1), end=date(2027, 5, 1))
+    extended = replace(formation, extended_end=date(2027, 9, 1))
+    assert due(extended)["CVL-BQ-MID:formation:3"] == due(formation)["CVL-BQ-MID:formation:3"]
+    assert due(extended)["CVL-BQ-END:formation:3"] == date(2027, 10, 1)
+
+
+def three_sessions(with_ids: bool = False) -> tuple[SessionFacts, ...]:
+    spans = [
+        (date(2027, 1, 4), date(2027, 2, 26)),
+        (date(2027, 3, 1), date(2027, 4, 30)),
+        (date(2027, 5, 3), date(2027, 6, 15)),
+    ]
+    return tuple(
+        SessionFacts(start=s, end=e, id=(20 + i) if with_ids else None)
+        for i, (s, e) in enumerate(spans, start=1)
+    )
+
+
+def test_premiers_gestes_with_three_sessions_owes_three_fins() -> None:
+    formation = cvl(action_type="premiers_gestes", sessions=three_sessions())
+    owed = owed_bilans(formation)
+    assert [(o.kind, o.session, o.suggested_on) for o in owed] == [
+        ("fin", 1, date(2027, 2, 26)),
+        ("fin", 2, date(2027, 4, 30)),
+        ("fin", 3, date(2027, 6, 15)),
+    ]
+    assert all("à la fin de chaque session (002 §2" in o.reason for o in owed)
+    dates = due(formation)
+    assert dates["CVL-BQ-END:formation:3:session:1"] == date(2027, 3, 26)
+    assert dates["CVL-BQ-END:formation:3:session:2"] == date(2027, 5, 30)
+    assert dates["CVL-BQ-END:formation:3:session:3"] == date(2027, 7, 15)
+    assert "CVL-BQ-END:formation:3" not in dates
+
+
+def test_extension_moves_only_the_last_session_fin() -> None:
+    formation = cvl(
+        action_type="premiers_gestes", sessions=three_sessions(), extended_end=date(2027, 7, 2)
+    )
+    dates = due(formation)
+    assert dates["CVL-BQ-END:formation:3:session:2"] == date(2027, 5, 30)
+    assert dates["CVL-BQ-END:formation:3:session:3"] == date(2027, 8, 2)
+
+
+def test_session_keys_use_session_ids_and_survive_a_reordering() -> None:
+    sessions = three_sessions(with_ids=True)
+    formation = cvl(action_type="premiers_gestes", sessions=sessions)
+    shuffled = cvl(action_type="premiers_gestes", sessions=tuple(reversed(sessions)))
+    assert due(formation) == due(shuffled)
+    assert "CVL-BQ-END:formation:3:session:21" in due(formation)
+    texts = [d.explanation for d in of_rule(deadlines(shuffled, {}, PARIS), "CVL-BQ-END")]
+    assert texts[0].startswith("Bilan de fin de formation de la session 1 (du lundi 4 janvier 2027")
+
+
+def test_premiers_gestes_de_date_a_date_owes_one_fin() -> None:
+    assert [o.kind for o in owed_bilans(cvl(action_type="premiers_gestes"))] == ["fin"]
+
+
+def test_premiers_gestes_esp_falls_back_on_the_general_rule_of_001() -> None:
+    owed = owed_bilans(cvl(action_type="premiers_gestes", mode="esp"))
+    assert [o.kind for o in owed] == ["etape", "fin"]
+    assert "002 §2 ne prévoit pas ce cas" in owed[0].reason and "001" in owed[0].reason
+
+
+def test_metiers_with_two_composantes_owes_two_fins() -> None:
+    sessions = (
+        SessionFacts(start=date(2027, 1, 4), end=date(2027, 3, 26), composante="Cariste"),
+        SessionFacts(start=date(2027, 4, 5), end=date(2027, 6, 15), composante="Magasinier"),
+    )
+    formation = cvl(action_type="metiers", sessions=sessions)
+    owed = owed_bilans(formation)
+    assert [(o.kind, o.composante, o.suggested_on) for o in owed] == [
+        ("fin", "Cariste", date(2027, 3, 26)),
+        ("fin", "Magasinier", date(2027, 6, 15)),
+    ]
+    assert all("un bilan de fin de formation par composante (002 §2" in o.reason for o in owed)
+    dates = due(formation)
+    assert dates["CVL-BQ-END:formation:3:composante:cariste"] == date(2027, 4, 26)
+    assert dates["CVL-BQ-END:formation:3:composante:magasinier"] == date(2027, 7, 15)
+
+
+def test_metiers_composante_with_several_sessions_adds_an_etape() -> None:
+    sessions = (
+        SessionFacts(start=date(2027, 1, 4), end=date(2027, 2, 26), composante="Préparateur"),
+        SessionFacts(start=date(2027, 3, 1), end=date(2027, 4, 30), composante="Préparateur"),
+        SessionFacts(start=date(2027, 5, 3), end=date(2027, 6, 15), composante="Cariste"),
+    )
+    owed = owed_bilans(cvl(action_type="metiers", sessions=sessions))
+    kinds = sorted((o.composante or "", o.kind) for o in owed)
+    assert kinds == [("Cariste", "fin"), ("Préparateur", "etape"), ("Préparateur", "fin")]
+    keys = due(cvl(action_type="metiers", sessions=sessions))
+    assert "CVL-BQ-MID:formation:3:composante:preparateur" in keys
+
+
+def test_metiers_several_sessions_in_one_composante_owes_etape_and_fin() -> None:
+    sessions = (
+        SessionFacts(start=date(2027, 1, 4), end=date(2027, 2, 26)),
+        SessionFacts(start=date(2027, 3, 1), end=date(2027, 6, 15)),
+    )
+    owed = owed_bilans(cvl(action_type="metiers", sessions=sessions))
+    assert [o.kind for o in owed] == ["etape", "fin"]
+    assert [o.kind for o in owed_bilans(cvl(action_type="metiers"))] == ["fin"]
+
+
+def test_creer_entreprise() -> None:
+    esp = owed_bilans(cvl(action_type="creer_entreprise", mode="esp"))
+    assert [o.kind for o in esp] == ["etape", "fin"]
+    assert "002 §2" in esp[0].reason
+    dated = owed_bilans(cvl(action_type="creer_entreprise"))
+    assert [o.kind for o in dated] == ["fin"]
+    assert "001" in dated[0].reason  # 002 is silent on de date à date: the PRF's general rule
+
+
+def test_programme_without_action_type_follows_001() -> None:
+    visa = cvl(programme="visa", action_type=None)
+    assert [o.kind for o in owed_bilans(visa)] == ["fin"]
+    esp = owed_bilans(replace(visa, mode="esp"))
+    assert [o.kind for o in esp] == ["etape", "fin"]
+    assert "mi-session" in esp[0].reason and "001" in esp[0].reason
+    several = owed_bilans(replace(visa, sessions=three_sessions()))
+    assert [(o.kind, o.session) for o in several] == [("fin", 1), ("fin", 2), ("fin", 3)]
+
+
+def test_cvl_table_is_off_for_parcours_metiers_with_the_reason() -> None:
+    formation = cvl(trainees=(TraineeFacts(id=8, entered_on=date(2027, 1, 4)),))
+    assert of_rule(deadlines(formation, {}, PARIS), "CVL-TABLE") == []
+    off = disabled_rules(formation, {})
+    assert [rule.id for rule, _ in off] == ["CVL-TABLE"]
+    reason = off[0][1]
+    assert "002" in reason and "001" in reason and "PRF 2021-2024" in reason
+    assert "le texte le plus récent l'emporte" in reason
+    assert "réactiver" in reason
+
+
+def test_cvl_table_on_when_switched_on_ten_days_after_each_entry() -> None:
+    formation = cvl(
+        trainees=(
+            TraineeFacts(id=8, entered_on=date(2027, 1, 4), name="Jean Dupont"),
+            TraineeFacts(id=9, entered_on=date(2027, 1, 25)),
+            TraineeFacts(id=10),  # not entered yet: nothing to send
+        )
+    )
+    settings: dict[str, object] = {"cvl_table_parcours_metiers": True}
+    found = by_key(deadlines(formation, settings, PARIS))
+    assert found["CVL-TABLE:trainee:8"].due_on == date(2027, 1, 14)
+    assert found["CVL-TABLE:trainee:9"].due_on == date(2027, 2, 4)
+    assert "CVL-TABLE:trainee:10" not in found
+    assert (
+        "10 jours après l'entrée en formation de Jean Dupont"
+        in found["CVL-TABLE:trainee:8"].explanation
+    )
+    assert "du ou de la stagiaire n° 9" in found["CVL-TABLE:trainee:9"].explanation
+    assert disabled_rules(formation, settings) == []
+    shorter = due(formation, {**settings, "cvl_table_days_after_entry": 5})
+    assert shorter["CVL-TABLE:trainee:8"] == date(2027, 1, 9)
+
+
+def test_cvl_table_concerns_only_parcours_metiers() -> None:
+    visa = cvl(programme="visa", trainees=(TraineeFacts(id=8, entered_on=date(2027, 1, 4)),))
+    assert of_rule(deadlines(visa, {"cvl_table_parcours_metiers": True}, PARIS), "CVL-TABLE") == []
+    assert disabled_rules(visa, {}) == []
+
+
+def test_cvl_eos_at_entry_and_at_exit() -> None:
+    formation = cvl(
+        extended_end=date(2027, 7, 2),
+        trainees=(
+            TraineeFacts(id=8, entered_on=date(2027, 1, 4), left_on=date(2027, 3, 1)),
+            TraineeFacts(id=9, entered_on=date(2027, 2, 1)),
+            TraineeFacts(id=10),
+        ),
+    )
+    dates = due(formation)
+    assert dates["CVL-EOS-ENTRY:trainee:8"] == date(2027, 1, 4)
+    assert dates["CVL-EOS-EXIT:trainee:8"] == date(2027, 3, 1)
+    assert dates["CVL-EOS-ENTRY:trainee:9"] == date(2027, 2, 1)
+    assert dates["CVL-EOS-EXIT:trainee:9"] == date(2027, 7, 2)  # still in: leaves at the end
+    assert not any(key.endswith(":trainee:10") for key in dates)
+    eos = by_key(deadlines(formation, {}, PARIS))["CVL-EOS-EXIT:trainee:8"]
+    assert eos.rule_id == "CVL-EOS"
+    assert eos.source == "001_28c9cbadd2d8b5ae.txt, « Données quantitatives »"
+
+
+def test_cvl_rules_do_not_touch_other_funders() -> None:
+    trainees = (TraineeFacts(id=8, entered_on=date(2027, 1, 4)),)
+    found = deadlines(normandie(), {"cvl_table_parcours_metiers": True}, PARIS)
+    assert not any(d.rule_id.startswith("CVL") for d in found)
+    assert deadlines(rectorat(trainees=trainees, remote_coaching=False), {}, PARIS) == []
+
+
+# ------------------------------------------------------------------ Rectorat (004)
+
+
+def test_rec_contract_falls_before_the_start() -> None:
+    contract = by_key(deadlines(rectorat(), {}, PARIS))["REC-CONTRACT:formation:4"]
+    assert contract.due_on == date(2027, 2, 28)  # the eve of Monday 1 March
+    assert contract.due_on < rectorat().start
+    assert contract.postponable is False
+    assert "sans contrat préalable, pas de rémunération" in contract.explanation
+    assert due(rectorat(), {"rec_contract_days_before": 5})["REC-CONTRACT:formation:4"] == date(
+        2027, 2, 24
+    )
+
+
+def test_rec_activity_fifteen_days_after_the_end() -> None:
+    assert due(rectorat())["REC-ACTIVITY:formation:4"] == date(2027, 6, 12)
+    assert due(rectorat(), {"rec_activity_days_after": 30})["REC-ACTIVITY:formation:4"] == date(
+        2027, 6, 27
+    )
+    extended = rectorat(extended_end=date(2027, 6, 18))
+    assert due(extended)["REC-ACTIVITY:formation:4"] == date(2027, 7, 3)
+
+
+def test_rectorat_without_remote_coaching_owes_nothing() -> None:
+    assert deadlines(rectorat(remote_coaching=False), {}, PARIS) == []
+    assert disabled_rules(rectorat(remote_coaching=False), {}) == []
+
+
+def test_rec_contract_cannot_be_set_on_the_start_day() -> None:
+    with pytest.raises(SettingError):
+        deadlines(rectorat(), {"rec_contract_days_before": 0}, PARIS)
+
+
+# ------------------------------------------------------------------- Elycoop (003)
+
+
+def test_ely_short_contact_and_ticket() -> None:
+    found = by_key(deadlines(elycoop(followup("short")), {}, PARIS))
+    assert set(found) == {"ELY-SHORT-CONTACT:followup:5", "ELY-SHORT-TICKET:followup:5"}
+    contact = found["ELY-SHORT-CONTACT:followup:5"]
+    assert contact.due_on == date(2027, 2, 2)
+    assert contact.rule_id == "ELY-SHORT"
+    assert (contact.subject, contact.subject_id) == ("followup", 5)
+    assert contact.explanation.startswith(
+        "Prendre contact avec Léa Martin et son entreprise au plus tard le mardi 2 février 2027"
+    )
+    assert contact.source == "003_569ea74481e5b0a1.txt, §2 Formations courtes"
+    assert found["ELY-SHORT-TICKET:followup:5"].due_on == date(2027, 2, 15)
+
+
+def test_ely_long_entretien_compte_rendu_and_ticket() -> None:
+    opened = elycoop(followup("long"))
+    dates = due(opened)
+    assert dates == {
+        "ELY-LONG-ENTRETIEN:followup:5": date(2027, 2, 8),
+        "ELY-LONG-TICKET:followup:5": date(2027, 2, 15),
+    }  # no compte rendu before an entretien is planned
+    planned = elycoop(followup("long", entretien_at=at(2027, 2, 5, 10)))
+    assert due(planned)["ELY-LONG-COMPTE-RENDU:followup:5"] == date(2027, 2, 8)
+    held = elycoop(
+        followup("long", entretien_at=at(2027, 2, 5, 10), entretien_held_at=at(2027, 2, 9, 16))
+    )
+    report = by_key(deadlines(held, {}, PARIS))["ELY-LONG-COMPTE-RENDU:followup:5"]
+    assert report.due_on == date(2027, 2, 12)
+    assert "Compte rendu de l'entretien du mardi 9 février 2027 à 16 h 00" in report.explanation
+    assert "livret de suivi" in report.explanation
+
+
+def test_ely_bilan_de_competences_sick_leave_or_difficulty() -> None:
+    sick = due(elycoop(followup("bilan_comp", cause="sick_leave")))
+    assert sick == {"ELY-BILAN-COMP-SOLUTION:followup:5": date(2027, 2, 8)}
+    hard = due(elycoop(followup("bilan_comp", cause="difficulty")))
+    assert hard == {
+        "ELY-BILAN-DIFF-REGARD-CROISE:followup:5": date(2027, 2, 15),
+        "ELY-BILAN-DIFF-TICKET:followup:5": date(2027, 2, 15),
+    }
+    assert due(elycoop(followup("bilan_comp"))) == hard  # unknown cause: a difficulty
+
+
+def test_ely_vae() -> None:
+    assert due(elycoop(followup("vae"))) == {
+        "ELY-VAE-LIVRET:followup:5": date(2027, 2, 8),
+        "ELY-VAE-TICKET:followup:5": date(2027, 2, 15),
+    }
+
+
+def test_ely_days_count_in_the_organisation_zone() -> None:
+    late = followup("short", opened_at=datetime(2027, 2, 1, 23, 30, tzinfo=UTC))  # 2 Feb in Paris
+    assert due(elycoop(late))["ELY-SHORT-CONTACT:followup:5"] == date(2027, 2, 3)
+
+
+def test_ely_settings_move_the_dates() -> None:
+    settings: dict[str, object] = {"ely_long_entretien_days": 3, "ely_ticket_days": 7}
+    assert due(elycoop(followup("long")), settings) == {
+        "ELY-LONG-ENTRETIEN:followup:5": date(2027, 2, 4),
+        "ELY-LONG-TICKET:followup:5": date(2027, 2, 8),
+    }
+
+
+def test_ely_off_when_subcontracted_or_switched_off() -> None:
+    sub = elycoop(followup("long"), subcontracted=True)
+    assert deadlines(sub, {}, PARIS) == []
+    off = disabled_rules(sub, {})
+    assert {rule.id for rule, _ in off} == {
+        "ELY-SHORT",
+        "ELY-LONG",
+        "ELY-BILAN-COMP",
+        "ELY-BILAN-DIFF",
+        "ELY-VAE",
+    }
+    assert all("sous-traitance" in reason for _, reason in off)
+    opted_out = elycoop(followup("long"))
+    assert deadlines(opted_out, {"ely_procedure": False}, PARIS) == []
+    assert all(
+        "n'applique pas" in r for _, r in disabled_rules(opted_out, {"ely_procedure": False})
+    )
+
+
+def test_unnamed_trainee_is_referred_to_by_number() -> None:
+    formation = elycoop(followup("long"), trainees=())
+    entretien = by_key(deadlines(formation, {}, PARIS))["ELY-LONG-ENTRETIEN:followup:5"]
+    assert "Entretien individuel avec le ou la stagiaire n° 8 à tenir" in entretien.explanation
+
+
+# ----------------------------------------------------------------------- settings
+
+
+def test_settings_overrides_change_due_dates() -> None:
+    settings: dict[str, object] = {
+        "nor_prep_days_before": 10,
+        "nor_docs_hours_before": 72,
+        "nor_proof_days_after": 3,
+    }
+    found = by_key(deadlines(normandie(), settings, PARIS))
+    assert found["NOR-PREP:bilan:12"].due_on == date(2026, 11, 16)
+    assert found["NOR-DOCS:bilan:12"].due_at == at(2026, 11, 23, 14)
+    assert "72 h au plus tard avant le bilan" in found["NOR-DOCS:bilan:12"].explanation
+    assert found["NOR-PROOF:bilan:12"].due_on == date(2026, 11, 29)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("nor_docs_hours_before", 24),  # later than the seed's 48 h
+        ("cvl_bq_end_months", 2),  # later than the seed's month
+        ("cvl_table_days_after_entry", 11),
+        ("nor_prep_days_before", True),  # a bool is not a number of days
+        ("nor_prep_days_before", "7"),
+        ("cvl_table_parcours_metiers", 1),
+        ("rec_vacation_rounding", "sideways"),
+    ],
+)
+def test_bad_setting_values_are_refused(key: str, value: object) -> None:
+    with pytest.raises(SettingError):
+        validate_settings({key: value})
+
+
+def test_bad_setting_refuses_to_compute_rather_than_guess() -> None:
+    with pytest.raises(SettingError, match="ne peut pas être inférieur à 48"):
+        deadlines(normandie(), {"nor_docs_hours_before": 24}, PARIS)
+
+
+def test_unknown_keys_are_ignored_and_none_means_default() -> None:
+    assert due(normandie(), {"absences_window_days": 3, "nor_prep_days_before": None}) == due(
+        normandie()
+    )
+    defaults = validate_settings({})
+    assert defaults["nor_prep_days_before"] == 7
+    assert defaults["rec_vacation_rounding"] == "down"
+    assert rounding_setting({}) == "down"
+    assert rounding_setting({"rec_vacation_rounding": "up"}) == "up"
+
+
+def test_settings_catalogue_is_complete_and_consistent() -> None:
+    keys = [s.key for s in SETTINGS]
+    assert len(keys) == len(set(keys))
+    for spec in SETTINGS:
+        assert spec.label and spec.help, spec.key
+        assert set(spec.rules) <= DOMAIN_IDS, spec.key
+        spec.check(spec.default)  # every default passes its own bounds
+    used = {step.offset.setting for rule in RULES for step in rule.steps if step.offset.setting} | {
+        switch.setting for rule in RULES for switch in rule.switches
+    }
+    assert used | {"rec_vacation_rounding"} == set(SETTINGS_BY_KEY)
+    expected_defaults = {
+        "nor_prep_days_before": 7,
+        "nor_proof_days_after": 7,
+        "nor_docs_hours_before": 48,
+        "rec_activity_days_after": 15,
+        "rec_contract_days_before": 1,
+        "cvl_bq_end_months": 1,
+        "cvl_table_days_after_entry": 10,
+        "cvl_table_parcours_metiers": False,
+        "rec_vacation_rounding": "down",
+    }
+    for key, value in expected_defaults.items():
+        assert SETTINGS_BY_KEY[key].default == value
+
+
+# ------------------------------------------------------------------- the catalogue
+
+
+def test_every_rule_id_of_domain_md_is_present_once() -> None:
+    ids = [rule.id for rule in RULES]
+    assert len(ids) == len(set(ids))
+    assert set(ids) == DOMAIN_IDS
+    assert set(RULES_BY_ID) == DOMAIN_IDS
+
+
+def test_rules_match_the_ids_written_in_domain_md() -> None:
+    domain = SHARED / "DOMAIN.md"
+    if not domain.exists():
+        pytest.skip("DOMAIN.md is not beside the project")
+    written = set(re.findall(r"^\| ((?:NOR|CVL|REC|ELY)-[A-Z-]+) \|", domain.read_text(), re.M))
+    assert written == {rule.id for rule in RULES}
+
+
+def test_every_source_names_a_seed_file() -> None:
+    seeds = SHARED / "seeds"
+    for rule in RULES:
+        assert rule.sources, rule.id
+        for source in rule.sources:
+            assert re.fullmatch(r"00[0-4]_[0-9a-f]{16}\.txt", source.file), rule.id
+            assert source.section and source.label
+            if seeds.exists():
+                assert (seeds / source.file).exists(), source.file
+
+
+def test_rule_data_is_valid() -> None:
+    assert validate_rules() == []
+
+
+def test_validation_catches_a_rule_with_unknown_names() -> None:
+    broken = Rule(
+        id="XX-NEW",
+        funder="normandie",
+        programmes=None,
+        scope="galaxies",
+        trigger="…",
+        what="…",
+        audience="formateur",
+        sources=(),
+        subject_if=("moon_phase",),
+        steps=(
+            Step(
+                key=None,
+                offset=Offset(anchor="eclipse", unit="days", setting="nor_prep_days_before"),
+                title="…",
+                explanation="…",
+                what="…",
+                postponable=True,
+            ),
+        ),
+    )
+    problems = "\n".join(validate_rules([broken]))
+    for fragment in ("galaxies", "moon_phase", "eclipse", "does not list this rule"):
+        assert fragment in problems
+
+
+def test_a_new_region_is_data_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rule written as data (here: a made-up one) is dated by the generic engine."""
+    from bot.rules import engine
+
+    new = Rule(
+        id="NOR-TEST",
+        funder="normandie",
+        programmes=None,
+        scope="bilans",
+        trigger="bilan programmé",
+        what="tester",
+        audience="organisation",
+        sources=RULES_BY_ID["NOR-DOCS"].sources,
+        steps=(
+            Step(
+                key=None,
+                offset=Offset(anchor="bilan_start", unit="months", direction="before", amount=1),
+                title="Test",
+                explanation="À faire avant {due}, {delay} avant le {bilan}",
+                what="tester",
+                postponable=True,
+            ),
+        ),
+    )
+    monkeypatch.setattr(engine, "RULES", (new,))
+    found = deadlines(normandie(bilan(remote=False)), {}, PARIS)
+    assert [(d.key, d.due_on) for d in found] == [("NOR-TEST:bilan:12", date(2026, 10, 26))]
+    assert found[0].explanation.startswith("À faire avant le lundi 26 octobre 2026, 1 mois avant")
+
+
+def everything() -> list[FormationFacts]:
+    """One formation per funder that, together, exercise every rule and every step."""
+    trainees = (
+        TraineeFacts(id=8, entered_on=date(2027, 1, 4), left_on=date(2027, 3, 1)),
+        TraineeFacts(id=9, entered_on=date(2027, 1, 6)),
+    )
+    return [
+        normandie(bilan(id=12), bilan(id=13, kind="etape", starts_at=at(2026, 10, 15, 9))),
+        cvl(mode="esp", trainees=trainees),
+        rectorat(),
+        elycoop(
+            followup("short", id=1),
+            followup("long", id=2, entretien_held_at=at(2027, 2, 4, 10)),
+            followup("bilan_comp", id=3, cause="sick_leave"),
+            followup("bilan_comp", id=4, entretien_at=at(2027, 2, 10, 14)),
+            followup("vae", id=5),
+        ),
+    ]
+
+
+def test_every_rule_and_step_is_exercised_and_worded() -> None:
+    settings: dict[str, object] = {"cvl_table_parcours_metiers": True}
+    found = [d for f in everything() for d in deadlines(f, settings, PARIS)]
+    assert {d.rule_id for d in found} == DOMAIN_IDS
+    prefixes = {d.key.split(":")[0] for d in found}
+    for rule in RULES:
+        for step in rule.steps:
+            assert (f"{rule.id}-{step.key}" if step.key else rule.id) in prefixes
+    for d in found:
+        rule = RULES_BY_ID[d.rule_id]
+        assert d.title and "{" not in d.title
+        assert "{" not in d.explanation and "  " not in d.explanation
+        assert d.explanation.endswith(f"({rule.citation}).")
+        assert d.source == rule.source_ref
+        assert d.audience == rule.audience
+
+
+def test_deadlines_are_sorted_by_due() -> None:
+    for formation in everything():
+        found = deadlines(formation, {"cvl_table_parcours_metiers": True}, PARIS)
+        assert [d.due_on for d in found] == sorted(d.due_on for d in found)
+
+
+def test_deadlines_are_pure() -> None:
+    formation = everything()[3]
+    assert deadlines(formation, {}, PARIS) == deadlines(formation, {}, PARIS)
+
+
+# ---------------------------------------------------------------------- the facts
+
+
+def test_facts_refuse_unknown_codes_and_naive_datetimes() -> None:
+    with pytest.raises(ValueError, match="financeur inconnu"):
+        FormationFacts(id=1, title="x", funder="CVL", start=date(2027, 1, 1), end=date(2027, 2, 1))
+    with pytest.raises(ValueError, match="type d'action inconnu"):
+        cvl(action_type="metier")
+    with pytest.raises(ValueError, match="fuseau"):
+        BilanFacts(
+            id=1,
+            kind="fin",
+            remote=True,
+            starts_at=datetime(2026, 11, 26, 14),
+            ends_at=datetime(2026, 11, 26, 16),
+        )
+    with pytest.raises(ValueError, match="parcours de suivi inconnu"):
+        followup("longue")
+    with pytest.raises(ValueError, match="finir avant de commencer"):
+        cvl(end=date(2026, 1, 1))
+
+
+def test_effective_end_is_the_latest_end() -> None:
+    assert cvl().effective_end == date(2027, 6, 15)
+    assert cvl(extended_end=date(2027, 8, 1)).effective_end == date(2027, 8, 1)
+    assert cvl(extended_end=date(2027, 5, 1)).effective_end == date(2027, 6, 15)

@@ -1,0 +1,46 @@
+"""The README's rules table is generated from RULES."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.rules import RULES
+from bot.rules.table import HEADER, markdown_table
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_one_row_per_rule_with_its_source() -> None:
+    lines = markdown_table().splitlines()
+    assert lines[0] == "| " + " | ".join(HEADER) + " |"
+    assert lines[1].startswith("| --- |")
+    rows = lines[2:]
+    assert len(rows) == len(RULES)
+    for rule, row in zip(RULES, rows, strict=True):
+        assert row.startswith(f"| {rule.id} | ")
+        assert row.count(" | ") == len(HEADER) - 1  # no stray pipe splits a cell
+        for source in rule.sources:
+            assert source.file in row
+
+
+def test_table_shows_offsets_and_their_settings() -> None:
+    table = markdown_table()
+    assert "48 h avant le début du bilan (réglage `nor_docs_hours_before`)" in table
+    assert "1 mois après la fin de la formation, de la session ou de la composante" in table
+    assert "10 j après l'entrée du stagiaire (réglage `cvl_table_days_after_entry`)" in table
+    assert "Région Centre-Val de Loire — Parcours Métiers" in table
+    assert "données d'entrée dans EOS : à l'entrée du stagiaire" in table
+
+
+def test_module_prints_the_table() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.rules.table"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert done.stdout == markdown_table()

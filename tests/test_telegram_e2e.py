@@ -1,0 +1,217 @@
+"""Whole dialogues through Telegram: the real transport and PTB against the loopback
+Bot API emulator, two users, a deep-link invitation, a double press, a stranger,
+and a bot process killed with the user's next message waiting."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.config import Settings
+from bot.engine import Engine
+from bot.storage.db import Database
+from bot.storage.formations import Formation
+from bot.storage.people import Membership
+from bot.storage.state import ConversationState
+from bot.transports.telegram import TelegramTransport
+from tests.auxil.telegram_emulator import BotMessage, TelegramEmulator, TelegramUser, run_emulator
+
+TOKEN = "987654:FORMABOT-e2e"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[TelegramEmulator]:
+    async with run_emulator() as peer:
+        yield peer
+
+
+@pytest.fixture
+async def bot(
+    emulator: TelegramEmulator, db: Database, settings: Settings
+) -> AsyncIterator[TelegramTransport]:
+    configured = replace(settings, telegram_token=TOKEN, telegram_base_url=emulator.url)
+    transport = TelegramTransport(configured, Engine(db, configured), poll_interval=0.02)
+    await transport.start()
+    yield transport
+    await transport.stop()
+
+
+async def ask(user: TelegramUser, text: str, expect: str, *, timeout: float = 10) -> BotMessage:
+    """Send ``text`` and wait for a bot message after it containing ``expect``."""
+    sent = await (user.send_command(text) if text.startswith("/") else user.send_message(text))
+    return await answer_after(user, sent.message_id, expect, timeout=timeout)
+
+
+async def answer_after(
+    user: TelegramUser, after: int, expect: str, *, timeout: float = 10
+) -> BotMessage:
+    messages = await user.wait_until(
+        lambda ms: any(m.message_id > after and expect in m.body for m in ms),
+        timeout,
+        what=f"a reply containing {expect!r}",
+    )
+    return next(m for m in reversed(messages) if m.message_id > after and expect in m.body)
+
+
+async def click(user: TelegramUser, label: str, expect: str) -> BotMessage:
+    messages = await user.bot_messages()
+    last = max(m.message_id for m in messages)
+    await user.press_button(label)
+    return await answer_after(user, last, expect)
+
+
+async def test_onboarding_an_invitation_deep_link_and_a_formation(
+    emulator: TelegramEmulator, bot: TelegramTransport, db: Database
+) -> None:
+    async with (
+        emulator.user(TOKEN, user_id=1, first_name="Claire") as claire,
+        emulator.user(TOKEN, user_id=2, first_name="Bruno") as bruno,
+    ):
+        await ask(claire, "/start", "nom de votre organisme")
+        await ask(claire, "Forma Plus", "fuseau horaire")
+        await click(claire, "Métropole", "votre nom")
+        await ask(claire, "Claire Martin", "Forma Plus")
+        await ask(claire, "/inviter", "Qui invitez-vous")
+        invitation = await click(claire, "Formateur", "Lien à transférer")
+        link = re.search(r"https://t\.me/(\w+)\?start=([A-Za-z0-9_-]+)", invitation.body)
+        assert link and link[1] == bot.username
+
+        await ask(bruno, f"/start {link[2]}", "votre nom")
+        await ask(bruno, "Bruno Lefèvre", "C'est fait")
+        await ask(bruno, "/formation", "intitulé")
+        await ask(bruno, "Cuisine <du> monde & co", "De quoi s'agit-il")
+        await click(bruno, "Une formation", "Qui la finance")
+        await click(bruno, "Autre financeur", "organisé")
+        await click(bruno, "De date à date", "dates")
+        await ask(bruno, "du 1er au 19 décembre 2026", "mardi 1er décembre 2026")
+        await click(bruno, "Oui", "certifiante")
+        await click(bruno, "Non", "courte ou longue")
+        await click(bruno, "Courte", "stagiaires")
+        await ask(bruno, "Ana Lopes\nBen Kaci\nChloé Roy", "délégué")
+        await bruno.press_button("Ben Kaci")
+        await bruno.wait_until(  # a toggle edits the question in place
+            lambda ms: "☑ Ben Kaci" in ms[-1].button_texts, what="the ticked delegate"
+        )
+        await click(bruno, "Terminé", "Récapitulatif")
+        saved = await click(bruno, "Enregistrer", "C'est enregistré")
+        assert "Cuisine <du> monde & co" in saved.body  # escaped by us, shown as typed
+
+        # The answered question lost its buttons and shows the choice.
+        answered = [m for m in await bruno.bot_messages() if "Qui la finance" in m.body]
+        assert answered[0].buttons == [] and "✔ Autre financeur" in answered[0].body
+
+    async with db.sessions() as session:
+        formation = await session.scalar(select(Formation))
+        assert formation is not None and formation.title == "Cuisine <du> monde & co"
+        assert [(t.full_name, t.is_delegate) for t in formation.trainees] == [
+            ("Ana Lopes", False),
+            ("Ben Kaci", True),
+            ("Chloé Roy", False),
+        ]
+        roles = sorted(m.role for m in await session.scalars(select(Membership)))
+        assert roles == ["admin", "formateur"]
+
+
+async def test_a_double_press_a_cancel_and_a_stranger(
+    emulator: TelegramEmulator, bot: TelegramTransport, db: Database
+) -> None:
+    async with (
+        emulator.user(TOKEN, user_id=1) as claire,
+        emulator.user(TOKEN, user_id=3, first_name="Inconnu") as stranger,
+    ):
+        await ask(claire, "/start", "nom de votre organisme")
+        await ask(claire, "Forma Plus", "fuseau horaire")
+        await click(claire, "Métropole", "votre nom")
+        await ask(claire, "Claire Martin", "Forma Plus")
+        await ask(claire, "/formation", "intitulé")
+        question = await ask(claire, "Cuisine", "De quoi s'agit-il")
+        data = question.button("Une formation").callback_data
+        assert data is not None
+        await asyncio.gather(
+            claire.press(data, question.message_id), claire.press(data, question.message_id)
+        )
+        await answer_after(claire, question.message_id, "Qui la finance")
+        await answer_after(claire, question.message_id, "plus ancien")
+        async with db.sessions() as session:
+            state = await session.scalar(
+                select(ConversationState).where(ConversationState.user_id == "1")
+            )
+            assert state is not None and state.step == "funder"
+
+        await ask(claire, "/annuler", "annulé")
+        await ask(stranger, "/formation", "Je ne vous connais pas")
+        await ask(stranger, "/start", "invitation")
+    async with db.sessions() as session:
+        assert await session.scalar(select(func.count(Formation.id))) == 0
+
+
+async def test_a_killed_bot_loses_nothing_and_does_nothing_twice(
+    emulator: TelegramEmulator, tmp_path: Path
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(
+        TELEGRAM_TOKEN=TOKEN,
+        TELEGRAM_BASE_URL=emulator.url,
+        FORMABOT_DATA_DIR=str(tmp_path),
+        TELEGRAM_POLL_INTERVAL="0.02",
+    )
+
+    async def start() -> asyncio.subprocess.Process:
+        return await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            env=env,
+            cwd=ROOT,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+
+    process = await start()
+    try:
+        async with emulator.user(TOKEN, user_id=1) as claire:
+            await ask(claire, "/start", "nom de votre organisme", timeout=30)
+            await ask(claire, "Forma Plus", "fuseau horaire")
+            await click(claire, "Métropole", "votre nom")
+            await ask(claire, "Claire Martin", "Forma Plus")
+            await ask(claire, "/formation", "intitulé")
+            await ask(claire, "Cuisine", "De quoi s'agit-il")
+
+            process.send_signal(signal.SIGKILL)
+            await process.wait()
+            waiting = await claire.send_message("2")  # "Un bilan de compétences", while down
+            process = await start()
+            await answer_after(claire, waiting.message_id, "Qui la finance", timeout=30)
+
+            await click(claire, "Autre financeur", "organisé")
+            process.send_signal(signal.SIGKILL)
+            await process.wait()
+            process = await start()
+            await click(claire, "De date à date", "dates")
+            await ask(claire, "du 1er au 19 décembre 2026", "C'est bien ça")
+            await click(claire, "Oui", "stagiaires")
+            await click(claire, "Plus tard", "Récapitulatif")
+            await click(claire, "Enregistrer", "C'est enregistré")
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(process.wait(), timeout=30)
+
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'formabot.db'}")
+    async with database.sessions() as session:
+        rows = (await session.scalars(select(Formation))).all()
+        assert [(f.title, f.kind, f.funder) for f in rows] == [
+            ("Cuisine", "bilan_competences", "autre")
+        ]
+    await database.dispose()

@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that time things (the test suite never does)."""

@@ -40,7 +40,8 @@ def setup_logging(level: str) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    for noisy in ("httpx", "httpcore", "telegram.ext.Updater", "nio", "aiosqlite", "asyncio"):
+    for noisy in ("httpx", "httpcore", "telegram.ext.Updater", "nio", "aiosqlite", "asyncio",
+                  "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

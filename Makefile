@@ -43,8 +43,8 @@ test: $(STAMP) $(NODE_STAMP)
 	scripts/with-postgres.sh $(BIN)/python -m pytest -q
 
 bench: $(STAMP) $(NODE_STAMP)
-	$(BIN)/python bench/turns.py
-	$(BIN)/python bench/telegram.py
+	$(BIN)/python -m bench.turns
+	$(BIN)/python -m bench.telegram
 
 clean:
 	rm -rf $(VENV) peers/telegram/node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -1,6 +1,6 @@
 """How many dialogue turns per second the engine handles, next to plain python-telegram-bot.
 
-    .venv/bin/python bench/turns.py [--turns 3000] [--users 20] [--ptb-send] [--tracemalloc]
+    .venv/bin/python -m bench.turns [--turns 3000] [--users 20] [--ptb-send] [--tracemalloc]
 
 Every run replays the full ``/formation`` dialogue (title, kind, funder, mode,
 dates, confirm, certifying, length, chargé(e) de mission and e-mail, trainees,

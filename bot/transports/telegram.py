@@ -45,6 +45,7 @@ from bot.storage.people import ChatIdentity
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 4096
+CONCURRENT_UPDATES = 32
 MAX_CAPTION = 1024
 MAX_DOWNLOAD = 20 * 1024 * 1024
 """Bot API limit on files a bot may download; larger ones are refused politely."""
@@ -143,6 +144,9 @@ class TelegramTransport:
         if request is not None:
             builder = builder.request(request).get_updates_request(request)
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        # Different people are handled concurrently (the engine serialises each
+        # person's messages); each person's updates keep their order, below.
+        builder = builder.concurrent_updates(CONCURRENT_UPDATES)
         self.app: Application[Any, Any, Any, Any, Any, Any] = builder.build()
         self.app.add_handler(TypeHandler(Update, self._on_update))
         self.app.add_error_handler(self._on_error)
@@ -150,6 +154,7 @@ class TelegramTransport:
             settings.telegram_poll_interval if poll_interval is None else poll_interval
         )
         self.username = ""
+        self._order: dict[tuple[int, int], tuple[asyncio.Lock, int]] = {}
 
     # --- life cycle -------------------------------------------------------------
 
@@ -210,11 +215,25 @@ class TelegramTransport:
             log_failure("telegram update", context.error)
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        incoming = await self.to_incoming(update)
-        if incoming is None:
-            return
-        replies = await self.engine.handle(incoming)
-        await self.deliver(update, replies)
+        # Taken before any await: updates of one person start in arrival order,
+        # so downloading a file or answering a button cannot reorder them.
+        chat, user = update.effective_chat, update.effective_user
+        key = (chat.id if chat else 0, user.id if user else 0)
+        lock, waiting = self._order.get(key, (asyncio.Lock(), 0))
+        self._order[key] = (lock, waiting + 1)
+        try:
+            async with lock:
+                incoming = await self.to_incoming(update)
+                if incoming is None:
+                    return
+                replies = await self.engine.handle(incoming)
+                await self.deliver(update, replies)
+        finally:
+            lock, waiting = self._order[key]
+            if waiting == 1:
+                del self._order[key]
+            else:
+                self._order[key] = (lock, waiting - 1)
 
     def _addressed_to_me(self, text: str) -> bool:
         """In a group, only commands (``/aide`` or ``/aide@thisbot``) are for the bot."""

@@ -78,6 +78,8 @@ SAVED = "enregistré"
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 """A fixed now, so the dates of the dialogue are always in the future."""
 
+ROOT = Path(__file__).resolve().parent.parent
+
 VARIANTS = {
     "engine-seq": "engine sequential",
     "engine-conc": "engine {users} concurrent users",
@@ -898,11 +900,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     began, load = time.perf_counter(), os.getloadavg()[0]
     results: dict[str, Result] = {}
     for variant, label in VARIANTS.items():
-        command = [sys.executable, __file__, "--worker", variant, "--turns", str(args.turns)]
+        command = [sys.executable, "-m", "bench.turns", "--worker", variant]
+        command += ["--turns", str(args.turns)]
         command += ["--users", str(args.users)]
         command += ["--ptb-send"] if args.ptb_send else []
         command += ["--tracemalloc"] if args.tracemalloc else []
-        done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
+        done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False, cwd=ROOT)
         lines = done.stdout.strip().splitlines()
         if not lines:
             print(f"{variant}: the run failed (exit {done.returncode})", file=sys.stderr)

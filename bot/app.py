@@ -40,8 +40,16 @@ def setup_logging(level: str) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    for noisy in ("httpx", "httpcore", "telegram.ext.Updater", "nio", "aiosqlite", "asyncio",
-                  "alembic"):
+    for noisy in (
+        "httpx",
+        "httpcore",
+        "telegram.ext.Updater",
+        "nio",
+        "aiosqlite",
+        "asyncio",
+        "alembic",
+        "fontTools",
+    ):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

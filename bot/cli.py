@@ -26,6 +26,8 @@ TABLES: dict[str, tuple[Sequence[str], ExportRows]] = {
 }
 #: File exports (bundles written with --out).
 FILES: dict[str, ExportFile] = {}
+#: Calendar exports (``--format ics``), to --out or standard output.
+CALENDARS: dict[str, ExportFile] = {}
 
 
 def _load_feature_exports() -> None:
@@ -180,31 +182,47 @@ async def cmd_export(settings: config.Settings, args: argparse.Namespace) -> int
     _load_feature_exports()
     db = await _open(settings)
     try:
-        async with db.sessions() as session:
-            if args.what in TABLES:
-                columns, rows = TABLES[args.what]
-                text = exports.write(await rows(session, args), columns, args.format)
-                if args.out:
-                    args.out.write_text(text, encoding="utf-8")
-                else:
-                    sys.stdout.write(text)
-                return 0
-            if args.what in FILES:
-                if args.out is None:
-                    print(
-                        "Cet export produit un fichier : précisez --out FICHIER.", file=sys.stderr
-                    )
-                    return 2
-                try:
-                    data = await FILES[args.what](session, args)
-                except LookupError as exc:
-                    print(str(exc), file=sys.stderr)
-                    return 1
-                args.out.write_bytes(data)
-                print(f"Écrit : {args.out} ({len(data)} octets)")
-                return 0
+        return await _export(db, args)
+    except LookupError as exc:  # an unknown formation or bilan: said in French
+        print(str(exc), file=sys.stderr)
+        return 1
     finally:
         await db.dispose()
+
+
+def _emit(data: bytes | str, out: Path | None) -> None:
+    """Write to --out (saying so) or to standard output."""
+    if out is not None:
+        if isinstance(data, str):
+            out.write_text(data, encoding="utf-8")
+        else:
+            out.write_bytes(data)
+        print(f"Écrit : {out} ({out.stat().st_size} octets)", file=sys.stderr)
+    elif isinstance(data, str):
+        sys.stdout.write(data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+
+
+async def _export(db: Database, args: argparse.Namespace) -> int:
+    async with db.sessions() as session:
+        if args.format == "ics":
+            if args.what not in CALENDARS:
+                print(f"« {args.what} » ne s'exporte pas en agenda (.ics).", file=sys.stderr)
+                return 2
+            _emit(await CALENDARS[args.what](session, args), args.out)
+            return 0
+        if args.what in TABLES:
+            columns, rows = TABLES[args.what]
+            _emit(exports.write(await rows(session, args), columns, args.format), args.out)
+            return 0
+        if args.what in FILES:
+            if args.out is None:
+                print("Cet export produit un fichier : précisez --out FICHIER.", file=sys.stderr)
+                return 2
+            _emit(await FILES[args.what](session, args), args.out)
+            return 0
     known = ", ".join(sorted([*TABLES, *FILES]))
     print(f"Export inconnu « {args.what} ». Disponibles : {known}.", file=sys.stderr)
     return 2

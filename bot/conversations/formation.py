@@ -46,6 +46,7 @@ from bot.conversations.flow import (
     clean_line,
     fold,
 )
+from bot.deadlines.service import refresh_deadlines
 from bot.messages import Reply
 from bot.storage.formations import Formation, FormationSession, Trainee
 from bot.storage.people import Role
@@ -374,6 +375,7 @@ async def save_formation(ctx: Context) -> None:
     ctx.session.add(formation)
     await ctx.session.flush()
     ctx.audit("create", "formation", formation.id, trainees=len(formation.trainees))
+    await refresh_deadlines(ctx.session, formation.id)
     ctx.say("formation.saved", formation=formation)
 
 
@@ -581,6 +583,7 @@ async def save_dates(ctx: Context) -> None:
     outside = [s.label for s in formation.sessions if s.start_date < start or s.end_date > end]
     formation.start_date, formation.end_date = start, end
     ctx.audit("edit_dates", "formation", formation.id)
+    await refresh_deadlines(ctx.session, formation.id)
     ctx.say("formation.dates_saved", f=formation, outside=outside)
 
 
@@ -606,6 +609,7 @@ async def save_added(ctx: Context) -> None:
         added += 1
     await ctx.session.flush()
     ctx.audit("add_trainees", "formation", formation.id, count=added)
+    await refresh_deadlines(ctx.session, formation.id)
     ctx.say("formation.trainees_added", count=added, f=formation)
 
 
@@ -640,6 +644,7 @@ async def do_remove(ctx: Context) -> Outcome:
     formation.trainees.remove(trainee)
     await ctx.session.flush()
     ctx.audit("remove_trainee", "formation", formation.id, trainee_id=trainee.id)
+    await refresh_deadlines(ctx.session, formation.id)
     ctx.say("formation.trainee_removed")
     return Leave()
 

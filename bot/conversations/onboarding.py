@@ -76,6 +76,10 @@ async def start(ctx: Context) -> Outcome | None:
     if ctx.actor is not None and ctx.actor.is_member:
         ctx.say("onboarding.welcome_back")
         return Leave()
+    if ctx.actor is not None:
+        # A participant invited to a bilan: they came with a link once already.
+        ctx.say("onboarding.participant_back")
+        return Leave()
     organisations = await ctx.session.scalar(select(func.count(Organisation.id)))
     if organisations:
         ctx.say("common.stranger")

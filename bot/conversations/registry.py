@@ -9,6 +9,28 @@ from bot.conversations.flow import Flow
 
 
 def all_flows() -> list[Flow]:
-    from bot.conversations import formation, onboarding
+    from bot.conversations import (
+        absence,
+        attestations,
+        bilan,
+        decrochage,
+        echeances,
+        formation,
+        onboarding,
+        reglages,
+        suivi,
+        vacations,
+    )
 
-    return [*onboarding.FLOWS, *formation.FLOWS]
+    return [
+        *onboarding.FLOWS,
+        *formation.FLOWS,
+        *absence.FLOWS,
+        *decrochage.FLOWS,
+        *suivi.FLOWS,
+        *vacations.FLOWS,
+        *bilan.FLOWS,
+        *echeances.FLOWS,
+        *reglages.FLOWS,
+        *attestations.FLOWS,
+    ]

@@ -1,6 +1,16 @@
 """Import every table module so ``Base.metadata`` is complete (Alembic, tests)."""
 
-from bot.storage import absences, audit, formations, outbox, people, state
+from bot.storage import absences, attestations, audit, bilans, formations, outbox, people, state
 from bot.storage.base import Base
 
-__all__ = ["Base", "absences", "audit", "formations", "outbox", "people", "state"]
+__all__ = [
+    "Base",
+    "absences",
+    "attestations",
+    "audit",
+    "bilans",
+    "formations",
+    "outbox",
+    "people",
+    "state",
+]

@@ -188,7 +188,7 @@ def launch_emulator(*, port: int = 0, timeout: float = 15.0) -> TelegramEmulator
     return emulator
 
 
-async def start_emulator(*, port: int = 0, timeout: float = 15.0) -> TelegramEmulator:  # noqa: ASYNC109
+async def start_emulator(*, port: int = 0, timeout: float = 15.0) -> TelegramEmulator:
     """``launch_emulator`` without blocking the event loop."""
     return await asyncio.to_thread(launch_emulator, port=port, timeout=timeout)
 
@@ -197,7 +197,7 @@ async def start_emulator(*, port: int = 0, timeout: float = 15.0) -> TelegramEmu
 async def run_emulator(
     *,
     port: int = 0,
-    timeout: float = 15.0,  # noqa: ASYNC109
+    timeout: float = 15.0,
 ) -> AsyncIterator[TelegramEmulator]:
     """The peer for the duration of the block."""
     emulator = await start_emulator(port=port, timeout=timeout)
@@ -443,7 +443,7 @@ class TelegramUser:
     async def wait_until(
         self,
         predicate: Callable[[list[BotMessage]], bool],
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = 5.0,
         *,
         what: str = "the expected bot messages",
     ) -> list[BotMessage]:
@@ -461,7 +461,7 @@ class TelegramUser:
     async def wait_for_bot_messages(
         self,
         count: int = 1,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = 5.0,
         *,
         after: int | Sent | None = None,
     ) -> list[BotMessage]:
@@ -477,7 +477,7 @@ class TelegramUser:
     async def callback_answer(
         self,
         query_id: str,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = 5.0,
     ) -> dict[str, Any]:
         """How the bot answered a button press (``text``, ``show_alert``...)."""
         deadline = time.monotonic() + timeout

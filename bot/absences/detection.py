@@ -1,0 +1,152 @@
+"""When repeated absence becomes a sign of décrochage.
+
+The Elycoop procedure (003 §2) names "absence répétée" as a sign without
+saying how many: the threshold is an organisation setting.  By default a
+trainee shows the sign with **2 unjustified absences within 14 days**, or
+**3 half-days of absence of any kind within 14 days** (a journée counts two
+half-days).  A late arrival (retard) counts for neither: the trainee was
+there; repeated lateness is a sign of its own that the trainer ticks when
+opening a follow-up.
+
+Windows slide: the sign is shown when some 14-day window *containing the
+new absence* reaches a threshold, so an absence logged late (last week's,
+entered today) is judged against the days around it, not against today.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bot.rules.settings import Setting, SettingError
+
+log = logging.getLogger(__name__)
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        key="absences_window_days",
+        label="Absences répétées : fenêtre (jours)",
+        type=int,
+        default=14,
+        minimum=1,
+        maximum=90,
+        rules=("ELY-SHORT", "ELY-LONG"),
+        help="Les absences comptent ensemble quand elles tombent dans cette fenêtre glissante.",
+    ),
+    Setting(
+        key="absences_unjustified_threshold",
+        label="Absences répétées : nombre d'absences non justifiées",
+        type=int,
+        default=2,
+        minimum=1,
+        maximum=20,
+        rules=("ELY-SHORT", "ELY-LONG"),
+        help="Deux absences non justifiées en deux semaines : un signe de décrochage à suivre.",
+    ),
+    Setting(
+        key="absences_half_days_threshold",
+        label="Absences répétées : nombre de demi-journées d'absence (toutes)",
+        type=int,
+        default=3,
+        minimum=1,
+        maximum=40,
+        rules=("ELY-SHORT", "ELY-LONG"),
+        help="Trois demi-journées manquées en deux semaines, même justifiées, méritent un échange.",
+    ),
+)
+_BY_KEY = {s.key: s for s in SETTINGS}
+
+
+def setting(settings: Mapping[str, object], key: str) -> int:
+    """An organisation's value for one of :data:`SETTINGS`, or its default.
+
+    A stored value the catalogue refuses is not fatal here (an absence must
+    still be saved): the default applies and the key (never a value) is logged.
+    """
+    spec = _BY_KEY[key]
+    value = settings.get(key)
+    if value is None:
+        return int(spec.default)
+    try:
+        checked = spec.check(value)
+    except SettingError:
+        log.warning("organisation setting %s is invalid; default used", key)
+        return int(spec.default)
+    return int(checked)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """What detection needs of an absence: its day, its kind, justified or not."""
+
+    id: int
+    day: date
+    period: str
+    justified: bool
+
+    @property
+    def half_days(self) -> int:
+        return {"matin": 1, "apres_midi": 1, "journee": 2}.get(self.period, 0)
+
+    @property
+    def counts(self) -> bool:
+        return self.half_days > 0
+
+
+@dataclass(frozen=True)
+class Signal:
+    """Repeated absence: which threshold was reached, over which days."""
+
+    unjustified: int
+    half_days: int
+    start: date
+    end: date
+    window_days: int
+    unjustified_threshold: int
+    half_days_threshold: int
+
+    @property
+    def by_unjustified(self) -> bool:
+        return self.unjustified >= self.unjustified_threshold
+
+    @property
+    def by_half_days(self) -> bool:
+        return self.half_days >= self.half_days_threshold
+
+
+def repeated_absence(
+    marks: Iterable[Mark], new: Mark, settings: Mapping[str, object]
+) -> Signal | None:
+    """The signal when ``new`` (already among ``marks`` or not) makes absence repeated."""
+    window = setting(settings, "absences_window_days")
+    max_unjustified = setting(settings, "absences_unjustified_threshold")
+    max_half_days = setting(settings, "absences_half_days_threshold")
+    if not new.counts:
+        return None
+    others = [m for m in marks if m.id != new.id and m.counts]
+    every = [*others, new]
+    best: Signal | None = None
+    for shift in range(window):
+        start = new.day - timedelta(days=window - 1 - shift)
+        end = start + timedelta(days=window - 1)
+        inside = [m for m in every if start <= m.day <= end]
+        unjustified = sum(1 for m in inside if not m.justified)
+        half_days = sum(m.half_days for m in inside)
+        if unjustified >= max_unjustified or half_days >= max_half_days:
+            found = Signal(
+                unjustified=unjustified,
+                half_days=half_days,
+                start=min(m.day for m in inside),
+                end=max(m.day for m in inside),
+                window_days=window,
+                unjustified_threshold=max_unjustified,
+                half_days_threshold=max_half_days,
+            )
+            if best is None or (found.half_days, found.unjustified) > (
+                best.half_days,
+                best.unjustified,
+            ):
+                best = found
+    return best

@@ -1,0 +1,281 @@
+"""What the organisation hands an auditor: absences (CSV) and the Qualiopi bundle (ZIP).
+
+Registered on import in :data:`bot.cli.TABLES` (``formabot export absences
+[--formation ID]``) and :data:`bot.cli.FILES` (``formabot export qualiopi
+--formation ID --out FILE.zip``); ``/exporter`` offers the same in chat.
+
+The bundle holds, for one formation: ``absences.csv``; ``tickets-qualite.csv``;
+one timeline PDF per trainee with a décrochage follow-up; the comptes rendus
+exactly as they were produced (their SHA-256 in the manifest matches the one
+recorded when they were written); the proofs of exchanges and the livrets de
+suivi kept with the follow-ups.  Absence justificatifs (often medical) stay
+out: an auditor checks the follow-up, not a trainee's health.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import cli, dates, exports
+from bot.absences.followups import labels
+from bot.absences.timeline import followed_trainees, timeline
+from bot.documents.bundle import build_bundle
+from bot.documents.pdf import render_pdf
+from bot.storage.absences import Absence, FollowUp, QualityTicket, StoredDocument
+from bot.storage.formations import Formation, Trainee
+from bot.storage.people import Organisation, Person
+
+ABSENCE_COLUMNS = (
+    "formation",
+    "stagiaire",
+    "date",
+    "période",
+    "justifiée",
+    "motif",
+    "saisie par",
+    "saisie le",
+)
+TICKET_COLUMNS = (
+    "référence",
+    "déposé le",
+    "formation",
+    "stagiaire",
+    "règle",
+    "ce qui a été fait",
+    "note",
+    "documents liés",
+    "saisi par",
+)
+PERIOD_LABELS = {"matin": "matin", "apres_midi": "après-midi", "journee": "journée"}
+
+
+def period_text(period: str, late_minutes: int | None) -> str:
+    if period == "retard":
+        return f"retard de {late_minutes} min" if late_minutes else "retard"
+    return PERIOD_LABELS.get(period, period)
+
+
+async def find_formation(
+    session: AsyncSession, formation_id: int | None, organisation_id: int | None = None
+) -> Formation | None:
+    """The formation, or a French :class:`LookupError` when it is unknown."""
+    if formation_id is None:
+        return None
+    formation = await session.get(Formation, formation_id)
+    if formation is None or (
+        organisation_id is not None and formation.organisation_id != organisation_id
+    ):
+        raise LookupError(
+            f"Formation {formation_id} introuvable. "
+            "La liste des formations : formabot export formations."
+        )
+    return formation
+
+
+async def _people(session: AsyncSession) -> dict[int, str]:
+    return {row[0]: row[1] for row in await session.execute(select(Person.id, Person.display_name))}
+
+
+async def absence_rows(
+    session: AsyncSession,
+    *,
+    organisation_id: int | None = None,
+    formation_id: int | None = None,
+) -> list[dict[str, Any]]:
+    """One row per absence (deleted ones excluded), by formation, date and name."""
+    await find_formation(session, formation_id, organisation_id)
+    query = (
+        select(Absence, Formation, Trainee, Organisation)
+        .join(Formation, Formation.id == Absence.formation_id)
+        .join(Trainee, Trainee.id == Absence.trainee_id)
+        .join(Organisation, Organisation.id == Absence.organisation_id)
+        .where(Absence.deleted_at.is_(None))
+        .order_by(Formation.id, Absence.day, Trainee.full_name, Absence.id)
+    )
+    if organisation_id is not None:
+        query = query.where(Absence.organisation_id == organisation_id)
+    if formation_id is not None:
+        query = query.where(Absence.formation_id == formation_id)
+    people = await _people(session)
+    rows = []
+    for absence, formation, trainee, organisation in (await session.execute(query)).all():
+        recorded = absence.recorded_at.astimezone(ZoneInfo(organisation.timezone))
+        rows.append(
+            {
+                "formation": formation.title,
+                "stagiaire": trainee.full_name,
+                "date": absence.day,
+                "période": period_text(absence.period, absence.late_minutes),
+                "justifiée": absence.justified,
+                "motif": absence.reason,
+                "saisie par": people.get(absence.recorded_by or 0, ""),
+                "saisie le": recorded.isoformat(timespec="minutes"),
+            }
+        )
+    return rows
+
+
+async def ticket_rows(session: AsyncSession, formation: Formation) -> list[dict[str, Any]]:
+    tickets = (
+        await session.scalars(
+            select(QualityTicket)
+            .where(QualityTicket.formation_id == formation.id)
+            .order_by(QualityTicket.year, QualityTicket.number)
+        )
+    ).all()
+    names = {t.id: t.full_name for t in formation.trainees}
+    people = await _people(session)
+    documents = {
+        d.id: d
+        for d in (
+            await session.scalars(
+                select(StoredDocument).where(
+                    StoredDocument.followup_id.in_([t.followup_id for t in tickets])
+                )
+            )
+        ).all()
+    }
+    rows = []
+    for ticket in tickets:
+        linked = [documents[i] for i in ticket.document_ids if i in documents]
+        rows.append(
+            {
+                "référence": ticket.reference,
+                "déposé le": ticket.filed_on,
+                "formation": formation.title,
+                "stagiaire": names.get(ticket.trainee_id, ""),
+                "règle": ticket.rule_id,
+                "ce qui a été fait": " | ".join(ticket.actions),
+                "note": ticket.note,
+                "documents liés": " | ".join(f"{d.filename} (sha256 {d.sha256})" for d in linked),
+                "saisi par": people.get(ticket.created_by or 0, ""),
+            }
+        )
+    return rows
+
+
+async def timeline_pdf(
+    session: AsyncSession, formation: Formation, trainee: Trainee, now: datetime
+) -> bytes:
+    organisation = await session.get(Organisation, formation.organisation_id)
+    zone = organisation.timezone if organisation else "Europe/Paris"
+    events = await timeline(session, trainee, zone)
+    return render_pdf(
+        "timeline.html.j2",
+        name=trainee.full_name,
+        company=trainee.company,
+        formation=formation,
+        organisation=organisation.name if organisation else "",
+        start=dates.spell_date(formation.start_date),
+        end=dates.spell_date(formation.effective_end),
+        generated=dates.spell_datetime(now.astimezone(ZoneInfo(zone))),
+        events=[
+            {
+                "day": dates.spell_date(e.day),
+                "hour": dates.spell_time(e.moment) if e.moment and e.kind == "entretien" else "",
+                "text": e.text,
+                "who": e.who,
+                "recorded": dates.spell_date(e.recorded_at.astimezone(ZoneInfo(zone))),
+            }
+            for e in events
+        ],
+    )
+
+
+def _slug(text: str) -> str:
+    from bot.conversations.flow import fold
+
+    return "-".join(fold(text).split())[:60] or "stagiaire"
+
+
+async def qualiopi_bundle(
+    session: AsyncSession,
+    formation_id: int | None,
+    *,
+    organisation_id: int | None = None,
+    now: datetime | None = None,
+) -> bytes:
+    """The ZIP for an auditor (indicator 12): absences, tickets, timelines, comptes rendus."""
+    if formation_id is None:
+        raise LookupError(
+            "Précisez la formation : --formation ID (la liste : formabot export formations)."
+        )
+    formation = await find_formation(session, formation_id, organisation_id)
+    assert formation is not None
+    await session.refresh(formation, ["trainees"])
+    moment = now or datetime.now(UTC)
+    files: list[tuple[str, bytes]] = []
+    files.append(
+        (
+            "absences.csv",
+            exports.write(
+                await absence_rows(session, formation_id=formation.id), ABSENCE_COLUMNS, "csv"
+            ).encode("utf-8"),
+        )
+    )
+    tickets = await ticket_rows(session, formation)
+    files.append(
+        ("tickets-qualite.csv", exports.write(tickets, TICKET_COLUMNS, "csv").encode("utf-8"))
+    )
+    followed = await followed_trainees(session, formation.id)
+    for trainee in followed:
+        files.append(
+            (
+                f"chronologie-{_slug(trainee.full_name)}.pdf",
+                await timeline_pdf(session, formation, trainee, moment),
+            )
+        )
+    documents = (
+        await session.scalars(
+            select(StoredDocument)
+            .join(FollowUp, FollowUp.id == StoredDocument.followup_id)
+            .where(FollowUp.formation_id == formation.id)
+            .order_by(StoredDocument.created_at, StoredDocument.id)
+        )
+    ).all()
+    kinds = labels()["documents"]
+    for document in documents:
+        prefix = "" if document.kind == "compte_rendu" else f"{document.kind}-{document.id}-"
+        files.append((f"{prefix}{document.filename}", document.content))
+    organisation = await session.get(Organisation, formation.organisation_id)
+    manifest = {
+        "objet": "Dossier Qualiopi, indicateur 12 : suivi des absences et des décrochages",
+        "organisme": organisation.name if organisation else "",
+        "formation": {
+            "id": formation.id,
+            "intitulé": formation.title,
+            "début": formation.start_date,
+            "fin": formation.effective_end,
+        },
+        "suivis": len(followed),
+        "tickets qualité": len(tickets),
+        "documents conservés": {
+            d.filename: {"nature": kinds.get(d.kind, d.kind), "sha256 à l'enregistrement": d.sha256}
+            for d in documents
+        },
+        "produit par": "formabot",
+    }
+    return build_bundle(files, manifest=manifest, created=moment)
+
+
+# --- command line registration ------------------------------------------------------------
+
+
+async def _cli_absences(session: AsyncSession, args: argparse.Namespace) -> list[dict[str, Any]]:
+    return await absence_rows(
+        session, organisation_id=args.organisation, formation_id=args.formation
+    )
+
+
+async def _cli_qualiopi(session: AsyncSession, args: argparse.Namespace) -> bytes:
+    return await qualiopi_bundle(session, args.formation, organisation_id=args.organisation)
+
+
+cli.TABLES["absences"] = (ABSENCE_COLUMNS, _cli_absences)
+cli.FILES["qualiopi"] = _cli_qualiopi

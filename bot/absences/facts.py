@@ -1,0 +1,65 @@
+"""Follow-ups as the rules engine sees them (:class:`bot.rules.facts.FollowUpFacts`).
+
+The deadlines feature maps formations onto :class:`~bot.rules.facts.FormationFacts`
+and calls :func:`followup_facts` for their ``followups``.  Only **open**
+follow-ups where the procedure applies are given: a closed one has its
+ticket qualité filed (nothing left to remind), and one opened under
+subcontracting or with the procedure switched off owes nothing.
+
+``entretien_at`` / ``entretien_held_at`` are those of the live interview of
+the path: the entretien individuel (ELY-LONG) or the regard croisé
+(ELY-BILAN-DIFF); a rescheduled one is replaced by its new date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.rules.facts import FollowUpFacts
+from bot.storage.absences import Entretien, FollowUp
+
+
+def to_facts(followup: FollowUp, entretiens: Sequence[Entretien] = ()) -> FollowUpFacts:
+    """One follow-up and its interviews, as the rules need them."""
+    live = [e for e in entretiens if e.followup_id == followup.id and e.cancelled_at is None]
+    live.sort(key=lambda e: (e.scheduled_at, e.id))
+    current = live[-1] if live else None
+    return FollowUpFacts(
+        id=followup.id,
+        trainee_id=followup.trainee_id,
+        path=followup.path,
+        opened_at=followup.opened_at,
+        entretien_at=current.scheduled_at if current else None,
+        entretien_held_at=current.held_at if current else None,
+        cause=followup.cause if followup.path == "bilan_comp" else None,
+    )
+
+
+async def followup_facts(session: AsyncSession, formation_id: int) -> tuple[FollowUpFacts, ...]:
+    """The open follow-ups of a formation where the procedure applies, oldest first."""
+    followups = list(
+        (
+            await session.scalars(
+                select(FollowUp)
+                .where(
+                    FollowUp.formation_id == formation_id,
+                    FollowUp.closed_at.is_(None),
+                    FollowUp.procedure_applies.is_(True),
+                )
+                .order_by(FollowUp.opened_at, FollowUp.id)
+            )
+        ).all()
+    )
+    if not followups:
+        return ()
+    entretiens = list(
+        (
+            await session.scalars(
+                select(Entretien).where(Entretien.followup_id.in_([f.id for f in followups]))
+            )
+        ).all()
+    )
+    return tuple(to_facts(f, entretiens) for f in followups)

@@ -1,0 +1,560 @@
+"""The Elycoop procedure (003 §2) as data: paths, rules, dated tasks, tickets, documents.
+
+Conversations call these functions inside their transaction; they never
+commit and never log personal data.
+
+Which path a follow-up takes depends on the formation:
+
+====================  ===========================  ==================
+formation             path                         rule
+====================  ===========================  ==================
+short, not certif.    ``short``                    ELY-SHORT
+long or certifying    ``long``                     ELY-LONG
+bilan de compétences  ``bilan_comp`` + sick leave  ELY-BILAN-COMP
+bilan de compétences  ``bilan_comp`` + difficulty  ELY-BILAN-DIFF
+VAE                   ``vae``                      ELY-VAE
+====================  ===========================  ==================
+
+Each step due later is a :class:`FollowUpTask` with a stable key
+(``followup:<id>:<step>``), so opening, rescheduling and closing only
+update rows the deadlines feature already knows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import texts
+from bot.documents.bundle import sha256_hex
+from bot.rules.settings import bool_setting, int_setting
+from bot.storage.absences import (
+    Entretien,
+    FollowUp,
+    FollowUpContact,
+    FollowUpSign,
+    FollowUpTask,
+    QualityTicket,
+    StoredDocument,
+)
+from bot.storage.formations import Formation, Trainee
+from bot.storage.people import Organisation
+
+SIGNS: dict[str, str] = {
+    "absences_repetees": "Absences répétées",
+    "retards": "Retards",
+    "manque_reactivite": "Manque de réactivité",
+    "baisse_motivation": "Baisse de motivation",
+    "difficultes_personnelles": "Difficultés personnelles ou de santé",
+    "autre": "Autre",
+}
+WITH_WHOM: dict[str, str] = {
+    "stagiaire": "le/la stagiaire",
+    "entreprise": "l'entreprise",
+    "equipe": "l'équipe (échange de pratiques)",
+    "autre": "une autre personne",
+}
+CHANNELS: dict[str, str] = {
+    "telephone": "téléphone",
+    "email": "e-mail",
+    "sms": "SMS",
+    "visio": "visio",
+    "en_personne": "en personne",
+    "courrier": "courrier",
+    "reunion": "réunion",
+}
+SOLUTIONS: dict[str, str] = {
+    "report": "report des dates du bilan",
+    "maintien": "maintien du bilan",
+    "avenant": "avenant à la convention",
+    "autre": "autre solution",
+}
+CAUSES: dict[str, str] = {
+    "sick_leave": "arrêt maladie",
+    "difficulty": "difficulté pressentie ou avérée",
+}
+PATH_LABELS: dict[str, str] = {
+    "short": "formation courte",
+    "long": "formation longue ou certifiante",
+    "bilan_comp": "bilan de compétences",
+    "vae": "VAE",
+}
+DOCUMENT_KINDS: dict[str, str] = {
+    "justificatif": "justificatif d'absence",
+    "preuve_contact": "preuve d'échange",
+    "compte_rendu": "compte rendu d'entretien",
+    "livret_suivi": "livret de suivi",
+}
+ENTRETIEN_KINDS: dict[str, str] = {
+    "individuel": "entretien individuel",
+    "regard_croise": "regard croisé",
+}
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+ACCEPTED_MIME_PREFIXES = ("image/",)
+ACCEPTED_MIME_TYPES = frozenset(
+    {
+        "application/pdf",
+        "message/rfc822",
+        "text/plain",
+        "application/msword",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.oasis.opendocument.text",
+    }
+)
+
+
+def accepted_mime(mime_type: str) -> bool:
+    mime = mime_type.lower().strip()
+    return mime.startswith(ACCEPTED_MIME_PREFIXES) or mime in ACCEPTED_MIME_TYPES
+
+
+def path_for(formation: Formation) -> str:
+    """The procedure's path for a formation (003 §2)."""
+    if formation.kind == "bilan_competences":
+        return "bilan_comp"
+    if formation.kind == "vae":
+        return "vae"
+    if formation.long or formation.certifying:
+        return "long"
+    return "short"
+
+
+def rule_for(path: str, cause: str | None) -> str:
+    if path == "bilan_comp":
+        return "ELY-BILAN-COMP" if cause == "sick_leave" else "ELY-BILAN-DIFF"
+    return {"short": "ELY-SHORT", "long": "ELY-LONG", "vae": "ELY-VAE"}[path]
+
+
+def procedure_on(organisation: Organisation | None) -> bool:
+    """The organisation's ``ely_procedure`` setting (on by default)."""
+    return bool_setting(organisation.settings if organisation else {}, "ely_procedure")
+
+
+def org_days(organisation: Organisation | None, key: str) -> int:
+    return int_setting(organisation.settings if organisation else {}, key)
+
+
+def local_day(moment: datetime, zone: str) -> date:
+    return moment.astimezone(ZoneInfo(zone)).date()
+
+
+# --- tasks -------------------------------------------------------------------------
+
+
+def task_title(block: str, **values: Any) -> str:
+    """A task's title, plain text from ``templates/chat/decrochage.j2``."""
+    return texts.plain(texts.say(f"decrochage.{block}", **values))[:300]
+
+
+async def upsert_task(
+    session: AsyncSession,
+    followup: FollowUp,
+    *,
+    step: str,
+    rule_id: str,
+    title: str,
+    due_on: date,
+    due_at: datetime | None = None,
+) -> FollowUpTask:
+    key = f"followup:{followup.id}:{step}"
+    task = await session.scalar(select(FollowUpTask).where(FollowUpTask.key == key))
+    if task is None:
+        task = FollowUpTask(
+            key=key,
+            organisation_id=followup.organisation_id,
+            formation_id=followup.formation_id,
+            followup_id=followup.id,
+            rule_id=rule_id,
+            step=step,
+            title=title,
+            due_on=due_on,
+            due_at=due_at,
+        )
+        session.add(task)
+    else:
+        task.rule_id, task.title, task.due_on, task.due_at = rule_id, title, due_on, due_at
+        task.done_at = task.done_by = task.cancelled_at = None
+    await session.flush()
+    return task
+
+
+async def complete_tasks(
+    session: AsyncSession, followup_id: int, steps: Iterable[str], actor_id: int, now: datetime
+) -> None:
+    wanted = list(steps)
+    rows = await session.scalars(
+        select(FollowUpTask).where(
+            FollowUpTask.followup_id == followup_id,
+            FollowUpTask.step.in_(wanted),
+            FollowUpTask.done_at.is_(None),
+            FollowUpTask.cancelled_at.is_(None),
+        )
+    )
+    for task in rows:
+        task.done_at, task.done_by = now, actor_id
+
+
+async def cancel_open_tasks(session: AsyncSession, followup_id: int, now: datetime) -> None:
+    rows = await session.scalars(
+        select(FollowUpTask).where(
+            FollowUpTask.followup_id == followup_id,
+            FollowUpTask.done_at.is_(None),
+            FollowUpTask.cancelled_at.is_(None),
+        )
+    )
+    for task in rows:
+        task.cancelled_at = now
+
+
+async def tasks_of(session: AsyncSession, followup_id: int) -> list[FollowUpTask]:
+    return list(
+        (
+            await session.scalars(
+                select(FollowUpTask)
+                .where(FollowUpTask.followup_id == followup_id)
+                .order_by(FollowUpTask.due_on, FollowUpTask.id)
+            )
+        ).all()
+    )
+
+
+# --- opening -----------------------------------------------------------------------
+
+
+async def open_followup(
+    session: AsyncSession,
+    *,
+    organisation: Organisation,
+    formation: Formation,
+    trainee: Trainee,
+    actor_id: int,
+    now: datetime,
+    signs: list[str],
+    note: str | None,
+    cause: str | None,
+    applies: bool,
+    absence_id: int | None,
+) -> FollowUp:
+    """A new follow-up with its signs and, when the procedure applies, its dated tasks."""
+    path = path_for(formation)
+    followup = FollowUp(
+        organisation_id=organisation.id,
+        formation_id=formation.id,
+        trainee_id=trainee.id,
+        path=path,
+        cause=cause if path == "bilan_comp" else None,
+        procedure_applies=applies,
+        absence_id=absence_id,
+        opened_by=actor_id,
+        opened_at=now,
+    )
+    session.add(followup)
+    await session.flush()
+    add_signs(session, followup, signs, note, actor_id, now)
+    if applies:
+        await plan_opening_tasks(session, organisation, followup, trainee, now)
+    return followup
+
+
+def add_signs(
+    session: AsyncSession,
+    followup: FollowUp,
+    signs: Iterable[str],
+    note: str | None,
+    actor_id: int,
+    now: datetime,
+) -> None:
+    for code in signs:
+        if code in SIGNS:
+            session.add(
+                FollowUpSign(
+                    followup_id=followup.id,
+                    code=code,
+                    note=note if code == "autre" else None,
+                    recorded_by=actor_id,
+                    recorded_at=now,
+                )
+            )
+
+
+async def plan_opening_tasks(
+    session: AsyncSession,
+    organisation: Organisation,
+    followup: FollowUp,
+    trainee: Trainee,
+    now: datetime,
+) -> None:
+    today = local_day(now, organisation.timezone)
+    rule = rule_for(followup.path, followup.cause)
+    name = trainee.full_name
+
+    def due(key: str) -> date:
+        return today + timedelta(days=org_days(organisation, key))
+
+    plan: list[tuple[str, str, date]] = []
+    if followup.path == "short":
+        contact = due("ely_short_contact_days")
+        plan.append(("contact", task_title("task_contact", name=name, due=contact), contact))
+    elif followup.path == "long":
+        entretien = due("ely_long_entretien_days")
+        plan.append(
+            ("entretien", task_title("task_entretien", name=name, due=entretien), entretien)
+        )
+    elif followup.path == "bilan_comp" and followup.cause == "sick_leave":
+        solution = due("ely_bilan_comp_solution_days")
+        plan.append(("solution", task_title("task_solution", name=name, due=solution), solution))
+    elif followup.path == "bilan_comp":
+        regard = due("ely_regard_croise_days")
+        plan.append(("equipe", task_title("task_equipe", name=name, due=regard), regard))
+        plan.append(("regard_croise", task_title("task_regard", name=name, due=regard), regard))
+    elif followup.path == "vae":
+        livret = due("ely_vae_livret_days")
+        plan.append(("livret", task_title("task_livret", name=name, due=livret), livret))
+    if rule != "ELY-BILAN-COMP":
+        ticket = due("ely_ticket_days")
+        plan.append(("ticket", task_title("task_ticket", name=name, due=ticket), ticket))
+    for step, title, day in plan:
+        await upsert_task(session, followup, step=step, rule_id=rule, title=title, due_on=day)
+
+
+async def refresh_deadlines(session: AsyncSession, formation_id: int) -> None:
+    """Let the deadlines feature recompute a formation's ELY deadlines, when it is installed.
+
+    Opening a follow-up, scheduling or holding its entretien and closing it
+    change what :func:`bot.absences.facts.followup_facts` returns.
+    """
+    import importlib
+
+    try:
+        service = importlib.import_module("bot.deadlines.service")
+    except ModuleNotFoundError as exc:
+        if exc.name and "bot.deadlines.service".startswith(exc.name):
+            return
+        raise
+    await service.refresh_deadlines(session, formation_id)
+
+
+# --- lookups -----------------------------------------------------------------------
+
+
+async def open_followup_of(session: AsyncSession, trainee_id: int) -> FollowUp | None:
+    """The trainee's follow-up still open (the latest, should there be several)."""
+    return await session.scalar(
+        select(FollowUp)
+        .where(FollowUp.trainee_id == trainee_id, FollowUp.closed_at.is_(None))
+        .order_by(FollowUp.opened_at.desc(), FollowUp.id.desc())
+        .limit(1)
+    )
+
+
+async def current_entretien(
+    session: AsyncSession, followup_id: int, kind: str | None = None
+) -> Entretien | None:
+    """The latest interview not cancelled (held or not), of ``kind`` if given."""
+    query = select(Entretien).where(
+        Entretien.followup_id == followup_id, Entretien.cancelled_at.is_(None)
+    )
+    if kind is not None:
+        query = query.where(Entretien.kind == kind)
+    return await session.scalar(
+        query.order_by(Entretien.scheduled_at.desc(), Entretien.id.desc()).limit(1)
+    )
+
+
+async def contacts_of(session: AsyncSession, followup_id: int) -> list[FollowUpContact]:
+    return list(
+        (
+            await session.scalars(
+                select(FollowUpContact)
+                .where(FollowUpContact.followup_id == followup_id)
+                .order_by(FollowUpContact.contacted_on, FollowUpContact.id)
+            )
+        ).all()
+    )
+
+
+async def signs_of(session: AsyncSession, followup_id: int) -> list[FollowUpSign]:
+    return list(
+        (
+            await session.scalars(
+                select(FollowUpSign)
+                .where(FollowUpSign.followup_id == followup_id)
+                .order_by(FollowUpSign.recorded_at, FollowUpSign.id)
+            )
+        ).all()
+    )
+
+
+async def documents_of(session: AsyncSession, followup_id: int) -> list[StoredDocument]:
+    return list(
+        (
+            await session.scalars(
+                select(StoredDocument)
+                .where(StoredDocument.followup_id == followup_id)
+                .order_by(StoredDocument.created_at, StoredDocument.id)
+            )
+        ).all()
+    )
+
+
+async def entretiens_of(session: AsyncSession, followup_id: int) -> list[Entretien]:
+    return list(
+        (
+            await session.scalars(
+                select(Entretien)
+                .where(Entretien.followup_id == followup_id)
+                .order_by(Entretien.scheduled_at, Entretien.id)
+            )
+        ).all()
+    )
+
+
+# --- documents ---------------------------------------------------------------------
+
+
+def store_document(
+    session: AsyncSession,
+    *,
+    organisation_id: int,
+    followup_id: int | None,
+    kind: str,
+    filename: str,
+    mime_type: str,
+    content: bytes,
+    actor_id: int,
+    now: datetime,
+) -> StoredDocument:
+    document = StoredDocument(
+        organisation_id=organisation_id,
+        followup_id=followup_id,
+        kind=kind,
+        filename=filename[:200],
+        mime_type=mime_type[:100],
+        size=len(content),
+        sha256=sha256_hex(content),
+        content=content,
+        created_by=actor_id,
+        created_at=now,
+    )
+    session.add(document)
+    return document
+
+
+# --- the ticket qualité ------------------------------------------------------------
+
+
+async def next_reference(session: AsyncSession, organisation_id: int, year: int) -> tuple[int, str]:
+    """The next ``TQ-<year>-<nnnn>`` of an organisation (the unique key guards races)."""
+    highest = await session.scalar(
+        select(func.max(QualityTicket.number)).where(
+            QualityTicket.organisation_id == organisation_id, QualityTicket.year == year
+        )
+    )
+    number = int(highest or 0) + 1
+    return number, f"TQ-{year}-{number:04d}"
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a follow-up holds, for the ticket qualité and the /decrochage menu."""
+
+    followup: FollowUp
+    signs: list[FollowUpSign]
+    contacts: list[FollowUpContact]
+    entretiens: list[Entretien]
+    documents: list[StoredDocument]
+
+    @property
+    def entretien(self) -> Entretien | None:
+        live = [e for e in self.entretiens if e.cancelled_at is None]
+        return live[-1] if live else None
+
+    def has_contact_with(self, who: str) -> bool:
+        return any(c.with_whom == who for c in self.contacts)
+
+    @property
+    def has_compte_rendu(self) -> bool:
+        return any(e.compte_rendu_id is not None for e in self.entretiens)
+
+    @property
+    def has_livret(self) -> bool:
+        return any(d.kind == "livret_suivi" for d in self.documents)
+
+    def missing(self) -> list[str]:
+        """Codes of the steps the procedure expects and the follow-up does not show yet."""
+        f = self.followup
+        if not f.procedure_applies:
+            return []
+        gaps: list[str] = []
+        if f.path == "short":
+            if not self.has_contact_with("stagiaire"):
+                gaps.append("contact_stagiaire")
+            if not self.has_contact_with("entreprise"):
+                gaps.append("contact_entreprise")
+        elif f.path == "long":
+            if self.entretien is None or self.entretien.held_at is None:
+                gaps.append("entretien")
+            if not self.has_compte_rendu:
+                gaps.append("compte_rendu")
+        elif f.path == "bilan_comp" and f.cause == "sick_leave":
+            if f.solution is None:
+                gaps.append("solution")
+        elif f.path == "bilan_comp":
+            if not self.has_contact_with("equipe"):
+                gaps.append("equipe")
+            if self.entretien is None or self.entretien.held_at is None:
+                gaps.append("regard_croise")
+            if not self.has_compte_rendu:
+                gaps.append("compte_rendu")
+        elif f.path == "vae" and not self.has_livret:
+            gaps.append("livret")
+        return gaps
+
+
+async def summary_of(session: AsyncSession, followup: FollowUp) -> Summary:
+    return Summary(
+        followup=followup,
+        signs=await signs_of(session, followup.id),
+        contacts=await contacts_of(session, followup.id),
+        entretiens=await entretiens_of(session, followup.id),
+        documents=await documents_of(session, followup.id),
+    )
+
+
+def ticket_actions(summary: Summary, zone: str) -> list[str]:
+    """What was done, one plain French line each, for the ticket qualité."""
+    rendered = texts.say(
+        "decrochage.ticket_actions",
+        s=summary,
+        f=summary.followup,
+        zone=ZoneInfo(zone),
+        signs=SIGNS,
+        whom=WITH_WHOM,
+        channels=CHANNELS,
+        solutions=SOLUTIONS,
+        kinds=ENTRETIEN_KINDS,
+        documents=DOCUMENT_KINDS,
+        by_id={d.id: d for d in summary.documents},
+    )
+    return [line.strip() for line in texts.plain(rendered).splitlines() if line.strip()]
+
+
+def labels() -> Mapping[str, Mapping[str, str]]:
+    """Every code → label table, for templates."""
+    return {
+        "signs": SIGNS,
+        "whom": WITH_WHOM,
+        "channels": CHANNELS,
+        "solutions": SOLUTIONS,
+        "causes": CAUSES,
+        "paths": PATH_LABELS,
+        "documents": DOCUMENT_KINDS,
+        "entretiens": ENTRETIEN_KINDS,
+    }

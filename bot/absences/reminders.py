@@ -1,0 +1,84 @@
+"""The reminder of an entretien (or regard croisé), sent to the formateur the day before.
+
+Due the day before at the digest hour (``FORMABOT_DIGEST_HOUR``, 8 h by
+default, organisation time), so it arrives with the morning's other
+messages; an entretien scheduled later than that (for the next morning,
+say) is reminded at the next tick.  The outbox key
+``entretien:<id>:<date>`` makes it exactly once, even after downtime or with
+two processes; a rescheduled entretien is a new row, so it gets its own
+reminder.  Nothing is sent once the entretien has started, nor for one held,
+cancelled, or whose follow-up is closed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import texts
+from bot.config import Settings
+from bot.messages import Reply
+from bot.outbox import enqueue
+from bot.scheduler import job
+from bot.storage.absences import Entretien, FollowUp
+from bot.storage.formations import Formation, Trainee
+from bot.storage.people import ChatIdentity, Organisation
+
+LOOKAHEAD = timedelta(days=2)
+"""Entretiens further ahead than this cannot be due yet (the reminder is the day before)."""
+
+
+def reminder_due(scheduled_at: datetime, zone: str, hour: int) -> datetime:
+    """When the reminder of an entretien is due: the day before, at ``hour``, local time."""
+    tz = ZoneInfo(zone)
+    day_before = scheduled_at.astimezone(tz).date() - timedelta(days=1)
+    return datetime.combine(day_before, time(hour=max(0, min(23, hour))), tz)
+
+
+@job
+async def entretien_reminders(session: AsyncSession, now: datetime, settings: Settings) -> None:
+    rows = await session.execute(
+        select(Entretien, Formation, Trainee, Organisation)
+        .join(FollowUp, FollowUp.id == Entretien.followup_id)
+        .join(Formation, Formation.id == FollowUp.formation_id)
+        .join(Trainee, Trainee.id == FollowUp.trainee_id)
+        .join(Organisation, Organisation.id == FollowUp.organisation_id)
+        .where(
+            Entretien.held_at.is_(None),
+            Entretien.cancelled_at.is_(None),
+            Entretien.scheduled_at > now,
+            Entretien.scheduled_at <= now + LOOKAHEAD,
+            FollowUp.closed_at.is_(None),
+        )
+        .order_by(Entretien.scheduled_at, Entretien.id)
+    )
+    for entretien, formation, trainee, organisation in rows.all():
+        if now < reminder_due(entretien.scheduled_at, organisation.timezone, settings.digest_hour):
+            continue
+        identity = await session.scalar(
+            select(ChatIdentity)
+            .where(ChatIdentity.person_id == formation.owner_id, ChatIdentity.blocked_at.is_(None))
+            .order_by(ChatIdentity.id)
+            .limit(1)
+        )
+        if identity is None:
+            continue
+        local = entretien.scheduled_at.astimezone(ZoneInfo(organisation.timezone))
+        text = texts.say(
+            "decrochage.reminder_entretien",
+            e=entretien,
+            when=local,
+            name=trainee.full_name,
+            title=formation.title,
+        )
+        await enqueue(
+            session,
+            key=f"entretien:{entretien.id}:{local.date().isoformat()}",
+            platform=identity.platform,
+            chat_id=identity.chat_id,
+            reply=Reply(text=text),
+            organisation_id=organisation.id,
+        )

@@ -1,0 +1,261 @@
+"""One trainee's story as an auditor reads it: every absence, sign, contact,
+interview, document and ticket, dated, with who recorded it.
+
+The same events feed ``/suivi`` (paged, in chat) and the timeline PDF of the
+Qualiopi bundle.  Each event's sentence comes from ``templates/chat/suivi.j2``
+(block ``event``), so the wording is the same in both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import texts
+from bot.absences.followups import (
+    labels,
+)
+from bot.storage.absences import (
+    Absence,
+    Entretien,
+    FollowUp,
+    FollowUpContact,
+    FollowUpSign,
+    QualityTicket,
+    StoredDocument,
+)
+from bot.storage.formations import Trainee
+from bot.storage.people import Person
+
+
+@dataclass(frozen=True)
+class Event:
+    """One line of the timeline: when it happened, what, who recorded it and when."""
+
+    day: date
+    moment: datetime | None
+    """The hour, when the event has one (an interview); None for a whole day."""
+    kind: str
+    text: str
+    who: str
+    recorded_at: datetime
+
+    @property
+    def sort_key(self) -> tuple[date, time, datetime]:
+        return (self.day, self.moment.timetz() if self.moment else time(0), self.recorded_at)
+
+
+async def _names(session: AsyncSession, ids: set[int | None]) -> dict[int, str]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(Person.id, Person.display_name).where(Person.id.in_(wanted))
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+def _line(kind: str, **values: object) -> str:
+    return texts.plain(texts.say("suivi.event", kind=kind, labels=labels(), **values))
+
+
+async def timeline(session: AsyncSession, trainee: Trainee, zone: str) -> list[Event]:
+    """Every event about ``trainee``, oldest first."""
+    tz = ZoneInfo(zone)
+    absences = list(
+        (
+            await session.scalars(
+                select(Absence).where(
+                    Absence.trainee_id == trainee.id, Absence.deleted_at.is_(None)
+                )
+            )
+        ).all()
+    )
+    followups = list(
+        (await session.scalars(select(FollowUp).where(FollowUp.trainee_id == trainee.id))).all()
+    )
+    ids = [f.id for f in followups]
+    signs = list(
+        (await session.scalars(select(FollowUpSign).where(FollowUpSign.followup_id.in_(ids)))).all()
+    )
+    contacts = list(
+        (
+            await session.scalars(
+                select(FollowUpContact).where(FollowUpContact.followup_id.in_(ids))
+            )
+        ).all()
+    )
+    entretiens = list(
+        (await session.scalars(select(Entretien).where(Entretien.followup_id.in_(ids)))).all()
+    )
+    tickets = list(
+        (
+            await session.scalars(
+                select(QualityTicket).where(QualityTicket.trainee_id == trainee.id)
+            )
+        ).all()
+    )
+    proof_ids = {a.proof_id for a in absences if a.proof_id}
+    documents = list(
+        (
+            await session.scalars(
+                select(StoredDocument).where(
+                    (StoredDocument.followup_id.in_(ids)) | (StoredDocument.id.in_(proof_ids))
+                )
+            )
+        ).all()
+    )
+    people = await _names(
+        session,
+        {a.recorded_by for a in absences}
+        | {f.opened_by for f in followups}
+        | {f.closed_by for f in followups}
+        | {s.recorded_by for s in signs}
+        | {c.recorded_by for c in contacts}
+        | {e.created_by for e in entretiens}
+        | {t.created_by for t in tickets}
+        | {d.created_by for d in documents},
+    )
+
+    def who(person_id: int | None) -> str:
+        return people.get(person_id or 0, "?")
+
+    def local(moment: datetime) -> datetime:
+        return moment.astimezone(tz)
+
+    events: list[Event] = []
+    for a in absences:
+        events.append(
+            Event(a.day, None, "absence", _line("absence", a=a), who(a.recorded_by), a.recorded_at)
+        )
+    signs_by_followup: dict[tuple[int, datetime], list[FollowUpSign]] = {}
+    for sign in signs:
+        signs_by_followup.setdefault((sign.followup_id, sign.recorded_at), []).append(sign)
+    for f in followups:
+        opened = local(f.opened_at)
+        events.append(
+            Event(
+                opened.date(),
+                opened,
+                "ouverture",
+                _line("ouverture", f=f),
+                who(f.opened_by),
+                f.opened_at,
+            )
+        )
+        if f.solution and f.solution_at:
+            moment = local(f.solution_at)
+            events.append(
+                Event(
+                    moment.date(),
+                    moment,
+                    "solution",
+                    _line("solution", f=f),
+                    who(f.opened_by),
+                    f.solution_at,
+                )
+            )
+        if f.closed_at:
+            closed = local(f.closed_at)
+            events.append(
+                Event(
+                    closed.date(),
+                    closed,
+                    "cloture",
+                    _line("cloture", f=f),
+                    who(f.closed_by),
+                    f.closed_at,
+                )
+            )
+    for (_followup_id, recorded_at), group in signs_by_followup.items():
+        moment = local(recorded_at)
+        events.append(
+            Event(
+                moment.date(),
+                moment,
+                "signes",
+                _line("signes", signs=group),
+                who(group[0].recorded_by),
+                recorded_at,
+            )
+        )
+    for c in contacts:
+        events.append(
+            Event(
+                c.contacted_on,
+                None,
+                "contact",
+                _line("contact", c=c),
+                who(c.recorded_by),
+                c.recorded_at,
+            )
+        )
+    for e in entretiens:
+        scheduled = local(e.scheduled_at)
+        events.append(
+            Event(
+                local(e.created_at).date(),
+                local(e.created_at),
+                "programmation",
+                _line("programmation", e=e, when=scheduled),
+                who(e.created_by),
+                e.created_at,
+            )
+        )
+        if e.held_at:
+            held = local(e.held_at)
+            events.append(
+                Event(
+                    held.date(),
+                    held,
+                    "entretien",
+                    _line("entretien", e=e, when=held),
+                    who(e.created_by),
+                    e.compte_rendu_at or e.created_at,
+                )
+            )
+    for d in documents:
+        moment = local(d.created_at)
+        events.append(
+            Event(
+                moment.date(),
+                moment,
+                "document",
+                _line("document", doc=d),
+                who(d.created_by),
+                d.created_at,
+            )
+        )
+    for t in tickets:
+        moment = local(t.created_at)
+        events.append(
+            Event(
+                moment.date(),
+                moment,
+                "ticket",
+                _line("ticket", t=t),
+                who(t.created_by),
+                t.created_at,
+            )
+        )
+    events.sort(key=lambda e: e.sort_key)
+    return events
+
+
+async def followed_trainees(session: AsyncSession, formation_id: int) -> list[Trainee]:
+    """Trainees of a formation with at least one follow-up, by name."""
+    rows = await session.scalars(
+        select(Trainee)
+        .where(
+            Trainee.formation_id == formation_id,
+            Trainee.id.in_(
+                select(FollowUp.trainee_id).where(FollowUp.formation_id == formation_id)
+            ),
+        )
+        .order_by(Trainee.full_name)
+    )
+    return list(rows.all())

@@ -1,0 +1,21 @@
+"""Attestations sur l'honneur after a bilan, and the proof bundle for the Région.
+
+The Région Normandie procedure (seed ``000``, §III; rule NOR-PROOF) asks the
+organisation to send the chargé(e) de mission every attestation sur
+l'honneur returned by the participants of a remote bilan, or the feuille
+d'émargement when they were on site.  This package holds what the two
+conversations share:
+
+- :mod:`bot.attestations.settings`: the organisation setting (validity of a
+  participant's invitation after the bilan);
+- :mod:`bot.attestations.service`: invitations (issue, revoke, redeem
+  checks), the participants' current answers, the completeness check;
+- :mod:`bot.attestations.evidence`: the attestation text (rendered once from
+  ``templates/documents/attestation.txt.j2`` and frozen), its hash, the PDF;
+- :mod:`bot.attestations.bundle`: the ZIP for the chargé(e) de mission;
+- :mod:`bot.attestations.mail`: e-mailing that ZIP, outside any transaction;
+- :mod:`bot.attestations.exports`: ``formabot export attestations``.
+
+The conversations are :mod:`bot.conversations.attestation` (the participant,
+in their own chat) and :mod:`bot.conversations.attestations` (the trainer).
+"""

@@ -1,0 +1,371 @@
+"""Steps and helpers the absence, décrochage, suivi and vacations conversations share.
+
+- :class:`TraineeStep`: a trainee by button, number, or a few letters of the
+  name typed however ("dupon", "Dupont J", "lea martin", "Dupond").
+- :class:`FileStep`: a photo or a file (a proof, a screenshot, a livret),
+  kept in the conversation until the flow saves it.
+- :class:`CheckedDateStep`: :class:`DateStep` with a hook once the date is
+  confirmed (re-check duplicates, dates of the formation…).
+- :func:`parse_note`: free text with letters in it, of bounded length.
+"""
+
+from __future__ import annotations
+
+import base64
+import difflib
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
+
+from bot.absences.followups import MAX_UPLOAD_BYTES, accepted_mime
+from bot.conversations.context import Context
+from bot.conversations.flow import (
+    MAX_TEXT,
+    Confirm,
+    DateStep,
+    Invalid,
+    Next,
+    Option,
+    Outcome,
+    Pick,
+    Predicate,
+    Retry,
+    Step,
+    TextParser,
+    clean_line,
+    fold,
+    has_control_characters,
+)
+from bot.conversations.formation import load_formation, visible_formations
+from bot.documents.bundle import safe_name
+from bot.messages import Reply
+from bot.storage.formations import Formation, Trainee
+
+T = TypeVar("T")
+
+
+# --- formations and trainees ---------------------------------------------------------
+
+
+async def single_formation(ctx: Context) -> list[Formation]:
+    """The visible formations; the only one is preset in ``ctx.data`` (if it has trainees:
+    otherwise the formation question says so)."""
+    formations = await visible_formations(ctx)
+    if len(formations) == 1 and "formation_id" not in ctx.data and formations[0].trainees:
+        ctx.data["formation_id"] = formations[0].id
+    return formations
+
+
+async def current_formation(ctx: Context) -> Formation | None:
+    return await load_formation(ctx, ctx.data.get("formation_id"))
+
+
+async def current_trainee(ctx: Context) -> Trainee | None:
+    formation = await current_formation(ctx)
+    if formation is None:
+        return None
+    wanted = str(ctx.data.get("trainee_id"))
+    return next((t for t in formation.trainees if str(t.id) == wanted), None)
+
+
+async def trainee_options(ctx: Context) -> list[Option]:
+    formation = await current_formation(ctx)
+    if formation is None:
+        return []
+    return [Option(t.full_name, str(t.id)) for t in formation.trainees]
+
+
+def _name_words(name: str) -> list[str]:
+    return fold(name).split()
+
+
+def match_names(query: str, names: Sequence[tuple[str, T]]) -> list[T]:
+    """The entries whose name fits ``query`` best, tolerant of case, accents, order, typos.
+
+    Tiers, the first that finds anyone wins: the whole name; every word a
+    whole word of the name; every word the start of a word ("dupon",
+    "Dupont J"); every word inside the name; every word close to a word of
+    the name (one typo: "Dupond", "Benaly").
+    """
+    words = fold(query).split()
+    if not words:
+        return []
+    whole = " ".join(words)
+    tiers: list[Callable[[list[str]], bool]] = [
+        lambda parts: " ".join(parts) == whole or " ".join(reversed(parts)) == whole,
+        lambda parts: all(w in parts for w in words),
+        lambda parts: _each_prefix(words, parts),
+        lambda parts: all(any(w in p for p in parts) for w in words),
+        lambda parts: all(_close(w, parts) for w in words),
+    ]
+    for test in tiers:
+        found = [value for name, value in names if test(_name_words(name))]
+        if found:
+            return found
+    return []
+
+
+def _each_prefix(words: list[str], parts: list[str]) -> bool:
+    """Each typed word starts a different word of the name."""
+    free = list(parts)
+    for word in sorted(words, key=len, reverse=True):
+        hit = next((p for p in free if p.startswith(word)), None)
+        if hit is None:
+            return False
+        free.remove(hit)
+    return True
+
+
+def _close(word: str, parts: list[str]) -> bool:
+    if len(word) < 4:
+        return any(p.startswith(word) for p in parts)
+    return any(difflib.SequenceMatcher(None, word, p).ratio() >= 0.8 for p in parts)
+
+
+class TraineeStep(Pick):
+    """Pick a trainee of the formation in ``ctx.data["formation_id"]``."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        ask: str,
+        store: str | None = None,
+        when: Predicate | None = None,
+        help: str | None = None,
+        then: Callable[[Context, str], Awaitable[Outcome]] | None = None,
+    ) -> None:
+        super().__init__(
+            name,
+            ask=ask,
+            options=trainee_options,
+            store=store,
+            when=when,
+            help=help,
+            then=then,
+            columns=1,
+        )
+
+    async def take(self, ctx: Context) -> Outcome:
+        text = ctx.incoming.text.strip()
+        if ctx.incoming.choice is not None or not text or text.isdigit():
+            return await super().take(ctx)
+        if has_control_characters(text) or len(text) > 200:
+            return Retry(ctx.render("suivi.trainee_unclear"))
+        if fold(text) in ("suivants", "precedents"):
+            return await super().take(ctx)
+        offered = [(label, value) for label, value in ctx.data.get("_options", [])]
+        people = [(label, value) for label, value in offered if not value.startswith("_")]
+        found = match_names(text, people)
+        if not found:
+            return Retry(ctx.render("suivi.trainee_not_found", typed=text[:40]))
+        if len(found) > 1:
+            names = [label for label, value in people if value in found]
+            return Retry(ctx.render("suivi.trainee_ambiguous", typed=text[:40], names=names))
+        picked = str(found[0])
+        ctx.data[self.store] = picked
+        ctx.data.pop("_page", None)
+        if self.then is not None:
+            return await self.then(ctx, picked)
+        return Next()
+
+
+# --- files ----------------------------------------------------------------------------
+
+
+class FileStep(Step):
+    """A photo or a file, or (when optional) the skip button.
+
+    The bytes wait in the conversation (base64) until the flow saves them
+    with the rest, so that abandoning leaves nothing behind.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        ask: str,
+        store: str | None = None,
+        skip_label: str | None = None,
+        when: Predicate | None = None,
+        help: str | None = None,
+    ) -> None:
+        super().__init__(name, when=when, help=help)
+        self.question = ask
+        self.store = store or name
+        self.skip_label = skip_label
+
+    async def ask(self, ctx: Context) -> Reply:
+        choices = (ctx.choice(self.skip_label, "skip"),) if self.skip_label else ()
+        return Reply(text=ctx.render(self.question), choices=choices)
+
+    async def take(self, ctx: Context) -> Outcome:
+        attachment = ctx.incoming.attachment
+        if attachment is None:
+            if self.skip_label:
+                picked = ctx.chosen(
+                    ["skip"],
+                    labels={"skip": self.skip_label},
+                    synonyms={"non": "skip", "passer": "skip", "aucun": "skip", "rien": "skip"},
+                )
+                if isinstance(picked, Invalid):
+                    return Retry(picked.message)
+                if picked == "skip":
+                    ctx.data[self.store] = None
+                    return Next()
+            return Retry(ctx.render("suivi.file_expected", optional=bool(self.skip_label)))
+        if not accepted_mime(attachment.mime_type):
+            return Retry(ctx.render("suivi.file_refused_type"))
+        if not attachment.content:
+            return Retry(ctx.render("suivi.file_empty"))
+        if len(attachment.content) > MAX_UPLOAD_BYTES:
+            return Retry(ctx.render("suivi.file_too_big", limit=MAX_UPLOAD_BYTES // (1024 * 1024)))
+        ctx.data[self.store] = {
+            "filename": safe_name(attachment.filename or "fichier")[:120],
+            "mime": attachment.mime_type.lower().strip()[:100],
+            "b64": base64.b64encode(attachment.content).decode("ascii"),
+        }
+        return Next()
+
+
+def file_bytes(stored: Any) -> tuple[str, str, bytes] | None:
+    """``(filename, mime, content)`` of what a :class:`FileStep` kept, if anything."""
+    if not isinstance(stored, dict) or "b64" not in stored:
+        return None
+    return str(stored["filename"]), str(stored["mime"]), base64.b64decode(stored["b64"])
+
+
+# --- dates ----------------------------------------------------------------------------
+
+
+class CheckedDateStep(DateStep):
+    """A :class:`DateStep` that runs ``after`` once the date is confirmed."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        after: Callable[[Context], Awaitable[Outcome | None]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(name, **kwargs)
+        self.after = after
+
+    async def take(self, ctx: Context) -> Outcome:
+        outcome = await super().take(ctx)
+        if isinstance(outcome, Next) and self.after is not None:
+            instead = await self.after(ctx)
+            if instead is not None:
+                return instead
+        return outcome
+
+
+# --- free text ------------------------------------------------------------------------
+
+
+def parse_note(limit: int) -> TextParser:
+    """One answer of at most ``limit`` characters, with letters in it; line breaks kept."""
+    assert limit <= MAX_TEXT
+
+    async def parse(ctx: Context, text: str) -> str | Invalid:
+        if has_control_characters(text):
+            cleaned = clean_line(text, limit=limit)
+            assert isinstance(cleaned, Invalid)
+            return cleaned
+        lines = [" ".join(line.split()) for line in text.splitlines()]
+        note = "\n".join(line for line in lines if line).strip()
+        if not note:
+            return Invalid(ctx.render("suivi.note_empty"))
+        if len(note) > limit:
+            return Invalid(ctx.render("suivi.note_too_long", length=len(note), limit=limit))
+        if not any(ch.isalpha() for ch in note):
+            return Invalid(ctx.render("suivi.note_no_letters"))
+        return note
+
+    return parse
+
+
+# --- recaps ---------------------------------------------------------------------------
+
+
+class Recap(Confirm):
+    """A :class:`Confirm` whose question is rendered with values computed from the database."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        values: Callable[[Context], Awaitable[dict[str, Any]]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(name, **kwargs)
+        self.values = values
+
+    async def ask(self, ctx: Context) -> Reply:
+        extra = await self.values(ctx)
+        return Reply(
+            text=ctx.render(self.question, **extra),
+            choices=(ctx.choice(self.yes_label, "yes"), ctx.choice(self.no_label, "no")),
+            columns=2,
+        )
+
+
+# --- a formation, or straight a trainee's name ------------------------------------------
+
+
+async def trainee_anywhere(ctx: Context, text: str) -> list[tuple[Formation, Trainee]]:
+    """The trainees of the visible formations whose name fits ``text``."""
+    formations = await visible_formations(ctx)
+    people = [(t.full_name, (f, t)) for f in formations for t in f.trainees]
+    return match_names(text, people)
+
+
+class FormationStep(Pick):
+    """Pick a formation; typing a trainee's name instead picks both at once."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        ask: str,
+        options: Any,
+        then: Callable[[Context, str], Awaitable[Outcome]],
+        when: Predicate | None = None,
+        help: str | None = None,
+    ) -> None:
+        super().__init__(name, ask=ask, options=options, then=then, when=when, help=help)
+
+    async def take(self, ctx: Context) -> Outcome:
+        outcome = await super().take(ctx)
+        text = ctx.incoming.text.strip()
+        if (
+            not isinstance(outcome, Retry)
+            or ctx.incoming.choice is not None
+            or not text
+            or text.isdigit()
+            or len(text) > 200
+            or has_control_characters(text)
+        ):
+            return outcome
+        found = await trainee_anywhere(ctx, text)
+        if len(found) != 1:
+            return outcome
+        formation, trainee = found[0]
+        ctx.data["trainee_id"] = trainee.id
+        ctx.data["name"] = trainee.full_name
+        assert self.then is not None
+        return await self.then(ctx, str(formation.id))
+
+
+async def preset_trainee(ctx: Context, command: str) -> None:
+    """``/decrochage karim``, ``/suivi Dupont``: a name after the command picks the trainee."""
+    text = ctx.incoming.argument if ctx.incoming.command == command else ""
+    if not text or len(text) > 200 or has_control_characters(text):
+        return
+    found = await trainee_anywhere(ctx, text)
+    if len(found) == 1:
+        formation, trainee = found[0]
+        ctx.data.update(formation_id=formation.id, trainee_id=trainee.id, name=trainee.full_name)
+    elif found:
+        ctx.say("suivi.trainee_ambiguous", typed=text[:40], names=[t.full_name for _, t in found])
+    else:
+        ctx.say("suivi.trainee_nowhere", typed=text[:40])

@@ -1,0 +1,272 @@
+"""Seeing one trainee's follow-up (``/suivi``) and exporting the evidence (``/exporter``).
+
+    You  /suivi
+    Bot  Le suivi de quel(le) stagiaire ?
+    You  karim
+    Bot  Suivi de Karim Benali – Agent de restauration (démo)
+         lundi 23 novembre 2026 – Absence (matin), non justifié(e) (Camille Durand)
+         …                          [Plus anciens ▶] [Chronologie en PDF] [Terminé]
+
+Neither works in a group chat (the engine refuses flows not marked
+``in_groups``): a timeline is personal data.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from bot.absences.exports import (
+    ABSENCE_COLUMNS,
+    absence_rows,
+    qualiopi_bundle,
+    timeline_pdf,
+)
+from bot.absences.timeline import timeline
+from bot.conversations.absence_steps import (
+    FormationStep,
+    TraineeStep,
+    current_formation,
+    current_trainee,
+    preset_trainee,
+    single_formation,
+)
+from bot.conversations.context import Context
+from bot.conversations.flow import (
+    Flow,
+    Invalid,
+    Leave,
+    Next,
+    Option,
+    Outcome,
+    Pick,
+    Retry,
+    Stay,
+    Step,
+)
+from bot.conversations.formation import formation_options, load_formation
+from bot.documents.bundle import safe_name
+from bot.exports import write
+from bot.messages import Document, Reply
+from bot.storage.people import Role
+
+PAGE = 10
+
+
+async def suivi_start(ctx: Context) -> Outcome | None:
+    if not await single_formation(ctx):
+        ctx.say("suivi.no_formation")
+        return Leave()
+    await preset_trainee(ctx, "suivi")
+    if "trainee_id" in ctx.data and await current_trainee(ctx) is None:
+        ctx.say("formation.trainee_not_found")
+        return Leave()
+    return None
+
+
+async def choose_formation(ctx: Context, picked: str) -> Outcome:
+    formation = await load_formation(ctx, picked)
+    if formation is None:
+        return Retry(ctx.render("formation.not_found"))
+    if not formation.trainees:
+        ctx.say("absence.no_trainees", f=formation)
+        return Leave()
+    ctx.data["formation_id"] = formation.id
+    return Next()
+
+
+async def after_trainee(ctx: Context, picked: str) -> Outcome:
+    if await current_trainee(ctx) is None:
+        return Retry(ctx.render("formation.trainee_not_found"))
+    return Next()
+
+
+class TimelineStep(Step):
+    """The timeline, newest first, a page at a time; a PDF of it on request."""
+
+    async def _events(self, ctx: Context) -> tuple[list[Any], str, str]:
+        formation = await current_formation(ctx)
+        trainee = await current_trainee(ctx)
+        if formation is None or trainee is None:
+            return [], "", ""
+        events = await timeline(ctx.session, trainee, ctx.tz.key)
+        return list(reversed(events)), trainee.full_name, formation.title
+
+    async def ask(self, ctx: Context) -> Reply:
+        events, name, title = await self._events(ctx)
+        pages = max(1, math.ceil(len(events) / PAGE))
+        page = max(0, min(int(ctx.data.get("_tl_page", 0)), pages - 1))
+        shown = events[page * PAGE : (page + 1) * PAGE]
+        choices = []
+        if page > 0:
+            choices.append(ctx.choice("◀ Plus récents", "newer"))
+        if page < pages - 1:
+            choices.append(ctx.choice(f"Plus anciens ▶ ({page + 2}/{pages})", "older"))
+        if events:
+            choices.append(ctx.choice("Chronologie en PDF", "pdf"))
+        choices.append(ctx.choice("Terminé", "done"))
+        text = ctx.render(
+            "suivi.timeline", events=shown, name=name, title=title, page=page, pages=pages
+        )
+        return Reply(text=text, choices=tuple(choices))
+
+    async def take(self, ctx: Context) -> Outcome:
+        labels = {
+            "newer": "plus recents",
+            "older": "plus anciens",
+            "pdf": "chronologie en pdf",
+            "done": "termine",
+        }
+        picked = ctx.chosen(list(labels), labels=labels, synonyms={"pdf": "pdf", "fin": "done"})
+        if isinstance(picked, Invalid):
+            return Retry(picked.message)
+        if picked is None:
+            return Retry(ctx.render("common.pick_again"))
+        page = int(ctx.data.get("_tl_page", 0))
+        if picked in ("newer", "older"):
+            ctx.data["_tl_page"] = max(0, page + (1 if picked == "older" else -1))
+            return Stay(edit=ctx.incoming.choice is not None)
+        if picked == "pdf":
+            formation = await current_formation(ctx)
+            trainee = await current_trainee(ctx)
+            if formation is None or trainee is None:
+                ctx.say("formation.trainee_not_found")
+                return Leave()
+            content = await timeline_pdf(ctx.session, formation, trainee, ctx.now)
+            ctx.audit("export_timeline", "trainee", trainee.id)
+            ctx.send(
+                Reply(
+                    text=ctx.render("suivi.timeline_pdf", name=trainee.full_name),
+                    document=Document(
+                        filename=safe_name(f"chronologie-{trainee.full_name}.pdf"),
+                        mime_type="application/pdf",
+                        content=content,
+                        caption=ctx.render("suivi.timeline_pdf", name=trainee.full_name),
+                    ),
+                )
+            )
+            return Leave()
+        ctx.say("suivi.done")
+        return Leave()
+
+
+SUIVI = Flow(
+    "suivi",
+    command="suivi",
+    role=Role.FORMATEUR,
+    summary="voir le suivi d'un(e) stagiaire (absences, signes, contacts, entretiens)",
+    start=suivi_start,
+    steps=[
+        FormationStep(
+            "formation",
+            ask="suivi.ask_formation",
+            options=formation_options,
+            then=choose_formation,
+            when=lambda c: "formation_id" not in c.data,
+        ),
+        TraineeStep(
+            "trainee",
+            ask="suivi.ask_trainee",
+            store="trainee_id",
+            then=after_trainee,
+            when=lambda c: "trainee_id" not in c.data,
+            help="absence.help_trainee",
+        ),
+        TimelineStep("timeline"),
+    ],
+)
+
+
+# --- /exporter ------------------------------------------------------------------------
+
+
+EXPORTS = [
+    Option("Absences (tableur CSV)", "absences"),
+    Option("Dossier Qualiopi (ZIP)", "qualiopi"),
+]
+
+
+async def export_start(ctx: Context) -> Outcome | None:
+    if not await single_formation(ctx):
+        ctx.say("suivi.no_formation")
+        return Leave()
+    return None
+
+
+async def choose_export_formation(ctx: Context, picked: str) -> Outcome:
+    formation = await load_formation(ctx, picked)
+    if formation is None:
+        return Retry(ctx.render("formation.not_found"))
+    ctx.data["formation_id"] = formation.id
+    return Next()
+
+
+async def export_values(ctx: Context) -> str:
+    formation = await current_formation(ctx)
+    return formation.title if formation else ""
+
+
+class ExportPick(Pick):
+    """The exports of the chosen formation (its title in the question)."""
+
+    async def ask(self, ctx: Context) -> Reply:
+        ctx.data["title"] = await export_values(ctx)
+        return await super().ask(ctx)
+
+
+async def produce_export(ctx: Context, picked: str) -> Outcome:
+    formation = await current_formation(ctx)
+    if formation is None:
+        ctx.say("formation.not_found")
+        return Leave()
+    stem = "-".join(formation.title.split())[:60]
+    if picked == "absences":
+        rows = await absence_rows(
+            ctx.session, organisation_id=ctx.organisation_id, formation_id=formation.id
+        )
+        if not rows:
+            ctx.say("suivi.export_empty")
+            return Leave()
+        content = write(rows, ABSENCE_COLUMNS, "csv").encode("utf-8")
+        document = Document(
+            filename=safe_name(f"absences-{stem}.csv"),
+            mime_type="text/csv",
+            content=content,
+            caption="Absences",
+        )
+        what = "le tableau des absences"
+    else:
+        content = await qualiopi_bundle(
+            ctx.session, formation.id, organisation_id=ctx.organisation_id, now=ctx.now
+        )
+        document = Document(
+            filename=safe_name(f"qualiopi-{stem}.zip"),
+            mime_type="application/zip",
+            content=content,
+            caption="Dossier Qualiopi",
+        )
+        what = "le dossier Qualiopi"
+    ctx.audit("export", "formation", formation.id, what=picked)
+    ctx.send(Reply(text=ctx.render("suivi.export_ready", what=what), document=document))
+    return Leave()
+
+
+EXPORTER = Flow(
+    "exporter",
+    command="exporter",
+    role=Role.FORMATEUR,
+    summary="exporter les absences ou le dossier Qualiopi d'une formation",
+    start=export_start,
+    steps=[
+        Pick(
+            "formation",
+            ask="suivi.ask_formation",
+            options=formation_options,
+            then=choose_export_formation,
+            when=lambda c: "formation_id" not in c.data,
+        ),
+        ExportPick("what", ask="suivi.ask_export", options=EXPORTS, then=produce_export),
+    ],
+)
+
+FLOWS = [SUIVI, EXPORTER]

@@ -1,0 +1,268 @@
+"""What a scheduled bilan produces: the invitation, the agenda, the e-mail to the Région;
+and the deadlines as a calendar.
+
+- The invitation (``.ics``) has a UID fixed for the bilan's life and its
+  ``sequence``: a moved bilan updates the event in the participants'
+  calendars, a cancelled one (METHOD:CANCEL) removes it.  The visio
+  password is written in it only when the trainer asked for that.
+- The agenda (PDF, ``templates/documents/ordre_du_jour.html.j2``) follows
+  §II of the Normandie procedure (000): a collective feedback, an exchange
+  with the delegates on their paths, a time with the teaching team and the
+  partners.
+- The e-mail to the chargé(e) de mission
+  (``templates/documents/email_charge_de_mission.txt.j2``) lists what will
+  be sent and when, from the bilan's stored deadlines.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event
+
+from bot import texts
+from bot.dates import spell_date, spell_datetime, spell_time
+from bot.documents import ics
+from bot.documents.pdf import render_pdf
+from bot.messages import Document
+from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
+from bot.storage.formations import Formation
+
+KIND_LABELS = {"etape": "bilan d'étape", "fin": "bilan de fin de formation"}
+AGENDA_PARTS = (
+    "Retour collectif",
+    "Échange avec les délégués sur leur parcours",
+    "Temps avec l'équipe pédagogique et les partenaires",
+)
+"""The three times §II of the Normandie procedure asks for "à minima"."""
+
+EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}$")
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, "bilan")
+
+
+def duration_words(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
+
+
+def slug(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:40] or "formation"
+
+
+@dataclass(frozen=True)
+class BilanView:
+    """A bilan with what its documents need, in the organisation's zone."""
+
+    bilan: Bilan
+    formation: Formation
+    tz: ZoneInfo
+    trainer: str
+    organisation: str
+
+    @property
+    def start(self) -> datetime:
+        return self.bilan.starts_at.astimezone(self.tz)
+
+    @property
+    def end(self) -> datetime:
+        return self.bilan.ends_at.astimezone(self.tz)
+
+    @property
+    def minutes(self) -> int:
+        return int((self.bilan.ends_at - self.bilan.starts_at).total_seconds() // 60)
+
+    @property
+    def delegates(self) -> list[BilanParticipant]:
+        return [p for p in self.bilan.participants if p.kind == "delegate"]
+
+    @property
+    def partners(self) -> list[BilanParticipant]:
+        return [p for p in self.bilan.participants if p.kind == "partner"]
+
+    @property
+    def file_stem(self) -> str:
+        return f"bilan-{self.start.date().isoformat()}-{slug(self.formation.title)}"
+
+    def agenda(self) -> list[tuple[str, str, str]]:
+        """(from, to, part) for the three parts, the time split in equal thirds."""
+        third = timedelta(minutes=self.minutes / 3)
+        rows = []
+        for index, part in enumerate(AGENDA_PARTS):
+            begin = self.start + third * index
+            finish = self.end if index == 2 else self.start + third * (index + 1)
+            begin = begin.replace(second=0, microsecond=0)
+            finish = finish.replace(second=0, microsecond=0)
+            rows.append((spell_time(begin), spell_time(finish), part))
+        return rows
+
+
+def invitation(view: BilanView, *, stamp: datetime) -> bytes:
+    bilan = view.bilan
+    description = texts.render_document(
+        "documents/invitation_bilan.txt.j2",
+        v=view,
+        kind=kind_label(bilan.kind),
+        when=spell_datetime(view.start),
+        duration=duration_words(view.minutes),
+        agenda=view.agenda(),
+    )
+    emails = [p.contact for p in view.partners if p.contact and EMAIL.match(p.contact.strip())]
+    if view.formation.cm_email and EMAIL.match(view.formation.cm_email):
+        emails.append(view.formation.cm_email)
+    return ics.invitation(
+        uid=f"bilan-{bilan.id}@formabot",
+        start=view.start,
+        end=view.end,
+        summary=f"{kind_label(bilan.kind).capitalize()} – {view.formation.title}",
+        description=description,
+        location=bilan.visio_url if bilan.remote else bilan.location,
+        attendees=emails,
+        sequence=bilan.sequence,
+        cancelled=bilan.cancelled_at is not None,
+        stamp=stamp,
+    )
+
+
+def invitation_document(view: BilanView, *, stamp: datetime, caption: str) -> Document:
+    suffix = "-annulation" if view.bilan.cancelled_at is not None else ""
+    return Document(
+        filename=f"{view.file_stem}{suffix}.ics",
+        mime_type="text/calendar",
+        content=invitation(view, stamp=stamp),
+        caption=caption,
+    )
+
+
+def agenda_pdf(view: BilanView) -> bytes:
+    return render_pdf(
+        "ordre_du_jour.html.j2",
+        v=view,
+        kind=kind_label(view.bilan.kind),
+        when=spell_datetime(view.start),
+        until=spell_time(view.end),
+        duration=duration_words(view.minutes),
+        agenda=view.agenda(),
+        normandie=view.formation.funder == "normandie",
+    )
+
+
+def agenda_document(view: BilanView, *, caption: str) -> Document:
+    return Document(
+        filename=f"ordre-du-jour-{view.file_stem}.pdf",
+        mime_type="application/pdf",
+        content=agenda_pdf(view),
+        caption=caption,
+    )
+
+
+def due_text(row: StoredDeadline, tz: ZoneInfo) -> str:
+    if row.due_at is not None and row.status != "postponed":
+        return spell_datetime(row.due_at.astimezone(tz))
+    return spell_date(row.effective_due)
+
+
+def email_to_chargee(view: BilanView, deadlines: Sequence[StoredDeadline]) -> str:
+    """The draft e-mail to the chargé(e) de mission (plain text, to copy or forward)."""
+    due = {row.rule_id: due_text(row, view.tz) for row in deadlines}
+    return (
+        texts.render_document(
+            "documents/email_charge_de_mission.txt.j2",
+            v=view,
+            kind=kind_label(view.bilan.kind),
+            when=spell_datetime(view.start),
+            until=spell_time(view.end),
+            duration=duration_words(view.minutes),
+            due=due,
+        ).strip()
+        + "\n"
+    )
+
+
+def email_document(
+    view: BilanView, deadlines: Sequence[StoredDeadline], *, caption: str
+) -> Document:
+    return Document(
+        filename=f"message-charge-de-mission-{view.file_stem}.txt",
+        mime_type="text/plain",
+        content=email_to_chargee(view, deadlines).encode("utf-8"),
+        caption=caption,
+    )
+
+
+# --- the deadlines as a calendar -------------------------------------------------
+
+
+def _clean(value: str, *, multiline: bool = False) -> str:
+    """Calendar text without control characters (some clients reject the file for them)."""
+    kept = "".join(
+        ch for ch in value if ch == "\n" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
+    )
+    if multiline:
+        return "\n".join(" ".join(line.split()) for line in kept.split("\n")).strip()
+    return " ".join(kept.split())
+
+
+def deadlines_calendar(
+    rows: Sequence[StoredDeadline],
+    titles: Mapping[int, str],
+    tz: ZoneInfo,
+    *,
+    stamp: datetime | None = None,
+) -> bytes:
+    """One VEVENT per deadline: at its hour when it has one (30 min), else all day.
+
+    METHOD:PUBLISH (a calendar to subscribe to or import, not an invitation);
+    UIDs ``deadline-<id>@formabot`` stay the same from one export to the next,
+    so re-importing updates the events.
+    """
+    calendar = Calendar()
+    calendar.add("prodid", ics.PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", "Échéances formabot")
+    first: date | None = None
+    last: date | None = None
+    for row in rows:
+        event = Event()
+        event.add("uid", f"deadline-{row.id}@formabot")
+        event.add("dtstamp", (stamp or datetime.now(UTC)).astimezone(UTC))
+        formation = titles.get(row.formation_id, "")
+        summary = f"{row.title} – {formation}" if formation else row.title
+        event.add("summary", _clean(summary))
+        status = {"done": "fait", "postponed": "reporté", "open": "à faire"}[row.status]
+        description = f"{row.explanation}\nSource : {row.source}\nStatut : {status}"
+        if row.status == "postponed" and row.postpone_reason:
+            description += f" ({row.postpone_reason})"
+        event.add("description", _clean(description, multiline=True))
+        if row.due_at is not None and row.status != "postponed":
+            start = row.due_at.astimezone(tz)
+            event.add("dtstart", start)
+            event.add("dtend", start + timedelta(minutes=30))
+            day = start.date()
+        else:
+            day = row.effective_due
+            event.add("dtstart", day)
+            event.add("dtend", day + timedelta(days=1))
+        event.add("transp", "TRANSPARENT")
+        event.add("categories", [row.rule_id])
+        calendar.add_component(event)
+        first = day if first is None or day < first else first
+        last = day if last is None or day > last else last
+    if first is not None and last is not None:
+        calendar.add_missing_timezones(
+            first_date=date(first.year - 1, 1, 1), last_date=date(last.year + 2, 1, 1)
+        )
+    data: bytes = calendar.to_ical()
+    return data

@@ -1,0 +1,109 @@
+"""``formabot export echeances [--organisation ID] [--formation ID] [--format csv|json|ics]``.
+
+Registered in :data:`bot.cli.TABLES` (CSV and JSON go through the shared
+writer) and :data:`bot.cli.CALENDARS` (``--format ics``: one VEVENT per
+deadline, see :func:`bot.deadlines.documents.deadlines_calendar`).
+
+The deadlines are exported as stored (recomputed whenever what they depend
+on changes, and daily before the digest); done ones are included, with who
+marked them and when.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import cli
+from bot.deadlines.documents import deadlines_calendar
+from bot.deadlines.service import order, zone_of
+from bot.storage.bilans import StoredDeadline
+from bot.storage.formations import Formation
+from bot.storage.people import Organisation, Person
+
+COLUMNS = (
+    "id",
+    "organisme",
+    "formation_id",
+    "formation",
+    "regle",
+    "cle",
+    "echeance",
+    "heure",
+    "titre",
+    "explication",
+    "source",
+    "public",
+    "reportable",
+    "statut",
+    "reportee_au",
+    "motif_report",
+    "fait_le",
+    "fait_par",
+)
+
+
+async def _rows(
+    session: AsyncSession, args: argparse.Namespace
+) -> list[tuple[StoredDeadline, Formation, Organisation]]:
+    query = (
+        select(StoredDeadline, Formation, Organisation)
+        .join(Formation, Formation.id == StoredDeadline.formation_id)
+        .join(Organisation, Organisation.id == StoredDeadline.organisation_id)
+    )
+    if getattr(args, "organisation", None) is not None:
+        query = query.where(StoredDeadline.organisation_id == args.organisation)
+    if getattr(args, "formation", None) is not None:
+        query = query.where(StoredDeadline.formation_id == args.formation)
+    found = [(d, f, o) for d, f, o in (await session.execute(query)).all()]
+    return sorted(found, key=lambda t: (t[0].formation_id, *order(t[0])))
+
+
+async def rows(session: AsyncSession, args: argparse.Namespace) -> list[dict[str, Any]]:
+    found = await _rows(session, args)
+    people = dict((await session.execute(select(Person.id, Person.display_name))).all())
+    out = []
+    for deadline, formation, organisation in found:
+        tz = zone_of(organisation)
+        out.append(
+            {
+                "id": deadline.id,
+                "organisme": organisation.name,
+                "formation_id": formation.id,
+                "formation": formation.title,
+                "regle": deadline.rule_id,
+                "cle": deadline.key,
+                "echeance": deadline.due_on,
+                "heure": deadline.due_at.astimezone(tz).strftime("%H:%M")
+                if deadline.due_at
+                else None,
+                "titre": deadline.title,
+                "explication": deadline.explanation,
+                "source": deadline.source,
+                "public": deadline.audience,
+                "reportable": deadline.postponable,
+                "statut": {"open": "à faire", "done": "fait", "postponed": "reportée"}.get(
+                    deadline.status, deadline.status
+                ),
+                "reportee_au": deadline.postponed_to,
+                "motif_report": deadline.postpone_reason,
+                "fait_le": deadline.done_at.astimezone(tz) if deadline.done_at else None,
+                "fait_par": people.get(deadline.done_by) if deadline.done_by else None,
+            }
+        )
+    return out
+
+
+async def calendar(session: AsyncSession, args: argparse.Namespace) -> bytes:
+    """The deadlines as one iCalendar file."""
+    found = await _rows(session, args)
+    titles = {f.id: f.title for _, f, _ in found}
+    zone = zone_of(found[0][2]) if found else zone_of(None)
+    return deadlines_calendar([d for d, _, _ in found], titles, zone)
+
+
+cli.TABLES["echeances"] = (COLUMNS, rows)
+cli.CALENDARS["echeances"] = calendar

@@ -1,0 +1,105 @@
+"""SQL rows → the rules' facts (:mod:`bot.rules.facts`).
+
+The rules refuse unknown codes rather than silently computing nothing, so
+the mapping is where the database's looser vocabulary is narrowed: the
+conversations offer "Autre type d'action" (``autre``), which the rules do
+not know as an action type and read as "no action type" (the general rule
+of the PRF, 001).
+
+Follow-ups come from the absences feature when it is installed and exposes
+``bot.absences.facts.followup_facts(session, formation_id)`` (a sequence of
+:class:`~bot.rules.FollowUpFacts`, possibly awaitable); without it a
+formation simply has none.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.rules import BilanFacts, FollowUpFacts, FormationFacts, SessionFacts, TraineeFacts
+from bot.rules.facts import ACTION_TYPES, FUNDERS, PROGRAMMES
+from bot.storage.bilans import Bilan
+from bot.storage.formations import Formation
+
+FOLLOWUPS_MODULE = "bot.absences.facts"
+
+
+def bilan_facts(bilan: Bilan) -> BilanFacts:
+    return BilanFacts(
+        id=bilan.id,
+        kind="etape" if bilan.kind == "etape" else "fin",
+        remote=bilan.remote,
+        starts_at=bilan.starts_at,
+        ends_at=bilan.ends_at,
+        cancelled=bilan.cancelled_at is not None,
+    )
+
+
+async def followup_facts(session: AsyncSession, formation_id: int) -> tuple[FollowUpFacts, ...]:
+    """The formation's follow-ups, from the absences feature when it provides them."""
+    try:
+        module = importlib.import_module(FOLLOWUPS_MODULE)
+    except ModuleNotFoundError as exc:
+        if exc.name and FOLLOWUPS_MODULE.startswith(exc.name):
+            return ()
+        raise
+    function = getattr(module, "followup_facts", None)
+    if function is None:
+        return ()
+    found: Any = function(session, formation_id)
+    if inspect.isawaitable(found):
+        found = await found
+    return tuple(f for f in found if isinstance(f, FollowUpFacts))
+
+
+async def formation_facts(
+    session: AsyncSession,
+    formation: Formation,
+    *,
+    bilans: Sequence[Bilan] | None = None,
+    extra: Sequence[BilanFacts] = (),
+) -> FormationFacts:
+    """The formation as the rules see it; ``extra`` adds bilans not yet stored (a preview)."""
+    await session.refresh(formation, ["trainees", "sessions"])
+    if bilans is None:
+        bilans = list(
+            (await session.scalars(select(Bilan).where(Bilan.formation_id == formation.id))).all()
+        )
+    action_type = formation.action_type if formation.action_type in ACTION_TYPES else None
+    programme = formation.programme if formation.programme in PROGRAMMES else None
+    return FormationFacts(
+        id=formation.id,
+        title=formation.title,
+        funder=formation.funder if formation.funder in FUNDERS else "autre",
+        start=formation.start_date,
+        end=max(formation.end_date, formation.start_date),
+        mode="esp" if formation.mode == "esp" else "dates",
+        programme=programme,
+        action_type=action_type,
+        extended_end=formation.extended_end,
+        sessions=tuple(
+            SessionFacts(
+                start=s.start_date,
+                end=max(s.end_date, s.start_date),
+                composante=s.composante,
+                id=s.id,
+                label=s.label,
+            )
+            for s in formation.sessions
+        ),
+        remote_coaching=formation.remote_coaching,
+        chargee_de_mission=formation.cm_name,
+        trainees=tuple(
+            TraineeFacts(id=t.id, entered_on=t.entered_on, left_on=t.left_on, name=t.full_name)
+            for t in formation.trainees
+        ),
+        bilans=(*(bilan_facts(b) for b in bilans), *extra),
+        followups=await followup_facts(session, formation.id),
+        subcontracted=bool(formation.subcontracted),
+    )

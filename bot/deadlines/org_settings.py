@@ -1,0 +1,165 @@
+"""The organisation settings an admin changes with ``/reglages``.
+
+Values live in ``Organisation.settings`` (JSON), keyed like the catalogues
+that define them: the rules' :data:`bot.rules.SETTINGS` (the delays the
+seeds leave open), the hour of the daily digest (:data:`DIGEST_HOUR`, which
+overrides ``FORMABOT_DIGEST_HOUR`` for one organisation) and, when the
+absences feature is installed, its detection thresholds.  A key absent
+from the JSON means "the default".
+
+The rules engine refuses a stored value it cannot use (it would rather not
+guess a date); :func:`rules_settings` hands it only the values that pass the
+catalogue's own check, so one bad row can never stop a formation from being
+saved.  ``/reglages`` validates before storing, so this is a safety net.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from bot.rules import RULES, SETTINGS, Setting, SettingError
+from bot.storage.people import Organisation
+
+log = logging.getLogger(__name__)
+
+DIGEST_HOUR = Setting(
+    key="digest_hour",
+    label="Heure du récapitulatif quotidien des échéances",
+    type=int,
+    default=8,
+    minimum=0,
+    maximum=23,
+    rules=(),
+    help="Chaque jour à cette heure (heure de l'organisme), le récapitulatif des échéances en "
+    "retard et des sept prochains jours est envoyé.",
+)
+
+_OTHER_CATALOGUES = ("bot.absences.detection", "bot.attestations.settings")
+"""Modules of other features exposing a ``SETTINGS`` tuple of :class:`Setting`."""
+
+
+def catalogue() -> list[Setting]:
+    """Every setting an admin can change: the digest hour, the rules', then the others'."""
+    found: list[Setting] = [DIGEST_HOUR, *SETTINGS]
+    known = {s.key for s in found}
+    for name in _OTHER_CATALOGUES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name and name.startswith(exc.name):
+                continue
+            raise
+        for spec in getattr(module, "SETTINGS", ()):
+            if isinstance(spec, Setting) and spec.key not in known:
+                found.append(spec)
+                known.add(spec.key)
+    return found
+
+
+def spec_of(key: str) -> Setting | None:
+    return next((s for s in catalogue() if s.key == key), None)
+
+
+def stored(organisation: Organisation) -> dict[str, Any]:
+    return dict(organisation.settings or {})
+
+
+def rules_settings(organisation: Organisation) -> dict[str, object]:
+    """The organisation's overrides that the rules can use (invalid ones dropped, key logged)."""
+    values: dict[str, object] = {}
+    raw = stored(organisation)
+    for spec in SETTINGS:
+        if spec.key not in raw or raw[spec.key] is None:
+            continue
+        try:
+            values[spec.key] = spec.check(raw[spec.key])
+        except SettingError:
+            log.warning("organisation setting %s is invalid; default used", spec.key)
+    return values
+
+
+def value_of(organisation: Organisation, spec: Setting, *, digest_default: int) -> object:
+    """The value in force: the organisation's, else the default."""
+    raw = stored(organisation).get(spec.key)
+    if raw is not None:
+        try:
+            return spec.check(raw)
+        except SettingError:
+            pass
+    if spec.key == DIGEST_HOUR.key:
+        return digest_default
+    return spec.default
+
+
+def is_default(organisation: Organisation, spec: Setting) -> bool:
+    return stored(organisation).get(spec.key) is None
+
+
+def digest_hour(organisation: Organisation, default: int) -> int:
+    value = value_of(organisation, DIGEST_HOUR, digest_default=default)
+    return value if isinstance(value, int) and 0 <= value <= 23 else 8
+
+
+def store(organisation: Organisation, spec: Setting, value: object | None) -> None:
+    """Save ``value`` (checked by the caller) or, with ``None``, go back to the default."""
+    values = stored(organisation)
+    if value is None:
+        values.pop(spec.key, None)
+    else:
+        values[spec.key] = spec.check(value)
+    organisation.settings = values
+
+
+def switch_reasons(spec: Setting) -> list[str]:
+    """Why a rule this (boolean) setting switches is off by default: the rules' own words."""
+    return [
+        switch.reason for rule in RULES for switch in rule.switches if switch.setting == spec.key
+    ]
+
+
+def shown(value: object, spec: Setting) -> str:
+    """A value as an admin reads it: « oui », « 48 », « arrondi inférieur »."""
+    if spec.type is bool:
+        return "activé" if value else "désactivé"
+    if spec.key == DIGEST_HOUR.key:
+        return f"{value} h"
+    return ROUNDING_WORDS.get(str(value), str(value))
+
+
+ROUNDING_WORDS: Mapping[str, str] = {
+    "down": "arrondi à l'inférieur",
+    "nearest": "arrondi au plus proche",
+    "up": "arrondi au supérieur",
+}
+
+
+def markdown_table() -> str:
+    """The README's settings table, from the catalogue (``python -m bot.deadlines.org_settings``)."""
+    lines = [
+        "| réglage | ce qu'il règle | défaut | valeurs | règles |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for spec in catalogue():
+        if spec.type is bool:
+            allowed = "oui / non"
+        elif spec.choices:
+            allowed = ", ".join(f"`{c}`" for c in spec.choices)
+        else:
+            allowed = f"{spec.minimum} à {spec.maximum}"
+        default = "`FORMABOT_DIGEST_HOUR` (8 h)" if spec.key == DIGEST_HOUR.key else None
+        cells = (
+            f"`{spec.key}`",
+            spec.label,
+            default or shown(spec.default, spec),
+            allowed,
+            ", ".join(spec.rules) or "—",
+        )
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown_table(), end="")

@@ -1,0 +1,247 @@
+"""Storing a formation's deadlines, and what people do with them.
+
+:func:`refresh_deadlines` is called whenever something the rules depend on
+changes: a bilan scheduled, moved or cancelled, a formation created or its
+dates or trainees edited, an organisation setting changed (and once a day
+before the digest, which catches changes made elsewhere).  It recomputes
+the rules and upserts by the rules' stable key:
+
+- a new deadline is added, ``open``;
+- a known one gets its new date and wording; **done stays done**, with who
+  and when; a postponement is kept only while the computed date is the one
+  that was postponed (a moved bilan makes the old postponement meaningless,
+  so the deadline is open again at its new date);
+- one whose rule no longer applies (a cancelled bilan, a setting switched
+  off) is deleted if it was not done; done ones are kept as history.
+
+Nothing here commits or logs personal data.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.deadlines.facts import formation_facts
+from bot.deadlines.org_settings import rules_settings
+from bot.rules import Deadline, SettingError, deadlines
+from bot.storage.base import utcnow
+from bot.storage.bilans import StoredDeadline
+from bot.storage.formations import Formation
+from bot.storage.people import Organisation
+
+log = logging.getLogger(__name__)
+
+UPCOMING_DAYS = 7
+""""Cette semaine": today and the six days after (the digest looks as far)."""
+
+
+@dataclass(frozen=True)
+class Moved:
+    row: StoredDeadline
+    old_due_on: date
+    old_due_at: datetime | None
+
+
+@dataclass
+class Refresh:
+    """What one recomputation changed."""
+
+    added: list[StoredDeadline] = field(default_factory=list)
+    moved: list[Moved] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    """Titles of the open deadlines deleted because their rule no longer applies."""
+
+    @property
+    def changes(self) -> int:
+        return len(self.added) + len(self.moved) + len(self.removed)
+
+    def merge(self, other: Refresh) -> None:
+        self.added += other.added
+        self.moved += other.moved
+        self.removed += other.removed
+
+
+def zone_of(organisation: Organisation | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(organisation.timezone if organisation else "Europe/Paris")
+    except (ValueError, KeyError):
+        return ZoneInfo("Europe/Paris")
+
+
+async def compute(session: AsyncSession, formation: Formation) -> list[Deadline]:
+    """The rules' deadlines for ``formation`` as stored now (no write)."""
+    organisation = await session.get(Organisation, formation.organisation_id)
+    facts = await formation_facts(session, formation)
+    settings = rules_settings(organisation) if organisation else {}
+    return deadlines(facts, settings, zone_of(organisation))
+
+
+async def refresh_deadlines(session: AsyncSession, formation_id: int) -> Refresh:
+    """Recompute ``formation_id``'s deadlines and upsert them by key (see module doc)."""
+    result = Refresh()
+    formation = await session.get(Formation, formation_id)
+    if formation is None:
+        return result
+    try:
+        computed = await compute(session, formation)
+    except (ValueError, SettingError) as exc:
+        # A formation the rules cannot read (bad codes typed elsewhere): keep what is
+        # stored rather than block the change that triggered the refresh.
+        log.warning(
+            "deadlines of formation %s not recomputed: %s", formation_id, type(exc).__name__
+        )
+        return result
+    now = utcnow()
+    existing = {
+        row.key: row
+        for row in (
+            await session.scalars(
+                select(StoredDeadline).where(StoredDeadline.formation_id == formation_id)
+            )
+        ).all()
+    }
+    for deadline in computed:
+        row = existing.pop(deadline.key, None)
+        if row is None:
+            row = StoredDeadline(
+                organisation_id=formation.organisation_id,
+                formation_id=formation_id,
+                key=deadline.key,
+                status="open",
+                created_at=now,
+            )
+            _copy(row, deadline)
+            session.add(row)
+            result.added.append(row)
+            continue
+        old_on, old_at = row.due_on, row.due_at
+        moved = old_on != deadline.due_on or old_at != deadline.due_at
+        changed = moved or _wording(row) != _wording_of(deadline)
+        _copy(row, deadline)
+        if moved:
+            if row.status == "postponed":
+                row.status = "open"
+                row.postponed_to = None
+            result.moved.append(Moved(row, old_on, old_at))
+        if changed:
+            row.updated_at = now
+    for row in existing.values():
+        if row.status != "done":
+            result.removed.append(row.title)
+            await session.delete(row)
+    await session.flush()
+    return result
+
+
+def _copy(row: StoredDeadline, deadline: Deadline) -> None:
+    row.rule_id = deadline.rule_id
+    row.subject = deadline.subject
+    row.subject_id = deadline.subject_id
+    row.due_on = deadline.due_on
+    row.due_at = deadline.due_at
+    row.title = deadline.title[:300]
+    row.explanation = deadline.explanation
+    row.source = deadline.source[:300]
+    row.audience = deadline.audience
+    row.postponable = deadline.postponable
+
+
+def _wording(row: StoredDeadline) -> tuple[str, str, str]:
+    return (row.title, row.explanation, row.source)
+
+
+def _wording_of(deadline: Deadline) -> tuple[str, str, str]:
+    return (deadline.title[:300], deadline.explanation, deadline.source[:300])
+
+
+async def refresh_organisation(session: AsyncSession, organisation_id: int) -> Refresh:
+    """Every formation of the organisation (after a setting changed; before the digest)."""
+    total = Refresh()
+    ids = (
+        await session.scalars(
+            select(Formation.id).where(Formation.organisation_id == organisation_id)
+        )
+    ).all()
+    for formation_id in ids:
+        total.merge(await refresh_deadlines(session, formation_id))
+    return total
+
+
+# --- reading ---------------------------------------------------------------------
+
+
+async def deadlines_of(
+    session: AsyncSession,
+    formation_ids: Sequence[int],
+    *,
+    include_done: bool = False,
+) -> list[StoredDeadline]:
+    """Stored deadlines of these formations, by day that counts then moment."""
+    if not formation_ids:
+        return []
+    query = select(StoredDeadline).where(StoredDeadline.formation_id.in_(list(formation_ids)))
+    if not include_done:
+        query = query.where(StoredDeadline.status != "done")
+    rows = list((await session.scalars(query)).all())
+    return sorted(rows, key=order)
+
+
+def order(row: StoredDeadline) -> tuple[date, int, float, str]:
+    moment = row.due_at.timestamp() if row.due_at and row.status != "postponed" else 0.0
+    return (row.effective_due, 0 if moment else 1, moment, row.key)
+
+
+Group = str
+"""``overdue`` | ``week`` | ``later``."""
+
+
+def group_of(row: StoredDeadline, now: datetime) -> Group:
+    """Overdue, due within :data:`UPCOMING_DAYS` (today included), or later.
+
+    A deadline with an hour (NOR-DOCS) is overdue from that hour; one with a
+    day only, from the next day.
+    """
+    today = now.date()
+    if row.status != "postponed" and row.due_at is not None:
+        if row.due_at <= now:
+            return "overdue"
+    elif row.effective_due < today:
+        return "overdue"
+    if row.effective_due < today + timedelta(days=UPCOMING_DAYS):
+        return "week"
+    return "later"
+
+
+def grouped(rows: Sequence[StoredDeadline], now: datetime) -> dict[Group, list[StoredDeadline]]:
+    groups: dict[Group, list[StoredDeadline]] = {"overdue": [], "week": [], "later": []}
+    for row in rows:
+        groups[group_of(row, now)].append(row)
+    return groups
+
+
+# --- acting ----------------------------------------------------------------------
+
+
+def mark_done(row: StoredDeadline, person_id: int, now: datetime) -> None:
+    row.status = "done"
+    row.done_at = now
+    row.done_by = person_id
+    row.updated_at = now
+
+
+def postpone(row: StoredDeadline, *, to: date, reason: str, person_id: int, now: datetime) -> None:
+    if not row.postponable:
+        raise PermissionError("this deadline is fixed by its source")
+    row.status = "postponed"
+    row.postponed_to = to
+    row.postpone_reason = reason[:300]
+    row.postponed_by = person_id
+    row.postponed_at = now
+    row.updated_at = now

@@ -1,0 +1,307 @@
+"""The daily digest of deadlines, and each formateur's own reminders.
+
+Two scheduler jobs (:func:`bot.scheduler.job`), run at every tick and safe
+to run at any time, in any number of processes:
+
+- **Digest.** Once the organisation's digest hour has come (``/reglages``,
+  else ``FORMABOT_DIGEST_HOUR``, in the organisation's zone), its deadlines
+  are recomputed and one message lists what is overdue and what falls in
+  the next seven days.  It goes to ``Organisation.digest_chat`` when an
+  admin chose one (``/reglages`` → "Recevoir le récapitulatif ici"), else to
+  each admin's private chat.  Outbox key ``digest:org:<id>:<local date>``
+  (``…:person:<id>`` per admin when there is no digest chat): sent exactly
+  once a day, even with two processes.
+- **Reminders.** At the same hour, each formateur gets, in private, the
+  deadlines of their formations that are theirs to do (audience
+  ``formateur``) and fall today or tomorrow; key
+  ``rappel:<deadline key>:<local date>`` — one the day before, one on the day.
+
+Downtime: a digest not sent because the bot was down is sent at the first
+tick after the restart **if it is still the same day** (after the digest
+hour).  Digests of earlier missed days are not sent: today's lists
+everything still overdue, so nothing is lost and nobody gets a pile of stale
+messages.  The same holds for reminders.
+
+Group digests name no trainee: they give each formation's title and its
+counts only.  Private digests add the trainee concerned by a CVL-EOS or
+CVL-TABLE deadline.  A day with nothing overdue and nothing in the next
+seven days sends nothing then; if something falls due later that day (a
+bilan scheduled at short notice), the digest goes out then, once.  Formations
+for one person (bilan de compétences, VAE), whose titles often name them,
+are numbered rather than named in a group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import texts
+from bot.config import Settings
+from bot.deadlines.documents import due_text
+from bot.deadlines.org_settings import digest_hour
+from bot.deadlines.service import grouped, order, refresh_organisation, zone_of
+from bot.messages import Reply
+from bot.outbox import enqueue
+from bot.scheduler import job
+from bot.storage.bilans import StoredDeadline
+from bot.storage.formations import Formation, Trainee
+from bot.storage.outbox import OutboxMessage
+from bot.storage.people import ChatIdentity, Membership, Organisation, Role
+
+MAX_LINES = 25
+"""Lines per group in a private digest; the rest is counted ("… et 4 autres")."""
+
+QUIET_RECHECK = timedelta(minutes=15)
+_QUIET: dict[tuple[str, int, str], datetime] = {}
+"""(database, organisation, day) → when its digest last had nothing to say, in this
+process: a quiet organisation is recomputed every quarter of an hour, not every tick."""
+
+INDIVIDUAL_KINDS = {"bilan_competences": "Bilan de compétences", "vae": "Accompagnement VAE"}
+"""Formations for one person, whose title often names them: a group digest numbers them."""
+
+
+@dataclass(frozen=True)
+class Recipient:
+    key: str
+    platform: str
+    chat_id: str
+    private: bool
+
+
+def local_now(organisation: Organisation, now: datetime) -> datetime:
+    return now.astimezone(zone_of(organisation))
+
+
+def due_now(organisation: Organisation, now: datetime, settings: Settings) -> bool:
+    """Whether today's digest hour has come in the organisation's zone."""
+    return local_now(organisation, now).hour >= digest_hour(organisation, settings.digest_hour)
+
+
+async def private_chat(session: AsyncSession, person_id: int) -> ChatIdentity | None:
+    return await session.scalar(
+        select(ChatIdentity)
+        .where(ChatIdentity.person_id == person_id, ChatIdentity.blocked_at.is_(None))
+        .order_by(ChatIdentity.id)
+        .limit(1)
+    )
+
+
+async def recipients(
+    session: AsyncSession, organisation: Organisation, base: str
+) -> list[Recipient]:
+    if organisation.digest_chat and ":" in organisation.digest_chat:
+        platform, _, chat_id = organisation.digest_chat.partition(":")
+        # A chat that is someone's private chat may show details; anything else is a group.
+        private = await session.scalar(
+            select(ChatIdentity.id).where(
+                ChatIdentity.platform == platform, ChatIdentity.chat_id == chat_id
+            )
+        )
+        return [Recipient(base, platform, chat_id, private is not None)]
+    admins = (
+        await session.scalars(
+            select(Membership.person_id)
+            .where(
+                Membership.organisation_id == organisation.id,
+                Membership.role == Role.ADMIN.value,
+            )
+            .order_by(Membership.person_id)
+        )
+    ).all()
+    found = []
+    for person_id in admins:
+        identity = await private_chat(session, person_id)
+        if identity is not None:
+            found.append(
+                Recipient(f"{base}:person:{person_id}", identity.platform, identity.chat_id, True)
+            )
+    return found
+
+
+async def open_deadlines(session: AsyncSession, organisation_id: int) -> list[StoredDeadline]:
+    rows = (
+        await session.scalars(
+            select(StoredDeadline).where(
+                StoredDeadline.organisation_id == organisation_id,
+                StoredDeadline.status != "done",
+            )
+        )
+    ).all()
+    return sorted(rows, key=order)
+
+
+async def digest_text(
+    session: AsyncSession,
+    organisation: Organisation,
+    rows: Sequence[StoredDeadline],
+    local: datetime,
+    *,
+    private: bool,
+) -> str | None:
+    groups = grouped(rows, local)
+    overdue, week = groups["overdue"], groups["week"]
+    if not overdue and not week:
+        return None
+    found = (
+        await session.execute(
+            select(Formation.id, Formation.title, Formation.kind).where(
+                Formation.organisation_id == organisation.id
+            )
+        )
+    ).all()
+    titles = {
+        fid: (
+            f"{INDIVIDUAL_KINDS[kind]} n° {fid}"
+            if not private and kind in INDIVIDUAL_KINDS
+            else title
+        )
+        for fid, title, kind in found
+    }
+    tz = zone_of(organisation)
+    if not private:
+        counts: dict[int, dict[str, int]] = {}
+        for name, items in (("overdue", overdue), ("week", week)):
+            for row in items:
+                counts.setdefault(row.formation_id, {"overdue": 0, "week": 0})[name] += 1
+        lines = [
+            {"title": titles.get(fid, ""), "overdue": c["overdue"], "week": c["week"]}
+            for fid, c in sorted(counts.items(), key=lambda p: titles.get(p[0], ""))
+        ]
+        return texts.say("reminders.digest_group", day=local.date(), lines=lines)
+    trainees = await _trainee_names(session, [*overdue, *week])
+
+    def line(row: StoredDeadline) -> dict[str, str]:
+        who = trainees.get(row.subject_id) if row.subject == "trainee" else None
+        return {
+            "due": due_text(row, tz),
+            "title": row.title,
+            "formation": titles.get(row.formation_id, ""),
+            "who": who or "",
+            "postponed": "oui" if row.status == "postponed" else "",
+        }
+
+    return texts.say(
+        "reminders.digest_private",
+        day=local.date(),
+        organisation=organisation.name,
+        overdue=[line(r) for r in overdue[:MAX_LINES]],
+        overdue_more=max(0, len(overdue) - MAX_LINES),
+        week=[line(r) for r in week[:MAX_LINES]],
+        week_more=max(0, len(week) - MAX_LINES),
+    )
+
+
+async def _trainee_names(session: AsyncSession, rows: Sequence[StoredDeadline]) -> dict[int, str]:
+    ids = {r.subject_id for r in rows if r.subject == "trainee"}
+    if not ids:
+        return {}
+    return dict(
+        (
+            await session.execute(
+                select(Trainee.id, Trainee.full_name).where(Trainee.id.in_(list(ids)))
+            )
+        ).all()
+    )
+
+
+def _database(session: AsyncSession) -> str:
+    return str(session.get_bind().engine.url)
+
+
+@job
+async def send_digests(session: AsyncSession, now: datetime, settings: Settings) -> None:
+    """One digest per organisation and local day, once its digest hour has come."""
+    for organisation in (await session.scalars(select(Organisation))).all():
+        if not due_now(organisation, now, settings):
+            continue
+        local = local_now(organisation, now)
+        day = local.date().isoformat()
+        base = f"digest:org:{organisation.id}:{day}"
+        quiet = (_database(session), organisation.id, day)
+        if quiet in _QUIET and now - _QUIET[quiet] < QUIET_RECHECK:
+            continue
+        sent = await session.scalar(
+            select(OutboxMessage.id)
+            .where(or_(OutboxMessage.key == base, OutboxMessage.key.like(base + ":%")))
+            .limit(1)
+        )
+        if sent is not None:
+            continue
+        targets = await recipients(session, organisation, base)
+        if not targets:
+            continue
+        await refresh_organisation(session, organisation.id)
+        rows = await open_deadlines(session, organisation.id)
+        queued = False
+        for target in targets:
+            text = await digest_text(session, organisation, rows, local, private=target.private)
+            if text is None:
+                continue
+            queued |= await enqueue(
+                session,
+                key=target.key,
+                platform=target.platform,
+                chat_id=target.chat_id,
+                reply=Reply(text=text),
+                organisation_id=organisation.id,
+            )
+        if not queued:
+            _QUIET[quiet] = now
+
+
+@job
+async def send_reminders(session: AsyncSession, now: datetime, settings: Settings) -> None:
+    """Each formateur's own deadlines due today or tomorrow, in private, at the digest hour."""
+    for organisation in (await session.scalars(select(Organisation))).all():
+        if not due_now(organisation, now, settings):
+            continue
+        local = local_now(organisation, now)
+        today = local.date()
+        days = [today, today + timedelta(days=1)]
+        rows = (
+            await session.execute(
+                select(StoredDeadline, Formation)
+                .join(Formation, Formation.id == StoredDeadline.formation_id)
+                .where(
+                    StoredDeadline.organisation_id == organisation.id,
+                    StoredDeadline.audience == "formateur",
+                    or_(
+                        and_(StoredDeadline.status == "open", StoredDeadline.due_on.in_(days)),
+                        and_(
+                            StoredDeadline.status == "postponed",
+                            StoredDeadline.postponed_to.in_(days),
+                        ),
+                    ),
+                )
+            )
+        ).all()
+        tz = zone_of(organisation)
+        for row, formation in rows:
+            key = f"rappel:{row.key}:{today.isoformat()}"
+            if await session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)):
+                continue
+            identity = await private_chat(session, formation.owner_id)
+            if identity is None:
+                continue
+            text = texts.say(
+                "reminders.personal",
+                title=row.title,
+                formation=formation.title,
+                due=due_text(row, tz),
+                today=row.effective_due == today,
+                explanation=row.explanation,
+            )
+            if await enqueue(
+                session,
+                key=key,
+                platform=identity.platform,
+                chat_id=identity.chat_id,
+                reply=Reply(text=text),
+                organisation_id=organisation.id,
+            ):
+                row.reminded_at = now

@@ -1,0 +1,154 @@
+"""Bilans scheduled by chat, who takes part, and the dated deadlines of every rule.
+
+Tables:
+
+- ``bilans``: one meeting (bilan d'étape or de fin), remote or on site, with
+  its visio checks (NOR-VISIO), its iCalendar ``sequence`` (raised each time
+  it moves or is cancelled, so calendar clients update the same event) and
+  ``owed_key``, which owed bilan of :func:`bot.rules.owed_bilans` it holds;
+- ``bilan_participants``: the delegates and outside partners invited; a row
+  keeps its id when the bilan moves, so one invitation (and, later, one
+  attestation) per participant stays attached to it;
+- ``deadlines``: what :func:`bot.rules.deadlines` computes, stored so it can
+  be marked done, postponed and reminded.  ``key`` is the rules' stable key
+  (unique per formation): recomputing after a change updates the same row,
+  so a deadline marked done stays done, with who and when.
+
+Trainees' names appear in ``bilan_participants.name`` (the invitation needs
+it) and in some ``deadlines.explanation`` sentences (CVL-EOS names the
+trainee); never in logs or in the audit trail.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bot.storage.base import Base, utcnow
+
+BILAN_KINDS = ("etape", "fin")
+PARTICIPANT_KINDS = ("delegate", "trainee", "partner")
+DEADLINE_STATUSES = ("open", "done", "postponed")
+
+
+class Bilan(Base):
+    __tablename__ = "bilans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    formation_id: Mapped[int] = mapped_column(
+        ForeignKey("formations.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(10))
+    """``etape`` | ``fin``."""
+    owed_key: Mapped[str | None] = mapped_column(String(120))
+    """Which owed bilan it holds: its kind and span (``fin``, ``etape``, ``fin:session:4``)."""
+    remote: Mapped[bool] = mapped_column(Boolean, default=True)
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime] = mapped_column()
+    location: Mapped[str | None] = mapped_column(String(300))
+    """On site: the place, as the trainer typed it."""
+    visio_url: Mapped[str | None] = mapped_column(String(500))
+    visio_password_required: Mapped[bool | None] = mapped_column(Boolean)
+    visio_manages_speakers: Mapped[bool | None] = mapped_column(Boolean)
+    visio_password: Mapped[str | None] = mapped_column(String(100))
+    """Only when the trainer asked for it to be written in the invitation."""
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    """iCalendar SEQUENCE: +1 each time the bilan moves or is cancelled."""
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column()
+    cancelled_at: Mapped[datetime | None] = mapped_column()
+    cancelled_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+
+    participants: Mapped[list[BilanParticipant]] = relationship(
+        back_populates="bilan",
+        order_by="BilanParticipant.id",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+
+class BilanParticipant(Base):
+    """A delegate (a trainee) or an outside partner invited to a bilan."""
+
+    __tablename__ = "bilan_participants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bilan_id: Mapped[int] = mapped_column(ForeignKey("bilans.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    """``delegate`` | ``partner`` | ``trainee`` (another trainee, only where no rule
+    restricts the bilan to the delegates: on site, or outside the Région Normandie)."""
+    trainee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("trainees.id", ondelete="SET NULL"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    structure: Mapped[str | None] = mapped_column(String(200))
+    """A partner's organisation (Pôle emploi, mission locale…)."""
+    contact: Mapped[str | None] = mapped_column(String(254))
+    """An e-mail address or a chat handle (``@pseudo``)."""
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    bilan: Mapped[Bilan] = relationship(back_populates="participants")
+
+
+class StoredDeadline(Base):
+    """One dated deadline of a rule, as computed for a formation, and what became of it."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (UniqueConstraint("formation_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    formation_id: Mapped[int] = mapped_column(
+        ForeignKey("formations.id", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[str] = mapped_column(String(160))
+    """The rules' key (``NOR-DOCS:bilan:12``): stable when dates move."""
+    rule_id: Mapped[str] = mapped_column(String(30))
+    subject: Mapped[str] = mapped_column(String(12))
+    """``formation`` | ``bilan`` | ``trainee`` | ``followup``."""
+    subject_id: Mapped[int] = mapped_column(Integer)
+    due_on: Mapped[date] = mapped_column(index=True)
+    """The day it is due, in the organisation's zone."""
+    due_at: Mapped[datetime | None] = mapped_column()
+    """The exact moment, for rules counted in hours (NOR-DOCS)."""
+    title: Mapped[str] = mapped_column(String(300))
+    explanation: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(300))
+    audience: Mapped[str] = mapped_column(String(20))
+    """``formateur`` (reminded to the formation's trainer) | ``organisation``."""
+    postponable: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(12), default="open", index=True)
+    """``open`` | ``done`` | ``postponed``."""
+    done_at: Mapped[datetime | None] = mapped_column()
+    done_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    postponed_to: Mapped[date | None] = mapped_column()
+    postpone_reason: Mapped[str | None] = mapped_column(String(300))
+    postponed_at: Mapped[datetime | None] = mapped_column()
+    postponed_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    reminded_at: Mapped[datetime | None] = mapped_column()
+    """Last time a personal reminder was queued for it."""
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column()
+
+    @property
+    def effective_due(self) -> date:
+        """The day that counts: the postponed date when it was postponed."""
+        if self.status == "postponed" and self.postponed_to is not None:
+            return self.postponed_to
+        return self.due_on
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == "done"

@@ -1,0 +1,125 @@
+"""Reading back what the absence and décrochage conversations stored, and extra formations."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+
+from bot.conversations.formation import name_key
+from bot.storage.absences import (
+    Absence,
+    Entretien,
+    FollowUp,
+    FollowUpContact,
+    FollowUpSign,
+    FollowUpTask,
+    QualityTicket,
+    StoredDocument,
+)
+from bot.storage.audit import AuditEntry
+from bot.storage.base import Base
+from bot.storage.db import Database
+from bot.storage.formations import Formation, Trainee
+from bot.storage.people import Organisation, Person
+
+T = TypeVar("T", bound=Base)
+
+
+async def rows(db: Database, model: type[T], **where: Any) -> list[T]:
+    """Every row of ``model`` matching ``where`` (column == value), by id."""
+    async with db.sessions() as session:
+        query = select(model).order_by(model.id)  # type: ignore[attr-defined]
+        for column, value in where.items():
+            query = query.where(getattr(model, column) == value)
+        return list((await session.scalars(query)).all())
+
+
+async def absences(db: Database, *, deleted: bool = False) -> list[Absence]:
+    found = await rows(db, Absence)
+    return [a for a in found if (a.deleted_at is not None) == deleted]
+
+
+async def trainee_id(db: Database, full_name: str) -> int:
+    async with db.sessions() as session:
+        found = await session.scalar(select(Trainee.id).where(Trainee.full_name == full_name))
+        assert found is not None, full_name
+        return found
+
+
+async def formation_id(db: Database, title_start: str) -> int:
+    async with db.sessions() as session:
+        for formation in (await session.scalars(select(Formation))).all():
+            if formation.title.startswith(title_start):
+                return formation.id
+    raise AssertionError(title_start)
+
+
+async def add_formation(
+    db: Database,
+    *,
+    title: str,
+    kind: str = "formation",
+    funder: str = "autre",
+    long: bool = False,
+    certifying: bool = False,
+    trainees: tuple[str, ...] = ("Zoé Lambert",),
+    today: date = date(2026, 11, 23),
+    remote_coaching: bool = False,
+) -> int:
+    """A formation of the demo organisation, owned by its formateur (Camille Durand)."""
+    async with db.sessions() as session, session.begin():
+        organisation = await session.scalar(select(Organisation))
+        owner = await session.scalar(select(Person).where(Person.display_name == "Camille Durand"))
+        assert organisation is not None and owner is not None
+        formation = Formation(
+            organisation_id=organisation.id,
+            owner_id=owner.id,
+            title=title,
+            funder=funder,
+            mode="dates",
+            kind=kind,
+            start_date=today - timedelta(days=20),
+            end_date=today + timedelta(days=40),
+            long=long,
+            certifying=certifying,
+            remote_coaching=remote_coaching,
+        )
+        for name in trainees:
+            formation.trainees.append(
+                Trainee(full_name=name, name_key=name_key(name), entered_on=formation.start_date)
+            )
+        session.add(formation)
+        await session.flush()
+        return formation.id
+
+
+async def set_org_settings(db: Database, **values: Any) -> None:
+    async with db.sessions() as session, session.begin():
+        organisation = await session.scalar(select(Organisation))
+        assert organisation is not None
+        organisation.settings = {**organisation.settings, **values}
+
+
+async def audit_entries(db: Database, entity: str | None = None) -> list[AuditEntry]:
+    found = await rows(db, AuditEntry)
+    return [e for e in found if entity is None or e.entity == entity]
+
+
+__all__ = [
+    "Entretien",
+    "FollowUp",
+    "FollowUpContact",
+    "FollowUpSign",
+    "FollowUpTask",
+    "QualityTicket",
+    "StoredDocument",
+    "absences",
+    "add_formation",
+    "audit_entries",
+    "formation_id",
+    "rows",
+    "set_org_settings",
+    "trainee_id",
+]

@@ -1,0 +1,165 @@
+"""Helpers for the attestation tests: a bilan scheduled through ``/bilan`` (or inserted),
+the invitation codes a trainer received, and the bundle opened back."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.messages import Reply
+from bot.storage.bilans import Bilan, BilanParticipant
+from bot.storage.db import Database
+from bot.storage.formations import Formation
+from bot.storage.people import ChatIdentity, Membership, Organisation, Person
+from tests.auxil.dialogue import Person as Talker
+
+BILAN_START = datetime(2026, 11, 26, 13, 0, tzinfo=UTC)
+"""Thursday 26 November 2026, 14 h 00 in Paris (the demo clock is Monday 23, 9 h UTC)."""
+BILAN_END = BILAN_START + timedelta(hours=2)
+
+
+async def schedule_bilan(trainer: Talker) -> int:
+    """``/bilan`` for the demo's Normandie formation, remote, Thursday 14 h, both delegates."""
+    for line in (
+        "/bilan",
+        "Agent de restauration",
+        "Programmer le bilan de fin",
+        "À distance",
+        "jeudi 26 novembre à 14 h",
+        "oui",
+        "2 heures",
+        "https://visio.example.org/bilan",
+        "oui",
+        "oui",
+        "non",
+        "Terminé",
+        "Terminé",
+    ):
+        await trainer.says(line)
+    await trainer.presses("Programmer le bilan")
+    assert "C'est programmé" in trainer.all_text, trainer.all_text
+    db = trainer.engine.db
+    async with db.sessions() as session:
+        bilan = await session.scalar(select(Bilan).order_by(Bilan.id.desc()).limit(1))
+        assert bilan is not None
+        return bilan.id
+
+
+def codes(replies: list[Reply]) -> dict[str, str]:
+    """Invitation codes in the trainer's replies, by the participant's name."""
+    found: dict[str, str] = {}
+    for reply in replies:
+        code = reply.extras.get("invite_code")
+        if code:
+            first = reply.text.split("\n", 1)[0]
+            name = first.removeprefix("Bonjour ").rstrip(",")
+            found[name] = code
+    return found
+
+
+@dataclass
+class Other:
+    """Another organisation with its own trainer, formation and bilan."""
+
+    organisation_id: int
+    bilan_id: int
+    participant_ids: list[int]
+
+
+async def insert_other_organisation(db: Database, *, trainer_user: str = "autre") -> Other:
+    """Rows only (no ``/bilan``): a second OF, so isolation can be checked."""
+    async with db.sessions() as session, session.begin():
+        organisation = Organisation(name="Autre Organisme", timezone="Europe/Paris")
+        owner = Person(display_name="Bruno Autre")
+        session.add_all([organisation, owner])
+        await session.flush()
+        session.add(
+            ChatIdentity(
+                person_id=owner.id, platform="console", user_id=trainer_user, chat_id=trainer_user
+            )
+        )
+        session.add(Membership(organisation_id=organisation.id, person_id=owner.id, role="admin"))
+        formation = Formation(
+            organisation_id=organisation.id,
+            owner_id=owner.id,
+            title="Cuisine (autre OF)",
+            funder="normandie",
+            start_date=datetime(2026, 10, 1).date(),
+            end_date=datetime(2027, 3, 1).date(),
+            cm_name="M. Paul Girard",
+            cm_email="paul.girard@example.org",
+        )
+        session.add(formation)
+        await session.flush()
+        bilan = Bilan(
+            organisation_id=organisation.id,
+            formation_id=formation.id,
+            kind="etape",
+            remote=True,
+            starts_at=BILAN_START,
+            ends_at=BILAN_END,
+            participants=[
+                BilanParticipant(kind="delegate", name="Zoé Autre"),
+                BilanParticipant(
+                    kind="partner", name="Marc Partenaire", structure="Mission locale"
+                ),
+            ],
+        )
+        session.add(bilan)
+        await session.flush()
+        return Other(organisation.id, bilan.id, [p.id for p in bilan.participants])
+
+
+def open_zip(data: bytes) -> tuple[dict[str, bytes], dict[str, Any]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    return files, json.loads(files["manifest.json"])
+
+
+async def add_bilan(
+    db: Database,
+    *,
+    start: datetime = BILAN_START + timedelta(days=7),
+    kind: str = "etape",
+    participants: tuple[tuple[str, str, str | None], ...] = (("delegate", "Léa Martin", None),),
+    formation_title: str = "Agent de restauration (démo)",
+) -> int:
+    """Another bilan of a demo formation, inserted as rows (kind, name, structure)."""
+    async with db.sessions() as session, session.begin():
+        formation = await session.scalar(
+            select(Formation).where(Formation.title == formation_title)
+        )
+        assert formation is not None
+        bilan = Bilan(
+            organisation_id=formation.organisation_id,
+            formation_id=formation.id,
+            kind=kind,
+            remote=True,
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            participants=[
+                BilanParticipant(kind=k, name=name, structure=structure)
+                for k, name, structure in participants
+            ],
+        )
+        session.add(bilan)
+        await session.flush()
+        return bilan.id
+
+
+async def issue_code(db: Database, bilan_id: int, name: str, *, at: datetime) -> str:
+    """A fresh personal code for the participant called ``name`` (as a trainer would)."""
+    from bot.attestations import service
+
+    async with db.sessions() as session, session.begin():
+        info = await service.bilan_info(session, bilan_id)
+        assert info is not None
+        participant = next(p for p in info.bilan.participants if p.name == name)
+        _, code = await service.issue(session, info, participant, by=None, now=at)
+        return code

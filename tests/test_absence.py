@@ -1,0 +1,541 @@
+"""Logging an absence by chat (/absence), the one-line form, the checks, and corrections
+(/absences), with what is stored and audited."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from bot.app import setup_logging
+from bot.storage.absences import Absence, FollowUp, StoredDocument
+from bot.storage.db import Database
+from tests.auxil.absences import (
+    absences,
+    add_formation,
+    audit_entries,
+    rows,
+    trainee_id,
+)
+from tests.auxil.dialogue import Person
+from tests.auxil.hostile import (
+    A_FILE,
+    FOR_CHOICES,
+    FOR_NAMES,
+    FOR_TEXT,
+    step_of,
+    survives,
+)
+
+PDF = b"%PDF-1.4 arret de travail"
+
+
+async def answer(who: Person, kind: str, value: str) -> None:
+    if kind == "say":
+        await who.says(value)
+    elif kind == "press":
+        await who.presses(value)
+    else:
+        await who.sends_file("arret.pdf", "application/pdf", PDF)
+
+
+# /absence step by step: (step, kind of answer, answer, bad inputs that step must survive)
+STEP_BY_STEP = [
+    ("formation", "press", "Agent de restauration", FOR_CHOICES),
+    ("trainee", "say", "karim", FOR_CHOICES),
+    ("date", "say", "hier", FOR_NAMES),
+    ("date", "press", "Oui", FOR_CHOICES),
+    ("period", "press", "Le matin", FOR_CHOICES),
+    ("justified", "press", "Oui", FOR_CHOICES),
+    ("reason", "say", "arrêt maladie", FOR_NAMES),
+    ("proof", "file", "", tuple(b for b in FOR_CHOICES if b is not A_FILE)),
+    ("recap", "press", "Enregistrer", FOR_CHOICES),
+]
+
+
+async def test_an_absence_step_by_step_with_its_proof(db: Database, trainer: Person) -> None:
+    await trainer.says("/absence")
+    assert "Dans quelle formation" in trainer.last
+    for step, kind, value, _bads in STEP_BY_STEP:
+        assert (await step_of(db, trainer))[1] == step
+        await answer(trainer, kind, value)
+        if value == "hier":
+            assert "dimanche 22 novembre 2026" in trainer.last
+    assert "C'est noté : Karim Benali, matin du dimanche 22 novembre 2026" in trainer.all_text
+    saved = await absences(db)
+    assert len(saved) == 1
+    a = saved[0]
+    assert a.trainee_id == await trainee_id(db, "Karim Benali")
+    assert (a.day, a.period, a.justified, a.reason) == (
+        date(2026, 11, 22),
+        "matin",
+        True,
+        "arrêt maladie",
+    )
+    assert a.recorded_at is not None and a.recorded_by is not None
+    proof = (await rows(db, StoredDocument, id=a.proof_id))[0]
+    assert (proof.kind, proof.filename, proof.mime_type) == (
+        "justificatif",
+        "arret.pdf",
+        "application/pdf",
+    )
+    assert proof.content == PDF and proof.sha256 == hashlib.sha256(PDF).hexdigest()
+    assert proof.size == len(PDF) and proof.followup_id is None
+    entry = (await audit_entries(db, "absence"))[-1]
+    assert (entry.action, entry.entity_id) == ("create", a.id)
+    assert "maladie" not in str(entry.details) and "Karim" not in str(entry.details)
+    assert await step_of(db, trainer) == (None, None)
+
+
+async def test_every_step_of_absence_survives_bad_input(db: Database, trainer: Person) -> None:
+    await trainer.says("/absence")
+    for step, kind, value, bads in STEP_BY_STEP:
+        await survives(db, trainer, bads)
+        assert await absences(db) == [], f"something saved at {step}"
+        await answer(trainer, kind, value)
+    assert len(await absences(db)) == 1
+
+
+async def test_the_one_line_form_asks_only_what_is_missing(db: Database, trainer: Person) -> None:
+    await trainer.says("/absence Benali hier matin")
+    assert "J'ai compris : dimanche 22 novembre 2026" in trainer.last
+    await trainer.presses("Oui")
+    assert "justifiée" in trainer.last
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    assert "Récapitulatif" in trainer.last and "matin" in trainer.last
+    await trainer.presses("Enregistrer")
+    a = (await absences(db))[-1]
+    assert (a.day, a.period, a.justified, a.reason) == (date(2026, 11, 22), "matin", False, None)
+
+    await trainer.says("/absence Julie retard de 20 min ce matin justifié")
+    assert "lundi 23 novembre 2026" in trainer.last
+    await trainer.presses("Oui")
+    assert "Quel motif" in trainer.last
+    await trainer.says("bus en panne")
+    await trainer.presses("Pas de justificatif")
+    await trainer.presses("Enregistrer")
+    a = (await absences(db))[-1]
+    assert a.trainee_id == await trainee_id(db, "Julie Petit")
+    assert (a.day, a.period, a.late_minutes, a.justified) == (
+        date(2026, 11, 23),
+        "retard",
+        20,
+        True,
+    )
+
+
+async def test_names_are_matched_tolerantly(db: Database, trainer: Person) -> None:
+    await add_formation(
+        db, title="Cuisine", trainees=("Jean Dupont", "Marie Dupont", "Éloïse Lefèvre")
+    )
+    await trainer.says("/absence Dupont J hier")
+    assert "dimanche 22 novembre 2026" in trainer.last
+    await trainer.says("/annuler")
+    await trainer.says("/absence dupon hier")
+    assert "Plusieurs stagiaires correspondent à « dupon »" in trainer.all_text
+    assert "Jean Dupont, Marie Dupont" in trainer.all_text
+    assert await step_of(db, trainer) == ("absence", "trainee")
+    await trainer.says("marie")
+    await trainer.presses("Oui")  # the date from the line, confirmed
+    await trainer.presses("L'après-midi")
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    assert (await absences(db))[-1].trainee_id == await trainee_id(db, "Marie Dupont")
+    await trainer.says("/absence eloise lefevre lundi")
+    assert "lundi 23 novembre 2026" in trainer.last
+    await trainer.says("/annuler")
+    await trainer.says("/absence")
+    await trainer.presses("Agent de restauration")
+    await trainer.says("benaly")  # one typo
+    assert "Quel jour Karim Benali" in trainer.last
+    await trainer.says("/absence")
+    await trainer.presses("Agent de restauration")
+    await trainer.says("zorglub")
+    assert "Je ne trouve personne qui corresponde à « zorglub »" in trainer.last
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("hier", "dimanche 22 novembre 2026"),
+        ("ce matin", "lundi 23 novembre 2026"),
+        ("lundi", "lundi 23 novembre 2026"),
+        ("vendredi dernier", "vendredi 20 novembre 2026"),
+        ("le 20 novembre", "vendredi 20 novembre 2026"),
+        ("03/12", "mercredi 3 décembre 2025"),
+    ],
+)
+async def test_dates_lean_towards_the_past(
+    db: Database, trainer: Person, typed: str, shown: str
+) -> None:
+    await trainer.says("/absence léa")
+    await trainer.says(typed)
+    assert f"J'ai compris : {shown}. C'est bien ça ?" in trainer.last
+
+
+async def test_unclear_future_and_corrected_dates(db: Database, trainer: Person) -> None:
+    await trainer.says("/absence léa")
+    await trainer.says("dès que possible")
+    assert "pas compris cette date" in trainer.last and "par exemple « hier" in trainer.last
+    await trainer.says("03/12/2026")
+    assert "jeudi 3 décembre 2026 est dans le futur" in trainer.last
+    assert await step_of(db, trainer) == ("absence", "date")
+    await trainer.says("vendredi dernier")
+    await trainer.presses("Non, corriger")
+    assert "corrigeons" in trainer.last
+    await trainer.says("jeudi dernier")
+    assert "jeudi 19 novembre 2026" in trainer.last
+    await trainer.presses("Oui")
+    assert "Quand, ce jeudi 19 novembre 2026" in trainer.last
+
+
+async def test_a_date_outside_the_formation_is_said_and_can_be_kept_or_corrected(
+    db: Database, trainer: Person
+) -> None:
+    await trainer.says("/absence léa le 3/12 matin")
+    assert "mercredi 3 décembre 2025" in trainer.last
+    await trainer.presses("Oui")
+    assert "en dehors de la période de formation de Léa Martin" in trainer.last
+    assert "samedi 24 octobre 2026" in trainer.last and "jeudi 7 janvier 2027" in trainer.last
+    await trainer.presses("Corriger la date")
+    assert await step_of(db, trainer) == ("absence", "date")
+    await trainer.says("le 3/11")
+    await trainer.presses("Oui")
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    assert (await absences(db))[-1].day == date(2026, 11, 3)
+
+    await trainer.says("/absence léa le 20 octobre matin")
+    await trainer.presses("Oui")
+    await trainer.presses("Enregistrer quand même")
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    assert (await absences(db))[-1].day == date(2026, 10, 20)
+
+
+async def test_the_same_half_day_cannot_be_logged_twice(db: Database, trainer: Person) -> None:
+    async def log(line: str) -> None:
+        await trainer.says(line)
+        await trainer.presses("Oui")
+
+    await log("/absence hugo vendredi dernier matin")
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    await log("/absence hugo vendredi dernier journée")
+    assert "Hugo Moreau est déjà noté(e) le vendredi 20 novembre 2026 (matin" in trainer.last
+    assert "Enregistrer quand même" not in trainer.buttons
+    await trainer.presses("Changer la période")
+    await trainer.presses("L'après-midi")
+    assert "justifiée" in trainer.last
+    await trainer.presses("Oui")
+    await trainer.says("rendez-vous médical")
+    await trainer.presses("Pas de justificatif")
+    await trainer.presses("Enregistrer")
+    assert [a.period for a in await absences(db)] == ["matin", "apres_midi"]
+
+    await log("/absence hugo retard 10 min vendredi dernier")
+    await trainer.presses("Oui")
+    await trainer.says("réveil")
+    await trainer.presses("Pas de justificatif")
+    await trainer.presses("Enregistrer")
+    await log("/absence hugo retard 5 min vendredi dernier")
+    assert "second retard le même jour" in trainer.last
+    await trainer.presses("Enregistrer quand même")
+    await trainer.presses("Oui")
+    await trainer.says("train")
+    await trainer.presses("Pas de justificatif")
+    await trainer.presses("Enregistrer")
+    assert [a.late_minutes for a in await absences(db)] == [None, None, 10, 5]
+
+
+async def test_repeated_absence_is_said_at_once_and_opens_a_follow_up(
+    db: Database, trainer: Person
+) -> None:
+    async def unjustified(line: str) -> None:
+        await trainer.says(line)
+        await trainer.presses("Oui")
+        await trainer.presses("Non")
+        await trainer.presses("Passer")
+        await trainer.presses("Enregistrer")
+
+    await unjustified("/absence karim vendredi dernier matin")
+    assert "Attention" not in trainer.all_text
+    await unjustified("/absence karim hier après-midi")
+    assert (
+        "Attention : Karim Benali compte 2 absences non justifiées en 14 jours" in trainer.all_text
+    )
+    assert "Ouvrir un suivi de décrochage maintenant ?" in trainer.last
+    signal = [e for e in await audit_entries(db, "trainee") if e.action == "repeated_absence"]
+    assert signal and signal[-1].details["unjustified"] == 2
+    await trainer.presses("Ouvrir un suivi")
+    assert "Quels signes de décrochage avez-vous observés chez Karim Benali" in trainer.last
+    assert "☑ Absences répétées" in trainer.buttons
+    await trainer.presses("Baisse de motivation")
+    await trainer.presses("Terminé")
+    await trainer.presses("Non")  # not subcontracted
+    assert "Absences répétées, Baisse de motivation" in trainer.last
+    await trainer.presses("Ouvrir le suivi")
+    followups = await rows(db, FollowUp)
+    assert len(followups) == 1
+    f = followups[0]
+    assert (f.path, f.trainee_id) == ("long", await trainee_id(db, "Karim Benali"))
+    assert f.absence_id == (await absences(db))[-1].id
+
+    # A third absence: the follow-up is already open, no second offer.
+    await unjustified("/absence karim ce matin")
+    assert "Un suivi de décrochage est déjà ouvert pour Karim Benali" in trainer.all_text
+    assert await step_of(db, trainer) == (None, None)
+
+
+async def test_three_half_days_even_justified_make_a_sign_and_can_be_declined(
+    db: Database, trainer: Person
+) -> None:
+    await trainer.says("/absence nadia vendredi dernier journée justifiée")
+    await trainer.presses("Oui")
+    await trainer.says("enfant malade")
+    await trainer.presses("Pas de justificatif")
+    await trainer.presses("Enregistrer")
+    assert "Attention" not in trainer.all_text
+    await trainer.says("/absence nadia hier matin justifiée")
+    await trainer.presses("Oui")
+    await trainer.says("enfant malade")
+    await trainer.presses("Pas de justificatif")
+    await trainer.presses("Enregistrer")
+    assert "Nadia Roux a manqué 3 demi-journées en 14 jours" in trainer.all_text
+    await trainer.presses("Pas maintenant")
+    assert "plus tard avec /decrochage" in trainer.last
+    assert await rows(db, FollowUp) == []
+    declined = [e for e in await audit_entries(db, "trainee") if e.action == "decline_followup"]
+    assert len(declined) == 1
+
+
+async def test_an_absence_can_be_corrected_then_deleted(db: Database, trainer: Person) -> None:
+    await trainer.says("/absence léa vendredi dernier matin")
+    await trainer.presses("Oui")
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    original = (await absences(db))[0]
+
+    await trainer.says("/absences")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("20/11 matin – Léa Martin")
+    await trainer.presses("Corriger la date")
+    await trainer.says("jeudi dernier")
+    await trainer.presses("Oui")
+    assert "jeudi 19 novembre 2026" in trainer.last
+    await trainer.presses("Enregistrer la correction")
+    assert "Correction enregistrée" in trainer.last
+
+    await trainer.says("/absences")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("19/11 matin")
+    await trainer.presses("Justifiée ou non")
+    await trainer.presses("Oui")
+    await trainer.says("convocation")
+    await trainer.sends_file("convocation.png", "image/png", b"\x89PNG fake")
+    await trainer.presses("Enregistrer la correction")
+    corrected = (await absences(db))[0]
+    assert corrected.id == original.id
+    assert (corrected.day, corrected.justified, corrected.reason) == (
+        date(2026, 11, 19),
+        True,
+        "convocation",
+    )
+    assert corrected.updated_by is not None and corrected.proof_id is not None
+    updates = [e for e in await audit_entries(db, "absence") if e.action == "update"]
+    assert updates[0].details["fields"] == ["day"]
+    assert updates[0].details["previous"]["day"] == "2026-11-20"
+    assert "convocation" not in str([e.details for e in updates])
+
+    await trainer.says("/absences")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("19/11 matin")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Supprimer")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Oui, supprimer")
+    assert await absences(db) == []
+    deleted = await absences(db, deleted=True)
+    assert deleted[0].id == original.id and deleted[0].deleted_by is not None
+    assert [e.action for e in await audit_entries(db, "absence")] == [
+        "create",
+        "update",
+        "update",
+        "delete",
+    ]
+    await trainer.says("/absences")
+    await trainer.presses("Agent de restauration")
+    assert "aucune absence" in trainer.last
+
+
+async def test_correction_steps_survive_bad_input(db: Database, trainer: Person) -> None:
+    await trainer.says("/absence léa vendredi dernier matin")
+    await trainer.presses("Oui")
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    await trainer.says("/absences")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Agent de restauration")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Léa Martin")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Corriger la période")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Un retard")
+    await survives(db, trainer, FOR_TEXT)
+    await trainer.says("500")
+    assert "entre 1 et 480 minutes" in trainer.last
+    await trainer.says("1 h 15")
+    await survives(db, trainer, FOR_CHOICES)
+    assert (await absences(db))[0].period == "matin"
+    await trainer.presses("Enregistrer la correction")
+    saved = (await absences(db))[0]
+    assert (saved.period, saved.late_minutes) == ("retard", 75)
+
+
+async def test_not_in_a_group_chat(db: Database, person: Callable[..., Person], demo: None) -> None:
+    group = person("formateur", chat="groupe-1", is_group=True)
+    for command in ("/absence karim hier", "/absences", "/decrochage karim", "/suivi karim"):
+        await group.says(command)
+        assert "je ne fais pas cela dans un groupe" in group.last
+        assert "Karim" not in group.all_text
+        assert await step_of(db, group) == (None, None)
+
+
+async def test_nothing_about_a_trainee_reaches_the_logs(
+    db: Database, trainer: Person, caplog: pytest.LogCaptureFixture
+) -> None:
+    setup_logging("DEBUG")  # what `formabot run` does with FORMABOT_LOG_LEVEL=DEBUG
+    caplog.set_level(logging.DEBUG)
+    try:
+        await trainer.says("/absence karim hier journée")
+        await trainer.presses("Oui")
+        await trainer.presses("Oui")
+        await trainer.says("hospitalisation Pitié-Salpêtrière")
+        await trainer.sends_file("bulletin.pdf", "application/pdf", PDF)
+        await trainer.presses("Enregistrer")
+        await trainer.says("/absence karim ce matin")
+        await trainer.presses("Oui")
+        await trainer.presses("Non")
+        await trainer.says("injoignable depuis jeudi")
+        await trainer.presses("Enregistrer")
+        await trainer.presses("Ouvrir un suivi")
+        await trainer.presses("Autre")
+        await trainer.presses("Terminé")
+        await trainer.says("conflit avec Madame Zébulon")
+        await trainer.presses("Non")
+        await trainer.presses("Ouvrir le suivi")
+        await trainer.presses("Oui, maintenant")
+        await trainer.says("jeudi 14h")
+        await trainer.presses("Oui")
+        await trainer.says("/decrochage karim")
+        await trainer.presses("Rédiger le compte rendu")
+        await trainer.presses("déjà eu lieu")
+        await trainer.says("ce matin")
+        await trainer.presses("Oui")
+        await trainer.says("Constat confidentiel Quiberon")
+        await trainer.says("Cause confidentielle Ouessant")
+        await trainer.says("Mesure confidentielle Belle-Île")
+        await trainer.presses("Pas de prochain point")
+        await trainer.presses("Produire")
+        await trainer.presses("ticket")
+        await trainer.says("Note confidentielle Groix")
+        await trainer.presses("Enregistrer le ticket")
+        await trainer.says("/suivi karim")
+        await trainer.presses("PDF")
+        logged = caplog.text
+        records = len(caplog.records)
+    finally:
+        for name in ("aiosqlite", "asyncio", "httpx", "httpcore", "nio"):
+            logging.getLogger(name).setLevel(logging.NOTSET)
+    assert records, "the run logged nothing: the capture is not working"
+    assert any("TQ-2026-0001" in line for line in trainer.transcript), trainer.transcript
+    assert len(await absences(db)) == 2
+    for secret in (
+        "Karim",
+        "Benali",
+        "hospitalisation",
+        "Pitié",
+        "injoignable",
+        "Zébulon",
+        "Quiberon",
+        "Ouessant",
+        "Belle-Île",
+        "Groix",
+        "Camille",
+        "bulletin.pdf",
+    ):
+        assert secret not in logged, secret
+
+
+async def test_a_file_that_is_not_a_proof_is_refused(db: Database, trainer: Person) -> None:
+    await trainer.says("/absence léa hier justifiée")
+    await trainer.presses("Oui")
+    await trainer.presses("Le matin")
+    await trainer.says("rendez-vous")
+    await trainer.sends_file("virus.exe", "application/x-msdownload", b"MZ")
+    assert "photos, des PDF" in trainer.last
+    await trainer.sends_file("vide.pdf", "application/pdf", b"")
+    assert "vide" in trainer.last
+    await trainer.sends_file("gros.pdf", "application/pdf", b"x" * (5 * 1024 * 1024 + 1))
+    assert "dépasse 5 Mo" in trainer.last
+    assert await step_of(db, trainer) == ("absence", "proof")
+    await trainer.sends_file("../../etc/passwd.jpg", "image/jpeg", b"\xff\xd8\xff")
+    await trainer.presses("Enregistrer")
+    saved = await rows(db, StoredDocument)
+    assert saved[0].filename == "passwd.jpg"
+    assert (await rows(db, Absence))[0].proof_id == saved[0].id
+
+
+async def test_the_checks_and_optional_steps_survive_bad_input(
+    db: Database, trainer: Person
+) -> None:
+    await trainer.says("/absence léa le 20 octobre")
+    await trainer.presses("Oui")
+    assert await step_of(db, trainer) == ("absence", "outside")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Enregistrer quand même")
+    await trainer.presses("Le matin")
+    await trainer.presses("Non")
+    await survives(db, trainer, FOR_TEXT)
+    await trainer.says("pas venue")
+    await trainer.presses("Enregistrer")
+    await trainer.says("/absence léa le 20 octobre journée")
+    await trainer.presses("Oui")
+    await trainer.presses("Enregistrer quand même")
+    assert await step_of(db, trainer) == ("absence", "conflict")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Abandonner")
+    assert len(await absences(db)) == 1
+
+
+def test_names_match_whole_words_then_starts_then_typos() -> None:
+    from bot.conversations.absence_steps import match_names
+
+    people = [
+        ("Jean Dupont", 1),
+        ("Marie Dupont", 2),
+        ("Éloïse Lefèvre", 3),
+        ("Martin Léa", 4),
+        ("Martine Roy", 5),
+    ]
+    assert match_names("dupon", people) == [1, 2]
+    assert match_names("Dupont J", people) == [1]
+    assert match_names("DUPONT marie", people) == [2]
+    assert match_names("eloise", people) == [3]
+    assert match_names("lefebvre", people) == [3]
+    assert match_names("martin", people) == [4]  # a whole word beats a start
+    assert match_names("mart", people) == [4, 5]
+    assert match_names("léa martin", people) == [4]
+    assert match_names("😀", people) == []
+    assert match_names("zz", people) == []

@@ -1,0 +1,63 @@
+"""When repeated absence becomes a sign: thresholds, sliding windows, settings."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from bot.absences.detection import Mark, repeated_absence, setting
+
+D = date(2026, 11, 23)
+
+
+def mark(i: int, days_before: int, period: str = "matin", justified: bool = False) -> Mark:
+    return Mark(i, D - timedelta(days=days_before), period, justified)
+
+
+def test_one_unjustified_absence_is_not_a_sign() -> None:
+    assert repeated_absence([], mark(1, 0), {}) is None
+
+
+def test_two_unjustified_absences_within_fourteen_days_are_a_sign() -> None:
+    signal = repeated_absence([mark(1, 13)], mark(2, 0), {})
+    assert signal is not None
+    assert signal.by_unjustified and not signal.by_half_days
+    assert (signal.unjustified, signal.start, signal.end) == (2, D - timedelta(days=13), D)
+
+
+def test_fifteen_days_apart_they_are_not() -> None:
+    assert repeated_absence([mark(1, 14)], mark(2, 0), {}) is None
+
+
+def test_three_half_days_of_any_kind_are_a_sign_and_a_journee_counts_two() -> None:
+    justified = [mark(1, 3, "matin", True)]
+    assert repeated_absence(justified, mark(2, 1, "apres_midi", True), {}) is None
+    signal = repeated_absence(justified, mark(2, 1, "journee", True), {})
+    assert signal is not None and signal.by_half_days and signal.half_days == 3
+    assert signal.unjustified == 0
+
+
+def test_a_retard_counts_for_nothing() -> None:
+    late = [mark(1, 1, "retard"), mark(2, 2, "retard")]
+    assert repeated_absence(late, mark(3, 0, "retard"), {}) is None
+    assert repeated_absence(late, mark(3, 0, "matin"), {}) is None
+
+
+def test_an_absence_logged_late_is_judged_against_the_days_around_it() -> None:
+    # The new one is three weeks old; its neighbour a week before it.
+    signal = repeated_absence([mark(1, 28)], mark(2, 21), {})
+    assert signal is not None and signal.end == D - timedelta(days=21)
+
+
+def test_the_new_absence_is_not_counted_twice_when_already_stored() -> None:
+    new = mark(2, 0)
+    assert repeated_absence([new], new, {}) is None
+
+
+def test_settings_change_the_thresholds_and_bad_values_fall_back_to_defaults() -> None:
+    strict = {"absences_unjustified_threshold": 1}
+    assert repeated_absence([], mark(1, 0), strict) is not None
+    wide = {"absences_window_days": 30}
+    assert repeated_absence([mark(1, 20)], mark(2, 0), wide) is not None
+    assert setting({"absences_window_days": "beaucoup"}, "absences_window_days") == 14
+    assert setting({"absences_window_days": 0}, "absences_window_days") == 14
+    assert setting({"absences_half_days_threshold": 5}, "absences_half_days_threshold") == 5

@@ -1,0 +1,245 @@
+"""`formabot export absences` and `formabot export qualiopi`: the CSV an organisation opens
+and the bundle an auditor receives, read back and checked."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import hashlib
+import io
+import json
+import zipfile
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot import cli
+from bot.absences.exports import ABSENCE_COLUMNS, absence_rows, qualiopi_bundle
+from bot.storage.absences import Absence, Entretien, FollowUp, QualityTicket, StoredDocument
+from bot.storage.db import Database
+from bot.storage.formations import Formation, Trainee
+from bot.storage.people import Person
+from tests.auxil.dialogue import Person as Talker
+from tests.auxil.pdf import pdf_words
+
+
+async def fill(url: str) -> int:
+    """A migrated database with the demo, two absences (one deleted), a closed follow-up."""
+    from bot import demo
+
+    db = Database(url)
+    await db.migrate()
+    async with db.sessions() as session, session.begin():
+        await demo.fill(session, today=date(2026, 11, 23))
+        formation = await session.scalar(
+            select(Formation).where(Formation.title.startswith("Agent"))
+        )
+        assert formation is not None
+        trainees = {t.full_name: t for t in formation.trainees}
+        owner = await session.scalar(select(Person))
+        assert owner is not None
+        at = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+        for trainee, day, period, justified, reason, deleted in (
+            ("Julie Petit", date(2026, 11, 20), "journee", True, '=HYPERLINK("x")', None),
+            ("Hugo Moreau", date(2026, 11, 19), "retard", False, None, None),
+            ("Léa Martin", date(2026, 11, 18), "matin", False, "oubli", at),
+        ):
+            session.add(
+                Absence(
+                    organisation_id=formation.organisation_id,
+                    formation_id=formation.id,
+                    trainee_id=trainees[trainee].id,
+                    day=day,
+                    period=period,
+                    late_minutes=15 if period == "retard" else None,
+                    justified=justified,
+                    reason=reason,
+                    recorded_by=owner.id,
+                    recorded_at=at,
+                    deleted_at=deleted,
+                )
+            )
+        followup = FollowUp(
+            organisation_id=formation.organisation_id,
+            formation_id=formation.id,
+            trainee_id=trainees["Hugo Moreau"].id,
+            path="long",
+            opened_by=owner.id,
+            opened_at=at,
+            closed_at=at,
+            closed_by=owner.id,
+        )
+        session.add(followup)
+        await session.flush()
+        report = StoredDocument(
+            organisation_id=formation.organisation_id,
+            followup_id=followup.id,
+            kind="compte_rendu",
+            filename="compte-rendu-hugo-moreau-2026-11-23.pdf",
+            mime_type="application/pdf",
+            size=9,
+            sha256=hashlib.sha256(b"%PDF-1.4 ").hexdigest(),
+            content=b"%PDF-1.4 ",
+            created_by=owner.id,
+            created_at=at,
+        )
+        session.add(report)
+        await session.flush()
+        session.add(
+            Entretien(
+                followup_id=followup.id,
+                scheduled_at=at,
+                held_at=at,
+                mesures="Tutorat renforcé",
+                compte_rendu_id=report.id,
+                compte_rendu_at=at,
+                created_by=owner.id,
+                created_at=at,
+            )
+        )
+        session.add(
+            QualityTicket(
+                organisation_id=formation.organisation_id,
+                reference="TQ-2026-0001",
+                year=2026,
+                number=1,
+                followup_id=followup.id,
+                formation_id=formation.id,
+                trainee_id=trainees["Hugo Moreau"].id,
+                rule_id="ELY-LONG",
+                actions=["Entretien individuel tenu", "Mesures décidées : Tutorat renforcé"],
+                note="Suivi clos",
+                document_ids=[report.id],
+                filed_on=date(2026, 11, 23),
+                created_by=owner.id,
+                created_at=at,
+            )
+        )
+        formation_id = formation.id
+    await db.dispose()
+    return formation_id
+
+
+@pytest.fixture
+def filled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> int:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'formabot.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("FORMABOT_DATA_DIR", str(tmp_path))
+    return asyncio.run(fill(url))
+
+
+def test_export_absences_on_the_command_line(
+    filled: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["export", "absences", "--formation", str(filled)]) == 0
+    table = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert (
+        table[0]
+        == list(ABSENCE_COLUMNS)
+        == [
+            "formation",
+            "stagiaire",
+            "date",
+            "période",
+            "justifiée",
+            "motif",
+            "saisie par",
+            "saisie le",
+        ]
+    )
+    assert table[1:] == [
+        [
+            "Agent de restauration (démo)",
+            "Hugo Moreau",
+            "2026-11-19",
+            "retard de 15 min",
+            "non",
+            "",
+            "Camille Durand",
+            "2026-11-23T10:30+01:00",
+        ],
+        [
+            "Agent de restauration (démo)",
+            "Julie Petit",
+            "2026-11-20",
+            "journée",
+            "oui",
+            '\'=HYPERLINK("x")',
+            "Camille Durand",
+            "2026-11-23T10:30+01:00",
+        ],
+    ]
+    assert cli.main(["export", "absences", "--format", "json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 2
+
+
+def test_export_qualiopi_on_the_command_line(
+    filled: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "qualiopi.zip"
+    assert cli.main(["export", "qualiopi", "--formation", str(filled), "--out", str(out)]) == 0
+    with zipfile.ZipFile(out) as archive:
+        names = archive.namelist()
+        manifest = json.loads(archive.read("manifest.json"))
+        files = {name: archive.read(name) for name in names}
+    assert names[0] == "manifest.json"
+    assert {
+        "absences.csv",
+        "tickets-qualite.csv",
+        "chronologie-hugo-moreau.pdf",
+        "compte-rendu-hugo-moreau-2026-11-23.pdf",
+    } <= set(names)
+    for entry in manifest["files"]:
+        assert hashlib.sha256(files[entry["name"]]).hexdigest() == entry["sha256"]
+    assert manifest["tickets qualité"] == 1 and manifest["suivis"] == 1
+    recorded = manifest["documents conservés"]["compte-rendu-hugo-moreau-2026-11-23.pdf"]
+    assert recorded["sha256 à l'enregistrement"] == hashlib.sha256(b"%PDF-1.4 ").hexdigest()
+    tickets = list(csv.DictReader(io.StringIO(files["tickets-qualite.csv"].decode())))
+    assert tickets[0]["référence"] == "TQ-2026-0001"
+    assert tickets[0]["stagiaire"] == "Hugo Moreau"
+    assert "Tutorat renforcé" in tickets[0]["ce qui a été fait"]
+    assert "compte-rendu-hugo-moreau-2026-11-23.pdf (sha256 " in tickets[0]["documents liés"]
+    timeline = pdf_words(files["chronologie-hugo-moreau.pdf"])
+    assert "Chronologie du suivi – Hugo Moreau" in timeline
+    assert "Retard de 15 min" in timeline and "Ticket qualité TQ-2026-0001" in timeline
+    assert "Entretien individuel tenu" in timeline and "Tutorat renforcé" in timeline
+    assert "oubli" not in files["absences.csv"].decode()  # the deleted absence
+    assert "Julie Petit" not in timeline  # only Hugo's story in Hugo's timeline
+
+
+def test_unknown_or_missing_formation_is_a_french_message(
+    filled: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "x.zip"
+    assert cli.main(["export", "qualiopi", "--formation", "999", "--out", str(out)]) == 1
+    assert "Formation 999 introuvable" in capsys.readouterr().err
+    assert cli.main(["export", "qualiopi", "--out", str(out)]) == 1
+    assert "Précisez la formation" in capsys.readouterr().err
+    assert not out.exists()
+    assert cli.main(["export", "absences", "--formation", "999"]) == 1
+    captured = capsys.readouterr()
+    assert "Formation 999 introuvable" in captured.err and captured.out == ""
+
+
+async def test_lookup_errors_and_organisation_filter(db: Database, trainer: Talker) -> None:
+    async with db.sessions() as session:
+        with pytest.raises(LookupError, match="introuvable"):
+            await absence_rows(session, formation_id=999)
+        formation = await session.scalar(select(Formation))
+        assert formation is not None
+        with pytest.raises(LookupError, match="introuvable"):
+            await qualiopi_bundle(
+                session, formation.id, organisation_id=formation.organisation_id + 1
+            )
+        assert await absence_rows(session, organisation_id=formation.organisation_id + 1) == []
+        # A formation with nobody followed still gives a bundle an auditor can open.
+        bundle = await qualiopi_bundle(session, formation.id)
+        with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
+            assert sorted(archive.namelist()) == [
+                "absences.csv",
+                "manifest.json",
+                "tickets-qualite.csv",
+            ]
+        assert await session.scalar(select(Trainee.id)) is not None

@@ -1,0 +1,110 @@
+"""The entretien reminder: due the day before at the digest hour, sent exactly once, also after
+downtime, never once the entretien has started, a new one when it is rescheduled."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from bot.config import Settings
+from bot.outbox import payload_to_reply
+from bot.scheduler import Scheduler
+from bot.storage.absences import Entretien
+from bot.storage.db import Database
+from bot.storage.outbox import OutboxMessage
+from tests.auxil.absences import rows
+from tests.auxil.dialogue import Clock, Person
+
+
+async def outbox(db: Database) -> list[OutboxMessage]:
+    """Our reminders (other features' jobs, such as the daily digest, write their own rows)."""
+    async with db.sessions() as session:
+        found = await session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.key.startswith("entretien:"))
+            .order_by(OutboxMessage.id)
+        )
+        return list(found.all())
+
+
+async def schedule(trainer: Person, when: str) -> None:
+    await trainer.says("/decrochage karim")
+    if "Programmer l'entretien individuel" in trainer.buttons:
+        await trainer.presses("Programmer l'entretien individuel")
+    elif "Reprogrammer l'entretien" in trainer.buttons:
+        await trainer.presses("Reprogrammer l'entretien")
+    else:
+        await trainer.presses("Absences répétées")
+        await trainer.presses("Terminé")
+        await trainer.presses("Non")
+        await trainer.presses("Ouvrir le suivi")
+        await trainer.presses("Oui, maintenant")
+    await trainer.says(when)
+    await trainer.presses("Oui")
+
+
+async def tick(db: Database, settings: Settings, at: datetime) -> None:
+    await Scheduler(db, settings, clock=lambda: at).tick()
+
+
+async def test_the_reminder_is_sent_once_the_day_before(
+    db: Database, settings: Settings, trainer: Person, caplog: pytest.LogCaptureFixture
+) -> None:
+    await schedule(trainer, "jeudi 26 novembre à 14h")
+    entretien = (await rows(db, Entretien))[0]
+    caplog.set_level(logging.DEBUG, logger="bot")
+    await tick(db, settings, datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+    await tick(db, settings, datetime(2026, 11, 25, 6, 59, tzinfo=UTC))  # 7 h 59 in Paris
+    assert await outbox(db) == []
+    await tick(db, settings, datetime(2026, 11, 25, 7, 0, tzinfo=UTC))  # 8 h: due
+    await tick(db, settings, datetime(2026, 11, 25, 7, 1, tzinfo=UTC))
+    await tick(db, settings, datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
+    sent = await outbox(db)
+    assert len(sent) == 1
+    message = sent[0]
+    assert message.key == f"entretien:{entretien.id}:2026-11-26"
+    assert (message.platform, message.chat_id) == ("console", "formateur")
+    text = payload_to_reply(message.payload).text
+    assert "entretien individuel avec <b>Karim Benali</b>" in text
+    assert "jeudi 26 novembre 2026 à 14 h 00" in text
+    assert "Karim" not in caplog.text
+
+
+async def test_after_downtime_it_is_sent_if_the_entretien_is_still_ahead(
+    db: Database, settings: Settings, trainer: Person
+) -> None:
+    await schedule(trainer, "jeudi 26 novembre à 14h")
+    # The bot was down all Wednesday: Thursday morning it catches up.
+    await tick(db, settings, datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
+    assert len(await outbox(db)) == 1
+
+
+async def test_not_once_it_has_started_nor_when_held(
+    db: Database, settings: Settings, trainer: Person, clock: Clock
+) -> None:
+    await schedule(trainer, "jeudi 26 novembre à 14h")
+    await tick(db, settings, datetime(2026, 11, 26, 13, 0, tzinfo=UTC))  # 14 h in Paris
+    assert await outbox(db) == []
+    async with db.sessions() as session, session.begin():
+        entretien = await session.scalar(select(Entretien))
+        assert entretien is not None
+        entretien.held_at = entretien.scheduled_at
+    await tick(db, settings, datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
+    assert await outbox(db) == []
+
+
+async def test_a_rescheduled_entretien_gets_its_own_reminder(
+    db: Database, settings: Settings, trainer: Person
+) -> None:
+    await schedule(trainer, "mardi 24 novembre à 14h")
+    await tick(db, settings, datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+    await schedule(trainer, "vendredi 27 novembre à 10h")
+    await tick(db, settings, datetime(2026, 11, 23, 9, 5, tzinfo=UTC))
+    await tick(db, settings, datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
+    keys = [m.key for m in await outbox(db)]
+    first, second = await rows(db, Entretien)
+    assert first.cancelled_at is not None
+    assert keys == [f"entretien:{first.id}:2026-11-24", f"entretien:{second.id}:2026-11-27"]

@@ -1,0 +1,512 @@
+"""The attestations end to end on the console engine: a bilan scheduled with /bilan,
+the delegates invited, one attests and one declines in their own chat, the trainer
+follows, gets the proof bundle in chat and on the command line; the ZIP is opened
+and its PDFs, manifest hashes and the stored evidence are checked."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot import cli
+from bot.attestations.evidence import text_sha256
+from bot.attestations.reminders import tell_participants_the_bilan_is_over
+from bot.config import Settings
+from bot.invitations import code_hash
+from bot.storage.attestations import Attestation, AttestationInvitation
+from bot.storage.bilans import Bilan
+from bot.storage.db import Database
+from bot.storage.outbox import OutboxMessage
+from bot.storage.people import ChatIdentity, Membership, Person
+from tests.auxil.attestations import codes, open_zip, schedule_bilan
+from tests.auxil.dialogue import Clock
+from tests.auxil.dialogue import Person as Talker
+from tests.auxil.pdf import pdf_words
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+async def test_scheduling_invites_each_delegate_with_a_personal_code(
+    trainer: Talker, db: Database
+) -> None:
+    bilan_id = await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    assert set(invited) == {"Léa Martin", "Hugo Moreau"}
+    assert "Voici 2 invitations personnelles" in trainer.all_text
+    for code in invited.values():
+        assert len(code) >= 22  # 16 random bytes, URL-safe
+        assert f"/start {code}" in trainer.all_text
+    async with db.sessions() as session:
+        rows = (await session.scalars(select(AttestationInvitation))).all()
+        assert {r.code_hash for r in rows} == {code_hash(c) for c in invited.values()}
+        assert all(r.bilan_id == bilan_id and r.redeemed_at is None for r in rows)
+        # Default validity: 30 days after the end of the bilan (Thursday 16 h Paris).
+        assert {r.expires_at.isoformat() for r in rows} == {"2026-12-26T15:00:00+00:00"}
+        # Only the hash is stored: the clear code is nowhere in the database.
+        for code in invited.values():
+            assert code not in repr([(r.code_hash, r.target_user) for r in rows])
+
+
+async def test_a_whole_round_from_scheduling_to_the_bundle(
+    trainer: Talker,
+    person: Callable[..., Talker],
+    db: Database,
+    clock: Clock,
+    settings: Settings,
+    tmp_path: Path,
+) -> None:
+    bilan_id = await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    lea, hugo = person("lea"), person("hugo")
+
+    # Monday: the link works, but the bilan has not started yet.
+    await lea.says(f"/start {invited['Léa Martin']}")
+    assert "Organisme de démonstration" in lea.all_text
+    assert "Camille Durand vous invite" in lea.all_text
+    assert "bilan de fin de formation" in lea.all_text
+    assert "jeudi 26 novembre 2026" in lea.all_text and "14 h 00 à 16 h 00" in lea.all_text
+    assert "n'a pas encore commencé" in lea.last
+    await lea.says("c'est quand ?")
+    assert "encore un peu tôt" in lea.last and "jeudi 26 novembre 2026" in lea.last
+
+    # Thursday, after the bilan: /attestation resumes (the link is bound to her chat).
+    clock.advance(days=3, hours=7, minutes=30)  # Thursday 16 h 30 UTC, 17 h 30 in Paris
+    await lea.says("/attestation")
+    assert "nom complet" in lea.last
+    await lea.says("Léa Martin")
+    assert "À quel titre" in lea.last
+    await lea.presses("Délégué")
+    shown = lea.last
+    for words in (
+        "Je soussigné(e) Léa Martin, délégué(e) des stagiaires de la formation "
+        "« Agent de restauration (démo) »",
+        "financée par la Région Normandie",
+        "atteste sur l'honneur avoir participé au bilan de fin de formation",
+        "à distance, en visioconférence, le jeudi 26 novembre 2026, de 14 h 00 à 16 h 00",
+        "organisé par Organisme de démonstration, représenté par Camille Durand",
+        "en présence de Mme Sophie Leroy, chargé(e) de mission de la Région Normandie",
+    ):
+        assert words in shown, words
+    assert lea.buttons == [
+        "Je l'atteste sur l'honneur",
+        "Je n'ai pas participé",
+        "Corriger mon nom",
+    ]
+    await lea.presses("Je l'atteste")
+    assert "Votre attestation est enregistrée" in lea.all_text
+    (copy,) = [r.document for r in lea.replies if r.document is not None]
+    assert copy.mime_type == "application/pdf"
+    copy_words = pdf_words(copy.content)
+    assert "Attestation sur l'honneur – Léa Martin" in copy_words
+    assert "atteste sur l'honneur avoir participé au bilan de fin de formation" in copy_words
+
+    # Hugo did not take part, and says why.
+    await hugo.says(f"/start {invited['Hugo Moreau']}")
+    await hugo.says("Hugo Moreau")
+    await hugo.presses("Délégué")
+    await hugo.presses("Je n'ai pas participé")
+    assert "pourquoi" in hugo.last
+    await hugo.says("J'étais malade ce jour-là")
+    assert "vous déclarez ne pas avoir participé" in hugo.last
+
+    # The frozen evidence.
+    async with db.sessions() as session:
+        answers = {a.typed_name: a for a in (await session.scalars(select(Attestation))).all()}
+        assert set(answers) == {"Léa Martin", "Hugo Moreau"}
+        lea_answer = answers["Léa Martin"]
+        assert lea_answer.answer == "attested" and lea_answer.version == 1
+        assert lea_answer.text in shown  # the exact text she read
+        assert lea_answer.text_sha256 == text_sha256(lea_answer.text)
+        assert lea_answer.answered_at == clock.now
+        assert (lea_answer.platform, lea_answer.chat_user_id, lea_answer.chat_id) == (
+            "console",
+            "lea",
+            "lea",
+        )
+        used = await session.get(AttestationInvitation, lea_answer.invitation_id)
+        assert used is not None and used.code_hash == code_hash(invited["Léa Martin"])
+        assert used.redeemed_user_id == "lea" and used.redeemed_platform == "console"
+        assert lea_answer.pdf == copy.content and lea_answer.pdf_sha256 == sha(copy.content)
+        assert lea_answer.name_matches and lea_answer.role_matches
+        hugo_answer = answers["Hugo Moreau"]
+        assert (
+            hugo_answer.answer == "declined" and hugo_answer.reason == "J'étais malade ce jour-là"
+        )
+        assert hugo_answer.pdf is None
+        # Participants are people with a chat identity, but no membership.
+        lea_person = await session.scalar(
+            select(Person).join(ChatIdentity).where(ChatIdentity.user_id == "lea")
+        )
+        assert lea_person is not None and lea_person.display_name == "Léa Martin"
+        assert (
+            await session.scalar(select(Membership).where(Membership.person_id == lea_person.id))
+        ) is None
+        # The trainer heard of both answers, through the outbox, once each.
+        notices = (
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.key.like("attestation:answer:%"))
+            )
+        ).all()
+        assert {n.chat_id for n in notices} == {"formateur"}
+        assert len(notices) == 2
+        assert any("Léa Martin a attesté" in n.payload["text"] for n in notices)
+
+    # The trainer follows.
+    await trainer.says("/attestations")
+    status = trainer.last
+    assert "Léa Martin" in status and "attesté le jeudi 26 novembre 2026 à 17 h 30" in status
+    assert "Hugo Moreau" in status and "malade" in status
+    assert "complet" in status and "incomplet" not in status
+
+    # The bundle in chat.
+    await trainer.presses("Recevoir le dossier")
+    (zipped,) = [r.document for r in trainer.replies if r.document is not None]
+    assert zipped.filename == f"justificatifs-bilan-{bilan_id}-2026-11-26.zip"
+    assert "Il est complet" in trainer.all_text
+    files, manifest = open_zip(zipped.content)
+    assert sorted(files) == [
+        "attestation-01-lea-martin.pdf",
+        "attestation-01-lea-martin.txt",
+        "manifest.json",
+        "recapitulatif.pdf",
+    ]
+    for entry in manifest["files"]:
+        assert sha(files[entry["name"]]) == entry["sha256"]
+        assert len(files[entry["name"]]) == entry["size"]
+    assert manifest["complete"] is True and manifest["missing"] == []
+    assert manifest["bilan"]["id"] == bilan_id
+    assert manifest["bilan"]["starts_at"] == "2026-11-26T13:00:00Z"
+    by_name = {p["name"]: p for p in manifest["participants"]}
+    lea_entry = by_name["Léa Martin"]["answer"]
+    assert lea_entry["text_sha256"] == lea_answer.text_sha256
+    assert lea_entry["answered_at"] == "2026-11-26T16:30:00Z"
+    assert lea_entry["chat_user_id"] == "lea" and lea_entry["invitation_id"] == used.id
+    assert files["attestation-01-lea-martin.txt"].decode("utf-8") == lea_answer.text
+    assert sha(files["attestation-01-lea-martin.txt"]) == lea_answer.text_sha256
+    assert files["attestation-01-lea-martin.pdf"] == lea_answer.pdf
+    assert by_name["Hugo Moreau"]["status"] == "declined"
+    assert by_name["Hugo Moreau"]["answer"]["reason"] == "J'étais malade ce jour-là"
+    pdf = pdf_words(files["attestation-01-lea-martin.pdf"])
+    assert "Je soussigné(e) Léa Martin" in pdf and lea_answer.text_sha256 in pdf
+    recap = pdf_words(files["recapitulatif.pdf"])
+    assert "Justificatifs de participation" in recap and "complet" in recap
+    assert "Léa Martin" in recap and "Hugo Moreau" in recap and "malade" in recap
+    assert sha(files["attestation-01-lea-martin.pdf"]) in recap
+
+    # And on the command line.
+    out = tmp_path / "preuves.zip"
+    args = cli.build_parser().parse_args(
+        ["export", "attestations", "--bilan", str(bilan_id), "--out", str(out)]
+    )
+    assert await cli.cmd_export(settings, args) == 0
+    exported, exported_manifest = open_zip(out.read_bytes())
+    assert exported["attestation-01-lea-martin.pdf"] == lea_answer.pdf
+    assert exported_manifest["participants"] == manifest["participants"]
+
+
+async def test_a_correction_adds_a_version_and_keeps_the_first(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    clock.advance(days=3, hours=6)
+    lea = person("lea")
+    await lea.says(f"/start {invited['Léa Martin']}")
+    await lea.says("Lea Martinez")
+    await lea.presses("Délégué")
+    await lea.presses("Je l'atteste")
+    # She notices the typo later and comes back with the same link.
+    clock.advance(hours=1)
+    await lea.says(f"/start {invited['Léa Martin']}")
+    assert "Vous avez déjà répondu" in lea.last
+    assert "Recevoir à nouveau" in " ".join(lea.buttons)
+    await lea.presses("Corriger ma réponse")
+    await lea.says("Léa Martin")
+    await lea.presses("Délégué")
+    await lea.presses("Je l'atteste")
+    async with db.sessions() as session:
+        versions = (await session.scalars(select(Attestation).order_by(Attestation.version))).all()
+        assert [(a.version, a.typed_name, a.name_matches) for a in versions] == [
+            (1, "Lea Martinez", False),
+            (2, "Léa Martin", True),
+        ]
+        assert versions[0].text != versions[1].text
+    await trainer.says("/attestations")
+    assert "nom tapé" not in trainer.last  # the current version matches
+    await trainer.presses("Recevoir le dossier")
+    (zipped,) = [r.document for r in trainer.replies if r.document is not None]
+    _, manifest = open_zip(zipped.content)
+    assert [s["version"] for s in manifest["superseded"]] == [1]
+    assert manifest["superseded"][0]["typed_name"] == "Lea Martinez"
+
+
+async def test_a_name_mismatch_is_accepted_and_flagged_to_the_trainer(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    clock.advance(days=3, hours=6)
+    hugo = person("hugo")
+    await hugo.says(f"/start {invited['Hugo Moreau']}")
+    await hugo.says("Hugues Morel")
+    await hugo.presses("Partenaire")
+    assert "Quelle structure" in hugo.last
+    await hugo.says("Mission locale de Caen")
+    assert "représentant(e) de Mission locale de Caen, partenaire" in hugo.last
+    await hugo.presses("Je l'atteste")
+    assert "enregistrée" in hugo.all_text
+    async with db.sessions() as session:
+        answer = await session.scalar(select(Attestation))
+        assert answer is not None and not answer.name_matches and not answer.role_matches
+        notice = await session.scalar(
+            select(OutboxMessage).where(OutboxMessage.key == f"attestation:answer:{answer.id}")
+        )
+        assert notice is not None and "Nom tapé : « Hugues Morel »" in notice.payload["text"]
+    await trainer.says("/attestations")
+    assert "nom tapé : « Hugues Morel »" in trainer.last
+
+
+async def test_relancer_renews_unused_links_and_reminds_those_who_talk_to_the_bot(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    await schedule_bilan(trainer)
+    first = codes(trainer.replies)
+    lea = person("lea")
+    await lea.says(f"/start {first['Léa Martin']}")  # opened, not answered (too early)
+    clock.advance(days=4)
+    await trainer.says("/attestations")
+    assert "a ouvert son lien" in trainer.last
+    await trainer.presses("Inviter ou relancer")
+    renewed = codes(trainer.replies)
+    assert set(renewed) == {"Hugo Moreau"} and renewed["Hugo Moreau"] != first["Hugo Moreau"]
+    assert "Rappel envoyé directement à Léa Martin" in trainer.all_text
+    async with db.sessions() as session:
+        reminders = (
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.key.like("attestation:remind:%"))
+            )
+        ).all()
+        assert [(r.platform, r.chat_id) for r in reminders] == [("console", "lea")]
+        assert "/attestation" in reminders[0].payload["text"]
+    # A second Relancer is a second reminder (a unique key per reminder).
+    await trainer.presses("Inviter ou relancer")
+    async with db.sessions() as session:
+        count = len(
+            (
+                await session.scalars(
+                    select(OutboxMessage).where(OutboxMessage.key.like("attestation:remind:%"))
+                )
+            ).all()
+        )
+        assert count == 2
+    # The old link of Hugo no longer works; the new one does.
+    hugo = person("hugo")
+    await hugo.says(f"/start {first['Hugo Moreau']}")
+    assert "n'est plus valable" in hugo.last
+    await hugo.says(f"/start {codes(trainer.replies)['Hugo Moreau']}")
+    assert "nom complet" in hugo.last
+
+
+async def test_an_on_site_participant_is_accounted_for_by_the_signed_sheet(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    bilan_id = await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    clock.advance(days=3, hours=6)
+    lea = person("lea")
+    await lea.says(f"/start {invited['Léa Martin']}")
+    await lea.says("Léa Martin")
+    await lea.presses("Délégué")
+    await lea.presses("Je l'atteste")
+    await trainer.says("/attestations")
+    assert "incomplet, il manque Hugo Moreau" in trainer.last
+    await trainer.presses("Déposer la feuille")
+    await trainer.presses("Hugo Moreau")
+    await trainer.presses("Terminé")
+    assert "photo ou le PDF" in trainer.last
+    scan = b"%PDF-1.4 feuille signee"
+    await trainer.sends_file("emargement.pdf", "application/pdf", scan)
+    assert "Feuille d'émargement enregistrée, avec 1 participant coché" in trainer.all_text
+    assert "📋 Hugo Moreau" in trainer.last and "Dossier de preuves : complet" in trainer.last
+    await trainer.presses("Recevoir le dossier")
+    (zipped,) = [r.document for r in trainer.replies if r.document is not None]
+    files, manifest = open_zip(zipped.content)
+    assert files["emargement-1.pdf"] == scan
+    assert manifest["sheets"][0]["sha256"] == sha(scan)
+    entry = {p["name"]: p for p in manifest["participants"]}["Hugo Moreau"]
+    assert entry["status"] == "on_sheet" and entry["on_sheet"] == "emargement-1.pdf"
+    assert manifest["complete"] is True
+    assert bilan_id == manifest["bilan"]["id"]
+
+
+async def test_a_decline_without_reason_leaves_the_bundle_incomplete(
+    trainer: Talker, person: Callable[..., Talker], clock: Clock
+) -> None:
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    clock.advance(days=3, hours=6)
+    for who, name in (("lea", "Léa Martin"), ("hugo", "Hugo Moreau")):
+        talker = person(who)
+        await talker.says(f"/start {invited[name]}")
+        await talker.says(name)
+        await talker.presses("Délégué")
+        if who == "lea":
+            await talker.presses("Je l'atteste")
+        else:
+            await talker.presses("Je n'ai pas participé")
+            await talker.presses("Passer")
+    await trainer.says("/attestations")
+    assert "sans raison donnée" in trainer.last
+    assert "incomplet, il manque Hugo Moreau" in trainer.last
+
+
+def test_export_of_an_unknown_bilan_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'f.db'}")
+    monkeypatch.setenv("FORMABOT_DATA_DIR", str(tmp_path))
+    out = tmp_path / "x.zip"
+    assert cli.main(["export", "attestations", "--bilan", "999", "--out", str(out)]) == 1
+    assert "Bilan inconnu : 999" in capsys.readouterr().err
+    assert not out.exists()
+    assert cli.main(["export", "attestations", "--out", str(out)]) == 1
+    assert "--bilan" in capsys.readouterr().err
+
+
+async def test_a_bilan_moved_while_the_text_is_shown_is_shown_again(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    bilan_id = await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    clock.advance(days=3, hours=6)
+    lea = person("lea")
+    await lea.says(f"/start {invited['Léa Martin']}")
+    await lea.says("Léa Martin")
+    await lea.presses("Délégué")
+    assert "de 14 h 00 à 16 h 00" in lea.last
+    async with db.sessions() as session, session.begin():
+        bilan = await session.get(Bilan, bilan_id)
+        assert bilan is not None
+        bilan.starts_at -= timedelta(hours=1)
+        bilan.ends_at -= timedelta(hours=1)
+        bilan.sequence += 1
+    await lea.presses("Je l'atteste")
+    assert "modifié entre-temps" in lea.last and "de 13 h 00 à 15 h 00" in lea.last
+    assert await answers(db) == []
+    await lea.presses("Je l'atteste")
+    (answer,) = await answers(db)
+    assert "de 13 h 00 à 15 h 00" in answer.text
+
+
+async def test_participants_who_opened_their_link_are_told_when_the_bilan_is_over(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, settings: Settings
+) -> None:
+    bilan_id = await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    await person("lea").says(f"/start {invited['Léa Martin']}")  # opened, too early
+
+    async def tick() -> list[OutboxMessage]:
+        async with db.sessions() as session, session.begin():
+            await tell_participants_the_bilan_is_over(session, clock.now, settings)
+        async with db.sessions() as session:
+            return list(
+                (
+                    await session.scalars(
+                        select(OutboxMessage).where(OutboxMessage.key.like("attestation:over:%"))
+                    )
+                ).all()
+            )
+
+    assert await tick() == []  # the bilan has not ended
+    clock.advance(days=3, hours=6, minutes=5)
+    (notice,) = await tick()
+    assert (notice.platform, notice.chat_id) == ("console", "lea")
+    assert "/attestation" in notice.payload["text"] and "est terminé" in notice.payload["text"]
+    assert len(await tick()) == 1  # exactly once
+    # Hugo never opened his link: the bot cannot write to him (the trainer relances).
+    assert bilan_id
+
+
+async def test_a_cancelled_bilan_has_nothing_to_attest(
+    trainer: Talker, person: Callable[..., Talker], db: Database
+) -> None:
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    await trainer.says("/bilans")
+    await trainer.presses("26/11/2026")
+    await trainer.presses("Annuler le bilan")
+    await trainer.presses("Oui, annuler")
+    hugo = person("hugo")
+    await hugo.says(f"/start {invited['Hugo Moreau']}")
+    assert "Ce bilan a été annulé" in hugo.last
+    await trainer.says("/attestations")
+    assert "Aucun bilan programmé" in trainer.last
+
+
+async def test_a_participant_who_opened_the_link_hears_that_the_bilan_moved(
+    trainer: Talker, person: Callable[..., Talker], db: Database
+) -> None:
+    bilan_id = await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    await person("lea").says(f"/start {invited['Léa Martin']}")
+    await trainer.says("/bilans")
+    await trainer.presses("26/11/2026")
+    await trainer.presses("Déplacer")
+    await trainer.says("jeudi 3 décembre à 14 h")
+    await trainer.presses("Oui, c'est ça")
+    await trainer.presses("Oui, déplacer")
+    async with db.sessions() as session:
+        notices = (
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.key.like(f"bilan:{bilan_id}:moved:%"))
+            )
+        ).all()
+        assert [(n.platform, n.chat_id) for n in notices] == [("console", "lea")]
+
+
+async def answers(db: Database) -> list[Attestation]:
+    async with db.sessions() as session:
+        return list((await session.scalars(select(Attestation))).all())
+
+
+async def test_the_round_on_sqlite_and_postgresql(
+    store: Database, settings: Settings, clock: Clock, tmp_path: Path
+) -> None:
+    from bot import demo
+    from bot.attestations.bundle import build
+    from bot.attestations.mail import resend_proofs
+    from bot.engine import Engine
+
+    async with store.sessions() as session, session.begin():
+        await demo.fill(session, today=clock.now.date())
+    engine = Engine(store, settings, clock=clock)
+    trainer = Talker(engine, "formateur")
+    bilan_id = await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    clock.advance(days=3, hours=6)
+    lea = Talker(engine, "lea")
+    await lea.says(f"/start {invited['Léa Martin']}")
+    await lea.says("Léa Martin")
+    await lea.presses("Délégué")
+    await lea.presses("Je l'atteste")
+    assert "enregistrée" in lea.all_text
+    await trainer.says("/attestations")
+    await trainer.presses("Déposer la feuille")
+    await trainer.presses("Hugo Moreau")
+    await trainer.presses("Terminé")
+    await trainer.sends_file("f.png", "image/png", b"\x89PNG\r\n\x1a\n....")
+    async with store.sessions() as session, session.begin():
+        bundle = await build(session, bilan_id, now=clock.now)
+        await tell_participants_the_bilan_is_over(session, clock.now, settings)
+        await resend_proofs(session, clock.now, settings)
+    files, manifest = open_zip(bundle.content)
+    assert manifest["complete"] is True and "emargement-1.png" in files
+    (answer,) = await answers(store)
+    assert files["attestation-01-lea-martin.pdf"] == answer.pdf

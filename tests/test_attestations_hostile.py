@@ -1,0 +1,137 @@
+"""Bad input at every step of both attestation conversations: a French re-ask, the
+same step, nothing saved."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from sqlalchemy import func, select
+
+from bot.config import Settings
+from bot.storage.attestations import AttendanceSheet, Attestation
+from bot.storage.db import Database
+from tests.auxil.attestations import add_bilan, codes, issue_code, schedule_bilan
+from tests.auxil.dialogue import Clock
+from tests.auxil.dialogue import Person as Talker
+from tests.auxil.hostile import (
+    A_FILE,
+    EMOJI,
+    FOR_CHOICES,
+    FOR_NAMES,
+    FOR_TEXT,
+    MARKUP,
+    ONLY_EMOJI,
+    step_of,
+    survives,
+)
+
+
+async def saved(db: Database) -> tuple[int, int]:
+    async with db.sessions() as session:
+        answers = await session.scalar(select(func.count(Attestation.id)))
+        sheets = await session.scalar(select(func.count(AttendanceSheet.id)))
+        return int(answers or 0), int(sheets or 0)
+
+
+async def test_every_step_of_the_participant_conversation(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    lea = person("lea")
+
+    await lea.says(f"/start {invited['Léa Martin']}")
+    assert await step_of(db, lea) == ("attestation", "wait")
+    await survives(db, lea, FOR_CHOICES)
+
+    clock.advance(days=3, hours=3)  # Thursday 12 h UTC, an hour before the bilan
+    await lea.says("/attestation")
+    assert await step_of(db, lea) == ("attestation", "wait")
+    assert "n'a pas encore commencé" in lea.last
+    clock.advance(hours=1, minutes=30)  # it has begun: any message moves on
+    await lea.says("me voici")
+    assert "Le bilan a commencé" in lea.all_text
+    assert await step_of(db, lea) == ("attestation", "name")
+    await survives(db, lea, FOR_NAMES)
+    await lea.says("Léa Martin")
+    assert await step_of(db, lea) == ("attestation", "role")
+    await survives(db, lea, FOR_CHOICES)
+    await lea.presses("Partenaire")
+    assert await step_of(db, lea) == ("attestation", "structure")
+    await survives(db, lea, FOR_NAMES)
+    await lea.says("Mission locale")
+    assert await step_of(db, lea) == ("attestation", "text")
+    await survives(db, lea, FOR_CHOICES)
+    await lea.presses("Je n'ai pas participé")
+    assert await step_of(db, lea) == ("attestation", "reason")
+    await survives(db, lea, FOR_TEXT)
+    assert await saved(db) == (0, 0)
+    await lea.presses("Passer")
+    assert await saved(db) == (1, 0)
+
+    await lea.says("/attestation")
+    assert await step_of(db, lea) == ("attestation", "after")
+    await survives(db, lea, FOR_CHOICES)
+
+    # Two bilans held by one chat: the choice of the bilan.
+    second = await add_bilan(db, start=clock.now)
+    await lea.says(f"/start {await issue_code(db, second, 'Léa Martin', at=clock.now)}")
+    await lea.says("/attestation")
+    assert await step_of(db, lea) == ("attestation", "which")
+    await survives(db, lea, FOR_CHOICES)
+    assert await saved(db) == (1, 0)
+
+
+async def test_every_step_of_the_trainer_conversation(
+    trainer: Talker, db: Database, clock: Clock, settings: Settings
+) -> None:
+    trainer.engine.settings = replace(
+        settings, smtp_host="127.0.0.1", smtp_port=2, smtp_from="formabot@example.org"
+    )
+    await schedule_bilan(trainer)
+    await add_bilan(db)
+    clock.advance(days=3, hours=6)
+
+    await trainer.says("/attestations")
+    assert await step_of(db, trainer) == ("attestations", "bilan")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("26/11/2026")
+    assert await step_of(db, trainer) == ("attestations", "menu")
+    await survives(db, trainer, FOR_CHOICES)
+
+    await trainer.presses("Nouveau lien")
+    assert await step_of(db, trainer) == ("attestations", "reissue")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Retour")
+
+    await trainer.presses("Déposer la feuille")
+    assert await step_of(db, trainer) == ("attestations", "sheet_who")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Terminé")  # nobody ticked yet: refused, same step
+    assert await step_of(db, trainer) == ("attestations", "sheet_who")
+    await trainer.presses("Hugo Moreau")
+    await trainer.presses("Terminé")
+    assert await step_of(db, trainer) == ("attestations", "sheet_file")
+    words = tuple(b for b in (*FOR_TEXT, MARKUP, ONLY_EMOJI) if b is not A_FILE)
+    await survives(db, trainer, words)
+    for name, mime, content in (
+        ("notes.txt", "text/plain", b"pas une feuille"),
+        ("faux.pdf", "application/pdf", b"\xff\xd8\xff pas un pdf"),
+        ("vide.jpg", "image/jpeg", b""),
+        ("script.svg", "image/svg+xml", b"<svg onload=alert(1)>"),
+        (EMOJI + ".png", "image/png", b"GIF89a"),
+    ):
+        await trainer.sends_file(name, mime, content)
+        assert "feuille" in trainer.last or "fichier" in trainer.last
+        assert await step_of(db, trainer) == ("attestations", "sheet_file")
+    assert await saved(db) == (0, 0)
+    await trainer.presses("Annuler le dépôt")
+    assert await step_of(db, trainer) == ("attestations", "menu")
+
+    await trainer.presses("Envoyer au chargé de mission")
+    assert await step_of(db, trainer) == ("attestations", "send")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Pas maintenant")
+    assert await step_of(db, trainer) == ("attestations", "menu")
+    assert await saved(db) == (0, 0)

@@ -1,0 +1,277 @@
+"""Sending the proof bundle to the chargé(e) de mission through a real SMTP server on
+loopback (aiosmtpd): the message and its attachment as received, the NOR-PROOF
+deadline marked done at the time of sending, the trainer told; failures and the
+scheduler's safety net."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import replace
+from datetime import timedelta
+from email.message import EmailMessage
+from pathlib import Path
+
+import aiosmtplib
+import pytest
+from sqlalchemy import select
+
+from bot.attestations import mail
+from bot.config import Settings
+from bot.storage.attestations import ProofSending
+from bot.storage.bilans import StoredDeadline
+from bot.storage.db import Database
+from bot.storage.outbox import OutboxMessage
+from bot.storage.people import ChatIdentity
+from tests.auxil.attestations import codes, open_zip, schedule_bilan
+from tests.auxil.dialogue import Clock
+from tests.auxil.dialogue import Person as Talker
+from tests.auxil.pdf import pdf_words
+from tests.auxil.smtp import SmtpServer, free_port, smtp_server
+
+SENDER = "formabot@forma-demo.example"
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    with smtp_server() as server:
+        yield server
+
+
+@pytest.fixture
+def settings(tmp_path: Path, smtp: SmtpServer) -> Settings:
+    return Settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'formabot.db'}",
+        data_dir=tmp_path,
+        smtp_host="127.0.0.1",
+        smtp_port=smtp.port,
+        smtp_from=SENDER,
+        smtp_tls="none",
+    )
+
+
+@pytest.fixture(autouse=True)
+async def no_delivery_left_behind() -> AsyncIterator[None]:
+    yield
+    await mail.wait_for_deliveries()
+
+
+async def answer(talker: Talker, code: str, name: str, *, attest: bool) -> None:
+    await talker.says(f"/start {code}")
+    await talker.says(name)
+    await talker.presses("Délégué")
+    if attest:
+        await talker.presses("Je l'atteste")
+    else:
+        await talker.presses("Je n'ai pas participé")
+        await talker.says("Empêchement familial")
+
+
+async def proof_deadline(db: Database, bilan_id: int) -> StoredDeadline:
+    async with db.sessions() as session:
+        row = await session.scalar(
+            select(StoredDeadline).where(StoredDeadline.key == f"NOR-PROOF:bilan:{bilan_id}")
+        )
+        assert row is not None
+        return row
+
+
+async def test_the_complete_bundle_is_mailed_and_the_deadline_marked_done(
+    trainer: Talker,
+    person: Callable[..., Talker],
+    db: Database,
+    clock: Clock,
+    smtp: SmtpServer,
+) -> None:
+    bilan_id = await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    assert (await proof_deadline(db, bilan_id)).status == "open"
+    clock.advance(days=3, hours=6)
+    await answer(person("lea"), invited["Léa Martin"], "Léa Martin", attest=True)
+    await answer(person("hugo"), invited["Hugo Moreau"], "Hugo Moreau", attest=False)
+
+    await trainer.says("/attestations")
+    await trainer.presses("Envoyer au chargé de mission")
+    assert "Mme Sophie Leroy <sophie.leroy@example.org>" in trainer.last
+    assert "incomplet" not in trainer.last
+    await trainer.presses("Envoyer")
+    assert "J'envoie le dossier de preuves à sophie.leroy@example.org" in trainer.all_text
+    await mail.wait_for_deliveries()
+
+    (received,) = smtp.received
+    assert received.mail_from == SENDER
+    assert received.rcpt_tos == ["sophie.leroy@example.org"]
+    message = received.message
+    assert message["To"] == "sophie.leroy@example.org"
+    assert message["Subject"] == (
+        "Justificatifs de participation – bilan de fin de formation du jeudi 26 novembre 2026 "
+        "– Agent de restauration (démo)"
+    )
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None
+    text = body.get_content()
+    assert text.startswith("Bonjour Mme Sophie Leroy,")
+    assert "1 attestation sur l'honneur renvoyée par les participants" in text
+    assert "incomplet" not in text and "Camille Durand" in text
+    (attachment,) = list(message.iter_attachments())
+    assert attachment.get_content_type() == "application/zip"
+    filename = attachment.get_filename()
+    assert filename == f"justificatifs-bilan-{bilan_id}-2026-11-26.zip"
+    zipped = attachment.get_content()
+    files, manifest = open_zip(zipped)
+    assert manifest["complete"] is True
+    assert "Léa Martin" in pdf_words(files["attestation-01-lea-martin.pdf"])
+
+    async with db.sessions() as session:
+        sending = await session.scalar(select(ProofSending))
+        assert sending is not None
+        assert sending.status == "sent" and sending.attempts == 1
+        assert sending.bundle == zipped and sending.complete
+        assert sending.message_id == str(message["Message-ID"]).strip()
+        assert sending.sent_at is not None
+        trainer_id = await session.scalar(
+            select(ChatIdentity.person_id).where(ChatIdentity.user_id == "formateur")
+        )
+        notice = await session.scalar(
+            select(OutboxMessage).where(OutboxMessage.key == f"attestations:mail:{sending.id}:sent")
+        )
+        assert notice is not None and notice.chat_id == "formateur"
+        assert "envoyé à sophie.leroy@example.org" in notice.payload["text"]
+        assert "marquée faite" in notice.payload["text"]
+    deadline = await proof_deadline(db, bilan_id)
+    assert deadline.status == "done"
+    assert deadline.done_at == sending.sent_at and deadline.done_by == trainer_id
+
+    await trainer.says("/attestations")
+    assert "envoyé à sophie.leroy@example.org le" in trainer.last
+
+
+async def test_an_incomplete_bundle_can_be_sent_but_the_deadline_stays_open(
+    trainer: Talker,
+    person: Callable[..., Talker],
+    db: Database,
+    clock: Clock,
+    smtp: SmtpServer,
+) -> None:
+    bilan_id = await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    clock.advance(days=3, hours=6)
+    await answer(person("lea"), invited["Léa Martin"], "Léa Martin", attest=True)
+    await trainer.says("/attestations")
+    await trainer.presses("Envoyer au chargé de mission")
+    assert "incomplet : il manque Hugo Moreau" in trainer.last
+    assert "Envoyer quand même" in trainer.buttons
+    await trainer.presses("Pas maintenant")
+    assert "rien n'est envoyé" in trainer.all_text
+    await trainer.presses("Envoyer au chargé de mission")
+    await trainer.presses("Envoyer quand même")
+    await mail.wait_for_deliveries()
+    (received,) = smtp.received
+    body = received.message.get_body(preferencelist=("plain",))
+    assert body is not None and "il manque encore Hugo Moreau" in body.get_content()
+    assert (await proof_deadline(db, bilan_id)).status == "open"
+    async with db.sessions() as session:
+        notice = await session.scalar(
+            select(OutboxMessage).where(OutboxMessage.key.like("attestations:mail:%:sent"))
+        )
+        assert notice is not None and "l'échéance reste ouverte" in notice.payload["text"]
+
+
+async def test_a_refused_recipient_fails_for_good_and_tells_the_trainer(
+    trainer: Talker,
+    person: Callable[..., Talker],
+    db: Database,
+    clock: Clock,
+    smtp: SmtpServer,
+) -> None:
+    bilan_id = await schedule_bilan(trainer)
+    clock.advance(days=3, hours=6)
+    smtp.recorder.refuse_recipients = True
+    await trainer.says("/attestations")
+    await trainer.presses("Envoyer au chargé de mission")
+    await trainer.presses("Envoyer quand même")
+    await mail.wait_for_deliveries()
+    assert smtp.received == []
+    async with db.sessions() as session:
+        sending = await session.scalar(select(ProofSending))
+        assert sending is not None and sending.status == "failed"
+        assert sending.last_error == "SMTPRecipientsRefused"
+        notice = await session.scalar(
+            select(OutboxMessage).where(
+                OutboxMessage.key == f"attestations:mail:{sending.id}:failed"
+            )
+        )
+        assert notice is not None and "a échoué" in notice.payload["text"]
+    assert (await proof_deadline(db, bilan_id)).status == "open"
+    await trainer.says("/attestations")
+    assert "l'envoi à sophie.leroy@example.org a échoué" in trainer.last
+
+
+async def test_a_server_down_is_retried_by_the_scheduler_until_it_is_back(
+    trainer: Talker,
+    db: Database,
+    clock: Clock,
+    settings: Settings,
+    smtp: SmtpServer,
+) -> None:
+    await schedule_bilan(trainer)
+    clock.advance(days=3, hours=6)
+    # Nothing listens on the configured port for the first attempt.
+    down = replace(settings, smtp_port=free_port())
+    trainer.engine.settings = down
+    await trainer.says("/attestations")
+    await trainer.presses("Envoyer au chargé de mission")
+    await trainer.presses("Envoyer quand même")
+    await mail.wait_for_deliveries()
+    async with db.sessions() as session:
+        sending = await session.scalar(select(ProofSending))
+        assert sending is not None
+        assert (sending.status, sending.attempts) == ("pending", 1)
+        assert sending.last_error is not None and "@" not in sending.last_error
+        claimed = sending.claimed_at
+        assert claimed is not None
+    # Too early for a retry: the job leaves it alone.
+    async with db.sessions() as session, session.begin():
+        await mail.resend_proofs(session, claimed + timedelta(seconds=10), settings)
+    await mail.wait_for_deliveries()
+    assert smtp.received == []
+    # After the backoff, the scheduler's job sends it with the right settings.
+    async with db.sessions() as session, session.begin():
+        await mail.resend_proofs(session, claimed + timedelta(minutes=5), settings)
+    await mail.wait_for_deliveries()
+    assert len(smtp.received) == 1
+    async with db.sessions() as session:
+        sending = await session.scalar(select(ProofSending))
+        assert sending is not None and (sending.status, sending.attempts) == ("sent", 2)
+
+
+async def test_without_smtp_the_send_action_is_not_offered(
+    trainer: Talker, settings: Settings
+) -> None:
+    trainer.engine.settings = replace(settings, smtp_host="", smtp_from="")
+    await schedule_bilan(trainer)
+    await trainer.says("/attestations")
+    assert not any("Envoyer" in b for b in trainer.buttons)
+    await trainer.says("Envoyer au chargé de mission")
+    assert "Je n'ai pas reconnu ce choix" in trainer.last
+
+
+@pytest.mark.parametrize(
+    ("mode", "use_tls", "start_tls"),
+    [("starttls", False, True), ("tls", True, False), ("none", False, False), ("ssl", False, True)],
+)
+async def test_smtp_tls_modes_and_login(
+    monkeypatch: pytest.MonkeyPatch, settings: Settings, mode: str, use_tls: bool, start_tls: bool
+) -> None:
+    calls: list[dict[str, object]] = []
+
+    async def fake_send(message: object, **options: object) -> None:
+        calls.append(options)
+
+    monkeypatch.setattr(aiosmtplib, "send", fake_send)
+    configured = replace(settings, smtp_tls=mode, smtp_user="of", smtp_password="secret")
+    await mail.transmit(EmailMessage(), configured)
+    (options,) = calls
+    assert (options["use_tls"], options["start_tls"]) == (use_tls, start_tls)
+    assert (options["username"], options["password"]) == ("of", "secret")
+    with pytest.raises(mail.MailNotConfigured):
+        await mail.transmit(EmailMessage(), replace(settings, smtp_host=""))

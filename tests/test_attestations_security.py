@@ -1,0 +1,378 @@
+"""What a wrong, expired, revoked or reused code gets; attesting for another bilan or as
+someone else; hostile names in chat and PDF; and nothing about a participant in the logs."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.app import setup_logging
+from bot.attestations import mail
+from bot.config import Settings
+from bot.invitations import code_hash, new_code
+from bot.storage.attestations import Attestation, AttestationInvitation, FrozenEvidence
+from bot.storage.bilans import BilanParticipant
+from bot.storage.db import Database
+from tests.auxil.attestations import (
+    BILAN_END,
+    add_bilan,
+    codes,
+    insert_other_organisation,
+    issue_code,
+    open_zip,
+    schedule_bilan,
+)
+from tests.auxil.dialogue import Clock
+from tests.auxil.dialogue import Person as Talker
+from tests.auxil.pdf import pdf_text, pdf_words
+from tests.auxil.smtp import smtp_server
+
+UNKNOWN = "Ce code n'est pas valable"
+PRIVATE = ("Léa", "Hugo", "Martin", "Moreau", "Agent de restauration", "démonstration", "Zoé")
+
+
+def reveals_nothing(text: str) -> None:
+    for word in PRIVATE:
+        assert word not in text, word
+
+
+async def attestation_count(db: Database) -> int:
+    async with db.sessions() as session:
+        return int(await session.scalar(select(func.count(Attestation.id))) or 0)
+
+
+async def test_forged_and_malformed_codes_get_the_unknown_answer(
+    trainer: Talker, person: Callable[..., Talker]
+) -> None:
+    await schedule_bilan(trainer)
+    mallory = person("mallory")
+    for attempt in (new_code(), secrets.token_hex(16), "../../etc/passwd", "'; DROP TABLE x; --"):
+        await mallory.says(f"/start {attempt}")
+        assert UNKNOWN in mallory.last
+        reveals_nothing(mallory.all_text)
+
+
+async def test_an_expired_code_is_refused_before_and_after_it_was_used(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    lea, hugo = person("lea"), person("hugo")
+    await lea.says(f"/start {invited['Léa Martin']}")  # bound to her chat
+    clock.now = BILAN_END + timedelta(days=30, minutes=1)
+    await hugo.says(f"/start {invited['Hugo Moreau']}")
+    assert "Ce lien a expiré" in hugo.last
+    reveals_nothing(hugo.all_text)
+    await lea.says(f"/start {invited['Léa Martin']}")
+    assert "Ce lien a expiré" in lea.last
+    await lea.says("/attestation")
+    assert "Ce lien a expiré" in lea.last
+    assert await attestation_count(db) == 0
+
+
+async def test_the_expiry_is_an_organisation_setting(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    from bot.storage.people import Organisation
+
+    async with db.sessions() as session, session.begin():
+        organisation = await session.scalar(select(Organisation))
+        assert organisation is not None
+        organisation.settings = {"attestation_days_after": 3}
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    assert "valable jusqu'au dimanche 29 novembre 2026 à 16 h 00" in trainer.all_text
+    clock.now = BILAN_END + timedelta(days=3, minutes=1)
+    hugo = person("hugo")
+    await hugo.says(f"/start {invited['Hugo Moreau']}")
+    assert "Ce lien a expiré" in hugo.last
+
+
+async def test_a_revoked_code_is_refused_and_the_new_one_works(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    await schedule_bilan(trainer)
+    old = codes(trainer.replies)["Léa Martin"]
+    await trainer.says("/attestations")
+    await trainer.presses("Nouveau lien")
+    await trainer.presses("Léa Martin")
+    assert "l'ancien ne fonctionne plus" in trainer.all_text
+    new = codes(trainer.replies)["Léa Martin"]
+    assert new != old
+    clock.advance(days=3, hours=6)
+    lea = person("lea")
+    await lea.says(f"/start {old}")
+    assert "n'est plus valable" in lea.last
+    reveals_nothing(lea.all_text)
+    await lea.says(f"/start {new}")
+    assert "nom complet" in lea.last
+
+
+async def test_a_code_serves_one_chat_identity_only(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    await schedule_bilan(trainer)
+    code = codes(trainer.replies)["Léa Martin"]
+    clock.advance(days=3, hours=6)
+    lea, mallory = person("lea"), person("mallory")
+    await lea.says(f"/start {code}")
+    assert "nom complet" in lea.last
+    # Someone else got hold of the link: a clear refusal, and nothing about Léa or the bilan.
+    await mallory.says(f"/start {code}")
+    assert "déjà été utilisé depuis un autre compte" in mallory.last
+    reveals_nothing(mallory.all_text)
+    await mallory.says("/attestation")
+    assert "Je ne trouve pas d'invitation" in mallory.last
+    # The same code on another platform is another identity too.
+    from bot.messages import Platform
+
+    elsewhere = person("lea", platform=Platform.TELEGRAM)
+    await elsewhere.says(f"/start {code}")
+    assert "déjà été utilisé depuis un autre compte" in elsewhere.last
+    # Léa herself can come back with it.
+    await lea.says(f"/start {code}")
+    assert "nom complet" in lea.last
+    async with db.sessions() as session:
+        invitation = await session.scalar(
+            select(AttestationInvitation).where(AttestationInvitation.redeemed_at.is_not(None))
+        )
+        assert invitation is not None and invitation.redeemed_user_id == "lea"
+
+
+async def test_the_trainer_opening_a_link_does_not_use_it_up(
+    trainer: Talker, person: Callable[..., Talker]
+) -> None:
+    await schedule_bilan(trainer)
+    code = codes(trainer.replies)["Léa Martin"]
+    await trainer.says(f"/start {code}")
+    assert "à transférer à la personne invitée" in trainer.last
+    lea = person("lea")
+    await lea.says(f"/start {code}")
+    assert "Bonjour ! Je suis formabot" in lea.all_text
+
+
+async def test_no_attesting_as_someone_else_nor_for_another_bilan(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    other = await insert_other_organisation(db)
+    zoe_code = await issue_code(db, other.bilan_id, "Zoé Autre", at=clock.now)
+    clock.advance(days=3, hours=6)
+    lea, zoe = person("lea"), person("zoe")
+    await lea.says(f"/start {invited['Léa Martin']}")
+    # Hugo's link, forwarded to Léa by mistake: she already has her own for this bilan.
+    await lea.says(f"/start {invited['Hugo Moreau']}")
+    assert "destiné à une autre personne" in lea.last
+    assert "Hugo" not in lea.all_text
+    async with db.sessions() as session:
+        hugo_invitation = await session.scalar(
+            select(AttestationInvitation).where(
+                AttestationInvitation.code_hash == code_hash(invited["Hugo Moreau"])
+            )
+        )
+        assert hugo_invitation is not None and hugo_invitation.redeemed_at is None
+    hugo = person("hugo")
+    await hugo.says(f"/start {invited['Hugo Moreau']}")
+    assert "nom complet" in hugo.last  # still Hugo's
+    # Another organisation's bilan: Zoé uses her code; Léa trying it gets the refusal.
+    await zoe.says(f"/start {zoe_code}")
+    await lea.says(f"/start {zoe_code}")
+    assert "déjà été utilisé depuis un autre compte" in lea.last
+    reveals_nothing(lea.all_text)
+    # A forged button naming another bilan's invitation is refused like a made-up one.
+    lea_bilan_two = await add_bilan(db, start=clock.now - timedelta(hours=3))
+    second = await issue_code(db, lea_bilan_two, "Léa Martin", at=clock.now)
+    await lea.says(f"/start {second}")
+    await lea.says("/attestation")
+    assert "plusieurs bilans" in lea.last
+    async with db.sessions() as session:
+        zoe_invitation = await session.scalar(
+            select(AttestationInvitation.id).where(AttestationInvitation.bilan_id == other.bilan_id)
+        )
+    question = lea.replies[-1].choices[0].data.split("|")[0]
+    await lea.presses_data(f"{question}|{zoe_invitation}")
+    forged_answer = lea.last
+    await lea.presses_data(f"{question}|987654")
+    assert lea.last == forged_answer and "n'est pas (ou plus) proposé" in forged_answer
+    assert await attestation_count(db) == 0
+
+
+async def test_the_trainer_of_another_organisation_sees_nothing(
+    trainer: Talker, person: Callable[..., Talker], db: Database
+) -> None:
+    bilan_id = await schedule_bilan(trainer)
+    other = await insert_other_organisation(db)
+    async with db.sessions() as session, session.begin():
+        from bot.storage.bilans import Bilan
+
+        first = await session.get(Bilan, other.bilan_id)
+        assert first is not None
+        session.add(
+            Bilan(
+                organisation_id=first.organisation_id,
+                formation_id=first.formation_id,
+                kind="fin",
+                remote=True,
+                starts_at=first.starts_at + timedelta(days=30),
+                ends_at=first.ends_at + timedelta(days=30),
+                participants=[BilanParticipant(kind="delegate", name="Zoé Autre")],
+            )
+        )
+    bruno = person("autre")
+    await bruno.says("/attestations")
+    assert "Les attestations de quel bilan" in bruno.last
+    assert all("Cuisine (autre OF)" in label for label in bruno.buttons)
+    reveals_nothing(bruno.all_text.replace("Zoé", ""))
+    # A forged button naming the other organisation's bilan: refused like a made-up one.
+    question = bruno.replies[-1].choices[0].data.split("|")[0]
+    await bruno.presses_data(f"{question}|{bilan_id}")
+    forged = bruno.last
+    await bruno.presses_data(f"{question}|987654")
+    assert bruno.last == forged and "n'est pas (ou plus) proposé" in forged
+    await bruno.says("Agent de restauration")
+    assert "Je n'ai pas reconnu ce choix" in bruno.last
+    reveals_nothing(bruno.all_text.replace("Zoé", ""))
+
+
+async def test_evidence_rows_never_change(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    await schedule_bilan(trainer)
+    clock.advance(days=3, hours=6)
+    lea = person("lea")
+    await lea.says(f"/start {codes(trainer.replies)['Léa Martin']}")
+    await lea.says("Léa Martin")
+    await lea.presses("Délégué")
+    await lea.presses("Je l'atteste")
+    with pytest.raises(FrozenEvidence):
+        async with db.sessions() as session, session.begin():
+            answer = await session.scalar(select(Attestation))
+            assert answer is not None
+            answer.typed_name = "Quelqu'un d'autre"
+    async with db.sessions() as session:
+        answer = await session.scalar(select(Attestation))
+        assert answer is not None and answer.typed_name == "Léa Martin"
+
+
+HOSTILE_NAME = "<b>Léa</b> & <script>alert(1)</script>"
+
+
+async def test_hostile_names_are_harmless_in_chat_and_pdf(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    # A trainer-entered name with invisible characters (typed elsewhere, pasted).
+    async with db.sessions() as session, session.begin():
+        hugo = await session.scalar(
+            select(BilanParticipant).where(BilanParticipant.name == "Hugo Moreau")
+        )
+        assert hugo is not None
+        hugo.name = "Hu\x00go\u202e <i>Moreau</i>\x1b[31m"
+    clock.advance(days=3, hours=6)
+    lea = person("lea")
+    await lea.says(f"/start {invited['Léa Martin']}")
+    await lea.says("Léa\x1b[31m Martin\u202e")
+    assert "caractères de contrôle" in lea.last  # refused, asked again
+    await lea.says(HOSTILE_NAME)
+    await lea.presses("Délégué")
+    markup = lea.replies[-1].text
+    assert "<script>" not in markup and "<b>Léa" not in markup
+    assert "&lt;b&gt;Léa&lt;/b&gt; &amp; &lt;script&gt;alert(1)&lt;/script&gt;" in markup
+    await lea.presses("Je l'atteste")
+    (copy,) = [r.document for r in lea.replies if r.document is not None]
+    assert HOSTILE_NAME in pdf_words(copy.content)  # shown as typed, never interpreted
+    await trainer.says("/attestations")
+    status = trainer.replies[-1].text
+    assert "<script>" not in status and "\x00" not in status and "\u202e" not in status
+    assert "Hugo &lt;i&gt;Moreau&lt;/i&gt;" in status
+    await trainer.presses("Nouveau lien")
+    await trainer.presses("Moreau")
+    invitation = next(r.text for r in trainer.replies if r.extras.get("invite_code"))
+    assert "\x1b" not in invitation and "Bonjour Hugo &lt;i&gt;Moreau&lt;/i&gt;," in invitation
+    await trainer.presses("Recevoir le dossier")
+    (zipped,) = [r.document for r in trainer.replies if r.document is not None]
+    files, manifest = open_zip(zipped.content)
+    recap = pdf_text(files["recapitulatif.pdf"])
+    assert "\x00" not in recap and "\u202e" not in recap and "<i>Moreau</i>" in recap
+    assert any(p["name"] == "Hugo <i>Moreau</i>" for p in manifest["participants"])
+    assert HOSTILE_NAME in files[next(n for n in files if n.endswith(".txt"))].decode()
+
+
+async def test_nothing_about_a_participant_reaches_the_logs(
+    trainer: Talker,
+    person: Callable[..., Talker],
+    db: Database,
+    clock: Clock,
+    settings: Settings,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    setup_logging("DEBUG")  # what `formabot run` does with FORMABOT_LOG_LEVEL=DEBUG
+    caplog.set_level(logging.DEBUG)
+    # The SMTP server below is the test's peer, not the bot: its own logs are not ours.
+    for peer in ("mail.log", "mail.debug"):
+        logging.getLogger(peer).setLevel(logging.WARNING)
+    try:
+        with smtp_server() as smtp:
+            from dataclasses import replace
+
+            trainer.engine.settings = replace(
+                settings,
+                smtp_host="127.0.0.1",
+                smtp_port=smtp.port,
+                smtp_from="formabot@forma-demo.example",
+                smtp_tls="none",
+            )
+            await schedule_bilan(trainer)
+            invited = codes(trainer.replies)
+            clock.advance(days=3, hours=6)
+            lea, hugo = person("lea"), person("hugo")
+            await lea.says(f"/start {invited['Léa Martin']}")
+            await lea.says("Léa Martinez")
+            await lea.presses("Partenaire")
+            await lea.says("Structure Confidentielle Quiberon")
+            await lea.presses("Je l'atteste")
+            await hugo.says(f"/start {invited['Hugo Moreau']}")
+            await hugo.says("Hugo Moreau")
+            await hugo.presses("Délégué")
+            await hugo.presses("Je n'ai pas participé")
+            await hugo.says("Raison confidentielle Ouessant")
+            await person("mallory").says(f"/start {invited['Hugo Moreau']}")
+            await trainer.says("/attestations")
+            await trainer.presses("Inviter ou relancer")
+            await trainer.presses("Déposer la feuille")
+            await trainer.presses("Hugo")
+            await trainer.presses("Terminé")
+            await trainer.sends_file("feuille Groix.pdf", "application/pdf", b"%PDF-1.4 x")
+            await trainer.presses("Recevoir le dossier")
+            await trainer.presses("Envoyer au chargé de mission")
+            await trainer.presses("Envoyer")
+            await mail.wait_for_deliveries()
+            assert len(smtp.received) == 1
+        logged = caplog.text
+        records = len(caplog.records)
+    finally:
+        for name in ("aiosqlite", "asyncio", "httpx", "httpcore", "nio", "mail.log", "mail.debug"):
+            logging.getLogger(name).setLevel(logging.NOTSET)
+    assert records > 0  # the run was logged at DEBUG…
+    for secret in (
+        "Léa",
+        "Martinez",
+        "Hugo",
+        "Moreau",
+        "Quiberon",
+        "Ouessant",
+        "Groix",
+        "Sophie",
+        "Leroy",
+        "sophie.leroy@example.org",
+        "Camille",
+        *invited.values(),
+    ):
+        assert secret not in logged, secret  # …and nothing about a participant in it

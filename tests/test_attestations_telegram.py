@@ -1,0 +1,193 @@
+"""The attestations through Telegram: the real transport and python-telegram-bot against
+the loopback Bot API emulator, with two users.  The trainer schedules a bilan and
+receives a deep link per delegate; a delegate opens it, attests with the buttons and
+receives the PDF; the trainer is told (outbox), follows with /attestations and downloads
+the ZIP, whose PDFs, manifest hashes and stored evidence are checked."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import AsyncIterator
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import select
+
+from bot.config import Settings
+from bot.engine import Engine
+from bot.outbox import Sender
+from bot.storage.attestations import Attestation, AttestationInvitation
+from bot.storage.db import Database
+from bot.storage.people import ChatIdentity, Person
+from bot.transports.telegram import TelegramTransport
+from tests.auxil.attestations import open_zip
+from tests.auxil.dialogue import Clock
+from tests.auxil.pdf import pdf_words
+from tests.auxil.telegram_emulator import BotMessage, TelegramEmulator, TelegramUser, run_emulator
+
+TOKEN = "987654:FORMABOT-attestations"
+TRAINER_ID, DELEGATE_ID = 501, 502
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[TelegramEmulator]:
+    async with run_emulator() as peer:
+        yield peer
+
+
+@pytest.fixture
+async def bot(
+    emulator: TelegramEmulator, db: Database, settings: Settings, clock: Clock, demo: None
+) -> AsyncIterator[TelegramTransport]:
+    # The demo's formatrice (Camille Durand) also talks to the bot from Telegram.
+    async with db.sessions() as session, session.begin():
+        camille = await session.scalar(
+            select(Person).where(Person.display_name == "Camille Durand")
+        )
+        assert camille is not None
+        session.add(
+            ChatIdentity(
+                person_id=camille.id,
+                platform="telegram",
+                user_id=str(TRAINER_ID),
+                chat_id=str(TRAINER_ID),
+            )
+        )
+    configured = replace(settings, telegram_token=TOKEN, telegram_base_url=emulator.url)
+    transport = TelegramTransport(
+        configured, Engine(db, configured, clock=clock), poll_interval=0.02
+    )
+    await transport.start()
+    yield transport
+    await transport.stop()
+
+
+async def latest_id(user: TelegramUser) -> int:
+    messages = await user.bot_messages()
+    return max((m.message_id for m in messages), default=0)
+
+
+async def wait_for(
+    user: TelegramUser, after: int, expect: str, *, timeout: float = 15
+) -> BotMessage:
+    messages = await user.wait_until(
+        lambda ms: any(m.message_id > after and expect in m.body for m in ms),
+        timeout,
+        what=f"a reply containing {expect!r}",
+    )
+    return next(m for m in reversed(messages) if m.message_id > after and expect in m.body)
+
+
+async def ask(user: TelegramUser, text: str, expect: str) -> BotMessage:
+    before = await latest_id(user)
+    await (user.send_command(text) if text.startswith("/") else user.send_message(text))
+    return await wait_for(user, before, expect)
+
+
+async def click(user: TelegramUser, label: str, expect: str) -> BotMessage:
+    before = await latest_id(user)
+    await user.press_button(label)
+    return await wait_for(user, before, expect)
+
+
+async def document_after(user: TelegramUser, after: int) -> BotMessage:
+    messages = await user.wait_until(
+        lambda ms: any(m.message_id > after and m.document for m in ms),
+        15,
+        what="a document",
+    )
+    return next(m for m in messages if m.message_id > after and m.document)
+
+
+async def test_a_delegate_attests_through_a_deep_link_and_the_trainer_gets_the_bundle(
+    emulator: TelegramEmulator,
+    bot: TelegramTransport,
+    db: Database,
+    clock: Clock,
+) -> None:
+    async with (
+        emulator.user(TOKEN, user_id=TRAINER_ID, first_name="Camille") as camille,
+        emulator.user(TOKEN, user_id=DELEGATE_ID, first_name="Léa") as lea,
+    ):
+        await ask(camille, "/bilan", "Pour quelle formation")
+        await click(camille, "Agent de restauration", "Que voulez-vous faire")
+        await click(camille, "Programmer le bilan de fin", "à distance (en visio)")
+        await click(camille, "À distance", "Quand")
+        await ask(camille, "jeudi 26 novembre à 14 h", "C'est bien ça")
+        await click(camille, "Oui, c'est ça", "Combien de temps")
+        await click(camille, "2 heures", "lien de la visio")
+        await ask(camille, "https://visio.example.org/bilan", "mot de passe")
+        await click(camille, "Oui", "prise de parole")
+        await click(camille, "Oui", "figure dans l'invitation")
+        await click(camille, "Non", "Qui participe")
+        await click(camille, "Terminé", "partenaires")
+        await click(camille, "Terminé", "Récapitulatif")
+        before = await latest_id(camille)
+        await camille.press_button("Programmer le bilan")
+        invitation = await wait_for(camille, before, "Bonjour Léa Martin")
+        link = re.search(r"https://t\.me/(\w+)\?start=([A-Za-z0-9_-]+)", invitation.body)
+        assert link is not None and link[1] == bot.username
+        code = link[2]
+        assert f"/start {code}" in invitation.body
+
+        # Thursday, after the bilan, the delegate opens the link she was forwarded.
+        clock.advance(days=3, hours=7)
+        await ask(lea, f"/start {code}", "nom complet")
+        greeting = [m.body for m in await lea.bot_messages()]
+        assert any("Camille Durand vous invite" in body for body in greeting)
+        await ask(lea, "Léa Martin", "À quel titre")
+        shown = await click(lea, "Délégué(e) des stagiaires", "Je soussigné(e) Léa Martin")
+        assert "atteste sur l'honneur avoir participé" in shown.body
+        assert shown.button_texts == [
+            "Je l'atteste sur l'honneur",
+            "Je n'ai pas participé",
+            "Corriger mon nom",
+        ]
+        before = await latest_id(lea)
+        await lea.press_button("Je l'atteste sur l'honneur")
+        copy_message = await document_after(lea, before)
+        assert "Votre attestation est enregistrée" in copy_message.body  # the caption
+        copy = await lea.download(copy_message)
+        assert "Attestation sur l'honneur – Léa Martin" in pdf_words(copy)
+
+        # The trainer hears of it (the outbox, as `formabot run` sends it).
+        before = await latest_id(camille)
+        assert await Sender(db.sessions, {"telegram": bot.send}).run_once() >= 1
+        await wait_for(camille, before, "Léa Martin a attesté sur l'honneur")
+
+        status = await ask(camille, "/attestations", "Dossier de preuves")
+        assert "✅ Léa Martin" in status.body and "⏳ Hugo Moreau" in status.body
+        before = await latest_id(camille)
+        await camille.press_button("Recevoir le dossier de preuves (ZIP)")
+        zipped_message = await document_after(camille, before)
+        assert zipped_message.document is not None
+        assert zipped_message.document["file_name"].endswith(".zip")
+        assert "Voici le dossier de preuves" in zipped_message.body
+        zipped = await camille.download(zipped_message)
+
+    files, manifest = open_zip(zipped)
+    for entry in manifest["files"]:
+        assert hashlib.sha256(files[entry["name"]]).hexdigest() == entry["sha256"]
+    assert files["attestation-01-lea-martin.pdf"] == copy
+    assert manifest["complete"] is False and manifest["missing"] == ["Hugo Moreau"]
+    async with db.sessions() as session:
+        answer = await session.scalar(select(Attestation))
+        assert answer is not None
+        assert (answer.platform, answer.chat_user_id, answer.chat_id) == (
+            "telegram",
+            str(DELEGATE_ID),
+            str(DELEGATE_ID),
+        )
+        assert answer.pdf == copy
+        assert answer.text in shown.body
+        invitation_row = await session.get(AttestationInvitation, answer.invitation_id)
+        assert invitation_row is not None and invitation_row.redeemed_user_id == str(DELEGATE_ID)
+    entry = {p["name"]: p for p in manifest["participants"]}["Léa Martin"]["answer"]
+    assert (
+        entry["text_sha256"]
+        == answer.text_sha256
+        == hashlib.sha256(files["attestation-01-lea-martin.txt"]).hexdigest()
+    )
+    assert entry["platform"] == "telegram" and entry["chat_user_id"] == str(DELEGATE_ID)
+    assert "Je soussigné(e) Léa Martin" in pdf_words(files["attestation-01-lea-martin.pdf"])

@@ -1,0 +1,607 @@
+"""Scheduling a bilan by chat (``/bilan``), then moving and cancelling it (``/bilans``).
+
+The demo clock says Monday 23 November 2026, 10:00 in Paris.  The demo's
+"Agent de restauration (démo)" is funded by the Région Normandie, with two
+delegates (Léa Martin, Hugo Moreau) and Mme Sophie Leroy as chargée de
+mission; "Projet professionnel (démo)" is a Centre-Val de Loire ESP action.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from icalendar import Calendar
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.deadlines import notify
+from bot.messages import Document
+from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
+from bot.storage.db import Database
+from bot.storage.formations import Formation
+from bot.storage.outbox import OutboxMessage
+from bot.storage.people import ChatIdentity, Membership, Role
+from bot.storage.people import Person as P
+from tests.auxil.dialogue import Person
+from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, FOR_TEXT, survives
+from tests.auxil.pdf import pdf_words
+
+PARIS = ZoneInfo("Europe/Paris")
+
+# The happy path of a remote bilan: (step, kind of answer, answer).
+REMOTE = [
+    ("formation", "press", "Agent de restauration"),
+    ("which", "press", "Programmer le bilan de fin"),
+    ("remote", "press", "À distance"),
+    ("when", "say", "jeudi 26 novembre à 14 h"),
+    ("when", "press", "Oui, c'est ça"),
+    ("duration", "press", "2 heures"),
+    ("visio_url", "say", "https://visio.example.org/bilan-restauration"),
+    ("visio_password", "press", "Oui"),
+    ("visio_speakers", "press", "Oui"),
+    ("password_in_invite", "press", "Oui, l'ajouter"),
+    ("visio_password_text", "say", "Cuisine-2026"),
+    ("participants", "press", "Terminé"),
+    ("partners", "press", "Ajouter un partenaire"),
+    ("partner_name", "say", "M. Karim Haddad"),
+    ("partner_structure", "say", "Mission locale de Caen"),
+    ("partner_contact", "say", "k.haddad@example.org"),
+    ("partners", "press", "Ajouter un partenaire"),
+    ("partner_name", "say", "Mme Lina Costa"),
+    ("partner_structure", "press", "Passer"),
+    ("partner_contact", "say", "@lina_costa"),
+    ("partners", "press", "Terminé"),
+    ("recap", "press", "Programmer le bilan"),
+]
+BAD_INPUT = {
+    "when": FOR_CHOICES,
+    "duration": FOR_CHOICES,
+    "visio_url": FOR_CHOICES,
+    "visio_password_text": FOR_NAMES,
+    "partner_name": FOR_NAMES,
+    "partner_structure": FOR_NAMES,
+    "partner_contact": FOR_CHOICES,
+    "location": FOR_NAMES,
+}
+
+
+async def answer(who: Person, kind: str, value: str) -> None:
+    if kind == "say":
+        await who.says(value)
+    else:
+        await who.presses(value)
+
+
+async def schedule(who: Person, steps: list[tuple[str, str, str]] = REMOTE) -> None:
+    await who.says("/bilan")
+    for _step, kind, value in steps:
+        await answer(who, kind, value)
+
+
+async def bilans(db: Database) -> list[Bilan]:
+    """The stored bilans with their participants (read in a short session of their own)."""
+    async with db.sessions() as session:
+        return list((await session.scalars(select(Bilan).order_by(Bilan.id))).all())
+
+
+async def deadlines_of(db: Database, bilan: Bilan) -> dict[str, StoredDeadline]:
+    async with db.sessions() as session:
+        rows = (
+            await session.scalars(
+                select(StoredDeadline).where(
+                    StoredDeadline.subject == "bilan", StoredDeadline.subject_id == bilan.id
+                )
+            )
+        ).all()
+    return {r.rule_id: r for r in rows}
+
+
+async def scalar(db: Database, query: Any) -> Any:
+    async with db.sessions() as session:
+        return await session.scalar(query)
+
+
+def documents(who: Person) -> dict[str, Document]:
+    found = {}
+    for reply in who.replies:
+        if reply.document is not None:
+            found[reply.document.filename.rsplit(".", 1)[-1]] = reply.document
+    return found
+
+
+def event_of(data: bytes) -> tuple[Calendar, Any]:
+    calendar = Calendar.from_ical(data)
+    [event] = calendar.events
+    return calendar, event
+
+
+# --- scheduling ----------------------------------------------------------------------
+
+
+async def test_a_remote_bilan_is_scheduled_with_its_deadlines_and_documents(
+    db: Database, trainer: Person
+) -> None:
+    await trainer.says("/bilan")
+    assert {"Agent de restauration (démo)", "Projet professionnel (démo)"} <= set(trainer.buttons)
+    await trainer.presses("Agent de restauration")
+    assert "doit à son financeur" in trainer.last
+    assert "bilan de fin de formation, vers le jeudi 7 janvier 2027" in trainer.last
+    assert "Programmer le bilan de fin de formation (proposé)" in trainer.buttons
+    for _step, kind, value in REMOTE[1:]:
+        await answer(trainer, kind, value)
+        if value == "jeudi 26 novembre à 14 h":
+            assert "jeudi 26 novembre 2026 à 14 h 00" in trainer.last
+            assert "Attention" not in trainer.last
+        if value == "Terminé" and "Récapitulatif" in trainer.last:
+            recap = trainer.last
+            assert "Stagiaires : Hugo Moreau, Léa Martin" in recap
+            assert "M. Karim Haddad (Mission locale de Caen), Mme Lina Costa" in recap
+    text = trainer.all_text
+    assert "C'est programmé" in text and "jeudi 26 novembre 2026 à 14 h 00 – 16 h 00" in text
+    assert "Envoyer le bilan pédagogique : mardi 24 novembre 2026 à 14 h 00" in text
+    assert "Envoyer les justificatifs de participation : jeudi 3 décembre 2026" in text
+
+    [bilan] = await bilans(db)
+    assert (bilan.kind, bilan.owed_key, bilan.remote, bilan.sequence) == ("fin", "fin", True, 0)
+    assert bilan.starts_at == datetime(2026, 11, 26, 13, 0, tzinfo=UTC)
+    assert bilan.ends_at == datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
+    assert bilan.visio_url == "https://visio.example.org/bilan-restauration"
+    assert (bilan.visio_password_required, bilan.visio_manages_speakers) == (True, True)
+    assert bilan.visio_password == "Cuisine-2026"
+    assert [(p.kind, p.name, p.structure, p.contact) for p in bilan.participants] == [
+        ("delegate", "Hugo Moreau", None, None),
+        ("delegate", "Léa Martin", None, None),
+        ("partner", "M. Karim Haddad", "Mission locale de Caen", "k.haddad@example.org"),
+        ("partner", "Mme Lina Costa", None, "@lina_costa"),
+    ]
+    assert all(p.trainee_id for p in bilan.participants if p.kind == "delegate")
+
+    rows = await deadlines_of(db, bilan)
+    assert {rule: row.due_on for rule, row in rows.items()} == {
+        "NOR-VISIO": date(2026, 11, 12),
+        "NOR-PREP": date(2026, 11, 19),
+        "NOR-GUIDES": date(2026, 11, 19),
+        "NOR-DELEGATES": date(2026, 11, 19),
+        "NOR-DOCS": date(2026, 11, 24),
+        "NOR-PROOF": date(2026, 12, 3),
+    }
+    assert rows["NOR-DOCS"].due_at == datetime(2026, 11, 24, 13, 0, tzinfo=UTC)
+    assert {row.status for row in rows.values()} == {"open"}
+
+    docs = documents(trainer)
+    assert set(docs) == {"ics", "pdf", "txt"}
+    calendar, event = event_of(docs["ics"].content)
+    assert calendar["METHOD"] == "REQUEST"
+    assert event.start == datetime(2026, 11, 26, 14, 0, tzinfo=PARIS)
+    assert event.end == datetime(2026, 11, 26, 16, 0, tzinfo=PARIS)
+    assert event["DTSTART"].params["TZID"] == "Europe/Paris"
+    assert event.start.utcoffset().total_seconds() == 3600
+    assert [tz.tz_name for tz in calendar.timezones] == ["Europe/Paris"]
+    assert str(event["UID"]) == f"bilan-{bilan.id}@formabot"
+    assert int(event["SEQUENCE"]) == 0
+    assert str(event["LOCATION"]) == "https://visio.example.org/bilan-restauration"
+    description = str(event["DESCRIPTION"])
+    assert "https://visio.example.org/bilan-restauration" in description
+    assert "Mot de passe : Cuisine-2026" in description  # the trainer asked for it
+    attendees = sorted(str(a) for a in event["ATTENDEE"])
+    assert attendees == ["mailto:k.haddad@example.org", "mailto:sophie.leroy@example.org"]
+
+    agenda = pdf_words(docs["pdf"].content)
+    for part in (
+        "1. Retour collectif",
+        "2. Échange avec les délégués sur leur parcours",
+        "3. Temps avec l'équipe pédagogique et les partenaires",
+    ):
+        assert part in agenda
+    assert "14 h 00 – 14 h 40" in agenda and "15 h 20 – 16 h 00" in agenda
+    assert "Léa Martin, délégué(e) des stagiaires" in agenda
+    assert "M. Karim Haddad (Mission locale de Caen), partenaire" in agenda
+    assert "Mme Sophie Leroy" in agenda and "§II" in agenda
+
+    email = docs["txt"].content.decode()
+    assert email.startswith("Objet : Bilan de fin de formation à distance")
+    assert "Bonjour Mme Sophie Leroy," in email
+    assert "au plus tard le mardi 24 novembre 2026 à 14 h 00 : le bilan pédagogique" in email
+    assert "d'ici le jeudi 3 décembre 2026 : les justificatifs de participation" in email
+    assert "- Léa Martin, délégué(e) des stagiaires" in email
+    assert "Cuisine-2026" not in email  # the password is only in the invitation
+
+
+async def test_every_step_of_bilan_survives_bad_input_and_saves_nothing(
+    db: Database, trainer: Person
+) -> None:
+    await trainer.says("/bilan")
+    await survives(db, trainer, FOR_CHOICES)
+    for step, kind, value in REMOTE:
+        await survives(db, trainer, BAD_INPUT.get(step, FOR_CHOICES))
+        assert await scalar(db, select(func.count(Bilan.id))) == 0, step
+        await answer(trainer, kind, value)
+    [bilan] = await bilans(db)
+    assert len(bilan.participants) == 4
+
+
+async def test_on_site_bilan_for_a_centre_val_de_loire_esp_action(
+    db: Database, trainer: Person
+) -> None:
+    await trainer.says("/bilan")
+    await trainer.presses("Projet professionnel")
+    text = trainer.last
+    assert "bilan d'étape, vers le mercredi 23 décembre 2026" in text
+    assert "bilan de fin de formation, vers le mardi 23 mars 2027" in text
+    assert "002 §2" in text
+    assert trainer.buttons[0] == "Programmer le bilan d'étape (proposé)"
+    steps = [
+        ("which", "press", "Programmer le bilan d'étape"),
+        ("remote", "press", "Sur place"),
+        ("when", "say", "jeudi 3 décembre à 9 h 30"),
+        ("when", "press", "Oui, c'est ça"),
+        ("duration", "say", "1 h 30"),
+        ("location", "say", "Salle 2, 12 rue des Lilas, Orléans"),
+        ("participants", "press", "Thomas Fabre"),
+        ("participants", "press", "Terminé"),
+        ("partners", "press", "Terminé"),
+    ]
+    for step, kind, value in steps:
+        if step in ("location", "duration"):
+            await survives(db, trainer, BAD_INPUT[step])
+        await answer(trainer, kind, value)
+    assert "Sur place : Salle 2, 12 rue des Lilas, Orléans" in trainer.last
+    assert "Stagiaires : Nadia Roux, Thomas Fabre" in trainer.last
+    await trainer.presses("Programmer le bilan")
+    assert "C'est programmé" in trainer.all_text and "sur place" in trainer.all_text
+    [bilan] = await bilans(db)
+    assert (bilan.kind, bilan.owed_key, bilan.remote) == ("etape", "etape", False)
+    assert bilan.location == "Salle 2, 12 rue des Lilas, Orléans"
+    assert bilan.visio_url is None and bilan.visio_password_required is None
+    assert bilan.starts_at == datetime(2026, 12, 3, 8, 30, tzinfo=UTC)
+    assert bilan.ends_at == datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
+    assert [(p.kind, p.name) for p in bilan.participants] == [
+        ("delegate", "Nadia Roux"),
+        ("trainee", "Thomas Fabre"),
+    ]
+    assert await deadlines_of(db, bilan) == {}  # the Normandie procedure is remote only
+    _, event = event_of(documents(trainer)["ics"].content)
+    assert str(event["LOCATION"]) == "Salle 2, 12 rue des Lilas, Orléans"
+    assert "URL" not in event
+    email = documents(trainer)["txt"].content.decode()
+    assert "sur place, Salle 2, 12 rue des Lilas, Orléans" in email
+    assert "la copie de la feuille d'émargement" in email
+
+    # /bilan again: the étape is scheduled, the fin is proposed, the étape can be opened.
+    await trainer.says("/bilan")
+    await trainer.presses("Projet professionnel")
+    assert "(déjà programmé)" in trainer.last
+    assert trainer.buttons == [
+        "Programmer le bilan de fin de formation (proposé)",
+        "Voir le bilan d'étape du 03/12/2026 à 9 h 30",
+    ]
+    await trainer.presses("Voir le bilan d'étape")
+    assert "Salle 2" in trainer.last and "Déplacer" in trainer.buttons
+
+
+async def test_late_scheduling_warns_at_once_about_the_documents_deadline(
+    db: Database, trainer: Person
+) -> None:
+    await trainer.says("/bilan")
+    for _step, kind, value in REMOTE[:3]:
+        await answer(trainer, kind, value)
+    await trainer.says("hier à 10 h")
+    assert "déjà passée" in trainer.last
+    await trainer.says("jeudi 26 novembre")
+    assert "à quelle heure" in trainer.last
+    await trainer.says("demain 10 h")
+    text = trainer.last
+    assert "mardi 24 novembre 2026 à 10 h 00" in text
+    assert "déjà dépassé" in text and "dimanche 22 novembre 2026 à 10 h 00" in text
+    assert "Mme Sophie Leroy" in text and "dès aujourd'hui" in text
+    await trainer.presses("Non, corriger")
+    await trainer.says("mercredi 25 novembre à 15 h")
+    text = trainer.last
+    assert "dans moins de 24 heures" in text and "lundi 23 novembre 2026 à 15 h 00" in text
+    await trainer.says("jeudi 26 novembre à 14 h")  # a new date instead of yes/no
+    assert "Attention" not in trainer.last
+    await trainer.says("mercredi 25 novembre à 15 h")
+    await trainer.presses("Oui, c'est ça")
+    for _step, kind, value in REMOTE[5:-1]:
+        await answer(trainer, kind, value)
+    assert "dans moins de 24 heures" in trainer.last  # repeated in the recap
+
+
+async def test_on_site_bilans_get_no_documents_warning(trainer: Person) -> None:
+    await trainer.says("/bilan")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Programmer")
+    await trainer.presses("Sur place")
+    await trainer.says("demain 10 h")
+    assert "Attention" not in trainer.last
+
+
+async def test_visio_checks_and_the_message_to_the_chargee_de_mission(
+    db: Database, trainer: Person
+) -> None:
+    await trainer.says("/bilan")
+    for _step, kind, value in REMOTE[:6]:
+        await answer(trainer, kind, value)
+    for bad in (
+        "visio.example.org/abc",
+        "https://exa mple.org",
+        "javascript:alert(1)",
+        "ftp://files.example.org/x",
+        "https://localhost:99999/x",
+        "https://-",
+    ):
+        await trainer.says(bad)
+        assert "https://" in trainer.last and "valable" in trainer.last, bad
+    await trainer.says("https://visio.example.org/bilan")
+    await trainer.presses("Non")  # no password
+    await trainer.presses("Non")  # no control of who speaks
+    text = trainer.last
+    assert "ne demande pas de mot de passe et ne gère pas la prise de parole" in text
+    assert "à Mme Sophie Leroy" in text
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Oui, préparer le message")
+    draft = trainer.all_text
+    assert "Objet : Bilan à distance – Agent de restauration (démo)" in draft
+    assert "Bonjour Mme Sophie Leroy" in draft
+    assert "n'exige pas de mot de passe" in draft and "solution technologique adaptée" in draft
+    assert "Qui participe" in trainer.last  # no password: not asked whether to include it
+    for _step, kind, value in REMOTE[11:]:
+        await answer(trainer, kind, value)
+    [bilan] = await bilans(db)
+    assert (bilan.visio_password_required, bilan.visio_manages_speakers) == (False, False)
+    assert bilan.visio_password is None
+    email = documents(trainer)["txt"].content.decode()
+    assert "ne répond pas entièrement aux exigences de la Région" in email
+
+
+async def test_the_password_stays_out_of_the_invitation_unless_asked(
+    db: Database, trainer: Person
+) -> None:
+    await trainer.says("/bilan")
+    for _step, kind, value in REMOTE[:8]:
+        await answer(trainer, kind, value)
+    await trainer.presses("Non")  # speakers: not managed
+    assert "ne gère pas la prise de parole" in trainer.last
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Non, continuer")
+    assert "mot de passe figure dans l'invitation" in trainer.last
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Non")
+    for _step, kind, value in REMOTE[11:]:
+        await answer(trainer, kind, value)
+    [bilan] = await bilans(db)
+    assert bilan.visio_password is None and bilan.visio_password_required
+    _, event = event_of(documents(trainer)["ics"].content)
+    assert "Mot de passe : communiqué séparément." in str(event["DESCRIPTION"])
+
+
+async def test_another_trainee_gets_the_explanation_and_a_draft_not_a_seat(
+    db: Database, trainer: Person
+) -> None:
+    await trainer.says("/bilan")
+    for _step, kind, value in REMOTE[:11]:
+        await answer(trainer, kind, value)
+    assert "seuls les délégué(e)s" in trainer.last
+    assert "Karim Benali (non délégué·e)" in " ".join(trainer.buttons)
+    await trainer.presses("Karim Benali")
+    text = trainer.last
+    assert "seuls les représentants des stagiaires sont conviés" in text
+    assert "Je n'ajoute donc pas Karim Benali" in text
+    assert "Bonjour Mme Sophie Leroy" in text and "souhaite prendre la parole" in text
+    await trainer.says("3, 4")  # Julie Petit and Karim Benali typed together
+    assert "Je n'ajoute donc pas Julie Petit, Karim Benali" in trainer.last
+    await trainer.presses("Hugo Moreau")  # untick
+    await trainer.presses("Terminé")
+    await trainer.presses("Terminé")  # no partner
+    assert "Stagiaires : Léa Martin" in trainer.last
+    await trainer.presses("Programmer le bilan")
+    [bilan] = await bilans(db)
+    assert [(p.kind, p.name) for p in bilan.participants] == [("delegate", "Léa Martin")]
+
+
+async def test_abandoning_at_the_recap_and_cancelling_save_nothing(
+    db: Database, trainer: Person
+) -> None:
+    await schedule(trainer, [*REMOTE[:-1], ("recap", "press", "Abandonner")])
+    assert "je ne programme rien" in trainer.last
+    await trainer.says("/bilan")
+    for _step, kind, value in REMOTE[:8]:
+        await answer(trainer, kind, value)
+    await trainer.says("/annuler")
+    assert await bilans(db) == []
+    assert await scalar(db, select(func.count(StoredDeadline.id))) == 0
+
+
+async def test_a_formateur_without_bilan_formations_is_told_why(
+    db: Database, trainer: Person
+) -> None:
+    async with db.sessions() as s, s.begin():
+        for f in (await s.scalars(select(Formation))).all():
+            f.funder = "autre"
+    await trainer.says("/bilan")
+    assert "ne doit de bilan" in trainer.last
+    await trainer.says("/bilans")
+    assert "aucun bilan programmé" in trainer.last
+
+
+# --- moving and cancelling --------------------------------------------------------------
+
+
+@pytest.fixture
+def reachable() -> Any:
+    """Léa Martin has a chat (as the attestations feature will provide)."""
+
+    async def resolver(session: AsyncSession, participant: BilanParticipant) -> Any:
+        return ("console", "lea-martin") if participant.name == "Léa Martin" else None
+
+    notify.register_resolver(resolver)
+    yield resolver
+    notify.RESOLVERS.remove(resolver)
+
+
+async def test_moving_a_bilan_moves_its_deadlines_keeps_done_marks_and_tells_people(
+    db: Database, trainer: Person, reachable: Any
+) -> None:
+    await schedule(trainer)
+    [bilan] = await bilans(db)
+    participant_ids = [p.id for p in bilan.participants]
+    async with db.sessions() as s, s.begin():
+        prep = await s.scalar(select(StoredDeadline).where(StoredDeadline.rule_id == "NOR-PREP"))
+        assert prep is not None
+        prep.status, prep.done_by = "done", 1
+        prep.done_at = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+    await trainer.says("/bilans")
+    await trainer.presses("26/11/2026")
+    assert "Préparer le bilan avec le groupe : jeudi 19 novembre 2026 ✅ fait" in trainer.last
+    await trainer.presses("Déplacer")
+    assert "bilan prévu le jeudi 26 novembre 2026 à 14 h 00" in trainer.last
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.says("jeudi 26 novembre à 14 h")
+    assert "déjà la date prévue" in trainer.last
+    await trainer.says("jeudi 3 décembre à 14 h")
+    await trainer.presses("Oui, c'est ça")
+    assert "au jeudi 3 décembre 2026 à 14 h 00" in trainer.last
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Oui, déplacer")
+    text = trainer.all_text
+    assert "C'est déplacé" in text and "jeudi 3 décembre 2026 à 14 h 00 – 16 h 00" in text
+    assert (
+        "Envoyer le bilan pédagogique : mardi 1er décembre 2026 à 14 h 00 "
+        "(au lieu du mardi 24 novembre 2026 à 14 h 00)"
+    ) in text
+    assert "Préparer le bilan avec le groupe : jeudi 26 novembre 2026" in text
+    assert "✅ déjà fait" in text
+    assert "1 participant prévenu par message" in text
+    assert "Prévenez vous-même" in text and "Hugo Moreau" in text and "Léa Martin," not in text
+
+    [bilan] = await bilans(db)
+    assert bilan.starts_at == datetime(2026, 12, 3, 13, 0, tzinfo=UTC)
+    assert bilan.ends_at == datetime(2026, 12, 3, 15, 0, tzinfo=UTC)
+    assert bilan.sequence == 1
+    assert [p.id for p in bilan.participants] == participant_ids  # ids stay stable
+    rows = await deadlines_of(db, bilan)
+    assert rows["NOR-DOCS"].due_at == datetime(2026, 12, 1, 13, 0, tzinfo=UTC)
+    assert rows["NOR-PROOF"].due_on == date(2026, 12, 10)
+    assert rows["NOR-PREP"].due_on == date(2026, 11, 26)
+    assert (rows["NOR-PREP"].status, rows["NOR-PREP"].done_by) == ("done", 1)
+    assert rows["NOR-PREP"].done_at == datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    _, event = event_of(documents(trainer)["ics"].content)
+    assert int(event["SEQUENCE"]) == 1 and str(event["UID"]) == f"bilan-{bilan.id}@formabot"
+    assert event.start == datetime(2026, 12, 3, 14, 0, tzinfo=PARIS)
+    lea = next(p for p in bilan.participants if p.name == "Léa Martin")
+    notice = await scalar(
+        db,
+        select(OutboxMessage).where(
+            OutboxMessage.key == f"bilan:{bilan.id}:moved:1:participant:{lea.id}"
+        ),
+    )
+    assert notice is not None and notice.chat_id == "lea-martin"
+    assert "jeudi 3 décembre 2026 à 14 h 00" in notice.payload["text"]
+
+    await trainer.says("/bilans")
+    await trainer.presses("03/12/2026")
+    await trainer.presses("Annuler le bilan")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Non, le garder")
+    assert "rien n'est changé" in trainer.last
+    await trainer.says("/bilans")
+    await trainer.presses("03/12/2026")
+    await trainer.presses("Annuler le bilan")
+    await trainer.presses("Oui, annuler le bilan")
+    text = trainer.all_text
+    assert "C'est annulé" in text and "Envoyer le bilan pédagogique" in text
+    assert "Déjà faites, gardées pour mémoire : Préparer le bilan avec le groupe" in text
+    [bilan] = await bilans(db)
+    assert bilan.cancelled_at is not None and bilan.sequence == 2
+    assert list(await deadlines_of(db, bilan)) == ["NOR-PREP"]
+    calendar, event = event_of(documents(trainer)["ics"].content)
+    assert calendar["METHOD"] == "CANCEL" and str(event["STATUS"]) == "CANCELLED"
+    assert int(event["SEQUENCE"]) == 2
+    assert await scalar(
+        db,
+        select(OutboxMessage.id).where(
+            OutboxMessage.key == f"bilan:{bilan.id}:cancelled:2:participant:{lea.id}"
+        ),
+    )
+    await trainer.says("/bilans")
+    assert "aucun bilan programmé" in trainer.last
+
+
+async def test_bilans_list_and_actions_survive_bad_input(db: Database, trainer: Person) -> None:
+    await schedule(trainer)
+    await trainer.says("/bilans")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("26/11/2026")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Renvoyer l'invitation")
+    assert set(documents(trainer)) == {"ics", "pdf", "txt"}
+    await trainer.says("/bilans")
+    await trainer.presses("26/11/2026")
+    await trainer.presses("Terminé")
+    [bilan] = await bilans(db)
+    assert bilan.sequence == 0 and bilan.cancelled_at is None
+
+
+async def test_only_the_owner_and_admins_see_a_bilan(
+    db: Database, trainer: Person, person: Any
+) -> None:
+    await schedule(trainer)
+    await trainer.says("/bilans")
+    stamp = trainer.replies[-1].choices[0].data.split("|")[0]
+    await trainer.presses_data(f"{stamp}|999")
+    assert "n'est pas (ou plus) proposé" in trainer.last
+    async with db.sessions() as s, s.begin():
+        claire = P(display_name="Claire Martin")
+        s.add(claire)
+        await s.flush()
+        s.add(Membership(organisation_id=1, person_id=claire.id, role=Role.FORMATEUR.value))
+        s.add(
+            ChatIdentity(
+                person_id=claire.id, platform="console", user_id="claire", chat_id="claire"
+            )
+        )
+    colleague = person("claire")
+    await colleague.says("/bilans")
+    assert "aucun bilan programmé" in colleague.last
+    await colleague.says("/bilan")
+    assert "ne doit de bilan" in colleague.last
+    stranger = person("inconnu")
+    await stranger.says("/bilans")
+    assert "Je ne vous connais pas" in stranger.last
+
+
+async def test_logs_never_hold_personal_data(
+    caplog: pytest.LogCaptureFixture, trainer: Person
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="bot")
+    await schedule(trainer)
+    await trainer.says("/bilans")
+    await trainer.presses("26/11/2026")
+    await trainer.presses("Déplacer")
+    await trainer.says("jeudi 3 décembre à 14 h")
+    await trainer.presses("Oui, c'est ça")
+    await trainer.presses("Oui, déplacer")
+    logged = caplog.text
+    for secret in ("Léa Martin", "Hugo Moreau", "Karim Haddad", "Lina Costa", "Cuisine-2026"):
+        assert secret not in logged
+    assert "k.haddad@example.org" not in logged
+
+
+async def test_text_typed_by_the_user_is_escaped(trainer: Person) -> None:
+    await trainer.says("/bilan")
+    for _step, kind, value in REMOTE[:12]:
+        await answer(trainer, kind, value)
+    await trainer.presses("Ajouter un partenaire")
+    await trainer.says("Zoé <i>Durand</i> & fils")
+    await trainer.says("<b>Structure</b>")
+    await trainer.presses("Passer")
+    await trainer.presses("Terminé")
+    recap = trainer.replies[-1].text
+    assert "Zoé &lt;i&gt;Durand&lt;/i&gt; &amp; fils" in recap
+    assert "&lt;b&gt;Structure&lt;/b&gt;" in recap
+    await survives(db=trainer.engine.db, who=trainer, bads=FOR_TEXT)

@@ -1,0 +1,106 @@
+"""``formabot export echeances``: CSV, JSON, and a calendar with one event per deadline."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from icalendar import Calendar
+
+from bot import cli, exports
+from bot.deadlines import exports as deadline_exports
+from bot.storage.db import Database
+from tests.auxil.dialogue import Person
+from tests.test_bilan import schedule
+from tests.test_cli import run
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def args(**values: object) -> argparse.Namespace:
+    base: dict[str, object] = {
+        "what": "echeances",
+        "format": "csv",
+        "organisation": None,
+        "formation": None,
+        "out": None,
+    }
+    return argparse.Namespace(**(base | values))
+
+
+async def test_echeances_is_registered_with_the_other_tables() -> None:
+    cli._load_feature_exports()
+    assert cli.TABLES["echeances"] == (deadline_exports.COLUMNS, deadline_exports.rows)
+
+
+async def test_csv_and_json_rows(db: Database, trainer: Person) -> None:
+    await schedule(trainer)
+    async with db.sessions() as session:
+        rows = await deadline_exports.rows(session, args(formation=1))
+    by_rule = {r["regle"]: r for r in rows}
+    assert set(by_rule) == {
+        "NOR-VISIO",
+        "NOR-PREP",
+        "NOR-GUIDES",
+        "NOR-DELEGATES",
+        "NOR-DOCS",
+        "NOR-PROOF",
+    }
+    docs = by_rule["NOR-DOCS"]
+    assert (docs["echeance"], docs["heure"], docs["statut"], docs["reportable"]) == (
+        date(2026, 11, 24),
+        "14:00",
+        "à faire",
+        False,
+    )
+    assert docs["formation"] == "Agent de restauration (démo)"
+    assert docs["source"] == "000_ddadb60b9c7bf826.txt, §I"
+    table = list(csv.DictReader(io.StringIO(exports.write(rows, deadline_exports.COLUMNS, "csv"))))
+    assert table[0].keys() == set(deadline_exports.COLUMNS)
+    assert {r["regle"] for r in table} == set(by_rule)
+    data = json.loads(exports.write(rows, deadline_exports.COLUMNS, "json"))
+    assert {r["cle"] for r in data} == {r["cle"] for r in rows}
+
+
+async def test_ics_is_one_event_per_deadline(db: Database, trainer: Person, tmp_path: Path) -> None:
+    await schedule(trainer)
+    async with db.sessions() as session:
+        data = await deadline_exports.calendar(session, args(formation=1, format="ics"))
+    calendar = Calendar.from_ical(data)
+    assert calendar["METHOD"] == "PUBLISH"
+    events = {str(e["CATEGORIES"].cats[0]): e for e in calendar.events}
+    assert len(calendar.events) == 6 and set(events) >= {"NOR-DOCS", "NOR-PROOF"}
+    docs = events["NOR-DOCS"]
+    assert docs.start == datetime(2026, 11, 24, 14, 0, tzinfo=PARIS)
+    assert docs["DTSTART"].params["TZID"] == "Europe/Paris"
+    assert str(docs["SUMMARY"]) == "Envoyer le bilan pédagogique – Agent de restauration (démo)"
+    assert "Source : 000_ddadb60b9c7bf826.txt, §I" in str(docs["DESCRIPTION"])
+    proof = events["NOR-PROOF"]
+    assert proof.start == date(2026, 12, 3)  # a day, not an hour
+    assert proof.end == date(2026, 12, 4)
+    assert all(str(e["UID"]).startswith("deadline-") for e in calendar.events)
+
+
+@pytest.mark.slow
+def test_the_command_line_exports_deadlines_as_csv_and_ics(tmp_path: Path) -> None:
+    assert run(["demo"], tmp_path).returncode == 0
+    # /echeances computes the demo's deadlines (and lists them).
+    session = run(["console", "--as", "formateur"], tmp_path, "/echeances\n/annuler\n")
+    assert session.returncode == 0, session.stderr
+    assert "en retard" in session.stdout
+    exported = run(["export", "echeances"], tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    rows = list(csv.DictReader(io.StringIO(exported.stdout)))
+    assert {r["regle"] for r in rows} >= {"CVL-EOS", "CVL-BQ-END", "CVL-BQ-MID"}
+    calendar = run(["export", "echeances", "--format", "ics"], tmp_path)
+    assert calendar.returncode == 0, calendar.stderr
+    assert calendar.stdout.startswith("BEGIN:VCALENDAR")
+    assert "identifiant" not in calendar.stdout and "regle" not in calendar.stdout  # no CSV
+    parsed = Calendar.from_ical(calendar.stdout.encode())
+    assert len(parsed.events) == len(rows)

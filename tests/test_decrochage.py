@@ -1,0 +1,609 @@
+"""Following a décrochage (/decrochage) on every path of the Elycoop procedure (003 §2):
+what is asked, what is stored, the dated tasks, the compte rendu PDF and the ticket qualité."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from bot.absences.exports import qualiopi_bundle
+from bot.absences.facts import followup_facts
+from bot.storage.absences import (
+    Entretien,
+    FollowUp,
+    FollowUpContact,
+    FollowUpSign,
+    FollowUpTask,
+    QualityTicket,
+    StoredDocument,
+)
+from bot.storage.db import Database
+from bot.storage.formations import Formation
+from tests.auxil.absences import (
+    add_formation,
+    audit_entries,
+    formation_id,
+    rows,
+    set_org_settings,
+    trainee_id,
+)
+from tests.auxil.dialogue import Clock, Person
+from tests.auxil.hostile import A_FILE, FOR_CHOICES, FOR_NAMES, step_of, survives
+from tests.auxil.pdf import pdf_words
+
+SCREENSHOT = b"\x89PNG capture sms"
+NO_FILE = tuple(b for b in FOR_CHOICES if b is not A_FILE)
+
+
+async def tasks(db: Database) -> dict[str, FollowUpTask]:
+    return {t.step: t for t in await rows(db, FollowUpTask)}
+
+
+async def open_followup(who: Person, name: str, *, subcontracted: str = "Non") -> None:
+    await who.says(f"/decrochage {name}")
+    await who.presses("Manque de réactivité")
+    await who.presses("Terminé")
+    if subcontracted:
+        await who.presses(subcontracted)
+
+
+async def test_long_formation_entretien_compte_rendu_and_ticket(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    await trainer.says("/decrochage")
+    assert "Dans quelle formation" in trainer.last
+    await trainer.says("karim")  # a trainee's name picks the formation too
+    assert "Quels signes de décrochage avez-vous observés chez Karim Benali" in trainer.last
+    await trainer.says("2, 3")
+    await trainer.presses("Autre")
+    await trainer.presses("Terminé")
+    assert "Qu'avez-vous observé d'autre" in trainer.last
+    await trainer.says("s'isole du groupe")
+    assert "sous-traitance" in trainer.last
+    await trainer.presses("Non")
+    assert "Retards, Manque de réactivité, Autre (s'isole du groupe)" in trainer.last
+    assert "formation longue ou certifiante" in trainer.last
+    await trainer.presses("Ouvrir le suivi")
+    assert "Entretien individuel avec Karim Benali à tenir avant le lundi 30 novembre 2026" in (
+        trainer.all_text
+    )
+    f = (await rows(db, FollowUp))[0]
+    assert (f.path, f.cause, f.procedure_applies, f.closed_at) == ("long", None, True, None)
+    assert sorted(s.code for s in await rows(db, FollowUpSign)) == [
+        "autre",
+        "manque_reactivite",
+        "retards",
+    ]
+    assert [s.note for s in await rows(db, FollowUpSign) if s.code == "autre"] == [
+        "s'isole du groupe"
+    ]
+    planned = await tasks(db)
+    assert set(planned) == {"entretien", "ticket"}
+    assert (planned["entretien"].rule_id, planned["entretien"].due_on) == (
+        "ELY-LONG",
+        date(2026, 11, 30),
+    )
+    assert planned["ticket"].due_on == date(2026, 12, 7)
+    assert planned["entretien"].key == f"followup:{f.id}:entretien"
+    formation = (await rows(db, Formation, id=f.formation_id))[0]
+    assert formation.subcontracted is False
+
+    # Scheduling: in the future, with an hour.
+    await trainer.presses("Oui, maintenant")
+    await trainer.says("hier à 10h")
+    assert "déjà passé" in trainer.last
+    await trainer.says("jeudi")
+    assert "à quelle heure" in trainer.last
+    await trainer.says("jeudi à 14h")
+    assert "jeudi 26 novembre 2026 à 14 h 00" in trainer.last
+    await trainer.presses("Oui")
+    assert "programmé le jeudi 26 novembre 2026 à 14 h 00" in trainer.last
+    first = (await rows(db, Entretien))[0]
+    assert first.scheduled_at == datetime(2026, 11, 26, 13, 0, tzinfo=UTC)
+    assert (await tasks(db))["compte_rendu"].due_on == date(2026, 11, 29)
+
+    # Rescheduling keeps the first row, cancelled.
+    await trainer.says("/decrochage karim")
+    assert "entretien individuel prévu le jeudi 26 novembre 2026 à 14 h 00" in trainer.last
+    await trainer.presses("Reprogrammer")
+    await trainer.says("vendredi 27 novembre à 9h30")
+    await trainer.presses("Oui")
+    entretiens = await rows(db, Entretien)
+    assert entretiens[0].cancelled_at is not None and entretiens[1].cancelled_at is None
+    assert (await tasks(db))["compte_rendu"].due_on == date(2026, 11, 30)
+    facts = await followup_facts_of(db, f.formation_id)
+    assert facts[0].entretien_at == datetime(2026, 11, 27, 8, 30, tzinfo=UTC)
+    assert facts[0].entretien_held_at is None and facts[0].path == "long"
+
+    # The compte rendu, after the entretien.
+    clock.advance(days=4, hours=6)
+    await trainer.says("/decrochage karim")
+    await trainer.presses("Rédiger le compte rendu")
+    assert "L'entretien prévu le vendredi 27 novembre 2026 à 9 h 30 a-t-il eu lieu" in trainer.last
+    await trainer.presses("Oui, comme prévu")
+    await trainer.says("Karim arrive en retard\net ne rend plus ses exercices.")
+    await trainer.says("Plus de voiture depuis octobre.")
+    await trainer.says("Covoiturage avec un collègue\nHoraires aménagés le lundi")
+    await trainer.says("le 11 décembre, en fin de séance")
+    assert "Horaires aménagés le lundi" in trainer.last
+    await trainer.presses("Produire le compte rendu")
+    document = next(r.document for r in trainer.replies if r.document is not None)
+    assert document.mime_type == "application/pdf"
+    words = pdf_words(document.content)
+    for expected in (
+        "Karim Benali",
+        "Agent de restauration (démo)",
+        "vendredi 27 novembre 2026 à 9 h 30",
+        "Covoiturage avec un collègue",
+        "Horaires aménagés le lundi",
+        "Plus de voiture depuis octobre.",
+        "le 11 décembre, en fin de séance",
+        "Retards",
+        "ELY-LONG",
+        "Camille Durand",
+    ):
+        assert expected in words, expected
+    stored = (await rows(db, StoredDocument, kind="compte_rendu"))[0]
+    assert stored.content == document.content
+    assert stored.sha256 == hashlib.sha256(document.content).hexdigest()
+    held = (await rows(db, Entretien))[1]
+    assert held.held_at == held.scheduled_at and held.compte_rendu_id == stored.id
+    assert held.mesures == "Covoiturage avec un collègue\nHoraires aménagés le lundi"
+    done = await tasks(db)
+    assert done["entretien"].done_at is not None and done["compte_rendu"].done_at is not None
+    assert done["ticket"].done_at is None
+    facts = await followup_facts_of(db, f.formation_id)
+    assert facts[0].entretien_held_at == datetime(2026, 11, 27, 8, 30, tzinfo=UTC)
+
+    # The ticket qualité closes the follow-up.
+    await trainer.presses("Saisir le ticket qualité")
+    assert "Entretien individuel tenu le vendredi 27 novembre 2026 à 9 h 30" in trainer.last
+    assert "procédure attend aussi" not in trainer.last
+    await trainer.says("Point fait avec l'équipe pédagogique")
+    await trainer.presses("Enregistrer le ticket")
+    assert "Ticket qualité TQ-2026-0001 enregistré" in trainer.last
+    ticket = (await rows(db, QualityTicket))[0]
+    assert (ticket.reference, ticket.rule_id, ticket.year, ticket.number) == (
+        "TQ-2026-0001",
+        "ELY-LONG",
+        2026,
+        1,
+    )
+    assert ticket.trainee_id == await trainee_id(db, "Karim Benali")
+    assert ticket.note == "Point fait avec l'équipe pédagogique"
+    assert ticket.document_ids == [stored.id]
+    assert any("Covoiturage" in line for line in ticket.actions)
+    closed = (await rows(db, FollowUp))[0]
+    assert closed.closed_at is not None and closed.closed_by is not None
+    assert all(t.done_at is not None for t in (await tasks(db)).values())
+    assert await followup_facts_of(db, f.formation_id) == ()
+    # The Qualiopi bundle carries the compte rendu as produced, and the ticket.
+    async with db.sessions() as session:
+        bundle = await qualiopi_bundle(session, f.formation_id)
+    with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
+        assert archive.read(stored.filename) == document.content
+        tickets = archive.read("tickets-qualite.csv").decode()
+        timeline = pdf_words(archive.read("chronologie-karim-benali.pdf"))
+    assert "TQ-2026-0001" in tickets and "Covoiturage avec un collègue" in tickets
+    assert "Entretien individuel tenu" in timeline and "Ticket qualité TQ-2026-0001" in timeline
+    actions = [e.action for e in await audit_entries(db) if e.entity in ("followup", "entretien")]
+    assert actions == ["open", "schedule", "reschedule", "compte_rendu", "ticket"]
+    for entry in await audit_entries(db):
+        assert "Karim" not in str(entry.details) and "voiture" not in str(entry.details)
+
+
+async def followup_facts_of(db: Database, formation: int) -> tuple[object, ...]:
+    async with db.sessions() as session:
+        return await followup_facts(session, formation)
+
+
+async def test_short_formation_contacts_with_proofs_then_ticket(
+    db: Database, trainer: Person
+) -> None:
+    await open_followup(trainer, "thomas")
+    assert "formation courte" in trainer.last
+    await trainer.presses("Ouvrir le suivi")
+    assert "Contacter Thomas Fabre et son entreprise" in trainer.all_text
+    planned = await tasks(db)
+    assert set(planned) == {"contact", "ticket"}
+    assert (planned["contact"].rule_id, planned["contact"].due_on) == (
+        "ELY-SHORT",
+        date(2026, 11, 24),
+    )
+    await trainer.presses("Oui, maintenant")
+    await trainer.presses("Le/la stagiaire")
+    await trainer.presses("Sms")
+    await trainer.says("aujourd'hui")
+    await trainer.presses("Oui")
+    await trainer.says("Pas de réponse, message laissé")
+    await trainer.sends_file("capture.png", "image/png", SCREENSHOT)
+    assert "Preuve : capture.png" in trainer.last
+    await trainer.presses("Enregistrer")
+    assert "C'est noté, avec la preuve" in trainer.all_text
+    assert (await tasks(db))["contact"].done_at is not None
+    await trainer.presses("Noter un autre contact")
+    await trainer.presses("L'entreprise")
+    await trainer.presses("Téléphone")
+    await trainer.says("demain")
+    assert "dans le futur" in trainer.last
+    await trainer.says("ce matin")
+    await trainer.presses("Oui")
+    await trainer.says("Le tuteur le relance")
+    await trainer.presses("Pas de preuve")
+    await trainer.presses("Enregistrer")
+    await trainer.presses("Terminé")
+    contacts = await rows(db, FollowUpContact)
+    assert [(c.with_whom, c.channel, c.contacted_on) for c in contacts] == [
+        ("stagiaire", "sms", date(2026, 11, 23)),
+        ("entreprise", "telephone", date(2026, 11, 23)),
+    ]
+    proof = (await rows(db, StoredDocument))[0]
+    assert (proof.kind, proof.followup_id, proof.content) == (
+        "preuve_contact",
+        contacts[0].followup_id,
+        SCREENSHOT,
+    )
+    assert contacts[0].proof_id == proof.id and contacts[1].proof_id is None
+
+    await trainer.says("/decrochage thomas")
+    await trainer.presses("Saisir le ticket qualité")
+    assert "Contact avec le/la stagiaire par SMS le lundi 23 novembre 2026" in trainer.last
+    assert "preuve : capture.png" in trainer.last
+    await trainer.presses("Rien à ajouter")
+    await trainer.presses("Enregistrer le ticket")
+    ticket = (await rows(db, QualityTicket))[0]
+    assert (ticket.rule_id, ticket.document_ids, ticket.note) == ("ELY-SHORT", [proof.id], None)
+
+
+async def test_a_ticket_says_what_the_procedure_still_expects(
+    db: Database, trainer: Person
+) -> None:
+    await open_followup(trainer, "ines")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Plus tard")
+    assert "Vous reprendrez ce suivi avec /decrochage" in trainer.last
+    await trainer.says("/decrochage inès")
+    await trainer.presses("Saisir le ticket qualité")
+    assert "un contact avec la personne, un contact avec l'entreprise" in trainer.last
+    await trainer.presses("Rien à ajouter")
+    await trainer.presses("Abandonner")
+    assert await rows(db, QualityTicket) == []
+    await trainer.says("/decrochage inès")
+    await trainer.presses("Saisir le ticket qualité")
+    await trainer.presses("Rien à ajouter")
+    await trainer.presses("Enregistrer le ticket")
+    await open_followup(trainer, "nadia", subcontracted="")  # known for this formation
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Plus tard")
+    await trainer.says("/decrochage nadia")
+    await trainer.presses("Saisir le ticket qualité")
+    await trainer.presses("Rien à ajouter")
+    await trainer.presses("Enregistrer le ticket")
+    assert [t.reference for t in await rows(db, QualityTicket)] == [
+        "TQ-2026-0001",
+        "TQ-2026-0002",
+    ]
+
+
+async def test_subcontracting_is_asked_once_and_switches_the_procedure_off(
+    db: Database, trainer: Person
+) -> None:
+    await open_followup(trainer, "thomas", subcontracted="Oui, en sous-traitance")
+    assert "la procédure ne s'applique pas" in trainer.last
+    await trainer.presses("Ouvrir le suivi")
+    assert "pas d'échéance ni de ticket qualité" in trainer.last
+    assert await step_of(db, trainer) == (None, None)
+    f = (await rows(db, FollowUp))[0]
+    assert f.procedure_applies is False and await rows(db, FollowUpTask) == []
+    projet = await formation_id(db, "Projet professionnel")
+    assert (await rows(db, Formation, id=projet))[0].subcontracted is True
+    assert await followup_facts_of(db, projet) == ()
+
+    await open_followup(trainer, "inès", subcontracted="")
+    assert "En sous-traitance" in trainer.last  # not asked again
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.says("/decrochage thomas")
+    assert "Saisir le ticket qualité" not in trainer.buttons
+    await trainer.presses("Clore le suivi")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Oui, clore")
+    assert (await rows(db, FollowUp))[0].closed_at is not None
+    assert await rows(db, QualityTicket) == []
+
+
+async def test_an_organisation_without_the_procedure(db: Database, trainer: Person) -> None:
+    await set_org_settings(db, ely_procedure=False)
+    await open_followup(trainer, "karim", subcontracted="")
+    assert "désactivée pour votre organisme" in trainer.last
+    await trainer.presses("Ouvrir le suivi")
+    f = (await rows(db, FollowUp))[0]
+    assert f.procedure_applies is False and await rows(db, FollowUpTask) == []
+
+
+async def test_bilan_de_competences_sick_leave_solution(db: Database, trainer: Person) -> None:
+    await add_formation(db, title="Bilan Zoé", kind="bilan_competences", trainees=("Zoé Lambert",))
+    await open_followup(trainer, "zoé")
+    assert "de quoi s'agit-il" in trainer.last
+    await trainer.presses("Un arrêt maladie")
+    await trainer.presses("Ouvrir le suivi")
+    planned = await tasks(db)
+    assert set(planned) == {"solution"}
+    assert planned["solution"].rule_id == "ELY-BILAN-COMP"
+    await trainer.presses("Oui, maintenant")
+    await trainer.presses("Avenant à la convention")
+    await trainer.presses("Oui")
+    await trainer.says("Reprise le 15 janvier, nouvelles dates à caler")
+    assert "Pensez à l'avenant" in trainer.last
+    f = (await rows(db, FollowUp))[0]
+    assert (f.cause, f.solution, f.solution_with_employer) == ("sick_leave", "avenant", True)
+    assert f.solution_note == "Reprise le 15 janvier, nouvelles dates à caler"
+    planned = await tasks(db)
+    assert planned["solution"].done_at is not None and planned["avenant"].done_at is None
+    await trainer.says("/decrochage zoé")
+    assert "Noter la solution convenue" not in trainer.buttons
+    await trainer.presses("Saisir le ticket qualité")
+    assert "avenant à la convention (avec l'employeur)" in trainer.last
+    await trainer.presses("Rien à ajouter")
+    await trainer.presses("Enregistrer le ticket")
+    assert (await rows(db, QualityTicket))[0].rule_id == "ELY-BILAN-COMP"
+    assert (await tasks(db))["avenant"].cancelled_at is not None
+
+
+async def test_bilan_de_competences_difficulty_team_regard_croise_compte_rendu(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    await add_formation(db, title="Bilan Zoé", kind="bilan_competences", trainees=("Zoé Lambert",))
+    await open_followup(trainer, "zoé")
+    await trainer.presses("Une difficulté")
+    await trainer.presses("Ouvrir le suivi")
+    planned = await tasks(db)
+    assert set(planned) == {"equipe", "regard_croise", "ticket"}
+    assert {t.rule_id for t in planned.values()} == {"ELY-BILAN-DIFF"}
+    assert planned["regard_croise"].due_on == date(2026, 12, 7)
+    await trainer.presses("Oui, maintenant")
+    assert "Quel jour avez-vous parlé de la situation en équipe" in trainer.last
+    await trainer.says("hier")
+    await trainer.presses("Oui")
+    await trainer.says("Piste : élargir aux métiers du soin")
+    await trainer.presses("Pas de preuve")
+    assert "Échange en équipe le dimanche 22 novembre 2026" in trainer.last
+    await trainer.presses("Enregistrer")
+    await trainer.presses("Programmer le regard croisé")
+    await survives(db, trainer, FOR_NAMES)
+    await trainer.says("Sophie Leroy")
+    await trainer.says("mardi 1er décembre à 10h")
+    await trainer.presses("Oui")
+    regard = (await rows(db, Entretien))[0]
+    assert (regard.kind, regard.counsellor) == ("regard_croise", "Sophie Leroy")
+    clock.advance(days=9)
+    await trainer.says("/decrochage zoé")
+    await trainer.presses("Rédiger le compte rendu du regard croisé")
+    await trainer.presses("Oui, comme prévu")
+    await trainer.says("Projet flou")
+    await trainer.says("Manque de confiance")
+    await trainer.says("Enquêtes métier auprès de deux professionnels")
+    await trainer.presses("Pas de prochain point")
+    await trainer.presses("Produire le compte rendu")
+    document = next(r.document for r in trainer.replies if r.document is not None)
+    words = pdf_words(document.content)
+    assert "Regard croisé" in words and "Sophie Leroy" in words and "Zoé Lambert" in words
+    assert "mardi 1er décembre 2026 à 10 h 00" in words
+    assert "Enquêtes métier auprès de deux professionnels" in words
+    done = await tasks(db)
+    assert done["equipe"].done_at and done["regard_croise"].done_at and done["compte_rendu"].done_at
+    await trainer.presses("Saisir le ticket qualité")
+    await trainer.presses("Rien à ajouter")
+    await trainer.presses("Enregistrer le ticket")
+    assert (await rows(db, QualityTicket))[0].rule_id == "ELY-BILAN-DIFF"
+    contact = (await rows(db, FollowUpContact))[0]
+    assert (contact.with_whom, contact.channel) == ("equipe", "reunion")
+
+
+async def test_vae_livret_de_suivi(db: Database, trainer: Person) -> None:
+    await add_formation(db, title="VAE Paul", kind="vae", trainees=("Paul Henry",))
+    await open_followup(trainer, "paul")
+    await trainer.presses("Ouvrir le suivi")
+    assert set(await tasks(db)) == {"livret", "ticket"}
+    await trainer.presses("Oui, maintenant")
+    await survives(db, trainer, NO_FILE)
+    await trainer.sends_file("livret-suivi.pdf", "application/pdf", b"%PDF-1.4 livret")
+    assert "Livret de suivi enregistré (livret-suivi.pdf)" in trainer.last
+    livret = (await rows(db, StoredDocument))[0]
+    assert livret.kind == "livret_suivi" and livret.followup_id is not None
+    assert (await tasks(db))["livret"].done_at is not None
+    await trainer.says("/decrochage paul")
+    assert "Déposer le livret de suivi" not in trainer.buttons
+    await trainer.presses("Saisir le ticket qualité")
+    assert "Livret de suivi déposé le lundi 23 novembre 2026 (livret-suivi.pdf)" in trainer.last
+
+
+async def test_more_signs_and_the_timeline_from_the_menu(db: Database, trainer: Person) -> None:
+    await open_followup(trainer, "julie")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Plus tard")
+    await trainer.says("/decrochage julie")
+    await trainer.presses("Ajouter des signes")
+    await trainer.presses("Baisse de motivation")
+    await trainer.presses("Terminé")
+    assert "1 signe ajouté" in trainer.last
+    assert len(await rows(db, FollowUpSign)) == 2
+    await trainer.says("/decrochage julie")
+    await trainer.presses("Voir la chronologie")
+    assert "Suivi de Julie Petit" in trainer.last and "Baisse de motivation" in trainer.last
+
+
+# --- bad input at every step of every décrochage conversation ------------------------------
+
+
+async def test_every_step_of_opening_survives_bad_input(db: Database, trainer: Person) -> None:
+    await trainer.says("/decrochage")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Agent de restauration")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.says("hugo")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Terminé")
+    assert "au moins 1" in trainer.last
+    await trainer.presses("Autre")
+    await trainer.presses("Terminé")
+    await survives(db, trainer, FOR_NAMES)
+    await trainer.says("Absent des pauses")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Non")
+    await survives(db, trainer, FOR_CHOICES)
+    assert await rows(db, FollowUp) == []
+    await trainer.presses("Ouvrir le suivi")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Oui, maintenant")
+    await survives(db, trainer, FOR_NAMES)
+    await trainer.says("demain 9h")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Oui")
+    assert len(await rows(db, Entretien)) == 1
+
+    await trainer.says("/decrochage hugo")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Rédiger le compte rendu")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Il a déjà eu lieu")
+    await survives(db, trainer, FOR_NAMES)
+    await trainer.says("ce matin")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Oui")
+    for text in ("Constat", "Causes", "Mesures"):
+        await survives(db, trainer, FOR_NAMES)
+        await trainer.says(f"{text} <b>&</b> détaillé")
+    await survives(db, trainer, FOR_NAMES)
+    await trainer.says("dans quinze jours")
+    await survives(db, trainer, FOR_CHOICES)
+    assert await rows(db, StoredDocument) == []
+    await trainer.presses("Produire le compte rendu")
+    document = next(r.document for r in trainer.replies if r.document is not None)
+    assert "Mesures <b>&</b> détaillé" in pdf_words(document.content)
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Saisir le ticket qualité")
+    await survives(db, trainer, FOR_NAMES)
+    await trainer.presses("Rien à ajouter")
+    await survives(db, trainer, FOR_CHOICES)
+    assert await rows(db, QualityTicket) == []
+    await trainer.presses("Enregistrer le ticket")
+    assert len(await rows(db, QualityTicket)) == 1
+
+
+async def test_every_step_of_the_other_paths_survives_bad_input(
+    db: Database, trainer: Person
+) -> None:
+    await open_followup(trainer, "thomas")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Oui, maintenant")
+    for bads, action in (
+        (FOR_CHOICES, ("press", "L'entreprise")),
+        (FOR_CHOICES, ("press", "E-mail")),
+        (FOR_NAMES, ("say", "hier")),
+        (FOR_CHOICES, ("press", "Oui")),
+        (FOR_NAMES, ("say", "Relance envoyée")),
+        (NO_FILE, ("file", "")),
+        (FOR_CHOICES, ("press", "Enregistrer")),
+        (FOR_CHOICES, ("press", "Revenir au suivi")),
+        (FOR_CHOICES, ("press", "Ajouter des signes")),
+        (FOR_CHOICES, ("press", "Retards")),
+        (FOR_CHOICES, ("press", "Terminé")),
+    ):
+        await survives(db, trainer, bads)
+        kind, value = action
+        if kind == "press":
+            await trainer.presses(value)
+        elif kind == "say":
+            await trainer.says(value)
+        else:
+            await trainer.sends_file("mail.pdf", "application/pdf", b"%PDF-1.4 mail")
+    assert len(await rows(db, FollowUpContact)) == 1
+    await add_formation(db, title="Bilan Zoé", kind="bilan_competences", trainees=("Zoé Lambert",))
+    await open_followup(trainer, "zoé")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Un arrêt maladie")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Oui, maintenant")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Report des dates")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Non")
+    await survives(db, trainer, FOR_NAMES)
+    assert (await rows(db, FollowUp))[-1].solution is None
+    await trainer.presses("Rien à ajouter")
+    assert (await rows(db, FollowUp))[-1].solution == "report"
+    await open_followup(trainer, "julie")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Plus tard")
+    await trainer.says("/decrochage julie")
+    assert await step_of(db, trainer) == ("decrochage", "menu")
+    await survives(db, trainer, FOR_CHOICES)
+
+
+async def test_forged_buttons_cannot_reach_another_follow_up(db: Database, trainer: Person) -> None:
+    await open_followup(trainer, "karim")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Plus tard")
+    await trainer.says("/decrochage karim")
+    stamp = trainer.replies[-1].choices[0].data.split("|")[0]
+    await trainer.presses_data(f"{stamp}|ticket_999")
+    assert "pas (ou plus) proposé" in trainer.last
+    assert await step_of(db, trainer) == ("decrochage", "menu")
+
+
+async def test_ticket_references_are_unique_per_organisation(store: Database) -> None:
+    from bot import demo
+
+    async with store.sessions() as session, session.begin():
+        await demo.fill(session, today=date(2026, 11, 23))
+    async with store.sessions() as session, session.begin():
+        formation = (await session.scalars(select(Formation))).first()
+        assert formation is not None
+        await session.refresh(formation, ["trainees"])
+        trainee = formation.trainees[0]
+        followups = [
+            FollowUp(
+                organisation_id=formation.organisation_id,
+                formation_id=formation.id,
+                trainee_id=trainee.id,
+                path="long",
+            )
+            for _ in range(2)
+        ]
+        session.add_all(followups)
+        await session.flush()
+        session.add(
+            QualityTicket(
+                organisation_id=formation.organisation_id,
+                reference="TQ-2026-0001",
+                year=2026,
+                number=1,
+                followup_id=followups[0].id,
+                formation_id=formation.id,
+                trainee_id=trainee.id,
+                rule_id="ELY-LONG",
+                filed_on=date(2026, 11, 23),
+            )
+        )
+        ids = (formation.organisation_id, formation.id, trainee.id, followups[1].id)
+    with pytest.raises(IntegrityError):
+        async with store.sessions() as session, session.begin():
+            session.add(
+                QualityTicket(
+                    organisation_id=ids[0],
+                    reference="TQ-2026-0001",
+                    year=2026,
+                    number=1,
+                    followup_id=ids[3],
+                    formation_id=ids[1],
+                    trainee_id=ids[2],
+                    rule_id="ELY-LONG",
+                    filed_on=date(2026, 11, 23),
+                )
+            )

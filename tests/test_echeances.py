@@ -1,0 +1,170 @@
+"""Seeing the deadlines by chat (``/echeances``): grouped, opened, done, postponed."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.storage.bilans import StoredDeadline
+from bot.storage.db import Database
+from bot.storage.people import ChatIdentity, Membership, Role
+from bot.storage.people import Person as P
+from tests.auxil.dialogue import Person
+from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, survives
+from tests.test_bilan import schedule
+
+
+async def stored(db: Database) -> dict[str, StoredDeadline]:
+    async with db.sessions() as session:
+        rows = (await session.scalars(select(StoredDeadline))).all()
+    return {r.rule_id + ":" + r.key: r for r in rows}
+
+
+async def by_rule(db: Database, rule_id: str) -> StoredDeadline:
+    async with db.sessions() as session:
+        row = await session.scalar(select(StoredDeadline).where(StoredDeadline.rule_id == rule_id))
+    assert row is not None
+    return row
+
+
+async def test_the_list_is_grouped_and_computed_for_every_formation(
+    db: Database, trainer: Person
+) -> None:
+    await schedule(trainer)
+    await trainer.says("/echeances")
+    text = trainer.last
+    assert "Échéances de l'organisme" in text  # Camille is an admin
+    # Normandie: VISIO, PREP, GUIDES, DELEGATES overdue; DOCS (Tue) this week; PROOF on 3 Dec.
+    # Centre-Val de Loire demo: the three EOS entries are overdue (entered 60 days ago).
+    assert "🔴 en retard : 7" in text
+    assert "🟠 cette semaine (7 jours) : 1" in text
+    buttons = trainer.buttons
+    assert buttons[:2] == ["Filtrer par formation", "Terminé"]
+    assert buttons[-1].startswith("Suivants")  # paged beyond nine options
+    assert any(b.startswith("🔴 12/11 Vérifier l'outil de visioconférence") for b in buttons)
+    await trainer.presses("Suivants")
+    assert any("🟠 24/11 14 h 00 Envoyer le bilan pédagogique" in b for b in trainer.buttons)
+
+
+async def test_open_mark_done_and_postpone(db: Database, trainer: Person) -> None:
+    await schedule(trainer)
+    await trainer.says("/echeances")
+    await trainer.presses("Filtrer par formation")
+    await trainer.presses("Agent de restauration")
+    assert "Échéances de « Agent de restauration (démo) »" in trainer.last
+    assert trainer.buttons[:2] == ["Toutes les formations", "Terminé"]
+    await trainer.presses("Envoyer le bilan pédagogique")
+    text = trainer.last
+    assert "Envoyer le bilan pédagogique" in text
+    assert "Échéance : mardi 24 novembre 2026 à 14 h 00" in text
+    assert "à Mme Sophie Leroy" in text and "000_ddadb60b9c7bf826.txt, §I" in text
+    assert "ne peut pas être reportée" in text
+    assert "Reporter" not in trainer.buttons  # 48 h is the seed's, not ours
+    stamp = trainer.replies[-1].choices[0].data.split("|")[0]
+    await trainer.presses_data(f"{stamp}|postpone")  # a forged "Reporter"
+    assert "ne peut pas être reportée" in trainer.last
+    assert (await by_rule(db, "NOR-DOCS")).status == "open"
+    await trainer.presses("Fait")
+    assert "« Envoyer le bilan pédagogique » est faite" in trainer.all_text
+    docs = await by_rule(db, "NOR-DOCS")
+    assert docs.status == "done" and docs.done_by == 1 and docs.done_at is not None
+    assert not any("bilan pédagogique" in b for b in trainer.buttons)
+
+    await trainer.presses("Préparer le bilan avec le groupe")
+    assert "🔴 en retard" in trainer.last and "Reporter" in trainer.buttons
+    await trainer.presses("Reporter")
+    await trainer.says("hier")
+    assert "Choisissez une date après le lundi 23 novembre 2026" in trainer.last
+    await trainer.says("mercredi 25 novembre")
+    assert "mercredi 25 novembre 2026" in trainer.last
+    await trainer.presses("Oui, c'est ça")
+    assert "Pour quelle raison" in trainer.last
+    await trainer.says("le groupe est en stage cette semaine")
+    assert "reportée au mercredi 25 novembre 2026" in trainer.all_text
+    prep = await by_rule(db, "NOR-PREP")
+    assert (prep.status, prep.postponed_to, prep.postpone_reason) == (
+        "postponed",
+        date(2026, 11, 25),
+        "le groupe est en stage cette semaine",
+    )
+    assert prep.postponed_by == 1 and prep.due_on == date(2026, 11, 19)
+    assert any(
+        b.startswith("🟠 25/11 Préparer le bilan avec le groupe (reportée)")
+        for b in trainer.buttons
+    )
+    await trainer.presses("Préparer le bilan avec le groupe")
+    assert "reportée au mercredi 25 novembre 2026" in trainer.last
+    assert "Motif du report : le groupe est en stage cette semaine" in trainer.last
+    await trainer.presses("Retour à la liste")
+    await trainer.presses("Toutes les formations")
+    assert "Échéances de l'organisme" in trainer.last
+    await trainer.presses("Terminé")
+    assert "/echeances" in trainer.last
+
+
+async def test_every_step_of_echeances_survives_bad_input(db: Database, trainer: Person) -> None:
+    await schedule(trainer)
+    await trainer.says("/echeances")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Filtrer par formation")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Préparer le bilan avec le groupe")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Reporter")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.says("vendredi 27 novembre")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Oui, c'est ça")
+    await survives(db, trainer, FOR_NAMES)
+    assert (await by_rule(db, "NOR-PREP")).status == "open"
+    await trainer.says("salle indisponible")
+    assert (await by_rule(db, "NOR-PREP")).postponed_to == date(2026, 11, 27)
+
+
+async def test_a_formateur_sees_only_the_deadlines_of_their_formations(
+    db: Database, trainer: Person, person: Any
+) -> None:
+    await schedule(trainer)
+    async with db.sessions() as s, s.begin():
+        claire = P(display_name="Claire Martin")
+        s.add(claire)
+        await s.flush()
+        s.add(Membership(organisation_id=1, person_id=claire.id, role=Role.FORMATEUR.value))
+        s.add(
+            ChatIdentity(
+                person_id=claire.id, platform="console", user_id="claire", chat_id="claire"
+            )
+        )
+    colleague = person("claire")
+    await colleague.says("/echeances")
+    assert "Aucune échéance en cours pour vos formations" in colleague.last
+
+
+async def test_none_when_there_is_nothing(db: Database, trainer: Person) -> None:
+    async with db.sessions() as s, s.begin():
+        from bot.storage.formations import Formation
+
+        for f in (await s.scalars(select(Formation))).all():
+            f.funder = "autre"
+    await trainer.says("/echeances")
+    assert "Aucune échéance en cours pour l'organisme" in trainer.last
+
+
+async def test_done_stays_done_when_the_bilan_moves(db: Database, trainer: Person) -> None:
+    await schedule(trainer)
+    await trainer.says("/echeances")
+    await trainer.presses("Filtrer par formation")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Vérifier l'outil de visioconférence")
+    await trainer.presses("Fait")
+    await trainer.says("/bilans")
+    await trainer.presses("26/11/2026")
+    await trainer.presses("Déplacer")
+    await trainer.says("jeudi 10 décembre à 14 h")
+    await trainer.presses("Oui, c'est ça")
+    await trainer.presses("Oui, déplacer")
+    visio = await by_rule(db, "NOR-VISIO")
+    assert (visio.status, visio.due_on, visio.done_by) == ("done", date(2026, 11, 26), 1)

@@ -1,0 +1,173 @@
+"""The organisation settings by chat (``/reglages``), and where the digest goes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.storage.bilans import StoredDeadline
+from bot.storage.db import Database
+from bot.storage.people import ChatIdentity, Membership, Organisation, Role
+from bot.storage.people import Person as P
+from tests.auxil.dialogue import Person
+from tests.auxil.hostile import FOR_CHOICES, step_of, survives
+from tests.test_bilan import schedule
+
+TABLE = "Tableau de suivi des orientations pour les Parcours Métiers"
+DOCS = "Bilan pédagogique au chargé de mission : heures avant le bilan"
+
+
+async def organisation(db: Database) -> Organisation:
+    async with db.sessions() as session:
+        org = await session.scalar(select(Organisation))
+    assert org is not None
+    return org
+
+
+async def deadlines(db: Database, rule_id: str) -> list[StoredDeadline]:
+    async with db.sessions() as session:
+        rows = await session.scalars(
+            select(StoredDeadline)
+            .where(StoredDeadline.rule_id == rule_id)
+            .order_by(StoredDeadline.id)
+        )
+        return list(rows.all())
+
+
+async def pick(who: Person, label: str) -> None:
+    """Press the setting whose label starts with ``label``, turning pages as a person would."""
+    for _ in range(5):
+        if any(b.startswith(label) for b in who.buttons):
+            await who.presses(label)
+            return
+        await who.presses("Suivants")
+    raise AssertionError(f"no setting {label!r}")
+
+
+def shown(who: Person, label: str) -> str:
+    return next(b for b in who.buttons if b.startswith(label))
+
+
+async def test_cvl_table_is_off_with_its_reason_and_can_be_switched_on(
+    db: Database, trainer: Person
+) -> None:
+    await trainer.says("/echeances")  # computes the demo's deadlines
+    assert await deadlines(db, "CVL-TABLE") == []
+    await trainer.says("/reglages")
+    assert "Réglages de Organisme de démonstration" in trainer.last
+    assert "à 8 h, en message privé à chaque administrateur" in trainer.last
+    await trainer.presses("Suivants")
+    assert shown(trainer, TABLE) == f"{TABLE} : désactivé"
+    await trainer.presses(TABLE)
+    text = trainer.last
+    assert "Pourquoi désactivé par défaut" in text
+    assert "001 (PRF 2021-2024)" in text and "le texte le plus récent l'emporte" in text
+    assert "CVL-TABLE (002_442c31fce7402b56.txt, §1)" in text
+    assert "Valeur actuelle : désactivé (valeur par défaut)" in text
+    await trainer.presses("Activer")
+    assert f"« {TABLE} » = activé" in trainer.last
+    assert "3 ajoutées" in trainer.last
+    org = await organisation(db)
+    assert org.settings == {"cvl_table_parcours_metiers": True}
+    rows = await deadlines(db, "CVL-TABLE")
+    entered = (datetime(2026, 11, 23, tzinfo=UTC) - timedelta(days=60)).date()
+    assert [r.due_on for r in rows] == [entered + timedelta(days=10)] * 3
+
+    await trainer.says("/reglages")
+    await trainer.presses("Suivants")
+    assert shown(trainer, TABLE) == f"{TABLE} : activé"
+    await trainer.presses(TABLE)
+    await trainer.presses("Valeur par défaut")
+    assert "3 retirées" in trainer.last
+    assert (await organisation(db)).settings == {}
+    assert await deadlines(db, "CVL-TABLE") == []
+
+
+async def test_a_delay_is_typed_within_its_bounds_and_moves_the_deadlines(
+    db: Database, trainer: Person
+) -> None:
+    await schedule(trainer)
+    await trainer.says("/reglages")
+    await pick(trainer, DOCS)
+    text = trainer.last
+    assert "48h avant maximum" in text and "entre 48 et 336" in text
+    await trainer.says("24")
+    assert (
+        "entre 48 et 336" in trainer.last and "on peut l'avancer, pas le retarder" in trainer.last
+    )
+    await trainer.says("trois jours")
+    assert "Tapez un nombre entier entre 48 et 336" in trainer.last
+    await survives(db, trainer, FOR_CHOICES)
+    assert (await organisation(db)).settings == {}
+    await trainer.says("72 h")
+    assert f"« {DOCS} » = 72" in trainer.last and "1 déplacée" in trainer.last
+    [docs] = await deadlines(db, "NOR-DOCS")
+    assert docs.due_at == datetime(2026, 11, 23, 13, 0, tzinfo=UTC)  # Monday 14:00, 72 h before
+    assert (await organisation(db)).settings == {"nor_docs_hours_before": 72}
+
+
+async def test_the_digest_hour_and_a_choice_setting(db: Database, trainer: Person) -> None:
+    await trainer.says("/reglages")
+    await pick(trainer, "Heure du récapitulatif")
+    assert "Valeur actuelle : 8 h" in trainer.last
+    await trainer.says("7")
+    assert "= 7 h" in trainer.last
+    await trainer.says("/reglages")
+    assert "à 7 h" in trainer.last
+    await pick(trainer, "Vacations : arrondi")
+    assert "arrondi au plus proche" in trainer.buttons
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("arrondi au plus proche")
+    assert (await organisation(db)).settings == {
+        "digest_hour": 7,
+        "rec_vacation_rounding": "nearest",
+    }
+
+
+async def test_every_step_of_reglages_survives_bad_input(db: Database, trainer: Person) -> None:
+    await trainer.says("/reglages")
+    await survives(db, trainer, FOR_CHOICES)
+    await pick(trainer, TABLE)
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.says("/reglages")
+    await trainer.presses("Suivants")
+    assert await step_of(db, trainer) == ("reglages", "setting")
+    assert (await organisation(db)).settings == {}
+
+
+async def test_the_digest_is_sent_to_the_group_that_asks_for_it(
+    db: Database, trainer: Person, person: Any
+) -> None:
+    group = person("formateur", chat="groupe-equipe", is_group=True)
+    await group.says("/reglages")
+    assert "Recevoir le récapitulatif ici" in " ".join(group.buttons)
+    await group.presses("Recevoir le récapitulatif ici")
+    assert "il ne nomme aucun stagiaire" in group.last and "à 8 h" in group.last
+    assert (await organisation(db)).digest_chat == "console:groupe-equipe"
+    await group.says("/reglages")
+    assert "dans cette discussion" in group.last
+    await trainer.says("/reglages")
+    assert "dans une autre discussion" in trainer.last
+    await trainer.presses("en privé")
+    assert (await organisation(db)).digest_chat is None
+    await group.says("/echeances")
+    assert "pas cela dans un groupe" in group.last  # only /reglages runs in a group
+
+
+async def test_only_admins_change_settings(db: Database, trainer: Person, person: Any) -> None:
+    async with db.sessions() as s, s.begin():
+        claire = P(display_name="Claire Martin")
+        s.add(claire)
+        await s.flush()
+        s.add(Membership(organisation_id=1, person_id=claire.id, role=Role.FORMATEUR.value))
+        s.add(
+            ChatIdentity(
+                person_id=claire.id, platform="console", user_id="claire", chat_id="claire"
+            )
+        )
+    colleague = person("claire")
+    await colleague.says("/reglages")
+    assert "réservée aux administrateurs" in colleague.last
+    assert (await organisation(db)).settings == {}

@@ -1,0 +1,197 @@
+"""The daily digest and the personal reminders: exactly once, at the right hour, even late."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from bot import texts
+from bot.config import Settings
+from bot.messages import Reply
+from bot.outbox import Sender
+from bot.scheduler import Scheduler
+from bot.storage.db import Database
+from bot.storage.formations import Formation
+from bot.storage.outbox import OutboxMessage
+from bot.storage.people import Organisation
+from tests.auxil.dialogue import Clock, Person
+from tests.test_bilan import schedule
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, Reply]] = []
+
+    async def __call__(self, chat_id: str, reply: Reply) -> None:
+        self.sent.append((chat_id, reply))
+
+    def texts(self) -> list[tuple[str, str]]:
+        """What each chat shows: markup dropped, entities decoded."""
+        return [(chat, texts.plain(r.text)) for chat, r in self.sent]
+
+    def digests(self) -> list[tuple[str, str]]:
+        return [(chat, text) for chat, text in self.texts() if "Échéances du" in text]
+
+
+async def keys(db: Database, prefix: str) -> list[str]:
+    async with db.sessions() as session:
+        rows = await session.scalars(
+            select(OutboxMessage.key)
+            .where(OutboxMessage.key.like(prefix + "%"))
+            .order_by(OutboxMessage.key)
+        )
+        return list(rows.all())
+
+
+async def deliver(db: Database) -> Recorder:
+    recorder = Recorder()
+    await Sender(db.sessions, {"console": recorder}).run_once()
+    return recorder
+
+
+async def test_one_digest_a_day_even_with_two_processes(
+    db: Database, settings: Settings, clock: Clock, demo: None
+) -> None:
+    first = Scheduler(db, settings, clock=clock)
+    second = Scheduler(db, settings, clock=clock)
+    clock.now = datetime(2026, 11, 24, 6, 59, tzinfo=UTC)  # 7:59 in Paris
+    await first.tick()
+    assert await keys(db, "digest:") == []
+    clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # 8:00 in Paris: the digest hour
+    await first.tick()
+    await second.tick()
+    await first.tick()
+    recorder = await deliver(db)
+    [(chat, text)] = recorder.digests()
+    assert chat == "formateur"  # Camille, the admin, in private: no digest chat chosen
+    assert "Échéances du mardi 24 novembre 2026" in text
+    assert "🔴 En retard (3)" in text
+    assert "Saisir l'entrée dans EOS (Nadia Roux) – Projet professionnel (démo)" in text
+    assert "/echeances" in text
+    assert await keys(db, "digest:") == ["digest:org:1:2026-11-24:person:1"]
+    assert (await deliver(db)).sent == []  # nothing twice
+
+
+async def test_a_digest_missed_while_down_is_sent_once_the_same_day_only(
+    db: Database, settings: Settings, clock: Clock, demo: None
+) -> None:
+    scheduler = Scheduler(db, settings, clock=clock)
+    clock.now = datetime(2026, 11, 24, 6, 0, tzinfo=UTC)
+    await scheduler.tick()
+    clock.now = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)  # down from 7:00 to 15:00
+    await scheduler.tick()
+    await scheduler.tick()
+    assert len((await deliver(db)).digests()) == 1
+    clock.now = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)  # down on the 25th and 26th
+    await scheduler.tick()
+    assert await keys(db, "digest:") == [
+        "digest:org:1:2026-11-24:person:1",
+        "digest:org:1:2026-11-27:person:1",
+    ]
+    [(_, text)] = (await deliver(db)).digests()
+    assert "vendredi 27 novembre 2026" in text
+
+
+async def test_the_digest_hour_is_the_organisation_s_own(
+    db: Database, settings: Settings, clock: Clock, demo: None
+) -> None:
+    async with db.sessions() as session, session.begin():
+        org = await session.scalar(select(Organisation))
+        assert org is not None
+        org.settings = {"digest_hour": 10}
+    scheduler = Scheduler(db, settings, clock=clock)
+    clock.now = datetime(2026, 11, 24, 8, 59, tzinfo=UTC)  # 9:59 in Paris
+    await scheduler.tick()
+    assert await keys(db, "digest:") == []
+    clock.now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    await scheduler.tick()
+    assert len(await keys(db, "digest:")) == 1
+
+
+async def test_a_group_digest_names_no_trainee(
+    db: Database, settings: Settings, clock: Clock, demo: None
+) -> None:
+    async with db.sessions() as session, session.begin():
+        org = await session.scalar(select(Organisation))
+        assert org is not None
+        org.digest_chat = "console:groupe-equipe"
+    clock.now = datetime(2026, 11, 24, 7, 30, tzinfo=UTC)
+    await Scheduler(db, settings, clock=clock).tick()
+    assert await keys(db, "digest:") == ["digest:org:1:2026-11-24"]
+    [(chat, text)] = (await deliver(db)).digests()
+    assert chat == "groupe-equipe"
+    assert "Projet professionnel (démo) : 3 en retard" in text
+    for name in ("Nadia Roux", "Thomas Fabre", "Inès Garnier"):
+        assert name not in text
+    assert "Saisir" not in text  # counts only
+
+
+async def test_a_group_digest_numbers_formations_for_one_person(
+    db: Database, settings: Settings, clock: Clock, demo: None
+) -> None:
+    async with db.sessions() as session, session.begin():
+        org = await session.scalar(select(Organisation))
+        assert org is not None
+        org.digest_chat = "console:groupe-equipe"
+        projet = await session.scalar(
+            select(Formation).where(Formation.title == "Projet professionnel (démo)")
+        )
+        assert projet is not None
+        projet.kind = "bilan_competences"
+    clock.now = datetime(2026, 11, 24, 7, 30, tzinfo=UTC)
+    await Scheduler(db, settings, clock=clock).tick()
+    [(_, text)] = (await deliver(db)).digests()
+    assert f"Bilan de compétences n° {projet.id} : 3 en retard" in text
+    assert "Projet professionnel" not in text
+
+
+async def test_a_quiet_day_sends_nothing(
+    db: Database, settings: Settings, clock: Clock, demo: None
+) -> None:
+    async with db.sessions() as session, session.begin():
+        for formation in (await session.scalars(select(Formation))).all():
+            formation.funder = "autre"
+    clock.now = datetime(2026, 11, 24, 7, 30, tzinfo=UTC)
+    scheduler = Scheduler(db, settings, clock=clock)
+    await scheduler.tick()
+    await scheduler.tick()
+    assert await keys(db, "digest:") == []
+
+
+async def test_each_formateur_is_reminded_the_day_before_and_the_day_itself(
+    db: Database, settings: Settings, clock: Clock, trainer: Person
+) -> None:
+    await schedule(trainer)  # remote bilan on Thursday 26 November, 14:00
+    scheduler = Scheduler(db, settings, clock=clock)
+    await scheduler.tick()  # Monday 23 November, 10:00 in Paris
+    await scheduler.tick()
+    [key] = await keys(db, "rappel:")
+    assert key.startswith("rappel:NOR-DOCS:bilan:") and key.endswith(":2026-11-23")
+    recorder = await deliver(db)
+    reminders = [text for _, text in recorder.texts() if "Rappel" in text]
+    [text] = reminders
+    assert "À faire demain : mardi 24 novembre 2026 à 14 h 00" in text
+    assert "Envoyer le bilan pédagogique" in text and "Agent de restauration (démo)" in text
+    clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
+    await scheduler.tick()
+    assert len(await keys(db, "rappel:")) == 2
+    assert any("À faire aujourd'hui" in text for _, text in (await deliver(db)).texts())
+
+
+async def test_the_jobs_log_nothing_personal(
+    db: Database,
+    settings: Settings,
+    clock: Clock,
+    trainer: Person,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="bot")
+    await schedule(trainer)
+    clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
+    await Scheduler(db, settings, clock=clock).tick()
+    await deliver(db)
+    for name in ("Nadia Roux", "Léa Martin", "Karim Haddad", "Sophie Leroy"):
+        assert name not in caplog.text

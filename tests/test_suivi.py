@@ -1,0 +1,119 @@
+"""Seeing a trainee's follow-up (/suivi, paged, PDF) and exporting evidence in chat (/exporter)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+
+from bot.storage.db import Database
+from tests.auxil.dialogue import Clock, Person
+from tests.auxil.hostile import FOR_CHOICES, step_of, survives
+from tests.auxil.pdf import pdf_words
+
+
+async def log_absences(who: Person, name: str, days: list[str]) -> None:
+    for day in days:
+        await who.says(f"/absence {name} {day} matin")
+        await who.presses("Oui")
+        await who.presses("Non")
+        await who.says("sans nouvelles")
+        await who.presses("Enregistrer")
+        if "Ouvrir un suivi" in who.buttons:
+            await who.presses("Pas maintenant")
+
+
+async def test_the_timeline_is_paged_newest_first_and_given_as_pdf(
+    db: Database, trainer: Person
+) -> None:
+    days = [f"le {d} novembre" for d in (2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 16, 17)]
+    await log_absences(trainer, "léa", days)
+    await trainer.says("/suivi")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.says("lea")
+    text = trainer.last
+    assert "Suivi de Léa Martin – Agent de restauration (démo)" in text
+    assert "(page 1/2, les plus récents d'abord)" in text
+    assert text.index("mardi 17 novembre 2026") < text.index("lundi 16 novembre 2026")
+    assert "lundi 2 novembre 2026" not in text
+    assert "Camille Durand" in text
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Plus anciens")
+    assert "lundi 2 novembre 2026 – Absence (matin), non justifié(e) : sans nouvelles" in (
+        trainer.last
+    )
+    assert trainer.replies[-1].edit_previous
+    await trainer.presses("Plus récents")
+    assert "mardi 17 novembre 2026" in trainer.last
+    await trainer.presses("Chronologie en PDF")
+    document = trainer.replies[-1].document
+    assert document is not None and document.filename == "chronologie-Léa Martin.pdf"
+    words = pdf_words(document.content)
+    assert "Chronologie du suivi – Léa Martin" in words
+    assert "lundi 2 novembre 2026" in words and "mardi 17 novembre 2026" in words
+    assert "sans nouvelles" in words
+    assert await step_of(db, trainer) == (None, None)
+
+
+async def test_an_empty_timeline(db: Database, trainer: Person) -> None:
+    await trainer.says("/suivi hugo")
+    assert "Rien n'est encore noté" in trainer.last
+    assert "Chronologie en PDF" not in trainer.buttons
+    await trainer.presses("Terminé")
+    assert await step_of(db, trainer) == (None, None)
+
+
+async def test_exports_in_chat(db: Database, trainer: Person, clock: Clock) -> None:
+    await trainer.says("/exporter")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Agent de restauration")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Absences")
+    assert "rien à exporter" in trainer.last
+
+    await log_absences(trainer, "karim", ["vendredi dernier", "hier"])
+    await trainer.says("/decrochage karim")
+    await trainer.presses("Absences répétées")
+    await trainer.presses("Terminé")
+    await trainer.presses("Non")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Plus tard")
+
+    await trainer.says("/exporter")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Absences")
+    document = trainer.replies[-1].document
+    assert document is not None and document.mime_type == "text/csv"
+    table = list(csv.reader(io.StringIO(document.content.decode("utf-8"))))
+    assert table[0] == [
+        "formation",
+        "stagiaire",
+        "date",
+        "période",
+        "justifiée",
+        "motif",
+        "saisie par",
+        "saisie le",
+    ]
+    assert table[1] == [
+        "Agent de restauration (démo)",
+        "Karim Benali",
+        "2026-11-20",
+        "matin",
+        "non",
+        "sans nouvelles",
+        "Camille Durand",
+        "2026-11-23T10:00+01:00",
+    ]
+
+    await trainer.says("/exporter")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Dossier Qualiopi")
+    bundle = trainer.replies[-1].document
+    assert bundle is not None and bundle.mime_type == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(bundle.content)) as archive:
+        names = archive.namelist()
+        assert "chronologie-karim-benali.pdf" in names
+        manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["suivis"] == 1 and manifest["formation"]["intitulé"].startswith("Agent")

@@ -1,0 +1,96 @@
+"""/vacations: Rectorat remote coaching pay (REC-*, seed 004 §3), its working and its cap."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from bot.storage.db import Database
+from tests.auxil.absences import add_formation, audit_entries, set_org_settings
+from tests.auxil.dialogue import Person
+from tests.auxil.hostile import FOR_CHOICES, FOR_TEXT, step_of, survives
+
+TRAINEES = ("Anne Roy", "Bruno Colin", "Chloé Faure")
+
+
+async def test_rectorat_first_hours_participants_and_cap(db: Database, trainer: Person) -> None:
+    await add_formation(
+        db, title="PAF Numérique", funder="rectorat", remote_coaching=True, trainees=TRAINEES
+    )
+    await trainer.says("/vacations")
+    assert trainer.buttons[0].startswith("PAF Numérique")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("PAF Numérique")
+    await survives(db, trainer, FOR_TEXT)
+    await trainer.says("beaucoup")
+    assert "Je n'ai pas compris cette durée" in trainer.last
+    await trainer.says("9h30")
+    assert "Qui a effectivement participé" in trainer.last
+    assert trainer.buttons[:3] == ["☑ Anne Roy", "☑ Bruno Colin", "☑ Chloé Faure"]
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Chloé Faure")  # untick: did not take part
+    await trainer.presses("Terminé")
+    text = trainer.last
+    assert "Vacations pour « PAF Numérique », 2 participants" in text
+    assert "9 h 30 ÷ 2 h = 4,75 vacations" in text
+    assert "Plafond appliqué, plafond d'une vacation par stagiaire ayant participé (2)" in text
+    assert "Le plafond d'une vacation par stagiaire ayant participé s'applique." in text
+    assert "2 vacations" in text
+    entry = [e for e in await audit_entries(db, "formation") if e.action == "vacations"][-1]
+    assert entry.details == {
+        "minutes": 570,
+        "participants": 2,
+        "vacations": 2,
+        "cap": "trainee",
+        "rounding": "down",
+    }
+    assert await step_of(db, trainer) == (None, None)
+
+
+async def test_the_group_cap_and_the_rounding_setting(db: Database, trainer: Person) -> None:
+    names = tuple(f"Stagiaire {letter}" for letter in "ABCDEFGHIJ")
+    await add_formation(db, title="PAF Groupe", funder="rectorat", trainees=names)
+    await trainer.says("/vacations")
+    await trainer.presses("PAF Groupe")
+    await trainer.says("40 heures")
+    await trainer.presses("Terminé")
+    assert "Le plafond de huit vacations pour un groupe s'applique." in trainer.last
+    await set_org_settings(db, rec_vacation_rounding="up")
+    await trainer.says("/vacations")
+    await trainer.presses("PAF Groupe")
+    await trainer.says("9")
+    await trainer.presses("Terminé")
+    assert "arrondi au supérieur : 5 vacations" in trainer.last
+    assert "Aucun plafond ne s'applique." in trainer.last
+
+
+async def test_someone_absent_all_along_is_not_proposed(db: Database, trainer: Person) -> None:
+    await add_formation(db, title="PAF Court", funder="rectorat", trainees=TRAINEES)
+    # The formation started 20 days ago: Chloé absent every working day since.
+    day = date(2026, 11, 3)
+    while day <= date(2026, 11, 23):
+        if day.weekday() < 5:
+            await trainer.says(f"/absence chloé le {day.day}/{day.month} journée")
+            await trainer.presses("Oui")
+            if "Enregistrer quand même" in trainer.buttons:
+                await trainer.presses("Enregistrer quand même")
+            await trainer.presses("Oui")
+            await trainer.says("arrêt maladie")
+            await trainer.presses("Pas de justificatif")
+            await trainer.presses("Enregistrer")
+            if "Pas maintenant" in trainer.buttons:
+                await trainer.presses("Pas maintenant")
+        day += timedelta(days=1)
+    await trainer.says("/vacations")
+    await trainer.presses("PAF Court")
+    await trainer.says("12")
+    assert "Je n'ai pas coché 1 personne absente tout du long" in trainer.last
+    assert "☐ Chloé Faure" in trainer.buttons
+    await trainer.presses("Terminé")
+    assert "2 participants" in trainer.last
+    await trainer.says("/vacations")
+    await trainer.presses("PAF Court")
+    await trainer.says("3")
+    await trainer.presses("Anne Roy")
+    await trainer.presses("Bruno Colin")
+    await trainer.presses("Terminé")
+    assert "au moins 1" in trainer.last

@@ -271,3 +271,46 @@ async def test_a_formateur_cannot_open_another_organisations_formation(
     assert "pas (ou plus) proposé" in trainer.last
     async with db.sessions() as session:
         assert await session.scalar(select(func.count(Trainee.id))) == 7
+
+
+async def test_every_editing_step_survives_bad_input(db: Database, trainer: Person) -> None:
+    async def open_formation() -> None:
+        await trainer.says("/formations")
+        await survives(db, trainer, FOR_CHOICES)
+        await trainer.presses("Agent de restauration")
+        await survives(db, trainer, FOR_CHOICES)
+
+    await open_formation()
+    await trainer.presses("Modifier les dates")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.says("du 1er octobre 2026 au 20 février 2027")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Oui")
+
+    await open_formation()
+    await trainer.presses("Ajouter des stagiaires")
+    await survives(db, trainer, FOR_NAMES)
+    await trainer.says("Paul Henry")
+
+    await open_formation()
+    await trainer.presses("Retirer un stagiaire")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Karim Benali")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Non, garder")
+
+    await open_formation()
+    await trainer.presses("Choisir les délégués")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Terminé")
+
+    f = next(f for f in await formations(db) if f.title.startswith("Agent"))
+    assert (f.start_date, f.end_date) == (date(2026, 10, 1), date(2027, 2, 20))
+    assert {t.full_name for t in f.trainees} == {
+        "Léa Martin",
+        "Karim Benali",
+        "Julie Petit",
+        "Hugo Moreau",
+        "Paul Henry",
+    }
+    assert {t.full_name for t in f.trainees if t.is_delegate} == {"Léa Martin", "Hugo Moreau"}

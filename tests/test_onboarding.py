@@ -152,3 +152,16 @@ async def test_a_formateur_sees_only_their_organisation(
     await trainer.says("/formations")
     assert any("démo" in b for b in trainer.buttons)
     _ = timedelta
+
+
+async def test_the_invitation_step_survives_bad_input(
+    db: Database, person: Callable[..., Person]
+) -> None:
+    claire = person("claire")
+    await first_admin(claire)
+    await claire.says("/inviter")
+    await survives(db, claire, FOR_CHOICES)
+    await claire.presses("Formateur")
+    assert CODE.search(claire.last)
+    async with db.sessions() as session:
+        assert len((await session.scalars(select(Invitation))).all()) == 1

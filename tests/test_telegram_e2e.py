@@ -11,6 +11,7 @@ import signal
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from sqlalchemy import func, select
 
 from bot.config import Settings
 from bot.engine import Engine
+from bot.storage.absences import Absence
 from bot.storage.db import Database
 from bot.storage.formations import Formation
 from bot.storage.people import Membership
@@ -93,7 +95,9 @@ async def test_onboarding_an_invitation_deep_link_and_a_formation(
         await click(bruno, "Une formation", "Qui la finance")
         await click(bruno, "Autre financeur", "organisé")
         await click(bruno, "De date à date", "dates")
-        await ask(bruno, "du 1er au 19 décembre 2026", "mardi 1er décembre 2026")
+        today = date.today()
+        start, end = today - timedelta(days=10), today + timedelta(days=30)
+        await ask(bruno, f"du {start:%d/%m/%Y} au {end:%d/%m/%Y}", "C'est bien ça")
         await click(bruno, "Oui", "certifiante")
         await click(bruno, "Non", "courte ou longue")
         await click(bruno, "Courte", "stagiaires")
@@ -105,6 +109,13 @@ async def test_onboarding_an_invitation_deep_link_and_a_formation(
         await click(bruno, "Terminé", "Récapitulatif")
         saved = await click(bruno, "Enregistrer", "C'est enregistré")
         assert "Cuisine <du> monde & co" in saved.body  # escaped by us, shown as typed
+
+        # An absence in the hurried one-line form, through the same chat.
+        await ask(bruno, "/absence Ben hier matin", "J'ai compris")
+        await click(bruno, "Oui", "justifiée")
+        await click(bruno, "Non", "Passer")
+        await click(bruno, "Passer", "Récapitulatif")
+        await click(bruno, "Enregistrer", "C'est noté : Ben Kaci")
 
         # The answered question lost its buttons and shows the choice.
         answered = [m for m in await bruno.bot_messages() if "Qui la finance" in m.body]
@@ -118,6 +129,12 @@ async def test_onboarding_an_invitation_deep_link_and_a_formation(
             ("Ben Kaci", True),
             ("Chloé Roy", False),
         ]
+        absence = await session.scalar(select(Absence))
+        assert absence is not None and absence.period == "matin"
+        assert absence.day == date.today() - timedelta(days=1)
+        assert absence.trainee_id == next(
+            t.id for t in formation.trainees if t.full_name == "Ben Kaci"
+        )
         roles = sorted(m.role for m in await session.scalars(select(Membership)))
         assert roles == ["admin", "formateur"]
 

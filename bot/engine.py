@@ -371,10 +371,12 @@ class Engine:
             hint = ctx.render(step.help) if step.help else ""
             ctx.say("common.help_in_flow", summary=flow.summary, hint=hint)
             return
+        # Members see what they may do; the flows open to anyone (/start, the
+        # participants' /attestation) are for people who are not members.
         available = [
             f
             for f in self.registry.commands.values()
-            if f.summary and (f.role is None or self._refusal(ctx, f) is None)
+            if f.summary and f.role is not None and self._refusal(ctx, f) is None
         ]
         ctx.say("common.help", flows=available, actor=ctx.actor)
 

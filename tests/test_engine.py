@@ -55,6 +55,7 @@ async def test_help_depends_on_where_you_are(
 ) -> None:
     await trainer.says("/aide")
     assert "/formation" in trainer.last and "/inviter" in trainer.last
+    assert "/start" not in trainer.last and "/attestation :" not in trainer.last
     await trainer.says("/formation")
     await trainer.says("/aide")
     assert "créer une formation" in trainer.last and "/annuler" in trainer.last

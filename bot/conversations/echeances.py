@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
+
 from bot import dates
 from bot.conversations.bilan import ThenText
 from bot.conversations.context import Context
@@ -48,6 +50,7 @@ from bot.deadlines.service import (
     refresh_deadlines,
 )
 from bot.storage.bilans import StoredDeadline
+from bot.storage.formations import Trainee
 from bot.storage.people import Role
 
 MARKERS = {"overdue": "🔴", "week": "🟠", "later": "🔵"}
@@ -77,12 +80,16 @@ async def load_deadline(ctx: Context, deadline_id: object) -> StoredDeadline | N
     return row
 
 
-def label(ctx: Context, row: StoredDeadline, formation: str | None) -> str:
+def label(ctx: Context, row: StoredDeadline, formation: str | None, who: str | None = None) -> str:
     marker = MARKERS[group_of(row, ctx.now)]
     day = f"{row.effective_due:%d/%m}"
     if row.due_at is not None and row.status != "postponed":
         day += " " + dates.spell_time(row.due_at.astimezone(ctx.tz))
     text = f"{marker} {day} {row.title}"
+    if who:
+        # Several trainees owe the same step (EOS entries): the name tells them
+        # apart.  This flow runs in private chats only.
+        text += f" – {who}"
     if row.status == "postponed":
         text += " (reportée)"
     if formation:
@@ -115,8 +122,23 @@ async def list_choices(ctx: Context) -> list[Option]:
     # "Terminé" comes first with the filter: long lists are paged, and it must stay at hand.
     options.append(Option("Terminé", "_quit"))
     several = ctx.data.get("filter") is None and len(with_deadlines) > 1
+    trainee_ids = [r.subject_id for r in rows if r.subject == "trainee"]
+    who: dict[int, str] = {}
+    if trainee_ids:
+        found = await ctx.session.execute(
+            select(Trainee.id, Trainee.full_name).where(Trainee.id.in_(trainee_ids))
+        )
+        who = {int(i): str(n) for i, n in found.all()}
     options += [
-        Option(label(ctx, r, names.get(r.formation_id) if several else None), f"d:{r.id}")
+        Option(
+            label(
+                ctx,
+                r,
+                names.get(r.formation_id) if several else None,
+                who.get(r.subject_id) if r.subject == "trainee" else None,
+            ),
+            f"d:{r.id}",
+        )
         for r in rows
     ]
     return options

@@ -26,7 +26,7 @@ from sqlalchemy import select
 
 from bot import dates
 from bot.absences.detection import Mark, Signal, repeated_absence
-from bot.absences.followups import open_followup_of, store_document
+from bot.absences.followups import open_followup_of
 from bot.conversations.absence_steps import (
     CheckedDateStep,
     FileStep,
@@ -35,7 +35,7 @@ from bot.conversations.absence_steps import (
     TraineeStep,
     current_formation,
     current_trainee,
-    file_bytes,
+    keep_file,
     match_names,
     parse_note,
     single_formation,
@@ -435,21 +435,14 @@ async def save_absence(ctx: Context) -> Outcome:
         recorded_by=ctx.person_id,
         recorded_at=ctx.now,
     )
-    proof = file_bytes(ctx.data.get("proof")) if justified else None
-    if proof is not None:
-        filename, mime, content = proof
-        document = store_document(
-            ctx.session,
-            organisation_id=formation.organisation_id,
-            followup_id=None,
-            kind="justificatif",
-            filename=filename,
-            mime_type=mime,
-            content=content,
-            actor_id=ctx.person_id,
-            now=ctx.now,
+    document = (
+        await keep_file(
+            ctx, "proof", organisation_id=formation.organisation_id, kind="justificatif"
         )
-        await ctx.session.flush()
+        if justified
+        else None
+    )
+    if document is not None:
         absence.proof_id = document.id
     ctx.session.add(absence)
     await ctx.session.flush()
@@ -782,21 +775,12 @@ async def save_edit(ctx: Context) -> Outcome:
     changed = [k for k, v in new_values.items() if getattr(absence, k) != v]
     for key, value in new_values.items():
         setattr(absence, key, value)
-    proof = file_bytes(ctx.data.get("proof")) if absence.justified else None
-    if proof is not None:
-        filename, mime, content = proof
-        document = store_document(
-            ctx.session,
-            organisation_id=absence.organisation_id,
-            followup_id=None,
-            kind="justificatif",
-            filename=filename,
-            mime_type=mime,
-            content=content,
-            actor_id=ctx.person_id,
-            now=ctx.now,
-        )
-        await ctx.session.flush()
+    document = (
+        await keep_file(ctx, "proof", organisation_id=absence.organisation_id, kind="justificatif")
+        if absence.justified
+        else None
+    )
+    if document is not None:
         absence.proof_id = document.id
         changed.append("proof")
     absence.updated_by, absence.updated_at = ctx.person_id, ctx.now

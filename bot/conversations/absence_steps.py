@@ -16,7 +16,7 @@ import difflib
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
-from bot.absences.followups import MAX_UPLOAD_BYTES, accepted_mime
+from bot.absences.followups import MAX_UPLOAD_BYTES, accepted_mime, store_document
 from bot.conversations.context import Context
 from bot.conversations.flow import (
     MAX_TEXT,
@@ -38,6 +38,7 @@ from bot.conversations.flow import (
 from bot.conversations.formation import load_formation, visible_formations
 from bot.documents.bundle import safe_name
 from bot.messages import Reply
+from bot.storage.absences import StoredDocument
 from bot.storage.formations import Formation, Trainee
 
 T = TypeVar("T")
@@ -232,6 +233,34 @@ def file_bytes(stored: Any) -> tuple[str, str, bytes] | None:
     if not isinstance(stored, dict) or "b64" not in stored:
         return None
     return str(stored["filename"]), str(stored["mime"]), base64.b64decode(stored["b64"])
+
+
+async def keep_file(
+    ctx: Context,
+    key: str,
+    *,
+    organisation_id: int,
+    kind: str,
+    followup_id: int | None = None,
+) -> StoredDocument | None:
+    """Store the file a :class:`FileStep` kept under ``key`` (if any), in this transaction."""
+    kept = file_bytes(ctx.data.get(key))
+    if kept is None:
+        return None
+    filename, mime, content = kept
+    document = store_document(
+        ctx.session,
+        organisation_id=organisation_id,
+        followup_id=followup_id,
+        kind=kind,
+        filename=filename,
+        mime_type=mime,
+        content=content,
+        actor_id=ctx.person_id,
+        now=ctx.now,
+    )
+    await ctx.session.flush()
+    return document
 
 
 # --- dates ----------------------------------------------------------------------------

@@ -59,7 +59,7 @@ from bot.conversations.absence_steps import (
     TraineeStep,
     current_formation,
     current_trainee,
-    file_bytes,
+    keep_file,
     parse_note,
     preset_trainee,
     single_formation,
@@ -489,23 +489,14 @@ async def save_contact(ctx: Context) -> Outcome:
         ctx.say("decrochage.not_found")
         return Leave()
     followup, _formation, _trainee = found
-    proof = file_bytes(ctx.data.get("proof"))
-    proof_id = None
-    if proof is not None:
-        filename, mime, content = proof
-        document = store_document(
-            ctx.session,
-            organisation_id=followup.organisation_id,
-            followup_id=followup.id,
-            kind="preuve_contact",
-            filename=filename,
-            mime_type=mime,
-            content=content,
-            actor_id=ctx.person_id,
-            now=ctx.now,
-        )
-        await ctx.session.flush()
-        proof_id = document.id
+    document = await keep_file(
+        ctx,
+        "proof",
+        organisation_id=followup.organisation_id,
+        kind="preuve_contact",
+        followup_id=followup.id,
+    )
+    proof_id = document.id if document is not None else None
     contact = FollowUpContact(
         followup_id=followup.id,
         with_whom=ctx.data["with_whom"],
@@ -1005,24 +996,22 @@ SOLUTION = Flow(
 
 async def save_livret(ctx: Context) -> None:
     found = await load_followup(ctx)
-    stored = file_bytes(ctx.data.get("livret"))
-    if found is None or stored is None:
+    document = (
+        await keep_file(
+            ctx,
+            "livret",
+            organisation_id=found[0].organisation_id,
+            kind="livret_suivi",
+            followup_id=found[0].id,
+        )
+        if found is not None
+        else None
+    )
+    if found is None or document is None:
         ctx.say("decrochage.not_found")
         return
     followup = found[0]
-    filename, mime, content = stored
-    document = store_document(
-        ctx.session,
-        organisation_id=followup.organisation_id,
-        followup_id=followup.id,
-        kind="livret_suivi",
-        filename=filename,
-        mime_type=mime,
-        content=content,
-        actor_id=ctx.person_id,
-        now=ctx.now,
-    )
-    await ctx.session.flush()
+    filename = document.filename
     await complete_tasks(ctx.session, followup.id, ["livret"], ctx.person_id, ctx.now)
     ctx.audit("livret", "followup", followup.id, document_id=document.id, sha256=document.sha256)
     ctx.say("decrochage.livret_saved", filename=filename)

@@ -30,15 +30,14 @@ from bot.absences.followups import open_followup_of
 from bot.conversations.absence_steps import (
     CheckedDateStep,
     FileStep,
-    FormationStep,
     Recap,
-    TraineeStep,
     current_formation,
     current_trainee,
     keep_file,
     match_names,
     parse_note,
     single_formation,
+    who_steps,
 )
 from bot.conversations.context import Context
 from bot.conversations.flow import (
@@ -304,19 +303,6 @@ async def prefill(ctx: Context, text: str, formations: list[Formation]) -> None:
             ctx.data["_pending_date"] = line.when.isoformat()
     elif line.date_text:
         ctx.say("absence.quick_unknown_date", typed=line.date_text[:40])
-
-
-async def choose_formation(ctx: Context, picked: str) -> Outcome:
-    formation = await load_formation(ctx, picked)
-    if formation is None:
-        return Retry(ctx.render("formation.not_found"))
-    if not formation.trainees:
-        ctx.say("absence.no_trainees", f=formation)
-        return Leave()
-    ctx.data["formation_id"] = formation.id
-    if "trainee_id" in ctx.data:
-        return await after_trainee(ctx, str(ctx.data["trainee_id"]))
-    return Next()
 
 
 async def after_trainee(ctx: Context, picked: str) -> Outcome:
@@ -601,21 +587,7 @@ NEW = Flow(
     summary="noter une absence ou un retard (ex. : /absence Dupont hier matin)",
     start=absence_start,
     steps=[
-        FormationStep(
-            "formation",
-            ask="absence.ask_formation",
-            options=formation_options,
-            then=choose_formation,
-            when=lambda c: "formation_id" not in c.data,
-        ),
-        TraineeStep(
-            "trainee",
-            ask="absence.ask_trainee",
-            store="trainee_id",
-            then=after_trainee,
-            when=lambda c: "trainee_id" not in c.data,
-            help="absence.help_trainee",
-        ),
+        *who_steps("absence", after_trainee),
         *detail_steps(),
         Recap(
             "recap",

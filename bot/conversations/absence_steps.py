@@ -23,6 +23,7 @@ from bot.conversations.flow import (
     Confirm,
     DateStep,
     Invalid,
+    Leave,
     Next,
     Option,
     Outcome,
@@ -35,7 +36,7 @@ from bot.conversations.flow import (
     fold,
     has_control_characters,
 )
-from bot.conversations.formation import load_formation, visible_formations
+from bot.conversations.formation import formation_options, load_formation, visible_formations
 from bot.documents.bundle import safe_name
 from bot.messages import Reply
 from bot.storage.absences import StoredDocument
@@ -398,3 +399,44 @@ async def preset_trainee(ctx: Context, command: str) -> None:
         ctx.say("suivi.trainee_ambiguous", typed=text[:40], names=[t.full_name for _, t in found])
     else:
         ctx.say("suivi.trainee_nowhere", typed=text[:40])
+
+
+AfterTrainee = Callable[[Context, str], Awaitable[Outcome]]
+
+
+def who_steps(topic: str, after_trainee: AfterTrainee) -> list[Step]:
+    """Which formation, then which trainee: how every follow-up dialogue opens.
+
+    Both questions are skipped when the one-line form (``/absence Dupont …``)
+    already answered them; ``after_trainee`` is the flow's own next move.
+    """
+
+    async def choose_formation(ctx: Context, picked: str) -> Outcome:
+        formation = await load_formation(ctx, picked)
+        if formation is None:
+            return Retry(ctx.render("formation.not_found"))
+        if not formation.trainees:
+            ctx.say("absence.no_trainees", f=formation)
+            return Leave()
+        ctx.data["formation_id"] = formation.id
+        if "trainee_id" in ctx.data:
+            return await after_trainee(ctx, str(ctx.data["trainee_id"]))
+        return Next()
+
+    return [
+        FormationStep(
+            "formation",
+            ask=f"{topic}.ask_formation",
+            options=formation_options,
+            then=choose_formation,
+            when=lambda c: "formation_id" not in c.data,
+        ),
+        TraineeStep(
+            "trainee",
+            ask=f"{topic}.ask_trainee",
+            store="trainee_id",
+            then=after_trainee,
+            when=lambda c: "trainee_id" not in c.data,
+            help="absence.help_trainee",
+        ),
+    ]

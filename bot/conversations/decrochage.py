@@ -54,15 +54,14 @@ from bot.absences.followups import (
 from bot.conversations.absence_steps import (
     CheckedDateStep,
     FileStep,
-    FormationStep,
     Recap,
-    TraineeStep,
     current_formation,
     current_trainee,
     keep_file,
     parse_note,
     preset_trainee,
     single_formation,
+    who_steps,
 )
 from bot.conversations.context import Context
 from bot.conversations.flow import (
@@ -81,7 +80,7 @@ from bot.conversations.flow import (
     clean_line,
     stored_datetime,
 )
-from bot.conversations.formation import formation_options, load_formation
+from bot.conversations.formation import load_formation
 from bot.documents.pdf import render_pdf
 from bot.messages import Document, Reply
 from bot.storage.absences import Entretien, FollowUp, FollowUpContact, QualityTicket
@@ -191,19 +190,6 @@ async def decrochage_start(ctx: Context) -> Outcome | None:
                 return Leave()
             return await after_trainee(ctx, str(ctx.data["trainee_id"]))
     return None
-
-
-async def choose_formation(ctx: Context, picked: str) -> Outcome:
-    formation = await load_formation(ctx, picked)
-    if formation is None:
-        return Retry(ctx.render("formation.not_found"))
-    if not formation.trainees:
-        ctx.say("absence.no_trainees", f=formation)
-        return Leave()
-    ctx.data["formation_id"] = formation.id
-    if "trainee_id" in ctx.data:
-        return await after_trainee(ctx, str(ctx.data["trainee_id"]))
-    return Next()
 
 
 async def after_trainee(ctx: Context, picked: str) -> Outcome:
@@ -403,21 +389,7 @@ MAIN = Flow(
     summary="suivre un décrochage (signes, contacts, entretien, ticket qualité)",
     start=decrochage_start,
     steps=[
-        FormationStep(
-            "formation",
-            ask="decrochage.ask_formation",
-            options=formation_options,
-            then=choose_formation,
-            when=lambda c: "formation_id" not in c.data,
-        ),
-        TraineeStep(
-            "trainee",
-            ask="decrochage.ask_trainee",
-            store="trainee_id",
-            then=after_trainee,
-            when=lambda c: "trainee_id" not in c.data,
-            help="absence.help_trainee",
-        ),
+        *who_steps("decrochage", after_trainee),
         Menu(
             "menu",
             ask="decrochage.menu_short",

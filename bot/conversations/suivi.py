@@ -24,12 +24,11 @@ from bot.absences.exports import (
 )
 from bot.absences.timeline import timeline
 from bot.conversations.absence_steps import (
-    FormationStep,
-    TraineeStep,
     current_formation,
     current_trainee,
     preset_trainee,
     single_formation,
+    who_steps,
 )
 from bot.conversations.context import Context
 from bot.conversations.flow import (
@@ -62,17 +61,6 @@ async def suivi_start(ctx: Context) -> Outcome | None:
         ctx.say("formation.trainee_not_found")
         return Leave()
     return None
-
-
-async def choose_formation(ctx: Context, picked: str) -> Outcome:
-    formation = await load_formation(ctx, picked)
-    if formation is None:
-        return Retry(ctx.render("formation.not_found"))
-    if not formation.trainees:
-        ctx.say("absence.no_trainees", f=formation)
-        return Leave()
-    ctx.data["formation_id"] = formation.id
-    return Next()
 
 
 async def after_trainee(ctx: Context, picked: str) -> Outcome:
@@ -157,21 +145,7 @@ SUIVI = Flow(
     summary="voir le suivi d'un(e) stagiaire (absences, signes, contacts, entretiens)",
     start=suivi_start,
     steps=[
-        FormationStep(
-            "formation",
-            ask="suivi.ask_formation",
-            options=formation_options,
-            then=choose_formation,
-            when=lambda c: "formation_id" not in c.data,
-        ),
-        TraineeStep(
-            "trainee",
-            ask="suivi.ask_trainee",
-            store="trainee_id",
-            then=after_trainee,
-            when=lambda c: "trainee_id" not in c.data,
-            help="absence.help_trainee",
-        ),
+        *who_steps("suivi", after_trainee),
         TimelineStep("timeline"),
     ],
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
@@ -136,6 +137,9 @@ async def cmd_console(settings: config.Settings, name: str, *, offer_demo: bool)
     from bot.engine import Engine
     from bot.transports.console import Console, ConsoleTransport
 
+    if settings.log_level == "INFO":
+        # The terminal is the chat: routine log lines would interleave with it.
+        logging.getLogger().setLevel(logging.WARNING)
     db = await _open(settings)
     if offer_demo and sys.stdin.isatty():
         async with db.sessions() as session:

@@ -33,23 +33,33 @@ class Transport(Protocol):
     async def send(self, chat_id: str, reply: Reply) -> None: ...
 
 
+QUIET_LOGGERS = (
+    # They log what goes over the wire: whole updates, message texts, SQL
+    # parameters, URLs holding the bot token.  Never below WARNING, even when
+    # formabot itself runs at DEBUG.
+    "telegram",
+    "httpx",
+    "httpcore",
+    "nio",
+    "aiosqlite",
+    "asyncpg",
+    "sqlalchemy",
+    "aiosmtplib",
+    "mail.log",
+    "asyncio",
+    "alembic",
+    "fontTools",
+)
+
+
 def setup_logging(level: str) -> None:
-    """Plain logs with no personal data; libraries that log URLs (tokens) are quietened."""
+    """Plain logs with no personal data: chatty libraries are held at WARNING."""
     logging.basicConfig(
         level=getattr(logging, level, logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    for noisy in (
-        "httpx",
-        "httpcore",
-        "telegram.ext.Updater",
-        "nio",
-        "aiosqlite",
-        "asyncio",
-        "alembic",
-        "fontTools",
-    ):
+    for noisy in QUIET_LOGGERS:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

@@ -233,3 +233,32 @@ def test_long_messages_are_split_on_line_breaks() -> None:
     assert len(parts) > 1 and all(len(p) <= 4096 for p in parts)
     assert "\n".join(parts) == text
     assert split_text("y" * 9000) == ["y" * 4096, "y" * 4096, "y" * 808]
+
+
+async def test_debug_logging_shows_no_personal_data(
+    telegram: tuple[TelegramTransport, RecordingRequest], caplog: pytest.LogCaptureFixture
+) -> None:
+    """PTB logs whole updates and API parameters at DEBUG: they must stay out."""
+    import logging
+
+    from bot.app import QUIET_LOGGERS, setup_logging
+
+    transport, _request = telegram
+    before = {name: logging.getLogger(name).level for name in QUIET_LOGGERS}
+    try:
+        # Without the cap, PTB would log the update itself, name included.
+        logging.getLogger("telegram").setLevel(logging.NOTSET)
+        with caplog.at_level(logging.DEBUG):
+            await transport.send(str(TRAINER_ID), Reply(text="Absence de Zorglub Secretname"))
+        assert "Secretname" in caplog.text
+        caplog.clear()
+
+        setup_logging("DEBUG")
+        with caplog.at_level(logging.DEBUG):
+            await feed(transport, message("/formation"))
+            await feed(transport, message("Zorglub Secretname"))
+            await transport.send(str(TRAINER_ID), Reply(text="Absence de Zorglub Secretname"))
+        assert "Secretname" not in caplog.text and "Zorglub" not in caplog.text
+    finally:
+        for name, level in before.items():
+            logging.getLogger(name).setLevel(level)

@@ -1,7 +1,8 @@
 """Configuration from the environment (and ``.env`` when present).
 
-Every key is documented in ``.env.example`` with its safe default; nothing
-else is read from the environment anywhere in the code.
+Every key is documented in ``.env.example`` with its safe default.  The
+only other key read, ``FORMABOT_TEMPLATES_DIR``, is read by :mod:`bot.texts`
+when the templates load (it must be known before any settings object).
 """
 
 from __future__ import annotations

@@ -54,6 +54,7 @@ from bot.conversations.flow import (
     Switch,
     Text,
     clean_line,
+    leave_saying,
     stored_date,
 )
 from bot.conversations.formation import formation_options, load_formation
@@ -480,9 +481,7 @@ async def recap_values(ctx: Context) -> dict[str, object]:
     }
 
 
-async def abandon(ctx: Context) -> Outcome:
-    ctx.say("absence.abandoned")
-    return Leave()
+abandon = leave_saying("absence.abandoned")
 
 
 async def open_decrochage(ctx: Context) -> Outcome:
@@ -785,9 +784,7 @@ async def delete_absence(ctx: Context) -> Outcome:
     return Leave()
 
 
-async def keep_absence(ctx: Context) -> Outcome:
-    ctx.say("absence.nothing_changed")
-    return Leave()
+keep_absence = leave_saying("absence.nothing_changed")
 
 
 EDIT = Flow(

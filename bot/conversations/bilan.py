@@ -37,7 +37,6 @@ from bot.conversations.context import Context
 from bot.conversations.flow import (
     Confirm,
     DateStep,
-    Finish,
     Flow,
     Invalid,
     Leave,
@@ -51,6 +50,8 @@ from bot.conversations.flow import (
     Text,
     TextParser,
     clean_line,
+    finish_now,
+    leave_saying,
 )
 from bot.conversations.formation import EMAIL, load_formation, parse_person, visible_formations
 from bot.deadlines import documents
@@ -562,13 +563,10 @@ class RecapStep(Confirm):
         return await super().ask(ctx)
 
 
-async def confirm_schedule(ctx: Context) -> Outcome:
-    return Finish()
+confirm_schedule = finish_now
 
 
-async def refuse_schedule(ctx: Context) -> Outcome:
-    ctx.say("bilan.not_saved")
-    return Leave()
+refuse_schedule = leave_saying("bilan.not_saved")
 
 
 async def save_bilan(ctx: Context) -> None:
@@ -936,9 +934,7 @@ async def do_cancel(ctx: Context) -> Outcome:
     return Leave()
 
 
-async def keep_bilan(ctx: Context) -> Outcome:
-    ctx.say("bilan.nothing_changed")
-    return Leave()
+keep_bilan = leave_saying("bilan.nothing_changed")
 
 
 LIST = Flow(
@@ -982,8 +978,7 @@ async def move_start(ctx: Context) -> Outcome | None:
     return None
 
 
-async def confirm_move(ctx: Context) -> Outcome:
-    return Finish()
+confirm_move = finish_now
 
 
 async def move_bilan(ctx: Context) -> None:

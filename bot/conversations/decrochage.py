@@ -75,9 +75,11 @@ from bot.conversations.flow import (
     Pick,
     PickMany,
     Retry,
+    Step,
     Switch,
     Text,
     clean_line,
+    leave_saying,
     stored_datetime,
 )
 from bot.conversations.formation import load_formation
@@ -111,6 +113,19 @@ SOLUTION_OPTIONS = [
 
 
 # --- loading what a step works on ----------------------------------------------------
+
+
+def sign_steps(ask: str) -> list[Step]:
+    """The signs observed, and a note when "autre" is ticked (opening or adding)."""
+    return [
+        PickMany("signs", ask=ask, options=SIGN_OPTIONS, minimum=1, help="decrochage.help_signs"),
+        Text(
+            "sign_note",
+            ask="decrochage.ask_sign_note",
+            parse=parse_note(300),
+            when=lambda c: "autre" in (c.data.get("signs") or []),
+        ),
+    ]
 
 
 async def organisation(ctx: Context) -> Organisation | None:
@@ -358,9 +373,7 @@ async def save_opening(ctx: Context) -> Outcome:
     return Next("next")
 
 
-async def abandon_opening(ctx: Context) -> Outcome:
-    ctx.say("decrochage.not_opened")
-    return Leave()
+abandon_opening = leave_saying("decrochage.not_opened")
 
 
 async def go_next(ctx: Context) -> Outcome:
@@ -377,9 +390,7 @@ async def go_next(ctx: Context) -> Outcome:
     return Switch("decrochage_contact", target)
 
 
-async def later(ctx: Context) -> Outcome:
-    ctx.say("decrochage.later")
-    return Leave()
+later = leave_saying("decrochage.later")
 
 
 MAIN = Flow(
@@ -397,19 +408,7 @@ MAIN = Flow(
             then=menu_choice,
             when=lambda c: "followup_id" in c.data,
         ),
-        PickMany(
-            "signs",
-            ask="decrochage.ask_signs",
-            options=SIGN_OPTIONS,
-            minimum=1,
-            help="decrochage.help_signs",
-        ),
-        Text(
-            "sign_note",
-            ask="decrochage.ask_sign_note",
-            parse=parse_note(300),
-            when=lambda c: "autre" in (c.data.get("signs") or []),
-        ),
+        *sign_steps("decrochage.ask_signs"),
         Confirm(
             "subcontracted",
             ask="decrochage.ask_subcontracted",
@@ -528,9 +527,7 @@ async def company_options(ctx: Context) -> list[Option]:
     ]
 
 
-async def abandon_step(ctx: Context) -> Outcome:
-    ctx.say("decrochage.step_abandoned")
-    return Leave()
+abandon_step = leave_saying("decrochage.step_abandoned")
 
 
 CONTACT = Flow(
@@ -1020,19 +1017,7 @@ SIGNS_FLOW = Flow(
     summary="ajouter des signes de décrochage",
     start=step_start,
     steps=[
-        PickMany(
-            "signs",
-            ask="decrochage.ask_more_signs",
-            options=SIGN_OPTIONS,
-            minimum=1,
-            help="decrochage.help_signs",
-        ),
-        Text(
-            "sign_note",
-            ask="decrochage.ask_sign_note",
-            parse=parse_note(300),
-            when=lambda c: "autre" in (c.data.get("signs") or []),
-        ),
+        *sign_steps("decrochage.ask_more_signs"),
     ],
     finish=save_signs,
 )

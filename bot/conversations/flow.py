@@ -88,6 +88,21 @@ class Switch:
 Outcome = Next | Retry | Stay | Finish | Leave | Switch
 
 
+def leave_saying(key: str) -> Callable[[Context], Awaitable[Outcome]]:
+    """An answer that ends the dialogue with one message ("nothing was saved")."""
+
+    async def leave(ctx: Context) -> Outcome:
+        ctx.say(key)
+        return Leave()
+
+    return leave
+
+
+async def finish_now(ctx: Context) -> Outcome:
+    """An answer that runs the flow's finish (the "Enregistrer" of a recap)."""
+    return Finish()
+
+
 @dataclass(frozen=True)
 class Invalid:
     """What a parser returns when the answer does not fit: the French reason."""

@@ -30,7 +30,6 @@ from bot.conversations.context import Context
 from bot.conversations.flow import (
     MAX_TEXT,
     Confirm,
-    Finish,
     Flow,
     Invalid,
     Leave,
@@ -44,7 +43,9 @@ from bot.conversations.flow import (
     Switch,
     Text,
     clean_line,
+    finish_now,
     fold,
+    leave_saying,
 )
 from bot.deadlines.service import refresh_deadlines
 from bot.messages import Reply
@@ -379,13 +380,10 @@ async def save_formation(ctx: Context) -> None:
     ctx.say("formation.saved", formation=formation)
 
 
-async def confirm_save(ctx: Context) -> Outcome:
-    return Finish()
+confirm_save = finish_now
 
 
-async def refuse_save(ctx: Context) -> Outcome:
-    ctx.say("formation.not_saved")
-    return Leave()
+refuse_save = leave_saying("formation.not_saved")
 
 
 NEW = Flow(
@@ -649,9 +647,7 @@ async def do_remove(ctx: Context) -> Outcome:
     return Leave()
 
 
-async def keep_trainee(ctx: Context) -> Outcome:
-    ctx.say("formation.nothing_changed")
-    return Leave()
+keep_trainee = leave_saying("formation.nothing_changed")
 
 
 async def delegates_start(ctx: Context) -> Outcome | None:

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot import dates
-from bot.conversations.flow import Invalid, clean_line, fold
+from bot.conversations.kit.flow import Invalid, clean_line, fold
 
 # telegram is imported where it is used, so the engine's process never loads it.
 if TYPE_CHECKING:

@@ -32,8 +32,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
 from bot.config import Settings
-from bot.conversations.context import Actor, Context
-from bot.conversations.flow import Finish, Flow, Leave, Next, Outcome, Retry, Stay, Step, Switch
+from bot.conversations.kit.context import Actor, Context
+from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome, Retry, Stay, Step, Switch
 from bot.messages import Incoming, Reply
 from bot.outbox import payload_to_reply, reply_to_payload
 from bot.storage.db import Database

@@ -48,7 +48,7 @@ def load_jobs() -> None:
     """Import the modules that register jobs (kept here so adding one is one line)."""
     import importlib
 
-    for module in ("bot.reminders", "bot.absences.reminders"):
+    for module in ("bot.deadlines.digest", "bot.absences.reminders"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:

@@ -520,7 +520,7 @@ async def test_the_checks_and_optional_steps_survive_bad_input(
 
 
 def test_names_match_whole_words_then_starts_then_typos() -> None:
-    from bot.conversations.absence_steps import match_names
+    from bot.conversations.absences.steps import match_names
 
     people = [
         ("Jean Dupont", 1),

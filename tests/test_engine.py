@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.config import Settings
-from bot.conversations import formation as formation_module
+from bot.conversations.formations import formation as formation_module
 from bot.engine import Engine
 from bot.storage.db import Database
 from bot.storage.formations import Formation

@@ -16,6 +16,6 @@ conversations share:
 - :mod:`bot.attestations.mail`: e-mailing that ZIP, outside any transaction;
 - :mod:`bot.attestations.exports`: ``formabot export attestations``.
 
-The conversations are :mod:`bot.conversations.attestation` (the participant,
-in their own chat) and :mod:`bot.conversations.attestations` (the trainer).
+The conversations are :mod:`bot.conversations.attestations.participant` (the participant,
+in their own chat) and :mod:`bot.conversations.attestations.trainer` (the trainer).
 """

@@ -1,26 +1,17 @@
-"""Every conversation the bot knows, and the handlers of ``/start CODE``.
-
-Adding a conversation is adding its module here.
-"""
+"""Every conversation the bot knows (temporary: replaced by the feature list)."""
 
 from __future__ import annotations
 
-from bot.conversations.flow import Flow
+from bot.conversations.kit.flow import Flow
 
 
 def all_flows() -> list[Flow]:
-    from bot.conversations import (
-        absence,
-        attestations,
-        bilan,
-        decrochage,
-        echeances,
-        formation,
-        onboarding,
-        reglages,
-        suivi,
-        vacations,
-    )
+    from bot.conversations.absences import absence, decrochage, suivi
+    from bot.conversations.attestations import trainer as attestations
+    from bot.conversations.bilans import bilan
+    from bot.conversations.deadlines import echeances, reglages, vacations
+    from bot.conversations.formations import formation
+    from bot.conversations.people import onboarding
 
     return [
         *onboarding.FLOWS,

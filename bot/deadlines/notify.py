@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.conversations.context import Context
+from bot.conversations.kit.context import Context
 from bot.messages import Reply
 from bot.storage.bilans import Bilan, BilanParticipant
 

@@ -27,7 +27,7 @@ from sqlalchemy import select
 from bot import dates
 from bot.absences.detection import Mark, Signal, repeated_absence
 from bot.absences.followups import open_followup_of
-from bot.conversations.absence_steps import (
+from bot.conversations.absences.steps import (
     CheckedDateStep,
     FileStep,
     Recap,
@@ -39,8 +39,9 @@ from bot.conversations.absence_steps import (
     single_formation,
     who_steps,
 )
-from bot.conversations.context import Context
-from bot.conversations.flow import (
+from bot.conversations.formations.formation import formation_options, load_formation
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import (
     Confirm,
     Flow,
     Invalid,
@@ -57,7 +58,6 @@ from bot.conversations.flow import (
     leave_saying,
     stored_date,
 )
-from bot.conversations.formation import formation_options, load_formation
 from bot.storage.absences import Absence
 from bot.storage.formations import Formation
 from bot.storage.people import Organisation, Person, Role

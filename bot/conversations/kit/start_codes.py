@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.conversations.context import Context
-from bot.conversations.flow import Outcome
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Outcome
 
 StartHandler = Callable[[Context, str], Awaitable[Outcome | None]]
 

@@ -28,8 +28,8 @@ from bot import dates
 from bot.attestations import service
 from bot.attestations.evidence import attestation_pdf, attestation_text, text_sha256
 from bot.attestations.service import BilanInfo, visible, when_words
-from bot.conversations.context import Context
-from bot.conversations.flow import (
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import (
     Finish,
     Flow,
     Invalid,
@@ -44,7 +44,7 @@ from bot.conversations.flow import (
     Text,
     clean_line,
 )
-from bot.conversations.start_codes import start_handler
+from bot.conversations.kit.start_codes import start_handler
 from bot.documents.bundle import sha256_hex
 from bot.messages import Document, Reply
 from bot.storage.attestations import Attestation, AttestationInvitation

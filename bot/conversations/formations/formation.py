@@ -26,8 +26,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from bot import dates
-from bot.conversations.context import Context
-from bot.conversations.flow import (
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import (
     MAX_TEXT,
     Confirm,
     Flow,

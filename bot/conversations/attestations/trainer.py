@@ -12,7 +12,7 @@
 
 Invitations are also issued when a bilan is scheduled
 (:func:`invite_after_scheduling`, called by ``/bilan``).  The participant's
-conversation is :mod:`bot.conversations.attestation`.
+conversation is :mod:`bot.conversations.attestations.participant`.
 """
 
 from __future__ import annotations
@@ -31,9 +31,10 @@ from bot.attestations import (
 from bot.attestations.bundle import ProofBundle, assemble
 from bot.attestations.evidence import bilan_words
 from bot.attestations.service import BilanInfo, ParticipantStatus, Progress, visible
-from bot.conversations import attestation as participant_side
-from bot.conversations.context import Context
-from bot.conversations.flow import (
+from bot.conversations.attestations import participant as participant_side
+from bot.conversations.formations.formation import load_formation, visible_formations
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import (
     Flow,
     Invalid,
     Leave,
@@ -46,7 +47,6 @@ from bot.conversations.flow import (
     Step,
     fold,
 )
-from bot.conversations.formation import load_formation, visible_formations
 from bot.documents.bundle import sha256_hex
 from bot.messages import Document, Reply
 from bot.storage.attestations import AttendanceSheet, AttendanceSheetEntry, ProofSending

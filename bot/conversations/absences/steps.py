@@ -17,8 +17,13 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from bot.absences.followups import MAX_UPLOAD_BYTES, accepted_mime, store_document
-from bot.conversations.context import Context
-from bot.conversations.flow import (
+from bot.conversations.formations.formation import (
+    formation_options,
+    load_formation,
+    visible_formations,
+)
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import (
     MAX_TEXT,
     Confirm,
     DateStep,
@@ -36,7 +41,6 @@ from bot.conversations.flow import (
     fold,
     has_control_characters,
 )
-from bot.conversations.formation import formation_options, load_formation, visible_formations
 from bot.documents.bundle import safe_name
 from bot.messages import Reply
 from bot.storage.absences import StoredDocument

@@ -24,9 +24,10 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from bot import dates
-from bot.conversations.absence_steps import current_formation, single_formation
-from bot.conversations.context import Context
-from bot.conversations.flow import (
+from bot.conversations.absences.steps import current_formation, single_formation
+from bot.conversations.formations.formation import load_formation, visible_formations
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import (
     Flow,
     Invalid,
     Leave,
@@ -39,7 +40,6 @@ from bot.conversations.flow import (
     Text,
     clean_line,
 )
-from bot.conversations.formation import load_formation, visible_formations
 from bot.rules.settings import SettingError, rounding_setting
 from bot.rules.vacations import compute_vacations
 from bot.storage.absences import Absence

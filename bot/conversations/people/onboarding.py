@@ -16,8 +16,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot import invitations
-from bot.conversations.context import Context
-from bot.conversations.flow import (
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import (
     Flow,
     Invalid,
     Leave,
@@ -28,7 +28,7 @@ from bot.conversations.flow import (
     Text,
     clean_line,
 )
-from bot.conversations.start_codes import HANDLERS, start_handler
+from bot.conversations.kit.start_codes import HANDLERS, start_handler
 from bot.messages import Reply
 from bot.storage.people import ChatIdentity, Invitation, Membership, Organisation, Person, Role
 

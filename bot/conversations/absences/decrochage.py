@@ -51,7 +51,7 @@ from bot.absences.followups import (
     ticket_actions,
     upsert_task,
 )
-from bot.conversations.absence_steps import (
+from bot.conversations.absences.steps import (
     CheckedDateStep,
     FileStep,
     Recap,
@@ -63,8 +63,9 @@ from bot.conversations.absence_steps import (
     single_formation,
     who_steps,
 )
-from bot.conversations.context import Context
-from bot.conversations.flow import (
+from bot.conversations.formations.formation import load_formation
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import (
     Confirm,
     Flow,
     Invalid,
@@ -82,7 +83,6 @@ from bot.conversations.flow import (
     leave_saying,
     stored_datetime,
 )
-from bot.conversations.formation import load_formation
 from bot.documents.pdf import render_pdf
 from bot.messages import Document, Reply
 from bot.storage.absences import Entretien, FollowUp, FollowUpContact, QualityTicket

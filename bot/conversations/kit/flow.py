@@ -34,7 +34,7 @@ from bot import dates
 from bot.messages import Choice, Reply
 
 if TYPE_CHECKING:
-    from bot.conversations.context import Context
+    from bot.conversations.kit.context import Context
     from bot.storage.people import Role
 
 MAX_TEXT = 4000

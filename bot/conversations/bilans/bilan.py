@@ -32,9 +32,15 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from bot import dates
-from bot.conversations.attestations import invite_after_scheduling
-from bot.conversations.context import Context
-from bot.conversations.flow import (
+from bot.conversations.attestations.trainer import invite_after_scheduling
+from bot.conversations.formations.formation import (
+    EMAIL,
+    load_formation,
+    parse_person,
+    visible_formations,
+)
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import (
     Confirm,
     DateStep,
     Flow,
@@ -53,7 +59,6 @@ from bot.conversations.flow import (
     finish_now,
     leave_saying,
 )
-from bot.conversations.formation import EMAIL, load_formation, parse_person, visible_formations
 from bot.deadlines import documents
 from bot.deadlines.facts import formation_facts
 from bot.deadlines.notify import chat_of, notify_participants

@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import re
 
-from bot.conversations.context import Context
-from bot.conversations.flow import (
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import (
     Flow,
     Invalid,
     Leave,

@@ -24,9 +24,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from bot import dates
-from bot.conversations.bilan import ThenText
-from bot.conversations.context import Context
-from bot.conversations.flow import (
+from bot.conversations.bilans.bilan import ThenText
+from bot.conversations.formations.formation import visible_formations
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import (
     DateStep,
     Flow,
     Invalid,
@@ -39,7 +40,6 @@ from bot.conversations.flow import (
     clean_line,
     stored_date,
 )
-from bot.conversations.formation import visible_formations
 from bot.deadlines.documents import due_text
 from bot.deadlines.service import (
     deadlines_of,

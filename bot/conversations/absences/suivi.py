@@ -23,15 +23,16 @@ from bot.absences.exports import (
     timeline_pdf,
 )
 from bot.absences.timeline import timeline
-from bot.conversations.absence_steps import (
+from bot.conversations.absences.steps import (
     current_formation,
     current_trainee,
     preset_trainee,
     single_formation,
     who_steps,
 )
-from bot.conversations.context import Context
-from bot.conversations.flow import (
+from bot.conversations.formations.formation import formation_options, load_formation
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import (
     Flow,
     Invalid,
     Leave,
@@ -43,7 +44,6 @@ from bot.conversations.flow import (
     Stay,
     Step,
 )
-from bot.conversations.formation import formation_options, load_formation
 from bot.documents.bundle import safe_name
 from bot.exports import write
 from bot.messages import Document, Reply

@@ -164,8 +164,8 @@ async def serve_bot(args: argparse.Namespace) -> int:
     """The child process: the real transport until SIGTERM, then a clean stop."""
     import telegram
 
+    from bot.app import build_engine
     from bot.config import Settings
-    from bot.engine import Engine
     from bot.storage.db import Database
     from bot.transports.telegram import TelegramTransport
 
@@ -178,7 +178,7 @@ async def serve_bot(args: argparse.Namespace) -> int:
         telegram_poll_interval=args.poll_interval,
     )
     db = Database(settings.database_url)
-    transport = TelegramTransport(settings, Engine(db, settings))
+    transport = TelegramTransport(settings, build_engine(db, settings))
     if args.limiter == "off":
         remove_caps(transport)
     stop = asyncio.Event()

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot import dates
+from bot.app import build_engine
 from bot.conversations.kit.flow import Invalid, clean_line, fold
 
 # telegram is imported where it is used, so the engine's process never loads it.
@@ -181,7 +182,6 @@ class RetryCounter(logging.Handler):
 async def setup_engine(folder: Path, users: int) -> tuple[Engine, list[str]]:
     from bot import demo
     from bot.config import Settings
-    from bot.engine import Engine
     from bot.storage.db import Database
     from bot.storage.people import ChatIdentity, Membership, Person, Role
 
@@ -206,7 +206,7 @@ async def setup_engine(folder: Path, users: int) -> tuple[Engine, list[str]]:
                 )
             )
     settings = Settings(database_url=url, data_dir=folder)
-    return Engine(db, settings, clock=lambda: NOW), names
+    return build_engine(db, settings, clock=lambda: NOW), names
 
 
 async def run_engine(result: Result, per_user: list[int], concurrent: bool) -> None:

@@ -1,8 +1,15 @@
-"""One process: every configured transport, the outbox sender and the scheduler.
+"""The composition root: the list of features, and the bot built from it.
 
-Transports share a small protocol: ``start``/``stop`` around the engine, and
-``send`` for what the outbox delivers.  ``formabot run`` starts them all and
-stops them cleanly on SIGINT/SIGTERM.
+:data:`FEATURES` is the one list of what formabot does.  From it this module
+builds the engine (every feature's flows and ``/start`` codes), the
+scheduler (every feature's jobs), the CLI's exports and each transport's
+command menu.  It is the only module that knows every feature; everything
+else receives what it needs, so imports only point downward.
+
+One process runs every configured transport, the outbox sender and the
+scheduler.  Transports share a small protocol: ``start``/``stop`` around the
+engine, and ``send`` for what the outbox delivers.  ``formabot run`` starts
+them all and stops them cleanly on SIGINT/SIGTERM.
 """
 
 from __future__ import annotations
@@ -12,15 +19,55 @@ import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Protocol
 
 from bot.config import Settings
 from bot.engine import Engine
+from bot.features import absences, attestations, bilans, deadlines, formations, people
+from bot.manifest import Feature, Features
 from bot.messages import Reply
 from bot.outbox import Sender
+from bot.scheduler import Scheduler, forget_old_events
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
+
+CORE = Feature(name="core", jobs=(forget_old_events,))
+"""What belongs to no feature: forgetting the platform event ids of long ago."""
+
+FEATURES = Features(
+    [
+        CORE,
+        people.FEATURE,
+        formations.FEATURE,
+        absences.FEATURE,
+        bilans.FEATURE,
+        deadlines.FEATURE,
+        attestations.FEATURE,
+    ]
+)
+"""Everything formabot does.  Adding a feature is adding its manifest here."""
+
+
+def build_engine(
+    db: Database,
+    settings: Settings,
+    *,
+    features: Features = FEATURES,
+    clock: Callable[[], datetime] | None = None,
+) -> Engine:
+    return Engine(db, settings, features, clock=clock)
+
+
+def build_scheduler(
+    db: Database,
+    settings: Settings,
+    *,
+    features: Features = FEATURES,
+    clock: Callable[[], datetime] | None = None,
+) -> Scheduler:
+    return Scheduler(db, settings, features.jobs, clock=clock)
 
 
 class Transport(Protocol):
@@ -66,6 +113,8 @@ def setup_logging(level: str) -> None:
 def transports_for(settings: Settings, engine: Engine) -> list[Transport]:
     found: list[Transport] = []
     if settings.has_telegram:
+        # Imported here only because python-telegram-bot is slow to import and
+        # the console never needs it (no circle: the transport imports no root).
         from bot.transports.telegram import TelegramTransport
 
         found.append(TelegramTransport(settings, engine))
@@ -80,8 +129,6 @@ async def serve(
     until: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
     """Run transports, sender and scheduler until a signal (or ``until`` returns)."""
-    from bot.scheduler import Scheduler
-
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -90,7 +137,7 @@ async def serve(
         except (NotImplementedError, RuntimeError):
             pass
     sender = Sender(db.sessions, {t.platform: t.send for t in transports})
-    scheduler = Scheduler(db, settings)
+    scheduler = build_scheduler(db, settings)
     for transport in transports:
         await transport.start()
     tasks = [

@@ -6,41 +6,15 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot import config, exports
-from bot.app import serve, setup_logging, transports_for
+from bot import config, demo, exports
+from bot.app import FEATURES, build_engine, serve, setup_logging, transports_for
+from bot.manifest import Features
 from bot.storage.db import Database
-
-ExportRows = Callable[[AsyncSession, argparse.Namespace], Awaitable[list[dict[str, Any]]]]
-ExportFile = Callable[[AsyncSession, argparse.Namespace], Awaitable[bytes]]
-
-#: Table exports: name → (columns, rows).  Later features add theirs here.
-TABLES: dict[str, tuple[Sequence[str], ExportRows]] = {
-    "formations": (exports.FORMATION_COLUMNS, lambda s, a: exports.formations(s, a.organisation)),
-    "stagiaires": (exports.TRAINEE_COLUMNS, lambda s, a: exports.trainees(s, a.organisation)),
-}
-#: File exports (bundles written with --out).
-FILES: dict[str, ExportFile] = {}
-#: Calendar exports (``--format ics``), to --out or standard output.
-CALENDARS: dict[str, ExportFile] = {}
-
-
-def _load_feature_exports() -> None:
-    """Features register their exports on import; missing ones are simply absent."""
-    import importlib
-
-    for module in ("bot.absences.exports", "bot.deadlines.exports", "bot.attestations.exports"):
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if not (exc.name and module.startswith(exc.name)):
-                raise
+from bot.transports.console import Console, ConsoleTransport
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -116,7 +90,6 @@ async def cmd_migrate(settings: config.Settings) -> int:
 
 
 async def cmd_demo(settings: config.Settings) -> int:
-    from bot import demo
 
     db = await _open(settings)
     async with db.sessions() as session, session.begin():
@@ -133,9 +106,6 @@ async def cmd_demo(settings: config.Settings) -> int:
 
 
 async def cmd_console(settings: config.Settings, name: str, *, offer_demo: bool) -> int:
-    from bot import demo
-    from bot.engine import Engine
-    from bot.transports.console import Console, ConsoleTransport
 
     if settings.log_level == "INFO":
         # The terminal is the chat: routine log lines would interleave with it.
@@ -157,7 +127,7 @@ async def cmd_console(settings: config.Settings, name: str, *, offer_demo: bool)
                     )
                 name = demo.DEMO_USER
                 print("Démo chargée : vous êtes Camille Durand, formatrice et administratrice.")
-    engine = Engine(db, settings)
+    engine = build_engine(db, settings)
     console = Console(engine, name=name, documents=settings.data_dir / "documents")
     transport = ConsoleTransport(console, settings.data_dir / "console-inbox")
     await serve(settings, db, [transport], until=console.run)
@@ -166,8 +136,6 @@ async def cmd_console(settings: config.Settings, name: str, *, offer_demo: bool)
 
 
 async def cmd_run(settings: config.Settings) -> int:
-    from bot.engine import Engine
-
     if not (settings.has_telegram or settings.has_matrix):
         print(
             f"Aucun jeton Telegram ni Matrix configuré : console sur {settings.database_url}"
@@ -176,17 +144,18 @@ async def cmd_run(settings: config.Settings) -> int:
         )
         return await cmd_console(settings, "formateur", offer_demo=True)
     db = await _open(settings)
-    engine = Engine(db, settings)
+    engine = build_engine(db, settings)
     await serve(settings, db, transports_for(settings, engine))
     await db.dispose()
     return 0
 
 
-async def cmd_export(settings: config.Settings, args: argparse.Namespace) -> int:
-    _load_feature_exports()
+async def cmd_export(
+    settings: config.Settings, args: argparse.Namespace, features: Features = FEATURES
+) -> int:
     db = await _open(settings)
     try:
-        return await _export(db, args)
+        return await _export(db, args, features)
     except LookupError as exc:  # an unknown formation or bilan: said in French
         print(str(exc), file=sys.stderr)
         return 1
@@ -209,25 +178,27 @@ def _emit(data: bytes | str, out: Path | None) -> None:
         sys.stdout.flush()
 
 
-async def _export(db: Database, args: argparse.Namespace) -> int:
+async def _export(db: Database, args: argparse.Namespace, features: Features) -> int:
+    tables, files, calendars = features.tables, features.files, features.calendars
     async with db.sessions() as session:
         if args.format == "ics":
-            if args.what not in CALENDARS:
+            if args.what not in calendars:
                 print(f"« {args.what} » ne s'exporte pas en agenda (.ics).", file=sys.stderr)
                 return 2
-            _emit(await CALENDARS[args.what](session, args), args.out)
+            _emit(await calendars[args.what](session, args), args.out)
             return 0
-        if args.what in TABLES:
-            columns, rows = TABLES[args.what]
-            _emit(exports.write(await rows(session, args), columns, args.format), args.out)
+        if args.what in tables:
+            table = tables[args.what]
+            rows = await table.rows(session, args)
+            _emit(exports.write(rows, table.columns, args.format), args.out)
             return 0
-        if args.what in FILES:
+        if args.what in files:
             if args.out is None:
                 print("Cet export produit un fichier : précisez --out FICHIER.", file=sys.stderr)
                 return 2
-            _emit(await FILES[args.what](session, args), args.out)
+            _emit(await files[args.what](session, args), args.out)
             return 0
-    known = ", ".join(sorted([*TABLES, *FILES]))
+    known = ", ".join(sorted([*tables, *files]))
     print(f"Export inconnu « {args.what} ». Disponibles : {known}.", file=sys.stderr)
     return 2
 

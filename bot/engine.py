@@ -21,10 +21,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import traceback
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -34,6 +34,7 @@ from bot import texts
 from bot.config import Settings
 from bot.conversations.kit.context import Actor, Context
 from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome, Retry, Stay, Step, Switch
+from bot.manifest import Features
 from bot.messages import Incoming, Reply
 from bot.outbox import payload_to_reply, reply_to_payload
 from bot.storage.db import Database
@@ -60,42 +61,18 @@ def log_failure(where: str, exc: BaseException) -> None:
     log.error("%s failed: %s at %s", where, type(exc).__name__, places)
 
 
-@dataclass
-class Registry:
-    """The flows the engine knows, by name and by command."""
-
-    flows: dict[str, Flow]
-    commands: dict[str, Flow]
-
-    @classmethod
-    def of(cls, flows: Iterable[Flow]) -> Registry:
-        by_name: dict[str, Flow] = {}
-        by_command: dict[str, Flow] = {}
-        for flow in flows:
-            if flow.name in by_name:
-                raise ValueError(f"two flows named {flow.name}")
-            by_name[flow.name] = flow
-            if flow.command:
-                by_command[flow.command] = flow
-        return cls(by_name, by_command)
-
-
 class Engine:
     def __init__(
         self,
         db: Database,
         settings: Settings,
-        registry: Registry | None = None,
+        features: Features,
         *,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
-        if registry is None:
-            from bot.conversations.registry import all_flows
-
-            registry = Registry.of(all_flows())
         self.db = db
         self.settings = settings
-        self.registry = registry
+        self.features = features
         self.clock = clock or (lambda: datetime.now(UTC))
         self._locks: dict[tuple[str, str, str], asyncio.Lock] = {}
         self._waiting: dict[tuple[str, str, str], int] = {}
@@ -143,8 +120,6 @@ class Engine:
             actor = await self.actor(session, incoming)
             now = self.clock()
             tz = actor.timezone if actor else self.settings.default_timezone
-            from zoneinfo import ZoneInfo
-
             ctx = Context(
                 session=session,
                 incoming=incoming,
@@ -152,6 +127,7 @@ class Engine:
                 data=dict(state.data or {}),
                 now=now.astimezone(ZoneInfo(tz)),
                 settings=self.settings,
+                features=self.features,
             )
             flow_name, step_name = await self._route(ctx, state)
             await self._save(session, state, version, flow_name, step_name, ctx)
@@ -244,7 +220,7 @@ class Engine:
 
     async def _route(self, ctx: Context, state: ConversationState) -> tuple[str | None, str | None]:
         """Handle the message; return where the conversation now stands."""
-        flow = self.registry.flows.get(state.flow or "")
+        flow = self.features.flows.get(state.flow or "")
         step_name = state.step
         command = ctx.incoming.command
         if flow is not None and state.expires_at is not None and state.expires_at < ctx.now:
@@ -281,7 +257,7 @@ class Engine:
             if current is not None and step_name is not None:
                 return current.name, step_name
             return None, None
-        target = self.registry.commands.get(command)
+        target = self.features.commands.get(command)
         if target is None:
             ctx.say("common.unknown_command", command=command[:40])
             if current is not None and step_name is not None:
@@ -344,7 +320,7 @@ class Engine:
             if isinstance(outcome, Leave):
                 return None, None
             if isinstance(outcome, Switch):
-                target = self.registry.flows[outcome.flow]
+                target = self.features.flows[outcome.flow]
                 return await self.start(ctx, target, outcome.data)
             if isinstance(outcome, Next):
                 following = (
@@ -375,7 +351,7 @@ class Engine:
         # participants' /attestation) are for people who are not members.
         available = [
             f
-            for f in self.registry.commands.values()
+            for f in self.features.commands.values()
             if f.summary and f.role is not None and self._refusal(ctx, f) is None
         ]
         ctx.say("common.help", flows=available, actor=ctx.actor)

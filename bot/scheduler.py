@@ -1,7 +1,8 @@
 """The minute tick: whatever is due is turned into outbox rows, exactly once.
 
-Jobs are plain async functions ``job(session, now, settings)`` registered in
-:data:`JOBS`; each writes outbox rows under unique keys (so a job that runs
+Jobs are plain async functions ``job(session, now, settings)`` that the
+features declare in their manifests and the composition root hands to the
+:class:`Scheduler`; each writes outbox rows under unique keys (so a job that runs
 twice, or in two processes, or late after downtime, still sends each message
 once) and must be safe to run at any time.  A reminder due while the bot was
 down is simply found due at the first tick after the restart.
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete
@@ -19,24 +20,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.engine import log_failure
+from bot.manifest import Job
 from bot.storage.db import Database
 from bot.storage.state import ProcessedEvent
 
 log = logging.getLogger(__name__)
 
-Job = Callable[[AsyncSession, datetime, Settings], Awaitable[None]]
-
-JOBS: list[Job] = []
-
 PROCESSED_EVENTS_KEPT = timedelta(days=14)
 
 
-def job(function: Job) -> Job:
-    JOBS.append(function)
-    return function
-
-
-@job
 async def forget_old_events(session: AsyncSession, now: datetime, settings: Settings) -> None:
     """Platforms stop redelivering after a few days; the ids need not be kept forever."""
     await session.execute(
@@ -44,34 +36,23 @@ async def forget_old_events(session: AsyncSession, now: datetime, settings: Sett
     )
 
 
-def load_jobs() -> None:
-    """Import the modules that register jobs (kept here so adding one is one line)."""
-    import importlib
-
-    for module in ("bot.deadlines.digest", "bot.absences.reminders"):
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-
-
 class Scheduler:
     def __init__(
         self,
         db: Database,
         settings: Settings,
+        jobs: Sequence[Job],
         *,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
-        load_jobs()
+        self.jobs = tuple(jobs)
         self.db = db
         self.settings = settings
         self.clock = clock or (lambda: datetime.now(UTC))
 
     async def tick(self) -> None:
         now = self.clock()
-        for function in list(JOBS):
+        for function in self.jobs:
             try:
                 async with self.db.sessions() as session, session.begin():
                     await function(session, now, self.settings)

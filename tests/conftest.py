@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
+from bot.app import build_engine
 from bot.config import Settings
 from bot.engine import Engine
 from bot.messages import Platform
@@ -108,7 +109,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def engine(db: Database, settings: Settings, clock: Clock) -> Engine:
-    return Engine(db, settings, clock=clock)
+    return build_engine(db, settings, clock=clock)
 
 
 @pytest.fixture

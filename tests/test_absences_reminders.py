@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from bot.app import build_scheduler
 from bot.config import Settings
 from bot.outbox import payload_to_reply
-from bot.scheduler import Scheduler
 from bot.storage.absences import Entretien
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
@@ -47,7 +47,7 @@ async def schedule(trainer: Person, when: str) -> None:
 
 
 async def tick(db: Database, settings: Settings, at: datetime) -> None:
-    await Scheduler(db, settings, clock=lambda: at).tick()
+    await build_scheduler(db, settings, clock=lambda: at).tick()
 
 
 async def test_the_reminder_is_sent_once_the_day_before(

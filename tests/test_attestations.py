@@ -480,13 +480,13 @@ async def test_the_round_on_sqlite_and_postgresql(
     store: Database, settings: Settings, clock: Clock, tmp_path: Path
 ) -> None:
     from bot import demo
+    from bot.app import build_engine
     from bot.attestations.bundle import build
     from bot.attestations.mail import resend_proofs
-    from bot.engine import Engine
 
     async with store.sessions() as session, session.begin():
         await demo.fill(session, today=clock.now.date())
-    engine = Engine(store, settings, clock=clock)
+    engine = build_engine(store, settings, clock=clock)
     trainer = Talker(engine, "formateur")
     bilan_id = await schedule_bilan(trainer)
     invited = codes(trainer.replies)

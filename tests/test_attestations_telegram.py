@@ -14,8 +14,8 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
+from bot.app import build_engine
 from bot.config import Settings
-from bot.engine import Engine
 from bot.outbox import Sender
 from bot.storage.attestations import Attestation, AttestationInvitation
 from bot.storage.db import Database
@@ -56,7 +56,7 @@ async def bot(
         )
     configured = replace(settings, telegram_token=TOKEN, telegram_base_url=emulator.url)
     transport = TelegramTransport(
-        configured, Engine(db, configured, clock=clock), poll_interval=0.02
+        configured, build_engine(db, configured, clock=clock), poll_interval=0.02
     )
     await transport.start()
     yield transport

@@ -18,7 +18,9 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.deadlines import notify
+from bot.app import FEATURES
+from bot.engine import Engine
+from bot.manifest import Feature, Features
 from bot.messages import Document
 from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
 from bot.storage.db import Database
@@ -432,15 +434,15 @@ async def test_a_formateur_without_bilan_formations_is_told_why(
 
 
 @pytest.fixture
-def reachable() -> Any:
-    """Léa Martin has a chat (as the attestations feature will provide)."""
+def reachable(engine: Engine) -> Any:
+    """Léa Martin has a chat (as the attestations feature gives one once a code is redeemed)."""
 
     async def resolver(session: AsyncSession, participant: BilanParticipant) -> Any:
         return ("console", "lea-martin") if participant.name == "Léa Martin" else None
 
-    notify.register_resolver(resolver)
-    yield resolver
-    notify.RESOLVERS.remove(resolver)
+    extra = Feature(name="reachable", chat_resolvers=(resolver,))
+    engine.features = Features([*FEATURES.features, extra])
+    return resolver
 
 
 async def test_moving_a_bilan_moves_its_deadlines_keeps_done_marks_and_tells_people(

@@ -9,8 +9,6 @@ deadlines and keeps what was done; a cancelled bilan drops what was not.
 
 from __future__ import annotations
 
-import sys
-import types
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -19,6 +17,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.deadlines import facts as deadlines_facts
 from bot.deadlines.service import refresh_deadlines, refresh_organisation
 from bot.rules import FollowUpFacts
 from bot.storage.bilans import Bilan, StoredDeadline
@@ -358,7 +357,7 @@ async def test_rectorat_contract_before_the_start_and_activity_after_the_end(
 # --- follow-ups from the absences feature --------------------------------------------
 
 
-async def test_follow_ups_come_from_the_absences_feature_when_it_provides_them(
+async def test_follow_ups_turn_into_their_ely_deadlines(
     session: AsyncSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     org, owner = await organisation(session)
@@ -386,9 +385,10 @@ async def test_follow_ups_come_from_the_absences_feature_when_it_provides_them(
             FollowUpFacts(id=5, trainee_id=trainee, path="vae", opened_at=opened),
         ]
 
-    plug = types.ModuleType("bot.absences.facts")
-    plug.followup_facts = followup_facts  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "bot.absences.facts", plug)
+    async def stored_followups(s: AsyncSession, formation_id: int) -> list[FollowUpFacts]:
+        return followup_facts(s, formation_id)
+
+    monkeypatch.setattr(deadlines_facts, "followup_facts", stored_followups)
     await refresh_deadlines(session, f.id)
     assert due(await stored(session, f.id)) == {
         "ELY-SHORT-CONTACT:followup:1": date(2027, 2, 2),

@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from bot import cli, exports
+from bot import exports
+from bot.app import FEATURES
 from bot.deadlines import exports as deadline_exports
 from bot.storage.db import Database
 from tests.auxil.dialogue import Person
@@ -34,9 +35,10 @@ def args(**values: object) -> argparse.Namespace:
     return argparse.Namespace(**(base | values))
 
 
-async def test_echeances_is_registered_with_the_other_tables() -> None:
-    cli._load_feature_exports()
-    assert cli.TABLES["echeances"] == (deadline_exports.COLUMNS, deadline_exports.rows)
+async def test_echeances_is_declared_with_the_other_tables() -> None:
+    table = FEATURES.tables["echeances"]
+    assert (table.columns, table.rows) == (deadline_exports.COLUMNS, deadline_exports.rows)
+    assert FEATURES.calendars["echeances"] is deadline_exports.calendar
 
 
 async def test_csv_and_json_rows(db: Database, trainer: Person) -> None:

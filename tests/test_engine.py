@@ -12,6 +12,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from bot.app import build_engine
 from bot.config import Settings
 from bot.conversations.formations import formation as formation_module
 from bot.engine import Engine
@@ -200,7 +201,7 @@ async def test_long_lists_are_paged(db: Database, trainer: Person, clock: Clock)
 async def test_conversation_ttl_is_a_setting(
     db: Database, settings: Settings, clock: Clock, demo: None
 ) -> None:
-    short = Engine(db, replace(settings, conversation_ttl_hours=1), clock=clock)
+    short = build_engine(db, replace(settings, conversation_ttl_hours=1), clock=clock)
     who = Person(short, "formateur")
     await who.says("/formation")
     clock.advance(minutes=90)

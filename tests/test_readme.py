@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from bot.app import FEATURES
 from bot.deadlines import org_settings
 from bot.rules.table import markdown_table
 
@@ -25,8 +26,8 @@ def test_the_rules_table_is_the_one_the_rules_generate() -> None:
 
 
 def test_the_settings_table_is_the_one_the_catalogue_generates() -> None:
-    assert block("settings") == org_settings.markdown_table(), (
-        "README settings table is stale: paste `python -m bot.deadlines.org_settings`"
+    assert block("settings") == org_settings.markdown_table(FEATURES.settings), (
+        "README settings table is stale: paste `org_settings.markdown_table(FEATURES.settings)`"
     )
 
 

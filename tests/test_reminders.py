@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from bot import texts
+from bot.app import build_scheduler
 from bot.config import Settings
 from bot.messages import Reply
 from bot.outbox import Sender
-from bot.scheduler import Scheduler
 from bot.storage.db import Database
 from bot.storage.formations import Formation
 from bot.storage.outbox import OutboxMessage
@@ -55,8 +55,8 @@ async def deliver(db: Database) -> Recorder:
 async def test_one_digest_a_day_even_with_two_processes(
     db: Database, settings: Settings, clock: Clock, demo: None
 ) -> None:
-    first = Scheduler(db, settings, clock=clock)
-    second = Scheduler(db, settings, clock=clock)
+    first = build_scheduler(db, settings, clock=clock)
+    second = build_scheduler(db, settings, clock=clock)
     clock.now = datetime(2026, 11, 24, 6, 59, tzinfo=UTC)  # 7:59 in Paris
     await first.tick()
     assert await keys(db, "digest:") == []
@@ -78,7 +78,7 @@ async def test_one_digest_a_day_even_with_two_processes(
 async def test_a_digest_missed_while_down_is_sent_once_the_same_day_only(
     db: Database, settings: Settings, clock: Clock, demo: None
 ) -> None:
-    scheduler = Scheduler(db, settings, clock=clock)
+    scheduler = build_scheduler(db, settings, clock=clock)
     clock.now = datetime(2026, 11, 24, 6, 0, tzinfo=UTC)
     await scheduler.tick()
     clock.now = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)  # down from 7:00 to 15:00
@@ -102,7 +102,7 @@ async def test_the_digest_hour_is_the_organisation_s_own(
         org = await session.scalar(select(Organisation))
         assert org is not None
         org.settings = {"digest_hour": 10}
-    scheduler = Scheduler(db, settings, clock=clock)
+    scheduler = build_scheduler(db, settings, clock=clock)
     clock.now = datetime(2026, 11, 24, 8, 59, tzinfo=UTC)  # 9:59 in Paris
     await scheduler.tick()
     assert await keys(db, "digest:") == []
@@ -119,7 +119,7 @@ async def test_a_group_digest_names_no_trainee(
         assert org is not None
         org.digest_chat = "console:groupe-equipe"
     clock.now = datetime(2026, 11, 24, 7, 30, tzinfo=UTC)
-    await Scheduler(db, settings, clock=clock).tick()
+    await build_scheduler(db, settings, clock=clock).tick()
     assert await keys(db, "digest:") == ["digest:org:1:2026-11-24"]
     [(chat, text)] = (await deliver(db)).digests()
     assert chat == "groupe-equipe"
@@ -142,7 +142,7 @@ async def test_a_group_digest_numbers_formations_for_one_person(
         assert projet is not None
         projet.kind = "bilan_competences"
     clock.now = datetime(2026, 11, 24, 7, 30, tzinfo=UTC)
-    await Scheduler(db, settings, clock=clock).tick()
+    await build_scheduler(db, settings, clock=clock).tick()
     [(_, text)] = (await deliver(db)).digests()
     assert f"Bilan de compétences n° {projet.id} : 3 en retard" in text
     assert "Projet professionnel" not in text
@@ -155,7 +155,7 @@ async def test_a_quiet_day_sends_nothing(
         for formation in (await session.scalars(select(Formation))).all():
             formation.funder = "autre"
     clock.now = datetime(2026, 11, 24, 7, 30, tzinfo=UTC)
-    scheduler = Scheduler(db, settings, clock=clock)
+    scheduler = build_scheduler(db, settings, clock=clock)
     await scheduler.tick()
     await scheduler.tick()
     assert await keys(db, "digest:") == []
@@ -165,7 +165,7 @@ async def test_each_formateur_is_reminded_the_day_before_and_the_day_itself(
     db: Database, settings: Settings, clock: Clock, trainer: Person
 ) -> None:
     await schedule(trainer)  # remote bilan on Thursday 26 November, 14:00
-    scheduler = Scheduler(db, settings, clock=clock)
+    scheduler = build_scheduler(db, settings, clock=clock)
     await scheduler.tick()  # Monday 23 November, 10:00 in Paris
     await scheduler.tick()
     [key] = await keys(db, "rappel:")
@@ -191,7 +191,7 @@ async def test_the_jobs_log_nothing_personal(
     caplog.set_level(logging.DEBUG, logger="bot")
     await schedule(trainer)
     clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
-    await Scheduler(db, settings, clock=clock).tick()
+    await build_scheduler(db, settings, clock=clock).tick()
     await deliver(db)
     for name in ("Nadia Roux", "Léa Martin", "Karim Haddad", "Sophie Leroy"):
         assert name not in caplog.text

@@ -11,8 +11,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 
+from bot.app import build_engine
 from bot.config import Settings
-from bot.engine import Engine
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
 from bot.storage.models import Base
@@ -78,7 +78,7 @@ async def test_the_same_trainee_twice_in_a_formation_is_refused(store: Database)
 async def test_a_whole_onboarding_dialogue_on_each_database(
     store: Database, settings: Settings, clock: Clock
 ) -> None:
-    engine = Engine(store, settings, clock=clock)
+    engine = build_engine(store, settings, clock=clock)
     claire = Person(engine, "claire")
     await claire.says("/start")
     await claire.says("Forma Plus")

@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import select
 from telegram import Update
 
+from bot.app import build_engine
 from bot.config import Settings
-from bot.engine import Engine
 from bot.messages import Document, Reply
 from bot.outbox import PermanentFailure
 from bot.storage.db import Database
@@ -48,7 +48,7 @@ async def telegram(
             )
         )
     request = RecordingRequest()
-    engine = Engine(db, replace(settings, telegram_token="123:ABC"), clock=clock)
+    engine = build_engine(db, replace(settings, telegram_token="123:ABC"), clock=clock)
     transport = TelegramTransport(engine.settings, engine, request=request, poll_interval=0.05)
     await transport.app.initialize()
     transport.username = transport.app.bot.username or ""

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bot.app import build_engine
 from bot.config import Settings
-from bot.engine import Engine
 from bot.storage.absences import Absence
 from bot.storage.db import Database
 from bot.storage.formations import Formation
@@ -42,7 +42,7 @@ async def bot(
     emulator: TelegramEmulator, db: Database, settings: Settings
 ) -> AsyncIterator[TelegramTransport]:
     configured = replace(settings, telegram_token=TOKEN, telegram_base_url=emulator.url)
-    transport = TelegramTransport(configured, Engine(db, configured), poll_interval=0.02)
+    transport = TelegramTransport(configured, build_engine(db, configured), poll_interval=0.02)
     await transport.start()
     yield transport
     await transport.stop()

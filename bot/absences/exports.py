@@ -1,8 +1,8 @@
 """What the organisation hands an auditor: absences (CSV) and the Qualiopi bundle (ZIP).
 
-Registered on import in :data:`bot.cli.TABLES` (``formabot export absences
-[--formation ID]``) and :data:`bot.cli.FILES` (``formabot export qualiopi
---formation ID --out FILE.zip``); ``/exporter`` offers the same in chat.
+Declared in the absences feature's manifest (``formabot export absences
+[--formation ID]`` and ``formabot export qualiopi --formation ID --out
+FILE.zip``); ``/exporter`` offers the same in chat.
 
 The bundle holds, for one formation: ``absences.csv``; ``tickets-qualite.csv``;
 one timeline PDF per trainee with a décrochage follow-up; the comptes rendus
@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import cli, dates, exports
+from bot import dates, exports
 from bot.absences.followups import labels
 from bot.absences.timeline import followed_trainees, timeline
 from bot.documents.bundle import build_bundle
@@ -267,15 +267,11 @@ async def qualiopi_bundle(
 # --- command line registration ------------------------------------------------------------
 
 
-async def _cli_absences(session: AsyncSession, args: argparse.Namespace) -> list[dict[str, Any]]:
+async def cli_absences(session: AsyncSession, args: argparse.Namespace) -> list[dict[str, Any]]:
     return await absence_rows(
         session, organisation_id=args.organisation, formation_id=args.formation
     )
 
 
-async def _cli_qualiopi(session: AsyncSession, args: argparse.Namespace) -> bytes:
+async def cli_qualiopi(session: AsyncSession, args: argparse.Namespace) -> bytes:
     return await qualiopi_bundle(session, args.formation, organisation_id=args.organisation)
-
-
-cli.TABLES["absences"] = (ABSENCE_COLUMNS, _cli_absences)
-cli.FILES["qualiopi"] = _cli_qualiopi

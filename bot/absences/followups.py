@@ -324,23 +324,6 @@ async def plan_opening_tasks(
         await upsert_task(session, followup, step=step, rule_id=rule, title=title, due_on=day)
 
 
-async def refresh_deadlines(session: AsyncSession, formation_id: int) -> None:
-    """Let the deadlines feature recompute a formation's ELY deadlines, when it is installed.
-
-    Opening a follow-up, scheduling or holding its entretien and closing it
-    change what :func:`bot.absences.facts.followup_facts` returns.
-    """
-    import importlib
-
-    try:
-        service = importlib.import_module("bot.deadlines.service")
-    except ModuleNotFoundError as exc:
-        if exc.name and "bot.deadlines.service".startswith(exc.name):
-            return
-        raise
-    await service.refresh_deadlines(session, formation_id)
-
-
 # --- lookups -----------------------------------------------------------------------
 
 

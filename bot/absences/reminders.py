@@ -22,7 +22,6 @@ from bot import texts
 from bot.config import Settings
 from bot.messages import Reply
 from bot.outbox import enqueue
-from bot.scheduler import job
 from bot.storage.absences import Entretien, FollowUp
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import ChatIdentity, Organisation
@@ -38,7 +37,6 @@ def reminder_due(scheduled_at: datetime, zone: str, hour: int) -> datetime:
     return datetime.combine(day_before, time(hour=max(0, min(23, hour))), tz)
 
 
-@job
 async def entretien_reminders(session: AsyncSession, now: datetime, settings: Settings) -> None:
     rows = await session.execute(
         select(Entretien, Formation, Trainee, Organisation)

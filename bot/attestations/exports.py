@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.attestations.bundle import build
-from bot.cli import FILES
 
 
 async def attestations_bundle(session: AsyncSession, args: argparse.Namespace) -> bytes:
@@ -20,6 +19,3 @@ async def attestations_bundle(session: AsyncSession, args: argparse.Namespace) -
         session, int(args.bilan), now=datetime.now(UTC), organisation_id=args.organisation
     )
     return bundle.content
-
-
-FILES["attestations"] = attestations_bundle

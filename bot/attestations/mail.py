@@ -45,7 +45,6 @@ from bot.config import Settings
 from bot.deadlines.service import mark_done, refresh_deadlines
 from bot.messages import Reply
 from bot.outbox import enqueue
-from bot.scheduler import job
 from bot.storage.attestations import ProofSending
 from bot.storage.base import utcnow
 from bot.storage.bilans import Bilan, StoredDeadline
@@ -262,7 +261,6 @@ async def _tell_requester(
 # --- the safety net --------------------------------------------------------------------------
 
 
-@job
 async def resend_proofs(session: AsyncSession, now: datetime, settings: Settings) -> None:
     """Deliver what a stopped process left pending, with backoff between attempts."""
     rows = (

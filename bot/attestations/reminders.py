@@ -19,14 +19,12 @@ from bot.attestations.service import bilan_info, when_words
 from bot.config import Settings
 from bot.messages import Reply
 from bot.outbox import enqueue
-from bot.scheduler import job
 from bot.storage.attestations import Attestation, AttestationInvitation
 from bot.storage.bilans import Bilan
 
 LOOK_BACK = timedelta(days=7)
 
 
-@job
 async def tell_participants_the_bilan_is_over(
     session: AsyncSession, now: datetime, settings: Settings
 ) -> None:

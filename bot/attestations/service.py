@@ -19,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import dates, invitations
 from bot.attestations.settings import invitation_expiry
 from bot.conversations.kit.flow import fold
-from bot.deadlines.notify import register_resolver
 from bot.storage.attestations import (
     AttendanceSheet,
     AttendanceSheetEntry,
@@ -238,7 +237,6 @@ async def held_by(
     return list(rows)
 
 
-@register_resolver
 async def participant_chat(
     session: AsyncSession, participant: BilanParticipant
 ) -> tuple[str, str] | None:

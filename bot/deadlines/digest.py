@@ -47,7 +47,6 @@ from bot.deadlines.org_settings import digest_hour
 from bot.deadlines.service import grouped, order, refresh_organisation, zone_of
 from bot.messages import Reply
 from bot.outbox import enqueue
-from bot.scheduler import job
 from bot.storage.bilans import StoredDeadline
 from bot.storage.formations import Formation, Trainee
 from bot.storage.outbox import OutboxMessage
@@ -213,7 +212,6 @@ def _database(session: AsyncSession) -> str:
     return str(session.get_bind().engine.url)
 
 
-@job
 async def send_digests(session: AsyncSession, now: datetime, settings: Settings) -> None:
     """One digest per organisation and local day, once its digest hour has come."""
     for organisation in (await session.scalars(select(Organisation))).all():
@@ -254,7 +252,6 @@ async def send_digests(session: AsyncSession, now: datetime, settings: Settings)
             _QUIET[quiet] = now
 
 
-@job
 async def send_reminders(session: AsyncSession, now: datetime, settings: Settings) -> None:
     """Each formateur's own deadlines due today or tomorrow, in private, at the digest hour."""
     for organisation in (await session.scalars(select(Organisation))).all():

@@ -1,7 +1,7 @@
 """``formabot export echeances [--organisation ID] [--formation ID] [--format csv|json|ics]``.
 
-Registered in :data:`bot.cli.TABLES` (CSV and JSON go through the shared
-writer) and :data:`bot.cli.CALENDARS` (``--format ics``: one VEVENT per
+Declared in the deadlines feature's manifest as a table (CSV and JSON go
+through the shared writer) and a calendar (``--format ics``: one VEVENT per
 deadline, see :func:`bot.deadlines.documents.deadlines_calendar`).
 
 The deadlines are exported as stored (recomputed whenever what they depend
@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import cli
 from bot.deadlines.documents import deadlines_calendar
 from bot.deadlines.service import order, zone_of
 from bot.storage.bilans import StoredDeadline
@@ -103,7 +102,3 @@ async def calendar(session: AsyncSession, args: argparse.Namespace) -> bytes:
     titles = {f.id: f.title for _, f, _ in found}
     zone = zone_of(found[0][2]) if found else zone_of(None)
     return deadlines_calendar([d for d, _, _ in found], titles, zone)
-
-
-cli.TABLES["echeances"] = (COLUMNS, rows)
-cli.CALENDARS["echeances"] = calendar

@@ -6,28 +6,23 @@ conversations offer "Autre type d'action" (``autre``), which the rules do
 not know as an action type and read as "no action type" (the general rule
 of the PRF, 001).
 
-Follow-ups come from the absences feature when it is installed and exposes
-``bot.absences.facts.followup_facts(session, formation_id)`` (a sequence of
-:class:`~bot.rules.FollowUpFacts`, possibly awaitable); without it a
-formation simply has none.
+Follow-ups are read from the absences' tables by
+:func:`bot.absences.facts.followup_facts` (only open ones where the
+procedure applies).
 """
 
 from __future__ import annotations
 
-import importlib
-import inspect
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.rules import BilanFacts, FollowUpFacts, FormationFacts, SessionFacts, TraineeFacts
+from bot.absences.facts import followup_facts
+from bot.rules import BilanFacts, FormationFacts, SessionFacts, TraineeFacts
 from bot.rules.facts import ACTION_TYPES, FUNDERS, PROGRAMMES
 from bot.storage.bilans import Bilan
 from bot.storage.formations import Formation
-
-FOLLOWUPS_MODULE = "bot.absences.facts"
 
 
 def bilan_facts(bilan: Bilan) -> BilanFacts:
@@ -39,23 +34,6 @@ def bilan_facts(bilan: Bilan) -> BilanFacts:
         ends_at=bilan.ends_at,
         cancelled=bilan.cancelled_at is not None,
     )
-
-
-async def followup_facts(session: AsyncSession, formation_id: int) -> tuple[FollowUpFacts, ...]:
-    """The formation's follow-ups, from the absences feature when it provides them."""
-    try:
-        module = importlib.import_module(FOLLOWUPS_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name and FOLLOWUPS_MODULE.startswith(exc.name):
-            return ()
-        raise
-    function = getattr(module, "followup_facts", None)
-    if function is None:
-        return ()
-    found: Any = function(session, formation_id)
-    if inspect.isawaitable(found):
-        found = await found
-    return tuple(f for f in found if isinstance(f, FollowUpFacts))
 
 
 async def formation_facts(

@@ -1,11 +1,12 @@
 """The organisation settings an admin changes with ``/reglages``.
 
-Values live in ``Organisation.settings`` (JSON), keyed like the catalogues
-that define them: the rules' :data:`bot.rules.SETTINGS` (the delays the
-seeds leave open), the hour of the daily digest (:data:`DIGEST_HOUR`, which
-overrides ``FORMABOT_DIGEST_HOUR`` for one organisation) and, when the
-absences feature is installed, its detection thresholds.  A key absent
-from the JSON means "the default".
+Values live in ``Organisation.settings`` (JSON), keyed like the settings
+the features declare in their manifests (merged in
+:attr:`bot.manifest.Features.settings`): the hour of the daily digest
+(:data:`DIGEST_HOUR`, which overrides ``FORMABOT_DIGEST_HOUR`` for one
+organisation), the rules' :data:`bot.rules.SETTINGS` (the delays the seeds
+leave open), the absences' detection thresholds, the attestations' options.
+A key absent from the JSON means "the default".
 
 The rules engine refuses a stored value it cannot use (it would rather not
 guess a date); :func:`rules_settings` hands it only the values that pass the
@@ -15,9 +16,8 @@ saved.  ``/reglages`` validates before storing, so this is a safety net.
 
 from __future__ import annotations
 
-import importlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.rules import RULES, SETTINGS, Setting, SettingError
@@ -37,30 +37,9 @@ DIGEST_HOUR = Setting(
     "retard et des sept prochains jours est envoyé.",
 )
 
-_OTHER_CATALOGUES = ("bot.absences.detection", "bot.attestations.settings")
-"""Modules of other features exposing a ``SETTINGS`` tuple of :class:`Setting`."""
 
-
-def catalogue() -> list[Setting]:
-    """Every setting an admin can change: the digest hour, the rules', then the others'."""
-    found: list[Setting] = [DIGEST_HOUR, *SETTINGS]
-    known = {s.key for s in found}
-    for name in _OTHER_CATALOGUES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name and name.startswith(exc.name):
-                continue
-            raise
-        for spec in getattr(module, "SETTINGS", ()):
-            if isinstance(spec, Setting) and spec.key not in known:
-                found.append(spec)
-                known.add(spec.key)
-    return found
-
-
-def spec_of(key: str) -> Setting | None:
-    return next((s for s in catalogue() if s.key == key), None)
+def spec_of(key: str, catalogue: Sequence[Setting]) -> Setting | None:
+    return next((s for s in catalogue if s.key == key), None)
 
 
 def stored(organisation: Organisation) -> dict[str, Any]:
@@ -136,13 +115,13 @@ ROUNDING_WORDS: Mapping[str, str] = {
 }
 
 
-def markdown_table() -> str:
-    """The README's settings table, from the catalogue (``python -m bot.deadlines.org_settings``)."""
+def markdown_table(catalogue: Sequence[Setting]) -> str:
+    """The README's settings table, from the settings every feature declares."""
     lines = [
         "| réglage | ce qu'il règle | défaut | valeurs | règles |",
         "| --- | --- | --- | --- | --- |",
     ]
-    for spec in catalogue():
+    for spec in catalogue:
         if spec.type is bool:
             allowed = "oui / non"
         elif spec.choices:
@@ -159,7 +138,3 @@ def markdown_table() -> str:
         )
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines) + "\n"
-
-
-if __name__ == "__main__":
-    print(markdown_table(), end="")

@@ -50,20 +50,6 @@ MAX_CAPTION = 1024
 MAX_DOWNLOAD = 20 * 1024 * 1024
 """Bot API limit on files a bot may download; larger ones are refused politely."""
 
-COMMANDS = [
-    BotCommand("aide", "Ce que je peux faire pour vous"),
-    BotCommand("formation", "Créer une formation"),
-    BotCommand("formations", "Voir et modifier mes formations"),
-    BotCommand("absence", "Noter une absence"),
-    BotCommand("decrochage", "Suivre un décrochage"),
-    BotCommand("suivi", "Le suivi d'un stagiaire"),
-    BotCommand("bilan", "Programmer un bilan"),
-    BotCommand("echeances", "Mes échéances"),
-    BotCommand("attestations", "Suivre les attestations d'un bilan"),
-    BotCommand("inviter", "Inviter un formateur (administrateurs)"),
-    BotCommand("reglages", "Réglages de l'organisme (administrateurs)"),
-    BotCommand("annuler", "Arrêter la saisie en cours"),
-]
 DESCRIPTION = (
     "formabot aide les formateurs et les organismes de formation : absences et décrochages, "
     "bilans à distance, attestations sur l'honneur, échéances des financeurs."
@@ -190,7 +176,7 @@ class TelegramTransport:
         """The French command menu and description; a refusal here is not fatal."""
         bot = self.app.bot
         calls: list[Callable[[], Awaitable[bool]]] = [
-            lambda: bot.set_my_commands(COMMANDS),
+            lambda: bot.set_my_commands([BotCommand(c, d) for c, d in self.engine.features.menu()]),
             lambda: bot.set_my_description(DESCRIPTION),
             lambda: bot.set_my_short_description(SHORT_DESCRIPTION),
         ]

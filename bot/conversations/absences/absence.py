@@ -582,6 +582,7 @@ def detail_steps() -> list[Step]:
 NEW = Flow(
     "absence",
     command="absence",
+    menu="Noter une absence",
     role=Role.FORMATEUR,
     summary="noter une absence ou un retard (ex. : /absence Dupont hier matin)",
     start=absence_start,

@@ -42,7 +42,6 @@ from bot.absences.followups import (
     org_days,
     path_for,
     procedure_on,
-    refresh_deadlines,
     rule_for,
     store_document,
     summary_of,
@@ -83,6 +82,7 @@ from bot.conversations.kit.flow import (
     leave_saying,
     stored_datetime,
 )
+from bot.deadlines.service import refresh_deadlines
 from bot.documents.pdf import render_pdf
 from bot.messages import Document, Reply
 from bot.storage.absences import Entretien, FollowUp, FollowUpContact, QualityTicket
@@ -396,6 +396,7 @@ later = leave_saying("decrochage.later")
 MAIN = Flow(
     "decrochage",
     command="decrochage",
+    menu="Suivre un décrochage",
     role=Role.FORMATEUR,
     summary="suivre un décrochage (signes, contacts, entretien, ticket qualité)",
     start=decrochage_start,

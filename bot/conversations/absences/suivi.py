@@ -141,6 +141,7 @@ class TimelineStep(Step):
 SUIVI = Flow(
     "suivi",
     command="suivi",
+    menu="Le suivi d'un stagiaire",
     role=Role.FORMATEUR,
     summary="voir le suivi d'un(e) stagiaire (absences, signes, contacts, entretiens)",
     start=suivi_start,

@@ -44,7 +44,6 @@ from bot.conversations.kit.flow import (
     Text,
     clean_line,
 )
-from bot.conversations.kit.start_codes import start_handler
 from bot.documents.bundle import sha256_hex
 from bot.messages import Document, Reply
 from bot.storage.attestations import Attestation, AttestationInvitation
@@ -75,7 +74,6 @@ def _identity(ctx: Context) -> tuple[str, str]:
 # --- /start CODE -------------------------------------------------------------------------
 
 
-@start_handler
 async def redeem(ctx: Context, code: str) -> Outcome | None:
     """A participant's code: bind it to this chat identity (first use) and open the flow."""
     invitation = await service.find_code(ctx.session, code)

@@ -31,7 +31,6 @@ from bot.attestations import (
 from bot.attestations.bundle import ProofBundle, assemble
 from bot.attestations.evidence import bilan_words
 from bot.attestations.service import BilanInfo, ParticipantStatus, Progress, visible
-from bot.conversations.attestations import participant as participant_side
 from bot.conversations.formations.formation import load_formation, visible_formations
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import (
@@ -533,6 +532,7 @@ def email_text(words: dict[str, Any], bundle: ProofBundle) -> tuple[str, str]:
 FLOW = Flow(
     "attestations",
     command="attestations",
+    menu="Suivre les attestations d'un bilan",
     role=Role.FORMATEUR,
     summary="suivre les attestations d'un bilan et envoyer les justificatifs",
     start=attestations_start,
@@ -570,4 +570,4 @@ FLOW = Flow(
     ],
 )
 
-FLOWS = [*participant_side.FLOWS, FLOW]
+FLOWS = [FLOW]

@@ -61,7 +61,7 @@ from bot.conversations.kit.flow import (
 )
 from bot.deadlines import documents
 from bot.deadlines.facts import formation_facts
-from bot.deadlines.notify import chat_of, notify_participants
+from bot.deadlines.notify import notify_participants
 from bot.deadlines.org_settings import rules_settings
 from bot.deadlines.service import Moved, group_of, refresh_deadlines, zone_of
 from bot.messages import Reply
@@ -674,6 +674,7 @@ def send_documents(
 SCHEDULE = Flow(
     "bilan",
     command="bilan",
+    menu="Programmer un bilan",
     role=Role.FORMATEUR,
     summary="programmer un bilan (à distance ou sur place)",
     start=bilan_start,
@@ -890,7 +891,9 @@ async def act_on_bilan(ctx: Context, picked: str) -> Outcome:
 
 async def unreachable(ctx: Context, bilan: Bilan) -> list[str]:
     """Participants the bot cannot write to: the trainer forwards the news to them."""
-    return [p.name for p in bilan.participants if await chat_of(ctx.session, p) is None]
+    return [
+        p.name for p in bilan.participants if await ctx.features.chat_of(ctx.session, p) is None
+    ]
 
 
 async def do_cancel(ctx: Context) -> Outcome:
@@ -910,8 +913,9 @@ async def do_cancel(ctx: Context) -> Outcome:
     kept = [r.title for r in await deadlines_of_bilan(ctx, bilan) if r.status == "done"]
     ctx.audit("cancel", "bilan", bilan.id, formation_id=formation.id)
     reached = await notify_participants(
-        ctx,
+        ctx.session,
         bilan,
+        chat_of=ctx.features.chat_of,
         event="cancelled",
         text=ctx.render(
             "bilan.notice_cancelled",
@@ -1021,8 +1025,9 @@ async def move_bilan(ctx: Context) -> None:
     view = await view_of(ctx, bilan, formation)
     new = dates.spell_datetime(view.start)
     reached = await notify_participants(
-        ctx,
+        ctx.session,
         bilan,
+        chat_of=ctx.features.chat_of,
         event="moved",
         text=ctx.render(
             "bilan.notice_moved",

@@ -270,6 +270,7 @@ async def save_postponement(ctx: Context) -> Outcome:
 FLOW = Flow(
     "echeances",
     command="echeances",
+    menu="Mes échéances",
     role=Role.FORMATEUR,
     summary="voir mes échéances, les marquer faites ou les reporter",
     start=echeances_start,

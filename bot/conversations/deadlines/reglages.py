@@ -73,7 +73,7 @@ async def setting_choices(ctx: Context) -> list[Option]:
         options.append(Option("📍 Recevoir le récapitulatif ici", "_here"))
     if organisation.digest_chat:
         options.append(Option("Recevoir le récapitulatif en privé (administrateurs)", "_private"))
-    for spec in org_settings.catalogue():
+    for spec in ctx.features.settings:
         value = org_settings.shown(current(ctx, organisation, spec), spec)
         options.append(Option(f"{spec.label} : {value}", f"s:{spec.key}"))
     return options
@@ -97,7 +97,7 @@ async def on_setting(ctx: Context, picked: str) -> Outcome:
         )
         return Leave()
     key = picked.removeprefix("s:")
-    if org_settings.spec_of(key) is None:
+    if ctx.features.setting(key) is None:
         return Retry(ctx.render("common.forged_choice"))
     ctx.data["key"] = key
     return Next("value")
@@ -112,7 +112,7 @@ class SettingValue(Step):
     """The new value of one setting: buttons for yes/no and choices, a number typed otherwise."""
 
     def spec(self, ctx: Context) -> Setting | None:
-        return org_settings.spec_of(str(ctx.data.get("key")))
+        return ctx.features.setting(str(ctx.data.get("key")))
 
     def values(self, spec: Setting) -> dict[str, str]:
         """Button value → label."""
@@ -200,6 +200,7 @@ class SettingValue(Step):
 FLOW = Flow(
     "reglages",
     command="reglages",
+    menu="Réglages de l'organisme (administrateurs)",
     role=Role.ADMIN,
     summary="régler les délais, le récapitulatif quotidien et sa destination",
     in_groups=True,

@@ -389,6 +389,7 @@ refuse_save = leave_saying("formation.not_saved")
 NEW = Flow(
     "formation",
     command="formation",
+    menu="Créer une formation",
     role=Role.FORMATEUR,
     summary="créer une formation",
     steps=[
@@ -550,6 +551,7 @@ async def current_title(ctx: Context) -> str:
 LIST = Flow(
     "formations",
     command="formations",
+    menu="Voir et modifier mes formations",
     role=Role.FORMATEUR,
     summary="voir et modifier mes formations",
     start=list_start,

@@ -23,6 +23,7 @@ from bot.outbox import enqueue
 from bot.storage import audit
 
 if TYPE_CHECKING:
+    from bot.manifest import Features
     from bot.storage.people import Role
 
 
@@ -54,6 +55,7 @@ class Context:
     data: dict[str, Any]
     now: datetime
     settings: Settings
+    features: Features
     replies: list[Reply] = field(default_factory=list)
 
     @property

@@ -571,6 +571,8 @@ class Flow:
     role: Role | None = None
     summary: str = ""
     """One line for /aide."""
+    menu: str = ""
+    """The command's label in a platform's command menu (none when empty)."""
     finish: Finisher | None = None
     start: Starter | None = None
     """Runs before the first question (prefill from ``/absence Dupont hier``)."""

@@ -28,7 +28,6 @@ from bot.conversations.kit.flow import (
     Text,
     clean_line,
 )
-from bot.conversations.kit.start_codes import HANDLERS, start_handler
 from bot.messages import Reply
 from bot.storage.people import ChatIdentity, Invitation, Membership, Organisation, Person, Role
 
@@ -67,7 +66,7 @@ async def parse_person_name(ctx: Context, text: str) -> str | Invalid:
 async def start(ctx: Context) -> Outcome | None:
     code = ctx.incoming.argument
     if code:
-        for handler in HANDLERS:
+        for handler in ctx.features.start_codes:
             outcome = await handler(ctx, code)
             if outcome is not None:
                 return outcome
@@ -145,7 +144,6 @@ START = Flow(
 # --- joining with a formateur invitation -------------------------------------------
 
 
-@start_handler
 async def join_with_invitation(ctx: Context, code: str) -> Outcome | None:
     if not invitations.looks_like_code(code):
         return None
@@ -241,6 +239,7 @@ async def issue_invitation(ctx: Context) -> None:
 INVITE = Flow(
     "inviter",
     command="inviter",
+    menu="Inviter un formateur (administrateurs)",
     role=Role.ADMIN,
     summary="inviter un formateur ou une formatrice",
     steps=[

@@ -1,0 +1,144 @@
+"""What one feature brings to the bot, and every feature put together.
+
+A feature (people, formations, absences, bilans, deadlines, attestations)
+declares in one :class:`Feature` everything it plugs in: its conversations,
+the ``/start CODE`` handlers of the codes it hands out, its scheduled jobs,
+its exports, its organisation settings and the ways it knows to reach a
+bilan's participant.  Nothing registers itself at import time: the
+composition root (:mod:`bot.app`) lists the features, and :class:`Features`
+hands each lower layer what it needs (the engine its flows, the scheduler
+its jobs, the CLI its exports, a dialogue the settings of all features).
+Imports therefore only point downward, and a process built from the list
+runs every job whatever it happened to import first.
+
+This module only names shapes; everything it mentions is imported for type
+checking alone, so any layer may import it.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from bot.config import Settings
+    from bot.conversations.kit.context import Context
+    from bot.conversations.kit.flow import Flow, Outcome
+    from bot.rules import Setting
+    from bot.storage.bilans import BilanParticipant
+
+Job = Callable[["AsyncSession", datetime, "Settings"], Awaitable[None]]
+"""A scheduled job: writes outbox rows under unique keys, safe to run at any time."""
+
+StartHandler = Callable[["Context", str], Awaitable["Outcome | None"]]
+"""Answers ``/start CODE`` for the codes of one kind; ``None`` for a code it does not know."""
+
+ChatResolver = Callable[["AsyncSession", "BilanParticipant"], Awaitable[tuple[str, str] | None]]
+"""(platform, chat id) where a bilan's participant can be written to, if known."""
+
+ExportRows = Callable[["AsyncSession", argparse.Namespace], Awaitable[list[dict[str, Any]]]]
+ExportFile = Callable[["AsyncSession", argparse.Namespace], Awaitable[bytes]]
+
+
+@dataclass(frozen=True)
+class TableExport:
+    """``formabot export NAME``: rows under fixed columns, written as CSV or JSON."""
+
+    columns: Sequence[str]
+    rows: ExportRows
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One feature's manifest: what it adds to the bot, all in one place."""
+
+    name: str
+    flows: Sequence[Flow] = ()
+    start_codes: Sequence[StartHandler] = ()
+    jobs: Sequence[Job] = ()
+    tables: Mapping[str, TableExport] = field(default_factory=dict)
+    """``formabot export NAME`` as CSV or JSON."""
+    files: Mapping[str, ExportFile] = field(default_factory=dict)
+    """``formabot export NAME --out FILE``: a bundle."""
+    calendars: Mapping[str, ExportFile] = field(default_factory=dict)
+    """``formabot export NAME --format ics``."""
+    settings: Sequence[Setting] = ()
+    """What an admin may change in ``/reglages``, in the order shown."""
+    chat_resolvers: Sequence[ChatResolver] = ()
+
+
+def _unique(kind: str, names: Iterable[str]) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise ValueError(f"two {kind} named {name!r}")
+        seen.add(name)
+
+
+class Features:
+    """Every installed feature, merged: what each layer of the bot is built from.
+
+    Names must be unique across features (flows, commands, exports, settings,
+    jobs): a clash is a programming error, refused when the bot is built.
+    """
+
+    def __init__(self, features: Sequence[Feature]) -> None:
+        self.features = tuple(features)
+        _unique("features", (f.name for f in self.features))
+        flows = [flow for f in self.features for flow in f.flows]
+        _unique("flows", (flow.name for flow in flows))
+        _unique("commands", (flow.command for flow in flows if flow.command))
+        self.flows: dict[str, Flow] = {flow.name: flow for flow in flows}
+        self.commands: dict[str, Flow] = {flow.command: flow for flow in flows if flow.command}
+        self.start_codes: tuple[StartHandler, ...] = tuple(
+            h for f in self.features for h in f.start_codes
+        )
+        self.jobs: tuple[Job, ...] = tuple(job for f in self.features for job in f.jobs)
+        _unique("jobs", (getattr(job, "__name__", repr(job)) for job in self.jobs))
+        _unique(
+            "exports",
+            (
+                name
+                for f in self.features
+                for name in (*f.tables, *f.files, *{n for n in f.calendars if n not in f.tables})
+            ),
+        )
+        self.tables: dict[str, TableExport] = {
+            n: t for f in self.features for n, t in f.tables.items()
+        }
+        self.files: dict[str, ExportFile] = {
+            n: e for f in self.features for n, e in f.files.items()
+        }
+        self.calendars: dict[str, ExportFile] = {
+            n: e for f in self.features for n, e in f.calendars.items()
+        }
+        self.settings: tuple[Setting, ...] = tuple(s for f in self.features for s in f.settings)
+        _unique("settings", (s.key for s in self.settings))
+        self.chat_resolvers: tuple[ChatResolver, ...] = tuple(
+            r for f in self.features for r in f.chat_resolvers
+        )
+
+    def setting(self, key: str) -> Setting | None:
+        return next((s for s in self.settings if s.key == key), None)
+
+    async def chat_of(
+        self, session: AsyncSession, participant: BilanParticipant
+    ) -> tuple[str, str] | None:
+        """Where a bilan's participant can be written to, if any feature knows."""
+        for resolver in self.chat_resolvers:
+            found = await resolver(session, participant)
+            if found is not None:
+                return found
+        return None
+
+    def menu(self) -> list[tuple[str, str]]:
+        """(command, description) for a platform's command menu, in feature order."""
+        entries = [("aide", "Ce que je peux faire pour vous")]
+        entries += [(f.command, f.menu) for f in self.commands.values() if f.command and f.menu]
+        entries.append(("annuler", "Arrêter la saisie en cours"))
+        return entries

@@ -1,0 +1,123 @@
+"""The bot is built from the one list of features, and from nothing else."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+
+from bot import cli
+from bot.absences import exports as absence_exports
+from bot.absences.reminders import entretien_reminders
+from bot.app import FEATURES, build_engine, build_scheduler
+from bot.attestations import exports as attestation_exports
+from bot.attestations.mail import resend_proofs
+from bot.attestations.reminders import tell_participants_the_bilan_is_over
+from bot.config import Settings
+from bot.deadlines import exports as deadline_exports
+from bot.deadlines.digest import send_digests, send_reminders
+from bot.manifest import Feature, Features
+from bot.scheduler import forget_old_events
+from bot.storage.db import Database
+
+EVERY_JOB = {
+    forget_old_events,
+    entretien_reminders,
+    send_digests,
+    send_reminders,
+    resend_proofs,
+    tell_participants_the_bilan_is_over,
+}
+
+
+def test_a_scheduler_built_from_the_features_alone_runs_every_job(
+    db: Database, settings: Settings
+) -> None:
+    scheduler = build_scheduler(db, settings)
+    assert set(scheduler.jobs) == EVERY_JOB
+    assert len(scheduler.jobs) == len(EVERY_JOB)
+
+
+def test_the_cli_offers_every_export_of_every_feature() -> None:
+    assert set(FEATURES.tables) == {"formations", "stagiaires", "absences", "echeances"}
+    assert set(FEATURES.files) == {"qualiopi", "attestations"}
+    assert set(FEATURES.calendars) == {"echeances"}
+    assert FEATURES.tables["absences"].rows is absence_exports.cli_absences
+    assert FEATURES.files["qualiopi"] is absence_exports.cli_qualiopi
+    assert FEATURES.files["attestations"] is attestation_exports.attestations_bundle
+    assert FEATURES.calendars["echeances"] is deadline_exports.calendar
+
+
+def test_an_unknown_export_lists_every_one_the_features_declare(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("FORMABOT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'f.db'}")
+    assert cli.main(["export", "galaxies"]) == 2
+    said = capsys.readouterr().err
+    for name in ("absences", "attestations", "echeances", "formations", "qualiopi", "stagiaires"):
+        assert name in said
+
+
+def test_the_engine_knows_every_flow_and_command(db: Database, settings: Settings) -> None:
+    engine = build_engine(db, settings)
+    commands = set(engine.features.commands)
+    assert {
+        "start",
+        "formation",
+        "formations",
+        "absence",
+        "absences",
+        "decrochage",
+        "suivi",
+        "exporter",
+        "vacations",
+        "bilan",
+        "bilans",
+        "echeances",
+        "reglages",
+        "attestations",
+        "attestation",
+        "inviter",
+    } <= commands
+    assert len(engine.features.start_codes) == 2
+
+
+def test_the_command_menu_comes_from_the_flows() -> None:
+    menu = dict(FEATURES.menu())
+    assert menu["aide"] and menu["annuler"]
+    assert menu["formation"] == "Créer une formation"
+    assert menu["reglages"].endswith("(administrateurs)")
+    assert "start" not in menu and "attestation" not in menu
+
+
+def test_the_settings_of_every_feature_in_reglages() -> None:
+    keys = [s.key for s in FEATURES.settings]
+    assert {"digest_hour", "absences_window_days", "attestation_days_after"} <= set(keys)
+    assert len(keys) == len(set(keys))
+    assert FEATURES.setting("digest_hour") is not None
+    assert FEATURES.setting("galaxies") is None
+
+
+def test_two_features_cannot_claim_the_same_name() -> None:
+    formation = FEATURES.flows["formation"]
+    with pytest.raises(ValueError, match="flows"):
+        Features([Feature(name="a", flows=(formation,)), Feature(name="b", flows=(formation,))])
+    with pytest.raises(ValueError, match="jobs"):
+        Features([Feature(name="a", jobs=(send_digests,)), Feature(name="b", jobs=(send_digests,))])
+    rows = FEATURES.tables["absences"]
+    with pytest.raises(ValueError, match="exports"):
+        Features([Feature(name="a", tables={"x": rows}), Feature(name="b", tables={"x": rows})])
+
+
+def test_export_arguments_are_plain_namespaces() -> None:
+    # The CLI hands features the parsed arguments; their names are the contract.
+    parsed = cli.build_parser().parse_args(["export", "absences", "--formation", "3"])
+    assert isinstance(parsed, argparse.Namespace)
+    assert (parsed.what, parsed.formation, parsed.organisation, parsed.bilan) == (
+        "absences",
+        3,
+        None,
+        None,
+    )

@@ -45,7 +45,7 @@ from zoneinfo import ZoneInfo
 
 from bot import dates
 from bot.app import build_engine
-from bot.conversations.kit.flow import Invalid, clean_line, fold
+from bot.conversations.kit.parsing import Invalid, clean_line, fold
 
 # telegram is imported where it is used, so the engine's process never loads it.
 if TYPE_CHECKING:

@@ -33,7 +33,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import texts
 from bot.config import Settings
 from bot.conversations.kit.context import Actor, Context
-from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome, Retry, Stay, Step, Switch
+from bot.conversations.kit.flow import Flow, Outcome, Step
+from bot.conversations.kit.runner import Runner
 from bot.manifest import Features
 from bot.messages import Incoming, Reply
 from bot.outbox import payload_to_reply, reply_to_payload
@@ -73,6 +74,7 @@ class Engine:
         self.db = db
         self.settings = settings
         self.features = features
+        self.runner = Runner(lambda: self.features.flows, self._refusal)
         self.clock = clock or (lambda: datetime.now(UTC))
         self._locks: dict[tuple[str, str, str], asyncio.Lock] = {}
         self._waiting: dict[tuple[str, str, str], int] = {}
@@ -224,7 +226,7 @@ class Engine:
         step_name = state.step
         command = ctx.incoming.command
         if flow is not None and state.expires_at is not None and state.expires_at < ctx.now:
-            ctx.say("common.expired", summary=flow.summary)
+            ctx.say("common.expired", summary=self.runner.outermost(ctx, flow).summary)
             ctx.data = {"_q": ctx.data.get("_q", 0)}
             if command is None:
                 return None, None
@@ -249,7 +251,7 @@ class Engine:
             if current is None:
                 ctx.say("common.nothing_to_cancel")
                 return None, None
-            ctx.say("common.cancelled", summary=current.summary)
+            ctx.say("common.cancelled", summary=self.runner.outermost(ctx, current).summary)
             ctx.data = {"_q": ctx.data.get("_q", 0)}
             return None, None
         if command in ("aide", "help"):
@@ -264,26 +266,14 @@ class Engine:
                 return current.name, step_name
             return None, None
         if current is not None:
-            ctx.say("common.abandoned", summary=current.summary)
+            ctx.say("common.abandoned", summary=self.runner.outermost(ctx, current).summary)
         return await self.start(ctx, target, {})
 
     async def start(
         self, ctx: Context, flow: Flow, data: dict[str, Any]
     ) -> tuple[str | None, str | None]:
         """Begin ``flow``: check who may use it, run its start hook, ask the first question."""
-        question = int(ctx.data.get("_q", 0))
-        ctx.data = {"_q": question, **data}
-        refusal = self._refusal(ctx, flow)
-        if refusal is not None:
-            ctx.say(refusal)
-            ctx.data = {"_q": question}
-            return None, None
-        outcome: Outcome | None = None
-        if flow.start is not None:
-            outcome = await flow.start(ctx)
-        if outcome is None:
-            outcome = Next()
-        return await self._apply(ctx, flow, None, outcome)
+        return await self.runner.begin(ctx, flow, data)
 
     def _refusal(self, ctx: Context, flow: Flow) -> str | None:
         if ctx.incoming.is_group and not flow.in_groups:
@@ -299,47 +289,7 @@ class Engine:
     async def _apply(
         self, ctx: Context, flow: Flow, step: Step | None, outcome: Outcome
     ) -> tuple[str | None, str | None]:
-        for _ in range(50):  # a chain of skips and switches, bounded against loops
-            if isinstance(outcome, Retry):
-                assert step is not None
-                question = await step.ask(ctx)
-                ctx.send(_prefixed(outcome.message, question))
-                return flow.name, step.name
-            if isinstance(outcome, Stay):
-                assert step is not None
-                question = await step.ask(ctx)
-                if outcome.edit:
-                    question = Reply(
-                        text=question.text,
-                        choices=question.choices,
-                        columns=question.columns,
-                        edit_previous=True,
-                    )
-                ctx.send(question)
-                return flow.name, step.name
-            if isinstance(outcome, Leave):
-                return None, None
-            if isinstance(outcome, Switch):
-                target = self.features.flows[outcome.flow]
-                return await self.start(ctx, target, outcome.data)
-            if isinstance(outcome, Next):
-                following = (
-                    flow.step(outcome.step)
-                    if outcome.step
-                    else flow.following(ctx, step.name if step else None)
-                )
-                if following is not None:
-                    ctx.data["_q"] = int(ctx.data.get("_q", 0)) + 1
-                    ctx.data.pop("_options", None)
-                    ctx.data.pop("_page", None)
-                    ctx.send(await following.ask(ctx))
-                    return flow.name, following.name
-                outcome = Finish()
-            if isinstance(outcome, Finish):
-                if flow.finish is not None:
-                    await flow.finish(ctx)
-                return None, None
-        raise RuntimeError(f"flow {flow.name} loops without asking anything")
+        return await self.runner.apply(ctx, flow, step, outcome)
 
     def _help(self, ctx: Context, flow: Flow | None, step_name: str | None) -> None:
         if flow is not None and step_name is not None:
@@ -355,14 +305,6 @@ class Engine:
             if f.summary and f.role is not None and self._refusal(ctx, f) is None
         ]
         ctx.say("common.help", flows=available, actor=ctx.actor)
-
-
-def _prefixed(message: str, question: Reply) -> Reply:
-    return Reply(
-        text=f"{message}\n\n{question.text}" if question.text else message,
-        choices=question.choices,
-        columns=question.columns,
-    )
 
 
 def _without_documents(payload: dict[str, Any]) -> dict[str, Any]:

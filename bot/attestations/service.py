@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates, invitations
 from bot.attestations.settings import invitation_expiry
-from bot.conversations.kit.flow import fold
+from bot.conversations.kit.parsing import fold
 from bot.storage.attestations import (
     AttendanceSheet,
     AttendanceSheetEntry,

@@ -30,7 +30,6 @@ from bot.absences.followups import open_followup_of
 from bot.conversations.absences.steps import (
     CheckedDateStep,
     FileStep,
-    Recap,
     current_formation,
     current_trainee,
     keep_file,
@@ -42,22 +41,18 @@ from bot.conversations.absences.steps import (
 from bot.conversations.formations.formation import formation_options, load_formation
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import (
-    Confirm,
     Flow,
-    Invalid,
     Leave,
     Next,
-    Option,
     Outcome,
-    Pick,
     Retry,
     Step,
     Switch,
-    Text,
-    clean_line,
     leave_saying,
     stored_date,
 )
+from bot.conversations.kit.parsing import Invalid, clean_line
+from bot.conversations.kit.steps import Confirm, Option, Pick, Text
 from bot.storage.absences import Absence
 from bot.storage.formations import Formation
 from bot.storage.people import Organisation, Person, Role
@@ -589,7 +584,7 @@ NEW = Flow(
     steps=[
         *who_steps("absence", after_trainee),
         *detail_steps(),
-        Recap(
+        Confirm(
             "recap",
             ask="absence.recap",
             values=recap_values,
@@ -816,7 +811,7 @@ EDIT = Flow(
             when=lambda c: c.data.get("action") == "delete",
         ),
         *detail_steps(),
-        Recap(
+        Confirm(
             "recap",
             ask="absence.recap_edit",
             values=recap_values,

@@ -53,7 +53,6 @@ from bot.absences.followups import (
 from bot.conversations.absences.steps import (
     CheckedDateStep,
     FileStep,
-    Recap,
     current_formation,
     current_trainee,
     keep_file,
@@ -65,23 +64,18 @@ from bot.conversations.absences.steps import (
 from bot.conversations.formations.formation import load_formation
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import (
-    Confirm,
     Flow,
-    Invalid,
     Leave,
     Next,
-    Option,
     Outcome,
-    Pick,
-    PickMany,
     Retry,
     Step,
     Switch,
-    Text,
-    clean_line,
     leave_saying,
     stored_datetime,
 )
+from bot.conversations.kit.parsing import Invalid, clean_line
+from bot.conversations.kit.steps import Confirm, Option, Pick, PickMany, Text
 from bot.deadlines.service import refresh_deadlines
 from bot.documents.pdf import render_pdf
 from bot.messages import Document, Reply
@@ -424,7 +418,7 @@ MAIN = Flow(
             options=CAUSE_OPTIONS,
             when=lambda c: c.data.get("formation_kind") == "bilan_competences",
         ),
-        Recap(
+        Confirm(
             "recap",
             ask="decrochage.recap",
             values=open_values,
@@ -564,7 +558,7 @@ CONTACT = Flow(
             skip_label="Pas de preuve",
             help="decrochage.help_contact_proof",
         ),
-        Recap(
+        Confirm(
             "recap",
             ask="decrochage.recap_contact",
             values=contact_values,
@@ -887,7 +881,7 @@ COMPTE_RENDU = Flow(
             parse=parse_note(300),
             skip_label="Pas de prochain point",
         ),
-        Recap(
+        Confirm(
             "recap",
             ask="decrochage.recap_compte_rendu",
             values=compte_rendu_values,
@@ -1095,7 +1089,7 @@ TICKET = Flow(
             skip_label="Rien à ajouter",
             help="decrochage.help_ticket",
         ),
-        Recap(
+        Confirm(
             "recap",
             ask="decrochage.recap_ticket",
             values=ticket_values,

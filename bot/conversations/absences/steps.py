@@ -23,24 +23,15 @@ from bot.conversations.formations.formation import (
     visible_formations,
 )
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import (
+from bot.conversations.kit.flow import Leave, Next, Outcome, Predicate, Retry, Step
+from bot.conversations.kit.parsing import (
     MAX_TEXT,
-    Confirm,
-    DateStep,
     Invalid,
-    Leave,
-    Next,
-    Option,
-    Outcome,
-    Pick,
-    Predicate,
-    Retry,
-    Step,
-    TextParser,
     clean_line,
     fold,
     has_control_characters,
 )
+from bot.conversations.kit.steps import DateStep, Option, Pick, TextParser
 from bot.documents.bundle import safe_name
 from bot.messages import Reply
 from bot.storage.absences import StoredDocument
@@ -196,13 +187,13 @@ class FileStep(Step):
         help: str | None = None,
     ) -> None:
         super().__init__(name, when=when, help=help)
-        self.question = ask
+        self.prompt = ask
         self.store = store or name
         self.skip_label = skip_label
 
     async def ask(self, ctx: Context) -> Reply:
         choices = (ctx.choice(self.skip_label, "skip"),) if self.skip_label else ()
-        return Reply(text=ctx.render(self.question), choices=choices)
+        return Reply(text=ctx.render(self.prompt), choices=choices)
 
     async def take(self, ctx: Context) -> Outcome:
         attachment = ctx.incoming.attachment
@@ -319,28 +310,6 @@ def parse_note(limit: int) -> TextParser:
 
 
 # --- recaps ---------------------------------------------------------------------------
-
-
-class Recap(Confirm):
-    """A :class:`Confirm` whose question is rendered with values computed from the database."""
-
-    def __init__(
-        self,
-        name: str,
-        *,
-        values: Callable[[Context], Awaitable[dict[str, Any]]],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(name, **kwargs)
-        self.values = values
-
-    async def ask(self, ctx: Context) -> Reply:
-        extra = await self.values(ctx)
-        return Reply(
-            text=ctx.render(self.question, **extra),
-            choices=(ctx.choice(self.yes_label, "yes"), ctx.choice(self.no_label, "no")),
-            columns=2,
-        )
 
 
 # --- a formation, or straight a trainee's name ------------------------------------------

@@ -32,18 +32,9 @@ from bot.conversations.absences.steps import (
 )
 from bot.conversations.formations.formation import formation_options, load_formation
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import (
-    Flow,
-    Invalid,
-    Leave,
-    Next,
-    Option,
-    Outcome,
-    Pick,
-    Retry,
-    Stay,
-    Step,
-)
+from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Stay, Step
+from bot.conversations.kit.parsing import Invalid
+from bot.conversations.kit.steps import Option, Pick
 from bot.documents.bundle import safe_name
 from bot.exports import write
 from bot.messages import Document, Reply

@@ -27,19 +27,9 @@ from bot import dates
 from bot.conversations.absences.steps import current_formation, single_formation
 from bot.conversations.formations.formation import load_formation, visible_formations
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import (
-    Flow,
-    Invalid,
-    Leave,
-    Next,
-    Option,
-    Outcome,
-    Pick,
-    PickMany,
-    Retry,
-    Text,
-    clean_line,
-)
+from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry
+from bot.conversations.kit.parsing import Invalid, clean_line
+from bot.conversations.kit.steps import Option, Pick, PickMany, Text
 from bot.rules.settings import SettingError, rounding_setting
 from bot.rules.vacations import compute_vacations
 from bot.storage.absences import Absence

@@ -29,21 +29,9 @@ from bot.attestations import service
 from bot.attestations.evidence import attestation_pdf, attestation_text, text_sha256
 from bot.attestations.service import BilanInfo, visible, when_words
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import (
-    Finish,
-    Flow,
-    Invalid,
-    Leave,
-    Next,
-    Option,
-    Outcome,
-    Pick,
-    Retry,
-    Step,
-    Switch,
-    Text,
-    clean_line,
-)
+from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome, Retry, Step, Switch
+from bot.conversations.kit.parsing import Invalid, clean_line
+from bot.conversations.kit.steps import Option, Pick, Text
 from bot.documents.bundle import sha256_hex
 from bot.messages import Document, Reply
 from bot.storage.attestations import Attestation, AttestationInvitation

@@ -33,19 +33,9 @@ from bot.attestations.evidence import bilan_words
 from bot.attestations.service import BilanInfo, ParticipantStatus, Progress, visible
 from bot.conversations.formations.formation import load_formation, visible_formations
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import (
-    Flow,
-    Invalid,
-    Leave,
-    Next,
-    Option,
-    Outcome,
-    Pick,
-    PickMany,
-    Retry,
-    Step,
-    fold,
-)
+from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Step
+from bot.conversations.kit.parsing import Invalid, fold
+from bot.conversations.kit.steps import Option, Pick, PickMany
 from bot.documents.bundle import sha256_hex
 from bot.messages import Document, Reply
 from bot.storage.attestations import AttendanceSheet, AttendanceSheetEntry, ProofSending

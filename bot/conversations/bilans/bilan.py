@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -41,24 +40,17 @@ from bot.conversations.formations.formation import (
 )
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import (
-    Confirm,
-    DateStep,
     Flow,
-    Invalid,
     Leave,
     Next,
-    Option,
     Outcome,
-    Pick,
-    PickMany,
     Retry,
     Switch,
-    Text,
-    TextParser,
-    clean_line,
     finish_now,
     leave_saying,
 )
+from bot.conversations.kit.parsing import Invalid, clean_line
+from bot.conversations.kit.steps import Confirm, DateStep, Option, Pick, PickMany, Text
 from bot.deadlines import documents
 from bot.deadlines.facts import formation_facts
 from bot.deadlines.notify import notify_participants
@@ -85,28 +77,6 @@ BILAN_FUNDERS = ("normandie", "cvl")
 
 
 # --- small building blocks ---------------------------------------------------------
-
-
-class ThenText(Text):
-    """A :class:`Text` step that runs ``then`` once its answer is stored."""
-
-    def __init__(
-        self,
-        name: str,
-        *,
-        ask: str,
-        parse: TextParser,
-        then: Callable[[Context], Awaitable[Outcome]],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(name, ask=ask, parse=parse, **kwargs)
-        self.then = then
-
-    async def take(self, ctx: Context) -> Outcome:
-        outcome = await super().take(ctx)
-        if isinstance(outcome, Next):
-            return await self.then(ctx)
-        return outcome
 
 
 def local(ctx: Context, moment: datetime) -> datetime:
@@ -526,7 +496,7 @@ async def partners_menu(ctx: Context, picked: str) -> Outcome:
     return Next("recap")
 
 
-async def add_partner(ctx: Context) -> Outcome:
+async def add_partner(ctx: Context, contact: object) -> Outcome:
     partners: list[dict[str, Any]] = list(ctx.data.get("partners") or [])
     partners.append(
         {
@@ -754,7 +724,7 @@ SCHEDULE = Flow(
             parse=parse_structure,
             skip_label="Passer",
         ),
-        ThenText(
+        Text(
             "partner_contact",
             ask="bilan.ask_partner_contact",
             parse=parse_contact,

@@ -24,22 +24,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from bot import dates
-from bot.conversations.bilans.bilan import ThenText
 from bot.conversations.formations.formation import visible_formations
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import (
-    DateStep,
-    Flow,
-    Invalid,
-    Leave,
-    Next,
-    Option,
-    Outcome,
-    Pick,
-    Retry,
-    clean_line,
-    stored_date,
-)
+from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, stored_date
+from bot.conversations.kit.parsing import Invalid, clean_line
+from bot.conversations.kit.steps import DateStep, Option, Pick, Text
 from bot.deadlines.documents import due_text
 from bot.deadlines.service import (
     deadlines_of,
@@ -253,7 +242,7 @@ async def parse_reason(ctx: Context, text: str) -> str | Invalid:
     return line
 
 
-async def save_postponement(ctx: Context) -> Outcome:
+async def save_postponement(ctx: Context, reason: object) -> Outcome:
     row = await load_deadline(ctx, ctx.data.get("deadline_id"))
     if row is None or not row.postponable:
         ctx.say("echeances.not_found")
@@ -285,7 +274,7 @@ FLOW = Flow(
             check=check_postpone,
             example="vendredi 4 décembre",
         ),
-        ThenText(
+        Text(
             "postpone_reason",
             ask="echeances.ask_postpone_reason",
             parse=parse_reason,

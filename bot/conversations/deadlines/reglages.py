@@ -26,17 +26,9 @@ from __future__ import annotations
 import re
 
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import (
-    Flow,
-    Invalid,
-    Leave,
-    Next,
-    Option,
-    Outcome,
-    Pick,
-    Retry,
-    Step,
-)
+from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Step
+from bot.conversations.kit.parsing import Invalid
+from bot.conversations.kit.steps import Option, Pick
 from bot.deadlines import org_settings
 from bot.deadlines.service import refresh_organisation
 from bot.messages import Reply
@@ -114,7 +106,7 @@ class SettingValue(Step):
     def spec(self, ctx: Context) -> Setting | None:
         return ctx.features.setting(str(ctx.data.get("key")))
 
-    def values(self, spec: Setting) -> dict[str, str]:
+    def buttons(self, spec: Setting) -> dict[str, str]:
         """Button value → label."""
         if spec.type is bool:
             buttons = {"on": "Activer", "off": "Désactiver"}
@@ -141,7 +133,7 @@ class SettingValue(Step):
             reasons=org_settings.switch_reasons(spec) if spec.type is bool else [],
             number=spec.type is int,
         )
-        choices = tuple(ctx.choice(label, value) for value, label in self.values(spec).items())
+        choices = tuple(ctx.choice(label, value) for value, label in self.buttons(spec).items())
         return Reply(text=text, choices=choices, columns=2 if spec.type is bool else 1)
 
     async def take(self, ctx: Context) -> Outcome:
@@ -150,7 +142,7 @@ class SettingValue(Step):
         if spec is None or organisation is None:
             ctx.say("reglages.unknown")
             return Leave()
-        buttons = self.values(spec)
+        buttons = self.buttons(spec)
         synonyms = {"oui": "on", "non": "off", "activer": "on", "desactiver": "off"}
         value: object
         if spec.type is int and ctx.incoming.choice is None:

@@ -28,25 +28,18 @@ from sqlalchemy import select
 from bot import dates
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import (
-    MAX_TEXT,
-    Confirm,
     Flow,
-    Invalid,
     Leave,
     Next,
-    Option,
     Outcome,
-    Pick,
-    PickMany,
     Retry,
     Step,
     Switch,
-    Text,
-    clean_line,
     finish_now,
-    fold,
     leave_saying,
 )
+from bot.conversations.kit.parsing import MAX_TEXT, Invalid, clean_line, fold
+from bot.conversations.kit.steps import Confirm, Option, Pick, PickMany, Text
 from bot.deadlines.service import refresh_deadlines
 from bot.messages import Reply
 from bot.storage.formations import Formation, FormationSession, Trainee
@@ -187,7 +180,7 @@ class PeriodStep(Step):
 
     def __init__(self, name: str, *, ask: str) -> None:
         super().__init__(name, help="formation.help_dates")
-        self.question = ask
+        self.prompt = ask
 
     async def ask(self, ctx: Context) -> Reply:
         pending = ctx.data.get("_pending_period")
@@ -198,7 +191,7 @@ class PeriodStep(Step):
                 choices=(ctx.choice("Oui, c'est ça", "yes"), ctx.choice("Non, corriger", "no")),
                 columns=2,
             )
-        return Reply(text=ctx.render(self.question))
+        return Reply(text=ctx.render(self.prompt))
 
     async def take(self, ctx: Context) -> Outcome:
         if ctx.data.get("_pending_period"):

@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
 from bot.config import Settings
-from bot.conversations.kit.flow import Invalid, Retry, fold
+from bot.conversations.kit.flow import Retry
+from bot.conversations.kit.parsing import Invalid, fold
 from bot.messages import Choice, Incoming, Reply
 from bot.outbox import enqueue
 from bot.storage import audit

@@ -1,0 +1,72 @@
+"""How answers typed by people are normalised and refused, before any step reads them.
+
+Kept apart from the steps so that services and exports can compare names
+the way the dialogues do (:func:`fold`) without importing the flow kit.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from bot import texts
+
+MAX_TEXT = 4000
+"""Longest answer a step accepts; anything longer is refused before parsing."""
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """What a parser returns when the answer does not fit: the French reason."""
+
+    message: str
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, single-spaced: how labels and names are compared."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    cleaned = "".join(c if c.isalnum() else " " for c in stripped.casefold())
+    return " ".join(cleaned.split())
+
+
+_BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def has_control_characters(text: str) -> bool:
+    """Terminal escapes, NULs and bidi overrides: never part of an honest answer."""
+    return any(
+        (unicodedata.category(ch) == "Cc" and ch not in "\n\r\t") or ch in _BIDI for ch in text
+    )
+
+
+def clean_line(text: str, *, limit: int) -> str | Invalid:
+    """One line of user text, blanks folded, or why it is refused."""
+    if has_control_characters(text):
+        return Invalid(texts.say("common.control_characters"))
+    line = " ".join(text.split())
+    if not line:
+        return Invalid(texts.say("common.empty_answer"))
+    if len(line) > limit:
+        return Invalid(texts.say("common.line_too_long", length=len(line), limit=limit))
+    return line
+
+
+YES_NO = {
+    "oui": "yes",
+    "o": "yes",
+    "ok": "yes",
+    "d accord": "yes",
+    "daccord": "yes",
+    "yes": "yes",
+    "c est bien ca": "yes",
+    "exact": "yes",
+    "parfait": "yes",
+    "valider": "yes",
+    "je confirme": "yes",
+    "non": "no",
+    "n": "no",
+    "no": "no",
+    "pas du tout": "no",
+    "corriger": "no",
+}

@@ -1,0 +1,184 @@
+"""What an outcome does: from one answer to the next question, across called flows.
+
+A flow may call another (:class:`~bot.conversations.kit.flow.Call`) and get
+its value back.  The callers wait as frames in ``ctx.data["_stack"]`` (their
+flow, step, answers and where to put the value), so the stack is stored with
+the rest of the conversation and survives a restart like any answer.  The
+question counter ``_q`` runs across frames: a button from before a call is
+stale after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from bot.conversations.kit.flow import (
+    Call,
+    Finish,
+    Flow,
+    Leave,
+    Next,
+    Outcome,
+    Retry,
+    Return,
+    Stay,
+    Step,
+    Switch,
+)
+from bot.messages import Reply
+
+if TYPE_CHECKING:
+    from bot.conversations.kit.context import Context
+
+Position = tuple[str | None, str | None]
+"""(flow, step) where the conversation now waits; (None, None) when it ended."""
+
+MAX_DEPTH = 8
+"""Calls nested deeper than this are a programming error, not a dialogue."""
+
+_KEPT = ("_q", "_stack")
+
+
+class Runner:
+    """Carries a conversation from an outcome to the question it leads to."""
+
+    def __init__(
+        self,
+        flows: Callable[[], Mapping[str, Flow]],
+        refusal: Callable[[Context, Flow], str | None],
+    ) -> None:
+        self.flows = flows
+        self.refusal = refusal
+
+    def outermost(self, ctx: Context, current: Flow) -> Flow:
+        """The flow the person started (the bottom of the stack), for what /annuler says."""
+        stack = ctx.data.get("_stack") or []
+        if stack:
+            return self.flows().get(stack[0]["flow"], current)
+        return current
+
+    async def begin(self, ctx: Context, flow: Flow, data: Mapping[str, Any]) -> Position:
+        """Start ``flow`` afresh (a command, ``/start CODE``): no caller waits."""
+        ctx.data = {"_q": int(ctx.data.get("_q", 0))}
+        outcome = await self._enter(ctx, flow, data)
+        if outcome is None:
+            return None, None
+        return await self.apply(ctx, flow, None, outcome)
+
+    async def _enter(self, ctx: Context, flow: Flow, data: Mapping[str, Any]) -> Outcome | None:
+        """Open ``flow`` above the current stack; ``None`` when this person may not."""
+        kept = {k: ctx.data[k] for k in _KEPT if k in ctx.data}
+        ctx.data = {**kept, **data}
+        refusal = self.refusal(ctx, flow)
+        if refusal is not None:
+            ctx.say(refusal)
+            ctx.data = kept
+            return None
+        outcome = await flow.start(ctx) if flow.start is not None else None
+        return Next() if outcome is None else outcome
+
+    async def apply(
+        self, ctx: Context, flow: Flow, step: Step | None, outcome: Outcome
+    ) -> Position:
+        for _ in range(100):  # a chain of skips, calls and returns, bounded against loops
+            if isinstance(outcome, Retry):
+                assert step is not None
+                question = await step.ask(ctx)
+                ctx.send(_prefixed(outcome.message, question))
+                return flow.name, step.name
+            if isinstance(outcome, Stay):
+                assert step is not None
+                question = await step.ask(ctx)
+                if outcome.edit:
+                    question = Reply(
+                        text=question.text,
+                        choices=question.choices,
+                        columns=question.columns,
+                        edit_previous=True,
+                    )
+                ctx.send(question)
+                return flow.name, step.name
+            if isinstance(outcome, Switch):
+                target = self.flows()[outcome.flow]
+                entered = await self._enter(ctx, target, outcome.data)
+                if entered is None:
+                    outcome = Leave()
+                    continue
+                flow, step, outcome = target, None, entered
+                continue
+            if isinstance(outcome, Call):
+                target = self.flows()[outcome.flow]
+                stack = list(ctx.data.get("_stack") or [])
+                if len(stack) >= MAX_DEPTH:
+                    raise RuntimeError(f"flow {flow.name} calls too deep")
+                stack.append(
+                    {
+                        "flow": flow.name,
+                        "step": step.name if step else None,
+                        "store": outcome.store,
+                        "then": outcome.then,
+                        "data": {k: v for k, v in ctx.data.items() if k not in _KEPT},
+                    }
+                )
+                ctx.data["_stack"] = stack
+                entered = await self._enter(ctx, target, outcome.data)
+                if entered is None:  # refused: back to the caller, which asks again
+                    flow, step, outcome = self._pop(ctx, None, stored=False)
+                    continue
+                flow, step, outcome = target, None, entered
+                continue
+            if isinstance(outcome, Next):
+                following = (
+                    flow.step(outcome.step)
+                    if outcome.step
+                    else flow.following(ctx, step.name if step else None)
+                )
+                if following is not None:
+                    if following.before is not None:
+                        hooked = await following.before(ctx)
+                        if hooked is not None:
+                            step, outcome = following, hooked
+                            continue
+                    ctx.data["_q"] = int(ctx.data.get("_q", 0)) + 1
+                    ctx.data.pop("_options", None)
+                    ctx.data.pop("_page", None)
+                    ctx.send(await following.ask(ctx))
+                    return flow.name, following.name
+                outcome = Finish()
+            if isinstance(outcome, Finish):
+                if flow.finish is not None:
+                    await flow.finish(ctx)
+                outcome = Return(ctx.data.get("_result"))
+            if isinstance(outcome, Leave | Return):
+                if not ctx.data.get("_stack"):
+                    return None, None
+                value = outcome.value if isinstance(outcome, Return) else None
+                flow, step, outcome = self._pop(ctx, value, stored=isinstance(outcome, Return))
+                continue
+        raise RuntimeError(f"flow {flow.name} loops without asking anything")
+
+    def _pop(self, ctx: Context, value: Any, *, stored: bool) -> tuple[Flow, Step | None, Outcome]:
+        """Back to the caller on top of the stack, with the called flow's value."""
+        stack = list(ctx.data["_stack"])
+        frame = stack.pop()
+        ctx.data = {"_q": int(ctx.data.get("_q", 0)), **frame["data"]}
+        if stack:
+            ctx.data["_stack"] = stack
+        if stored and frame["store"]:
+            ctx.data[frame["store"]] = value
+        flow = self.flows()[frame["flow"]]
+        step = flow.step(frame["step"]) if frame["step"] else None
+        if frame["then"]:
+            return flow, step, Next(frame["then"])
+        if step is not None:  # a menu asks again, with fresh buttons
+            return flow, step, Next(step.name)
+        return flow, None, Next()
+
+
+def _prefixed(message: str, question: Reply) -> Reply:
+    return Reply(
+        text=f"{message}\n\n{question.text}" if question.text else message,
+        choices=question.choices,
+        columns=question.columns,
+    )

@@ -1,0 +1,445 @@
+"""The kinds of question a flow asks: free text, one choice, several, yes/no, a date, a menu.
+
+Each takes its own arguments plus the hooks every step shares (see
+:class:`bot.conversations.kit.flow.Step`): ``store``, ``when``,
+``unless_known``, ``before``, ``values``, ``then`` and ``help``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, Unpack
+
+from bot import dates
+from bot.conversations.kit.flow import (
+    PAGE_SIZE,
+    Call,
+    Hook,
+    Leave,
+    Next,
+    Outcome,
+    Predicate,
+    Retry,
+    Stay,
+    Step,
+    Then,
+    Values,
+)
+from bot.conversations.kit.parsing import MAX_TEXT, YES_NO, Invalid
+from bot.messages import Choice, Reply
+
+if TYPE_CHECKING:
+    from bot.conversations.kit.context import Context
+
+
+class Hooks(TypedDict, total=False):
+    """What every step accepts besides its own arguments."""
+
+    store: str | None
+    when: Predicate | None
+    unless_known: bool
+    before: Hook | None
+    values: Values | None
+    then: Then | None
+    help: str | None
+
+
+TextParser = Callable[["Context", str], Awaitable[Any | Invalid]]
+
+
+class Text(Step):
+    """A free-text answer turned into a typed value by ``parse``."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        ask: str,
+        parse: TextParser,
+        skip_label: str | None = None,
+        multiline: bool = False,
+        **hooks: Unpack[Hooks],
+    ):
+        super().__init__(name, **hooks)
+        self.prompt = ask
+        self.parse = parse
+        self.skip_label = skip_label
+        self.multiline = multiline
+
+    async def question(self, ctx: Context) -> Reply:
+        choices = (ctx.choice(self.skip_label, "skip"),) if self.skip_label else ()
+        return Reply(text=await self.render(ctx, self.prompt), choices=choices)
+
+    async def answer(self, ctx: Context) -> Outcome:
+        skip = ctx.chosen(("skip",), labels={"skip": self.skip_label or ""}, numbered=[])
+        if self.skip_label and skip == "skip":
+            ctx.data[self.store] = None
+            return Next()
+        refusal = ctx.refuse_non_text()
+        if refusal:
+            return refusal
+        text = ctx.incoming.text
+        if len(text) > MAX_TEXT * (3 if self.multiline else 1):
+            return Retry(ctx.render("common.message_too_long", length=len(text)))
+        value = await self.parse(ctx, text)
+        if isinstance(value, Invalid):
+            return Retry(value.message)
+        ctx.data[self.store] = value
+        return Next()
+
+
+@dataclass(frozen=True)
+class Option:
+    label: str
+    value: str
+
+
+OptionSource = Sequence[Option] | Callable[["Context"], Awaitable[Sequence[Option]]]
+
+
+async def options_of(source: OptionSource, ctx: Context) -> list[Option]:
+    if callable(source):
+        return list(await source(ctx))
+    return list(source)
+
+
+class Pick(Step):
+    """Choose one option: a button, its number, or (part of) its label.
+
+    The options shown are stored with the question, so "2" still means what
+    was displayed even if the data changed since, and a forged or stale
+    button is recognised.  Long lists are paged.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        ask: str,
+        options: OptionSource,
+        columns: int = 1,
+        **hooks: Unpack[Hooks],
+    ):
+        super().__init__(name, **hooks)
+        self.prompt = ask
+        self.options = options
+        self.columns = columns
+
+    async def question(self, ctx: Context) -> Reply:
+        options = await options_of(self.options, ctx)
+        ctx.data["_options"] = [[o.label, o.value] for o in options]
+        page = int(ctx.data.get("_page", 0))
+        return Reply(
+            text=await self.render(ctx, self.prompt),
+            choices=self._page_choices(ctx, options, page),
+            columns=self.columns,
+        )
+
+    def _page_choices(self, ctx: Context, options: list[Option], page: int) -> tuple[Choice, ...]:
+        if len(options) <= PAGE_SIZE + 1:
+            return tuple(ctx.choice(o.label, o.value) for o in options)
+        pages = math.ceil(len(options) / PAGE_SIZE)
+        page = max(0, min(page, pages - 1))
+        shown = options[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+        nav: list[Choice] = []
+        if page > 0:
+            nav.append(ctx.choice("◀ Précédents", "_prev"))
+        if page < pages - 1:
+            nav.append(ctx.choice(f"Suivants ▶ ({page + 2}/{pages})", "_next"))
+        return tuple(ctx.choice(o.label, o.value) for o in shown) + tuple(nav)
+
+    async def answer(self, ctx: Context) -> Outcome:
+        offered = [Option(label, value) for label, value in ctx.data.get("_options", [])]
+        page = int(ctx.data.get("_page", 0))
+        labels = {o.value: o.label for o in offered}
+        values = [o.value for o in offered]
+        if len(offered) > PAGE_SIZE + 1:
+            # Numbers follow what was displayed: this page's items, then the arrows.
+            pages = math.ceil(len(offered) / PAGE_SIZE)
+            page = max(0, min(page, pages - 1))
+            shown = offered[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+            arrows = (["_prev"] if page > 0 else []) + (["_next"] if page < pages - 1 else [])
+            numbered = [o.value for o in shown] + arrows
+            values = [*values, *arrows]
+            labels |= {"_prev": "precedents", "_next": "suivants"}
+        else:
+            numbered = values
+        picked = ctx.chosen(values, labels=labels, numbered=numbered)
+        if picked is None:
+            return Retry(ctx.render("common.pick_again"))
+        if isinstance(picked, Invalid):
+            return Retry(picked.message)
+        if picked in ("_prev", "_next"):
+            ctx.data["_page"] = page + (1 if picked == "_next" else -1)
+            return Stay(edit=ctx.incoming.choice is not None)
+        ctx.data[self.store] = picked
+        ctx.data.pop("_page", None)
+        return Next()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of a :class:`Menu`: a label, and what choosing it does.
+
+    ``call`` runs that flow as a sub-dialogue (with ``data(ctx)`` as its
+    start; its value, if any, stored under ``store``) and comes back to the
+    menu; ``then`` is any other answer; with neither, the entry ends the menu.
+    """
+
+    label: str
+    value: str
+    call: str | None = None
+    data: Callable[[Context], dict[str, Any]] | None = None
+    store: str | None = None
+    then: Callable[[Context], Awaitable[Outcome]] | None = None
+    when: Predicate | None = None
+
+
+class Menu(Step):
+    """A choice of things to do, shown again after each one is done.
+
+    The menu's text usually shows a state (a follow-up, a bilan's progress)
+    through its ``values`` hook; each :class:`Entry` calls a sub-flow or
+    answers directly, so coming "back" needs nothing written by hand.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        ask: str,
+        entries: Sequence[Entry],
+        columns: int = 1,
+        **hooks: Unpack[Hooks],
+    ):
+        super().__init__(name, **hooks)
+        self.prompt = ask
+        self.entries = tuple(entries)
+        self.columns = columns
+        self._picker = Pick(name, ask=ask, options=self._options, columns=columns, **hooks)
+
+    async def _options(self, ctx: Context) -> list[Option]:
+        return [Option(e.label, e.value) for e in self.entries if e.when is None or e.when(ctx)]
+
+    async def question(self, ctx: Context) -> Reply:
+        return await self._picker.question(ctx)
+
+    async def answer(self, ctx: Context) -> Outcome:
+        outcome = await self._picker.answer(ctx)
+        if not isinstance(outcome, Next):
+            return outcome
+        picked = ctx.data.pop(self.store, None)
+        entry = next((e for e in self.entries if e.value == picked), None)
+        if entry is None:  # offered earlier, gone from the code since
+            return Retry(ctx.render("common.pick_again"))
+        if entry.call is not None:
+            data = entry.data(ctx) if entry.data is not None else {}
+            return Call(entry.call, data, store=entry.store)
+        if entry.then is not None:
+            return await entry.then(ctx)
+        return Leave()
+
+    async def take(self, ctx: Context) -> Outcome:
+        # The menu's own entries say what comes next; ``then`` does not apply.
+        return await self.answer(ctx)
+
+
+class PickMany(Step):
+    """Tick several options, then "Terminé": delegates, signs of décrochage."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        ask: str,
+        options: OptionSource,
+        minimum: int = 0,
+        done_label: str = "✅ Terminé",
+        **hooks: Unpack[Hooks],
+    ):
+        super().__init__(name, **hooks)
+        self.prompt = ask
+        self.options = options
+        self.minimum = minimum
+        self.done_label = done_label
+
+    async def question(self, ctx: Context) -> Reply:
+        options = await options_of(self.options, ctx)
+        ctx.data["_options"] = [[o.label, o.value] for o in options]
+        ticked: list[str] = ctx.data.setdefault(self.store, [])
+        choices = [
+            ctx.choice(("☑ " if o.value in ticked else "☐ ") + o.label, o.value) for o in options
+        ]
+        choices.append(ctx.choice(self.done_label, "_done"))
+        return Reply(text=await self.render(ctx, self.prompt), choices=tuple(choices))
+
+    async def answer(self, ctx: Context) -> Outcome:
+        offered = [Option(label, value) for label, value in ctx.data.get("_options", [])]
+        ticked: list[str] = list(ctx.data.get(self.store, []))
+        labels = {o.value: o.label for o in offered} | {"_done": self.done_label, "_none": "aucun"}
+        values = [o.value for o in offered]
+        if ctx.incoming.choice is None and ctx.incoming.text.strip():
+            # "1, 3" or "1 3" ticks several at once when typing.
+            parts = [p for p in ctx.incoming.text.replace(",", " ").split() if p.isdigit()]
+            words = ctx.incoming.text.replace(",", " ").split()
+            if len(parts) > 1 and len(parts) == len(words):
+                for part in parts:
+                    index = int(part) - 1
+                    if not 0 <= index < len(values):
+                        return Retry(
+                            ctx.render(
+                                "common.no_such_choice_number", number=part, count=len(values)
+                            )
+                        )
+                    if values[index] not in ticked:
+                        ticked.append(values[index])
+                ctx.data[self.store] = ticked
+                return Stay()
+        picked = ctx.chosen([*values, "_done", "_none"], labels=labels, numbered=[*values, "_done"])
+        if picked is None:
+            return Retry(ctx.render("common.pick_many_again"))
+        if isinstance(picked, Invalid):
+            return Retry(picked.message)
+        if picked == "_none":
+            ticked = []
+            picked = "_done"
+        if picked == "_done":
+            if len(ticked) < self.minimum:
+                return Retry(ctx.render("common.pick_at_least", minimum=self.minimum))
+            ctx.data[self.store] = ticked
+            return Next()
+        if picked in ticked:
+            ticked.remove(picked)
+        else:
+            ticked.append(picked)
+        ctx.data[self.store] = ticked
+        return Stay(edit=ctx.incoming.choice is not None)
+
+
+class Confirm(Step):
+    """A yes/no question; ``yes``/``no`` decide where the dialogue goes."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        ask: str,
+        yes: Callable[[Context], Awaitable[Outcome]] | None = None,
+        no: Callable[[Context], Awaitable[Outcome]] | None = None,
+        yes_label: str = "Oui",
+        no_label: str = "Non",
+        **hooks: Unpack[Hooks],
+    ):
+        super().__init__(name, **hooks)
+        self.prompt = ask
+        self.yes = yes
+        self.no = no
+        self.yes_label = yes_label
+        self.no_label = no_label
+
+    async def question(self, ctx: Context) -> Reply:
+        return Reply(
+            text=await self.render(ctx, self.prompt),
+            choices=(ctx.choice(self.yes_label, "yes"), ctx.choice(self.no_label, "no")),
+            columns=2,
+        )
+
+    async def answer(self, ctx: Context) -> Outcome:
+        labels = {"yes": self.yes_label, "no": self.no_label}
+        picked = ctx.chosen(["yes", "no"], labels=labels, synonyms=YES_NO)
+        if picked is None:
+            return Retry(ctx.render("common.yes_no_again", yes=self.yes_label, no=self.no_label))
+        if isinstance(picked, Invalid):
+            return Retry(picked.message)
+        ctx.data[self.store] = picked == "yes"
+        handler = self.yes if picked == "yes" else self.no
+        if handler is not None:
+            return await handler(ctx)
+        return Next()
+
+
+class DateStep(Step):
+    """A date (and time) in free French, shown back in full and confirmed.
+
+    Two questions in one step: the date, then "J'ai compris : jeudi 26
+    novembre 2026 à 14 h 00. C'est bien ça ?".  Nothing is stored until the
+    user confirms, so a misunderstanding is never silently kept.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        ask: str,
+        prefer: Literal["future", "past"],
+        need_time: bool = False,
+        check: Callable[[Context, datetime], Awaitable[str | None]] | None = None,
+        example: str = "jeudi 26 novembre à 14 h",
+        **hooks: Unpack[Hooks],
+    ):
+        super().__init__(name, **hooks)
+        self.prompt = ask
+        self.prefer = prefer
+        self.need_time = need_time
+        self.check = check
+        self.example = example
+
+    def _pending_key(self) -> str:
+        return f"_pending_{self.name}"
+
+    async def question(self, ctx: Context) -> Reply:
+        pending = ctx.data.get(self._pending_key())
+        if pending:
+            moment = datetime.fromisoformat(pending)
+            shown = dates.spell_datetime(moment) if self.need_time else dates.spell_date(moment)
+            return Reply(
+                text=ctx.render("common.date_understood", shown=shown),
+                choices=(ctx.choice("Oui, c'est ça", "yes"), ctx.choice("Non, corriger", "no")),
+                columns=2,
+            )
+        return Reply(text=await self.render(ctx, self.prompt))
+
+    async def answer(self, ctx: Context) -> Outcome:
+        key = self._pending_key()
+        if ctx.data.get(key):
+            labels = {"yes": "Oui, c'est ça", "no": "Non, corriger"}
+            picked = ctx.chosen(["yes", "no"], labels=labels, synonyms=YES_NO)
+            if picked == "yes":
+                ctx.data[self.store] = ctx.data.pop(key)
+                return Next()
+            if picked == "no":
+                ctx.data.pop(key)
+                return Retry(ctx.render("common.date_correct", example=self.example))
+            # Typed another date instead of yes/no: understand it as the correction;
+            # anything else keeps the pending date and asks again.
+            if isinstance(picked, Invalid):
+                return Retry(picked.message)
+            if ctx.incoming.choice is not None or not ctx.incoming.text.strip():
+                return Retry(ctx.render("common.yes_no_or_new_date", yes="Oui", no="Non"))
+            again = dates.understand(ctx.incoming.text, ctx.now, self.prefer)
+            if again is None:
+                return Retry(ctx.render("common.yes_no_or_new_date", yes="Oui", no="Non"))
+            ctx.data.pop(key)
+        refusal = ctx.refuse_non_text()
+        if refusal:
+            return refusal
+        understood = dates.understand(ctx.incoming.text, ctx.now, self.prefer)
+        if understood is None:
+            return Retry(ctx.render("common.date_unclear", example=self.example))
+        if self.need_time and not understood.has_time:
+            return Retry(
+                ctx.render(
+                    "common.date_needs_time",
+                    day=dates.spell_date(understood.when),
+                    example=self.example,
+                )
+            )
+        if self.check is not None:
+            problem = await self.check(ctx, understood.when)
+            if problem:
+                return Retry(problem)
+        ctx.data[key] = understood.when.isoformat()
+        return Stay()

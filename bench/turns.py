@@ -44,8 +44,8 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot import dates
+from bot.answers import Invalid, clean_line, fold
 from bot.app import build_engine
-from bot.conversations.kit.parsing import Invalid, clean_line, fold
 
 # telegram is imported where it is used, so the engine's process never loads it.
 if TYPE_CHECKING:

@@ -16,11 +16,11 @@ import pytest
 from sqlalchemy import select
 
 from bot import texts
+from bot.answers import Invalid, clean_line
 from bot.app import build_engine
 from bot.config import Settings
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Call, Flow, Leave, Next, Outcome, Return, leave_saying
-from bot.conversations.kit.parsing import Invalid, clean_line
 from bot.conversations.kit.steps import Confirm, Entry, Menu, Option, Pick, Text
 from bot.engine import Engine
 from bot.manifest import Feature, Features

@@ -189,7 +189,7 @@ async def timeline_pdf(
 
 
 def _slug(text: str) -> str:
-    from bot.conversations.kit.parsing import fold
+    from bot.answers import fold
 
     return "-".join(fold(text).split())[:60] or "stagiaire"
 

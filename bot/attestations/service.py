@@ -17,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates, invitations
+from bot.answers import fold
 from bot.attestations.settings import invitation_expiry
-from bot.conversations.kit.parsing import fold
 from bot.storage.attestations import (
     AttendanceSheet,
     AttendanceSheetEntry,

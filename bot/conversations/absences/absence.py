@@ -27,6 +27,7 @@ from sqlalchemy import select
 from bot import dates
 from bot.absences.detection import Mark, Signal, repeated_absence
 from bot.absences.followups import open_followup_of
+from bot.answers import Invalid, clean_line
 from bot.conversations.absences.steps import (
     CheckedDateStep,
     FileStep,
@@ -51,7 +52,6 @@ from bot.conversations.kit.flow import (
     leave_saying,
     stored_date,
 )
-from bot.conversations.kit.parsing import Invalid, clean_line
 from bot.conversations.kit.steps import Confirm, Option, Pick, Text
 from bot.storage.absences import Absence
 from bot.storage.formations import Formation

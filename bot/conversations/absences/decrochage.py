@@ -50,6 +50,7 @@ from bot.absences.followups import (
     ticket_actions,
     upsert_task,
 )
+from bot.answers import Invalid, clean_line
 from bot.conversations.absences.steps import (
     CheckedDateStep,
     FileStep,
@@ -74,7 +75,6 @@ from bot.conversations.kit.flow import (
     leave_saying,
     stored_datetime,
 )
-from bot.conversations.kit.parsing import Invalid, clean_line
 from bot.conversations.kit.steps import Confirm, Option, Pick, PickMany, Text
 from bot.deadlines.service import refresh_deadlines
 from bot.documents.pdf import render_pdf

@@ -17,6 +17,13 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from bot.absences.followups import MAX_UPLOAD_BYTES, accepted_mime, store_document
+from bot.answers import (
+    MAX_TEXT,
+    Invalid,
+    clean_line,
+    fold,
+    has_control_characters,
+)
 from bot.conversations.formations.formation import (
     formation_options,
     load_formation,
@@ -24,13 +31,6 @@ from bot.conversations.formations.formation import (
 )
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Leave, Next, Outcome, Predicate, Retry, Step
-from bot.conversations.kit.parsing import (
-    MAX_TEXT,
-    Invalid,
-    clean_line,
-    fold,
-    has_control_characters,
-)
 from bot.conversations.kit.steps import DateStep, Option, Pick, TextParser
 from bot.documents.bundle import safe_name
 from bot.messages import Reply

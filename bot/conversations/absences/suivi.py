@@ -23,6 +23,7 @@ from bot.absences.exports import (
     timeline_pdf,
 )
 from bot.absences.timeline import timeline
+from bot.answers import Invalid
 from bot.conversations.absences.steps import (
     current_formation,
     current_trainee,
@@ -33,7 +34,6 @@ from bot.conversations.absences.steps import (
 from bot.conversations.formations.formation import formation_options, load_formation
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Stay, Step
-from bot.conversations.kit.parsing import Invalid
 from bot.conversations.kit.steps import Option, Pick
 from bot.documents.bundle import safe_name
 from bot.exports import write

@@ -24,11 +24,11 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from bot import dates
+from bot.answers import Invalid, clean_line
 from bot.conversations.absences.steps import current_formation, single_formation
 from bot.conversations.formations.formation import load_formation, visible_formations
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry
-from bot.conversations.kit.parsing import Invalid, clean_line
 from bot.conversations.kit.steps import Option, Pick, PickMany, Text
 from bot.rules.settings import SettingError, rounding_setting
 from bot.rules.vacations import compute_vacations

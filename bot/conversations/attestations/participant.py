@@ -25,12 +25,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot import dates
+from bot.answers import Invalid, clean_line
 from bot.attestations import service
 from bot.attestations.evidence import attestation_pdf, attestation_text, text_sha256
 from bot.attestations.service import BilanInfo, visible, when_words
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome, Retry, Step, Switch
-from bot.conversations.kit.parsing import Invalid, clean_line
 from bot.conversations.kit.steps import Option, Pick, Text
 from bot.documents.bundle import sha256_hex
 from bot.messages import Document, Reply

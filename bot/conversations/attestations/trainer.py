@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot import dates, texts
+from bot.answers import Invalid, fold
 from bot.attestations import (
     mail,
     reminders,  # noqa: F401  (registers its scheduler job)
@@ -34,7 +35,6 @@ from bot.attestations.service import BilanInfo, ParticipantStatus, Progress, vis
 from bot.conversations.formations.formation import load_formation, visible_formations
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Step
-from bot.conversations.kit.parsing import Invalid, fold
 from bot.conversations.kit.steps import Option, Pick, PickMany
 from bot.documents.bundle import sha256_hex
 from bot.messages import Document, Reply

@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from bot import dates
+from bot.answers import Invalid, clean_line
 from bot.conversations.attestations.trainer import invite_after_scheduling
 from bot.conversations.formations.formation import (
     EMAIL,
@@ -49,7 +50,6 @@ from bot.conversations.kit.flow import (
     finish_now,
     leave_saying,
 )
-from bot.conversations.kit.parsing import Invalid, clean_line
 from bot.conversations.kit.steps import Confirm, DateStep, Option, Pick, PickMany, Text
 from bot.deadlines import documents
 from bot.deadlines.facts import formation_facts

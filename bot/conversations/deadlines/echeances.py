@@ -24,10 +24,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from bot import dates
+from bot.answers import Invalid, clean_line
 from bot.conversations.formations.formation import visible_formations
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, stored_date
-from bot.conversations.kit.parsing import Invalid, clean_line
 from bot.conversations.kit.steps import DateStep, Option, Pick, Text
 from bot.deadlines.documents import due_text
 from bot.deadlines.service import (

@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import re
 
+from bot.answers import Invalid
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Step
-from bot.conversations.kit.parsing import Invalid
 from bot.conversations.kit.steps import Option, Pick
 from bot.deadlines import org_settings
 from bot.deadlines.service import refresh_organisation

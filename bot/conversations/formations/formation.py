@@ -26,6 +26,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from bot import dates
+from bot.answers import MAX_TEXT, Invalid, clean_line, fold
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import (
     Flow,
@@ -38,7 +39,6 @@ from bot.conversations.kit.flow import (
     finish_now,
     leave_saying,
 )
-from bot.conversations.kit.parsing import MAX_TEXT, Invalid, clean_line, fold
 from bot.conversations.kit.steps import Confirm, Option, Pick, PickMany, Text
 from bot.deadlines.service import refresh_deadlines
 from bot.messages import Reply

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
+from bot.answers import Invalid, fold
 from bot.config import Settings
 from bot.conversations.kit.flow import Retry
-from bot.conversations.kit.parsing import Invalid, fold
 from bot.messages import Choice, Incoming, Reply
 from bot.outbox import enqueue
 from bot.storage import audit

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, TypedDict, Unpack
 
 from bot import dates
+from bot.answers import MAX_TEXT, YES_NO, Invalid
 from bot.conversations.kit.flow import (
     PAGE_SIZE,
     Call,
@@ -28,7 +29,6 @@ from bot.conversations.kit.flow import (
     Then,
     Values,
 )
-from bot.conversations.kit.parsing import MAX_TEXT, YES_NO, Invalid
 from bot.messages import Choice, Reply
 
 if TYPE_CHECKING:

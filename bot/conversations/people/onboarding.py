@@ -16,9 +16,9 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot import invitations
+from bot.answers import Invalid, clean_line
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Outcome, Switch
-from bot.conversations.kit.parsing import Invalid, clean_line
 from bot.conversations.kit.steps import Option, Pick, Text
 from bot.messages import Reply
 from bot.storage.people import ChatIdentity, Invitation, Membership, Organisation, Person, Role

@@ -1,4 +1,4 @@
-"""How answers typed by people are normalised and refused, before any step reads them.
+"""What people type: normalised, compared and refused the same way everywhere.
 
 Kept apart from the steps so that services and exports can compare names
 the way the dialogues do (:func:`fold`) without importing the flow kit.

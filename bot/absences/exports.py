@@ -29,7 +29,7 @@ from bot.documents.bundle import build_bundle
 from bot.documents.pdf import render_pdf
 from bot.storage.absences import Absence, FollowUp, QualityTicket, StoredDocument
 from bot.storage.formations import Formation, Trainee
-from bot.storage.people import Organisation, Person
+from bot.storage.people import Organisation, Person, zone_of
 
 ABSENCE_COLUMNS = (
     "formation",
@@ -105,7 +105,7 @@ async def absence_rows(
     people = await _people(session)
     rows = []
     for absence, formation, trainee, organisation in (await session.execute(query)).all():
-        recorded = absence.recorded_at.astimezone(ZoneInfo(organisation.timezone))
+        recorded = absence.recorded_at.astimezone(zone_of(organisation))
         rows.append(
             {
                 "formation": formation.title,

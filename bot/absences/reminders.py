@@ -24,7 +24,7 @@ from bot.messages import Reply
 from bot.outbox import enqueue
 from bot.storage.absences import Entretien, FollowUp
 from bot.storage.formations import Formation, Trainee
-from bot.storage.people import ChatIdentity, Organisation
+from bot.storage.people import ChatIdentity, Organisation, zone_of
 
 LOOKAHEAD = timedelta(days=2)
 """Entretiens further ahead than this cannot be due yet (the reminder is the day before)."""
@@ -64,7 +64,7 @@ async def entretien_reminders(session: AsyncSession, now: datetime, settings: Se
         )
         if identity is None:
             continue
-        local = entretien.scheduled_at.astimezone(ZoneInfo(organisation.timezone))
+        local = entretien.scheduled_at.astimezone(zone_of(organisation))
         text = texts.say(
             "decrochage.reminder_entretien",
             e=entretien,

@@ -40,7 +40,7 @@ from sqlalchemy import and_, event, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import dates, texts
-from bot.attestations.service import chat_of_person, zone
+from bot.attestations.service import chat_of_person
 from bot.config import Settings
 from bot.deadlines.service import mark_done, refresh_deadlines
 from bot.messages import Reply
@@ -48,7 +48,7 @@ from bot.outbox import enqueue
 from bot.storage.attestations import ProofSending
 from bot.storage.base import utcnow
 from bot.storage.bilans import Bilan, StoredDeadline
-from bot.storage.people import Organisation
+from bot.storage.people import Organisation, zone_of
 
 log = logging.getLogger(__name__)
 
@@ -247,7 +247,7 @@ async def _tell_requester(
     if where is None:
         return
     organisation = await session.get(Organisation, row.organisation_id)
-    when = dates.spell_datetime((row.sent_at or row.requested_at).astimezone(zone(organisation)))
+    when = dates.spell_datetime((row.sent_at or row.requested_at).astimezone(zone_of(organisation)))
     await enqueue(
         session,
         key=f"attestations:mail:{row.id}:{row.status}",

@@ -28,7 +28,7 @@ from bot.storage.attestations import (
 )
 from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.formations import Formation
-from bot.storage.people import ChatIdentity, Organisation, Person
+from bot.storage.people import ChatIdentity, Organisation, Person, zone_of
 
 ROLE_LABELS = {
     "delegate": "délégué(e) des stagiaires",
@@ -56,13 +56,6 @@ def visible(text: str | None) -> str:
         if ch in "\t\n\r" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn")
     )
     return " ".join(kept.split())
-
-
-def zone(organisation: Organisation | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(organisation.timezone if organisation else "Europe/Paris")
-    except (ValueError, KeyError):
-        return ZoneInfo("Europe/Paris")
 
 
 @dataclass(frozen=True)
@@ -119,7 +112,7 @@ async def bilan_info(session: AsyncSession, bilan_id: int) -> BilanInfo | None:
         formation=formation,
         organisation=organisation,
         trainer=visible(owner.display_name) if owner else "",
-        tz=zone(organisation),
+        tz=zone_of(organisation),
     )
 
 

@@ -44,13 +44,13 @@ from bot import texts
 from bot.config import Settings
 from bot.deadlines.documents import due_text
 from bot.deadlines.org_settings import digest_hour
-from bot.deadlines.service import grouped, order, refresh_organisation, zone_of
+from bot.deadlines.service import grouped, order, refresh_organisation
 from bot.messages import Reply
 from bot.outbox import enqueue
 from bot.storage.bilans import StoredDeadline
 from bot.storage.formations import Formation, Trainee
 from bot.storage.outbox import OutboxMessage
-from bot.storage.people import ChatIdentity, Membership, Organisation, Role
+from bot.storage.people import ChatIdentity, Membership, Organisation, Role, zone_of
 
 MAX_LINES = 25
 """Lines per group in a private digest; the rest is counted ("… et 4 autres")."""

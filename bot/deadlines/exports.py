@@ -18,10 +18,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deadlines.documents import deadlines_calendar
-from bot.deadlines.service import order, zone_of
+from bot.deadlines.service import order
 from bot.storage.bilans import StoredDeadline
 from bot.storage.formations import Formation
-from bot.storage.people import Organisation, Person
+from bot.storage.people import Organisation, Person, zone_of
 
 COLUMNS = (
     "id",

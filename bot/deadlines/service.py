@@ -23,7 +23,6 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,7 +33,7 @@ from bot.rules import Deadline, SettingError, deadlines
 from bot.storage.base import utcnow
 from bot.storage.bilans import StoredDeadline
 from bot.storage.formations import Formation
-from bot.storage.people import Organisation
+from bot.storage.people import Organisation, zone_of
 
 log = logging.getLogger(__name__)
 
@@ -66,13 +65,6 @@ class Refresh:
         self.added += other.added
         self.moved += other.moved
         self.removed += other.removed
-
-
-def zone_of(organisation: Organisation | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(organisation.timezone if organisation else "Europe/Paris")
-    except (ValueError, KeyError):
-        return ZoneInfo("Europe/Paris")
 
 
 async def compute(session: AsyncSession, formation: Formation) -> list[Deadline]:

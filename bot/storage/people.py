@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -21,12 +22,23 @@ class Role(StrEnum):
     FORMATEUR = "formateur"
 
 
+DEFAULT_TIMEZONE = "Europe/Paris"
+
+
+def zone_of(organisation: Organisation | None) -> ZoneInfo:
+    """The organisation's time zone; Paris when none is known or the stored name is unknown."""
+    try:
+        return ZoneInfo(organisation.timezone if organisation else DEFAULT_TIMEZONE)
+    except (ValueError, KeyError):
+        return ZoneInfo(DEFAULT_TIMEZONE)
+
+
 class Organisation(Base):
     __tablename__ = "organisations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Paris")
+    timezone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIMEZONE)
     settings: Mapped[dict[str, Any]] = mapped_column(JSONDict, default=dict)
     digest_chat: Mapped[str | None] = mapped_column(String(200))
     """``platform:chat`` of the group or DM that receives the daily digest."""

@@ -55,12 +55,12 @@ from bot.deadlines import documents
 from bot.deadlines.facts import formation_facts
 from bot.deadlines.notify import notify_participants
 from bot.deadlines.org_settings import rules_settings
-from bot.deadlines.service import Moved, group_of, refresh_deadlines, zone_of
+from bot.deadlines.service import Moved, group_of, refresh_deadlines
 from bot.messages import Reply
 from bot.rules import BilanFacts, deadlines, owed_bilans
 from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
 from bot.storage.formations import Formation
-from bot.storage.people import Organisation, Person, Role
+from bot.storage.people import Organisation, Person, Role, zone_of
 
 DEFAULT_MINUTES = 120
 MIN_MINUTES = 30

@@ -35,9 +35,9 @@ from bot.rules.model import Offset, Rule, Step
 from bot.rules.settings import SETTINGS_BY_KEY, validate_settings
 
 PARIS = ZoneInfo("Europe/Paris")
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+RULES_MD = Path(__file__).resolve().parents[1] / "docs" / "RULES.md"
 
-DOMAIN_IDS = {
+RULE_IDS = {
     "NOR-PREP",
     "NOR-GUIDES",
     "NOR-DOCS",
@@ -795,7 +795,7 @@ def test_settings_catalogue_is_complete_and_consistent() -> None:
     assert len(keys) == len(set(keys))
     for spec in SETTINGS:
         assert spec.label and spec.help, spec.key
-        assert set(spec.rules) <= DOMAIN_IDS, spec.key
+        assert set(spec.rules) <= RULE_IDS, spec.key
         spec.check(spec.default)  # every default passes its own bounds
     used = {step.offset.setting for rule in RULES for step in rule.steps if step.offset.setting} | {
         switch.setting for rule in RULES for switch in rule.switches
@@ -819,29 +819,30 @@ def test_settings_catalogue_is_complete_and_consistent() -> None:
 # ------------------------------------------------------------------- the catalogue
 
 
-def test_every_rule_id_of_domain_md_is_present_once() -> None:
+def test_every_rule_id_of_the_reference_is_present_once() -> None:
     ids = [rule.id for rule in RULES]
     assert len(ids) == len(set(ids))
-    assert set(ids) == DOMAIN_IDS
-    assert set(RULES_BY_ID) == DOMAIN_IDS
+    assert set(ids) == RULE_IDS
+    assert set(RULES_BY_ID) == RULE_IDS
 
 
-def test_rules_match_the_ids_written_in_domain_md() -> None:
-    domain = SHARED / "DOMAIN.md"
-    assert domain.exists(), "the shared/ folder (DOMAIN.md) must sit beside the project"
-    written = set(re.findall(r"^\| ((?:NOR|CVL|REC|ELY)-[A-Z-]+) \|", domain.read_text(), re.M))
-    assert written == {rule.id for rule in RULES}
+def test_rules_match_the_ids_written_in_the_rules_reference() -> None:
+    written = re.findall(r"^\| ((?:NOR|CVL|REC|ELY)-[A-Z-]+) \|", RULES_MD.read_text(), re.M)
+    assert len(written) == len(set(written)), "one row per rule id in docs/RULES.md"
+    assert set(written) == {rule.id for rule in RULES}
 
 
-def test_every_source_names_a_seed_file() -> None:
-    seeds = SHARED / "seeds"
+def test_every_source_names_a_seed_file_cited_in_the_rules_reference() -> None:
+    rows = {
+        m.group(1): m.group(0)
+        for m in re.finditer(r"^\| ((?:NOR|CVL|REC|ELY)-[A-Z-]+) \|.*$", RULES_MD.read_text(), re.M)
+    }
     for rule in RULES:
         assert rule.sources, rule.id
         for source in rule.sources:
             assert re.fullmatch(r"00[0-4]_[0-9a-f]{16}\.txt", source.file), rule.id
             assert source.section and source.label
-            if seeds.exists():
-                assert (seeds / source.file).exists(), source.file
+            assert f"`{source.file}`, {source.section}" in rows[rule.id], (rule.id, source.ref)
 
 
 def test_rule_data_is_valid() -> None:
@@ -928,7 +929,7 @@ def everything() -> list[FormationFacts]:
 def test_every_rule_and_step_is_exercised_and_worded() -> None:
     settings: dict[str, object] = {"cvl_table_parcours_metiers": True}
     found = [d for f in everything() for d in deadlines(f, settings, PARIS)]
-    assert {d.rule_id for d in found} == DOMAIN_IDS
+    assert {d.rule_id for d in found} == RULE_IDS
     prefixes = {d.key.split(":")[0] for d in found}
     for rule in RULES:
         for step in rule.steps:

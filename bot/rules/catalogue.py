@@ -1,4 +1,4 @@
-"""The funders' rules as data: one :class:`Rule` per rule id of ``DOMAIN.md``.
+"""The funders' rules as data: one :class:`Rule` per rule id of ``docs/RULES.md``.
 
 Each entry quotes its seed (file and section), names the subjects it applies
 to and, for every step, the anchor, the amount, the unit and the setting

@@ -1,7 +1,7 @@
 """The funders' rules as data: one :class:`Rule` per rule id of ``docs/RULES.md``.
 
 Each entry quotes its seed (file and section), names the subjects it applies
-to and, for every step, the anchor, the amount, the unit and the setting
+to and, for every milestone, the anchor, the amount, the unit and the setting
 that overrides the amount.  Nothing here computes: see :mod:`bot.rules.engine`.
 
 Explanation templates are ``str.format`` strings; the engine supplies:
@@ -16,7 +16,7 @@ novembre 2026 à 14 h 00", no article); ``span`` ("la session 2 (du … au …)"
 
 from __future__ import annotations
 
-from bot.rules.model import Exclusion, Offset, Rule, Source, Step, Switch
+from bot.rules.model import Exclusion, Milestone, Offset, Rule, Source, Toggle
 
 SEED_NOR = "000_ddadb60b9c7bf826.txt"
 SEED_CVL_001 = "001_28c9cbadd2d8b5ae.txt"
@@ -42,7 +42,7 @@ def _ely(section: str) -> tuple[Source, ...]:
 _REC = (Source(file=SEED_REC, section="§3 Rémunération", label=REC_LABEL),)
 
 _ELY_SWITCH = (
-    Switch(
+    Toggle(
         setting="ely_procedure",
         reason="L'organisation n'applique pas la procédure Elycoop de prévention des ruptures "
         "(réglage « Appliquer la procédure Elycoop de prévention des ruptures »).",
@@ -57,9 +57,9 @@ _ELY_EXCLUSION = (
 )
 
 
-def _ticket(of_what: str) -> Step:
+def _ticket(of_what: str) -> Milestone:
     """The ticket qualité that closes most Elycoop follow-ups (Qualiopi evidence)."""
-    return Step(
+    return Milestone(
         key="TICKET",
         offset=Offset(anchor="followup_opened", unit="days", setting="ely_ticket_days"),
         title="Saisir le ticket qualité",
@@ -69,8 +69,8 @@ def _ticket(of_what: str) -> Step:
     )
 
 
-def _compte_rendu(livret: str) -> Step:
-    return Step(
+def _compte_rendu(livret: str) -> Milestone:
+    return Milestone(
         key="COMPTE-RENDU",
         offset=Offset(anchor="followup_entretien", unit="days", setting="ely_compte_rendu_days"),
         title="Compte rendu de l'entretien",
@@ -96,8 +96,8 @@ RULES: tuple[Rule, ...] = (
         "questionnaire d'évaluation ne suffit pas",
         audience="formateur",
         sources=_nor("§I Avant le bilan"),
-        steps=(
-            Step(
+        milestones=(
+            Milestone(
                 key=None,
                 offset=Offset(
                     anchor="bilan_start",
@@ -124,8 +124,8 @@ RULES: tuple[Rule, ...] = (
         "stagiaires et aux partenaires extérieurs",
         audience="formateur",
         sources=_nor("introduction"),
-        steps=(
-            Step(
+        milestones=(
+            Milestone(
                 key=None,
                 offset=Offset(
                     anchor="bilan_start",
@@ -152,8 +152,8 @@ RULES: tuple[Rule, ...] = (
         "éventuellement la présentation des stagiaires, le trombinoscope, des questions",
         audience="formateur",
         sources=_nor("§I"),
-        steps=(
-            Step(
+        milestones=(
+            Milestone(
                 key=None,
                 offset=Offset(
                     anchor="bilan_start",
@@ -180,8 +180,8 @@ RULES: tuple[Rule, ...] = (
         "à défaut, le signaler au ou à la chargé(e) de mission, qui propose une solution",
         audience="organisation",
         sources=_nor("§I Outil de visioconférence"),
-        steps=(
-            Step(
+        milestones=(
+            Milestone(
                 key=None,
                 offset=Offset(
                     anchor="bilan_start",
@@ -210,8 +210,8 @@ RULES: tuple[Rule, ...] = (
         "prendre la parole, se rapprocher du ou de la chargé(e) de mission",
         audience="formateur",
         sources=_nor("§I"),
-        steps=(
-            Step(
+        milestones=(
+            Milestone(
                 key=None,
                 offset=Offset(
                     anchor="bilan_start",
@@ -239,8 +239,8 @@ RULES: tuple[Rule, ...] = (
         "attestations sur l'honneur renvoyées",
         audience="formateur",
         sources=_nor("§III Après le bilan"),
-        steps=(
-            Step(
+        milestones=(
+            Milestone(
                 key=None,
                 offset=Offset(anchor="bilan_end", unit="days", setting="nor_proof_days_after"),
                 title="Envoyer les justificatifs de participation",
@@ -268,8 +268,8 @@ RULES: tuple[Rule, ...] = (
             ),
             Source(file=SEED_CVL_002, section="§2", label=CVL_002_LABEL),
         ),
-        steps=(
-            Step(
+        milestones=(
+            Milestone(
                 key=None,
                 offset=Offset(anchor="span_end", unit="months", setting="cvl_bq_end_months"),
                 title="Envoyer le bilan qualitatif de fin",
@@ -293,8 +293,8 @@ RULES: tuple[Rule, ...] = (
             Source(file=SEED_CVL_001, section="note 1", label=CVL_001_LABEL),
             Source(file=SEED_CVL_002, section="§2 et note *", label=CVL_002_LABEL),
         ),
-        steps=(
-            Step(
+        milestones=(
+            Milestone(
                 key=None,
                 offset=Offset(
                     anchor="span_start",
@@ -321,8 +321,8 @@ RULES: tuple[Rule, ...] = (
         "aux partenaires de l'orientation",
         audience="organisation",
         sources=(Source(file=SEED_CVL_002, section="§1", label=CVL_002_LABEL),),
-        switches=(
-            Switch(
+        toggles=(
+            Toggle(
                 setting="cvl_table_parcours_metiers",
                 reason="Le tableau de suivi des orientations et du recrutement est demandé par 002 "
                 "(§1), mais le texte plus récent 001 (PRF 2021-2024) précise que pour les Parcours "
@@ -331,8 +331,8 @@ RULES: tuple[Rule, ...] = (
                 "des orientations pour les Parcours Métiers »).",
             ),
         ),
-        steps=(
-            Step(
+        milestones=(
+            Milestone(
                 key=None,
                 offset=Offset(
                     anchor="trainee_entry", unit="days", setting="cvl_table_days_after_entry"
@@ -357,8 +357,8 @@ RULES: tuple[Rule, ...] = (
         sources=(
             Source(file=SEED_CVL_001, section="« Données quantitatives »", label=CVL_001_LABEL),
         ),
-        steps=(
-            Step(
+        milestones=(
+            Milestone(
                 key="ENTRY",
                 offset=Offset(anchor="trainee_entry", unit="days"),
                 title="Saisir l'entrée dans EOS",
@@ -367,7 +367,7 @@ RULES: tuple[Rule, ...] = (
                 what="données d'entrée dans EOS",
                 postponable=False,
             ),
-            Step(
+            Milestone(
                 key="EXIT",
                 offset=Offset(anchor="trainee_exit", unit="days"),
                 title="Saisir la sortie dans EOS",
@@ -390,8 +390,8 @@ RULES: tuple[Rule, ...] = (
         "avant la mise en place",
         audience="formateur",
         sources=_REC,
-        steps=(
-            Step(
+        milestones=(
+            Milestone(
                 key=None,
                 offset=Offset(
                     anchor="formation_start",
@@ -418,8 +418,8 @@ RULES: tuple[Rule, ...] = (
         what="bilan d'activités au correspondant de formation continue du domaine",
         audience="formateur",
         sources=_REC,
-        steps=(
-            Step(
+        milestones=(
+            Milestone(
                 key=None,
                 offset=Offset(
                     anchor="formation_effective_end",
@@ -443,15 +443,15 @@ RULES: tuple[Rule, ...] = (
         programmes=None,
         scope="followups",
         subject_if=("path:short",),
-        switches=_ELY_SWITCH,
+        toggles=_ELY_SWITCH,
         exclusions=_ELY_EXCLUSION,
         trigger="absence ou rupture dans une formation courte",
         what="contacter le stagiaire et l'entreprise, garder les échanges dans l'espace de "
         "stockage formateur, saisir un ticket qualité",
         audience="formateur",
         sources=_ely("§2 Formations courtes"),
-        steps=(
-            Step(
+        milestones=(
+            Milestone(
                 key="CONTACT",
                 offset=Offset(
                     anchor="followup_opened", unit="days", setting="ely_short_contact_days"
@@ -462,7 +462,7 @@ RULES: tuple[Rule, ...] = (
                 what="contacter le stagiaire et l'entreprise",
                 postponable=True,
             ),
-            Step(
+            Milestone(
                 key="TICKET",
                 offset=Offset(anchor="followup_opened", unit="days", setting="ely_ticket_days"),
                 title="Déposer les échanges et saisir le ticket qualité",
@@ -480,15 +480,15 @@ RULES: tuple[Rule, ...] = (
         programmes=None,
         scope="followups",
         subject_if=("path:long",),
-        switches=_ELY_SWITCH,
+        toggles=_ELY_SWITCH,
         exclusions=_ELY_EXCLUSION,
         trigger="signe de décrochage dans une formation longue ou certifiante",
         what="entretien individuel pour comprendre et résoudre ; compte rendu au livret de suivi "
         "et dans l'espace de stockage ; ticket qualité",
         audience="formateur",
         sources=_ely("§2 Formations longues et/ou certifiantes"),
-        steps=(
-            Step(
+        milestones=(
+            Milestone(
                 key="ENTRETIEN",
                 offset=Offset(
                     anchor="followup_opened", unit="days", setting="ely_long_entretien_days"
@@ -510,15 +510,15 @@ RULES: tuple[Rule, ...] = (
         programmes=None,
         scope="followups",
         subject_if=("path:bilan_comp", "cause:sick_leave"),
-        switches=_ELY_SWITCH,
+        toggles=_ELY_SWITCH,
         exclusions=_ELY_EXCLUSION,
         trigger="arrêt maladie pendant un bilan de compétences",
         what="définir une solution avec le bénéficiaire (et l'employeur si le bilan est sur le "
         "temps de travail) : report, maintien… ; éventuellement un avenant à la convention",
         audience="formateur",
         sources=_ely("§2 Bilan de compétence"),
-        steps=(
-            Step(
+        milestones=(
+            Milestone(
                 key="SOLUTION",
                 offset=Offset(
                     anchor="followup_opened", unit="days", setting="ely_bilan_comp_solution_days"
@@ -538,15 +538,15 @@ RULES: tuple[Rule, ...] = (
         programmes=None,
         scope="followups",
         subject_if=("path:bilan_comp", "!cause:sick_leave"),
-        switches=_ELY_SWITCH,
+        toggles=_ELY_SWITCH,
         exclusions=_ELY_EXCLUSION,
         trigger="difficulté pressentie ou avérée avec un bénéficiaire de bilan de compétences",
         what="échange en groupe d'échanges de pratiques, regard croisé (rendez-vous d'une heure "
         "avec une autre conseillère), compte rendu au livret de suivi, ticket qualité",
         audience="formateur",
         sources=_ely("§2 Bilan de compétence"),
-        steps=(
-            Step(
+        milestones=(
+            Milestone(
                 key="REGARD-CROISE",
                 offset=Offset(
                     anchor="followup_opened", unit="days", setting="ely_regard_croise_days"
@@ -568,14 +568,14 @@ RULES: tuple[Rule, ...] = (
         programmes=None,
         scope="followups",
         subject_if=("path:vae",),
-        switches=_ELY_SWITCH,
+        toggles=_ELY_SWITCH,
         exclusions=_ELY_EXCLUSION,
         trigger="suivi d'un candidat à la VAE",
         what="livret de suivi VAE dans l'espace de stockage formateur ; ticket qualité",
         audience="formateur",
         sources=_ely("§2 VAE"),
-        steps=(
-            Step(
+        milestones=(
+            Milestone(
                 key="LIVRET",
                 offset=Offset(anchor="followup_opened", unit="days", setting="ely_vae_livret_days"),
                 title="Déposer le livret de suivi VAE",

@@ -27,6 +27,8 @@ from bot.storage.state import ConversationState
 from bot.transports.telegram import TelegramTransport
 from tests.auxil.telegram_emulator import BotMessage, TelegramEmulator, TelegramUser, run_emulator
 
+pytestmark = pytest.mark.slow  # every test here talks to the node Telegram emulator
+
 TOKEN = "987654:FORMABOT-e2e"
 ROOT = Path(__file__).resolve().parent.parent
 

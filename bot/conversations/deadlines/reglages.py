@@ -130,7 +130,7 @@ class SettingValue(Step):
             default=org_settings.shown(default, spec),
             is_default=org_settings.is_default(organisation, spec),
             rules=[f"{r.id} ({r.source_ref})" for r in rules],
-            reasons=org_settings.switch_reasons(spec) if spec.type is bool else [],
+            reasons=org_settings.toggle_reasons(spec) if spec.type is bool else [],
             number=spec.type is int,
         )
         choices = tuple(ctx.choice(label, value) for value, label in self.buttons(spec).items())

@@ -59,6 +59,8 @@ async def visible_deadline(
         wanted = int(str(deadline_id))
     except ValueError:
         return None
+    if not 0 < wanted < 2**31:  # no such id, and a huge one would not fit the column
+        return None
     row = await session.get(StoredDeadline, wanted)
     if row is None or row.formation_id not in formation_ids:
         return None

@@ -15,6 +15,7 @@ from bot.deadlines.actions import (
     complete,
     postpone_deadline,
     postpone_problem,
+    recomputed,
     reopen,
     trainee_names,
     visible_deadline,
@@ -24,7 +25,7 @@ from bot.storage.audit import AuditEntry
 from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Trainee
-from bot.storage.people import Person
+from bot.storage.people import Organisation, Person
 from tests.test_deadlines import bilan, formation, organisation, paris
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -182,3 +183,17 @@ async def test_trainee_names_for_the_deadlines_about_one_trainee(session: AsyncS
         audience="formateur",
     )
     assert await trainee_names(session, [docs, about]) == {karim.id: "Karim Benali"}
+
+
+async def test_the_list_is_recomputed_and_leaves_done_ones_out(session: AsyncSession) -> None:
+    actor, rows = await normandie(session)
+    docs, visio = rows["NOR-DOCS"], rows["NOR-VISIO"]
+    await complete(session, actor, visio.id, NOW)
+    organisation_row = await session.get(Organisation, docs.organisation_id)
+    assert organisation_row is not None
+    organisation_row.settings = {"nor_docs_hours_before": 72}  # changed, not yet recomputed
+    listed = await recomputed(session, [docs.formation_id])
+    assert visio not in listed and docs in listed
+    assert docs.due_at == datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
+    assert [r.effective_due for r in listed] == sorted(r.effective_due for r in listed)
+    assert await recomputed(session, []) == []

@@ -1,6 +1,7 @@
 """What a person does with one stored deadline: open it, mark it done, postpone it, undo.
 
-These are the writes behind ``/echeances``.  Each takes the session, who acts
+These are the writes behind ``/echeances`` (and :func:`recomputed`, the
+list it opens on).  Each takes the session, who acts
 and when, checks that the deadline may be changed so, changes it and adds
 the audit entry in the caller's transaction (the engine commits it with the
 answer).  Who may see which deadline is the caller's business: it passes
@@ -25,7 +26,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.deadlines.service import mark_done, postpone
+from bot.deadlines.service import deadlines_of, mark_done, postpone, refresh_deadlines
 from bot.storage import audit
 from bot.storage.bilans import StoredDeadline
 from bot.storage.formations import Trainee
@@ -45,6 +46,16 @@ class PostponeRefused(ValueError):
 
 
 # --- reading -----------------------------------------------------------------------
+
+
+async def recomputed(session: AsyncSession, formation_ids: Sequence[int]) -> list[StoredDeadline]:
+    """Recompute these formations' deadlines (a change made anywhere shows), then list them.
+
+    The deadlines still to do (open or postponed), by the day that counts.
+    """
+    for formation_id in formation_ids:
+        await refresh_deadlines(session, formation_id)
+    return await deadlines_of(session, formation_ids)
 
 
 async def visible_deadline(

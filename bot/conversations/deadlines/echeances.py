@@ -57,12 +57,13 @@ from bot.deadlines.actions import (
     earliest_postponement,
     postpone_deadline,
     postpone_problem,
+    recomputed,
     reopen,
     trainee_names,
     visible_deadline,
 )
 from bot.deadlines.documents import due_text
-from bot.deadlines.service import deadlines_of, group_of, grouped, refresh_deadlines
+from bot.deadlines.service import deadlines_of, group_of, grouped
 from bot.messages import Reply
 from bot.storage.bilans import StoredDeadline
 from bot.storage.people import Role
@@ -71,10 +72,7 @@ MARKERS = {"overdue": "🔴", "week": "🟠", "later": "🔵"}
 
 
 async def echeances_start(ctx: Context) -> Outcome | None:
-    names = await titles(ctx)
-    for formation_id in names:
-        await refresh_deadlines(ctx.session, formation_id)
-    if not await deadlines_of(ctx.session, list(names)):
+    if not await recomputed(ctx.session, list(await titles(ctx))):
         ctx.say("echeances.none", admin=bool(ctx.actor and ctx.actor.is_admin))
         return Leave()
     return None

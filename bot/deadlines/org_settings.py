@@ -92,6 +92,16 @@ def store(organisation: Organisation, spec: Setting, value: object | None) -> No
     organisation.settings = values
 
 
+def digest_destination(organisation: Organisation, chat: str) -> str:
+    """Where the digest goes, seen from ``chat`` (``platform:chat id``).
+
+    ``private`` (to each admin), ``here`` (this chat) or ``elsewhere`` (another chat).
+    """
+    if not organisation.digest_chat:
+        return "private"
+    return "here" if organisation.digest_chat == chat else "elsewhere"
+
+
 def toggle_reasons(spec: Setting) -> list[str]:
     """Why a rule this (boolean) setting toggles is off by default: the rules' own words."""
     return [

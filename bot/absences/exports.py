@@ -26,6 +26,7 @@ from bot import dates, exports
 from bot.absences.followups import labels
 from bot.absences.log import period_label
 from bot.absences.timeline import followed_trainees, timeline
+from bot.answers import fold
 from bot.documents.bundle import build_bundle
 from bot.documents.pdf import render_pdf
 from bot.storage.absences import Absence, FollowUp, QualityTicket, StoredDocument
@@ -183,8 +184,6 @@ async def timeline_pdf(
 
 
 def _slug(text: str) -> str:
-    from bot.answers import fold
-
     return "-".join(fold(text).split())[:60] or "stagiaire"
 
 

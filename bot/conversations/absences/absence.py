@@ -1,17 +1,20 @@
 """Logging an absence (``/absence``), in one line or step by step.
 
-    You  /absence Dupont hier matin
+    You  /absence Benali hier matin
     Bot  J'ai compris : dimanche 22 novembre 2026. C'est bien ça ?
     You  oui
-    Bot  L'absence est-elle justifiée ?
+    Bot  Cette absence est-elle justifiée ?
     You  Non
     Bot  Un motif connu ? (en quelques mots, ou « Passer »)
     You  Passer
-    Bot  Récapitulatif : Léa Martin – Agent de restauration … Tout est juste ?
+    Bot  Récapitulatif : Karim Benali – Agent de restauration … Tout est juste ?
     You  Enregistrer
-    Bot  C'est noté. Attention : Léa Martin compte 2 absences non justifiées en
-         14 jours … Ouvrir un suivi de décrochage maintenant ?
-    You  Ouvrir un suivi            → /decrochage, with "absences répétées" ticked
+    Bot  C'est noté : Karim Benali, matin du dimanche 22 novembre 2026, non justifié(e).
+         Attention : Karim Benali compte 2 absences non justifiées en 14 jours …
+         Ouvrir un suivi de décrochage maintenant ?
+    You  Ouvrir un suivi            → /decrochage, "Absences répétées" already ticked
+
+Without the line: Dans quelle formation ? → Quel(le) stagiaire ? → the date…
 
 Everything typed after ``/absence`` is read at once (trainee, date, period,
 "justifiée": :mod:`bot.absences.line`) and kept as answers; the questions

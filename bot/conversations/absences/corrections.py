@@ -40,8 +40,13 @@ from bot.conversations.absences.details import (
     proof_of,
     recap_values,
 )
-from bot.conversations.absences.steps import current_formation, current_trainee, single_formation
-from bot.conversations.formations.formation import formation_options, load_formation
+from bot.conversations.absences.steps import (
+    chosen_formation,
+    current_formation,
+    current_trainee,
+    single_formation,
+)
+from bot.conversations.formations.formation import formation_options
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, leave_saying
 from bot.conversations.kit.steps import Confirm, Option, Pick
@@ -156,11 +161,8 @@ async def edit_start(ctx: Context) -> Outcome | None:
 
 
 async def choose_formation(ctx: Context, picked: str) -> Outcome:
-    formation = await load_formation(ctx, picked)
-    if formation is None:
-        ctx.data.pop("formation_id", None)
+    if await chosen_formation(ctx, picked) is None:
         return Retry(ctx.render("formation.not_found"))
-    ctx.data["formation_id"] = formation.id
     if not await editable(ctx):
         ctx.say("absence.none_to_edit")
         return Leave()

@@ -56,6 +56,16 @@ async def single_formation(ctx: Context) -> list[Formation]:
     return formations
 
 
+async def chosen_formation(ctx: Context, picked: str) -> Formation | None:
+    """The formation just picked, kept as ``formation_id``; ``None`` (forgotten) if not visible."""
+    formation = await load_formation(ctx, picked)
+    if formation is None:
+        ctx.data.pop("formation_id", None)
+        return None
+    ctx.data["formation_id"] = formation.id
+    return formation
+
+
 async def current_formation(ctx: Context) -> Formation | None:
     return await load_formation(ctx, ctx.data.get("formation_id"))
 
@@ -305,14 +315,12 @@ def who_steps(topic: str, after_trainee: AfterTrainee) -> list[Step]:
     """
 
     async def choose_formation(ctx: Context, picked: str) -> Outcome:
-        formation = await load_formation(ctx, picked)
+        formation = await chosen_formation(ctx, picked)
         if formation is None:
-            ctx.data.pop("formation_id", None)
             return Retry(ctx.render("formation.not_found"))
         if not formation.trainees:
             ctx.say("absence.no_trainees", f=formation)
             return Leave()
-        ctx.data["formation_id"] = formation.id
         if "trainee_id" in ctx.data:
             return await after_trainee(ctx, str(ctx.data["trainee_id"]))
         return Next()

@@ -23,8 +23,13 @@ import re
 from bot import dates
 from bot.absences.vacations import absent_all_along, count_vacations
 from bot.answers import Invalid, clean_line
-from bot.conversations.absences.steps import current_formation, single_formation, trainee_options
-from bot.conversations.formations.formation import load_formation, visible_formations
+from bot.conversations.absences.steps import (
+    chosen_formation,
+    current_formation,
+    single_formation,
+    trainee_options,
+)
+from bot.conversations.formations.formation import visible_formations
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry
 from bot.conversations.kit.steps import Option, Pick, PickMany, Text
@@ -87,11 +92,8 @@ async def vacations_start(ctx: Context) -> Outcome | None:
 
 
 async def choose_formation(ctx: Context, picked: str) -> Outcome:
-    formation = await load_formation(ctx, picked)
-    if formation is None:
-        ctx.data.pop("formation_id", None)
+    if await chosen_formation(ctx, picked) is None:
         return Retry(ctx.render("formation.not_found"))
-    ctx.data["formation_id"] = formation.id
     outcome = await _prepare(ctx)
     return outcome or Next()
 

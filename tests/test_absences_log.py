@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import demo
 from bot.absences.log import (
     Details,
-    Proof,
     conflict,
     correct_absence,
     decline_followup,
@@ -25,6 +24,7 @@ from bot.absences.log import (
     period_label,
     record_absence,
 )
+from bot.absences.uploads import Upload
 from bot.storage.absences import Absence, FollowUp, StoredDocument
 from bot.storage.audit import AuditEntry
 from bot.storage.db import Database
@@ -81,7 +81,7 @@ async def test_recording_stores_audits_and_keeps_the_proof_of_a_justified_absenc
             w.formation,
             lea,
             details,
-            proof=Proof("arret.pdf", "application/pdf", b"%PDF arret"),
+            proof=Upload("arret.pdf", "application/pdf", b"%PDF arret"),
             by=w.camille.id,
             now=NOW,
         )
@@ -126,7 +126,7 @@ async def test_an_unjustified_absence_keeps_no_proof(db: Database) -> None:
             w.formation,
             w.trainee("Hugo Moreau"),
             Details(date(2026, 11, 20), "retard", 12, False, None),
-            proof=Proof("x.png", "image/png", b"png"),
+            proof=Upload("x.png", "image/png", b"png"),
             by=w.camille.id,
             now=NOW,
         )
@@ -218,7 +218,7 @@ async def test_a_correction_changes_the_row_and_audits_fields_and_previous_value
             session,
             absence,
             Details(date(2026, 11, 19), "matin", None, True, "convocation"),
-            proof=Proof("convocation.png", "image/png", b"\x89PNG"),
+            proof=Upload("convocation.png", "image/png", b"\x89PNG"),
             by=w.camille.id,
             now=later,
         )

@@ -26,7 +26,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.absences.detection import Mark, Signal, repeated_absence
-from bot.absences.followups import open_followup_of, store_document
+from bot.absences.followups import open_followup_of
+from bot.absences.uploads import Upload, keep_upload
 from bot.storage import audit
 from bot.storage.absences import Absence
 from bot.storage.formations import Formation, Trainee
@@ -70,15 +71,6 @@ class Details:
             "justified": self.justified,
             "reason": self.reason,
         }
-
-
-@dataclass(frozen=True)
-class Proof:
-    """A justificatif as it was sent: name, type, bytes."""
-
-    filename: str
-    mime_type: str
-    content: bytes
 
 
 # --- what the dialogue checks before saving ---------------------------------------------
@@ -188,22 +180,13 @@ async def editable_absences(
 
 
 async def _keep_proof(
-    session: AsyncSession, organisation_id: int, proof: Proof | None, *, by: int, now: datetime
+    session: AsyncSession, organisation_id: int, proof: Upload | None, *, by: int, now: datetime
 ) -> int | None:
     if proof is None:
         return None
-    document = store_document(
-        session,
-        organisation_id=organisation_id,
-        followup_id=None,
-        kind="justificatif",
-        filename=proof.filename,
-        mime_type=proof.mime_type,
-        content=proof.content,
-        actor_id=by,
-        now=now,
+    document = await keep_upload(
+        session, proof, organisation_id=organisation_id, kind="justificatif", by=by, now=now
     )
-    await session.flush()
     return document.id
 
 
@@ -240,7 +223,7 @@ async def record_absence(
     trainee: Trainee,
     details: Details,
     *,
-    proof: Proof | None = None,
+    proof: Upload | None = None,
     by: int,
     now: datetime,
 ) -> Recorded:
@@ -307,7 +290,7 @@ async def correct_absence(
     absence: Absence,
     details: Details,
     *,
-    proof: Proof | None = None,
+    proof: Upload | None = None,
     by: int,
     now: datetime,
 ) -> list[str]:

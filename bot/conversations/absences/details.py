@@ -27,14 +27,15 @@ import re
 from datetime import datetime
 
 from bot import dates
-from bot.absences.log import MAX_LATE_MINUTES, Details, Proof, conflict, outside, period_label
+from bot.absences.log import MAX_LATE_MINUTES, Details, conflict, outside, period_label
+from bot.absences.uploads import Upload
 from bot.answers import Invalid, clean_line
 from bot.conversations.absences.steps import (
     FileStep,
     current_formation,
     current_trainee,
-    file_bytes,
     parse_note,
+    upload_of,
 )
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Leave, Next, Outcome, Step, stored_date
@@ -265,6 +266,5 @@ def details_of(ctx: Context) -> Details:
     )
 
 
-def proof_of(ctx: Context) -> Proof | None:
-    kept = file_bytes(ctx.data.get("proof"))
-    return Proof(*kept) if kept is not None else None
+def proof_of(ctx: Context) -> Upload | None:
+    return upload_of(ctx.data.get("proof"))

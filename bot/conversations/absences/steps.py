@@ -19,8 +19,9 @@ import base64
 from collections.abc import Awaitable, Callable
 from typing import Any, Unpack
 
-from bot.absences.followups import MAX_UPLOAD_BYTES, accepted_mime, store_document
+from bot.absences.followups import MAX_UPLOAD_BYTES, accepted_mime
 from bot.absences.line import match_names
+from bot.absences.uploads import Upload, keep_upload
 from bot.answers import (
     MAX_TEXT,
     Invalid,
@@ -165,11 +166,11 @@ class FileStep(Step):
         return Next()
 
 
-def file_bytes(stored: Any) -> tuple[str, str, bytes] | None:
-    """``(filename, mime, content)`` of what a :class:`FileStep` kept, if anything."""
+def upload_of(stored: Any) -> Upload | None:
+    """What a :class:`FileStep` kept (in ``ctx.data``), if anything."""
     if not isinstance(stored, dict) or "b64" not in stored:
         return None
-    return str(stored["filename"]), str(stored["mime"]), base64.b64decode(stored["b64"])
+    return Upload(str(stored["filename"]), str(stored["mime"]), base64.b64decode(stored["b64"]))
 
 
 async def keep_file(
@@ -181,23 +182,18 @@ async def keep_file(
     followup_id: int | None = None,
 ) -> StoredDocument | None:
     """Store the file a :class:`FileStep` kept under ``key`` (if any), in this transaction."""
-    kept = file_bytes(ctx.data.get(key))
-    if kept is None:
+    upload = upload_of(ctx.data.get(key))
+    if upload is None:
         return None
-    filename, mime, content = kept
-    document = store_document(
+    return await keep_upload(
         ctx.session,
+        upload,
         organisation_id=organisation_id,
-        followup_id=followup_id,
         kind=kind,
-        filename=filename,
-        mime_type=mime,
-        content=content,
-        actor_id=ctx.person_id,
+        followup_id=followup_id,
+        by=ctx.person_id,
         now=ctx.now,
     )
-    await ctx.session.flush()
-    return document
 
 
 # --- dates ----------------------------------------------------------------------------

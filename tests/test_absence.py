@@ -517,25 +517,3 @@ async def test_the_checks_and_optional_steps_survive_bad_input(
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Abandonner")
     assert len(await absences(db)) == 1
-
-
-def test_names_match_whole_words_then_starts_then_typos() -> None:
-    from bot.conversations.absences.steps import match_names
-
-    people = [
-        ("Jean Dupont", 1),
-        ("Marie Dupont", 2),
-        ("Éloïse Lefèvre", 3),
-        ("Martin Léa", 4),
-        ("Martine Roy", 5),
-    ]
-    assert match_names("dupon", people) == [1, 2]
-    assert match_names("Dupont J", people) == [1]
-    assert match_names("DUPONT marie", people) == [2]
-    assert match_names("eloise", people) == [3]
-    assert match_names("lefebvre", people) == [3]
-    assert match_names("martin", people) == [4]  # a whole word beats a start
-    assert match_names("mart", people) == [4, 5]
-    assert match_names("léa martin", people) == [4]
-    assert match_names("😀", people) == []
-    assert match_names("zz", people) == []

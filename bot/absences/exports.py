@@ -24,7 +24,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates, exports
 from bot.absences.followups import labels
+from bot.absences.log import period_label
 from bot.absences.timeline import followed_trainees, timeline
+from bot.answers import fold
 from bot.documents.bundle import build_bundle
 from bot.documents.pdf import render_pdf
 from bot.storage.absences import Absence, FollowUp, QualityTicket, StoredDocument
@@ -52,13 +54,6 @@ TICKET_COLUMNS = (
     "documents liés",
     "saisi par",
 )
-PERIOD_LABELS = {"matin": "matin", "apres_midi": "après-midi", "journee": "journée"}
-
-
-def period_text(period: str, late_minutes: int | None) -> str:
-    if period == "retard":
-        return f"retard de {late_minutes} min" if late_minutes else "retard"
-    return PERIOD_LABELS.get(period, period)
 
 
 async def find_formation(
@@ -111,7 +106,7 @@ async def absence_rows(
                 "formation": formation.title,
                 "stagiaire": trainee.full_name,
                 "date": absence.day,
-                "période": period_text(absence.period, absence.late_minutes),
+                "période": period_label(absence.period, absence.late_minutes),
                 "justifiée": absence.justified,
                 "motif": absence.reason,
                 "saisie par": people.get(absence.recorded_by or 0, ""),
@@ -189,8 +184,6 @@ async def timeline_pdf(
 
 
 def _slug(text: str) -> str:
-    from bot.answers import fold
-
     return "-".join(fold(text).split())[:60] or "stagiaire"
 
 

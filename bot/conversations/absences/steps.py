@@ -4,19 +4,24 @@
   name typed however ("dupon", "Dupont J", "lea martin", "Dupond").
 - :class:`FileStep`: a photo or a file (a proof, a screenshot, a livret),
   kept in the conversation until the flow saves it.
-- :class:`CheckedDateStep`: :class:`DateStep` with a hook once the date is
-  confirmed (re-check duplicates, dates of the formation…).
+- :func:`CheckedDateStep`: a :class:`DateStep` whose ``then`` hook runs once
+  the date is confirmed (re-check duplicates, dates of the formation…).
+- :class:`FormationStep`, :func:`who_steps`: which formation, then which
+  trainee; both skipped when already known (a name typed after the command).
 - :func:`parse_note`: free text with letters in it, of bounded length.
+
+Names are matched by :func:`bot.absences.line.match_names`.
 """
 
 from __future__ import annotations
 
 import base64
-import difflib
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any, Unpack
 
-from bot.absences.followups import MAX_UPLOAD_BYTES, accepted_mime, store_document
+from bot.absences.followups import MAX_UPLOAD_BYTES, accepted_mime
+from bot.absences.line import match_names
+from bot.absences.uploads import Upload, keep_upload
 from bot.answers import (
     MAX_TEXT,
     Invalid,
@@ -30,14 +35,14 @@ from bot.conversations.formations.formation import (
     visible_formations,
 )
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Leave, Next, Outcome, Predicate, Retry, Step
-from bot.conversations.kit.steps import DateStep, Option, Pick, TextParser
+from bot.conversations.kit.flow import Leave, Next, Outcome, Retry, Step
+from bot.conversations.kit.steps import DateStep, Hooks, Option, Pick, TextParser
 from bot.documents.bundle import safe_name
 from bot.messages import Reply
 from bot.storage.absences import StoredDocument
 from bot.storage.formations import Formation, Trainee
 
-T = TypeVar("T")
+__all__ = ["match_names"]  # its home is bot.absences.line; kept here for the dialogues
 
 
 # --- formations and trainees ---------------------------------------------------------
@@ -50,6 +55,16 @@ async def single_formation(ctx: Context) -> list[Formation]:
     if len(formations) == 1 and "formation_id" not in ctx.data and formations[0].trainees:
         ctx.data["formation_id"] = formations[0].id
     return formations
+
+
+async def chosen_formation(ctx: Context, picked: str) -> Formation | None:
+    """The formation just picked, kept as ``formation_id``; ``None`` (forgotten) if not visible."""
+    formation = await load_formation(ctx, picked)
+    if formation is None:
+        ctx.data.pop("formation_id", None)
+        return None
+    ctx.data["formation_id"] = formation.id
+    return formation
 
 
 async def current_formation(ctx: Context) -> Formation | None:
@@ -71,76 +86,11 @@ async def trainee_options(ctx: Context) -> list[Option]:
     return [Option(t.full_name, str(t.id)) for t in formation.trainees]
 
 
-def _name_words(name: str) -> list[str]:
-    return fold(name).split()
-
-
-def match_names(query: str, names: Sequence[tuple[str, T]]) -> list[T]:
-    """The entries whose name fits ``query`` best, tolerant of case, accents, order, typos.
-
-    Tiers, the first that finds anyone wins: the whole name; every word a
-    whole word of the name; every word the start of a word ("dupon",
-    "Dupont J"); every word inside the name; every word close to a word of
-    the name (one typo: "Dupond", "Benaly").
-    """
-    words = fold(query).split()
-    if not words:
-        return []
-    whole = " ".join(words)
-    tiers: list[Callable[[list[str]], bool]] = [
-        lambda parts: " ".join(parts) == whole or " ".join(reversed(parts)) == whole,
-        lambda parts: all(w in parts for w in words),
-        lambda parts: _each_prefix(words, parts),
-        lambda parts: all(any(w in p for p in parts) for w in words),
-        lambda parts: all(_close(w, parts) for w in words),
-    ]
-    for test in tiers:
-        found = [value for name, value in names if test(_name_words(name))]
-        if found:
-            return found
-    return []
-
-
-def _each_prefix(words: list[str], parts: list[str]) -> bool:
-    """Each typed word starts a different word of the name."""
-    free = list(parts)
-    for word in sorted(words, key=len, reverse=True):
-        hit = next((p for p in free if p.startswith(word)), None)
-        if hit is None:
-            return False
-        free.remove(hit)
-    return True
-
-
-def _close(word: str, parts: list[str]) -> bool:
-    if len(word) < 4:
-        return any(p.startswith(word) for p in parts)
-    return any(difflib.SequenceMatcher(None, word, p).ratio() >= 0.8 for p in parts)
-
-
 class TraineeStep(Pick):
     """Pick a trainee of the formation in ``ctx.data["formation_id"]``."""
 
-    def __init__(
-        self,
-        name: str,
-        *,
-        ask: str,
-        store: str | None = None,
-        when: Predicate | None = None,
-        help: str | None = None,
-        then: Callable[[Context, str], Awaitable[Outcome]] | None = None,
-    ) -> None:
-        super().__init__(
-            name,
-            ask=ask,
-            options=trainee_options,
-            store=store,
-            when=when,
-            help=help,
-            then=then,
-            columns=1,
-        )
+    def __init__(self, name: str, *, ask: str, **hooks: Unpack[Hooks]) -> None:
+        super().__init__(name, ask=ask, options=trainee_options, columns=1, **hooks)
 
     async def take(self, ctx: Context) -> Outcome:
         text = ctx.incoming.text.strip()
@@ -177,25 +127,17 @@ class FileStep(Step):
     """
 
     def __init__(
-        self,
-        name: str,
-        *,
-        ask: str,
-        store: str | None = None,
-        skip_label: str | None = None,
-        when: Predicate | None = None,
-        help: str | None = None,
+        self, name: str, *, ask: str, skip_label: str | None = None, **hooks: Unpack[Hooks]
     ) -> None:
-        super().__init__(name, when=when, help=help)
+        super().__init__(name, **hooks)
         self.prompt = ask
-        self.store = store or name
         self.skip_label = skip_label
 
-    async def ask(self, ctx: Context) -> Reply:
+    async def question(self, ctx: Context) -> Reply:
         choices = (ctx.choice(self.skip_label, "skip"),) if self.skip_label else ()
-        return Reply(text=ctx.render(self.prompt), choices=choices)
+        return Reply(text=await self.render(ctx, self.prompt), choices=choices)
 
-    async def take(self, ctx: Context) -> Outcome:
+    async def answer(self, ctx: Context) -> Outcome:
         attachment = ctx.incoming.attachment
         if attachment is None:
             if self.skip_label:
@@ -224,11 +166,11 @@ class FileStep(Step):
         return Next()
 
 
-def file_bytes(stored: Any) -> tuple[str, str, bytes] | None:
-    """``(filename, mime, content)`` of what a :class:`FileStep` kept, if anything."""
+def upload_of(stored: Any) -> Upload | None:
+    """What a :class:`FileStep` kept (in ``ctx.data``), if anything."""
     if not isinstance(stored, dict) or "b64" not in stored:
         return None
-    return str(stored["filename"]), str(stored["mime"]), base64.b64decode(stored["b64"])
+    return Upload(str(stored["filename"]), str(stored["mime"]), base64.b64decode(stored["b64"]))
 
 
 async def keep_file(
@@ -240,48 +182,43 @@ async def keep_file(
     followup_id: int | None = None,
 ) -> StoredDocument | None:
     """Store the file a :class:`FileStep` kept under ``key`` (if any), in this transaction."""
-    kept = file_bytes(ctx.data.get(key))
-    if kept is None:
+    upload = upload_of(ctx.data.get(key))
+    if upload is None:
         return None
-    filename, mime, content = kept
-    document = store_document(
+    return await keep_upload(
         ctx.session,
+        upload,
         organisation_id=organisation_id,
-        followup_id=followup_id,
         kind=kind,
-        filename=filename,
-        mime_type=mime,
-        content=content,
-        actor_id=ctx.person_id,
+        followup_id=followup_id,
+        by=ctx.person_id,
         now=ctx.now,
     )
-    await ctx.session.flush()
-    return document
 
 
 # --- dates ----------------------------------------------------------------------------
 
 
-class CheckedDateStep(DateStep):
-    """A :class:`DateStep` that runs ``after`` once the date is confirmed."""
+def CheckedDateStep(
+    name: str,
+    *,
+    after: Callable[[Context], Awaitable[Outcome | None]] | None = None,
+    **kwargs: Any,
+) -> DateStep:
+    """A :class:`DateStep` that runs ``after`` once the date is confirmed.
 
-    def __init__(
-        self,
-        name: str,
-        *,
-        after: Callable[[Context], Awaitable[Outcome | None]] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(name, **kwargs)
-        self.after = after
+    ``after`` may send the dialogue elsewhere; ``None`` goes on.  (The
+    step's ``then`` hook, under the name the follow-up dialogues know.)
+    """
+    if after is None:
+        return DateStep(name, **kwargs)
+    checked = after
 
-    async def take(self, ctx: Context) -> Outcome:
-        outcome = await super().take(ctx)
-        if isinstance(outcome, Next) and self.after is not None:
-            instead = await self.after(ctx)
-            if instead is not None:
-                return instead
-        return outcome
+    async def then(ctx: Context, value: object) -> Outcome:
+        instead = await checked(ctx)
+        return Next() if instead is None else instead
+
+    return DateStep(name, then=then, **kwargs)
 
 
 # --- free text ------------------------------------------------------------------------
@@ -309,9 +246,6 @@ def parse_note(limit: int) -> TextParser:
     return parse
 
 
-# --- recaps ---------------------------------------------------------------------------
-
-
 # --- a formation, or straight a trainee's name ------------------------------------------
 
 
@@ -323,19 +257,11 @@ async def trainee_anywhere(ctx: Context, text: str) -> list[tuple[Formation, Tra
 
 
 class FormationStep(Pick):
-    """Pick a formation; typing a trainee's name instead picks both at once."""
+    """Pick a formation; typing a trainee's name instead picks both at once (``then`` needed)."""
 
-    def __init__(
-        self,
-        name: str,
-        *,
-        ask: str,
-        options: Any,
-        then: Callable[[Context, str], Awaitable[Outcome]],
-        when: Predicate | None = None,
-        help: str | None = None,
-    ) -> None:
-        super().__init__(name, ask=ask, options=options, then=then, when=when, help=help)
+    def __init__(self, name: str, *, ask: str, options: Any, **hooks: Unpack[Hooks]) -> None:
+        super().__init__(name, ask=ask, options=options, **hooks)
+        assert self.then is not None, "FormationStep needs then="
 
     async def take(self, ctx: Context) -> Outcome:
         outcome = await super().take(ctx)
@@ -385,13 +311,12 @@ def who_steps(topic: str, after_trainee: AfterTrainee) -> list[Step]:
     """
 
     async def choose_formation(ctx: Context, picked: str) -> Outcome:
-        formation = await load_formation(ctx, picked)
+        formation = await chosen_formation(ctx, picked)
         if formation is None:
             return Retry(ctx.render("formation.not_found"))
         if not formation.trainees:
             ctx.say("absence.no_trainees", f=formation)
             return Leave()
-        ctx.data["formation_id"] = formation.id
         if "trainee_id" in ctx.data:
             return await after_trainee(ctx, str(ctx.data["trainee_id"]))
         return Next()
@@ -401,15 +326,16 @@ def who_steps(topic: str, after_trainee: AfterTrainee) -> list[Step]:
             "formation",
             ask=f"{topic}.ask_formation",
             options=formation_options,
+            store="formation_id",
+            unless_known=True,
             then=choose_formation,
-            when=lambda c: "formation_id" not in c.data,
         ),
         TraineeStep(
             "trainee",
             ask=f"{topic}.ask_trainee",
             store="trainee_id",
+            unless_known=True,
             then=after_trainee,
-            when=lambda c: "trainee_id" not in c.data,
             help="absence.help_trainee",
         ),
     ]

@@ -19,24 +19,58 @@ absent on every working day of the formation so far.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
-
-from sqlalchemy import select
 
 from bot import dates
+from bot.absences.vacations import absent_all_along, count_vacations
 from bot.answers import Invalid, clean_line
-from bot.conversations.absences.steps import current_formation, single_formation
-from bot.conversations.formations.formation import load_formation, visible_formations
+from bot.conversations.absences.steps import (
+    chosen_formation,
+    current_formation,
+    single_formation,
+    trainee_options,
+)
+from bot.conversations.formations.formation import visible_formations
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry
 from bot.conversations.kit.steps import Option, Pick, PickMany, Text
-from bot.rules.settings import SettingError, rounding_setting
-from bot.rules.vacations import compute_vacations
-from bot.storage.absences import Absence
-from bot.storage.formations import Formation
-from bot.storage.people import Organisation, Role
+from bot.storage.people import Role
 
 MAX_HOURS = 500
+
+
+def vacations_flow() -> Flow:
+    """The dialogue above; its answers are handled by the functions below."""
+    return Flow(
+        "vacations",
+        command="vacations",
+        role=Role.FORMATEUR,
+        summary="calculer les vacations d'un accompagnement à distance (Rectorat)",
+        start=vacations_start,
+        steps=[
+            Pick(
+                "formation",
+                ask="vacations.ask_formation",
+                options=rectorat_first,
+                store="formation_id",
+                unless_known=True,
+                then=choose_formation,
+            ),
+            Text(
+                "minutes",
+                ask="vacations.ask_hours",
+                parse=parse_hours,
+                help="vacations.help_hours",
+            ),
+            PickMany(
+                "participants",
+                ask="vacations.ask_participants",
+                options=trainee_options,
+                minimum=1,
+                help="vacations.help_participants",
+            ),
+        ],
+        finish=show_result,
+    )
 
 
 async def rectorat_first(ctx: Context) -> list[Option]:
@@ -58,10 +92,8 @@ async def vacations_start(ctx: Context) -> Outcome | None:
 
 
 async def choose_formation(ctx: Context, picked: str) -> Outcome:
-    formation = await load_formation(ctx, picked)
-    if formation is None:
+    if await chosen_formation(ctx, picked) is None:
         return Retry(ctx.render("formation.not_found"))
-    ctx.data["formation_id"] = formation.id
     outcome = await _prepare(ctx)
     return outcome or Next()
 
@@ -76,44 +108,10 @@ async def _prepare(ctx: Context) -> Outcome | None:
         return Leave()
     ctx.data["title"] = formation.title
     ctx.data["rectorat"] = formation.funder == "rectorat"
-    absent = await absent_all_along(ctx, formation)
+    absent = await absent_all_along(ctx.session, formation, ctx.now.date())
     ctx.data["participants"] = [str(t.id) for t in formation.trainees if t.id not in absent]
     ctx.data["absent_all_along"] = len(absent)
     return None
-
-
-def working_days(start: date, end: date) -> list[date]:
-    days = []
-    day = start
-    while day <= end:
-        if day.weekday() < 5:
-            days.append(day)
-        day += timedelta(days=1)
-    return days
-
-
-async def absent_all_along(ctx: Context, formation: Formation) -> set[int]:
-    """Trainees absent (whole days) on every working day of the formation so far."""
-    end = min(formation.effective_end, ctx.now.date())
-    days = working_days(formation.start_date, end)
-    if not days:
-        return set()
-    rows = await ctx.session.scalars(
-        select(Absence).where(
-            Absence.formation_id == formation.id,
-            Absence.deleted_at.is_(None),
-            Absence.period != "retard",
-        )
-    )
-    halves: dict[int, dict[date, set[str]]] = {}
-    for absence in rows:
-        marks = {"matin": {"m"}, "apres_midi": {"a"}, "journee": {"m", "a"}}[absence.period]
-        halves.setdefault(absence.trainee_id, {}).setdefault(absence.day, set()).update(marks)
-    return {
-        trainee_id
-        for trainee_id, by_day in halves.items()
-        if all(by_day.get(day) == {"m", "a"} for day in days)
-    }
 
 
 _DECIMAL_HOURS = re.compile(r"^(\d{1,3})(?:[.,](\d{1,2}))?\s*(?:h|heures?)?$")
@@ -140,68 +138,20 @@ async def parse_hours(ctx: Context, text: str) -> int | Invalid:
     return minutes
 
 
-async def participant_options(ctx: Context) -> list[Option]:
-    formation = await current_formation(ctx)
-    if formation is None:
-        return []
-    return [Option(t.full_name, str(t.id)) for t in formation.trainees]
-
-
 async def show_result(ctx: Context) -> None:
     formation = await current_formation(ctx)
     if formation is None:
         ctx.say("formation.not_found")
         return
-    known = {str(t.id) for t in formation.trainees}
-    participants = len([p for p in ctx.data.get("participants") or [] if p in known])
-    organisation = await ctx.session.get(Organisation, ctx.organisation_id)
-    try:
-        rounding = rounding_setting(organisation.settings if organisation else {})
-    except SettingError:
-        rounding = "down"
-    result = compute_vacations(int(ctx.data["minutes"]), participants, rounding)
-    ctx.audit(
-        "vacations",
-        "formation",
-        formation.id,
-        minutes=int(ctx.data["minutes"]),
-        participants=participants,
-        vacations=result.vacations,
-        cap=result.cap,
-        rounding=rounding,
+    counted = await count_vacations(
+        ctx.session,
+        formation,
+        int(ctx.data["minutes"]),
+        ctx.data.get("participants") or [],
+        by=ctx.person_id,
     )
-    ctx.say("vacations.result", r=result, participants=participants, f=formation)
+    ctx.say("vacations.result", r=counted.result, participants=counted.participants, f=formation)
 
 
-VACATIONS = Flow(
-    "vacations",
-    command="vacations",
-    role=Role.FORMATEUR,
-    summary="calculer les vacations d'un accompagnement à distance (Rectorat)",
-    start=vacations_start,
-    steps=[
-        Pick(
-            "formation",
-            ask="vacations.ask_formation",
-            options=rectorat_first,
-            then=choose_formation,
-            when=lambda c: "formation_id" not in c.data,
-        ),
-        Text(
-            "minutes",
-            ask="vacations.ask_hours",
-            parse=parse_hours,
-            help="vacations.help_hours",
-        ),
-        PickMany(
-            "participants",
-            ask="vacations.ask_participants",
-            options=participant_options,
-            minimum=1,
-            help="vacations.help_participants",
-        ),
-    ],
-    finish=show_result,
-)
-
+VACATIONS = vacations_flow()
 FLOWS = [VACATIONS]

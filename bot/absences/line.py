@@ -1,0 +1,177 @@
+"""What one line typed after ``/absence`` says: "Dupont hier matin", "Julie retard de 20 min".
+
+:func:`understand_line` reads, each if present, the trainee (tolerant of
+case, accents, word order and one typo: :func:`match_names`), the date
+(leaning towards the past), the period or the minutes of a late arrival,
+and "justifiée" / "non justifiée".  It only reads: the dialogue shows back
+what it understood and asks for the rest.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TypeVar
+
+from bot import dates
+from bot.answers import fold
+
+T = TypeVar("T")
+
+
+# --- names ----------------------------------------------------------------------------
+
+
+def _name_words(name: str) -> list[str]:
+    return fold(name).split()
+
+
+def match_names(query: str, names: Sequence[tuple[str, T]]) -> list[T]:
+    """The entries whose name fits ``query`` best, tolerant of case, accents, order, typos.
+
+    Tiers, the first that finds anyone wins: the whole name; every word a
+    whole word of the name; every word the start of a word ("dupon",
+    "Dupont J"); every word inside the name; every word close to a word of
+    the name (one typo: "Dupond", "Benaly").
+    """
+    words = fold(query).split()
+    if not words:
+        return []
+    whole = " ".join(words)
+    tiers: list[Callable[[list[str]], bool]] = [
+        lambda parts: " ".join(parts) == whole or " ".join(reversed(parts)) == whole,
+        lambda parts: all(w in parts for w in words),
+        lambda parts: _each_prefix(words, parts),
+        lambda parts: all(any(w in p for p in parts) for w in words),
+        lambda parts: all(_close(w, parts) for w in words),
+    ]
+    for test in tiers:
+        found = [value for name, value in names if test(_name_words(name))]
+        if found:
+            return found
+    return []
+
+
+def _each_prefix(words: list[str], parts: list[str]) -> bool:
+    """Each typed word starts a different word of the name."""
+    free = list(parts)
+    for word in sorted(words, key=len, reverse=True):
+        hit = next((p for p in free if p.startswith(word)), None)
+        if hit is None:
+            return False
+        free.remove(hit)
+    return True
+
+
+def _close(word: str, parts: list[str]) -> bool:
+    if len(word) < 4:
+        return any(p.startswith(word) for p in parts)
+    return any(difflib.SequenceMatcher(None, word, p).ratio() >= 0.8 for p in parts)
+
+
+# --- the whole line -------------------------------------------------------------------
+
+
+def _soft_fold(text: str) -> str:
+    """Lower case, no accents, punctuation kept ("3/12" stays a date)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
+
+
+_REWRITES = [
+    (re.compile(r"\bce\s+matin\b"), "aujourdhui matin"),
+    (re.compile(r"\bcet(?:te)?\s+apres\s*-?\s*midi\b"), "aujourdhui apres-midi"),
+]
+_LATE = [
+    re.compile(r"\b(\d{1,3})\s*(?:minutes?|min|mn)\s+de\s+retard\b"),
+    re.compile(r"\bretard(?:\s+de)?(?:\s+(\d{1,3})\s*(?:minutes?|min|mn)?)?(?=\s|$|[.,;!])"),
+]
+_PERIOD_WORDS = [
+    (re.compile(r"\b(?:toute\s+la\s+)?journee(?:\s+entiere)?\b"), "journee"),
+    (re.compile(r"\bapres\s*-?\s*midi\b|\baprem\b"), "apres_midi"),
+    (re.compile(r"\bmatin(?:ee)?\b"), "matin"),
+]
+_JUSTIFIED = [
+    (re.compile(r"\b(?:non\s+justifiee?|injustifiee?|pas\s+justifiee?)\b"), False),
+    (re.compile(r"\bjustifiee?\b"), True),
+]
+
+
+@dataclass
+class Line:
+    """What one line of text says about an absence."""
+
+    matches: list[tuple[int, int]] = field(default_factory=list)
+    """(formation id, trainee id) of the trainees the name fits."""
+    name_text: str = ""
+    when: datetime | None = None
+    date_text: str = ""
+    period: str | None = None
+    late_minutes: int | None = None
+    justified: bool | None = None
+
+
+def understand_line(text: str, now: datetime, people: list[tuple[str, tuple[int, int]]]) -> Line:
+    """Trainee, date, period and justification read from free text, each if present."""
+    line = Line()
+    folded = " ".join(_soft_fold(text).split())
+    for pattern, replacement in _REWRITES:
+        folded = pattern.sub(replacement, folded)
+    for pattern in _LATE:
+        match = pattern.search(folded)
+        if match:
+            line.period = "retard"
+            if match.group(1):
+                line.late_minutes = int(match.group(1))
+            folded = folded[: match.start()] + " " + folded[match.end() :]
+            break
+    for pattern, period in _PERIOD_WORDS:
+        match = pattern.search(folded)
+        if match:
+            if line.period is None:
+                line.period = period
+            folded = folded[: match.start()] + " " + folded[match.end() :]
+    for pattern, justified in _JUSTIFIED:
+        match = pattern.search(folded)
+        if match:
+            line.justified = justified
+            folded = folded[: match.start()] + " " + folded[match.end() :]
+            break
+    tokens = folded.split()
+    if not tokens:
+        return line
+
+    def date_of(words: list[str]) -> datetime | None:
+        if not words:
+            return None
+        understood = dates.understand(" ".join(words), now, "past")
+        return understood.when if understood else None
+
+    best: tuple[list[tuple[int, int]], list[str], list[str]] | None = None
+    for size in range(len(tokens), 0, -1):
+        for name, rest in ((tokens[:size], tokens[size:]), (tokens[-size:], tokens[:-size])):
+            if any(ch.isdigit() for word in name for ch in word):
+                continue
+            found = match_names(" ".join(name), people)
+            if not found:
+                continue
+            if not rest or date_of(rest) is not None:
+                line.matches, line.name_text = found, " ".join(name)
+                line.when = date_of(rest)
+                return line
+            if best is None:
+                best = (found, name, rest)
+    whole = date_of(tokens)
+    if whole is not None:
+        line.when = whole
+        return line
+    if best is not None:
+        line.matches, line.name_text = best[0], " ".join(best[1])
+        line.date_text = " ".join(best[2])
+        return line
+    line.name_text = " ".join(tokens)
+    return line

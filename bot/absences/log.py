@@ -1,0 +1,341 @@
+"""The absence log: recording, correcting and deleting an absence, with its audit trail.
+
+What ``/absence`` and ``/absences`` save, once the trainer has confirmed:
+
+- :func:`record_absence` stores the absence (and its proof, if any), audits
+  it, then checks whether the trainee's absences now repeat
+  (:mod:`bot.absences.detection`): the signal is audited and returned, with
+  whether a décrochage follow-up is already open;
+- :func:`correct_absence` changes what was noted, audited with the fields
+  changed and their previous values;
+- :func:`delete_absence` marks it deleted (the row stays, with who and
+  when): it disappears from lists, counts and exports, the audit keeps it.
+
+The checks the dialogue shows before saving are here too: a day outside the
+formation (:func:`outside`) and a half-day already logged
+(:func:`conflict`).  Audit entries name ids and codes only, never a reason
+or a name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.absences.detection import Mark, Signal, repeated_absence
+from bot.absences.followups import open_followup_of
+from bot.absences.uploads import Upload, keep_upload
+from bot.storage import audit
+from bot.storage.absences import Absence
+from bot.storage.formations import Formation, Trainee
+from bot.storage.people import Organisation, Person
+
+PERIOD_LABELS = {
+    "matin": "matin",
+    "apres_midi": "après-midi",
+    "journee": "journée",
+    "retard": "retard",
+}
+HALF_DAYS = {"matin": {"m"}, "apres_midi": {"a"}, "journee": {"m", "a"}, "retard": set()}
+"""The half-days (morning ``m``, afternoon ``a``) each period covers."""
+
+MAX_LATE_MINUTES = 8 * 60
+
+
+def period_label(period: str, late_minutes: int | None) -> str:
+    """ "matin", "journée", "retard de 20 min": how a period reads in chats and exports."""
+    if period == "retard" and late_minutes:
+        return f"retard de {late_minutes} min"
+    return PERIOD_LABELS.get(period, period)
+
+
+@dataclass(frozen=True)
+class Details:
+    """What the trainer says about one absence."""
+
+    day: date
+    period: str
+    late_minutes: int | None
+    justified: bool
+    reason: str | None
+
+    def stored(self) -> dict[str, object]:
+        """The values of the :class:`Absence` columns (minutes only for a late arrival)."""
+        return {
+            "day": self.day,
+            "period": self.period,
+            "late_minutes": self.late_minutes if self.period == "retard" else None,
+            "justified": self.justified,
+            "reason": self.reason,
+        }
+
+
+# --- what the dialogue checks before saving ---------------------------------------------
+
+
+def outside(formation: Formation, trainee: Trainee, day: date) -> tuple[date, date] | None:
+    """The trainee's dates in the formation when ``day`` falls outside them."""
+    start = max(formation.start_date, trainee.entered_on or formation.start_date)
+    end = min(formation.effective_end, trainee.left_on or formation.effective_end)
+    return (start, end) if day < start or day > end else None
+
+
+def overlap(first: str, second: str) -> bool:
+    """Whether two periods of the same day count the same half-day twice."""
+    if first == "retard" and second == "retard":
+        return False
+    if "retard" in (first, second):
+        # Late on a day the trainee is noted absent all day: a contradiction.
+        return "journee" in (first, second)
+    return bool(HALF_DAYS[first] & HALF_DAYS[second])
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """An absence already logged that the new one collides with."""
+
+    kind: str
+    """``duplicate`` (refused) or ``late_twice`` (a second late arrival, kept if confirmed)."""
+    period: str
+    """The period already logged, in words."""
+    by: str
+    """Who logged it."""
+
+
+async def same_day(
+    session: AsyncSession, trainee_id: int, day: date, *, exclude: int | None = None
+) -> list[Absence]:
+    """The trainee's absences on ``day`` (not deleted), but ``exclude`` (the one corrected)."""
+    rows = await session.scalars(
+        select(Absence).where(
+            Absence.trainee_id == trainee_id,
+            Absence.day == day,
+            Absence.deleted_at.is_(None),
+        )
+    )
+    return [a for a in rows if a.id != exclude]
+
+
+async def person_name(session: AsyncSession, person_id: int | None) -> str:
+    person = await session.get(Person, person_id) if person_id else None
+    return person.display_name if person else "?"
+
+
+async def conflict(
+    session: AsyncSession,
+    trainee_id: int,
+    day: date,
+    period: str,
+    *,
+    exclude: int | None = None,
+    late_twice_ok: bool = False,
+) -> Conflict | None:
+    """What ``period`` on ``day`` collides with: a duplicate first, else a second retard."""
+    found: Conflict | None = None
+    for other in await same_day(session, trainee_id, day, exclude=exclude):
+        if overlap(period, other.period):
+            kind = "duplicate"
+        elif period == "retard" == other.period and not late_twice_ok:
+            kind = "late_twice"
+        else:
+            continue
+        found = Conflict(
+            kind=kind,
+            period=period_label(other.period, other.late_minutes),
+            by=await person_name(session, other.recorded_by),
+        )
+        if kind == "duplicate":
+            break
+    return found
+
+
+# --- the log ----------------------------------------------------------------------------
+
+
+async def editable_absences(
+    session: AsyncSession,
+    *,
+    organisation_id: int,
+    formation_id: int | None,
+    person_id: int,
+    admin: bool,
+) -> list[Absence]:
+    """The absences of a formation one may correct (an admin: all; others: their own)."""
+    query = (
+        select(Absence)
+        .where(
+            Absence.formation_id == formation_id,
+            Absence.organisation_id == organisation_id,
+            Absence.deleted_at.is_(None),
+        )
+        .order_by(Absence.day.desc(), Absence.id.desc())
+        .limit(60)
+    )
+    if not admin:
+        query = query.where(Absence.recorded_by == person_id)
+    return list((await session.scalars(query)).all())
+
+
+async def _keep_proof(
+    session: AsyncSession, organisation_id: int, proof: Upload | None, *, by: int, now: datetime
+) -> int | None:
+    if proof is None:
+        return None
+    document = await keep_upload(
+        session, proof, organisation_id=organisation_id, kind="justificatif", by=by, now=now
+    )
+    return document.id
+
+
+async def repeated(session: AsyncSession, absence: Absence) -> Signal | None:
+    """Whether ``absence`` makes the trainee's absences repeat (the organisation's thresholds)."""
+    rows = await session.scalars(
+        select(Absence).where(
+            Absence.trainee_id == absence.trainee_id, Absence.deleted_at.is_(None)
+        )
+    )
+    marks = [Mark(a.id, a.day, a.period, a.justified) for a in rows]
+    organisation = await session.get(Organisation, absence.organisation_id)
+    return repeated_absence(
+        marks,
+        Mark(absence.id, absence.day, absence.period, absence.justified),
+        organisation.settings if organisation else {},
+    )
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """An absence just stored, and what it says about the trainee."""
+
+    absence: Absence
+    signal: Signal | None
+    """Repeated absence, if this one makes it so."""
+    followed: bool
+    """A décrochage follow-up is already open for the trainee."""
+
+
+async def record_absence(
+    session: AsyncSession,
+    formation: Formation,
+    trainee: Trainee,
+    details: Details,
+    *,
+    proof: Upload | None = None,
+    by: int,
+    now: datetime,
+) -> Recorded:
+    """Store an absence (its proof only when justified), audit it, detect repetition."""
+    absence = Absence(
+        organisation_id=formation.organisation_id,
+        formation_id=formation.id,
+        trainee_id=trainee.id,
+        recorded_by=by,
+        recorded_at=now,
+        **details.stored(),
+    )
+    if details.justified:
+        absence.proof_id = await _keep_proof(
+            session, formation.organisation_id, proof, by=by, now=now
+        )
+    session.add(absence)
+    await session.flush()
+    audit.record(
+        session,
+        organisation_id=formation.organisation_id,
+        actor_id=by,
+        action="create",
+        entity="absence",
+        entity_id=absence.id,
+        formation_id=formation.id,
+        trainee_id=trainee.id,
+        proof=absence.proof_id is not None,
+    )
+    signal = await repeated(session, absence)
+    if signal is None:
+        return Recorded(absence, None, followed=False)
+    audit.record(
+        session,
+        organisation_id=formation.organisation_id,
+        actor_id=by,
+        action="repeated_absence",
+        entity="trainee",
+        entity_id=trainee.id,
+        absence_id=absence.id,
+        unjustified=signal.unjustified,
+        half_days=signal.half_days,
+    )
+    followed = await open_followup_of(session, trainee.id) is not None
+    return Recorded(absence, signal, followed=followed)
+
+
+async def decline_followup(
+    session: AsyncSession, organisation_id: int, trainee_id: int, *, by: int
+) -> None:
+    """The trainer saw the sign and chose not to open a follow-up now: the audit says so."""
+    audit.record(
+        session,
+        organisation_id=organisation_id,
+        actor_id=by,
+        action="decline_followup",
+        entity="trainee",
+        entity_id=trainee_id,
+    )
+
+
+async def correct_absence(
+    session: AsyncSession,
+    absence: Absence,
+    details: Details,
+    *,
+    proof: Upload | None = None,
+    by: int,
+    now: datetime,
+) -> list[str]:
+    """Change what was noted; the fields changed (audited with their previous values)."""
+    previous = {
+        "day": absence.day.isoformat(),
+        "period": absence.period,
+        "justified": absence.justified,
+    }
+    values = details.stored()
+    changed = [key for key, value in values.items() if getattr(absence, key) != value]
+    for key, value in values.items():
+        setattr(absence, key, value)
+    if absence.justified:
+        document_id = await _keep_proof(session, absence.organisation_id, proof, by=by, now=now)
+        if document_id is not None:
+            absence.proof_id = document_id
+            changed.append("proof")
+    absence.updated_by, absence.updated_at = by, now
+    audit.record(
+        session,
+        organisation_id=absence.organisation_id,
+        actor_id=by,
+        action="update",
+        entity="absence",
+        entity_id=absence.id,
+        fields=changed,
+        previous=previous,
+    )
+    return changed
+
+
+async def delete_absence(
+    session: AsyncSession, absence: Absence, *, by: int, now: datetime
+) -> None:
+    """Mark the absence deleted: gone from lists, counts and exports, kept in the audit."""
+    absence.deleted_by, absence.deleted_at = by, now
+    audit.record(
+        session,
+        organisation_id=absence.organisation_id,
+        actor_id=by,
+        action="delete",
+        entity="absence",
+        entity_id=absence.id,
+        day=absence.day.isoformat(),
+        period=absence.period,
+        justified=absence.justified,
+    )

@@ -1,0 +1,241 @@
+"""Correcting or deleting an absence one has logged (``/absences``).
+
+    You  /absences
+    Bot  Dans quelle formation ?
+    You  Agent de restauration
+    Bot  Quelle absence ? (les plus récentes d'abord)   [20/11 matin – Léa Martin] …
+    You  20/11 matin – Léa Martin
+    Bot  Léa Martin, vendredi 20 novembre 2026 : que voulez-vous corriger ?
+         [Corriger la date] [Corriger la période] [Justifiée ou non, motif] [Supprimer] [Rien]
+    You  Corriger la date
+    Bot  Quel jour Léa Martin était-elle absente ou en retard ?
+    …
+    Bot  Après correction : … Enregistrer la correction ?
+    You  Enregistrer la correction
+    Bot  Correction enregistrée : Léa Martin, matin du jeudi 19 novembre 2026, non justifié(e).
+
+A formateur sees the absences they logged, an admin all of the formation's.
+Only the answers the chosen correction drops are asked again (the same
+questions as ``/absence``: :mod:`bot.conversations.absences.details`); the
+others stay known and skip themselves.  Saving is
+:func:`bot.absences.log.correct_absence`; "Supprimer" asks for confirmation
+and calls :func:`bot.absences.log.delete_absence` (the row and the audit
+keep it).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.absences.log import (
+    correct_absence,
+    delete_absence,
+    editable_absences,
+    period_label,
+)
+from bot.conversations.absences.details import (
+    checked,
+    detail_steps,
+    details_of,
+    proof_of,
+    recap_values,
+)
+from bot.conversations.absences.steps import (
+    chosen_formation,
+    current_formation,
+    current_trainee,
+    single_formation,
+)
+from bot.conversations.formations.formation import formation_options
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, leave_saying
+from bot.conversations.kit.steps import Confirm, Option, Pick
+from bot.storage.absences import Absence
+from bot.storage.people import Role
+
+
+def correct_absences() -> Flow:
+    """The dialogue above; its answers are handled by the functions below."""
+    return Flow(
+        "absences",
+        command="absences",
+        role=Role.FORMATEUR,
+        summary="corriger ou supprimer une absence que j'ai notée",
+        start=edit_start,
+        steps=[
+            Pick(
+                "formation",
+                ask="absence.ask_formation",
+                options=formation_options,
+                store="formation_id",
+                unless_known=True,
+                then=choose_formation,
+            ),
+            Pick(
+                "absence",
+                ask="absence.ask_which_absence",
+                options=absence_options,
+                then=choose_absence,
+            ),
+            Pick("action", ask="absence.ask_edit_action", options=ACTIONS, then=choose_action),
+            *detail_steps(),
+            Confirm(
+                "recap",
+                ask="absence.recap_edit",
+                values=recap_values,
+                yes=save_correction,
+                no=keep_absence,
+                yes_label="Enregistrer la correction",
+                no_label="Abandonner",
+            ),
+        ],
+        branches=[
+            Confirm(
+                "confirm_delete",
+                ask="absence.confirm_delete",
+                yes=delete,
+                no=keep_absence,
+                yes_label="Oui, supprimer",
+                no_label="Non, garder",
+            ),
+        ],
+    )
+
+
+ACTIONS = [
+    Option("Corriger la date", "date"),
+    Option("Corriger la période", "period"),
+    Option("Justifiée ou non, motif", "justification"),
+    Option("Supprimer", "delete"),
+    Option("Rien, c'est juste", "nothing"),
+]
+
+DROPPED = {
+    "date": ("date", "_outside_ok", "_conflict_ok"),
+    "period": ("period", "late_minutes", "_conflict_ok"),
+    "justification": ("justified", "reason", "proof"),
+}
+"""The answers each correction forgets, so that their questions are asked again."""
+
+
+async def editable(ctx: Context) -> list[Absence]:
+    return await editable_absences(
+        ctx.session,
+        organisation_id=ctx.organisation_id,
+        formation_id=ctx.data.get("formation_id"),
+        person_id=ctx.person_id,
+        admin=bool(ctx.actor and ctx.actor.is_admin),
+    )
+
+
+async def load_absence(ctx: Context, absence_id: object) -> Absence | None:
+    try:
+        wanted = int(str(absence_id))
+    except ValueError:
+        return None
+    return next((a for a in await editable(ctx) if a.id == wanted), None)
+
+
+async def absence_options(ctx: Context) -> list[Option]:
+    formation = await current_formation(ctx)
+    if formation is None:
+        return []
+    names = {t.id: t.full_name for t in formation.trainees}
+    return [
+        Option(
+            f"{a.day:%d/%m} {period_label(a.period, a.late_minutes)} – {names.get(a.trainee_id, '?')}",
+            str(a.id),
+        )
+        for a in await editable(ctx)
+    ]
+
+
+async def edit_start(ctx: Context) -> Outcome | None:
+    if not await single_formation(ctx):
+        ctx.say("absence.no_formation")
+        return Leave()
+    if "formation_id" in ctx.data and not await editable(ctx):
+        ctx.say("absence.none_to_edit")
+        return Leave()
+    return None
+
+
+async def choose_formation(ctx: Context, picked: str) -> Outcome:
+    if await chosen_formation(ctx, picked) is None:
+        return Retry(ctx.render("formation.not_found"))
+    if not await editable(ctx):
+        ctx.say("absence.none_to_edit")
+        return Leave()
+    return Next()
+
+
+async def choose_absence(ctx: Context, picked: str) -> Outcome:
+    absence = await load_absence(ctx, picked)
+    if absence is None:
+        return Retry(ctx.render("absence.not_found"))
+    formation = await current_formation(ctx)
+    trainee = next(
+        (t for t in (formation.trainees if formation else []) if t.id == absence.trainee_id), None
+    )
+    ctx.data.update(
+        name=trainee.full_name if trainee else "",
+        absence_id=absence.id,
+        trainee_id=absence.trainee_id,
+        date=datetime.combine(absence.day, datetime.min.time(), ctx.tz).isoformat(),
+        period=absence.period,
+        late_minutes=absence.late_minutes,
+        justified=absence.justified,
+        reason=absence.reason,
+        proof=None,
+        _outside_ok=absence.day.isoformat(),
+    )
+    return Next()
+
+
+async def choose_action(ctx: Context, picked: str) -> Outcome:
+    if picked == "nothing":
+        ctx.say("absence.nothing_changed")
+        return Leave()
+    if picked == "delete":
+        return Next("confirm_delete")
+    for key in DROPPED[picked]:
+        ctx.data.pop(key, None)
+    return Next()
+
+
+async def save_correction(ctx: Context) -> Outcome:
+    problem = await checked(ctx)
+    if problem is not None:
+        return problem
+    absence = await load_absence(ctx, ctx.data.get("absence_id"))
+    if absence is None:
+        ctx.say("absence.not_found")
+        return Leave()
+    await correct_absence(
+        ctx.session, absence, details_of(ctx), proof=proof_of(ctx), by=ctx.person_id, now=ctx.now
+    )
+    trainee = await current_trainee(ctx)
+    ctx.say(
+        "absence.updated",
+        a=absence,
+        name=trainee.full_name if trainee else "",
+        label=period_label,
+    )
+    return Leave()
+
+
+async def delete(ctx: Context) -> Outcome:
+    absence = await load_absence(ctx, ctx.data.get("absence_id"))
+    if absence is None:
+        ctx.say("absence.not_found")
+        return Leave()
+    await delete_absence(ctx.session, absence, by=ctx.person_id, now=ctx.now)
+    ctx.say("absence.deleted")
+    return Leave()
+
+
+keep_absence = leave_saying("absence.nothing_changed")
+
+
+EDIT = correct_absences()
+FLOWS = [EDIT]

@@ -1,0 +1,270 @@
+"""What an absence was: the questions ``/absence`` and ``/absences`` share, and their checks.
+
+    Bot  Quel jour Léa Martin était-elle absente ou en retard ?
+    You  vendredi dernier
+    Bot  J'ai compris : vendredi 20 novembre 2026. C'est bien ça ?
+    You  oui
+    Bot  Quand, ce vendredi 20 novembre 2026 ?      [Le matin] [L'après-midi] …
+    You  Un retard
+    Bot  De combien de minutes, ce retard ?
+    You  20
+    Bot  Ce retard est-il justifié ?
+    You  Oui
+    Bot  Quel motif ?
+    You  bus en panne
+    Bot  Avez-vous un justificatif (photo ou fichier PDF) ?   [Pas de justificatif]
+
+A date in the future is refused; a date outside the trainee's time in the
+formation is said and can be kept ("outside"); the same half-day logged
+twice cannot be, a second late arrival the same day can after confirmation
+("conflict").  Questions already answered (by the one-line form, or by the
+absence being corrected) are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from bot import dates
+from bot.absences.log import MAX_LATE_MINUTES, Details, conflict, outside, period_label
+from bot.absences.uploads import Upload
+from bot.answers import Invalid, clean_line
+from bot.conversations.absences.steps import (
+    FileStep,
+    current_formation,
+    current_trainee,
+    parse_note,
+    upload_of,
+)
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Leave, Next, Outcome, Step, stored_date
+from bot.conversations.kit.steps import Confirm, DateStep, Option, Pick, Text
+
+
+def detail_steps() -> list[Step]:
+    """From the date to the proof: the same questions for a new absence and a correction."""
+    return [
+        DateStep(
+            "date",
+            ask="absence.ask_date",
+            prefer="past",
+            check=check_not_future,
+            then=after_date,
+            unless_known=True,
+            help="absence.help_date",
+            example="hier, lundi, le 20 novembre",
+        ),
+        Confirm(
+            "outside",
+            ask="absence.ask_outside",
+            yes=outside_yes,
+            no=outside_no,
+            yes_label="Enregistrer quand même",
+            no_label="Corriger la date",
+            when=lambda c: bool(c.data.get("_outside")),
+        ),
+        Pick(
+            "period",
+            ask="absence.ask_period",
+            options=PERIODS,
+            then=after_period,
+            unless_known=True,
+            columns=2,
+        ),
+        Text(
+            "late_minutes",
+            ask="absence.ask_minutes",
+            parse=parse_minutes,
+            unless_known=True,
+            when=lambda c: c.data.get("period") == "retard",
+        ),
+        Pick(
+            "conflict",
+            ask="absence.ask_conflict",
+            options=conflict_options,
+            then=resolve_conflict,
+            when=lambda c: bool(c.data.get("_conflict")),
+        ),
+        Confirm(
+            "justified",
+            ask="absence.ask_justified",
+            unless_known=True,
+            help="absence.help_justified",
+        ),
+        # "No reason" (None) is an answer too: these ask only while none was given.
+        Text(
+            "reason",
+            ask="absence.ask_reason",
+            parse=parse_note(300),
+            when=lambda c: c.data.get("justified") is True and "reason" not in c.data,
+            help="absence.help_reason",
+        ),
+        Text(
+            "reason_optional",
+            ask="absence.ask_reason_optional",
+            parse=parse_note(300),
+            store="reason",
+            skip_label="Passer",
+            when=lambda c: c.data.get("justified") is False and "reason" not in c.data,
+            help="absence.help_reason",
+        ),
+        FileStep(
+            "proof",
+            ask="absence.ask_proof",
+            skip_label="Pas de justificatif",
+            when=lambda c: c.data.get("justified") is True and "proof" not in c.data,
+        ),
+    ]
+
+
+PERIODS = [
+    Option("Le matin", "matin"),
+    Option("L'après-midi", "apres_midi"),
+    Option("Toute la journée", "journee"),
+    Option("Un retard", "retard"),
+]
+
+
+# --- the checks: future, outside the formation, already logged ------------------------------
+
+
+async def check_not_future(ctx: Context, when: datetime) -> str | None:
+    if when.date() > ctx.now.date():
+        return ctx.render("absence.future", day=when.date())
+    return None
+
+
+async def assess(ctx: Context) -> None:
+    """Flags the problems the answers so far have: outside the dates, already logged."""
+    ctx.data.pop("_outside", None)
+    ctx.data.pop("_conflict", None)
+    if "date" not in ctx.data:
+        return
+    formation = await current_formation(ctx)
+    trainee = await current_trainee(ctx)
+    if formation is None or trainee is None:
+        return
+    day = stored_date(ctx, "date")
+    span = outside(formation, trainee, day)
+    if span is not None and ctx.data.get("_outside_ok") != day.isoformat():
+        ctx.data["_outside"] = {"start": span[0].isoformat(), "end": span[1].isoformat()}
+    period = ctx.data.get("period")
+    if period is None:
+        return
+    found = await conflict(
+        ctx.session,
+        trainee.id,
+        day,
+        period,
+        exclude=ctx.data.get("absence_id"),
+        late_twice_ok=ctx.data.get("_conflict_ok") == f"{day.isoformat()}|{period}",
+    )
+    if found is not None:
+        ctx.data["_conflict"] = {"kind": found.kind, "period": found.period, "by": found.by}
+
+
+async def after_date(ctx: Context, value: object) -> Outcome:
+    await assess(ctx)
+    return Next()
+
+
+async def after_period(ctx: Context, picked: str) -> Outcome:
+    if picked != "retard":
+        ctx.data.pop("late_minutes", None)
+    await assess(ctx)
+    return Next()
+
+
+async def parse_minutes(ctx: Context, text: str) -> int | Invalid:
+    line = clean_line(text, limit=40)
+    if isinstance(line, Invalid):
+        return Invalid(ctx.render("absence.minutes_unclear"))
+    digits = re.fullmatch(r"(\d{1,3})\s*(?:minutes?|min|mn|m)?", line.lower())
+    minutes: int | None = int(digits.group(1)) if digits else None
+    if minutes is None:
+        duration = dates.understand_duration(line)
+        minutes = int(duration.total_seconds() // 60) if duration else None
+    if minutes is None:
+        return Invalid(ctx.render("absence.minutes_unclear"))
+    if not 1 <= minutes <= MAX_LATE_MINUTES:
+        return Invalid(ctx.render("absence.minutes_range", limit=MAX_LATE_MINUTES))
+    return minutes
+
+
+async def outside_yes(ctx: Context) -> Outcome:
+    ctx.data["_outside_ok"] = stored_date(ctx, "date").isoformat()
+    ctx.data.pop("_outside", None)
+    return Next()
+
+
+async def outside_no(ctx: Context) -> Outcome:
+    for key in ("date", "_outside", "_pending_date"):
+        ctx.data.pop(key, None)
+    return Next("date")
+
+
+async def conflict_options(ctx: Context) -> list[Option]:
+    found = ctx.data.get("_conflict") or {}
+    options = [
+        Option("Changer la date", "date"),
+        Option("Changer la période", "period"),
+        Option("Abandonner", "abandon"),
+    ]
+    if found.get("kind") == "late_twice":
+        options.insert(0, Option("Enregistrer quand même", "anyway"))
+    return options
+
+
+async def resolve_conflict(ctx: Context, picked: str) -> Outcome:
+    if picked == "date":
+        for key in ("date", "_pending_date", "_conflict", "_outside_ok"):
+            ctx.data.pop(key, None)
+        return Next("date")
+    if picked == "period":
+        for key in ("period", "late_minutes", "_conflict"):
+            ctx.data.pop(key, None)
+        return Next("period")
+    if picked == "anyway":
+        ctx.data["_conflict_ok"] = f"{stored_date(ctx, 'date').isoformat()}|{ctx.data['period']}"
+        ctx.data.pop("_conflict", None)
+        return Next()
+    ctx.say("absence.abandoned")
+    return Leave()
+
+
+async def checked(ctx: Context) -> Outcome | None:
+    """Right before saving: the dates and the day checked again, in this transaction."""
+    await assess(ctx)
+    if ctx.data.get("_outside"):
+        return Next("outside")
+    if ctx.data.get("_conflict"):
+        return Next("conflict")
+    return None
+
+
+# --- the answers, for the recap and the service ---------------------------------------------
+
+
+async def recap_values(ctx: Context) -> dict[str, object]:
+    formation = await current_formation(ctx)
+    return {
+        "title": formation.title if formation else "",
+        "day": stored_date(ctx, "date"),
+        "label": period_label(ctx.data["period"], ctx.data.get("late_minutes")),
+        "proof": (ctx.data.get("proof") or {}).get("filename"),
+    }
+
+
+def details_of(ctx: Context) -> Details:
+    return Details(
+        day=stored_date(ctx, "date"),
+        period=ctx.data["period"],
+        late_minutes=ctx.data.get("late_minutes"),
+        justified=bool(ctx.data.get("justified")),
+        reason=ctx.data.get("reason"),
+    )
+
+
+def proof_of(ctx: Context) -> Upload | None:
+    return upload_of(ctx.data.get("proof"))

@@ -1,0 +1,87 @@
+"""Reading the one-line form ``/absence Dupont hier matin``: names, dates, periods, justification."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.absences.line import match_names, understand_line
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
+PEOPLE = [
+    ("Léa Martin", (1, 11)),
+    ("Karim Benali", (1, 12)),
+    ("Jean Dupont", (2, 21)),
+    ("Marie Dupont", (2, 22)),
+]
+
+
+def test_names_match_whole_words_then_starts_then_typos() -> None:
+    people = [
+        ("Jean Dupont", 1),
+        ("Marie Dupont", 2),
+        ("Éloïse Lefèvre", 3),
+        ("Martin Léa", 4),
+        ("Martine Roy", 5),
+    ]
+    assert match_names("dupon", people) == [1, 2]
+    assert match_names("Dupont J", people) == [1]
+    assert match_names("DUPONT marie", people) == [2]
+    assert match_names("eloise", people) == [3]
+    assert match_names("lefebvre", people) == [3]
+    assert match_names("martin", people) == [4]  # a whole word beats a start
+    assert match_names("mart", people) == [4, 5]
+    assert match_names("léa martin", people) == [4]
+    assert match_names("😀", people) == []
+    assert match_names("zz", people) == []
+
+
+def test_everything_in_one_line() -> None:
+    line = understand_line("Benali hier matin", NOW, PEOPLE)
+    assert line.matches == [(1, 12)] and line.name_text == "benali"
+    assert line.when is not None and line.when.date() == date(2026, 11, 22)
+    assert (line.period, line.late_minutes, line.justified) == ("matin", None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "period", "minutes", "justified"),
+    [
+        ("karim retard de 20 min ce matin justifié", "retard", 20, True),
+        ("karim 15 minutes de retard", "retard", 15, None),
+        ("karim retard", "retard", None, None),
+        ("karim toute la journée non justifiée", "journee", None, False),
+        ("karim cet après-midi", "apres_midi", None, None),
+        ("karim aprem injustifiée", "apres_midi", None, False),
+    ],
+)
+def test_periods_and_justification(
+    text: str, period: str, minutes: int | None, justified: bool | None
+) -> None:
+    line = understand_line(text, NOW, PEOPLE)
+    assert line.matches == [(1, 12)]
+    assert (line.period, line.late_minutes, line.justified) == (period, minutes, justified)
+
+
+def test_ce_matin_is_today() -> None:
+    line = understand_line("léa ce matin", NOW, PEOPLE)
+    assert line.when is not None and line.when.date() == date(2026, 11, 23)
+    assert line.period == "matin"
+
+
+def test_the_name_may_come_after_the_date_and_be_ambiguous() -> None:
+    line = understand_line("vendredi dernier dupont", NOW, PEOPLE)
+    assert line.matches == [(2, 21), (2, 22)] and line.name_text == "dupont"
+    assert line.when is not None and line.when.date() == date(2026, 11, 20)
+
+
+def test_what_is_not_understood_is_said_back() -> None:
+    unknown_date = understand_line("léa quand elle veut", NOW, PEOPLE)
+    assert unknown_date.matches == [(1, 11)] and unknown_date.when is None
+    assert unknown_date.date_text == "quand elle veut"
+    nobody = understand_line("zorglub", NOW, PEOPLE)
+    assert (nobody.matches, nobody.name_text, nobody.when) == ([], "zorglub", None)
+    only_a_date = understand_line("hier", NOW, PEOPLE)
+    assert only_a_date.matches == [] and only_a_date.when is not None
+    assert understand_line("   ", NOW, PEOPLE).matches == []

@@ -39,7 +39,7 @@ from bot.conversations.absences.steps import (
     single_formation,
     who_steps,
 )
-from bot.conversations.formations.formation import formation_options, load_formation
+from bot.conversations.formations.choose import formation_options, load_formation
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import (
     Flow,

@@ -26,7 +26,7 @@ from sqlalchemy import select
 from bot import dates
 from bot.answers import Invalid, clean_line
 from bot.conversations.absences.steps import current_formation, single_formation
-from bot.conversations.formations.formation import load_formation, visible_formations
+from bot.conversations.formations.choose import load_formation, visible_formations
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry
 from bot.conversations.kit.steps import Option, Pick, PickMany, Text

@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from bot import dates
 from bot.answers import Invalid, clean_line
-from bot.conversations.formations.formation import visible_formations
+from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, stored_date
 from bot.conversations.kit.steps import DateStep, Option, Pick, Text

@@ -18,6 +18,7 @@ from bot.answers import MAX_TEXT, Invalid, clean_line
 from bot.conversations.kit.context import Context
 from bot.formations.labels import name_key
 from bot.formations.service import NewSession, NewTrainee
+from bot.people.names import person_name
 
 MAX_TRAINEES = 200
 MAX_SESSIONS = 30
@@ -36,12 +37,8 @@ async def parse_title(ctx: Context, text: str) -> str | Invalid:
 
 
 async def parse_person(ctx: Context, text: str) -> str | Invalid:
-    name = clean_line(text, limit=100)
-    if isinstance(name, Invalid):
-        return name
-    if not any(ch.isalpha() for ch in name):
-        return Invalid(texts.say("formation.name_needs_letters"))
-    return name
+    """Someone other than the person typing: a chargé(e) de mission, a partner."""
+    return person_name(text, example="Mme Sophie Leroy")
 
 
 async def parse_email(ctx: Context, text: str) -> str | Invalid:

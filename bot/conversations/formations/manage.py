@@ -41,6 +41,7 @@ from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, leave_
 from bot.conversations.kit.steps import Confirm, Entry, Menu, Option, Pick, PickMany, Text
 from bot.formations import service
 from bot.formations.labels import LABELS
+from bot.storage.formations import Formation
 from bot.storage.people import Role
 
 
@@ -60,26 +61,32 @@ async def open_formation(ctx: Context, picked: str) -> Outcome:
     return Next()
 
 
-async def still_there(ctx: Context) -> Outcome | None:
-    """Before the menu (again): the formation may have gone meanwhile."""
+async def this_formation(ctx: Context) -> Formation | None:
+    """The formation being edited; ``None``, and the person told, when it is gone."""
     formation = await load_formation(ctx, ctx.data.get("formation_id"))
     if formation is None:
         ctx.say("formation.not_found")
+    return formation
+
+
+async def still_there(ctx: Context) -> Outcome | None:
+    """Before the menu (again): the formation may have gone meanwhile."""
+    formation = await this_formation(ctx)
+    if formation is None:
         return Leave()
     ctx.data["title"] = formation.title
     return None
 
 
 async def show_detail(ctx: Context) -> Outcome:
-    formation = await load_formation(ctx, ctx.data.get("formation_id"))
+    formation = await this_formation(ctx)
     if formation is None:
-        ctx.say("formation.not_found")
         return Leave()
     ctx.say("formation.detail", f=formation, labels=LABELS)
     return Next("action")
 
 
-def this_formation(ctx: Context) -> dict[str, Any]:
+def its_id(ctx: Context) -> dict[str, Any]:
     return {"formation_id": ctx.data["formation_id"]}
 
 
@@ -105,16 +112,14 @@ LIST = Flow(
             before=still_there,
             entries=[
                 Entry("Voir le détail", "show", then=show_detail),
-                Entry("Modifier les dates", "dates", call="formation_dates", data=this_formation),
-                Entry("Ajouter des stagiaires", "add", call="formation_add", data=this_formation),
-                Entry(
-                    "Retirer un stagiaire", "remove", call="formation_remove", data=this_formation
-                ),
+                Entry("Modifier les dates", "dates", call="formation_dates", data=its_id),
+                Entry("Ajouter des stagiaires", "add", call="formation_add", data=its_id),
+                Entry("Retirer un stagiaire", "remove", call="formation_remove", data=its_id),
                 Entry(
                     "Choisir les délégués",
                     "delegates",
                     call="formation_delegates",
-                    data=this_formation,
+                    data=its_id,
                 ),
                 Entry("Terminé", "done", then=leave_saying("formation.edit_done")),
             ],
@@ -127,9 +132,8 @@ LIST = Flow(
 
 
 async def editing(ctx: Context) -> Outcome | None:
-    formation = await load_formation(ctx, ctx.data.get("formation_id"))
+    formation = await this_formation(ctx)
     if formation is None:
-        ctx.say("formation.not_found")
         return Leave()
     ctx.data["title"] = formation.title
     ctx.data["_existing_keys"] = [t.name_key for t in formation.trainees]
@@ -237,9 +241,8 @@ REMOVE_TRAINEE = Flow(
 
 
 async def delegates_start(ctx: Context) -> Outcome | None:
-    formation = await load_formation(ctx, ctx.data.get("formation_id"))
+    formation = await this_formation(ctx)
     if formation is None:
-        ctx.say("formation.not_found")
         return Leave()
     if not formation.trainees:
         ctx.say("formation.no_trainees")

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.conversations.formations.formation import name_key
+from bot.formations.labels import name_key
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import ChatIdentity, Membership, Organisation, Person, Role
 

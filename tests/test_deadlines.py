@@ -452,7 +452,7 @@ async def test_editing_a_formation_s_dates_by_chat_recomputes_its_deadlines(
     await trainer.presses("Modifier les dates")
     await trainer.says("du 1er octobre 2026 au 30 avril 2027")
     await trainer.presses("Oui")
-    assert "Nouvelles dates" in trainer.last
+    assert "Nouvelles dates" in trainer.all_text
     async with db.sessions() as s:
         f = await s.scalar(
             select(Formation).where(Formation.title == "Projet professionnel (démo)")

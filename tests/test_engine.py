@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from bot.app import build_engine
 from bot.config import Settings
-from bot.conversations.formations import formation as formation_module
+from bot.conversations.formations import create as formation_module
 from bot.engine import Engine
 from bot.storage.db import Database
 from bot.storage.formations import Formation

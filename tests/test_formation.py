@@ -225,29 +225,32 @@ async def test_list_open_and_edit_a_formation(db: Database, trainer: Person) -> 
     await trainer.presses("Modifier les dates")
     await trainer.says("du 1er octobre 2026 au 20 février 2027")
     await trainer.presses("Oui")
-    assert "Nouvelles dates" in trainer.last
+    assert "Nouvelles dates" in trainer.all_text
+    # Each change comes back to the menu of the same formation.
+    assert trainer.last == "Que voulez-vous faire de « Agent de restauration (démo) » ?"
 
-    await trainer.says("/formations")
-    await trainer.presses("Agent de restauration")
     await trainer.presses("Ajouter des stagiaires")
     await trainer.says("léa martin\nPaul Henry")
     assert "apparaît deux fois" in trainer.last and "déjà inscrit" in trainer.last
     await trainer.says("Paul Henry")
-    assert "1 stagiaire ajouté" in trainer.last
+    assert "1 stagiaire ajouté" in trainer.all_text
+    assert "Que voulez-vous faire" in trainer.last
 
     await trainer.says("/formations")
     await trainer.presses("Agent de restauration")
     await trainer.presses("Retirer un stagiaire")
     await trainer.presses("Karim Benali")
     await trainer.presses("Oui, retirer")
+    assert "le stagiaire est retiré" in trainer.all_text
 
-    await trainer.says("/formations")
-    await trainer.presses("Agent de restauration")
     await trainer.presses("Choisir les délégués")
     await trainer.presses("Léa Martin")  # untick
     await trainer.presses("Paul Henry")  # tick
     await trainer.presses("Terminé")
-    assert "Hugo Moreau" in trainer.last and "Paul Henry" in trainer.last
+    assert "Hugo Moreau" in trainer.all_text and "Paul Henry" in trainer.all_text
+    await trainer.presses("Terminé")
+    assert "À tout moment : /formations" in trainer.last
+    assert await step_of(db, trainer) == (None, None)
 
     f = next(f for f in await formations(db) if f.title.startswith("Agent"))
     assert (f.start_date, f.end_date) == (date(2026, 10, 1), date(2027, 2, 20))

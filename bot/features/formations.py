@@ -1,12 +1,12 @@
 """Formations: creating and correcting them, their trainees and delegates."""
 
-from bot import exports
-from bot.conversations.formations import formation
+from bot.conversations.formations import create, manage
+from bot.formations import exports
 from bot.manifest import Feature, TableExport
 
 FEATURE = Feature(
     name="formations",
-    flows=formation.FLOWS,
+    flows=(*create.FLOWS, *manage.FLOWS),
     tables={
         "formations": TableExport(
             exports.FORMATION_COLUMNS, lambda s, a: exports.formations(s, a.organisation)

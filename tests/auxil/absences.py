@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import select
 
-from bot.conversations.formations.formation import name_key
+from bot.formations.labels import name_key
 from bot.storage.absences import (
     Absence,
     Entretien,

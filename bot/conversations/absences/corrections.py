@@ -46,7 +46,7 @@ from bot.conversations.absences.steps import (
     current_trainee,
     single_formation,
 )
-from bot.conversations.formations.formation import formation_options
+from bot.conversations.formations.choose import formation_options
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, leave_saying
 from bot.conversations.kit.steps import Confirm, Option, Pick

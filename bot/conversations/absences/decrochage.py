@@ -62,7 +62,7 @@ from bot.conversations.absences.steps import (
     single_formation,
     who_steps,
 )
-from bot.conversations.formations.formation import load_formation
+from bot.conversations.formations.choose import load_formation
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import (
     Flow,

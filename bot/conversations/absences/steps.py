@@ -29,7 +29,7 @@ from bot.answers import (
     fold,
     has_control_characters,
 )
-from bot.conversations.formations.formation import (
+from bot.conversations.formations.choose import (
     formation_options,
     load_formation,
     visible_formations,

@@ -31,7 +31,7 @@ from bot.conversations.absences.steps import (
     single_formation,
     who_steps,
 )
-from bot.conversations.formations.formation import formation_options, load_formation
+from bot.conversations.formations.choose import formation_options, load_formation
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Stay, Step
 from bot.conversations.kit.steps import Option, Pick

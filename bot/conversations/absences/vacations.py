@@ -29,7 +29,7 @@ from bot.conversations.absences.steps import (
     single_formation,
     trainee_options,
 )
-from bot.conversations.formations.formation import visible_formations
+from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry
 from bot.conversations.kit.steps import Option, Pick, PickMany, Text

@@ -32,7 +32,7 @@ from bot.attestations import (
 from bot.attestations.bundle import ProofBundle, assemble
 from bot.attestations.evidence import bilan_words
 from bot.attestations.service import BilanInfo, ParticipantStatus, Progress, visible
-from bot.conversations.formations.formation import load_formation, visible_formations
+from bot.conversations.formations.choose import load_formation, visible_formations
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Step
 from bot.conversations.kit.steps import Option, Pick, PickMany

@@ -33,12 +33,8 @@ from sqlalchemy import select
 from bot import dates
 from bot.answers import Invalid, clean_line
 from bot.conversations.attestations.trainer import invite_after_scheduling
-from bot.conversations.formations.formation import (
-    EMAIL,
-    load_formation,
-    parse_person,
-    visible_formations,
-)
+from bot.conversations.formations.answers import EMAIL, parse_person
+from bot.conversations.formations.choose import load_formation, visible_formations
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import (
     Flow,

@@ -37,7 +37,7 @@ from typing import Any
 
 from bot import dates
 from bot.answers import Invalid, clean_line
-from bot.conversations.formations.formation import visible_formations
+from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import (
     Call,

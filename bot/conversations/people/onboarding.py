@@ -1,27 +1,34 @@
 """Getting in: the first admin creates the organisation, admins invite formateurs.
 
-Bot  (empty database) Bienvenue ! Quel est le nom de votre organisme ?
-You  Forma Plus
-Bot  Dans quel fuseau horaire travaillez-vous ?  [Europe/Paris] …
-Bot  Et votre nom, tel que vos collègues le connaissent ?
-…
-Admin  /inviter         → a one-time code (a deep link on Telegram)
-Newcomer  /start CODE   → formateur of the organisation
+Vous /start                      (nobody uses the bot yet)
+Bot  Bienvenue ! … Quel est le nom de votre organisme de formation ?
+Vous Forma Plus
+Bot  Dans quel fuseau horaire travaillez-vous ?  [Métropole (Europe/Paris)] …
+Vous Métropole
+Bot  Et vous, quel est votre nom, tel que vos collègues le connaissent ?
+Vous Claire Martin
+Bot  C'est fait : l'organisme Forma Plus est créé et vous en êtes l'administrateur.
+
+Admin     /inviter → Qui invitez-vous ? [Formateur ou formatrice] [Administrateur]
+Bot       Voici l'invitation : /start CODE (a deep link on Telegram), valable 7 jours.
+Newcomer  /start CODE
+Bot       Bienvenue ! Forma Plus vous invite à utiliser formabot. … Votre nom ?
+Newcomer  Bruno Lefèvre
+Bot       C'est fait, Bruno Lefèvre : vous faites partie de l'organisme.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
-
-from bot import invitations
-from bot.answers import Invalid, clean_line
+from bot.answers import Invalid
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Outcome, Switch
 from bot.conversations.kit.steps import Option, Pick, Text
 from bot.messages import Reply
-from bot.storage.people import ChatIdentity, Invitation, Membership, Organisation, Person, Role
+from bot.people import membership, names
+from bot.people.organisations import ChatAddress, create_first_organisation, has_organisation
+from bot.storage.people import Role
 
 TIMEZONES = [
     Option("Métropole (Europe/Paris)", "Europe/Paris"),
@@ -32,24 +39,24 @@ TIMEZONES = [
     Option("Nouvelle-Calédonie (Pacific/Noumea)", "Pacific/Noumea"),
     Option("Polynésie (Pacific/Tahiti)", "Pacific/Tahiti"),
 ]
+ROLES = [
+    Option("Formateur ou formatrice", Role.FORMATEUR.value),
+    Option("Administrateur (référent qualité, coordination)", Role.ADMIN.value),
+]
 
 
 async def parse_org_name(ctx: Context, text: str) -> str | Invalid:
-    name = clean_line(text, limit=120)
-    if isinstance(name, Invalid):
-        return name
-    if len(name) < 2 or not any(ch.isalpha() for ch in name):
-        return Invalid("Un nom d'au moins deux caractères, avec des lettres, s'il vous plaît.")
-    return name
+    return names.organisation_name(text)
 
 
 async def parse_person_name(ctx: Context, text: str) -> str | Invalid:
-    name = clean_line(text, limit=100)
-    if isinstance(name, Invalid):
-        return name
-    if not any(ch.isalpha() for ch in name):
-        return Invalid("Un nom s'écrit avec des lettres : par exemple « Claire Martin ».")
-    return name
+    """The name of the person typing."""
+    return names.person_name(text, example="Claire Martin")
+
+
+def address(ctx: Context) -> ChatAddress:
+    incoming = ctx.incoming
+    return ChatAddress(incoming.platform.value, incoming.user, incoming.chat)
 
 
 # --- /start --------------------------------------------------------------------
@@ -71,8 +78,7 @@ async def start(ctx: Context) -> Outcome | None:
         # A participant invited to a bilan: they came with a link once already.
         ctx.say("onboarding.participant_back")
         return Leave()
-    organisations = await ctx.session.scalar(select(func.count(Organisation.id)))
-    if organisations:
+    if await has_organisation(ctx.session):
         ctx.say("common.stranger")
         return Leave()
     ctx.say("onboarding.first_welcome")
@@ -80,43 +86,15 @@ async def start(ctx: Context) -> Outcome | None:
 
 
 async def create_organisation(ctx: Context) -> None:
-    if await ctx.session.scalar(select(func.count(Organisation.id))):
-        # Someone else created the first organisation meanwhile.
-        ctx.say("common.stranger")
-        return
-    organisation = Organisation(name=ctx.data["org_name"], timezone=ctx.data["timezone"])
-    person = Person(display_name=ctx.data["your_name"])
-    ctx.session.add_all([organisation, person])
-    await ctx.session.flush()
-    await _attach_identity(ctx, person)
-    ctx.session.add(
-        Membership(organisation_id=organisation.id, person_id=person.id, role=Role.ADMIN.value)
+    created = await create_first_organisation(
+        ctx.session,
+        name=ctx.data["org_name"],
+        timezone=ctx.data["timezone"],
+        admin_name=ctx.data["your_name"],
+        address=address(ctx),
     )
-    await ctx.session.flush()
-    ctx.audit("create", "organisation", organisation.id)
-    ctx.say("onboarding.organisation_created")
-
-
-async def _attach_identity(ctx: Context, person: Person) -> None:
-    incoming = ctx.incoming
-    identity = await ctx.session.scalar(
-        select(ChatIdentity).where(
-            ChatIdentity.platform == incoming.platform.value,
-            ChatIdentity.user_id == incoming.user,
-        )
-    )
-    if identity is None:
-        ctx.session.add(
-            ChatIdentity(
-                person_id=person.id,
-                platform=incoming.platform.value,
-                user_id=incoming.user,
-                chat_id=incoming.chat,
-            )
-        )
-    else:
-        identity.person_id = person.id
-    await ctx.session.flush()
+    # None: someone else created the first organisation meanwhile.
+    ctx.say("onboarding.organisation_created" if created else "common.stranger")
 
 
 START = Flow(
@@ -136,59 +114,38 @@ START = Flow(
 # --- joining with a formateur invitation -------------------------------------------
 
 
+def _member_of(ctx: Context) -> int | None:
+    return ctx.actor.organisation_id if ctx.actor is not None else None
+
+
 async def join_with_invitation(ctx: Context, code: str) -> Outcome | None:
-    if not invitations.looks_like_code(code):
-        return None
-    invitation = await ctx.session.scalar(
-        select(Invitation).where(Invitation.code_hash == invitations.code_hash(code))
-    )
+    """The ``/start CODE`` handler of formateur invitations (``None``: not one of ours)."""
+    invitation = await membership.find_invitation(ctx.session, code)
     if invitation is None:
         return None
-    if ctx.actor is not None and ctx.actor.organisation_id == invitation.organisation_id:
-        ctx.say("onboarding.already_member")
+    refused = membership.refusal(invitation, now=ctx.now, member_of=_member_of(ctx))
+    if refused is not None:
+        ctx.say(f"onboarding.{refused}")
         return Leave()
-    if invitation.used_at is not None or invitation.revoked_at is not None:
-        ctx.say("onboarding.code_used")
-        return Leave()
-    if invitation.expires_at < ctx.now:
-        ctx.say("onboarding.code_expired")
-        return Leave()
-    if ctx.actor is not None and ctx.actor.is_member:
-        ctx.say("onboarding.other_organisation")
-        return Leave()
-    organisation = await ctx.session.get(Organisation, invitation.organisation_id)
-    assert organisation is not None
+    organisation = await membership.organisation_of(ctx.session, invitation)
     ctx.say("onboarding.invited_welcome", organisation=organisation.name)
     return Switch("join", {"invitation_id": invitation.id})
 
 
 async def finish_joining(ctx: Context) -> None:
-    invitation = await ctx.session.get(Invitation, ctx.data["invitation_id"])
-    if invitation is None or invitation.used_at is not None or invitation.revoked_at is not None:
-        ctx.say("onboarding.code_used")
-        return
-    if invitation.expires_at < ctx.now:
-        ctx.say("onboarding.code_expired")
-        return
-    if ctx.actor is not None:
-        person = await ctx.session.get(Person, ctx.actor.person_id)
-        assert person is not None
-        person.display_name = ctx.data["name"]
-    else:
-        person = Person(display_name=ctx.data["name"])
-        ctx.session.add(person)
-        await ctx.session.flush()
-        await _attach_identity(ctx, person)
-    ctx.session.add(
-        Membership(
-            organisation_id=invitation.organisation_id, person_id=person.id, role=invitation.role
-        )
+    joined = await membership.redeem_invitation(
+        ctx.session,
+        ctx.data["invitation_id"],
+        name=ctx.data["name"],
+        address=address(ctx),
+        person_id=ctx.actor.person_id if ctx.actor is not None else None,
+        member_of=_member_of(ctx),
+        now=ctx.now,
     )
-    invitation.used_at = ctx.now
-    invitation.used_by = person.id
-    await ctx.session.flush()
-    ctx.audit("join", "invitation", invitation.id, role=invitation.role)
-    ctx.say("onboarding.joined", role=invitation.role)
+    if isinstance(joined, str):
+        ctx.say(f"onboarding.{joined}")
+        return
+    ctx.say("onboarding.joined", role=joined.role)
 
 
 JOIN = Flow(
@@ -203,18 +160,14 @@ JOIN = Flow(
 
 
 async def issue_invitation(ctx: Context) -> None:
-    code = invitations.new_code()
-    days = ctx.settings.invitation_ttl_days
-    invitation = Invitation(
+    invitation, code = await membership.issue_invitation(
+        ctx.session,
         organisation_id=ctx.organisation_id,
-        code_hash=invitations.code_hash(code),
+        by=ctx.person_id,
         role=ctx.data["role"],
-        created_by=ctx.person_id,
-        expires_at=ctx.now + timedelta(days=days),
+        now=ctx.now,
+        valid_for=timedelta(days=ctx.settings.invitation_ttl_days),
     )
-    ctx.session.add(invitation)
-    await ctx.session.flush()
-    ctx.audit("invite", "invitation", invitation.id, role=ctx.data["role"])
     ctx.send(
         Reply(
             text=ctx.render(
@@ -234,16 +187,7 @@ INVITE = Flow(
     menu="Inviter un formateur (administrateurs)",
     role=Role.ADMIN,
     summary="inviter un formateur ou une formatrice",
-    steps=[
-        Pick(
-            "role",
-            ask="onboarding.ask_invite_role",
-            options=[
-                Option("Formateur ou formatrice", Role.FORMATEUR.value),
-                Option("Administrateur (référent qualité, coordination)", Role.ADMIN.value),
-            ],
-        )
-    ],
+    steps=[Pick("role", ask="onboarding.ask_invite_role", options=ROLES)],
     finish=issue_invitation,
 )
 

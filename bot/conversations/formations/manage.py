@@ -1,0 +1,281 @@
+"""/formations: open one of my formations and keep it up to date.
+
+    Vous /formations
+    Bot  Quelle formation ?  [Agent de restauration (mardi 1er décembre 2026)] …
+    Vous Agent de restauration
+    Bot  Que voulez-vous faire de « Agent de restauration » ?
+         [Voir le détail] [Modifier les dates] [Ajouter des stagiaires]
+         [Retirer un stagiaire] [Choisir les délégués] [Terminé]
+    Vous Modifier les dates
+    Bot  Quelles sont les nouvelles dates de « Agent de restauration » ?
+    Vous du 1er octobre 2026 au 20 février 2027
+    Bot  J'ai compris : du jeudi 1er octobre 2026 au samedi 20 février 2027. C'est bien ça ?
+    Vous Oui
+    Bot  Nouvelles dates enregistrées pour « Agent de restauration » : …
+    Bot  Que voulez-vous faire de « Agent de restauration » ?  (the menu again)
+    Vous Ajouter des stagiaires
+    Bot  Quels stagiaires ajouter ? Un nom par ligne.
+    Vous Retirer un stagiaire → Quel stagiaire retirer ? → Retirer Karim Benali ? [Oui, retirer]
+    Vous Choisir les délégués → ☑ Léa Martin ☐ Paul Henry … [✅ Terminé]
+    Vous Terminé
+    Bot  Très bien. À tout moment : /formations.
+
+Each entry of the menu calls a small dialogue below and comes back to it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from bot.conversations.formations.answers import parse_trainees, stored_trainees
+from bot.conversations.formations.choose import (
+    formation_options,
+    load_formation,
+    member,
+    visible_formations,
+)
+from bot.conversations.formations.period import PeriodStep
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, leave_saying
+from bot.conversations.kit.steps import Confirm, Entry, Menu, Option, Pick, PickMany, Text
+from bot.formations import service
+from bot.formations.labels import LABELS
+from bot.storage.formations import Formation
+from bot.storage.people import Role
+
+
+async def list_start(ctx: Context) -> Outcome | None:
+    if not await visible_formations(ctx):
+        ctx.say("formation.none_yet")
+        return Leave()
+    return None
+
+
+async def open_formation(ctx: Context, picked: str) -> Outcome:
+    formation = await load_formation(ctx, picked)
+    if formation is None:
+        ctx.data.pop("formation_id", None)
+        return Retry(ctx.render("formation.not_found"))
+    ctx.data["formation_id"] = formation.id
+    return Next()
+
+
+async def this_formation(ctx: Context) -> Formation | None:
+    """The formation being edited; ``None``, and the person told, when it is gone."""
+    formation = await load_formation(ctx, ctx.data.get("formation_id"))
+    if formation is None:
+        ctx.say("formation.not_found")
+    return formation
+
+
+async def still_there(ctx: Context) -> Outcome | None:
+    """Before the menu (again): the formation may have gone meanwhile."""
+    formation = await this_formation(ctx)
+    if formation is None:
+        return Leave()
+    ctx.data["title"] = formation.title
+    return None
+
+
+async def show_detail(ctx: Context) -> Outcome:
+    formation = await this_formation(ctx)
+    if formation is None:
+        return Leave()
+    ctx.say("formation.detail", f=formation, labels=LABELS)
+    return Next("action")
+
+
+def its_id(ctx: Context) -> dict[str, Any]:
+    return {"formation_id": ctx.data["formation_id"]}
+
+
+LIST = Flow(
+    "formations",
+    command="formations",
+    menu="Voir et modifier mes formations",
+    role=Role.FORMATEUR,
+    summary="voir et modifier mes formations",
+    start=list_start,
+    steps=[
+        Pick(
+            "formation",
+            store="formation_id",
+            ask="formation.ask_which",
+            options=formation_options,
+            unless_known=True,
+            then=open_formation,
+        ),
+        Menu(
+            "action",
+            ask="formation.ask_action",
+            before=still_there,
+            entries=[
+                Entry("Voir le détail", "show", then=show_detail),
+                Entry("Modifier les dates", "dates", call="formation_dates", data=its_id),
+                Entry("Ajouter des stagiaires", "add", call="formation_add", data=its_id),
+                Entry("Retirer un stagiaire", "remove", call="formation_remove", data=its_id),
+                Entry(
+                    "Choisir les délégués",
+                    "delegates",
+                    call="formation_delegates",
+                    data=its_id,
+                ),
+                Entry("Terminé", "done", then=leave_saying("formation.edit_done")),
+            ],
+        ),
+    ],
+)
+
+
+# --- what each entry calls ----------------------------------------------------------
+
+
+async def editing(ctx: Context) -> Outcome | None:
+    formation = await this_formation(ctx)
+    if formation is None:
+        return Leave()
+    ctx.data["title"] = formation.title
+    ctx.data["_existing_keys"] = [t.name_key for t in formation.trainees]
+    return None
+
+
+async def save_dates(ctx: Context) -> None:
+    start, end = date.fromisoformat(ctx.data["start"]), date.fromisoformat(ctx.data["end"])
+    changed = await service.change_dates(
+        ctx.session, member(ctx), ctx.data["formation_id"], start, end
+    )
+    if changed is None:
+        ctx.say("formation.not_found")
+        return
+    ctx.say("formation.dates_saved", f=changed.formation, outside=changed.outside)
+
+
+EDIT_DATES = Flow(
+    "formation_dates",
+    role=Role.FORMATEUR,
+    summary="modifier les dates d'une formation",
+    start=editing,
+    steps=[PeriodStep("period", ask="formation.ask_new_period")],
+    finish=save_dates,
+)
+
+
+async def save_added(ctx: Context) -> None:
+    added = await service.add_trainees(
+        ctx.session, member(ctx), ctx.data["formation_id"], stored_trainees(ctx), now=ctx.now
+    )
+    if added is None:
+        ctx.say("formation.not_found")
+        return
+    ctx.say("formation.trainees_added", count=added.count, f=added.formation)
+
+
+ADD_TRAINEES = Flow(
+    "formation_add",
+    role=Role.FORMATEUR,
+    summary="ajouter des stagiaires",
+    start=editing,
+    steps=[
+        Text(
+            "trainees",
+            ask="formation.ask_more_trainees",
+            parse=parse_trainees,
+            multiline=True,
+            help="formation.help_trainees",
+        ),
+    ],
+    finish=save_added,
+)
+
+
+async def existing_trainee_options(ctx: Context) -> list[Option]:
+    formation = await load_formation(ctx, ctx.data.get("formation_id"))
+    if formation is None:
+        return []
+    return [Option(t.full_name, str(t.id)) for t in formation.trainees]
+
+
+async def name_the_trainee(ctx: Context, picked: str) -> Outcome:
+    """Keep the picked trainee's name for the confirmation."""
+    formation = await load_formation(ctx, ctx.data.get("formation_id"))
+    trainee = (
+        next((t for t in formation.trainees if str(t.id) == picked), None) if formation else None
+    )
+    if trainee is None:
+        return Retry(ctx.render("formation.trainee_not_found"))
+    ctx.data["trainee_name"] = trainee.full_name
+    return Next()
+
+
+async def do_remove(ctx: Context) -> Outcome:
+    removed = await service.remove_trainee(
+        ctx.session, member(ctx), ctx.data["formation_id"], ctx.data.get("remove")
+    )
+    ctx.say("formation.trainee_removed" if removed else "formation.trainee_not_found")
+    return Leave()
+
+
+REMOVE_TRAINEE = Flow(
+    "formation_remove",
+    role=Role.FORMATEUR,
+    summary="retirer un stagiaire",
+    start=editing,
+    steps=[
+        Pick(
+            "remove",
+            ask="formation.ask_remove",
+            options=existing_trainee_options,
+            then=name_the_trainee,
+        ),
+        Confirm(
+            "confirm_remove",
+            ask="formation.confirm_remove",
+            yes=do_remove,
+            no=leave_saying("formation.nothing_changed"),
+            yes_label="Oui, retirer",
+            no_label="Non, garder",
+        ),
+    ],
+)
+
+
+async def delegates_start(ctx: Context) -> Outcome | None:
+    formation = await this_formation(ctx)
+    if formation is None:
+        return Leave()
+    if not formation.trainees:
+        ctx.say("formation.no_trainees")
+        return Leave()
+    ctx.data["title"] = formation.title
+    ctx.data["delegates"] = [str(t.id) for t in formation.trainees if t.is_delegate]
+    return None
+
+
+async def save_delegates(ctx: Context) -> None:
+    names = await service.set_delegates(
+        ctx.session, member(ctx), ctx.data["formation_id"], ctx.data.get("delegates") or []
+    )
+    if names is None:
+        ctx.say("formation.not_found")
+        return
+    ctx.say("formation.delegates_saved", names=names)
+
+
+DELEGATES = Flow(
+    "formation_delegates",
+    role=Role.FORMATEUR,
+    summary="choisir les délégués",
+    start=delegates_start,
+    steps=[
+        PickMany(
+            "delegates",
+            ask="formation.ask_delegates",
+            options=existing_trainee_options,
+            help="formation.help_delegates",
+        ),
+    ],
+    finish=save_delegates,
+)
+
+FLOWS = [LIST, EDIT_DATES, ADD_TRAINEES, REMOVE_TRAINEE, DELEGATES]

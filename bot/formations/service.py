@@ -1,0 +1,214 @@
+"""Creating a formation and keeping it up to date: dates, trainees, delegates.
+
+Each function is one change a person makes, whole: it checks that
+``member`` may touch the formation, writes, records the audit entry and
+recomputes the formation's deadlines, in the caller's transaction.  A
+formation this person may not see is ``None``, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.deadlines.service import refresh_deadlines
+from bot.formations.labels import name_key
+from bot.formations.queries import Member, load_formation
+from bot.storage import audit
+from bot.storage.formations import Formation, FormationSession, Trainee
+
+
+@dataclass(frozen=True)
+class NewTrainee:
+    name: str
+    company: str | None = None
+    delegate: bool = False
+
+
+@dataclass(frozen=True)
+class NewSession:
+    label: str
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class NewFormation:
+    """Everything the creation dialogue collected, typed."""
+
+    title: str
+    funder: str
+    kind: str
+    mode: str
+    start: date
+    end: date
+    programme: str | None = None
+    action_type: str | None = None
+    certifying: bool = False
+    long: bool = False
+    remote_coaching: bool = False
+    cm_name: str | None = None
+    cm_email: str | None = None
+    sessions: Sequence[NewSession] = field(default_factory=tuple)
+    trainees: Sequence[NewTrainee] = field(default_factory=tuple)
+
+
+def _audit(
+    session: AsyncSession, member: Member, action: str, formation_id: int, **details: object
+) -> None:
+    audit.record(
+        session,
+        organisation_id=member.organisation_id,
+        actor_id=member.person_id,
+        action=action,
+        entity="formation",
+        entity_id=formation_id,
+        **details,
+    )
+
+
+async def create_formation(
+    session: AsyncSession, member: Member, values: NewFormation
+) -> Formation:
+    """A new formation owned by ``member``, with its sessions and trainees."""
+    formation = Formation(
+        organisation_id=member.organisation_id,
+        owner_id=member.person_id,
+        title=values.title,
+        funder=values.funder,
+        programme=values.programme,
+        action_type=values.action_type,
+        mode=values.mode,
+        kind=values.kind,
+        start_date=values.start,
+        end_date=values.end,
+        certifying=values.certifying,
+        long=values.long,
+        remote_coaching=values.remote_coaching,
+        cm_name=values.cm_name,
+        cm_email=values.cm_email,
+        trainees=[],
+        sessions=[],
+    )
+    for part in values.sessions:
+        formation.sessions.append(
+            FormationSession(
+                label=part.label,
+                # For "se former au(x) métier(s)", each session is a composante.
+                composante=part.label if values.action_type == "metiers" else None,
+                start_date=part.start,
+                end_date=part.end,
+            )
+        )
+    for trainee in values.trainees:
+        formation.trainees.append(
+            Trainee(
+                full_name=trainee.name,
+                name_key=name_key(trainee.name),
+                company=trainee.company,
+                is_delegate=trainee.delegate,
+                entered_on=formation.start_date,
+            )
+        )
+    session.add(formation)
+    await session.flush()
+    _audit(session, member, "create", formation.id, trainees=len(formation.trainees))
+    await refresh_deadlines(session, formation.id)
+    return formation
+
+
+@dataclass(frozen=True)
+class DatesChanged:
+    formation: Formation
+    outside: list[str]
+    """Labels of the sessions that now fall outside the formation's dates."""
+
+
+async def change_dates(
+    session: AsyncSession, member: Member, formation_id: int, start: date, end: date
+) -> DatesChanged | None:
+    formation = await load_formation(session, member, formation_id)
+    if formation is None:
+        return None
+    outside = [s.label for s in formation.sessions if s.start_date < start or s.end_date > end]
+    formation.start_date, formation.end_date = start, end
+    _audit(session, member, "edit_dates", formation.id)
+    await refresh_deadlines(session, formation.id)
+    return DatesChanged(formation, outside)
+
+
+@dataclass(frozen=True)
+class TraineesAdded:
+    formation: Formation
+    count: int
+
+
+async def add_trainees(
+    session: AsyncSession,
+    member: Member,
+    formation_id: int,
+    trainees: Sequence[NewTrainee],
+    *,
+    now: datetime,
+) -> TraineesAdded | None:
+    """Enrol the trainees not enrolled yet; they enter today (or at the start, if later).
+
+    ``now`` is in the organisation's time zone: its date is "today" there.
+    """
+    formation = await load_formation(session, member, formation_id)
+    if formation is None:
+        return None
+    known = {t.name_key for t in formation.trainees}
+    added = 0
+    for trainee in trainees:
+        key = name_key(trainee.name)
+        if key in known:
+            continue
+        known.add(key)
+        formation.trainees.append(
+            Trainee(
+                full_name=trainee.name,
+                name_key=key,
+                company=trainee.company,
+                entered_on=max(now.date(), formation.start_date),
+            )
+        )
+        added += 1
+    await session.flush()
+    _audit(session, member, "add_trainees", formation.id, count=added)
+    await refresh_deadlines(session, formation.id)
+    return TraineesAdded(formation, added)
+
+
+async def remove_trainee(
+    session: AsyncSession, member: Member, formation_id: int, trainee_id: object
+) -> bool:
+    """Take a trainee off the formation; ``False`` when there is no such trainee to remove."""
+    formation = await load_formation(session, member, formation_id)
+    if formation is None:
+        return False
+    trainee = next((t for t in formation.trainees if str(t.id) == str(trainee_id)), None)
+    if trainee is None:
+        return False
+    formation.trainees.remove(trainee)
+    await session.flush()
+    _audit(session, member, "remove_trainee", formation.id, trainee_id=trainee.id)
+    await refresh_deadlines(session, formation.id)
+    return True
+
+
+async def set_delegates(
+    session: AsyncSession, member: Member, formation_id: int, trainee_ids: Collection[object]
+) -> list[str] | None:
+    """Make exactly these trainees the delegates; the delegates' names, in list order."""
+    formation = await load_formation(session, member, formation_id)
+    if formation is None:
+        return None
+    chosen = {str(i) for i in trainee_ids}
+    for trainee in formation.trainees:
+        trainee.is_delegate = str(trainee.id) in chosen
+    _audit(session, member, "set_delegates", formation.id, count=len(chosen))
+    return [t.full_name for t in formation.trainees if t.is_delegate]

@@ -1,0 +1,141 @@
+"""Joining an organisation: an admin issues a one-time code, a newcomer redeems it.
+
+The code itself exists only in what :func:`issue_invitation` returns (to be
+shown once to the admin); the database keeps its SHA-256
+(:mod:`bot.invitations`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import invitations
+from bot.people.organisations import ChatAddress, attach_identity
+from bot.storage import audit
+from bot.storage.people import Invitation, Membership, Organisation, Person
+
+Refusal = Literal["already_member", "code_used", "code_expired", "other_organisation"]
+"""Why a code does not let this person in (also the name of the message that says so)."""
+
+
+async def issue_invitation(
+    session: AsyncSession,
+    *,
+    organisation_id: int,
+    by: int,
+    role: str,
+    now: datetime,
+    valid_for: timedelta,
+) -> tuple[Invitation, str]:
+    """A new code that makes its holder ``role`` of the organisation; the code in clear."""
+    code = invitations.new_code()
+    invitation = Invitation(
+        organisation_id=organisation_id,
+        code_hash=invitations.code_hash(code),
+        role=role,
+        created_by=by,
+        created_at=now,
+        expires_at=now + valid_for,
+    )
+    session.add(invitation)
+    await session.flush()
+    audit.record(
+        session,
+        organisation_id=organisation_id,
+        actor_id=by,
+        action="invite",
+        entity="invitation",
+        entity_id=invitation.id,
+        role=role,
+    )
+    return invitation, code
+
+
+async def find_invitation(session: AsyncSession, code: str) -> Invitation | None:
+    """The invitation this code opens, if it is one of ours (used or not)."""
+    if not invitations.looks_like_code(code):
+        return None
+    wanted = invitations.code_hash(code)
+    found = await session.scalar(select(Invitation).where(Invitation.code_hash == wanted))
+    if found is None or not invitations.same_hash(found.code_hash, wanted):
+        return None
+    return found
+
+
+def refusal(invitation: Invitation, *, now: datetime, member_of: int | None) -> Refusal | None:
+    """Why ``invitation`` cannot make this person a member now (``member_of``: their organisation)."""
+    if member_of == invitation.organisation_id:
+        return "already_member"
+    if invitation.used_at is not None or invitation.revoked_at is not None:
+        return "code_used"
+    if invitation.expires_at < now:
+        return "code_expired"
+    if member_of is not None:
+        return "other_organisation"
+    return None
+
+
+async def organisation_of(session: AsyncSession, invitation: Invitation) -> Organisation:
+    organisation = await session.get(Organisation, invitation.organisation_id)
+    assert organisation is not None  # the invitation is deleted with its organisation
+    return organisation
+
+
+@dataclass(frozen=True)
+class Joined:
+    person_id: int
+    role: str
+
+
+async def redeem_invitation(
+    session: AsyncSession,
+    invitation_id: int,
+    *,
+    name: str,
+    address: ChatAddress,
+    person_id: int | None,
+    member_of: int | None,
+    now: datetime,
+) -> Joined | Refusal:
+    """Make the person at ``address`` a member, under ``name``, and use the code up.
+
+    ``person_id`` is the person already behind this chat (a bilan's
+    participant, renamed), or ``None`` for a newcomer, created here.
+    """
+    invitation = await session.get(Invitation, invitation_id)
+    if invitation is None:
+        return "code_used"
+    refused = refusal(invitation, now=now, member_of=member_of)
+    if refused is not None:
+        return refused
+    person = await session.get(Person, person_id) if person_id is not None else None
+    if person is not None:
+        person.display_name = name
+    else:
+        person = Person(display_name=name)
+        session.add(person)
+        await session.flush()
+        await attach_identity(session, person.id, address)
+    session.add(
+        Membership(
+            organisation_id=invitation.organisation_id, person_id=person.id, role=invitation.role
+        )
+    )
+    invitation.used_at = now
+    invitation.used_by = person.id
+    await session.flush()
+    audit.record(
+        session,
+        organisation_id=invitation.organisation_id,
+        actor_id=person.id,
+        action="join",
+        entity="invitation",
+        entity_id=invitation.id,
+        role=invitation.role,
+    )
+    return Joined(person.id, invitation.role)

@@ -1,0 +1,17 @@
+"""The words of a formation: labels of every code the rules know, the key of a name."""
+
+from __future__ import annotations
+
+from bot.formations.labels import LABELS, name_key
+
+
+def test_a_name_key_ignores_case_accents_and_spacing() -> None:
+    assert name_key("  Zoé   LAMBERT-Durand ") == name_key("zoe lambert durand")
+    assert name_key("Marie Dupont") != name_key("Marie Dupond")
+
+
+def test_every_code_has_a_label() -> None:
+    assert LABELS["funder"]["cvl"] == "Région Centre-Val de Loire"
+    assert set(LABELS["funder"]) == {"normandie", "cvl", "rectorat", "autre"}
+    assert set(LABELS["mode"]) == {"dates", "esp"}
+    assert all(label.strip() for labels in LABELS.values() for label in labels.values())

@@ -1,0 +1,35 @@
+"""Who sees which formation: a formateur their own, an admin all of their organisation's."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.formations.queries import Member, load_formation, visible_formations
+from bot.storage.db import Database
+from tests.auxil.formations import a_formation, cast
+
+
+async def test_each_person_sees_what_is_theirs_to_see(db: Database) -> None:
+    async with db.sessions() as session, session.begin():
+        people = await cast(session)
+        older = await a_formation(session, people.formateur, title="Ancienne")
+        newer = await a_formation(
+            session, people.formateur, title="Récente", start=date(2027, 1, 4)
+        )
+        theirs = await a_formation(session, people.colleague, title="De Chloé")
+        elsewhere = await a_formation(session, people.outsider, title="Ailleurs")
+
+        async def titles(who: Member) -> list[str]:
+            return [f.title for f in await visible_formations(session, who)]
+
+        assert await titles(people.formateur) == ["Récente", "Ancienne"]
+        assert await titles(people.colleague) == ["De Chloé"]
+        assert await titles(people.admin) == ["Récente", "De Chloé", "Ancienne"]
+        assert await titles(people.outsider) == ["Ailleurs"]
+
+        assert await load_formation(session, people.formateur, older.id) is older
+        assert await load_formation(session, people.formateur, str(newer.id)) is newer
+        assert await load_formation(session, people.admin, theirs.id) is theirs
+        for forged in (theirs.id, elsewhere.id, "abc", None, 10_000):
+            assert await load_formation(session, people.formateur, forged) is None
+        assert await load_formation(session, people.admin, elsewhere.id) is None

@@ -1,0 +1,208 @@
+"""Creating and editing formations without a dialogue: what is stored, audited, recomputed."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.formations import service
+from bot.formations.service import NewSession, NewTrainee
+from bot.storage.audit import AuditEntry
+from bot.storage.bilans import StoredDeadline
+from bot.storage.db import Database
+from bot.storage.formations import Formation, Trainee
+from tests.auxil.formations import a_formation, cast, restauration
+
+NOW = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
+
+
+async def audit_of(session: AsyncSession, formation_id: int) -> list[tuple[str, dict[str, object]]]:
+    rows = await session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.entity == "formation", AuditEntry.entity_id == formation_id)
+        .order_by(AuditEntry.id)
+    )
+    return [(r.action, r.details) for r in rows]
+
+
+async def test_creating_stores_the_formation_its_sessions_and_trainees(store: Database) -> None:
+    async with store.sessions() as session, session.begin():
+        people = await cast(session)
+        formation = await service.create_formation(
+            session,
+            people.formateur,
+            restauration(
+                funder="cvl",
+                programme="parcours_metiers",
+                action_type="metiers",
+                cm_name="Mme Sophie Leroy",
+                cm_email="sophie.leroy@example.org",
+                sessions=(
+                    NewSession("Cuisine", date(2026, 12, 1), date(2027, 2, 28)),
+                    NewSession("Service", date(2027, 3, 1), date(2027, 6, 15)),
+                ),
+            ),
+        )
+        formation_id = formation.id
+    async with store.sessions() as session:
+        stored = await session.get(Formation, formation_id)
+        assert stored is not None
+        assert (stored.organisation_id, stored.owner_id) == (
+            people.formateur.organisation_id,
+            people.formateur.person_id,
+        )
+        assert (stored.title, stored.funder, stored.programme, stored.action_type) == (
+            "Agent de restauration",
+            "cvl",
+            "parcours_metiers",
+            "metiers",
+        )
+        assert (stored.start_date, stored.end_date) == (date(2026, 12, 1), date(2027, 6, 15))
+        assert stored.certifying and stored.long and not stored.remote_coaching
+        assert (stored.cm_name, stored.cm_email) == ("Mme Sophie Leroy", "sophie.leroy@example.org")
+        # For "se former au(x) métier(s)", each session is a composante.
+        assert [(s.label, s.composante) for s in stored.sessions] == [
+            ("Cuisine", "Cuisine"),
+            ("Service", "Service"),
+        ]
+        assert [
+            (t.full_name, t.name_key, t.company, t.is_delegate, t.entered_on)
+            for t in stored.trainees
+        ] == [
+            ("Karim Benali", "karim benali", None, False, date(2026, 12, 1)),
+            ("Marie Dupont", "marie dupont", "Boulangerie Martin", True, date(2026, 12, 1)),
+        ]
+        assert await audit_of(session, formation_id) == [("create", {"trainees": 2})]
+        entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "create"))
+        assert entry is not None and entry.actor_id == people.formateur.person_id
+        deadlines = (
+            await session.scalars(
+                select(StoredDeadline).where(StoredDeadline.formation_id == formation_id)
+            )
+        ).all()
+        assert deadlines, "the deadlines of a new formation are computed at once"
+
+
+async def test_sessions_are_composantes_only_for_trade_training(store: Database) -> None:
+    async with store.sessions() as session, session.begin():
+        people = await cast(session)
+        formation = await a_formation(
+            session,
+            people.formateur,
+            funder="cvl",
+            action_type="premiers_gestes",
+            sessions=(NewSession("Session 1", date(2026, 12, 1), date(2027, 1, 31)),),
+        )
+        assert [s.composante for s in formation.sessions] == [None]
+
+
+async def test_changing_dates_names_the_sessions_left_outside(store: Database) -> None:
+    async with store.sessions() as session, session.begin():
+        people = await cast(session)
+        formation = await a_formation(
+            session,
+            people.formateur,
+            sessions=(
+                NewSession("Session 1", date(2026, 12, 1), date(2027, 1, 31)),
+                NewSession("Session 2", date(2027, 3, 1), date(2027, 6, 15)),
+            ),
+        )
+        changed = await service.change_dates(
+            session, people.formateur, formation.id, date(2026, 12, 1), date(2027, 4, 30)
+        )
+        assert changed is not None and changed.outside == ["Session 2"]
+        assert (formation.start_date, formation.end_date) == (date(2026, 12, 1), date(2027, 4, 30))
+        assert (await audit_of(session, formation.id))[-1] == ("edit_dates", {})
+
+
+async def test_nobody_edits_a_formation_they_may_not_see(store: Database) -> None:
+    async with store.sessions() as session, session.begin():
+        people = await cast(session)
+        formation = await a_formation(session, people.formateur)
+        for stranger in (people.colleague, people.outsider):
+            assert (
+                await service.change_dates(
+                    session, stranger, formation.id, date(2027, 1, 1), date(2027, 2, 1)
+                )
+                is None
+            )
+            assert (
+                await service.add_trainees(
+                    session, stranger, formation.id, [NewTrainee("Paul Henry")], now=NOW
+                )
+                is None
+            )
+            trainee_id = formation.trainees[0].id
+            assert not await service.remove_trainee(session, stranger, formation.id, trainee_id)
+            assert await service.set_delegates(session, stranger, formation.id, []) is None
+        assert formation.start_date == date(2026, 12, 1)
+        assert len(formation.trainees) == 2
+        assert [a for a, _ in await audit_of(session, formation.id)] == ["create"]
+        # The organisation's admin may.
+        assert await service.set_delegates(session, people.admin, formation.id, []) == []
+
+
+async def test_adding_trainees_skips_those_enrolled_and_dates_their_entry(store: Database) -> None:
+    async with store.sessions() as session, session.begin():
+        people = await cast(session)
+        formation = await a_formation(session, people.formateur)
+        added = await service.add_trainees(
+            session,
+            people.formateur,
+            formation.id,
+            [NewTrainee("MARIE DUPONT"), NewTrainee("Paul Henry", "Hôtel des Lys")],
+            now=NOW,
+        )
+        assert added is not None and added.count == 1
+        paul = await session.scalar(select(Trainee).where(Trainee.full_name == "Paul Henry"))
+        assert paul is not None
+        assert (paul.company, paul.entered_on, paul.is_delegate) == (
+            "Hôtel des Lys",
+            date(2027, 1, 10),
+            False,
+        )
+        assert (await audit_of(session, formation.id))[-1] == ("add_trainees", {"count": 1})
+        # Before the start, a trainee enters at the start.
+        early = await a_formation(session, people.formateur, title="Plus tard")
+        before = await service.add_trainees(
+            session,
+            people.formateur,
+            early.id,
+            [NewTrainee("Zoé Lambert")],
+            now=datetime(2026, 11, 2, tzinfo=UTC),
+        )
+        assert before is not None
+        assert [t.entered_on for t in early.trainees if t.full_name == "Zoé Lambert"] == [
+            date(2026, 12, 1)
+        ]
+
+
+async def test_removing_a_trainee_and_choosing_delegates(store: Database) -> None:
+    async with store.sessions() as session, session.begin():
+        people = await cast(session)
+        formation = await a_formation(session, people.formateur)
+        karim, _marie = formation.trainees
+        assert not await service.remove_trainee(session, people.formateur, formation.id, "999")
+        assert await service.remove_trainee(session, people.formateur, formation.id, karim.id)
+        assert [t.full_name for t in formation.trainees] == ["Marie Dupont"]
+        assert (await audit_of(session, formation.id))[-1] == (
+            "remove_trainee",
+            {"trainee_id": karim.id},
+        )
+        added = await service.add_trainees(
+            session, people.formateur, formation.id, [NewTrainee("Paul Henry")], now=NOW
+        )
+        assert added is not None
+        paul = next(t for t in formation.trainees if t.full_name == "Paul Henry")
+        names = await service.set_delegates(session, people.formateur, formation.id, [str(paul.id)])
+        assert names == ["Paul Henry"]
+        assert {t.full_name: t.is_delegate for t in formation.trainees} == {
+            "Marie Dupont": False,
+            "Paul Henry": True,
+        }
+        assert (await audit_of(session, formation.id))[-1] == ("set_delegates", {"count": 1})
+    async with store.sessions() as session:
+        left = (await session.scalars(select(Trainee.full_name).order_by(Trainee.id))).all()
+        assert list(left) == ["Marie Dupont", "Paul Henry"]

@@ -14,6 +14,8 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.absences.exports import qualiopi_bundle
 from bot.absences.facts import followup_facts
+from bot.app import build_scheduler
+from bot.config import Settings
 from bot.storage.absences import (
     Entretien,
     FollowUp,
@@ -36,6 +38,7 @@ from tests.auxil.absences import (
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import A_FILE, FOR_CHOICES, FOR_NAMES, step_of, survives
 from tests.auxil.pdf import pdf_words
+from tests.test_reminders import deliver
 
 SCREENSHOT = b"\x89PNG capture sms"
 NO_FILE = tuple(b for b in FOR_CHOICES if b is not A_FILE)
@@ -614,3 +617,53 @@ async def test_ticket_references_are_unique_per_organisation(store: Database) ->
                     filed_on=date(2026, 11, 23),
                 )
             )
+
+
+# --- one record of what is due: /decrochage, /echeances and the digest agree ----------------
+
+
+async def test_a_contact_logged_in_decrochage_is_done_in_echeances_and_the_digest(
+    db: Database, trainer: Person, clock: Clock, settings: Settings
+) -> None:
+    """The reported dialogue: a follow-up opened, its contact logged in /decrochage, and the
+    contact still listed as overdue in /echeances and in the morning digest."""
+    await open_followup(trainer, "thomas")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Plus tard")
+    contact = "Contacter le stagiaire absent et son entreprise"
+    clock.now = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)  # 8:00 in Paris: contact due the 24th
+    scheduler = build_scheduler(db, settings, clock=clock)
+    await scheduler.tick()
+    assert contact in await digest_of_the_day(db)
+    await trainer.says("/echeances")
+    assert "🔴 24/11 " + contact in trainer.buttons
+
+    await trainer.says("/decrochage thomas")
+    await trainer.presses("Noter un contact")
+    await trainer.presses("Le/la stagiaire")
+    await trainer.presses("Téléphone")
+    await trainer.says("aujourd'hui")
+    await trainer.presses("Oui")
+    await trainer.says("Joint, reprend lundi")
+    await trainer.presses("Pas de preuve")
+    await trainer.presses("Enregistrer")
+    assert contact[:20] not in trainer.last  # the menu's "À faire" no longer has it
+    assert "Saisir le ticket qualité du suivi de Thomas Fabre" in trainer.last
+    row = (await tasks(db))["CONTACT"]
+    assert (row.status, row.done_at, row.done_by) == ("done", clock.now, 1)
+
+    await trainer.says("/echeances")
+    assert not any(contact in b for b in trainer.buttons)  # overdue ones come first
+    assert "🔵 07/12 Déposer les échanges et saisir le ticket qualité" in trainer.buttons
+    clock.now = datetime(2026, 11, 26, 7, 0, tzinfo=UTC)
+    await scheduler.tick()
+    digest = await digest_of_the_day(db)
+    assert "En retard" in digest and contact not in digest
+    await trainer.says("/suivi thomas")
+    assert "Échéance faite : " + contact in trainer.last
+
+
+async def digest_of_the_day(db: Database) -> str:
+    recorder = await deliver(db)
+    [(_, text)] = recorder.digests()
+    return text

@@ -1,5 +1,5 @@
 """Following a décrochage (/decrochage) on every path of the Elycoop procedure (003 §2):
-what is asked, what is stored, the dated tasks, the compte rendu PDF and the ticket qualité."""
+what is asked, what is stored, the deadlines met, the compte rendu PDF and the ticket qualité."""
 
 from __future__ import annotations
 

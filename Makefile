@@ -1,4 +1,4 @@
-# formabot — two commands: `make run` and `make test`.
+# formabot — `make run`, `make test` (everything) and `make check` (the fast lane).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -36,6 +36,11 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+## make check: lint, types and the tests that start no process and no peer (no PostgreSQL,
+## no Telegram emulator, no `python -m bot`), on every core; under a minute
+check: lint typecheck
+	$(BIN)/python -m pytest -q -n auto -m "not slow and not postgres"
 
 ## make test: install everything, start a throwaway PostgreSQL, run lint, types and the suite
 test: $(STAMP) $(NODE_STAMP)

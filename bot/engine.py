@@ -224,6 +224,12 @@ class Engine:
         """Handle the message; return where the conversation now stands."""
         flow = self.features.flows.get(state.flow or "")
         step_name = state.step
+        if not ctx.incoming.is_valid_unicode:
+            ctx.say("common.invalid_unicode")
+            if flow is not None and step_name is not None:
+                ctx.send(await flow.step(step_name).ask(ctx))
+                return flow.name, step_name
+            return None, None
         command = ctx.incoming.command
         if flow is not None and state.expires_at is not None and state.expires_at < ctx.now:
             ctx.say("common.expired", summary=self.runner.outermost(ctx, flow).summary)

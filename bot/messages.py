@@ -72,6 +72,19 @@ class Incoming:
         return word.split("@", 1)[0].lower() or None
 
     @property
+    def is_valid_unicode(self) -> bool:
+        """False for text that cannot be stored or shown: lone surrogates (``\\udcff``).
+
+        Some clients and bridges let them through; no database, template or
+        platform accepts them back, so they are refused before any step sees
+        them.
+        """
+        return all(
+            not any("\ud800" <= ch <= "\udfff" for ch in part)
+            for part in (self.text, self.choice or "")
+        )
+
+    @property
     def argument(self) -> str:
         """What follows the command word: the deep-link payload of ``/start CODE``."""
         parts = self.text.strip().split(maxsplit=1)

@@ -4,8 +4,11 @@ Writers call :func:`enqueue` inside their transaction with a key naming what
 the message is about; the same key twice is one message.  A sender loop
 claims due rows (a claim is a conditional UPDATE, so two processes never
 take the same row), hands them to the transport of their platform, and
-records the outcome: sent, retried later with backoff, or given up after
-``MAX_ATTEMPTS`` (never deleted, so nothing is silently lost).
+records the outcome: sent, or retried later.  Retries are quick at first
+(5 s doubling, for :data:`FAST_ATTEMPTS`), then every :data:`SLOW_INTERVAL`
+until the message is :data:`GIVE_UP_AFTER` old: a platform outage of an
+hour, or a network cut at digest time, delivers everything once the
+platform is back.  A row given up is marked ``failed``, never deleted.
 """
 
 from __future__ import annotations
@@ -28,7 +31,12 @@ from bot.storage.outbox import OutboxMessage
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
+FAST_ATTEMPTS = 8
+"""Retries 5 s, 10 s, 20 s … 640 s apart: a short glitch costs seconds."""
+SLOW_INTERVAL = timedelta(minutes=15)
+"""After the quick retries, one try every quarter of an hour."""
+GIVE_UP_AFTER = timedelta(days=1)
+"""A message still undelivered a day after it was queued is marked failed."""
 CLAIM_TIMEOUT = timedelta(minutes=5)
 """A row claimed longer ago than this by a process that died is taken again."""
 
@@ -101,7 +109,10 @@ async def enqueue(
 
 
 def backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(3600, 5 * 2 ** max(0, attempts - 1)))
+    """How long to wait after ``attempts`` failed tries."""
+    if attempts > FAST_ATTEMPTS:
+        return SLOW_INTERVAL
+    return min(SLOW_INTERVAL, timedelta(seconds=5 * 2 ** max(0, attempts - 1)))
 
 
 class Sender:
@@ -176,7 +187,7 @@ class Sender:
                 log.warning("outbox %s: refused for good (%s)", row.id, type(exc).__name__)
             except Exception as exc:
                 attempts = row.attempts + 1
-                give_up = attempts >= MAX_ATTEMPTS
+                give_up = self.clock() - row.created_at >= GIVE_UP_AFTER
                 outcome = {
                     "status": "failed" if give_up else "pending",
                     "attempts": attempts,

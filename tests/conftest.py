@@ -91,7 +91,7 @@ async def pg_db(pg_server_url: str) -> AsyncIterator[Database]:
         await admin.close()
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store(request: pytest.FixtureRequest) -> Database:
     """The same test on SQLite and on a real PostgreSQL."""
     fixture = "db" if request.param == "sqlite" else "pg_db"

@@ -26,6 +26,8 @@ from tests.auxil.dialogue import Clock
 from tests.auxil.pdf import pdf_words
 from tests.auxil.telegram_emulator import BotMessage, TelegramEmulator, TelegramUser, run_emulator
 
+pytestmark = pytest.mark.slow  # every test here talks to the node Telegram emulator
+
 TOKEN = "987654:FORMABOT-attestations"
 TRAINER_ID, DELEGATE_ID = 501, 502
 

@@ -1,16 +1,25 @@
-"""The command line as a newcomer uses it: help, a piped dialogue, exports, the demo."""
+"""The command line as a newcomer uses it: help, a piped dialogue, exports, the demo.
+
+Commands that read no standard input run in process (``bot.cli.main``); a real
+``python -m bot`` process is kept where the pipe is the point (marked slow).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import logging
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from bot import app, cli
 
 FORMABOT = [sys.executable, "-m", "bot"]
 
@@ -31,13 +40,48 @@ def run(args: list[str], data_dir: Path, stdin: str = "") -> subprocess.Complete
     )
 
 
-def test_help_lists_every_command() -> None:
-    result = run(["--help"], Path("/tmp"))
+@dataclass(frozen=True)
+class Done:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def formabot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Iterator[Callable[[list[str]], Done]]:
+    """``formabot ARGS`` in this process, on a fresh data directory, as ``run`` would start it."""
+    for name in list(os.environ):
+        if name.startswith(("TELEGRAM_", "MATRIX_")):
+            monkeypatch.delenv(name)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("FORMABOT_DATA_DIR", str(tmp_path))
+    monkeypatch.chdir(tmp_path)  # no developer's .env leaks into the run
+    loggers = [logging.getLogger(), *(logging.getLogger(n) for n in app.QUIET_LOGGERS)]
+    levels = [logger.level for logger in loggers]
+
+    def call(args: list[str]) -> Done:
+        capsys.readouterr()
+        try:
+            code = cli.main(args)
+        except SystemExit as stop:  # argparse: --help, bad arguments
+            code = int(stop.code or 0)
+        out, err = capsys.readouterr()
+        return Done(code, out, err)
+
+    yield call
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.setLevel(level)
+
+
+def test_help_lists_every_command(formabot: Callable[[list[str]], Done]) -> None:
+    result = formabot(["--help"])
     assert result.returncode == 0
     for command in ("run", "console", "demo", "migrate", "export"):
         assert command in result.stdout
     for command in ("run", "console", "demo", "migrate", "export"):
-        sub = run([command, "--help"], Path("/tmp"))
+        sub = formabot([command, "--help"])
         assert sub.returncode == 0 and "usage" in sub.stdout
 
 
@@ -64,6 +108,7 @@ Enregistrer
 """
 
 
+@pytest.mark.slow
 def test_a_piped_dialogue_creates_an_organisation_and_a_formation(tmp_path: Path) -> None:
     first = run(["console", "--as", "claire"], tmp_path, PIPED)
     assert first.returncode == 0, first.stderr
@@ -82,19 +127,20 @@ def test_a_piped_dialogue_creates_an_organisation_and_a_formation(tmp_path: Path
     assert {r["formation"] for r in rows} == {"Agent de restauration"}
 
 
-def test_demo_then_exports_in_csv_and_json(tmp_path: Path) -> None:
-    assert run(["demo"], tmp_path).returncode == 0
-    again = run(["demo"], tmp_path)
+def test_demo_then_exports_in_csv_and_json(formabot: Callable[[list[str]], Done]) -> None:
+    assert formabot(["demo"]).returncode == 0
+    again = formabot(["demo"])
     assert again.returncode == 1 and "déjà" in again.stdout
-    formations = list(csv.DictReader(io.StringIO(run(["export", "formations"], tmp_path).stdout)))
+    formations = list(csv.DictReader(io.StringIO(formabot(["export", "formations"]).stdout)))
     assert {f["financeur"] for f in formations} == {"normandie", "cvl"}
     assert sum(int(f["stagiaires"]) for f in formations) == 7
-    as_json = json.loads(run(["export", "stagiaires", "--format", "json"], tmp_path).stdout)
+    as_json = json.loads(formabot(["export", "stagiaires", "--format", "json"]).stdout)
     assert len(as_json) == 7 and {"nom", "delegue"} <= set(as_json[0])
-    unknown = run(["export", "nimportequoi"], tmp_path)
+    unknown = formabot(["export", "nimportequoi"])
     assert unknown.returncode == 2 and "Export inconnu" in unknown.stderr
 
 
+@pytest.mark.slow
 def test_the_demo_user_talks_as_the_demo_trainer(tmp_path: Path) -> None:
     run(["demo"], tmp_path)
     result = run(["console"], tmp_path, "/formations\n1\nVoir le détail\n")
@@ -102,6 +148,7 @@ def test_the_demo_user_talks_as_the_demo_trainer(tmp_path: Path) -> None:
     assert "Léa" not in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("line", ["", "😀", "<b>x</b>", "x" * 10_000, "/formation\n/annuler"])
 def test_odd_lines_in_a_pipe_get_an_answer(tmp_path: Path, line: str) -> None:
     run(["demo"], tmp_path)

@@ -9,6 +9,7 @@ import signal
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from bot.engine import Engine
@@ -100,6 +101,7 @@ class Bot:
         await asyncio.wait_for(self.process.wait(), timeout=60)
 
 
+@pytest.mark.slow
 async def test_killed_in_the_middle_of_a_formation_it_resumes_at_the_same_step(
     tmp_path: Path,
 ) -> None:

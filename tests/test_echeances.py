@@ -7,12 +7,13 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.storage.audit import AuditEntry
 from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.people import ChatIdentity, Membership, Role
 from bot.storage.people import Person as P
 from tests.auxil.dialogue import Person
-from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, survives
+from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, step_of, survives
 from tests.test_bilan import schedule
 
 
@@ -27,6 +28,14 @@ async def by_rule(db: Database, rule_id: str) -> StoredDeadline:
         row = await session.scalar(select(StoredDeadline).where(StoredDeadline.rule_id == rule_id))
     assert row is not None
     return row
+
+
+async def restauration(trainer: Person) -> None:
+    """A bilan scheduled, then /echeances narrowed to « Agent de restauration »."""
+    await schedule(trainer)
+    await trainer.says("/echeances")
+    await trainer.presses("Filtrer par formation")
+    await trainer.presses("Agent de restauration")
 
 
 async def test_the_list_is_grouped_and_computed_for_every_formation(
@@ -49,10 +58,7 @@ async def test_the_list_is_grouped_and_computed_for_every_formation(
 
 
 async def test_open_mark_done_and_postpone(db: Database, trainer: Person) -> None:
-    await schedule(trainer)
-    await trainer.says("/echeances")
-    await trainer.presses("Filtrer par formation")
-    await trainer.presses("Agent de restauration")
+    await restauration(trainer)
     assert "Échéances de « Agent de restauration (démo) »" in trainer.last
     assert trainer.buttons[:2] == ["Toutes les formations", "Terminé"]
     await trainer.presses("Envoyer le bilan pédagogique")
@@ -154,10 +160,7 @@ async def test_none_when_there_is_nothing(db: Database, trainer: Person) -> None
 
 
 async def test_done_stays_done_when_the_bilan_moves(db: Database, trainer: Person) -> None:
-    await schedule(trainer)
-    await trainer.says("/echeances")
-    await trainer.presses("Filtrer par formation")
-    await trainer.presses("Agent de restauration")
+    await restauration(trainer)
     await trainer.presses("Vérifier l'outil de visioconférence")
     await trainer.presses("Fait")
     await trainer.says("/bilans")
@@ -168,3 +171,55 @@ async def test_done_stays_done_when_the_bilan_moves(db: Database, trainer: Perso
     await trainer.presses("Oui, déplacer")
     visio = await by_rule(db, "NOR-VISIO")
     assert (visio.status, visio.due_on, visio.done_by) == ("done", date(2026, 11, 26), 1)
+
+
+async def test_the_last_done_and_a_postponement_can_be_undone(
+    db: Database, trainer: Person
+) -> None:
+    await restauration(trainer)
+    assert not any(b.startswith("↩") for b in trainer.buttons)
+    await trainer.presses("Vérifier l'outil de visioconférence")
+    await trainer.presses("Fait")
+    assert "« Vérifier l'outil de visioconférence » est faite" in trainer.all_text
+    assert (await by_rule(db, "NOR-VISIO")).status == "done"
+    assert not any("Vérifier l'outil" in b for b in trainer.buttons)
+    await trainer.presses("Annuler le dernier")
+    assert "« Vérifier l'outil de visioconférence » est de nouveau à faire" in trainer.all_text
+    visio = await by_rule(db, "NOR-VISIO")
+    assert (visio.status, visio.done_by, visio.done_at) == ("open", None, None)
+    assert any("Vérifier l'outil de visioconférence" in b for b in trainer.buttons)
+    assert not any(b.startswith("↩") for b in trainer.buttons)
+
+    await trainer.presses("Préparer le bilan avec le groupe")
+    assert "Annuler le report" not in " ".join(trainer.buttons)
+    await trainer.presses("Reporter")
+    await trainer.says("mercredi 25 novembre")
+    await trainer.presses("Oui, c'est ça")
+    await trainer.says("salle indisponible")
+    assert (await by_rule(db, "NOR-PREP")).status == "postponed"
+    await trainer.presses("Préparer le bilan avec le groupe")
+    await trainer.presses("Annuler le report")
+    assert "Report annulé" in trainer.all_text and "jeudi 19 novembre 2026" in trainer.all_text
+    prep = await by_rule(db, "NOR-PREP")
+    assert (prep.status, prep.postponed_to, prep.postpone_reason) == ("open", None, None)
+    assert "Échéances de « Agent de restauration (démo) »" in trainer.last
+    async with db.sessions() as session:
+        actions = (
+            await session.scalars(
+                select(AuditEntry.action)
+                .where(AuditEntry.entity == "deadline")
+                .order_by(AuditEntry.id)
+            )
+        ).all()
+    assert list(actions) == ["done", "reopen", "postpone", "reopen"]
+
+
+async def test_quitting_from_an_opened_deadline_ends_the_dialogue(
+    db: Database, trainer: Person
+) -> None:
+    await restauration(trainer)
+    await trainer.presses("Préparer le bilan avec le groupe")
+    assert await step_of(db, trainer) == ("echeance", "deadline")
+    await trainer.presses("Terminé")
+    assert "Vos échéances sont toujours là : /echeances" in trainer.last
+    assert await step_of(db, trainer) == (None, None)

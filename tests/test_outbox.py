@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+import itertools
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, update
 
 from bot.messages import Choice, Document, Reply
 from bot.outbox import (
-    MAX_ATTEMPTS,
+    GIVE_UP_AFTER,
+    SLOW_INTERVAL,
     PermanentFailure,
     Sender,
     enqueue,
@@ -71,7 +74,7 @@ async def test_two_senders_never_send_a_row_twice(store: Database) -> None:
         assert statuses == {"sent"}
 
 
-async def test_failures_are_retried_with_backoff_then_given_up(db: Database, clock: Clock) -> None:
+async def queue_one(db: Database, clock: Clock) -> None:
     async with db.sessions() as session, session.begin():
         await enqueue(
             session,
@@ -81,21 +84,70 @@ async def test_failures_are_retried_with_backoff_then_given_up(db: Database, clo
             reply=Reply(text="x"),
             not_before=clock.now,
         )
-    attempts = 0
+        # Queued "now" on the test's clock, as it is on the real one in production.
+        await session.execute(update(OutboxMessage).values(created_at=clock.now))
 
-    async def flaky(chat: str, reply: Reply) -> None:
-        nonlocal attempts
-        attempts += 1
+
+async def outage(db: Database, clock: Clock, *, lasting: timedelta) -> list[datetime]:
+    """Run the sender minute by minute through an outage; when each delivery was tried."""
+    tries: list[datetime] = []
+    back = clock.now + lasting
+
+    async def platform(chat: str, reply: Reply) -> None:
+        tries.append(clock.now)
+        if clock.now < back:
+            raise ConnectionError("réseau coupé")
+
+    sender = Sender(db.sessions, {"console": platform}, clock=clock)
+    for _ in range(int((lasting + timedelta(hours=2)) / timedelta(minutes=1))):
+        await sender.run_once()
+        clock.advance(minutes=1)
+    return tries
+
+
+async def status_of_the_row(db: Database) -> str:
+    async with db.sessions() as session:
+        row = await session.scalar(select(OutboxMessage))
+        assert row is not None
+        return row.status
+
+
+@pytest.mark.parametrize("minutes", [15, 60])
+async def test_an_outage_delivers_everything_once_the_platform_is_back(
+    db: Database, clock: Clock, minutes: int
+) -> None:
+    await queue_one(db, clock)
+    started = clock.now
+    tries = await outage(db, clock, lasting=timedelta(minutes=minutes))
+    assert await status_of_the_row(db) == "sent"
+    delivered = tries[-1]
+    assert delivered >= started + timedelta(minutes=minutes)
+    # Delivered at the first try after the platform came back, and only then.
+    assert delivered - started <= timedelta(minutes=minutes) + SLOW_INTERVAL
+    assert [t for t in tries if t >= started + timedelta(minutes=minutes)] == [delivered]
+    # Quick retries first, then one every quarter of an hour at most.
+    gaps = [b - a for a, b in itertools.pairwise(tries)]
+    assert gaps[0] <= timedelta(seconds=60) and max(gaps) <= SLOW_INTERVAL + timedelta(minutes=1)
+
+
+async def test_failures_are_retried_for_a_day_then_given_up(db: Database, clock: Clock) -> None:
+    await queue_one(db, clock)
+    attempts: list[datetime] = []
+
+    async def down(chat: str, reply: Reply) -> None:
+        attempts.append(clock.now)
         raise ConnectionError("réseau coupé")
 
-    sender = Sender(db.sessions, {"console": flaky}, clock=clock)
+    sender = Sender(db.sessions, {"console": down}, clock=clock)
+    started = clock.now
     await sender.run_once()
     await sender.run_once()  # not due yet: backoff
-    assert attempts == 1
-    for _ in range(MAX_ATTEMPTS + 2):
+    assert len(attempts) == 1
+    for _ in range(30):
         clock.advance(hours=2)
         await sender.run_once()
-    assert attempts == MAX_ATTEMPTS
+    assert attempts[-1] - started >= GIVE_UP_AFTER
+    assert attempts[-2] - started < GIVE_UP_AFTER  # the try that gave up was the last one
     async with db.sessions() as session:
         row = await session.scalar(select(OutboxMessage))
         assert row is not None and row.status == "failed" and row.last_error == "ConnectionError"

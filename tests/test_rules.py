@@ -31,13 +31,13 @@ from bot.rules import (
     rounding_setting,
 )
 from bot.rules.engine import add_months, shift_hours, validate_rules
-from bot.rules.model import Offset, Rule, Step
+from bot.rules.model import Milestone, Offset, Rule
 from bot.rules.settings import SETTINGS_BY_KEY, validate_settings
 
 PARIS = ZoneInfo("Europe/Paris")
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+RULES_MD = Path(__file__).resolve().parents[1] / "docs" / "RULES.md"
 
-DOMAIN_IDS = {
+RULE_IDS = {
     "NOR-PREP",
     "NOR-GUIDES",
     "NOR-DOCS",
@@ -795,11 +795,14 @@ def test_settings_catalogue_is_complete_and_consistent() -> None:
     assert len(keys) == len(set(keys))
     for spec in SETTINGS:
         assert spec.label and spec.help, spec.key
-        assert set(spec.rules) <= DOMAIN_IDS, spec.key
+        assert set(spec.rules) <= RULE_IDS, spec.key
         spec.check(spec.default)  # every default passes its own bounds
-    used = {step.offset.setting for rule in RULES for step in rule.steps if step.offset.setting} | {
-        switch.setting for rule in RULES for switch in rule.switches
-    }
+    used = {
+        milestone.offset.setting
+        for rule in RULES
+        for milestone in rule.milestones
+        if milestone.offset.setting
+    } | {toggle.setting for rule in RULES for toggle in rule.toggles}
     assert used | {"rec_vacation_rounding"} == set(SETTINGS_BY_KEY)
     expected_defaults = {
         "nor_prep_days_before": 7,
@@ -819,29 +822,30 @@ def test_settings_catalogue_is_complete_and_consistent() -> None:
 # ------------------------------------------------------------------- the catalogue
 
 
-def test_every_rule_id_of_domain_md_is_present_once() -> None:
+def test_every_rule_id_of_the_reference_is_present_once() -> None:
     ids = [rule.id for rule in RULES]
     assert len(ids) == len(set(ids))
-    assert set(ids) == DOMAIN_IDS
-    assert set(RULES_BY_ID) == DOMAIN_IDS
+    assert set(ids) == RULE_IDS
+    assert set(RULES_BY_ID) == RULE_IDS
 
 
-def test_rules_match_the_ids_written_in_domain_md() -> None:
-    domain = SHARED / "DOMAIN.md"
-    assert domain.exists(), "the shared/ folder (DOMAIN.md) must sit beside the project"
-    written = set(re.findall(r"^\| ((?:NOR|CVL|REC|ELY)-[A-Z-]+) \|", domain.read_text(), re.M))
-    assert written == {rule.id for rule in RULES}
+def test_rules_match_the_ids_written_in_the_rules_reference() -> None:
+    written = re.findall(r"^\| ((?:NOR|CVL|REC|ELY)-[A-Z-]+) \|", RULES_MD.read_text(), re.M)
+    assert len(written) == len(set(written)), "one row per rule id in docs/RULES.md"
+    assert set(written) == {rule.id for rule in RULES}
 
 
-def test_every_source_names_a_seed_file() -> None:
-    seeds = SHARED / "seeds"
+def test_every_source_names_a_seed_file_cited_in_the_rules_reference() -> None:
+    rows = {
+        m.group(1): m.group(0)
+        for m in re.finditer(r"^\| ((?:NOR|CVL|REC|ELY)-[A-Z-]+) \|.*$", RULES_MD.read_text(), re.M)
+    }
     for rule in RULES:
         assert rule.sources, rule.id
         for source in rule.sources:
             assert re.fullmatch(r"00[0-4]_[0-9a-f]{16}\.txt", source.file), rule.id
             assert source.section and source.label
-            if seeds.exists():
-                assert (seeds / source.file).exists(), source.file
+            assert f"`{source.file}`, {source.section}" in rows[rule.id], (rule.id, source.ref)
 
 
 def test_rule_data_is_valid() -> None:
@@ -859,8 +863,8 @@ def test_validation_catches_a_rule_with_unknown_names() -> None:
         audience="formateur",
         sources=(),
         subject_if=("moon_phase",),
-        steps=(
-            Step(
+        milestones=(
+            Milestone(
                 key=None,
                 offset=Offset(anchor="eclipse", unit="days", setting="nor_prep_days_before"),
                 title="…",
@@ -888,8 +892,8 @@ def test_a_new_region_is_data_only(monkeypatch: pytest.MonkeyPatch) -> None:
         what="tester",
         audience="organisation",
         sources=RULES_BY_ID["NOR-DOCS"].sources,
-        steps=(
-            Step(
+        milestones=(
+            Milestone(
                 key=None,
                 offset=Offset(anchor="bilan_start", unit="months", direction="before", amount=1),
                 title="Test",
@@ -906,7 +910,7 @@ def test_a_new_region_is_data_only(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def everything() -> list[FormationFacts]:
-    """One formation per funder that, together, exercise every rule and every step."""
+    """One formation per funder that, together, exercise every rule and every milestone."""
     trainees = (
         TraineeFacts(id=8, entered_on=date(2027, 1, 4), left_on=date(2027, 3, 1)),
         TraineeFacts(id=9, entered_on=date(2027, 1, 6)),
@@ -925,14 +929,14 @@ def everything() -> list[FormationFacts]:
     ]
 
 
-def test_every_rule_and_step_is_exercised_and_worded() -> None:
+def test_every_rule_and_milestone_is_exercised_and_worded() -> None:
     settings: dict[str, object] = {"cvl_table_parcours_metiers": True}
     found = [d for f in everything() for d in deadlines(f, settings, PARIS)]
-    assert {d.rule_id for d in found} == DOMAIN_IDS
+    assert {d.rule_id for d in found} == RULE_IDS
     prefixes = {d.key.split(":")[0] for d in found}
     for rule in RULES:
-        for step in rule.steps:
-            assert (f"{rule.id}-{step.key}" if step.key else rule.id) in prefixes
+        for milestone in rule.milestones:
+            assert (f"{rule.id}-{milestone.key}" if milestone.key else rule.id) in prefixes
     for d in found:
         rule = RULES_BY_ID[d.rule_id]
         assert d.title and "{" not in d.title

@@ -5,15 +5,18 @@ and a bot process killed with the user's next message waiting."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import re
 import signal
+import socket
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 
@@ -24,8 +27,10 @@ from bot.storage.db import Database
 from bot.storage.formations import Formation
 from bot.storage.people import Membership
 from bot.storage.state import ConversationState
-from bot.transports.telegram import TelegramTransport
+from bot.transports.telegram import WEBHOOK_SECRET_FILE, TelegramTransport, webhook_secret
 from tests.auxil.telegram_emulator import BotMessage, TelegramEmulator, TelegramUser, run_emulator
+
+pytestmark = pytest.mark.slow  # every test here talks to the node Telegram emulator
 
 TOKEN = "987654:FORMABOT-e2e"
 ROOT = Path(__file__).resolve().parent.parent
@@ -232,3 +237,69 @@ async def test_a_killed_bot_loses_nothing_and_does_nothing_twice(
             ("Cuisine", "bilan_competences", "autre")
         ]
     await database.dispose()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_a_webhook_without_the_secret_is_refused_and_the_secret_is_made_and_kept(
+    emulator: TelegramEmulator,
+    db: Database,
+    settings: Settings,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    port = free_port()
+    configured = replace(
+        settings,
+        telegram_token=TOKEN,
+        telegram_base_url=emulator.url,
+        telegram_webhook_url=f"http://127.0.0.1:{port}/telegram",
+        telegram_webhook_listen="127.0.0.1",
+        telegram_webhook_port=port,
+    )
+    assert configured.telegram_webhook_secret == ""  # nobody configured one
+    transport = TelegramTransport(configured, build_engine(db, configured))
+    await transport.start()
+    try:
+        kept = settings.data_dir / WEBHOOK_SECRET_FILE
+        assert kept.stat().st_mode & 0o777 == 0o600
+        secret = kept.read_text(encoding="ascii")
+        assert len(secret) >= 32
+        async with emulator.user(TOKEN, user_id=7, first_name="Claire") as claire:
+            await ask(claire, "/aide", "/start")  # Telegram's own calls carry the secret
+        forged = {
+            "update_id": 999_001,
+            "message": {
+                "message_id": 1,
+                "date": 1_700_000_000,
+                "chat": {"id": 7, "type": "private"},
+                "from": {"id": 7, "is_bot": False, "first_name": "Claire"},
+                "text": "/inviter",
+                "entities": [{"type": "bot_command", "offset": 0, "length": 8}],
+            },
+        }
+        url = f"http://127.0.0.1:{port}/telegram"
+        caplog.set_level(logging.WARNING)
+        async with httpx.AsyncClient(timeout=5) as client:
+            without = await client.post(url, json=forged)
+            wrong = await client.post(
+                url, json=forged, headers={"X-Telegram-Bot-Api-Secret-Token": "devine-moi"}
+            )
+        assert (without.status_code, wrong.status_code) == (403, 403)
+        refusals = [r for r in caplog.records if "refused (403)" in r.getMessage()]
+        assert len(refusals) == 2
+        assert "devine-moi" not in caplog.text and secret not in caplog.text
+        async with db.sessions() as session:
+            handled = await session.scalar(
+                select(func.count())
+                .select_from(ConversationState)
+                .where(ConversationState.user_id == "7", ConversationState.flow == "inviter")
+            )
+        assert handled == 0
+    finally:
+        await transport.stop()
+    again = TelegramTransport(configured, build_engine(db, configured))
+    assert webhook_secret(again.settings) == secret  # the same at the next start

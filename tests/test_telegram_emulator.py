@@ -45,6 +45,8 @@ from tests.auxil.telegram_emulator import (
     run_emulator,
 )
 
+pytestmark = pytest.mark.slow  # every test here talks to the node Telegram emulator
+
 TOKEN = "123456:TEST-telegram-emulator"
 USER_ID = 4321
 

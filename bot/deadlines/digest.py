@@ -1,19 +1,22 @@
-"""The daily digest of deadlines, and each formateur's own reminders.
+"""The daily digest of deadlines, with each formateur's own reminders sent at its hour.
 
-Two scheduler jobs (:func:`bot.scheduler.job`), run at every tick and safe
-to run at any time, in any number of processes:
+(This was ``bot/reminders.py``: it is the deadlines feature's daily digest.)
+Two jobs, declared in the deadlines feature's manifest
+(:mod:`bot.features.deadlines`) and handed to the scheduler by the
+composition root; each runs at every tick and is safe to run at any time,
+in any number of processes:
 
-- **Digest.** Once the organisation's digest hour has come (``/reglages``,
-  else ``FORMABOT_DIGEST_HOUR``, in the organisation's zone), its deadlines
-  are recomputed and one message lists what is overdue and what falls in
-  the next seven days.  It goes to ``Organisation.digest_chat`` when an
+- **The digest** (:func:`send_digests`). Once the organisation's digest
+  hour has come (``/reglages``, else ``FORMABOT_DIGEST_HOUR``, in the
+  organisation's zone), its deadlines are recomputed and one message lists
+  what is overdue and what falls in the next seven days.  It goes to ``Organisation.digest_chat`` when an
   admin chose one (``/reglages`` → "Recevoir le récapitulatif ici"), else to
   each admin's private chat.  Outbox key ``digest:org:<id>:<local date>``
   (``…:person:<id>`` per admin when there is no digest chat): sent exactly
   once a day, even with two processes.
-- **Reminders.** At the same hour, each formateur gets, in private, the
-  deadlines of their formations that are theirs to do (audience
-  ``formateur``) and fall today or tomorrow; key
+- **The reminders** (:func:`send_reminders`). At the digest hour, each
+  formateur gets, in private, the deadlines of their formations that are
+  theirs to do (audience ``formateur``) and fall today or tomorrow; key
   ``rappel:<deadline key>:<local date>`` — one the day before, one on the day.
 
 Downtime: a digest not sent because the bot was down is sent at the first
@@ -42,13 +45,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
 from bot.config import Settings
+from bot.deadlines.actions import trainee_names
 from bot.deadlines.documents import due_text
 from bot.deadlines.org_settings import digest_hour
 from bot.deadlines.service import grouped, order, refresh_organisation
 from bot.messages import Reply
 from bot.outbox import enqueue
 from bot.storage.bilans import StoredDeadline
-from bot.storage.formations import Formation, Trainee
+from bot.storage.formations import Formation
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity, Membership, Organisation, Role, zone_of
 
@@ -171,8 +175,8 @@ async def digest_text(
             {"title": titles.get(fid, ""), "overdue": c["overdue"], "week": c["week"]}
             for fid, c in sorted(counts.items(), key=lambda p: titles.get(p[0], ""))
         ]
-        return texts.say("reminders.digest_group", day=local.date(), lines=lines)
-    trainees = await _trainee_names(session, [*overdue, *week])
+        return texts.say("digest.group", day=local.date(), lines=lines)
+    trainees = await trainee_names(session, [*overdue, *week])
 
     def line(row: StoredDeadline) -> dict[str, str]:
         who = trainees.get(row.subject_id) if row.subject == "trainee" else None
@@ -185,26 +189,13 @@ async def digest_text(
         }
 
     return texts.say(
-        "reminders.digest_private",
+        "digest.private",
         day=local.date(),
         organisation=organisation.name,
         overdue=[line(r) for r in overdue[:MAX_LINES]],
         overdue_more=max(0, len(overdue) - MAX_LINES),
         week=[line(r) for r in week[:MAX_LINES]],
         week_more=max(0, len(week) - MAX_LINES),
-    )
-
-
-async def _trainee_names(session: AsyncSession, rows: Sequence[StoredDeadline]) -> dict[int, str]:
-    ids = {r.subject_id for r in rows if r.subject == "trainee"}
-    if not ids:
-        return {}
-    return dict(
-        (
-            await session.execute(
-                select(Trainee.id, Trainee.full_name).where(Trainee.id.in_(list(ids)))
-            )
-        ).all()
     )
 
 
@@ -286,7 +277,7 @@ async def send_reminders(session: AsyncSession, now: datetime, settings: Setting
             if identity is None:
                 continue
             text = texts.say(
-                "reminders.personal",
+                "digest.reminder",
                 title=row.title,
                 formation=formation.title,
                 due=due_text(row, tz),

@@ -92,10 +92,20 @@ def store(organisation: Organisation, spec: Setting, value: object | None) -> No
     organisation.settings = values
 
 
-def switch_reasons(spec: Setting) -> list[str]:
-    """Why a rule this (boolean) setting switches is off by default: the rules' own words."""
+def digest_destination(organisation: Organisation, chat: str) -> str:
+    """Where the digest goes, seen from ``chat`` (``platform:chat id``).
+
+    ``private`` (to each admin), ``here`` (this chat) or ``elsewhere`` (another chat).
+    """
+    if not organisation.digest_chat:
+        return "private"
+    return "here" if organisation.digest_chat == chat else "elsewhere"
+
+
+def toggle_reasons(spec: Setting) -> list[str]:
+    """Why a rule this (boolean) setting toggles is off by default: the rules' own words."""
     return [
-        switch.reason for rule in RULES for switch in rule.switches if switch.setting == spec.key
+        toggle.reason for rule in RULES for toggle in rule.toggles if toggle.setting == spec.key
     ]
 
 

@@ -21,7 +21,7 @@ from bot.rules.facts import (
     SessionFacts,
     TraineeFacts,
 )
-from bot.rules.model import Deadline, Offset, Rule, Source, Step
+from bot.rules.model import Deadline, Milestone, Offset, Rule, Source
 from bot.rules.owed import OwedBilan, owed_bilans
 from bot.rules.settings import SETTINGS, Setting, SettingError, rounding_setting
 from bot.rules.vacations import VacationsResult, compute_vacations
@@ -35,6 +35,7 @@ __all__ = [
     "Deadline",
     "FollowUpFacts",
     "FormationFacts",
+    "Milestone",
     "Offset",
     "OwedBilan",
     "Rule",
@@ -42,7 +43,6 @@ __all__ = [
     "Setting",
     "SettingError",
     "Source",
-    "Step",
     "TraineeFacts",
     "VacationsResult",
     "compute_vacations",

@@ -36,7 +36,7 @@ from bot.rules.facts import (
     TraineeFacts,
 )
 from bot.rules.french import plural, spell_date, spell_datetime
-from bot.rules.model import Deadline, Offset, Rule, Step, SubjectKind
+from bot.rules.model import Deadline, Milestone, Offset, Rule, SubjectKind
 from bot.rules.owed import OwedBilan, owed_bilans
 from bot.rules.settings import SETTINGS_BY_KEY, bool_setting, int_setting
 
@@ -199,7 +199,7 @@ def amount_of(offset: Offset, settings: Mapping[str, object]) -> int:
 def _due(
     offset: Offset, subject: Subject, settings: Mapping[str, object], tz: ZoneInfo
 ) -> tuple[date, datetime | None, Moment] | None:
-    """(due day, exact moment or None, anchor) for one step, or None when the anchor is unknown."""
+    """(due day, exact moment or None, anchor) for one milestone, or None when the anchor is unknown."""
     anchor = ANCHORS[offset.anchor](subject)
     if anchor is None:
         return None
@@ -237,7 +237,7 @@ def spell_delay(offset: Offset, settings: Mapping[str, object]) -> str:
 
 def _context(
     subject: Subject,
-    step: Step,
+    milestone: Milestone,
     settings: Mapping[str, object],
     tz: ZoneInfo,
     due_on: date,
@@ -253,7 +253,7 @@ def _context(
     )
     context = {
         "due": "le " + (spell_datetime(due_at) if due_at else spell_date(due_on)),
-        "delay": spell_delay(step.offset, settings),
+        "delay": spell_delay(milestone.offset, settings),
         "anchor": "le " + anchor_text,
         "formation": f"« {formation.title} »",
         "a_chargee": f"à {chargee}" if chargee else "au ou à la chargé(e) de mission",
@@ -283,7 +283,7 @@ def _context(
 
 
 def _applies(rule: Rule, formation: FormationFacts) -> bool:
-    """Whether ``rule`` concerns ``formation`` at all (before switches and exclusions)."""
+    """Whether ``rule`` concerns ``formation`` at all (before toggles and exclusions)."""
     if rule.funder is not None and rule.funder != formation.funder:
         return False
     if rule.programmes is not None and formation.programme not in rule.programmes:
@@ -299,9 +299,9 @@ def _off_reason(
     for exclusion in rule.exclusions:
         if _test(exclusion.predicate, whole):
             return exclusion.reason
-    for switch in rule.switches:
-        if not bool_setting(settings, switch.setting):
-            return switch.reason
+    for toggle in rule.toggles:
+        if not bool_setting(settings, toggle.setting):
+            return toggle.reason
     return None
 
 
@@ -323,8 +323,8 @@ def disabled_rules(
     return found
 
 
-def _key(rule: Rule, step: Step, subject: Subject) -> str:
-    rule_part = f"{rule.id}-{step.key}" if step.key else rule.id
+def _key(rule: Rule, milestone: Milestone, subject: Subject) -> str:
+    rule_part = f"{rule.id}-{milestone.key}" if milestone.key else rule.id
     return f"{rule_part}:{subject.kind}:{subject.id}{subject.key_suffix}"
 
 
@@ -347,27 +347,27 @@ def deadlines(
         for subject in SCOPES[rule.scope](formation):
             if not all(_test(p, subject) for p in rule.subject_if):
                 continue
-            for step in rule.steps:
-                due = _due(step.offset, subject, settings, tz)
+            for milestone in rule.milestones:
+                due = _due(milestone.offset, subject, settings, tz)
                 if due is None:
                     continue
                 due_on, due_at, anchor = due
-                context = _context(subject, step, settings, tz, due_on, due_at, anchor)
-                sentence = step.explanation.format_map(context)
+                context = _context(subject, milestone, settings, tz, due_on, due_at, anchor)
+                sentence = milestone.explanation.format_map(context)
                 found.append(
                     Deadline(
-                        key=_key(rule, step, subject),
+                        key=_key(rule, milestone, subject),
                         rule_id=rule.id,
                         formation_id=formation.id,
                         subject=subject.kind,
                         subject_id=subject.id,
                         due_on=due_on,
                         due_at=due_at,
-                        title=step.title,
+                        title=milestone.title,
                         explanation=f"{sentence} ({rule.citation}).",
                         source=rule.source_ref,
                         audience=rule.audience,
-                        postponable=step.postponable,
+                        postponable=milestone.postponable,
                     )
                 )
     return sorted(found, key=_order)
@@ -397,20 +397,22 @@ def validate_rules(rules: Iterable[Rule] = RULES) -> list[str]:
         seen.add(rule.id)
         if rule.scope not in SCOPES:
             problems.append(f"{rule.id}: unknown scope {rule.scope!r}")
-        if not rule.steps:
-            problems.append(f"{rule.id}: no step")
+        if not rule.milestones:
+            problems.append(f"{rule.id}: no milestone")
         for name in (*rule.applies_if, *rule.subject_if, *(e.predicate for e in rule.exclusions)):
             if name.removeprefix("!").partition(":")[0] not in PREDICATES:
                 problems.append(f"{rule.id}: unknown predicate {name!r}")
-        for switch in rule.switches:
-            spec = SETTINGS_BY_KEY.get(switch.setting)
+        for toggle in rule.toggles:
+            spec = SETTINGS_BY_KEY.get(toggle.setting)
             if spec is None or spec.type is not bool:
-                problems.append(f"{rule.id}: switch {switch.setting!r} is not a bool setting")
-        step_keys = [s.key for s in rule.steps]
-        if len(set(step_keys)) != len(step_keys) or (len(step_keys) > 1 and None in step_keys):
-            problems.append(f"{rule.id}: step keys must be distinct, and named when several")
-        for step in rule.steps:
-            offset = step.offset
+                problems.append(f"{rule.id}: toggle {toggle.setting!r} is not a bool setting")
+        milestone_keys = [s.key for s in rule.milestones]
+        if len(set(milestone_keys)) != len(milestone_keys) or (
+            len(milestone_keys) > 1 and None in milestone_keys
+        ):
+            problems.append(f"{rule.id}: milestone keys must be distinct, and named when several")
+        for milestone in rule.milestones:
+            offset = milestone.offset
             for anchor in (offset.anchor, offset.towards):
                 if anchor is not None and anchor not in ANCHORS:
                     problems.append(f"{rule.id}: unknown anchor {anchor!r}")

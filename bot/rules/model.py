@@ -2,7 +2,7 @@
 
 A rule is data only: which formations it applies to, which subjects it
 iterates over (each bilan, each trainee, each owed bilan…), and for each of
-its steps an :class:`Offset` naming an anchor, an amount, a unit and the
+its milestones an :class:`Offset` naming an anchor, an amount, a unit and the
 setting that overrides the amount.  The arithmetic lives once in
 :mod:`bot.rules.engine`, behind small registries of named anchors, scopes
 and predicates, so adding a Région is adding entries to ``RULES``.
@@ -40,7 +40,7 @@ class Source:
 
 @dataclass(frozen=True, kw_only=True)
 class Offset:
-    """When a step is due, relative to an anchor of its subject.
+    """When a milestone is due, relative to an anchor of its subject.
 
     ``amount`` is used as is when ``setting`` is ``None``; otherwise the
     organisation's setting (or its catalogued default) gives the amount.
@@ -57,11 +57,14 @@ class Offset:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Step:
-    """One dated thing to do; a rule has one or several (CVL-EOS: entry, exit)."""
+class Milestone:
+    """One dated thing to do; a rule has one or several (CVL-EOS: entry, exit).
+
+    Not a conversation step (:class:`bot.conversations.kit.flow.Step`): a
+    milestone is a date a rule sets, the trainer never answers it."""
 
     key: str | None
-    """Suffix of the rule id in deadline keys (``ELY-LONG-ENTRETIEN``); ``None`` for a single step."""
+    """Suffix of the rule id in deadline keys (``ELY-LONG-ENTRETIEN``); ``None`` for a single milestone."""
     offset: Offset
     title: str
     """Short French title, the same for every subject (no personal data)."""
@@ -75,8 +78,11 @@ class Step:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Switch:
-    """A rule that an organisation setting (a bool) turns off, and why it may be off."""
+class Toggle:
+    """An organisation's yes/no setting that turns a rule off, and the reason to show when off.
+
+    The rule applies while the setting is true; its default says whether the
+    rule is on out of the box (CVL-TABLE is off: a later text withdrew it)."""
 
     setting: str
     reason: str
@@ -103,12 +109,12 @@ class Rule:
     what: str
     audience: Audience
     sources: tuple[Source, ...]
-    steps: tuple[Step, ...]
+    milestones: tuple[Milestone, ...]
     applies_if: tuple[str, ...] = ()
     """Predicates on the formation (``PREDICATES``; ``name:arg``, ``!`` negates)."""
     subject_if: tuple[str, ...] = ()
     """Predicates each subject must satisfy (a remote bilan, a follow-up's path…)."""
-    switches: tuple[Switch, ...] = ()
+    toggles: tuple[Toggle, ...] = ()
     exclusions: tuple[Exclusion, ...] = ()
 
     @property
@@ -123,7 +129,7 @@ class Rule:
 @dataclass(frozen=True, kw_only=True)
 class Deadline:
     key: str
-    """Stable while dates move: rule (and step), subject kind and id, span."""
+    """Stable while dates move: rule (and milestone), subject kind and id, span."""
     rule_id: str
     formation_id: int
     subject: SubjectKind

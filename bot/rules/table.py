@@ -49,9 +49,9 @@ def _funder(rule: Rule) -> str:
 
 
 def _due(rule: Rule) -> str:
-    if len(rule.steps) == 1:
-        return describe_offset(rule.steps[0].offset)
-    return " ; ".join(f"{s.what} : {describe_offset(s.offset)}" for s in rule.steps)
+    if len(rule.milestones) == 1:
+        return describe_offset(rule.milestones[0].offset)
+    return " ; ".join(f"{s.what} : {describe_offset(s.offset)}" for s in rule.milestones)
 
 
 def markdown_table() -> str:

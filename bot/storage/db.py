@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import NullPool
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -32,6 +33,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _driver_leaves_transactions_to_us(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+
+
+def _explicit_begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class Database:
@@ -61,10 +70,29 @@ class Database:
             self.engine, expire_on_commit=False
         )
 
-    async def migrate(self) -> None:
-        """Apply every Alembic migration not yet applied (idempotent)."""
-        async with self.engine.begin() as connection:
-            await connection.run_sync(_upgrade)
+    async def migrate(self, target: str = "head") -> None:
+        """Apply every Alembic migration not yet applied (idempotent), all or nothing.
+
+        On SQLite the driver commits DDL as it goes unless told otherwise, so a
+        kill half-way through a migration used to leave tables that the next
+        start tripped over ("table … already exists").  Migrations therefore
+        run on a connection of their own where formabot emits ``BEGIN``
+        itself: SQLite's DDL is transactional, and an interrupted upgrade
+        leaves the database exactly as it was before it.
+        """
+        if not self.is_sqlite:
+            async with self.engine.begin() as connection:
+                await connection.run_sync(_upgrade, target)
+            return
+        engine = create_async_engine(self.url, poolclass=NullPool)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "connect", _driver_leaves_transactions_to_us)
+        event.listen(engine.sync_engine, "begin", _explicit_begin)
+        try:
+            async with engine.begin() as connection:
+                await connection.run_sync(_upgrade, target)
+        finally:
+            await engine.dispose()
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -78,5 +106,5 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
-def _upgrade(connection: Connection) -> None:
-    command.upgrade(alembic_config(connection), "head")
+def _upgrade(connection: Connection, target: str = "head") -> None:
+    command.upgrade(alembic_config(connection), target)

@@ -16,6 +16,8 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import os
+import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
@@ -108,6 +110,51 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(rows)
 
 
+WEBHOOK_SECRET_FILE = "telegram-webhook-secret"
+_WEBHOOK_LOG = "telegram.ext.Updater"
+"""The logger PTB's webhook server writes its refusals to (at DEBUG)."""
+
+
+def webhook_secret(settings: Settings) -> str:
+    """The secret Telegram sends with every webhook call; made and kept when none is set.
+
+    The webhook's address is public by definition: without a secret anyone
+    could post a forged update in an admin's name.  So webhook mode never
+    runs without one: the configured ``TELEGRAM_WEBHOOK_SECRET``, else one
+    generated once and kept in the data folder (mode 600), the same at
+    every start.
+    """
+    if settings.telegram_webhook_secret:
+        return settings.telegram_webhook_secret
+    path = settings.data_dir / WEBHOOK_SECRET_FILE
+    if path.exists():
+        kept = path.read_text(encoding="ascii").strip()
+        if kept:
+            return kept
+    path.parent.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)  # Telegram allows A-Z, a-z, 0-9, _ and -
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as file:
+        file.write(secret)
+    return secret
+
+
+class _RefusedWebhookCalls(logging.Filter):
+    """Turns PTB's debug lines about a refused webhook call into one warning of ours.
+
+    PTB answers 403 by itself and says so at DEBUG, quoting the wrong token;
+    formabot keeps that logger quiet, so the refusal is logged here instead,
+    without the token.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = str(record.msg)
+        if message.startswith(("Request did not include", "Request had the wrong")):
+            log.warning("telegram webhook: a call without the right secret was refused (403)")
+        # Only what the logger showed before: warnings and errors, never its chatter.
+        return record.levelno >= logging.WARNING
+
+
 class TelegramTransport:
     platform = Platform.TELEGRAM.value
 
@@ -152,12 +199,16 @@ class TelegramTransport:
         assert updater is not None
         allowed = [Update.MESSAGE, Update.CALLBACK_QUERY]
         if self.settings.telegram_webhook_url:
+            refusals = logging.getLogger(_WEBHOOK_LOG)
+            refusals.setLevel(logging.DEBUG)
+            if not any(isinstance(f, _RefusedWebhookCalls) for f in refusals.filters):
+                refusals.addFilter(_RefusedWebhookCalls())
             await updater.start_webhook(
                 listen=self.settings.telegram_webhook_listen,
                 port=self.settings.telegram_webhook_port,
                 url_path="telegram",
                 webhook_url=self.settings.telegram_webhook_url,
-                secret_token=self.settings.telegram_webhook_secret or None,
+                secret_token=webhook_secret(self.settings),
                 allowed_updates=allowed,
             )
         else:

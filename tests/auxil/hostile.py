@@ -36,12 +36,26 @@ TOO_LONG = Bad("huge", HUGE)
 ONLY_EMOJI = Bad("emoji", EMOJI)
 MARKUP = Bad("html", HTML)
 CONTROLS = Bad("control", CONTROL)
+SURROGATES = Bad("lone surrogates", "Léa \udcff Martin")
+LONE_SURROGATE = Bad("a lone surrogate", "\ud800")
 FORGED = Bad("forged choice", choice="9999|inexistant")
 FORGED_RAW = Bad("forged raw data", choice="'; DROP TABLE formations; --")
 A_FILE = Bad("file", file=True)
 
-FOR_CHOICES = (EMPTY, BLANK, TOO_LONG, ONLY_EMOJI, MARKUP, CONTROLS, FORGED, FORGED_RAW, A_FILE)
-FOR_TEXT = (EMPTY, BLANK, TOO_LONG, CONTROLS, FORGED, FORGED_RAW, A_FILE)
+BROKEN = (SURROGATES, LONE_SURROGATE)
+FOR_CHOICES = (
+    EMPTY,
+    BLANK,
+    TOO_LONG,
+    ONLY_EMOJI,
+    MARKUP,
+    CONTROLS,
+    *BROKEN,
+    FORGED,
+    FORGED_RAW,
+    A_FILE,
+)
+FOR_TEXT = (EMPTY, BLANK, TOO_LONG, CONTROLS, *BROKEN, FORGED, FORGED_RAW, A_FILE)
 FOR_NAMES = (*FOR_TEXT, ONLY_EMOJI)
 
 

@@ -11,10 +11,16 @@
     Admin  Activer
     Bot    C'est enregistré. 3 échéances recalculées.
 
-The settings are the delays the seeds leave open (``bot.rules.SETTINGS``),
-the hour of the daily digest and, when installed, the absences thresholds.
-Every value is checked against its catalogue's bounds before it is stored,
-and the organisation's deadlines are recomputed at once.
+    Admin  (touche « Bilan pédagogique au chargé de mission : heures avant le bilan »)
+    Bot    … Tapez la nouvelle valeur, entre 48 et 336.   [Valeur par défaut]
+    Admin  72 h
+    Bot    C'est enregistré : … = 72. Échéances recalculées : 0 ajoutée, 1 déplacée…
+
+The settings are those the features declare (``ctx.features.settings``):
+the delays the seeds leave open, the hour of the daily digest, the absences
+thresholds, the attestations' options.  Every value is checked against its
+catalogue's bounds before it is stored, and the organisation's deadlines are
+recomputed at once (:mod:`bot.deadlines.settings_change`).
 
 This is the one conversation that runs in a group chat: "Recevoir le
 récapitulatif ici" sent from a group makes that group the digest's
@@ -30,163 +36,136 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Step
 from bot.conversations.kit.steps import Option, Pick
 from bot.deadlines import org_settings
-from bot.deadlines.service import refresh_organisation
+from bot.deadlines.settings_change import (
+    change_setting,
+    choose_digest_chat,
+    organisation,
+    reset_setting,
+)
 from bot.messages import Reply
 from bot.rules import RULES_BY_ID, Setting, SettingError
 from bot.storage.people import Organisation, Role
 
 
-async def organisation_of(ctx: Context) -> Organisation | None:
-    return await ctx.session.get(Organisation, ctx.organisation_id)
-
-
-def current(ctx: Context, organisation: Organisation, spec: Setting) -> object:
-    return org_settings.value_of(organisation, spec, digest_default=ctx.settings.digest_hour)
-
-
-def destination(ctx: Context, organisation: Organisation) -> str:
-    if not organisation.digest_chat:
-        return "private"
-    if organisation.digest_chat == f"{ctx.incoming.platform.value}:{ctx.incoming.chat}":
-        return "here"
-    return "elsewhere"
-
-
 async def setting_choices(ctx: Context) -> list[Option]:
-    organisation = await organisation_of(ctx)
-    if organisation is None:
+    found = await organisation(ctx.session, ctx.organisation_id)
+    if found is None:
         return []
-    ctx.data["digest"] = {
-        "hour": org_settings.digest_hour(organisation, ctx.settings.digest_hour),
-        "where": destination(ctx, organisation),
-    }
+    where = org_settings.digest_destination(found, this_chat(ctx))
+    ctx.data["digest"] = {"hour": digest_hour(ctx, found), "where": where}
     options = []
-    if destination(ctx, organisation) != "here":
+    if where != "here":
         options.append(Option("📍 Recevoir le récapitulatif ici", "_here"))
-    if organisation.digest_chat:
+    if found.digest_chat:
         options.append(Option("Recevoir le récapitulatif en privé (administrateurs)", "_private"))
     for spec in ctx.features.settings:
-        value = org_settings.shown(current(ctx, organisation, spec), spec)
+        value = org_settings.shown(current(ctx, found, spec), spec)
         options.append(Option(f"{spec.label} : {value}", f"s:{spec.key}"))
     return options
 
 
 async def on_setting(ctx: Context, picked: str) -> Outcome:
-    organisation = await organisation_of(ctx)
-    if organisation is None:
-        return Leave()
     if picked in ("_here", "_private"):
-        organisation.digest_chat = (
-            f"{ctx.incoming.platform.value}:{ctx.incoming.chat}" if picked == "_here" else None
-        )
-        ctx.audit(
-            "digest_destination", "organisation", organisation.id, group=ctx.incoming.is_group
-        )
-        ctx.say(
-            "reglages.digest_here" if picked == "_here" else "reglages.digest_private",
+        here = picked == "_here"
+        found = await choose_digest_chat(
+            ctx.session,
+            ctx.person_id,
+            ctx.organisation_id,
+            this_chat(ctx) if here else None,
             group=ctx.incoming.is_group,
-            hour=org_settings.digest_hour(organisation, ctx.settings.digest_hour),
         )
+        if found is not None:
+            ctx.say(
+                "reglages.digest_here" if here else "reglages.digest_private",
+                group=ctx.incoming.is_group,
+                hour=digest_hour(ctx, found),
+            )
         return Leave()
     key = picked.removeprefix("s:")
     if ctx.features.setting(key) is None:
         return Retry(ctx.render("common.forged_choice"))
     ctx.data["key"] = key
-    return Next("value")
-
-
-_NUMBER = re.compile(
-    r"^\s*(?P<n>-?\d{1,6})\s*(?:h|heures?|j|jours?|mois|%|pour\s*cent|minutes?)?\s*$", re.I
-)
+    return Next()
 
 
 class SettingValue(Step):
-    """The new value of one setting: buttons for yes/no and choices, a number typed otherwise."""
+    """The new value of one setting: buttons for yes/no and choices, a number typed otherwise.
 
-    def spec(self, ctx: Context) -> Setting | None:
-        return ctx.features.setting(str(ctx.data.get("key")))
+    The answer is stored checked against the setting's bounds (``None``: back
+    to the default); saving it is the step's ``then``.
+    """
 
-    def buttons(self, spec: Setting) -> dict[str, str]:
-        """Button value → label."""
-        if spec.type is bool:
-            buttons = {"on": "Activer", "off": "Désactiver"}
-        elif spec.choices:
-            buttons = {c: org_settings.ROUNDING_WORDS.get(c, c) for c in spec.choices}
-        else:
-            buttons = {}
-        return buttons | {"default": "Valeur par défaut"}
-
-    async def ask(self, ctx: Context) -> Reply:
-        spec = self.spec(ctx)
-        organisation = await organisation_of(ctx)
-        if spec is None or organisation is None:
+    async def question(self, ctx: Context) -> Reply:
+        spec = chosen_setting(ctx)
+        found = await organisation(ctx.session, ctx.organisation_id)
+        if spec is None or found is None:
             return Reply(text=ctx.render("reglages.unknown"))
-        default = ctx.settings.digest_hour if spec.key == "digest_hour" else spec.default
+        default = ctx.settings.digest_hour if spec.key == org_settings.DIGEST_HOUR.key else None
         rules = [RULES_BY_ID[r] for r in spec.rules if r in RULES_BY_ID]
         text = ctx.render(
             "reglages.ask_value",
             spec=spec,
-            value=org_settings.shown(current(ctx, organisation, spec), spec),
-            default=org_settings.shown(default, spec),
-            is_default=org_settings.is_default(organisation, spec),
+            value=org_settings.shown(current(ctx, found, spec), spec),
+            default=org_settings.shown(spec.default if default is None else default, spec),
+            is_default=org_settings.is_default(found, spec),
             rules=[f"{r.id} ({r.source_ref})" for r in rules],
-            reasons=org_settings.switch_reasons(spec) if spec.type is bool else [],
+            reasons=org_settings.toggle_reasons(spec) if spec.type is bool else [],
             number=spec.type is int,
         )
-        choices = tuple(ctx.choice(label, value) for value, label in self.buttons(spec).items())
+        choices = tuple(ctx.choice(label, value) for value, label in buttons(spec).items())
         return Reply(text=text, choices=choices, columns=2 if spec.type is bool else 1)
 
-    async def take(self, ctx: Context) -> Outcome:
-        spec = self.spec(ctx)
-        organisation = await organisation_of(ctx)
-        if spec is None or organisation is None:
+    async def answer(self, ctx: Context) -> Outcome:
+        spec = chosen_setting(ctx)
+        if spec is None:
             ctx.say("reglages.unknown")
             return Leave()
-        buttons = self.buttons(spec)
-        synonyms = {"oui": "on", "non": "off", "activer": "on", "desactiver": "off"}
-        value: object
-        if spec.type is int and ctx.incoming.choice is None:
-            if ctx.incoming.attachment is not None and not ctx.incoming.text.strip():
-                return Retry(ctx.render("common.file_instead_of_text"))
-            text = ctx.incoming.text
-            number = _NUMBER.match(text) if len(text) < 40 else None
-            if number is not None:
-                value = int(number["n"])
-            elif ctx.chosen(list(buttons), labels=buttons, numbered=[]) == "default":
-                value = None
-            else:
-                return Retry(ctx.render("reglages.not_a_number", spec=spec))
-        else:
-            picked = ctx.chosen(
-                list(buttons),
-                labels=buttons,
-                numbered=list(buttons),
-                synonyms=synonyms if spec.type is bool else None,
-            )
-            if isinstance(picked, Invalid):
-                return Retry(picked.message)
-            if picked is None:
-                return Retry(ctx.render("common.pick_again"))
-            value = None
-            if picked != "default":
-                value = picked == "on" if spec.type is bool else picked
-        if value is not None:
-            try:
-                value = spec.check(value)
-            except SettingError:
-                return Retry(ctx.render("reglages.out_of_bounds", spec=spec))
-        org_settings.store(organisation, spec, value)
-        refreshed = await refresh_organisation(ctx.session, organisation.id)
-        ctx.audit("setting", "organisation", organisation.id, key=spec.key)
-        ctx.say(
-            "reglages.saved",
-            spec=spec,
-            value=org_settings.shown(current(ctx, organisation, spec), spec),
-            added=len(refreshed.added),
-            moved=len(refreshed.moved),
-            removed=len(refreshed.removed),
-        )
+        value: object = typed_number(ctx, spec) if spec.type is int else None
+        if value is None:
+            value = picked_value(ctx, spec)
+        if isinstance(value, Retry):
+            return value
+        if value == "default":
+            ctx.data[self.store] = None
+            return Next()
+        try:
+            ctx.data[self.store] = spec.check(value)
+        except SettingError:
+            return Retry(ctx.render("reglages.out_of_bounds", spec=spec))
+        return Next()
+
+
+async def save_setting(ctx: Context, value: object) -> Outcome:
+    spec = chosen_setting(ctx)
+    if spec is None:
+        ctx.say("reglages.unknown")
         return Leave()
+    digest_default = ctx.settings.digest_hour
+    if value is None:
+        changed = await reset_setting(
+            ctx.session, ctx.person_id, ctx.organisation_id, spec, digest_default=digest_default
+        )
+    else:
+        changed = await change_setting(
+            ctx.session,
+            ctx.person_id,
+            ctx.organisation_id,
+            spec,
+            value,
+            digest_default=digest_default,
+        )
+    if changed is None:
+        ctx.say("reglages.unknown")
+        return Leave()
+    ctx.say(
+        "reglages.saved",
+        spec=spec,
+        value=org_settings.shown(changed.value, spec),
+        added=changed.added,
+        moved=changed.moved,
+        removed=changed.removed,
+    )
+    return Leave()
 
 
 FLOW = Flow(
@@ -198,8 +177,79 @@ FLOW = Flow(
     in_groups=True,
     steps=[
         Pick("setting", ask="reglages.ask_setting", options=setting_choices, then=on_setting),
-        SettingValue("value", help="reglages.help_value"),
+        SettingValue("value", help="reglages.help_value", then=save_setting),
     ],
 )
 
 FLOWS = [FLOW]
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+_NUMBER = re.compile(
+    r"^\s*(?P<n>-?\d{1,6})\s*(?:h|heures?|j|jours?|mois|%|pour\s*cent|minutes?)?\s*$", re.I
+)
+_SYNONYMS = {"oui": "on", "non": "off", "activer": "on", "desactiver": "off"}
+
+
+def this_chat(ctx: Context) -> str:
+    """This chat's address as the digest keeps it (``platform:chat id``)."""
+    return f"{ctx.incoming.platform.value}:{ctx.incoming.chat}"
+
+
+def current(ctx: Context, found: Organisation, spec: Setting) -> object:
+    return org_settings.value_of(found, spec, digest_default=ctx.settings.digest_hour)
+
+
+def digest_hour(ctx: Context, found: Organisation) -> int:
+    return org_settings.digest_hour(found, ctx.settings.digest_hour)
+
+
+def chosen_setting(ctx: Context) -> Setting | None:
+    return ctx.features.setting(str(ctx.data.get("key")))
+
+
+def buttons(spec: Setting) -> dict[str, str]:
+    """Button value → label: yes/no, the choices, and always "Valeur par défaut"."""
+    if spec.type is bool:
+        offered = {"on": "Activer", "off": "Désactiver"}
+    elif spec.choices:
+        offered = {c: org_settings.ROUNDING_WORDS.get(c, c) for c in spec.choices}
+    else:
+        offered = {}
+    return offered | {"default": "Valeur par défaut"}
+
+
+def typed_number(ctx: Context, spec: Setting) -> int | str | Retry | None:
+    """A number typed for an integer setting; ``None`` when a button was pressed."""
+    if ctx.incoming.choice is not None:
+        return None
+    if ctx.incoming.attachment is not None and not ctx.incoming.text.strip():
+        return Retry(ctx.render("common.file_instead_of_text"))
+    text = ctx.incoming.text
+    number = _NUMBER.match(text) if len(text) < 40 else None
+    if number is not None:
+        return int(number["n"])
+    offered = buttons(spec)
+    if ctx.chosen(list(offered), labels=offered, numbered=[]) == "default":
+        return "default"
+    return Retry(ctx.render("reglages.not_a_number", spec=spec))
+
+
+def picked_value(ctx: Context, spec: Setting) -> object:
+    """The button (or its number, label or synonym) chosen: its value, or a re-ask."""
+    offered = buttons(spec)
+    picked = ctx.chosen(
+        list(offered),
+        labels=offered,
+        numbered=list(offered),
+        synonyms=_SYNONYMS if spec.type is bool else None,
+    )
+    if isinstance(picked, Invalid):
+        return Retry(picked.message)
+    if picked is None:
+        return Retry(ctx.render("common.pick_again"))
+    if picked == "default":
+        return picked
+    return picked == "on" if spec.type is bool else picked

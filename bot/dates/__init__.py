@@ -1,0 +1,23 @@
+"""French dates as trainers type them, and as the bot spells them back.
+
+Anything ambiguous is read as ``None`` rather than a guess: the conversation
+then re-asks, and always shows back what it understood.  One package so that
+every reader shares one vocabulary and one way of folding what was typed
+(:mod:`bot.dates.words`); callers import from here.
+"""
+
+from bot.dates.durations import understand_duration
+from bot.dates.moments import Prefer, Understood, understand
+from bot.dates.periods import understand_period
+from bot.dates.spelling import spell_date, spell_datetime, spell_time
+
+__all__ = [
+    "Prefer",
+    "Understood",
+    "spell_date",
+    "spell_datetime",
+    "spell_time",
+    "understand",
+    "understand_duration",
+    "understand_period",
+]

@@ -1,0 +1,37 @@
+"""Dates and times written out in French, the way the bot says them back."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+_WEEKDAY_NAMES = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_MONTH_NAMES = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def spell_date(d: date | datetime) -> str:
+    """Written out in French whatever the process locale, which servers rarely set to fr_FR."""
+    day = "1er" if d.day == 1 else str(d.day)
+    return f"{_WEEKDAY_NAMES[d.weekday()]} {day} {_MONTH_NAMES[d.month - 1]} {d.year}"
+
+
+def spell_time(t: time | datetime) -> str:
+    """French typography puts spaces around the "h" and always two digits of minutes."""
+    return f"{t.hour} h {t.minute:02d}"
+
+
+def spell_datetime(dt: datetime) -> str:
+    """In the datetime's own zone: converting to the organisation's is the caller's choice."""
+    return f"{spell_date(dt)} à {spell_time(dt)}"

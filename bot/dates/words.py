@@ -1,0 +1,188 @@
+"""The French words dates are made of, and one spelling for the many typed in chats.
+
+Every reader (a day, a period, a duration) folds the text the same way and
+matches the same vocabulary, so a typo understood in one is understood in all.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable
+from datetime import date
+
+MAX_LENGTH = 200
+"""Longer answers are not a date someone typed; refusing early keeps parsing cheap."""
+
+
+# Spellings met in chats, folded (lower case, no accents), with their index.
+WEEKDAY_WORDS: dict[str, int] = {
+    "lundi": 0,
+    "lindi": 0,
+    "mardi": 1,
+    "mercredi": 2,
+    "mecredi": 2,
+    "mercedi": 2,
+    "mercrdi": 2,
+    "jeudi": 3,
+    "jedi": 3,
+    "vendredi": 4,
+    "vendedi": 4,
+    "vendrdi": 4,
+    "samedi": 5,
+    "samdi": 5,
+    "dimanche": 6,
+    "dimache": 6,
+    "dimance": 6,
+}
+MONTH_WORDS: dict[str, int] = {
+    "janvier": 1,
+    "janv": 1,
+    "jan": 1,
+    "fevrier": 2,
+    "fevier": 2,
+    "fevrie": 2,
+    "fevr": 2,
+    "fev": 2,
+    "mars": 3,
+    "avril": 4,
+    "avr": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "juilet": 7,
+    "juil": 7,
+    "aout": 8,
+    "septembre": 9,
+    "septembr": 9,
+    "sept": 9,
+    "sep": 9,
+    "octobre": 10,
+    "octobr": 10,
+    "oct": 10,
+    "novembre": 11,
+    "novembr": 11,
+    "nov": 11,
+    "decembre": 12,
+    "decembr": 12,
+    "dec": 12,
+}
+_UNITS = [
+    "zero",
+    "un",
+    "deux",
+    "trois",
+    "quatre",
+    "cinq",
+    "six",
+    "sept",
+    "huit",
+    "neuf",
+    "dix",
+    "onze",
+    "douze",
+    "treize",
+    "quatorze",
+    "quinze",
+    "seize",
+    "dix-sept",
+    "dix-huit",
+    "dix-neuf",
+]
+NUMBER_WORDS: dict[str, int] = {word: n for n, word in enumerate(_UNITS)}
+NUMBER_WORDS.update({"une": 1, "premier": 1, "vingt": 20, "trente": 30})
+for _n in range(1, 10):
+    _joiner = " et " if _n == 1 else "-"
+    NUMBER_WORDS[f"vingt{_joiner}{_UNITS[_n]}"] = 20 + _n
+NUMBER_WORDS["trente et un"] = 31
+NUMBER_WORDS["quarante"] = 40
+NUMBER_WORDS["quarante-cinq"] = 45
+NUMBER_WORDS["cinquante"] = 50
+del _n, _joiner
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """Longest first, so that "janvier" wins over "jan"."""
+    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+
+
+ANY_WEEKDAY = _alternation(WEEKDAY_WORDS)
+ANY_MONTH = _alternation(MONTH_WORDS)
+ANY_NUMBER = _alternation(NUMBER_WORDS)
+
+# Phrases rewritten to one token each before anything is extracted.
+_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (
+            r"\baujourd\s*hui\b|\baujourdhui\b|\baujourdui\b|\baujourd\b|\bauj\b|\bajd\b",
+            "aujourdhui",
+        ),
+        (r"\bapres[\s-]*midi\b|\baprem\b|\bapm\b|\bap[\s-]+midi\b", "apresmidi"),
+        (r"\bapres[\s-]*demain\b", "apresdemain"),
+        (r"\bavant[\s-]*hier\b", "avanthier"),
+        (r"\bdemin\b|\bdemaim\b|\bdemai\b", "demain"),
+        (rf"\b({ANY_WEEKDAY})\s+(?:de\s+la\s+|la\s+)?semaine\s+proch\w*", r"\1 semprochaine"),
+        (rf"\b({ANY_WEEKDAY})\s+(?:passee?s?)\b", r"\1 dernier"),
+        (rf"\b({ANY_WEEKDAY})\s+qui\s+vient\b", r"\1 prochain"),
+        (r"\bproch(?:ain|aine|ains|aines|in|ainne|ian|ai)?\b", "prochain"),
+        (r"\bderni(?:er|ere|ers|eres|r|e)\b", "dernier"),
+        (r"\ben\s+(?:huit|8)\b", "enhuit"),
+        (r"\ben\s+(?:quinze|15)\b", "enquinze"),
+        (r"\bce\s+midi\b", "aujourdhui midi"),
+        (r"\bce\s+matin\b", "aujourdhui matin"),
+        (r"\bcet(?:te)?\s+apresmidi\b", "aujourdhui apresmidi"),
+        (r"\bce\s+soir\b", "aujourdhui soir"),
+        (r"\b1\s*er\b", "1"),
+        (r"\ble\s+premier\s*$", "le 1"),
+        (r"\b(heures?|hrs?|h)\s+pile\b", r"\1"),
+    )
+)
+_NUMBER_BEFORE_MONTH = re.compile(rf"\b({ANY_NUMBER})\s+(?=(?:{ANY_MONTH})\b)")
+
+
+def fold(text: str) -> str:
+    """One spelling for the many a phone keyboard produces: accents, case, quotes, markup."""
+    text = html.unescape(text)
+    text = re.sub(r"<[^<>]{0,100}>", " ", text)
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.replace("œ", "oe").replace("–", "-").replace("—", "-")
+    text = re.sub(r"(\d),(\d)", r"\1.\2", text)
+    text = re.sub(r"[^a-z0-9/:.\- ]+", " ", text)
+    # Separators only mean something between two digits; elsewhere they are
+    # punctuation ("déc.", "rdv: jeudi", "jeudi -").
+    text = re.sub(r"(?<!\d)[/:.]|[/:.](?!\d)", " ", text)
+    text = re.sub(r"(?<![\da-z])-|-(?![\da-z])", " ", text)
+    return " ".join(text.split())
+
+
+def rewrite(text: str) -> str:
+    """Phrases said several ways become one token, so each pattern lists them once."""
+    for pattern, replacement in _REWRITES:
+        text = pattern.sub(replacement, text)
+    return _NUMBER_BEFORE_MONTH.sub(lambda m: f"{NUMBER_WORDS[m.group(1)]} ", text)
+
+
+class Unclear(Exception):
+    """The text names something impossible or contradictory."""
+
+
+def valid_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_year(raw: str | None) -> int | None:
+    """Two digits mean this century; a year far from ours is a typo, not a date."""
+    if raw is None:
+        return None
+    year = int(raw)
+    if len(raw) == 2:
+        year += 2000
+    if not 1900 <= year <= 2200:
+        raise Unclear
+    return year

@@ -1,0 +1,189 @@
+"""What a person does with one stored deadline: open it, mark it done, postpone it, undo.
+
+These are the writes behind ``/echeances`` (and :func:`recomputed`, the
+list it opens on).  Each takes the session, who acts
+and when, checks that the deadline may be changed so, changes it and adds
+the audit entry in the caller's transaction (the engine commits it with the
+answer).  Who may see which deadline is the caller's business: it passes
+the formations the person may see to :func:`visible_deadline` first.
+
+- :func:`complete` marks a deadline done (who and when are kept);
+- :func:`postpone_deadline` moves a deadline whose date is the organisation's
+  choice to a later day, with a reason; a date the funder fixes cannot move,
+  nor go back, nor move more than :data:`MAX_POSTPONE_DAYS` days;
+- :func:`reopen` undoes either: the deadline is open again at its computed date.
+
+Audit entries name the deadline, its rule and formation; the reason typed for
+a postponement stays on the deadline, never in the audit trail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.deadlines.service import deadlines_of, mark_done, postpone, refresh_deadlines
+from bot.storage import audit
+from bot.storage.bilans import StoredDeadline
+from bot.storage.formations import Trainee
+
+MAX_POSTPONE_DAYS = 180
+"""A postponement further than this is a new plan, not a delay."""
+
+PostponeProblem = Literal["fixed", "too_early", "too_far"]
+
+
+class PostponeRefused(ValueError):
+    """The postponement asked for is not possible; ``problem`` says why."""
+
+    def __init__(self, problem: PostponeProblem) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+# --- reading -----------------------------------------------------------------------
+
+
+async def recomputed(session: AsyncSession, formation_ids: Sequence[int]) -> list[StoredDeadline]:
+    """Recompute these formations' deadlines (a change made anywhere shows), then list them.
+
+    The deadlines still to do (open or postponed), by the day that counts.
+    """
+    for formation_id in formation_ids:
+        await refresh_deadlines(session, formation_id)
+    return await deadlines_of(session, formation_ids)
+
+
+async def visible_deadline(
+    session: AsyncSession, deadline_id: object, formation_ids: Collection[int]
+) -> StoredDeadline | None:
+    """The deadline ``deadline_id`` if it belongs to one of ``formation_ids``; else ``None``.
+
+    ``deadline_id`` comes from a button or a stored answer: anything that is
+    not the id of such a deadline gives ``None``.
+    """
+    try:
+        wanted = int(str(deadline_id))
+    except ValueError:
+        return None
+    if not 0 < wanted < 2**31:  # no such id, and a huge one would not fit the column
+        return None
+    row = await session.get(StoredDeadline, wanted)
+    if row is None or row.formation_id not in formation_ids:
+        return None
+    return row
+
+
+async def trainee_names(session: AsyncSession, rows: Sequence[StoredDeadline]) -> dict[int, str]:
+    """Trainee id → full name, for the deadlines that concern one trainee."""
+    ids = {r.subject_id for r in rows if r.subject == "trainee"}
+    if not ids:
+        return {}
+    found = await session.execute(
+        select(Trainee.id, Trainee.full_name).where(Trainee.id.in_(list(ids)))
+    )
+    return {int(i): str(n) for i, n in found.all()}
+
+
+def postpone_problem(row: StoredDeadline, day: date, today: date) -> PostponeProblem | None:
+    """Why ``row`` cannot be postponed to ``day`` (``None``: it can)."""
+    if not row.postponable:
+        return "fixed"
+    if day <= row.effective_due or day < today:
+        return "too_early"
+    if day > row.effective_due + timedelta(days=MAX_POSTPONE_DAYS):
+        return "too_far"
+    return None
+
+
+def earliest_postponement(row: StoredDeadline, today: date) -> date:
+    """The day a new date must come after: the day that counts now, or today if later."""
+    return max(row.effective_due, today)
+
+
+# --- acting ------------------------------------------------------------------------
+
+
+def _audit(
+    session: AsyncSession, actor_id: int, action: str, row: StoredDeadline, **details: str
+) -> None:
+    audit.record(
+        session,
+        organisation_id=row.organisation_id,
+        actor_id=actor_id,
+        action=action,
+        entity="deadline",
+        entity_id=row.id,
+        rule_id=row.rule_id,
+        formation_id=row.formation_id,
+        **details,
+    )
+
+
+async def complete(
+    session: AsyncSession, actor_id: int, deadline_id: int, now: datetime
+) -> StoredDeadline | None:
+    """Mark the deadline done by ``actor_id`` at ``now``; ``None`` if it no longer exists."""
+    row = await session.get(StoredDeadline, deadline_id)
+    if row is None:
+        return None
+    mark_done(row, actor_id, now)
+    _audit(session, actor_id, "done", row)
+    await session.flush()
+    return row
+
+
+async def postpone_deadline(
+    session: AsyncSession,
+    actor_id: int,
+    deadline_id: int,
+    now: datetime,
+    *,
+    to: date,
+    reason: str,
+    today: date,
+) -> StoredDeadline | None:
+    """Postpone the deadline to ``to`` for ``reason``; ``None`` if it no longer exists.
+
+    ``today`` is the organisation's day at ``now``.  Raises
+    :class:`PostponeRefused` when the date is fixed by its source, or ``to``
+    is not after the day that counts, or is too far.
+    """
+    row = await session.get(StoredDeadline, deadline_id)
+    if row is None:
+        return None
+    problem = postpone_problem(row, to, today)
+    if problem is not None:
+        raise PostponeRefused(problem)
+    postpone(row, to=to, reason=reason, person_id=actor_id, now=now)
+    _audit(session, actor_id, "postpone", row)
+    await session.flush()
+    return row
+
+
+async def reopen(
+    session: AsyncSession, actor_id: int, deadline_id: int, now: datetime
+) -> StoredDeadline | None:
+    """Undo "done" or a postponement: the deadline is open again at its computed date.
+
+    ``None`` if it no longer exists; an open deadline is left as it is (and
+    nothing is audited).
+    """
+    row = await session.get(StoredDeadline, deadline_id)
+    if row is None:
+        return None
+    if row.status == "open":
+        return row
+    undone = row.status
+    row.status = "open"
+    row.done_at = row.done_by = None
+    row.postponed_to = row.postponed_at = row.postponed_by = None
+    row.postpone_reason = None
+    row.updated_at = now
+    _audit(session, actor_id, "reopen", row, undone=undone)
+    await session.flush()
+    return row

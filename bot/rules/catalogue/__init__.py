@@ -1,0 +1,29 @@
+"""The funders' rules as data: one :class:`Rule` per rule id of ``docs/RULES.md``.
+
+Each entry quotes its seed (file and section), names the subjects it applies
+to and, for every milestone, the anchor, the amount, the unit and the setting
+that overrides the amount.  Nothing here computes: see :mod:`bot.rules.engine`.
+One module per funder, each holding its seeds' names and labels.
+
+Explanation templates are ``str.format`` strings; the engine supplies:
+``due`` ("le mardi 24 novembre 2026 à 14 h 00"), ``delay`` ("48 h", "7 jours",
+"1 mois", "50 %"), ``anchor`` (the anchor's day, "le lundi 15 juin 2027"),
+``formation`` ("« Titre »"), ``a_chargee`` ("à Mme X" or "au ou à la chargé(e)
+de mission"), and by scope: ``bilan`` ("bilan de fin de formation du jeudi 26
+novembre 2026 à 14 h 00", no article); ``span`` ("la session 2 (du … au …)");
+``trainee`` and ``of_trainee`` ("Jean Dupont" / "de Jean Dupont");
+``opened`` and ``entretien`` for follow-ups.  The engine appends the source.
+"""
+
+from __future__ import annotations
+
+from bot.rules.catalogue.centre_val_de_loire import CENTRE_VAL_DE_LOIRE
+from bot.rules.catalogue.elycoop import ELYCOOP
+from bot.rules.catalogue.normandie import NORMANDIE
+from bot.rules.catalogue.rectorat import RECTORAT
+from bot.rules.model import Rule
+
+RULES: tuple[Rule, ...] = (*NORMANDIE, *CENTRE_VAL_DE_LOIRE, *RECTORAT, *ELYCOOP)
+"""In this order in the README's rules table and in ``docs/RULES.md``."""
+
+RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

@@ -1,0 +1,145 @@
+"""Région Centre-Val de Loire (seeds 001, 002): bilans qualitatifs, orientation table, EOS.
+
+Two texts of different years govern the same actions; where they disagree
+the later one (001) wins, and the rule it withdrew stays here, turned off by
+a :class:`Toggle`, so the bot can say why it is off.
+"""
+
+from __future__ import annotations
+
+from bot.rules.model import Milestone, Offset, Rule, Source, Toggle
+
+SEED_CVL_001 = "001_28c9cbadd2d8b5ae.txt"
+SEED_CVL_002 = "002_442c31fce7402b56.txt"
+
+CVL_001_LABEL = "bilan collectif de formation, Région Centre-Val de Loire (001)"
+CVL_002_LABEL = "pièces pédagogiques exigées, Parcours Métiers, Région Centre-Val de Loire (002)"
+
+
+CENTRE_VAL_DE_LOIRE: tuple[Rule, ...] = (
+    Rule(
+        id="CVL-BQ-END",
+        funder="cvl",
+        programmes=None,
+        scope="owed_fin",
+        trigger="fin de la formation (de chaque session ou composante qui doit son bilan)",
+        what="bilan qualitatif de fin de formation par e-mail aux référents territoriaux ; aussi à "
+        "gestionfp@centrevaldeloire.fr au moment du solde",
+        audience="organisation",
+        sources=(
+            Source(
+                file=SEED_CVL_001, section="« Bilan collectif de formation »", label=CVL_001_LABEL
+            ),
+            Source(file=SEED_CVL_002, section="§2", label=CVL_002_LABEL),
+        ),
+        milestones=(
+            Milestone(
+                key=None,
+                offset=Offset(anchor="span_end", unit="months", setting="cvl_bq_end_months"),
+                title="Envoyer le bilan qualitatif de fin",
+                explanation="Bilan de fin de formation de {span} à envoyer par e-mail aux référents "
+                "territoriaux au plus tard {due}, {delay} après la fin retenue ({anchor}), puis à "
+                "gestionfp@centrevaldeloire.fr au moment du solde",
+                what="bilan qualitatif de fin aux référents territoriaux",
+                postponable=False,
+            ),
+        ),
+    ),
+    Rule(
+        id="CVL-BQ-MID",
+        funder="cvl",
+        programmes=None,
+        scope="owed_etape",
+        trigger="bilan d'étape dû (entrées et sorties permanentes ou plusieurs sessions)",
+        what="bilan d'étape, à la date arrêtée avec le ou la référent(e) territorial(e)",
+        audience="organisation",
+        sources=(
+            Source(file=SEED_CVL_001, section="note 1", label=CVL_001_LABEL),
+            Source(file=SEED_CVL_002, section="§2 et note *", label=CVL_002_LABEL),
+        ),
+        milestones=(
+            Milestone(
+                key=None,
+                offset=Offset(
+                    anchor="span_start",
+                    towards="span_planned_end",
+                    unit="percent",
+                    setting="cvl_bq_mid_percent",
+                ),
+                title="Produire le bilan d'étape",
+                explanation="Bilan d'étape de {span} à produire vers {due}, date à arrêter avec le "
+                "ou la référent(e) territorial(e) en charge du suivi de l'action (à {delay} du "
+                "parcours, à défaut d'une date convenue)",
+                what="bilan d'étape",
+                postponable=True,
+            ),
+        ),
+    ),
+    Rule(
+        id="CVL-TABLE",
+        funder="cvl",
+        programmes=("parcours_metiers",),
+        scope="trainees",
+        trigger="entrée d'un stagiaire en formation",
+        what="tableau de suivi des orientations et du recrutement, aux référents territoriaux et "
+        "aux partenaires de l'orientation",
+        audience="organisation",
+        sources=(Source(file=SEED_CVL_002, section="§1", label=CVL_002_LABEL),),
+        toggles=(
+            Toggle(
+                setting="cvl_table_parcours_metiers",
+                reason="Le tableau de suivi des orientations et du recrutement est demandé par 002 "
+                "(§1), mais le texte plus récent 001 (PRF 2021-2024) précise que pour les Parcours "
+                "Métiers il n'est plus à compléter ni à transmettre : le texte le plus récent "
+                "l'emporte. L'organisation peut réactiver cette règle (réglage « Tableau de suivi "
+                "des orientations pour les Parcours Métiers »).",
+            ),
+        ),
+        milestones=(
+            Milestone(
+                key=None,
+                offset=Offset(
+                    anchor="trainee_entry", unit="days", setting="cvl_table_days_after_entry"
+                ),
+                title="Envoyer le tableau de suivi des orientations",
+                explanation="Tableau de suivi des orientations et du recrutement à envoyer aux "
+                "référents territoriaux et aux partenaires de l'orientation au plus tard {due}, "
+                "{delay} après l'entrée en formation {of_trainee} ({anchor})",
+                what="tableau de suivi des orientations et du recrutement",
+                postponable=False,
+            ),
+        ),
+    ),
+    Rule(
+        id="CVL-EOS",
+        funder="cvl",
+        programmes=None,
+        scope="trainees",
+        trigger="entrée et sortie d'un stagiaire",
+        what="compléter les données du stagiaire dans EOS",
+        audience="organisation",
+        sources=(
+            Source(file=SEED_CVL_001, section="« Données quantitatives »", label=CVL_001_LABEL),
+        ),
+        milestones=(
+            Milestone(
+                key="ENTRY",
+                offset=Offset(anchor="trainee_entry", unit="days"),
+                title="Saisir l'entrée dans EOS",
+                explanation="Données {of_trainee} à compléter dans EOS à son entrée en formation, "
+                "{due}",
+                what="données d'entrée dans EOS",
+                postponable=False,
+            ),
+            Milestone(
+                key="EXIT",
+                offset=Offset(anchor="trainee_exit", unit="days"),
+                title="Saisir la sortie dans EOS",
+                explanation="Données {of_trainee} à compléter dans EOS à sa sortie de formation, "
+                "{due}",
+                what="données de sortie dans EOS",
+                postponable=False,
+            ),
+        ),
+    ),
+)

@@ -1,0 +1,214 @@
+"""Elycoop's own procedure against ruptures de parcours (seed 003), not a funder's.
+
+Several follow-up paths end with the same ticket qualité and compte rendu,
+so those milestones are built once; the whole procedure shares one toggle
+and one exclusion (sous-traitance).
+"""
+
+from __future__ import annotations
+
+from bot.rules.model import Exclusion, Milestone, Offset, Rule, Source, Toggle
+
+SEED_ELY = "003_569ea74481e5b0a1.txt"
+
+ELY_LABEL = "procédure Elycoop, prévention des ruptures de parcours"
+
+
+def _ely(section: str) -> tuple[Source, ...]:
+    return (Source(file=SEED_ELY, section=section, label=ELY_LABEL),)
+
+
+_ELY_TOGGLE = (
+    Toggle(
+        setting="ely_procedure",
+        reason="L'organisation n'applique pas la procédure Elycoop de prévention des ruptures "
+        "(réglage « Appliquer la procédure Elycoop de prévention des ruptures »).",
+    ),
+)
+_ELY_EXCLUSION = (
+    Exclusion(
+        predicate="subcontracted",
+        reason="La procédure Elycoop ne s'applique pas quand le formateur intervient en "
+        "sous-traitance d'un autre organisme de formation (procédure Elycoop, Objet).",
+    ),
+)
+
+
+def _ticket(of_what: str) -> Milestone:
+    """The ticket qualité that closes most Elycoop follow-ups (Qualiopi evidence)."""
+    return Milestone(
+        key="TICKET",
+        offset=Offset(anchor="followup_opened", unit="days", setting="ely_ticket_days"),
+        title="Saisir le ticket qualité",
+        explanation="Ticket qualité à saisir pour " + of_what + " au plus tard {due}",
+        what="saisir un ticket qualité",
+        postponable=True,
+    )
+
+
+def _compte_rendu(livret: str) -> Milestone:
+    return Milestone(
+        key="COMPTE-RENDU",
+        offset=Offset(anchor="followup_entretien", unit="days", setting="ely_compte_rendu_days"),
+        title="Compte rendu de l'entretien",
+        explanation="Compte rendu de l'entretien {entretien} à joindre au "
+        + livret
+        + " et à déposer dans l'espace de stockage formateur au plus tard {due}",
+        what=f"joindre le compte rendu de l'entretien au {livret} et le déposer dans l'espace "
+        "de stockage formateur",
+        postponable=True,
+    )
+
+
+ELYCOOP: tuple[Rule, ...] = (
+    Rule(
+        id="ELY-SHORT",
+        funder=None,
+        programmes=None,
+        scope="followups",
+        subject_if=("path:short",),
+        toggles=_ELY_TOGGLE,
+        exclusions=_ELY_EXCLUSION,
+        trigger="absence ou rupture dans une formation courte",
+        what="contacter le stagiaire et l'entreprise, garder les échanges dans l'espace de "
+        "stockage formateur, saisir un ticket qualité",
+        audience="formateur",
+        sources=_ely("§2 Formations courtes"),
+        milestones=(
+            Milestone(
+                key="CONTACT",
+                offset=Offset(
+                    anchor="followup_opened", unit="days", setting="ely_short_contact_days"
+                ),
+                title="Contacter le stagiaire absent et son entreprise",
+                explanation="Prendre contact avec {trainee} et son entreprise au plus tard {due}, "
+                "après l'absence ou la rupture signalée {opened}",
+                what="contacter le stagiaire et l'entreprise",
+                postponable=True,
+            ),
+            Milestone(
+                key="TICKET",
+                offset=Offset(anchor="followup_opened", unit="days", setting="ely_ticket_days"),
+                title="Déposer les échanges et saisir le ticket qualité",
+                explanation="Échanges (e-mails ou autres justificatifs) à déposer dans l'espace de "
+                "stockage formateur de Dendreo et ticket qualité à saisir au plus tard {due}, pour "
+                "le suivi ouvert {opened}",
+                what="déposer les échanges dans Dendreo, saisir un ticket qualité",
+                postponable=True,
+            ),
+        ),
+    ),
+    Rule(
+        id="ELY-LONG",
+        funder=None,
+        programmes=None,
+        scope="followups",
+        subject_if=("path:long",),
+        toggles=_ELY_TOGGLE,
+        exclusions=_ELY_EXCLUSION,
+        trigger="signe de décrochage dans une formation longue ou certifiante",
+        what="entretien individuel pour comprendre et résoudre ; compte rendu au livret de suivi "
+        "et dans l'espace de stockage ; ticket qualité",
+        audience="formateur",
+        sources=_ely("§2 Formations longues et/ou certifiantes"),
+        milestones=(
+            Milestone(
+                key="ENTRETIEN",
+                offset=Offset(
+                    anchor="followup_opened", unit="days", setting="ely_long_entretien_days"
+                ),
+                title="Tenir l'entretien individuel",
+                explanation="Entretien individuel avec {trainee} à tenir au plus tard {due}, "
+                "{delay} après le signe de décrochage relevé {opened}, pour comprendre le problème "
+                "et le résoudre",
+                what="entretien individuel",
+                postponable=True,
+            ),
+            _compte_rendu("livret de suivi"),
+            _ticket("le suivi {of_trainee}"),
+        ),
+    ),
+    Rule(
+        id="ELY-BILAN-COMP",
+        funder=None,
+        programmes=None,
+        scope="followups",
+        subject_if=("path:bilan_comp", "cause:sick_leave"),
+        toggles=_ELY_TOGGLE,
+        exclusions=_ELY_EXCLUSION,
+        trigger="arrêt maladie pendant un bilan de compétences",
+        what="définir une solution avec le bénéficiaire (et l'employeur si le bilan est sur le "
+        "temps de travail) : report, maintien… ; éventuellement un avenant à la convention",
+        audience="formateur",
+        sources=_ely("§2 Bilan de compétence"),
+        milestones=(
+            Milestone(
+                key="SOLUTION",
+                offset=Offset(
+                    anchor="followup_opened", unit="days", setting="ely_bilan_comp_solution_days"
+                ),
+                title="Convenir d'une solution pour le bilan de compétences",
+                explanation="Solution à convenir avec {trainee} (et son employeur si le bilan a "
+                "lieu sur le temps de travail) au plus tard {due} : report des dates du bilan, "
+                "maintien… ; un avenant à la convention peut être réalisé",
+                what="solution avec le bénéficiaire, avenant éventuel",
+                postponable=True,
+            ),
+        ),
+    ),
+    Rule(
+        id="ELY-BILAN-DIFF",
+        funder=None,
+        programmes=None,
+        scope="followups",
+        subject_if=("path:bilan_comp", "!cause:sick_leave"),
+        toggles=_ELY_TOGGLE,
+        exclusions=_ELY_EXCLUSION,
+        trigger="difficulté pressentie ou avérée avec un bénéficiaire de bilan de compétences",
+        what="échange en groupe d'échanges de pratiques, regard croisé (rendez-vous d'une heure "
+        "avec une autre conseillère), compte rendu au livret de suivi, ticket qualité",
+        audience="formateur",
+        sources=_ely("§2 Bilan de compétence"),
+        milestones=(
+            Milestone(
+                key="REGARD-CROISE",
+                offset=Offset(
+                    anchor="followup_opened", unit="days", setting="ely_regard_croise_days"
+                ),
+                title="Organiser le regard croisé",
+                explanation="Échange en groupe d'échanges de pratiques puis regard croisé "
+                "(rendez-vous d'une heure avec une autre conseillère) à organiser pour {trainee} au "
+                "plus tard {due}",
+                what="groupe d'échanges de pratiques et regard croisé",
+                postponable=True,
+            ),
+            _compte_rendu("livret de suivi bilan de compétences"),
+            _ticket("le suivi {of_trainee}"),
+        ),
+    ),
+    Rule(
+        id="ELY-VAE",
+        funder=None,
+        programmes=None,
+        scope="followups",
+        subject_if=("path:vae",),
+        toggles=_ELY_TOGGLE,
+        exclusions=_ELY_EXCLUSION,
+        trigger="suivi d'un candidat à la VAE",
+        what="livret de suivi VAE dans l'espace de stockage formateur ; ticket qualité",
+        audience="formateur",
+        sources=_ely("§2 VAE"),
+        milestones=(
+            Milestone(
+                key="LIVRET",
+                offset=Offset(anchor="followup_opened", unit="days", setting="ely_vae_livret_days"),
+                title="Déposer le livret de suivi VAE",
+                explanation="Livret de suivi VAE {of_trainee} à déposer dans l'espace de stockage "
+                "formateur au plus tard {due}",
+                what="livret de suivi VAE",
+                postponable=True,
+            ),
+            _ticket("le suivi VAE {of_trainee}"),
+        ),
+    ),
+)

@@ -1,0 +1,188 @@
+"""Région Normandie: the bilan à distance procedure (seed 000).
+
+Every rule hangs on one remote bilan, before it or after it; the same
+source, cited section by section, so the sources are built by ``_nor``.
+"""
+
+from __future__ import annotations
+
+from bot.rules.model import Milestone, Offset, Rule, Source
+
+SEED_NOR = "000_ddadb60b9c7bf826.txt"
+
+NOR_LABEL = "fiche procédure bilan à distance, Région Normandie"
+
+
+def _nor(section: str) -> tuple[Source, ...]:
+    return (Source(file=SEED_NOR, section=section, label=NOR_LABEL),)
+
+
+NORMANDIE: tuple[Rule, ...] = (
+    Rule(
+        id="NOR-PREP",
+        funder="normandie",
+        programmes=None,
+        scope="bilans",
+        subject_if=("bilan_remote",),
+        trigger="bilan à distance programmé",
+        what="aménager un temps d'échange avec le groupe pour préparer le bilan ; un "
+        "questionnaire d'évaluation ne suffit pas",
+        audience="formateur",
+        sources=_nor("§I Avant le bilan"),
+        milestones=(
+            Milestone(
+                key=None,
+                offset=Offset(
+                    anchor="bilan_start",
+                    unit="days",
+                    direction="before",
+                    setting="nor_prep_days_before",
+                ),
+                title="Préparer le bilan avec le groupe",
+                explanation="Temps d'échange avec le groupe à organiser d'ici {due} pour préparer "
+                "le {bilan} : le remplissage d'un questionnaire d'évaluation ne suffit pas",
+                what="temps d'échange avec le groupe avant le bilan (rappel)",
+                postponable=True,
+            ),
+        ),
+    ),
+    Rule(
+        id="NOR-GUIDES",
+        funder="normandie",
+        programmes=None,
+        scope="bilans",
+        subject_if=("bilan_remote",),
+        trigger="bilan à distance programmé",
+        what="transmettre les fiches « modes d'emploi bilan à distance » aux délégués des "
+        "stagiaires et aux partenaires extérieurs",
+        audience="formateur",
+        sources=_nor("introduction"),
+        milestones=(
+            Milestone(
+                key=None,
+                offset=Offset(
+                    anchor="bilan_start",
+                    unit="days",
+                    direction="before",
+                    setting="nor_guides_days_before",
+                ),
+                title="Envoyer les modes d'emploi du bilan à distance",
+                explanation="Fiches « modes d'emploi bilan à distance » à transmettre aux délégués "
+                "des stagiaires et aux partenaires extérieurs d'ici {due}, en amont du {bilan}",
+                what="modes d'emploi aux délégués et aux partenaires",
+                postponable=True,
+            ),
+        ),
+    ),
+    Rule(
+        id="NOR-DOCS",
+        funder="normandie",
+        programmes=None,
+        scope="bilans",
+        subject_if=("bilan_remote",),
+        trigger="bilan à distance programmé",
+        what="envoyer au ou à la chargé(e) de mission le bilan pédagogique complété ; "
+        "éventuellement la présentation des stagiaires, le trombinoscope, des questions",
+        audience="formateur",
+        sources=_nor("§I"),
+        milestones=(
+            Milestone(
+                key=None,
+                offset=Offset(
+                    anchor="bilan_start",
+                    unit="hours",
+                    direction="before",
+                    setting="nor_docs_hours_before",
+                ),
+                title="Envoyer le bilan pédagogique",
+                explanation="Bilan pédagogique à envoyer {a_chargee} avant {due} : {delay} au plus "
+                "tard avant le bilan",
+                what="bilan pédagogique complété au ou à la chargé(e) de mission",
+                postponable=False,
+            ),
+        ),
+    ),
+    Rule(
+        id="NOR-VISIO",
+        funder="normandie",
+        programmes=None,
+        scope="bilans",
+        subject_if=("bilan_remote",),
+        trigger="bilan à distance programmé",
+        what="proposer un outil de visio sécurisé (mot de passe) qui gère la prise de parole ; "
+        "à défaut, le signaler au ou à la chargé(e) de mission, qui propose une solution",
+        audience="organisation",
+        sources=_nor("§I Outil de visioconférence"),
+        milestones=(
+            Milestone(
+                key=None,
+                offset=Offset(
+                    anchor="bilan_start",
+                    unit="days",
+                    direction="before",
+                    setting="nor_visio_days_before",
+                ),
+                title="Vérifier l'outil de visioconférence",
+                explanation="Outil de visioconférence à vérifier d'ici {due} pour le {bilan} : "
+                "mot de passe exigé pour participer et gestion de la prise de parole (main levée, "
+                "coupure des micros) ; faute d'un tel outil, le signaler {a_chargee}, qui proposera "
+                "une solution",
+                what="outil de visio sécurisé, gestion de la prise de parole",
+                postponable=True,
+            ),
+        ),
+    ),
+    Rule(
+        id="NOR-DELEGATES",
+        funder="normandie",
+        programmes=None,
+        scope="bilans",
+        subject_if=("bilan_remote",),
+        trigger="bilan à distance programmé",
+        what="n'inviter que les délégués des stagiaires ; si d'autres stagiaires veulent "
+        "prendre la parole, se rapprocher du ou de la chargé(e) de mission",
+        audience="formateur",
+        sources=_nor("§I"),
+        milestones=(
+            Milestone(
+                key=None,
+                offset=Offset(
+                    anchor="bilan_start",
+                    unit="days",
+                    direction="before",
+                    setting="nor_delegates_days_before",
+                ),
+                title="Inviter les délégués seulement",
+                explanation="Seuls les délégués des stagiaires sont à inviter au {bilan}, d'ici "
+                "{due} ; si d'autres stagiaires souhaitent prendre la parole, en parler {a_chargee}",
+                what="inviter les seuls délégués",
+                postponable=True,
+            ),
+        ),
+    ),
+    Rule(
+        id="NOR-PROOF",
+        funder="normandie",
+        programmes=None,
+        scope="bilans",
+        subject_if=("bilan_remote",),
+        trigger="bilan à distance tenu",
+        what="envoyer au ou à la chargé(e) de mission les justificatifs de participation : copie "
+        "de la feuille d'émargement si les participants étaient sur place, sinon toutes les "
+        "attestations sur l'honneur renvoyées",
+        audience="formateur",
+        sources=_nor("§III Après le bilan"),
+        milestones=(
+            Milestone(
+                key=None,
+                offset=Offset(anchor="bilan_end", unit="days", setting="nor_proof_days_after"),
+                title="Envoyer les justificatifs de participation",
+                explanation="Justificatifs de participation au {bilan} à envoyer {a_chargee} "
+                "d'ici {due} : la copie de la feuille d'émargement si les participants étaient "
+                "dans vos locaux, sinon l'ensemble des attestations sur l'honneur renvoyées",
+                what="émargement ou attestations sur l'honneur",
+                postponable=True,
+            ),
+        ),
+    ),
+)

@@ -1,0 +1,199 @@
+"""What a person does with one deadline, called directly: done, postponed, undone, audited."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.deadlines.actions import (
+    MAX_POSTPONE_DAYS,
+    PostponeRefused,
+    complete,
+    postpone_deadline,
+    postpone_problem,
+    recomputed,
+    reopen,
+    trainee_names,
+    visible_deadline,
+)
+from bot.deadlines.service import refresh_deadlines
+from bot.storage.audit import AuditEntry
+from bot.storage.bilans import StoredDeadline
+from bot.storage.db import Database
+from bot.storage.formations import Trainee
+from bot.storage.people import Organisation, Person
+from tests.test_deadlines import bilan, formation, organisation, paris
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+async def session(db: Database) -> AsyncIterator[AsyncSession]:
+    async with db.sessions() as s, s.begin():
+        yield s
+
+
+async def normandie(session: AsyncSession) -> tuple[int, dict[str, StoredDeadline]]:
+    """A Normandie formation with a remote bilan on Thursday 26 November: its owner, its rows."""
+    org, owner = await organisation(session)
+    f = await formation(session, org, owner)
+    await bilan(session, f, paris(2026, 11, 26, 14))
+    await refresh_deadlines(session, f.id)
+    rows = (
+        await session.scalars(select(StoredDeadline).where(StoredDeadline.formation_id == f.id))
+    ).all()
+    return owner.id, {r.rule_id: r for r in rows}
+
+
+async def trail(session: AsyncSession) -> list[tuple[str, str, int | None, dict[str, object]]]:
+    entries = (await session.scalars(select(AuditEntry).order_by(AuditEntry.id))).all()
+    return [(e.action, e.entity, e.actor_id, e.details) for e in entries]
+
+
+async def test_complete_keeps_who_and_when_and_audits(session: AsyncSession) -> None:
+    actor, rows = await normandie(session)
+    docs = rows["NOR-DOCS"]
+    done = await complete(session, actor, docs.id, NOW)
+    assert done is docs
+    assert (docs.status, docs.done_by, docs.done_at, docs.updated_at) == ("done", actor, NOW, NOW)
+    details = {"rule_id": "NOR-DOCS", "formation_id": docs.formation_id}
+    assert await trail(session) == [("done", "deadline", actor, details)]
+    assert (await session.scalar(select(AuditEntry.entity_id))) == docs.id
+    assert (await session.scalar(select(AuditEntry.organisation_id))) == docs.organisation_id
+
+
+async def test_a_deadline_gone_is_none_and_nothing_is_audited(session: AsyncSession) -> None:
+    actor, _ = await normandie(session)
+    assert await complete(session, actor, 10_000, NOW) is None
+    assert await reopen(session, actor, 10_000, NOW) is None
+    missing = await postpone_deadline(
+        session, actor, 10_000, NOW, to=date(2026, 12, 1), reason="salle", today=TODAY
+    )
+    assert missing is None
+    assert await trail(session) == []
+
+
+async def test_postpone_keeps_date_and_reason_on_the_deadline_not_in_the_trail(
+    session: AsyncSession,
+) -> None:
+    actor, rows = await normandie(session)
+    prep = rows["NOR-PREP"]
+    await postpone_deadline(
+        session, actor, prep.id, NOW, to=date(2026, 11, 25), reason="groupe en stage", today=TODAY
+    )
+    assert (prep.status, prep.postponed_to, prep.postpone_reason) == (
+        "postponed",
+        date(2026, 11, 25),
+        "groupe en stage",
+    )
+    assert (prep.postponed_by, prep.postponed_at, prep.due_on) == (actor, NOW, date(2026, 11, 19))
+    assert prep.effective_due == date(2026, 11, 25)
+    [(action, entity, who, details)] = await trail(session)
+    assert (action, entity, who) == ("postpone", "deadline", actor)
+    assert "groupe en stage" not in str(details)
+
+
+async def test_postpone_refuses_a_fixed_date_a_date_too_early_or_too_far(
+    session: AsyncSession,
+) -> None:
+    actor, rows = await normandie(session)
+    docs, prep = rows["NOR-DOCS"], rows["NOR-PREP"]
+    cases = [
+        (docs, date(2026, 11, 30), "fixed"),
+        (prep, date(2026, 11, 22), "too_early"),  # after the due day, but before today
+        (prep, date(2026, 11, 19), "too_early"),  # not after the due day
+        (prep, date(2027, 6, 1), "too_far"),
+    ]
+    for row, day, problem in cases:
+        assert postpone_problem(row, day, TODAY) == problem
+        with pytest.raises(PostponeRefused) as refused:
+            await postpone_deadline(
+                session, actor, row.id, NOW, to=day, reason="raison", today=TODAY
+            )
+        assert refused.value.problem == problem
+        assert row.status == "open" and row.postponed_to is None
+    assert postpone_problem(prep, date(2026, 12, 1), TODAY) is None
+    assert MAX_POSTPONE_DAYS == 180
+    assert await trail(session) == []
+
+
+async def test_reopen_undoes_done_and_a_postponement(session: AsyncSession) -> None:
+    actor, rows = await normandie(session)
+    visio, prep = rows["NOR-VISIO"], rows["NOR-PREP"]
+    await complete(session, actor, visio.id, NOW)
+    await postpone_deadline(
+        session, actor, prep.id, NOW, to=date(2026, 11, 27), reason="salle prise", today=TODAY
+    )
+    later = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    await reopen(session, actor, visio.id, later)
+    await reopen(session, actor, prep.id, later)
+    assert (visio.status, visio.done_at, visio.done_by) == ("open", None, None)
+    assert (prep.status, prep.postponed_to, prep.postpone_reason, prep.postponed_by) == (
+        "open",
+        None,
+        None,
+        None,
+    )
+    assert prep.effective_due == date(2026, 11, 19) and prep.updated_at == later
+    await reopen(session, actor, prep.id, later)  # already open: nothing to undo
+    actions = [(a, d.get("undone")) for a, _, _, d in await trail(session)]
+    assert actions == [
+        ("done", None),
+        ("postpone", None),
+        ("reopen", "done"),
+        ("reopen", "postponed"),
+    ]
+
+
+async def test_a_deadline_is_visible_only_within_the_formations_given(
+    session: AsyncSession,
+) -> None:
+    _, rows = await normandie(session)
+    docs = rows["NOR-DOCS"]
+    assert await visible_deadline(session, docs.id, {docs.formation_id}) is docs
+    assert await visible_deadline(session, str(docs.id), [docs.formation_id]) is docs
+    assert await visible_deadline(session, docs.id, {docs.formation_id + 1}) is None
+    for forged in ("d:1", "", None, "1e3", "9" * 30):
+        assert await visible_deadline(session, forged, {docs.formation_id}) is None
+
+
+async def test_trainee_names_for_the_deadlines_about_one_trainee(session: AsyncSession) -> None:
+    _, rows = await normandie(session)
+    docs = rows["NOR-DOCS"]
+    assert await trainee_names(session, [docs]) == {}
+    karim = Trainee(formation_id=docs.formation_id, full_name="Karim Benali", name_key="karim")
+    session.add_all([karim, Person(display_name="Quelqu'un")])
+    await session.flush()
+    about = StoredDeadline(
+        organisation_id=docs.organisation_id,
+        formation_id=docs.formation_id,
+        key="CVL-EOS:trainee:x",
+        rule_id="CVL-EOS",
+        subject="trainee",
+        subject_id=karim.id,
+        due_on=TODAY,
+        title="Entrée",
+        explanation="",
+        source="",
+        audience="formateur",
+    )
+    assert await trainee_names(session, [docs, about]) == {karim.id: "Karim Benali"}
+
+
+async def test_the_list_is_recomputed_and_leaves_done_ones_out(session: AsyncSession) -> None:
+    actor, rows = await normandie(session)
+    docs, visio = rows["NOR-DOCS"], rows["NOR-VISIO"]
+    await complete(session, actor, visio.id, NOW)
+    organisation_row = await session.get(Organisation, docs.organisation_id)
+    assert organisation_row is not None
+    organisation_row.settings = {"nor_docs_hours_before": 72}  # changed, not yet recomputed
+    listed = await recomputed(session, [docs.formation_id])
+    assert visio not in listed and docs in listed
+    assert docs.due_at == datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
+    assert [r.effective_due for r in listed] == sorted(r.effective_due for r in listed)
+    assert await recomputed(session, []) == []

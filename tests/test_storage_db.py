@@ -1,0 +1,159 @@
+"""Migrations are all or nothing: an interrupted upgrade never bricks a SQLite database."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection, event, text
+
+from bot.storage import db as db_module
+from bot.storage.db import Database
+from bot.storage.models import Base
+
+
+class Interrupted(Exception):
+    """Stands for a Ctrl-C or a crash at one precise statement of a migration."""
+
+
+def url_of(path: Path) -> str:
+    return f"sqlite+aiosqlite:///{path}"
+
+
+async def schema_is_complete(database: Database) -> bool:
+    def differences(connection: Connection) -> list[object]:
+        context = MigrationContext.configure(connection, opts={"compare_type": False})
+        return list(compare_metadata(context, Base.metadata))
+
+    async with database.engine.connect() as connection:
+        return await connection.run_sync(differences) == []
+
+
+def interrupt_at(monkeypatch: pytest.MonkeyPatch, statement: int) -> list[int]:
+    """Make the next migration fail at its ``statement``-th SQL statement; count them."""
+    seen = [0]
+    original = db_module._upgrade
+
+    def failing(connection: Connection, target: str = "head") -> None:
+        def count(*_: Any) -> None:
+            seen[0] += 1
+            if seen[0] == statement:
+                raise Interrupted()
+
+        event.listen(connection, "before_cursor_execute", count)
+        try:
+            original(connection, target)
+        finally:
+            event.remove(connection, "before_cursor_execute", count)
+
+    monkeypatch.setattr(db_module, "_upgrade", failing)
+    return seen
+
+
+async def statements_of_a_first_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> int:
+    seen = interrupt_at(monkeypatch, -1)
+    database = Database(url_of(tmp_path / "count.db"))
+    await database.migrate()
+    await database.dispose()
+    monkeypatch.undo()
+    return seen[0]
+
+
+async def test_a_first_start_interrupted_anywhere_starts_afterwards(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    total = await statements_of_a_first_start(tmp_path, monkeypatch)
+    assert total > 50
+    for point in range(1, total, max(1, total // 25)):
+        path = tmp_path / f"first-{point}.db"
+        database = Database(url_of(path))
+        interrupt_at(monkeypatch, point)
+        with pytest.raises(Interrupted):
+            await database.migrate()
+        monkeypatch.undo()
+        await database.migrate()
+        assert await schema_is_complete(database), point
+        await database.dispose()
+
+
+async def test_an_upgrade_interrupted_anywhere_keeps_the_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for point in (1, 3, 8, 20, 40, 80, 120):
+        path = tmp_path / f"upgrade-{point}.db"
+        database = Database(url_of(path))
+        await database.migrate("0001")
+        async with database.engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO organisations (name, timezone, settings, created_at) "
+                    "VALUES ('Forma', 'Europe/Paris', '{}', '2026-11-02 09:00:00')"
+                )
+            )
+        seen = interrupt_at(monkeypatch, point)
+        try:
+            await database.migrate()
+        except Interrupted:
+            pass
+        monkeypatch.undo()
+        await database.migrate()
+        assert await schema_is_complete(database), (point, seen[0])
+        async with database.engine.connect() as connection:
+            names = (await connection.execute(text("SELECT name FROM organisations"))).all()
+        assert [n for (n,) in names] == ["Forma"]
+        await database.dispose()
+
+
+KILLED = """
+import asyncio, sys
+from bot.storage.db import Database
+database = Database(sys.argv[1])
+print("go", flush=True)
+asyncio.run(database.migrate())
+print("done", flush=True)
+"""
+
+
+def run_and_kill(path: Path, delay: float | None) -> bool:
+    """Migrate in a child process, SIGKILLed ``delay`` seconds in (or left to finish)."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLED, url_of(path)], stdout=subprocess.PIPE, text=True, env=env
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline() == "go\n"
+    if delay is None:
+        return child.wait(60) == 0
+    time.sleep(delay)
+    child.send_signal(signal.SIGKILL)
+    child.wait(60)
+    return False
+
+
+async def starts(path: Path) -> bool:
+    database = Database(url_of(path))
+    try:
+        await database.migrate()
+        return await schema_is_complete(database)
+    finally:
+        await database.dispose()
+
+
+@pytest.mark.slow
+def test_a_first_start_killed_with_sigkill_starts_afterwards(tmp_path: Path) -> None:
+    started = time.monotonic()
+    assert run_and_kill(tmp_path / "whole.db", None)
+    whole = time.monotonic() - started
+    for index in range(10):
+        path = tmp_path / f"killed-{index}.db"
+        run_and_kill(path, whole * index / 10)
+        assert asyncio.run(starts(path)), index

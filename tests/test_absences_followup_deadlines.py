@@ -41,11 +41,11 @@ async def followup(session: AsyncSession, **where: object) -> tuple[FollowUp, in
 
 async def test_keys_and_steps_are_the_rules_own(session: AsyncSession) -> None:
     f, _ = await followup(session, long=True)
-    assert fd.steps_of(f) == ("ENTRETIEN", "COMPTE-RENDU", "TICKET")
+    assert fd.milestones_of(f) == ("ENTRETIEN", "COMPTE-RENDU", "TICKET")
     assert fd.deadline_key(f, "ENTRETIEN") == f"ELY-LONG-ENTRETIEN:followup:{f.id}"
     await refresh_deadlines(session, f.formation_id)
     rows = await fd.deadlines_of(session, f)
-    assert [(r.key, fd.step_of(r)) for r in rows] == [
+    assert [(r.key, fd.milestone_of(r)) for r in rows] == [
         (f"ELY-LONG-ENTRETIEN:followup:{f.id}", "ENTRETIEN"),
         (f"ELY-LONG-TICKET:followup:{f.id}", "TICKET"),
     ]
@@ -59,7 +59,7 @@ async def test_complete_creates_the_rows_it_needs_and_ignores_other_paths(
     assert [(r.key, r.status, r.done_at, r.done_by) for r in marked] == [
         (f"ELY-SHORT-CONTACT:followup:{f.id}", "done", NOW, camille)
     ]
-    assert [fd.step_of(r) for r in await fd.left(session, f)] == ["TICKET"]
+    assert [fd.milestone_of(r) for r in await fd.left(session, f)] == ["TICKET"]
     again = await fd.complete(session, f, ["CONTACT"], camille, NOW + timedelta(days=1))
     assert again == []  # done stays done, with its first who and when
     await refresh_deadlines(session, f.formation_id)
@@ -71,12 +71,12 @@ async def test_settle_keeps_every_deadline_done_once_closed(session: AsyncSessio
     f, camille = await followup(session, kind="vae")
     closing = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
     settled = await fd.settle(session, f, camille, closing)
-    assert sorted(fd.step_of(r) for r in settled) == ["LIVRET", "TICKET"]
+    assert sorted(fd.milestone_of(r) for r in settled) == ["LIVRET", "TICKET"]
     f.closed_at = closing
     await session.flush()
     await refresh_deadlines(session, f.formation_id)  # closed: its facts are gone
     rows = await fd.deadlines_of(session, f)
-    assert [(fd.step_of(r), r.status, r.done_at) for r in rows] == [
+    assert [(fd.milestone_of(r), r.status, r.done_at) for r in rows] == [
         ("LIVRET", "done", closing),
         ("TICKET", "done", closing),
     ]

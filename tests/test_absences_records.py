@@ -89,7 +89,7 @@ async def opened(
 
 async def due(session: AsyncSession, followup: FollowUp) -> dict[str, tuple[str, date]]:
     return {
-        followup_deadlines.step_of(r): (r.status, r.due_on)
+        followup_deadlines.milestone_of(r): (r.status, r.due_on)
         for r in await followup_deadlines.deadlines_of(session, followup)
     }
 
@@ -242,7 +242,7 @@ async def test_a_ticket_filed_early_settles_what_is_left(session: AsyncSession) 
         zone="Europe/Paris",
     )
     rows = await followup_deadlines.deadlines_of(session, followup)
-    assert {(followup_deadlines.step_of(r), r.done_at) for r in rows} == {
+    assert {(followup_deadlines.milestone_of(r), r.done_at) for r in rows} == {
         ("CONTACT", closing),
         ("TICKET", closing),
     }

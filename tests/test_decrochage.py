@@ -38,7 +38,7 @@ from tests.auxil.absences import (
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import A_FILE, FOR_CHOICES, FOR_NAMES, step_of, survives
 from tests.auxil.pdf import pdf_words
-from tests.test_reminders import deliver
+from tests.test_deadlines_digest import deliver
 
 SCREENSHOT = b"\x89PNG capture sms"
 NO_FILE = tuple(b for b in FOR_CHOICES if b is not A_FILE)

@@ -3,12 +3,12 @@
 The Elycoop delays are data in :mod:`bot.rules.catalogue` (ELY-SHORT,
 ELY-LONG, ELY-BILAN-COMP, ELY-BILAN-DIFF, ELY-VAE); the deadlines feature
 stores them as :class:`~bot.storage.bilans.StoredDeadline` rows keyed
-``<RULE>-<STEP>:followup:<id>``.  What a follow-up step completes marks the
+``<RULE>-<MILESTONE>:followup:<id>``.  What a follow-up step completes marks the
 matching row done (who, when), so ``/echeances``, the daily digest and the
 personal reminders stop showing it:
 
 =================================  ===========================================
-recorded in /decrochage            deadline step marked done
+recorded in /decrochage            milestone marked done
 =================================  ===========================================
 a contact (trainee or company)     ``CONTACT`` (ELY-SHORT)
 a compte rendu                     ``ENTRETIEN`` or ``REGARD-CROISE``, and
@@ -39,18 +39,18 @@ from bot.storage.bilans import StoredDeadline
 SUBJECT = "followup"
 
 
-def steps_of(followup: FollowUp) -> tuple[str, ...]:
-    """The step keys of the follow-up's rule (``CONTACT``, ``TICKET``…)."""
+def milestones_of(followup: FollowUp) -> tuple[str, ...]:
+    """The milestone keys of the follow-up's rule (``CONTACT``, ``TICKET``…)."""
     rule = RULES_BY_ID[rule_for(followup.path, followup.cause)]
-    return tuple(step.key for step in rule.steps if step.key)
+    return tuple(m.key for m in rule.milestones if m.key)
 
 
 def deadline_key(followup: FollowUp, step: str) -> str:
-    """The stored deadline's key of one step: ``ELY-SHORT-CONTACT:followup:12``."""
+    """The stored deadline's key of one milestone: ``ELY-SHORT-CONTACT:followup:12``."""
     return f"{rule_for(followup.path, followup.cause)}-{step}:{SUBJECT}:{followup.id}"
 
 
-def step_of(row: StoredDeadline) -> str:
+def milestone_of(row: StoredDeadline) -> str:
     """``CONTACT`` for ``ELY-SHORT-CONTACT:followup:12``."""
     head = row.key.split(":", 1)[0]
     return head[len(row.rule_id) + 1 :] if head.startswith(row.rule_id + "-") else head
@@ -73,12 +73,12 @@ async def complete(
     actor_id: int,
     now: datetime,
 ) -> list[StoredDeadline]:
-    """Mark the deadlines of these steps done (the rows are refreshed first, so they exist
+    """Mark the deadlines of these milestones done (the rows are refreshed first, so they exist
     with their current dates); the ones marked."""
     if not followup.procedure_applies:
         return []
     await refresh_deadlines(session, followup.formation_id)
-    known = steps_of(followup)
+    known = milestones_of(followup)
     keys = [deadline_key(followup, step) for step in steps if step in known]
     return await mark_done_by_key(session, followup.formation_id, keys, actor_id, now)
 

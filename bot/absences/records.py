@@ -149,7 +149,7 @@ async def record_contact(
 # --- the entretien (or regard croisé) and its compte rendu --------------------------
 
 
-def step_of_kind(kind: str) -> str:
+def milestone_of_kind(kind: str) -> str:
     """The deadline step an interview of this kind meets."""
     return "REGARD-CROISE" if kind == "regard_croise" else "ENTRETIEN"
 
@@ -191,7 +191,7 @@ async def schedule_entretien(
     await session.flush()
     await refresh_deadlines(session, followup.formation_id)
     due = {
-        followup_deadlines.step_of(row): row.effective_due
+        followup_deadlines.milestone_of(row): row.effective_due
         for row in await followup_deadlines.deadlines_of(session, followup)
     }
     _audit(
@@ -207,7 +207,7 @@ async def schedule_entretien(
     return Scheduled(
         entretien=entretien,
         rescheduled=rescheduled,
-        expected_by=due.get(step_of_kind(kind)),
+        expected_by=due.get(milestone_of_kind(kind)),
         compte_rendu_by=due.get("COMPTE-RENDU"),
     )
 
@@ -266,7 +266,7 @@ async def write_compte_rendu(
     document = await _keep(session, followup, upload, "compte_rendu", actor_id, now)
     entretien.compte_rendu_id = document.id
     entretien.compte_rendu_at = now
-    steps = [step_of_kind(entretien.kind), "COMPTE-RENDU"]
+    steps = [milestone_of_kind(entretien.kind), "COMPTE-RENDU"]
     await followup_deadlines.complete(session, followup, steps, actor_id, now)
     _audit(
         session,

@@ -143,6 +143,6 @@ def upload(ctx: Context, key: str) -> Upload | None:
 async def todo(ctx: Context, followup: FollowUp) -> list[dict[str, Any]]:
     """What the procedure still expects, from the follow-up's deadlines (block ``todo``)."""
     return [
-        {"step": followup_deadlines.step_of(row), "due": row.effective_due}
+        {"milestone": followup_deadlines.milestone_of(row), "due": row.effective_due}
         for row in await followup_deadlines.left(ctx.session, followup)
     ]

@@ -1,5 +1,5 @@
 """Following a décrochage (/decrochage) on every path of the Elycoop procedure (003 §2):
-what is asked, what is stored, the dated tasks, the compte rendu PDF and the ticket qualité."""
+what is asked, what is stored, the deadlines met, the compte rendu PDF and the ticket qualité."""
 
 from __future__ import annotations
 
@@ -14,15 +14,17 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.absences.exports import qualiopi_bundle
 from bot.absences.facts import followup_facts
+from bot.app import build_scheduler
+from bot.config import Settings
 from bot.storage.absences import (
     Entretien,
     FollowUp,
     FollowUpContact,
     FollowUpSign,
-    FollowUpTask,
     QualityTicket,
     StoredDocument,
 )
+from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation
 from tests.auxil.absences import (
@@ -36,13 +38,16 @@ from tests.auxil.absences import (
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import A_FILE, FOR_CHOICES, FOR_NAMES, step_of, survives
 from tests.auxil.pdf import pdf_words
+from tests.test_deadlines_digest import deliver
 
 SCREENSHOT = b"\x89PNG capture sms"
 NO_FILE = tuple(b for b in FOR_CHOICES if b is not A_FILE)
 
 
-async def tasks(db: Database) -> dict[str, FollowUpTask]:
-    return {t.step: t for t in await rows(db, FollowUpTask)}
+async def tasks(db: Database) -> dict[str, StoredDeadline]:
+    """The follow-ups' deadlines (the rules' steps), by step: ``CONTACT``, ``TICKET``…"""
+    found = await rows(db, StoredDeadline, subject="followup")
+    return {t.key.split(":")[0].removeprefix(t.rule_id + "-"): t for t in found}
 
 
 async def open_followup(who: Person, name: str, *, subcontracted: str = "Non") -> None:
@@ -84,13 +89,13 @@ async def test_long_formation_entretien_compte_rendu_and_ticket(
         "s'isole du groupe"
     ]
     planned = await tasks(db)
-    assert set(planned) == {"entretien", "ticket"}
-    assert (planned["entretien"].rule_id, planned["entretien"].due_on) == (
+    assert set(planned) == {"ENTRETIEN", "TICKET"}
+    assert (planned["ENTRETIEN"].rule_id, planned["ENTRETIEN"].due_on) == (
         "ELY-LONG",
         date(2026, 11, 30),
     )
-    assert planned["ticket"].due_on == date(2026, 12, 7)
-    assert planned["entretien"].key == f"followup:{f.id}:entretien"
+    assert planned["TICKET"].due_on == date(2026, 12, 7)
+    assert planned["ENTRETIEN"].key == f"ELY-LONG-ENTRETIEN:followup:{f.id}"
     formation = (await rows(db, Formation, id=f.formation_id))[0]
     assert formation.subcontracted is False
 
@@ -103,10 +108,11 @@ async def test_long_formation_entretien_compte_rendu_and_ticket(
     await trainer.says("jeudi à 14h")
     assert "jeudi 26 novembre 2026 à 14 h 00" in trainer.last
     await trainer.presses("Oui")
-    assert "programmé le jeudi 26 novembre 2026 à 14 h 00" in trainer.last
+    assert "programmé le jeudi 26 novembre 2026 à 14 h 00" in trainer.all_text
+    assert "Que voulez-vous faire" in trainer.last  # back to the follow-up's menu
     first = (await rows(db, Entretien))[0]
     assert first.scheduled_at == datetime(2026, 11, 26, 13, 0, tzinfo=UTC)
-    assert (await tasks(db))["compte_rendu"].due_on == date(2026, 11, 29)
+    assert (await tasks(db))["COMPTE-RENDU"].due_on == date(2026, 11, 29)
 
     # Rescheduling keeps the first row, cancelled.
     await trainer.says("/decrochage karim")
@@ -116,7 +122,7 @@ async def test_long_formation_entretien_compte_rendu_and_ticket(
     await trainer.presses("Oui")
     entretiens = await rows(db, Entretien)
     assert entretiens[0].cancelled_at is not None and entretiens[1].cancelled_at is None
-    assert (await tasks(db))["compte_rendu"].due_on == date(2026, 11, 30)
+    assert (await tasks(db))["COMPTE-RENDU"].due_on == date(2026, 11, 30)
     facts = await followup_facts_of(db, f.formation_id)
     assert facts[0].entretien_at == datetime(2026, 11, 27, 8, 30, tzinfo=UTC)
     assert facts[0].entretien_held_at is None and facts[0].path == "long"
@@ -156,8 +162,9 @@ async def test_long_formation_entretien_compte_rendu_and_ticket(
     assert held.held_at == held.scheduled_at and held.compte_rendu_id == stored.id
     assert held.mesures == "Covoiturage avec un collègue\nHoraires aménagés le lundi"
     done = await tasks(db)
-    assert done["entretien"].done_at is not None and done["compte_rendu"].done_at is not None
-    assert done["ticket"].done_at is None
+    assert done["ENTRETIEN"].done_at is not None and done["COMPTE-RENDU"].done_at is not None
+    assert done["ENTRETIEN"].status == "done" and done["ENTRETIEN"].done_by is not None
+    assert done["TICKET"].done_at is None and done["TICKET"].status == "open"
     facts = await followup_facts_of(db, f.formation_id)
     assert facts[0].entretien_held_at == datetime(2026, 11, 27, 8, 30, tzinfo=UTC)
 
@@ -181,7 +188,9 @@ async def test_long_formation_entretien_compte_rendu_and_ticket(
     assert any("Covoiturage" in line for line in ticket.actions)
     closed = (await rows(db, FollowUp))[0]
     assert closed.closed_at is not None and closed.closed_by is not None
-    assert all(t.done_at is not None for t in (await tasks(db)).values())
+    kept = await tasks(db)  # closing keeps the follow-up's deadlines, done
+    assert set(kept) == {"ENTRETIEN", "COMPTE-RENDU", "TICKET"}
+    assert all(t.status == "done" and t.done_at is not None for t in kept.values())
     assert await followup_facts_of(db, f.formation_id) == ()
     # The Qualiopi bundle carries the compte rendu as produced, and the ticket.
     async with db.sessions() as session:
@@ -211,8 +220,8 @@ async def test_short_formation_contacts_with_proofs_then_ticket(
     await trainer.presses("Ouvrir le suivi")
     assert "Contacter Thomas Fabre et son entreprise" in trainer.all_text
     planned = await tasks(db)
-    assert set(planned) == {"contact", "ticket"}
-    assert (planned["contact"].rule_id, planned["contact"].due_on) == (
+    assert set(planned) == {"CONTACT", "TICKET"}
+    assert (planned["CONTACT"].rule_id, planned["CONTACT"].due_on) == (
         "ELY-SHORT",
         date(2026, 11, 24),
     )
@@ -226,8 +235,8 @@ async def test_short_formation_contacts_with_proofs_then_ticket(
     assert "Preuve : capture.png" in trainer.last
     await trainer.presses("Enregistrer")
     assert "C'est noté, avec la preuve" in trainer.all_text
-    assert (await tasks(db))["contact"].done_at is not None
-    await trainer.presses("Noter un autre contact")
+    assert (await tasks(db))["CONTACT"].done_at is not None
+    await trainer.presses("Noter un contact")
     await trainer.presses("L'entreprise")
     await trainer.presses("Téléphone")
     await trainer.says("demain")
@@ -300,7 +309,7 @@ async def test_subcontracting_is_asked_once_and_switches_the_procedure_off(
     assert "pas d'échéance ni de ticket qualité" in trainer.last
     assert await step_of(db, trainer) == (None, None)
     f = (await rows(db, FollowUp))[0]
-    assert f.procedure_applies is False and await rows(db, FollowUpTask) == []
+    assert f.procedure_applies is False and await tasks(db) == {}
     projet = await formation_id(db, "Projet professionnel")
     assert (await rows(db, Formation, id=projet))[0].subcontracted is True
     assert await followup_facts_of(db, projet) == ()
@@ -323,7 +332,7 @@ async def test_an_organisation_without_the_procedure(db: Database, trainer: Pers
     assert "désactivée pour votre organisme" in trainer.last
     await trainer.presses("Ouvrir le suivi")
     f = (await rows(db, FollowUp))[0]
-    assert f.procedure_applies is False and await rows(db, FollowUpTask) == []
+    assert f.procedure_applies is False and await tasks(db) == {}
 
 
 async def test_bilan_de_competences_sick_leave_solution(db: Database, trainer: Person) -> None:
@@ -333,18 +342,19 @@ async def test_bilan_de_competences_sick_leave_solution(db: Database, trainer: P
     await trainer.presses("Un arrêt maladie")
     await trainer.presses("Ouvrir le suivi")
     planned = await tasks(db)
-    assert set(planned) == {"solution"}
-    assert planned["solution"].rule_id == "ELY-BILAN-COMP"
+    assert set(planned) == {"SOLUTION"}
+    assert planned["SOLUTION"].rule_id == "ELY-BILAN-COMP"
     await trainer.presses("Oui, maintenant")
     await trainer.presses("Avenant à la convention")
     await trainer.presses("Oui")
     await trainer.says("Reprise le 15 janvier, nouvelles dates à caler")
-    assert "Pensez à l'avenant" in trainer.last
+    assert "Pensez à l'avenant" in trainer.all_text
+    assert "Établir l'avenant à la convention de bilan de Zoé Lambert" in trainer.last
     f = (await rows(db, FollowUp))[0]
     assert (f.cause, f.solution, f.solution_with_employer) == ("sick_leave", "avenant", True)
     assert f.solution_note == "Reprise le 15 janvier, nouvelles dates à caler"
     planned = await tasks(db)
-    assert planned["solution"].done_at is not None and planned["avenant"].done_at is None
+    assert planned["SOLUTION"].done_at is not None and planned["SOLUTION"].status == "done"
     await trainer.says("/decrochage zoé")
     assert "Noter la solution convenue" not in trainer.buttons
     await trainer.presses("Saisir le ticket qualité")
@@ -352,7 +362,7 @@ async def test_bilan_de_competences_sick_leave_solution(db: Database, trainer: P
     await trainer.presses("Rien à ajouter")
     await trainer.presses("Enregistrer le ticket")
     assert (await rows(db, QualityTicket))[0].rule_id == "ELY-BILAN-COMP"
-    assert (await tasks(db))["avenant"].cancelled_at is not None
+    assert set(await tasks(db)) == {"SOLUTION"}  # kept, done
 
 
 async def test_bilan_de_competences_difficulty_team_regard_croise_compte_rendu(
@@ -363,9 +373,9 @@ async def test_bilan_de_competences_difficulty_team_regard_croise_compte_rendu(
     await trainer.presses("Une difficulté")
     await trainer.presses("Ouvrir le suivi")
     planned = await tasks(db)
-    assert set(planned) == {"equipe", "regard_croise", "ticket"}
+    assert set(planned) == {"REGARD-CROISE", "TICKET"}
     assert {t.rule_id for t in planned.values()} == {"ELY-BILAN-DIFF"}
-    assert planned["regard_croise"].due_on == date(2026, 12, 7)
+    assert planned["REGARD-CROISE"].due_on == date(2026, 12, 7)
     await trainer.presses("Oui, maintenant")
     assert "Quel jour avez-vous parlé de la situation en équipe" in trainer.last
     await trainer.says("hier")
@@ -396,7 +406,8 @@ async def test_bilan_de_competences_difficulty_team_regard_croise_compte_rendu(
     assert "mardi 1er décembre 2026 à 10 h 00" in words
     assert "Enquêtes métier auprès de deux professionnels" in words
     done = await tasks(db)
-    assert done["equipe"].done_at and done["regard_croise"].done_at and done["compte_rendu"].done_at
+    assert done["REGARD-CROISE"].done_at and done["COMPTE-RENDU"].done_at
+    assert done["TICKET"].done_at is None
     await trainer.presses("Saisir le ticket qualité")
     await trainer.presses("Rien à ajouter")
     await trainer.presses("Enregistrer le ticket")
@@ -409,14 +420,14 @@ async def test_vae_livret_de_suivi(db: Database, trainer: Person) -> None:
     await add_formation(db, title="VAE Paul", kind="vae", trainees=("Paul Henry",))
     await open_followup(trainer, "paul")
     await trainer.presses("Ouvrir le suivi")
-    assert set(await tasks(db)) == {"livret", "ticket"}
+    assert set(await tasks(db)) == {"LIVRET", "TICKET"}
     await trainer.presses("Oui, maintenant")
     await survives(db, trainer, NO_FILE)
     await trainer.sends_file("livret-suivi.pdf", "application/pdf", b"%PDF-1.4 livret")
-    assert "Livret de suivi enregistré (livret-suivi.pdf)" in trainer.last
+    assert "Livret de suivi enregistré (livret-suivi.pdf)" in trainer.all_text
     livret = (await rows(db, StoredDocument))[0]
     assert livret.kind == "livret_suivi" and livret.followup_id is not None
-    assert (await tasks(db))["livret"].done_at is not None
+    assert (await tasks(db))["LIVRET"].done_at is not None
     await trainer.says("/decrochage paul")
     assert "Déposer le livret de suivi" not in trainer.buttons
     await trainer.presses("Saisir le ticket qualité")
@@ -431,7 +442,7 @@ async def test_more_signs_and_the_timeline_from_the_menu(db: Database, trainer: 
     await trainer.presses("Ajouter des signes")
     await trainer.presses("Baisse de motivation")
     await trainer.presses("Terminé")
-    assert "1 signe ajouté" in trainer.last
+    assert "1 signe ajouté" in trainer.all_text
     assert len(await rows(db, FollowUpSign)) == 2
     await trainer.says("/decrochage julie")
     await trainer.presses("Voir la chronologie")
@@ -510,7 +521,6 @@ async def test_every_step_of_the_other_paths_survives_bad_input(
         (FOR_NAMES, ("say", "Relance envoyée")),
         (NO_FILE, ("file", "")),
         (FOR_CHOICES, ("press", "Enregistrer")),
-        (FOR_CHOICES, ("press", "Revenir au suivi")),
         (FOR_CHOICES, ("press", "Ajouter des signes")),
         (FOR_CHOICES, ("press", "Retards")),
         (FOR_CHOICES, ("press", "Terminé")),
@@ -607,3 +617,53 @@ async def test_ticket_references_are_unique_per_organisation(store: Database) ->
                     filed_on=date(2026, 11, 23),
                 )
             )
+
+
+# --- one record of what is due: /decrochage, /echeances and the digest agree ----------------
+
+
+async def test_a_contact_logged_in_decrochage_is_done_in_echeances_and_the_digest(
+    db: Database, trainer: Person, clock: Clock, settings: Settings
+) -> None:
+    """The reported dialogue: a follow-up opened, its contact logged in /decrochage, and the
+    contact still listed as overdue in /echeances and in the morning digest."""
+    await open_followup(trainer, "thomas")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Plus tard")
+    contact = "Contacter le stagiaire absent et son entreprise"
+    clock.now = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)  # 8:00 in Paris: contact due the 24th
+    scheduler = build_scheduler(db, settings, clock=clock)
+    await scheduler.tick()
+    assert contact in await digest_of_the_day(db)
+    await trainer.says("/echeances")
+    assert "🔴 24/11 " + contact in trainer.buttons
+
+    await trainer.says("/decrochage thomas")
+    await trainer.presses("Noter un contact")
+    await trainer.presses("Le/la stagiaire")
+    await trainer.presses("Téléphone")
+    await trainer.says("aujourd'hui")
+    await trainer.presses("Oui")
+    await trainer.says("Joint, reprend lundi")
+    await trainer.presses("Pas de preuve")
+    await trainer.presses("Enregistrer")
+    assert contact[:20] not in trainer.last  # the menu's "À faire" no longer has it
+    assert "Saisir le ticket qualité du suivi de Thomas Fabre" in trainer.last
+    row = (await tasks(db))["CONTACT"]
+    assert (row.status, row.done_at, row.done_by) == ("done", clock.now, 1)
+
+    await trainer.says("/echeances")
+    assert not any(contact in b for b in trainer.buttons)  # overdue ones come first
+    assert "🔵 07/12 Déposer les échanges et saisir le ticket qualité" in trainer.buttons
+    clock.now = datetime(2026, 11, 26, 7, 0, tzinfo=UTC)
+    await scheduler.tick()
+    digest = await digest_of_the_day(db)
+    assert "En retard" in digest and contact not in digest
+    await trainer.says("/suivi thomas")
+    assert "Échéance faite : " + contact in trainer.last
+
+
+async def digest_of_the_day(db: Database) -> str:
+    recorder = await deliver(db)
+    [(_, text)] = recorder.digests()
+    return text

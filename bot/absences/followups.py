@@ -1,4 +1,4 @@
-"""The Elycoop procedure (003 §2) as data: paths, rules, dated tasks, tickets, documents.
+"""The Elycoop procedure (003 §2): paths, opening a follow-up, what it holds, its ticket.
 
 Conversations call these functions inside their transaction; they never
 commit and never log personal data.
@@ -15,31 +15,33 @@ bilan de compétences  ``bilan_comp`` + difficulty  ELY-BILAN-DIFF
 VAE                   ``vae``                      ELY-VAE
 ====================  ===========================  ==================
 
-Each step due later is a :class:`FollowUpTask` with a stable key
-(``followup:<id>:<step>``), so opening, rescheduling and closing only
-update rows the deadlines feature already knows.
+What each step is due by is the rules' business (ELY-* in
+:mod:`bot.rules.catalogue`, stored as the formation's deadlines, see
+:mod:`bot.absences.followup_deadlines`); what a follow-up records (signs,
+contacts, interviews, documents, the ticket) is here and in
+:mod:`bot.absences.records`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
+from bot.deadlines.service import refresh_deadlines
 from bot.documents.bundle import sha256_hex
-from bot.rules.settings import bool_setting, int_setting
+from bot.rules.settings import bool_setting
+from bot.storage import audit
 from bot.storage.absences import (
     Entretien,
     FollowUp,
     FollowUpContact,
     FollowUpSign,
-    FollowUpTask,
     QualityTicket,
     StoredDocument,
 )
@@ -137,94 +139,6 @@ def procedure_on(organisation: Organisation | None) -> bool:
     return bool_setting(organisation.settings if organisation else {}, "ely_procedure")
 
 
-def org_days(organisation: Organisation | None, key: str) -> int:
-    return int_setting(organisation.settings if organisation else {}, key)
-
-
-def local_day(moment: datetime, zone: str) -> date:
-    return moment.astimezone(ZoneInfo(zone)).date()
-
-
-# --- tasks -------------------------------------------------------------------------
-
-
-def task_title(block: str, **values: Any) -> str:
-    """A task's title, plain text from ``templates/chat/decrochage.j2``."""
-    return texts.plain(texts.say(f"decrochage.{block}", **values))[:300]
-
-
-async def upsert_task(
-    session: AsyncSession,
-    followup: FollowUp,
-    *,
-    step: str,
-    rule_id: str,
-    title: str,
-    due_on: date,
-    due_at: datetime | None = None,
-) -> FollowUpTask:
-    key = f"followup:{followup.id}:{step}"
-    task = await session.scalar(select(FollowUpTask).where(FollowUpTask.key == key))
-    if task is None:
-        task = FollowUpTask(
-            key=key,
-            organisation_id=followup.organisation_id,
-            formation_id=followup.formation_id,
-            followup_id=followup.id,
-            rule_id=rule_id,
-            step=step,
-            title=title,
-            due_on=due_on,
-            due_at=due_at,
-        )
-        session.add(task)
-    else:
-        task.rule_id, task.title, task.due_on, task.due_at = rule_id, title, due_on, due_at
-        task.done_at = task.done_by = task.cancelled_at = None
-    await session.flush()
-    return task
-
-
-async def complete_tasks(
-    session: AsyncSession, followup_id: int, steps: Iterable[str], actor_id: int, now: datetime
-) -> None:
-    wanted = list(steps)
-    rows = await session.scalars(
-        select(FollowUpTask).where(
-            FollowUpTask.followup_id == followup_id,
-            FollowUpTask.step.in_(wanted),
-            FollowUpTask.done_at.is_(None),
-            FollowUpTask.cancelled_at.is_(None),
-        )
-    )
-    for task in rows:
-        task.done_at, task.done_by = now, actor_id
-
-
-async def cancel_open_tasks(session: AsyncSession, followup_id: int, now: datetime) -> None:
-    rows = await session.scalars(
-        select(FollowUpTask).where(
-            FollowUpTask.followup_id == followup_id,
-            FollowUpTask.done_at.is_(None),
-            FollowUpTask.cancelled_at.is_(None),
-        )
-    )
-    for task in rows:
-        task.cancelled_at = now
-
-
-async def tasks_of(session: AsyncSession, followup_id: int) -> list[FollowUpTask]:
-    return list(
-        (
-            await session.scalars(
-                select(FollowUpTask)
-                .where(FollowUpTask.followup_id == followup_id)
-                .order_by(FollowUpTask.due_on, FollowUpTask.id)
-            )
-        ).all()
-    )
-
-
 # --- opening -----------------------------------------------------------------------
 
 
@@ -241,8 +155,22 @@ async def open_followup(
     cause: str | None,
     applies: bool,
     absence_id: int | None,
+    subcontracted: bool | None = None,
 ) -> FollowUp:
-    """A new follow-up with its signs and, when the procedure applies, its dated tasks."""
+    """A new follow-up with its signs; when the procedure applies, the rules date its steps
+    (the formation's deadlines are refreshed).  ``subcontracted``, when given, is
+    remembered on the formation."""
+    if subcontracted is not None and formation.subcontracted != subcontracted:
+        formation.subcontracted = subcontracted
+        audit.record(
+            session,
+            organisation_id=organisation.id,
+            actor_id=actor_id,
+            action="set_subcontracted",
+            entity="formation",
+            entity_id=formation.id,
+            value=subcontracted,
+        )
     path = path_for(formation)
     followup = FollowUp(
         organisation_id=organisation.id,
@@ -258,8 +186,20 @@ async def open_followup(
     session.add(followup)
     await session.flush()
     add_signs(session, followup, signs, note, actor_id, now)
-    if applies:
-        await plan_opening_tasks(session, organisation, followup, trainee, now)
+    audit.record(
+        session,
+        organisation_id=organisation.id,
+        actor_id=actor_id,
+        action="open",
+        entity="followup",
+        entity_id=followup.id,
+        trainee_id=trainee.id,
+        path=followup.path,
+        rule=rule_for(followup.path, followup.cause),
+        applies=followup.procedure_applies,
+        signs=sorted(signs),
+    )
+    await refresh_deadlines(session, formation.id)
     return followup
 
 
@@ -284,47 +224,25 @@ def add_signs(
             )
 
 
-async def plan_opening_tasks(
-    session: AsyncSession,
-    organisation: Organisation,
-    followup: FollowUp,
-    trainee: Trainee,
-    now: datetime,
-) -> None:
-    today = local_day(now, organisation.timezone)
-    rule = rule_for(followup.path, followup.cause)
-    name = trainee.full_name
-
-    def due(key: str) -> date:
-        return today + timedelta(days=org_days(organisation, key))
-
-    plan: list[tuple[str, str, date]] = []
-    if followup.path == "short":
-        contact = due("ely_short_contact_days")
-        plan.append(("contact", task_title("task_contact", name=name, due=contact), contact))
-    elif followup.path == "long":
-        entretien = due("ely_long_entretien_days")
-        plan.append(
-            ("entretien", task_title("task_entretien", name=name, due=entretien), entretien)
-        )
-    elif followup.path == "bilan_comp" and followup.cause == "sick_leave":
-        solution = due("ely_bilan_comp_solution_days")
-        plan.append(("solution", task_title("task_solution", name=name, due=solution), solution))
-    elif followup.path == "bilan_comp":
-        regard = due("ely_regard_croise_days")
-        plan.append(("equipe", task_title("task_equipe", name=name, due=regard), regard))
-        plan.append(("regard_croise", task_title("task_regard", name=name, due=regard), regard))
-    elif followup.path == "vae":
-        livret = due("ely_vae_livret_days")
-        plan.append(("livret", task_title("task_livret", name=name, due=livret), livret))
-    if rule != "ELY-BILAN-COMP":
-        ticket = due("ely_ticket_days")
-        plan.append(("ticket", task_title("task_ticket", name=name, due=ticket), ticket))
-    for step, title, day in plan:
-        await upsert_task(session, followup, step=step, rule_id=rule, title=title, due_on=day)
-
-
 # --- lookups -----------------------------------------------------------------------
+
+
+async def find_followup(
+    session: AsyncSession, followup_id: object, organisation_id: int
+) -> FollowUp | None:
+    """The follow-up of this id in this organisation; ``None`` for anything else."""
+    try:
+        wanted = int(str(followup_id))
+    except ValueError:
+        return None
+    followup = await session.get(FollowUp, wanted)
+    if followup is None or followup.organisation_id != organisation_id:
+        return None
+    return followup
+
+
+async def organisation_of(session: AsyncSession, organisation_id: int) -> Organisation | None:
+    return await session.get(Organisation, organisation_id)
 
 
 async def open_followup_of(session: AsyncSession, trainee_id: int) -> FollowUp | None:
@@ -349,6 +267,18 @@ async def current_entretien(
     return await session.scalar(
         query.order_by(Entretien.scheduled_at.desc(), Entretien.id.desc()).limit(1)
     )
+
+
+async def find_entretien(
+    session: AsyncSession, entretien_id: object, followup_id: int
+) -> Entretien | None:
+    """The interview of this id, if it belongs to this follow-up."""
+    try:
+        wanted = int(str(entretien_id))
+    except ValueError:
+        return None
+    entretien = await session.get(Entretien, wanted)
+    return entretien if entretien is not None and entretien.followup_id == followup_id else None
 
 
 async def contacts_of(session: AsyncSession, followup_id: int) -> list[FollowUpContact]:

@@ -1,5 +1,6 @@
 """One trainee's story as an auditor reads it: every absence, sign, contact,
-interview, document and ticket, dated, with who recorded it.
+interview, document, ticket and deadline of the procedure met (or settled when
+the follow-up closed), dated, with who recorded it.
 
 The same events feed ``/suivi`` (paged, in chat) and the timeline PDF of the
 Qualiopi bundle.  Each event's sentence comes from ``templates/chat/suivi.j2``
@@ -28,6 +29,7 @@ from bot.storage.absences import (
     QualityTicket,
     StoredDocument,
 )
+from bot.storage.bilans import StoredDeadline
 from bot.storage.formations import Trainee
 from bot.storage.people import Person
 
@@ -99,6 +101,17 @@ async def timeline(session: AsyncSession, trainee: Trainee, zone: str) -> list[E
             )
         ).all()
     )
+    deadlines = list(
+        (
+            await session.scalars(
+                select(StoredDeadline).where(
+                    StoredDeadline.subject == "followup",
+                    StoredDeadline.subject_id.in_(ids),
+                    StoredDeadline.status == "done",
+                )
+            )
+        ).all()
+    )
     proof_ids = {a.proof_id for a in absences if a.proof_id}
     documents = list(
         (
@@ -118,7 +131,8 @@ async def timeline(session: AsyncSession, trainee: Trainee, zone: str) -> list[E
         | {c.recorded_by for c in contacts}
         | {e.created_by for e in entretiens}
         | {t.created_by for t in tickets}
-        | {d.created_by for d in documents},
+        | {d.created_by for d in documents}
+        | {row.done_by for row in deadlines},
     )
 
     def who(person_id: int | None) -> str:
@@ -240,6 +254,22 @@ async def timeline(session: AsyncSession, trainee: Trainee, zone: str) -> list[E
                 _line("ticket", t=t),
                 who(t.created_by),
                 t.created_at,
+            )
+        )
+    closing = {f.id: f.closed_at for f in followups}
+    for row in deadlines:
+        if row.done_at is None:
+            continue
+        moment = local(row.done_at)
+        settled = row.done_at == closing.get(row.subject_id) and "-TICKET:" not in row.key
+        events.append(
+            Event(
+                moment.date(),
+                moment,
+                "echeance",
+                _line("echeance", row=row, settled=settled),
+                who(row.done_by),
+                row.done_at,
             )
         )
     events.sort(key=lambda e: e.sort_key)

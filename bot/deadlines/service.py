@@ -228,6 +228,44 @@ def mark_done(row: StoredDeadline, person_id: int, now: datetime) -> None:
     row.updated_at = now
 
 
+async def deadlines_of_subject(
+    session: AsyncSession, formation_id: int, subject: str, subject_id: int
+) -> list[StoredDeadline]:
+    """Every stored deadline of one subject (a follow-up, a bilan…), done ones included."""
+    rows = await session.scalars(
+        select(StoredDeadline).where(
+            StoredDeadline.formation_id == formation_id,
+            StoredDeadline.subject == subject,
+            StoredDeadline.subject_id == subject_id,
+        )
+    )
+    return sorted(rows.all(), key=order)
+
+
+async def mark_done_by_key(
+    session: AsyncSession,
+    formation_id: int,
+    keys: Sequence[str],
+    person_id: int,
+    now: datetime,
+) -> list[StoredDeadline]:
+    """Mark these deadlines of a formation done (those not done yet); the ones marked."""
+    if not keys:
+        return []
+    rows = await session.scalars(
+        select(StoredDeadline).where(
+            StoredDeadline.formation_id == formation_id,
+            StoredDeadline.key.in_(list(keys)),
+            StoredDeadline.status != "done",
+        )
+    )
+    marked = list(rows.all())
+    for row in marked:
+        mark_done(row, person_id, now)
+    await session.flush()
+    return marked
+
+
 def postpone(row: StoredDeadline, *, to: date, reason: str, person_id: int, now: datetime) -> None:
     if not row.postponable:
         raise PermissionError("this deadline is fixed by its source")

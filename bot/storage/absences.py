@@ -21,7 +21,9 @@ Tables:
   their compte rendu;
 - ``quality_tickets``: the ticket qualité, "TQ-2026-0001", unique per
   organisation;
-- ``followup_tasks``: each step due later, dated, for the deadlines feature.
+
+What a follow-up is due by is no table of its own: the rules (ELY-*) date it,
+stored with the formation's deadlines (``deadlines``, subject ``followup``).
 """
 
 from __future__ import annotations
@@ -240,36 +242,3 @@ class QualityTicket(Base):
     filed_on: Mapped[date] = mapped_column()
     created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class FollowUpTask(Base):
-    """A follow-up step due later, dated, so that the deadlines feature can remind it."""
-
-    __tablename__ = "followup_tasks"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(120), unique=True)
-    """``followup:<id>:<step>``: one task per step of a follow-up."""
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
-    formation_id: Mapped[int] = mapped_column(ForeignKey("formations.id", ondelete="CASCADE"))
-    followup_id: Mapped[int] = mapped_column(
-        ForeignKey("followups.id", ondelete="CASCADE"), index=True
-    )
-    rule_id: Mapped[str] = mapped_column(String(20))
-    """``ELY-SHORT`` | ``ELY-LONG`` | ``ELY-BILAN-COMP`` | ``ELY-BILAN-DIFF`` | ``ELY-VAE``."""
-    step: Mapped[str] = mapped_column(String(20))
-    title: Mapped[str] = mapped_column(String(300))
-    due_on: Mapped[date] = mapped_column(index=True)
-    due_at: Mapped[datetime | None] = mapped_column()
-    """A precise moment when it has one (the entretien itself)."""
-    done_at: Mapped[datetime | None] = mapped_column()
-    done_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
-    cancelled_at: Mapped[datetime | None] = mapped_column()
-    """The follow-up was closed before this step was needed."""
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    @property
-    def is_open(self) -> bool:
-        return self.done_at is None and self.cancelled_at is None

@@ -14,7 +14,6 @@ from bot.storage.absences import (
     FollowUp,
     FollowUpContact,
     FollowUpSign,
-    FollowUpTask,
     QualityTicket,
     StoredDocument,
 )
@@ -112,7 +111,6 @@ __all__ = [
     "FollowUp",
     "FollowUpContact",
     "FollowUpSign",
-    "FollowUpTask",
     "QualityTicket",
     "StoredDocument",
     "absences",

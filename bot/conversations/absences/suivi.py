@@ -16,12 +16,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from bot.absences.exports import (
-    ABSENCE_COLUMNS,
-    absence_rows,
-    qualiopi_bundle,
-    timeline_pdf,
-)
+from bot.absences.evidence import formation_export, timeline_document
 from bot.absences.timeline import timeline
 from bot.answers import Invalid
 from bot.conversations.absences.steps import (
@@ -36,7 +31,6 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Stay, Step
 from bot.conversations.kit.steps import Option, Pick
 from bot.documents.bundle import safe_name
-from bot.exports import write
 from bot.messages import Document, Reply
 from bot.storage.people import Role
 
@@ -111,8 +105,9 @@ class TimelineStep(Step):
             if formation is None or trainee is None:
                 ctx.say("formation.trainee_not_found")
                 return Leave()
-            content = await timeline_pdf(ctx.session, formation, trainee, ctx.now)
-            ctx.audit("export_timeline", "trainee", trainee.id)
+            content = await timeline_document(
+                ctx.session, formation, trainee, ctx.person_id, ctx.now
+            )
             ctx.send(
                 Reply(
                     text=ctx.render("suivi.timeline_pdf", name=trainee.full_name),
@@ -167,17 +162,9 @@ async def choose_export_formation(ctx: Context, picked: str) -> Outcome:
     return Next()
 
 
-async def export_values(ctx: Context) -> str:
+async def export_values(ctx: Context) -> dict[str, Any]:
     formation = await current_formation(ctx)
-    return formation.title if formation else ""
-
-
-class ExportPick(Pick):
-    """The exports of the chosen formation (its title in the question)."""
-
-    async def ask(self, ctx: Context) -> Reply:
-        ctx.data["title"] = await export_values(ctx)
-        return await super().ask(ctx)
+    return {"title": formation.title if formation else ""}
 
 
 async def produce_export(ctx: Context, picked: str) -> Outcome:
@@ -186,14 +173,11 @@ async def produce_export(ctx: Context, picked: str) -> Outcome:
         ctx.say("formation.not_found")
         return Leave()
     stem = "-".join(formation.title.split())[:60]
+    content = await formation_export(ctx.session, formation, picked, ctx.person_id, ctx.now)
+    if content is None:
+        ctx.say("suivi.export_empty")
+        return Leave()
     if picked == "absences":
-        rows = await absence_rows(
-            ctx.session, organisation_id=ctx.organisation_id, formation_id=formation.id
-        )
-        if not rows:
-            ctx.say("suivi.export_empty")
-            return Leave()
-        content = write(rows, ABSENCE_COLUMNS, "csv").encode("utf-8")
         document = Document(
             filename=safe_name(f"absences-{stem}.csv"),
             mime_type="text/csv",
@@ -202,9 +186,6 @@ async def produce_export(ctx: Context, picked: str) -> Outcome:
         )
         what = "le tableau des absences"
     else:
-        content = await qualiopi_bundle(
-            ctx.session, formation.id, organisation_id=ctx.organisation_id, now=ctx.now
-        )
         document = Document(
             filename=safe_name(f"qualiopi-{stem}.zip"),
             mime_type="application/zip",
@@ -212,7 +193,6 @@ async def produce_export(ctx: Context, picked: str) -> Outcome:
             caption="Dossier Qualiopi",
         )
         what = "le dossier Qualiopi"
-    ctx.audit("export", "formation", formation.id, what=picked)
     ctx.send(Reply(text=ctx.render("suivi.export_ready", what=what), document=document))
     return Leave()
 
@@ -231,7 +211,13 @@ EXPORTER = Flow(
             then=choose_export_formation,
             when=lambda c: "formation_id" not in c.data,
         ),
-        ExportPick("what", ask="suivi.ask_export", options=EXPORTS, then=produce_export),
+        Pick(
+            "what",
+            ask="suivi.ask_export",
+            options=EXPORTS,
+            values=export_values,
+            then=produce_export,
+        ),
     ],
 )
 

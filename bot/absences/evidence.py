@@ -1,0 +1,61 @@
+"""What ``/suivi`` and ``/exporter`` hand out in chat, each handing-out in the audit trail.
+
+A trainee's timeline as a PDF, a formation's absences as a CSV table, or its
+Qualiopi bundle (ZIP).  The documents themselves are built by
+:mod:`bot.absences.exports`; here they are produced for one person, who is
+recorded (by ids, never names) as having taken them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.absences.exports import ABSENCE_COLUMNS, absence_rows, qualiopi_bundle, timeline_pdf
+from bot.exports import write
+from bot.storage import audit
+from bot.storage.formations import Formation, Trainee
+
+
+async def timeline_document(
+    session: AsyncSession, formation: Formation, trainee: Trainee, actor_id: int, now: datetime
+) -> bytes:
+    """The trainee's timeline as a PDF."""
+    content = await timeline_pdf(session, formation, trainee, now)
+    audit.record(
+        session,
+        organisation_id=formation.organisation_id,
+        actor_id=actor_id,
+        action="export_timeline",
+        entity="trainee",
+        entity_id=trainee.id,
+    )
+    return content
+
+
+async def formation_export(
+    session: AsyncSession, formation: Formation, what: str, actor_id: int, now: datetime
+) -> bytes | None:
+    """``absences`` (CSV, ``None`` when there is none) or ``qualiopi`` (ZIP) of a formation."""
+    if what == "absences":
+        rows = await absence_rows(
+            session, organisation_id=formation.organisation_id, formation_id=formation.id
+        )
+        if not rows:
+            return None
+        content = write(rows, ABSENCE_COLUMNS, "csv").encode("utf-8")
+    else:
+        content = await qualiopi_bundle(
+            session, formation.id, organisation_id=formation.organisation_id, now=now
+        )
+    audit.record(
+        session,
+        organisation_id=formation.organisation_id,
+        actor_id=actor_id,
+        action="export",
+        entity="formation",
+        entity_id=formation.id,
+        what=what,
+    )
+    return content

@@ -1,0 +1,94 @@
+"""A follow-up's deadlines: the rules' deadlines are its only record of what is due.
+
+The Elycoop delays are data in :mod:`bot.rules.catalogue` (ELY-SHORT,
+ELY-LONG, ELY-BILAN-COMP, ELY-BILAN-DIFF, ELY-VAE); the deadlines feature
+stores them as :class:`~bot.storage.bilans.StoredDeadline` rows keyed
+``<RULE>-<MILESTONE>:followup:<id>``.  What a follow-up step completes marks the
+matching row done (who, when), so ``/echeances``, the daily digest and the
+personal reminders stop showing it:
+
+=================================  ===========================================
+recorded in /decrochage            milestone marked done
+=================================  ===========================================
+a contact (trainee or company)     ``CONTACT`` (ELY-SHORT)
+a compte rendu                     ``ENTRETIEN`` or ``REGARD-CROISE``, and
+                                   ``COMPTE-RENDU``
+the solution agreed                ``SOLUTION`` (ELY-BILAN-COMP)
+the livret de suivi                ``LIVRET`` (ELY-VAE)
+the ticket qualité                 ``TICKET``
+=================================  ===========================================
+
+Closing a follow-up (ticket or not) settles what is left: its deadlines
+stay, done, as its history (the timeline tells those settled at closing
+apart).  Nothing here commits or logs personal data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.absences.followups import rule_for
+from bot.deadlines.service import deadlines_of_subject, mark_done_by_key, refresh_deadlines
+from bot.rules.catalogue import RULES_BY_ID
+from bot.storage.absences import FollowUp
+from bot.storage.bilans import StoredDeadline
+
+SUBJECT = "followup"
+
+
+def milestones_of(followup: FollowUp) -> tuple[str, ...]:
+    """The milestone keys of the follow-up's rule (``CONTACT``, ``TICKET``…)."""
+    rule = RULES_BY_ID[rule_for(followup.path, followup.cause)]
+    return tuple(m.key for m in rule.milestones if m.key)
+
+
+def deadline_key(followup: FollowUp, step: str) -> str:
+    """The stored deadline's key of one milestone: ``ELY-SHORT-CONTACT:followup:12``."""
+    return f"{rule_for(followup.path, followup.cause)}-{step}:{SUBJECT}:{followup.id}"
+
+
+def milestone_of(row: StoredDeadline) -> str:
+    """``CONTACT`` for ``ELY-SHORT-CONTACT:followup:12``."""
+    head = row.key.split(":", 1)[0]
+    return head[len(row.rule_id) + 1 :] if head.startswith(row.rule_id + "-") else head
+
+
+async def deadlines_of(session: AsyncSession, followup: FollowUp) -> list[StoredDeadline]:
+    """Every deadline of the follow-up, done ones included, by due day."""
+    return await deadlines_of_subject(session, followup.formation_id, SUBJECT, followup.id)
+
+
+async def left(session: AsyncSession, followup: FollowUp) -> list[StoredDeadline]:
+    """What the procedure still expects of the follow-up, dated: its deadlines not done."""
+    return [row for row in await deadlines_of(session, followup) if not row.is_done]
+
+
+async def complete(
+    session: AsyncSession,
+    followup: FollowUp,
+    steps: Iterable[str],
+    actor_id: int,
+    now: datetime,
+) -> list[StoredDeadline]:
+    """Mark the deadlines of these milestones done (the rows are refreshed first, so they exist
+    with their current dates); the ones marked."""
+    if not followup.procedure_applies:
+        return []
+    await refresh_deadlines(session, followup.formation_id)
+    known = milestones_of(followup)
+    keys = [deadline_key(followup, step) for step in steps if step in known]
+    return await mark_done_by_key(session, followup.formation_id, keys, actor_id, now)
+
+
+async def settle(
+    session: AsyncSession, followup: FollowUp, actor_id: int, now: datetime
+) -> list[StoredDeadline]:
+    """On closing: every deadline still open is done with the follow-up, and kept."""
+    if not followup.procedure_applies:
+        return []
+    await refresh_deadlines(session, followup.formation_id)
+    keys = [row.key for row in await left(session, followup)]
+    return await mark_done_by_key(session, followup.formation_id, keys, actor_id, now)

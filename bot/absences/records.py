@@ -1,0 +1,407 @@
+"""What a follow-up records, one function per thing a trainer does in ``/decrochage``.
+
+A contact, an entretien scheduled (or rescheduled), its compte rendu (a PDF
+kept as evidence), the solution agreed, the livret de suivi, more signs,
+the ticket qualité that closes the follow-up, or closing it without one.
+Each writes its rows and its audit entry, and marks done the deadlines the
+step completes (:mod:`bot.absences.followup_deadlines`), so that
+``/echeances``, the digest and the reminders agree with ``/decrochage``.
+
+The dialogues ask, check and confirm, then call one of these inside their
+transaction; nothing here commits, talks or logs personal data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import dates
+from bot.absences import followup_deadlines
+from bot.absences.followups import (
+    SIGNS,
+    add_signs,
+    current_entretien,
+    next_reference,
+    rule_for,
+    store_document,
+    summary_of,
+    ticket_actions,
+)
+from bot.absences.uploads import Upload
+from bot.deadlines.service import refresh_deadlines
+from bot.documents.pdf import render_pdf
+from bot.storage import audit
+from bot.storage.absences import (
+    Entretien,
+    FollowUp,
+    FollowUpContact,
+    QualityTicket,
+    StoredDocument,
+)
+from bot.storage.formations import Formation, Trainee
+
+
+def _audit(
+    session: AsyncSession,
+    followup: FollowUp,
+    actor_id: int,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    **details: Any,
+) -> None:
+    audit.record(
+        session,
+        organisation_id=followup.organisation_id,
+        actor_id=actor_id,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        **details,
+    )
+
+
+async def _keep(
+    session: AsyncSession,
+    followup: FollowUp,
+    upload: Upload,
+    kind: str,
+    actor_id: int,
+    now: datetime,
+) -> StoredDocument:
+    document = store_document(
+        session,
+        organisation_id=followup.organisation_id,
+        followup_id=followup.id,
+        kind=kind,
+        filename=upload.filename,
+        mime_type=upload.mime_type,
+        content=upload.content,
+        actor_id=actor_id,
+        now=now,
+    )
+    await session.flush()
+    return document
+
+
+# --- contacts ----------------------------------------------------------------------
+
+
+async def record_contact(
+    session: AsyncSession,
+    followup: FollowUp,
+    actor_id: int,
+    now: datetime,
+    *,
+    with_whom: str,
+    channel: str,
+    contacted_on: date,
+    outcome: str,
+    proof: Upload | None = None,
+) -> FollowUpContact:
+    """A contact (with its proof, if any); one with the trainee or the company is the
+    procedure's ``CONTACT`` step done."""
+    document = (
+        await _keep(session, followup, proof, "preuve_contact", actor_id, now) if proof else None
+    )
+    contact = FollowUpContact(
+        followup_id=followup.id,
+        with_whom=with_whom,
+        channel=channel,
+        contacted_on=contacted_on,
+        outcome=outcome,
+        proof_id=document.id if document is not None else None,
+        recorded_by=actor_id,
+        recorded_at=now,
+    )
+    session.add(contact)
+    await session.flush()
+    if with_whom in ("stagiaire", "entreprise"):
+        await followup_deadlines.complete(session, followup, ["CONTACT"], actor_id, now)
+    _audit(
+        session,
+        followup,
+        actor_id,
+        "contact",
+        "followup",
+        followup.id,
+        contact_id=contact.id,
+        with_whom=with_whom,
+        channel=channel,
+        proof=document is not None,
+    )
+    return contact
+
+
+# --- the entretien (or regard croisé) and its compte rendu --------------------------
+
+
+def milestone_of_kind(kind: str) -> str:
+    """The deadline step an interview of this kind meets."""
+    return "REGARD-CROISE" if kind == "regard_croise" else "ENTRETIEN"
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    entretien: Entretien
+    rescheduled: bool
+    expected_by: date | None
+    """The day the procedure expected the interview by (None when it does not apply)."""
+    compte_rendu_by: date | None
+    """The day its compte rendu is due (None when the procedure does not apply)."""
+
+
+async def schedule_entretien(
+    session: AsyncSession,
+    followup: FollowUp,
+    actor_id: int,
+    now: datetime,
+    *,
+    kind: str,
+    when: datetime,
+    counsellor: str | None = None,
+) -> Scheduled:
+    """A new interview; one planned and not held yet is cancelled (kept, rescheduled)."""
+    previous = await current_entretien(session, followup.id, kind)
+    rescheduled = previous is not None and previous.held_at is None
+    if previous is not None and rescheduled:
+        previous.cancelled_at = now
+    entretien = Entretien(
+        followup_id=followup.id,
+        kind=kind,
+        counsellor=counsellor,
+        scheduled_at=when,
+        created_by=actor_id,
+        created_at=now,
+    )
+    session.add(entretien)
+    await session.flush()
+    await refresh_deadlines(session, followup.formation_id)
+    due = {
+        followup_deadlines.milestone_of(row): row.effective_due
+        for row in await followup_deadlines.deadlines_of(session, followup)
+    }
+    _audit(
+        session,
+        followup,
+        actor_id,
+        "reschedule" if rescheduled else "schedule",
+        "entretien",
+        entretien.id,
+        followup_id=followup.id,
+        kind=kind,
+    )
+    return Scheduled(
+        entretien=entretien,
+        rescheduled=rescheduled,
+        expected_by=due.get(milestone_of_kind(kind)),
+        compte_rendu_by=due.get("COMPTE-RENDU"),
+    )
+
+
+@dataclass(frozen=True)
+class Report:
+    """What the compte rendu says, as typed."""
+
+    held_at: datetime
+    constat: str
+    causes: str
+    mesures: str
+    prochain_point: str | None
+
+
+async def write_compte_rendu(
+    session: AsyncSession,
+    followup: FollowUp,
+    entretien: Entretien,
+    actor_id: int,
+    now: datetime,
+    *,
+    report: Report,
+    formation: Formation,
+    trainee: Trainee,
+    author: str,
+    organisation_name: str,
+    tz: ZoneInfo,
+) -> StoredDocument:
+    """The interview held, its compte rendu produced as a PDF and kept; the interview's
+    and the compte rendu's deadlines are done."""
+    entretien.held_at = report.held_at
+    entretien.constat = report.constat
+    entretien.causes = report.causes
+    entretien.mesures = report.mesures
+    entretien.prochain_point = report.prochain_point
+    s = await summary_of(session, followup)
+    content = render_pdf(
+        "compte_rendu.html.j2",
+        e=entretien,
+        f=followup,
+        formation=formation,
+        trainee=trainee,
+        organisation=organisation_name,
+        author=author,
+        held=dates.spell_datetime(report.held_at.astimezone(tz)),
+        written=dates.spell_date(now),
+        signs=[SIGNS.get(sign.code, sign.code) for sign in s.signs],
+        sign_notes=[sign.note for sign in s.signs if sign.note],
+        kind_label="Regard croisé" if entretien.kind == "regard_croise" else "Entretien individuel",
+        rule=rule_for(followup.path, followup.cause),
+    )
+    day = report.held_at.astimezone(tz).date()
+    filename = f"compte-rendu-{trainee.name_key.replace(' ', '-')}-{day.isoformat()}.pdf"
+    upload = Upload(filename, "application/pdf", content)
+    document = await _keep(session, followup, upload, "compte_rendu", actor_id, now)
+    entretien.compte_rendu_id = document.id
+    entretien.compte_rendu_at = now
+    steps = [milestone_of_kind(entretien.kind), "COMPTE-RENDU"]
+    await followup_deadlines.complete(session, followup, steps, actor_id, now)
+    _audit(
+        session,
+        followup,
+        actor_id,
+        "compte_rendu",
+        "entretien",
+        entretien.id,
+        followup_id=followup.id,
+        document_id=document.id,
+        sha256=document.sha256,
+    )
+    return document
+
+
+# --- bilan de compétences, VAE, more signs ------------------------------------------
+
+
+async def note_solution(
+    session: AsyncSession,
+    followup: FollowUp,
+    actor_id: int,
+    now: datetime,
+    *,
+    solution: str,
+    with_employer: bool,
+    note: str | None,
+) -> None:
+    """The solution agreed (bilan de compétences, sick leave): the ``SOLUTION`` step done."""
+    followup.solution = solution
+    followup.solution_with_employer = with_employer
+    followup.solution_note = note
+    followup.solution_at = now
+    await followup_deadlines.complete(session, followup, ["SOLUTION"], actor_id, now)
+    _audit(
+        session,
+        followup,
+        actor_id,
+        "solution",
+        "followup",
+        followup.id,
+        solution=solution,
+        with_employer=with_employer,
+    )
+
+
+async def file_livret(
+    session: AsyncSession, followup: FollowUp, actor_id: int, now: datetime, livret: Upload
+) -> StoredDocument:
+    """The livret de suivi (VAE), kept: the ``LIVRET`` step done."""
+    document = await _keep(session, followup, livret, "livret_suivi", actor_id, now)
+    await followup_deadlines.complete(session, followup, ["LIVRET"], actor_id, now)
+    _audit(
+        session,
+        followup,
+        actor_id,
+        "livret",
+        "followup",
+        followup.id,
+        document_id=document.id,
+        sha256=document.sha256,
+    )
+    return document
+
+
+async def add_more_signs(
+    session: AsyncSession,
+    followup: FollowUp,
+    actor_id: int,
+    now: datetime,
+    *,
+    signs: list[str],
+    note: str | None,
+) -> int:
+    """Signs observed since the opening; how many were added."""
+    known = [code for code in signs if code in SIGNS]
+    add_signs(session, followup, known, note, actor_id, now)
+    _audit(session, followup, actor_id, "signs", "followup", followup.id, signs=sorted(known))
+    return len(known)
+
+
+# --- the ticket qualité, and closing ------------------------------------------------
+
+
+async def _close(session: AsyncSession, followup: FollowUp, actor_id: int, now: datetime) -> None:
+    """Closed, its deadlines kept as its history (settled: done with the follow-up)."""
+    await followup_deadlines.settle(session, followup, actor_id, now)
+    followup.closed_at, followup.closed_by = now, actor_id
+    await session.flush()
+    await refresh_deadlines(session, followup.formation_id)
+
+
+async def file_ticket(
+    session: AsyncSession,
+    followup: FollowUp,
+    actor_id: int,
+    now: datetime,
+    *,
+    formation: Formation,
+    trainee: Trainee,
+    note: str | None,
+    zone: str,
+) -> QualityTicket:
+    """The ticket qualité (what was done, the documents, a note), which closes the follow-up."""
+    s = await summary_of(session, followup)
+    today = now.date()
+    number, reference = await next_reference(session, followup.organisation_id, today.year)
+    ticket = QualityTicket(
+        organisation_id=followup.organisation_id,
+        reference=reference,
+        year=today.year,
+        number=number,
+        followup_id=followup.id,
+        formation_id=formation.id,
+        trainee_id=trainee.id,
+        rule_id=rule_for(followup.path, followup.cause),
+        actions=ticket_actions(s, zone),
+        note=note,
+        document_ids=[d.id for d in s.documents],
+        filed_on=today,
+        created_by=actor_id,
+        created_at=now,
+    )
+    session.add(ticket)
+    await session.flush()
+    await followup_deadlines.complete(session, followup, ["TICKET"], actor_id, now)
+    await _close(session, followup, actor_id, now)
+    _audit(
+        session,
+        followup,
+        actor_id,
+        "ticket",
+        "followup",
+        followup.id,
+        ticket_id=ticket.id,
+        reference=reference,
+    )
+    return ticket
+
+
+async def close_followup(
+    session: AsyncSession, followup: FollowUp, actor_id: int, now: datetime
+) -> None:
+    """Closing without a ticket (the procedure does not apply)."""
+    await _close(session, followup, actor_id, now)
+    _audit(session, followup, actor_id, "close", "followup", followup.id)

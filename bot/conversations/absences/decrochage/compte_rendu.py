@@ -1,0 +1,181 @@
+"""Writing the compte rendu of the entretien (or of the regard croisé): a PDF, kept.
+
+    Bot  L'entretien prévu le vendredi 27 novembre 2026 à 9 h 30 a-t-il eu lieu ?
+         [Oui, comme prévu] [Oui, mais à une autre date] [Non, il faut le reprogrammer]
+    You  Oui, comme prévu                 (another date: « Quel jour a-t-il eu lieu ? »)
+    Bot  Compte rendu, 1/4 – Constat : qu'avez-vous constaté avec Karim Benali ?
+    You  …                                (2/4 causes, 3/4 mesures, 4/4 prochain point)
+    Bot  Compte rendu de l'entretien individuel avec Karim Benali … Je produis le PDF ?
+    You  Produire le compte rendu
+    Bot  Voici le compte rendu. Joignez-le au livret de suivi … (compte-rendu-….pdf)
+
+Called with ``{"followup_id": …, "kind": …}``; "il faut le reprogrammer"
+hands over to the scheduling dialogue.  The interview's and the compte
+rendu's deadlines are then done.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.absences.followups import current_entretien, find_entretien
+from bot.absences.records import Report, write_compte_rendu
+from bot.conversations.absences.decrochage.common import (
+    abandon_step,
+    check_past,
+    open_followup_or_leave,
+    step_start,
+)
+from bot.conversations.absences.steps import parse_note
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Switch, stored_datetime
+from bot.conversations.kit.steps import Confirm, DateStep, Option, Pick, Text
+from bot.messages import Document, Reply
+from bot.storage.people import Role
+
+
+async def compte_rendu_start(ctx: Context) -> Outcome | None:
+    outcome = await step_start(ctx)
+    if outcome is not None:
+        return outcome
+    kind = "regard_croise" if ctx.data.get("kind") == "regard_croise" else "individuel"
+    entretien = await current_entretien(ctx.session, int(ctx.data["followup_id"]), kind)
+    if entretien is None:
+        ctx.say("decrochage.no_entretien")
+        return Leave()
+    if entretien.compte_rendu_id is not None:
+        ctx.say("decrochage.compte_rendu_exists")
+        return Leave()
+    ctx.data["entretien_id"] = entretien.id
+    ctx.data["scheduled_at"] = entretien.scheduled_at.astimezone(ctx.tz).isoformat()
+    ctx.data["counsellor"] = entretien.counsellor
+    ctx.data["scheduled_past"] = entretien.scheduled_at <= ctx.now
+    return None
+
+
+async def held_options(ctx: Context) -> list[Option]:
+    if ctx.data.get("scheduled_past"):
+        return [
+            Option("Oui, comme prévu", "as_planned"),
+            Option("Oui, mais à une autre date", "other_day"),
+            Option("Non, il faut le reprogrammer", "reschedule"),
+        ]
+    return [
+        Option("Il a déjà eu lieu (plus tôt)", "other_day"),
+        Option("Non, pas encore", "not_yet"),
+        Option("Il faut le reprogrammer", "reschedule"),
+    ]
+
+
+async def held_choice(ctx: Context, picked: str) -> Outcome:
+    if picked == "as_planned":
+        ctx.data["held_at"] = ctx.data["scheduled_at"]
+        return Next()
+    if picked == "other_day":
+        return Next("held_on")
+    if picked == "reschedule":
+        return Switch(
+            "decrochage_entretien",
+            {"followup_id": ctx.data["followup_id"], "kind": ctx.data.get("kind", "individuel")},
+        )
+    ctx.say("decrochage.not_yet", when=datetime.fromisoformat(ctx.data["scheduled_at"]))
+    return Leave()
+
+
+async def held_on(ctx: Context, value: Any) -> Outcome:
+    """The day it was held, at the hour it was planned."""
+    held = stored_datetime(ctx, "held_on")
+    planned = datetime.fromisoformat(ctx.data["scheduled_at"])
+    ctx.data["held_at"] = held.replace(hour=planned.hour, minute=planned.minute).isoformat()
+    return Next("constat")
+
+
+async def recap_values(ctx: Context) -> dict[str, Any]:
+    return {"held": datetime.fromisoformat(ctx.data["held_at"])}
+
+
+async def save_compte_rendu(ctx: Context) -> Outcome:
+    found = await open_followup_or_leave(ctx)
+    if found is None:
+        return Leave()
+    entretien = await find_entretien(ctx.session, ctx.data["entretien_id"], found.followup.id)
+    if entretien is None:
+        ctx.say("decrochage.no_entretien")
+        return Leave()
+    document = await write_compte_rendu(
+        ctx.session,
+        found.followup,
+        entretien,
+        ctx.person_id,
+        ctx.now,
+        report=Report(
+            held_at=datetime.fromisoformat(ctx.data["held_at"]),
+            constat=ctx.data["constat"],
+            causes=ctx.data["causes"],
+            mesures=ctx.data["mesures"],
+            prochain_point=ctx.data.get("prochain_point"),
+        ),
+        formation=found.formation,
+        trainee=found.trainee,
+        author=ctx.actor.name if ctx.actor else "",
+        organisation_name=(ctx.actor.organisation_name or "") if ctx.actor else "",
+        tz=ctx.tz,
+    )
+    ctx.send(
+        Reply(
+            text=ctx.render("decrochage.compte_rendu_ready"),
+            document=Document(
+                filename=document.filename,
+                mime_type="application/pdf",
+                content=document.content,
+                caption=ctx.render("decrochage.compte_rendu_caption"),
+            ),
+        )
+    )
+    return Leave()
+
+
+def _report_text(name: str, ask: str) -> Text:
+    return Text(
+        name, ask=ask, parse=parse_note(2000), multiline=True, help="decrochage.help_compte_rendu"
+    )
+
+
+COMPTE_RENDU = Flow(
+    "decrochage_compte_rendu",
+    role=Role.FORMATEUR,
+    summary="rédiger le compte rendu d'un entretien",
+    start=compte_rendu_start,
+    steps=[
+        Pick("held", ask="decrochage.ask_held", options=held_options, then=held_choice),
+        _report_text("constat", "decrochage.ask_constat"),
+        _report_text("causes", "decrochage.ask_causes"),
+        _report_text("mesures", "decrochage.ask_mesures"),
+        Text(
+            "prochain_point",
+            ask="decrochage.ask_prochain_point",
+            parse=parse_note(300),
+            skip_label="Pas de prochain point",
+        ),
+        Confirm(
+            "recap",
+            ask="decrochage.recap_compte_rendu",
+            values=recap_values,
+            yes=save_compte_rendu,
+            no=abandon_step,
+            yes_label="Produire le compte rendu",
+            no_label="Abandonner",
+        ),
+    ],
+    branches=[
+        DateStep(
+            "held_on",
+            ask="decrochage.ask_held_on",
+            prefer="past",
+            check=check_past,
+            then=held_on,
+            example="hier, lundi, le 20 novembre",
+        ),
+    ],
+)

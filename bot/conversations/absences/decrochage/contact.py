@@ -1,0 +1,115 @@
+"""Noting a contact of a follow-up: with the trainee, the company, the team, someone else.
+
+    Bot  Avec qui avez-vous été en contact au sujet de Thomas Fabre ?
+    You  Le/la stagiaire
+    Bot  Par quel moyen ?                      [Téléphone] [E-mail] [SMS] …
+    You  SMS
+    Bot  Quel jour ?
+    You  aujourd'hui
+    Bot  J'ai compris : lundi 23 novembre 2026. C'est bien ça ?
+    You  Oui
+    Bot  Qu'en est-il ressorti ?
+    You  Pas de réponse, message laissé
+    Bot  Avez-vous une preuve de l'échange ? Envoyez-la ici, ou touchez « Pas de preuve ».
+    You  (capture.png)
+    Bot  Contact avec le/la stagiaire par SMS le lundi 23 novembre 2026 … Enregistrer ?
+    You  Enregistrer
+    Bot  C'est noté, avec la preuve.
+
+Called from the follow-up's menu (``with_whom``/``channel`` given for the
+team's exchange); a contact with the trainee or the company is the
+procedure's contact done, in ``/echeances`` too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.absences.followups import labels
+from bot.absences.records import record_contact
+from bot.conversations.absences.decrochage.common import (
+    CHANNEL_OPTIONS,
+    WHOM_OPTIONS,
+    abandon_step,
+    check_past,
+    open_followup_or_leave,
+    step_start,
+    upload,
+)
+from bot.conversations.absences.steps import FileStep, parse_note
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Flow, Leave, Outcome, stored_date
+from bot.conversations.kit.steps import Confirm, DateStep, Option, Pick, Text
+from bot.storage.people import Role
+
+
+async def company_options(ctx: Context) -> list[Option]:
+    company = ctx.data.get("company")
+    return [
+        Option(f"L'entreprise ({company})", o.value) if o.value == "entreprise" and company else o
+        for o in WHOM_OPTIONS
+    ]
+
+
+async def contact_values(ctx: Context) -> dict[str, Any]:
+    return {"labels": labels(), "day": stored_date(ctx, "contacted_on")}
+
+
+async def save_contact(ctx: Context) -> Outcome:
+    found = await open_followup_or_leave(ctx)
+    if found is None:
+        return Leave()
+    contact = await record_contact(
+        ctx.session,
+        found.followup,
+        ctx.person_id,
+        ctx.now,
+        with_whom=ctx.data["with_whom"],
+        channel=ctx.data["channel"],
+        contacted_on=stored_date(ctx, "contacted_on"),
+        outcome=ctx.data["outcome"],
+        proof=upload(ctx, "proof"),
+    )
+    ctx.say("decrochage.contact_saved", c=contact, labels=labels())
+    return Leave()
+
+
+CONTACT = Flow(
+    "decrochage_contact",
+    role=Role.FORMATEUR,
+    summary="noter un contact de suivi",
+    start=step_start,
+    steps=[
+        Pick("with_whom", ask="decrochage.ask_whom", options=company_options, unless_known=True),
+        Pick(
+            "channel",
+            ask="decrochage.ask_channel",
+            options=CHANNEL_OPTIONS,
+            unless_known=True,
+            columns=2,
+        ),
+        DateStep(
+            "contacted_on",
+            ask="decrochage.ask_contact_date",
+            prefer="past",
+            check=check_past,
+            example="aujourd'hui, hier, le 20 novembre",
+        ),
+        Text("outcome", ask="decrochage.ask_outcome", parse=parse_note(500)),
+        FileStep(
+            "proof",
+            ask="decrochage.ask_contact_proof",
+            skip_label="Pas de preuve",
+            help="decrochage.help_contact_proof",
+        ),
+        Confirm(
+            "recap",
+            ask="decrochage.recap_contact",
+            values=contact_values,
+            yes=save_contact,
+            no=abandon_step,
+            yes_label="Enregistrer",
+            no_label="Abandonner",
+        ),
+    ],
+)

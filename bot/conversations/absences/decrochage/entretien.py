@@ -1,0 +1,99 @@
+"""Scheduling (or rescheduling) the entretien individuel, or the regard croisé.
+
+    Bot  Quelle conseillère (ou quel conseiller) recevra Zoé Lambert pour le regard croisé ?
+    You  Sophie Leroy                            (regard croisé only)
+    Bot  Quand aura lieu l'entretien individuel avec Karim Benali ? Le jour et l'heure…
+    You  jeudi à 14h
+    Bot  J'ai compris : jeudi 26 novembre 2026 à 14 h 00. C'est bien ça ?
+    You  Oui
+    Bot  Entretien individuel avec Karim Benali programmé le jeudi 26 novembre 2026 à
+         14 h 00. Je vous le rappellerai la veille. Ensuite, rédigez son compte rendu
+         (avant le dimanche 29 novembre 2026) avec /decrochage.
+
+Called with ``{"followup_id": …, "kind": "individuel" | "regard_croise"}``;
+an interview planned and not held yet is replaced (kept, cancelled).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.absences.records import schedule_entretien
+from bot.answers import Invalid, clean_line
+from bot.conversations.absences.decrochage.common import open_followup_or_leave, step_start
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Flow, stored_datetime
+from bot.conversations.kit.steps import DateStep, Text
+from bot.storage.people import Role
+
+
+async def check_future(ctx: Context, when: datetime) -> str | None:
+    if when <= ctx.now:
+        return ctx.render("decrochage.entretien_past", when=when)
+    if when > ctx.now + timedelta(days=366):
+        return ctx.render("decrochage.entretien_too_far")
+    return None
+
+
+async def parse_counsellor(ctx: Context, text: str) -> str | Invalid:
+    name = clean_line(text, limit=120)
+    if isinstance(name, Invalid):
+        return name
+    if not any(ch.isalpha() for ch in name):
+        return Invalid(ctx.render("decrochage.counsellor_letters"))
+    return name
+
+
+def kind_of(ctx: Context) -> str:
+    return "regard_croise" if ctx.data.get("kind") == "regard_croise" else "individuel"
+
+
+async def save_entretien(ctx: Context) -> None:
+    found = await open_followup_or_leave(ctx)
+    if found is None:
+        return
+    when = stored_datetime(ctx, "when")
+    scheduled = await schedule_entretien(
+        ctx.session,
+        found.followup,
+        ctx.person_id,
+        ctx.now,
+        kind=kind_of(ctx),
+        when=when,
+        counsellor=ctx.data.get("counsellor"),
+    )
+    expected = scheduled.expected_by
+    ctx.say(
+        "decrochage.entretien_saved",
+        e=scheduled.entretien,
+        when=when.astimezone(ctx.tz),
+        late=expected is not None and when.astimezone(ctx.tz).date() > expected,
+        deadline=expected,
+        due=scheduled.compte_rendu_by,
+    )
+
+
+ENTRETIEN = Flow(
+    "decrochage_entretien",
+    role=Role.FORMATEUR,
+    summary="programmer un entretien de suivi",
+    start=step_start,
+    steps=[
+        Text(
+            "counsellor",
+            ask="decrochage.ask_counsellor",
+            parse=parse_counsellor,
+            when=lambda c: c.data.get("kind") == "regard_croise",
+        ),
+        DateStep(
+            "when",
+            ask="decrochage.ask_entretien_date",
+            prefer="future",
+            need_time=True,
+            check=check_future,
+            help="decrochage.help_entretien_date",
+            example="jeudi 26 novembre à 14 h",
+        ),
+    ],
+    finish=save_entretien,
+)

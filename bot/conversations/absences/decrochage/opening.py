@@ -1,0 +1,197 @@
+"""Following a décrochage (``/decrochage``): open a follow-up, or continue the open one.
+
+    You  /decrochage
+    Bot  Dans quelle formation ? … Quel(le) stagiaire ?
+    You  karim
+    Bot  Quels signes avez-vous observés ? ☐ Absences répétées ☐ Retards … ✅ Terminé
+    …
+    Bot  Intervenez-vous pour cette formation en sous-traitance d'un autre organisme ?
+    You  Non
+    Bot  Récapitulatif … [Ouvrir le suivi] [Abandonner]
+    You  Ouvrir le suivi
+    Bot  Suivi ouvert (formation longue ou certifiante). À faire :
+         · Entretien individuel avec Karim Benali à tenir avant le lundi 30 novembre 2026
+         Prochaine étape : un entretien individuel… Le programmer maintenant ?
+    You  Oui, maintenant
+    …    (the entretien dialogue, then the follow-up's menu)
+
+With a follow-up already open for the trainee, ``/decrochage`` goes straight
+to its menu (:mod:`.menu`): what the procedure still expects, and the next
+steps, each a dialogue of its own that comes back to the menu.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.absences.followups import (
+    labels,
+    open_followup,
+    open_followup_of,
+    organisation_of,
+    path_for,
+    procedure_on,
+)
+from bot.conversations.absences.decrochage.common import (
+    CAUSE_OPTIONS,
+    Found,
+    remember,
+    sign_steps,
+    todo,
+)
+from bot.conversations.absences.decrochage.menu import MENU
+from bot.conversations.absences.steps import (
+    current_formation,
+    current_trainee,
+    preset_trainee,
+    single_formation,
+    who_steps,
+)
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Call, Flow, Leave, Next, Outcome, Retry, leave_saying
+from bot.conversations.kit.steps import Confirm, Pick
+from bot.storage.people import Role
+
+
+async def decrochage_start(ctx: Context) -> Outcome | None:
+    formations = await single_formation(ctx)
+    if not formations:
+        ctx.say("decrochage.no_formation")
+        return Leave()
+    await preset_trainee(ctx, "decrochage")
+    if "formation_id" in ctx.data:
+        if await current_formation(ctx) is None:
+            ctx.say("formation.not_found")
+            return Leave()
+        if "trainee_id" in ctx.data:
+            if await current_trainee(ctx) is None:
+                ctx.say("formation.trainee_not_found")
+                return Leave()
+            return await after_trainee(ctx, str(ctx.data["trainee_id"]))
+    return None
+
+
+async def after_trainee(ctx: Context, picked: str) -> Outcome:
+    """The trainee's open follow-up (its menu), or the questions to open one."""
+    formation = await current_formation(ctx)
+    trainee = await current_trainee(ctx)
+    if formation is None or trainee is None:
+        ctx.data.pop("trainee_id", None)
+        return Retry(ctx.render("formation.trainee_not_found"))
+    ctx.data["name"] = trainee.full_name
+    ctx.data["formation_kind"] = formation.kind
+    ctx.data["path"] = path_for(formation)
+    followup = await open_followup_of(ctx.session, trainee.id)
+    if followup is not None:
+        ctx.data["followup_id"] = followup.id
+        return Next("menu")
+    ctx.data["org_procedure"] = procedure_on(
+        await organisation_of(ctx.session, ctx.organisation_id)
+    )
+    if formation.subcontracted is not None:
+        ctx.data["subcontracted"] = formation.subcontracted
+    return Next("signs")
+
+
+async def recap_values(ctx: Context) -> dict[str, Any]:
+    formation = await current_formation(ctx)
+    return {"title": formation.title if formation else "", "labels": labels()}
+
+
+async def save_opening(ctx: Context) -> Outcome:
+    formation = await current_formation(ctx)
+    trainee = await current_trainee(ctx)
+    organisation = await organisation_of(ctx.session, ctx.organisation_id)
+    if formation is None or trainee is None or organisation is None:
+        ctx.say("formation.trainee_not_found")
+        return Leave()
+    already = await open_followup_of(ctx.session, trainee.id)
+    if already is not None:
+        ctx.say("decrochage.already_open")
+        ctx.data["followup_id"] = already.id
+        return Next("menu")
+    subcontracted = ctx.data.get("subcontracted")
+    followup = await open_followup(
+        ctx.session,
+        organisation=organisation,
+        formation=formation,
+        trainee=trainee,
+        actor_id=ctx.person_id,
+        now=ctx.now,
+        signs=list(ctx.data.get("signs") or []),
+        note=ctx.data.get("sign_note"),
+        cause=ctx.data.get("cause"),
+        applies=bool(ctx.data.get("org_procedure")) and not subcontracted,
+        absence_id=ctx.data.get("absence_id"),
+        subcontracted=None if subcontracted is None else bool(subcontracted),
+    )
+    remember(ctx, Found(followup, formation, trainee))
+    ctx.say("decrochage.opened", f=followup, todo=await todo(ctx, followup), labels=labels())
+    if not followup.procedure_applies:
+        return Leave()
+    return Next("next")
+
+
+async def go_next(ctx: Context) -> Outcome:
+    """The procedure's first step now, then the follow-up's menu."""
+    path, cause = ctx.data.get("path"), ctx.data.get("cause")
+    target: dict[str, Any] = {"followup_id": ctx.data["followup_id"]}
+    if path == "long":
+        return Call("decrochage_entretien", target | {"kind": "individuel"}, then="menu")
+    if path == "bilan_comp" and cause == "sick_leave":
+        return Call("decrochage_solution", target, then="menu")
+    if path == "bilan_comp":
+        team = {"with_whom": "equipe", "channel": "reunion"}
+        return Call("decrochage_contact", target | team, then="menu")
+    if path == "vae":
+        return Call("decrochage_livret", target, then="menu")
+    return Call("decrochage_contact", target, then="menu")
+
+
+MAIN = Flow(
+    "decrochage",
+    command="decrochage",
+    menu="Suivre un décrochage",
+    role=Role.FORMATEUR,
+    summary="suivre un décrochage (signes, contacts, entretien, ticket qualité)",
+    start=decrochage_start,
+    steps=[
+        *who_steps("decrochage", after_trainee),
+        *sign_steps("decrochage.ask_signs"),
+        Confirm(
+            "subcontracted",
+            ask="decrochage.ask_subcontracted",
+            yes_label="Oui, en sous-traitance",
+            no_label="Non",
+            unless_known=True,
+            when=lambda c: bool(c.data.get("org_procedure")),
+            help="decrochage.help_subcontracted",
+        ),
+        Pick(
+            "cause",
+            ask="decrochage.ask_cause",
+            options=CAUSE_OPTIONS,
+            when=lambda c: c.data.get("formation_kind") == "bilan_competences",
+        ),
+        Confirm(
+            "recap",
+            ask="decrochage.recap",
+            values=recap_values,
+            yes=save_opening,
+            no=leave_saying("decrochage.not_opened"),
+            yes_label="Ouvrir le suivi",
+            no_label="Abandonner",
+        ),
+    ],
+    branches=[
+        MENU,
+        Confirm(
+            "next",
+            ask="decrochage.ask_next",
+            yes=go_next,
+            no=leave_saying("decrochage.later"),
+            yes_label="Oui, maintenant",
+            no_label="Plus tard",
+        ),
+    ],
+)

@@ -1,0 +1,46 @@
+"""Adding the signs observed since the follow-up was opened.
+
+    Bot  Quels nouveaux signes avez-vous observés chez Julie Petit ? Touchez-les, puis
+         « Terminé ».
+    You  Baisse de motivation, Terminé
+    Bot  1 signe ajouté au suivi.
+
+Called with ``{"followup_id": …}``.
+"""
+
+from __future__ import annotations
+
+from bot.absences.records import add_more_signs
+from bot.conversations.absences.decrochage.common import (
+    open_followup_or_leave,
+    sign_steps,
+    step_start,
+)
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Flow
+from bot.storage.people import Role
+
+
+async def save_signs(ctx: Context) -> None:
+    found = await open_followup_or_leave(ctx)
+    if found is None:
+        return
+    count = await add_more_signs(
+        ctx.session,
+        found.followup,
+        ctx.person_id,
+        ctx.now,
+        signs=list(ctx.data.get("signs") or []),
+        note=ctx.data.get("sign_note"),
+    )
+    ctx.say("decrochage.signs_saved", count=count)
+
+
+SIGNS = Flow(
+    "decrochage_signs",
+    role=Role.FORMATEUR,
+    summary="ajouter des signes de décrochage",
+    start=step_start,
+    steps=sign_steps("decrochage.ask_more_signs"),
+    finish=save_signs,
+)

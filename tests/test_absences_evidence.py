@@ -1,0 +1,117 @@
+"""What /suivi and /exporter hand out (:mod:`bot.absences.evidence`), and the timeline's
+deadline events (:mod:`bot.absences.timeline`), called directly."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import AsyncIterator
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.absences.evidence import formation_export, timeline_document
+from bot.absences.records import file_ticket, record_contact
+from bot.absences.timeline import timeline
+from bot.storage.absences import Absence
+from bot.storage.audit import AuditEntry
+from bot.storage.db import Database
+from tests.auxil.pdf import pdf_words
+from tests.test_absences_records import NOW, opened
+
+
+@pytest.fixture
+async def session(db: Database) -> AsyncIterator[AsyncSession]:
+    async with db.sessions() as s, s.begin():
+        yield s
+
+
+async def test_exports_are_audited_and_an_empty_table_is_none(session: AsyncSession) -> None:
+    _followup, camille, formation, trainee = await opened(session)
+    assert await formation_export(session, formation, "absences", camille.id, NOW) is None
+    session.add(
+        Absence(
+            organisation_id=formation.organisation_id,
+            formation_id=formation.id,
+            trainee_id=trainee.id,
+            day=date(2026, 11, 20),
+            period="matin",
+            justified=False,
+            reason="sans nouvelles",
+            recorded_by=camille.id,
+            recorded_at=NOW,
+        )
+    )
+    await session.flush()
+    table = await formation_export(session, formation, "absences", camille.id, NOW)
+    assert table is not None and "sans nouvelles" in table.decode()
+    bundle = await formation_export(session, formation, "qualiopi", camille.id, NOW)
+    assert bundle is not None
+    with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
+        assert "chronologie-karim-benali.pdf" in archive.namelist()
+    pdf = await timeline_document(session, formation, trainee, camille.id, NOW)
+    assert "Karim Benali" in pdf_words(pdf)
+    entries = (await session.scalars(select(AuditEntry).order_by(AuditEntry.id))).all()
+    assert [(e.action, e.entity, e.details.get("what")) for e in entries][-3:] == [
+        ("export", "formation", "absences"),
+        ("export", "formation", "qualiopi"),
+        ("export_timeline", "trainee", None),
+    ]
+
+
+async def test_the_timeline_tells_deadlines_met_from_those_settled_at_closing(
+    session: AsyncSession,
+) -> None:
+    followup, camille, formation, trainee = await opened(session)
+    await record_contact(
+        session,
+        followup,
+        camille.id,
+        NOW + timedelta(hours=1),
+        with_whom="entreprise",
+        channel="email",
+        contacted_on=date(2026, 11, 23),
+        outcome="Le tuteur le relance",
+    )
+    await file_ticket(
+        session,
+        followup,
+        camille.id,
+        NOW + timedelta(days=2),
+        formation=formation,
+        trainee=trainee,
+        note=None,
+        zone="Europe/Paris",
+    )
+    texts = [
+        e.text for e in await timeline(session, trainee, "Europe/Paris") if e.kind == "echeance"
+    ]
+    assert texts == [
+        "Échéance faite : Contacter le stagiaire absent et son entreprise",
+        "Échéance faite : Déposer les échanges et saisir le ticket qualité",
+    ]
+
+
+async def test_a_deadline_left_at_closing_says_so_in_the_timeline(session: AsyncSession) -> None:
+    followup, camille, formation, trainee = await opened(session)
+    await file_ticket(
+        session,
+        followup,
+        camille.id,
+        NOW + timedelta(days=1),
+        formation=formation,
+        trainee=trainee,
+        note=None,
+        zone="Europe/Paris",
+    )
+    events = [e for e in await timeline(session, trainee, "Europe/Paris") if e.kind == "echeance"]
+    assert [(e.text, e.who) for e in events] == [
+        (
+            "Échéance soldée à la clôture du suivi : "
+            "Contacter le stagiaire absent et son entreprise",
+            "Camille Durand",
+        ),
+        ("Échéance faite : Déposer les échanges et saisir le ticket qualité", "Camille Durand"),
+    ]

@@ -1,0 +1,273 @@
+"""The follow-up services (:mod:`bot.absences.records`, ``open_followup``), called directly:
+what they store, what they audit, and which of the rules' deadlines they mark done."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.absences import followup_deadlines
+from bot.absences.facts import followup_facts
+from bot.absences.followups import open_followup
+from bot.absences.records import (
+    Report,
+    Upload,
+    add_more_signs,
+    close_followup,
+    file_livret,
+    file_ticket,
+    note_solution,
+    record_contact,
+    schedule_entretien,
+    write_compte_rendu,
+)
+from bot.storage.absences import Entretien, FollowUp, FollowUpSign, StoredDocument
+from bot.storage.audit import AuditEntry
+from bot.storage.db import Database
+from bot.storage.formations import Formation, Trainee
+from bot.storage.people import Organisation, Person
+from tests.auxil.pdf import pdf_words
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture
+async def session(db: Database) -> AsyncIterator[AsyncSession]:
+    async with db.sessions() as s, s.begin():
+        yield s
+
+
+async def setup(
+    session: AsyncSession, *, kind: str = "formation", long: bool = False, **settings: object
+) -> tuple[Organisation, Person, Formation, Trainee]:
+    org = Organisation(name="OF", timezone="Europe/Paris", settings=dict(settings))
+    camille = Person(display_name="Camille Durand")
+    session.add_all([org, camille])
+    await session.flush()
+    formation = Formation(
+        organisation_id=org.id,
+        owner_id=camille.id,
+        title="Agent de restauration",
+        funder="autre",
+        kind=kind,
+        long=long,
+        start_date=date(2026, 9, 1),
+        end_date=date(2027, 3, 1),
+    )
+    formation.trainees.append(Trainee(full_name="Karim Benali", name_key="karim benali"))
+    session.add(formation)
+    await session.flush()
+    return org, camille, formation, formation.trainees[0]
+
+
+async def opened(
+    session: AsyncSession, *, cause: str | None = None, applies: bool = True, **where: object
+) -> tuple[FollowUp, Person, Formation, Trainee]:
+    org, camille, formation, trainee = await setup(session, **where)  # type: ignore[arg-type]
+    followup = await open_followup(
+        session,
+        organisation=org,
+        formation=formation,
+        trainee=trainee,
+        actor_id=camille.id,
+        now=NOW,
+        signs=["retards", "autre", "inconnu"],
+        note="s'isole",
+        cause=cause,
+        applies=applies,
+        absence_id=None,
+        subcontracted=not applies,
+    )
+    return followup, camille, formation, trainee
+
+
+async def due(session: AsyncSession, followup: FollowUp) -> dict[str, tuple[str, date]]:
+    return {
+        followup_deadlines.milestone_of(r): (r.status, r.due_on)
+        for r in await followup_deadlines.deadlines_of(session, followup)
+    }
+
+
+async def actions(session: AsyncSession) -> list[str]:
+    rows = await session.scalars(select(AuditEntry).order_by(AuditEntry.id))
+    return [f"{e.entity}:{e.action}" for e in rows]
+
+
+async def test_opening_dates_the_steps_through_the_rules(session: AsyncSession) -> None:
+    followup, _, formation, _ = await opened(session)
+    assert (followup.path, followup.procedure_applies) == ("short", True)
+    assert await due(session, followup) == {
+        "CONTACT": ("open", date(2026, 11, 24)),
+        "TICKET": ("open", date(2026, 12, 7)),
+    }
+    signs = (await session.scalars(select(FollowUpSign))).all()
+    assert sorted((s.code, s.note) for s in signs) == [("autre", "s'isole"), ("retards", None)]
+    assert formation.subcontracted is False
+    assert await actions(session) == ["formation:set_subcontracted", "followup:open"]
+
+
+async def test_no_deadline_when_the_procedure_does_not_apply(session: AsyncSession) -> None:
+    followup, camille, formation, _ = await opened(session, applies=False)
+    assert formation.subcontracted is True and await due(session, followup) == {}
+    await close_followup(session, followup, camille.id, NOW)
+    assert followup.closed_at == NOW and await due(session, followup) == {}
+    assert (await actions(session))[-1] == "followup:close"
+
+
+async def test_a_contact_with_the_trainee_is_the_contact_done(session: AsyncSession) -> None:
+    followup, camille, _, _ = await opened(session)
+    later = NOW + timedelta(hours=2)
+    other = await record_contact(
+        session,
+        followup,
+        camille.id,
+        later,
+        with_whom="autre",
+        channel="telephone",
+        contacted_on=date(2026, 11, 23),
+        outcome="La mère rappelle",
+    )
+    assert other.proof_id is None and (await due(session, followup))["CONTACT"][0] == "open"
+    contact = await record_contact(
+        session,
+        followup,
+        camille.id,
+        later,
+        with_whom="stagiaire",
+        channel="sms",
+        contacted_on=date(2026, 11, 23),
+        outcome="Jointe",
+        proof=Upload("capture.png", "image/png", b"\x89PNG"),
+    )
+    proof = await session.get(StoredDocument, contact.proof_id)
+    assert proof is not None and (proof.kind, proof.content) == ("preuve_contact", b"\x89PNG")
+    [row] = [r for r in await followup_deadlines.deadlines_of(session, followup) if r.is_done]
+    assert (row.key, row.done_at, row.done_by) == (
+        f"ELY-SHORT-CONTACT:followup:{followup.id}",
+        later,
+        camille.id,
+    )
+    assert (await actions(session))[-1] == "followup:contact"
+
+
+async def test_entretien_then_compte_rendu_then_ticket(session: AsyncSession) -> None:
+    followup, camille, formation, trainee = await opened(session, long=True)
+    assert set(await due(session, followup)) == {"ENTRETIEN", "TICKET"}
+    first = await schedule_entretien(
+        session,
+        followup,
+        camille.id,
+        NOW,
+        kind="individuel",
+        when=datetime(2026, 11, 26, 13, 0, tzinfo=UTC),
+    )
+    assert (first.rescheduled, first.expected_by, first.compte_rendu_by) == (
+        False,
+        date(2026, 11, 30),
+        date(2026, 11, 29),
+    )
+    second = await schedule_entretien(
+        session,
+        followup,
+        camille.id,
+        NOW,
+        kind="individuel",
+        when=datetime(2026, 12, 1, 8, 30, tzinfo=UTC),
+    )
+    assert second.rescheduled and first.entretien.cancelled_at == NOW
+    assert second.compte_rendu_by == date(2026, 12, 4)
+    held = datetime(2026, 12, 1, 8, 30, tzinfo=UTC)
+    document = await write_compte_rendu(
+        session,
+        followup,
+        second.entretien,
+        camille.id,
+        held + timedelta(hours=3),
+        report=Report(held, "Constat", "Plus de voiture", "Covoiturage", None),
+        formation=formation,
+        trainee=trainee,
+        author="Camille Durand",
+        organisation_name="OF",
+        tz=PARIS,
+    )
+    assert document.kind == "compte_rendu" and second.entretien.compte_rendu_id == document.id
+    assert "Covoiturage" in pdf_words(document.content)
+    assert await due(session, followup) == {
+        "ENTRETIEN": ("done", date(2026, 11, 30)),
+        "COMPTE-RENDU": ("done", date(2026, 12, 4)),
+        "TICKET": ("open", date(2026, 12, 7)),
+    }
+    ticket = await file_ticket(
+        session,
+        followup,
+        camille.id,
+        NOW + timedelta(days=9),
+        formation=formation,
+        trainee=trainee,
+        note=None,
+        zone="Europe/Paris",
+    )
+    assert (ticket.reference, ticket.rule_id) == ("TQ-2026-0001", "ELY-LONG")
+    assert followup.closed_at == NOW + timedelta(days=9)
+    kept = await due(session, followup)  # closing keeps them, done
+    assert set(kept) == {"ENTRETIEN", "COMPTE-RENDU", "TICKET"}
+    assert {status for status, _ in kept.values()} == {"done"}
+    assert await followup_facts(session, formation.id) == ()
+    assert len((await session.scalars(select(Entretien))).all()) == 2
+    assert (await actions(session))[2:] == [
+        "entretien:schedule",
+        "entretien:reschedule",
+        "entretien:compte_rendu",
+        "followup:ticket",
+    ]
+
+
+async def test_a_ticket_filed_early_settles_what_is_left(session: AsyncSession) -> None:
+    followup, camille, formation, trainee = await opened(session)
+    closing = NOW + timedelta(days=1)
+    await file_ticket(
+        session,
+        followup,
+        camille.id,
+        closing,
+        formation=formation,
+        trainee=trainee,
+        note="Abandon",
+        zone="Europe/Paris",
+    )
+    rows = await followup_deadlines.deadlines_of(session, followup)
+    assert {(followup_deadlines.milestone_of(r), r.done_at) for r in rows} == {
+        ("CONTACT", closing),
+        ("TICKET", closing),
+    }
+    assert await followup_deadlines.left(session, followup) == []
+
+
+async def test_solution_livret_and_more_signs(session: AsyncSession) -> None:
+    sick, camille, _, _ = await opened(session, kind="bilan_competences", cause="sick_leave")
+    assert set(await due(session, sick)) == {"SOLUTION"}
+    await note_solution(
+        session, sick, camille.id, NOW, solution="avenant", with_employer=True, note=None
+    )
+    assert (sick.solution, sick.solution_with_employer, sick.solution_at) == ("avenant", True, NOW)
+    assert (await due(session, sick))["SOLUTION"][0] == "done"
+    assert (
+        await add_more_signs(session, sick, camille.id, NOW, signs=["retards", "nope"], note=None)
+        == 1
+    )
+
+    vae, camille, _, _ = await opened(session, kind="vae")
+    document = await file_livret(
+        session, vae, camille.id, NOW, Upload("livret.pdf", "application/pdf", b"%PDF-1.4")
+    )
+    assert (document.kind, document.followup_id) == ("livret_suivi", vae.id)
+    assert await due(session, vae) == {
+        "LIVRET": ("done", date(2026, 11, 30)),
+        "TICKET": ("open", date(2026, 12, 7)),
+    }

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import FEATURES
+from bot.texts import plain
 from bot.engine import Engine
 from bot.manifest import Feature, Features
 from bot.messages import Document
@@ -113,6 +114,12 @@ def documents(who: Person) -> dict[str, Document]:
         if reply.document is not None:
             found[reply.document.filename.rsplit(".", 1)[-1]] = reply.document
     return found
+
+
+def said(who: Person, start: str) -> str:
+    """The one message of the last turn that begins with ``start`` (plain text)."""
+    [text] = [t for t in map(plain, (r.text for r in who.replies)) if t.startswith(start)]
+    return text
 
 
 def event_of(data: bytes) -> tuple[Calendar, Any]:
@@ -470,7 +477,7 @@ async def test_moving_a_bilan_moves_its_deadlines_keeps_done_marks_and_tells_peo
     assert "au jeudi 3 décembre 2026 à 14 h 00" in trainer.last
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Oui, déplacer")
-    text = trainer.all_text
+    text = said(trainer, "C'est déplacé")
     assert "C'est déplacé" in text and "jeudi 3 décembre 2026 à 14 h 00 – 16 h 00" in text
     assert (
         "Envoyer le bilan pédagogique : mardi 1er décembre 2026 à 14 h 00 "
@@ -480,6 +487,9 @@ async def test_moving_a_bilan_moves_its_deadlines_keeps_done_marks_and_tells_peo
     assert "✅ déjà fait" in text
     assert "1 participant prévenu par message" in text
     assert "Prévenez vous-même" in text and "Hugo Moreau" in text and "Léa Martin," not in text
+    # The bilan's menu comes back, showing the new date.
+    assert "Le jeudi 3 décembre 2026 à 14 h 00 – 16 h 00" in trainer.last
+    assert "Déplacer" in trainer.buttons
 
     [bilan] = await bilans(db)
     assert bilan.starts_at == datetime(2026, 12, 3, 13, 0, tzinfo=UTC)
@@ -510,7 +520,8 @@ async def test_moving_a_bilan_moves_its_deadlines_keeps_done_marks_and_tells_peo
     await trainer.presses("Annuler le bilan")
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Non, le garder")
-    assert "rien n'est changé" in trainer.last
+    assert "rien n'est changé" in trainer.all_text
+    assert "Annuler le bilan" in trainer.buttons  # back at the bilan's menu
     await trainer.says("/bilans")
     await trainer.presses("03/12/2026")
     await trainer.presses("Annuler le bilan")

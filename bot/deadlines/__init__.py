@@ -8,6 +8,5 @@
   the rules leave open;
 - :mod:`bot.deadlines.documents` builds a bilan's invitation, agenda and
   e-mail draft, and the deadlines calendar;
-- :mod:`bot.deadlines.notify` tells a bilan's participants what changed;
 - :mod:`bot.deadlines.exports` registers ``formabot export echeances``.
 """

@@ -19,7 +19,6 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import FEATURES
-from bot.texts import plain
 from bot.engine import Engine
 from bot.manifest import Feature, Features
 from bot.messages import Document
@@ -29,6 +28,7 @@ from bot.storage.formations import Formation
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity, Membership, Role
 from bot.storage.people import Person as P
+from bot.texts import plain
 from tests.auxil.dialogue import Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, FOR_TEXT, survives
 from tests.auxil.pdf import pdf_words

@@ -65,6 +65,6 @@ def contact(line: str) -> str | None:
     return None
 
 
-def has_words(line: str) -> bool:
-    """At least one letter or digit: not only punctuation or symbols."""
-    return any(ch.isalnum() for ch in line)
+def has_words(line: str, *, letters: bool = False) -> bool:
+    """At least one letter or digit (one letter when ``letters``): not only symbols."""
+    return any(ch.isalpha() if letters else ch.isalnum() for ch in line)

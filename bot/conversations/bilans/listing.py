@@ -25,7 +25,14 @@ from typing import Any
 from bot import dates
 from bot.bilans.queries import deadlines_of_bilan, view_of, visible_bilan, visible_bilans
 from bot.conversations.bilans.move import CANCEL, MOVE
-from bot.conversations.bilans.shared import deadline_lines, send_documents, short_moment, viewer_of
+from bot.conversations.bilans.shared import (
+    deadline_lines,
+    send_documents,
+    short_moment,
+    the_bilan,
+    unless_gone,
+    viewer_of,
+)
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, leave_saying
 from bot.conversations.kit.steps import Entry, Menu, Option, Pick
@@ -35,10 +42,7 @@ from bot.storage.people import Role
 
 async def start(ctx: Context) -> Outcome | None:
     if "bilan_id" in ctx.data:
-        if await visible_bilan(ctx.session, viewer_of(ctx), ctx.data["bilan_id"]) is None:
-            ctx.say("bilan.bilan_not_found")
-            return Leave()
-        return Next("action")
+        return await unless_gone(ctx) or Next("action")
     if not await visible_bilans(ctx.session, viewer_of(ctx), ctx.now):
         ctx.say("bilan.no_bilan")
         return Leave()
@@ -66,15 +70,12 @@ async def still_there(ctx: Context) -> Outcome | None:
     """Shown again after a call: nothing to show once the bilan is cancelled."""
     if ctx.data.pop("cancelled", None):
         return Leave()
-    if await visible_bilan(ctx.session, viewer_of(ctx), ctx.data.get("bilan_id")) is None:
-        ctx.say("bilan.bilan_not_found")
-        return Leave()
-    return None
+    return await unless_gone(ctx)
 
 
 async def detail(ctx: Context) -> dict[str, Any]:
     """The bilan as the menu shows it, read afresh each time (it may have moved)."""
-    found = await visible_bilan(ctx.session, viewer_of(ctx), ctx.data.get("bilan_id"))
+    found = await the_bilan(ctx)
     if found is None:
         return {"detail": {}}
     bilan, formation = found
@@ -98,7 +99,7 @@ async def detail(ctx: Context) -> dict[str, Any]:
 
 
 async def resend(ctx: Context) -> Outcome:
-    found = await visible_bilan(ctx.session, viewer_of(ctx), ctx.data.get("bilan_id"))
+    found = await the_bilan(ctx)
     if found is None:
         ctx.say("bilan.bilan_not_found")
         return Leave()

@@ -29,8 +29,13 @@ from typing import Any
 
 from bot import dates
 from bot.bilans.changes import cancel_bilan, move_bilan
-from bot.bilans.queries import visible_bilan
-from bot.conversations.bilans.shared import send_documents, viewer_of, when_step
+from bot.conversations.bilans.shared import (
+    send_documents,
+    the_bilan,
+    unless_gone,
+    viewer_of,
+    when_step,
+)
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Outcome, Return, finish_now, leave_saying
 from bot.conversations.kit.steps import Confirm
@@ -43,10 +48,9 @@ keep_bilan = leave_saying("bilan.nothing_changed")
 
 
 async def move_start(ctx: Context) -> Outcome | None:
-    found = await visible_bilan(ctx.session, viewer_of(ctx), ctx.data.get("bilan_id"))
+    found = await the_bilan(ctx)
     if found is None:
-        ctx.say("bilan.bilan_not_found")
-        return Leave()
+        return await unless_gone(ctx)
     bilan, formation = found
     start = bilan.starts_at.astimezone(ctx.tz)
     ctx.data.update(
@@ -126,15 +130,8 @@ MOVE = Flow(
 )
 
 
-async def cancel_start(ctx: Context) -> Outcome | None:
-    if await visible_bilan(ctx.session, viewer_of(ctx), ctx.data.get("bilan_id")) is None:
-        ctx.say("bilan.bilan_not_found")
-        return Leave()
-    return None
-
-
 async def cancel_values(ctx: Context) -> dict[str, Any]:
-    found = await visible_bilan(ctx.session, viewer_of(ctx), ctx.data.get("bilan_id"))
+    found = await the_bilan(ctx)
     if found is None:
         return {}
     bilan, _ = found
@@ -175,7 +172,7 @@ CANCEL = Flow(
     "bilan_cancel",
     role=Role.FORMATEUR,
     summary="annuler un bilan",
-    start=cancel_start,
+    start=unless_gone,
     steps=[
         Confirm(
             "confirm_cancel",

@@ -18,22 +18,13 @@ structure, contact) and the menu shows the list again.
 
 from __future__ import annotations
 
-from bot.answers import Invalid, clean_line
+from bot.answers import Invalid
 from bot.bilans.checks import contact
 from bot.conversations.bilans.shared import words
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Outcome, Return
 from bot.conversations.kit.steps import Text
 from bot.storage.people import Role
-
-
-async def parse_name(ctx: Context, text: str) -> str | Invalid:
-    name = clean_line(text, limit=100)
-    if isinstance(name, Invalid):
-        return name
-    if not any(ch.isalpha() for ch in name):
-        return Invalid(ctx.render("bilan.partner_name_invalid"))
-    return name
 
 
 async def parse_contact(ctx: Context, text: str) -> str | Invalid:
@@ -56,7 +47,11 @@ PARTNER = Flow(
     role=Role.FORMATEUR,
     summary="ajouter un partenaire à un bilan",
     steps=[
-        Text("name", ask="bilan.ask_partner_name", parse=parse_name),
+        Text(
+            "name",
+            ask="bilan.ask_partner_name",
+            parse=words(100, "bilan.partner_name_invalid", letters=True),
+        ),
         Text(
             "structure",
             ask="bilan.ask_partner_structure",

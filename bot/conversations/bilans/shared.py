@@ -23,14 +23,14 @@ from typing import Any
 from bot import dates
 from bot.answers import Invalid, clean_line
 from bot.bilans.checks import DEFAULT_MINUTES, has_words
-from bot.bilans.queries import Viewer, documents_due, visible_formation
+from bot.bilans.queries import Viewer, documents_due, visible_bilan, visible_formation
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Next, Outcome
+from bot.conversations.kit.flow import Leave, Next, Outcome
 from bot.conversations.kit.steps import DateStep, TextParser
 from bot.deadlines import documents
 from bot.deadlines.service import group_of
 from bot.messages import Reply
-from bot.storage.bilans import StoredDeadline
+from bot.storage.bilans import Bilan, StoredDeadline
 from bot.storage.formations import Formation
 
 LATE_HOURS = 48
@@ -48,6 +48,19 @@ def viewer_of(ctx: Context) -> Viewer:
 async def formation_of(ctx: Context) -> Formation | None:
     """The formation of the bilan being scheduled or moved, if this person may see it."""
     return await visible_formation(ctx.session, viewer_of(ctx), ctx.data.get("formation_id"))
+
+
+async def the_bilan(ctx: Context) -> tuple[Bilan, Formation] | None:
+    """The bilan of this dialogue (``bilan_id``), if this person may see it."""
+    return await visible_bilan(ctx.session, viewer_of(ctx), ctx.data.get("bilan_id"))
+
+
+async def unless_gone(ctx: Context) -> Outcome | None:
+    """Ends the dialogue, saying so, when its bilan is gone (cancelled meanwhile)."""
+    if await the_bilan(ctx) is None:
+        ctx.say("bilan.bilan_not_found")
+        return Leave()
+    return None
 
 
 def short_moment(moment: datetime, ctx: Context) -> str:
@@ -176,15 +189,16 @@ def when_step(name: str, *, ask: str) -> WarnedDate:
     )
 
 
-def words(limit: int, invalid: str) -> TextParser:
-    """A parser for one line of at most ``limit`` characters with a letter or digit in it
-    (a place, a structure, a password); ``invalid`` is the re-ask's message key."""
+def words(limit: int, invalid: str, *, letters: bool = False) -> TextParser:
+    """A parser for one line of at most ``limit`` characters with a letter or a digit in
+    it (a place, a structure, a password), a letter when ``letters`` (a name);
+    ``invalid`` is the re-ask's message key."""
 
     async def parse(ctx: Context, text: str) -> str | Invalid:
         line = clean_line(text, limit=limit)
         if isinstance(line, Invalid):
             return line
-        if not has_words(line):
+        if not has_words(line, letters=letters):
             return Invalid(ctx.render(invalid))
         return line
 

@@ -618,3 +618,35 @@ async def test_text_typed_by_the_user_is_escaped(trainer: Person) -> None:
     assert "Zoé &lt;i&gt;Durand&lt;/i&gt; &amp; fils" in recap
     assert "&lt;b&gt;Structure&lt;/b&gt;" in recap
     await survives(db=trainer.engine.db, who=trainer, bads=FOR_TEXT)
+
+
+async def test_partners_are_added_one_by_one_up_to_fifteen(db: Database, trainer: Person) -> None:
+    await trainer.says("/bilan")
+    for _step, kind, value in REMOTE[:12]:
+        await answer(trainer, kind, value)
+    for number in range(1, 16):
+        await trainer.presses("Ajouter un partenaire")
+        await trainer.says(f"Partenaire {number}")
+        await trainer.presses("Passer")
+        await trainer.presses("Passer")
+        assert f"· Partenaire {number}" in trainer.last
+    assert "c'est le maximum" in trainer.last
+    assert trainer.buttons == ["Terminé"]
+    await trainer.presses("Terminé")
+    assert "Partenaire 15" in trainer.last and "Récapitulatif" in trainer.last
+    await trainer.presses("Programmer le bilan")
+    [bilan] = await bilans(db)
+    assert len([p for p in bilan.participants if p.kind == "partner"]) == 15
+
+
+async def test_cancelling_while_adding_a_partner_cancels_the_scheduling(
+    db: Database, trainer: Person
+) -> None:
+    await trainer.says("/bilan")
+    for _step, kind, value in REMOTE[:12]:
+        await answer(trainer, kind, value)
+    await trainer.presses("Ajouter un partenaire")
+    await trainer.says("M. Karim Haddad")
+    await trainer.says("/annuler")
+    assert "programmer un bilan" in trainer.last
+    assert await bilans(db) == []

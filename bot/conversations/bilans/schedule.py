@@ -11,7 +11,7 @@
     You  jeudi 26 novembre à 14 h
     Bot  J'ai compris : jeudi 26 novembre 2026 à 14 h 00. C'est bien ça ?
     …    durée, lien de visio, mot de passe, prise de parole (NOR-VISIO),
-         délégués (NOR-DELEGATES), partenaires (see partner.py), récapitulatif
+         délégués (NOR-DELEGATES), partenaires (partner.py), récapitulatif
     Bot  Je programme ce bilan ?  [Programmer le bilan] [Abandonner]
     Bot  C'est programmé.  Vos échéances pour ce bilan : … + invitation .ics,
          ordre du jour (PDF), message au ou à la chargé(e) de mission.

@@ -28,6 +28,7 @@ from bot.storage.formations import Formation
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity, Membership, Role
 from bot.storage.people import Person as P
+from bot.texts import plain
 from tests.auxil.dialogue import Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, FOR_TEXT, survives
 from tests.auxil.pdf import pdf_words
@@ -113,6 +114,12 @@ def documents(who: Person) -> dict[str, Document]:
         if reply.document is not None:
             found[reply.document.filename.rsplit(".", 1)[-1]] = reply.document
     return found
+
+
+def said(who: Person, start: str) -> str:
+    """The one message of the last turn that begins with ``start`` (plain text)."""
+    [text] = [t for t in map(plain, (r.text for r in who.replies)) if t.startswith(start)]
+    return text
 
 
 def event_of(data: bytes) -> tuple[Calendar, Any]:
@@ -470,7 +477,7 @@ async def test_moving_a_bilan_moves_its_deadlines_keeps_done_marks_and_tells_peo
     assert "au jeudi 3 décembre 2026 à 14 h 00" in trainer.last
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Oui, déplacer")
-    text = trainer.all_text
+    text = said(trainer, "C'est déplacé")
     assert "C'est déplacé" in text and "jeudi 3 décembre 2026 à 14 h 00 – 16 h 00" in text
     assert (
         "Envoyer le bilan pédagogique : mardi 1er décembre 2026 à 14 h 00 "
@@ -480,6 +487,9 @@ async def test_moving_a_bilan_moves_its_deadlines_keeps_done_marks_and_tells_peo
     assert "✅ déjà fait" in text
     assert "1 participant prévenu par message" in text
     assert "Prévenez vous-même" in text and "Hugo Moreau" in text and "Léa Martin," not in text
+    # The bilan's menu comes back, showing the new date.
+    assert "Le jeudi 3 décembre 2026 à 14 h 00 – 16 h 00" in trainer.last
+    assert "Déplacer" in trainer.buttons
 
     [bilan] = await bilans(db)
     assert bilan.starts_at == datetime(2026, 12, 3, 13, 0, tzinfo=UTC)
@@ -510,7 +520,8 @@ async def test_moving_a_bilan_moves_its_deadlines_keeps_done_marks_and_tells_peo
     await trainer.presses("Annuler le bilan")
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Non, le garder")
-    assert "rien n'est changé" in trainer.last
+    assert "rien n'est changé" in trainer.all_text
+    assert "Annuler le bilan" in trainer.buttons  # back at the bilan's menu
     await trainer.says("/bilans")
     await trainer.presses("03/12/2026")
     await trainer.presses("Annuler le bilan")
@@ -607,3 +618,35 @@ async def test_text_typed_by_the_user_is_escaped(trainer: Person) -> None:
     assert "Zoé &lt;i&gt;Durand&lt;/i&gt; &amp; fils" in recap
     assert "&lt;b&gt;Structure&lt;/b&gt;" in recap
     await survives(db=trainer.engine.db, who=trainer, bads=FOR_TEXT)
+
+
+async def test_partners_are_added_one_by_one_up_to_fifteen(db: Database, trainer: Person) -> None:
+    await trainer.says("/bilan")
+    for _step, kind, value in REMOTE[:12]:
+        await answer(trainer, kind, value)
+    for number in range(1, 16):
+        await trainer.presses("Ajouter un partenaire")
+        await trainer.says(f"Partenaire {number}")
+        await trainer.presses("Passer")
+        await trainer.presses("Passer")
+        assert f"· Partenaire {number}" in trainer.last
+    assert "c'est le maximum" in trainer.last
+    assert trainer.buttons == ["Terminé"]
+    await trainer.presses("Terminé")
+    assert "Partenaire 15" in trainer.last and "Récapitulatif" in trainer.last
+    await trainer.presses("Programmer le bilan")
+    [bilan] = await bilans(db)
+    assert len([p for p in bilan.participants if p.kind == "partner"]) == 15
+
+
+async def test_cancelling_while_adding_a_partner_cancels_the_scheduling(
+    db: Database, trainer: Person
+) -> None:
+    await trainer.says("/bilan")
+    for _step, kind, value in REMOTE[:12]:
+        await answer(trainer, kind, value)
+    await trainer.presses("Ajouter un partenaire")
+    await trainer.says("M. Karim Haddad")
+    await trainer.says("/annuler")
+    assert "programmer un bilan" in trainer.last
+    assert await bilans(db) == []

@@ -12,6 +12,5 @@
 - :mod:`bot.deadlines.digest` sends the daily digest and the formateurs' reminders;
 - :mod:`bot.deadlines.documents` builds a bilan's invitation, agenda and
   e-mail draft, and the deadlines calendar;
-- :mod:`bot.deadlines.notify` tells a bilan's participants what changed;
 - :mod:`bot.deadlines.exports` registers ``formabot export echeances``.
 """

@@ -1,6 +1,6 @@
-"""Bilans: scheduling, listing and moving the remote or on-site bilan."""
+"""Bilans: scheduling, listing, moving and cancelling the remote or on-site bilan."""
 
-from bot.conversations.bilans import bilan
+from bot.conversations.bilans import listing, schedule
 from bot.manifest import Feature
 
-FEATURE = Feature(name="bilans", flows=bilan.FLOWS)
+FEATURE = Feature(name="bilans", flows=(*schedule.FLOWS, *listing.FLOWS))

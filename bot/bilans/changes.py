@@ -1,0 +1,150 @@
+"""Moving and cancelling a scheduled bilan, and telling its participants.
+
+Both raise the bilan's ``sequence`` (the invitation's SEQUENCE: calendars
+update or remove the event), recompute the formation's deadlines (they
+follow a moved bilan, done ones stay done; a cancelled bilan drops its open
+ones), write the audit entry and queue a message to every participant the
+bot can reach (:mod:`bot.bilans.notify`).  The caller says the rest from
+what they return.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import dates, texts
+from bot.bilans.notify import ChatOf, notify_participants
+from bot.bilans.queries import Viewer, deadlines_of_bilan, unreachable, view_of, visible_bilan
+from bot.deadlines import documents
+from bot.deadlines.service import Moved, refresh_deadlines
+from bot.storage import audit
+from bot.storage.bilans import StoredDeadline
+
+
+@dataclass(frozen=True)
+class Move:
+    """A bilan moved: its new documents and deadlines, which of them moved, who was told."""
+
+    view: documents.BilanView
+    old_start: datetime
+    """The former start, in the organisation's zone."""
+    deadlines: list[StoredDeadline]
+    moved: dict[int, Moved]
+    """The bilan's deadlines whose date changed, by stored deadline id."""
+    reached: int
+    unreachable: list[str]
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    view: documents.BilanView
+    removed: list[str]
+    """Titles of the open deadlines dropped with the bilan."""
+    kept: list[str]
+    """Titles of the deadlines already done, kept as history."""
+    reached: int
+    unreachable: list[str]
+
+
+async def move_bilan(
+    session: AsyncSession,
+    viewer: Viewer,
+    now: datetime,
+    bilan_id: int,
+    starts_at: datetime,
+    *,
+    chat_of: ChatOf,
+) -> Move | None:
+    """Move the bilan to ``starts_at``, same length; ``None`` if ``viewer`` may not see it."""
+    found = await visible_bilan(session, viewer, bilan_id)
+    if found is None:
+        return None
+    bilan, formation = found
+    before = await view_of(session, bilan, formation)
+    old_start = before.start
+    length = bilan.ends_at - bilan.starts_at
+    bilan.starts_at = starts_at
+    bilan.ends_at = starts_at + length
+    bilan.sequence += 1
+    bilan.updated_at = now
+    await session.flush()
+    refreshed = await refresh_deadlines(session, formation.id)
+    moved = {
+        m.row.id: m
+        for m in refreshed.moved
+        if m.row.subject == "bilan" and m.row.subject_id == bilan.id
+    }
+    rows = await deadlines_of_bilan(session, bilan)
+    audit.record(
+        session,
+        organisation_id=viewer.organisation_id,
+        actor_id=viewer.person_id,
+        action="move",
+        entity="bilan",
+        entity_id=bilan.id,
+        formation_id=formation.id,
+        sequence=bilan.sequence,
+    )
+    view = await view_of(session, bilan, formation)
+    notice = texts.say(
+        "bilan.notice_moved",
+        kind=documents.kind_label(bilan.kind),
+        old=dates.spell_datetime(old_start),
+        new=dates.spell_datetime(view.start),
+        title=formation.title,
+    )
+    reached = await notify_participants(session, bilan, chat_of=chat_of, event="moved", text=notice)
+    return Move(
+        view=view,
+        old_start=old_start,
+        deadlines=rows,
+        moved=moved,
+        reached=reached,
+        unreachable=await unreachable(session, bilan, chat_of),
+    )
+
+
+async def cancel_bilan(
+    session: AsyncSession, viewer: Viewer, now: datetime, bilan_id: int, *, chat_of: ChatOf
+) -> Cancellation | None:
+    """Cancel the bilan; ``None`` if ``viewer`` may not see it (or it is already cancelled)."""
+    found = await visible_bilan(session, viewer, bilan_id)
+    if found is None:
+        return None
+    bilan, formation = found
+    bilan.cancelled_at = now
+    bilan.cancelled_by = viewer.person_id
+    bilan.sequence += 1
+    bilan.updated_at = now
+    await session.flush()
+    refreshed = await refresh_deadlines(session, formation.id)
+    kept = [r.title for r in await deadlines_of_bilan(session, bilan) if r.status == "done"]
+    audit.record(
+        session,
+        organisation_id=viewer.organisation_id,
+        actor_id=viewer.person_id,
+        action="cancel",
+        entity="bilan",
+        entity_id=bilan.id,
+        formation_id=formation.id,
+    )
+    view = await view_of(session, bilan, formation)
+    notice = texts.say(
+        "bilan.notice_cancelled",
+        kind=documents.kind_label(bilan.kind),
+        when=dates.spell_datetime(view.start),
+        title=formation.title,
+    )
+    reached = await notify_participants(
+        session, bilan, chat_of=chat_of, event="cancelled", text=notice
+    )
+    return Cancellation(
+        view=view,
+        removed=refreshed.removed,
+        kept=kept,
+        reached=reached,
+        unreachable=await unreachable(session, bilan, chat_of),
+    )

@@ -1,0 +1,251 @@
+"""What the bilan dialogues read: the formations that owe a bilan, the bilans a person
+may see, what a formation owes, a bilan's deadlines and documents.
+
+A :class:`Viewer` says who looks: a formateur sees the formations they own,
+an admin every formation of the organisation.  Nothing here writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.bilans.notify import ChatOf
+from bot.deadlines import documents
+from bot.deadlines.facts import formation_facts
+from bot.deadlines.org_settings import rules_settings
+from bot.rules import BilanFacts, deadlines, owed_bilans
+from bot.storage.bilans import Bilan, StoredDeadline
+from bot.storage.formations import Formation
+from bot.storage.people import Organisation, Person, zone_of
+
+BILAN_FUNDERS = ("normandie", "cvl")
+"""The funders whose rules owe bilans (Région Normandie, Région Centre-Val de Loire)."""
+
+DOCS_RULE = "NOR-DOCS"
+"""The Normandie rule: the bilan's documents 48 h before a remote bilan at the latest."""
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who looks: their organisation, and whether they see all of it (an admin)."""
+
+    organisation_id: int
+    person_id: int
+    admin: bool = False
+
+
+# --- formations --------------------------------------------------------------------------
+
+
+async def visible_formation(
+    session: AsyncSession, viewer: Viewer, formation_id: object
+) -> Formation | None:
+    """The formation (trainees and sessions loaded) if ``viewer`` may see it, else ``None``."""
+    try:
+        wanted = int(str(formation_id))
+    except ValueError:
+        return None
+    formation = await session.get(Formation, wanted)
+    if formation is None or formation.organisation_id != viewer.organisation_id:
+        return None
+    if not viewer.admin and formation.owner_id != viewer.person_id:
+        return None
+    await session.refresh(formation, ["trainees", "sessions"])
+    return formation
+
+
+async def bilan_formations(session: AsyncSession, viewer: Viewer) -> list[Formation]:
+    """The formations ``viewer`` may see whose funder asks for bilans, latest first."""
+    query = select(Formation).where(
+        Formation.organisation_id == viewer.organisation_id,
+        Formation.funder.in_(BILAN_FUNDERS),
+    )
+    if not viewer.admin:
+        query = query.where(Formation.owner_id == viewer.person_id)
+    query = query.order_by(Formation.start_date.desc(), Formation.id.desc())
+    return list((await session.scalars(query)).all())
+
+
+async def bilan_formation(
+    session: AsyncSession, viewer: Viewer, formation_id: object
+) -> Formation | None:
+    """:func:`visible_formation`, only when its funder asks for bilans."""
+    formation = await visible_formation(session, viewer, formation_id)
+    if formation is None or formation.funder not in BILAN_FUNDERS:
+        return None
+    return formation
+
+
+# --- bilans ------------------------------------------------------------------------------
+
+
+async def visible_bilans(
+    session: AsyncSession, viewer: Viewer, now: datetime
+) -> list[tuple[Bilan, Formation]]:
+    """The bilans of the formations ``viewer`` may see, not cancelled: upcoming first
+    (soonest first), then the past ones (most recent first)."""
+    query = select(Formation).where(Formation.organisation_id == viewer.organisation_id)
+    if not viewer.admin:
+        query = query.where(Formation.owner_id == viewer.person_id)
+    formations = {f.id: f for f in (await session.scalars(query)).all()}
+    if not formations:
+        return []
+    rows = (
+        await session.scalars(
+            select(Bilan).where(
+                Bilan.formation_id.in_(list(formations)), Bilan.cancelled_at.is_(None)
+            )
+        )
+    ).all()
+    upcoming = sorted((b for b in rows if b.ends_at >= now), key=lambda b: b.starts_at)
+    past = sorted((b for b in rows if b.ends_at < now), key=lambda b: b.starts_at, reverse=True)
+    return [(b, formations[b.formation_id]) for b in [*upcoming, *past]]
+
+
+async def visible_bilan(
+    session: AsyncSession, viewer: Viewer, bilan_id: object
+) -> tuple[Bilan, Formation] | None:
+    """The bilan and its formation if ``viewer`` may see it and it is not cancelled."""
+    try:
+        wanted = int(str(bilan_id))
+    except ValueError:
+        return None
+    bilan = await session.get(Bilan, wanted)
+    if bilan is None or bilan.cancelled_at is not None:
+        return None
+    formation = await visible_formation(session, viewer, bilan.formation_id)
+    if formation is None:
+        return None
+    await session.refresh(bilan, ["participants"])
+    return bilan, formation
+
+
+async def scheduled_bilans(session: AsyncSession, formation_id: int) -> list[Bilan]:
+    """The formation's bilans that are not cancelled, soonest first."""
+    return list(
+        (
+            await session.scalars(
+                select(Bilan)
+                .where(Bilan.formation_id == formation_id, Bilan.cancelled_at.is_(None))
+                .order_by(Bilan.starts_at)
+            )
+        ).all()
+    )
+
+
+async def deadlines_of_bilan(session: AsyncSession, bilan: Bilan) -> list[StoredDeadline]:
+    """The stored deadlines of one bilan (done ones included), by due day then hour."""
+    rows = (
+        await session.scalars(
+            select(StoredDeadline).where(
+                StoredDeadline.formation_id == bilan.formation_id,
+                StoredDeadline.subject == "bilan",
+                StoredDeadline.subject_id == bilan.id,
+            )
+        )
+    ).all()
+    return sorted(rows, key=lambda r: (r.due_on, r.due_at.timestamp() if r.due_at else 0.0))
+
+
+async def view_of(session: AsyncSession, bilan: Bilan, formation: Formation) -> documents.BilanView:
+    """The bilan as its documents show it, in the organisation's time zone."""
+    owner = await session.get(Person, formation.owner_id)
+    organisation = await session.get(Organisation, formation.organisation_id)
+    await session.refresh(bilan, ["participants"])
+    return documents.BilanView(
+        bilan=bilan,
+        formation=formation,
+        tz=zone_of(organisation),
+        trainer=owner.display_name if owner else "",
+        organisation=organisation.name if organisation else "",
+    )
+
+
+async def unreachable(session: AsyncSession, bilan: Bilan, chat_of: ChatOf) -> list[str]:
+    """Names of the participants the bot cannot write to: the trainer tells them."""
+    return [p.name for p in bilan.participants if await chat_of(session, p) is None]
+
+
+# --- what a formation owes ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Owed:
+    """One bilan the formation owes its funder, and whether it is already scheduled."""
+
+    key: str
+    """The owed bilan's stable key (``fin``, ``etape:session:3``…), stored as ``owed_key``."""
+    kind: str
+    label: str
+    suggested_on: date
+    reason: str
+    scheduled: bool
+    past: bool
+    """Its span is over (still schedulable, never proposed first)."""
+
+
+def owed_label(kind: str, scope: str | None) -> str:
+    label = documents.kind_label(kind)
+    return f"{label} de {scope}" if scope else label
+
+
+async def owed_by(
+    session: AsyncSession, formation: Formation, today: date
+) -> tuple[list[Owed], list[Bilan]]:
+    """What ``formation`` owes (in the rules' order) and the bilans already scheduled."""
+    facts = await formation_facts(session, formation)
+    scheduled = await scheduled_bilans(session, formation.id)
+    taken = {b.owed_key for b in scheduled}
+    owed = []
+    for o in owed_bilans(facts):
+        key = o.kind + o.key_suffix
+        scope = o.scope_label if (o.session is not None or o.composante is not None) else None
+        owed.append(
+            Owed(
+                key=key,
+                kind=o.kind,
+                label=owed_label(o.kind, scope),
+                suggested_on=o.suggested_on,
+                reason=o.reason,
+                scheduled=key in taken,
+                past=o.end < today,
+            )
+        )
+    return owed, scheduled
+
+
+async def documents_due(
+    session: AsyncSession,
+    formation: Formation,
+    *,
+    kind: str,
+    starts_at: datetime,
+    minutes: int,
+    exclude: int | None = None,
+) -> datetime | None:
+    """When NOR-DOCS would fall for a remote bilan at ``starts_at`` (``None``: no such rule).
+
+    ``exclude`` leaves out a stored bilan (the one being moved), so the
+    preview stands in for it.
+    """
+    if formation.funder != "normandie":
+        return None
+    others = [b for b in await scheduled_bilans(session, formation.id) if b.id != exclude]
+    probe = BilanFacts(
+        id=-1,
+        kind="etape" if kind == "etape" else "fin",
+        remote=True,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=minutes),
+    )
+    facts = await formation_facts(session, formation, bilans=others, extra=[probe])
+    organisation = await session.get(Organisation, formation.organisation_id)
+    settings = rules_settings(organisation) if organisation else {}
+    for deadline in deadlines(facts, settings, zone_of(organisation)):
+        if deadline.key == f"{DOCS_RULE}:bilan:-1":
+            return deadline.due_at
+    return None

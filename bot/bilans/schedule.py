@@ -1,0 +1,129 @@
+"""Scheduling a bilan: the bilan, its participants, its deadlines, in one call.
+
+:func:`schedule_bilan` stores the bilan with the chosen trainees (a
+delegate as ``delegate``, any other as ``trainee``) and the outside
+partners, recomputes the formation's deadlines (the rules add the bilan's
+preparation, documents and proofs) and writes the audit entry.  The caller
+sends the documents from what it returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.bilans.queries import Viewer, bilan_formation, deadlines_of_bilan, view_of
+from bot.deadlines.documents import BilanView
+from bot.deadlines.service import refresh_deadlines
+from bot.storage import audit
+from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
+
+
+@dataclass(frozen=True)
+class Partner:
+    """Someone from outside the formation (who oriented the public towards it)."""
+
+    name: str
+    structure: str | None = None
+    contact: str | None = None
+    """An e-mail address or a chat handle."""
+
+
+@dataclass(frozen=True)
+class Visio:
+    """How a remote bilan is joined, and what its tool allows."""
+
+    url: str | None
+    password_required: bool
+    manages_speakers: bool
+    password: str | None = None
+    """Written in the invitation only when the trainer asked for that."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything the trainer chose for one bilan."""
+
+    kind: str
+    """``etape`` or ``fin``."""
+    owed_key: str | None
+    starts_at: datetime
+    minutes: int
+    visio: Visio | None = None
+    """Remote when given; on site (at ``location``) otherwise."""
+    location: str | None = None
+    trainee_ids: Sequence[int] = ()
+    partners: Sequence[Partner] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    bilan: Bilan
+    view: BilanView
+    deadlines: list[StoredDeadline]
+
+
+async def schedule_bilan(
+    session: AsyncSession, viewer: Viewer, now: datetime, formation_id: int, plan: Plan
+) -> Scheduled | None:
+    """Store the bilan ``plan`` describes; ``None`` if ``viewer`` may not see the formation."""
+    formation = await bilan_formation(session, viewer, formation_id)
+    if formation is None:
+        return None
+    visio = plan.visio
+    bilan = Bilan(
+        organisation_id=formation.organisation_id,
+        formation_id=formation.id,
+        kind="etape" if plan.kind == "etape" else "fin",
+        owed_key=plan.owed_key,
+        remote=visio is not None,
+        starts_at=plan.starts_at,
+        ends_at=plan.starts_at + timedelta(minutes=plan.minutes),
+        location=None if visio is not None else plan.location,
+        visio_url=visio.url if visio else None,
+        visio_password_required=visio.password_required if visio else None,
+        visio_manages_speakers=visio.manages_speakers if visio else None,
+        visio_password=visio.password if visio else None,
+        sequence=0,
+        created_by=viewer.person_id,
+        created_at=now,
+        participants=[],
+    )
+    chosen = set(plan.trainee_ids)
+    for trainee in formation.trainees:
+        if trainee.id in chosen:
+            bilan.participants.append(
+                BilanParticipant(
+                    kind="delegate" if trainee.is_delegate else "trainee",
+                    trainee_id=trainee.id,
+                    name=trainee.full_name,
+                )
+            )
+    for partner in plan.partners:
+        bilan.participants.append(
+            BilanParticipant(
+                kind="partner",
+                name=partner.name,
+                structure=partner.structure,
+                contact=partner.contact,
+            )
+        )
+    session.add(bilan)
+    await session.flush()
+    await refresh_deadlines(session, formation.id)
+    audit.record(
+        session,
+        organisation_id=viewer.organisation_id,
+        actor_id=viewer.person_id,
+        action="schedule",
+        entity="bilan",
+        entity_id=bilan.id,
+        formation_id=formation.id,
+        remote=bilan.remote,
+        participants=len(bilan.participants),
+    )
+    rows = await deadlines_of_bilan(session, bilan)
+    return Scheduled(bilan=bilan, view=await view_of(session, bilan, formation), deadlines=rows)

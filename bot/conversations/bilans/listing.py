@@ -1,0 +1,145 @@
+"""The scheduled bilans (``/bilans``): open one, then move it, cancel it, resend its documents.
+
+    You  /bilans
+    Bot  Quel bilan ?  [26/11/2026 à 14 h 00 – bilan de fin de formation – Agent de …] …
+    You  26/11/2026
+    Bot  Bilan de fin de formation – Agent de restauration (démo)
+         Le jeudi 26 novembre 2026 à 14 h 00 – 16 h 00, à distance : https://…
+         Participants : Hugo Moreau, Léa Martin, M. Karim Haddad (Mission locale de Caen)
+         Échéances : · Préparer le bilan avec le groupe : jeudi 19 novembre 2026 ✅ fait …
+         Que voulez-vous faire ?
+         [Déplacer] [Annuler le bilan] [Renvoyer l'invitation et les documents] [Terminé]
+    You  Déplacer                → move.py, then this menu again, with the new date
+    You  Annuler le bilan        → move.py; once cancelled, the dialogue ends
+    You  Renvoyer l'invitation…  → the three documents again
+    You  Terminé
+    Bot  Très bien. À tout moment : /bilans.
+
+``/bilan`` hands over here with the bilan already chosen ("Voir le bilan…").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import dates
+from bot.bilans.queries import deadlines_of_bilan, view_of, visible_bilan, visible_bilans
+from bot.conversations.bilans.move import CANCEL, MOVE
+from bot.conversations.bilans.shared import (
+    deadline_lines,
+    send_documents,
+    short_moment,
+    the_bilan,
+    unless_gone,
+    viewer_of,
+)
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, leave_saying
+from bot.conversations.kit.steps import Entry, Menu, Option, Pick
+from bot.deadlines import documents
+from bot.storage.people import Role
+
+
+async def start(ctx: Context) -> Outcome | None:
+    if "bilan_id" in ctx.data:
+        return await unless_gone(ctx) or Next("action")
+    if not await visible_bilans(ctx.session, viewer_of(ctx), ctx.now):
+        ctx.say("bilan.no_bilan")
+        return Leave()
+    return None
+
+
+async def bilan_choices(ctx: Context) -> list[Option]:
+    return [
+        Option(
+            f"{short_moment(b.starts_at, ctx)} – {documents.kind_label(b.kind)} – {f.title}"[:90],
+            str(b.id),
+        )
+        for b, f in await visible_bilans(ctx.session, viewer_of(ctx), ctx.now)
+    ]
+
+
+async def open_bilan(ctx: Context, picked: str) -> Outcome:
+    if await visible_bilan(ctx.session, viewer_of(ctx), picked) is None:
+        return Retry(ctx.render("bilan.bilan_not_found"))
+    ctx.data["bilan_id"] = int(picked)
+    return Next()
+
+
+async def still_there(ctx: Context) -> Outcome | None:
+    """Shown again after a call: nothing to show once the bilan is cancelled."""
+    if ctx.data.pop("cancelled", None):
+        return Leave()
+    return await unless_gone(ctx)
+
+
+async def detail(ctx: Context) -> dict[str, Any]:
+    """The bilan as the menu shows it, read afresh each time (it may have moved)."""
+    found = await the_bilan(ctx)
+    if found is None:
+        return {"detail": {}}
+    bilan, formation = found
+    view = await view_of(ctx.session, bilan, formation)
+    rows = await deadlines_of_bilan(ctx.session, bilan)
+    return {
+        "detail": {
+            "title": formation.title,
+            "kind": documents.kind_label(bilan.kind),
+            "when": dates.spell_datetime(view.start),
+            "until": dates.spell_time(view.end),
+            "remote": bilan.remote,
+            "url": bilan.visio_url,
+            "location": bilan.location,
+            "participants": [
+                p.name + (f" ({p.structure})" if p.structure else "") for p in bilan.participants
+            ],
+            "deadlines": deadline_lines(ctx, rows),
+        }
+    }
+
+
+async def resend(ctx: Context) -> Outcome:
+    found = await the_bilan(ctx)
+    if found is None:
+        ctx.say("bilan.bilan_not_found")
+        return Leave()
+    bilan, formation = found
+    view = await view_of(ctx.session, bilan, formation)
+    send_documents(ctx, view, await deadlines_of_bilan(ctx.session, bilan))
+    return Leave()
+
+
+def _this_bilan(ctx: Context) -> dict[str, Any]:
+    return {"bilan_id": ctx.data["bilan_id"]}
+
+
+LIST = Flow(
+    "bilans",
+    command="bilans",
+    role=Role.FORMATEUR,
+    summary="voir, déplacer ou annuler un bilan programmé",
+    start=start,
+    steps=[
+        Pick("bilan", ask="bilan.ask_bilan", options=bilan_choices, then=open_bilan),
+        Menu(
+            "action",
+            ask="bilan.ask_action",
+            before=still_there,
+            values=detail,
+            entries=[
+                Entry("Déplacer", "move", call=MOVE.name, data=_this_bilan),
+                Entry(
+                    "Annuler le bilan",
+                    "cancel",
+                    call=CANCEL.name,
+                    data=_this_bilan,
+                    store="cancelled",
+                ),
+                Entry("Renvoyer l'invitation et les documents", "documents", then=resend),
+                Entry("Terminé", "done", then=leave_saying("bilan.edit_done")),
+            ],
+        ),
+    ],
+)
+
+FLOWS = [LIST, MOVE, CANCEL]

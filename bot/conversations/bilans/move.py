@@ -1,0 +1,187 @@
+"""Moving a bilan, or cancelling it: called from the ``/bilans`` menu (listing.py).
+
+    You  Déplacer
+    Bot  « Agent de restauration (démo) » : bilan prévu le jeudi 26 novembre 2026 à
+         14 h 00. Quelle est la nouvelle date, avec l'heure ?
+    You  jeudi 3 décembre à 14 h
+    Bot  J'ai compris : jeudi 3 décembre 2026 à 14 h 00. C'est bien ça ?
+    You  Oui, c'est ça
+    Bot  Déplacer le bilan du jeudi 26 novembre 2026 à 14 h 00 au jeudi 3 décembre 2026
+         à 14 h 00 ?  [Oui, déplacer] [Non, ne rien changer]
+    You  Oui, déplacer
+    Bot  C'est déplacé : … Échéances déplacées : … 1 participant prévenu par message.
+         Prévenez vous-même : Hugo Moreau …  + the updated invitation (.ics) and documents
+
+    You  Annuler le bilan
+    Bot  Annuler le bilan de fin de formation du jeudi 3 décembre 2026 à 14 h 00 ? …
+         [Oui, annuler le bilan] [Non, le garder]
+    You  Oui, annuler le bilan
+    Bot  C'est annulé : … Déjà faites, gardées pour mémoire : … + the cancellation (.ics)
+
+The deadlines follow the bilan (done ones stay done), participants the bot
+can reach are told (:mod:`bot.bilans.changes`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot import dates
+from bot.bilans.changes import cancel_bilan, move_bilan
+from bot.conversations.bilans.shared import (
+    send_documents,
+    the_bilan,
+    unless_gone,
+    viewer_of,
+    when_step,
+)
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Flow, Leave, Outcome, Return, finish_now, leave_saying
+from bot.conversations.kit.steps import Confirm
+from bot.deadlines import documents
+from bot.deadlines.service import Moved
+from bot.messages import Reply
+from bot.storage.people import Role
+
+keep_bilan = leave_saying("bilan.nothing_changed")
+
+
+async def move_start(ctx: Context) -> Outcome | None:
+    found = await the_bilan(ctx)
+    if found is None:
+        return await unless_gone(ctx)
+    bilan, formation = found
+    start = bilan.starts_at.astimezone(ctx.tz)
+    ctx.data.update(
+        formation_id=formation.id,
+        title=formation.title,
+        funder=formation.funder,
+        cm_name=formation.cm_name,
+        kind=bilan.kind,
+        remote="remote" if bilan.remote else "onsite",
+        duration=int((bilan.ends_at - bilan.starts_at).total_seconds() // 60),
+        current_start=start.isoformat(),
+        current=dates.spell_datetime(start),
+    )
+    return None
+
+
+async def save_move(ctx: Context) -> None:
+    move = await move_bilan(
+        ctx.session,
+        viewer_of(ctx),
+        ctx.now,
+        ctx.data["bilan_id"],
+        datetime.fromisoformat(ctx.data["when"]),
+        chat_of=ctx.features.chat_of,
+    )
+    if move is None:
+        ctx.say("bilan.bilan_not_found")
+        return
+    view = move.view
+    changes = [
+        {
+            "title": r.title,
+            "old": old_due(move.moved[r.id], ctx),
+            "new": documents.due_text(r, ctx.tz),
+            "done": r.status == "done",
+        }
+        for r in move.deadlines
+        if r.id in move.moved
+    ]
+    ctx.say(
+        "bilan.moved",
+        kind=documents.kind_label(view.bilan.kind),
+        old=dates.spell_datetime(move.old_start),
+        new=dates.spell_datetime(view.start),
+        until=dates.spell_time(view.end),
+        changes=changes,
+        reached=move.reached,
+        unreachable=move.unreachable,
+        warning=ctx.data.get("late_warning"),
+    )
+    send_documents(ctx, view, move.deadlines)
+
+
+def old_due(moved: Moved, ctx: Context) -> str:
+    if moved.old_due_at is not None:
+        return dates.spell_datetime(moved.old_due_at.astimezone(ctx.tz))
+    return dates.spell_date(moved.old_due_on)
+
+
+MOVE = Flow(
+    "bilan_move",
+    role=Role.FORMATEUR,
+    summary="déplacer un bilan",
+    start=move_start,
+    steps=[
+        when_step("when", ask="bilan.ask_new_when"),
+        Confirm(
+            "confirm_move",
+            ask="bilan.confirm_move",
+            yes=finish_now,
+            no=keep_bilan,
+            yes_label="Oui, déplacer",
+            no_label="Non, ne rien changer",
+        ),
+    ],
+    finish=save_move,
+)
+
+
+async def cancel_values(ctx: Context) -> dict[str, Any]:
+    found = await the_bilan(ctx)
+    if found is None:
+        return {}
+    bilan, _ = found
+    return {
+        "kind": documents.kind_label(bilan.kind),
+        "when": dates.spell_datetime(bilan.starts_at.astimezone(ctx.tz)),
+    }
+
+
+async def do_cancel(ctx: Context) -> Outcome:
+    done = await cancel_bilan(
+        ctx.session, viewer_of(ctx), ctx.now, ctx.data["bilan_id"], chat_of=ctx.features.chat_of
+    )
+    if done is None:
+        ctx.say("bilan.bilan_not_found")
+        return Leave()
+    view = done.view
+    ctx.say(
+        "bilan.cancelled",
+        kind=documents.kind_label(view.bilan.kind),
+        when=dates.spell_datetime(view.start),
+        removed=done.removed,
+        kept=done.kept,
+        reached=done.reached,
+        unreachable=done.unreachable,
+    )
+    ctx.send(
+        Reply(
+            document=documents.invitation_document(
+                view, stamp=ctx.now, caption=ctx.render("bilan.caption_cancel")
+            )
+        )
+    )
+    return Return(True)
+
+
+CANCEL = Flow(
+    "bilan_cancel",
+    role=Role.FORMATEUR,
+    summary="annuler un bilan",
+    start=unless_gone,
+    steps=[
+        Confirm(
+            "confirm_cancel",
+            ask="bilan.confirm_cancel",
+            values=cancel_values,
+            yes=do_cancel,
+            no=keep_bilan,
+            yes_label="Oui, annuler le bilan",
+            no_label="Non, le garder",
+        ),
+    ],
+)

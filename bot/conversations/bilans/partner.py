@@ -1,0 +1,69 @@
+"""One outside partner of a bilan, asked from the "partners" menu of ``/bilan``.
+
+    Bot  Invitez-vous des partenaires extérieurs (…) ?
+         [Ajouter un partenaire extérieur] [Terminé]
+    You  Ajouter un partenaire extérieur
+    Bot  Nom du partenaire ? (par exemple « M. Karim Haddad »)
+    You  M. Karim Haddad
+    Bot  Sa structure ? (par exemple « Mission locale de Caen »), ou « Passer ».
+    You  Mission locale de Caen
+    Bot  Son e-mail, ou son identifiant de messagerie (@pseudo) ? Ou « Passer ».
+    You  k.haddad@example.org
+    Bot  Partenaires invités : · M. Karim Haddad (Mission locale de Caen) – k.haddad@…
+         Un autre partenaire extérieur ?  [Ajouter un partenaire extérieur] [Terminé]
+
+Called by the menu, this dialogue hands the partner back (a dict: name,
+structure, contact) and the menu shows the list again.
+"""
+
+from __future__ import annotations
+
+from bot.answers import Invalid
+from bot.bilans.checks import contact
+from bot.conversations.bilans.shared import words
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Flow, Outcome, Return
+from bot.conversations.kit.steps import Text
+from bot.storage.people import Role
+
+
+async def parse_contact(ctx: Context, text: str) -> str | Invalid:
+    found = contact(text)
+    return found if found is not None else Invalid(ctx.render("bilan.contact_invalid"))
+
+
+async def hand_back(ctx: Context, _contact: object) -> Outcome:
+    return Return(
+        {
+            "name": ctx.data["name"],
+            "structure": ctx.data.get("structure"),
+            "contact": ctx.data.get("contact"),
+        }
+    )
+
+
+PARTNER = Flow(
+    "bilan_partner",
+    role=Role.FORMATEUR,
+    summary="ajouter un partenaire à un bilan",
+    steps=[
+        Text(
+            "name",
+            ask="bilan.ask_partner_name",
+            parse=words(100, "bilan.partner_name_invalid", letters=True),
+        ),
+        Text(
+            "structure",
+            ask="bilan.ask_partner_structure",
+            parse=words(150, "bilan.structure_invalid"),
+            skip_label="Passer",
+        ),
+        Text(
+            "contact",
+            ask="bilan.ask_partner_contact",
+            parse=parse_contact,
+            skip_label="Passer",
+            then=hand_back,
+        ),
+    ],
+)

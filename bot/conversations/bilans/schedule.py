@@ -1,0 +1,406 @@
+"""Scheduling the bilan a formation owes its funder (``/bilan``).
+
+    You  /bilan
+    Bot  Programmons un bilan. Pour quelle formation ?  [Agent de restauration (démo)] …
+    Bot  « Agent de restauration (démo) » doit à son financeur : le bilan de fin de
+         formation, vers le jeudi 7 janvier 2027. Que voulez-vous faire ?
+         [Programmer le bilan de fin de formation (proposé)]
+    Bot  Le bilan de fin de formation aura-t-il lieu à distance (en visio) ou sur place ?
+    You  À distance
+    Bot  Quand ? Donnez le jour et l'heure, par exemple « jeudi 26 novembre à 14 h ».
+    You  jeudi 26 novembre à 14 h
+    Bot  J'ai compris : jeudi 26 novembre 2026 à 14 h 00. C'est bien ça ?
+    …    durée, lien de visio, mot de passe, prise de parole (NOR-VISIO),
+         délégués (NOR-DELEGATES), partenaires (partner.py), récapitulatif
+    Bot  Je programme ce bilan ?  [Programmer le bilan] [Abandonner]
+    Bot  C'est programmé.  Vos échéances pour ce bilan : … + invitation .ics,
+         ordre du jour (PDF), message au ou à la chargé(e) de mission.
+
+A bilan already scheduled is offered too ("Voir le bilan d'étape du …"):
+that hands over to ``/bilans`` (listing.py).  The rules' deadlines of the
+bilan are stored by :func:`bot.bilans.schedule.schedule_bilan`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot import dates
+from bot.answers import Invalid, clean_line
+from bot.bilans.checks import DEFAULT_MINUTES, MAX_PARTNERS, duration_minutes, minutes_fit
+from bot.bilans.checks import visio_url as checked_url
+from bot.bilans.queries import bilan_formation, bilan_formations, owed_by
+from bot.bilans.schedule import Partner, Plan, Visio, schedule_bilan
+from bot.conversations.attestations.trainer import invite_after_scheduling
+from bot.conversations.bilans.partner import PARTNER
+from bot.conversations.bilans.shared import (
+    deadline_lines,
+    formation_of,
+    send_documents,
+    short_moment,
+    viewer_of,
+    when_step,
+    when_text,
+    words,
+)
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import (
+    Flow,
+    Leave,
+    Next,
+    Outcome,
+    Retry,
+    Switch,
+    finish_now,
+    leave_saying,
+)
+from bot.conversations.kit.steps import Confirm, Entry, Menu, Option, Pick, PickMany, Text
+from bot.deadlines import documents
+from bot.storage.people import Role
+
+MODES = [
+    Option("À distance, en visio", "remote"),
+    Option("Sur place, dans nos locaux", "onsite"),
+]
+
+
+def _remote(ctx: Context) -> bool:
+    return ctx.data.get("remote") == "remote"
+
+
+def _on_site(ctx: Context) -> bool:
+    return ctx.data.get("remote") == "onsite"
+
+
+def _delegates_only(ctx: Context) -> bool:
+    """NOR-DELEGATES: for a remote Normandie bilan, only the delegates take part."""
+    return ctx.data.get("funder") == "normandie" and _remote(ctx)
+
+
+def _visio_not_compliant(ctx: Context) -> bool:
+    return _remote(ctx) and not (ctx.data.get("visio_password") and ctx.data.get("visio_speakers"))
+
+
+class DelegatesStep(PickMany):
+    """The trainees, delegates ticked; for a remote Normandie bilan another trainee is
+    not ticked but gets the NOR-DELEGATES explanation and a draft to the chargé(e) de
+    mission.  This refuses a tick, which no hook of :class:`PickMany` can."""
+
+    async def answer(self, ctx: Context) -> Outcome:
+        before = set(ctx.data.get(self.store) or [])
+        outcome = await super().answer(ctx)
+        if not _delegates_only(ctx):
+            return outcome
+        formation = await formation_of(ctx)
+        if formation is None:
+            return outcome
+        delegates = {str(t.id) for t in formation.trainees if t.is_delegate}
+        ticked: list[str] = list(ctx.data.get(self.store) or [])
+        refused = [t for t in ticked if t not in delegates and t not in before]
+        if not refused:
+            return outcome
+        ctx.data[self.store] = [t for t in ticked if t not in refused]
+        names = [t.full_name for t in formation.trainees if str(t.id) in refused]
+        return Retry(
+            ctx.render(
+                "bilan.only_delegates",
+                names=names,
+                cm=formation.cm_name,
+                title=formation.title,
+                when=when_text(ctx),
+            )
+        )
+
+
+async def start(ctx: Context) -> Outcome | None:
+    if not await bilan_formations(ctx.session, viewer_of(ctx)):
+        ctx.say("bilan.no_formation")
+        return Leave()
+    return None
+
+
+async def formation_choices(ctx: Context) -> list[Option]:
+    return [Option(f.title, str(f.id)) for f in await bilan_formations(ctx.session, viewer_of(ctx))]
+
+
+async def pick_formation(ctx: Context, picked: str) -> Outcome:
+    formation = await bilan_formation(ctx.session, viewer_of(ctx), picked)
+    if formation is None:
+        return Retry(ctx.render("bilan.formation_not_found"))
+    owed, scheduled = await owed_by(ctx.session, formation, ctx.now.date())
+    ctx.data.update(
+        formation_id=formation.id,
+        title=formation.title,
+        funder=formation.funder,
+        cm_name=formation.cm_name,
+        owed=[
+            {
+                "key": o.key,
+                "kind": o.kind,
+                "label": o.label,
+                "suggested": o.suggested_on.isoformat(),
+                "reason": o.reason,
+                "scheduled": o.scheduled,
+                "past": o.past,
+            }
+            for o in owed
+        ],
+        scheduled=[
+            {
+                "id": b.id,
+                "kind": documents.kind_label(b.kind),
+                "when": short_moment(b.starts_at, ctx),
+                "remote": b.remote,
+            }
+            for b in scheduled
+        ],
+    )
+    return Next()
+
+
+async def which_choices(ctx: Context) -> list[Option]:
+    owed: list[dict[str, Any]] = ctx.data.get("owed") or []
+    free = [(i, o) for i, o in enumerate(owed) if not o["scheduled"]]
+    proposed = next((i for i, o in free if not o["past"]), free[0][0] if free else None)
+    options = [
+        Option(f"Programmer le {o['label']}" + (" (proposé)" if i == proposed else ""), f"owed:{i}")
+        for i, o in sorted(free, key=lambda p: p[0] != proposed)
+    ]
+    options += [
+        Option(f"Voir le {b['kind']} du {b['when']}", f"bilan:{b['id']}")
+        for b in ctx.data.get("scheduled") or []
+    ]
+    return options
+
+
+async def pick_which(ctx: Context, picked: str) -> Outcome:
+    what, _, index = picked.partition(":")
+    if what == "bilan":  # a hand-over: the person now looks at that bilan in /bilans
+        return Switch("bilans", {"bilan_id": int(index)})
+    owed: list[dict[str, Any]] = ctx.data.get("owed") or []
+    try:
+        chosen = owed[int(index)]
+    except (ValueError, IndexError):
+        return Retry(ctx.render("common.forged_choice"))
+    formation = await formation_of(ctx)
+    if formation is None:
+        ctx.say("bilan.formation_not_found")
+        return Leave()
+    ctx.data.update(
+        kind=chosen["kind"],
+        owed_key=chosen["key"],
+        owed_label=chosen["label"],
+        participants=[str(t.id) for t in formation.trainees if t.is_delegate],
+        has_trainees=bool(formation.trainees),
+        partners=[],
+    )
+    return Next()
+
+
+async def parse_duration(ctx: Context, text: str) -> int | Invalid:
+    line = clean_line(text, limit=60)
+    if isinstance(line, Invalid):
+        return line
+    minutes = duration_minutes(line)
+    if minutes is None:
+        return Invalid(ctx.render("bilan.duration_unclear"))
+    if not minutes_fit(minutes):
+        return Invalid(ctx.render("bilan.duration_bounds"))
+    return minutes
+
+
+async def parse_url(ctx: Context, text: str) -> str | Invalid:
+    line = clean_line(text, limit=500)
+    if isinstance(line, Invalid):
+        return line
+    url = checked_url(line)
+    return url if url is not None else Invalid(ctx.render("bilan.url_invalid"))
+
+
+parse_password = words(100, "bilan.password_invalid")
+parse_place = words(300, "bilan.place_invalid")
+
+
+async def give_visio_draft(ctx: Context) -> Outcome:
+    ctx.say("bilan.visio_draft", cm=ctx.data.get("cm_name"), when=when_text(ctx))
+    return Next()
+
+
+async def trainee_choices(ctx: Context) -> list[Option]:
+    formation = await formation_of(ctx)
+    if formation is None:
+        return []
+    restricted = _delegates_only(ctx)
+    options = []
+    for trainee in sorted(formation.trainees, key=lambda t: (not t.is_delegate, t.full_name)):
+        suffix = " (délégué·e)" if trainee.is_delegate else ""
+        if restricted and not trainee.is_delegate:
+            suffix = " (non délégué·e)"
+        options.append(Option(trainee.full_name + suffix, str(trainee.id)))
+    return options
+
+
+async def file_new_partner(ctx: Context) -> Outcome | None:
+    """The partner the sub-dialogue handed back joins the list."""
+    partner = ctx.data.pop("new_partner", None)
+    if partner:
+        ctx.data["partners"] = [*(ctx.data.get("partners") or []), partner]
+    return None
+
+
+async def partners_values(ctx: Context) -> dict[str, Any]:
+    return {"maximum": MAX_PARTNERS}
+
+
+def _room_for_partners(ctx: Context) -> bool:
+    return len(ctx.data.get("partners") or []) < MAX_PARTNERS
+
+
+async def go_on(ctx: Context) -> Outcome:
+    return Next()
+
+
+async def recap_values(ctx: Context) -> dict[str, Any]:
+    formation = await formation_of(ctx)
+    chosen = set(ctx.data.get("participants") or [])
+    names = [t.full_name for t in formation.trainees if str(t.id) in chosen] if formation else []
+    return {"names": names}
+
+
+def plan_of(ctx: Context) -> Plan:
+    """The bilan as the answers describe it."""
+    data = ctx.data
+    remote = _remote(ctx)
+    return Plan(
+        kind=data.get("kind") or "fin",
+        owed_key=data.get("owed_key"),
+        starts_at=datetime.fromisoformat(data["when"]),
+        minutes=int(data.get("duration") or DEFAULT_MINUTES),
+        visio=Visio(
+            url=data.get("visio_url"),
+            password_required=bool(data.get("visio_password")),
+            manages_speakers=bool(data.get("visio_speakers")),
+            password=data.get("visio_password_text"),
+        )
+        if remote
+        else None,
+        location=data.get("location"),
+        trainee_ids=[int(t) for t in data.get("participants") or []],
+        partners=[
+            Partner(name=p["name"], structure=p.get("structure"), contact=p.get("contact"))
+            for p in data.get("partners") or []
+        ],
+    )
+
+
+async def save_bilan(ctx: Context) -> None:
+    scheduled = await schedule_bilan(
+        ctx.session, viewer_of(ctx), ctx.now, ctx.data["formation_id"], plan_of(ctx)
+    )
+    if scheduled is None:
+        ctx.say("bilan.formation_not_found")
+        return
+    view = scheduled.view
+    ctx.say(
+        "bilan.scheduled",
+        kind=documents.kind_label(scheduled.bilan.kind),
+        when=dates.spell_datetime(view.start),
+        until=dates.spell_time(view.end),
+        remote=scheduled.bilan.remote,
+        deadlines=deadline_lines(ctx, scheduled.deadlines),
+        title=view.formation.title,
+    )
+    send_documents(ctx, view, scheduled.deadlines)
+    await invite_after_scheduling(ctx, scheduled.bilan.id)  # attestations: each one's link
+
+
+SCHEDULE = Flow(
+    "bilan",
+    command="bilan",
+    menu="Programmer un bilan",
+    role=Role.FORMATEUR,
+    summary="programmer un bilan (à distance ou sur place)",
+    start=start,
+    steps=[
+        Pick(
+            "formation", ask="bilan.ask_formation", options=formation_choices, then=pick_formation
+        ),
+        Pick("which", ask="bilan.ask_which", options=which_choices, then=pick_which),
+        Pick("remote", ask="bilan.ask_remote", options=MODES, help="bilan.help_remote"),
+        when_step("when", ask="bilan.ask_when"),
+        Text("duration", ask="bilan.ask_duration", parse=parse_duration, skip_label="2 heures"),
+        Text(
+            "visio_url",
+            ask="bilan.ask_visio_url",
+            parse=parse_url,
+            when=_remote,
+            help="bilan.help_visio",
+        ),
+        Confirm(
+            "visio_password", ask="bilan.ask_visio_password", when=_remote, help="bilan.help_visio"
+        ),
+        Confirm(
+            "visio_speakers", ask="bilan.ask_visio_speakers", when=_remote, help="bilan.help_visio"
+        ),
+        Confirm(
+            "visio_draft",
+            ask="bilan.ask_visio_draft",
+            when=_visio_not_compliant,
+            yes=give_visio_draft,
+            yes_label="Oui, préparer le message",
+            no_label="Non, continuer",
+        ),
+        Confirm(
+            "password_in_invite",
+            ask="bilan.ask_password_in_invite",
+            when=lambda c: _remote(c) and bool(c.data.get("visio_password")),
+            yes_label="Oui, l'ajouter",
+            no_label="Non",
+        ),
+        Text(
+            "visio_password_text",
+            ask="bilan.ask_password_text",
+            parse=parse_password,
+            when=lambda c: _remote(c) and bool(c.data.get("password_in_invite")),
+        ),
+        Text("location", ask="bilan.ask_location", parse=parse_place, when=_on_site),
+        DelegatesStep(
+            "participants",
+            ask="bilan.ask_participants",
+            options=trainee_choices,
+            help="bilan.help_participants",
+            when=lambda c: bool(c.data.get("has_trainees")),
+        ),
+        Menu(
+            "partners",
+            ask="bilan.ask_partners",
+            store="partner_menu",
+            before=file_new_partner,
+            values=partners_values,
+            help="bilan.help_partners",
+            entries=[
+                Entry(
+                    "Ajouter un partenaire extérieur",
+                    "add",
+                    call=PARTNER.name,
+                    store="new_partner",
+                    when=_room_for_partners,
+                ),
+                Entry("Terminé", "done", then=go_on),
+            ],
+        ),
+        Confirm(
+            "recap",
+            ask="bilan.recap",
+            values=recap_values,
+            yes=finish_now,
+            no=leave_saying("bilan.not_saved"),
+            yes_label="Programmer le bilan",
+            no_label="Abandonner",
+        ),
+    ],
+    finish=save_bilan,
+)
+
+FLOWS = [SCHEDULE, PARTNER]

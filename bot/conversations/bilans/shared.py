@@ -1,0 +1,205 @@
+"""What /bilan and "Déplacer" share: the date question with its warning, the documents.
+
+    Bot  Quand ? Donnez le jour et l'heure, par exemple « jeudi 26 novembre à 14 h ».
+    You  mercredi 25 novembre à 15 h
+    Bot  J'ai compris : mercredi 25 novembre 2026 à 15 h 00. C'est bien ça ?
+         ⚠️ Attention : le bilan pédagogique doit parvenir à Mme Sophie Leroy au plus
+         tard le lundi 23 novembre 2026 à 15 h 00 … dans moins de 24 heures.
+    You  Oui, c'est ça
+    …
+    Bot  [invitation .ics] [ordre du jour (PDF)] [message au ou à la chargé(e) de mission]
+
+The warning comes with the confirmation itself (NOR-DOCS: the documents 48 h
+before a remote Normandie bilan at the latest), and again in the recap.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot import dates
+from bot.answers import Invalid, clean_line
+from bot.bilans.checks import DEFAULT_MINUTES, has_words
+from bot.bilans.queries import Viewer, documents_due, visible_bilan, visible_formation
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Leave, Next, Outcome
+from bot.conversations.kit.steps import DateStep, TextParser
+from bot.deadlines import documents
+from bot.deadlines.service import group_of
+from bot.messages import Reply
+from bot.storage.bilans import Bilan, StoredDeadline
+from bot.storage.formations import Formation
+
+LATE_HOURS = 48
+"""Fewer hours than this before a remote Normandie bilan: the documents deadline is at risk."""
+
+
+def viewer_of(ctx: Context) -> Viewer:
+    return Viewer(
+        organisation_id=ctx.organisation_id,
+        person_id=ctx.person_id,
+        admin=ctx.actor is not None and ctx.actor.is_admin,
+    )
+
+
+async def formation_of(ctx: Context) -> Formation | None:
+    """The formation of the bilan being scheduled or moved, if this person may see it."""
+    return await visible_formation(ctx.session, viewer_of(ctx), ctx.data.get("formation_id"))
+
+
+async def the_bilan(ctx: Context) -> tuple[Bilan, Formation] | None:
+    """The bilan of this dialogue (``bilan_id``), if this person may see it."""
+    return await visible_bilan(ctx.session, viewer_of(ctx), ctx.data.get("bilan_id"))
+
+
+async def unless_gone(ctx: Context) -> Outcome | None:
+    """Ends the dialogue, saying so, when its bilan is gone (cancelled meanwhile)."""
+    if await the_bilan(ctx) is None:
+        ctx.say("bilan.bilan_not_found")
+        return Leave()
+    return None
+
+
+def short_moment(moment: datetime, ctx: Context) -> str:
+    local = moment.astimezone(ctx.tz)
+    return f"{local:%d/%m/%Y} à {dates.spell_time(local)}"
+
+
+def when_text(ctx: Context) -> str:
+    when = ctx.data.get("when")
+    return dates.spell_datetime(datetime.fromisoformat(when)) if when else ""
+
+
+def deadline_lines(ctx: Context, rows: Sequence[StoredDeadline]) -> list[dict[str, Any]]:
+    return [
+        {
+            "title": r.title,
+            "due": documents.due_text(r, ctx.tz),
+            "done": r.status == "done",
+            "late": r.status != "done" and group_of(r, ctx.now) == "overdue",
+        }
+        for r in rows
+    ]
+
+
+def send_documents(ctx: Context, view: documents.BilanView, rows: Sequence[StoredDeadline]) -> None:
+    """The invitation, the agenda and the message to the chargé(e) de mission."""
+    stamp = ctx.now
+    ctx.send(
+        Reply(
+            document=documents.invitation_document(
+                view, stamp=stamp, caption=ctx.render("bilan.caption_ics")
+            )
+        )
+    )
+    ctx.send(
+        Reply(document=documents.agenda_document(view, caption=ctx.render("bilan.caption_agenda")))
+    )
+    cm = view.formation.cm_name
+    ctx.send(
+        Reply(
+            document=documents.email_document(
+                view, rows, caption=ctx.render("bilan.caption_email", cm=cm)
+            )
+        )
+    )
+
+
+# --- the date, and the documents deadline ----------------------------------------------
+
+
+async def late_warning(ctx: Context, when: datetime) -> str | None:
+    """The warning owed when fewer than 48 h remain before a remote Normandie bilan."""
+    if ctx.data.get("remote") != "remote":
+        return None
+    formation = await formation_of(ctx)
+    if formation is None:
+        return None
+    due = await documents_due(
+        ctx.session,
+        formation,
+        kind=ctx.data.get("kind") or "fin",
+        starts_at=when,
+        minutes=int(ctx.data.get("duration") or DEFAULT_MINUTES),
+        exclude=ctx.data.get("bilan_id"),
+    )
+    if due is None:
+        return None
+    if when - ctx.now >= timedelta(hours=LATE_HOURS) and due - ctx.now >= timedelta(hours=24):
+        return None
+    return ctx.render(
+        "bilan.late_warning",
+        due=dates.spell_datetime(due.astimezone(ctx.tz)),
+        missed=due <= ctx.now,
+        cm=formation.cm_name,
+    )
+
+
+async def check_when(ctx: Context, when: datetime) -> str | None:
+    if when <= ctx.now:
+        return ctx.render("bilan.when_past", example="jeudi 26 novembre à 14 h")
+    if when > ctx.now + timedelta(days=2 * 366):
+        return ctx.render("bilan.when_too_far")
+    formation = await formation_of(ctx)
+    if formation is not None and when.date() < formation.start_date:
+        return ctx.render("bilan.when_before_start", start=formation.start_date)
+    current = ctx.data.get("current_start")
+    if current and datetime.fromisoformat(current) == when:
+        return ctx.render("bilan.when_unchanged")
+    return None
+
+
+async def keep_late_warning(ctx: Context, when: str) -> Outcome:
+    """Once the date is confirmed, its warning is kept for the recap and the last message."""
+    ctx.data["late_warning"] = await late_warning(ctx, datetime.fromisoformat(when))
+    return Next()
+
+
+class WarnedDate(DateStep):
+    """A :class:`DateStep` whose confirmation carries the late warning.
+
+    The kit renders the confirmation ("J'ai compris : … C'est bien ça ?")
+    from ``common.date_understood`` without the step's ``values``, so this
+    one question is the only thing it adds.
+    """
+
+    async def question(self, ctx: Context) -> Reply:
+        question = await super().question(ctx)
+        pending = ctx.data.get(self._pending_key())
+        if pending:
+            warning = await late_warning(ctx, datetime.fromisoformat(pending))
+            if warning:
+                return dataclasses.replace(question, text=f"{question.text}\n\n{warning}")
+        return question
+
+
+def when_step(name: str, *, ask: str) -> WarnedDate:
+    """The bilan's date and time, towards the future, checked and warned about."""
+    return WarnedDate(
+        name,
+        ask=ask,
+        prefer="future",
+        need_time=True,
+        check=check_when,
+        then=keep_late_warning,
+        help="bilan.help_when",
+    )
+
+
+def words(limit: int, invalid: str, *, letters: bool = False) -> TextParser:
+    """A parser for one line of at most ``limit`` characters with a letter or a digit in
+    it (a place, a structure, a password), a letter when ``letters`` (a name);
+    ``invalid`` is the re-ask's message key."""
+
+    async def parse(ctx: Context, text: str) -> str | Invalid:
+        line = clean_line(text, limit=limit)
+        if isinstance(line, Invalid):
+            return line
+        if not has_words(line, letters=letters):
+            return Invalid(ctx.render(invalid))
+        return line
+
+    return parse

@@ -1,0 +1,178 @@
+"""Moving and cancelling a bilan (bot/bilans/changes.py) and telling its participants
+(bot/bilans/notify.py), called directly on the demo data."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.bilans.changes import cancel_bilan, move_bilan
+from bot.bilans.notify import notify_participants
+from bot.bilans.queries import Viewer
+from bot.bilans.schedule import Partner, Plan, Visio, schedule_bilan
+from bot.storage.audit import AuditEntry
+from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
+from bot.storage.db import Database
+from bot.storage.formations import Formation, Trainee
+from bot.storage.outbox import OutboxMessage
+from tests.auxil.dialogue import Clock
+
+ADMIN = Viewer(organisation_id=1, person_id=1, admin=True)
+STARTS = datetime(2026, 11, 26, 13, 0, tzinfo=UTC)
+LATER = datetime(2026, 12, 3, 13, 0, tzinfo=UTC)
+
+
+async def lea_only(session: AsyncSession, participant: BilanParticipant) -> Any:
+    """Only Léa Martin has a chat (as the attestations feature gives one)."""
+    return ("console", "lea-martin") if participant.name == "Léa Martin" else None
+
+
+async def scheduled(db: Database, clock: Clock) -> int:
+    """A remote bilan of the Normandie demo formation, its two delegates and a partner."""
+    async with db.sessions() as session, session.begin():
+        formation = await session.scalar(select(Formation).where(Formation.funder == "normandie"))
+        assert formation is not None
+        delegates = (
+            await session.scalars(
+                select(Trainee.id).where(
+                    Trainee.formation_id == formation.id, Trainee.is_delegate.is_(True)
+                )
+            )
+        ).all()
+        done = await schedule_bilan(
+            session,
+            ADMIN,
+            clock.now,
+            formation.id,
+            Plan(
+                kind="fin",
+                owed_key="fin",
+                starts_at=STARTS,
+                minutes=120,
+                visio=Visio("https://visio.example.org/b", True, True),
+                trainee_ids=list(delegates),
+                partners=[Partner("M. Karim Haddad")],
+            ),
+        )
+        assert done is not None
+        prep = next(r for r in done.deadlines if r.rule_id == "NOR-PREP")
+        prep.status, prep.done_by, prep.done_at = "done", 1, clock.now
+        return done.bilan.id
+
+
+async def deadlines(session: AsyncSession, bilan_id: int) -> dict[str, StoredDeadline]:
+    rows = (
+        await session.scalars(
+            select(StoredDeadline).where(
+                StoredDeadline.subject == "bilan", StoredDeadline.subject_id == bilan_id
+            )
+        )
+    ).all()
+    return {r.rule_id: r for r in rows}
+
+
+@pytest.mark.usefixtures("demo")
+async def test_a_moved_bilan_takes_its_deadlines_along_and_tells_who_can_be_reached(
+    db: Database, clock: Clock
+) -> None:
+    bilan_id = await scheduled(db, clock)
+    async with db.sessions() as session, session.begin():
+        move = await move_bilan(session, ADMIN, clock.now, bilan_id, LATER, chat_of=lea_only)
+        assert move is not None
+        assert move.old_start == datetime(2026, 11, 26, 14, 0, tzinfo=move.view.tz)
+        assert move.view.start == datetime(2026, 12, 3, 14, 0, tzinfo=move.view.tz)
+        moved = {move.moved[r.id].row.rule_id for r in move.deadlines if r.id in move.moved}
+        assert {"NOR-DOCS", "NOR-PREP", "NOR-PROOF"} <= moved
+        docs = next(r for r in move.deadlines if r.rule_id == "NOR-DOCS")
+        assert move.moved[docs.id].old_due_at == datetime(2026, 11, 24, 13, 0, tzinfo=UTC)
+        assert move.reached == 1
+        assert move.unreachable == ["Hugo Moreau", "M. Karim Haddad"]
+    async with db.sessions() as session:
+        bilan = await session.get(Bilan, bilan_id)
+        assert bilan is not None
+        assert (bilan.starts_at, bilan.sequence, bilan.updated_at) == (LATER, 1, clock.now)
+        assert bilan.ends_at == datetime(2026, 12, 3, 15, 0, tzinfo=UTC)
+        rows = await deadlines(session, bilan_id)
+        assert rows["NOR-DOCS"].due_at == datetime(2026, 12, 1, 13, 0, tzinfo=UTC)
+        assert (rows["NOR-PREP"].status, rows["NOR-PREP"].done_by) == ("done", 1)
+        lea = next(p for p in bilan.participants if p.name == "Léa Martin")
+        notice = await session.scalar(
+            select(OutboxMessage).where(
+                OutboxMessage.key == f"bilan:{bilan_id}:moved:1:participant:{lea.id}"
+            )
+        )
+        assert notice is not None and notice.chat_id == "lea-martin"
+        assert "jeudi 3 décembre 2026 à 14 h 00" in notice.payload["text"]
+        assert "jeudi 26 novembre 2026 à 14 h 00" in notice.payload["text"]
+        entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "move"))
+        assert entry is not None and entry.entity_id == bilan_id
+        assert entry.details == {"formation_id": bilan.formation_id, "sequence": 1}
+
+
+@pytest.mark.usefixtures("demo")
+async def test_a_cancelled_bilan_drops_its_open_deadlines_and_keeps_the_done_ones(
+    db: Database, clock: Clock
+) -> None:
+    bilan_id = await scheduled(db, clock)
+    async with db.sessions() as session, session.begin():
+        done = await cancel_bilan(session, ADMIN, clock.now, bilan_id, chat_of=lea_only)
+        assert done is not None
+        assert "Envoyer le bilan pédagogique" in done.removed
+        assert done.kept == ["Préparer le bilan avec le groupe"]
+        assert (done.reached, done.unreachable) == (1, ["Hugo Moreau", "M. Karim Haddad"])
+    async with db.sessions() as session, session.begin():
+        bilan = await session.get(Bilan, bilan_id)
+        assert bilan is not None
+        assert (bilan.cancelled_at, bilan.cancelled_by, bilan.sequence) == (clock.now, 1, 1)
+        assert list(await deadlines(session, bilan_id)) == ["NOR-PREP"]
+        keys = (await session.scalars(select(OutboxMessage.key))).all()
+        assert [k for k in keys if ":cancelled:" in k] == [
+            f"bilan:{bilan_id}:cancelled:1:participant:{p.id}"
+            for p in bilan.participants
+            if p.name == "Léa Martin"
+        ]
+        assert await session.scalar(select(AuditEntry).where(AuditEntry.action == "cancel"))
+        # Once cancelled, it can be neither cancelled again nor moved.
+        assert await cancel_bilan(session, ADMIN, clock.now, bilan_id, chat_of=lea_only) is None
+        assert (
+            await move_bilan(session, ADMIN, clock.now, bilan_id, LATER, chat_of=lea_only) is None
+        )
+
+
+@pytest.mark.usefixtures("demo")
+async def test_someone_who_may_not_see_the_bilan_changes_nothing(
+    db: Database, clock: Clock
+) -> None:
+    bilan_id = await scheduled(db, clock)
+    stranger = Viewer(organisation_id=1, person_id=99)
+    async with db.sessions() as session, session.begin():
+        assert (
+            await move_bilan(session, stranger, clock.now, bilan_id, LATER, chat_of=lea_only)
+            is None
+        )
+        assert await cancel_bilan(session, stranger, clock.now, bilan_id, chat_of=lea_only) is None
+    async with db.sessions() as session:
+        bilan = await session.get(Bilan, bilan_id)
+        assert bilan is not None
+        assert (bilan.starts_at, bilan.sequence, bilan.cancelled_at) == (STARTS, 0, None)
+        assert (await session.scalars(select(OutboxMessage.key))).all() == []
+
+
+@pytest.mark.usefixtures("demo")
+async def test_the_same_change_handled_twice_queues_one_message(db: Database, clock: Clock) -> None:
+    bilan_id = await scheduled(db, clock)
+    async with db.sessions() as session, session.begin():
+        bilan = await session.get(Bilan, bilan_id)
+        assert bilan is not None
+        await session.refresh(bilan, ["participants"])
+        for _ in range(2):
+            reached = await notify_participants(
+                session, bilan, event="moved", text="Déplacé.", chat_of=lea_only
+            )
+            assert reached == 1
+    async with db.sessions() as session:
+        assert len((await session.scalars(select(OutboxMessage.key))).all()) == 1

@@ -1,0 +1,58 @@
+"""What a bilan's answers must look like (bot/bilans/checks.py), without a dialogue."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.bilans.checks import contact, duration_minutes, has_words, minutes_fit, visio_url
+
+
+@pytest.mark.parametrize(
+    ("typed", "minutes"),
+    [("2 h", 120), ("1 h 30", 90), ("90 minutes", 90), ("n'importe quoi", None)],
+)
+def test_durations_are_read_in_french(typed: str, minutes: int | None) -> None:
+    assert duration_minutes(typed) == minutes
+
+
+def test_a_bilan_lasts_between_half_an_hour_and_eight_hours() -> None:
+    assert [minutes_fit(m) for m in (29, 30, 480, 481)] == [False, True, True, False]
+
+
+@pytest.mark.parametrize(
+    "link",
+    ["https://visio.example.org/bilan-restauration", "http://localhost:8080/x"],
+)
+def test_a_full_visio_link_is_kept_as_typed(link: str) -> None:
+    assert visio_url(link) == link
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "visio.example.org/abc",
+        "https://exa mple.org",
+        "javascript:alert(1)",
+        "ftp://files.example.org/x",
+        "https://localhost:99999/x",
+        "https://-",
+        "https://.example.org",
+        "https://example..org",
+        "https://intranet/x",
+    ],
+)
+def test_anything_else_is_not_a_visio_link(link: str) -> None:
+    assert visio_url(link) is None
+
+
+def test_a_contact_is_an_address_or_a_handle() -> None:
+    assert contact(" K.Haddad@Example.org ") == "k.haddad@example.org"
+    assert contact("@lina_costa") == "@lina_costa"
+    assert contact("@lina:matrix.example.org") == "@lina:matrix.example.org"
+    assert contact("Karim") is None
+    assert contact("@ab") is None
+
+
+def test_words_need_a_letter_or_a_digit() -> None:
+    assert has_words("Salle 2") and has_words("2")
+    assert not has_words("…!? 😀")

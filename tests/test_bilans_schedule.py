@@ -1,0 +1,122 @@
+"""Scheduling a bilan (bot/bilans/schedule.py), called directly on the demo data."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.bilans.queries import Viewer
+from bot.bilans.schedule import Partner, Plan, Visio, schedule_bilan
+from bot.storage.audit import AuditEntry
+from bot.storage.bilans import Bilan, StoredDeadline
+from bot.storage.db import Database
+from bot.storage.formations import Formation, Trainee
+from tests.auxil.dialogue import Clock
+
+ADMIN = Viewer(organisation_id=1, person_id=1, admin=True)
+STARTS = datetime(2026, 11, 26, 13, 0, tzinfo=UTC)
+
+
+async def ids(db: Database, title: str) -> tuple[int, dict[str, int]]:
+    """The formation's id and its trainees' ids by name."""
+    async with db.sessions() as session:
+        formation = await session.scalar(select(Formation).where(Formation.title.startswith(title)))
+        assert formation is not None
+        trainees = (
+            await session.scalars(select(Trainee).where(Trainee.formation_id == formation.id))
+        ).all()
+        return formation.id, {t.full_name: t.id for t in trainees}
+
+
+@pytest.mark.usefixtures("demo")
+async def test_a_remote_bilan_is_stored_with_its_participants_deadlines_and_audit(
+    db: Database, clock: Clock
+) -> None:
+    formation_id, trainees = await ids(db, "Agent")
+    plan = Plan(
+        kind="fin",
+        owed_key="fin",
+        starts_at=STARTS,
+        minutes=90,
+        visio=Visio(
+            url="https://visio.example.org/b",
+            password_required=True,
+            manages_speakers=False,
+            password="Cuisine-2026",
+        ),
+        location="ignored for a remote bilan",
+        trainee_ids=[trainees["Léa Martin"], trainees["Karim Benali"]],
+        partners=[Partner("M. Karim Haddad", "Mission locale de Caen", "k.haddad@example.org")],
+    )
+    async with db.sessions() as session, session.begin():
+        done = await schedule_bilan(session, ADMIN, clock.now, formation_id, plan)
+        assert done is not None
+        assert done.view.start == datetime(2026, 11, 26, 14, 0, tzinfo=done.view.tz)
+        assert done.deadlines[-1].rule_id == "NOR-PROOF"
+    async with db.sessions() as session:
+        [stored] = (await session.scalars(select(Bilan))).all()
+        assert (stored.kind, stored.owed_key, stored.remote, stored.sequence) == (
+            "fin",
+            "fin",
+            True,
+            0,
+        )
+        assert (stored.starts_at, stored.ends_at.hour, stored.ends_at.minute) == (STARTS, 14, 30)
+        assert stored.location is None
+        assert stored.visio_url == "https://visio.example.org/b"
+        assert (stored.visio_password_required, stored.visio_manages_speakers) == (True, False)
+        assert stored.visio_password == "Cuisine-2026"
+        assert (stored.created_by, stored.created_at) == (1, clock.now)
+        # Trainees in the formation's order, then the partners.
+        assert [(p.kind, p.name, p.structure, p.contact) for p in stored.participants] == [
+            ("trainee", "Karim Benali", None, None),
+            ("delegate", "Léa Martin", None, None),
+            ("partner", "M. Karim Haddad", "Mission locale de Caen", "k.haddad@example.org"),
+        ]
+        rows = (
+            await session.scalars(
+                select(StoredDeadline).where(StoredDeadline.subject_id == stored.id)
+            )
+        ).all()
+        assert {r.rule_id: r.due_on for r in rows}["NOR-DOCS"] == date(2026, 11, 24)
+        entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "schedule"))
+        assert entry is not None
+        assert (entry.entity, entry.entity_id, entry.actor_id) == ("bilan", stored.id, 1)
+        assert entry.details == {"formation_id": formation_id, "remote": True, "participants": 3}
+
+
+@pytest.mark.usefixtures("demo")
+async def test_an_on_site_bilan_keeps_its_place_and_no_visio(db: Database, clock: Clock) -> None:
+    formation_id, trainees = await ids(db, "Projet")
+    plan = Plan(
+        kind="etape",
+        owed_key="etape",
+        starts_at=STARTS,
+        minutes=120,
+        location="Salle 2",
+        trainee_ids=[trainees["Nadia Roux"]],
+    )
+    async with db.sessions() as session, session.begin():
+        assert await schedule_bilan(session, ADMIN, clock.now, formation_id, plan) is not None
+    async with db.sessions() as session:
+        [stored] = (await session.scalars(select(Bilan))).all()
+        assert (stored.remote, stored.location, stored.visio_url) == (False, "Salle 2", None)
+        assert stored.visio_password_required is None and stored.visio_password is None
+        assert [(p.kind, p.name) for p in stored.participants] == [("delegate", "Nadia Roux")]
+
+
+@pytest.mark.usefixtures("demo")
+async def test_nothing_is_stored_for_a_formation_the_viewer_may_not_see(
+    db: Database, clock: Clock
+) -> None:
+    formation_id, _ = await ids(db, "Agent")
+    plan = Plan(kind="fin", owed_key="fin", starts_at=STARTS, minutes=120, location="Ici")
+    stranger = Viewer(organisation_id=1, person_id=99)
+    async with db.sessions() as session, session.begin():
+        assert await schedule_bilan(session, stranger, clock.now, formation_id, plan) is None
+        assert await schedule_bilan(session, ADMIN, clock.now, 9999, plan) is None
+    async with db.sessions() as session:
+        assert await session.scalar(select(func.count(Bilan.id))) == 0
+        assert await session.scalar(select(func.count(AuditEntry.id))) == 0

@@ -181,13 +181,13 @@ class MatrixPerson:
             ) from None
 
     async def open_dm(
-        self, other: str, *, encrypted: bool = True, topic: str | None = None, wait: bool = True
+        self, other: str, *, encrypted: bool = True, name: str | None = None, wait: bool = True
     ) -> str:
         """A direct chat with ``other``, as Element or Tchap would create it."""
         response = await self.client.room_create(
             is_direct=True,
             invite=[other],
-            topic=topic,
+            name=name,
             preset=RoomPreset.trusted_private_chat,
             initial_state=[ENCRYPTION] if encrypted else [],
         )

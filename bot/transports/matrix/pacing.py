@@ -26,6 +26,7 @@ from bot.outbox import PermanentFailure
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+Prepare = Callable[[], Awaitable[None]]
 
 NETWORK_ATTEMPTS = 6
 MAX_RATE_LIMITED = 20
@@ -33,7 +34,13 @@ REFUSED = ("M_FORBIDDEN", "M_NOT_FOUND", "M_UNKNOWN_TOKEN")
 
 
 class Pacer:
-    """At most ``rate`` calls per second, in arrival order."""
+    """At most ``rate`` calls per second, in arrival order.
+
+    The interval runs from the *end* of a call to the start of the next: the
+    homeserver checks its limit somewhere while handling a request, so counting
+    from the start let a slow call (an encrypted send, a join) and a quick one
+    land closer than the interval, and earn a 429 (seen with Tchap's 1/s).
+    """
 
     def __init__(self, rate: float, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.interval = 1.0 / rate
@@ -49,6 +56,10 @@ class Pacer:
             if wait > 0:
                 await asyncio.sleep(wait)
             self.next_at = max(self.clock(), self.next_at) + self.interval
+
+    def finished(self) -> None:
+        """The call just answered: the next one waits a whole interval from now."""
+        self.next_at = max(self.next_at, self.clock() + self.interval)
 
     def hold(self, seconds: float) -> None:
         """The server asked for a pause: nobody sends before it ends."""
@@ -73,6 +84,7 @@ async def paced(pacer: Pacer, call: Callable[[], Awaitable[T]]) -> T:
         try:
             result = await call()
         except (ClientError, TimeoutError) as exc:
+            pacer.finished()
             network_failures += 1
             if network_failures >= NETWORK_ATTEMPTS:
                 raise
@@ -80,6 +92,7 @@ async def paced(pacer: Pacer, call: Callable[[], Awaitable[T]]) -> T:
             log.info("matrix: network error (%s), retrying in %.1f s", type(exc).__name__, delay)
             await asyncio.sleep(delay)
             continue
+        pacer.finished()
         if isinstance(result, ErrorResponse):
             status = str(result.status_code or "")
             if status in ("M_LIMIT_EXCEEDED", "429"):
@@ -100,9 +113,9 @@ class Outgoing:
 
     def __init__(self, pacer: Pacer) -> None:
         self.pacer = pacer
-        self.queue: asyncio.Queue[tuple[Callable[[], Awaitable[Any]], asyncio.Future[Any]]] = (
-            asyncio.Queue()
-        )
+        self.queue: asyncio.Queue[
+            tuple[Callable[[], Awaitable[Any]], Prepare | None, asyncio.Future[Any]]
+        ] = asyncio.Queue()
         self.task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -114,23 +127,30 @@ class Outgoing:
             await asyncio.gather(self.task, return_exceptions=True)
             self.task = None
         while not self.queue.empty():
-            _, future = self.queue.get_nowait()
+            _, _, future = self.queue.get_nowait()
             if not future.done():
                 future.cancel()
 
-    async def submit(self, call: Callable[[], Awaitable[T]]) -> T:
-        """Queue ``call`` and wait for its result (it runs through :func:`paced`)."""
+    async def submit(self, call: Callable[[], Awaitable[T]], prepare: Prepare | None = None) -> T:
+        """Queue ``call`` and wait for its result (it runs through :func:`paced`).
+
+        ``prepare`` runs first, outside the pace: for an encrypted room, sharing
+        the room key with the members' devices, so that the message itself
+        leaves at its turn and not a few hundred milliseconds later.
+        """
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        await self.queue.put((call, future))
+        await self.queue.put((call, prepare, future))
         result: T = await future
         return result
 
     async def _run(self) -> None:
         while True:
-            call, future = await self.queue.get()
+            call, prepare, future = await self.queue.get()
             if future.done():  # the caller gave up
                 continue
             try:
+                if prepare is not None:
+                    await prepare()
                 result = await paced(self.pacer, call)
             except asyncio.CancelledError:
                 future.cancel()

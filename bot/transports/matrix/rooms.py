@@ -1,7 +1,8 @@
 """Rooms the Tchap way: invitations answered, departures noticed, direct chats opened.
 
 - An invitation is accepted from someone formabot knows, or when it carries a
-  code (in the invitation's reason, the room's name or topic: it is then
+  code (in the invitation's reason or the room's name: nio drops the rest of
+  the invitation's state; the code is then
   handled as ``/start CODE`` from the inviter), or while nobody has set
   formabot up yet (the first person, as ``/start`` allows); otherwise declined.
 - Someone leaving a direct chat (or banning the bot) is recorded like a person
@@ -62,8 +63,6 @@ class Rooms:
                 words.append(str(content.get("reason") or ""))
             elif kind == "m.room.name":
                 words.append(str(content.get("name") or ""))
-            elif kind == "m.room.topic":
-                words.append(str(content.get("topic") or ""))
         code = next((w for t in words for w in CODE_WORD.findall(t) if looks_like_code(w)), None)
         self.t._spawn(self._answer_invite(room_id, inviter, code))
 

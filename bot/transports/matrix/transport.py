@@ -390,7 +390,26 @@ class MatrixTransport:
             # The same transaction id twice is one message for the homeserver: a
             # reply sent again after a crash is not shown twice.
             tx_id = hashlib.sha256(f"{tx}/{index}".encode()).hexdigest()[:32] if tx else None
-            await self.outgoing.submit(_sender(client, room_id, content, tx_id))
+            await self.outgoing.submit(
+                _sender(client, room_id, content, tx_id), prepare=self._prepare(room_id)
+            )
+
+    def _prepare(self, room_id: str) -> Callable[[], Awaitable[None]]:
+        """What nio's room_send would do before sending to an encrypted room."""
+        client = self.client
+
+        async def prepare() -> None:
+            room = client.rooms.get(room_id)
+            if room is None or not room.encrypted or client.olm is None:
+                return
+            if not room.members_synced:
+                await client.joined_members(room_id)
+            if client.should_query_keys:
+                await client.keys_query()
+            if client.olm.should_share_group_session(room_id):
+                await client.share_group_session(room_id, ignore_unverified_devices=True)
+
+        return prepare
 
     async def _upload(self, room: Any, reply: Reply) -> dict[str, Any]:
         document = reply.document

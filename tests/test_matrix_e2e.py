@@ -16,10 +16,11 @@ from sqlalchemy import select
 from bot.app import build_engine
 from bot.config import Settings
 from bot.messages import Document, Incoming, Reply
+from bot.outbox import PermanentFailure
 from bot.storage.db import Database
 from bot.storage.formations import Formation
 from bot.storage.matrix import MatrixEvent, MatrixWelcome
-from bot.storage.people import Organisation
+from bot.storage.people import ChatIdentity, Organisation
 from bot.transports.matrix import MatrixTransport
 from tests.auxil.matrix_people import MatrixPerson
 from tests.auxil.synapse import Account, Synapse
@@ -276,3 +277,32 @@ async def test_a_direct_chat_opened_by_the_bot_welcomes_after_the_join_even_afte
         row = await session.scalar(select(MatrixWelcome))
         assert row is not None and row.status == "sent"
     assert [s.body for s in region.in_room(room)] == ["Bonjour, je suis formabot."]
+
+
+async def test_someone_who_leaves_is_recorded_like_a_blocked_user_and_the_room_is_left(
+    synapse: Synapse, bot: MatrixTransport, db: Database, tmp_path: Path
+) -> None:
+    async with MatrixPerson.joining(synapse, tmp_path, "claire") as claire:
+        room = await claire.open_dm(bot.user_id)
+        for said, expect in (
+            ("/start", "nom de votre organisme"),
+            ("Forma Plus", "fuseau"),
+            ("1", "votre nom"),
+            ("Claire Martin", "Forma Plus"),
+        ):
+            await claire.ask(room, said, expect)
+        await claire.client.room_leave(room)
+        for _ in range(200):
+            async with db.sessions() as session:
+                identity = await session.scalar(select(ChatIdentity))
+            if (
+                identity is not None
+                and identity.blocked_at is not None
+                and room not in bot.client.rooms
+            ):
+                break
+            await asyncio.sleep(0.05)
+        assert identity is not None and identity.blocked_at is not None
+        assert room not in bot.client.rooms  # the bot left the empty room
+        with pytest.raises(PermanentFailure):
+            await bot.send(room, Reply(text="Rappel"))

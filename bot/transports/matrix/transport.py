@@ -175,6 +175,8 @@ class MatrixTransport:
         for room_id, info in response.rooms.invite.items():
             self.rooms.invited(room_id, info.invite_state)
         for room_id in response.rooms.leave:
+            # Left, kicked or banned: nio keeps the room; sends must be refused.
+            self.client.rooms.pop(room_id, None)
             self._spawn(self.inbox.gone(room_id))
         await self._retry_undecrypted()
         for room_id in await self.inbox.rooms_waiting():

@@ -4,6 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NODE_STAMP := peers/telegram/node_modules/.installed
+# The Matrix homeserver of the tests, in its own virtualenv (not a product dependency).
+SYNAPSE_VERSION := 1.163.2
+SYNAPSE_VENV := .venv-synapse
+SYNAPSE_STAMP := $(SYNAPSE_VENV)/.installed-$(SYNAPSE_VERSION)
 
 .PHONY: run test lint typecheck check peers bench clean demo
 
@@ -20,7 +24,12 @@ $(NODE_STAMP): peers/telegram/package.json peers/telegram/package-lock.json
 	npm ci --prefix peers/telegram --no-audit --no-fund --loglevel=error
 	@touch $(NODE_STAMP)
 
-peers: $(NODE_STAMP)
+$(SYNAPSE_STAMP):
+	@test -d $(SYNAPSE_VENV) || $(PYTHON) -m venv $(SYNAPSE_VENV)
+	$(SYNAPSE_VENV)/bin/pip install --quiet "matrix-synapse==$(SYNAPSE_VERSION)"
+	@touch $(SYNAPSE_STAMP)
+
+peers: $(NODE_STAMP) $(SYNAPSE_STAMP)
 
 ## make run: install, migrate, start the bot (console when no token is configured)
 run: $(STAMP)
@@ -42,14 +51,16 @@ typecheck: $(STAMP)
 check: lint typecheck
 	$(BIN)/python -m pytest -q -n auto -m "not slow and not postgres"
 
-## make test: install everything, start a throwaway PostgreSQL, run lint, types and the suite
-test: $(STAMP) $(NODE_STAMP)
+## make test: install everything (Synapse in .venv-synapse once), start a throwaway PostgreSQL,
+## run lint, types and the suite (the Matrix tests start their own homeserver)
+test: $(STAMP) $(NODE_STAMP) $(SYNAPSE_STAMP)
 	$(MAKE) --no-print-directory lint typecheck
 	scripts/with-postgres.sh $(BIN)/python -m pytest -q
 
-bench: $(STAMP) $(NODE_STAMP)
+bench: $(STAMP) $(NODE_STAMP) $(SYNAPSE_STAMP)
 	$(BIN)/python -m bench.turns
 	$(BIN)/python -m bench.telegram
+	$(BIN)/python -m bench.matrix
 
 clean:
-	rm -rf $(VENV) peers/telegram/node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(SYNAPSE_VENV) peers/telegram/node_modules .pytest_cache .mypy_cache .ruff_cache

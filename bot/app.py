@@ -118,6 +118,11 @@ def transports_for(settings: Settings, engine: Engine) -> list[Transport]:
         from bot.transports.telegram import TelegramTransport
 
         found.append(TelegramTransport(settings, engine))
+    if settings.has_matrix:
+        # Imported here for the same reason (matrix-nio and its crypto load slowly).
+        from bot.transports.matrix import MatrixTransport
+
+        found.append(MatrixTransport(settings, engine))
     return found
 
 

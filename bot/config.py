@@ -36,6 +36,9 @@ class Settings:
     matrix_user_id: str = ""
     matrix_password: str = ""
     matrix_access_token: str = ""
+    matrix_device_name: str = "formabot"
+    matrix_pickle_key: str = ""
+    matrix_messages_per_second: float = 0.9
     smtp_host: str = ""
     smtp_port: int = 587
     smtp_user: str = ""
@@ -82,6 +85,13 @@ def _float(name: str, default: float) -> float:
         raise SystemExit(f"{name} doit être un nombre (reçu {raw!r}).") from exc
 
 
+def _positive(name: str, default: float) -> float:
+    value = _float(name, default)
+    if value <= 0:
+        raise SystemExit(f"{name} doit être un nombre positif (reçu {value!r}).")
+    return value
+
+
 def _str(name: str, default: str = "") -> str:
     return os.environ.get(name, default).strip() or default
 
@@ -115,6 +125,9 @@ def load(env_file: str | None = ".env") -> Settings:
         matrix_user_id=_str("MATRIX_USER_ID"),
         matrix_password=_str("MATRIX_PASSWORD"),
         matrix_access_token=_str("MATRIX_ACCESS_TOKEN"),
+        matrix_device_name=_str("MATRIX_DEVICE_NAME", "formabot"),
+        matrix_pickle_key=_str("MATRIX_PICKLE_KEY"),
+        matrix_messages_per_second=_positive("MATRIX_MESSAGES_PER_SECOND", 0.9),
         smtp_host=_str("SMTP_HOST"),
         smtp_port=_int("SMTP_PORT", 587),
         smtp_user=_str("SMTP_USER"),

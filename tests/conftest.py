@@ -21,6 +21,7 @@ from bot.messages import Platform
 from bot.storage.db import Database
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.postgres import Cluster
+from tests.auxil.synapse import Synapse, launch_synapse
 
 # --- SQLite: migrate once, copy the file for each test ------------------------------
 
@@ -136,3 +137,16 @@ def trainer(demo: None, person: Callable[..., Person]) -> Person:
 
 def with_ttl(settings: Settings, hours: int) -> Settings:
     return replace(settings, conversation_ttl_hours=hours)
+
+
+# --- Matrix: one throwaway Synapse per session ----------------------------------------
+
+
+@pytest.fixture(scope="session")
+def synapse() -> Iterator[Synapse]:
+    """A homeserver on loopback for the whole session (tests register fresh accounts)."""
+    server = launch_synapse()
+    try:
+        yield server
+    finally:
+        server.terminate()

@@ -1,6 +1,16 @@
 """Import every table module so ``Base.metadata`` is complete (Alembic, tests)."""
 
-from bot.storage import absences, attestations, audit, bilans, formations, outbox, people, state
+from bot.storage import (
+    absences,
+    attestations,
+    audit,
+    bilans,
+    formations,
+    matrix,
+    outbox,
+    people,
+    state,
+)
 from bot.storage.base import Base
 
 __all__ = [
@@ -10,6 +20,7 @@ __all__ = [
     "audit",
     "bilans",
     "formations",
+    "matrix",
     "outbox",
     "people",
     "state",

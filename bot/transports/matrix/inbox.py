@@ -1,0 +1,257 @@
+"""The Matrix transport's SQL: the sync token, recorded events, pending welcomes.
+
+:func:`record` is the heart of "nothing lost, nothing done twice": the events
+of a sync and the token that follows them are written in one transaction, so
+after a crash either both are there (the events wait in ``matrix_events``) or
+neither (the same sync is fetched again).  Sessions are short and never nested
+(SQLite runs with one connection).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.storage.base import utcnow
+from bot.storage.matrix import MatrixEvent, MatrixSyncToken, MatrixWelcome
+from bot.storage.people import ChatIdentity
+
+KEEP_DONE = timedelta(days=7)
+"""Handled events are remembered (without content) this long, against redelivery."""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    event_id: str
+    room_id: str
+    sender: str
+    source: dict[str, Any]
+    is_group: bool = False
+    encrypted: bool = False
+
+
+class Inbox:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], account: str) -> None:
+        self.sessions = sessions
+        self.account = account
+
+    # --- the sync token ---------------------------------------------------------------
+
+    async def token(self) -> str | None:
+        async with self.sessions() as session:
+            row = await session.get(MatrixSyncToken, self.account)
+            return row.next_batch if row is not None else None
+
+    async def add(self, events: list[Recorded]) -> list[str]:
+        """Store events that came outside a sync (an invitation carrying a code)."""
+        return await self.record(events, None)
+
+    async def record(self, events: list[Recorded], next_batch: str | None) -> list[str]:
+        """Store new events and move the token past them, atomically; the rooms touched."""
+        rooms: list[str] = []
+        async with self.sessions() as session, session.begin():
+            ids = [e.event_id for e in events]
+            known = set()
+            if ids:
+                known = set(
+                    (
+                        await session.scalars(
+                            select(MatrixEvent.event_id).where(
+                                MatrixEvent.account == self.account, MatrixEvent.event_id.in_(ids)
+                            )
+                        )
+                    ).all()
+                )
+            for event in events:
+                if event.event_id in known:
+                    continue
+                known.add(event.event_id)
+                session.add(
+                    MatrixEvent(
+                        account=self.account,
+                        event_id=event.event_id,
+                        room_id=event.room_id,
+                        sender=event.sender,
+                        source=event.source,
+                        is_group=event.is_group,
+                        status="encrypted" if event.encrypted else "pending",
+                    )
+                )
+                if event.room_id not in rooms:
+                    rooms.append(event.room_id)
+            if next_batch is None:
+                return rooms
+            row = await session.get(MatrixSyncToken, self.account)
+            if row is None:
+                session.add(MatrixSyncToken(account=self.account, next_batch=next_batch))
+            else:
+                row.next_batch = next_batch
+                row.updated_at = utcnow()
+        return rooms
+
+    # --- events waiting ---------------------------------------------------------------
+
+    async def rooms_waiting(self) -> list[str]:
+        async with self.sessions() as session:
+            return list(
+                (
+                    await session.scalars(
+                        select(MatrixEvent.room_id)
+                        .where(MatrixEvent.account == self.account, MatrixEvent.status == "pending")
+                        .distinct()
+                    )
+                ).all()
+            )
+
+    async def next_in(self, room_id: str) -> MatrixEvent | None:
+        """The oldest event of the room still to handle (rooms keep their order)."""
+        async with self.sessions() as session:
+            return await session.scalar(
+                select(MatrixEvent)
+                .where(
+                    MatrixEvent.account == self.account,
+                    MatrixEvent.room_id == room_id,
+                    MatrixEvent.status == "pending",
+                )
+                .order_by(MatrixEvent.id)
+                .limit(1)
+            )
+
+    async def undecrypted(self) -> list[MatrixEvent]:
+        async with self.sessions() as session:
+            return list(
+                (
+                    await session.scalars(
+                        select(MatrixEvent)
+                        .where(
+                            MatrixEvent.account == self.account, MatrixEvent.status == "encrypted"
+                        )
+                        .order_by(MatrixEvent.id)
+                    )
+                ).all()
+            )
+
+    async def decrypted(self, row_id: int, source: dict[str, Any] | None) -> None:
+        """The room key came: the event waits as any other (None: it is not a message)."""
+        values: dict[str, Any] = (
+            {"status": "pending", "source": source}
+            if source is not None
+            else {"status": "done", "source": {}, "handled_at": utcnow()}
+        )
+        async with self.sessions() as session, session.begin():
+            await session.execute(
+                update(MatrixEvent).where(MatrixEvent.id == row_id).values(**values)
+            )
+
+    async def done(self, row_id: int) -> None:
+        async with self.sessions() as session, session.begin():
+            await session.execute(
+                update(MatrixEvent)
+                .where(MatrixEvent.id == row_id)
+                .values(status="done", source={}, handled_at=utcnow())
+            )
+
+    async def failed(self, row_id: int, attempts: int, error: str, *, give_up: bool) -> None:
+        values: dict[str, Any] = {"attempts": attempts, "last_error": error[:200]}
+        if give_up:
+            values.update(status="failed", source={}, handled_at=utcnow())
+        async with self.sessions() as session, session.begin():
+            await session.execute(
+                update(MatrixEvent).where(MatrixEvent.id == row_id).values(**values)
+            )
+
+    async def forget_old(self) -> None:
+        async with self.sessions() as session, session.begin():
+            await session.execute(
+                delete(MatrixEvent).where(
+                    MatrixEvent.account == self.account,
+                    MatrixEvent.status.in_(("done", "failed")),
+                    MatrixEvent.handled_at < utcnow() - KEEP_DONE,
+                )
+            )
+
+    # --- people who left ----------------------------------------------------------------
+
+    async def gone(self, room_id: str, user_id: str | None = None) -> None:
+        """Like a blocked Telegram user: whoever is reached in that room is reached no more."""
+        async with self.sessions() as session, session.begin():
+            query = update(ChatIdentity).where(
+                ChatIdentity.platform == "matrix",
+                ChatIdentity.chat_id == room_id,
+                ChatIdentity.blocked_at.is_(None),
+            )
+            if user_id is not None:
+                query = query.where(ChatIdentity.user_id == user_id)
+            await session.execute(query.values(blocked_at=utcnow()))
+            await session.execute(
+                update(MatrixWelcome)
+                .where(MatrixWelcome.room_id == room_id, MatrixWelcome.status == "pending")
+                .values(status="declined")
+            )
+
+    async def back(self, room_id: str, user_id: str) -> None:
+        """A person who had left writes again from a direct chat: reachable there."""
+        async with self.sessions() as session, session.begin():
+            await session.execute(
+                update(ChatIdentity)
+                .where(
+                    ChatIdentity.platform == "matrix",
+                    ChatIdentity.user_id == user_id,
+                    ChatIdentity.blocked_at.is_not(None),
+                )
+                .values(blocked_at=None, chat_id=room_id)
+            )
+
+    async def is_known(self, user_id: str) -> bool:
+        async with self.sessions() as session:
+            found = await session.scalar(
+                select(ChatIdentity.id).where(
+                    ChatIdentity.platform == "matrix", ChatIdentity.user_id == user_id
+                )
+            )
+            return found is not None
+
+    # --- welcomes of the direct chats the bot opens -------------------------------------
+
+    async def welcome_for(self, key: str) -> MatrixWelcome | None:
+        async with self.sessions() as session:
+            return await session.scalar(select(MatrixWelcome).where(MatrixWelcome.key == key))
+
+    async def add_welcome(self, key: str, invitee: str, payload: dict[str, Any]) -> MatrixWelcome:
+        async with self.sessions() as session, session.begin():
+            row = MatrixWelcome(account=self.account, key=key, invitee=invitee, payload=payload)
+            session.add(row)
+            await session.flush()
+            return row
+
+    async def welcome_room(self, row_id: int, room_id: str) -> None:
+        async with self.sessions() as session, session.begin():
+            await session.execute(
+                update(MatrixWelcome).where(MatrixWelcome.id == row_id).values(room_id=room_id)
+            )
+
+    async def pending_welcomes(self) -> list[MatrixWelcome]:
+        async with self.sessions() as session:
+            return list(
+                (
+                    await session.scalars(
+                        select(MatrixWelcome).where(
+                            MatrixWelcome.account == self.account,
+                            MatrixWelcome.status == "pending",
+                            MatrixWelcome.room_id.is_not(None),
+                        )
+                    )
+                ).all()
+            )
+
+    async def welcome_sent(self, row_id: int) -> None:
+        async with self.sessions() as session, session.begin():
+            await session.execute(
+                update(MatrixWelcome)
+                .where(MatrixWelcome.id == row_id)
+                .values(status="sent", sent_at=utcnow())
+            )

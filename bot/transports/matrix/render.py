@@ -1,0 +1,186 @@
+"""Replies as Matrix message contents, and Matrix message contents as what was said.
+
+Outgoing: ``body`` is plain text with the choices numbered (``1. Oui``), for
+clients that show no HTML and for notifications; ``formatted_body`` is the
+reply's chat markup (already safe HTML, see :mod:`bot.texts`) with the choices
+as an ``<ol>``; labels are escaped here.  People answer by number or label,
+which the engine matches itself.
+
+Incoming: only ``body`` is read, never ``formatted_body`` (HTML from a client is
+not trusted); the quoted fallback of a reply and the mention of the bot that
+opens a message in a group are dropped.  Edits, reactions and unknown types
+are not messages.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from bot import texts
+from bot.messages import Reply
+
+MAX_BODY = 12_000
+"""Characters per event: Matrix caps an event at 64 KiB, encryption inflates it by a third."""
+MAX_INCOMING = 20_000
+"""What is kept of a huge message (the steps cut shorter still)."""
+MAX_DOWNLOAD = 20 * 1024 * 1024
+
+TEXT_TYPES = ("m.text", "m.notice", "m.emote")
+FILE_TYPES = ("m.file", "m.image", "m.audio", "m.video")
+
+
+def split_text(text: str, limit: int = MAX_BODY) -> list[str]:
+    """Cut a long message on line breaks so each event stays small."""
+    if len(text) <= limit:
+        return [text]
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        parts.append(current)
+    return parts
+
+
+def _markup_to_html(markup: str) -> str:
+    return markup.replace("\n", "<br>")
+
+
+def text_contents(reply: Reply) -> list[dict[str, Any]]:
+    """The ``m.room.message`` contents of a reply's text and choices (one or more events)."""
+    markup = reply.text
+    if not markup.strip() and not reply.choices:
+        return []
+    parts = split_text(markup) if markup.strip() else [""]
+    contents: list[dict[str, Any]] = []
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        plain = texts.plain(part)
+        formatted = _markup_to_html(part)
+        if last and reply.choices:
+            numbered = "\n".join(f"{n}. {c.label}" for n, c in enumerate(reply.choices, start=1))
+            items = "".join(f"<li>{html.escape(c.label)}</li>" for c in reply.choices)
+            plain = f"{plain}\n\n{numbered}" if plain else numbered
+            hint = "Répondez par le numéro ou le libellé."
+            formatted = f"{formatted}<ol>{items}</ol><i>{hint}</i>"
+        contents.append(
+            {
+                "msgtype": "m.text",
+                "body": plain or "…",
+                "format": "org.matrix.custom.html",
+                "formatted_body": formatted or "…",
+            }
+        )
+    return contents
+
+
+def file_content(
+    *, filename: str, mime_type: str, size: int, url: str, keys: dict[str, Any] | None
+) -> dict[str, Any]:
+    """An ``m.file`` event; ``keys`` (from an encrypted upload) puts the url in ``file``."""
+    content: dict[str, Any] = {
+        "msgtype": "m.file",
+        "body": filename,
+        "filename": filename,
+        "info": {"mimetype": mime_type, "size": size},
+    }
+    if keys is not None:
+        content["file"] = {"url": url, **keys}
+    else:
+        content["url"] = url
+    return content
+
+
+@dataclass(frozen=True)
+class Said:
+    """What a message event says, once read."""
+
+    text: str = ""
+    file: dict[str, Any] | None = None
+    """``{"url", "keys" (or None), "filename", "mime_type", "size"}`` of an attachment."""
+
+
+_QUOTE = re.compile(r"^(> .*\n)+\n", re.MULTILINE)
+
+
+def _without_reply_fallback(body: str, content: dict[str, Any]) -> str:
+    relates = content.get("m.relates_to")
+    if isinstance(relates, dict) and "m.in_reply_to" in relates and body.startswith("> "):
+        match = _QUOTE.match(body)
+        if match:
+            return body[match.end() :]
+    return body
+
+
+def is_message(source: dict[str, Any]) -> bool:
+    """A message a person wrote: not an edit, a reaction, a state or unknown event."""
+    if source.get("type") != "m.room.message":
+        return False
+    content = source.get("content")
+    if not isinstance(content, dict):
+        return False
+    relates = content.get("m.relates_to")
+    if isinstance(relates, dict) and relates.get("rel_type") == "m.replace":
+        return False
+    return content.get("msgtype") in (*TEXT_TYPES, *FILE_TYPES)
+
+
+def read(source: dict[str, Any]) -> Said:
+    """Text and attachment of a message event (``formatted_body`` is ignored)."""
+    content = source.get("content") or {}
+    msgtype = content.get("msgtype")
+    body = content.get("body")
+    body = body if isinstance(body, str) else ""
+    if msgtype in TEXT_TYPES:
+        return Said(text=_without_reply_fallback(body, content)[:MAX_INCOMING])
+    if msgtype in FILE_TYPES:
+        raw_info, raw_file = content.get("info"), content.get("file")
+        info: dict[str, Any] = raw_info if isinstance(raw_info, dict) else {}
+        encrypted: dict[str, Any] | None = raw_file if isinstance(raw_file, dict) else None
+        url = (encrypted or {}).get("url") or content.get("url") or ""
+        filename = content.get("filename") or body or "document"
+        mime = info.get("mimetype") or "application/octet-stream"
+        size = info.get("size") if isinstance(info.get("size"), int) else 0
+        return Said(
+            file={
+                "url": url if isinstance(url, str) else "",
+                "keys": encrypted,
+                "filename": str(filename)[:200],
+                "mime_type": str(mime)[:100],
+                "size": size,
+            }
+        )
+    return Said()
+
+
+def addressed(text: str, content: dict[str, Any], me: str, names: tuple[str, ...]) -> str | None:
+    """In a group: the text meant for the bot (mention dropped), or None if not for it.
+
+    A command (``/aide``) is for the bot, as on Telegram; so is a message that
+    mentions it (``m.mentions``, or starting with its name or MXID).
+    """
+    stripped = text.strip()
+    if stripped.startswith("/"):
+        return stripped
+    for name in (me, *names):
+        if name and stripped.lower().startswith(name.lower()):
+            rest = stripped[len(name) :].lstrip(" :,").strip()
+            return rest
+    mentions = content.get("m.mentions")
+    if isinstance(mentions, dict) and me in (mentions.get("user_ids") or []):
+        return stripped
+    return None

@@ -1,0 +1,160 @@
+"""Rooms the Tchap way: invitations answered, departures noticed, direct chats opened.
+
+- An invitation is accepted from someone formabot knows, or when it carries a
+  code (in the invitation's reason or the room's name: nio drops the rest of
+  the invitation's state; the code is then
+  handled as ``/start CODE`` from the inviter), or while nobody has set
+  formabot up yet (the first person, as ``/start`` allows); otherwise declined.
+- Someone leaving a direct chat (or banning the bot) is recorded like a person
+  who blocked the bot on Telegram; the bot leaves the room left empty and
+  sends nothing more there.
+- :meth:`Rooms.open_direct_chat` creates an encrypted ``is_direct`` room with
+  exactly one invitee and stores the welcome, sent once the invitee has joined
+  (checked after every sync, so a join days later or after restarts works).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+from nio import RoomCreateResponse, RoomPreset
+from sqlalchemy import func, select
+
+from bot.engine import log_failure
+from bot.invitations import looks_like_code
+from bot.messages import Reply
+from bot.outbox import payload_to_reply, reply_to_payload
+from bot.storage.people import Organisation
+from bot.transports.matrix.inbox import Recorded
+
+if TYPE_CHECKING:
+    from bot.transports.matrix.transport import MatrixTransport
+
+log = logging.getLogger(__name__)
+
+MXID = re.compile(r"^@[a-z0-9._=/+-]+:[A-Za-z0-9.-]+(:\d+)?$")
+CODE_WORD = re.compile(r"[A-Za-z0-9_-]{16,64}")
+ENCRYPTION = {
+    "type": "m.room.encryption",
+    "state_key": "",
+    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
+}
+
+
+class Rooms:
+    def __init__(self, transport: MatrixTransport) -> None:
+        self.t = transport
+        self._answering: set[str] = set()
+        self._welcoming: set[int] = set()
+
+    def invited(self, room_id: str, state: list[Any]) -> None:
+        if room_id in self._answering:
+            return
+        self._answering.add(room_id)
+        inviter, words = "", []
+        for event in state:
+            source = getattr(event, "source", {}) or {}
+            content = source.get("content") or {}
+            kind = source.get("type")
+            if kind == "m.room.member" and source.get("state_key") == self.t.user_id:
+                inviter = str(source.get("sender", ""))
+                words.append(str(content.get("reason") or ""))
+            elif kind == "m.room.name":
+                words.append(str(content.get("name") or ""))
+        code = next((w for t in words for w in CODE_WORD.findall(t) if looks_like_code(w)), None)
+        self.t._spawn(self._answer_invite(room_id, inviter, code))
+
+    async def _answer_invite(self, room_id: str, inviter: str, code: str | None) -> None:
+        try:
+            welcome = code is not None or await self.t.inbox.is_known(inviter)
+            if not welcome:
+                async with self.t.engine.db.sessions() as session:
+                    # Nobody has set formabot up yet: the first person may (as /start says).
+                    welcome = not await session.scalar(select(func.count(Organisation.id)))
+            client = self.t.client
+            if not welcome:
+                await self.t.outgoing.submit(lambda: client.room_leave(room_id))
+                log.info("matrix: declined an invitation from an unknown account")
+                return
+            await self.t.outgoing.submit(lambda: client.join(room_id))
+            self.t._joining.add(room_id)
+            if code is not None:
+                event_id = f"invite:{room_id}"
+                start = {
+                    "type": "m.room.message",
+                    "event_id": event_id,
+                    "sender": inviter,
+                    "content": {"msgtype": "m.text", "body": f"/start {code}"},
+                }
+                await self.t.inbox.add([Recorded(event_id, room_id, inviter, start)])
+                self.t._wake(room_id)
+        except Exception as exc:
+            log_failure("answering a matrix invitation", exc)
+        finally:
+            self._answering.discard(room_id)
+
+    def membership(self, room_id: str, event: Any) -> None:
+        """Someone left or was banned: a DM left alone is left, its person is gone."""
+        if event.state_key == self.t.user_id or event.membership not in ("leave", "ban"):
+            return
+        room = self.t.client.rooms.get(room_id)
+        alone = room is None or room.member_count <= 1
+        self.t._spawn(self._gone(room_id, event.state_key, leave=alone))
+
+    async def _gone(self, room_id: str, user_id: str, *, leave: bool) -> None:
+        await self.t.inbox.gone(room_id, None if leave else user_id)
+        if leave:
+            client = self.t.client
+            try:
+                await self.t.outgoing.submit(lambda: client.room_leave(room_id))
+            except Exception as exc:
+                log.info("matrix: could not leave an empty room (%s)", type(exc).__name__)
+        log.info("matrix: a person left a room; nothing more is sent there")
+
+    async def open_direct_chat(self, invitee: str, welcome: Reply, *, key: str) -> str:
+        """Open an encrypted direct chat with ``invitee``; ``welcome`` follows their join.
+
+        Tchap's way: ``is_direct``, encrypted from the start, exactly one invitee
+        (an external on Tchap cannot open one).  The welcome waits in SQL, so it
+        is sent when the invitee joins, days later or after restarts; ``key``
+        names the purpose (``invitation:12``): asking again returns the same room.
+        """
+        if not MXID.match(invitee) or invitee == self.t.user_id:
+            raise ValueError("not a Matrix ID of someone else")
+        row = await self.t.inbox.welcome_for(key)
+        if row is not None and row.room_id:
+            return row.room_id
+        if row is None:
+            row = await self.t.inbox.add_welcome(key, invitee, reply_to_payload(welcome))
+        client = self.t.client
+        created = await self.t.outgoing.submit(
+            lambda: client.room_create(
+                is_direct=True,
+                invite=[invitee],
+                preset=RoomPreset.trusted_private_chat,
+                initial_state=[ENCRYPTION],
+            )
+        )
+        assert isinstance(created, RoomCreateResponse)
+        await self.t.inbox.welcome_room(row.id, created.room_id)
+        return str(created.room_id)
+
+    async def welcomes(self) -> None:
+        for row in await self.t.inbox.pending_welcomes():
+            room = self.t.client.rooms.get(row.room_id)
+            member = room.users.get(row.invitee) if room is not None else None
+            if member is None or member.invited or row.id in self._welcoming:
+                continue
+            self._welcoming.add(row.id)
+            self.t._spawn(self._welcome(row.id, str(row.room_id), row.payload))
+
+    async def _welcome(self, row_id: int, room_id: str, payload: dict[str, Any]) -> None:
+        try:
+            await self.t._deliver(room_id, payload_to_reply(payload), tx=f"welcome-{row_id}")
+            await self.t.inbox.welcome_sent(row_id)
+        except Exception as exc:
+            log_failure("a matrix welcome", exc)
+        finally:
+            self._welcoming.discard(row_id)

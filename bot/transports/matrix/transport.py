@@ -1,0 +1,464 @@
+"""Matrix and Tchap, through matrix-nio with end-to-end encryption: translation only.
+
+Three loops that never wait on each other:
+
+- **sync** (:meth:`MatrixTransport._sync_loop`): long-polls the homeserver; nio
+  decrypts what it can and tracks rooms and keys; the loop uploads, queries and
+  claims keys, records the messages of the sync *and* its token in one SQL
+  transaction (:mod:`.inbox`), retries events whose room key had not arrived,
+  answers invitations and notices who left.  The very first sync is taken as
+  history (nothing answered); the first after a restart asks ``full_state``.
+- **one worker per room** (:meth:`_work`): handles the room's recorded events in
+  order through the engine (the Matrix ``event_id`` is the engine's event id)
+  and marks each done once its replies are sent; a failure is retried a few
+  times, then the event is set aside with an apology.
+- **the sender** (:mod:`.pacing`): every call that sends goes through one queue
+  at the account's pace, honouring ``retry_after_ms``.
+
+Rooms follow Tchap's rules: a direct chat has two members; the bot opens one
+itself (:meth:`open_direct_chat`) and sends its welcome once the invitee has
+joined; invitations from strangers are declined unless they carry a code; in a
+group only what is addressed to the bot is read, and no file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+from nio import (
+    AsyncClient,
+    DownloadResponse,
+    MegolmEvent,
+    RoomMemberEvent,
+    SyncResponse,
+)
+from nio.crypto import decrypt_attachment
+
+from bot.config import Settings
+from bot.engine import Engine, log_failure
+from bot.messages import Attachment, Incoming, Platform, Reply
+from bot.outbox import PermanentFailure
+from bot.storage.base import utcnow
+from bot.storage.matrix import MatrixEvent
+from bot.transports.matrix import render
+from bot.transports.matrix.inbox import Inbox, Recorded
+from bot.transports.matrix.pacing import Outgoing, Pacer
+from bot.transports.matrix.rooms import Rooms
+from bot.transports.matrix.session import open_client
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3
+"""Tries of one incoming event before it is set aside."""
+SYNC_TIMEOUT_MS = 30_000
+ROOM_WAIT = 30.0
+UNDECRYPTABLE_FOR = timedelta(days=1)
+"""An event whose room key never came is set aside after this long."""
+"""How long a send waits for a room just joined to appear in a sync."""
+APOLOGY = (
+    "Désolé, je n'arrive pas à traiter votre dernier message : je l'ai mis de côté. "
+    "Renvoyez-le un peu plus tard, ou tapez /annuler pour repartir de zéro."
+)
+
+
+class MatrixTransport:
+    platform = Platform.MATRIX.value
+
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine,
+        *,
+        sync_timeout_ms: int = SYNC_TIMEOUT_MS,
+        retry_delay: float = 1.0,
+    ) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.sync_timeout_ms = sync_timeout_ms
+        self.retry_delay = retry_delay
+        self.pacer = Pacer(settings.matrix_messages_per_second)
+        self.outgoing = Outgoing(self.pacer)
+        self._client: AsyncClient | None = None
+        self._inbox: Inbox | None = None
+        self.token: str | None = None
+        self.synced = asyncio.Condition()
+        self._sync_task: asyncio.Task[None] | None = None
+        self._workers: dict[str, asyncio.Task[None]] = {}
+        self._dirty: set[str] = set()
+        self._background: set[asyncio.Task[Any]] = set()
+        self._joining: set[str] = set()
+        self.rooms = Rooms(self)
+
+    @property
+    def client(self) -> AsyncClient:
+        assert self._client is not None, "start() first"
+        return self._client
+
+    @property
+    def inbox(self) -> Inbox:
+        assert self._inbox is not None, "start() first"
+        return self._inbox
+
+    @property
+    def user_id(self) -> str:
+        return str(self.client.user_id)
+
+    # --- life cycle -------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self._client = await open_client(self.settings)
+        self._inbox = Inbox(self.engine.db.sessions, self.user_id)
+        await self.inbox.forget_old()
+        self.outgoing.start()
+        self.token = await self.inbox.token()
+        try:
+            await self._sync_once(first=True)
+            first = False
+        except Exception as exc:  # the homeserver is down: the loop keeps trying
+            log.warning("matrix: first sync failed (%s), retrying", type(exc).__name__)
+            first = True
+        self._sync_task = asyncio.create_task(self._sync_loop(first))
+        log.info("matrix transport started (device %s)", self.client.device_id)
+
+    async def stop(self) -> None:
+        tasks = [self._sync_task, *self._workers.values(), *self._background]
+        for task in tasks:
+            if task is not None:
+                task.cancel()
+        await asyncio.gather(*(t for t in tasks if t is not None), return_exceptions=True)
+        await self.outgoing.stop()
+        if self._client is not None:
+            await self._client.close()
+
+    def _spawn(self, work: Awaitable[Any]) -> None:
+        task = asyncio.ensure_future(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    # --- sync ---------------------------------------------------------------------------
+
+    async def _sync_loop(self, first: bool) -> None:
+        failures = 0
+        while True:
+            try:
+                await self._sync_once(first=first)
+                first = False
+                failures = 0
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                failures += 1
+                delay = min(60.0, 0.5 * 2 ** min(failures, 7))
+                log.warning("matrix sync failed (%s), again in %.0f s", type(exc).__name__, delay)
+                await asyncio.sleep(delay)
+
+    async def _sync_once(self, *, first: bool) -> None:
+        never = self.token is None
+        response = await self.client.sync(
+            timeout=0 if first else self.sync_timeout_ms,
+            since=self.token,
+            full_state=True if first else None,
+        )
+        if not isinstance(response, SyncResponse):
+            raise RuntimeError(f"sync refused: {getattr(response, 'status_code', '?')}")
+        await self._keys()
+        # The very first sync is history: nothing in it is answered.
+        events = [] if never else self._collect(response)
+        await self.inbox.record(events, response.next_batch)
+        self.token = response.next_batch
+        for room_id, info in response.rooms.invite.items():
+            self.rooms.invited(room_id, info.invite_state)
+        for room_id in response.rooms.leave:
+            # Left, kicked or banned: nio keeps the room; sends must be refused.
+            self.client.rooms.pop(room_id, None)
+            self._spawn(self.inbox.gone(room_id))
+        await self._retry_undecrypted()
+        for room_id in await self.inbox.rooms_waiting():
+            self._wake(room_id)
+        await self.rooms.welcomes()
+        async with self.synced:
+            self.synced.notify_all()
+
+    async def _keys(self) -> None:
+        client = self.client
+        if client.should_upload_keys:
+            await client.keys_upload()
+        if client.should_query_keys:
+            await client.keys_query()
+        if client.should_claim_keys:
+            await client.keys_claim(client.get_users_for_key_claiming())
+        if client.outgoing_to_device_messages:
+            await client.send_to_device_messages()
+
+    def _collect(self, response: SyncResponse) -> list[Recorded]:
+        me = self.user_id
+        found: list[Recorded] = []
+        for room_id, info in response.rooms.join.items():
+            room = self.client.rooms.get(room_id)
+            group = room is not None and room.member_count > 2
+            for event in info.timeline.events:
+                if isinstance(event, RoomMemberEvent):
+                    self.rooms.membership(room_id, event)
+                    continue
+                sender = getattr(event, "sender", "")
+                if not sender or sender == me:
+                    continue
+                if isinstance(event, MegolmEvent):
+                    found.append(
+                        Recorded(event.event_id, room_id, sender, event.source, group, True)
+                    )
+                    continue
+                source = _message(event.source)
+                if source is None:
+                    continue
+                if group:
+                    said = render.read(source)
+                    if said.file is not None:
+                        continue  # no personal data in groups: files are not taken there
+                    text = render.addressed(said.text, source["content"], me, self._names(room))
+                    if text is None:
+                        continue
+                    source["formabot_text"] = text
+                found.append(Recorded(source["event_id"], room_id, sender, source, group))
+        return found
+
+    def _names(self, room: Any) -> tuple[str, ...]:
+        localpart = self.user_id[1:].split(":", 1)[0]
+        shown = room.user_name(self.user_id) if room is not None else None
+        return tuple(n for n in (shown, localpart) if n)
+
+    async def _retry_undecrypted(self) -> None:
+        """Events that arrived before their room key: try again after each sync."""
+        for row in await self.inbox.undecrypted():
+            if row.received_at < utcnow() - UNDECRYPTABLE_FOR:
+                await self.inbox.failed(row.id, row.attempts, "undecryptable", give_up=True)
+                log.warning("matrix: an event never became readable; set aside")
+                continue
+            event = MegolmEvent.from_dict(row.source)
+            if not isinstance(event, MegolmEvent):
+                await self.inbox.decrypted(row.id, None)
+                continue
+            event.room_id = row.room_id
+            try:
+                clear = self.client.decrypt_event(event)
+            except Exception:
+                continue  # still no key; nio asks for it as the sync goes on
+            source = _message(getattr(clear, "source", {}) or {})
+            if source is not None and row.is_group:
+                text = render.addressed(
+                    render.read(source).text, source["content"], self.user_id, ()
+                )
+                source = None if text is None else {**source, "formabot_text": text}
+            await self.inbox.decrypted(row.id, source)
+
+    # --- handling, room by room ----------------------------------------------------------
+
+    def _wake(self, room_id: str) -> None:
+        self._dirty.add(room_id)
+        if room_id not in self._workers:
+            self._workers[room_id] = asyncio.create_task(self._work(room_id))
+
+    async def _work(self, room_id: str) -> None:
+        try:
+            while True:
+                self._dirty.discard(room_id)
+                row = await self.inbox.next_in(room_id)
+                if row is None:
+                    if room_id in self._dirty:
+                        continue
+                    return
+                await self._handle(row)
+        finally:
+            self._workers.pop(room_id, None)
+
+    async def _handle(self, row: MatrixEvent) -> None:
+        attempt = row.attempts
+        while True:
+            attempt += 1
+            try:
+                incoming = await self._incoming(row)
+                if not incoming.is_group:
+                    await self.inbox.back(row.room_id, row.sender)
+                replies = await self.engine.handle(incoming)
+                for index, reply in enumerate(replies):
+                    target = reply.chat or row.room_id
+                    await self._deliver(target, reply, tx=f"{row.event_id}/{index}")
+                await self.inbox.done(row.id)
+                return
+            except PermanentFailure:
+                await self.inbox.gone(row.room_id, row.sender)
+                await self.inbox.done(row.id)
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                give_up = attempt >= MAX_ATTEMPTS
+                log_failure("handling a matrix event", exc)
+                await self.inbox.failed(row.id, attempt, type(exc).__name__, give_up=give_up)
+                if give_up:
+                    log.warning(
+                        "matrix: an event was set aside after %s attempts (%s)",
+                        attempt,
+                        type(exc).__name__,
+                    )
+                    try:
+                        await self._deliver(row.room_id, Reply(text=APOLOGY), tx=row.event_id)
+                    except Exception as failure:
+                        log.info("matrix: apology not sent (%s)", type(failure).__name__)
+                    return
+                await asyncio.sleep(self.retry_delay * attempt)
+
+    async def _incoming(self, row: MatrixEvent) -> Incoming:
+        source = row.source
+        said = render.read(source)
+        text = str(source.get("formabot_text", said.text))
+        attachment = await self._download(said.file) if said.file is not None else None
+        room = self.client.rooms.get(row.room_id)
+        name = room.user_name(row.sender) if room is not None else None
+        return Incoming(
+            platform=Platform.MATRIX,
+            chat=row.room_id,
+            user=row.sender,
+            event_id=row.event_id,
+            text=text,
+            attachment=attachment,
+            display_name=name or "",
+            is_group=row.is_group,
+        )
+
+    async def _download(self, file: dict[str, Any]) -> Attachment:
+        name, mime = file["filename"], file["mime_type"]
+        if file["size"] > render.MAX_DOWNLOAD or not file["url"].startswith("mxc://"):
+            return Attachment(name, mime, b"")
+        response = await self.client.download(mxc=file["url"])
+        if not isinstance(response, DownloadResponse):
+            raise RuntimeError(f"download refused: {getattr(response, 'status_code', '?')}")
+        content = bytes(response.body)
+        keys = file["keys"]
+        if keys is not None:
+            content = decrypt_attachment(
+                content, keys["key"]["k"], keys["hashes"]["sha256"], keys["iv"]
+            )
+        return Attachment(name, mime, content[: render.MAX_DOWNLOAD])
+
+    # --- sending ---------------------------------------------------------------------------
+
+    async def open_direct_chat(self, invitee: str, welcome: Reply, *, key: str) -> str:
+        """Open an encrypted DM with ``invitee``; ``welcome`` is sent once they join.
+
+        See :meth:`.rooms.Rooms.open_direct_chat`.
+        """
+        return await self.rooms.open_direct_chat(invitee, welcome, key=key)
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        """What the outbox sends; a room the bot is no longer in is refused for good."""
+        try:
+            await self._deliver(chat_id, reply)
+        except PermanentFailure:
+            await self.inbox.gone(chat_id)
+            raise
+
+    async def _room(self, room_id: str) -> Any:
+        """The room, waiting a little for one just joined; refused if not a member."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + ROOM_WAIT
+        while room_id not in self.client.rooms:
+            if room_id not in self._joining or loop.time() > deadline:
+                raise PermanentFailure("not in the room")
+            async with self.synced:
+                try:
+                    await asyncio.wait_for(self.synced.wait(), deadline - loop.time())
+                except TimeoutError:
+                    pass
+        self._joining.discard(room_id)
+        return self.client.rooms[room_id]
+
+    async def _deliver(self, room_id: str, reply: Reply, *, tx: str | None = None) -> None:
+        room = await self._room(room_id)
+        sends: list[dict[str, Any]] = []
+        if reply.document is not None:
+            sends.append(await self._upload(room, reply))
+            if not reply.text and reply.document.caption:
+                reply = replace(reply, text=reply.document.caption)
+        sends.extend(render.text_contents(reply))
+        client = self.client
+        for index, content in enumerate(sends):
+            # The same transaction id twice is one message for the homeserver: a
+            # reply sent again after a crash is not shown twice.
+            tx_id = hashlib.sha256(f"{tx}/{index}".encode()).hexdigest()[:32] if tx else None
+            await self.outgoing.submit(
+                _sender(client, room_id, content, tx_id), prepare=self._prepare(room_id)
+            )
+
+    def _prepare(self, room_id: str) -> Callable[[], Awaitable[None]]:
+        """What nio's room_send would do before sending to an encrypted room."""
+        client = self.client
+
+        async def prepare() -> None:
+            room = client.rooms.get(room_id)
+            if room is None or not room.encrypted or client.olm is None:
+                return
+            if not room.members_synced:
+                await client.joined_members(room_id)
+            if client.should_query_keys:
+                await client.keys_query()
+            if client.olm.should_share_group_session(room_id):
+                await client.share_group_session(room_id, ignore_unverified_devices=True)
+
+        return prepare
+
+    async def _upload(self, room: Any, reply: Reply) -> dict[str, Any]:
+        document = reply.document
+        assert document is not None
+        data = document.content
+        client = self.client
+        encrypt = bool(room.encrypted)
+
+        async def upload() -> Any:
+            response, keys = await client.upload(
+                lambda *_: data,
+                content_type=document.mime_type,
+                filename=document.filename,
+                encrypt=encrypt,
+                filesize=len(data),
+            )
+            return response if not hasattr(response, "content_uri") else (response, keys)
+
+        uploaded, keys = await self.outgoing.submit(upload)
+        return render.file_content(
+            filename=document.filename,
+            mime_type=document.mime_type,
+            size=len(data),
+            url=uploaded.content_uri,
+            keys=keys if encrypt else None,
+        )
+
+
+def _sender(
+    client: AsyncClient, room_id: str, content: dict[str, Any], tx_id: str | None
+) -> Callable[[], Awaitable[Any]]:
+    async def send() -> Any:
+        return await client.room_send(
+            room_id, "m.room.message", content, tx_id=tx_id, ignore_unverified_devices=True
+        )
+
+    return send
+
+
+def _message(source: dict[str, Any]) -> dict[str, Any] | None:
+    """The parts of a message event that are kept, or None when it is no message."""
+    kept = {
+        "type": source.get("type"),
+        "event_id": source.get("event_id"),
+        "sender": source.get("sender"),
+        "content": source.get("content"),
+    }
+    if not isinstance(kept["event_id"], str) or not render.is_message(kept):
+        return None
+    return kept

@@ -1,0 +1,285 @@
+"""A real Matrix homeserver (Synapse) on loopback, and accounts on it.
+
+``launch_synapse()`` writes the test profile of ``../shared/peers/matrix-homeserver.yaml``
+(every ``rc_*`` limit raised, ``bcrypt_rounds: 4``, no federation, SQLite) into
+a fresh folder on ``/dev/shm`` when there is one, picks a free port by binding
+port 0, starts ``python -m synapse.app.homeserver`` from the separate
+``.venv-synapse`` (``make test`` creates it; ``SYNAPSE_PYTHON`` overrides the
+interpreter) and waits for ``/_matrix/client/versions`` to answer::
+
+    server = launch_synapse()
+    alice = server.register("alice", "secret")      # @alice:localhost, device logged out
+    await server.tchap_pace(alice.user_id)          # 1 message/s, burst 1, like Tchap
+    server.terminate()
+
+Accounts are created through the admin API with the shared-secret HMAC (no CLI:
+0.05 s instead of 0.8 s); the device the registration opens is logged out, so
+the account's first real login is its only device.  Stopping is SIGTERM to the
+process group, SIGKILL after 10 s.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV_PYTHON = ROOT / ".venv-synapse" / "bin" / "python"
+INSTALL_HINT = "run make test (it creates .venv-synapse with matrix-synapse)"
+SERVER_NAME = "localhost"
+
+_RAISED = {"per_second": 1000, "burst_count": 1000}
+
+
+class SynapseError(RuntimeError):
+    """The homeserver could not be started, or refused an admin call."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def homeserver_config(port: int, secret: str, *, tchap: bool = False) -> dict[str, Any]:
+    """The test profile; ``tchap=True`` keeps Synapse's defaults but messages at 1/s."""
+    config: dict[str, Any] = {
+        "server_name": SERVER_NAME,
+        "report_stats": False,
+        "registration_shared_secret": secret,
+        "enable_registration": False,
+        "listeners": [
+            {
+                "port": port,
+                "bind_addresses": ["127.0.0.1"],
+                "type": "http",
+                "tls": False,
+                "x_forwarded": False,
+                "resources": [{"names": ["client"], "compress": False}],
+            }
+        ],
+        "database": {"name": "sqlite3", "args": {"database": "homeserver.db"}},
+        "media_store_path": "media",
+        "signing_key_path": "signing.key",
+        "trusted_key_servers": [],
+        "suppress_key_server_warning": True,
+        "federation_domain_whitelist": [],
+        "presence": {"enabled": False},
+        "url_preview_enabled": False,
+        "enable_metrics": False,
+        "bcrypt_rounds": 4,
+    }
+    if tchap:
+        config["rc_message"] = {"per_second": 1, "burst_count": 1}
+        return config
+    for key in (
+        "rc_message",
+        "rc_registration",
+        "rc_joins_per_room",
+        "rc_room_creation",
+        "rc_3pid_validation",
+        "rc_media_create",
+        "rc_key_requests",
+        "rc_delayed_event_mgmt",
+        "rc_reports",
+        "rc_user_directory",
+        "rc_profile",
+    ):
+        config[key] = dict(_RAISED)
+    config["rc_login"] = {k: dict(_RAISED) for k in ("address", "account", "failed_attempts")}
+    config["rc_joins"] = {k: dict(_RAISED) for k in ("local", "remote")}
+    config["rc_invites"] = {k: dict(_RAISED) for k in ("per_room", "per_user", "per_issuer")}
+    config["rc_presence"] = {"per_user": dict(_RAISED)}
+    return config
+
+
+@dataclass(frozen=True)
+class Account:
+    user_id: str
+    password: str
+    localpart: str
+
+
+@dataclass
+class Synapse:
+    """A running homeserver: ``url`` is ``http://127.0.0.1:PORT``."""
+
+    url: str
+    port: int
+    folder: Path
+    secret: str
+    process: subprocess.Popen[bytes]
+    started_in: float = 0.0
+    admin_token: str = ""
+    _names: set[str] = field(default_factory=set)
+
+    @property
+    def server_name(self) -> str:
+        return SERVER_NAME
+
+    def log_tail(self, lines: int = 40) -> str:
+        path = self.folder / "synapse.log"
+        if not path.exists():
+            return ""
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+    @property
+    def running(self) -> bool:
+        return self.process.poll() is None
+
+    # --- accounts ----------------------------------------------------------------------
+
+    def unique(self, prefix: str) -> str:
+        """A localpart no other test of the session used."""
+        name = f"{prefix}{secrets.token_hex(3)}".lower()
+        while name in self._names:
+            name = f"{prefix}{secrets.token_hex(3)}".lower()
+        self._names.add(name)
+        return name
+
+    def register(self, localpart: str, password: str = "", *, admin: bool = False) -> Account:
+        """Create ``@localpart:localhost``; its registration device is logged out."""
+        password = password or secrets.token_urlsafe(12)
+        account, token = self._register(localpart, password, admin=admin)
+        httpx.post(
+            f"{self.url}/_matrix/client/v3/logout",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        ).raise_for_status()
+        return account
+
+    def _register(self, localpart: str, password: str, *, admin: bool) -> tuple[Account, str]:
+        endpoint = f"{self.url}/_synapse/admin/v1/register"
+        nonce = httpx.get(endpoint, timeout=10).json()["nonce"]
+        mac = hmac.new(self.secret.encode(), digestmod=hashlib.sha1)
+        mac.update(b"\x00".join([nonce.encode(), localpart.encode(), password.encode()]))
+        mac.update(b"\x00admin" if admin else b"\x00notadmin")
+        response = httpx.post(
+            endpoint,
+            json={
+                "nonce": nonce,
+                "username": localpart,
+                "password": password,
+                "admin": admin,
+                "mac": mac.hexdigest(),
+            },
+            timeout=10,
+        )
+        if response.status_code != 200:
+            raise SynapseError(f"register {localpart}: HTTP {response.status_code} {response.text}")
+        body = response.json()
+        return Account(body["user_id"], password, localpart), body["access_token"]
+
+    def _admin(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = httpx.request(
+            method,
+            f"{self.url}{path}",
+            headers={"Authorization": f"Bearer {self.admin_token}"},
+            timeout=10,
+            **kwargs,
+        )
+        if response.status_code != 200:
+            raise SynapseError(f"{method} {path}: HTTP {response.status_code} {response.text}")
+        return response.json()
+
+    def devices(self, user_id: str) -> list[dict[str, Any]]:
+        """The account's devices, as the admin API lists them."""
+        body = self._admin("GET", f"/_synapse/admin/v2/users/{quote(user_id)}/devices")
+        devices: list[dict[str, Any]] = body["devices"]
+        return devices
+
+    def tchap_pace(self, user_id: str) -> None:
+        """Tchap's message rate for this account only: 1 event/s, burst 1."""
+        self._admin(
+            "POST",
+            f"/_synapse/admin/v1/users/{quote(user_id)}/override_ratelimit",
+            json={"messages_per_second": 1, "burst_count": 1},
+        )
+
+    # --- stopping ----------------------------------------------------------------------
+
+    def terminate(self) -> None:
+        """SIGTERM to the process group, SIGKILL after 10 s; the folder is removed."""
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def synapse_python() -> Path:
+    given = os.environ.get("SYNAPSE_PYTHON")
+    path = Path(given) if given else VENV_PYTHON
+    if not path.exists():
+        raise SynapseError(f"{path} is missing: {INSTALL_HINT}")
+    return path
+
+
+def launch_synapse(*, tchap: bool = False, timeout: float = 60.0) -> Synapse:
+    """Start a throwaway homeserver and wait until it answers (synchronously)."""
+    python = synapse_python()
+    shm = Path("/dev/shm")
+    base = shm if shm.is_dir() and os.access(shm, os.W_OK) else None
+    folder = Path(tempfile.mkdtemp(prefix="formabot-synapse-", dir=base))
+    port = free_port()
+    secret = secrets.token_hex(16)
+    # JSON is YAML: no YAML library needed on this side.
+    config = homeserver_config(port, secret, tchap=tchap)
+    (folder / "homeserver.yaml").write_text(json.dumps(config, indent=1))
+    began = time.monotonic()
+    with (folder / "synapse.log").open("wb") as log:
+        process = subprocess.Popen(
+            [str(python), "-m", "synapse.app.homeserver", "-c", "homeserver.yaml"],
+            cwd=folder,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    server = Synapse(f"http://127.0.0.1:{port}", port, folder, secret, process)
+    try:
+        _wait_ready(server, timeout)
+        _, server.admin_token = server._register(
+            server.unique("admin"), secrets.token_urlsafe(12), admin=True
+        )
+    except BaseException:
+        tail = server.log_tail()
+        server.terminate()
+        raise SynapseError(f"Synapse did not start within {timeout:g} s:\n{tail}") from None
+    server.started_in = time.monotonic() - began
+    return server
+
+
+def _wait_ready(server: Synapse, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not server.running:
+            raise SynapseError(f"Synapse exited with {server.process.returncode}")
+        try:
+            if httpx.get(f"{server.url}/_matrix/client/versions", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise TimeoutError

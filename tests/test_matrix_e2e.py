@@ -1,0 +1,308 @@
+"""Matrix end to end: the real transport and real nio clients on a throwaway Synapse,
+in encrypted direct chats."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import build_engine
+from bot.config import Settings
+from bot.messages import Document, Incoming, Reply
+from bot.outbox import PermanentFailure
+from bot.storage.db import Database
+from bot.storage.formations import Formation
+from bot.storage.matrix import MatrixEvent, MatrixWelcome
+from bot.storage.people import ChatIdentity, Organisation
+from bot.transports.matrix import MatrixTransport
+from tests.auxil.matrix_people import MatrixPerson
+from tests.auxil.synapse import Account, Synapse
+
+pytestmark = pytest.mark.slow  # every test here talks to a real Synapse
+
+
+def bot_settings(settings: Settings, synapse: Synapse, account: Account) -> Settings:
+    return replace(
+        settings,
+        matrix_homeserver=synapse.url,
+        matrix_user_id=account.user_id,
+        matrix_password=account.password,
+        matrix_messages_per_second=50,
+    )
+
+
+@pytest.fixture
+def bot_account(synapse: Synapse) -> Account:
+    return synapse.register(synapse.unique("formabot"))
+
+
+@pytest.fixture
+async def bot(
+    synapse: Synapse, db: Database, settings: Settings, bot_account: Account
+) -> AsyncIterator[MatrixTransport]:
+    configured = bot_settings(settings, synapse, bot_account)
+    transport = MatrixTransport(configured, build_engine(db, configured), sync_timeout_ms=5000)
+    await transport.start()
+    yield transport
+    await transport.stop()
+
+
+async def test_a_whole_dialogue_in_an_encrypted_direct_chat(
+    synapse: Synapse, bot: MatrixTransport, db: Database, tmp_path: Path
+) -> None:
+    async with MatrixPerson.joining(synapse, tmp_path, "claire") as claire:
+        room = await claire.open_dm(bot.user_id)
+        await claire.ask(room, "/aide", "/start")
+        await claire.ask(room, "/start", "nom de votre organisme")
+        question = await claire.ask(room, "Forma <b>Plus</b>", "fuseau horaire")
+        assert question.decrypted
+        assert "1. Métropole" in question.body and "<ol><li>Métropole" in question.formatted
+        await claire.ask(room, "1", "votre nom")
+        done = await claire.ask(room, "Claire Martin", "Forma")
+        assert "Forma &lt;b&gt;Plus&lt;/b&gt;" in done.formatted  # typed text stays text
+        await claire.ask(room, "/formation", "intitulé")
+        await claire.ask(room, "Cuisine", "De quoi s'agit-il")
+        await claire.ask(room, "1", "Qui la finance")
+        await claire.ask(room, "autre financeur", "organisé")
+        await claire.ask(room, "De date à date", "dates")
+        today = date.today()
+        start, end = today - timedelta(days=10), today + timedelta(days=30)
+        await claire.ask(room, f"du {start:%d/%m/%Y} au {end:%d/%m/%Y}", "C'est bien ça")
+        assert all(s.decrypted for s in claire.in_room(room))
+    async with db.sessions() as session:
+        state = await session.scalar(select(Formation))
+        assert state is None  # not saved yet: the dialogue stopped before the recap
+
+
+async def test_documents_both_ways_encrypted(
+    synapse: Synapse, bot: MatrixTransport, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    received: list[Incoming] = []
+    handle = bot.engine.handle
+
+    async def spy(incoming: Incoming) -> list[Reply]:
+        received.append(incoming)
+        return await handle(incoming)
+
+    monkeypatch.setattr(bot.engine, "handle", spy)
+    pdf = b"%PDF-1.4\n" + bytes(range(256)) * 40
+    async with MatrixPerson.joining(synapse, tmp_path, "bruno") as bruno:
+        room = await bruno.open_dm(bot.user_id)
+        await bruno.send_file(room, pdf, "arret.pdf", "application/pdf")
+        await bruno.reply_after(room, 0, "")
+        assert received[-1].attachment is not None
+        assert received[-1].attachment.content == pdf
+        assert received[-1].attachment.filename == "arret.pdf"
+
+        count = len(bruno.in_room(room))
+        ics = b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+        await bot.send(
+            room,
+            Reply(text="Votre <b>bilan</b>", document=Document("bilan.ics", "text/calendar", ics)),
+        )
+        file = await bruno.reply_after(room, count, "bilan.ics")
+        assert file.is_file and "url" not in file.content  # an encrypted attachment
+        assert await bruno.download(file) == ics
+        caption = await bruno.reply_after(room, count, "Votre bilan")
+        assert caption.formatted == "Votre <b>bilan</b>"
+
+
+async def test_a_restart_reuses_the_device_and_knows_its_rooms(
+    synapse: Synapse,
+    db: Database,
+    settings: Settings,
+    bot_account: Account,
+    tmp_path: Path,
+) -> None:
+    configured = bot_settings(settings, synapse, bot_account)
+    first = MatrixTransport(configured, build_engine(db, configured), sync_timeout_ms=5000)
+    await first.start()
+    device = first.client.device_id
+    async with MatrixPerson.joining(synapse, tmp_path, "claire") as claire:
+        room = await claire.open_dm(first.user_id)
+        await claire.ask(room, "/aide", "/start")
+        await first.stop()
+        waiting = len(claire.in_room(room))
+        await claire.say(room, "/start")  # sent while the bot is down
+        again = MatrixTransport(configured, build_engine(db, configured), sync_timeout_ms=5000)
+        await again.start()
+        try:
+            await claire.reply_after(room, waiting, "nom de votre organisme")
+            assert again.client.device_id == device
+            assert [d["device_id"] for d in synapse.devices(bot_account.user_id)] == [device]
+            credentials = configured.data_dir / "matrix" / "credentials.json"
+            assert credentials.stat().st_mode & 0o777 == 0o600
+            store = [
+                p for p in (configured.data_dir / "matrix" / "store").rglob("*") if p.is_file()
+            ]
+            assert store and all(p.stat().st_mode & 0o777 == 0o600 for p in store)
+        finally:
+            await again.stop()
+    answers = [s for s in claire.in_room(room) if "nom de votre organisme" in s.body]
+    assert len(answers) == 1
+
+
+async def test_a_failing_message_is_retried_then_set_aside_with_an_apology(
+    synapse: Synapse,
+    bot: MatrixTransport,
+    db: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bot.retry_delay = 0.01
+    handle = bot.engine.handle
+    tries: list[str] = []
+
+    async def fragile(incoming: Incoming) -> list[Reply]:
+        if incoming.text == "boum":
+            tries.append(incoming.event_id)
+            raise RuntimeError("a bug")
+        return await handle(incoming)
+
+    monkeypatch.setattr(bot.engine, "handle", fragile)
+    async with MatrixPerson.joining(synapse, tmp_path, "claire") as claire:
+        room = await claire.open_dm(bot.user_id)
+        count = len(claire.in_room(room))
+        event_id = await claire.say(room, "boum")
+        await claire.reply_after(room, count, "mis de côté")
+        await claire.ask(room, "/aide", "/start")  # the room is served again
+    assert tries == [event_id] * 3
+    async with db.sessions() as session:
+        row = await session.scalar(select(MatrixEvent).where(MatrixEvent.event_id == event_id))
+        assert row is not None and (row.status, row.attempts, row.source) == ("failed", 3, {})
+
+
+async def test_hostile_input(
+    synapse: Synapse, bot: MatrixTransport, db: Database, tmp_path: Path
+) -> None:
+    async with (
+        MatrixPerson.joining(synapse, tmp_path, "claire") as claire,
+        MatrixPerson.joining(synapse, tmp_path, "intrus") as stranger,
+    ):
+        room = await claire.open_dm(bot.user_id)
+        await claire.ask(room, "/start", "nom de votre organisme")
+        count = len(claire.in_room(room))
+        await claire.say(
+            room,
+            "Forma Plus",
+            format="org.matrix.custom.html",
+            formatted_body="<script>alert(1)</script><a href='javascript:x'>Forma</a>",
+        )
+        question = await claire.reply_after(room, count, "fuseau horaire")
+        assert "script" not in question.formatted and "javascript" not in question.formatted
+        await claire.send(room, {"whatever": "<b>x</b>"}, kind="org.example.unknown")
+        await claire.say(room, "x" * 40_000)  # huge: a precise re-ask, nothing breaks
+        await claire.reply_after(room, count + 1, "fuseau")
+        await claire.ask(room, "Métropole", "votre nom")
+        await claire.ask(room, "Claire Martin", "Forma Plus")
+
+        # Now that formabot is set up, a stranger's invitation without a code is declined.
+        stranger_room = await stranger.open_dm(bot.user_id, wait=False)
+
+        def declined() -> bool:
+            room = stranger.client.rooms.get(stranger_room)
+            return room is not None and bot.user_id not in room.users
+
+        await stranger.wait(declined, what="the invitation declined")
+        await claire.ask(room, "/aide", "Voici ce que")
+    async with db.sessions() as session:
+        assert [o.name for o in await session.scalars(select(Organisation))] == ["Forma Plus"]
+
+
+async def test_an_invitation_carrying_a_code_is_accepted_and_used(
+    synapse: Synapse, bot: MatrixTransport, tmp_path: Path
+) -> None:
+    async with (
+        MatrixPerson.joining(synapse, tmp_path, "claire") as claire,
+        MatrixPerson.joining(synapse, tmp_path, "bruno") as bruno,
+    ):
+        room = await claire.open_dm(bot.user_id)
+        for said, expect in (
+            ("/start", "nom de votre organisme"),
+            ("Forma Plus", "fuseau"),
+            ("1", "votre nom"),
+            ("Claire Martin", "Forma Plus"),
+            ("/inviter", "Qui invitez-vous"),
+        ):
+            await claire.ask(room, said, expect)
+        invitation = await claire.ask(room, "Formateur", "/start")
+        code = re.search(r"/start ([A-Za-z0-9_-]{16,})", invitation.body)
+        assert code is not None
+        theirs = await bruno.open_dm(bot.user_id, name=f"Code : {code[1]}")
+        await bruno.reply_after(theirs, 0, "votre nom")
+        await bruno.ask(theirs, "Bruno Lefèvre", "C'est fait")
+
+
+async def test_a_direct_chat_opened_by_the_bot_welcomes_after_the_join_even_after_a_restart(
+    synapse: Synapse,
+    db: Database,
+    settings: Settings,
+    bot_account: Account,
+    tmp_path: Path,
+) -> None:
+    configured = bot_settings(settings, synapse, bot_account)
+    first = MatrixTransport(configured, build_engine(db, configured), sync_timeout_ms=5000)
+    await first.start()
+    async with MatrixPerson.joining(synapse, tmp_path, "region", auto_join=False) as region:
+        welcome = Reply(text="Bonjour, je suis <b>formabot</b>.")
+        room = await first.open_direct_chat(region.user_id, welcome, key="invitation:1")
+        assert await first.open_direct_chat(region.user_id, welcome, key="invitation:1") == room
+        await region.wait(lambda: room in region.client.invited_rooms, what="the invitation")
+        await first.stop()  # the bot goes away before the join
+
+        await region.client.join(room)
+        again = MatrixTransport(configured, build_engine(db, configured), sync_timeout_ms=5000)
+        await again.start()
+        try:
+            seen = await region.reply_after(room, 0, "Bonjour")
+            assert seen.decrypted and seen.formatted == "Bonjour, je suis <b>formabot</b>."
+            joined = region.client.rooms[room]
+            assert joined.encrypted and set(joined.users) == {region.user_id, bot_account.user_id}
+            for _ in range(100):  # the welcome is marked sent just after it is sent
+                async with db.sessions() as session:
+                    row = await session.scalar(select(MatrixWelcome))
+                if row is not None and row.status == "sent":
+                    break
+                await asyncio.sleep(0.05)
+        finally:
+            await again.stop()
+    async with db.sessions() as session:
+        row = await session.scalar(select(MatrixWelcome))
+        assert row is not None and row.status == "sent"
+    assert [s.body for s in region.in_room(room)] == ["Bonjour, je suis formabot."]
+
+
+async def test_someone_who_leaves_is_recorded_like_a_blocked_user_and_the_room_is_left(
+    synapse: Synapse, bot: MatrixTransport, db: Database, tmp_path: Path
+) -> None:
+    async with MatrixPerson.joining(synapse, tmp_path, "claire") as claire:
+        room = await claire.open_dm(bot.user_id)
+        for said, expect in (
+            ("/start", "nom de votre organisme"),
+            ("Forma Plus", "fuseau"),
+            ("1", "votre nom"),
+            ("Claire Martin", "Forma Plus"),
+        ):
+            await claire.ask(room, said, expect)
+        await claire.client.room_leave(room)
+        for _ in range(200):
+            async with db.sessions() as session:
+                identity = await session.scalar(select(ChatIdentity))
+            if (
+                identity is not None
+                and identity.blocked_at is not None
+                and room not in bot.client.rooms
+            ):
+                break
+            await asyncio.sleep(0.05)
+        assert identity is not None and identity.blocked_at is not None
+        assert room not in bot.client.rooms  # the bot left the empty room
+        with pytest.raises(PermanentFailure):
+            await bot.send(room, Reply(text="Rappel"))

@@ -1,0 +1,101 @@
+"""Matrix under stress: a real ``formabot run`` killed while a message waits, and
+Tchap's message rate (1/s, burst 1) on the bot's account."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bot.app import build_engine
+from bot.config import Settings
+from bot.messages import Reply
+from bot.storage.db import Database
+from bot.transports.matrix import MatrixTransport
+from tests.auxil.matrix_people import MatrixPerson
+from tests.auxil.synapse import Synapse
+
+pytestmark = pytest.mark.slow  # real Synapse, real processes
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+async def test_a_killed_bot_answers_the_waiting_message_once(
+    synapse: Synapse, tmp_path: Path
+) -> None:
+    account = synapse.register(synapse.unique("formabot"))
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TELEGRAM_TOKEN")}
+    env.update(
+        MATRIX_HOMESERVER=synapse.url,
+        MATRIX_USER_ID=account.user_id,
+        MATRIX_PASSWORD=account.password,
+        FORMABOT_DATA_DIR=str(tmp_path / "data"),
+    )
+
+    async def start() -> asyncio.subprocess.Process:
+        return await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            env=env,
+            cwd=ROOT,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+
+    process = await start()
+    try:
+        async with MatrixPerson.joining(synapse, tmp_path, "claire") as claire:
+            room = await claire.open_dm(account.user_id, wait=False)
+            await claire.wait(lambda: claire.has_joined(room, account.user_id), 60, "the bot")
+            await claire.ask(room, "/start", "nom de votre organisme", timeout=30)
+            for waiting, expect in (("Forma Plus", "fuseau horaire"), ("1", "votre nom")):
+                process.send_signal(signal.SIGKILL)
+                await process.wait()
+                count = len(claire.in_room(room))
+                await claire.say(room, waiting)  # while the bot is down
+                process = await start()
+                await claire.reply_after(room, count, expect, timeout=60)
+            await claire.ask(room, "Claire Martin", "Forma Plus")
+            bodies = [s.body for s in claire.in_room(room)]
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(process.wait(), timeout=30)
+    assert sum("fuseau horaire" in b for b in bodies) == 1
+    assert sum("votre nom" in b for b in bodies) == 1
+    assert len(synapse.devices(account.user_id)) == 1  # three starts, one login
+
+
+async def test_twenty_messages_at_tchap_pace_arrive_in_order_once_without_429(
+    synapse: Synapse, db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    account = synapse.register(synapse.unique("formabot"))
+    synapse.tchap_pace(account.user_id)  # rc_message 1/s, burst 1, for the bot only
+    configured = replace(
+        settings,
+        matrix_homeserver=synapse.url,
+        matrix_user_id=account.user_id,
+        matrix_password=account.password,
+    )  # the default pace
+    bot = MatrixTransport(configured, build_engine(db, configured), sync_timeout_ms=5000)
+    await bot.start()
+    try:
+        async with MatrixPerson.joining(synapse, tmp_path, "region") as region:
+            room = await region.open_dm(bot.user_id)
+            for n in range(1, 21):
+                await bot.send(room, Reply(text=f"Rappel n° {n}"))
+            await region.wait(lambda: len(region.in_room(room)) >= 20, what="20 messages")
+            await asyncio.sleep(0.5)
+            assert [s.body for s in region.in_room(room)] == [
+                f"Rappel n° {n}" for n in range(1, 21)
+            ]
+        assert bot.pacer.limited == 0
+    finally:
+        await bot.stop()

@@ -1,0 +1,67 @@
+"""Matrix rendering and pacing, without a homeserver."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.messages import Choice, Reply
+from bot.transports.matrix import render
+from bot.transports.matrix.pacing import Pacer
+
+
+def test_choices_are_numbered_in_body_and_an_ordered_list_in_html() -> None:
+    reply = Reply(
+        text="Qui la <b>finance</b> ? Cuisine &lt;du&gt; monde",
+        choices=(Choice("Région <Normandie>", "a"), Choice("Autre", "b")),
+    )
+    (content,) = render.text_contents(reply)
+    assert content["body"].startswith("Qui la finance ? Cuisine <du> monde")
+    assert "1. Région <Normandie>\n2. Autre" in content["body"]
+    assert "<ol><li>Région &lt;Normandie&gt;</li><li>Autre</li></ol>" in content["formatted_body"]
+    assert content["format"] == "org.matrix.custom.html"
+
+
+def test_a_long_reply_is_cut_into_events_of_bounded_size() -> None:
+    contents = render.text_contents(Reply(text="ligne\n" * 5000))
+    assert len(contents) > 1 and all(len(c["body"]) <= render.MAX_BODY for c in contents)
+
+
+def test_only_the_plain_body_is_read_and_reply_fallbacks_are_dropped() -> None:
+    source = {
+        "type": "m.room.message",
+        "content": {
+            "msgtype": "m.text",
+            "body": "> <@a:x> question\n\n2",
+            "formatted_body": "<script>x</script>",
+            "m.relates_to": {"m.in_reply_to": {"event_id": "$e"}},
+        },
+    }
+    assert render.is_message(source) and render.read(source).text == "2"
+    edit = {
+        "type": "m.room.message",
+        "content": {"msgtype": "m.text", "body": "x", "m.relates_to": {"rel_type": "m.replace"}},
+    }
+    assert not render.is_message(edit)
+    assert not render.is_message({"type": "org.example.unknown", "content": {}})
+
+
+def test_in_a_group_only_what_is_addressed_to_the_bot_is_read() -> None:
+    me = "@formabot:example.org"
+    assert render.addressed("/aide", {}, me, ("formabot",)) == "/aide"
+    assert render.addressed("formabot: /echeances", {}, me, ("formabot",)) == "/echeances"
+    assert render.addressed("bonjour à tous", {}, me, ("formabot",)) is None
+    assert render.addressed("oui", {"m.mentions": {"user_ids": [me]}}, me, ()) == "oui"
+
+
+async def test_the_pacer_spaces_calls_and_honours_a_pause() -> None:
+    now = [0.0]
+    pacer = Pacer(2.0, clock=lambda: now[0])
+    await pacer.turn()
+    pacer.finished()
+    assert pacer.next_at == 0.5
+    pacer.hold(3.0)
+    assert pacer.next_at == 3.0 and pacer.limited == 1
+    sleeping = asyncio.create_task(pacer.turn())
+    await asyncio.sleep(0)
+    assert not sleeping.done()
+    sleeping.cancel()

@@ -6,6 +6,7 @@ the way the dialogues do (:func:`fold`) without importing the flow kit.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -70,3 +71,13 @@ YES_NO = {
     "pas du tout": "no",
     "corriger": "no",
 }
+
+
+MATRIX_ID = re.compile(r"^@[a-z0-9._=/+-]+:[A-Za-z0-9.-]+(:\d+)?$")
+"""A Matrix user ID (``@prenom.nom-organisme.fr:agent.tchap.gouv.fr``), lower-case localpart."""
+
+
+def matrix_id(text: str) -> str | None:
+    """The Matrix ID typed, if ``text`` is one (surrounding blanks ignored)."""
+    candidate = text.strip()
+    return candidate if MATRIX_ID.match(candidate) else None

@@ -16,12 +16,13 @@ from sqlalchemy import select
 from bot.app import build_engine
 from bot.config import Settings
 from bot.messages import Document, Incoming, Reply
-from bot.outbox import PermanentFailure
+from bot.outbox import PermanentFailure, Sender
 from bot.storage.db import Database
 from bot.storage.formations import Formation
 from bot.storage.matrix import MatrixEvent, MatrixWelcome
-from bot.storage.people import ChatIdentity, Organisation
+from bot.storage.people import ChatIdentity, Membership, Organisation
 from bot.transports.matrix import MatrixTransport
+from tests.auxil.dialogue import Person
 from tests.auxil.matrix_people import MatrixPerson
 from tests.auxil.synapse import Account, Synapse
 
@@ -306,3 +307,38 @@ async def test_someone_who_leaves_is_recorded_like_a_blocked_user_and_the_room_i
         assert room not in bot.client.rooms  # the bot left the empty room
         with pytest.raises(PermanentFailure):
             await bot.send(room, Reply(text="Rappel"))
+
+
+async def test_an_admin_invites_a_formateur_by_matrix_id_and_the_bot_opens_the_chat(
+    synapse: Synapse,
+    bot: MatrixTransport,
+    db: Database,
+    demo: None,
+    tmp_path: Path,
+) -> None:
+    """On Tchap an external cannot open a chat with the bot: the bot opens it."""
+    async with MatrixPerson.joining(synapse, tmp_path, "bruno") as bruno:
+        admin = Person(build_engine(db, bot.settings), "formateur")  # the real clock, as the bot
+        await admin.says(f"/inviter {bruno.user_id}")
+        await admin.presses("Formateur")
+        assert f"J'ouvre une conversation avec {bruno.user_id}" in admin.all_text
+        code = re.search(r"/start (\S+)", admin.all_text)
+        assert code is not None
+        sender = Sender(db.sessions, {"matrix": bot.send})
+        assert await sender.run_once() == 1
+        await bruno.wait(lambda: bool(bruno.client.rooms), what="the bot's direct chat")
+        [room] = list(bruno.client.rooms)
+        welcome = await bruno.reply_after(room, 0, "vous invite à rejoindre")
+        assert welcome.decrypted and f"/start {code.group(1)}" in welcome.body
+        assert await sender.run_once() == 0  # sent once
+        await bruno.ask(room, f"/start {code.group(1)}", "votre nom")
+        await bruno.ask(room, "Bruno Lefèvre", "vous faites partie")
+    async with db.sessions() as session:
+        identity = await session.scalar(
+            select(ChatIdentity).where(ChatIdentity.user_id == bruno.user_id)
+        )
+        assert identity is not None and identity.platform == "matrix"
+        member = await session.scalar(
+            select(Membership).where(Membership.person_id == identity.person_id)
+        )
+        assert member is not None and member.role == "formateur"

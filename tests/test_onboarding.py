@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import select
 
+from bot import texts
+from bot.app import build_engine
+from bot.config import Settings
 from bot.storage.db import Database
+from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity, Invitation, Membership, Organisation
 from bot.storage.people import Person as P
 from tests.auxil.dialogue import Clock, Person
@@ -165,3 +170,44 @@ async def test_the_invitation_step_survives_bad_input(
     assert CODE.search(claire.last)
     async with db.sessions() as session:
         assert len((await session.scalars(select(Invitation))).all()) == 1
+
+
+def on_matrix(settings: Settings) -> Settings:
+    return replace(
+        settings, matrix_homeserver="http://127.0.0.1:1", matrix_user_id="@formabot:localhost"
+    )
+
+
+async def test_inviting_someone_by_matrix_id_queues_the_code_for_the_bot_to_deliver(
+    db: Database, settings: Settings, clock: Clock, demo: None
+) -> None:
+    admin = Person(build_engine(db, on_matrix(settings), clock=clock), "formateur")
+    await admin.says("/inviter @bruno.lefevre:tchap.example")
+    await admin.presses("Formateur")
+    said = admin.all_text
+    assert "J'ouvre une conversation avec @bruno.lefevre:tchap.example sur Matrix" in said
+    code = re.search(r"/start (\S+)", said)
+    assert code is not None
+    async with db.sessions() as session:
+        [row] = (await session.scalars(select(OutboxMessage))).all()
+    assert (row.platform, row.chat_id) == ("matrix", "@bruno.lefevre:tchap.example")
+    welcome = texts.plain(row.payload["text"])
+    assert f"/start {code.group(1)}" in welcome
+    assert "Camille Durand vous invite à rejoindre Organisme de démonstration" in welcome
+
+
+async def test_an_invitation_argument_that_is_no_matrix_id_is_explained(
+    db: Database, settings: Settings, clock: Clock, demo: None
+) -> None:
+    admin = Person(build_engine(db, on_matrix(settings), clock=clock), "formateur")
+    for typed in ("bruno", "@Bruno Lefèvre", "bruno@tchap.example", "@bruno:"):
+        await admin.says(f"/inviter {typed}")
+        assert "Je n'ai pas reconnu un identifiant Matrix" in admin.last, typed
+    await admin.says("/inviter @\ud800:tchap.example")
+    assert "caractères que je ne peux pas lire" in admin.last
+    plain = Person(build_engine(db, settings, clock=clock), "formateur")
+    await plain.says("/inviter @bruno:tchap.example")
+    assert "pas relié à Matrix" in plain.last
+    async with db.sessions() as session:
+        assert (await session.scalars(select(Invitation))).all() == []
+        assert (await session.scalars(select(OutboxMessage))).all() == []

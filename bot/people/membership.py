@@ -15,6 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import invitations
+from bot.messages import Reply
+from bot.outbox import enqueue
 from bot.people.organisations import ChatAddress, attach_identity
 from bot.storage import audit
 from bot.storage.people import Invitation, Membership, Organisation, Person
@@ -139,3 +141,34 @@ async def redeem_invitation(
         role=invitation.role,
     )
     return Joined(person.id, invitation.role)
+
+
+async def invite_on_matrix(
+    session: AsyncSession,
+    invitation: Invitation,
+    *,
+    matrix_user: str,
+    welcome: Reply,
+) -> None:
+    """Have the bot open a direct chat with ``matrix_user`` and send them ``welcome``.
+
+    On Tchap an external cannot start a conversation with the bot, so the bot
+    opens it; the outbox row (one per invitation) is sent exactly once, and
+    the Matrix transport keeps the welcome until the person has joined.
+    """
+    await enqueue(
+        session,
+        key=f"invitation:{invitation.id}:matrix",
+        platform="matrix",
+        chat_id=matrix_user,
+        reply=welcome,
+        organisation_id=invitation.organisation_id,
+    )
+    audit.record(
+        session,
+        organisation_id=invitation.organisation_id,
+        actor_id=invitation.created_by,
+        action="invite_on_matrix",
+        entity="invitation",
+        entity_id=invitation.id,
+    )

@@ -11,6 +11,9 @@ Bot  C'est fait : l'organisme Forma Plus est créé et vous en êtes l'administr
 
 Admin     /inviter → Qui invitez-vous ? [Formateur ou formatrice] [Administrateur]
 Bot       Voici l'invitation : /start CODE (a deep link on Telegram), valable 7 jours.
+Admin     /inviter @bruno.lefevre:tchap.example → the same question, then
+Bot       J'ouvre une conversation avec @bruno.lefevre:tchap.example sur Matrix …
+          (the bot opens the direct chat; the code is its first message there)
 Newcomer  /start CODE
 Bot       Bienvenue ! Forma Plus vous invite à utiliser formabot. … Votre nom ?
 Newcomer  Bruno Lefèvre
@@ -21,7 +24,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.answers import Invalid
+from bot.answers import Invalid, matrix_id
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Outcome, Switch
 from bot.conversations.kit.steps import Option, Pick, Text
@@ -159,6 +162,22 @@ JOIN = Flow(
 # --- /inviter ------------------------------------------------------------------
 
 
+async def invitee_on_matrix(ctx: Context) -> Outcome | None:
+    """``/inviter @nom:serveur``: the bot will open the direct chat itself."""
+    typed = ctx.incoming.argument
+    if not typed:
+        return None
+    found = matrix_id(typed)
+    if found is None:
+        ctx.say("onboarding.invite_argument_unclear")
+        return Leave()
+    if not ctx.settings.has_matrix:
+        ctx.say("onboarding.no_matrix_here")
+        return Leave()
+    ctx.data["matrix_user"] = found
+    return None
+
+
 async def issue_invitation(ctx: Context) -> None:
     invitation, code = await membership.issue_invitation(
         ctx.session,
@@ -179,6 +198,19 @@ async def issue_invitation(ctx: Context) -> None:
             extras={"invite_code": code},
         )
     )
+    matrix_user = ctx.data.get("matrix_user")
+    if matrix_user:
+        welcome = ctx.render(
+            "onboarding.matrix_invitation",
+            code=code,
+            expires=invitation.expires_at.astimezone(ctx.tz),
+            organisation=ctx.actor.organisation_name if ctx.actor else "",
+            inviter=ctx.actor.name if ctx.actor else "",
+        )
+        await membership.invite_on_matrix(
+            ctx.session, invitation, matrix_user=matrix_user, welcome=Reply(text=welcome)
+        )
+        ctx.say("onboarding.matrix_invitation_sent", matrix_user=matrix_user)
 
 
 INVITE = Flow(
@@ -187,6 +219,7 @@ INVITE = Flow(
     menu="Inviter un formateur (administrateurs)",
     role=Role.ADMIN,
     summary="inviter un formateur ou une formatrice",
+    start=invitee_on_matrix,
     steps=[Pick("role", ask="onboarding.ask_invite_role", options=ROLES)],
     finish=issue_invitation,
 )

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from nio import RoomCreateResponse, RoomPreset
 from sqlalchemy import func, select
 
+from bot.answers import MATRIX_ID
 from bot.engine import log_failure
 from bot.invitations import looks_like_code
 from bot.messages import Reply
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MXID = re.compile(r"^@[a-z0-9._=/+-]+:[A-Za-z0-9.-]+(:\d+)?$")
+MXID = MATRIX_ID
 CODE_WORD = re.compile(r"[A-Za-z0-9_-]{16,64}")
 ENCRYPTION = {
     "type": "m.room.encryption",

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -40,10 +41,11 @@ from nio import (
 )
 from nio.crypto import decrypt_attachment
 
+from bot.answers import matrix_id
 from bot.config import Settings
 from bot.engine import Engine, log_failure
 from bot.messages import Attachment, Incoming, Platform, Reply
-from bot.outbox import PermanentFailure
+from bot.outbox import PermanentFailure, reply_to_payload
 from bot.storage.base import utcnow
 from bot.storage.matrix import MatrixEvent
 from bot.transports.matrix import render
@@ -357,7 +359,19 @@ class MatrixTransport:
         return await self.rooms.open_direct_chat(invitee, welcome, key=key)
 
     async def send(self, chat_id: str, reply: Reply) -> None:
-        """What the outbox sends; a room the bot is no longer in is refused for good."""
+        """What the outbox sends; a room the bot is no longer in is refused for good.
+
+        ``chat_id`` may be a person's Matrix ID instead of a room: the bot
+        then opens the direct chat itself (on Tchap an external cannot) and
+        the message is the welcome sent once they join.  The same message
+        asked twice opens one room.
+        """
+        if matrix_id(chat_id):
+            fingerprint = hashlib.sha256(
+                json.dumps([chat_id, reply_to_payload(reply)], sort_keys=True).encode()
+            ).hexdigest()[:32]
+            await self.open_direct_chat(chat_id, reply, key=f"dm:{fingerprint}")
+            return
         try:
             await self._deliver(chat_id, reply)
         except PermanentFailure:

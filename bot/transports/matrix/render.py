@@ -75,7 +75,7 @@ def text_contents(reply: Reply) -> list[dict[str, Any]]:
             numbered = "\n".join(f"{n}. {c.label}" for n, c in enumerate(reply.choices, start=1))
             items = "".join(f"<li>{html.escape(c.label)}</li>" for c in reply.choices)
             plain = f"{plain}\n\n{numbered}" if plain else numbered
-            hint = "Répondez par le numéro ou le libellé."
+            hint = html.escape(texts.plain(texts.say("common.answer_by_number")))
             formatted = f"{formatted}<ol>{items}</ol><i>{hint}</i>"
         contents.append(
             {

@@ -41,6 +41,7 @@ from nio import (
 )
 from nio.crypto import decrypt_attachment
 
+from bot import texts
 from bot.answers import matrix_id
 from bot.config import Settings
 from bot.engine import Engine, log_failure
@@ -63,10 +64,6 @@ ROOM_WAIT = 30.0
 UNDECRYPTABLE_FOR = timedelta(days=1)
 """An event whose room key never came is set aside after this long."""
 """How long a send waits for a room just joined to appear in a sync."""
-APOLOGY = (
-    "Désolé, je n'arrive pas à traiter votre dernier message : je l'ai mis de côté. "
-    "Renvoyez-le un peu plus tard, ou tapez /annuler pour repartir de zéro."
-)
 
 
 class MatrixTransport:
@@ -310,7 +307,9 @@ class MatrixTransport:
                         type(exc).__name__,
                     )
                     try:
-                        await self._deliver(row.room_id, Reply(text=APOLOGY), tx=row.event_id)
+                        await self._deliver(
+                            row.room_id, Reply(text=texts.say("common.set_aside")), tx=row.event_id
+                        )
                     except Exception as failure:
                         log.info("matrix: apology not sent (%s)", type(failure).__name__)
                     return

@@ -155,11 +155,11 @@ async def add_bilan(
 
 async def issue_code(db: Database, bilan_id: int, name: str, *, at: datetime) -> str:
     """A fresh personal code for the participant called ``name`` (as a trainer would)."""
-    from bot.attestations import service
+    from bot.attestations import invitations, service
 
     async with db.sessions() as session, session.begin():
         info = await service.bilan_info(session, bilan_id)
         assert info is not None
         participant = next(p for p in info.bilan.participants if p.name == name)
-        _, code = await service.issue(session, info, participant, by=None, now=at)
+        _, code = await invitations.issue(session, info, participant, by=None, now=at)
         return code

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messages import Reply
 from bot.storage.bilans import Bilan, BilanParticipant
@@ -163,3 +164,54 @@ async def issue_code(db: Database, bilan_id: int, name: str, *, at: datetime) ->
         participant = next(p for p in info.bilan.participants if p.name == name)
         _, code = await invitations.issue(session, info, participant, by=None, now=at)
         return code
+
+
+async def demo_author(session: AsyncSession) -> tuple[int, int]:
+    """(person id, organisation id) of the demo's admin formateur, Camille Durand."""
+    row = (
+        await session.execute(
+            select(Membership.person_id, Membership.organisation_id)
+            .join(Person, Person.id == Membership.person_id)
+            .where(Person.display_name == "Camille Durand")
+        )
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+async def add_colleague(db: Database, *, user: str = "colleague") -> tuple[int, int]:
+    """A formateur (no admin) of the demo organisation with a formation of their own and a
+    bilan in it: (person id, bilan id)."""
+    async with db.sessions() as session, session.begin():
+        organisation = await session.scalar(select(Organisation))
+        assert organisation is not None
+        colleague = Person(display_name="Nina Colleague")
+        session.add(colleague)
+        await session.flush()
+        session.add(
+            ChatIdentity(person_id=colleague.id, platform="console", user_id=user, chat_id=user)
+        )
+        session.add(
+            Membership(organisation_id=organisation.id, person_id=colleague.id, role="formateur")
+        )
+        formation = Formation(
+            organisation_id=organisation.id,
+            owner_id=colleague.id,
+            title="Cuisine (collègue)",
+            funder="normandie",
+            start_date=datetime(2026, 10, 1).date(),
+            end_date=datetime(2027, 3, 1).date(),
+        )
+        session.add(formation)
+        await session.flush()
+        bilan = Bilan(
+            organisation_id=organisation.id,
+            formation_id=formation.id,
+            kind="etape",
+            remote=True,
+            starts_at=BILAN_START,
+            ends_at=BILAN_END,
+            participants=[BilanParticipant(kind="delegate", name="Paul Délégué")],
+        )
+        session.add(bilan)
+        await session.flush()
+        return colleague.id, bilan.id

@@ -37,7 +37,7 @@ async def send_start(ctx: Context) -> Outcome | None:
         return Leave()
     prog = await progress(ctx.session, info)
     ctx.data["_send"] = {
-        "cm": visible(info.formation.cm_name) or "le ou la chargé(e) de mission",
+        "cm": visible(info.formation.cm_name),
         "email": info.formation.cm_email or "",
         "complete": prog.complete,
         "missing": [visible(p.name) for p in prog.missing],

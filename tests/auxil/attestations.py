@@ -73,47 +73,70 @@ class Other:
     participant_ids: list[int]
 
 
+async def _trainer_with_bilan(
+    session: AsyncSession,
+    organisation: Organisation,
+    *,
+    name: str,
+    user: str,
+    role: str,
+    title: str,
+    participants: list[BilanParticipant],
+    **formation: Any,
+) -> tuple[int, Bilan]:
+    """A trainer of ``organisation``, their formation and a bilan in it: (person id, bilan)."""
+    owner = Person(display_name=name)
+    session.add(owner)
+    await session.flush()
+    session.add(ChatIdentity(person_id=owner.id, platform="console", user_id=user, chat_id=user))
+    session.add(Membership(organisation_id=organisation.id, person_id=owner.id, role=role))
+    row = Formation(
+        organisation_id=organisation.id,
+        owner_id=owner.id,
+        title=title,
+        funder="normandie",
+        start_date=datetime(2026, 10, 1).date(),
+        end_date=datetime(2027, 3, 1).date(),
+        **formation,
+    )
+    session.add(row)
+    await session.flush()
+    bilan = Bilan(
+        organisation_id=organisation.id,
+        formation_id=row.id,
+        kind="etape",
+        remote=True,
+        starts_at=BILAN_START,
+        ends_at=BILAN_END,
+        participants=participants,
+    )
+    session.add(bilan)
+    await session.flush()
+    return owner.id, bilan
+
+
 async def insert_other_organisation(db: Database, *, trainer_user: str = "autre") -> Other:
     """Rows only (no ``/bilan``): a second OF, so isolation can be checked."""
     async with db.sessions() as session, session.begin():
         organisation = Organisation(name="Autre Organisme", timezone="Europe/Paris")
-        owner = Person(display_name="Bruno Autre")
-        session.add_all([organisation, owner])
+        session.add(organisation)
         await session.flush()
-        session.add(
-            ChatIdentity(
-                person_id=owner.id, platform="console", user_id=trainer_user, chat_id=trainer_user
-            )
-        )
-        session.add(Membership(organisation_id=organisation.id, person_id=owner.id, role="admin"))
-        formation = Formation(
-            organisation_id=organisation.id,
-            owner_id=owner.id,
+        _, bilan = await _trainer_with_bilan(
+            session,
+            organisation,
+            name="Bruno Autre",
+            user=trainer_user,
+            role="admin",
             title="Cuisine (autre OF)",
-            funder="normandie",
-            start_date=datetime(2026, 10, 1).date(),
-            end_date=datetime(2027, 3, 1).date(),
-            cm_name="M. Paul Girard",
-            cm_email="paul.girard@example.org",
-        )
-        session.add(formation)
-        await session.flush()
-        bilan = Bilan(
-            organisation_id=organisation.id,
-            formation_id=formation.id,
-            kind="etape",
-            remote=True,
-            starts_at=BILAN_START,
-            ends_at=BILAN_END,
             participants=[
                 BilanParticipant(kind="delegate", name="Zoé Autre"),
                 BilanParticipant(
                     kind="partner", name="Marc Partenaire", structure="Mission locale"
                 ),
             ],
+            cm_name="M. Paul Girard",
+            cm_email="paul.girard@example.org",
         )
-        session.add(bilan)
-        await session.flush()
         return Other(organisation.id, bilan.id, [p.id for p in bilan.participants])
 
 
@@ -184,34 +207,13 @@ async def add_colleague(db: Database, *, user: str = "colleague") -> tuple[int, 
     async with db.sessions() as session, session.begin():
         organisation = await session.scalar(select(Organisation))
         assert organisation is not None
-        colleague = Person(display_name="Nina Colleague")
-        session.add(colleague)
-        await session.flush()
-        session.add(
-            ChatIdentity(person_id=colleague.id, platform="console", user_id=user, chat_id=user)
-        )
-        session.add(
-            Membership(organisation_id=organisation.id, person_id=colleague.id, role="formateur")
-        )
-        formation = Formation(
-            organisation_id=organisation.id,
-            owner_id=colleague.id,
+        colleague_id, bilan = await _trainer_with_bilan(
+            session,
+            organisation,
+            name="Nina Colleague",
+            user=user,
+            role="formateur",
             title="Cuisine (collègue)",
-            funder="normandie",
-            start_date=datetime(2026, 10, 1).date(),
-            end_date=datetime(2027, 3, 1).date(),
-        )
-        session.add(formation)
-        await session.flush()
-        bilan = Bilan(
-            organisation_id=organisation.id,
-            formation_id=formation.id,
-            kind="etape",
-            remote=True,
-            starts_at=BILAN_START,
-            ends_at=BILAN_END,
             participants=[BilanParticipant(kind="delegate", name="Paul Délégué")],
         )
-        session.add(bilan)
-        await session.flush()
-        return colleague.id, bilan.id
+        return colleague_id, bilan.id

@@ -48,6 +48,7 @@ from bot.attestations.service import (
 )
 from bot.conversations.attestations.who import (
     author_of,
+    event_of,
     participant_options,
     this_bilan,
     viewer_of,
@@ -133,9 +134,8 @@ async def remind(ctx: Context) -> Outcome:
     if info is None:
         ctx.say("attestation_trainer.bilan_not_found")
         return Leave()
-    event = f"{ctx.incoming.platform.value}:{ctx.incoming.event_id}"
     done = await invitations.invite_or_remind(
-        ctx.session, info, author=author_of(ctx), now=ctx.now, event=event
+        ctx.session, info, author=author_of(ctx), now=ctx.now, event=event_of(ctx)
     )
     tell_invited(ctx, info, done)
     if not done.fresh and not done.reminded:
@@ -337,8 +337,7 @@ async def invite_after_scheduling(ctx: Context, bilan_id: int) -> None:
     if not info.bilan.remote:
         ctx.say("attestation_trainer.not_remote")
         return
-    event = f"{ctx.incoming.platform.value}:{ctx.incoming.event_id}"
     done = await invitations.invite_or_remind(
-        ctx.session, info, author=author_of(ctx), now=ctx.now, event=event, only_new=True
+        ctx.session, info, author=author_of(ctx), now=ctx.now, event=event_of(ctx), only_new=True
     )
     tell_invited(ctx, info, done)

@@ -25,6 +25,11 @@ def chat_of(ctx: Context) -> Chat:
     return Chat(ctx.incoming.platform.value, ctx.incoming.user, ctx.incoming.chat)
 
 
+def event_of(ctx: Context) -> str:
+    """This message, as a key part that makes a notice unique to it."""
+    return f"{ctx.incoming.platform.value}:{ctx.incoming.event_id}"
+
+
 def author_of(ctx: Context) -> Author:
     if ctx.actor is None:
         return Author()

@@ -101,18 +101,18 @@ async def test_every_step_of_the_trainer_conversation(
     await survives(db, trainer, FOR_CHOICES)
 
     await trainer.presses("Nouveau lien")
-    assert await step_of(db, trainer) == ("attestations", "reissue")
+    assert await step_of(db, trainer) == ("attestations_reissue", "reissue")
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Retour")
 
     await trainer.presses("Déposer la feuille")
-    assert await step_of(db, trainer) == ("attestations", "sheet_who")
+    assert await step_of(db, trainer) == ("attestations_sheet", "sheet_who")
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Terminé")  # nobody ticked yet: refused, same step
-    assert await step_of(db, trainer) == ("attestations", "sheet_who")
+    assert await step_of(db, trainer) == ("attestations_sheet", "sheet_who")
     await trainer.presses("Hugo Moreau")
     await trainer.presses("Terminé")
-    assert await step_of(db, trainer) == ("attestations", "sheet_file")
+    assert await step_of(db, trainer) == ("attestations_sheet", "sheet_file")
     words = tuple(b for b in (*FOR_TEXT, MARKUP, ONLY_EMOJI) if b is not A_FILE)
     await survives(db, trainer, words)
     for name, mime, content in (
@@ -124,13 +124,13 @@ async def test_every_step_of_the_trainer_conversation(
     ):
         await trainer.sends_file(name, mime, content)
         assert "feuille" in trainer.last or "fichier" in trainer.last
-        assert await step_of(db, trainer) == ("attestations", "sheet_file")
+        assert await step_of(db, trainer) == ("attestations_sheet", "sheet_file")
     assert await saved(db) == (0, 0)
     await trainer.presses("Annuler le dépôt")
     assert await step_of(db, trainer) == ("attestations", "menu")
 
     await trainer.presses("Envoyer au chargé de mission")
-    assert await step_of(db, trainer) == ("attestations", "send")
+    assert await step_of(db, trainer) == ("attestations_send", "send")
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Pas maintenant")
     assert await step_of(db, trainer) == ("attestations", "menu")

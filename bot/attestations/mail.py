@@ -194,14 +194,16 @@ async def deliver(
             row.message_id = str(message["Message-ID"])
             row.last_error = None
             marked = await _mark_proof_done(session, row, done_at) if row.complete else False
-            await _tell_requester(session, row, "attestations.mail_sent", marked=marked)
+            await _tell_requester(session, row, "attestation_trainer.mail_sent", marked=marked)
             log.info("proof sending %s: sent", sending_id)
         else:
             permanent = isinstance(failure, (*_PERMANENT, MailNotConfigured))
             row.last_error = type(failure).__name__
             if permanent or attempts >= MAX_ATTEMPTS:
                 row.status = "failed"
-                await _tell_requester(session, row, "attestations.mail_failed", permanent=permanent)
+                await _tell_requester(
+                    session, row, "attestation_trainer.mail_failed", permanent=permanent
+                )
             else:
                 row.status = "pending"
         return row.status

@@ -53,6 +53,6 @@ async def tell_participants_the_bilan_is_over(
             key=f"attestation:over:{invitation.id}:{bilan.sequence}",
             platform=invitation.redeemed_platform,
             chat_id=invitation.redeemed_chat_id,
-            reply=Reply(text=texts.say("attestation.bilan_over", **when_words(info))),
+            reply=Reply(text=texts.say("attestation_participant.bilan_over", **when_words(info))),
             organisation_id=bilan.organisation_id,
         )

@@ -1,7 +1,9 @@
-"""Invitations, answers and completeness of a bilan's attestations.
+"""What the attestations read: a bilan with its words, who may see it, answers,
+sheets, sendings, and the completeness of the proofs.
 
-Nothing here commits, talks or logs personal data: the conversations call
-these helpers inside their transaction and word the result themselves.
+Nothing here writes (the writes are :mod:`~bot.attestations.invitations`,
+:mod:`~bot.attestations.answers`, :mod:`~bot.attestations.sheets` and
+:mod:`~bot.attestations.sending`), commits, talks or logs personal data.
 """
 
 from __future__ import annotations
@@ -13,12 +15,11 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import dates, invitations
+from bot import dates
 from bot.answers import fold
-from bot.attestations.settings import invitation_expiry
 from bot.storage.attestations import (
     AttendanceSheet,
     AttendanceSheetEntry,
@@ -26,6 +27,7 @@ from bot.storage.attestations import (
     AttestationInvitation,
     ProofSending,
 )
+from bot.storage.audit import record
 from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.formations import Formation
 from bot.storage.people import ChatIdentity, Organisation, Person, zone_of
@@ -38,7 +40,6 @@ ROLE_LABELS = {
 KIND_LABELS = {"etape": "bilan d'étape", "fin": "bilan de fin de formation"}
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 """A terminal escape sequence (colours, cursor moves): dropped whole, not just its ESC."""
-MATRIX_ID = re.compile(r"^@[A-Za-z0-9._=\-/]+:[A-Za-z0-9.\-]+(:[0-9]{1,5})?$")
 
 
 def visible(text: str | None) -> str:
@@ -116,12 +117,110 @@ async def bilan_info(session: AsyncSession, bilan_id: int) -> BilanInfo | None:
     )
 
 
-# --- invitations -----------------------------------------------------------------------
+# --- who may see which bilan --------------------------------------------------------
 
 
-def expiry(invitation: AttestationInvitation, info: BilanInfo) -> datetime:
-    """When the code stops working: a bilan moved later pushes the date with it."""
-    return max(invitation.expires_at, invitation_expiry(info.bilan.ends_at, info.organisation))
+@dataclass(frozen=True)
+class Author:
+    """Who acts, as the audit trail names them: a person and their organisation, if any.
+
+    A participant who is no member of any organisation has none; before their
+    first message was understood (``/start CODE``), not even a person.
+    """
+
+    person_id: int | None = None
+    organisation_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Chat:
+    """Where a message came from: the platform, the user there, and the chat."""
+
+    platform: str
+    user: str
+    chat: str
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """A trainer looking at bilans: an admin sees the organisation's, a formateur their own."""
+
+    person_id: int
+    organisation_id: int
+    is_admin: bool
+
+    @property
+    def author(self) -> Author:
+        return Author(self.person_id, self.organisation_id)
+
+
+def audit(
+    session: AsyncSession,
+    author: Author,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    **details: Any,
+) -> None:
+    """An entry in the audit trail, in the caller's transaction (ids only, never names)."""
+    record(
+        session,
+        organisation_id=author.organisation_id,
+        actor_id=author.person_id,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        **details,
+    )
+
+
+def _mine(viewer: Viewer) -> list[ColumnElement[bool]]:
+    """The formations this viewer may see."""
+    conditions = [Formation.organisation_id == viewer.organisation_id]
+    if not viewer.is_admin:
+        conditions.append(Formation.owner_id == viewer.person_id)
+    return conditions
+
+
+async def visible_bilans(
+    session: AsyncSession, viewer: Viewer, now: datetime
+) -> list[tuple[Bilan, Formation]]:
+    """Bilans of my formations (all of the organisation's for an admin), not cancelled:
+    upcoming first, then the past ones, most recent first."""
+    formations = {
+        f.id: f for f in (await session.scalars(select(Formation).where(*_mine(viewer)))).all()
+    }
+    if not formations:
+        return []
+    rows = (
+        await session.scalars(
+            select(Bilan).where(
+                Bilan.formation_id.in_(list(formations)), Bilan.cancelled_at.is_(None)
+            )
+        )
+    ).all()
+    upcoming = sorted((b for b in rows if b.ends_at >= now), key=lambda b: b.starts_at)
+    past = sorted((b for b in rows if b.ends_at < now), key=lambda b: b.starts_at, reverse=True)
+    return [(b, formations[b.formation_id]) for b in [*upcoming, *past]]
+
+
+async def bilan_for(session: AsyncSession, viewer: Viewer, bilan_id: object) -> BilanInfo | None:
+    """The bilan if this trainer may see it and it is not cancelled; ``None`` for anything
+    else (an unknown id, another organisation's, a colleague's: the same answer)."""
+    try:
+        wanted = int(str(bilan_id))
+    except ValueError:
+        return None
+    info = await bilan_info(session, wanted)
+    if info is None or info.bilan.cancelled_at is not None:
+        return None
+    allowed = await session.scalar(
+        select(Formation.id).where(Formation.id == info.formation.id, *_mine(viewer))
+    )
+    return info if allowed is not None else None
+
+
+# --- reads ----------------------------------------------------------------------------
 
 
 async def invitations_of(session: AsyncSession, bilan_id: int) -> list[AttestationInvitation]:
@@ -134,119 +233,6 @@ async def invitations_of(session: AsyncSession, bilan_id: int) -> list[Attestati
             )
         ).all()
     )
-
-
-async def revoke(
-    session: AsyncSession, participant_id: int, *, by: int | None, now: datetime
-) -> int:
-    """Revoke every live code of a participant; how many were."""
-    rows = (
-        await session.scalars(
-            select(AttestationInvitation).where(
-                AttestationInvitation.participant_id == participant_id,
-                AttestationInvitation.revoked_at.is_(None),
-            )
-        )
-    ).all()
-    for row in rows:
-        row.revoked_at = now
-        row.revoked_by = by
-    await session.flush()
-    return len(rows)
-
-
-async def issue(
-    session: AsyncSession,
-    info: BilanInfo,
-    participant: BilanParticipant,
-    *,
-    by: int | None,
-    now: datetime,
-) -> tuple[AttestationInvitation, str]:
-    """A new personal code for ``participant`` (earlier ones revoked); the code in clear.
-
-    The clear code exists only in the returned value, to be shown once to the
-    trainer; the database keeps its SHA-256.  When the participant's contact
-    is a Matrix ID, it is recorded as the target, so a Matrix transport can
-    invite that person directly instead of relying on a forwarded link.
-    """
-    await revoke(session, participant.id, by=by, now=now)
-    code = invitations.new_code()
-    contact = (participant.contact or "").strip()
-    matrix = bool(MATRIX_ID.match(contact))
-    invitation = AttestationInvitation(
-        organisation_id=info.bilan.organisation_id,
-        bilan_id=info.bilan.id,
-        participant_id=participant.id,
-        code_hash=invitations.code_hash(code),
-        target_platform="matrix" if matrix else None,
-        target_user=contact if matrix else None,
-        created_by=by,
-        created_at=now,
-        expires_at=invitation_expiry(info.bilan.ends_at, info.organisation),
-    )
-    session.add(invitation)
-    await session.flush()
-    return invitation, code
-
-
-async def find_code(session: AsyncSession, code: str) -> AttestationInvitation | None:
-    if not invitations.looks_like_code(code):
-        return None
-    wanted = invitations.code_hash(code)
-    found = await session.scalar(
-        select(AttestationInvitation).where(AttestationInvitation.code_hash == wanted)
-    )
-    if found is None or not invitations.same_hash(found.code_hash, wanted):
-        return None
-    return found
-
-
-def redeemed_by(invitation: AttestationInvitation, platform: str, user_id: str) -> bool:
-    return (
-        invitation.redeemed_at is not None
-        and invitation.redeemed_platform == platform
-        and invitation.redeemed_user_id == user_id
-    )
-
-
-async def held_by(
-    session: AsyncSession, platform: str, user_id: str
-) -> list[AttestationInvitation]:
-    """Live invitations this chat identity redeemed, oldest bilan first."""
-    rows = (
-        await session.scalars(
-            select(AttestationInvitation)
-            .join(Bilan, Bilan.id == AttestationInvitation.bilan_id)
-            .where(
-                AttestationInvitation.redeemed_platform == platform,
-                AttestationInvitation.redeemed_user_id == user_id,
-                AttestationInvitation.revoked_at.is_(None),
-                Bilan.cancelled_at.is_(None),
-            )
-            .order_by(Bilan.starts_at, AttestationInvitation.id)
-        )
-    ).all()
-    return list(rows)
-
-
-async def participant_chat(
-    session: AsyncSession, participant: BilanParticipant
-) -> tuple[str, str] | None:
-    """Where the bot can write to a participant: the chat that redeemed their code."""
-    row = await session.scalar(
-        select(AttestationInvitation)
-        .where(
-            AttestationInvitation.participant_id == participant.id,
-            AttestationInvitation.redeemed_at.is_not(None),
-            AttestationInvitation.revoked_at.is_(None),
-        )
-        .order_by(AttestationInvitation.redeemed_at.desc())
-        .limit(1)
-    )
-    if row is None or not row.redeemed_platform or not row.redeemed_chat_id:
-        return None
-    return row.redeemed_platform, row.redeemed_chat_id
 
 
 async def chat_of_person(

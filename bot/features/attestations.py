@@ -1,16 +1,16 @@
 """Sworn attestations: the participant's own chat, the trainer's follow-up, the proofs."""
 
-from bot.attestations import exports, mail, reminders, service
+from bot.attestations import exports, invitations, mail, reminders
 from bot.attestations import settings as attestation_settings
-from bot.conversations.attestations import participant, trainer
+from bot.conversations.attestations import participant, send, sheet, trainer
 from bot.manifest import Feature
 
 FEATURE = Feature(
     name="attestations",
-    flows=(*participant.FLOWS, *trainer.FLOWS),
+    flows=(*participant.FLOWS, *trainer.FLOWS, *sheet.FLOWS, *send.FLOWS),
     start_codes=(participant.redeem,),
     jobs=(mail.resend_proofs, reminders.tell_participants_the_bilan_is_over),
     files={"attestations": exports.attestations_bundle},
     settings=attestation_settings.SETTINGS,
-    chat_resolvers=(service.participant_chat,),
+    chat_resolvers=(invitations.participant_chat,),
 )

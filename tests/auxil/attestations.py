@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messages import Reply
 from bot.storage.bilans import Bilan, BilanParticipant
@@ -72,47 +73,70 @@ class Other:
     participant_ids: list[int]
 
 
+async def _trainer_with_bilan(
+    session: AsyncSession,
+    organisation: Organisation,
+    *,
+    name: str,
+    user: str,
+    role: str,
+    title: str,
+    participants: list[BilanParticipant],
+    **formation: Any,
+) -> tuple[int, Bilan]:
+    """A trainer of ``organisation``, their formation and a bilan in it: (person id, bilan)."""
+    owner = Person(display_name=name)
+    session.add(owner)
+    await session.flush()
+    session.add(ChatIdentity(person_id=owner.id, platform="console", user_id=user, chat_id=user))
+    session.add(Membership(organisation_id=organisation.id, person_id=owner.id, role=role))
+    row = Formation(
+        organisation_id=organisation.id,
+        owner_id=owner.id,
+        title=title,
+        funder="normandie",
+        start_date=datetime(2026, 10, 1).date(),
+        end_date=datetime(2027, 3, 1).date(),
+        **formation,
+    )
+    session.add(row)
+    await session.flush()
+    bilan = Bilan(
+        organisation_id=organisation.id,
+        formation_id=row.id,
+        kind="etape",
+        remote=True,
+        starts_at=BILAN_START,
+        ends_at=BILAN_END,
+        participants=participants,
+    )
+    session.add(bilan)
+    await session.flush()
+    return owner.id, bilan
+
+
 async def insert_other_organisation(db: Database, *, trainer_user: str = "autre") -> Other:
     """Rows only (no ``/bilan``): a second OF, so isolation can be checked."""
     async with db.sessions() as session, session.begin():
         organisation = Organisation(name="Autre Organisme", timezone="Europe/Paris")
-        owner = Person(display_name="Bruno Autre")
-        session.add_all([organisation, owner])
+        session.add(organisation)
         await session.flush()
-        session.add(
-            ChatIdentity(
-                person_id=owner.id, platform="console", user_id=trainer_user, chat_id=trainer_user
-            )
-        )
-        session.add(Membership(organisation_id=organisation.id, person_id=owner.id, role="admin"))
-        formation = Formation(
-            organisation_id=organisation.id,
-            owner_id=owner.id,
+        _, bilan = await _trainer_with_bilan(
+            session,
+            organisation,
+            name="Bruno Autre",
+            user=trainer_user,
+            role="admin",
             title="Cuisine (autre OF)",
-            funder="normandie",
-            start_date=datetime(2026, 10, 1).date(),
-            end_date=datetime(2027, 3, 1).date(),
-            cm_name="M. Paul Girard",
-            cm_email="paul.girard@example.org",
-        )
-        session.add(formation)
-        await session.flush()
-        bilan = Bilan(
-            organisation_id=organisation.id,
-            formation_id=formation.id,
-            kind="etape",
-            remote=True,
-            starts_at=BILAN_START,
-            ends_at=BILAN_END,
             participants=[
                 BilanParticipant(kind="delegate", name="Zoé Autre"),
                 BilanParticipant(
                     kind="partner", name="Marc Partenaire", structure="Mission locale"
                 ),
             ],
+            cm_name="M. Paul Girard",
+            cm_email="paul.girard@example.org",
         )
-        session.add(bilan)
-        await session.flush()
         return Other(organisation.id, bilan.id, [p.id for p in bilan.participants])
 
 
@@ -155,11 +179,41 @@ async def add_bilan(
 
 async def issue_code(db: Database, bilan_id: int, name: str, *, at: datetime) -> str:
     """A fresh personal code for the participant called ``name`` (as a trainer would)."""
-    from bot.attestations import service
+    from bot.attestations import invitations, service
 
     async with db.sessions() as session, session.begin():
         info = await service.bilan_info(session, bilan_id)
         assert info is not None
         participant = next(p for p in info.bilan.participants if p.name == name)
-        _, code = await service.issue(session, info, participant, by=None, now=at)
+        _, code = await invitations.issue(session, info, participant, by=None, now=at)
         return code
+
+
+async def demo_author(session: AsyncSession) -> tuple[int, int]:
+    """(person id, organisation id) of the demo's admin formateur, Camille Durand."""
+    row = (
+        await session.execute(
+            select(Membership.person_id, Membership.organisation_id)
+            .join(Person, Person.id == Membership.person_id)
+            .where(Person.display_name == "Camille Durand")
+        )
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+async def add_colleague(db: Database, *, user: str = "colleague") -> tuple[int, int]:
+    """A formateur (no admin) of the demo organisation with a formation of their own and a
+    bilan in it: (person id, bilan id)."""
+    async with db.sessions() as session, session.begin():
+        organisation = await session.scalar(select(Organisation))
+        assert organisation is not None
+        colleague_id, bilan = await _trainer_with_bilan(
+            session,
+            organisation,
+            name="Nina Colleague",
+            user=user,
+            role="formateur",
+            title="Cuisine (collègue)",
+            participants=[BilanParticipant(kind="delegate", name="Paul Délégué")],
+        )
+        return colleague_id, bilan.id

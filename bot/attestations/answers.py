@@ -1,0 +1,130 @@
+"""A participant's answer: attesting, declining, or correcting an earlier answer.
+
+Each answer is a new row of :class:`~bot.storage.attestations.Attestation`,
+never updated: a correction (or a change of mind, attested then declined)
+adds the next version, and the latest version is the current answer.  The
+formation's trainer hears of each answer once, through the outbox.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import texts
+from bot.attestations.evidence import attestation_pdf, text_sha256
+from bot.attestations.invitations import Held
+from bot.attestations.service import (
+    Author,
+    Chat,
+    audit,
+    chat_of_person,
+    current_answer,
+    same_name,
+    visible,
+    when_words,
+)
+from bot.documents.bundle import sha256_hex
+from bot.messages import Reply
+from bot.outbox import enqueue
+from bot.storage.attestations import Attestation
+from bot.storage.people import Person
+
+
+@dataclass(frozen=True)
+class Said:
+    """What the participant answered, and the exact text they were shown."""
+
+    typed_name: str
+    role: str
+    structure: str | None
+    text: str
+    attested: bool
+    reason: str | None = None
+
+
+async def record_answer(
+    session: AsyncSession,
+    held: Held,
+    said: Said,
+    *,
+    chat: Chat,
+    author: Author,
+    now: datetime,
+) -> Attestation:
+    """Store the answer as the participant's next version (with the PDF when attested),
+    name their person as they signed, audit it and tell the trainer."""
+    invitation, info, participant = held
+    previous = await current_answer(session, participant.id)
+    answer = Attestation(
+        organisation_id=info.bilan.organisation_id,
+        bilan_id=info.bilan.id,
+        participant_id=participant.id,
+        invitation_id=invitation.id,
+        version=(previous.version + 1) if previous else 1,
+        answer="attested" if said.attested else "declined",
+        typed_name=said.typed_name,
+        role=said.role,
+        structure=said.structure if said.role == "partner" else None,
+        reason=None if said.attested else said.reason,
+        name_matches=same_name(said.typed_name, participant.name),
+        role_matches=said.role == participant.kind,
+        text=said.text,
+        text_sha256=text_sha256(said.text),
+        answered_at=now,
+        platform=chat.platform,
+        chat_user_id=chat.user,
+        chat_id=chat.chat,
+        person_id=(
+            author.person_id if author.person_id is not None else invitation.redeemed_person_id
+        ),
+    )
+    if said.attested:
+        answer.pdf = attestation_pdf(answer, info)
+        answer.pdf_sha256 = sha256_hex(answer.pdf)
+    session.add(answer)
+    await session.flush()
+    if invitation.redeemed_person_id is not None and author.organisation_id is None:
+        # A participant's person is named as they signed (a formateur's name is theirs).
+        person = await session.get(Person, invitation.redeemed_person_id)
+        if person is not None:
+            person.display_name = said.typed_name[:200]
+    audit(
+        session,
+        author,
+        "attest" if said.attested else "decline",
+        "attestation",
+        answer.id,
+        bilan_id=info.bilan.id,
+        version=answer.version,
+    )
+    await tell_trainer(session, held, answer, prefer=chat.platform)
+    return answer
+
+
+async def tell_trainer(
+    session: AsyncSession, held: Held, answer: Attestation, *, prefer: str
+) -> None:
+    """The formation's trainer hears of each answer (exactly once, through the outbox)."""
+    _, info, participant = held
+    where = await chat_of_person(session, info.formation.owner_id, prefer=prefer)
+    if where is None:
+        return
+    await enqueue(
+        session,
+        key=f"attestation:answer:{answer.id}",
+        platform=where[0],
+        chat_id=where[1],
+        organisation_id=info.bilan.organisation_id,
+        reply=Reply(
+            text=texts.say(
+                "attestation_trainer.notice_answer",
+                name=visible(participant.name),
+                a=answer,
+                reason=visible(answer.reason),
+                **when_words(info),
+            )
+        ),
+    )

@@ -1,0 +1,372 @@
+"""A participant's personal code: issued, revoked, redeemed by one chat, checked at every step.
+
+The clear code exists only in what :func:`issue` returns, to be shown once to
+the trainer; the database keeps its SHA-256.  The first chat identity that
+redeems a code is the only one that may use it afterwards.  Refusals are
+returned as the name of the message that explains them (a block of
+``templates/chat/attestation_participant.j2``), so the dialogue words them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal, NamedTuple
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import invitations, texts
+from bot.attestations.service import (
+    Author,
+    BilanInfo,
+    Chat,
+    audit,
+    bilan_info,
+    progress,
+    visible,
+    when_words,
+)
+from bot.attestations.settings import invitation_expiry
+from bot.messages import Reply
+from bot.outbox import enqueue
+from bot.storage.attestations import AttestationInvitation
+from bot.storage.bilans import Bilan, BilanParticipant
+from bot.storage.people import ChatIdentity, Person
+
+MATRIX_ID = re.compile(r"^@[A-Za-z0-9._=\-/]+:[A-Za-z0-9.\-]+(:[0-9]{1,5})?$")
+
+Refusal = Literal[
+    "code_revoked",
+    "code_expired",
+    "not_for_you",
+    "other_participant",
+    "for_trainer",
+    "bilan_cancelled",
+    "invitation_gone",
+]
+
+
+class Held(NamedTuple):
+    """An invitation this chat may still use, with its bilan and participant."""
+
+    invitation: AttestationInvitation
+    info: BilanInfo
+    participant: BilanParticipant
+
+
+@dataclass(frozen=True)
+class Fresh:
+    """A new personal code, to be shown once to the trainer."""
+
+    participant: BilanParticipant
+    code: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Invited:
+    """What "Inviter ou relancer" did: new codes, and who was reminded in their chat."""
+
+    fresh: list[Fresh] = field(default_factory=list)
+    reminded: list[str] = field(default_factory=list)
+
+
+def expiry(invitation: AttestationInvitation, info: BilanInfo) -> datetime:
+    """When the code stops working: a bilan moved later pushes the date with it."""
+    return max(invitation.expires_at, invitation_expiry(info.bilan.ends_at, info.organisation))
+
+
+def redeemed_by(invitation: AttestationInvitation, chat: Chat) -> bool:
+    return (
+        invitation.redeemed_at is not None
+        and invitation.redeemed_platform == chat.platform
+        and invitation.redeemed_user_id == chat.user
+    )
+
+
+# --- issuing ---------------------------------------------------------------------------------
+
+
+async def revoke(
+    session: AsyncSession, participant_id: int, *, by: int | None, now: datetime
+) -> int:
+    """Revoke every live code of a participant; how many were."""
+    rows = (
+        await session.scalars(
+            select(AttestationInvitation).where(
+                AttestationInvitation.participant_id == participant_id,
+                AttestationInvitation.revoked_at.is_(None),
+            )
+        )
+    ).all()
+    for row in rows:
+        row.revoked_at = now
+        row.revoked_by = by
+    await session.flush()
+    return len(rows)
+
+
+async def issue(
+    session: AsyncSession,
+    info: BilanInfo,
+    participant: BilanParticipant,
+    *,
+    by: int | None,
+    now: datetime,
+) -> tuple[AttestationInvitation, str]:
+    """A new personal code for ``participant`` (earlier ones revoked); the code in clear.
+
+    When the participant's contact is a Matrix ID, it is recorded as the
+    target, so a Matrix transport can invite that person directly instead of
+    relying on a forwarded link.
+    """
+    await revoke(session, participant.id, by=by, now=now)
+    code = invitations.new_code()
+    contact = (participant.contact or "").strip()
+    matrix = bool(MATRIX_ID.match(contact))
+    invitation = AttestationInvitation(
+        organisation_id=info.bilan.organisation_id,
+        bilan_id=info.bilan.id,
+        participant_id=participant.id,
+        code_hash=invitations.code_hash(code),
+        target_platform="matrix" if matrix else None,
+        target_user=contact if matrix else None,
+        created_by=by,
+        created_at=now,
+        expires_at=invitation_expiry(info.bilan.ends_at, info.organisation),
+    )
+    session.add(invitation)
+    await session.flush()
+    return invitation, code
+
+
+async def reissue(
+    session: AsyncSession, info: BilanInfo, participant_id: int, *, author: Author, now: datetime
+) -> Fresh | None:
+    """A new link for one participant of ``info`` (the old one stops working); ``None`` for
+    someone who is not a participant of this bilan."""
+    participant = info.participant(participant_id)
+    if participant is None:
+        return None
+    invitation, code = await issue(session, info, participant, by=author.person_id, now=now)
+    audit(
+        session, author, "reissue", "attestation_invitation", invitation.id, bilan_id=info.bilan.id
+    )
+    return Fresh(participant, code, invitation.expires_at)
+
+
+async def invite_or_remind(
+    session: AsyncSession,
+    info: BilanInfo,
+    *,
+    author: Author,
+    now: datetime,
+    event: str,
+    only_new: bool = False,
+) -> Invited:
+    """Invite (or re-invite) everyone who has not answered nor is on a sheet.
+
+    - nobody has used the participant's link yet: a new link to forward (the
+      old one is revoked, so a lost or misdirected link stops working);
+    - the participant already talks to the bot: a reminder in their chat,
+      through the outbox under a key unique to ``event`` (their link stays
+      theirs: revoking it would lock them out of their own conversation);
+    - ``only_new`` (at scheduling): only participants without a live link.
+    """
+    done = Invited()
+    for row in (await progress(session, info)).rows:
+        if row.answer is not None or row.sheet is not None:
+            continue
+        live = row.invitation if row.invitation and row.invitation.revoked_at is None else None
+        if only_new and live is not None:
+            continue
+        if live is not None and live.redeemed_at is not None:
+            if live.redeemed_platform and live.redeemed_chat_id:
+                await enqueue(
+                    session,
+                    key=f"attestation:remind:{live.id}:{event}",
+                    platform=live.redeemed_platform,
+                    chat_id=live.redeemed_chat_id,
+                    organisation_id=info.bilan.organisation_id,
+                    reply=Reply(
+                        text=texts.say("attestation_participant.reminder", **when_words(info))
+                    ),
+                )
+                done.reminded.append(visible(row.participant.name))
+            continue
+        invitation, code = await issue(session, info, row.participant, by=author.person_id, now=now)
+        audit(
+            session,
+            author,
+            "invite",
+            "attestation_invitation",
+            invitation.id,
+            bilan_id=info.bilan.id,
+        )
+        done.fresh.append(Fresh(row.participant, code, invitation.expires_at))
+    return done
+
+
+# --- redeeming and using ------------------------------------------------------------------
+
+
+async def find_code(session: AsyncSession, code: str) -> AttestationInvitation | None:
+    if not invitations.looks_like_code(code):
+        return None
+    wanted = invitations.code_hash(code)
+    found = await session.scalar(
+        select(AttestationInvitation).where(AttestationInvitation.code_hash == wanted)
+    )
+    if found is None or not invitations.same_hash(found.code_hash, wanted):
+        return None
+    return found
+
+
+async def redeem(
+    session: AsyncSession, code: str, *, chat: Chat, author: Author, now: datetime
+) -> int | Refusal | None:
+    """``/start CODE``: bind the code to this chat identity on first use.
+
+    The invitation's id when this chat may use it; the refusal otherwise;
+    ``None`` when the code is no attestation code at all.  The first use
+    gives the participant a person and a chat identity (no membership).
+    """
+    invitation = await find_code(session, code)
+    if invitation is None:
+        return None
+    info = await bilan_info(session, invitation.bilan_id)
+    participant = info.participant(invitation.participant_id) if info else None
+    if info is None or participant is None:
+        return None
+    if invitation.revoked_at is not None:
+        return "code_revoked"
+    if invitation.redeemed_at is not None and not redeemed_by(invitation, chat):
+        return "not_for_you"
+    if author.organisation_id == info.bilan.organisation_id:
+        return "for_trainer"
+    if info.bilan.cancelled_at is not None:
+        return "bilan_cancelled"
+    if now > expiry(invitation, info):
+        return "code_expired"
+    if invitation.redeemed_at is None:
+        other = await session.scalar(
+            select(AttestationInvitation.id).where(
+                AttestationInvitation.bilan_id == invitation.bilan_id,
+                AttestationInvitation.participant_id != invitation.participant_id,
+                AttestationInvitation.redeemed_platform == chat.platform,
+                AttestationInvitation.redeemed_user_id == chat.user,
+                AttestationInvitation.revoked_at.is_(None),
+            )
+        )
+        if other is not None:
+            return "other_participant"
+        invitation.redeemed_at = now
+        invitation.redeemed_platform = chat.platform
+        invitation.redeemed_user_id = chat.user
+        invitation.redeemed_chat_id = chat.chat
+        invitation.redeemed_person_id = await _person_for(session, participant, chat, author)
+        await session.flush()
+        audit(
+            session,
+            author,
+            "redeem",
+            "attestation_invitation",
+            invitation.id,
+            bilan_id=info.bilan.id,
+        )
+    return invitation.id
+
+
+async def _person_for(
+    session: AsyncSession, participant: BilanParticipant, chat: Chat, author: Author
+) -> int:
+    """The person behind this chat, created on first contact (no membership)."""
+    if author.person_id is not None:
+        return author.person_id
+    person = Person(display_name=(visible(participant.name) or "Participant")[:200])
+    session.add(person)
+    await session.flush()
+    identity = await session.scalar(
+        select(ChatIdentity).where(
+            ChatIdentity.platform == chat.platform, ChatIdentity.user_id == chat.user
+        )
+    )
+    if identity is None:
+        session.add(
+            ChatIdentity(
+                person_id=person.id, platform=chat.platform, user_id=chat.user, chat_id=chat.chat
+            )
+        )
+    else:
+        identity.person_id = person.id
+    await session.flush()
+    return person.id
+
+
+async def open_invitation(
+    session: AsyncSession, invitation_id: object, *, chat: Chat, now: datetime
+) -> Held | Refusal:
+    """The invitation of a conversation, if this chat may still use it; else why not."""
+    try:
+        wanted = int(str(invitation_id))
+    except ValueError:
+        return "invitation_gone"
+    invitation = await session.get(AttestationInvitation, wanted)
+    if invitation is None or not redeemed_by(invitation, chat):
+        return "invitation_gone"
+    if invitation.revoked_at is not None:
+        return "code_revoked"
+    info = await bilan_info(session, invitation.bilan_id)
+    participant = info.participant(invitation.participant_id) if info else None
+    if info is None or participant is None:
+        return "invitation_gone"
+    if info.bilan.cancelled_at is not None:
+        return "bilan_cancelled"
+    if now > expiry(invitation, info):
+        return "code_expired"
+    return Held(invitation, info, participant)
+
+
+async def held_by(session: AsyncSession, chat: Chat) -> list[AttestationInvitation]:
+    """Live invitations this chat identity redeemed, oldest bilan first."""
+    rows = (
+        await session.scalars(
+            select(AttestationInvitation)
+            .join(Bilan, Bilan.id == AttestationInvitation.bilan_id)
+            .where(
+                AttestationInvitation.redeemed_platform == chat.platform,
+                AttestationInvitation.redeemed_user_id == chat.user,
+                AttestationInvitation.revoked_at.is_(None),
+                Bilan.cancelled_at.is_(None),
+            )
+            .order_by(Bilan.starts_at, AttestationInvitation.id)
+        )
+    ).all()
+    return list(rows)
+
+
+async def participant_chat(
+    session: AsyncSession, participant: BilanParticipant
+) -> tuple[str, str] | None:
+    """Where the bot can write to a participant: the chat that redeemed their code."""
+    row = await session.scalar(
+        select(AttestationInvitation)
+        .where(
+            AttestationInvitation.participant_id == participant.id,
+            AttestationInvitation.redeemed_at.is_not(None),
+            AttestationInvitation.revoked_at.is_(None),
+        )
+        .order_by(AttestationInvitation.redeemed_at.desc())
+        .limit(1)
+    )
+    if row is None or not row.redeemed_platform or not row.redeemed_chat_id:
+        return None
+    return row.redeemed_platform, row.redeemed_chat_id
+
+
+async def inviter_name(session: AsyncSession, held: Held) -> str:
+    """Who invited the participant, as the greeting names them (the trainer by default)."""
+    inviter = await session.get(Person, held.invitation.created_by or 0)
+    return visible(inviter.display_name) if inviter else held.info.trainer

@@ -1,0 +1,100 @@
+"""The proof bundle handed to the trainer, or sent to the chargé(e) de mission.
+
+Sending only records the e-mail to send (:class:`~bot.storage.attestations.ProofSending`,
+``pending``, with the exact bundle and text) and asks :mod:`bot.attestations.mail`
+to deliver it once the transaction has committed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import texts
+from bot.attestations import mail
+from bot.attestations.bundle import ProofBundle, assemble
+from bot.attestations.evidence import bilan_words
+from bot.attestations.service import Author, BilanInfo, Chat, audit, progress
+from bot.config import Settings
+from bot.storage.attestations import ProofSending
+
+EMAIL_TEMPLATE = "email/proofs_to_charge_de_mission.txt.j2"
+
+Refusal = Literal["no_smtp", "no_cm_email"]
+
+
+async def bundle_for(
+    session: AsyncSession, info: BilanInfo, *, author: Author, now: datetime
+) -> ProofBundle:
+    """The bundle as it stands, for the trainer to download (the export is audited)."""
+    bundle = assemble(await progress(session, info), now=now)
+    audit(session, author, "export", "bilan_proofs", info.bilan.id, complete=bundle.complete)
+    return bundle
+
+
+def cannot_send(settings: Settings, info: BilanInfo) -> Refusal | None:
+    """Why the bundle cannot be e-mailed from here, or ``None``."""
+    if not settings.has_smtp:
+        return "no_smtp"
+    if not info.formation.cm_email:
+        return "no_cm_email"
+    return None
+
+
+def email_text(words: dict[str, Any], bundle: ProofBundle) -> tuple[str, str]:
+    """Subject and body from the e-mail template (its first line: « Objet : »)."""
+    rendered = texts.render_document(
+        EMAIL_TEMPLATE,
+        b=words,
+        complete=bundle.complete,
+        missing=bundle.missing,
+        count=bundle.attestations,
+        sheets=bundle.sheets,
+        filename=bundle.filename,
+    ).strip()
+    first, _, rest = rendered.partition("\n")
+    subject = first.removeprefix("Objet :").strip() or "Justificatifs de participation"
+    subject = " ".join(subject.split())[:250]
+    return subject, rest.strip() + "\n"
+
+
+async def request_sending(
+    session: AsyncSession,
+    settings: Settings,
+    info: BilanInfo,
+    *,
+    author: Author,
+    chat: Chat,
+    now: datetime,
+) -> ProofSending | Refusal:
+    """Record the e-mail of the bundle as it stands to the chargé(e) de mission, delivered
+    after the commit; the trainer hears of the outcome in ``chat``."""
+    refusal = cannot_send(settings, info)
+    if refusal is not None:
+        return refusal
+    assert info.formation.cm_email is not None
+    bundle = assemble(await progress(session, info), now=now)
+    subject, body = email_text(bilan_words(info), bundle)
+    sending = ProofSending(
+        organisation_id=info.bilan.organisation_id,
+        bilan_id=info.bilan.id,
+        to_address=info.formation.cm_email,
+        subject=subject,
+        body=body,
+        filename=bundle.filename,
+        bundle=bundle.content,
+        bundle_sha256=bundle.sha256,
+        complete=bundle.complete,
+        status="pending",
+        requested_by=author.person_id,
+        requested_at=now,
+        requested_platform=chat.platform,
+        requested_chat_id=chat.chat,
+    )
+    session.add(sending)
+    await session.flush()
+    mail.send_after_commit(session, settings, sending.id)
+    audit(session, author, "send_proofs", "bilan_proofs", info.bilan.id, sending_id=sending.id)
+    return sending

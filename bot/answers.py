@@ -81,3 +81,24 @@ def matrix_id(text: str) -> str | None:
     """The Matrix ID typed, if ``text`` is one (surrounding blanks ignored)."""
     candidate = text.strip()
     return candidate if MATRIX_ID.match(candidate) else None
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+"""A terminal escape sequence (colours, cursor moves): dropped whole, not just its ESC."""
+
+
+def visible(text: str | None) -> str:
+    """A name typed elsewhere, without the invisible characters that could disturb a chat.
+
+    Terminal escape sequences, control and format characters (NUL, bidi
+    overrides) are dropped; markup is left to the templates, which escape it.
+    """
+    if not text:
+        return ""
+    text = _ANSI.sub("", text)
+    kept = "".join(
+        " " if ch in "\t\n\r" else ch
+        for ch in text
+        if ch in "\t\n\r" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn")
+    )
+    return " ".join(kept.split())

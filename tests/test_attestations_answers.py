@@ -13,6 +13,7 @@ from bot.attestations.answers import Said, record_answer
 from bot.attestations.evidence import attestation_text, text_sha256
 from bot.attestations.invitations import Held
 from bot.attestations.service import Author, Chat
+from bot.bilans.view import view_of
 from bot.documents.bundle import sha256_hex
 from bot.storage.attestations import Attestation
 from bot.storage.audit import AuditEntry
@@ -27,7 +28,7 @@ LEA = Chat("console", "lea", "lea")
 
 
 async def held(session: AsyncSession, bilan_id: int, now: datetime) -> Held:
-    info = await service.bilan_info(session, bilan_id)
+    info = await view_of(session, bilan_id)
     assert info is not None
     _, code = await invitations.issue(session, info, info.bilan.participants[0], by=None, now=now)
     found = await invitations.redeem(session, code, chat=LEA, author=Author(), now=now)

@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.attestations import invitations, service
 from bot.attestations.invitations import Held
-from bot.attestations.service import Author, BilanInfo, Chat
+from bot.attestations.service import Author, Chat
+from bot.bilans.view import BilanView
 from bot.invitations import code_hash
 from bot.storage.attestations import AttestationInvitation
 from bot.storage.audit import AuditEntry
@@ -27,8 +28,8 @@ MALLORY = Chat("console", "mallory", "mallory")
 TWO = (("delegate", "Léa Martin", None), ("delegate", "Hugo Moreau", None))
 
 
-async def info_of(session: AsyncSession, bilan_id: int) -> BilanInfo:
-    info = await service.bilan_info(session, bilan_id)
+async def info_of(session: AsyncSession, bilan_id: int) -> BilanView:
+    info = await service.view_of(session, bilan_id)
     assert info is not None
     return info
 

@@ -7,10 +7,11 @@ from dataclasses import replace
 
 from sqlalchemy import select
 
-from bot.attestations import mail, service
+from bot.attestations import mail
 from bot.attestations.evidence import bilan_words
 from bot.attestations.sending import bundle_for, cannot_send, email_text, request_sending
 from bot.attestations.service import Author, Chat
+from bot.bilans.view import view_of
 from bot.config import Settings
 from bot.storage.attestations import ProofSending
 from bot.storage.audit import AuditEntry
@@ -27,7 +28,7 @@ async def test_the_bundle_handed_over_is_audited(db: Database, demo: None, clock
     bilan_id = await add_bilan(db, start=BILAN_START)
     async with db.sessions() as session, session.begin():
         author = Author(*await demo_author(session))
-        info = await service.bilan_info(session, bilan_id)
+        info = await view_of(session, bilan_id)
         assert info is not None
         bundle = await bundle_for(session, info, author=author, now=clock.now)
         assert not bundle.complete and bundle.missing == ["Léa Martin"]
@@ -40,7 +41,7 @@ async def test_the_bundle_handed_over_is_audited(db: Database, demo: None, clock
 async def test_the_email_says_what_is_missing(db: Database, demo: None, clock: Clock) -> None:
     bilan_id = await add_bilan(db, start=BILAN_START, kind="fin")
     async with db.sessions() as session:
-        info = await service.bilan_info(session, bilan_id)
+        info = await view_of(session, bilan_id)
         assert info is not None
         bundle = await bundle_for(session, info, author=Author(), now=clock.now)
         subject, body = email_text(bilan_words(info), bundle)
@@ -58,7 +59,7 @@ async def test_a_sending_is_recorded_and_delivered_after_the_commit(
     configured = replace(settings, **SMTP)  # type: ignore[arg-type]
     async with db.sessions() as session, session.begin():
         author = Author(*await demo_author(session))
-        info = await service.bilan_info(session, bilan_id)
+        info = await view_of(session, bilan_id)
         assert info is not None
         sent = await request_sending(
             session, configured, info, author=author, chat=CHAT, now=clock.now
@@ -89,7 +90,7 @@ async def test_no_sending_without_smtp_or_address(
     bilan_id = await add_bilan(db, start=BILAN_START)
     configured = replace(settings, **SMTP)  # type: ignore[arg-type]
     async with db.sessions() as session, session.begin():
-        info = await service.bilan_info(session, bilan_id)
+        info = await view_of(session, bilan_id)
         assert info is not None
         unconfigured = replace(settings, smtp_host="", smtp_from="")
         assert cannot_send(unconfigured, info) == "no_smtp"

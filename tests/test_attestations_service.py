@@ -9,6 +9,8 @@ from sqlalchemy import select
 
 from bot.attestations import invitations, service
 from bot.attestations.service import Author, Viewer
+from bot.bilans.queries import visible_bilans
+from bot.bilans.view import view_of
 from bot.storage.attestations import AttendanceSheet, AttendanceSheetEntry, Attestation
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import Bilan
@@ -36,7 +38,7 @@ async def test_an_admin_sees_every_bilan_of_the_organisation_upcoming_first(
         (await session.get_one(Bilan, cancelled)).cancelled_at = clock.now
         person_id, organisation_id = await demo_author(session)
         admin = Viewer(person_id, organisation_id, is_admin=True)
-        seen = await service.visible_bilans(session, admin, clock.now)
+        seen = await visible_bilans(session, admin.member, clock.now)
         assert [b.id for b, _ in seen] == [sooner, colleague_bilan, later, past]
         assert {f.title for _, f in seen} == {"Agent de restauration (démo)", "Cuisine (collègue)"}
         assert other.bilan_id not in [b.id for b, _ in seen]
@@ -50,7 +52,7 @@ async def test_a_formateur_sees_only_the_bilans_of_their_formations(
     async with db.sessions() as session:
         _, organisation_id = await demo_author(session)
         colleague = Viewer(colleague_id, organisation_id, is_admin=False)
-        assert [b.id for b, _ in await service.visible_bilans(session, colleague, clock.now)] == [
+        assert [b.id for b, _ in await visible_bilans(session, colleague.member, clock.now)] == [
             colleague_bilan
         ]
         assert await service.bilan_for(session, colleague, mine) is None
@@ -78,7 +80,7 @@ async def test_bilan_for_gives_the_same_none_for_anything_not_to_be_seen(
 async def test_the_words_of_a_bilan_are_in_the_organisation_zone(db: Database, demo: None) -> None:
     bilan_id = await add_bilan(db, start=BILAN_START, kind="fin")
     async with db.sessions() as session:
-        info = await service.bilan_info(session, bilan_id)
+        info = await view_of(session, bilan_id)
         assert info is not None
         words = service.when_words(info)
         assert words["day"] == "jeudi 26 novembre 2026"
@@ -112,7 +114,7 @@ async def test_progress_accounts_for_answers_sheets_and_invitations(
         ),
     )
     async with db.sessions() as session, session.begin():
-        info = await service.bilan_info(session, bilan_id)
+        info = await view_of(session, bilan_id)
         assert info is not None
         lea, hugo, marc, zoe = info.bilan.participants
         assert not (await service.progress(session, info)).complete

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from bot.attestations import service
 from bot.attestations.service import Author
 from bot.attestations.sheets import MAX_SHEET_MB, sheet_problem, upload_sheet
+from bot.bilans.view import view_of
 from bot.documents.bundle import sha256_hex
 from bot.storage.attestations import AttendanceSheetEntry
 from bot.storage.audit import AuditEntry
@@ -37,8 +38,8 @@ async def test_a_sheet_is_stored_with_the_participants_of_this_bilan_only(
     stranger = await add_bilan(db)
     async with db.sessions() as session, session.begin():
         author = Author(*await demo_author(session))
-        info = await service.bilan_info(session, bilan_id)
-        other = await service.bilan_info(session, stranger)
+        info = await view_of(session, bilan_id)
+        other = await view_of(session, stranger)
         assert info is not None and other is not None
         lea, hugo = info.bilan.participants
         scan = b"%PDF-1.4 feuille signee"

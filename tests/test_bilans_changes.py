@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.bilans.changes import cancel_bilan, move_bilan
 from bot.bilans.notify import notify_participants
-from bot.bilans.queries import Viewer
 from bot.bilans.schedule import Partner, Plan, Visio, schedule_bilan
+from bot.formations.queries import Member
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
 from bot.storage.db import Database
@@ -21,7 +21,7 @@ from bot.storage.formations import Formation, Trainee
 from bot.storage.outbox import OutboxMessage
 from tests.auxil.dialogue import Clock
 
-ADMIN = Viewer(organisation_id=1, person_id=1, admin=True)
+ADMIN = Member(organisation_id=1, person_id=1, admin=True)
 STARTS = datetime(2026, 11, 26, 13, 0, tzinfo=UTC)
 LATER = datetime(2026, 12, 3, 13, 0, tzinfo=UTC)
 
@@ -148,7 +148,7 @@ async def test_someone_who_may_not_see_the_bilan_changes_nothing(
     db: Database, clock: Clock
 ) -> None:
     bilan_id = await scheduled(db, clock)
-    stranger = Viewer(organisation_id=1, person_id=99)
+    stranger = Member(organisation_id=1, person_id=99)
     async with db.sessions() as session, session.begin():
         assert (
             await move_bilan(session, stranger, clock.now, bilan_id, LATER, chat_of=lea_only)

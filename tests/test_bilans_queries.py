@@ -13,7 +13,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.bilans.queries import (
-    Viewer,
     bilan_formation,
     bilan_formations,
     deadlines_of_bilan,
@@ -21,17 +20,17 @@ from bot.bilans.queries import (
     owed_by,
     visible_bilan,
     visible_bilans,
-    visible_formation,
 )
 from bot.deadlines.service import refresh_deadlines
+from bot.formations.queries import Member, load_formation
 from bot.storage.bilans import Bilan
 from bot.storage.db import Database
 from bot.storage.formations import Formation
 from bot.storage.people import Membership, Person, Role
 from tests.auxil.dialogue import Clock
 
-ADMIN = Viewer(organisation_id=1, person_id=1, admin=True)
-OWNER = Viewer(organisation_id=1, person_id=1)
+ADMIN = Member(organisation_id=1, person_id=1, admin=True)
+OWNER = Member(organisation_id=1, person_id=1)
 
 
 async def formation_titled(session: AsyncSession, start: str) -> Formation:
@@ -40,13 +39,13 @@ async def formation_titled(session: AsyncSession, start: str) -> Formation:
     return found
 
 
-async def colleague(session: AsyncSession) -> Viewer:
+async def colleague(session: AsyncSession) -> Member:
     """A formateur of the same organisation who owns nothing."""
     claire = Person(display_name="Claire Martin")
     session.add(claire)
     await session.flush()
     session.add(Membership(organisation_id=1, person_id=claire.id, role=Role.FORMATEUR.value))
-    return Viewer(organisation_id=1, person_id=claire.id)
+    return Member(organisation_id=1, person_id=claire.id)
 
 
 def bilan(formation: Formation, starts_at: datetime, **values: object) -> Bilan:
@@ -71,14 +70,14 @@ async def test_formations_that_owe_a_bilan_are_the_ones_the_viewer_may_see(db: D
         claire = await colleague(session)
         assert await bilan_formations(session, claire) == []
         restauration = await formation_titled(session, "Agent")
-        assert await visible_formation(session, claire, restauration.id) is None
+        assert await load_formation(session, claire, restauration.id) is None
         assert await bilan_formation(session, claire, restauration.id) is None
-        other_org = Viewer(organisation_id=2, person_id=1, admin=True)
-        assert await visible_formation(session, other_org, restauration.id) is None
-        assert await visible_formation(session, ADMIN, "abc") is None
+        other_org = Member(organisation_id=2, person_id=1, admin=True)
+        assert await load_formation(session, other_org, restauration.id) is None
+        assert await load_formation(session, ADMIN, "abc") is None
         restauration.funder = "autre"
         await session.flush()
-        assert await visible_formation(session, ADMIN, restauration.id) is not None
+        assert await load_formation(session, ADMIN, restauration.id) is not None
         assert await bilan_formation(session, ADMIN, restauration.id) is None
         assert [f.title for f in await bilan_formations(session, ADMIN)] == [
             "Projet professionnel (démo)"

@@ -7,15 +7,15 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from bot.bilans.queries import Viewer
 from bot.bilans.schedule import Partner, Plan, Visio, schedule_bilan
+from bot.formations.queries import Member
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import Bilan, StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
 from tests.auxil.dialogue import Clock
 
-ADMIN = Viewer(organisation_id=1, person_id=1, admin=True)
+ADMIN = Member(organisation_id=1, person_id=1, admin=True)
 STARTS = datetime(2026, 11, 26, 13, 0, tzinfo=UTC)
 
 
@@ -113,7 +113,7 @@ async def test_nothing_is_stored_for_a_formation_the_viewer_may_not_see(
 ) -> None:
     formation_id, _ = await ids(db, "Agent")
     plan = Plan(kind="fin", owed_key="fin", starts_at=STARTS, minutes=120, location="Ici")
-    stranger = Viewer(organisation_id=1, person_id=99)
+    stranger = Member(organisation_id=1, person_id=99)
     async with db.sessions() as session, session.begin():
         assert await schedule_bilan(session, stranger, clock.now, formation_id, plan) is None
         assert await schedule_bilan(session, ADMIN, clock.now, 9999, plan) is None

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
+from bot.answers import visible
 from bot.attestations.evidence import attestation_pdf, text_sha256
 from bot.attestations.invitations import Held
 from bot.attestations.service import (
@@ -23,7 +24,6 @@ from bot.attestations.service import (
     chat_of_person,
     current_answer,
     same_name,
-    visible,
     when_words,
 )
 from bot.documents.bundle import sha256_hex

@@ -23,16 +23,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates
+from bot.answers import visible
 from bot.attestations.evidence import bilan_words, file_stem
-from bot.attestations.service import (
-    ROLE_LABELS,
-    BilanInfo,
-    ParticipantStatus,
-    Progress,
-    bilan_info,
-    progress,
-    visible,
-)
+from bot.attestations.service import ROLE_LABELS, ParticipantStatus, Progress, progress
+from bot.bilans.view import BilanView, view_of
 from bot.documents.bundle import build_bundle, safe_name, sha256_hex
 from bot.documents.pdf import render_pdf
 from bot.storage.attestations import AttendanceSheet, Attestation
@@ -60,7 +54,7 @@ def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _local(moment: datetime, info: BilanInfo) -> str:
+def _local(moment: datetime, info: BilanView) -> str:
     return dates.spell_datetime(moment.astimezone(info.tz))
 
 
@@ -72,7 +66,7 @@ def sheet_name(number: int, sheet: AttendanceSheet) -> str:
     return safe_name(f"emargement-{number}{extension}")
 
 
-def status_words(row: ParticipantStatus, info: BilanInfo) -> str:
+def status_words(row: ParticipantStatus, info: BilanView) -> str:
     answer = row.answer
     state = row.state
     if state == "attested" and answer is not None:
@@ -231,7 +225,7 @@ async def build(
     session: AsyncSession, bilan_id: int, *, now: datetime, organisation_id: int | None = None
 ) -> ProofBundle:
     """The bundle of ``bilan_id``; ``LookupError`` (French message) for an unknown bilan."""
-    info = await bilan_info(session, bilan_id)
+    info = await view_of(session, bilan_id)
     if info is None or (
         organisation_id is not None and info.bilan.organisation_id != organisation_id
     ):

@@ -17,7 +17,9 @@ from datetime import UTC
 from typing import Any
 
 from bot import dates, texts
-from bot.attestations.service import ROLE_LABELS, BilanInfo, visible
+from bot.answers import visible
+from bot.attestations.service import ROLE_LABELS
+from bot.bilans.view import BilanView
 from bot.documents.bundle import safe_name
 from bot.documents.pdf import render_pdf
 from bot.rules.facts import ACTION_TYPES, FUNDERS, PROGRAMMES
@@ -34,12 +36,12 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def zone_words(info: BilanInfo) -> str:
+def zone_words(info: BilanView) -> str:
     key = str(info.tz)
     return "heure de Paris" if key == "Europe/Paris" else f"heure locale, {key}"
 
 
-def action_words(info: BilanInfo) -> str:
+def action_words(info: BilanView) -> str:
     formation = info.formation
     parts: list[str] = []
     if formation.programme and formation.programme in PROGRAMMES:
@@ -52,7 +54,7 @@ def action_words(info: BilanInfo) -> str:
     return ", ".join([*parts, f"action {period}"])
 
 
-def bilan_words(info: BilanInfo) -> dict[str, Any]:
+def bilan_words(info: BilanView) -> dict[str, Any]:
     """What the text, the summary and the e-mail say about the bilan (no user escaping)."""
     formation = info.formation
     return {
@@ -65,14 +67,14 @@ def bilan_words(info: BilanInfo) -> dict[str, Any]:
         "start": dates.spell_time(info.start),
         "end": dates.spell_time(info.end),
         "zone": zone_words(info),
-        "organisation": visible(info.organisation.name),
+        "organisation": visible(info.organisation_name),
         "trainer": info.trainer,
         "cm": visible(formation.cm_name) or None,
         "cm_email": formation.cm_email,
     }
 
 
-def attestation_text(info: BilanInfo, *, name: str, role: str, structure: str | None) -> str:
+def attestation_text(info: BilanView, *, name: str, role: str, structure: str | None) -> str:
     """The text to show and freeze: normalised (NFC, tidy blank lines), ending with a newline."""
     words = bilan_words(info)
     raw = texts.render_document(
@@ -101,7 +103,7 @@ def paragraphs(text: str) -> list[str]:
     return [" ".join(p.split()) for p in text.split("\n\n") if p.strip()]
 
 
-def evidence(answer: Attestation, info: BilanInfo) -> dict[str, Any]:
+def evidence(answer: Attestation, info: BilanView) -> dict[str, Any]:
     moment = answer.answered_at
     return {
         "typed_name": answer.typed_name,
@@ -116,7 +118,7 @@ def evidence(answer: Attestation, info: BilanInfo) -> dict[str, Any]:
     }
 
 
-def attestation_pdf(answer: Attestation, info: BilanInfo) -> bytes:
+def attestation_pdf(answer: Attestation, info: BilanView) -> bytes:
     return render_pdf(
         PDF_TEMPLATE,
         name=answer.typed_name,

@@ -18,17 +18,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import invitations, texts
-from bot.attestations.service import (
-    Author,
-    BilanInfo,
-    Chat,
-    audit,
-    bilan_info,
-    progress,
-    visible,
-    when_words,
-)
+from bot.answers import visible
+from bot.attestations.service import Author, Chat, audit, progress, when_words
 from bot.attestations.settings import invitation_expiry
+from bot.bilans.view import BilanView, view_of
 from bot.messages import Reply
 from bot.outbox import enqueue
 from bot.storage.attestations import AttestationInvitation
@@ -52,7 +45,7 @@ class Held(NamedTuple):
     """An invitation this chat may still use, with its bilan and participant."""
 
     invitation: AttestationInvitation
-    info: BilanInfo
+    info: BilanView
     participant: BilanParticipant
 
 
@@ -73,7 +66,7 @@ class Invited:
     reminded: list[str] = field(default_factory=list)
 
 
-def expiry(invitation: AttestationInvitation, info: BilanInfo) -> datetime:
+def expiry(invitation: AttestationInvitation, info: BilanView) -> datetime:
     """When the code stops working: a bilan moved later pushes the date with it."""
     return max(invitation.expires_at, invitation_expiry(info.bilan.ends_at, info.organisation))
 
@@ -110,7 +103,7 @@ async def revoke(
 
 async def issue(
     session: AsyncSession,
-    info: BilanInfo,
+    info: BilanView,
     participant: BilanParticipant,
     *,
     by: int | None,
@@ -143,7 +136,7 @@ async def issue(
 
 
 async def reissue(
-    session: AsyncSession, info: BilanInfo, participant_id: int, *, author: Author, now: datetime
+    session: AsyncSession, info: BilanView, participant_id: int, *, author: Author, now: datetime
 ) -> Fresh | None:
     """A new link for one participant of ``info`` (the old one stops working); ``None`` for
     someone who is not a participant of this bilan."""
@@ -159,7 +152,7 @@ async def reissue(
 
 async def invite_or_remind(
     session: AsyncSession,
-    info: BilanInfo,
+    info: BilanView,
     *,
     author: Author,
     now: datetime,
@@ -236,7 +229,7 @@ async def redeem(
     invitation = await find_code(session, code)
     if invitation is None:
         return None
-    info = await bilan_info(session, invitation.bilan_id)
+    info = await view_of(session, invitation.bilan_id)
     participant = info.participant(invitation.participant_id) if info else None
     if info is None or participant is None:
         return None
@@ -318,7 +311,7 @@ async def open_invitation(
         return "invitation_gone"
     if invitation.revoked_at is not None:
         return "code_revoked"
-    info = await bilan_info(session, invitation.bilan_id)
+    info = await view_of(session, invitation.bilan_id)
     participant = info.participant(invitation.participant_id) if info else None
     if info is None or participant is None:
         return "invitation_gone"

@@ -15,7 +15,8 @@ from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
-from bot.attestations.service import bilan_info, when_words
+from bot.attestations.service import when_words
+from bot.bilans.view import view_of
 from bot.config import Settings
 from bot.messages import Reply
 from bot.outbox import enqueue
@@ -45,7 +46,7 @@ async def tell_participants_the_bilan_is_over(
     for invitation, bilan in rows:
         if not invitation.redeemed_platform or not invitation.redeemed_chat_id:
             continue
-        info = await bilan_info(session, bilan.id)
+        info = await view_of(session, bilan.id)
         if info is None:
             continue
         await enqueue(

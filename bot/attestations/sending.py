@@ -16,7 +16,8 @@ from bot import texts
 from bot.attestations import mail
 from bot.attestations.bundle import ProofBundle, assemble
 from bot.attestations.evidence import bilan_words
-from bot.attestations.service import Author, BilanInfo, Chat, audit, progress
+from bot.attestations.service import Author, Chat, audit, progress
+from bot.bilans.view import BilanView
 from bot.config import Settings
 from bot.storage.attestations import ProofSending
 
@@ -26,7 +27,7 @@ Refusal = Literal["no_smtp", "no_cm_email"]
 
 
 async def bundle_for(
-    session: AsyncSession, info: BilanInfo, *, author: Author, now: datetime
+    session: AsyncSession, info: BilanView, *, author: Author, now: datetime
 ) -> ProofBundle:
     """The bundle as it stands, for the trainer to download (the export is audited)."""
     bundle = assemble(await progress(session, info), now=now)
@@ -34,7 +35,7 @@ async def bundle_for(
     return bundle
 
 
-def cannot_send(settings: Settings, info: BilanInfo) -> Refusal | None:
+def cannot_send(settings: Settings, info: BilanView) -> Refusal | None:
     """Why the bundle cannot be e-mailed from here, or ``None``."""
     if not settings.has_smtp:
         return "no_smtp"
@@ -63,7 +64,7 @@ def email_text(words: dict[str, Any], bundle: ProofBundle) -> tuple[str, str]:
 async def request_sending(
     session: AsyncSession,
     settings: Settings,
-    info: BilanInfo,
+    info: BilanView,
     *,
     author: Author,
     chat: Chat,

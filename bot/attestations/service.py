@@ -8,18 +8,16 @@ Nothing here writes (the writes are :mod:`~bot.attestations.invitations`,
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates
-from bot.answers import fold
+from bot.answers import fold, visible
+from bot.bilans.view import BilanView, view_of
+from bot.formations.queries import Member, visible_to
 from bot.storage.attestations import (
     AttendanceSheet,
     AttendanceSheetEntry,
@@ -28,67 +26,21 @@ from bot.storage.attestations import (
     ProofSending,
 )
 from bot.storage.audit import record
-from bot.storage.bilans import Bilan, BilanParticipant
+from bot.storage.bilans import BilanParticipant
 from bot.storage.formations import Formation
-from bot.storage.people import ChatIdentity, Organisation, Person, zone_of
+from bot.storage.people import ChatIdentity
 
 ROLE_LABELS = {
     "delegate": "délégué(e) des stagiaires",
     "trainee": "stagiaire",
     "partner": "partenaire",
 }
-KIND_LABELS = {"etape": "bilan d'étape", "fin": "bilan de fin de formation"}
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
-"""A terminal escape sequence (colours, cursor moves): dropped whole, not just its ESC."""
 
 
-def visible(text: str | None) -> str:
-    """A name typed elsewhere, without the invisible characters that could disturb a chat.
-
-    Terminal escape sequences, control and format characters (NUL, bidi
-    overrides) are dropped; markup is left to the templates, which escape it.
-    """
-    if not text:
-        return ""
-    text = _ANSI.sub("", text)
-    kept = "".join(
-        " " if ch in "\t\n\r" else ch
-        for ch in text
-        if ch in "\t\n\r" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn")
-    )
-    return " ".join(kept.split())
-
-
-@dataclass(frozen=True)
-class BilanInfo:
-    """A bilan with what every message and document about it needs."""
-
-    bilan: Bilan
-    formation: Formation
-    organisation: Organisation
-    trainer: str
-    tz: ZoneInfo
-
-    @property
-    def start(self) -> datetime:
-        return self.bilan.starts_at.astimezone(self.tz)
-
-    @property
-    def end(self) -> datetime:
-        return self.bilan.ends_at.astimezone(self.tz)
-
-    @property
-    def kind_label(self) -> str:
-        return KIND_LABELS.get(self.bilan.kind, "bilan")
-
-    def participant(self, participant_id: int) -> BilanParticipant | None:
-        return next((p for p in self.bilan.participants if p.id == participant_id), None)
-
-
-def when_words(info: BilanInfo) -> dict[str, Any]:
+def when_words(info: BilanView) -> dict[str, Any]:
     """The bilan in the words every chat message uses (organisation's zone)."""
     return {
-        "organisation": visible(info.organisation.name),
+        "organisation": visible(info.organisation_name),
         "formation": visible(info.formation.title),
         "kind": info.kind_label,
         "day": dates.spell_date(info.start),
@@ -96,25 +48,6 @@ def when_words(info: BilanInfo) -> dict[str, Any]:
         "end": dates.spell_time(info.end),
         "remote": info.bilan.remote,
     }
-
-
-async def bilan_info(session: AsyncSession, bilan_id: int) -> BilanInfo | None:
-    bilan = await session.get(Bilan, bilan_id)
-    if bilan is None:
-        return None
-    formation = await session.get(Formation, bilan.formation_id)
-    organisation = await session.get(Organisation, bilan.organisation_id)
-    if formation is None or organisation is None:
-        return None
-    await session.refresh(bilan, ["participants"])
-    owner = await session.get(Person, formation.owner_id)
-    return BilanInfo(
-        bilan=bilan,
-        formation=formation,
-        organisation=organisation,
-        trainer=visible(owner.display_name) if owner else "",
-        tz=zone_of(organisation),
-    )
 
 
 # --- who may see which bilan --------------------------------------------------------
@@ -153,6 +86,11 @@ class Viewer:
     def author(self) -> Author:
         return Author(self.person_id, self.organisation_id)
 
+    @property
+    def member(self) -> Member:
+        """The same person as the formations and bilans see them."""
+        return Member(self.organisation_id, self.person_id, self.is_admin)
+
 
 def audit(
     session: AsyncSession,
@@ -174,48 +112,18 @@ def audit(
     )
 
 
-def _mine(viewer: Viewer) -> list[ColumnElement[bool]]:
-    """The formations this viewer may see."""
-    conditions = [Formation.organisation_id == viewer.organisation_id]
-    if not viewer.is_admin:
-        conditions.append(Formation.owner_id == viewer.person_id)
-    return conditions
-
-
-async def visible_bilans(
-    session: AsyncSession, viewer: Viewer, now: datetime
-) -> list[tuple[Bilan, Formation]]:
-    """Bilans of my formations (all of the organisation's for an admin), not cancelled:
-    upcoming first, then the past ones, most recent first."""
-    formations = {
-        f.id: f for f in (await session.scalars(select(Formation).where(*_mine(viewer)))).all()
-    }
-    if not formations:
-        return []
-    rows = (
-        await session.scalars(
-            select(Bilan).where(
-                Bilan.formation_id.in_(list(formations)), Bilan.cancelled_at.is_(None)
-            )
-        )
-    ).all()
-    upcoming = sorted((b for b in rows if b.ends_at >= now), key=lambda b: b.starts_at)
-    past = sorted((b for b in rows if b.ends_at < now), key=lambda b: b.starts_at, reverse=True)
-    return [(b, formations[b.formation_id]) for b in [*upcoming, *past]]
-
-
-async def bilan_for(session: AsyncSession, viewer: Viewer, bilan_id: object) -> BilanInfo | None:
+async def bilan_for(session: AsyncSession, viewer: Viewer, bilan_id: object) -> BilanView | None:
     """The bilan if this trainer may see it and it is not cancelled; ``None`` for anything
     else (an unknown id, another organisation's, a colleague's: the same answer)."""
     try:
         wanted = int(str(bilan_id))
     except ValueError:
         return None
-    info = await bilan_info(session, wanted)
+    info = await view_of(session, wanted)
     if info is None or info.bilan.cancelled_at is not None:
         return None
     allowed = await session.scalar(
-        select(Formation.id).where(Formation.id == info.formation.id, *_mine(viewer))
+        select(Formation.id).where(Formation.id == info.formation.id, *visible_to(viewer.member))
     )
     return info if allowed is not None else None
 
@@ -372,7 +280,7 @@ class ParticipantStatus:
 
 @dataclass(frozen=True)
 class Progress:
-    info: BilanInfo
+    info: BilanView
     rows: list[ParticipantStatus]
     history: list[Attestation]
     sheets: list[AttendanceSheet]
@@ -387,7 +295,7 @@ class Progress:
         return bool(self.rows) and not self.missing
 
 
-async def progress(session: AsyncSession, info: BilanInfo) -> Progress:
+async def progress(session: AsyncSession, info: BilanView) -> Progress:
     history = await answers_of(session, info.bilan.id)
     current = latest(history)
     on_sheet = await sheet_of_participants(session, info.bilan.id)

@@ -12,7 +12,9 @@ from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.attestations.service import Author, BilanInfo, audit, visible
+from bot.answers import visible
+from bot.attestations.service import Author, audit
+from bot.bilans.view import BilanView
 from bot.documents.bundle import sha256_hex
 from bot.storage.attestations import AttendanceSheet, AttendanceSheetEntry
 
@@ -42,7 +44,7 @@ def sheet_problem(mime_type: str, content: bytes) -> Problem | None:
 
 async def upload_sheet(
     session: AsyncSession,
-    info: BilanInfo,
+    info: BilanView,
     *,
     filename: str,
     mime_type: str,

@@ -17,9 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates, texts
 from bot.bilans.notify import ChatOf, notify_participants
-from bot.bilans.queries import Viewer, deadlines_of_bilan, unreachable, view_of, visible_bilan
-from bot.deadlines import documents
+from bot.bilans.queries import deadlines_of_bilan, unreachable, view_of, visible_bilan
+from bot.bilans.view import BilanView, kind_label
 from bot.deadlines.service import Moved, refresh_deadlines
+from bot.formations.queries import Member
 from bot.storage import audit
 from bot.storage.bilans import StoredDeadline
 
@@ -28,7 +29,7 @@ from bot.storage.bilans import StoredDeadline
 class Move:
     """A bilan moved: its new documents and deadlines, which of them moved, who was told."""
 
-    view: documents.BilanView
+    view: BilanView
     old_start: datetime
     """The former start, in the organisation's zone."""
     deadlines: list[StoredDeadline]
@@ -40,7 +41,7 @@ class Move:
 
 @dataclass(frozen=True)
 class Cancellation:
-    view: documents.BilanView
+    view: BilanView
     removed: list[str]
     """Titles of the open deadlines dropped with the bilan."""
     kept: list[str]
@@ -51,7 +52,7 @@ class Cancellation:
 
 async def move_bilan(
     session: AsyncSession,
-    viewer: Viewer,
+    viewer: Member,
     now: datetime,
     bilan_id: int,
     starts_at: datetime,
@@ -91,7 +92,7 @@ async def move_bilan(
     view = await view_of(session, bilan, formation)
     notice = texts.say(
         "bilan.notice_moved",
-        kind=documents.kind_label(bilan.kind),
+        kind=kind_label(bilan.kind),
         old=dates.spell_datetime(old_start),
         new=dates.spell_datetime(view.start),
         title=formation.title,
@@ -108,7 +109,7 @@ async def move_bilan(
 
 
 async def cancel_bilan(
-    session: AsyncSession, viewer: Viewer, now: datetime, bilan_id: int, *, chat_of: ChatOf
+    session: AsyncSession, viewer: Member, now: datetime, bilan_id: int, *, chat_of: ChatOf
 ) -> Cancellation | None:
     """Cancel the bilan; ``None`` if ``viewer`` may not see it (or it is already cancelled)."""
     found = await visible_bilan(session, viewer, bilan_id)
@@ -134,7 +135,7 @@ async def cancel_bilan(
     view = await view_of(session, bilan, formation)
     notice = texts.say(
         "bilan.notice_cancelled",
-        kind=documents.kind_label(bilan.kind),
+        kind=kind_label(bilan.kind),
         when=dates.spell_datetime(view.start),
         title=formation.title,
     )

@@ -1,7 +1,7 @@
 """What the bilan dialogues read: the formations that owe a bilan, the bilans a person
 may see, what a formation owes, a bilan's deadlines and documents.
 
-A :class:`Viewer` says who looks: a formateur sees the formations they own,
+A :class:`Member` says who looks: a formateur sees the formations they own,
 an admin every formation of the organisation.  Nothing here writes.
 """
 
@@ -14,13 +14,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.bilans.notify import ChatOf
-from bot.deadlines import documents
+from bot.bilans.view import BilanView, kind_label
+from bot.bilans.view import view_of as bilan_view
 from bot.deadlines.facts import formation_facts
 from bot.deadlines.org_settings import rules_settings
+from bot.formations.queries import Member, load_formation, visible_to
 from bot.rules import BilanFacts, deadlines, owed_bilans
 from bot.storage.bilans import Bilan, StoredDeadline
 from bot.storage.formations import Formation
-from bot.storage.people import Organisation, Person, zone_of
+from bot.storage.people import Organisation, zone_of
 
 BILAN_FUNDERS = ("normandie", "cvl")
 """The funders whose rules owe bilans (Région Normandie, Région Centre-Val de Loire)."""
@@ -29,52 +31,21 @@ DOCS_RULE = "NOR-DOCS"
 """The Normandie rule: the bilan's documents 48 h before a remote bilan at the latest."""
 
 
-@dataclass(frozen=True)
-class Viewer:
-    """Who looks: their organisation, and whether they see all of it (an admin)."""
-
-    organisation_id: int
-    person_id: int
-    admin: bool = False
-
-
 # --- formations --------------------------------------------------------------------------
 
 
-async def visible_formation(
-    session: AsyncSession, viewer: Viewer, formation_id: object
-) -> Formation | None:
-    """The formation (trainees and sessions loaded) if ``viewer`` may see it, else ``None``."""
-    try:
-        wanted = int(str(formation_id))
-    except ValueError:
-        return None
-    formation = await session.get(Formation, wanted)
-    if formation is None or formation.organisation_id != viewer.organisation_id:
-        return None
-    if not viewer.admin and formation.owner_id != viewer.person_id:
-        return None
-    await session.refresh(formation, ["trainees", "sessions"])
-    return formation
-
-
-async def bilan_formations(session: AsyncSession, viewer: Viewer) -> list[Formation]:
+async def bilan_formations(session: AsyncSession, viewer: Member) -> list[Formation]:
     """The formations ``viewer`` may see whose funder asks for bilans, latest first."""
-    query = select(Formation).where(
-        Formation.organisation_id == viewer.organisation_id,
-        Formation.funder.in_(BILAN_FUNDERS),
-    )
-    if not viewer.admin:
-        query = query.where(Formation.owner_id == viewer.person_id)
+    query = select(Formation).where(*visible_to(viewer), Formation.funder.in_(BILAN_FUNDERS))
     query = query.order_by(Formation.start_date.desc(), Formation.id.desc())
     return list((await session.scalars(query)).all())
 
 
 async def bilan_formation(
-    session: AsyncSession, viewer: Viewer, formation_id: object
+    session: AsyncSession, viewer: Member, formation_id: object
 ) -> Formation | None:
-    """:func:`visible_formation`, only when its funder asks for bilans."""
-    formation = await visible_formation(session, viewer, formation_id)
+    """:func:`bot.formations.queries.load_formation`, only when its funder asks for bilans."""
+    formation = await load_formation(session, viewer, formation_id)
     if formation is None or formation.funder not in BILAN_FUNDERS:
         return None
     return formation
@@ -84,13 +55,11 @@ async def bilan_formation(
 
 
 async def visible_bilans(
-    session: AsyncSession, viewer: Viewer, now: datetime
+    session: AsyncSession, viewer: Member, now: datetime
 ) -> list[tuple[Bilan, Formation]]:
     """The bilans of the formations ``viewer`` may see, not cancelled: upcoming first
     (soonest first), then the past ones (most recent first)."""
-    query = select(Formation).where(Formation.organisation_id == viewer.organisation_id)
-    if not viewer.admin:
-        query = query.where(Formation.owner_id == viewer.person_id)
+    query = select(Formation).where(*visible_to(viewer))
     formations = {f.id: f for f in (await session.scalars(query)).all()}
     if not formations:
         return []
@@ -107,7 +76,7 @@ async def visible_bilans(
 
 
 async def visible_bilan(
-    session: AsyncSession, viewer: Viewer, bilan_id: object
+    session: AsyncSession, viewer: Member, bilan_id: object
 ) -> tuple[Bilan, Formation] | None:
     """The bilan and its formation if ``viewer`` may see it and it is not cancelled."""
     try:
@@ -117,7 +86,7 @@ async def visible_bilan(
     bilan = await session.get(Bilan, wanted)
     if bilan is None or bilan.cancelled_at is not None:
         return None
-    formation = await visible_formation(session, viewer, bilan.formation_id)
+    formation = await load_formation(session, viewer, bilan.formation_id)
     if formation is None:
         return None
     await session.refresh(bilan, ["participants"])
@@ -151,18 +120,11 @@ async def deadlines_of_bilan(session: AsyncSession, bilan: Bilan) -> list[Stored
     return sorted(rows, key=lambda r: (r.due_on, r.due_at.timestamp() if r.due_at else 0.0))
 
 
-async def view_of(session: AsyncSession, bilan: Bilan, formation: Formation) -> documents.BilanView:
+async def view_of(session: AsyncSession, bilan: Bilan, formation: Formation) -> BilanView:
     """The bilan as its documents show it, in the organisation's time zone."""
-    owner = await session.get(Person, formation.owner_id)
-    organisation = await session.get(Organisation, formation.organisation_id)
-    await session.refresh(bilan, ["participants"])
-    return documents.BilanView(
-        bilan=bilan,
-        formation=formation,
-        tz=zone_of(organisation),
-        trainer=owner.display_name if owner else "",
-        organisation=organisation.name if organisation else "",
-    )
+    view = await bilan_view(session, bilan)
+    assert view is not None  # the bilan and its formation are at hand
+    return view
 
 
 async def unreachable(session: AsyncSession, bilan: Bilan, chat_of: ChatOf) -> list[str]:
@@ -189,7 +151,7 @@ class Owed:
 
 
 def owed_label(kind: str, scope: str | None) -> str:
-    label = documents.kind_label(kind)
+    label = kind_label(kind)
     return f"{label} de {scope}" if scope else label
 
 

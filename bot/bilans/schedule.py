@@ -15,9 +15,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.bilans.queries import Viewer, bilan_formation, deadlines_of_bilan, view_of
-from bot.deadlines.documents import BilanView
+from bot.bilans.queries import bilan_formation, deadlines_of_bilan, view_of
+from bot.bilans.view import BilanView
 from bot.deadlines.service import refresh_deadlines
+from bot.formations.queries import Member
 from bot.storage import audit
 from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
 
@@ -67,7 +68,7 @@ class Scheduled:
 
 
 async def schedule_bilan(
-    session: AsyncSession, viewer: Viewer, now: datetime, formation_id: int, plan: Plan
+    session: AsyncSession, viewer: Member, now: datetime, formation_id: int, plan: Plan
 ) -> Scheduled | None:
     """Store the bilan ``plan`` describes; ``None`` if ``viewer`` may not see the formation."""
     formation = await bilan_formation(session, viewer, formation_id)

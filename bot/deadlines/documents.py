@@ -19,21 +19,19 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
 from bot import texts
+from bot.bilans.view import BilanView, kind_label
 from bot.dates import spell_date, spell_datetime, spell_time
 from bot.documents import ics
 from bot.documents.pdf import render_pdf
 from bot.messages import Document
-from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
-from bot.storage.formations import Formation
+from bot.storage.bilans import StoredDeadline
 
-KIND_LABELS = {"etape": "bilan d'étape", "fin": "bilan de fin de formation"}
 AGENDA_PARTS = (
     "Retour collectif",
     "Échange avec les délégués sur leur parcours",
@@ -44,10 +42,6 @@ AGENDA_PARTS = (
 EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}$")
 
 
-def kind_label(kind: str) -> str:
-    return KIND_LABELS.get(kind, "bilan")
-
-
 def duration_words(minutes: int) -> str:
     hours, rest = divmod(minutes, 60)
     if not hours:
@@ -55,56 +49,17 @@ def duration_words(minutes: int) -> str:
     return f"{hours} h {rest:02d}" if rest else f"{hours} h"
 
 
-def slug(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:40] or "formation"
-
-
-@dataclass(frozen=True)
-class BilanView:
-    """A bilan with what its documents need, in the organisation's zone."""
-
-    bilan: Bilan
-    formation: Formation
-    tz: ZoneInfo
-    trainer: str
-    organisation: str
-
-    @property
-    def start(self) -> datetime:
-        return self.bilan.starts_at.astimezone(self.tz)
-
-    @property
-    def end(self) -> datetime:
-        return self.bilan.ends_at.astimezone(self.tz)
-
-    @property
-    def minutes(self) -> int:
-        return int((self.bilan.ends_at - self.bilan.starts_at).total_seconds() // 60)
-
-    @property
-    def delegates(self) -> list[BilanParticipant]:
-        return [p for p in self.bilan.participants if p.kind == "delegate"]
-
-    @property
-    def partners(self) -> list[BilanParticipant]:
-        return [p for p in self.bilan.participants if p.kind == "partner"]
-
-    @property
-    def file_stem(self) -> str:
-        return f"bilan-{self.start.date().isoformat()}-{slug(self.formation.title)}"
-
-    def agenda(self) -> list[tuple[str, str, str]]:
-        """(from, to, part) for the three parts, the time split in equal thirds."""
-        third = timedelta(minutes=self.minutes / 3)
-        rows = []
-        for index, part in enumerate(AGENDA_PARTS):
-            begin = self.start + third * index
-            finish = self.end if index == 2 else self.start + third * (index + 1)
-            begin = begin.replace(second=0, microsecond=0)
-            finish = finish.replace(second=0, microsecond=0)
-            rows.append((spell_time(begin), spell_time(finish), part))
-        return rows
+def agenda(view: BilanView) -> list[tuple[str, str, str]]:
+    """(from, to, part) for the three parts, the time split in equal thirds."""
+    third = timedelta(minutes=view.minutes / 3)
+    rows = []
+    for index, part in enumerate(AGENDA_PARTS):
+        begin = view.start + third * index
+        finish = view.end if index == 2 else view.start + third * (index + 1)
+        begin = begin.replace(second=0, microsecond=0)
+        finish = finish.replace(second=0, microsecond=0)
+        rows.append((spell_time(begin), spell_time(finish), part))
+    return rows
 
 
 def invitation(view: BilanView, *, stamp: datetime) -> bytes:
@@ -115,7 +70,7 @@ def invitation(view: BilanView, *, stamp: datetime) -> bytes:
         kind=kind_label(bilan.kind),
         when=spell_datetime(view.start),
         duration=duration_words(view.minutes),
-        agenda=view.agenda(),
+        agenda=agenda(view),
     )
     emails = [p.contact for p in view.partners if p.contact and EMAIL.match(p.contact.strip())]
     if view.formation.cm_email and EMAIL.match(view.formation.cm_email):
@@ -152,7 +107,7 @@ def agenda_pdf(view: BilanView) -> bytes:
         when=spell_datetime(view.start),
         until=spell_time(view.end),
         duration=duration_words(view.minutes),
-        agenda=view.agenda(),
+        agenda=agenda(view),
         normandie=view.formation.funder == "normandie",
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.formations import Formation
@@ -19,11 +19,21 @@ class Member:
     admin: bool = False
 
 
+def visible_to(member: Member) -> list[ColumnElement[bool]]:
+    """What ``member`` may see of the formations: their organisation's if admin, else their own.
+
+    Every feature that shows formations or what hangs from them (bilans,
+    attestations) filters with these same conditions.
+    """
+    conditions = [Formation.organisation_id == member.organisation_id]
+    if not member.admin:
+        conditions.append(Formation.owner_id == member.person_id)
+    return conditions
+
+
 async def visible_formations(session: AsyncSession, member: Member) -> list[Formation]:
     """The formations ``member`` may open, the most recent start first."""
-    query = select(Formation).where(Formation.organisation_id == member.organisation_id)
-    if not member.admin:
-        query = query.where(Formation.owner_id == member.person_id)
+    query = select(Formation).where(*visible_to(member))
     query = query.order_by(Formation.start_date.desc(), Formation.id.desc())
     return list((await session.scalars(query)).all())
 
@@ -40,10 +50,12 @@ async def load_formation(
         wanted = int(str(formation_id))
     except ValueError:
         return None
-    formation = await session.get(Formation, wanted)
-    if formation is None or formation.organisation_id != member.organisation_id:
+    if not 0 < wanted < 2**63:  # beyond any id, and beyond what the databases take
         return None
-    if not member.admin and formation.owner_id != member.person_id:
+    formation = await session.scalar(
+        select(Formation).where(Formation.id == wanted, *visible_to(member))
+    )
+    if formation is None:
         return None
     await session.refresh(formation, ["trainees", "sessions"])
     return formation

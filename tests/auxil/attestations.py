@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.bilans.view import view_of
 from bot.messages import Reply
 from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.db import Database
@@ -179,10 +180,10 @@ async def add_bilan(
 
 async def issue_code(db: Database, bilan_id: int, name: str, *, at: datetime) -> str:
     """A fresh personal code for the participant called ``name`` (as a trainer would)."""
-    from bot.attestations import invitations, service
+    from bot.attestations import invitations
 
     async with db.sessions() as session, session.begin():
-        info = await service.bilan_info(session, bilan_id)
+        info = await view_of(session, bilan_id)
         assert info is not None
         participant = next(p for p in info.bilan.participants if p.name == name)
         _, code = await invitations.issue(session, info, participant, by=None, now=at)

@@ -31,18 +31,13 @@ from typing import Any
 from markupsafe import Markup
 
 from bot import dates
-from bot.answers import Invalid, clean_line
+from bot.answers import Invalid, clean_line, visible
 from bot.attestations import invitations
 from bot.attestations.answers import Said, record_answer
 from bot.attestations.evidence import attestation_text, text_sha256
 from bot.attestations.invitations import Held
-from bot.attestations.service import (
-    BilanInfo,
-    bilan_info,
-    current_answer,
-    visible,
-    when_words,
-)
+from bot.attestations.service import current_answer, when_words
+from bot.bilans.view import BilanView, view_of
 from bot.conversations.attestations.steps import PickOrSay
 from bot.conversations.attestations.who import author_of, chat_of
 from bot.conversations.kit.context import Context
@@ -113,7 +108,7 @@ async def route(ctx: Context, *, greet: bool) -> Outcome:
     return begin(ctx, found.info)
 
 
-def begin(ctx: Context, info: BilanInfo) -> Outcome:
+def begin(ctx: Context, info: BilanView) -> Outcome:
     """A new round of questions (or the wait, when the bilan has not started)."""
     for key in ASKED:
         ctx.data.pop(key, None)
@@ -136,7 +131,7 @@ async def participant_start(ctx: Context) -> Outcome | None:
 async def invitation_options(ctx: Context) -> list[Option]:
     options = []
     for invitation in await invitations.held_by(ctx.session, chat_of(ctx)):
-        info = await bilan_info(ctx.session, invitation.bilan_id)
+        info = await view_of(ctx.session, invitation.bilan_id)
         if info is not None:
             words = when_words(info)
             label = f"{words['kind']} du {words['day']} – {words['formation']}"
@@ -312,7 +307,7 @@ async def save_answer(ctx: Context) -> None:
         now=ctx.now,
     )
     when = dates.spell_datetime(answer.answered_at.astimezone(found.info.tz))
-    organisation = visible(found.info.organisation.name)
+    organisation = visible(found.info.organisation_name)
     if answer.answer == "attested":
         ctx.send(
             Reply(
@@ -412,7 +407,7 @@ def with_letters(ctx: Context, value: str | Invalid, refusal: str) -> str | Inva
     return value
 
 
-def text_for(ctx: Context, info: BilanInfo) -> str:
+def text_for(ctx: Context, info: BilanView) -> str:
     """The attestation for the answers given so far."""
     return attestation_text(
         info,
@@ -422,7 +417,7 @@ def text_for(ctx: Context, info: BilanInfo) -> str:
     )
 
 
-def freeze_text(ctx: Context, info: BilanInfo) -> None:
+def freeze_text(ctx: Context, info: BilanView) -> None:
     """Keep the attestation as shown, with its hash: what is confirmed is that text."""
     text = text_for(ctx, info)
     ctx.data["text"] = text

@@ -16,8 +16,9 @@ e-mail leaves after the commit (:mod:`bot.attestations.mail`).
 
 from __future__ import annotations
 
+from bot.answers import visible
 from bot.attestations.sending import cannot_send, request_sending
-from bot.attestations.service import progress, visible
+from bot.attestations.service import progress
 from bot.conversations.attestations.who import author_of, chat_of, this_bilan
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Finish, Flow, Leave, Outcome

@@ -31,21 +31,20 @@ from datetime import datetime
 from typing import Any
 
 from bot import dates
+from bot.answers import visible
 from bot.attestations import invitations, sending
 from bot.attestations.bundle import ProofBundle
 from bot.attestations.evidence import bilan_words
 from bot.attestations.invitations import Fresh, Invited
 from bot.attestations.service import (
     ROLE_LABELS,
-    BilanInfo,
     ParticipantStatus,
-    bilan_info,
     last_sending,
     progress,
-    visible,
-    visible_bilans,
     when_words,
 )
+from bot.bilans.queries import visible_bilans
+from bot.bilans.view import BilanView, view_of
 from bot.conversations.attestations.who import (
     author_of,
     event_of,
@@ -69,7 +68,7 @@ def same_bilan(ctx: Context) -> dict[str, Any]:
 async def attestations_start(ctx: Context) -> Outcome | None:
     if "bilan_id" in ctx.data:
         return None
-    bilans = await visible_bilans(ctx.session, viewer_of(ctx), ctx.now)
+    bilans = await visible_bilans(ctx.session, viewer_of(ctx).member, ctx.now)
     if not bilans:
         ctx.say("attestation_trainer.none")
         return Leave()
@@ -80,8 +79,8 @@ async def attestations_start(ctx: Context) -> Outcome | None:
 
 async def bilan_options(ctx: Context) -> list[Option]:
     options = []
-    for bilan, formation in await visible_bilans(ctx.session, viewer_of(ctx), ctx.now):
-        info = await bilan_info(ctx.session, bilan.id)
+    for bilan, formation in await visible_bilans(ctx.session, viewer_of(ctx).member, ctx.now):
+        info = await view_of(ctx.session, bilan.id)
         if info is None:
             continue
         label = f"{info.start:%d/%m/%Y} – {info.kind_label} – {visible(formation.title)}"
@@ -247,11 +246,11 @@ FLOWS = [FLOW, REISSUE]
 # --- the status --------------------------------------------------------------------------------
 
 
-def _local(info: BilanInfo, moment: datetime) -> str:
+def _local(info: BilanView, moment: datetime) -> str:
     return dates.spell_datetime(moment.astimezone(info.tz))
 
 
-def row_words(row: ParticipantStatus, info: BilanInfo) -> dict[str, Any]:
+def row_words(row: ParticipantStatus, info: BilanView) -> dict[str, Any]:
     """One participant's line: their state and its moment (the template words them)."""
     p, answer, invitation = row.participant, row.answer, row.invitation
     moment: datetime | None = None
@@ -277,7 +276,7 @@ def row_words(row: ParticipantStatus, info: BilanInfo) -> dict[str, Any]:
     }
 
 
-def sending_words(info: BilanInfo, last: ProofSending) -> dict[str, str]:
+def sending_words(info: BilanView, last: ProofSending) -> dict[str, str]:
     """The last e-mail of the bundle: ``sent`` (with when), ``failed`` or ``pending``."""
     if last.status == "sent" and last.sent_at is not None:
         return {"status": "sent", "to": last.to_address, "at": _local(info, last.sent_at)}
@@ -306,7 +305,7 @@ def bundle_reply(ctx: Context, bundle: ProofBundle) -> Reply:
 # --- invitations ---------------------------------------------------------------------------
 
 
-def invitation_reply(ctx: Context, info: BilanInfo, fresh: Fresh) -> Reply:
+def invitation_reply(ctx: Context, info: BilanView, fresh: Fresh) -> Reply:
     return Reply(
         text=ctx.render(
             "attestation_trainer.invitation",
@@ -319,7 +318,7 @@ def invitation_reply(ctx: Context, info: BilanInfo, fresh: Fresh) -> Reply:
     )
 
 
-def tell_invited(ctx: Context, info: BilanInfo, done: Invited) -> None:
+def tell_invited(ctx: Context, info: BilanView, done: Invited) -> None:
     """The new links to forward, one message each, and who was reminded in their chat."""
     if done.fresh:
         ctx.say("attestation_trainer.invitations_intro", count=len(done.fresh))
@@ -331,7 +330,7 @@ def tell_invited(ctx: Context, info: BilanInfo, done: Invited) -> None:
 
 async def invite_after_scheduling(ctx: Context, bilan_id: int) -> None:
     """Called by ``/bilan`` once a bilan is saved: each participant's personal link."""
-    info = await bilan_info(ctx.session, bilan_id)
+    info = await view_of(ctx.session, bilan_id)
     if info is None or not info.bilan.participants:
         return
     if not info.bilan.remote:

@@ -8,15 +8,9 @@ for a trainer, what they may see (:class:`~bot.attestations.service.Viewer`).
 
 from __future__ import annotations
 
-from bot.attestations.service import (
-    ROLE_LABELS,
-    Author,
-    BilanInfo,
-    Chat,
-    Viewer,
-    bilan_for,
-    visible,
-)
+from bot.answers import visible
+from bot.attestations.service import ROLE_LABELS, Author, Chat, Viewer, bilan_for
+from bot.bilans.view import BilanView
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.steps import Option
 
@@ -40,7 +34,7 @@ def viewer_of(ctx: Context) -> Viewer:
     return Viewer(ctx.person_id, ctx.organisation_id, bool(ctx.actor and ctx.actor.is_admin))
 
 
-async def this_bilan(ctx: Context) -> BilanInfo | None:
+async def this_bilan(ctx: Context) -> BilanView | None:
     """The bilan of this conversation (``bilan_id``) if this trainer may still see it."""
     return await bilan_for(ctx.session, viewer_of(ctx), ctx.data.get("bilan_id"))
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from bot import dates
 from bot.bilans.queries import deadlines_of_bilan, view_of, visible_bilan, visible_bilans
+from bot.bilans.view import kind_label
 from bot.conversations.bilans.move import CANCEL, MOVE
 from bot.conversations.bilans.shared import (
     deadline_lines,
@@ -36,7 +37,6 @@ from bot.conversations.bilans.shared import (
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, leave_saying
 from bot.conversations.kit.steps import Entry, Menu, Option, Pick
-from bot.deadlines import documents
 from bot.storage.people import Role
 
 
@@ -52,7 +52,7 @@ async def start(ctx: Context) -> Outcome | None:
 async def bilan_choices(ctx: Context) -> list[Option]:
     return [
         Option(
-            f"{short_moment(b.starts_at, ctx)} – {documents.kind_label(b.kind)} – {f.title}"[:90],
+            f"{short_moment(b.starts_at, ctx)} – {kind_label(b.kind)} – {f.title}"[:90],
             str(b.id),
         )
         for b, f in await visible_bilans(ctx.session, viewer_of(ctx), ctx.now)
@@ -84,7 +84,7 @@ async def detail(ctx: Context) -> dict[str, Any]:
     return {
         "detail": {
             "title": formation.title,
-            "kind": documents.kind_label(bilan.kind),
+            "kind": kind_label(bilan.kind),
             "when": dates.spell_datetime(view.start),
             "until": dates.spell_time(view.end),
             "remote": bilan.remote,

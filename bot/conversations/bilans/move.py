@@ -29,6 +29,7 @@ from typing import Any
 
 from bot import dates
 from bot.bilans.changes import cancel_bilan, move_bilan
+from bot.bilans.view import kind_label
 from bot.conversations.bilans.shared import (
     send_documents,
     the_bilan,
@@ -92,7 +93,7 @@ async def save_move(ctx: Context) -> None:
     ]
     ctx.say(
         "bilan.moved",
-        kind=documents.kind_label(view.bilan.kind),
+        kind=kind_label(view.bilan.kind),
         old=dates.spell_datetime(move.old_start),
         new=dates.spell_datetime(view.start),
         until=dates.spell_time(view.end),
@@ -136,7 +137,7 @@ async def cancel_values(ctx: Context) -> dict[str, Any]:
         return {}
     bilan, _ = found
     return {
-        "kind": documents.kind_label(bilan.kind),
+        "kind": kind_label(bilan.kind),
         "when": dates.spell_datetime(bilan.starts_at.astimezone(ctx.tz)),
     }
 
@@ -151,7 +152,7 @@ async def do_cancel(ctx: Context) -> Outcome:
     view = done.view
     ctx.say(
         "bilan.cancelled",
-        kind=documents.kind_label(view.bilan.kind),
+        kind=kind_label(view.bilan.kind),
         when=dates.spell_datetime(view.start),
         removed=done.removed,
         kept=done.kept,

@@ -32,6 +32,7 @@ from bot.bilans.checks import DEFAULT_MINUTES, MAX_PARTNERS, duration_minutes, m
 from bot.bilans.checks import visio_url as checked_url
 from bot.bilans.queries import bilan_formation, bilan_formations, owed_by
 from bot.bilans.schedule import Partner, Plan, Visio, schedule_bilan
+from bot.bilans.view import kind_label
 from bot.conversations.attestations.trainer import invite_after_scheduling
 from bot.conversations.bilans.partner import PARTNER
 from bot.conversations.bilans.shared import (
@@ -56,7 +57,6 @@ from bot.conversations.kit.flow import (
     leave_saying,
 )
 from bot.conversations.kit.steps import Confirm, Entry, Menu, Option, Pick, PickMany, Text
-from bot.deadlines import documents
 from bot.storage.people import Role
 
 MODES = [
@@ -149,7 +149,7 @@ async def pick_formation(ctx: Context, picked: str) -> Outcome:
         scheduled=[
             {
                 "id": b.id,
-                "kind": documents.kind_label(b.kind),
+                "kind": kind_label(b.kind),
                 "when": short_moment(b.starts_at, ctx),
                 "remote": b.remote,
             }
@@ -304,7 +304,7 @@ async def save_bilan(ctx: Context) -> None:
     view = scheduled.view
     ctx.say(
         "bilan.scheduled",
-        kind=documents.kind_label(scheduled.bilan.kind),
+        kind=kind_label(scheduled.bilan.kind),
         when=dates.spell_datetime(view.start),
         until=dates.spell_time(view.end),
         remote=scheduled.bilan.remote,

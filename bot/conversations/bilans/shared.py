@@ -23,12 +23,14 @@ from typing import Any
 from bot import dates
 from bot.answers import Invalid, clean_line
 from bot.bilans.checks import DEFAULT_MINUTES, has_words
-from bot.bilans.queries import Viewer, documents_due, visible_bilan, visible_formation
+from bot.bilans.queries import documents_due, visible_bilan
+from bot.bilans.view import BilanView
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Leave, Next, Outcome
 from bot.conversations.kit.steps import DateStep, TextParser
 from bot.deadlines import documents
 from bot.deadlines.service import group_of
+from bot.formations.queries import Member, load_formation
 from bot.messages import Reply
 from bot.storage.bilans import Bilan, StoredDeadline
 from bot.storage.formations import Formation
@@ -37,8 +39,8 @@ LATE_HOURS = 48
 """Fewer hours than this before a remote Normandie bilan: the documents deadline is at risk."""
 
 
-def viewer_of(ctx: Context) -> Viewer:
-    return Viewer(
+def viewer_of(ctx: Context) -> Member:
+    return Member(
         organisation_id=ctx.organisation_id,
         person_id=ctx.person_id,
         admin=ctx.actor is not None and ctx.actor.is_admin,
@@ -47,7 +49,7 @@ def viewer_of(ctx: Context) -> Viewer:
 
 async def formation_of(ctx: Context) -> Formation | None:
     """The formation of the bilan being scheduled or moved, if this person may see it."""
-    return await visible_formation(ctx.session, viewer_of(ctx), ctx.data.get("formation_id"))
+    return await load_formation(ctx.session, viewer_of(ctx), ctx.data.get("formation_id"))
 
 
 async def the_bilan(ctx: Context) -> tuple[Bilan, Formation] | None:
@@ -85,7 +87,7 @@ def deadline_lines(ctx: Context, rows: Sequence[StoredDeadline]) -> list[dict[st
     ]
 
 
-def send_documents(ctx: Context, view: documents.BilanView, rows: Sequence[StoredDeadline]) -> None:
+def send_documents(ctx: Context, view: BilanView, rows: Sequence[StoredDeadline]) -> None:
     """The invitation, the agenda and the message to the chargé(e) de mission."""
     stamp = ctx.now
     ctx.send(

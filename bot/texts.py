@@ -94,3 +94,31 @@ def _tidy(text: str) -> str:
 def plain(markup: str) -> str:
     """The text a terminal shows for chat markup: tags dropped, entities decoded."""
     return html.unescape(_TAGS.sub("", markup))
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Cut a long message on line breaks so each part stays within a platform's limit.
+
+    A line longer than the limit is cut where it must; every transport uses
+    this, so a long list reads the same on Telegram and on Matrix.
+    """
+    if len(text) <= limit:
+        return [text]
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        parts.append(current)
+    return parts

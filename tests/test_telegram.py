@@ -22,7 +22,8 @@ from bot.messages import Document, Reply
 from bot.outbox import PermanentFailure
 from bot.storage.db import Database
 from bot.storage.people import ChatIdentity, Person
-from bot.transports.telegram import TelegramTransport, split_text
+from bot.texts import split_text
+from bot.transports.telegram import MAX_TEXT, TelegramTransport
 from tests.auxil.dialogue import Clock
 from tests.auxil.telegram_offline import RecordingRequest
 
@@ -229,10 +230,10 @@ async def test_a_blocked_bot_is_recorded_and_not_retried(
 
 def test_long_messages_are_split_on_line_breaks() -> None:
     text = "\n".join(f"ligne {i} " + "x" * 100 for i in range(100))
-    parts = split_text(text)
+    parts = split_text(text, MAX_TEXT)
     assert len(parts) > 1 and all(len(p) <= 4096 for p in parts)
     assert "\n".join(parts) == text
-    assert split_text("y" * 9000) == ["y" * 4096, "y" * 4096, "y" * 808]
+    assert split_text("y" * 9000, MAX_TEXT) == ["y" * 4096, "y" * 4096, "y" * 808]
 
 
 async def test_debug_logging_shows_no_personal_data(

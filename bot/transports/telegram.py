@@ -77,30 +77,6 @@ async def with_retries(call: Callable[[], Awaitable[T]], *, attempts: int = 4) -
     return await call()
 
 
-def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Cut a long message on line breaks so each part stays within Telegram's limit."""
-    if len(text) <= limit:
-        return [text]
-    parts: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                parts.append(current)
-                current = ""
-            parts.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            parts.append(current)
-            current = line
-        else:
-            current = candidate
-    if current:
-        parts.append(current)
-    return parts
-
-
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     if not reply.choices:
         return None
@@ -386,7 +362,9 @@ class TelegramTransport:
     async def _edit(self, message: Message, reply: Reply) -> None:
         try:
             await message.edit_text(
-                split_text(reply.text)[0], parse_mode=ParseMode.HTML, reply_markup=keyboard(reply)
+                texts.split_text(reply.text, MAX_TEXT)[0],
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(reply),
             )
         except Exception as exc:
             log.info("edit failed, sending instead: %s", type(exc).__name__)
@@ -425,7 +403,7 @@ class TelegramTransport:
             raise PermanentFailure(type(exc).__name__) from exc
 
     async def _send_text(self, chat_id: str, reply: Reply) -> None:
-        parts = split_text(self._text(reply)) or [""]
+        parts = texts.split_text(self._text(reply), MAX_TEXT) or [""]
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
             if not part.strip():

@@ -32,30 +32,6 @@ TEXT_TYPES = ("m.text", "m.notice", "m.emote")
 FILE_TYPES = ("m.file", "m.image", "m.audio", "m.video")
 
 
-def split_text(text: str, limit: int = MAX_BODY) -> list[str]:
-    """Cut a long message on line breaks so each event stays small."""
-    if len(text) <= limit:
-        return [text]
-    parts: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                parts.append(current)
-                current = ""
-            parts.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            parts.append(current)
-            current = line
-        else:
-            current = candidate
-    if current:
-        parts.append(current)
-    return parts
-
-
 def _markup_to_html(markup: str) -> str:
     return markup.replace("\n", "<br>")
 
@@ -65,7 +41,7 @@ def text_contents(reply: Reply) -> list[dict[str, Any]]:
     markup = reply.text
     if not markup.strip() and not reply.choices:
         return []
-    parts = split_text(markup) if markup.strip() else [""]
+    parts = texts.split_text(markup, MAX_BODY) if markup.strip() else [""]
     contents: list[dict[str, Any]] = []
     for index, part in enumerate(parts):
         last = index == len(parts) - 1

@@ -73,6 +73,13 @@ YES_NO = {
 }
 
 
+def has_words(line: str, *, letters: int = 0) -> bool:
+    """At least ``letters`` letters, or with none asked one letter or digit: not only symbols."""
+    if letters:
+        return sum(ch.isalpha() for ch in line) >= letters
+    return any(ch.isalnum() for ch in line)
+
+
 MATRIX_ID = re.compile(r"^@[a-z0-9._=/+-]+:[A-Za-z0-9.-]+(:\d+)?$")
 """A Matrix user ID (``@prenom.nom-organisme.fr:agent.tchap.gouv.fr``), lower-case localpart."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.bilans.checks import contact, duration_minutes, has_words, minutes_fit, visio_url
+from bot.bilans.checks import contact, duration_minutes, minutes_fit, visio_url
 
 
 @pytest.mark.parametrize(
@@ -51,8 +51,3 @@ def test_a_contact_is_an_address_or_a_handle() -> None:
     assert contact("@lina:matrix.example.org") == "@lina:matrix.example.org"
     assert contact("Karim") is None
     assert contact("@ab") is None
-
-
-def test_words_need_a_letter_or_a_digit() -> None:
-    assert has_words("Salle 2") and has_words("2")
-    assert not has_words("…!? 😀")

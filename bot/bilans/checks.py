@@ -63,8 +63,3 @@ def contact(line: str) -> str | None:
     if HANDLE.match(value):
         return value
     return None
-
-
-def has_words(line: str, *, letters: bool = False) -> bool:
-    """At least one letter or digit (one letter when ``letters``): not only symbols."""
-    return any(ch.isalpha() if letters else ch.isalnum() for ch in line)

@@ -42,7 +42,7 @@ from bot.conversations.attestations.steps import PickOrSay
 from bot.conversations.attestations.who import author_of, chat_of
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome, Retry, Switch
-from bot.conversations.kit.steps import Option, Pick, Text
+from bot.conversations.kit.steps import Option, Pick, Text, words
 from bot.messages import Document, Reply
 from bot.storage.attestations import Attestation
 
@@ -151,12 +151,8 @@ async def pick_invitation(ctx: Context, picked: str) -> Outcome:
 # --- the questions -------------------------------------------------------------------------
 
 
-async def parse_name(ctx: Context, text: str) -> str | Invalid:
-    return with_letters(ctx, clean_line(text, limit=100), "name_letters")
-
-
-async def parse_structure(ctx: Context, text: str) -> str | Invalid:
-    return with_letters(ctx, clean_line(text, limit=150), "structure_letters")
+parse_name = words(100, "attestation_participant.name_letters", letters=2)
+parse_structure = words(150, "attestation_participant.structure_letters", letters=2)
 
 
 async def parse_reason(ctx: Context, text: str) -> str | Invalid:
@@ -396,15 +392,6 @@ FLOWS = [FLOW]
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def with_letters(ctx: Context, value: str | Invalid, refusal: str) -> str | Invalid:
-    """A name (of a person, of a structure) has at least two letters."""
-    if isinstance(value, Invalid):
-        return value
-    if sum(ch.isalpha() for ch in value) < 2:
-        return Invalid(ctx.render(f"attestation_participant.{refusal}"))
-    return value
 
 
 def text_for(ctx: Context, info: BilanView) -> str:

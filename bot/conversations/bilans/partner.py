@@ -20,10 +20,9 @@ from __future__ import annotations
 
 from bot.answers import Invalid
 from bot.bilans.checks import contact
-from bot.conversations.bilans.shared import words
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Outcome, Return
-from bot.conversations.kit.steps import Text
+from bot.conversations.kit.steps import Text, words
 from bot.storage.people import Role
 
 
@@ -50,7 +49,7 @@ PARTNER = Flow(
         Text(
             "name",
             ask="bilan.ask_partner_name",
-            parse=words(100, "bilan.partner_name_invalid", letters=True),
+            parse=words(100, "bilan.partner_name_invalid", letters=1),
         ),
         Text(
             "structure",

@@ -43,7 +43,6 @@ from bot.conversations.bilans.shared import (
     viewer_of,
     when_step,
     when_text,
-    words,
 )
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import (
@@ -56,7 +55,7 @@ from bot.conversations.kit.flow import (
     finish_now,
     leave_saying,
 )
-from bot.conversations.kit.steps import Confirm, Entry, Menu, Option, Pick, PickMany, Text
+from bot.conversations.kit.steps import Confirm, Entry, Menu, Option, Pick, PickMany, Text, words
 from bot.storage.people import Role
 
 MODES = [

@@ -21,13 +21,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot import dates
-from bot.answers import Invalid, clean_line
-from bot.bilans.checks import DEFAULT_MINUTES, has_words
+from bot.bilans.checks import DEFAULT_MINUTES
 from bot.bilans.queries import documents_due, visible_bilan
 from bot.bilans.view import BilanView
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Leave, Next, Outcome
-from bot.conversations.kit.steps import DateStep, TextParser
+from bot.conversations.kit.steps import DateStep
 from bot.deadlines import documents
 from bot.deadlines.service import group_of
 from bot.formations.queries import Member, load_formation
@@ -189,19 +188,3 @@ def when_step(name: str, *, ask: str) -> WarnedDate:
         then=keep_late_warning,
         help="bilan.help_when",
     )
-
-
-def words(limit: int, invalid: str, *, letters: bool = False) -> TextParser:
-    """A parser for one line of at most ``limit`` characters with a letter or a digit in
-    it (a place, a structure, a password), a letter when ``letters`` (a name);
-    ``invalid`` is the re-ask's message key."""
-
-    async def parse(ctx: Context, text: str) -> str | Invalid:
-        line = clean_line(text, limit=limit)
-        if isinstance(line, Invalid):
-            return line
-        if not has_words(line, letters=letters):
-            return Invalid(ctx.render(invalid))
-        return line
-
-    return parse

@@ -36,7 +36,6 @@ from datetime import datetime
 from typing import Any
 
 from bot import dates
-from bot.answers import Invalid, clean_line
 from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import (
@@ -49,7 +48,7 @@ from bot.conversations.kit.flow import (
     Return,
     stored_date,
 )
-from bot.conversations.kit.steps import DateStep, Option, Pick, Text
+from bot.conversations.kit.steps import DateStep, Option, Pick, Text, words
 from bot.deadlines.actions import (
     MAX_POSTPONE_DAYS,
     PostponeRefused,
@@ -270,13 +269,7 @@ async def check_postpone(ctx: Context, when: datetime) -> str | None:
     return postpone_refusal(ctx, row, postpone_problem(row, when.date(), ctx.now.date()))
 
 
-async def parse_reason(ctx: Context, text: str) -> str | Invalid:
-    line = clean_line(text, limit=300)
-    if isinstance(line, Invalid):
-        return line
-    if not any(ch.isalpha() for ch in line):
-        return Invalid(ctx.render("echeances.reason_invalid"))
-    return line
+parse_reason = words(300, "echeances.reason_invalid", letters=1)
 
 
 async def save_postponement(ctx: Context, reason: str) -> Outcome:

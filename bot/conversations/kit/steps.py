@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, TypedDict, Unpack
 
 from bot import dates
-from bot.answers import MAX_TEXT, YES_NO, Invalid
+from bot.answers import MAX_TEXT, YES_NO, Invalid, clean_line, has_words
 from bot.conversations.kit.flow import (
     PAGE_SIZE,
     Call,
@@ -48,6 +48,25 @@ class Hooks(TypedDict, total=False):
 
 
 TextParser = Callable[["Context", str], Awaitable[Any | Invalid]]
+
+
+def words(limit: int, invalid: str, *, letters: int = 0) -> TextParser:
+    """A parser for one line of at most ``limit`` characters that says something.
+
+    With ``letters`` it must hold that many letters (a name: a person's, a
+    structure's), otherwise one letter or digit (a place, a password);
+    ``invalid`` is the key of the re-ask for a line of symbols only.
+    """
+
+    async def parse(ctx: Context, text: str) -> str | Invalid:
+        line = clean_line(text, limit=limit)
+        if isinstance(line, Invalid):
+            return line
+        if not has_words(line, letters=letters):
+            return Invalid(ctx.render(invalid))
+        return line
+
+    return parse
 
 
 class Text(Step):

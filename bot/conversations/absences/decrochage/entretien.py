@@ -19,11 +19,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.absences.records import schedule_entretien
-from bot.answers import Invalid, clean_line
 from bot.conversations.absences.decrochage.common import open_followup_or_leave, step_start
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, stored_datetime
-from bot.conversations.kit.steps import DateStep, Text
+from bot.conversations.kit.steps import DateStep, Text, words
 from bot.storage.people import Role
 
 
@@ -35,13 +34,7 @@ async def check_future(ctx: Context, when: datetime) -> str | None:
     return None
 
 
-async def parse_counsellor(ctx: Context, text: str) -> str | Invalid:
-    name = clean_line(text, limit=120)
-    if isinstance(name, Invalid):
-        return name
-    if not any(ch.isalpha() for ch in name):
-        return Invalid(ctx.render("decrochage.counsellor_letters"))
-    return name
+parse_counsellor = words(120, "decrochage.counsellor_letters", letters=1)
 
 
 def kind_of(ctx: Context) -> str:

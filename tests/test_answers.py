@@ -1,0 +1,47 @@
+"""What people type, judged the same way by every dialogue and service."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answers import Invalid, clean_line, fold, has_words, matrix_id, visible
+
+
+def test_words_need_a_letter_or_a_digit_or_as_many_letters_as_asked() -> None:
+    assert has_words("Salle 2") and has_words("2")
+    assert not has_words("…!? 😀")
+    assert has_words("Lé", letters=2) and not has_words("L 2", letters=2)
+
+
+def test_names_compare_without_case_accents_or_punctuation() -> None:
+    assert fold("  Léa   MARTIN-Dupré ") == "lea martin dupre"
+
+
+def test_a_line_is_cleaned_or_refused_with_its_reason() -> None:
+    assert clean_line("  deux   mots \n", limit=20) == "deux mots"
+    assert isinstance(clean_line("   ", limit=20), Invalid)
+    assert isinstance(clean_line("x" * 21, limit=20), Invalid)
+    assert isinstance(clean_line("a\x1b[31mb", limit=20), Invalid)
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        (
+            "@prenom.nom-organisme.fr:agent.tchap.gouv.fr",
+            "@prenom.nom-organisme.fr:agent.tchap.gouv.fr",
+        ),
+        ("  @bruno:localhost:8448 ", "@bruno:localhost:8448"),
+        ("@Bruno:localhost", None),
+        ("bruno@localhost", None),
+        ("@bruno lefevre:localhost", None),
+        ("@bruno:", None),
+    ],
+)
+def test_matrix_ids(typed: str, found: str | None) -> None:
+    assert matrix_id(typed) == found
+
+
+def test_a_name_typed_elsewhere_is_shown_without_invisible_characters() -> None:
+    assert visible("Léa\x1b[31m \u202eMartin\x00") == "Léa Martin"
+    assert visible(None) == ""

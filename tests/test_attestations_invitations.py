@@ -241,3 +241,45 @@ async def test_an_invitation_is_usable_only_by_its_chat_until_it_ends(
         )
         assert [i.bilan_id for i in await invitations.held_by(session, LEA)] == [first]
         assert await invitations.held_by(session, MALLORY) == []
+
+
+async def test_a_participant_on_matrix_gets_the_link_from_the_bot_not_forwarded(
+    db: Database, demo: None, clock: Clock
+) -> None:
+    bilan_id = await add_bilan(db, start=BILAN_START, participants=TWO)
+    async with db.sessions() as session, session.begin():
+        lea = await session.scalar(
+            select(BilanParticipant).where(
+                BilanParticipant.bilan_id == bilan_id, BilanParticipant.name == "Léa Martin"
+            )
+        )
+        assert lea is not None
+        lea.contact = "@lea.martin:tchap.example"
+        author = await trainer_of(session)
+        info = await info_of(session, bilan_id)
+        off = await invitations.invite_or_remind(
+            session, info, author=author, now=clock.now, event="console:1"
+        )
+        assert [f.participant.name for f in off.fresh] == ["Léa Martin", "Hugo Moreau"]
+        done = await invitations.invite_or_remind(
+            session, info, author=author, now=clock.now, event="console:2", on_matrix=True
+        )
+        assert [f.participant.name for f in done.fresh] == ["Hugo Moreau"]
+        assert done.on_matrix == ["Léa Martin"]
+        [sent] = (
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.key.like("attestation:invite:%"))
+            )
+        ).all()
+        assert (sent.platform, sent.chat_id) == ("matrix", "@lea.martin:tchap.example")
+        live = await session.scalar(
+            select(AttestationInvitation).where(
+                AttestationInvitation.participant_id == lea.id,
+                AttestationInvitation.revoked_at.is_(None),
+            )
+        )
+        assert live is not None and sent.key == f"attestation:invite:{live.id}:matrix"
+        text = sent.payload["text"]
+        assert "Bonjour Léa Martin" in text and "/start " in text
+        code = text.split("/start ", 1)[1].split("<", 1)[0].strip()
+        assert live.code_hash == code_hash(code)  # the live link, the one that works

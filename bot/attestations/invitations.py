@@ -9,7 +9,6 @@ returned as the name of the message that explains them (a block of
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, NamedTuple
@@ -17,8 +16,8 @@ from typing import Literal, NamedTuple
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import invitations, texts
-from bot.answers import visible
+from bot import dates, invitations, texts
+from bot.answers import matrix_id, visible
 from bot.attestations.service import Author, Chat, audit, progress, when_words
 from bot.attestations.settings import invitation_expiry
 from bot.bilans.view import BilanView, view_of
@@ -27,8 +26,6 @@ from bot.outbox import enqueue
 from bot.storage.attestations import AttestationInvitation
 from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.people import ChatIdentity, Person
-
-MATRIX_ID = re.compile(r"^@[A-Za-z0-9._=\-/]+:[A-Za-z0-9.\-]+(:[0-9]{1,5})?$")
 
 Refusal = Literal[
     "code_revoked",
@@ -64,6 +61,8 @@ class Invited:
 
     fresh: list[Fresh] = field(default_factory=list)
     reminded: list[str] = field(default_factory=list)
+    on_matrix: list[str] = field(default_factory=list)
+    """Those whose invitation the bot sent itself, in a Matrix chat it opened."""
 
 
 def expiry(invitation: AttestationInvitation, info: BilanView) -> datetime:
@@ -117,8 +116,8 @@ async def issue(
     """
     await revoke(session, participant.id, by=by, now=now)
     code = invitations.new_code()
-    contact = (participant.contact or "").strip()
-    matrix = bool(MATRIX_ID.match(contact))
+    contact = matrix_id(participant.contact or "")
+    matrix = contact is not None
     invitation = AttestationInvitation(
         organisation_id=info.bilan.organisation_id,
         bilan_id=info.bilan.id,
@@ -158,6 +157,7 @@ async def invite_or_remind(
     now: datetime,
     event: str,
     only_new: bool = False,
+    on_matrix: bool = False,
 ) -> Invited:
     """Invite (or re-invite) everyone who has not answered nor is on a sheet.
 
@@ -166,7 +166,10 @@ async def invite_or_remind(
     - the participant already talks to the bot: a reminder in their chat,
       through the outbox under a key unique to ``event`` (their link stays
       theirs: revoking it would lock them out of their own conversation);
-    - ``only_new`` (at scheduling): only participants without a live link.
+    - ``only_new`` (at scheduling): only participants without a live link;
+    - ``on_matrix`` (the bot is on Matrix/Tchap): a participant whose contact
+      is a Matrix ID gets the new link from the bot itself, in a direct chat
+      the bot opens (an external on Tchap cannot open one), not forwarded.
     """
     done = Invited()
     for row in (await progress(session, info)).rows:
@@ -198,7 +201,27 @@ async def invite_or_remind(
             invitation.id,
             bilan_id=info.bilan.id,
         )
-        done.fresh.append(Fresh(row.participant, code, invitation.expires_at))
+        contact = invitation.target_user if on_matrix else None
+        if contact is None:
+            done.fresh.append(Fresh(row.participant, code, invitation.expires_at))
+            continue
+        await enqueue(
+            session,
+            key=f"attestation:invite:{invitation.id}:matrix",
+            platform="matrix",
+            chat_id=contact,
+            organisation_id=info.bilan.organisation_id,
+            reply=Reply(
+                text=texts.say(
+                    "attestation_participant.matrix_invitation",
+                    name=visible(row.participant.name),
+                    code=code,
+                    expires=dates.spell_datetime(expiry(invitation, info).astimezone(info.tz)),
+                    **when_words(info),
+                )
+            ),
+        )
+        done.on_matrix.append(visible(row.participant.name))
     return done
 
 

@@ -134,10 +134,15 @@ async def remind(ctx: Context) -> Outcome:
         ctx.say("attestation_trainer.bilan_not_found")
         return Leave()
     done = await invitations.invite_or_remind(
-        ctx.session, info, author=author_of(ctx), now=ctx.now, event=event_of(ctx)
+        ctx.session,
+        info,
+        author=author_of(ctx),
+        now=ctx.now,
+        event=event_of(ctx),
+        on_matrix=ctx.settings.has_matrix,
     )
     tell_invited(ctx, info, done)
-    if not done.fresh and not done.reminded:
+    if not done.fresh and not done.reminded and not done.on_matrix:
         ctx.say("attestation_trainer.nobody_to_remind")
     return Next("menu")
 
@@ -326,6 +331,8 @@ def tell_invited(ctx: Context, info: BilanView, done: Invited) -> None:
             ctx.send(invitation_reply(ctx, info, fresh))
     if done.reminded:
         ctx.say("attestation_trainer.reminded", names=done.reminded)
+    if done.on_matrix:
+        ctx.say("attestation_trainer.sent_on_matrix", names=done.on_matrix)
 
 
 async def invite_after_scheduling(ctx: Context, bilan_id: int) -> None:
@@ -337,6 +344,12 @@ async def invite_after_scheduling(ctx: Context, bilan_id: int) -> None:
         ctx.say("attestation_trainer.not_remote")
         return
     done = await invitations.invite_or_remind(
-        ctx.session, info, author=author_of(ctx), now=ctx.now, event=event_of(ctx), only_new=True
+        ctx.session,
+        info,
+        author=author_of(ctx),
+        now=ctx.now,
+        event=event_of(ctx),
+        only_new=True,
+        on_matrix=ctx.settings.has_matrix,
     )
     tell_invited(ctx, info, done)

@@ -7,24 +7,32 @@ import asyncio
 import re
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from nio import RoomCreateResponse
 from sqlalchemy import select
 
-from bot.app import build_engine
+from bot.app import build_engine, build_scheduler
+from bot.attestations import invitations
+from bot.attestations.service import Author
+from bot.bilans.view import view_of
 from bot.config import Settings
 from bot.messages import Document, Incoming, Reply
 from bot.outbox import PermanentFailure, Sender
+from bot.storage.bilans import BilanParticipant
 from bot.storage.db import Database
 from bot.storage.formations import Formation
 from bot.storage.matrix import MatrixEvent, MatrixWelcome
 from bot.storage.people import ChatIdentity, Membership, Organisation
 from bot.transports.matrix import MatrixTransport
-from tests.auxil.dialogue import Person
-from tests.auxil.matrix_people import MatrixPerson
+from bot.transports.telegram import TelegramTransport
+from tests.auxil.attestations import add_bilan, demo_author
+from tests.auxil.dialogue import Clock, Person
+from tests.auxil.matrix_people import ENCRYPTION, MatrixPerson
 from tests.auxil.synapse import Account, Synapse
+from tests.auxil.telegram_emulator import run_emulator
 
 pytestmark = pytest.mark.slow  # every test here talks to a real Synapse
 
@@ -342,3 +350,114 @@ async def test_an_admin_invites_a_formateur_by_matrix_id_and_the_bot_opens_the_c
             select(Membership).where(Membership.person_id == identity.person_id)
         )
         assert member is not None and member.role == "formateur"
+
+
+async def test_a_participant_answers_on_matrix_and_the_trainer_on_telegram_is_told(
+    synapse: Synapse,
+    bot: MatrixTransport,
+    db: Database,
+    demo: None,
+    tmp_path: Path,
+) -> None:
+    """The bot opens the participant's chat on Matrix; the notice reaches the trainer's Telegram."""
+    token = "987654:FORMABOT-matrix-telegram"
+    async with (
+        run_emulator() as emulator,
+        MatrixPerson.joining(synapse, tmp_path, "lea") as lea,
+    ):
+        on_telegram = replace(bot.settings, telegram_token=token, telegram_base_url=emulator.url)
+        telegram = TelegramTransport(on_telegram, build_engine(db, on_telegram), poll_interval=0.02)
+        await telegram.start()
+        try:
+            ended = datetime.now(UTC) - timedelta(days=1)
+            bilan_id = await add_bilan(db, start=ended)
+            async with db.sessions() as session, session.begin():
+                camille, organisation = await demo_author(session)
+                session.add(
+                    ChatIdentity(person_id=camille, platform="telegram", user_id="77", chat_id="77")
+                )
+                [participant] = (
+                    await session.scalars(
+                        select(BilanParticipant).where(BilanParticipant.bilan_id == bilan_id)
+                    )
+                ).all()
+                participant.contact = lea.user_id
+                info = await view_of(session, bilan_id)
+                assert info is not None
+                done = await invitations.invite_or_remind(
+                    session,
+                    info,
+                    author=Author(camille, organisation),
+                    now=datetime.now(UTC),
+                    event="test:1",
+                    on_matrix=True,
+                )
+            assert done.on_matrix == ["Léa Martin"] and done.fresh == []
+            sender = Sender(db.sessions, {"matrix": bot.send, "telegram": telegram.send})
+            assert await sender.run_once() == 1
+            await lea.wait(lambda: bool(lea.client.rooms), what="the bot's direct chat")
+            [room] = list(lea.client.rooms)
+            welcome = await lea.reply_after(room, 0, "vous invite à confirmer")
+            code = re.search(r"/start (\S+)", welcome.body)
+            assert welcome.decrypted and code is not None
+            await lea.ask(room, f"/start {code.group(1)}", "nom complet")
+            await lea.ask(room, "Léa Martin", "À quel titre")
+            sworn = await lea.ask(room, "Délégué", "atteste sur l'honneur")
+            assert "Je soussigné(e) Léa Martin" in sworn.body
+            await lea.ask(room, "Je l'atteste", "Votre attestation est enregistrée")
+            copy = await lea.reply_after(room, 0, ".pdf")
+            assert copy.is_file and (await lea.download(copy)).startswith(b"%PDF")
+            async with emulator.user(token, user_id=77, first_name="Camille") as camille_chat:
+                for _ in range(50):
+                    await sender.run_once()
+                    told = [m.body for m in await camille_chat.bot_messages()]
+                    if told:
+                        break
+                    await asyncio.sleep(0.1)
+                assert any("Léa Martin a attesté sur l'honneur sa participation" in t for t in told)
+        finally:
+            await telegram.stop()
+
+
+async def test_a_digest_posted_to_a_group_room_names_no_trainee(
+    synapse: Synapse,
+    bot: MatrixTransport,
+    db: Database,
+    demo: None,
+    clock: Clock,
+    tmp_path: Path,
+) -> None:
+    async with (
+        MatrixPerson.joining(synapse, tmp_path, "camille") as camille,
+        MatrixPerson.joining(synapse, tmp_path, "julien") as julien,
+    ):
+        async with db.sessions() as session, session.begin():
+            admin, _ = await demo_author(session)
+            session.add(
+                ChatIdentity(
+                    person_id=admin,
+                    platform="matrix",
+                    user_id=camille.user_id,
+                    chat_id="",
+                )
+            )
+        created = await camille.client.room_create(
+            name="Équipe pédagogique",
+            invite=[bot.user_id, julien.user_id],
+            initial_state=[ENCRYPTION],
+        )
+        assert isinstance(created, RoomCreateResponse)
+        room = str(created.room_id)
+        await camille.wait(lambda: camille.has_joined(room, bot.user_id), what="the bot joining")
+        async with db.sessions() as session, session.begin():
+            organisation = await session.scalar(select(Organisation))
+            assert organisation is not None
+            organisation.digest_chat = f"matrix:{room}"
+        clock.now = datetime(2026, 11, 24, 7, 30, tzinfo=UTC)
+        await build_scheduler(db, bot.settings, clock=clock).tick()
+        assert await Sender(db.sessions, {"matrix": bot.send}).run_once() == 1
+        digest = await julien.reply_after(room, 0, "en retard")
+        assert digest.decrypted
+        assert "Projet professionnel (démo) : 3 en retard" in digest.body
+        for name in ("Nadia Roux", "Thomas Fabre", "Inès Garnier", "Karim Benali"):
+            assert name not in digest.body

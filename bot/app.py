@@ -25,6 +25,7 @@ from typing import Protocol
 from bot.config import Settings
 from bot.engine import Engine
 from bot.features import absences, attestations, bilans, deadlines, formations, people
+from bot.inbox import forget_handled_updates
 from bot.manifest import Feature, Features
 from bot.messages import Reply
 from bot.outbox import Sender
@@ -33,7 +34,7 @@ from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
 
-CORE = Feature(name="core", jobs=(forget_old_events,))
+CORE = Feature(name="core", jobs=(forget_old_events, forget_handled_updates))
 """What belongs to no feature: forgetting the platform event ids of long ago."""
 
 FEATURES = Features(
@@ -143,8 +144,20 @@ async def serve(
             pass
     sender = Sender(db.sessions, {t.platform: t.send for t in transports})
     scheduler = build_scheduler(db, settings)
-    for transport in transports:
-        await transport.start()
+    # A transport waits for its platform while it is unreachable: a signal
+    # meanwhile stops the wait instead of being ignored until it is back.
+    starting = asyncio.ensure_future(asyncio.gather(*(t.start() for t in transports)))
+    stopping = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    if not starting.done():
+        starting.cancel()
+        await asyncio.gather(starting, return_exceptions=True)
+        log.info("stopping before the transports were reachable")
+        for transport in transports:
+            await transport.stop()
+        return
+    stopping.cancel()
+    starting.result()  # a transport that failed to start for good (a wrong token) says so
     tasks = [
         asyncio.create_task(sender.run_forever(stop)),
         asyncio.create_task(scheduler.run_forever(stop)),

@@ -4,7 +4,10 @@ Every transport hands its messages to :meth:`Engine.handle` and renders the
 replies it gets back.  For one message the engine, in a single transaction:
 
 1. records the platform's event id (a redelivered event gets the replies of
-   the first delivery again, and nothing else happens);
+   the first delivery again, and nothing else happens) with the turn's
+   replies, whole, so that a crash between the commit and the sending
+   loses none of them (:meth:`Engine.delivered` then keeps only their
+   text);
 2. loads the conversation state of (platform, chat, user) and the person
    behind the chat;
 3. routes the message: a command starts a flow, anything else answers the
@@ -133,8 +136,22 @@ class Engine:
             )
             flow_name, step_name = await self._route(ctx, state)
             await self._save(session, state, version, flow_name, step_name, ctx)
-            event.replies = [_without_documents(reply_to_payload(r)) for r in ctx.replies]
+            # Whole (documents, invitation codes) until sent: see ``delivered``.
+            event.replies = [reply_to_payload(r) for r in ctx.replies]
             return ctx.replies
+
+    async def delivered(self, session: AsyncSession, incoming: Incoming) -> None:
+        """The event's replies were sent: keep only what a redelivery needs.
+
+        Called in the transaction that marks the update done.  Documents and
+        invitation codes are dropped; text and buttons stay, so a redelivered
+        event is answered again without a second effect.
+        """
+        event = await session.get(ProcessedEvent, (incoming.platform.value, incoming.event_id))
+        if event is None or event.delivered_at is not None:
+            return
+        event.replies = [_without_documents(p) for p in event.replies]
+        event.delivered_at = self.clock()
 
     # --- loading ----------------------------------------------------------------
 
@@ -314,8 +331,9 @@ class Engine:
 
 
 def _without_documents(payload: dict[str, Any]) -> dict[str, Any]:
-    """Replies kept for a redelivered event: text and buttons, not file contents."""
+    """Replies kept for a redelivered event: text and buttons, not file contents or codes."""
     payload = dict(payload)
+    payload.pop("extras", None)
     document = payload.pop("document", None)
     if document is not None and not payload.get("text"):
         payload["text"] = document.get("caption", "")

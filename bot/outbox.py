@@ -52,6 +52,12 @@ def reply_to_payload(reply: Reply) -> dict[str, Any]:
     payload: dict[str, Any] = {"text": reply.text, "columns": reply.columns}
     if reply.choices:
         payload["choices"] = [[c.label, c.data] for c in reply.choices]
+    if reply.edit_previous:
+        payload["edit_previous"] = True
+    if reply.chat is not None:
+        payload["chat"] = reply.chat
+    if reply.extras:
+        payload["extras"] = dict(reply.extras)
     if reply.document is not None:
         payload["document"] = {
             "filename": reply.document.filename,
@@ -77,6 +83,9 @@ def payload_to_reply(payload: Mapping[str, Any]) -> Reply:
         choices=tuple(Choice(label, data) for label, data in payload.get("choices", [])),
         document=document,
         columns=int(payload.get("columns", 1)),
+        edit_previous=bool(payload.get("edit_previous", False)),
+        chat=payload.get("chat"),
+        extras=dict(payload.get("extras", {})),
     )
 
 

@@ -17,12 +17,14 @@ from bot.attestations.reminders import tell_participants_the_bilan_is_over
 from bot.config import Settings
 from bot.deadlines import exports as deadline_exports
 from bot.deadlines.digest import send_digests, send_reminders
+from bot.inbox import forget_handled_updates
 from bot.manifest import Feature, Features
 from bot.scheduler import forget_old_events
 from bot.storage.db import Database
 
 EVERY_JOB = {
     forget_old_events,
+    forget_handled_updates,
     entretien_reminders,
     send_digests,
     send_reminders,

@@ -7,13 +7,14 @@ both ways, a blocked bot, and the exact shape of each call.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from telegram import Update
 
 from bot.app import build_engine
@@ -21,6 +22,7 @@ from bot.config import Settings
 from bot.messages import Document, Reply
 from bot.outbox import PermanentFailure
 from bot.storage.db import Database
+from bot.storage.inbox import InboxUpdate
 from bot.storage.people import ChatIdentity, Person
 from bot.texts import split_text
 from bot.transports.telegram import MAX_TEXT, TelegramTransport
@@ -93,7 +95,8 @@ def press(data: str, *, question: dict[str, Any], user: int = TRAINER_ID) -> dic
 
 
 async def feed(transport: TelegramTransport, data: dict[str, Any]) -> None:
-    await transport.app.process_update(Update.de_json(data, transport.app.bot))
+    """Deliver one update as polling or the webhook would, and wait until it is answered."""
+    await asyncio.gather(*await transport.receive([Update.de_json(data, transport.app.bot)]))
 
 
 async def test_the_command_menu_and_description_are_set_in_french(
@@ -139,7 +142,12 @@ async def test_the_same_update_twice_has_one_effect(
     await feed(transport, message("/formation"))
     title = message("Cuisine", update_id=9_000_001)
     await feed(transport, title)
-    await feed(transport, title)
+    sent = len(request.called("sendMessage"))
+    await feed(transport, title)  # redelivered: already in the inbox, answered once
+    assert len(request.called("sendMessage")) == sent
+    async with db.sessions() as session, session.begin():
+        await session.execute(delete(InboxUpdate))  # long forgotten by the inbox
+    await feed(transport, title)  # the engine answers it again, with no second effect
     texts = [c.params["text"] for c in request.called("sendMessage")]
     assert texts[-1] == texts[-2] and "De quoi s'agit-il" in texts[-1]
     await feed(transport, message("1"))

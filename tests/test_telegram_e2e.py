@@ -70,11 +70,11 @@ async def answer_after(
     return next(m for m in reversed(messages) if m.message_id > after and expect in m.body)
 
 
-async def click(user: TelegramUser, label: str, expect: str) -> BotMessage:
+async def click(user: TelegramUser, label: str, expect: str, *, timeout: float = 10) -> BotMessage:
     messages = await user.bot_messages()
     last = max(m.message_id for m in messages)
     await user.press_button(label)
-    return await answer_after(user, last, expect)
+    return await answer_after(user, last, expect, timeout=timeout)
 
 
 async def test_onboarding_an_invitation_deep_link_and_a_formation(
@@ -220,7 +220,7 @@ async def test_a_killed_bot_loses_nothing_and_does_nothing_twice(
             process.send_signal(signal.SIGKILL)
             await process.wait()
             process = await start()
-            await click(claire, "De date à date", "dates")
+            await click(claire, "De date à date", "dates", timeout=30)
             await ask(claire, "du 1er au 19 décembre 2026", "C'est bien ça")
             await click(claire, "Oui", "stagiaires")
             await click(claire, "Plus tard", "Récapitulatif")

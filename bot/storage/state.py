@@ -37,7 +37,10 @@ class ProcessedEvent(Base):
     """A platform event already handled, with the replies it produced.
 
     A redelivered event (a restart during polling, a Matrix sync replay) gets
-    the same replies again instead of a second effect.
+    the same replies again instead of a second effect.  The replies are
+    written in the turn's transaction whole (documents and invitation codes
+    included) so that a crash before they are sent cannot lose them; once
+    sent, ``delivered_at`` is set and only their text and buttons are kept.
     """
 
     __tablename__ = "processed_events"
@@ -46,3 +49,4 @@ class ProcessedEvent(Base):
     event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
     processed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     replies: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    delivered_at: Mapped[datetime | None] = mapped_column()

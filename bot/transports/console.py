@@ -5,6 +5,11 @@ print as numbered lines and are answered by number or label (the engine
 does the matching, as for Matrix).  Documents are written to a folder and
 their path is printed.  When standard input is not a terminal, the replies
 are printed without prompts so a piped dialogue gives a clean transcript.
+
+Each line is written to the inbox (:mod:`bot.inbox`) before it is handled;
+in a piped dialogue the echoed ``> line`` is printed once it is, so a line
+echoed is a line the bot will answer even if it is killed right then: at
+the next start, what was recorded but not answered is answered first.
 """
 
 from __future__ import annotations
@@ -13,11 +18,13 @@ import asyncio
 import re
 import sys
 import uuid
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from bot import texts
 from bot.engine import Engine
+from bot.inbox import Inbox, Sent
 from bot.messages import Attachment, Incoming, Platform, Reply
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -62,6 +69,7 @@ class Console:
         self.name = name
         self.documents = documents
         self.out = out
+        self.inbox = Inbox(engine, Platform.CONSOLE, self._show, concurrency=1)
 
     def incoming(self, line: str) -> Incoming:
         attachment = None
@@ -93,17 +101,34 @@ class Console:
             display_name=self.name,
         )
 
-    async def say(self, line: str) -> list[Reply]:
-        replies = await self.engine.handle(self.incoming(line))
-        for reply in replies:
+    async def _show(
+        self,
+        incoming: Incoming,
+        answer: Mapping[str, Any],
+        replies: Sequence[Reply],
+        skip: int,
+        sent: Sent,
+    ) -> None:
+        for index, reply in enumerate(replies):
+            if index < skip:
+                continue
             shown = render(reply, self.documents)
             if shown:
                 print(shown, file=self.out, flush=True)
                 print(file=self.out, flush=True)
-        return replies
+            await sent(index + 1)
+
+    async def say(self, line: str, *, echo: bool = False) -> list[Reply]:
+        """Record the line, then (echoed, in a transcript) wait for its answer."""
+        (answered,) = await self.inbox.record([(self.incoming(line), {})])
+        if echo:
+            print(f"> {line}", file=self.out, flush=True)
+        return await answered
 
     async def run(self, source: TextIO = sys.stdin) -> None:
         interactive = source.isatty()
+        # Lines recorded before a crash but not answered are answered first.
+        await asyncio.gather(*await self.inbox.resume(chat=self.name))
         if interactive:
             print(
                 f"(console de {self.name} ; /aide pour l'aide, Ctrl-D pour quitter)", file=self.out
@@ -124,10 +149,8 @@ class Console:
                 # list (one trainee per line) can be typed or piped as one message.
                 more = await asyncio.to_thread(_prompt if interactive else source.readline)
                 line = line[:-1].rstrip() + "\n" + (more or "").rstrip("\r\n")
-            if not interactive and line:
-                print(f"> {line}", file=self.out, flush=True)
             if line.strip() or not interactive:
-                await self.say(line)
+                await self.say(line, echo=not interactive and bool(line))
 
 
 def _prompt() -> str | None:
@@ -155,7 +178,7 @@ class ConsoleTransport:
             print("Messages reçus en votre absence :\n" + waiting, file=self.console.out)
 
     async def stop(self) -> None:
-        return None
+        await self.console.inbox.stop()
 
     async def send(self, chat_id: str, reply: Reply) -> None:
         shown = render(reply, self.console.documents)

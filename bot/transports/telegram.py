@@ -7,21 +7,36 @@ inline keyboards for choices, documents with ``send_document``.  When a
 button is pressed, the message that carried it is edited to show the choice
 and lose its keyboard, so old buttons cannot be pressed twice.
 
-We deliberately use neither ``ConversationHandler`` nor PTB persistence:
-the engine keeps conversation state in SQL for every platform.
+Nothing Telegram considers delivered is lost: every update is written to the
+inbox (:mod:`bot.inbox`) before Telegram is told it arrived.  Polling is a
+loop of our own over ``getUpdates``: a batch is recorded in one transaction
+and only then is the next offset asked for (which confirms it).  The webhook
+is a small handler of our own on tornado (what PTB's server runs on) that
+records the update before it answers 200.  The inbox then handles updates
+in order per person and has :meth:`TelegramTransport.answer` send the
+replies.
+
+We deliberately use neither PTB's ``Updater`` nor ``ConversationHandler``
+nor its persistence: the engine keeps conversation state in SQL for every
+platform.  PTB's ``Application`` is kept for its bot (rate limiter,
+initialisation).
 """
 
 from __future__ import annotations
 
 import asyncio
+import hmac
 import html
+import json
 import logging
 import os
 import secrets
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any, TypeVar
 
+import tornado.web
 from sqlalchemy import update as sql_update
 from telegram import (
     BotCommand,
@@ -33,12 +48,14 @@ from telegram import (
 )
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest
+from tornado.httpserver import HTTPServer
 
 from bot import texts
 from bot.config import Settings
 from bot.engine import Engine, log_failure
+from bot.inbox import Inbox, Sent
 from bot.messages import Attachment, Incoming, Platform, Reply
 from bot.outbox import PermanentFailure
 from bot.storage.base import utcnow
@@ -48,6 +65,14 @@ log = logging.getLogger(__name__)
 
 MAX_TEXT = 4096
 CONCURRENT_UPDATES = 32
+"""Different people handled at once (each person's updates one at a time, in order)."""
+ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY)
+POLL_TIMEOUT = 10
+"""Seconds a ``getUpdates`` long poll waits for something to arrive."""
+RETRY_FIRST = 0.5
+RETRY_MAX = 15.0
+"""Back-off when the Bot API is unreachable (at start or while polling): 0.5 s doubling, ≤ 15 s."""
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_CAPTION = 1024
 MAX_DOWNLOAD = 20 * 1024 * 1024
 """Bot API limit on files a bot may download; larger ones are refused politely."""
@@ -61,15 +86,17 @@ SHORT_DESCRIPTION = "L'assistant des formateurs : absences, bilans, attestations
 T = TypeVar("T")
 
 
+def _seconds(delay: float | timedelta) -> float:
+    return delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
+
+
 async def with_retries(call: Callable[[], Awaitable[T]], *, attempts: int = 4) -> T:
     """Retry a Bot API call on network trouble, with backoff; flood waits are honoured."""
     for attempt in range(1, attempts + 1):
         try:
             return await call()
         except RetryAfter as exc:
-            delay = exc.retry_after
-            wait = delay.total_seconds() if hasattr(delay, "total_seconds") else float(delay)
-            await asyncio.sleep(min(wait, 60))
+            await asyncio.sleep(min(_seconds(exc.retry_after), 60))
         except (TimedOut, NetworkError) as exc:
             if isinstance(exc, BadRequest) or attempt == attempts:
                 raise
@@ -87,8 +114,6 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
 
 
 WEBHOOK_SECRET_FILE = "telegram-webhook-secret"
-_WEBHOOK_LOG = "telegram.ext.Updater"
-"""The logger PTB's webhook server writes its refusals to (at DEBUG)."""
 
 
 def webhook_secret(settings: Settings) -> str:
@@ -115,20 +140,39 @@ def webhook_secret(settings: Settings) -> str:
     return secret
 
 
-class _RefusedWebhookCalls(logging.Filter):
-    """Turns PTB's debug lines about a refused webhook call into one warning of ours.
+class _WebhookHandler(tornado.web.RequestHandler):
+    """Telegram's webhook calls: checked, recorded, and only then answered 200.
 
-    PTB answers 403 by itself and says so at DEBUG, quoting the wrong token;
-    formabot keeps that logger quiet, so the refusal is logged here instead,
-    without the token.
+    A call without the right secret gets 403 and one warning line, without
+    the token it carried.  A call that cannot be recorded (the database is
+    away) gets 500, so Telegram delivers it again later.
     """
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = str(record.msg)
-        if message.startswith(("Request did not include", "Request had the wrong")):
+    SUPPORTED_METHODS = ("POST",)
+
+    def initialize(self, transport: TelegramTransport, secret: str) -> None:
+        self.transport = transport
+        self.secret = secret.encode()
+
+    async def post(self) -> None:
+        given = self.request.headers.get(SECRET_HEADER, "").encode("utf-8", "replace")
+        if not hmac.compare_digest(given, self.secret):
             log.warning("telegram webhook: a call without the right secret was refused (403)")
-        # Only what the logger showed before: warnings and errors, never its chatter.
-        return record.levelno >= logging.WARNING
+            self.set_status(403)
+            return
+        try:
+            update = Update.de_json(json.loads(self.request.body), self.transport.app.bot)
+        except Exception as exc:
+            log.warning("telegram webhook: an unreadable call was refused (%s)", type(exc).__name__)
+            self.set_status(400)
+            return
+        try:
+            await self.transport.receive([update])
+        except Exception as exc:
+            log_failure("recording a webhook update", exc)
+            self.set_status(500)
+            return
+        self.set_status(200)
 
 
 class TelegramTransport:
@@ -144,8 +188,8 @@ class TelegramTransport:
     ) -> None:
         self.settings = settings
         self.engine = engine
-        builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = ApplicationBuilder().token(
-            settings.telegram_token
+        builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
+            ApplicationBuilder().token(settings.telegram_token).updater(None)
         )
         if settings.telegram_base_url:
             base = settings.telegram_base_url.rstrip("/")
@@ -153,50 +197,73 @@ class TelegramTransport:
         if request is not None:
             builder = builder.request(request).get_updates_request(request)
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
-        # Different people are handled concurrently (the engine serialises each
-        # person's messages); each person's updates keep their order, below.
-        builder = builder.concurrent_updates(CONCURRENT_UPDATES)
         self.app: Application[Any, Any, Any, Any, Any, Any] = builder.build()
-        self.app.add_handler(TypeHandler(Update, self._on_update))
-        self.app.add_error_handler(self._on_error)
+        self.inbox = Inbox(engine, Platform.TELEGRAM, self.answer, concurrency=CONCURRENT_UPDATES)
         self.poll_interval = (
             settings.telegram_poll_interval if poll_interval is None else poll_interval
         )
         self.username = ""
-        self._order: dict[tuple[int, int], tuple[asyncio.Lock, int]] = {}
+        self._poller: asyncio.Task[None] | None = None
+        self._recording = asyncio.Lock()
+        self._server: HTTPServer | None = None
 
     # --- life cycle -------------------------------------------------------------
 
     async def start(self) -> None:
-        await self.app.initialize()
+        """Reach the Bot API (waiting while it is unreachable), then receive.
+
+        What was recorded but not done before the last stop is queued first,
+        before any new update can arrive.
+        """
+        await self._when_reachable("getMe", self.app.initialize)
         self.username = self.app.bot.username or ""
         await self._announce()
-        updater = self.app.updater
-        assert updater is not None
-        allowed = [Update.MESSAGE, Update.CALLBACK_QUERY]
+        await self.inbox.resume()
         if self.settings.telegram_webhook_url:
-            refusals = logging.getLogger(_WEBHOOK_LOG)
-            refusals.setLevel(logging.DEBUG)
-            if not any(isinstance(f, _RefusedWebhookCalls) for f in refusals.filters):
-                refusals.addFilter(_RefusedWebhookCalls())
-            await updater.start_webhook(
-                listen=self.settings.telegram_webhook_listen,
-                port=self.settings.telegram_webhook_port,
-                url_path="telegram",
-                webhook_url=self.settings.telegram_webhook_url,
-                secret_token=webhook_secret(self.settings),
-                allowed_updates=allowed,
-            )
+            await self._start_webhook()
         else:
-            await updater.start_polling(
-                poll_interval=self.poll_interval,
-                allowed_updates=allowed,
-                bootstrap_retries=-1,
-            )
-        await self.app.start()
+            await self._when_reachable("deleteWebhook", self.app.bot.delete_webhook)
+            self._poller = asyncio.create_task(self._poll(), name="telegram-polling")
         log.info(
             "telegram transport started (%s)",
             "webhook" if self.settings.telegram_webhook_url else "polling",
+        )
+
+    async def _when_reachable(self, what: str, call: Callable[[], Awaitable[T]]) -> T:
+        """``call()``, retried with back-off for as long as the Bot API cannot be reached."""
+        delay = RETRY_FIRST
+        while True:
+            try:
+                return await call()
+            except RetryAfter as exc:
+                await asyncio.sleep(_seconds(exc.retry_after))
+            except NetworkError as exc:
+                if isinstance(exc, BadRequest):
+                    raise
+                log.warning(
+                    "telegram: %s failed (%s), retrying in %.1f s", what, type(exc).__name__, delay
+                )
+                await asyncio.sleep(delay)
+                delay = min(RETRY_MAX, delay * 2)
+
+    async def _start_webhook(self) -> None:
+        secret = webhook_secret(self.settings)
+        app = tornado.web.Application(
+            [(r"/telegram/?", _WebhookHandler, {"transport": self, "secret": secret})],
+            log_function=lambda _handler: None,  # tornado's access log: no need
+        )
+        self._server = HTTPServer(app)
+        self._server.listen(
+            self.settings.telegram_webhook_port, address=self.settings.telegram_webhook_listen
+        )
+        bot = self.app.bot
+        await self._when_reachable(
+            "setWebhook",
+            lambda: bot.set_webhook(
+                url=self.settings.telegram_webhook_url,
+                secret_token=secret,
+                allowed_updates=list(ALLOWED_UPDATES),
+            ),
         )
 
     async def _announce(self) -> None:
@@ -214,39 +281,87 @@ class TelegramTransport:
                 log.warning("telegram set-up call refused: %s", type(exc).__name__)
 
     async def stop(self) -> None:
-        updater = self.app.updater
-        if updater is not None and updater.running:
-            await updater.stop()
-        if self.app.running:
-            await self.app.stop()
+        if self._poller is not None:
+            # A batch being recorded is finished first: its offset then stays
+            # unconfirmed only if it was not written down.
+            async with self._recording:
+                self._poller.cancel()
+            await asyncio.gather(self._poller, return_exceptions=True)
+            self._poller = None
+        if self._server is not None:
+            self._server.stop()
+            await self._server.close_all_connections()
+            self._server = None
+        await self.inbox.stop()
         await self.app.shutdown()
 
     # --- incoming -----------------------------------------------------------------
 
-    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if context.error is not None:
-            log_failure("telegram update", context.error)
+    async def _poll(self) -> None:
+        """``getUpdates`` for ever; a batch is recorded before the next offset confirms it."""
+        bot = self.app.bot
+        offset: int | None = None
+        delay = RETRY_FIRST
+        while True:
+            try:
+                updates = await bot.get_updates(
+                    offset=offset, timeout=POLL_TIMEOUT, allowed_updates=list(ALLOWED_UPDATES)
+                )
+            except RetryAfter as exc:
+                await asyncio.sleep(_seconds(exc.retry_after))
+                continue
+            except Exception as exc:  # unreachable, conflict, 5xx: wait and ask again
+                log.warning("telegram polling: %s, retrying in %.1f s", type(exc).__name__, delay)
+                await asyncio.sleep(delay)
+                delay = min(RETRY_MAX, delay * 2)
+                continue
+            delay = RETRY_FIRST
+            if updates:
+                async with self._recording:
+                    try:
+                        await self.receive(updates)
+                    except Exception as exc:  # not recorded: not confirmed, asked again
+                        log_failure("recording telegram updates", exc)
+                        await asyncio.sleep(RETRY_FIRST)
+                        continue
+                offset = updates[-1].update_id + 1
+            if self.poll_interval:
+                await asyncio.sleep(self.poll_interval)
 
-    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        # Taken before any await: updates of one person start in arrival order,
-        # so downloading a file or answering a button cannot reorder them.
-        chat, user = update.effective_chat, update.effective_user
-        key = (chat.id if chat else 0, user.id if user else 0)
-        lock, waiting = self._order.get(key, (asyncio.Lock(), 0))
-        self._order[key] = (lock, waiting + 1)
-        try:
-            async with lock:
+    async def receive(self, updates: Sequence[Update]) -> list[asyncio.Future[list[Reply]]]:
+        """Translate a batch and record it in the inbox; returns when it is committed.
+
+        The futures resolve when each recorded update was handled and answered.
+        An update that cannot be read is logged (without content) and skipped,
+        so that it cannot block the ones behind it.
+        """
+        received: list[tuple[Incoming, Mapping[str, Any]]] = []
+        for update in updates:
+            try:
                 incoming = await self.to_incoming(update)
-                if incoming is None:
-                    return
-                replies = await self.engine.handle(incoming)
-                await self.deliver(update, replies)
-        finally:
-            lock, waiting = self._order[key]
-            if waiting == 1:
-                del self._order[key]
-            else:
-                self._order[key] = (lock, waiting - 1)
+            except Exception as exc:
+                log_failure("reading a telegram update", exc)
+                continue
+            if incoming is not None:
+                received.append((incoming, self._answer_to(update)))
+        return await self.inbox.record(received)
+
+    def _answer_to(self, update: Update) -> dict[str, Any]:
+        """What answering needs besides the chat: the message whose button was pressed."""
+        query = update.callback_query
+        if query is None or not isinstance(query.message, Message):
+            return {}
+        pressed = query.message
+        label = ""
+        markup = pressed.reply_markup
+        if markup is not None:
+            for row in markup.inline_keyboard:
+                for button in row:
+                    if button.callback_data == query.data:
+                        label = button.text
+        base = pressed.text_html or pressed.caption_html or ""
+        marked = f"{base}\n\n✔ {html.escape(label)}" if label else base
+        return {"pressed": pressed.message_id, "marked": marked}
 
     def _addressed_to_me(self, text: str) -> bool:
         """In a group, only commands (``/aide`` or ``/aide@thisbot``) are for the bot."""
@@ -316,59 +431,69 @@ class TelegramTransport:
 
     # --- outgoing ----------------------------------------------------------------
 
-    async def deliver(self, update: Update, replies: Sequence[Reply]) -> None:
-        chat = update.effective_chat
-        if chat is None:
-            return
-        query = update.callback_query
-        pressed = (
-            query.message if query is not None and isinstance(query.message, Message) else None
-        )
-        editable = pressed
-        if pressed is not None and query is not None:
-            if any(r.edit_previous for r in replies):
-                pass  # the pressed message is replaced in place below
-            else:
-                await self._mark_chosen(pressed, query.data or "")
-                editable = None
-        for reply in replies:
-            if reply.edit_previous and editable is not None:
-                await self._edit(editable, reply)
-                editable = None
-                continue
-            await self.send(str(chat.id), reply)
+    async def answer(
+        self,
+        incoming: Incoming,
+        answer: Mapping[str, Any],
+        replies: Sequence[Reply],
+        skip: int,
+        sent: Sent,
+    ) -> None:
+        """Send a turn's replies (those after the first ``skip``), in order.
 
-    async def _mark_chosen(self, message: Message, data: str) -> None:
+        A pressed button's question shows the choice and loses its keyboard,
+        unless a reply replaces that question in place (``edit_previous``).
+        """
+        chat_id = incoming.chat
+        pressed: int | None = answer.get("pressed")
+        editable = pressed
+        if pressed is not None and not any(r.edit_previous for r in replies):
+            if skip == 0:
+                await self._mark_chosen(chat_id, pressed, str(answer.get("marked", "")))
+            editable = None
+        for index, reply in enumerate(replies):
+            target = editable if reply.edit_previous else None
+            if target is not None:
+                editable = None
+            if index < skip:
+                continue
+            if target is not None:
+                await self._edit(chat_id, target, reply)
+            else:
+                await self.send(chat_id, reply)
+            await sent(index + 1)
+
+    async def _mark_chosen(self, chat_id: str, message_id: int, marked: str) -> None:
         """Show what was chosen on the question and drop its keyboard."""
-        label = ""
-        markup = message.reply_markup
-        if markup is not None:
-            for row in markup.inline_keyboard:
-                for button in row:
-                    if button.callback_data == data:
-                        label = button.text
-        base = message.text_html or message.caption_html or ""
-        text = f"{base}\n\n✔ {html.escape(label)}" if label else base
+        bot = self.app.bot
         try:
-            if text:
-                await message.edit_text(
-                    text[:MAX_TEXT], parse_mode=ParseMode.HTML, reply_markup=None
+            if marked:
+                await bot.edit_message_text(
+                    marked[:MAX_TEXT],
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=None,
                 )
             else:
-                await message.edit_reply_markup(reply_markup=None)
+                await bot.edit_message_reply_markup(
+                    chat_id=chat_id, message_id=message_id, reply_markup=None
+                )
         except Exception as exc:  # already edited, too old: nothing to clean
             log.info("could not edit the answered question: %s", type(exc).__name__)
 
-    async def _edit(self, message: Message, reply: Reply) -> None:
+    async def _edit(self, chat_id: str, message_id: int, reply: Reply) -> None:
         try:
-            await message.edit_text(
+            await self.app.bot.edit_message_text(
                 texts.split_text(reply.text, MAX_TEXT)[0],
+                chat_id=chat_id,
+                message_id=message_id,
                 parse_mode=ParseMode.HTML,
                 reply_markup=keyboard(reply),
             )
         except Exception as exc:
             log.info("edit failed, sending instead: %s", type(exc).__name__)
-            await self.send(str(message.chat_id), reply)
+            await self.send(chat_id, reply)
 
     def _text(self, reply: Reply) -> str:
         text = reply.text

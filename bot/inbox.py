@@ -1,0 +1,334 @@
+"""Nothing a person sends is lost: updates are written down, then handled from there.
+
+A transport hands what its platform delivered to :meth:`Inbox.record`,
+which commits it in one transaction (the table :mod:`bot.storage.inbox`);
+only then does the transport acknowledge it (the next ``getUpdates``
+offset, the webhook's 200, the console's echo).  The processor then
+handles each recorded update through :meth:`Engine.handle
+<bot.engine.Engine.handle>` — in arrival order for one person, different
+people concurrently — has the transport send the replies, and marks the
+update done.
+
+A crash can stop this anywhere:
+
+- before the commit of the record: the platform was not told, it delivers
+  the update again;
+- after it, before or during the turn: the update is still ``pending`` and
+  is handled first at the next start;
+- after the turn's commit, before its replies went out: the engine's event
+  de-duplication answers the replayed update with the replies it stored,
+  whole (documents included), and nothing happens twice;
+- between sending a reply and recording that it was sent: that one reply is
+  sent again.  This is the remaining at-least-once window, one reply wide:
+  the count of sent replies is written after each one.
+
+Replies that cannot be sent now (the platform is down past the transport's
+own retries) are handed to the outbox in the same transaction that marks
+the update done, and its sender keeps trying.
+
+One process receives a platform's updates (Telegram allows one poller); a
+second process starting would also take the pending rows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Settings
+from bot.engine import Engine, log_failure
+from bot.messages import Attachment, Incoming, Platform, Reply
+from bot.outbox import PermanentFailure, enqueue
+from bot.storage.base import utcnow
+from bot.storage.inbox import InboxUpdate
+
+log = logging.getLogger(__name__)
+
+DONE_KEPT = timedelta(days=14)
+"""Done rows (ids only, their content erased) still stop a late redelivery."""
+
+Sent = Callable[[int], Awaitable[None]]
+"""Told, after each reply went out, how many of the turn's replies are out."""
+
+Deliver = Callable[[Incoming, Mapping[str, Any], Sequence[Reply], int, Sent], Awaitable[None]]
+"""A transport's way to answer: ``(incoming, answer, replies, skip, sent)``.
+
+``answer`` is what the transport recorded with the update to answer it (the
+message whose button was pressed); the first ``skip`` replies were already
+sent before a restart; ``sent(n)`` is awaited after the n-th reply.
+"""
+
+
+def incoming_to_payload(incoming: Incoming) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "platform": incoming.platform.value,
+        "chat": incoming.chat,
+        "user": incoming.user,
+        "event_id": incoming.event_id,
+        "text": incoming.text,
+        "display_name": incoming.display_name,
+        "is_group": incoming.is_group,
+    }
+    if incoming.choice is not None:
+        payload["choice"] = incoming.choice
+    if incoming.attachment is not None:
+        payload["attachment"] = {
+            "filename": incoming.attachment.filename,
+            "mime_type": incoming.attachment.mime_type,
+            "content": base64.b64encode(incoming.attachment.content).decode("ascii"),
+        }
+    return payload
+
+
+def payload_to_incoming(payload: Mapping[str, Any]) -> Incoming:
+    attachment = None
+    if "attachment" in payload:
+        raw = payload["attachment"]
+        attachment = Attachment(
+            filename=raw["filename"],
+            mime_type=raw["mime_type"],
+            content=base64.b64decode(raw["content"]),
+        )
+    return Incoming(
+        platform=Platform(payload["platform"]),
+        chat=payload["chat"],
+        user=payload["user"],
+        event_id=payload["event_id"],
+        text=payload.get("text", ""),
+        choice=payload.get("choice"),
+        attachment=attachment,
+        display_name=payload.get("display_name", ""),
+        is_group=bool(payload.get("is_group", False)),
+    )
+
+
+@dataclass
+class _Item:
+    row: int
+    incoming: Incoming
+    answer: dict[str, Any]
+    sent: int
+    done: asyncio.Future[list[Reply]] = field(repr=False)
+
+
+class Inbox:
+    """Records one platform's updates and handles them from the table."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        platform: Platform,
+        deliver: Deliver,
+        *,
+        concurrency: int = 32,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.engine = engine
+        self.db = engine.db
+        self.platform = platform
+        self.deliver = deliver
+        self.concurrency = concurrency
+        self.clock = clock
+        self._slots: asyncio.Semaphore | None = None
+        self._queues: dict[tuple[str, str, str], deque[_Item]] = {}
+        self._workers: dict[tuple[str, str, str], asyncio.Task[None]] = {}
+        self._queued: set[int] = set()
+        self._stopping = False
+
+    # --- receiving ----------------------------------------------------------------
+
+    async def record(
+        self, received: Sequence[tuple[Incoming, Mapping[str, Any]]]
+    ) -> list[asyncio.Future[list[Reply]]]:
+        """Write a batch down in one transaction, then queue it for handling.
+
+        When this returns the batch is committed: the platform may be told.
+        An update already recorded (a redelivery) is skipped.  The futures
+        resolve to each new update's replies once they were sent.
+        """
+        if not received:
+            return []
+        items: list[_Item] = []
+        loop = asyncio.get_running_loop()
+        dialect = sqlite if self.db.is_sqlite else postgresql
+        async with self.db.sessions() as session, session.begin():
+            for incoming, answer in received:
+                statement = (
+                    dialect.insert(InboxUpdate)
+                    .values(
+                        platform=incoming.platform.value,
+                        event_id=incoming.event_id,
+                        chat_id=incoming.chat,
+                        user_id=incoming.user,
+                        payload={"incoming": incoming_to_payload(incoming), "answer": dict(answer)},
+                        status="pending",
+                        sent=0,
+                        received_at=self.clock(),
+                    )
+                    .on_conflict_do_nothing(index_elements=["platform", "event_id"])
+                    .returning(InboxUpdate.id)
+                )
+                row = await session.scalar(statement)
+                if row is not None:
+                    items.append(_Item(row, incoming, dict(answer), 0, loop.create_future()))
+        for item in items:
+            self._queue(item)
+        return [item.done for item in items]
+
+    async def resume(self, *, chat: str | None = None) -> list[asyncio.Future[list[Reply]]]:
+        """Queue what was recorded but not done before a stop, oldest first.
+
+        Called before the transport receives anything new, so these come
+        first in each person's order.  ``chat`` limits it to one chat (the
+        console resumes only the person at the keyboard).
+        """
+        query = select(InboxUpdate).where(
+            InboxUpdate.platform == self.platform.value, InboxUpdate.status == "pending"
+        )
+        if chat is not None:
+            query = query.where(InboxUpdate.chat_id == chat)
+        async with self.db.sessions() as session:
+            rows = (await session.scalars(query.order_by(InboxUpdate.id))).all()
+        loop = asyncio.get_running_loop()
+        items = [
+            _Item(
+                row.id,
+                payload_to_incoming(row.payload["incoming"]),
+                dict(row.payload.get("answer") or {}),
+                row.sent,
+                loop.create_future(),
+            )
+            for row in rows
+            if row.id not in self._queued
+        ]
+        if items:
+            log.info("inbox: %s update(s) received before the stop handled first", len(items))
+        for item in items:
+            self._queue(item)
+        return [item.done for item in items]
+
+    # --- handling -----------------------------------------------------------------
+
+    def _queue(self, item: _Item) -> None:
+        key = item.incoming.key
+        self._queued.add(item.row)
+        self._queues.setdefault(key, deque()).append(item)
+        if key not in self._workers:
+            self._workers[key] = asyncio.create_task(self._work(key), name=f"inbox-{item.row}")
+
+    async def _work(self, key: tuple[str, str, str]) -> None:
+        """Handle one person's queue, one update at a time, until it is empty."""
+        queue = self._queues[key]
+        try:
+            while queue and not self._stopping:
+                item = queue[0]
+                if self._slots is None:
+                    self._slots = asyncio.Semaphore(self.concurrency)
+                async with self._slots:
+                    replies = await self._handle(item)
+                queue.popleft()
+                self._queued.discard(item.row)
+                if not item.done.done():
+                    item.done.set_result(replies)
+        finally:
+            # No await between the last check and here: a record() after this
+            # point sees no worker for the key and starts one.
+            self._workers.pop(key, None)
+            if not queue or self._stopping:
+                for left in queue:
+                    self._queued.discard(left.row)
+                    if not left.done.done():
+                        left.done.cancel()
+                self._queues.pop(key, None)
+
+    async def _handle(self, item: _Item) -> list[Reply]:
+        """One update: the turn, its replies, the mark; retried while the database fails."""
+        attempt = 0
+        while True:
+            try:
+                return await self._handle_once(item)
+            except Exception as exc:  # the database is away: keep the person's order
+                attempt += 1
+                log_failure(f"inbox update {item.row} (attempt {attempt})", exc)
+                await asyncio.sleep(min(30.0, 0.5 * 2 ** min(attempt, 6)))
+
+    async def _handle_once(self, item: _Item) -> list[Reply]:
+        replies = await self.engine.handle(item.incoming)
+
+        async def sent(count: int) -> None:
+            item.sent = max(item.sent, count)
+            if count < len(replies):  # the last one is recorded with the done mark
+                async with self.db.sessions() as session, session.begin():
+                    await session.execute(
+                        update(InboxUpdate).where(InboxUpdate.id == item.row).values(sent=count)
+                    )
+
+        left: Sequence[Reply] = ()
+        try:
+            await self.deliver(item.incoming, item.answer, replies, item.sent, sent)
+        except PermanentFailure:
+            pass  # the person blocked the bot: the transport recorded it
+        except Exception as exc:
+            log.warning(
+                "inbox update %s: replies not sent now (%s), handed to the outbox",
+                item.row,
+                type(exc).__name__,
+            )
+            left = replies[item.sent :]
+        async with self.db.sessions() as session, session.begin():
+            await self._done(session, item, left)
+        return replies
+
+    async def _done(self, session: AsyncSession, item: _Item, left: Sequence[Reply]) -> None:
+        incoming = item.incoming
+        await session.execute(
+            update(InboxUpdate)
+            .where(InboxUpdate.id == item.row)
+            .values(status="done", payload={}, sent=item.sent, done_at=self.clock())
+        )
+        await self.engine.delivered(session, incoming)
+        for offset, reply in enumerate(left):
+            await enqueue(
+                session,
+                key=f"reply:{incoming.platform.value}:{incoming.event_id}:{item.sent + offset}",
+                platform=incoming.platform.value,
+                chat_id=incoming.chat,
+                reply=reply,
+            )
+
+    # --- stopping -----------------------------------------------------------------
+
+    async def stop(self, *, grace: float = 5.0) -> None:
+        """Finish the turns under way (for ``grace`` seconds at most); the rest stays pending."""
+        self._stopping = True
+        workers = list(self._workers.values())
+        if not workers:
+            return
+        _, late = await asyncio.wait(workers, timeout=grace)
+        for task in late:
+            task.cancel()
+        await asyncio.gather(*late, return_exceptions=True)
+
+    async def idle(self) -> None:
+        """Wait until everything queued so far was handled (tests, the console)."""
+        while self._workers:
+            await asyncio.gather(*list(self._workers.values()), return_exceptions=True)
+
+
+async def forget_handled_updates(session: AsyncSession, now: datetime, settings: Settings) -> None:
+    """Done rows hold no content; after two weeks no platform redelivers them."""
+    await session.execute(
+        delete(InboxUpdate).where(
+            InboxUpdate.status == "done", InboxUpdate.done_at < now - DONE_KEPT
+        )
+    )

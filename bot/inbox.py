@@ -242,14 +242,14 @@ class Inbox:
                     item.done.set_result(replies)
         finally:
             # No await between the last check and here: a record() after this
-            # point sees no worker for the key and starts one.
+            # point sees no worker for the key and starts one.  Left in the
+            # queue (a stop, a cancellation): still pending in the table.
             self._workers.pop(key, None)
-            if not queue or self._stopping:
-                for left in queue:
-                    self._queued.discard(left.row)
-                    if not left.done.done():
-                        left.done.cancel()
-                self._queues.pop(key, None)
+            self._queues.pop(key, None)
+            for left in queue:
+                self._queued.discard(left.row)
+                if not left.done.done():
+                    left.done.cancel()
 
     async def _handle(self, item: _Item) -> list[Reply]:
         """One update: the turn, its replies, the mark; retried while the database fails."""

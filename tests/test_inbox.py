@@ -1,0 +1,279 @@
+"""The inbox on SQLite and on a real PostgreSQL: recorded once, handled in order per
+person, resumed after a crash at any point, replies sent whole (documents included)
+and never lost, done rows emptied and forgotten."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.app import FEATURES
+from bot.config import Settings
+from bot.conversations.kit.context import Context
+from bot.engine import Engine
+from bot.inbox import Inbox, Sent, forget_handled_updates, incoming_to_payload, payload_to_incoming
+from bot.messages import Attachment, Document, Incoming, Platform, Reply
+from bot.storage.db import Database
+from bot.storage.inbox import InboxUpdate
+from bot.storage.outbox import OutboxMessage
+from bot.storage.state import ConversationState, ProcessedEvent
+from tests.auxil.dialogue import Clock
+
+PDF = b"%PDF-1.4 compte rendu \x00\xff"
+
+
+class Echo(Engine):
+    """The real engine's transaction and de-duplication around a toy turn.
+
+    Each message is answered with three replies, the second a PDF; the turns
+    that really ran (not replayed from ``processed_events``) are listed.
+    """
+
+    def __init__(self, db: Database, settings: Settings, clock: Clock) -> None:
+        super().__init__(db, settings, FEATURES, clock=clock)
+        self.ran: list[str] = []
+        self.slow: dict[str, float] = {}
+
+    async def _route(self, ctx: Context, state: ConversationState) -> tuple[str | None, str | None]:
+        await asyncio.sleep(self.slow.get(ctx.incoming.user, 0))
+        self.ran.append(ctx.incoming.event_id)
+        text = ctx.incoming.text
+        ctx.send(Reply(text=f"reçu {text}"))
+        ctx.send(Reply(text="", document=Document("cr.pdf", "application/pdf", PDF, "Le CR")))
+        ctx.send(Reply(text=f"fin {text}", extras={"invite_code": "CODE42"}))
+        return None, None
+
+
+class Killed(BaseException):
+    """Stands for SIGKILL: nothing after it runs, not even ``except Exception``."""
+
+
+class Chat:
+    """A transport's ``deliver``: what reached each person, and a kill switch."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str, Reply]] = []
+        self.kill_after: int | None = None
+        self.fail_after: int | None = None
+
+    async def deliver(
+        self,
+        incoming: Incoming,
+        answer: Mapping[str, Any],
+        replies: Sequence[Reply],
+        skip: int,
+        sent: Sent,
+    ) -> None:
+        for index, reply in enumerate(replies):
+            if index < skip:
+                continue
+            if self.fail_after is not None and len(self.seen) >= self.fail_after:
+                raise ConnectionError("the platform is down")
+            self.seen.append((incoming.user, incoming.event_id, reply))
+            if self.kill_after is not None and len(self.seen) >= self.kill_after:
+                raise Killed()
+            await sent(index + 1)
+
+    def texts(self, user: str | None = None) -> list[str]:
+        return [
+            r.document.filename if r.document else r.text
+            for u, _, r in self.seen
+            if user is None or u == user
+        ]
+
+
+def message(user: str, event_id: str, text: str = "", **kwargs: Any) -> Incoming:
+    return Incoming(Platform.TELEGRAM, user, user, event_id, text=text, **kwargs)
+
+
+@pytest.fixture
+def echo(store: Database, settings: Settings, clock: Clock) -> Echo:
+    return Echo(store, settings, clock)
+
+
+async def rows(db: Database) -> list[InboxUpdate]:
+    async with db.sessions() as session:
+        return list((await session.scalars(select(InboxUpdate).order_by(InboxUpdate.id))).all())
+
+
+async def answered(futures: list[asyncio.Future[list[Reply]]]) -> list[list[Reply]]:
+    return list(await asyncio.wait_for(asyncio.gather(*futures), timeout=20))
+
+
+async def test_an_update_is_recorded_once_and_handled_once(echo: Echo, store: Database) -> None:
+    chat = Chat()
+    inbox = Inbox(echo, Platform.TELEGRAM, chat.deliver)
+    first = await inbox.record([(message("1", "100", "bonjour"), {"pressed": 7})])
+    again = await inbox.record([(message("1", "100", "bonjour"), {})])  # a redelivery
+    assert again == []
+    await answered(first)
+    await inbox.record([(message("1", "100", "bonjour"), {})])  # and after it is done
+    await inbox.idle()
+    assert echo.ran == ["100"]
+    assert chat.texts() == ["reçu bonjour", "cr.pdf", "fin bonjour"]
+    [row] = await rows(store)
+    assert (row.status, row.sent, row.payload) == ("done", 3, {})  # nothing of it kept
+    assert row.done_at is not None
+
+
+async def test_one_persons_updates_in_order_and_others_meanwhile(
+    echo: Echo, store: Database
+) -> None:
+    chat = Chat()
+    inbox = Inbox(echo, Platform.TELEGRAM, chat.deliver)
+    echo.slow["lent"] = 0.3
+    futures = await inbox.record(
+        [(message("lent", f"l{i}", f"m{i}"), {}) for i in range(3)]
+        + [(message("vif", "v0", "vite"), {})]
+    )
+    await answered(futures)
+    assert [t for t in chat.texts("lent") if t.startswith("reçu")] == [
+        "reçu m0",
+        "reçu m1",
+        "reçu m2",
+    ]
+    assert chat.texts().index("reçu vite") < chat.texts().index("reçu m1")
+
+
+@pytest.mark.parametrize("killed_after", [0, 1, 2, 3])
+async def test_a_crash_at_any_reply_resumes_where_it_stopped(
+    echo: Echo, store: Database, killed_after: int
+) -> None:
+    """Killed before the turn (0), or after the first, second, third reply went out."""
+    chat = Chat()
+    crashed = Inbox(echo, Platform.TELEGRAM, chat.deliver)
+    if killed_after == 0:
+        crashed._stopping = True  # recorded, then the process died before handling it
+    else:
+        chat.kill_after = killed_after
+    futures = await crashed.record(
+        [(message("1", "200", "un", attachment=Attachment("a.jpg", "image/jpeg", b"\xff")), {})]
+    )
+    await asyncio.gather(*futures, return_exceptions=True)
+    await asyncio.gather(*crashed._workers.values(), return_exceptions=True)
+    [row] = await rows(store)
+    assert row.status == "pending"
+
+    chat.kill_after = None
+    restarted = Inbox(echo, Platform.TELEGRAM, chat.deliver)
+    await answered(await restarted.resume())
+    assert echo.ran == ["200"]  # one effect, whatever the moment of the crash
+    # Each reply reached the person; only the one in flight at the kill went twice.
+    expected = ["reçu un", "cr.pdf", "fin un"]
+    if killed_after:
+        expected.insert(killed_after, expected[killed_after - 1])
+    assert chat.texts() == expected
+    assert chat.seen[-1][2].extras == {"invite_code": "CODE42"}
+    [row] = await rows(store)
+    assert row.status == "done"
+    async with store.sessions() as session:
+        event = await session.get(ProcessedEvent, ("telegram", "200"))
+        assert event is not None and event.delivered_at is not None
+        # Sent: the document and the code are not kept, the text is.
+        assert all("document" not in p and "extras" not in p for p in event.replies)
+        assert [p["text"] for p in event.replies] == ["reçu un", "Le CR", "fin un"]
+
+
+async def test_the_replies_stored_with_the_turn_keep_the_document_until_sent(
+    echo: Echo, store: Database
+) -> None:
+    chat = Chat()
+    chat.kill_after = 2  # killed as the PDF went out, before it was marked
+    inbox = Inbox(echo, Platform.TELEGRAM, chat.deliver)
+    await asyncio.gather(
+        *await inbox.record([(message("1", "300", "x"), {})]), return_exceptions=True
+    )
+    await asyncio.gather(*inbox._workers.values(), return_exceptions=True)
+    async with store.sessions() as session:
+        event = await session.get(ProcessedEvent, ("telegram", "300"))
+        assert event is not None and event.delivered_at is None
+        assert event.replies[1]["document"]["filename"] == "cr.pdf"
+        [row] = (await session.scalars(select(InboxUpdate))).all()
+        assert row.sent == 1  # the first reply is known to be out
+
+
+async def test_replies_that_cannot_be_sent_now_go_to_the_outbox(
+    echo: Echo, store: Database
+) -> None:
+    chat = Chat()
+    chat.fail_after = 1
+    inbox = Inbox(echo, Platform.TELEGRAM, chat.deliver)
+    await answered(await inbox.record([(message("1", "400", "x"), {})]))
+    assert chat.texts() == ["reçu x"]
+    async with store.sessions() as session:
+        queued = (await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all()
+    assert [(m.key, m.chat_id) for m in queued] == [
+        ("reply:telegram:400:1", "1"),
+        ("reply:telegram:400:2", "1"),
+    ]
+    assert queued[0].payload["document"]["filename"] == "cr.pdf"
+    assert queued[1].payload["extras"] == {"invite_code": "CODE42"}
+    [row] = await rows(store)
+    assert row.status == "done"
+
+
+async def test_what_was_pending_comes_before_what_arrives_after_a_restart(
+    echo: Echo, store: Database
+) -> None:
+    chat = Chat()
+    crashed = Inbox(echo, Platform.TELEGRAM, chat.deliver)
+    crashed._stopping = True
+    await crashed.record([(message("1", str(i), f"m{i}"), {}) for i in range(3)])
+    restarted = Inbox(echo, Platform.TELEGRAM, chat.deliver)
+    resumed = await restarted.resume()
+    fresh = await restarted.record([(message("1", "9", "m9"), {})])
+    await answered(resumed + fresh)
+    assert echo.ran == ["0", "1", "2", "9"]
+    # Another platform's pending rows are not this inbox's.
+    assert await Inbox(echo, Platform.CONSOLE, chat.deliver).resume() == []
+
+
+async def test_text_that_is_not_valid_unicode_is_recorded_and_refused_politely(
+    store: Database, settings: Settings, clock: Clock
+) -> None:
+    chat = Chat()
+    engine = Engine(store, settings, FEATURES, clock=clock)
+    inbox = Inbox(engine, Platform.TELEGRAM, chat.deliver)
+    weird = message("1", "500", "Léa \udcff Martin", display_name="\ud800")
+    [replies] = await answered(await inbox.record([(weird, {})]))
+    assert replies and chat.texts()
+    [row] = await rows(store)
+    assert row.status == "done"
+
+
+def test_an_incoming_survives_the_round_trip_through_json() -> None:
+    incoming = Incoming(
+        Platform.TELEGRAM,
+        "-100",
+        "7",
+        "42",
+        text="/start CODE",
+        choice="3|oui",
+        attachment=Attachment("scan.pdf", "application/pdf", PDF),
+        display_name="Léa",
+        is_group=True,
+    )
+    assert payload_to_incoming(incoming_to_payload(incoming)) == incoming
+
+
+async def test_done_rows_are_forgotten_after_two_weeks_pending_ones_never(
+    echo: Echo, store: Database, settings: Settings, clock: Clock
+) -> None:
+    chat = Chat()
+    done = Inbox(echo, Platform.TELEGRAM, chat.deliver, clock=clock)
+    await answered(await done.record([(message("1", "600", "x"), {})]))
+    pending = Inbox(echo, Platform.TELEGRAM, chat.deliver, clock=clock)
+    pending._stopping = True
+    await pending.record([(message("2", "601", "y"), {})])
+    for days, left in ((13, 2), (15, 1)):
+        async with store.sessions() as session, session.begin():
+            await forget_handled_updates(session, clock.now + timedelta(days=days), settings)
+        async with store.sessions() as session:
+            assert await session.scalar(select(func.count()).select_from(InboxUpdate)) == left
+    [row] = await rows(store)
+    assert row.event_id == "601"

@@ -22,9 +22,10 @@ import contextlib
 import os
 import random
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -40,9 +41,11 @@ from tests.auxil.telegram_emulator import (
     BotMessage,
     TelegramEmulator,
     TelegramUser,
+    launch_emulator,
     run_emulator,
 )
 from tests.auxil.zygote import Child, Zygote
+from tests.test_telegram_e2e import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -188,6 +191,10 @@ async def emulator() -> AsyncIterator[TelegramEmulator]:
         yield peer
 
 
+def replied(user: TelegramUser, after: int) -> Callable[[], Awaitable[object]]:
+    return lambda: user.wait_until(lambda ms: any(m.message_id > after for m in ms), 20)
+
+
 def arrived(turn: Turn, after: int) -> Callable[[list[BotMessage]], bool]:
     if turn.act == "toggle":
         return lambda ms: any(turn.expect in m.button_texts for m in ms)
@@ -205,17 +212,24 @@ async def act(user: TelegramUser, turn: Turn) -> None:
         await user.press_button(turn.text)
 
 
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
 async def test_telegram_killed_at_every_turn_of_two_whole_flows(
-    emulator: TelegramEmulator, zygote: Zygote, tmp_path: Path
+    emulator: TelegramEmulator, zygote: Zygote, tmp_path: Path, mode: str
 ) -> None:
+    """Polling: an update is confirmed by the next offset only once written down.
+    Webhook: it is answered 200 only once written down, else Telegram sends it again."""
     today = datetime.now(PARIS).date()
     path = await demo_database(tmp_path, today, telegram_user=TRAINER)
-    bot = Bot(
-        zygote,
-        ["run"],
-        environment(tmp_path, TELEGRAM_TOKEN=TOKEN, TELEGRAM_BASE_URL=emulator.url),
-        tmp_path / "bot.log",
-    )
+    env = environment(tmp_path, TELEGRAM_TOKEN=TOKEN, TELEGRAM_BASE_URL=emulator.url)
+    if mode == "webhook":
+        port = free_port()
+        env.update(
+            TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram",
+            TELEGRAM_WEBHOOK_LISTEN="127.0.0.1",
+            TELEGRAM_WEBHOOK_PORT=str(port),
+        )
+    bot = Bot(zygote, ["run"], env, tmp_path / "bot.log")
+    spacing = 1 if mode == "polling" else 2  # webhook: every other turn (and the last one)
     turns = whole_flows(today)
     jitter = random.Random(2026)
     with contextlib.closing(sqlite3.connect(path)) as connection:
@@ -224,14 +238,16 @@ async def test_telegram_killed_at_every_turn_of_two_whole_flows(
     try:
         async with emulator.user(TOKEN, user_id=TRAINER, first_name="Camille") as camille:
             for number, turn in enumerate(turns):
-                phase = PHASES[number % len(PHASES)]
+                phase = PHASES[number // spacing % len(PHASES)]
                 if turn is turns[-1]:
                     phase = "first reply"  # the turn of the documents, killed while it sends
                 before = counts(path)
                 last = max((m.message_id for m in await camille.bot_messages()), default=0)
                 await act(camille, turn)
-                await kill_at(phase, bot, path, before, camille, last, jitter)
-                bot.start()
+                if number % spacing == 0 or turn is turns[-1]:
+                    await reach(phase, path, before, replied(camille, last), jitter)
+                    bot.kill()
+                    bot.start()
                 await camille.wait_until(
                     arrived(turn, last), 60, what=f"turn {number} ({turn.text!r}) answered"
                 )
@@ -243,7 +259,7 @@ async def test_telegram_killed_at_every_turn_of_two_whole_flows(
     finally:
         bot.stop()
 
-    assert bot.kills == len(turns)
+    assert bot.kills == len(range(0, len(turns), spacing)) + (len(turns) - 1) % spacing
     bodies = [m.body for m in messages]
     assert not [b for b in bodies if "plus ancien" in b or "erreur" in b.lower()]
     names = [m.document["file_name"] for m in messages if m.document]
@@ -287,16 +303,14 @@ def pending(path: Path) -> int:
         )
 
 
-async def kill_at(
+async def reach(
     phase: str,
-    bot: Bot,
     path: Path,
     before: tuple[int, int],
-    user: TelegramUser,
-    last: int,
+    first_reply: Callable[[], Awaitable[object]],
     jitter: random.Random,
 ) -> None:
-    """Kill the bot when the turn reached ``phase`` (or after 20 s, wherever it is)."""
+    """Return when the turn reached ``phase`` (or after 20 s, wherever it is)."""
     with contextlib.suppress(TimeoutError):
         if phase == "sent":
             await asyncio.sleep(jitter.uniform(0, 0.05))
@@ -304,8 +318,169 @@ async def kill_at(
             await until(lambda: counts(path)[0] > before[0], 20, "recorded")
         elif phase == "committed":
             await until(lambda: counts(path)[1] > before[1], 20, "committed")
-        else:
-            # "answered" and "first reply": the turn's first reply is visible.
-            await user.wait_until(lambda ms: any(m.message_id > last for m in ms), 20)
+        else:  # "answered", "first reply": the turn's first reply is visible
+            await first_reply()
         await asyncio.sleep(jitter.uniform(0, 0.01))
-    bot.kill()
+
+
+# --- the console -------------------------------------------------------------------------
+
+
+def console_flows(today: date) -> list[Turn]:
+    """The same flows typed in a terminal (labels and numbers are answers there)."""
+    start, end = today - timedelta(days=3), today + timedelta(days=60)
+    bilan_day = today + timedelta(days=7)
+    return [
+        Turn("say", "/formation", "intitulé"),
+        Turn("say", "Cuisine du monde", "De quoi s'agit-il"),
+        Turn("say", "Une formation", "Qui la finance"),
+        Turn("say", "Région Normandie", "organisé"),
+        Turn("say", "De date à date", "dates"),
+        Turn("say", f"du {start:%d/%m/%Y} au {end:%d/%m/%Y}", "C'est bien ça"),
+        Turn("say", "oui", "certifiante"),
+        Turn("say", "non", "courte ou longue"),
+        Turn("say", "courte", "chargé(e) de mission"),
+        Turn("say", "Passer", "stagiaires"),
+        Turn("say", "Ana Lopes", "délégué"),
+        Turn("say", "Terminé", "Récapitulatif"),
+        Turn("say", "Enregistrer", "C'est enregistré"),
+        Turn("say", "/bilan", "Pour quelle formation"),
+        Turn("say", "Agent de restauration (démo)", "Que voulez-vous faire"),
+        Turn("say", "1", "à distance (en visio)"),
+        Turn("say", "À distance", "Quand"),
+        Turn("say", f"le {bilan_day:%d/%m/%Y} à 14 h", "C'est bien ça"),
+        Turn("say", "oui", "Combien de temps"),
+        Turn("say", "2 heures", "lien de la visio"),
+        Turn("say", "https://visio.example.org/bilan", "mot de passe"),
+        Turn("say", "oui", "prise de parole"),
+        Turn("say", "oui", "figure dans l'invitation"),
+        Turn("say", "non", "Qui participe"),
+        Turn("say", "Terminé", "partenaires"),
+        Turn("say", "Terminé", "Récapitulatif"),
+        Turn("say", "Programmer le bilan", "[document]"),
+    ]
+
+
+class Pipe:
+    """The write end of the console's standard input (a FIFO), reopened at each start."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        os.mkfifo(path)
+        self.fd: int | None = None
+
+    async def open(self) -> None:
+        self.fd = await asyncio.to_thread(os.open, self.path, os.O_WRONLY)
+
+    def write(self, line: str) -> None:
+        assert self.fd is not None
+        os.write(self.fd, (line + "\n").encode())
+
+    def close(self) -> None:
+        if self.fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self.fd)
+            self.fd = None
+
+
+async def test_the_console_killed_at_every_turn_of_two_whole_flows(
+    zygote: Zygote, tmp_path: Path
+) -> None:
+    """A line counts as received once the console wrote it down (it then echoes it);
+    one the bot was killed before writing down is typed again after the restart."""
+    today = datetime.now(PARIS).date()
+    path = await demo_database(tmp_path, today, telegram_user=None)
+    log = tmp_path / "console.log"
+    log.touch()
+    bot = Bot(zygote, ["console", "--as", demo.DEMO_USER], environment(tmp_path), log)
+    pipe = Pipe(tmp_path / "stdin")
+    turns = console_flows(today)
+    jitter = random.Random(1789)
+    retyped = 0
+
+    def shown_after(offset: int, text: str) -> Callable[[], bool]:
+        return lambda: text in log.read_text(encoding="utf-8")[offset:]
+
+    bot.start(stdin=pipe.path)
+    await pipe.open()
+    try:
+        for number, turn in enumerate(turns):
+            phase = PHASES[number % len(PHASES)]
+            before = counts(path)
+            offset = len(log.read_text(encoding="utf-8"))
+            pipe.write(turn.text)
+            answered = shown_after(offset, turn.expect)
+            await reach(phase, path, before, partial(until, answered, 20, "answered"), jitter)
+            bot.kill()
+            pipe.close()
+            bot.start(stdin=pipe.path)
+            await pipe.open()
+            if counts(path)[0] == before[0]:  # never written down: typed again
+                retyped += 1
+                pipe.write(turn.text)
+            await until(
+                shown_after(offset, turn.expect), 60, f"turn {number} ({turn.text!r}) answered"
+            )
+        pipe.close()  # end of input: the console stops by itself
+        await until(lambda: not bot.child or not bot.child.alive, 30, "the console ended")
+    finally:
+        pipe.close()
+        bot.stop()
+
+    transcript = log.read_text(encoding="utf-8")
+    assert "Traceback" not in transcript and "plus ancien" not in transcript
+    assert transcript.count("[document]") >= 3  # .ics, agenda and e-mail, after the kill
+    database = Database(f"sqlite+aiosqlite:///{path}")
+    try:
+        async with database.sessions() as session:
+            formations = (
+                await session.scalars(
+                    select(Formation).where(Formation.title == "Cuisine du monde")
+                )
+            ).all()
+            assert [(f.funder, f.mode) for f in formations] == [("normandie", "dates")]
+            assert [t.full_name for t in formations[0].trainees] == ["Ana Lopes"]
+    finally:
+        await database.dispose()
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        inbox = connection.execute("SELECT status, count(*) FROM inbox GROUP BY status").fetchall()
+        events = connection.execute(
+            "SELECT count(*), count(delivered_at) FROM processed_events WHERE platform='console'"
+        ).fetchone()
+    assert inbox == [("done", len(turns))]  # each line once, retyped ones included
+    assert events == (len(turns), len(turns))
+    assert bot.kills == len(turns) and retyped < len(turns)
+
+
+async def test_the_bot_api_unreachable_at_start_is_waited_for(
+    zygote: Zygote, tmp_path: Path
+) -> None:
+    """``formabot run`` with Telegram down: it keeps trying, then answers once it is up."""
+    port = free_port()
+    log = tmp_path / "bot.log"
+    env = environment(tmp_path, TELEGRAM_TOKEN=TOKEN, TELEGRAM_BASE_URL=f"http://127.0.0.1:{port}")
+    bot = Bot(zygote, ["run"], env, log)
+    bot.start()
+    try:
+        await until(lambda: log.exists() and "retrying" in log.read_text(), 30, "a retry")
+        await asyncio.sleep(1.0)
+        assert bot.child is not None and bot.child.alive
+        emulator = await asyncio.to_thread(launch_emulator, port=port)
+        try:
+            async with emulator.user(TOKEN, user_id=TRAINER) as someone:
+                sent = await someone.send_command("/aide")
+                await someone.wait_until(
+                    lambda ms: any(m.message_id > sent.message_id for m in ms), 60, what="/aide"
+                )
+        finally:
+            await emulator.stop()
+    finally:
+        bot.stop()
+    # Down again at the next start: a SIGTERM during the wait stops it cleanly.
+    offset = len(log.read_text())
+    bot.start()
+    await until(lambda: "getMe failed" in log.read_text()[offset:], 30, "a second wait")
+    assert bot.child is not None
+    bot.child.kill(15)
+    bot.child.wait_gone(15)
+    assert "Traceback" not in log.read_text()

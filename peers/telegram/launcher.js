@@ -399,13 +399,17 @@ TelegramServer.formatUpdate = function formatUpdate(update) {
   return out;
 };
 
-// Webhooks: delivered in order, with Telegram's secret-token header, retried; a
-// failed delivery never crashes the process (the emulator's would reject unhandled).
+// Webhooks: delivered in order, with Telegram's secret-token header, retried for
+// about half a minute (Telegram keeps trying far longer) so a bot killed and
+// restarted still gets what it did not answer 200 to; a failed delivery never
+// crashes the process (the emulator's would reject unhandled).
 const webhookQueues = new Map();
+const WEBHOOK_ATTEMPTS = 40;
 async function deliverWebhook(hook, update) {
   const headers = { 'content-type': 'application/json' };
   if (hook.secret_token) headers['X-Telegram-Bot-Api-Secret-Token'] = hook.secret_token;
-  for (let attempt = 1; attempt <= 5; attempt += 1) {
+  for (let attempt = 1; attempt <= WEBHOOK_ATTEMPTS; attempt += 1) {
+    if (update.isRead) return; // queued twice (a webhook set again): delivered already
     try {
       const resp = await fetch(hook.url, {
         method: 'POST', headers, body: JSON.stringify(TelegramServer.formatUpdate(update)),
@@ -418,8 +422,13 @@ async function deliverWebhook(hook, update) {
     } catch (e) {
       log(`webhook ${hook.url} failed: ${e.message} (attempt ${attempt})`);
     }
-    await new Promise((r) => { setTimeout(r, 200 * attempt); });
+    await new Promise((r) => { setTimeout(r, Math.min(200 * attempt, 1000)); });
   }
+}
+
+function queueWebhook(token, hook, update) {
+  const previous = webhookQueues.get(token) || Promise.resolve();
+  webhookQueues.set(token, previous.then(() => deliverWebhook(hook, update)));
 }
 
 server.addUserUpdate = async function addUserUpdate(update) {
@@ -427,10 +436,7 @@ server.addUserUpdate = async function addUserUpdate(update) {
   this.storage.userMessages.push(update);
   this.updateId += 1;
   const hook = this.webhooks[update.botToken];
-  if (hook) {
-    const previous = webhookQueues.get(update.botToken) || Promise.resolve();
-    webhookQueues.set(update.botToken, previous.then(() => deliverWebhook(hook, update)));
-  }
+  if (hook) queueWebhook(update.botToken, hook, update);
   wakeWaiters();
 };
 
@@ -556,6 +562,11 @@ bot('setWebhook', (token, p, _req, res) => {
     server.setWebhook({ url: p.url, secret_token: p.secret_token || undefined }, token);
   }
   if (boolParam(p.drop_pending_updates)) confirmUpdates(token, Number.MAX_SAFE_INTEGER);
+  const hook = server.webhooks[token];
+  if (hook) {
+    // Like Telegram: updates not yet delivered go to the webhook once it is set.
+    pendingUpdates(token, undefined).forEach((u) => queueWebhook(token, hook, u));
+  }
   ok(res, true);
 });
 

@@ -190,7 +190,7 @@ async def serve_bot(args: argparse.Namespace) -> int:
         "ready": True,
         "ptb": telegram.__version__,
         "limiter": type(transport.app.bot.rate_limiter).__name__,
-        "concurrent_updates": transport.app.concurrent_updates,
+        "concurrent_updates": transport.inbox.concurrency,
         "poll_interval": transport.poll_interval,
     }
     print(json.dumps(info), flush=True)
@@ -593,7 +593,7 @@ def describe_setup(info: dict[str, Any], args: argparse.Namespace) -> str:
         f"TelegramTransport (python-telegram-bot {info['ptb']}) in its own process, long "
         f"polling, poll interval {info['poll_interval']:g} s, {info['limiter']} on (Telegram's "
         f"{TELEGRAM_RATE} calls/s overall), updates handled "
-        f"{'one' if at_once == 1 else at_once} at a time (PTB concurrent_updates={at_once}); "
+        f"{'one' if at_once == 1 else at_once} people at a time (through the inbox); "
         f"SQLite (WAL) in a temporary folder, the demo organisation and "
         f"{1 + THROUGHPUT_RUNS * args.users} formateurs; every message waits for its reply "
         f"(cycle /aide, /formation, title, 3 buttons, dates, /annuler); throughput users "

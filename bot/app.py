@@ -20,7 +20,7 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.config import Settings
 from bot.engine import Engine
@@ -146,9 +146,13 @@ async def serve(
     scheduler = build_scheduler(db, settings)
     # A transport waits for its platform while it is unreachable: a signal
     # meanwhile stops the wait instead of being ignored until it is back.
-    starting = asyncio.ensure_future(asyncio.gather(*(t.start() for t in transports)))
-    stopping = asyncio.ensure_future(stop.wait())
-    await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    async def start_all() -> None:
+        await asyncio.gather(*(t.start() for t in transports))
+
+    starting = asyncio.create_task(start_all())
+    stopping = asyncio.create_task(stop.wait())
+    first: set[asyncio.Task[Any]] = {starting, stopping}
+    await asyncio.wait(first, return_when=asyncio.FIRST_COMPLETED)
     if not starting.done():
         starting.cancel()
         await asyncio.gather(starting, return_exceptions=True)

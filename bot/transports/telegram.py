@@ -8,13 +8,10 @@ button is pressed, the message that carried it is edited to show the choice
 and lose its keyboard, so old buttons cannot be pressed twice.
 
 Nothing Telegram considers delivered is lost: every update is written to the
-inbox (:mod:`bot.inbox`) before Telegram is told it arrived.  Polling is a
-loop of our own over ``getUpdates``: a batch is recorded in one transaction
-and only then is the next offset asked for (which confirms it).  The webhook
-is a small handler of our own on tornado (what PTB's server runs on) that
-records the update before it answers 200.  The inbox then handles updates
-in order per person and has :meth:`TelegramTransport.answer` send the
-replies.
+inbox (:mod:`bot.inbox`) before Telegram is told it arrived (our own polling
+loop and webhook server, :mod:`bot.transports.telegram_inbound`).  The inbox
+then handles updates in order per person and has
+:meth:`TelegramTransport.answer` send the replies.
 
 We deliberately use neither PTB's ``Updater`` nor ``ConversationHandler``
 nor its persistence: the engine keeps conversation state in SQL for every
@@ -25,18 +22,12 @@ initialisation).
 from __future__ import annotations
 
 import asyncio
-import hmac
 import html
-import json
 import logging
-import os
-import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
-from datetime import timedelta
 from typing import Any, TypeVar
 
-import tornado.web
 from sqlalchemy import update as sql_update
 from telegram import (
     BotCommand,
@@ -50,7 +41,6 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest
-from tornado.httpserver import HTTPServer
 
 from bot import texts
 from bot.config import Settings
@@ -60,19 +50,15 @@ from bot.messages import Attachment, Incoming, Platform, Reply
 from bot.outbox import PermanentFailure
 from bot.storage.base import utcnow
 from bot.storage.people import ChatIdentity
+from bot.transports.telegram_inbound import WEBHOOK_SECRET_FILE as WEBHOOK_SECRET_FILE
+from bot.transports.telegram_inbound import Webhook, poll, seconds, when_reachable
+from bot.transports.telegram_inbound import webhook_secret as webhook_secret
 
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 4096
 CONCURRENT_UPDATES = 32
 """Different people handled at once (each person's updates one at a time, in order)."""
-ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY)
-POLL_TIMEOUT = 10
-"""Seconds a ``getUpdates`` long poll waits for something to arrive."""
-RETRY_FIRST = 0.5
-RETRY_MAX = 15.0
-"""Back-off when the Bot API is unreachable (at start or while polling): 0.5 s doubling, ≤ 15 s."""
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_CAPTION = 1024
 MAX_DOWNLOAD = 20 * 1024 * 1024
 """Bot API limit on files a bot may download; larger ones are refused politely."""
@@ -86,17 +72,13 @@ SHORT_DESCRIPTION = "L'assistant des formateurs : absences, bilans, attestations
 T = TypeVar("T")
 
 
-def _seconds(delay: float | timedelta) -> float:
-    return delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
-
-
 async def with_retries(call: Callable[[], Awaitable[T]], *, attempts: int = 4) -> T:
     """Retry a Bot API call on network trouble, with backoff; flood waits are honoured."""
     for attempt in range(1, attempts + 1):
         try:
             return await call()
         except RetryAfter as exc:
-            await asyncio.sleep(min(_seconds(exc.retry_after), 60))
+            await asyncio.sleep(min(seconds(exc.retry_after), 60))
         except (TimedOut, NetworkError) as exc:
             if isinstance(exc, BadRequest) or attempt == attempts:
                 raise
@@ -111,68 +93,6 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     buttons = [InlineKeyboardButton(c.label[:64], callback_data=c.data[:64]) for c in reply.choices]
     rows = [buttons[i : i + columns] for i in range(0, len(buttons), columns)]
     return InlineKeyboardMarkup(rows)
-
-
-WEBHOOK_SECRET_FILE = "telegram-webhook-secret"
-
-
-def webhook_secret(settings: Settings) -> str:
-    """The secret Telegram sends with every webhook call; made and kept when none is set.
-
-    The webhook's address is public by definition: without a secret anyone
-    could post a forged update in an admin's name.  So webhook mode never
-    runs without one: the configured ``TELEGRAM_WEBHOOK_SECRET``, else one
-    generated once and kept in the data folder (mode 600), the same at
-    every start.
-    """
-    if settings.telegram_webhook_secret:
-        return settings.telegram_webhook_secret
-    path = settings.data_dir / WEBHOOK_SECRET_FILE
-    if path.exists():
-        kept = path.read_text(encoding="ascii").strip()
-        if kept:
-            return kept
-    path.parent.mkdir(parents=True, exist_ok=True)
-    secret = secrets.token_urlsafe(48)  # Telegram allows A-Z, a-z, 0-9, _ and -
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="ascii") as file:
-        file.write(secret)
-    return secret
-
-
-class _WebhookHandler(tornado.web.RequestHandler):
-    """Telegram's webhook calls: checked, recorded, and only then answered 200.
-
-    A call without the right secret gets 403 and one warning line, without
-    the token it carried.  A call that cannot be recorded (the database is
-    away) gets 500, so Telegram delivers it again later.
-    """
-
-    SUPPORTED_METHODS = ("POST",)
-
-    def initialize(self, transport: TelegramTransport, secret: str) -> None:
-        self.transport = transport
-        self.secret = secret.encode()
-
-    async def post(self) -> None:
-        given = self.request.headers.get(SECRET_HEADER, "").encode("utf-8", "replace")
-        if not hmac.compare_digest(given, self.secret):
-            log.warning("telegram webhook: a call without the right secret was refused (403)")
-            self.set_status(403)
-            return
-        try:
-            update = Update.de_json(json.loads(self.request.body), self.transport.app.bot)
-        except Exception as exc:
-            log.warning("telegram webhook: an unreadable call was refused (%s)", type(exc).__name__)
-            self.set_status(400)
-            return
-        try:
-            await self.transport.receive([update])
-        except Exception as exc:
-            log_failure("recording a webhook update", exc)
-            self.set_status(500)
-            return
-        self.set_status(200)
 
 
 class TelegramTransport:
@@ -205,7 +125,7 @@ class TelegramTransport:
         self.username = ""
         self._poller: asyncio.Task[None] | None = None
         self._recording = asyncio.Lock()
-        self._server: HTTPServer | None = None
+        self._webhook: Webhook | None = None
 
     # --- life cycle -------------------------------------------------------------
 
@@ -215,55 +135,27 @@ class TelegramTransport:
         What was recorded but not done before the last stop is queued first,
         before any new update can arrive.
         """
-        await self._when_reachable("getMe", self.app.initialize)
+        await when_reachable("getMe", self.app.initialize)
         self.username = self.app.bot.username or ""
         await self._announce()
         await self.inbox.resume()
         if self.settings.telegram_webhook_url:
-            await self._start_webhook()
+            self._webhook = Webhook(self.settings, self.app.bot, self.receive)
+            await self._webhook.start()
         else:
-            await self._when_reachable("deleteWebhook", self.app.bot.delete_webhook)
-            self._poller = asyncio.create_task(self._poll(), name="telegram-polling")
+            await when_reachable("deleteWebhook", self.app.bot.delete_webhook)
+            self._poller = asyncio.create_task(
+                poll(
+                    self.app.bot,
+                    self.receive,
+                    interval=self.poll_interval,
+                    recording=self._recording,
+                ),
+                name="telegram-polling",
+            )
         log.info(
             "telegram transport started (%s)",
             "webhook" if self.settings.telegram_webhook_url else "polling",
-        )
-
-    async def _when_reachable(self, what: str, call: Callable[[], Awaitable[T]]) -> T:
-        """``call()``, retried with back-off for as long as the Bot API cannot be reached."""
-        delay = RETRY_FIRST
-        while True:
-            try:
-                return await call()
-            except RetryAfter as exc:
-                await asyncio.sleep(_seconds(exc.retry_after))
-            except NetworkError as exc:
-                if isinstance(exc, BadRequest):
-                    raise
-                log.warning(
-                    "telegram: %s failed (%s), retrying in %.1f s", what, type(exc).__name__, delay
-                )
-                await asyncio.sleep(delay)
-                delay = min(RETRY_MAX, delay * 2)
-
-    async def _start_webhook(self) -> None:
-        secret = webhook_secret(self.settings)
-        app = tornado.web.Application(
-            [(r"/telegram/?", _WebhookHandler, {"transport": self, "secret": secret})],
-            log_function=lambda _handler: None,  # tornado's access log: no need
-        )
-        self._server = HTTPServer(app)
-        self._server.listen(
-            self.settings.telegram_webhook_port, address=self.settings.telegram_webhook_listen
-        )
-        bot = self.app.bot
-        await self._when_reachable(
-            "setWebhook",
-            lambda: bot.set_webhook(
-                url=self.settings.telegram_webhook_url,
-                secret_token=secret,
-                allowed_updates=list(ALLOWED_UPDATES),
-            ),
         )
 
     async def _announce(self) -> None:
@@ -288,45 +180,13 @@ class TelegramTransport:
                 self._poller.cancel()
             await asyncio.gather(self._poller, return_exceptions=True)
             self._poller = None
-        if self._server is not None:
-            self._server.stop()
-            await self._server.close_all_connections()
-            self._server = None
+        if self._webhook is not None:
+            await self._webhook.stop()
+            self._webhook = None
         await self.inbox.stop()
         await self.app.shutdown()
 
     # --- incoming -----------------------------------------------------------------
-
-    async def _poll(self) -> None:
-        """``getUpdates`` for ever; a batch is recorded before the next offset confirms it."""
-        bot = self.app.bot
-        offset: int | None = None
-        delay = RETRY_FIRST
-        while True:
-            try:
-                updates = await bot.get_updates(
-                    offset=offset, timeout=POLL_TIMEOUT, allowed_updates=list(ALLOWED_UPDATES)
-                )
-            except RetryAfter as exc:
-                await asyncio.sleep(_seconds(exc.retry_after))
-                continue
-            except Exception as exc:  # unreachable, conflict, 5xx: wait and ask again
-                log.warning("telegram polling: %s, retrying in %.1f s", type(exc).__name__, delay)
-                await asyncio.sleep(delay)
-                delay = min(RETRY_MAX, delay * 2)
-                continue
-            delay = RETRY_FIRST
-            if updates:
-                async with self._recording:
-                    try:
-                        await self.receive(updates)
-                    except Exception as exc:  # not recorded: not confirmed, asked again
-                        log_failure("recording telegram updates", exc)
-                        await asyncio.sleep(RETRY_FIRST)
-                        continue
-                offset = updates[-1].update_id + 1
-            if self.poll_interval:
-                await asyncio.sleep(self.poll_interval)
 
     async def receive(self, updates: Sequence[Update]) -> list[asyncio.Future[list[Reply]]]:
         """Translate a batch and record it in the inbox; returns when it is committed.
@@ -335,16 +195,17 @@ class TelegramTransport:
         An update that cannot be read is logged (without content) and skipped,
         so that it cannot block the ones behind it.
         """
-        received: list[tuple[Incoming, Mapping[str, Any]]] = []
-        for update in updates:
-            try:
-                incoming = await self.to_incoming(update)
-            except Exception as exc:
-                log_failure("reading a telegram update", exc)
-                continue
-            if incoming is not None:
-                received.append((incoming, self._answer_to(update)))
-        return await self.inbox.record(received)
+        # Files are fetched for the whole batch at once; the order stays the batch's.
+        translated = await asyncio.gather(*(self._translate(u) for u in updates))
+        return await self.inbox.record([t for t in translated if t is not None])
+
+    async def _translate(self, update: Update) -> tuple[Incoming, Mapping[str, Any]] | None:
+        try:
+            incoming = await self.to_incoming(update)
+        except Exception as exc:
+            log_failure("reading a telegram update", exc)
+            return None
+        return None if incoming is None else (incoming, self._answer_to(update))
 
     def _answer_to(self, update: Update) -> dict[str, Any]:
         """What answering needs besides the chat: the message whose button was pressed."""

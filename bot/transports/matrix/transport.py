@@ -288,10 +288,12 @@ class MatrixTransport:
                 for index, reply in enumerate(replies):
                     target = reply.chat or row.room_id
                     await self._deliver(target, reply, tx=f"{row.event_id}/{index}")
+                await self._delivered(incoming)
                 await self.inbox.done(row.id)
                 return
             except PermanentFailure:
                 await self.inbox.gone(row.room_id, row.sender)
+                await self._delivered(incoming)
                 await self.inbox.done(row.id)
                 return
             except asyncio.CancelledError:
@@ -314,6 +316,11 @@ class MatrixTransport:
                         log.info("matrix: apology not sent (%s)", type(failure).__name__)
                     return
                 await asyncio.sleep(self.retry_delay * attempt)
+
+    async def _delivered(self, incoming: Incoming) -> None:
+        """The turn's replies are out: the engine keeps their text only (no files, no codes)."""
+        async with self.engine.db.sessions() as session, session.begin():
+            await self.engine.delivered(session, incoming)
 
     async def _incoming(self, row: MatrixEvent) -> Incoming:
         source = row.source

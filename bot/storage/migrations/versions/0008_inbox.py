@@ -1,9 +1,9 @@
 """The durable inbox: every incoming update written down before it is acknowledged;
 the replies of a turn kept whole until they are sent (processed_events.delivered_at).
 
-Revision ID: 0006_inbox
-Revises: 0005_merge
-Create Date: 2026-11-24 09:00:00
+Revision ID: 0008_inbox
+Revises: 0007_merge
+Create Date: 2026-12-01 09:30:00
 """
 
 from collections.abc import Sequence
@@ -13,8 +13,8 @@ from alembic import op
 
 import bot.storage.base
 
-revision: str = "0006_inbox"
-down_revision: str | None = "0005_merge"
+revision: str = "0008_inbox"
+down_revision: str | None = "0007_merge"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,204 @@
+"""Telegram's updates coming in, each written down before Telegram is told it arrived.
+
+Two ways in, both handing a batch of :class:`telegram.Update` to a
+``receive`` function that returns only once the batch is committed to the
+inbox (:mod:`bot.inbox`):
+
+- :func:`poll`, our own ``getUpdates`` loop (not PTB's ``Updater``, which
+  confirms an update with its next call as soon as it is queued): a batch is
+  received, and only then is the next offset asked for, which confirms it.
+- :class:`Webhook`, a small tornado server (the stack PTB's own webhook runs
+  on) whose handler receives the update before it answers 200, checks
+  Telegram's secret header first (403 and one warning line otherwise), and
+  answers 500 when the update cannot be written, so Telegram sends it again.
+
+Both wait and retry, with back-off, while the Bot API cannot be reached.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import os
+import secrets
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
+from typing import TypeVar
+
+import tornado.web
+from telegram import Bot, Update
+from telegram.error import BadRequest, NetworkError, RetryAfter
+from tornado.httpserver import HTTPServer
+
+from bot.config import Settings
+from bot.engine import log_failure
+
+log = logging.getLogger("bot.transports.telegram")
+
+ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY)
+POLL_TIMEOUT = 10
+"""Seconds a ``getUpdates`` long poll waits for something to arrive."""
+RETRY_FIRST = 0.5
+RETRY_MAX = 15.0
+"""Back-off while the Bot API is unreachable (at start or polling): 0.5 s doubling, ≤ 15 s."""
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+WEBHOOK_SECRET_FILE = "telegram-webhook-secret"
+
+T = TypeVar("T")
+Receive = Callable[[Sequence[Update]], Awaitable[object]]
+"""Translate and record a batch; returns once it is committed."""
+
+
+def seconds(delay: float | timedelta) -> float:
+    return delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
+
+
+async def when_reachable(what: str, call: Callable[[], Awaitable[T]]) -> T:
+    """``call()``, retried with back-off for as long as the Bot API cannot be reached."""
+    delay = RETRY_FIRST
+    while True:
+        try:
+            return await call()
+        except RetryAfter as exc:
+            await asyncio.sleep(seconds(exc.retry_after))
+        except NetworkError as exc:
+            if isinstance(exc, BadRequest):
+                raise
+            log.warning(
+                "telegram: %s failed (%s), retrying in %.1f s", what, type(exc).__name__, delay
+            )
+            await asyncio.sleep(delay)
+            delay = min(RETRY_MAX, delay * 2)
+
+
+async def poll(bot: Bot, receive: Receive, *, interval: float, recording: asyncio.Lock) -> None:
+    """``getUpdates`` for ever; a batch is received before the next offset confirms it.
+
+    ``recording`` is held while a batch is written: a stop waits for it, so
+    the loop is only ever cancelled while it asks or waits.
+    """
+    offset: int | None = None
+    delay = RETRY_FIRST
+    while True:
+        try:
+            updates = await bot.get_updates(
+                offset=offset, timeout=POLL_TIMEOUT, allowed_updates=list(ALLOWED_UPDATES)
+            )
+        except RetryAfter as exc:
+            await asyncio.sleep(seconds(exc.retry_after))
+            continue
+        except Exception as exc:  # unreachable, conflict, 5xx: wait and ask again
+            log.warning("telegram polling: %s, retrying in %.1f s", type(exc).__name__, delay)
+            await asyncio.sleep(delay)
+            delay = min(RETRY_MAX, delay * 2)
+            continue
+        delay = RETRY_FIRST
+        if updates:
+            async with recording:
+                try:
+                    await receive(updates)
+                except Exception as exc:  # not written down: not confirmed, asked again
+                    log_failure("recording telegram updates", exc)
+                    await asyncio.sleep(RETRY_FIRST)
+                    continue
+            offset = updates[-1].update_id + 1
+        if interval:
+            await asyncio.sleep(interval)
+
+
+def webhook_secret(settings: Settings) -> str:
+    """The secret Telegram sends with every webhook call; made and kept when none is set.
+
+    The webhook's address is public by definition: without a secret anyone
+    could post a forged update in an admin's name.  So webhook mode never
+    runs without one: the configured ``TELEGRAM_WEBHOOK_SECRET``, else one
+    generated once and kept in the data folder (mode 600), the same at
+    every start.
+    """
+    if settings.telegram_webhook_secret:
+        return settings.telegram_webhook_secret
+    path = settings.data_dir / WEBHOOK_SECRET_FILE
+    if path.exists():
+        kept = path.read_text(encoding="ascii").strip()
+        if kept:
+            return kept
+    path.parent.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)  # Telegram allows A-Z, a-z, 0-9, _ and -
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as file:
+        file.write(secret)
+    return secret
+
+
+class _WebhookHandler(tornado.web.RequestHandler):
+    """One webhook call: checked, recorded, and only then answered 200."""
+
+    SUPPORTED_METHODS = ("POST",)
+
+    def initialize(self, bot: Bot, receive: Receive, secret: str) -> None:
+        self.bot = bot
+        self.receive = receive
+        self.secret = secret.encode()
+
+    async def post(self) -> None:
+        given = self.request.headers.get(SECRET_HEADER, "").encode("utf-8", "replace")
+        if not hmac.compare_digest(given, self.secret):
+            log.warning("telegram webhook: a call without the right secret was refused (403)")
+            self.set_status(403)
+            return
+        try:
+            update = Update.de_json(json.loads(self.request.body), self.bot)
+        except Exception as exc:
+            log.warning("telegram webhook: an unreadable call was refused (%s)", type(exc).__name__)
+            self.set_status(400)
+            return
+        try:
+            await self.receive([update])
+        except Exception as exc:
+            log_failure("recording a webhook update", exc)
+            self.set_status(500)
+            return
+        self.set_status(200)
+
+
+class Webhook:
+    """Listens on ``TELEGRAM_WEBHOOK_LISTEN:PORT`` at ``/telegram``, then tells Telegram."""
+
+    def __init__(self, settings: Settings, bot: Bot, receive: Receive) -> None:
+        self.settings = settings
+        self.bot = bot
+        self.receive = receive
+        self.server: HTTPServer | None = None
+
+    async def start(self) -> None:
+        secret = webhook_secret(self.settings)
+        app = tornado.web.Application(
+            [
+                (
+                    r"/telegram/?",
+                    _WebhookHandler,
+                    {"bot": self.bot, "receive": self.receive, "secret": secret},
+                )
+            ],
+            log_function=lambda _handler: None,  # no access log
+        )
+        self.server = HTTPServer(app)
+        self.server.listen(
+            self.settings.telegram_webhook_port, address=self.settings.telegram_webhook_listen
+        )
+        await when_reachable(
+            "setWebhook",
+            lambda: self.bot.set_webhook(
+                url=self.settings.telegram_webhook_url,
+                secret_token=secret,
+                allowed_updates=list(ALLOWED_UPDATES),
+            ),
+        )
+
+    async def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            await self.server.close_all_connections()
+            self.server = None

@@ -144,6 +144,7 @@ async def serve(
             pass
     sender = Sender(db.sessions, {t.platform: t.send for t in transports})
     scheduler = build_scheduler(db, settings)
+
     # A transport waits for its platform while it is unreachable: a signal
     # meanwhile stops the wait instead of being ignored until it is back.
     async def start_all() -> None:

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -303,3 +304,37 @@ async def test_a_webhook_without_the_secret_is_refused_and_the_secret_is_made_an
         await transport.stop()
     again = TelegramTransport(configured, build_engine(db, configured))
     assert webhook_secret(again.settings) == secret  # the same at the next start
+
+
+async def test_a_webhook_update_not_written_down_is_refused_and_comes_again(
+    emulator: TelegramEmulator, db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Answered 200 only once in the inbox: a database away means 500, and Telegram retries."""
+    port = free_port()
+    configured = replace(
+        settings,
+        telegram_token=TOKEN,
+        telegram_base_url=emulator.url,
+        telegram_webhook_url=f"http://127.0.0.1:{port}/telegram",
+        telegram_webhook_listen="127.0.0.1",
+        telegram_webhook_port=port,
+    )
+    transport = TelegramTransport(configured, build_engine(db, configured))
+    record = transport.inbox.record
+    refused: list[int] = []
+
+    async def away_once(received: Any) -> Any:
+        if not refused:
+            refused.append(1)
+            raise ConnectionError("the database is away")
+        return await record(received)
+
+    monkeypatch.setattr(transport.inbox, "record", away_once)
+    await transport.start()
+    try:
+        async with emulator.user(TOKEN, user_id=8, first_name="Claire") as claire:
+            await ask(claire, "/aide", "/start")
+        assert refused == [1]
+        assert "answered 500" in emulator.logs()
+    finally:
+        await transport.stop()

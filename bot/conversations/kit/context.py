@@ -1,9 +1,11 @@
 """What a step can see and do while it handles one message.
 
 The context is built by the engine for one incoming message, inside the
-transaction that will also store the conversation's new state: whatever a
-step writes through ``ctx.session`` commits together with its answer, or not
-at all.
+transaction that will also store the conversation's new state: whatever the
+services a step calls write through ``ctx.session`` commits together with
+its answer, or not at all.  A step talks (``render``, ``say``, ``send``) and
+reads the answers so far (``data``); it leaves reading and writing the
+business tables to the services.
 """
 
 from __future__ import annotations
@@ -20,8 +22,6 @@ from bot.answers import Invalid, fold
 from bot.config import Settings
 from bot.conversations.kit.flow import Retry
 from bot.messages import Choice, Incoming, Reply
-from bot.outbox import enqueue
-from bot.storage import audit
 
 if TYPE_CHECKING:
     from bot.manifest import Features
@@ -148,35 +148,3 @@ class Context:
         if self.incoming.attachment is not None and not self.incoming.text.strip():
             return Retry(texts.say("common.file_instead_of_text"))
         return None
-
-    # --- side effects in the same transaction ----------------------------------
-
-    def audit(self, action: str, entity: str, entity_id: int | None, **details: Any) -> None:
-        audit.record(
-            self.session,
-            organisation_id=self.actor.organisation_id if self.actor else None,
-            actor_id=self.actor.person_id if self.actor else None,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            **details,
-        )
-
-    async def notify(
-        self,
-        *,
-        key: str,
-        platform: str,
-        chat_id: str,
-        reply: Reply,
-        organisation_id: int | None = None,
-    ) -> None:
-        """Queue a message to another chat; sent exactly once by the outbox sender."""
-        await enqueue(
-            self.session,
-            key=key,
-            platform=platform,
-            chat_id=chat_id,
-            reply=reply,
-            organisation_id=organisation_id,
-        )

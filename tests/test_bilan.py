@@ -9,6 +9,7 @@ mission; "Projet professionnel (démo)" is a Centre-Val de Loire ESP action.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,7 +19,8 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.app import FEATURES
+from bot.app import FEATURES, build_engine
+from bot.config import Settings
 from bot.engine import Engine
 from bot.manifest import Feature, Features
 from bot.messages import Document
@@ -29,7 +31,7 @@ from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity, Membership, Role
 from bot.storage.people import Person as P
 from bot.texts import plain
-from tests.auxil.dialogue import Person
+from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, FOR_TEXT, survives
 from tests.auxil.pdf import pdf_words
 
@@ -650,3 +652,69 @@ async def test_cancelling_while_adding_a_partner_cancels_the_scheduling(
     await trainer.says("/annuler")
     assert "programmer un bilan" in trainer.last
     assert await bilans(db) == []
+
+
+async def test_on_matrix_the_charge_de_mission_gets_the_invitation_from_the_bot(
+    db: Database, settings: Settings, clock: Clock, demo: None
+) -> None:
+    async with db.sessions() as session, session.begin():
+        formation = await session.scalar(
+            select(Formation).where(Formation.title.startswith("Agent de restauration"))
+        )
+        assert formation is not None
+        formation.cm_matrix = "@sophie.leroy-normandie.fr:agent.tchap.gouv.fr"
+    on_matrix = replace(
+        settings, matrix_homeserver="http://127.0.0.1:1", matrix_user_id="@formabot:localhost"
+    )
+    trainer = Person(build_engine(db, on_matrix, clock=clock), "formateur")
+    await schedule(trainer)
+    assert (
+        "J'envoie moi-même l'invitation à Mme Sophie Leroy sur Matrix "
+        "(@sophie.leroy-normandie.fr:agent.tchap.gouv.fr)" in trainer.all_text
+    )
+
+    async def to_her() -> list[OutboxMessage]:
+        async with db.sessions() as session:
+            return list(
+                (
+                    await session.scalars(
+                        select(OutboxMessage)
+                        .where(OutboxMessage.platform == "matrix")
+                        .order_by(OutboxMessage.id)
+                    )
+                ).all()
+            )
+
+    [first] = await to_her()
+    assert first.chat_id == "@sophie.leroy-normandie.fr:agent.tchap.gouv.fr"
+    text = plain(first.payload["text"])
+    assert "vous invite au bilan de fin de formation" in text
+    assert "jeudi 26 novembre 2026 à 14 h 00" in text
+    assert "https://visio.example.org/bilan-restauration" in text
+    assert first.payload["document"]["mime_type"] == "text/calendar"
+
+    await trainer.says("/bilans")
+    await trainer.presses("26/11/2026")
+    await trainer.presses("Déplacer")
+    await trainer.says("jeudi 3 décembre à 14 h")
+    await trainer.presses("Oui, c'est ça")
+    await trainer.presses("Oui, déplacer")
+    first_again, moved = await to_her()
+    assert first_again.id == first.id  # the first one is not sent twice
+    assert "jeudi 3 décembre 2026 à 14 h 00" in plain(moved.payload["text"])
+
+
+async def test_without_matrix_nothing_is_sent_to_the_charge_de_mission(
+    db: Database, trainer: Person
+) -> None:
+    await schedule(trainer)
+    assert "sur Matrix" not in trainer.all_text
+    async with db.sessions() as session:
+        assert (
+            await session.scalar(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(OutboxMessage.platform == "matrix")
+            )
+            == 0
+        )

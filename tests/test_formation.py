@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import func, select
 
+from bot.app import build_engine
+from bot.config import Settings
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
-from tests.auxil.dialogue import Person
+from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, FOR_TEXT, HTML, step_of, survives
 
 # The happy path of /formation, step by step: (step name, kind of answer, answer).
@@ -317,3 +320,25 @@ async def test_every_editing_step_survives_bad_input(db: Database, trainer: Pers
         "Paul Henry",
     }
     assert {t.full_name for t in f.trainees if t.is_delegate} == {"Léa Martin", "Hugo Moreau"}
+
+
+async def test_on_matrix_the_charge_de_mission_s_matrix_id_is_asked_and_kept(
+    db: Database, settings: Settings, clock: Clock, demo: None
+) -> None:
+    on_matrix = replace(
+        settings, matrix_homeserver="http://127.0.0.1:1", matrix_user_id="@formabot:localhost"
+    )
+    trainer = Person(build_engine(db, on_matrix, clock=clock), "formateur")
+    before = len(await formations(db))
+    await trainer.says("/formation")
+    for step, kind, value in HAPPY:
+        await answer(trainer, kind, value)
+        if step == "cm_email":
+            assert "identifiant Tchap ou Matrix" in trainer.last
+            await survives(db, trainer, FOR_TEXT)
+            await trainer.says("sophie.leroy@example.org")
+            assert "Je n'ai pas reconnu un identifiant Matrix" in trainer.last
+            await trainer.says("@sophie.leroy-normandie.fr:agent.tchap.gouv.fr")
+    assert "C'est enregistré" in trainer.last
+    [saved] = (await formations(db))[before:]
+    assert saved.cm_matrix == "@sophie.leroy-normandie.fr:agent.tchap.gouv.fr"

@@ -9,11 +9,13 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from nio import RoomCreateResponse
 from sqlalchemy import select
 
+from bot import demo as demo_module
 from bot.app import build_engine, build_scheduler
 from bot.attestations import invitations
 from bot.attestations.service import Author
@@ -21,11 +23,13 @@ from bot.bilans.view import view_of
 from bot.config import Settings
 from bot.messages import Document, Incoming, Reply
 from bot.outbox import PermanentFailure, Sender
-from bot.storage.bilans import BilanParticipant
+from bot.storage.absences import Absence
+from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.db import Database
 from bot.storage.formations import Formation
 from bot.storage.matrix import MatrixEvent, MatrixWelcome
 from bot.storage.people import ChatIdentity, Membership, Organisation
+from bot.storage.state import ConversationState
 from bot.transports.matrix import MatrixTransport
 from bot.transports.telegram import TelegramTransport
 from tests.auxil.attestations import add_bilan, demo_author
@@ -461,3 +465,108 @@ async def test_a_digest_posted_to_a_group_room_names_no_trainee(
         assert "Projet professionnel (démo) : 3 en retard" in digest.body
         for name in ("Nadia Roux", "Thomas Fabre", "Inès Garnier", "Karim Benali"):
             assert name not in digest.body
+
+
+async def test_a_formation_an_absence_and_a_bilan_through_matrix_with_its_documents(
+    synapse: Synapse, bot: MatrixTransport, db: Database, tmp_path: Path
+) -> None:
+    """The same dialogues as on Telegram, answered by typing labels, documents decrypted."""
+    today = date.today()
+    async with db.sessions() as session, session.begin():
+        await demo_module.fill(session, today=today)
+
+    async with MatrixPerson.joining(synapse, tmp_path, "camille") as camille:
+        async with db.sessions() as session, session.begin():
+            admin, _ = await demo_author(session)
+            session.add(
+                ChatIdentity(
+                    person_id=admin, platform="matrix", user_id=camille.user_id, chat_id=""
+                )
+            )
+        room = await camille.open_dm(bot.user_id)
+
+        async def step() -> tuple[str | None, str | None]:
+            async with db.sessions() as session:
+                state = await session.scalar(
+                    select(ConversationState).where(
+                        ConversationState.platform == "matrix",
+                        ConversationState.user_id == camille.user_id,
+                    )
+                )
+                return (state.flow, state.step) if state else (None, None)
+
+        async def walk(script: list[tuple[str, str, str]]) -> None:
+            """Answer each step (by typing the button's label), waiting for the next one."""
+            for index, (_, _, value) in enumerate(script):
+                following = script[index + 1][0] if index + 1 < len(script) else None
+                await camille.say(room, value)
+                for _ in range(200):
+                    if (await step())[1] == following:
+                        break
+                    await asyncio.sleep(0.05)
+                assert (await step())[1] == following, (value, await step())
+
+        await camille.ask(room, "/formation", "intitulé")
+        await walk(FORMATION)
+        await camille.reply_after(room, 0, "C'est enregistré")
+
+        await camille.ask(room, "/absence Benali hier matin", "C'est bien ça")
+        await walk(
+            [
+                ("date", "", "Oui"),
+                ("justified", "", "Non"),
+                ("reason_optional", "", "Passer"),
+                ("recap", "", "Enregistrer"),
+            ]
+        )
+
+        when = today + timedelta(days=40)
+        await camille.ask(room, "/bilan", "Pour quelle formation")
+        await walk(
+            [
+                ("formation", "", "Agent de restauration (démo)"),
+                ("which", "", "Programmer le bilan de fin"),
+                ("remote", "", "À distance"),
+                ("when", "", f"le {when:%d/%m/%Y} à 14 h"),
+                ("when", "", "Oui, c'est ça"),
+                ("duration", "", "2 heures"),
+                ("visio_url", "", "https://visio.example.org/bilan"),
+                ("visio_password", "", "Oui"),
+                ("visio_speakers", "", "Oui"),
+                ("password_in_invite", "", "Non"),
+                ("participants", "", "Terminé"),
+                ("partners", "", "Terminé"),
+                ("recap", "", "Programmer le bilan"),
+            ]
+        )
+
+        def files() -> dict[str, Any]:
+            return {s.body: s for s in camille.in_room(room) if s.is_file}
+
+        await camille.wait(lambda: len(files()) >= 3, what="the invitation, agenda and e-mail")
+        [ics] = [f for name, f in files().items() if name.endswith(".ics")]
+        [agenda] = [f for name, f in files().items() if name.startswith("ordre-du-jour")]
+        assert (await camille.download(ics)).startswith(b"BEGIN:VCALENDAR")
+        assert (await camille.download(agenda)).startswith(b"%PDF")
+
+    async with db.sessions() as session:
+        assert await session.scalar(
+            select(Formation).where(Formation.title == "Cuisine collective")
+        )
+        assert await session.scalar(select(Absence).where(Absence.day == today - timedelta(days=1)))
+        assert await session.scalar(select(Bilan).where(Bilan.remote.is_(True)))
+
+
+FORMATION = [
+    ("title", "", "Cuisine collective"),
+    ("kind", "", "Une formation"),
+    ("funder", "", "Autre financeur"),
+    ("mode", "", "De date à date"),
+    ("period", "", f"du {date.today():%d/%m/%Y} au {date.today() + timedelta(days=60):%d/%m/%Y}"),
+    ("period", "", "Oui"),
+    ("certifying", "", "Non"),
+    ("length", "", "Courte"),
+    ("trainees", "", "Marie Dupont\nLucas Moreau"),
+    ("delegates", "", "Terminé"),
+    ("recap", "", "Enregistrer"),
+]

@@ -16,7 +16,8 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.messages import Reply
+from bot.bilans.view import BilanView
+from bot.messages import Document, Reply
 from bot.outbox import enqueue
 from bot.storage.bilans import Bilan, BilanParticipant
 
@@ -43,3 +44,28 @@ async def notify_participants(
         )
         reached += 1
     return reached
+
+
+async def invite_charge_de_mission(
+    session: AsyncSession, view: BilanView, *, text: str, invitation: Document
+) -> str | None:
+    """Send the chargé(e) de mission the bilan's invitation on Matrix; their ID, or ``None``.
+
+    Only when the formation records their Matrix/Tchap ID: the bot opens the
+    direct chat itself (on Tchap an external cannot), and the invitation
+    with its ``.ics`` is the first message there.  One message per version
+    of the bilan (its ``sequence``): moving it sends the new one, a second
+    call for the same version sends nothing more.
+    """
+    target = view.formation.cm_matrix
+    if not target:
+        return None
+    await enqueue(
+        session,
+        key=f"bilan:{view.bilan.id}:charge-de-mission:{view.bilan.sequence}:matrix",
+        platform="matrix",
+        chat_id=target,
+        reply=Reply(text=text, document=invitation),
+        organisation_id=view.bilan.organisation_id,
+    )
+    return target

@@ -52,6 +52,7 @@ class NewFormation:
     remote_coaching: bool = False
     cm_name: str | None = None
     cm_email: str | None = None
+    cm_matrix: str | None = None
     sessions: Sequence[NewSession] = field(default_factory=tuple)
     trainees: Sequence[NewTrainee] = field(default_factory=tuple)
 
@@ -90,6 +91,7 @@ async def create_formation(
         remote_coaching=values.remote_coaching,
         cm_name=values.cm_name,
         cm_email=values.cm_email,
+        cm_matrix=values.cm_matrix,
         trainees=[],
         sessions=[],
     )

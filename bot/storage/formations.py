@@ -37,6 +37,8 @@ class Formation(Base):
     remote_coaching: Mapped[bool] = mapped_column(Boolean, default=False)
     cm_name: Mapped[str | None] = mapped_column(String(200))
     cm_email: Mapped[str | None] = mapped_column(String(254))
+    cm_matrix: Mapped[str | None] = mapped_column(String(255))
+    """The chargé(e) de mission's Matrix/Tchap ID: the bot writes to them itself."""
     subcontracted: Mapped[bool | None] = mapped_column(Boolean)
     """Subcontracted for another OF: the Elycoop procedure does not apply (None: not asked)."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -32,6 +32,7 @@ from bot.bilans.changes import cancel_bilan, move_bilan
 from bot.bilans.view import kind_label
 from bot.conversations.bilans.shared import (
     send_documents,
+    tell_charge_de_mission,
     the_bilan,
     unless_gone,
     viewer_of,
@@ -103,6 +104,7 @@ async def save_move(ctx: Context) -> None:
         warning=ctx.data.get("late_warning"),
     )
     send_documents(ctx, view, move.deadlines)
+    await tell_charge_de_mission(ctx, view)
 
 
 def old_due(moved: Moved, ctx: Context) -> str:

@@ -40,6 +40,7 @@ from bot.conversations.bilans.shared import (
     formation_of,
     send_documents,
     short_moment,
+    tell_charge_de_mission,
     viewer_of,
     when_step,
     when_text,
@@ -311,6 +312,7 @@ async def save_bilan(ctx: Context) -> None:
         title=view.formation.title,
     )
     send_documents(ctx, view, scheduled.deadlines)
+    await tell_charge_de_mission(ctx, view)
     await invite_after_scheduling(ctx, scheduled.bilan.id)  # attestations: each one's link
 
 

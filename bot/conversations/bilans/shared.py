@@ -22,8 +22,9 @@ from typing import Any
 
 from bot import dates
 from bot.bilans.checks import DEFAULT_MINUTES
+from bot.bilans.notify import invite_charge_de_mission
 from bot.bilans.queries import documents_due, visible_bilan
-from bot.bilans.view import BilanView
+from bot.bilans.view import BilanView, kind_label
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Leave, Next, Outcome
 from bot.conversations.kit.steps import DateStep
@@ -107,6 +108,28 @@ def send_documents(ctx: Context, view: BilanView, rows: Sequence[StoredDeadline]
             )
         )
     )
+
+
+async def tell_charge_de_mission(ctx: Context, view: BilanView) -> None:
+    """On Matrix, the bot itself invites the chargé(e) de mission whose ID it knows."""
+    if not ctx.settings.has_matrix:
+        return
+    text = ctx.render(
+        "bilan.charge_de_mission_invitation",
+        kind=kind_label(view.bilan.kind),
+        when=dates.spell_datetime(view.start),
+        until=dates.spell_time(view.end),
+        title=view.formation.title,
+        organisation=view.organisation_name,
+        trainer=view.trainer,
+        link=view.bilan.visio_url,
+    )
+    invitation = documents.invitation_document(
+        view, stamp=ctx.now, caption=ctx.render("bilan.caption_ics")
+    )
+    sent_to = await invite_charge_de_mission(ctx.session, view, text=text, invitation=invitation)
+    if sent_to is not None:
+        ctx.say("bilan.charge_de_mission_sent", cm=view.formation.cm_name, matrix=sent_to)
 
 
 # --- the date, and the documents deadline ----------------------------------------------

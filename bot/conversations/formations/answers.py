@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 
 from bot import dates, texts
-from bot.answers import MAX_TEXT, Invalid, clean_line
+from bot.answers import MAX_TEXT, Invalid, clean_line, matrix_id
 from bot.conversations.kit.context import Context
 from bot.formations.labels import name_key
 from bot.formations.service import NewSession, NewTrainee
@@ -46,6 +46,13 @@ async def parse_email(ctx: Context, text: str) -> str | Invalid:
     if not EMAIL.match(value):
         return Invalid(texts.say("formation.email_invalid"))
     return value.lower()
+
+
+async def parse_matrix_id(ctx: Context, text: str) -> str | Invalid:
+    found = matrix_id(text)
+    if found is None:
+        return Invalid(texts.say("formation.matrix_id_invalid"))
+    return found
 
 
 # --- periods ------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from datetime import date
 
 from bot.conversations.formations.answers import (
     parse_email,
+    parse_matrix_id,
     parse_person,
     parse_sessions,
     parse_title,
@@ -86,6 +87,7 @@ async def save_formation(ctx: Context) -> None:
             remote_coaching=bool(data.get("remote_coaching", False)),
             cm_name=data.get("cm_name"),
             cm_email=data.get("cm_email"),
+            cm_matrix=data.get("cm_matrix"),
             sessions=stored_sessions(ctx),
             trainees=stored_trainees(ctx, delegates=data.get("delegates") or []),
         ),
@@ -155,6 +157,13 @@ NEW = Flow(
             ask="formation.ask_cm_email",
             parse=parse_email,
             when=lambda c: bool(c.data.get("cm_name")),
+            skip_label="Passer",
+        ),
+        Text(
+            "cm_matrix",
+            ask="formation.ask_cm_matrix",
+            parse=parse_matrix_id,
+            when=lambda c: bool(c.data.get("cm_name")) and c.settings.has_matrix,
             skip_label="Passer",
         ),
         Text(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot import config, demo, exports
 from bot.app import FEATURES, build_engine, serve, setup_logging, transports_for
+from bot.files import write_private
 from bot.manifest import Features
 from bot.storage.db import Database
 from bot.transports.console import Console, ConsoleTransport
@@ -166,10 +167,7 @@ async def cmd_export(
 def _emit(data: bytes | str, out: Path | None) -> None:
     """Write to --out (saying so) or to standard output."""
     if out is not None:
-        if isinstance(data, str):
-            out.write_text(data, encoding="utf-8")
-        else:
-            out.write_bytes(data)
+        write_private(out, data)  # names, absences: personal data
         print(f"Écrit : {out} ({out.stat().st_size} octets)", file=sys.stderr)
     elif isinstance(data, str):
         sys.stdout.write(data)

@@ -23,6 +23,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import NullPool
 
+from bot.files import make_private, private_dir
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -54,7 +56,7 @@ class Database:
         if self.is_sqlite:
             database = parsed.database or ""
             if database and database != ":memory:":
-                Path(database).parent.mkdir(parents=True, exist_ok=True)
+                private_dir(Path(database).parent)
             # SQLite lets one writer in at a time; with several connections the
             # others poll the file lock and the unlucky ones wait seconds.  One
             # connection makes the pool a fair queue (measured: same throughput,
@@ -66,9 +68,17 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine.sync_engine, "connect", self._private_files)
         self.sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(
             self.engine, expire_on_commit=False
         )
+
+    def _private_files(self, _dbapi_connection: Any, _record: Any) -> None:
+        """The database file and its WAL companions: personal data, for the bot's user only."""
+        database = make_url(self.url).database or ""
+        if database and database != ":memory:":
+            for suffix in ("", "-wal", "-shm"):
+                make_private(Path(database + suffix))
 
     async def migrate(self, target: str = "head") -> None:
         """Apply every Alembic migration not yet applied (idempotent), all or nothing.
@@ -86,6 +96,7 @@ class Database:
             return
         engine = create_async_engine(self.url, poolclass=NullPool)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "connect", self._private_files)
         event.listen(engine.sync_engine, "connect", _driver_leaves_transactions_to_us)
         event.listen(engine.sync_engine, "begin", _explicit_begin)
         try:

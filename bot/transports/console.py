@@ -24,6 +24,7 @@ from typing import Any, TextIO
 
 from bot import texts
 from bot.engine import Engine
+from bot.files import make_private, private_dir, write_private
 from bot.inbox import Inbox, Sent
 from bot.messages import Attachment, Incoming, Platform, Reply
 
@@ -46,9 +47,10 @@ def render(reply: Reply, documents: Path) -> str:
     for number, choice in enumerate(reply.choices, start=1):
         lines.append(f"  {number}. {choice.label}")
     if reply.document is not None:
-        documents.mkdir(parents=True, exist_ok=True)
-        path = documents / safe_filename(reply.document.filename)
-        path.write_bytes(reply.document.content)
+        path = write_private(
+            private_dir(documents) / safe_filename(reply.document.filename),
+            reply.document.content,
+        )
         caption = f" ({texts.plain(reply.document.caption)})" if reply.document.caption else ""
         lines.append(f"[document] {path}{caption}")
     return "\n".join(lines)
@@ -185,6 +187,7 @@ class ConsoleTransport:
         if chat_id == self.console.name:
             print(shown + "\n", file=self.console.out, flush=True)
             return
-        self.inbox.mkdir(parents=True, exist_ok=True)
-        with (self.inbox / f"{safe_filename(chat_id)}.txt").open("a", encoding="utf-8") as f:
+        path = private_dir(self.inbox) / f"{safe_filename(chat_id)}.txt"
+        with path.open("a", encoding="utf-8") as f:
             f.write(shown + "\n\n")
+        make_private(path)

@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates, texts
 from bot.bilans.notify import ChatOf, notify_participants
-from bot.bilans.queries import deadlines_of_bilan, unreachable, view_of, visible_bilan
-from bot.bilans.view import BilanView, kind_label
+from bot.bilans.queries import deadlines_of_bilan, unreachable, visible_bilan
+from bot.bilans.view import BilanView, kind_label, view_with
 from bot.deadlines.service import Moved, refresh_deadlines
 from bot.formations.queries import Member
 from bot.storage import audit
@@ -64,7 +64,7 @@ async def move_bilan(
     if found is None:
         return None
     bilan, formation = found
-    before = await view_of(session, bilan, formation)
+    before = await view_with(session, bilan, formation)
     old_start = before.start
     length = bilan.ends_at - bilan.starts_at
     bilan.starts_at = starts_at
@@ -89,7 +89,7 @@ async def move_bilan(
         formation_id=formation.id,
         sequence=bilan.sequence,
     )
-    view = await view_of(session, bilan, formation)
+    view = await view_with(session, bilan, formation)
     notice = texts.say(
         "bilan.notice_moved",
         kind=kind_label(bilan.kind),
@@ -132,7 +132,7 @@ async def cancel_bilan(
         entity_id=bilan.id,
         formation_id=formation.id,
     )
-    view = await view_of(session, bilan, formation)
+    view = await view_with(session, bilan, formation)
     notice = texts.say(
         "bilan.notice_cancelled",
         kind=kind_label(bilan.kind),

@@ -14,8 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.bilans.notify import ChatOf
-from bot.bilans.view import BilanView, kind_label
-from bot.bilans.view import view_of as bilan_view
+from bot.bilans.view import kind_label
 from bot.deadlines.facts import formation_facts
 from bot.deadlines.org_settings import rules_settings
 from bot.formations.queries import Member, load_formation, visible_to
@@ -118,13 +117,6 @@ async def deadlines_of_bilan(session: AsyncSession, bilan: Bilan) -> list[Stored
         )
     ).all()
     return sorted(rows, key=lambda r: (r.due_on, r.due_at.timestamp() if r.due_at else 0.0))
-
-
-async def view_of(session: AsyncSession, bilan: Bilan, formation: Formation) -> BilanView:
-    """The bilan as its documents show it, in the organisation's time zone."""
-    view = await bilan_view(session, bilan)
-    assert view is not None  # the bilan and its formation are at hand
-    return view
 
 
 async def unreachable(session: AsyncSession, bilan: Bilan, chat_of: ChatOf) -> list[str]:

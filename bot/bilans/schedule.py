@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.bilans.queries import bilan_formation, deadlines_of_bilan, view_of
-from bot.bilans.view import BilanView
+from bot.bilans.queries import bilan_formation, deadlines_of_bilan
+from bot.bilans.view import BilanView, view_with
 from bot.deadlines.service import refresh_deadlines
 from bot.formations.queries import Member
 from bot.storage import audit
@@ -127,4 +127,4 @@ async def schedule_bilan(
         participants=len(bilan.participants),
     )
     rows = await deadlines_of_bilan(session, bilan)
-    return Scheduled(bilan=bilan, view=await view_of(session, bilan, formation), deadlines=rows)
+    return Scheduled(bilan=bilan, view=await view_with(session, bilan, formation), deadlines=rows)

@@ -88,11 +88,16 @@ async def view_of(session: AsyncSession, bilan: Bilan | int) -> BilanView | None
     formation = await session.get(Formation, row.formation_id)
     if formation is None:
         return None
+    return await view_with(session, row, formation)
+
+
+async def view_with(session: AsyncSession, bilan: Bilan, formation: Formation) -> BilanView:
+    """The view of a bilan whose formation is already at hand."""
     organisation = await session.get(Organisation, formation.organisation_id)
     owner = await session.get(Person, formation.owner_id)
-    await session.refresh(row, ["participants"])
+    await session.refresh(bilan, ["participants"])
     return BilanView(
-        bilan=row,
+        bilan=bilan,
         formation=formation,
         organisation=organisation,
         trainer=visible(owner.display_name) if owner else "",

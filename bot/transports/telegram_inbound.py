@@ -21,7 +21,6 @@ import asyncio
 import hmac
 import json
 import logging
-import os
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
@@ -34,6 +33,7 @@ from tornado.httpserver import HTTPServer
 
 from bot.config import Settings
 from bot.engine import log_failure
+from bot.files import private_dir, write_private
 
 log = logging.getLogger("bot.transports.telegram")
 
@@ -124,11 +124,8 @@ def webhook_secret(settings: Settings) -> str:
         kept = path.read_text(encoding="ascii").strip()
         if kept:
             return kept
-    path.parent.mkdir(parents=True, exist_ok=True)
     secret = secrets.token_urlsafe(48)  # Telegram allows A-Z, a-z, 0-9, _ and -
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="ascii") as file:
-        file.write(secret)
+    write_private(private_dir(path.parent) / WEBHOOK_SECRET_FILE, secret)
     return secret
 
 

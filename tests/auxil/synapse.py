@@ -1,6 +1,6 @@
 """A real Matrix homeserver (Synapse) on loopback, and accounts on it.
 
-``launch_synapse()`` writes the test profile of ``../shared/peers/matrix-homeserver.yaml``
+``launch_synapse()`` writes a test profile of the homeserver's configuration
 (every ``rc_*`` limit raised, ``bcrypt_rounds: 4``, no federation, SQLite) into
 a fresh folder on ``/dev/shm`` when there is one, picks a free port by binding
 port 0, starts ``python -m synapse.app.homeserver`` from the separate

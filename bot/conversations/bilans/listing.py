@@ -23,8 +23,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot import dates
-from bot.bilans.queries import deadlines_of_bilan, view_of, visible_bilan, visible_bilans
-from bot.bilans.view import kind_label
+from bot.bilans.queries import deadlines_of_bilan, visible_bilan, visible_bilans
+from bot.bilans.view import kind_label, view_with
 from bot.conversations.bilans.move import CANCEL, MOVE
 from bot.conversations.bilans.shared import (
     deadline_lines,
@@ -79,7 +79,7 @@ async def detail(ctx: Context) -> dict[str, Any]:
     if found is None:
         return {"detail": {}}
     bilan, formation = found
-    view = await view_of(ctx.session, bilan, formation)
+    view = await view_with(ctx.session, bilan, formation)
     rows = await deadlines_of_bilan(ctx.session, bilan)
     return {
         "detail": {
@@ -104,7 +104,7 @@ async def resend(ctx: Context) -> Outcome:
         ctx.say("bilan.bilan_not_found")
         return Leave()
     bilan, formation = found
-    view = await view_of(ctx.session, bilan, formation)
+    view = await view_with(ctx.session, bilan, formation)
     send_documents(ctx, view, await deadlines_of_bilan(ctx.session, bilan))
     return Leave()
 

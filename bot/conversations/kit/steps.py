@@ -238,7 +238,15 @@ class Menu(Step):
         self.prompt = ask
         self.entries = tuple(entries)
         self.columns = columns
-        self._picker = Pick(name, ask=ask, options=self._options, columns=columns, **hooks)
+        # The picker only shows and reads the choice; the menu's own hooks stay the menu's.
+        self._picker = Pick(
+            name,
+            ask=ask,
+            options=self._options,
+            columns=columns,
+            store=self.store,
+            values=self.values,
+        )
 
     async def _options(self, ctx: Context) -> list[Option]:
         return [Option(e.label, e.value) for e in self.entries if e.when is None or e.when(ctx)]

@@ -511,9 +511,11 @@ async def test_a_formation_an_absence_and_a_bilan_through_matrix_with_its_docume
         await camille.reply_after(room, 0, "C'est enregistré")
 
         await camille.ask(room, "/absence Benali hier matin", "C'est bien ça")
+        sunday_or_saturday = (today - timedelta(days=1)).weekday() >= 5  # asked once then
         await walk(
             [
                 ("date", "", "Oui"),
+                *([("weekend", "", "Oui, l'enregistrer")] if sunday_or_saturday else []),
                 ("justified", "", "Non"),
                 ("reason_optional", "", "Passer"),
                 ("recap", "", "Enregistrer"),

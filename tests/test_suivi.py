@@ -17,6 +17,8 @@ async def log_absences(who: Person, name: str, days: list[str]) -> None:
     for day in days:
         await who.says(f"/absence {name} {day} matin")
         await who.presses("Oui")
+        if "Oui, l'enregistrer" in who.buttons:  # a Saturday or a Sunday, asked once
+            await who.presses("Oui, l'enregistrer")
         await who.presses("Non")
         await who.says("sans nouvelles")
         await who.presses("Enregistrer")

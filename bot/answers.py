@@ -109,3 +109,24 @@ def visible(text: str | None) -> str:
         if ch in "\t\n\r" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn")
     )
     return " ".join(kept.split())
+
+
+_PARTICLES = {"de", "du", "des", "d", "le", "la", "van", "von", "der", "di", "da", "del", "ben"}
+
+
+def by_surname(full_name: str) -> tuple[str, str]:
+    """Sort key: surname, then given names, accents folded (Élodie Étienne between Dupont and Fabre).
+
+    Names are typed "Prénom Nom"; a word in capitals marks the surname
+    wherever it stands ("DUPONT Marie"), and a particle before the last word
+    belongs to it ("Paul de Lattre" sorts under L, "de" ignored as in a
+    directory).
+    """
+    words = full_name.split()
+    capitals = [w for w in words if len(w) > 1 and w.isupper()]
+    if capitals and len(capitals) < len(words):
+        surname = capitals
+    else:
+        surname = words[-1:]
+    given = [w for w in words if w not in surname and fold(w) not in _PARTICLES]
+    return fold(" ".join(surname)), fold(" ".join(given))

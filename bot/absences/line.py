@@ -56,6 +56,26 @@ def match_names(query: str, names: Sequence[tuple[str, T]]) -> list[T]:
     return []
 
 
+def closest_names(typed: str, names: Sequence[str], *, limit: int = 3) -> list[str]:
+    """The names nearest to ``typed``, best first, to suggest when none fits.
+
+    Compared whole and word by word ("zoro" is near "Zora Benali"), folded;
+    names too far from it are not suggested at all.
+    """
+    query = fold(typed)
+    if not query:
+        return []
+    scored: list[tuple[float, str]] = []
+    for name in names:
+        folded = fold(name)
+        candidates = [folded, *folded.split()]
+        score = max(difflib.SequenceMatcher(None, query, c).ratio() for c in candidates)
+        if score >= 0.6:
+            scored.append((score, name))
+    scored.sort(key=lambda pair: (-pair[0], fold(pair[1])))
+    return [name for _, name in scored[:limit]]
+
+
 def _each_prefix(words: list[str], parts: list[str]) -> bool:
     """Each typed word starts a different word of the name."""
     free = list(parts)
@@ -71,6 +91,26 @@ def _close(word: str, parts: list[str]) -> bool:
     if len(word) < 4:
         return any(p.startswith(word) for p in parts)
     return any(difflib.SequenceMatcher(None, word, p).ratio() >= 0.8 for p in parts)
+
+
+_DATE_FILLERS = {
+    *("le", "la", "l", "du", "de", "des", "au", "dernier", "derniere", "passe", "ce", "a", "h"),
+    *("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre"),
+    *("octobre", "novembre", "decembre", "janv", "fevr", "sept", "oct", "nov", "dec"),
+}
+
+
+def _unknown_name(
+    tokens: list[str], whole: datetime, date_of: Callable[[list[str]], datetime | None]
+) -> str:
+    """The words the date reader skipped ("zorro hier": "zorro"), which name nobody known."""
+    for size in range(len(tokens) - 1, 0, -1):
+        for name, rest in ((tokens[:size], tokens[size:]), (tokens[-size:], tokens[:-size])):
+            if date_of(rest) != whole:
+                continue
+            if all(w not in _DATE_FILLERS and date_of([w]) is None for w in name):
+                return " ".join(name)
+    return ""
 
 
 # --- the whole line -------------------------------------------------------------------
@@ -168,10 +208,18 @@ def understand_line(text: str, now: datetime, people: list[tuple[str, tuple[int,
     whole = date_of(tokens)
     if whole is not None:
         line.when = whole
+        line.name_text = _unknown_name(tokens, whole, date_of)
         return line
     if best is not None:
         line.matches, line.name_text = best[0], " ".join(best[1])
         line.date_text = " ".join(best[2])
         return line
+    # Nobody fits: the name typed is what stands before (or after) a date, if one is there.
+    for size in range(len(tokens) - 1, 0, -1):
+        for name, rest in ((tokens[:size], tokens[size:]), (tokens[-size:], tokens[:-size])):
+            when = date_of(rest)
+            if when is not None:
+                line.name_text, line.when = " ".join(name), when
+                return line
     line.name_text = " ".join(tokens)
     return line

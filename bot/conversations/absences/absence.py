@@ -27,7 +27,7 @@ with the check for repeated absence, is
 
 from __future__ import annotations
 
-from bot.absences.line import understand_line
+from bot.absences.line import closest_names, understand_line
 from bot.absences.log import MAX_LATE_MINUTES, decline_followup, period_label, record_absence
 from bot.conversations.absences.details import (
     assess,
@@ -102,7 +102,9 @@ async def absence_start(ctx: Context) -> Outcome | None:
     if not formations:
         ctx.say("absence.no_formation")
         return Leave()
+    # Typed after the command, or a sentence confirmed (:mod:`.sentence`) handed over.
     argument = ctx.incoming.argument if ctx.incoming.command == "absence" else ""
+    argument = str(ctx.data.pop("_line", "")) or argument
     if argument:
         await prefill(ctx, argument, formations)
     return None
@@ -130,7 +132,9 @@ async def prefill(ctx: Context, text: str, formations: list[Formation]) -> None:
         names = sorted({name for name, key in people if key in line.matches})
         ctx.say("absence.quick_ambiguous", typed=line.name_text[:40], names=names)
     elif line.name_text:
-        ctx.say("absence.quick_unknown", typed=line.name_text[:40])
+        known = sorted({name for name, _ in people}, key=by_surname)
+        closest = closest_names(line.name_text, known)
+        ctx.say("absence.quick_unknown", typed=line.name_text[:40], closest=closest)
     if line.when is not None:
         if line.when.date() > ctx.now.date():
             ctx.say("absence.quick_future", day=line.when.date())

@@ -6,9 +6,12 @@ the way the dialogues do (:func:`fold`) without importing the flow kit.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from bot import texts
 
@@ -111,6 +114,78 @@ def visible(text: str | None) -> str:
     return " ".join(kept.split())
 
 
+# --- names and labels: how a typed word finds what it means ---------------------------
+
+T = TypeVar("T")
+
+
+def _name_words(name: str) -> list[str]:
+    return fold(name).split()
+
+
+def match_names(query: str, names: Sequence[tuple[str, T]]) -> list[T]:
+    """The entries whose name fits ``query`` best, tolerant of case, accents, order, typos.
+
+    Tiers, the first that finds anyone wins: the whole name; every word a
+    whole word of the name; every word the start of a word ("dupon",
+    "Dupont J"); every word inside the name; every word close to a word of
+    the name (one typo: "Dupond", "Benaly").
+    """
+    words = fold(query).split()
+    if not words:
+        return []
+    whole = " ".join(words)
+    tiers: list[Callable[[list[str]], bool]] = [
+        lambda parts: " ".join(parts) == whole or " ".join(reversed(parts)) == whole,
+        lambda parts: all(w in parts for w in words),
+        lambda parts: _each_prefix(words, parts),
+        lambda parts: all(any(w in p for p in parts) for w in words),
+        lambda parts: all(_close(w, parts) for w in words),
+    ]
+    for test in tiers:
+        found = [value for name, value in names if test(_name_words(name))]
+        if found:
+            return found
+    return []
+
+
+def _each_prefix(words: list[str], parts: list[str]) -> bool:
+    """Each typed word starts a different word of the name."""
+    free = list(parts)
+    for word in sorted(words, key=len, reverse=True):
+        hit = next((p for p in free if p.startswith(word)), None)
+        if hit is None:
+            return False
+        free.remove(hit)
+    return True
+
+
+def _close(word: str, parts: list[str]) -> bool:
+    if len(word) < 4:
+        return any(p.startswith(word) for p in parts)
+    return any(difflib.SequenceMatcher(None, word, p).ratio() >= 0.8 for p in parts)
+
+
+def closest_names(typed: str, names: Sequence[str], *, limit: int = 3) -> list[str]:
+    """The names nearest to ``typed``, best first, to suggest when none fits.
+
+    Compared whole and word by word ("zoro" is near "Zora Benali"), folded;
+    names too far from it are not suggested at all.
+    """
+    query = fold(typed)
+    if not query:
+        return []
+    scored: list[tuple[float, str]] = []
+    for name in names:
+        folded = fold(name)
+        candidates = [folded, *folded.split()]
+        score = max(difflib.SequenceMatcher(None, query, c).ratio() for c in candidates)
+        if score >= 0.6:
+            scored.append((score, name))
+    scored.sort(key=lambda pair: (-pair[0], by_surname(pair[1])))
+    return [name for _, name in scored[:limit]]
+
+
 _PARTICLES = {"de", "du", "des", "d", "le", "la", "van", "von", "der", "di", "da", "del", "ben"}
 
 
@@ -124,9 +199,6 @@ def by_surname(full_name: str) -> tuple[str, str]:
     """
     words = full_name.split()
     capitals = [w for w in words if len(w) > 1 and w.isupper()]
-    if capitals and len(capitals) < len(words):
-        surname = capitals
-    else:
-        surname = words[-1:]
+    surname = capitals if capitals and len(capitals) < len(words) else words[-1:]
     given = [w for w in words if w not in surname and fold(w) not in _PARTICLES]
     return fold(" ".join(surname)), fold(" ".join(given))

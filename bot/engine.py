@@ -22,6 +22,7 @@ concurrently.
 from __future__ import annotations
 
 import asyncio
+import difflib
 import logging
 import traceback
 from collections.abc import Callable
@@ -34,10 +35,12 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
+from bot.answers import fold
 from bot.config import Settings
 from bot.conversations.kit.context import Actor, Context
 from bot.conversations.kit.flow import Flow, Outcome, Step
-from bot.conversations.kit.runner import Runner
+from bot.conversations.kit.runner import Position, Runner
+from bot.conversations.kit.steps import Text
 from bot.manifest import Features
 from bot.messages import Incoming, Reply
 from bot.outbox import payload_to_reply, reply_to_payload
@@ -48,6 +51,11 @@ from bot.storage.state import ConversationState, ProcessedEvent
 log = logging.getLogger(__name__)
 
 GLOBAL_COMMANDS = ("aide", "annuler", "help")
+
+HELP_WORDS = frozenset(
+    {"aide", "help", "l aide", "aide moi", "aidez moi", "au secours", "commandes", "menu"}
+)
+"""Typed without a slash, these answer like ``/aide`` (outside a free-text question)."""
 
 
 class StaleState(Exception):
@@ -258,12 +266,10 @@ class Engine:
         if command is not None:
             return await self._command(ctx, command, flow, step_name)
         if flow is None or step_name is None:
-            if ctx.incoming.choice is not None:
-                ctx.say("common.stale_button_idle")
-            else:
-                ctx.say("common.idle", actor=ctx.actor)
-            return None, None
+            return await self.outside(ctx)
         step = flow.step(step_name)
+        if not isinstance(step, Text) and fold(ctx.incoming.text) in HELP_WORDS:
+            return await self._command(ctx, "aide", flow, step_name)
         outcome = await step.take(ctx)
         return await self._apply(ctx, flow, step, outcome)
 
@@ -283,9 +289,20 @@ class Engine:
                 return current.name, step_name
             return None, None
         target = self.features.commands.get(command)
-        if target is None:
-            ctx.say("common.unknown_command", command=command[:40])
+        refusal = self._refusal(ctx, target) if target is not None else None
+        if target is None or (refusal is not None and current is not None):
+            # Unknown, or not for this person: say so, and whatever was under
+            # way stays where it was (its question asked again).
+            if target is None:
+                ctx.say(
+                    "common.unknown_command",
+                    command=command[:40],
+                    close=spoken_commands(self._closest(ctx, command)),
+                )
+            else:
+                ctx.say(refusal or "common.admins_only")
             if current is not None and step_name is not None:
+                ctx.send(await current.step(step_name).ask(ctx))
                 return current.name, step_name
             return None, None
         if current is not None:
@@ -314,6 +331,41 @@ class Engine:
     ) -> tuple[str | None, str | None]:
         return await self.runner.apply(ctx, flow, step, outcome)
 
+    async def outside(self, ctx: Context) -> Position:
+        """Text typed outside any conversation: the one place that reads it.
+
+        In order: each feature's ``free_text`` reader (``Feature.free_text``:
+        a sentence such as "Karim absent hier matin" may start its flow,
+        prefilled); "aide" without its slash; a word close to a command
+        ("absense" → /absence); otherwise the idle answer.
+        """
+        if ctx.incoming.choice is not None:
+            ctx.say("common.stale_button_idle")
+            return None, None
+        for reader in self.features.free_text:
+            outcome = await reader(ctx)
+            if outcome is not None:
+                return await self.runner.outside(ctx, outcome)
+        typed = fold(ctx.incoming.text)
+        if typed in HELP_WORDS:
+            self._help(ctx, None, None)
+            return None, None
+        close = self._closest(ctx, typed) if 0 < len(typed.split()) <= 2 else []
+        if close:
+            ctx.say("common.did_you_mean", close=spoken_commands(close))
+            return None, None
+        ctx.say("common.idle", actor=ctx.actor)
+        return None, None
+
+    def _closest(self, ctx: Context, word: str) -> list[str]:
+        """The commands this person may use that look like ``word`` (a typo, no slash)."""
+        mine = [
+            name
+            for name, flow in self.features.commands.items()
+            if self._refusal(ctx, flow) is None and (flow.summary or flow.role is None)
+        ]
+        return closest_commands(word, [*mine, "aide", "annuler"])
+
     def _help(self, ctx: Context, flow: Flow | None, step_name: str | None) -> None:
         if flow is not None and step_name is not None:
             step = flow.step(step_name)
@@ -328,6 +380,28 @@ class Engine:
             if f.summary and f.role is not None and self._refusal(ctx, f) is None
         ]
         ctx.say("common.help", flows=available, actor=ctx.actor)
+
+
+def closest_commands(word: str, commands: list[str]) -> list[str]:
+    """At most three of ``commands`` within a typo or two of ``word`` ("absense", "formaton")."""
+    typed = fold(word).replace(" ", "")
+    if not typed:
+        return []
+    if typed in commands:
+        return [typed]
+    ratios = {c: difflib.SequenceMatcher(None, typed, c).ratio() for c in commands}
+    best = max(ratios.values(), default=0.0)
+    # Only the best ones: "absense" is /absence, not also /absences.
+    return sorted(
+        (c for c, r in ratios.items() if r >= 0.75 and r >= best - 0.03),
+        key=lambda c: -ratios[c],
+    )[:3]
+
+
+def spoken_commands(commands: list[str]) -> str:
+    """ "/absence", "/absence ou /absences", "/a, /b ou /c": as a sentence says them."""
+    named = [f"/{c}" for c in commands]
+    return " ou ".join(filter(None, (", ".join(named[:-1]), *named[-1:])))
 
 
 def _without_documents(payload: dict[str, Any]) -> dict[str, Any]:

@@ -16,11 +16,20 @@ import pytest
 from sqlalchemy import select
 
 from bot import texts
-from bot.answers import Invalid, clean_line
+from bot.answers import Invalid, clean_line, fold
 from bot.app import build_engine
 from bot.config import Settings
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Call, Flow, Leave, Next, Outcome, Return, leave_saying
+from bot.conversations.kit.flow import (
+    Call,
+    Flow,
+    Leave,
+    Next,
+    Outcome,
+    Return,
+    Switch,
+    leave_saying,
+)
 from bot.conversations.kit.steps import Confirm, Entry, Menu, Option, Pick, Text
 from bot.engine import Engine
 from bot.manifest import Feature, Features
@@ -146,7 +155,28 @@ DETOUR = Flow(
 )
 
 
-TOY = Features([Feature(name="toy", flows=(CARNET, NOTE, CHOIX, SECRET, DETOUR))])
+async def read_sentence(ctx: Context) -> Outcome | None:
+    """A toy reader of text outside any conversation: "grande, s'il vous plaît"."""
+    said = fold(ctx.incoming.text)
+    if said.startswith("grande"):
+        return Switch("choix", {"size": "L"})
+    if said == "bonjour":
+        ctx.say("toy.bye")
+        return Leave()
+    if said == "secret":
+        return Switch("secret")
+    return None
+
+
+TOY = Features(
+    [
+        Feature(
+            name="toy",
+            flows=(CARNET, NOTE, CHOIX, SECRET, DETOUR),
+            free_text=(read_sentence,),
+        )
+    ]
+)
 
 
 @pytest.fixture
@@ -295,3 +325,31 @@ async def test_calls_nested_without_end_are_stopped(
     bob = Person(engine, "bob")
     await bob.says("/loop")
     assert "quelque chose s'est mal passé" in bob.last
+
+
+async def test_text_outside_any_conversation_goes_to_the_features_readers(
+    lea: Person, db: Database
+) -> None:
+    await lea.says("Grande, s'il vous plaît")
+    assert lea.last == "Quelle couleur ?"  # the size understood is not asked again
+    await lea.presses("Rouge")
+    assert lea.last == "Couleur rouge, taille L."
+    await lea.says("bonjour")
+    assert lea.all_text == "À bientôt."
+    assert (await state_of(db, "lea")).flow is None
+
+
+async def test_a_reader_cannot_open_a_flow_its_person_may_not_use(lea: Person) -> None:
+    await lea.says("secret")
+    assert "Je ne vous connais pas encore" in lea.all_text
+
+
+async def test_text_no_reader_knows_gets_help_or_the_closest_command(lea: Person) -> None:
+    await lea.says("quoi de neuf")
+    assert "/start" in lea.last  # the idle answer, for someone who is not a member
+    await lea.says("aide")
+    assert lea.last == texts.plain((await lea.says("/aide"))[-1].text)
+    await lea.says("detoru")
+    assert lea.last.startswith("Vouliez-vous dire /detour ?")
+    await lea.says("/carnett")
+    assert lea.last == "Je ne connais pas la commande /carnett. Vouliez-vous dire /carnet ?"

@@ -39,11 +39,14 @@ class AbsenceSentence:
     rest: str
     """The date and period words, as typed: "hier matin"."""
     late: bool
+    minutes: int | None = None
+    """Of a late arrival, when said ("en retard de 20 min")."""
 
     @property
     def line(self) -> str:
         """The one-line form for a single person: "karim hier matin" (plus "retard")."""
-        words = [self.names[0], *(["retard"] if self.late else []), self.rest]
+        late = (f"retard de {self.minutes} min" if self.minutes else "retard") if self.late else ""
+        words = [self.names[0], late, self.rest]
         return " ".join(w for w in words if w)
 
 
@@ -70,7 +73,19 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
     names = tuple(n for n in _SEVERAL.split(who) if n)
     if not names or any(not _looks_like_a_name(n) for n in names):
         return None
-    return AbsenceSentence(names=names, rest=" ".join(rest.split()), late="retard" in what)
+    late = "retard" in what
+    minutes = _MINUTES.match(rest.strip()) if late else None
+    if minutes is not None:
+        rest = rest.strip()[minutes.end() :]
+    return AbsenceSentence(
+        names=names,
+        rest=" ".join(rest.split()),
+        late=late,
+        minutes=int(minutes[1]) if minutes is not None else None,
+    )
+
+
+_MINUTES = re.compile(r"de\s+(\d{1,3})\s*(?:minutes?|min|mn)\b")
 
 
 _DATE_START = re.compile(
@@ -80,7 +95,7 @@ _DATE_START = re.compile(
 
 
 def _split_name(words: str) -> tuple[str, str]:
-    """"karim benali hier matin" → ("karim benali", "hier matin"): the name stops at a date."""
+    """ "karim benali hier matin" → ("karim benali", "hier matin"): the name stops at a date."""
     match = _DATE_START.search(" " + words)
     if match is None:
         return words, ""
@@ -93,6 +108,7 @@ def _looks_like_a_name(words: str) -> bool:
     return (
         0 < len(parts) <= 4
         and all(any(ch.isalpha() for ch in p) for p in parts)
+        and all(ch.isalpha() or ch in " '-" for ch in words)
         and parts[0] not in _NOT_NAMES
         and not any(ch.isdigit() for ch in words)
     )

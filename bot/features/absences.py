@@ -25,4 +25,5 @@ FEATURE = Feature(
     tables={"absences": TableExport(exports.ABSENCE_COLUMNS, exports.cli_absences)},
     files={"qualiopi": exports.cli_qualiopi},
     settings=detection.SETTINGS,
+    free_text=(sentence.absence_sentence,),
 )

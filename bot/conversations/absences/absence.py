@@ -27,8 +27,9 @@ with the check for repeated absence, is
 
 from __future__ import annotations
 
-from bot.absences.line import closest_names, understand_line
+from bot.absences.line import understand_line
 from bot.absences.log import MAX_LATE_MINUTES, decline_followup, period_label, record_absence
+from bot.answers import by_surname, closest_names
 from bot.conversations.absences.details import (
     assess,
     checked,
@@ -129,7 +130,7 @@ async def prefill(ctx: Context, text: str, formations: list[Formation]) -> None:
         in_formations = {f for f, _ in line.matches}
         if len(in_formations) == 1:
             ctx.data["formation_id"] = in_formations.pop()
-        names = sorted({name for name, key in people if key in line.matches})
+        names = sorted({name for name, key in people if key in line.matches}, key=by_surname)
         ctx.say("absence.quick_ambiguous", typed=line.name_text[:40], names=names)
     elif line.name_text:
         known = sorted({name for name, _ in people}, key=by_surname)

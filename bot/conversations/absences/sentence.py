@@ -22,9 +22,10 @@ its own way.  Nothing is started without the confirmation.
 
 from __future__ import annotations
 
-from bot.absences.line import closest_names, match_names
+from dataclasses import replace
+
 from bot.absences.sentence import AbsenceSentence, read_absence_sentence
-from bot.answers import by_surname, fold
+from bot.answers import by_surname, closest_names, fold, match_names
 from bot.conversations.absences.steps import single_formation
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Outcome, Switch, leave_saying
@@ -41,13 +42,21 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
         return None
     return Switch(
         "absence_phrase",
-        {"_names": list(sentence.names), "_rest": sentence.rest, "_late": sentence.late},
+        {
+            "_names": list(sentence.names),
+            "_rest": sentence.rest,
+            "_late": sentence.late,
+            "_minutes": sentence.minutes,
+        },
     )
 
 
 def _sentence(ctx: Context) -> AbsenceSentence:
     return AbsenceSentence(
-        names=tuple(ctx.data["_names"]), rest=str(ctx.data["_rest"]), late=bool(ctx.data["_late"])
+        names=tuple(ctx.data["_names"]),
+        rest=str(ctx.data["_rest"]),
+        late=bool(ctx.data["_late"]),
+        minutes=ctx.data.get("_minutes"),
     )
 
 
@@ -55,10 +64,7 @@ async def phrase_start(ctx: Context) -> Outcome | None:
     """Say at once what cannot be done (several people, nobody known); else ask."""
     sentence = _sentence(ctx)
     if len(sentence.names) > 1:
-        lines = [
-            " ".join(w for w in (name, "retard" if sentence.late else "", sentence.rest) if w)
-            for name in sentence.names
-        ]
+        lines = [replace(sentence, names=(name,)).line for name in sentence.names]
         ctx.say("absence.sentence_several", lines=lines)
         return Leave()
     formations = await single_formation(ctx)
@@ -79,7 +85,7 @@ async def phrase_start(ctx: Context) -> Outcome | None:
 
 
 async def confirm_values(ctx: Context) -> dict[str, object]:
-    """"de Karim Benali", "d'Éloïse Lefèvre": the elision a careful writer makes."""
+    """ "de Karim Benali", "d'Éloïse Lefèvre": the elision a careful writer makes."""
     who = " ou ".join(ctx.data["_who"])
     return {"of_who": ("d'" if fold(who)[:1] in tuple("aeiouyh") else "de ") + who}
 

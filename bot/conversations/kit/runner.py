@@ -66,6 +66,19 @@ class Runner:
             return None, None
         return await self.apply(ctx, flow, None, outcome)
 
+    async def outside(self, ctx: Context, outcome: Outcome) -> Position:
+        """What an outcome does where no flow runs (a sentence typed out of any conversation).
+
+        ``Switch``/``Call`` start their flow afresh with the data given (its
+        checks and ``start`` hook apply); ``Retry`` says its message; anything
+        else ends the turn with what was said.
+        """
+        if isinstance(outcome, Switch | Call):
+            return await self.begin(ctx, self.flows()[outcome.flow], outcome.data)
+        if isinstance(outcome, Retry):
+            ctx.send(Reply(text=outcome.message))
+        return None, None
+
     async def _enter(self, ctx: Context, flow: Flow, data: Mapping[str, Any]) -> Outcome | None:
         """Open ``flow`` above the current stack; ``None`` when this person may not."""
         kept = {k: ctx.data[k] for k in _KEPT if k in ctx.data}

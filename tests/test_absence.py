@@ -156,7 +156,7 @@ async def test_names_are_matched_tolerantly(db: Database, trainer: Person) -> No
     await trainer.says("/absence")
     await trainer.presses("Agent de restauration")
     await trainer.says("benaly")  # one typo
-    assert "Quel jour Karim Benali" in trainer.last
+    assert "l'absence ou le retard de Karim Benali" in trainer.last
     await trainer.says("/absence")
     await trainer.presses("Agent de restauration")
     await trainer.says("zorglub")
@@ -234,7 +234,7 @@ async def test_the_same_half_day_cannot_be_logged_twice(db: Database, trainer: P
     await trainer.presses("Passer")
     await trainer.presses("Enregistrer")
     await log("/absence hugo vendredi dernier journée")
-    assert "Hugo Moreau est déjà noté(e) le vendredi 20 novembre 2026 (matin" in trainer.last
+    assert "Pour Hugo Moreau, le vendredi 20 novembre 2026 est déjà noté (matin" in trainer.last
     assert "Enregistrer quand même" not in trainer.buttons
     await trainer.presses("Changer la période")
     await trainer.presses("L'après-midi")

@@ -209,7 +209,7 @@ async def test_a_remote_bilan_is_scheduled_with_its_deadlines_and_documents(
     ):
         assert part in agenda
     assert "14 h 00 – 14 h 40" in agenda and "15 h 20 – 16 h 00" in agenda
-    assert "Léa Martin, délégué(e) des stagiaires" in agenda
+    assert "Léa Martin, pour les stagiaires" in agenda
     assert "M. Karim Haddad (Mission locale de Caen), partenaire" in agenda
     assert "Mme Sophie Leroy" in agenda and "§II" in agenda
 
@@ -218,7 +218,7 @@ async def test_a_remote_bilan_is_scheduled_with_its_deadlines_and_documents(
     assert "Bonjour Mme Sophie Leroy," in email
     assert "au plus tard le mardi 24 novembre 2026 à 14 h 00 : le bilan pédagogique" in email
     assert "d'ici le jeudi 3 décembre 2026 : les justificatifs de participation" in email
-    assert "- Léa Martin, délégué(e) des stagiaires" in email
+    assert "- Léa Martin, pour les stagiaires" in email
     assert "Cuisine-2026" not in email  # the password is only in the invitation
 
 
@@ -396,7 +396,7 @@ async def test_another_trainee_gets_the_explanation_and_a_draft_not_a_seat(
     await trainer.says("/bilan")
     for _step, kind, value in REMOTE[:11]:
         await answer(trainer, kind, value)
-    assert "seuls les délégué(e)s" in trainer.last
+    assert "seuls les délégués" in trainer.last
     assert "Karim Benali (non délégué·e)" in " ".join(trainer.buttons)
     await trainer.presses("Karim Benali")
     text = trainer.last

@@ -127,7 +127,7 @@ async def test_killed_in_the_middle_of_a_formation_it_resumes_at_the_same_step(
     bot = Bot(tmp_path)
     await bot.start()
     await bot.say("non", "courte ou longue")
-    await bot.say("courte", "chargé(e) de mission")
+    await bot.say("courte", "chargée de mission")
     await bot.say("Passer", "stagiaires")
     await bot.say("Ana Lopes", "délégué")
     await bot.say("Terminé", "Récapitulatif")

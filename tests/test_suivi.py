@@ -42,7 +42,7 @@ async def test_the_timeline_is_paged_newest_first_and_given_as_pdf(
     assert "Camille Durand" in text
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Plus anciens")
-    assert "lundi 2 novembre 2026 – Absence (matin), non justifié(e) : sans nouvelles" in (
+    assert "lundi 2 novembre 2026 – Absence (matin), non justifiée : sans nouvelles" in (
         trainer.last
     )
     assert trainer.replies[-1].edit_previous

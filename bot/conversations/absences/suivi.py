@@ -129,7 +129,7 @@ SUIVI = Flow(
     command="suivi",
     menu="Le suivi d'un stagiaire",
     role=Role.FORMATEUR,
-    summary="voir le suivi d'un(e) stagiaire (absences, signes, contacts, entretiens)",
+    summary="voir le suivi individuel d'une personne en formation : absences, signes, contacts, entretiens",
     start=suivi_start,
     steps=[
         *who_steps("suivi", after_trainee),

@@ -27,7 +27,7 @@ from datetime import datetime
 from typing import Any
 
 from bot import dates
-from bot.answers import Invalid, clean_line
+from bot.answers import Invalid, by_surname, clean_line
 from bot.bilans.checks import DEFAULT_MINUTES, MAX_PARTNERS, duration_minutes, minutes_fit
 from bot.bilans.checks import visio_url as checked_url
 from bot.bilans.queries import bilan_formation, bilan_formations, owed_by
@@ -233,7 +233,9 @@ async def trainee_choices(ctx: Context) -> list[Option]:
         return []
     restricted = _delegates_only(ctx)
     options = []
-    for trainee in sorted(formation.trainees, key=lambda t: (not t.is_delegate, t.full_name)):
+    for trainee in sorted(
+        formation.trainees, key=lambda t: (not t.is_delegate, by_surname(t.full_name))
+    ):
         suffix = " (délégué·e)" if trainee.is_delegate else ""
         if restricted and not trainee.is_delegate:
             suffix = " (non délégué·e)"

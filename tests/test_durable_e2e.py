@@ -278,8 +278,8 @@ async def test_telegram_killed_at_every_turn_of_two_whole_flows(
                 ("normandie", "dates", False)
             ]
             assert [(t.full_name, t.is_delegate) for t in formations[0].trainees] == [
+                ("Ben Kaci", True),  # by surname: Kaci, Lopes, Roy
                 ("Ana Lopes", False),
-                ("Ben Kaci", True),
                 ("Chloé Roy", False),
             ]
             bilans = (await session.scalars(select(Bilan))).all()

@@ -24,7 +24,15 @@ from typing import Any, Protocol
 
 from bot.config import Settings
 from bot.engine import Engine
-from bot.features import absences, attestations, bilans, deadlines, formations, people
+from bot.features import (
+    absences,
+    attestations,
+    bilans,
+    deadlines,
+    formations,
+    language,
+    people,
+)
 from bot.inbox import forget_handled_updates
 from bot.manifest import Feature, Features
 from bot.messages import Reply
@@ -46,6 +54,7 @@ FEATURES = Features(
         bilans.FEATURE,
         deadlines.FEATURE,
         attestations.FEATURE,
+        language.FEATURE,  # last: its reader of free text comes after every feature's own
     ]
 )
 """Everything formabot does.  Adding a feature is adding its manifest here."""

@@ -20,16 +20,17 @@ import jinja2
 import pytest
 
 from bot.answers import fold
-from bot.texts import TEMPLATES_DIR
+from bot.texts import TEMPLATES_DIR, _tidy
 
 
 class Sample(jinja2.Undefined):
     """Any value a template asks for: a name when printed, present or absent as the run wants."""
 
     present = True
+    printed = "Léa Martin"
 
     def __str__(self) -> str:
-        return "Léa Martin" if Sample.present else ""
+        return Sample.printed if Sample.present else ""
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
@@ -103,10 +104,15 @@ SHAPED = {"agenda": [("14 h 00", "14 h 15", "Accueil"), ("14 h 15", "15 h 00", "
 
 
 def rendered() -> Iterator[tuple[str, str]]:
-    """(where, text) for every chat block and every document, values present then absent."""
+    """(where, text) for every chat block and every document, values present then absent.
+
+    Chat blocks go through what :func:`bot.texts.say` does to every message;
+    a third pass gives values that end a sentence ("arrêt maladie."), as
+    a reason typed by a user may.
+    """
     env = sample_environment()
-    for present in (True, False):
-        Sample.present = present
+    for present, printed in ((True, "Léa Martin"), (False, ""), (True, "arrêt maladie.")):
+        Sample.present, Sample.printed = present, printed
         for path in sorted(TEMPLATES_DIR.rglob("*.j2")):
             name = path.relative_to(TEMPLATES_DIR).as_posix()
             if Path(name).name.startswith("_") and name.startswith("documents/"):
@@ -114,11 +120,11 @@ def rendered() -> Iterator[tuple[str, str]]:
             template = env.get_template(name)
             if name.startswith("chat/"):
                 for block, render in template.blocks.items():
-                    text = "".join(render(template.new_context(dict(SHAPED))))
-                    yield f"{name}:{block}:{present}", text
-            else:
-                yield f"{name}:{present}", template.render(**SHAPED)
-    Sample.present = True
+                    text = _tidy("".join(render(template.new_context(dict(SHAPED)))))
+                    yield f"{name}:{block}:{printed}", text
+            elif not printed.endswith("."):
+                yield f"{name}:{printed}", template.render(**SHAPED)
+    Sample.present, Sample.printed = True, "Léa Martin"
 
 
 ENGLISH = (

@@ -26,7 +26,7 @@ import os
 import random
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -51,7 +51,7 @@ from tests.auxil.telegram_emulator import (
     launch_emulator,
     run_emulator,
 )
-from tests.auxil.walker import Turn, walk
+from tests.auxil.walker import Turn, sample_answers, walk
 from tests.auxil.zygote import Child, Zygote
 from tests.test_telegram_e2e import free_port
 
@@ -62,42 +62,6 @@ TRAINER = 601
 PARIS = ZoneInfo("Europe/Paris")
 PHASES = ("sent", "recorded", "committed", "answered")
 """Where a turn is killed, in turn: see the module docstring."""
-
-
-def sample_answers(today: date) -> dict[str, dict[str, str | Sequence[str]]]:
-    """What the walker cannot guess, per command; every other step is answered by its kind."""
-    start, end = today - timedelta(days=3), today + timedelta(days=60)
-    return {
-        "/formation": {
-            "formation.title": "Cuisine du monde",
-            "formation.funder": "Région Normandie",
-            "formation.period": f"du {start:%d/%m/%Y} au {end:%d/%m/%Y}",
-            "formation.certifying": "Non",
-            "formation.cm_name": "Sophie Leroy",
-            "formation.cm_email": "sophie.leroy@region.example",
-            "formation.trainees": "Ana Lopes\nBen Kaci\nChloé Roy",
-            "formation.delegates": ["Ben Kaci"],
-        },
-        "/bilan": {
-            "bilan.duration": "2 heures",
-            "bilan.visio_url": "https://visio.example.org/bilan",
-            "bilan.visio_password_text": "cuisine2026",
-            "bilan.partners": ["Ajouter un partenaire", "Terminé"],
-            "bilan_partner.name": "M. Karim Haddad",
-            "bilan_partner.structure": "Mission locale de Caen",
-            "bilan_partner.contact": "k.haddad@ml-caen.example",
-        },
-        "/absence": {"absence.reason": "convocation administrative"},
-        "/decrochage": {
-            "decrochage.subcontracted": "Non",
-            "decrochage.menu": ["Noter un contact", "Terminé"],
-            "decrochage_compte_rendu.constat": "Absences répétées depuis deux semaines",
-            "decrochage_compte_rendu.causes": "Difficultés de transport",
-            "decrochage_compte_rendu.mesures": "Covoiturage proposé",
-            "decrochage_compte_rendu.prochain_point": "Lundi prochain",
-            "decrochage_contact.outcome": "Joint par téléphone, revient lundi",
-        },
-    }
 
 
 ON_TELEGRAM = ("/formation", "/bilan")

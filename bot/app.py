@@ -28,14 +28,16 @@ from bot.features import absences, attestations, bilans, deadlines, formations, 
 from bot.inbox import forget_handled_updates
 from bot.manifest import Feature, Features
 from bot.messages import Reply
-from bot.outbox import Sender
+from bot.outbox import Sender, forget_delivered_messages
 from bot.scheduler import Scheduler, forget_old_events
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
 
-CORE = Feature(name="core", jobs=(forget_old_events, forget_handled_updates))
-"""What belongs to no feature: forgetting the platform event ids of long ago."""
+CORE = Feature(
+    name="core", jobs=(forget_old_events, forget_handled_updates, forget_delivered_messages)
+)
+"""What belongs to no feature: forgetting event ids and delivered messages of long ago."""
 
 FEATURES = Features(
     [

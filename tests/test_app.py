@@ -19,11 +19,13 @@ from bot.deadlines import exports as deadline_exports
 from bot.deadlines.digest import send_digests, send_reminders
 from bot.inbox import forget_handled_updates
 from bot.manifest import Feature, Features
+from bot.outbox import forget_delivered_messages
 from bot.scheduler import forget_old_events
 from bot.storage.db import Database
 
 EVERY_JOB = {
     forget_old_events,
+    forget_delivered_messages,
     forget_handled_updates,
     entretien_reminders,
     send_digests,

@@ -28,6 +28,7 @@ from bot.features import absences, attestations, bilans, deadlines, formations, 
 from bot.inbox import forget_handled_updates
 from bot.manifest import Feature, Features
 from bot.messages import Reply
+from bot.metrics import Endpoint
 from bot.outbox import Sender, forget_delivered_messages
 from bot.scheduler import Scheduler, forget_old_events
 from bot.storage.db import Database
@@ -146,6 +147,9 @@ async def serve(
             pass
     sender = Sender(db.sessions, {t.platform: t.send for t in transports})
     scheduler = build_scheduler(db, settings)
+    endpoint = Endpoint(db, settings.metrics_host, settings.metrics_port)
+    if settings.metrics_port:  # answers /healthz while the transports still connect
+        await endpoint.start()
 
     # A transport waits for its platform while it is unreachable: a signal
     # meanwhile stops the wait instead of being ignored until it is back.
@@ -162,6 +166,7 @@ async def serve(
         log.info("stopping before the transports were reachable")
         for transport in transports:
             await transport.stop()
+        await endpoint.stop()
         return
     stopping.cancel()
     starting.result()  # a transport that failed to start for good (a wrong token) says so
@@ -184,3 +189,4 @@ async def serve(
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
+    await endpoint.stop()

@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.messages import Choice, Document, Reply
+from bot.metrics import METRICS
 from bot.storage.base import utcnow
 from bot.storage.outbox import OutboxMessage
 
@@ -218,6 +219,7 @@ class Sender:
                 await session.execute(
                     update(OutboxMessage).where(OutboxMessage.id == row.id).values(**outcome)
                 )
+            METRICS.delivery(row.platform, outcome["status"])
         return sent
 
     async def run_forever(self, stop: asyncio.Event, *, interval: float = 2.0) -> None:

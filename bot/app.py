@@ -19,10 +19,12 @@ import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from bot import dates
 from bot.config import Settings
+from bot.documents.pdf import html_to_pdf
 from bot.engine import Engine
 from bot.features import absences, attestations, bilans, deadlines, formations, people
 from bot.inbox import forget_handled_updates
@@ -130,6 +132,25 @@ def transports_for(settings: Settings, engine: Engine) -> list[Transport]:
     return found
 
 
+WARM_UP_AFTER = 2.0
+"""Seconds after the start before warming up: the first replies go first."""
+
+
+def _warm() -> None:
+    dates.understand("dans 15 jours", datetime.now(UTC), "future")  # dateparser's French data
+    html_to_pdf("<p>Préparation</p>", title="Préparation")  # the fonts' coverage, parsed once
+
+
+async def warm_up(delay: float = WARM_UP_AFTER) -> None:
+    """Pay, while nobody waits, what the first "dans 15 jours" (0.6 s) and the first PDF
+    (0.3 s of font parsing) would otherwise cost a trainer in the middle of a dialogue."""
+    await asyncio.sleep(delay)
+    try:
+        await asyncio.to_thread(_warm)
+    except Exception as exc:  # a missing font is said when a document is asked for
+        log.info("warm-up skipped (%s)", type(exc).__name__)
+
+
 async def serve(
     settings: Settings,
     db: Database,
@@ -173,6 +194,7 @@ async def serve(
     tasks = [
         asyncio.create_task(sender.run_forever(stop)),
         asyncio.create_task(scheduler.run_forever(stop)),
+        asyncio.create_task(warm_up()),
     ]
     if until is not None:
 

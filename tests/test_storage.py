@@ -51,7 +51,8 @@ async def test_every_foreign_key_leads_an_index(store: Database) -> None:
         return found
 
     async with store.engine.connect() as connection:
-        assert await connection.run_sync(unindexed) == []
+        missing = await connection.run_sync(unindexed)
+    assert missing == [], f"give these foreign keys index=True (and their migration): {missing}"
 
 
 async def test_timestamps_come_back_aware_in_utc(store: Database) -> None:

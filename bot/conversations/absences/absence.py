@@ -3,18 +3,20 @@
     You  /absence Benali hier matin
     Bot  J'ai compris : dimanche 22 novembre 2026. C'est bien ça ?
     You  oui
+    Bot  Le 22 novembre est un dimanche : je l'enregistre quand même ?
+    You  Oui, l'enregistrer
     Bot  Cette absence est-elle justifiée ?
     You  Non
     Bot  Un motif connu ? (en quelques mots, ou « Passer »)
     You  Passer
     Bot  Récapitulatif : Karim Benali – Agent de restauration … Tout est juste ?
     You  Enregistrer
-    Bot  C'est noté : Karim Benali, matin du dimanche 22 novembre 2026, non justifié(e).
+    Bot  C'est noté : Karim Benali, matin du dimanche 22 novembre 2026, absence non justifiée.
          Attention : Karim Benali compte 2 absences non justifiées en 14 jours …
          Ouvrir un suivi de décrochage maintenant ?
     You  Ouvrir un suivi            → /decrochage, "Absences répétées" already ticked
 
-Without the line: Dans quelle formation ? → Quel(le) stagiaire ? → the date…
+Without the line: Dans quelle formation ? → De qui s'agit-il ? → the date…
 
 Everything typed after ``/absence`` is read at once (trainee, date, period,
 "justifiée": :mod:`bot.absences.line`) and kept as answers; the questions

@@ -12,7 +12,7 @@
     …
     Bot  Après correction : … Enregistrer la correction ?
     You  Enregistrer la correction
-    Bot  Correction enregistrée : Léa Martin, matin du jeudi 19 novembre 2026, non justifié(e).
+    Bot  Correction enregistrée : Léa Martin, matin du jeudi 19 novembre 2026, absence non justifiée.
 
 A formateur sees the absences they logged, an admin all of the formation's.
 Only the answers the chosen correction drops are asked again (the same

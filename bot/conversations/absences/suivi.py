@@ -4,7 +4,7 @@
     Bot  Le suivi de quel(le) stagiaire ?
     You  karim
     Bot  Suivi de Karim Benali – Agent de restauration (démo)
-         lundi 23 novembre 2026 – Absence (matin), non justifié(e) (Camille Durand)
+         lundi 23 novembre 2026 – Absence (matin), non justifiée (Camille Durand)
          …                          [Plus anciens ▶] [Chronologie en PDF] [Terminé]
 
 Neither works in a group chat (the engine refuses flows not marked

@@ -14,7 +14,7 @@
          délégués (NOR-DELEGATES), partenaires (partner.py), récapitulatif
     Bot  Je programme ce bilan ?  [Programmer le bilan] [Abandonner]
     Bot  C'est programmé.  Vos échéances pour ce bilan : … + invitation .ics,
-         ordre du jour (PDF), message au ou à la chargé(e) de mission.
+         ordre du jour (PDF), message à la personne chargée de mission.
 
 A bilan already scheduled is offered too ("Voir le bilan d'étape du …"):
 that hands over to ``/bilans`` (listing.py).  The rules' deadlines of the

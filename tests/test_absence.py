@@ -543,6 +543,17 @@ async def test_an_absence_on_a_sunday_is_questioned_once(db: Database, trainer: 
     assert [(a.day, a.period) for a in saved] == [(date(2026, 11, 14), "matin")]
     assert sum("est un samedi" in line for line in trainer.transcript) == 1
 
+    await trainer.says("/absences")  # correcting it does not ask again
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("14/11 matin")
+    await trainer.presses("Justifiée ou non")
+    await trainer.presses("Oui")
+    await trainer.says("convocation")
+    await trainer.presses("Pas de justificatif")
+    await trainer.presses("Enregistrer la correction")
+    assert "Correction enregistrée" in trainer.last
+    assert sum("est un samedi" in line for line in trainer.transcript) == 1
+
     await trainer.says("/absence karim vendredi dernier matin")  # a weekday: no question
     await trainer.presses("Oui")
     assert "est un" not in trainer.last and "justifiée" in trainer.last

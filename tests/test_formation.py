@@ -237,7 +237,7 @@ async def test_list_open_and_edit_a_formation(db: Database, trainer: Person) -> 
 
     await trainer.presses("Ajouter des stagiaires")
     await trainer.says("léa martin\nPaul Henry")
-    assert "apparaît deux fois" in trainer.last and "déjà inscrit" in trainer.last
+    assert "apparaît deux fois" in trainer.last and "déjà dans la formation" in trainer.last
     await trainer.says("Paul Henry")
     assert "1 stagiaire ajouté" in trainer.all_text
     assert "Que voulez-vous faire" in trainer.last

@@ -21,6 +21,7 @@ import pytest
 
 from bot.answers import fold
 from bot.texts import TEMPLATES_DIR, _tidy
+from tests.auxil.dialogue import Person
 
 
 class Sample(jinja2.Undefined):
@@ -192,3 +193,18 @@ def test_no_branch_left_unread() -> None:
 )
 def test_the_checks_themselves(text: str, expected: list[str]) -> None:
     assert problems(text) == expected
+
+
+async def test_leaving_names_what_was_left_without_nested_parentheses(trainer: Person) -> None:
+    """Issue 11 item 24: « C'est annulé (noter une absence ou un retard (ex. : …)) » no more."""
+    await trainer.says("/absence")
+    await trainer.says("/annuler")
+    assert trainer.last.startswith("C'est annulé : noter une absence ou un retard.")
+    await trainer.says("/suivi")
+    await trainer.says("/absence")
+    assert "J'abandonne la saisie en cours, « voir le suivi individuel" in trainer.all_text
+    for line in trainer.transcript:
+        depth = 0
+        for char in line:
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            assert depth <= 1, line

@@ -43,7 +43,7 @@ def _unknown_name(
 # --- the whole line -------------------------------------------------------------------
 
 
-def _soft_fold(text: str) -> str:
+def soft_fold(text: str) -> str:
     """Lower case, no accents, punctuation kept ("3/12" stays a date)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
@@ -85,7 +85,7 @@ class Line:
 def understand_line(text: str, now: datetime, people: list[tuple[str, tuple[int, int]]]) -> Line:
     """Trainee, date, period and justification read from free text, each if present."""
     line = Line()
-    folded = " ".join(_soft_fold(text).split())
+    folded = " ".join(soft_fold(text).split())
     for pattern, replacement in _REWRITES:
         folded = pattern.sub(replacement, folded)
     for pattern in _LATE:

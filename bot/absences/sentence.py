@@ -13,8 +13,9 @@ dialogue asks before starting anything.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from bot.absences.line import soft_fold
 
 _ABSENT = r"(?:absente?s?|en\s+retard)"
 _VERB = r"(?:(?:est|etait|sont|etaient|a\s+ete|ont\s+ete|n'est\s+pas\s+venue?|pas\s+la)\s+)?"
@@ -51,9 +52,7 @@ class AbsenceSentence:
 
 
 def _soft(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("’", "'"))
-    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(kept.strip(" .!?;").split())
+    return " ".join(soft_fold(text).strip(" .!?;").split())
 
 
 def read_absence_sentence(text: str) -> AbsenceSentence | None:

@@ -5,9 +5,9 @@ replies it gets back.  For one message the engine, in a single transaction:
 
 1. records the platform's event id (a redelivered event gets the replies of
    the first delivery again, and nothing else happens) with the turn's
-   replies, whole, so that a crash between the commit and the sending
-   loses none of them (:meth:`Engine.delivered` then keeps only their
-   text);
+   replies, documents included, so that a crash between the commit and the
+   sending loses none of them (:meth:`Engine.delivered` then keeps only
+   their text), but never an invitation code (:mod:`bot.privacy.replies`);
 2. loads the conversation state of (platform, chat, user) and the person
    behind the chat;
 3. routes the message: a command starts a flow, anything else answers the
@@ -40,7 +40,8 @@ from bot.conversations.kit.flow import Flow, Outcome, Step
 from bot.conversations.kit.runner import Runner
 from bot.manifest import Features
 from bot.messages import Incoming, Reply
-from bot.outbox import payload_to_reply, reply_to_payload
+from bot.outbox import payload_to_reply
+from bot.privacy.replies import without_secrets
 from bot.storage.db import Database
 from bot.storage.people import ChatIdentity, Membership, Organisation, Person, Role
 from bot.storage.state import ConversationState, ProcessedEvent
@@ -136,16 +137,18 @@ class Engine:
             )
             flow_name, step_name = await self._route(ctx, state)
             await self._save(session, state, version, flow_name, step_name, ctx)
-            # Whole (documents, invitation codes) until sent: see ``delivered``.
-            event.replies = [reply_to_payload(r) for r in ctx.replies]
+            # Documents kept until sent (see ``delivered``); codes never.
+            event.replies = [without_secrets(r) for r in ctx.replies]
             return ctx.replies
 
     async def delivered(self, session: AsyncSession, incoming: Incoming) -> None:
         """The event's replies were sent: keep only what a redelivery needs.
 
-        Called in the transaction that marks the update done.  Documents and
-        invitation codes are dropped; text and buttons stay, so a redelivered
-        event is answered again without a second effect.
+        Called in the transaction that marks the update done.  Documents are
+        dropped (codes were never stored); text and buttons stay, so a
+        redelivered event is answered again without a second effect, until
+        the platform's redelivery window has passed
+        (:func:`bot.scheduler.forget_old_events`).
         """
         event = await session.get(ProcessedEvent, (incoming.platform.value, incoming.event_id))
         if event is None or event.delivered_at is not None:
@@ -331,7 +334,7 @@ class Engine:
 
 
 def _without_documents(payload: dict[str, Any]) -> dict[str, Any]:
-    """Replies kept for a redelivered event: text and buttons, not file contents or codes."""
+    """Replies kept for a redelivered event: text and buttons, not file contents."""
     payload = dict(payload)
     payload.pop("extras", None)
     document = payload.pop("document", None)

@@ -51,6 +51,7 @@ from bot.deadlines.org_settings import digest_hour
 from bot.deadlines.service import grouped, order, refresh_organisation
 from bot.messages import Reply
 from bot.outbox import enqueue
+from bot.privacy.retention import digest_note
 from bot.storage.bilans import StoredDeadline
 from bot.storage.formations import Formation
 from bot.storage.outbox import OutboxMessage
@@ -226,9 +227,11 @@ async def send_digests(session: AsyncSession, now: datetime, settings: Settings)
             continue
         await refresh_organisation(session, organisation.id)
         rows = await open_deadlines(session, organisation.id)
+        purged = await digest_note(session, organisation.id, now)  # the retention purge's count
         queued = False
         for target in targets:
             text = await digest_text(session, organisation, rows, local, private=target.private)
+            text = "\n\n".join(t for t in (text, purged) if t) or None
             if text is None:
                 continue
             queued |= await enqueue(

@@ -48,6 +48,10 @@ ERASED_NAME = "Personne effacée n° {id}"
 """What an erased trainee is called afterwards (a form that needs no agreement)."""
 
 
+PURGED_NAME = "(effacé)"
+"""What replaces a purged formation's names in messages still queued."""
+
+
 def erased_name(trainee_id: int) -> str:
     return ERASED_NAME.format(id=trainee_id)
 
@@ -132,9 +136,19 @@ async def plan_erasure(
 
 
 async def erase_trainee(
-    session: AsyncSession, organisation_id: int, trainee_id: object, by: int, now: datetime
+    session: AsyncSession,
+    organisation_id: int,
+    trainee_id: object,
+    by: int,
+    now: datetime,
+    *,
+    asking: tuple[str, str, str] | None = None,
 ) -> Plan | None:
-    """Erase one trainee (see the module doc); ``None`` when there is no such trainee here."""
+    """Erase one trainee (see the module doc); ``None`` when there is no such trainee here.
+
+    ``asking`` is the (platform, chat, user) of the conversation asking for
+    it: the engine ends that one itself.
+    """
     plan = await plan_erasure(session, organisation_id, trainee_id)
     if plan is None:
         return None
@@ -150,7 +164,7 @@ async def erase_trainee(
     proofs = [
         p for p in await _ids(session, Absence.proof_id, Absence.trainee_id == trainee.id) if p
     ]
-    people = await _answering_people(session, plan.dropped_participants)
+    people = await _answering_people(session, plan.dropped_participants | plan.kept_participants)
 
     await session.execute(delete(Absence).where(Absence.trainee_id == trainee.id))
     if proofs:
@@ -197,7 +211,8 @@ async def erase_trainee(
     trainee.name_key = fold(pseudonym)
     trainee.company = None
     await session.flush()
-    await forget_people(session, people)
+    await forget_people(session, people, even_if_answered=True)
+    await end_conversations_about(session, {"trainee_id": trainee.id}, names, now, asking=asking)
     await scrub(session, names, pseudonym)
     record(
         session,
@@ -218,9 +233,36 @@ async def erase_trainee(
     return plan
 
 
-async def delete_formation(session: AsyncSession, formation_id: int) -> int:
-    """Delete a formation and everything hanging from it; the number of trainees it had."""
+async def delete_formation(session: AsyncSession, formation_id: int, now: datetime) -> int:
+    """Delete a formation and everything hanging from it; the number of trainees it had.
+
+    Copies of its trainees' and participants' names in what the transports
+    keep are replaced, and conversations about it end as at expiry.
+    """
     trainees = await _count(session, Trainee, Trainee.formation_id == formation_id)
+    names = [
+        n
+        for row in (
+            await session.execute(
+                select(Trainee.full_name, Trainee.company).where(
+                    Trainee.formation_id == formation_id
+                )
+            )
+        ).all()
+        for n in row
+        if n
+    ]
+    names += [
+        n
+        for n in await _ids(
+            session,
+            BilanParticipant.name,
+            BilanParticipant.bilan_id.in_(
+                select(Bilan.id).where(Bilan.formation_id == formation_id)
+            ),
+        )
+        if n
+    ]
     proofs = [
         p for p in await _ids(session, Absence.proof_id, Absence.formation_id == formation_id) if p
     ]
@@ -239,22 +281,36 @@ async def delete_formation(session: AsyncSession, formation_id: int) -> int:
         await session.execute(delete(StoredDocument).where(StoredDocument.id.in_(proofs)))
     await session.flush()
     await forget_people(session, people)
+    await end_conversations_about(session, {"formation_id": formation_id}, names, now)
+    await scrub(session, names, PURGED_NAME)
     session.expire_all()
     return trainees
 
 
-async def forget_people(session: AsyncSession, person_ids: Iterable[int]) -> None:
-    """Delete the accounts made only to answer attestations, once nothing refers to them."""
+async def forget_people(
+    session: AsyncSession, person_ids: Iterable[int], *, even_if_answered: bool = False
+) -> None:
+    """Delete the accounts made only to answer attestations (never a member's).
+
+    After a purge, an account still used for another formation's attestation
+    stays; an erased trainee's account goes anyway (``even_if_answered``):
+    kept evidence names the chat account itself, and the database unlinks it.
+    """
     for person_id in set(person_ids):
         member = await session.scalar(
             select(Membership.id).where(Membership.person_id == person_id).limit(1)
         )
-        still = await session.scalar(
-            select(Attestation.id).where(Attestation.person_id == person_id).limit(1)
-        ) or await session.scalar(
-            select(AttestationInvitation.id)
-            .where(AttestationInvitation.redeemed_person_id == person_id)
-            .limit(1)
+        still = (
+            None
+            if even_if_answered
+            else await session.scalar(
+                select(Attestation.id).where(Attestation.person_id == person_id).limit(1)
+            )
+            or await session.scalar(
+                select(AttestationInvitation.id)
+                .where(AttestationInvitation.redeemed_person_id == person_id)
+                .limit(1)
+            )
         )
         owner = await session.scalar(
             select(Formation.id).where(Formation.owner_id == person_id).limit(1)
@@ -292,6 +348,57 @@ async def _answering_people(session: AsyncSession, participant_ids: Iterable[int
 
 
 # --- copies kept by the transports ---------------------------------------------------------
+
+
+async def end_conversations_about(
+    session: AsyncSession,
+    about_ids: dict[str, int],
+    names: Iterable[str],
+    now: datetime,
+    *,
+    asking: tuple[str, str, str] | None = None,
+) -> int:
+    """Conversations half-way about erased data lose what was typed, as at expiry.
+
+    Another formateur may be typing an absence reason for the trainee: the
+    answers go, and that person is told the conversation expired when they
+    write.  ``about_ids``: answers that designate the data (``trainee_id``,
+    ``formation_id``); ``names``: words that name it.
+    """
+    wanted = [n for n in names if n]
+    ended = 0
+    for state in (await session.scalars(select(ConversationState))).all():
+        data = dict(state.data or {})
+        about = any(str(data.get(k)) == str(v) for k, v in about_ids.items()) or any(
+            _mentions(value, wanted) for key, value in data.items() if key != "_q"
+        )
+        if (
+            state.flow is None
+            or not about
+            or (state.platform, state.chat_id, state.user_id) == asking
+        ):
+            continue
+        stack = data.get("_stack") or []
+        outermost = stack[0].get("flow") if stack and isinstance(stack[0], dict) else None
+        state.flow = str(outermost or state.flow)
+        state.step = None
+        state.data = {"_q": data.get("_q", 0)}
+        state.expires_at = now
+        state.version += 1
+        ended += 1
+    await session.flush()
+    return ended
+
+
+def _mentions(value: Any, names: list[str]) -> bool:
+    if isinstance(value, str):
+        return any(name in value for name in names)
+    if isinstance(value, list):
+        return any(_mentions(v, names) for v in value)
+    if isinstance(value, dict):
+        return any(_mentions(v, names) for v in value.values())
+    return False
+
 
 _JSON_COLUMNS: tuple[tuple[type[Any], str], ...] = (
     (ConversationState, "data"),

@@ -110,7 +110,7 @@ async def purge_expired(session: AsyncSession, now: datetime, settings: Settings
 async def purge_formation(
     session: AsyncSession, organisation_id: int, formation_id: int, now: datetime
 ) -> Purged:
-    trainees = await delete_formation(session, formation_id)
+    trainees = await delete_formation(session, formation_id, now)
     session.add(
         RetentionPurge(
             organisation_id=organisation_id,

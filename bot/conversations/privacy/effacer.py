@@ -53,7 +53,12 @@ async def plan_values(ctx: Context) -> Mapping[str, Any]:
 
 async def erase(ctx: Context) -> Outcome:
     plan = await erase_trainee(
-        ctx.session, ctx.organisation_id, ctx.data.get("trainee_id"), ctx.person_id, ctx.now
+        ctx.session,
+        ctx.organisation_id,
+        ctx.data.get("trainee_id"),
+        ctx.person_id,
+        ctx.now,
+        asking=ctx.incoming.key,
     )
     if plan is None:
         ctx.say("privacy.trainee_gone")

@@ -55,9 +55,7 @@ async def test_the_admin_sees_what_goes_and_what_stays_then_erases(
     assert entry is not None and entry.actor_id is not None
 
 
-async def test_a_name_after_the_command_and_a_change_of_mind(
-    db: Database, trainer: Person
-) -> None:
+async def test_a_name_after_the_command_and_a_change_of_mind(db: Database, trainer: Person) -> None:
     await trainer.says("/effacer Hugo")
     assert "Effacer les données de Hugo Moreau" in trainer.last
     assert "0 absence, 0 suivi de décrochage" in trainer.last

@@ -192,9 +192,14 @@ def audit_row(entry: AuditEntry) -> dict[str, Any]:
     }
 
 
-async def audit_rows(session: AsyncSession, args: argparse.Namespace) -> list[dict[str, Any]]:
-    """``formabot export audit [--organisation ID]``: the trail, oldest first (ids, no names)."""
+async def audit_of(session: AsyncSession, organisation_id: int | None) -> list[dict[str, Any]]:
+    """The trail, oldest first (ids and actions, no names); one organisation's, or all."""
     query = select(AuditEntry).order_by(AuditEntry.id)
-    if getattr(args, "organisation", None) is not None:
-        query = query.where(AuditEntry.organisation_id == args.organisation)
+    if organisation_id is not None:
+        query = query.where(AuditEntry.organisation_id == organisation_id)
     return [audit_row(e) for e in (await session.scalars(query)).all()]
+
+
+async def audit_rows(session: AsyncSession, args: argparse.Namespace) -> list[dict[str, Any]]:
+    """``formabot export audit [--organisation ID]``."""
+    return await audit_of(session, getattr(args, "organisation", None))

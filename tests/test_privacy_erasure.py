@@ -14,12 +14,15 @@ from bot.storage.people import Person
 from bot.storage.state import ConversationState
 from tests.auxil.attestations import demo_author
 from tests.auxil.dialogue import Clock
-from tests.auxil.privacy import everywhere, traces
+from tests.auxil.privacy import everywhere, fill_demo, traces
 
 
 async def test_erasing_leaves_no_trace_in_any_table_but_the_evidence_sent(
-    db: Database, demo: None, clock: Clock
+    store: Database, clock: Clock
 ) -> None:
+    """On SQLite and PostgreSQL: the deletes and the cascades are the database's."""
+    db = store
+    await fill_demo(db, clock.now.date())
     placed = await everywhere(db, "Karim Benali", at=clock.now)
     assert len(await traces(db, placed.words)) > 20  # the search finds what is there
 

@@ -18,6 +18,7 @@ from bot.privacy.retention import (
 from bot.storage.audit import AuditEntry
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
+from bot.storage.matrix import MatrixWelcome
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import Organisation
 from bot.storage.privacy import RetentionPurge
@@ -25,7 +26,7 @@ from bot.storage.state import ConversationState
 from tests.auxil.absences import set_org_settings
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_TEXT, step_of, survives
-from tests.auxil.privacy import NOTE, everywhere, traces
+from tests.auxil.privacy import NOTE, everywhere, fill_demo, traces
 from tests.test_reglages import pick
 
 RETENTION = "Conservation des données d'une formation"
@@ -46,8 +47,10 @@ async def purge(db: Database, settings: Settings, clock: Clock) -> None:
 
 
 async def test_a_formation_past_retention_goes_with_everything_and_the_digest_says_so(
-    db: Database, demo: None, clock: Clock, settings: Settings
+    store: Database, clock: Clock, settings: Settings
 ) -> None:
+    db = store
+    await fill_demo(db, clock.now.date())
     placed = await everywhere(db, "Karim Benali", at=clock.now)
     three_years_ago = years_before(clock.now.date(), 3)
     formation_id = await ended(db, "Agent de restauration (démo)", three_years_ago)
@@ -168,11 +171,12 @@ async def test_an_abandoned_conversation_loses_what_was_typed_when_it_expires(
 
 
 async def test_the_text_of_a_sent_message_is_forgotten_a_day_later(
-    db: Database, demo: None, clock: Clock, settings: Settings
+    store: Database, clock: Clock, settings: Settings
 ) -> None:
+    db = store
     async with db.sessions() as session, session.begin():
-        session.add_all(
-            [
+        for status in ("sent", "pending", "failed"):
+            session.add(
                 OutboxMessage(
                     key=f"test:{status}",
                     platform="console",
@@ -181,8 +185,16 @@ async def test_the_text_of_a_sent_message_is_forgotten_a_day_later(
                     status=status,
                     sent_at=clock.now if status == "sent" else None,
                 )
-                for status in ("sent", "pending")
-            ]
+            )
+        session.add(
+            MatrixWelcome(
+                account="@bot:example.org",
+                key="welcome:1",
+                invitee="@nina:example.org",
+                payload={"text": "/start CODE123"},
+                status="sent",
+                sent_at=clock.now,
+            )
         )
 
     async def forget() -> dict[str, dict[str, str]]:
@@ -190,10 +202,12 @@ async def test_the_text_of_a_sent_message_is_forgotten_a_day_later(
             await forget_sent_messages(session, clock.now, settings)
         async with db.sessions() as session:
             rows = (await session.scalars(select(OutboxMessage))).all()
-            return {r.key: r.payload for r in rows}
+            welcomes = (await session.scalars(select(MatrixWelcome))).all()
+            return {r.key: r.payload for r in [*rows, *welcomes]}
 
     assert (await forget())["test:sent"] != {}
     clock.advance(hours=25)
     payloads = await forget()
-    assert payloads["test:sent"] == {}  # the row stays: never sent twice
+    assert payloads["test:sent"] == {} and payloads["welcome:1"] == {}  # the rows stay
     assert payloads["test:pending"] == {"text": "Rappel pour Karim Benali (pending)"}
+    assert payloads["test:failed"] == {"text": "Rappel pour Karim Benali (failed)"}

@@ -15,8 +15,9 @@ from tests.auxil.dialogue import Clock
 
 
 async def test_each_platform_keeps_its_events_for_its_own_window(
-    db: Database, settings: Settings, clock: Clock
+    store: Database, settings: Settings, clock: Clock
 ) -> None:
+    db = store
     ages = {
         ("telegram", "t-24h"): timedelta(hours=24),
         ("telegram", "t-26h"): timedelta(hours=26),

@@ -16,8 +16,8 @@
   what was typed when it expires; the state row keeps only which
   conversation it was, so the person is told it expired.
 - :func:`forget_sent_messages`: the text of a message the bot sent on its
-  own (digests, reminders, invitations with their code) is erased a day
-  after it was sent; the row stays, so it is never sent twice.
+  own (digests, reminders, invitations with their code, Matrix welcomes) is
+  erased a day after it was sent; the row stays, so it is never sent twice.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from bot.privacy.erasure import delete_formation
 from bot.rules import Setting, SettingError
 from bot.storage.audit import record
 from bot.storage.formations import Formation
+from bot.storage.matrix import MatrixWelcome
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import Organisation, zone_of
 from bot.storage.privacy import RetentionPurge
@@ -182,14 +183,21 @@ async def forget_abandoned_conversations(
 
 
 async def forget_sent_messages(session: AsyncSession, now: datetime, settings: Settings) -> None:
-    """The text of what the bot sent on its own is erased a day later; the row stays."""
-    await session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.status == "sent",
-            OutboxMessage.sent_at < now - SENT_CONTENT_KEPT,
-            cast(OutboxMessage.payload, String) != "{}",
+    """The text of what the bot sent on its own is erased a day later; the row stays.
+
+    Outbox rows (digests, reminders, attestation invitations sent on Matrix
+    with their code) and Matrix welcomes (a formateur invitation's code);
+    the row's key keeps it from being sent twice.  Failed rows keep their
+    text: someone may still need to know what did not go out.
+    """
+    for model in (OutboxMessage, MatrixWelcome):
+        await session.execute(
+            update(model)
+            .where(
+                model.status == "sent",
+                model.sent_at < now - SENT_CONTENT_KEPT,
+                cast(model.payload, String) != "{}",
+            )
+            .values(payload={})
+            .execution_options(synchronize_session=False)
         )
-        .values(payload={})
-        .execution_options(synchronize_session=False)
-    )

@@ -288,3 +288,11 @@ async def traces(db: Database, words: tuple[str, ...], kept: Kept | None = None)
 
 def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)
+
+
+async def fill_demo(db: Database, today: date) -> None:
+    """The demo organisation in ``db`` (the ``demo`` fixture works on SQLite only)."""
+    from bot import demo
+
+    async with db.sessions() as session, session.begin():
+        await demo.fill(session, today=today)

@@ -378,16 +378,27 @@ async def end_conversations_about(
             or (state.platform, state.chat_id, state.user_id) == asking
         ):
             continue
-        stack = data.get("_stack") or []
-        outermost = stack[0].get("flow") if stack and isinstance(stack[0], dict) else None
-        state.flow = str(outermost or state.flow)
-        state.step = None
-        state.data = {"_q": data.get("_q", 0)}
-        state.expires_at = now
-        state.version += 1
+        forget_answers(state, expires_at=now)
         ended += 1
     await session.flush()
     return ended
+
+
+def forget_answers(state: ConversationState, *, expires_at: datetime | None = None) -> None:
+    """Keep which conversation it was (the one the person started), nothing they typed.
+
+    The engine then says it expired when the person writes again
+    (``expires_at`` set to now makes it so at once).
+    """
+    data = dict(state.data or {})
+    stack = data.get("_stack") or []
+    outermost = stack[0].get("flow") if stack and isinstance(stack[0], dict) else None
+    state.flow = str(outermost or state.flow)
+    state.step = None
+    state.data = {"_q": data.get("_q", 0)}
+    if expires_at is not None:
+        state.expires_at = expires_at
+    state.version += 1
 
 
 def _mentions(value: Any, names: list[str]) -> bool:

@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
 from bot.config import Settings
-from bot.privacy.erasure import delete_formation
+from bot.privacy.erasure import delete_formation, forget_answers
 from bot.rules import Setting, SettingError
 from bot.storage.audit import record
 from bot.storage.formations import Formation
@@ -165,21 +165,14 @@ async def forget_abandoned_conversations(
         await session.scalars(
             select(ConversationState).where(
                 ConversationState.flow.is_not(None),
+                ConversationState.step.is_not(None),  # None: already forgotten
                 ConversationState.expires_at.is_not(None),
                 ConversationState.expires_at < now,
             )
         )
     ).all()
     for state in rows:
-        data = dict(state.data or {})
-        if set(data) <= {"_q"} and state.step is None:
-            continue
-        stack = data.get("_stack") or []
-        outermost = stack[0].get("flow") if stack and isinstance(stack[0], dict) else None
-        state.flow = str(outermost or state.flow)
-        state.step = None
-        state.data = {"_q": data.get("_q", 0)}
-        state.version += 1
+        forget_answers(state)
 
 
 async def forget_sent_messages(session: AsyncSession, now: datetime, settings: Settings) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
+import pytest
 from sqlalchemy import select
 
 from bot.storage.audit import AuditEntry
@@ -21,8 +23,9 @@ async def names(db: Database) -> list[str]:
 
 
 async def test_the_admin_sees_what_goes_and_what_stays_then_erases(
-    db: Database, trainer: Person, clock: Clock
+    db: Database, trainer: Person, clock: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG, logger="bot")
     placed = await everywhere(db, "Karim Benali", at=clock.now)
     await trainer.says("/effacer")
     assert "Dans quelle formation ?" in trainer.last
@@ -53,6 +56,7 @@ async def test_the_admin_sees_what_goes_and_what_stays_then_erases(
     async with db.sessions() as session:
         entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "erase"))
     assert entry is not None and entry.actor_id is not None
+    assert "Benali" not in caplog.text and "Zorglub" not in caplog.text
 
 
 async def test_a_name_after_the_command_and_a_change_of_mind(db: Database, trainer: Person) -> None:

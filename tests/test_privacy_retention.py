@@ -24,6 +24,7 @@ from bot.storage.people import Organisation
 from bot.storage.privacy import RetentionPurge
 from bot.storage.state import ConversationState
 from tests.auxil.absences import set_org_settings
+from tests.auxil.attestations import insert_other_organisation
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_TEXT, step_of, survives
 from tests.auxil.privacy import NOTE, everywhere, fill_demo, traces
@@ -90,6 +91,24 @@ async def test_a_formation_past_retention_goes_with_everything_and_the_digest_sa
         )
         [row] = (await session.scalars(select(RetentionPurge))).all()
         assert row.reported_at == clock.now
+
+
+async def test_several_formations_of_several_organisations_in_one_run(
+    store: Database, clock: Clock, settings: Settings
+) -> None:
+    db = store
+    await fill_demo(db, clock.now.date())
+    await insert_other_organisation(db)
+    long_ago = years_before(clock.now.date(), 4)
+    async with db.sessions() as session, session.begin():
+        for formation in (await session.scalars(select(Formation))).all():
+            formation.start_date = long_ago - timedelta(days=30)
+            formation.end_date = long_ago
+    await purge(db, settings, clock)
+    async with db.sessions() as session:
+        assert (await session.scalars(select(Formation))).all() == []
+        purged = (await session.scalars(select(RetentionPurge))).all()
+        assert len(purged) == 3 and len({p.organisation_id for p in purged}) == 2
 
 
 async def test_the_retention_is_the_organisations_setting(

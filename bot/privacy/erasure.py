@@ -283,7 +283,6 @@ async def delete_formation(session: AsyncSession, formation_id: int, now: dateti
     await forget_people(session, people)
     await end_conversations_about(session, {"formation_id": formation_id}, names, now)
     await scrub(session, names, PURGED_NAME)
-    session.expire_all()
     return trainees
 
 

@@ -101,11 +101,15 @@ async def expired_formations(
 
 async def purge_expired(session: AsyncSession, now: datetime, settings: Settings) -> None:
     """Delete every formation past its organisation's retention (a daily job, safe to rerun)."""
+    due: list[tuple[int, int]] = []
     for organisation in (await session.scalars(select(Organisation))).all():
         today = now.astimezone(zone_of(organisation)).date()
-        for formation in await expired_formations(session, organisation, today):
-            done = await purge_formation(session, organisation.id, formation.id, now)
-            log.info("retention: formation %s purged", done.formation_id)
+        due += [
+            (organisation.id, f.id) for f in await expired_formations(session, organisation, today)
+        ]
+    for organisation_id, formation_id in due:  # ids only: deleting leaves rows stale
+        await purge_formation(session, organisation_id, formation_id, now)
+        log.info("retention: formation %s purged", formation_id)
 
 
 async def purge_formation(

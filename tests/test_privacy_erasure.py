@@ -120,3 +120,20 @@ async def test_scrub_replaces_names_inside_nested_json(db: Database, demo: None)
             select(ConversationState).where(ConversationState.chat_id == "c")
         )
         assert state is not None and state.data == {"a": ["x P y", {"b": "P"}], "n": 3}
+
+
+async def test_deadlines_that_named_the_trainee_are_reworded(
+    db: Database, demo: None, clock: Clock
+) -> None:
+    from bot.deadlines.service import refresh_organisation
+
+    async with db.sessions() as session, session.begin():
+        admin, org = await demo_author(session)
+        await refresh_organisation(session, org)
+    words = ("Nadia Roux", "Roux")
+    assert await traces(db, words) != []  # CVL deadlines of entries and exits name her
+    async with db.sessions() as session, session.begin():
+        trainee = await session.scalar(select(Trainee).where(Trainee.full_name == "Nadia Roux"))
+        assert trainee is not None
+        await erase_trainee(session, org, trainee.id, admin, clock.now)
+    assert await traces(db, words) == []

@@ -7,7 +7,8 @@ replies it gets back.  For one message the engine, in a single transaction:
    the first delivery again, and nothing else happens) with the turn's
    replies, documents included, so that a crash between the commit and the
    sending loses none of them (:meth:`Engine.delivered` then keeps only
-   their text), but never an invitation code (:mod:`bot.privacy.replies`);
+   their text); an invitation code is never stored in clear, only sealed
+   with a key kept outside the database (:mod:`bot.privacy.replies`);
 2. loads the conversation state of (platform, chat, user) and the person
    behind the chat;
 3. routes the message: a command starts a flow, anything else answers the
@@ -40,8 +41,7 @@ from bot.conversations.kit.flow import Flow, Outcome, Step
 from bot.conversations.kit.runner import Runner
 from bot.manifest import Features
 from bot.messages import Incoming, Reply
-from bot.outbox import payload_to_reply
-from bot.privacy.replies import without_secrets
+from bot.privacy.replies import Sealer, delivered_copy, replayed, stored_copy
 from bot.storage.db import Database
 from bot.storage.people import ChatIdentity, Membership, Organisation, Person, Role
 from bot.storage.state import ConversationState, ProcessedEvent
@@ -80,6 +80,7 @@ class Engine:
         self.features = features
         self.runner = Runner(lambda: self.features.flows, self._refusal)
         self.clock = clock or (lambda: datetime.now(UTC))
+        self.sealer = Sealer(settings.data_dir)
         self._locks: dict[tuple[str, str, str], asyncio.Lock] = {}
         self._waiting: dict[tuple[str, str, str], int] = {}
 
@@ -116,7 +117,7 @@ class Engine:
         async with self.db.sessions() as session, session.begin():
             seen = await session.get(ProcessedEvent, (incoming.platform.value, incoming.event_id))
             if seen is not None:
-                return [payload_to_reply(p) for p in seen.replies]
+                return [replayed(p, self.sealer) for p in seen.replies]
             event = ProcessedEvent(platform=incoming.platform.value, event_id=incoming.event_id)
             session.add(event)
             await session.flush()
@@ -137,15 +138,15 @@ class Engine:
             )
             flow_name, step_name = await self._route(ctx, state)
             await self._save(session, state, version, flow_name, step_name, ctx)
-            # Documents kept until sent (see ``delivered``); codes never.
-            event.replies = [without_secrets(r) for r in ctx.replies]
+            # Whole until sent (see ``delivered``), but codes only sealed.
+            event.replies = [stored_copy(r, self.sealer) for r in ctx.replies]
             return ctx.replies
 
     async def delivered(self, session: AsyncSession, incoming: Incoming) -> None:
         """The event's replies were sent: keep only what a redelivery needs.
 
-        Called in the transaction that marks the update done.  Documents are
-        dropped (codes were never stored); text and buttons stay, so a
+        Called in the transaction that marks the update done.  Documents and
+        sealed codes are dropped; text (codes masked) and buttons stay, so a
         redelivered event is answered again without a second effect, until
         the platform's redelivery window has passed
         (:func:`bot.scheduler.forget_old_events`).
@@ -153,7 +154,7 @@ class Engine:
         event = await session.get(ProcessedEvent, (incoming.platform.value, incoming.event_id))
         if event is None or event.delivered_at is not None:
             return
-        event.replies = [_without_documents(p) for p in event.replies]
+        event.replies = [delivered_copy(p) for p in event.replies]
         event.delivered_at = self.clock()
 
     # --- loading ----------------------------------------------------------------
@@ -331,13 +332,3 @@ class Engine:
             if f.summary and f.role is not None and self._refusal(ctx, f) is None
         ]
         ctx.say("common.help", flows=available, actor=ctx.actor)
-
-
-def _without_documents(payload: dict[str, Any]) -> dict[str, Any]:
-    """Replies kept for a redelivered event: text and buttons, not file contents."""
-    payload = dict(payload)
-    payload.pop("extras", None)
-    document = payload.pop("document", None)
-    if document is not None and not payload.get("text"):
-        payload["text"] = document.get("caption", "")
-    return payload

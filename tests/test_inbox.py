@@ -168,16 +168,17 @@ async def test_a_crash_at_any_reply_resumes_where_it_stopped(
     if killed_after:
         expected.insert(killed_after, expected[killed_after - 1])
     assert chat.texts() == expected
-    # A code is never stored: a reply replayed from the record comes without it.
-    replayed = killed_after > 0
-    assert chat.seen[-1][2].extras == ({} if replayed else {"invite_code": "CODE42"})
+    # Replayed from the record, the code is unsealed: the person still gets it.
+    assert chat.seen[-1][2].extras == {"invite_code": "CODE42"}
     [row] = await rows(store)
     assert row.status == "done"
     async with store.sessions() as session:
         event = await session.get(ProcessedEvent, ("telegram", "200"))
         assert event is not None and event.delivered_at is not None
         # Sent: the document and the code are not kept, the text is.
-        assert all("document" not in p and "extras" not in p for p in event.replies)
+        assert all(
+            "document" not in p and "extras" not in p and "sealed" not in p for p in event.replies
+        )
         assert [p["text"] for p in event.replies] == ["reçu un", "Le CR", "fin un"]
 
 

@@ -1,7 +1,7 @@
 """What the retention purge erased (counts only), until the daily digest has said so.
 
 Revision ID: 0011_retention
-Revises: 0009_cm_matrix
+Revises: 0017_indexes
 Create Date: 2026-12-01 10:25:48.343666
 """
 
@@ -14,7 +14,7 @@ import bot.storage.base
 
 
 revision: str = "0011_retention"
-down_revision: str | None = "0009_cm_matrix"
+down_revision: str | None = "0017_indexes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

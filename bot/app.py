@@ -34,6 +34,7 @@ from bot.features import (
     formations,
     language,
     people,
+    privacy,
 )
 from bot.inbox import forget_handled_updates
 from bot.manifest import Feature, Features
@@ -59,6 +60,7 @@ FEATURES = Features(
         bilans.FEATURE,
         deadlines.FEATURE,
         attestations.FEATURE,
+        privacy.FEATURE,
         language.FEATURE,  # last: its reader of free text comes after every feature's own
     ]
 )

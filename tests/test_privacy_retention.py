@@ -158,6 +158,7 @@ async def test_an_abandoned_conversation_loses_what_was_typed_when_it_expires(
     await trainer.says("karim")
     await trainer.says("hier")
     await trainer.presses("Oui")
+    await trainer.presses("Oui, l'enregistrer")  # a Sunday, asked once
     await trainer.presses("Le matin")
     await trainer.presses("Oui")
     await trainer.says(f"rendez-vous {NOTE}")

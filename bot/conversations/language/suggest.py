@@ -27,6 +27,7 @@ _STOP = {
     *("mais", "alors", "aussi", "bien", "bonjour", "merci", "svp", "plait", "quoi", "quel"),
     *("quelle", "quels", "quelles", "est", "sont", "nous", "vous", "votre", "notre", "mon"),
     *("une", "des", "les", "cette", "tout", "tous", "toute", "toutes", "plus", "moins", "peux"),
+    *("fait", "faut", "peut", "quand", "aujourd", "demain", "hier", "avoir", "etre", "chez"),
 }
 
 
@@ -52,10 +53,11 @@ async def closest_commands(ctx: Context) -> Outcome | None:
     for command, flow in ctx.features.commands.items():
         if not _may_use(ctx, flow):
             continue
-        vocabulary = _stems(f"{command} {flow.summary} {flow.menu or ''}")
+        summary = flow.summary.split(" (")[0]  # its example or aside is not what it does
+        vocabulary = _stems(f"{command} {summary} {(flow.menu or '').split(' (')[0]}")
         score = len(words & vocabulary)
         if score:
-            scored.append((score, command, flow.summary.split(" (")[0]))
+            scored.append((score, command, summary))
     if not scored:
         return None
     best = max(score for score, _, _ in scored)

@@ -68,8 +68,12 @@ async def test_one_digest_a_day_even_with_two_processes(
     [(chat, text)] = recorder.digests()
     assert chat == "formateur"  # Camille, the admin, in private: no digest chat chosen
     assert "Échéances du mardi 24 novembre 2026" in text
-    assert "🔴 En retard (3)" in text
-    assert "Saisir l'entrée dans EOS (Nadia Roux) – Projet professionnel (démo)" in text
+    # The three entries of one formation are one line, the names sorted by surname.
+    assert "🔴 En retard (1)" in text
+    assert (
+        "3 entrées à saisir dans EOS (Thomas Fabre, Inès Garnier, Nadia Roux) "
+        "– Projet professionnel (démo)"
+    ) in text
     assert "/echeances" in text
     assert await keys(db, "digest:") == ["digest:org:1:2026-11-24:person:1"]
     assert (await deliver(db)).sent == []  # nothing twice

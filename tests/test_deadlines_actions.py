@@ -24,8 +24,7 @@ from bot.deadlines.service import refresh_deadlines
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
-from bot.storage.formations import Trainee
-from bot.storage.people import Organisation, Person
+from bot.storage.people import Organisation
 from tests.test_deadlines import bilan, formation, organisation, paris
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

@@ -636,7 +636,7 @@ async def test_a_contact_logged_in_decrochage_is_done_in_echeances_and_the_diges
     await scheduler.tick()
     assert contact in await digest_of_the_day(db)
     await trainer.says("/echeances")
-    assert "🔴 24/11 " + contact in trainer.buttons
+    assert "🔴 24/11 " + contact + " – Thomas Fabre" in trainer.buttons
 
     await trainer.says("/decrochage thomas")
     await trainer.presses("Noter un contact")
@@ -654,7 +654,10 @@ async def test_a_contact_logged_in_decrochage_is_done_in_echeances_and_the_diges
 
     await trainer.says("/echeances")
     assert not any(contact in b for b in trainer.buttons)  # overdue ones come first
-    assert "🔵 07/12 Déposer les échanges et saisir le ticket qualité" in trainer.buttons
+    assert (
+        "🔵 07/12 Déposer les échanges et saisir le ticket qualité – Thomas Fabre"
+        in trainer.buttons
+    )
     clock.now = datetime(2026, 11, 26, 7, 0, tzinfo=UTC)
     await scheduler.tick()
     digest = await digest_of_the_day(db)

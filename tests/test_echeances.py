@@ -192,7 +192,10 @@ async def test_the_last_done_and_a_postponement_can_be_undone(
     assert (await by_rule(db, "NOR-GUIDES")).status == "done"
     assert not any("Envoyer les modes d'emploi" in b for b in trainer.buttons)
     await trainer.presses("Annuler le dernier")
-    assert "« Envoyer les modes d'emploi du bilan à distance » est de nouveau à faire" in trainer.all_text
+    assert (
+        "« Envoyer les modes d'emploi du bilan à distance » est de nouveau à faire"
+        in trainer.all_text
+    )
     visio = await by_rule(db, "NOR-GUIDES")
     assert (visio.status, visio.done_by, visio.done_at) == ("open", None, None)
     assert any("Envoyer les modes d'emploi du bilan à distance" in b for b in trainer.buttons)

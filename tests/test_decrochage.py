@@ -487,6 +487,11 @@ async def test_every_step_of_opening_survives_bad_input(db: Database, trainer: P
     await trainer.says("ce matin")
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Oui")
+    assert "À quelle heure a-t-il commencé" in trainer.last
+    await survives(db, trainer, FOR_NAMES)
+    await trainer.says("23 h")  # tonight: not yet
+    assert "n'est pas encore passé" in trainer.last
+    await trainer.says("8 h 45")
     for text in ("Constat", "Causes", "Mesures"):
         await survives(db, trainer, FOR_NAMES)
         await trainer.says(f"{text} <b>&</b> détaillé")
@@ -617,6 +622,46 @@ async def test_ticket_references_are_unique_per_organisation(store: Database) ->
                     filed_on=date(2026, 11, 23),
                 )
             )
+
+
+async def test_an_entretien_held_this_morning_gets_the_hour_typed_not_the_planned_one(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Issue 11 item 4: planned tomorrow at 10 h 30, held this morning; nobody typed 10 h 30."""
+    await open_followup(trainer, "karim")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Oui, maintenant")
+    await trainer.says("demain 10h30")
+    await trainer.presses("Oui")
+    await trainer.says("/decrochage karim")
+    await trainer.presses("Rédiger le compte rendu")
+    await trainer.presses("Il a déjà eu lieu")
+    await trainer.says("ce matin")
+    await trainer.presses("Oui")
+    assert "À quelle heure a-t-il commencé" in trainer.last
+    await trainer.says("9h15")
+    for text in ("Constat", "Causes", "Mesures"):
+        await trainer.says(f"{text} du jour")
+    await trainer.presses("Pas de prochain point")
+    assert "lundi 23 novembre 2026 à 9 h 15" in trainer.last  # the recap
+    await trainer.presses("Produire le compte rendu")
+    [entretien] = await rows(db, Entretien)
+    assert entretien.held_at == datetime(2026, 11, 23, 8, 15, tzinfo=UTC)  # 9 h 15 in Paris
+    document = next(r.document for r in trainer.replies if r.document is not None)
+    words = pdf_words(document.content)
+    assert "9 h 15" in words and "10 h 30" not in words
+    await trainer.presses("Saisir le ticket qualité")
+    await trainer.presses("Rien à ajouter")
+    await trainer.presses("Enregistrer le ticket")
+    [ticket] = await rows(db, QualityTicket)
+    assert "10 h 30" not in " ".join(ticket.actions)
+    async with db.sessions() as session:
+        bundle = await qualiopi_bundle(session, await formation_id(db, "Agent"))
+    with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
+        told = pdf_words(archive.read("chronologie-karim-benali.pdf"))
+        tickets = archive.read("tickets-qualite.csv").decode()
+    assert "9 h 15" in told and "tenu le lundi 23 novembre 2026 à 10 h 30" not in told
+    assert "10 h 30" not in tickets
 
 
 # --- one record of what is due: /decrochage, /echeances and the digest agree ----------------

@@ -26,7 +26,7 @@ from bot.storage.absences import (
 )
 from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
-from bot.storage.formations import Formation
+from bot.storage.formations import Formation, Trainee
 from tests.auxil.absences import (
     add_formation,
     audit_entries,
@@ -715,3 +715,49 @@ async def digest_of_the_day(db: Database) -> str:
     recorder = await deliver(db)
     [(_, text)] = recorder.digests()
     return text
+
+
+async def test_short_formation_one_absence_opens_the_procedure_and_needs_both_contacts(
+    db: Database, trainer: Person
+) -> None:
+    """Issue 11 item 14, as reported: one absence in a short formation, then a contact with
+    the trainee alone, which must not close « contacter le stagiaire et l'entreprise »."""
+    async with db.sessions() as session, session.begin():
+        thomas = await session.get(Trainee, await trainee_id(db, "Thomas Fabre"))
+        assert thomas is not None
+        thomas.company = "Garage Martin"
+    await trainer.says("/absence thomas hier matin non justifiée")
+    await trainer.presses("Oui")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    assert "Thomas Fabre est dans une formation courte" in trainer.all_text
+    assert "dès une absence" in trainer.all_text
+    await trainer.presses("Ouvrir un suivi")
+    assert "Une absence" in " ".join(trainer.buttons)  # the sign, ticked already
+    await trainer.presses("Terminé")
+    await trainer.presses("Non")  # not subcontracted
+    await trainer.presses("Ouvrir le suivi")
+    [followup] = await rows(db, FollowUp)
+    assert followup.path == "short" and followup.absence_id is not None
+    assert [s.code for s in await rows(db, FollowUpSign)] == ["absence"]
+    await trainer.presses("Oui, maintenant")
+    await trainer.presses("Le/la stagiaire")
+    await trainer.presses("Téléphone")
+    await trainer.says("aujourd'hui")
+    await trainer.presses("Oui")
+    await trainer.says("Joint, revient demain")
+    await trainer.presses("Pas de preuve")
+    await trainer.presses("Enregistrer")
+    assert "Reste à contacter son entreprise (Garage Martin)" in trainer.all_text
+    assert (await tasks(db))["CONTACT"].status == "open"
+    await trainer.presses("Noter un contact")
+    await trainer.presses("L'entreprise")
+    await trainer.presses("E-mail")
+    await trainer.says("aujourd'hui")
+    await trainer.presses("Oui")
+    await trainer.says("Tuteur informé")
+    await trainer.presses("Pas de preuve")
+    await trainer.presses("Enregistrer")
+    assert "Reste à contacter" not in trainer.last
+    contact = (await tasks(db))["CONTACT"]
+    assert (contact.status, contact.done_by) == ("done", 1)

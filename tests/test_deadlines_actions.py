@@ -14,6 +14,7 @@ from bot.deadlines.actions import (
     PostponeRefused,
     bilan_limit,
     complete,
+    mark_done_by_answers,
     postpone_deadline,
     postpone_problem,
     recomputed,
@@ -22,8 +23,9 @@ from bot.deadlines.actions import (
 )
 from bot.deadlines.service import refresh_deadlines
 from bot.storage.audit import AuditEntry
-from bot.storage.bilans import StoredDeadline
+from bot.storage.bilans import BilanParticipant, StoredDeadline
 from bot.storage.db import Database
+from bot.storage.formations import Trainee
 from bot.storage.people import Organisation
 from tests.test_deadlines import bilan, formation, organisation, paris
 
@@ -178,3 +180,39 @@ async def test_the_list_is_recomputed_and_leaves_done_ones_out(session: AsyncSes
     assert docs.due_at == datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
     assert [r.effective_due for r in listed] == sorted(r.effective_due for r in listed)
     assert await recomputed(session, [], NOW) == []
+
+
+async def test_what_booking_answered_is_done_and_audited(session: AsyncSession) -> None:
+    """Issue 11 item 15: a visio with a password that manages who speaks, delegates only."""
+    org, owner = await organisation(session)
+    f = await formation(session, org, owner)
+    delegate = Trainee(formation_id=f.id, full_name="Léa Martin", name_key="lea", is_delegate=True)
+    other = Trainee(formation_id=f.id, full_name="Karim Benali", name_key="karim")
+    session.add_all([delegate, other])
+    await session.flush()
+    checked = await bilan(session, f, paris(2026, 11, 26, 14))
+    checked.visio_url = "https://visio.example.org/b"
+    checked.visio_password_required = checked.visio_manages_speakers = True
+    checked.participants.append(
+        BilanParticipant(kind="delegate", trainee_id=delegate.id, name="Léa Martin")
+    )
+    unchecked = await bilan(session, f, paris(2026, 12, 10, 14))
+    unchecked.visio_url = "https://visio.example.org/c"
+    unchecked.visio_password_required, unchecked.visio_manages_speakers = True, False
+    unchecked.participants.append(
+        BilanParticipant(kind="delegate", trainee_id=delegate.id, name="Léa Martin")
+    )
+    unchecked.participants.append(
+        BilanParticipant(kind="trainee", trainee_id=other.id, name="Karim Benali")
+    )
+    await session.flush()
+    await refresh_deadlines(session, f.id)
+    marked = await mark_done_by_answers(session, checked.id, owner.id, NOW)
+    assert sorted(r.rule_id for r in marked) == ["NOR-DELEGATES", "NOR-VISIO"]
+    assert all((r.status, r.done_by, r.done_at) == ("done", owner.id, NOW) for r in marked)
+    assert await mark_done_by_answers(session, unchecked.id, owner.id, NOW) == []
+    assert await mark_done_by_answers(session, checked.id, owner.id, NOW) == []  # once
+    assert [(a, d.get("by")) for a, _, _, d in await trail(session)] == [
+        ("done", "reponse"),
+        ("done", "reponse"),
+    ]

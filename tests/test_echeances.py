@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
 
+from bot.app import build_scheduler
+from bot.config import Settings
+from bot.deadlines.exports import rows as deadline_rows
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.people import ChatIdentity, Membership, Role
 from bot.storage.people import Person as P
-from tests.auxil.dialogue import Person
+from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, step_of, survives
 from tests.test_bilan import schedule
+from tests.test_deadlines_exports import args as export_args
 
 
 async def stored(db: Database) -> dict[str, StoredDeadline]:
@@ -235,3 +239,108 @@ async def test_quitting_from_an_opened_deadline_ends_the_dialogue(
     await trainer.presses("Terminé")
     assert "Vos échéances sont toujours là : /echeances" in trainer.last
     assert await step_of(db, trainer) == (None, None)
+
+
+async def test_a_pre_bilan_item_cannot_be_postponed_past_its_bilan(
+    db: Database, trainer: Person
+) -> None:
+    """Issue 11 item 7, as reported: « Préparer le bilan avec le groupe » pushed past it."""
+    await restauration(trainer)
+    await trainer.presses("Préparer le bilan avec le groupe")
+    await trainer.presses("Reporter")
+    await trainer.says("vendredi 27 novembre")
+    assert "Le bilan a lieu le jeudi 26 novembre 2026" in trainer.last
+    assert "jusqu'au mercredi 25 novembre 2026" in trainer.last
+    await trainer.says("jeudi 26 novembre")  # its own day: no longer a preparation
+    assert "Le bilan a lieu le jeudi 26 novembre 2026" in trainer.last
+    assert (await by_rule(db, "NOR-PREP")).status == "open"
+    await trainer.says("mercredi 25 novembre")
+    await trainer.presses("Oui, c'est ça")
+    await trainer.says("salle prise lundi")
+    assert (await by_rule(db, "NOR-PREP")).postponed_to == date(2026, 11, 25)
+
+
+async def test_a_postponement_to_a_weekend_is_questioned_once(
+    db: Database, trainer: Person
+) -> None:
+    """Issue 11 item 19: « C'est un samedi. Je garde cette date ? »"""
+    await restauration(trainer)
+    await trainer.presses("Envoyer les justificatifs de participation")
+    await trainer.presses("Reporter")
+    await trainer.says("samedi 5 décembre")
+    await trainer.presses("Oui, c'est ça")
+    assert "C'est un samedi. Je garde cette date ?" in trainer.last
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Non, une autre date")
+    assert "À quelle date la reporter" in trainer.last
+    await trainer.says("dimanche 6 décembre")
+    await trainer.presses("Oui, c'est ça")
+    assert "C'est un dimanche. Je garde cette date ?" in trainer.last
+    await trainer.presses("Oui, je la garde")
+    assert "Pour quelle raison" in trainer.last  # asked once, then on
+    await trainer.says("attestations attendues le week-end")
+    proof = await by_rule(db, "NOR-PROOF")
+    assert (proof.status, proof.postponed_to) == ("postponed", date(2026, 12, 6))
+    await trainer.presses("Envoyer les justificatifs de participation")
+    await trainer.presses("Reporter")
+    await trainer.says("lundi 7 décembre")
+    await trainer.presses("Oui, c'est ça")
+    assert "Pour quelle raison" in trainer.last  # a weekday: no question
+
+
+async def test_after_the_bilan_its_pre_bilan_items_are_closed_not_red(
+    db: Database, trainer: Person, clock: Clock, settings: Settings
+) -> None:
+    """Issue 11 item 16: once the bilan has begun, what was not done before it is closed as
+    « non fait avant le bilan », kept so, and never red again."""
+    await schedule(trainer)
+    clock.now = datetime(2026, 11, 26, 13, 30, tzinfo=UTC)  # the bilan began at 14 h
+    await build_scheduler(db, settings, clock=clock).tick()  # nobody opens anything
+    prep = await by_rule(db, "NOR-PREP")
+    assert (prep.status, prep.done_at) == ("missed", None)
+    assert (await by_rule(db, "NOR-DOCS")).status == "missed"
+    assert (await by_rule(db, "NOR-VISIO")).status == "done"  # done stays done
+    assert (await by_rule(db, "NOR-PROOF")).status == "open"  # after the bilan: still owed
+    await trainer.says("/echeances")
+    await trainer.presses("Filtrer par formation")
+    await trainer.presses("Agent de restauration")
+    assert "🔴 en retard : 0" in trainer.last
+    assert not any("Préparer le bilan" in b for b in trainer.buttons)
+    await trainer.says("/bilans")
+    await trainer.presses("26/11/2026")
+    assert (
+        "Préparer le bilan avec le groupe : jeudi 19 novembre 2026 – non fait avant le bilan"
+        in (trainer.last)
+    )
+    async with db.sessions() as session:
+        exported = await deadline_rows(session, export_args(formation=1))
+    statuses = {r["regle"]: r["statut"] for r in exported}
+    assert statuses["NOR-PREP"] == "non fait avant le bilan"
+    assert statuses["NOR-VISIO"] == "fait"
+
+
+async def test_entries_of_one_formation_are_one_line_opening_on_the_names(
+    db: Database, trainer: Person
+) -> None:
+    """Issue 11 item 17: not three red lines, one, the names in its detail."""
+    await trainer.says("/echeances")
+    [line] = [b for b in trainer.buttons if "entrées à saisir dans EOS" in b]
+    assert line == "🔴 24/09 3 entrées à saisir dans EOS"  # one formation with deadlines
+    await trainer.presses("3 entrées à saisir dans EOS")
+    assert "Thomas Fabre, Inès Garnier, Nadia Roux" in trainer.last
+    assert "🔴 24/09 Saisir l'entrée dans EOS – Inès Garnier" in trainer.buttons
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Saisir l'entrée dans EOS – Inès Garnier")
+    await trainer.presses("Fait")
+    assert "Nadia Roux" in trainer.last and "Inès Garnier" not in trainer.last
+    await trainer.presses("Toutes faites")
+    assert "2 entrées à saisir dans EOS faites (Thomas Fabre, Nadia Roux)" in trainer.all_text
+    assert not any("entrée" in b for b in trainer.buttons)
+    assert "🔵 23/03 3 sorties à saisir dans EOS" in trainer.buttons  # the exits, later
+    async with db.sessions() as session:
+        entries = (
+            await session.scalars(
+                select(StoredDeadline).where(StoredDeadline.key.like("CVL-EOS-ENTRY:%"))
+            )
+        ).all()
+    assert {(r.status, r.done_by) for r in entries} == {("done", 1)}

@@ -445,6 +445,7 @@ async def test_nothing_about_a_trainee_reaches_the_logs(
         await trainer.presses("déjà eu lieu")
         await trainer.says("ce matin")
         await trainer.presses("Oui")
+        await trainer.says("8 h 30")
         await trainer.says("Constat confidentiel Quiberon")
         await trainer.says("Cause confidentielle Ouessant")
         await trainer.says("Mesure confidentielle Belle-Île")

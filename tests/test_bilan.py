@@ -428,7 +428,12 @@ async def test_abandoning_at_the_recap_and_cancelling_save_nothing(
         await answer(trainer, kind, value)
     await trainer.says("/annuler")
     assert await bilans(db) == []
-    assert await scalar(db, select(func.count(StoredDeadline.id))) == 0
+    assert (
+        await scalar(
+            db, select(func.count(StoredDeadline.id)).where(StoredDeadline.subject == "bilan")
+        )
+        == 0
+    )
 
 
 async def test_a_formateur_without_bilan_formations_is_told_why(

@@ -18,11 +18,10 @@ from bot import exports
 from bot.app import FEATURES
 from bot.deadlines import exports as deadline_exports
 from bot.storage.db import Database
+from tests.auxil.command import Done
 from tests.auxil.dialogue import Person
 from tests.test_bilan import schedule
-from tests.test_cli import Done, formabot, run
-
-__all__ = ["formabot"]  # the in-process ``formabot`` fixture of tests/test_cli.py
+from tests.test_cli import run
 
 PARIS = ZoneInfo("Europe/Paris")
 

@@ -1,7 +1,7 @@
 """What tells a deadline apart from its neighbours (a session, a composante), kept on it.
 
 Revision ID: 0015_deadline_details
-Revises: 0017_indexes
+Revises: 0011_retention
 Create Date: 2026-12-01 10:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015_deadline_details"
-down_revision: str | None = "0017_indexes"
+down_revision: str | None = "0011_retention"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """How a member asked to be addressed (féminin, masculin, or neither), asked once at onboarding.
 
 Revision ID: 0016_address_form
-Revises: 0011_retention
+Revises: 0015_deadline_details
 Create Date: 2026-12-01 11:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0016_address_form"
-down_revision: str | None = "0011_retention"
+down_revision: str | None = "0015_deadline_details"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -103,7 +103,9 @@ class Runner:
             if isinstance(outcome, Stay):
                 assert step is not None
                 question = await step.ask(ctx)
-                if outcome.edit:
+                if outcome.message:
+                    question = _prefixed(outcome.message, question)
+                elif outcome.edit:
                     question = Reply(
                         text=question.text,
                         choices=question.choices,

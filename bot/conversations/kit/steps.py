@@ -1,6 +1,7 @@
 """The kinds of question a flow asks: free text, one choice, several, yes/no, a date, a menu.
 
-Each takes its own arguments plus the hooks every step shares (see
+Several choices (:class:`PickMany`) live in :mod:`bot.conversations.kit.many`
+and are imported from here like the others.  Each takes its own arguments plus the hooks every step shares (see
 :class:`bot.conversations.kit.flow.Step`): ``store``, ``when``,
 ``unless_known``, ``before``, ``values``, ``then`` and ``help``.
 """
@@ -11,14 +12,13 @@ import math
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any, Literal, Unpack
 
 from bot import dates
 from bot.answers import MAX_TEXT, YES_NO, Invalid, clean_line, has_words
 from bot.conversations.kit.flow import (
     PAGE_SIZE,
     Call,
-    Hook,
     Leave,
     Next,
     Outcome,
@@ -26,25 +26,16 @@ from bot.conversations.kit.flow import (
     Retry,
     Stay,
     Step,
-    Then,
-    Values,
 )
+from bot.conversations.kit.flow import Hooks as Hooks
+from bot.conversations.kit.flow import Option as Option
+from bot.conversations.kit.flow import OptionSource as OptionSource
+from bot.conversations.kit.flow import options_of as options_of
+from bot.conversations.kit.many import PickMany as PickMany
 from bot.messages import Choice, Reply
 
 if TYPE_CHECKING:
     from bot.conversations.kit.context import Context
-
-
-class Hooks(TypedDict, total=False):
-    """What every step accepts besides its own arguments."""
-
-    store: str | None
-    when: Predicate | None
-    unless_known: bool
-    before: Hook | None
-    values: Values | None
-    then: Then | None
-    help: str | None
 
 
 TextParser = Callable[["Context", str], Awaitable[Any | Invalid]]
@@ -108,21 +99,6 @@ class Text(Step):
             return Retry(value.message)
         ctx.data[self.store] = value
         return Next()
-
-
-@dataclass(frozen=True)
-class Option:
-    label: str
-    value: str
-
-
-OptionSource = Sequence[Option] | Callable[["Context"], Awaitable[Sequence[Option]]]
-
-
-async def options_of(source: OptionSource, ctx: Context) -> list[Option]:
-    if callable(source):
-        return list(await source(ctx))
-    return list(source)
 
 
 class Pick(Step):
@@ -272,78 +248,6 @@ class Menu(Step):
     async def take(self, ctx: Context) -> Outcome:
         # The menu's own entries say what comes next; ``then`` does not apply.
         return await self.answer(ctx)
-
-
-class PickMany(Step):
-    """Tick several options, then "Terminé": delegates, signs of décrochage."""
-
-    def __init__(
-        self,
-        name: str,
-        *,
-        ask: str,
-        options: OptionSource,
-        minimum: int = 0,
-        done_label: str = "✅ Terminé",
-        **hooks: Unpack[Hooks],
-    ):
-        super().__init__(name, **hooks)
-        self.prompt = ask
-        self.options = options
-        self.minimum = minimum
-        self.done_label = done_label
-
-    async def question(self, ctx: Context) -> Reply:
-        options = await options_of(self.options, ctx)
-        ctx.data["_options"] = [[o.label, o.value] for o in options]
-        ticked: list[str] = ctx.data.setdefault(self.store, [])
-        choices = [
-            ctx.choice(("☑ " if o.value in ticked else "☐ ") + o.label, o.value) for o in options
-        ]
-        choices.append(ctx.choice(self.done_label, "_done"))
-        return Reply(text=await self.render(ctx, self.prompt), choices=tuple(choices))
-
-    async def answer(self, ctx: Context) -> Outcome:
-        offered = [Option(label, value) for label, value in ctx.data.get("_options", [])]
-        ticked: list[str] = list(ctx.data.get(self.store, []))
-        labels = {o.value: o.label for o in offered} | {"_done": self.done_label, "_none": "aucun"}
-        values = [o.value for o in offered]
-        if ctx.incoming.choice is None and ctx.incoming.text.strip():
-            # "1, 3" or "1 3" ticks several at once when typing.
-            parts = [p for p in ctx.incoming.text.replace(",", " ").split() if p.isdigit()]
-            words = ctx.incoming.text.replace(",", " ").split()
-            if len(parts) > 1 and len(parts) == len(words):
-                for part in parts:
-                    index = int(part) - 1
-                    if not 0 <= index < len(values):
-                        return Retry(
-                            ctx.render(
-                                "common.no_such_choice_number", number=part, count=len(values)
-                            )
-                        )
-                    if values[index] not in ticked:
-                        ticked.append(values[index])
-                ctx.data[self.store] = ticked
-                return Stay()
-        picked = ctx.chosen([*values, "_done", "_none"], labels=labels, numbered=[*values, "_done"])
-        if picked is None:
-            return Retry(ctx.render("common.pick_many_again"))
-        if isinstance(picked, Invalid):
-            return Retry(picked.message)
-        if picked == "_none":
-            ticked = []
-            picked = "_done"
-        if picked == "_done":
-            if len(ticked) < self.minimum:
-                return Retry(ctx.render("common.pick_at_least", minimum=self.minimum))
-            ctx.data[self.store] = ticked
-            return Next()
-        if picked in ticked:
-            ticked.remove(picked)
-        else:
-            ticked.append(picked)
-        ctx.data[self.store] = ticked
-        return Stay(edit=ctx.incoming.choice is not None)
 
 
 class Confirm(Step):

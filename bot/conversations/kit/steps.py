@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal, Unpack
 
 from bot import dates
@@ -298,6 +298,11 @@ class DateStep(Step):
     Two questions in one step: the date, then "J'ai compris : jeudi 26
     novembre 2026 à 14 h 00. C'est bien ça ?".  Nothing is stored until the
     user confirms, so a misunderstanding is never silently kept.
+
+    A day understood is kept until the answer names another: "mardi 16",
+    then "14h" to "J'ai bien le 16 décembre, mais à quelle heure ?", is the
+    16th at 14 h (not today); "15h" typed instead of confirming changes the
+    hour of the day shown.
     """
 
     def __init__(
@@ -321,6 +326,20 @@ class DateStep(Step):
     def _pending_key(self) -> str:
         return f"_pending_{self.name}"
 
+    def _day_key(self) -> str:
+        return f"_day_{self.name}"
+
+    def _understand(self, ctx: Context, day: str | None) -> dates.Understood | None:
+        """The answer read as a date; an hour alone falls on ``day`` when one is known."""
+        understood = dates.understand(ctx.incoming.text, ctx.now, self.prefer)
+        if understood is None or understood.has_date or not day:
+            return understood
+        known = date.fromisoformat(day[:10])
+        return dates.Understood(
+            when=understood.when.replace(year=known.year, month=known.month, day=known.day),
+            has_time=understood.has_time,
+        )
+
     async def question(self, ctx: Context) -> Reply:
         pending = ctx.data.get(self._pending_key())
         if pending:
@@ -340,9 +359,11 @@ class DateStep(Step):
             picked = ctx.chosen(["yes", "no"], labels=labels, synonyms=YES_NO)
             if picked == "yes":
                 ctx.data[self.store] = ctx.data.pop(key)
+                ctx.data.pop(self._day_key(), None)
                 return Next()
             if picked == "no":
                 ctx.data.pop(key)
+                ctx.data.pop(self._day_key(), None)
                 return Retry(ctx.render("common.date_correct", example=self.example))
             # Typed another date instead of yes/no: understand it as the correction;
             # anything else keeps the pending date and asks again.
@@ -353,13 +374,14 @@ class DateStep(Step):
             again = dates.understand(ctx.incoming.text, ctx.now, self.prefer)
             if again is None:
                 return Retry(ctx.render("common.yes_no_or_new_date", yes="Oui", no="Non"))
-            ctx.data.pop(key)
+            ctx.data[self._day_key()] = ctx.data.pop(key)
         refusal = ctx.refuse_non_text()
         if refusal:
             return refusal
-        understood = dates.understand(ctx.incoming.text, ctx.now, self.prefer)
+        understood = self._understand(ctx, ctx.data.get(self._day_key()))
         if understood is None:
             return Retry(ctx.render("common.date_unclear", example=self.example))
+        ctx.data[self._day_key()] = understood.when.date().isoformat()
         if self.need_time and not understood.has_time:
             return Retry(
                 ctx.render(

@@ -12,7 +12,7 @@ included.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Literal
 
@@ -139,7 +139,7 @@ class Understood:
 
     when: datetime
     has_time: bool
-    has_date: bool = True
+    has_date: bool = field(default=True, compare=False)
 
 
 def _take(pattern: re.Pattern[str], text: str) -> tuple[list[re.Match[str]], str]:

@@ -57,6 +57,12 @@ HELP_WORDS = frozenset(
 )
 """Typed without a slash, these answer like ``/aide`` (outside a free-text question)."""
 
+BACK_WORDS = frozenset(
+    {"retour", "revenir", "retour arriere", "revenir en arriere", "en arriere", "back"}
+    | {"question precedente", "revenir a la question precedente"}
+)
+"""Typed at any question, these go back to the one before (:meth:`Runner.back`)."""
+
 
 class StaleState(Exception):
     """Another process moved this conversation on first; handle the message again."""
@@ -268,8 +274,11 @@ class Engine:
         if flow is None or step_name is None:
             return await self.outside(ctx)
         step = flow.step(step_name)
-        if not isinstance(step, Text) and fold(ctx.incoming.text) in HELP_WORDS:
+        typed = fold(ctx.incoming.text) if ctx.incoming.choice is None else ""
+        if not isinstance(step, Text) and typed in HELP_WORDS:
             return await self._command(ctx, "aide", flow, step_name)
+        if typed in BACK_WORDS and not _offers(ctx, typed):
+            return await self.runner.back(ctx, flow, step)
         outcome = await step.take(ctx)
         return await self._apply(ctx, flow, step, outcome)
 
@@ -380,6 +389,11 @@ class Engine:
             if f.summary and f.role is not None and self._refusal(ctx, f) is None
         ]
         ctx.say("common.help", flows=available, actor=ctx.actor)
+
+
+def _offers(ctx: Context, typed: str) -> bool:
+    """The current question offers a choice of that very name (then it is that choice)."""
+    return any(fold(label) == typed for label, _ in ctx.data.get("_options") or [])
 
 
 def closest_commands(word: str, commands: list[str]) -> list[str]:

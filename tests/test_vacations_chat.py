@@ -106,6 +106,10 @@ async def test_typed_numbers_untick_trainees_as_reported(db: Database, trainer: 
     await trainer.says("3, 4, 5")
     assert "Décoché : 3. Chloé Faure ; 4. Damien Petit ; 5. Élise Marchand." in trainer.all_text
     assert "2 cochés sur 5" in trainer.all_text
+    await trainer.says("Retour")  # item 21: back to the hours, the ticks kept
+    assert "Combien d'heures" in trainer.last
+    await trainer.says("20 heures")
+    assert [b[0] for b in trainer.buttons[:5]] == ["☑", "☑", "☐", "☐", "☐"]
     await trainer.says("Terminé")
     assert "Vacations pour « PAF Cinq », 2 participants" in trainer.last
     assert "2 vacations" in trainer.last

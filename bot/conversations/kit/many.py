@@ -51,7 +51,9 @@ PAGE = 20
 SHOWN_CHANGES = 10
 """Names said back after a typed change; beyond, "et N autres"."""
 
-DONE_WORDS = frozenset({"termine", "fini", "c est tout", "valider", "ok", "fin", "j ai fini"})
+FINISHED_WORDS = frozenset({"termine", "fini", "c est tout", "j ai fini", "j ai termine"})
+"""Typed where a list is being built (ticks, a menu adding items): the list is complete."""
+DONE_WORDS = FINISHED_WORDS | {"valider", "ok", "fin"}
 ALL_WORDS = frozenset({"tous", "toutes", "tout", "tout le monde", "tous coches", "cocher tout"})
 NONE_WORDS = frozenset({"aucun", "aucune", "personne", "rien", "aucun d eux", "decocher tout"})
 PREVIOUS_WORDS = frozenset({"precedents", "page precedente", "precedent"})

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal, Unpack
 
 from bot import dates
-from bot.answers import MAX_TEXT, YES_NO, Invalid, clean_line, has_words
+from bot.answers import MAX_TEXT, YES_NO, Invalid, clean_line, fold, has_words
 from bot.conversations.kit.flow import (
     PAGE_SIZE,
     Call,
@@ -31,6 +31,7 @@ from bot.conversations.kit.flow import Hooks as Hooks
 from bot.conversations.kit.flow import Option as Option
 from bot.conversations.kit.flow import OptionSource as OptionSource
 from bot.conversations.kit.flow import options_of as options_of
+from bot.conversations.kit.many import FINISHED_WORDS
 from bot.conversations.kit.many import PickMany as PickMany
 from bot.messages import Choice, Reply
 
@@ -231,10 +232,19 @@ class Menu(Step):
         return await self._picker.question(ctx)
 
     async def answer(self, ctx: Context) -> Outcome:
-        outcome = await self._picker.answer(ctx)
-        if not isinstance(outcome, Next):
-            return outcome
-        picked = ctx.data.pop(self.store, None)
+        typed = fold(ctx.incoming.text) if ctx.incoming.choice is None else ""
+        if typed in FINISHED_WORDS:
+            # "Terminé" typed: the entry that ends the menu, whatever its label says.
+            offered = [value for _, value in ctx.data.get("_options") or []]
+            ending = [e for e in self.entries if fold(e.label) in FINISHED_WORDS]
+            picked: str | None = next((e.value for e in ending if e.value in offered), None)
+            if picked is None:
+                return Leave()
+        else:
+            outcome = await self._picker.answer(ctx)
+            if not isinstance(outcome, Next):
+                return outcome
+            picked = ctx.data.pop(self.store, None)
         entry = next((e for e in self.entries if e.value == picked), None)
         if entry is None:  # offered earlier, gone from the code since
             return Retry(ctx.render("common.pick_again"))

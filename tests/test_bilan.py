@@ -742,3 +742,27 @@ async def test_a_day_then_its_hour_keeps_the_day_as_reported(db: Database, train
         await answer(trainer, kind, value)
     [bilan] = await bilans(db)
     assert bilan.starts_at.astimezone(PARIS) == datetime(2026, 12, 16, 14, 0, tzinfo=PARIS)
+
+
+async def test_on_site_or_remote_is_understood_with_the_words_people_use(
+    trainer: Person,
+) -> None:
+    """Issue 11 item 23: choices tolerate a typo, "presentiel" means on site."""
+    await trainer.says("/bilan")
+    for _step, kind, value in REMOTE[:2]:
+        await answer(trainer, kind, value)
+    await trainer.says("presentiel")
+    await trainer.says("16 décembre à 14 h")
+    await trainer.presses("Oui, c'est ça")
+    await trainer.presses("2 heures")
+    assert "Où aura lieu le bilan" in trainer.last
+    await trainer.says("Retour")
+    assert "2 heures" in trainer.buttons  # the duration
+    await trainer.says("Retour")
+    await trainer.says("Retour")
+    assert "À distance, en visio" in trainer.buttons
+    await trainer.says("a distnce")  # one letter missing
+    await trainer.says("16 décembre à 14 h")
+    await trainer.presses("Oui, c'est ça")
+    await trainer.presses("2 heures")
+    assert "lien" in trainer.last.lower()

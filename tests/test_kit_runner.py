@@ -80,7 +80,7 @@ async def say_chosen(ctx: Context) -> None:
     ctx.data["_result"] = f"{ctx.data['colour']}/{ctx.data['size']}"
 
 
-COLOURS = [Option("Rouge", "rouge"), Option("Vert", "vert")]
+COLOURS = [Option("Rouge", "rouge", words=("carmin",)), Option("Vert", "vert")]
 SIZES = [Option("Petite", "S"), Option("Grande", "L")]
 
 CARNET = Flow(
@@ -386,3 +386,18 @@ async def test_termine_typed_ends_a_menu_by_its_ending_entry(lea: Person, db: Da
     await lea.says("c'est tout")  # no entry says so, the one that ends the menu is meant
     assert lea.last == "À bientôt."
     assert (await state_of(db, "lea")).flow is None
+
+
+async def test_a_choice_is_typed_with_a_typo_or_another_word(lea: Person) -> None:
+    await open_notebook(lea)
+    await lea.says("couleur")
+    await lea.says("rouje")  # one letter wrong, as names tolerate
+    assert lea.last == "Quelle taille ?"
+    await lea.says("grnde")
+    assert lea.last == "Carnet de Léa : 0 note(s)."
+    assert "Couleur rouge, taille L." in lea.all_text
+    await lea.says("Couleur")
+    await lea.says("Carmin")  # a word the option accepts besides its label
+    assert lea.last == "Quelle taille ?"
+    await lea.says("moyenne")
+    assert lea.all_text.startswith("Je n'ai pas reconnu ce choix")

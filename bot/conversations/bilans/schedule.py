@@ -60,8 +60,8 @@ from bot.conversations.kit.steps import Confirm, Entry, Menu, Option, Pick, Pick
 from bot.storage.people import Role
 
 MODES = [
-    Option("À distance, en visio", "remote"),
-    Option("Sur place, dans nos locaux", "onsite"),
+    Option("À distance, en visio", "remote", words=("distanciel", "visioconférence")),
+    Option("Sur place, dans nos locaux", "onsite", words=("présentiel", "en salle")),
 ]
 
 

@@ -217,8 +217,11 @@ class Hooks(TypedDict, total=False):
 
 @dataclass(frozen=True)
 class Option:
+    """One choice: its label, its value, and other ``words`` a person may type for it."""
+
     label: str
     value: str
+    words: tuple[str, ...] = ()
 
 
 OptionSource = Sequence[Option] | Callable[["Context"], Awaitable[Sequence[Option]]]

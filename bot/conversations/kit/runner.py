@@ -158,6 +158,7 @@ class Runner:
                     ctx.data["_q"] = int(ctx.data.get("_q", 0)) + 1
                     ctx.data.pop("_options", None)
                     ctx.data.pop("_page", None)
+                    ctx.data.pop("_words", None)
                     _walked(ctx, following.name)
                     ctx.send(await following.ask(ctx))
                     return flow.name, following.name

@@ -127,6 +127,9 @@ class Pick(Step):
     async def question(self, ctx: Context) -> Reply:
         options = await options_of(self.options, ctx)
         ctx.data["_options"] = [[o.label, o.value] for o in options]
+        words = {fold(w): o.value for o in options for w in o.words}
+        if words:
+            ctx.data["_words"] = words
         page = int(ctx.data.get("_page", 0))
         return Reply(
             text=await self.render(ctx, self.prompt),
@@ -163,7 +166,8 @@ class Pick(Step):
             labels |= {"_prev": "precedents", "_next": "suivants"}
         else:
             numbered = values
-        picked = ctx.chosen(values, labels=labels, numbered=numbered)
+        synonyms = dict(ctx.data.get("_words") or {})
+        picked = ctx.chosen(values, labels=labels, numbered=numbered, synonyms=synonyms)
         if picked is None:
             return Retry(ctx.render("common.pick_again"))
         if isinstance(picked, Invalid):
@@ -173,6 +177,7 @@ class Pick(Step):
             return Stay(edit=ctx.incoming.choice is not None)
         ctx.data[self.store] = picked
         ctx.data.pop("_page", None)
+        ctx.data.pop("_words", None)
         return Next()
 
 

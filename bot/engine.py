@@ -36,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
 from bot.answers import fold
+from bot.budget import Budget
 from bot.config import Settings
 from bot.conversations.kit.context import Actor, Context
 from bot.conversations.kit.flow import Flow, Outcome, Step
@@ -93,6 +94,8 @@ class Engine:
         self.features = features
         self.runner = Runner(lambda: self.features.flows, self._refusal)
         self.clock = clock or (lambda: datetime.now(UTC))
+        self.budget = Budget(self.clock)
+        """Each account's turns and wrong codes (:mod:`bot.budget`): a flood slows only itself."""
         self._locks: dict[tuple[str, str, str], asyncio.Lock] = {}
         self._waiting: dict[tuple[str, str, str], int] = {}
 
@@ -150,6 +153,8 @@ class Engine:
             )
             flow_name, step_name = await self._route(ctx, state)
             await self._save(session, state, version, flow_name, step_name, ctx)
+            if ctx.guessed_wrong:
+                self.budget.wrong_guess(account(incoming))
             # Whole (documents, invitation codes) until sent: see ``delivered``.
             event.replies = [reply_to_payload(r) for r in ctx.replies]
             return ctx.replies
@@ -299,6 +304,14 @@ class Engine:
             return None, None
         target = self.features.commands.get(command)
         refusal = self._refusal(ctx, target) if target is not None else None
+        locked = self.budget.locked(account(ctx.incoming)) if command == "start" else None
+        if locked is not None and ctx.incoming.argument:
+            # Too many wrong codes from this account: refused untried for a while.
+            ctx.say("common.codes_locked", until=locked.astimezone(ctx.tz))
+            if current is not None and step_name is not None:
+                ctx.send(await current.step(step_name).ask(ctx))
+                return current.name, step_name
+            return None, None
         if target is None or (refusal is not None and current is not None):
             # Unknown, or not for this person: say so, and whatever was under
             # way stays where it was (its question asked again).
@@ -389,6 +402,11 @@ class Engine:
             if f.summary and f.role is not None and self._refusal(ctx, f) is None
         ]
         ctx.say("common.help", flows=available, actor=ctx.actor)
+
+
+def account(incoming: Incoming) -> tuple[str, str]:
+    """The account behind a message, whatever chat it wrote from: what a budget is kept for."""
+    return incoming.platform.value, incoming.user
 
 
 def _offers(ctx: Context, typed: str) -> bool:

@@ -62,6 +62,8 @@ class Context:
     settings: Settings
     features: Features
     replies: list[Reply] = field(default_factory=list)
+    guessed_wrong: bool = False
+    """A secret (an invitation code) was guessed wrong in this turn: see :mod:`bot.budget`."""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -91,6 +93,10 @@ class Context:
 
     def send(self, reply: Reply) -> None:
         self.replies.append(reply)
+
+    def wrong_guess(self) -> None:
+        """A code typed matched nothing: the engine slows this account down (not others)."""
+        self.guessed_wrong = True
 
     # --- buttons --------------------------------------------------------------
 

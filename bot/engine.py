@@ -280,7 +280,7 @@ class Engine:
             return await self.outside(ctx)
         step = flow.step(step_name)
         typed = fold(ctx.incoming.text) if ctx.incoming.choice is None else ""
-        if not isinstance(step, Text) and typed in HELP_WORDS:
+        if not isinstance(step, Text) and typed in HELP_WORDS and not _offers(ctx, typed):
             return await self._command(ctx, "aide", flow, step_name)
         if typed in BACK_WORDS and not _offers(ctx, typed):
             return await self.runner.back(ctx, flow, step)

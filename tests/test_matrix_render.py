@@ -78,8 +78,9 @@ def test_a_page_of_a_long_list_keeps_the_whole_lists_numbers() -> None:
         ),
     )
     (content,) = render.text_contents(reply)
-    assert "21. ☑ Stagiaire 021\n22. ☐ Stagiaire 022\n– ◀ Précédents\n– ✅ Terminé" in (
-        content["body"]
+    assert (
+        "21. ☑ Stagiaire 021\n22. ☐ Stagiaire 022\n– ◀ Précédents\n– ✅ Terminé"
+        in (content["body"])
     )
     assert '<ol><li value="21">☑ Stagiaire 021</li><li value="22">' in content["formatted_body"]
     assert "<ul><li>◀ Précédents</li><li>✅ Terminé</li></ul>" in content["formatted_body"]

@@ -140,7 +140,7 @@ def match_names(query: str, names: Sequence[tuple[str, T]]) -> list[T]:
         lambda parts: all(w in parts for w in words),
         lambda parts: _each_prefix(words, parts),
         lambda parts: all(any(w in p for p in parts) for w in words),
-        lambda parts: all(_close(w, parts) for w in words),
+        lambda parts: close_words(words, parts),
     ]
     for test in tiers:
         found = [value for name, value in names if test(_name_words(name))]
@@ -158,6 +158,11 @@ def _each_prefix(words: list[str], parts: list[str]) -> bool:
             return False
         free.remove(hit)
     return True
+
+
+def close_words(words: list[str], parts: list[str]) -> bool:
+    """Each typed word is a word of ``parts`` give or take one typo ("presentiel", "Dupond")."""
+    return bool(words) and all(_close(w, parts) for w in words)
 
 
 def _close(word: str, parts: list[str]) -> bool:

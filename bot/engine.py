@@ -38,6 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
 from bot.answers import fold
+from bot.budget import Budget
 from bot.config import Settings
 from bot.conversations.kit.context import Actor, Context
 from bot.conversations.kit.flow import Flow, Outcome, Step
@@ -59,6 +60,12 @@ HELP_WORDS = frozenset(
     {"aide", "help", "l aide", "aide moi", "aidez moi", "au secours", "commandes", "menu"}
 )
 """Typed without a slash, these answer like ``/aide`` (outside a free-text question)."""
+
+BACK_WORDS = frozenset(
+    {"retour", "revenir", "retour arriere", "revenir en arriere", "en arriere", "back"}
+    | {"question precedente", "revenir a la question precedente"}
+)
+"""Typed at any question, these go back to the one before (:meth:`Runner.back`)."""
 
 
 class StaleState(Exception):
@@ -90,6 +97,8 @@ class Engine:
         self.features = features
         self.runner = Runner(lambda: self.features.flows, self._refusal)
         self.clock = clock or (lambda: datetime.now(UTC))
+        self.budget = Budget(self.clock)
+        """Each account's turns and wrong codes (:mod:`bot.budget`): a flood slows only itself."""
         self.sealer = Sealer(settings.data_dir)
         self._locks: dict[tuple[str, str, str], asyncio.Lock] = {}
         self._waiting: dict[tuple[str, str, str], int] = {}
@@ -151,6 +160,8 @@ class Engine:
             )
             flow_name, step_name = await self._route(ctx, state)
             await self._save(session, state, version, flow_name, step_name, ctx)
+            if ctx.guessed_wrong:
+                self.budget.wrong_guess(account(incoming))
             # Whole until sent (see ``delivered``), but codes only sealed.
             event.replies = [stored_copy(r, self.sealer) for r in ctx.replies]
             return ctx.replies
@@ -277,8 +288,11 @@ class Engine:
         if flow is None or step_name is None:
             return await self.outside(ctx)
         step = flow.step(step_name)
-        if not isinstance(step, Text) and fold(ctx.incoming.text) in HELP_WORDS:
+        typed = fold(ctx.incoming.text) if ctx.incoming.choice is None else ""
+        if not isinstance(step, Text) and typed in HELP_WORDS and not _offers(ctx, typed):
             return await self._command(ctx, "aide", flow, step_name)
+        if typed in BACK_WORDS and not _offers(ctx, typed):
+            return await self.runner.back(ctx, flow, step)
         outcome = await step.take(ctx)
         return await self._apply(ctx, flow, step, outcome)
 
@@ -299,6 +313,14 @@ class Engine:
             return None, None
         target = self.features.commands.get(command)
         refusal = self._refusal(ctx, target) if target is not None else None
+        locked = self.budget.locked(account(ctx.incoming)) if command == "start" else None
+        if locked is not None and ctx.incoming.argument:
+            # Too many wrong codes from this account: refused untried for a while.
+            ctx.say("common.codes_locked", until=locked.astimezone(ctx.tz))
+            if current is not None and step_name is not None:
+                ctx.send(await current.step(step_name).ask(ctx))
+                return current.name, step_name
+            return None, None
         if target is None or (refusal is not None and current is not None):
             # Unknown, or not for this person: say so, and whatever was under
             # way stays where it was (its question asked again).
@@ -389,6 +411,16 @@ class Engine:
             if f.summary and f.role is not None and self._refusal(ctx, f) is None
         ]
         ctx.say("common.help", flows=available, actor=ctx.actor)
+
+
+def account(incoming: Incoming) -> tuple[str, str]:
+    """The account behind a message, whatever chat it wrote from: what a budget is kept for."""
+    return incoming.platform.value, incoming.user
+
+
+def _offers(ctx: Context, typed: str) -> bool:
+    """The current question offers a choice of that very name (then it is that choice)."""
+    return any(fold(label) == typed for label, _ in ctx.data.get("_options") or [])
 
 
 def closest_commands(word: str, commands: list[str]) -> list[str]:

@@ -80,7 +80,7 @@ async def say_chosen(ctx: Context) -> None:
     ctx.data["_result"] = f"{ctx.data['colour']}/{ctx.data['size']}"
 
 
-COLOURS = [Option("Rouge", "rouge"), Option("Vert", "vert")]
+COLOURS = [Option("Rouge", "rouge", words=("carmin",)), Option("Vert", "vert")]
 SIZES = [Option("Petite", "S"), Option("Grande", "L")]
 
 CARNET = Flow(
@@ -353,3 +353,51 @@ async def test_text_no_reader_knows_gets_help_or_the_closest_command(lea: Person
     assert lea.last.startswith("Vouliez-vous dire /detour ?")
     await lea.says("/carnett")
     assert lea.last == "Je ne connais pas la commande /carnett. Vouliez-vous dire /carnet ?"
+
+
+async def test_retour_goes_back_one_question_then_to_the_caller(lea: Person, db: Database) -> None:
+    await lea.says("/carnet")
+    await lea.says("Retour")  # the very first question: nothing before it
+    assert lea.all_text.startswith("C'est la première question")
+    assert lea.last.endswith("À qui est ce carnet ?")
+    await lea.says("Léa")
+    await lea.presses("Couleur")
+    await lea.presses("Vert")
+    assert lea.last == "Quelle taille ?"
+    await lea.says("retour")
+    assert lea.last == "Quelle couleur ?"
+    assert (await state_of(db, "lea")).step == "colour"
+    await lea.says("Retour")  # the called flow's first question: back to the menu
+    assert lea.last == "Carnet de Léa : 0 note(s)."
+    await lea.presses("Ajouter une note")
+    await lea.says("revenir en arrière")  # a free-text question accepts it too
+    assert lea.last == "Carnet de Léa : 0 note(s)."
+    await lea.says("Retour")  # the menu was reached from "À qui est ce carnet ?"
+    assert lea.last == "À qui est ce carnet ?"
+    await lea.says("Paul")
+    assert lea.last == "Carnet de Paul : 0 note(s)."
+
+
+async def test_termine_typed_ends_a_menu_by_its_ending_entry(lea: Person, db: Database) -> None:
+    await open_notebook(lea)
+    await lea.presses("Ajouter une note")
+    await lea.says("pain")
+    await lea.presses("Oui")
+    await lea.says("c'est tout")  # no entry says so, the one that ends the menu is meant
+    assert lea.last == "À bientôt."
+    assert (await state_of(db, "lea")).flow is None
+
+
+async def test_a_choice_is_typed_with_a_typo_or_another_word(lea: Person) -> None:
+    await open_notebook(lea)
+    await lea.says("couleur")
+    await lea.says("rouje")  # one letter wrong, as names tolerate
+    assert lea.last == "Quelle taille ?"
+    await lea.says("grnde")
+    assert lea.last == "Carnet de Léa : 0 note(s)."
+    assert "Couleur rouge, taille L." in lea.all_text
+    await lea.says("Couleur")
+    await lea.says("Carmin")  # a word the option accepts besides its label
+    assert lea.last == "Quelle taille ?"
+    await lea.says("moyenne")
+    assert lea.all_text.startswith("Je n'ai pas reconnu ce choix")

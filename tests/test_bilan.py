@@ -280,7 +280,9 @@ async def test_on_site_bilan_for_a_centre_val_de_loire_esp_action(
     assert "URL" not in event
     email = documents(trainer)["txt"].content.decode()
     assert "sur place, Salle 2, 12 rue des Lilas, Orléans" in email
-    assert "la copie de la feuille d'émargement" in email
+    # The Centre-Val de Loire's own draft: its written bilan qualitatif, nothing of Normandie.
+    assert "le bilan d'étape, d'ici le mercredi 23 décembre 2026" in email
+    assert "feuille d'émargement" not in email and "attestations" not in email
 
     # /bilan again: the étape is scheduled, the fin is proposed, the étape can be opened.
     await trainer.says("/bilan")

@@ -105,7 +105,7 @@ async def resend(ctx: Context) -> Outcome:
         return Leave()
     bilan, formation = found
     view = await view_with(ctx.session, bilan, formation)
-    send_documents(ctx, view, await deadlines_of_bilan(ctx.session, bilan))
+    await send_documents(ctx, view)
     return Leave()
 
 

@@ -311,7 +311,7 @@ async def save_bilan(ctx: Context) -> None:
         deadlines=deadline_lines(ctx, scheduled.deadlines),
         title=view.formation.title,
     )
-    send_documents(ctx, view, scheduled.deadlines)
+    await send_documents(ctx, view)
     await tell_charge_de_mission(ctx, view)
     await invite_after_scheduling(ctx, scheduled.bilan.id)  # attestations: each one's link
 

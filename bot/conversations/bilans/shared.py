@@ -23,7 +23,7 @@ from typing import Any
 from bot import dates
 from bot.bilans.checks import DEFAULT_MINUTES
 from bot.bilans.notify import invite_charge_de_mission
-from bot.bilans.queries import documents_due, visible_bilan
+from bot.bilans.queries import documents_deadlines, documents_due, visible_bilan
 from bot.bilans.view import BilanView, kind_label
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Leave, Next, Outcome
@@ -87,9 +87,10 @@ def deadline_lines(ctx: Context, rows: Sequence[StoredDeadline]) -> list[dict[st
     ]
 
 
-def send_documents(ctx: Context, view: BilanView, rows: Sequence[StoredDeadline]) -> None:
-    """The invitation, the agenda and the message to the chargé(e) de mission."""
+async def send_documents(ctx: Context, view: BilanView) -> None:
+    """The invitation, the agenda and the funder's own message to its contact."""
     stamp = ctx.now
+    rows = await documents_deadlines(ctx.session, view.bilan)
     ctx.send(
         Reply(
             document=documents.invitation_document(

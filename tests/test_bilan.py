@@ -403,10 +403,16 @@ async def test_another_trainee_gets_the_explanation_and_a_draft_not_a_seat(
     await trainer.presses("Karim Benali")
     text = trainer.last
     assert "seuls les représentants des stagiaires sont conviés" in text
+    assert "Avez-vous l'accord de Mme Sophie Leroy pour que Karim Benali participe ?" in text
+    await trainer.presses("Non, préparer le message")  # no agreement: a draft, no seat
+    text = trainer.all_text
     assert "Je n'ajoute donc pas Karim Benali" in text
     assert "Bonjour Mme Sophie Leroy" in text and "souhaite prendre la parole" in text
+    assert "Qui participe ?" in trainer.last
     await trainer.says("3, 4")  # Julie Petit and Karim Benali typed together
-    assert "Je n'ajoute donc pas Julie Petit, Karim Benali" in trainer.last
+    assert "pour que Julie Petit, Karim Benali participent ?" in trainer.last
+    await trainer.presses("Non, préparer le message")
+    assert "Je n'ajoute donc pas Julie Petit, Karim Benali" in trainer.all_text
     await trainer.presses("Hugo Moreau")  # untick
     await trainer.presses("Terminé")
     await trainer.presses("Terminé")  # no partner

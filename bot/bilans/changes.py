@@ -1,4 +1,5 @@
-"""Moving and cancelling a scheduled bilan, and telling its participants.
+"""Moving and cancelling a scheduled bilan, giving its visio link, and telling its
+participants.
 
 Both raise the bilan's ``sequence`` (the invitation's SEQUENCE: calendars
 update or remove the event), recompute the formation's deadlines (they
@@ -19,7 +20,7 @@ from bot import dates, texts
 from bot.bilans.notify import ChatOf, notify_participants
 from bot.bilans.queries import deadlines_of_bilan, unreachable, visible_bilan
 from bot.bilans.view import BilanView, kind_label, view_with
-from bot.deadlines.service import Moved, refresh_deadlines
+from bot.deadlines.service import Moved, mark_done_by_key, refresh_deadlines
 from bot.formations.queries import Member
 from bot.storage import audit
 from bot.storage.bilans import StoredDeadline
@@ -146,6 +147,71 @@ async def cancel_bilan(
         view=view,
         removed=refreshed.removed,
         kept=kept,
+        reached=reached,
+        unreachable=await unreachable(session, bilan, chat_of),
+    )
+
+
+LINK_RULE = "NOR-VISIO-LINK"
+
+
+@dataclass(frozen=True)
+class LinkGiven:
+    """The visio link of a remote bilan given (or changed), and who was told."""
+
+    view: BilanView
+    closed: list[str]
+    """Titles of the deadlines this closed (the link asked for "plus tard")."""
+    reached: int
+    unreachable: list[str]
+
+
+async def set_visio_link(
+    session: AsyncSession,
+    viewer: Member,
+    now: datetime,
+    bilan_id: int,
+    url: str,
+    *,
+    chat_of: ChatOf,
+) -> LinkGiven | None:
+    """Give the link of a remote bilan: a new version of the invitation, the deadline that
+    asked for it done (by whom, when), every participant the bot can reach told.
+    ``None`` if ``viewer`` may not see the bilan, or it is on site."""
+    found = await visible_bilan(session, viewer, bilan_id)
+    if found is None or not found[0].remote:
+        return None
+    bilan, formation = found
+    bilan.visio_url = url
+    bilan.sequence += 1
+    bilan.updated_at = now
+    await session.flush()
+    closed = await mark_done_by_key(
+        session, formation.id, [f"{LINK_RULE}:bilan:{bilan.id}"], viewer.person_id, now
+    )
+    await refresh_deadlines(session, formation.id)
+    audit.record(
+        session,
+        organisation_id=viewer.organisation_id,
+        actor_id=viewer.person_id,
+        action="visio_link",
+        entity="bilan",
+        entity_id=bilan.id,
+        formation_id=formation.id,
+        sequence=bilan.sequence,
+    )
+    view = await view_with(session, bilan, formation)
+    notice = texts.say(
+        "bilan.notice_link",
+        kind=kind_label(bilan.kind),
+        when=dates.spell_datetime(view.start),
+        title=formation.title,
+        link=url,
+    )
+    reached = await notify_participants(session, bilan, chat_of=chat_of, event="link", text=notice)
+    return LinkGiven(
+        view=view,
+        closed=[r.title for r in closed],
         reached=reached,
         unreachable=await unreachable(session, bilan, chat_of),
     )

@@ -57,9 +57,14 @@ class Derogation:
     """A key of :data:`AGREEMENT_WAYS`."""
 
     def words(self) -> str:
-        """"accord de Mme Sophie Leroy, par e-mail, le lundi 23 novembre 2026"."""
-        how = AGREEMENT_WAYS.get(self.how, self.how)
-        return f"accord de {self.by}, {how}, le {dates.spell_date(self.on)}"
+        """Plain text (escape it where markup is made): "accord de Mme Sophie Leroy, par
+        e-mail, le lundi 23 novembre 2026"."""
+        return texts.render_document(
+            "documents/_agreement.txt.j2",
+            by=self.by,
+            how=AGREEMENT_WAYS.get(self.how, self.how),
+            on=dates.spell_date(self.on),
+        ).strip()
 
 
 def derogation_of(participant: BilanParticipant) -> Derogation | None:
@@ -110,9 +115,7 @@ def no_shows(bilan: Bilan) -> list[BilanParticipant]:
 def candidates(bilan: Bilan, formation: Formation) -> list[Trainee]:
     """The formation's trainees not yet invited to ``bilan``, by name."""
     taken = {p.trainee_id for p in bilan.participants if p.trainee_id is not None}
-    return sorted(
-        (t for t in formation.trainees if t.id not in taken), key=lambda t: t.full_name
-    )
+    return sorted((t for t in formation.trainees if t.id not in taken), key=lambda t: t.full_name)
 
 
 async def absent_candidates(session: AsyncSession, bilan: Bilan) -> list[BilanParticipant]:
@@ -274,9 +277,7 @@ async def remove_participant(
     participant.removed_at = now
     participant.removed_by = viewer.person_id
     await _revoke_links(session, participant, viewer.person_id, now)
-    view = await _changed(
-        session, viewer, now, bilan, formation, participant, "remove_participant"
-    )
+    view = await _changed(session, viewer, now, bilan, formation, participant, "remove_participant")
     told = [] if reached else [participant.name]
     return Change(view, participant, reached, told)
 

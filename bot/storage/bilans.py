@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.storage.base import Base, utcnow
@@ -55,6 +55,9 @@ class Bilan(Base):
     visio_url: Mapped[str | None] = mapped_column(String(500))
     visio_password_required: Mapped[bool | None] = mapped_column(Boolean)
     visio_manages_speakers: Mapped[bool | None] = mapped_column(Boolean)
+    visio_link_later: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Remote, and the trainer said the link would come "plus tard": NOR-VISIO-LINK asks
+    for it until it is given (then this stays true, for the record)."""
     visio_password: Mapped[str | None] = mapped_column(String(100))
     """Only when the trainer asked for it to be written in the invitation."""
     sequence: Mapped[int] = mapped_column(Integer, default=0)

@@ -21,7 +21,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot import dates
-from bot.bilans.checks import DEFAULT_MINUTES
+from bot.answers import Invalid, clean_line
+from bot.bilans.checks import DEFAULT_MINUTES, visio_url
 from bot.bilans.notify import invite_charge_de_mission
 from bot.bilans.queries import documents_deadlines, documents_due, visible_bilan
 from bot.bilans.view import BilanView, kind_label
@@ -63,6 +64,15 @@ async def unless_gone(ctx: Context) -> Outcome | None:
         ctx.say("bilan.bilan_not_found")
         return Leave()
     return None
+
+
+async def parse_url(ctx: Context, text: str) -> str | Invalid:
+    """A visio link: a full http(s) address (``/bilan``, and given later in ``/bilans``)."""
+    line = clean_line(text, limit=500)
+    if isinstance(line, Invalid):
+        return line
+    url = visio_url(line)
+    return url if url is not None else Invalid(ctx.render("bilan.url_invalid"))
 
 
 def short_moment(moment: datetime, ctx: Context) -> str:
@@ -131,6 +141,13 @@ async def tell_charge_de_mission(ctx: Context, view: BilanView) -> None:
     sent_to = await invite_charge_de_mission(ctx.session, view, text=text, invitation=invitation)
     if sent_to is not None:
         ctx.say("bilan.charge_de_mission_sent", cm=view.formation.cm_name, matrix=sent_to)
+
+
+async def after_change(ctx: Context, view: BilanView) -> None:
+    """A new version of the bilan (a participant, its link): the documents again, to
+    forward; on Matrix, the chargé(e) de mission gets the new invitation."""
+    await send_documents(ctx, view)
+    await tell_charge_de_mission(ctx, view)
 
 
 # --- the date, and the documents deadline ----------------------------------------------

@@ -1,4 +1,5 @@
-"""A bilan's participants after scheduling: a derogation recorded, a removal, a no-show.
+"""A bilan's participants after scheduling: a derogation recorded, a removal, a no-show;
+and a visio link promised for later.
 
 - ``derogation_by`` / ``derogation_on`` / ``derogation_how``: a trainee who is
   not a delegate joins a remote Normandie bilan with the chargé(e) de
@@ -6,7 +7,9 @@
 - ``removed_at`` / ``removed_by``: a participant taken off the bilan after
   scheduling keeps its row (its invitations and answers point to it);
 - ``no_show_at`` / ``no_show_by``: recorded after the bilan, a participant
-  who did not come; the proofs are complete without them.
+  who did not come; the proofs are complete without them;
+- ``bilans.visio_link_later``: the link of a remote bilan will come later
+  (NOR-VISIO-LINK asks for it).
 
 Revision ID: 0014_bilan_participants
 Revises: 0009_cm_matrix
@@ -27,6 +30,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("bilans") as batch:
+        batch.add_column(
+            sa.Column("visio_link_later", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
     with op.batch_alter_table("bilan_participants") as batch:
         batch.add_column(sa.Column("derogation_by", sa.String(length=200), nullable=True))
         batch.add_column(sa.Column("derogation_on", sa.Date(), nullable=True))
@@ -52,6 +59,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("bilans") as batch:
+        batch.drop_column("visio_link_later")
     with op.batch_alter_table("bilan_participants") as batch:
         batch.drop_constraint("fk_bilan_participants_no_show_by_people", type_="foreignkey")
         batch.drop_constraint("fk_bilan_participants_removed_by_people", type_="foreignkey")

@@ -1,0 +1,89 @@
+"""After the bilan: a participant who did not come, from the ``/bilans`` menu (listing.py).
+
+    You  Signaler un participant absent
+    Bot  Qui n'a pas participé au bilan du jeudi 26 novembre 2026 à 14 h 00 ?
+         [Léa Martin (délégué·e)] [M. Karim Haddad (partenaire)]
+    You  Léa Martin
+    Bot  Noter que Léa Martin n'a pas participé au bilan ? Son attestation ne sera plus
+         attendue : le dossier de preuves sera complet sans cette attestation, et le
+         récapitulatif
+         dira « n'a pas participé ».  [Oui, le noter] [Non]
+
+Wording with no agreement to guess: "n'a pas participé", "sans cette attestation".
+Who already attested is not offered (their attestation says the opposite).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import dates
+from bot.bilans.participants import absent_candidates, record_no_show
+from bot.conversations.bilans.remove_participant import ROLE_WORDS
+from bot.conversations.bilans.shared import the_bilan, unless_gone, viewer_of
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Flow, Outcome, Return, leave_saying
+from bot.conversations.kit.steps import Confirm, Option, Pick
+from bot.storage.people import Role
+
+
+async def start(ctx: Context) -> Outcome | None:
+    found = await the_bilan(ctx)
+    if found is None:
+        return await unless_gone(ctx)
+    bilan, _ = found
+    if bilan.starts_at > ctx.now:
+        ctx.say("bilan.no_show_too_early")
+        return Return(None)
+    if not await absent_candidates(ctx.session, bilan):
+        ctx.say("bilan.no_show_nobody")
+        return Return(None)
+    ctx.data["current"] = dates.spell_datetime(bilan.starts_at.astimezone(ctx.tz))
+    return None
+
+
+async def who_choices(ctx: Context) -> list[Option]:
+    found = await the_bilan(ctx)
+    if found is None:
+        return []
+    return [
+        Option(f"{p.name} ({ROLE_WORDS.get(p.kind, p.kind)})", str(p.id))
+        for p in await absent_candidates(ctx.session, found[0])
+    ]
+
+
+async def confirm_values(ctx: Context) -> dict[str, Any]:
+    found = await the_bilan(ctx)
+    names = {str(p.id): p.name for p in found[0].participants} if found else {}
+    return {"name": names.get(str(ctx.data.get("who")), "")}
+
+
+async def do_record(ctx: Context) -> Outcome:
+    change = await record_no_show(
+        ctx.session, viewer_of(ctx), ctx.now, ctx.data["bilan_id"], int(ctx.data["who"])
+    )
+    if change is None:
+        ctx.say("bilan.bilan_not_found")
+        return Return(None)
+    ctx.say("bilan.no_show_recorded", name=change.participant.name)
+    return Return(True)
+
+
+NO_SHOW = Flow(
+    "bilan_no_show",
+    role=Role.FORMATEUR,
+    summary="noter qu'un participant n'est pas venu au bilan",
+    start=start,
+    steps=[
+        Pick("who", ask="bilan.ask_no_show_who", options=who_choices),
+        Confirm(
+            "confirm_no_show",
+            ask="bilan.confirm_no_show",
+            values=confirm_values,
+            yes=do_record,
+            no=leave_saying("bilan.nothing_changed"),
+            yes_label="Oui, le noter",
+            no_label="Non",
+        ),
+    ],
+)

@@ -1,0 +1,97 @@
+"""Taking a participant off a scheduled bilan, from the ``/bilans`` menu (listing.py).
+
+    You  Retirer un participant
+    Bot  Qui retirer du bilan ?  [Hugo Moreau (délégué·e)] [M. Karim Haddad (partenaire)] …
+    You  M. Karim Haddad
+    Bot  Retirer M. Karim Haddad du bilan de fin de formation du jeudi 26 novembre 2026 à
+         14 h 00 ? Son lien d'attestation ne fonctionnera plus.  [Oui, le retirer] [Non]
+    You  Oui, le retirer
+    Bot  C'est fait : M. Karim Haddad ne participe plus au bilan. Prévenez cette personne
+         vous-même (je ne peux pas lui écrire) … + the updated invitation and documents
+
+The row stays (its invitation and answers point to it); the documents and
+messages forget it (:func:`bot.bilans.participants.remove_participant`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import dates
+from bot.bilans.participants import remove_participant
+from bot.conversations.bilans.shared import after_change, the_bilan, unless_gone, viewer_of
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Flow, Outcome, Return, leave_saying
+from bot.conversations.kit.steps import Confirm, Option, Pick
+from bot.storage.people import Role
+
+ROLE_WORDS = {"delegate": "délégué·e", "trainee": "stagiaire", "partner": "partenaire"}
+
+
+async def start(ctx: Context) -> Outcome | None:
+    found = await the_bilan(ctx)
+    if found is None:
+        return await unless_gone(ctx)
+    bilan, _ = found
+    if not bilan.participants:
+        ctx.say("bilan.no_participant")
+        return Return(None)
+    ctx.data["current"] = dates.spell_datetime(bilan.starts_at.astimezone(ctx.tz))
+    return None
+
+
+async def who_choices(ctx: Context) -> list[Option]:
+    found = await the_bilan(ctx)
+    if found is None:
+        return []
+    return [
+        Option(f"{p.name} ({ROLE_WORDS.get(p.kind, p.kind)})", str(p.id))
+        for p in found[0].participants
+    ]
+
+
+async def confirm_values(ctx: Context) -> dict[str, Any]:
+    found = await the_bilan(ctx)
+    names = {str(p.id): p.name for p in found[0].participants} if found else {}
+    return {"name": names.get(str(ctx.data.get("who")), "")}
+
+
+async def do_remove(ctx: Context) -> Outcome:
+    change = await remove_participant(
+        ctx.session,
+        viewer_of(ctx),
+        ctx.now,
+        ctx.data["bilan_id"],
+        int(ctx.data["who"]),
+        chat_of=ctx.features.chat_of,
+    )
+    if change is None:
+        ctx.say("bilan.bilan_not_found")
+        return Return(None)
+    ctx.say(
+        "bilan.participant_removed",
+        name=change.participant.name,
+        reached=change.reached,
+    )
+    await after_change(ctx, change.view)
+    return Return(True)
+
+
+REMOVE = Flow(
+    "bilan_remove_participant",
+    role=Role.FORMATEUR,
+    summary="retirer un participant d'un bilan",
+    start=start,
+    steps=[
+        Pick("who", ask="bilan.ask_remove_who", options=who_choices),
+        Confirm(
+            "confirm_remove",
+            ask="bilan.confirm_remove",
+            values=confirm_values,
+            yes=do_remove,
+            no=leave_saying("bilan.nothing_changed"),
+            yes_label="Oui, retirer",
+            no_label="Non",
+        ),
+    ],
+)

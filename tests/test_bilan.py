@@ -26,7 +26,7 @@ from bot.manifest import Feature, Features
 from bot.messages import Document
 from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
 from bot.storage.db import Database
-from bot.storage.formations import Formation
+from bot.storage.formations import Formation, Trainee
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity, Membership, Role
 from bot.storage.people import Person as P
@@ -726,3 +726,52 @@ async def test_without_matrix_nothing_is_sent_to_the_charge_de_mission(
             )
             == 0
         )
+
+
+# --- single-person formats (issue 11, item 22) -------------------------------------------
+
+
+async def test_a_bilan_de_competences_is_not_asked_group_questions(
+    db: Database, trainer: Person
+) -> None:
+    """One beneficiary: no delegates to pick, no delegates-only rule; they take part."""
+    async with db.sessions() as session, session.begin():
+        demo = await session.scalar(select(Formation).where(Formation.funder == "normandie"))
+        assert demo is not None
+        single = Formation(
+            organisation_id=demo.organisation_id,
+            owner_id=demo.owner_id,
+            title="Bilan de compétences de Mme Roy",
+            funder="normandie",
+            mode="dates",
+            kind="bilan_competences",
+            start_date=date(2026, 11, 2),
+            end_date=date(2026, 12, 18),
+            cm_name="Mme Sophie Leroy",
+        )
+        single.trainees.append(Trainee(full_name="Agnès Roy", name_key="agnes roy"))
+        session.add(single)
+    transcript = []
+    for line in (
+        "/bilan",
+        "Bilan de compétences",
+        "Programmer le bilan de fin",
+        "À distance",
+        "jeudi 10 décembre à 14 h",
+        "oui",
+        "1 h",
+        "https://visio.example.org/roy",
+        "oui",
+        "oui",
+        "non",
+    ):
+        await trainer.says(line)
+        transcript.append(trainer.all_text)
+    text = "\n".join(transcript)
+    assert "Qui participe ?" not in text and "délégué" not in text
+    assert "Invitez-vous des partenaires" in trainer.last  # straight to the partners
+    await trainer.presses("Terminé")
+    assert "Stagiaires : Agnès Roy" in trainer.last
+    await trainer.presses("Programmer le bilan")
+    [bilan] = await bilans(db)
+    assert [(p.kind, p.name) for p in bilan.participants] == [("trainee", "Agnès Roy")]

@@ -82,7 +82,9 @@ def _delegates_only(ctx: Context) -> bool:
 
 
 def _visio_not_compliant(ctx: Context) -> bool:
-    return _remote(ctx) and not (ctx.data.get("visio_password") and ctx.data.get("visio_speakers"))
+    """NOR-VISIO: the Région Normandie's requirements on the tool (no other funder's)."""
+    secured = ctx.data.get("visio_password") and ctx.data.get("visio_speakers")
+    return ctx.data.get("funder") == "normandie" and _remote(ctx) and not secured
 
 
 class DelegatesStep(PickMany):

@@ -82,6 +82,7 @@ async def test_a_trainee_who_is_not_a_delegate_needs_the_agreement(
     await trainer.presses("Ajouter un participant")
     await trainer.presses("Stagiaire de la formation")
     assert trainer.buttons == ["Julie Petit", "Karim Benali"]
+    await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Karim Benali")
     assert "Avez-vous l'accord de Mme Sophie Leroy pour que Karim Benali participe ?" in (
         trainer.last

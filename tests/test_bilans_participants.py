@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.bilans.participants import (
     Derogation,
+    absent_candidates,
     add_trainee,
     expected_participants,
     no_shows,
@@ -20,6 +21,7 @@ from bot.bilans.participants import (
 )
 from bot.bilans.schedule import Partner, Plan, Visio, schedule_bilan
 from bot.formations.queries import Member
+from bot.storage.attestations import AttendanceSheet, AttendanceSheetEntry
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import Bilan
 from bot.storage.db import Database
@@ -149,3 +151,31 @@ async def test_a_no_show_is_recorded_only_after_the_start(db: Database, clock: C
         assert [p.name for p in no_shows(bilan)] == ["Hugo Moreau"]
         assert "Hugo Moreau" not in [p.name for p in expected_participants(bilan)]
         assert len(bilan.participants) == 3  # still a participant, recorded absent
+
+
+@pytest.mark.usefixtures("demo")
+async def test_who_is_on_the_signed_sheet_cannot_be_recorded_absent(
+    db: Database, clock: Clock
+) -> None:
+    bilan_id, _ = await scheduled(db, clock)
+    async with db.sessions() as session, session.begin():
+        bilan = await session.get(Bilan, bilan_id)
+        assert bilan is not None
+        lea = next(p for p in bilan.participants if p.name == "Léa Martin")
+        sheet = AttendanceSheet(
+            organisation_id=bilan.organisation_id,
+            bilan_id=bilan.id,
+            filename="emargement.pdf",
+            mime_type="application/pdf",
+            content=b"%PDF-1.4",
+            sha256="0" * 64,
+            uploaded_at=clock.now,
+        )
+        session.add(sheet)
+        await session.flush()
+        session.add(AttendanceSheetEntry(sheet_id=sheet.id, participant_id=lea.id))
+        await session.flush()
+        names = [p.name for p in await absent_candidates(session, bilan)]
+        assert names == ["Hugo Moreau", "M. Karim Haddad"]
+        later = STARTS + timedelta(hours=3)
+        assert await record_no_show(session, ADMIN, later, bilan_id, lea.id) is None

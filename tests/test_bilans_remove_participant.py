@@ -34,6 +34,7 @@ async def test_a_participant_is_removed_the_row_kept_and_the_link_revoked(
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Hugo Moreau")
     assert "Retirer Hugo Moreau du bilan du jeudi 26 novembre 2026 à 14 h 00 ?" in trainer.last
+    await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Oui, retirer")
     text = trainer.all_text
     assert "C'est fait : Hugo Moreau ne participe plus au bilan." in text

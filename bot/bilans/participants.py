@@ -30,7 +30,12 @@ from bot.bilans.queries import unreachable, visible_bilan
 from bot.bilans.view import BilanView, kind_label, view_with
 from bot.formations.queries import Member
 from bot.storage import audit
-from bot.storage.attestations import Attestation, AttestationInvitation
+from bot.storage.attestations import (
+    AttendanceSheet,
+    AttendanceSheetEntry,
+    Attestation,
+    AttestationInvitation,
+)
 from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.formations import Formation, Trainee
 
@@ -119,15 +124,25 @@ def candidates(bilan: Bilan, formation: Formation) -> list[Trainee]:
 
 
 async def absent_candidates(session: AsyncSession, bilan: Bilan) -> list[BilanParticipant]:
-    """Who can be recorded as not having come: expected, and not attested (an attestation
-    says the opposite; the trainer sorts that out with the participant first)."""
-    attested: set[int] = set()
+    """Who can be recorded as not having come: expected, not attested and not on an
+    uploaded feuille d'émargement (those say the opposite; the trainer sorts that out
+    with the participant first)."""
+    present: set[int] = set(
+        (
+            await session.scalars(
+                select(AttendanceSheetEntry.participant_id)
+                .join(AttendanceSheet, AttendanceSheet.id == AttendanceSheetEntry.sheet_id)
+                .where(AttendanceSheet.bilan_id == bilan.id)
+            )
+        ).all()
+    )
     latest: dict[int, int] = {}
     rows = await session.execute(
         select(Attestation.participant_id, Attestation.version, Attestation.answer).where(
             Attestation.bilan_id == bilan.id
         )
     )
+    attested: set[int] = set()
     for participant_id, version, answer in rows.all():
         if version >= latest.get(participant_id, -1):
             latest[participant_id] = version
@@ -135,7 +150,7 @@ async def absent_candidates(session: AsyncSession, bilan: Bilan) -> list[BilanPa
                 attested.add(participant_id)
             else:
                 attested.discard(participant_id)
-    return [p for p in expected_participants(bilan) if p.id not in attested]
+    return [p for p in expected_participants(bilan) if p.id not in attested | present]
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,8 @@ from bot.bilans.view import BilanView, kind_label, view_with
 from bot.deadlines.service import Moved, mark_done_by_key, refresh_deadlines
 from bot.formations.queries import Member
 from bot.storage import audit
-from bot.storage.bilans import StoredDeadline
+from bot.storage.bilans import Bilan, StoredDeadline
+from bot.storage.formations import Formation
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,50 @@ class Cancellation:
     """Titles of the deadlines already done, kept as history."""
     reached: int
     unreachable: list[str]
+
+
+NOTICES = {
+    "moved": "bilan.notice_moved",
+    "cancelled": "bilan.notice_cancelled",
+    "link": "bilan.notice_link",
+}
+"""What each change says to the participants the bot can reach (blocks of bilan.j2)."""
+
+
+async def _recorded_and_told(
+    session: AsyncSession,
+    viewer: Member,
+    bilan: Bilan,
+    formation: Formation,
+    *,
+    chat_of: ChatOf,
+    action: str,
+    event: str,
+    details: dict[str, object] | None = None,
+    **words: str,
+) -> tuple[BilanView, int, list[str]]:
+    """The audit entry of a change, the bilan read afresh, every participant the bot can
+    reach told: the view, how many were told, the names of the others."""
+    audit.record(
+        session,
+        organisation_id=viewer.organisation_id,
+        actor_id=viewer.person_id,
+        action=action,
+        entity="bilan",
+        entity_id=bilan.id,
+        formation_id=formation.id,
+        **(details or {}),
+    )
+    view = await view_with(session, bilan, formation)
+    notice = texts.say(
+        NOTICES[event],
+        kind=kind_label(bilan.kind),
+        when=dates.spell_datetime(view.start),
+        title=formation.title,
+        **words,
+    )
+    reached = await notify_participants(session, bilan, chat_of=chat_of, event=event, text=notice)
+    return view, reached, await unreachable(session, bilan, chat_of)
 
 
 async def move_bilan(
@@ -80,32 +125,25 @@ async def move_bilan(
         if m.row.subject == "bilan" and m.row.subject_id == bilan.id
     }
     rows = await deadlines_of_bilan(session, bilan)
-    audit.record(
+    view, reached, missed = await _recorded_and_told(
         session,
-        organisation_id=viewer.organisation_id,
-        actor_id=viewer.person_id,
+        viewer,
+        bilan,
+        formation,
+        chat_of=chat_of,
         action="move",
-        entity="bilan",
-        entity_id=bilan.id,
-        formation_id=formation.id,
-        sequence=bilan.sequence,
-    )
-    view = await view_with(session, bilan, formation)
-    notice = texts.say(
-        "bilan.notice_moved",
-        kind=kind_label(bilan.kind),
+        details={"sequence": bilan.sequence},
+        event="moved",
         old=dates.spell_datetime(old_start),
-        new=dates.spell_datetime(view.start),
-        title=formation.title,
+        new=dates.spell_datetime(starts_at.astimezone(before.tz)),
     )
-    reached = await notify_participants(session, bilan, chat_of=chat_of, event="moved", text=notice)
     return Move(
         view=view,
         old_start=old_start,
         deadlines=rows,
         moved=moved,
         reached=reached,
-        unreachable=await unreachable(session, bilan, chat_of),
+        unreachable=missed,
     )
 
 
@@ -124,31 +162,11 @@ async def cancel_bilan(
     await session.flush()
     refreshed = await refresh_deadlines(session, formation.id)
     kept = [r.title for r in await deadlines_of_bilan(session, bilan) if r.status == "done"]
-    audit.record(
-        session,
-        organisation_id=viewer.organisation_id,
-        actor_id=viewer.person_id,
-        action="cancel",
-        entity="bilan",
-        entity_id=bilan.id,
-        formation_id=formation.id,
-    )
-    view = await view_with(session, bilan, formation)
-    notice = texts.say(
-        "bilan.notice_cancelled",
-        kind=kind_label(bilan.kind),
-        when=dates.spell_datetime(view.start),
-        title=formation.title,
-    )
-    reached = await notify_participants(
-        session, bilan, chat_of=chat_of, event="cancelled", text=notice
+    view, reached, missed = await _recorded_and_told(
+        session, viewer, bilan, formation, chat_of=chat_of, action="cancel", event="cancelled"
     )
     return Cancellation(
-        view=view,
-        removed=refreshed.removed,
-        kept=kept,
-        reached=reached,
-        unreachable=await unreachable(session, bilan, chat_of),
+        view=view, removed=refreshed.removed, kept=kept, reached=reached, unreachable=missed
     )
 
 
@@ -190,28 +208,17 @@ async def set_visio_link(
         session, formation.id, [f"{LINK_RULE}:bilan:{bilan.id}"], viewer.person_id, now
     )
     await refresh_deadlines(session, formation.id)
-    audit.record(
+    view, reached, missed = await _recorded_and_told(
         session,
-        organisation_id=viewer.organisation_id,
-        actor_id=viewer.person_id,
+        viewer,
+        bilan,
+        formation,
+        chat_of=chat_of,
         action="visio_link",
-        entity="bilan",
-        entity_id=bilan.id,
-        formation_id=formation.id,
-        sequence=bilan.sequence,
-    )
-    view = await view_with(session, bilan, formation)
-    notice = texts.say(
-        "bilan.notice_link",
-        kind=kind_label(bilan.kind),
-        when=dates.spell_datetime(view.start),
-        title=formation.title,
+        details={"sequence": bilan.sequence},
+        event="link",
         link=url,
     )
-    reached = await notify_participants(session, bilan, chat_of=chat_of, event="link", text=notice)
     return LinkGiven(
-        view=view,
-        closed=[r.title for r in closed],
-        reached=reached,
-        unreachable=await unreachable(session, bilan, chat_of),
+        view=view, closed=[r.title for r in closed], reached=reached, unreachable=missed
     )

@@ -207,6 +207,22 @@ async def _changed(
     return await view_with(session, bilan, formation)
 
 
+async def _add(
+    session: AsyncSession,
+    viewer: Member,
+    now: datetime,
+    bilan: Bilan,
+    formation: Formation,
+    participant: BilanParticipant,
+    chat_of: ChatOf,
+) -> Change:
+    participant.bilan_id = bilan.id
+    session.add(participant)
+    await session.flush()
+    view = await _changed(session, viewer, now, bilan, formation, participant, "add_participant")
+    return Change(view, participant, 0, await unreachable(session, bilan, chat_of))
+
+
 async def add_trainee(
     session: AsyncSession,
     viewer: Member,
@@ -230,11 +246,7 @@ async def add_trainee(
     if needs_agreement(formation, trainee, remote=bilan.remote) and derogation is None:
         return None
     participant = trainee_participant(trainee, derogation)
-    participant.bilan_id = bilan.id
-    session.add(participant)
-    await session.flush()
-    view = await _changed(session, viewer, now, bilan, formation, participant, "add_participant")
-    return Change(view, participant, 0, await unreachable(session, bilan, chat_of))
+    return await _add(session, viewer, now, bilan, formation, participant, chat_of)
 
 
 async def add_partner(
@@ -253,13 +265,8 @@ async def add_partner(
     if found is None:
         return None
     bilan, formation = found
-    participant = BilanParticipant(
-        bilan_id=bilan.id, kind="partner", name=name, structure=structure, contact=contact
-    )
-    session.add(participant)
-    await session.flush()
-    view = await _changed(session, viewer, now, bilan, formation, participant, "add_participant")
-    return Change(view, participant, 0, await unreachable(session, bilan, chat_of))
+    participant = BilanParticipant(kind="partner", name=name, structure=structure, contact=contact)
+    return await _add(session, viewer, now, bilan, formation, participant, chat_of)
 
 
 async def remove_participant(

@@ -15,12 +15,15 @@ Who already attested is not offered (their attestation says the opposite).
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot import dates
 from bot.bilans.participants import absent_candidates, record_no_show
-from bot.conversations.bilans.remove_participant import ROLE_WORDS
-from bot.conversations.bilans.shared import the_bilan, unless_gone, viewer_of
+from bot.conversations.bilans.shared import (
+    participant_options,
+    picked_name,
+    the_bilan,
+    unless_gone,
+    viewer_of,
+)
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Outcome, Return, leave_saying
 from bot.conversations.kit.steps import Confirm, Option, Pick
@@ -44,18 +47,7 @@ async def start(ctx: Context) -> Outcome | None:
 
 async def who_choices(ctx: Context) -> list[Option]:
     found = await the_bilan(ctx)
-    if found is None:
-        return []
-    return [
-        Option(f"{p.name} ({ROLE_WORDS.get(p.kind, p.kind)})", str(p.id))
-        for p in await absent_candidates(ctx.session, found[0])
-    ]
-
-
-async def confirm_values(ctx: Context) -> dict[str, Any]:
-    found = await the_bilan(ctx)
-    names = {str(p.id): p.name for p in found[0].participants} if found else {}
-    return {"name": names.get(str(ctx.data.get("who")), "")}
+    return participant_options(await absent_candidates(ctx.session, found[0])) if found else []
 
 
 async def do_record(ctx: Context) -> Outcome:
@@ -79,7 +71,7 @@ NO_SHOW = Flow(
         Confirm(
             "confirm_no_show",
             ask="bilan.confirm_no_show",
-            values=confirm_values,
+            values=picked_name,
             yes=do_record,
             no=leave_saying("bilan.nothing_changed"),
             yes_label="Oui, le noter",

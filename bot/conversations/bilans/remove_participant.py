@@ -15,17 +15,20 @@ messages forget it (:func:`bot.bilans.participants.remove_participant`).
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot import dates
 from bot.bilans.participants import remove_participant
-from bot.conversations.bilans.shared import after_change, the_bilan, unless_gone, viewer_of
+from bot.conversations.bilans.shared import (
+    after_change,
+    participant_options,
+    picked_name,
+    the_bilan,
+    unless_gone,
+    viewer_of,
+)
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Outcome, Return, leave_saying
 from bot.conversations.kit.steps import Confirm, Option, Pick
 from bot.storage.people import Role
-
-ROLE_WORDS = {"delegate": "délégué·e", "trainee": "stagiaire", "partner": "partenaire"}
 
 
 async def start(ctx: Context) -> Outcome | None:
@@ -42,18 +45,7 @@ async def start(ctx: Context) -> Outcome | None:
 
 async def who_choices(ctx: Context) -> list[Option]:
     found = await the_bilan(ctx)
-    if found is None:
-        return []
-    return [
-        Option(f"{p.name} ({ROLE_WORDS.get(p.kind, p.kind)})", str(p.id))
-        for p in found[0].participants
-    ]
-
-
-async def confirm_values(ctx: Context) -> dict[str, Any]:
-    found = await the_bilan(ctx)
-    names = {str(p.id): p.name for p in found[0].participants} if found else {}
-    return {"name": names.get(str(ctx.data.get("who")), "")}
+    return participant_options(found[0].participants) if found else []
 
 
 async def do_remove(ctx: Context) -> Outcome:
@@ -87,7 +79,7 @@ REMOVE = Flow(
         Confirm(
             "confirm_remove",
             ask="bilan.confirm_remove",
-            values=confirm_values,
+            values=picked_name,
             yes=do_remove,
             no=leave_saying("bilan.nothing_changed"),
             yes_label="Oui, retirer",

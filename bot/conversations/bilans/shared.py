@@ -28,12 +28,12 @@ from bot.bilans.queries import documents_deadlines, documents_due, visible_bilan
 from bot.bilans.view import BilanView, kind_label
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Leave, Next, Outcome
-from bot.conversations.kit.steps import DateStep
+from bot.conversations.kit.steps import DateStep, Option
 from bot.deadlines import documents
 from bot.deadlines.service import group_of
 from bot.formations.queries import Member, load_formation
 from bot.messages import Reply
-from bot.storage.bilans import Bilan, StoredDeadline
+from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
 from bot.storage.formations import Formation
 
 LATE_HOURS = 48
@@ -141,6 +141,21 @@ async def tell_charge_de_mission(ctx: Context, view: BilanView) -> None:
     sent_to = await invite_charge_de_mission(ctx.session, view, text=text, invitation=invitation)
     if sent_to is not None:
         ctx.say("bilan.charge_de_mission_sent", cm=view.formation.cm_name, matrix=sent_to)
+
+
+ROLE_WORDS = {"delegate": "délégué·e", "trainee": "stagiaire", "partner": "partenaire"}
+
+
+def participant_options(participants: Sequence[BilanParticipant]) -> list[Option]:
+    """The participants to pick from ("Hugo Moreau (délégué·e)"), by their id."""
+    return [Option(f"{p.name} ({ROLE_WORDS.get(p.kind, p.kind)})", str(p.id)) for p in participants]
+
+
+async def picked_name(ctx: Context) -> dict[str, Any]:
+    """The name of the participant picked under ``who``, for the confirmation."""
+    found = await the_bilan(ctx)
+    names = {str(p.id): p.name for p in found[0].participants} if found else {}
+    return {"name": names.get(str(ctx.data.get("who")), "")}
 
 
 async def after_change(ctx: Context, view: BilanView) -> None:

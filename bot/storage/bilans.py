@@ -116,11 +116,15 @@ class BilanParticipant(Base):
     """How it was given: a code of :data:`bot.bilans.participants.AGREEMENT_WAYS`."""
     removed_at: Mapped[datetime | None] = mapped_column()
     """Removed from the bilan after scheduling (the row stays, for the record)."""
-    removed_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    removed_by: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
     no_show_at: Mapped[datetime | None] = mapped_column()
     """Recorded by the trainer after the bilan: did not take part.  The proof of
     participation is then complete without them."""
-    no_show_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    no_show_by: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
 
     bilan: Mapped[Bilan] = relationship(back_populates="participants")
 

@@ -12,7 +12,7 @@ and a visio link promised for later.
   (NOR-VISIO-LINK asks for it).
 
 Revision ID: 0014_bilan_participants
-Revises: 0009_cm_matrix
+Revises: 0017_indexes
 Create Date: 2026-12-01 10:50:00
 """
 
@@ -24,7 +24,7 @@ from alembic import op
 from bot.storage.base import UTCDateTime
 
 revision: str = "0014_bilan_participants"
-down_revision: str | None = "0009_cm_matrix"
+down_revision: str | None = "0017_indexes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -56,12 +56,16 @@ def upgrade() -> None:
             ["id"],
             ondelete="SET NULL",
         )
+        batch.create_index("ix_bilan_participants_removed_by", ["removed_by"])
+        batch.create_index("ix_bilan_participants_no_show_by", ["no_show_by"])
 
 
 def downgrade() -> None:
     with op.batch_alter_table("bilans") as batch:
         batch.drop_column("visio_link_later")
     with op.batch_alter_table("bilan_participants") as batch:
+        batch.drop_index("ix_bilan_participants_no_show_by")
+        batch.drop_index("ix_bilan_participants_removed_by")
         batch.drop_constraint("fk_bilan_participants_no_show_by_people", type_="foreignkey")
         batch.drop_constraint("fk_bilan_participants_removed_by_people", type_="foreignkey")
         for column in (

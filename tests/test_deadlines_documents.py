@@ -17,7 +17,14 @@ from tests.auxil.pdf import pdf_words
 
 
 def documents(who: Person) -> dict[str, Document]:
-    return {r.document.filename.rsplit(".", 1)[-1]: r.document for r in who.replies if r.document}
+    """By kind: ``ics``, ``txt``, ``pdf`` (the agenda) and ``emargement`` (on site)."""
+    found = {}
+    for reply in who.replies:
+        if reply.document is not None:
+            name = reply.document.filename
+            kind = "emargement" if name.startswith("emargement-") else name.rsplit(".", 1)[-1]
+            found[kind] = reply.document
+    return found
 
 
 TRANSCRIPT: list[str] = []
@@ -69,6 +76,17 @@ async def test_on_site_documents_list_every_trainee_ticked(trainer: Person) -> N
     ):
         assert line in email, line
     assert "la copie de la feuille d'émargement" in email  # Normandie, on site
+    sheet = pdf_words(docs["emargement"].content)
+    assert "Feuille d'émargement – bilan de fin de formation" in sheet
+    for line in (
+        "Hugo Moreau Délégué(e) des stagiaires",
+        "Léa Martin Délégué(e) des stagiaires",
+        "Karim Benali Stagiaire",
+        "Julie Petit Stagiaire",
+        "Camille Durand Équipe pédagogique",
+        "Mme Sophie Leroy Chargé(e) de mission de la Région",
+    ):
+        assert line in sheet, line
 
 
 async def test_the_normandie_draft_promises_the_normandie_documents(trainer: Person) -> None:
@@ -100,6 +118,7 @@ async def test_the_normandie_draft_promises_the_normandie_documents(trainer: Per
     agenda = pdf_words(docs["pdf"].content)
     assert "2. Échange avec les délégués sur leur parcours" in agenda
     assert "fiche procédure bilan à distance de la Région Normandie" in agenda
+    assert "emargement" not in docs  # remote: the proofs are the attestations
 
 
 async def test_the_centre_val_de_loire_draft_asks_nothing_of_normandie(trainer: Person) -> None:

@@ -150,6 +150,24 @@ def agenda_document(view: BilanView, *, caption: str) -> Document:
     )
 
 
+def sheet_document(view: BilanView, *, caption: str) -> Document:
+    """The feuille d'émargement of an on-site bilan, every participant on it, to sign."""
+    content = render_pdf(
+        "feuille_emargement.html.j2",
+        v=view,
+        kind=kind_label(view.bilan.kind),
+        when=spell_datetime(view.start),
+        until=spell_time(view.end),
+        normandie=view.formation.funder == "normandie",
+    )
+    return Document(
+        filename=f"emargement-{view.file_stem}.pdf",
+        mime_type="application/pdf",
+        content=content,
+        caption=caption,
+    )
+
+
 def due_text(row: StoredDeadline, tz: ZoneInfo) -> str:
     if row.due_at is not None and row.status != "postponed":
         return spell_datetime(row.due_at.astimezone(tz))

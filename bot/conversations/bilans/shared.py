@@ -98,7 +98,8 @@ def deadline_lines(ctx: Context, rows: Sequence[StoredDeadline]) -> list[dict[st
 
 
 async def send_documents(ctx: Context, view: BilanView) -> None:
-    """The invitation, the agenda and the funder's own message to its contact."""
+    """The invitation, the agenda, the funder's own message to its contact and, on site,
+    the feuille d'émargement to print."""
     stamp = ctx.now
     rows = await documents_deadlines(ctx.session, view.bilan)
     ctx.send(
@@ -119,6 +120,12 @@ async def send_documents(ctx: Context, view: BilanView) -> None:
             )
         )
     )
+    if not view.bilan.remote:  # on site, the proof is the signed sheet
+        ctx.send(
+            Reply(
+                document=documents.sheet_document(view, caption=ctx.render("bilan.caption_sheet"))
+            )
+        )
 
 
 async def tell_charge_de_mission(ctx: Context, view: BilanView) -> None:

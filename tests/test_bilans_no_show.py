@@ -77,3 +77,32 @@ async def test_a_no_show_makes_the_bundle_complete_without_them(
     # Nobody else to record: the entry says so.
     await trainer.presses("Signaler un participant absent")
     assert "il n'y a personne à signaler" in trainer.all_text
+
+
+async def test_a_no_show_recorded_by_mistake_is_undone(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    bilan_id = await schedule_bilan(trainer)
+    clock.advance(days=3, hours=7, minutes=30)
+    await trainer.says("/bilans")
+    await trainer.presses("26/11/2026")
+    assert "Annuler un signalement d'absence" not in trainer.buttons
+    await trainer.presses("Signaler un participant absent")
+    await trainer.presses("Léa Martin")
+    await trainer.presses("Oui, le noter")
+    await trainer.presses("Annuler un signalement d'absence")
+    assert trainer.buttons == ["Léa Martin (délégué·e)"]
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Léa Martin")
+    assert "Léa Martin a bien participé au bilan ?" in trainer.last
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Oui, annuler le signalement")
+    assert "l'attestation de Léa Martin est de nouveau attendue" in trainer.all_text
+    assert "Annuler un signalement d'absence" not in trainer.buttons
+    async with db.sessions() as session:
+        lea = await session.scalar(
+            select(BilanParticipant).where(BilanParticipant.name == "Léa Martin")
+        )
+        assert lea is not None and lea.no_show_at is None and lea.no_show_by is None
+        bundle = await build(session, bilan_id, now=clock.now)
+    assert "Léa Martin" in bundle.missing

@@ -336,3 +336,32 @@ async def record_no_show(
     )
     view = await view_with(session, bilan, formation)
     return Change(view, participant, 0, [])
+
+
+async def cancel_no_show(
+    session: AsyncSession, viewer: Member, now: datetime, bilan_id: int, participant_id: int
+) -> Change | None:
+    """Recorded absent by mistake: expected again (a new attestation link can be sent from
+    ``/attestations``).  ``None`` for a participant not recorded absent."""
+    found = await visible_bilan(session, viewer, bilan_id)
+    if found is None:
+        return None
+    bilan, formation = found
+    participant = next((p for p in no_shows(bilan) if p.id == participant_id), None)
+    if participant is None:
+        return None
+    participant.no_show_at = None
+    participant.no_show_by = None
+    await session.flush()
+    audit.record(
+        session,
+        organisation_id=viewer.organisation_id,
+        actor_id=viewer.person_id,
+        action="no_show_cancelled",
+        entity="bilan",
+        entity_id=bilan.id,
+        formation_id=formation.id,
+        participant_id=participant.id,
+    )
+    view = await view_with(session, bilan, formation)
+    return Change(view, participant, 0, [])

@@ -33,7 +33,7 @@ from bot.bilans.queries import deadlines_of_bilan, visible_bilan, visible_bilans
 from bot.bilans.view import kind_label, view_with
 from bot.conversations.bilans.add_participant import ADD
 from bot.conversations.bilans.move import CANCEL, MOVE
-from bot.conversations.bilans.no_show import NO_SHOW
+from bot.conversations.bilans.no_show import NO_SHOW, UNDO_NO_SHOW
 from bot.conversations.bilans.remove_participant import REMOVE
 from bot.conversations.bilans.shared import (
     deadline_lines,
@@ -90,6 +90,7 @@ async def still_there(ctx: Context) -> Outcome | None:
         remote=bilan.remote,
         has_link=bool(bilan.visio_url),
         has_participants=bool(bilan.participants),
+        has_no_shows=bool(no_shows(bilan)),
     )
     return None
 
@@ -184,6 +185,13 @@ LIST = Flow(
                     when=lambda c: bool(c.data.get("started")),
                 ),
                 Entry(
+                    "Annuler un signalement d'absence",
+                    "no_show_undo",
+                    call=UNDO_NO_SHOW.name,
+                    data=_this_bilan,
+                    when=lambda c: bool(c.data.get("has_no_shows")),
+                ),
+                Entry(
                     "Annuler le bilan",
                     "cancel",
                     call=CANCEL.name,
@@ -197,4 +205,4 @@ LIST = Flow(
     ],
 )
 
-FLOWS = [LIST, MOVE, CANCEL, ADD, REMOVE, NO_SHOW, LINK]
+FLOWS = [LIST, MOVE, CANCEL, ADD, REMOVE, NO_SHOW, UNDO_NO_SHOW, LINK]

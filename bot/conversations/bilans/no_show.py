@@ -9,6 +9,8 @@
          récapitulatif
          dira « n'a pas participé ».  [Oui, le noter] [Non]
 
+    You  Annuler un signalement d'absence  → UNDO: the participant is expected again.
+
 Wording with no agreement to guess: "n'a pas participé", "sans cette attestation".
 Who already attested is not offered (their attestation says the opposite).
 """
@@ -16,7 +18,7 @@ Who already attested is not offered (their attestation says the opposite).
 from __future__ import annotations
 
 from bot import dates
-from bot.bilans.participants import absent_candidates, record_no_show
+from bot.bilans.participants import absent_candidates, cancel_no_show, no_shows, record_no_show
 from bot.conversations.bilans.shared import (
     participant_options,
     picked_name,
@@ -75,6 +77,52 @@ NO_SHOW = Flow(
             yes=do_record,
             no=leave_saying("bilan.nothing_changed"),
             yes_label="Oui, le noter",
+            no_label="Non",
+        ),
+    ],
+)
+
+
+async def undo_start(ctx: Context) -> Outcome | None:
+    found = await the_bilan(ctx)
+    if found is None:
+        return await unless_gone(ctx)
+    if not no_shows(found[0]):
+        ctx.say("bilan.no_show_none_recorded")
+        return Return(None)
+    return None
+
+
+async def recorded_choices(ctx: Context) -> list[Option]:
+    found = await the_bilan(ctx)
+    return participant_options(no_shows(found[0])) if found else []
+
+
+async def do_undo(ctx: Context) -> Outcome:
+    change = await cancel_no_show(
+        ctx.session, viewer_of(ctx), ctx.now, ctx.data["bilan_id"], int(ctx.data["who"])
+    )
+    if change is None:
+        ctx.say("bilan.bilan_not_found")
+        return Return(None)
+    ctx.say("bilan.no_show_cancelled", name=change.participant.name)
+    return Return(True)
+
+
+UNDO_NO_SHOW = Flow(
+    "bilan_no_show_undo",
+    role=Role.FORMATEUR,
+    summary="annuler le signalement d'un participant absent",
+    start=undo_start,
+    steps=[
+        Pick("who", ask="bilan.ask_undo_no_show_who", options=recorded_choices),
+        Confirm(
+            "confirm_undo",
+            ask="bilan.confirm_undo_no_show",
+            values=picked_name,
+            yes=do_undo,
+            no=leave_saying("bilan.nothing_changed"),
+            yes_label="Oui, annuler le signalement",
             no_label="Non",
         ),
     ],

@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from bot.storage.bilans import Bilan, BilanParticipant
+from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
 from bot.storage.db import Database
 from tests.auxil.dialogue import Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, survives
@@ -76,6 +76,12 @@ async def test_the_agreement_is_recorded_and_the_trainee_takes_part(
     await trainer.presses("Programmer le bilan")
     assert "C'est programmé" in trainer.all_text
 
+    # Delegates and a trainee the chargée de mission agreed to: NOR-DELEGATES is answered.
+    async with db.sessions() as session:
+        delegates = await session.scalar(
+            select(StoredDeadline).where(StoredDeadline.rule_id == "NOR-DELEGATES")
+        )
+        assert delegates is not None and delegates.status == "done"
     karim = next(p for p in await stored_participants(db) if p.name == "Karim Benali")
     assert karim.kind == "trainee"
     assert (karim.derogation_by, karim.derogation_on, karim.derogation_how) == (

@@ -89,7 +89,11 @@ async def test_the_link_can_come_later_and_closes_its_deadline(
     await trainer.says(LINK)
     text = trainer.all_text
     assert f"C'est noté : le lien de la visio est {LINK}." in text
-    assert "Échéance faite : Donner le lien de la visio." in text
+    # The link closes its deadline; with it, the tool checked at booking closes NOR-VISIO.
+    assert (
+        "Échéances faites : Donner le lien de la visio ; Vérifier l'outil de visioconférence."
+        in text
+    )
     event = ics_event(trainer)
     assert str(event["LOCATION"]) == LINK
     assert int(event["SEQUENCE"]) == 1
@@ -100,3 +104,4 @@ async def test_the_link_can_come_later_and_closes_its_deadline(
     assert (bilan.visio_url, bilan.sequence) == (LINK, 1)
     link = rows["NOR-VISIO-LINK"]
     assert link.status == "done" and link.done_by == bilan.created_by
+    assert rows["NOR-VISIO"].status == "done"

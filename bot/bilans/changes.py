@@ -20,6 +20,7 @@ from bot import dates, texts
 from bot.bilans.notify import ChatOf, notify_participants
 from bot.bilans.queries import deadlines_of_bilan, unreachable, visible_bilan
 from bot.bilans.view import BilanView, kind_label, view_with
+from bot.deadlines.actions import mark_done_by_answers
 from bot.deadlines.service import Moved, mark_done_by_key, refresh_deadlines
 from bot.formations.queries import Member
 from bot.storage import audit
@@ -208,6 +209,8 @@ async def set_visio_link(
         session, formation.id, [f"{LINK_RULE}:bilan:{bilan.id}"], viewer.person_id, now
     )
     await refresh_deadlines(session, formation.id)
+    # With its link, the tool checked at booking answers NOR-VISIO (item 15's one place).
+    closed += await mark_done_by_answers(session, bilan.id, viewer.person_id, now)
     view, reached, missed = await _recorded_and_told(
         session,
         viewer,

@@ -12,7 +12,7 @@ and a visio link promised for later.
   (NOR-VISIO-LINK asks for it).
 
 Revision ID: 0014_bilan_participants
-Revises: 0011_retention
+Revises: 0015_deadline_details
 Create Date: 2026-12-01 10:50:00
 """
 
@@ -24,7 +24,7 @@ from alembic import op
 from bot.storage.base import UTCDateTime
 
 revision: str = "0014_bilan_participants"
-down_revision: str | None = "0011_retention"
+down_revision: str | None = "0015_deadline_details"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from bot import config, demo, exports
+from bot import config, demo, exports, texts
 from bot.app import FEATURES, build_engine, serve, setup_logging, transports_for
+from bot.attestations import keys, verify
 from bot.files import write_private
 from bot.manifest import Features
 from bot.storage.db import Database
@@ -74,6 +75,25 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--formation", type=int, default=None, help="id de la formation")
     export.add_argument("--bilan", type=int, default=None, help="id du bilan")
     export.add_argument("--out", type=Path, default=None, help="fichier à écrire")
+    verifier = sub.add_parser(
+        "verifier",
+        help="vérifier un dossier de preuves (ZIP) sans la base",
+        description="Vérifie la signature Ed25519 du manifeste, l'empreinte de chaque "
+        "fichier et la chaîne signée des attestations d'un dossier de preuves. Code de "
+        "sortie 0 si le dossier est intact, 1 sinon.",
+    )
+    verifier.add_argument("fichier", type=Path, nargs="?", metavar="FICHIER.zip")
+    verifier.add_argument(
+        "--empreinte",
+        default=None,
+        metavar="SHA256",
+        help="l'empreinte de la clé publiée par l'organisme (espaces permis)",
+    )
+    verifier.add_argument(
+        "--cle",
+        action="store_true",
+        help="afficher la clé publique de cet organisme et son empreinte, à publier",
+    )
     return parser
 
 
@@ -201,6 +221,48 @@ async def _export(db: Database, args: argparse.Namespace, features: Features) ->
     return 2
 
 
+def cmd_verifier(settings: config.Settings, args: argparse.Namespace) -> int:
+    """``formabot verifier``: no database, only the file (and this server's key, if any)."""
+    local = keys.existing_key(settings.data_dir)
+    if args.cle:
+        key = keys.signing_key(settings.data_dir)
+        print(
+            texts.plain(
+                texts.say(
+                    "attestations_verifier.public_key",
+                    found=keys.spaced(key.fingerprint),
+                    pem=key.public_pem.decode("ascii"),
+                )
+            )
+        )
+        return 0
+    if args.fichier is None:
+        print("Précisez le dossier à vérifier : formabot verifier FICHIER.zip", file=sys.stderr)
+        return 2
+    try:
+        data = args.fichier.read_bytes()
+    except OSError as exc:
+        print(
+            texts.plain(
+                texts.say(
+                    "attestations_verifier.unreadable",
+                    name=str(args.fichier),
+                    why=exc.strerror or type(exc).__name__,
+                )
+            ),
+            file=sys.stderr,
+        )
+        return 2
+    verdict = verify.verify_bundle(
+        data, expected=args.empreinte, local=local.fingerprint if local else None
+    )
+    for line in [*verdict.problems, *verdict.notes]:
+        print(line)
+    block = "verified" if verdict.ok else "refused"
+    print(texts.plain(texts.say(f"attestations_verifier.{block}", name=args.fichier.name)))
+    return 0 if verdict.ok else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = config.load()
@@ -214,7 +276,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "migrate":
         return asyncio.run(cmd_migrate(settings))
     if args.command == "export":
+        args.data_dir = settings.data_dir  # the key that signs a proof bundle
         return asyncio.run(cmd_export(settings, args))
+    if args.command == "verifier":
+        return cmd_verifier(settings, args)
     return 2
 
 

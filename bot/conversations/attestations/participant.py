@@ -36,6 +36,7 @@ from bot.attestations import invitations
 from bot.attestations.answers import Said, record_answer
 from bot.attestations.evidence import attestation_text, text_sha256
 from bot.attestations.invitations import Held
+from bot.attestations.keys import signing_key
 from bot.attestations.service import current_answer, when_words
 from bot.bilans.view import BilanView, view_of
 from bot.conversations.attestations.steps import PickOrSay
@@ -301,6 +302,7 @@ async def save_answer(ctx: Context) -> None:
         chat=chat_of(ctx),
         author=author_of(ctx),
         now=ctx.now,
+        key=signing_key(ctx.settings.data_dir),
     )
     when = dates.spell_datetime(answer.answered_at.astimezone(found.info.tz))
     organisation = visible(found.info.organisation_name)

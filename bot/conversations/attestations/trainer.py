@@ -152,7 +152,9 @@ async def give_bundle(ctx: Context) -> Outcome:
     if info is None:
         ctx.say("attestation_trainer.bilan_not_found")
         return Leave()
-    bundle = await sending.bundle_for(ctx.session, info, author=author_of(ctx), now=ctx.now)
+    bundle = await sending.bundle_for(
+        ctx.session, ctx.settings, info, author=author_of(ctx), now=ctx.now
+    )
     ctx.send(bundle_reply(ctx, bundle))
     return Next("menu")
 

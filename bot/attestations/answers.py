@@ -25,12 +25,14 @@ from bot.attestations.evidence import attestation_pdf, text_sha256
 from bot.attestations.invitations import Held
 from bot.attestations.keys import SigningKey
 from bot.attestations.service import (
+    ROLE_LABELS,
     Author,
     Chat,
     audit,
     chat_of_person,
     current_answer,
     last_sending,
+    progress,
     same_name,
     when_words,
 )
@@ -138,6 +140,9 @@ async def tell_trainer(
     where = await chat_of_person(session, info.formation.owner_id, prefer=prefer)
     if where is None:
         return
+    row = next(
+        r for r in (await progress(session, info)).rows if r.participant.id == participant.id
+    )
     await enqueue(
         session,
         key=f"attestation:answer:{answer.id}",
@@ -150,6 +155,9 @@ async def tell_trainer(
                 name=visible(participant.name),
                 a=answer,
                 reason=visible(answer.reason),
+                concerns=row.concerns if row is not None else (),
+                chosen=ROLE_LABELS.get(answer.role, answer.role),
+                invited_as=ROLE_LABELS.get(participant.kind, participant.kind),
                 **when_words(info),
             )
         ),

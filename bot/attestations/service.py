@@ -265,16 +265,19 @@ def concerns_of(
     answer: Attestation,
     history: list[Attestation],
     invitations: list[AttestationInvitation],
-    reviewed: set[tuple[int, str]],
+    reviews: list[AttestationReview],
 ) -> tuple[str, ...]:
     """What the trainer must look at before ``answer`` counts (not yet validated).
 
     - ``identity``: it came from another chat account than an earlier answer
       of the same participant, or than one that opened an earlier link of
       theirs (a "Nouveau lien" after a refusal, opened by someone else);
+      accounts whose answers the trainer rejected are not held against it;
     - ``role``: the role chosen is not the one of the invitation (a partner
       signing as a delegate).
     """
+    rejected = {r.attestation_id for r in reviews if r.decision == "rejected"}
+    discarded = {(a.platform, a.chat_user_id) for a in history if a.id in rejected}
     account = (answer.platform, answer.chat_user_id)
     others = {
         (a.platform, a.chat_user_id)
@@ -287,12 +290,14 @@ def concerns_of(
         and i.redeemed_at is not None
         and i.id != answer.invitation_id
     }
+    others -= discarded
     found: list[str] = []
     if others - {account}:
         found.append("identity")
     if answer.answer == "attested" and not answer.role_matches:
         found.append("role")
-    return tuple(c for c in found if (answer.id, c) not in reviewed)
+    validated = {(r.attestation_id, r.concern) for r in reviews if r.decision == "validated"}
+    return tuple(c for c in found if (answer.id, c) not in validated)
 
 
 def names_other_dates(answer: Attestation, info: BilanView) -> bool:
@@ -316,17 +321,22 @@ class ParticipantStatus:
     """What the trainer has to validate in the current answer (:func:`concerns_of`)."""
     outdated: bool = False
     """The current answer names the bilan's former dates."""
+    rejected: bool = False
+    """The trainer did not validate the current answer (a new link went out)."""
 
     @property
     def state(self) -> str:
-        """``attested`` | ``on_sheet`` | ``outdated`` (answered for the former dates) |
-        ``to_review`` (flagged, not validated yet) | ``declined`` | ``declined_no_reason`` |
-        ``opened`` (the code was used, no answer yet) | ``invited`` | ``not_invited``."""
-        clean = not self.outdated and not self.concerns
+        """``attested`` | ``on_sheet`` | ``rejected`` (not validated by the trainer) |
+        ``outdated`` (answered for the former dates) | ``to_review`` (flagged, not
+        validated yet) | ``declined`` | ``declined_no_reason`` | ``opened`` (the code
+        was used, no answer yet) | ``invited`` | ``not_invited``."""
+        clean = not self.outdated and not self.concerns and not self.rejected
         if self.answer is not None and self.answer.answer == "attested" and clean:
             return "attested"
         if self.sheet is not None:
             return "on_sheet"
+        if self.answer is not None and self.rejected:
+            return "rejected"
         if self.answer is not None and self.outdated:
             return "outdated"
         if self.answer is not None and self.concerns:
@@ -401,7 +411,7 @@ async def progress(session: AsyncSession, info: BilanView) -> Progress:
             )
         ).all()
     )
-    reviewed = {(r.attestation_id, r.concern) for r in reviews}
+    rejected = {r.attestation_id for r in reviews if r.decision == "rejected"}
     rows = []
     for p in expected_participants(info):
         answer = current.get(p.id)
@@ -412,9 +422,10 @@ async def progress(session: AsyncSession, info: BilanView) -> Progress:
                 invitation=latest_invitation.get(p.id),
                 sheet=on_sheet.get(p.id),
                 concerns=(
-                    concerns_of(answer, history, every_invitation, reviewed) if answer else ()
+                    concerns_of(answer, history, every_invitation, reviews) if answer else ()
                 ),
                 outdated=answer is not None and names_other_dates(answer, info),
+                rejected=answer is not None and answer.id in rejected,
             )
         )
     return Progress(

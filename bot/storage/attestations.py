@@ -187,8 +187,15 @@ def _refuse_update(mapper: Any, connection: Any, target: Attestation) -> None:
 REVIEW_CONCERNS = ("identity", "role")
 
 
+REVIEW_DECISIONS = ("validated", "rejected")
+
+
 class AttestationReview(Base):
-    """The trainer validated a flagged answer (one row per answer and concern)."""
+    """The trainer's decision on a flagged answer (one row per answer and concern).
+
+    ``validated``: the answer counts.  ``rejected``: it does not (a new link
+    was issued), and the chat account it came from is not held against the
+    participant's next answer."""
 
     __tablename__ = "attestation_reviews"
     __table_args__ = (UniqueConstraint("attestation_id", "concern"),)
@@ -203,6 +210,8 @@ class AttestationReview(Base):
     )
     concern: Mapped[str] = mapped_column(String(10))
     """``identity`` | ``role``."""
+    decision: Mapped[str] = mapped_column(String(10))
+    """``validated`` | ``rejected``."""
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime] = mapped_column(default=utcnow)
 

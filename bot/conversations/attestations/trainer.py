@@ -39,7 +39,6 @@ from bot.attestations.invitations import Fresh, Invited
 from bot.attestations.service import (
     ROLE_LABELS,
     ParticipantStatus,
-    last_sending,
     progress,
     when_words,
 )
@@ -97,10 +96,13 @@ async def pick_bilan(ctx: Context, picked: str) -> Outcome:
 
 
 async def bilan_still_there(ctx: Context) -> Outcome | None:
-    """The menu's ``before``: a bilan cancelled (or taken away) meanwhile ends the dialogue."""
-    if await this_bilan(ctx) is None:
+    """The menu's ``before``: a bilan cancelled (or taken away) meanwhile ends the dialogue;
+    whether an answer awaits the trainer's decision decides the menu's entries."""
+    info = await this_bilan(ctx)
+    if info is None:
         ctx.say("attestation_trainer.bilan_not_found")
         return Leave()
+    ctx.data["_flagged"] = bool((await progress(ctx.session, info)).to_review)
     return None
 
 
@@ -111,7 +113,7 @@ async def status_values(ctx: Context) -> dict[str, Any]:
         return {"s": None}
     prog = await progress(ctx.session, info)
     words = bilan_words(info)
-    last = await last_sending(ctx.session, info.bilan.id)
+    last = prog.sending
     return {
         "s": {
             "kind": words["kind"],
@@ -124,6 +126,8 @@ async def status_values(ctx: Context) -> dict[str, Any]:
             "complete": prog.complete,
             "missing": [visible(p.name) for p in prog.missing],
             "sending": None if last is None else sending_words(info, last),
+            "stale": prog.stale,
+            "to_review": [visible(r.participant.name) for r in prog.to_review],
         }
     }
 
@@ -216,6 +220,13 @@ FLOW = Flow(
                     data=same_bilan,
                 ),
                 Entry(
+                    "Examiner une réponse signalée",
+                    "review",
+                    call="attestations_review",
+                    data=same_bilan,
+                    when=lambda ctx: bool(ctx.data.get("_flagged")),
+                ),
+                Entry(
                     "Recevoir le dossier de preuves (ZIP)",
                     "bundle",
                     then=give_bundle,
@@ -265,6 +276,8 @@ def row_words(row: ParticipantStatus, info: BilanView) -> dict[str, Any]:
         moment = answer.answered_at
     elif row.state == "on_sheet" and row.sheet is not None:
         moment = row.sheet.uploaded_at
+    elif row.state in ("outdated", "to_review", "rejected") and answer is not None:
+        moment = answer.answered_at
     elif row.state == "opened" and invitation is not None:
         moment = invitation.redeemed_at or invitation.created_at
     elif row.state == "invited" and invitation is not None:
@@ -280,6 +293,12 @@ def row_words(row: ParticipantStatus, info: BilanView) -> dict[str, Any]:
         "reason": visible(answer.reason) if answer is not None else "",
         "mismatch": answer is not None and not answer.name_matches,
         "typed": answer.typed_name if answer is not None else "",
+        "concerns": list(row.concerns),
+        "former": (
+            _local(info, answer.bilan_starts_at)
+            if answer is not None and answer.bilan_starts_at is not None
+            else ""
+        ),
     }
 
 
@@ -300,6 +319,7 @@ def bundle_reply(ctx: Context, bundle: ProofBundle) -> Reply:
             sheets=bundle.sheets,
             complete=bundle.complete,
             missing=bundle.missing,
+            flagged=bundle.flagged,
         ),
         document=Document(
             filename=bundle.filename,

@@ -101,6 +101,7 @@ def upgrade() -> None:
         sa.Column("bilan_id", sa.Integer(), nullable=False),
         sa.Column("attestation_id", sa.Integer(), nullable=False),
         sa.Column("concern", sa.String(length=10), nullable=False),
+        sa.Column("decision", sa.String(length=10), nullable=False),
         sa.Column("decided_by", sa.Integer(), nullable=True),
         sa.Column("decided_at", UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(

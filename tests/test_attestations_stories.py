@@ -306,7 +306,13 @@ async def test_a_partner_signing_as_a_delegate_is_flagged_until_the_trainer_deci
     code = await issue_code(db, bilan_id, "Karim Haddad", at=clock.now)
     clock.advance(days=3, hours=7)
     karim = person("karim")
-    await answer(karim, code, "Karim Haddad", role="Délégué")
+    await karim.says(f"/start {code}")
+    await karim.says("Karim Haddad")
+    # The question says which role the invitation gives, and offers it first.
+    assert "Votre invitation est au titre de : partenaire." in karim.last
+    assert karim.buttons[0].startswith("Partenaire")
+    await karim.presses("Délégué")
+    await karim.presses("Je l'atteste")
     async with db.sessions() as session:
         notice = await session.scalar(
             select(OutboxMessage).where(OutboxMessage.key.like("attestation:answer:%"))

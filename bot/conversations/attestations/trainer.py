@@ -7,8 +7,8 @@
           ⏳ Hugo Moreau (délégué(e) des stagiaires) : invité le …, pas encore répondu
           Dossier de preuves : incomplet, il manque Hugo Moreau.
           [Inviter ou relancer] [Nouveau lien pour un participant]
-          [Déposer la feuille d'émargement] [Recevoir le dossier de preuves (ZIP)]
-          [Envoyer au chargé de mission] [Terminé]
+          [Déposer la feuille d'émargement] [Examiner une réponse signalée]
+          [Recevoir le dossier de preuves (ZIP)] [Envoyer au chargé de mission] [Terminé]
     Vous  Nouveau lien pour un participant
     Bot   Pour qui faut-il un nouveau lien ? …  [Hugo Moreau (délégué(e) des stagiaires)] [Retour]
     Vous  Hugo Moreau
@@ -18,8 +18,10 @@
 
 With several bilans, the first question is which one.  The feuille
 d'émargement is :mod:`~bot.conversations.attestations.sheet`, the e-mail to
-the chargé(e) de mission :mod:`~bot.conversations.attestations.send`; both
-are called from the menu and come back to it.  Invitations are also issued
+the chargé(e) de mission :mod:`~bot.conversations.attestations.send`, the
+decision on a flagged answer :mod:`~bot.conversations.attestations.review`
+(offered only when one awaits it); each is called from the menu and comes
+back to it.  The status says when the bundle already sent is out of date.  Invitations are also issued
 when a bilan is scheduled (:func:`invite_after_scheduling`, called by
 ``/bilan``).  The participant's conversation is
 :mod:`bot.conversations.attestations.participant`.

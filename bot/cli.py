@@ -174,6 +174,7 @@ async def cmd_run(settings: config.Settings) -> int:
 async def cmd_export(
     settings: config.Settings, args: argparse.Namespace, features: Features = FEATURES
 ) -> int:
+    args.data_dir = settings.data_dir  # its key signs a proof bundle
     db = await _open(settings)
     try:
         return await _export(db, args, features)
@@ -276,7 +277,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "migrate":
         return asyncio.run(cmd_migrate(settings))
     if args.command == "export":
-        args.data_dir = settings.data_dir  # the key that signs a proof bundle
         return asyncio.run(cmd_export(settings, args))
     if args.command == "verifier":
         return cmd_verifier(settings, args)

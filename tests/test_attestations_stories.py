@@ -276,7 +276,6 @@ async def test_a_cancelled_bilan_bundle_is_built_marked_annule_never_complete(
     args = cli.build_parser().parse_args(
         ["export", "attestations", "--bilan", str(bilan_id), "--out", str(out)]
     )
-    args.data_dir = settings.data_dir
     assert await cli.cmd_export(settings, args) == 0
     files, manifest = open_zip(out.read_bytes())
     assert manifest["état"] == "annulé" and manifest["complet"] is False

@@ -31,7 +31,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import dates
+from bot import dates, texts
 from bot.answers import visible
 from bot.attestations.chain import ANSWER_WORDS, record_of, utc_text
 from bot.attestations.evidence import bilan_words, file_stem
@@ -49,22 +49,6 @@ from bot.storage.attestations import AttendanceSheet, Attestation
 
 MANIFEST_FORMAT = "formabot-attestations/2"
 KEY_FILE = "cle-publique.pem"
-STATE_WORDS = {
-    "attested": "attestée",
-    "on_sheet": "sur la feuille d'émargement",
-    "outdated": "réponse donnée pour une ancienne date du bilan",
-    "to_review": "réponse à vérifier par le formateur",
-    "declined": "n'a pas participé",
-    "declined_no_reason": "n'a pas participé, sans raison donnée",
-    "opened": "lien ouvert, pas de réponse",
-    "invited": "invitation envoyée, pas de réponse",
-    "not_invited": "pas encore invité(e)",
-}
-CONCERN_WORDS = {
-    "identity": "réponse donnée depuis un autre compte de messagerie que la réponse ou le lien "
-    "précédent de cette personne",
-    "role": "rôle choisi différent de celui de l'invitation",
-}
 RECAP = "recapitulatif.pdf"
 EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
 
@@ -98,29 +82,36 @@ def sheet_name(number: int, sheet: AttendanceSheet) -> str:
     return safe_name(f"emargement-{number}{extension}")
 
 
+def words(block: str, **values: Any) -> str:
+    """A phrase of ``templates/chat/attestations_bundle.j2``, as plain text."""
+    return texts.plain(texts.say(f"attestations_bundle.{block}", **values))
+
+
+def state_words(state: str) -> str:
+    return words("state", state=state)
+
+
+def concern_words(concern: str) -> str:
+    """``identity`` | ``role`` | ``moved``, said to the auditor."""
+    return words("concern", concern=concern)
+
+
 def status_words(row: ParticipantStatus, info: BilanView) -> str:
     """How the summary accounts for one participant, in a sentence."""
     answer = row.answer
-    state = row.state
-    if state == "attested" and answer is not None:
-        words = f"attestation sur l'honneur du {_local(answer.answered_at, info)}"
-        if not answer.name_matches:
-            words += f" (nom tapé : « {answer.typed_name} »)"
-        return words
-    if state == "on_sheet" and row.sheet is not None:
-        return "figure sur la feuille d'émargement"
-    if state == "outdated" and answer is not None and answer.bilan_starts_at is not None:
-        former = _local(answer.bilan_starts_at, info)
-        return f"a répondu pour le bilan prévu le {former}, avant son déplacement : à refaire"
-    if state == "to_review" and answer is not None:
-        why = " ; ".join(CONCERN_WORDS[c] for c in row.concerns)
-        return f"réponse du {_local(answer.answered_at, info)} à vérifier : {why}"
-    if state in ("declined", "declined_no_reason") and answer is not None:
-        reason = (answer.reason or "").strip()
-        return f"déclare ne pas avoir participé ({_local(answer.answered_at, info)})" + (
-            f" : « {reason} »" if reason else ", sans raison donnée"
-        )
-    return "aucun justificatif"
+    state = row.state if answer is not None or row.state == "on_sheet" else ""
+    if answer is None:
+        return words("status", state=state)
+    former = answer.bilan_starts_at
+    return words(
+        "status",
+        state=state,
+        at=_local(answer.answered_at, info),
+        typed="" if answer.name_matches else answer.typed_name,
+        former=_local(former, info) if former is not None else "",
+        concerns=[concern_words(c) for c in row.concerns],
+        reason=(answer.reason or "").strip(),
+    )
 
 
 def _answer_entry(answer: Attestation, files: dict[str, str]) -> dict[str, Any]:
@@ -165,9 +156,9 @@ def flagged(prog: Progress) -> list[dict[str, Any]]:
     """What the summary and the manifest say the trainer has to look at."""
     found: list[dict[str, Any]] = []
     for row in prog.rows:
-        reasons = [CONCERN_WORDS[c] for c in row.concerns]
+        reasons = [concern_words(c) for c in row.concerns]
         if row.outdated and row.answer is not None:
-            reasons.append("réponse donnée pour une ancienne date du bilan (déplacé depuis)")
+            reasons.append(concern_words("moved"))
         if reasons:
             found.append(
                 {
@@ -195,9 +186,9 @@ def assemble(prog: Progress, *, now: datetime, key: SigningKey) -> ProofBundle:
             "nom": visible(p.name),
             "invité_comme": ROLE_LABELS.get(p.kind, p.kind),
             "structure": p.structure,
-            "état": STATE_WORDS.get(row.state, row.state),
+            "état": state_words(row.state),
             "justifié": row.accounted,
-            "à_vérifier": [CONCERN_WORDS[c] for c in row.concerns],
+            "à_vérifier": [concern_words(c) for c in row.concerns],
             "ancienne_date": row.outdated,
             "sur_feuille": sheet_names.get(row.sheet.id) if row.sheet else None,
         }

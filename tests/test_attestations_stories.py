@@ -386,6 +386,14 @@ async def test_a_sent_bundle_going_stale_is_told_and_the_new_one_offered(
     text = notice.payload["text"]
     assert "envoyé à sophie.leroy@example.org" in text and "n'est plus à jour" in text
     assert "Léa Martin déclare maintenant ne pas avoir participé" in text
+    # The trainer is offered the new bundle, and sending it clears the warning.
+    trainer.engine.settings = smtp
     await trainer.says("/attestations")
     assert "Ce dossier envoyé n'est plus à jour" in trainer.last
-    assert "Envoyez le nouveau dossier" in trainer.last
+    assert "Envoyer le nouveau dossier au chargé de mission" in trainer.buttons
+    assert "Envoyer au chargé de mission" not in trainer.buttons
+    await trainer.presses("Envoyer le nouveau dossier")
+    await trainer.presses("Envoyer")
+    assert "J'envoie le dossier de preuves à sophie.leroy@example.org" in trainer.all_text
+    assert "n'est plus à jour" not in trainer.last
+    await mail.wait_for_deliveries()

@@ -99,12 +99,15 @@ async def pick_bilan(ctx: Context, picked: str) -> Outcome:
 
 async def bilan_still_there(ctx: Context) -> Outcome | None:
     """The menu's ``before``: a bilan cancelled (or taken away) meanwhile ends the dialogue;
-    whether an answer awaits the trainer's decision decides the menu's entries."""
+    whether an answer awaits the trainer's decision, and whether the bundle sent is out of
+    date, decide the menu's entries."""
     info = await this_bilan(ctx)
     if info is None:
         ctx.say("attestation_trainer.bilan_not_found")
         return Leave()
-    ctx.data["_flagged"] = bool((await progress(ctx.session, info)).to_review)
+    prog = await progress(ctx.session, info)
+    ctx.data["_flagged"] = bool(prog.to_review)
+    ctx.data["_stale"] = prog.stale
     return None
 
 
@@ -234,11 +237,18 @@ FLOW = Flow(
                     then=give_bundle,
                 ),
                 Entry(
+                    "Envoyer le nouveau dossier au chargé de mission",
+                    "send_again",
+                    call="attestations_send",
+                    data=same_bilan,
+                    when=lambda ctx: ctx.settings.has_smtp and bool(ctx.data.get("_stale")),
+                ),
+                Entry(
                     "Envoyer au chargé de mission",
                     "send",
                     call="attestations_send",
                     data=same_bilan,
-                    when=lambda ctx: ctx.settings.has_smtp,
+                    when=lambda ctx: ctx.settings.has_smtp and not ctx.data.get("_stale"),
                 ),
                 Entry("Terminé", "done", then=leave_saying("attestation_trainer.done")),
             ],

@@ -217,15 +217,16 @@ async def send_digests(session: AsyncSession, now: datetime, settings: Settings)
         quiet = (_database(session), organisation.id, day)
         if quiet in _QUIET and now - _QUIET[quiet] < QUIET_RECHECK:
             continue
+        targets = await recipients(session, organisation, base)
+        if not targets:
+            continue
+        # The outbox's unique keys, looked up exactly (a LIKE scanned the whole outbox).
         sent = await session.scalar(
             select(OutboxMessage.id)
-            .where(or_(OutboxMessage.key == base, OutboxMessage.key.like(base + ":%")))
+            .where(OutboxMessage.key.in_([target.key for target in targets]))
             .limit(1)
         )
         if sent is not None:
-            continue
-        targets = await recipients(session, organisation, base)
-        if not targets:
             continue
         await refresh_organisation(session, organisation.id)
         rows = await open_deadlines(session, organisation.id)

@@ -9,7 +9,7 @@ any ``UPDATE`` of an attestation's signed columns (the foreign keys set to
 NULL when a person or an invitation goes are not among them).
 
 Revision ID: 0012_evidence
-Revises: 0009_cm_matrix
+Revises: 0017_indexes
 Create Date: 2026-12-01 10:50:00
 """
 
@@ -21,7 +21,7 @@ from alembic import op
 from bot.storage.base import UTCDateTime
 
 revision: str = "0012_evidence"
-down_revision: str | None = "0009_cm_matrix"
+down_revision: str | None = "0017_indexes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -136,7 +136,7 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("attestation_reviews") as batch:
-        for column in ("attestation_id", "bilan_id", "organisation_id"):
+        for column in ("attestation_id", "bilan_id", "decided_by", "organisation_id"):
             batch.create_index(batch.f(f"ix_attestation_reviews_{column}"), [column], unique=False)
     create_frozen_trigger()
 

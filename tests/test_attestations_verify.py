@@ -27,6 +27,7 @@ from bot.storage.db import Database
 from tests.auxil.attestations import codes, open_zip, schedule_bilan
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
+from tests.auxil.pdf import pdf_words
 
 
 def sha(data: bytes) -> str:
@@ -304,3 +305,35 @@ def test_the_organisation_key_is_printed_to_be_published_and_a_missing_file_said
     missing = cli.build_parser().parse_args(["verifier", str(tmp_path / "absent.zip")])
     assert cli.cmd_verifier(settings, missing) == 2
     assert "Je ne peux pas lire" in capsys.readouterr().err
+
+
+async def test_answers_erased_before_sending_are_declared_and_said_not_refused(
+    trainer: Talker,
+    person: Callable[..., Talker],
+    clock: Clock,
+    db: Database,
+    settings: Settings,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    bilan_id, _ = await attested_bundle(trainer, person, clock, db, settings)
+    async with db.sessions() as session, session.begin():  # as an erasure (/effacer) does
+        first = await session.scalar(select(Attestation).order_by(Attestation.id).limit(1))
+        assert first is not None
+        await session.execute(text("DELETE FROM attestations WHERE id = :id"), {"id": first.id})
+    async with db.sessions() as session:
+        bundle = await build(session, bilan_id, now=clock.now, key=signing_key(settings.data_dir))
+    files, manifest = open_zip(bundle.content)
+    (gap,) = manifest["chaîne_interrompue"]
+    assert gap["avant_la_réponse"] == 1 and gap["signée"] == manifest["chaîne"][0]["précédente"]
+    assert "Réponses effacées" in pdf_words(files["recapitulatif.pdf"])
+    code, out = run(tmp_path, settings, bundle.content, capsys)
+    assert code == 0, out
+    assert "Avant la réponse n° 1 (Hugo Moreau, version 1), des réponses ont été effacées" in out
+    # Undeclared, the same break is refused (the manifest, signed again, says nothing of it).
+    del manifest["chaîne_interrompue"]
+    files["manifest.json"] = dump(manifest)
+    key = signing_key(settings.data_dir)
+    files["manifest.json.signature"] = key.sign(files["manifest.json"]).encode()
+    code, out = run(tmp_path, settings, rezip(files), capsys)
+    assert code == 1 and "La chaîne des réponses est rompue à la réponse n° 1" in out

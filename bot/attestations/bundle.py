@@ -33,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates, texts
 from bot.answers import visible
-from bot.attestations.chain import ANSWER_WORDS, record_of, utc_text
+from bot.attestations.chain import ANSWER_WORDS, gaps, record_of, utc_text
 from bot.attestations.evidence import bilan_words, file_stem
 from bot.attestations.keys import SigningKey, spaced
 from bot.attestations.service import (
@@ -220,6 +220,7 @@ def assemble(prog: Progress, *, now: datetime, key: SigningKey) -> ProofBundle:
     to_check = flagged(prog)
     cancelled_at = info.bilan.cancelled_at
     moved = any(r.outdated for r in prog.rows)
+    links = [chain_entry(a) for a in sorted(prog.history, key=lambda a: a.id)]
     rows = [
         {
             "name": visible(r.participant.name),
@@ -252,6 +253,7 @@ def assemble(prog: Progress, *, now: datetime, key: SigningKey) -> ProofBundle:
         moved=moved,
         flagged=to_check,
         fingerprint=spaced(key.fingerprint),
+        erased=len(gaps(links, info.bilan.id)),
     )
     manifest: dict[str, Any] = {
         "format": MANIFEST_FORMAT,
@@ -280,7 +282,8 @@ def assemble(prog: Progress, *, now: datetime, key: SigningKey) -> ProofBundle:
         "versions_remplacées": [
             {"participant_id": a.participant_id, **_answer_entry(a, {})} for a in superseded
         ],
-        "chaîne": [chain_entry(a) for a in sorted(prog.history, key=lambda a: a.id)],
+        "chaîne": links,
+        "chaîne_interrompue": gaps(links, info.bilan.id),
         "feuilles": [
             {
                 "fichier": sheet_names[s.id],

@@ -96,3 +96,17 @@ def seal(answer: Attestation, previous: str, key: SigningKey) -> None:
     answer.chain_sha256 = link_hash(record_of(answer))
     answer.signature = key.sign(answer.chain_sha256.encode("ascii"))
     answer.key_sha256 = key.fingerprint
+
+
+def gaps(links: list[dict[str, Any]], bilan_id: int) -> list[dict[str, Any]]:
+    """Where the chain skips answers that were deleted (an erasure asked under the RGPD, of
+    answers not yet sent): the signed manifest declares each one, with the hash expected and
+    the one found, so the verifier tells a declared erasure from a silent removal."""
+    found: list[dict[str, Any]] = []
+    expected = genesis(bilan_id)
+    for number, link in enumerate(links, start=1):
+        previous = link.get("précédente")
+        if previous is not None and previous != expected:
+            found.append({"avant_la_réponse": number, "attendue": expected, "signée": previous})
+        expected = link.get("empreinte") or expected
+    return found

@@ -12,7 +12,8 @@ What is checked, in this order, each failure said in French:
 4. every file listed is there with its size and SHA-256, and nothing else;
 5. the chain of answers: each record's hash recomputed, each linked to the
    previous one (the first to the bilan's starting value), each signed by
-   the same key;
+   the same key; a break is accepted only where the signed manifest
+   declares answers erased there (``chaîne_interrompue``), and then said;
 6. each attestation's ``.txt`` and PDF have the hashes its signed record
    gives.
 
@@ -146,12 +147,20 @@ def _check_files(verdict: Verdict, manifest: dict[str, Any], contents: dict[str,
 def _check_chain(verdict: Verdict, manifest: dict[str, Any], key: Any, printed: str) -> None:
     bilan_id = (manifest.get("bilan") or {}).get("id")
     previous = genesis(int(bilan_id)) if isinstance(bilan_id, int) else None
+    declared = {
+        (g.get("avant_la_réponse"), g.get("attendue"), g.get("signée"))
+        for g in manifest.get("chaîne_interrompue") or []
+        if isinstance(g, dict)
+    }
     for number, link in enumerate(manifest.get("chaîne") or [], start=1):
         who = f"n° {number} ({link.get('nom_tapé', '')}, version {link.get('version', '?')})"
         if link.get("bilan") != bilan_id:
             verdict.wrong("link_other_bilan", who=who)
         if link.get("précédente") != previous:
-            verdict.wrong("link_broken", who=who)
+            if (number, previous, link.get("précédente")) in declared:
+                verdict.note("link_erased", who=who)
+            else:
+                verdict.wrong("link_broken", who=who)
         digest = link_hash(link)
         if digest != link.get("empreinte"):
             verdict.wrong("link_changed", who=who)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,7 +102,7 @@ def signing_key(data_dir: Path) -> SigningKey:
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
-        draft = write_private(path.with_name(f".{KEY_FILE}.{os.getpid()}"), fresh)
+        draft = write_private(path.with_name(f".{KEY_FILE}.{secrets.token_hex(8)}"), fresh)
         try:
             os.link(draft, path)  # atomic, and refused when another process was first
         except FileExistsError:

@@ -181,7 +181,11 @@ async def test_a_remote_bilan_is_scheduled_with_its_deadlines_and_documents(
         "NOR-PROOF": date(2026, 12, 3),
     }
     assert rows["NOR-DOCS"].due_at == datetime(2026, 11, 24, 13, 0, tzinfo=UTC)
-    assert {row.status for row in rows.values()} == {"open"}
+    # What /bilan answered is done (see tests/test_deadlines_answers.py): the visio has a
+    # password and manages who speaks, only the delegates are invited.
+    done = {rule for rule, row in rows.items() if row.status == "done"}
+    assert done == {"NOR-VISIO", "NOR-DELEGATES"}
+    assert "Vérifier l'outil de visioconférence : jeudi 12 novembre 2026 ✅ fait" in text
 
     docs = documents(trainer)
     assert set(docs) == {"ics", "pdf", "txt"}
@@ -424,7 +428,12 @@ async def test_abandoning_at_the_recap_and_cancelling_save_nothing(
         await answer(trainer, kind, value)
     await trainer.says("/annuler")
     assert await bilans(db) == []
-    assert await scalar(db, select(func.count(StoredDeadline.id))) == 0
+    assert (
+        await scalar(
+            db, select(func.count(StoredDeadline.id)).where(StoredDeadline.subject == "bilan")
+        )
+        == 0
+    )
 
 
 async def test_a_formateur_without_bilan_formations_is_told_why(
@@ -530,10 +539,12 @@ async def test_moving_a_bilan_moves_its_deadlines_keeps_done_marks_and_tells_peo
     await trainer.presses("Oui, annuler le bilan")
     text = trainer.all_text
     assert "C'est annulé" in text and "Envoyer le bilan pédagogique" in text
-    assert "Déjà faites, gardées pour mémoire : Préparer le bilan avec le groupe" in text
+    kept = next(line for line in text.splitlines() if "gardées pour mémoire" in line)
+    assert "Préparer le bilan avec le groupe" in kept
+    assert "Vérifier l'outil de visioconférence" in kept  # done by answering /bilan
     [bilan] = await bilans(db)
     assert bilan.cancelled_at is not None and bilan.sequence == 2
-    assert list(await deadlines_of(db, bilan)) == ["NOR-PREP"]
+    assert set(await deadlines_of(db, bilan)) == {"NOR-PREP", "NOR-VISIO", "NOR-DELEGATES"}
     calendar, event = event_of(documents(trainer)["ics"].content)
     assert calendar["METHOD"] == "CANCEL" and str(event["STATUS"]) == "CANCELLED"
     assert int(event["SEQUENCE"]) == 2
@@ -718,3 +729,51 @@ async def test_without_matrix_nothing_is_sent_to_the_charge_de_mission(
             )
             == 0
         )
+
+
+async def test_a_day_then_its_hour_keeps_the_day_as_reported(db: Database, trainer: Person) -> None:
+    """Issue 11 item 2: "14h" after "J'ai bien le 16 décembre, mais à quelle heure ?"."""
+    await trainer.says("/bilan")
+    for _step, kind, value in REMOTE[:3]:
+        await answer(trainer, kind, value)
+    await trainer.says("16 décembre")
+    assert trainer.last.startswith("J'ai bien le mercredi 16 décembre 2026, mais à quelle heure ?")
+    await trainer.says("14h")
+    assert "mercredi 16 décembre 2026 à 14 h 00" in trainer.last
+    await trainer.says("15 h 30")  # an hour instead of "oui": the same day, that hour
+    assert "mercredi 16 décembre 2026 à 15 h 30" in trainer.last
+    await trainer.says("jeudi 17 décembre à 9h")  # a whole new date is taken whole
+    assert "jeudi 17 décembre 2026 à 9 h 00" in trainer.last
+    await trainer.presses("Non, corriger")
+    await trainer.says("14h")  # after "corriger", nothing is assumed: today is meant
+    assert "lundi 23 novembre 2026 à 14 h 00" in trainer.last
+    await trainer.says("16 décembre à 14 h")
+    await trainer.presses("Oui, c'est ça")
+    for _step, kind, value in REMOTE[5:]:
+        await answer(trainer, kind, value)
+    [bilan] = await bilans(db)
+    assert bilan.starts_at.astimezone(PARIS) == datetime(2026, 12, 16, 14, 0, tzinfo=PARIS)
+
+
+async def test_on_site_or_remote_is_understood_with_the_words_people_use(
+    trainer: Person,
+) -> None:
+    """Issue 11 item 23: choices tolerate a typo, "presentiel" means on site."""
+    await trainer.says("/bilan")
+    for _step, kind, value in REMOTE[:2]:
+        await answer(trainer, kind, value)
+    await trainer.says("presentiel")
+    await trainer.says("16 décembre à 14 h")
+    await trainer.presses("Oui, c'est ça")
+    await trainer.presses("2 heures")
+    assert "Où aura lieu le bilan" in trainer.last
+    await trainer.says("Retour")
+    assert "2 heures" in trainer.buttons  # the duration
+    await trainer.says("Retour")
+    await trainer.says("Retour")
+    assert "À distance, en visio" in trainer.buttons
+    await trainer.says("a distnce")  # one letter missing
+    await trainer.says("16 décembre à 14 h")
+    await trainer.presses("Oui, c'est ça")
+    await trainer.presses("2 heures")
+    assert "lien" in trainer.last.lower()

@@ -9,7 +9,7 @@ any ``UPDATE`` of an attestation's signed columns (the foreign keys set to
 NULL when a person or an invitation goes are not among them).
 
 Revision ID: 0012_evidence
-Revises: 0011_retention
+Revises: 0015_deadline_details
 Create Date: 2026-12-01 10:50:00
 """
 
@@ -21,7 +21,7 @@ from alembic import op
 from bot.storage.base import UTCDateTime
 
 revision: str = "0012_evidence"
-down_revision: str | None = "0011_retention"
+down_revision: str | None = "0015_deadline_details"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

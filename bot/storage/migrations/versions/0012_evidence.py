@@ -9,7 +9,7 @@ any ``UPDATE`` of an attestation's signed columns (the foreign keys set to
 NULL when a person or an invitation goes are not among them).
 
 Revision ID: 0012_evidence
-Revises: 0015_deadline_details
+Revises: 0016_address_form
 Create Date: 2026-12-01 10:50:00
 """
 
@@ -21,7 +21,7 @@ from alembic import op
 from bot.storage.base import UTCDateTime
 
 revision: str = "0012_evidence"
-down_revision: str | None = "0015_deadline_details"
+down_revision: str | None = "0016_address_form"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -48,7 +48,7 @@ def test_the_record_is_in_french_and_its_hash_covers_every_field() -> None:
     seal(first, genesis(7), KEY)
     record = record_of(first)
     assert list(record) == list(RECORD_KEYS)
-    assert record["réponse"] == "attestée" and record["rôle"] == "délégué(e) des stagiaires"
+    assert record["réponse"] == "attestée" and record["rôle"] == "délégation des stagiaires"
     assert record["répondu_le"] == "2026-11-26T16:00:00Z" and record["précédente"] == genesis(7)
     assert first.chain_sha256 == link_hash(record)
     assert keys.verify(KEY.public, str(first.signature), str(first.chain_sha256).encode())

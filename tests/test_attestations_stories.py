@@ -230,7 +230,7 @@ async def test_a_bilan_moved_after_the_answers_is_said_and_answers_are_asked_aga
 
     # Reminded in their chat; Léa confirms for the new date.
     await trainer.presses("Inviter ou relancer")
-    assert "Rappel envoyé directement à Hugo Moreau, Léa Martin" in trainer.all_text
+    assert "Rappel envoyé directement à Léa Martin, Hugo Moreau" in trainer.all_text
     async with db.sessions() as session:
         reminders = (
             await session.scalars(
@@ -247,7 +247,7 @@ async def test_a_bilan_moved_after_the_answers_is_said_and_answers_are_asked_aga
     assert "le jeudi 3 décembre 2026, de 14 h 00 à 16 h 00" in lea.last
     await lea.presses("Je l'atteste")
     await trainer.says("/attestations")
-    assert "✅ Léa Martin (délégué(e) des stagiaires) : attesté le jeudi 3 décembre" in trainer.last
+    assert "✅ Léa Martin (délégation des stagiaires) : attesté le jeudi 3 décembre" in trainer.last
     assert "il manque Hugo Moreau" in trainer.last
     assert bilan_id
 
@@ -318,7 +318,7 @@ async def test_a_partner_signing_as_a_delegate_is_flagged_until_the_trainer_deci
         )
     assert notice is not None
     assert (
-        "Rôle choisi : délégué(e) des stagiaires, alors que l'invitation est au titre de "
+        "Rôle choisi : délégation des stagiaires, alors que l'invitation est au titre de "
         "partenaire" in notice.payload["text"]
     )
     await trainer.says("/attestations")
@@ -329,7 +329,7 @@ async def test_a_partner_signing_as_a_delegate_is_flagged_until_the_trainer_deci
     assert manifest["complet"] is False
     entry = manifest["participants"][0]
     assert entry["invité_comme"] == "partenaire"
-    assert entry["réponse"]["rôle"] == "délégué(e) des stagiaires"
+    assert entry["réponse"]["rôle"] == "délégation des stagiaires"
     assert entry["réponse"]["rôle_conforme"] is False
     assert entry["à_vérifier"] == ["rôle choisi différent de celui de l'invitation"]
     await trainer.presses("Examiner une réponse signalée")

@@ -112,12 +112,12 @@ async def test_a_changed_file_is_refused(
 ) -> None:
     _, data = await attested_bundle(trainer, person, clock, db, settings)
     files, _ = open_zip(data)
-    files["attestation-02-lea-martin.txt"] = files["attestation-02-lea-martin.txt"].replace(
+    files["attestation-01-lea-martin.txt"] = files["attestation-01-lea-martin.txt"].replace(
         "Léa Martin".encode(), "Zoé Martin".encode()
     )
     code, out = run(tmp_path, settings, rezip(files), capsys)
     assert code == 1
-    assert "Le fichier attestation-02-lea-martin.txt a été modifié" in out
+    assert "Le fichier attestation-01-lea-martin.txt a été modifié" in out
     assert "✗ dossier.zip : dossier refusé." in out
 
 
@@ -133,11 +133,11 @@ async def test_a_consistent_forgery_in_the_zip_is_refused_by_the_signatures(
     _, data = await attested_bundle(trainer, person, clock, db, settings)
     files, manifest = open_zip(data)
     # Redo Léa's text, its PDF, every hash, the chain and the file list together.
-    forged_text = files["attestation-02-lea-martin.txt"].replace(
+    forged_text = files["attestation-01-lea-martin.txt"].replace(
         "Léa Martin".encode(), "Zoé Martin".encode()
     )
     forged_pdf = b"%PDF-1.4 forged"
-    files["attestation-02-lea-martin.txt"], files["attestation-02-lea-martin.pdf"] = (
+    files["attestation-01-lea-martin.txt"], files["attestation-01-lea-martin.pdf"] = (
         forged_text,
         forged_pdf,
     )

@@ -159,7 +159,8 @@ async def invite_or_remind(
     only_new: bool = False,
     on_matrix: bool = False,
 ) -> Invited:
-    """Invite (or re-invite) everyone who has not answered nor is on a sheet.
+    """Invite (or re-invite) everyone who has not answered nor is on a sheet, and those
+    whose answer names the bilan's former dates (it moved) or was not validated.
 
     - nobody has used the participant's link yet: a new link to forward (the
       old one is revoked, so a lost or misdirected link stops working);
@@ -173,8 +174,8 @@ async def invite_or_remind(
     """
     done = Invited()
     for row in (await progress(session, info)).rows:
-        if row.answer is not None or row.sheet is not None or row.state == "absent":
-            continue
+        if row.state not in ("outdated", "rejected", "opened", "invited", "not_invited"):
+            continue  # answered (or flagged), on the sheet, or absent
         live = row.invitation if row.invitation and row.invitation.revoked_at is None else None
         if only_new and live is not None:
             continue
@@ -187,7 +188,11 @@ async def invite_or_remind(
                     chat_id=live.redeemed_chat_id,
                     organisation_id=info.bilan.organisation_id,
                     reply=Reply(
-                        text=texts.say("attestation_participant.reminder", **when_words(info))
+                        text=texts.say(
+                            "attestation_participant.reminder",
+                            moved=row.outdated,
+                            **when_words(info),
+                        )
                     ),
                 )
                 done.reminded.append(visible(row.participant.name))

@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.messages import Choice, Document, Reply
 from bot.storage.base import utcnow
+from bot.storage.conflicts import insert_unless_taken
 from bot.storage.outbox import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -99,22 +100,25 @@ async def enqueue(
     organisation_id: int | None = None,
     not_before: datetime | None = None,
 ) -> bool:
-    """Queue a message unless one with this key exists; True when queued now."""
-    existing = await session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key))
-    if existing is not None:
-        return False
-    session.add(
-        OutboxMessage(
-            key=key,
-            organisation_id=organisation_id,
-            platform=platform,
-            chat_id=chat_id,
-            payload=reply_to_payload(reply),
-            next_attempt_at=not_before or utcnow(),
-        )
+    """Queue a message unless one with this key exists; True when queued now.
+
+    One ``INSERT … ON CONFLICT DO NOTHING``: when two processes run the same
+    daily job at once, the loser's insert does nothing, without an error to
+    log or a transaction to roll back.
+    """
+    queued = await insert_unless_taken(
+        session,
+        OutboxMessage,
+        {
+            "key": key,
+            "organisation_id": organisation_id,
+            "platform": platform,
+            "chat_id": chat_id,
+            "payload": reply_to_payload(reply),
+            "next_attempt_at": not_before or utcnow(),
+        },
     )
-    await session.flush()
-    return True
+    return queued is not None
 
 
 def backoff(attempts: int) -> timedelta:

@@ -45,8 +45,9 @@ from bot.storage.absences import (
     QualityTicket,
     StoredDocument,
 )
+from bot.storage.conflicts import insert_unless_taken
 from bot.storage.formations import Formation, Trainee
-from bot.storage.people import Organisation
+from bot.storage.people import Organisation, Person
 
 SIGNS: dict[str, str] = {
     "absences_repetees": "Absences répétées",
@@ -156,10 +157,30 @@ async def open_followup(
     applies: bool,
     absence_id: int | None,
     subcontracted: bool | None = None,
-) -> FollowUp:
+) -> FollowUp | AlreadyOpen:
     """A new follow-up with its signs; when the procedure applies, the rules date its steps
     (the formation's deadlines are refreshed).  ``subcontracted``, when given, is
-    remembered on the formation."""
+    remembered on the formation.  :class:`AlreadyOpen`, with nothing written, when
+    the trainee has one open: a unique index holds "one open follow-up per trainee"
+    when two people open one at once."""
+    path = path_for(formation)
+    followup_id = await insert_unless_taken(
+        session,
+        FollowUp,
+        {
+            "organisation_id": organisation.id,
+            "formation_id": formation.id,
+            "trainee_id": trainee.id,
+            "path": path,
+            "cause": cause if path == "bilan_comp" else None,
+            "procedure_applies": applies,
+            "absence_id": absence_id,
+            "opened_by": actor_id,
+            "opened_at": now,
+        },
+    )
+    if followup_id is None:
+        return await already_open(session, trainee.id)
     if subcontracted is not None and formation.subcontracted != subcontracted:
         formation.subcontracted = subcontracted
         audit.record(
@@ -171,20 +192,8 @@ async def open_followup(
             entity_id=formation.id,
             value=subcontracted,
         )
-    path = path_for(formation)
-    followup = FollowUp(
-        organisation_id=organisation.id,
-        formation_id=formation.id,
-        trainee_id=trainee.id,
-        path=path,
-        cause=cause if path == "bilan_comp" else None,
-        procedure_applies=applies,
-        absence_id=absence_id,
-        opened_by=actor_id,
-        opened_at=now,
-    )
-    session.add(followup)
-    await session.flush()
+    followup = await session.get(FollowUp, followup_id)
+    assert followup is not None  # inserted just now, in this transaction
     add_signs(session, followup, signs, note, actor_id, now)
     audit.record(
         session,
@@ -243,6 +252,22 @@ async def find_followup(
 
 async def organisation_of(session: AsyncSession, organisation_id: int) -> Organisation | None:
     return await session.get(Organisation, organisation_id)
+
+
+@dataclass(frozen=True)
+class AlreadyOpen:
+    """The trainee's open follow-up, and who opened it when (a follow-up cannot be opened twice)."""
+
+    followup: FollowUp
+    by: str
+    at: datetime
+
+
+async def already_open(session: AsyncSession, trainee_id: int) -> AlreadyOpen:
+    followup = await open_followup_of(session, trainee_id)
+    assert followup is not None  # the unique index refused a second one
+    opener = await session.get(Person, followup.opened_by) if followup.opened_by else None
+    return AlreadyOpen(followup, opener.display_name if opener else "?", followup.opened_at)
 
 
 async def open_followup_of(session: AsyncSession, trainee_id: int) -> FollowUp | None:

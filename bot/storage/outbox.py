@@ -30,7 +30,8 @@ class OutboxMessage(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     """A serialised :class:`bot.messages.Reply`."""
     status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
-    """``pending`` → ``sending`` (claimed) → ``sent`` | ``failed`` (given up)."""
+    """``pending`` → ``sending`` (claimed) → ``sent`` | ``failed`` (given up);
+    ``cancelled`` when what it carried no longer holds (a revoked invitation)."""
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     claimed_by: Mapped[str | None] = mapped_column(String(64))

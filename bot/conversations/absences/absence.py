@@ -28,12 +28,19 @@ with the check for repeated absence, is
 from __future__ import annotations
 
 from bot.absences.line import understand_line
-from bot.absences.log import MAX_LATE_MINUTES, decline_followup, period_label, record_absence
+from bot.absences.log import (
+    MAX_LATE_MINUTES,
+    Conflict,
+    decline_followup,
+    period_label,
+    record_absence,
+)
 from bot.conversations.absences.details import (
     assess,
     checked,
     detail_steps,
     details_of,
+    flag_conflict,
     proof_of,
     recap_values,
 )
@@ -170,6 +177,10 @@ async def save_absence(ctx: Context) -> Outcome:
         by=ctx.person_id,
         now=ctx.now,
     )
+    if isinstance(recorded, Conflict):
+        # Someone saved this half-day a moment ago, in another chat or process.
+        flag_conflict(ctx, recorded)
+        return Next("conflict")
     ctx.say("absence.saved", a=recorded.absence, name=trainee.full_name, label=period_label)
     signal = recorded.signal
     if signal is None:

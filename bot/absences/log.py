@@ -254,17 +254,22 @@ async def record_absence(
     details: Details,
     *,
     proof: Upload | None = None,
+    another_late: bool = False,
     by: int,
     now: datetime,
 ) -> Recorded | Conflict:
     """Store an absence (its proof only when justified), audit it, detect repetition.
 
-    A :class:`Conflict` when the half-day (or this late arrival) was saved by
-    someone else meanwhile: nothing is written then.
+    A :class:`Conflict` when the half-day was saved by someone else
+    meanwhile, or when a late arrival is noted that day already and
+    ``another_late`` (confirmed as a second one) is not set: nothing is
+    written then.
     """
     values = details.stored()
     if details.period == "retard":
-        values["late_rank"] = await late_rank(session, trainee.id, details.day)
+        values["late_rank"] = (
+            await late_rank(session, trainee.id, details.day) if another_late else 1
+        )
     absence_id = await insert_unless_taken(
         session,
         Absence,
@@ -278,7 +283,9 @@ async def record_absence(
         },
     )
     if absence_id is None:
-        found = await conflict(session, trainee.id, details.day, details.period)
+        found = await conflict(
+            session, trainee.id, details.day, details.period, late_twice_ok=another_late
+        )
         # The index refused the row, so a live absence holds the half-day or the rank.
         return found or Conflict(kind="duplicate", period=details.period, by="?")
     absence = await session.get(Absence, absence_id)

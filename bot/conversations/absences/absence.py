@@ -168,12 +168,15 @@ async def save_absence(ctx: Context) -> Outcome:
     if formation is None or trainee is None:
         ctx.say("formation.trainee_not_found")
         return Leave()
+    details = details_of(ctx)
     recorded = await record_absence(
         ctx.session,
         formation,
         trainee,
-        details_of(ctx),
+        details,
         proof=proof_of(ctx),
+        # "Enregistrer quand même" on a second late arrival that day.
+        another_late=ctx.data.get("_conflict_ok") == f"{details.day.isoformat()}|{details.period}",
         by=ctx.person_id,
         now=ctx.now,
     )

@@ -1,0 +1,419 @@
+"""Invariants held by the schema: two sessions racing the same service call, many times.
+
+On PostgreSQL each trial runs the call in two engines with their own
+connection pools (as two ``formabot`` processes would), each in its own
+transaction, both released at once by a barrier once their transaction has
+started: real concurrency on the real database.  On SQLite (one process, one
+pooled connection) the two tasks are queued by the pool; the same
+assertions hold.  Each trial asserts one row, and that the loser was told
+why (the result its dialogue turns into a French answer), never an error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import texts
+from bot.absences.followups import AlreadyOpen, open_followup
+from bot.absences.log import Conflict, Details, Recorded, record_absence
+from bot.messages import Reply
+from bot.outbox import enqueue
+from bot.people import membership
+from bot.people.organisations import ChatAddress, create_first_organisation
+from bot.storage.absences import Absence, FollowUp
+from bot.storage.db import Database
+from bot.storage.formations import Formation, Trainee
+from bot.storage.outbox import OutboxMessage
+from bot.storage.people import Invitation, Membership, Organisation, Person, Role
+
+T = TypeVar("T")
+TRIALS = 20
+NOW = datetime(2026, 11, 23, 9, 2, tzinfo=UTC)
+
+
+@dataclass
+class Pair:
+    """Two ways into one database: two engines on PostgreSQL, the same one on SQLite."""
+
+    first: Database
+    second: Database
+    concurrent: bool
+
+    async def race(self, work: Callable[..., Awaitable[T]], *args: object) -> tuple[T, T]:
+        """``work(session, side, *args)`` on both sides at once, each in its own transaction."""
+        barrier = asyncio.Barrier(2) if self.concurrent else None
+
+        async def side(index: int) -> T:
+            database = self.second if index else self.first
+            async with database.sessions() as session, session.begin():
+                if barrier is not None:
+                    await session.execute(text("SELECT 1"))  # connected, transaction open
+                    await barrier.wait()
+                return await work(session, index, *args)
+
+        first, second = await asyncio.gather(side(0), side(1))
+        return first, second
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def chosen(request: pytest.FixtureRequest) -> Database:
+    fixture = "db" if request.param == "sqlite" else "pg_db"
+    database: Database = request.getfixturevalue(fixture)
+    return database
+
+
+@pytest.fixture
+async def pair(chosen: Database) -> AsyncIterator[Pair]:
+    if chosen.is_sqlite:
+        yield Pair(chosen, chosen, concurrent=False)
+        return
+    other = Database(chosen.url)
+    try:
+        yield Pair(chosen, other, concurrent=True)
+    finally:
+        await other.dispose()
+
+
+async def count(database: Database, model: type[object], *where: object) -> int:
+    async with database.sessions() as session:
+        query = select(func.count()).select_from(model)  # type: ignore[arg-type]
+        for condition in where:
+            query = query.where(condition)  # type: ignore[arg-type]
+        return int(await session.scalar(query) or 0)
+
+
+@dataclass
+class Setting:
+    """An organisation with two admins, a formation and one trainee per trial."""
+
+    organisation_id: int
+    admins: tuple[int, int]
+    formation_id: int
+    trainees: list[int]
+
+
+async def setting(database: Database) -> Setting:
+    async with database.sessions() as session, session.begin():
+        organisation = await create_first_organisation(
+            session,
+            name="Forma Plus",
+            timezone="Europe/Paris",
+            admin_name="Claire Martin",
+            address=ChatAddress("console", "claire", "claire"),
+        )
+        assert organisation is not None
+        claire = await session.scalar(select(Membership.person_id))
+        julien = Person(display_name="Julien Roy")
+        session.add(julien)
+        await session.flush()
+        session.add(Membership(organisation_id=organisation.id, person_id=julien.id, role="admin"))
+        assert claire is not None
+        formation = Formation(
+            organisation_id=organisation.id,
+            owner_id=claire,
+            title="Agent de restauration",
+            funder="autre",
+            start_date=date(2026, 9, 1),
+            end_date=date(2027, 3, 1),
+            long=True,
+        )
+        session.add(formation)
+        await session.flush()
+        trainees = [
+            Trainee(
+                formation_id=formation.id, full_name=f"Stagiaire {n}", name_key=f"stagiaire {n}"
+            )
+            for n in range(TRIALS)
+        ]
+        session.add_all(trainees)
+        await session.flush()
+        return Setting(organisation.id, (claire, julien.id), formation.id, [t.id for t in trainees])
+
+
+# --- one organisation bootstrap ---------------------------------------------------------
+
+
+async def test_two_first_starts_create_one_organisation(pair: Pair) -> None:
+    for trial in range(TRIALS):
+
+        async def start(session: AsyncSession, side: int, trial: int) -> Organisation | None:
+            return await create_first_organisation(
+                session,
+                name=f"Organisme {side}",
+                timezone="Europe/Paris",
+                admin_name=f"Personne {side}",
+                address=ChatAddress("console", f"p{trial}-{side}", f"p{trial}-{side}"),
+            )
+
+        results = await pair.race(start, trial)
+        assert sum(r is not None for r in results) == 1, trial
+        assert await count(pair.first, Organisation) == 1
+        assert await count(pair.first, Person) == 1
+        assert await count(pair.first, Membership) == 1
+        async with pair.first.sessions() as session, session.begin():
+            await session.execute(text("DELETE FROM audit_log"))
+            await session.execute(text("DELETE FROM organisations"))
+            await session.execute(text("DELETE FROM chat_identities"))
+            await session.execute(text("DELETE FROM people"))
+
+
+# --- a single-use code redeemed once ------------------------------------------------------
+
+
+async def test_one_code_redeemed_by_two_accounts_makes_one_member(pair: Pair) -> None:
+    where = await setting(pair.first)
+    for trial in range(TRIALS):
+        async with pair.first.sessions() as session, session.begin():
+            invitation, _ = await membership.issue_invitation(
+                session,
+                organisation_id=where.organisation_id,
+                by=where.admins[0],
+                role=Role.FORMATEUR.value,
+                now=NOW,
+                valid_for=timedelta(days=7),
+            )
+            invitation_id = invitation.id
+
+        async def redeem(
+            session: AsyncSession, side: int, trial: int, invitation_id: int
+        ) -> membership.Joined | str:
+            return await membership.redeem_invitation(
+                session,
+                invitation_id,
+                name=f"Nouvelle {side}",
+                address=ChatAddress("telegram", f"{trial}-{side}", f"{trial}-{side}"),
+                person_id=None,
+                member_of=None,
+                now=NOW,
+            )
+
+        results = await pair.race(redeem, trial, invitation_id)
+        joined = [r for r in results if isinstance(r, membership.Joined)]
+        assert len(joined) == 1 and results.count("code_used") == 1, (trial, results)
+        assert "déjà servi" in texts.say("onboarding.code_used")
+        async with pair.first.sessions() as session:
+            stored = await session.get(Invitation, invitation_id)
+            assert stored is not None and stored.used_by == joined[0].person_id
+    members = await count(pair.first, Membership, Membership.role == Role.FORMATEUR.value)
+    assert members == TRIALS
+
+
+async def test_a_code_revoked_while_redeemed_is_either_used_or_revoked(pair: Pair) -> None:
+    where = await setting(pair.first)
+    for trial in range(TRIALS):
+        async with pair.first.sessions() as session, session.begin():
+            invitation, _ = await membership.issue_invitation(
+                session,
+                organisation_id=where.organisation_id,
+                by=where.admins[0],
+                role=Role.FORMATEUR.value,
+                now=NOW,
+                valid_for=timedelta(days=7),
+            )
+            invitation_id = invitation.id
+
+        async def revoke_or_redeem(
+            session: AsyncSession, side: int, trial: int, invitation_id: int
+        ) -> object:
+            if side == 0:
+                return await membership.revoke_invitation(
+                    session, where.organisation_id, invitation_id, by=where.admins[0], now=NOW
+                )
+            return await membership.redeem_invitation(
+                session,
+                invitation_id,
+                name="Bruno Lefèvre",
+                address=ChatAddress("telegram", f"r{trial}", f"r{trial}"),
+                person_id=None,
+                member_of=None,
+                now=NOW,
+            )
+
+        revoked, redeemed = await pair.race(revoke_or_redeem, trial, invitation_id)
+        async with pair.first.sessions() as session:
+            stored = await session.get(Invitation, invitation_id)
+            assert stored is not None
+        if revoked == "revoked":
+            assert redeemed == "code_revoked" and stored.used_at is None, trial
+        else:
+            assert revoked == "already_used" and isinstance(redeemed, membership.Joined)
+            assert stored.revoked_at is None
+
+
+# --- one live absence per half-day ---------------------------------------------------------
+
+PAIRS = [
+    ("matin", "matin"),
+    ("journee", "matin"),
+    ("apres_midi", "journee"),
+    ("journee", "journee"),
+    ("retard", "retard"),
+]
+
+
+async def test_two_admins_logging_the_same_half_day_save_it_once(pair: Pair) -> None:
+    where = await setting(pair.first)
+    trainee = where.trainees[0]
+    for trial in range(TRIALS):
+        day = date(2026, 10, 1) + timedelta(days=trial)
+        periods = PAIRS[trial % len(PAIRS)]
+
+        async def log(
+            session: AsyncSession, side: int, day: date, periods: tuple[str, str]
+        ) -> Recorded | Conflict:
+            formation = await session.get(Formation, where.formation_id)
+            pupil = await session.get(Trainee, trainee)
+            assert formation is not None and pupil is not None
+            details = Details(
+                day=day,
+                period=periods[side],
+                late_minutes=10 if periods[side] == "retard" else None,
+                justified=False,
+                reason=None,
+            )
+            return await record_absence(
+                session, formation, pupil, details, by=where.admins[side], now=NOW
+            )
+
+        results = await pair.race(log, day, periods)
+        saved = [r for r in results if isinstance(r, Recorded)]
+        [lost] = [r for r in results if isinstance(r, Conflict)]
+        assert len(saved) == 1, (trial, periods, results)
+        winner = results.index(saved[0])
+        kind = "late_twice" if periods == ("retard", "retard") else "duplicate"
+        assert (lost.kind, lost.by) == (kind, ["Claire Martin", "Julien Roy"][winner])
+        assert lost.at == NOW
+        live = Absence.trainee_id == trainee, Absence.day == day, Absence.deleted_at.is_(None)
+        assert await count(pair.first, Absence, *live) == 1
+
+
+async def test_the_loser_is_told_who_noted_the_half_day_and_when() -> None:
+    """What the dialogue shows the loser, from the conflict it got (see test_absence.py)."""
+    said = texts.plain(
+        texts.say(
+            "absence.ask_conflict",
+            d={
+                "name": "Karim Benali",
+                "date": "2026-11-20",
+                "_conflict": {
+                    "kind": "duplicate",
+                    "period": "matin",
+                    "by": "Julien Roy",
+                    "at": "2026-11-23T10:02:00+01:00",
+                    "today": True,
+                },
+            },
+        )
+    )
+    assert "déjà noté (matin, noté par Julien Roy à 10 h 02)" in said
+    assert "(e)" not in said
+
+
+# --- one open follow-up per trainee -----------------------------------------------------------
+
+
+async def test_two_admins_opening_a_follow_up_open_one(pair: Pair) -> None:
+    where = await setting(pair.first)
+    for trial in range(TRIALS):
+
+        async def open_one(session: AsyncSession, side: int, trial: int) -> FollowUp | AlreadyOpen:
+            organisation = await session.get(Organisation, where.organisation_id)
+            formation = await session.get(Formation, where.formation_id)
+            pupil = await session.get(Trainee, where.trainees[trial])
+            assert organisation is not None and formation is not None and pupil is not None
+            return await open_followup(
+                session,
+                organisation=organisation,
+                formation=formation,
+                trainee=pupil,
+                actor_id=where.admins[side],
+                now=NOW,
+                signs=["absences_repetees"],
+                note=None,
+                cause=None,
+                applies=True,
+                absence_id=None,
+            )
+
+        results = await pair.race(open_one, trial)
+        opened = [r for r in results if isinstance(r, FollowUp)]
+        [told] = [r for r in results if isinstance(r, AlreadyOpen)]
+        assert len(opened) == 1, (trial, results)
+        winner = results.index(opened[0])
+        assert (told.followup.id, told.by) == (
+            opened[0].id,
+            ["Claire Martin", "Julien Roy"][winner],
+        )
+        assert await count(pair.first, FollowUp, FollowUp.trainee_id == where.trainees[trial]) == 1
+    said = texts.plain(texts.say("decrochage.already_open", by="Julien Roy", at=NOW))
+    assert "ouvert par Julien Roy le lundi 23 novembre 2026 à 9 h 02" in said
+
+
+# --- outbox keys ---------------------------------------------------------------------------------
+
+
+async def test_the_same_outbox_key_twice_at_once_is_one_message_and_no_error(
+    pair: Pair, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    for trial in range(TRIALS):
+
+        async def queue(session: AsyncSession, side: int, trial: int) -> bool:
+            return await enqueue(
+                session,
+                key=f"digest:org:1:2026-11-{trial + 1:02d}",
+                platform="console",
+                chat_id="claire",
+                reply=Reply(text=f"Résumé {side}"),
+            )
+
+        results = await pair.race(queue, trial)
+        assert sorted(results) == [False, True], trial
+    assert await count(pair.first, OutboxMessage) == TRIALS
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+async def test_a_revoked_invitation_cancels_its_matrix_message(pair: Pair) -> None:
+    where = await setting(pair.first)
+    async with pair.first.sessions() as session, session.begin():
+        invitation, _ = await membership.issue_invitation(
+            session,
+            organisation_id=where.organisation_id,
+            by=where.admins[0],
+            role=Role.FORMATEUR.value,
+            now=NOW,
+            valid_for=timedelta(days=7),
+        )
+        await membership.invite_on_matrix(
+            session, invitation, matrix_user="@bruno:tchap.example", welcome=Reply(text="code")
+        )
+        [pending] = await membership.pending_invitations(session, where.organisation_id, now=NOW)
+        assert (pending.created_by, pending.matrix_user) == (
+            "Claire Martin",
+            "@bruno:tchap.example",
+        )
+        revoked = await membership.revoke_invitation(
+            session, where.organisation_id, invitation.id, by=where.admins[1], now=NOW
+        )
+        assert revoked == "revoked"
+        again = await membership.revoke_invitation(
+            session, where.organisation_id, invitation.id, by=where.admins[1], now=NOW
+        )
+        assert again == "already_revoked"
+        elsewhere = await membership.revoke_invitation(
+            session, where.organisation_id + 1, invitation.id, by=where.admins[1], now=NOW
+        )
+        assert elsewhere == "not_found"
+        assert await membership.pending_invitations(session, where.organisation_id, now=NOW) == []
+    async with pair.first.sessions() as session:
+        row = await session.scalar(select(OutboxMessage))
+        assert row is not None and row.status == "cancelled"

@@ -13,18 +13,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 
 import pytest
 from sqlalchemy import func, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
 from bot.absences.followups import AlreadyOpen, open_followup
 from bot.absences.log import Conflict, Details, Recorded, record_absence
+from bot.app import build_engine, build_scheduler
+from bot.config import Settings
 from bot.messages import Reply
 from bot.outbox import enqueue
 from bot.people import membership
@@ -33,7 +37,10 @@ from bot.storage.absences import Absence, FollowUp
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
 from bot.storage.outbox import OutboxMessage
-from bot.storage.people import Invitation, Membership, Organisation, Person, Role
+from bot.storage.people import ChatIdentity, Invitation, Membership, Organisation, Person, Role
+from tests.auxil.absences import absences
+from tests.auxil.dialogue import Clock
+from tests.auxil.dialogue import Person as Speaker
 
 T = TypeVar("T")
 TRIALS = 20
@@ -64,9 +71,57 @@ class Pair:
         return first, second
 
 
+@pytest.fixture(scope="module")
+def pg_template(pg_server_url: str) -> Iterator[str]:
+    """One migrated PostgreSQL database per module; each test gets a copy (fast)."""
+    server = make_url(pg_server_url)
+    name = f"tpl_{uuid.uuid4().hex[:12]}"
+
+    async def admin(statement: str) -> None:
+        import asyncpg
+
+        connection = await asyncpg.connect(
+            f"postgresql://{server.username}@{server.host}:{server.port}/{server.database}"
+        )
+        try:
+            await connection.execute(statement)
+        finally:
+            await connection.close()
+
+    async def create() -> None:
+        await admin(f'CREATE DATABASE "{name}"')
+        database = Database(str(server.set(database=name)))
+        await database.migrate()
+        await database.dispose()
+
+    asyncio.run(create())
+    try:
+        yield name
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+async def pg_copy(pg_server_url: str, pg_template: str) -> AsyncIterator[Database]:
+    import asyncpg
+
+    server = make_url(pg_server_url)
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    dsn = f"postgresql://{server.username}@{server.host}:{server.port}/{server.database}"
+    admin = await asyncpg.connect(dsn)
+    await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"')
+    database = Database(str(server.set(database=name)))
+    try:
+        yield database
+    finally:
+        await database.dispose()
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def chosen(request: pytest.FixtureRequest) -> Database:
-    fixture = "db" if request.param == "sqlite" else "pg_db"
+    fixture = "db" if request.param == "sqlite" else "pg_copy"
     database: Database = request.getfixturevalue(fixture)
     return database
 
@@ -417,3 +472,108 @@ async def test_a_revoked_invitation_cancels_its_matrix_message(pair: Pair) -> No
     async with pair.first.sessions() as session:
         row = await session.scalar(select(OutboxMessage))
         assert row is not None and row.status == "cancelled"
+
+
+# --- the daily jobs in two processes ---------------------------------------------------------
+
+
+async def test_two_schedulers_at_digest_time_queue_each_message_once_and_log_nothing(
+    pair: Pair, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot import demo
+
+    async with pair.first.sessions() as session, session.begin():
+        await demo.fill(session, today=date(2026, 11, 23))
+    clock = Clock(datetime(2026, 11, 23, 8, 30, tzinfo=UTC))
+    schedulers = [build_scheduler(db, settings, clock=clock) for db in (pair.first, pair.second)]
+    caplog.set_level(logging.INFO)
+    for _ in range(TRIALS):
+        if pair.concurrent:
+            await asyncio.gather(*(s.tick() for s in schedulers))
+        else:
+            for scheduler in schedulers:
+                await scheduler.tick()
+        clock.advance(days=1)
+    async with pair.first.sessions() as session:
+        keys = list((await session.scalars(select(OutboxMessage.key))).all())
+    digests = [k for k in keys if k.startswith("digest:")]
+    assert len(digests) >= TRIALS  # every day's digest, each key once (the index says so)
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], [
+        r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING
+    ]
+
+
+# --- what the loser reads, through the whole dialogue ------------------------------------------
+
+
+@pytest.mark.postgres
+async def test_two_people_finishing_start_at_once_one_is_told_in_french(
+    pg_copy: Database, settings: Settings
+) -> None:
+    other = Database(pg_copy.url)
+    engines = [build_engine(db, settings, clock=Clock()) for db in (pg_copy, other)]
+    try:
+        for trial in range(5):
+            people = [Speaker(engines[side], f"p{trial}-{side}") for side in (0, 1)]
+            for who in people:
+                await who.says("/start")
+                await who.says("Forma Plus")
+                await who.presses("Métropole")
+            await asyncio.gather(*(who.says(f"Personne {n}") for n, who in enumerate(people)))
+            said = sorted(who.last for who in people)
+            assert "C'est fait : l'organisme" in said[0], said
+            assert "Quelqu'un vient de créer l'organisme de ce bot juste avant vous" in said[1]
+            assert await count(pg_copy, Organisation) == 1
+            async with pg_copy.sessions() as session, session.begin():
+                for table in ("audit_log", "organisations", "chat_identities", "people"):
+                    await session.execute(text(f"DELETE FROM {table}"))
+    finally:
+        await other.dispose()
+
+
+@pytest.mark.postgres
+async def test_two_admins_saving_the_same_morning_the_loser_reads_who_and_when(
+    pg_copy: Database, settings: Settings
+) -> None:
+    from bot import demo
+
+    async with pg_copy.sessions() as session, session.begin():
+        await demo.fill(session, today=date(2026, 11, 23))
+        camille = await session.scalar(
+            select(Person).where(Person.display_name == "Camille Durand")
+        )
+        organisation = await session.scalar(select(Organisation))
+        assert camille is not None and organisation is not None
+        julien = Person(display_name="Julien Roy")
+        session.add(julien)
+        await session.flush()
+        session.add(Membership(organisation_id=organisation.id, person_id=julien.id, role="admin"))
+        session.add(
+            ChatIdentity(
+                person_id=julien.id, platform="console", user_id="julien", chat_id="julien"
+            )
+        )
+    other = Database(pg_copy.url)
+    clock = Clock(datetime(2026, 11, 23, 9, 2, tzinfo=UTC))
+    admins = [
+        Speaker(build_engine(db, settings, clock=clock), name)
+        for db, name in ((pg_copy, "formateur"), (other, "julien"))
+    ]
+    try:
+        for day in ("lundi 16/11", "mardi 17/11", "mercredi 18/11"):
+            for who in admins:
+                await who.says(f"/absence hugo {day} matin")
+                await who.presses("Oui")  # the date
+                await who.presses("Non")  # not justified
+                await who.presses("Passer")  # no reason
+                assert "Enregistrer" in who.buttons, who.last
+            await asyncio.gather(*(who.presses("Enregistrer") for who in admins))
+            lost = [who for who in admins if "déjà noté" in who.last]
+            assert len(lost) == 1, [who.last for who in admins]
+            winner = "Julien Roy" if lost[0] is admins[0] else "Camille Durand"
+            assert f"(matin, noté par {winner} à 10 h 02)" in lost[0].last
+            assert "Changer la date" in lost[0].buttons
+            await lost[0].presses("Abandonner")
+        assert len(await absences(pg_copy)) == 3
+    finally:
+        await other.dispose()

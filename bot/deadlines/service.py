@@ -76,9 +76,15 @@ async def compute(session: AsyncSession, formation: Formation) -> list[Deadline]
 
 
 async def refresh_deadlines(session: AsyncSession, formation_id: int) -> Refresh:
-    """Recompute ``formation_id``'s deadlines and upsert them by key (see module doc)."""
+    """Recompute ``formation_id``'s deadlines and upsert them by key (see module doc).
+
+    The formation's row is locked first (``FOR UPDATE`` on PostgreSQL; SQLite
+    has one writer anyway): two processes refreshing the same formation at
+    once (the daily digest in both) take turns, and the second finds the
+    first one's rows instead of inserting them again.
+    """
     result = Refresh()
-    formation = await session.get(Formation, formation_id)
+    formation = await session.get(Formation, formation_id, with_for_update=True)
     if formation is None:
         return result
     try:

@@ -506,6 +506,23 @@ async def test_two_schedulers_at_digest_time_queue_each_message_once_and_log_not
 # --- what the loser reads, through the whole dialogue ------------------------------------------
 
 
+async def second_admin(database: Database) -> None:
+    """The demo organisation, with a second admin on the console: Julien Roy."""
+    from bot import demo
+
+    async with database.sessions() as session, session.begin():
+        organisation = await demo.fill(session, today=date(2026, 11, 23))
+        julien = Person(display_name="Julien Roy")
+        session.add(julien)
+        await session.flush()
+        session.add(Membership(organisation_id=organisation.id, person_id=julien.id, role="admin"))
+        session.add(
+            ChatIdentity(
+                person_id=julien.id, platform="console", user_id="julien", chat_id="julien"
+            )
+        )
+
+
 @pytest.mark.postgres
 async def test_two_people_finishing_start_at_once_one_is_told_in_french(
     pg_copy: Database, settings: Settings
@@ -535,24 +552,8 @@ async def test_two_people_finishing_start_at_once_one_is_told_in_french(
 async def test_two_admins_saving_the_same_morning_the_loser_reads_who_and_when(
     pg_copy: Database, settings: Settings
 ) -> None:
-    from bot import demo
 
-    async with pg_copy.sessions() as session, session.begin():
-        await demo.fill(session, today=date(2026, 11, 23))
-        camille = await session.scalar(
-            select(Person).where(Person.display_name == "Camille Durand")
-        )
-        organisation = await session.scalar(select(Organisation))
-        assert camille is not None and organisation is not None
-        julien = Person(display_name="Julien Roy")
-        session.add(julien)
-        await session.flush()
-        session.add(Membership(organisation_id=organisation.id, person_id=julien.id, role="admin"))
-        session.add(
-            ChatIdentity(
-                person_id=julien.id, platform="console", user_id="julien", chat_id="julien"
-            )
-        )
+    await second_admin(pg_copy)
     other = Database(pg_copy.url)
     clock = Clock(datetime(2026, 11, 23, 9, 2, tzinfo=UTC))
     admins = [
@@ -575,5 +576,38 @@ async def test_two_admins_saving_the_same_morning_the_loser_reads_who_and_when(
             assert "Changer la date" in lost[0].buttons
             await lost[0].presses("Abandonner")
         assert len(await absences(pg_copy)) == 3
+    finally:
+        await other.dispose()
+
+
+@pytest.mark.postgres
+async def test_two_admins_adding_the_same_trainee_at_once_enrol_her_once(
+    pg_copy: Database, settings: Settings
+) -> None:
+    """Held by the schema (one name per formation); the loser's turn is replayed and told."""
+    await second_admin(pg_copy)
+    other = Database(pg_copy.url)
+    clock = Clock(datetime(2026, 11, 23, 9, 2, tzinfo=UTC))
+    admins = [
+        Speaker(build_engine(db, settings, clock=clock), name)
+        for db, name in ((pg_copy, "formateur"), (other, "julien"))
+    ]
+    try:
+        for name in ("Nora Ali", "Rémi Petit", "Inès Garcia", "Yanis Colin", "Maëlle Roux"):
+            for who in admins:
+                await who.says("/formations")
+                await who.presses("Agent de restauration")
+                await who.presses("Ajouter des stagiaires")
+            await asyncio.gather(*(who.says(name) for who in admins))
+            said = [who.all_text for who in admins]
+            assert sum("1 stagiaire ajouté" in text for text in said) == 1, said
+            assert sum("déjà" in text for text in said) == 1, said
+            async with pg_copy.sessions() as session:
+                enrolled = await session.scalar(
+                    select(func.count()).select_from(Trainee).where(Trainee.full_name == name)
+                )
+            assert enrolled == 1
+            for who in admins:
+                await who.says("/annuler")
     finally:
         await other.dispose()

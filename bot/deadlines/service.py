@@ -78,13 +78,14 @@ async def compute(session: AsyncSession, formation: Formation) -> list[Deadline]
 async def refresh_deadlines(session: AsyncSession, formation_id: int) -> Refresh:
     """Recompute ``formation_id``'s deadlines and upsert them by key (see module doc).
 
-    The formation's row is locked first (``FOR UPDATE`` on PostgreSQL; SQLite
-    has one writer anyway): two processes refreshing the same formation at
-    once (the daily digest in both) take turns, and the second finds the
-    first one's rows instead of inserting them again.
+    The formation's row is locked first (``FOR NO KEY UPDATE`` on PostgreSQL,
+    which rows merely referencing the formation do not wait for; SQLite has
+    one writer anyway): two processes refreshing the same formation at once
+    (the daily digest in both) take turns, and the second finds the first
+    one's rows instead of inserting them again.
     """
     result = Refresh()
-    formation = await session.get(Formation, formation_id, with_for_update=True)
+    formation = await session.get(Formation, formation_id, with_for_update={"key_share": True})
     if formation is None:
         return result
     try:
@@ -164,7 +165,10 @@ async def refresh_organisation(session: AsyncSession, organisation_id: int) -> R
     total = Refresh()
     ids = (
         await session.scalars(
-            select(Formation.id).where(Formation.organisation_id == organisation_id)
+            # In id order: two processes lock the formations in the same order.
+            select(Formation.id)
+            .where(Formation.organisation_id == organisation_id)
+            .order_by(Formation.id)
         )
     ).all()
     for formation_id in ids:

@@ -1,12 +1,16 @@
 """Invariants held by the schema: two sessions racing the same service call, many times.
 
-On PostgreSQL each trial runs the call in two engines with their own
-connection pools (as two ``formabot`` processes would), each in its own
-transaction, both released at once by a barrier once their transaction has
-started: real concurrency on the real database.  On SQLite (one process, one
-pooled connection) the two tasks are queued by the pool; the same
-assertions hold.  Each trial asserts one row, and that the loser was told
-why (the result its dialogue turns into a French answer), never an error.
+Three levels, each asserting one row and that the loser was told why (the
+result its dialogue turns into a French answer), never an error:
+
+- two forked processes, each with its own engine and connection
+  pool, on one PostgreSQL, 20 barrier-synchronised trials per invariant
+  (``test_two_processes_*``, :mod:`tests.auxil.racers`);
+- two engines in one process on PostgreSQL, released together by a barrier
+  once their transactions have started (revoking while redeeming, outbox
+  keys, the daily jobs), and whole dialogues racing their last turn (the
+  loser's French answer as the person reads it);
+- SQLite, one process: the pool queues the two tasks; the same assertions.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity, Invitation, Membership, Organisation, Person, Role
+from tests.auxil import racers
 from tests.auxil.absences import absences
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Speaker
@@ -127,6 +132,13 @@ def chosen(request: pytest.FixtureRequest) -> Database:
 
 
 @pytest.fixture
+def serial(db: Database) -> Pair:
+    """SQLite, one process: the pool queues the two tasks (the races between two
+    processes on PostgreSQL are at the end of this file)."""
+    return Pair(db, db, concurrent=False)
+
+
+@pytest.fixture
 async def pair(chosen: Database) -> AsyncIterator[Pair]:
     if chosen.is_sqlite:
         yield Pair(chosen, chosen, concurrent=False)
@@ -197,7 +209,8 @@ async def setting(database: Database) -> Setting:
 # --- one organisation bootstrap ---------------------------------------------------------
 
 
-async def test_two_first_starts_create_one_organisation(pair: Pair) -> None:
+async def test_two_first_starts_create_one_organisation(serial: Pair) -> None:
+    pair = serial
     for trial in range(TRIALS):
 
         async def start(session: AsyncSession, side: int, trial: int) -> Organisation | None:
@@ -224,7 +237,8 @@ async def test_two_first_starts_create_one_organisation(pair: Pair) -> None:
 # --- a single-use code redeemed once ------------------------------------------------------
 
 
-async def test_one_code_redeemed_by_two_accounts_makes_one_member(pair: Pair) -> None:
+async def test_one_code_redeemed_by_two_accounts_makes_one_member(serial: Pair) -> None:
+    pair = serial
     where = await setting(pair.first)
     for trial in range(TRIALS):
         async with pair.first.sessions() as session, session.begin():
@@ -315,7 +329,8 @@ PAIRS = [
 ]
 
 
-async def test_two_admins_logging_the_same_half_day_save_it_once(pair: Pair) -> None:
+async def test_two_admins_logging_the_same_half_day_save_it_once(serial: Pair) -> None:
+    pair = serial
     where = await setting(pair.first)
     trainee = where.trainees[0]
     for trial in range(TRIALS):
@@ -376,7 +391,8 @@ async def test_the_loser_is_told_who_noted_the_half_day_and_when() -> None:
 # --- one open follow-up per trainee -----------------------------------------------------------
 
 
-async def test_two_admins_opening_a_follow_up_open_one(pair: Pair) -> None:
+async def test_two_admins_opening_a_follow_up_open_one(serial: Pair) -> None:
+    pair = serial
     where = await setting(pair.first)
     for trial in range(TRIALS):
 
@@ -437,7 +453,8 @@ async def test_the_same_outbox_key_twice_at_once_is_one_message_and_no_error(
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
 
 
-async def test_a_revoked_invitation_cancels_its_matrix_message(pair: Pair) -> None:
+async def test_a_revoked_invitation_cancels_its_matrix_message(serial: Pair) -> None:
+    pair = serial
     where = await setting(pair.first)
     async with pair.first.sessions() as session, session.begin():
         invitation, _ = await membership.issue_invitation(
@@ -477,9 +494,19 @@ async def test_a_revoked_invitation_cancels_its_matrix_message(pair: Pair) -> No
 # --- the daily jobs in two processes ---------------------------------------------------------
 
 
+@pytest.mark.postgres
 async def test_two_schedulers_at_digest_time_queue_each_message_once_and_log_nothing(
-    pair: Pair, settings: Settings, caplog: pytest.LogCaptureFixture
+    pg_copy: Database, settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """Each day's digest job in two engines at once (five days: every job, every day)."""
+    other = Database(pg_copy.url)
+    try:
+        await digest_days(Pair(pg_copy, other, concurrent=True), settings, caplog)
+    finally:
+        await other.dispose()
+
+
+async def digest_days(pair: Pair, settings: Settings, caplog: pytest.LogCaptureFixture) -> None:
     from bot import demo
 
     async with pair.first.sessions() as session, session.begin():
@@ -487,17 +514,13 @@ async def test_two_schedulers_at_digest_time_queue_each_message_once_and_log_not
     clock = Clock(datetime(2026, 11, 23, 8, 30, tzinfo=UTC))
     schedulers = [build_scheduler(db, settings, clock=clock) for db in (pair.first, pair.second)]
     caplog.set_level(logging.INFO)
-    for _ in range(TRIALS):
-        if pair.concurrent:
-            await asyncio.gather(*(s.tick() for s in schedulers))
-        else:
-            for scheduler in schedulers:
-                await scheduler.tick()
+    for _ in range(5):
+        await asyncio.gather(*(s.tick() for s in schedulers))
         clock.advance(days=1)
     async with pair.first.sessions() as session:
         keys = list((await session.scalars(select(OutboxMessage.key))).all())
     digests = [k for k in keys if k.startswith("digest:")]
-    assert len(digests) >= TRIALS  # every day's digest, each key once (the index says so)
+    assert len(digests) >= 5  # every day's digest, each key once (the index says so)
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING], [
         r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING
     ]
@@ -530,7 +553,7 @@ async def test_two_people_finishing_start_at_once_one_is_told_in_french(
     other = Database(pg_copy.url)
     engines = [build_engine(db, settings, clock=Clock()) for db in (pg_copy, other)]
     try:
-        for trial in range(5):
+        for trial in range(3):
             people = [Speaker(engines[side], f"p{trial}-{side}") for side in (0, 1)]
             for who in people:
                 await who.says("/start")
@@ -593,7 +616,7 @@ async def test_two_admins_adding_the_same_trainee_at_once_enrol_her_once(
         for db, name in ((pg_copy, "formateur"), (other, "julien"))
     ]
     try:
-        for name in ("Nora Ali", "Rémi Petit", "Inès Garcia", "Yanis Colin", "Maëlle Roux"):
+        for name in ("Nora Ali", "Rémi Petit", "Inès Garcia"):
             for who in admins:
                 await who.says("/formations")
                 await who.presses("Agent de restauration")
@@ -611,3 +634,63 @@ async def test_two_admins_adding_the_same_trainee_at_once_enrol_her_once(
                 await who.says("/annuler")
     finally:
         await other.dispose()
+
+
+# --- the same races between two processes -------------------------------------------------------
+
+
+@pytest.mark.postgres
+async def test_two_processes_race_every_invariant(pg_copy: Database) -> None:
+    """Two spawned processes, each with its own engine, 20 barrier-synchronised trials each."""
+    where = await setting(pg_copy)
+    plan: racers.Plan = []
+    async with pg_copy.sessions() as session, session.begin():
+        for trial in range(TRIALS):
+            invitation, _ = await membership.issue_invitation(
+                session,
+                organisation_id=where.organisation_id,
+                by=where.admins[0],
+                role=Role.FORMATEUR.value,
+                now=NOW,
+                valid_for=timedelta(days=7),
+            )
+            plan.append(("redeem", {"trial": trial, "invitation_id": invitation.id}))
+    common = {"formation_id": where.formation_id, "admins": list(where.admins)}
+    for trial in range(TRIALS):
+        day = (date(2026, 10, 1) + timedelta(days=trial)).isoformat()
+        plan.append(
+            (
+                "absence",
+                common | {"trainee_id": where.trainees[0], "day": day, "periods": PAIRS[trial % 5]},
+            )
+        )
+        plan.append(("followup", common | {"trainee_id": where.trainees[trial]}))
+    kinds = [kind for kind, _ in plan]
+
+    outcomes = await asyncio.to_thread(racers.race, pg_copy.url, plan)
+
+    names = ["Claire Martin", "Julien Roy"]
+    for kind, pair_of in zip(kinds, outcomes, strict=True):
+        assert pair_of.count("won") == 1, (kind, pair_of)
+        lost = pair_of[1 - pair_of.index("won")]
+        winner = names[pair_of.index("won")]
+        expected = {
+            "redeem": ["code_used"],
+            "absence": [f"duplicate:{winner}", f"late_twice:{winner}"],
+            "followup": [f"already_open:{winner}"],
+        }[kind]
+        assert lost in expected, (kind, pair_of)
+    assert await count(pg_copy, Membership, Membership.role == Role.FORMATEUR.value) == TRIALS
+    live = Absence.trainee_id == where.trainees[0], Absence.deleted_at.is_(None)
+    assert await count(pg_copy, Absence, *live) == TRIALS
+    assert await count(pg_copy, FollowUp) == TRIALS
+
+
+@pytest.mark.postgres
+async def test_two_processes_finishing_start_on_an_empty_database_make_one_organisation(
+    pg_copy: Database,
+) -> None:
+    plan: racers.Plan = [("start", {"trial": trial}) for trial in range(TRIALS)]
+    outcomes = await asyncio.to_thread(racers.race, pg_copy.url, plan)
+    assert all(sorted(o) == ["organisation_taken", "won"] for o in outcomes), outcomes
+    assert await count(pg_copy, Organisation) == 0  # emptied after each trial

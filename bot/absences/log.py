@@ -283,9 +283,8 @@ async def record_absence(
         },
     )
     if absence_id is None:
-        found = await conflict(
-            session, trainee.id, details.day, details.period, late_twice_ok=another_late
-        )
+        # Whoever took the half-day, or this late arrival's rank (then: "a second one?").
+        found = await conflict(session, trainee.id, details.day, details.period)
         # The index refused the row, so a live absence holds the half-day or the rank.
         return found or Conflict(kind="duplicate", period=details.period, by="?")
     absence = await session.get(Absence, absence_id)

@@ -1,14 +1,21 @@
-"""Exactly-once delivery of the messages the bot sends on its own.
+"""Delivery of the messages the bot sends on its own: one row per message, sent at least once.
 
-Writers call :func:`enqueue` inside their transaction with a key naming what
-the message is about; the same key twice is one message.  A sender loop
+Writers call :func:`enqueue` inside their transaction with a key naming
+what the message is about; the same key twice is one message (a unique
+index, ``INSERT … ON CONFLICT DO NOTHING``: two processes running the same
+job write one row, and the one that loses logs nothing).  A sender loop
 claims due rows (a claim is a conditional UPDATE, so two processes never
 take the same row), hands them to the transport of their platform, and
-records the outcome: sent, or retried later.  Retries are quick at first
-(5 s doubling, for :data:`FAST_ATTEMPTS`), then every :data:`SLOW_INTERVAL`
-until the message is :data:`GIVE_UP_AFTER` old: a platform outage of an
-hour, or a network cut at digest time, delivers everything once the
-platform is back.  A row given up is marked ``failed``, never deleted.
+records the outcome: sent, or retried later.  The outcome is written in its
+own short transaction right after the platform answers; a process killed
+in that instant leaves the row claimed, and it is sent again once the
+claim times out (:data:`CLAIM_TIMEOUT`).  That one case is at least once,
+not exactly once: no platform lets a sender ask "did you get this?".
+Retries are quick at first (5 s doubling, for :data:`FAST_ATTEMPTS`), then
+every :data:`SLOW_INTERVAL` until the message is :data:`GIVE_UP_AFTER` old:
+a platform outage of an hour, or a network cut at digest time, delivers
+everything once the platform is back.  A row given up is marked
+``failed``, kept like the sent ones (:data:`DELIVERED_KEPT`).
 """
 
 from __future__ import annotations
@@ -240,7 +247,7 @@ class Sender:
 
 DELIVERED_KEPT = timedelta(days=90)
 """Sent and given-up rows are kept three months, then deleted: their keys are
-what makes a message exactly-once, and every key names a day, a version or an
+what makes a message queued once, and every key names a day, a version or an
 event that is long past by then; the outbox stays the size of a season."""
 
 

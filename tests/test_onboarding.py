@@ -344,3 +344,20 @@ async def test_only_admins_see_or_revoke_invitations(
     await bruno.says("/inviter")
     assert "réservée aux administrateurs" in bruno.last
     assert "Invitations en attente" not in bruno.all_text
+
+
+async def test_revoking_when_the_last_invitation_was_used_meanwhile_says_so(
+    db: Database, person: Callable[..., Person]
+) -> None:
+    claire = person("claire")
+    await first_admin(claire)
+    code = await invite(claire)
+    await claire.says("/inviter")
+    bruno = person("bruno")
+    await bruno.says(f"/start {code}")
+    await bruno.says("Bruno Lefèvre")
+    await claire.presses("Révoquer une invitation")
+    assert "plus d'invitation en attente" in claire.last
+    async with db.sessions() as session:
+        [used] = (await session.scalars(select(Invitation))).all()
+        assert used.revoked_at is None and used.used_by is not None

@@ -2,8 +2,9 @@
 
 Each row has a unique ``key`` built from what it is about (e.g.
 ``digest:org:3:2026-11-23``): writing the same notification twice is a
-no-op, so a reminder is sent exactly once even after downtime or with two
-processes.  Senders claim rows, retry with backoff and never delete them.
+no-op, so a reminder is queued once even after downtime or with two
+processes.  Senders claim rows and retry with backoff; rows sent, given up
+or cancelled are pruned after three months (``bot.outbox.DELIVERED_KEPT``).
 """
 
 from __future__ import annotations

@@ -220,7 +220,10 @@ async def after_action(ctx: Context, picked: str) -> Outcome:
     if picked == "new":
         return Next("role")
     if picked == "revoke":
-        return Next("revoke")
+        if await membership.pending_invitations(ctx.session, ctx.organisation_id, now=ctx.now):
+            return Next("revoke")
+        ctx.say("onboarding.nothing_pending")  # used or expired since the list was shown
+        return Leave()
     ctx.say("onboarding.invitations_unchanged")
     return Leave()
 

@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
 from bot.absences.followups import AlreadyOpen, open_followup
-from bot.absences.log import Conflict, Details, Recorded, record_absence
+from bot.absences.log import Conflict, Details, Recorded, correct_absence, record_absence
 from bot.app import build_engine, build_scheduler
 from bot.config import Settings
 from bot.messages import Reply
@@ -364,6 +364,51 @@ async def test_two_admins_logging_the_same_half_day_save_it_once(serial: Pair) -
         assert lost.at == NOW
         live = Absence.trainee_id == trainee, Absence.day == day, Absence.deleted_at.is_(None)
         assert await count(pair.first, Absence, *live) == 1
+
+
+async def test_two_corrections_into_the_same_half_day_change_one(pair: Pair) -> None:
+    """Two absences moved onto the same morning at once: one moves, the other is left as it was."""
+    where = await setting(pair.first)
+    trainee = where.trainees[0]
+    for trial in range(TRIALS):
+        start = date(2026, 9, 1) + timedelta(days=3 * trial)
+        ids = []
+        async with pair.first.sessions() as session, session.begin():
+            formation = await session.get(Formation, where.formation_id)
+            pupil = await session.get(Trainee, trainee)
+            assert formation is not None and pupil is not None
+            for offset in (0, 1):
+                noted = Details(start + timedelta(days=offset), "matin", None, False, None)
+                recorded = await record_absence(
+                    session, formation, pupil, noted, by=where.admins[0], now=NOW
+                )
+                assert isinstance(recorded, Recorded)
+                ids.append(recorded.absence.id)
+        target = start + timedelta(days=2)
+
+        async def move(
+            session: AsyncSession, side: int, ids: list[int], target: date
+        ) -> list[str] | Conflict:
+            absence = await session.get(Absence, ids[side])
+            assert absence is not None
+            period = ("matin", "journee")[side]
+            return await correct_absence(
+                session,
+                absence,
+                Details(target, period, None, False, None),
+                by=where.admins[side],
+                now=NOW,
+            )
+
+        results = await pair.race(move, ids, target)
+        moved = [r for r in results if isinstance(r, list)]
+        [lost] = [r for r in results if isinstance(r, Conflict)]
+        assert len(moved) == 1 and lost.kind == "duplicate", (trial, results)
+        live = Absence.trainee_id == trainee, Absence.day == target, Absence.deleted_at.is_(None)
+        assert await count(pair.first, Absence, *live) == 1
+        async with pair.first.sessions() as session:
+            left = await session.get(Absence, ids[results.index(lost)])
+            assert left is not None and left.day < target and left.period == "matin"
 
 
 async def test_the_loser_is_told_who_noted_the_half_day_and_when() -> None:

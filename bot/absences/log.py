@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.absences.detection import Mark, Signal, repeated_absence
@@ -345,8 +346,14 @@ async def correct_absence(
     proof: Upload | None = None,
     by: int,
     now: datetime,
-) -> list[str]:
-    """Change what was noted; the fields changed (audited with their previous values)."""
+) -> list[str] | Conflict:
+    """Change what was noted; the fields changed (audited with their previous values).
+
+    A :class:`Conflict`, with nothing changed, when the new half-day (or the
+    late arrival's rank) was taken by someone else since the dialogue
+    checked: the change is flushed in a savepoint, which the unique index
+    refuses without spoiling the turn's transaction.
+    """
     previous = {
         "day": absence.day.isoformat(),
         "period": absence.period,
@@ -354,14 +361,21 @@ async def correct_absence(
     }
     values = details.stored()
     changed = [key for key, value in values.items() if getattr(absence, key) != value]
-    for key, value in values.items():
-        setattr(absence, key, value)
-    if absence.period != "retard":
-        absence.late_rank = None
+    if details.period != "retard":
+        values["late_rank"] = None
     elif {"day", "period"} & set(changed) or absence.late_rank is None:
-        absence.late_rank = await late_rank(
-            session, absence.trainee_id, absence.day, exclude=absence.id
+        values["late_rank"] = await late_rank(
+            session, absence.trainee_id, details.day, exclude=absence.id
         )
+    trainee_id, absence_id = absence.trainee_id, absence.id  # expired if the savepoint fails
+    try:
+        async with session.begin_nested():
+            for key, value in values.items():
+                setattr(absence, key, value)
+            await session.flush()
+    except IntegrityError:
+        found = await conflict(session, trainee_id, details.day, details.period, exclude=absence_id)
+        return found or Conflict(kind="duplicate", period=details.period, by="?")
     if absence.justified:
         document_id = await _keep_proof(session, absence.organisation_id, proof, by=by, now=now)
         if document_id is not None:

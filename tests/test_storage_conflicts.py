@@ -318,6 +318,36 @@ async def test_a_code_revoked_while_redeemed_is_either_used_or_revoked(pair: Pai
             assert stored.revoked_at is None
 
 
+async def test_a_participant_code_sent_by_two_accounts_binds_one(pair: Pair) -> None:
+    """A bilan participant's personal code: the first account to send it holds it."""
+    from bot import demo
+    from bot.attestations import invitations as participant_codes
+    from bot.attestations.service import Author, Chat
+    from tests.auxil.attestations import add_bilan, issue_code
+
+    async with pair.first.sessions() as session, session.begin():
+        await demo.fill(session, today=NOW.date())
+    bilan = await add_bilan(pair.first)
+
+    async def send(session: AsyncSession, side: int, trial: int, code: str) -> object:
+        return await participant_codes.redeem(
+            session,
+            code,
+            chat=Chat("telegram", f"{trial}-{side}", f"{trial}-{side}"),
+            author=Author(),
+            now=NOW,
+        )
+
+    for trial in range(TRIALS):
+        code = await issue_code(pair.first, bilan, "Léa Martin", at=NOW)
+        results = await pair.race(send, trial, code)
+        assert sorted(map(str, results))[1] == "not_for_you", (trial, results)
+        assert sum(isinstance(r, int) for r in results) == 1, (trial, results)
+    assert (
+        "not_for_you" in texts.environment().get_template("chat/attestation_participant.j2").blocks
+    )
+
+
 # --- one live absence per half-day ---------------------------------------------------------
 
 PAIRS = [

@@ -33,6 +33,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
+from bot.absences.opened import AlreadyOpen, already_open
 from bot.deadlines.service import refresh_deadlines
 from bot.documents.bundle import sha256_hex
 from bot.rules.settings import bool_setting
@@ -47,7 +48,7 @@ from bot.storage.absences import (
 )
 from bot.storage.conflicts import insert_unless_taken
 from bot.storage.formations import Formation, Trainee
-from bot.storage.people import Organisation, Person
+from bot.storage.people import Organisation
 
 SIGNS: dict[str, str] = {
     "absences_repetees": "Absences répétées",
@@ -56,6 +57,7 @@ SIGNS: dict[str, str] = {
     "baisse_motivation": "Baisse de motivation",
     "difficultes_personnelles": "Difficultés personnelles ou de santé",
     "autre": "Autre",
+    "absence": "Une absence",
 }
 WITH_WHOM: dict[str, str] = {
     "stagiaire": "le/la stagiaire",
@@ -138,6 +140,19 @@ def rule_for(path: str, cause: str | None) -> str:
 def procedure_on(organisation: Organisation | None) -> bool:
     """The organisation's ``ely_procedure`` setting (on by default)."""
     return bool_setting(organisation.settings if organisation else {}, "ely_procedure")
+
+
+def short_procedure(organisation: Organisation | None, formation: Formation) -> bool:
+    """Whether ELY-SHORT governs the formation's absences: one absence is enough to act.
+
+    A subcontracted formation (known so) or an organisation that switched the
+    procedure off keeps the repeated-absence thresholds only.
+    """
+    return (
+        path_for(formation) == "short"
+        and procedure_on(organisation)
+        and not formation.subcontracted
+    )
 
 
 # --- opening -----------------------------------------------------------------------
@@ -252,22 +267,6 @@ async def find_followup(
 
 async def organisation_of(session: AsyncSession, organisation_id: int) -> Organisation | None:
     return await session.get(Organisation, organisation_id)
-
-
-@dataclass(frozen=True)
-class AlreadyOpen:
-    """The trainee's open follow-up, and who opened it when (a follow-up cannot be opened twice)."""
-
-    followup: FollowUp
-    by: str
-    at: datetime
-
-
-async def already_open(session: AsyncSession, trainee_id: int) -> AlreadyOpen:
-    followup = await open_followup_of(session, trainee_id)
-    assert followup is not None  # the unique index refused a second one
-    opener = await session.get(Person, followup.opened_by) if followup.opened_by else None
-    return AlreadyOpen(followup, opener.display_name if opener else "?", followup.opened_at)
 
 
 async def open_followup_of(session: AsyncSession, trainee_id: int) -> FollowUp | None:

@@ -78,7 +78,8 @@ async def _absence(session: AsyncSession, side: int, **args: Any) -> str:
 
 
 async def _followup(session: AsyncSession, side: int, **args: Any) -> str:
-    from bot.absences.followups import AlreadyOpen, open_followup
+    from bot.absences.followups import open_followup
+    from bot.absences.opened import AlreadyOpen
     from bot.storage.formations import Formation, Trainee
     from bot.storage.people import Organisation
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 from typing import Any
 
 from bot.absences.followups import (
-    AlreadyOpen,
     labels,
     open_followup,
     open_followup_of,
@@ -33,6 +32,7 @@ from bot.absences.followups import (
     path_for,
     procedure_on,
 )
+from bot.absences.opened import AlreadyOpen
 from bot.conversations.absences.decrochage.common import (
     CAUSE_OPTIONS,
     Found,

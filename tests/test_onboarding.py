@@ -27,6 +27,7 @@ async def first_admin(who: Person) -> None:
     await who.says("Forma Plus")
     await who.presses("Métropole")
     await who.says("Claire Martin")
+    await who.presses("Au féminin")
 
 
 async def test_the_first_person_creates_the_organisation_and_becomes_admin(
@@ -38,7 +39,15 @@ async def test_the_first_person_creates_the_organisation_and_becomes_admin(
     await claire.says("Forma Plus")
     await claire.presses("Réunion")
     await claire.says("Claire Martin")
-    assert "Forma Plus" in claire.last and "administrateur" in claire.last
+    assert "Comment dois-je parler de vous" in claire.last
+    await survives(db, claire, FOR_CHOICES)
+    await claire.presses("Au féminin")
+    assert (
+        "C'est fait : l'organisme Forma Plus est créé et vous en êtes l'administratrice."
+        in claire.last
+    )
+    async with db.sessions() as session:
+        assert [p.address_form for p in await session.scalars(select(P))] == ["f"]
     async with db.sessions() as session:
         org = await session.scalar(select(Organisation))
         assert org is not None and (org.name, org.timezone) == ("Forma Plus", "Indian/Reunion")
@@ -62,6 +71,8 @@ async def test_onboarding_steps_survive_bad_input(
     await claire.presses("Métropole")
     await survives(db, claire, FOR_NAMES)
     await claire.says("Claire Martin")
+    await survives(db, claire, FOR_CHOICES)
+    await claire.presses("Ni l'un ni l'autre")
     async with db.sessions() as session:
         assert [o.name for o in await session.scalars(select(Organisation))] == ["Forma Plus"]
 
@@ -101,7 +112,12 @@ async def test_an_admin_invites_a_formateur_with_a_one_time_code(
     await bruno.says(f"/start {code[1]}")
     assert "Forma Plus" in bruno.all_text
     await bruno.says("Bruno Lefèvre")
+    assert "Comment dois-je parler de vous" in bruno.last
+    await bruno.presses("Au masculin")
     assert "C'est fait" in bruno.last
+    async with db.sessions() as session:
+        forms = {p.display_name: p.address_form for p in await session.scalars(select(P))}
+        assert forms == {"Claire Martin": "f", "Bruno Lefèvre": "m"}
     await bruno.says("/aide")
     assert "/formation" in bruno.last and "/inviter" not in bruno.last
     await bruno.says("/inviter")
@@ -222,7 +238,9 @@ async def test_the_second_person_finishing_start_is_told_someone_was_quicker(
         await who.says("Forma Plus")
         await who.presses("Métropole")
     await claire.says("Claire Martin")
+    await claire.presses("Au féminin")
     await bruno.says("Bruno Lefèvre")
+    await bruno.presses("Au masculin")
     assert "Quelqu'un vient de créer l'organisme de ce bot juste avant vous" in bruno.last
     assert "code d'invitation" in bruno.last
     async with db.sessions() as session:
@@ -272,6 +290,7 @@ async def test_inviter_lists_pending_invitations_and_revokes_one(
     assert "révoqué par votre organisme" in bruno.last
     await bruno.says(f"/start {first}")
     await bruno.says("Bruno Lefèvre")
+    await bruno.presses("Au masculin")
     assert "C'est fait" in bruno.last
 
     await claire.says("/inviter")  # nothing pending any more: straight to a new code
@@ -308,6 +327,7 @@ async def test_an_invitation_used_while_the_admin_revokes_it_is_not_revoked(
     bruno = person("bruno")
     await bruno.says(f"/start {code}")
     await bruno.says("Bruno Lefèvre")
+    await bruno.presses("Au masculin")
     await claire.presses("Révoquer")
     assert "Trop tard : cette invitation vient d'être utilisée" in claire.last
     async with db.sessions() as session:
@@ -340,6 +360,7 @@ async def test_only_admins_see_or_revoke_invitations(
     bruno = person("bruno")
     await bruno.says(f"/start {code}")
     await bruno.says("Bruno Lefèvre")
+    await bruno.presses("Au masculin")
     await invite(claire)
     await bruno.says("/inviter")
     assert "réservée aux administrateurs" in bruno.last
@@ -356,6 +377,7 @@ async def test_revoking_when_the_last_invitation_was_used_meanwhile_says_so(
     bruno = person("bruno")
     await bruno.says(f"/start {code}")
     await bruno.says("Bruno Lefèvre")
+    await bruno.presses("Au masculin")
     await claire.presses("Révoquer une invitation")
     assert "plus d'invitation en attente" in claire.last
     async with db.sessions() as session:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from bot.answers import by_surname
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Organisation
 
@@ -96,5 +97,8 @@ async def trainees(
             "entree": trainee.entered_on,
             "sortie": trainee.left_on,
         }
-        for trainee, formation in (await session.execute(query)).all()
+        for trainee, formation in sorted(
+            (await session.execute(query)).all(),
+            key=lambda row: (row[1].id, by_surname(row[0].full_name)),
+        )
     ]

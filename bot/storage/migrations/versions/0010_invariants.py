@@ -12,7 +12,7 @@ deleted (the row stays, as every deleted absence does), a later duplicate
 open follow-up is closed.
 
 Revision ID: 0010_invariants
-Revises: 0015_deadline_details
+Revises: 0016_address_form
 Create Date: 2026-12-01 10:40:00
 """
 
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010_invariants"
-down_revision: str | None = "0015_deadline_details"
+down_revision: str | None = "0016_address_form"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates, invitations, texts
@@ -283,10 +283,27 @@ async def redeem(
         )
         if other is not None:
             return "other_participant"
-        invitation.redeemed_at = now
-        invitation.redeemed_platform = chat.platform
-        invitation.redeemed_user_id = chat.user
-        invitation.redeemed_chat_id = chat.chat
+        # One conditional update binds the code: of two accounts sending it at
+        # once (two processes), one gets it and the other is told it is not theirs.
+        won = await session.scalar(
+            update(AttestationInvitation)
+            .where(
+                AttestationInvitation.id == invitation.id,
+                AttestationInvitation.redeemed_at.is_(None),
+                AttestationInvitation.revoked_at.is_(None),
+            )
+            .values(
+                redeemed_at=now,
+                redeemed_platform=chat.platform,
+                redeemed_user_id=chat.user,
+                redeemed_chat_id=chat.chat,
+            )
+            .returning(AttestationInvitation.id)
+            .execution_options(synchronize_session=False)
+        )
+        await session.refresh(invitation)
+        if won is None:
+            return "code_revoked" if invitation.revoked_at is not None else "not_for_you"
         invitation.redeemed_person_id = await _person_for(session, participant, chat, author)
         await session.flush()
         audit(

@@ -12,7 +12,7 @@ deleted (the row stays, as every deleted absence does), a later duplicate
 open follow-up is closed.
 
 Revision ID: 0010_invariants
-Revises: 0016_address_form
+Revises: 0012_evidence
 Create Date: 2026-12-01 10:40:00
 """
 
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010_invariants"
-down_revision: str | None = "0016_address_form"
+down_revision: str | None = "0012_evidence"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -140,10 +140,6 @@ class Engine:
             seen = await session.get(ProcessedEvent, (incoming.platform.value, incoming.event_id))
             if seen is not None:
                 return [replayed(p, self.sealer) for p in seen.replies]
-            event = ProcessedEvent(platform=incoming.platform.value, event_id=incoming.event_id)
-            session.add(event)
-            await session.flush()
-
             state = await self._state(session, incoming)
             version = state.version
             actor = await self.actor(session, incoming)
@@ -162,8 +158,17 @@ class Engine:
             await self._save(session, state, version, flow_name, step_name, ctx)
             if ctx.guessed_wrong:
                 self.budget.wrong_guess(account(incoming))
+            # Written last, with its replies (one INSERT): the same event handled at
+            # once elsewhere makes this INSERT fail, the turn is rolled back and
+            # retried, and the retry answers with what the other one stored.
             # Whole until sent (see ``delivered``), but codes only sealed.
-            event.replies = [stored_copy(r, self.sealer) for r in ctx.replies]
+            session.add(
+                ProcessedEvent(
+                    platform=incoming.platform.value,
+                    event_id=incoming.event_id,
+                    replies=[stored_copy(r, self.sealer) for r in ctx.replies],
+                )
+            )
             return ctx.replies
 
     async def delivered(self, session: AsyncSession, incoming: Incoming) -> None:
@@ -201,33 +206,30 @@ class Engine:
         return state
 
     async def actor(self, session: AsyncSession, incoming: Incoming) -> Actor | None:
-        identity = await session.scalar(
-            select(ChatIdentity).where(
-                ChatIdentity.platform == incoming.platform.value,
-                ChatIdentity.user_id == incoming.user,
-            )
-        )
-        if identity is None:
-            return None
-        if not incoming.is_group and identity.chat_id != incoming.chat:
-            identity.chat_id = incoming.chat
-        person = await session.get(Person, identity.person_id)
-        if person is None:
-            return None
+        """Who is writing, with their organisation and role: one query per turn."""
         row = (
             await session.execute(
-                select(Membership, Organisation)
-                .join(Organisation, Organisation.id == Membership.organisation_id)
-                .where(Membership.person_id == person.id)
+                select(ChatIdentity, Person, Membership, Organisation)
+                .join(Person, Person.id == ChatIdentity.person_id)
+                .outerjoin(Membership, Membership.person_id == Person.id)
+                .outerjoin(Organisation, Organisation.id == Membership.organisation_id)
+                .where(
+                    ChatIdentity.platform == incoming.platform.value,
+                    ChatIdentity.user_id == incoming.user,
+                )
                 .order_by(Membership.id)
                 .limit(1)
             )
         ).first()
         if row is None:
+            return None
+        identity, person, membership, organisation = row
+        if not incoming.is_group and identity.chat_id != incoming.chat:
+            identity.chat_id = incoming.chat
+        if membership is None or organisation is None:
             return Actor(
                 person.id, person.display_name, None, None, None, self.settings.default_timezone
             )
-        membership, organisation = row
         return Actor(
             person_id=person.id,
             name=person.display_name,

@@ -82,7 +82,8 @@ async def refresh_deadlines(session: AsyncSession, formation_id: int) -> Refresh
     if formation is None:
         return result
     try:
-        computed = await compute(session, formation)
+        # A formation deleted by mistake owes nothing any more: its open deadlines close.
+        computed = [] if formation.deleted_at else await compute(session, formation)
     except (ValueError, SettingError) as exc:
         # A formation the rules cannot read (bad codes typed elsewhere): keep what is
         # stored rather than block the change that triggered the refresh.
@@ -158,7 +159,9 @@ async def refresh_organisation(session: AsyncSession, organisation_id: int) -> R
     total = Refresh()
     ids = (
         await session.scalars(
-            select(Formation.id).where(Formation.organisation_id == organisation_id)
+            select(Formation.id).where(
+                Formation.organisation_id == organisation_id, Formation.deleted_at.is_(None)
+            )
         )
     ).all()
     for formation_id in ids:

@@ -85,12 +85,11 @@ SCOPES: dict[str, Callable[[FormationFacts], Iterable[Subject]]] = {
 
 
 def _trainee_exit(s: Subject) -> date | None:
-    """A trainee leaves on ``left_on``; one who entered and has no exit yet leaves at the end."""
+    """A trainee leaves on ``left_on``; one who entered and has no exit yet leaves at the
+    end of their path (their own extension, else the group's end)."""
     if s.trainee is None:
         return None
-    if s.trainee.left_on is not None:
-        return s.trainee.left_on
-    return s.formation.effective_end if s.trainee.entered_on is not None else None
+    return s.trainee.exit_on(s.formation.group_end)
 
 
 def _entretien(s: Subject) -> datetime | None:

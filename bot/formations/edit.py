@@ -190,4 +190,3 @@ async def delete_formation(
     await session.flush()
     await refresh_deadlines(session, formation.id)
     return Deleted(formation)
-

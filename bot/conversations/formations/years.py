@@ -46,6 +46,11 @@ def _distance(period: Period, today: date) -> tuple[int, int]:
     return ((today - end).days, 1)
 
 
+def _gap(period: Period, within: Period) -> int:
+    """Days between two periods (0 when they overlap)."""
+    return max((within[0] - period[1]).days, (period[0] - within[1]).days, 0)
+
+
 def _candidates(period: Period) -> list[Period]:
     found = []
     for years in _SHIFTS:
@@ -62,8 +67,8 @@ def in_context(period: Period, today: date, within: Period | None = None) -> Per
         inside = [c for c in candidates if within[0] <= c[0] and c[1] <= within[1]]
         if inside:
             return min(inside, key=lambda c: _distance(c, today))
-        # None fits: the one nearest the formation, so the re-ask names a sensible year.
-        return min(candidates, key=lambda c: _distance(c, within[0]))
+        # None fits: the one nearest the formation, so the re-ask is about a sensible year.
+        return min(candidates, key=lambda c: _gap(c, within))
     return min(candidates, key=lambda c: _distance(c, today))
 
 

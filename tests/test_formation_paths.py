@@ -11,7 +11,7 @@ from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
 from tests.auxil.dialogue import Person
-from tests.auxil.hostile import FOR_CHOICES, step_of, survives
+from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, step_of, survives
 
 PROJET = "Projet professionnel"  # the demo's CVL formation: 24 September 2026 – 23 March 2027
 
@@ -125,3 +125,33 @@ async def test_an_exit_with_its_reason_and_an_extension_are_recorded_by_chat(
     )
     assert rows["Thomas Fabre"]["fin_parcours"] == date(2027, 4, 30)
     assert nadia.id != thomas.id
+
+
+async def test_a_trainee_s_name_and_company_typed_when_adding_are_corrected(
+    db: Database, trainer: Person
+) -> None:
+    karim = await trainee(db, "Karim Benali")
+    await trainer.says("/formations")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Entrées et sorties")
+    await trainer.presses("Karim Benali")
+    await trainer.presses("Corriger son nom")
+    await survives(db, trainer, FOR_NAMES)
+    await trainer.says("léa MARTIN")
+    assert "s'appelle déjà « léa MARTIN »" in trainer.last
+    await trainer.says("Karim Benali-Haddad")
+    assert "Karim Benali s'appellera désormais Karim Benali-Haddad. J'enregistre ?" in trainer.last
+    await trainer.presses("Oui")
+    await trainer.presses("Entrées et sorties")
+    await trainer.presses("Karim Benali-Haddad")
+    await trainer.presses("Corriger son entreprise")
+    await survives(db, trainer, FOR_NAMES)
+    await trainer.says("Brasserie du Port")
+    await trainer.presses("Oui")
+    await trainer.presses("Terminé")
+    renamed = await trainee(db, "Karim Benali-Haddad")
+    assert (renamed.id, renamed.name_key, renamed.company) == (
+        karim.id,
+        "karim benali haddad",
+        "Brasserie du Port",
+    )

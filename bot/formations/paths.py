@@ -1,5 +1,8 @@
 """Each trainee's path: when they entered, when and why they left, and its extension.
 
+(And what was typed about them when they were added, their name and company,
+which can be corrected like everything else typed.)
+
 In a formation à entrées et sorties permanentes every trainee has their own
 dates, and the Région dates its EOS entries and exits from them (CVL-EOS);
 a bon de commande supplémentaire extends one trainee's path, and the final
@@ -18,7 +21,7 @@ from typing import Literal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deadlines.service import refresh_deadlines
-from bot.formations.labels import EXIT_REASONS
+from bot.formations.labels import EXIT_REASONS, name_key
 from bot.formations.queries import Member, load_formation
 from bot.formations.service import audit_formation
 from bot.storage.formations import Formation, Trainee
@@ -139,3 +142,34 @@ async def extend_path(
         raise ValueError("an extension ends after the current end of the path")
     found[1].path_end = until
     return await _saved(session, member, found, "trainee_extension")
+
+
+async def correct_trainee(
+    session: AsyncSession,
+    member: Member,
+    formation_id: object,
+    trainee_id: object,
+    *,
+    name: str | None = None,
+    company: str | None = None,
+    clear_company: bool = False,
+) -> PathChanged | None:
+    """Correct a trainee's name (not another trainee's) or company; audited without values."""
+    found = await _trainee(session, member, formation_id, trainee_id)
+    if found is None:
+        return None
+    formation, trainee = found
+    if name is not None:
+        key = name_key(name)
+        if any(t.name_key == key for t in formation.trainees if t is not trainee):
+            raise ValueError("another trainee has this name")
+        trainee.full_name, trainee.name_key = name, key
+    if company is not None or clear_company:
+        trainee.company = company
+    return await _saved(session, member, found, "trainee_correct")
+
+
+def name_taken(formation: Formation, trainee_id: object, name: str) -> bool:
+    """Whether another trainee of ``formation`` already has this name."""
+    key = name_key(name)
+    return any(t.name_key == key and str(t.id) != str(trainee_id) for t in formation.trainees)

@@ -5,7 +5,7 @@
     Vous Agent de restauration
     Bot  Que voulez-vous faire de « Agent de restauration » ?
          [Voir le détail] [Modifier la formation] [Modifier les dates]
-         [Ajouter des stagiaires] [Retirer un stagiaire] [Entrées et sorties]
+         [Ajouter des stagiaires] [Retirer un stagiaire] [Entrées et sorties, nom d'un stagiaire]
          [Choisir les délégués] [Supprimer la formation] [Terminé]
     Vous Modifier les dates
     Bot  Quelles sont les nouvelles dates de « Agent de restauration » ?
@@ -156,7 +156,12 @@ LIST = Flow(
                 Entry("Modifier les dates", "dates", call="formation_dates", data=its_id),
                 Entry("Ajouter des stagiaires", "add", call="formation_add", data=its_id),
                 Entry("Retirer un stagiaire", "remove", call="formation_remove", data=its_id),
-                Entry("Entrées et sorties", "path", call="formation_path", data=its_id),
+                Entry(
+                    "Entrées et sorties, nom d'un stagiaire",
+                    "path",
+                    call="formation_path",
+                    data=its_id,
+                ),
                 Entry(
                     "Choisir les délégués",
                     "delegates",

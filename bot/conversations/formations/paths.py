@@ -1,9 +1,10 @@
-"""/formations → a formation → « Entrées et sorties »: one trainee's entry, exit or extension.
+"""/formations → a formation → « Entrées et sorties… »: one trainee's entry, exit, extension.
 
     Bot  Quel stagiaire ?  [Nora Ali (entrée le 30 novembre)] [Karim Benali (sorti·e le …)]
     Vous Nora Ali
     Bot  Que voulez-vous enregistrer pour Nora Ali ?
          [Sa sortie] [Une prolongation de parcours] [Sa date d'entrée]
+         [Corriger son nom] [Corriger son entreprise]
     Vous Sa sortie
     Bot  Quel jour Nora Ali est-elle sortie de la formation ? (ou sortira)
     Vous le 18 décembre
@@ -15,6 +16,7 @@
     Vous Oui
     Bot  C'est enregistré. Les échéances de sortie (EOS) sont datées en conséquence.
 
+Her name and company, typed when she was added, are corrected here too.
 A prolongation is a bon de commande supplémentaire: the new end of this
 trainee's path, which the final bilan then waits for (002, « ATTENTION »).
 """
@@ -23,14 +25,16 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.answers import Invalid, clean_line
 from bot.conversations.formations.choose import load_formation, member
 from bot.conversations.formations.period import DayCheck, PeriodStep
 from bot.conversations.formations.questions import options
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, leave_saying
-from bot.conversations.kit.steps import Confirm, Option, Pick
+from bot.conversations.kit.steps import Confirm, Option, Pick, Text
 from bot.formations import paths
 from bot.formations.labels import EXIT_REASONS
+from bot.people.names import person_name
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Role
 
@@ -38,6 +42,15 @@ WHAT = {
     "exit": "Sa sortie",
     "extend": "Une prolongation de parcours",
     "entry": "Sa date d'entrée",
+    "name": "Corriger son nom",
+    "company": "Corriger son entreprise",
+}
+BRANCH = {
+    "exit": "exit_on",
+    "extend": "extend_on",
+    "entry": "entry_on",
+    "name": "new_name",
+    "company": "new_company",
 }
 
 
@@ -86,7 +99,26 @@ async def remember(ctx: Context, picked: str) -> Outcome:
 
 
 async def branch(ctx: Context, picked: str) -> Outcome:
-    return Next(f"{picked}_on")
+    return Next(BRANCH[picked])
+
+
+async def parse_new_name(ctx: Context, text: str) -> str | Invalid:
+    name = person_name(text, example="Nora Ali")
+    if isinstance(name, Invalid):
+        return name
+    formation = await load_formation(ctx, ctx.data.get("formation_id"))
+    if formation is not None and paths.name_taken(formation, ctx.data.get("trainee"), name):
+        return Invalid(ctx.render("formation.name_taken", name=name))
+    return name
+
+
+async def parse_company(ctx: Context, text: str) -> str | Invalid:
+    company = clean_line(text, limit=100)
+    if isinstance(company, Invalid):
+        return company
+    if not any(ch.isalnum() for ch in company):
+        return Invalid(ctx.render("formation.company_unclear"))
+    return company
 
 
 def checker(which: str) -> DayCheck:
@@ -121,23 +153,37 @@ async def reason_labels(ctx: Context) -> dict[str, object]:
     return {"reasons": EXIT_REASONS}
 
 
-async def save(ctx: Context) -> Outcome:
+async def _write(ctx: Context) -> paths.PathChanged | None:
+    """The one service call for what was chosen; ``ValueError`` when the path changed."""
     what, trainee_id = ctx.data["what"], ctx.data["trainee"]
     who, formation_id = member(ctx), ctx.data["formation_id"]
-    day = date.fromisoformat(ctx.data[f"{what}_on"])
+    if what == "name":
+        return await paths.correct_trainee(
+            ctx.session, who, formation_id, trainee_id, name=ctx.data["new_name"]
+        )
+    if what == "company":
+        company = ctx.data.get("new_company")
+        return await paths.correct_trainee(
+            ctx.session, who, formation_id, trainee_id, company=company, clear_company=True
+        )
+    day = date.fromisoformat(ctx.data[BRANCH[what]])
+    if what == "exit":
+        reason = ctx.data["exit_reason"]
+        return await paths.record_exit(ctx.session, who, formation_id, trainee_id, day, reason)
+    if what == "extend":
+        return await paths.extend_path(ctx.session, who, formation_id, trainee_id, day)
+    return await paths.set_entry(ctx.session, who, formation_id, trainee_id, day)
+
+
+async def save(ctx: Context) -> Outcome:
     try:
-        if what == "exit":
-            done = await paths.record_exit(
-                ctx.session, who, formation_id, trainee_id, day, ctx.data["exit_reason"]
-            )
-        elif what == "extend":
-            done = await paths.extend_path(ctx.session, who, formation_id, trainee_id, day)
-        else:
-            done = await paths.set_entry(ctx.session, who, formation_id, trainee_id, day)
+        done = await _write(ctx)
     except ValueError:  # the path changed since the question (another chat, another person)
         ctx.say("formation.path_changed")
         return Leave()
-    ctx.say("formation.path_saved" if done else "formation.trainee_not_found", what=what)
+    ctx.say(
+        "formation.path_saved" if done else "formation.trainee_not_found", what=ctx.data["what"]
+    )
     return Leave()
 
 
@@ -176,6 +222,14 @@ PATH = Flow(
             ask="formation.ask_entry_on",
             single=True,
             check=checker("entry"),
+            then=to_confirm,
+        ),
+        Text("new_name", ask="formation.ask_new_name", parse=parse_new_name, then=to_confirm),
+        Text(
+            "new_company",
+            ask="formation.ask_new_company",
+            parse=parse_company,
+            skip_label="Aucune entreprise",
             then=to_confirm,
         ),
         Confirm(

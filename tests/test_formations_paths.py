@@ -92,3 +92,32 @@ async def test_days_outside_a_path_are_refused(store: Database) -> None:
             await paths.set_entry(session, people.formateur, formation.id, 999, date(2027, 1, 4))
             is None
         )
+
+
+async def test_a_trainee_s_name_and_company_are_corrected_never_onto_another(
+    store: Database,
+) -> None:
+    async with store.sessions() as session, session.begin():
+        people = await cast(session)
+        formation = await a_formation(session, people.formateur)
+        karim, marie = formation.trainees
+        with pytest.raises(ValueError):
+            await paths.correct_trainee(
+                session, people.formateur, formation.id, karim.id, name="MARIE dupont"
+            )
+        assert paths.name_taken(formation, karim.id, "Marie Dupont")
+        assert not paths.name_taken(formation, marie.id, "Marie Dupont")
+        done = await paths.correct_trainee(
+            session, people.formateur, formation.id, marie.id, clear_company=True
+        )
+        assert done is not None and marie.company is None
+        await paths.correct_trainee(
+            session, people.formateur, formation.id, karim.id, name="Karim Benali-Haddad"
+        )
+        assert (karim.full_name, karim.name_key) == ("Karim Benali-Haddad", "karim benali haddad")
+        details = (
+            await session.scalars(
+                select(AuditEntry.details).where(AuditEntry.action == "trainee_correct")
+            )
+        ).all()
+        assert details == [{"trainee_id": marie.id}, {"trainee_id": karim.id}]

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from bot.conversations.formations.years import day_in_context, has_year, period_in_context
+from bot.conversations.formations.years import (
+    day_in_context,
+    has_year,
+    names_a_day,
+    period_in_context,
+)
 
 DEC_1 = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 
@@ -38,9 +43,7 @@ def test_a_typed_year_is_never_changed() -> None:
 
 def test_a_session_is_read_inside_its_formation() -> None:
     whole_2026 = (date(2026, 1, 5), date(2026, 12, 18))
-    assert period_in_context(
-        "Session 1 : du 2 mars au 10 avril".split(": ")[1], DEC_1, whole_2026
-    ) == (
+    assert period_in_context("du 2 mars au 10 avril", DEC_1, whole_2026) == (
         date(2026, 3, 2),
         date(2026, 4, 10),
     )
@@ -67,3 +70,8 @@ def test_one_day_with_a_month_is_read_in_context_a_relative_day_is_not() -> None
         2026, 11, 30
     )
     assert day_in_context("n'importe quand", DEC_1) is None
+
+
+def test_what_names_a_day() -> None:
+    assert names_a_day("le 30 novembre") and names_a_day("30/11") and names_a_day("2 MARS")
+    assert not names_a_day("Composante Innovation") and not names_a_day("Maintenance")

@@ -75,6 +75,8 @@ def _consistent(formation: Formation) -> None:
         formation.mode = "dates"
         formation.certifying = False
         formation.long = False
+        for trainee in formation.trainees:  # one person followed: no delegate
+            trainee.is_delegate = False
     if not formation.cm_name:
         formation.cm_email = None
         formation.cm_matrix = None

@@ -15,7 +15,12 @@ from typing import Literal
 
 from bot import dates, texts
 from bot.answers import MAX_TEXT, Invalid, clean_line, matrix_id
-from bot.conversations.formations.years import Period, day_in_context, period_in_context
+from bot.conversations.formations.years import (
+    Period,
+    day_in_context,
+    names_a_day,
+    period_in_context,
+)
 from bot.conversations.kit.context import Context
 from bot.formations.labels import COMPOSANTE_ACTION_TYPES, SINGLE_PERSON_KINDS, name_key
 from bot.formations.service import NewSession, NewTrainee
@@ -116,6 +121,8 @@ def _heading(line: str) -> str | None:
     """A composante's name on a line of its own ("Composante Cuisine", "Cuisine :")."""
     match = HEADING.match(line)
     if match is None or not any(ch.isalpha() for ch in match["name"]):
+        return None
+    if names_a_day(match["name"]):  # dates that were not understood, not a composante
         return None
     name = clean_line(match["name"], limit=80)
     return name if isinstance(name, str) else None

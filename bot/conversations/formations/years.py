@@ -19,7 +19,10 @@ from bot import dates
 _EXPLICIT_YEAR = re.compile(r"\b\d{4}\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2}\b")
 _SHIFTS = (-2, -1, 0, 1, 2)
 _MONTH = re.compile(
-    r"janv|f[eé]vr|mars|avr|mai|juin|juil|ao[uû]t|sept|oct|nov|d[eé]c|\b\d{1,2}[/.-]\d{1,2}\b"
+    r"\b(?:janvier|janv|f[eé]vrier|f[eé]vr|mars|avril|avr|mai|juin|juillet|juil|ao[uû]t"
+    r"|septembre|sept|octobre|oct|novembre|nov|d[eé]cembre|d[eé]c)\b"
+    r"|\b\d{1,2}[/.-]\d{1,2}\b",
+    re.I,
 )
 
 Period = tuple[date, date]
@@ -27,6 +30,11 @@ Period = tuple[date, date]
 
 def has_year(text: str) -> bool:
     return _EXPLICIT_YEAR.search(text) is not None
+
+
+def names_a_day(text: str) -> bool:
+    """Whether ``text`` names a month or a day of a month ("30 novembre", "30/11")."""
+    return _MONTH.search(text) is not None
 
 
 def _shift(day: date, years: int) -> date | None:
@@ -89,6 +97,6 @@ def day_in_context(text: str, now: datetime, within: Period | None = None) -> da
     if understood is None:
         return None
     day = understood.when.date()
-    if has_year(text) or not _MONTH.search(text.lower()):
+    if has_year(text) or not names_a_day(text):
         return day
     return in_context((day, day), now.date(), within)[0]

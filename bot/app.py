@@ -19,23 +19,28 @@ import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from bot import dates
 from bot.config import Settings
+from bot.documents.pdf import html_to_pdf
 from bot.engine import Engine
 from bot.features import absences, attestations, bilans, deadlines, formations, people
 from bot.inbox import forget_handled_updates
 from bot.manifest import Feature, Features
 from bot.messages import Reply
-from bot.outbox import Sender
+from bot.metrics import Endpoint
+from bot.outbox import Sender, forget_delivered_messages
 from bot.scheduler import Scheduler, forget_old_events
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
 
-CORE = Feature(name="core", jobs=(forget_old_events, forget_handled_updates))
-"""What belongs to no feature: forgetting the platform event ids of long ago."""
+CORE = Feature(
+    name="core", jobs=(forget_old_events, forget_handled_updates, forget_delivered_messages)
+)
+"""What belongs to no feature: forgetting event ids and delivered messages of long ago."""
 
 FEATURES = Features(
     [
@@ -127,6 +132,25 @@ def transports_for(settings: Settings, engine: Engine) -> list[Transport]:
     return found
 
 
+WARM_UP_AFTER = 2.0
+"""Seconds after the start before warming up: the first replies go first."""
+
+
+def _warm() -> None:
+    dates.understand("dans 15 jours", datetime.now(UTC), "future")  # dateparser's French data
+    html_to_pdf("<p>Préparation</p>", title="Préparation")  # the fonts' coverage, parsed once
+
+
+async def warm_up(delay: float = WARM_UP_AFTER) -> None:
+    """Pay, while nobody waits, what the first "dans 15 jours" (0.6 s) and the first PDF
+    (0.3 s of font parsing) would otherwise cost a trainer in the middle of a dialogue."""
+    await asyncio.sleep(delay)
+    try:
+        await asyncio.to_thread(_warm)
+    except Exception as exc:  # a missing font is said when a document is asked for
+        log.info("warm-up skipped (%s)", type(exc).__name__)
+
+
 async def serve(
     settings: Settings,
     db: Database,
@@ -144,6 +168,9 @@ async def serve(
             pass
     sender = Sender(db.sessions, {t.platform: t.send for t in transports})
     scheduler = build_scheduler(db, settings)
+    endpoint = Endpoint(db, settings.metrics_host, settings.metrics_port)
+    if settings.metrics_port:  # answers /healthz while the transports still connect
+        await endpoint.start()
 
     # A transport waits for its platform while it is unreachable: a signal
     # meanwhile stops the wait instead of being ignored until it is back.
@@ -160,12 +187,14 @@ async def serve(
         log.info("stopping before the transports were reachable")
         for transport in transports:
             await transport.stop()
+        await endpoint.stop()
         return
     stopping.cancel()
     starting.result()  # a transport that failed to start for good (a wrong token) says so
     tasks = [
         asyncio.create_task(sender.run_forever(stop)),
         asyncio.create_task(scheduler.run_forever(stop)),
+        asyncio.create_task(warm_up()),
     ]
     if until is not None:
 
@@ -182,3 +211,4 @@ async def serve(
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
+    await endpoint.stop()

@@ -1,4 +1,4 @@
-"""``formabot``: run the bot, chat in the terminal, fill a demo, migrate, export."""
+"""``formabot``: run the bot, chat in the terminal, fill a demo, migrate, export, back up."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot import config, demo, exports
 from bot.app import FEATURES, build_engine, serve, setup_logging, transports_for
+from bot.backup import BackupError, backup, restore
 from bot.files import write_private
 from bot.manifest import Features
 from bot.storage.db import Database
@@ -74,6 +75,20 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--formation", type=int, default=None, help="id de la formation")
     export.add_argument("--bilan", type=int, default=None, help="id du bilan")
     export.add_argument("--out", type=Path, default=None, help="fichier à écrire")
+    saving = sub.add_parser(
+        "backup",
+        help="sauvegarder la base SQLite (le bot peut tourner)",
+        description="Copie cohérente de la base SQLite, bot en marche, dans "
+        "DATA/sauvegardes/ ou le fichier donné. PostgreSQL : pg_dump (voir le README).",
+    )
+    saving.add_argument("out", nargs="?", type=Path, default=None, metavar="FICHIER")
+    putting_back = sub.add_parser(
+        "restore",
+        help="remettre une sauvegarde en place (bot arrêté)",
+        description="Remplace la base SQLite par la sauvegarde donnée, après avoir "
+        "copié la base actuelle dans DATA/sauvegardes/, puis applique les migrations.",
+    )
+    putting_back.add_argument("source", type=Path, metavar="FICHIER")
     return parser
 
 
@@ -201,6 +216,23 @@ async def _export(db: Database, args: argparse.Namespace, features: Features) ->
     return 2
 
 
+async def cmd_backup(settings: config.Settings, args: argparse.Namespace) -> int:
+    try:
+        if args.command == "backup":
+            written = backup(settings.database_url, settings.data_dir, args.out)
+            print(f"Sauvegarde écrite : {written} ({written.stat().st_size} octets).")
+            return 0
+        database, saved = restore(settings.database_url, settings.data_dir, args.source)
+    except BackupError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    if saved is not None:
+        print(f"La base remplacée est gardée ici : {saved}.")
+    await (await _open(settings)).dispose()  # a backup of an older version: brought up to date
+    print(f"Sauvegarde remise en place : {database}.")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = config.load()
@@ -215,6 +247,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(cmd_migrate(settings))
     if args.command == "export":
         return asyncio.run(cmd_export(settings, args))
+    if args.command in ("backup", "restore"):
+        return asyncio.run(cmd_backup(settings, args))
     return 2
 
 

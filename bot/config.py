@@ -47,6 +47,9 @@ class Settings:
     smtp_tls: str = "starttls"
     scheduler_interval_seconds: int = 60
     digest_hour: int = 8
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = 0
+    """``/healthz`` and ``/metrics`` (:mod:`bot.metrics`); 0 = not served."""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -136,4 +139,6 @@ def load(env_file: str | None = ".env") -> Settings:
         smtp_tls=_str("SMTP_TLS", "starttls").lower(),
         scheduler_interval_seconds=_int("FORMABOT_SCHEDULER_INTERVAL_SECONDS", 60),
         digest_hour=_int("FORMABOT_DIGEST_HOUR", 8),
+        metrics_host=_str("FORMABOT_METRICS_HOST", "127.0.0.1"),
+        metrics_port=_int("FORMABOT_METRICS_PORT", 0),
     )

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -40,6 +41,7 @@ from bot.conversations.kit.flow import Flow, Outcome, Step
 from bot.conversations.kit.runner import Runner
 from bot.manifest import Features
 from bot.messages import Incoming, Reply
+from bot.metrics import METRICS
 from bot.outbox import payload_to_reply, reply_to_payload
 from bot.storage.db import Database
 from bot.storage.people import ChatIdentity, Membership, Organisation, Person, Role
@@ -88,10 +90,12 @@ class Engine:
         key = incoming.key
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
+        started = time.perf_counter()
         try:
             async with lock:
                 return await self._handle_with_retries(incoming)
         finally:
+            METRICS.turn(incoming.platform.value, time.perf_counter() - started)
             self._waiting[key] -= 1
             if self._waiting[key] == 0:
                 del self._waiting[key]
@@ -107,6 +111,7 @@ class Engine:
                 log.info("retrying event after %s (attempt %s)", type(exc).__name__, attempt + 1)
                 await asyncio.sleep(0.01 * (attempt + 1))
             except Exception as exc:
+                METRICS.error(type(exc).__name__)
                 log_failure("handling a message", exc)
                 return [Reply(text=texts.say("common.internal_error"))]
         return [Reply(text=texts.say("common.busy"))]

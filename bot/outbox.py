@@ -22,10 +22,12 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.config import Settings
 from bot.messages import Choice, Document, Reply
+from bot.metrics import METRICS
 from bot.storage.base import utcnow
 from bot.storage.outbox import OutboxMessage
 
@@ -217,6 +219,7 @@ class Sender:
                 await session.execute(
                     update(OutboxMessage).where(OutboxMessage.id == row.id).values(**outcome)
                 )
+            METRICS.delivery(row.platform, outcome["status"])
         return sent
 
     async def run_forever(self, stop: asyncio.Event, *, interval: float = 2.0) -> None:
@@ -229,3 +232,21 @@ class Sender:
                 await asyncio.wait_for(stop.wait(), timeout=interval)
             except TimeoutError:
                 pass
+
+
+DELIVERED_KEPT = timedelta(days=90)
+"""Sent and given-up rows are kept three months, then deleted: their keys are
+what makes a message exactly-once, and every key names a day, a version or an
+event that is long past by then; the outbox stays the size of a season."""
+
+
+async def forget_delivered_messages(
+    session: AsyncSession, now: datetime, settings: Settings
+) -> None:
+    """The outbox is pruned: rows sent or given up more than :data:`DELIVERED_KEPT` ago."""
+    await session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.status.in_(("sent", "failed")),
+            OutboxMessage.created_at < now - DELIVERED_KEPT,
+        )
+    )

@@ -4,6 +4,7 @@ a controllable clock, and people who talk to the bot."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shutil
 import uuid
@@ -14,11 +15,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
+from bot import app, cli
 from bot.app import build_engine
 from bot.config import Settings
 from bot.engine import Engine
 from bot.messages import Platform
 from bot.storage.db import Database
+from tests.auxil.command import Done
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.postgres import Cluster
 from tests.auxil.synapse import Synapse, launch_synapse
@@ -150,3 +153,34 @@ def synapse() -> Iterator[Synapse]:
         yield server
     finally:
         server.terminate()
+
+
+# --- the command line, in process ---------------------------------------------------
+
+
+@pytest.fixture
+def formabot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Iterator[Callable[[list[str]], Done]]:
+    """``formabot ARGS`` in this process, on a fresh data directory, as ``run`` would start it."""
+    for name in list(os.environ):
+        if name.startswith(("TELEGRAM_", "MATRIX_")):
+            monkeypatch.delenv(name)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("FORMABOT_DATA_DIR", str(tmp_path))
+    monkeypatch.chdir(tmp_path)  # no developer's .env leaks into the run
+    loggers = [logging.getLogger(), *(logging.getLogger(n) for n in app.QUIET_LOGGERS)]
+    levels = [logger.level for logger in loggers]
+
+    def call(args: list[str]) -> Done:
+        capsys.readouterr()
+        try:
+            code = cli.main(args)
+        except SystemExit as stop:  # argparse: --help, bad arguments
+            code = int(stop.code or 0)
+        out, err = capsys.readouterr()
+        return Done(code, out, err)
+
+    yield call
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.setLevel(level)

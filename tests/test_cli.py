@@ -9,17 +9,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-import logging
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from bot import app, cli
+from tests.auxil.command import Done
 
 FORMABOT = [sys.executable, "-m", "bot"]
 
@@ -38,41 +36,6 @@ def run(args: list[str], data_dir: Path, stdin: str = "") -> subprocess.Complete
         check=False,
         cwd=Path(__file__).resolve().parent.parent,
     )
-
-
-@dataclass(frozen=True)
-class Done:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-@pytest.fixture
-def formabot(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Iterator[Callable[[list[str]], Done]]:
-    """``formabot ARGS`` in this process, on a fresh data directory, as ``run`` would start it."""
-    for name in list(os.environ):
-        if name.startswith(("TELEGRAM_", "MATRIX_")):
-            monkeypatch.delenv(name)
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setenv("FORMABOT_DATA_DIR", str(tmp_path))
-    monkeypatch.chdir(tmp_path)  # no developer's .env leaks into the run
-    loggers = [logging.getLogger(), *(logging.getLogger(n) for n in app.QUIET_LOGGERS)]
-    levels = [logger.level for logger in loggers]
-
-    def call(args: list[str]) -> Done:
-        capsys.readouterr()
-        try:
-            code = cli.main(args)
-        except SystemExit as stop:  # argparse: --help, bad arguments
-            code = int(stop.code or 0)
-        out, err = capsys.readouterr()
-        return Done(code, out, err)
-
-    yield call
-    for logger, level in zip(loggers, levels, strict=True):
-        logger.setLevel(level)
 
 
 def test_help_lists_every_command(formabot: Callable[[list[str]], Done]) -> None:

@@ -1,19 +1,22 @@
 """Nothing lost, nothing done twice: a real ``formabot`` killed with SIGKILL at every
 turn of whole flows, then restarted, while the person goes on as if nothing happened.
 
-On Telegram (the loopback emulator, polling) a trainer creates a formation and
-schedules a bilan (its .ics, PDFs and invitation codes in the last turn); the
+The turns are not written by hand: :mod:`tests.auxil.walker` walks each flow
+from its definition in process first (on a copy of the same data), answering
+every step by its kind, with sample answers only for free text.  Then a real
+bot replays those turns: on Telegram (the loopback emulator, polling and
+webhook) /formation and /bilan (its .ics, PDFs and invitation codes in the
+last turn); on the console /formation, /bilan, /absence and /decrochage.  The
 bot is killed once per turn, at a moment taken in turn from: just after the
 person sent (the update may not even be fetched), once the update is written
 in the inbox, once the turn is committed, once its first reply is visible.
-The person never re-sends anything: every message must be handled exactly
-once (the data at the end is exact, no turn ran twice) and every reply must
-reach them (the next question arrives).  The console gets the same treatment
-through its pipe, where a line counts as received once echoed.
+The person never re-sends anything that the bot wrote down: every message
+must be handled exactly once and every reply must reach them (the next
+question arrives).  At the end the data is compared, table by table, with
+what the walk did without any kill.
 
 Each ``formabot`` is forked from a zygote that imported the bot once
-(:mod:`tests.auxil.zygote`), so a restart costs a fraction of a second.
-"""
+(:mod:`tests.auxil.zygote`), so a restart costs a fraction of a second."""
 
 from __future__ import annotations
 
@@ -22,9 +25,8 @@ import contextlib
 import os
 import random
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -32,11 +34,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot import demo
+from bot import demo, texts
+from bot.app import build_engine
+from bot.config import Settings
+from bot.deadlines.service import refresh_organisation
+from bot.messages import Platform
 from bot.storage.bilans import Bilan
 from bot.storage.db import Database
 from bot.storage.formations import Formation
-from bot.storage.people import ChatIdentity, Person
+from bot.storage.people import ChatIdentity, Organisation, Person
+from tests.auxil.dialogue import Person as Speaker
 from tests.auxil.telegram_emulator import (
     BotMessage,
     TelegramEmulator,
@@ -44,6 +51,7 @@ from tests.auxil.telegram_emulator import (
     launch_emulator,
     run_emulator,
 )
+from tests.auxil.walker import Turn, sample_answers, walk
 from tests.auxil.zygote import Child, Zygote
 from tests.test_telegram_e2e import free_port
 
@@ -56,49 +64,70 @@ PHASES = ("sent", "recorded", "committed", "answered")
 """Where a turn is killed, in turn: see the module docstring."""
 
 
-@dataclass(frozen=True)
-class Turn:
-    """What the person does, and what shows that the bot answered it."""
+ON_TELEGRAM = ("/formation", "/bilan")
+"""Two whole flows, the second ending with its .ics, PDFs and invitation codes."""
+ON_THE_CONSOLE = ("/formation", "/bilan", "/absence", "/decrochage")
+"""The console restarts fast: four flows, a compte rendu PDF and a ticket among them."""
 
-    act: str  # "say", "press" (a button of the latest question) or "toggle" (edited in place)
-    text: str
-    expect: str
+TECHNICAL = ("inbox", "processed_events", "conversation_states", "alembic_version")
+"""Tables that record how the turns went, not what they did."""
 
 
-def whole_flows(today: date) -> list[Turn]:
-    """/formation from start to save, then /bilan up to "Programmer le bilan"."""
-    start, end = today - timedelta(days=3), today + timedelta(days=60)
-    bilan_day = today + timedelta(days=7)
-    return [
-        Turn("say", "/formation", "intitulé"),
-        Turn("say", "Cuisine du monde", "De quoi s'agit-il"),
-        Turn("press", "Une formation", "Qui la finance"),
-        Turn("press", "Région Normandie", "organisé"),
-        Turn("press", "De date à date", "dates"),
-        Turn("say", f"du {start:%d/%m/%Y} au {end:%d/%m/%Y}", "C'est bien ça"),
-        Turn("press", "Oui", "certifiante"),
-        Turn("press", "Non", "courte ou longue"),
-        Turn("press", "Courte", "chargé(e) de mission"),
-        Turn("press", "Passer", "stagiaires"),
-        Turn("say", "Ana Lopes\nBen Kaci\nChloé Roy", "délégué"),
-        Turn("toggle", "Ben Kaci", "☑ Ben Kaci"),
-        Turn("press", "Terminé", "Récapitulatif"),
-        Turn("press", "Enregistrer", "C'est enregistré"),
-        Turn("say", "/bilan", "Pour quelle formation"),
-        Turn("press", "Agent de restauration", "Que voulez-vous faire"),
-        Turn("press", "Programmer le bilan de fin", "à distance (en visio)"),
-        Turn("press", "À distance", "Quand"),
-        Turn("say", f"le {bilan_day:%d/%m/%Y} à 14 h", "C'est bien ça"),
-        Turn("press", "Oui, c'est ça", "Combien de temps"),
-        Turn("press", "2 heures", "lien de la visio"),
-        Turn("say", "https://visio.example.org/bilan", "mot de passe"),
-        Turn("press", "Oui", "prise de parole"),
-        Turn("press", "Oui", "figure dans l'invitation"),
-        Turn("press", "Non", "Qui participe"),
-        Turn("press", "Terminé", "partenaires"),
-        Turn("press", "Terminé", "Récapitulatif"),
-        Turn("press", "Programmer le bilan", "Bonjour Léa Martin"),
-    ]
+async def generated_turns(
+    reference: Path, today: date, commands: Sequence[str], telegram_user: int | None
+) -> list[Turn]:
+    """The whole flows walked once in process, on a copy of the data, from their definitions."""
+    path = await demo_database(reference, today, telegram_user=telegram_user)
+    database = Database(f"sqlite+aiosqlite:///{path}")
+    settings = Settings(database_url=database.url, data_dir=reference)
+    engine = build_engine(database, settings, clock=lambda: datetime.now(UTC))
+    camille = Speaker(engine, demo.DEMO_USER, Platform.CONSOLE)
+    answers = sample_answers(today)
+    turns: list[Turn] = []
+    try:
+        for command in commands:
+            turns += await walk(database, camille, command, answers[command], today=today)
+    finally:
+        await database.dispose()
+    return turns
+
+
+SCHEDULED = ("digest:", "rappel:", "entretien:", "reply:")
+"""Outbox rows the scheduler writes on its own clock (and copies of chat replies)."""
+
+
+async def what_was_done(path: Path) -> dict[str, object]:
+    """Rows per table, deadlines by key and status, outbox rows the turns wrote.
+
+    The deadlines are refreshed first: the running bot's scheduler refreshes
+    them on its own clock, the in-process walk has no scheduler.
+    """
+    database = Database(f"sqlite+aiosqlite:///{path}")
+    try:
+        async with database.sessions() as session, session.begin():
+            for organisation_id in (await session.scalars(select(Organisation.id))).all():
+                await refresh_organisation(session, organisation_id)
+    finally:
+        await database.dispose()
+    with contextlib.closing(sqlite3.connect(path, timeout=10)) as connection:
+        tables = [
+            name
+            for (name,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+            )
+            if name not in TECHNICAL
+        ]
+        found: dict[str, object] = {
+            table: int(connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0])
+            for table in tables
+        }
+        found["deadlines"] = sorted(connection.execute("SELECT key, status FROM deadlines"))
+        found["outbox"] = sorted(
+            key
+            for (key,) in connection.execute("SELECT key FROM outbox")
+            if not key.startswith(SCHEDULED)
+        )
+    return found
 
 
 # --- the bot's database, read from outside -------------------------------------------
@@ -198,7 +227,7 @@ def replied(user: TelegramUser, after: int) -> Callable[[], Awaitable[object]]:
 def arrived(turn: Turn, after: int) -> Callable[[list[BotMessage]], bool]:
     if turn.act == "toggle":
         return lambda ms: any(turn.expect in m.button_texts for m in ms)
-    return lambda ms: any(m.message_id > after and turn.expect in m.body for m in ms)
+    return lambda ms: any(m.message_id > after and turn.expect in texts.plain(m.body) for m in ms)
 
 
 async def act(user: TelegramUser, turn: Turn) -> None:
@@ -219,6 +248,7 @@ async def test_telegram_killed_at_every_turn_of_two_whole_flows(
     """Polling: an update is confirmed by the next offset only once written down.
     Webhook: it is answered 200 only once written down, else Telegram sends it again."""
     today = datetime.now(PARIS).date()
+    turns = await generated_turns(tmp_path / "reference", today, ON_TELEGRAM, TRAINER)
     path = await demo_database(tmp_path, today, telegram_user=TRAINER)
     env = environment(tmp_path, TELEGRAM_TOKEN=TOKEN, TELEGRAM_BASE_URL=emulator.url)
     if mode == "webhook":
@@ -230,7 +260,6 @@ async def test_telegram_killed_at_every_turn_of_two_whole_flows(
         )
     bot = Bot(zygote, ["run"], env, tmp_path / "bot.log")
     spacing = 1 if mode == "polling" else 2  # webhook: every other turn (and the last one)
-    turns = whole_flows(today)
     jitter = random.Random(2026)
     with contextlib.closing(sqlite3.connect(path)) as connection:
         bilans_before = connection.execute("SELECT count(*) FROM bilans").fetchone()[0]
@@ -286,6 +315,8 @@ async def test_telegram_killed_at_every_turn_of_two_whole_flows(
             assert len(bilans) == bilans_before + 1
     finally:
         await database.dispose()
+    # Exactly what the same flows did without kills, table by table.
+    assert await what_was_done(path) == await what_was_done(tmp_path / "reference" / "formabot.db")
     # Every update the person sent was recorded once, handled once and answered.
     with contextlib.closing(sqlite3.connect(path)) as connection:
         inbox = connection.execute("SELECT status, count(*) FROM inbox GROUP BY status").fetchall()
@@ -326,41 +357,6 @@ async def reach(
 # --- the console -------------------------------------------------------------------------
 
 
-def console_flows(today: date) -> list[Turn]:
-    """The same flows typed in a terminal (labels and numbers are answers there)."""
-    start, end = today - timedelta(days=3), today + timedelta(days=60)
-    bilan_day = today + timedelta(days=7)
-    return [
-        Turn("say", "/formation", "intitulé"),
-        Turn("say", "Cuisine du monde", "De quoi s'agit-il"),
-        Turn("say", "Une formation", "Qui la finance"),
-        Turn("say", "Région Normandie", "organisé"),
-        Turn("say", "De date à date", "dates"),
-        Turn("say", f"du {start:%d/%m/%Y} au {end:%d/%m/%Y}", "C'est bien ça"),
-        Turn("say", "oui", "certifiante"),
-        Turn("say", "non", "courte ou longue"),
-        Turn("say", "courte", "chargé(e) de mission"),
-        Turn("say", "Passer", "stagiaires"),
-        Turn("say", "Ana Lopes", "délégué"),
-        Turn("say", "Terminé", "Récapitulatif"),
-        Turn("say", "Enregistrer", "C'est enregistré"),
-        Turn("say", "/bilan", "Pour quelle formation"),
-        Turn("say", "Agent de restauration (démo)", "Que voulez-vous faire"),
-        Turn("say", "1", "à distance (en visio)"),
-        Turn("say", "À distance", "Quand"),
-        Turn("say", f"le {bilan_day:%d/%m/%Y} à 14 h", "C'est bien ça"),
-        Turn("say", "oui", "Combien de temps"),
-        Turn("say", "2 heures", "lien de la visio"),
-        Turn("say", "https://visio.example.org/bilan", "mot de passe"),
-        Turn("say", "oui", "prise de parole"),
-        Turn("say", "oui", "figure dans l'invitation"),
-        Turn("say", "non", "Qui participe"),
-        Turn("say", "Terminé", "partenaires"),
-        Turn("say", "Terminé", "Récapitulatif"),
-        Turn("say", "Programmer le bilan", "[document]"),
-    ]
-
-
 class Pipe:
     """The write end of the console's standard input (a FIFO), reopened at each start."""
 
@@ -383,18 +379,23 @@ class Pipe:
             self.fd = None
 
 
-async def test_the_console_killed_at_every_turn_of_two_whole_flows(
+def typed(turn: Turn) -> str:
+    """A turn as typed in the terminal: a button is its label; a line ending with \\ goes on."""
+    return turn.text.replace("\n", "\\\n")
+
+
+async def test_the_console_killed_at_every_turn_of_four_whole_flows(
     zygote: Zygote, tmp_path: Path
 ) -> None:
     """A line counts as received once the console wrote it down (it then echoes it);
     one the bot was killed before writing down is typed again after the restart."""
     today = datetime.now(PARIS).date()
+    turns = await generated_turns(tmp_path / "reference", today, ON_THE_CONSOLE, None)
     path = await demo_database(tmp_path, today, telegram_user=None)
     log = tmp_path / "console.log"
     log.touch()
     bot = Bot(zygote, ["console", "--as", demo.DEMO_USER], environment(tmp_path), log)
     pipe = Pipe(tmp_path / "stdin")
-    turns = console_flows(today)
     jitter = random.Random(1789)
     retyped = 0
 
@@ -408,7 +409,7 @@ async def test_the_console_killed_at_every_turn_of_two_whole_flows(
             phase = PHASES[number % len(PHASES)]
             before = counts(path)
             offset = len(log.read_text(encoding="utf-8"))
-            pipe.write(turn.text)
+            pipe.write(typed(turn))
             answered = shown_after(offset, turn.expect)
             await reach(phase, path, before, partial(until, answered, 20, "answered"), jitter)
             bot.kill()
@@ -417,7 +418,7 @@ async def test_the_console_killed_at_every_turn_of_two_whole_flows(
             await pipe.open()
             if counts(path)[0] == before[0]:  # never written down: typed again
                 retyped += 1
-                pipe.write(turn.text)
+                pipe.write(typed(turn))
             await until(
                 shown_after(offset, turn.expect), 60, f"turn {number} ({turn.text!r}) answered"
             )
@@ -439,9 +440,14 @@ async def test_the_console_killed_at_every_turn_of_two_whole_flows(
                 )
             ).all()
             assert [(f.funder, f.mode) for f in formations] == [("normandie", "dates")]
-            assert [t.full_name for t in formations[0].trainees] == ["Ana Lopes"]
+            assert [t.full_name for t in formations[0].trainees] == [
+                "Ana Lopes",
+                "Ben Kaci",
+                "Chloé Roy",
+            ]
     finally:
         await database.dispose()
+    assert await what_was_done(path) == await what_was_done(tmp_path / "reference" / "formabot.db")
     with contextlib.closing(sqlite3.connect(path)) as connection:
         inbox = connection.execute("SELECT status, count(*) FROM inbox GROUP BY status").fetchall()
         events = connection.execute(

@@ -9,13 +9,16 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
+from bot.config import Settings
 from bot.messages import Choice, Document, Reply
 from bot.outbox import (
+    DELIVERED_KEPT,
     GIVE_UP_AFTER,
     SLOW_INTERVAL,
     PermanentFailure,
     Sender,
     enqueue,
+    forget_delivered_messages,
     payload_to_reply,
     reply_to_payload,
 )
@@ -201,3 +204,26 @@ async def test_a_row_claimed_by_a_dead_process_is_taken_again(db: Database, cloc
     _ = timedelta
     await alive.run_once()
     assert sent == ["c"]
+
+
+async def test_delivered_messages_are_forgotten_after_a_season(
+    db: Database, clock: Clock, settings: Settings
+) -> None:
+    """Sent and given-up rows go after DELIVERED_KEPT; pending ones stay, whatever their age."""
+    async with db.sessions() as session, session.begin():
+        for key in ("sent", "failed", "pending", "recent"):
+            await enqueue(session, key=key, platform="console", chat_id="c", reply=Reply(text=key))
+        old = clock.now - DELIVERED_KEPT - timedelta(days=1)
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.key != "recent")
+            .values(created_at=old, status=OutboxMessage.key)  # named after their status
+        )
+        await session.execute(
+            update(OutboxMessage).where(OutboxMessage.key == "recent").values(status="sent")
+        )
+    async with db.sessions() as session, session.begin():
+        await forget_delivered_messages(session, clock.now, settings)
+    async with db.sessions() as session:
+        left = sorted((await session.scalars(select(OutboxMessage.key))).all())
+    assert left == ["pending", "recent"]

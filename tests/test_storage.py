@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.app import build_engine
@@ -30,6 +30,29 @@ async def test_migrations_are_idempotent_and_match_the_models(store: Database) -
 
     async with store.engine.connect() as connection:
         assert await connection.run_sync(differences) == []
+
+
+async def test_every_foreign_key_leads_an_index(store: Database) -> None:
+    """A turn or a job filtering on a foreign key never scans the table (issue 14)."""
+
+    def unindexed(connection: Connection) -> list[str]:
+        inspector = inspect(connection)
+        found: list[str] = []
+        for table in inspector.get_table_names():
+            leading = {tuple(index["column_names"])[:1] for index in inspector.get_indexes(table)}
+            leading |= {
+                tuple(unique["column_names"])[:1]
+                for unique in inspector.get_unique_constraints(table)
+            }
+            leading.add(tuple(inspector.get_pk_constraint(table)["constrained_columns"])[:1])
+            for key in inspector.get_foreign_keys(table):
+                if tuple(key["constrained_columns"])[:1] not in leading:
+                    found.append(f"{table}.{key['constrained_columns'][0]}")
+        return found
+
+    async with store.engine.connect() as connection:
+        missing = await connection.run_sync(unindexed)
+    assert missing == [], f"give these foreign keys index=True (and their migration): {missing}"
 
 
 async def test_timestamps_come_back_aware_in_utc(store: Database) -> None:

@@ -55,6 +55,7 @@ from bot.storage.bilans import StoredDeadline
 from bot.storage.formations import Formation
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity, Membership, Organisation, Role, zone_of
+from bot.undelivered import Undelivered, undelivered
 
 MAX_LINES = 25
 """Lines per group in a private digest; the rest is counted ("… et 4 autres")."""
@@ -145,10 +146,11 @@ async def digest_text(
     local: datetime,
     *,
     private: bool,
+    failures: Sequence[Undelivered] = (),
 ) -> str | None:
     groups = grouped(rows, local)
     overdue, week = groups["overdue"], groups["week"]
-    if not overdue and not week:
+    if not overdue and not week and not failures:
         return None
     found = (
         await session.execute(
@@ -175,7 +177,7 @@ async def digest_text(
             {"title": titles.get(fid, ""), "overdue": c["overdue"], "week": c["week"]}
             for fid, c in sorted(counts.items(), key=lambda p: titles.get(p[0], ""))
         ]
-        return texts.say("digest.group", day=local.date(), lines=lines)
+        return texts.say("digest.group", day=local.date(), lines=lines, undelivered=list(failures))
     trainees = await trainee_names(session, [*overdue, *week])
 
     def line(row: StoredDeadline) -> dict[str, str]:
@@ -196,6 +198,7 @@ async def digest_text(
         overdue_more=max(0, len(overdue) - MAX_LINES),
         week=[line(r) for r in week[:MAX_LINES]],
         week_more=max(0, len(week) - MAX_LINES),
+        undelivered=list(failures),
     )
 
 
@@ -214,21 +217,26 @@ async def send_digests(session: AsyncSession, now: datetime, settings: Settings)
         quiet = (_database(session), organisation.id, day)
         if quiet in _QUIET and now - _QUIET[quiet] < QUIET_RECHECK:
             continue
+        targets = await recipients(session, organisation, base)
+        if not targets:
+            continue
+        # The outbox's unique keys, looked up exactly (a LIKE scanned the whole outbox).
         sent = await session.scalar(
             select(OutboxMessage.id)
-            .where(or_(OutboxMessage.key == base, OutboxMessage.key.like(base + ":%")))
+            .where(OutboxMessage.key.in_([target.key for target in targets]))
             .limit(1)
         )
         if sent is not None:
             continue
-        targets = await recipients(session, organisation, base)
-        if not targets:
-            continue
         await refresh_organisation(session, organisation.id)
         rows = await open_deadlines(session, organisation.id)
+        # Given up since the previous digest, a day ago: each failure is told once.
+        failures = await undelivered(session, organisation.id, now - timedelta(days=1))
         queued = False
         for target in targets:
-            text = await digest_text(session, organisation, rows, local, private=target.private)
+            text = await digest_text(
+                session, organisation, rows, local, private=target.private, failures=failures
+            )
             if text is None:
                 continue
             queued |= await enqueue(

@@ -71,7 +71,9 @@ class StoredDocument(Base):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     content: Mapped[bytes] = mapped_column(LargeBinary)
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -95,13 +97,19 @@ class Absence(Base):
     justified: Mapped[bool] = mapped_column(Boolean, default=False)
     reason: Mapped[str | None] = mapped_column(String(300))
     proof_id: Mapped[int | None] = mapped_column(
-        ForeignKey("stored_documents.id", ondelete="SET NULL")
+        ForeignKey("stored_documents.id", ondelete="SET NULL"), index=True
     )
-    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    recorded_by: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    updated_by: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
     updated_at: Mapped[datetime | None] = mapped_column()
-    deleted_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    deleted_by: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
     deleted_at: Mapped[datetime | None] = mapped_column()
 
     @property
@@ -141,9 +149,13 @@ class FollowUp(Base):
     solution_with_employer: Mapped[bool | None] = mapped_column(Boolean)
     solution_note: Mapped[str | None] = mapped_column(String(500))
     solution_at: Mapped[datetime | None] = mapped_column()
-    opened_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    opened_by: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
     opened_at: Mapped[datetime] = mapped_column(default=utcnow)
-    closed_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    closed_by: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
     closed_at: Mapped[datetime | None] = mapped_column()
 
 
@@ -159,7 +171,9 @@ class FollowUpSign(Base):
     code: Mapped[str] = mapped_column(String(30))
     note: Mapped[str | None] = mapped_column(String(300))
     """Only for ``autre``: what was observed."""
-    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    recorded_by: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -179,9 +193,11 @@ class FollowUpContact(Base):
     contacted_on: Mapped[date] = mapped_column()
     outcome: Mapped[str] = mapped_column(String(500))
     proof_id: Mapped[int | None] = mapped_column(
-        ForeignKey("stored_documents.id", ondelete="SET NULL")
+        ForeignKey("stored_documents.id", ondelete="SET NULL"), index=True
     )
-    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    recorded_by: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -207,10 +223,12 @@ class Entretien(Base):
     mesures: Mapped[str | None] = mapped_column(Text)
     prochain_point: Mapped[str | None] = mapped_column(String(300))
     compte_rendu_id: Mapped[int | None] = mapped_column(
-        ForeignKey("stored_documents.id", ondelete="SET NULL")
+        ForeignKey("stored_documents.id", ondelete="SET NULL"), index=True
     )
     compte_rendu_at: Mapped[datetime | None] = mapped_column()
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -231,8 +249,12 @@ class QualityTicket(Base):
     followup_id: Mapped[int] = mapped_column(
         ForeignKey("followups.id", ondelete="CASCADE"), unique=True
     )
-    formation_id: Mapped[int] = mapped_column(ForeignKey("formations.id", ondelete="CASCADE"))
-    trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id", ondelete="CASCADE"))
+    formation_id: Mapped[int] = mapped_column(
+        ForeignKey("formations.id", ondelete="CASCADE"), index=True
+    )
+    trainee_id: Mapped[int] = mapped_column(
+        ForeignKey("trainees.id", ondelete="CASCADE"), index=True
+    )
     rule_id: Mapped[str] = mapped_column(String(20))
     actions: Mapped[list[str]] = mapped_column(JSON, default=list)
     """What was done, one line each, composed from the follow-up's records."""
@@ -240,5 +262,7 @@ class QualityTicket(Base):
     document_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     """The documents linked to the follow-up when the ticket was filed."""
     filed_on: Mapped[date] = mapped_column()
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -63,18 +63,22 @@ class AttestationInvitation(Base):
     target_platform: Mapped[str | None] = mapped_column(String(20))
     """Who it is meant for, when a transport can invite directly (``matrix``)."""
     target_user: Mapped[str | None] = mapped_column(String(255))
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column()
     """At issue: the bilan's end plus the organisation's delay (a moved bilan pushes it)."""
     revoked_at: Mapped[datetime | None] = mapped_column()
-    revoked_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    revoked_by: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
     redeemed_at: Mapped[datetime | None] = mapped_column()
     redeemed_platform: Mapped[str | None] = mapped_column(String(20))
     redeemed_user_id: Mapped[str | None] = mapped_column(String(255))
     redeemed_chat_id: Mapped[str | None] = mapped_column(String(255))
     redeemed_person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("people.id", ondelete="SET NULL")
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
     )
 
     @property
@@ -97,7 +101,7 @@ class Attestation(Base):
         ForeignKey("bilan_participants.id", ondelete="CASCADE"), index=True
     )
     invitation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("attestation_invitations.id", ondelete="SET NULL")
+        ForeignKey("attestation_invitations.id", ondelete="SET NULL"), index=True
     )
     version: Mapped[int] = mapped_column(Integer, default=1)
     answer: Mapped[str] = mapped_column(String(10))
@@ -120,7 +124,9 @@ class Attestation(Base):
     platform: Mapped[str] = mapped_column(String(20))
     chat_user_id: Mapped[str] = mapped_column(String(255))
     chat_id: Mapped[str] = mapped_column(String(255))
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
 
 
 class FrozenEvidence(Exception):
@@ -146,7 +152,9 @@ class AttendanceSheet(Base):
     mime_type: Mapped[str] = mapped_column(String(100))
     content: Mapped[bytes] = mapped_column(LargeBinary)
     sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    uploaded_by: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -189,7 +197,9 @@ class ProofSending(Base):
     status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
     """``pending`` → ``sending`` (claimed) → ``sent`` | ``failed``."""
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    requested_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    requested_by: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
     requested_platform: Mapped[str | None] = mapped_column(String(20))
     requested_chat_id: Mapped[str | None] = mapped_column(String(255))

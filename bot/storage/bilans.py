@@ -59,11 +59,15 @@ class Bilan(Base):
     """Only when the trainer asked for it to be written in the invitation."""
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     """iCalendar SEQUENCE: +1 each time the bilan moves or is cancelled."""
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime | None] = mapped_column()
     cancelled_at: Mapped[datetime | None] = mapped_column()
-    cancelled_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    cancelled_by: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
 
     participants: Mapped[list[BilanParticipant]] = relationship(
         back_populates="bilan",
@@ -132,11 +136,15 @@ class StoredDeadline(Base):
     status: Mapped[str] = mapped_column(String(12), default="open", index=True)
     """``open`` | ``done`` | ``postponed``."""
     done_at: Mapped[datetime | None] = mapped_column()
-    done_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    done_by: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
     postponed_to: Mapped[date | None] = mapped_column()
     postpone_reason: Mapped[str | None] = mapped_column(String(300))
     postponed_at: Mapped[datetime | None] = mapped_column()
-    postponed_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    postponed_by: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
     reminded_at: Mapped[datetime | None] = mapped_column()
     """Last time a personal reminder was queued for it."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -72,7 +72,9 @@ class FormationSession(Base):
     __tablename__ = "formation_sessions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    formation_id: Mapped[int] = mapped_column(ForeignKey("formations.id", ondelete="CASCADE"))
+    formation_id: Mapped[int] = mapped_column(
+        ForeignKey("formations.id", ondelete="CASCADE"), index=True
+    )
     label: Mapped[str] = mapped_column(String(200))
     composante: Mapped[str | None] = mapped_column(String(200))
     start_date: Mapped[date] = mapped_column()

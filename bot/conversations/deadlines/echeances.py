@@ -66,6 +66,7 @@ from bot.deadlines.service import deadlines_of, group_of, grouped
 from bot.messages import Reply
 from bot.storage.bilans import StoredDeadline
 from bot.storage.people import Role
+from bot.undelivered import LIST_WINDOW, undelivered
 
 MARKERS = {"overdue": "🔴", "week": "🟠", "later": "🔵"}
 
@@ -91,9 +92,15 @@ async def back_from_deadline(ctx: Context) -> Outcome | None:
 async def list_values(ctx: Context) -> dict[str, Any]:
     names = await titles(ctx)
     groups = grouped(await current_rows(ctx), ctx.now)
+    failures = (
+        await undelivered(ctx.session, ctx.organisation_id, ctx.now - LIST_WINDOW)
+        if ctx.actor is not None and ctx.actor.is_admin
+        else []
+    )
     return {
         "counts": {group: len(items) for group, items in groups.items()},
         "filter_title": names.get(ctx.data.get("filter") or 0),
+        "undelivered": failures,
     }
 
 

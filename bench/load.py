@@ -1,0 +1,177 @@
+"""Many people at once: turns per second and reply latency, 1 or 2 processes, SQLite or PostgreSQL.
+
+    python -m bench.load [--people 50,500] [--databases sqlite,postgres] [--processes 1,2]
+
+Each simulated person is a formateur of the demo organisation with their own
+console identity; they all start at the same instant and each goes through
+the same short session, waiting for every reply before the next message:
+``/formations``, ``/formation``, a title, ``/annuler``, ``/aide``,
+``/echeances``, ``Terminé`` — reads, a state written and dropped, the
+deadlines recomputed.  The people are split between the processes, each a
+real ``python -m bench.load --worker`` with its own engine and connection
+pool on the same database (PostgreSQL: a throwaway cluster started here;
+SQLite: a file).  Latency is measured per message inside the worker, from
+the call to the engine to its replies (no transport).  It prints figures and
+asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.engine import make_url
+
+SESSION = ("/formations", "/formation", "Titre {n}", "/annuler", "/aide", "/echeances", "Terminé")
+
+
+async def prepare(url: str, people: int) -> None:
+    """The demo organisation and ``people`` formateurs, each with a console identity."""
+    from datetime import datetime
+
+    from bot import demo
+    from bot.storage.db import Database
+    from bot.storage.people import ChatIdentity, Membership, Person, Role
+
+    database = Database(url)
+    await database.migrate()
+    async with database.sessions() as session, session.begin():
+        await demo.fill(session, today=datetime.now(ZoneInfo("Europe/Paris")).date())
+        for n in range(people):
+            person = Person(display_name=f"Formatrice {n}")
+            session.add(person)
+            await session.flush()
+            session.add(Membership(organisation_id=1, person_id=person.id, role=Role.FORMATEUR))
+            session.add(
+                ChatIdentity(
+                    person_id=person.id, platform="console", user_id=f"p{n}", chat_id=f"p{n}"
+                )
+            )
+    await database.dispose()
+
+
+async def worker(url: str, first: int, count: int, start_at: float) -> None:
+    """Play people ``first`` … ``first + count - 1``; print their latencies as JSON."""
+    from bot.app import build_engine
+    from bot.config import Settings
+    from bot.messages import Incoming, Platform
+    from bot.storage.db import Database
+
+    database = Database(url)
+    engine = build_engine(database, Settings(database_url=url, data_dir=Path(tempfile.mkdtemp())))
+    latencies: list[float] = []
+
+    async def person(n: int) -> None:
+        for index, line in enumerate(SESSION):
+            message = Incoming(
+                platform=Platform.CONSOLE,
+                chat=f"p{n}",
+                user=f"p{n}",
+                event_id=f"{uuid.uuid4().hex}-{index}",
+                text=line.format(n=n),
+                display_name=f"p{n}",
+            )
+            started = time.perf_counter()
+            await engine.handle(message)
+            latencies.append(time.perf_counter() - started)
+
+    await asyncio.sleep(max(0.0, start_at - time.time()))
+    began = time.time()
+    await asyncio.gather(*(person(n) for n in range(first, first + count)))
+    print(json.dumps({"latencies": latencies, "began": began, "ended": time.time()}))
+    await database.dispose()
+
+
+def run_case(url: str, people: int, processes: int) -> dict[str, float]:
+    asyncio.run(prepare(url, people))
+    start_at = time.time() + 3.0  # every worker imported and connected by then
+    share = [people // processes + (1 if i < people % processes else 0) for i in range(processes)]
+    firsts = [sum(share[:i]) for i in range(processes)]
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "bench.load", "--worker", url, str(f), str(c), str(start_at)],
+            stdout=subprocess.PIPE,
+            env={**os.environ, "FORMABOT_LOG_LEVEL": "WARNING"},
+        )
+        for f, c in zip(firsts, share, strict=True)
+    ]
+    results = [json.loads(w.communicate()[0].decode().strip().splitlines()[-1]) for w in workers]
+    latencies = sorted(x for r in results for x in r["latencies"])
+    wall = max(r["ended"] for r in results) - min(r["began"] for r in results)
+    return {
+        "turns": len(latencies),
+        "turns_per_s": len(latencies) / wall,
+        "p50": statistics.median(latencies),
+        "p95": statistics.quantiles(latencies, n=20)[-1],
+        "max": latencies[-1],
+    }
+
+
+async def fresh_postgres_database(server: str) -> str:
+    import asyncpg
+
+    url = make_url(server)
+    name = f"load_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(
+        f"postgresql://{url.username}@{url.host}:{url.port}/{url.database}"
+    )
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    await admin.close()
+    return str(url.set(database=name))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", default="50,500")
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--processes", default="1,2")
+    parser.add_argument("--worker", nargs=4, metavar=("URL", "FIRST", "COUNT", "START"))
+    args = parser.parse_args()
+    if args.worker:
+        url, first, count, start = args.worker
+        asyncio.run(worker(url, int(first), int(count), float(start)))
+        return
+    cluster = None
+    server = os.environ.get("TEST_DATABASE_URL", "")
+    if "postgres" in args.databases and not server:
+        from tests.auxil.postgres import Cluster
+
+        cluster = Cluster()
+        server = cluster.start()
+    print(f"Chaque personne : {len(SESSION)} messages ({', '.join(SESSION)}).")
+    print("| base | personnes | processus | tours | tours/s | p50 | p95 | max |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    try:
+        for database in args.databases.split(","):
+            for people in (int(p) for p in args.people.split(",")):
+                for processes in (int(p) for p in args.processes.split(",")):
+                    with tempfile.TemporaryDirectory() as directory:
+                        url = (
+                            f"sqlite+aiosqlite:///{directory}/formabot.db"
+                            if database == "sqlite"
+                            else asyncio.run(fresh_postgres_database(server))
+                        )
+                        r = run_case(url, people, processes)
+                    print(
+                        f"| {database} | {people} | {processes} | {r['turns']:.0f} | "
+                        f"{r['turns_per_s']:.0f} | {r['p50'] * 1000:.0f} ms | "
+                        f"{r['p95'] * 1000:.0f} ms | {r['max'] * 1000:.0f} ms |",
+                        flush=True,
+                    )
+    finally:
+        if cluster is not None:
+            cluster.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""``formabot backup`` and ``formabot restore``: a copy of the data that can be put back.
+
+SQLite: the online backup API copies the database page by page while the bot
+keeps running (writers wait a few milliseconds at most; the copy is a
+consistent snapshot, WAL included).  A restore first saves the current
+database beside the backups (nothing is ever overwritten without a copy),
+checks that the file given is a formabot database, copies it into place with
+the same API, then applies any migration it lacks (a backup of an older
+version comes back up to date).  Stop the bot before a restore: a running
+process would keep writing into the database being replaced.
+
+PostgreSQL has its own tools, better than anything written here: the README
+shows ``pg_dump``/``pg_restore``; both commands say so instead of guessing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from bot.files import make_private, private_dir
+
+
+class BackupError(Exception):
+    """Said to the person in French, as is."""
+
+
+def sqlite_path(database_url: str) -> Path:
+    url = make_url(database_url)
+    if not url.get_backend_name().startswith("sqlite"):
+        raise BackupError(
+            "La base est PostgreSQL : utilisez pg_dump pour la sauvegarder et pg_restore pour "
+            "la restaurer (voir la section « Mettre en production » du README)."
+        )
+    if not url.database or url.database == ":memory:":
+        raise BackupError("La base SQLite est en mémoire : il n'y a rien à sauvegarder.")
+    return Path(url.database)
+
+
+def default_target(data_dir: Path, now: datetime, prefix: str = "formabot") -> Path:
+    return private_dir(data_dir / "sauvegardes") / f"{prefix}-{now:%Y%m%d-%H%M%S}.db"
+
+
+def _copy(source: Path, target: Path) -> None:
+    """A consistent copy of ``source`` into ``target`` (a new file), readable by its owner only."""
+    if target.exists():
+        raise BackupError(f"{target} existe déjà : choisissez un autre nom.")
+    private_dir(target.parent)
+    with (
+        closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)) as reading,
+        closing(sqlite3.connect(target)) as writing,
+    ):
+        reading.backup(writing, pages=256)
+    make_private(target)
+
+
+def is_formabot_database(path: Path) -> bool:
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+            tables = {
+                name
+                for (name,) in connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type='table'"
+                )
+            }
+            return {"alembic_version", "organisations", "formations"} <= tables and bool(
+                connection.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+            )
+    except sqlite3.DatabaseError:
+        return False
+
+
+def backup(database_url: str, data_dir: Path, target: Path | None = None) -> Path:
+    """Copy the live database; returns where the copy is."""
+    source = sqlite_path(database_url)
+    if not is_formabot_database(source):
+        raise BackupError(f"{source} n'est pas une base formabot (ou n'existe pas encore).")
+    target = target or default_target(data_dir, datetime.now(UTC))
+    _copy(source, target)
+    return target
+
+
+def restore(database_url: str, data_dir: Path, source: Path) -> tuple[Path, Path | None]:
+    """Put ``source`` in place of the database; returns (database, copy of the one replaced)."""
+    database = sqlite_path(database_url)
+    if not source.is_file() or not is_formabot_database(source):
+        raise BackupError(f"{source} n'est pas une sauvegarde formabot lisible : rien n'a changé.")
+    saved = None
+    if database.exists() and is_formabot_database(database):
+        saved = default_target(data_dir, datetime.now(UTC), prefix="avant-restauration")
+        _copy(database, saved)
+    private_dir(database.parent)
+    with (
+        closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as reading,
+        closing(sqlite3.connect(database, timeout=30)) as writing,
+    ):
+        reading.backup(writing)
+    make_private(database)
+    return database, saved

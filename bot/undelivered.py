@@ -1,0 +1,108 @@
+"""What the bot gave up sending, told to the organisation instead of lost silently.
+
+The outbox retries for a day (:data:`bot.outbox.GIVE_UP_AFTER`); a message
+still refused after that, or refused for good (the person blocked the bot),
+is marked ``failed``.  Nobody reads logs in a training organisation, so the
+next digest and an admin's ``/echeances`` list those messages: what it was,
+to whom, and why, in words a trainer understands.  The outbox key says what
+a message is about (``rappel:…``, ``attestation:invite:…``), so no extra
+column is needed; the recipient's name comes from their chat identity when
+the bot knows one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.outbox import OutboxMessage
+from bot.storage.people import ChatIdentity, Person
+
+KINDS: tuple[tuple[str, str], ...] = (
+    ("digest:", "le récapitulatif des échéances"),
+    ("rappel:", "un rappel d'échéance"),
+    ("entretien:", "un rappel d'entretien"),
+    ("attestation:invite:", "une invitation à attester"),
+    ("attestation:remind:", "une relance d'attestation"),
+    ("attestation:over:", "un avis de fin des attestations"),
+    ("attestation:answer:", "un accusé de réception d'attestation"),
+    ("attestations:mail:", "l'envoi des preuves au chargé de mission"),
+    ("bilan:", "une invitation au bilan"),
+    ("invitation:", "une invitation à rejoindre l'organisme"),
+    ("reply:", "une réponse à un message"),
+)
+"""Key prefix → what the message was, most specific first."""
+
+LIST_WINDOW = timedelta(days=7)
+"""How far back ``/echeances`` looks: a week, so a failure seen on Monday is still there on Friday."""
+
+
+@dataclass(frozen=True)
+class Undelivered:
+    what: str
+    to: str
+    at: datetime
+    blocked: bool
+    """True when the platform refused for good (the person blocked the bot)."""
+
+
+def kind_of(key: str) -> str:
+    return next((label for prefix, label in KINDS if key.startswith(prefix)), "un message")
+
+
+async def undelivered(
+    session: AsyncSession, organisation_id: int, since: datetime
+) -> list[Undelivered]:
+    """The organisation's messages given up since ``since``, oldest first."""
+    given_up_at = func.coalesce(OutboxMessage.claimed_at, OutboxMessage.created_at)
+    rows = (
+        await session.execute(
+            select(OutboxMessage.key, OutboxMessage.platform, OutboxMessage.chat_id, given_up_at)
+            .where(
+                OutboxMessage.organisation_id == organisation_id,
+                OutboxMessage.status == "failed",
+                given_up_at >= since,
+            )
+            .order_by(given_up_at, OutboxMessage.id)
+        )
+    ).all()
+    if not rows:
+        return []
+    chats = {chat for _, _, chat, _ in rows}
+    known = (
+        await session.execute(
+            select(
+                ChatIdentity.platform,
+                ChatIdentity.chat_id,
+                Person.display_name,
+                ChatIdentity.blocked_at,
+            )
+            .join(Person, Person.id == ChatIdentity.person_id)
+            .where(ChatIdentity.chat_id.in_(chats))
+        )
+    ).all()
+    names: dict[tuple[str, str], str] = {}
+    blocked: set[tuple[str, str]] = set()
+    for platform, chat, name, blocked_at in known:
+        names[(platform, chat)] = name
+        if blocked_at is not None:
+            blocked.add((platform, chat))
+    return [
+        Undelivered(
+            what=kind_of(key),
+            to=names.get((platform, chat)) or recipient_label(platform, chat),
+            at=at,
+            blocked=(platform, chat) in blocked,
+        )
+        for key, platform, chat, at in rows
+    ]
+
+
+def recipient_label(platform: str, chat: str) -> str:
+    """Who, when the bot knows no name: a Matrix ID says itself; a bare number says nothing."""
+    if platform == "matrix" and chat.startswith("@"):
+        return chat
+    return "une personne qui n'a pas encore parlé au bot"

@@ -1,0 +1,100 @@
+"""``formabot backup`` while the bot writes, ``formabot restore`` that keeps what it replaces."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.auxil.command import Done
+
+
+def titles(path: Path) -> list[str]:
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        return sorted(t for (t,) in connection.execute("SELECT title FROM formations"))
+
+
+def test_a_backup_taken_while_the_bot_writes_is_whole_and_private(
+    formabot: Callable[[list[str]], Done], tmp_path: Path
+) -> None:
+    assert formabot(["demo"]).returncode == 0
+    database = tmp_path / "formabot.db"
+    stop = threading.Event()
+    written = 0
+
+    def writer() -> None:  # another process's turns, as fast as SQLite allows
+        nonlocal written
+        with contextlib.closing(sqlite3.connect(database, timeout=30)) as connection:
+            while not stop.is_set():
+                connection.execute(
+                    "INSERT INTO organisations (name, timezone, settings, created_at)"
+                    " VALUES ('Autre', 'Europe/Paris', '{}', '2026-12-01 10:00:00')"
+                )
+                connection.commit()
+                written += 1
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        result = formabot(["backup"])
+    finally:
+        stop.set()
+        thread.join()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Sauvegarde écrite : ")
+    [copy] = (tmp_path / "sauvegardes").glob("formabot-*.db")
+    assert copy.stat().st_mode & 0o777 == 0o600
+    with contextlib.closing(sqlite3.connect(copy)) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        copied = connection.execute("SELECT count(*) FROM organisations").fetchone()[0]
+    assert 1 <= copied <= 1 + written  # a snapshot taken while rows were added
+    assert titles(copy) == titles(database)
+
+
+def test_restore_puts_the_backup_back_and_keeps_the_replaced_database(
+    formabot: Callable[[list[str]], Done], tmp_path: Path
+) -> None:
+    assert formabot(["demo"]).returncode == 0
+    database = tmp_path / "formabot.db"
+    before = titles(database)
+    assert formabot(["backup", str(tmp_path / "hier.db")]).returncode == 0
+    with contextlib.closing(sqlite3.connect(database)) as connection:
+        connection.execute("UPDATE formations SET title = 'Renommée par erreur'")
+        connection.commit()
+    result = formabot(["restore", str(tmp_path / "hier.db")])
+    assert result.returncode == 0, result.stderr
+    assert "Sauvegarde remise en place" in result.stdout
+    assert titles(database) == before
+    [kept] = (tmp_path / "sauvegardes").glob("avant-restauration-*.db")
+    assert set(titles(kept)) == {"Renommée par erreur"}
+    exported = formabot(["export", "formations"])
+    assert exported.returncode == 0 and before[0] in exported.stdout
+
+
+@pytest.mark.parametrize("content", [b"", b"pas une base", b"SQLite format 3\x00" + b"\x00" * 200])
+def test_restore_refuses_what_is_not_a_formabot_backup(
+    formabot: Callable[[list[str]], Done], tmp_path: Path, content: bytes
+) -> None:
+    assert formabot(["demo"]).returncode == 0
+    database = tmp_path / "formabot.db"
+    before = titles(database)
+    wrong = tmp_path / "mauvais.db"
+    wrong.write_bytes(content)
+    result = formabot(["restore", str(wrong)])
+    assert result.returncode == 1
+    assert "n'est pas une sauvegarde formabot lisible : rien n'a changé." in result.stderr
+    assert titles(database) == before
+    assert not (tmp_path / "sauvegardes").exists()
+
+
+def test_postgresql_is_pointed_to_pg_dump(
+    formabot: Callable[[list[str]], Done], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://formabot:secret@127.0.0.1/formabot")
+    result = formabot(["backup"])
+    assert result.returncode == 1
+    assert "utilisez pg_dump" in result.stderr and "secret" not in result.stderr

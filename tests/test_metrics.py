@@ -1,0 +1,99 @@
+"""/healthz and /metrics, asked over HTTP as Prometheus or a load balancer would."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
+
+from bot.app import serve
+from bot.config import Settings
+from bot.messages import Reply
+from bot.metrics import METRICS, Endpoint
+from bot.outbox import Sender, enqueue
+from bot.storage.db import Database
+from tests.auxil.dialogue import Person
+
+
+async def get(endpoint: Endpoint, path: str) -> httpx.Response:
+    async with httpx.AsyncClient() as client:
+        return await client.get(f"http://127.0.0.1:{endpoint.port}{path}", timeout=5)
+
+
+async def test_metrics_count_the_turns_the_outbox_and_its_backlog(
+    db: Database, trainer: Person
+) -> None:
+    before = METRICS.turns["console"].count
+    await trainer.says("/aide")
+    await trainer.says("/formations")
+    async with db.sessions() as session, session.begin():
+        for key in ("a", "b", "c"):
+            await enqueue(session, key=key, platform="console", chat_id="x", reply=Reply("x"))
+    sent: list[str] = []
+
+    async def deliver(chat: str, reply: Reply) -> None:
+        sent.append(chat)
+
+    await Sender(db.sessions, {"console": deliver}, batch=1).run_once()
+    endpoint = Endpoint(db, "127.0.0.1", 0)
+    await endpoint.start()
+    try:
+        response = await get(endpoint, "/metrics")
+    finally:
+        await endpoint.stop()
+    assert response.status_code == 200
+    lines = response.text.splitlines()
+    assert f'formabot_turns_total{{platform="console"}} {before + 2}' in lines
+    assert "# TYPE formabot_reply_seconds histogram" in lines
+    assert f'formabot_reply_seconds_bucket{{platform="console",le="+Inf"}} {before + 2}' in lines
+    assert "formabot_outbox_backlog 2" in lines  # three queued, one sent
+    assert any(
+        line.startswith('formabot_outbox_messages_total{platform="console",outcome="sent"}')
+        for line in lines
+    )
+    assert "Camille" not in response.text and "Durand" not in response.text
+
+
+async def test_healthz_says_whether_the_database_answers(db: Database, tmp_path: Path) -> None:
+    endpoint = Endpoint(db, "127.0.0.1", 0)
+    await endpoint.start()
+    try:
+        ok = await get(endpoint, "/healthz")
+        unknown = await get(endpoint, "/autre")
+    finally:
+        await endpoint.stop()
+    assert (ok.status_code, ok.text) == (200, "ok\n")
+    assert unknown.status_code == 404
+    # A database that cannot be opened: 503, and the endpoint keeps answering.
+    (tmp_path / "un-fichier").write_text("pas un dossier")
+    broken = Database(f"sqlite+aiosqlite:///{tmp_path}/un-fichier/formabot.db")
+    endpoint = Endpoint(broken, "127.0.0.1", 0)
+    await endpoint.start()
+    try:
+        down = await get(endpoint, "/healthz")
+        again = await get(endpoint, "/healthz")
+    finally:
+        await endpoint.stop()
+        await broken.dispose()
+    assert down.status_code == again.status_code == 503
+
+
+async def test_the_running_bot_serves_them_on_the_configured_port(
+    db: Database, settings: Settings
+) -> None:
+    from tests.test_telegram_e2e import free_port
+
+    port = free_port()
+    configured = replace(settings, metrics_port=port)
+    answers: list[httpx.Response] = []
+
+    async def ask() -> None:
+        async with httpx.AsyncClient() as client:
+            answers.append(await client.get(f"http://127.0.0.1:{port}/healthz", timeout=5))
+            answers.append(await client.get(f"http://127.0.0.1:{port}/metrics", timeout=5))
+
+    await asyncio.wait_for(serve(configured, db, [], until=ask), 30)
+    assert [a.status_code for a in answers] == [200, 200]
+    assert "formabot_outbox_backlog" in answers[1].text

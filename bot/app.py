@@ -26,7 +26,7 @@ from bot import dates
 from bot.config import Settings
 from bot.documents.pdf import html_to_pdf
 from bot.engine import Engine
-from bot.features import absences, attestations, bilans, deadlines, formations, people
+from bot.features import absences, attestations, bilans, deadlines, formations, people, privacy
 from bot.inbox import forget_handled_updates
 from bot.manifest import Feature, Features
 from bot.messages import Reply
@@ -51,6 +51,7 @@ FEATURES = Features(
         bilans.FEATURE,
         deadlines.FEATURE,
         attestations.FEATURE,
+        privacy.FEATURE,
     ]
 )
 """Everything formabot does.  Adding a feature is adding its manifest here."""

@@ -154,7 +154,7 @@ async def cmd_console(settings: config.Settings, name: str, *, offer_demo: bool)
 async def cmd_run(settings: config.Settings) -> int:
     if not (settings.has_telegram or settings.has_matrix):
         print(
-            f"Aucun jeton Telegram ni Matrix configuré : console sur {settings.database_url}"
+            f"Aucun jeton Telegram ni Matrix configuré : console sur {settings.shown_database_url}"
             " (tapez /aide, Ctrl-D pour quitter).",
             flush=True,
         )

@@ -8,41 +8,57 @@ when the templates load (it must be known before any settings object).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import load_dotenv
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/formabot.db"
 
 
+def masked_url(url: str) -> str:
+    """A database URL fit to print: its password replaced by ``***``."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(adresse de base illisible)"
+
+
+def secret() -> str:
+    """A secret (token, password, key): never in a ``repr`` that could reach a log."""
+    found: str = field(default="", repr=False)
+    return found
+
+
 @dataclass(frozen=True)
 class Settings:
-    database_url: str = DEFAULT_DATABASE_URL
+    database_url: str = field(default=DEFAULT_DATABASE_URL, repr=False)
     data_dir: Path = Path("data")
     default_timezone: str = "Europe/Paris"
     conversation_ttl_hours: int = 24
     invitation_ttl_days: int = 7
     log_level: str = "INFO"
-    telegram_token: str = ""
+    telegram_token: str = secret()
     telegram_base_url: str = ""
     telegram_webhook_url: str = ""
     telegram_webhook_listen: str = "127.0.0.1"
     telegram_webhook_port: int = 8443
-    telegram_webhook_secret: str = ""
+    telegram_webhook_secret: str = secret()
     telegram_poll_interval: float = 0.0
     matrix_homeserver: str = ""
     matrix_user_id: str = ""
-    matrix_password: str = ""
-    matrix_access_token: str = ""
+    matrix_password: str = secret()
+    matrix_access_token: str = secret()
     matrix_device_name: str = "formabot"
-    matrix_pickle_key: str = ""
+    matrix_pickle_key: str = secret()
     matrix_messages_per_second: float = 0.9
     smtp_host: str = ""
     smtp_port: int = 587
     smtp_user: str = ""
-    smtp_password: str = ""
+    smtp_password: str = secret()
     smtp_from: str = ""
     smtp_tls: str = "starttls"
     scheduler_interval_seconds: int = 60
@@ -50,6 +66,11 @@ class Settings:
     metrics_host: str = "127.0.0.1"
     metrics_port: int = 0
     """``/healthz`` and ``/metrics`` (:mod:`bot.metrics`); 0 = not served."""
+
+    @property
+    def shown_database_url(self) -> str:
+        """``database_url`` without its password, for what is printed or logged."""
+        return masked_url(self.database_url)
 
     @property
     def zone(self) -> ZoneInfo:

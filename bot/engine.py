@@ -5,9 +5,10 @@ replies it gets back.  For one message the engine, in a single transaction:
 
 1. records the platform's event id (a redelivered event gets the replies of
    the first delivery again, and nothing else happens) with the turn's
-   replies, whole, so that a crash between the commit and the sending
-   loses none of them (:meth:`Engine.delivered` then keeps only their
-   text);
+   replies, documents included, so that a crash between the commit and the
+   sending loses none of them (:meth:`Engine.delivered` then keeps only
+   their text); an invitation code is never stored in clear, only sealed
+   with a key kept outside the database (:mod:`bot.privacy.replies`);
 2. loads the conversation state of (platform, chat, user) and the person
    behind the chat;
 3. routes the message: a command starts a flow, anything else answers the
@@ -42,7 +43,7 @@ from bot.conversations.kit.runner import Runner
 from bot.manifest import Features
 from bot.messages import Incoming, Reply
 from bot.metrics import METRICS
-from bot.outbox import payload_to_reply, reply_to_payload
+from bot.privacy.replies import Sealer, delivered_copy, replayed, stored_copy
 from bot.storage.db import Database
 from bot.storage.people import ChatIdentity, Membership, Organisation, Person, Role
 from bot.storage.state import ConversationState, ProcessedEvent
@@ -81,6 +82,7 @@ class Engine:
         self.features = features
         self.runner = Runner(lambda: self.features.flows, self._refusal)
         self.clock = clock or (lambda: datetime.now(UTC))
+        self.sealer = Sealer(settings.data_dir)
         self._locks: dict[tuple[str, str, str], asyncio.Lock] = {}
         self._waiting: dict[tuple[str, str, str], int] = {}
 
@@ -120,7 +122,7 @@ class Engine:
         async with self.db.sessions() as session, session.begin():
             seen = await session.get(ProcessedEvent, (incoming.platform.value, incoming.event_id))
             if seen is not None:
-                return [payload_to_reply(p) for p in seen.replies]
+                return [replayed(p, self.sealer) for p in seen.replies]
             event = ProcessedEvent(platform=incoming.platform.value, event_id=incoming.event_id)
             session.add(event)
             await session.flush()
@@ -141,21 +143,23 @@ class Engine:
             )
             flow_name, step_name = await self._route(ctx, state)
             await self._save(session, state, version, flow_name, step_name, ctx)
-            # Whole (documents, invitation codes) until sent: see ``delivered``.
-            event.replies = [reply_to_payload(r) for r in ctx.replies]
+            # Whole until sent (see ``delivered``), but codes only sealed.
+            event.replies = [stored_copy(r, self.sealer) for r in ctx.replies]
             return ctx.replies
 
     async def delivered(self, session: AsyncSession, incoming: Incoming) -> None:
         """The event's replies were sent: keep only what a redelivery needs.
 
         Called in the transaction that marks the update done.  Documents and
-        invitation codes are dropped; text and buttons stay, so a redelivered
-        event is answered again without a second effect.
+        sealed codes are dropped; text (codes masked) and buttons stay, so a
+        redelivered event is answered again without a second effect, until
+        the platform's redelivery window has passed
+        (:func:`bot.scheduler.forget_old_events`).
         """
         event = await session.get(ProcessedEvent, (incoming.platform.value, incoming.event_id))
         if event is None or event.delivered_at is not None:
             return
-        event.replies = [_without_documents(p) for p in event.replies]
+        event.replies = [delivered_copy(p) for p in event.replies]
         event.delivered_at = self.clock()
 
     # --- loading ----------------------------------------------------------------
@@ -333,13 +337,3 @@ class Engine:
             if f.summary and f.role is not None and self._refusal(ctx, f) is None
         ]
         ctx.say("common.help", flows=available, actor=ctx.actor)
-
-
-def _without_documents(payload: dict[str, Any]) -> dict[str, Any]:
-    """Replies kept for a redelivered event: text and buttons, not file contents or codes."""
-    payload = dict(payload)
-    payload.pop("extras", None)
-    document = payload.pop("document", None)
-    if document is not None and not payload.get("text"):
-        payload["text"] = document.get("caption", "")
-    return payload

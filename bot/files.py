@@ -9,6 +9,7 @@ same server cannot read them.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 PRIVATE_DIR = 0o700
@@ -44,3 +45,29 @@ def make_private(path: Path) -> None:
         os.chmod(path, PRIVATE_FILE)
     except FileNotFoundError:
         pass
+
+
+def kept_secret(path: Path, make: Callable[[], str]) -> str:
+    """A secret made once and kept in ``path`` (mode 600), the same at every start.
+
+    Two processes starting at once agree: the file is created exclusively,
+    and the one that loses reads what the other wrote.
+    """
+    if path.exists():
+        kept = path.read_text(encoding="ascii").strip()
+        if kept:
+            return kept
+    private_dir(path.parent)
+    secret = make()
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+    except FileExistsError:
+        kept = path.read_text(encoding="ascii").strip()
+        if kept:
+            return kept
+        write_private(path, secret)  # an empty file left by a crash
+        return secret
+    with os.fdopen(descriptor, "w", encoding="ascii") as file:
+        file.write(secret)
+    os.chmod(path, PRIVATE_FILE)
+    return secret

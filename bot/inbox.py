@@ -38,7 +38,7 @@ import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -51,11 +51,10 @@ from bot.messages import Attachment, Incoming, Platform, Reply
 from bot.outbox import PermanentFailure, enqueue
 from bot.storage.base import utcnow
 from bot.storage.inbox import InboxUpdate
+from bot.storage.state import redelivery_window
 
 log = logging.getLogger(__name__)
 
-DONE_KEPT = timedelta(days=14)
-"""Done rows (ids only, their content erased) still stop a late redelivery."""
 
 Sent = Callable[[int], Awaitable[None]]
 """Told, after each reply went out, how many of the turn's replies are out."""
@@ -326,9 +325,12 @@ class Inbox:
 
 
 async def forget_handled_updates(session: AsyncSession, now: datetime, settings: Settings) -> None:
-    """Done rows hold no content; after two weeks no platform redelivers them."""
-    await session.execute(
-        delete(InboxUpdate).where(
-            InboxUpdate.status == "done", InboxUpdate.done_at < now - DONE_KEPT
+    """Done rows (ids only) stop a late redelivery; after the platform's window none comes."""
+    for platform in Platform:
+        await session.execute(
+            delete(InboxUpdate).where(
+                InboxUpdate.platform == platform.value,
+                InboxUpdate.status == "done",
+                InboxUpdate.done_at < now - redelivery_window(platform.value),
+            )
         )
-    )

@@ -13,26 +13,54 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from sqlalchemy import delete
+from sqlalchemy import and_, delete, exists, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.engine import log_failure
 from bot.manifest import Job
 from bot.storage.db import Database
-from bot.storage.state import ProcessedEvent
+from bot.storage.inbox import InboxUpdate
+from bot.storage.matrix import MatrixEvent
+from bot.storage.state import DEFAULT_REDELIVERY_WINDOW, REDELIVERY_WINDOWS, ProcessedEvent
 
 log = logging.getLogger(__name__)
 
-PROCESSED_EVENTS_KEPT = timedelta(days=14)
-
 
 async def forget_old_events(session: AsyncSession, now: datetime, settings: Settings) -> None:
-    """Platforms stop redelivering after a few days; the ids need not be kept forever."""
+    """Drop an event's record (and the replies kept with it) once its platform cannot redeliver it.
+
+    The window is each platform's own (:data:`REDELIVERY_WINDOWS`: a day for
+    Telegram).  An event still waiting in formabot's own inbox (a bot down
+    for longer than the window) keeps its record until it is handled, so
+    that handling it then cannot repeat its effect.
+    """
+    windows = [
+        and_(ProcessedEvent.platform == platform, ProcessedEvent.processed_at < now - window)
+        for platform, window in REDELIVERY_WINDOWS.items()
+    ]
+    windows.append(
+        and_(
+            ProcessedEvent.platform.not_in(list(REDELIVERY_WINDOWS)),
+            ProcessedEvent.processed_at < now - DEFAULT_REDELIVERY_WINDOW,
+        )
+    )
+    waiting = exists().where(
+        InboxUpdate.platform == ProcessedEvent.platform,
+        InboxUpdate.event_id == ProcessedEvent.event_id,
+        InboxUpdate.status == "pending",
+    )
+    matrix_waiting = exists().where(
+        ProcessedEvent.platform == "matrix",
+        MatrixEvent.event_id == ProcessedEvent.event_id,
+        MatrixEvent.status == "pending",
+    )
     await session.execute(
-        delete(ProcessedEvent).where(ProcessedEvent.processed_at < now - PROCESSED_EVENTS_KEPT)
+        delete(ProcessedEvent)
+        .where(or_(*windows), ~waiting, ~matrix_waiting)
+        .execution_options(synchronize_session=False)
     )
 
 

@@ -23,6 +23,12 @@ from bot.documents import pdf
 from bot.inbox import forget_handled_updates
 from bot.manifest import Feature, Features
 from bot.outbox import forget_delivered_messages
+from bot.privacy import access
+from bot.privacy.retention import (
+    forget_abandoned_conversations,
+    forget_sent_messages,
+    purge_expired,
+)
 from bot.scheduler import forget_old_events
 from bot.storage.db import Database
 
@@ -35,6 +41,9 @@ EVERY_JOB = {
     send_reminders,
     resend_proofs,
     tell_participants_the_bilan_is_over,
+    purge_expired,
+    forget_abandoned_conversations,
+    forget_sent_messages,
 }
 
 
@@ -47,7 +56,8 @@ def test_a_scheduler_built_from_the_features_alone_runs_every_job(
 
 
 def test_the_cli_offers_every_export_of_every_feature() -> None:
-    assert set(FEATURES.tables) == {"formations", "stagiaires", "absences", "echeances"}
+    assert set(FEATURES.tables) == {"formations", "stagiaires", "absences", "echeances", "audit"}
+    assert FEATURES.tables["audit"].rows is access.audit_rows
     assert set(FEATURES.files) == {"qualiopi", "attestations"}
     assert set(FEATURES.calendars) == {"echeances"}
     assert FEATURES.tables["absences"].rows is absence_exports.cli_absences

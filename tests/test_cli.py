@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from bot import cli
+from bot.config import Settings
 from tests.auxil.command import Done
 
 FORMABOT = [sys.executable, "-m", "bot"]
@@ -118,3 +120,43 @@ def test_odd_lines_in_a_pipe_get_an_answer(tmp_path: Path, line: str) -> None:
     result = run(["console"], tmp_path, line + "\n")
     assert result.returncode == 0 and "Traceback" not in result.stderr
     assert result.stdout.strip()
+
+
+def test_the_console_start_line_never_prints_the_database_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("FORMABOT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://bob:s3cret-pw@127.0.0.1:9/formabot")
+    for key in ("TELEGRAM_TOKEN", "MATRIX_HOMESERVER", "MATRIX_USER_ID"):
+        monkeypatch.setenv(key, "")
+    try:
+        cli.main(["run"])  # no server listens there: what matters is the line before
+    except (OSError, SystemExit):
+        pass
+    out = capsys.readouterr()
+    assert "console sur postgresql+asyncpg://bob:***@127.0.0.1:9/formabot" in out.out
+    assert "s3cret-pw" not in out.out + out.err
+
+
+def test_settings_keep_secrets_out_of_their_repr() -> None:
+    settings = Settings(
+        database_url="postgresql+asyncpg://bob:s3cret-pw@h/db",
+        telegram_token="123:AAsecret",
+        telegram_webhook_secret="hooksecret",
+        smtp_password="smtpsecret",
+        matrix_password="mxsecret",
+        matrix_access_token="mxtoken",
+        matrix_pickle_key="picklekey",
+    )
+    shown = repr(settings)
+    for secret in (
+        "s3cret-pw",
+        "AAsecret",
+        "hooksecret",
+        "smtpsecret",
+        "mxsecret",
+        "mxtoken",
+        "picklekey",
+    ):
+        assert secret not in shown
+    assert settings.shown_database_url == "postgresql+asyncpg://bob:***@h/db"

@@ -51,6 +51,7 @@ from bot.deadlines.org_settings import digest_hour
 from bot.deadlines.service import grouped, order, refresh_organisation
 from bot.messages import Reply
 from bot.outbox import enqueue
+from bot.privacy.retention import digest_note
 from bot.storage.bilans import StoredDeadline
 from bot.storage.formations import Formation
 from bot.storage.outbox import OutboxMessage
@@ -232,11 +233,13 @@ async def send_digests(session: AsyncSession, now: datetime, settings: Settings)
         rows = await open_deadlines(session, organisation.id)
         # Given up since the previous digest, a day ago: each failure is told once.
         failures = await undelivered(session, organisation.id, now - timedelta(days=1))
+        purged = await digest_note(session, organisation.id, now)  # the retention purge's count
         queued = False
         for target in targets:
             text = await digest_text(
                 session, organisation, rows, local, private=target.private, failures=failures
             )
+            text = "\n\n".join(t for t in (text, purged) if t) or None
             if text is None:
                 continue
             queued |= await enqueue(

@@ -10,6 +10,7 @@ from bot.storage import (
     matrix,
     outbox,
     people,
+    privacy,
     state,
 )
 from bot.storage.base import Base
@@ -25,5 +26,6 @@ __all__ = [
     "matrix",
     "outbox",
     "people",
+    "privacy",
     "state",
 ]

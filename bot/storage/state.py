@@ -8,7 +8,7 @@ question is recognised as stale.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import JSON, Integer, String, UniqueConstraint
@@ -31,6 +31,27 @@ class ConversationState(Base):
     version: Mapped[int] = mapped_column(Integer, default=0)
     expires_at: Mapped[datetime | None] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+REDELIVERY_WINDOWS: dict[str, timedelta] = {
+    # The Bot API keeps an unconfirmed update 24 hours at most ("they will not
+    # be kept longer than 24 hours", getUpdates and setWebhook), plus an hour
+    # for clocks and a restart.
+    "telegram": timedelta(hours=25),
+    # The Matrix transport keeps its own record of handled events a week
+    # (``matrix_events``); a sync token can only replay what came after it.
+    "matrix": timedelta(days=7),
+    # The console has no platform: only formabot's own inbox replays.
+    "console": timedelta(hours=1),
+}
+"""How long after an event a platform may deliver it again: the de-duplication
+record (and the replies kept with it) is dropped after that."""
+
+DEFAULT_REDELIVERY_WINDOW = timedelta(hours=25)
+
+
+def redelivery_window(platform: str) -> timedelta:
+    return REDELIVERY_WINDOWS.get(platform, DEFAULT_REDELIVERY_WINDOW)
 
 
 class ProcessedEvent(Base):

@@ -33,7 +33,7 @@ from tornado.httpserver import HTTPServer
 
 from bot.config import Settings
 from bot.engine import log_failure
-from bot.files import private_dir, write_private
+from bot.files import kept_secret
 
 log = logging.getLogger("bot.transports.telegram")
 
@@ -119,14 +119,8 @@ def webhook_secret(settings: Settings) -> str:
     """
     if settings.telegram_webhook_secret:
         return settings.telegram_webhook_secret
-    path = settings.data_dir / WEBHOOK_SECRET_FILE
-    if path.exists():
-        kept = path.read_text(encoding="ascii").strip()
-        if kept:
-            return kept
-    secret = secrets.token_urlsafe(48)  # Telegram allows A-Z, a-z, 0-9, _ and -
-    write_private(private_dir(path.parent) / WEBHOOK_SECRET_FILE, secret)
-    return secret
+    # Telegram allows A-Z, a-z, 0-9, _ and -
+    return kept_secret(settings.data_dir / WEBHOOK_SECRET_FILE, lambda: secrets.token_urlsafe(48))
 
 
 class _WebhookHandler(tornado.web.RequestHandler):

@@ -1,0 +1,1 @@
+"""The privacy dialogues: ``/mesdonnees`` for anyone, ``/effacer`` for admins."""

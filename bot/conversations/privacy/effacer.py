@@ -1,0 +1,96 @@
+"""Erasing a trainee's personal data, for admins (``/effacer``).
+
+    Admin  /effacer
+    Bot    Dans quelle formation ?  [Agent de restauration (démo) (…)] …
+    Admin  Agent de restauration (démo)
+    Bot    Les données de quel(le) stagiaire effacer ? Touchez son nom, ou tapez quelques lettres.
+    Admin  Karim
+    Bot    Effacer les données de Karim Benali (Agent de restauration (démo)) ?
+           Seront effacés : son nom et son entreprise, 3 absences, 1 suivi de décrochage,
+           2 documents, 0 attestation non encore transmise…
+           Gardé tel quel : 1 attestation déjà envoyée au financeur dans un dossier de
+           preuves (obligation légale de l'organisme : le financeur peut contrôler…).
+           C'est définitif.   [Effacer définitivement] [Annuler]
+    Admin  Effacer définitivement
+    Bot    C'est fait : les données de cette personne sont effacées. Elle apparaît
+           désormais comme « Personne effacée n° 12 ». L'effacement est noté au
+           journal, sans son nom.
+
+A name after the command (``/effacer karim``) picks the trainee at once.
+The service is :func:`bot.privacy.erasure.erase_trainee`; what is kept and
+why is said before the admin confirms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bot.conversations.absences.steps import preset_trainee, who_steps
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Flow, Leave, Next, Outcome
+from bot.conversations.kit.steps import Confirm
+from bot.privacy.erasure import erase_trainee, erased_name, plan_erasure
+from bot.storage.people import Role
+
+
+async def effacer_start(ctx: Context) -> Outcome | None:
+    await preset_trainee(ctx, "effacer")
+    return None
+
+
+async def after_trainee(ctx: Context, picked: str) -> Outcome:
+    ctx.data["trainee_id"] = picked
+    return Next("confirm")
+
+
+async def plan_values(ctx: Context) -> Mapping[str, Any]:
+    plan = await plan_erasure(ctx.session, ctx.organisation_id, ctx.data.get("trainee_id"))
+    if plan is None:
+        return {"plan": None}
+    return {"plan": plan, "name": plan.trainee.full_name, "formation": plan.formation.title}
+
+
+async def erase(ctx: Context) -> Outcome:
+    plan = await erase_trainee(
+        ctx.session,
+        ctx.organisation_id,
+        ctx.data.get("trainee_id"),
+        ctx.person_id,
+        ctx.now,
+        asking=ctx.incoming.key,
+    )
+    if plan is None:
+        ctx.say("privacy.trainee_gone")
+        return Leave()
+    ctx.say("privacy.erased", pseudonym=erased_name(plan.trainee.id), kept=plan.kept)
+    return Leave()
+
+
+async def keep(ctx: Context) -> Outcome:
+    ctx.say("privacy.not_erased")
+    return Leave()
+
+
+FLOW = Flow(
+    "effacer",
+    command="effacer",
+    menu="Effacer les données d'un stagiaire (administrateurs)",
+    role=Role.ADMIN,
+    summary="effacer les données personnelles d'un ou d'une stagiaire",
+    start=effacer_start,
+    steps=[
+        *who_steps("privacy", after_trainee),
+        Confirm(
+            "confirm",
+            ask="privacy.confirm_erase",
+            values=plan_values,
+            yes=erase,
+            no=keep,
+            yes_label="Effacer définitivement",
+            no_label="Annuler",
+        ),
+    ],
+)
+
+FLOWS = [FLOW]

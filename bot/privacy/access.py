@@ -1,0 +1,205 @@
+"""What formabot holds about one person (``/mesdonnees``), and the audit trail as an export.
+
+The right of access (RGPD art. 15): anyone who writes to the bot — trainer,
+admin, participant who answered an attestation, or a stranger — gets, as a
+JSON document with French keys, the person record behind their chat
+account, every chat identity of that person, their memberships, the
+formations they are in charge of (titles only), the attestations they gave
+(answers, typed name, role, structure, reason, time, platform), the audit
+entries about them or made by them, and the conversation in progress.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.attestations import Attestation
+from bot.storage.audit import AuditEntry
+from bot.storage.formations import Formation
+from bot.storage.people import ChatIdentity, Membership, Organisation, Person
+from bot.storage.state import ConversationState
+
+ROLES = {"admin": "administration", "formateur": "formation"}
+ANSWERS = {"attested": "atteste avoir participé", "declined": "déclare ne pas avoir participé"}
+PARTICIPANT_ROLES = {"delegate": "délégué des stagiaires", "partner": "partenaire"}
+
+
+def _when(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment is not None else None
+
+
+async def data_of(session: AsyncSession, platform: str, user_id: str) -> dict[str, Any]:
+    """Everything held about the person behind (platform, user id), with French keys."""
+    identity = await session.scalar(
+        select(ChatIdentity).where(
+            ChatIdentity.platform == platform, ChatIdentity.user_id == user_id
+        )
+    )
+    person = await session.get(Person, identity.person_id) if identity is not None else None
+    identities = (
+        (
+            await session.scalars(select(ChatIdentity).where(ChatIdentity.person_id == person.id))
+        ).all()
+        if person is not None
+        else []
+    )
+    accounts = {(i.platform, i.user_id) for i in identities} | {(platform, user_id)}
+    held: dict[str, Any] = {
+        "personne": None
+        if person is None
+        else {
+            "identifiant": person.id,
+            "nom": person.display_name,
+            "créée le": _when(person.created_at),
+        },
+        "comptes de messagerie": [
+            {
+                "plateforme": i.platform,
+                "identifiant": i.user_id,
+                "conversation privée": i.chat_id,
+                "bot bloqué le": _when(i.blocked_at),
+                "créé le": _when(i.created_at),
+            }
+            for i in identities
+        ],
+        "adhésions": [],
+        "formations dont vous avez la charge": [],
+        "attestations données": [],
+        "journal des actions": [],
+        "conversations en cours": [],
+    }
+    if person is not None:
+        memberships = (
+            await session.execute(
+                select(Membership, Organisation)
+                .join(Organisation, Organisation.id == Membership.organisation_id)
+                .where(Membership.person_id == person.id)
+            )
+        ).all()
+        held["adhésions"] = [
+            {
+                "organisme": o.name,
+                "rôle": ROLES.get(m.role, m.role),
+                "depuis le": _when(m.created_at),
+            }
+            for m, o in memberships
+        ]
+        owned = (
+            await session.scalars(select(Formation).where(Formation.owner_id == person.id))
+        ).all()
+        held["formations dont vous avez la charge"] = [
+            {"identifiant": f.id, "intitulé": f.title} for f in owned
+        ]
+    given = or_(
+        *[
+            (Attestation.platform == p) & (Attestation.chat_user_id == u)
+            for p, u in sorted(accounts)
+        ],
+        *([Attestation.person_id == person.id] if person is not None else []),
+    )
+    attestations = (
+        await session.scalars(select(Attestation).where(given).order_by(Attestation.id))
+    ).all()
+    held["attestations données"] = [
+        {
+            "bilan": a.bilan_id,
+            "version": a.version,
+            "réponse": ANSWERS.get(a.answer, a.answer),
+            "nom saisi": a.typed_name,
+            "rôle": PARTICIPANT_ROLES.get(a.role, a.role),
+            "structure": a.structure,
+            "motif": a.reason,
+            "texte affiché": a.text,
+            "répondu le": _when(a.answered_at),
+            "plateforme": a.platform,
+        }
+        for a in attestations
+    ]
+    if person is not None:
+        entries = (
+            await session.scalars(
+                select(AuditEntry)
+                .where(
+                    or_(
+                        AuditEntry.actor_id == person.id,
+                        (AuditEntry.entity == "person") & (AuditEntry.entity_id == person.id),
+                    )
+                )
+                .order_by(AuditEntry.id)
+            )
+        ).all()
+        held["journal des actions"] = [audit_row(e) for e in entries]
+    states = (
+        await session.scalars(
+            select(ConversationState).where(
+                or_(
+                    *[
+                        (ConversationState.platform == p) & (ConversationState.user_id == u)
+                        for p, u in sorted(accounts)
+                    ]
+                )
+            )
+        )
+    ).all()
+    held["conversations en cours"] = [
+        {
+            "plateforme": s.platform,
+            "conversation": s.chat_id,
+            "sujet": s.flow,
+            "réponses gardées": {k: v for k, v in (s.data or {}).items() if not k.startswith("_")},
+            "expire le": _when(s.expires_at),
+        }
+        for s in states
+        if s.flow
+    ]
+    return held
+
+
+def as_document(held: dict[str, Any]) -> bytes:
+    return json.dumps(held, ensure_ascii=False, indent=2, default=str).encode("utf-8")
+
+
+# --- the audit trail ---------------------------------------------------------------------
+
+AUDIT_COLUMNS = (
+    "id",
+    "date",
+    "organisme_id",
+    "auteur_id",
+    "action",
+    "objet",
+    "objet_id",
+    "details",
+)
+
+
+def audit_row(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "date": _when(entry.at),
+        "organisme_id": entry.organisation_id,
+        "auteur_id": entry.actor_id,
+        "action": entry.action,
+        "objet": entry.entity,
+        "objet_id": entry.entity_id,
+        "details": json.dumps(entry.details or {}, ensure_ascii=False, sort_keys=True),
+    }
+
+
+async def audit_of(session: AsyncSession, organisation_id: int | None) -> list[dict[str, Any]]:
+    """The trail, oldest first (ids and actions, no names); one organisation's, or all."""
+    query = select(AuditEntry).order_by(AuditEntry.id)
+    if organisation_id is not None:
+        query = query.where(AuditEntry.organisation_id == organisation_id)
+    return [audit_row(e) for e in (await session.scalars(query)).all()]
+
+
+async def audit_rows(session: AsyncSession, args: argparse.Namespace) -> list[dict[str, Any]]:
+    """``formabot export audit [--organisation ID]``."""
+    return await audit_of(session, getattr(args, "organisation", None))

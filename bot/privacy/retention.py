@@ -1,0 +1,200 @@
+"""How long a formation's personal data is kept, and the daily jobs that forget it.
+
+- :data:`RETENTION_YEARS`, a ``/reglages`` setting per organisation: a
+  formation's data is purged that many years after its end (the extension's
+  end when there is one).  Default 3: the funders (Région, France Travail,
+  OPCO) may audit an action for three years after it ended, and the proofs
+  (attendance, attestations, follow-up) must be there for them.
+- :func:`purge_expired` (daily, per organisation): deletes every formation
+  past retention with everything hanging from it (trainees, absences,
+  follow-ups and their documents, bilans, participants, attestations,
+  sheets, proofs sent, deadlines), and the people created only to answer an
+  attestation of it.  What remains is the audit trail (ids and actions, no
+  names) and a :class:`~bot.storage.privacy.RetentionPurge` row with counts,
+  which the next daily digest reports (:func:`digest_note`).
+- :func:`forget_abandoned_conversations`: a conversation left half-way loses
+  what was typed when it expires; the state row keeps only which
+  conversation it was, so the person is told it expired.
+- :func:`forget_sent_messages`: the text of a message the bot sent on its
+  own (digests, reminders, invitations with their code, Matrix welcomes) is
+  erased a day after it was sent; the row stays, so it is never sent twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import String, cast, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import texts
+from bot.config import Settings
+from bot.privacy.erasure import delete_formation, forget_answers
+from bot.rules import Setting, SettingError
+from bot.storage.audit import record
+from bot.storage.formations import Formation
+from bot.storage.matrix import MatrixWelcome
+from bot.storage.outbox import OutboxMessage
+from bot.storage.people import Organisation, zone_of
+from bot.storage.privacy import RetentionPurge
+from bot.storage.state import ConversationState
+
+log = logging.getLogger(__name__)
+
+RETENTION_YEARS = Setting(
+    key="retention_years",
+    label="Conservation des données d'une formation : années après sa fin",
+    type=int,
+    default=3,
+    minimum=1,
+    maximum=10,
+    rules=(),
+    help="Passé ce délai, la formation et tout ce qui la concerne (stagiaires, absences, suivis, "
+    "bilans, attestations) sont effacés. Trois ans par défaut : la durée pendant laquelle les "
+    "financeurs peuvent contrôler une action et demander ses preuves.",
+)
+
+SENT_CONTENT_KEPT = timedelta(days=1)
+"""How long the text of a message the bot sent on its own is kept after sending."""
+
+
+def retention_years(organisation: Organisation) -> int:
+    """The organisation's setting, else the default (a bad stored value is not guessed at)."""
+    raw = (organisation.settings or {}).get(RETENTION_YEARS.key)
+    if raw is None:
+        return int(RETENTION_YEARS.default)
+    try:
+        return int(RETENTION_YEARS.check(raw))
+    except SettingError:
+        log.warning("organisation setting %s is invalid; default used", RETENTION_YEARS.key)
+        return int(RETENTION_YEARS.default)
+
+
+def years_before(day: date, years: int) -> date:
+    """``day`` moved back ``years`` years (29 February becomes the 28th)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+@dataclass(frozen=True)
+class Purged:
+    formation_id: int
+    trainees: int
+
+
+async def expired_formations(
+    session: AsyncSession, organisation: Organisation, today: date
+) -> list[Formation]:
+    """The organisation's formations whose end is more than its retention ago."""
+    limit = years_before(today, retention_years(organisation))
+    rows = await session.scalars(
+        select(Formation).where(
+            Formation.organisation_id == organisation.id, Formation.end_date < limit
+        )
+    )
+    return [f for f in rows.all() if f.effective_end < limit]
+
+
+async def purge_expired(session: AsyncSession, now: datetime, settings: Settings) -> None:
+    """Delete every formation past its organisation's retention (a daily job, safe to rerun)."""
+    due: list[tuple[int, int]] = []
+    for organisation in (await session.scalars(select(Organisation))).all():
+        today = now.astimezone(zone_of(organisation)).date()
+        due += [
+            (organisation.id, f.id) for f in await expired_formations(session, organisation, today)
+        ]
+    for organisation_id, formation_id in due:  # ids only: deleting leaves rows stale
+        await purge_formation(session, organisation_id, formation_id, now)
+        log.info("retention: formation %s purged", formation_id)
+
+
+async def purge_formation(
+    session: AsyncSession, organisation_id: int, formation_id: int, now: datetime
+) -> Purged:
+    trainees = await delete_formation(session, formation_id, now)
+    session.add(
+        RetentionPurge(
+            organisation_id=organisation_id,
+            formation_id=formation_id,
+            trainees=trainees,
+            purged_at=now,
+        )
+    )
+    record(
+        session,
+        organisation_id=organisation_id,
+        actor_id=None,
+        action="purge_retention",
+        entity="formation",
+        entity_id=formation_id,
+        trainees=trainees,
+    )
+    await session.flush()
+    return Purged(formation_id, trainees)
+
+
+async def digest_note(session: AsyncSession, organisation_id: int, now: datetime) -> str | None:
+    """What the purge erased since the last digest, said once (the rows are marked told)."""
+    rows = (
+        await session.scalars(
+            select(RetentionPurge).where(
+                RetentionPurge.organisation_id == organisation_id,
+                RetentionPurge.reported_at.is_(None),
+            )
+        )
+    ).all()
+    if not rows:
+        return None
+    organisation = await session.get(Organisation, organisation_id)
+    years = retention_years(organisation) if organisation else int(RETENTION_YEARS.default)
+    for row in rows:
+        row.reported_at = now
+    return texts.say(
+        "privacy.digest_purged",
+        formations=len(rows),
+        trainees=sum(r.trainees for r in rows),
+        years=years,
+    )
+
+
+async def forget_abandoned_conversations(
+    session: AsyncSession, now: datetime, settings: Settings
+) -> None:
+    """An expired conversation keeps which one it was (to say so), nothing that was typed."""
+    rows = (
+        await session.scalars(
+            select(ConversationState).where(
+                ConversationState.flow.is_not(None),
+                ConversationState.step.is_not(None),  # None: already forgotten
+                ConversationState.expires_at.is_not(None),
+                ConversationState.expires_at < now,
+            )
+        )
+    ).all()
+    for state in rows:
+        forget_answers(state)
+
+
+async def forget_sent_messages(session: AsyncSession, now: datetime, settings: Settings) -> None:
+    """The text of what the bot sent on its own is erased a day later; the row stays.
+
+    Outbox rows (digests, reminders, attestation invitations sent on Matrix
+    with their code) and Matrix welcomes (a formateur invitation's code);
+    the row's key keeps it from being sent twice.  Failed rows keep their
+    text: someone may still need to know what did not go out.
+    """
+    for model in (OutboxMessage, MatrixWelcome):
+        await session.execute(
+            update(model)
+            .where(
+                model.status == "sent",
+                model.sent_at < now - SENT_CONTENT_KEPT,
+                cast(model.payload, String) != "{}",
+            )
+            .values(payload={})
+            .execution_options(synchronize_session=False)
+        )

@@ -1,0 +1,108 @@
+"""What is held about one person (bot/privacy/access.py), and the audit trail exported."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from bot import cli
+from bot.privacy.access import AUDIT_COLUMNS, data_of
+from bot.storage.audit import record
+from bot.storage.db import Database
+from tests.auxil.attestations import demo_author
+from tests.auxil.dialogue import Clock
+from tests.auxil.privacy import everywhere
+
+
+async def test_a_trainer_gets_their_account_memberships_formations_and_actions(
+    db: Database, demo: None
+) -> None:
+    async with db.sessions() as session, session.begin():
+        admin, org = await demo_author(session)
+        record(
+            session,
+            organisation_id=org,
+            actor_id=admin,
+            action="create",
+            entity="formation",
+            entity_id=1,
+        )
+        record(session, organisation_id=org, actor_id=None, action="x", entity="bilan", entity_id=2)
+    async with db.sessions() as session:
+        held = await data_of(session, "console", "formateur")
+    assert held["personne"]["nom"] == "Camille Durand"
+    assert [(c["plateforme"], c["identifiant"]) for c in held["comptes de messagerie"]] == [
+        ("console", "formateur")
+    ]
+    assert [(a["organisme"], a["rôle"]) for a in held["adhésions"]] == [
+        ("Organisme de démonstration", "administration")
+    ]
+    titles = sorted(f["intitulé"] for f in held["formations dont vous avez la charge"])
+    assert titles == ["Agent de restauration (démo)", "Projet professionnel (démo)"]
+    assert [(e["action"], e["objet"]) for e in held["journal des actions"]] == [
+        ("create", "formation")
+    ]  # the entry by nobody is not theirs
+    assert held["attestations données"] == []
+
+
+async def test_a_participant_gets_the_attestations_they_gave(
+    db: Database, demo: None, clock: Clock
+) -> None:
+    await everywhere(db, "Karim Benali", at=clock.now)
+    async with db.sessions() as session:
+        held = await data_of(session, "telegram", "9001")
+    assert held["personne"]["nom"] == "Karim Benali"
+    assert held["adhésions"] == []
+    given = held["attestations données"]
+    assert [(a["nom saisi"], a["réponse"]) for a in given] == [
+        ("Karim Benali", "atteste avoir participé")
+    ] * 2
+    assert given[0]["texte affiché"].startswith("Je soussigné(e) Karim Benali")
+    # Another person's data is not in it.
+    assert "Léa Martin" not in json.dumps(held, ensure_ascii=False)
+
+
+async def test_a_stranger_gets_only_the_conversation(db: Database, demo: None) -> None:
+    async with db.sessions() as session:
+        held = await data_of(session, "telegram", "424242")
+    assert held["personne"] is None
+    assert held["comptes de messagerie"] == [] and held["attestations données"] == []
+
+
+def test_the_audit_trail_exports_by_the_cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'f.db'}"
+    monkeypatch.setenv("FORMABOT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert cli.main(["demo"]) == 0
+
+    async def add() -> None:
+        db = Database(url)
+        async with db.sessions() as session, session.begin():
+            admin, org = await demo_author(session)
+            record(
+                session,
+                organisation_id=org,
+                actor_id=admin,
+                action="erase",
+                entity="trainee",
+                entity_id=7,
+                absences=2,
+            )
+        await db.dispose()
+
+    asyncio.run(add())
+    capsys.readouterr()
+    assert cli.main(["export", "audit"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert tuple(rows[0]) == AUDIT_COLUMNS
+    [row] = [r for r in rows if r["action"] == "erase"]
+    assert (row["objet"], row["objet_id"], row["details"]) == ("trainee", "7", '{"absences": 2}')
+    assert cli.main(["export", "audit", "--organisation", "999", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []

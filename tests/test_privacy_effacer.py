@@ -1,0 +1,95 @@
+"""``/effacer``: an admin erases a trainee's data after seeing what goes and what stays."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import select
+
+from bot.storage.audit import AuditEntry
+from bot.storage.db import Database
+from bot.storage.formations import Trainee
+from tests.auxil.attestations import add_colleague
+from tests.auxil.dialogue import Clock, Person
+from tests.auxil.hostile import FOR_CHOICES, step_of, survives
+from tests.auxil.privacy import everywhere, traces
+
+
+async def names(db: Database) -> list[str]:
+    async with db.sessions() as session:
+        return sorted((await session.scalars(select(Trainee.full_name))).all())
+
+
+async def test_the_admin_sees_what_goes_and_what_stays_then_erases(
+    db: Database, trainer: Person, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="bot")
+    placed = await everywhere(db, "Karim Benali", at=clock.now)
+    await trainer.says("/effacer")
+    assert "Dans quelle formation ?" in trainer.last
+    await trainer.presses("Agent de restauration")
+    assert "Les données de quel ou quelle stagiaire effacer ?" in trainer.last
+    await trainer.says("benali")
+    text = trainer.last
+    assert "Effacer les données de Karim Benali (Agent de restauration (démo)) ?" in text
+    assert "1 absence, 1 suivi de décrochage" in text
+    assert "2 documents (justificatifs, preuves, comptes rendus)" in text
+    assert "1 attestation non encore transmise au financeur" in text
+    assert "Gardée telle quelle : 1 attestation déjà envoyée" in text
+    assert "RGPD, article 17.3, b et e" in text
+    assert "C'est définitif." in text
+    await trainer.presses("Effacer définitivement")
+    pseudonym = f"Personne effacée n° {placed.trainee_id}"
+    assert f"Elle apparaît désormais comme « {pseudonym} »" in trainer.last
+    assert "1 attestation déjà transmise au financeur reste conservée." in trainer.last
+    assert await step_of(db, trainer) == (None, None)
+    kept = {
+        "attestations": {placed.kept_attestation},
+        "bilan_participants": {placed.kept_participant},
+        "proof_sendings": {placed.sent_bundle},
+    }
+    # The confirmation question itself (kept for de-duplication) named him: scrubbed.
+    assert await traces(db, placed.words, kept) == []
+    assert pseudonym in await names(db)
+    async with db.sessions() as session:
+        entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "erase"))
+    assert entry is not None and entry.actor_id is not None
+    assert "Benali" not in caplog.text and "Zorglub" not in caplog.text
+
+
+async def test_a_name_after_the_command_and_a_change_of_mind(db: Database, trainer: Person) -> None:
+    await trainer.says("/effacer Hugo")
+    assert "Effacer les données de Hugo Moreau" in trainer.last
+    assert "0 absence, 0 suivi de décrochage" in trainer.last
+    assert "Gardé" not in trainer.last  # nothing was sent for him
+    await trainer.presses("Annuler")
+    assert trainer.last == "Rien n'est effacé."
+    assert "Hugo Moreau" in await names(db)
+
+
+async def test_only_an_admin_may_erase(
+    db: Database, demo: None, person: Callable[..., Person]
+) -> None:
+    await add_colleague(db)
+    colleague = person("colleague")
+    await colleague.says("/effacer Hugo")
+    assert "réservée aux administrateurs" in colleague.last
+    assert "Hugo Moreau" in await names(db)
+    stranger = person("inconnu")
+    await stranger.says("/effacer")
+    assert "Je ne vous connais pas encore" in stranger.last
+
+
+async def test_every_step_survives_hostile_input(db: Database, trainer: Person) -> None:
+    await trainer.says("/effacer")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Agent de restauration")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.says("zzzz")
+    assert "zzzz" in trainer.last  # not found, said with what was typed
+    await trainer.says("Karim")
+    await survives(db, trainer, FOR_CHOICES)
+    assert await step_of(db, trainer) == ("effacer", "confirm")
+    assert "Karim Benali" in await names(db)

@@ -1,0 +1,232 @@
+"""Retention (bot/privacy/retention.py): the purge, its line in the digest, the setting in
+/reglages, abandoned conversations and sent messages forgotten."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from bot.config import Settings
+from bot.deadlines.digest import send_digests
+from bot.privacy.retention import (
+    forget_abandoned_conversations,
+    forget_sent_messages,
+    purge_expired,
+    years_before,
+)
+from bot.storage.audit import AuditEntry
+from bot.storage.db import Database
+from bot.storage.formations import Formation, Trainee
+from bot.storage.matrix import MatrixWelcome
+from bot.storage.outbox import OutboxMessage
+from bot.storage.people import Organisation
+from bot.storage.privacy import RetentionPurge
+from bot.storage.state import ConversationState
+from tests.auxil.absences import set_org_settings
+from tests.auxil.attestations import insert_other_organisation
+from tests.auxil.dialogue import Clock, Person
+from tests.auxil.hostile import FOR_TEXT, step_of, survives
+from tests.auxil.privacy import NOTE, everywhere, fill_demo, traces
+from tests.test_reglages import pick
+
+RETENTION = "Conservation des données d'une formation"
+
+
+async def ended(db: Database, title: str, end: date) -> int:
+    async with db.sessions() as session, session.begin():
+        formation = await session.scalar(select(Formation).where(Formation.title == title))
+        assert formation is not None
+        formation.start_date = end - timedelta(days=90)
+        formation.end_date = end
+        return formation.id
+
+
+async def purge(db: Database, settings: Settings, clock: Clock) -> None:
+    async with db.sessions() as session, session.begin():
+        await purge_expired(session, clock.now, settings)
+
+
+async def test_a_formation_past_retention_goes_with_everything_and_the_digest_says_so(
+    store: Database, clock: Clock, settings: Settings
+) -> None:
+    db = store
+    await fill_demo(db, clock.now.date())
+    placed = await everywhere(db, "Karim Benali", at=clock.now)
+    three_years_ago = years_before(clock.now.date(), 3)
+    formation_id = await ended(db, "Agent de restauration (démo)", three_years_ago)
+    await purge(db, settings, clock)  # ended exactly three years ago: still kept
+    async with db.sessions() as session:
+        assert await session.get(Formation, formation_id) is not None
+
+    await ended(db, "Agent de restauration (démo)", three_years_ago - timedelta(days=1))
+    await purge(db, settings, clock)
+    words = (*placed.words, "Léa Martin", "Brasserie du Port", "Hugo Moreau", "Agent de restau")
+    assert await traces(db, words) == []  # no exception: the evidence goes too
+    async with db.sessions() as session:
+        left = (await session.scalars(select(Trainee.full_name))).all()
+        assert sorted(left) == ["Inès Garnier", "Nadia Roux", "Thomas Fabre"]
+        [row] = (await session.scalars(select(RetentionPurge))).all()
+        assert (row.formation_id, row.trainees, row.reported_at) == (formation_id, 4, None)
+        entry = await session.scalar(
+            select(AuditEntry).where(AuditEntry.action == "purge_retention")
+        )
+        assert entry is not None and entry.entity_id == formation_id
+    await purge(db, settings, clock)  # again: nothing more, nothing twice
+    async with db.sessions() as session:
+        assert len((await session.scalars(select(RetentionPurge))).all()) == 1
+
+    clock.now = clock.now.replace(hour=8)  # 9 h in Paris, after the digest hour
+    async with db.sessions() as session, session.begin():
+        await send_digests(session, clock.now, settings)
+    async with db.sessions() as session:
+        digests = (
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.key.like("digest:%")))
+        ).all()
+        said = [m.payload["text"] for m in digests]
+        assert said and all(
+            "1 formation terminée depuis plus de 3 ans a été effacée, avec les données de "
+            "4 stagiaires" in text
+            for text in said
+        )
+        [row] = (await session.scalars(select(RetentionPurge))).all()
+        assert row.reported_at == clock.now
+
+
+async def test_several_formations_of_several_organisations_in_one_run(
+    store: Database, clock: Clock, settings: Settings
+) -> None:
+    db = store
+    await fill_demo(db, clock.now.date())
+    await insert_other_organisation(db)
+    long_ago = years_before(clock.now.date(), 4)
+    async with db.sessions() as session, session.begin():
+        for formation in (await session.scalars(select(Formation))).all():
+            formation.start_date = long_ago - timedelta(days=30)
+            formation.end_date = long_ago
+    await purge(db, settings, clock)
+    async with db.sessions() as session:
+        assert (await session.scalars(select(Formation))).all() == []
+        purged = (await session.scalars(select(RetentionPurge))).all()
+        assert len(purged) == 3 and len({p.organisation_id for p in purged}) == 2
+
+
+async def test_the_retention_is_the_organisations_setting(
+    db: Database, demo: None, clock: Clock, settings: Settings
+) -> None:
+    await set_org_settings(db, retention_years=5)
+    formation_id = await ended(db, "Projet professionnel (démo)", years_before(clock.now.date(), 4))
+    await purge(db, settings, clock)
+    async with db.sessions() as session:
+        assert await session.get(Formation, formation_id) is not None
+    await set_org_settings(db, retention_years="n'importe quoi")  # unusable: the default, 3
+    await purge(db, settings, clock)
+    async with db.sessions() as session:
+        assert await session.get(Formation, formation_id) is None
+
+
+async def test_retention_in_reglages_with_hostile_input(
+    db: Database, trainer: Person, clock: Clock, settings: Settings
+) -> None:
+    await trainer.says("/reglages")
+    await pick(trainer, RETENTION)
+    text = trainer.last
+    assert "Trois ans par défaut : la durée pendant laquelle les financeurs" in text
+    assert "entre 1 et 10" in text
+    await survives(db, trainer, FOR_TEXT)
+    for wrong in ("0", "11", "-3", "trois"):
+        await trainer.says(wrong)
+        assert await step_of(db, trainer) == ("reglages", "value")
+    await trainer.says("4")
+    assert f"« {RETENTION} : années après sa fin » = 4" in trainer.last
+    async with db.sessions() as session:
+        organisation = await session.scalar(select(Organisation))
+        assert organisation is not None and organisation.settings["retention_years"] == 4
+    await trainer.says("/reglages")
+    await pick(trainer, RETENTION)
+    await trainer.presses("Valeur par défaut")
+    async with db.sessions() as session:
+        organisation = await session.scalar(select(Organisation))
+        assert organisation is not None and "retention_years" not in organisation.settings
+
+
+async def test_an_abandoned_conversation_loses_what_was_typed_when_it_expires(
+    db: Database, trainer: Person, clock: Clock, settings: Settings
+) -> None:
+    await trainer.says("/absence")
+    await trainer.presses("Agent de restauration")
+    await trainer.says("karim")
+    await trainer.says("hier")
+    await trainer.presses("Oui")
+    await trainer.presses("Le matin")
+    await trainer.presses("Oui")
+    await trainer.says(f"rendez-vous {NOTE}")
+    assert await step_of(db, trainer) == ("absence", "proof")
+
+    async def state() -> ConversationState:
+        async with db.sessions() as session:
+            found = await session.scalar(
+                select(ConversationState).where(ConversationState.user_id == "formateur")
+            )
+            assert found is not None
+            return found
+
+    async def forget() -> None:
+        async with db.sessions() as session, session.begin():
+            await forget_abandoned_conversations(session, clock.now, settings)
+
+    clock.advance(hours=23)
+    await forget()
+    assert NOTE in str((await state()).data)  # not expired yet: kept
+    clock.advance(hours=2)
+    await forget()
+    expired = await state()
+    assert (expired.flow, expired.step) == ("absence", None)
+    assert set(expired.data) == {"_q"}
+    assert await traces(db, (NOTE,)) == []
+    await trainer.says("un justificatif ?")
+    assert "Votre saisie en cours (noter une absence" in trainer.last
+    assert "a expiré faute de réponse" in trainer.last
+
+
+async def test_the_text_of_a_sent_message_is_forgotten_a_day_later(
+    store: Database, clock: Clock, settings: Settings
+) -> None:
+    db = store
+    async with db.sessions() as session, session.begin():
+        for status in ("sent", "pending", "failed"):
+            session.add(
+                OutboxMessage(
+                    key=f"test:{status}",
+                    platform="console",
+                    chat_id="formateur",
+                    payload={"text": f"Rappel pour Karim Benali ({status})"},
+                    status=status,
+                    sent_at=clock.now if status == "sent" else None,
+                )
+            )
+        session.add(
+            MatrixWelcome(
+                account="@bot:example.org",
+                key="welcome:1",
+                invitee="@nina:example.org",
+                payload={"text": "/start CODE123"},
+                status="sent",
+                sent_at=clock.now,
+            )
+        )
+
+    async def forget() -> dict[str, dict[str, str]]:
+        async with db.sessions() as session, session.begin():
+            await forget_sent_messages(session, clock.now, settings)
+        async with db.sessions() as session:
+            rows = (await session.scalars(select(OutboxMessage))).all()
+            welcomes = (await session.scalars(select(MatrixWelcome))).all()
+            return {r.key: r.payload for r in [*rows, *welcomes]}
+
+    assert (await forget())["test:sent"] != {}
+    clock.advance(hours=25)
+    payloads = await forget()
+    assert payloads["test:sent"] == {} and payloads["welcome:1"] == {}  # the rows stay
+    assert payloads["test:pending"] == {"text": "Rappel pour Karim Benali (pending)"}
+    assert payloads["test:failed"] == {"text": "Rappel pour Karim Benali (failed)"}

@@ -2,7 +2,8 @@
 
 Two formations of different funders, trainees, delegates, and a formateur
 bound to the console user ``formateur`` (``formabot console`` talks as them).
-All names are invented.
+All names are invented.  Like every write path, it leaves the formations'
+deadlines computed (``formabot export echeances`` lists them at once).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.deadlines.service import refresh_deadlines
 from bot.formations.labels import name_key
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import ChatIdentity, Membership, Organisation, Person, Role
@@ -97,4 +99,6 @@ async def fill(
             )
         session.add(formation)
     await session.flush()
+    for formation in (restauration, projet):
+        await refresh_deadlines(session, formation.id)
     return organisation

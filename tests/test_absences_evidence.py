@@ -75,6 +75,16 @@ async def test_the_timeline_tells_deadlines_met_from_those_settled_at_closing(
         contacted_on=date(2026, 11, 23),
         outcome="Le tuteur le relance",
     )
+    await record_contact(  # the trainee too: ELY-SHORT asks for both
+        session,
+        followup,
+        camille.id,
+        NOW + timedelta(hours=2),
+        with_whom="stagiaire",
+        channel="telephone",
+        contacted_on=date(2026, 11, 23),
+        outcome="Revient demain",
+    )
     await file_ticket(
         session,
         followup,

@@ -130,8 +130,9 @@ async def test_done_tasks_become_done_deadlines_then_the_table_goes(empty: Datab
         session.add_all([short, long, team])
         await session.flush()
         for step in ("CONTACT", "TICKET"):  # the open follow-up's deadlines, as refreshed
-            session.add(
-                StoredDeadline(
+            # Only the columns of 0005 (``detail`` came later).
+            await session.execute(
+                insert(StoredDeadline).values(
                     organisation_id=org.id,
                     formation_id=formation_id,
                     key=f"ELY-SHORT-{step}:followup:{short.id}",

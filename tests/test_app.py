@@ -19,6 +19,7 @@ from bot.attestations.reminders import tell_participants_the_bilan_is_over
 from bot.config import Settings
 from bot.deadlines import exports as deadline_exports
 from bot.deadlines.digest import send_digests, send_reminders
+from bot.deadlines.service import close_begun_bilans
 from bot.documents import pdf
 from bot.inbox import forget_handled_updates
 from bot.manifest import Feature, Features
@@ -39,6 +40,7 @@ EVERY_JOB = {
     entretien_reminders,
     send_digests,
     send_reminders,
+    close_begun_bilans,
     resend_proofs,
     tell_participants_the_bilan_is_over,
     purge_expired,

@@ -479,3 +479,28 @@ async def test_editing_a_formation_s_dates_by_chat_recomputes_its_deadlines(
     await trainer.presses("Oui, retirer")
     async with db.sessions() as s:
         assert f"CVL-EOS-ENTRY:trainee:{paul.id}" not in await stored(s, f.id)
+
+
+async def test_pre_bilan_items_close_once_the_bilan_begins_and_reopen_if_it_moves(
+    session: AsyncSession,
+) -> None:
+    """Issue 11 item 16, in the service: closed with ``now``, never without it."""
+    org, owner = await organisation(session)
+    f = await formation(session, org, owner)
+    b = await bilan(session, f, paris(2026, 11, 26, 14))
+    await refresh_deadlines(session, f.id)  # no clock: nothing closed
+    assert {r.status for r in (await stored(session, f.id)).values()} == {"open"}
+    after = paris(2026, 11, 26, 15)
+    result = await refresh_deadlines(session, f.id, after)
+    rows = {r.rule_id: r for r in (await stored(session, f.id)).values()}
+    assert sorted(r.rule_id for r in result.missed) == [
+        "NOR-DELEGATES",
+        "NOR-DOCS",
+        "NOR-GUIDES",
+        "NOR-PREP",
+        "NOR-VISIO",
+    ]
+    assert rows["NOR-PREP"].status == "missed" and rows["NOR-PROOF"].status == "open"
+    b.starts_at, b.ends_at = paris(2026, 12, 10, 14), paris(2026, 12, 10, 16)
+    await refresh_deadlines(session, f.id, after)  # moved later: to do again, at new dates
+    assert rows["NOR-PREP"].status == "open" and rows["NOR-PREP"].due_on == date(2026, 12, 3)

@@ -12,20 +12,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.deadlines.actions import (
     MAX_POSTPONE_DAYS,
     PostponeRefused,
+    bilan_limit,
     complete,
+    mark_done_by_answers,
     postpone_deadline,
     postpone_problem,
     recomputed,
     reopen,
-    trainee_names,
     visible_deadline,
 )
 from bot.deadlines.service import refresh_deadlines
 from bot.storage.audit import AuditEntry
-from bot.storage.bilans import StoredDeadline
+from bot.storage.bilans import BilanParticipant, StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Trainee
-from bot.storage.people import Organisation, Person
+from bot.storage.people import Organisation
 from tests.test_deadlines import bilan, formation, organisation, paris
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -102,22 +103,27 @@ async def test_postpone_refuses_a_fixed_date_a_date_too_early_or_too_far(
     session: AsyncSession,
 ) -> None:
     actor, rows = await normandie(session)
-    docs, prep = rows["NOR-DOCS"], rows["NOR-PREP"]
+    docs, prep, proof = rows["NOR-DOCS"], rows["NOR-PREP"], rows["NOR-PROOF"]
+    bilan_day = date(2026, 11, 26)
+    assert await bilan_limit(session, prep) == bilan_day
+    assert await bilan_limit(session, proof) is None  # after the bilan: no such bound
     cases = [
-        (docs, date(2026, 11, 30), "fixed"),
-        (prep, date(2026, 11, 22), "too_early"),  # after the due day, but before today
-        (prep, date(2026, 11, 19), "too_early"),  # not after the due day
-        (prep, date(2027, 6, 1), "too_far"),
+        (docs, date(2026, 11, 30), "fixed", None),
+        (prep, date(2026, 11, 22), "too_early", bilan_day),  # after the due day, before today
+        (prep, date(2026, 11, 19), "too_early", bilan_day),  # not after the due day
+        (prep, date(2026, 11, 26), "after_bilan", bilan_day),  # the bilan's own day
+        (prep, date(2026, 11, 27), "after_bilan", bilan_day),
+        (proof, date(2027, 7, 1), "too_far", None),
     ]
-    for row, day, problem in cases:
-        assert postpone_problem(row, day, TODAY) == problem
+    for row, day, problem, limit in cases:
+        assert postpone_problem(row, day, TODAY, limit) == problem
         with pytest.raises(PostponeRefused) as refused:
             await postpone_deadline(
                 session, actor, row.id, NOW, to=day, reason="raison", today=TODAY
             )
         assert refused.value.problem == problem
         assert row.status == "open" and row.postponed_to is None
-    assert postpone_problem(prep, date(2026, 12, 1), TODAY) is None
+    assert postpone_problem(prep, date(2026, 11, 25), TODAY, bilan_day) is None
     assert MAX_POSTPONE_DAYS == 180
     assert await trail(session) == []
 
@@ -127,7 +133,7 @@ async def test_reopen_undoes_done_and_a_postponement(session: AsyncSession) -> N
     visio, prep = rows["NOR-VISIO"], rows["NOR-PREP"]
     await complete(session, actor, visio.id, NOW)
     await postpone_deadline(
-        session, actor, prep.id, NOW, to=date(2026, 11, 27), reason="salle prise", today=TODAY
+        session, actor, prep.id, NOW, to=date(2026, 11, 25), reason="salle prise", today=TODAY
     )
     later = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
     await reopen(session, actor, visio.id, later)
@@ -162,29 +168,6 @@ async def test_a_deadline_is_visible_only_within_the_formations_given(
         assert await visible_deadline(session, forged, {docs.formation_id}) is None
 
 
-async def test_trainee_names_for_the_deadlines_about_one_trainee(session: AsyncSession) -> None:
-    _, rows = await normandie(session)
-    docs = rows["NOR-DOCS"]
-    assert await trainee_names(session, [docs]) == {}
-    karim = Trainee(formation_id=docs.formation_id, full_name="Karim Benali", name_key="karim")
-    session.add_all([karim, Person(display_name="Quelqu'un")])
-    await session.flush()
-    about = StoredDeadline(
-        organisation_id=docs.organisation_id,
-        formation_id=docs.formation_id,
-        key="CVL-EOS:trainee:x",
-        rule_id="CVL-EOS",
-        subject="trainee",
-        subject_id=karim.id,
-        due_on=TODAY,
-        title="Entrée",
-        explanation="",
-        source="",
-        audience="formateur",
-    )
-    assert await trainee_names(session, [docs, about]) == {karim.id: "Karim Benali"}
-
-
 async def test_the_list_is_recomputed_and_leaves_done_ones_out(session: AsyncSession) -> None:
     actor, rows = await normandie(session)
     docs, visio = rows["NOR-DOCS"], rows["NOR-VISIO"]
@@ -192,8 +175,44 @@ async def test_the_list_is_recomputed_and_leaves_done_ones_out(session: AsyncSes
     organisation_row = await session.get(Organisation, docs.organisation_id)
     assert organisation_row is not None
     organisation_row.settings = {"nor_docs_hours_before": 72}  # changed, not yet recomputed
-    listed = await recomputed(session, [docs.formation_id])
+    listed = await recomputed(session, [docs.formation_id], NOW)
     assert visio not in listed and docs in listed
     assert docs.due_at == datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
     assert [r.effective_due for r in listed] == sorted(r.effective_due for r in listed)
-    assert await recomputed(session, []) == []
+    assert await recomputed(session, [], NOW) == []
+
+
+async def test_what_booking_answered_is_done_and_audited(session: AsyncSession) -> None:
+    """Issue 11 item 15: a visio with a password that manages who speaks, delegates only."""
+    org, owner = await organisation(session)
+    f = await formation(session, org, owner)
+    delegate = Trainee(formation_id=f.id, full_name="Léa Martin", name_key="lea", is_delegate=True)
+    other = Trainee(formation_id=f.id, full_name="Karim Benali", name_key="karim")
+    session.add_all([delegate, other])
+    await session.flush()
+    checked = await bilan(session, f, paris(2026, 11, 26, 14))
+    checked.visio_url = "https://visio.example.org/b"
+    checked.visio_password_required = checked.visio_manages_speakers = True
+    checked.participants.append(
+        BilanParticipant(kind="delegate", trainee_id=delegate.id, name="Léa Martin")
+    )
+    unchecked = await bilan(session, f, paris(2026, 12, 10, 14))
+    unchecked.visio_url = "https://visio.example.org/c"
+    unchecked.visio_password_required, unchecked.visio_manages_speakers = True, False
+    unchecked.participants.append(
+        BilanParticipant(kind="delegate", trainee_id=delegate.id, name="Léa Martin")
+    )
+    unchecked.participants.append(
+        BilanParticipant(kind="trainee", trainee_id=other.id, name="Karim Benali")
+    )
+    await session.flush()
+    await refresh_deadlines(session, f.id)
+    marked = await mark_done_by_answers(session, checked.id, owner.id, NOW)
+    assert sorted(r.rule_id for r in marked) == ["NOR-DELEGATES", "NOR-VISIO"]
+    assert all((r.status, r.done_by, r.done_at) == ("done", owner.id, NOW) for r in marked)
+    assert await mark_done_by_answers(session, unchecked.id, owner.id, NOW) == []
+    assert await mark_done_by_answers(session, checked.id, owner.id, NOW) == []  # once
+    assert [(a, d.get("by")) for a, _, _, d in await trail(session)] == [
+        ("done", "reponse"),
+        ("done", "reponse"),
+    ]

@@ -68,8 +68,12 @@ async def test_one_digest_a_day_even_with_two_processes(
     [(chat, text)] = recorder.digests()
     assert chat == "formateur"  # Camille, the admin, in private: no digest chat chosen
     assert "Échéances du mardi 24 novembre 2026" in text
-    assert "🔴 En retard (3)" in text
-    assert "Saisir l'entrée dans EOS (Nadia Roux) – Projet professionnel (démo)" in text
+    # The three entries of one formation are one line, the names sorted by surname.
+    assert "🔴 En retard (1)" in text
+    assert (
+        "3 entrées à saisir dans EOS (Thomas Fabre, Inès Garnier, Nadia Roux) "
+        "– Projet professionnel (démo)"
+    ) in text
     assert "/echeances" in text
     assert await keys(db, "digest:") == ["digest:org:1:2026-11-24:person:1"]
     assert (await deliver(db)).sent == []  # nothing twice
@@ -175,10 +179,28 @@ async def test_each_formateur_is_reminded_the_day_before_and_the_day_itself(
     [text] = reminders
     assert "À faire demain : mardi 24 novembre 2026 à 14 h 00" in text
     assert "Envoyer le bilan pédagogique" in text and "Agent de restauration (démo)" in text
+    assert "Envoyer le bilan pédagogique – bilan de fin du 26/11 – Agent" in texts.plain(text)
     clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
     await scheduler.tick()
     assert len(await keys(db, "rappel:")) == 2
     assert any("À faire aujourd'hui" in text for _, text in (await deliver(db)).texts())
+
+
+async def test_a_follow_up_reminder_names_its_trainee(
+    db: Database, settings: Settings, clock: Clock, trainer: Person
+) -> None:
+    """Issue 11 item 17: « Contacter le stagiaire absent… » for whom?"""
+    await trainer.says("/decrochage thomas")
+    await trainer.presses("Manque de réactivité")
+    await trainer.presses("Terminé")
+    await trainer.presses("Non")
+    await trainer.presses("Ouvrir le suivi")
+    await build_scheduler(db, settings, clock=clock).tick()  # contact due tomorrow
+    [text] = [t for _, t in (await deliver(db)).texts() if "Rappel" in t]
+    assert (
+        "Rappel : Contacter le stagiaire absent et son entreprise – Thomas Fabre – Projet"
+        in texts.plain(text)
+    )
 
 
 async def test_the_jobs_log_nothing_personal(

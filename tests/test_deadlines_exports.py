@@ -6,6 +6,7 @@ import argparse
 import csv
 import io
 import json
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,6 +18,7 @@ from bot import exports
 from bot.app import FEATURES
 from bot.deadlines import exports as deadline_exports
 from bot.storage.db import Database
+from tests.auxil.command import Done
 from tests.auxil.dialogue import Person
 from tests.test_bilan import schedule
 from tests.test_cli import run
@@ -89,10 +91,26 @@ async def test_ics_is_one_event_per_deadline(db: Database, trainer: Person, tmp_
     assert all(str(e["UID"]).startswith("deadline-") for e in calendar.events)
 
 
+def test_right_after_formabot_demo_the_export_lists_the_deadlines(
+    formabot: Callable[[list[str]], Done],
+) -> None:
+    """Issue 11 item 18: nobody has opened /echeances, the deadlines are there."""
+    assert formabot(["demo"]).returncode == 0
+    exported = formabot(["export", "echeances"])
+    assert exported.returncode == 0, exported.stderr
+    rows = list(csv.DictReader(io.StringIO(exported.stdout)))
+    assert {r["regle"] for r in rows} == {"CVL-EOS", "CVL-BQ-END", "CVL-BQ-MID"}
+    entries = [r for r in rows if r["cle"].startswith("CVL-EOS-ENTRY:")]
+    assert sorted(r["concerne"] for r in entries) == ["Inès Garnier", "Nadia Roux", "Thomas Fabre"]
+    etape = next(r for r in rows if r["regle"] == "CVL-BQ-MID")
+    assert etape["concerne"] == ""  # one span, the whole formation: nothing to tell apart
+    assert {r["statut"] for r in rows} == {"à faire"}
+    assert all(r["formation"] == "Projet professionnel (démo)" for r in rows)
+
+
 @pytest.mark.slow
 def test_the_command_line_exports_deadlines_as_csv_and_ics(tmp_path: Path) -> None:
     assert run(["demo"], tmp_path).returncode == 0
-    # /echeances computes the demo's deadlines (and lists them).
     session = run(["console", "--as", "formateur"], tmp_path, "/echeances\n/annuler\n")
     assert session.returncode == 0, session.stderr
     assert "en retard" in session.stdout

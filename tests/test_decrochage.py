@@ -26,7 +26,7 @@ from bot.storage.absences import (
 )
 from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
-from bot.storage.formations import Formation
+from bot.storage.formations import Formation, Trainee
 from tests.auxil.absences import (
     add_formation,
     audit_entries,
@@ -487,6 +487,11 @@ async def test_every_step_of_opening_survives_bad_input(db: Database, trainer: P
     await trainer.says("ce matin")
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Oui")
+    assert "À quelle heure a-t-il commencé" in trainer.last
+    await survives(db, trainer, FOR_NAMES)
+    await trainer.says("23 h")  # tonight: not yet
+    assert "n'est pas encore passé" in trainer.last
+    await trainer.says("8 h 45")
     for text in ("Constat", "Causes", "Mesures"):
         await survives(db, trainer, FOR_NAMES)
         await trainer.says(f"{text} <b>&</b> détaillé")
@@ -619,6 +624,46 @@ async def test_ticket_references_are_unique_per_organisation(store: Database) ->
             )
 
 
+async def test_an_entretien_held_this_morning_gets_the_hour_typed_not_the_planned_one(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Issue 11 item 4: planned tomorrow at 10 h 30, held this morning; nobody typed 10 h 30."""
+    await open_followup(trainer, "karim")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Oui, maintenant")
+    await trainer.says("demain 10h30")
+    await trainer.presses("Oui")
+    await trainer.says("/decrochage karim")
+    await trainer.presses("Rédiger le compte rendu")
+    await trainer.presses("Il a déjà eu lieu")
+    await trainer.says("ce matin")
+    await trainer.presses("Oui")
+    assert "À quelle heure a-t-il commencé" in trainer.last
+    await trainer.says("9h15")
+    for text in ("Constat", "Causes", "Mesures"):
+        await trainer.says(f"{text} du jour")
+    await trainer.presses("Pas de prochain point")
+    assert "lundi 23 novembre 2026 à 9 h 15" in trainer.last  # the recap
+    await trainer.presses("Produire le compte rendu")
+    [entretien] = await rows(db, Entretien)
+    assert entretien.held_at == datetime(2026, 11, 23, 8, 15, tzinfo=UTC)  # 9 h 15 in Paris
+    document = next(r.document for r in trainer.replies if r.document is not None)
+    words = pdf_words(document.content)
+    assert "9 h 15" in words and "10 h 30" not in words
+    await trainer.presses("Saisir le ticket qualité")
+    await trainer.presses("Rien à ajouter")
+    await trainer.presses("Enregistrer le ticket")
+    [ticket] = await rows(db, QualityTicket)
+    assert "10 h 30" not in " ".join(ticket.actions)
+    async with db.sessions() as session:
+        bundle = await qualiopi_bundle(session, await formation_id(db, "Agent"))
+    with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
+        told = pdf_words(archive.read("chronologie-karim-benali.pdf"))
+        tickets = archive.read("tickets-qualite.csv").decode()
+    assert "9 h 15" in told and "tenu le lundi 23 novembre 2026 à 10 h 30" not in told
+    assert "10 h 30" not in tickets
+
+
 # --- one record of what is due: /decrochage, /echeances and the digest agree ----------------
 
 
@@ -636,7 +681,7 @@ async def test_a_contact_logged_in_decrochage_is_done_in_echeances_and_the_diges
     await scheduler.tick()
     assert contact in await digest_of_the_day(db)
     await trainer.says("/echeances")
-    assert "🔴 24/11 " + contact in trainer.buttons
+    assert "🔴 24/11 " + contact + " – Thomas Fabre" in trainer.buttons
 
     await trainer.says("/decrochage thomas")
     await trainer.presses("Noter un contact")
@@ -654,7 +699,10 @@ async def test_a_contact_logged_in_decrochage_is_done_in_echeances_and_the_diges
 
     await trainer.says("/echeances")
     assert not any(contact in b for b in trainer.buttons)  # overdue ones come first
-    assert "🔵 07/12 Déposer les échanges et saisir le ticket qualité" in trainer.buttons
+    assert (
+        "🔵 07/12 Déposer les échanges et saisir le ticket qualité – Thomas Fabre"
+        in trainer.buttons
+    )
     clock.now = datetime(2026, 11, 26, 7, 0, tzinfo=UTC)
     await scheduler.tick()
     digest = await digest_of_the_day(db)
@@ -667,3 +715,49 @@ async def digest_of_the_day(db: Database) -> str:
     recorder = await deliver(db)
     [(_, text)] = recorder.digests()
     return text
+
+
+async def test_short_formation_one_absence_opens_the_procedure_and_needs_both_contacts(
+    db: Database, trainer: Person
+) -> None:
+    """Issue 11 item 14, as reported: one absence in a short formation, then a contact with
+    the trainee alone, which must not close « contacter le stagiaire et l'entreprise »."""
+    async with db.sessions() as session, session.begin():
+        thomas = await session.get(Trainee, await trainee_id(db, "Thomas Fabre"))
+        assert thomas is not None
+        thomas.company = "Garage Martin"
+    await trainer.says("/absence thomas hier matin non justifiée")
+    await trainer.presses("Oui")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    assert "Thomas Fabre est dans une formation courte" in trainer.all_text
+    assert "dès une absence" in trainer.all_text
+    await trainer.presses("Ouvrir un suivi")
+    assert "Une absence" in " ".join(trainer.buttons)  # the sign, ticked already
+    await trainer.presses("Terminé")
+    await trainer.presses("Non")  # not subcontracted
+    await trainer.presses("Ouvrir le suivi")
+    [followup] = await rows(db, FollowUp)
+    assert followup.path == "short" and followup.absence_id is not None
+    assert [s.code for s in await rows(db, FollowUpSign)] == ["absence"]
+    await trainer.presses("Oui, maintenant")
+    await trainer.presses("Le/la stagiaire")
+    await trainer.presses("Téléphone")
+    await trainer.says("aujourd'hui")
+    await trainer.presses("Oui")
+    await trainer.says("Joint, revient demain")
+    await trainer.presses("Pas de preuve")
+    await trainer.presses("Enregistrer")
+    assert "Reste à contacter son entreprise (Garage Martin)" in trainer.all_text
+    assert (await tasks(db))["CONTACT"].status == "open"
+    await trainer.presses("Noter un contact")
+    await trainer.presses("L'entreprise")
+    await trainer.presses("E-mail")
+    await trainer.says("aujourd'hui")
+    await trainer.presses("Oui")
+    await trainer.says("Tuteur informé")
+    await trainer.presses("Pas de preuve")
+    await trainer.presses("Enregistrer")
+    assert "Reste à contacter" not in trainer.last
+    contact = (await tasks(db))["CONTACT"]
+    assert (contact.status, contact.done_by) == ("done", 1)

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
 
+from bot.app import build_scheduler
+from bot.config import Settings
+from bot.deadlines.exports import rows as deadline_rows
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.people import ChatIdentity, Membership, Role
 from bot.storage.people import Person as P
-from tests.auxil.dialogue import Person
+from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, step_of, survives
 from tests.test_bilan import schedule
+from tests.test_deadlines_exports import args as export_args
 
 
 async def stored(db: Database) -> dict[str, StoredDeadline]:
@@ -45,16 +49,24 @@ async def test_the_list_is_grouped_and_computed_for_every_formation(
     await trainer.says("/echeances")
     text = trainer.last
     assert "Échéances de l'organisme" in text  # Camille is an admin
-    # Normandie: VISIO, PREP, GUIDES, DELEGATES overdue; DOCS (Tue) this week; PROOF on 3 Dec.
-    # Centre-Val de Loire demo: the three EOS entries are overdue (entered 60 days ago).
-    assert "🔴 en retard : 7" in text
+    # Normandie: PREP, GUIDES overdue (VISIO, DELEGATES done by answering /bilan); DOCS
+    # (Tue) this week; PROOF on 3 Dec.  Centre-Val de Loire demo: the three EOS entries are
+    # overdue (entered 60 days ago), shown as one line.
+    assert "🔴 en retard : 5" in text
     assert "🟠 cette semaine (7 jours) : 1" in text
     buttons = trainer.buttons
     assert buttons[:2] == ["Filtrer par formation", "Terminé"]
     assert buttons[-1].startswith("Suivants")  # paged beyond nine options
-    assert any(b.startswith("🔴 12/11 Vérifier l'outil de visioconférence") for b in buttons)
+    # One line for the three entries of one formation; each line says which bilan it is for.
+    assert "🔴 24/09 3 entrées à saisir dans EOS · Projet professionnel (démo)" in buttons
+    assert any(
+        b.startswith("🔴 19/11 Préparer le bilan avec le groupe – bilan de fin du 26/11 · Agent")
+        for b in buttons
+    )
+    assert any("🟠 24/11 14 h 00 Envoyer le bilan pédagogique" in b for b in buttons)
+    assert not any("Vérifier l'outil" in b for b in buttons)  # done when booking
     await trainer.presses("Suivants")
-    assert any("🟠 24/11 14 h 00 Envoyer le bilan pédagogique" in b for b in trainer.buttons)
+    assert all(b.startswith("🔵") for b in trainer.buttons if b[0] in "🔴🟠🔵")
 
 
 async def test_open_mark_done_and_postpone(db: Database, trainer: Person) -> None:
@@ -97,7 +109,7 @@ async def test_open_mark_done_and_postpone(db: Database, trainer: Person) -> Non
     )
     assert prep.postponed_by == 1 and prep.due_on == date(2026, 11, 19)
     assert any(
-        b.startswith("🟠 25/11 Préparer le bilan avec le groupe (reportée)")
+        b.startswith("🟠 25/11 Préparer le bilan avec le groupe – bilan de fin du 26/11 (reportée)")
         for b in trainer.buttons
     )
     await trainer.presses("Préparer le bilan avec le groupe")
@@ -121,13 +133,13 @@ async def test_every_step_of_echeances_survives_bad_input(db: Database, trainer:
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Reporter")
     await survives(db, trainer, FOR_CHOICES)
-    await trainer.says("vendredi 27 novembre")
+    await trainer.says("mercredi 25 novembre")
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Oui, c'est ça")
     await survives(db, trainer, FOR_NAMES)
     assert (await by_rule(db, "NOR-PREP")).status == "open"
     await trainer.says("salle indisponible")
-    assert (await by_rule(db, "NOR-PREP")).postponed_to == date(2026, 11, 27)
+    assert (await by_rule(db, "NOR-PREP")).postponed_to == date(2026, 11, 25)
 
 
 async def test_a_formateur_sees_only_the_deadlines_of_their_formations(
@@ -161,7 +173,7 @@ async def test_none_when_there_is_nothing(db: Database, trainer: Person) -> None
 
 async def test_done_stays_done_when_the_bilan_moves(db: Database, trainer: Person) -> None:
     await restauration(trainer)
-    await trainer.presses("Vérifier l'outil de visioconférence")
+    await trainer.presses("Envoyer les modes d'emploi du bilan à distance")
     await trainer.presses("Fait")
     await trainer.says("/bilans")
     await trainer.presses("26/11/2026")
@@ -169,8 +181,8 @@ async def test_done_stays_done_when_the_bilan_moves(db: Database, trainer: Perso
     await trainer.says("jeudi 10 décembre à 14 h")
     await trainer.presses("Oui, c'est ça")
     await trainer.presses("Oui, déplacer")
-    visio = await by_rule(db, "NOR-VISIO")
-    assert (visio.status, visio.due_on, visio.done_by) == ("done", date(2026, 11, 26), 1)
+    guides = await by_rule(db, "NOR-GUIDES")
+    assert (guides.status, guides.due_on, guides.done_by) == ("done", date(2026, 12, 3), 1)
 
 
 async def test_the_last_done_and_a_postponement_can_be_undone(
@@ -178,16 +190,19 @@ async def test_the_last_done_and_a_postponement_can_be_undone(
 ) -> None:
     await restauration(trainer)
     assert not any(b.startswith("↩") for b in trainer.buttons)
-    await trainer.presses("Vérifier l'outil de visioconférence")
+    await trainer.presses("Envoyer les modes d'emploi du bilan à distance")
     await trainer.presses("Fait")
-    assert "« Vérifier l'outil de visioconférence » est faite" in trainer.all_text
-    assert (await by_rule(db, "NOR-VISIO")).status == "done"
-    assert not any("Vérifier l'outil" in b for b in trainer.buttons)
+    assert "« Envoyer les modes d'emploi du bilan à distance » est faite" in trainer.all_text
+    assert (await by_rule(db, "NOR-GUIDES")).status == "done"
+    assert not any("Envoyer les modes d'emploi" in b for b in trainer.buttons)
     await trainer.presses("Annuler le dernier")
-    assert "« Vérifier l'outil de visioconférence » est de nouveau à faire" in trainer.all_text
-    visio = await by_rule(db, "NOR-VISIO")
+    assert (
+        "« Envoyer les modes d'emploi du bilan à distance » est de nouveau à faire"
+        in trainer.all_text
+    )
+    visio = await by_rule(db, "NOR-GUIDES")
     assert (visio.status, visio.done_by, visio.done_at) == ("open", None, None)
-    assert any("Vérifier l'outil de visioconférence" in b for b in trainer.buttons)
+    assert any("Envoyer les modes d'emploi du bilan à distance" in b for b in trainer.buttons)
     assert not any(b.startswith("↩") for b in trainer.buttons)
 
     await trainer.presses("Préparer le bilan avec le groupe")
@@ -211,7 +226,8 @@ async def test_the_last_done_and_a_postponement_can_be_undone(
                 .order_by(AuditEntry.id)
             )
         ).all()
-    assert list(actions) == ["done", "reopen", "postpone", "reopen"]
+    # Booking marked NOR-VISIO and NOR-DELEGATES done first (what /bilan answered).
+    assert list(actions) == ["done", "done", "done", "reopen", "postpone", "reopen"]
 
 
 async def test_quitting_from_an_opened_deadline_ends_the_dialogue(
@@ -223,3 +239,61 @@ async def test_quitting_from_an_opened_deadline_ends_the_dialogue(
     await trainer.presses("Terminé")
     assert "Vos échéances sont toujours là : /echeances" in trainer.last
     assert await step_of(db, trainer) == (None, None)
+
+
+async def test_after_the_bilan_its_pre_bilan_items_are_closed_not_red(
+    db: Database, trainer: Person, clock: Clock, settings: Settings
+) -> None:
+    """Issue 11 item 16: once the bilan has begun, what was not done before it is closed as
+    « non fait avant le bilan », kept so, and never red again."""
+    await schedule(trainer)
+    clock.now = datetime(2026, 11, 26, 13, 30, tzinfo=UTC)  # the bilan began at 14 h
+    await build_scheduler(db, settings, clock=clock).tick()  # nobody opens anything
+    prep = await by_rule(db, "NOR-PREP")
+    assert (prep.status, prep.done_at) == ("missed", None)
+    assert (await by_rule(db, "NOR-DOCS")).status == "missed"
+    assert (await by_rule(db, "NOR-VISIO")).status == "done"  # done stays done
+    assert (await by_rule(db, "NOR-PROOF")).status == "open"  # after the bilan: still owed
+    await trainer.says("/echeances")
+    await trainer.presses("Filtrer par formation")
+    await trainer.presses("Agent de restauration")
+    assert "🔴 en retard : 0" in trainer.last
+    assert not any("Préparer le bilan" in b for b in trainer.buttons)
+    await trainer.says("/bilans")
+    await trainer.presses("26/11/2026")
+    assert (
+        "Préparer le bilan avec le groupe : jeudi 19 novembre 2026 – non fait avant le bilan"
+        in (trainer.last)
+    )
+    async with db.sessions() as session:
+        exported = await deadline_rows(session, export_args(formation=1))
+    statuses = {r["regle"]: r["statut"] for r in exported}
+    assert statuses["NOR-PREP"] == "non fait avant le bilan"
+    assert statuses["NOR-VISIO"] == "fait"
+
+
+async def test_entries_of_one_formation_are_one_line_opening_on_the_names(
+    db: Database, trainer: Person
+) -> None:
+    """Issue 11 item 17: not three red lines, one, the names in its detail."""
+    await trainer.says("/echeances")
+    [line] = [b for b in trainer.buttons if "entrées à saisir dans EOS" in b]
+    assert line == "🔴 24/09 3 entrées à saisir dans EOS"  # one formation with deadlines
+    await trainer.presses("3 entrées à saisir dans EOS")
+    assert "Thomas Fabre, Inès Garnier, Nadia Roux" in trainer.last
+    assert "🔴 24/09 Saisir l'entrée dans EOS – Inès Garnier" in trainer.buttons
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Saisir l'entrée dans EOS – Inès Garnier")
+    await trainer.presses("Fait")
+    assert "Nadia Roux" in trainer.last and "Inès Garnier" not in trainer.last
+    await trainer.presses("Toutes faites")
+    assert "2 entrées à saisir dans EOS faites (Thomas Fabre, Nadia Roux)" in trainer.all_text
+    assert not any("entrée" in b for b in trainer.buttons)
+    assert "🔵 23/03 3 sorties à saisir dans EOS" in trainer.buttons  # the exits, later
+    async with db.sessions() as session:
+        entries = (
+            await session.scalars(
+                select(StoredDeadline).where(StoredDeadline.key.like("CVL-EOS-ENTRY:%"))
+            )
+        ).all()
+    assert {(r.status, r.done_by) for r in entries} == {("done", 1)}

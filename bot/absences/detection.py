@@ -11,6 +11,11 @@ opening a follow-up.
 Windows slide: the sign is shown when some 14-day window *containing the
 new absence* reaches a threshold, so an absence logged late (last week's,
 entered today) is judged against the days around it, not against today.
+
+**Short formations** (neither long nor certifying, ELY-SHORT): the seed asks
+to act "en cas d'absence ou de rupture", from **one** absence.  There, any
+absence (not a retard) gives the signal (:attr:`Signal.single` when the
+thresholds are not reached), so saving it offers the follow-up at once.
 """
 
 from __future__ import annotations
@@ -106,6 +111,8 @@ class Signal:
     window_days: int
     unjustified_threshold: int
     half_days_threshold: int
+    single: bool = False
+    """One absence in a short formation: the procedure applies from the first one."""
 
     @property
     def by_unjustified(self) -> bool:
@@ -117,14 +124,29 @@ class Signal:
 
 
 def repeated_absence(
-    marks: Iterable[Mark], new: Mark, settings: Mapping[str, object]
+    marks: Iterable[Mark], new: Mark, settings: Mapping[str, object], *, short: bool = False
 ) -> Signal | None:
-    """The signal when ``new`` (already among ``marks`` or not) makes absence repeated."""
+    """The signal when ``new`` (already among ``marks`` or not) makes absence repeated.
+
+    ``short``: the formation follows ELY-SHORT, where one absence is enough.
+    """
     window = setting(settings, "absences_window_days")
     max_unjustified = setting(settings, "absences_unjustified_threshold")
     max_half_days = setting(settings, "absences_half_days_threshold")
     if not new.counts:
         return None
+    if short:
+        found = repeated_absence(marks, new, settings)
+        return found or Signal(
+            unjustified=0 if new.justified else 1,
+            half_days=new.half_days,
+            start=new.day,
+            end=new.day,
+            window_days=window,
+            unjustified_threshold=max_unjustified,
+            half_days_threshold=max_half_days,
+            single=True,
+        )
     others = [m for m in marks if m.id != new.id and m.counts]
     every = [*others, new]
     best: Signal | None = None

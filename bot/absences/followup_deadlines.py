@@ -10,7 +10,8 @@ personal reminders stop showing it:
 =================================  ===========================================
 recorded in /decrochage            milestone marked done
 =================================  ===========================================
-a contact (trainee or company)     ``CONTACT`` (ELY-SHORT)
+contacts with the trainee *and*    ``CONTACT`` (ELY-SHORT; the trainee alone
+their company                      when no company is known for them)
 a compte rendu                     ``ENTRETIEN`` or ``REGARD-CROISE``, and
                                    ``COMPTE-RENDU``
 the solution agreed                ``SOLUTION`` (ELY-BILAN-COMP)
@@ -30,11 +31,12 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.absences.followups import rule_for
+from bot.absences.followups import contacts_of, rule_for
 from bot.deadlines.service import deadlines_of_subject, mark_done_by_key, refresh_deadlines
 from bot.rules.catalogue import RULES_BY_ID
 from bot.storage.absences import FollowUp
 from bot.storage.bilans import StoredDeadline
+from bot.storage.formations import Trainee
 
 SUBJECT = "followup"
 
@@ -92,3 +94,24 @@ async def settle(
     await refresh_deadlines(session, followup.formation_id)
     keys = [row.key for row in await left(session, followup)]
     return await mark_done_by_key(session, followup.formation_id, keys, actor_id, now)
+
+
+async def contacts_missing(session: AsyncSession, followup: FollowUp) -> list[str]:
+    """Who the procedure still expects a contact with (``stagiaire``, ``entreprise``).
+
+    ELY-SHORT asks to contact "le stagiaire et l'entreprise" (003 §2): both.
+    A trainee with no company known (a job seeker) owes the trainee's only.
+    """
+    trainee = await session.get(Trainee, followup.trainee_id)
+    wanted = ["stagiaire", "entreprise"] if trainee is None or trainee.company else ["stagiaire"]
+    done = {c.with_whom for c in await contacts_of(session, followup.id)}
+    return [who for who in wanted if who not in done]
+
+
+async def contact_recorded(
+    session: AsyncSession, followup: FollowUp, actor_id: int, now: datetime
+) -> list[StoredDeadline]:
+    """After a contact: ``CONTACT`` is done once every contact it asks for is recorded."""
+    if await contacts_missing(session, followup):
+        return []
+    return await complete(session, followup, ["CONTACT"], actor_id, now)

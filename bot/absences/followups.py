@@ -55,6 +55,7 @@ SIGNS: dict[str, str] = {
     "baisse_motivation": "Baisse de motivation",
     "difficultes_personnelles": "Difficultés personnelles ou de santé",
     "autre": "Autre",
+    "absence": "Une absence",
 }
 WITH_WHOM: dict[str, str] = {
     "stagiaire": "le/la stagiaire",
@@ -137,6 +138,19 @@ def rule_for(path: str, cause: str | None) -> str:
 def procedure_on(organisation: Organisation | None) -> bool:
     """The organisation's ``ely_procedure`` setting (on by default)."""
     return bool_setting(organisation.settings if organisation else {}, "ely_procedure")
+
+
+def short_procedure(organisation: Organisation | None, formation: Formation) -> bool:
+    """Whether ELY-SHORT governs the formation's absences: one absence is enough to act.
+
+    A subcontracted formation (known so) or an organisation that switched the
+    procedure off keeps the repeated-absence thresholds only.
+    """
+    return (
+        path_for(formation) == "short"
+        and procedure_on(organisation)
+        and not formation.subcontracted
+    )
 
 
 # --- opening -----------------------------------------------------------------------

@@ -26,7 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.absences.detection import Mark, Signal, repeated_absence
-from bot.absences.followups import open_followup_of
+from bot.absences.followups import open_followup_of, short_procedure
 from bot.absences.uploads import Upload, keep_upload
 from bot.storage import audit
 from bot.storage.absences import Absence
@@ -199,10 +199,12 @@ async def repeated(session: AsyncSession, absence: Absence) -> Signal | None:
     )
     marks = [Mark(a.id, a.day, a.period, a.justified) for a in rows]
     organisation = await session.get(Organisation, absence.organisation_id)
+    formation = await session.get(Formation, absence.formation_id)
     return repeated_absence(
         marks,
         Mark(absence.id, absence.day, absence.period, absence.justified),
         organisation.settings if organisation else {},
+        short=formation is not None and short_procedure(organisation, formation),
     )
 
 

@@ -104,8 +104,8 @@ async def record_contact(
     outcome: str,
     proof: Upload | None = None,
 ) -> FollowUpContact:
-    """A contact (with its proof, if any); one with the trainee or the company is the
-    procedure's ``CONTACT`` step done."""
+    """A contact (with its proof, if any); with the trainee and the company both reached,
+    the procedure's ``CONTACT`` step is done (``followup_deadlines.contact_recorded``)."""
     document = (
         await _keep(session, followup, proof, "preuve_contact", actor_id, now) if proof else None
     )
@@ -122,7 +122,7 @@ async def record_contact(
     session.add(contact)
     await session.flush()
     if with_whom in ("stagiaire", "entreprise"):
-        await followup_deadlines.complete(session, followup, ["CONTACT"], actor_id, now)
+        await followup_deadlines.contact_recorded(session, followup, actor_id, now)
     _audit(
         session,
         followup,

@@ -3,7 +3,11 @@ interview, document, ticket and deadline of the procedure met (or settled when
 the follow-up closed), dated, with who recorded it.
 
 The same events feed ``/suivi`` (paged, in chat) and the timeline PDF of the
-Qualiopi bundle.  Each event's sentence comes from ``templates/chat/suivi.j2``
+Qualiopi bundle.  Events are ordered by the moment they happened: an event
+known by its day only (an absence, a contact) takes the time it was recorded
+when recorded that day, else the start of its half-day for an absence, and a
+contact recorded later still comes after the opening of its follow-up that
+day (it is one of its steps), never before "Suivi ouvert".  Each event's sentence comes from ``templates/chat/suivi.j2``
 (block ``event``), so the wording is the same in both.
 """
 
@@ -45,10 +49,22 @@ class Event:
     text: str
     who: str
     recorded_at: datetime
+    about: time | None = None
+    """For an event of a day only: the local time it is ordered at within its day."""
 
     @property
     def sort_key(self) -> tuple[date, time, datetime]:
-        return (self.day, self.moment.timetz() if self.moment else time(0), self.recorded_at)
+        clock = self.moment.time() if self.moment else (self.about or time(0))
+        return (self.day, clock, self.recorded_at)
+
+
+HALF_DAY_STARTS = {"apres_midi": time(13, 30)}
+"""Where an absence recorded on a later day sits in its day (else the morning, 8 h)."""
+
+
+def _about(day: date, recorded: datetime, otherwise: time) -> time:
+    """The recording's local time if recorded on ``day`` itself, else ``otherwise``."""
+    return recorded.time() if recorded.date() == day else otherwise
 
 
 async def _names(session: AsyncSession, ids: set[int | None]) -> dict[int, str]:
@@ -143,9 +159,19 @@ async def timeline(session: AsyncSession, trainee: Trainee, zone: str) -> list[E
 
     events: list[Event] = []
     for a in absences:
+        start = HALF_DAY_STARTS.get(a.period, time(8, 0))
         events.append(
-            Event(a.day, None, "absence", _line("absence", a=a), who(a.recorded_by), a.recorded_at)
+            Event(
+                a.day,
+                None,
+                "absence",
+                _line("absence", a=a),
+                who(a.recorded_by),
+                a.recorded_at,
+                about=_about(a.day, local(a.recorded_at), start),
+            )
         )
+    opened_at = {f.id: local(f.opened_at) for f in followups}
     signs_by_followup: dict[tuple[int, datetime], list[FollowUpSign]] = {}
     for sign in signs:
         signs_by_followup.setdefault((sign.followup_id, sign.recorded_at), []).append(sign)
@@ -198,6 +224,9 @@ async def timeline(session: AsyncSession, trainee: Trainee, zone: str) -> list[E
             )
         )
     for c in contacts:
+        opening = opened_at.get(c.followup_id)
+        after_opening = opening.time() if opening and opening.date() == c.contacted_on else time(0)
+        at = _about(c.contacted_on, local(c.recorded_at), after_opening)
         events.append(
             Event(
                 c.contacted_on,
@@ -206,6 +235,7 @@ async def timeline(session: AsyncSession, trainee: Trainee, zone: str) -> list[E
                 _line("contact", c=c),
                 who(c.recorded_by),
                 c.recorded_at,
+                about=max(at, after_opening),
             )
         )
     for e in entretiens:

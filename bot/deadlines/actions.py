@@ -10,8 +10,13 @@ the formations the person may see to :func:`visible_deadline` first.
 - :func:`complete` marks a deadline done (who and when are kept);
 - :func:`postpone_deadline` moves a deadline whose date is the organisation's
   choice to a later day, with a reason; a date the funder fixes cannot move,
-  nor go back, nor move more than :data:`MAX_POSTPONE_DAYS` days;
-- :func:`reopen` undoes either: the deadline is open again at its computed date.
+  nor go back, nor move more than :data:`MAX_POSTPONE_DAYS` days, and an
+  item due before a bilan (preparing it with the group, the modes d'emploi…)
+  cannot move to the bilan's day or after (:func:`bilan_limit`);
+- :func:`reopen` undoes either: the deadline is open again at its computed date;
+- :func:`mark_done_by_answers` marks done what the trainer already did by
+  answering ``/bilan`` (a visio with a password that manages who speaks:
+  NOR-VISIO; only delegates invited, invitations produced: NOR-DELEGATES).
 
 Audit entries name the deadline, its rule and formation; the reason typed for
 a postponement stays on the deadline, never in the audit trail.
@@ -27,14 +32,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deadlines.service import deadlines_of, mark_done, postpone, refresh_deadlines
+from bot.rules import BEFORE_BILAN
 from bot.storage import audit
-from bot.storage.bilans import StoredDeadline
-from bot.storage.formations import Trainee
+from bot.storage.bilans import Bilan, StoredDeadline
+from bot.storage.people import Organisation, zone_of
 
 MAX_POSTPONE_DAYS = 180
 """A postponement further than this is a new plan, not a delay."""
 
-PostponeProblem = Literal["fixed", "too_early", "too_far"]
+PostponeProblem = Literal["fixed", "too_early", "too_far", "after_bilan"]
 
 
 class PostponeRefused(ValueError):
@@ -48,13 +54,16 @@ class PostponeRefused(ValueError):
 # --- reading -----------------------------------------------------------------------
 
 
-async def recomputed(session: AsyncSession, formation_ids: Sequence[int]) -> list[StoredDeadline]:
+async def recomputed(
+    session: AsyncSession, formation_ids: Sequence[int], now: datetime
+) -> list[StoredDeadline]:
     """Recompute these formations' deadlines (a change made anywhere shows), then list them.
 
-    The deadlines still to do (open or postponed), by the day that counts.
+    The deadlines still to do (open or postponed), by the day that counts;
+    pre-bilan items whose bilan has begun by ``now`` are closed first.
     """
     for formation_id in formation_ids:
-        await refresh_deadlines(session, formation_id)
+        await refresh_deadlines(session, formation_id, now)
     return await deadlines_of(session, formation_ids)
 
 
@@ -78,21 +87,32 @@ async def visible_deadline(
     return row
 
 
-async def trainee_names(session: AsyncSession, rows: Sequence[StoredDeadline]) -> dict[int, str]:
-    """Trainee id → full name, for the deadlines that concern one trainee."""
-    ids = {r.subject_id for r in rows if r.subject == "trainee"}
-    if not ids:
-        return {}
-    found = await session.execute(
-        select(Trainee.id, Trainee.full_name).where(Trainee.id.in_(list(ids)))
-    )
-    return {int(i): str(n) for i, n in found.all()}
+async def bilan_limit(session: AsyncSession, row: StoredDeadline) -> date | None:
+    """The day of the bilan a pre-bilan item must be done before (``None``: no such bound).
+
+    The item may move at the latest to the day before: on the bilan's day it
+    is no longer a preparation.
+    """
+    if row.subject != "bilan" or row.rule_id not in BEFORE_BILAN:
+        return None
+    bilan = await session.get(Bilan, row.subject_id)
+    if bilan is None or bilan.cancelled_at is not None:
+        return None
+    organisation = await session.get(Organisation, row.organisation_id)
+    return bilan.starts_at.astimezone(zone_of(organisation)).date()
 
 
-def postpone_problem(row: StoredDeadline, day: date, today: date) -> PostponeProblem | None:
-    """Why ``row`` cannot be postponed to ``day`` (``None``: it can)."""
+def postpone_problem(
+    row: StoredDeadline, day: date, today: date, bilan_day: date | None = None
+) -> PostponeProblem | None:
+    """Why ``row`` cannot be postponed to ``day`` (``None``: it can).
+
+    ``bilan_day`` is :func:`bilan_limit`'s answer for ``row``.
+    """
     if not row.postponable:
         return "fixed"
+    if bilan_day is not None and day >= bilan_day:
+        return "after_bilan"
     if day <= row.effective_due or day < today:
         return "too_early"
     if day > row.effective_due + timedelta(days=MAX_POSTPONE_DAYS):
@@ -156,7 +176,7 @@ async def postpone_deadline(
     row = await session.get(StoredDeadline, deadline_id)
     if row is None:
         return None
-    problem = postpone_problem(row, to, today)
+    problem = postpone_problem(row, to, today, await bilan_limit(session, row))
     if problem is not None:
         raise PostponeRefused(problem)
     postpone(row, to=to, reason=reason, person_id=actor_id, now=now)
@@ -187,3 +207,49 @@ async def reopen(
     _audit(session, actor_id, "reopen", row, undone=undone)
     await session.flush()
     return row
+
+
+async def mark_done_by_answers(
+    session: AsyncSession, bilan_id: int, actor_id: int, now: datetime
+) -> list[StoredDeadline]:
+    """Mark done the bilan's deadlines its booking already answered; the ones marked.
+
+    Called by ``/bilan`` right after the bilan is stored, so a deadline whose
+    lead time had passed at booking but was met then is shown done, not "déjà
+    dépassé".  What counts as an answer:
+
+    - NOR-VISIO: the trainer confirmed the tool asks a password to join and
+      manages who speaks (the two checks the fiche procédure asks for);
+    - NOR-DELEGATES: delegates are the bilan's only trainees, and booking it
+      produced their invitation (the ``.ics`` and each one's link).
+
+    Each is audited as ``done`` with ``by="reponse"``.
+    """
+    bilan = await session.get(Bilan, bilan_id)
+    if bilan is None or not bilan.remote or bilan.cancelled_at is not None:
+        return []
+    await session.refresh(bilan, ["participants"])
+    answered: list[str] = []
+    if bilan.visio_url and bilan.visio_password_required and bilan.visio_manages_speakers:
+        answered.append("NOR-VISIO")
+    kinds = {p.kind for p in bilan.participants}
+    if "delegate" in kinds and "trainee" not in kinds:
+        answered.append("NOR-DELEGATES")
+    if not answered:
+        return []
+    rows = (
+        await session.scalars(
+            select(StoredDeadline).where(
+                StoredDeadline.formation_id == bilan.formation_id,
+                StoredDeadline.subject == "bilan",
+                StoredDeadline.subject_id == bilan.id,
+                StoredDeadline.rule_id.in_(answered),
+                StoredDeadline.status != "done",
+            )
+        )
+    ).all()
+    for row in rows:
+        mark_done(row, actor_id, now)
+        _audit(session, actor_id, "done", row, by="reponse")
+    await session.flush()
+    return list(rows)

@@ -26,8 +26,10 @@ everything still overdue, so nothing is lost and nobody gets a pile of stale
 messages.  The same holds for reminders.
 
 Group digests name no trainee: they give each formation's title and its
-counts only.  Private digests add the trainee concerned by a CVL-EOS or
-CVL-TABLE deadline.  A day with nothing overdue and nothing in the next
+counts only.  Private digests and reminders name what tells a line apart
+(the trainee, the session, the bilan) and show the entries or exits of one
+formation as one line ("3 entrées à saisir dans EOS", the names after it),
+see :mod:`bot.deadlines.lines`.  A day with nothing overdue and nothing in the next
 seven days sends nothing then; if something falls due later that day (a
 bilan scheduled at short notice), the digest goes out then, once.  Formations
 for one person (bilan de compétences, VAE), whose titles often name them,
@@ -45,10 +47,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
 from bot.config import Settings
-from bot.deadlines.actions import trainee_names
 from bot.deadlines.documents import due_text
+from bot.deadlines.lines import Line, bundle, concerned
 from bot.deadlines.org_settings import digest_hour
-from bot.deadlines.service import grouped, order, refresh_organisation
+from bot.deadlines.service import CLOSED, grouped, order, refresh_organisation
 from bot.messages import Reply
 from bot.outbox import enqueue
 from bot.privacy.retention import digest_note
@@ -133,7 +135,7 @@ async def open_deadlines(session: AsyncSession, organisation_id: int) -> list[St
         await session.scalars(
             select(StoredDeadline).where(
                 StoredDeadline.organisation_id == organisation_id,
-                StoredDeadline.status != "done",
+                StoredDeadline.status.not_in(CLOSED),
             )
         )
     ).all()
@@ -179,26 +181,28 @@ async def digest_text(
             for fid, c in sorted(counts.items(), key=lambda p: titles.get(p[0], ""))
         ]
         return texts.say("digest.group", day=local.date(), lines=lines, undelivered=list(failures))
-    trainees = await trainee_names(session, [*overdue, *week])
+    who = await concerned(session, [*overdue, *week])
 
-    def line(row: StoredDeadline) -> dict[str, str]:
-        who = trainees.get(row.subject_id) if row.subject == "trainee" else None
+    def line(item: Line) -> dict[str, str]:
+        row = item.first
         return {
             "due": due_text(row, tz),
-            "title": row.title,
+            "title": item.title,
             "formation": titles.get(row.formation_id, ""),
-            "who": who or "",
-            "postponed": "oui" if row.status == "postponed" else "",
+            "who": item.who,
+            "postponed": "oui" if row.status == "postponed" and not item.several else "",
         }
 
+    late = bundle(overdue, who, local)
+    soon = bundle(week, who, local)
     return texts.say(
         "digest.private",
         day=local.date(),
         organisation=organisation.name,
-        overdue=[line(r) for r in overdue[:MAX_LINES]],
-        overdue_more=max(0, len(overdue) - MAX_LINES),
-        week=[line(r) for r in week[:MAX_LINES]],
-        week_more=max(0, len(week) - MAX_LINES),
+        overdue=[line(r) for r in late[:MAX_LINES]],
+        overdue_more=max(0, len(late) - MAX_LINES),
+        week=[line(r) for r in soon[:MAX_LINES]],
+        week_more=max(0, len(soon) - MAX_LINES),
         undelivered=list(failures),
     )
 
@@ -229,7 +233,7 @@ async def send_digests(session: AsyncSession, now: datetime, settings: Settings)
         )
         if sent is not None:
             continue
-        await refresh_organisation(session, organisation.id)
+        await refresh_organisation(session, organisation.id, now)
         rows = await open_deadlines(session, organisation.id)
         # Given up since the previous digest, a day ago: each failure is told once.
         failures = await undelivered(session, organisation.id, now - timedelta(days=1))
@@ -280,6 +284,7 @@ async def send_reminders(session: AsyncSession, now: datetime, settings: Setting
             )
         ).all()
         tz = zone_of(organisation)
+        who = await concerned(session, [row for row, _ in rows])
         for row, formation in rows:
             key = f"rappel:{row.key}:{today.isoformat()}"
             if await session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)):
@@ -290,6 +295,7 @@ async def send_reminders(session: AsyncSession, now: datetime, settings: Setting
             text = texts.say(
                 "digest.reminder",
                 title=row.title,
+                who=who.get(row.id, ""),
                 formation=formation.title,
                 due=due_text(row, tz),
                 today=row.effective_due == today,

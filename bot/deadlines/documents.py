@@ -27,6 +27,7 @@ from icalendar import Calendar, Event
 from bot import texts
 from bot.bilans.view import BilanView, kind_label
 from bot.dates import spell_date, spell_datetime, spell_time
+from bot.deadlines.service import STATUS_LABELS
 from bot.documents import ics
 from bot.documents.pdf import render_pdf
 from bot.messages import Document
@@ -196,7 +197,7 @@ def deadlines_calendar(
         formation = titles.get(row.formation_id, "")
         summary = f"{row.title} – {formation}" if formation else row.title
         event.add("summary", _clean(summary))
-        status = {"done": "fait", "postponed": "reporté", "open": "à faire"}[row.status]
+        status = STATUS_LABELS.get(row.status, row.status)
         description = f"{row.explanation}\nSource : {row.source}\nStatut : {status}"
         if row.status == "postponed" and row.postpone_reason:
             description += f" ({row.postpone_reason})"

@@ -6,7 +6,9 @@ deadline, see :func:`bot.deadlines.documents.deadlines_calendar`).
 
 The deadlines are exported as stored (recomputed whenever what they depend
 on changes, and daily before the digest); done ones are included, with who
-marked them and when.
+marked them and when, and so are pre-bilan items closed as "non fait avant le
+bilan".  ``concerne`` names the trainee, the session or the bilan a line is
+about (:func:`bot.deadlines.lines.concerned`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deadlines.documents import deadlines_calendar
-from bot.deadlines.service import order
+from bot.deadlines.lines import concerned
+from bot.deadlines.service import STATUS_LABELS, order
 from bot.storage.bilans import StoredDeadline
 from bot.storage.formations import Formation
 from bot.storage.people import Organisation, Person, zone_of
@@ -33,6 +36,7 @@ COLUMNS = (
     "echeance",
     "heure",
     "titre",
+    "concerne",
     "explication",
     "source",
     "public",
@@ -64,6 +68,7 @@ async def _rows(
 async def rows(session: AsyncSession, args: argparse.Namespace) -> list[dict[str, Any]]:
     found = await _rows(session, args)
     people = dict((await session.execute(select(Person.id, Person.display_name))).all())
+    who = await concerned(session, [d for d, _, _ in found])
     out = []
     for deadline, formation, organisation in found:
         tz = zone_of(organisation)
@@ -80,13 +85,12 @@ async def rows(session: AsyncSession, args: argparse.Namespace) -> list[dict[str
                 if deadline.due_at
                 else None,
                 "titre": deadline.title,
+                "concerne": who.get(deadline.id),
                 "explication": deadline.explanation,
                 "source": deadline.source,
                 "public": deadline.audience,
                 "reportable": deadline.postponable,
-                "statut": {"open": "à faire", "done": "fait", "postponed": "reportée"}.get(
-                    deadline.status, deadline.status
-                ),
+                "statut": STATUS_LABELS.get(deadline.status, deadline.status),
                 "reportee_au": deadline.postponed_to,
                 "motif_report": deadline.postpone_reason,
                 "fait_le": deadline.done_at.astimezone(tz) if deadline.done_at else None,

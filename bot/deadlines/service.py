@@ -12,7 +12,12 @@ the rules and upserts by the rules' stable key:
   that was postponed (a moved bilan makes the old postponement meaningless,
   so the deadline is open again at its new date);
 - one whose rule no longer applies (a cancelled bilan, a setting switched
-  off) is deleted if it was not done; done ones are kept as history.
+  off) is deleted if it was not done; done ones are kept as history;
+- given ``now``, an item due before a bilan that has begun (NOR-PREP,
+  NOR-DOCS…, :data:`bot.rules.BEFORE_BILAN`) and is still open is closed as
+  ``missed`` ("non fait avant le bilan"): nothing can be done about it any
+  more, so it stops being red, and the fact stays on the row (exports, the
+  bilan's view).  A bilan moved to a later date opens it again.
 
 Nothing here commits or logs personal data.
 """
@@ -27,11 +32,12 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import Settings
 from bot.deadlines.facts import formation_facts
 from bot.deadlines.org_settings import rules_settings
-from bot.rules import Deadline, SettingError, deadlines
+from bot.rules import BEFORE_BILAN, Deadline, SettingError, deadlines
 from bot.storage.base import utcnow
-from bot.storage.bilans import StoredDeadline
+from bot.storage.bilans import Bilan, StoredDeadline
 from bot.storage.formations import Formation
 from bot.storage.people import Organisation, zone_of
 
@@ -39,6 +45,17 @@ log = logging.getLogger(__name__)
 
 UPCOMING_DAYS = 7
 """"Cette semaine": today and the six days after (the digest looks as far)."""
+
+CLOSED = ("done", "missed")
+"""Statuses of a deadline nobody has to act on any more."""
+
+STATUS_LABELS = {
+    "open": "à faire",
+    "done": "fait",
+    "postponed": "reportée",
+    "missed": "non fait avant le bilan",
+}
+"""A status in the words of exports and documents."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +73,8 @@ class Refresh:
     moved: list[Moved] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     """Titles of the open deadlines deleted because their rule no longer applies."""
+    missed: list[StoredDeadline] = field(default_factory=list)
+    """Pre-bilan items closed because their bilan has begun (see module doc)."""
 
     @property
     def changes(self) -> int:
@@ -65,6 +84,7 @@ class Refresh:
         self.added += other.added
         self.moved += other.moved
         self.removed += other.removed
+        self.missed += other.missed
 
 
 async def compute(session: AsyncSession, formation: Formation) -> list[Deadline]:
@@ -75,8 +95,15 @@ async def compute(session: AsyncSession, formation: Formation) -> list[Deadline]
     return deadlines(facts, settings, zone_of(organisation))
 
 
-async def refresh_deadlines(session: AsyncSession, formation_id: int) -> Refresh:
-    """Recompute ``formation_id``'s deadlines and upsert them by key (see module doc)."""
+async def refresh_deadlines(
+    session: AsyncSession, formation_id: int, now: datetime | None = None
+) -> Refresh:
+    """Recompute ``formation_id``'s deadlines and upsert them by key (see module doc).
+
+    ``now`` (the caller's clock) closes the pre-bilan items of bilans already
+    begun; without it nothing is closed, so a caller that only knows the
+    wall clock cannot close anything by mistake.
+    """
     result = Refresh()
     formation = await session.get(Formation, formation_id)
     if formation is None:
@@ -91,7 +118,7 @@ async def refresh_deadlines(session: AsyncSession, formation_id: int) -> Refresh
             "deadlines of formation %s not recomputed: %s", formation_id, type(exc).__name__
         )
         return result
-    now = utcnow()
+    stamp = now or utcnow()
     existing = {
         row.key: row
         for row in (
@@ -108,7 +135,7 @@ async def refresh_deadlines(session: AsyncSession, formation_id: int) -> Refresh
                 formation_id=formation_id,
                 key=deadline.key,
                 status="open",
-                created_at=now,
+                created_at=stamp,
             )
             _copy(row, deadline)
             session.add(row)
@@ -119,18 +146,77 @@ async def refresh_deadlines(session: AsyncSession, formation_id: int) -> Refresh
         changed = moved or _wording(row) != _wording_of(deadline)
         _copy(row, deadline)
         if moved:
-            if row.status == "postponed":
+            if row.status in ("postponed", "missed"):
                 row.status = "open"
                 row.postponed_to = None
             result.moved.append(Moved(row, old_on, old_at))
         if changed:
-            row.updated_at = now
+            row.updated_at = stamp
     for row in existing.values():
         if row.status != "done":
             result.removed.append(row.title)
             await session.delete(row)
     await session.flush()
+    if now is not None:
+        result.missed = await close_after_bilan(session, formation_id, now)
     return result
+
+
+async def close_begun_bilans(session: AsyncSession, now: datetime, settings: Settings) -> None:
+    """Scheduler job: close the pre-bilan items of every bilan begun by ``now``.
+
+    One query finds the formations concerned (open pre-bilan items of a bilan
+    already begun), so a tick where nothing began costs that query only.
+    """
+    formation_ids = (
+        await session.scalars(
+            select(StoredDeadline.formation_id)
+            .join(Bilan, Bilan.id == StoredDeadline.subject_id)
+            .where(
+                StoredDeadline.subject == "bilan",
+                StoredDeadline.rule_id.in_(sorted(BEFORE_BILAN)),
+                StoredDeadline.status.not_in(CLOSED),
+                Bilan.cancelled_at.is_(None),
+                Bilan.starts_at <= now,
+            )
+            .distinct()
+        )
+    ).all()
+    for formation_id in formation_ids:
+        await close_after_bilan(session, formation_id, now)
+
+
+async def close_after_bilan(
+    session: AsyncSession, formation_id: int, now: datetime
+) -> list[StoredDeadline]:
+    """Close as ``missed`` the pre-bilan items still open once their bilan has begun."""
+    begun = (
+        await session.scalars(
+            select(Bilan.id).where(
+                Bilan.formation_id == formation_id,
+                Bilan.cancelled_at.is_(None),
+                Bilan.starts_at <= now,
+            )
+        )
+    ).all()
+    if not begun:
+        return []
+    rows = (
+        await session.scalars(
+            select(StoredDeadline).where(
+                StoredDeadline.formation_id == formation_id,
+                StoredDeadline.subject == "bilan",
+                StoredDeadline.subject_id.in_(list(begun)),
+                StoredDeadline.rule_id.in_(sorted(BEFORE_BILAN)),
+                StoredDeadline.status.not_in(CLOSED),
+            )
+        )
+    ).all()
+    for row in rows:
+        row.status = "missed"
+        row.updated_at = now
+    await session.flush()
+    return list(rows)
 
 
 def _copy(row: StoredDeadline, deadline: Deadline) -> None:
@@ -144,17 +230,21 @@ def _copy(row: StoredDeadline, deadline: Deadline) -> None:
     row.source = deadline.source[:300]
     row.audience = deadline.audience
     row.postponable = deadline.postponable
+    row.detail = deadline.detail[:200] if deadline.detail else None
 
 
-def _wording(row: StoredDeadline) -> tuple[str, str, str]:
-    return (row.title, row.explanation, row.source)
+def _wording(row: StoredDeadline) -> tuple[str, str, str, str | None]:
+    return (row.title, row.explanation, row.source, row.detail)
 
 
-def _wording_of(deadline: Deadline) -> tuple[str, str, str]:
-    return (deadline.title[:300], deadline.explanation, deadline.source[:300])
+def _wording_of(deadline: Deadline) -> tuple[str, str, str, str | None]:
+    detail = deadline.detail[:200] if deadline.detail else None
+    return (deadline.title[:300], deadline.explanation, deadline.source[:300], detail)
 
 
-async def refresh_organisation(session: AsyncSession, organisation_id: int) -> Refresh:
+async def refresh_organisation(
+    session: AsyncSession, organisation_id: int, now: datetime | None = None
+) -> Refresh:
     """Every formation of the organisation (after a setting changed; before the digest)."""
     total = Refresh()
     ids = (
@@ -165,7 +255,7 @@ async def refresh_organisation(session: AsyncSession, organisation_id: int) -> R
         )
     ).all()
     for formation_id in ids:
-        total.merge(await refresh_deadlines(session, formation_id))
+        total.merge(await refresh_deadlines(session, formation_id, now))
     return total
 
 
@@ -183,7 +273,7 @@ async def deadlines_of(
         return []
     query = select(StoredDeadline).where(StoredDeadline.formation_id.in_(list(formation_ids)))
     if not include_done:
-        query = query.where(StoredDeadline.status != "done")
+        query = query.where(StoredDeadline.status.not_in(CLOSED))
     rows = list((await session.scalars(query)).all())
     return sorted(rows, key=order)
 
@@ -259,7 +349,7 @@ async def mark_done_by_key(
         select(StoredDeadline).where(
             StoredDeadline.formation_id == formation_id,
             StoredDeadline.key.in_(list(keys)),
-            StoredDeadline.status != "done",
+            StoredDeadline.status.not_in(CLOSED),
         )
     )
     marked = list(rows.all())

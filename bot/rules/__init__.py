@@ -12,7 +12,7 @@ No database and no I/O: storage maps its rows onto the dataclasses of
 :mod:`bot.rules.facts`, so every rule is tested against the seeds' examples.
 """
 
-from bot.rules.catalogue import RULES, RULES_BY_ID
+from bot.rules.catalogue import BEFORE_BILAN, RULES, RULES_BY_ID, milestone_of
 from bot.rules.engine import DEFAULT_TZ, deadlines, disabled_rules
 from bot.rules.facts import (
     BilanFacts,
@@ -27,6 +27,7 @@ from bot.rules.settings import SETTINGS, Setting, SettingError, rounding_setting
 from bot.rules.vacations import VacationsResult, compute_vacations
 
 __all__ = [
+    "BEFORE_BILAN",
     "DEFAULT_TZ",
     "RULES",
     "RULES_BY_ID",
@@ -48,6 +49,7 @@ __all__ = [
     "compute_vacations",
     "deadlines",
     "disabled_rules",
+    "milestone_of",
     "owed_bilans",
     "rounding_setting",
 ]

@@ -338,6 +338,16 @@ def disabled_rules(
     return found
 
 
+def _detail(subject: Subject, tz: ZoneInfo) -> str | None:
+    """The words that tell two deadlines of one title apart (no personal data)."""
+    if subject.owed is not None and subject.owed.key_suffix:
+        return subject.owed.scope_label
+    if subject.bilan is not None:
+        kind = "de fin" if subject.bilan.kind == "fin" else "d'étape"
+        return f"bilan {kind} du {subject.bilan.starts_at.astimezone(tz):%d/%m}"
+    return None
+
+
 def _key(rule: Rule, milestone: Milestone, subject: Subject) -> str:
     rule_part = f"{rule.id}-{milestone.key}" if milestone.key else rule.id
     return f"{rule_part}:{subject.kind}:{subject.id}{subject.key_suffix}"
@@ -383,6 +393,7 @@ def deadlines(
                         source=rule.source_ref,
                         audience=rule.audience,
                         postponable=milestone.postponable,
+                        detail=_detail(subject, tz),
                     )
                 )
     return sorted(found, key=_order)

@@ -75,6 +75,10 @@ class Milestone:
     postponable: bool
     """True when the date is the organisation's choice (a setting where the seed is
     silent); False when the seed itself fixes it."""
+    several: str | None = None
+    """For a milestone owed once per trainee: what several of one formation are called
+    together, after their count ("entrées à saisir dans EOS"), so a list shows one line
+    "3 entrées à saisir dans EOS" rather than three."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -144,3 +148,7 @@ class Deadline:
     """Seed file(s) and section(s)."""
     audience: Audience
     postponable: bool
+    detail: str | None = None
+    """What tells it apart from a deadline of the same title in the formation: the span of
+    an owed bilan ("la composante « Cuisine »"), the bilan of a bilan's item ("bilan de fin
+    du 26/11"); never a person's name."""

@@ -128,13 +128,17 @@ class StoredDeadline(Base):
     due_at: Mapped[datetime | None] = mapped_column()
     """The exact moment, for rules counted in hours (NOR-DOCS)."""
     title: Mapped[str] = mapped_column(String(300))
+    detail: Mapped[str | None] = mapped_column(String(200))
+    """What tells it apart from the same title of the formation (a session, a composante);
+    never a person's name: names are looked up when shown (``bot.deadlines.lines``)."""
     explanation: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(300))
     audience: Mapped[str] = mapped_column(String(20))
     """``formateur`` (reminded to the formation's trainer) | ``organisation``."""
     postponable: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(12), default="open", index=True)
-    """``open`` | ``done`` | ``postponed``."""
+    """``open`` | ``done`` | ``postponed`` | ``missed`` (a pre-bilan item the bilan came
+    before: closed as "non fait avant le bilan", kept so, never red again)."""
     done_at: Mapped[datetime | None] = mapped_column()
     done_by: Mapped[int | None] = mapped_column(
         ForeignKey("people.id", ondelete="SET NULL"), index=True

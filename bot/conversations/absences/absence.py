@@ -185,6 +185,7 @@ async def save_absence(ctx: Context) -> Outcome:
         "window": signal.window_days,
         "by_unjustified": signal.by_unjustified,
         "by_half_days": signal.by_half_days,
+        "single": signal.single,
         "name": trainee.full_name,
     }
     ctx.data["saved_absence_id"] = recorded.absence.id
@@ -201,7 +202,9 @@ async def open_decrochage(ctx: Context) -> Outcome:
         {
             "formation_id": ctx.data["formation_id"],
             "trainee_id": ctx.data["trainee_id"],
-            "signs": ["absences_repetees"],
+            "signs": [
+                "absence" if (ctx.data.get("_signal") or {}).get("single") else "absences_repetees"
+            ],
             "absence_id": ctx.data.get("saved_absence_id"),
         },
     )

@@ -57,6 +57,7 @@ from bot.conversations.kit.flow import (
     leave_saying,
 )
 from bot.conversations.kit.steps import Confirm, Entry, Menu, Option, Pick, PickMany, Text, words
+from bot.deadlines.actions import mark_done_by_answers
 from bot.storage.people import Role
 
 MODES = [
@@ -301,6 +302,7 @@ async def save_bilan(ctx: Context) -> None:
     if scheduled is None:
         ctx.say("bilan.formation_not_found")
         return
+    await mark_done_by_answers(ctx.session, scheduled.bilan.id, ctx.person_id, ctx.now)
     view = scheduled.view
     ctx.say(
         "bilan.scheduled",

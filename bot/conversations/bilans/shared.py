@@ -81,7 +81,8 @@ def deadline_lines(ctx: Context, rows: Sequence[StoredDeadline]) -> list[dict[st
             "title": r.title,
             "due": documents.due_text(r, ctx.tz),
             "done": r.status == "done",
-            "late": r.status != "done" and group_of(r, ctx.now) == "overdue",
+            "missed": r.status == "missed",
+            "late": r.status in ("open", "postponed") and group_of(r, ctx.now) == "overdue",
         }
         for r in rows
     ]

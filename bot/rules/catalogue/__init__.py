@@ -21,9 +21,30 @@ from bot.rules.catalogue.centre_val_de_loire import CENTRE_VAL_DE_LOIRE
 from bot.rules.catalogue.elycoop import ELYCOOP
 from bot.rules.catalogue.normandie import NORMANDIE
 from bot.rules.catalogue.rectorat import RECTORAT
-from bot.rules.model import Rule
+from bot.rules.model import Milestone, Rule
 
 RULES: tuple[Rule, ...] = (*NORMANDIE, *CENTRE_VAL_DE_LOIRE, *RECTORAT, *ELYCOOP)
 """In this order in the README's rules table and in ``docs/RULES.md``."""
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
+
+BEFORE_BILAN: frozenset[str] = frozenset(
+    rule.id
+    for rule in RULES
+    if rule.scope == "bilans"
+    and all(
+        m.offset.anchor == "bilan_start" and m.offset.direction == "before" for m in rule.milestones
+    )
+)
+"""Rules whose every milestone comes before a bilan (NOR-PREP, NOR-DOCS…): they cannot be
+postponed past it, and once it has begun they are closed, done or "non fait avant le bilan"."""
+
+
+def milestone_of(key: str) -> Milestone | None:
+    """The milestone a stored deadline's key comes from (``CVL-EOS-ENTRY:trainee:4``)."""
+    head = key.partition(":")[0]
+    for rule in RULES:
+        for milestone in rule.milestones:
+            if head == (f"{rule.id}-{milestone.key}" if milestone.key else rule.id):
+                return milestone
+    return None

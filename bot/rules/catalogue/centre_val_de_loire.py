@@ -107,6 +107,7 @@ CENTRE_VAL_DE_LOIRE: tuple[Rule, ...] = (
                 "tard {due}, {delay} après l'entrée en formation ({anchor})",
                 what="tableau de suivi des orientations et du recrutement",
                 postponable=False,
+                several="entrées à signaler dans le tableau de suivi des orientations",
             ),
         ),
     ),
@@ -130,6 +131,7 @@ CENTRE_VAL_DE_LOIRE: tuple[Rule, ...] = (
                 "{due}",
                 what="données d'entrée dans EOS",
                 postponable=False,
+                several="entrées à saisir dans EOS",
             ),
             Milestone(
                 key="EXIT",
@@ -139,6 +141,7 @@ CENTRE_VAL_DE_LOIRE: tuple[Rule, ...] = (
                 "{due}",
                 what="données de sortie dans EOS",
                 postponable=False,
+                several="sorties à saisir dans EOS",
             ),
         ),
     ),

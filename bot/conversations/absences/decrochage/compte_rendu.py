@@ -9,6 +9,12 @@
     You  Produire le compte rendu
     Bot  Voici le compte rendu. Joignez-le au livret de suivi … (compte-rendu-….pdf)
 
+Held at another moment ("Il a déjà eu lieu (plus tôt)", "à une autre
+date"), the day is asked, then the hour ("Quel jour a-t-il eu lieu ?" « ce
+matin » → "À quelle heure a-t-il commencé ?" « 8 h 45 »): the hour planned
+is never put in the compte rendu, the ticket or the Qualiopi file for an
+interview held at another time, and an hour still to come is refused.
+
 Called with ``{"followup_id": …, "kind": …}``; "il faut le reprogrammer"
 hands over to the scheduling dialogue.  The interview's and the compte
 rendu's deadlines are then done.
@@ -19,8 +25,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot import dates
 from bot.absences.followups import current_entretien, find_entretien
 from bot.absences.records import Report, write_compte_rendu
+from bot.answers import Invalid, clean_line
 from bot.conversations.absences.decrochage.common import (
     abandon_step,
     check_past,
@@ -84,10 +92,27 @@ async def held_choice(ctx: Context, picked: str) -> Outcome:
 
 
 async def held_on(ctx: Context, value: Any) -> Outcome:
-    """The day it was held, at the hour it was planned."""
-    held = stored_datetime(ctx, "held_on")
-    planned = datetime.fromisoformat(ctx.data["scheduled_at"])
-    ctx.data["held_at"] = held.replace(hour=planned.hour, minute=planned.minute).isoformat()
+    """The day it was held; its hour is asked next (never the planned one assumed)."""
+    return Next("held_time")
+
+
+async def parse_held_time(ctx: Context, text: str) -> str | Invalid:
+    """The hour it began, on the day just given; not later than now."""
+    line = clean_line(text, limit=40)
+    if isinstance(line, Invalid):
+        return Invalid(ctx.render("decrochage.held_time_invalid"))
+    read = dates.understand(line, ctx.now, "past")
+    if read is None or not read.has_time:
+        return Invalid(ctx.render("decrochage.held_time_invalid"))
+    day = stored_datetime(ctx, "held_on")
+    held = day.replace(hour=read.when.hour, minute=read.when.minute, second=0, microsecond=0)
+    if held > ctx.now:
+        return Invalid(ctx.render("decrochage.held_time_future", held=held))
+    return held.isoformat()
+
+
+async def held_time(ctx: Context, value: Any) -> Outcome:
+    ctx.data["held_at"] = value
     return Next("constat")
 
 
@@ -177,5 +202,6 @@ COMPTE_RENDU = Flow(
             then=held_on,
             example="hier, lundi, le 20 novembre",
         ),
+        Text("held_time", ask="decrochage.ask_held_time", parse=parse_held_time, then=held_time),
     ],
 )

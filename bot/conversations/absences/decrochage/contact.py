@@ -15,16 +15,20 @@
     Bot  Contact avec le/la stagiaire par SMS le lundi 23 novembre 2026 … Enregistrer ?
     You  Enregistrer
     Bot  C'est noté, avec la preuve.
+         Reste à contacter son entreprise (Hôtel des Lys) : la procédure demande de
+         contacter la personne et son entreprise.
 
 Called from the follow-up's menu (``with_whom``/``channel`` given for the
-team's exchange); a contact with the trainee or the company is the
-procedure's contact done, in ``/echeances`` too.
+team's exchange); contacts with the trainee *and* the company (the trainee
+alone when no company is known) are the procedure's contact done, in
+``/echeances`` too; until then the bot says who is left.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from bot.absences.followup_deadlines import contacts_missing
 from bot.absences.followups import labels
 from bot.absences.records import record_contact
 from bot.conversations.absences.decrochage.common import (
@@ -70,7 +74,16 @@ async def save_contact(ctx: Context) -> Outcome:
         outcome=ctx.data["outcome"],
         proof=upload(ctx, "proof"),
     )
-    ctx.say("decrochage.contact_saved", c=contact, labels=labels())
+    missing = []
+    if ctx.data["with_whom"] in ("stagiaire", "entreprise"):
+        missing = await contacts_missing(ctx.session, found.followup)
+    ctx.say(
+        "decrochage.contact_saved",
+        c=contact,
+        labels=labels(),
+        missing=missing,
+        company=ctx.data.get("company"),
+    )
     return Leave()
 
 

@@ -1,0 +1,236 @@
+"""One deadline, opened from ``/echeances``: see it, mark it done, postpone it, undo.
+
+    Bot  Préparer le bilan avec le groupe – bilan de fin du 26/11
+         Formation : Agent de restauration (démo)
+         Échéance : jeudi 19 novembre 2026 – 🔴 en retard
+         Temps d'échange avec le groupe à organiser … (fiche procédure…, §I Avant le bilan).
+         [✅ Fait] [Reporter] [Retour à la liste] [Terminé]
+    You  Reporter
+    Bot  À quelle date la reporter ? Par exemple « vendredi 4 décembre ».
+    You  vendredi 27 novembre
+    Bot  Le bilan a lieu le jeudi 26 novembre 2026 : cette échéance doit être faite avant lui.
+         Choisissez une date jusqu'au mercredi 25 novembre 2026.
+    You  mercredi 25 novembre            (confirmée)
+    Bot  Pour quelle raison ?
+    You  le groupe est en stage lundi
+    Bot  C'est noté : « Préparer le bilan avec le groupe » est reportée au mercredi 25 …
+
+    (another deadline, postponed to a Saturday or a Sunday)
+    You  samedi 5 décembre               (confirmée)
+    Bot  C'est un samedi. Je garde cette date ?   [Oui, je la garde] [Non, une autre date]
+
+Only a date that is the organisation's choice (the seed leaves it open) can
+be postponed, with a reason; a date fixed by the funder cannot, and an item
+due before a bilan cannot move to its day or after.  A Saturday or a Sunday
+is questioned once.  The list calls this flow with ``{"deadline_id": …}``
+and gets back the id of a deadline marked done (so it can offer to undo it)
+or ``"quit"``.  The writes are :mod:`bot.deadlines.actions`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from bot import dates
+from bot.conversations.formations.choose import visible_formations
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Return, stored_date
+from bot.conversations.kit.steps import Confirm, DateStep, Option, Pick, Text, words
+from bot.deadlines.actions import (
+    MAX_POSTPONE_DAYS,
+    PostponeRefused,
+    bilan_limit,
+    complete,
+    earliest_postponement,
+    postpone_deadline,
+    postpone_problem,
+    reopen,
+    visible_deadline,
+)
+from bot.deadlines.documents import due_text
+from bot.deadlines.lines import concerned
+from bot.deadlines.service import group_of
+from bot.messages import Reply
+from bot.storage.bilans import StoredDeadline
+from bot.storage.people import Role
+
+
+async def deadline_values(ctx: Context) -> dict[str, Any]:
+    row = await load_deadline(ctx, ctx.data.get("deadline_id"))
+    if row is None:
+        return {"detail": None}
+    names = await titles(ctx)
+    who = await concerned(ctx.session, [row])
+    return {
+        "detail": {
+            "title": row.title,
+            "who": who.get(row.id, ""),
+            "formation": names.get(row.formation_id, ""),
+            "due": due_text(row, ctx.tz)
+            if row.status != "postponed"
+            else dates.spell_date(row.due_on),
+            "late": group_of(row, ctx.now) == "overdue",
+            "postponed_to": dates.spell_date(row.postponed_to) if row.postponed_to else None,
+            "status": row.status,
+            "reason": row.postpone_reason,
+            "explanation": row.explanation,
+            "source": row.source,
+            "postponable": row.postponable,
+            "rule_id": row.rule_id,
+        }
+    }
+
+
+async def deadline_choices(ctx: Context) -> list[Option]:
+    row = await load_deadline(ctx, ctx.data.get("deadline_id"))
+    if row is None:
+        return [Option("Retour à la liste", "back")]
+    options = [Option("✅ Fait", "done")]
+    if row.postponable:
+        options.append(Option("Reporter", "postpone"))
+    if row.status == "postponed":
+        options.append(Option("↩ Annuler le report", "reopen"))
+    options += [Option("Retour à la liste", "back"), Option("Terminé", "quit")]
+    return options
+
+
+async def on_deadline(ctx: Context, picked: str) -> Outcome:
+    if picked == "back":
+        return Leave()
+    if picked == "quit":
+        return Return("quit")
+    row = await load_deadline(ctx, ctx.data.get("deadline_id"))
+    if row is None:
+        ctx.say("echeances.not_found")
+        return Leave()
+    if picked == "done":
+        await complete(ctx.session, ctx.person_id, row.id, ctx.now)
+        ctx.say("echeances.marked_done", title=row.title)
+        return Return(row.id)
+    if picked == "postpone":
+        if not row.postponable:
+            return Retry(ctx.render("echeances.not_postponable", source=row.source))
+        return Next()
+    if picked == "reopen" and row.status == "postponed":
+        await reopen(ctx.session, ctx.person_id, row.id, ctx.now)
+        ctx.say("echeances.postponement_cancelled", title=row.title, due=due_text(row, ctx.tz))
+        return Leave()
+    return Retry(ctx.render("common.forged_choice"))
+
+
+async def check_postpone(ctx: Context, when: datetime) -> str | None:
+    row = await load_deadline(ctx, ctx.data.get("deadline_id"))
+    if row is None:
+        return ctx.render("echeances.not_found")
+    bilan_day = await bilan_limit(ctx.session, row)
+    problem = postpone_problem(row, when.date(), ctx.now.date(), bilan_day)
+    return postpone_refusal(ctx, row, problem, bilan_day)
+
+
+WEEKEND = {5: "samedi", 6: "dimanche"}
+
+
+def on_weekend(ctx: Context) -> bool:
+    """Whether the new date is a Saturday or a Sunday (then asked once: keep it?)."""
+    return stored_date(ctx, "postpone_to").weekday() in WEEKEND
+
+
+async def weekend_values(ctx: Context) -> dict[str, Any]:
+    return {"day": WEEKEND.get(stored_date(ctx, "postpone_to").weekday(), "")}
+
+
+async def weekend_other_date(ctx: Context) -> Outcome:
+    ctx.data.pop("postpone_to", None)
+    return Next("postpone_to")
+
+
+parse_reason = words(300, "echeances.reason_invalid", letters=1)
+
+
+async def save_postponement(ctx: Context, reason: str) -> Outcome:
+    row = await load_deadline(ctx, ctx.data.get("deadline_id"))
+    if row is None:
+        ctx.say("echeances.not_found")
+        return Leave()
+    to = stored_date(ctx, "postpone_to")
+    try:
+        await postpone_deadline(
+            ctx.session, ctx.person_id, row.id, ctx.now, to=to, reason=reason, today=ctx.now.date()
+        )
+    except PostponeRefused as refused:
+        ctx.send(Reply(text=postpone_refusal(ctx, row, refused.problem) or ""))
+        return Leave()
+    ctx.say("echeances.postponed", title=row.title, to=to)
+    return Leave()
+
+
+DEADLINE = Flow(
+    "echeance",
+    role=Role.FORMATEUR,
+    summary="voir une échéance, la marquer faite ou la reporter",
+    steps=[
+        Pick(
+            "deadline",
+            ask="echeances.ask_deadline",
+            options=deadline_choices,
+            values=deadline_values,
+            then=on_deadline,
+        ),
+        DateStep(
+            "postpone_to",
+            ask="echeances.ask_postpone_to",
+            prefer="future",
+            check=check_postpone,
+            example="vendredi 4 décembre",
+        ),
+        Confirm(
+            "postpone_weekend",
+            ask="echeances.ask_weekend",
+            when=on_weekend,
+            values=weekend_values,
+            no=weekend_other_date,
+            yes_label="Oui, je la garde",
+            no_label="Non, une autre date",
+        ),
+        Text(
+            "postpone_reason",
+            ask="echeances.ask_postpone_reason",
+            parse=parse_reason,
+            then=save_postponement,
+        ),
+    ],
+)
+
+
+# --- helpers (the list uses them too) ---------------------------------------------
+
+
+async def titles(ctx: Context) -> dict[int, str]:
+    """The formations this person may see: id → title."""
+    return {f.id: f.title for f in await visible_formations(ctx)}
+
+
+async def load_deadline(ctx: Context, deadline_id: object) -> StoredDeadline | None:
+    """The deadline if it belongs to a formation this person may see."""
+    return await visible_deadline(ctx.session, deadline_id, await titles(ctx))
+
+
+def postpone_refusal(
+    ctx: Context, row: StoredDeadline, problem: str | None, bilan_day: date | None = None
+) -> str | None:
+    """The re-ask for a postponement date that cannot be (``None``: it can)."""
+    if problem == "after_bilan" and bilan_day is not None:
+        latest = bilan_day - timedelta(days=1)
+        room = latest > earliest_postponement(row, ctx.now.date())
+        return ctx.render(
+            "echeances.postpone_after_bilan", bilan=bilan_day, latest=latest, room=room
+        )
+    if problem == "fixed":
+        return ctx.render("echeances.not_postponable", source=row.source)
+    if problem == "too_early":
+        due = earliest_postponement(row, ctx.now.date())
+        return ctx.render("echeances.postpone_too_early", due=due)
+    if problem == "too_far":
+        return ctx.render("echeances.postpone_too_far", days=MAX_POSTPONE_DAYS)
+    return None

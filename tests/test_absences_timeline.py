@@ -1,0 +1,67 @@
+"""One trainee's timeline, in the order things happened (issue 11 item 8)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.absences.timeline import timeline
+from bot.storage.db import Database
+from bot.storage.formations import Trainee
+from tests.auxil.dialogue import Clock, Person
+from tests.auxil.pdf import pdf_words
+from tests.test_decrochage import open_followup
+
+
+async def kinds(db: Database, name: str) -> list[str]:
+    async with db.sessions() as session:
+        trainee = await session.scalar(select(Trainee).where(Trainee.full_name == name))
+        assert trainee is not None
+        return [e.kind for e in await timeline(session, trainee, "Europe/Paris")]
+
+
+async def contact(who: Person, day: str) -> None:
+    await who.presses("Le/la stagiaire")
+    await who.presses("Téléphone")
+    await who.says(day)
+    await who.presses("Oui")
+    await who.says("Joint")
+    await who.presses("Pas de preuve")
+    await who.presses("Enregistrer")
+
+
+async def test_a_days_contacts_come_after_the_follow_up_opened_that_day(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """As reported: the follow-up opened at 10 h, the trainee called at 10 h 30 the same day;
+    the timeline showed the call before « Suivi ouvert »."""
+    await trainer.says("/absence thomas ce matin non justifiée")  # 10 h: recorded first
+    await trainer.presses("Oui")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    await trainer.presses("Pas maintenant")
+    clock.advance(minutes=10)
+    await open_followup(trainer, "thomas")
+    await trainer.presses("Ouvrir le suivi")
+    clock.advance(minutes=20)
+    await trainer.presses("Oui, maintenant")
+    await contact(trainer, "aujourd'hui")
+    clock.advance(days=1)  # the next day, yesterday's second call is logged
+    await trainer.says("/decrochage thomas")
+    await trainer.presses("Noter un contact")
+    await contact(trainer, "hier")
+    # The contact logged a day late has no hour: it still comes after the opening.
+    assert await kinds(db, "Thomas Fabre") == [
+        "absence",
+        "ouverture",
+        "signes",
+        "contact",
+        "contact",
+        "echeance",
+    ]
+    await trainer.says("/suivi thomas")  # newest first
+    text = trainer.last
+    assert text.index("Suivi de décrochage ouvert") > text.rindex("Contact avec")
+    await trainer.presses("Chronologie en PDF")
+    document = next(r.document for r in trainer.replies if r.document is not None)
+    words = pdf_words(document.content)
+    assert words.index("Suivi de décrochage ouvert") < words.index("Contact avec")

@@ -1,0 +1,57 @@
+"""One deadline opened from /echeances: postponed within what its source and its bilan allow."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.storage.db import Database
+from tests.auxil.dialogue import Person
+from tests.auxil.hostile import FOR_CHOICES, survives
+from tests.test_echeances import by_rule, restauration
+
+
+async def test_a_pre_bilan_item_cannot_be_postponed_past_its_bilan(
+    db: Database, trainer: Person
+) -> None:
+    """Issue 11 item 7, as reported: « Préparer le bilan avec le groupe » pushed past it."""
+    await restauration(trainer)
+    await trainer.presses("Préparer le bilan avec le groupe")
+    await trainer.presses("Reporter")
+    await trainer.says("vendredi 27 novembre")
+    assert "Le bilan a lieu le jeudi 26 novembre 2026" in trainer.last
+    assert "jusqu'au mercredi 25 novembre 2026" in trainer.last
+    await trainer.says("jeudi 26 novembre")  # its own day: no longer a preparation
+    assert "Le bilan a lieu le jeudi 26 novembre 2026" in trainer.last
+    assert (await by_rule(db, "NOR-PREP")).status == "open"
+    await trainer.says("mercredi 25 novembre")
+    await trainer.presses("Oui, c'est ça")
+    await trainer.says("salle prise lundi")
+    assert (await by_rule(db, "NOR-PREP")).postponed_to == date(2026, 11, 25)
+
+
+async def test_a_postponement_to_a_weekend_is_questioned_once(
+    db: Database, trainer: Person
+) -> None:
+    """Issue 11 item 19: « C'est un samedi. Je garde cette date ? »"""
+    await restauration(trainer)
+    await trainer.presses("Envoyer les justificatifs de participation")
+    await trainer.presses("Reporter")
+    await trainer.says("samedi 5 décembre")
+    await trainer.presses("Oui, c'est ça")
+    assert "C'est un samedi. Je garde cette date ?" in trainer.last
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Non, une autre date")
+    assert "À quelle date la reporter" in trainer.last
+    await trainer.says("dimanche 6 décembre")
+    await trainer.presses("Oui, c'est ça")
+    assert "C'est un dimanche. Je garde cette date ?" in trainer.last
+    await trainer.presses("Oui, je la garde")
+    assert "Pour quelle raison" in trainer.last  # asked once, then on
+    await trainer.says("attestations attendues le week-end")
+    proof = await by_rule(db, "NOR-PROOF")
+    assert (proof.status, proof.postponed_to) == ("postponed", date(2026, 12, 6))
+    await trainer.presses("Envoyer les justificatifs de participation")
+    await trainer.presses("Reporter")
+    await trainer.says("lundi 7 décembre")
+    await trainer.presses("Oui, c'est ça")
+    assert "Pour quelle raison" in trainer.last  # a weekday: no question

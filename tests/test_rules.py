@@ -574,6 +574,9 @@ def test_cvl_table_on_when_switched_on_one_table_per_session_ten_days_after_its_
         "CVL-TABLE:formation:3:session:22": date(2027, 3, 11),
         "CVL-TABLE:formation:3:session:23": date(2027, 5, 13),
     }
+    assert found["CVL-TABLE:formation:3:session:22"].detail == (
+        "la session 2 (du lundi 1er mars 2027 au vendredi 30 avril 2027)"
+    )
     second = found["CVL-TABLE:formation:3:session:22"].explanation
     assert "de la session 2 (du lundi 1er mars 2027 au vendredi 30 avril 2027)" in second
     assert "10 jours après l'entrée en formation (le lundi 1er mars 2027)" in second

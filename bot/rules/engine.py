@@ -342,6 +342,8 @@ def _detail(subject: Subject, tz: ZoneInfo) -> str | None:
     """The words that tell two deadlines of one title apart (no personal data)."""
     if subject.owed is not None and subject.owed.key_suffix:
         return subject.owed.scope_label
+    if subject.span is not None and subject.key_suffix:  # one of several sessions
+        return subject.span.label
     if subject.bilan is not None:
         kind = "de fin" if subject.bilan.kind == "fin" else "d'étape"
         return f"bilan {kind} du {subject.bilan.starts_at.astimezone(tz):%d/%m}"

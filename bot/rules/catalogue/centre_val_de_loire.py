@@ -107,7 +107,6 @@ CENTRE_VAL_DE_LOIRE: tuple[Rule, ...] = (
                 "tard {due}, {delay} après l'entrée en formation ({anchor})",
                 what="tableau de suivi des orientations et du recrutement",
                 postponable=False,
-                several="entrées à signaler dans le tableau de suivi des orientations",
             ),
         ),
     ),

@@ -6,9 +6,12 @@ the way the dialogues do (:func:`fold`) without importing the flow kit.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from bot import texts
 
@@ -109,3 +112,60 @@ def visible(text: str | None) -> str:
         if ch in "\t\n\r" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn")
     )
     return " ".join(kept.split())
+
+
+# --- names and labels: how a typed word finds what it means ---------------------------
+
+T = TypeVar("T")
+
+
+def _name_words(name: str) -> list[str]:
+    return fold(name).split()
+
+
+def match_names(query: str, names: Sequence[tuple[str, T]]) -> list[T]:
+    """The entries whose name fits ``query`` best, tolerant of case, accents, order, typos.
+
+    Tiers, the first that finds anyone wins: the whole name; every word a
+    whole word of the name; every word the start of a word ("dupon",
+    "Dupont J"); every word inside the name; every word close to a word of
+    the name (one typo: "Dupond", "Benaly").
+    """
+    words = fold(query).split()
+    if not words:
+        return []
+    whole = " ".join(words)
+    tiers: list[Callable[[list[str]], bool]] = [
+        lambda parts: " ".join(parts) == whole or " ".join(reversed(parts)) == whole,
+        lambda parts: all(w in parts for w in words),
+        lambda parts: _each_prefix(words, parts),
+        lambda parts: all(any(w in p for p in parts) for w in words),
+        lambda parts: close_words(words, parts),
+    ]
+    for test in tiers:
+        found = [value for name, value in names if test(_name_words(name))]
+        if found:
+            return found
+    return []
+
+
+def _each_prefix(words: list[str], parts: list[str]) -> bool:
+    """Each typed word starts a different word of the name."""
+    free = list(parts)
+    for word in sorted(words, key=len, reverse=True):
+        hit = next((p for p in free if p.startswith(word)), None)
+        if hit is None:
+            return False
+        free.remove(hit)
+    return True
+
+
+def close_words(words: list[str], parts: list[str]) -> bool:
+    """Each typed word is a word of ``parts`` give or take one typo ("presentiel", "Dupond")."""
+    return bool(words) and all(_close(w, parts) for w in words)
+
+
+def _close(word: str, parts: list[str]) -> bool:
+    if len(word) < 4:
+        return any(p.startswith(word) for p in parts)
+    return any(difflib.SequenceMatcher(None, word, p).ratio() >= 0.8 for p in parts)

@@ -23,6 +23,7 @@ concurrently.
 from __future__ import annotations
 
 import asyncio
+import difflib
 import logging
 import time
 import traceback
@@ -36,10 +37,13 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
+from bot.answers import fold
+from bot.budget import Budget
 from bot.config import Settings
 from bot.conversations.kit.context import Actor, Context
 from bot.conversations.kit.flow import Flow, Outcome, Step
-from bot.conversations.kit.runner import Runner
+from bot.conversations.kit.runner import Position, Runner
+from bot.conversations.kit.steps import Text
 from bot.manifest import Features
 from bot.messages import Incoming, Reply
 from bot.metrics import METRICS
@@ -51,6 +55,17 @@ from bot.storage.state import ConversationState, ProcessedEvent
 log = logging.getLogger(__name__)
 
 GLOBAL_COMMANDS = ("aide", "annuler", "help")
+
+HELP_WORDS = frozenset(
+    {"aide", "help", "l aide", "aide moi", "aidez moi", "au secours", "commandes", "menu"}
+)
+"""Typed without a slash, these answer like ``/aide`` (outside a free-text question)."""
+
+BACK_WORDS = frozenset(
+    {"retour", "revenir", "retour arriere", "revenir en arriere", "en arriere", "back"}
+    | {"question precedente", "revenir a la question precedente"}
+)
+"""Typed at any question, these go back to the one before (:meth:`Runner.back`)."""
 
 
 class StaleState(Exception):
@@ -82,6 +97,8 @@ class Engine:
         self.features = features
         self.runner = Runner(lambda: self.features.flows, self._refusal)
         self.clock = clock or (lambda: datetime.now(UTC))
+        self.budget = Budget(self.clock)
+        """Each account's turns and wrong codes (:mod:`bot.budget`): a flood slows only itself."""
         self.sealer = Sealer(settings.data_dir)
         self._locks: dict[tuple[str, str, str], asyncio.Lock] = {}
         self._waiting: dict[tuple[str, str, str], int] = {}
@@ -143,6 +160,8 @@ class Engine:
             )
             flow_name, step_name = await self._route(ctx, state)
             await self._save(session, state, version, flow_name, step_name, ctx)
+            if ctx.guessed_wrong:
+                self.budget.wrong_guess(account(incoming))
             # Whole until sent (see ``delivered``), but codes only sealed.
             event.replies = [stored_copy(r, self.sealer) for r in ctx.replies]
             return ctx.replies
@@ -267,12 +286,13 @@ class Engine:
         if command is not None:
             return await self._command(ctx, command, flow, step_name)
         if flow is None or step_name is None:
-            if ctx.incoming.choice is not None:
-                ctx.say("common.stale_button_idle")
-            else:
-                ctx.say("common.idle", actor=ctx.actor)
-            return None, None
+            return await self.outside(ctx)
         step = flow.step(step_name)
+        typed = fold(ctx.incoming.text) if ctx.incoming.choice is None else ""
+        if not isinstance(step, Text) and typed in HELP_WORDS and not _offers(ctx, typed):
+            return await self._command(ctx, "aide", flow, step_name)
+        if typed in BACK_WORDS and not _offers(ctx, typed):
+            return await self.runner.back(ctx, flow, step)
         outcome = await step.take(ctx)
         return await self._apply(ctx, flow, step, outcome)
 
@@ -292,9 +312,28 @@ class Engine:
                 return current.name, step_name
             return None, None
         target = self.features.commands.get(command)
-        if target is None:
-            ctx.say("common.unknown_command", command=command[:40])
+        refusal = self._refusal(ctx, target) if target is not None else None
+        locked = self.budget.locked(account(ctx.incoming)) if command == "start" else None
+        if locked is not None and ctx.incoming.argument:
+            # Too many wrong codes from this account: refused untried for a while.
+            ctx.say("common.codes_locked", until=locked.astimezone(ctx.tz))
             if current is not None and step_name is not None:
+                ctx.send(await current.step(step_name).ask(ctx))
+                return current.name, step_name
+            return None, None
+        if target is None or (refusal is not None and current is not None):
+            # Unknown, or not for this person: say so, and whatever was under
+            # way stays where it was (its question asked again).
+            if target is None:
+                ctx.say(
+                    "common.unknown_command",
+                    command=command[:40],
+                    close=spoken_commands(self._closest(ctx, command)),
+                )
+            else:
+                ctx.say(refusal or "common.admins_only")
+            if current is not None and step_name is not None:
+                ctx.send(await current.step(step_name).ask(ctx))
                 return current.name, step_name
             return None, None
         if current is not None:
@@ -323,6 +362,41 @@ class Engine:
     ) -> tuple[str | None, str | None]:
         return await self.runner.apply(ctx, flow, step, outcome)
 
+    async def outside(self, ctx: Context) -> Position:
+        """Text typed outside any conversation: the one place that reads it.
+
+        In order: each feature's ``free_text`` reader (``Feature.free_text``:
+        a sentence such as "Karim absent hier matin" may start its flow,
+        prefilled); "aide" without its slash; a word close to a command
+        ("absense" → /absence); otherwise the idle answer.
+        """
+        if ctx.incoming.choice is not None:
+            ctx.say("common.stale_button_idle")
+            return None, None
+        for reader in self.features.free_text:
+            outcome = await reader(ctx)
+            if outcome is not None:
+                return await self.runner.outside(ctx, outcome)
+        typed = fold(ctx.incoming.text)
+        if typed in HELP_WORDS:
+            self._help(ctx, None, None)
+            return None, None
+        close = self._closest(ctx, typed) if 0 < len(typed.split()) <= 2 else []
+        if close:
+            ctx.say("common.did_you_mean", close=spoken_commands(close))
+            return None, None
+        ctx.say("common.idle", actor=ctx.actor)
+        return None, None
+
+    def _closest(self, ctx: Context, word: str) -> list[str]:
+        """The commands this person may use that look like ``word`` (a typo, no slash)."""
+        mine = [
+            name
+            for name, flow in self.features.commands.items()
+            if self._refusal(ctx, flow) is None and (flow.summary or flow.role is None)
+        ]
+        return closest_commands(word, [*mine, "aide", "annuler"])
+
     def _help(self, ctx: Context, flow: Flow | None, step_name: str | None) -> None:
         if flow is not None and step_name is not None:
             step = flow.step(step_name)
@@ -337,3 +411,35 @@ class Engine:
             if f.summary and f.role is not None and self._refusal(ctx, f) is None
         ]
         ctx.say("common.help", flows=available, actor=ctx.actor)
+
+
+def account(incoming: Incoming) -> tuple[str, str]:
+    """The account behind a message, whatever chat it wrote from: what a budget is kept for."""
+    return incoming.platform.value, incoming.user
+
+
+def _offers(ctx: Context, typed: str) -> bool:
+    """The current question offers a choice of that very name (then it is that choice)."""
+    return any(fold(label) == typed for label, _ in ctx.data.get("_options") or [])
+
+
+def closest_commands(word: str, commands: list[str]) -> list[str]:
+    """At most three of ``commands`` within a typo or two of ``word`` ("absense", "formaton")."""
+    typed = fold(word).replace(" ", "")
+    if not typed:
+        return []
+    if typed in commands:
+        return [typed]
+    ratios = {c: difflib.SequenceMatcher(None, typed, c).ratio() for c in commands}
+    best = max(ratios.values(), default=0.0)
+    # Only the best ones: "absense" is /absence, not also /absences.
+    return sorted(
+        (c for c, r in ratios.items() if r >= 0.75 and r >= best - 0.03),
+        key=lambda c: -ratios[c],
+    )[:3]
+
+
+def spoken_commands(commands: list[str]) -> str:
+    """ "/absence", "/absence ou /absences", "/a, /b ou /c": as a sentence says them."""
+    named = [f"/{c}" for c in commands]
+    return " ou ".join(filter(None, (", ".join(named[:-1]), *named[-1:])))

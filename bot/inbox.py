@@ -46,7 +46,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.engine import Engine, log_failure
+from bot.engine import Engine, account, log_failure
 from bot.messages import Attachment, Incoming, Platform, Reply
 from bot.outbox import PermanentFailure, enqueue
 from bot.storage.base import utcnow
@@ -231,6 +231,10 @@ class Inbox:
         try:
             while queue and not self._stopping:
                 item = queue[0]
+                if self.platform is not Platform.CONSOLE:
+                    # This account's budget: a flood waits here, in its own
+                    # queue, holding no slot (the console has one person only).
+                    await self.engine.budget.wait(account(item.incoming))
                 if self._slots is None:
                     self._slots = asyncio.Semaphore(self.concurrency)
                 async with self._slots:

@@ -38,6 +38,16 @@ Job = Callable[["AsyncSession", datetime, "Settings"], Awaitable[None]]
 StartHandler = Callable[["Context", str], Awaitable["Outcome | None"]]
 """Answers ``/start CODE`` for the codes of one kind; ``None`` for a code it does not know."""
 
+FreeText = Callable[["Context"], Awaitable["Outcome | None"]]
+"""Reads a message typed outside any conversation ("Karim absent hier matin").
+
+Returns ``Switch(flow, data)`` to start that flow with what was understood
+(the flow's role and group checks apply, its ``start`` hook runs), ``Leave()``
+after answering with ``ctx.say(...)``, or ``None`` when the text is not
+its kind, so the next reader (then the engine's own: "aide", the closest
+command, the idle answer) gets it.  See :meth:`bot.engine.Engine.outside`.
+"""
+
 ChatResolver = Callable[["AsyncSession", "BilanParticipant"], Awaitable[tuple[str, str] | None]]
 """(platform, chat id) where a bilan's participant can be written to, if known."""
 
@@ -70,6 +80,8 @@ class Feature:
     settings: Sequence[Setting] = ()
     """What an admin may change in ``/reglages``, in the order shown."""
     chat_resolvers: Sequence[ChatResolver] = ()
+    free_text: Sequence[FreeText] = ()
+    """Readers of text typed outside any conversation, tried in feature order."""
 
 
 def _unique(kind: str, names: Iterable[str]) -> None:
@@ -122,6 +134,7 @@ class Features:
         self.chat_resolvers: tuple[ChatResolver, ...] = tuple(
             r for f in self.features for r in f.chat_resolvers
         )
+        self.free_text: tuple[FreeText, ...] = tuple(r for f in self.features for r in f.free_text)
 
     def setting(self, key: str) -> Setting | None:
         return next((s for s in self.settings if s.key == key), None)

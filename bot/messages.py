@@ -97,6 +97,21 @@ class Choice:
 
     label: str
     data: str
+    number: int | None = None
+    """The number typing answers it with, when not its rank (a page of a long list)."""
+
+
+def numbering(choices: tuple[Choice, ...]) -> list[str]:
+    """What a numbering platform (console, Matrix) shows before each choice.
+
+    Choices are numbered 1, 2, 3… in order unless some carry their own
+    number (a page of a multi-choice list keeps the whole list's numbers);
+    then the others ("Suivants", "Terminé") are typed by their label and
+    shown with a dash.
+    """
+    if all(c.number is None for c in choices):
+        return [f"{n}." for n in range(1, len(choices) + 1)]
+    return [f"{c.number}." if c.number is not None else "–" for c in choices]
 
 
 @dataclass(frozen=True)

@@ -729,3 +729,51 @@ async def test_without_matrix_nothing_is_sent_to_the_charge_de_mission(
             )
             == 0
         )
+
+
+async def test_a_day_then_its_hour_keeps_the_day_as_reported(db: Database, trainer: Person) -> None:
+    """Issue 11 item 2: "14h" after "J'ai bien le 16 décembre, mais à quelle heure ?"."""
+    await trainer.says("/bilan")
+    for _step, kind, value in REMOTE[:3]:
+        await answer(trainer, kind, value)
+    await trainer.says("16 décembre")
+    assert trainer.last.startswith("J'ai bien le mercredi 16 décembre 2026, mais à quelle heure ?")
+    await trainer.says("14h")
+    assert "mercredi 16 décembre 2026 à 14 h 00" in trainer.last
+    await trainer.says("15 h 30")  # an hour instead of "oui": the same day, that hour
+    assert "mercredi 16 décembre 2026 à 15 h 30" in trainer.last
+    await trainer.says("jeudi 17 décembre à 9h")  # a whole new date is taken whole
+    assert "jeudi 17 décembre 2026 à 9 h 00" in trainer.last
+    await trainer.presses("Non, corriger")
+    await trainer.says("14h")  # after "corriger", nothing is assumed: today is meant
+    assert "lundi 23 novembre 2026 à 14 h 00" in trainer.last
+    await trainer.says("16 décembre à 14 h")
+    await trainer.presses("Oui, c'est ça")
+    for _step, kind, value in REMOTE[5:]:
+        await answer(trainer, kind, value)
+    [bilan] = await bilans(db)
+    assert bilan.starts_at.astimezone(PARIS) == datetime(2026, 12, 16, 14, 0, tzinfo=PARIS)
+
+
+async def test_on_site_or_remote_is_understood_with_the_words_people_use(
+    trainer: Person,
+) -> None:
+    """Issue 11 item 23: choices tolerate a typo, "presentiel" means on site."""
+    await trainer.says("/bilan")
+    for _step, kind, value in REMOTE[:2]:
+        await answer(trainer, kind, value)
+    await trainer.says("presentiel")
+    await trainer.says("16 décembre à 14 h")
+    await trainer.presses("Oui, c'est ça")
+    await trainer.presses("2 heures")
+    assert "Où aura lieu le bilan" in trainer.last
+    await trainer.says("Retour")
+    assert "2 heures" in trainer.buttons  # the duration
+    await trainer.says("Retour")
+    await trainer.says("Retour")
+    assert "À distance, en visio" in trainer.buttons
+    await trainer.says("a distnce")  # one letter missing
+    await trainer.says("16 décembre à 14 h")
+    await trainer.presses("Oui, c'est ça")
+    await trainer.presses("2 heures")
+    assert "lien" in trainer.last.lower()

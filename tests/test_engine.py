@@ -18,6 +18,8 @@ from bot.conversations.formations import create as formation_module
 from bot.engine import Engine
 from bot.storage.db import Database
 from bot.storage.formations import Formation
+from bot.storage.people import ChatIdentity, Membership, Role
+from bot.storage.people import Person as PersonRow
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import step_of
 
@@ -71,7 +73,8 @@ async def test_cancel_and_unknown_commands(db: Database, trainer: Person) -> Non
     assert "rien en cours" in trainer.last
     await trainer.says("/formation")
     await trainer.says("/nimportequoi")
-    assert "Je ne connais pas la commande /nimportequoi" in trainer.last
+    assert "Je ne connais pas la commande /nimportequoi" in trainer.all_text
+    assert "intitulé" in trainer.last  # the question under way, asked again
     assert await step_of(db, trainer) == ("formation", "title")
     await trainer.says("/annuler")
     assert "annulé" in trainer.last
@@ -207,3 +210,61 @@ async def test_conversation_ttl_is_a_setting(
     clock.advance(minutes=90)
     await who.says("Cuisine")
     assert "expiré" in who.last
+
+
+async def a_formateur(db: Database, person: Callable[..., Person]) -> Person:
+    """Claire, formatrice (not admin) of the demo organisation."""
+    async with db.sessions() as s, s.begin():
+        claire = PersonRow(display_name="Claire Martin")
+        s.add(claire)
+        await s.flush()
+        s.add(Membership(organisation_id=1, person_id=claire.id, role=Role.FORMATEUR.value))
+        s.add(
+            ChatIdentity(
+                person_id=claire.id, platform="console", user_id="claire", chat_id="claire"
+            )
+        )
+    return person("claire")
+
+
+async def test_a_refused_admin_command_keeps_the_conversation_under_way(
+    db: Database, trainer: Person, person: Callable[..., Person]
+) -> None:
+    claire = await a_formateur(db, person)
+    await claire.says("/formation")
+    await claire.says("Cuisine")
+    question = claire.last
+    await claire.says("/reglages")
+    assert claire.all_text.startswith("Cette commande est réservée aux administrateurs")
+    assert "J'abandonne" not in claire.all_text
+    assert claire.last == question  # asked again, where she was
+    assert await step_of(db, claire) == ("formation", "kind")
+    await claire.presses("Une formation")  # the buttons shown again are the current ones
+    assert await step_of(db, claire) == ("formation", "funder")
+
+
+async def test_a_mistyped_command_gets_the_closest_ones(
+    db: Database, trainer: Person, person: Callable[..., Person]
+) -> None:
+    await trainer.says("/absense")
+    assert trainer.last == "Je ne connais pas la commande /absense. Vouliez-vous dire /absence ?"
+    await trainer.says("/formaton")
+    assert "Vouliez-vous dire /formation ?" in trainer.last
+    await trainer.says("/bilan_")
+    assert "Vouliez-vous dire /bilan ?" in trainer.last
+    await trainer.says("absense")
+    assert trainer.last.startswith("Vouliez-vous dire /absence ?")
+    await trainer.says("/zzzz")
+    assert "Tapez /aide pour voir celles que je comprends" in trainer.last
+    claire = await a_formateur(db, person)
+    await claire.says("/reglage")  # an admin's command is not suggested to a formatrice
+    assert "/reglages" not in claire.last
+
+
+async def test_aide_without_a_slash_is_the_help(trainer: Person) -> None:
+    await trainer.says("Aide")
+    assert "Voici ce que je sais faire" in trainer.last and "/formation" in trainer.last
+    await trainer.says("/formation")
+    await trainer.says("Cuisine")
+    await trainer.says("aide")
+    assert "Vous êtes en train de : créer une formation" in trainer.last

@@ -16,11 +16,20 @@ import pytest
 from sqlalchemy import select
 
 from bot import texts
-from bot.answers import Invalid, clean_line
+from bot.answers import Invalid, clean_line, fold
 from bot.app import build_engine
 from bot.config import Settings
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Call, Flow, Leave, Next, Outcome, Return, leave_saying
+from bot.conversations.kit.flow import (
+    Call,
+    Flow,
+    Leave,
+    Next,
+    Outcome,
+    Return,
+    Switch,
+    leave_saying,
+)
 from bot.conversations.kit.steps import Confirm, Entry, Menu, Option, Pick, Text
 from bot.engine import Engine
 from bot.manifest import Feature, Features
@@ -71,7 +80,7 @@ async def say_chosen(ctx: Context) -> None:
     ctx.data["_result"] = f"{ctx.data['colour']}/{ctx.data['size']}"
 
 
-COLOURS = [Option("Rouge", "rouge"), Option("Vert", "vert")]
+COLOURS = [Option("Rouge", "rouge", words=("carmin",)), Option("Vert", "vert")]
 SIZES = [Option("Petite", "S"), Option("Grande", "L")]
 
 CARNET = Flow(
@@ -146,7 +155,28 @@ DETOUR = Flow(
 )
 
 
-TOY = Features([Feature(name="toy", flows=(CARNET, NOTE, CHOIX, SECRET, DETOUR))])
+async def read_sentence(ctx: Context) -> Outcome | None:
+    """A toy reader of text outside any conversation: "grande, s'il vous plaît"."""
+    said = fold(ctx.incoming.text)
+    if said.startswith("grande"):
+        return Switch("choix", {"size": "L"})
+    if said == "bonjour":
+        ctx.say("toy.bye")
+        return Leave()
+    if said == "secret":
+        return Switch("secret")
+    return None
+
+
+TOY = Features(
+    [
+        Feature(
+            name="toy",
+            flows=(CARNET, NOTE, CHOIX, SECRET, DETOUR),
+            free_text=(read_sentence,),
+        )
+    ]
+)
 
 
 @pytest.fixture
@@ -295,3 +325,79 @@ async def test_calls_nested_without_end_are_stopped(
     bob = Person(engine, "bob")
     await bob.says("/loop")
     assert "quelque chose s'est mal passé" in bob.last
+
+
+async def test_text_outside_any_conversation_goes_to_the_features_readers(
+    lea: Person, db: Database
+) -> None:
+    await lea.says("Grande, s'il vous plaît")
+    assert lea.last == "Quelle couleur ?"  # the size understood is not asked again
+    await lea.presses("Rouge")
+    assert lea.last == "Couleur rouge, taille L."
+    await lea.says("bonjour")
+    assert lea.all_text == "À bientôt."
+    assert (await state_of(db, "lea")).flow is None
+
+
+async def test_a_reader_cannot_open_a_flow_its_person_may_not_use(lea: Person) -> None:
+    await lea.says("secret")
+    assert "Je ne vous connais pas encore" in lea.all_text
+
+
+async def test_text_no_reader_knows_gets_help_or_the_closest_command(lea: Person) -> None:
+    await lea.says("quoi de neuf")
+    assert "/start" in lea.last  # the idle answer, for someone who is not a member
+    await lea.says("aide")
+    assert lea.last == texts.plain((await lea.says("/aide"))[-1].text)
+    await lea.says("detoru")
+    assert lea.last.startswith("Vouliez-vous dire /detour ?")
+    await lea.says("/carnett")
+    assert lea.last == "Je ne connais pas la commande /carnett. Vouliez-vous dire /carnet ?"
+
+
+async def test_retour_goes_back_one_question_then_to_the_caller(lea: Person, db: Database) -> None:
+    await lea.says("/carnet")
+    await lea.says("Retour")  # the very first question: nothing before it
+    assert lea.all_text.startswith("C'est la première question")
+    assert lea.last.endswith("À qui est ce carnet ?")
+    await lea.says("Léa")
+    await lea.presses("Couleur")
+    await lea.presses("Vert")
+    assert lea.last == "Quelle taille ?"
+    await lea.says("retour")
+    assert lea.last == "Quelle couleur ?"
+    assert (await state_of(db, "lea")).step == "colour"
+    await lea.says("Retour")  # the called flow's first question: back to the menu
+    assert lea.last == "Carnet de Léa : 0 note(s)."
+    await lea.presses("Ajouter une note")
+    await lea.says("revenir en arrière")  # a free-text question accepts it too
+    assert lea.last == "Carnet de Léa : 0 note(s)."
+    await lea.says("Retour")  # the menu was reached from "À qui est ce carnet ?"
+    assert lea.last == "À qui est ce carnet ?"
+    await lea.says("Paul")
+    assert lea.last == "Carnet de Paul : 0 note(s)."
+
+
+async def test_termine_typed_ends_a_menu_by_its_ending_entry(lea: Person, db: Database) -> None:
+    await open_notebook(lea)
+    await lea.presses("Ajouter une note")
+    await lea.says("pain")
+    await lea.presses("Oui")
+    await lea.says("c'est tout")  # no entry says so, the one that ends the menu is meant
+    assert lea.last == "À bientôt."
+    assert (await state_of(db, "lea")).flow is None
+
+
+async def test_a_choice_is_typed_with_a_typo_or_another_word(lea: Person) -> None:
+    await open_notebook(lea)
+    await lea.says("couleur")
+    await lea.says("rouje")  # one letter wrong, as names tolerate
+    assert lea.last == "Quelle taille ?"
+    await lea.says("grnde")
+    assert lea.last == "Carnet de Léa : 0 note(s)."
+    assert "Couleur rouge, taille L." in lea.all_text
+    await lea.says("Couleur")
+    await lea.says("Carmin")  # a word the option accepts besides its label
+    assert lea.last == "Quelle taille ?"
+    await lea.says("moyenne")
+    assert lea.all_text.startswith("Je n'ai pas reconnu ce choix")

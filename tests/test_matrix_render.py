@@ -65,3 +65,22 @@ async def test_the_pacer_spaces_calls_and_honours_a_pause() -> None:
     await asyncio.sleep(0)
     assert not sleeping.done()
     sleeping.cancel()
+
+
+def test_a_page_of_a_long_list_keeps_the_whole_lists_numbers() -> None:
+    reply = Reply(
+        text="Qui a participé ?",
+        choices=(
+            Choice("☑ Stagiaire 021", "1|21", number=21),
+            Choice("☐ Stagiaire 022", "1|22", number=22),
+            Choice("◀ Précédents", "1|_prev"),
+            Choice("✅ Terminé", "1|_done"),
+        ),
+    )
+    (content,) = render.text_contents(reply)
+    assert (
+        "21. ☑ Stagiaire 021\n22. ☐ Stagiaire 022\n– ◀ Précédents\n– ✅ Terminé"
+        in (content["body"])
+    )
+    assert '<ol><li value="21">☑ Stagiaire 021</li><li value="22">' in content["formatted_body"]
+    assert "<ul><li>◀ Précédents</li><li>✅ Terminé</li></ul>" in content["formatted_body"]

@@ -153,7 +153,7 @@ async def test_the_digest_is_sent_to_the_group_that_asks_for_it(
     await trainer.presses("en privé")
     assert (await organisation(db)).digest_chat is None
     await group.says("/echeances")
-    assert "pas cela dans un groupe" in group.last  # only /reglages runs in a group
+    assert "pas cela dans un groupe" in group.all_text  # only /reglages runs in a group
 
 
 async def test_only_admins_change_settings(db: Database, trainer: Person, person: Any) -> None:
@@ -170,4 +170,20 @@ async def test_only_admins_change_settings(db: Database, trainer: Person, person
     colleague = person("claire")
     await colleague.says("/reglages")
     assert "réservée aux administrateurs" in colleague.last
+    assert (await organisation(db)).settings == {}
+
+
+async def test_retour_at_a_setting_shows_the_settings_again_and_changes_nothing(
+    db: Database, trainer: Person
+) -> None:
+    """Issue 11 item 21: no dead end in /reglages."""
+    await trainer.says("/reglages")
+    await trainer.presses("Suivants")
+    await trainer.presses(TABLE)
+    assert "Valeur actuelle" in trainer.last
+    await trainer.says("Retour")
+    assert "Réglages de Organisme de démonstration" in trainer.last
+    assert any(b.startswith(TABLE) or b.startswith("Suivants") for b in trainer.buttons)
+    await trainer.says("retour")
+    assert "C'est la première question" in trainer.all_text
     assert (await organisation(db)).settings == {}

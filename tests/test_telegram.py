@@ -26,6 +26,7 @@ from bot.storage.inbox import InboxUpdate
 from bot.storage.people import ChatIdentity, Person
 from bot.texts import split_text
 from bot.transports.telegram import MAX_TEXT, TelegramTransport
+from tests.auxil.absences import add_formation
 from tests.auxil.dialogue import Clock
 from tests.auxil.telegram_offline import RecordingRequest
 
@@ -271,3 +272,51 @@ async def test_debug_logging_shows_no_personal_data(
     finally:
         for name, level in before.items():
             logging.getLogger(name).setLevel(level)
+
+
+async def test_150_trainees_are_paged_under_telegrams_100_buttons(
+    telegram: tuple[TelegramTransport, RecordingRequest], db: Database
+) -> None:
+    """Issue 13: a multi-choice question over 150 trainees, paged, the ticks kept."""
+    transport, request = telegram
+    names = tuple(f"Stagiaire {n:03d} Martin" for n in range(1, 151))
+    await add_formation(db, title="PAF Grand groupe", funder="rectorat", trainees=names)
+
+    def keyboards() -> list[list[dict[str, Any]]]:
+        return [
+            [b for row in c.params["reply_markup"]["inline_keyboard"] for b in row]
+            for c in request.calls
+            if c.method in ("sendMessage", "editMessageText") and c.params.get("reply_markup")
+        ]
+
+    async def tap(label: str) -> None:
+        call = next(
+            c
+            for c in reversed(request.calls)
+            if c.method in ("sendMessage", "editMessageText") and c.params.get("reply_markup")
+        )
+        buttons = [b for row in call.params["reply_markup"]["inline_keyboard"] for b in row]
+        data = next(b["callback_data"] for b in buttons if label in b["text"])
+        question = {
+            "message_id": int(call.params.get("message_id", 77)),
+            "date": 1_790_000_000,
+            "chat": {"id": TRAINER_ID, "type": "private"},
+            "text": call.params["text"],
+            "reply_markup": call.params["reply_markup"],
+        }
+        await feed(transport, press(data, question=question))
+
+    await feed(transport, message("/vacations"))
+    await tap("PAF Grand groupe")
+    await feed(transport, message("30 heures"))
+    assert "Page 1 sur 8 · 150 cochés sur 150" in request.called("sendMessage")[-1].params["text"]
+    await tap("Stagiaire 002")
+    await tap("Suivants")
+    assert keyboards()[-1][0]["text"] == "☑ Stagiaire 021 Martin"
+    await tap("Stagiaire 021")
+    await tap("Précédents")
+    page_one = [b["text"] for b in keyboards()[-1]]
+    assert page_one[:2] == ["☑ Stagiaire 001 Martin", "☐ Stagiaire 002 Martin"]
+    await tap("Terminé")
+    assert max(len(k) for k in keyboards()) <= 100
+    assert "148 participants" in request.called("sendMessage")[-1].params["text"]

@@ -94,3 +94,24 @@ async def test_someone_absent_all_along_is_not_proposed(db: Database, trainer: P
     await trainer.presses("Bruno Colin")
     await trainer.presses("Terminé")
     assert "au moins 1" in trainer.last
+
+
+async def test_typed_numbers_untick_trainees_as_reported(db: Database, trainer: Person) -> None:
+    """Issue 11 item 1: "3, 4, 5" typed to untick three trainees was silently ignored."""
+    names = (*TRAINEES, "Damien Petit", "Élise Marchand")
+    await add_formation(db, title="PAF Cinq", funder="rectorat", trainees=names)
+    await trainer.says("/vacations")
+    await trainer.presses("PAF Cinq")
+    await trainer.says("20 heures")
+    await trainer.says("3, 4, 5")
+    assert "Décoché : 3. Chloé Faure ; 4. Damien Petit ; 5. Élise Marchand." in trainer.all_text
+    assert "2 cochés sur 5" in trainer.all_text
+    await trainer.says("Retour")  # item 21: back to the hours, the ticks kept
+    assert "Combien d'heures" in trainer.last
+    await trainer.says("20 heures")
+    assert [b[0] for b in trainer.buttons[:5]] == ["☑", "☑", "☐", "☐", "☐"]
+    await trainer.says("Terminé")
+    assert "Vacations pour « PAF Cinq », 2 participants" in trainer.last
+    assert "2 vacations" in trainer.last
+    entry = [e for e in await audit_entries(db, "formation") if e.action == "vacations"][-1]
+    assert entry.details["participants"] == 2 and entry.details["vacations"] == 2

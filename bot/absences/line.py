@@ -1,7 +1,8 @@
 """What one line typed after ``/absence`` says: "Dupont hier matin", "Julie retard de 20 min".
 
 :func:`understand_line` reads, each if present, the trainee (tolerant of
-case, accents, word order and one typo: :func:`match_names`), the date
+case, accents, word order and one typo: :func:`bot.answers.match_names`,
+shared with every choice the flow kit offers), the date
 (leaning towards the past), the period or the minutes of a late arrival,
 and "justifiée" / "non justifiée".  It only reads: the dialogue shows back
 what it understood and asks for the rest.
@@ -9,69 +10,13 @@ what it understood and asks for the rest.
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TypeVar
 
 from bot import dates
-from bot.answers import fold
-
-T = TypeVar("T")
-
-
-# --- names ----------------------------------------------------------------------------
-
-
-def _name_words(name: str) -> list[str]:
-    return fold(name).split()
-
-
-def match_names(query: str, names: Sequence[tuple[str, T]]) -> list[T]:
-    """The entries whose name fits ``query`` best, tolerant of case, accents, order, typos.
-
-    Tiers, the first that finds anyone wins: the whole name; every word a
-    whole word of the name; every word the start of a word ("dupon",
-    "Dupont J"); every word inside the name; every word close to a word of
-    the name (one typo: "Dupond", "Benaly").
-    """
-    words = fold(query).split()
-    if not words:
-        return []
-    whole = " ".join(words)
-    tiers: list[Callable[[list[str]], bool]] = [
-        lambda parts: " ".join(parts) == whole or " ".join(reversed(parts)) == whole,
-        lambda parts: all(w in parts for w in words),
-        lambda parts: _each_prefix(words, parts),
-        lambda parts: all(any(w in p for p in parts) for w in words),
-        lambda parts: all(_close(w, parts) for w in words),
-    ]
-    for test in tiers:
-        found = [value for name, value in names if test(_name_words(name))]
-        if found:
-            return found
-    return []
-
-
-def _each_prefix(words: list[str], parts: list[str]) -> bool:
-    """Each typed word starts a different word of the name."""
-    free = list(parts)
-    for word in sorted(words, key=len, reverse=True):
-        hit = next((p for p in free if p.startswith(word)), None)
-        if hit is None:
-            return False
-        free.remove(hit)
-    return True
-
-
-def _close(word: str, parts: list[str]) -> bool:
-    if len(word) < 4:
-        return any(p.startswith(word) for p in parts)
-    return any(difflib.SequenceMatcher(None, word, p).ratio() >= 0.8 for p in parts)
-
+from bot.answers import match_names as match_names  # its home since the flow kit shares it
 
 # --- the whole line -------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ included.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Literal
 
@@ -131,10 +131,15 @@ _DATE_WORDS = frozenset(
 
 @dataclass(frozen=True)
 class Understood:
-    """A date read from a message; ``has_time`` tells whether to ask for the hour."""
+    """A date read from a message; ``has_time`` tells whether to ask for the hour.
+
+    ``has_date`` is false for an hour alone ("14h"), whose day is today's
+    only by default: a question that already knows the day keeps it.
+    """
 
     when: datetime
     has_time: bool
+    has_date: bool = field(default=True, compare=False)
 
 
 def _take(pattern: re.Pattern[str], text: str) -> tuple[list[re.Match[str]], str]:
@@ -401,7 +406,9 @@ def _understand(text: str, now: datetime, prefer: Prefer) -> Understood | None:
         resolved = resolver.bare_time()
     else:
         return None
-    return Understood(when=resolver.at(resolved), has_time=clock is not None)
+    return Understood(
+        when=resolver.at(resolved), has_time=clock is not None, has_date=bool(dates or weekdays)
+    )
 
 
 def _checked(year: int, month: int, day: int) -> date:

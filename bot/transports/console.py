@@ -26,7 +26,7 @@ from bot import texts
 from bot.engine import Engine
 from bot.files import make_private, private_dir, write_private
 from bot.inbox import Inbox, Sent
-from bot.messages import Attachment, Incoming, Platform, Reply
+from bot.messages import Attachment, Incoming, Platform, Reply, numbering
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -44,8 +44,8 @@ def render(reply: Reply, documents: Path) -> str:
     code = reply.extras.get("invite_code")
     if code and not reply.text:
         lines.append(f"/start {code}")
-    for number, choice in enumerate(reply.choices, start=1):
-        lines.append(f"  {number}. {choice.label}")
+    for number, choice in zip(numbering(reply.choices), reply.choices, strict=True):
+        lines.append(f"  {number} {choice.label}")
     if reply.document is not None:
         path = write_private(
             private_dir(documents) / safe_filename(reply.document.filename),

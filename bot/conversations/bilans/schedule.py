@@ -61,8 +61,8 @@ from bot.deadlines.actions import mark_done_by_answers
 from bot.storage.people import Role
 
 MODES = [
-    Option("À distance, en visio", "remote"),
-    Option("Sur place, dans nos locaux", "onsite"),
+    Option("À distance, en visio", "remote", words=("distanciel", "visioconférence")),
+    Option("Sur place, dans nos locaux", "onsite", words=("présentiel", "en salle")),
 ]
 
 

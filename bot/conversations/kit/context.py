@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
-from bot.answers import Invalid, fold
+from bot.answers import Invalid, close_words, fold
 from bot.config import Settings
 from bot.conversations.kit.flow import Retry
 from bot.messages import Choice, Incoming, Reply
@@ -26,6 +26,10 @@ from bot.messages import Choice, Incoming, Reply
 if TYPE_CHECKING:
     from bot.manifest import Features
     from bot.storage.people import Role
+
+
+MAX_FUZZY = 200
+"""Longer answers are not compared word by word with every choice (time, and no meaning)."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,8 @@ class Context:
     settings: Settings
     features: Features
     replies: list[Reply] = field(default_factory=list)
+    guessed_wrong: bool = False
+    """A secret (an invitation code) was guessed wrong in this turn: see :mod:`bot.budget`."""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -87,6 +93,10 @@ class Context:
 
     def send(self, reply: Reply) -> None:
         self.replies.append(reply)
+
+    def wrong_guess(self) -> None:
+        """A code typed matched nothing: the engine slows this account down (not others)."""
+        self.guessed_wrong = True
 
     # --- buttons --------------------------------------------------------------
 
@@ -135,6 +145,14 @@ class Context:
             return synonyms[answer]
         words = answer.split()
         matches = [v for v in values if all(w in fold(labels.get(v, v)) for w in words)]
+        if not matches and len(answer) <= MAX_FUZZY:
+            # One typo per word, as names tolerate ("presentiel", "a distnce").
+            also = {v: [s for s, target in (synonyms or {}).items() if target == v] for v in values}
+            matches = [
+                v
+                for v in values
+                if close_words(words, fold(" ".join([labels.get(v, v), *also[v]])).split())
+            ]
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:

@@ -32,10 +32,10 @@ go elsewhere), ``values`` (extra template variables for its question) and
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from bot.messages import Reply
 
@@ -65,9 +65,13 @@ class Retry:
 
 @dataclass(frozen=True)
 class Stay:
-    """Ask the same question again without complaint (a page turned, a hint given)."""
+    """Ask the same question again without complaint (a page turned, a hint given).
+
+    ``message`` (already rendered) is said first: what a typed answer changed.
+    """
 
     edit: bool = False
+    message: str = ""
 
 
 @dataclass(frozen=True)
@@ -197,6 +201,36 @@ class Step:
     async def answer(self, ctx: Context) -> Outcome:
         """Take the answer: store its value under ``store`` and say ``Next()``, or re-ask."""
         raise NotImplementedError
+
+
+class Hooks(TypedDict, total=False):
+    """What every step accepts besides its own arguments."""
+
+    store: str | None
+    when: Predicate | None
+    unless_known: bool
+    before: Hook | None
+    values: Values | None
+    then: Then | None
+    help: str | None
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choice: its label, its value, and other ``words`` a person may type for it."""
+
+    label: str
+    value: str
+    words: tuple[str, ...] = ()
+
+
+OptionSource = Sequence[Option] | Callable[["Context"], Awaitable[Sequence[Option]]]
+
+
+async def options_of(source: OptionSource, ctx: Context) -> list[Option]:
+    if callable(source):
+        return list(await source(ctx))
+    return list(source)
 
 
 def stored_datetime(ctx: Context, key: str) -> datetime:

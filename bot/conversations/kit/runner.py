@@ -66,6 +66,19 @@ class Runner:
             return None, None
         return await self.apply(ctx, flow, None, outcome)
 
+    async def outside(self, ctx: Context, outcome: Outcome) -> Position:
+        """What an outcome does where no flow runs (a sentence typed out of any conversation).
+
+        ``Switch``/``Call`` start their flow afresh with the data given (its
+        checks and ``start`` hook apply); ``Retry`` says its message; anything
+        else ends the turn with what was said.
+        """
+        if isinstance(outcome, Switch | Call):
+            return await self.begin(ctx, self.flows()[outcome.flow], outcome.data)
+        if isinstance(outcome, Retry):
+            ctx.send(Reply(text=outcome.message))
+        return None, None
+
     async def _enter(self, ctx: Context, flow: Flow, data: Mapping[str, Any]) -> Outcome | None:
         """Open ``flow`` above the current stack; ``None`` when this person may not."""
         kept = {k: ctx.data[k] for k in _KEPT if k in ctx.data}
@@ -90,7 +103,9 @@ class Runner:
             if isinstance(outcome, Stay):
                 assert step is not None
                 question = await step.ask(ctx)
-                if outcome.edit:
+                if outcome.message:
+                    question = _prefixed(outcome.message, question)
+                elif outcome.edit:
                     question = Reply(
                         text=question.text,
                         choices=question.choices,
@@ -143,6 +158,8 @@ class Runner:
                     ctx.data["_q"] = int(ctx.data.get("_q", 0)) + 1
                     ctx.data.pop("_options", None)
                     ctx.data.pop("_page", None)
+                    ctx.data.pop("_words", None)
+                    _walked(ctx, following.name)
                     ctx.send(await following.ask(ctx))
                     return flow.name, following.name
                 outcome = Finish()
@@ -157,6 +174,26 @@ class Runner:
                 flow, step, outcome = self._pop(ctx, value, stored=isinstance(outcome, Return))
                 continue
         raise RuntimeError(f"flow {flow.name} loops without asking anything")
+
+    async def back(self, ctx: Context, flow: Flow, step: Step) -> Position:
+        """ "Retour": the question asked before this one, in this flow.
+
+        At a flow's first question, a called flow ends (its caller, a menu,
+        is shown again); the flow the person started says it is the first
+        question and asks it again (/annuler stops everything).  A question
+        asked again keeps its earlier answer until it is answered anew.
+        """
+        for key in [k for k in ctx.data if k in (f"_pending_{step.name}", f"_day_{step.name}")]:
+            ctx.data.pop(key)
+        trail = list(ctx.data.get("_trail") or [])
+        if trail and trail[-1] == step.name:
+            trail.pop()
+        if trail:
+            ctx.data["_trail"] = trail[:-1]
+            return await self.apply(ctx, flow, step, Next(trail[-1]))
+        if ctx.data.get("_stack"):
+            return await self.apply(ctx, flow, step, Leave())
+        return await self.apply(ctx, flow, step, Stay(message=ctx.render("common.back_at_start")))
 
     def _pop(self, ctx: Context, value: Any, *, stored: bool) -> tuple[Flow, Step | None, Outcome]:
         """Back to the caller on top of the stack, with the called flow's value."""
@@ -174,6 +211,14 @@ class Runner:
         if step is not None:  # a menu asks again, with fresh buttons
             return flow, step, Next(step.name)
         return flow, None, Next()
+
+
+def _walked(ctx: Context, name: str) -> None:
+    """Note the question asked, for "Retour"; asked again, what came after it is forgotten."""
+    trail = list(ctx.data.get("_trail") or [])
+    if name in trail:
+        trail = trail[: trail.index(name)]
+    ctx.data["_trail"] = [*trail, name]
 
 
 def _prefixed(message: str, question: Reply) -> Reply:

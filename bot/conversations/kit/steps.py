@@ -1,6 +1,7 @@
 """The kinds of question a flow asks: free text, one choice, several, yes/no, a date, a menu.
 
-Each takes its own arguments plus the hooks every step shares (see
+Several choices (:class:`PickMany`) live in :mod:`bot.conversations.kit.many`
+and are imported from here like the others.  Each takes its own arguments plus the hooks every step shares (see
 :class:`bot.conversations.kit.flow.Step`): ``store``, ``when``,
 ``unless_known``, ``before``, ``values``, ``then`` and ``help``.
 """
@@ -10,15 +11,14 @@ from __future__ import annotations
 import math
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal, TypedDict, Unpack
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Literal, Unpack
 
 from bot import dates
-from bot.answers import MAX_TEXT, YES_NO, Invalid, clean_line, has_words
+from bot.answers import MAX_TEXT, YES_NO, Invalid, clean_line, fold, has_words
 from bot.conversations.kit.flow import (
     PAGE_SIZE,
     Call,
-    Hook,
     Leave,
     Next,
     Outcome,
@@ -26,25 +26,17 @@ from bot.conversations.kit.flow import (
     Retry,
     Stay,
     Step,
-    Then,
-    Values,
 )
+from bot.conversations.kit.flow import Hooks as Hooks
+from bot.conversations.kit.flow import Option as Option
+from bot.conversations.kit.flow import OptionSource as OptionSource
+from bot.conversations.kit.flow import options_of as options_of
+from bot.conversations.kit.many import FINISHED_WORDS
+from bot.conversations.kit.many import PickMany as PickMany
 from bot.messages import Choice, Reply
 
 if TYPE_CHECKING:
     from bot.conversations.kit.context import Context
-
-
-class Hooks(TypedDict, total=False):
-    """What every step accepts besides its own arguments."""
-
-    store: str | None
-    when: Predicate | None
-    unless_known: bool
-    before: Hook | None
-    values: Values | None
-    then: Then | None
-    help: str | None
 
 
 TextParser = Callable[["Context", str], Awaitable[Any | Invalid]]
@@ -110,21 +102,6 @@ class Text(Step):
         return Next()
 
 
-@dataclass(frozen=True)
-class Option:
-    label: str
-    value: str
-
-
-OptionSource = Sequence[Option] | Callable[["Context"], Awaitable[Sequence[Option]]]
-
-
-async def options_of(source: OptionSource, ctx: Context) -> list[Option]:
-    if callable(source):
-        return list(await source(ctx))
-    return list(source)
-
-
 class Pick(Step):
     """Choose one option: a button, its number, or (part of) its label.
 
@@ -150,6 +127,9 @@ class Pick(Step):
     async def question(self, ctx: Context) -> Reply:
         options = await options_of(self.options, ctx)
         ctx.data["_options"] = [[o.label, o.value] for o in options]
+        words = {fold(w): o.value for o in options for w in o.words}
+        if words:
+            ctx.data["_words"] = words
         page = int(ctx.data.get("_page", 0))
         return Reply(
             text=await self.render(ctx, self.prompt),
@@ -186,7 +166,8 @@ class Pick(Step):
             labels |= {"_prev": "precedents", "_next": "suivants"}
         else:
             numbered = values
-        picked = ctx.chosen(values, labels=labels, numbered=numbered)
+        synonyms = dict(ctx.data.get("_words") or {})
+        picked = ctx.chosen(values, labels=labels, numbered=numbered, synonyms=synonyms)
         if picked is None:
             return Retry(ctx.render("common.pick_again"))
         if isinstance(picked, Invalid):
@@ -196,6 +177,7 @@ class Pick(Step):
             return Stay(edit=ctx.incoming.choice is not None)
         ctx.data[self.store] = picked
         ctx.data.pop("_page", None)
+        ctx.data.pop("_words", None)
         return Next()
 
 
@@ -255,10 +237,19 @@ class Menu(Step):
         return await self._picker.question(ctx)
 
     async def answer(self, ctx: Context) -> Outcome:
-        outcome = await self._picker.answer(ctx)
-        if not isinstance(outcome, Next):
-            return outcome
-        picked = ctx.data.pop(self.store, None)
+        typed = fold(ctx.incoming.text) if ctx.incoming.choice is None else ""
+        if typed in FINISHED_WORDS:
+            # "Terminé" typed: the entry that ends the menu, whatever its label says.
+            offered = [value for _, value in ctx.data.get("_options") or []]
+            ending = [e for e in self.entries if fold(e.label) in FINISHED_WORDS]
+            picked: str | None = next((e.value for e in ending if e.value in offered), None)
+            if picked is None:
+                return Leave()
+        else:
+            outcome = await self._picker.answer(ctx)
+            if not isinstance(outcome, Next):
+                return outcome
+            picked = ctx.data.pop(self.store, None)
         entry = next((e for e in self.entries if e.value == picked), None)
         if entry is None:  # offered earlier, gone from the code since
             return Retry(ctx.render("common.pick_again"))
@@ -272,78 +263,6 @@ class Menu(Step):
     async def take(self, ctx: Context) -> Outcome:
         # The menu's own entries say what comes next; ``then`` does not apply.
         return await self.answer(ctx)
-
-
-class PickMany(Step):
-    """Tick several options, then "Terminé": delegates, signs of décrochage."""
-
-    def __init__(
-        self,
-        name: str,
-        *,
-        ask: str,
-        options: OptionSource,
-        minimum: int = 0,
-        done_label: str = "✅ Terminé",
-        **hooks: Unpack[Hooks],
-    ):
-        super().__init__(name, **hooks)
-        self.prompt = ask
-        self.options = options
-        self.minimum = minimum
-        self.done_label = done_label
-
-    async def question(self, ctx: Context) -> Reply:
-        options = await options_of(self.options, ctx)
-        ctx.data["_options"] = [[o.label, o.value] for o in options]
-        ticked: list[str] = ctx.data.setdefault(self.store, [])
-        choices = [
-            ctx.choice(("☑ " if o.value in ticked else "☐ ") + o.label, o.value) for o in options
-        ]
-        choices.append(ctx.choice(self.done_label, "_done"))
-        return Reply(text=await self.render(ctx, self.prompt), choices=tuple(choices))
-
-    async def answer(self, ctx: Context) -> Outcome:
-        offered = [Option(label, value) for label, value in ctx.data.get("_options", [])]
-        ticked: list[str] = list(ctx.data.get(self.store, []))
-        labels = {o.value: o.label for o in offered} | {"_done": self.done_label, "_none": "aucun"}
-        values = [o.value for o in offered]
-        if ctx.incoming.choice is None and ctx.incoming.text.strip():
-            # "1, 3" or "1 3" ticks several at once when typing.
-            parts = [p for p in ctx.incoming.text.replace(",", " ").split() if p.isdigit()]
-            words = ctx.incoming.text.replace(",", " ").split()
-            if len(parts) > 1 and len(parts) == len(words):
-                for part in parts:
-                    index = int(part) - 1
-                    if not 0 <= index < len(values):
-                        return Retry(
-                            ctx.render(
-                                "common.no_such_choice_number", number=part, count=len(values)
-                            )
-                        )
-                    if values[index] not in ticked:
-                        ticked.append(values[index])
-                ctx.data[self.store] = ticked
-                return Stay()
-        picked = ctx.chosen([*values, "_done", "_none"], labels=labels, numbered=[*values, "_done"])
-        if picked is None:
-            return Retry(ctx.render("common.pick_many_again"))
-        if isinstance(picked, Invalid):
-            return Retry(picked.message)
-        if picked == "_none":
-            ticked = []
-            picked = "_done"
-        if picked == "_done":
-            if len(ticked) < self.minimum:
-                return Retry(ctx.render("common.pick_at_least", minimum=self.minimum))
-            ctx.data[self.store] = ticked
-            return Next()
-        if picked in ticked:
-            ticked.remove(picked)
-        else:
-            ticked.append(picked)
-        ctx.data[self.store] = ticked
-        return Stay(edit=ctx.incoming.choice is not None)
 
 
 class Confirm(Step):
@@ -394,6 +313,11 @@ class DateStep(Step):
     Two questions in one step: the date, then "J'ai compris : jeudi 26
     novembre 2026 à 14 h 00. C'est bien ça ?".  Nothing is stored until the
     user confirms, so a misunderstanding is never silently kept.
+
+    A day understood is kept until the answer names another: "mardi 16",
+    then "14h" to "J'ai bien le 16 décembre, mais à quelle heure ?", is the
+    16th at 14 h (not today); "15h" typed instead of confirming changes the
+    hour of the day shown.
     """
 
     def __init__(
@@ -417,6 +341,20 @@ class DateStep(Step):
     def _pending_key(self) -> str:
         return f"_pending_{self.name}"
 
+    def _day_key(self) -> str:
+        return f"_day_{self.name}"
+
+    def _understand(self, ctx: Context, day: str | None) -> dates.Understood | None:
+        """The answer read as a date; an hour alone falls on ``day`` when one is known."""
+        understood = dates.understand(ctx.incoming.text, ctx.now, self.prefer)
+        if understood is None or understood.has_date or not day:
+            return understood
+        known = date.fromisoformat(day[:10])
+        return dates.Understood(
+            when=understood.when.replace(year=known.year, month=known.month, day=known.day),
+            has_time=understood.has_time,
+        )
+
     async def question(self, ctx: Context) -> Reply:
         pending = ctx.data.get(self._pending_key())
         if pending:
@@ -436,9 +374,11 @@ class DateStep(Step):
             picked = ctx.chosen(["yes", "no"], labels=labels, synonyms=YES_NO)
             if picked == "yes":
                 ctx.data[self.store] = ctx.data.pop(key)
+                ctx.data.pop(self._day_key(), None)
                 return Next()
             if picked == "no":
                 ctx.data.pop(key)
+                ctx.data.pop(self._day_key(), None)
                 return Retry(ctx.render("common.date_correct", example=self.example))
             # Typed another date instead of yes/no: understand it as the correction;
             # anything else keeps the pending date and asks again.
@@ -449,13 +389,14 @@ class DateStep(Step):
             again = dates.understand(ctx.incoming.text, ctx.now, self.prefer)
             if again is None:
                 return Retry(ctx.render("common.yes_no_or_new_date", yes="Oui", no="Non"))
-            ctx.data.pop(key)
+            ctx.data[self._day_key()] = ctx.data.pop(key)
         refusal = ctx.refuse_non_text()
         if refusal:
             return refusal
-        understood = dates.understand(ctx.incoming.text, ctx.now, self.prefer)
+        understood = self._understand(ctx, ctx.data.get(self._day_key()))
         if understood is None:
             return Retry(ctx.render("common.date_unclear", example=self.example))
+        ctx.data[self._day_key()] = understood.when.date().isoformat()
         if self.need_time and not understood.has_time:
             return Retry(
                 ctx.render(

@@ -72,6 +72,7 @@ async def start(ctx: Context) -> Outcome | None:
             outcome = await handler(ctx, code)
             if outcome is not None:
                 return outcome
+        ctx.wrong_guess()
         ctx.say("onboarding.unknown_code")
         return Leave()
     if ctx.actor is not None and ctx.actor.is_member:

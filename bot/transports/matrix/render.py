@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot import texts
-from bot.messages import Reply
+from bot.messages import Reply, numbering
 
 MAX_BODY = 12_000
 """Characters per event: Matrix caps an event at 64 KiB, encryption inflates it by a third."""
@@ -48,11 +48,21 @@ def text_contents(reply: Reply) -> list[dict[str, Any]]:
         plain = texts.plain(part)
         formatted = _markup_to_html(part)
         if last and reply.choices:
-            numbered = "\n".join(f"{n}. {c.label}" for n, c in enumerate(reply.choices, start=1))
-            items = "".join(f"<li>{html.escape(c.label)}</li>" for c in reply.choices)
+            numbers = list(zip(numbering(reply.choices), reply.choices, strict=True))
+            numbered = "\n".join(f"{n} {c.label}" for n, c in numbers)
+            items = "".join(
+                (f'<li value="{c.number}">' if c.number is not None else "<li>")
+                + f"{html.escape(c.label)}</li>"
+                for n, c in numbers
+                if n[0].isdigit()
+            )
+            others = "".join(
+                f"<li>{html.escape(c.label)}</li>" for n, c in numbers if not n[0].isdigit()
+            )
+            lists = f"<ol>{items}</ol>" + (f"<ul>{others}</ul>" if others else "")
             plain = f"{plain}\n\n{numbered}" if plain else numbered
             hint = html.escape(texts.plain(texts.say("common.answer_by_number")))
-            formatted = f"{formatted}<ol>{items}</ol><i>{hint}</i>"
+            formatted = f"{formatted}{lists}<i>{hint}</i>"
         contents.append(
             {
                 "msgtype": "m.text",

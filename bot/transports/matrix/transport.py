@@ -44,7 +44,7 @@ from nio.crypto import decrypt_attachment
 from bot import texts
 from bot.answers import matrix_id
 from bot.config import Settings
-from bot.engine import Engine, log_failure
+from bot.engine import Engine, account, log_failure
 from bot.messages import Attachment, Incoming, Platform, Reply
 from bot.outbox import PermanentFailure, reply_to_payload
 from bot.storage.base import utcnow
@@ -284,6 +284,7 @@ class MatrixTransport:
                 incoming = await self._incoming(row)
                 if not incoming.is_group:
                     await self.inbox.back(row.room_id, row.sender)
+                await self.engine.budget.wait(account(incoming))  # a flood waits in its room
                 replies = await self.engine.handle(incoming)
                 for index, reply in enumerate(replies):
                     target = reply.chat or row.room_id

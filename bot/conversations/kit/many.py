@@ -1,0 +1,261 @@
+"""Several choices at once: ticks kept across pages, and what a person types to tick many.
+
+A :class:`PickMany` shows its options with a box each (☑ / ☐) and a
+"Terminé" button.  Buttons tick and untick one at a time; typing does the
+same for many at once, on every platform, with the options' numbers (which
+never change from one page to the next, so "12" is the same person on the
+console, on Matrix and behind a Telegram button):
+
+- ``3, 4, 5`` · ``3 4 5`` · ``3-5`` · ``3 à 5`` · ``3 et 5``: tick what was
+  unticked and untick what was ticked (the same as touching them);
+- names or labels, with the tolerance of names (``chloé, Bruno``, ``Faure``,
+  one letter wrong);
+- ``tous`` / ``aucun``: everything ticked / nothing ticked;
+- ``tous sauf 3, 7`` (or ``sauf Chloé``): everything but those;
+- ``Terminé`` (``fini``, ``c'est tout``, ``valider``).
+
+Every typed change is said back ("Décoché : 3. Chloé Faure") with the count
+ticked, so nothing is silently ignored.  Long lists are paged
+(:data:`PAGE`): Telegram refuses a keyboard of more than 100 buttons.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Unpack
+
+from bot import texts
+from bot.answers import MAX_TEXT, Invalid, match_names
+from bot.conversations.kit.flow import (
+    Hooks,
+    Next,
+    Option,
+    OptionSource,
+    Outcome,
+    Retry,
+    Stay,
+    Step,
+    options_of,
+)
+from bot.messages import Choice, Reply
+
+if TYPE_CHECKING:
+    from bot.conversations.kit.context import Context
+
+PAGE = 20
+"""Options per page of a multi-choice question (ticking takes taps: fewer page turns)."""
+
+SHOWN_CHANGES = 10
+"""Names said back after a typed change; beyond, "et N autres"."""
+
+FINISHED_WORDS = frozenset({"termine", "fini", "c est tout", "j ai fini", "j ai termine"})
+"""Typed where a list is being built (ticks, a menu adding items): the list is complete."""
+DONE_WORDS = FINISHED_WORDS | {"valider", "ok", "fin"}
+ALL_WORDS = frozenset({"tous", "toutes", "tout", "tout le monde", "tous coches", "cocher tout"})
+NONE_WORDS = frozenset({"aucun", "aucune", "personne", "rien", "aucun d eux", "decocher tout"})
+PREVIOUS_WORDS = frozenset({"precedents", "page precedente", "precedent"})
+NEXT_WORDS = frozenset({"suivants", "page suivante", "suivant"})
+
+_BUT = re.compile(r"^(?:(?:tous|toutes|tout|tout le monde)\s+)?(?:sauf|excepte|hormis|moins)\s+")
+_RANGE = re.compile(r"^(\d{1,4})\s*(?:-|–|a|au|jusqu'a)\s*(\d{1,4})$")
+_SEPARATORS = re.compile(r"\s*(?:[,;+/\n]|\bet\b)\s*")
+
+
+def _soft(text: str) -> str:
+    """Lower case, accents off, blanks single; punctuation kept (commas separate, "-" ranges)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("’", "'"))
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def _words(text: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", _soft(text)).split())
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a typed answer asks: ``toggle`` these, or keep ``only`` these ticked."""
+
+    toggle: tuple[str, ...] = ()
+    only: tuple[str, ...] | None = None
+
+
+def read_selection(text: str, options: list[Option]) -> Selection | Invalid:
+    """The values a typed answer names, or why it names none (a French reason)."""
+    soft = _soft(text)
+    values = [o.value for o in options]
+    words = _words(text)
+    if words in ALL_WORDS:
+        return Selection(only=tuple(values))
+    if words in NONE_WORDS:
+        return Selection(only=())
+    but = _BUT.match(soft)
+    items = _items(soft[but.end() :] if but else soft, options)
+    if isinstance(items, Invalid):
+        return items
+    if not items:
+        return Invalid(texts.say("common.pick_many_again"))
+    if but:
+        return Selection(only=tuple(v for v in values if v not in items))
+    return Selection(toggle=tuple(items))
+
+
+def _items(soft: str, options: list[Option]) -> list[str] | Invalid:
+    values = [o.value for o in options]
+    found: list[str] = []
+
+    def number(raw: str) -> str | Invalid:
+        index = int(raw)
+        if not 1 <= index <= len(values):
+            return Invalid(texts.say("common.no_such_choice_number", number=raw, count=len(values)))
+        return values[index - 1]
+
+    for piece in filter(None, _SEPARATORS.split(soft)):
+        piece = piece.strip(" .!")
+        picked: list[str | Invalid] = []
+        span = _RANGE.match(piece)
+        if span:
+            low, high = sorted((int(span.group(1)), int(span.group(2))))
+            picked = [number(str(n)) for n in (low, high)]
+            if not any(isinstance(p, Invalid) for p in picked):
+                picked = [values[n - 1] for n in range(low, high + 1)]
+        elif piece.replace(" ", "").isdigit():
+            picked = [number(n) for n in piece.split()]
+        else:
+            matches = match_names(piece, [(o.label, o.value) for o in options])
+            if not matches:
+                return Invalid(texts.say("common.pick_many_unknown", answer=piece[:60]))
+            if len(matches) > 1:
+                return Invalid(texts.say("common.ambiguous", answer=piece[:60]))
+            picked = list(matches)
+        for value in picked:
+            if isinstance(value, Invalid):
+                return value
+            if value not in found:
+                found.append(value)
+    return found
+
+
+class PickMany(Step):
+    """Tick several options, then "Terminé": delegates, participants, signs of décrochage."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        ask: str,
+        options: OptionSource,
+        minimum: int = 0,
+        done_label: str = "✅ Terminé",
+        **hooks: Unpack[Hooks],
+    ):
+        super().__init__(name, **hooks)
+        self.prompt = ask
+        self.options = options
+        self.minimum = minimum
+        self.done_label = done_label
+
+    async def question(self, ctx: Context) -> Reply:
+        options = await options_of(self.options, ctx)
+        ctx.data["_options"] = [[o.label, o.value] for o in options]
+        ticked: list[str] = ctx.data.setdefault(self.store, [])
+        pages = max(1, math.ceil(len(options) / PAGE))
+        page = max(0, min(int(ctx.data.get("_page", 0)), pages - 1))
+        first = page * PAGE
+        choices = [
+            Choice(
+                label=("☑ " if o.value in ticked else "☐ ") + o.label,
+                data=f"{ctx.question_id}|{o.value}",
+                number=first + offset + 1,
+            )
+            for offset, o in enumerate(options[first : first + PAGE])
+        ]
+        if page > 0:
+            choices.append(ctx.choice("◀ Précédents", "_prev"))
+        if page < pages - 1:
+            choices.append(ctx.choice(f"Suivants ▶ ({page + 2}/{pages})", "_next"))
+        choices.append(ctx.choice(self.done_label, "_done"))
+        text = await self.render(ctx, self.prompt)
+        if pages > 1:
+            status = ctx.render(
+                "common.pick_many_page",
+                page=page + 1,
+                pages=pages,
+                ticked=len(ticked),
+                total=len(options),
+            )
+            text = f"{text}\n{status}"
+        return Reply(text=text, choices=tuple(choices))
+
+    async def answer(self, ctx: Context) -> Outcome:
+        offered = [Option(label, value) for label, value in ctx.data.get("_options", [])]
+        ticked: list[str] = list(ctx.data.get(self.store, []))
+        if ctx.incoming.choice is not None:
+            picked = ctx.chosen([*(o.value for o in offered), "_done", "_prev", "_next"], labels={})
+            if isinstance(picked, Invalid):
+                return Retry(picked.message)
+            if picked in ("_prev", "_next"):
+                return self._turn(ctx, picked == "_next", edit=True)
+            if picked == "_done":
+                return self._done(ctx, ticked)
+            assert picked is not None
+            ticked = [v for v in ticked if v != picked] if picked in ticked else [*ticked, picked]
+            ctx.data[self.store] = ticked
+            return Stay(edit=True)
+        refusal = ctx.refuse_non_text()
+        if refusal:
+            return refusal
+        if len(ctx.incoming.text) > MAX_TEXT:
+            return Retry(ctx.render("common.message_too_long", length=len(ctx.incoming.text)))
+        words = _words(ctx.incoming.text)
+        if not words:
+            return Retry(ctx.render("common.pick_many_again"))
+        if words in DONE_WORDS or words == _words(self.done_label):
+            return self._done(ctx, ticked)
+        if words in PREVIOUS_WORDS | NEXT_WORDS:
+            return self._turn(ctx, words in NEXT_WORDS, edit=False)
+        selection = read_selection(ctx.incoming.text, offered)
+        if isinstance(selection, Invalid):
+            return Retry(selection.message)
+        if selection.only == () and self.minimum == 0:
+            return self._done(ctx, [])
+        after = (
+            [v for v in (o.value for o in offered) if v in selection.only]
+            if selection.only is not None
+            else [v for v in ticked if v not in selection.toggle]
+            + [v for v in selection.toggle if v not in ticked]
+        )
+        ctx.data[self.store] = after
+        return Stay(message=self._changes(ctx, offered, ticked, after))
+
+    def _turn(self, ctx: Context, forward: bool, *, edit: bool) -> Outcome:
+        ctx.data["_page"] = int(ctx.data.get("_page", 0)) + (1 if forward else -1)
+        return Stay(edit=edit)
+
+    def _done(self, ctx: Context, ticked: list[str]) -> Outcome:
+        if len(ticked) < self.minimum:
+            return Retry(ctx.render("common.pick_at_least", minimum=self.minimum))
+        ctx.data[self.store] = ticked
+        return Next()
+
+    def _changes(
+        self, ctx: Context, offered: list[Option], before: list[str], after: list[str]
+    ) -> str:
+        """ "Décoché : 3. Chloé Faure. 2 cochés sur 3.": a typed change, said back."""
+        numbered = {o.value: f"{n}. {o.label}" for n, o in enumerate(offered, start=1)}
+
+        def said(values: list[str]) -> list[str]:
+            names = [numbered[v] for v in values if v in numbered]
+            if len(names) > SHOWN_CHANGES:
+                return [*names[:SHOWN_CHANGES], f"et {len(names) - SHOWN_CHANGES} autres"]
+            return names
+
+        return ctx.render(
+            "common.pick_many_changed",
+            ticked=said([v for v in after if v not in before]),
+            unticked=said([v for v in before if v not in after]),
+            count=len(after),
+            total=len(offered),
+        )

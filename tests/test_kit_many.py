@@ -1,0 +1,173 @@
+"""Multi-choice questions: typed selections, pages that keep the ticks, global numbers.
+
+A toy question over 150 people (more than Telegram's 100 buttons) and one
+over five, through the real engine; what the console shows is rendered by
+the console transport itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot import texts
+from bot.answers import Invalid
+from bot.app import build_engine
+from bot.config import Settings
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Flow, Option
+from bot.conversations.kit.many import PAGE, Selection, read_selection
+from bot.conversations.kit.steps import PickMany
+from bot.engine import Engine
+from bot.manifest import Feature, Features
+from bot.storage.db import Database
+from bot.transports.console import render
+from tests.auxil.dialogue import Clock, Person
+from tests.auxil.hostile import FOR_CHOICES, step_of, survives
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+FIVE = [
+    Option(name, str(n))
+    for n, name in enumerate(
+        ["Anne Roy", "Bruno Colin", "Chloé Faure", "Damien Petit", "Élise Marchand"], start=1
+    )
+]
+MANY = [Option(f"Stagiaire {n:03d}", str(n)) for n in range(1, 151)]
+
+
+@pytest.fixture(autouse=True)
+def toy_templates(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("FORMABOT_TEMPLATES_DIR", str(TEMPLATES))
+    texts.environment.cache_clear()
+    yield
+    texts.environment.cache_clear()
+
+
+async def keep(ctx: Context) -> None:
+    ctx.say("toy.kept", count=len(ctx.data["who"]))
+    ctx.data["_result"] = ctx.data["who"]
+
+
+async def all_ticked(ctx: Context) -> None:
+    ctx.data["who"] = [o.value for o in (MANY if ctx.data.get("many") else FIVE)]
+
+
+async def everyone(ctx: Context) -> list[Option]:
+    return MANY if ctx.data.get("many") else FIVE
+
+
+async def start(ctx: Context) -> None:
+    ctx.data["many"] = ctx.incoming.argument == "150"
+    await all_ticked(ctx)
+
+
+FLOW = Flow(
+    "cocher",
+    command="cocher",
+    summary="cocher des gens",
+    start=start,
+    steps=[PickMany("who", ask="toy.ask_who", options=everyone, minimum=1)],
+    finish=keep,
+)
+
+
+@pytest.fixture
+def lea(db: Database, settings: Settings, clock: Clock) -> Person:
+    engine: Engine = build_engine(
+        db, settings, features=Features([Feature("toy", flows=(FLOW,))]), clock=clock
+    )
+    return Person(engine, "lea")
+
+
+def console(person: Person) -> str:
+    return "\n".join(render(r, Path("/nonexistent")) for r in person.replies)
+
+
+def test_what_a_typed_selection_names() -> None:
+    assert read_selection("3, 4, 5", FIVE) == Selection(toggle=("3", "4", "5"))
+    assert read_selection("3 4 5", FIVE) == Selection(toggle=("3", "4", "5"))
+    assert read_selection("3-5", FIVE) == Selection(toggle=("3", "4", "5"))
+    assert read_selection("2 à 4", FIVE) == Selection(toggle=("2", "3", "4"))
+    assert read_selection("1 et 3", FIVE) == Selection(toggle=("1", "3"))
+    assert read_selection("chloe, Bruno", FIVE) == Selection(toggle=("3", "2"))
+    assert read_selection("Chloé Faute", FIVE) == Selection(toggle=("3",))  # one letter wrong
+    assert read_selection("Tous", FIVE) == Selection(only=("1", "2", "3", "4", "5"))
+    assert read_selection("aucun", FIVE) == Selection(only=())
+    assert read_selection("tous sauf 3", FIVE) == Selection(only=("1", "2", "4", "5"))
+    assert read_selection("sauf Élise et 1", FIVE) == Selection(only=("2", "3", "4"))
+    wrong = read_selection("3, 9", FIVE)
+    assert isinstance(wrong, Invalid) and "numéro 9" in wrong.message
+    unknown = read_selection("Zorro", FIVE)
+    assert isinstance(unknown, Invalid) and "« zorro »" in unknown.message
+
+
+async def test_typed_numbers_untick_and_say_what_changed(lea: Person, db: Database) -> None:
+    await lea.says("/cocher")
+    assert lea.buttons[:5] == [f"☑ {o.label}" for o in FIVE]
+    await lea.says("3, 4, 5")
+    assert lea.all_text.startswith(
+        "Décoché : 3. Chloé Faure ; 4. Damien Petit ; 5. Élise Marchand.\n2 cochés sur 5."
+    )
+    ticks = [b[0] for b in lea.buttons[:5]]
+    assert ticks == ["☑", "☑", "☐", "☐", "☐"]
+    await lea.says("4")
+    assert lea.all_text.startswith("Coché : 4. Damien Petit.\n3 cochés sur 5.")
+    await lea.says("terminé")
+    assert lea.last == "3 gardé(s)."
+
+
+async def test_all_none_and_all_but(lea: Person, db: Database) -> None:
+    await lea.says("/cocher")
+    await lea.says("aucun")
+    assert "0 coché sur 5" in lea.all_text  # at least one is needed: not finished
+    assert await step_of(db, lea) == ("cocher", "who")
+    await lea.presses("Terminé")
+    assert "au moins 1" in lea.last
+    await lea.says("tous sauf chloé")
+    assert "Décoché" not in lea.all_text and "4 cochés sur 5" in lea.all_text
+    await lea.says("Tous")
+    assert "Coché : 3. Chloé Faure." in lea.all_text
+    await lea.says("Fini")
+    assert lea.last == "5 gardé(s)."
+
+
+async def test_wrong_and_hostile_answers_are_refused_in_french(lea: Person, db: Database) -> None:
+    await lea.says("/cocher")
+    await lea.says("3, 9")
+    assert "Il n'y a pas de choix numéro 9" in lea.all_text
+    await lea.says("Zorro")
+    assert "Je ne trouve pas « zorro »" in lea.all_text
+    await lea.says("x" * 10_000)
+    assert "trop long" in lea.all_text
+    await survives(db, lea, FOR_CHOICES)
+    await lea.presses("Terminé")
+    assert lea.last == "5 gardé(s)."
+
+
+async def test_150_people_are_paged_with_the_ticks_and_numbers_kept(lea: Person) -> None:
+    await lea.says("/cocher 150")
+    assert len(lea.buttons) == PAGE + 2  # a page, "Suivants", "Terminé"
+    assert lea.buttons[-2:] == ["Suivants ▶ (2/8)", "✅ Terminé"]
+    assert "Page 1 sur 8 · 150 cochés sur 150." in lea.last
+    shown = console(lea)
+    assert "  1. ☑ Stagiaire 001" in shown and "  20. ☑ Stagiaire 020" in shown
+    assert "  – ✅ Terminé" in shown and "21." not in shown
+    await lea.presses("Stagiaire 002")  # untick on page 1
+    await lea.presses("Suivants")
+    assert lea.replies[-1].edit_previous
+    assert lea.buttons[0] == "☑ Stagiaire 021" and "◀ Précédents" in lea.buttons
+    shown = console(lea)
+    assert "  21. ☑ Stagiaire 021" in shown  # numbers are the whole list's
+    await lea.says("21, 140-142")  # typed numbers reach any page
+    assert "145 cochés sur 150" in lea.all_text
+    assert lea.buttons[0] == "☐ Stagiaire 021"  # still on page 2
+    await lea.says("précédents")
+    assert lea.buttons[:2] == ["☑ Stagiaire 001", "☐ Stagiaire 002"]  # the tick kept
+    for _ in range(7):
+        await lea.says("suivants")
+    assert "Page 8 sur 8" in lea.last and "Suivants ▶" not in " ".join(lea.buttons)
+    assert lea.buttons[:3] == ["☐ Stagiaire 141", "☐ Stagiaire 142", "☑ Stagiaire 143"]
+    await lea.says("Terminé")
+    assert lea.last == "145 gardé(s)."

@@ -169,3 +169,41 @@ def _close(word: str, parts: list[str]) -> bool:
     if len(word) < 4:
         return any(p.startswith(word) for p in parts)
     return any(difflib.SequenceMatcher(None, word, p).ratio() >= 0.8 for p in parts)
+
+
+def closest_names(typed: str, names: Sequence[str], *, limit: int = 3) -> list[str]:
+    """The names nearest to ``typed``, best first, to suggest when none fits.
+
+    Compared whole and word by word ("zoro" is near "Zora Benali"), folded;
+    names too far from it are not suggested at all.
+    """
+    query = fold(typed)
+    if not query:
+        return []
+    scored: list[tuple[float, str]] = []
+    for name in names:
+        folded = fold(name)
+        candidates = [folded, *folded.split()]
+        score = max(difflib.SequenceMatcher(None, query, c).ratio() for c in candidates)
+        if score >= 0.6:
+            scored.append((score, name))
+    scored.sort(key=lambda pair: (-pair[0], by_surname(pair[1])))
+    return [name for _, name in scored[:limit]]
+
+
+_PARTICLES = {"de", "du", "des", "d", "le", "la", "van", "von", "der", "di", "da", "del", "ben"}
+
+
+def by_surname(full_name: str) -> tuple[str, str]:
+    """Sort key: surname, then given names, accents folded (Élodie Étienne between Dupont and Fabre).
+
+    Names are typed "Prénom Nom"; a word in capitals marks the surname
+    wherever it stands ("DUPONT Marie"), and a particle before the last word
+    belongs to it ("Paul de Lattre" sorts under L, "de" ignored as in a
+    directory).
+    """
+    words = full_name.split()
+    capitals = [w for w in words if len(w) > 1 and w.isupper()]
+    surname = capitals if capitals and len(capitals) < len(words) else words[-1:]
+    given = [w for w in words if w not in surname and fold(w) not in _PARTICLES]
+    return fold(" ".join(surname)), fold(" ".join(given))

@@ -26,7 +26,16 @@ from bot import dates
 from bot.config import Settings
 from bot.documents.pdf import html_to_pdf
 from bot.engine import Engine
-from bot.features import absences, attestations, bilans, deadlines, formations, people, privacy
+from bot.features import (
+    absences,
+    attestations,
+    bilans,
+    deadlines,
+    formations,
+    language,
+    people,
+    privacy,
+)
 from bot.inbox import forget_handled_updates
 from bot.manifest import Feature, Features
 from bot.messages import Reply
@@ -52,6 +61,7 @@ FEATURES = Features(
         deadlines.FEATURE,
         attestations.FEATURE,
         privacy.FEATURE,
+        language.FEATURE,  # last: its reader of free text comes after every feature's own
     ]
 )
 """Everything formabot does.  Adding a feature is adding its manifest here."""

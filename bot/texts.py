@@ -86,9 +86,13 @@ _BLANKS = re.compile(r"\n{3,}")
 _TAGS = re.compile(r"</?(b|i|u|code|pre)>")
 
 
+_DOUBLE_STOP = re.compile(r"(?<![.…])\.((?:</?(?:b|i|u|code)>)*)\.(?!\.)")
+"""A sentence's full stop after a value that already ended with one ("motif donné.")."""
+
+
 def _tidy(text: str) -> str:
     lines = [line.rstrip() for line in text.strip().splitlines()]
-    return _BLANKS.sub("\n\n", "\n".join(lines))
+    return _DOUBLE_STOP.sub(r".\1", _BLANKS.sub("\n\n", "\n".join(lines)))
 
 
 def plain(markup: str) -> str:

@@ -48,6 +48,7 @@ STEP_BY_STEP = [
     ("trainee", "say", "karim", FOR_CHOICES),
     ("date", "say", "hier", FOR_NAMES),
     ("date", "press", "Oui", FOR_CHOICES),
+    ("weekend", "press", "Oui, l'enregistrer", FOR_CHOICES),
     ("period", "press", "Le matin", FOR_CHOICES),
     ("justified", "press", "Oui", FOR_CHOICES),
     ("reason", "say", "arrêt maladie", FOR_NAMES),
@@ -103,6 +104,8 @@ async def test_the_one_line_form_asks_only_what_is_missing(db: Database, trainer
     await trainer.says("/absence Benali hier matin")
     assert "J'ai compris : dimanche 22 novembre 2026" in trainer.last
     await trainer.presses("Oui")
+    assert "Le 22 novembre est un dimanche : je l'enregistre quand même ?" in trainer.last
+    await trainer.presses("Oui, l'enregistrer")
     assert "justifiée" in trainer.last
     await trainer.presses("Non")
     await trainer.presses("Passer")
@@ -141,6 +144,7 @@ async def test_names_are_matched_tolerantly(db: Database, trainer: Person) -> No
     assert await step_of(db, trainer) == ("absence", "trainee")
     await trainer.says("marie")
     await trainer.presses("Oui")  # the date from the line, confirmed
+    await trainer.presses("Oui, l'enregistrer")  # a Sunday
     await trainer.presses("L'après-midi")
     await trainer.presses("Non")
     await trainer.presses("Passer")
@@ -152,7 +156,7 @@ async def test_names_are_matched_tolerantly(db: Database, trainer: Person) -> No
     await trainer.says("/absence")
     await trainer.presses("Agent de restauration")
     await trainer.says("benaly")  # one typo
-    assert "Quel jour Karim Benali" in trainer.last
+    assert "l'absence ou le retard de Karim Benali" in trainer.last
     await trainer.says("/absence")
     await trainer.presses("Agent de restauration")
     await trainer.says("zorglub")
@@ -230,7 +234,7 @@ async def test_the_same_half_day_cannot_be_logged_twice(db: Database, trainer: P
     await trainer.presses("Passer")
     await trainer.presses("Enregistrer")
     await log("/absence hugo vendredi dernier journée")
-    assert "Hugo Moreau est déjà noté(e) le vendredi 20 novembre 2026 (matin" in trainer.last
+    assert "Pour Hugo Moreau, le vendredi 20 novembre 2026 est déjà noté (matin" in trainer.last
     assert "Enregistrer quand même" not in trainer.buttons
     await trainer.presses("Changer la période")
     await trainer.presses("L'après-midi")
@@ -268,7 +272,7 @@ async def test_repeated_absence_is_said_at_once_and_opens_a_follow_up(
 
     await unjustified("/absence karim vendredi dernier matin")
     assert "Attention" not in trainer.all_text
-    await unjustified("/absence karim hier après-midi")
+    await unjustified("/absence karim jeudi après-midi")
     assert (
         "Attention : Karim Benali compte 2 absences non justifiées en 14 jours" in trainer.all_text
     )
@@ -306,7 +310,7 @@ async def test_three_half_days_even_justified_make_a_sign_and_can_be_declined(
     # « Projet professionnel » is a short formation: one absence is enough (ELY-SHORT).
     assert "Nadia Roux est dans une formation courte" in trainer.all_text
     await trainer.presses("Pas maintenant")
-    await trainer.says("/absence nadia hier matin justifiée")
+    await trainer.says("/absence nadia jeudi matin justifiée")
     await trainer.presses("Oui")
     await trainer.says("enfant malade")
     await trainer.presses("Pas de justificatif")
@@ -420,7 +424,7 @@ async def test_nothing_about_a_trainee_reaches_the_logs(
     setup_logging("DEBUG")  # what `formabot run` does with FORMABOT_LOG_LEVEL=DEBUG
     caplog.set_level(logging.DEBUG)
     try:
-        await trainer.says("/absence karim hier journée")
+        await trainer.says("/absence karim jeudi journée")
         await trainer.presses("Oui")
         await trainer.presses("Oui")
         await trainer.says("hospitalisation Pitié-Salpêtrière")
@@ -482,7 +486,7 @@ async def test_nothing_about_a_trainee_reaches_the_logs(
 
 
 async def test_a_file_that_is_not_a_proof_is_refused(db: Database, trainer: Person) -> None:
-    await trainer.says("/absence léa hier justifiée")
+    await trainer.says("/absence léa jeudi justifiée")
     await trainer.presses("Oui")
     await trainer.presses("Le matin")
     await trainer.says("rendez-vous")
@@ -520,3 +524,39 @@ async def test_the_checks_and_optional_steps_survive_bad_input(
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Abandonner")
     assert len(await absences(db)) == 1
+
+
+async def test_an_absence_on_a_sunday_is_questioned_once(db: Database, trainer: Person) -> None:
+    """Issue 11 item 19: "Le 15 novembre est un dimanche : je l'enregistre quand même ?"."""
+    await trainer.says("/absence karim le 15 novembre matin")
+    await trainer.presses("Oui")
+    assert trainer.last.startswith("Le 15 novembre est un dimanche : je l'enregistre quand même ?")
+    assert await step_of(db, trainer) == ("absence", "weekend")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Corriger la date")
+    assert await step_of(db, trainer) == ("absence", "date")
+    await trainer.says("samedi 14 novembre")
+    await trainer.presses("Oui")
+    assert "Le 14 novembre est un samedi" in trainer.last
+    await trainer.presses("Oui, l'enregistrer")
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")  # the recap checks again: no second question
+    saved = await absences(db)
+    assert [(a.day, a.period) for a in saved] == [(date(2026, 11, 14), "matin")]
+    assert sum("est un samedi" in line for line in trainer.transcript) == 1
+
+    await trainer.says("/absences")  # correcting it does not ask again
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("14/11 matin")
+    await trainer.presses("Justifiée ou non")
+    await trainer.presses("Oui")
+    await trainer.says("convocation")
+    await trainer.presses("Pas de justificatif")
+    await trainer.presses("Enregistrer la correction")
+    assert "Correction enregistrée" in trainer.last
+    assert sum("est un samedi" in line for line in trainer.transcript) == 1
+
+    await trainer.says("/absence karim vendredi dernier matin")  # a weekday: no question
+    await trainer.presses("Oui")
+    assert "est un" not in trainer.last and "justifiée" in trainer.last

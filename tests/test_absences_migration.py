@@ -77,15 +77,20 @@ async def test_done_tasks_become_done_deadlines_then_the_table_goes(empty: Datab
     await upgrade(empty, "0005_merge")
     async with empty.sessions() as session, session.begin():
         org = Organisation(name="OF")
-        camille = Person(display_name="Camille")
-        session.add_all([org, camille])
+        session.add(org)
         await session.flush()
-        # Only the columns the schema had at 0005 (later ones, e.g. cm_matrix, are not there).
+        # Only the columns the schema had at 0005 (later ones, e.g. cm_matrix or a
+        # person's address_form, are not there).
+        camille_id = await session.scalar(
+            insert(Person)
+            .values(display_name="Camille", created_at=datetime(2026, 9, 1, tzinfo=UTC))
+            .returning(Person.id)
+        )
         formation_id = await session.scalar(
             insert(Formation)
             .values(
                 organisation_id=org.id,
-                owner_id=camille.id,
+                owner_id=camille_id,
                 title="F",
                 funder="autre",
                 mode="dates",
@@ -119,14 +124,14 @@ async def test_done_tasks_become_done_deadlines_then_the_table_goes(empty: Datab
                 formation_id=formation_id,
                 trainee_id=trainee_id,
                 path=path,
-                opened_by=camille.id,
+                opened_by=camille_id,
                 opened_at=datetime(2026, 11, 23, 9, 0, tzinfo=UTC),
                 **more,
             )
 
         short = followup("short")
-        long = followup("long", closed_at=T3, closed_by=camille.id)
-        team = followup("bilan_comp", cause="difficulty", closed_at=T4, closed_by=camille.id)
+        long = followup("long", closed_at=T3, closed_by=camille_id)
+        team = followup("bilan_comp", cause="difficulty", closed_at=T4, closed_by=camille_id)
         session.add_all([short, long, team])
         await session.flush()
         for step in ("CONTACT", "TICKET"):  # the open follow-up's deadlines, as refreshed
@@ -151,7 +156,7 @@ async def test_done_tasks_become_done_deadlines_then_the_table_goes(empty: Datab
         ids = {
             "org": org.id,
             "formation": formation_id,
-            "camille": camille.id,
+            "camille": camille_id,
             "short": short.id,
             "long": long.id,
             "team": team.id,
@@ -179,7 +184,7 @@ async def test_done_tasks_become_done_deadlines_then_the_table_goes(empty: Datab
                     "title": f"Tâche {step} de Léa Martin",
                     "due_on": date(2026, 12, 7),
                     "done_at": naive(done_at),
-                    "done_by": camille.id if done_at else None,
+                    "done_by": camille_id if done_at else None,
                     "cancelled_at": naive(cancelled_at),
                     "created_at": naive(datetime(2026, 11, 23, 9, 0, tzinfo=UTC)),
                 },

@@ -45,3 +45,34 @@ def test_matrix_ids(typed: str, found: str | None) -> None:
 def test_a_name_typed_elsewhere_is_shown_without_invisible_characters() -> None:
     assert visible("Léa\x1b[31m \u202eMartin\x00") == "Léa Martin"
     assert visible(None) == ""
+
+
+def test_names_sort_by_surname_with_accents_folded() -> None:
+    from bot.answers import by_surname
+
+    names = [
+        "Paul Fabre",
+        "Élodie Étienne",
+        "Marie Dupont",
+        "Zoé Abel",
+        "DURAND Jean",
+        "Ana de Lima",
+    ]
+    assert sorted(names, key=by_surname) == [
+        "Zoé Abel",
+        "Marie Dupont",
+        "DURAND Jean",
+        "Élodie Étienne",
+        "Paul Fabre",
+        "Ana de Lima",
+    ]
+
+
+def test_the_closest_names_to_one_nobody_has() -> None:
+    from bot.answers import closest_names
+
+    known = ["Karim Benali", "Léa Martin", "Zora Petit", "Julie Petit"]
+    assert closest_names("lia", known) == ["Léa Martin"]
+    assert closest_names("zorro", known) == ["Zora Petit"]
+    assert closest_names("xxxxxx", known) == []
+    assert closest_names("", known) == []

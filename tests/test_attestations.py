@@ -85,13 +85,13 @@ async def test_a_whole_round_from_scheduling_to_the_bundle(
     await lea.presses("Délégué")
     shown = lea.last
     for words in (
-        "Je soussigné(e) Léa Martin, délégué(e) des stagiaires de la formation "
+        "Je, Léa Martin, représentant les stagiaires de la formation "
         "« Agent de restauration (démo) »",
         "financée par la Région Normandie",
         "atteste sur l'honneur avoir participé au bilan de fin de formation",
         "à distance, en visioconférence, le jeudi 26 novembre 2026, de 14 h 00 à 16 h 00",
         "organisé par Organisme de démonstration, représenté par Camille Durand",
-        "en présence de Mme Sophie Leroy, chargé(e) de mission de la Région Normandie",
+        "en présence de Mme Sophie Leroy, pour la Région Normandie",
     ):
         assert words in shown, words
     assert lea.buttons == [
@@ -194,7 +194,7 @@ async def test_a_whole_round_from_scheduling_to_the_bundle(
     assert by_name["Hugo Moreau"]["status"] == "declined"
     assert by_name["Hugo Moreau"]["answer"]["reason"] == "J'étais malade ce jour-là"
     pdf = pdf_words(files["attestation-01-lea-martin.pdf"])
-    assert "Je soussigné(e) Léa Martin" in pdf and lea_answer.text_sha256 in pdf
+    assert "Je, Léa Martin," in pdf and lea_answer.text_sha256 in pdf
     recap = pdf_words(files["recapitulatif.pdf"])
     assert "Justificatifs de participation" in recap and "complet" in recap
     assert "Léa Martin" in recap and "Hugo Moreau" in recap and "malade" in recap
@@ -259,7 +259,7 @@ async def test_a_name_mismatch_is_accepted_and_flagged_to_the_trainer(
     await hugo.presses("Partenaire")
     assert "Quelle structure" in hugo.last
     await hugo.says("Mission locale de Caen")
-    assert "représentant(e) de Mission locale de Caen, partenaire" in hugo.last
+    assert "représentant Mission locale de Caen, partenaire" in hugo.last
     await hugo.presses("Je l'atteste")
     assert "enregistrée" in hugo.all_text
     async with db.sessions() as session:

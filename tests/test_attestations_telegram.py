@@ -139,7 +139,7 @@ async def test_a_delegate_attests_through_a_deep_link_and_the_trainer_gets_the_b
         greeting = [m.body for m in await lea.bot_messages()]
         assert any("Camille Durand vous invite" in body for body in greeting)
         await ask(lea, "Léa Martin", "À quel titre")
-        shown = await click(lea, "Délégué(e) des stagiaires", "Je soussigné(e) Léa Martin")
+        shown = await click(lea, "Délégué ou déléguée des stagiaires", "Je, Léa Martin,")
         assert "atteste sur l'honneur avoir participé" in shown.body
         assert shown.button_texts == [
             "Je l'atteste sur l'honneur",
@@ -192,4 +192,4 @@ async def test_a_delegate_attests_through_a_deep_link_and_the_trainer_gets_the_b
         == hashlib.sha256(files["attestation-01-lea-martin.txt"]).hexdigest()
     )
     assert entry["platform"] == "telegram" and entry["chat_user_id"] == str(DELEGATE_ID)
-    assert "Je soussigné(e) Léa Martin" in pdf_words(files["attestation-01-lea-martin.pdf"])
+    assert "Je, Léa Martin," in pdf_words(files["attestation-01-lea-martin.pdf"])

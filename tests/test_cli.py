@@ -54,6 +54,7 @@ PIPED = """/start
 Forma Plus
 1
 Claire Martin
+1
 /formation
 Agent de restauration
 Une formation
@@ -85,9 +86,9 @@ def test_a_piped_dialogue_creates_an_organisation_and_a_formation(tmp_path: Path
     assert export.returncode == 0, export.stderr
     rows = list(csv.DictReader(io.StringIO(export.stdout)))
     assert [(r["nom"], r["entreprise"], r["delegue"]) for r in rows] == [
-        ("Julie Petit", "", "non"),
-        ("Karim Benali", "", "non"),
+        ("Karim Benali", "", "non"),  # by surname
         ("Marie Dupont", "Boulangerie Martin", "oui"),
+        ("Julie Petit", "", "non"),
     ]
     assert {r["formation"] for r in rows} == {"Agent de restauration"}
 

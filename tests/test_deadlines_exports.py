@@ -89,6 +89,9 @@ async def test_ics_is_one_event_per_deadline(db: Database, trainer: Person, tmp_
     assert proof.start == date(2026, 12, 3)  # a day, not an hour
     assert proof.end == date(2026, 12, 4)
     assert all(str(e["UID"]).startswith("deadline-") for e in calendar.events)
+    zone_comments = [str(z["COMMENT"]) for z in calendar.walk("VTIMEZONE")]
+    assert zone_comments and all(c.startswith("Fuseau horaire valable du") for c in zone_comments)
+    assert b"This timezone" not in data.replace(b"\r\n ", b"")
 
 
 def test_right_after_formabot_demo_the_export_lists_the_deadlines(

@@ -728,6 +728,7 @@ async def test_short_formation_one_absence_opens_the_procedure_and_needs_both_co
         thomas.company = "Garage Martin"
     await trainer.says("/absence thomas hier matin non justifiée")
     await trainer.presses("Oui")
+    await trainer.presses("Oui, l'enregistrer")  # a Sunday, asked once
     await trainer.presses("Passer")
     await trainer.presses("Enregistrer")
     assert "Thomas Fabre est dans une formation courte" in trainer.all_text

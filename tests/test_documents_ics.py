@@ -154,3 +154,16 @@ def test_fixed_offsets_are_written_in_utc() -> None:
 def test_bad_arguments_are_refused(changes: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         make(**changes)
+
+
+def test_nothing_in_english_in_the_file_a_user_opens() -> None:
+    """Issue 11 item 24: icalendar's "This timezone only works from …" is said in French."""
+    calendar = parse(make())
+    zones = list(calendar.walk("VTIMEZONE"))
+    assert [str(z["TZID"]) for z in zones] == ["Europe/Paris"]
+    assert str(zones[0]["COMMENT"]) == (
+        "Fuseau horaire valable du mercredi 1er janvier 2025 au samedi 1er janvier 2028."
+    )
+    unfolded = make().replace(b"\r\n ", b"").decode()
+    for english in ("This timezone", "only works", "timezone"):
+        assert english not in unfolded

@@ -226,3 +226,24 @@ def test_render_pdf_refuses_templates_outside_documents() -> None:
         render_pdf("../chat/formation.j2")
     with pytest.raises(jinja2.UndefinedError):
         render_pdf("exemple.html.j2")  # a forgotten value is an error, not a blank
+
+
+def test_table_cells_and_headings_are_aligned_on_the_left() -> None:
+    """Issue 11 item 24: fpdf2 centres <th> and justifies <td>; every cell starts at its left."""
+    from tests.auxil.pdf import pdf_reader
+
+    markup = (
+        '<table width="100%"><tr><th width="50%">Nom</th><th width="50%">Statut</th></tr>'
+        "<tr><td>Léa</td><td>présente</td></tr>"
+        "<tr><td>Karim Benali, un nom plus long</td><td>absent</td></tr></table>"
+    )
+    x: dict[str, float] = {}
+
+    def visit(text: str, cm: object, tm: list[float], font: object, size: object) -> None:
+        if text.strip():
+            x.setdefault(text.strip(), tm[4])
+
+    pdf_reader(html_to_pdf(markup, title="Tableau")).pages[0].extract_text(visitor_text=visit)
+    assert abs(x["Nom"] - x["Léa"]) < 1 and abs(x["Léa"] - x["Karim Benali, un nom plus long"]) < 1
+    assert abs(x["Statut"] - x["présente"]) < 1 and abs(x["présente"] - x["absent"]) < 1
+    assert clean_markup('<table><tr><td align="right">1</td></tr></table>').count("align") == 1

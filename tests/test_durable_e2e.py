@@ -307,8 +307,8 @@ async def test_telegram_killed_at_every_turn_of_two_whole_flows(
                 ("normandie", "dates", False)
             ]
             assert [(t.full_name, t.is_delegate) for t in formations[0].trainees] == [
+                ("Ben Kaci", True),  # by surname: Kaci, Lopes, Roy
                 ("Ana Lopes", False),
-                ("Ben Kaci", True),
                 ("Chloé Roy", False),
             ]
             bilans = (await session.scalars(select(Bilan))).all()
@@ -441,8 +441,8 @@ async def test_the_console_killed_at_every_turn_of_four_whole_flows(
             ).all()
             assert [(f.funder, f.mode) for f in formations] == [("normandie", "dates")]
             assert [t.full_name for t in formations[0].trainees] == [
+                "Ben Kaci",  # by surname: Kaci, Lopes, Roy
                 "Ana Lopes",
-                "Ben Kaci",
                 "Chloé Roy",
             ]
     finally:

@@ -104,7 +104,7 @@ async def test_a_conversation_expires_after_a_day(
     await trainer.says("Cuisine")
     clock.advance(hours=25)
     await trainer.presses("Une formation")
-    assert "expiré" in trainer.last
+    assert "j'ai refermé « créer une formation »" in trainer.last
     assert await step_of(db, trainer) == (None, None)
     await trainer.says("/formation")
     assert "intitulé" in trainer.last
@@ -209,7 +209,9 @@ async def test_conversation_ttl_is_a_setting(
     await who.says("/formation")
     clock.advance(minutes=90)
     await who.says("Cuisine")
-    assert "expiré" in who.last
+    # Issue 11 item 24: nothing "expired" for someone who had not even answered.
+    assert "Sans réponse depuis un moment, j'ai refermé « créer une formation »" in who.last
+    assert "expiré" not in who.all_text
 
 
 async def a_formateur(db: Database, person: Callable[..., Person]) -> Person:

@@ -224,7 +224,10 @@ async def test_list_open_and_edit_a_formation(db: Database, trainer: Person) -> 
     assert "Agent de restauration (démo)" in " ".join(trainer.buttons)
     await trainer.presses("Agent de restauration")
     await trainer.presses("Voir le détail")
-    assert "Léa Martin" in trainer.all_text and "délégué" in trainer.all_text
+    assert (
+        "Léa Martin" in trainer.all_text
+        and "Léa Martin (Brasserie du Port) – représente les stagiaires" in trainer.all_text
+    )
 
     await trainer.presses("Modifier les dates")
     await trainer.says("du 1er octobre 2026 au 20 février 2027")
@@ -235,7 +238,7 @@ async def test_list_open_and_edit_a_formation(db: Database, trainer: Person) -> 
 
     await trainer.presses("Ajouter des stagiaires")
     await trainer.says("léa martin\nPaul Henry")
-    assert "apparaît deux fois" in trainer.last and "déjà inscrit" in trainer.last
+    assert "apparaît deux fois" in trainer.last and "déjà dans la formation" in trainer.last
     await trainer.says("Paul Henry")
     assert "1 stagiaire ajouté" in trainer.all_text
     assert "Que voulez-vous faire" in trainer.last

@@ -6,6 +6,9 @@ from datetime import date
 
 from bot.formations import exports
 from bot.storage.db import Database
+from bot.storage.formations import Formation
+from tests.auxil.absences import add_formation
+from tests.auxil.dialogue import Person
 from tests.auxil.formations import a_formation, cast
 
 
@@ -43,3 +46,29 @@ async def test_rows_of_one_organisation_or_all(db: Database) -> None:
         ]
         assert all(set(t) == set(exports.TRAINEE_COLUMNS) for t in trainees)
         assert len(await exports.trainees(session)) == 4
+
+
+async def test_trainees_are_listed_by_surname_everywhere(db: Database, trainer: Person) -> None:
+    """Issue 11 item 24: Élodie Étienne between Dupont and Fabre, in the chat, the pickers,
+    the stored list and the export, whatever the order they were typed in."""
+    typed = ("Paul Fabre", "Élodie Étienne", "Marie Dupont", "Zoé Abel")
+    formation_id = await add_formation(db, title="Cuisine", trainees=typed)
+    expected = ["Zoé Abel", "Marie Dupont", "Élodie Étienne", "Paul Fabre"]
+
+    async with db.sessions() as session:
+        formation = await session.get(Formation, formation_id)
+        assert formation is not None
+        assert [t.full_name for t in formation.trainees] == expected
+        rows = await exports.trainees(session)
+        assert [r["nom"] for r in rows if r["formation_id"] == formation_id] == expected
+
+    await trainer.says("/formations")
+    await trainer.presses("Cuisine")
+    await trainer.presses("Voir le détail")
+    listing = trainer.all_text
+    positions = [listing.index(name) for name in expected]
+    assert positions == sorted(positions), listing
+
+    await trainer.says("/absence")
+    await trainer.presses("Cuisine")
+    assert [b for b in trainer.buttons if b in expected] == expected

@@ -286,7 +286,7 @@ async def test_cancelling_inside_a_call_cancels_what_the_person_started(
     await open_notebook(lea)
     await lea.presses("Ajouter une note")
     await lea.says("/annuler")
-    assert "C'est annulé (tenir un carnet)" in lea.last
+    assert "C'est annulé : tenir un carnet." in lea.last
     state = await state_of(db, "lea")
     assert state.flow is None
     assert "_stack" not in state.data

@@ -62,7 +62,8 @@ async def test_a_killed_bot_answers_the_waiting_message_once(
                 await claire.say(room, waiting)  # while the bot is down
                 process = await start()
                 await claire.reply_after(room, count, expect, timeout=60)
-            await claire.ask(room, "Claire Martin", "Forma Plus")
+            await claire.ask(room, "Claire Martin", "parler de vous")
+            await claire.ask(room, "1", "Forma Plus")
             bodies = [s.body for s in claire.in_room(room)]
     finally:
         if process.returncode is None:

@@ -27,6 +27,7 @@ async def first_admin(who: Person) -> None:
     await who.says("Forma Plus")
     await who.presses("Métropole")
     await who.says("Claire Martin")
+    await who.presses("Au féminin")
 
 
 async def test_the_first_person_creates_the_organisation_and_becomes_admin(
@@ -38,7 +39,15 @@ async def test_the_first_person_creates_the_organisation_and_becomes_admin(
     await claire.says("Forma Plus")
     await claire.presses("Réunion")
     await claire.says("Claire Martin")
-    assert "Forma Plus" in claire.last and "administrateur" in claire.last
+    assert "Comment dois-je parler de vous" in claire.last
+    await survives(db, claire, FOR_CHOICES)
+    await claire.presses("Au féminin")
+    assert (
+        "C'est fait : l'organisme Forma Plus est créé et vous en êtes l'administratrice."
+        in claire.last
+    )
+    async with db.sessions() as session:
+        assert [p.address_form for p in await session.scalars(select(P))] == ["f"]
     async with db.sessions() as session:
         org = await session.scalar(select(Organisation))
         assert org is not None and (org.name, org.timezone) == ("Forma Plus", "Indian/Reunion")
@@ -62,6 +71,8 @@ async def test_onboarding_steps_survive_bad_input(
     await claire.presses("Métropole")
     await survives(db, claire, FOR_NAMES)
     await claire.says("Claire Martin")
+    await survives(db, claire, FOR_CHOICES)
+    await claire.presses("Ni l'un ni l'autre")
     async with db.sessions() as session:
         assert [o.name for o in await session.scalars(select(Organisation))] == ["Forma Plus"]
 
@@ -101,7 +112,12 @@ async def test_an_admin_invites_a_formateur_with_a_one_time_code(
     await bruno.says(f"/start {code[1]}")
     assert "Forma Plus" in bruno.all_text
     await bruno.says("Bruno Lefèvre")
+    assert "Comment dois-je parler de vous" in bruno.last
+    await bruno.presses("Au masculin")
     assert "C'est fait" in bruno.last
+    async with db.sessions() as session:
+        forms = {p.display_name: p.address_form for p in await session.scalars(select(P))}
+        assert forms == {"Claire Martin": "f", "Bruno Lefèvre": "m"}
     await bruno.says("/aide")
     assert "/formation" in bruno.last and "/inviter" not in bruno.last
     await bruno.says("/inviter")

@@ -158,6 +158,7 @@ async def test_an_abandoned_conversation_loses_what_was_typed_when_it_expires(
     await trainer.says("karim")
     await trainer.says("hier")
     await trainer.presses("Oui")
+    await trainer.presses("Oui, l'enregistrer")  # a Sunday, asked once
     await trainer.presses("Le matin")
     await trainer.presses("Oui")
     await trainer.says(f"rendez-vous {NOTE}")
@@ -185,8 +186,8 @@ async def test_an_abandoned_conversation_loses_what_was_typed_when_it_expires(
     assert set(expired.data) == {"_q"}
     assert await traces(db, (NOTE,)) == []
     await trainer.says("un justificatif ?")
-    assert "Votre saisie en cours (noter une absence" in trainer.last
-    assert "a expiré faute de réponse" in trainer.last
+    assert "Sans réponse depuis un moment, j'ai refermé « noter une absence" in trainer.last
+    assert "rien de ce qui n'avait pas été validé n'est enregistré" in trainer.last
 
 
 async def test_the_text_of_a_sent_message_is_forgotten_a_day_later(

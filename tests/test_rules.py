@@ -316,7 +316,7 @@ def test_keys_stay_stable_when_a_bilan_moves() -> None:
 
 def test_unknown_chargee_is_named_by_role() -> None:
     docs = by_key(deadlines(normandie(chargee=None), {}, PARIS))["NOR-DOCS:bilan:12"]
-    assert "à envoyer au ou à la chargé(e) de mission avant" in docs.explanation
+    assert "à envoyer à la personne chargée de mission avant" in docs.explanation
 
 
 def test_nor_explanations_name_the_bilan_in_full() -> None:
@@ -424,7 +424,7 @@ def test_bilan_d_etape_date_follows_the_setting() -> None:
     mid = by_key(deadlines(formation, {}, PARIS))["CVL-BQ-MID:formation:3"]
     assert mid.due_on == date(2027, 3, 2)
     assert mid.postponable is True
-    assert "à arrêter avec le ou la référent(e) territorial(e)" in mid.explanation
+    assert "à arrêter avec la personne référente territoriale" in mid.explanation
 
 
 def test_bilan_d_etape_is_not_moved_by_an_extension() -> None:

@@ -25,7 +25,7 @@ async def test_rectorat_first_hours_participants_and_cap(db: Database, trainer: 
     assert "Je n'ai pas compris cette durée" in trainer.last
     await trainer.says("9h30")
     assert "Qui a effectivement participé" in trainer.last
-    assert trainer.buttons[:3] == ["☑ Anne Roy", "☑ Bruno Colin", "☑ Chloé Faure"]
+    assert trainer.buttons[:3] == ["☑ Bruno Colin", "☑ Chloé Faure", "☑ Anne Roy"]  # by surname
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Chloé Faure")  # untick: did not take part
     await trainer.presses("Terminé")
@@ -104,7 +104,8 @@ async def test_typed_numbers_untick_trainees_as_reported(db: Database, trainer: 
     await trainer.presses("PAF Cinq")
     await trainer.says("20 heures")
     await trainer.says("3, 4, 5")
-    assert "Décoché : 3. Chloé Faure ; 4. Damien Petit ; 5. Élise Marchand." in trainer.all_text
+    # by surname: Colin, Faure, Marchand, Petit, Roy
+    assert "Décoché : 3. Élise Marchand ; 4. Damien Petit ; 5. Anne Roy." in trainer.all_text
     assert "2 cochés sur 5" in trainer.all_text
     await trainer.says("Retour")  # item 21: back to the hours, the ticks kept
     assert "Combien d'heures" in trainer.last

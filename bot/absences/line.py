@@ -12,16 +12,38 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot import dates
+from bot.answers import closest_names as closest_names
 from bot.answers import match_names as match_names  # its home since the flow kit shares it
+
+_DATE_FILLERS = {
+    *("le", "la", "l", "du", "de", "des", "au", "dernier", "derniere", "passe", "ce", "a", "h"),
+    *("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre"),
+    *("octobre", "novembre", "decembre", "janv", "fevr", "sept", "oct", "nov", "dec"),
+}
+
+
+def _unknown_name(
+    tokens: list[str], whole: datetime, date_of: Callable[[list[str]], datetime | None]
+) -> str:
+    """The words the date reader skipped ("zorro hier": "zorro"), which name nobody known."""
+    for size in range(len(tokens) - 1, 0, -1):
+        for name, rest in ((tokens[:size], tokens[size:]), (tokens[-size:], tokens[:-size])):
+            if date_of(rest) != whole:
+                continue
+            if all(w not in _DATE_FILLERS and date_of([w]) is None for w in name):
+                return " ".join(name)
+    return ""
+
 
 # --- the whole line -------------------------------------------------------------------
 
 
-def _soft_fold(text: str) -> str:
+def soft_fold(text: str) -> str:
     """Lower case, no accents, punctuation kept ("3/12" stays a date)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
@@ -63,7 +85,7 @@ class Line:
 def understand_line(text: str, now: datetime, people: list[tuple[str, tuple[int, int]]]) -> Line:
     """Trainee, date, period and justification read from free text, each if present."""
     line = Line()
-    folded = " ".join(_soft_fold(text).split())
+    folded = " ".join(soft_fold(text).split())
     for pattern, replacement in _REWRITES:
         folded = pattern.sub(replacement, folded)
     for pattern in _LATE:
@@ -113,10 +135,18 @@ def understand_line(text: str, now: datetime, people: list[tuple[str, tuple[int,
     whole = date_of(tokens)
     if whole is not None:
         line.when = whole
+        line.name_text = _unknown_name(tokens, whole, date_of)
         return line
     if best is not None:
         line.matches, line.name_text = best[0], " ".join(best[1])
         line.date_text = " ".join(best[2])
         return line
+    # Nobody fits: the name typed is what stands before (or after) a date, if one is there.
+    for size in range(len(tokens) - 1, 0, -1):
+        for name, rest in ((tokens[:size], tokens[size:]), (tokens[-size:], tokens[:-size])):
+            when = date_of(rest)
+            if when is not None:
+                line.name_text, line.when = " ".join(name), when
+                return line
     line.name_text = " ".join(tokens)
     return line

@@ -24,6 +24,7 @@ from bot import texts
 from bot.absences.followups import (
     labels,
 )
+from bot.answers import by_surname
 from bot.storage.absences import (
     Absence,
     Entretien,
@@ -309,13 +310,11 @@ async def timeline(session: AsyncSession, trainee: Trainee, zone: str) -> list[E
 async def followed_trainees(session: AsyncSession, formation_id: int) -> list[Trainee]:
     """Trainees of a formation with at least one follow-up, by name."""
     rows = await session.scalars(
-        select(Trainee)
-        .where(
+        select(Trainee).where(
             Trainee.formation_id == formation_id,
             Trainee.id.in_(
                 select(FollowUp.trainee_id).where(FollowUp.formation_id == formation_id)
             ),
         )
-        .order_by(Trainee.full_name)
     )
-    return list(rows.all())
+    return sorted(rows.all(), key=lambda t: by_surname(t.full_name))

@@ -31,7 +31,7 @@ from bot.storage.formations import Formation
 from bot.storage.people import ChatIdentity
 
 ROLE_LABELS = {
-    "delegate": "délégué(e) des stagiaires",
+    "delegate": "délégation des stagiaires",
     "trainee": "stagiaire",
     "partner": "partenaire",
 }

@@ -9,15 +9,23 @@ every reader shares one vocabulary and one way of folding what was typed
 from bot.dates.durations import understand_duration
 from bot.dates.moments import Prefer, Understood, understand
 from bot.dates.periods import understand_period
-from bot.dates.spelling import spell_date, spell_datetime, spell_time
+from bot.dates.spelling import (
+    spell_date,
+    spell_datetime,
+    spell_day_month,
+    spell_time,
+    weekend_day,
+)
 
 __all__ = [
     "Prefer",
     "Understood",
     "spell_date",
     "spell_datetime",
+    "spell_day_month",
     "spell_time",
     "understand",
     "understand_duration",
     "understand_period",
+    "weekend_day",
 ]

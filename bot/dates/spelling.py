@@ -27,6 +27,21 @@ def spell_date(d: date | datetime) -> str:
     return f"{_WEEKDAY_NAMES[d.weekday()]} {day} {_MONTH_NAMES[d.month - 1]} {d.year}"
 
 
+def spell_day_month(d: date | datetime) -> str:
+    """ "6 décembre", "1er mars": the short form a sentence uses when the weekday follows."""
+    day = "1er" if d.day == 1 else str(d.day)
+    return f"{day} {_MONTH_NAMES[d.month - 1]}"
+
+
+def weekend_day(d: date | datetime) -> str | None:
+    """ "samedi" or "dimanche" when ``d`` falls on a weekend, else ``None``.
+
+    Training days are weekdays: a date typed on a weekend is more often a slip
+    than a fact, so the dialogues ask once before keeping it.
+    """
+    return _WEEKDAY_NAMES[d.weekday()] if d.weekday() >= 5 else None
+
+
 def spell_time(t: time | datetime) -> str:
     """French typography puts spaces around the "h" and always two digits of minutes."""
     return f"{t.hour} h {t.minute:02d}"

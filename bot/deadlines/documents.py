@@ -217,8 +217,6 @@ def deadlines_calendar(
         first = day if first is None or day < first else first
         last = day if last is None or day > last else last
     if first is not None and last is not None:
-        calendar.add_missing_timezones(
-            first_date=date(first.year - 1, 1, 1), last_date=date(last.year + 2, 1, 1)
-        )
+        ics.with_timezones(calendar, first, last)
     data: bytes = calendar.to_ical()
     return data

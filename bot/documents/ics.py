@@ -24,6 +24,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from bot.dates import spell_date
+
 PRODID = "-//formabot//formabot//FR"
 _EMAIL = re.compile(r"[^@\s<>\"',;:]+@[^@\s<>\"',;:]+\.[^@\s<>\"',;:]+")
 _URL = re.compile(r"https?://\S+", re.IGNORECASE)
@@ -66,6 +68,24 @@ def _zoned(moment: datetime, *, what: str) -> datetime:
     if isinstance(zone, ZoneInfo) or zone is UTC:
         return moment
     return moment.astimezone(UTC)
+
+
+def with_timezones(calendar: Calendar, first: date, last: date) -> None:
+    """One VTIMEZONE per TZID the events use, with its comment in French.
+
+    Generated from the zoneinfo rules for the years around the events only
+    (the default span, 1970-2038, is long and would stop short of a late
+    event).  icalendar writes "This timezone only works from …" in each: a
+    calendar client may show it, so it is said in French instead.
+    """
+    span_start, span_end = date(first.year - 1, 1, 1), date(last.year + 2, 1, 1)
+    calendar.add_missing_timezones(first_date=span_start, last_date=span_end)
+    for zone in calendar.walk("VTIMEZONE"):
+        zone.pop("COMMENT", None)
+        zone.add(
+            "comment",
+            f"Fuseau horaire valable du {spell_date(span_start)} au {spell_date(span_end)}.",
+        )
 
 
 def invitation(
@@ -131,11 +151,6 @@ def invitation(
             attendee.params["RSVP"] = vText("TRUE")
         event.add("attendee", attendee)
     calendar.add_component(event)
-    # One VTIMEZONE per TZID used above, generated from the zoneinfo rules
-    # for the years around the event only (the default span, 1970-2038, is
-    # long and would stop short of a late event).
-    calendar.add_missing_timezones(
-        first_date=date(start.year - 1, 1, 1), last_date=date(end.year + 2, 1, 1)
-    )
+    with_timezones(calendar, start.date(), end.date())
     data: bytes = calendar.to_ical()
     return data

@@ -213,6 +213,10 @@ class _Cleaner(HTMLParser):
             value = (value or "").strip()
             if name in _TAG_ATTRIBUTES[tag] and _ATTRIBUTES[name].fullmatch(value):
                 kept.append(f' {name}="{html.escape(value)}"')
+        if tag in ("th", "td") and not any(k.startswith(" align=") for k in kept):
+            # fpdf2 centres headings and justifies cells, which spreads a short
+            # name over the column: a table reads best aligned on the left.
+            kept.append(' align="left"')
         self.parts.append(f"<{tag}{''.join(kept)}>")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:

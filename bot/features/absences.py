@@ -1,14 +1,29 @@
 """Absences and décrochages: the absence log, the Elycoop follow-up, vacations."""
 
 from bot.absences import detection, exports, reminders
-from bot.conversations.absences import absence, corrections, decrochage, suivi, vacations
+from bot.conversations.absences import (
+    absence,
+    corrections,
+    decrochage,
+    sentence,
+    suivi,
+    vacations,
+)
 from bot.manifest import Feature, TableExport
 
 FEATURE = Feature(
     name="absences",
-    flows=(*absence.FLOWS, *corrections.FLOWS, *decrochage.FLOWS, *suivi.FLOWS, *vacations.FLOWS),
+    flows=(
+        *absence.FLOWS,
+        *sentence.FLOWS,
+        *corrections.FLOWS,
+        *decrochage.FLOWS,
+        *suivi.FLOWS,
+        *vacations.FLOWS,
+    ),
     jobs=(reminders.entretien_reminders,),
     tables={"absences": TableExport(exports.ABSENCE_COLUMNS, exports.cli_absences)},
     files={"qualiopi": exports.cli_qualiopi},
     settings=detection.SETTINGS,
+    free_text=(sentence.absence_sentence,),
 )

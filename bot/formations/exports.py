@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from bot.answers import by_surname
 from bot.formations.labels import EXIT_REASONS
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Organisation
@@ -108,5 +109,8 @@ async def trainees(
             "motif_sortie": EXIT_REASONS.get(trainee.exit_reason or ""),
             "fin_parcours": trainee.path_end,
         }
-        for trainee, formation in (await session.execute(query)).all()
+        for trainee, formation in sorted(
+            (await session.execute(query)).all(),
+            key=lambda row: (row[1].id, by_surname(row[0].full_name)),
+        )
     ]

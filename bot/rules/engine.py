@@ -269,7 +269,7 @@ def _context(
         "delay": spell_delay(milestone.offset, settings),
         "anchor": "le " + anchor_text,
         "formation": f"« {formation.title} »",
-        "a_chargee": f"à {chargee}" if chargee else "au ou à la chargé(e) de mission",
+        "a_chargee": f"à {chargee}" if chargee else "à la personne chargée de mission",
     }
     if subject.bilan is not None:
         kind = "de fin de formation" if subject.bilan.kind == "fin" else "d'étape"

@@ -199,8 +199,8 @@ def _etape(span: Span, reason: str) -> OwedBilan:
         end=span.planned_end,
         planned_end=span.planned_end,
         suggested_on=midway(span.start, span.planned_end),
-        reason=f"{reason} La date du bilan d'étape est à arrêter avec le ou la référent(e) "
-        "territorial(e) ; à défaut, mi-parcours.",
+        reason=f"{reason} La date du bilan d'étape est à arrêter avec la personne référente "
+        "territoriale ; à défaut, mi-parcours.",
         scope_label=span.label,
         session=span.session,
         session_key=span.session_key,
@@ -310,7 +310,7 @@ def owed_bilans(formation: FormationFacts) -> list[OwedBilan]:
         return [
             _fin(
                 whole,
-                "La Région Normandie tient un bilan de fin de formation avec son ou sa chargé(e) "
+                "La Région Normandie tient un bilan de fin de formation avec la personne chargée "
                 "de mission, à distance ou sur place : un seul bilan de fin "
                 "(fiche procédure bilan à distance, 000).",
                 extension_source="la fin qui compte est la plus tardive",

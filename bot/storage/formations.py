@@ -2,12 +2,35 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.collections import collection
 
+from bot.answers import by_surname
 from bot.storage.base import Base, utcnow
+
+if TYPE_CHECKING:  # pragma: no cover
+    _RosterBase = list["Trainee"]
+else:
+    _RosterBase = list
+
+
+class Roster(_RosterBase):
+    """A formation's trainees, kept sorted by surname, accents folded, wherever they are listed.
+
+    Every list, picker, document and export that walks ``formation.trainees``
+    then shows Élodie Étienne between Dupont and Fabre, without each one
+    sorting again (SQL cannot fold accents nor find the surname portably).
+    """
+
+    @collection.appender  # type: ignore[untyped-decorator]
+    def append(self, item: Trainee) -> None:
+        keys = [by_surname(t.full_name) for t in self]
+        list.insert(self, bisect_right(keys, by_surname(item.full_name)), item)
 
 
 class Formation(Base):
@@ -48,6 +71,7 @@ class Formation(Base):
     trainees: Mapped[list[Trainee]] = relationship(
         back_populates="formation",
         order_by="Trainee.full_name",
+        collection_class=Roster,
         cascade="all, delete-orphan",
         lazy="selectin",
     )

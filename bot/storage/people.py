@@ -50,6 +50,8 @@ class Person(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     display_name: Mapped[str] = mapped_column(String(200))
+    address_form: Mapped[str | None] = mapped_column(String(10))
+    """"f", "m" or "n" (neither): how to agree the words that name this person; asked once."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     identities: Mapped[list[ChatIdentity]] = relationship(back_populates="person")

@@ -3,18 +3,20 @@
     You  /absence Benali hier matin
     Bot  J'ai compris : dimanche 22 novembre 2026. C'est bien ça ?
     You  oui
+    Bot  Le 22 novembre est un dimanche : je l'enregistre quand même ?
+    You  Oui, l'enregistrer
     Bot  Cette absence est-elle justifiée ?
     You  Non
     Bot  Un motif connu ? (en quelques mots, ou « Passer »)
     You  Passer
     Bot  Récapitulatif : Karim Benali – Agent de restauration … Tout est juste ?
     You  Enregistrer
-    Bot  C'est noté : Karim Benali, matin du dimanche 22 novembre 2026, non justifié(e).
+    Bot  C'est noté : Karim Benali, matin du dimanche 22 novembre 2026, absence non justifiée.
          Attention : Karim Benali compte 2 absences non justifiées en 14 jours …
          Ouvrir un suivi de décrochage maintenant ?
     You  Ouvrir un suivi            → /decrochage, "Absences répétées" already ticked
 
-Without the line: Dans quelle formation ? → Quel(le) stagiaire ? → the date…
+Without the line: Dans quelle formation ? → De qui s'agit-il ? → the date…
 
 Everything typed after ``/absence`` is read at once (trainee, date, period,
 "justifiée": :mod:`bot.absences.line`) and kept as answers; the questions
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 from bot.absences.line import understand_line
 from bot.absences.log import MAX_LATE_MINUTES, decline_followup, period_label, record_absence
+from bot.answers import by_surname, closest_names
 from bot.conversations.absences.details import (
     assess,
     checked,
@@ -102,7 +105,9 @@ async def absence_start(ctx: Context) -> Outcome | None:
     if not formations:
         ctx.say("absence.no_formation")
         return Leave()
+    # Typed after the command, or a sentence confirmed (:mod:`.sentence`) handed over.
     argument = ctx.incoming.argument if ctx.incoming.command == "absence" else ""
+    argument = str(ctx.data.pop("_line", "")) or argument
     if argument:
         await prefill(ctx, argument, formations)
     return None
@@ -127,10 +132,12 @@ async def prefill(ctx: Context, text: str, formations: list[Formation]) -> None:
         in_formations = {f for f, _ in line.matches}
         if len(in_formations) == 1:
             ctx.data["formation_id"] = in_formations.pop()
-        names = sorted({name for name, key in people if key in line.matches})
+        names = sorted({name for name, key in people if key in line.matches}, key=by_surname)
         ctx.say("absence.quick_ambiguous", typed=line.name_text[:40], names=names)
     elif line.name_text:
-        ctx.say("absence.quick_unknown", typed=line.name_text[:40])
+        known = sorted({name for name, _ in people}, key=by_surname)
+        closest = closest_names(line.name_text, known)
+        ctx.say("absence.quick_unknown", typed=line.name_text[:40], closest=closest)
     if line.when is not None:
         if line.when.date() > ctx.now.date():
             ctx.say("absence.quick_future", day=line.when.date())

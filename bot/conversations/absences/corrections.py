@@ -12,7 +12,7 @@
     …
     Bot  Après correction : … Enregistrer la correction ?
     You  Enregistrer la correction
-    Bot  Correction enregistrée : Léa Martin, matin du jeudi 19 novembre 2026, non justifié(e).
+    Bot  Correction enregistrée : Léa Martin, matin du jeudi 19 novembre 2026, absence non justifiée.
 
 A formateur sees the absences they logged, an admin all of the formation's.
 Only the answers the chosen correction drops are asked again (the same
@@ -111,7 +111,7 @@ ACTIONS = [
 ]
 
 DROPPED = {
-    "date": ("date", "_outside_ok", "_conflict_ok"),
+    "date": ("date", "_outside_ok", "_conflict_ok", "_weekend_ok"),
     "period": ("period", "late_minutes", "_conflict_ok"),
     "justification": ("justified", "reason", "proof"),
 }
@@ -188,6 +188,7 @@ async def choose_absence(ctx: Context, picked: str) -> Outcome:
         reason=absence.reason,
         proof=None,
         _outside_ok=absence.day.isoformat(),
+        _weekend_ok=absence.day.isoformat(),  # asked when it was logged: not again
     )
     return Next()
 

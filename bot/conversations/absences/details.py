@@ -14,7 +14,8 @@
     You  bus en panne
     Bot  Avez-vous un justificatif (photo ou fichier PDF) ?   [Pas de justificatif]
 
-A date in the future is refused; a date outside the trainee's time in the
+A date in the future is refused; a Saturday or a Sunday is questioned once
+("Le 6 décembre est un dimanche : je l'enregistre quand même ?"); a date outside the trainee's time in the
 formation is said and can be kept ("outside"); the same half-day logged
 twice cannot be, a second late arrival the same day can after confirmation
 ("conflict").  Questions already answered (by the one-line form, or by the
@@ -54,6 +55,16 @@ def detail_steps() -> list[Step]:
             unless_known=True,
             help="absence.help_date",
             example="hier, lundi, le 20 novembre",
+        ),
+        Confirm(
+            "weekend",
+            ask="absence.ask_weekend",
+            values=weekend_values,
+            yes=weekend_yes,
+            no=weekend_no,
+            yes_label="Oui, l'enregistrer",
+            no_label="Corriger la date",
+            when=lambda c: bool(c.data.get("_weekend")),
         ),
         Confirm(
             "outside",
@@ -146,6 +157,10 @@ async def assess(ctx: Context) -> None:
     if formation is None or trainee is None:
         return
     day = stored_date(ctx, "date")
+    if dates.weekend_day(day) and ctx.data.get("_weekend_ok") != day.isoformat():
+        ctx.data["_weekend"] = True
+    else:
+        ctx.data.pop("_weekend", None)
     span = outside(formation, trainee, day)
     if span is not None and ctx.data.get("_outside_ok") != day.isoformat():
         ctx.data["_outside"] = {"start": span[0].isoformat(), "end": span[1].isoformat()}
@@ -192,6 +207,24 @@ async def parse_minutes(ctx: Context, text: str) -> int | Invalid:
     return minutes
 
 
+async def weekend_values(ctx: Context) -> dict[str, object]:
+    day = stored_date(ctx, "date")
+    return {"day": dates.spell_day_month(day), "weekday": dates.weekend_day(day)}
+
+
+async def weekend_yes(ctx: Context) -> Outcome:
+    """Asked once: the same day confirmed is not questioned again (a correction, a re-check)."""
+    ctx.data["_weekend_ok"] = stored_date(ctx, "date").isoformat()
+    ctx.data.pop("_weekend", None)
+    return Next()
+
+
+async def weekend_no(ctx: Context) -> Outcome:
+    for key in ("date", "_weekend", "_outside", "_pending_date"):
+        ctx.data.pop(key, None)
+    return Next("date")
+
+
 async def outside_yes(ctx: Context) -> Outcome:
     ctx.data["_outside_ok"] = stored_date(ctx, "date").isoformat()
     ctx.data.pop("_outside", None)
@@ -236,6 +269,8 @@ async def resolve_conflict(ctx: Context, picked: str) -> Outcome:
 async def checked(ctx: Context) -> Outcome | None:
     """Right before saving: the dates and the day checked again, in this transaction."""
     await assess(ctx)
+    if ctx.data.get("_weekend"):
+        return Next("weekend")
     if ctx.data.get("_outside"):
         return Next("outside")
     if ctx.data.get("_conflict"):

@@ -4,7 +4,7 @@
     Bot  Le suivi de quel(le) stagiaire ?
     You  karim
     Bot  Suivi de Karim Benali – Agent de restauration (démo)
-         lundi 23 novembre 2026 – Absence (matin), non justifié(e) (Camille Durand)
+         lundi 23 novembre 2026 – Absence (matin), non justifiée (Camille Durand)
          …                          [Plus anciens ▶] [Chronologie en PDF] [Terminé]
 
 Neither works in a group chat (the engine refuses flows not marked
@@ -129,7 +129,7 @@ SUIVI = Flow(
     command="suivi",
     menu="Le suivi d'un stagiaire",
     role=Role.FORMATEUR,
-    summary="voir le suivi d'un(e) stagiaire (absences, signes, contacts, entretiens)",
+    summary="voir le suivi individuel d'une personne en formation : absences, signes, contacts, entretiens",
     start=suivi_start,
     steps=[
         *who_steps("suivi", after_trainee),

@@ -9,8 +9,8 @@ they get a person and a chat identity, no membership.
           formation de la formation « Agent de restauration », le jeudi 26 novembre 2026 …
     Bot   Pour commencer, quel est votre nom complet, prénom et nom ?
     Vous  Léa Martin
-    Bot   À quel titre participez-vous à ce bilan ?  [Délégué(e) des stagiaires] [Partenaire …]
-    Vous  Délégué(e) des stagiaires
+    Bot   À quel titre participez-vous à ce bilan ?  [Délégué ou déléguée des stagiaires] [Partenaire …]
+    Vous  Délégué ou déléguée des stagiaires
     Bot   Voici le texte de votre attestation … « atteste sur l'honneur avoir participé … »
           [Je l'atteste sur l'honneur] [Je n'ai pas participé] [Corriger mon nom]
     Vous  Je l'atteste sur l'honneur
@@ -60,7 +60,7 @@ ANSWER_SYNONYMS = {
     "corriger": "fix",
 }
 ROLES = (
-    Option("Délégué(e) des stagiaires", "delegate"),
+    Option("Délégué ou déléguée des stagiaires", "delegate"),
     Option("Partenaire (structure qui oriente ou accompagne)", "partner"),
 )
 ASKED = ("name", "role", "structure", "text", "text_sha256", "sworn", "answer", "reason")

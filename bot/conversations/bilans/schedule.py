@@ -14,7 +14,7 @@
          délégués (NOR-DELEGATES), partenaires (partner.py), récapitulatif
     Bot  Je programme ce bilan ?  [Programmer le bilan] [Abandonner]
     Bot  C'est programmé.  Vos échéances pour ce bilan : … + invitation .ics,
-         ordre du jour (PDF), message au ou à la chargé(e) de mission.
+         ordre du jour (PDF), message à la personne chargée de mission.
 
 A bilan already scheduled is offered too ("Voir le bilan d'étape du …"):
 that hands over to ``/bilans`` (listing.py).  The rules' deadlines of the
@@ -27,7 +27,7 @@ from datetime import datetime
 from typing import Any
 
 from bot import dates
-from bot.answers import Invalid, clean_line
+from bot.answers import Invalid, by_surname, clean_line
 from bot.bilans.checks import DEFAULT_MINUTES, MAX_PARTNERS, duration_minutes, minutes_fit
 from bot.bilans.checks import visio_url as checked_url
 from bot.bilans.queries import bilan_formation, bilan_formations, owed_by
@@ -234,7 +234,9 @@ async def trainee_choices(ctx: Context) -> list[Option]:
         return []
     restricted = _delegates_only(ctx)
     options = []
-    for trainee in sorted(formation.trainees, key=lambda t: (not t.is_delegate, t.full_name)):
+    for trainee in sorted(
+        formation.trainees, key=lambda t: (not t.is_delegate, by_surname(t.full_name))
+    ):
         suffix = " (délégué·e)" if trainee.is_delegate else ""
         if restricted and not trainee.is_delegate:
             suffix = " (non délégué·e)"

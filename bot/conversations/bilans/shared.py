@@ -7,7 +7,7 @@
          tard le lundi 23 novembre 2026 à 15 h 00 … dans moins de 24 heures.
     You  Oui, c'est ça
     …
-    Bot  [invitation .ics] [ordre du jour (PDF)] [message au ou à la chargé(e) de mission]
+    Bot  [invitation .ics] [ordre du jour (PDF)] [message à la personne chargée de mission]
 
 The warning comes with the confirmation itself (NOR-DOCS: the documents 48 h
 before a remote Normandie bilan at the latest), and again in the recap.

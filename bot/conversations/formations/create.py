@@ -16,7 +16,7 @@ Bot  Certifiante ? Courte ou longue ?  (Rectorat) Accompagnement à distance ?
      (Bilan de compétences, VAE: no group questions: organisation, delegates.)
 Bot  (Régions) Qui la suit à la Région ? Son adresse e-mail ?  [Passer]
 Bot  Collez la liste des stagiaires, un nom par ligne.  [Plus tard]
-Bot  Qui sont les délégué(e)s ?  ☐ Marie Dupont ☐ Karim Benali  [✅ Terminé]
+Bot  Qui sont les délégués des stagiaires ?  ☐ Marie Dupont ☐ Karim Benali  [✅ Terminé]
 Bot  Récapitulatif … Tout est juste ?  [Enregistrer] [Abandonner]
 Vous Enregistrer
 Bot  C'est enregistré : Agent de restauration, du … au …, 3 stagiaires.

@@ -7,7 +7,10 @@ Bot  Dans quel fuseau horaire travaillez-vous ?  [Métropole (Europe/Paris)] …
 Vous Métropole
 Bot  Et vous, quel est votre nom, tel que vos collègues le connaissent ?
 Vous Claire Martin
-Bot  C'est fait : l'organisme Forma Plus est créé et vous en êtes l'administrateur.
+Bot  Comment dois-je parler de vous ? « administratrice » ou « administrateur » …
+     [Au féminin : formatrice, administratrice] [Au masculin : …] [Ni l'un ni l'autre]
+Vous Au féminin : formatrice, administratrice
+Bot  C'est fait : l'organisme Forma Plus est créé et vous en êtes l'administratrice.
 
 Admin     /inviter → Qui invitez-vous ? [Formateur ou formatrice] [Administrateur]
 Bot       Voici l'invitation : /start CODE (a deep link on Telegram), valable 7 jours.
@@ -17,7 +20,13 @@ Bot       J'ouvre une conversation avec @bruno.lefevre:tchap.example sur Matrix 
 Newcomer  /start CODE
 Bot       Bienvenue ! Forma Plus vous invite à utiliser formabot. … Votre nom ?
 Newcomer  Bruno Lefèvre
+Bot       Comment dois-je parler de vous ? …   (the same question, once)
+Newcomer  Au masculin : formateur, administrateur
 Bot       C'est fait, Bruno Lefèvre : vous faites partie de l'organisme.
+
+The form ("f", "m", "n": :mod:`bot.people.address`) is kept on the person;
+with "Ni l'un ni l'autre" the bot writes forms that need no agreement
+("vous administrez l'organisme").
 """
 
 from __future__ import annotations
@@ -30,6 +39,7 @@ from bot.conversations.kit.flow import Flow, Leave, Outcome, Switch
 from bot.conversations.kit.steps import Option, Pick, Text
 from bot.messages import Reply
 from bot.people import membership, names
+from bot.people.address import remember_address_form
 from bot.people.organisations import ChatAddress, create_first_organisation, has_organisation
 from bot.storage.people import Role
 
@@ -41,6 +51,11 @@ TIMEZONES = [
     Option("Mayotte (Indian/Mayotte)", "Indian/Mayotte"),
     Option("Nouvelle-Calédonie (Pacific/Noumea)", "Pacific/Noumea"),
     Option("Polynésie (Pacific/Tahiti)", "Pacific/Tahiti"),
+]
+ADDRESS_FORMS = [
+    Option("Au féminin : formatrice, administratrice", "f"),
+    Option("Au masculin : formateur, administrateur", "m"),
+    Option("Ni l'un ni l'autre", "n"),
 ]
 ROLES = [
     Option("Formateur ou formatrice", Role.FORMATEUR.value),
@@ -98,7 +113,23 @@ async def create_organisation(ctx: Context) -> None:
         address=address(ctx),
     )
     # None: someone else created the first organisation meanwhile.
+    if created:
+        await remember_form(ctx)
     ctx.say("onboarding.organisation_created" if created else "common.stranger")
+
+
+async def remember_form(ctx: Context) -> None:
+    """The answer to "Comment dois-je parler de vous ?", kept on the person just made."""
+    await remember_address_form(
+        ctx.session,
+        platform=ctx.incoming.platform.value,
+        user_id=ctx.incoming.user,
+        form=ctx.data.get("address_form", "n"),
+    )
+
+
+def address_step() -> Pick:
+    return Pick("address_form", ask="onboarding.ask_address_form", options=ADDRESS_FORMS)
 
 
 START = Flow(
@@ -110,6 +141,7 @@ START = Flow(
         Text("org_name", ask="onboarding.ask_org_name", parse=parse_org_name),
         Pick("timezone", ask="onboarding.ask_timezone", options=TIMEZONES),
         Text("your_name", ask="onboarding.ask_your_name", parse=parse_person_name),
+        address_step(),
     ],
     finish=create_organisation,
 )
@@ -149,13 +181,17 @@ async def finish_joining(ctx: Context) -> None:
     if isinstance(joined, str):
         ctx.say(f"onboarding.{joined}")
         return
+    await remember_form(ctx)
     ctx.say("onboarding.joined", role=joined.role)
 
 
 JOIN = Flow(
     "join",
     summary="rejoindre votre organisme",
-    steps=[Text("name", ask="onboarding.ask_your_name", parse=parse_person_name)],
+    steps=[
+        Text("name", ask="onboarding.ask_your_name", parse=parse_person_name),
+        address_step(),
+    ],
     finish=finish_joining,
 )
 

@@ -8,7 +8,7 @@ One module per funder, each holding its seeds' names and labels.
 Explanation templates are ``str.format`` strings; the engine supplies:
 ``due`` ("le mardi 24 novembre 2026 à 14 h 00"), ``delay`` ("48 h", "7 jours",
 "1 mois", "50 %"), ``anchor`` (the anchor's day, "le lundi 15 juin 2027"),
-``formation`` ("« Titre »"), ``a_chargee`` ("à Mme X" or "au ou à la chargé(e)
+``formation`` ("« Titre »"), ``a_chargee`` ("à Mme X" or "à la personne chargée
 de mission"), and by scope: ``bilan`` ("bilan de fin de formation du jeudi 26
 novembre 2026 à 14 h 00", no article); ``span`` ("la session 2 (du … au …)");
 ``trainee`` and ``of_trainee`` ("Jean Dupont" / "de Jean Dupont");

@@ -51,7 +51,7 @@ CENTRE_VAL_DE_LOIRE: tuple[Rule, ...] = (
         programmes=None,
         scope="owed_etape",
         trigger="bilan d'étape dû (entrées et sorties permanentes ou plusieurs sessions)",
-        what="bilan d'étape, à la date arrêtée avec le ou la référent(e) territorial(e)",
+        what="bilan d'étape, à la date arrêtée avec la personne référente territoriale",
         audience="organisation",
         sources=(
             Source(file=SEED_CVL_001, section="note 1", label=CVL_001_LABEL),
@@ -67,8 +67,8 @@ CENTRE_VAL_DE_LOIRE: tuple[Rule, ...] = (
                     setting="cvl_bq_mid_percent",
                 ),
                 title="Produire le bilan d'étape",
-                explanation="Bilan d'étape de {span} à produire vers {due}, date à arrêter avec le "
-                "ou la référent(e) territorial(e) en charge du suivi de l'action (à {delay} du "
+                explanation="Bilan d'étape de {span} à produire vers {due}, date à arrêter avec la "
+                "personne référente territoriale en charge du suivi de l'action (à {delay} du "
                 "parcours, à défaut d'une date convenue)",
                 what="bilan d'étape",
                 postponable=True,

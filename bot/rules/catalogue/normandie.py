@@ -81,7 +81,7 @@ NORMANDIE: tuple[Rule, ...] = (
         scope="bilans",
         subject_if=("bilan_remote",),
         trigger="bilan à distance programmé",
-        what="envoyer au ou à la chargé(e) de mission le bilan pédagogique complété ; "
+        what="envoyer à la personne chargée de mission le bilan pédagogique complété ; "
         "éventuellement la présentation des stagiaires, le trombinoscope, des questions",
         audience="formateur",
         sources=_nor("§I"),
@@ -97,7 +97,7 @@ NORMANDIE: tuple[Rule, ...] = (
                 title="Envoyer le bilan pédagogique",
                 explanation="Bilan pédagogique à envoyer {a_chargee} avant {due} : {delay} au plus "
                 "tard avant le bilan",
-                what="bilan pédagogique complété au ou à la chargé(e) de mission",
+                what="bilan pédagogique complété à la personne chargée de mission",
                 postponable=False,
             ),
         ),
@@ -110,7 +110,7 @@ NORMANDIE: tuple[Rule, ...] = (
         subject_if=("bilan_remote",),
         trigger="bilan à distance programmé",
         what="proposer un outil de visio sécurisé (mot de passe) qui gère la prise de parole ; "
-        "à défaut, le signaler au ou à la chargé(e) de mission, qui propose une solution",
+        "à défaut, le signaler à la personne chargée de mission, qui propose une solution",
         audience="organisation",
         sources=_nor("§I Outil de visioconférence"),
         milestones=(
@@ -140,7 +140,7 @@ NORMANDIE: tuple[Rule, ...] = (
         subject_if=("bilan_remote",),
         trigger="bilan à distance programmé",
         what="n'inviter que les délégués des stagiaires ; si d'autres stagiaires veulent "
-        "prendre la parole, se rapprocher du ou de la chargé(e) de mission",
+        "prendre la parole, se rapprocher de la personne chargée de mission",
         audience="formateur",
         sources=_nor("§I"),
         milestones=(
@@ -167,7 +167,7 @@ NORMANDIE: tuple[Rule, ...] = (
         scope="bilans",
         subject_if=("bilan_remote",),
         trigger="bilan à distance tenu",
-        what="envoyer au ou à la chargé(e) de mission les justificatifs de participation : copie "
+        what="envoyer à la personne chargée de mission les justificatifs de participation : copie "
         "de la feuille d'émargement si les participants étaient sur place, sinon toutes les "
         "attestations sur l'honneur renvoyées",
         audience="formateur",

@@ -1,7 +1,7 @@
 """Following a décrochage (``/decrochage``): open a follow-up, or continue the open one.
 
     You  /decrochage
-    Bot  Dans quelle formation ? … Quel(le) stagiaire ?
+    Bot  Dans quelle formation ? … De qui s'agit-il ?
     You  karim
     Bot  Quels signes avez-vous observés ? ☐ Absences répétées ☐ Retards … ✅ Terminé
     …

@@ -1,0 +1,113 @@
+"""A sentence typed outside any conversation that reports an absence: "Karim absent hier matin".
+
+Trainers write to the bot the way they would write to a colleague.  When a
+line names someone and says "absent", "absente", "en retard" (or starts
+with "absence de …", "retard de …"), :func:`read_absence_sentence` returns
+what ``/absence`` would have been given after the command, so the one-line
+form (:mod:`bot.absences.line`) reads the name, the date and the period the
+same way.  Several names ("Karim et Julie absents hier") are recognised as
+such, to be told that they are logged one at a time.  It only reads: the
+dialogue asks before starting anything.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.absences.line import soft_fold
+
+_ABSENT = r"(?:absente?s?|en\s+retard)"
+_VERB = r"(?:(?:est|etait|sont|etaient|a\s+ete|ont\s+ete|n'est\s+pas\s+venue?|pas\s+la)\s+)?"
+_AFTER_NAME = re.compile(rf"^(?P<who>.+?)\s+{_VERB}(?P<what>{_ABSENT})(?P<rest>(?:\s.*)?)$")
+_BEFORE_NAME = re.compile(
+    r"^(?P<what>absence|absent|absente|retard)\s+(?:(?:de|du)\s+|d')?(?P<who>.+)$"
+)
+_SEVERAL = re.compile(r"\s*(?:,|\bet\b|&|\+)\s*")
+_NOT_NAMES = {
+    *("je", "j", "il", "elle", "on", "nous", "vous", "ils", "elles", "qui", "personne"),
+    *("le", "la", "les", "l", "un", "une", "des", "mon", "ma", "mes", "tout", "tous", "toute"),
+}
+"""First words that start a sentence about someone, but not a name ("je suis absent demain")."""
+
+
+@dataclass(frozen=True)
+class AbsenceSentence:
+    """What the sentence says, in the words ``/absence`` takes after the command."""
+
+    names: tuple[str, ...]
+    """The names as typed (folded), one per person mentioned."""
+    rest: str
+    """The date and period words, as typed: "hier matin"."""
+    late: bool
+    minutes: int | None = None
+    """Of a late arrival, when said ("en retard de 20 min")."""
+
+    @property
+    def line(self) -> str:
+        """The one-line form for a single person: "karim hier matin" (plus "retard")."""
+        late = (f"retard de {self.minutes} min" if self.minutes else "retard") if self.late else ""
+        words = [self.names[0], late, self.rest]
+        return " ".join(w for w in words if w)
+
+
+def _soft(text: str) -> str:
+    return " ".join(soft_fold(text).strip(" .!?;").split())
+
+
+def read_absence_sentence(text: str) -> AbsenceSentence | None:
+    """The absence a free sentence reports, or ``None`` when it does not report one."""
+    if len(text) > 300 or "\n" in text.strip():
+        return None
+    line = _soft(text)
+    match = _AFTER_NAME.match(line)
+    if match is not None:
+        who, what, rest = match["who"], match["what"], match["rest"]
+    else:
+        match = _BEFORE_NAME.match(line)
+        if match is None:
+            return None
+        what = match["what"]
+        who, rest = _split_name(match["who"])
+    names = tuple(n for n in _SEVERAL.split(who) if n)
+    if not names or any(not _looks_like_a_name(n) for n in names):
+        return None
+    late = "retard" in what
+    minutes = _MINUTES.match(rest.strip()) if late else None
+    if minutes is not None:
+        rest = rest.strip()[minutes.end() :]
+    return AbsenceSentence(
+        names=names,
+        rest=" ".join(rest.split()),
+        late=late,
+        minutes=int(minutes[1]) if minutes is not None else None,
+    )
+
+
+_MINUTES = re.compile(r"de\s+(\d{1,3})\s*(?:minutes?|min|mn)\b")
+
+
+_DATE_START = re.compile(
+    r"\s(?=(?:hier|avant-hier|aujourd'?hui|ce\s|cet\s|cette\s|ce$|le\s|l'|lundi|mardi|mercredi"
+    r"|jeudi|vendredi|samedi|dimanche|\d|matin|apres|toute|journee|la\s|de\s\d|justifi|non\s))"
+)
+
+
+def _split_name(words: str) -> tuple[str, str]:
+    """ "karim benali hier matin" → ("karim benali", "hier matin"): the name stops at a date."""
+    match = _DATE_START.search(" " + words)
+    if match is None:
+        return words, ""
+    cut = max(match.start() - 1, 0)
+    return words[:cut].strip(), words[cut:].strip()
+
+
+def _looks_like_a_name(words: str) -> bool:
+    parts = words.split()
+    return (
+        0 < len(parts) <= 4
+        and all(any(ch.isalpha() for ch in p) for p in parts)
+        and all(ch.isalpha() or ch in " '-" for ch in words)
+        and parts[0] not in _NOT_NAMES
+        and not any(ch.isdigit() for ch in words)
+    )

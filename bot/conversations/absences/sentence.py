@@ -1,0 +1,116 @@
+"""An absence written as a sentence, outside any conversation: "Karim absent hier matin".
+
+    Vous Karim absent hier matin
+    Bot  Noter l'absence de Karim Benali, hier matin ?    [Oui, la noter] [Non]
+    Vous Oui, la noter
+    Bot  J'ai compris : dimanche 22 novembre 2026. C'est bien ça ?
+         … then /absence, exactly as « /absence Karim hier matin » goes on.
+
+    Vous Karim et Julie absents hier matin
+    Bot  Je note les absences une personne à la fois pour le moment (l'appel de tout
+         le groupe n'existe pas encore) : /absence Karim hier matin, puis …
+
+    Vous Zorro absent hier matin
+    Bot  Je ne trouve pas « zorro » parmi vos stagiaires. Les noms les plus proches : …
+
+The sentence is read by :func:`bot.absences.sentence.read_absence_sentence`;
+the name by :func:`bot.absences.line.match_names`, as ``/absence`` reads it.
+:func:`absence_sentence` is the handler for text outside any conversation:
+``None`` when the text is not an absence sentence, so the engine answers it
+its own way.  Nothing is started without the confirmation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.absences.sentence import AbsenceSentence, read_absence_sentence
+from bot.answers import by_surname, closest_names, fold, match_names
+from bot.conversations.absences.steps import single_formation
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Flow, Leave, Outcome, Switch, leave_saying
+from bot.conversations.kit.steps import Confirm
+from bot.storage.people import Role
+
+
+async def absence_sentence(ctx: Context) -> Outcome | None:
+    """Reader of text outside any conversation: the confirmation if it reports an absence."""
+    if ctx.actor is None or not ctx.actor.is_member or ctx.incoming.is_group:
+        return None
+    sentence = read_absence_sentence(ctx.incoming.text)
+    if sentence is None:
+        return None
+    return Switch(
+        "absence_phrase",
+        {
+            "_names": list(sentence.names),
+            "_rest": sentence.rest,
+            "_late": sentence.late,
+            "_minutes": sentence.minutes,
+        },
+    )
+
+
+def _sentence(ctx: Context) -> AbsenceSentence:
+    return AbsenceSentence(
+        names=tuple(ctx.data["_names"]),
+        rest=str(ctx.data["_rest"]),
+        late=bool(ctx.data["_late"]),
+        minutes=ctx.data.get("_minutes"),
+    )
+
+
+async def phrase_start(ctx: Context) -> Outcome | None:
+    """Say at once what cannot be done (several people, nobody known); else ask."""
+    sentence = _sentence(ctx)
+    if len(sentence.names) > 1:
+        lines = [replace(sentence, names=(name,)).line for name in sentence.names]
+        ctx.say("absence.sentence_several", lines=lines)
+        return Leave()
+    formations = await single_formation(ctx)
+    if not formations:
+        ctx.say("absence.no_formation")
+        return Leave()
+    people = sorted(
+        {(t.full_name, t.id) for f in formations for t in f.trainees},
+        key=lambda p: by_surname(p[0]),
+    )
+    found = match_names(sentence.names[0], people)
+    if not found:
+        closest = closest_names(sentence.names[0], [name for name, _ in people])
+        ctx.say("absence.quick_unknown", typed=sentence.names[0][:40], closest=closest)
+        return Leave()
+    ctx.data["_who"] = [name for name, key in people if key in found]
+    return None
+
+
+async def confirm_values(ctx: Context) -> dict[str, object]:
+    """ "de Karim Benali", "d'Éloïse Lefèvre": the elision a careful writer makes."""
+    who = " ou ".join(ctx.data["_who"])
+    return {"of_who": ("d'" if fold(who)[:1] in tuple("aeiouyh") else "de ") + who}
+
+
+async def go(ctx: Context) -> Outcome:
+    """Hand over to ``/absence`` with the line, as if typed after the command."""
+    return Switch("absence", {"_line": _sentence(ctx).line})
+
+
+PHRASE = Flow(
+    "absence_phrase",
+    role=Role.FORMATEUR,
+    summary="noter une absence",
+    start=phrase_start,
+    steps=[
+        Confirm(
+            "go",
+            ask="absence.sentence_confirm",
+            values=confirm_values,
+            yes=go,
+            no=leave_saying("absence.sentence_declined"),
+            yes_label="Oui, la noter",
+            no_label="Non",
+        ),
+    ],
+)
+
+FLOWS = [PHRASE]

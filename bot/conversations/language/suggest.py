@@ -1,0 +1,66 @@
+"""A sentence outside any conversation that no feature understood: the closest commands.
+
+    Vous je voudrais créer une nouvelle formation
+    Bot  Vous voulez peut-être :
+         /formation : créer une formation
+    Vous comment je fais pour les vacations du mois
+    Bot  Vous voulez peut-être :
+         /vacations : compter les vacations …
+
+Tried after every feature's own reader (the absence sentence, …), and
+before the engine's: "aide" without its slash, a command misspelt, the idle
+answer.  A command is close when the words typed share their stems (their
+first five letters, accents folded) with its name, its summary or its menu
+label; only the best ones are offered, and only commands this person may
+use.  Nothing starts: the person types the command.
+"""
+
+from __future__ import annotations
+
+from bot.answers import fold
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Flow, Leave, Outcome
+from bot.storage.people import Role
+
+_STOP = {
+    *("voudrais", "voudrait", "veux", "veut", "faire", "comment", "pour", "avec", "dans"),
+    *("mais", "alors", "aussi", "bien", "bonjour", "merci", "svp", "plait", "quoi", "quel"),
+    *("quelle", "quels", "quelles", "est", "sont", "nous", "vous", "votre", "notre", "mon"),
+    *("une", "des", "les", "cette", "tout", "tous", "toute", "toutes", "plus", "moins", "peux"),
+    *("fait", "faut", "peut", "quand", "aujourd", "demain", "hier", "avoir", "etre", "chez"),
+}
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:5] for w in fold(text).split() if len(w) >= 4 and w not in _STOP}
+
+
+def _may_use(ctx: Context, flow: Flow) -> bool:
+    if flow.role is None or not flow.summary or ctx.actor is None or not ctx.actor.is_member:
+        return False
+    return flow.role is not Role.ADMIN or ctx.actor.is_admin
+
+
+async def closest_commands(ctx: Context) -> Outcome | None:
+    """Reader of text outside any conversation: the commands the words point to, if any."""
+    typed = ctx.incoming.text
+    if ctx.incoming.is_group or len(typed) > 300 or len(typed.split()) < 3:
+        return None  # one or two words: the engine's own typo matching answers
+    words = _stems(typed)
+    if not words:
+        return None
+    scored: list[tuple[int, str, str]] = []
+    for command, flow in ctx.features.commands.items():
+        if not _may_use(ctx, flow):
+            continue
+        summary = flow.summary.split(" (")[0]  # its example or aside is not what it does
+        vocabulary = _stems(f"{command} {summary} {(flow.menu or '').split(' (')[0]}")
+        score = len(words & vocabulary)
+        if score:
+            scored.append((score, command, summary))
+    if not scored:
+        return None
+    best = max(score for score, _, _ in scored)
+    chosen = sorted((c, s) for score, c, s in scored if score == best)[:3]
+    ctx.say("language.closest_commands", commands=chosen)
+    return Leave()

@@ -1,0 +1,105 @@
+"""An absence written as a sentence outside any conversation, confirmed, then /absence."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from bot.storage.db import Database
+from tests.auxil.absences import absences, trainee_id
+from tests.auxil.dialogue import Person
+from tests.auxil.hostile import FOR_CHOICES, step_of, survives
+
+
+async def test_karim_absent_hier_matin_is_confirmed_then_logged(
+    db: Database, trainer: Person
+) -> None:
+    await trainer.says("Karim absent hier matin")
+    assert trainer.last.startswith("Noter l'absence de Karim Benali, hier matin ?")
+    assert trainer.buttons == ["Oui, la noter", "Non"]
+    assert await step_of(db, trainer) == ("absence_phrase", "go")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Oui, la noter")
+    assert "J'ai compris : dimanche 22 novembre 2026" in trainer.last
+    assert await step_of(db, trainer) == ("absence", "date")
+    await trainer.presses("Oui")
+    await trainer.presses("Oui, l'enregistrer")  # a Sunday, asked once
+    assert "Cette absence est-elle justifiée ?" in trainer.last  # the period was understood
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    assert "C'est noté : Karim Benali, matin du dimanche 22 novembre 2026" in trainer.all_text
+    saved = await absences(db)
+    assert [(a.trainee_id, a.day, a.period, a.justified) for a in saved] == [
+        (await trainee_id(db, "Karim Benali"), date(2026, 11, 22), "matin", False)
+    ]
+
+
+async def test_a_late_arrival_in_a_sentence_keeps_its_minutes(
+    db: Database, trainer: Person
+) -> None:
+    await trainer.says("Julie en retard de 20 min ce matin")
+    assert trainer.last.startswith("Noter le retard de 20 min de Julie Petit, ce matin ?")
+    await trainer.presses("Oui, la noter")
+    await trainer.presses("Oui")
+    assert "Ce retard est-il justifié ?" in trainer.last
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    saved = await absences(db)
+    assert [(a.day, a.period, a.late_minutes) for a in saved] == [
+        (date(2026, 11, 23), "retard", 20)
+    ]
+
+
+async def test_declining_saves_nothing(db: Database, trainer: Person) -> None:
+    await trainer.says("Absence de Léa hier")
+    assert trainer.last.startswith("Noter l'absence de Léa Martin, hier ?")
+    await trainer.presses("Non")
+    assert "je ne note rien" in trainer.last
+    assert await step_of(db, trainer) == (None, None)
+    assert await absences(db) == []
+
+
+async def test_several_names_are_logged_one_at_a_time(db: Database, trainer: Person) -> None:
+    await trainer.says("Karim et Julie absents hier matin")
+    assert "une personne à la fois" in trainer.last
+    assert "/absence karim hier matin" in trainer.last
+    assert "/absence julie hier matin" in trainer.last
+    assert await step_of(db, trainer) == (None, None)
+    assert await absences(db) == []
+
+
+async def test_an_unknown_name_is_said_with_the_closest_ones(db: Database, trainer: Person) -> None:
+    await trainer.says("/absence zorro hier matin")
+    assert "Je ne trouve pas « zorro » parmi vos stagiaires." in trainer.all_text
+    assert "« zorro hier" not in trainer.all_text  # the date is not taken for the name
+    await trainer.says("/annuler")
+    await trainer.says("/absence lia hier")
+    assert (
+        "Je ne trouve pas « lia » parmi vos stagiaires. Les noms les plus proches : Léa Martin."
+        in trainer.all_text
+    )
+    await trainer.says("/annuler")
+    await trainer.says("Zorro absent hier matin")
+    assert trainer.last.startswith("Je ne trouve pas « zorro » parmi vos stagiaires.")
+    assert await step_of(db, trainer) == (None, None)
+
+
+async def test_hostile_sentences_outside_a_conversation(db: Database, trainer: Person) -> None:
+    for typed in ("<b>Karim</b> absent hier", "K\x1b[31marim absent hier", "😀 absent hier"):
+        await trainer.says(typed)
+        assert "<b>Karim" not in trainer.last and "\x1b" not in trainer.last
+        assert await step_of(db, trainer) == (None, None)
+    await trainer.says("Karim absent " + "hier " * 2000)
+    assert await step_of(db, trainer) == (None, None)
+    assert await absences(db) == []
+
+
+async def test_people_who_are_not_members_are_not_asked(
+    db: Database, person: Callable[..., Person], demo: None
+) -> None:
+    stranger = person("inconnu")
+    await stranger.says("Karim absent hier matin")
+    assert "Noter l'absence" not in stranger.last
+    assert await step_of(db, stranger) == (None, None)

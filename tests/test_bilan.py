@@ -26,7 +26,7 @@ from bot.manifest import Feature, Features
 from bot.messages import Document
 from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
 from bot.storage.db import Database
-from bot.storage.formations import Formation
+from bot.storage.formations import Formation, Trainee
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity, Membership, Role
 from bot.storage.people import Person as P
@@ -284,7 +284,9 @@ async def test_on_site_bilan_for_a_centre_val_de_loire_esp_action(
     assert "URL" not in event
     email = documents(trainer)["txt"].content.decode()
     assert "sur place, Salle 2, 12 rue des Lilas, Orléans" in email
-    assert "la copie de la feuille d'émargement" in email
+    # The Centre-Val de Loire's own draft: its written bilan qualitatif, nothing of Normandie.
+    assert "le bilan d'étape, d'ici le mercredi 23 décembre 2026" in email
+    assert "feuille d'émargement" not in email and "attestations" not in email
 
     # /bilan again: the étape is scheduled, the fin is proposed, the étape can be opened.
     await trainer.says("/bilan")
@@ -401,14 +403,20 @@ async def test_another_trainee_gets_the_explanation_and_a_draft_not_a_seat(
     for _step, kind, value in REMOTE[:11]:
         await answer(trainer, kind, value)
     assert "seuls les délégués" in trainer.last
-    assert "Karim Benali (non délégué·e)" in " ".join(trainer.buttons)
+    assert "Karim Benali (hors délégation)" in " ".join(trainer.buttons)
     await trainer.presses("Karim Benali")
     text = trainer.last
     assert "seuls les représentants des stagiaires sont conviés" in text
+    assert "Avez-vous l'accord de Mme Sophie Leroy pour que Karim Benali participe ?" in text
+    await trainer.presses("Non, préparer le message")  # no agreement: a draft, no seat
+    text = trainer.all_text
     assert "Je n'ajoute donc pas Karim Benali" in text
     assert "Bonjour Mme Sophie Leroy" in text and "souhaite prendre la parole" in text
+    assert "Qui participe ?" in trainer.last
     await trainer.says("3, 4")  # Julie Petit and Karim Benali typed together
-    assert "Je n'ajoute donc pas Karim Benali, Julie Petit" in trainer.last
+    assert "pour que Karim Benali, Julie Petit participent ?" in trainer.last
+    await trainer.presses("Non, préparer le message")
+    assert "Je n'ajoute donc pas Karim Benali, Julie Petit" in trainer.all_text
     await trainer.presses("Hugo Moreau")  # untick
     await trainer.presses("Terminé")
     await trainer.presses("Terminé")  # no partner
@@ -777,3 +785,52 @@ async def test_on_site_or_remote_is_understood_with_the_words_people_use(
     await trainer.presses("Oui, c'est ça")
     await trainer.presses("2 heures")
     assert "lien" in trainer.last.lower()
+
+
+# --- single-person formats (issue 11, item 22) -------------------------------------------
+
+
+async def test_a_bilan_de_competences_is_not_asked_group_questions(
+    db: Database, trainer: Person
+) -> None:
+    """One beneficiary: no delegates to pick, no delegates-only rule; they take part."""
+    async with db.sessions() as session, session.begin():
+        demo = await session.scalar(select(Formation).where(Formation.funder == "normandie"))
+        assert demo is not None
+        single = Formation(
+            organisation_id=demo.organisation_id,
+            owner_id=demo.owner_id,
+            title="Bilan de compétences de Mme Roy",
+            funder="normandie",
+            mode="dates",
+            kind="bilan_competences",
+            start_date=date(2026, 11, 2),
+            end_date=date(2026, 12, 18),
+            cm_name="Mme Sophie Leroy",
+        )
+        single.trainees.append(Trainee(full_name="Agnès Roy", name_key="agnes roy"))
+        session.add(single)
+    transcript = []
+    for line in (
+        "/bilan",
+        "Bilan de compétences",
+        "Programmer le bilan de fin",
+        "À distance",
+        "jeudi 10 décembre à 14 h",
+        "oui",
+        "1 h",
+        "https://visio.example.org/roy",
+        "oui",
+        "oui",
+        "non",
+    ):
+        await trainer.says(line)
+        transcript.append(trainer.all_text)
+    text = "\n".join(transcript)
+    assert "Qui participe ?" not in text and "délégué" not in text
+    assert "Invitez-vous des partenaires" in trainer.last  # straight to the partners
+    await trainer.presses("Terminé")
+    assert "Stagiaires : Agnès Roy" in trainer.last
+    await trainer.presses("Programmer le bilan")
+    [bilan] = await bilans(db)
+    assert [(p.kind, p.name) for p in bilan.participants] == [("trainee", "Agnès Roy")]

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
+from bot.bilans.participants import Derogation
 from bot.bilans.schedule import Partner, Plan, Visio, schedule_bilan
 from bot.formations.queries import Member
 from bot.storage.audit import AuditEntry
@@ -47,8 +48,13 @@ async def test_a_remote_bilan_is_stored_with_its_participants_deadlines_and_audi
             password="Cuisine-2026",
         ),
         location="ignored for a remote bilan",
-        trainee_ids=[trainees["Léa Martin"], trainees["Karim Benali"]],
+        trainee_ids=[trainees["Léa Martin"], trainees["Karim Benali"], trainees["Julie Petit"]],
         partners=[Partner("M. Karim Haddad", "Mission locale de Caen", "k.haddad@example.org")],
+        # Karim Benali is not a delegate: the chargée de mission agreed; Julie Petit has no
+        # such agreement, so she is not invited to this remote Normandie bilan.
+        derogations={
+            trainees["Karim Benali"]: Derogation("Mme Sophie Leroy", date(2026, 11, 20), "email")
+        },
     )
     async with db.sessions() as session, session.begin():
         done = await schedule_bilan(session, ADMIN, clock.now, formation_id, plan)
@@ -75,6 +81,13 @@ async def test_a_remote_bilan_is_stored_with_its_participants_deadlines_and_audi
             ("delegate", "Léa Martin", None, None),
             ("partner", "M. Karim Haddad", "Mission locale de Caen", "k.haddad@example.org"),
         ]
+        karim = stored.participants[0]
+        assert (karim.derogation_by, karim.derogation_on, karim.derogation_how) == (
+            "Mme Sophie Leroy",
+            date(2026, 11, 20),
+            "email",
+        )
+        assert stored.participants[1].derogation_by is None
         rows = (
             await session.scalars(
                 select(StoredDeadline).where(StoredDeadline.subject_id == stored.id)

@@ -42,6 +42,7 @@ RULE_IDS = {
     "NOR-GUIDES",
     "NOR-DOCS",
     "NOR-VISIO",
+    "NOR-VISIO-LINK",
     "NOR-DELEGATES",
     "NOR-PROOF",
     "CVL-BQ-END",
@@ -951,7 +952,11 @@ def everything() -> list[FormationFacts]:
         TraineeFacts(id=9, entered_on=date(2027, 1, 6)),
     )
     return [
-        normandie(bilan(id=12), bilan(id=13, kind="etape", starts_at=at(2026, 10, 15, 9))),
+        normandie(
+            bilan(id=12),
+            bilan(id=13, kind="etape", starts_at=at(2026, 10, 15, 9)),
+            replace(bilan(id=14, starts_at=at(2026, 11, 5, 9)), link_missing=True),
+        ),
         cvl(mode="esp", trainees=trainees),
         rectorat(),
         elycoop(

@@ -76,6 +76,8 @@ def status_words(row: ParticipantStatus, info: BilanView) -> str:
         return words
     if state == "on_sheet" and row.sheet is not None:
         return "figure sur la feuille d'émargement"
+    if state == "absent" and row.participant.no_show_at is not None:
+        return f"n'a pas participé au bilan (noté le {_local(row.participant.no_show_at, info)})"
     if state in ("declined", "declined_no_reason") and answer is not None:
         reason = (answer.reason or "").strip()
         return f"déclare ne pas avoir participé ({_local(answer.answered_at, info)})" + (

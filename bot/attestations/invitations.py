@@ -173,7 +173,7 @@ async def invite_or_remind(
     """
     done = Invited()
     for row in (await progress(session, info)).rows:
-        if row.answer is not None or row.sheet is not None:
+        if row.answer is not None or row.sheet is not None or row.state == "absent":
             continue
         live = row.invitation if row.invitation and row.invitation.revoked_at is None else None
         if only_new and live is not None:

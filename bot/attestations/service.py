@@ -261,9 +261,13 @@ class ParticipantStatus:
     @property
     def state(self) -> str:
         """``attested`` | ``on_sheet`` | ``declined`` | ``declined_no_reason`` |
-        ``opened`` (the code was used, no answer yet) | ``invited`` | ``not_invited``."""
+        ``opened`` (the code was used, no answer yet) | ``invited`` | ``not_invited`` |
+        ``absent`` (recorded by the trainer after the bilan: not expected, see
+        :func:`bot.bilans.participants.expected_participants`)."""
         if self.answer is not None and self.answer.answer == "attested":
             return "attested"
+        if self.participant.no_show_at is not None:
+            return "absent"
         if self.sheet is not None:
             return "on_sheet"
         if self.answer is not None:
@@ -274,8 +278,8 @@ class ParticipantStatus:
 
     @property
     def accounted(self) -> bool:
-        """Attested, declined with a reason, or on the uploaded sheet."""
-        return self.state in ("attested", "on_sheet", "declined")
+        """Attested, declined with a reason, on the uploaded sheet, or recorded absent."""
+        return self.state in ("attested", "on_sheet", "declined", "absent")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Moving and cancelling a scheduled bilan, and telling its participants.
+"""Moving and cancelling a scheduled bilan, giving its visio link, and telling its
+participants.
 
 Both raise the bilan's ``sequence`` (the invitation's SEQUENCE: calendars
 update or remove the event), recompute the formation's deadlines (they
@@ -19,10 +20,12 @@ from bot import dates, texts
 from bot.bilans.notify import ChatOf, notify_participants
 from bot.bilans.queries import deadlines_of_bilan, unreachable, visible_bilan
 from bot.bilans.view import BilanView, kind_label, view_with
-from bot.deadlines.service import Moved, refresh_deadlines
+from bot.deadlines.actions import mark_done_by_answers
+from bot.deadlines.service import Moved, mark_done_by_key, refresh_deadlines
 from bot.formations.queries import Member
 from bot.storage import audit
-from bot.storage.bilans import StoredDeadline
+from bot.storage.bilans import Bilan, StoredDeadline
+from bot.storage.formations import Formation
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,50 @@ class Cancellation:
     """Titles of the deadlines already done, kept as history."""
     reached: int
     unreachable: list[str]
+
+
+NOTICES = {
+    "moved": "bilan.notice_moved",
+    "cancelled": "bilan.notice_cancelled",
+    "link": "bilan.notice_link",
+}
+"""What each change says to the participants the bot can reach (blocks of bilan.j2)."""
+
+
+async def _recorded_and_told(
+    session: AsyncSession,
+    viewer: Member,
+    bilan: Bilan,
+    formation: Formation,
+    *,
+    chat_of: ChatOf,
+    action: str,
+    event: str,
+    details: dict[str, object] | None = None,
+    **words: str,
+) -> tuple[BilanView, int, list[str]]:
+    """The audit entry of a change, the bilan read afresh, every participant the bot can
+    reach told: the view, how many were told, the names of the others."""
+    audit.record(
+        session,
+        organisation_id=viewer.organisation_id,
+        actor_id=viewer.person_id,
+        action=action,
+        entity="bilan",
+        entity_id=bilan.id,
+        formation_id=formation.id,
+        **(details or {}),
+    )
+    view = await view_with(session, bilan, formation)
+    notice = texts.say(
+        NOTICES[event],
+        kind=kind_label(bilan.kind),
+        when=dates.spell_datetime(view.start),
+        title=formation.title,
+        **words,
+    )
+    reached = await notify_participants(session, bilan, chat_of=chat_of, event=event, text=notice)
+    return view, reached, await unreachable(session, bilan, chat_of)
 
 
 async def move_bilan(
@@ -79,32 +126,25 @@ async def move_bilan(
         if m.row.subject == "bilan" and m.row.subject_id == bilan.id
     }
     rows = await deadlines_of_bilan(session, bilan)
-    audit.record(
+    view, reached, missed = await _recorded_and_told(
         session,
-        organisation_id=viewer.organisation_id,
-        actor_id=viewer.person_id,
+        viewer,
+        bilan,
+        formation,
+        chat_of=chat_of,
         action="move",
-        entity="bilan",
-        entity_id=bilan.id,
-        formation_id=formation.id,
-        sequence=bilan.sequence,
-    )
-    view = await view_with(session, bilan, formation)
-    notice = texts.say(
-        "bilan.notice_moved",
-        kind=kind_label(bilan.kind),
+        details={"sequence": bilan.sequence},
+        event="moved",
         old=dates.spell_datetime(old_start),
-        new=dates.spell_datetime(view.start),
-        title=formation.title,
+        new=dates.spell_datetime(starts_at.astimezone(before.tz)),
     )
-    reached = await notify_participants(session, bilan, chat_of=chat_of, event="moved", text=notice)
     return Move(
         view=view,
         old_start=old_start,
         deadlines=rows,
         moved=moved,
         reached=reached,
-        unreachable=await unreachable(session, bilan, chat_of),
+        unreachable=missed,
     )
 
 
@@ -123,29 +163,65 @@ async def cancel_bilan(
     await session.flush()
     refreshed = await refresh_deadlines(session, formation.id)
     kept = [r.title for r in await deadlines_of_bilan(session, bilan) if r.status == "done"]
-    audit.record(
-        session,
-        organisation_id=viewer.organisation_id,
-        actor_id=viewer.person_id,
-        action="cancel",
-        entity="bilan",
-        entity_id=bilan.id,
-        formation_id=formation.id,
-    )
-    view = await view_with(session, bilan, formation)
-    notice = texts.say(
-        "bilan.notice_cancelled",
-        kind=kind_label(bilan.kind),
-        when=dates.spell_datetime(view.start),
-        title=formation.title,
-    )
-    reached = await notify_participants(
-        session, bilan, chat_of=chat_of, event="cancelled", text=notice
+    view, reached, missed = await _recorded_and_told(
+        session, viewer, bilan, formation, chat_of=chat_of, action="cancel", event="cancelled"
     )
     return Cancellation(
-        view=view,
-        removed=refreshed.removed,
-        kept=kept,
-        reached=reached,
-        unreachable=await unreachable(session, bilan, chat_of),
+        view=view, removed=refreshed.removed, kept=kept, reached=reached, unreachable=missed
+    )
+
+
+LINK_RULE = "NOR-VISIO-LINK"
+
+
+@dataclass(frozen=True)
+class LinkGiven:
+    """The visio link of a remote bilan given (or changed), and who was told."""
+
+    view: BilanView
+    closed: list[str]
+    """Titles of the deadlines this closed (the link asked for "plus tard")."""
+    reached: int
+    unreachable: list[str]
+
+
+async def set_visio_link(
+    session: AsyncSession,
+    viewer: Member,
+    now: datetime,
+    bilan_id: int,
+    url: str,
+    *,
+    chat_of: ChatOf,
+) -> LinkGiven | None:
+    """Give the link of a remote bilan: a new version of the invitation, the deadline that
+    asked for it done (by whom, when), every participant the bot can reach told.
+    ``None`` if ``viewer`` may not see the bilan, or it is on site."""
+    found = await visible_bilan(session, viewer, bilan_id)
+    if found is None or not found[0].remote:
+        return None
+    bilan, formation = found
+    bilan.visio_url = url
+    bilan.sequence += 1
+    bilan.updated_at = now
+    await session.flush()
+    closed = await mark_done_by_key(
+        session, formation.id, [f"{LINK_RULE}:bilan:{bilan.id}"], viewer.person_id, now
+    )
+    await refresh_deadlines(session, formation.id)
+    # With its link, the tool checked at booking answers NOR-VISIO (item 15's one place).
+    closed += await mark_done_by_answers(session, bilan.id, viewer.person_id, now)
+    view, reached, missed = await _recorded_and_told(
+        session,
+        viewer,
+        bilan,
+        formation,
+        chat_of=chat_of,
+        action="visio_link",
+        details={"sequence": bilan.sequence},
+        event="link",
+        link=url,
+    )
+    return LinkGiven(
+        view=view, closed=[r.title for r in closed], reached=reached, unreachable=missed
     )

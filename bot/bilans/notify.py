@@ -25,11 +25,18 @@ ChatOf = Callable[[AsyncSession, BilanParticipant], Awaitable[tuple[str, str] | 
 
 
 async def notify_participants(
-    session: AsyncSession, bilan: Bilan, *, event: str, text: str, chat_of: ChatOf
+    session: AsyncSession,
+    bilan: Bilan,
+    *,
+    event: str,
+    text: str,
+    chat_of: ChatOf,
+    only: BilanParticipant | None = None,
 ) -> int:
-    """Queue ``text`` (safe chat markup) to every reachable participant; how many were."""
+    """Queue ``text`` (safe chat markup) to every reachable participant (or ``only`` that
+    one); how many were."""
     reached = 0
-    for participant in bilan.participants:
+    for participant in [only] if only is not None else bilan.participants:
         where = await chat_of(session, participant)
         if where is None:
             continue

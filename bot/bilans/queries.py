@@ -119,6 +119,33 @@ async def deadlines_of_bilan(session: AsyncSession, bilan: Bilan) -> list[Stored
     return sorted(rows, key=lambda r: (r.due_on, r.due_at.timestamp() if r.due_at else 0.0))
 
 
+WRITTEN_BILAN_RULES = {"fin": "CVL-BQ-END", "etape": "CVL-BQ-MID"}
+"""Centre-Val de Loire: the written bilan qualitatif owed for a bilan de fin or d'étape."""
+
+
+async def written_bilan_deadline(session: AsyncSession, bilan: Bilan) -> StoredDeadline | None:
+    """The deadline of the written bilan qualitatif the bilan holds (Centre-Val de Loire):
+    the owed bilan's key (``fin:session:3``) names the same span as the rule's key."""
+    rule = WRITTEN_BILAN_RULES.get(bilan.kind)
+    if rule is None or not bilan.owed_key or not bilan.owed_key.startswith(bilan.kind):
+        return None
+    suffix = bilan.owed_key.removeprefix(bilan.kind)
+    key = f"{rule}:formation:{bilan.formation_id}{suffix}"
+    found: StoredDeadline | None = await session.scalar(
+        select(StoredDeadline).where(
+            StoredDeadline.formation_id == bilan.formation_id, StoredDeadline.key == key
+        )
+    )
+    return found
+
+
+async def documents_deadlines(session: AsyncSession, bilan: Bilan) -> list[StoredDeadline]:
+    """What the bilan's documents promise: its own deadlines, and the written bilan it owes."""
+    rows = await deadlines_of_bilan(session, bilan)
+    written = await written_bilan_deadline(session, bilan)
+    return [*rows, written] if written is not None else rows
+
+
 async def unreachable(session: AsyncSession, bilan: Bilan, chat_of: ChatOf) -> list[str]:
     """Names of the participants the bot cannot write to: the trainer tells them."""
     return [p.name for p in bilan.participants if await chat_of(session, p) is None]

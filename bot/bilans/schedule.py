@@ -1,7 +1,8 @@
 """Scheduling a bilan: the bilan, its participants, its deadlines, in one call.
 
 :func:`schedule_bilan` stores the bilan with the chosen trainees (a
-delegate as ``delegate``, any other as ``trainee``) and the outside
+delegate as ``delegate``, any other as ``trainee``, with the chargé(e) de
+mission's agreement where the Normandie procedure needs one) and the outside
 partners, recomputes the formation's deadlines (the rules add the bilan's
 preparation, documents and proofs) and writes the audit entry.  The caller
 sends the documents from what it returns.
@@ -9,12 +10,13 @@ sends the documents from what it returns.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.bilans.participants import Derogation, needs_agreement, trainee_participant
 from bot.bilans.queries import bilan_formation, deadlines_of_bilan
 from bot.bilans.view import BilanView, view_with
 from bot.deadlines.service import refresh_deadlines
@@ -38,6 +40,7 @@ class Visio:
     """How a remote bilan is joined, and what its tool allows."""
 
     url: str | None
+    """``None``: the link comes later (NOR-VISIO-LINK asks for it)."""
     password_required: bool
     manages_speakers: bool
     password: str | None = None
@@ -58,6 +61,9 @@ class Plan:
     location: str | None = None
     trainee_ids: Sequence[int] = ()
     partners: Sequence[Partner] = field(default_factory=tuple)
+    derogations: Mapping[int, Derogation] = field(default_factory=dict)
+    """The chargé(e) de mission's agreement, by trainee id, for a trainee who is not a
+    delegate at a remote Normandie bilan (without it, such a trainee is not invited)."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,7 @@ async def schedule_bilan(
         ends_at=plan.starts_at + timedelta(minutes=plan.minutes),
         location=None if visio is not None else plan.location,
         visio_url=visio.url if visio else None,
+        visio_link_later=visio is not None and not visio.url,
         visio_password_required=visio.password_required if visio else None,
         visio_manages_speakers=visio.manages_speakers if visio else None,
         visio_password=visio.password if visio else None,
@@ -95,14 +102,12 @@ async def schedule_bilan(
     )
     chosen = set(plan.trainee_ids)
     for trainee in formation.trainees:
-        if trainee.id in chosen:
-            bilan.participants.append(
-                BilanParticipant(
-                    kind="delegate" if trainee.is_delegate else "trainee",
-                    trainee_id=trainee.id,
-                    name=trainee.full_name,
-                )
-            )
+        if trainee.id not in chosen:
+            continue
+        derogation = plan.derogations.get(trainee.id)
+        if needs_agreement(formation, trainee, remote=visio is not None) and derogation is None:
+            continue
+        bilan.participants.append(trainee_participant(trainee, derogation))
     for partner in plan.partners:
         bilan.participants.append(
             BilanParticipant(

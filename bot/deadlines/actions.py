@@ -220,7 +220,8 @@ async def mark_done_by_answers(
 
     - NOR-VISIO: the trainer confirmed the tool asks a password to join and
       manages who speaks (the two checks the fiche procédure asks for);
-    - NOR-DELEGATES: delegates are the bilan's only trainees, and booking it
+    - NOR-DELEGATES: delegates are the bilan's only trainees (or the others
+      came with the chargé(e) de mission's agreement), and booking it
       produced their invitation (the ``.ics`` and each one's link).
 
     Each is audited as ``done`` with ``by="reponse"``.
@@ -233,7 +234,10 @@ async def mark_done_by_answers(
     if bilan.visio_url and bilan.visio_password_required and bilan.visio_manages_speakers:
         answered.append("NOR-VISIO")
     kinds = {p.kind for p in bilan.participants}
-    if "delegate" in kinds and "trainee" not in kinds:
+    # Another trainee counts as a delegate's peer once the chargé(e) de mission agreed
+    # (000 §I, recorded by /bilan: bot.bilans.participants.Derogation).
+    unagreed = [p for p in bilan.participants if p.kind == "trainee" and p.derogation_by is None]
+    if "delegate" in kinds and not unagreed:
         answered.append("NOR-DELEGATES")
     if not answered:
         return []

@@ -9,9 +9,11 @@ and the deadlines as a calendar.
   §II of the Normandie procedure (000): a collective feedback, an exchange
   with the delegates on their paths, a time with the teaching team and the
   partners.
-- The e-mail to the chargé(e) de mission
-  (``templates/documents/email_charge_de_mission.txt.j2``) lists what will
-  be sent and when, from the bilan's stored deadlines.
+- The e-mail to the Région's contact is the funder's own
+  (``templates/documents/email_bilan_<funder>.txt.j2``): the Normandie one
+  promises the bilan pédagogique and the proofs of participation, the
+  Centre-Val de Loire one its written bilan qualitatif; each lists what will
+  be sent and when, from the stored deadlines.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event
 
 from bot import texts
+from bot.bilans.participants import derogation_of
 from bot.bilans.view import BilanView, kind_label
 from bot.dates import spell_date, spell_datetime, spell_time
 from bot.deadlines.service import STATUS_LABELS
@@ -40,6 +43,20 @@ AGENDA_PARTS = (
 )
 """The three times §II of the Normandie procedure asks for "à minima"."""
 
+GROUP_AGENDA_PARTS = (
+    "Retour collectif",
+    "Échange avec les stagiaires sur leur parcours",
+    "Temps avec l'équipe pédagogique et les partenaires",
+)
+"""A bilan collectif elsewhere (Centre-Val de Loire): no rule reserves the floor to the
+delegates, so the second time is the trainees'."""
+
+EMAIL_TEMPLATES = {
+    "normandie": "documents/email_bilan_normandie.txt.j2",
+    "cvl": "documents/email_bilan_cvl.txt.j2",
+}
+"""Each funder's draft: its own contact, its own documents and delays."""
+
 EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}$")
 
 
@@ -54,7 +71,8 @@ def agenda(view: BilanView) -> list[tuple[str, str, str]]:
     """(from, to, part) for the three parts, the time split in equal thirds."""
     third = timedelta(minutes=view.minutes / 3)
     rows = []
-    for index, part in enumerate(AGENDA_PARTS):
+    parts = AGENDA_PARTS if view.formation.funder == "normandie" else GROUP_AGENDA_PARTS
+    for index, part in enumerate(parts):
         begin = view.start + third * index
         finish = view.end if index == 2 else view.start + third * (index + 1)
         begin = begin.replace(second=0, microsecond=0)
@@ -100,10 +118,21 @@ def invitation_document(view: BilanView, *, stamp: datetime, caption: str) -> Do
     )
 
 
+def agreements(view: BilanView) -> dict[int, str]:
+    """The chargé(e) de mission's agreement, in words, for each trainee invited by derogation."""
+    found = {}
+    for participant in view.bilan.participants:
+        derogation = derogation_of(participant)
+        if derogation is not None:
+            found[participant.id] = derogation.words()
+    return found
+
+
 def agenda_pdf(view: BilanView) -> bytes:
     return render_pdf(
         "ordre_du_jour.html.j2",
         v=view,
+        agreement=agreements(view),
         kind=kind_label(view.bilan.kind),
         when=spell_datetime(view.start),
         until=spell_time(view.end),
@@ -122,6 +151,24 @@ def agenda_document(view: BilanView, *, caption: str) -> Document:
     )
 
 
+def sheet_document(view: BilanView, *, caption: str) -> Document:
+    """The feuille d'émargement of an on-site bilan, every participant on it, to sign."""
+    content = render_pdf(
+        "feuille_emargement.html.j2",
+        v=view,
+        kind=kind_label(view.bilan.kind),
+        when=spell_datetime(view.start),
+        until=spell_time(view.end),
+        normandie=view.formation.funder == "normandie",
+    )
+    return Document(
+        filename=f"emargement-{view.file_stem}.pdf",
+        mime_type="application/pdf",
+        content=content,
+        caption=caption,
+    )
+
+
 def due_text(row: StoredDeadline, tz: ZoneInfo) -> str:
     if row.due_at is not None and row.status != "postponed":
         return spell_datetime(row.due_at.astimezone(tz))
@@ -129,12 +176,15 @@ def due_text(row: StoredDeadline, tz: ZoneInfo) -> str:
 
 
 def email_to_chargee(view: BilanView, deadlines: Sequence[StoredDeadline]) -> str:
-    """The draft e-mail to the chargé(e) de mission (plain text, to copy or forward)."""
+    """The draft e-mail to the Région's contact (plain text, to copy or forward), the
+    funder's own (:data:`EMAIL_TEMPLATES`)."""
     due = {row.rule_id: due_text(row, view.tz) for row in deadlines}
+    template = EMAIL_TEMPLATES.get(view.formation.funder, EMAIL_TEMPLATES["normandie"])
     return (
         texts.render_document(
-            "documents/email_charge_de_mission.txt.j2",
+            template,
             v=view,
+            agreement=agreements(view),
             kind=kind_label(view.bilan.kind),
             when=spell_datetime(view.start),
             until=spell_time(view.end),

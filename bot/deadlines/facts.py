@@ -33,6 +33,7 @@ def bilan_facts(bilan: Bilan) -> BilanFacts:
         starts_at=bilan.starts_at,
         ends_at=bilan.ends_at,
         cancelled=bilan.cancelled_at is not None,
+        link_missing=bilan.remote and bilan.visio_link_later and not bilan.visio_url,
     )
 
 

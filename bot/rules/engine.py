@@ -156,6 +156,7 @@ def _cause(s: Subject, arg: str) -> bool:
 
 PREDICATES: dict[str, Callable[[Subject, str], bool]] = {
     "bilan_remote": lambda s, _: s.bilan is not None and s.bilan.remote,
+    "bilan_link_missing": lambda s, _: s.bilan is not None and s.bilan.link_missing,
     "remote_coaching": lambda s, _: s.formation.remote_coaching,
     "subcontracted": lambda s, _: s.formation.subcontracted,
     "programme": lambda s, arg: s.formation.programme == arg,

@@ -131,6 +131,8 @@ class BilanFacts:
     starts_at: datetime
     ends_at: datetime
     cancelled: bool = False
+    link_missing: bool = False
+    """A remote bilan whose visio link is to be given later ("plus tard")."""
 
     def __post_init__(self) -> None:
         if self.kind not in ("etape", "fin"):

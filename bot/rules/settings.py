@@ -113,7 +113,7 @@ SETTINGS: tuple[Setting, ...] = (
         default=7,
         minimum=1,
         maximum=90,
-        rules=("NOR-DELEGATES",),
+        rules=("NOR-DELEGATES", "NOR-VISIO-LINK"),
         help="À régler dès la programmation ; une semaine, avec le temps de préparation où les stagiaires s'expriment.",
     ),
     Setting(

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.storage.base import Base, utcnow
@@ -55,6 +55,9 @@ class Bilan(Base):
     visio_url: Mapped[str | None] = mapped_column(String(500))
     visio_password_required: Mapped[bool | None] = mapped_column(Boolean)
     visio_manages_speakers: Mapped[bool | None] = mapped_column(Boolean)
+    visio_link_later: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Remote, and the trainer said the link would come "plus tard": NOR-VISIO-LINK asks
+    for it until it is given (then this stays true, for the record)."""
     visio_password: Mapped[str | None] = mapped_column(String(100))
     """Only when the trainer asked for it to be written in the invitation."""
     sequence: Mapped[int] = mapped_column(Integer, default=0)
@@ -71,10 +74,14 @@ class Bilan(Base):
 
     participants: Mapped[list[BilanParticipant]] = relationship(
         back_populates="bilan",
+        primaryjoin="and_(Bilan.id == BilanParticipant.bilan_id, "
+        "BilanParticipant.removed_at.is_(None))",
         order_by="BilanParticipant.id",
         cascade="all, delete-orphan",
         lazy="selectin",
     )
+    """Who is invited now: a participant removed after scheduling keeps its row (and its
+    history) but leaves this list, so every document and message forgets them."""
 
     @property
     def is_cancelled(self) -> bool:
@@ -100,6 +107,24 @@ class BilanParticipant(Base):
     contact: Mapped[str | None] = mapped_column(String(254))
     """An e-mail address or a chat handle (``@pseudo``)."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    derogation_by: Mapped[str | None] = mapped_column(String(200))
+    """A trainee who is not a delegate, at a remote Normandie bilan: who agreed (the
+    chargé(e) de mission, by derogation to "seuls les représentants", 000 §I)."""
+    derogation_on: Mapped[date | None] = mapped_column()
+    """The day that agreement was given."""
+    derogation_how: Mapped[str | None] = mapped_column(String(20))
+    """How it was given: a code of :data:`bot.bilans.participants.AGREEMENT_WAYS`."""
+    removed_at: Mapped[datetime | None] = mapped_column()
+    """Removed from the bilan after scheduling (the row stays, for the record)."""
+    removed_by: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
+    no_show_at: Mapped[datetime | None] = mapped_column()
+    """Recorded by the trainer after the bilan: did not take part.  The proof of
+    participation is then complete without them."""
+    no_show_by: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
 
     bilan: Mapped[Bilan] = relationship(back_populates="participants")
 

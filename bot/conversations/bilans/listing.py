@@ -8,8 +8,13 @@
          Participants : Hugo Moreau, Léa Martin, M. Karim Haddad (Mission locale de Caen)
          Échéances : · Préparer le bilan avec le groupe : jeudi 19 novembre 2026 ✅ fait …
          Que voulez-vous faire ?
-         [Déplacer] [Annuler le bilan] [Renvoyer l'invitation et les documents] [Terminé]
+         [Déplacer] [Donner le lien de la visio] [Ajouter un participant]
+         [Retirer un participant] [Annuler le bilan]
+         [Renvoyer l'invitation et les documents] [Terminé]
     You  Déplacer                → move.py, then this menu again, with the new date
+    You  Donner le lien…         → visio_link.py (only while the link is to come)
+    You  Ajouter / Retirer…      → add_participant.py, remove_participant.py (before it)
+    You  Signaler un participant absent → no_show.py (once the bilan has started)
     You  Annuler le bilan        → move.py; once cancelled, the dialogue ends
     You  Renvoyer l'invitation…  → the three documents again
     You  Terminé
@@ -23,9 +28,13 @@ from __future__ import annotations
 from typing import Any
 
 from bot import dates
+from bot.bilans.participants import expected_participants, no_shows
 from bot.bilans.queries import deadlines_of_bilan, visible_bilan, visible_bilans
 from bot.bilans.view import kind_label, view_with
+from bot.conversations.bilans.add_participant import ADD
 from bot.conversations.bilans.move import CANCEL, MOVE
+from bot.conversations.bilans.no_show import NO_SHOW, UNDO_NO_SHOW
+from bot.conversations.bilans.remove_participant import REMOVE
 from bot.conversations.bilans.shared import (
     deadline_lines,
     send_documents,
@@ -34,6 +43,7 @@ from bot.conversations.bilans.shared import (
     unless_gone,
     viewer_of,
 )
+from bot.conversations.bilans.visio_link import LINK
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, leave_saying
 from bot.conversations.kit.steps import Entry, Menu, Option, Pick
@@ -67,10 +77,26 @@ async def open_bilan(ctx: Context, picked: str) -> Outcome:
 
 
 async def still_there(ctx: Context) -> Outcome | None:
-    """Shown again after a call: nothing to show once the bilan is cancelled."""
+    """Shown again after a call: nothing to show once the bilan is cancelled.  Otherwise
+    notes what the entries depend on (started, remote, its link, its participants)."""
     if ctx.data.pop("cancelled", None):
         return Leave()
-    return await unless_gone(ctx)
+    found = await the_bilan(ctx)
+    if found is None:
+        return await unless_gone(ctx)
+    bilan, _ = found
+    ctx.data.update(
+        started=bilan.starts_at <= ctx.now,
+        remote=bilan.remote,
+        has_link=bool(bilan.visio_url),
+        has_participants=bool(bilan.participants),
+        has_no_shows=bool(no_shows(bilan)),
+    )
+    return None
+
+
+def _before_start(ctx: Context) -> bool:
+    return not ctx.data.get("started")
 
 
 async def detail(ctx: Context) -> dict[str, Any]:
@@ -91,8 +117,10 @@ async def detail(ctx: Context) -> dict[str, Any]:
             "url": bilan.visio_url,
             "location": bilan.location,
             "participants": [
-                p.name + (f" ({p.structure})" if p.structure else "") for p in bilan.participants
+                p.name + (f" ({p.structure})" if p.structure else "")
+                for p in expected_participants(bilan)
             ],
+            "no_shows": [p.name for p in no_shows(bilan)],
             "deadlines": deadline_lines(ctx, rows),
         }
     }
@@ -105,7 +133,7 @@ async def resend(ctx: Context) -> Outcome:
         return Leave()
     bilan, formation = found
     view = await view_with(ctx.session, bilan, formation)
-    send_documents(ctx, view, await deadlines_of_bilan(ctx.session, bilan))
+    await send_documents(ctx, view)
     return Leave()
 
 
@@ -129,6 +157,41 @@ LIST = Flow(
             entries=[
                 Entry("Déplacer", "move", call=MOVE.name, data=_this_bilan),
                 Entry(
+                    "Donner le lien de la visio",
+                    "link",
+                    call=LINK.name,
+                    data=_this_bilan,
+                    when=lambda c: bool(c.data.get("remote")) and not c.data.get("has_link"),
+                ),
+                Entry(
+                    "Ajouter un participant",
+                    "add",
+                    call=ADD.name,
+                    data=_this_bilan,
+                    when=_before_start,
+                ),
+                Entry(
+                    "Retirer un participant",
+                    "remove",
+                    call=REMOVE.name,
+                    data=_this_bilan,
+                    when=lambda c: _before_start(c) and bool(c.data.get("has_participants")),
+                ),
+                Entry(
+                    "Signaler un participant absent",
+                    "no_show",
+                    call=NO_SHOW.name,
+                    data=_this_bilan,
+                    when=lambda c: bool(c.data.get("started")),
+                ),
+                Entry(
+                    "Annuler un signalement d'absence",
+                    "no_show_undo",
+                    call=UNDO_NO_SHOW.name,
+                    data=_this_bilan,
+                    when=lambda c: bool(c.data.get("has_no_shows")),
+                ),
+                Entry(
                     "Annuler le bilan",
                     "cancel",
                     call=CANCEL.name,
@@ -142,4 +205,4 @@ LIST = Flow(
     ],
 )
 
-FLOWS = [LIST, MOVE, CANCEL]
+FLOWS = [LIST, MOVE, CANCEL, ADD, REMOVE, NO_SHOW, UNDO_NO_SHOW, LINK]

@@ -103,7 +103,7 @@ async def save_move(ctx: Context) -> None:
         unreachable=move.unreachable,
         warning=ctx.data.get("late_warning"),
     )
-    send_documents(ctx, view, move.deadlines)
+    await send_documents(ctx, view)
     await tell_charge_de_mission(ctx, view)
 
 

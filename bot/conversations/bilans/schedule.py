@@ -23,21 +23,23 @@ bilan are stored by :func:`bot.bilans.schedule.schedule_bilan`.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from bot import dates
 from bot.answers import Invalid, by_surname, clean_line
 from bot.bilans.checks import DEFAULT_MINUTES, MAX_PARTNERS, duration_minutes, minutes_fit
-from bot.bilans.checks import visio_url as checked_url
+from bot.bilans.participants import Derogation, single_person
 from bot.bilans.queries import bilan_formation, bilan_formations, owed_by
 from bot.bilans.schedule import Partner, Plan, Visio, schedule_bilan
 from bot.bilans.view import kind_label
 from bot.conversations.attestations.trainer import invite_after_scheduling
+from bot.conversations.bilans.derogation import DEROGATION
 from bot.conversations.bilans.partner import PARTNER
 from bot.conversations.bilans.shared import (
     deadline_lines,
     formation_of,
+    parse_url,
     send_documents,
     short_moment,
     tell_charge_de_mission,
@@ -47,6 +49,7 @@ from bot.conversations.bilans.shared import (
 )
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import (
+    Call,
     Flow,
     Leave,
     Next,
@@ -75,18 +78,21 @@ def _on_site(ctx: Context) -> bool:
 
 
 def _delegates_only(ctx: Context) -> bool:
-    """NOR-DELEGATES: for a remote Normandie bilan, only the delegates take part."""
-    return ctx.data.get("funder") == "normandie" and _remote(ctx)
+    """NOR-DELEGATES: for a remote Normandie bilan of a group, only the delegates take part."""
+    return ctx.data.get("funder") == "normandie" and _remote(ctx) and not ctx.data.get("single")
 
 
 def _visio_not_compliant(ctx: Context) -> bool:
-    return _remote(ctx) and not (ctx.data.get("visio_password") and ctx.data.get("visio_speakers"))
+    """NOR-VISIO: the Région Normandie's requirements on the tool (no other funder's)."""
+    secured = ctx.data.get("visio_password") and ctx.data.get("visio_speakers")
+    return ctx.data.get("funder") == "normandie" and _remote(ctx) and not secured
 
 
 class DelegatesStep(PickMany):
-    """The trainees, delegates ticked; for a remote Normandie bilan another trainee is
-    not ticked but gets the NOR-DELEGATES explanation and a draft to the chargé(e) de
-    mission.  This refuses a tick, which no hook of :class:`PickMany` can."""
+    """The trainees, delegates ticked.  For a remote Normandie bilan, ticking another
+    trainee asks for the chargé(e) de mission's agreement (derogation.py): recorded,
+    the trainee is ticked; refused, the trainee is not, and the trainer gets a draft to
+    ask for it.  This holds a tick back, which no hook of :class:`PickMany` can."""
 
     async def answer(self, ctx: Context) -> Outcome:
         before = set(ctx.data.get(self.store) or [])
@@ -97,21 +103,37 @@ class DelegatesStep(PickMany):
         if formation is None:
             return outcome
         delegates = {str(t.id) for t in formation.trainees if t.is_delegate}
+        agreed = set(ctx.data.get("derogations") or {})
         ticked: list[str] = list(ctx.data.get(self.store) or [])
-        refused = [t for t in ticked if t not in delegates and t not in before]
-        if not refused:
+        held = [t for t in ticked if t not in delegates and t not in before and t not in agreed]
+        if not held:
             return outcome
-        ctx.data[self.store] = [t for t in ticked if t not in refused]
-        names = [t.full_name for t in formation.trainees if str(t.id) in refused]
-        return Retry(
-            ctx.render(
-                "bilan.only_delegates",
-                names=names,
-                cm=formation.cm_name,
-                title=formation.title,
-                when=when_text(ctx),
-            )
+        ctx.data[self.store] = [t for t in ticked if t not in held]
+        names = [t.full_name for t in formation.trainees if str(t.id) in held]
+        return Call(
+            DEROGATION.name,
+            {
+                "names": names,
+                "trainee_ids": held,
+                "cm_name": formation.cm_name,
+                "title": formation.title,
+                "when": when_text(ctx),
+            },
+            store="derogation",
         )
+
+
+async def file_derogation(ctx: Context) -> Outcome | None:
+    """The agreement the sub-dialogue handed back: recorded, and its trainees ticked."""
+    agreement = ctx.data.pop("derogation", None)
+    if agreement:
+        ids = [str(t) for t in agreement.pop("trainee_ids", [])]
+        derogations = dict(ctx.data.get("derogations") or {})
+        derogations.update({t: agreement for t in ids})
+        ctx.data["derogations"] = derogations
+        ticked = list(ctx.data.get("participants") or [])
+        ctx.data["participants"] = [*ticked, *(t for t in ids if t not in ticked)]
+    return None
 
 
 async def start(ctx: Context) -> Outcome | None:
@@ -188,13 +210,16 @@ async def pick_which(ctx: Context, picked: str) -> Outcome:
     if formation is None:
         ctx.say("bilan.formation_not_found")
         return Leave()
+    single = single_person(formation)  # bilan de compétences, VAE: no group, no delegates
     ctx.data.update(
         kind=chosen["kind"],
         owed_key=chosen["key"],
         owed_label=chosen["label"],
-        participants=[str(t.id) for t in formation.trainees if t.is_delegate],
+        participants=[str(t.id) for t in formation.trainees if t.is_delegate or single],
         has_trainees=bool(formation.trainees),
+        single=single,
         partners=[],
+        derogations={},
     )
     return Next()
 
@@ -209,14 +234,6 @@ async def parse_duration(ctx: Context, text: str) -> int | Invalid:
     if not minutes_fit(minutes):
         return Invalid(ctx.render("bilan.duration_bounds"))
     return minutes
-
-
-async def parse_url(ctx: Context, text: str) -> str | Invalid:
-    line = clean_line(text, limit=500)
-    if isinstance(line, Invalid):
-        return line
-    url = checked_url(line)
-    return url if url is not None else Invalid(ctx.render("bilan.url_invalid"))
 
 
 parse_password = words(100, "bilan.password_invalid")
@@ -237,9 +254,9 @@ async def trainee_choices(ctx: Context) -> list[Option]:
     for trainee in sorted(
         formation.trainees, key=lambda t: (not t.is_delegate, by_surname(t.full_name))
     ):
-        suffix = " (délégué·e)" if trainee.is_delegate else ""
+        suffix = " (pour les stagiaires)" if trainee.is_delegate else ""
         if restricted and not trainee.is_delegate:
-            suffix = " (non délégué·e)"
+            suffix = " (hors délégation)"
         options.append(Option(trainee.full_name + suffix, str(trainee.id)))
     return options
 
@@ -264,10 +281,23 @@ async def go_on(ctx: Context) -> Outcome:
     return Next()
 
 
+def derogations_of(ctx: Context) -> dict[int, Derogation]:
+    """The agreements recorded in this dialogue, by trainee id."""
+    return {
+        int(t): Derogation(by=a["by"], on=date.fromisoformat(a["on"]), how=a["how"])
+        for t, a in (ctx.data.get("derogations") or {}).items()
+    }
+
+
 async def recap_values(ctx: Context) -> dict[str, Any]:
     formation = await formation_of(ctx)
     chosen = set(ctx.data.get("participants") or [])
-    names = [t.full_name for t in formation.trainees if str(t.id) in chosen] if formation else []
+    agreed = derogations_of(ctx)
+    names = [
+        t.full_name + (f" ({agreed[t.id].words()})" if t.id in agreed else "")
+        for t in (formation.trainees if formation else [])
+        if str(t.id) in chosen
+    ]
     return {"names": names}
 
 
@@ -290,6 +320,7 @@ def plan_of(ctx: Context) -> Plan:
         else None,
         location=data.get("location"),
         trainee_ids=[int(t) for t in data.get("participants") or []],
+        derogations=derogations_of(ctx),
         partners=[
             Partner(name=p["name"], structure=p.get("structure"), contact=p.get("contact"))
             for p in data.get("partners") or []
@@ -315,7 +346,7 @@ async def save_bilan(ctx: Context) -> None:
         deadlines=deadline_lines(ctx, scheduled.deadlines),
         title=view.formation.title,
     )
-    send_documents(ctx, view, scheduled.deadlines)
+    await send_documents(ctx, view)
     await tell_charge_de_mission(ctx, view)
     await invite_after_scheduling(ctx, scheduled.bilan.id)  # attestations: each one's link
 
@@ -339,6 +370,7 @@ SCHEDULE = Flow(
             "visio_url",
             ask="bilan.ask_visio_url",
             parse=parse_url,
+            skip_label="Plus tard",
             when=_remote,
             help="bilan.help_visio",
         ),
@@ -375,7 +407,8 @@ SCHEDULE = Flow(
             ask="bilan.ask_participants",
             options=trainee_choices,
             help="bilan.help_participants",
-            when=lambda c: bool(c.data.get("has_trainees")),
+            before=file_derogation,
+            when=lambda c: bool(c.data.get("has_trainees")) and not c.data.get("single"),
         ),
         Menu(
             "partners",
@@ -408,4 +441,4 @@ SCHEDULE = Flow(
     finish=save_bilan,
 )
 
-FLOWS = [SCHEDULE, PARTNER]
+FLOWS = [SCHEDULE, PARTNER, DEROGATION]

@@ -21,18 +21,19 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot import dates
-from bot.bilans.checks import DEFAULT_MINUTES
+from bot.answers import Invalid, clean_line
+from bot.bilans.checks import DEFAULT_MINUTES, visio_url
 from bot.bilans.notify import invite_charge_de_mission
-from bot.bilans.queries import documents_due, visible_bilan
+from bot.bilans.queries import documents_deadlines, documents_due, visible_bilan
 from bot.bilans.view import BilanView, kind_label
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Leave, Next, Outcome
-from bot.conversations.kit.steps import DateStep
+from bot.conversations.kit.steps import DateStep, Option
 from bot.deadlines import documents
 from bot.deadlines.service import group_of
 from bot.formations.queries import Member, load_formation
 from bot.messages import Reply
-from bot.storage.bilans import Bilan, StoredDeadline
+from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
 from bot.storage.formations import Formation
 
 LATE_HOURS = 48
@@ -65,6 +66,15 @@ async def unless_gone(ctx: Context) -> Outcome | None:
     return None
 
 
+async def parse_url(ctx: Context, text: str) -> str | Invalid:
+    """A visio link: a full http(s) address (``/bilan``, and given later in ``/bilans``)."""
+    line = clean_line(text, limit=500)
+    if isinstance(line, Invalid):
+        return line
+    url = visio_url(line)
+    return url if url is not None else Invalid(ctx.render("bilan.url_invalid"))
+
+
 def short_moment(moment: datetime, ctx: Context) -> str:
     local = moment.astimezone(ctx.tz)
     return f"{local:%d/%m/%Y} à {dates.spell_time(local)}"
@@ -88,9 +98,11 @@ def deadline_lines(ctx: Context, rows: Sequence[StoredDeadline]) -> list[dict[st
     ]
 
 
-def send_documents(ctx: Context, view: BilanView, rows: Sequence[StoredDeadline]) -> None:
-    """The invitation, the agenda and the message to the chargé(e) de mission."""
+async def send_documents(ctx: Context, view: BilanView) -> None:
+    """The invitation, the agenda, the funder's own message to its contact and, on site,
+    the feuille d'émargement to print."""
     stamp = ctx.now
+    rows = await documents_deadlines(ctx.session, view.bilan)
     ctx.send(
         Reply(
             document=documents.invitation_document(
@@ -109,6 +121,12 @@ def send_documents(ctx: Context, view: BilanView, rows: Sequence[StoredDeadline]
             )
         )
     )
+    if not view.bilan.remote:  # on site, the proof is the signed sheet
+        ctx.send(
+            Reply(
+                document=documents.sheet_document(view, caption=ctx.render("bilan.caption_sheet"))
+            )
+        )
 
 
 async def tell_charge_de_mission(ctx: Context, view: BilanView) -> None:
@@ -131,6 +149,28 @@ async def tell_charge_de_mission(ctx: Context, view: BilanView) -> None:
     sent_to = await invite_charge_de_mission(ctx.session, view, text=text, invitation=invitation)
     if sent_to is not None:
         ctx.say("bilan.charge_de_mission_sent", cm=view.formation.cm_name, matrix=sent_to)
+
+
+ROLE_WORDS = {"delegate": "pour les stagiaires", "trainee": "stagiaire", "partner": "partenaire"}
+
+
+def participant_options(participants: Sequence[BilanParticipant]) -> list[Option]:
+    """The participants to pick from ("Hugo Moreau (pour les stagiaires)"), by their id."""
+    return [Option(f"{p.name} ({ROLE_WORDS.get(p.kind, p.kind)})", str(p.id)) for p in participants]
+
+
+async def picked_name(ctx: Context) -> dict[str, Any]:
+    """The name of the participant picked under ``who``, for the confirmation."""
+    found = await the_bilan(ctx)
+    names = {str(p.id): p.name for p in found[0].participants} if found else {}
+    return {"name": names.get(str(ctx.data.get("who")), "")}
+
+
+async def after_change(ctx: Context, view: BilanView) -> None:
+    """A new version of the bilan (a participant, its link): the documents again, to
+    forward; on Matrix, the chargé(e) de mission gets the new invitation."""
+    await send_documents(ctx, view)
+    await tell_charge_de_mission(ctx, view)
 
 
 # --- the date, and the documents deadline ----------------------------------------------

@@ -133,6 +133,34 @@ NORMANDIE: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        id="NOR-VISIO-LINK",
+        funder="normandie",
+        programmes=None,
+        scope="bilans",
+        subject_if=("bilan_remote", "bilan_link_missing"),
+        trigger="bilan à distance programmé sans son lien de visio (« plus tard »)",
+        what="donner le lien de la visioconférence, pour que l'invitation des délégués et des "
+        "partenaires le porte ; l'échéance se ferme quand le lien est ajouté dans /bilans",
+        audience="formateur",
+        sources=_nor("§I Outil de visioconférence"),
+        milestones=(
+            Milestone(
+                key=None,
+                offset=Offset(
+                    anchor="bilan_start",
+                    unit="days",
+                    direction="before",
+                    setting="nor_delegates_days_before",
+                ),
+                title="Donner le lien de la visio",
+                explanation="Lien de la visioconférence du {bilan} à donner d'ici {due} (avec "
+                "/bilans) : l'invitation des délégués et des partenaires doit le porter",
+                what="lien de la visio, pour les invitations",
+                postponable=True,
+            ),
+        ),
+    ),
+    Rule(
         id="NOR-DELEGATES",
         funder="normandie",
         programmes=None,

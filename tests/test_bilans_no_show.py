@@ -1,0 +1,108 @@
+"""A participant who did not come, recorded after the bilan (issue 11, item 11): the
+proof bundle is complete without them and its summary says "n'a pas participé"
+(bot/conversations/bilans/no_show.py, bot/bilans/participants.py).
+
+The demo clock says Monday 23 November 2026, 10:00 in Paris; the bilan is scheduled by
+``/bilan`` for Thursday 26 at 14 h, remote, with Léa Martin and Hugo Moreau.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import select
+
+from bot.attestations.bundle import build
+from bot.storage.bilans import BilanParticipant
+from bot.storage.db import Database
+from tests.auxil.attestations import codes, open_zip, schedule_bilan
+from tests.auxil.dialogue import Clock, Person
+from tests.auxil.hostile import FOR_CHOICES, survives
+from tests.auxil.pdf import pdf_words
+
+
+async def test_a_no_show_makes_the_bundle_complete_without_them(
+    db: Database, trainer: Person, person: Callable[..., Person], clock: Clock
+) -> None:
+    bilan_id = await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+
+    # Before the bilan, nobody can be recorded as absent.
+    await trainer.says("/bilans")
+    await trainer.presses("26/11/2026")
+    assert "Signaler un participant absent" not in trainer.buttons
+    await trainer.presses("Terminé")
+
+    # Thursday evening: Léa attests; Hugo never came.
+    clock.advance(days=3, hours=7, minutes=30)
+    lea = person("lea")
+    await lea.says(f"/start {invited['Léa Martin']}")
+    await lea.says("Léa Martin")
+    await lea.presses("Délégué")
+    await lea.presses("Je l'atteste")
+    async with db.sessions() as session:
+        before = await build(session, bilan_id, now=clock.now)
+    assert not before.complete and before.missing == ["Hugo Moreau"]
+
+    await trainer.says("/bilans")
+    await trainer.presses("26/11/2026")
+    assert "Ajouter un participant" not in trainer.buttons  # the bilan has taken place
+    await trainer.presses("Signaler un participant absent")
+    assert trainer.buttons == ["Hugo Moreau (pour les stagiaires)"]  # Léa attested: not offered
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Hugo Moreau")
+    assert "Noter que Hugo Moreau n'a pas participé au bilan ?" in trainer.last
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Oui, le noter")
+    assert "C'est noté : Hugo Moreau n'a pas participé au bilan." in trainer.all_text
+    assert "N'a pas participé : Hugo Moreau" in trainer.last
+    assert "Participants : Léa Martin" in trainer.last
+
+    async with db.sessions() as session:
+        hugo = await session.scalar(
+            select(BilanParticipant).where(BilanParticipant.name == "Hugo Moreau")
+        )
+        assert hugo is not None and hugo.no_show_at == clock.now and hugo.removed_at is None
+        bundle = await build(session, bilan_id, now=clock.now)
+    assert bundle.complete and bundle.missing == []
+    files, manifest = open_zip(bundle.content)
+    [row] = [p for p in manifest["participants"] if p["name"] == "Hugo Moreau"]
+    assert row["status"] == "absent" and row["accounted"] is True
+    recap = pdf_words(files["recapitulatif.pdf"])
+    assert "n'a pas participé au bilan (noté le jeudi 26 novembre 2026" in recap
+    assert "complet" in recap and "incomplet" not in recap
+    for wrong in ("absent(e)", "il/elle"):
+        assert wrong not in recap
+
+    # Nobody else to record: the entry says so.
+    await trainer.presses("Signaler un participant absent")
+    assert "il n'y a personne à signaler" in trainer.all_text
+
+
+async def test_a_no_show_recorded_by_mistake_is_undone(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    bilan_id = await schedule_bilan(trainer)
+    clock.advance(days=3, hours=7, minutes=30)
+    await trainer.says("/bilans")
+    await trainer.presses("26/11/2026")
+    assert "Annuler un signalement d'absence" not in trainer.buttons
+    await trainer.presses("Signaler un participant absent")
+    await trainer.presses("Léa Martin")
+    await trainer.presses("Oui, le noter")
+    await trainer.presses("Annuler un signalement d'absence")
+    assert trainer.buttons == ["Léa Martin (pour les stagiaires)"]
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Léa Martin")
+    assert "Léa Martin a bien participé au bilan ?" in trainer.last
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Oui, annuler le signalement")
+    assert "l'attestation de Léa Martin est de nouveau attendue" in trainer.all_text
+    assert "Annuler un signalement d'absence" not in trainer.buttons
+    async with db.sessions() as session:
+        lea = await session.scalar(
+            select(BilanParticipant).where(BilanParticipant.name == "Léa Martin")
+        )
+        assert lea is not None and lea.no_show_at is None and lea.no_show_by is None
+        bundle = await build(session, bilan_id, now=clock.now)
+    assert "Léa Martin" in bundle.missing

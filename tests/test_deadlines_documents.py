@@ -1,0 +1,164 @@
+"""A bilan's documents (bot/deadlines/documents.py): the agenda, the invitation and the
+funder's own draft e-mail, replayed from ``/bilan`` (issue 11, items 5 and 6).
+
+The demo clock says Monday 23 November 2026, 10:00 in Paris.  "Agent de restauration
+(démo)" is funded by the Région Normandie (delegates Léa Martin and Hugo Moreau),
+"Projet professionnel (démo)" by the Région Centre-Val de Loire (delegate Nadia Roux,
+contact M. Paul Girard), an ESP action that owes a bilan d'étape and a bilan de fin.
+"""
+
+from __future__ import annotations
+
+from icalendar import Calendar
+
+from bot.messages import Document
+from tests.auxil.dialogue import Person
+from tests.auxil.pdf import pdf_words
+
+
+def documents(who: Person) -> dict[str, Document]:
+    """By kind: ``ics``, ``txt``, ``pdf`` (the agenda) and ``emargement`` (on site)."""
+    found = {}
+    for reply in who.replies:
+        if reply.document is not None:
+            name = reply.document.filename
+            kind = "emargement" if name.startswith("emargement-") else name.rsplit(".", 1)[-1]
+            found[kind] = reply.document
+    return found
+
+
+TRANSCRIPT: list[str] = []
+
+
+async def schedule(trainer: Person, lines: tuple[str, ...]) -> dict[str, Document]:
+    TRANSCRIPT.clear()
+    for line in lines:
+        await trainer.says(line)
+        TRANSCRIPT.append(trainer.all_text)
+    await trainer.presses("Programmer le bilan")
+    assert "C'est programmé" in trainer.all_text, trainer.all_text
+    return documents(trainer)
+
+
+async def test_on_site_documents_list_every_trainee_ticked(trainer: Person) -> None:
+    """Item 5: on site, the delegates and the other trainees ticked are all listed."""
+    docs = await schedule(
+        trainer,
+        (
+            "/bilan",
+            "Agent de restauration",
+            "Programmer le bilan de fin",
+            "Sur place",
+            "jeudi 3 décembre à 14 h",
+            "oui",
+            "2 heures",
+            "Salle 2, 12 rue des Lilas, Caen",
+            "Karim Benali",  # a trainee who is not a delegate: anyone may come on site
+            "Julie Petit",
+            "Terminé",
+            "Terminé",
+        ),
+    )
+    agenda = pdf_words(docs["pdf"].content)
+    for line in (
+        "Hugo Moreau, pour les stagiaires",
+        "Léa Martin, pour les stagiaires",
+        "Karim Benali, stagiaire",
+        "Julie Petit, stagiaire",
+    ):
+        assert line in agenda, line
+    email = docs["txt"].content.decode()
+    for line in (
+        "- Hugo Moreau, pour les stagiaires",
+        "- Léa Martin, pour les stagiaires",
+        "- Karim Benali, stagiaire",
+        "- Julie Petit, stagiaire",
+    ):
+        assert line in email, line
+    assert "la copie de la feuille d'émargement" in email  # Normandie, on site
+    sheet = pdf_words(docs["emargement"].content)
+    assert "Feuille d'émargement – bilan de fin de formation" in sheet
+    for line in (
+        "Hugo Moreau Pour les stagiaires",
+        "Léa Martin Pour les stagiaires",
+        "Karim Benali Stagiaire",
+        "Julie Petit Stagiaire",
+        "Camille Durand Équipe pédagogique",
+        "Mme Sophie Leroy Pour la Région",
+    ):
+        assert line in sheet, line
+
+
+async def test_the_normandie_draft_promises_the_normandie_documents(trainer: Person) -> None:
+    """Item 6: the Région Normandie's procedure, its 48 h and its proofs."""
+    docs = await schedule(
+        trainer,
+        (
+            "/bilan",
+            "Agent de restauration",
+            "Programmer le bilan de fin",
+            "À distance",
+            "jeudi 26 novembre à 14 h",
+            "oui",
+            "2 heures",
+            "https://visio.example.org/bilan",
+            "oui",
+            "oui",
+            "non",
+            "Terminé",
+            "Terminé",
+        ),
+    )
+    email = docs["txt"].content.decode()
+    assert email.startswith("Objet : Bilan de fin de formation à distance")
+    assert "Bonjour Mme Sophie Leroy," in email
+    assert "au plus tard le mardi 24 novembre 2026 à 14 h 00 : le bilan pédagogique" in email
+    assert "l'ensemble des attestations sur l'honneur" in email
+    assert "bilan qualitatif" not in email and "gestionfp" not in email
+    agenda = pdf_words(docs["pdf"].content)
+    assert "2. Échange avec les délégués sur leur parcours" in agenda
+    assert "fiche procédure bilan à distance de la Région Normandie" in agenda
+    assert "emargement" not in docs  # remote: the proofs are the attestations
+
+
+async def test_the_centre_val_de_loire_draft_asks_nothing_of_normandie(trainer: Person) -> None:
+    """Item 6: the Centre-Val de Loire's contact gets its own message: the written bilan
+    qualitatif (001, 002 §2), no bilan pédagogique at 48 h, no attestations."""
+    docs = await schedule(
+        trainer,
+        (
+            "/bilan",
+            "Projet professionnel",
+            "Programmer le bilan de fin",
+            "À distance",
+            "jeudi 3 décembre à 9 h 30",
+            "oui",
+            "2 heures",
+            "https://visio.example.org/projet",
+            "non",  # no password: the Normandie requirement is not this funder's
+            "non",
+            "Thomas Fabre",  # no delegates-only rule outside Normandie
+            "Terminé",
+            "Terminé",
+        ),
+    )
+    email = docs["txt"].content.decode()
+    assert email.startswith("Objet : Bilan de fin de formation – Projet professionnel (démo)")
+    assert "Bonjour M. Paul Girard," in email
+    assert "le bilan qualitatif écrit de la formation" in email
+    assert "le bilan de fin de formation, par e-mail, au plus tard le vendredi 23 avril 2027" in (
+        email
+    )
+    assert "gestionfp@centrevaldeloire.fr au moment du solde" in email
+    assert "- Nadia Roux, pour les stagiaires" in email
+    assert "- Thomas Fabre, stagiaire" in email
+    for normandie in ("bilan pédagogique", "attestations", "48 h", "Normandie", "émargement"):
+        assert normandie not in email, normandie
+    agenda = pdf_words(docs["pdf"].content)
+    assert "2. Échange avec les stagiaires sur leur parcours" in agenda
+    assert "Normandie" not in agenda and "§II" not in agenda
+    assert "bilan qualitatif écrit" in agenda
+    assert "Région Normandie" not in "\n".join(TRANSCRIPT)  # nor the NOR-VISIO draft
+    calendar = Calendar.from_ical(docs["ics"].content)
+    [event] = calendar.events
+    assert str(event["LOCATION"]) == "https://visio.example.org/projet"

@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from bot import config, demo, exports
+from bot import config, demo, exports, texts
 from bot.app import FEATURES, build_engine, serve, setup_logging, transports_for
+from bot.attestations import keys, verify
 from bot.backup import BackupError, backup, restore
 from bot.files import write_private
 from bot.manifest import Features
@@ -75,6 +76,25 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--formation", type=int, default=None, help="id de la formation")
     export.add_argument("--bilan", type=int, default=None, help="id du bilan")
     export.add_argument("--out", type=Path, default=None, help="fichier à écrire")
+    verifier = sub.add_parser(
+        "verifier",
+        help="vérifier un dossier de preuves (ZIP) sans la base",
+        description="Vérifie la signature Ed25519 du manifeste, l'empreinte de chaque "
+        "fichier et la chaîne signée des attestations d'un dossier de preuves. Code de "
+        "sortie 0 si le dossier est intact, 1 sinon.",
+    )
+    verifier.add_argument("fichier", type=Path, nargs="?", metavar="FICHIER.zip")
+    verifier.add_argument(
+        "--empreinte",
+        default=None,
+        metavar="SHA256",
+        help="l'empreinte de la clé publiée par l'organisme (espaces permis)",
+    )
+    verifier.add_argument(
+        "--cle",
+        action="store_true",
+        help="afficher la clé publique de cet organisme et son empreinte, à publier",
+    )
     saving = sub.add_parser(
         "backup",
         help="sauvegarder la base SQLite (le bot peut tourner)",
@@ -169,6 +189,7 @@ async def cmd_run(settings: config.Settings) -> int:
 async def cmd_export(
     settings: config.Settings, args: argparse.Namespace, features: Features = FEATURES
 ) -> int:
+    args.data_dir = settings.data_dir  # its key signs a proof bundle
     db = await _open(settings)
     try:
         return await _export(db, args, features)
@@ -216,6 +237,48 @@ async def _export(db: Database, args: argparse.Namespace, features: Features) ->
     return 2
 
 
+def cmd_verifier(settings: config.Settings, args: argparse.Namespace) -> int:
+    """``formabot verifier``: no database, only the file (and this server's key, if any)."""
+    local = keys.existing_key(settings.data_dir)
+    if args.cle:
+        key = keys.signing_key(settings.data_dir)
+        print(
+            texts.plain(
+                texts.say(
+                    "attestations_verifier.public_key",
+                    found=keys.spaced(key.fingerprint),
+                    pem=key.public_pem.decode("ascii"),
+                )
+            )
+        )
+        return 0
+    if args.fichier is None:
+        print("Précisez le dossier à vérifier : formabot verifier FICHIER.zip", file=sys.stderr)
+        return 2
+    try:
+        data = args.fichier.read_bytes()
+    except OSError as exc:
+        print(
+            texts.plain(
+                texts.say(
+                    "attestations_verifier.unreadable",
+                    name=str(args.fichier),
+                    why=exc.strerror or type(exc).__name__,
+                )
+            ),
+            file=sys.stderr,
+        )
+        return 2
+    verdict = verify.verify_bundle(
+        data, expected=args.empreinte, local=local.fingerprint if local else None
+    )
+    for line in [*verdict.problems, *verdict.notes]:
+        print(line)
+    block = "verified" if verdict.ok else "refused"
+    print(texts.plain(texts.say(f"attestations_verifier.{block}", name=args.fichier.name)))
+    return 0 if verdict.ok else 1
+
+
 async def cmd_backup(settings: config.Settings, args: argparse.Namespace) -> int:
     try:
         if args.command == "backup":
@@ -247,6 +310,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(cmd_migrate(settings))
     if args.command == "export":
         return asyncio.run(cmd_export(settings, args))
+    if args.command == "verifier":
+        return cmd_verifier(settings, args)
     if args.command in ("backup", "restore"):
         return asyncio.run(cmd_backup(settings, args))
     return 2

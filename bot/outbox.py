@@ -1,14 +1,21 @@
-"""Exactly-once delivery of the messages the bot sends on its own.
+"""Delivery of the messages the bot sends on its own: one row per message, sent at least once.
 
-Writers call :func:`enqueue` inside their transaction with a key naming what
-the message is about; the same key twice is one message.  A sender loop
+Writers call :func:`enqueue` inside their transaction with a key naming
+what the message is about; the same key twice is one message (a unique
+index, ``INSERT … ON CONFLICT DO NOTHING``: two processes running the same
+job write one row, and the one that loses logs nothing).  A sender loop
 claims due rows (a claim is a conditional UPDATE, so two processes never
 take the same row), hands them to the transport of their platform, and
-records the outcome: sent, or retried later.  Retries are quick at first
-(5 s doubling, for :data:`FAST_ATTEMPTS`), then every :data:`SLOW_INTERVAL`
-until the message is :data:`GIVE_UP_AFTER` old: a platform outage of an
-hour, or a network cut at digest time, delivers everything once the
-platform is back.  A row given up is marked ``failed``, never deleted.
+records the outcome: sent, or retried later.  The outcome is written in its
+own short transaction right after the platform answers; a process killed
+in that instant leaves the row claimed, and it is sent again once the
+claim times out (:data:`CLAIM_TIMEOUT`).  That one case is at least once,
+not exactly once: no platform lets a sender ask "did you get this?".
+Retries are quick at first (5 s doubling, for :data:`FAST_ATTEMPTS`), then
+every :data:`SLOW_INTERVAL` until the message is :data:`GIVE_UP_AFTER` old:
+a platform outage of an hour, or a network cut at digest time, delivers
+everything once the platform is back.  A row given up is marked
+``failed``, kept like the sent ones (:data:`DELIVERED_KEPT`).
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from bot.config import Settings
 from bot.messages import Choice, Document, Reply
 from bot.metrics import METRICS
 from bot.storage.base import utcnow
+from bot.storage.conflicts import insert_unless_taken
 from bot.storage.outbox import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -101,22 +109,25 @@ async def enqueue(
     organisation_id: int | None = None,
     not_before: datetime | None = None,
 ) -> bool:
-    """Queue a message unless one with this key exists; True when queued now."""
-    existing = await session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key))
-    if existing is not None:
-        return False
-    session.add(
-        OutboxMessage(
-            key=key,
-            organisation_id=organisation_id,
-            platform=platform,
-            chat_id=chat_id,
-            payload=reply_to_payload(reply),
-            next_attempt_at=not_before or utcnow(),
-        )
+    """Queue a message unless one with this key exists; True when queued now.
+
+    One ``INSERT … ON CONFLICT DO NOTHING``: when two processes run the same
+    daily job at once, the loser's insert does nothing, without an error to
+    log or a transaction to roll back.
+    """
+    queued = await insert_unless_taken(
+        session,
+        OutboxMessage,
+        {
+            "key": key,
+            "organisation_id": organisation_id,
+            "platform": platform,
+            "chat_id": chat_id,
+            "payload": reply_to_payload(reply),
+            "next_attempt_at": not_before or utcnow(),
+        },
     )
-    await session.flush()
-    return True
+    return queued is not None
 
 
 def backoff(attempts: int) -> timedelta:
@@ -236,7 +247,7 @@ class Sender:
 
 DELIVERED_KEPT = timedelta(days=90)
 """Sent and given-up rows are kept three months, then deleted: their keys are
-what makes a message exactly-once, and every key names a day, a version or an
+what makes a message queued once, and every key names a day, a version or an
 event that is long past by then; the outbox stays the size of a season."""
 
 
@@ -246,7 +257,7 @@ async def forget_delivered_messages(
     """The outbox is pruned: rows sent or given up more than :data:`DELIVERED_KEPT` ago."""
     await session.execute(
         delete(OutboxMessage).where(
-            OutboxMessage.status.in_(("sent", "failed")),
+            OutboxMessage.status.in_(("sent", "failed", "cancelled")),
             OutboxMessage.created_at < now - DELIVERED_KEPT,
         )
     )

@@ -1,4 +1,4 @@
-"""The minute tick: whatever is due is turned into outbox rows, exactly once.
+"""The minute tick: whatever is due is turned into outbox rows, once per key.
 
 Jobs are plain async functions ``job(session, now, settings)`` that the
 features declare in their manifests and the composition root hands to the

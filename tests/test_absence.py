@@ -234,7 +234,10 @@ async def test_the_same_half_day_cannot_be_logged_twice(db: Database, trainer: P
     await trainer.presses("Passer")
     await trainer.presses("Enregistrer")
     await log("/absence hugo vendredi dernier journée")
-    assert "Pour Hugo Moreau, le vendredi 20 novembre 2026 est déjà noté (matin" in trainer.last
+    assert (
+        "Pour Hugo Moreau, le vendredi 20 novembre 2026 est déjà noté (matin, noté par "
+        "Camille Durand à 10 h 00)" in trainer.last
+    ), trainer.last
     assert "Enregistrer quand même" not in trainer.buttons
     await trainer.presses("Changer la période")
     await trainer.presses("L'après-midi")

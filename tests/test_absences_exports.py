@@ -191,8 +191,8 @@ def test_export_qualiopi_on_the_command_line(
         "chronologie-hugo-moreau.pdf",
         "compte-rendu-hugo-moreau-2026-11-23.pdf",
     } <= set(names)
-    for entry in manifest["files"]:
-        assert hashlib.sha256(files[entry["name"]]).hexdigest() == entry["sha256"]
+    for entry in manifest["fichiers"]:
+        assert hashlib.sha256(files[entry["nom"]]).hexdigest() == entry["sha256"]
     assert manifest["tickets qualité"] == 1 and manifest["suivis"] == 1
     recorded = manifest["documents conservés"]["compte-rendu-hugo-moreau-2026-11-23.pdf"]
     assert recorded["sha256 à l'enregistrement"] == hashlib.sha256(b"%PDF-1.4 ").hexdigest()

@@ -76,11 +76,14 @@ def naive(moment: datetime | None) -> datetime | None:
 async def test_done_tasks_become_done_deadlines_then_the_table_goes(empty: Database) -> None:
     await upgrade(empty, "0005_merge")
     async with empty.sessions() as session, session.begin():
-        org = Organisation(name="OF")
-        session.add(org)
-        await session.flush()
-        # Only the columns the schema had at 0005 (later ones, e.g. cm_matrix or a
-        # person's address_form, are not there).
+        # Only the columns the schema had at 0005 (later ones, e.g. cm_matrix,
+        # organisations.founding or a person's address_form, are not there).
+        org_id = await session.scalar(
+            insert(Organisation)
+            .values(name="OF", timezone="Europe/Paris", settings={}, created_at=T3)
+            .returning(Organisation.id)
+        )
+        assert org_id is not None
         camille_id = await session.scalar(
             insert(Person)
             .values(display_name="Camille", created_at=datetime(2026, 9, 1, tzinfo=UTC))
@@ -89,7 +92,7 @@ async def test_done_tasks_become_done_deadlines_then_the_table_goes(empty: Datab
         formation_id = await session.scalar(
             insert(Formation)
             .values(
-                organisation_id=org.id,
+                organisation_id=org_id,
                 owner_id=camille_id,
                 title="F",
                 funder="autre",
@@ -120,7 +123,7 @@ async def test_done_tasks_become_done_deadlines_then_the_table_goes(empty: Datab
 
         def followup(path: str, **more: object) -> FollowUp:
             return FollowUp(
-                organisation_id=org.id,
+                organisation_id=org_id,
                 formation_id=formation_id,
                 trainee_id=trainee_id,
                 path=path,
@@ -138,7 +141,7 @@ async def test_done_tasks_become_done_deadlines_then_the_table_goes(empty: Datab
             # Only the columns of 0005 (``detail`` came later).
             await session.execute(
                 insert(StoredDeadline).values(
-                    organisation_id=org.id,
+                    organisation_id=org_id,
                     formation_id=formation_id,
                     key=f"ELY-SHORT-{step}:followup:{short.id}",
                     rule_id="ELY-SHORT",
@@ -154,7 +157,7 @@ async def test_done_tasks_become_done_deadlines_then_the_table_goes(empty: Datab
                 )
             )
         ids = {
-            "org": org.id,
+            "org": org_id,
             "formation": formation_id,
             "camille": camille_id,
             "short": short.id,
@@ -176,7 +179,7 @@ async def test_done_tasks_become_done_deadlines_then_the_table_goes(empty: Datab
                 TASK,
                 {
                     "key": f"followup:{owner.id}:{step}",
-                    "org": org.id,
+                    "org": org_id,
                     "formation": formation_id,
                     "followup": owner.id,
                     "rule": rule,

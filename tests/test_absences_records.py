@@ -84,6 +84,7 @@ async def opened(
         absence_id=None,
         subcontracted=not applies,
     )
+    assert isinstance(followup, FollowUp)
     return followup, camille, formation, trainee
 
 

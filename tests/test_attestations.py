@@ -174,25 +174,27 @@ async def test_a_whole_round_from_scheduling_to_the_bundle(
     assert sorted(files) == [
         "attestation-01-lea-martin.pdf",
         "attestation-01-lea-martin.txt",
+        "cle-publique.pem",
         "manifest.json",
+        "manifest.json.signature",
         "recapitulatif.pdf",
     ]
-    for entry in manifest["files"]:
-        assert sha(files[entry["name"]]) == entry["sha256"]
-        assert len(files[entry["name"]]) == entry["size"]
-    assert manifest["complete"] is True and manifest["missing"] == []
+    for entry in manifest["fichiers"]:
+        assert sha(files[entry["nom"]]) == entry["sha256"]
+        assert len(files[entry["nom"]]) == entry["taille"]
+    assert manifest["complet"] is True and manifest["manquants"] == []
     assert manifest["bilan"]["id"] == bilan_id
-    assert manifest["bilan"]["starts_at"] == "2026-11-26T13:00:00Z"
-    by_name = {p["name"]: p for p in manifest["participants"]}
-    lea_entry = by_name["Léa Martin"]["answer"]
-    assert lea_entry["text_sha256"] == lea_answer.text_sha256
-    assert lea_entry["answered_at"] == "2026-11-26T16:30:00Z"
-    assert lea_entry["chat_user_id"] == "lea" and lea_entry["invitation_id"] == used.id
+    assert manifest["bilan"]["début"] == "2026-11-26T13:00:00Z"
+    by_name = {p["nom"]: p for p in manifest["participants"]}
+    lea_entry = by_name["Léa Martin"]["réponse"]
+    assert lea_entry["texte_sha256"] == lea_answer.text_sha256
+    assert lea_entry["répondu_le"] == "2026-11-26T16:30:00Z"
+    assert lea_entry["compte"] == "lea" and lea_entry["invitation_id"] == used.id
     assert files["attestation-01-lea-martin.txt"].decode("utf-8") == lea_answer.text
     assert sha(files["attestation-01-lea-martin.txt"]) == lea_answer.text_sha256
     assert files["attestation-01-lea-martin.pdf"] == lea_answer.pdf
-    assert by_name["Hugo Moreau"]["status"] == "declined"
-    assert by_name["Hugo Moreau"]["answer"]["reason"] == "J'étais malade ce jour-là"
+    assert by_name["Hugo Moreau"]["état"] == "n'a pas participé"
+    assert by_name["Hugo Moreau"]["réponse"]["raison"] == "J'étais malade ce jour-là"
     pdf = pdf_words(files["attestation-01-lea-martin.pdf"])
     assert "Je, Léa Martin," in pdf and lea_answer.text_sha256 in pdf
     recap = pdf_words(files["recapitulatif.pdf"])
@@ -243,8 +245,8 @@ async def test_a_correction_adds_a_version_and_keeps_the_first(
     await trainer.presses("Recevoir le dossier")
     (zipped,) = [r.document for r in trainer.replies if r.document is not None]
     _, manifest = open_zip(zipped.content)
-    assert [s["version"] for s in manifest["superseded"]] == [1]
-    assert manifest["superseded"][0]["typed_name"] == "Lea Martinez"
+    assert [s["version"] for s in manifest["versions_remplacées"]] == [1]
+    assert manifest["versions_remplacées"][0]["nom_tapé"] == "Lea Martinez"
 
 
 async def test_a_name_mismatch_is_accepted_and_flagged_to_the_trainer(
@@ -339,10 +341,13 @@ async def test_an_on_site_participant_is_accounted_for_by_the_signed_sheet(
     (zipped,) = [r.document for r in trainer.replies if r.document is not None]
     files, manifest = open_zip(zipped.content)
     assert files["emargement-1.pdf"] == scan
-    assert manifest["sheets"][0]["sha256"] == sha(scan)
-    entry = {p["name"]: p for p in manifest["participants"]}["Hugo Moreau"]
-    assert entry["status"] == "on_sheet" and entry["on_sheet"] == "emargement-1.pdf"
-    assert manifest["complete"] is True
+    assert manifest["feuilles"][0]["sha256"] == sha(scan)
+    entry = {p["nom"]: p for p in manifest["participants"]}["Hugo Moreau"]
+    assert (
+        entry["état"] == "sur la feuille d'émargement"
+        and entry["sur_feuille"] == "emargement-1.pdf"
+    )
+    assert manifest["complet"] is True
     assert bilan_id == manifest["bilan"]["id"]
 
 
@@ -482,6 +487,7 @@ async def test_the_round_on_sqlite_and_postgresql(
     from bot import demo
     from bot.app import build_engine
     from bot.attestations.bundle import build
+    from bot.attestations.keys import signing_key
     from bot.attestations.mail import resend_proofs
 
     async with store.sessions() as session, session.begin():
@@ -503,10 +509,10 @@ async def test_the_round_on_sqlite_and_postgresql(
     await trainer.presses("Terminé")
     await trainer.sends_file("f.png", "image/png", b"\x89PNG\r\n\x1a\n....")
     async with store.sessions() as session, session.begin():
-        bundle = await build(session, bilan_id, now=clock.now)
+        bundle = await build(session, bilan_id, now=clock.now, key=signing_key(settings.data_dir))
         await tell_participants_the_bilan_is_over(session, clock.now, settings)
         await resend_proofs(session, clock.now, settings)
     files, manifest = open_zip(bundle.content)
-    assert manifest["complete"] is True and "emargement-1.png" in files
+    assert manifest["complet"] is True and "emargement-1.png" in files
     (answer,) = await answers(store)
     assert files["attestation-01-lea-martin.pdf"] == answer.pdf

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,6 +13,7 @@ from bot.attestations import invitations, service
 from bot.attestations.answers import Said, record_answer
 from bot.attestations.evidence import attestation_text, text_sha256
 from bot.attestations.invitations import Held
+from bot.attestations.keys import SigningKey
 from bot.attestations.service import Author, Chat
 from bot.bilans.view import view_of
 from bot.documents.bundle import sha256_hex
@@ -25,6 +27,7 @@ from tests.auxil.dialogue import Clock
 from tests.auxil.pdf import pdf_words
 
 LEA = Chat("console", "lea", "lea")
+KEY = SigningKey(Ed25519PrivateKey.generate())
 
 
 async def held(session: AsyncSession, bilan_id: int, now: datetime) -> Held:
@@ -65,6 +68,7 @@ async def test_an_attestation_is_stored_with_its_pdf_and_the_trainer_told(
             chat=LEA,
             author=Author(person_id, None),
             now=after,
+            key=KEY,
         )
         assert (answer.version, answer.answer, answer.answered_at) == (1, "attested", after)
         assert answer.text_sha256 == text_sha256(answer.text)
@@ -98,6 +102,7 @@ async def test_a_decline_keeps_its_reason_and_has_no_pdf(
             chat=LEA,
             author=Author(),
             now=clock.now,
+            key=KEY,
         )
         assert (answer.answer, answer.reason, answer.pdf) == ("declined", "Malade ce jour-là", None)
         assert answer.person_id == found.invitation.redeemed_person_id
@@ -120,6 +125,7 @@ async def test_a_correction_adds_a_version_and_renames_the_participant(
             chat=LEA,
             author=Author(),
             now=clock.now,
+            key=KEY,
         )
         assert not first.name_matches and not first.role_matches
         assert first.structure == "Mission locale"
@@ -132,6 +138,7 @@ async def test_a_correction_adds_a_version_and_renames_the_participant(
             chat=LEA,
             author=Author(),
             now=clock.now + timedelta(hours=1),
+            key=KEY,
         )
         assert (second.version, second.structure, second.name_matches) == (2, None, True)
         assert person.display_name == "Léa Martin"
@@ -156,5 +163,6 @@ async def test_a_member_answering_keeps_their_own_name(
             chat=LEA,
             author=Author(person.id, other.organisation_id),  # a member of another organisation
             now=clock.now,
+            key=KEY,
         )
         assert person.display_name == "Léa Martin"

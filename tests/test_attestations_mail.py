@@ -118,7 +118,7 @@ async def test_the_complete_bundle_is_mailed_and_the_deadline_marked_done(
     assert filename == f"justificatifs-bilan-{bilan_id}-2026-11-26.zip"
     zipped = attachment.get_content()
     files, manifest = open_zip(zipped)
-    assert manifest["complete"] is True
+    assert manifest["complet"] is True
     assert "Léa Martin" in pdf_words(files["attestation-01-lea-martin.pdf"])
 
     async with db.sessions() as session:

@@ -301,7 +301,7 @@ async def test_hostile_names_are_harmless_in_chat_and_pdf(
     files, manifest = open_zip(zipped.content)
     recap = pdf_text(files["recapitulatif.pdf"])
     assert "\x00" not in recap and "\u202e" not in recap and "<i>Moreau</i>" in recap
-    assert any(p["name"] == "Hugo <i>Moreau</i>" for p in manifest["participants"])
+    assert any(p["nom"] == "Hugo <i>Moreau</i>" for p in manifest["participants"])
     assert HOSTILE_NAME in files[next(n for n in files if n.endswith(".txt"))].decode()
 
 

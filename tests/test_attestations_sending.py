@@ -24,13 +24,15 @@ SMTP = {"smtp_host": "127.0.0.1", "smtp_port": 2, "smtp_from": "formabot@example
 CHAT = Chat("console", "formateur", "formateur")
 
 
-async def test_the_bundle_handed_over_is_audited(db: Database, demo: None, clock: Clock) -> None:
+async def test_the_bundle_handed_over_is_audited(
+    db: Database, demo: None, clock: Clock, settings: Settings
+) -> None:
     bilan_id = await add_bilan(db, start=BILAN_START)
     async with db.sessions() as session, session.begin():
         author = Author(*await demo_author(session))
         info = await view_of(session, bilan_id)
         assert info is not None
-        bundle = await bundle_for(session, info, author=author, now=clock.now)
+        bundle = await bundle_for(session, settings, info, author=author, now=clock.now)
         assert not bundle.complete and bundle.missing == ["Léa Martin"]
         _, manifest = open_zip(bundle.content)
         assert manifest["bilan"]["id"] == bilan_id
@@ -38,18 +40,21 @@ async def test_the_bundle_handed_over_is_audited(db: Database, demo: None, clock
         assert entry is not None and entry.details == {"complete": False}
 
 
-async def test_the_email_says_what_is_missing(db: Database, demo: None, clock: Clock) -> None:
+async def test_the_email_says_what_is_missing(
+    db: Database, demo: None, clock: Clock, settings: Settings
+) -> None:
     bilan_id = await add_bilan(db, start=BILAN_START, kind="fin")
     async with db.sessions() as session:
         info = await view_of(session, bilan_id)
         assert info is not None
-        bundle = await bundle_for(session, info, author=Author(), now=clock.now)
-        subject, body = email_text(bilan_words(info), bundle)
+        bundle = await bundle_for(session, settings, info, author=Author(), now=clock.now)
+        subject, body = email_text(bilan_words(info), bundle, fingerprint="ab12 cd34")
     assert subject == (
         "Justificatifs de participation – bilan de fin de formation du jeudi 26 novembre 2026 "
         "– Agent de restauration (démo)"
     )
     assert body.startswith("Bonjour Mme Sophie Leroy,") and "il manque encore Léa Martin" in body
+    assert "ab12 cd34" in body and "formabot verifier" in body
 
 
 async def test_a_sending_is_recorded_and_delivered_after_the_commit(

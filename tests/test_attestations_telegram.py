@@ -169,10 +169,10 @@ async def test_a_delegate_attests_through_a_deep_link_and_the_trainer_gets_the_b
         zipped = await camille.download(zipped_message)
 
     files, manifest = open_zip(zipped)
-    for entry in manifest["files"]:
-        assert hashlib.sha256(files[entry["name"]]).hexdigest() == entry["sha256"]
+    for entry in manifest["fichiers"]:
+        assert hashlib.sha256(files[entry["nom"]]).hexdigest() == entry["sha256"]
     assert files["attestation-01-lea-martin.pdf"] == copy
-    assert manifest["complete"] is False and manifest["missing"] == ["Hugo Moreau"]
+    assert manifest["complet"] is False and manifest["manquants"] == ["Hugo Moreau"]
     async with db.sessions() as session:
         answer = await session.scalar(select(Attestation))
         assert answer is not None
@@ -185,11 +185,11 @@ async def test_a_delegate_attests_through_a_deep_link_and_the_trainer_gets_the_b
         assert answer.text in shown.body
         invitation_row = await session.get(AttestationInvitation, answer.invitation_id)
         assert invitation_row is not None and invitation_row.redeemed_user_id == str(DELEGATE_ID)
-    entry = {p["name"]: p for p in manifest["participants"]}["Léa Martin"]["answer"]
+    entry = {p["nom"]: p for p in manifest["participants"]}["Léa Martin"]["réponse"]
     assert (
-        entry["text_sha256"]
+        entry["texte_sha256"]
         == answer.text_sha256
         == hashlib.sha256(files["attestation-01-lea-martin.txt"]).hexdigest()
     )
-    assert entry["platform"] == "telegram" and entry["chat_user_id"] == str(DELEGATE_ID)
+    assert entry["messagerie"] == "telegram" and entry["compte"] == str(DELEGATE_ID)
     assert "Je, Léa Martin," in pdf_words(files["attestation-01-lea-martin.pdf"])

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from bot.attestations.bundle import build
+from bot.attestations.keys import signing_key
+from bot.config import Settings
 from bot.storage.bilans import BilanParticipant
 from bot.storage.db import Database
 from tests.auxil.attestations import codes, open_zip, schedule_bilan
@@ -22,7 +24,11 @@ from tests.auxil.pdf import pdf_words
 
 
 async def test_a_no_show_makes_the_bundle_complete_without_them(
-    db: Database, trainer: Person, person: Callable[..., Person], clock: Clock
+    db: Database,
+    trainer: Person,
+    person: Callable[..., Person],
+    clock: Clock,
+    settings: Settings,
 ) -> None:
     bilan_id = await schedule_bilan(trainer)
     invited = codes(trainer.replies)
@@ -41,7 +47,7 @@ async def test_a_no_show_makes_the_bundle_complete_without_them(
     await lea.presses("Délégué")
     await lea.presses("Je l'atteste")
     async with db.sessions() as session:
-        before = await build(session, bilan_id, now=clock.now)
+        before = await build(session, bilan_id, now=clock.now, key=signing_key(settings.data_dir))
     assert not before.complete and before.missing == ["Hugo Moreau"]
 
     await trainer.says("/bilans")
@@ -63,11 +69,12 @@ async def test_a_no_show_makes_the_bundle_complete_without_them(
             select(BilanParticipant).where(BilanParticipant.name == "Hugo Moreau")
         )
         assert hugo is not None and hugo.no_show_at == clock.now and hugo.removed_at is None
-        bundle = await build(session, bilan_id, now=clock.now)
+        bundle = await build(session, bilan_id, now=clock.now, key=signing_key(settings.data_dir))
     assert bundle.complete and bundle.missing == []
     files, manifest = open_zip(bundle.content)
-    [row] = [p for p in manifest["participants"] if p["name"] == "Hugo Moreau"]
-    assert row["status"] == "absent" and row["accounted"] is True
+    [row] = [p for p in manifest["participants"] if p["nom"] == "Hugo Moreau"]
+    assert row["état"] == "n'a pas participé au bilan, selon l'organisme"
+    assert row["justifié"] is True
     recap = pdf_words(files["recapitulatif.pdf"])
     assert "n'a pas participé au bilan (noté le jeudi 26 novembre 2026" in recap
     assert "complet" in recap and "incomplet" not in recap
@@ -80,7 +87,7 @@ async def test_a_no_show_makes_the_bundle_complete_without_them(
 
 
 async def test_a_no_show_recorded_by_mistake_is_undone(
-    db: Database, trainer: Person, clock: Clock
+    db: Database, trainer: Person, clock: Clock, settings: Settings
 ) -> None:
     bilan_id = await schedule_bilan(trainer)
     clock.advance(days=3, hours=7, minutes=30)
@@ -104,5 +111,5 @@ async def test_a_no_show_recorded_by_mistake_is_undone(
             select(BilanParticipant).where(BilanParticipant.name == "Léa Martin")
         )
         assert lea is not None and lea.no_show_at is None and lea.no_show_by is None
-        bundle = await build(session, bilan_id, now=clock.now)
+        bundle = await build(session, bilan_id, now=clock.now, key=signing_key(settings.data_dir))
     assert "Léa Martin" in bundle.missing

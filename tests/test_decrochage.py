@@ -586,10 +586,10 @@ async def test_ticket_references_are_unique_per_organisation(store: Database) ->
             FollowUp(
                 organisation_id=formation.organisation_id,
                 formation_id=formation.id,
-                trainee_id=trainee.id,
+                trainee_id=other.id,
                 path="long",
             )
-            for _ in range(2)
+            for other in formation.trainees[:2]  # one open follow-up per trainee
         ]
         session.add_all(followups)
         await session.flush()

@@ -56,12 +56,12 @@ def test_entries_and_manifest_hashes_match() -> None:
     assert manifest["formation"] == "Cœur de métier"
     assert manifest["export_par"] == "Élodie"
     assert manifest["jour"] == "2026-11-26"
-    assert manifest["created"] == "2026-11-26T13:05:09Z"
-    assert [entry["name"] for entry in manifest["files"]] == [name for name, _ in files]
-    for entry, (_, original) in zip(manifest["files"], files, strict=True):
-        content = archive.read(entry["name"])
+    assert manifest["créé_le"] == "2026-11-26T13:05:09Z"
+    assert [entry["nom"] for entry in manifest["fichiers"]] == [name for name, _ in files]
+    for entry, (_, original) in zip(manifest["fichiers"], files, strict=True):
+        content = archive.read(entry["nom"])
         assert content == original
-        assert entry["size"] == len(content)
+        assert entry["taille"] == len(content)
         assert entry["sha256"] == hashlib.sha256(content).hexdigest()
     assert archive.getinfo("emargement.csv").date_time == (2026, 11, 26, 13, 5, 8)  # 2-s DOS clock
 
@@ -70,8 +70,8 @@ def test_created_defaults_to_now_in_utc() -> None:
     before = datetime.now(UTC).replace(microsecond=0)
     manifest = manifest_of(open_zip(build_bundle([("a.txt", b"a")], manifest={})))
 
-    created = datetime.fromisoformat(manifest["created"])
-    assert manifest["created"].endswith("Z")
+    created = datetime.fromisoformat(manifest["créé_le"])
+    assert manifest["créé_le"].endswith("Z")
     assert created.utcoffset() is not None
     assert before <= created <= datetime.now(UTC)
 
@@ -113,8 +113,8 @@ def test_hostile_names_stay_inside_the_extraction_folder(tmp_path: Path) -> None
     ]
     extracted = sorted(p.relative_to(target).as_posix() for p in target.rglob("*"))
     assert extracted == sorted(names)  # flat: no folder was created
-    for entry, (_, content) in zip(manifest_of(archive)["files"], files, strict=True):
-        assert (target / entry["name"]).read_bytes() == content
+    for entry, (_, content) in zip(manifest_of(archive)["fichiers"], files, strict=True):
+        assert (target / entry["nom"]).read_bytes() == content
 
 
 def test_duplicates_get_numbered_ignoring_case() -> None:
@@ -134,8 +134,8 @@ def test_same_inputs_same_bytes() -> None:
 
 
 def test_manifest_keys_of_its_own_and_non_json_values_are_refused() -> None:
-    with pytest.raises(ValueError, match="files"):
-        build_bundle([], manifest={"files": []})
+    with pytest.raises(ValueError, match="fichiers"):
+        build_bundle([], manifest={"fichiers": []})
     with pytest.raises(TypeError, match="bytes"):
         build_bundle([], manifest={"brut": b"\x00"})
 

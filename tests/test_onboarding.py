@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot import texts
+from bot import invitations, texts
 from bot.app import build_engine
 from bot.config import Settings
 from bot.storage.db import Database
@@ -227,3 +227,159 @@ async def test_an_invitation_argument_that_is_no_matrix_id_is_explained(
     async with db.sessions() as session:
         assert (await session.scalars(select(Invitation))).all() == []
         assert (await session.scalars(select(OutboxMessage))).all() == []
+
+
+async def test_the_second_person_finishing_start_is_told_someone_was_quicker(
+    db: Database, person: Callable[..., Person]
+) -> None:
+    claire, bruno = person("claire"), person("bruno")
+    for who in (claire, bruno):
+        await who.says("/start")
+        await who.says("Forma Plus")
+        await who.presses("Métropole")
+    await claire.says("Claire Martin")
+    await claire.presses("Au féminin")
+    await bruno.says("Bruno Lefèvre")
+    await bruno.presses("Au masculin")
+    assert "Quelqu'un vient de créer l'organisme de ce bot juste avant vous" in bruno.last
+    assert "code d'invitation" in bruno.last
+    async with db.sessions() as session:
+        assert [o.name for o in await session.scalars(select(Organisation))] == ["Forma Plus"]
+        assert [p.display_name for p in await session.scalars(select(P))] == ["Claire Martin"]
+        founding = await session.scalar(select(Organisation.founding))
+        assert founding is True
+
+
+async def invite(admin: Person) -> str:
+    await admin.says("/inviter")
+    if "Que voulez-vous faire" in admin.last:
+        await admin.presses("Nouvelle invitation")
+    await admin.presses("Formateur")
+    code = CODE.search(admin.last)
+    assert code, admin.last
+    return code[1]
+
+
+async def test_inviter_lists_pending_invitations_and_revokes_one(
+    db: Database, person: Callable[..., Person], clock: Clock
+) -> None:
+    claire = person("claire")
+    await first_admin(claire)
+    first = await invite(claire)
+    clock.advance(hours=1)
+    second = await invite(claire)
+    await claire.says("/inviter")
+    listed = claire.last
+    assert "Invitations en attente" in listed
+    assert listed.count("Formateur ou formatrice, créée par Claire Martin") == 2
+    assert "le lundi 23 novembre 2026 à 10 h 00, valable jusqu'au lundi 30 novembre 2026" in listed
+    assert first not in claire.all_text and second not in claire.all_text  # never shown again
+    assert claire.buttons == ["Nouvelle invitation", "Révoquer une invitation", "Terminé"]
+    await claire.presses("Révoquer une invitation")
+    assert "Quelle invitation révoquer" in claire.last and len(claire.buttons) == 2
+    await claire.presses("11 h 00")
+    assert "Révoquer cette invitation ?" in claire.last and "11 h 00" in claire.last
+    await claire.presses("Révoquer")
+    assert "l'invitation est révoquée" in claire.last
+    async with db.sessions() as session:
+        revoked = await session.scalar(select(Invitation).where(Invitation.revoked_at.is_not(None)))
+        assert revoked is not None and revoked.code_hash == invitations.code_hash(second)
+
+    bruno = person("bruno")
+    await bruno.says(f"/start {second}")
+    assert "révoqué par votre organisme" in bruno.last
+    await bruno.says(f"/start {first}")
+    await bruno.says("Bruno Lefèvre")
+    await bruno.presses("Au masculin")
+    assert "C'est fait" in bruno.last
+
+    await claire.says("/inviter")  # nothing pending any more: straight to a new code
+    assert "Qui invitez-vous" in claire.last
+
+
+async def test_keeping_an_invitation_goes_back_to_the_list_and_done_changes_nothing(
+    db: Database, person: Callable[..., Person]
+) -> None:
+    claire = person("claire")
+    await first_admin(claire)
+    await invite(claire)
+    await claire.says("/inviter")
+    await claire.presses("Révoquer une invitation")
+    await claire.says("1")
+    await claire.presses("Garder")
+    assert "Que voulez-vous faire" in claire.last
+    await claire.presses("Terminé")
+    assert "je ne change rien" in claire.last
+    async with db.sessions() as session:
+        [kept] = (await session.scalars(select(Invitation))).all()
+        assert kept.revoked_at is None
+
+
+async def test_an_invitation_used_while_the_admin_revokes_it_is_not_revoked(
+    db: Database, person: Callable[..., Person]
+) -> None:
+    claire = person("claire")
+    await first_admin(claire)
+    code = await invite(claire)
+    await claire.says("/inviter")
+    await claire.presses("Révoquer une invitation")
+    await claire.says("1")
+    bruno = person("bruno")
+    await bruno.says(f"/start {code}")
+    await bruno.says("Bruno Lefèvre")
+    await bruno.presses("Au masculin")
+    await claire.presses("Révoquer")
+    assert "Trop tard : cette invitation vient d'être utilisée" in claire.last
+    async with db.sessions() as session:
+        [used] = (await session.scalars(select(Invitation))).all()
+        assert used.revoked_at is None and used.used_by is not None
+
+
+async def test_the_revocation_steps_survive_bad_input(
+    db: Database, person: Callable[..., Person]
+) -> None:
+    claire = person("claire")
+    await first_admin(claire)
+    await invite(claire)
+    await claire.says("/inviter")
+    await survives(db, claire, FOR_CHOICES)
+    await claire.presses("Révoquer une invitation")
+    await survives(db, claire, FOR_CHOICES)
+    await claire.says("1")
+    await survives(db, claire, FOR_CHOICES)
+    await claire.presses("Révoquer")
+    assert "révoquée" in claire.last
+
+
+async def test_only_admins_see_or_revoke_invitations(
+    db: Database, person: Callable[..., Person]
+) -> None:
+    claire = person("claire")
+    await first_admin(claire)
+    code = await invite(claire)
+    bruno = person("bruno")
+    await bruno.says(f"/start {code}")
+    await bruno.says("Bruno Lefèvre")
+    await bruno.presses("Au masculin")
+    await invite(claire)
+    await bruno.says("/inviter")
+    assert "réservée aux administrateurs" in bruno.last
+    assert "Invitations en attente" not in bruno.all_text
+
+
+async def test_revoking_when_the_last_invitation_was_used_meanwhile_says_so(
+    db: Database, person: Callable[..., Person]
+) -> None:
+    claire = person("claire")
+    await first_admin(claire)
+    code = await invite(claire)
+    await claire.says("/inviter")
+    bruno = person("bruno")
+    await bruno.says(f"/start {code}")
+    await bruno.says("Bruno Lefèvre")
+    await bruno.presses("Au masculin")
+    await claire.presses("Révoquer une invitation")
+    assert "plus d'invitation en attente" in claire.last
+    async with db.sessions() as session:
+        [used] = (await session.scalars(select(Invitation))).all()
+        assert used.revoked_at is None and used.used_by is not None

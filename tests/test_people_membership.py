@@ -79,7 +79,7 @@ async def test_why_a_code_does_not_let_someone_in(store: Database) -> None:
         assert why(member_of=org_id + 1) == "other_organisation"
         assert why(now=NOW + WEEK + timedelta(minutes=1)) == "code_expired"
         invitation.revoked_at = NOW
-        assert why() == "code_used"
+        assert why() == "code_revoked"
 
 
 async def test_redeeming_makes_a_newcomer_a_member_once(store: Database) -> None:

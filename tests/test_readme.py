@@ -37,3 +37,9 @@ def test_the_bilans_section_and_the_export_are_documented() -> None:
     assert "formabot export echeances" in text
     for command in ("/bilan", "/bilans", "/echeances", "/reglages"):
         assert command in text
+
+
+def test_the_verifier_and_the_signing_key_are_documented() -> None:
+    text = README.read_text(encoding="utf-8")
+    assert "formabot verifier" in text and "--empreinte" in text and "--cle" in text
+    assert "attestations-ed25519.pem" in text and "manifest.json.signature" in text

@@ -33,6 +33,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
+from bot.absences.opened import AlreadyOpen, already_open
 from bot.deadlines.service import refresh_deadlines
 from bot.documents.bundle import sha256_hex
 from bot.rules.settings import bool_setting
@@ -45,6 +46,7 @@ from bot.storage.absences import (
     QualityTicket,
     StoredDocument,
 )
+from bot.storage.conflicts import insert_unless_taken
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Organisation
 
@@ -170,10 +172,30 @@ async def open_followup(
     applies: bool,
     absence_id: int | None,
     subcontracted: bool | None = None,
-) -> FollowUp:
+) -> FollowUp | AlreadyOpen:
     """A new follow-up with its signs; when the procedure applies, the rules date its steps
     (the formation's deadlines are refreshed).  ``subcontracted``, when given, is
-    remembered on the formation."""
+    remembered on the formation.  :class:`AlreadyOpen`, with nothing written, when
+    the trainee has one open: a unique index holds "one open follow-up per trainee"
+    when two people open one at once."""
+    path = path_for(formation)
+    followup_id = await insert_unless_taken(
+        session,
+        FollowUp,
+        {
+            "organisation_id": organisation.id,
+            "formation_id": formation.id,
+            "trainee_id": trainee.id,
+            "path": path,
+            "cause": cause if path == "bilan_comp" else None,
+            "procedure_applies": applies,
+            "absence_id": absence_id,
+            "opened_by": actor_id,
+            "opened_at": now,
+        },
+    )
+    if followup_id is None:
+        return await already_open(session, trainee.id)
     if subcontracted is not None and formation.subcontracted != subcontracted:
         formation.subcontracted = subcontracted
         audit.record(
@@ -185,20 +207,8 @@ async def open_followup(
             entity_id=formation.id,
             value=subcontracted,
         )
-    path = path_for(formation)
-    followup = FollowUp(
-        organisation_id=organisation.id,
-        formation_id=formation.id,
-        trainee_id=trainee.id,
-        path=path,
-        cause=cause if path == "bilan_comp" else None,
-        procedure_applies=applies,
-        absence_id=absence_id,
-        opened_by=actor_id,
-        opened_at=now,
-    )
-    session.add(followup)
-    await session.flush()
+    followup = await session.get(FollowUp, followup_id)
+    assert followup is not None  # inserted just now, in this transaction
     add_signs(session, followup, signs, note, actor_id, now)
     audit.record(
         session,

@@ -15,6 +15,17 @@ The checks the dialogue shows before saving are here too: a day outside the
 formation (:func:`outside`) and a half-day already logged
 (:func:`conflict`).  Audit entries name ids and codes only, never a reason
 or a name.
+
+"A half-day counts once" is held by the schema, not by that check alone
+(:class:`bot.storage.absences.Absence`): a morning, an afternoon and a
+journée (both halves) are unique per trainee and day among live absences,
+late arrivals by rank.  When two people save the same half-day at the same
+moment, :func:`record_absence` inserts with ``ON CONFLICT DO NOTHING`` and
+the one who lost gets the :class:`Conflict` that won (who noted it, when)
+instead of a duplicate or an error.  The one contradiction the indexes do
+not hold is a late arrival on a day noted absent all day, saved by two
+people within the same instant: the check before saving catches every
+other case.
 """
 
 from __future__ import annotations
@@ -22,7 +33,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.absences.detection import Mark, Signal, repeated_absence
@@ -30,6 +42,7 @@ from bot.absences.followups import open_followup_of, short_procedure
 from bot.absences.uploads import Upload, keep_upload
 from bot.storage import audit
 from bot.storage.absences import Absence
+from bot.storage.conflicts import insert_unless_taken
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Organisation, Person
 
@@ -103,6 +116,8 @@ class Conflict:
     """The period already logged, in words."""
     by: str
     """Who logged it."""
+    at: datetime | None = None
+    """When they logged it (UTC)."""
 
 
 async def same_day(
@@ -146,6 +161,7 @@ async def conflict(
             kind=kind,
             period=period_label(other.period, other.late_minutes),
             by=await person_name(session, other.recorded_by),
+            at=other.recorded_at,
         )
         if kind == "duplicate":
             break
@@ -219,6 +235,21 @@ class Recorded:
     """A décrochage follow-up is already open for the trainee."""
 
 
+async def late_rank(
+    session: AsyncSession, trainee_id: int, day: date, *, exclude: int | None = None
+) -> int:
+    """The rank a new late arrival of the trainee on ``day`` takes: one after the last."""
+    ranks = select(func.max(Absence.late_rank)).where(
+        Absence.trainee_id == trainee_id,
+        Absence.day == day,
+        Absence.period == "retard",
+        Absence.deleted_at.is_(None),
+    )
+    if exclude is not None:
+        ranks = ranks.where(Absence.id != exclude)
+    return int(await session.scalar(ranks) or 0) + 1
+
+
 async def record_absence(
     session: AsyncSession,
     formation: Formation,
@@ -226,24 +257,46 @@ async def record_absence(
     details: Details,
     *,
     proof: Upload | None = None,
+    another_late: bool = False,
     by: int,
     now: datetime,
-) -> Recorded:
-    """Store an absence (its proof only when justified), audit it, detect repetition."""
-    absence = Absence(
-        organisation_id=formation.organisation_id,
-        formation_id=formation.id,
-        trainee_id=trainee.id,
-        recorded_by=by,
-        recorded_at=now,
-        **details.stored(),
+) -> Recorded | Conflict:
+    """Store an absence (its proof only when justified), audit it, detect repetition.
+
+    A :class:`Conflict` when the half-day was saved by someone else
+    meanwhile, or when a late arrival is noted that day already and
+    ``another_late`` (confirmed as a second one) is not set: nothing is
+    written then.
+    """
+    values = details.stored()
+    if details.period == "retard":
+        values["late_rank"] = (
+            await late_rank(session, trainee.id, details.day) if another_late else 1
+        )
+    absence_id = await insert_unless_taken(
+        session,
+        Absence,
+        {
+            "organisation_id": formation.organisation_id,
+            "formation_id": formation.id,
+            "trainee_id": trainee.id,
+            "recorded_by": by,
+            "recorded_at": now,
+            **values,
+        },
     )
+    if absence_id is None:
+        # Whoever took the half-day, or this late arrival's rank (then: "a second one?").
+        found = await conflict(session, trainee.id, details.day, details.period)
+        # The index refused the row, so a live absence holds the half-day or the rank.
+        return found or Conflict(kind="duplicate", period=details.period, by="?")
+    absence = await session.get(Absence, absence_id)
+    assert absence is not None  # inserted just now, in this transaction
     if details.justified:
         absence.proof_id = await _keep_proof(
             session, formation.organisation_id, proof, by=by, now=now
         )
-    session.add(absence)
-    await session.flush()
+        await session.flush()
     audit.record(
         session,
         organisation_id=formation.organisation_id,
@@ -295,8 +348,14 @@ async def correct_absence(
     proof: Upload | None = None,
     by: int,
     now: datetime,
-) -> list[str]:
-    """Change what was noted; the fields changed (audited with their previous values)."""
+) -> list[str] | Conflict:
+    """Change what was noted; the fields changed (audited with their previous values).
+
+    A :class:`Conflict`, with nothing changed, when the new half-day (or the
+    late arrival's rank) was taken by someone else since the dialogue
+    checked: the change is flushed in a savepoint, which the unique index
+    refuses without spoiling the turn's transaction.
+    """
     previous = {
         "day": absence.day.isoformat(),
         "period": absence.period,
@@ -304,8 +363,21 @@ async def correct_absence(
     }
     values = details.stored()
     changed = [key for key, value in values.items() if getattr(absence, key) != value]
-    for key, value in values.items():
-        setattr(absence, key, value)
+    if details.period != "retard":
+        values["late_rank"] = None
+    elif {"day", "period"} & set(changed) or absence.late_rank is None:
+        values["late_rank"] = await late_rank(
+            session, absence.trainee_id, details.day, exclude=absence.id
+        )
+    trainee_id, absence_id = absence.trainee_id, absence.id  # expired if the savepoint fails
+    try:
+        async with session.begin_nested():
+            for key, value in values.items():
+                setattr(absence, key, value)
+            await session.flush()
+    except IntegrityError:
+        found = await conflict(session, trainee_id, details.day, details.period, exclude=absence_id)
+        return found or Conflict(kind="duplicate", period=details.period, by="?")
     if absence.justified:
         document_id = await _keep_proof(session, absence.organisation_id, proof, by=by, now=now)
         if document_id is not None:

@@ -3,7 +3,11 @@
 Each answer is a new row of :class:`~bot.storage.attestations.Attestation`,
 never updated: a correction (or a change of mind, attested then declined)
 adds the next version, and the latest version is the current answer.  The
-formation's trainer hears of each answer once, through the outbox.
+formation's trainer hears of each answer once, through the outbox, and is
+told when it makes a proof bundle already sent to the chargé(e) de mission
+out of date.  Each answer is chained to the bilan's previous one and signed
+before it is written (:mod:`bot.attestations.chain`); the bilan's row is
+locked meanwhile, so two answers at once cannot both follow the same link.
 """
 
 from __future__ import annotations
@@ -11,18 +15,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
 from bot.answers import visible
+from bot.attestations.chain import genesis, seal
 from bot.attestations.evidence import attestation_pdf, text_sha256
 from bot.attestations.invitations import Held
+from bot.attestations.keys import SigningKey
 from bot.attestations.service import (
+    ROLE_LABELS,
     Author,
     Chat,
     audit,
     chat_of_person,
     current_answer,
+    last_sending,
+    progress,
     same_name,
     when_words,
 )
@@ -30,6 +40,7 @@ from bot.documents.bundle import sha256_hex
 from bot.messages import Reply
 from bot.outbox import enqueue
 from bot.storage.attestations import Attestation
+from bot.storage.bilans import Bilan
 from bot.storage.people import Person
 
 
@@ -53,10 +64,13 @@ async def record_answer(
     chat: Chat,
     author: Author,
     now: datetime,
+    key: SigningKey,
 ) -> Attestation:
     """Store the answer as the participant's next version (with the PDF when attested),
-    name their person as they signed, audit it and tell the trainer."""
+    chained and signed with ``key``, name their person as they signed, audit it and tell
+    the trainer."""
     invitation, info, participant = held
+    await session.execute(select(Bilan.id).where(Bilan.id == info.bilan.id).with_for_update())
     previous = await current_answer(session, participant.id)
     answer = Attestation(
         organisation_id=info.bilan.organisation_id,
@@ -80,10 +94,13 @@ async def record_answer(
         person_id=(
             author.person_id if author.person_id is not None else invitation.redeemed_person_id
         ),
+        bilan_starts_at=info.bilan.starts_at,
+        bilan_ends_at=info.bilan.ends_at,
     )
     if said.attested:
         answer.pdf = attestation_pdf(answer, info)
         answer.pdf_sha256 = sha256_hex(answer.pdf)
+    seal(answer, await chain_end(session, info.bilan.id), key)
     session.add(answer)
     await session.flush()
     if invitation.redeemed_person_id is not None and author.organisation_id is None:
@@ -104,6 +121,17 @@ async def record_answer(
     return answer
 
 
+async def chain_end(session: AsyncSession, bilan_id: int) -> str:
+    """The chain hash the bilan's next answer follows."""
+    last = await session.scalar(
+        select(Attestation.chain_sha256)
+        .where(Attestation.bilan_id == bilan_id, Attestation.chain_sha256.is_not(None))
+        .order_by(Attestation.id.desc())
+        .limit(1)
+    )
+    return last or genesis(bilan_id)
+
+
 async def tell_trainer(
     session: AsyncSession, held: Held, answer: Attestation, *, prefer: str
 ) -> None:
@@ -112,6 +140,9 @@ async def tell_trainer(
     where = await chat_of_person(session, info.formation.owner_id, prefer=prefer)
     if where is None:
         return
+    row = next(
+        r for r in (await progress(session, info)).rows if r.participant.id == participant.id
+    )
     await enqueue(
         session,
         key=f"attestation:answer:{answer.id}",
@@ -124,7 +155,29 @@ async def tell_trainer(
                 name=visible(participant.name),
                 a=answer,
                 reason=visible(answer.reason),
+                concerns=row.concerns if row is not None else (),
+                chosen=ROLE_LABELS.get(answer.role, answer.role),
+                invited_as=ROLE_LABELS.get(participant.kind, participant.kind),
                 **when_words(info),
             )
         ),
     )
+    sent = await last_sending(session, info.bilan.id)
+    if sent is not None and sent.status != "failed":
+        # The bundle the chargé(e) de mission has (or is about to get) no longer says this.
+        await enqueue(
+            session,
+            key=f"attestation:stale:{sent.id}:{answer.id}",
+            platform=where[0],
+            chat_id=where[1],
+            organisation_id=info.bilan.organisation_id,
+            reply=Reply(
+                text=texts.say(
+                    "attestation_trainer.notice_stale",
+                    name=visible(participant.name),
+                    attested=answer.answer == "attested",
+                    to=sent.to_address,
+                    **when_words(info),
+                )
+            ),
+        )

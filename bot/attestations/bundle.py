@@ -2,36 +2,53 @@
 
 Inside (see :func:`bot.documents.bundle.build_bundle`):
 
-- ``recapitulatif.pdf``: the bilan, each participant and how they are
-  accounted for, every file with its SHA-256;
+- ``recapitulatif.pdf``: the bilan (cancelled or moved, said at the top),
+  each participant and how they are accounted for, what the trainer must
+  still check, every file with its SHA-256, the signing key's fingerprint;
 - per attestation: the PDF the participant received
   (``attestation-01-lea-martin.pdf``) and the exact text they confirmed
   (``attestation-01-lea-martin.txt``, whose SHA-256 is the one recorded at
   confirmation);
 - the feuilles d'émargement uploaded for on-site participants;
-- ``manifest.json``: the size and SHA-256 of every file, and per participant
-  the frozen evidence (typed name, time, platform and chat user id,
-  invitation, text hash), with earlier versions listed as superseded.
+- ``cle-publique.pem``: the organisation's Ed25519 public key;
+- ``manifest.json`` (French keys): the size and SHA-256 of every file, per
+  participant the frozen evidence, the flagged answers, and ``chaîne``:
+  every answer of the bilan, oldest first, with its chain hash and
+  signature (:mod:`bot.attestations.chain`);
+- ``manifest.json.signature``: the Ed25519 signature of ``manifest.json``.
+
+``formabot verifier FICHIER.zip`` (:mod:`bot.attestations.verify`) checks
+all of it without the database.  A cancelled bilan's bundle is still built
+(an auditor may ask what was collected before the cancellation) but says
+``annulé`` everywhere and is never complete.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import dates
+from bot import dates, texts
 from bot.answers import visible
+from bot.attestations.chain import ANSWER_WORDS, gaps, record_of, utc_text
 from bot.attestations.evidence import bilan_words, file_stem
-from bot.attestations.service import ROLE_LABELS, ParticipantStatus, Progress, progress
+from bot.attestations.keys import SigningKey, spaced
+from bot.attestations.service import (
+    ROLE_LABELS,
+    ParticipantStatus,
+    Progress,
+    progress,
+)
 from bot.bilans.view import BilanView, view_of
-from bot.documents.bundle import build_bundle, safe_name, sha256_hex
+from bot.documents.bundle import SIGNATURE, build_bundle, safe_name, sha256_hex
 from bot.documents.pdf import render_pdf
 from bot.storage.attestations import AttendanceSheet, Attestation
 
-MANIFEST_FORMAT = "formabot-attestations/1"
+MANIFEST_FORMAT = "formabot-attestations/2"
+KEY_FILE = "cle-publique.pem"
 RECAP = "recapitulatif.pdf"
 EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
 
@@ -44,14 +61,13 @@ class ProofBundle:
     missing: list[str]
     attestations: int
     sheets: int
+    cancelled: bool = False
+    flagged: list[str] = field(default_factory=list)
+    """Who has an answer the trainer must check (other account, other role, former date)."""
 
     @property
     def sha256(self) -> str:
         return sha256_hex(self.content)
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _local(moment: datetime, info: BilanView) -> str:
@@ -66,48 +82,98 @@ def sheet_name(number: int, sheet: AttendanceSheet) -> str:
     return safe_name(f"emargement-{number}{extension}")
 
 
+def words(block: str, **values: Any) -> str:
+    """A phrase of ``templates/chat/attestations_bundle.j2``, as plain text."""
+    return texts.plain(texts.say(f"attestations_bundle.{block}", **values))
+
+
+def state_words(state: str) -> str:
+    return words("state", state=state)
+
+
+def concern_words(concern: str) -> str:
+    """``identity`` | ``role`` | ``moved``, said to the auditor."""
+    return words("concern", concern=concern)
+
+
 def status_words(row: ParticipantStatus, info: BilanView) -> str:
+    """How the summary accounts for one participant, in a sentence."""
     answer = row.answer
-    state = row.state
-    if state == "attested" and answer is not None:
-        words = f"attestation sur l'honneur du {_local(answer.answered_at, info)}"
-        if not answer.name_matches:
-            words += f" (nom tapé : « {answer.typed_name} »)"
-        return words
-    if state == "on_sheet" and row.sheet is not None:
-        return "figure sur la feuille d'émargement"
+    state = row.state if answer is not None or row.state in ("on_sheet", "absent") else ""
     if state == "absent" and row.participant.no_show_at is not None:
-        return f"n'a pas participé au bilan (noté le {_local(row.participant.no_show_at, info)})"
-    if state in ("declined", "declined_no_reason") and answer is not None:
-        reason = (answer.reason or "").strip()
-        return f"déclare ne pas avoir participé ({_local(answer.answered_at, info)})" + (
-            f" : « {reason} »" if reason else ", sans raison donnée"
-        )
-    return "aucun justificatif"
+        return words("status", state=state, at=_local(row.participant.no_show_at, info))
+    if answer is None:
+        return words("status", state=state)
+    former = answer.bilan_starts_at
+    return words(
+        "status",
+        state=state,
+        at=_local(answer.answered_at, info),
+        typed="" if answer.name_matches else answer.typed_name,
+        former=_local(former, info) if former is not None else "",
+        concerns=[concern_words(c) for c in row.concerns],
+        reason=(answer.reason or "").strip(),
+    )
 
 
 def _answer_entry(answer: Attestation, files: dict[str, str]) -> dict[str, Any]:
     return {
         "version": answer.version,
-        "answer": answer.answer,
-        "typed_name": answer.typed_name,
-        "name_matches": answer.name_matches,
-        "role": answer.role,
-        "role_matches": answer.role_matches,
+        "réponse": ANSWER_WORDS.get(answer.answer, answer.answer),
+        "nom_tapé": answer.typed_name,
+        "nom_conforme": answer.name_matches,
+        "rôle": ROLE_LABELS.get(answer.role, answer.role),
+        "rôle_conforme": answer.role_matches,
         "structure": answer.structure,
-        "reason": answer.reason,
-        "answered_at": _utc(answer.answered_at),
-        "platform": answer.platform,
-        "chat_user_id": answer.chat_user_id,
+        "raison": answer.reason,
+        "répondu_le": utc_text(answer.answered_at),
+        "messagerie": answer.platform,
+        "compte": answer.chat_user_id,
         "invitation_id": answer.invitation_id,
-        "text_sha256": answer.text_sha256,
+        "texte_sha256": answer.text_sha256,
         "pdf_sha256": answer.pdf_sha256,
+        "bilan_du": utc_text(answer.bilan_starts_at),
+        "bilan_au": utc_text(answer.bilan_ends_at),
         **files,
     }
 
 
-def assemble(prog: Progress, *, now: datetime) -> ProofBundle:
-    """The ZIP of ``prog`` (pure: everything needed is already loaded)."""
+def chain_entry(answer: Attestation) -> dict[str, Any]:
+    """One link of the chain as the verifier recomputes it (no signature: ``null``)."""
+    return {
+        **record_of(answer),
+        "empreinte": answer.chain_sha256,
+        "signature": answer.signature,
+        "clé_sha256": answer.key_sha256,
+    }
+
+
+def bilan_state(prog: Progress) -> str:
+    if prog.cancelled:
+        return "annulé"
+    return "complet" if prog.complete else "incomplet"
+
+
+def flagged(prog: Progress) -> list[dict[str, Any]]:
+    """What the summary and the manifest say the trainer has to look at."""
+    found: list[dict[str, Any]] = []
+    for row in prog.rows:
+        reasons = [concern_words(c) for c in row.concerns]
+        if row.outdated and row.answer is not None:
+            reasons.append(concern_words("moved"))
+        if reasons:
+            found.append(
+                {
+                    "participant_id": row.participant.id,
+                    "nom": visible(row.participant.name),
+                    "motifs": reasons,
+                }
+            )
+    return found
+
+
+def assemble(prog: Progress, *, now: datetime, key: SigningKey) -> ProofBundle:
+    """The ZIP of ``prog``, signed with ``key`` (pure: everything is already loaded)."""
     info = prog.info
     words = bilan_words(info)
     files: list[tuple[str, bytes]] = []
@@ -119,12 +185,14 @@ def assemble(prog: Progress, *, now: datetime) -> ProofBundle:
         p = row.participant
         entry: dict[str, Any] = {
             "participant_id": p.id,
-            "name": visible(p.name),
-            "invited_as": p.kind,
+            "nom": visible(p.name),
+            "invité_comme": ROLE_LABELS.get(p.kind, p.kind),
             "structure": p.structure,
-            "status": row.state,
-            "accounted": row.accounted,
-            "on_sheet": sheet_names.get(row.sheet.id) if row.sheet else None,
+            "état": state_words(row.state),
+            "justifié": row.accounted,
+            "à_vérifier": [concern_words(c) for c in row.concerns],
+            "ancienne_date": row.outdated,
+            "sur_feuille": sheet_names.get(row.sheet.id) if row.sheet else None,
         }
         answer = row.answer
         if answer is not None:
@@ -132,23 +200,29 @@ def assemble(prog: Progress, *, now: datetime) -> ProofBundle:
             if answer.answer == "attested" and answer.pdf is not None:
                 number += 1
                 stem = file_stem(number, p.name)
-                names = {"pdf": f"{stem}.pdf", "text_file": f"{stem}.txt"}
+                names = {"pdf": f"{stem}.pdf", "texte": f"{stem}.txt"}
                 files.append((names["pdf"], answer.pdf))
-                files.append((names["text_file"], answer.text.encode("utf-8")))
+                files.append((names["texte"], answer.text.encode("utf-8")))
                 who = visible(p.name)
                 described.append({"name": names["pdf"], "what": f"attestation de {who} (PDF)"})
                 described.append(
-                    {"name": names["text_file"], "what": f"texte exact confirmé par {who}"}
+                    {"name": names["texte"], "what": f"texte exact confirmé par {who}"}
                 )
-            entry["answer"] = _answer_entry(answer, names)
+            entry["réponse"] = _answer_entry(answer, names)
         participants.append(entry)
     for sheet in prog.sheets:
         files.append((sheet_names[sheet.id], sheet.content))
         described.append({"name": sheet_names[sheet.id], "what": "feuille d'émargement signée"})
+    files.append((KEY_FILE, key.public_pem))
+    described.append({"name": KEY_FILE, "what": "clé publique Ed25519 de l'organisme"})
     current = {r.answer.id for r in prog.rows if r.answer is not None}
     names_by_id = {r.participant.id: visible(r.participant.name) for r in prog.rows}
     superseded = [a for a in prog.history if a.id not in current]
     missing = [visible(p.name) for p in prog.missing]
+    to_check = flagged(prog)
+    cancelled_at = info.bilan.cancelled_at
+    moved = any(r.outdated for r in prog.rows)
+    links = [chain_entry(a) for a in sorted(prog.history, key=lambda a: a.id)]
     rows = [
         {
             "name": visible(r.participant.name),
@@ -177,54 +251,84 @@ def assemble(prog: Progress, *, now: datetime) -> ProofBundle:
         complete=prog.complete,
         missing=missing,
         created=_local(now, info),
+        cancelled=_local(cancelled_at, info) if cancelled_at is not None else None,
+        moved=moved,
+        flagged=to_check,
+        fingerprint=spaced(key.fingerprint),
+        erased=len(gaps(links, info.bilan.id)),
     )
     manifest: dict[str, Any] = {
         "format": MANIFEST_FORMAT,
-        "about": "Justificatifs de participation au bilan (Région Normandie, fiche procédure "
+        "objet": "Justificatifs de participation au bilan (Région Normandie, fiche procédure "
         "bilan à distance, §III ; règle NOR-PROOF)",
         "bilan": {
             "id": info.bilan.id,
-            "kind": info.bilan.kind,
-            "remote": info.bilan.remote,
-            "starts_at": _utc(info.bilan.starts_at),
-            "ends_at": _utc(info.bilan.ends_at),
-            "timezone": str(info.tz),
+            "nature": words["kind"],
+            "à_distance": info.bilan.remote,
+            "début": utc_text(info.bilan.starts_at),
+            "fin": utc_text(info.bilan.ends_at),
+            "fuseau": str(info.tz),
             "formation": words["formation"],
             "formation_id": info.formation.id,
-            "funder": info.formation.funder,
-            "organisation": words["organisation"],
-            "chargee_de_mission": words["cm"],
+            "financeur": words["funder"],
+            "organisme": words["organisation"],
+            "chargé_de_mission": words["cm"],
+            "annulé_le": utc_text(cancelled_at),
+            "déplacé_après_des_réponses": moved,
         },
-        "complete": prog.complete,
-        "missing": missing,
+        "état": bilan_state(prog),
+        "complet": prog.complete,
+        "manquants": missing,
+        "à_vérifier": to_check,
         "participants": participants,
-        "superseded": [
+        "versions_remplacées": [
             {"participant_id": a.participant_id, **_answer_entry(a, {})} for a in superseded
         ],
-        "sheets": [
+        "chaîne": links,
+        "chaîne_interrompue": gaps(links, info.bilan.id),
+        "feuilles": [
             {
-                "file": sheet_names[s.id],
-                "uploaded_at": _utc(s.uploaded_at),
-                "original_name": s.filename,
+                "fichier": sheet_names[s.id],
+                "déposée_le": utc_text(s.uploaded_at),
+                "nom_d_origine": s.filename,
                 "sha256": s.sha256,
             }
             for s in prog.sheets
         ],
+        "clé_publique": {
+            "algorithme": "Ed25519",
+            "empreinte_sha256": key.fingerprint,
+            "pem": key.public_pem.decode("ascii"),
+            "fichier": KEY_FILE,
+        },
     }
-    content = build_bundle([(RECAP, recap), *files], manifest=manifest, created=now)
+    content = build_bundle(
+        [(RECAP, recap), *files],
+        manifest=manifest,
+        created=now,
+        seal=lambda data: [(SIGNATURE, key.sign(data).encode("ascii") + b"\n")],
+    )
     day = info.start.date().isoformat()
+    suffix = "-annule" if cancelled_at is not None else ""
     return ProofBundle(
-        filename=f"justificatifs-bilan-{info.bilan.id}-{day}.zip",
+        filename=f"justificatifs-bilan-{info.bilan.id}-{day}{suffix}.zip",
         content=content,
         complete=prog.complete,
         missing=missing,
         attestations=number,
         sheets=len(prog.sheets),
+        cancelled=cancelled_at is not None,
+        flagged=[f["nom"] for f in to_check],
     )
 
 
 async def build(
-    session: AsyncSession, bilan_id: int, *, now: datetime, organisation_id: int | None = None
+    session: AsyncSession,
+    bilan_id: int,
+    *,
+    now: datetime,
+    key: SigningKey,
+    organisation_id: int | None = None,
 ) -> ProofBundle:
     """The bundle of ``bilan_id``; ``LookupError`` (French message) for an unknown bilan."""
     info = await view_of(session, bilan_id)
@@ -232,4 +336,4 @@ async def build(
         organisation_id is not None and info.bilan.organisation_id != organisation_id
     ):
         raise LookupError(f"Bilan inconnu : {bilan_id}. L'identifiant est donné par /attestations.")
-    return assemble(await progress(session, info), now=now)
+    return assemble(await progress(session, info), now=now, key=key)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates, invitations, texts
@@ -159,7 +159,8 @@ async def invite_or_remind(
     only_new: bool = False,
     on_matrix: bool = False,
 ) -> Invited:
-    """Invite (or re-invite) everyone who has not answered nor is on a sheet.
+    """Invite (or re-invite) everyone who has not answered nor is on a sheet, and those
+    whose answer names the bilan's former dates (it moved) or was not validated.
 
     - nobody has used the participant's link yet: a new link to forward (the
       old one is revoked, so a lost or misdirected link stops working);
@@ -173,8 +174,8 @@ async def invite_or_remind(
     """
     done = Invited()
     for row in (await progress(session, info)).rows:
-        if row.answer is not None or row.sheet is not None or row.state == "absent":
-            continue
+        if row.state not in ("outdated", "rejected", "opened", "invited", "not_invited"):
+            continue  # answered (or flagged), on the sheet, or absent
         live = row.invitation if row.invitation and row.invitation.revoked_at is None else None
         if only_new and live is not None:
             continue
@@ -187,7 +188,11 @@ async def invite_or_remind(
                     chat_id=live.redeemed_chat_id,
                     organisation_id=info.bilan.organisation_id,
                     reply=Reply(
-                        text=texts.say("attestation_participant.reminder", **when_words(info))
+                        text=texts.say(
+                            "attestation_participant.reminder",
+                            moved=row.outdated,
+                            **when_words(info),
+                        )
                     ),
                 )
                 done.reminded.append(visible(row.participant.name))
@@ -278,10 +283,27 @@ async def redeem(
         )
         if other is not None:
             return "other_participant"
-        invitation.redeemed_at = now
-        invitation.redeemed_platform = chat.platform
-        invitation.redeemed_user_id = chat.user
-        invitation.redeemed_chat_id = chat.chat
+        # One conditional update binds the code: of two accounts sending it at
+        # once (two processes), one gets it and the other is told it is not theirs.
+        won = await session.scalar(
+            update(AttestationInvitation)
+            .where(
+                AttestationInvitation.id == invitation.id,
+                AttestationInvitation.redeemed_at.is_(None),
+                AttestationInvitation.revoked_at.is_(None),
+            )
+            .values(
+                redeemed_at=now,
+                redeemed_platform=chat.platform,
+                redeemed_user_id=chat.user,
+                redeemed_chat_id=chat.chat,
+            )
+            .returning(AttestationInvitation.id)
+            .execution_options(synchronize_session=False)
+        )
+        await session.refresh(invitation)
+        if won is None:
+            return "code_revoked" if invitation.revoked_at is not None else "not_for_you"
         invitation.redeemed_person_id = await _person_for(session, participant, chat, author)
         await session.flush()
         audit(

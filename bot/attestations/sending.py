@@ -16,6 +16,7 @@ from bot import texts
 from bot.attestations import mail
 from bot.attestations.bundle import ProofBundle, assemble
 from bot.attestations.evidence import bilan_words
+from bot.attestations.keys import signing_key, spaced
 from bot.attestations.service import Author, Chat, audit, progress
 from bot.bilans.view import BilanView
 from bot.config import Settings
@@ -27,10 +28,11 @@ Refusal = Literal["no_smtp", "no_cm_email"]
 
 
 async def bundle_for(
-    session: AsyncSession, info: BilanView, *, author: Author, now: datetime
+    session: AsyncSession, settings: Settings, info: BilanView, *, author: Author, now: datetime
 ) -> ProofBundle:
-    """The bundle as it stands, for the trainer to download (the export is audited)."""
-    bundle = assemble(await progress(session, info), now=now)
+    """The bundle as it stands, for the trainer to download (the export is audited), signed
+    with the key of the data folder."""
+    bundle = assemble(await progress(session, info), now=now, key=signing_key(settings.data_dir))
     audit(session, author, "export", "bilan_proofs", info.bilan.id, complete=bundle.complete)
     return bundle
 
@@ -44,11 +46,14 @@ def cannot_send(settings: Settings, info: BilanView) -> Refusal | None:
     return None
 
 
-def email_text(words: dict[str, Any], bundle: ProofBundle) -> tuple[str, str]:
+def email_text(words: dict[str, Any], bundle: ProofBundle, *, fingerprint: str) -> tuple[str, str]:
     """Subject and body from the e-mail template (its first line: « Objet : »)."""
     rendered = texts.render_document(
         EMAIL_TEMPLATE,
         b=words,
+        fingerprint=fingerprint,
+        cancelled=bundle.cancelled,
+        flagged=bundle.flagged,
         complete=bundle.complete,
         missing=bundle.missing,
         count=bundle.attestations,
@@ -76,8 +81,9 @@ async def request_sending(
     if refusal is not None:
         return refusal
     assert info.formation.cm_email is not None
-    bundle = assemble(await progress(session, info), now=now)
-    subject, body = email_text(bilan_words(info), bundle)
+    key = signing_key(settings.data_dir)
+    bundle = assemble(await progress(session, info), now=now, key=key)
+    subject, body = email_text(bilan_words(info), bundle, fingerprint=spaced(key.fingerprint))
     sending = ProofSending(
         organisation_id=info.bilan.organisation_id,
         bilan_id=info.bilan.id,

@@ -8,7 +8,7 @@ Nothing here writes (the writes are :mod:`~bot.attestations.invitations`,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -23,6 +23,7 @@ from bot.storage.attestations import (
     AttendanceSheetEntry,
     Attestation,
     AttestationInvitation,
+    AttestationReview,
     ProofSending,
 )
 from bot.storage.audit import record
@@ -250,6 +251,55 @@ async def last_sending(session: AsyncSession, bilan_id: int) -> ProofSending | N
     )
 
 
+def concerns_of(
+    answer: Attestation,
+    history: list[Attestation],
+    invitations: list[AttestationInvitation],
+    reviews: list[AttestationReview],
+) -> tuple[str, ...]:
+    """What the trainer must look at before ``answer`` counts (not yet validated).
+
+    - ``identity``: it came from another chat account than an earlier answer
+      of the same participant, or than one that opened an earlier link of
+      theirs (a "Nouveau lien" after a refusal, opened by someone else);
+      accounts whose answers the trainer rejected are not held against it;
+    - ``role``: the role chosen is not the one of the invitation (a partner
+      signing as a delegate).
+    """
+    rejected = {r.attestation_id for r in reviews if r.decision == "rejected"}
+    discarded = {(a.platform, a.chat_user_id) for a in history if a.id in rejected}
+    account = (answer.platform, answer.chat_user_id)
+    others = {
+        (a.platform, a.chat_user_id)
+        for a in history
+        if a.participant_id == answer.participant_id and a.version < answer.version
+    } | {
+        (i.redeemed_platform or "", i.redeemed_user_id or "")
+        for i in invitations
+        if i.participant_id == answer.participant_id
+        and i.redeemed_at is not None
+        and i.id != answer.invitation_id
+    }
+    others -= discarded
+    found: list[str] = []
+    if others - {account}:
+        found.append("identity")
+    if answer.answer == "attested" and not answer.role_matches:
+        found.append("role")
+    validated = {(r.attestation_id, r.concern) for r in reviews if r.decision == "validated"}
+    return tuple(c for c in found if (answer.id, c) not in validated)
+
+
+def names_other_dates(answer: Attestation, info: BilanView) -> bool:
+    """The answer was given for the bilan at other dates (it moved since)."""
+    if answer.bilan_starts_at is None or answer.bilan_ends_at is None:
+        return False
+    return (answer.bilan_starts_at, answer.bilan_ends_at) != (
+        info.bilan.starts_at,
+        info.bilan.ends_at,
+    )
+
+
 @dataclass(frozen=True)
 class ParticipantStatus:
     participant: BilanParticipant
@@ -257,19 +307,34 @@ class ParticipantStatus:
     invitation: AttestationInvitation | None
     """The latest invitation (live or revoked)."""
     sheet: AttendanceSheet | None
+    concerns: tuple[str, ...] = ()
+    """What the trainer has to validate in the current answer (:func:`concerns_of`)."""
+    outdated: bool = False
+    """The current answer names the bilan's former dates."""
+    rejected: bool = False
+    """The trainer did not validate the current answer (a new link went out)."""
 
     @property
     def state(self) -> str:
-        """``attested`` | ``on_sheet`` | ``declined`` | ``declined_no_reason`` |
-        ``opened`` (the code was used, no answer yet) | ``invited`` | ``not_invited`` |
-        ``absent`` (recorded by the trainer after the bilan: not expected, see
-        :func:`bot.bilans.participants.expected_participants`)."""
-        if self.answer is not None and self.answer.answer == "attested":
+        """``attested`` | ``absent`` (recorded by the trainer after the bilan: not
+        expected, see :func:`bot.bilans.participants.expected_participants`) |
+        ``on_sheet`` | ``rejected`` (not validated by the trainer) | ``outdated``
+        (answered for the former dates) | ``to_review`` (flagged, not validated yet) |
+        ``declined`` | ``declined_no_reason`` | ``opened`` (the code was used, no
+        answer yet) | ``invited`` | ``not_invited``."""
+        clean = not self.outdated and not self.concerns and not self.rejected
+        if self.answer is not None and self.answer.answer == "attested" and clean:
             return "attested"
         if self.participant.no_show_at is not None:
             return "absent"
         if self.sheet is not None:
             return "on_sheet"
+        if self.answer is not None and self.rejected:
+            return "rejected"
+        if self.answer is not None and self.outdated:
+            return "outdated"
+        if self.answer is not None and self.concerns:
+            return "to_review"
         if self.answer is not None:
             return "declined" if (self.answer.reason or "").strip() else "declined_no_reason"
         if self.invitation is not None and self.invitation.revoked_at is None:
@@ -288,6 +353,13 @@ class Progress:
     rows: list[ParticipantStatus]
     history: list[Attestation]
     sheets: list[AttendanceSheet]
+    reviews: list[AttestationReview] = field(default_factory=list)
+    sending: ProofSending | None = None
+    """The last e-mail of the bundle to the chargé(e) de mission, if any."""
+
+    @property
+    def cancelled(self) -> bool:
+        return self.info.bilan.cancelled_at is not None
 
     @property
     def missing(self) -> list[BilanParticipant]:
@@ -295,26 +367,67 @@ class Progress:
 
     @property
     def complete(self) -> bool:
-        """Every participant accounted for (and at least one participant)."""
-        return bool(self.rows) and not self.missing
+        """Every participant accounted for (and at least one participant), bilan held."""
+        return bool(self.rows) and not self.missing and not self.cancelled
+
+    @property
+    def to_review(self) -> list[ParticipantStatus]:
+        return [r for r in self.rows if r.state == "to_review"]
+
+    @property
+    def stale(self) -> bool:
+        """The bundle sent (or being sent) no longer says what the bot knows now."""
+        sent = self.sending
+        if sent is None or sent.status == "failed":
+            return False
+        since = sent.requested_at
+        return (
+            any(a.answered_at > since for a in self.history)
+            or any(s.uploaded_at > since for s in self.sheets)
+            or any(r.decided_at > since for r in self.reviews)
+        )
 
 
 async def progress(session: AsyncSession, info: BilanView) -> Progress:
     history = await answers_of(session, info.bilan.id)
     current = latest(history)
     on_sheet = await sheet_of_participants(session, info.bilan.id)
+    every_invitation = await invitations_of(session, info.bilan.id)
     latest_invitation: dict[int, AttestationInvitation] = {}
-    for invitation in await invitations_of(session, info.bilan.id):
+    for invitation in every_invitation:
         latest_invitation[invitation.participant_id] = invitation
-    rows = [
-        ParticipantStatus(
-            participant=p,
-            answer=current.get(p.id),
-            invitation=latest_invitation.get(p.id),
-            sheet=on_sheet.get(p.id),
+    reviews = list(
+        (
+            await session.scalars(
+                select(AttestationReview)
+                .where(AttestationReview.bilan_id == info.bilan.id)
+                .order_by(AttestationReview.id)
+            )
+        ).all()
+    )
+    rejected = {r.attestation_id for r in reviews if r.decision == "rejected"}
+    rows = []
+    # Everyone is accounted for, those recorded as not having come included (state "absent").
+    for p in info.bilan.participants:
+        answer = current.get(p.id)
+        rows.append(
+            ParticipantStatus(
+                participant=p,
+                answer=answer,
+                invitation=latest_invitation.get(p.id),
+                sheet=on_sheet.get(p.id),
+                concerns=(
+                    concerns_of(answer, history, every_invitation, reviews) if answer else ()
+                ),
+                outdated=answer is not None and names_other_dates(answer, info),
+                rejected=answer is not None and answer.id in rejected,
+            )
         )
-        for p in info.bilan.participants
-    ]
     return Progress(
-        info=info, rows=rows, history=history, sheets=await sheets_of(session, info.bilan.id)
+        info=info,
+        rows=rows,
+        history=history,
+        sheets=await sheets_of(session, info.bilan.id),
+        reviews=reviews,
+        sending=await last_sending(session, info.bilan.id),
     )

@@ -103,9 +103,15 @@ async def refresh_deadlines(
     ``now`` (the caller's clock) closes the pre-bilan items of bilans already
     begun; without it nothing is closed, so a caller that only knows the
     wall clock cannot close anything by mistake.
+
+    The formation's row is locked first (``FOR NO KEY UPDATE`` on PostgreSQL,
+    which rows merely referencing the formation do not wait for; SQLite has
+    one writer anyway): two processes refreshing the same formation at once
+    (the daily digest in both) take turns, and the second finds the first
+    one's rows instead of inserting them again.
     """
     result = Refresh()
-    formation = await session.get(Formation, formation_id)
+    formation = await session.get(Formation, formation_id, with_for_update={"key_share": True})
     if formation is None:
         return result
     try:
@@ -249,9 +255,10 @@ async def refresh_organisation(
     total = Refresh()
     ids = (
         await session.scalars(
-            select(Formation.id).where(
-                Formation.organisation_id == organisation_id, Formation.deleted_at.is_(None)
-            )
+            # In id order: two processes lock the formations in the same order.
+            select(Formation.id)
+            .where(Formation.organisation_id == organisation_id, Formation.deleted_at.is_(None))
+            .order_by(Formation.id)
         )
     ).all()
     for formation_id in ids:

@@ -2,8 +2,13 @@
 
 An export (attestations, feuilles d'émargement, comptes rendus) goes to a
 funder or an auditor who must be able to tell that nothing was altered after
-the fact: ``manifest.json`` lists every file with its size and SHA-256, next
-to whatever the caller describes (the formation, the period, who exported).
+the fact: ``manifest.json`` lists every file with its size and SHA-256
+(``fichiers``: ``nom``, ``taille``, ``sha256``; ``créé_le``: when), next to
+whatever the caller describes (the formation, the period, who exported).
+The keys are French: an auditor opens this file.  A caller that can sign
+passes ``seal``, which gets the manifest's exact bytes and returns the files
+to add after it (a signature): a hash list alone proves nothing against
+someone who rewrites the files and the list together.
 
 File names come from users (an uploaded "../../etc/passwd.pdf", two
 "attestation.pdf"), so each is reduced to a plain name that every unzip tool
@@ -19,11 +24,16 @@ import json
 import re
 import unicodedata
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import PurePosixPath
 
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.json.signature"
+"""Where a sealed bundle keeps the signature of ``manifest.json`` (no file may take it)."""
+CREATED = "créé_le"
+FILES = "fichiers"
+Seal = Callable[[bytes], Sequence[tuple[str, bytes]]]
 # File systems cap a name at 255 bytes; leave room for a "-2" suffix.
 MAX_NAME_BYTES = 150
 FALLBACK_NAME = "fichier"
@@ -77,10 +87,10 @@ def _numbered(name: str, number: int) -> str:
 def unique_names(names: Sequence[str]) -> list[str]:
     """Safe names, duplicates (ignoring case, as Windows and macOS do) numbered.
 
-    ``manifest.json`` is taken by the bundle itself, so a file of that name
-    becomes ``manifest-2.json``.
+    ``manifest.json`` (and its signature) are taken by the bundle itself, so a
+    file of that name becomes ``manifest-2.json``.
     """
-    taken = {MANIFEST.casefold()}
+    taken = {MANIFEST.casefold(), SIGNATURE.casefold()}
     result: list[str] = []
     for raw in names:
         name = candidate = safe_name(raw)
@@ -104,24 +114,26 @@ def build_bundle(
     *,
     manifest: Mapping[str, object],
     created: datetime | None = None,
+    seal: Seal | None = None,
 ) -> bytes:
     """A deflated ZIP of ``files`` plus ``manifest.json``.
 
-    The manifest is ``manifest`` plus ``created`` (UTC, ISO-8601) and
-    ``files``: one ``{"name", "size", "sha256"}`` per file, in the given
+    The manifest is ``manifest`` plus ``créé_le`` (UTC, ISO-8601) and
+    ``fichiers``: one ``{"nom", "taille", "sha256"}`` per file, in the given
     order, under the name it has inside the ZIP.  ``created`` defaults to
-    now; passing it makes the bytes reproducible.
+    now; passing it makes the bytes reproducible.  ``seal(manifest_bytes)``
+    returns files stored right after the manifest (not listed in it).
     """
-    reserved = {"files", "created"} & set(manifest)
+    reserved = {FILES, CREATED} & set(manifest)
     if reserved:
         raise ValueError(f"manifest keys {sorted(reserved)} are set by build_bundle itself")
     moment = (created or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     names = unique_names([name for name, _ in files])
     entries = [
-        {"name": name, "size": len(data), "sha256": sha256_hex(data)}
+        {"nom": name, "taille": len(data), "sha256": sha256_hex(data)}
         for name, (_, data) in zip(names, files, strict=True)
     ]
-    document = {**manifest, "created": moment.isoformat().replace("+00:00", "Z"), "files": entries}
+    document = {**manifest, CREATED: moment.isoformat().replace("+00:00", "Z"), FILES: entries}
     manifest_bytes = (
         json.dumps(document, ensure_ascii=False, indent=2, default=_json_default) + "\n"
     ).encode("utf-8")
@@ -131,7 +143,8 @@ def build_bundle(
     stamp = max(moment, datetime(1980, 1, 1, tzinfo=UTC)).timetuple()[:6]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, data in [(MANIFEST, manifest_bytes)] + [
+        sealed = list(seal(manifest_bytes)) if seal is not None else []
+        for name, data in [(MANIFEST, manifest_bytes), *sealed] + [
             (name, data) for name, (_, data) in zip(names, files, strict=True)
         ]:
             info = zipfile.ZipInfo(name, date_time=stamp)

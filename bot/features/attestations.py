@@ -2,12 +2,12 @@
 
 from bot.attestations import exports, invitations, mail, reminders
 from bot.attestations import settings as attestation_settings
-from bot.conversations.attestations import participant, send, sheet, trainer
+from bot.conversations.attestations import participant, review, send, sheet, trainer
 from bot.manifest import Feature
 
 FEATURE = Feature(
     name="attestations",
-    flows=(*participant.FLOWS, *trainer.FLOWS, *sheet.FLOWS, *send.FLOWS),
+    flows=(*participant.FLOWS, *trainer.FLOWS, *sheet.FLOWS, *send.FLOWS, *review.FLOWS),
     start_codes=(participant.redeem,),
     jobs=(mail.resend_proofs, reminders.tell_participants_the_bilan_is_over),
     files={"attestations": exports.attestations_bundle},

@@ -2,7 +2,12 @@
 
 The code itself exists only in what :func:`issue_invitation` returns (to be
 shown once to the admin); the database keeps its SHA-256
-(:mod:`bot.invitations`).
+(:mod:`bot.invitations`).  A code is consumed by one conditional
+``UPDATE … WHERE used_at IS NULL AND revoked_at IS NULL … RETURNING``
+(:func:`redeem_invitation`): of two accounts redeeming it at the same moment,
+in one process or two, exactly one becomes a member.  An admin sees the
+codes still pending (:func:`pending_invitations`, never the code itself) and
+may revoke one (:func:`revoke_invitation`, the same conditional update).
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import invitations
@@ -19,9 +24,12 @@ from bot.messages import Reply
 from bot.outbox import enqueue
 from bot.people.organisations import ChatAddress, attach_identity
 from bot.storage import audit
+from bot.storage.outbox import OutboxMessage
 from bot.storage.people import Invitation, Membership, Organisation, Person
 
-Refusal = Literal["already_member", "code_used", "code_expired", "other_organisation"]
+Refusal = Literal[
+    "already_member", "code_used", "code_revoked", "code_expired", "other_organisation"
+]
 """Why a code does not let this person in (also the name of the message that says so)."""
 
 
@@ -73,7 +81,9 @@ def refusal(invitation: Invitation, *, now: datetime, member_of: int | None) -> 
     """Why ``invitation`` cannot make this person a member now (``member_of``: their organisation)."""
     if member_of == invitation.organisation_id:
         return "already_member"
-    if invitation.used_at is not None or invitation.revoked_at is not None:
+    if invitation.revoked_at is not None:
+        return "code_revoked"
+    if invitation.used_at is not None:
         return "code_used"
     if invitation.expires_at < now:
         return "code_expired"
@@ -115,6 +125,10 @@ async def redeem_invitation(
     refused = refusal(invitation, now=now, member_of=member_of)
     if refused is not None:
         return refused
+    if not await _consume(session, invitation_id, now=now):
+        # Used or revoked since it was read: someone else was quicker.
+        await session.refresh(invitation)
+        return refusal(invitation, now=now, member_of=member_of) or "code_used"
     person = await session.get(Person, person_id) if person_id is not None else None
     if person is not None:
         person.display_name = name
@@ -128,9 +142,10 @@ async def redeem_invitation(
             organisation_id=invitation.organisation_id, person_id=person.id, role=invitation.role
         )
     )
-    invitation.used_at = now
-    invitation.used_by = person.id
-    await session.flush()
+    await session.execute(
+        update(Invitation).where(Invitation.id == invitation_id).values(used_by=person.id)
+    )
+    await session.refresh(invitation)
     audit.record(
         session,
         organisation_id=invitation.organisation_id,
@@ -141,6 +156,125 @@ async def redeem_invitation(
         role=invitation.role,
     )
     return Joined(person.id, invitation.role)
+
+
+async def _consume(session: AsyncSession, invitation_id: int, *, now: datetime) -> bool:
+    """Mark the code used if it is still usable; whether this transaction got it.
+
+    One statement decides: on PostgreSQL a concurrent one waits for this
+    transaction, then finds ``used_at`` set and changes nothing.
+    """
+    won = await session.scalar(
+        update(Invitation)
+        .where(
+            Invitation.id == invitation_id,
+            Invitation.used_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at >= now,
+        )
+        .values(used_at=now)
+        .returning(Invitation.id)
+        .execution_options(synchronize_session=False)
+    )
+    return won is not None
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An invitation not used yet, as an admin sees it (never its code: only the hash is kept)."""
+
+    id: int
+    role: str
+    created_by: str
+    created_at: datetime
+    expires_at: datetime
+    matrix_user: str | None
+    """Whom the bot wrote to on Matrix with the code, if it did."""
+
+
+async def pending_invitations(
+    session: AsyncSession, organisation_id: int, *, now: datetime
+) -> list[Pending]:
+    """The organisation's formateur invitations still usable, oldest first."""
+    rows = await session.execute(
+        select(Invitation, Person.display_name)
+        .join(Person, Person.id == Invitation.created_by)
+        .where(
+            Invitation.organisation_id == organisation_id,
+            Invitation.used_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at >= now,
+        )
+        .order_by(Invitation.created_at, Invitation.id)
+    )
+    found = [(invitation, name) for invitation, name in rows]
+    keys = {f"invitation:{invitation.id}:matrix": invitation.id for invitation, _ in found}
+    sent_to = {
+        keys[key]: chat
+        for key, chat in (
+            await session.execute(
+                select(OutboxMessage.key, OutboxMessage.chat_id).where(
+                    OutboxMessage.key.in_(list(keys))
+                )
+            )
+        ).all()
+    }
+    return [
+        Pending(
+            invitation.id,
+            invitation.role,
+            name,
+            invitation.created_at,
+            invitation.expires_at,
+            sent_to.get(invitation.id),
+        )
+        for invitation, name in found
+    ]
+
+
+Revoked = Literal["revoked", "already_used", "already_revoked", "not_found"]
+
+
+async def revoke_invitation(
+    session: AsyncSession, organisation_id: int, invitation_id: int, *, by: int, now: datetime
+) -> Revoked:
+    """Revoke a pending invitation of the organisation; what happened, in one word.
+
+    The same conditional update as a redemption: if the invitee redeems the
+    code at the same moment, exactly one of the two happens.
+    """
+    won = await session.scalar(
+        update(Invitation)
+        .where(
+            Invitation.id == invitation_id,
+            Invitation.organisation_id == organisation_id,
+            Invitation.used_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+        .values(revoked_at=now)
+        .returning(Invitation.id)
+        .execution_options(synchronize_session=False)
+    )
+    if won is None:
+        invitation = await session.get(Invitation, invitation_id, populate_existing=True)
+        if invitation is None or invitation.organisation_id != organisation_id:
+            return "not_found"
+        return "already_revoked" if invitation.revoked_at is not None else "already_used"
+    audit.record(
+        session,
+        organisation_id=organisation_id,
+        actor_id=by,
+        action="revoke",
+        entity="invitation",
+        entity_id=invitation_id,
+    )
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.key == f"invitation:{invitation_id}:matrix")
+        .where(OutboxMessage.status == "pending")
+        .values(status="cancelled")
+    )
+    return "revoked"
 
 
 async def invite_on_matrix(

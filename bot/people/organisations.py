@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage import audit
+from bot.storage.conflicts import insert_unless_taken
 from bot.storage.people import ChatIdentity, Membership, Organisation, Person, Role
 
 
@@ -56,14 +57,22 @@ async def create_first_organisation(
 ) -> Organisation | None:
     """The organisation, with the person at ``address`` as its admin.
 
-    ``None`` when an organisation exists already (someone else was quicker):
-    nothing is written then.
+    ``None`` when an organisation exists already, or when someone else
+    finishing ``/start`` at the same moment won: the founding organisation is
+    unique in the schema (``organisations.founding``), so exactly one of two
+    racing processes creates it, and the other writes nothing.
     """
     if await has_organisation(session):
         return None
-    organisation = Organisation(name=name, timezone=timezone)
+    organisation_id = await insert_unless_taken(
+        session, Organisation, {"name": name, "timezone": timezone, "founding": True}
+    )
+    if organisation_id is None:
+        return None
+    organisation = await session.get(Organisation, organisation_id)
+    assert organisation is not None  # inserted just now, in this transaction
     person = Person(display_name=admin_name)
-    session.add_all([organisation, person])
+    session.add(person)
     await session.flush()
     await attach_identity(session, person.id, address)
     session.add(

@@ -29,16 +29,19 @@ stored with the formation's deadlines (``deadlines``, subject ``followup``).
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -77,8 +80,44 @@ class StoredDocument(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+LIVE = "deleted_at IS NULL"
+
+
+def _live_where(condition: str) -> dict[str, Any]:
+    """The predicate of a partial index on live rows, for both databases."""
+    where = text(f"{LIVE} AND {condition}")
+    return {"sqlite_where": where, "postgresql_where": where}
+
+
+MORNING = "period IN ('matin', 'journee')"
+AFTERNOON = "period IN ('apres_midi', 'journee')"
+LATE = "period = 'retard'"
+
+
 class Absence(Base):
+    """An absence or a late arrival.
+
+    The schema holds "one half-day counts once": among a trainee's live
+    absences of a day, one covers the morning (``matin`` or ``journee``) and
+    one the afternoon (``apres_midi`` or ``journee``), whatever the number of
+    processes saving at once.  Late arrivals are numbered (``late_rank``):
+    the first of the day is 1, a second one confirmed as such is 2, so two
+    people noting the same late arrival at once save it once.
+    """
+
     __tablename__ = "absences"
+    __table_args__ = (
+        Index("uq_absences_morning", "trainee_id", "day", unique=True, **_live_where(MORNING)),
+        Index("uq_absences_afternoon", "trainee_id", "day", unique=True, **_live_where(AFTERNOON)),
+        Index(
+            "uq_absences_late",
+            "trainee_id",
+            "day",
+            "late_rank",
+            unique=True,
+            **_live_where(LATE),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(
@@ -94,6 +133,8 @@ class Absence(Base):
     period: Mapped[str] = mapped_column(String(12))
     """``matin`` | ``apres_midi`` | ``journee`` | ``retard``."""
     late_minutes: Mapped[int | None] = mapped_column(Integer)
+    late_rank: Mapped[int | None] = mapped_column(Integer)
+    """A late arrival's rank among the trainee's late arrivals of the day (1, 2 …)."""
     justified: Mapped[bool] = mapped_column(Boolean, default=False)
     reason: Mapped[str | None] = mapped_column(String(300))
     proof_id: Mapped[int | None] = mapped_column(
@@ -119,9 +160,22 @@ class Absence(Base):
 
 
 class FollowUp(Base):
-    """A décrochage follow-up, opened on signs, closed by its ticket qualité."""
+    """A décrochage follow-up, opened on signs, closed by its ticket qualité.
+
+    A trainee has at most one open follow-up: a partial unique index holds it,
+    so two people opening one at the same moment open one.
+    """
 
     __tablename__ = "followups"
+    __table_args__ = (
+        Index(
+            "uq_followups_open",
+            "trainee_id",
+            unique=True,
+            sqlite_where=text("closed_at IS NULL"),
+            postgresql_where=text("closed_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(

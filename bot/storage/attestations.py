@@ -19,6 +19,16 @@ Tables:
   participants, and who the trainer ticked as appearing on it.
 - ``proof_sendings``: each e-mail of a bilan's proof bundle to the chargé(e)
   de mission: the bundle exactly as sent, its hash, and the outcome.
+- ``attestation_reviews``: the trainer's decision on an answer the bot
+  flagged (given from another chat account than an earlier answer or link
+  of the same participant; a role other than the invitation's).
+
+Each attestation is chained to the previous one of its bilan and signed
+with the organisation's Ed25519 key (:mod:`bot.attestations.chain`,
+:mod:`bot.attestations.keys`): a row rewritten in the database, however
+consistently, no longer matches its signature.  The signed columns are also
+refused an ``UPDATE`` by a database trigger (migration ``0012_evidence``),
+not only by the ORM hook below.
 
 Participants' names live in ``attestations.typed_name`` and in the frozen
 text; never in logs or in the audit trail.
@@ -90,7 +100,10 @@ class Attestation(Base):
     """One answer of a participant, frozen: rows are inserted, never updated."""
 
     __tablename__ = "attestations"
-    __table_args__ = (UniqueConstraint("participant_id", "version"),)
+    __table_args__ = (
+        UniqueConstraint("participant_id", "version"),
+        UniqueConstraint("bilan_id", "previous_sha256"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(
@@ -127,6 +140,45 @@ class Attestation(Base):
     person_id: Mapped[int | None] = mapped_column(
         ForeignKey("people.id", ondelete="SET NULL"), index=True
     )
+    bilan_starts_at: Mapped[datetime | None] = mapped_column()
+    """The bilan's start and end as the text names them (a bilan moved later shows it)."""
+    bilan_ends_at: Mapped[datetime | None] = mapped_column()
+    previous_sha256: Mapped[str | None] = mapped_column(String(64))
+    """The chain hash of the bilan's previous attestation (its genesis value for the first)."""
+    chain_sha256: Mapped[str | None] = mapped_column(String(64))
+    """SHA-256 of this answer's canonical record, which includes ``previous_sha256``."""
+    signature: Mapped[str | None] = mapped_column(String(128))
+    """Ed25519 signature of ``chain_sha256`` (hex), by the key of ``key_sha256``."""
+    key_sha256: Mapped[str | None] = mapped_column(String(64))
+
+
+SIGNED_COLUMNS = (
+    "bilan_id",
+    "participant_id",
+    "version",
+    "answer",
+    "typed_name",
+    "role",
+    "structure",
+    "reason",
+    "name_matches",
+    "role_matches",
+    "text",
+    "text_sha256",
+    "pdf",
+    "pdf_sha256",
+    "answered_at",
+    "platform",
+    "chat_user_id",
+    "chat_id",
+    "bilan_starts_at",
+    "bilan_ends_at",
+    "previous_sha256",
+    "chain_sha256",
+    "signature",
+    "key_sha256",
+)
+"""What the database refuses to update (the foreign keys that may be set to NULL are not)."""
 
 
 class FrozenEvidence(Exception):
@@ -136,6 +188,40 @@ class FrozenEvidence(Exception):
 @event.listens_for(Attestation, "before_update")
 def _refuse_update(mapper: Any, connection: Any, target: Attestation) -> None:
     raise FrozenEvidence("an attestation is frozen once given; add a new version instead")
+
+
+REVIEW_CONCERNS = ("identity", "role")
+
+
+REVIEW_DECISIONS = ("validated", "rejected")
+
+
+class AttestationReview(Base):
+    """The trainer's decision on a flagged answer (one row per answer and concern).
+
+    ``validated``: the answer counts.  ``rejected``: it does not (a new link
+    was issued), and the chat account it came from is not held against the
+    participant's next answer."""
+
+    __tablename__ = "attestation_reviews"
+    __table_args__ = (UniqueConstraint("attestation_id", "concern"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    bilan_id: Mapped[int] = mapped_column(ForeignKey("bilans.id", ondelete="CASCADE"), index=True)
+    attestation_id: Mapped[int] = mapped_column(
+        ForeignKey("attestations.id", ondelete="CASCADE"), index=True
+    )
+    concern: Mapped[str] = mapped_column(String(10))
+    """``identity`` | ``role``."""
+    decision: Mapped[str] = mapped_column(String(10))
+    """``validated`` | ``rejected``."""
+    decided_by: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AttendanceSheet(Base):

@@ -2,8 +2,9 @@
 
 Each row has a unique ``key`` built from what it is about (e.g.
 ``digest:org:3:2026-11-23``): writing the same notification twice is a
-no-op, so a reminder is sent exactly once even after downtime or with two
-processes.  Senders claim rows, retry with backoff and never delete them.
+no-op, so a reminder is queued once even after downtime or with two
+processes.  Senders claim rows and retry with backoff; rows sent, given up
+or cancelled are pruned after three months (``bot.outbox.DELIVERED_KEPT``).
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ class OutboxMessage(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     """A serialised :class:`bot.messages.Reply`."""
     status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
-    """``pending`` → ``sending`` (claimed) → ``sent`` | ``failed`` (given up)."""
+    """``pending`` → ``sending`` (claimed) → ``sent`` | ``failed`` (given up);
+    ``cancelled`` when what it carried no longer holds (a revoked invitation)."""
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     claimed_by: Mapped[str | None] = mapped_column(String(64))

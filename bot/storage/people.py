@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.storage.base import Base, JSONDict, utcnow
@@ -34,7 +34,15 @@ def zone_of(organisation: Organisation | None) -> ZoneInfo:
 
 
 class Organisation(Base):
+    """An organisme de formation.
+
+    ``founding`` is true on the one organisation created by ``/start`` on an
+    empty database, null on any other: its unique index lets only one
+    ``/start`` win when two people finish it at the same moment.
+    """
+
     __tablename__ = "organisations"
+    __table_args__ = (Index("uq_organisations_founding", "founding", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -42,6 +50,8 @@ class Organisation(Base):
     settings: Mapped[dict[str, Any]] = mapped_column(JSONDict, default=dict)
     digest_chat: Mapped[str | None] = mapped_column(String(200))
     """``platform:chat`` of the group or DM that receives the daily digest."""
+    founding: Mapped[bool | None] = mapped_column(Boolean)
+    """True on the organisation ``/start`` created first; null on every other."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -30,13 +30,20 @@ with the check for repeated absence, is
 from __future__ import annotations
 
 from bot.absences.line import understand_line
-from bot.absences.log import MAX_LATE_MINUTES, decline_followup, period_label, record_absence
+from bot.absences.log import (
+    MAX_LATE_MINUTES,
+    Conflict,
+    decline_followup,
+    period_label,
+    record_absence,
+)
 from bot.answers import by_surname, closest_names
 from bot.conversations.absences.details import (
     assess,
     checked,
     detail_steps,
     details_of,
+    flag_conflict,
     proof_of,
     recap_values,
 )
@@ -168,15 +175,22 @@ async def save_absence(ctx: Context) -> Outcome:
     if formation is None or trainee is None:
         ctx.say("formation.trainee_not_found")
         return Leave()
+    details = details_of(ctx)
     recorded = await record_absence(
         ctx.session,
         formation,
         trainee,
-        details_of(ctx),
+        details,
         proof=proof_of(ctx),
+        # "Enregistrer quand même" on a second late arrival that day.
+        another_late=ctx.data.get("_conflict_ok") == f"{details.day.isoformat()}|{details.period}",
         by=ctx.person_id,
         now=ctx.now,
     )
+    if isinstance(recorded, Conflict):
+        # Someone saved this half-day a moment ago, in another chat or process.
+        flag_conflict(ctx, recorded)
+        return Next("conflict")
     ctx.say("absence.saved", a=recorded.absence, name=trainee.full_name, label=period_label)
     signal = recorded.signal
     if signal is None:

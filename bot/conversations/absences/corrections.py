@@ -28,6 +28,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.absences.log import (
+    Conflict,
     correct_absence,
     delete_absence,
     editable_absences,
@@ -37,6 +38,7 @@ from bot.conversations.absences.details import (
     checked,
     detail_steps,
     details_of,
+    flag_conflict,
     proof_of,
     recap_values,
 )
@@ -212,9 +214,13 @@ async def save_correction(ctx: Context) -> Outcome:
     if absence is None:
         ctx.say("absence.not_found")
         return Leave()
-    await correct_absence(
+    changed = await correct_absence(
         ctx.session, absence, details_of(ctx), proof=proof_of(ctx), by=ctx.person_id, now=ctx.now
     )
+    if isinstance(changed, Conflict):
+        # The half-day was noted by someone else a moment ago, in another chat or process.
+        flag_conflict(ctx, changed)
+        return Next("conflict")
     trainee = await current_trainee(ctx)
     ctx.say(
         "absence.updated",

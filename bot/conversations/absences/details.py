@@ -28,7 +28,14 @@ import re
 from datetime import datetime
 
 from bot import dates
-from bot.absences.log import MAX_LATE_MINUTES, Details, conflict, outside, period_label
+from bot.absences.log import (
+    MAX_LATE_MINUTES,
+    Conflict,
+    Details,
+    conflict,
+    outside,
+    period_label,
+)
 from bot.absences.uploads import Upload
 from bot.answers import Invalid, clean_line
 from bot.conversations.absences.steps import (
@@ -176,7 +183,19 @@ async def assess(ctx: Context) -> None:
         late_twice_ok=ctx.data.get("_conflict_ok") == f"{day.isoformat()}|{period}",
     )
     if found is not None:
-        ctx.data["_conflict"] = {"kind": found.kind, "period": found.period, "by": found.by}
+        flag_conflict(ctx, found)
+
+
+def flag_conflict(ctx: Context, found: Conflict) -> None:
+    """Keep what collides for the ``conflict`` question: what, by whom, when (local time)."""
+    at = found.at.astimezone(ctx.tz) if found.at is not None else None
+    ctx.data["_conflict"] = {
+        "kind": found.kind,
+        "period": found.period,
+        "by": found.by,
+        "at": at.isoformat() if at is not None else None,
+        "today": at is not None and at.date() == ctx.now.date(),
+    }
 
 
 async def after_date(ctx: Context, value: object) -> Outcome:

@@ -36,7 +36,8 @@ from bot.attestations import invitations
 from bot.attestations.answers import Said, record_answer
 from bot.attestations.evidence import attestation_text, text_sha256
 from bot.attestations.invitations import Held
-from bot.attestations.service import current_answer, when_words
+from bot.attestations.keys import signing_key
+from bot.attestations.service import ROLE_LABELS, current_answer, when_words
 from bot.bilans.view import BilanView, view_of
 from bot.conversations.attestations.steps import PickOrSay
 from bot.conversations.attestations.who import author_of, chat_of
@@ -164,10 +165,19 @@ async def parse_anything(ctx: Context, text: str) -> str:
 
 
 async def role_options(ctx: Context) -> list[Option]:
+    """The roles, the invitation's first: it is the role expected; another one is flagged
+    to the trainer (:func:`bot.attestations.service.concerns_of`)."""
     found = await load(ctx)
-    trainee = not isinstance(found, str) and found.participant.kind == "trainee"
-    extra = [Option("Stagiaire de la formation", "trainee")] if trainee else []
-    return [ROLES[0], *extra, ROLES[1]]
+    kind = "" if isinstance(found, str) else found.participant.kind
+    extra = [Option("Stagiaire de la formation", "trainee")] if kind == "trainee" else []
+    options = [ROLES[0], *extra, ROLES[1]]
+    return sorted(options, key=lambda o: o.value != kind)
+
+
+async def role_values(ctx: Context) -> dict[str, Any]:
+    found = await load(ctx)
+    kind = "" if isinstance(found, str) else found.participant.kind
+    return {"invited": ROLE_LABELS.get(kind, "")}
 
 
 async def wait_values(ctx: Context) -> dict[str, Any]:
@@ -301,6 +311,7 @@ async def save_answer(ctx: Context) -> None:
         chat=chat_of(ctx),
         author=author_of(ctx),
         now=ctx.now,
+        key=signing_key(ctx.settings.data_dir),
     )
     when = dates.spell_datetime(answer.answered_at.astimezone(found.info.tz))
     organisation = visible(found.info.organisation_name)
@@ -341,6 +352,7 @@ FLOW = Flow(
             "role",
             ask="attestation_participant.ask_role",
             options=role_options,
+            values=role_values,
             help="attestation_participant.help_role",
         ),
         Text(

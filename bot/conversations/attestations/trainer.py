@@ -7,8 +7,8 @@
           ⏳ Hugo Moreau (délégation des stagiaires) : invité le …, pas encore répondu
           Dossier de preuves : incomplet, il manque Hugo Moreau.
           [Inviter ou relancer] [Nouveau lien pour un participant]
-          [Déposer la feuille d'émargement] [Recevoir le dossier de preuves (ZIP)]
-          [Envoyer au chargé de mission] [Terminé]
+          [Déposer la feuille d'émargement] [Examiner une réponse signalée]
+          [Recevoir le dossier de preuves (ZIP)] [Envoyer au chargé de mission] [Terminé]
     Vous  Nouveau lien pour un participant
     Bot   Pour qui faut-il un nouveau lien ? …  [Hugo Moreau (délégation des stagiaires)] [Retour]
     Vous  Hugo Moreau
@@ -18,8 +18,10 @@
 
 With several bilans, the first question is which one.  The feuille
 d'émargement is :mod:`~bot.conversations.attestations.sheet`, the e-mail to
-the chargé(e) de mission :mod:`~bot.conversations.attestations.send`; both
-are called from the menu and come back to it.  Invitations are also issued
+the chargé(e) de mission :mod:`~bot.conversations.attestations.send`, the
+decision on a flagged answer :mod:`~bot.conversations.attestations.review`
+(offered only when one awaits it); each is called from the menu and comes
+back to it.  The status says when the bundle already sent is out of date.  Invitations are also issued
 when a bilan is scheduled (:func:`invite_after_scheduling`, called by
 ``/bilan``).  The participant's conversation is
 :mod:`bot.conversations.attestations.participant`.
@@ -39,7 +41,6 @@ from bot.attestations.invitations import Fresh, Invited
 from bot.attestations.service import (
     ROLE_LABELS,
     ParticipantStatus,
-    last_sending,
     progress,
     when_words,
 )
@@ -97,10 +98,16 @@ async def pick_bilan(ctx: Context, picked: str) -> Outcome:
 
 
 async def bilan_still_there(ctx: Context) -> Outcome | None:
-    """The menu's ``before``: a bilan cancelled (or taken away) meanwhile ends the dialogue."""
-    if await this_bilan(ctx) is None:
+    """The menu's ``before``: a bilan cancelled (or taken away) meanwhile ends the dialogue;
+    whether an answer awaits the trainer's decision, and whether the bundle sent is out of
+    date, decide the menu's entries."""
+    info = await this_bilan(ctx)
+    if info is None:
         ctx.say("attestation_trainer.bilan_not_found")
         return Leave()
+    prog = await progress(ctx.session, info)
+    ctx.data["_flagged"] = bool(prog.to_review)
+    ctx.data["_stale"] = prog.stale
     return None
 
 
@@ -111,7 +118,7 @@ async def status_values(ctx: Context) -> dict[str, Any]:
         return {"s": None}
     prog = await progress(ctx.session, info)
     words = bilan_words(info)
-    last = await last_sending(ctx.session, info.bilan.id)
+    last = prog.sending
     return {
         "s": {
             "kind": words["kind"],
@@ -124,6 +131,8 @@ async def status_values(ctx: Context) -> dict[str, Any]:
             "complete": prog.complete,
             "missing": [visible(p.name) for p in prog.missing],
             "sending": None if last is None else sending_words(info, last),
+            "stale": prog.stale,
+            "to_review": [visible(r.participant.name) for r in prog.to_review],
         }
     }
 
@@ -152,7 +161,9 @@ async def give_bundle(ctx: Context) -> Outcome:
     if info is None:
         ctx.say("attestation_trainer.bilan_not_found")
         return Leave()
-    bundle = await sending.bundle_for(ctx.session, info, author=author_of(ctx), now=ctx.now)
+    bundle = await sending.bundle_for(
+        ctx.session, ctx.settings, info, author=author_of(ctx), now=ctx.now
+    )
     ctx.send(bundle_reply(ctx, bundle))
     return Next("menu")
 
@@ -214,16 +225,30 @@ FLOW = Flow(
                     data=same_bilan,
                 ),
                 Entry(
+                    "Examiner une réponse signalée",
+                    "review",
+                    call="attestations_review",
+                    data=same_bilan,
+                    when=lambda ctx: bool(ctx.data.get("_flagged")),
+                ),
+                Entry(
                     "Recevoir le dossier de preuves (ZIP)",
                     "bundle",
                     then=give_bundle,
+                ),
+                Entry(
+                    "Envoyer le nouveau dossier au chargé de mission",
+                    "send_again",
+                    call="attestations_send",
+                    data=same_bilan,
+                    when=lambda ctx: ctx.settings.has_smtp and bool(ctx.data.get("_stale")),
                 ),
                 Entry(
                     "Envoyer au chargé de mission",
                     "send",
                     call="attestations_send",
                     data=same_bilan,
-                    when=lambda ctx: ctx.settings.has_smtp,
+                    when=lambda ctx: ctx.settings.has_smtp and not ctx.data.get("_stale"),
                 ),
                 Entry("Terminé", "done", then=leave_saying("attestation_trainer.done")),
             ],
@@ -263,6 +288,8 @@ def row_words(row: ParticipantStatus, info: BilanView) -> dict[str, Any]:
         moment = answer.answered_at
     elif row.state == "on_sheet" and row.sheet is not None:
         moment = row.sheet.uploaded_at
+    elif row.state in ("outdated", "to_review", "rejected") and answer is not None:
+        moment = answer.answered_at
     elif row.state == "opened" and invitation is not None:
         moment = invitation.redeemed_at or invitation.created_at
     elif row.state == "invited" and invitation is not None:
@@ -278,6 +305,12 @@ def row_words(row: ParticipantStatus, info: BilanView) -> dict[str, Any]:
         "reason": visible(answer.reason) if answer is not None else "",
         "mismatch": answer is not None and not answer.name_matches,
         "typed": answer.typed_name if answer is not None else "",
+        "concerns": list(row.concerns),
+        "former": (
+            _local(info, answer.bilan_starts_at)
+            if answer is not None and answer.bilan_starts_at is not None
+            else ""
+        ),
     }
 
 
@@ -298,6 +331,7 @@ def bundle_reply(ctx: Context, bundle: ProofBundle) -> Reply:
             sheets=bundle.sheets,
             complete=bundle.complete,
             missing=bundle.missing,
+            flagged=bundle.flagged,
         ),
         document=Document(
             filename=bundle.filename,

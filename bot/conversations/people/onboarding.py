@@ -14,6 +14,14 @@ Bot  C'est fait : l'organisme Forma Plus est créé et vous en êtes l'administr
 
 Admin     /inviter → Qui invitez-vous ? [Formateur ou formatrice] [Administrateur]
 Bot       Voici l'invitation : /start CODE (a deep link on Telegram), valable 7 jours.
+Admin     /inviter                  (with invitations not used yet)
+Bot       Invitations en attente : · formateur ou formatrice, créée par Claire Martin
+          le lundi 23 novembre 2026 à 10 h 00, valable jusqu'au … Que voulez-vous faire ?
+          [Nouvelle invitation] [Révoquer une invitation] [Terminé]
+Admin     Révoquer une invitation → Laquelle ? [Formateur ou formatrice, Claire Martin, …]
+Bot       Révoquer cette invitation ? Son code ne permettra plus d'entrer.  [Révoquer] [Garder]
+Admin     Révoquer
+Bot       C'est fait : l'invitation est révoquée. (its code now answers "révoqué")
 Admin     /inviter @bruno.lefevre:tchap.example → the same question, then
 Bot       J'ouvre une conversation avec @bruno.lefevre:tchap.example sur Matrix …
           (the bot opens the direct chat; the code is its first message there)
@@ -31,12 +39,14 @@ with "Ni l'un ni l'autre" the bot writes forms that need no agreement
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
+from bot import texts
 from bot.answers import Invalid, matrix_id
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Flow, Leave, Outcome, Switch
-from bot.conversations.kit.steps import Option, Pick, Text
+from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome, Switch
+from bot.conversations.kit.steps import Confirm, Option, Pick, Text
 from bot.messages import Reply
 from bot.people import membership, names
 from bot.people.address import remember_address_form
@@ -112,10 +122,10 @@ async def create_organisation(ctx: Context) -> None:
         admin_name=ctx.data["your_name"],
         address=address(ctx),
     )
-    # None: someone else created the first organisation meanwhile.
+    # None: someone else created the organisation meanwhile (the schema lets one win).
     if created:
         await remember_form(ctx)
-    ctx.say("onboarding.organisation_created" if created else "common.stranger")
+    ctx.say("onboarding.organisation_created" if created else "onboarding.organisation_taken")
 
 
 async def remember_form(ctx: Context) -> None:
@@ -199,10 +209,23 @@ JOIN = Flow(
 # --- /inviter ------------------------------------------------------------------
 
 
+ACTIONS = [
+    Option("Nouvelle invitation", "new"),
+    Option("Révoquer une invitation", "revoke"),
+    Option("Terminé", "done"),
+]
+
+
 async def invitee_on_matrix(ctx: Context) -> Outcome | None:
-    """``/inviter @nom:serveur``: the bot will open the direct chat itself."""
+    """``/inviter @nom:serveur``: the bot will open the direct chat itself.
+
+    Without an argument and with invitations pending, the admin first sees
+    them and chooses between a new one and revoking one.
+    """
     typed = ctx.incoming.argument
     if not typed:
+        if not await membership.pending_invitations(ctx.session, ctx.organisation_id, now=ctx.now):
+            ctx.data["action"] = "new"
         return None
     found = matrix_id(typed)
     if found is None:
@@ -212,10 +235,66 @@ async def invitee_on_matrix(ctx: Context) -> Outcome | None:
         ctx.say("onboarding.no_matrix_here")
         return Leave()
     ctx.data["matrix_user"] = found
+    ctx.data["action"] = "new"
     return None
 
 
+async def pending_values(ctx: Context) -> dict[str, object]:
+    """The invitations not used yet, in the organisation's time (never their codes)."""
+    pending = await membership.pending_invitations(ctx.session, ctx.organisation_id, now=ctx.now)
+    return {"pending": [_local(ctx, p) for p in pending]}
+
+
+def _local(ctx: Context, pending: membership.Pending) -> membership.Pending:
+    return replace(
+        pending,
+        created_at=pending.created_at.astimezone(ctx.tz),
+        expires_at=pending.expires_at.astimezone(ctx.tz),
+    )
+
+
+async def after_action(ctx: Context, picked: str) -> Outcome:
+    if picked == "new":
+        return Next("role")
+    if picked == "revoke":
+        if await membership.pending_invitations(ctx.session, ctx.organisation_id, now=ctx.now):
+            return Next("revoke")
+        ctx.say("onboarding.nothing_pending")  # used or expired since the list was shown
+        return Leave()
+    ctx.say("onboarding.invitations_unchanged")
+    return Leave()
+
+
+async def pending_options(ctx: Context) -> list[Option]:
+    pending = await membership.pending_invitations(ctx.session, ctx.organisation_id, now=ctx.now)
+    return [
+        Option(texts.plain(ctx.render("onboarding.pending_label", p=_local(ctx, p))), str(p.id))
+        for p in pending
+    ]
+
+
+async def picked_revoke(ctx: Context, picked: str) -> Outcome:
+    """Remember the invitation as it was listed, for the confirmation."""
+    labels = {value: label for label, value in ctx.data.get("_options") or []}
+    ctx.data["revoke_label"] = labels.get(picked, "")
+    return Next("revoke_confirm")
+
+
+async def confirm_revoke(ctx: Context) -> Outcome:
+    return Finish()
+
+
+async def keep_invitation(ctx: Context) -> Outcome:
+    """Not this one after all: back to the list."""
+    for key in ("action", "revoke", "revoke_label"):
+        ctx.data.pop(key, None)
+    return Next("action")
+
+
 async def issue_invitation(ctx: Context) -> None:
+    if ctx.data.get("action") == "revoke":
+        await revoke(ctx)
+        return
     invitation, code = await membership.issue_invitation(
         ctx.session,
         organisation_id=ctx.organisation_id,
@@ -250,14 +329,47 @@ async def issue_invitation(ctx: Context) -> None:
         ctx.say("onboarding.matrix_invitation_sent", matrix_user=matrix_user)
 
 
+async def revoke(ctx: Context) -> None:
+    outcome = await membership.revoke_invitation(
+        ctx.session, ctx.organisation_id, int(ctx.data["revoke"]), by=ctx.person_id, now=ctx.now
+    )
+    ctx.say(f"onboarding.revoke_{outcome}")
+
+
 INVITE = Flow(
     "inviter",
     command="inviter",
     menu="Inviter un formateur (administrateurs)",
     role=Role.ADMIN,
-    summary="inviter un formateur ou une formatrice",
+    summary="inviter un formateur ou une formatrice, ou révoquer une invitation",
     start=invitee_on_matrix,
-    steps=[Pick("role", ask="onboarding.ask_invite_role", options=ROLES)],
+    steps=[
+        Pick(
+            "action",
+            ask="onboarding.ask_invite_action",
+            options=ACTIONS,
+            values=pending_values,
+            unless_known=True,
+            then=after_action,
+        ),
+        Pick("role", ask="onboarding.ask_invite_role", options=ROLES),
+    ],
+    branches=[
+        Pick(
+            "revoke",
+            ask="onboarding.ask_revoke_which",
+            options=pending_options,
+            then=picked_revoke,
+        ),
+        Confirm(
+            "revoke_confirm",
+            ask="onboarding.ask_revoke_confirm",
+            yes=confirm_revoke,
+            no=keep_invitation,
+            yes_label="Révoquer",
+            no_label="Garder",
+        ),
+    ],
     finish=issue_invitation,
 )
 

@@ -32,6 +32,7 @@ from bot.absences.followups import (
     path_for,
     procedure_on,
 )
+from bot.absences.opened import AlreadyOpen
 from bot.conversations.absences.decrochage.common import (
     CAUSE_OPTIONS,
     Found,
@@ -105,11 +106,6 @@ async def save_opening(ctx: Context) -> Outcome:
     if formation is None or trainee is None or organisation is None:
         ctx.say("formation.trainee_not_found")
         return Leave()
-    already = await open_followup_of(ctx.session, trainee.id)
-    if already is not None:
-        ctx.say("decrochage.already_open")
-        ctx.data["followup_id"] = already.id
-        return Next("menu")
     subcontracted = ctx.data.get("subcontracted")
     followup = await open_followup(
         ctx.session,
@@ -125,6 +121,11 @@ async def save_opening(ctx: Context) -> Outcome:
         absence_id=ctx.data.get("absence_id"),
         subcontracted=None if subcontracted is None else bool(subcontracted),
     )
+    if isinstance(followup, AlreadyOpen):
+        # Opened by someone else meanwhile (or earlier): theirs is the one to follow.
+        ctx.say("decrochage.already_open", by=followup.by, at=followup.at.astimezone(ctx.tz))
+        ctx.data["followup_id"] = followup.followup.id
+        return Next("menu")
     remember(ctx, Found(followup, formation, trainee))
     ctx.say("decrochage.opened", f=followup, todo=await todo(ctx, followup), labels=labels())
     if not followup.procedure_applies:

@@ -7,7 +7,7 @@ not erased: ``deleted_at`` hides it and closes its deadlines, and the audit
 trail keeps who deleted it.
 
 Revision ID: 0013_trainee_paths
-Revises: 0014_bilan_participants
+Revises: 0010_invariants
 Create Date: 2026-12-01 10:30:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013_trainee_paths"
-down_revision: str | None = "0014_bilan_participants"
+down_revision: str | None = "0010_invariants"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

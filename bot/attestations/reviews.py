@@ -1,0 +1,88 @@
+"""The trainer's decision on an answer the bot flagged: validate it, or not.
+
+An answer is flagged (:func:`bot.attestations.service.concerns_of`) when it
+came from another chat account than an earlier answer or link of the same
+participant, or with a role other than the invitation's.  It does not count
+in the bundle until the trainer decides:
+
+- **validated**: the trainer checked (a phone call, the visio log) and the
+  answer counts; one row per concern, kept with who and when;
+- **rejected**: it does not count; the participant's link is reissued (the
+  old one stops working) and the account it came from is not held against
+  their next answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.attestations.invitations import Fresh, reissue
+from bot.attestations.service import Author, ParticipantStatus, audit, progress
+from bot.bilans.view import BilanView
+from bot.storage.attestations import AttestationReview
+
+Decision = Literal["validated", "rejected"]
+
+
+@dataclass(frozen=True)
+class Decided:
+    row: ParticipantStatus
+    decision: Decision
+    fresh: Fresh | None = None
+    """The new link, when the answer was rejected."""
+
+
+async def flagged_row(
+    session: AsyncSession, info: BilanView, participant_id: int
+) -> ParticipantStatus | None:
+    """The participant's status if their current answer awaits the trainer's decision."""
+    for row in (await progress(session, info)).rows:
+        if row.participant.id == participant_id and row.state == "to_review":
+            return row
+    return None
+
+
+async def decide(
+    session: AsyncSession,
+    info: BilanView,
+    participant_id: int,
+    decision: Decision,
+    *,
+    author: Author,
+    now: datetime,
+) -> Decided | None:
+    """Record the decision on the participant's flagged answer; ``None`` when there is
+    none (already decided, replaced meanwhile, or not of this bilan)."""
+    row = await flagged_row(session, info, participant_id)
+    if row is None or row.answer is None:
+        return None
+    for concern in row.concerns:
+        session.add(
+            AttestationReview(
+                organisation_id=info.bilan.organisation_id,
+                bilan_id=info.bilan.id,
+                attestation_id=row.answer.id,
+                concern=concern,
+                decision=decision,
+                decided_by=author.person_id,
+                decided_at=now,
+            )
+        )
+    await session.flush()
+    audit(
+        session,
+        author,
+        "validate" if decision == "validated" else "reject",
+        "attestation",
+        row.answer.id,
+        bilan_id=info.bilan.id,
+        concerns=list(row.concerns),
+    )
+    fresh = None
+    if decision == "rejected":
+        fresh = await reissue(session, info, participant_id, author=author, now=now)
+    return Decided(row, decision, fresh)

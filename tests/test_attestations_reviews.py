@@ -1,0 +1,146 @@
+"""Deciding on a flagged answer: the service (validated counts, rejected does not and
+reissues the link, nothing to decide is said) and its dialogue under hostile input."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+
+from bot.attestations.reviews import decide
+from bot.attestations.service import Author, progress
+from bot.bilans.view import view_of
+from bot.storage.attestations import AttestationInvitation, AttestationReview
+from bot.storage.audit import AuditEntry
+from bot.storage.db import Database
+from tests.auxil.attestations import add_bilan, demo_author, issue_code
+from tests.auxil.dialogue import Clock
+from tests.auxil.dialogue import Person as Talker
+from tests.auxil.hostile import FOR_CHOICES, step_of, survives
+
+START = datetime(2026, 11, 26, 13, 0, tzinfo=UTC)
+
+
+async def partner_as_delegate(db: Database, person: Callable[..., Talker], clock: Clock) -> int:
+    """A partner who chose « Délégué(e) des stagiaires »: one flagged answer."""
+    bilan_id = await add_bilan(
+        db, start=START, participants=(("partner", "Karim Haddad", "France Travail"),)
+    )
+    code = await issue_code(db, bilan_id, "Karim Haddad", at=clock.now)
+    clock.advance(days=3, hours=7)
+    karim = person("karim")
+    for line in (f"/start {code}", "Karim Haddad"):
+        await karim.says(line)
+    await karim.presses("Délégué")
+    await karim.presses("Je l'atteste")
+    return bilan_id
+
+
+async def test_validated_counts_rejected_does_not_and_gets_a_new_link(
+    db: Database, demo: None, person: Callable[..., Talker], clock: Clock
+) -> None:
+    bilan_id = await partner_as_delegate(db, person, clock)
+    async with db.sessions() as session, session.begin():
+        author = Author(*await demo_author(session))
+        info = await view_of(session, bilan_id)
+        assert info is not None
+        (row,) = (await progress(session, info)).to_review
+        assert row.concerns == ("role",)
+        participant_id = row.participant.id
+        rejected = await decide(
+            session, info, participant_id, "rejected", author=author, now=clock.now
+        )
+        assert rejected is not None and rejected.fresh is not None
+        prog = await progress(session, info)
+        assert prog.rows[0].state == "rejected" and not prog.complete
+        # Nothing is left to decide on that answer.
+        assert (
+            await decide(session, info, participant_id, "validated", author=author, now=clock.now)
+            is None
+        )
+        assert (
+            await decide(session, info, 999_999, "validated", author=author, now=clock.now) is None
+        )
+        live = await session.scalar(
+            select(func.count(AttestationInvitation.id)).where(
+                AttestationInvitation.participant_id == participant_id,
+                AttestationInvitation.revoked_at.is_(None),
+            )
+        )
+        assert live == 1
+        entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "reject"))
+        assert entry is not None and entry.details["concerns"] == ["role"]
+        assert "Karim" not in str(entry.details)
+
+
+async def test_a_validation_is_kept_with_who_and_when(
+    db: Database, demo: None, person: Callable[..., Talker], clock: Clock
+) -> None:
+    bilan_id = await partner_as_delegate(db, person, clock)
+    async with db.sessions() as session, session.begin():
+        author = Author(*await demo_author(session))
+        info = await view_of(session, bilan_id)
+        assert info is not None
+        participant_id = info.bilan.participants[0].id
+        done = await decide(
+            session, info, participant_id, "validated", author=author, now=clock.now
+        )
+        assert done is not None and done.fresh is None
+        assert (await progress(session, info)).complete
+        (review,) = (await session.scalars(select(AttestationReview))).all()
+        assert (review.decision, review.decided_by, review.decided_at) == (
+            "validated",
+            author.person_id,
+            clock.now,
+        )
+
+
+async def test_the_review_dialogue_survives_bad_input(
+    db: Database, trainer: Talker, person: Callable[..., Talker], clock: Clock
+) -> None:
+    await partner_as_delegate(db, person, clock)
+    await trainer.says("/attestations")
+    await trainer.presses("Examiner une réponse signalée")
+    assert await step_of(db, trainer) == ("attestations_review", "review_decision")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Retour")
+    assert "Examiner une réponse signalée" in trainer.buttons
+    async with db.sessions() as session:
+        assert await session.scalar(select(func.count(AttestationReview.id))) == 0
+    await trainer.presses("Examiner une réponse signalée")
+    await trainer.presses("Valider cette réponse")
+    assert "Examiner une réponse signalée" not in trainer.buttons
+
+
+async def test_with_two_flagged_answers_the_dialogue_asks_whose_first(
+    db: Database, trainer: Talker, person: Callable[..., Talker], clock: Clock
+) -> None:
+    bilan_id = await add_bilan(
+        db,
+        start=START,
+        participants=(
+            ("partner", "Karim Haddad", "France Travail"),
+            ("partner", "Inès Roux", "Mission locale"),
+        ),
+    )
+    codes = {
+        n: await issue_code(db, bilan_id, n, at=clock.now) for n in ("Karim Haddad", "Inès Roux")
+    }
+    clock.advance(days=3, hours=7)
+    for user, name in (("karim", "Karim Haddad"), ("ines", "Inès Roux")):
+        who = person(user)
+        await who.says(f"/start {codes[name]}")
+        await who.says(name)
+        await who.presses("Délégué")
+        await who.presses("Je l'atteste")
+    await trainer.says("/attestations")
+    assert "À examiner : Karim Haddad, Inès Roux" in trainer.last
+    await trainer.presses("Examiner une réponse signalée")
+    assert await step_of(db, trainer) == ("attestations_review", "review_who")
+    assert trainer.buttons == ["Karim Haddad", "Inès Roux", "Retour"]
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Inès Roux")
+    assert "Inès Roux" in trainer.last and "partenaire" in trainer.last
+    await trainer.presses("Valider cette réponse")
+    assert "À examiner : Karim Haddad" in trainer.last

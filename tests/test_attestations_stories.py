@@ -1,0 +1,399 @@
+"""Issue 13, section 7, replayed end to end on the console: evidence that proved less than
+it said.  A refusal turned into an attestation by another chat account, a bilan moved after
+the answers, a cancelled bilan, a partner signing as a delegate (issue 11, item 3) and a
+sent bundle gone stale (issue 11, item 9): each is said in the status, the summary and the
+manifest, and none makes the bundle "complet"; every bundle is signed and checked by
+``formabot verifier``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot import cli
+from bot.attestations import mail
+from bot.attestations.sending import request_sending
+from bot.attestations.service import Author, Chat
+from bot.bilans.view import view_of
+from bot.config import Settings
+from bot.storage.attestations import AttestationReview, ProofSending
+from bot.storage.db import Database
+from bot.storage.outbox import OutboxMessage
+from tests.auxil.attestations import codes, open_zip, schedule_bilan
+from tests.auxil.dialogue import Clock
+from tests.auxil.dialogue import Person as Talker
+from tests.auxil.pdf import pdf_words
+
+TRAINER_CHAT = Chat("console", "formateur", "formateur")
+
+
+async def answer(
+    who: Talker,
+    code: str,
+    name: str,
+    *,
+    role: str = "Délégué",
+    attest: bool = True,
+    reason: str = "",
+) -> None:
+    await who.says(f"/start {code}")
+    if "Corriger ma réponse" in who.buttons:  # the participant has an answer already
+        await who.presses("Corriger ma réponse")
+    await who.says(name)
+    await who.presses(role)
+    if role.startswith("Partenaire"):
+        await who.says("France Travail")
+    if attest:
+        await who.presses("Je l'atteste")
+        assert "Votre attestation est enregistrée" in who.all_text, who.all_text
+    else:
+        await who.presses("Je n'ai pas participé")
+        await who.says(reason or "Passer")
+
+
+def bundle_of(trainer: Talker) -> bytes:
+    zipped = [r.document for r in trainer.replies if r.document is not None]
+    return zipped[-1].content
+
+
+def verifier(
+    path: Path, settings: Settings, capsys: pytest.CaptureFixture[str], *extra: str
+) -> tuple[int, str]:
+    args = cli.build_parser().parse_args(["verifier", str(path), *extra])
+    code = cli.cmd_verifier(settings, args)
+    return code, capsys.readouterr().out
+
+
+@pytest.fixture
+def after_bilan(clock: Clock) -> Callable[[], None]:
+    return lambda: clock.advance(days=3, hours=7, minutes=30)  # Thursday 17 h 30 in Paris
+
+
+async def test_a_refusal_turned_into_an_attestation_by_another_account_is_not_complete(
+    trainer: Talker,
+    person: Callable[..., Talker],
+    db: Database,
+    settings: Settings,
+    after_bilan: Callable[[], None],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    after_bilan()
+    await answer(person("hugo"), invited["Hugo Moreau"], "Hugo Moreau")
+    # Léa says she did not take part.
+    await answer(
+        person("lea"), invited["Léa Martin"], "Léa Martin", attest=False, reason="Je n'étais pas là"
+    )
+    # The trainer issues a "Nouveau lien"; another account opens it, types her name, attests.
+    await trainer.says("/attestations")
+    await trainer.presses("Nouveau lien")
+    await trainer.presses("Léa Martin")
+    fresh = codes(trainer.replies)["Léa Martin"]
+    assert fresh != invited["Léa Martin"]
+    await answer(person("intrus"), fresh, "Léa Martin")
+
+    # Flagged to the trainer, as soon as it happens.
+    async with db.sessions() as session:
+        notices = (
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.key.like("attestation:answer:%"))
+            )
+        ).all()
+    assert "vient d'un autre compte de messagerie" in notices[-1].payload["text"]
+
+    await trainer.says("/attestations")
+    status = trainer.last
+    assert "Léa Martin" in status and "à examiner, elle ne compte pas encore" in status
+    assert "⚠ réponse donnée depuis un autre compte" in status
+    assert "Dossier de preuves : incomplet, il manque Léa Martin" in status
+    assert "Examiner une réponse signalée" in trainer.buttons
+
+    await trainer.presses("Recevoir le dossier")
+    assert "Réponses à examiner : Léa Martin" in trainer.all_text
+    data = bundle_of(trainer)
+    files, manifest = open_zip(data)
+    assert manifest["complet"] is False and manifest["état"] == "incomplet"
+    assert manifest["manquants"] == ["Léa Martin"]
+    (flag,) = manifest["à_vérifier"]
+    assert flag["nom"] == "Léa Martin" and "autre compte" in flag["motifs"][0]
+    lea = {p["nom"]: p for p in manifest["participants"]}["Léa Martin"]
+    assert lea["état"] == "réponse à vérifier par le formateur" and lea["justifié"] is False
+    assert lea["réponse"]["compte"] == "intrus"
+    assert [v["compte"] for v in manifest["versions_remplacées"]] == ["lea"]
+    recap = pdf_words(files["recapitulatif.pdf"])
+    assert "Réponses à vérifier par le formateur" in recap and "autre compte" in recap
+    # The bundle itself is genuine: the verifier says so, and repeats what is flagged.
+    path = tmp_path / "dossier.zip"
+    path.write_bytes(data)
+    code, out = verifier(path, settings, capsys)
+    assert code == 0, out
+    assert "Dossier intact" in out and "État déclaré : incomplet" in out
+    assert "À vérifier : Léa Martin" in out
+
+    # The trainer calls Léa: it was her, on her other phone.  Validated, the bundle is complete.
+    await trainer.presses("Examiner une réponse signalée")
+    assert "compte intrus" in trainer.last and "avait déjà répondu" not in trainer.last
+    assert "quelqu'un d'autre a peut-être répondu à sa place" in trainer.last
+    await trainer.presses("Valider cette réponse")
+    assert "la réponse de Léa Martin est validée" in trainer.all_text
+    assert "Dossier de preuves : complet." in trainer.last
+    assert "Examiner une réponse signalée" not in trainer.buttons
+    async with db.sessions() as session:
+        (review,) = (await session.scalars(select(AttestationReview))).all()
+        assert (review.concern, review.decision) == ("identity", "validated")
+
+
+async def test_an_answer_not_validated_gets_a_new_link_and_the_account_is_not_held_against_her(
+    trainer: Talker,
+    person: Callable[..., Talker],
+    db: Database,
+    after_bilan: Callable[[], None],
+) -> None:
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    after_bilan()
+    await answer(person("hugo"), invited["Hugo Moreau"], "Hugo Moreau")
+    await answer(person("lea"), invited["Léa Martin"], "Léa Martin", attest=False, reason="Absente")
+    await trainer.says("/attestations")
+    await trainer.presses("Nouveau lien")
+    await trainer.presses("Léa Martin")
+    await answer(person("intrus"), codes(trainer.replies)["Léa Martin"], "Léa Martin")
+    await trainer.says("/attestations")
+    await trainer.presses("Examiner une réponse signalée")
+    await trainer.presses("Ne pas la valider")
+    assert "Réponse de Léa Martin écartée" in trainer.all_text
+    again = codes(trainer.replies)["Léa Martin"]
+    status = trainer.last
+    assert "écartée, nouveau lien envoyé" in status and "incomplet" in status
+    # The intruder's link is dead; Léa, with the new link from her own account, corrects.
+    intruder = person("intrus")
+    await intruder.says("/attestation")
+    assert "Votre attestation est enregistrée" not in intruder.last
+    lea = person("lea")
+    await lea.says(f"/start {again}")
+    await lea.presses("Corriger ma réponse")
+    await lea.says("Léa Martin")
+    await lea.presses("Délégué")
+    await lea.presses("Je l'atteste")
+    await trainer.says("/attestations")
+    assert "Dossier de preuves : complet." in trainer.last
+
+
+async def test_a_bilan_moved_after_the_answers_is_said_and_answers_are_asked_again(
+    trainer: Talker,
+    person: Callable[..., Talker],
+    db: Database,
+    clock: Clock,
+    after_bilan: Callable[[], None],
+) -> None:
+    bilan_id = await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    after_bilan()
+    lea, hugo = person("lea"), person("hugo")
+    await answer(lea, invited["Léa Martin"], "Léa Martin")
+    await answer(hugo, invited["Hugo Moreau"], "Hugo Moreau")
+    await trainer.says("/attestations")
+    assert "Dossier de preuves : complet." in trainer.last
+    await trainer.presses("Terminé")
+
+    await trainer.says("/bilans")
+    await trainer.presses("26/11/2026")
+    await trainer.presses("Déplacer")
+    await trainer.says("jeudi 3 décembre à 14 h")
+    await trainer.presses("Oui, c'est ça")
+    await trainer.presses("Oui, déplacer")
+    assert "C'est déplacé" in trainer.all_text
+
+    await trainer.says("/attestations")
+    status = trainer.last
+    assert "pour le bilan prévu le jeudi 26 novembre 2026 à 14 h 00, avant son déplacement" in (
+        status
+    )
+    assert "incomplet" in status
+    await trainer.presses("Recevoir le dossier")
+    files, manifest = open_zip(bundle_of(trainer))
+    assert manifest["complet"] is False
+    assert manifest["bilan"]["déplacé_après_des_réponses"] is True
+    assert manifest["bilan"]["début"] == "2026-12-03T13:00:00Z"
+    lea_entry = {p["nom"]: p for p in manifest["participants"]}["Léa Martin"]
+    assert lea_entry["ancienne_date"] is True
+    assert lea_entry["réponse"]["bilan_du"] == "2026-11-26T13:00:00Z"
+    recap = pdf_words(files["recapitulatif.pdf"])
+    assert "Bilan déplacé après des réponses" in recap and "avant son déplacement" in recap
+
+    # Reminded in their chat; Léa confirms for the new date.
+    await trainer.presses("Inviter ou relancer")
+    assert "Rappel envoyé directement à Léa Martin, Hugo Moreau" in trainer.all_text
+    async with db.sessions() as session:
+        reminders = (
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.key.like("attestation:remind:%"))
+            )
+        ).all()
+    assert len(reminders) == 2
+    assert all("a été déplacé au jeudi 3 décembre 2026" in r.payload["text"] for r in reminders)
+    clock.advance(days=7)  # after the bilan, at its new date
+    await lea.says("/attestation")
+    await lea.presses("Corriger ma réponse")
+    await lea.says("Léa Martin")
+    await lea.presses("Délégué")
+    assert "le jeudi 3 décembre 2026, de 14 h 00 à 16 h 00" in lea.last
+    await lea.presses("Je l'atteste")
+    await trainer.says("/attestations")
+    assert "✅ Léa Martin (délégation des stagiaires) : attesté le jeudi 3 décembre" in trainer.last
+    assert "il manque Hugo Moreau" in trainer.last
+    assert bilan_id
+
+
+async def test_a_cancelled_bilan_bundle_is_built_marked_annule_never_complete(
+    trainer: Talker,
+    person: Callable[..., Talker],
+    db: Database,
+    settings: Settings,
+    after_bilan: Callable[[], None],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    bilan_id = await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    after_bilan()
+    await answer(person("lea"), invited["Léa Martin"], "Léa Martin")
+    await answer(person("hugo"), invited["Hugo Moreau"], "Hugo Moreau")
+    await trainer.says("/bilans")
+    await trainer.presses("26/11/2026")
+    await trainer.presses("Annuler le bilan")
+    await trainer.presses("Oui, annuler le bilan")
+    assert "C'est annulé" in trainer.all_text
+
+    out = tmp_path / "annule.zip"
+    args = cli.build_parser().parse_args(
+        ["export", "attestations", "--bilan", str(bilan_id), "--out", str(out)]
+    )
+    assert await cli.cmd_export(settings, args) == 0
+    files, manifest = open_zip(out.read_bytes())
+    assert manifest["état"] == "annulé" and manifest["complet"] is False
+    assert manifest["bilan"]["annulé_le"] is not None
+    recap = pdf_words(files["recapitulatif.pdf"])
+    assert "BILAN ANNULÉ le" in recap and "ne justifie la tenue d'aucun bilan" in recap
+    code, said = verifier(out, settings, capsys)
+    assert code == 0 and "État déclaré : annulé (bilan annulé le" in said
+    # The trainer's /attestations no longer offers it.
+    await trainer.says("/attestations")
+    assert "Aucun bilan programmé" in trainer.last
+
+
+async def test_a_partner_signing_as_a_delegate_is_flagged_until_the_trainer_decides(
+    trainer: Talker,
+    person: Callable[..., Talker],
+    db: Database,
+    clock: Clock,
+) -> None:
+    from tests.auxil.attestations import add_bilan, issue_code
+
+    bilan_id = await add_bilan(
+        db,
+        start=datetime(2026, 11, 26, 13, 0, tzinfo=UTC),
+        participants=(("partner", "Karim Haddad", "France Travail"),),
+    )
+    code = await issue_code(db, bilan_id, "Karim Haddad", at=clock.now)
+    clock.advance(days=3, hours=7)
+    karim = person("karim")
+    await karim.says(f"/start {code}")
+    await karim.says("Karim Haddad")
+    # The question says which role the invitation gives, and offers it first.
+    assert "Votre invitation est au titre de : partenaire." in karim.last
+    assert karim.buttons[0].startswith("Partenaire")
+    await karim.presses("Délégué")
+    await karim.presses("Je l'atteste")
+    async with db.sessions() as session:
+        notice = await session.scalar(
+            select(OutboxMessage).where(OutboxMessage.key.like("attestation:answer:%"))
+        )
+    assert notice is not None
+    assert (
+        "Rôle choisi : délégation des stagiaires, alors que l'invitation est au titre de "
+        "partenaire" in notice.payload["text"]
+    )
+    await trainer.says("/attestations")
+    assert "⚠ rôle choisi différent de celui de l'invitation" in trainer.last
+    assert "incomplet" in trainer.last
+    await trainer.presses("Recevoir le dossier")
+    _, manifest = open_zip(bundle_of(trainer))
+    assert manifest["complet"] is False
+    entry = manifest["participants"][0]
+    assert entry["invité_comme"] == "partenaire"
+    assert entry["réponse"]["rôle"] == "délégation des stagiaires"
+    assert entry["réponse"]["rôle_conforme"] is False
+    assert entry["à_vérifier"] == ["rôle choisi différent de celui de l'invitation"]
+    await trainer.presses("Examiner une réponse signalée")
+    assert "alors que l'invitation est au titre de partenaire" in trainer.last
+    await trainer.presses("Valider cette réponse")
+    assert "complet" in trainer.last and "incomplet" not in trainer.last
+
+
+async def test_a_sent_bundle_going_stale_is_told_and_the_new_one_offered(
+    trainer: Talker,
+    person: Callable[..., Talker],
+    db: Database,
+    settings: Settings,
+    clock: Clock,
+    after_bilan: Callable[[], None],
+) -> None:
+    bilan_id = await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    after_bilan()
+    lea = person("lea")
+    await answer(lea, invited["Léa Martin"], "Léa Martin")
+    await answer(person("hugo"), invited["Hugo Moreau"], "Hugo Moreau")
+    # The bundle went to the chargée de mission (its delivery is tests/test_attestations_mail).
+    smtp = replace(settings, smtp_host="127.0.0.1", smtp_port=2, smtp_from="bot@example.org")
+    async with db.sessions() as session, session.begin():
+        info = await view_of(session, bilan_id)
+        assert info is not None
+        sent = await request_sending(
+            session, smtp, info, author=Author(), chat=TRAINER_CHAT, now=clock.now
+        )
+        assert isinstance(sent, ProofSending)
+        sent.status, sent.sent_at = "sent", clock.now
+    await mail.wait_for_deliveries()
+    await trainer.says("/attestations")
+    assert "n'est plus à jour" not in trainer.last
+    await trainer.presses("Terminé")
+
+    # Afterwards, Léa withdraws: she says she did not take part after all.
+    clock.advance(hours=1)
+    await lea.says("/attestation")
+    await lea.presses("Corriger ma réponse")
+    await lea.says("Léa Martin")
+    await lea.presses("Délégué")
+    await lea.presses("Je n'ai pas participé")
+    await lea.says("Je me suis trompée de bilan")
+    async with db.sessions() as session:
+        stale = (
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.key.like("attestation:stale:%"))
+            )
+        ).all()
+    (notice,) = stale
+    assert notice.chat_id == "formateur"
+    text = notice.payload["text"]
+    assert "envoyé à sophie.leroy@example.org" in text and "n'est plus à jour" in text
+    assert "Léa Martin déclare maintenant ne pas avoir participé" in text
+    # The trainer is offered the new bundle, and sending it clears the warning.
+    trainer.engine.settings = smtp
+    await trainer.says("/attestations")
+    assert "Ce dossier envoyé n'est plus à jour" in trainer.last
+    assert "Envoyer le nouveau dossier au chargé de mission" in trainer.buttons
+    assert "Envoyer au chargé de mission" not in trainer.buttons
+    await trainer.presses("Envoyer le nouveau dossier")
+    await trainer.presses("Envoyer")
+    assert "J'envoie le dossier de preuves à sophie.leroy@example.org" in trainer.all_text
+    assert "n'est plus à jour" not in trainer.last
+    await mail.wait_for_deliveries()

@@ -108,15 +108,24 @@ async def test_done_tasks_become_done_deadlines_then_the_table_goes(empty: Datab
             .returning(Formation.id)
         )
         assert formation_id is not None
-        trainee = Trainee(formation_id=formation_id, full_name="Léa Martin", name_key="lea martin")
-        session.add(trainee)
-        await session.flush()
+        trainee_id = await session.scalar(
+            insert(Trainee)
+            .values(
+                formation_id=formation_id,
+                full_name="Léa Martin",
+                name_key="lea martin",
+                is_delegate=False,
+                created_at=datetime(2026, 9, 1, tzinfo=UTC),
+            )
+            .returning(Trainee.id)
+        )
+        assert trainee_id is not None
 
         def followup(path: str, **more: object) -> FollowUp:
             return FollowUp(
                 organisation_id=org_id,
                 formation_id=formation_id,
-                trainee_id=trainee.id,
+                trainee_id=trainee_id,
                 path=path,
                 opened_by=camille_id,
                 opened_at=datetime(2026, 11, 23, 9, 0, tzinfo=UTC),

@@ -323,8 +323,8 @@ async def test_cvl_table_on_when_the_organisation_switches_it_on(session: AsyncS
     org.settings = {"cvl_table_parcours_metiers": True}
     result = await refresh_organisation(session, org.id)
     rows = await stored(session, f.id)
-    table = rows[f"CVL-TABLE:trainee:{f.trainees[0].id}"]
-    assert table.due_on == date(2027, 1, 21)  # 10 days after the entry, 002 §1
+    table = rows[f"CVL-TABLE:formation:{f.id}"]  # one per session; this one has none
+    assert table.due_on == date(2027, 1, 14)  # 10 days after the group's entry (start), 002 §1
     assert [r.key for r in result.added] == [table.key]
     org.settings = {}
     await refresh_organisation(session, org.id)

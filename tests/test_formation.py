@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from bot.app import build_engine
 from bot.config import Settings
+from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
 from tests.auxil.dialogue import Clock, Person
@@ -345,3 +346,141 @@ async def test_on_matrix_the_charge_de_mission_s_matrix_id_is_asked_and_kept(
     assert "C'est enregistré" in trainer.last
     [saved] = (await formations(db))[before:]
     assert saved.cm_matrix == "@sophie.leroy-normandie.fr:agent.tchap.gouv.fr"
+
+
+# --- issue 11: composantes (13), dates in context (19), single-person formats (22) ----------
+
+
+async def stored_deadlines(db: Database, formation_id: int) -> dict[str, date]:
+    async with db.sessions() as session:
+        rows = await session.scalars(
+            select(StoredDeadline).where(StoredDeadline.formation_id == formation_id)
+        )
+        return {r.key: r.due_on for r in rows}
+
+
+async def test_year_less_dates_are_read_in_context_and_a_saturday_end_is_questioned_once(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """As reported on 1 December: "du 5 octobre au 27 novembre" was pushed to next year."""
+    clock.advance(days=8)  # Tuesday 1 December 2026
+    await trainer.says("/formation")
+    for _step, kind, value in HAPPY[:4]:
+        await answer(trainer, kind, value)
+    await trainer.says("du 5 octobre au 27 novembre")
+    assert trainer.last == (
+        "J'ai compris : du lundi 5 octobre 2026 au vendredi 27 novembre 2026. C'est bien ça ?"
+    )
+    assert "samedi" not in trainer.last
+    await trainer.presses("Non, corriger")
+    await trainer.says("du 5 octobre au 28 novembre")
+    assert trainer.last == (
+        "J'ai compris : du lundi 5 octobre 2026 au samedi 28 novembre 2026. "
+        "Attention, elle finirait un samedi. C'est bien ça ?"
+    )
+    await trainer.presses("Oui")  # once is enough
+    assert await step_of(db, trainer) == ("formation", "certifying")
+    for _step, kind, value in HAPPY[6:]:
+        await answer(trainer, kind, value)
+    f = (await formations(db))[-1]
+    assert (f.start_date, f.end_date) == (date(2026, 10, 5), date(2026, 11, 28))
+
+
+async def test_a_trade_composante_in_several_sessions_stays_one_composante(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    clock.advance(days=8)  # Tuesday 1 December 2026
+    await trainer.says("/formation")
+    await trainer.says("Cuisinier")
+    await trainer.presses("Une formation")
+    await trainer.presses("Centre-Val de Loire")
+    await trainer.presses("Parcours Métiers")
+    await trainer.presses("Se former au(x) métier(s)")
+    await trainer.presses("De date à date")
+    await trainer.says("du 1er septembre au 30 juin")
+    assert "mardi 1er septembre 2026" in trainer.last and "mercredi 30 juin 2027" in trainer.last
+    await trainer.presses("Oui")
+    await trainer.presses("Oui")  # several sessions
+    assert "Composante Cuisine" in trainer.last  # the example shows how to group them
+    await survives(db, trainer, FOR_NAMES)
+    await trainer.says("Composante Cuisine\nComposante Service\nSession 1 : du 4 mai au 12 juin")
+    assert "La composante « Cuisine » n'a aucune session" in trainer.last
+    await trainer.says("Session 1 du 2 mars au 10 avril\nSession 2 : du 4 mai au 12 juin")
+    assert "Ligne 1 : Je n'ai pas compris ces dates" in trainer.last  # not a composante
+    await trainer.says(
+        "Composante Cuisine\n"
+        "Session 1 : du 7 septembre au 16 octobre\n"
+        "Session 2 : du 2 mars au 10 avril\n"
+        "Service en salle :\n"
+        "Session 3 : du 4 mai au 12 juin"
+    )
+    for label in ("Non", "Longue"):
+        await trainer.presses(label)
+    await trainer.presses("Passer")
+    await trainer.presses("Plus tard")
+    assert "Session 2 (composante « Cuisine ») : du mardi 2 mars 2027" in trainer.last
+    await trainer.presses("Enregistrer")
+    f = (await formations(db))[-1]
+    assert [(s.label, s.composante, s.start_date) for s in f.sessions] == [
+        ("Session 1", "Cuisine", date(2026, 9, 7)),
+        ("Session 2", "Cuisine", date(2027, 3, 2)),
+        ("Session 3", "Service en salle", date(2027, 5, 4)),
+    ]
+    keys = set(await stored_deadlines(db, f.id))
+    assert {k for k in keys if k.startswith("CVL-BQ")} == {
+        f"CVL-BQ-MID:formation:{f.id}:composante:cuisine",
+        f"CVL-BQ-END:formation:{f.id}:composante:cuisine",
+        f"CVL-BQ-END:formation:{f.id}:composante:service-en-salle",
+    }
+
+
+async def test_every_cvl_action_type_may_have_sessions(db: Database, trainer: Person) -> None:
+    await trainer.says("/formation")
+    await trainer.says("Élaborer son projet")
+    await trainer.presses("Une formation")
+    await trainer.presses("Centre-Val de Loire")
+    await trainer.presses("Visa")
+    await trainer.presses("Autre type d'action")
+    await trainer.presses("De date à date")
+    await trainer.says("du 1er mars au 30 juin 2027")
+    await trainer.presses("Oui")
+    assert "plusieurs sessions" in trainer.last
+    await trainer.presses("Oui")
+    await trainer.says("Session 1 : du 1er au 31 mars\nSession 2 : du 3 mai au 30 juin")
+    for label in ("Non", "Courte", "Passer", "Plus tard", "Enregistrer"):
+        await trainer.presses(label)
+    f = (await formations(db))[-1]
+    assert [(s.start_date, s.composante) for s in f.sessions] == [
+        (date(2027, 3, 1), None),
+        (date(2027, 5, 3), None),
+    ]
+    # A bilan de fin per session de date à date (001).
+    assert len([k for k in await stored_deadlines(db, f.id) if k.startswith("CVL-BQ-END")]) == 2
+
+
+async def test_a_bilan_de_competences_is_not_asked_group_questions(
+    db: Database, trainer: Person
+) -> None:
+    await trainer.says("/formation")
+    await trainer.says("Bilan de compétences Mme Roux")
+    await trainer.presses("Un bilan de compétences")
+    await trainer.presses("Autre financeur")
+    assert "Quelles sont les dates" in trainer.last  # no "Comment le groupe est-il organisé ?"
+    await trainer.says("du 4 janvier au 26 février 2027")
+    await trainer.presses("Oui")
+    assert "la personne accompagnée" in trainer.last
+    await trainer.says("Nadia Roux\nKarim Benali")
+    assert "une seule personne" in trainer.last
+    await trainer.says("Nadia Roux")
+    assert "Récapitulatif" in trainer.last  # no delegates to choose
+    assert "groupe" not in trainer.all_text.split("Bilan de compétences Mme Roux")[-1]
+    await trainer.presses("Enregistrer")
+    f = (await formations(db))[-1]
+    assert (f.kind, f.mode) == ("bilan_competences", "dates")
+    assert [(t.full_name, t.is_delegate) for t in f.trainees] == [("Nadia Roux", False)]
+    await trainer.says("/formations")
+    await trainer.presses("Bilan de compétences")
+    assert "Choisir les délégués" not in trainer.buttons
+    await trainer.presses("Ajouter des stagiaires")
+    await trainer.says("Karim Benali")
+    assert "une seule personne" in trainer.last

@@ -40,8 +40,9 @@ async def test_creating_stores_the_formation_its_sessions_and_trainees(store: Da
                 cm_name="Mme Sophie Leroy",
                 cm_email="sophie.leroy@example.org",
                 sessions=(
-                    NewSession("Cuisine", date(2026, 12, 1), date(2027, 2, 28)),
-                    NewSession("Service", date(2027, 3, 1), date(2027, 6, 15)),
+                    NewSession("Session 1", date(2026, 12, 1), date(2027, 1, 31), "Cuisine"),
+                    NewSession("Session 2", date(2027, 2, 1), date(2027, 2, 28), "Cuisine"),
+                    NewSession("Session 3", date(2027, 3, 1), date(2027, 6, 15), "Service"),
                 ),
             ),
         )
@@ -62,10 +63,11 @@ async def test_creating_stores_the_formation_its_sessions_and_trainees(store: Da
         assert (stored.start_date, stored.end_date) == (date(2026, 12, 1), date(2027, 6, 15))
         assert stored.certifying and stored.long and not stored.remote_coaching
         assert (stored.cm_name, stored.cm_email) == ("Mme Sophie Leroy", "sophie.leroy@example.org")
-        # For "se former au(x) métier(s)", each session is a composante.
+        # The sessions of one composante share it: they are not composantes of their own.
         assert [(s.label, s.composante) for s in stored.sessions] == [
-            ("Cuisine", "Cuisine"),
-            ("Service", "Service"),
+            ("Session 1", "Cuisine"),
+            ("Session 2", "Cuisine"),
+            ("Session 3", "Service"),
         ]
         assert [
             (t.full_name, t.name_key, t.company, t.is_delegate, t.entered_on)

@@ -562,27 +562,35 @@ def test_cvl_table_is_off_for_parcours_metiers_with_the_reason() -> None:
     assert "réactiver" in reason
 
 
-def test_cvl_table_on_when_switched_on_ten_days_after_each_entry() -> None:
+def test_cvl_table_on_when_switched_on_one_table_per_session_ten_days_after_its_entry() -> None:
+    """002 §1: the table "pour chaque session de formation", 10 days after the entry."""
     formation = cvl(
-        trainees=(
-            TraineeFacts(id=8, entered_on=date(2027, 1, 4), name="Jean Dupont"),
-            TraineeFacts(id=9, entered_on=date(2027, 1, 25)),
-            TraineeFacts(id=10),  # not entered yet: nothing to send
-        )
+        sessions=three_sessions(with_ids=True),
+        trainees=(TraineeFacts(id=8, entered_on=date(2027, 1, 4), name="Jean Dupont"),),
     )
     settings: dict[str, object] = {"cvl_table_parcours_metiers": True}
-    found = by_key(deadlines(formation, settings, PARIS))
-    assert found["CVL-TABLE:trainee:8"].due_on == date(2027, 1, 14)
-    assert found["CVL-TABLE:trainee:9"].due_on == date(2027, 2, 4)
-    assert "CVL-TABLE:trainee:10" not in found
-    assert (
-        "10 jours après l'entrée en formation de Jean Dupont"
-        in found["CVL-TABLE:trainee:8"].explanation
+    found = by_key(of_rule(deadlines(formation, settings, PARIS), "CVL-TABLE"))
+    assert {key: d.due_on for key, d in found.items()} == {
+        "CVL-TABLE:formation:3:session:21": date(2027, 1, 14),
+        "CVL-TABLE:formation:3:session:22": date(2027, 3, 11),
+        "CVL-TABLE:formation:3:session:23": date(2027, 5, 13),
+    }
+    assert found["CVL-TABLE:formation:3:session:22"].detail == (
+        "la session 2 (du lundi 1er mars 2027 au vendredi 30 avril 2027)"
     )
-    assert "du ou de la stagiaire n° 9" in found["CVL-TABLE:trainee:9"].explanation
+    second = found["CVL-TABLE:formation:3:session:22"].explanation
+    assert "de la session 2 (du lundi 1er mars 2027 au vendredi 30 avril 2027)" in second
+    assert "10 jours après l'entrée en formation (le lundi 1er mars 2027)" in second
+    assert "Jean Dupont" not in second  # a table per session, not per trainee
     assert disabled_rules(formation, settings) == []
     shorter = due(formation, {**settings, "cvl_table_days_after_entry": 5})
-    assert shorter["CVL-TABLE:trainee:8"] == date(2027, 1, 9)
+    assert shorter["CVL-TABLE:formation:3:session:21"] == date(2027, 1, 9)
+
+
+def test_cvl_table_of_a_formation_without_sessions_is_one_table() -> None:
+    found = of_rule(deadlines(cvl(), {"cvl_table_parcours_metiers": True}, PARIS), "CVL-TABLE")
+    assert [(d.key, d.due_on) for d in found] == [("CVL-TABLE:formation:3", date(2027, 1, 14))]
+    assert "de la formation « Cariste »" in found[0].explanation
 
 
 def test_cvl_table_concerns_only_parcours_metiers() -> None:
@@ -609,6 +617,33 @@ def test_cvl_eos_at_entry_and_at_exit() -> None:
     eos = by_key(deadlines(formation, {}, PARIS))["CVL-EOS-EXIT:trainee:8"]
     assert eos.rule_id == "CVL-EOS"
     assert eos.source == "001_28c9cbadd2d8b5ae.txt, « Données quantitatives »"
+
+
+def test_one_trainee_extended_moves_their_exit_and_the_final_bilan_only() -> None:
+    """002 « ATTENTION »: the final bilan once every path has ended; others leave on time."""
+    formation = cvl(
+        trainees=(
+            TraineeFacts(id=8, entered_on=date(2027, 1, 4), path_end=date(2027, 7, 30)),
+            TraineeFacts(id=9, entered_on=date(2027, 1, 4)),
+            TraineeFacts(id=10, entered_on=date(2027, 1, 4), left_on=date(2027, 2, 12)),
+        ),
+    )
+    dates = due(formation)
+    assert dates["CVL-EOS-EXIT:trainee:8"] == date(2027, 7, 30)
+    assert dates["CVL-EOS-EXIT:trainee:9"] == date(2027, 6, 15)
+    assert dates["CVL-EOS-EXIT:trainee:10"] == date(2027, 2, 12)
+    assert formation.effective_end == date(2027, 7, 30)
+    assert dates["CVL-BQ-END:formation:3"] == date(2027, 8, 30)
+    fin = owed_bilans(formation)[-1]
+    assert fin.extended and "bon de commande supplémentaire" in fin.reason
+
+
+def test_an_early_exit_does_not_bring_the_final_bilan_forward() -> None:
+    formation = cvl(
+        trainees=(TraineeFacts(id=8, entered_on=date(2027, 1, 4), left_on=date(2027, 2, 12)),)
+    )
+    assert formation.effective_end == date(2027, 6, 15)
+    assert due(formation)["CVL-BQ-END:formation:3"] == date(2027, 7, 15)
 
 
 def test_cvl_rules_do_not_touch_other_funders() -> None:

@@ -27,7 +27,10 @@ def test_table_shows_offsets_and_their_settings() -> None:
     table = markdown_table()
     assert "48 h avant le début du bilan (réglage `nor_docs_hours_before`)" in table
     assert "1 mois après la fin de la formation, de la session ou de la composante" in table
-    assert "10 j après l'entrée du stagiaire (réglage `cvl_table_days_after_entry`)" in table
+    assert (
+        "10 j après l'entrée en formation de la session (réglage `cvl_table_days_after_entry`)"
+        in table
+    )
     assert "Région Centre-Val de Loire — Parcours Métiers" in table
     assert "données d'entrée dans EOS : à l'entrée du stagiaire" in table
 

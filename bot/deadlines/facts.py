@@ -75,7 +75,13 @@ async def formation_facts(
         remote_coaching=formation.remote_coaching,
         chargee_de_mission=formation.cm_name,
         trainees=tuple(
-            TraineeFacts(id=t.id, entered_on=t.entered_on, left_on=t.left_on, name=t.full_name)
+            TraineeFacts(
+                id=t.id,
+                entered_on=t.entered_on,
+                left_on=t.left_on,
+                name=t.full_name,
+                path_end=t.path_end,
+            )
             for t in formation.trainees
         ),
         bilans=(*(bilan_facts(b) for b in bilans), *extra),

@@ -115,7 +115,8 @@ async def refresh_deadlines(
     if formation is None:
         return result
     try:
-        computed = await compute(session, formation)
+        # A formation deleted by mistake owes nothing any more: its open deadlines close.
+        computed = [] if formation.deleted_at else await compute(session, formation)
     except (ValueError, SettingError) as exc:
         # A formation the rules cannot read (bad codes typed elsewhere): keep what is
         # stored rather than block the change that triggered the refresh.
@@ -256,7 +257,7 @@ async def refresh_organisation(
         await session.scalars(
             # In id order: two processes lock the formations in the same order.
             select(Formation.id)
-            .where(Formation.organisation_id == organisation_id)
+            .where(Formation.organisation_id == organisation_id, Formation.deleted_at.is_(None))
             .order_by(Formation.id)
         )
     ).all()

@@ -1,4 +1,9 @@
-"""The formations and trainees tables of ``formabot export``."""
+"""The formations and trainees tables of ``formabot export``.
+
+A formation deleted by mistake stays in ``formations`` with its deletion day
+(``supprimee_le``): an auditor sees what existed.  Each trainee's path is in
+``stagiaires``: entry, exit and its reason, the end of an extended path.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.answers import by_surname
+from bot.formations.labels import EXIT_REASONS
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Organisation
 
@@ -29,6 +35,7 @@ FORMATION_COLUMNS = (
     "charge_de_mission",
     "email_charge_de_mission",
     "stagiaires",
+    "supprimee_le",
 )
 TRAINEE_COLUMNS = (
     "formation_id",
@@ -38,6 +45,8 @@ TRAINEE_COLUMNS = (
     "delegue",
     "entree",
     "sortie",
+    "motif_sortie",
+    "fin_parcours",
 )
 
 
@@ -72,6 +81,7 @@ async def formations(
                 "charge_de_mission": formation.cm_name,
                 "email_charge_de_mission": formation.cm_email,
                 "stagiaires": len(formation.trainees),
+                "supprimee_le": formation.deleted_at,
             }
         )
     return rows
@@ -96,6 +106,8 @@ async def trainees(
             "delegue": trainee.is_delegate,
             "entree": trainee.entered_on,
             "sortie": trainee.left_on,
+            "motif_sortie": EXIT_REASONS.get(trainee.exit_reason or ""),
+            "fin_parcours": trainee.path_end,
         }
         for trainee, formation in sorted(
             (await session.execute(query)).all(),

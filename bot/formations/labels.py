@@ -42,20 +42,37 @@ LENGTHS = {
     "longue": "Longue",
 }
 
+EXIT_REASONS = {
+    "abandon": "Abandon",
+    "emploi": "Emploi",
+    "fin_parcours": "Fin de parcours",
+    "reorientation": "Réorientation",
+    "autre": "Autre motif",
+}
+"""Why a trainee left, as the Région's exit data (EOS) asks it."""
+
 LABELS: dict[str, dict[str, str]] = {
     "funder": FUNDERS,
     "programme": PROGRAMMES,
     "action_type": ACTION_TYPES,
     "mode": MODES,
     "kind": KINDS,
+    "exit_reason": EXIT_REASONS,
 }
 """Label of each stored code, by column: ``LABELS["funder"]["cvl"]``."""
 
 REGION_FUNDERS = ("normandie", "cvl")
 """Funders whose formations are followed by a chargé(e) de mission."""
 
-SESSION_ACTION_TYPES = ("premiers_gestes", "metiers")
-"""Centre-Val de Loire action types that may owe a bilan per session or composante."""
+SESSION_FUNDERS = ("cvl",)
+"""Funders whose rules count sessions: the Centre-Val de Loire owes bilans (and, when on,
+orientation tables) per session or composante, whatever the action type (001, 002 §2)."""
+
+COMPOSANTE_ACTION_TYPES = ("metiers",)
+"""Action types whose sessions are grouped in composantes (002 §2)."""
+
+SINGLE_PERSON_KINDS = ("bilan_competences", "vae")
+"""Formats followed one person at a time: no group, no delegates."""
 
 
 def name_key(name: str) -> str:

@@ -22,10 +22,15 @@ class Member:
 def visible_to(member: Member) -> list[ColumnElement[bool]]:
     """What ``member`` may see of the formations: their organisation's if admin, else their own.
 
+    A formation deleted by mistake is seen by nobody (the audit trail keeps it).
+
     Every feature that shows formations or what hangs from them (bilans,
     attestations) filters with these same conditions.
     """
-    conditions = [Formation.organisation_id == member.organisation_id]
+    conditions = [
+        Formation.organisation_id == member.organisation_id,
+        Formation.deleted_at.is_(None),
+    ]
     if not member.admin:
         conditions.append(Formation.owner_id == member.person_id)
     return conditions

@@ -26,6 +26,8 @@ class NewTrainee:
     name: str
     company: str | None = None
     delegate: bool = False
+    entered_on: date | None = None
+    """When given ("Nora Ali ; entrée le 30 novembre"); else the start, or today if later."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,9 @@ class NewSession:
     label: str
     start: date
     end: date
+    composante: str | None = None
+    """The composante this session delivers ("se former au(x) métier(s)"); sessions of
+    one composante share it, and ``None`` puts every session in the same one."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,7 @@ class NewFormation:
     trainees: Sequence[NewTrainee] = field(default_factory=tuple)
 
 
-def _audit(
+def audit_formation(
     session: AsyncSession, member: Member, action: str, formation_id: int, **details: object
 ) -> None:
     audit.record(
@@ -99,8 +104,7 @@ async def create_formation(
         formation.sessions.append(
             FormationSession(
                 label=part.label,
-                # For "se former au(x) métier(s)", each session is a composante.
-                composante=part.label if values.action_type == "metiers" else None,
+                composante=part.composante,
                 start_date=part.start,
                 end_date=part.end,
             )
@@ -112,12 +116,12 @@ async def create_formation(
                 name_key=name_key(trainee.name),
                 company=trainee.company,
                 is_delegate=trainee.delegate,
-                entered_on=formation.start_date,
+                entered_on=trainee.entered_on or formation.start_date,
             )
         )
     session.add(formation)
     await session.flush()
-    _audit(session, member, "create", formation.id, trainees=len(formation.trainees))
+    audit_formation(session, member, "create", formation.id, trainees=len(formation.trainees))
     await refresh_deadlines(session, formation.id)
     return formation
 
@@ -137,7 +141,7 @@ async def change_dates(
         return None
     outside = [s.label for s in formation.sessions if s.start_date < start or s.end_date > end]
     formation.start_date, formation.end_date = start, end
-    _audit(session, member, "edit_dates", formation.id)
+    audit_formation(session, member, "edit_dates", formation.id)
     await refresh_deadlines(session, formation.id)
     return DatesChanged(formation, outside)
 
@@ -156,7 +160,8 @@ async def add_trainees(
     *,
     now: datetime,
 ) -> TraineesAdded | None:
-    """Enrol the trainees not enrolled yet; they enter today (or at the start, if later).
+    """Enrol the trainees not enrolled yet; they enter on the day given, else today (or at
+    the start, if later).
 
     ``now`` is in the organisation's time zone: its date is "today" there.
     """
@@ -175,12 +180,12 @@ async def add_trainees(
                 full_name=trainee.name,
                 name_key=key,
                 company=trainee.company,
-                entered_on=max(now.date(), formation.start_date),
+                entered_on=trainee.entered_on or max(now.date(), formation.start_date),
             )
         )
         added += 1
     await session.flush()
-    _audit(session, member, "add_trainees", formation.id, count=added)
+    audit_formation(session, member, "add_trainees", formation.id, count=added)
     await refresh_deadlines(session, formation.id)
     return TraineesAdded(formation, added)
 
@@ -197,7 +202,7 @@ async def remove_trainee(
         return False
     formation.trainees.remove(trainee)
     await session.flush()
-    _audit(session, member, "remove_trainee", formation.id, trainee_id=trainee.id)
+    audit_formation(session, member, "remove_trainee", formation.id, trainee_id=trainee.id)
     await refresh_deadlines(session, formation.id)
     return True
 
@@ -212,5 +217,5 @@ async def set_delegates(
     chosen = {str(i) for i in trainee_ids}
     for trainee in formation.trainees:
         trainee.is_delegate = str(trainee.id) in chosen
-    _audit(session, member, "set_delegates", formation.id, count=len(chosen))
+    audit_formation(session, member, "set_delegates", formation.id, count=len(chosen))
     return [t.full_name for t in formation.trainees if t.is_delegate]

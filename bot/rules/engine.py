@@ -37,7 +37,7 @@ from bot.rules.facts import (
 )
 from bot.rules.french import plural, spell_date, spell_datetime
 from bot.rules.model import Deadline, Milestone, Offset, Rule, SubjectKind
-from bot.rules.owed import OwedBilan, owed_bilans
+from bot.rules.owed import OwedBilan, Span, owed_bilans, session_spans
 from bot.rules.settings import SETTINGS_BY_KEY, bool_setting, int_setting
 
 DEFAULT_TZ = ZoneInfo("Europe/Paris")
@@ -56,6 +56,8 @@ class Subject:
     trainee: TraineeFacts | None = None
     followup: FollowUpFacts | None = None
     owed: OwedBilan | None = None
+    span: Span | None = None
+    """A session (or the whole formation, when it has none), for what each session owes."""
 
 
 Moment = date | datetime
@@ -71,6 +73,16 @@ SCOPES: dict[str, Callable[[FormationFacts], Iterable[Subject]]] = {
         Subject(f, "followup", u.id, followup=u, trainee=f.trainee(u.trainee_id))
         for u in f.followups
     ],
+    "sessions": lambda f: [
+        Subject(
+            f,
+            "formation",
+            f.id,
+            key_suffix=f":session:{s.session_key}" if s.session_key is not None else "",
+            span=s,
+        )
+        for s in session_spans(f)
+    ],
     "owed_fin": lambda f: [
         Subject(f, "formation", f.id, key_suffix=o.key_suffix, owed=o)
         for o in owed_bilans(f)
@@ -85,12 +97,11 @@ SCOPES: dict[str, Callable[[FormationFacts], Iterable[Subject]]] = {
 
 
 def _trainee_exit(s: Subject) -> date | None:
-    """A trainee leaves on ``left_on``; one who entered and has no exit yet leaves at the end."""
+    """A trainee leaves on ``left_on``; one who entered and has no exit yet leaves at the
+    end of their path (their own extension, else the group's end)."""
     if s.trainee is None:
         return None
-    if s.trainee.left_on is not None:
-        return s.trainee.left_on
-    return s.formation.effective_end if s.trainee.entered_on is not None else None
+    return s.trainee.exit_on(s.formation.group_end)
 
 
 def _entretien(s: Subject) -> datetime | None:
@@ -109,6 +120,7 @@ ANCHORS: dict[str, Callable[[Subject], Moment | None]] = {
     "span_start": lambda s: s.owed.start if s.owed else None,
     "span_end": lambda s: s.owed.end if s.owed else None,
     "span_planned_end": lambda s: s.owed.planned_end if s.owed else None,
+    "session_start": lambda s: s.span.start if s.span else None,
     "trainee_entry": lambda s: s.trainee.entered_on if s.trainee else None,
     "trainee_exit": _trainee_exit,
     "followup_opened": lambda s: s.followup.opened_at if s.followup else None,
@@ -126,6 +138,7 @@ ANCHOR_LABELS: dict[str, str] = {
     "span_start": "le début de la session",
     "span_end": "la fin de la formation, de la session ou de la composante, prolongation comprise",
     "span_planned_end": "la fin prévue",
+    "session_start": "l'entrée en formation de la session",
     "trainee_entry": "l'entrée du stagiaire",
     "trainee_exit": "la sortie du stagiaire",
     "followup_opened": "l'ouverture du suivi",
@@ -266,6 +279,8 @@ def _context(
         )
     if subject.owed is not None:
         context["span"] = subject.owed.scope_label
+    if subject.span is not None:
+        context["span"] = subject.span.label
     if subject.kind in ("trainee", "followup"):
         trainee_id = subject.followup.trainee_id if subject.followup else subject.id
         name = subject.trainee.name if subject.trainee else None
@@ -328,6 +343,8 @@ def _detail(subject: Subject, tz: ZoneInfo) -> str | None:
     """The words that tell two deadlines of one title apart (no personal data)."""
     if subject.owed is not None and subject.owed.key_suffix:
         return subject.owed.scope_label
+    if subject.span is not None and subject.key_suffix:  # one of several sessions
+        return subject.span.label
     if subject.bilan is not None:
         kind = "de fin" if subject.bilan.kind == "fin" else "d'étape"
         return f"bilan {kind} du {subject.bilan.starts_at.astimezone(tz):%d/%m}"

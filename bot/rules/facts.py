@@ -96,12 +96,31 @@ class SessionFacts:
 
 @dataclass(frozen=True, kw_only=True)
 class TraineeFacts:
-    """A trainee's entry and exit; ``name`` is only used to word reminders."""
+    """A trainee's entry and exit; ``name`` is only used to word reminders.
+
+    ``path_end`` is the end of this trainee's path when a bon de commande
+    supplémentaire extended it (002, « ATTENTION »): they leave then, unless
+    ``left_on`` says they left earlier, and the final bilan waits for it.
+    """
 
     id: int
     entered_on: date | None = None
     left_on: date | None = None
     name: str | None = None
+    path_end: date | None = None
+
+    def exit_on(self, group_end: date) -> date | None:
+        """When this path ends: the recorded exit, else its extension, else the group's end.
+
+        ``None`` for a trainee who has not entered (nothing to record at exit yet).
+        """
+        if self.left_on is not None:
+            return self.left_on
+        if self.entered_on is None:
+            return None
+        if self.path_end is not None and self.path_end > group_end:
+            return self.path_end
+        return group_end
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -186,11 +205,22 @@ class FormationFacts:
             raise ValueError("une formation ne peut pas finir avant de commencer")
 
     @property
-    def effective_end(self) -> date:
-        """The end that counts: a bon de commande supplémentaire moves it later (002)."""
+    def group_end(self) -> date:
+        """The end of the group's own path: the planned end, or the formation's extension."""
         if self.extended_end is not None and self.extended_end > self.end:
             return self.extended_end
         return self.end
+
+    @property
+    def effective_end(self) -> date:
+        """The end that counts: once every path has ended (002, « ATTENTION »).
+
+        A bon de commande supplémentaire for the whole formation or for one
+        trainee moves it later; an early exit never moves it earlier.
+        """
+        ends = [t.path_end for t in self.trainees if t.path_end is not None and t.left_on is None]
+        ends += [t.left_on for t in self.trainees if t.left_on is not None]
+        return max([self.group_end, *ends])
 
     def trainee(self, trainee_id: int) -> TraineeFacts | None:
         return next((t for t in self.trainees if t.id == trainee_id), None)

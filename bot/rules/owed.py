@@ -66,7 +66,9 @@ class OwedBilan:
 
 
 @dataclass(frozen=True)
-class _Span:
+class Span:
+    """A stretch of a formation something is owed for: the whole, a session, a composante."""
+
     start: date
     planned_end: date
     end: date
@@ -101,8 +103,8 @@ def _extend(formation: FormationFacts, planned_end: date, last_end: date) -> dat
     return planned_end
 
 
-def _whole(formation: FormationFacts) -> _Span:
-    return _Span(
+def _whole(formation: FormationFacts) -> Span:
+    return Span(
         start=formation.start,
         planned_end=formation.end,
         end=formation.effective_end,
@@ -115,14 +117,14 @@ def _ordered(formation: FormationFacts) -> list[tuple[int, SessionFacts]]:
     return sorted(enumerate(formation.sessions, start=1), key=lambda p: (p[1].start, p[1].end))
 
 
-def _session_spans(formation: FormationFacts) -> list[_Span]:
+def _session_spans(formation: FormationFacts) -> list[Span]:
     ordered = _ordered(formation)
     last_end = max(s.end for _, s in ordered)
     spans = []
     for number, (position, session) in enumerate(ordered, start=1):
         name = f"session « {session.label} »" if session.label else f"session {number}"
         spans.append(
-            _Span(
+            Span(
                 start=session.start,
                 planned_end=session.end,
                 end=_extend(formation, session.end, last_end),
@@ -134,7 +136,16 @@ def _session_spans(formation: FormationFacts) -> list[_Span]:
     return spans
 
 
-def _composante_spans(formation: FormationFacts) -> list[tuple[_Span, int]]:
+def session_spans(formation: FormationFacts) -> list[Span]:
+    """Each session of the formation in date order, or the whole formation when it has none.
+
+    What is owed "pour chaque session de formation" (the orientation table,
+    002 §1) is owed once for a formation that is one session.
+    """
+    return _session_spans(formation) if formation.sessions else [_whole(formation)]
+
+
+def _composante_spans(formation: FormationFacts) -> list[tuple[Span, int]]:
     """One span per composante, with its number of sessions, in order of first start."""
     groups: dict[str, list[SessionFacts]] = {}
     for _, session in _ordered(formation):
@@ -147,7 +158,7 @@ def _composante_spans(formation: FormationFacts) -> list[tuple[_Span, int]]:
         label = f"la composante « {name} »" if name else "l'ensemble des sessions sans composante"
         spans.append(
             (
-                _Span(
+                Span(
                     start=start,
                     planned_end=planned_end,
                     end=_extend(formation, planned_end, last_end),
@@ -160,7 +171,7 @@ def _composante_spans(formation: FormationFacts) -> list[tuple[_Span, int]]:
     return spans
 
 
-def _fin(span: _Span, reason: str, extension_source: str = SOURCE_EXTENSION) -> OwedBilan:
+def _fin(span: Span, reason: str, extension_source: str = SOURCE_EXTENSION) -> OwedBilan:
     if span.extended:
         reason = (
             f"{reason} Un bon de commande supplémentaire reporte la fin retenue au "
@@ -181,7 +192,7 @@ def _fin(span: _Span, reason: str, extension_source: str = SOURCE_EXTENSION) -> 
     )
 
 
-def _etape(span: _Span, reason: str) -> OwedBilan:
+def _etape(span: Span, reason: str) -> OwedBilan:
     return OwedBilan(
         kind="etape",
         start=span.start,
@@ -197,7 +208,7 @@ def _etape(span: _Span, reason: str) -> OwedBilan:
     )
 
 
-def _both(span: _Span, reason: str) -> list[OwedBilan]:
+def _both(span: Span, reason: str) -> list[OwedBilan]:
     return [_etape(span, reason), _fin(span, reason)]
 
 

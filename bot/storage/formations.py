@@ -65,6 +65,8 @@ class Formation(Base):
     subcontracted: Mapped[bool | None] = mapped_column(Boolean)
     """Subcontracted for another OF: the Elycoop procedure does not apply (None: not asked)."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column()
+    """Deleted by mistake: hidden everywhere, its deadlines closed; the audit keeps it."""
 
     trainees: Mapped[list[Trainee]] = relationship(
         back_populates="formation",
@@ -120,6 +122,10 @@ class Trainee(Base):
     is_delegate: Mapped[bool] = mapped_column(Boolean, default=False)
     entered_on: Mapped[date | None] = mapped_column()
     left_on: Mapped[date | None] = mapped_column()
+    exit_reason: Mapped[str | None] = mapped_column(String(20))
+    """Why they left (a code of ``bot.formations.labels.EXIT_REASONS``), with ``left_on``."""
+    path_end: Mapped[date | None] = mapped_column()
+    """End of this trainee's path when a bon de commande supplémentaire extends it."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     formation: Mapped[Formation] = relationship(back_populates="trainees")

@@ -15,8 +15,14 @@ from typing import Literal
 
 from bot import dates, texts
 from bot.answers import MAX_TEXT, Invalid, clean_line, matrix_id
+from bot.conversations.formations.years import (
+    Period,
+    day_in_context,
+    names_a_day,
+    period_in_context,
+)
 from bot.conversations.kit.context import Context
-from bot.formations.labels import name_key
+from bot.formations.labels import COMPOSANTE_ACTION_TYPES, SINGLE_PERSON_KINDS, name_key
 from bot.formations.service import NewSession, NewTrainee
 from bot.people.names import person_name
 
@@ -70,12 +76,18 @@ def period_problem(start: date, end: date, today: date) -> Problem | None:
     return None
 
 
-def understand_dates(text: str, now: datetime) -> tuple[date, date] | Invalid:
-    """A period in free French, with precise reasons when it does not fit."""
+def understand_dates(
+    text: str, now: datetime, within: Period | None = None
+) -> tuple[date, date] | Invalid:
+    """A period in free French, with precise reasons when it does not fit.
+
+    Without a year, the year is read in context (:mod:`.years`): inside
+    ``within`` (a session inside its formation), else nearest to today.
+    """
     line = clean_line(text, limit=200)
     if isinstance(line, Invalid):
         return line
-    period = dates.understand_period(line, now)
+    period = period_in_context(line, now, within)
     if period is None and _reversed(line, now):
         return Invalid(texts.say("formation.period_reversed"))
     if period is None:
@@ -102,23 +114,53 @@ def _reversed(line: str, now: datetime) -> bool:
 # --- sessions and trainees ----------------------------------------------------------
 
 SESSION_LINE = re.compile(r"^\s*(?P<label>[^:]{1,80}?)\s*:\s*(?P<period>.+)$")
+HEADING = re.compile(r"^\s*(?:composante\s*:?\s*)?(?P<name>[^:]{1,80}?)\s*:?\s*$", re.I)
 
 
-async def parse_sessions(ctx: Context, text: str) -> list[dict[str, str]] | Invalid:
-    """One session per line, "Session 1 : du 2 mars au 15 avril", within the formation's dates."""
+def _heading(line: str) -> str | None:
+    """A composante's name on a line of its own ("Composante Cuisine", "Cuisine :")."""
+    match = HEADING.match(line)
+    if match is None or not any(ch.isalpha() for ch in match["name"]):
+        return None
+    if names_a_day(match["name"]):  # dates that were not understood, not a composante
+        return None
+    name = clean_line(match["name"], limit=80)
+    return name if isinstance(name, str) else None
+
+
+async def parse_sessions(ctx: Context, text: str) -> list[dict[str, str | None]] | Invalid:
+    """One session per line, "Session 1 : du 2 mars au 15 avril", within the formation's dates.
+
+    For "se former au(x) métier(s)" a line with only a name ("Composante
+    Cuisine") heads the sessions that deliver that composante; without
+    headings, every session belongs to the same composante (002 §2: several
+    sessions within one composante, not one composante per session).
+    """
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
         return Invalid(texts.say("formation.sessions_none"))
     if len(lines) > MAX_SESSIONS:
         return Invalid(texts.say("formation.sessions_too_many", limit=MAX_SESSIONS))
     start, end = date.fromisoformat(ctx.data["start"]), date.fromisoformat(ctx.data["end"])
-    sessions: list[dict[str, str]] = []
+    grouped = ctx.data.get("action_type") in COMPOSANTE_ACTION_TYPES
+    sessions: list[dict[str, str | None]] = []
+    composante: str | None = None
+    empty: str | None = None
     for number, line in enumerate(lines, start=1):
         match = SESSION_LINE.match(line)
         label, period_text = (
-            (match["label"].strip(), match["period"]) if match else (f"Session {number}", line)
+            (match["label"].strip(), match["period"])
+            if match
+            else (f"Session {len(sessions) + 1}", line)
         )
-        period = understand_dates(period_text, ctx.now)
+        period = understand_dates(period_text, ctx.now, within=(start, end))
+        if isinstance(period, Invalid) and grouped and not match:
+            heading = _heading(line)
+            if heading is not None:
+                if empty is not None:
+                    return Invalid(texts.say("formation.composante_empty", name=empty))
+                composante = empty = heading
+                continue
         if isinstance(period, Invalid):
             return Invalid(texts.say("formation.line_wrong", number=number, message=period.message))
         if period[0] < start or period[1] > end:
@@ -128,31 +170,95 @@ async def parse_sessions(ctx: Context, text: str) -> list[dict[str, str]] | Inva
         cleaned = clean_line(label, limit=80)
         sessions.append(
             {
-                "label": cleaned if isinstance(cleaned, str) else f"Session {number}",
+                "label": cleaned if isinstance(cleaned, str) else f"Session {len(sessions) + 1}",
                 "start": period[0].isoformat(),
                 "end": period[1].isoformat(),
+                "composante": composante,
             }
         )
+        empty = None
+    if empty is not None:
+        return Invalid(texts.say("formation.composante_empty", name=empty))
+    if not sessions:
+        return Invalid(texts.say("formation.sessions_none"))
     return sessions
 
 
 def stored_sessions(ctx: Context) -> list[NewSession]:
     """The sessions :func:`parse_sessions` kept in the answers, typed again."""
     return [
-        NewSession(s["label"], date.fromisoformat(s["start"]), date.fromisoformat(s["end"]))
+        NewSession(
+            s["label"],
+            date.fromisoformat(s["start"]),
+            date.fromisoformat(s["end"]),
+            composante=s.get("composante"),
+        )
         for s in ctx.data.get("sessions") or []
     ]
 
 
+ENTRY = re.compile(
+    r"[;,]\s*(?:date\s+d'\s*)?(?:entr[ée]e|arriv[ée]e)\s*(?:le\s+|depuis\s+le\s+|:\s*)?"
+    r"(?P<when>[^;]*)",
+    re.I,
+)
+
+
+def trainee_bounds(ctx: Context) -> Period | None:
+    """The days a trainee may enter: the formation's, kept in the answers."""
+    bounds = ctx.data.get("_bounds") or (
+        [ctx.data["start"], ctx.data["end"]] if ctx.data.get("start") else None
+    )
+    return (date.fromisoformat(bounds[0]), date.fromisoformat(bounds[1])) if bounds else None
+
+
 async def parse_trainees(ctx: Context, text: str) -> list[dict[str, str | None]] | Invalid:
-    """A pasted list, one trainee per line, optionally "Nom ; Entreprise"."""
-    return parse_trainee_lines(text, existing=ctx.data.get("_existing_keys", []))
+    """A pasted list, one trainee per line: "Nom ; Entreprise ; entrée le 30 novembre"."""
+    found = parse_trainee_lines(
+        text, existing=ctx.data.get("_existing_keys", []), now=ctx.now, within=trainee_bounds(ctx)
+    )
+    single = ctx.data.get("kind") in SINGLE_PERSON_KINDS
+    if (
+        single
+        and not isinstance(found, Invalid)
+        and len(found) + len(ctx.data.get("_existing_keys", [])) > 1
+    ):
+        return Invalid(texts.say("formation.single_person_only"))
+    return found
+
+
+def _entry(
+    line: str, number: int, now: datetime | None, within: Period | None
+) -> tuple[str, str | None] | Invalid:
+    """The line without its entry part, and the entry day (ISO) it gave, if any."""
+    match = ENTRY.search(line)
+    if match is None or now is None:
+        return line, None
+    when = match["when"].strip()
+    day = day_in_context(when, now, within) if when else None
+    if day is None:
+        return Invalid(texts.say("formation.entry_unclear", number=number, text=when[:40]))
+    if within is not None and not within[0] <= day <= within[1]:
+        return Invalid(
+            texts.say(
+                "formation.entry_outside", number=number, day=day, start=within[0], end=within[1]
+            )
+        )
+    return line[: match.start()] + line[match.end() :], day.isoformat()
 
 
 def parse_trainee_lines(
-    text: str, *, existing: Sequence[str] = ()
+    text: str,
+    *,
+    existing: Sequence[str] = (),
+    now: datetime | None = None,
+    within: Period | None = None,
 ) -> list[dict[str, str | None]] | Invalid:
-    """The trainees of a pasted list; a name twice, or already in ``existing``, is refused."""
+    """The trainees of a pasted list; a name twice, or already in ``existing``, is refused.
+
+    With ``now``, an entry date on the line ("; entrée le 30 novembre") is
+    read (its year in the formation's context) and must fall ``within``.
+    """
     raw = [line.strip(" \t-•*·") for line in text.splitlines()]
     lines = [line for line in raw if line.strip()]
     if not lines:
@@ -163,7 +269,11 @@ def parse_trainee_lines(
         )
     trainees: list[dict[str, str | None]] = []
     seen: dict[str, int] = {key: 0 for key in existing}
-    for number, line in enumerate(lines, start=1):
+    for number, full_line in enumerate(lines, start=1):
+        entry = _entry(full_line, number, now, within)
+        if isinstance(entry, Invalid):
+            return entry
+        line, entered_on = entry
         name_part, _, company = line.partition(";")
         name = clean_line(name_part, limit=TRAINEE_LINE_LIMIT)
         if isinstance(name, Invalid):
@@ -176,9 +286,15 @@ def parse_trainee_lines(
                 texts.say("formation.trainee_twice", name=name, number=number, first=seen[key])
             )
         seen[key] = number
-        company_clean = clean_line(company, limit=100) if company.strip() else None
+        company_clean = clean_line(company, limit=100) if company.strip(" ;") else None
         trainees.append(
-            {"name": name, "company": company_clean if isinstance(company_clean, str) else None}
+            {
+                "name": name,
+                "company": company_clean.strip(" ;") or None
+                if isinstance(company_clean, str)
+                else None,
+                "entered_on": entered_on,
+            }
         )
     return trainees
 
@@ -190,6 +306,7 @@ def stored_trainees(ctx: Context, *, delegates: Sequence[str] = ()) -> list[NewT
             name=str(t["name"]),
             company=t.get("company"),
             delegate=str(index) in delegates,
+            entered_on=date.fromisoformat(t["entered_on"]) if t.get("entered_on") else None,
         )
         for index, t in enumerate(ctx.data.get("trainees") or [])
     ]

@@ -4,8 +4,9 @@
     Bot  Quelle formation ?  [Agent de restauration (mardi 1er décembre 2026)] …
     Vous Agent de restauration
     Bot  Que voulez-vous faire de « Agent de restauration » ?
-         [Voir le détail] [Modifier les dates] [Ajouter des stagiaires]
-         [Retirer un stagiaire] [Choisir les délégués] [Terminé]
+         [Voir le détail] [Modifier la formation] [Modifier les dates]
+         [Ajouter des stagiaires] [Retirer un stagiaire] [Entrées et sorties, nom d'un stagiaire]
+         [Choisir les délégués] [Supprimer la formation] [Terminé]
     Vous Modifier les dates
     Bot  Quelles sont les nouvelles dates de « Agent de restauration » ?
     Vous du 1er octobre 2026 au 20 février 2027
@@ -17,10 +18,16 @@
     Bot  Quels stagiaires ajouter ? Un nom par ligne.
     Vous Retirer un stagiaire → Quel stagiaire retirer ? → Retirer Karim Benali ? [Oui, retirer]
     Vous Choisir les délégués → ☑ Léa Martin ☐ Paul Henry … [✅ Terminé]
+    Vous Supprimer la formation
+    Bot  Supprimer « Agent de restauration » ? … [Oui, supprimer] [Non, garder]
+    Vous Oui, supprimer
+    Bot  « Agent de restauration » est supprimée : …
     Vous Terminé
     Bot  Très bien. À tout moment : /formations.
 
-Each entry of the menu calls a small dialogue below and comes back to it.
+Each entry of the menu calls a small dialogue below (« Modifier la formation »:
+:mod:`.edit`; « Entrées et sorties »: :mod:`.paths`) and comes back to it.
+A bilan de compétences or a VAE follows one person: no delegates to choose.
 """
 
 from __future__ import annotations
@@ -36,11 +43,14 @@ from bot.conversations.formations.choose import (
     visible_formations,
 )
 from bot.conversations.formations.period import PeriodStep
+from bot.conversations.formations.questions import is_group_training
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, leave_saying
 from bot.conversations.kit.steps import Confirm, Entry, Menu, Option, Pick, PickMany, Text
 from bot.formations import service
+from bot.formations.edit import delete_formation, proofs_unsendable
 from bot.formations.labels import LABELS
+from bot.formations.paths import last_path_end
 from bot.storage.formations import Formation
 from bot.storage.people import Role
 
@@ -75,6 +85,7 @@ async def still_there(ctx: Context) -> Outcome | None:
     if formation is None:
         return Leave()
     ctx.data["title"] = formation.title
+    ctx.data["kind"] = formation.kind
     return None
 
 
@@ -82,12 +93,41 @@ async def show_detail(ctx: Context) -> Outcome:
     formation = await this_formation(ctx)
     if formation is None:
         return Leave()
-    ctx.say("formation.detail", f=formation, labels=LABELS)
+    ctx.say(
+        "formation.detail",
+        f=formation,
+        labels=LABELS,
+        no_email=proofs_unsendable(formation),
+        last_end=last_path_end(formation),
+    )
     return Next("action")
 
 
 def its_id(ctx: Context) -> dict[str, Any]:
     return {"formation_id": ctx.data["formation_id"]}
+
+
+async def ask_delete(ctx: Context) -> Outcome:
+    return Next("confirm_delete")
+
+
+async def keep_it(ctx: Context) -> Outcome:
+    ctx.say("formation.nothing_changed")
+    return Next("action")
+
+
+async def do_delete(ctx: Context) -> Outcome:
+    deleted = await delete_formation(
+        ctx.session, member(ctx), ctx.data["formation_id"], now=ctx.now
+    )
+    if deleted is None or deleted.formation is None:
+        ctx.say("formation.not_found")
+        return Leave()
+    if deleted.blocker is not None:
+        ctx.say("formation.delete_blocked", blocker=deleted.blocker)
+        return Next("action")
+    ctx.say("formation.deleted", f=deleted.formation)
+    return Leave()
 
 
 LIST = Flow(
@@ -112,17 +152,36 @@ LIST = Flow(
             before=still_there,
             entries=[
                 Entry("Voir le détail", "show", then=show_detail),
+                Entry("Modifier la formation", "edit", call="formation_edit", data=its_id),
                 Entry("Modifier les dates", "dates", call="formation_dates", data=its_id),
                 Entry("Ajouter des stagiaires", "add", call="formation_add", data=its_id),
                 Entry("Retirer un stagiaire", "remove", call="formation_remove", data=its_id),
+                Entry(
+                    "Entrées et sorties, nom d'un stagiaire",
+                    "path",
+                    call="formation_path",
+                    data=its_id,
+                ),
                 Entry(
                     "Choisir les délégués",
                     "delegates",
                     call="formation_delegates",
                     data=its_id,
+                    when=is_group_training,
                 ),
+                Entry("Supprimer la formation", "delete", then=ask_delete),
                 Entry("Terminé", "done", then=leave_saying("formation.edit_done")),
             ],
+        ),
+    ],
+    branches=[
+        Confirm(
+            "confirm_delete",
+            ask="formation.confirm_delete",
+            yes=do_delete,
+            no=keep_it,
+            yes_label="Oui, supprimer",
+            no_label="Non, garder",
         ),
     ],
 )
@@ -136,7 +195,9 @@ async def editing(ctx: Context) -> Outcome | None:
     if formation is None:
         return Leave()
     ctx.data["title"] = formation.title
+    ctx.data["kind"] = formation.kind
     ctx.data["_existing_keys"] = [t.name_key for t in formation.trainees]
+    ctx.data["_bounds"] = [formation.start_date.isoformat(), last_path_end(formation).isoformat()]
     return None
 
 

@@ -1,24 +1,32 @@
-"""A formation's start and end dates, asked in one answer and confirmed.
+"""A formation's dates (or one day of a trainee's path), asked in one answer and confirmed.
 
     Bot  Quelles sont les dates de la formation ?
-    Vous du 2 mars au 15 juin 2027
-    Bot  J'ai compris : du mardi 2 mars 2027 au mardi 15 juin 2027. C'est bien ça ?
+    Vous du 5 octobre au 27 novembre
+    Bot  J'ai compris : du lundi 5 octobre 2026 au vendredi 27 novembre 2026. C'est bien ça ?
          [Oui, c'est ça] [Non, corriger]
     Vous oui
 
 Like the kit's ``DateStep``, two questions in one step, and nothing is
-stored until the person confirms; unlike it, the answer is a period: the
-start goes to ``ctx.data["start"]``, the end to ``ctx.data["end"]`` (ISO
-dates), which the recap and the sessions read.
+stored until the person confirms; unlike it, a date typed without a year is
+read in the formation's context (:mod:`.years`), and the answer is a period:
+the start goes to ``ctx.data["start"]``, the end to ``ctx.data["end"]`` (ISO
+dates), which the recap and the sessions read.  A formation starting or
+ending on a Saturday or a Sunday is pointed out in that one confirmation.
+
+With ``single=True`` it asks one day of a trainee's path (entry, exit, end
+of an extension), read within ``ctx.data["_bounds"]`` and stored under the
+step's ``store``; ``check`` turns a day that does not fit into a re-ask.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Unpack
 
-from bot.answers import YES_NO, Invalid
-from bot.conversations.formations.answers import understand_dates
+from bot.answers import YES_NO, Invalid, clean_line
+from bot.conversations.formations.answers import trainee_bounds, understand_dates
+from bot.conversations.formations.years import day_in_context
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Next, Outcome, Retry, Step
 from bot.conversations.kit.steps import Hooks
@@ -26,41 +34,75 @@ from bot.messages import Reply
 
 YES, NO = "Oui, c'est ça", "Non, corriger"
 
+DayCheck = Callable[[Context, date], Awaitable[str | None]]
+"""A day's problem as the French re-ask, or ``None`` when it fits."""
+
 
 class PeriodStep(Step):
-    """Start and end dates in one answer, shown back in full and confirmed."""
+    """Start and end dates in one answer (or one day), shown back in full and confirmed."""
 
-    def __init__(self, name: str, *, ask: str, **hooks: Unpack[Hooks]) -> None:
-        hooks.setdefault("help", "formation.help_dates")
+    def __init__(
+        self,
+        name: str,
+        *,
+        ask: str,
+        single: bool = False,
+        check: DayCheck | None = None,
+        **hooks: Unpack[Hooks],
+    ) -> None:
+        hooks.setdefault("help", "formation.help_day" if single else "formation.help_dates")
         super().__init__(name, **hooks)
         self.prompt = ask
+        self.single = single
+        self.check = check
 
     def _pending_key(self) -> str:
         return f"_pending_{self.name}"
+
+    async def _understand(self, ctx: Context, text: str) -> tuple[date, date] | Invalid:
+        if not self.single:
+            return understand_dates(text, ctx.now)
+        line = clean_line(text, limit=100)
+        if isinstance(line, Invalid):
+            return line
+        day = day_in_context(line, ctx.now, trainee_bounds(ctx))
+        if day is None:
+            return Invalid(ctx.render("formation.day_unclear"))
+        problem = await self.check(ctx, day) if self.check else None
+        return Invalid(problem) if problem else (day, day)
 
     async def question(self, ctx: Context) -> Reply:
         pending = ctx.data.get(self._pending_key())
         if pending:
             start, end = (date.fromisoformat(x) for x in pending)
+            key = "formation.day_understood" if self.single else "formation.period_understood"
             return Reply(
-                text=await self.render(ctx, "formation.period_understood", start=start, end=end),
+                text=await self.render(ctx, key, start=start, end=end),
                 choices=(ctx.choice(YES, "yes"), ctx.choice(NO, "no")),
                 columns=2,
             )
         return Reply(text=await self.render(ctx, self.prompt))
+
+    def _keep(self, ctx: Context, pending: list[str]) -> None:
+        if self.single:
+            ctx.data[self.store] = pending[0]
+        else:
+            ctx.data["start"], ctx.data["end"] = pending
 
     async def answer(self, ctx: Context) -> Outcome:
         key = self._pending_key()
         if ctx.data.get(key):
             picked = ctx.chosen(["yes", "no"], labels={"yes": YES, "no": NO}, synonyms=YES_NO)
             if picked == "yes":
-                ctx.data["start"], ctx.data["end"] = ctx.data.pop(key)
+                self._keep(ctx, ctx.data.pop(key))
                 return Next()
             if picked == "no":
                 ctx.data.pop(key)
-                return Retry(ctx.render("formation.period_again"))
+                return Retry(
+                    ctx.render("formation.day_again" if self.single else "formation.period_again")
+                )
             # Anything else: new dates replace the pending ones; otherwise ask again.
-            period = None if ctx.incoming.choice else understand_dates(ctx.incoming.text, ctx.now)
+            period = None if ctx.incoming.choice else await self._understand(ctx, ctx.incoming.text)
             if period is None or isinstance(period, Invalid):
                 if isinstance(picked, Invalid):
                     return Retry(picked.message)
@@ -69,7 +111,7 @@ class PeriodStep(Step):
             refusal = ctx.refuse_non_text()
             if refusal:
                 return refusal
-            period = understand_dates(ctx.incoming.text, ctx.now)
+            period = await self._understand(ctx, ctx.incoming.text)
             if isinstance(period, Invalid):
                 return Retry(period.message)
         ctx.data[key] = [period[0].isoformat(), period[1].isoformat()]

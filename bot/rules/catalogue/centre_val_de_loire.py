@@ -79,8 +79,8 @@ CENTRE_VAL_DE_LOIRE: tuple[Rule, ...] = (
         id="CVL-TABLE",
         funder="cvl",
         programmes=("parcours_metiers",),
-        scope="trainees",
-        trigger="entrée d'un stagiaire en formation",
+        scope="sessions",
+        trigger="entrée en formation du groupe de chaque session",
         what="tableau de suivi des orientations et du recrutement, aux référents territoriaux et "
         "aux partenaires de l'orientation",
         audience="organisation",
@@ -99,15 +99,14 @@ CENTRE_VAL_DE_LOIRE: tuple[Rule, ...] = (
             Milestone(
                 key=None,
                 offset=Offset(
-                    anchor="trainee_entry", unit="days", setting="cvl_table_days_after_entry"
+                    anchor="session_start", unit="days", setting="cvl_table_days_after_entry"
                 ),
                 title="Envoyer le tableau de suivi des orientations",
-                explanation="Tableau de suivi des orientations et du recrutement à envoyer aux "
-                "référents territoriaux et aux partenaires de l'orientation au plus tard {due}, "
-                "{delay} après l'entrée en formation {of_trainee} ({anchor})",
+                explanation="Tableau de suivi des orientations et du recrutement de {span} à "
+                "envoyer aux référents territoriaux et aux partenaires de l'orientation au plus "
+                "tard {due}, {delay} après l'entrée en formation ({anchor})",
                 what="tableau de suivi des orientations et du recrutement",
                 postponable=False,
-                several="entrées à signaler dans le tableau de suivi des orientations",
             ),
         ),
     ),

@@ -1,0 +1,245 @@
+"""/formations → a formation → « Entrées et sorties… »: one trainee's entry, exit, extension.
+
+    Bot  Quel stagiaire ?  [Nora Ali (entrée le 30 novembre)] [Karim Benali (sorti·e le …)]
+    Vous Nora Ali
+    Bot  Que voulez-vous enregistrer pour Nora Ali ?
+         [Sa sortie] [Une prolongation de parcours] [Sa date d'entrée]
+         [Corriger son nom] [Corriger son entreprise]
+    Vous Sa sortie
+    Bot  Quel jour Nora Ali est-elle sortie de la formation ? (ou sortira)
+    Vous le 18 décembre
+    Bot  J'ai compris : le vendredi 18 décembre 2026. C'est bien ça ?
+    Vous oui
+    Bot  Pour quelle raison ?  [Abandon] [Emploi] [Fin de parcours] [Réorientation] [Autre motif]
+    Vous Emploi
+    Bot  Sortie de Nora Ali le vendredi 18 décembre 2026 (emploi). J'enregistre ?
+    Vous Oui
+    Bot  C'est enregistré. Les échéances de sortie (EOS) sont datées en conséquence.
+
+Her name and company, typed when she was added, are corrected here too.
+A prolongation is a bon de commande supplémentaire: the new end of this
+trainee's path, which the final bilan then waits for (002, « ATTENTION »).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.answers import Invalid, clean_line
+from bot.conversations.formations.choose import load_formation, member
+from bot.conversations.formations.period import DayCheck, PeriodStep
+from bot.conversations.formations.questions import options
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, leave_saying
+from bot.conversations.kit.steps import Confirm, Option, Pick, Text
+from bot.formations import paths
+from bot.formations.labels import EXIT_REASONS
+from bot.people.names import person_name
+from bot.storage.formations import Formation, Trainee
+from bot.storage.people import Role
+
+WHAT = {
+    "exit": "Sa sortie",
+    "extend": "Une prolongation de parcours",
+    "entry": "Sa date d'entrée",
+    "name": "Corriger son nom",
+    "company": "Corriger son entreprise",
+}
+BRANCH = {
+    "exit": "exit_on",
+    "extend": "extend_on",
+    "entry": "entry_on",
+    "name": "new_name",
+    "company": "new_company",
+}
+
+
+async def _found(ctx: Context) -> tuple[Formation, Trainee] | None:
+    formation = await load_formation(ctx, ctx.data.get("formation_id"))
+    if formation is None:
+        return None
+    trainee = next((t for t in formation.trainees if str(t.id) == ctx.data.get("trainee")), None)
+    return None if trainee is None else (formation, trainee)
+
+
+async def start(ctx: Context) -> Outcome | None:
+    formation = await load_formation(ctx, ctx.data.get("formation_id"))
+    if formation is None:
+        ctx.say("formation.not_found")
+        return Leave()
+    if not formation.trainees:
+        ctx.say("formation.no_trainees")
+        return Leave()
+    ctx.data["title"] = formation.title
+    return None
+
+
+async def trainee_options(ctx: Context) -> list[Option]:
+    formation = await load_formation(ctx, ctx.data.get("formation_id"))
+    if formation is None:
+        return []
+    return [
+        Option(ctx.render("formation.path_option", t=t).strip(), str(t.id))
+        for t in formation.trainees
+    ]
+
+
+async def remember(ctx: Context, picked: str) -> Outcome:
+    """Keep the trainee's name, and the days their path may use, for the next questions."""
+    found = await _found(ctx)
+    if found is None:
+        return Retry(ctx.render("formation.trainee_not_found"))
+    formation, trainee = found
+    ctx.data["trainee_name"] = trainee.full_name
+    ctx.data["_bounds"] = [
+        formation.start_date.isoformat(),
+        paths.last_path_end(formation).isoformat(),
+    ]
+    return Next()
+
+
+async def branch(ctx: Context, picked: str) -> Outcome:
+    return Next(BRANCH[picked])
+
+
+async def parse_new_name(ctx: Context, text: str) -> str | Invalid:
+    name = person_name(text, example="Nora Ali")
+    if isinstance(name, Invalid):
+        return name
+    formation = await load_formation(ctx, ctx.data.get("formation_id"))
+    if formation is not None and paths.name_taken(formation, ctx.data.get("trainee"), name):
+        return Invalid(ctx.render("formation.name_taken", name=name))
+    return name
+
+
+async def parse_company(ctx: Context, text: str) -> str | Invalid:
+    company = clean_line(text, limit=100)
+    if isinstance(company, Invalid):
+        return company
+    if not any(ch.isalnum() for ch in company):
+        return Invalid(ctx.render("formation.company_unclear"))
+    return company
+
+
+def checker(which: str) -> DayCheck:
+    """The check of a date question: the day must fit this trainee's path as stored now."""
+
+    async def check(ctx: Context, day: date) -> str | None:
+        found = await _found(ctx)
+        if found is None:
+            return ctx.render("formation.trainee_not_found")
+        problem = CHECKS[which](found[0], found[1], day)
+        return ctx.render("formation.path_problem", problem=problem) if problem else None
+
+    return check
+
+
+CHECKS = {
+    "entry": paths.entry_problem,
+    "exit": paths.exit_problem,
+    "extend": paths.extension_problem,
+}
+
+
+async def after_exit_day(ctx: Context, value: object) -> Outcome:
+    return Next("exit_reason")
+
+
+async def to_confirm(ctx: Context, value: object) -> Outcome:
+    return Next("confirm")
+
+
+async def reason_labels(ctx: Context) -> dict[str, object]:
+    return {"reasons": EXIT_REASONS}
+
+
+async def _write(ctx: Context) -> paths.PathChanged | None:
+    """The one service call for what was chosen; ``ValueError`` when the path changed."""
+    what, trainee_id = ctx.data["what"], ctx.data["trainee"]
+    who, formation_id = member(ctx), ctx.data["formation_id"]
+    if what == "name":
+        return await paths.correct_trainee(
+            ctx.session, who, formation_id, trainee_id, name=ctx.data["new_name"]
+        )
+    if what == "company":
+        company = ctx.data.get("new_company")
+        return await paths.correct_trainee(
+            ctx.session, who, formation_id, trainee_id, company=company, clear_company=True
+        )
+    day = date.fromisoformat(ctx.data[BRANCH[what]])
+    if what == "exit":
+        reason = ctx.data["exit_reason"]
+        return await paths.record_exit(ctx.session, who, formation_id, trainee_id, day, reason)
+    if what == "extend":
+        return await paths.extend_path(ctx.session, who, formation_id, trainee_id, day)
+    return await paths.set_entry(ctx.session, who, formation_id, trainee_id, day)
+
+
+async def save(ctx: Context) -> Outcome:
+    try:
+        done = await _write(ctx)
+    except ValueError:  # the path changed since the question (another chat, another person)
+        ctx.say("formation.path_changed")
+        return Leave()
+    ctx.say(
+        "formation.path_saved" if done else "formation.trainee_not_found", what=ctx.data["what"]
+    )
+    return Leave()
+
+
+PATH = Flow(
+    "formation_path",
+    role=Role.FORMATEUR,
+    summary="enregistrer l'entrée, la sortie ou la prolongation d'un stagiaire",
+    start=start,
+    steps=[
+        Pick("trainee", ask="formation.ask_path_trainee", options=trainee_options, then=remember),
+        Pick("what", ask="formation.ask_path_what", options=options(WHAT), then=branch),
+    ],
+    branches=[
+        PeriodStep(
+            "exit_on",
+            ask="formation.ask_exit_on",
+            single=True,
+            check=checker("exit"),
+            then=after_exit_day,
+        ),
+        Pick(
+            "exit_reason",
+            ask="formation.ask_exit_reason",
+            options=options(EXIT_REASONS),
+            then=to_confirm,
+        ),
+        PeriodStep(
+            "extend_on",
+            ask="formation.ask_extend_on",
+            single=True,
+            check=checker("extend"),
+            then=to_confirm,
+        ),
+        PeriodStep(
+            "entry_on",
+            ask="formation.ask_entry_on",
+            single=True,
+            check=checker("entry"),
+            then=to_confirm,
+        ),
+        Text("new_name", ask="formation.ask_new_name", parse=parse_new_name, then=to_confirm),
+        Text(
+            "new_company",
+            ask="formation.ask_new_company",
+            parse=parse_company,
+            skip_label="Aucune entreprise",
+            then=to_confirm,
+        ),
+        Confirm(
+            "confirm",
+            ask="formation.confirm_path",
+            values=reason_labels,
+            yes=save,
+            no=leave_saying("formation.nothing_changed"),
+        ),
+    ],
+)
+
+FLOWS = [PATH]

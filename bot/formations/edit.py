@@ -1,0 +1,194 @@
+"""Correcting a formation after creating it, and deleting one created by mistake.
+
+Everything the creation dialogue asks can be corrected here, one topic at a
+time (its title, its funder and programme, its organisation, the chargé(e)
+de mission…).  Each change is whole, like the rest of
+:mod:`bot.formations.service`: checked against what ``member`` may see,
+written, recorded in the audit trail (by field name, never by value), and
+the deadlines recomputed, since the funder, the programme or the length
+decide which rules apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.deadlines.service import refresh_deadlines
+from bot.formations import labels
+from bot.formations.queries import Member, load_formation
+from bot.formations.service import NewSession, audit_formation
+from bot.storage.absences import FollowUp
+from bot.storage.bilans import Bilan
+from bot.storage.formations import Formation, FormationSession
+
+TEXT_FIELDS = ("title", "cm_name", "cm_email", "cm_matrix")
+BOOL_FIELDS = ("certifying", "long", "remote_coaching")
+CODE_FIELDS: dict[str, dict[str, str]] = {
+    "kind": labels.KINDS,
+    "funder": labels.FUNDERS,
+    "programme": labels.PROGRAMMES,
+    "action_type": labels.ACTION_TYPES,
+    "mode": labels.MODES,
+}
+EDITABLE = (*TEXT_FIELDS, *BOOL_FIELDS, *CODE_FIELDS)
+"""The columns a correction may set (dates and sessions have their own functions)."""
+
+
+@dataclass(frozen=True)
+class Edited:
+    formation: Formation
+    fields: list[str]
+    """The columns whose value changed, in :data:`EDITABLE` order."""
+
+
+def _checked(name: str, value: object) -> object:
+    """``value`` if it fits column ``name``; a ``ValueError`` otherwise (a dialogue's bug)."""
+    if name not in EDITABLE:
+        raise ValueError(f"not an editable field: {name}")
+    if name in BOOL_FIELDS:
+        if not isinstance(value, bool):
+            raise ValueError(f"{name} must be a bool")
+        return value
+    if value is None and name not in ("title", "kind", "funder", "mode"):
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{name} must be a non-empty string")
+    if name in CODE_FIELDS and value not in CODE_FIELDS[name]:
+        raise ValueError(f"unknown code for {name}")
+    return value
+
+
+def _consistent(formation: Formation) -> None:
+    """Drop what no longer applies after a change: the questions creation would not ask."""
+    if formation.funder != "cvl":
+        formation.programme = None
+        formation.action_type = None
+    if formation.funder != "rectorat":
+        formation.remote_coaching = False
+    if formation.kind in labels.SINGLE_PERSON_KINDS:
+        formation.mode = "dates"
+        formation.certifying = False
+        formation.long = False
+        for trainee in formation.trainees:  # one person followed: no delegate
+            trainee.is_delegate = False
+    if not formation.cm_name:
+        formation.cm_email = None
+        formation.cm_matrix = None
+
+
+async def edit_formation(
+    session: AsyncSession, member: Member, formation_id: object, changes: Mapping[str, object]
+) -> Edited | None:
+    """Apply ``changes`` (column → new value); ``None`` when the formation is not theirs."""
+    formation = await load_formation(session, member, formation_id)
+    if formation is None:
+        return None
+    checked = {name: _checked(name, value) for name, value in changes.items()}
+    before = {name: getattr(formation, name) for name in EDITABLE}
+    for name, value in checked.items():
+        setattr(formation, name, value)
+    _consistent(formation)
+    changed = [name for name in EDITABLE if getattr(formation, name) != before[name]]
+    if changed:
+        audit_formation(session, member, "edit", formation.id, fields=changed)
+        await session.flush()
+        await refresh_deadlines(session, formation.id)
+    return Edited(formation, changed)
+
+
+def proofs_unsendable(formation: Formation) -> bool:
+    """A Région's formation without the chargé(e) de mission's e-mail: proofs cannot go."""
+    return formation.funder in labels.REGION_FUNDERS and not formation.cm_email
+
+
+async def replace_sessions(
+    session: AsyncSession, member: Member, formation_id: object, sessions: Sequence[NewSession]
+) -> Formation | None:
+    """The formation's sessions become ``sessions``, in order.
+
+    The first sessions keep their rows (and so their ids, which the deadline
+    keys use): correcting a session's dates moves its deadlines instead of
+    replacing them.
+    """
+    formation = await load_formation(session, member, formation_id)
+    if formation is None:
+        return None
+    rows = sorted(formation.sessions, key=lambda s: (s.start_date, s.id))
+    for index, new in enumerate(sessions):
+        if index < len(rows):
+            row = rows[index]
+            row.label, row.composante = new.label, new.composante
+            row.start_date, row.end_date = new.start, new.end
+        else:
+            formation.sessions.append(
+                FormationSession(
+                    label=new.label,
+                    composante=new.composante,
+                    start_date=new.start,
+                    end_date=new.end,
+                )
+            )
+    for row in rows[len(sessions) :]:
+        formation.sessions.remove(row)
+    await session.flush()
+    audit_formation(session, member, "edit_sessions", formation.id, count=len(sessions))
+    await refresh_deadlines(session, formation.id)
+    return formation
+
+
+Blocker = Literal["bilan", "followup"]
+
+
+async def deletion_blocker(session: AsyncSession, formation_id: int) -> Blocker | None:
+    """What must be dealt with before deleting: a bilan not cancelled, a follow-up still open.
+
+    A bilan has participants to tell (cancelling it sends them the
+    cancellation) and a follow-up is Qualiopi evidence: neither disappears
+    silently with a formation.
+    """
+    bilans = await session.scalar(
+        select(func.count())
+        .select_from(Bilan)
+        .where(Bilan.formation_id == formation_id, Bilan.cancelled_at.is_(None))
+    )
+    if bilans:
+        return "bilan"
+    followups = await session.scalar(
+        select(func.count())
+        .select_from(FollowUp)
+        .where(FollowUp.formation_id == formation_id, FollowUp.closed_at.is_(None))
+    )
+    return "followup" if followups else None
+
+
+@dataclass(frozen=True)
+class Deleted:
+    formation: Formation | None
+    blocker: Blocker | None = None
+
+
+async def delete_formation(
+    session: AsyncSession, member: Member, formation_id: object, *, now: datetime
+) -> Deleted | None:
+    """Delete a formation created by mistake: hidden, its open deadlines closed, audited.
+
+    Nothing is erased: the row stays with ``deleted_at``, the done deadlines
+    stay as history, and the audit trail says who deleted it and when.
+    """
+    formation = await load_formation(session, member, formation_id)
+    if formation is None:
+        return None
+    blocker = await deletion_blocker(session, formation.id)
+    if blocker is not None:
+        return Deleted(formation, blocker)
+    formation.deleted_at = now
+    audit_formation(session, member, "delete", formation.id)
+    await session.flush()
+    await refresh_deadlines(session, formation.id)
+    return Deleted(formation)

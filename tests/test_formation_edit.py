@@ -1,0 +1,210 @@
+"""Correcting a formation by chat after creating it, and deleting one created by mistake (issue 11, item 10)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from bot.storage.audit import AuditEntry
+from bot.storage.bilans import StoredDeadline
+from bot.storage.db import Database
+from bot.storage.formations import Formation
+from tests.auxil.dialogue import Person
+from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, FOR_TEXT, step_of, survives
+
+DEMO = "Agent de restauration"
+PROJET = "Projet professionnel"
+
+
+async def stored(db: Database, title: str = DEMO) -> Formation:
+    async with db.sessions() as session:
+        formation = await session.scalar(select(Formation).where(Formation.title.startswith(title)))
+        assert formation is not None
+        await session.refresh(formation, ["trainees", "sessions"])
+        return formation
+
+
+async def deadlines_of(db: Database, formation_id: int) -> list[StoredDeadline]:
+    async with db.sessions() as session:
+        rows = await session.scalars(
+            select(StoredDeadline).where(StoredDeadline.formation_id == formation_id)
+        )
+        return list(rows.all())
+
+
+async def audit(db: Database, formation_id: int) -> list[tuple[str, dict[str, object]]]:
+    async with db.sessions() as session:
+        rows = await session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.entity == "formation", AuditEntry.entity_id == formation_id)
+            .order_by(AuditEntry.id)
+        )
+        return [(r.action, r.details) for r in rows]
+
+
+async def open_edit(trainer: Person) -> None:
+    await trainer.says("/formations")
+    await trainer.presses(DEMO)
+    await trainer.presses("Modifier la formation")
+
+
+async def test_every_field_typed_at_creation_is_corrected_and_the_deadlines_follow(
+    db: Database, trainer: Person
+) -> None:
+    before = await stored(db)
+    await trainer.says("/echeances")  # the demo's deadlines, computed
+    assert not any(d.rule_id.startswith("CVL") for d in await deadlines_of(db, before.id))
+    await open_edit(trainer)
+    assert trainer.last == f"Que voulez-vous corriger dans « {before.title} » ?"
+    assert {"Intitulé", "Financeur et programme", "Courte ou longue", "Certifiante ou non"} <= set(
+        trainer.buttons
+    )
+    assert "Suivi à la Région (nom, e-mail)" in trainer.buttons
+
+    await trainer.presses("Intitulé")
+    await trainer.says("Agent de restauration – session d'hiver")
+    assert "C'est corrigé : intitulé." in trainer.all_text
+    # The menu of corrections comes back, with the new title.
+    assert (
+        trainer.last
+        == "Que voulez-vous corriger dans « Agent de restauration – session d'hiver » ?"
+    )
+
+    await trainer.presses("Financeur et programme")
+    await trainer.presses("Région Centre-Val de Loire")
+    assert "programme" in trainer.last
+    await trainer.presses("Parcours Métiers")
+    await trainer.presses("projet professionnel")
+    assert "C'est corrigé : financeur, programme, type d'action." in trainer.all_text
+    assert "Les échéances sont recalculées." in trainer.all_text
+
+    await trainer.presses("Courte ou longue")
+    await trainer.presses("Courte")
+    await trainer.presses("Certifiante ou non")
+    await trainer.presses("Non")
+    await trainer.presses("Nature")
+    await trainer.presses("Une formation")
+    assert "Rien n'a changé : c'était déjà ainsi." in trainer.all_text
+
+    await trainer.presses("Suivi à la Région")
+    await trainer.says("M. Paul Girard")
+    await trainer.presses("Passer")  # no e-mail
+    assert "je ne pourrai jamais lui envoyer les preuves de participation" in trainer.all_text
+    await trainer.presses("Terminé")
+    assert trainer.last == "Que voulez-vous faire de « Agent de restauration – session d'hiver » ?"
+    await trainer.presses("Voir le détail")
+    assert "Région Centre-Val de Loire – Parcours Métiers" in trainer.all_text
+    assert "Non certifiante, courte" in trainer.all_text
+    await trainer.presses("Terminé")
+    assert await step_of(db, trainer) == (None, None)
+
+    after = await stored(db, "Agent de restauration –")
+    assert after.id == before.id
+    assert (after.title, after.funder, after.programme, after.action_type) == (
+        "Agent de restauration – session d'hiver",
+        "cvl",
+        "parcours_metiers",
+        "projet_pro",
+    )
+    assert (after.long, after.certifying) == (False, False)
+    assert (after.cm_name, after.cm_email) == ("M. Paul Girard", None)
+    # The Centre-Val de Loire's rules now apply: its bilan de fin is owed.
+    rules = {d.rule_id for d in await deadlines_of(db, after.id)}
+    assert "CVL-BQ-END" in rules
+    edits = [details for action, details in await audit(db, after.id) if action == "edit"]
+    assert {"fields": ["title"]} in edits
+    assert {"fields": ["funder", "programme", "action_type"]} in edits
+    assert {"fields": ["cm_name", "cm_email"]} in edits
+    assert all("Girard" not in str(details) for details in edits)  # names never in the audit
+
+
+async def test_a_formation_created_by_mistake_is_deleted_after_confirmation(
+    db: Database, trainer: Person
+) -> None:
+    formation = await stored(db, PROJET)
+    await trainer.says("/echeances")
+    assert [d for d in await deadlines_of(db, formation.id) if d.status != "done"]
+    await trainer.says("/formations")
+    await trainer.presses(PROJET)
+    await trainer.presses("Supprimer la formation")
+    assert "créée par erreur" in trainer.last and "le journal garde" in trainer.last
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Non, garder")
+    assert "rien n'est changé" in trainer.all_text
+    assert trainer.last == f"Que voulez-vous faire de « {formation.title} » ?"
+    assert (await stored(db, PROJET)).deleted_at is None
+
+    await trainer.presses("Supprimer la formation")
+    await trainer.presses("Oui, supprimer")
+    assert trainer.last.startswith(f"« {formation.title} » est supprimée")
+    assert await step_of(db, trainer) == (None, None)
+
+    gone = await stored(db, PROJET)
+    assert gone.deleted_at is not None  # kept, not erased
+    assert len(gone.trainees) == 3
+    assert [d for d in await deadlines_of(db, gone.id) if d.status != "done"] == []
+    assert ("delete", {}) in await audit(db, gone.id)
+    await trainer.says("/formations")
+    assert not any(b.startswith(PROJET) for b in trainer.buttons)
+    await trainer.says("/echeances")  # a daily refresh does not bring its deadlines back
+    assert [d for d in await deadlines_of(db, gone.id) if d.status != "done"] == []
+
+
+async def test_every_correcting_step_survives_bad_input(db: Database, trainer: Person) -> None:
+    before = await stored(db)
+    await open_edit(trainer)
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Intitulé")
+    await survives(db, trainer, FOR_NAMES)
+    await trainer.says("ab")
+    assert "au moins trois caractères" in trainer.last
+    await trainer.says("/annuler")
+    await open_edit(trainer)
+    await trainer.presses("Financeur et programme")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Région Centre-Val de Loire")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.says("/annuler")
+    await open_edit(trainer)
+    await trainer.presses("Suivi à la Région")
+    await survives(db, trainer, FOR_NAMES)
+    await trainer.says("Mme Sophie Leroy")
+    await survives(db, trainer, FOR_TEXT)
+    await trainer.says("pas une adresse")
+    assert "pas une adresse e-mail valable" in trainer.last
+    await trainer.says("/annuler")
+    after = await stored(db)
+    assert (after.title, after.funder, after.cm_email) == (
+        before.title,
+        before.funder,
+        before.cm_email,
+    )
+
+
+async def test_a_cvl_formation_s_sessions_are_corrected_in_place(
+    db: Database, trainer: Person
+) -> None:
+    await trainer.says("/formations")
+    await trainer.presses("Projet professionnel")
+    await trainer.presses("Modifier la formation")
+    await trainer.presses("Sessions")
+    await trainer.says("Session 1 : du 1er octobre au 30 novembre\nSession 2 : du 1er au 20 mars")
+    assert "Sessions enregistrées pour « Projet professionnel (démo) » : 2." in trainer.all_text
+    f = await stored(db, "Projet professionnel")
+    # Year-less, read inside the formation's own dates (24 September 2026 – 23 March 2027).
+    assert [(s.label, s.start_date, s.end_date) for s in f.sessions] == [
+        ("Session 1", date(2026, 10, 1), date(2026, 11, 30)),
+        ("Session 2", date(2027, 3, 1), date(2027, 3, 20)),
+    ]
+    first_id = f.sessions[0].id
+    await trainer.presses("Sessions")
+    await trainer.says("Session 1 : du 5 octobre au 27 novembre")
+    f = await stored(db, "Projet professionnel")
+    assert [(s.id, s.start_date, s.end_date) for s in f.sessions] == [
+        (first_id, date(2026, 10, 5), date(2026, 11, 27))  # the same row, moved
+    ]
+    await trainer.presses("Sessions")
+    await trainer.presses("Aucune session")
+    assert "n'a plus de sessions" in trainer.all_text
+    assert (await stored(db, "Projet professionnel")).sessions == []

@@ -1,0 +1,157 @@
+"""Each trainee's entry and exit by chat, and an extension of one path (issue 11, item 12)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from bot.formations.exports import trainees as trainee_rows
+from bot.storage.bilans import StoredDeadline
+from bot.storage.db import Database
+from bot.storage.formations import Formation, Trainee
+from tests.auxil.dialogue import Person
+from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, step_of, survives
+
+PROJET = "Projet professionnel"  # the demo's CVL formation: 24 September 2026 – 23 March 2027
+
+
+async def trainee(db: Database, name: str) -> Trainee:
+    async with db.sessions() as session:
+        found = await session.scalar(select(Trainee).where(Trainee.full_name == name))
+        assert found is not None
+        return found
+
+
+async def due(db: Database, key_start: str) -> list[tuple[str, date]]:
+    async with db.sessions() as session:
+        rows = await session.scalars(
+            select(StoredDeadline).where(StoredDeadline.key.startswith(key_start))
+        )
+        return sorted((r.key, r.due_on) for r in rows)
+
+
+async def test_an_entry_date_typed_when_adding_is_the_entry_not_the_company(
+    db: Database, trainer: Person
+) -> None:
+    """As reported: "Nora Ali ; entrée le 30 novembre" stored the words as her company."""
+    await trainer.says("/formations")
+    await trainer.presses(PROJET)
+    await trainer.presses("Ajouter des stagiaires")
+    await trainer.says(
+        "Nora Ali ; entrée le 30 novembre\nPaul Henry ; Hôtel des Lys ; entrée le 2/12"
+    )
+    assert "2 stagiaires ajoutés" in trainer.all_text
+    nora, paul = await trainee(db, "Nora Ali"), await trainee(db, "Paul Henry")
+    assert (nora.company, nora.entered_on) == (None, date(2026, 11, 30))
+    assert (paul.company, paul.entered_on) == ("Hôtel des Lys", date(2026, 12, 2))
+    assert await due(db, f"CVL-EOS-ENTRY:trainee:{nora.id}") == [
+        (f"CVL-EOS-ENTRY:trainee:{nora.id}", date(2026, 11, 30))
+    ]
+    await trainer.presses("Ajouter des stagiaires")
+    await trainer.says("Zoé Lambert ; entrée le 30 avril 2027")
+    assert "hors des dates de la formation" in trainer.last
+    await trainer.says("Zoé Lambert ; entrée le n'importe quand")
+    assert "je n'ai pas compris la date d'entrée" in trainer.last
+
+
+async def test_an_exit_with_its_reason_and_an_extension_are_recorded_by_chat(
+    db: Database, trainer: Person
+) -> None:
+    nadia = await trainee(db, "Nadia Roux")
+    await trainer.says("/formations")
+    await trainer.presses(PROJET)
+    await trainer.presses("Entrées et sorties")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Nadia Roux")
+    assert trainer.last == "Que voulez-vous enregistrer pour Nadia Roux ?"
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Sa sortie")
+    assert "date de sortie de Nadia Roux" in trainer.last
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.says("le 30 avril")  # after the end of her path
+    assert "après la fin du parcours" in trainer.last
+    await trainer.says("le 18 décembre")
+    assert "vendredi 18 décembre 2026" in trainer.last
+    await trainer.presses("Oui")
+    assert "motif" in trainer.last
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Emploi")
+    assert (
+        "Sortie de Nadia Roux le vendredi 18 décembre 2026 (motif : emploi). J'enregistre ?"
+        in trainer.last
+    )
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Oui")
+    assert "C'est enregistré." in trainer.all_text
+    assert trainer.last == "Que voulez-vous faire de « Projet professionnel (démo) » ?"
+    nadia = await trainee(db, "Nadia Roux")
+    assert (nadia.left_on, nadia.exit_reason) == (date(2026, 12, 18), "emploi")
+    assert await due(db, f"CVL-EOS-EXIT:trainee:{nadia.id}") == [
+        (f"CVL-EOS-EXIT:trainee:{nadia.id}", date(2026, 12, 18))
+    ]
+
+    # A bon de commande supplémentaire for Thomas: the final bilan waits for it.
+    await trainer.presses("Entrées et sorties")
+    await trainer.presses("Thomas Fabre")
+    await trainer.presses("Une prolongation de parcours")
+    await trainer.says("le 15 mars")  # before the end of his path: not an extension
+    assert "doit finir après la fin actuelle" in trainer.last
+    await trainer.says("le 30 avril")
+    await trainer.presses("Oui")
+    assert "prolongé jusqu'au vendredi 30 avril 2027" in trainer.last
+    await trainer.presses("Oui")
+    assert "Le bilan final attendra la fin de ce parcours" in trainer.all_text
+    await trainer.presses("Voir le détail")
+    assert "Fin de tous les parcours (prolongations comprises) : vendredi 30 avril 2027" in (
+        trainer.all_text
+    )
+    assert "Nadia Roux – représente les stagiaires – entrée le" in trainer.all_text
+    assert "sortie le vendredi 18 décembre 2026 (emploi)" in trainer.all_text
+    await trainer.presses("Terminé")
+    assert await step_of(db, trainer) == (None, None)
+
+    thomas = await trainee(db, "Thomas Fabre")
+    assert thomas.path_end == date(2027, 4, 30)
+    async with db.sessions() as session:
+        f = await session.scalar(select(Formation).where(Formation.title.startswith(PROJET)))
+        assert f is not None
+        rows = {r["nom"]: r for r in await trainee_rows(session, f.organisation_id)}
+    fins = await due(db, f"CVL-BQ-END:formation:{f.id}")
+    assert fins == [(f"CVL-BQ-END:formation:{f.id}", date(2027, 5, 30))]
+    assert (rows["Nadia Roux"]["sortie"], rows["Nadia Roux"]["motif_sortie"]) == (
+        date(2026, 12, 18),
+        "Emploi",
+    )
+    assert rows["Thomas Fabre"]["fin_parcours"] == date(2027, 4, 30)
+    assert nadia.id != thomas.id
+
+
+async def test_a_trainee_s_name_and_company_typed_when_adding_are_corrected(
+    db: Database, trainer: Person
+) -> None:
+    karim = await trainee(db, "Karim Benali")
+    await trainer.says("/formations")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Entrées et sorties")
+    await trainer.presses("Karim Benali")
+    await trainer.presses("Corriger son nom")
+    await survives(db, trainer, FOR_NAMES)
+    await trainer.says("léa MARTIN")
+    assert "s'appelle déjà « léa MARTIN »" in trainer.last
+    await trainer.says("Karim Benali-Haddad")
+    assert "Karim Benali s'appellera désormais Karim Benali-Haddad. J'enregistre ?" in trainer.last
+    await trainer.presses("Oui")
+    await trainer.presses("Entrées et sorties")
+    await trainer.presses("Karim Benali-Haddad")
+    await trainer.presses("Corriger son entreprise")
+    await survives(db, trainer, FOR_NAMES)
+    await trainer.says("Brasserie du Port")
+    await trainer.presses("Oui")
+    await trainer.presses("Terminé")
+    renamed = await trainee(db, "Karim Benali-Haddad")
+    assert (renamed.id, renamed.name_key, renamed.company) == (
+        karim.id,
+        "karim benali haddad",
+        "Brasserie du Port",
+    )

@@ -1,0 +1,213 @@
+"""Correcting and deleting formations without a dialogue: what is stored, audited, recomputed."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.formations import edit
+from bot.formations.queries import visible_formations
+from bot.formations.service import NewSession
+from bot.storage.audit import AuditEntry
+from bot.storage.bilans import Bilan, StoredDeadline
+from bot.storage.db import Database
+from tests.auxil.formations import a_formation, cast
+
+NOW = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
+
+
+async def audit_of(session: AsyncSession, formation_id: int) -> list[tuple[str, dict[str, object]]]:
+    rows = await session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.entity == "formation", AuditEntry.entity_id == formation_id)
+        .order_by(AuditEntry.id)
+    )
+    return [(r.action, r.details) for r in rows]
+
+
+async def open_rules(session: AsyncSession, formation_id: int) -> set[str]:
+    rows = await session.scalars(
+        select(StoredDeadline).where(
+            StoredDeadline.formation_id == formation_id, StoredDeadline.status != "done"
+        )
+    )
+    return {r.rule_id for r in rows}
+
+
+async def test_a_correction_stores_audits_by_field_name_and_recomputes(store: Database) -> None:
+    async with store.sessions() as session, session.begin():
+        people = await cast(session)
+        formation = await a_formation(session, people.formateur, funder="autre")
+        assert await open_rules(session, formation.id) == set()
+        edited = await edit.edit_formation(
+            session,
+            people.formateur,
+            formation.id,
+            {
+                "funder": "cvl",
+                "programme": "visa",
+                "action_type": None,
+                "cm_name": "M. Paul Girard",
+            },
+        )
+        assert edited is not None
+        assert edited.fields == ["cm_name", "funder", "programme"]
+        assert (formation.funder, formation.programme, formation.cm_name) == (
+            "cvl",
+            "visa",
+            "M. Paul Girard",
+        )
+        assert "CVL-BQ-END" in await open_rules(session, formation.id)
+        assert edit.proofs_unsendable(formation)  # a Région's formation, no e-mail
+        assert (await audit_of(session, formation.id))[-1] == (
+            "edit",
+            {"fields": ["cm_name", "funder", "programme"]},
+        )
+        # Back to another funder: the Centre-Val de Loire's answers no longer apply.
+        again = await edit.edit_formation(
+            session, people.formateur, formation.id, {"funder": "autre"}
+        )
+        assert again is not None and again.fields == ["funder", "programme"]
+        assert formation.programme is None
+        assert await open_rules(session, formation.id) == set()
+        # Nothing changed: nothing audited.
+        same = await edit.edit_formation(
+            session, people.formateur, formation.id, {"title": formation.title}
+        )
+        assert same is not None and same.fields == []
+        assert [a for a, _ in await audit_of(session, formation.id)].count("edit") == 2
+
+
+async def test_a_single_person_format_drops_the_group_answers(store: Database) -> None:
+    async with store.sessions() as session, session.begin():
+        people = await cast(session)
+        formation = await a_formation(session, people.formateur, mode="esp")
+        edited = await edit.edit_formation(
+            session, people.formateur, formation.id, {"kind": "bilan_competences"}
+        )
+        assert edited is not None
+        assert (formation.kind, formation.mode, formation.certifying, formation.long) == (
+            "bilan_competences",
+            "dates",
+            False,
+            False,
+        )
+
+
+async def test_bad_values_are_refused_and_strangers_see_nothing(store: Database) -> None:
+    async with store.sessions() as session, session.begin():
+        people = await cast(session)
+        formation = await a_formation(session, people.formateur)
+        for bad in ({"funder": "CVL"}, {"title": ""}, {"long": "oui"}, {"owner_id": 1}):
+            with pytest.raises(ValueError):
+                await edit.edit_formation(session, people.formateur, formation.id, bad)
+        for stranger in (people.colleague, people.outsider):
+            assert (
+                await edit.edit_formation(session, stranger, formation.id, {"title": "Volé"})
+                is None
+            )
+            assert await edit.delete_formation(session, stranger, formation.id, now=NOW) is None
+        assert formation.title == "Agent de restauration"
+
+
+async def test_sessions_are_replaced_in_place_keeping_their_ids(store: Database) -> None:
+    async with store.sessions() as session, session.begin():
+        people = await cast(session)
+        formation = await a_formation(
+            session,
+            people.formateur,
+            funder="cvl",
+            action_type="metiers",
+            sessions=(
+                NewSession("Session 1", date(2026, 12, 1), date(2027, 1, 31)),
+                NewSession("Session 2", date(2027, 2, 1), date(2027, 3, 31)),
+            ),
+        )
+        ids = [s.id for s in formation.sessions]
+        saved = await edit.replace_sessions(
+            session,
+            people.formateur,
+            formation.id,
+            [
+                NewSession("Session 1", date(2026, 12, 7), date(2027, 1, 31), "Cuisine"),
+                NewSession("Session 2", date(2027, 2, 1), date(2027, 3, 31), "Cuisine"),
+                NewSession("Session 3", date(2027, 4, 1), date(2027, 6, 15), "Service"),
+            ],
+        )
+        assert saved is not None
+        rows = sorted(formation.sessions, key=lambda s: s.start_date)
+        assert [s.id for s in rows][:2] == ids
+        assert [(s.start_date, s.composante) for s in rows] == [
+            (date(2026, 12, 7), "Cuisine"),
+            (date(2027, 2, 1), "Cuisine"),
+            (date(2027, 4, 1), "Service"),
+        ]
+        keys = set(
+            (
+                await session.scalars(
+                    select(StoredDeadline.key).where(StoredDeadline.formation_id == formation.id)
+                )
+            ).all()
+        )
+        # Two composantes: "Cuisine" in two sessions owes an étape and a fin, "Service" a fin.
+        assert {k for k in keys if k.startswith("CVL-BQ")} == {
+            f"CVL-BQ-MID:formation:{formation.id}:composante:cuisine",
+            f"CVL-BQ-END:formation:{formation.id}:composante:cuisine",
+            f"CVL-BQ-END:formation:{formation.id}:composante:service",
+        }
+        assert (await audit_of(session, formation.id))[-1] == ("edit_sessions", {"count": 3})
+
+
+async def test_deleting_hides_closes_the_open_deadlines_and_keeps_the_done_ones(
+    store: Database,
+) -> None:
+    async with store.sessions() as session, session.begin():
+        people = await cast(session)
+        formation = await a_formation(session, people.formateur, funder="cvl", programme="visa")
+        rows = list(
+            (
+                await session.scalars(
+                    select(StoredDeadline).where(StoredDeadline.formation_id == formation.id)
+                )
+            ).all()
+        )
+        assert rows
+        rows[0].status = "done"
+        deleted = await edit.delete_formation(session, people.formateur, formation.id, now=NOW)
+        assert deleted is not None and deleted.blocker is None
+        assert formation.deleted_at == NOW
+        left = (
+            await session.scalars(
+                select(StoredDeadline).where(StoredDeadline.formation_id == formation.id)
+            )
+        ).all()
+        assert [(r.key, r.status) for r in left] == [(rows[0].key, "done")]
+        assert await visible_formations(session, people.formateur) == []
+        assert await visible_formations(session, people.admin) == []
+        assert (await audit_of(session, formation.id))[-1] == ("delete", {})
+
+
+async def test_a_formation_with_a_bilan_is_not_deleted_until_it_is_cancelled(
+    store: Database,
+) -> None:
+    async with store.sessions() as session, session.begin():
+        people = await cast(session)
+        formation = await a_formation(session, people.formateur)
+        bilan = Bilan(
+            organisation_id=formation.organisation_id,
+            formation_id=formation.id,
+            kind="fin",
+            starts_at=NOW + timedelta(days=30),
+            ends_at=NOW + timedelta(days=30, hours=2),
+        )
+        session.add(bilan)
+        await session.flush()
+        blocked = await edit.delete_formation(session, people.formateur, formation.id, now=NOW)
+        assert blocked is not None and blocked.blocker == "bilan"
+        assert formation.deleted_at is None
+        bilan.cancelled_at = NOW
+        done = await edit.delete_formation(session, people.formateur, formation.id, now=NOW)
+        assert done is not None and done.blocker is None and formation.deleted_at == NOW

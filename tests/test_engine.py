@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -22,6 +24,9 @@ from bot.storage.people import ChatIdentity, Membership, Role
 from bot.storage.people import Person as PersonRow
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import step_of
+from tests.auxil.statements import counting
+
+README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 async def count_formations(db: Database) -> int:
@@ -270,3 +275,17 @@ async def test_aide_without_a_slash_is_the_help(trainer: Person) -> None:
     await trainer.says("Cuisine")
     await trainer.says("aide")
     assert "Vous êtes en train de : créer une formation" in trainer.last
+
+
+async def test_a_turn_issues_no_more_statements_than_the_readme_says(
+    db: Database, trainer: Person
+) -> None:
+    """Event id, state row read and versioned write, who is writing, the event recorded."""
+    figure = re.search(r"a turn issues \*\*(\d+) SQL statements\*\*", README.read_text("utf-8"))
+    assert figure is not None, "the README states how many statements a turn issues"
+    await trainer.says("/formation")  # the state row exists from here on
+    for text in ("Cuisine du monde", "/annuler", "/aide", "/formations"):
+        with counting(db) as sent:
+            await trainer.says(text)
+        statements = [s for s in sent if s not in ("BEGIN", "COMMIT", "ROLLBACK")]
+        assert len(statements) <= int(figure.group(1)), (text, statements)

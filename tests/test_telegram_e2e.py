@@ -225,13 +225,12 @@ async def test_a_killed_bot_loses_nothing_and_does_nothing_twice(
             process = await start()
             await answer_after(claire, waiting.message_id, "Qui la finance", timeout=30)
 
-            await click(claire, "Autre financeur", "organisé")
+            await click(claire, "Autre financeur", "dates")  # one person: no group question
             process.send_signal(signal.SIGKILL)
             await process.wait()
             process = await start()
-            await click(claire, "De date à date", "dates", timeout=30)
-            await ask(claire, "du 1er au 19 décembre 2026", "C'est bien ça")
-            await click(claire, "Oui", "stagiaires")
+            await ask(claire, "du 1er au 19 décembre 2026", "C'est bien ça", timeout=30)
+            await click(claire, "Oui", "personne accompagnée")
             await click(claire, "Plus tard", "Récapitulatif")
             await click(claire, "Enregistrer", "C'est enregistré")
     finally:

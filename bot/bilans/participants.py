@@ -304,6 +304,29 @@ async def remove_participant(
     return Change(view, participant, reached, told)
 
 
+async def _noted(
+    session: AsyncSession,
+    viewer: Member,
+    bilan: Bilan,
+    formation: Formation,
+    participant: BilanParticipant,
+    action: str,
+) -> Change:
+    """A fact about one participant after the bilan: audited; the invitation is unchanged."""
+    await session.flush()
+    audit.record(
+        session,
+        organisation_id=viewer.organisation_id,
+        actor_id=viewer.person_id,
+        action=action,
+        entity="bilan",
+        entity_id=bilan.id,
+        formation_id=formation.id,
+        participant_id=participant.id,
+    )
+    return Change(await view_with(session, bilan, formation), participant, 0, [])
+
+
 async def record_no_show(
     session: AsyncSession, viewer: Member, now: datetime, bilan_id: int, participant_id: int
 ) -> Change | None:
@@ -323,19 +346,7 @@ async def record_no_show(
     participant.no_show_at = now
     participant.no_show_by = viewer.person_id
     await _revoke_links(session, participant, viewer.person_id, now)
-    await session.flush()
-    audit.record(
-        session,
-        organisation_id=viewer.organisation_id,
-        actor_id=viewer.person_id,
-        action="no_show",
-        entity="bilan",
-        entity_id=bilan.id,
-        formation_id=formation.id,
-        participant_id=participant.id,
-    )
-    view = await view_with(session, bilan, formation)
-    return Change(view, participant, 0, [])
+    return await _noted(session, viewer, bilan, formation, participant, "no_show")
 
 
 async def cancel_no_show(
@@ -352,16 +363,4 @@ async def cancel_no_show(
         return None
     participant.no_show_at = None
     participant.no_show_by = None
-    await session.flush()
-    audit.record(
-        session,
-        organisation_id=viewer.organisation_id,
-        actor_id=viewer.person_id,
-        action="no_show_cancelled",
-        entity="bilan",
-        entity_id=bilan.id,
-        formation_id=formation.id,
-        participant_id=participant.id,
-    )
-    view = await view_with(session, bilan, formation)
-    return Change(view, participant, 0, [])
+    return await _noted(session, viewer, bilan, formation, participant, "no_show_cancelled")

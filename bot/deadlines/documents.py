@@ -18,7 +18,6 @@ and the deadlines as a calendar.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -27,6 +26,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event
 
 from bot import texts
+from bot.answers import EMAIL
 from bot.bilans.participants import derogation_of
 from bot.bilans.view import BilanView, kind_label
 from bot.dates import spell_date, spell_datetime, spell_time
@@ -56,8 +56,6 @@ EMAIL_TEMPLATES = {
     "cvl": "documents/email_bilan_cvl.txt.j2",
 }
 """Each funder's draft: its own contact, its own documents and delays."""
-
-EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}$")
 
 
 def duration_words(minutes: int) -> str:

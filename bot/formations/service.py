@@ -28,6 +28,25 @@ class NewTrainee:
     delegate: bool = False
     entered_on: date | None = None
     """When given ("Nora Ali ; entrée le 30 novembre"); else the start, or today if later."""
+    email: str | None = None
+    phone: str | None = None
+    left_on: date | None = None
+    """An exit already known (a list imported from a spreadsheet), with ``exit_reason``."""
+    exit_reason: str | None = None
+
+    def stored(self, key: str, entered_on: date) -> Trainee:
+        """The row this trainee becomes, entering on ``entered_on`` unless a day was given."""
+        return Trainee(
+            full_name=self.name,
+            name_key=key,
+            company=self.company,
+            email=self.email,
+            phone=self.phone,
+            is_delegate=self.delegate,
+            entered_on=self.entered_on or entered_on,
+            left_on=self.left_on,
+            exit_reason=self.exit_reason if self.left_on else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -110,15 +129,7 @@ async def create_formation(
             )
         )
     for trainee in values.trainees:
-        formation.trainees.append(
-            Trainee(
-                full_name=trainee.name,
-                name_key=name_key(trainee.name),
-                company=trainee.company,
-                is_delegate=trainee.delegate,
-                entered_on=trainee.entered_on or formation.start_date,
-            )
-        )
+        formation.trainees.append(trainee.stored(name_key(trainee.name), formation.start_date))
     session.add(formation)
     await session.flush()
     audit_formation(session, member, "create", formation.id, trainees=len(formation.trainees))
@@ -160,8 +171,8 @@ async def add_trainees(
     *,
     now: datetime,
 ) -> TraineesAdded | None:
-    """Enrol the trainees not enrolled yet; they enter on the day given, else today (or at
-    the start, if later).
+    """Enrol the trainees not enrolled yet (by name, or by e-mail when one is given); they
+    enter on the day given, else today (or at the start, if later).
 
     ``now`` is in the organisation's time zone: its date is "today" there.
     """
@@ -169,20 +180,17 @@ async def add_trainees(
     if formation is None:
         return None
     known = {t.name_key for t in formation.trainees}
+    emails = {t.email.lower() for t in formation.trainees if t.email}
     added = 0
     for trainee in trainees:
         key = name_key(trainee.name)
-        if key in known:
+        email = trainee.email.lower() if trainee.email else None
+        if key in known or email in emails:
             continue
         known.add(key)
-        formation.trainees.append(
-            Trainee(
-                full_name=trainee.name,
-                name_key=key,
-                company=trainee.company,
-                entered_on=trainee.entered_on or max(now.date(), formation.start_date),
-            )
-        )
+        if email:
+            emails.add(email)
+        formation.trainees.append(trainee.stored(key, max(now.date(), formation.start_date)))
         added += 1
     await session.flush()
     audit_formation(session, member, "add_trainees", formation.id, count=added)

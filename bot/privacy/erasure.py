@@ -1,6 +1,6 @@
 """Erasing a trainee at an admin's request, and deleting a formation past retention.
 
-What an erasure removes (RGPD art. 17): the trainee's name and company
+What an erasure removes (RGPD art. 17): the trainee's name, company, e-mail and phone
 (the row stays, renamed « Personne effacée n° ID », so counts and dates of
 the formation still add up), absences and their proofs, décrochage
 follow-ups with their signs, contacts, entretiens, comptes rendus and
@@ -209,7 +209,7 @@ async def erase_trainee(
     pseudonym = erased_name(trainee.id)
     trainee.full_name = pseudonym
     trainee.name_key = fold(pseudonym)
-    trainee.company = None
+    trainee.company = trainee.email = trainee.phone = None
     await session.flush()
     await forget_people(session, people, even_if_answered=True)
     await end_conversations_about(session, {"trainee_id": trainee.id}, names, now, asking=asking)

@@ -119,6 +119,9 @@ class Trainee(Base):
     name_key: Mapped[str] = mapped_column(String(200))
     """Lower-case, accent-free form: "Dupont" and "DUPONT" are one trainee."""
     company: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    """Given by an imported list; the RGPD erasure clears it with the name."""
+    phone: Mapped[str | None] = mapped_column(String(40))
     is_delegate: Mapped[bool] = mapped_column(Boolean, default=False)
     entered_on: Mapped[date | None] = mapped_column()
     left_on: Mapped[date | None] = mapped_column()

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 
 from bot import dates, texts
-from bot.answers import MAX_TEXT, Invalid, clean_line, matrix_id
+from bot.answers import EMAIL, MAX_TEXT, Invalid, clean_line, matrix_id
 from bot.conversations.formations.years import (
     Period,
     day_in_context,
@@ -24,13 +24,12 @@ from bot.conversations.formations.years import (
 from bot.conversations.kit.context import Context
 from bot.formations.labels import COMPOSANTE_ACTION_TYPES, SINGLE_PERSON_KINDS, name_key
 from bot.formations.service import NewSession, NewTrainee
+from bot.imports.service import new_trainee
 from bot.people.names import person_name
 
 MAX_TRAINEES = 200
 MAX_SESSIONS = 30
 TRAINEE_LINE_LIMIT = 100
-
-EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}$")
 
 
 async def parse_title(ctx: Context, text: str) -> str | Invalid:
@@ -299,15 +298,14 @@ def parse_trainee_lines(
     return trainees
 
 
-def stored_trainees(ctx: Context, *, delegates: Sequence[str] = ()) -> list[NewTrainee]:
-    """The trainees :func:`parse_trainees` kept; ``delegates`` are their indexes, as strings."""
+def stored_trainees(ctx: Context, *, delegates: Sequence[str] | None = None) -> list[NewTrainee]:
+    """The trainees typed (:func:`parse_trainees`) or imported from a file, as kept.
+
+    ``delegates`` are their indexes, as strings (the creation's question);
+    without them, each row says (a file's « Délégué » column).
+    """
     return [
-        NewTrainee(
-            name=str(t["name"]),
-            company=t.get("company"),
-            delegate=str(index) in delegates,
-            entered_on=date.fromisoformat(t["entered_on"]) if t.get("entered_on") else None,
-        )
+        new_trainee(t, delegate=None if delegates is None else str(index) in delegates)
         for index, t in enumerate(ctx.data.get("trainees") or [])
     ]
 

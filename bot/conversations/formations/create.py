@@ -15,7 +15,8 @@ Bot  (Centre-Val de Loire) Plusieurs sessions ? Une par ligne, avec ses dates
 Bot  Certifiante ? Courte ou longue ?  (Rectorat) Accompagnement à distance ?
      (Bilan de compétences, VAE: no group questions: organisation, delegates.)
 Bot  (Régions) Qui la suit à la Région ? Son adresse e-mail ?  [Passer]
-Bot  Collez la liste des stagiaires, un nom par ligne.  [Plus tard]
+Bot  Collez la liste des stagiaires, un nom par ligne, ou envoyez-la en CSV ou Excel.  [Plus tard]
+     (a file: its preview, then « Ajouter ces 12 stagiaires ? », see :mod:`.trainee_file`)
 Bot  Qui sont les délégués des stagiaires ?  ☐ Marie Dupont ☐ Karim Benali  [✅ Terminé]
 Bot  Récapitulatif … Tout est juste ?  [Enregistrer] [Abandonner]
 Vous Enregistrer
@@ -34,9 +35,10 @@ from bot.conversations.formations.answers import (
 )
 from bot.conversations.formations.choose import member
 from bot.conversations.formations.period import PeriodStep
+from bot.conversations.formations.trainee_file import TraineeList, confirm_import
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, finish_now, leave_saying
-from bot.conversations.kit.steps import Confirm, Option, PickMany, Text
+from bot.conversations.kit.steps import Confirm, Option, PickMany
 from bot.formations.edit import proofs_unsendable
 from bot.formations.service import NewFormation, create_formation
 from bot.storage.people import Role
@@ -95,7 +97,7 @@ NEW = Flow(
         q.cm_name(),
         q.cm_email(),
         q.cm_matrix(),
-        Text(
+        TraineeList(
             "trainees",
             ask="formation.ask_trainees",
             parse=parse_trainees,
@@ -103,6 +105,7 @@ NEW = Flow(
             skip_label="Plus tard",
             help="formation.help_trainees",
         ),
+        confirm_import(),
         PickMany(
             "delegates",
             ask="formation.ask_delegates",

@@ -15,7 +15,7 @@
     Bot  Nouvelles dates enregistrées pour « Agent de restauration » : …
     Bot  Que voulez-vous faire de « Agent de restauration » ?  (the menu again)
     Vous Ajouter des stagiaires
-    Bot  Quels stagiaires ajouter ? Un nom par ligne.
+    Bot  Quels stagiaires ajouter ? Un nom par ligne, ou le fichier de la liste (CSV, Excel).
     Vous Retirer un stagiaire → Quel stagiaire retirer ? → Retirer Karim Benali ? [Oui, retirer]
     Vous Choisir les délégués → ☑ Léa Martin ☐ Paul Henry … [✅ Terminé]
     Vous Supprimer la formation
@@ -44,9 +44,10 @@ from bot.conversations.formations.choose import (
 )
 from bot.conversations.formations.period import PeriodStep
 from bot.conversations.formations.questions import is_group_training
+from bot.conversations.formations.trainee_file import IMPORT, TraineeList, confirm_import
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, leave_saying
-from bot.conversations.kit.steps import Confirm, Entry, Menu, Option, Pick, PickMany, Text
+from bot.conversations.kit.steps import Confirm, Entry, Menu, Option, Pick, PickMany
 from bot.formations import service
 from bot.formations.edit import delete_formation, proofs_unsendable
 from bot.formations.labels import LABELS
@@ -229,6 +230,10 @@ async def save_added(ctx: Context) -> None:
     if added is None:
         ctx.say("formation.not_found")
         return
+    sent = ctx.data.get(IMPORT)
+    if sent:
+        ctx.say("formation_import.done", count=added.count, f=added.formation, **sent)
+        return
     ctx.say("formation.trainees_added", count=added.count, f=added.formation)
 
 
@@ -238,13 +243,14 @@ ADD_TRAINEES = Flow(
     summary="ajouter des stagiaires",
     start=editing,
     steps=[
-        Text(
+        TraineeList(
             "trainees",
             ask="formation.ask_more_trainees",
             parse=parse_trainees,
             multiline=True,
             help="formation.help_trainees",
         ),
+        confirm_import(),
     ],
     finish=save_added,
 )

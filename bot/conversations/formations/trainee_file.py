@@ -1,0 +1,117 @@
+"""The trainee list sent as a file (CSV or Excel) where the names are asked.
+
+Bot  Collez la liste des stagiaires, un nom par ligne… Ou envoyez le fichier
+     de la liste (CSV ou Excel).
+Vous [stagiaires.xlsx]
+Bot  Fichier « stagiaires.xlsx » : 14 lignes lues.
+     12 stagiaires à ajouter, dont 2 pour représenter les stagiaires :
+     · Marie Dupont (Boulangerie Martin) – représente les stagiaires …
+     1 ligne à corriger (pas ajoutée) :
+     · ligne 7 : date d'entrée « 31/02/2027 » impossible
+     Déjà dans la formation (pas ajouté de nouveau) : Karim Benali (ligne 5).
+Bot  Ajouter ces 12 stagiaires à la formation ?  [Importer] [Ne pas importer]
+Vous Importer
+Bot  (creating: the delegates, ticked as the file says, then the recap;
+      editing: « 12 stagiaires importés dans « … ». Les échéances sont recalculées. »)
+
+The same two steps serve ``/formation`` (its trainees question) and
+``/formations`` → « Ajouter des stagiaires ».  The rows wait in the
+answers, as typed trainees do, so the creation's delegates question and
+recap, and the adding's save, take them the same way; only the file's
+extras (e-mail, phone, exit) come along.  A file that is no list, or with no
+trainee to add, is re-asked with what is expected.
+"""
+
+from __future__ import annotations
+
+from bot.conversations.formations.answers import trainee_bounds
+from bot.conversations.formations.choose import member
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Leave, Next, Outcome, Retry
+from bot.conversations.kit.steps import Confirm, Text
+from bot.formations.labels import SINGLE_PERSON_KINDS
+from bot.imports.reading import Refused
+from bot.imports.service import Preview, preview, preview_for
+from bot.messages import Attachment
+
+IMPORT = "_import"
+"""Where the file's name and counts wait until the confirmation (the rows are in ``trainees``)."""
+
+
+class TraineeList(Text):
+    """The trainees question: names typed or pasted, or a list sent as a file."""
+
+    async def answer(self, ctx: Context) -> Outcome:
+        attachment = ctx.incoming.attachment
+        ctx.data.pop(IMPORT, None)
+        if attachment is None or ctx.incoming.choice is not None:
+            ctx.data.pop("delegates", None)  # ticks of an earlier list would name others
+            return await super().answer(ctx)
+        return await take_file(ctx, self.store, attachment)
+
+
+async def take_file(ctx: Context, store: str, attachment: Attachment) -> Outcome:
+    try:
+        found = await _preview(ctx, attachment)
+    except Refused as refused:
+        return Retry(
+            ctx.render("formation_import.refused", reason=refused.reason, **refused.values)
+        )
+    if found is None:
+        ctx.say("formation.not_found")
+        return Leave()
+    shown = ctx.render("formation_import.preview", **found.shown())
+    if not found.rows:
+        return Retry(shown)
+    ctx.say("formation_import.preview", **found.shown())
+    ctx.data[store] = [row.as_data() for row in found.rows]
+    ctx.data["delegates"] = [str(i) for i, row in enumerate(found.rows) if row.delegate]
+    ctx.data[IMPORT] = {
+        "filename": found.filename,
+        "count": len(found.rows),
+        "refused": found.refused_lines,
+    }
+    return Next()
+
+
+async def _preview(ctx: Context, attachment: Attachment) -> Preview | None:
+    if ctx.data.get("formation_id") is not None:  # adding to a formation that exists
+        return await preview_for(
+            ctx.session,
+            member(ctx),
+            ctx.data["formation_id"],
+            attachment.filename,
+            attachment.content,
+            now=ctx.now,
+        )
+    return preview(
+        attachment.filename,
+        attachment.content,
+        now=ctx.now,
+        bounds=trainee_bounds(ctx),
+        single=ctx.data.get("kind") in SINGLE_PERSON_KINDS,
+    )
+
+
+async def _not_imported(ctx: Context) -> Outcome:
+    for key in (IMPORT, "trainees", "delegates"):
+        ctx.data.pop(key, None)
+    ctx.say("formation_import.not_imported")
+    return Next("trainees")
+
+
+async def _imported(ctx: Context) -> Outcome:
+    return Next()
+
+
+def confirm_import() -> Confirm:
+    """« Ajouter ces 12 stagiaires ? », asked only after a file (right after the list)."""
+    return Confirm(
+        "import_confirm",
+        ask="formation_import.confirm",
+        yes=_imported,
+        no=_not_imported,
+        yes_label="Importer",
+        no_label="Ne pas importer",
+        when=lambda c: bool(c.data.get(IMPORT)),
+    )

@@ -1,4 +1,4 @@
-"""``formabot``: run the bot, chat in the terminal, fill a demo, migrate, export, back up."""
+"""``formabot``: run the bot, chat in the terminal, fill a demo, migrate, export, import, back up."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from bot.app import FEATURES, build_engine, serve, setup_logging, transports_for
 from bot.attestations import keys, verify
 from bot.backup import BackupError, backup, restore
 from bot.files import write_private
+from bot.imports.command import import_trainees, read_file
 from bot.manifest import Features
 from bot.storage.db import Database
 from bot.transports.console import Console, ConsoleTransport
@@ -76,6 +77,20 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--formation", type=int, default=None, help="id de la formation")
     export.add_argument("--bilan", type=int, default=None, help="id du bilan")
     export.add_argument("--out", type=Path, default=None, help="fichier à écrire")
+    importing = sub.add_parser(
+        "import",
+        help="importer une liste de stagiaires (CSV ou Excel) dans une formation",
+        description="Lit le fichier (CSV ou .xlsx, une ligne d'en-tête : Nom, Prénom, "
+        "Entreprise, E-mail, Téléphone, Date d'entrée, Date de sortie, Motif de sortie, "
+        "Délégué), montre ce qui sera ajouté et les lignes à corriger, puis demande "
+        "confirmation. Code de sortie 0 si tout est importé, 1 sinon.",
+    )
+    importing.add_argument("what", choices=("stagiaires",), metavar="stagiaires")
+    importing.add_argument("fichier", type=Path, metavar="FICHIER")
+    importing.add_argument(
+        "--formation", type=int, required=True, metavar="ID", help="id de la formation"
+    )
+    importing.add_argument("--oui", action="store_true", help="importer sans demander")
     verifier = sub.add_parser(
         "verifier",
         help="vérifier un dossier de preuves (ZIP) sans la base",
@@ -237,6 +252,34 @@ async def _export(db: Database, args: argparse.Namespace, features: Features) ->
     return 2
 
 
+def cmd_import(settings: config.Settings, args: argparse.Namespace) -> int:
+    """``formabot import stagiaires``: the file read here, the rest in :mod:`bot.imports.command`."""
+    content = read_file(args.fichier, sys.stderr)
+    if content is None:
+        return 1
+
+    async def run(content: bytes) -> int:
+        db = await _open(settings)
+        try:
+            return await import_trainees(
+                db,
+                args.formation,
+                args.fichier.name,
+                content,
+                yes=args.oui,
+                ask=input,
+                out=sys.stdout,
+                err=sys.stderr,
+            )
+        except EOFError:  # no answer on standard input: nothing imported
+            print(texts.plain(texts.say("formation_import.cli_no")))
+            return 1
+        finally:
+            await db.dispose()
+
+    return asyncio.run(run(content))
+
+
 def cmd_verifier(settings: config.Settings, args: argparse.Namespace) -> int:
     """``formabot verifier``: no database, only the file (and this server's key, if any)."""
     local = keys.existing_key(settings.data_dir)
@@ -310,6 +353,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(cmd_migrate(settings))
     if args.command == "export":
         return asyncio.run(cmd_export(settings, args))
+    if args.command == "import":
+        return cmd_import(settings, args)
     if args.command == "verifier":
         return cmd_verifier(settings, args)
     if args.command in ("backup", "restore"):

@@ -26,7 +26,9 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
 """Trainees in one file: several formations' worth, far below what would take long."""
 MAX_SCANNED = 10 * MAX_ROWS
-"""Rows looked at in all, blank ones included (a sheet formatted down to row 1,048,576)."""
+"""Rows looked at in all, blank ones included: a sheet made of gaps is refused there."""
+BLANK_END = 1000
+"""Blank rows in a row that end the list (a sheet formatted down to row 1,048,576)."""
 MAX_COLUMNS = 40
 MAX_UNZIPPED = 40 * 1024 * 1024
 """What the XLSX parts may weigh once unzipped (a zip bomb stops here)."""
@@ -140,6 +142,7 @@ def _csv(decoded: tuple[str, str]) -> Table:
     lines = text.splitlines()
     delimiter = _delimiter(lines[:20])
     table = Table("csv", encoding=encoding, delimiter=delimiter)
+    csv.field_size_limit(MAX_BYTES)  # a whole file in one cell is cut, not an error
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         _collect(table, ((reader.line_num, row) for row in reader))
@@ -150,13 +153,17 @@ def _csv(decoded: tuple[str, str]) -> Table:
 
 def _collect(table: Table, rows: Iterator[tuple[int, Iterable[Cell]]]) -> None:
     """Keep the non-blank rows, refusing too many of them before reading further."""
-    filled = 0
+    filled = blanks = 0
     for scanned, (number, cells) in enumerate(rows, start=1):
         if scanned > MAX_SCANNED:
             raise Refused("too_many", count=None, limit=MAX_ROWS)
         kept = [_cell(c) for _, c in zip(range(MAX_COLUMNS), cells, strict=False)]
         if not any(c not in (None, "") for c in kept):
+            blanks += 1
+            if blanks >= BLANK_END and table.rows:
+                return
             continue
+        blanks = 0
         filled += 1
         if filled > MAX_ROWS + 1:  # the header and MAX_ROWS trainees
             raise Refused("too_many", count=_more(table, filled, rows), limit=MAX_ROWS)

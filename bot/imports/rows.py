@@ -90,12 +90,19 @@ def text_of(cell: Cell) -> str:
 
 _FRENCH = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4}|\d{2})(?:[ T].*)?$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+_MONTHS = {"janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre"}
+_MONTHS |= {"octobre", "novembre", "decembre", "janv", "fev", "fevr", "avr", "juil", "sept"}
+_MONTHS |= {"oct", "nov", "dec"}
 EXCEL_EPOCH = date(1899, 12, 30)
 """Day 0 of Excel's (1900) serial numbers, past its leap-year bug."""
 
 
 def day_of(cell: Cell, now: datetime) -> date | str | None:
-    """A date cell: the day, ``None`` when blank, or the problem code."""
+    """A date cell: the day, ``None`` when blank, or the problem code.
+
+    Words are read only with a day and a month ("7 mars 2027"): "demain"
+    means nothing in a list written another day.
+    """
     if isinstance(cell, datetime):
         return cell.date()
     if isinstance(cell, date):
@@ -118,7 +125,7 @@ def day_of(cell: Cell, now: datetime) -> date | str | None:
             return date(year, int(parts[1]), int(parts[2]))
         except ValueError:
             return "date_impossible"
-    if any(ch.isalpha() for ch in text) and len(text) <= 40:
+    if len(text) <= 40 and re.search(r"\d", text) and _MONTHS.intersection(fold(text).split()):
         understood = dates.understand(text, now, "past")
         if understood is not None and understood.has_date:
             return understood.when.date()
@@ -247,6 +254,7 @@ def read_row(
         wrong(
             "entry_before_start" if entry < bounds[0] else "entry_after_end",
             "entered_on",
+            shown=entry,
             day=limit,
         )
     if exit_ is not None:

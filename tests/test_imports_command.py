@@ -1,0 +1,133 @@
+"""``formabot import stagiaires --formation ID FICHIER [--oui]``, through ``bot.cli.main``.
+
+The demo's formations receive real files; what the export then lists is
+what was stored.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.auxil.command import Done
+from tests.auxil.spreadsheets import PDF, csv_file, many, xlsx
+
+Formabot = Callable[[list[str]], Done]
+
+LIST = [
+    ("Nom", "Prénom", "Entreprise", "Courriel", "Délégué"),
+    ("Roy", "Nadia", "Garage Roy", "nadia.roy@example.org", "oui"),
+    ("Lemoine", "Hugo", "", "", ""),
+]
+
+
+def demo_formation(formabot: Formabot) -> str:
+    assert formabot(["demo"]).returncode == 0
+    rows = csv.DictReader(io.StringIO(formabot(["export", "formations"]).stdout))
+    return next(r["id"] for r in rows if r["intitule"].startswith("Agent de restauration"))
+
+
+def trainees(formabot: Formabot, formation: str) -> dict[str, dict[str, str]]:
+    rows = csv.DictReader(io.StringIO(formabot(["export", "stagiaires"]).stdout))
+    return {r["nom"]: r for r in rows if r["formation_id"] == formation}
+
+
+def answering(monkeypatch: pytest.MonkeyPatch, answer: str) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(answer))
+
+
+def test_a_list_is_previewed_confirmed_and_stored(
+    formabot: Formabot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    formation = demo_formation(formabot)
+    before = trainees(formabot, formation)
+    path = tmp_path / "stagiaires.xlsx"
+    path.write_bytes(xlsx(LIST))
+    answering(monkeypatch, "o\n")
+    done = formabot(["import", "stagiaires", "--formation", formation, str(path)])
+    assert done.returncode == 0, done.stderr
+    assert "Fichier « stagiaires.xlsx » : 2 lignes lues." in done.stdout
+    assert "2 stagiaires à ajouter, dont 1 pour représenter les stagiaires" in done.stdout
+    assert "Importer ces stagiaires ? [o/N]" in done.stdout
+    assert "2 stagiaires importés dans « Agent de restauration (démo) »" in done.stdout
+    after = trainees(formabot, formation)
+    assert set(after) - set(before) == {"Nadia Roy", "Hugo Lemoine"}
+    assert (after["Nadia Roy"]["entreprise"], after["Nadia Roy"]["delegue"]) == (
+        "Garage Roy",
+        "oui",
+    )
+    # Again, with --oui: nobody twice, and nothing to ask.
+    again = formabot(["import", "stagiaires", "--formation", formation, "--oui", str(path)])
+    assert again.returncode == 0
+    assert "Déjà dans la formation" in again.stdout and "Aucun stagiaire à ajouter" in again.stdout
+    assert "[o/N]" not in again.stdout
+    assert len(trainees(formabot, formation)) == len(after)
+
+
+def test_declining_or_no_answer_imports_nothing(
+    formabot: Formabot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    formation = demo_formation(formabot)
+    before = trainees(formabot, formation)
+    path = tmp_path / "liste.csv"
+    path.write_bytes(csv_file(LIST, encoding="cp1252"))
+    for answer in ("n\n", ""):
+        answering(monkeypatch, answer)
+        done = formabot(["import", "stagiaires", "--formation", formation, str(path)])
+        assert done.returncode == 1
+        assert "Rien n'est importé." in done.stdout
+    assert trainees(formabot, formation) == before
+
+
+def test_line_errors_are_printed_and_the_exit_code_says_so(
+    formabot: Formabot, tmp_path: Path
+) -> None:
+    formation = demo_formation(formabot)
+    path = tmp_path / "liste.csv"
+    rows = [*LIST, ("Faure", "Inès", "", "pas un mail", ""), ("Roy", "Nadia", "", "", "")]
+    path.write_bytes(csv_file(rows, delimiter=",", bom=True))
+    done = formabot(["import", "stagiaires", "--formation", formation, "--oui", str(path)])
+    assert done.returncode == 1
+    assert "· ligne 4 : e-mail « pas un mail » invalide" in done.stdout
+    assert "· ligne 5 : « Nadia Roy » figure déjà à la ligne 2" in done.stdout
+    assert "2 stagiaires importés" in done.stdout  # the good lines, as confirmed
+    assert {"Nadia Roy", "Hugo Lemoine"} <= set(trainees(formabot, formation))
+    assert "Inès Faure" not in trainees(formabot, formation)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [
+        ("liste.pdf", PDF, "C'est un PDF"),
+        ("liste.xlsx", b"not a workbook at all", "abîmé"),
+        ("vide.csv", b"", "le fichier est vide"),
+        ("gros.csv", None, "10 000 lignes"),
+    ],
+)
+def test_a_wrong_file_is_refused_in_french_and_nothing_changes(
+    formabot: Formabot, tmp_path: Path, name: str, content: bytes | None, says: str
+) -> None:
+    formation = demo_formation(formabot)
+    before = trainees(formabot, formation)
+    path = tmp_path / name
+    path.write_bytes(content if content is not None else csv_file(many(10_000)))
+    done = formabot(["import", "stagiaires", "--formation", formation, "--oui", str(path)])
+    assert done.returncode == 1
+    assert says in done.stderr and "CSV" in done.stderr
+    assert trainees(formabot, formation) == before
+
+
+def test_an_unknown_formation_or_a_missing_file_is_said(formabot: Formabot, tmp_path: Path) -> None:
+    formation = demo_formation(formabot)
+    path = tmp_path / "liste.csv"
+    path.write_bytes(csv_file(LIST))
+    unknown = formabot(["import", "stagiaires", "--formation", "999", "--oui", str(path)])
+    assert unknown.returncode == 1 and "Formation 999 introuvable." in unknown.stderr
+    missing = formabot(["import", "stagiaires", "--formation", formation, str(tmp_path / "x.csv")])
+    assert missing.returncode == 1 and "Impossible de lire" in missing.stderr
+    usage = formabot(["import", "formations", "--formation", formation, str(path)])
+    assert usage.returncode == 2

@@ -232,7 +232,12 @@ async def save_added(ctx: Context) -> None:
         return
     sent = ctx.data.get(IMPORT)
     if sent:
-        ctx.say("formation_import.done", count=added.count, f=added.formation, **sent)
+        ctx.say(
+            "formation_import.done",
+            count=added.count,
+            f=added.formation,
+            filename=sent["filename"],
+        )
         return
     ctx.say("formation.trainees_added", count=added.count, f=added.formation)
 

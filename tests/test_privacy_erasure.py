@@ -137,3 +137,18 @@ async def test_deadlines_that_named_the_trainee_are_reworded(
         assert trainee is not None
         await erase_trainee(session, org, trainee.id, admin, clock.now)
     assert await traces(db, words) == []
+
+
+async def test_erasing_clears_the_e_mail_and_phone_an_imported_list_gave(
+    db: Database, clock: Clock
+) -> None:
+    await fill_demo(db, clock.now.date())
+    async with db.sessions() as session, session.begin():
+        admin, org = await demo_author(session)
+        trainee = await session.scalar(select(Trainee).where(Trainee.full_name == "Léa Martin"))
+        assert trainee is not None
+        trainee.email, trainee.phone = "lea.martin@example.org", "06 12 34 56 78"
+        await erase_trainee(session, org, trainee.id, admin, clock.now)
+    async with db.sessions() as session:
+        erased = await session.get(Trainee, trainee.id)
+        assert erased is not None and (erased.email, erased.phone) == (None, None)

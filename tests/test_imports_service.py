@@ -189,3 +189,9 @@ async def test_an_import_stores_every_column_and_recomputes_the_deadlines(store:
             session, people.formateur, formation.id, [r.as_data() for r in found.rows], now=NOW
         )
         assert again is not None and again.count == 0
+
+
+def test_a_title_line_with_a_comma_does_not_hide_the_separator() -> None:
+    content = "Liste des stagiaires, session de mars\r\nNom;Prénom;Délégué\r\nDupont;Marie;-\r\n"
+    found = preview("l.csv", content.encode("cp1252"), now=NOW, bounds=BOUNDS)
+    assert [(r.name, r.delegate) for r in found.rows] == [("Marie Dupont", False)]

@@ -64,8 +64,16 @@ ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 IMAGES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"RIFF", b"II*\x00", b"MM\x00*", b"BM")
 
 
-def read_table(filename: str, content: bytes) -> Table:
-    """The table in ``content``, or :class:`Refused` saying what is expected."""
+DELIMITERS = (";", "\t", ",")
+
+
+def read_table(filename: str, content: bytes, *, delimiter: str | None = None) -> Table:
+    """The table in ``content``, or :class:`Refused` saying what is expected.
+
+    A CSV's separator is guessed from its first line unless ``delimiter`` is
+    given (the caller tries the others when the guess finds no header: a
+    title line above the table may hold none, or a comma).
+    """
     if not content or not content.strip():
         raise Refused("empty")
     if len(content) > MAX_BYTES:
@@ -80,7 +88,7 @@ def read_table(filename: str, content: bytes) -> Table:
         return _xlsx(content)
     if filename.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods")):
         raise Refused("broken_xlsx")  # named a workbook, but is none
-    return _csv(_decode(content))
+    return _csv(_decode(content), delimiter)
 
 
 # --- CSV ----------------------------------------------------------------------------
@@ -131,16 +139,15 @@ def _delimiter(lines: Iterable[str]) -> str:
     """The separator the header line uses most: ``;`` (French Excel), ``,`` or tab."""
     for line in lines:
         if line.strip():
-            counts = {d: line.count(d) for d in (";", "\t", ",")}
+            counts = {d: line.count(d) for d in DELIMITERS}
             best = max(counts, key=lambda d: counts[d])
             return best if counts[best] else ";"
     return ";"
 
 
-def _csv(decoded: tuple[str, str]) -> Table:
+def _csv(decoded: tuple[str, str], delimiter: str | None) -> Table:
     text, encoding = decoded
-    lines = text.splitlines()
-    delimiter = _delimiter(lines[:20])
+    delimiter = delimiter or _delimiter(text.splitlines()[:20])
     table = Table("csv", encoding=encoding, delimiter=delimiter)
     csv.field_size_limit(MAX_BYTES)  # a whole file in one cell is cut, not an error
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

@@ -136,6 +136,7 @@ _YES = {"oui", "o", "x", "1", "vrai", "true", "yes", "y", "delegue", "deleguee",
 _YES |= {"suppleant", "suppleante", "delegue e"}
 _NO = {"non", "n", "0", "faux", "false", "no", ""}
 _TICKS = {"✓", "✔", "✅", "☑", "☒", "•", "*", "+"}
+_DASHES = {"-", "–", "—", "/", "☐"}
 
 
 def delegate_of(cell: Cell) -> bool | None:
@@ -145,6 +146,8 @@ def delegate_of(cell: Cell) -> bool | None:
     raw = text_of(cell)
     if raw in _TICKS:
         return True
+    if raw in _DASHES:
+        return False
     folded = fold(raw)
     if folded in _YES:
         return True

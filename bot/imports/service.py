@@ -24,7 +24,7 @@ from bot.formations.labels import EXIT_REASONS, SINGLE_PERSON_KINDS, name_key
 from bot.formations.queries import Member, load_formation
 from bot.formations.service import NewTrainee, TraineesAdded, add_trainees
 from bot.imports.columns import find_header
-from bot.imports.reading import Refused, read_table
+from bot.imports.reading import DELIMITERS, Refused, read_table
 from bot.imports.rows import Bounds, Problem, Row, read_row
 from bot.storage.formations import Formation
 
@@ -113,6 +113,12 @@ def preview(
     """
     table = read_table(filename, content)
     header = find_header(table.rows)
+    for other in DELIMITERS if header is None and table.kind == "csv" else ():
+        if other != table.delimiter:
+            retried = read_table(filename, content, delimiter=other)
+            if (guessed := find_header(retried.rows)) is not None:
+                table, header = retried, guessed
+                break
     if header is None:
         raise Refused("no_header", found=[str(c)[:30] for c in table.rows[0][1] if c][:8])
     body = table.rows[header.index + 1 :]

@@ -188,6 +188,31 @@ async def test_a_list_added_to_an_existing_formation_skips_who_is_there(
         assert secret not in caplog.text
 
 
+async def test_a_list_sent_to_the_formations_menu_goes_to_adding_trainees(
+    db: Database, trainer: Person
+) -> None:
+    await trainer.says("/formations")
+    await trainer.presses("Agent de restauration")
+    await trainer.sends_file("photo.png", "image/png", PNG)
+    assert "C'est une image" in trainer.all_text
+    assert await step_of(db, trainer) == ("formations", "action")
+    await trainer.sends_file(
+        "l.xlsx", XLSX, xlsx([("Stagiaire", "Entreprise"), ("Nadia Roy", "Garage Roy")])
+    )
+    assert "1 stagiaire à ajouter" in trainer.all_text
+    assert trainer.last.startswith("Ajouter ce stagiaire à la formation ?")
+    assert await step_of(db, trainer) == ("formation_add", "import_confirm")
+    await trainer.presses("Importer")
+    assert "1 stagiaire importé" in trainer.all_text
+    assert trainer.last == "Que voulez-vous faire de « Agent de restauration (démo) » ?"
+    assert (await stored(db, "Agent de restauration (démo)"))["Nadia Roy"].company == "Garage Roy"
+    # Declined from there: the question of « Ajouter des stagiaires », nothing added.
+    await trainer.sends_file("l.csv", "text/csv", b"Nom\r\nHugo Lemoine\r\n")
+    await trainer.presses("Ne pas importer")
+    assert "Quels stagiaires ajouter" in trainer.last
+    assert "Hugo Lemoine" not in await stored(db, "Agent de restauration (démo)")
+
+
 async def test_the_console_sends_a_file_with_fichier(
     engine: Engine, trainer: Person, db: Database, tmp_path: Path
 ) -> None:

@@ -16,6 +16,7 @@
     Bot  Que voulez-vous faire de « Agent de restauration » ?  (the menu again)
     Vous Ajouter des stagiaires
     Bot  Quels stagiaires ajouter ? Un nom par ligne, ou le fichier de la liste (CSV, Excel).
+    Vous [liste.xlsx]  (also straight to the menu: its preview, then « Ajouter ces … ? »)
     Vous Retirer un stagiaire → Quel stagiaire retirer ? → Retirer Karim Benali ? [Oui, retirer]
     Vous Choisir les délégués → ☑ Léa Martin ☐ Paul Henry … [✅ Terminé]
     Vous Supprimer la formation
@@ -44,10 +45,15 @@ from bot.conversations.formations.choose import (
 )
 from bot.conversations.formations.period import PeriodStep
 from bot.conversations.formations.questions import is_group_training
-from bot.conversations.formations.trainee_file import IMPORT, TraineeList, confirm_import
+from bot.conversations.formations.trainee_file import (
+    IMPORT,
+    MenuTakingAList,
+    TraineeList,
+    confirm_import,
+)
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, leave_saying
-from bot.conversations.kit.steps import Confirm, Entry, Menu, Option, Pick, PickMany
+from bot.conversations.kit.steps import Confirm, Entry, Option, Pick, PickMany
 from bot.formations import service
 from bot.formations.edit import delete_formation, proofs_unsendable
 from bot.formations.labels import LABELS
@@ -147,7 +153,7 @@ LIST = Flow(
             unless_known=True,
             then=open_formation,
         ),
-        Menu(
+        MenuTakingAList(
             "action",
             ask="formation.ask_action",
             before=still_there,
@@ -242,11 +248,19 @@ async def save_added(ctx: Context) -> None:
     ctx.say("formation.trainees_added", count=added.count, f=added.formation)
 
 
+async def adding(ctx: Context) -> Outcome | None:
+    """A list sent to the menu comes with its rows: straight to the confirmation."""
+    outcome = await editing(ctx)
+    if outcome is None and ctx.data.get(IMPORT):
+        return Next("import_confirm")
+    return outcome
+
+
 ADD_TRAINEES = Flow(
     "formation_add",
     role=Role.FORMATEUR,
     summary="ajouter des stagiaires",
-    start=editing,
+    start=adding,
     steps=[
         TraineeList(
             "trainees",

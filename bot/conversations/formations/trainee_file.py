@@ -15,7 +15,8 @@ Bot  (creating: the delegates, ticked as the file says, then the recap;
       editing: « 12 stagiaires importés dans « … ». Les échéances sont recalculées. »)
 
 The same two steps serve ``/formation`` (its trainees question) and
-``/formations`` → « Ajouter des stagiaires ».  The rows wait in the
+``/formations`` → « Ajouter des stagiaires »; a file sent to the
+formation's menu itself goes there too (:class:`MenuTakingAList`).  The rows wait in the
 answers, as typed trainees do, so the creation's delegates question and
 recap, and the adding's save, take them the same way; only the file's
 extras (e-mail, phone, exit) come along.  A file that is no list, or with no
@@ -27,8 +28,8 @@ from __future__ import annotations
 from bot.conversations.formations.answers import trainee_bounds
 from bot.conversations.formations.choose import member
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Leave, Next, Outcome, Retry
-from bot.conversations.kit.steps import Confirm, Text
+from bot.conversations.kit.flow import Call, Leave, Next, Outcome, Retry
+from bot.conversations.kit.steps import Confirm, Menu, Text
 from bot.formations.labels import SINGLE_PERSON_KINDS
 from bot.imports.reading import Refused
 from bot.imports.service import Preview, preview, preview_for
@@ -48,6 +49,28 @@ class TraineeList(Text):
             ctx.data.pop("delegates", None)  # ticks of an earlier list would name others
             return await super().answer(ctx)
         return await take_file(ctx, self.store, attachment)
+
+
+class MenuTakingAList(Menu):
+    """A formation's menu that also takes a trainee list sent as a file.
+
+    The file is previewed here (a photo or a PDF is answered, the menu
+    stays); a list goes to ``adding`` (« Ajouter des stagiaires ») with its
+    rows, which asks the confirmation, and the menu comes back after.
+    """
+
+    adding = "formation_add"
+
+    async def answer(self, ctx: Context) -> Outcome:
+        attachment = ctx.incoming.attachment
+        if attachment is None or ctx.incoming.choice is not None:
+            return await super().answer(ctx)
+        taken = await take_file(ctx, "trainees", attachment)
+        if not isinstance(taken, Next):
+            return taken
+        ctx.data.pop("delegates", None)
+        data = {key: ctx.data.pop(key) for key in ("trainees", IMPORT)}
+        return Call(self.adding, {"formation_id": ctx.data["formation_id"], **data})
 
 
 async def take_file(ctx: Context, store: str, attachment: Attachment) -> Outcome:

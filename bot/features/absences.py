@@ -3,6 +3,7 @@
 from bot.absences import detection, exports, reminders
 from bot.conversations.absences import (
     absence,
+    appel,
     corrections,
     decrochage,
     sentence,
@@ -15,6 +16,7 @@ FEATURE = Feature(
     name="absences",
     flows=(
         *absence.FLOWS,
+        *appel.FLOWS,
         *sentence.FLOWS,
         *corrections.FLOWS,
         *decrochage.FLOWS,

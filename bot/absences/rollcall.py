@@ -17,6 +17,7 @@ what is already noted for the half-day.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -39,6 +40,8 @@ from bot.answers import by_surname
 from bot.storage import audit
 from bot.storage.absences import Absence
 from bot.storage.formations import Formation, Trainee
+
+log = logging.getLogger(__name__)
 
 STATUSES = ("absent", "retard")
 """What a roll call marks; everyone else is present (presence itself is not stored)."""
@@ -175,6 +178,14 @@ async def record_roll(
             present=present,
             already=[t.id for t, _ in roll.already if t.formation_id == each.id],
         )
+    # Ids and counts only: never a name (the logs hold no personal data).
+    log.info(
+        "roll call of formation(s) %s: %d saved, %d already noted, %d signal(s)",
+        sorted(called),
+        len(roll.saved),
+        len(roll.already),
+        len(roll.flags),
+    )
     return roll
 
 

@@ -147,15 +147,16 @@ def prefill(ctx: Context, text: str, formations: list[Formation]) -> None:
 
 
 def _keep_when(ctx: Context, when: datetime | None, period: str | None) -> None:
+    if when is not None and when.date() > ctx.now.date():
+        ctx.say("absence.quick_future", day=when.date())
+        return
     if period in ("matin", "apres_midi", "journee"):
         ctx.data["period"] = period
     if when is None:
         if period in ("matin", "apres_midi", "journee"):
             ctx.data["date"] = ctx.now.isoformat()  # "ce matin": today, nothing to confirm
         return
-    if when.date() > ctx.now.date():
-        ctx.say("absence.quick_future", day=when.date())
-    elif when.date() == ctx.now.date():
+    if when.date() == ctx.now.date():
         ctx.data["date"] = ctx.now.isoformat()
     else:
         ctx.data["_pending_date"] = when.isoformat()  # the date step shows it back

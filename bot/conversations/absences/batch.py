@@ -75,7 +75,7 @@ async def save_marks(
         away=[t.full_name for t, a in roll.saved if a.period != "retard"],
         late=[t.full_name for t, a in roll.saved if a.period == "retard"],
         day=day,
-        half=period_label(period, None),
+        half="" if period == "retard" else period_label(period, None),
         title=titles.pop() if len(titles) == 1 else "",
         justified=justified,
         source=source,

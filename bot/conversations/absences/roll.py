@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Unpack
 
 from bot.absences.line import soft_fold
-from bot.answers import MAX_TEXT, Invalid, fold
+from bot.answers import MAX_TEXT, Invalid, fold, has_control_characters
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Hooks, Next, Option, Outcome, Retry, Stay, Step
 from bot.conversations.kit.many import DONE_WORDS, NEXT_WORDS, PAGE, PREVIOUS_WORDS, read_selection
@@ -148,6 +148,8 @@ async def apply_typed(ctx: Context) -> Outcome | None:
     """A typed roll answer applied (``Next``), or why not (``Retry``); ``None``: not one."""
     if len(ctx.incoming.text) > MAX_TEXT:
         return Retry(ctx.render("common.message_too_long", length=len(ctx.incoming.text)))
+    if has_control_characters(ctx.incoming.text):
+        return Retry(ctx.render("common.control_characters"))
     said = read_marks(ctx.incoming.text, roster_options(ctx))
     if said is None:
         return None
@@ -186,7 +188,7 @@ class RollStep(Step):
         if page < pages - 1:
             choices.append(ctx.choice(f"Suivants ▶ ({page + 2}/{pages})", "_next"))
         choices.append(ctx.choice("Tous présents", "_all"))
-        choices.append(ctx.choice("✅ Valider l'appel", "_done"))
+        choices.append(ctx.choice("📋 Valider l'appel", "_done"))
         text = await self.render(ctx, self.prompt, page=page + 1, pages=pages)
         return Reply(text=text, choices=tuple(choices))
 

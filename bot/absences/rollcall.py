@@ -70,7 +70,7 @@ async def roster(
     )
     noted: dict[int, str] = {}
     for absence in rows:
-        if overlap(period, absence.period) or absence.period == "retard":
+        if overlap(period, absence.period):
             noted.setdefault(absence.trainee_id, period_label(absence.period, absence.late_minutes))
     ordered = sorted(inside, key=lambda t: by_surname(t.full_name))
     return [Called(t, noted.get(t.id)) for t in ordered]

@@ -24,6 +24,8 @@ bot does not know the trainees' gender: its sentences need no agreement.
 
 from __future__ import annotations
 
+import re
+
 from bot import dates
 from bot.absences.line import understand_line
 from bot.absences.log import conflict, outside, period_label
@@ -124,7 +126,9 @@ async def group_start(ctx: Context) -> Outcome | None:
 
 def _read_when(ctx: Context) -> None:
     """The day, the half-day and "justifiée" the sentence gives; the rest is asked."""
-    line = understand_line(str(ctx.data.get("_rest") or "")[:300], ctx.now, [])
+    rest = str(ctx.data.get("_rest") or "")[:300]
+    # The line reader knows "justifiée"; several people are "justifiés" / "justifiées".
+    line = understand_line(re.sub(r"\b(justifiee?)s\b", r"\1", rest), ctx.now, [])
     if ctx.data.get("_late"):
         ctx.data["period"] = "retard"
     elif line.period in ("matin", "apres_midi", "journee"):

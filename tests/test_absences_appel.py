@@ -229,11 +229,15 @@ async def test_a_typed_day_is_confirmed_and_the_line_fills_what_it_can(
     await trainer.says("lundi prochain")
     assert "dans le futur" in trainer.last
     await trainer.presses("Un autre jour")
+    await survives(db, trainer, FOR_CHOICES)
     await trainer.says("vendredi")
     await trainer.presses("Oui")
     assert trainer.last.startswith("Quelle demi-journée, ce vendredi 20 novembre 2026 ?")
+    await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Toute la journée")
     assert trainer.last.startswith("Appel du vendredi 20 novembre 2026, journée")
+    await trainer.presses("Tous présents")
+    assert "Tout le monde est là" in trainer.last
 
 
 async def test_one_formation_running_skips_the_question(db: Database, trainer: Person) -> None:

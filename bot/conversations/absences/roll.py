@@ -4,7 +4,7 @@
          Touchez un nom : présence → absence → retard → présence.
          Ou tapez les numéros : « absents : 3, 7 ; retard : 5 », « 3-5 », « tous présents ».
          1. ✅ Léa Martin   2. ❌ Karim Benali (absence)   3. ⏰ Julie Petit (retard) …
-         – Tous présents   – ✅ Valider l'appel
+         – Tous présents   – 📋 Valider l'appel
     Vous absents : 2, 4 ; retard : 3
     Bot  (the recap of :mod:`bot.conversations.absences.appel`)
 

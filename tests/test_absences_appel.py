@@ -330,6 +330,9 @@ async def test_hostile_input_at_every_step(db: Database, trainer: Person) -> Non
         await trainer.says(typed)
         assert await step_of(db, trainer) == ("appel", "roll"), typed
         assert trainer.last.strip()
+    await trainer.says("aide")
+    assert "une fois : absence, deux fois : retard" in trainer.all_text
+    assert await step_of(db, trainer) == ("appel", "roll")
     await trainer.says("absents : 1")
     await survives(db, trainer, FOR_CHOICES)
     assert await absences(db) == []

@@ -96,7 +96,9 @@ def new_appel() -> Flow:
                 example="hier, lundi, le 20 novembre",
             ),
             Pick("period", ask="absence_appel.ask_period", options=HALVES, unless_known=True),
-            RollStep("roll", ask="absence_appel.roll", before=load_roster),
+            RollStep(
+                "roll", ask="absence_appel.roll", before=load_roster, help="absence_appel.help_roll"
+            ),
             RecapStep("recap"),
         ],
         branches=[offer_step()],

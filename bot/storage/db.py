@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -121,7 +122,7 @@ class Database:
         async with self.engine.connect() as connection:
             try:
                 rows = await connection.execute(text("SELECT version_num FROM alembic_version"))
-            except Exception:  # no version table yet: a new database
+            except DBAPIError:  # no version table yet: a new database
                 return False
             return {row[0] for row in rows} == schema_heads()
 

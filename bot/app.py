@@ -7,9 +7,18 @@ command menu.  It is the only module that knows every feature; everything
 else receives what it needs, so imports only point downward.
 
 One process runs every configured transport, the outbox sender and the
-scheduler.  Transports share a small protocol: ``start``/``stop`` around the
-engine, and ``send`` for what the outbox delivers.  ``formabot run`` starts
-them all and stops them cleanly on SIGINT/SIGTERM.
+scheduler.  Starting is importing: what only some turns need (fpdf2 for a
+PDF, icalendar for an invitation, cryptography for a code or a signature,
+Alembic when the schema is behind, python-telegram-bot and matrix-nio for
+their transport) is imported by the code that uses it, on first use, so
+the console answers its first message in about half a second and an idle
+bot stays under 100 MB.  Nothing is warmed in the background: the first
+PDF of a process pays fpdf2's import (about 0.4 s, once), which is cheaper
+than keeping 25 MB of it in every idle bot.
+
+Transports share a small protocol: ``start``/``stop`` around the engine,
+and ``send`` for what the outbox delivers.  ``formabot run`` starts them all
+and stops them cleanly on SIGINT/SIGTERM.
 """
 
 from __future__ import annotations
@@ -19,12 +28,10 @@ import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Protocol
 
-from bot import dates
 from bot.config import Settings
-from bot.documents.pdf import html_to_pdf
 from bot.engine import Engine
 from bot.features import (
     absences,
@@ -143,25 +150,6 @@ def transports_for(settings: Settings, engine: Engine) -> list[Transport]:
     return found
 
 
-WARM_UP_AFTER = 2.0
-"""Seconds after the start before warming up: the first replies go first."""
-
-
-def _warm() -> None:
-    dates.understand("dans 15 jours", datetime.now(UTC), "future")  # dateparser's French data
-    html_to_pdf("<p>Préparation</p>", title="Préparation")  # the fonts' coverage, parsed once
-
-
-async def warm_up(delay: float = WARM_UP_AFTER) -> None:
-    """Pay, while nobody waits, what the first "dans 15 jours" (0.6 s) and the first PDF
-    (0.3 s of font parsing) would otherwise cost a trainer in the middle of a dialogue."""
-    await asyncio.sleep(delay)
-    try:
-        await asyncio.to_thread(_warm)
-    except Exception as exc:  # a missing font is said when a document is asked for
-        log.info("warm-up skipped (%s)", type(exc).__name__)
-
-
 async def serve(
     settings: Settings,
     db: Database,
@@ -205,7 +193,6 @@ async def serve(
     tasks = [
         asyncio.create_task(sender.run_forever(stop)),
         asyncio.create_task(scheduler.run_forever(stop)),
-        asyncio.create_task(warm_up()),
     ]
     if until is not None:
 

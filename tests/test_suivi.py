@@ -7,10 +7,13 @@ import io
 import json
 import zipfile
 from datetime import datetime
+from pathlib import Path
 
 import openpyxl
 
+from bot.engine import Engine
 from bot.storage.db import Database
+from bot.transports.console import Console
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, step_of, survives
 from tests.auxil.pdf import pdf_words
@@ -140,3 +143,20 @@ async def test_exports_in_chat(db: Database, trainer: Person, clock: Clock) -> N
         assert "chronologie-karim-benali.pdf" in names
         manifest = json.loads(archive.read("manifest.json"))
     assert manifest["suivis"] == 1 and manifest["formation"]["intitulé"].startswith("Agent")
+
+
+async def test_exporter_on_the_console_writes_a_workbook_that_opens(
+    engine: Engine, trainer: Person, tmp_path: Path
+) -> None:
+    await log_absences(trainer, "karim", ["hier"])
+    out = io.StringIO()
+    console = Console(engine, name="formateur", documents=tmp_path / "docs", out=out)
+    # The formation by its number, then the first export offered: the absences in Excel.
+    await console.run(io.StringIO("/exporter\n1\n1\n"))
+    text = out.getvalue()
+    assert "1. Absences (Excel)" in text and "Voici le tableau des absences" in text
+    (written,) = (tmp_path / "docs").iterdir()
+    assert written.suffix == ".xlsx" and str(written) in text
+    sheet = openpyxl.load_workbook(written).active
+    assert sheet is not None and sheet["B2"].value == "Karim Benali"
+    assert sheet["C2"].is_date and sheet["C2"].number_format == "dd/mm/yyyy"

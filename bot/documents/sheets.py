@@ -82,9 +82,10 @@ def write(
     """The table as a file in ``fmt``; ``title`` names the workbook's sheet."""
     if fmt == "xlsx":
         return workbook(rows, columns, title=title)
+    # "replace": a lone surrogate (broken UTF-16 from a client) must not lose the export.
     if fmt == "csv-excel":
-        return codecs.BOM_UTF8 + csv_text(rows, columns, excel=True).encode("utf-8")
-    return csv_text(rows, columns).encode("utf-8")
+        return codecs.BOM_UTF8 + csv_text(rows, columns, excel=True).encode("utf-8", "replace")
+    return csv_text(rows, columns).encode("utf-8", "replace")
 
 
 def csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[str], *, excel: bool = False) -> str:
@@ -129,8 +130,13 @@ def _french(value: Any) -> str:
 
 
 def _harmless(text: str) -> str:
-    """Text a spreadsheet will not run as a formula."""
-    return "'" + text if text.startswith(_DANGEROUS) else text
+    """Text a spreadsheet will not run as a formula, nor split into two rows.
+
+    A bare carriage return is not quoted by the ``csv`` module when lines end
+    with ``\n``: readers would cut the row there, so line breaks become ``\n``.
+    """
+    text = "'" + text if text.startswith(_DANGEROUS) else text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 # --- XLSX ----------------------------------------------------------------------------------
@@ -235,7 +241,8 @@ def _xlsx_cell(value: Any) -> tuple[Any, str, int]:
 
 
 def _printable(text: str) -> str:
-    """``text`` without the control characters XML (hence XLSX) cannot hold."""
+    """``text`` without what XML (hence XLSX) cannot hold: control characters, lone surrogates."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+    text = text.encode("utf-8", "replace").decode("utf-8")
     return str(ILLEGAL_CHARACTERS_RE.sub("", text))

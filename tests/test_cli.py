@@ -204,3 +204,14 @@ def test_an_export_format_that_does_not_exist_is_refused(
 ) -> None:
     done = formabot(["export", "absences", "--format", "xls"])
     assert done.returncode == 2 and "csv-excel" in done.stderr and "xlsx" in done.stderr
+
+
+def test_a_workbook_is_not_printed_on_a_terminal(
+    formabot: Callable[[list[str]], Done], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    assert formabot(["demo"]).returncode == 0
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    done = formabot(["export", "formations", "--format", "xlsx"])
+    assert done.returncode == 2 and "--out FICHIER.xlsx" in done.stderr and done.stdout == ""
+    done = formabot(["export", "formations", "--format", "xlsx", "--out", str(tmp_path / "f.xlsx")])
+    assert done.returncode == 0 and openpyxl.load_workbook(tmp_path / "f.xlsx").active

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
 import time
 import zipfile
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -216,3 +217,9 @@ def test_a_big_export_finishes_and_every_format_is_valid() -> None:
     assert len(table) == 10_001 and table[-1][1] == "25/05/2026"
     assert csv_text(rows, COLUMNS).count("\n") == 10_001
     assert time.monotonic() - started < 60  # a shared CI core; about 3 s on a laptop
+
+
+def test_json_keeps_iso_moments_as_the_plain_csv_writes_them() -> None:
+    (row,) = json.loads(render([ROW], COLUMNS, "json"))
+    assert row["saisie le"] == "2026-11-23T10:00+01:00" and row["date"] == "2026-11-20"
+    assert row["fait le"] == "2026-11-24T08:05:00+01:00" and row["justifiée"] is False

@@ -57,10 +57,12 @@ ExportFile = Callable[["AsyncSession", argparse.Namespace], Awaitable[bytes]]
 
 @dataclass(frozen=True)
 class TableExport:
-    """``formabot export NAME``: rows under fixed columns, written as CSV or JSON."""
+    """``formabot export NAME``: rows under fixed columns, as CSV, XLSX or JSON."""
 
     columns: Sequence[str]
     rows: ExportRows
+    title: str = ""
+    """The XLSX sheet's French name ("Échéances"); the export's name when empty."""
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ class Feature:
     start_codes: Sequence[StartHandler] = ()
     jobs: Sequence[Job] = ()
     tables: Mapping[str, TableExport] = field(default_factory=dict)
-    """``formabot export NAME`` as CSV or JSON."""
+    """``formabot export NAME`` as CSV, CSV for Excel, XLSX or JSON."""
     files: Mapping[str, ExportFile] = field(default_factory=dict)
     """``formabot export NAME --out FILE``: a bundle."""
     calendars: Mapping[str, ExportFile] = field(default_factory=dict)

@@ -18,6 +18,11 @@ transaction has committed.  The delivery then runs on its own:
    retried, or ``failed`` for good (authentication refused, address
    rejected, too many attempts) with a notice too.
 
+The message itself is composed and handed to SMTP by :mod:`bot.mailer`, the
+code every e-mail of the bot goes through.  The claim, retry and record here
+remain its own (see the README, "Attestations": moving the proof bundle onto
+the outbox's e-mail channel is what is left to do).
+
 If the process stops between the commit and the sending, the scheduler job
 :func:`resend_proofs` finds the row still ``pending`` (or claimed too long
 ago) and sends it.  A crash after the SMTP server accepted the message but
@@ -32,10 +37,8 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 from typing import Any
 
-import aiosmtplib
 from sqlalchemy import and_, event, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -43,8 +46,10 @@ from bot import dates, texts
 from bot.attestations.service import chat_of_person
 from bot.config import Settings
 from bot.deadlines.service import mark_done, refresh_deadlines
-from bot.messages import Reply
-from bot.outbox import enqueue
+from bot.mailer import PERMANENT, MailNotConfigured, transmit
+from bot.mailer import compose as compose_mail
+from bot.messages import Document, Reply
+from bot.outbox import Mail, enqueue
 from bot.storage.attestations import ProofSending
 from bot.storage.base import utcnow
 from bot.storage.bilans import Bilan, StoredDeadline
@@ -57,18 +62,7 @@ CLAIM_TIMEOUT = timedelta(minutes=10)
 """A row claimed longer ago than this by a process that died is taken again."""
 FIRST_RETRY = timedelta(minutes=1)
 
-_PERMANENT = (
-    aiosmtplib.SMTPAuthenticationError,
-    aiosmtplib.SMTPRecipientsRefused,
-    aiosmtplib.SMTPSenderRefused,
-    aiosmtplib.SMTPNotSupported,
-)
-
 _running: set[asyncio.Task[str]] = set()
-
-
-class MailNotConfigured(RuntimeError):
-    """SMTP_HOST / SMTP_FROM are not set."""
 
 
 def proof_key(bilan_id: int) -> str:
@@ -77,36 +71,14 @@ def proof_key(bilan_id: int) -> str:
 
 
 def compose(sending: ProofSending, settings: Settings, *, now: datetime) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = settings.smtp_from
-    message["To"] = sending.to_address
-    message["Subject"] = sending.subject
-    message["Date"] = format_datetime(now)
-    domain = settings.smtp_from.rpartition("@")[2].strip(" >") or "formabot.invalid"
-    message["Message-ID"] = make_msgid(idstring=f"proof{sending.id}", domain=domain)
-    message.set_content(sending.body)
-    message.add_attachment(
-        sending.bundle, maintype="application", subtype="zip", filename=sending.filename
+    bundle = Document(
+        filename=sending.filename, mime_type="application/zip", content=sending.bundle
     )
-    return message
+    mail = Mail(subject=sending.subject, body=sending.body, attachments=(bundle,))
+    return compose_mail(sending.to_address, mail, settings, ref=f"{sending.id}.proof", now=now)
 
 
-async def transmit(message: EmailMessage, settings: Settings) -> None:
-    """Hand ``message`` to the configured SMTP server (``SMTP_TLS``: starttls, tls, none)."""
-    if not settings.has_smtp:
-        raise MailNotConfigured("SMTP_HOST and SMTP_FROM are needed to send e-mail")
-    options: dict[str, Any] = {
-        "hostname": settings.smtp_host,
-        "port": settings.smtp_port,
-        "timeout": 60,
-        # Anything but "tls" or "none" (a typo included) means STARTTLS: never
-        # fall back to plain text by mistake.
-        "use_tls": settings.smtp_tls == "tls",
-        "start_tls": settings.smtp_tls not in ("tls", "none"),
-    }
-    if settings.smtp_user:
-        options.update(username=settings.smtp_user, password=settings.smtp_password)
-    await aiosmtplib.send(message, **options)
+__all__ = ["MailNotConfigured", "compose", "deliver", "resend_proofs", "transmit"]
 
 
 # --- after the commit ----------------------------------------------------------------------
@@ -197,7 +169,7 @@ async def deliver(
             await _tell_requester(session, row, "attestation_trainer.mail_sent", marked=marked)
             log.info("proof sending %s: sent", sending_id)
         else:
-            permanent = isinstance(failure, (*_PERMANENT, MailNotConfigured))
+            permanent = isinstance(failure, (*PERMANENT, MailNotConfigured))
             row.last_error = type(failure).__name__
             if permanent or attempts >= MAX_ATTEMPTS:
                 row.status = "failed"

@@ -8,10 +8,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import replace
 from datetime import timedelta
-from email.message import EmailMessage
 from pathlib import Path
 
-import aiosmtplib
 import pytest
 from sqlalchemy import select
 
@@ -253,25 +251,3 @@ async def test_without_smtp_the_send_action_is_not_offered(
     assert not any("Envoyer" in b for b in trainer.buttons)
     await trainer.says("Envoyer au chargé de mission")
     assert "Je n'ai pas reconnu ce choix" in trainer.last
-
-
-@pytest.mark.parametrize(
-    ("mode", "use_tls", "start_tls"),
-    [("starttls", False, True), ("tls", True, False), ("none", False, False), ("ssl", False, True)],
-)
-async def test_smtp_tls_modes_and_login(
-    monkeypatch: pytest.MonkeyPatch, settings: Settings, mode: str, use_tls: bool, start_tls: bool
-) -> None:
-    calls: list[dict[str, object]] = []
-
-    async def fake_send(message: object, **options: object) -> None:
-        calls.append(options)
-
-    monkeypatch.setattr(aiosmtplib, "send", fake_send)
-    configured = replace(settings, smtp_tls=mode, smtp_user="of", smtp_password="secret")
-    await mail.transmit(EmailMessage(), configured)
-    (options,) = calls
-    assert (options["use_tls"], options["start_tls"]) == (use_tls, start_tls)
-    assert (options["username"], options["password"]) == ("of", "secret")
-    with pytest.raises(mail.MailNotConfigured):
-        await mail.transmit(EmailMessage(), replace(settings, smtp_host=""))

@@ -182,7 +182,10 @@ async def serve(
         db.sessions,
         {t.platform: t.send for t in transports},
         mailer=Mailer(settings).send if settings.has_smtp else None,
+        after=FEATURES.delivered,
     )
+    if not settings.has_smtp:
+        log.info("no SMTP server configured: the trainers forward the drafts themselves")
     scheduler = build_scheduler(db, settings)
     endpoint = Endpoint(db, settings.metrics_host, settings.metrics_port)
     if settings.metrics_port:  # answers /healthz while the transports still connect

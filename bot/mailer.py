@@ -13,7 +13,7 @@ the row is then ``failed`` and the trainer's view says why in French
 (:mod:`bot.bilans.sent`).  Anything else (server down, timeout) is retried
 by the sender.  Logs name the row and the error type only, never an address.
 
-The Message-ID is built from the row (its id and a digest of its key), so a
+The Message-ID is built from the row's key (a digest of it), so a
 message sent again after a crash between SMTP's answer and the record
 carries the same Message-ID: mail clients show it once.
 """
@@ -66,12 +66,12 @@ def render_email(template: str, /, **context: Any) -> Mail:
     return as_mail(texts.render_document(template, **context))
 
 
-def message_id(ref: str, settings: Settings) -> str:
-    """A Message-ID that is the same every time the same row is sent."""
+def message_id(key: str, settings: Settings) -> str:
+    """The Message-ID of the outbox row under ``key``: the same every time it is sent,
+    and known before it is (a proof bundle's record keeps it)."""
     domain = settings.smtp_from.rpartition("@")[2].strip(" >") or "formabot.invalid"
-    digest = hashlib.sha256(ref.encode("utf-8")).hexdigest()[:20]
-    number = ref.partition(".")[0]
-    return f"<formabot.{number}.{digest}@{domain}>"
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    return f"<formabot.{digest}@{domain}>"
 
 
 def compose(

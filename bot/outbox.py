@@ -21,10 +21,12 @@ E-mail is one more channel of the same outbox (platform :data:`EMAIL`, the
 address as ``chat_id``): :func:`queue_email` writes the row in the caller's
 transaction, the sender hands it to SMTP after the commit
 (:mod:`bot.mailer`), with the same claim, retries and record.  Its
-Message-ID is derived from the row, so the rare second sending after a crash
+Message-ID is derived from the row's key, so the rare second sending after a crash
 carries the same one and mail clients show it once.  A row may say which
 bilan and participant it is about (``bilan_id``, ``participant_id``,
 ``about``): the trainer's view of the bilan lists them (:mod:`bot.bilans.sent`).
+The features' follow-ups (``Feature.delivered``) are told of each outcome in
+the transaction that records it (a proof bundle sent marks its deadline done).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.manifest import Delivered
 from bot.messages import Choice, Document, Reply
 from bot.metrics import METRICS
 from bot.storage.base import utcnow
@@ -85,7 +88,7 @@ class Mail:
 
 SendFunction = Callable[[str, Reply], Awaitable[None]]
 MailFunction = Callable[[str, Mail, str], Awaitable[None]]
-"""Sends ``mail`` to an address; the third argument names the row, for its Message-ID."""
+"""Sends ``mail`` to an address; the third argument is the row's key, for its Message-ID."""
 
 
 def _document_payload(document: Document) -> dict[str, str]:
@@ -262,12 +265,14 @@ class Sender:
         transports: Mapping[str, SendFunction],
         *,
         mailer: MailFunction | None = None,
+        after: Sequence[Delivered] = (),
         batch: int = 20,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.sessions = sessions
         self.transports = transports
         self.mailer = mailer
+        self.after = tuple(after)
         self.batch = batch
         self.clock = clock
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
@@ -348,12 +353,27 @@ class Sender:
                 await session.execute(
                     update(OutboxMessage).where(OutboxMessage.id == row.id).values(**outcome)
                 )
+                if outcome["status"] in ("sent", "failed"):
+                    await self._follow_up(session, row.id)
             METRICS.delivery(row.platform, outcome["status"])
         return sent
 
+    async def _follow_up(self, session: AsyncSession, row_id: int) -> None:
+        """The features' follow-ups of an outcome, each in a savepoint: one that fails is
+        logged and undone, the outcome stays recorded (never a second sending)."""
+        done = await session.get(OutboxMessage, row_id, populate_existing=True)
+        if done is None:
+            return
+        for hook in self.after:
+            try:
+                async with session.begin_nested():
+                    await hook(session, done)
+            except Exception:
+                log.exception("outbox %s: follow-up failed", row_id)
+
     async def _send(self, row: OutboxMessage) -> None:
         if row.platform == EMAIL and self.mailer is not None:
-            await self.mailer(row.chat_id, payload_to_mail(row.payload), f"{row.id}.{row.key}")
+            await self.mailer(row.chat_id, payload_to_mail(row.payload), row.key)
         else:
             await self.transports[row.platform](row.chat_id, payload_to_reply(row.payload))
 

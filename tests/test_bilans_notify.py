@@ -15,14 +15,13 @@ from icalendar import Calendar
 from sqlalchemy import select, update
 
 from bot.config import Settings
-from bot.mailer import Mailer
-from bot.outbox import CLAIM_TIMEOUT, Sender
+from bot.outbox import CLAIM_TIMEOUT
 from bot.storage.base import utcnow
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
 from bot.texts import plain
 from tests.auxil.dialogue import Clock, Person
-from tests.auxil.smtp import Received, SmtpServer, free_port, smtp_server
+from tests.auxil.smtp import Received, SmtpServer, free_port, send_emails, smtp_server
 
 SENDER = "formabot@forma-demo.example"
 
@@ -78,12 +77,6 @@ async def schedule(trainer: Person) -> None:
     assert "C'est programmé" in trainer.all_text, trainer.all_text
 
 
-def sender(db: Database, settings: Settings, later: timedelta = timedelta()) -> Sender:
-    """The outbox sender with the e-mail channel only; rows are queued at the real time,
-    so its clock is the real one, ``later`` ahead."""
-    return Sender(db.sessions, {}, mailer=Mailer(settings).send, clock=lambda: utcnow() + later)
-
-
 def to(smtp: SmtpServer, address: str) -> list[Received]:
     return [r for r in smtp.received if r.rcpt_tos == [address]]
 
@@ -122,7 +115,7 @@ async def test_the_invitation_goes_by_e_mail_and_only_the_rest_is_left_to_forwar
     assert "Je n'envoie pas d'e-mails" not in text
     assert smtp.received == []  # nothing inside the conversation's transaction
 
-    assert await sender(db, settings).run_once() == 3
+    assert await send_emails(db, settings) == 3
     attestation, invitation = sorted(
         to(smtp, "k.haddad@example.org"), key=lambda r: str(r.message["Subject"])
     )
@@ -151,7 +144,7 @@ async def test_the_invitation_goes_by_e_mail_and_only_the_rest_is_left_to_forwar
     assert [n.rsplit(".", 1)[1] for n in names] == ["ics", "pdf"]
 
     # The same rows sent twice is still one e-mail each (exactly once).
-    assert await sender(db, settings).run_once() == 0
+    assert await send_emails(db, settings) == 0
     assert len(smtp.received) == 3
 
     # Moved: same UID, SEQUENCE 1, to the same people, and nothing to forward to Karim.
@@ -169,7 +162,7 @@ async def test_the_invitation_goes_by_e_mail_and_only_the_rest_is_left_to_forwar
     assert "1 participant prévenu par message ou par e-mail" in moved
     assert "Prévenez vous-même (je n'ai ni leur conversation ni leur adresse e-mail)" in moved
     assert "Karim" not in moved.split("Prévenez vous-même", 1)[1].split("\n", 1)[0]
-    await sender(db, settings).run_once()
+    await send_emails(db, settings)
     update_mail = to(smtp, "k.haddad@example.org")[-1]
     assert str(update_mail.message["Subject"]).startswith("Nouvelle date")
     method, event = calendar_of(update_mail)
@@ -181,7 +174,7 @@ async def test_the_invitation_goes_by_e_mail_and_only_the_rest_is_left_to_forwar
     await trainer.presses("Annuler le bilan")
     await trainer.presses("Oui, annuler le bilan")
     assert "J'envoie moi-même l'annulation par e-mail à Mme Sophie Leroy" in trainer.all_text
-    await sender(db, settings).run_once()
+    await send_emails(db, settings)
     cancel = to(smtp, "k.haddad@example.org")[-1]
     assert str(cancel.message["Subject"]).startswith("Annulation")
     method, event = calendar_of(cancel)
@@ -195,11 +188,24 @@ async def test_a_refused_address_is_said_in_the_bilan_view(
 ) -> None:
     smtp.recorder.refuse_recipients = True
     await schedule(trainer)
-    await sender(db, settings).run_once()
+    await send_emails(db, settings)
     assert smtp.received == []
     async with db.sessions() as session:
         errors = set((await session.scalars(select(OutboxMessage.last_error))).all())
-    assert errors == {"SMTPRecipientsRefused"}
+    assert errors == {"SMTPRecipientsRefused", None}  # None: the notices to the trainer
+    async with db.sessions() as session:
+        notices = (
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.key.like("bilan:%:not-sent:%"))
+            )
+        ).all()
+    texts = sorted(plain(n.payload["text"]) for n in notices)
+    assert all(n.chat_id == "formateur" for n in notices) and len(texts) == 3
+    assert (
+        "Le bilan de fin de formation de « Agent de restauration (démo) », le jeudi 26 novembre"
+        " 2026 à 14 h 00 : Invitation pour M. Karim Haddad (k.haddad@example.org) n'a pas pu"
+        " être envoyée : adresse refusée. Transmettez-la-lui vous-même"
+    ) in "\n".join(texts)
     await trainer.says("/bilans")
     await trainer.presses("26/11/2026")
     assert (
@@ -213,14 +219,14 @@ async def test_a_server_down_is_retried_until_it_is_back(
 ) -> None:
     await schedule(trainer)
     down = replace(settings, smtp_port=free_port())
-    assert await sender(db, down).run_once() == 0
+    assert await send_emails(db, down) == 0
     await trainer.says("/bilans")
     await trainer.presses("26/11/2026")
     assert "Invitation pour M. Karim Haddad (k.haddad@example.org) : en cours d'envoi" in plain(
         trainer.last
     )
-    assert await sender(db, settings).run_once() == 0  # the backoff (5 s) is not over
-    assert await sender(db, settings, timedelta(seconds=6)).run_once() == 3
+    assert await send_emails(db, settings) == 0  # the backoff (5 s) is not over
+    assert await send_emails(db, settings, timedelta(seconds=6)) == 3
     assert len(smtp.received) == 3
     async with db.sessions() as session:
         rows = (
@@ -240,10 +246,10 @@ async def test_a_process_killed_after_the_commit_sends_once_when_back(
             .where(OutboxMessage.platform == "email")
             .values(status="sending", claimed_by="dead:1", claimed_at=utcnow())
         )
-    assert await sender(db, settings).run_once() == 0  # still theirs
+    assert await send_emails(db, settings) == 0  # still theirs
     after = CLAIM_TIMEOUT + timedelta(seconds=1)
-    assert await sender(db, settings, after).run_once() == 3
-    assert await sender(db, settings, after).run_once() == 0
+    assert await send_emails(db, settings, after) == 3
+    assert await send_emails(db, settings, after) == 0
     assert len(smtp.received) == 3
     ids = {str(r.message["Message-ID"]) for r in smtp.received}
     assert len(ids) == 3

@@ -17,12 +17,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import dates
+from bot import dates, texts
 from bot.answers import visible
-from bot.outbox import EMAIL
+from bot.bilans.view import kind_label
+from bot.messages import Reply
+from bot.outbox import EMAIL, enqueue
+from bot.people.chats import chat_of_person
 from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.formations import Formation
 from bot.storage.outbox import OutboxMessage
+from bot.storage.people import Organisation, zone_of
 
 WHAT: dict[str, tuple[str, bool]] = {
     "invited": ("Invitation", True),
@@ -92,20 +96,55 @@ async def sent_lines(
             .order_by(OutboxMessage.created_at, OutboxMessage.id)
         )
     ).all()
-    lines: list[SentLine] = []
-    for row, name in rows:
-        what, feminine = WHAT.get(row.about or "", ("Message", False))
-        who = name if row.participant_id is not None else formation.cm_name
-        moment = (row.sent_at or row.created_at).astimezone(tz)
-        lines.append(
-            SentLine(
-                what=what,
-                feminine=feminine,
-                name=visible(who) or "la personne chargée de mission",
-                where=_where(row),
-                status="pending" if row.status == "sending" else row.status,
-                when=f"{dates.spell_day_month(moment)} à {dates.spell_time(moment)}",
-                reason=_reason(row) if row.status == "failed" else "",
+    return [_line(row, name, formation, tz) for row, name in rows]
+
+
+def _line(row: OutboxMessage, name: str | None, formation: Formation, tz: ZoneInfo) -> SentLine:
+    what, feminine = WHAT.get(row.about or "", ("Message", False))
+    who = name if row.participant_id is not None else formation.cm_name
+    moment = (row.sent_at or row.created_at).astimezone(tz)
+    return SentLine(
+        what=what,
+        feminine=feminine,
+        name=visible(who) or "la personne chargée de mission",
+        where=_where(row),
+        status="pending" if row.status == "sending" else row.status,
+        when=f"{dates.spell_day_month(moment)} à {dates.spell_time(moment)}",
+        reason=_reason(row) if row.status == "failed" else "",
+    )
+
+
+async def tell_trainer_of_failure(session: AsyncSession, row: OutboxMessage) -> None:
+    """An outbox follow-up: a message about a bilan given up is told to the formation's
+    trainer at once, with whom to tell by hand (the proof bundle has its own notice)."""
+    if row.status != "failed" or row.bilan_id is None or row.about in (None, "proofs"):
+        return
+    bilan = await session.get(Bilan, row.bilan_id)
+    formation = await session.get(Formation, bilan.formation_id) if bilan else None
+    if bilan is None or formation is None:
+        return
+    where = await chat_of_person(session, formation.owner_id)
+    if where is None:
+        return
+    organisation = await session.get(Organisation, bilan.organisation_id)
+    tz = zone_of(organisation)
+    name = None
+    if row.participant_id is not None:
+        participant = await session.get(BilanParticipant, row.participant_id)
+        name = participant.name if participant else None
+    await enqueue(
+        session,
+        key=f"bilan:{bilan.id}:not-sent:{row.id}",
+        platform=where[0],
+        chat_id=where[1],
+        reply=Reply(
+            text=texts.say(
+                "bilan.not_sent",
+                m=_line(row, name, formation, tz),
+                kind=kind_label(bilan.kind),
+                title=formation.title,
+                when=dates.spell_datetime(bilan.starts_at.astimezone(tz)),
             )
-        )
-    return lines
+        ),
+        organisation_id=bilan.organisation_id,
+    )

@@ -353,7 +353,8 @@ async def test_nothing_about_a_participant_reaches_the_logs(
             await trainer.presses("Envoyer au chargé de mission")
             await trainer.presses("Envoyer")
             await send_emails(db, trainer.engine.settings)
-            assert len(smtp.received) == 1
+            # the chargée de mission's invitation (at scheduling) and the proof bundle
+            assert len(smtp.received) == 2
         logged = caplog.text
         records = len(caplog.records)
     finally:

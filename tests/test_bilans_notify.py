@@ -13,23 +13,33 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import FEATURES, build_engine
+from bot.bilans.changes import move_bilan
+from bot.bilans.notify import Reach
 from bot.config import Settings
+from bot.formations.queries import Member
 from bot.mailer import Mailer
 from bot.outbox import CLAIM_TIMEOUT, Sender
 from bot.storage.base import utcnow
+from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity
 from bot.storage.people import Person as P
 from bot.texts import plain
+from bot.transports.matrix import MatrixTransport
 from bot.transports.telegram import TelegramTransport
+from tests.auxil.attestations import BILAN_START, add_bilan
 from tests.auxil.dialogue import Clock, Person
+from tests.auxil.matrix_people import MatrixPerson
 from tests.auxil.smtp import Received, SmtpServer, free_port, send_emails, smtp_server
+from tests.auxil.synapse import Synapse
 from tests.auxil.telegram_emulator import TelegramEmulator, run_emulator
 
 SENDER = "formabot@forma-demo.example"
+ADMIN = Member(organisation_id=1, person_id=1, admin=True)
 
 STEPS = [
     "/bilan",
@@ -381,3 +391,54 @@ async def test_on_telegram_the_trainer_forwards_only_what_the_bot_could_not_send
             assert len(refused) == 3
     finally:
         await bot.stop()
+
+
+# --- a participant known by their Matrix ID (a real Synapse) ----------------------------
+
+
+@pytest.mark.slow
+async def test_on_matrix_the_bot_opens_the_direct_chat_itself(
+    synapse: Synapse, db: Database, settings: Settings, demo: None, tmp_path: Path
+) -> None:
+    account = synapse.register(synapse.unique("formabot"))
+    configured = replace(
+        settings,
+        matrix_homeserver=synapse.url,
+        matrix_user_id=account.user_id,
+        matrix_password=account.password,
+        matrix_messages_per_second=50,
+    )
+    bot = MatrixTransport(configured, build_engine(db, configured), sync_timeout_ms=5000)
+    await bot.start()
+    try:
+        async with MatrixPerson.joining(synapse, tmp_path, "karim") as karim:
+            bilan_id = await add_bilan(
+                db, start=BILAN_START, participants=(("partner", "M. Karim Haddad", None),)
+            )
+            async with db.sessions() as session, session.begin():
+                bilan = await session.get(Bilan, bilan_id)
+                assert bilan is not None
+                bilan.participants[0].contact = karim.user_id
+            reach = Reach(chat_of=nobody, email=False, matrix=True)
+            async with db.sessions() as session, session.begin():
+                moved = await move_bilan(
+                    session,
+                    ADMIN,
+                    utcnow(),
+                    bilan_id,
+                    BILAN_START + timedelta(days=1),
+                    chat_of=reach,
+                )
+                assert moved is not None
+                assert (moved.reached, moved.unreachable) == (1, [])
+            assert await Sender(db.sessions, {"matrix": bot.send}).run_once() == 1
+            await karim.wait(lambda: bool(karim.client.rooms), what="the direct chat")
+            (room,) = list(karim.client.rooms)
+            seen = await karim.reply_after(room, 0, "est déplacé")
+            assert seen.decrypted and "il aura lieu le vendredi 27 novembre 2026" in seen.body
+    finally:
+        await bot.stop()
+
+
+async def nobody(session: AsyncSession, participant: BilanParticipant) -> tuple[str, str] | None:
+    return None

@@ -153,6 +153,16 @@ def payload_to_mail(payload: Mapping[str, Any]) -> Mail:
     )
 
 
+def without_attachments(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """An e-mail's payload once it is sent or given up: the files' names stay, their
+    content goes (an ``.ics`` names the participants, a proof bundle weighs megabytes;
+    the bundle's own record keeps it, and nothing will send the row again)."""
+    return {
+        **payload,
+        "attachments": [{**a, "content": ""} for a in payload.get("attachments", [])],
+    }
+
+
 @dataclass(frozen=True)
 class About:
     """What a message is about, for the trainer's view of a bilan (all optional)."""
@@ -349,6 +359,8 @@ class Sender:
             else:
                 outcome = {"status": "sent", "sent_at": self.clock(), "attempts": row.attempts + 1}
                 sent += 1
+            if row.platform == EMAIL and outcome["status"] in ("sent", "failed"):
+                outcome["payload"] = without_attachments(row.payload)
             async with self.sessions() as session, session.begin():
                 await session.execute(
                     update(OutboxMessage).where(OutboxMessage.id == row.id).values(**outcome)

@@ -249,6 +249,9 @@ async def test_a_server_down_is_retried_until_it_is_back(
             await session.scalars(select(OutboxMessage).where(OutboxMessage.platform == "email"))
         ).all()
     assert {(r.status, r.attempts) for r in rows} == {("sent", 2)}
+    # Once sent, the files' content is not kept (the .ics names the participants).
+    assert all(a["content"] == "" for r in rows for a in r.payload["attachments"])
+    assert any(a["filename"].endswith(".ics") for r in rows for a in r.payload["attachments"])
 
 
 async def test_a_process_killed_after_the_commit_sends_once_when_back(

@@ -221,7 +221,7 @@ async def tell_charge_de_mission(ctx: Context, view: BilanView) -> None:
         "bilan.notice_cancelled" if cancelled else "bilan.charge_de_mission_invitation", **words
     )
     invitation = documents.invitation_document(
-        view, stamp=ctx.now, caption=ctx.render("bilan.caption_ics", forward=[], no_smtp=False)
+        view, stamp=ctx.now, caption=ctx.render("bilan.caption_ics_guest")
     )
     email: tuple[str, str, list[Document]] | None = None
     if emails_the_charge_de_mission(ctx, view):

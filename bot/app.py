@@ -47,6 +47,7 @@ from bot.features import (
     privacy,
 )
 from bot.inbox import forget_handled_updates
+from bot.mailer import Mailer
 from bot.manifest import Feature, Features
 from bot.messages import Reply
 from bot.metrics import Endpoint
@@ -178,7 +179,14 @@ async def serve(
             loop.add_signal_handler(sig, stop.set)
         except (NotImplementedError, RuntimeError):
             pass
-    sender = Sender(db.sessions, {t.platform: t.send for t in transports})
+    sender = Sender(
+        db.sessions,
+        {t.platform: t.send for t in transports},
+        mailer=Mailer(settings).send if settings.has_smtp else None,
+        after=FEATURES.delivered,
+    )
+    if not settings.has_smtp:
+        log.info("no SMTP server configured: the trainers forward the drafts themselves")
     scheduler = build_scheduler(db, settings)
     endpoint = Endpoint(db, settings.metrics_host, settings.metrics_port)
     if settings.metrics_port:  # answers /healthz while the transports still connect

@@ -18,7 +18,6 @@ and the deadlines as a calendar.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -31,6 +30,7 @@ from bot.dates import spell_date, spell_datetime, spell_time
 from bot.deadlines.service import STATUS_LABELS
 from bot.documents import ics
 from bot.documents.pdf import render_pdf
+from bot.mailer import EMAIL
 from bot.messages import Document
 from bot.storage.bilans import StoredDeadline
 
@@ -55,8 +55,6 @@ EMAIL_TEMPLATES = {
 }
 """Each funder's draft: its own contact, its own documents and delays."""
 
-EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}$")
-
 
 def duration_words(minutes: int) -> str:
     hours, rest = divmod(minutes, 60)
@@ -79,7 +77,8 @@ def agenda(view: BilanView) -> list[tuple[str, str, str]]:
     return rows
 
 
-def invitation(view: BilanView, *, stamp: datetime) -> bytes:
+def invitation(view: BilanView, *, stamp: datetime, cancelled: bool = False) -> bytes:
+    """The bilan's ``.ics``; ``cancelled``: a cancellation for one person removed from it."""
     bilan = view.bilan
     description = texts.render_document(
         "documents/invitation_bilan.txt.j2",
@@ -89,7 +88,9 @@ def invitation(view: BilanView, *, stamp: datetime) -> bytes:
         duration=duration_words(view.minutes),
         agenda=agenda(view),
     )
-    emails = [p.contact for p in view.partners if p.contact and EMAIL.match(p.contact.strip())]
+    emails = [
+        p.contact for p in view.bilan.participants if p.contact and EMAIL.match(p.contact.strip())
+    ]
     if view.formation.cm_email and EMAIL.match(view.formation.cm_email):
         emails.append(view.formation.cm_email)
     return ics.invitation(
@@ -101,17 +102,20 @@ def invitation(view: BilanView, *, stamp: datetime) -> bytes:
         location=bilan.visio_url if bilan.remote else bilan.location,
         attendees=emails,
         sequence=bilan.sequence,
-        cancelled=bilan.cancelled_at is not None,
+        cancelled=cancelled or bilan.cancelled_at is not None,
         stamp=stamp,
     )
 
 
-def invitation_document(view: BilanView, *, stamp: datetime, caption: str) -> Document:
-    suffix = "-annulation" if view.bilan.cancelled_at is not None else ""
+def invitation_document(
+    view: BilanView, *, stamp: datetime, caption: str, cancelled: bool = False
+) -> Document:
+    cancelled = cancelled or view.bilan.cancelled_at is not None
+    suffix = "-annulation" if cancelled else ""
     return Document(
         filename=f"{view.file_stem}{suffix}.ics",
         mime_type="text/calendar",
-        content=invitation(view, stamp=stamp),
+        content=invitation(view, stamp=stamp, cancelled=cancelled),
         caption=caption,
     )
 

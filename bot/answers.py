@@ -18,9 +18,6 @@ from bot import texts
 MAX_TEXT = 4000
 """Longest answer a step accepts; anything longer is refused before parsing."""
 
-EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}$")
-"""An e-mail address as typed in a question or a spreadsheet's cell (checked, not proven)."""
-
 
 @dataclass(frozen=True)
 class Invalid:

@@ -64,7 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
         "export",
         help="exporter des données",
         description="Écrit les données sur la sortie standard (CSV avec "
-        "une ligne d'en-tête par défaut) ou dans un fichier (--out).",
+        "une ligne d'en-tête par défaut) ou dans un fichier (--out). "
+        "--format csv-excel : séparateur « ; », UTF-8 avec BOM et dates 23/11/2026, "
+        "ce qu'Excel en français ouvre directement ; --format xlsx : un classeur Excel.",
     )
     export.add_argument(
         "what",
@@ -72,7 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="formations, stagiaires, ou un export ajouté par une "
         "fonctionnalité (absences, echeances, qualiopi, attestations…)",
     )
-    export.add_argument("--format", choices=("csv", "json", "ics"), default="csv")
+    export.add_argument(
+        "--format",
+        choices=(*exports.FORMATS, "ics"),
+        default="csv",
+        help="csv (défaut), csv-excel, xlsx, json, ou ics pour un agenda",
+    )
     export.add_argument("--organisation", type=int, default=None, help="id de l'organisme")
     export.add_argument("--formation", type=int, default=None, help="id de la formation")
     export.add_argument("--bilan", type=int, default=None, help="id du bilan")
@@ -223,6 +230,7 @@ def _emit(data: bytes | str, out: Path | None) -> None:
     elif isinstance(data, str):
         sys.stdout.write(data)
     else:
+        sys.stdout.flush()  # what was printed before comes first
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
 
@@ -237,9 +245,16 @@ async def _export(db: Database, args: argparse.Namespace, features: Features) ->
             _emit(await calendars[args.what](session, args), args.out)
             return 0
         if args.what in tables:
+            if args.format == "xlsx" and args.out is None and sys.stdout.isatty():
+                print(
+                    "Un classeur XLSX ne s'affiche pas : précisez --out FICHIER.xlsx.",
+                    file=sys.stderr,
+                )
+                return 2
             table = tables[args.what]
             rows = await table.rows(session, args)
-            _emit(exports.write(rows, table.columns, args.format), args.out)
+            title = table.title or args.what.capitalize()
+            _emit(exports.render(rows, table.columns, args.format, title=title), args.out)
             return 0
         if args.what in files:
             if args.out is None:

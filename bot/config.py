@@ -48,6 +48,8 @@ class Settings:
     telegram_webhook_port: int = 8443
     telegram_webhook_secret: str = secret()
     telegram_poll_interval: float = 0.0
+    telegram_username: str = ""
+    """The bot's @name without the @: e-mailed invitations carry ``https://t.me/<name>?start=…``."""
     matrix_homeserver: str = ""
     matrix_user_id: str = ""
     matrix_password: str = secret()
@@ -145,6 +147,7 @@ def load(env_file: str | None = ".env") -> Settings:
         telegram_webhook_port=_int("TELEGRAM_WEBHOOK_PORT", 8443),
         telegram_webhook_secret=_str("TELEGRAM_WEBHOOK_SECRET"),
         telegram_poll_interval=_float("TELEGRAM_POLL_INTERVAL", 0.0),
+        telegram_username=_str("TELEGRAM_USERNAME").lstrip("@"),
         matrix_homeserver=_str("MATRIX_HOMESERVER"),
         matrix_user_id=_str("MATRIX_USER_ID"),
         matrix_password=_str("MATRIX_PASSWORD"),

@@ -1,21 +1,27 @@
-"""Writing the organisation's data out: CSV for spreadsheets, JSON for programs.
+"""Writing the organisation's data out: CSV or XLSX for spreadsheets, JSON for programs.
 
 Each feature builds its rows (``bot/formations/exports.py``,
-``bot/absences/exports.py``…); this module only writes them.
+``bot/absences/exports.py``…); this module only writes them, through
+:mod:`bot.documents.sheets` for the spreadsheet formats (plain CSV, CSV for
+French Excel, XLSX).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Sequence
-from datetime import date, datetime
-from typing import Any
+from datetime import date, datetime, time
+from typing import Any, Literal
+
+from bot.documents import sheets
+
+FORMATS = (*sheets.FORMATS, "json")
+"""What ``formabot export NAME --format`` accepts for a table."""
+TableFormat = Literal["csv", "csv-excel", "xlsx", "json"]
 
 
 def write(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> str:
-    """Rows as CSV (header row first) or as a JSON list of objects."""
+    """Rows as plain CSV (header row first) or as a JSON list of objects."""
     if fmt == "json":
         return (
             json.dumps(
@@ -25,31 +31,21 @@ def write(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> s
             )
             + "\n"
         )
-    buffer = io.StringIO()
-    writer = csv.DictWriter(
-        buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n"
-    )
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({c: _cell(row.get(c)) for c in columns})
-    return buffer.getvalue()
+    return sheets.csv_text(rows, columns)
+
+
+def render(
+    rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: TableFormat, *, title: str = ""
+) -> bytes:
+    """Rows in any table format, as the bytes of a file (``title``: the XLSX sheet's name)."""
+    if fmt == "json":
+        return write(rows, columns, fmt).encode("utf-8")
+    return sheets.write(rows, columns, fmt, title=title)
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, date | datetime):
+    if isinstance(value, sheets.Moment):
+        return str(value)
+    if isinstance(value, date | datetime | time):
         return value.isoformat()
     return value
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    text = str(value)
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from bot.conversations.kit.flow import Flow, Outcome
     from bot.rules import Setting
     from bot.storage.bilans import BilanParticipant
+    from bot.storage.outbox import OutboxMessage
 
 Job = Callable[["AsyncSession", datetime, "Settings"], Awaitable[None]]
 """A scheduled job: writes outbox rows under unique keys, safe to run at any time."""
@@ -51,16 +52,24 @@ command, the idle answer) gets it.  See :meth:`bot.engine.Engine.outside`.
 ChatResolver = Callable[["AsyncSession", "BilanParticipant"], Awaitable[tuple[str, str] | None]]
 """(platform, chat id) where a bilan's participant can be written to, if known."""
 
+Delivered = Callable[["AsyncSession", "OutboxMessage"], Awaitable[None]]
+"""Told of each outbox row's outcome (``sent`` or ``failed``), in the transaction that
+records it: a feature follows up on what it queued (a proof bundle sent marks its
+deadline done; an e-mail refused is told to the trainer).  It looks at the row's key
+or ``about`` and leaves alone what is not its own."""
+
 ExportRows = Callable[["AsyncSession", argparse.Namespace], Awaitable[list[dict[str, Any]]]]
 ExportFile = Callable[["AsyncSession", argparse.Namespace], Awaitable[bytes]]
 
 
 @dataclass(frozen=True)
 class TableExport:
-    """``formabot export NAME``: rows under fixed columns, written as CSV or JSON."""
+    """``formabot export NAME``: rows under fixed columns, as CSV, XLSX or JSON."""
 
     columns: Sequence[str]
     rows: ExportRows
+    title: str = ""
+    """The XLSX sheet's French name ("Échéances"); the export's name when empty."""
 
 
 @dataclass(frozen=True)
@@ -72,7 +81,7 @@ class Feature:
     start_codes: Sequence[StartHandler] = ()
     jobs: Sequence[Job] = ()
     tables: Mapping[str, TableExport] = field(default_factory=dict)
-    """``formabot export NAME`` as CSV or JSON."""
+    """``formabot export NAME`` as CSV, CSV for Excel, XLSX or JSON."""
     files: Mapping[str, ExportFile] = field(default_factory=dict)
     """``formabot export NAME --out FILE``: a bundle."""
     calendars: Mapping[str, ExportFile] = field(default_factory=dict)
@@ -82,6 +91,8 @@ class Feature:
     chat_resolvers: Sequence[ChatResolver] = ()
     free_text: Sequence[FreeText] = ()
     """Readers of text typed outside any conversation, tried in feature order."""
+    delivered: Sequence[Delivered] = ()
+    """Told of the outcome of every message the outbox sent or gave up."""
 
 
 def _unique(kind: str, names: Iterable[str]) -> None:
@@ -135,6 +146,7 @@ class Features:
             r for f in self.features for r in f.chat_resolvers
         )
         self.free_text: tuple[FreeText, ...] = tuple(r for f in self.features for r in f.free_text)
+        self.delivered: tuple[Delivered, ...] = tuple(d for f in self.features for d in f.delivered)
 
     def setting(self, key: str) -> Setting | None:
         return next((s for s in self.settings if s.key == key), None)

@@ -16,6 +16,17 @@ every :data:`SLOW_INTERVAL` until the message is :data:`GIVE_UP_AFTER` old:
 a platform outage of an hour, or a network cut at digest time, delivers
 everything once the platform is back.  A row given up is marked
 ``failed``, kept like the sent ones (:data:`DELIVERED_KEPT`).
+
+E-mail is one more channel of the same outbox (platform :data:`EMAIL`, the
+address as ``chat_id``): :func:`queue_email` writes the row in the caller's
+transaction, the sender hands it to SMTP after the commit
+(:mod:`bot.mailer`), with the same claim, retries and record.  Its
+Message-ID is derived from the row's key, so the rare second sending after a crash
+carries the same one and mail clients show it once.  A row may say which
+bilan and participant it is about (``bilan_id``, ``participant_id``,
+``about``): the trainer's view of the bilan lists them (:mod:`bot.bilans.sent`).
+The features' follow-ups (``Feature.delivered``) are told of each outcome in
+the transaction that records it (a proof bundle sent marks its deadline done).
 """
 
 from __future__ import annotations
@@ -25,7 +36,8 @@ import base64
 import logging
 import os
 import socket
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -33,6 +45,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.manifest import Delivered
 from bot.messages import Choice, Document, Reply
 from bot.metrics import METRICS
 from bot.storage.base import utcnow
@@ -51,11 +64,49 @@ CLAIM_TIMEOUT = timedelta(minutes=5)
 """A row claimed longer ago than this by a process that died is taken again."""
 
 
+EMAIL = "email"
+"""The outbox channel of e-mails: ``chat_id`` is the address."""
+
+
 class PermanentFailure(Exception):
-    """The platform refused for good (the person blocked the bot): do not retry."""
+    """The platform refused for good (the person blocked the bot, an address refused):
+    do not retry.  ``reason`` is what the row records (never an address or a name)."""
+
+    def __init__(self, reason: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason or type(self).__name__
+
+
+@dataclass(frozen=True)
+class Mail:
+    """One e-mail as queued: plain French text, files attached (an ``.ics``, a ``.zip``)."""
+
+    subject: str
+    body: str
+    attachments: tuple[Document, ...] = ()
 
 
 SendFunction = Callable[[str, Reply], Awaitable[None]]
+MailFunction = Callable[[str, Mail, str], Awaitable[None]]
+"""Sends ``mail`` to an address; the third argument is the row's key, for its Message-ID."""
+
+
+def _document_payload(document: Document) -> dict[str, str]:
+    return {
+        "filename": document.filename,
+        "mime_type": document.mime_type,
+        "caption": document.caption,
+        "content": base64.b64encode(document.content).decode("ascii"),
+    }
+
+
+def _payload_document(doc: Mapping[str, Any]) -> Document:
+    return Document(
+        filename=doc["filename"],
+        mime_type=doc["mime_type"],
+        caption=doc.get("caption", ""),
+        content=base64.b64decode(doc["content"]),
+    )
 
 
 def reply_to_payload(reply: Reply) -> dict[str, Any]:
@@ -69,25 +120,12 @@ def reply_to_payload(reply: Reply) -> dict[str, Any]:
     if reply.extras:
         payload["extras"] = dict(reply.extras)
     if reply.document is not None:
-        payload["document"] = {
-            "filename": reply.document.filename,
-            "mime_type": reply.document.mime_type,
-            "caption": reply.document.caption,
-            "content": base64.b64encode(reply.document.content).decode("ascii"),
-        }
+        payload["document"] = _document_payload(reply.document)
     return payload
 
 
 def payload_to_reply(payload: Mapping[str, Any]) -> Reply:
-    document = None
-    if "document" in payload:
-        doc = payload["document"]
-        document = Document(
-            filename=doc["filename"],
-            mime_type=doc["mime_type"],
-            caption=doc.get("caption", ""),
-            content=base64.b64decode(doc["content"]),
-        )
+    document = _payload_document(payload["document"]) if "document" in payload else None
     return Reply(
         text=payload.get("text", ""),
         choices=tuple(Choice(label, data) for label, data in payload.get("choices", [])),
@@ -99,6 +137,74 @@ def payload_to_reply(payload: Mapping[str, Any]) -> Reply:
     )
 
 
+def mail_to_payload(mail: Mail) -> dict[str, Any]:
+    return {
+        "subject": mail.subject,
+        "body": mail.body,
+        "attachments": [_document_payload(a) for a in mail.attachments],
+    }
+
+
+def payload_to_mail(payload: Mapping[str, Any]) -> Mail:
+    return Mail(
+        subject=payload.get("subject", ""),
+        body=payload.get("body", ""),
+        attachments=tuple(_payload_document(a) for a in payload.get("attachments", [])),
+    )
+
+
+def without_attachments(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """An e-mail's payload once it is sent or given up: the files' names stay, their
+    content goes (an ``.ics`` names the participants, a proof bundle weighs megabytes;
+    the bundle's own record keeps it, and nothing will send the row again)."""
+    return {
+        **payload,
+        "attachments": [{**a, "content": ""} for a in payload.get("attachments", [])],
+    }
+
+
+@dataclass(frozen=True)
+class About:
+    """What a message is about, for the trainer's view of a bilan (all optional)."""
+
+    bilan_id: int | None = None
+    participant_id: int | None = None
+    what: str | None = None
+
+
+async def _insert(
+    session: AsyncSession,
+    *,
+    key: str,
+    platform: str,
+    chat_id: str,
+    payload: dict[str, Any],
+    organisation_id: int | None,
+    not_before: datetime | None,
+    about: About | None,
+) -> bool:
+    """One ``INSERT … ON CONFLICT DO NOTHING``: when two processes run the same
+    daily job at once, the loser's insert does nothing, without an error to
+    log or a transaction to roll back."""
+    about = about or About()
+    queued = await insert_unless_taken(
+        session,
+        OutboxMessage,
+        {
+            "key": key,
+            "organisation_id": organisation_id,
+            "platform": platform,
+            "chat_id": chat_id,
+            "payload": payload,
+            "next_attempt_at": not_before or utcnow(),
+            "bilan_id": about.bilan_id,
+            "participant_id": about.participant_id,
+            "about": about.what,
+        },
+    )
+    return queued is not None
+
+
 async def enqueue(
     session: AsyncSession,
     *,
@@ -108,26 +214,49 @@ async def enqueue(
     reply: Reply,
     organisation_id: int | None = None,
     not_before: datetime | None = None,
+    about: About | None = None,
 ) -> bool:
-    """Queue a message unless one with this key exists; True when queued now.
-
-    One ``INSERT … ON CONFLICT DO NOTHING``: when two processes run the same
-    daily job at once, the loser's insert does nothing, without an error to
-    log or a transaction to roll back.
-    """
-    queued = await insert_unless_taken(
+    """Queue a message unless one with this key exists; True when queued now."""
+    return await _insert(
         session,
-        OutboxMessage,
-        {
-            "key": key,
-            "organisation_id": organisation_id,
-            "platform": platform,
-            "chat_id": chat_id,
-            "payload": reply_to_payload(reply),
-            "next_attempt_at": not_before or utcnow(),
-        },
+        key=key,
+        platform=platform,
+        chat_id=chat_id,
+        payload=reply_to_payload(reply),
+        organisation_id=organisation_id,
+        not_before=not_before,
+        about=about,
     )
-    return queued is not None
+
+
+async def queue_email(
+    session: AsyncSession,
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    key: str,
+    attachments: Sequence[Document] = (),
+    organisation_id: int | None = None,
+    about: About | None = None,
+) -> bool:
+    """Queue an e-mail to ``to`` unless one with this key exists; True when queued now.
+
+    Sent after the caller's transaction commits, by the sender's e-mail
+    channel (only a process with SMTP configured runs one: the callers check
+    ``Settings.has_smtp`` first and give the trainer a draft otherwise).
+    """
+    mail = Mail(subject=" ".join(subject.split())[:250], body=body, attachments=tuple(attachments))
+    return await _insert(
+        session,
+        key=key,
+        platform=EMAIL,
+        chat_id=to.strip(),
+        payload=mail_to_payload(mail),
+        organisation_id=organisation_id,
+        not_before=None,
+        about=about,
+    )
 
 
 def backoff(attempts: int) -> timedelta:
@@ -145,18 +274,22 @@ class Sender:
         sessions: async_sessionmaker[AsyncSession],
         transports: Mapping[str, SendFunction],
         *,
+        mailer: MailFunction | None = None,
+        after: Sequence[Delivered] = (),
         batch: int = 20,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.sessions = sessions
         self.transports = transports
+        self.mailer = mailer
+        self.after = tuple(after)
         self.batch = batch
         self.clock = clock
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
 
     async def claim(self) -> list[OutboxMessage]:
         now = self.clock()
-        platforms = list(self.transports)
+        platforms = [*self.transports, *([EMAIL] if self.mailer is not None else [])]
         async with self.sessions() as session, session.begin():
             candidates = (
                 await session.scalars(
@@ -203,10 +336,10 @@ class Sender:
         for row in await self.claim():
             outcome: dict[str, Any]
             try:
-                await self.transports[row.platform](row.chat_id, payload_to_reply(row.payload))
+                await self._send(row)
             except PermanentFailure as exc:
-                outcome = {"status": "failed", "last_error": type(exc).__name__}
-                log.warning("outbox %s: refused for good (%s)", row.id, type(exc).__name__)
+                outcome = {"status": "failed", "last_error": exc.reason[:200]}
+                log.warning("outbox %s: refused for good (%s)", row.id, exc.reason)
             except Exception as exc:
                 attempts = row.attempts + 1
                 give_up = self.clock() - row.created_at >= GIVE_UP_AFTER
@@ -226,12 +359,35 @@ class Sender:
             else:
                 outcome = {"status": "sent", "sent_at": self.clock(), "attempts": row.attempts + 1}
                 sent += 1
+            if row.platform == EMAIL and outcome["status"] in ("sent", "failed"):
+                outcome["payload"] = without_attachments(row.payload)
             async with self.sessions() as session, session.begin():
                 await session.execute(
                     update(OutboxMessage).where(OutboxMessage.id == row.id).values(**outcome)
                 )
+                if outcome["status"] in ("sent", "failed"):
+                    await self._follow_up(session, row.id)
             METRICS.delivery(row.platform, outcome["status"])
         return sent
+
+    async def _follow_up(self, session: AsyncSession, row_id: int) -> None:
+        """The features' follow-ups of an outcome, each in a savepoint: one that fails is
+        logged and undone, the outcome stays recorded (never a second sending)."""
+        done = await session.get(OutboxMessage, row_id, populate_existing=True)
+        if done is None:
+            return
+        for hook in self.after:
+            try:
+                async with session.begin_nested():
+                    await hook(session, done)
+            except Exception:
+                log.exception("outbox %s: follow-up failed", row_id)
+
+    async def _send(self, row: OutboxMessage) -> None:
+        if row.platform == EMAIL and self.mailer is not None:
+            await self.mailer(row.chat_id, payload_to_mail(row.payload), row.key)
+        else:
+            await self.transports[row.platform](row.chat_id, payload_to_reply(row.payload))
 
     async def run_forever(self, stop: asyncio.Event, *, interval: float = 2.0) -> None:
         while not stop.is_set():

@@ -8,6 +8,7 @@ import zipfile
 from collections.abc import AsyncIterator
 from datetime import date, timedelta
 
+import openpyxl
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -46,7 +47,11 @@ async def test_exports_are_audited_and_an_empty_table_is_none(session: AsyncSess
     )
     await session.flush()
     table = await formation_export(session, formation, "absences", camille.id, NOW)
-    assert table is not None and "sans nouvelles" in table.decode()
+    assert table is not None  # a workbook by default
+    sheet = openpyxl.load_workbook(io.BytesIO(table)).active
+    assert sheet is not None and sheet["F2"].value == "sans nouvelles"
+    plain = await formation_export(session, formation, "absences", camille.id, NOW, "csv-excel")
+    assert plain is not None and "sans nouvelles" in plain.decode("utf-8-sig")
     bundle = await formation_export(session, formation, "qualiopi", camille.id, NOW)
     assert bundle is not None
     with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
@@ -54,7 +59,8 @@ async def test_exports_are_audited_and_an_empty_table_is_none(session: AsyncSess
     pdf = await timeline_document(session, formation, trainee, camille.id, NOW)
     assert "Karim Benali" in pdf_words(pdf)
     entries = (await session.scalars(select(AuditEntry).order_by(AuditEntry.id))).all()
-    assert [(e.action, e.entity, e.details.get("what")) for e in entries][-3:] == [
+    assert [(e.action, e.entity, e.details.get("what")) for e in entries][-4:] == [
+        ("export", "formation", "absences"),
         ("export", "formation", "absences"),
         ("export", "formation", "qualiopi"),
         ("export_timeline", "trainee", None),

@@ -4,6 +4,7 @@ and the bundle an auditor receives, read back and checked."""
 from __future__ import annotations
 
 import asyncio
+import codecs
 import csv
 import hashlib
 import io
@@ -196,8 +197,12 @@ def test_export_qualiopi_on_the_command_line(
     assert manifest["tickets qualité"] == 1 and manifest["suivis"] == 1
     recorded = manifest["documents conservés"]["compte-rendu-hugo-moreau-2026-11-23.pdf"]
     assert recorded["sha256 à l'enregistrement"] == hashlib.sha256(b"%PDF-1.4 ").hexdigest()
-    tickets = list(csv.DictReader(io.StringIO(files["tickets-qualite.csv"].decode())))
+    # The tables are in the CSV French Excel opens: BOM, ";", CRLF, 23/11/2026.
+    assert files["tickets-qualite.csv"].startswith(codecs.BOM_UTF8)
+    text = files["tickets-qualite.csv"].decode("utf-8-sig")
+    tickets = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=";"))
     assert tickets[0]["référence"] == "TQ-2026-0001"
+    assert tickets[0]["déposé le"] == "23/11/2026"
     assert tickets[0]["stagiaire"] == "Hugo Moreau"
     assert "Tutorat renforcé" in tickets[0]["ce qui a été fait"]
     assert "compte-rendu-hugo-moreau-2026-11-23.pdf (sha256 " in tickets[0]["documents liés"]
@@ -205,7 +210,9 @@ def test_export_qualiopi_on_the_command_line(
     assert "Chronologie du suivi – Hugo Moreau" in timeline
     assert "Retard de 15 min" in timeline and "Ticket qualité TQ-2026-0001" in timeline
     assert "Entretien individuel tenu" in timeline and "Tutorat renforcé" in timeline
-    assert "oubli" not in files["absences.csv"].decode()  # the deleted absence
+    absences = files["absences.csv"].decode("utf-8-sig")
+    assert absences.startswith("formation;stagiaire;date;période;") and "\r\n" in absences
+    assert "oubli" not in absences  # the deleted absence
     assert "Julie Petit" not in timeline  # only Hugo's story in Hugo's timeline
 
 

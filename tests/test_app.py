@@ -12,7 +12,6 @@ from bot.absences import exports as absence_exports
 from bot.absences.reminders import entretien_reminders
 from bot.app import FEATURES, build_engine, build_scheduler
 from bot.attestations import exports as attestation_exports
-from bot.attestations.mail import resend_proofs
 from bot.attestations.reminders import tell_participants_the_bilan_is_over
 from bot.config import Settings
 from bot.deadlines import exports as deadline_exports
@@ -38,7 +37,6 @@ EVERY_JOB = {
     send_digests,
     send_reminders,
     close_begun_bilans,
-    resend_proofs,
     tell_participants_the_bilan_is_over,
     purge_expired,
     forget_abandoned_conversations,

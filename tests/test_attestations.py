@@ -488,7 +488,6 @@ async def test_the_round_on_sqlite_and_postgresql(
     from bot.app import build_engine
     from bot.attestations.bundle import build
     from bot.attestations.keys import signing_key
-    from bot.attestations.mail import resend_proofs
 
     async with store.sessions() as session, session.begin():
         await demo.fill(session, today=clock.now.date())
@@ -511,7 +510,6 @@ async def test_the_round_on_sqlite_and_postgresql(
     async with store.sessions() as session, session.begin():
         bundle = await build(session, bilan_id, now=clock.now, key=signing_key(settings.data_dir))
         await tell_participants_the_bilan_is_over(session, clock.now, settings)
-        await resend_proofs(session, clock.now, settings)
     files, manifest = open_zip(bundle.content)
     assert manifest["complet"] is True and "emargement-1.png" in files
     (answer,) = await answers(store)

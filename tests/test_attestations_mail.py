@@ -1,21 +1,18 @@
-"""Sending the proof bundle to the chargé(e) de mission through a real SMTP server on
-loopback (aiosmtpd): the message and its attachment as received, the NOR-PROOF
-deadline marked done at the time of sending, the trainer told; failures and the
-scheduler's safety net."""
+"""Sending the proof bundle to the chargé(e) de mission through the outbox's e-mail
+channel and a real SMTP server on loopback (aiosmtpd): the message and its attachment
+as received, the NOR-PROOF deadline marked done at the time of sending, the trainer
+told; a refused address, a server down then back."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import timedelta
-from email.message import EmailMessage
 from pathlib import Path
 
-import aiosmtplib
 import pytest
 from sqlalchemy import select
 
-from bot.attestations import mail
 from bot.config import Settings
 from bot.storage.attestations import ProofSending
 from bot.storage.bilans import StoredDeadline
@@ -26,7 +23,7 @@ from tests.auxil.attestations import codes, open_zip, schedule_bilan
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
 from tests.auxil.pdf import pdf_words
-from tests.auxil.smtp import SmtpServer, free_port, smtp_server
+from tests.auxil.smtp import SmtpServer, free_port, send_emails, smtp_server
 
 SENDER = "formabot@forma-demo.example"
 
@@ -49,12 +46,6 @@ def settings(tmp_path: Path, smtp: SmtpServer) -> Settings:
     )
 
 
-@pytest.fixture(autouse=True)
-async def no_delivery_left_behind() -> AsyncIterator[None]:
-    yield
-    await mail.wait_for_deliveries()
-
-
 async def answer(talker: Talker, code: str, name: str, *, attest: bool) -> None:
     await talker.says(f"/start {code}")
     await talker.says(name)
@@ -64,6 +55,14 @@ async def answer(talker: Talker, code: str, name: str, *, attest: bool) -> None:
     else:
         await talker.presses("Je n'ai pas participé")
         await talker.says("Empêchement familial")
+
+
+async def scheduled(trainer: Talker, db: Database, settings: Settings, smtp: SmtpServer) -> int:
+    """The demo bilan, its invitation e-mailed to the chargée de mission and set aside."""
+    bilan_id = await schedule_bilan(trainer)
+    await send_emails(db, settings)
+    smtp.received.clear()
+    return bilan_id
 
 
 async def proof_deadline(db: Database, bilan_id: int) -> StoredDeadline:
@@ -80,9 +79,10 @@ async def test_the_complete_bundle_is_mailed_and_the_deadline_marked_done(
     person: Callable[..., Talker],
     db: Database,
     clock: Clock,
+    settings: Settings,
     smtp: SmtpServer,
 ) -> None:
-    bilan_id = await schedule_bilan(trainer)
+    bilan_id = await scheduled(trainer, db, settings, smtp)
     invited = codes(trainer.replies)
     assert (await proof_deadline(db, bilan_id)).status == "open"
     clock.advance(days=3, hours=6)
@@ -95,7 +95,7 @@ async def test_the_complete_bundle_is_mailed_and_the_deadline_marked_done(
     assert "incomplet" not in trainer.last
     await trainer.presses("Envoyer")
     assert "J'envoie le dossier de preuves à sophie.leroy@example.org" in trainer.all_text
-    await mail.wait_for_deliveries()
+    await send_emails(db, settings)
 
     (received,) = smtp.received
     assert received.mail_from == SENDER
@@ -150,9 +150,10 @@ async def test_an_incomplete_bundle_can_be_sent_but_the_deadline_stays_open(
     person: Callable[..., Talker],
     db: Database,
     clock: Clock,
+    settings: Settings,
     smtp: SmtpServer,
 ) -> None:
-    bilan_id = await schedule_bilan(trainer)
+    bilan_id = await scheduled(trainer, db, settings, smtp)
     invited = codes(trainer.replies)
     clock.advance(days=3, hours=6)
     await answer(person("lea"), invited["Léa Martin"], "Léa Martin", attest=True)
@@ -164,7 +165,7 @@ async def test_an_incomplete_bundle_can_be_sent_but_the_deadline_stays_open(
     assert "rien n'est envoyé" in trainer.all_text
     await trainer.presses("Envoyer au chargé de mission")
     await trainer.presses("Envoyer quand même")
-    await mail.wait_for_deliveries()
+    await send_emails(db, settings)
     (received,) = smtp.received
     body = received.message.get_body(preferencelist=("plain",))
     assert body is not None and "il manque encore Hugo Moreau" in body.get_content()
@@ -181,15 +182,16 @@ async def test_a_refused_recipient_fails_for_good_and_tells_the_trainer(
     person: Callable[..., Talker],
     db: Database,
     clock: Clock,
+    settings: Settings,
     smtp: SmtpServer,
 ) -> None:
-    bilan_id = await schedule_bilan(trainer)
+    bilan_id = await scheduled(trainer, db, settings, smtp)
     clock.advance(days=3, hours=6)
     smtp.recorder.refuse_recipients = True
     await trainer.says("/attestations")
     await trainer.presses("Envoyer au chargé de mission")
     await trainer.presses("Envoyer quand même")
-    await mail.wait_for_deliveries()
+    await send_emails(db, settings)
     assert smtp.received == []
     async with db.sessions() as session:
         sending = await session.scalar(select(ProofSending))
@@ -206,42 +208,39 @@ async def test_a_refused_recipient_fails_for_good_and_tells_the_trainer(
     assert "l'envoi à sophie.leroy@example.org a échoué" in trainer.last
 
 
-async def test_a_server_down_is_retried_by_the_scheduler_until_it_is_back(
+async def test_a_server_down_is_retried_until_it_is_back(
     trainer: Talker,
     db: Database,
     clock: Clock,
     settings: Settings,
     smtp: SmtpServer,
 ) -> None:
-    await schedule_bilan(trainer)
+    await scheduled(trainer, db, settings, smtp)
     clock.advance(days=3, hours=6)
-    # Nothing listens on the configured port for the first attempt.
-    down = replace(settings, smtp_port=free_port())
-    trainer.engine.settings = down
     await trainer.says("/attestations")
     await trainer.presses("Envoyer au chargé de mission")
     await trainer.presses("Envoyer quand même")
-    await mail.wait_for_deliveries()
+    # Nothing listens on the configured port for the first attempt.
+    assert await send_emails(db, replace(settings, smtp_port=free_port())) == 0
     async with db.sessions() as session:
         sending = await session.scalar(select(ProofSending))
-        assert sending is not None
-        assert (sending.status, sending.attempts) == ("pending", 1)
-        assert sending.last_error is not None and "@" not in sending.last_error
-        claimed = sending.claimed_at
-        assert claimed is not None
-    # Too early for a retry: the job leaves it alone.
-    async with db.sessions() as session, session.begin():
-        await mail.resend_proofs(session, claimed + timedelta(seconds=10), settings)
-    await mail.wait_for_deliveries()
+        assert sending is not None and sending.status == "pending"
+        row = await session.scalar(select(OutboxMessage).where(OutboxMessage.key.like("proofs:%")))
+        assert row is not None and (row.status, row.attempts) == ("pending", 1)
+        assert row.last_error is not None and "@" not in row.last_error
+    await trainer.says("/attestations")
+    assert "en cours" in trainer.last or "envoi" in trainer.last
+    # Too early for a retry (5 s of backoff): nothing is tried.
+    assert await send_emails(db, settings) == 0
     assert smtp.received == []
-    # After the backoff, the scheduler's job sends it with the right settings.
-    async with db.sessions() as session, session.begin():
-        await mail.resend_proofs(session, claimed + timedelta(minutes=5), settings)
-    await mail.wait_for_deliveries()
+    # After the backoff, the server is back: sent once, recorded, the trainer told.
+    assert await send_emails(db, settings, timedelta(seconds=6)) == 1
+    assert await send_emails(db, settings, timedelta(minutes=30)) == 0
     assert len(smtp.received) == 1
     async with db.sessions() as session:
         sending = await session.scalar(select(ProofSending))
         assert sending is not None and (sending.status, sending.attempts) == ("sent", 2)
+        assert sending.message_id == str(smtp.received[0].message["Message-ID"]).strip()
 
 
 async def test_without_smtp_the_send_action_is_not_offered(
@@ -253,25 +252,3 @@ async def test_without_smtp_the_send_action_is_not_offered(
     assert not any("Envoyer" in b for b in trainer.buttons)
     await trainer.says("Envoyer au chargé de mission")
     assert "Je n'ai pas reconnu ce choix" in trainer.last
-
-
-@pytest.mark.parametrize(
-    ("mode", "use_tls", "start_tls"),
-    [("starttls", False, True), ("tls", True, False), ("none", False, False), ("ssl", False, True)],
-)
-async def test_smtp_tls_modes_and_login(
-    monkeypatch: pytest.MonkeyPatch, settings: Settings, mode: str, use_tls: bool, start_tls: bool
-) -> None:
-    calls: list[dict[str, object]] = []
-
-    async def fake_send(message: object, **options: object) -> None:
-        calls.append(options)
-
-    monkeypatch.setattr(aiosmtplib, "send", fake_send)
-    configured = replace(settings, smtp_tls=mode, smtp_user="of", smtp_password="secret")
-    await mail.transmit(EmailMessage(), configured)
-    (options,) = calls
-    assert (options["use_tls"], options["start_tls"]) == (use_tls, start_tls)
-    assert (options["username"], options["password"]) == ("of", "secret")
-    with pytest.raises(mail.MailNotConfigured):
-        await mail.transmit(EmailMessage(), replace(settings, smtp_host=""))

@@ -7,7 +7,6 @@ from dataclasses import replace
 
 from sqlalchemy import select
 
-from bot.attestations import mail
 from bot.attestations.evidence import bilan_words
 from bot.attestations.sending import bundle_for, cannot_send, email_text, request_sending
 from bot.attestations.service import Author, Chat
@@ -17,6 +16,7 @@ from bot.storage.attestations import ProofSending
 from bot.storage.audit import AuditEntry
 from bot.storage.db import Database
 from bot.storage.formations import Formation
+from bot.storage.outbox import OutboxMessage
 from tests.auxil.attestations import BILAN_START, add_bilan, demo_author, open_zip
 from tests.auxil.dialogue import Clock
 
@@ -83,10 +83,15 @@ async def test_a_sending_is_recorded_and_delivered_after_the_commit(
         assert sent.subject.startswith("Justificatifs de participation")
         entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "send_proofs"))
         assert entry is not None and entry.details == {"sending_id": sent.id}
-    await mail.wait_for_deliveries()  # nothing listens on port 2: retried later
+    # Nothing was sent inside the transaction: the e-mail waits in the outbox.
     async with db.sessions() as session:
         row = await session.scalar(select(ProofSending))
-        assert row is not None and row.status == "pending" and row.attempts == 1
+        assert row is not None and row.status == "pending" and row.attempts == 0
+        queued = await session.scalar(
+            select(OutboxMessage).where(OutboxMessage.key == f"proofs:{row.id}")
+        )
+        assert queued is not None and queued.platform == "email"
+        assert queued.chat_id == "sophie.leroy@example.org" and queued.status == "pending"
 
 
 async def test_no_sending_without_smtp_or_address(

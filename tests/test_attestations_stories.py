@@ -16,7 +16,6 @@ import pytest
 from sqlalchemy import select
 
 from bot import cli
-from bot.attestations import mail
 from bot.attestations.sending import request_sending
 from bot.attestations.service import Author, Chat
 from bot.bilans.view import view_of
@@ -362,7 +361,6 @@ async def test_a_sent_bundle_going_stale_is_told_and_the_new_one_offered(
         )
         assert isinstance(sent, ProofSending)
         sent.status, sent.sent_at = "sent", clock.now
-    await mail.wait_for_deliveries()
     await trainer.says("/attestations")
     assert "n'est plus à jour" not in trainer.last
     await trainer.presses("Terminé")
@@ -396,4 +394,3 @@ async def test_a_sent_bundle_going_stale_is_told_and_the_new_one_offered(
     await trainer.presses("Envoyer")
     assert "J'envoie le dossier de preuves à sophie.leroy@example.org" in trainer.all_text
     assert "n'est plus à jour" not in trainer.last
-    await mail.wait_for_deliveries()

@@ -9,22 +9,27 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import AsyncIterator
-from dataclasses import replace
 
 import pytest
 from sqlalchemy import select
 
-from bot.app import build_engine
 from bot.config import Settings
 from bot.outbox import Sender
 from bot.storage.attestations import Attestation, AttestationInvitation
 from bot.storage.db import Database
-from bot.storage.people import ChatIdentity, Person
 from bot.transports.telegram import TelegramTransport
 from tests.auxil.attestations import open_zip
 from tests.auxil.dialogue import Clock
 from tests.auxil.pdf import pdf_words
-from tests.auxil.telegram_emulator import BotMessage, TelegramEmulator, TelegramUser, run_emulator
+from tests.auxil.telegram_bot import (
+    ask,
+    click,
+    latest_id,
+    press_for_document,
+    trainer_bot,
+    wait_for,
+)
+from tests.auxil.telegram_emulator import TelegramEmulator, run_emulator
 
 pytestmark = pytest.mark.slow  # every test here talks to the node Telegram emulator
 
@@ -42,64 +47,10 @@ async def emulator() -> AsyncIterator[TelegramEmulator]:
 async def bot(
     emulator: TelegramEmulator, db: Database, settings: Settings, clock: Clock, demo: None
 ) -> AsyncIterator[TelegramTransport]:
-    # The demo's formatrice (Camille Durand) also talks to the bot from Telegram.
-    async with db.sessions() as session, session.begin():
-        camille = await session.scalar(
-            select(Person).where(Person.display_name == "Camille Durand")
-        )
-        assert camille is not None
-        session.add(
-            ChatIdentity(
-                person_id=camille.id,
-                platform="telegram",
-                user_id=str(TRAINER_ID),
-                chat_id=str(TRAINER_ID),
-            )
-        )
-    configured = replace(settings, telegram_token=TOKEN, telegram_base_url=emulator.url)
-    transport = TelegramTransport(
-        configured, build_engine(db, configured, clock=clock), poll_interval=0.02
-    )
-    await transport.start()
-    yield transport
-    await transport.stop()
-
-
-async def latest_id(user: TelegramUser) -> int:
-    messages = await user.bot_messages()
-    return max((m.message_id for m in messages), default=0)
-
-
-async def wait_for(
-    user: TelegramUser, after: int, expect: str, *, timeout: float = 15
-) -> BotMessage:
-    messages = await user.wait_until(
-        lambda ms: any(m.message_id > after and expect in m.body for m in ms),
-        timeout,
-        what=f"a reply containing {expect!r}",
-    )
-    return next(m for m in reversed(messages) if m.message_id > after and expect in m.body)
-
-
-async def ask(user: TelegramUser, text: str, expect: str) -> BotMessage:
-    before = await latest_id(user)
-    await (user.send_command(text) if text.startswith("/") else user.send_message(text))
-    return await wait_for(user, before, expect)
-
-
-async def click(user: TelegramUser, label: str, expect: str) -> BotMessage:
-    before = await latest_id(user)
-    await user.press_button(label)
-    return await wait_for(user, before, expect)
-
-
-async def document_after(user: TelegramUser, after: int) -> BotMessage:
-    messages = await user.wait_until(
-        lambda ms: any(m.message_id > after and m.document for m in ms),
-        15,
-        what="a document",
-    )
-    return next(m for m in messages if m.message_id > after and m.document)
+    async with trainer_bot(
+        emulator, db, settings, clock, token=TOKEN, user_id=TRAINER_ID
+    ) as transport:
+        yield transport
 
 
 async def test_a_delegate_attests_through_a_deep_link_and_the_trainer_gets_the_bundle(
@@ -146,9 +97,7 @@ async def test_a_delegate_attests_through_a_deep_link_and_the_trainer_gets_the_b
             "Je n'ai pas participé",
             "Corriger mon nom",
         ]
-        before = await latest_id(lea)
-        await lea.press_button("Je l'atteste sur l'honneur")
-        copy_message = await document_after(lea, before)
+        copy_message = await press_for_document(lea, "Je l'atteste sur l'honneur")
         assert "Votre attestation est enregistrée" in copy_message.body  # the caption
         copy = await lea.download(copy_message)
         assert "Attestation sur l'honneur – Léa Martin" in pdf_words(copy)
@@ -160,9 +109,7 @@ async def test_a_delegate_attests_through_a_deep_link_and_the_trainer_gets_the_b
 
         status = await ask(camille, "/attestations", "Dossier de preuves")
         assert "✅ Léa Martin" in status.body and "⏳ Hugo Moreau" in status.body
-        before = await latest_id(camille)
-        await camille.press_button("Recevoir le dossier de preuves (ZIP)")
-        zipped_message = await document_after(camille, before)
+        zipped_message = await press_for_document(camille, "Recevoir le dossier de preuves (ZIP)")
         assert zipped_message.document is not None
         assert zipped_message.document["file_name"].endswith(".zip")
         assert "Voici le dossier de preuves" in zipped_message.body

@@ -15,9 +15,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from bot import cli
+from bot.app import FEATURES
 from bot.config import Settings
 from tests.auxil.command import Done
 
@@ -161,3 +163,55 @@ def test_settings_keep_secrets_out_of_their_repr() -> None:
     ):
         assert secret not in shown
     assert settings.shown_database_url == "postgresql+asyncpg://bob:***@h/db"
+
+
+def test_every_table_exports_to_excel_forms(
+    formabot: Callable[[list[str]], Done], tmp_path: Path
+) -> None:
+    """``--format xlsx`` and ``--format csv-excel`` on every table the features declare."""
+    assert formabot(["demo"]).returncode == 0
+    assert set(FEATURES.tables) >= {"formations", "stagiaires", "absences", "echeances", "audit"}
+    for name, table in FEATURES.tables.items():
+        workbook = tmp_path / f"{name}.xlsx"
+        done = formabot(["export", name, "--format", "xlsx", "--out", str(workbook)])
+        assert done.returncode == 0, done.stderr
+        assert "Écrit" in done.stderr
+        sheet = openpyxl.load_workbook(workbook).active
+        assert sheet is not None and sheet.title == table.title and table.title
+        assert [c.value for c in sheet[1]] == list(table.columns)
+        assert all(c.font.b for c in sheet[1]) and sheet.freeze_panes == "A2"
+        assert sheet.column_dimensions["A"].width
+        excel = formabot(["export", name, "--format", "csv-excel"])
+        assert excel.returncode == 0 and excel.stdout.startswith("\ufeff")
+        header = next(csv.reader(io.StringIO(excel.stdout.lstrip("\ufeff")), delimiter=";"))
+        assert header == list(table.columns)
+    # The demo's deadlines: dates are dates in the workbook, French in the CSV for Excel.
+    sheet = openpyxl.load_workbook(tmp_path / "echeances.xlsx").active
+    assert sheet is not None and sheet.max_row > 1
+    due = sheet.cell(row=2, column=list(FEATURES.tables["echeances"].columns).index("echeance") + 1)
+    assert due.is_date and due.number_format == "dd/mm/yyyy"
+    rows = list(
+        csv.DictReader(
+            io.StringIO(formabot(["export", "echeances", "--format", "csv-excel"]).stdout[1:]),
+            delimiter=";",
+        )
+    )
+    assert rows[0]["echeance"] == due.value.strftime("%d/%m/%Y")
+
+
+def test_an_export_format_that_does_not_exist_is_refused(
+    formabot: Callable[[list[str]], Done],
+) -> None:
+    done = formabot(["export", "absences", "--format", "xls"])
+    assert done.returncode == 2 and "csv-excel" in done.stderr and "xlsx" in done.stderr
+
+
+def test_a_workbook_is_not_printed_on_a_terminal(
+    formabot: Callable[[list[str]], Done], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    assert formabot(["demo"]).returncode == 0
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    done = formabot(["export", "formations", "--format", "xlsx"])
+    assert done.returncode == 2 and "--out FICHIER.xlsx" in done.stderr and done.stdout == ""
+    done = formabot(["export", "formations", "--format", "xlsx", "--out", str(tmp_path / "f.xlsx")])
+    assert done.returncode == 0 and openpyxl.load_workbook(tmp_path / "f.xlsx").active

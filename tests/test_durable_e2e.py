@@ -42,8 +42,9 @@ from bot.messages import Platform
 from bot.storage.bilans import Bilan
 from bot.storage.db import Database
 from bot.storage.formations import Formation
-from bot.storage.people import ChatIdentity, Organisation, Person
+from bot.storage.people import Organisation
 from tests.auxil.dialogue import Person as Speaker
+from tests.auxil.telegram_bot import link_to_telegram
 from tests.auxil.telegram_emulator import (
     BotMessage,
     TelegramEmulator,
@@ -149,18 +150,7 @@ async def demo_database(data_dir: Path, today: date, *, telegram_user: int | Non
     async with database.sessions() as session, session.begin():
         await demo.fill(session, today=today)
         if telegram_user is not None:
-            camille = await session.scalar(
-                select(Person).where(Person.display_name == "Camille Durand")
-            )
-            assert camille is not None
-            session.add(
-                ChatIdentity(
-                    person_id=camille.id,
-                    platform="telegram",
-                    user_id=str(telegram_user),
-                    chat_id=str(telegram_user),
-                )
-            )
+            await link_to_telegram(session, telegram_user)
     await database.dispose()
     return path
 

@@ -17,8 +17,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-HEAVY = ("fpdf", "fontTools", "pypdf", "icalendar", "telegram", "nio", "dateparser", "openpyxl")
+HEAVY = ("fpdf", "fontTools", "pypdf", "icalendar", "telegram", "nio", "openpyxl")
 """Never needed to start nor to answer the first messages on the console."""
+
+LATER = "dateparser"
+"""Not needed to start; loaded by the background warm-up or the first relative date."""
 
 REPORT = "import json, sys; print(json.dumps(sorted(m for m in {names} if m in sys.modules)))"
 
@@ -46,9 +49,17 @@ def loaded(output: str) -> list[str]:
 
 def test_importing_the_bot_and_the_console_loads_no_heavy_library(tmp_path: Path) -> None:
     code = "import bot.app, bot.cli, bot.transports.console; " + REPORT.format(
-        names=(*HEAVY, "cryptography", "alembic")
+        names=(*HEAVY, LATER, "cryptography", "alembic")
     )
     assert loaded(python(code, tmp_path).stdout) == []
+
+
+def test_the_warm_up_loads_the_french_dates_data(tmp_path: Path) -> None:
+    """What the first "dans 15 jours" would cost is paid by the warm-up, in the background."""
+    code = "import asyncio, bot.app; asyncio.run(bot.app.warm_up(0)); " + REPORT.format(
+        names=(LATER,)
+    )
+    assert loaded(python(code, tmp_path).stdout) == [LATER]
 
 
 @pytest.mark.slow

@@ -6,8 +6,14 @@ import csv
 import io
 import json
 import zipfile
+from datetime import datetime
+from pathlib import Path
 
+import openpyxl
+
+from bot.engine import Engine
 from bot.storage.db import Database
+from bot.transports.console import Console
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, step_of, survives
 from tests.auxil.pdf import pdf_words
@@ -84,10 +90,28 @@ async def test_exports_in_chat(db: Database, trainer: Person, clock: Clock) -> N
 
     await trainer.says("/exporter")
     await trainer.presses("Agent de restauration")
-    await trainer.presses("Absences")
+    await survives(db, trainer, FOR_CHOICES)
+    assert trainer.buttons == ["Absences (Excel)", "Absences (CSV)", "Dossier Qualiopi (ZIP)"]
+    await trainer.presses("Absences (Excel)")
+    document = trainer.replies[-1].document
+    assert document is not None
+    assert document.filename == "absences-Agent-de-restauration-(démo).xlsx"
+    sheet = openpyxl.load_workbook(io.BytesIO(document.content)).active
+    assert sheet is not None and sheet.title == "Absences"
+    cells = list(sheet.iter_rows(values_only=True))
+    assert cells[1][:3] == ("Agent de restauration (démo)", "Karim Benali", datetime(2026, 11, 20))
+    assert cells[1][7] == datetime(2026, 11, 23, 10, 0)
+    assert sheet["C2"].number_format == "dd/mm/yyyy"
+
+    await trainer.says("/exporter")
+    await trainer.presses("Agent de restauration")
+    await trainer.says("csv")  # typed, not pressed
     document = trainer.replies[-1].document
     assert document is not None and document.mime_type == "text/csv"
-    table = list(csv.reader(io.StringIO(document.content.decode("utf-8"))))
+    assert document.content.startswith(b"\xef\xbb\xbf")  # the BOM French Excel needs
+    text = document.content.decode("utf-8-sig")
+    assert "\r\n" in text
+    table = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
     assert table[0] == [
         "formation",
         "stagiaire",
@@ -101,12 +125,12 @@ async def test_exports_in_chat(db: Database, trainer: Person, clock: Clock) -> N
     assert table[1] == [
         "Agent de restauration (démo)",
         "Karim Benali",
-        "2026-11-20",
+        "20/11/2026",
         "matin",
         "non",
         "sans nouvelles",
         "Camille Durand",
-        "2026-11-23T10:00+01:00",
+        "23/11/2026 10:00",
     ]
 
     await trainer.says("/exporter")
@@ -119,3 +143,20 @@ async def test_exports_in_chat(db: Database, trainer: Person, clock: Clock) -> N
         assert "chronologie-karim-benali.pdf" in names
         manifest = json.loads(archive.read("manifest.json"))
     assert manifest["suivis"] == 1 and manifest["formation"]["intitulé"].startswith("Agent")
+
+
+async def test_exporter_on_the_console_writes_a_workbook_that_opens(
+    engine: Engine, trainer: Person, tmp_path: Path
+) -> None:
+    await log_absences(trainer, "karim", ["hier"])
+    out = io.StringIO()
+    console = Console(engine, name="formateur", documents=tmp_path / "docs", out=out)
+    # The formation by its number, then the first export offered: the absences in Excel.
+    await console.run(io.StringIO("/exporter\n1\n1\n"))
+    text = out.getvalue()
+    assert "1. Absences (Excel)" in text and "Voici le tableau des absences" in text
+    (written,) = (tmp_path / "docs").iterdir()
+    assert written.suffix == ".xlsx" and str(written) in text
+    sheet = openpyxl.load_workbook(written).active
+    assert sheet is not None and sheet["B2"].value == "Karim Benali"
+    assert sheet["C2"].is_date and sheet["C2"].number_format == "dd/mm/yyyy"

@@ -23,11 +23,12 @@ from bot.messages import Document, Reply
 from bot.outbox import PermanentFailure
 from bot.storage.db import Database
 from bot.storage.inbox import InboxUpdate
-from bot.storage.people import ChatIdentity, Person
+from bot.storage.people import ChatIdentity
 from bot.texts import split_text
 from bot.transports.telegram import MAX_TEXT, TelegramTransport
 from tests.auxil.absences import add_formation
 from tests.auxil.dialogue import Clock
+from tests.auxil.telegram_bot import link_to_telegram
 from tests.auxil.telegram_offline import RecordingRequest
 
 TRAINER_ID = 1001
@@ -39,18 +40,7 @@ async def telegram(
     db: Database, settings: Settings, clock: Clock, demo: None
 ) -> AsyncIterator[tuple[TelegramTransport, RecordingRequest]]:
     async with db.sessions() as session, session.begin():
-        camille = await session.scalar(
-            select(Person).where(Person.display_name == "Camille Durand")
-        )
-        assert camille is not None
-        session.add(
-            ChatIdentity(
-                person_id=camille.id,
-                platform="telegram",
-                user_id=str(TRAINER_ID),
-                chat_id=str(TRAINER_ID),
-            )
-        )
+        await link_to_telegram(session, TRAINER_ID)
     request = RecordingRequest()
     engine = build_engine(db, replace(settings, telegram_token="123:ABC"), clock=clock)
     transport = TelegramTransport(engine.settings, engine, request=request, poll_interval=0.05)

@@ -29,6 +29,7 @@ from bot.storage.formations import Formation
 from bot.storage.people import Membership
 from bot.storage.state import ConversationState
 from bot.transports.telegram import WEBHOOK_SECRET_FILE, TelegramTransport, webhook_secret
+from tests.auxil.telegram_bot import wait_for as answer_after
 from tests.auxil.telegram_emulator import BotMessage, TelegramEmulator, TelegramUser, run_emulator
 
 pytestmark = pytest.mark.slow  # every test here talks to the node Telegram emulator
@@ -58,17 +59,6 @@ async def ask(user: TelegramUser, text: str, expect: str, *, timeout: float = 10
     """Send ``text`` and wait for a bot message after it containing ``expect``."""
     sent = await (user.send_command(text) if text.startswith("/") else user.send_message(text))
     return await answer_after(user, sent.message_id, expect, timeout=timeout)
-
-
-async def answer_after(
-    user: TelegramUser, after: int, expect: str, *, timeout: float = 10
-) -> BotMessage:
-    messages = await user.wait_until(
-        lambda ms: any(m.message_id > after and expect in m.body for m in ms),
-        timeout,
-        what=f"a reply containing {expect!r}",
-    )
-    return next(m for m in reversed(messages) if m.message_id > after and expect in m.body)
 
 
 async def click(user: TelegramUser, label: str, expect: str, *, timeout: float = 10) -> BotMessage:

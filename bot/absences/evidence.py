@@ -1,6 +1,6 @@
 """What ``/suivi`` and ``/exporter`` hand out in chat, each handing-out in the audit trail.
 
-A trainee's timeline as a PDF, a formation's absences as a CSV table, or its
+A trainee's timeline as a PDF, a formation's absences as a table (XLSX or CSV), or its
 Qualiopi bundle (ZIP).  The documents themselves are built by
 :mod:`bot.absences.exports`; here they are produced for one person, who is
 recorded (by ids, never names) as having taken them.
@@ -13,7 +13,8 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.absences.exports import ABSENCE_COLUMNS, absence_rows, qualiopi_bundle, timeline_pdf
-from bot.exports import write
+from bot.documents.sheets import Format
+from bot.documents.sheets import write as sheet
 from bot.storage import audit
 from bot.storage.formations import Formation, Trainee
 
@@ -35,16 +36,21 @@ async def timeline_document(
 
 
 async def formation_export(
-    session: AsyncSession, formation: Formation, what: str, actor_id: int, now: datetime
+    session: AsyncSession,
+    formation: Formation,
+    what: str,
+    actor_id: int,
+    now: datetime,
+    fmt: Format = "xlsx",
 ) -> bytes | None:
-    """``absences`` (CSV, ``None`` when there is none) or ``qualiopi`` (ZIP) of a formation."""
+    """``absences`` (a table in ``fmt``, ``None`` when there is none) or ``qualiopi`` (ZIP)."""
     if what == "absences":
         rows = await absence_rows(
             session, organisation_id=formation.organisation_id, formation_id=formation.id
         )
         if not rows:
             return None
-        content = write(rows, ABSENCE_COLUMNS, "csv").encode("utf-8")
+        content = sheet(rows, ABSENCE_COLUMNS, fmt, title="Absences")
     else:
         content = await qualiopi_bundle(
             session, formation.id, organisation_id=formation.organisation_id, now=now

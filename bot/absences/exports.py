@@ -4,7 +4,8 @@ Declared in the absences feature's manifest (``formabot export absences
 [--formation ID]`` and ``formabot export qualiopi --formation ID --out
 FILE.zip``); ``/exporter`` offers the same in chat.
 
-The bundle holds, for one formation: ``absences.csv``; ``tickets-qualite.csv``;
+The bundle holds, for one formation: ``absences.csv`` and ``tickets-qualite.csv``
+(in the CSV French Excel opens: ``;``, UTF-8 BOM, ``23/11/2026``);
 one timeline PDF per trainee with a décrochage follow-up; the comptes rendus
 exactly as they were produced (their SHA-256 in the manifest matches the one
 recorded when they were written); the proofs of exchanges and the livrets de
@@ -22,13 +23,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import dates, exports
+from bot import dates
 from bot.absences.followups import labels
 from bot.absences.log import period_label
 from bot.absences.timeline import followed_trainees, timeline
 from bot.answers import fold
 from bot.documents.bundle import build_bundle
 from bot.documents.pdf import render_pdf
+from bot.documents.sheets import Moment
+from bot.documents.sheets import write as sheet
 from bot.storage.absences import Absence, FollowUp, QualityTicket, StoredDocument
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Organisation, Person, zone_of
@@ -110,7 +113,7 @@ async def absence_rows(
                 "justifiée": absence.justified,
                 "motif": absence.reason,
                 "saisie par": people.get(absence.recorded_by or 0, ""),
-                "saisie le": recorded.isoformat(timespec="minutes"),
+                "saisie le": Moment(recorded, "minutes"),
             }
         )
     return rows
@@ -204,18 +207,12 @@ async def qualiopi_bundle(
     await session.refresh(formation, ["trainees"])
     moment = now or datetime.now(UTC)
     files: list[tuple[str, bytes]] = []
-    files.append(
-        (
-            "absences.csv",
-            exports.write(
-                await absence_rows(session, formation_id=formation.id), ABSENCE_COLUMNS, "csv"
-            ).encode("utf-8"),
-        )
-    )
+    # The tables in the CSV French Excel opens with a double click (";", BOM, 23/11/2026):
+    # still plain text any tool reads, and the same bytes for the same data.
+    absences = await absence_rows(session, formation_id=formation.id)
+    files.append(("absences.csv", sheet(absences, ABSENCE_COLUMNS, "csv-excel")))
     tickets = await ticket_rows(session, formation)
-    files.append(
-        ("tickets-qualite.csv", exports.write(tickets, TICKET_COLUMNS, "csv").encode("utf-8"))
-    )
+    files.append(("tickets-qualite.csv", sheet(tickets, TICKET_COLUMNS, "csv-excel")))
     followed = await followed_trainees(session, formation.id)
     for trainee in followed:
         files.append(

@@ -29,7 +29,6 @@ from bot.attestations.service import (
     Author,
     Chat,
     audit,
-    chat_of_person,
     current_answer,
     last_sending,
     progress,
@@ -39,6 +38,7 @@ from bot.attestations.service import (
 from bot.documents.bundle import sha256_hex
 from bot.messages import Reply
 from bot.outbox import enqueue
+from bot.people.chats import chat_of_person
 from bot.storage.attestations import Attestation
 from bot.storage.bilans import Bilan
 from bot.storage.people import Person

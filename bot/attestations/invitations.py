@@ -20,9 +20,11 @@ from bot import dates, invitations, texts
 from bot.answers import matrix_id, visible
 from bot.attestations.service import Author, Chat, audit, progress, when_words
 from bot.attestations.settings import invitation_expiry
+from bot.bilans.notify import email_of
 from bot.bilans.view import BilanView, view_of
+from bot.mailer import render_email
 from bot.messages import Reply
-from bot.outbox import enqueue
+from bot.outbox import About, enqueue, queue_email
 from bot.storage.attestations import AttestationInvitation
 from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.people import ChatIdentity, Person
@@ -63,6 +65,20 @@ class Invited:
     reminded: list[str] = field(default_factory=list)
     on_matrix: list[str] = field(default_factory=list)
     """Those whose invitation the bot sent itself, in a Matrix chat it opened."""
+    emailed: list[str] = field(default_factory=list)
+    """Those whose invitation the bot sent itself by e-mail."""
+
+
+@dataclass(frozen=True)
+class Links:
+    """What an e-mailed invitation points to: the Telegram bot's name (its deep link) and
+    the bot's Matrix ID (a ``matrix.to`` link), each empty when the bot is not there."""
+
+    telegram: str = ""
+    matrix: str = ""
+
+
+INVITATION_EMAIL = "email/attestation_invitation.txt.j2"
 
 
 def expiry(invitation: AttestationInvitation, info: BilanView) -> datetime:
@@ -158,6 +174,7 @@ async def invite_or_remind(
     event: str,
     only_new: bool = False,
     on_matrix: bool = False,
+    by_email: Links | None = None,
 ) -> Invited:
     """Invite (or re-invite) everyone who has not answered nor is on a sheet, and those
     whose answer names the bilan's former dates (it moved) or was not validated.
@@ -170,7 +187,11 @@ async def invite_or_remind(
     - ``only_new`` (at scheduling): only participants without a live link;
     - ``on_matrix`` (the bot is on Matrix/Tchap): a participant whose contact
       is a Matrix ID gets the new link from the bot itself, in a direct chat
-      the bot opens (an external on Tchap cannot open one), not forwarded.
+      the bot opens (an external on Tchap cannot open one), not forwarded;
+    - ``by_email`` (SMTP is configured): a participant whose contact is an
+      e-mail address gets the new link by e-mail, with the Telegram deep link
+      and the Matrix link that reach the bot (a reminder when it replaces an
+      earlier link), not forwarded.
     """
     done = Invited()
     for row in (await progress(session, info)).rows:
@@ -207,6 +228,13 @@ async def invite_or_remind(
             bilan_id=info.bilan.id,
         )
         contact = invitation.target_user if on_matrix else None
+        address = email_of(row.participant) if by_email is not None else None
+        if contact is None and address is not None and by_email is not None:
+            await _email_invitation(
+                session, info, row.participant, invitation, code, address, by_email, again=live
+            )
+            done.emailed.append(visible(row.participant.name))
+            continue
         if contact is None:
             done.fresh.append(Fresh(row.participant, code, invitation.expires_at))
             continue
@@ -228,6 +256,43 @@ async def invite_or_remind(
         )
         done.on_matrix.append(visible(row.participant.name))
     return done
+
+
+async def _email_invitation(
+    session: AsyncSession,
+    info: BilanView,
+    participant: BilanParticipant,
+    invitation: AttestationInvitation,
+    code: str,
+    address: str,
+    links: Links,
+    *,
+    again: AttestationInvitation | None,
+) -> None:
+    mail = render_email(
+        INVITATION_EMAIL,
+        name=visible(participant.name),
+        code=code,
+        telegram=f"https://t.me/{links.telegram}?start={code}" if links.telegram else "",
+        matrix=f"https://matrix.to/#/{links.matrix}" if links.matrix else "",
+        expires=dates.spell_datetime(expiry(invitation, info).astimezone(info.tz)),
+        again=again is not None,
+        trainer=visible(info.trainer),
+        **when_words(info),
+    )
+    await queue_email(
+        session,
+        to=address,
+        subject=mail.subject,
+        body=mail.body,
+        key=f"attestation:invite:{invitation.id}:email",
+        organisation_id=info.bilan.organisation_id,
+        about=About(
+            bilan_id=info.bilan.id,
+            participant_id=participant.id,
+            what="reminder" if again is not None else "attestation",
+        ),
+    )
 
 
 # --- redeeming and using ------------------------------------------------------------------

@@ -1,74 +1,52 @@
-"""E-mailing a bilan's proof bundle to the chargé(e) de mission, never inside a transaction.
+"""E-mailing a bilan's proof bundle to the chargé(e) de mission, through the outbox.
 
-**Decision: record, then send after the commit.**  An SMTP exchange can take
-seconds or a minute (a slow relay, a timeout), while the engine holds one
-database transaction per message, and SQLite has a single connection for the
-whole process: sending from a conversation step would freeze every other
-conversation meanwhile.  So the trainer's step only writes a
-:class:`~bot.storage.attestations.ProofSending` row (``pending``, with the
-exact bundle and text to send) and asks to be called back once that
-transaction has committed.  The delivery then runs on its own:
+**Decision: record, queue, follow up.**  An SMTP exchange can take seconds
+or a minute, while the engine holds one database transaction per message:
+sending from a conversation step would freeze every other conversation
+meanwhile.  So the trainer's step writes, in its own transaction, a
+:class:`~bot.storage.attestations.ProofSending` row (the record: the exact
+bundle, its digest, whether it was complete, who asked, from which chat)
+and queues the e-mail on the outbox's e-mail channel
+(:func:`bot.outbox.queue_email`, key ``proofs:<id>``), the one path every
+e-mail of the bot takes: claimed, sent after the commit with no transaction
+open, retried with backoff, given up after a day, a refused address failing
+at once (:mod:`bot.mailer`).
 
-1. a short transaction *claims* the row (a conditional UPDATE: two processes
-   never send the same row);
-2. the e-mail goes out, with no transaction open;
-3. another short transaction records the outcome: ``sent`` with the time,
-   the NOR-PROOF deadline marked done (when the bundle was complete) and a
-   notice queued for the trainer in the outbox; or ``pending`` again to be
-   retried, or ``failed`` for good (authentication refused, address
-   rejected, too many attempts) with a notice too.
-
-If the process stops between the commit and the sending, the scheduler job
-:func:`resend_proofs` finds the row still ``pending`` (or claimed too long
-ago) and sends it.  A crash after the SMTP server accepted the message but
-before it was recorded means it may be sent twice; losing it would be worse.
-Logs name the row and the error type only, never an address or a name.
+When the outbox records the outcome, :func:`record_outcome` (a follow-up the
+attestations manifest declares) updates the record in the same transaction:
+``sent`` with the time, the NOR-PROOF deadline marked done at that time (when
+the bundle was complete) and a notice queued for the trainer; or ``failed``
+with the error's type and a notice too.  A process stopped before the
+sending leaves the outbox row pending: it is sent once back.  A crash after
+the SMTP server accepted the message but before it was recorded means it
+may be sent twice, with the same Message-ID (mail clients show one);
+losing it would be worse.  Logs name the row and the error type only.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Callable
-from datetime import datetime, timedelta
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from datetime import datetime
 from typing import Any
 
-import aiosmtplib
-from sqlalchemy import and_, event, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates, texts
-from bot.attestations.service import chat_of_person
 from bot.config import Settings
 from bot.deadlines.service import mark_done, refresh_deadlines
-from bot.messages import Reply
-from bot.outbox import enqueue
+from bot.mailer import message_id
+from bot.messages import Document, Reply
+from bot.outbox import About, enqueue, queue_email
+from bot.people.chats import chat_of_person
 from bot.storage.attestations import ProofSending
-from bot.storage.base import utcnow
 from bot.storage.bilans import Bilan, StoredDeadline
+from bot.storage.outbox import OutboxMessage
 from bot.storage.people import Organisation, zone_of
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
-CLAIM_TIMEOUT = timedelta(minutes=10)
-"""A row claimed longer ago than this by a process that died is taken again."""
-FIRST_RETRY = timedelta(minutes=1)
-
-_PERMANENT = (
-    aiosmtplib.SMTPAuthenticationError,
-    aiosmtplib.SMTPRecipientsRefused,
-    aiosmtplib.SMTPSenderRefused,
-    aiosmtplib.SMTPNotSupported,
-)
-
-_running: set[asyncio.Task[str]] = set()
-
-
-class MailNotConfigured(RuntimeError):
-    """SMTP_HOST / SMTP_FROM are not set."""
+KEY_PREFIX = "proofs:"
 
 
 def proof_key(bilan_id: int) -> str:
@@ -76,137 +54,50 @@ def proof_key(bilan_id: int) -> str:
     return f"NOR-PROOF:bilan:{bilan_id}"
 
 
-def compose(sending: ProofSending, settings: Settings, *, now: datetime) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = settings.smtp_from
-    message["To"] = sending.to_address
-    message["Subject"] = sending.subject
-    message["Date"] = format_datetime(now)
-    domain = settings.smtp_from.rpartition("@")[2].strip(" >") or "formabot.invalid"
-    message["Message-ID"] = make_msgid(idstring=f"proof{sending.id}", domain=domain)
-    message.set_content(sending.body)
-    message.add_attachment(
-        sending.bundle, maintype="application", subtype="zip", filename=sending.filename
+async def queue(session: AsyncSession, sending: ProofSending, settings: Settings) -> None:
+    """Queue the e-mail of ``sending`` (flushed) on the outbox: sent after the commit."""
+    key = f"{KEY_PREFIX}{sending.id}"
+    sending.message_id = message_id(key, settings)
+    await queue_email(
+        session,
+        to=sending.to_address,
+        subject=sending.subject,
+        body=sending.body,
+        attachments=[
+            Document(filename=sending.filename, mime_type="application/zip", content=sending.bundle)
+        ],
+        key=key,
+        organisation_id=sending.organisation_id,
+        about=About(bilan_id=sending.bilan_id, what="proofs"),
     )
-    return message
 
 
-async def transmit(message: EmailMessage, settings: Settings) -> None:
-    """Hand ``message`` to the configured SMTP server (``SMTP_TLS``: starttls, tls, none)."""
-    if not settings.has_smtp:
-        raise MailNotConfigured("SMTP_HOST and SMTP_FROM are needed to send e-mail")
-    options: dict[str, Any] = {
-        "hostname": settings.smtp_host,
-        "port": settings.smtp_port,
-        "timeout": 60,
-        # Anything but "tls" or "none" (a typo included) means STARTTLS: never
-        # fall back to plain text by mistake.
-        "use_tls": settings.smtp_tls == "tls",
-        "start_tls": settings.smtp_tls not in ("tls", "none"),
-    }
-    if settings.smtp_user:
-        options.update(username=settings.smtp_user, password=settings.smtp_password)
-    await aiosmtplib.send(message, **options)
-
-
-# --- after the commit ----------------------------------------------------------------------
-
-
-def send_after_commit(session: AsyncSession, settings: Settings, sending_id: int) -> None:
-    """Deliver ``sending_id`` once ``session``'s transaction has committed (never on rollback)."""
-    bind = session.bind
-    if not isinstance(bind, AsyncEngine):
-        raise TypeError("the session must be bound to an AsyncEngine")
-    loop = asyncio.get_running_loop()
-
-    def committed(_session: Any) -> None:
-        loop.call_soon(_spawn, bind, settings, sending_id)
-
-    event.listen(session.sync_session, "after_commit", committed, once=True)
-
-
-def _spawn(bind: AsyncEngine, settings: Settings, sending_id: int) -> None:
-    sessions = async_sessionmaker(bind, expire_on_commit=False)
-    task = asyncio.ensure_future(deliver(sessions, settings, sending_id))
-    _running.add(task)
-    task.add_done_callback(_running.discard)
-
-
-async def wait_for_deliveries() -> None:
-    """Wait until every delivery started by this process is over (tests, clean stop)."""
-    while _running:
-        await asyncio.gather(*list(_running), return_exceptions=True)
-        await asyncio.sleep(0)
-
-
-# --- one delivery ----------------------------------------------------------------------------
-
-
-async def deliver(
-    sessions: async_sessionmaker[AsyncSession],
-    settings: Settings,
-    sending_id: int,
-    *,
-    clock: Callable[[], datetime] = utcnow,
-) -> str:
-    """Claim, send, record; returns the row's new status (``skipped`` if not claimed)."""
-    now = clock()
-    async with sessions() as session, session.begin():
-        claimed = await session.execute(
-            update(ProofSending)
-            .where(
-                ProofSending.id == sending_id,
-                or_(
-                    ProofSending.status == "pending",
-                    and_(
-                        ProofSending.status == "sending",
-                        ProofSending.claimed_at < now - CLAIM_TIMEOUT,
-                    ),
-                ),
-            )
-            .values(status="sending", claimed_at=now, attempts=ProofSending.attempts + 1)
-            .execution_options(synchronize_session=False)
+async def record_outcome(session: AsyncSession, row: OutboxMessage) -> None:
+    """The outbox's follow-up: the outcome of a proof bundle's e-mail on its record."""
+    if not row.key.startswith(KEY_PREFIX) or not row.key[len(KEY_PREFIX) :].isdigit():
+        return
+    sending = await session.get(ProofSending, int(row.key[len(KEY_PREFIX) :]))
+    if sending is None or sending.status in ("sent", "failed"):
+        return
+    sending.attempts = row.attempts
+    sending.claimed_at = row.claimed_at
+    if row.status == "sent":
+        sending.status = "sent"
+        sending.sent_at = row.sent_at
+        sending.last_error = None
+        done_at = row.sent_at or row.created_at
+        marked = await _mark_proof_done(session, sending, done_at) if sending.complete else False
+        await _tell_requester(session, sending, "attestation_trainer.mail_sent", marked=marked)
+        log.info("proof sending %s: sent", sending.id)
+    elif row.status == "failed":
+        sending.status = "failed"
+        sending.last_error = row.last_error
+        permanent = (row.last_error or "").startswith(
+            "SMTP"
+        ) or row.last_error == "MailNotConfigured"
+        await _tell_requester(
+            session, sending, "attestation_trainer.mail_failed", permanent=permanent
         )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
-            return "skipped"
-        row = await session.get(ProofSending, sending_id)
-        assert row is not None
-        message = compose(row, settings, now=now)
-        attempts = row.attempts
-
-    failure: Exception | None = None
-    try:
-        await transmit(message, settings)
-    except Exception as exc:
-        failure = exc
-        log.warning(
-            "proof sending %s: attempt %s failed (%s)", sending_id, attempts, type(exc).__name__
-        )
-
-    done_at = clock()
-    async with sessions() as session, session.begin():
-        row = await session.get(ProofSending, sending_id)
-        if row is None:  # the bilan was deleted meanwhile
-            return "skipped"
-        if failure is None:
-            row.status = "sent"
-            row.sent_at = done_at
-            row.message_id = str(message["Message-ID"])
-            row.last_error = None
-            marked = await _mark_proof_done(session, row, done_at) if row.complete else False
-            await _tell_requester(session, row, "attestation_trainer.mail_sent", marked=marked)
-            log.info("proof sending %s: sent", sending_id)
-        else:
-            permanent = isinstance(failure, (*_PERMANENT, MailNotConfigured))
-            row.last_error = type(failure).__name__
-            if permanent or attempts >= MAX_ATTEMPTS:
-                row.status = "failed"
-                await _tell_requester(
-                    session, row, "attestation_trainer.mail_failed", permanent=permanent
-                )
-            else:
-                row.status = "pending"
-        return row.status
 
 
 async def _mark_proof_done(session: AsyncSession, row: ProofSending, at: datetime) -> bool:
@@ -258,28 +149,3 @@ async def _tell_requester(
         reply=Reply(text=texts.say(message, s=row, when=when, **extra)),
         organisation_id=row.organisation_id,
     )
-
-
-# --- the safety net --------------------------------------------------------------------------
-
-
-async def resend_proofs(session: AsyncSession, now: datetime, settings: Settings) -> None:
-    """Deliver what a stopped process left pending, with backoff between attempts."""
-    rows = (
-        await session.scalars(
-            select(ProofSending).where(
-                or_(
-                    ProofSending.status == "pending",
-                    and_(
-                        ProofSending.status == "sending",
-                        ProofSending.claimed_at < now - CLAIM_TIMEOUT,
-                    ),
-                )
-            )
-        )
-    ).all()
-    for row in rows:
-        last = row.claimed_at or row.requested_at
-        wait = FIRST_RETRY * (2 ** max(0, row.attempts - 1)) if row.attempts else FIRST_RETRY
-        if row.status == "sending" or last <= now - wait:
-            send_after_commit(session, settings, row.id)

@@ -1,8 +1,8 @@
 """The proof bundle handed to the trainer, or sent to the chargé(e) de mission.
 
 Sending only records the e-mail to send (:class:`~bot.storage.attestations.ProofSending`,
-``pending``, with the exact bundle and text) and asks :mod:`bot.attestations.mail`
-to deliver it once the transaction has committed.
+``pending``, with the exact bundle and text) and queues it on the outbox's e-mail
+channel (:mod:`bot.attestations.mail`): it goes out once the transaction has committed.
 """
 
 from __future__ import annotations
@@ -75,8 +75,8 @@ async def request_sending(
     chat: Chat,
     now: datetime,
 ) -> ProofSending | Refusal:
-    """Record the e-mail of the bundle as it stands to the chargé(e) de mission, delivered
-    after the commit; the trainer hears of the outcome in ``chat``."""
+    """Record the e-mail of the bundle as it stands to the chargé(e) de mission, queued
+    on the outbox (sent after the commit); the trainer hears of the outcome in ``chat``."""
     refusal = cannot_send(settings, info)
     if refusal is not None:
         return refusal
@@ -102,6 +102,6 @@ async def request_sending(
     )
     session.add(sending)
     await session.flush()
-    mail.send_after_commit(session, settings, sending.id)
+    await mail.queue(session, sending, settings)
     audit(session, author, "send_proofs", "bilan_proofs", info.bilan.id, sending_id=sending.id)
     return sending

@@ -29,7 +29,6 @@ from bot.storage.attestations import (
 from bot.storage.audit import record
 from bot.storage.bilans import BilanParticipant
 from bot.storage.formations import Formation
-from bot.storage.people import ChatIdentity
 
 ROLE_LABELS = {
     "delegate": "délégation des stagiaires",
@@ -142,31 +141,6 @@ async def invitations_of(session: AsyncSession, bilan_id: int) -> list[Attestati
             )
         ).all()
     )
-
-
-async def chat_of_person(
-    session: AsyncSession, person_id: int, *, prefer: str | None = None
-) -> tuple[str, str] | None:
-    """(platform, chat) where the bot can write to a person first.
-
-    A trainer may talk to the bot from several platforms: the one named by
-    ``prefer`` comes first, then real platforms before the console (a place
-    to try the bot, where nobody reads notices), then the oldest identity.
-    """
-    identities = (
-        await session.scalars(
-            select(ChatIdentity).where(
-                ChatIdentity.person_id == person_id, ChatIdentity.blocked_at.is_(None)
-            )
-        )
-    ).all()
-    if not identities:
-        return None
-    best = min(
-        identities,
-        key=lambda i: (i.platform != prefer, i.platform == "console", i.id),
-    )
-    return best.platform, best.chat_id
 
 
 # --- answers -----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import re
 from urllib.parse import urlsplit
 
 from bot import dates
-from bot.answers import EMAIL
+from bot.mailer import EMAIL
 
 DEFAULT_MINUTES = 120
 MIN_MINUTES = 30

@@ -24,13 +24,13 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.answers import EMAIL
 from bot.bilans.participants import derogation_of
 from bot.bilans.view import BilanView, kind_label
 from bot.dates import spell_date, spell_datetime, spell_time
 from bot.deadlines.service import STATUS_LABELS
 from bot.documents import ics
 from bot.documents.pdf import render_pdf
+from bot.mailer import EMAIL
 from bot.messages import Document
 from bot.storage.bilans import StoredDeadline
 
@@ -77,7 +77,8 @@ def agenda(view: BilanView) -> list[tuple[str, str, str]]:
     return rows
 
 
-def invitation(view: BilanView, *, stamp: datetime) -> bytes:
+def invitation(view: BilanView, *, stamp: datetime, cancelled: bool = False) -> bytes:
+    """The bilan's ``.ics``; ``cancelled``: a cancellation for one person removed from it."""
     bilan = view.bilan
     description = texts.render_document(
         "documents/invitation_bilan.txt.j2",
@@ -87,7 +88,9 @@ def invitation(view: BilanView, *, stamp: datetime) -> bytes:
         duration=duration_words(view.minutes),
         agenda=agenda(view),
     )
-    emails = [p.contact for p in view.partners if p.contact and EMAIL.match(p.contact.strip())]
+    emails = [
+        p.contact for p in view.bilan.participants if p.contact and EMAIL.match(p.contact.strip())
+    ]
     if view.formation.cm_email and EMAIL.match(view.formation.cm_email):
         emails.append(view.formation.cm_email)
     return ics.invitation(
@@ -99,17 +102,20 @@ def invitation(view: BilanView, *, stamp: datetime) -> bytes:
         location=bilan.visio_url if bilan.remote else bilan.location,
         attendees=emails,
         sequence=bilan.sequence,
-        cancelled=bilan.cancelled_at is not None,
+        cancelled=cancelled or bilan.cancelled_at is not None,
         stamp=stamp,
     )
 
 
-def invitation_document(view: BilanView, *, stamp: datetime, caption: str) -> Document:
-    suffix = "-annulation" if view.bilan.cancelled_at is not None else ""
+def invitation_document(
+    view: BilanView, *, stamp: datetime, caption: str, cancelled: bool = False
+) -> Document:
+    cancelled = cancelled or view.bilan.cancelled_at is not None
+    suffix = "-annulation" if cancelled else ""
     return Document(
         filename=f"{view.file_stem}{suffix}.ics",
         mime_type="text/calendar",
-        content=invitation(view, stamp=stamp),
+        content=invitation(view, stamp=stamp, cancelled=cancelled),
         caption=caption,
     )
 

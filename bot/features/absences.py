@@ -26,7 +26,9 @@ FEATURE = Feature(
         *vacations.FLOWS,
     ),
     jobs=(reminders.entretien_reminders,),
-    tables={"absences": TableExport(exports.ABSENCE_COLUMNS, exports.cli_absences)},
+    tables={
+        "absences": TableExport(exports.ABSENCE_COLUMNS, exports.cli_absences, title="Absences")
+    },
     files={"qualiopi": exports.cli_qualiopi},
     settings=detection.SETTINGS,
     free_text=(sentence.absence_sentence,),

@@ -9,8 +9,9 @@ FEATURE = Feature(
     name="attestations",
     flows=(*participant.FLOWS, *trainer.FLOWS, *sheet.FLOWS, *send.FLOWS, *review.FLOWS),
     start_codes=(participant.redeem,),
-    jobs=(mail.resend_proofs, reminders.tell_participants_the_bilan_is_over),
+    jobs=(reminders.tell_participants_the_bilan_is_over,),
     files={"attestations": exports.attestations_bundle},
     settings=attestation_settings.SETTINGS,
     chat_resolvers=(invitations.participant_chat,),
+    delivered=(mail.record_outcome,),
 )

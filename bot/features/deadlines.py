@@ -10,7 +10,7 @@ FEATURE = Feature(
     name="deadlines",
     flows=(*echeances.FLOWS, *reglages.FLOWS),
     jobs=(service.close_begun_bilans, digest.send_digests, digest.send_reminders),
-    tables={"echeances": TableExport(exports.COLUMNS, exports.rows)},
+    tables={"echeances": TableExport(exports.COLUMNS, exports.rows, title="Échéances")},
     calendars={"echeances": exports.calendar},
     settings=(DIGEST_HOUR, *RULE_SETTINGS),
 )

@@ -9,10 +9,14 @@ FEATURE = Feature(
     flows=(*create.FLOWS, *manage.FLOWS, *edit.FLOWS, *paths.FLOWS),
     tables={
         "formations": TableExport(
-            exports.FORMATION_COLUMNS, lambda s, a: exports.formations(s, a.organisation)
+            exports.FORMATION_COLUMNS,
+            lambda s, a: exports.formations(s, a.organisation),
+            title="Formations",
         ),
         "stagiaires": TableExport(
-            exports.TRAINEE_COLUMNS, lambda s, a: exports.trainees(s, a.organisation)
+            exports.TRAINEE_COLUMNS,
+            lambda s, a: exports.trainees(s, a.organisation),
+            title="Stagiaires",
         ),
     },
 )

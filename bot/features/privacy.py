@@ -12,6 +12,8 @@ FEATURE = Feature(
         retention.forget_abandoned_conversations,
         retention.forget_sent_messages,
     ),
-    tables={"audit": TableExport(access.AUDIT_COLUMNS, access.audit_rows)},
+    tables={
+        "audit": TableExport(access.AUDIT_COLUMNS, access.audit_rows, title="Journal des actions")
+    },
     settings=(retention.RETENTION_YEARS,),
 )

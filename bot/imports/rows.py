@@ -18,9 +18,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from bot import dates
-from bot.answers import EMAIL, Invalid, clean_line, fold
+from bot.answers import Invalid, clean_line, fold
 from bot.formations.labels import EXIT_REASONS
 from bot.imports.reading import Cell
+from bot.mailer import EMAIL
 
 NAME_LIMIT = 100
 """As for a typed trainee (``TRAINEE_LINE_LIMIT`` of the dialogue)."""

@@ -29,7 +29,8 @@ class OutboxMessage(Base):
     platform: Mapped[str] = mapped_column(String(20))
     chat_id: Mapped[str] = mapped_column(String(255))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    """A serialised :class:`bot.messages.Reply`."""
+    """A serialised :class:`bot.messages.Reply`, or an e-mail (``platform`` ``email``,
+    ``chat_id`` the address: subject, body, attachments)."""
     status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
     """``pending`` → ``sending`` (claimed) → ``sent`` | ``failed`` (given up);
     ``cancelled`` when what it carried no longer holds (a revoked invitation)."""
@@ -40,3 +41,13 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column()
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    bilan_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bilans.id", ondelete="CASCADE"), index=True
+    )
+    """The bilan it is about, so the trainer's view of the bilan lists it."""
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bilan_participants.id", ondelete="SET NULL"), index=True
+    )
+    """The participant it was sent to (``None``: the chargé(e) de mission, or no bilan)."""
+    about: Mapped[str | None] = mapped_column(String(30))
+    """What it carries, for that list: a key of :data:`bot.bilans.sent.WHAT`."""

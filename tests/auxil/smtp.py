@@ -10,11 +10,18 @@ import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
+
+from bot.config import Settings
+from bot.mailer import Mailer
+from bot.outbox import Sender
+from bot.storage.base import utcnow
+from bot.storage.db import Database
 
 
 @dataclass
@@ -78,3 +85,19 @@ def smtp_server() -> Iterator[SmtpServer]:
         yield SmtpServer(port, recorder)
     finally:
         controller.stop()
+
+
+async def send_emails(db: Database, settings: Settings, later: timedelta = timedelta()) -> int:
+    """One pass of the outbox sender over its e-mail channel, with every feature's
+    follow-up, as ``formabot run`` does; how many were sent.  Rows are queued at the
+    real time, so the sender's clock is the real one, ``later`` ahead."""
+    from bot.app import FEATURES
+
+    sender = Sender(
+        db.sessions,
+        {},
+        mailer=Mailer(settings).send,
+        after=FEATURES.delivered,
+        clock=lambda: utcnow() + later,
+    )
+    return await sender.run_once()

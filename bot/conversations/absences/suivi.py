@@ -1,11 +1,20 @@
 """Seeing one trainee's follow-up (``/suivi``) and exporting the evidence (``/exporter``).
 
-    You  /suivi
+    Vous /suivi
     Bot  Le suivi de quel(le) stagiaire ?
-    You  karim
+    Vous karim
     Bot  Suivi de Karim Benali – Agent de restauration (démo)
          lundi 23 novembre 2026 – Absence (matin), non justifiée (Camille Durand)
          …                          [Plus anciens ▶] [Chronologie en PDF] [Terminé]
+
+    Vous /exporter
+    Bot  Dans quelle formation ?      [Agent de restauration (démo)] [Projet professionnel (démo)]
+    Vous Agent de restauration
+    Bot  Quel export de « Agent de restauration (démo) » ?
+         [Absences (Excel)] [Absences (CSV)] [Dossier Qualiopi (ZIP)]
+    Vous Absences (Excel)
+    Bot  Voici le tableau des absences. Il contient des données personnelles : …
+         [document] absences-Agent-de-restauration-(démo).xlsx
 
 Neither works in a group chat (the engine refuses flows not marked
 ``in_groups``): a timeline is personal data.
@@ -31,6 +40,7 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Stay, Step
 from bot.conversations.kit.steps import Option, Pick
 from bot.documents.bundle import safe_name
+from bot.documents.sheets import MIME, SUFFIX, Format
 from bot.messages import Document, Reply
 from bot.storage.people import Role
 
@@ -142,9 +152,14 @@ SUIVI = Flow(
 
 
 EXPORTS = [
-    Option("Absences (tableur CSV)", "absences"),
-    Option("Dossier Qualiopi (ZIP)", "qualiopi"),
+    Option("Absences (Excel)", "absences", words=("absences", "excel", "xlsx", "tableur")),
+    Option("Absences (CSV)", "absences-csv", words=("csv",)),
+    Option("Dossier Qualiopi (ZIP)", "qualiopi", words=("qualiopi", "zip", "dossier")),
 ]
+"""The absences come as a workbook unless CSV is asked for: a trainer opens them in a
+spreadsheet, and XLSX keeps dates as dates there.  The CSV is the one French Excel opens
+(``;``, UTF-8 BOM): scripts use ``formabot export absences``."""
+TABLE_FORMATS: dict[str, Format] = {"absences": "xlsx", "absences-csv": "csv-excel"}
 
 
 async def export_start(ctx: Context) -> Outcome | None:
@@ -173,14 +188,22 @@ async def produce_export(ctx: Context, picked: str) -> Outcome:
         ctx.say("formation.not_found")
         return Leave()
     stem = "-".join(formation.title.split())[:60]
-    content = await formation_export(ctx.session, formation, picked, ctx.person_id, ctx.now)
+    fmt = TABLE_FORMATS.get(picked)
+    content = await formation_export(
+        ctx.session,
+        formation,
+        "qualiopi" if fmt is None else "absences",
+        ctx.person_id,
+        ctx.now,
+        fmt or "xlsx",
+    )
     if content is None:
         ctx.say("suivi.export_empty")
         return Leave()
-    if picked == "absences":
+    if fmt is not None:
         document = Document(
-            filename=safe_name(f"absences-{stem}.csv"),
-            mime_type="text/csv",
+            filename=safe_name(f"absences-{stem}.{SUFFIX[fmt]}"),
+            mime_type=MIME[fmt],
             content=content,
             caption="Absences",
         )

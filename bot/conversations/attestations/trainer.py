@@ -149,9 +149,10 @@ async def remind(ctx: Context) -> Outcome:
         now=ctx.now,
         event=event_of(ctx),
         on_matrix=ctx.settings.has_matrix,
+        by_email=email_links(ctx),
     )
     tell_invited(ctx, info, done)
-    if not done.fresh and not done.reminded and not done.on_matrix:
+    if not done.fresh and not done.reminded and not done.on_matrix and not done.emailed:
         ctx.say("attestation_trainer.nobody_to_remind")
     return Next("menu")
 
@@ -367,6 +368,18 @@ def tell_invited(ctx: Context, info: BilanView, done: Invited) -> None:
         ctx.say("attestation_trainer.reminded", names=done.reminded)
     if done.on_matrix:
         ctx.say("attestation_trainer.sent_on_matrix", names=done.on_matrix)
+    if done.emailed:
+        ctx.say("attestation_trainer.sent_by_email", names=done.emailed)
+
+
+def email_links(ctx: Context) -> invitations.Links | None:
+    """The links an e-mailed invitation carries; ``None`` without SMTP (links to forward)."""
+    if not ctx.settings.has_smtp:
+        return None
+    return invitations.Links(
+        telegram=ctx.settings.telegram_username if ctx.settings.telegram_token else "",
+        matrix=ctx.settings.matrix_user_id if ctx.settings.has_matrix else "",
+    )
 
 
 async def invite_after_scheduling(ctx: Context, bilan_id: int) -> None:
@@ -385,5 +398,6 @@ async def invite_after_scheduling(ctx: Context, bilan_id: int) -> None:
         event=event_of(ctx),
         only_new=True,
         on_matrix=ctx.settings.has_matrix,
+        by_email=email_links(ctx),
     )
     tell_invited(ctx, info, done)

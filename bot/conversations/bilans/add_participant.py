@@ -33,7 +33,14 @@ from bot.bilans.participants import (
 from bot.conversations.attestations.trainer import invite_after_scheduling
 from bot.conversations.bilans.derogation import DEROGATION
 from bot.conversations.bilans.partner import PARTNER
-from bot.conversations.bilans.shared import after_change, the_bilan, unless_gone, viewer_of
+from bot.conversations.bilans.shared import (
+    after_change,
+    invite_participants,
+    reach_of,
+    the_bilan,
+    unless_gone,
+    viewer_of,
+)
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Call, Flow, Leave, Next, Outcome, Return, leave_saying
 from bot.conversations.kit.steps import Confirm, Option, Pick
@@ -123,7 +130,7 @@ async def confirm_values(ctx: Context) -> dict[str, Any]:
 
 
 async def do_add(ctx: Context) -> Outcome:
-    chat_of = ctx.features.chat_of
+    chat_of = reach_of(ctx)
     if ctx.data.get("what") == "partner":
         partner = ctx.data["new_partner"]
         change = await add_partner(
@@ -150,6 +157,7 @@ async def do_add(ctx: Context) -> Outcome:
         ctx.say("bilan.participant_not_added")
         return Return(None)
     ctx.say("bilan.participant_added", name=change.participant.name)
+    await invite_participants(ctx, change.view, only=change.participant)
     await after_change(ctx, change.view)
     if change.view.bilan.remote:
         await invite_after_scheduling(ctx, change.view.bilan.id)  # their attestation link

@@ -30,6 +30,7 @@ from typing import Any
 from bot import dates
 from bot.bilans.participants import expected_participants, no_shows
 from bot.bilans.queries import deadlines_of_bilan, visible_bilan, visible_bilans
+from bot.bilans.sent import sent_lines
 from bot.bilans.view import kind_label, view_with
 from bot.conversations.bilans.add_participant import ADD
 from bot.conversations.bilans.move import CANCEL, MOVE
@@ -122,6 +123,7 @@ async def detail(ctx: Context) -> dict[str, Any]:
             ],
             "no_shows": [p.name for p in no_shows(bilan)],
             "deadlines": deadline_lines(ctx, rows),
+            "sent": await sent_lines(ctx.session, bilan, formation, ctx.tz),
         }
     }
 

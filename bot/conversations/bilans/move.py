@@ -31,6 +31,7 @@ from bot import dates
 from bot.bilans.changes import cancel_bilan, move_bilan
 from bot.bilans.view import kind_label
 from bot.conversations.bilans.shared import (
+    reach_of,
     send_documents,
     tell_charge_de_mission,
     the_bilan,
@@ -76,7 +77,7 @@ async def save_move(ctx: Context) -> None:
         ctx.now,
         ctx.data["bilan_id"],
         datetime.fromisoformat(ctx.data["when"]),
-        chat_of=ctx.features.chat_of,
+        chat_of=reach_of(ctx),
     )
     if move is None:
         ctx.say("bilan.bilan_not_found")
@@ -146,7 +147,7 @@ async def cancel_values(ctx: Context) -> dict[str, Any]:
 
 async def do_cancel(ctx: Context) -> Outcome:
     done = await cancel_bilan(
-        ctx.session, viewer_of(ctx), ctx.now, ctx.data["bilan_id"], chat_of=ctx.features.chat_of
+        ctx.session, viewer_of(ctx), ctx.now, ctx.data["bilan_id"], chat_of=reach_of(ctx)
     )
     if done is None:
         ctx.say("bilan.bilan_not_found")
@@ -161,6 +162,7 @@ async def do_cancel(ctx: Context) -> Outcome:
         reached=done.reached,
         unreachable=done.unreachable,
     )
+    await tell_charge_de_mission(ctx, view)
     ctx.send(
         Reply(
             document=documents.invitation_document(

@@ -21,6 +21,7 @@ from bot.conversations.bilans.shared import (
     after_change,
     participant_options,
     picked_name,
+    reach_of,
     the_bilan,
     unless_gone,
     viewer_of,
@@ -55,7 +56,7 @@ async def do_remove(ctx: Context) -> Outcome:
         ctx.now,
         ctx.data["bilan_id"],
         int(ctx.data["who"]),
-        chat_of=ctx.features.chat_of,
+        chat_of=reach_of(ctx),
     )
     if change is None:
         ctx.say("bilan.bilan_not_found")

@@ -39,6 +39,7 @@ from bot.conversations.bilans.partner import PARTNER
 from bot.conversations.bilans.shared import (
     deadline_lines,
     formation_of,
+    invite_participants,
     parse_url,
     send_documents,
     short_moment,
@@ -346,6 +347,7 @@ async def save_bilan(ctx: Context) -> None:
         deadlines=deadline_lines(ctx, scheduled.deadlines),
         title=view.formation.title,
     )
+    await invite_participants(ctx, view)
     await send_documents(ctx, view)
     await tell_charge_de_mission(ctx, view)
     await invite_after_scheduling(ctx, scheduled.bilan.id)  # attestations: each one's link

@@ -20,11 +20,16 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot import dates
+from bot import dates, texts
 from bot.answers import Invalid, clean_line
 from bot.bilans.checks import DEFAULT_MINUTES, visio_url
-from bot.bilans.notify import invite_charge_de_mission
-from bot.bilans.queries import documents_deadlines, documents_due, visible_bilan
+from bot.bilans.notify import (
+    PARTICIPANT_EMAIL,
+    Reach,
+    invite_charge_de_mission,
+    notify_participants,
+)
+from bot.bilans.queries import documents_deadlines, documents_due, unreachable, visible_bilan
 from bot.bilans.view import BilanView, kind_label
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Leave, Next, Outcome
@@ -32,7 +37,8 @@ from bot.conversations.kit.steps import DateStep, Option
 from bot.deadlines import documents
 from bot.deadlines.service import group_of
 from bot.formations.queries import Member, load_formation
-from bot.messages import Reply
+from bot.mailer import as_mail, looks_like_email, render_email
+from bot.messages import Document, Reply
 from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
 from bot.storage.formations import Formation
 
@@ -98,15 +104,75 @@ def deadline_lines(ctx: Context, rows: Sequence[StoredDeadline]) -> list[dict[st
     ]
 
 
+def reach_of(ctx: Context) -> Reach:
+    """Where the bot writes to a bilan's participants by itself: their chat, a Matrix
+    direct chat it opens (on Matrix), an e-mail with the ``.ics`` (SMTP configured)."""
+
+    def calendar(view: BilanView, cancelled: bool) -> Document:
+        return documents.invitation_document(view, stamp=ctx.now, caption="", cancelled=cancelled)
+
+    return Reach(
+        ctx.features.chat_of,
+        email=ctx.settings.has_smtp,
+        matrix=ctx.settings.has_matrix,
+        calendar=calendar,
+    )
+
+
+async def invite_participants(
+    ctx: Context, view: BilanView, *, only: BilanParticipant | None = None
+) -> None:
+    """The bilan's invitation, with its ``.ics``, sent by the bot to each participant it
+    can write to (``only``: one just added).  Not on Matrix for a remote bilan: there the
+    attestation invitation opens the direct chat and says the date."""
+    reach = reach_of(ctx)
+    if view.bilan.remote:
+        reach = dataclasses.replace(reach, matrix=False)
+    names = [
+        p.name
+        for p in ([only] if only is not None else view.bilan.participants)
+        if await reach(ctx.session, p) is not None
+    ]
+    if not names:
+        return
+    text = ctx.render(
+        "bilan.notice_invited",
+        kind=kind_label(view.bilan.kind),
+        title=view.formation.title,
+        when=dates.spell_datetime(view.start),
+    )
+    await notify_participants(
+        ctx.session, view.bilan, event="invited", text=text, chat_of=reach, only=only
+    )
+    ctx.say("bilan.participants_invited", names=names)
+
+
+def emails_the_charge_de_mission(ctx: Context, view: BilanView) -> bool:
+    return ctx.settings.has_smtp and looks_like_email(view.formation.cm_email or "")
+
+
 async def send_documents(ctx: Context, view: BilanView) -> None:
     """The invitation, the agenda, the funder's own message to its contact and, on site,
-    the feuille d'émargement to print."""
+    the feuille d'émargement to print.  The captions say to whom the trainer must still
+    forward them: only those the bot could not write to itself."""
     stamp = ctx.now
     rows = await documents_deadlines(ctx.session, view.bilan)
+    missing = await unreachable(ctx.session, view.bilan, reach_of(ctx))
+    with_email = [
+        p.name
+        for p in view.bilan.participants
+        if p.name in missing and looks_like_email(p.contact or "")
+    ]
     ctx.send(
         Reply(
             document=documents.invitation_document(
-                view, stamp=stamp, caption=ctx.render("bilan.caption_ics")
+                view,
+                stamp=stamp,
+                caption=ctx.render(
+                    "bilan.caption_ics",
+                    forward=missing,
+                    no_smtp=bool(with_email) and not ctx.settings.has_smtp,
+                ),
             )
         )
     )
@@ -117,7 +183,15 @@ async def send_documents(ctx: Context, view: BilanView) -> None:
     ctx.send(
         Reply(
             document=documents.email_document(
-                view, rows, caption=ctx.render("bilan.caption_email", cm=cm)
+                view,
+                rows,
+                caption=ctx.render(
+                    "bilan.caption_email",
+                    cm=cm,
+                    emailed=view.formation.cm_email
+                    if emails_the_charge_de_mission(ctx, view)
+                    else None,
+                ),
             )
         )
     )
@@ -130,25 +204,60 @@ async def send_documents(ctx: Context, view: BilanView) -> None:
 
 
 async def tell_charge_de_mission(ctx: Context, view: BilanView) -> None:
-    """On Matrix, the bot itself invites the chargé(e) de mission whose ID it knows."""
-    if not ctx.settings.has_matrix:
-        return
+    """The bot itself sends the chargé(e) de mission the invitation (or its update, or the
+    cancellation): on Matrix when it knows their ID, by e-mail when it knows their address
+    and SMTP is configured (the funder's own message, the ``.ics`` and the agenda)."""
+    cancelled = view.bilan.cancelled_at is not None
+    words: dict[str, Any] = {
+        "kind": kind_label(view.bilan.kind),
+        "when": dates.spell_datetime(view.start),
+        "until": dates.spell_time(view.end),
+        "title": view.formation.title,
+        "organisation": view.organisation_name,
+        "trainer": view.trainer,
+        "link": view.bilan.visio_url,
+    }
     text = ctx.render(
-        "bilan.charge_de_mission_invitation",
-        kind=kind_label(view.bilan.kind),
-        when=dates.spell_datetime(view.start),
-        until=dates.spell_time(view.end),
-        title=view.formation.title,
-        organisation=view.organisation_name,
-        trainer=view.trainer,
-        link=view.bilan.visio_url,
+        "bilan.notice_cancelled" if cancelled else "bilan.charge_de_mission_invitation", **words
     )
     invitation = documents.invitation_document(
-        view, stamp=ctx.now, caption=ctx.render("bilan.caption_ics")
+        view, stamp=ctx.now, caption=ctx.render("bilan.caption_ics_guest")
     )
-    sent_to = await invite_charge_de_mission(ctx.session, view, text=text, invitation=invitation)
-    if sent_to is not None:
-        ctx.say("bilan.charge_de_mission_sent", cm=view.formation.cm_name, matrix=sent_to)
+    email: tuple[str, str, list[Document]] | None = None
+    if emails_the_charge_de_mission(ctx, view):
+        if cancelled:
+            mail = render_email(
+                PARTICIPANT_EMAIL,
+                v=view,
+                event="cancelled",
+                name=view.formation.cm_name or "",
+                notice=texts.plain(text),
+                when=words["when"],
+                until=words["until"],
+            )
+            files = [invitation]
+        else:
+            rows = await documents_deadlines(ctx.session, view.bilan)
+            mail = as_mail(documents.email_to_chargee(view, rows))
+            files = [invitation, documents.agenda_document(view, caption="")]
+        email = (mail.subject, mail.body, files)
+    invited = await invite_charge_de_mission(
+        ctx.session,
+        view,
+        text=text,
+        invitation=invitation,
+        matrix=ctx.settings.has_matrix,
+        email=email,
+    )
+    if invited.matrix is not None and not cancelled:
+        ctx.say("bilan.charge_de_mission_sent", cm=view.formation.cm_name, matrix=invited.matrix)
+    if invited.email is not None:
+        ctx.say(
+            "bilan.charge_de_mission_emailed",
+            cm=view.formation.cm_name,
+            email=invited.email,
+            cancelled=cancelled,
+        )
 
 
 ROLE_WORDS = {"delegate": "pour les stagiaires", "trainee": "stagiaire", "partner": "partenaire"}

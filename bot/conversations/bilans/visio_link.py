@@ -14,7 +14,13 @@ it; giving it here closes that deadline (:func:`bot.bilans.changes.set_visio_lin
 from __future__ import annotations
 
 from bot.bilans.changes import set_visio_link
-from bot.conversations.bilans.shared import after_change, parse_url, unless_gone, viewer_of
+from bot.conversations.bilans.shared import (
+    after_change,
+    parse_url,
+    reach_of,
+    unless_gone,
+    viewer_of,
+)
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Outcome, Return
 from bot.conversations.kit.steps import Text
@@ -28,7 +34,7 @@ async def do_link(ctx: Context, url: str) -> Outcome:
         ctx.now,
         ctx.data["bilan_id"],
         url,
-        chat_of=ctx.features.chat_of,
+        chat_of=reach_of(ctx),
     )
     if given is None:
         ctx.say("bilan.bilan_not_found")

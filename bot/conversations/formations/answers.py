@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 
 from bot import dates, texts
-from bot.answers import EMAIL, MAX_TEXT, Invalid, clean_line, matrix_id
+from bot.answers import MAX_TEXT, Invalid, clean_line, matrix_id
 from bot.conversations.formations.years import (
     Period,
     day_in_context,
@@ -25,6 +25,7 @@ from bot.conversations.kit.context import Context
 from bot.formations.labels import COMPOSANTE_ACTION_TYPES, SINGLE_PERSON_KINDS, name_key
 from bot.formations.service import NewSession, NewTrainee
 from bot.imports.service import new_trainee
+from bot.mailer import EMAIL
 from bot.people.names import person_name
 
 MAX_TRAINEES = 200

@@ -1,0 +1,150 @@
+"""What the bot sent by itself for a bilan, as the trainer's view of it lists it.
+
+Every message the bot sends about a bilan (the invitation and its updates by
+e-mail, a Matrix direct chat, a chat notice, the chargé(e) de mission's
+invitation, an attestation link) is an outbox row that names its bilan,
+its participant and what it carries (:class:`bot.outbox.About`).  This reads
+them back for ``/bilans`` → a bilan: sent with the time, still being sent,
+or not sent with the reason in French, so the trainer knows whom to tell
+by hand, and only them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import dates, texts
+from bot.answers import visible
+from bot.bilans.view import kind_label
+from bot.messages import Reply
+from bot.outbox import EMAIL, enqueue
+from bot.people.chats import chat_of_person
+from bot.storage.bilans import Bilan, BilanParticipant
+from bot.storage.formations import Formation
+from bot.storage.outbox import OutboxMessage
+from bot.storage.people import Organisation, zone_of
+
+WHAT: dict[str, tuple[str, bool]] = {
+    "invited": ("Invitation", True),
+    "moved": ("Invitation mise à jour (nouvelle date)", True),
+    "cancelled": ("Annulation", True),
+    "removed": ("Annonce du retrait", True),
+    "link": ("Lien de la visio", False),
+    "charge_de_mission": ("Invitation", True),
+    "attestation": ("Lien d'attestation", False),
+    "reminder": ("Rappel d'attestation", False),
+    "proofs": ("Dossier de preuves", False),
+}
+"""What a row carries: its label and whether the label is feminine (« envoyée »)."""
+
+REASONS = {
+    "SMTPRecipientsRefused": "adresse refusée",
+    "SMTPSenderRefused": "adresse d'expédition refusée par le serveur de messagerie",
+    "SMTPAuthenticationError": "identifiants du serveur de messagerie refusés",
+    "SMTPNotSupported": "le serveur de messagerie ne l'accepte pas",
+    "MailNotConfigured": "aucun serveur de messagerie n'est configuré",
+}
+"""Why an e-mail was not sent, from the error the row recorded (its type, never a text)."""
+
+
+@dataclass(frozen=True)
+class SentLine:
+    """One message: what, to whom, where, and what became of it."""
+
+    what: str
+    feminine: bool
+    name: str
+    where: str
+    """The address of an e-mail; « sur Matrix », « par message » otherwise."""
+    status: str
+    """``sent`` | ``pending`` | ``failed``."""
+    when: str
+    reason: str
+
+
+def _where(row: OutboxMessage) -> str:
+    if row.platform == EMAIL:
+        return row.chat_id
+    return "sur Matrix" if row.platform == "matrix" else "par message"
+
+
+def _reason(row: OutboxMessage) -> str:
+    if row.last_error in REASONS:
+        return REASONS[row.last_error]
+    if row.platform == EMAIL:
+        return "serveur de messagerie injoignable"
+    return "la messagerie ne l'a pas accepté"
+
+
+async def sent_lines(
+    session: AsyncSession, bilan: Bilan, formation: Formation, tz: ZoneInfo
+) -> list[SentLine]:
+    """The messages about ``bilan``, oldest first (cancelled ones left out)."""
+    rows = (
+        await session.execute(
+            select(OutboxMessage, BilanParticipant.name)
+            .outerjoin(BilanParticipant, BilanParticipant.id == OutboxMessage.participant_id)
+            .where(
+                OutboxMessage.bilan_id == bilan.id,
+                OutboxMessage.status != "cancelled",
+                OutboxMessage.about.is_not(None),
+            )
+            .order_by(OutboxMessage.created_at, OutboxMessage.id)
+        )
+    ).all()
+    return [_line(row, name, formation, tz) for row, name in rows]
+
+
+def _line(row: OutboxMessage, name: str | None, formation: Formation, tz: ZoneInfo) -> SentLine:
+    what, feminine = WHAT.get(row.about or "", ("Message", False))
+    who = name if row.participant_id is not None else formation.cm_name
+    moment = (row.sent_at or row.created_at).astimezone(tz)
+    return SentLine(
+        what=what,
+        feminine=feminine,
+        name=visible(who) or "la personne chargée de mission",
+        where=_where(row),
+        status="pending" if row.status == "sending" else row.status,
+        when=f"{dates.spell_day_month(moment)} à {dates.spell_time(moment)}",
+        reason=_reason(row) if row.status == "failed" else "",
+    )
+
+
+async def tell_trainer_of_failure(session: AsyncSession, row: OutboxMessage) -> None:
+    """An outbox follow-up: a message about a bilan given up is told to the formation's
+    trainer at once, with whom to tell by hand (the proof bundle has its own notice)."""
+    if row.status != "failed" or row.bilan_id is None or row.about in (None, "proofs"):
+        return
+    bilan = await session.get(Bilan, row.bilan_id)
+    formation = await session.get(Formation, bilan.formation_id) if bilan else None
+    if bilan is None or formation is None:
+        return
+    where = await chat_of_person(session, formation.owner_id)
+    if where is None:
+        return
+    organisation = await session.get(Organisation, bilan.organisation_id)
+    tz = zone_of(organisation)
+    name = None
+    if row.participant_id is not None:
+        participant = await session.get(BilanParticipant, row.participant_id)
+        name = participant.name if participant else None
+    await enqueue(
+        session,
+        key=f"bilan:{bilan.id}:not-sent:{row.id}",
+        platform=where[0],
+        chat_id=where[1],
+        reply=Reply(
+            text=texts.say(
+                "bilan.not_sent",
+                m=_line(row, name, formation, tz),
+                kind=kind_label(bilan.kind),
+                title=formation.title,
+                when=dates.spell_datetime(bilan.starts_at.astimezone(tz)),
+            )
+        ),
+        organisation_id=bilan.organisation_id,
+    )

@@ -1,0 +1,37 @@
+"""Where the bot can write to a person first, of all their chat accounts.
+
+Notices the bot sends on its own (an e-mail that could not be delivered, a
+proof bundle sent) go to one chat of the person concerned: this picks it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.people import ChatIdentity
+
+
+async def chat_of_person(
+    session: AsyncSession, person_id: int, *, prefer: str | None = None
+) -> tuple[str, str] | None:
+    """(platform, chat) where the bot can write to a person first.
+
+    A trainer may talk to the bot from several platforms: the one named by
+    ``prefer`` comes first, then real platforms before the console (a place
+    to try the bot, where nobody reads notices), then the oldest identity.
+    """
+    identities = (
+        await session.scalars(
+            select(ChatIdentity).where(
+                ChatIdentity.person_id == person_id, ChatIdentity.blocked_at.is_(None)
+            )
+        )
+    ).all()
+    if not identities:
+        return None
+    best = min(
+        identities,
+        key=lambda i: (i.platform != prefer, i.platform == "console", i.id),
+    )
+    return best.platform, best.chat_id

@@ -34,10 +34,11 @@ from typing import Any
 
 from bot import dates
 from bot.answers import visible
-from bot.attestations import invitations, sending
+from bot.attestations import invitations, reminders, sending
 from bot.attestations.bundle import ProofBundle
 from bot.attestations.evidence import bilan_words
-from bot.attestations.invitations import Fresh, Invited
+from bot.attestations.invitations import Fresh
+from bot.attestations.reminders import Invited
 from bot.attestations.service import (
     ROLE_LABELS,
     ParticipantStatus,
@@ -50,6 +51,7 @@ from bot.conversations.attestations.who import (
     author_of,
     event_of,
     participant_options,
+    sealer_of,
     this_bilan,
     viewer_of,
 )
@@ -142,16 +144,17 @@ async def remind(ctx: Context) -> Outcome:
     if info is None:
         ctx.say("attestation_trainer.bilan_not_found")
         return Leave()
-    done = await invitations.invite_or_remind(
+    done = await reminders.invite_or_remind(
         ctx.session,
         info,
         author=author_of(ctx),
         now=ctx.now,
         event=event_of(ctx),
         on_matrix=ctx.settings.has_matrix,
+        sealer=sealer_of(ctx),
     )
     tell_invited(ctx, info, done)
-    if not done.fresh and not done.reminded and not done.on_matrix:
+    if not done.anything:
         ctx.say("attestation_trainer.nobody_to_remind")
     return Next("menu")
 
@@ -179,7 +182,12 @@ async def reissue(ctx: Context, picked: str) -> Outcome:
     fresh = None
     if info is not None and picked.isdigit():
         fresh = await invitations.reissue(
-            ctx.session, info, int(picked), author=author_of(ctx), now=ctx.now
+            ctx.session,
+            info,
+            int(picked),
+            author=author_of(ctx),
+            now=ctx.now,
+            sealer=sealer_of(ctx),
         )
     if info is None or fresh is None:
         return Retry(ctx.render("common.forged_choice"))
@@ -351,22 +359,26 @@ def invitation_reply(ctx: Context, info: BilanView, fresh: Fresh) -> Reply:
             name=visible(fresh.participant.name),
             code=fresh.code,
             expires=_local(info, fresh.expires_at),
-            **when_words(info),
+            **when_words(info, ctx.now),
         ),
         extras={"invite_code": fresh.code},
     )
 
 
 def tell_invited(ctx: Context, info: BilanView, done: Invited) -> None:
-    """The new links to forward, one message each, and who was reminded in their chat."""
-    if done.fresh:
-        ctx.say("attestation_trainer.invitations_intro", count=len(done.fresh))
-        for fresh in done.fresh:
-            ctx.send(invitation_reply(ctx, info, fresh))
+    """The links to forward, one message each (the new ones, then the same ones again), who
+    was reminded in their chat, and whose link cannot be shown again."""
+    for intro, links in (("invitations_intro", done.fresh), ("again_intro", done.again)):
+        if links:
+            ctx.say(f"attestation_trainer.{intro}", count=len(links))
+            for fresh in links:
+                ctx.send(invitation_reply(ctx, info, fresh))
     if done.reminded:
         ctx.say("attestation_trainer.reminded", names=done.reminded)
     if done.on_matrix:
         ctx.say("attestation_trainer.sent_on_matrix", names=done.on_matrix)
+    if done.lost:
+        ctx.say("attestation_trainer.lost_links", names=done.lost)
 
 
 async def invite_after_scheduling(ctx: Context, bilan_id: int) -> None:
@@ -377,7 +389,7 @@ async def invite_after_scheduling(ctx: Context, bilan_id: int) -> None:
     if not info.bilan.remote:
         ctx.say("attestation_trainer.not_remote")
         return
-    done = await invitations.invite_or_remind(
+    done = await reminders.invite_or_remind(
         ctx.session,
         info,
         author=author_of(ctx),
@@ -385,5 +397,6 @@ async def invite_after_scheduling(ctx: Context, bilan_id: int) -> None:
         event=event_of(ctx),
         only_new=True,
         on_matrix=ctx.settings.has_matrix,
+        sealer=sealer_of(ctx),
     )
     tell_invited(ctx, info, done)

@@ -41,6 +41,7 @@ from bot.manifest import Feature, Features
 from bot.messages import Reply
 from bot.metrics import Endpoint
 from bot.outbox import Sender, forget_delivered_messages
+from bot.progress import resumer
 from bot.scheduler import Scheduler, forget_old_events
 from bot.storage.db import Database
 
@@ -84,7 +85,8 @@ def build_scheduler(
     features: Features = FEATURES,
     clock: Callable[[], datetime] | None = None,
 ) -> Scheduler:
-    return Scheduler(db, settings, features.jobs, clock=clock)
+    jobs = (*features.jobs, resumer(features.works))  # long work a stop left undone
+    return Scheduler(db, settings, jobs, clock=clock)
 
 
 class Transport(Protocol):

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.conversations.kit.context import Context
     from bot.conversations.kit.flow import Flow, Outcome
+    from bot.messages import Reply
     from bot.rules import Setting
     from bot.storage.bilans import BilanParticipant
 
@@ -50,6 +51,12 @@ command, the idle answer) gets it.  See :meth:`bot.engine.Engine.outside`.
 
 ChatResolver = Callable[["AsyncSession", "BilanParticipant"], Awaitable[tuple[str, str] | None]]
 """(platform, chat id) where a bilan's participant can be written to, if known."""
+
+Work = Callable[
+    ["AsyncSession", dict[str, Any], datetime, "Settings"], Awaitable[Sequence["Reply"]]
+]
+"""Long work done after the turn that asked for it (:mod:`bot.progress`): from its JSON
+arguments, the replies to send when it is done (they go through the outbox)."""
 
 ExportRows = Callable[["AsyncSession", argparse.Namespace], Awaitable[list[dict[str, Any]]]]
 ExportFile = Callable[["AsyncSession", argparse.Namespace], Awaitable[bytes]]
@@ -82,6 +89,8 @@ class Feature:
     chat_resolvers: Sequence[ChatResolver] = ()
     free_text: Sequence[FreeText] = ()
     """Readers of text typed outside any conversation, tried in feature order."""
+    works: Mapping[str, Work] = field(default_factory=dict)
+    """Long work by name, asked with :func:`bot.progress.later` (a bundle, a big file)."""
 
 
 def _unique(kind: str, names: Iterable[str]) -> None:
@@ -135,6 +144,8 @@ class Features:
             r for f in self.features for r in f.chat_resolvers
         )
         self.free_text: tuple[FreeText, ...] = tuple(r for f in self.features for r in f.free_text)
+        _unique("works", (name for f in self.features for name in f.works))
+        self.works: dict[str, Work] = {n: w for f in self.features for n, w in f.works.items()}
 
     def setting(self, key: str) -> Setting | None:
         return next((s for s in self.settings if s.key == key), None)

@@ -34,8 +34,7 @@ from typing import Any
 
 from bot import dates
 from bot.answers import visible
-from bot.attestations import invitations, reminders, sending
-from bot.attestations.bundle import ProofBundle
+from bot.attestations import invitations, reminders
 from bot.attestations.evidence import bilan_words
 from bot.attestations.invitations import Fresh
 from bot.attestations.reminders import Invited
@@ -58,7 +57,8 @@ from bot.conversations.attestations.who import (
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome, Retry, leave_saying
 from bot.conversations.kit.steps import Entry, Menu, Option, Pick
-from bot.messages import Document, Reply
+from bot.messages import Reply
+from bot.progress import later
 from bot.storage.attestations import ProofSending
 from bot.storage.people import Role
 
@@ -164,10 +164,17 @@ async def give_bundle(ctx: Context) -> Outcome:
     if info is None:
         ctx.say("attestation_trainer.bilan_not_found")
         return Leave()
-    bundle = await sending.bundle_for(
-        ctx.session, ctx.settings, info, author=author_of(ctx), now=ctx.now
+    author = author_of(ctx)
+    await later(
+        ctx,
+        "attestations.bundle",
+        {
+            "bilan_id": info.bilan.id,
+            "person_id": author.person_id,
+            "organisation_id": author.organisation_id,
+        },
+        interim="attestation_trainer.bundle_started",
     )
-    ctx.send(bundle_reply(ctx, bundle))
     return Next("menu")
 
 
@@ -328,25 +335,6 @@ def sending_words(info: BilanView, last: ProofSending) -> dict[str, str]:
         return {"status": "sent", "to": last.to_address, "at": _local(info, last.sent_at)}
     status = "failed" if last.status == "failed" else "pending"
     return {"status": status, "to": last.to_address, "at": ""}
-
-
-def bundle_reply(ctx: Context, bundle: ProofBundle) -> Reply:
-    """The ZIP with its explanation (Telegram shows the text as the file's caption)."""
-    return Reply(
-        text=ctx.render(
-            "attestation_trainer.bundle_ready",
-            count=bundle.attestations,
-            sheets=bundle.sheets,
-            complete=bundle.complete,
-            missing=bundle.missing,
-            flagged=bundle.flagged,
-        ),
-        document=Document(
-            filename=bundle.filename,
-            mime_type="application/zip",
-            content=bundle.content,
-        ),
-    )
 
 
 # --- invitations ---------------------------------------------------------------------------

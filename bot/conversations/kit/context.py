@@ -64,6 +64,9 @@ class Context:
     replies: list[Reply] = field(default_factory=list)
     guessed_wrong: bool = False
     """A secret (an invitation code) was guessed wrong in this turn: see :mod:`bot.budget`."""
+    works: list[int] = field(default_factory=list)
+    """Long work asked in this turn (:func:`bot.progress.later`), started once its replies
+    are sent."""
 
     @property
     def tz(self) -> ZoneInfo:

@@ -285,22 +285,25 @@ async def while_slow(
     turn: Awaitable[T],
     typing: Callable[[], Awaitable[object]] | None,
     *,
-    after: float = TYPING_AFTER,
-    every: float = TYPING_EVERY,
+    after: float | None = None,
+    every: float | None = None,
 ) -> T:
-    """Await ``turn``; if it lasts more than ``after`` seconds, call ``typing`` then, and again
-    every ``every`` seconds until it ends.  A failing ``typing`` is ignored: it is a courtesy."""
+    """Await ``turn``; if it lasts more than ``after`` seconds (:data:`TYPING_AFTER`), call
+    ``typing`` then, and again every ``every`` seconds (:data:`TYPING_EVERY`) until it ends.
+    A failing ``typing`` is ignored: it is a courtesy, never a reason to lose the turn."""
     if typing is None:
         return await turn
+    first = TYPING_AFTER if after is None else after
+    again = TYPING_EVERY if every is None else every
 
     async def keep_typing() -> None:
-        await asyncio.sleep(after)
+        await asyncio.sleep(first)
         while True:
             try:
                 await typing()
             except Exception as exc:
                 log.debug("typing not shown (%s)", type(exc).__name__)
-            await asyncio.sleep(every)
+            await asyncio.sleep(again)
 
     shown = asyncio.create_task(keep_typing())
     try:

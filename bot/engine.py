@@ -175,6 +175,10 @@ class Engine:
             self._works[(incoming.platform.value, incoming.event_id)] = ctx.works
         return ctx.replies
 
+    def waiting_works(self, incoming: Incoming) -> list[int]:
+        """The long work ``incoming``'s turn asked for, not started until its replies are sent."""
+        return list(self._works.get((incoming.platform.value, incoming.event_id), ()))
+
     async def delivered(self, session: AsyncSession, incoming: Incoming) -> None:
         """The event's replies were sent: keep only what a redelivery needs.
 
@@ -183,7 +187,7 @@ class Engine:
         redelivered event is answered again without a second effect, until
         the platform's redelivery window has passed
         (:func:`bot.scheduler.forget_old_events`).  Long work the turn asked for
-        (:func:`bot.progress.later`) starts now that its interim message is sent.
+        (:meth:`Context.later <bot.conversations.kit.context.Context.later>`) starts now that its interim message is sent.
         """
         works = self._works.pop((incoming.platform.value, incoming.event_id), ())
         progress.start_after_commit(

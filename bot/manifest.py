@@ -90,7 +90,7 @@ class Feature:
     free_text: Sequence[FreeText] = ()
     """Readers of text typed outside any conversation, tried in feature order."""
     works: Mapping[str, Work] = field(default_factory=dict)
-    """Long work by name, asked with :func:`bot.progress.later` (a bundle, a big file)."""
+    """Long work by name, asked with ``ctx.later`` (:mod:`bot.progress`: a bundle, a big file)."""
 
 
 def _unique(kind: str, names: Iterable[str]) -> None:

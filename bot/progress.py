@@ -2,8 +2,8 @@
 
 Building a proof or Qualiopi bundle, importing a big file: seconds to a
 minute, during which a person who hears nothing thinks the bot is broken.
-So a step does not do such work inside its turn.  It calls :func:`later`,
-which
+So a step does not do such work inside its turn.  It calls
+:meth:`ctx.later <bot.conversations.kit.context.Context.later>`, which
 
 1. writes a :class:`~bot.storage.progress.LongWork` row (what to do: a
    ``kind`` declared in a feature's manifest, ``Feature.works``, and JSON
@@ -44,7 +44,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import texts
 from bot.config import Settings
-from bot.conversations.kit.context import Context
 from bot.manifest import Job, Work
 from bot.messages import Reply
 from bot.outbox import enqueue
@@ -67,36 +66,6 @@ CLAIM_TIMEOUT = timedelta(minutes=2)
 MAX_ATTEMPTS = 3
 
 _running: set[asyncio.Task[str]] = set()
-
-
-# --- asking, in a step ---------------------------------------------------------------------
-
-
-async def later(
-    ctx: Context, kind: str, args: Mapping[str, Any], *, interim: str, **values: Any
-) -> int:
-    """Do the work ``kind`` after this turn, and say ``interim`` (a template block) now.
-
-    ``args`` are ids and choices (JSON): the work reads the rest from the
-    database when it runs.  Its replies go to this chat.  Returns the row id.
-    """
-    if kind not in ctx.features.works:
-        raise ValueError(f"no feature declares the work {kind!r}")
-    row = LongWork(
-        organisation_id=ctx.actor.organisation_id if ctx.actor else None,
-        kind=kind,
-        args=dict(args),
-        platform=ctx.incoming.platform.value,
-        chat_id=ctx.incoming.chat,
-        status="pending",
-        attempts=0,
-        created_at=ctx.now,
-    )
-    ctx.session.add(row)
-    await ctx.session.flush()
-    ctx.works.append(row.id)
-    ctx.say(interim, **values)
-    return row.id
 
 
 # --- starting ------------------------------------------------------------------------------

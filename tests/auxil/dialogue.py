@@ -19,7 +19,6 @@ from bot.engine import Engine
 from bot.messages import Attachment, Incoming, Platform, Reply
 from bot.outbox import payload_to_reply
 from bot.storage.outbox import OutboxMessage
-from bot.storage.progress import LongWork
 
 _events = itertools.count(1)
 
@@ -41,13 +40,7 @@ async def after_sending(engine: Engine, message: Incoming) -> list[Reply]:
     """What a transport does once a turn's replies are sent, when the turn asked for long work
     (:mod:`bot.progress`): ``Engine.delivered`` starts it; its replies, from the outbox, are
     what arrives next (marked sent, as the outbox sender would)."""
-    async with engine.db.sessions() as session:
-        waiting = await session.scalar(
-            select(LongWork.id)
-            .where(LongWork.chat_id == message.chat, LongWork.status == "pending")
-            .limit(1)
-        )
-    if waiting is None:
+    if not engine.waiting_works(message):
         return []
     async with engine.db.sessions() as session, session.begin():
         await engine.delivered(session, message)

@@ -58,7 +58,6 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome, Retry, leave_saying
 from bot.conversations.kit.steps import Entry, Menu, Option, Pick
 from bot.messages import Reply
-from bot.progress import later
 from bot.storage.attestations import ProofSending
 from bot.storage.people import Role
 
@@ -165,8 +164,7 @@ async def give_bundle(ctx: Context) -> Outcome:
         ctx.say("attestation_trainer.bilan_not_found")
         return Leave()
     author = author_of(ctx)
-    await later(
-        ctx,
+    await ctx.later(
         "attestations.bundle",
         {
             "bilan_id": info.bilan.id,

@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 
 from bot import cli
+from bot.absences import evidence as absence_evidence
 from bot.absences import exports as absence_exports
 from bot.absences.reminders import entretien_reminders
 from bot.app import FEATURES, build_engine, build_scheduler, serve
 from bot.attestations import exports as attestation_exports
+from bot.attestations import sending as attestation_sending
 from bot.attestations.mail import resend_proofs
 from bot.attestations.reminders import tell_participants_the_bilan_is_over
 from bot.config import Settings
@@ -57,6 +59,13 @@ def test_a_scheduler_built_from_the_features_alone_runs_every_job(
     assert [job.__name__ for job in resumers] == ["resume_long_work"]  # bot.progress
     assert set(scheduler.jobs) - set(resumers) == EVERY_JOB
     assert len(scheduler.jobs) == len(EVERY_JOB) + 1
+
+
+def test_the_long_work_of_every_feature_is_known() -> None:
+    assert FEATURES.works == {
+        "attestations.bundle": attestation_sending.bundle_work,
+        "absences.qualiopi": absence_evidence.qualiopi_work,
+    }
 
 
 def test_the_cli_offers_every_export_of_every_feature() -> None:

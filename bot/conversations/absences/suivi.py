@@ -172,28 +172,29 @@ async def produce_export(ctx: Context, picked: str) -> Outcome:
     if formation is None:
         ctx.say("formation.not_found")
         return Leave()
+    if picked == "qualiopi":  # a minute for a big formation: built after the turn
+        await ctx.later(
+            "absences.qualiopi",
+            {"formation_id": formation.id, "person_id": ctx.person_id},
+            interim="suivi.export_started",
+        )
+        return Leave()
     stem = "-".join(formation.title.split())[:60]
     content = await formation_export(ctx.session, formation, picked, ctx.person_id, ctx.now)
     if content is None:
         ctx.say("suivi.export_empty")
         return Leave()
-    if picked == "absences":
-        document = Document(
-            filename=safe_name(f"absences-{stem}.csv"),
-            mime_type="text/csv",
-            content=content,
-            caption="Absences",
+    document = Document(
+        filename=safe_name(f"absences-{stem}.csv"),
+        mime_type="text/csv",
+        content=content,
+        caption="Absences",
+    )
+    ctx.send(
+        Reply(
+            text=ctx.render("suivi.export_ready", what="le tableau des absences"), document=document
         )
-        what = "le tableau des absences"
-    else:
-        document = Document(
-            filename=safe_name(f"qualiopi-{stem}.zip"),
-            mime_type="application/zip",
-            content=content,
-            caption="Dossier Qualiopi",
-        )
-        what = "le dossier Qualiopi"
-    ctx.send(Reply(text=ctx.render("suivi.export_ready", what=what), document=document))
+    )
     return Leave()
 
 

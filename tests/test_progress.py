@@ -5,6 +5,7 @@ retried then said when it fails; a slow turn shows "typing", a quick one nothing
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -161,8 +162,10 @@ async def test_a_pending_work_left_by_a_stop_is_started_by_the_scheduler(
 
 
 async def test_a_failing_work_is_tried_again_then_said_in_french_and_nothing_half_done(
-    db: Database, settings: Settings
+    db: Database, settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG)
+
     async def broken(
         session: AsyncSession, args: dict[str, Any], now: datetime, settings: Settings
     ) -> list[Reply]:
@@ -186,6 +189,7 @@ async def test_a_failing_work_is_tried_again_then_said_in_french_and_nothing_hal
         assert len((await session.scalars(select(LongWork))).all()) == 1  # rolled back
     unknown = await add_work(db, "gone")
     assert await progress.run(db.sessions, works, settings, unknown) == "failed"
+    assert "RuntimeError" in caplog.text and "Léa" not in caplog.text  # ids and types only
 
 
 async def test_later_refuses_a_work_no_feature_declares(

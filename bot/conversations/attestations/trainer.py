@@ -15,13 +15,22 @@
     Bot   Nouveau lien prêt pour Hugo Moreau ; l'ancien ne fonctionne plus.
     Bot   Bonjour Hugo Moreau, … /start CODE …
     Bot   (the status again, with the same buttons)
+    Vous  Inviter ou relancer
+    Bot   Son lien reste le même : voici à nouveau l'invitation à transférer (aucun lien n'a changé).
+    Bot   Bonjour Hugo Moreau, … /start CODE (the same code) …
+    Bot   Rappel envoyé directement à Léa Martin, qui m'a déjà écrit.
+    Vous  Recevoir le dossier de preuves (ZIP)
+    Bot   Je prépare le dossier de preuves (ZIP), cela peut prendre une minute : …
+    Bot   (the status again)
+    Bot   Voici le dossier de preuves (…). [justificatifs-bilan-12-2026-11-26.zip]
 
 With several bilans, the first question is which one.  The feuille
 d'émargement is :mod:`~bot.conversations.attestations.sheet`, the e-mail to
 the chargé(e) de mission :mod:`~bot.conversations.attestations.send`, the
 decision on a flagged answer :mod:`~bot.conversations.attestations.review`
 (offered only when one awaits it); each is called from the menu and comes
-back to it.  The status says when the bundle already sent is out of date.  Invitations are also issued
+back to it.  A relance changes no link (:mod:`bot.attestations.reminders`); the ZIP
+is built after the turn (``ctx.later``, :mod:`bot.progress`).  The status says when the bundle already sent is out of date.  Invitations are also issued
 when a bilan is scheduled (:func:`invite_after_scheduling`, called by
 ``/bilan``).  The participant's conversation is
 :mod:`bot.conversations.attestations.participant`.

@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from bot import dates
+from bot import dates, progress
 from bot.config import Settings
 from bot.documents.pdf import html_to_pdf
 from bot.engine import Engine
@@ -145,6 +145,9 @@ def transports_for(settings: Settings, engine: Engine) -> list[Transport]:
     return found
 
 
+WORK_GRACE = 120.0
+"""Seconds a console whose input ended waits for the long work it asked (a bundle)."""
+
 WARM_UP_AFTER = 2.0
 """Seconds after the start before warming up: the first replies go first."""
 
@@ -212,8 +215,17 @@ async def serve(
     if until is not None:
 
         async def _until() -> None:
-            await until()
-            stop.set()
+            try:
+                await until()
+                # The console's input ended: what it asked last (a bundle) is finished
+                # and shown before leaving, not left to the next start.
+                await asyncio.sleep(0)
+                await asyncio.wait_for(progress.wait_for_works(), WORK_GRACE)
+                await sender.run_once()
+            except TimeoutError:
+                log.info("stopping with long work unfinished: it resumes at the next start")
+            finally:
+                stop.set()
 
         tasks.append(asyncio.create_task(_until()))
     log.info("formabot running: %s", ", ".join(t.platform for t in transports) or "no transport")

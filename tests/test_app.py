@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bot import cli
 from bot.absences import evidence as absence_evidence
@@ -34,6 +36,9 @@ from bot.privacy.retention import (
 )
 from bot.scheduler import forget_old_events
 from bot.storage.db import Database
+from bot.storage.progress import LongWork
+from bot.transports.console import Console, ConsoleTransport
+from tests.auxil.attestations import BILAN_START, add_bilan
 
 EVERY_JOB = {
     forget_old_events,
@@ -169,3 +174,27 @@ async def test_the_running_bot_warms_up_dates_and_fonts_once_started(
     await asyncio.wait_for(serve(settings, db, [], until=a_while), 60)
     assert pdf._covered.cache_info().currsize == 1
     assert loaded or "dateparser" in sys.modules
+
+
+async def test_a_piped_console_shows_the_bundle_it_asked_for_before_leaving(
+    db: Database, settings: Settings, demo: None, tmp_path: Path
+) -> None:
+    """The last line asks for long work (bot.progress): its result is printed, after the
+    interim message, before ``serve`` returns; nothing is left for the next start."""
+    await add_bilan(db, start=BILAN_START)
+    out = io.StringIO()
+    console = Console(build_engine(db, settings), name="formateur", documents=tmp_path, out=out)
+    source = io.StringIO("/attestations\n1\nRecevoir le dossier de preuves (ZIP)\n")
+
+    async def piped() -> None:
+        await console.run(source)
+
+    transport = ConsoleTransport(console, tmp_path / "inbox")
+    await asyncio.wait_for(serve(settings, db, [transport], until=piped), 120)
+    text = out.getvalue()
+    assert "Je prépare le dossier de preuves" in text
+    assert text.index("Je prépare le dossier de preuves") < text.index("[document]")
+    assert ".zip" in text[text.index("[document]") :]
+    async with db.sessions() as session:
+        [work] = (await session.scalars(select(LongWork))).all()
+        assert work.status == "done"

@@ -219,9 +219,9 @@ async def serve(
                 await until()
                 # The console's input ended: what it asked last (a bundle) is finished
                 # and shown before leaving, not left to the next start.
-                await asyncio.sleep(0)
-                await asyncio.wait_for(progress.wait_for_works(), WORK_GRACE)
-                await sender.run_once()
+                platforms = [t.platform for t in transports]
+                finishing = progress.finish(db.sessions, sender.run_once, platforms)
+                await asyncio.wait_for(finishing, WORK_GRACE)
             except TimeoutError:
                 log.info("stopping with long work unfinished: it resumes at the next start")
             finally:

@@ -48,6 +48,7 @@ from bot.manifest import Job, Work
 from bot.messages import Reply
 from bot.outbox import enqueue
 from bot.storage.base import utcnow
+from bot.storage.outbox import OutboxMessage
 from bot.storage.progress import LongWork
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,34 @@ async def wait_for_works() -> None:
     while _running:
         await asyncio.gather(*list(_running), return_exceptions=True)
         await asyncio.sleep(0)
+
+
+async def finish(
+    sessions: async_sessionmaker[AsyncSession],
+    send: Callable[[], Awaitable[int]],
+    platforms: Iterable[str],
+) -> None:
+    """Wait until the works started here are done and their results due on ``platforms``
+    sent (``send``: the outbox sender's ``run_once``; its own loop may be sending them)."""
+    served = list(platforms)
+    await asyncio.sleep(0)  # works whose turn just committed are spawned by now
+    await wait_for_works()
+    while True:
+        async with sessions() as session:
+            unsent = await session.scalar(
+                select(OutboxMessage.id)
+                .where(
+                    OutboxMessage.key.like("work:%"),
+                    OutboxMessage.status.in_(("pending", "sending")),
+                    OutboxMessage.platform.in_(served),
+                    OutboxMessage.next_attempt_at <= utcnow(),
+                )
+                .limit(1)
+            )
+        if unsent is None:
+            return
+        await send()
+        await asyncio.sleep(0.05)
 
 
 def resumer(works: Mapping[str, Work]) -> Job:

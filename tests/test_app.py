@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
-import sys
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,6 @@ from bot.config import Settings
 from bot.deadlines import exports as deadline_exports
 from bot.deadlines.digest import send_digests, send_reminders
 from bot.deadlines.service import close_begun_bilans
-from bot.documents import pdf
 from bot.inbox import forget_handled_updates
 from bot.manifest import Feature, Features
 from bot.outbox import forget_delivered_messages
@@ -156,24 +154,6 @@ def test_export_arguments_are_plain_namespaces() -> None:
         None,
         None,
     )
-
-
-async def test_the_running_bot_warms_up_dates_and_fonts_once_started(
-    db: Database, settings: Settings
-) -> None:
-    """What the first "dans 15 jours" and the first PDF would cost is paid while nobody waits."""
-    pdf._covered.cache_clear()
-    loaded = "dateparser" in sys.modules
-
-    async def a_while() -> None:
-        for _ in range(1200):  # a minute at most
-            if pdf._covered.cache_info().currsize:
-                return
-            await asyncio.sleep(0.05)
-
-    await asyncio.wait_for(serve(settings, db, [], until=a_while), 60)
-    assert pdf._covered.cache_info().currsize == 1
-    assert loaded or "dateparser" in sys.modules
 
 
 async def test_a_piped_console_shows_the_bundle_it_asked_for_before_leaving(

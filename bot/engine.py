@@ -36,7 +36,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import texts
+from bot import progress, texts
 from bot.answers import fold
 from bot.budget import Budget
 from bot.config import Settings
@@ -102,6 +102,8 @@ class Engine:
         self.sealer = Sealer(settings.data_dir)
         self._locks: dict[tuple[str, str, str], asyncio.Lock] = {}
         self._waiting: dict[tuple[str, str, str], int] = {}
+        self._works: dict[tuple[str, str], list[int]] = {}
+        """Long work of turns committed but whose replies are not yet sent, by event."""
 
     # --- entry point ------------------------------------------------------------
 
@@ -169,7 +171,13 @@ class Engine:
                     replies=[stored_copy(r, self.sealer) for r in ctx.replies],
                 )
             )
-            return ctx.replies
+        if ctx.works:  # committed: the long work starts once these replies are sent
+            self._works[(incoming.platform.value, incoming.event_id)] = ctx.works
+        return ctx.replies
+
+    def waiting_works(self, incoming: Incoming) -> list[int]:
+        """The long work ``incoming``'s turn asked for, not started until its replies are sent."""
+        return list(self._works.get((incoming.platform.value, incoming.event_id), ()))
 
     async def delivered(self, session: AsyncSession, incoming: Incoming) -> None:
         """The event's replies were sent: keep only what a redelivery needs.
@@ -178,8 +186,13 @@ class Engine:
         sealed codes are dropped; text (codes masked) and buttons stay, so a
         redelivered event is answered again without a second effect, until
         the platform's redelivery window has passed
-        (:func:`bot.scheduler.forget_old_events`).
+        (:func:`bot.scheduler.forget_old_events`).  Long work the turn asked for
+        (:meth:`Context.later <bot.conversations.kit.context.Context.later>`) starts now that its interim message is sent.
         """
+        works = self._works.pop((incoming.platform.value, incoming.event_id), ())
+        progress.start_after_commit(
+            session, self.features.works, self.settings, works, clock=self.clock
+        )
         event = await session.get(ProcessedEvent, (incoming.platform.value, incoming.event_id))
         if event is None or event.delivered_at is not None:
             return

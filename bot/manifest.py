@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.conversations.kit.context import Context
     from bot.conversations.kit.flow import Flow, Outcome
+    from bot.messages import Reply
     from bot.rules import Setting
     from bot.storage.bilans import BilanParticipant
     from bot.storage.outbox import OutboxMessage
@@ -57,6 +58,12 @@ Delivered = Callable[["AsyncSession", "OutboxMessage"], Awaitable[None]]
 records it: a feature follows up on what it queued (a proof bundle sent marks its
 deadline done; an e-mail refused is told to the trainer).  It looks at the row's key
 or ``about`` and leaves alone what is not its own."""
+
+Work = Callable[
+    ["AsyncSession", dict[str, Any], datetime, "Settings"], Awaitable[Sequence["Reply"]]
+]
+"""Long work done after the turn that asked for it (:mod:`bot.progress`): from its JSON
+arguments, the replies to send when it is done (they go through the outbox)."""
 
 ExportRows = Callable[["AsyncSession", argparse.Namespace], Awaitable[list[dict[str, Any]]]]
 ExportFile = Callable[["AsyncSession", argparse.Namespace], Awaitable[bytes]]
@@ -93,6 +100,8 @@ class Feature:
     """Readers of text typed outside any conversation, tried in feature order."""
     delivered: Sequence[Delivered] = ()
     """Told of the outcome of every message the outbox sent or gave up."""
+    works: Mapping[str, Work] = field(default_factory=dict)
+    """Long work by name, asked with ``ctx.later`` (:mod:`bot.progress`: a bundle, a big file)."""
 
 
 def _unique(kind: str, names: Iterable[str]) -> None:
@@ -147,6 +156,8 @@ class Features:
         )
         self.free_text: tuple[FreeText, ...] = tuple(r for f in self.features for r in f.free_text)
         self.delivered: tuple[Delivered, ...] = tuple(d for f in self.features for d in f.delivered)
+        _unique("works", (name for f in self.features for name in f.works))
+        self.works: dict[str, Work] = {n: w for f in self.features for n, w in f.works.items()}
 
     def setting(self, key: str) -> Setting | None:
         return next((s for s in self.settings if s.key == key), None)

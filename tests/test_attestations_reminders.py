@@ -14,6 +14,7 @@ from bot.attestations import invitations, reminders, service
 from bot.attestations.service import Author, Chat
 from bot.bilans.view import BilanView
 from bot.invitations import code_hash
+from bot.outbox import payload_to_mail
 from bot.privacy.replies import Sealer
 from bot.storage.attestations import AttestationInvitation
 from bot.storage.audit import AuditEntry
@@ -194,3 +195,46 @@ async def test_a_participant_on_matrix_gets_the_same_link_from_the_bot_at_each_r
             code = text.split("/start ", 1)[1].split("<", 1)[0].strip()
             assert live.code_hash == code_hash(code)  # the live link, the same both times
             assert "Le bilan a lieu le" in text and "confirmer" not in text
+
+
+async def test_a_relance_by_e_mail_sends_the_same_link_again_as_a_reminder(
+    db: Database, demo: None, clock: Clock, tmp_path: Path
+) -> None:
+    """SMTP configured and the participant's contact an address: the bot e-mails the link
+    itself; the relance is its own e-mail (another key) with the very same code."""
+    sealer = Sealer(tmp_path)
+    links = reminders.Links(telegram="formabot_demo_bot")
+    bilan_id = await add_bilan(db, start=BILAN_START, participants=TWO)
+    async with db.sessions() as session, session.begin():
+        hugo = await session.scalar(
+            select(BilanParticipant).where(BilanParticipant.name == "Hugo Moreau")
+        )
+        assert hugo is not None
+        hugo.contact = "hugo.moreau@example.org"
+    async with db.sessions() as session, session.begin():
+        author = Author(*await demo_author(session))
+        info = await info_of(session, bilan_id)
+        first = await reminders.invite_or_remind(
+            session, info, author=author, now=clock.now, event="c:1", sealer=sealer, by_email=links
+        )
+        assert first.emailed == ["Hugo Moreau"]
+        assert [f.participant.name for f in first.fresh] == ["Léa Martin"]
+        relance = await reminders.invite_or_remind(
+            session, info, author=author, now=clock.now, event="c:2", sealer=sealer, by_email=links
+        )
+        assert relance.emailed == ["Hugo Moreau"] and relance.fresh == []
+        mails = (
+            await session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.platform == "email")
+                .order_by(OutboxMessage.id)
+            )
+        ).all()
+    assert [m.chat_id for m in mails] == ["hugo.moreau@example.org"] * 2
+    assert mails[0].key != mails[1].key
+    sent = [payload_to_mail(m.payload) for m in mails]
+    codes = [s.body.split("?start=", 1)[1].split()[0] for s in sent]
+    assert codes[0] == codes[1]  # the same link: a relance changes nothing
+    assert sent[1].subject.startswith("Rappel – Attestation de présence")
+    assert "le même lien que dans notre précédent message" in sent[1].body
+    assert "Le bilan" not in sent[0].subject and "il a lieu le" in sent[0].body

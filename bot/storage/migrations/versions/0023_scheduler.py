@@ -1,0 +1,43 @@
+"""The scheduler's cost follows what is due (issue 14).
+
+- ``organisations.digest_next_at`` (indexed): when the daily digest job has
+  something to look at for the organisation; the digest hour's tick reads
+  the organisations due by this index instead of every organisation at
+  every tick.
+- ``organisations.rules_version``: the fingerprint of the rules its stored
+  deadlines were computed with.  Null for every organisation here: the first
+  start after this upgrade recomputes them once, organisation by
+  organisation in the background, and the digest never recomputes again.
+- ``ix_deadlines_rule_status_due``: the open pre-bilan items already due,
+  which the minute tick closes once their bilan has begun.
+
+Revision ID: 0023_scheduler
+Revises: 0013_trainee_paths
+Create Date: 2026-12-01 14:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0023_scheduler"
+down_revision: str | None = "0013_trainee_paths"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("organisations") as batch:
+        batch.add_column(sa.Column("digest_next_at", sa.DateTime(), nullable=True))
+        batch.add_column(sa.Column("rules_version", sa.String(length=16), nullable=True))
+        batch.create_index("ix_organisations_digest_next_at", ["digest_next_at"])
+    op.create_index("ix_deadlines_rule_status_due", "deadlines", ["rule_id", "status", "due_on"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_deadlines_rule_status_due", table_name="deadlines")
+    with op.batch_alter_table("organisations") as batch:
+        batch.drop_index("ix_organisations_digest_next_at")
+        batch.drop_column("rules_version")
+        batch.drop_column("digest_next_at")

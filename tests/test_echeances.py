@@ -10,6 +10,7 @@ from sqlalchemy import select
 from bot.app import build_scheduler
 from bot.config import Settings
 from bot.deadlines.exports import rows as deadline_rows
+from bot.deadlines.service import refresh_deadlines
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
@@ -167,6 +168,7 @@ async def test_none_when_there_is_nothing(db: Database, trainer: Person) -> None
 
         for f in (await s.scalars(select(Formation))).all():
             f.funder = "autre"
+            await refresh_deadlines(s, f.id)  # as the formation's edit does
     await trainer.says("/echeances")
     assert "Aucune échéance en cours pour l'organisme" in trainer.last
 

@@ -50,20 +50,14 @@ async def outdated(session: AsyncSession, now: datetime, settings: Settings) -> 
     engine = session.get_bind().engine
     if engine in _CURRENT:
         return []
-    ids = list(
-        (
-            await session.scalars(
-                select(Organisation.id)
-                .where(
-                    or_(
-                        Organisation.rules_version.is_(None),
-                        Organisation.rules_version != RULES_VERSION,
-                    )
-                )
-                .order_by(Organisation.id)
-            )
-        ).all()
+    version = Organisation.rules_version
+    found = await session.scalars(
+        # "< or >" rather than "!=": each side is a range of the column's index.
+        select(Organisation.id).where(
+            or_(version.is_(None), version < RULES_VERSION, version > RULES_VERSION)
+        )
     )
+    ids = sorted(found.all())
     if not ids:
         _CURRENT.add(engine)
     return ids

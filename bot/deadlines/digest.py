@@ -221,17 +221,12 @@ async def digest_text(
 
 async def digests_due(session: AsyncSession, now: datetime, settings: Settings) -> list[int]:
     """The organisations with something to look at by ``now`` (by ``ix_organisations_digest_next_at``)."""
-    return list(
-        (
-            await session.scalars(
-                select(Organisation.id)
-                .where(
-                    or_(Organisation.digest_next_at.is_(None), Organisation.digest_next_at <= now)
-                )
-                .order_by(Organisation.id)
-            )
-        ).all()
+    found = await session.scalars(
+        select(Organisation.id).where(
+            or_(Organisation.digest_next_at.is_(None), Organisation.digest_next_at <= now)
+        )
     )
+    return sorted(found.all())  # sorted here: an ORDER BY id would read the table by its key
 
 
 def digest_moment(organisation: Organisation, day: date, settings: Settings) -> datetime:

@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
 from bot.config import Settings
+from bot.manifest import OrganisationJob
 from bot.privacy.erasure import delete_formation, forget_answers
 from bot.rules import Setting, SettingError
 from bot.storage.audit import record
@@ -99,17 +100,39 @@ async def expired_formations(
     return [f for f in rows.all() if f.effective_end < limit]
 
 
-async def purge_expired(session: AsyncSession, now: datetime, settings: Settings) -> None:
-    """Delete every formation past its organisation's retention (a daily job, safe to rerun)."""
-    due: list[tuple[int, int]] = []
-    for organisation in (await session.scalars(select(Organisation))).all():
-        today = now.astimezone(zone_of(organisation)).date()
-        due += [
-            (organisation.id, f.id) for f in await expired_formations(session, organisation, today)
-        ]
-    for organisation_id, formation_id in due:  # ids only: deleting leaves rows stale
+async def organisations_with_expired(
+    session: AsyncSession, now: datetime, settings: Settings
+) -> list[int]:
+    """Organisations with a formation ended before the shortest retention allowed.
+
+    One query through ``formations.end_date``'s index (the organisation's own
+    retention, often longer, is applied next, organisation by organisation).
+    """
+    latest_today = (now + timedelta(days=1)).date()
+    limit = years_before(latest_today, int(RETENTION_YEARS.minimum or 1))
+    ids = await session.scalars(
+        select(Formation.organisation_id).where(Formation.end_date < limit).distinct()
+    )
+    return sorted(ids.all())
+
+
+async def purge_organisation(
+    session: AsyncSession, organisation_id: int, now: datetime, settings: Settings
+) -> None:
+    """Delete every formation of the organisation past its retention."""
+    organisation = await session.get(Organisation, organisation_id)
+    if organisation is None:
+        return
+    today = now.astimezone(zone_of(organisation)).date()
+    # ids only: deleting leaves rows stale
+    for formation_id in [f.id for f in await expired_formations(session, organisation, today)]:
         await purge_formation(session, organisation_id, formation_id, now)
         log.info("retention: formation %s purged", formation_id)
+
+
+purge_expired = OrganisationJob("purge_expired", organisations_with_expired, purge_organisation)
+"""Every formation past its organisation's retention deleted (a daily job, safe to rerun):
+organisation by organisation, each in its own transaction."""
 
 
 async def purge_formation(

@@ -58,7 +58,7 @@ class Bilan(Base):
     """Which owed bilan it holds: its kind and span (``fin``, ``etape``, ``fin:session:4``)."""
     remote: Mapped[bool] = mapped_column(Boolean, default=True)
     starts_at: Mapped[datetime] = mapped_column(index=True)
-    ends_at: Mapped[datetime] = mapped_column()
+    ends_at: Mapped[datetime] = mapped_column(index=True)
     location: Mapped[str | None] = mapped_column(String(300))
     """On site: the place, as the trainer typed it."""
     visio_url: Mapped[str | None] = mapped_column(String(500))

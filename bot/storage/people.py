@@ -57,7 +57,7 @@ class Organisation(Base):
     """When the daily digest job has something to look at next (UTC): the next digest
     hour once today's is done, or sooner when a deadline inside its window changed;
     null until the first.  The scheduler's digest finds what is due by this index."""
-    rules_version: Mapped[str | None] = mapped_column(String(16))
+    rules_version: Mapped[str | None] = mapped_column(String(16), index=True)
     """The fingerprint of the rules its stored deadlines were computed with: a new
     version of the rules is applied organisation by organisation, in the background."""
 

@@ -10,6 +10,10 @@
   organisation in the background, and the digest never recomputes again.
 - ``ix_deadlines_rule_status_due``: the open pre-bilan items already due,
   which the minute tick closes once their bilan has begun.
+- the other columns a minute's tick filters on, so that no job reads a whole
+  table: ``formations.end_date`` (the retention purge), ``bilans.ends_at``
+  (the participants told a bilan is over), ``conversation_states.expires_at``
+  (abandoned conversations forgotten), ``organisations.rules_version``.
 
 Revision ID: 0023_scheduler
 Revises: 0013_trainee_paths
@@ -26,18 +30,31 @@ down_revision: str | None = "0013_trainee_paths"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+COLUMNS = (
+    ("formations", "end_date"),
+    ("bilans", "ends_at"),
+    ("conversation_states", "expires_at"),
+)
+"""(table, column) indexed for the tick's jobs."""
+
 
 def upgrade() -> None:
     with op.batch_alter_table("organisations") as batch:
         batch.add_column(sa.Column("digest_next_at", sa.DateTime(), nullable=True))
         batch.add_column(sa.Column("rules_version", sa.String(length=16), nullable=True))
         batch.create_index("ix_organisations_digest_next_at", ["digest_next_at"])
+        batch.create_index("ix_organisations_rules_version", ["rules_version"])
     op.create_index("ix_deadlines_rule_status_due", "deadlines", ["rule_id", "status", "due_on"])
+    for table, column in COLUMNS:
+        op.create_index(f"ix_{table}_{column}", table, [column])
 
 
 def downgrade() -> None:
+    for table, column in COLUMNS:
+        op.drop_index(f"ix_{table}_{column}", table_name=table)
     op.drop_index("ix_deadlines_rule_status_due", table_name="deadlines")
     with op.batch_alter_table("organisations") as batch:
+        batch.drop_index("ix_organisations_rules_version")
         batch.drop_index("ix_organisations_digest_next_at")
         batch.drop_column("rules_version")
         batch.drop_column("digest_next_at")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot import demo
 from bot.app import build_engine, build_scheduler
@@ -18,7 +18,7 @@ from bot.storage.outbox import OutboxMessage
 from bot.storage.state import ProcessedEvent
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.organisations import add_organisations
-from tests.auxil.statements import plans, recording, scans
+from tests.auxil.statements import counting, plans, recording, scans
 
 
 async def keys(db: Database, prefix: str) -> int:
@@ -122,3 +122,25 @@ async def test_a_turn_and_a_tick_read_through_indexes(
     assert len(found) > 30
     bad = scans(found, BIG_TABLES)
     assert bad == [], "\n\n".join(bad)
+
+
+async def test_a_steady_tick_costs_the_same_whatever_the_organisations(
+    db: Database, settings: Settings, clock: Clock
+) -> None:
+    """Issue 14: the cost of a tick follows what is due, not how much is stored."""
+    scheduler = build_scheduler(db, settings, clock=clock)
+    costs = []
+    for first, count in ((1, 1), (2, 5)):
+        await add_organisations(db, count, clock.now.date(), first)
+        for _ in range(2):  # the new organisations' digests, the rules' catch-up: once
+            await scheduler.tick()
+            clock.advance(minutes=1)
+        with counting(db) as sent:
+            await scheduler.tick()
+        costs.append(sent)
+        clock.advance(minutes=1)
+    few, many = costs
+    assert len(many) == len(few), "\n".join([*few, "----", *many])
+    assert not [s for s in many if " LIKE " in s.upper()]
+    async with db.sessions() as session:
+        assert await session.scalar(select(func.count(OutboxMessage.id))) == 6  # a digest each

@@ -179,21 +179,22 @@ async def refresh_deadlines(
         result.missed = await close_after_bilan(session, formation_id, now)
     soon = stamp.date() + timedelta(days=UPCOMING_DAYS + 1)
     if any(row.due_on <= soon for row in (*result.added, *(m.row for m in result.moved))):
-        await look_again(session, formation.organisation_id, stamp)
+        await look_again(session, formation.organisation_id)
     return result
 
 
-async def look_again(session: AsyncSession, organisation_id: int, now: datetime) -> None:
-    """Have the organisation's digest (and reminders) looked at again from ``now``.
+async def look_again(session: AsyncSession, organisation_id: int) -> None:
+    """Have the organisation's digest (and reminders) looked at again at the next tick.
 
-    One indexed ``UPDATE`` of the organisation's row, only when a change falls
-    in the digest's window: the digest job skips what it already sent (the
-    outbox keys) and sends what is new today.
+    One ``UPDATE`` of the organisation's row by its key, only when a change
+    falls in the digest's window: the digest job skips what it already sent
+    (the outbox keys) and sends what is new today; before the digest hour it
+    only sets the hour again.
     """
     await session.execute(
         update(Organisation)
-        .where(Organisation.id == organisation_id, Organisation.digest_next_at > now)
-        .values(digest_next_at=now)
+        .where(Organisation.id == organisation_id, Organisation.digest_next_at.is_not(None))
+        .values(digest_next_at=None)
         .execution_options(synchronize_session=False)
     )
 

@@ -11,11 +11,12 @@ from bot.storage.formations import Formation, Trainee
 from bot.storage.people import ChatIdentity, Membership, Organisation, Person, Role
 
 
-async def add_organisations(db: Database, count: int, today: date) -> list[int]:
-    """``count`` organisations ``Organisme N``, admin ``admin-N`` on the console; their ids."""
+async def add_organisations(db: Database, count: int, today: date, first: int = 1) -> list[int]:
+    """``count`` organisations ``Organisme N`` from ``first``, admin ``admin-N`` on the console;
+    their ids."""
     ids = []
     async with db.sessions() as session, session.begin():
-        for number in range(1, count + 1):
+        for number in range(first, first + count):
             organisation = Organisation(name=f"Organisme {number}")
             admin = Person(display_name=f"Admin {number}")
             session.add_all([organisation, admin])

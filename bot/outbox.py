@@ -25,7 +25,8 @@ import base64
 import logging
 import os
 import socket
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -36,7 +37,7 @@ from bot.config import Settings
 from bot.messages import Choice, Document, Reply
 from bot.metrics import METRICS
 from bot.storage.base import utcnow
-from bot.storage.conflicts import insert_unless_taken
+from bot.storage.conflicts import insert_all_unless_taken
 from bot.storage.outbox import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,18 @@ def payload_to_reply(payload: Mapping[str, Any]) -> Reply:
     )
 
 
+@dataclass(frozen=True)
+class Queued:
+    """One message for :func:`enqueue_many`."""
+
+    key: str
+    platform: str
+    chat_id: str
+    reply: Reply
+    organisation_id: int | None = None
+    not_before: datetime | None = None
+
+
 async def enqueue(
     session: AsyncSession,
     *,
@@ -109,25 +122,37 @@ async def enqueue(
     organisation_id: int | None = None,
     not_before: datetime | None = None,
 ) -> bool:
-    """Queue a message unless one with this key exists; True when queued now.
+    """Queue a message unless one with this key exists; True when queued now."""
+    message = Queued(key, platform, chat_id, reply, organisation_id, not_before)
+    return key in await enqueue_many(session, [message])
 
-    One ``INSERT … ON CONFLICT DO NOTHING``: when two processes run the same
-    daily job at once, the loser's insert does nothing, without an error to
-    log or a transaction to roll back.
+
+async def enqueue_many(session: AsyncSession, messages: Sequence[Queued]) -> set[str]:
+    """Queue each message unless one with its key exists; the keys queued now.
+
+    One ``INSERT … ON CONFLICT DO NOTHING RETURNING key`` for them all: when
+    two processes run the same daily job at once, the loser's insert does
+    nothing, without an error to log or a transaction to roll back; a digest
+    and its reminders cost one statement.
     """
-    queued = await insert_unless_taken(
-        session,
-        OutboxMessage,
+    if not messages:
+        return set()
+    stamp = utcnow()
+    rows = [
         {
-            "key": key,
-            "organisation_id": organisation_id,
-            "platform": platform,
-            "chat_id": chat_id,
-            "payload": reply_to_payload(reply),
-            "next_attempt_at": not_before or utcnow(),
-        },
-    )
-    return queued is not None
+            "key": m.key,
+            "organisation_id": m.organisation_id,
+            "platform": m.platform,
+            "chat_id": m.chat_id,
+            "payload": reply_to_payload(m.reply),
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": m.not_before or stamp,
+            "created_at": stamp,
+        }
+        for m in messages
+    ]
+    return {str(key) for key in await insert_all_unless_taken(session, OutboxMessage, rows, "key")}
 
 
 def backoff(attempts: int) -> timedelta:

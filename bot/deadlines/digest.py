@@ -50,7 +50,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
@@ -61,7 +61,7 @@ from bot.deadlines.org_settings import digest_hour
 from bot.deadlines.service import STILL_TO_DO, grouped, order
 from bot.manifest import OrganisationJob
 from bot.messages import Reply
-from bot.outbox import enqueue
+from bot.outbox import Queued, enqueue_many
 from bot.privacy.retention import digest_note
 from bot.storage.bilans import StoredDeadline
 from bot.storage.formations import Formation
@@ -112,9 +112,29 @@ async def private_chats(
     return found
 
 
+async def admins_of(session: AsyncSession, organisation: Organisation) -> list[int]:
+    """The organisation's admins (each gets the digest when no digest chat was chosen)."""
+    if organisation.digest_chat:
+        return []
+    found = await session.scalars(
+        select(Membership.person_id)
+        .where(
+            Membership.organisation_id == organisation.id,
+            Membership.role == Role.ADMIN.value,
+        )
+        .order_by(Membership.person_id)
+    )
+    return list(found.all())
+
+
 async def recipients(
-    session: AsyncSession, organisation: Organisation, base: str
+    session: AsyncSession,
+    organisation: Organisation,
+    base: str,
+    admins: Sequence[int],
+    chats: dict[int, ChatIdentity],
 ) -> list[Recipient]:
+    """The digest chat, else each admin's private chat (``chats``, looked up with the rest)."""
     if organisation.digest_chat and ":" in organisation.digest_chat:
         platform, _, chat_id = organisation.digest_chat.partition(":")
         # A chat that is someone's private chat may show details; anything else is a group.
@@ -124,22 +144,29 @@ async def recipients(
             )
         )
         return [Recipient(base, platform, chat_id, private is not None)]
-    admins = (
-        await session.scalars(
-            select(Membership.person_id)
-            .where(
-                Membership.organisation_id == organisation.id,
-                Membership.role == Role.ADMIN.value,
-            )
-            .order_by(Membership.person_id)
-        )
-    ).all()
-    chats = await private_chats(session, admins)
     return [
         Recipient(f"{base}:person:{person_id}", chat.platform, chat.chat_id, True)
         for person_id in admins
         if (chat := chats.get(person_id)) is not None
     ]
+
+
+@dataclass(frozen=True)
+class Titled:
+    """A formation as the digest names it."""
+
+    title: str
+    kind: str
+    owner_id: int
+
+
+async def formations_of(session: AsyncSession, organisation_id: int) -> dict[int, Titled]:
+    found = await session.execute(
+        select(Formation.id, Formation.title, Formation.kind, Formation.owner_id).where(
+            Formation.organisation_id == organisation_id
+        )
+    )
+    return {int(i): Titled(str(t), str(k), int(o)) for i, t, k, o in found.all()}
 
 
 async def open_deadlines(session: AsyncSession, organisation_id: int) -> list[StoredDeadline]:
@@ -154,33 +181,31 @@ async def open_deadlines(session: AsyncSession, organisation_id: int) -> list[St
     return sorted(rows, key=order)
 
 
-async def digest_text(
-    session: AsyncSession,
+def digest_text(
     organisation: Organisation,
     rows: Sequence[StoredDeadline],
     local: datetime,
     *,
     private: bool,
+    formations: dict[int, Titled],
+    who: dict[int, str],
     failures: Sequence[Undelivered] = (),
 ) -> str | None:
+    """The digest of ``rows`` (stored, still to do) as one chat reads it; ``None``: nothing to say.
+
+    ``who`` names what each deadline concerns (:func:`bot.deadlines.lines.concerned`).
+    """
     groups = grouped(rows, local)
     overdue, week = groups["overdue"], groups["week"]
     if not overdue and not week and not failures:
         return None
-    found = (
-        await session.execute(
-            select(Formation.id, Formation.title, Formation.kind).where(
-                Formation.organisation_id == organisation.id
-            )
-        )
-    ).all()
     titles = {
         fid: (
-            f"{INDIVIDUAL_KINDS[kind]} n° {fid}"
-            if not private and kind in INDIVIDUAL_KINDS
-            else title
+            f"{INDIVIDUAL_KINDS[f.kind]} n° {fid}"
+            if not private and f.kind in INDIVIDUAL_KINDS
+            else f.title
         )
-        for fid, title, kind in found
+        for fid, f in formations.items()
     }
     tz = zone_of(organisation)
     if not private:
@@ -193,7 +218,6 @@ async def digest_text(
             for fid, c in sorted(counts.items(), key=lambda p: titles.get(p[0], ""))
         ]
         return texts.say("digest.group", day=local.date(), lines=lines, undelivered=list(failures))
-    who = await concerned(session, [*overdue, *week])
 
     def line(item: Line) -> dict[str, str]:
         row = item.first
@@ -262,77 +286,34 @@ async def digest_of(
     )
     if not getattr(claimed, "rowcount", 0) or now < today:
         return
-    await _digest(session, organisation, now, local)
-    await _reminders(session, organisation, now, local)
+    await _send(session, organisation, now, local)
 
 
-async def _digest(
+async def _send(
     session: AsyncSession, organisation: Organisation, now: datetime, local: datetime
 ) -> None:
-    base = f"digest:org:{organisation.id}:{local.date().isoformat()}"
-    targets = await recipients(session, organisation, base)
-    if not targets:
-        return
-    # The outbox's unique keys, looked up exactly (a LIKE scanned the whole outbox).
-    sent = await session.scalar(
-        select(OutboxMessage.id)
-        .where(OutboxMessage.key.in_([target.key for target in targets]))
-        .limit(1)
-    )
-    if sent is not None:
-        return
+    """The digest and the reminders of the day, from one read of the stored deadlines.
+
+    About a dozen statements whatever the organisation's size: its deadlines
+    still to do, its formations, its admins, their chats and the formateurs'
+    in one query, the names concerned, and one ``INSERT`` for every message.
+    """
     rows = await open_deadlines(session, organisation.id)
-    # Given up since the previous digest, a day ago: each failure is told once.
-    failures = await undelivered(session, organisation.id, now - timedelta(days=1))
-    purged = await digest_note(session, organisation.id, now)  # the retention purge's count
-    for target in targets:
-        text = await digest_text(
-            session, organisation, rows, local, private=target.private, failures=failures
-        )
-        text = "\n\n".join(t for t in (text, purged) if t) or None
-        if text is None:
-            continue
-        await enqueue(
-            session,
-            key=target.key,
-            platform=target.platform,
-            chat_id=target.chat_id,
-            reply=Reply(text=text),
-            organisation_id=organisation.id,
-        )
-
-
-async def _reminders(
-    session: AsyncSession, organisation: Organisation, now: datetime, local: datetime
-) -> None:
-    """Each formateur's own deadlines due today or tomorrow, in private."""
-    today = local.date()
-    days = [today, today + timedelta(days=1)]
-    rows = (
-        await session.execute(
-            select(StoredDeadline, Formation)
-            .join(Formation, Formation.id == StoredDeadline.formation_id)
-            .where(
-                StoredDeadline.organisation_id == organisation.id,
-                StoredDeadline.audience == "formateur",
-                or_(
-                    and_(StoredDeadline.status == "open", StoredDeadline.due_on.in_(days)),
-                    and_(
-                        StoredDeadline.status == "postponed",
-                        StoredDeadline.postponed_to.in_(days),
-                    ),
-                ),
-            )
-        )
-    ).all()
-    if not rows:
-        return
+    formations = await formations_of(session, organisation.id)
+    due = reminders_due(rows, local.date())
+    admins = await admins_of(session, organisation)
+    owners = {formations[r.formation_id].owner_id for r in due if r.formation_id in formations}
+    chats = await private_chats(session, {*admins, *owners})
+    groups = grouped(rows, local)
+    who = await concerned(session, [*groups["overdue"], *groups["week"], *due])
+    messages = await _digests(
+        session, organisation, now, local, rows, formations, who, admins, chats
+    )
     tz = zone_of(organisation)
-    who = await concerned(session, [row for row, _ in rows])
-    chats = await private_chats(session, {formation.owner_id for _, formation in rows})
-    for row, formation in rows:
-        identity = chats.get(formation.owner_id)
-        if identity is None:
+    for row in due:
+        formation = formations.get(row.formation_id)
+        identity = chats.get(formation.owner_id) if formation else None
+        if formation is None or identity is None:
             continue
         text = texts.say(
             "digest.reminder",
@@ -340,19 +321,90 @@ async def _reminders(
             who=who.get(row.id, ""),
             formation=formation.title,
             due=due_text(row, tz),
-            today=row.effective_due == today,
+            today=row.effective_due == local.date(),
             explanation=row.explanation,
         )
-        # The unique key keeps a second look the same day from sending it again.
-        if await enqueue(
-            session,
-            key=f"rappel:{row.key}:{today.isoformat()}",
-            platform=identity.platform,
-            chat_id=identity.chat_id,
-            reply=Reply(text=text),
-            organisation_id=organisation.id,
-        ):
+        messages.append(
+            Queued(
+                reminder_key(row, local.date()),
+                identity.platform,
+                identity.chat_id,
+                Reply(text=text),
+                organisation.id,
+            )
+        )
+    # The unique keys keep a second look the same day from sending anything again.
+    queued = await enqueue_many(session, messages)
+    for row in due:
+        if reminder_key(row, local.date()) in queued:
             row.reminded_at = now
+
+
+async def _digests(
+    session: AsyncSession,
+    organisation: Organisation,
+    now: datetime,
+    local: datetime,
+    rows: Sequence[StoredDeadline],
+    formations: dict[int, Titled],
+    who: dict[int, str],
+    admins: Sequence[int],
+    chats: dict[int, ChatIdentity],
+) -> list[Queued]:
+    """The day's digest for each recipient, unless already queued today."""
+    base = f"digest:org:{organisation.id}:{local.date().isoformat()}"
+    targets = await recipients(session, organisation, base, admins, chats)
+    if not targets:
+        return []
+    # The outbox's unique keys, looked up exactly (a LIKE scanned the whole outbox).
+    sent = await session.scalar(
+        select(OutboxMessage.id)
+        .where(OutboxMessage.key.in_([target.key for target in targets]))
+        .limit(1)
+    )
+    if sent is not None:
+        return []
+    # Given up since the previous digest, a day ago: each failure is told once.
+    failures = await undelivered(session, organisation.id, now - timedelta(days=1))
+    purged = await digest_note(session, organisation.id, now)  # the retention purge's count
+    messages = []
+    for target in targets:
+        text = digest_text(
+            organisation,
+            rows,
+            local,
+            private=target.private,
+            formations=formations,
+            who=who,
+            failures=failures,
+        )
+        text = "\n\n".join(t for t in (text, purged) if t) or None
+        if text is not None:
+            messages.append(
+                Queued(
+                    target.key, target.platform, target.chat_id, Reply(text=text), organisation.id
+                )
+            )
+    return messages
+
+
+def reminders_due(rows: Sequence[StoredDeadline], today: date) -> list[StoredDeadline]:
+    """The formateurs' own deadlines falling today or tomorrow (``rows``: those still to do)."""
+    days = (today, today + timedelta(days=1))
+    return [
+        row
+        for row in rows
+        if row.audience == "formateur"
+        and (
+            (row.status == "open" and row.due_on in days)
+            or (row.status == "postponed" and row.postponed_to in days)
+        )
+    ]
+
+
+def reminder_key(row: StoredDeadline, today: date) -> str:
+    """``rappel:<deadline key>:<local date>``: one the day before, one on the day."""
+    return f"rappel:{row.key}:{today.isoformat()}"
 
 
 send_digests = OrganisationJob("send_digests", digests_due, digest_of)

@@ -36,7 +36,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +65,8 @@ DEADLINES = 10
 FIRST_FORMATIONS = 40
 """The first organisation's, for ``/echeances``."""
 SENT_DAYS = 45
-RULE_IDS = ("CVL-EOS-ENTREE", "CVL-BILAN-ETAPE", "NOR-DOCS", "NOR-PREP", "AUTRE-BILAN")
+RULE_IDS = ("CVL-EOS-ENTREE", "CVL-BILAN-ETAPE", "CVL-EOS-SORTIE", "CVL-QUALITE", "AUTRE-BILAN")
+"""Rules of no bilan: a pre-bilan item still open is closed by the tick once its bilan began."""
 BATCH = 20_000
 
 

@@ -23,10 +23,11 @@
 from __future__ import annotations
 
 import logging
+import weakref
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import String, cast, select, update
+from sqlalchemy import Engine, String, cast, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
@@ -58,6 +59,12 @@ RETENTION_YEARS = Setting(
 )
 
 SENT_CONTENT_KEPT = timedelta(days=1)
+
+SWEEP = timedelta(days=2)
+"""How far back, after the first, each minute's forgetting looks."""
+
+_SWEPT: weakref.WeakSet[Engine] = weakref.WeakSet()
+"""Databases whose sent texts this process has forgotten once entirely."""
 """How long the text of a message the bot sent on its own is kept after sending."""
 
 
@@ -110,10 +117,8 @@ async def organisations_with_expired(
     """
     latest_today = (now + timedelta(days=1)).date()
     limit = years_before(latest_today, int(RETENTION_YEARS.minimum or 1))
-    ids = await session.scalars(
-        select(Formation.organisation_id).where(Formation.end_date < limit).distinct()
-    )
-    return sorted(ids.all())
+    ids = await session.scalars(select(Formation.organisation_id).where(Formation.end_date < limit))
+    return sorted(set(ids.all()))
 
 
 async def purge_organisation(
@@ -208,16 +213,24 @@ async def forget_sent_messages(session: AsyncSession, now: datetime, settings: S
     Outbox rows (digests, reminders, attestation invitations sent on Matrix
     with their code) and Matrix welcomes (a formateur invitation's code);
     the row's key keeps it from being sent twice.  Failed rows keep their
-    text: someone may still need to know what did not go out.
+    text: someone may still need to know what did not go out.  The first run
+    of a process looks at every row; the next ones at the rows sent in the
+    last :data:`SWEEP` before the day kept (through ``(status, sent_at)``'s
+    index), not at the whole outbox every minute.
     """
+    engine = session.get_bind().engine
+    since = now - SENT_CONTENT_KEPT - SWEEP if engine in _SWEPT else None
     for model in (OutboxMessage, MatrixWelcome):
+        recent = [] if since is None else [model.sent_at >= since]
         await session.execute(
             update(model)
             .where(
                 model.status == "sent",
                 model.sent_at < now - SENT_CONTENT_KEPT,
+                *recent,
                 cast(model.payload, String) != "{}",
             )
             .values(payload={})
             .execution_options(synchronize_session=False)
         )
+    _SWEPT.add(engine)

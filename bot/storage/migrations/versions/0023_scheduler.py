@@ -13,7 +13,10 @@
 - the other columns a minute's tick filters on, so that no job reads a whole
   table: ``formations.end_date`` (the retention purge), ``bilans.ends_at``
   (the participants told a bilan is over), ``conversation_states.expires_at``
-  (abandoned conversations forgotten), ``organisations.rules_version``.
+  (abandoned conversations forgotten), ``organisations.rules_version``;
+  ``outbox (status, created_at)`` and ``(status, sent_at)``: the outbox
+  pruned after 90 days and the texts forgotten after a day read only the
+  rows they change, not every row sent.
 
 Revision ID: 0023_scheduler
 Revises: 0013_trainee_paths
@@ -47,9 +50,13 @@ def upgrade() -> None:
     op.create_index("ix_deadlines_rule_status_due", "deadlines", ["rule_id", "status", "due_on"])
     for table, column in COLUMNS:
         op.create_index(f"ix_{table}_{column}", table, [column])
+    op.create_index("ix_outbox_status_created_at", "outbox", ["status", "created_at"])
+    op.create_index("ix_outbox_status_sent_at", "outbox", ["status", "sent_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_outbox_status_sent_at", table_name="outbox")
+    op.drop_index("ix_outbox_status_created_at", table_name="outbox")
     for table, column in COLUMNS:
         op.drop_index(f"ix_{table}_{column}", table_name=table)
     op.drop_index("ix_deadlines_rule_status_due", table_name="deadlines")

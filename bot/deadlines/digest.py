@@ -160,25 +160,25 @@ class Titled:
     owner_id: int
 
 
-async def formations_of(session: AsyncSession, organisation_id: int) -> dict[int, Titled]:
-    found = await session.execute(
-        select(Formation.id, Formation.title, Formation.kind, Formation.owner_id).where(
-            Formation.organisation_id == organisation_id
-        )
-    )
-    return {int(i): Titled(str(t), str(k), int(o)) for i, t, k, o in found.all()}
-
-
-async def open_deadlines(session: AsyncSession, organisation_id: int) -> list[StoredDeadline]:
-    rows = (
-        await session.scalars(
-            select(StoredDeadline).where(
+async def to_do_of(
+    session: AsyncSession, organisation_id: int
+) -> tuple[list[StoredDeadline], dict[int, Titled]]:
+    """The organisation's deadlines still to do, in order, and their formations: one query."""
+    found = (
+        await session.execute(
+            select(StoredDeadline, Formation.title, Formation.kind, Formation.owner_id)
+            .join(Formation, Formation.id == StoredDeadline.formation_id)
+            .where(
                 StoredDeadline.organisation_id == organisation_id,
                 StoredDeadline.status.in_(STILL_TO_DO),
             )
         )
     ).all()
-    return sorted(rows, key=order)
+    formations = {
+        row.formation_id: Titled(str(title), str(kind), int(owner))
+        for row, title, kind, owner in found
+    }
+    return sorted((row for row, *_ in found), key=order), formations
 
 
 def digest_text(
@@ -286,20 +286,27 @@ async def digest_of(
     )
     if not getattr(claimed, "rowcount", 0) or now < today:
         return
-    await _send(session, organisation, now, local)
+    # Looked at on schedule (not again after a change): nothing of today's is queued yet,
+    # since queuing it set the next look to tomorrow; no need to look the keys up.
+    scheduled = organisation.digest_next_at is not None and organisation.digest_next_at <= today
+    await _send(session, organisation, now, local, first_look=scheduled)
 
 
 async def _send(
-    session: AsyncSession, organisation: Organisation, now: datetime, local: datetime
+    session: AsyncSession,
+    organisation: Organisation,
+    now: datetime,
+    local: datetime,
+    *,
+    first_look: bool,
 ) -> None:
     """The digest and the reminders of the day, from one read of the stored deadlines.
 
-    About a dozen statements whatever the organisation's size: its deadlines
-    still to do, its formations, its admins, their chats and the formateurs'
+    About ten statements whatever the organisation's size: its deadlines still
+    to do with their formations, its admins, their chats and the formateurs'
     in one query, the names concerned, and one ``INSERT`` for every message.
     """
-    rows = await open_deadlines(session, organisation.id)
-    formations = await formations_of(session, organisation.id)
+    rows, formations = await to_do_of(session, organisation.id)
     due = reminders_due(rows, local.date())
     admins = await admins_of(session, organisation)
     owners = {formations[r.formation_id].owner_id for r in due if r.formation_id in formations}
@@ -307,7 +314,7 @@ async def _send(
     groups = grouped(rows, local)
     who = await concerned(session, [*groups["overdue"], *groups["week"], *due])
     messages = await _digests(
-        session, organisation, now, local, rows, formations, who, admins, chats
+        session, organisation, now, local, rows, formations, who, admins, chats, first_look
     )
     tz = zone_of(organisation)
     for row in due:
@@ -350,20 +357,22 @@ async def _digests(
     who: dict[int, str],
     admins: Sequence[int],
     chats: dict[int, ChatIdentity],
+    first_look: bool,
 ) -> list[Queued]:
     """The day's digest for each recipient, unless already queued today."""
     base = f"digest:org:{organisation.id}:{local.date().isoformat()}"
     targets = await recipients(session, organisation, base, admins, chats)
     if not targets:
         return []
-    # The outbox's unique keys, looked up exactly (a LIKE scanned the whole outbox).
-    sent = await session.scalar(
-        select(OutboxMessage.id)
-        .where(OutboxMessage.key.in_([target.key for target in targets]))
-        .limit(1)
-    )
-    if sent is not None:
-        return []
+    if not first_look:
+        # The outbox's unique keys, looked up exactly (a LIKE scanned the whole outbox).
+        sent = await session.scalar(
+            select(OutboxMessage.id)
+            .where(OutboxMessage.key.in_([target.key for target in targets]))
+            .limit(1)
+        )
+        if sent is not None:
+            return []
     # Given up since the previous digest, a day ago: each failure is told once.
     failures = await undelivered(session, organisation.id, now - timedelta(days=1))
     purged = await digest_note(session, organisation.id, now)  # the retention purge's count

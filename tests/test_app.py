@@ -20,7 +20,8 @@ from bot.attestations import sending as attestation_sending
 from bot.attestations.reminders import tell_participants_the_bilan_is_over
 from bot.config import Settings
 from bot.deadlines import exports as deadline_exports
-from bot.deadlines.digest import send_digests, send_reminders
+from bot.deadlines.catch_up import refresh_outdated
+from bot.deadlines.digest import send_digests
 from bot.deadlines.service import close_begun_bilans
 from bot.inbox import forget_handled_updates
 from bot.manifest import Feature, Features
@@ -43,7 +44,7 @@ EVERY_JOB = {
     forget_handled_updates,
     entretien_reminders,
     send_digests,
-    send_reminders,
+    refresh_outdated,
     close_begun_bilans,
     tell_participants_the_bilan_is_over,
     purge_expired,

@@ -28,11 +28,12 @@ import logging
 import time
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import Row
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -48,9 +49,10 @@ from bot.manifest import Features
 from bot.messages import Incoming, Reply
 from bot.metrics import METRICS
 from bot.privacy.replies import Sealer, delivered_copy, replayed, stored_copy
+from bot.storage import turn_rows as rows
 from bot.storage.db import Database
-from bot.storage.people import ChatIdentity, Membership, Organisation, Person, Role
-from bot.storage.state import ConversationState, ProcessedEvent
+from bot.storage.people import Role
+from bot.storage.state import ProcessedEvent
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +68,18 @@ BACK_WORDS = frozenset(
     | {"question precedente", "revenir a la question precedente"}
 )
 """Typed at any question, these go back to the one before (:meth:`Runner.back`)."""
+
+
+@dataclass(frozen=True)
+class Stand:
+    """Where a conversation stands, as the turn read it (``id`` None: its first turn)."""
+
+    id: int | None
+    flow: str | None
+    step: str | None
+    data: dict[str, Any]
+    version: int
+    expires_at: datetime | None
 
 
 class StaleState(Exception):
@@ -137,39 +151,39 @@ class Engine:
 
     async def _handle_once(self, incoming: Incoming) -> list[Reply]:
         async with self.db.sessions() as session, session.begin():
-            seen = await session.get(ProcessedEvent, (incoming.platform.value, incoming.event_id))
-            if seen is not None:
-                return [replayed(p, self.sealer) for p in seen.replies]
-            state = await self._state(session, incoming)
-            version = state.version
-            actor = await self.actor(session, incoming)
+            row = (
+                await session.execute(rows.LOAD, {**_chat_key(incoming), **_event_key(incoming)})
+            ).one()
+            if row.seen is not None:  # handled before: its stored replies, nothing else
+                return [replayed(p, self.sealer) for p in row.seen]
+            stand, actor = await self._load(session, incoming, row)
             now = self.clock()
             tz = actor.timezone if actor else self.settings.default_timezone
             ctx = Context(
                 session=session,
                 incoming=incoming,
                 actor=actor,
-                data=dict(state.data or {}),
+                data=dict(stand.data or {}),
                 now=now.astimezone(ZoneInfo(tz)),
                 settings=self.settings,
                 features=self.features,
             )
-            flow_name, step_name = await self._route(ctx, state)
-            await self._save(session, state, version, flow_name, step_name, ctx)
-            if ctx.guessed_wrong:
-                self.budget.wrong_guess(account(incoming))
+            flow_name, step_name = await self._route(ctx, stand)
+            await self._save(session, incoming, stand, flow_name, step_name, ctx)
             # Written last, with its replies (one INSERT): the same event handled at
             # once elsewhere makes this INSERT fail, the turn is rolled back and
             # retried, and the retry answers with what the other one stored.
             # Whole until sent (see ``delivered``), but codes only sealed.
-            session.add(
-                ProcessedEvent(
-                    platform=incoming.platform.value,
-                    event_id=incoming.event_id,
-                    replies=[stored_copy(r, self.sealer) for r in ctx.replies],
-                )
+            await session.execute(
+                rows.RECORD,
+                {
+                    **_event_key(incoming),
+                    "event_replies": [stored_copy(r, self.sealer) for r in ctx.replies],
+                },
             )
-            return ctx.replies
+        if ctx.guessed_wrong:  # counted once the turn is kept
+            self.budget.wrong_guess(account(incoming))
+        return ctx.replies
 
     async def delivered(self, session: AsyncSession, incoming: Incoming) -> None:
         """The event's replies were sent: keep only what a redelivery needs.
@@ -188,86 +202,76 @@ class Engine:
 
     # --- loading ----------------------------------------------------------------
 
-    async def _state(self, session: AsyncSession, incoming: Incoming) -> ConversationState:
-        platform, chat, user = incoming.key
-        state = await session.scalar(
-            select(ConversationState).where(
-                ConversationState.platform == platform,
-                ConversationState.chat_id == chat,
-                ConversationState.user_id == user,
-            )
+    async def _load(
+        self, session: AsyncSession, incoming: Incoming, row: Row[Any]
+    ) -> tuple[Stand, Actor | None]:
+        """Where the conversation stands and who is writing, from the row of :data:`rows.LOAD`."""
+        stand = Stand(
+            row.state_id, row.flow, row.step, row.data or {}, row.version or 0, row.expires_at
         )
-        if state is None:
-            state = ConversationState(
-                platform=platform, chat_id=chat, user_id=user, data={}, version=0
+        if row.person_id is None:
+            return stand, None
+        if not incoming.is_group and row.identity_chat != incoming.chat:
+            await session.execute(
+                rows.MOVE_IDENTITY, {"identity": row.identity_id, "new_chat": incoming.chat}
             )
-            session.add(state)
-            await session.flush()
-        return state
+        if row.organisation_id is None:
+            actor = Actor(
+                row.person_id, row.person_name, None, None, None, self.settings.default_timezone
+            )
+            return stand, actor
+        return stand, Actor(
+            person_id=row.person_id,
+            name=row.person_name,
+            organisation_id=row.organisation_id,
+            organisation_name=row.organisation_name,
+            role=Role(row.role),
+            timezone=row.timezone,
+        )
 
     async def actor(self, session: AsyncSession, incoming: Incoming) -> Actor | None:
-        """Who is writing, with their organisation and role: one query per turn."""
+        """Who is writing, with their organisation and role (what a turn loads with its state)."""
         row = (
-            await session.execute(
-                select(ChatIdentity, Person, Membership, Organisation)
-                .join(Person, Person.id == ChatIdentity.person_id)
-                .outerjoin(Membership, Membership.person_id == Person.id)
-                .outerjoin(Organisation, Organisation.id == Membership.organisation_id)
-                .where(
-                    ChatIdentity.platform == incoming.platform.value,
-                    ChatIdentity.user_id == incoming.user,
-                )
-                .order_by(Membership.id)
-                .limit(1)
-            )
-        ).first()
-        if row is None:
-            return None
-        identity, person, membership, organisation = row
-        if not incoming.is_group and identity.chat_id != incoming.chat:
-            identity.chat_id = incoming.chat
-        if membership is None or organisation is None:
-            return Actor(
-                person.id, person.display_name, None, None, None, self.settings.default_timezone
-            )
-        return Actor(
-            person_id=person.id,
-            name=person.display_name,
-            organisation_id=organisation.id,
-            organisation_name=organisation.name,
-            role=Role(membership.role),
-            timezone=organisation.timezone,
-        )
+            await session.execute(rows.LOAD, {**_chat_key(incoming), **_event_key(incoming)})
+        ).one()
+        return (await self._load(session, incoming, row))[1]
 
     async def _save(
         self,
         session: AsyncSession,
-        state: ConversationState,
-        version: int,
+        incoming: Incoming,
+        stand: Stand,
         flow: str | None,
         step: str | None,
         ctx: Context,
     ) -> None:
-        expires = ctx.now + timedelta(hours=self.settings.conversation_ttl_hours) if flow else None
+        """Write the new state; the version check makes a concurrent writer's turn start over.
+
+        A first turn inserts the row: a concurrent first turn of the same key
+        fails that INSERT on the unique key and starts over the same way.
+        """
+        values = {
+            "new_flow": flow,
+            "new_step": step,
+            "new_data": ctx.data if flow else {"_q": ctx.data.get("_q", 0)},
+            "new_version": stand.version + 1,
+            "new_expires_at": (
+                ctx.now + timedelta(hours=self.settings.conversation_ttl_hours) if flow else None
+            ),
+            "new_updated_at": ctx.now,
+        }
+        if stand.id is None:
+            await session.execute(rows.CREATE_STATE, {**_chat_key(incoming), **values})
+            return
         result = await session.execute(
-            update(ConversationState)
-            .where(ConversationState.id == state.id, ConversationState.version == version)
-            .values(
-                flow=flow,
-                step=step,
-                data=ctx.data if flow else {"_q": ctx.data.get("_q", 0)},
-                version=version + 1,
-                expires_at=expires,
-                updated_at=ctx.now,
-            )
-            .execution_options(synchronize_session=False)
+            rows.SAVE_STATE, {**values, "state_id": stand.id, "seen_version": stand.version}
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise StaleState()
 
     # --- routing ----------------------------------------------------------------
 
-    async def _route(self, ctx: Context, state: ConversationState) -> tuple[str | None, str | None]:
+    async def _route(self, ctx: Context, state: Stand) -> tuple[str | None, str | None]:
         """Handle the message; return where the conversation now stands."""
         flow = self.features.flows.get(state.flow or "")
         step_name = state.step
@@ -413,6 +417,17 @@ class Engine:
             if f.summary and f.role is not None and self._refusal(ctx, f) is None
         ]
         ctx.say("common.help", flows=available, actor=ctx.actor)
+
+
+def _chat_key(incoming: Incoming) -> dict[str, Any]:
+    """The parameters naming a conversation in :mod:`bot.storage.turn_rows`."""
+    platform, chat, user = incoming.key
+    return {"platform": platform, "chat": chat, "user": user}
+
+
+def _event_key(incoming: Incoming) -> dict[str, Any]:
+    """The parameters naming an event in :mod:`bot.storage.turn_rows`."""
+    return {"event_platform": incoming.platform.value, "event": incoming.event_id}
 
 
 def account(incoming: Incoming) -> tuple[str, str]:

@@ -280,7 +280,7 @@ async def test_aide_without_a_slash_is_the_help(trainer: Person) -> None:
 async def test_a_turn_issues_no_more_statements_than_the_readme_says(
     db: Database, trainer: Person
 ) -> None:
-    """Event id, state row read and versioned write, who is writing, the event recorded."""
+    """Event, state and person read at once; state written with its version; event recorded."""
     figure = re.search(r"a turn\s+issues\s+\*\*(\d+) SQL statements\*\*", README.read_text("utf-8"))
     assert figure is not None, "the README states how many statements a turn issues"
     await trainer.says("/formation")  # the state row exists from here on

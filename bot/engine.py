@@ -33,9 +33,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot import texts
 from bot.answers import fold
@@ -151,12 +150,15 @@ class Engine:
 
     async def _handle_once(self, incoming: Incoming) -> list[Reply]:
         async with self.db.sessions() as session, session.begin():
+            # The engine's own rows go through the session's connection (Core, no
+            # ORM layer); the step's business rows through the session, same transaction.
+            connection = await session.connection()
             row = (
-                await session.execute(rows.LOAD, {**_chat_key(incoming), **_event_key(incoming)})
+                await connection.execute(rows.LOAD, {**_chat_key(incoming), **_event_key(incoming)})
             ).one()
             if row.seen is not None:  # handled before: its stored replies, nothing else
                 return [replayed(p, self.sealer) for p in row.seen]
-            stand, actor = await self._load(session, incoming, row)
+            stand, actor = await self._load(connection, incoming, row)
             now = self.clock()
             tz = actor.timezone if actor else self.settings.default_timezone
             ctx = Context(
@@ -169,12 +171,12 @@ class Engine:
                 features=self.features,
             )
             flow_name, step_name = await self._route(ctx, stand)
-            await self._save(session, incoming, stand, flow_name, step_name, ctx)
+            await self._save(connection, incoming, stand, flow_name, step_name, ctx)
             # Written last, with its replies (one INSERT): the same event handled at
             # once elsewhere makes this INSERT fail, the turn is rolled back and
             # retried, and the retry answers with what the other one stored.
             # Whole until sent (see ``delivered``), but codes only sealed.
-            await session.execute(
+            await connection.execute(
                 rows.RECORD,
                 {
                     **_event_key(incoming),
@@ -203,7 +205,7 @@ class Engine:
     # --- loading ----------------------------------------------------------------
 
     async def _load(
-        self, session: AsyncSession, incoming: Incoming, row: Row[Any]
+        self, connection: AsyncConnection, incoming: Incoming, row: Any
     ) -> tuple[Stand, Actor | None]:
         """Where the conversation stands and who is writing, from the row of :data:`rows.LOAD`."""
         stand = Stand(
@@ -212,7 +214,7 @@ class Engine:
         if row.person_id is None:
             return stand, None
         if not incoming.is_group and row.identity_chat != incoming.chat:
-            await session.execute(
+            await connection.execute(
                 rows.MOVE_IDENTITY, {"identity": row.identity_id, "new_chat": incoming.chat}
             )
         if row.organisation_id is None:
@@ -231,14 +233,15 @@ class Engine:
 
     async def actor(self, session: AsyncSession, incoming: Incoming) -> Actor | None:
         """Who is writing, with their organisation and role (what a turn loads with its state)."""
+        connection = await session.connection()
         row = (
-            await session.execute(rows.LOAD, {**_chat_key(incoming), **_event_key(incoming)})
+            await connection.execute(rows.LOAD, {**_chat_key(incoming), **_event_key(incoming)})
         ).one()
-        return (await self._load(session, incoming, row))[1]
+        return (await self._load(connection, incoming, row))[1]
 
     async def _save(
         self,
-        session: AsyncSession,
+        connection: AsyncConnection,
         incoming: Incoming,
         stand: Stand,
         flow: str | None,
@@ -261,12 +264,12 @@ class Engine:
             "new_updated_at": ctx.now,
         }
         if stand.id is None:
-            await session.execute(rows.CREATE_STATE, {**_chat_key(incoming), **values})
+            await connection.execute(rows.CREATE_STATE, {**_chat_key(incoming), **values})
             return
-        result = await session.execute(
+        result = await connection.execute(
             rows.SAVE_STATE, {**values, "state_id": stand.id, "seen_version": stand.version}
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if result.rowcount != 1:
             raise StaleState()
 
     # --- routing ----------------------------------------------------------------

@@ -22,64 +22,73 @@ compiled form in its cache and binds the values.
 
 from __future__ import annotations
 
-from sqlalchemy import String, and_, bindparam, insert, literal, select, update
+from sqlalchemy import String, Table, and_, bindparam, insert, literal, select, update
 from sqlalchemy.sql.elements import BindParameter
 
-from bot.storage.people import ChatIdentity, Membership, Organisation, Person
-from bot.storage.state import ConversationState, ProcessedEvent
+from bot.storage import people, state
+
+# The tables, not the mapped classes: a statement on a mapped class goes through
+# the ORM's execution path (bulk persistence, entity loading) even when it only
+# moves columns, at several times the cost.
+_states: Table = state.ConversationState.__table__  # type: ignore[assignment]
+_events: Table = state.ProcessedEvent.__table__  # type: ignore[assignment]
+_identities: Table = people.ChatIdentity.__table__  # type: ignore[assignment]
+_people: Table = people.Person.__table__  # type: ignore[assignment]
+_memberships: Table = people.Membership.__table__  # type: ignore[assignment]
+_organisations: Table = people.Organisation.__table__  # type: ignore[assignment]
 
 _one = select(literal(1).label("one")).subquery("one")
 _platform: BindParameter[str] = bindparam("platform", type_=String())
 _chat: BindParameter[str] = bindparam("chat", type_=String())
 _user: BindParameter[str] = bindparam("user", type_=String())
 
-SEEN = select(ProcessedEvent.replies).where(
-    ProcessedEvent.platform == bindparam("event_platform"),
-    ProcessedEvent.event_id == bindparam("event"),
+SEEN = select(_events.c.replies).where(
+    _events.c.platform == bindparam("event_platform"),
+    _events.c.event_id == bindparam("event"),
 )
 """The replies stored for an event already handled (none: a new event)."""
 
 LOAD = (
     select(
         SEEN.scalar_subquery().label("seen"),
-        ConversationState.id.label("state_id"),
-        ConversationState.flow,
-        ConversationState.step,
-        ConversationState.data,
-        ConversationState.version,
-        ConversationState.expires_at,
-        ChatIdentity.id.label("identity_id"),
-        ChatIdentity.chat_id.label("identity_chat"),
-        Person.id.label("person_id"),
-        Person.display_name.label("person_name"),
-        Membership.role,
-        Organisation.id.label("organisation_id"),
-        Organisation.name.label("organisation_name"),
-        Organisation.timezone,
+        _states.c.id.label("state_id"),
+        _states.c.flow,
+        _states.c.step,
+        _states.c.data,
+        _states.c.version,
+        _states.c.expires_at,
+        _identities.c.id.label("identity_id"),
+        _identities.c.chat_id.label("identity_chat"),
+        _people.c.id.label("person_id"),
+        _people.c.display_name.label("person_name"),
+        _memberships.c.role,
+        _organisations.c.id.label("organisation_id"),
+        _organisations.c.name.label("organisation_name"),
+        _organisations.c.timezone,
     )
     .select_from(_one)
     .outerjoin(
-        ConversationState,
+        _states,
         and_(
-            ConversationState.platform == _platform,
-            ConversationState.chat_id == _chat,
-            ConversationState.user_id == _user,
+            _states.c.platform == _platform,
+            _states.c.chat_id == _chat,
+            _states.c.user_id == _user,
         ),
     )
     .outerjoin(
-        ChatIdentity, and_(ChatIdentity.platform == _platform, ChatIdentity.user_id == _user)
+        _identities, and_(_identities.c.platform == _platform, _identities.c.user_id == _user)
     )
-    .outerjoin(Person, Person.id == ChatIdentity.person_id)
-    .outerjoin(Membership, Membership.person_id == Person.id)
-    .outerjoin(Organisation, Organisation.id == Membership.organisation_id)
+    .outerjoin(_people, _people.c.id == _identities.c.person_id)
+    .outerjoin(_memberships, _memberships.c.person_id == _people.c.id)
+    .outerjoin(_organisations, _organisations.c.id == _memberships.c.organisation_id)
     # The first membership (the oldest), as before; no membership: one row of NULLs.
-    .order_by(Membership.id.is_(None), Membership.id)
+    .order_by(_memberships.c.id.is_(None), _memberships.c.id)
     .limit(1)
 )
 
 MOVE_IDENTITY = (
-    update(ChatIdentity)
-    .where(ChatIdentity.id == bindparam("identity"))
+    update(_identities)
+    .where(_identities.c.id == bindparam("identity"))
     .values(chat_id=bindparam("new_chat"))
 )
 """A person writing from another private chat: their replies go there from now on."""
@@ -87,7 +96,7 @@ MOVE_IDENTITY = (
 STATE_VALUES = ("flow", "step", "data", "version", "expires_at", "updated_at")
 """What a turn writes in the state row, bound as ``new_<name>``."""
 
-CREATE_STATE = insert(ConversationState).values(
+CREATE_STATE = insert(_states).values(
     platform=_platform,
     chat_id=_chat,
     user_id=_user,
@@ -95,15 +104,15 @@ CREATE_STATE = insert(ConversationState).values(
 )
 
 SAVE_STATE = (
-    update(ConversationState)
+    update(_states)
     .where(
-        ConversationState.id == bindparam("state_id"),
-        ConversationState.version == bindparam("seen_version"),
+        _states.c.id == bindparam("state_id"),
+        _states.c.version == bindparam("seen_version"),
     )
     .values(**{name: bindparam(f"new_{name}") for name in STATE_VALUES})
 )
 
-RECORD = insert(ProcessedEvent).values(
+RECORD = insert(_events).values(
     platform=bindparam("event_platform"),
     event_id=bindparam("event"),
     replies=bindparam("event_replies"),

@@ -115,16 +115,29 @@ class Engine:
         self.sealer = Sealer(settings.data_dir)
         self._locks: dict[tuple[str, str, str], asyncio.Lock] = {}
         self._waiting: dict[tuple[str, str, str], int] = {}
+        self.turns_at_once = 1 if db.is_sqlite else settings.turns_at_once
+        """Turns run at once: one per connection of the pool (SQLite has one)."""
+        self._slots: asyncio.Semaphore | None = None
 
     # --- entry point ------------------------------------------------------------
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
+        """One message, in order behind the same person's, in turn with everyone else's.
+
+        Admission in two queues: a person's later messages wait behind their
+        own (the lock of their key), and only the oldest message of each person
+        waits for one of the :attr:`turns_at_once` slots, first come first
+        served.  A peak of people makes a fair queue in front of the pool
+        rather than hundreds of sessions waiting on it (and timing out).
+        """
         key = incoming.key
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
         started = time.perf_counter()
+        if self._slots is None:  # made in the running loop
+            self._slots = asyncio.Semaphore(self.turns_at_once)
         try:
-            async with lock:
+            async with lock, self._slots:
                 return await self._handle_with_retries(incoming)
         finally:
             METRICS.turn(incoming.platform.value, time.perf_counter() - started)

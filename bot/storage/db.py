@@ -92,9 +92,22 @@ def _inline_creator(path: str) -> Any:
 
 
 class Database:
-    """The engine and session factory for one database URL."""
+    """The engine and session factory for one database URL.
 
-    def __init__(self, url: str, *, echo: bool = False, sqlite_inline: bool = True) -> None:
+    ``pool_size``, ``max_overflow`` and ``pool_timeout`` size a PostgreSQL
+    pool (the settings ``FORMABOT_DB_*``); SQLite always has one connection.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        echo: bool = False,
+        sqlite_inline: bool = True,
+        pool_size: int = 10,
+        max_overflow: int = 5,
+        pool_timeout: float = 30.0,
+    ) -> None:
         self.url = url
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
@@ -112,7 +125,12 @@ class Database:
             if sqlite_inline and database and database != ":memory:":
                 kwargs["async_creator"] = _inline_creator(database)
         else:
-            kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=10)
+            kwargs.update(
+                pool_pre_ping=True,
+                pool_size=pool_size,
+                max_overflow=max_overflow,
+                pool_timeout=pool_timeout,
+            )
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)

@@ -61,12 +61,10 @@ async def test_declining_saves_nothing(db: Database, trainer: Person) -> None:
     assert await absences(db) == []
 
 
-async def test_several_names_are_logged_one_at_a_time(db: Database, trainer: Person) -> None:
+async def test_several_names_go_to_one_confirmation_for_all(db: Database, trainer: Person) -> None:
     await trainer.says("Karim et Julie absents hier matin")
-    assert "une personne à la fois" in trainer.last
-    assert "/absence karim hier matin" in trainer.last
-    assert "/absence julie hier matin" in trainer.last
-    assert await step_of(db, trainer) == (None, None)
+    assert "· Karim Benali" in trainer.last and "· Julie Petit" in trainer.last
+    assert await step_of(db, trainer) == ("absence_group", "recap")
     assert await absences(db) == []
 
 

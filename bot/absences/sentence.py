@@ -6,7 +6,7 @@ with "absence de …", "retard de …"), :func:`read_absence_sentence` returns
 what ``/absence`` would have been given after the command, so the one-line
 form (:mod:`bot.absences.line`) reads the name, the date and the period the
 same way.  Several names ("Karim et Julie absents hier") are recognised as
-such, to be told that they are logged one at a time.  It only reads: the
+such: they are logged together, with one confirmation.  It only reads: the
 dialogue asks before starting anything.
 """
 

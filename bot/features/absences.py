@@ -3,8 +3,10 @@
 from bot.absences import detection, exports, reminders
 from bot.conversations.absences import (
     absence,
+    appel,
     corrections,
     decrochage,
+    group,
     sentence,
     suivi,
     vacations,
@@ -15,7 +17,9 @@ FEATURE = Feature(
     name="absences",
     flows=(
         *absence.FLOWS,
+        *appel.FLOWS,
         *sentence.FLOWS,
+        *group.FLOWS,
         *corrections.FLOWS,
         *decrochage.FLOWS,
         *suivi.FLOWS,

@@ -38,6 +38,7 @@ from bot.absences.log import (
     record_absence,
 )
 from bot.answers import by_surname, closest_names
+from bot.conversations.absences.batch import decrochage_data
 from bot.conversations.absences.details import (
     assess,
     checked,
@@ -218,16 +219,15 @@ abandon = leave_saying("absence.abandoned")
 
 async def open_decrochage(ctx: Context) -> Outcome:
     """A real hand-over: the absence is saved, the follow-up dialogue takes the conversation."""
+    single = bool((ctx.data.get("_signal") or {}).get("single"))
     return Switch(
         "decrochage",
-        {
-            "formation_id": ctx.data["formation_id"],
-            "trainee_id": ctx.data["trainee_id"],
-            "signs": [
-                "absence" if (ctx.data.get("_signal") or {}).get("single") else "absences_repetees"
-            ],
-            "absence_id": ctx.data.get("saved_absence_id"),
-        },
+        decrochage_data(
+            ctx.data["formation_id"],
+            ctx.data["trainee_id"],
+            single=single,
+            absence_id=ctx.data.get("saved_absence_id"),
+        ),
     )
 
 

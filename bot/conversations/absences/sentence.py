@@ -7,8 +7,8 @@
          … then /absence, exactly as « /absence Karim hier matin » goes on.
 
     Vous Karim et Julie absents hier matin
-    Bot  Je note les absences une personne à la fois pour le moment (l'appel de tout
-         le groupe n'existe pas encore) : /absence Karim hier matin, puis …
+    Bot  Noter une absence non justifiée, matin du dimanche 22 novembre 2026, pour :
+         · Karim Benali · Julie Petit        → :mod:`.group`, one confirmation for all
 
     Vous Zorro absent hier matin
     Bot  Je ne trouve pas « zorro » parmi vos stagiaires. Les noms les plus proches : …
@@ -21,8 +21,6 @@ its own way.  Nothing is started without the confirmation.
 """
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 from bot.absences.sentence import AbsenceSentence, read_absence_sentence
 from bot.answers import by_surname, closest_names, fold, match_names
@@ -41,7 +39,7 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
     if sentence is None:
         return None
     return Switch(
-        "absence_phrase",
+        "absence_group" if len(sentence.names) > 1 else "absence_phrase",
         {
             "_names": list(sentence.names),
             "_rest": sentence.rest,
@@ -61,12 +59,8 @@ def _sentence(ctx: Context) -> AbsenceSentence:
 
 
 async def phrase_start(ctx: Context) -> Outcome | None:
-    """Say at once what cannot be done (several people, nobody known); else ask."""
+    """Say at once when nobody is known by that name; else ask."""
     sentence = _sentence(ctx)
-    if len(sentence.names) > 1:
-        lines = [replace(sentence, names=(name,)).line for name in sentence.names]
-        ctx.say("absence.sentence_several", lines=lines)
-        return Leave()
     formations = await single_formation(ctx)
     if not formations:
         ctx.say("absence.no_formation")

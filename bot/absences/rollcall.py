@@ -1,0 +1,201 @@
+"""The roll call: a half-day of a group read at once, and several absences saved together.
+
+``/appel`` (and a sentence naming several people, "Karim et Julie absents
+hier matin") ends with **one** call to :func:`record_roll`, in the turn's
+one transaction: every absence and late arrival is saved by
+:func:`bot.absences.log.record_absence`, so the invariants of the one-by-one
+path hold unchanged (a half-day already noted for a trainee is reported with
+who noted it, never doubled; the database's unique indexes settle a race),
+and the repeated-absence check runs for each trainee saved.  The roll call
+itself is audited once (counts and ids only): an auditor sees that the call
+was made, even when everybody was there.
+
+:func:`roster` is what the call is made on: the trainees in the formation
+on that day (entry and exit dates respected), sorted by surname, each with
+what is already noted for the half-day.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.absences.detection import Signal
+from bot.absences.log import (
+    Conflict,
+    Details,
+    Recorded,
+    conflict,
+    outside,
+    overlap,
+    period_label,
+    record_absence,
+)
+from bot.answers import by_surname
+from bot.storage import audit
+from bot.storage.absences import Absence
+from bot.storage.formations import Formation, Trainee
+
+log = logging.getLogger(__name__)
+
+STATUSES = ("absent", "retard")
+"""What a roll call marks; everyone else is present (presence itself is not stored)."""
+
+
+@dataclass(frozen=True)
+class Called:
+    """One line of the roll: a trainee in the formation that day, and what is noted already."""
+
+    trainee: Trainee
+    noted: str | None
+    """The period already noted that overlaps the half-day ("matin", "retard de 20 min")."""
+
+
+async def roster(
+    session: AsyncSession, formation: Formation, day: date, period: str
+) -> list[Called]:
+    """The trainees present in ``formation`` on ``day`` (entry/exit respected), by surname."""
+    inside = [t for t in formation.trainees if outside(formation, t, day) is None]
+    rows = await session.scalars(
+        select(Absence).where(
+            Absence.formation_id == formation.id,
+            Absence.day == day,
+            Absence.deleted_at.is_(None),
+        )
+    )
+    noted: dict[int, str] = {}
+    for absence in rows:
+        if overlap(period, absence.period):
+            noted.setdefault(absence.trainee_id, period_label(absence.period, absence.late_minutes))
+    ordered = sorted(inside, key=lambda t: by_surname(t.full_name))
+    return [Called(t, noted.get(t.id)) for t in ordered]
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One absence or late arrival of the call: who, in which formation, what."""
+
+    formation: Formation
+    trainee: Trainee
+    status: str
+    """``absent`` (the half-day asked) or ``retard``."""
+    late_minutes: int | None = None
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A trainee the call made reach a repeated-absence threshold."""
+
+    trainee: Trainee
+    formation: Formation
+    signal: Signal
+    followed: bool
+    """A décrochage follow-up is open already (then: go on with it, nothing to open)."""
+    absence_id: int
+
+
+@dataclass
+class Roll:
+    """What :func:`record_roll` did, for one summary message."""
+
+    saved: list[tuple[Trainee, Absence]]
+    already: list[tuple[Trainee, Conflict]]
+    flags: list[Flag]
+
+
+async def record_roll(
+    session: AsyncSession,
+    marks: Sequence[Mark],
+    *,
+    day: date,
+    period: str,
+    justified: bool = False,
+    formation: Formation | None = None,
+    present: int = 0,
+    source: str = "appel",
+    by: int,
+    now: datetime,
+) -> Roll:
+    """Save every mark of a call in the caller's transaction; report what was already noted.
+
+    ``period`` is the half-day of the call (``matin``, ``apres_midi``,
+    ``journee``), given to the absents; the late get ``retard``.  A trainee
+    named twice is saved once.  ``present`` (how many answered present) only
+    goes to the audit entry of the call, one per formation (``formation``: the
+    one called, audited even when everybody was there).
+    """
+    roll = Roll(saved=[], already=[], flags=[])
+    seen: set[int] = set()
+    for mark in marks:
+        if mark.trainee.id in seen:
+            continue
+        seen.add(mark.trainee.id)
+        kind = "retard" if mark.status == "retard" else period
+        details = Details(
+            day=day,
+            period=kind,
+            late_minutes=mark.late_minutes if kind == "retard" else None,
+            justified=justified,
+            reason=None,
+        )
+        # A call never confirms a second retard: one already noted that day is reported.
+        found = await conflict(session, mark.trainee.id, day, kind)
+        if found is not None:
+            roll.already.append((mark.trainee, found))
+            continue
+        recorded = await record_absence(
+            session, mark.formation, mark.trainee, details, by=by, now=now
+        )
+        if isinstance(recorded, Conflict):
+            roll.already.append((mark.trainee, recorded))
+            continue
+        roll.saved.append((mark.trainee, recorded.absence))
+        flag = _flag(mark, recorded)
+        if flag is not None:
+            roll.flags.append(flag)
+    called = {m.formation.id: m.formation for m in marks}
+    if formation is not None:
+        called[formation.id] = formation
+    for each in called.values():
+        mine = [a for _, a in roll.saved if a.formation_id == each.id]
+        audit.record(
+            session,
+            organisation_id=each.organisation_id,
+            actor_id=by,
+            action="rollcall",
+            entity="formation",
+            entity_id=each.id,
+            source=source,
+            day=day.isoformat(),
+            period=period,
+            absent=sum(1 for a in mine if a.period != "retard"),
+            late=sum(1 for a in mine if a.period == "retard"),
+            present=present,
+            already=[t.id for t, _ in roll.already if t.formation_id == each.id],
+        )
+    # Ids and counts only: never a name (the logs hold no personal data).
+    log.info(
+        "roll call of formation(s) %s: %d saved, %d already noted, %d signal(s)",
+        sorted(called),
+        len(roll.saved),
+        len(roll.already),
+        len(roll.flags),
+    )
+    return roll
+
+
+def _flag(mark: Mark, recorded: Recorded) -> Flag | None:
+    if recorded.signal is None:
+        return None
+    return Flag(
+        trainee=mark.trainee,
+        formation=mark.formation,
+        signal=recorded.signal,
+        followed=recorded.followed,
+        absence_id=recorded.absence.id,
+    )

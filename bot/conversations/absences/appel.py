@@ -1,0 +1,308 @@
+"""The roll call of a half-day (``/appel``): the whole group at once, one confirmation.
+
+    Vous /appel
+    Bot  Quelle formation ?                  (skipped with one formation running today)
+    Vous Agent de restauration
+    Bot  L'appel de quand ?   [Ce matin] [Cet après-midi] [Toute la journée] [Un autre jour]
+         (ou tapez le jour : « hier après-midi », « lundi matin »)
+    Vous Ce matin
+    Bot  Appel du lundi 23 novembre 2026, matin – Agent de restauration (démo) …
+         1. ✅ Léa Martin  2. ✅ Karim Benali  3. ✅ Julie Petit  4. ✅ Hugo Moreau …
+    Vous absents : 2, 4 ; retard : 3
+    Bot  Appel du lundi 23 novembre 2026, matin :
+         Absence (2) : Karim Benali, Hugo Moreau.  Retard (1) : Julie Petit.
+         Présents : 1.  Enregistrer l'appel ?  [Enregistrer l'appel] [Revoir la liste] [Abandonner]
+    Vous Enregistrer l'appel
+    Bot  Appel enregistré … (one summary, then one follow-up offer: :mod:`.batch`)
+
+``/appel restauration hier matin`` fills the formation, the day and the
+half-day.  The list is :class:`bot.conversations.absences.roll.RollStep`
+(buttons on Telegram, numbers typed anywhere); the trainees are those in
+the formation that day (entry and exit dates), sorted by surname.  Absences
+are saved as not justified (a justification usually comes later:
+``/absences`` corrects them), with no minutes for a late arrival.  Saving is
+one call to :func:`bot.absences.rollcall.record_roll`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+from bot import dates
+from bot.absences.line import understand_line
+from bot.absences.log import period_label
+from bot.absences.rollcall import Mark, roster
+from bot.answers import Invalid, match_names
+from bot.conversations.absences.batch import offer_step, save_marks
+from bot.conversations.absences.details import check_not_future
+from bot.conversations.absences.roll import RollStep, apply_typed
+from bot.conversations.absences.steps import current_formation
+from bot.conversations.formations.choose import visible_formations
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import (
+    Flow,
+    Leave,
+    Next,
+    Option,
+    Outcome,
+    Retry,
+    Stay,
+    Step,
+    stored_date,
+)
+from bot.conversations.kit.steps import DateStep, Pick
+from bot.messages import Reply
+from bot.storage.formations import Formation
+from bot.storage.people import Role
+
+HALVES = [
+    Option("Le matin", "matin"),
+    Option("L'après-midi", "apres_midi", words=("aprem", "apres midi")),
+    Option("Toute la journée", "journee"),
+]
+WHEN = [
+    Option("Ce matin", "matin", words=("matin",)),
+    Option("Cet après-midi", "apres_midi", words=("apres midi", "aprem")),
+    Option("Toute la journée", "journee", words=("journee",)),
+    Option("Un autre jour", "autre"),
+]
+
+
+def new_appel() -> Flow:
+    return Flow(
+        "appel",
+        command="appel",
+        menu="Faire l'appel",
+        role=Role.FORMATEUR,
+        summary="faire l'appel d'une demi-journée (ex. : /appel ce matin)",
+        start=appel_start,
+        steps=[
+            Pick(
+                "formation",
+                ask="absence_appel.ask_formation",
+                options=formation_options,
+                store="formation_id",
+                unless_known=True,
+                then=after_formation,
+            ),
+            WhenStep("quand", ask="absence_appel.ask_when", options=WHEN, then=after_when),
+            DateStep(
+                "date",
+                ask="absence_appel.ask_date",
+                prefer="past",
+                check=check_not_future,
+                unless_known=True,
+                example="hier, lundi, le 20 novembre",
+            ),
+            Pick("period", ask="absence_appel.ask_period", options=HALVES, unless_known=True),
+            RollStep(
+                "roll", ask="absence_appel.roll", before=load_roster, help="absence_appel.help_roll"
+            ),
+            RecapStep("recap"),
+        ],
+        branches=[offer_step()],
+    )
+
+
+# --- the formation ---------------------------------------------------------------------
+
+
+async def candidates(ctx: Context) -> list[Formation]:
+    """The formations running today (with trainees); if none, every one with trainees."""
+    visible = [f for f in await visible_formations(ctx) if f.trainees]
+    today = ctx.now.date()
+    running = [f for f in visible if f.start_date <= today <= f.effective_end]
+    return running or visible
+
+
+async def formation_options(ctx: Context) -> list[Option]:
+    return [
+        Option(f"{f.title} ({dates.spell_date(f.start_date)})", str(f.id))
+        for f in await candidates(ctx)
+    ]
+
+
+async def appel_start(ctx: Context) -> Outcome | None:
+    formations = await candidates(ctx)
+    if not formations:
+        ctx.say("absence.no_formation")
+        return Leave()
+    if len(formations) == 1:
+        ctx.data["formation_id"] = formations[0].id
+    argument = ctx.incoming.argument if ctx.incoming.command == "appel" else ""
+    if argument:
+        prefill(ctx, argument, formations)
+    return None
+
+
+def prefill(ctx: Context, text: str, formations: list[Formation]) -> None:
+    """ "/appel restauration hier matin": keep what the line says, confirm a typed date."""
+    line = understand_line(text[:300], ctx.now, [])
+    if line.name_text:
+        found = match_names(line.name_text, [(f.title, f.id) for f in formations])
+        if len(found) == 1:
+            ctx.data["formation_id"] = found[0]
+        else:
+            ctx.say("absence_appel.formation_unclear", typed=line.name_text[:40])
+    _keep_when(ctx, line.when, line.period)
+
+
+def _keep_when(ctx: Context, when: datetime | None, period: str | None) -> None:
+    if when is not None and when.date() > ctx.now.date():
+        ctx.say("absence.quick_future", day=when.date())
+        return
+    if period in ("matin", "apres_midi", "journee"):
+        ctx.data["period"] = period
+    if when is None:
+        if period in ("matin", "apres_midi", "journee"):
+            ctx.data["date"] = ctx.now.isoformat()  # "ce matin": today, nothing to confirm
+        return
+    if when.date() == ctx.now.date():
+        ctx.data["date"] = ctx.now.isoformat()
+    else:
+        ctx.data["_pending_date"] = when.isoformat()  # the date step shows it back
+
+
+async def after_formation(ctx: Context, picked: str) -> Outcome:
+    if await current_formation(ctx) is None:
+        ctx.data.pop("formation_id", None)
+        return Retry(ctx.render("formation.not_found"))
+    return Next()
+
+
+# --- when ------------------------------------------------------------------------------
+
+
+class WhenStep(Pick):
+    """Today's half-day by a button, or a day typed ("hier après-midi", "lundi matin")."""
+
+    def applies(self, ctx: Context) -> bool:
+        return "date" not in ctx.data and "_pending_date" not in ctx.data
+
+    async def take(self, ctx: Context) -> Outcome:
+        outcome = await super().take(ctx)
+        text = ctx.incoming.text.strip()
+        if not isinstance(outcome, Retry) or ctx.incoming.choice is not None or not text:
+            return outcome
+        if len(text) > 300 or text.isdigit():
+            return outcome
+        line = understand_line(text, ctx.now, [])
+        if line.when is None or line.name_text:
+            return Retry(ctx.render("absence_appel.when_unclear"))
+        if line.when.date() > ctx.now.date():
+            return Retry(ctx.render("absence.future", day=line.when.date()))
+        _keep_when(ctx, line.when, line.period)
+        return Next()
+
+
+async def after_when(ctx: Context, picked: str) -> Outcome:
+    if picked != "autre":
+        ctx.data["period"] = picked
+        ctx.data["date"] = ctx.now.isoformat()
+    return Next()
+
+
+# --- the list and the recap ------------------------------------------------------------
+
+
+async def load_roster(ctx: Context) -> Outcome | None:
+    """The trainees of the day, with what is noted already; nobody: ask another day."""
+    formation = await current_formation(ctx)
+    if formation is None:
+        ctx.say("formation.not_found")
+        return Leave()
+    day, period = stored_date(ctx, "date"), str(ctx.data["period"])
+    called = await roster(ctx.session, formation, day, period)
+    if not called:
+        ctx.say("absence_appel.nobody", day=day, title=formation.title)
+        for key in ("date", "period", "_pending_date"):
+            ctx.data.pop(key, None)
+        return Next("quand")
+    ctx.data["_roster"] = [[c.trainee.full_name, str(c.trainee.id), c.noted or ""] for c in called]
+    ctx.data["_title"] = formation.title
+    ids = {str(c.trainee.id) for c in called if not c.noted}
+    ctx.data["marks"] = {k: v for k, v in (ctx.data.get("marks") or {}).items() if k in ids}
+    return None
+
+
+def marked(ctx: Context, status: str) -> list[str]:
+    """The names marked ``status``, in the list's order."""
+    marks = ctx.data.get("marks") or {}
+    return [str(name) for name, value, _ in ctx.data["_roster"] if marks.get(value) == status]
+
+
+class RecapStep(Step):
+    """Who is absent and late, once; typed numbers still change the call."""
+
+    LABELS: ClassVar[dict[str, str]] = {
+        "yes": "Enregistrer l'appel",
+        "list": "Revoir la liste",
+        "abandon": "Abandonner",
+    }
+
+    async def question(self, ctx: Context) -> Reply:
+        text = ctx.render(
+            "absence_appel.recap",
+            day=stored_date(ctx, "date"),
+            half=period_label(str(ctx.data["period"]), None),
+            absent=marked(ctx, "absent"),
+            late=marked(ctx, "retard"),
+            noted=[(name, noted) for name, _, noted in ctx.data["_roster"] if noted],
+            present=self.present(ctx),
+        )
+        choices = tuple(ctx.choice(label, value) for value, label in self.LABELS.items())
+        return Reply(text=text, choices=choices)
+
+    @staticmethod
+    def present(ctx: Context) -> int:
+        marks = ctx.data.get("marks") or {}
+        return sum(1 for _, value, noted in ctx.data["_roster"] if not noted and value not in marks)
+
+    async def answer(self, ctx: Context) -> Outcome:
+        text = ctx.incoming.text
+        if ctx.incoming.choice is None and any(ch.isdigit() for ch in text):
+            picked: str | Invalid | None = None  # numbers: the call changed, not a choice
+        else:
+            picked = ctx.chosen(list(self.LABELS), labels=self.LABELS, numbered=[])
+        if isinstance(picked, Invalid):
+            return Retry(picked.message)
+        if picked == "yes":
+            return await self.save(ctx)
+        if picked == "list":
+            return Next("roll")
+        if picked == "abandon":
+            ctx.say("absence_appel.abandoned")
+            return Leave()
+        refusal = ctx.refuse_non_text()
+        if refusal:
+            return refusal
+        typed = await apply_typed(ctx) if text.strip() else None
+        if isinstance(typed, Next):
+            return Stay()
+        return typed or Retry(ctx.render("absence_appel.recap_again"))
+
+    async def save(self, ctx: Context) -> Outcome:
+        formation = await current_formation(ctx)
+        if formation is None:
+            ctx.say("formation.not_found")
+            return Leave()
+        marks = ctx.data.get("marks") or {}
+        trainees = {str(t.id): t for t in formation.trainees}
+        return await save_marks(
+            ctx,
+            [
+                Mark(formation, trainees[value], marks[value])
+                for _, value, _ in ctx.data["_roster"]
+                if value in marks and value in trainees
+            ],
+            day=stored_date(ctx, "date"),
+            period=str(ctx.data["period"]),
+            formation=formation,
+            present=self.present(ctx),
+            source="appel",
+        )
+
+
+APPEL = new_appel()
+FLOWS = [APPEL]

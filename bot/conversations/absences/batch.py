@@ -1,0 +1,127 @@
+"""Saving several absences at once, and the one follow-up offer that comes after.
+
+    Bot  Appel enregistré : lundi 23 novembre 2026, matin – Agent de restauration (démo).
+         Absence (2) : Karim Benali, Hugo Moreau.  Retard (1) : Julie Petit.
+         Déjà noté, laissé tel quel : Léa Martin (matin, noté par Camille Durand).
+         Signes de décrochage :
+         · Karim Benali : 2 absences non justifiées en 14 jours → /decrochage Karim Benali
+         · Hugo Moreau : suivi déjà ouvert → /decrochage Hugo Moreau
+         Ouvrir un suivi maintenant ?      [Karim Benali] [Pas maintenant]
+    Vous Karim Benali                      → /decrochage, the sign already ticked
+
+``/appel`` and the sentence naming several people end here: one call to
+:func:`bot.absences.rollcall.record_roll`, then **one** summary, whatever
+the number of people, instead of one "Attention …" per trainee: each trainee
+who reached a threshold gets one line with the next step (open a follow-up,
+or go on with the one already open).  The offer is one question listing
+those who have no follow-up yet; "Pas maintenant" is audited for each, as on
+the one-by-one path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from bot.absences.log import decline_followup, period_label
+from bot.absences.rollcall import Mark, record_roll
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Leave, Next, Option, Outcome, Switch
+from bot.conversations.kit.steps import Pick
+from bot.storage.formations import Formation
+
+
+def decrochage_data(
+    formation_id: object, trainee_id: object, *, single: bool, absence_id: object
+) -> dict[str, Any]:
+    """What ``/decrochage`` starts with after an absence: the trainee, the sign ticked."""
+    return {
+        "formation_id": formation_id,
+        "trainee_id": trainee_id,
+        "signs": ["absence" if single else "absences_repetees"],
+        "absence_id": absence_id,
+    }
+
+
+async def save_marks(
+    ctx: Context,
+    marks: Sequence[Mark],
+    *,
+    day: date,
+    period: str,
+    justified: bool = False,
+    formation: Formation | None = None,
+    present: int = 0,
+    source: str,
+) -> Outcome:
+    """Save, say the one summary, and offer the follow-ups still to open (or end)."""
+    roll = await record_roll(
+        ctx.session,
+        marks,
+        day=day,
+        period=period,
+        justified=justified,
+        formation=formation,
+        present=present,
+        source=source,
+        by=ctx.person_id,
+        now=ctx.now,
+    )
+    titles = {m.formation.title for m in marks} | ({formation.title} if formation else set())
+    ctx.say(
+        "absence_appel.saved",
+        roll=roll,
+        away=[t.full_name for t, a in roll.saved if a.period != "retard"],
+        late=[t.full_name for t, a in roll.saved if a.period == "retard"],
+        day=day,
+        half="" if period == "retard" else period_label(period, None),
+        title=titles.pop() if len(titles) == 1 else "",
+        justified=justified,
+        source=source,
+    )
+    offers = [f for f in roll.flags if not f.followed]
+    if not offers:
+        return Leave()
+    ctx.data["_offers"] = [
+        {
+            "name": f.trainee.full_name,
+            **decrochage_data(
+                f.formation.id, f.trainee.id, single=f.signal.single, absence_id=f.absence_id
+            ),
+        }
+        for f in offers
+    ]
+    return Next("offer")
+
+
+async def offer_options(ctx: Context) -> list[Option]:
+    offers = ctx.data.get("_offers") or []
+    return [
+        *(Option(str(o["name"]), str(n)) for n, o in enumerate(offers)),
+        Option("Pas maintenant", "_later", words=("non", "plus tard")),
+    ]
+
+
+async def offer_taken(ctx: Context, picked: str) -> Outcome:
+    offers = list(ctx.data.get("_offers") or [])
+    if picked == "_later":
+        for offer in offers:
+            await decline_followup(
+                ctx.session, ctx.organisation_id, int(offer["trainee_id"]), by=ctx.person_id
+            )
+        ctx.say("absence.offer_declined")
+        return Leave()
+    offer = offers[int(picked)]
+    return Switch("decrochage", {k: v for k, v in offer.items() if k != "name"})
+
+
+def offer_step() -> Pick:
+    """The flow's ``offer`` branch: which follow-up to open now, or none."""
+    return Pick(
+        "offer",
+        ask="absence_appel.offer",
+        options=offer_options,
+        then=offer_taken,
+        help="absence.help_offer",
+    )

@@ -1,0 +1,233 @@
+"""Several absences in one sentence: "Karim, Julie et Hugo absents le 3 mars après-midi".
+
+    Vous Karim, Julie et lea absents hier matin
+    Bot  Qui est « lea » ?          [Léa Martin] [Léa Morel] [Ne pas le noter]
+    Vous Léa Martin
+    Bot  Noter une absence non justifiée, matin du dimanche 22 novembre 2026, pour :
+         · Karim Benali  · Julie Petit  · Léa Martin
+         Le 22 novembre est un dimanche.
+         [Enregistrer] [Changer le jour] [Abandonner]
+    Vous Enregistrer
+    Bot  C'est noté : dimanche 22 novembre 2026, matin.  Absences non justifiées (3) : …
+         (one summary and one follow-up offer: :mod:`.batch`)
+
+The sentence is read by :func:`bot.absences.sentence.read_absence_sentence`
+(:mod:`.sentence` hands over here when it names several people), the day and
+the half-day by :func:`bot.absences.line.understand_line`.  A name that fits
+several trainees, or nobody, is asked once, with the candidates (or the
+closest names) and "Ne pas le noter".  What is missing (the day, the
+half-day) is asked; the day understood is shown in full in the one
+confirmation, with what deserves a second look (a weekend, a day outside a
+trainee's dates, a half-day already noted, which is left as it is).  The
+bot does not know the trainees' gender: its sentences need no agreement.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot import dates
+from bot.absences.line import understand_line
+from bot.absences.log import conflict, outside, period_label
+from bot.absences.rollcall import Mark
+from bot.answers import by_surname, closest_names, match_names
+from bot.conversations.absences.appel import HALVES, candidates
+from bot.conversations.absences.batch import offer_step, save_marks
+from bot.conversations.absences.details import check_not_future
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Flow, Leave, Next, Option, Outcome, stored_date
+from bot.conversations.kit.steps import DateStep, Pick
+from bot.storage.formations import Formation, Trainee
+from bot.storage.people import Role
+
+SKIP = "_skip"
+
+
+def new_group() -> Flow:
+    return Flow(
+        "absence_group",
+        role=Role.FORMATEUR,
+        summary="noter les absences de plusieurs personnes",
+        start=group_start,
+        steps=[
+            Pick(
+                "who",
+                ask="absence_appel.ask_who",
+                options=who_options,
+                then=after_who,
+                when=lambda c: bool(c.data.get("_unresolved")),
+            ),
+            DateStep(
+                "date",
+                ask="absence_appel.ask_group_date",
+                prefer="past",
+                check=check_not_future,
+                unless_known=True,
+                example="hier, lundi, le 20 novembre",
+            ),
+            Pick("period", ask="absence_appel.ask_period", options=HALVES, unless_known=True),
+            Pick(
+                "recap",
+                ask="absence_appel.group_recap",
+                options=[
+                    Option("Enregistrer", "yes", words=("oui", "ok", "valider")),
+                    Option("Changer le jour", "date"),
+                    Option("Abandonner", "abandon", words=("non", "annuler")),
+                ],
+                values=recap_values,
+                then=recap_taken,
+            ),
+        ],
+        branches=[offer_step()],
+    )
+
+
+# --- who -------------------------------------------------------------------------------
+
+
+async def _people(ctx: Context) -> list[tuple[str, tuple[Formation, Trainee]]]:
+    return [(t.full_name, (f, t)) for f in await candidates(ctx) for t in f.trainees]
+
+
+def _label(formation: Formation, trainee: Trainee, several: bool) -> str:
+    return f"{trainee.full_name} – {formation.title}" if several else trainee.full_name
+
+
+async def group_start(ctx: Context) -> Outcome | None:
+    people = await _people(ctx)
+    if not people:
+        ctx.say("absence.no_formation")
+        return Leave()
+    titles = {f.id for _, (f, _) in people}
+    resolved: list[list[str]] = []
+    unresolved: list[dict[str, object]] = []
+    for typed in ctx.data.get("_names") or []:
+        found = match_names(str(typed), people)
+        if len(found) == 1:
+            resolved.append([str(found[0][0].id), str(found[0][1].id)])
+            continue
+        if not found:
+            close = closest_names(str(typed), sorted({n for n, _ in people}, key=by_surname))
+            found = [key for name, key in people if name in close]
+        unresolved.append(
+            {
+                "typed": str(typed)[:40],
+                "none": not match_names(str(typed), people),
+                "options": [
+                    [_label(f, t, len(titles) > 1), f"{f.id}|{t.id}"]
+                    for f, t in sorted(found, key=lambda k: by_surname(k[1].full_name))
+                ],
+            }
+        )
+    ctx.data["_resolved"], ctx.data["_unresolved"] = resolved, unresolved
+    _read_when(ctx)
+    return None
+
+
+def _read_when(ctx: Context) -> None:
+    """The day, the half-day and "justifiée" the sentence gives; the rest is asked."""
+    rest = str(ctx.data.get("_rest") or "")[:300]
+    # The line reader knows "justifiée"; several people are "justifiés" / "justifiées".
+    line = understand_line(re.sub(r"\b(justifiee?)s\b", r"\1", rest), ctx.now, [])
+    if ctx.data.get("_late"):
+        ctx.data["period"] = "retard"
+    elif line.period in ("matin", "apres_midi", "journee"):
+        ctx.data["period"] = line.period
+    if line.justified is not None:
+        ctx.data["justified"] = line.justified
+    if line.when is not None and line.when.date() > ctx.now.date():
+        ctx.say("absence.quick_future", day=line.when.date())
+    elif line.when is not None:
+        ctx.data["date"] = line.when.isoformat()  # shown in full in the confirmation
+    elif line.name_text:
+        ctx.say("absence.quick_unknown_date", typed=line.name_text[:40])
+
+
+async def who_options(ctx: Context) -> list[Option]:
+    first = (ctx.data.get("_unresolved") or [{}])[0]
+    return [
+        *(Option(str(label), str(value)) for label, value in first.get("options") or []),
+        Option("Ne pas le noter", SKIP, words=("personne", "aucun", "passer")),
+    ]
+
+
+async def after_who(ctx: Context, picked: str) -> Outcome:
+    unresolved = list(ctx.data.get("_unresolved") or [])
+    unresolved.pop(0)
+    ctx.data["_unresolved"] = unresolved
+    ctx.data.pop("who", None)
+    if picked != SKIP:
+        ctx.data["_resolved"] = [*ctx.data.get("_resolved", []), picked.split("|")]
+    if unresolved:
+        return Next("who")
+    if not ctx.data["_resolved"]:
+        ctx.say("absence_appel.group_nobody")
+        return Leave()
+    return Next()
+
+
+async def chosen(ctx: Context) -> list[tuple[Formation, Trainee]]:
+    """The people named and found, once each, in the order typed."""
+    known = {(str(f.id), str(t.id)): (f, t) for _, (f, t) in await _people(ctx)}
+    found: list[tuple[Formation, Trainee]] = []
+    for formation_id, trainee_id in ctx.data.get("_resolved") or []:
+        pair = known.get((str(formation_id), str(trainee_id)))
+        if pair is not None and pair not in found:
+            found.append(pair)
+    return found
+
+
+# --- the one confirmation ----------------------------------------------------------------
+
+
+async def recap_values(ctx: Context) -> dict[str, object]:
+    day = stored_date(ctx, "date")
+    period = str(ctx.data["period"])
+    people = await chosen(ctx)
+    notes: list[str] = []
+    for formation, trainee in people:
+        span = outside(formation, trainee, day)
+        if span is not None:
+            notes.append(
+                ctx.render("absence_appel.group_outside", name=trainee.full_name, span=span)
+            )
+        found = await conflict(ctx.session, trainee.id, day, period)
+        if found is not None:
+            notes.append(ctx.render("absence_appel.group_noted", name=trainee.full_name, c=found))
+    return {
+        "day": day,
+        "half": period_label(period, ctx.data.get("_minutes")),
+        "weekday": dates.weekend_day(day),
+        "short_day": dates.spell_day_month(day),
+        "names": [t.full_name for _, t in people],
+        "notes": notes,
+    }
+
+
+async def recap_taken(ctx: Context, picked: str) -> Outcome:
+    if picked == "date":
+        for key in ("date", "_pending_date", "recap"):
+            ctx.data.pop(key, None)
+        return Next("date")
+    if picked == "abandon":
+        ctx.say("absence.sentence_declined")
+        return Leave()
+    people = await chosen(ctx)
+    if not people:
+        ctx.say("absence_appel.group_nobody")
+        return Leave()
+    period = str(ctx.data["period"])
+    minutes = ctx.data.get("_minutes")
+    status = "retard" if period == "retard" else "absent"
+    return await save_marks(
+        ctx,
+        [Mark(f, t, status, int(minutes) if minutes else None) for f, t in people],
+        day=stored_date(ctx, "date"),
+        period=period,
+        justified=bool(ctx.data.get("justified")),
+        source="phrase",
+    )
+
+
+GROUP = new_group()
+FLOWS = [GROUP]

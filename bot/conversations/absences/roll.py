@@ -1,0 +1,239 @@
+"""The list of a roll call, and what a trainer types on it.
+
+    Bot  Appel du lundi 23 novembre 2026, matin – Agent de restauration (démo)
+         Touchez un nom : présence → absence → retard → présence.
+         Ou tapez les numéros : « absents : 3, 7 ; retard : 5 », « 3-5 », « tous présents ».
+         1. ✅ Léa Martin   2. ❌ Karim Benali (absence)   3. ⏰ Julie Petit (retard) …
+         – Tous présents   – 📋 Valider l'appel
+    Vous absents : 2, 4 ; retard : 3
+    Bot  (the recap of :mod:`bot.conversations.absences.appel`)
+
+:class:`RollStep` shows the trainees of ``ctx.data["_roster"]`` (``[name,
+id, already noted]``, set by the dialogue), numbered across the whole list
+and paged by :data:`bot.conversations.kit.many.PAGE` on Telegram; the
+marks are kept in ``ctx.data["marks"]`` (``{trainee id: "absent" |
+"retard"}``), so a restart resumes the call with its marks.  A button
+touched cycles one trainee and edits the list in place; a typed answer is a
+whole statement (:func:`read_marks`) and goes on to the recap, where more can
+be typed (:func:`apply_typed`).  A trainee already noted for the half-day is
+shown so and cannot be marked again (``/absences`` corrects what was noted).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from dataclasses import dataclass
+from typing import Unpack
+
+from bot.absences.line import soft_fold
+from bot.answers import MAX_TEXT, Invalid, fold, has_control_characters
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Hooks, Next, Option, Outcome, Retry, Stay, Step
+from bot.conversations.kit.many import DONE_WORDS, NEXT_WORDS, PAGE, PREVIOUS_WORDS, read_selection
+from bot.messages import Choice, Reply
+
+CYCLE = {"": "absent", "absent": "retard", "retard": ""}
+"""What a touch does: present → absent → late → present."""
+
+ICONS = {"": "✅", "absent": "❌", "retard": "⏰"}
+
+_LABEL = re.compile(
+    r"\b(?P<label>en\s+retard|retards?|absent(?:e|s|es)?|absences?|presente?s?)\b\s*:?"
+)
+_STATUS = {"retard": "retard", "absent": "absent", "absence": "absent", "present": ""}
+_ALL_PRESENT = re.compile(
+    r"^(?:(?:tous|toutes|tout le monde)(?: (?:est|sont|etaient|etait))? (?:presente?s?|la)"
+    r"|(?:personne|aucun|aucune)(?: n ?est)?(?: d)? ?(?:absente?s?|absences?)"
+    r"|(?:pas|aucune) d ?absences?)$"
+)
+
+
+@dataclass(frozen=True)
+class Said:
+    """One statement of a typed answer: these trainees (ids) take this status."""
+
+    status: str
+    """``absent``, ``retard``, or ``""`` (present)."""
+    values: tuple[str, ...]
+    exclusive: bool
+    """``tous`` / ``tous sauf …`` / ``aucun``: the others lose this status."""
+    toggle: bool = False
+    """Numbers with no word: absent, or present again if already absent."""
+
+
+def roster_options(ctx: Context) -> list[Option]:
+    return [Option(str(name), str(value)) for name, value, _ in ctx.data.get("_roster") or []]
+
+
+def _locked(ctx: Context) -> dict[str, str]:
+    return {str(value): str(noted) for _, value, noted in ctx.data.get("_roster") or [] if noted}
+
+
+def read_marks(text: str, options: list[Option]) -> list[Said] | Invalid | None:
+    """What a typed answer says of whom; ``None`` when it names nobody (not a roll answer)."""
+    soft = soft_fold(text).replace("’", "'")
+    if _ALL_PRESENT.match(fold(text)):
+        return [Said("", tuple(o.value for o in options), exclusive=True)]
+    said: list[Said] = []
+    for clause in filter(None, (c.strip() for c in re.split(r"[;\n]", soft))):
+        labels = list(_LABEL.finditer(clause))
+        cuts = [0, *(m.start() for m in labels[1:]), len(clause)]
+        for start, end in itertools.pairwise(cuts):
+            piece = clause[start:end]
+            found = _LABEL.search(piece)
+            if found is None:
+                status, body, toggle = "absent", piece, True
+            else:
+                word = fold(found["label"]).split()[-1]
+                status = next(v for k, v in _STATUS.items() if word.startswith(k))
+                before, after = piece[: found.start()], piece[found.end() :]
+                body = ", ".join(p for p in (before, after) if p.strip(" ,.:"))
+                toggle = False
+            if not body.strip(" ,.:"):
+                return Invalid("")  # a word with nobody: the caller says how to write it
+            selection = read_selection(body.strip(" ,.:"), options)
+            if isinstance(selection, Invalid):
+                return selection
+            if selection.only is not None:
+                said.append(Said(status, selection.only, exclusive=True))
+            else:
+                said.append(Said(status, selection.toggle, exclusive=False, toggle=toggle))
+    return said or None
+
+
+def apply_marks(ctx: Context, said: list[Said]) -> str | None:
+    """Change ``ctx.data["marks"]``; the French reason when a trainee is already noted."""
+    locked = _locked(ctx)
+    values = [o.value for o in roster_options(ctx)]
+    marks: dict[str, str] = dict(ctx.data.get("marks") or {})
+    for each in said:
+        if not each.exclusive:
+            taken = [v for v in each.values if v in locked]
+            if taken:
+                names = dict((o.value, o.label) for o in roster_options(ctx))
+                return ctx.render(
+                    "absence_appel.already_noted",
+                    name=names[taken[0]],
+                    noted=locked[taken[0]],
+                    number=values.index(taken[0]) + 1,
+                )
+        if each.exclusive:
+            for value in values:
+                if value in locked:
+                    continue
+                if value in each.values:
+                    _set(marks, value, each.status)
+                elif marks.get(value, "") == each.status:
+                    marks.pop(value, None)
+            continue
+        for value in each.values:
+            if each.toggle and marks.get(value) == "absent":
+                marks.pop(value)
+            else:
+                _set(marks, value, each.status)
+    ctx.data["marks"] = marks
+    return None
+
+
+def _set(marks: dict[str, str], value: str, status: str) -> None:
+    if status:
+        marks[value] = status
+    else:
+        marks.pop(value, None)
+
+
+async def apply_typed(ctx: Context) -> Outcome | None:
+    """A typed roll answer applied (``Next``), or why not (``Retry``); ``None``: not one."""
+    if len(ctx.incoming.text) > MAX_TEXT:
+        return Retry(ctx.render("common.message_too_long", length=len(ctx.incoming.text)))
+    if has_control_characters(ctx.incoming.text):
+        return Retry(ctx.render("common.control_characters"))
+    said = read_marks(ctx.incoming.text, roster_options(ctx))
+    if said is None:
+        return None
+    if isinstance(said, Invalid):
+        return Retry(said.message or ctx.render("absence_appel.how_to_type"))
+    problem = apply_marks(ctx, said)
+    if problem is not None:
+        return Retry(problem)
+    return Next()
+
+
+class RollStep(Step):
+    """The list with a toggle per trainee; "Valider l'appel" (or a typed list) goes on."""
+
+    def __init__(self, name: str, *, ask: str, **hooks: Unpack[Hooks]) -> None:
+        super().__init__(name, **hooks)
+        self.prompt = ask
+
+    async def question(self, ctx: Context) -> Reply:
+        roster = ctx.data.get("_roster") or []
+        marks: dict[str, str] = ctx.data.setdefault("marks", {})
+        pages = max(1, math.ceil(len(roster) / PAGE))
+        page = max(0, min(int(ctx.data.get("_page", 0)), pages - 1))
+        first = page * PAGE
+        choices: list[Choice] = []
+        for offset, (name, value, noted) in enumerate(roster[first : first + PAGE]):
+            status = marks.get(str(value), "")
+            label = f"🔒 {name} (déjà noté : {noted})" if noted else f"{ICONS[status]} {name}"
+            if status and not noted:
+                label += " (absence)" if status == "absent" else " (retard)"
+            choices.append(
+                Choice(label=label, data=f"{ctx.question_id}|{value}", number=first + offset + 1)
+            )
+        if page > 0:
+            choices.append(ctx.choice("◀ Précédents", "_prev"))
+        if page < pages - 1:
+            choices.append(ctx.choice(f"Suivants ▶ ({page + 2}/{pages})", "_next"))
+        choices.append(ctx.choice("Tous présents", "_all"))
+        choices.append(ctx.choice("📋 Valider l'appel", "_done"))
+        text = await self.render(ctx, self.prompt, page=page + 1, pages=pages)
+        return Reply(text=text, choices=tuple(choices))
+
+    async def answer(self, ctx: Context) -> Outcome:
+        if ctx.incoming.choice is not None:
+            return self._touched(ctx)
+        refusal = ctx.refuse_non_text()
+        if refusal:
+            return refusal
+        words = fold(ctx.incoming.text)
+        if not words:
+            return Retry(ctx.render("absence_appel.how_to_type"))
+        if words in DONE_WORDS or words in ("valider l appel", "valider", "c est bon"):
+            return Next()
+        if words in PREVIOUS_WORDS | NEXT_WORDS:
+            ctx.data["_page"] = int(ctx.data.get("_page", 0)) + (1 if words in NEXT_WORDS else -1)
+            return Stay()
+        typed = await apply_typed(ctx)
+        return typed or Retry(ctx.render("absence_appel.how_to_type"))
+
+    def _touched(self, ctx: Context) -> Outcome:
+        locked = _locked(ctx)
+        values = [o.value for o in roster_options(ctx)]
+        picked = ctx.chosen([*values, "_prev", "_next", "_all", "_done"], labels={})
+        if isinstance(picked, Invalid):
+            return Retry(picked.message)
+        if picked == "_done":
+            return Next()
+        if picked in ("_prev", "_next"):
+            ctx.data["_page"] = int(ctx.data.get("_page", 0)) + (1 if picked == "_next" else -1)
+            return Stay(edit=True)
+        marks: dict[str, str] = dict(ctx.data.get("marks") or {})
+        if picked == "_all":
+            ctx.data["marks"] = {}
+            return Next()
+        assert picked is not None
+        if picked in locked:
+            return Retry(
+                ctx.render(
+                    "absence_appel.already_noted",
+                    name=next(o.label for o in roster_options(ctx) if o.value == picked),
+                    noted=locked[picked],
+                    number=values.index(picked) + 1,
+                )
+            )
+        _set(marks, picked, CYCLE[marks.get(picked, "")])
+        ctx.data["marks"] = marks
+        return Stay(edit=True)

@@ -1,0 +1,369 @@
+"""/appel on the console: the roll call of a half-day, one confirmation, one transaction.
+
+The demo's "Agent de restauration" group, by surname: 1. Karim Benali, 2. Léa Martin,
+3. Hugo Moreau, 4. Julie Petit.  The clock says Monday 23 November 2026, 10 h in Paris.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from sqlalchemy import update
+
+from bot.app import build_engine, setup_logging
+from bot.config import Settings
+from bot.storage.bilans import StoredDeadline
+from bot.storage.db import Database
+from bot.storage.formations import Formation, Trainee
+from tests.auxil.absences import (
+    FollowUp,
+    absences,
+    add_formation,
+    audit_entries,
+    rows,
+    trainee_id,
+)
+from tests.auxil.dialogue import Clock, Person
+from tests.auxil.hostile import FOR_CHOICES, step_of, survives
+
+
+async def names_of(db: Database, rows_: list[object]) -> list[tuple[str, str]]:
+    """(name, period) of absences, in id order."""
+    async with db.sessions() as session:
+        out = []
+        for a in rows_:
+            trainee = await session.get(Trainee, a.trainee_id)  # type: ignore[attr-defined]
+            assert trainee is not None
+            out.append((trainee.full_name, a.period))  # type: ignore[attr-defined]
+        return out
+
+
+async def start_morning_call(trainer: Person) -> None:
+    await trainer.says("/appel")
+    assert trainer.last.startswith("L'appel de quelle formation ?")
+    await trainer.presses("Agent de restauration")
+    assert trainer.last.startswith("L'appel de quand ?")
+    await trainer.presses("Ce matin")
+
+
+async def test_a_typed_call_is_confirmed_once_then_saved_with_its_audit(
+    db: Database, trainer: Person
+) -> None:
+    await start_morning_call(trainer)
+    assert trainer.last.startswith(
+        "Appel du lundi 23 novembre 2026, matin – Agent de restauration (démo)"
+    )
+    assert trainer.buttons[:4] == [
+        "✅ Karim Benali",
+        "✅ Léa Martin",
+        "✅ Hugo Moreau",
+        "✅ Julie Petit",
+    ]
+    assert await step_of(db, trainer) == ("appel", "roll")
+    await trainer.says("absents : 1, 3 ; retard : 4")
+    recap = trainer.last
+    assert "Absences (2) : Karim Benali, Hugo Moreau." in recap
+    assert "Retard (1) : Julie Petit." in recap
+    assert "1 personne présente." in recap
+    assert await absences(db) == []  # nothing before the confirmation
+    await trainer.presses("Enregistrer l'appel")
+    said = trainer.all_text
+    assert "Appel enregistré : lundi 23 novembre 2026, matin – Agent de restauration" in said
+    assert "Absences non justifiées (2) : Karim Benali, Hugo Moreau." in said
+    assert await step_of(db, trainer) == (None, None)
+    saved = await absences(db)
+    assert await names_of(db, saved) == [
+        ("Karim Benali", "matin"),
+        ("Hugo Moreau", "matin"),
+        ("Julie Petit", "retard"),
+    ]
+    assert {(a.day, a.justified, a.late_minutes) for a in saved} == {
+        (date(2026, 11, 23), False, None)
+    }
+    calls = [e for e in await audit_entries(db, "formation") if e.action == "rollcall"]
+    assert len(calls) == 1
+    details = calls[0].details
+    assert (details["absent"], details["late"], details["present"]) == (2, 1, 1)
+    assert details["source"] == "appel" and details["period"] == "matin"
+    created = [e for e in await audit_entries(db, "absence") if e.action == "create"]
+    assert len(created) == 3
+
+
+async def test_buttons_cycle_present_absent_late_and_edit_the_list(
+    db: Database, trainer: Person
+) -> None:
+    await start_morning_call(trainer)
+    await trainer.presses("Karim Benali")
+    assert trainer.replies[-1].edit_previous
+    assert "❌ Karim Benali (absence)" in trainer.buttons
+    await trainer.presses("Karim Benali")
+    assert "⏰ Karim Benali (retard)" in trainer.buttons
+    await trainer.presses("Léa Martin")
+    await trainer.presses("Hugo Moreau")
+    await trainer.presses("Hugo Moreau")
+    await trainer.presses("Hugo Moreau")  # back to present
+    assert "✅ Hugo Moreau" in trainer.buttons
+    await trainer.presses("Valider l'appel")
+    assert "Absence (1) : Léa Martin." in trainer.last
+    assert "Retard (1) : Karim Benali." in trainer.last
+    # Typed numbers still change the call at the confirmation.
+    await trainer.says("absents : 4")
+    assert "Absences (2) : Léa Martin, Julie Petit." in trainer.last
+    await trainer.says("3")
+    assert "Absences (3) : Léa Martin, Hugo Moreau, Julie Petit." in trainer.last
+    await trainer.presses("Revoir la liste")
+    assert "❌ Julie Petit (absence)" in trainer.buttons
+    await trainer.says("présents : 3, 4")
+    await trainer.presses("Enregistrer l'appel")
+    assert await names_of(db, await absences(db)) == [
+        ("Karim Benali", "retard"),
+        ("Léa Martin", "matin"),
+    ]
+
+
+async def test_everybody_present_is_one_touch_and_audited(db: Database, trainer: Person) -> None:
+    await start_morning_call(trainer)
+    await trainer.says("tous présents")
+    assert "Tout le monde est là : aucune absence à noter." in trainer.last
+    assert "4 personnes présentes." in trainer.last
+    await trainer.presses("Enregistrer l'appel")
+    assert "Tout le monde était là" in trainer.all_text
+    assert await absences(db) == []
+    calls = [e for e in await audit_entries(db, "formation") if e.action == "rollcall"]
+    assert [c.details["present"] for c in calls] == [4]
+
+
+async def test_a_half_day_already_noted_is_shown_reported_and_not_doubled(
+    db: Database, trainer: Person
+) -> None:
+    await trainer.says("/absence karim ce matin")
+    await trainer.presses("Oui")  # the date
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    await start_morning_call(trainer)
+    assert "🔒 Karim Benali (déjà noté : matin)" in trainer.buttons
+    await trainer.presses("Karim Benali")
+    assert "déjà notée (matin)" in trainer.last and "/absences" in trainer.last
+    await trainer.says("absents : 1, 2")
+    assert "déjà notée (matin)" in trainer.last
+    assert await step_of(db, trainer) == ("appel", "roll")
+    await trainer.says("absents : tous")
+    assert "Absences (3) : Léa Martin, Hugo Moreau, Julie Petit." in trainer.last
+    assert "Déjà noté, laissé tel quel : Karim Benali (matin)." in trainer.last
+    await trainer.presses("Enregistrer l'appel")
+    saved = await absences(db)
+    assert len(saved) == 4
+    assert [n for n, _ in await names_of(db, saved)].count("Karim Benali") == 1
+
+
+async def test_repeated_absences_get_one_summary_and_one_offer(
+    db: Database, trainer: Person
+) -> None:
+    for line in ("/absence karim vendredi dernier matin", "/absence hugo vendredi dernier matin"):
+        await trainer.says(line)
+        await trainer.presses("Oui")
+        await trainer.presses("Non")
+        await trainer.presses("Passer")
+        await trainer.presses("Enregistrer")
+    await start_morning_call(trainer)
+    await trainer.says("absents : 1, 2, 3")
+    await trainer.presses("Enregistrer l'appel")
+    said = trainer.all_text
+    assert "Signes de décrochage :" in said
+    assert "· Karim Benali : 2 absences non justifiées en 14 jours → ouvrir un suivi" in said
+    assert "· Hugo Moreau : 2 absences non justifiées en 14 jours" in said
+    assert "Léa Martin :" not in said
+    assert said.count("Attention") == 0  # one summary, not one warning per person
+    assert "Ouvrir un suivi de décrochage maintenant ?" in trainer.last
+    assert trainer.buttons == ["Karim Benali", "Hugo Moreau", "Pas maintenant"]
+    signals = [e for e in await audit_entries(db, "trainee") if e.action == "repeated_absence"]
+    assert len(signals) == 2
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Hugo Moreau")
+    assert "Quels signes de décrochage avez-vous observés chez Hugo Moreau" in trainer.last
+    assert "☑ Absences répétées" in trainer.buttons
+    await trainer.presses("Terminé")
+    await trainer.presses("Non")  # not subcontracted
+    await trainer.presses("Ouvrir le suivi")
+    followups = await rows(db, FollowUp)
+    assert [(f.trainee_id, f.path) for f in followups] == [
+        (await trainee_id(db, "Hugo Moreau"), "long")
+    ]
+    deadlines = await rows(db, StoredDeadline, subject="followup", subject_id=followups[0].id)
+    assert {d.rule_id for d in deadlines} == {"ELY-LONG"}
+    assert any(d.key.startswith("ELY-LONG-ENTRETIEN:followup:") for d in deadlines)
+
+    # The next call: Hugo's follow-up is open, Karim's is still to open.
+    await trainer.says("/appel restauration cet après-midi")
+    await trainer.says("absents : 1, 3")
+    await trainer.presses("Enregistrer l'appel")
+    said = trainer.all_text
+    assert "· Hugo Moreau : " in said and "suivi déjà ouvert, à poursuivre" in said
+    assert trainer.buttons == ["Karim Benali", "Pas maintenant"]
+    await trainer.presses("Pas maintenant")
+    declined = [e for e in await audit_entries(db, "trainee") if e.action == "decline_followup"]
+    assert [e.entity_id for e in declined] == [await trainee_id(db, "Karim Benali")]
+
+
+async def test_a_typed_day_is_confirmed_and_the_line_fills_what_it_can(
+    db: Database, trainer: Person
+) -> None:
+    await trainer.says("/appel")
+    await trainer.presses("Agent de restauration")
+    await trainer.says("hier après-midi")
+    assert "J'ai compris : dimanche 22 novembre 2026" in trainer.last
+    await trainer.presses("Oui")
+    assert trainer.last.startswith("Appel du dimanche 22 novembre 2026, après-midi")
+    await trainer.says("/annuler")
+    await trainer.says("/appel projet ce matin")
+    assert trainer.last.startswith("Appel du lundi 23 novembre 2026, matin – Projet professionnel")
+    await trainer.says("/annuler")
+    await trainer.says("/appel demain matin")
+    assert "dans le futur" in trainer.all_text
+    assert trainer.last.startswith("L'appel de quelle formation ?")
+    await trainer.presses("Projet")
+    await trainer.says("lundi prochain")
+    assert "dans le futur" in trainer.last
+    await trainer.presses("Un autre jour")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.says("vendredi")
+    await trainer.presses("Oui")
+    assert trainer.last.startswith("Quelle demi-journée, ce vendredi 20 novembre 2026 ?")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Toute la journée")
+    assert trainer.last.startswith("Appel du vendredi 20 novembre 2026, journée")
+    await trainer.presses("Tous présents")
+    assert "Tout le monde est là" in trainer.last
+
+
+async def test_one_formation_running_skips_the_question(db: Database, trainer: Person) -> None:
+    async with db.sessions() as session, session.begin():
+        await session.execute(
+            update(Formation)
+            .where(Formation.title.startswith("Projet"))
+            .values(end_date=date(2026, 11, 1))
+        )
+    await trainer.says("/appel ce matin")
+    assert trainer.last.startswith("Appel du lundi 23 novembre 2026, matin – Agent de restauration")
+
+
+async def test_entry_and_exit_dates_and_a_day_with_nobody(db: Database, trainer: Person) -> None:
+    async with db.sessions() as session, session.begin():
+        await session.execute(
+            update(Trainee)
+            .where(Trainee.full_name == "Léa Martin")
+            .values(left_on=date(2026, 11, 20), exit_reason="abandon")
+        )
+        await session.execute(
+            update(Trainee)
+            .where(Trainee.full_name == "Hugo Moreau")
+            .values(entered_on=date(2026, 11, 23))
+        )
+    await trainer.says("/appel restauration vendredi matin")
+    await trainer.presses("Oui")
+    names = [b for b in trainer.buttons if b.startswith("✅")]
+    assert names == ["✅ Karim Benali", "✅ Léa Martin", "✅ Julie Petit"]
+    await trainer.says("/annuler")
+    await trainer.says("/appel restauration ce matin")
+    names = [b for b in trainer.buttons if b.startswith("✅")]
+    assert names == ["✅ Karim Benali", "✅ Hugo Moreau", "✅ Julie Petit"]
+    await trainer.says("/annuler")
+    await trainer.says("/appel restauration le 1er octobre matin")
+    await trainer.presses("Oui")
+    assert "Personne n'était inscrit" in trainer.all_text
+    assert trainer.last.startswith("L'appel de quand ?")
+
+
+async def test_a_big_group_is_paged_with_the_whole_list_numbers(
+    db: Database, trainer: Person
+) -> None:
+    group = tuple(
+        f"Personne{chr(65 + n // 26)}{chr(97 + n % 26)} Stagiaire{n:02d}" for n in range(25)
+    )
+    await add_formation(db, title="Grand groupe", trainees=group)
+    await trainer.says("/appel grand groupe ce matin")
+    assert len([b for b in trainer.buttons if b.startswith("✅")]) == 20
+    assert "Page 1 sur 2" in trainer.last
+    assert [c.number for c in trainer.replies[-1].choices][:2] == [1, 2]
+    await trainer.presses("Suivants")
+    numbers = [c.number for c in trainer.replies[-1].choices if c.number is not None]
+    assert numbers == [21, 22, 23, 24, 25]
+    await trainer.says("absents : 2, 22-24 ; retard : 25")
+    assert "Absences (4)" in trainer.last and "Retard (1) : PersonneAy Stagiaire24." in trainer.last
+    await trainer.presses("Enregistrer l'appel")
+    assert len(await absences(db)) == 5
+    await trainer.says("/appel grand groupe cet après-midi")
+    await trainer.says("absents : 26")
+    assert "entre 1 et 25" in trainer.last
+
+
+async def test_a_restart_in_the_middle_keeps_the_marks(
+    db: Database, trainer: Person, settings: Settings, clock: Clock
+) -> None:
+    await start_morning_call(trainer)
+    await trainer.presses("Karim Benali")
+    await trainer.presses("Julie Petit")
+    await trainer.presses("Julie Petit")
+    # A new engine (the process restarted): the conversation state is all there is.
+    again = Person(build_engine(db, settings, clock=clock), "formateur")
+    await again.says("valider")
+    assert "Absence (1) : Karim Benali." in again.last
+    assert "Retard (1) : Julie Petit." in again.last
+    await again.says("Enregistrer l'appel")
+    assert len(await absences(db)) == 2
+
+
+async def test_hostile_input_at_every_step(db: Database, trainer: Person) -> None:
+    await trainer.says("/appel")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Agent de restauration")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.says("n'importe quoi")
+    assert "Je n'ai pas compris ce jour" in trainer.last
+    await trainer.presses("Ce matin")
+    await survives(db, trainer, FOR_CHOICES)
+    for typed in ("absents :", "retard", "absents : zorro", "absents : 9", "3-99", "; ; ;"):
+        await trainer.says(typed)
+        assert await step_of(db, trainer) == ("appel", "roll"), typed
+        assert trainer.last.strip()
+    await trainer.says("aide")
+    assert "une fois : absence, deux fois : retard" in trainer.all_text
+    assert await step_of(db, trainer) == ("appel", "roll")
+    await trainer.says("absents : 1")
+    await survives(db, trainer, FOR_CHOICES)
+    assert await absences(db) == []
+    await trainer.presses("Abandonner")
+    assert "je n'enregistre rien" in trainer.last
+    assert await absences(db) == []
+
+
+async def test_no_names_in_the_logs(
+    db: Database, trainer: Person, caplog: pytest.LogCaptureFixture
+) -> None:
+    setup_logging("DEBUG")  # what `formabot run` does with FORMABOT_LOG_LEVEL=DEBUG
+    caplog.set_level(logging.DEBUG)
+    try:
+        await start_morning_call(trainer)
+        await trainer.says("absents : Karim, Julie")
+        await trainer.presses("Enregistrer l'appel")
+        logged, records = caplog.text, len(caplog.records)
+    finally:
+        for name in ("aiosqlite", "asyncio", "httpx", "httpcore", "nio"):
+            logging.getLogger(name).setLevel(logging.NOTSET)
+    assert records, "the run logged nothing: the capture is not working"
+    assert len(await absences(db)) == 2
+    for name in ("Karim", "Julie", "Benali", "Petit"):
+        assert name not in logged
+
+
+async def test_strangers_and_other_roles_cannot_call(
+    db: Database, person: Callable[..., Person], demo: None
+) -> None:
+    stranger = person("inconnu")
+    await stranger.says("/appel")
+    assert await step_of(db, stranger) == (None, None)
+    assert "Appel du" not in stranger.all_text

@@ -1,0 +1,132 @@
+"""/appel through Telegram: the real transport and python-telegram-bot against the loopback
+Bot API emulator.  A group of 25 is paged by 20 inline buttons; touching a name edits the
+list in place (présence → absence → retard); one confirmation saves the call."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import build_engine
+from bot.config import Settings
+from bot.storage.db import Database
+from bot.storage.formations import Trainee
+from bot.storage.people import ChatIdentity, Person
+from bot.transports.telegram import TelegramTransport
+from tests.auxil.absences import absences, add_formation
+from tests.auxil.dialogue import Clock
+from tests.auxil.telegram_emulator import BotMessage, TelegramEmulator, TelegramUser, run_emulator
+
+pytestmark = pytest.mark.slow  # every test here talks to the node Telegram emulator
+
+TOKEN = "987654:FORMABOT-appel"
+TRAINER_ID = 601
+GROUP = tuple(f"Prénom{n:02d} Stagiaire{n:02d}" for n in range(1, 26))
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[TelegramEmulator]:
+    async with run_emulator() as peer:
+        yield peer
+
+
+@pytest.fixture
+async def bot(
+    emulator: TelegramEmulator, db: Database, settings: Settings, clock: Clock, demo: None
+) -> AsyncIterator[TelegramTransport]:
+    async with db.sessions() as session, session.begin():
+        camille = await session.scalar(
+            select(Person).where(Person.display_name == "Camille Durand")
+        )
+        assert camille is not None
+        session.add(
+            ChatIdentity(
+                person_id=camille.id,
+                platform="telegram",
+                user_id=str(TRAINER_ID),
+                chat_id=str(TRAINER_ID),
+            )
+        )
+    await add_formation(db, title="Grand groupe", trainees=GROUP)
+    configured = replace(settings, telegram_token=TOKEN, telegram_base_url=emulator.url)
+    transport = TelegramTransport(
+        configured, build_engine(db, configured, clock=clock), poll_interval=0.02
+    )
+    await transport.start()
+    yield transport
+    await transport.stop()
+
+
+async def latest_id(user: TelegramUser) -> int:
+    return max((m.message_id for m in await user.bot_messages()), default=0)
+
+
+async def new_message(user: TelegramUser, after: int, expect: str) -> BotMessage:
+    messages = await user.wait_until(
+        lambda ms: any(m.message_id > after and expect in m.body for m in ms),
+        15,
+        what=f"a reply containing {expect!r}",
+    )
+    return next(m for m in reversed(messages) if m.message_id > after and expect in m.body)
+
+
+async def edited(user: TelegramUser, message_id: int, button: str) -> BotMessage:
+    """The list message, once edited in place to show ``button``."""
+    messages = await user.wait_until(
+        lambda ms: any(m.message_id == message_id and button in m.button_texts for m in ms),
+        15,
+        what=f"the list edited with {button!r}",
+    )
+    return next(m for m in messages if m.message_id == message_id)
+
+
+async def test_a_paged_call_with_buttons_is_saved_once(
+    emulator: TelegramEmulator, bot: TelegramTransport, db: Database
+) -> None:
+    async with emulator.user(TOKEN, user_id=TRAINER_ID, first_name="Camille") as camille:
+        before = await latest_id(camille)
+        await camille.send_command("/appel")
+        await new_message(camille, before, "L'appel de quelle formation ?")
+        before = await latest_id(camille)
+        await camille.press_button("Grand groupe")
+        await new_message(camille, before, "L'appel de quand ?")
+        before = await latest_id(camille)
+        await camille.press_button("Ce matin")
+        roll = await new_message(camille, before, "Appel du lundi 23 novembre 2026, matin")
+        assert "Page 1 sur 2" in roll.body
+        names = [t for t in roll.button_texts if t.startswith("✅ ")]
+        assert names == [f"✅ {n}" for n in GROUP[:20]]
+        assert roll.button_texts[-3:] == ["Suivants ▶ (2/2)", "Tous présents", "📋 Valider l'appel"]
+
+        await camille.press_button(GROUP[1], roll)
+        roll = await edited(camille, roll.message_id, f"❌ {GROUP[1]} (absence)")
+        await camille.press_button("Suivants", roll)
+        roll = await edited(camille, roll.message_id, f"✅ {GROUP[22]}")
+        assert [t for t in roll.button_texts if "Stagiaire" in t] == [f"✅ {n}" for n in GROUP[20:]]
+        await camille.press_button(GROUP[22], roll)
+        roll = await edited(camille, roll.message_id, f"❌ {GROUP[22]} (absence)")
+        await camille.press_button(GROUP[22], roll)
+        roll = await edited(camille, roll.message_id, f"⏰ {GROUP[22]} (retard)")
+        await camille.press_button("Précédents", roll)
+        roll = await edited(camille, roll.message_id, f"❌ {GROUP[1]} (absence)")  # kept
+
+        before = await latest_id(camille)
+        await camille.press_button("Valider l'appel", roll)
+        recap = await new_message(camille, before, "Enregistrer l'appel ?")
+        assert f"Absence (1) : {GROUP[1]}." in recap.body
+        assert f"Retard (1) : {GROUP[22]}." in recap.body
+        assert "23 personnes présentes." in recap.body
+        before = await latest_id(camille)
+        await camille.press_button("Enregistrer l'appel", recap)
+        await new_message(camille, before, "Appel enregistré")
+
+    saved = await absences(db)
+    async with db.sessions() as session:
+        who = [(await session.get(Trainee, a.trainee_id), a.period) for a in saved]
+    assert [(t.full_name if t else "?", p) for t, p in who] == [
+        (GROUP[1], "matin"),
+        (GROUP[22], "retard"),
+    ]

@@ -1,0 +1,171 @@
+"""Several names in one sentence: "Karim et Julie absents hier matin", one confirmation for all.
+
+The clock says Monday 23 November 2026; "hier" is Sunday 22.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from bot.formations.labels import name_key
+from bot.storage.db import Database
+from bot.storage.formations import Formation, Trainee
+from tests.auxil.absences import absences, audit_entries, trainee_id
+from tests.auxil.dialogue import Person
+from tests.auxil.hostile import FOR_CHOICES, step_of, survives
+
+
+async def saved(db: Database) -> list[tuple[int, date, str, int | None, bool]]:
+    return [
+        (a.trainee_id, a.day, a.period, a.late_minutes, a.justified) for a in await absences(db)
+    ]
+
+
+async def test_two_names_one_confirmation_two_rows(db: Database, trainer: Person) -> None:
+    await trainer.says("Karim et Julie absents hier matin")
+    recap = trainer.last
+    assert recap.startswith(
+        "Noter une absence non justifiée, matin du dimanche 22 novembre 2026, pour :"
+    )
+    assert "· Karim Benali" in recap and "· Julie Petit" in recap
+    assert "Le 22 novembre est un dimanche." in recap
+    assert "absents" not in recap and "absent(e)" not in recap  # no agreement guessed
+    assert trainer.buttons == ["Enregistrer", "Changer le jour", "Abandonner"]
+    assert await step_of(db, trainer) == ("absence_group", "recap")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Enregistrer")
+    said = trainer.all_text
+    assert "C'est noté : dimanche 22 novembre 2026, matin – Agent de restauration (démo)." in said
+    assert "Absences non justifiées (2) : Karim Benali, Julie Petit." in said
+    karim, julie = await trainee_id(db, "Karim Benali"), await trainee_id(db, "Julie Petit")
+    assert await saved(db) == [
+        (karim, date(2026, 11, 22), "matin", None, False),
+        (julie, date(2026, 11, 22), "matin", None, False),
+    ]
+    calls = [e for e in await audit_entries(db, "formation") if e.action == "rollcall"]
+    assert [(c.details["source"], c.details["absent"]) for c in calls] == [("phrase", 2)]
+    assert await step_of(db, trainer) == (None, None)
+
+
+async def test_three_names_outside_the_dates_are_said_and_kept(
+    db: Database, trainer: Person
+) -> None:
+    await trainer.says("Karim, Julie et Hugo absents le 3 mars après-midi")
+    recap = trainer.last
+    assert "après-midi du mardi 3 mars 2026, pour :" in recap
+    assert "· Hugo Moreau" in recap
+    assert recap.count("en dehors de la période de formation") == 3
+    await trainer.presses("Enregistrer")
+    assert {(d, p) for _, d, p, _, _ in await saved(db)} == {(date(2026, 3, 3), "apres_midi")}
+    assert len(await absences(db)) == 3
+
+
+async def test_an_ambiguous_name_is_asked_once_and_an_unknown_one_can_be_left(
+    db: Database, trainer: Person
+) -> None:
+    async with db.sessions() as session, session.begin():
+        projet = await session.scalar(select(Formation).where(Formation.title.startswith("Projet")))
+        assert projet is not None
+        session.add(
+            Trainee(
+                formation_id=projet.id,
+                full_name="Léa Morel",
+                name_key=name_key("Léa Morel"),
+                entered_on=projet.start_date,
+            )
+        )
+    await trainer.says("Karim, Léa et Zorro absents hier")
+    assert "Plusieurs stagiaires correspondent à « lea »" in trainer.last
+    assert trainer.buttons == [
+        "Léa Martin – Agent de restauration (démo)",
+        "Léa Morel – Projet professionnel (démo)",
+        "Ne pas le noter",
+    ]
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Léa Morel")
+    assert "Je ne trouve pas « zorro » parmi vos stagiaires." in trainer.last
+    assert trainer.buttons[-1] == "Ne pas le noter"
+    await trainer.presses("Ne pas le noter")
+    assert trainer.last.startswith("Quelle demi-journée, ce dimanche 22 novembre 2026 ?")
+    await trainer.presses("Toute la journée")
+    assert "journée du dimanche 22 novembre 2026" in trainer.last
+    assert "· Karim Benali" in trainer.last and "· Léa Morel" in trainer.last
+    await trainer.presses("Enregistrer")
+    ids = {t for t, *_ in await saved(db)}
+    assert ids == {await trainee_id(db, "Karim Benali"), await trainee_id(db, "Léa Morel")}
+    calls = [e for e in await audit_entries(db, "formation") if e.action == "rollcall"]
+    assert len(calls) == 2  # one per formation named
+
+
+async def test_late_arrivals_keep_their_minutes(db: Database, trainer: Person) -> None:
+    await trainer.says("Karim et Julie en retard de 20 min ce matin")
+    assert trainer.last.startswith(
+        "Noter un retard non justifié de 20 min du lundi 23 novembre 2026, pour :"
+    )
+    await trainer.presses("Enregistrer")
+    assert "Retards (2) : Karim Benali, Julie Petit." in trainer.all_text
+    assert {(p, m) for _, _, p, m, _ in await saved(db)} == {("retard", 20)}
+
+
+async def test_a_missing_day_is_asked_and_a_wrong_one_changed(
+    db: Database, trainer: Person
+) -> None:
+    await trainer.says("Karim et Julie absents")
+    assert trainer.last.startswith("Quel jour ?")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.says("demain")
+    assert "dans le futur" in trainer.last
+    await trainer.says("vendredi")
+    await trainer.presses("Oui")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Le matin")
+    assert "matin du vendredi 20 novembre 2026" in trainer.last
+    await trainer.presses("Changer le jour")
+    await trainer.says("jeudi")
+    await trainer.presses("Oui")
+    assert "matin du jeudi 19 novembre 2026" in trainer.last
+    await trainer.presses("Enregistrer")
+    assert {d for _, d, *_ in await saved(db)} == {date(2026, 11, 19)}
+
+
+async def test_a_half_day_already_noted_is_left_as_it_is(db: Database, trainer: Person) -> None:
+    await trainer.says("Karim et Julie absents ce matin")
+    await trainer.presses("Enregistrer")
+    await trainer.says("Karim et Hugo absents ce matin justifiés")
+    recap = trainer.last
+    assert "Noter une absence justifiée, matin du lundi 23 novembre 2026" in recap
+    assert "Pour Karim Benali, ce jour est déjà noté (matin, noté par Camille Durand)" in recap
+    await trainer.presses("Enregistrer")
+    assert "Déjà noté, laissé tel quel : Karim Benali (matin, noté par Camille Durand)." in (
+        trainer.all_text
+    )
+    assert "Absence justifiée (1) : Hugo Moreau." in trainer.all_text
+    assert len(await absences(db)) == 3
+
+
+async def test_repeated_absence_offers_the_follow_up_from_a_sentence(
+    db: Database, trainer: Person
+) -> None:
+    await trainer.says("Karim et Julie absents vendredi matin")
+    await trainer.presses("Enregistrer")
+    assert await step_of(db, trainer) == (None, None)
+    await trainer.says("Karim et Julie absents ce matin")
+    await trainer.presses("Enregistrer")
+    assert "Signes de décrochage :" in trainer.all_text
+    assert trainer.buttons == ["Karim Benali", "Julie Petit", "Pas maintenant"]
+    await trainer.presses("Julie Petit")
+    assert await step_of(db, trainer) == ("decrochage", "signs")
+
+
+async def test_abandon_and_nobody_left_save_nothing(db: Database, trainer: Person) -> None:
+    await trainer.says("Karim et Julie absents hier matin")
+    await trainer.presses("Abandonner")
+    assert "je ne note rien" in trainer.last
+    await trainer.says("Zorro et Xavier absents hier matin")
+    await trainer.presses("Ne pas le noter")
+    await trainer.presses("Ne pas le noter")
+    assert "Personne à noter" in trainer.last
+    assert await step_of(db, trainer) == (None, None)
+    assert await absences(db) == []

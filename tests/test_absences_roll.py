@@ -1,0 +1,70 @@
+"""What a trainer types on a roll-call list (:func:`read_marks`), read without a dialogue."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answers import Invalid
+from bot.conversations.absences.roll import Said, read_marks
+from bot.conversations.kit.flow import Option
+
+GROUP = [
+    Option(name, str(n))
+    for n, name in enumerate(
+        ["Karim Benali", "Léa Martin", "Hugo Moreau", "Julie Petit", "Nadia Roux", "Inès Garnier"],
+        start=1,
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        (
+            "absents : 3, 5 ; retard : 2",
+            [Said("absent", ("3", "5"), False), Said("retard", ("2",), False)],
+        ),
+        (
+            "Absentes: 3 et 5 retard 2",
+            [Said("absent", ("3", "5"), False), Said("retard", ("2",), False)],
+        ),
+        ("3-5", [Said("absent", ("3", "4", "5"), False, toggle=True)]),
+        ("3 à 5", [Said("absent", ("3", "4", "5"), False, toggle=True)]),
+        ("absents : Karim, julie", [Said("absent", ("1", "4"), False)]),
+        ("karim et hugo absents", [Said("absent", ("1", "3"), False)]),
+        ("en retard : Inès", [Said("retard", ("6",), False)]),
+        ("présents : 1", [Said("", ("1",), False)]),
+        ("tous présents", [Said("", ("1", "2", "3", "4", "5", "6"), True)]),
+        ("Tout le monde est là", [Said("", ("1", "2", "3", "4", "5", "6"), True)]),
+        ("aucun absent", [Said("", ("1", "2", "3", "4", "5", "6"), True)]),
+        ("absents : tous sauf 2", [Said("absent", ("1", "3", "4", "5", "6"), True)]),
+        (
+            "absences : 1\nretards : 2",
+            [Said("absent", ("1",), False), Said("retard", ("2",), False)],
+        ),
+    ],
+)
+def test_what_a_typed_call_says(typed: str, expected: list[Said]) -> None:
+    assert read_marks(typed, GROUP) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("absents : 7", "entre 1 et 6"),
+        ("3-9", "entre 1 et 6"),
+        ("absents : zorro", "« zorro »"),
+        ("absents :", ""),
+        ("retard", ""),
+        ("😀", "« 😀 »"),
+    ],
+)
+def test_what_a_typed_call_cannot_say(typed: str, reason: str) -> None:
+    said = read_marks(typed, GROUP)
+    assert isinstance(said, Invalid)
+    assert reason in said.message
+
+
+def test_nothing_typed_is_not_a_call() -> None:
+    assert read_marks("", GROUP) is None
+    assert read_marks(" ; ", GROUP) is None

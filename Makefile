@@ -61,6 +61,7 @@ bench: $(STAMP) $(NODE_STAMP) $(SYNAPSE_STAMP)
 	$(BIN)/python -m bench.turns
 	$(BIN)/python -m bench.telegram
 	$(BIN)/python -m bench.matrix
+	$(BIN)/python -m bench.startup
 	$(BIN)/python -m bench.messages
 
 clean:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +10,7 @@ import pytest
 from bot import cli
 from bot.absences import exports as absence_exports
 from bot.absences.reminders import entretien_reminders
-from bot.app import FEATURES, build_engine, build_scheduler, serve
+from bot.app import FEATURES, build_engine, build_scheduler
 from bot.attestations import exports as attestation_exports
 from bot.attestations.mail import resend_proofs
 from bot.attestations.reminders import tell_participants_the_bilan_is_over
@@ -20,7 +18,6 @@ from bot.config import Settings
 from bot.deadlines import exports as deadline_exports
 from bot.deadlines.digest import send_digests, send_reminders
 from bot.deadlines.service import close_begun_bilans
-from bot.documents import pdf
 from bot.inbox import forget_handled_updates
 from bot.manifest import Feature, Features
 from bot.outbox import forget_delivered_messages
@@ -140,21 +137,3 @@ def test_export_arguments_are_plain_namespaces() -> None:
         None,
         None,
     )
-
-
-async def test_the_running_bot_warms_up_dates_and_fonts_once_started(
-    db: Database, settings: Settings
-) -> None:
-    """What the first "dans 15 jours" and the first PDF would cost is paid while nobody waits."""
-    pdf._covered.cache_clear()
-    loaded = "dateparser" in sys.modules
-
-    async def a_while() -> None:
-        for _ in range(1200):  # a minute at most
-            if pdf._covered.cache_info().currsize:
-                return
-            await asyncio.sleep(0.05)
-
-    await asyncio.wait_for(serve(settings, db, [], until=a_while), 60)
-    assert pdf._covered.cache_info().currsize == 1
-    assert loaded or "dateparser" in sys.modules

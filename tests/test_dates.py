@@ -143,7 +143,7 @@ SCHEDULING = [
     ("pour demain vers 9h merci", timed(2026, 11, 24, 9)),
     ("vendredi aprem", timed(2026, 11, 27, 14)),
     ("<b>lundi</b>", day(2026, 11, 30)),
-    # relative offsets (read by dateparser)
+    # relative offsets (counted in calendar days, weeks, months, years)
     ("dans 3 jours", day(2026, 11, 26)),
     ("dans quinze jours", day(2026, 12, 8)),
     ("dans 2 semaines à 10h", timed(2026, 12, 7, 10)),
@@ -452,3 +452,39 @@ def test_huge_input_is_refused_before_any_parsing() -> None:
     assert understand("lundi " * 100_000, NOW, "future") is None
     assert understand_period("1/1 au 2/2 " * 100_000, NOW) is None
     assert understand_duration("2h" * 100_000) is None
+
+
+OFFSETS_AT_MONTH_ENDS = [
+    # (today, phrase, day meant): calendar months and years, the 31st kept when
+    # the month has one, else brought back to the month's last day (as dateparser did)
+    (date(2026, 1, 31), "dans 1 mois", date(2026, 2, 28)),
+    (date(2028, 1, 31), "dans un mois", date(2028, 2, 29)),
+    (date(2026, 3, 31), "il y a 1 mois", date(2026, 2, 28)),
+    (date(2026, 8, 31), "dans 3 mois", date(2026, 11, 30)),
+    (date(2026, 12, 15), "dans 1 mois", date(2027, 1, 15)),
+    (date(2027, 1, 15), "il y a deux mois", date(2026, 11, 15)),
+    (date(2028, 2, 29), "dans 1 an", date(2029, 2, 28)),
+    (date(2028, 2, 29), "il y a 4 ans", date(2024, 2, 29)),
+    (date(2026, 12, 31), "dans 1 jour", date(2027, 1, 1)),
+    (date(2026, 3, 1), "il y a 1 jour", date(2026, 2, 28)),
+    (date(2026, 11, 23), "dans 0 jours", date(2026, 11, 23)),
+    (date(2026, 11, 23), "dans 999 ans", date(3025, 11, 23)),
+]
+
+
+@pytest.mark.parametrize(
+    ("today", "text", "expected"),
+    OFFSETS_AT_MONTH_ENDS,
+    ids=[t for _, t, _ in OFFSETS_AT_MONTH_ENDS],
+)
+def test_offsets_count_calendar_months_and_years(today: date, text: str, expected: date) -> None:
+    now = datetime.combine(today, time(10), tzinfo=PARIS)
+    prefer = "future" if text.startswith("dans") else "past"
+    assert understand(text, now, prefer) == Understood(
+        at(*expected.timetuple()[:3]), has_time=False
+    )
+
+
+def test_an_offset_past_the_calendar_is_refused() -> None:
+    assert understand("dans 999 ans", at(9500, 1, 1, 10), "future") is None
+    assert understand("il y a 999 jours", at(1, 6, 1, 10), "past") is None

@@ -175,3 +175,39 @@ async def test_sqlite_runs_in_the_loops_thread_and_its_errors_come_back(tmp_path
         await connection.rollback()
         assert (await connection.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
     await database.dispose()
+
+
+def test_the_heads_read_from_the_files_are_alembics() -> None:
+    from alembic.script import ScriptDirectory
+
+    alembic_heads = ScriptDirectory.from_config(db_module.alembic_config()).get_heads()
+    assert db_module.schema_heads() == frozenset(alembic_heads)
+    assert len(db_module.schema_heads()) == 1  # one history, never a merge left undone
+
+
+async def test_a_database_up_to_date_is_not_handed_to_alembic_again(
+    store: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A restart skips Alembic (and its import); a database behind still gets every migration."""
+    upgrades: list[str] = []
+    original = db_module._upgrade
+
+    def counted(connection: Connection, target: str = "head") -> None:
+        upgrades.append(target)
+        original(connection, target)
+
+    monkeypatch.setattr(db_module, "_upgrade", counted)
+    await store.migrate()
+    assert upgrades == []
+
+    (head,) = db_module.schema_heads()
+    async with store.engine.begin() as connection:
+        await connection.execute(text("UPDATE alembic_version SET version_num = 'older'"))
+    with pytest.raises(Exception, match="older"):  # an unknown version: Alembic says so
+        await store.migrate()
+    assert upgrades == ["head"]
+    async with store.engine.begin() as connection:
+        await connection.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": head})
+    await store.migrate()
+    assert upgrades == ["head"]
+    assert await schema_is_complete(store)

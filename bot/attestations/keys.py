@@ -20,12 +20,15 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from typing import TYPE_CHECKING
 
 from bot.files import private_dir, write_private
+
+if TYPE_CHECKING:  # cryptography is imported when a key is first used, not at start
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
 
 KEY_FILE = "attestations-ed25519.pem"
 
@@ -54,6 +57,8 @@ class SigningKey:
 
 
 def public_pem(key: Ed25519PublicKey) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
     return key.public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
@@ -61,6 +66,8 @@ def public_pem(key: Ed25519PublicKey) -> bytes:
 
 def fingerprint(key: Ed25519PublicKey) -> str:
     """SHA-256 of the 32 raw bytes of the public key, hex: short enough to read aloud."""
+    from cryptography.hazmat.primitives import serialization
+
     raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return hashlib.sha256(raw).hexdigest()
 
@@ -72,6 +79,9 @@ def spaced(digest: str) -> str:
 
 def load_public(pem: bytes) -> Ed25519PublicKey | None:
     """The Ed25519 public key of a PEM, or ``None`` for anything else."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     try:
         key = serialization.load_pem_public_key(pem)
     except (ValueError, TypeError):
@@ -80,6 +90,8 @@ def load_public(pem: bytes) -> Ed25519PublicKey | None:
 
 
 def verify(key: Ed25519PublicKey, signature_hex: str, data: bytes) -> bool:
+    from cryptography.exceptions import InvalidSignature
+
     try:
         key.verify(bytes.fromhex(signature_hex), data)
     except (InvalidSignature, ValueError):
@@ -92,6 +104,9 @@ _loaded: dict[Path, SigningKey] = {}
 
 def signing_key(data_dir: Path) -> SigningKey:
     """The key of this data folder, created on first use (file mode 600)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     path = (private_dir(data_dir) / KEY_FILE).resolve()
     known = _loaded.get(path)
     if known is not None and path.exists():

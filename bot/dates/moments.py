@@ -1,6 +1,6 @@
 """One day and/or time of day, read from what a trainer types.
 
-dateparser alone misreads most of what a trainer types in a chat ("14h" as a
+dateparser misreads most of what a trainer types in a chat ("14h" as a
 duration, "mardi 10h" as the 10th, "jeudi prochain" not at all), and with a
 time zone set it shifts or drops bare times. So the time of day and the date
 parts are pulled out with patterns of our own, and dateparser only gets the
@@ -294,24 +294,31 @@ def _localise(day: date, clock: time, zone: tzinfo | None) -> datetime:
 
 
 def _offset(match: re.Match[str], now: datetime) -> date:
-    """Relative phrases are what dateparser reads well, given a naive wall-clock base."""
-    import dateparser  # deferred: loading its language data costs ~0.2 s, rarely needed
+    """Relative phrases are what dateparser reads well, given a naive wall-clock base.
+
+    Its French data takes about 0.6 s to load: :func:`bot.app.warm_up` pays
+    it in the background after the start, so neither the start nor the first
+    "dans 15 jours" waits for it.
+    """
+    import dateparser  # deferred: the console and most turns never need it
 
     raw = match.group(2)
     count = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
     direction = "dans" if match.group(1) == "dans" else "il y a"
-    unit = match.group(3)
-    phrase = f"{direction} {count} {unit}"
-    parsed = dateparser.parse(
-        phrase,
-        languages=["fr"],
-        settings={
-            "DATE_ORDER": "DMY",
-            "PREFER_DATES_FROM": "future" if direction == "dans" else "past",
-            "RELATIVE_BASE": now.replace(tzinfo=None),
-            "RETURN_AS_TIMEZONE_AWARE": False,
-        },
-    )
+    phrase = f"{direction} {count} {match.group(3)}"
+    try:
+        parsed = dateparser.parse(
+            phrase,
+            languages=["fr"],
+            settings={
+                "DATE_ORDER": "DMY",
+                "PREFER_DATES_FROM": "future" if direction == "dans" else "past",
+                "RELATIVE_BASE": now.replace(tzinfo=None),
+                "RETURN_AS_TIMEZONE_AWARE": False,
+            },
+        )
+    except (OverflowError, ValueError):  # "dans 9999999 ans": past the calendar
+        raise Unclear from None
     if not isinstance(parsed, datetime):
         raise Unclear
     return parsed.date()

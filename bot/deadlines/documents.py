@@ -24,8 +24,6 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
-
 from bot import texts
 from bot.bilans.participants import derogation_of
 from bot.bilans.view import BilanView, kind_label
@@ -232,6 +230,8 @@ def deadlines_calendar(
     UIDs ``deadline-<id>@formabot`` stay the same from one export to the next,
     so re-importing updates the events.
     """
+    from icalendar import Calendar, Event  # loaded when a calendar is asked for, not at start
+
     calendar = Calendar()
     calendar.add("prodid", ics.PRODID)
     calendar.add("version", "2.0")

@@ -20,9 +20,11 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, tzinfo
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vCalAddress, vText
+if TYPE_CHECKING:  # icalendar is imported when a calendar is built, not at start
+    from icalendar import Calendar, vCalAddress
 
 from bot.dates import spell_date
 
@@ -49,6 +51,8 @@ def _text(value: str, *, multiline: bool = False) -> str:
 
 
 def _address(email: str, *, what: str) -> vCalAddress:
+    from icalendar import vCalAddress
+
     email = email.strip()
     if not _EMAIL.fullmatch(email):
         raise ValueError(f"{what}: not an e-mail address: {email!r}")
@@ -109,6 +113,8 @@ def invitation(
     or is cancelled.  A location that is a link (a visio) is also given as
     URL so clients show it clickable.  ``stamp`` (DTSTAMP) defaults to now.
     """
+    from icalendar import Calendar, Event, vText
+
     uid = _text(uid)
     if not uid or any(char.isspace() for char in uid):
         raise ValueError(f"uid must be a non-empty token without spaces, got {uid!r}")

@@ -17,6 +17,9 @@ Two things make this more than a call to ``write_html``:
   the supported tags and attributes, and cleans every text node *after*
   entity decoding, so ``&#128512;`` is caught as surely as a literal emoji,
   while ``&lt;b&gt;`` stays the three visible characters ``<b>``.
+
+fpdf2 takes 0.3-0.4 s to import: it is imported when the first PDF is
+built (:func:`_layout`), never at start, so the bot answers sooner.
 """
 
 from __future__ import annotations
@@ -28,12 +31,13 @@ from collections.abc import Callable
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
-
-from fpdf import FPDF
-from fpdf.fonts import TextStyle
+from typing import TYPE_CHECKING, Any
 
 from bot.texts import environment
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
+    from fpdf.fonts import TextStyle
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FAMILY = "DejaVu"
@@ -281,23 +285,31 @@ def clean_markup(markup: str, *, flatten_tables: bool = False) -> str:
 
 # ------------------------------------------------------------------------ rendering
 
-_TAG_STYLES: dict[str, TextStyle] = {
-    "h1": TextStyle(font_style="B", color="#1f3a5f", font_size_pt=18, t_margin=4, b_margin=2),
-    "h2": TextStyle(font_style="B", color="#1f3a5f", font_size_pt=14, t_margin=4, b_margin=1),
-    "h3": TextStyle(font_style="B", color="#1f3a5f", font_size_pt=12, t_margin=3, b_margin=1),
-    "li": TextStyle(l_margin=5, t_margin=1),
-}
 
+@lru_cache(maxsize=1)
+def _layout() -> tuple[type[FPDF], dict[str, TextStyle]]:
+    """fpdf2's page class with our footer, and the heading styles (imported on first use)."""
+    from fpdf import FPDF
+    from fpdf.fonts import TextStyle
 
-class _Document(FPDF):
-    """A4 page with the "page N / M" footer every document carries."""
+    class Document(FPDF):
+        """A4 page with the "page N / M" footer every document carries."""
 
-    def footer(self) -> None:
-        self.set_y(-MARGIN_MM * 0.75)
-        self.set_font(FONT_FAMILY, "", 8)
-        self.set_text_color(90)
-        # "{nb}" is fpdf2's alias for the page count, substituted at output.
-        self.cell(0, 6, f"page {self.page_no()} / {{nb}}", align="C")
+        def footer(self) -> None:
+            self.set_y(-MARGIN_MM * 0.75)
+            self.set_font(FONT_FAMILY, "", 8)
+            self.set_text_color(90)
+            # "{nb}" is fpdf2's alias for the page count, substituted at output.
+            self.cell(0, 6, f"page {self.page_no()} / {{nb}}", align="C")
+
+    blue = "#1f3a5f"
+    styles = {
+        "h1": TextStyle(font_style="B", color=blue, font_size_pt=18, t_margin=4, b_margin=2),
+        "h2": TextStyle(font_style="B", color=blue, font_size_pt=14, t_margin=4, b_margin=1),
+        "h3": TextStyle(font_style="B", color=blue, font_size_pt=12, t_margin=3, b_margin=1),
+        "li": TextStyle(l_margin=5, t_margin=1),
+    }
+    return Document, styles
 
 
 def _no_images(src: str) -> str:
@@ -343,7 +355,8 @@ def _styles_used(markup: str) -> list[str]:
 
 
 def _render(markup: str, title: str, paths: dict[str, Path]) -> bytes:
-    pdf = _Document(orientation="portrait", unit="mm", format="A4")
+    document, tag_styles = _layout()
+    pdf = document(orientation="portrait", unit="mm", format="A4")
     for style in _styles_used(markup):
         pdf.add_font(FONT_FAMILY, style, str(paths[style]))
     pdf.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
@@ -357,7 +370,7 @@ def _render(markup: str, title: str, paths: dict[str, Path]) -> bytes:
     pdf.write_html(
         markup,
         font_family=FONT_FAMILY,
-        tag_styles=_TAG_STYLES,
+        tag_styles=tag_styles,
         table_line_separators=True,
         image_map=image_map,
         warn_on_tags_not_matching=False,

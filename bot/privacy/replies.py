@@ -24,14 +24,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
-
-from cryptography.fernet import Fernet, InvalidToken
+from typing import TYPE_CHECKING, Any
 
 from bot import texts
 from bot.files import kept_secret
 from bot.messages import Reply
 from bot.outbox import payload_to_reply, reply_to_payload
+
+if TYPE_CHECKING:  # cryptography is imported by the first reply that carries a code
+    from cryptography.fernet import Fernet
 
 MASK = "••••••"
 """What the stored copy shows where the code was."""
@@ -51,6 +52,8 @@ class Sealer:
     @property
     def fernet(self) -> Fernet:
         if self._fernet is None:
+            from cryptography.fernet import Fernet
+
             key = kept_secret(self.path, lambda: Fernet.generate_key().decode("ascii"))
             self._fernet = Fernet(key.encode("ascii"))
         return self._fernet
@@ -59,6 +62,8 @@ class Sealer:
         return self.fernet.encrypt(json.dumps(value).encode("utf-8")).decode("ascii")
 
     def unseal(self, token: str) -> dict[str, Any] | None:
+        from cryptography.fernet import InvalidToken
+
         try:
             found: dict[str, Any] = json.loads(self.fernet.decrypt(token.encode("ascii")))
         except (InvalidToken, ValueError):

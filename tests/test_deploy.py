@@ -1,0 +1,214 @@
+"""The deploy kit agrees with the code: ``Dockerfile``, ``compose.yaml``, ``.dockerignore``.
+
+There is no container runtime where the suite runs, so nothing is built
+here; what can go wrong without one is checked: a setting the code does not
+read (a typo in an environment name is silently ignored), a volume that is
+not the data folder, a health check on another port than the metrics', a
+file the image needs but the build context leaves out, and the image's
+layout itself (the code and the templates side by side, run as
+``python -m bot`` from there).
+"""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from bot import cli
+from tests.auxil import blockyaml
+
+ROOT = Path(__file__).resolve().parents[1]
+COMPOSE = ROOT / "compose.yaml"
+DOCKERFILE = ROOT / "Dockerfile"
+POSTGRES_KEYS = {"POSTGRES_USER", "POSTGRES_DB", "POSTGRES_PASSWORD"}
+
+
+def settings_read_by_the_code() -> set[str]:
+    """Environment names ``bot.config`` (and ``bot.texts``, for the templates) read."""
+    names: set[str] = set()
+    for module in ("config.py", "texts.py"):
+        tree = ast.parse((ROOT / "bot" / module).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and node.args:
+                first = node.args[0]
+                if (
+                    isinstance(first, ast.Constant)
+                    and isinstance(first.value, str)
+                    and re.fullmatch(
+                        r"(FORMABOT|TELEGRAM|MATRIX|SMTP|DATABASE)_[A-Z_]+", first.value
+                    )
+                ):
+                    names.add(first.value)
+    return names
+
+
+def compose() -> dict[str, Any]:
+    loaded: dict[str, Any] = blockyaml.load(COMPOSE.read_text(encoding="utf-8"))
+    return loaded
+
+
+def dockerfile_env() -> dict[str, str]:
+    """The runtime stage's ENV (the last stage), continuation lines joined."""
+    text = DOCKERFILE.read_text(encoding="utf-8").replace("\\\n", " ")
+    runtime = text.split("\nFROM ")[-1]
+    env: dict[str, str] = {}
+    for line in runtime.splitlines():
+        if line.startswith("ENV "):
+            env.update(dict(pair.split("=", 1) for pair in line[4:].split()))
+    return env
+
+
+def test_every_setting_of_the_kit_is_one_the_code_reads() -> None:
+    known = settings_read_by_the_code()
+    assert {"DATABASE_URL", "FORMABOT_DATA_DIR", "TELEGRAM_TOKEN"} <= known  # the reader works
+    services = compose()["services"]
+    assert set(services["postgres"]["environment"]) == POSTGRES_KEYS
+    for name in ("migrate", "formabot"):
+        unknown = set(services[name]["environment"]) - known
+        assert not unknown, f"{name}: settings no code reads: {unknown}"
+    image = {k for k in dockerfile_env() if k.startswith(("FORMABOT_", "TELEGRAM_", "MATRIX_"))}
+    assert image <= known, image - known
+
+
+def test_formabot_serves_telegram_either_way_and_matrix_when_configured() -> None:
+    env = compose()["services"]["formabot"]["environment"]
+    # Webhook when the URL is given, polling when it is empty: both come from .env.
+    assert env["TELEGRAM_WEBHOOK_URL"] == "${TELEGRAM_WEBHOOK_URL:-}"
+    assert env["TELEGRAM_TOKEN"] == "${TELEGRAM_TOKEN:-}"
+    assert {"MATRIX_HOMESERVER", "MATRIX_USER_ID", "MATRIX_PASSWORD"} <= set(env)
+    # The webhook listens inside the container; only this host's reverse proxy reaches it.
+    assert env["TELEGRAM_WEBHOOK_LISTEN"] == "0.0.0.0"
+    port = env["TELEGRAM_WEBHOOK_PORT"]
+    assert compose()["services"]["formabot"]["ports"] == [f"127.0.0.1:{port}:{port}"]
+
+
+def test_the_database_is_the_postgres_service_and_migrated_before_the_bot() -> None:
+    services = compose()["services"]
+    postgres = services["postgres"]
+    assert postgres["image"] == "postgres:15"
+    assert postgres["volumes"] == ["postgres:/var/lib/postgresql/data"]
+    assert "pg_isready" in postgres["healthcheck"]["test"]
+    for name in ("migrate", "formabot"):
+        url = make_url(services[name]["environment"]["DATABASE_URL"])
+        assert url.drivername == "postgresql+asyncpg"
+        assert (url.host, url.port) == ("postgres", 5432)
+        assert url.username == postgres["environment"]["POSTGRES_USER"]
+        assert url.database == postgres["environment"]["POSTGRES_DB"]
+        assert url.password == "${POSTGRES_PASSWORD}"
+        assert services[name]["depends_on"]["postgres"]["condition"] == "service_healthy"
+    bot = services["formabot"]
+    assert bot["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert bot["restart"] == "unless-stopped" and services["migrate"]["restart"] == "no"
+    commands = [services[n]["command"].split() for n in ("migrate", "formabot")]
+    assert commands == [["formabot", "migrate"], ["formabot", "run"]]
+    for _, command in commands:
+        assert cli.build_parser().parse_args([command]).command == command
+    assert set(compose()["volumes"]) == {"postgres", "data"}
+
+
+def test_the_data_volume_is_the_data_folder_and_the_health_check_the_metrics_port() -> None:
+    env = dockerfile_env()
+    for name in ("migrate", "formabot"):
+        assert compose()["services"][name]["volumes"] == [f"data:{env['FORMABOT_DATA_DIR']}"]
+    text = DOCKERFILE.read_text(encoding="utf-8")
+    assert f'VOLUME ["{env["FORMABOT_DATA_DIR"]}"]' in text
+    health = re.search(r"HEALTHCHECK .*?CMD (\[.*\])", text.replace("\\\n", " "))
+    assert health is not None
+    probe = " ".join(json.loads(health.group(1)))
+    assert f"http://{env['FORMABOT_METRICS_HOST']}:{env['FORMABOT_METRICS_PORT']}/healthz" in probe
+    assert env["FORMABOT_METRICS_HOST"] == "127.0.0.1"  # never published
+    assert re.search(r"^USER formabot$", text, re.MULTILINE)
+    assert text.count("\nFROM ") + text.startswith("FROM ") == 2  # multi-stage
+    assert "fonts-dejavu-core fonts-dejavu-extra" in text
+
+
+def test_the_build_context_holds_what_the_dockerfile_copies_and_no_secret() -> None:
+    patterns = [
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+
+    def sent(path: str) -> bool:
+        kept = False
+        for pattern in patterns:
+            negated = pattern.startswith("!")
+            bare = pattern.lstrip("!").rstrip("/").removeprefix("**/")
+            if (
+                fnmatch.fnmatch(path, bare)
+                or path.startswith(bare + "/")
+                or (
+                    pattern.lstrip("!").startswith("**/") and fnmatch.fnmatch(Path(path).name, bare)
+                )
+            ):
+                kept = negated
+        return kept
+
+    copied = re.findall(r"^COPY (?!--from)(.+) \S+$", DOCKERFILE.read_text(), re.MULTILINE)
+    for sources in copied:
+        for source in sources.split():
+            assert (ROOT / source).exists(), source
+            assert sent(source), f"{source} is left out of the build context"
+    for secret in (".env", "data/formabot.db", ".venv/bin/python", "bot/__pycache__/x.pyc"):
+        assert not sent(secret), secret
+
+
+def test_the_image_layout_runs_the_bot_from_its_own_folder(tmp_path: Path) -> None:
+    """What the runtime stage copies, alone in a folder (no tests, no repository around it):
+    ``formabot migrate`` then a console turn, as the image's ``PYTHONPATH=/app`` runs them."""
+    app = tmp_path / "app"
+    app.mkdir()
+    for source in ("alembic.ini", "bot", "templates"):
+        if (ROOT / source).is_dir():
+            shutil.copytree(
+                ROOT / source, app / source, ignore=shutil.ignore_patterns("__pycache__")
+            )
+        else:
+            shutil.copy(ROOT / source, app / source)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "MATRIX_"))}
+    env.pop("DATABASE_URL", None)
+    env.pop("FORMABOT_TEMPLATES_DIR", None)
+    env.update(PYTHONPATH=str(app), FORMABOT_DATA_DIR=str(tmp_path / "data"))
+
+    def formabot(*args: str, stdin: str = "") -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=120,
+            check=True,
+        )
+        return done.stdout
+
+    assert "Base à jour." in formabot("migrate")
+    transcript = formabot("run", stdin="/aide\n")  # no token: the console
+    assert "formabot aide les formateurs" in transcript  # the templates were found
+
+
+def test_the_subset_reader_reads_compose_as_yaml_does() -> None:
+    python = ROOT / ".venv-synapse" / "bin" / "python"
+    if not python.exists():
+        pytest.skip("no PyYAML at hand (the Synapse peer's virtualenv is not installed)")
+    done = subprocess.run(
+        [str(python), "-c", "import json, sys, yaml; print(json.dumps(yaml.safe_load(sys.stdin)))"],
+        input=COMPOSE.read_text(encoding="utf-8"),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert json.loads(done.stdout) == compose()

@@ -1,0 +1,75 @@
+"""Starting is cheap: the heavy libraries are imported by the turn that needs them.
+
+Each check runs in a fresh interpreter (this one has imported everything
+already) and reads its ``sys.modules``; nothing here is timed (the figures
+are ``python -m bench.startup``'s).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+HEAVY = ("fpdf", "fontTools", "pypdf", "icalendar", "telegram", "nio", "openpyxl")
+"""Never needed to start nor to answer the first messages on the console."""
+
+LATER = "dateparser"
+"""Not needed to start; loaded by the background warm-up or the first relative date."""
+
+REPORT = "import json, sys; print(json.dumps(sorted(m for m in {names} if m in sys.modules)))"
+
+
+def python(code: str, data_dir: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "MATRIX_"))}
+    env.pop("DATABASE_URL", None)
+    env.update(FORMABOT_DATA_DIR=str(data_dir), PYTHONPATH=str(ROOT))
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=data_dir,
+        timeout=120,
+        check=True,
+    )
+
+
+def loaded(output: str) -> list[str]:
+    found: list[str] = json.loads(output.strip().splitlines()[-1])
+    return found
+
+
+def test_importing_the_bot_and_the_console_loads_no_heavy_library(tmp_path: Path) -> None:
+    code = "import bot.app, bot.cli, bot.transports.console; " + REPORT.format(
+        names=(*HEAVY, LATER, "cryptography", "alembic")
+    )
+    assert loaded(python(code, tmp_path).stdout) == []
+
+
+def test_the_warm_up_loads_the_french_dates_data(tmp_path: Path) -> None:
+    """What the first "dans 15 jours" would cost is paid by the warm-up, in the background."""
+    code = "import asyncio, bot.app; asyncio.run(bot.app.warm_up(0)); " + REPORT.format(
+        names=(LATER,)
+    )
+    assert loaded(python(code, tmp_path).stdout) == [LATER]
+
+
+@pytest.mark.slow
+def test_a_restarted_console_answers_without_loading_them(tmp_path: Path) -> None:
+    """The first messages after a start (help, a relative date) need neither PDFs,
+    calendars nor platforms, and a database already up to date needs no Alembic."""
+    python("from bot import cli; cli.main(['demo'])", tmp_path)
+    messages = "/aide\n/absence\n1\n1\ndans 15 jours\n/annuler\n"
+    code = "from bot import cli; cli.main(['run']); " + REPORT.format(names=(*HEAVY, "alembic"))
+    done = python(code, tmp_path, stdin=messages)
+    assert "Voici ce que je sais faire" in done.stdout  # the reply to /aide
+    assert "est dans le futur" in done.stdout  # "dans 15 jours" was read as a date
+    assert loaded(done.stdout) == []

@@ -86,9 +86,10 @@ async def worker(url: str, first: int, count: int, start_at: float) -> None:
             latencies.append(time.perf_counter() - started)
 
     await asyncio.sleep(max(0.0, start_at - time.time()))
-    began = time.time()
+    began, cpu = time.time(), time.process_time()
     await asyncio.gather(*(person(n) for n in range(first, first + count)))
-    print(json.dumps({"latencies": latencies, "began": began, "ended": time.time()}))
+    cpu = time.process_time() - cpu
+    print(json.dumps({"latencies": latencies, "began": began, "ended": time.time(), "cpu": cpu}))
     await database.dispose()
 
 
@@ -114,6 +115,7 @@ def run_case(url: str, people: int, processes: int) -> dict[str, float]:
         "p50": statistics.median(latencies),
         "p95": statistics.quantiles(latencies, n=20)[-1],
         "max": latencies[-1],
+        "cpu_ms": sum(r["cpu"] for r in results) * 1000 / len(latencies),
     }
 
 
@@ -149,8 +151,8 @@ def main() -> None:
         cluster = Cluster()
         server = cluster.start()
     print(f"Chaque personne : {len(SESSION)} messages ({', '.join(SESSION)}).")
-    print("| base | personnes | processus | tours | tours/s | p50 | p95 | max |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| base | personnes | processus | tours | tours/s | p50 | p95 | max | CPU par tour |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     try:
         for database in args.databases.split(","):
             for people in (int(p) for p in args.people.split(",")):
@@ -165,7 +167,8 @@ def main() -> None:
                     print(
                         f"| {database} | {people} | {processes} | {r['turns']:.0f} | "
                         f"{r['turns_per_s']:.0f} | {r['p50'] * 1000:.0f} ms | "
-                        f"{r['p95'] * 1000:.0f} ms | {r['max'] * 1000:.0f} ms |",
+                        f"{r['p95'] * 1000:.0f} ms | {r['max'] * 1000:.0f} ms | "
+                        f"{r['cpu_ms']:.1f} ms |",
                         flush=True,
                     )
     finally:

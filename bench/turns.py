@@ -1,6 +1,7 @@
 """How many dialogue turns per second the engine handles, next to plain python-telegram-bot.
 
-    .venv/bin/python -m bench.turns [--turns 3000] [--users 20] [--ptb-send] [--tracemalloc]
+    .venv/bin/python -m bench.turns [--turns 3000] [--users 20] [--rounds 2] [--ptb-send]
+        [--tracemalloc]
 
 Every run replays the full ``/formation`` dialogue (title, kind, funder, mode,
 dates, confirm, certifying, length, chargé(e) de mission and e-mail, trainees,
@@ -15,7 +16,11 @@ once with one turn at a time and once with ``--users`` people talking at once.
   (a dummy token, a request class returning canned JSON), first with the
   default periodic flush, then made durable after every turn.
 
-Each run is a fresh subprocess, so its peak RSS is its own. This is a script
+Each run is a fresh subprocess, so its peak RSS is its own; the six runs are
+repeated ``--rounds`` times, every other round in reverse order (A/B
+alternation on a shared machine), and the round with the median rate is
+shown: turns/s, p50/p95, CPU milliseconds per turn (the process's CPU time,
+every thread) and, for formabot, SQL statements per turn. This is a script
 for people, not a test: the suite never times anything.
 """
 
@@ -102,10 +107,22 @@ class Result:
     rss_before_mb: float = 0.0
     rss_peak_mb: float = 0.0
     traced_peak_mb: float | None = None
+    cpu_seconds: float = 0.0
+    """Process CPU time (every thread) while the turns ran."""
+    statements: int | None = None
+    """SQL statements sent while the turns ran (formabot; BEGIN and COMMIT not counted)."""
 
     @property
     def rate(self) -> float:
         return self.turns / self.seconds if self.seconds else 0.0
+
+    @property
+    def cpu_ms(self) -> float:
+        return self.cpu_seconds * 1000 / self.turns if self.turns else 0.0
+
+    @property
+    def statements_per_turn(self) -> float | None:
+        return self.statements / self.turns if self.statements is not None and self.turns else None
 
     def percentile(self, q: int) -> float:
         if len(self.latencies) < 2:
@@ -246,9 +263,19 @@ async def run_engine(result: Result, per_user: list[int], concurrent: bool) -> N
                 return any(SAVED in r.text for r in replies)
             return bool(replies)
 
+        sent = [0]
+
+        def count(*_args: Any) -> None:
+            sent[0] += 1
+
+        from sqlalchemy import event
+
+        event.listen(engine.db.engine.sync_engine, "before_cursor_execute", count)
         start(result)
         await drive(result, turn, per_user, concurrent)
         stop(result)
+        event.remove(engine.db.engine.sync_engine, "before_cursor_execute", count)
+        result.statements = sent[0]
         result.retries = counter.count
         missing = abs(sum(per_user) + DEMO_FORMATIONS - await saved_formations(engine))
         result.failures = max(result.failures, missing)
@@ -819,9 +846,11 @@ def start(result: Result) -> None:
     result.rss_before_mb = rss_now_mb()
     if TRACE:
         tracemalloc.start()
+    result.cpu_seconds = -time.process_time()
 
 
 def stop(result: Result) -> None:
+    result.cpu_seconds += time.process_time()
     result.rss_peak_mb = rss_peak_mb()
     if TRACE:
         result.traced_peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
@@ -845,7 +874,8 @@ def worker(variant: str, turns: int, users: int, send: bool) -> Result:
 def describe(label: str, r: Result) -> str:
     line = (
         f"{label}: {r.turns} turns, {r.rate:.0f} turns/s, p50 {r.percentile(50):.2f} ms, "
-        f"p99 {r.percentile(99):.2f} ms, peak RSS {r.rss_peak_mb:.0f} MB "
+        f"p95 {r.percentile(95):.2f} ms, p99 {r.percentile(99):.2f} ms, "
+        f"CPU {r.cpu_ms:.2f} ms/turn, peak RSS {r.rss_peak_mb:.0f} MB "
         f"(+{r.rss_peak_mb - r.rss_before_mb:.0f} MB during the run)"
     )
     if r.traced_peak_mb is not None:
@@ -853,6 +883,27 @@ def describe(label: str, r: Result) -> str:
     if r.failures or r.retries:
         line += f", {r.failures} broken dialogues, {r.retries} engine retries"
     return line
+
+
+def typical(done: list[Result]) -> Result:
+    """The round with the median rate: one real run, not a blend of several."""
+    return sorted(done, key=lambda r: r.rate)[(len(done) - 1) // 2]
+
+
+def table(results: dict[str, Result], users: int) -> str:
+    """The figures of every variant, as the README's table."""
+    lines = [
+        "| run | turns/s | p50 | p95 | CPU per turn | SQL statements per turn |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for variant, r in results.items():
+        statements = r.statements_per_turn
+        lines.append(
+            f"| {VARIANTS[variant].format(users=users)} | {r.rate:.0f} | "
+            f"{r.percentile(50):.2f} ms | {r.percentile(95):.2f} ms | {r.cpu_ms:.2f} ms | "
+            f"{'-' if statements is None else f'{statements:.2f}'} |"
+        )
+    return "\n".join(lines)
 
 
 COMPARISON = """\
@@ -888,6 +939,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--tracemalloc", action="store_true", help="also trace Python allocations (slower)"
     )
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="alternated rounds of every variant (default 2)"
+    )
     parser.add_argument("--worker", choices=sorted(VARIANTS), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     TRACE = args.tracemalloc
@@ -898,26 +952,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0 if not result.failures else 1
 
     began, load = time.perf_counter(), os.getloadavg()[0]
-    results: dict[str, Result] = {}
-    for variant, label in VARIANTS.items():
-        command = [sys.executable, "-m", "bench.turns", "--worker", variant]
-        command += ["--turns", str(args.turns)]
-        command += ["--users", str(args.users)]
-        command += ["--ptb-send"] if args.ptb_send else []
-        command += ["--tracemalloc"] if args.tracemalloc else []
-        done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False, cwd=ROOT)
-        lines = done.stdout.strip().splitlines()
-        if not lines:
-            print(f"{variant}: the run failed (exit {done.returncode})", file=sys.stderr)
-            return 1
-        result = Result(**json.loads(lines[-1]))
-        results[variant] = result
-        print(describe(label.format(users=args.users), result), flush=True)
+    runs: dict[str, list[Result]] = {variant: [] for variant in VARIANTS}
+    for round_ in range(args.rounds):
+        # A/B alternation: every other round runs the variants in reverse order, so a
+        # neighbour's burst on the shared machine falls on both sides alike.
+        order = list(VARIANTS) if round_ % 2 == 0 else list(reversed(VARIANTS))
+        for variant in order:
+            command = [sys.executable, "-m", "bench.turns", "--worker", variant]
+            command += ["--turns", str(args.turns)]
+            command += ["--users", str(args.users)]
+            command += ["--ptb-send"] if args.ptb_send else []
+            command += ["--tracemalloc"] if args.tracemalloc else []
+            done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False, cwd=ROOT)
+            lines = done.stdout.strip().splitlines()
+            if not lines:
+                print(f"{variant}: the run failed (exit {done.returncode})", file=sys.stderr)
+                return 1
+            result = Result(**json.loads(lines[-1]))
+            runs[variant].append(result)
+            label = VARIANTS[variant].format(users=args.users)
+            print(f"round {round_ + 1}, {describe(label, result)}", flush=True)
 
-    for flush, name in (("periodic", "periodic flush"), ("durable", "flush every turn")):
-        for mode, how in (("seq", "sequential"), ("conc", f"{args.users} concurrent users")):
-            engine, ptb = results[f"engine-{mode}"], results[f"ptb-{flush}-{mode}"]
-            print(f"ratio engine/ptb ({name}, {how}): {engine.rate / ptb.rate:.2f}")
+    results = {variant: typical(done) for variant, done in runs.items()}
+    print()
+    print(f"Median of {args.rounds} alternated round(s), {args.turns} turns each:")
+    print()
+    print(table(results, args.users))
+    print()
+    for mode, how in (("seq", "sequential"), ("conc", f"{args.users} concurrent users")):
+        engine = results[f"engine-{mode}"]
+        for flush, name in (("durable", "PTB durable per turn"), ("periodic", "PTB in memory")):
+            ptb = results[f"ptb-{flush}-{mode}"]
+            print(
+                f"ratio formabot/{name}, {how}: turns/s {engine.rate / ptb.rate:.2f}, "
+                f"CPU per turn {ptb.cpu_ms / engine.cpu_ms:.2f}"
+            )
     print()
     print(COMPARISON)
     print()
@@ -927,7 +996,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"ptb-send {'on' if args.ptb_send else 'off'}"
         + (", timed under tracemalloc (slower)" if args.tracemalloc else "")
     )
-    broken = sum(r.failures for r in results.values())
+    broken = sum(r.failures for done in runs.values() for r in done)
     return 1 if broken else 0
 
 

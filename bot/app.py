@@ -33,7 +33,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from bot import dates
+from bot import dates, progress
 from bot.config import Settings
 from bot.engine import Engine
 from bot.features import (
@@ -52,6 +52,7 @@ from bot.manifest import Feature, Features
 from bot.messages import Reply
 from bot.metrics import Endpoint
 from bot.outbox import Sender, forget_delivered_messages
+from bot.progress import resumer
 from bot.scheduler import Scheduler, forget_old_events
 from bot.storage.db import Database
 
@@ -95,7 +96,8 @@ def build_scheduler(
     features: Features = FEATURES,
     clock: Callable[[], datetime] | None = None,
 ) -> Scheduler:
-    return Scheduler(db, settings, features.jobs, clock=clock)
+    jobs = (*features.jobs, resumer(features.works))  # long work a stop left undone
+    return Scheduler(db, settings, jobs, clock=clock)
 
 
 class Transport(Protocol):
@@ -164,6 +166,10 @@ def transports_for(settings: Settings, engine: Engine) -> list[Transport]:
     return found
 
 
+WORK_GRACE = 120.0
+"""Seconds a console whose input ended waits for the long work it asked (a bundle)."""
+
+
 async def serve(
     settings: Settings,
     db: Database,
@@ -219,8 +225,17 @@ async def serve(
     if until is not None:
 
         async def _until() -> None:
-            await until()
-            stop.set()
+            try:
+                await until()
+                # The console's input ended: what it asked last (a bundle) is finished
+                # and shown before leaving, not left to the next start.
+                platforms = [t.platform for t in transports]
+                finishing = progress.finish(db.sessions, sender.run_once, platforms)
+                await asyncio.wait_for(finishing, WORK_GRACE)
+            except TimeoutError:
+                log.info("stopping with long work unfinished: it resumes at the next start")
+            finally:
+                stop.set()
 
         tasks.append(asyncio.create_task(_until()))
     log.info("formabot running: %s", ", ".join(t.platform for t in transports) or "no transport")

@@ -135,7 +135,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 async def _open(settings: config.Settings) -> Database:
-    db = Database(settings.database_url)
+    db = Database(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout,
+    )
     await db.migrate()
     return db
 

@@ -68,6 +68,22 @@ class Settings:
     metrics_host: str = "127.0.0.1"
     metrics_port: int = 0
     """``/healthz`` and ``/metrics`` (:mod:`bot.metrics`); 0 = not served."""
+    db_pool_size: int = 10
+    """PostgreSQL connections each process keeps open (SQLite: always one)."""
+    db_max_overflow: int = 5
+    """Connections opened on top at a peak, closed when returned."""
+    db_pool_timeout: float = 30.0
+    """Seconds a piece of work waits for a connection before it fails."""
+
+    @property
+    def turns_at_once(self) -> int:
+        """How many turns one process runs at once: as many as it has connections.
+
+        The others wait in order, per person, before taking any connection
+        (:class:`bot.engine.Engine`), so a peak of messages makes a queue,
+        never a pool timeout.
+        """
+        return max(1, self.db_pool_size + self.db_max_overflow)
 
     @property
     def shown_database_url(self) -> str:
@@ -118,6 +134,13 @@ def _positive(name: str, default: float) -> float:
     return value
 
 
+def _at_least(name: str, default: int, lowest: int) -> int:
+    value = _int(name, default)
+    if value < lowest:
+        raise SystemExit(f"{name} doit valoir au moins {lowest} (reçu {value}).")
+    return value
+
+
 def _str(name: str, default: str = "") -> str:
     return os.environ.get(name, default).strip() or default
 
@@ -165,4 +188,7 @@ def load(env_file: str | None = ".env") -> Settings:
         digest_hour=_int("FORMABOT_DIGEST_HOUR", 8),
         metrics_host=_str("FORMABOT_METRICS_HOST", "127.0.0.1"),
         metrics_port=_int("FORMABOT_METRICS_PORT", 0),
+        db_pool_size=_at_least("FORMABOT_DB_POOL_SIZE", 10, 1),
+        db_max_overflow=_at_least("FORMABOT_DB_MAX_OVERFLOW", 5, 0),
+        db_pool_timeout=_positive("FORMABOT_DB_POOL_TIMEOUT", 30.0),
     )

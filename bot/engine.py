@@ -28,15 +28,15 @@ import logging
 import time
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from bot import texts
+from bot import progress, texts
 from bot.answers import fold
 from bot.budget import Budget
 from bot.config import Settings
@@ -48,9 +48,10 @@ from bot.manifest import Features
 from bot.messages import Incoming, Reply
 from bot.metrics import METRICS
 from bot.privacy.replies import Sealer, delivered_copy, replayed, stored_copy
+from bot.storage import turn_rows as rows
 from bot.storage.db import Database
-from bot.storage.people import ChatIdentity, Membership, Organisation, Person, Role
-from bot.storage.state import ConversationState, ProcessedEvent
+from bot.storage.people import Role
+from bot.storage.state import ProcessedEvent
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,18 @@ BACK_WORDS = frozenset(
     | {"question precedente", "revenir a la question precedente"}
 )
 """Typed at any question, these go back to the one before (:meth:`Runner.back`)."""
+
+
+@dataclass(frozen=True)
+class Stand:
+    """Where a conversation stands, as the turn read it (``id`` None: its first turn)."""
+
+    id: int | None
+    flow: str | None
+    step: str | None
+    data: dict[str, Any]
+    version: int
+    expires_at: datetime | None
 
 
 class StaleState(Exception):
@@ -102,16 +115,31 @@ class Engine:
         self.sealer = Sealer(settings.data_dir)
         self._locks: dict[tuple[str, str, str], asyncio.Lock] = {}
         self._waiting: dict[tuple[str, str, str], int] = {}
+        self._works: dict[tuple[str, str], list[int]] = {}
+        """Long work of turns committed but whose replies are not yet sent, by event."""
+        self.turns_at_once = 1 if db.is_sqlite else settings.turns_at_once
+        """Turns run at once: one per connection of the pool (SQLite has one)."""
+        self._slots: asyncio.Semaphore | None = None
 
     # --- entry point ------------------------------------------------------------
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
+        """One message, in order behind the same person's, in turn with everyone else's.
+
+        Admission in two queues: a person's later messages wait behind their
+        own (the lock of their key), and only the oldest message of each person
+        waits for one of the :attr:`turns_at_once` slots, first come first
+        served.  A peak of people makes a fair queue in front of the pool
+        rather than hundreds of sessions waiting on it (and timing out).
+        """
         key = incoming.key
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
         started = time.perf_counter()
+        if self._slots is None:  # made in the running loop
+            self._slots = asyncio.Semaphore(self.turns_at_once)
         try:
-            async with lock:
+            async with lock, self._slots:
                 return await self._handle_with_retries(incoming)
         finally:
             METRICS.turn(incoming.platform.value, time.perf_counter() - started)
@@ -137,39 +165,48 @@ class Engine:
 
     async def _handle_once(self, incoming: Incoming) -> list[Reply]:
         async with self.db.sessions() as session, session.begin():
-            seen = await session.get(ProcessedEvent, (incoming.platform.value, incoming.event_id))
-            if seen is not None:
-                return [replayed(p, self.sealer) for p in seen.replies]
-            state = await self._state(session, incoming)
-            version = state.version
-            actor = await self.actor(session, incoming)
+            # The engine's own rows go through the session's connection (Core, no
+            # ORM layer); the step's business rows through the session, same transaction.
+            connection = await session.connection()
+            row = (
+                await connection.execute(rows.LOAD, {**_chat_key(incoming), **_event_key(incoming)})
+            ).one()
+            if row.seen is not None:  # handled before: its stored replies, nothing else
+                return [replayed(p, self.sealer) for p in row.seen]
+            stand, actor = await self._load(connection, incoming, row)
             now = self.clock()
             tz = actor.timezone if actor else self.settings.default_timezone
             ctx = Context(
                 session=session,
                 incoming=incoming,
                 actor=actor,
-                data=dict(state.data or {}),
+                data=dict(stand.data or {}),
                 now=now.astimezone(ZoneInfo(tz)),
                 settings=self.settings,
                 features=self.features,
             )
-            flow_name, step_name = await self._route(ctx, state)
-            await self._save(session, state, version, flow_name, step_name, ctx)
-            if ctx.guessed_wrong:
-                self.budget.wrong_guess(account(incoming))
+            flow_name, step_name = await self._route(ctx, stand)
+            await self._save(connection, incoming, stand, flow_name, step_name, ctx)
             # Written last, with its replies (one INSERT): the same event handled at
             # once elsewhere makes this INSERT fail, the turn is rolled back and
             # retried, and the retry answers with what the other one stored.
             # Whole until sent (see ``delivered``), but codes only sealed.
-            session.add(
-                ProcessedEvent(
-                    platform=incoming.platform.value,
-                    event_id=incoming.event_id,
-                    replies=[stored_copy(r, self.sealer) for r in ctx.replies],
-                )
+            await connection.execute(
+                rows.RECORD,
+                {
+                    **_event_key(incoming),
+                    "event_replies": [stored_copy(r, self.sealer) for r in ctx.replies],
+                },
             )
-            return ctx.replies
+        if ctx.guessed_wrong:  # counted once the turn is kept
+            self.budget.wrong_guess(account(incoming))
+        if ctx.works:  # committed: the long work starts once these replies are sent
+            self._works[(incoming.platform.value, incoming.event_id)] = ctx.works
+        return ctx.replies
+
+    def waiting_works(self, incoming: Incoming) -> list[int]:
+        """The long work ``incoming``'s turn asked for, not started until its replies are sent."""
+        return list(self._works.get((incoming.platform.value, incoming.event_id), ()))
 
     async def delivered(self, session: AsyncSession, incoming: Incoming) -> None:
         """The event's replies were sent: keep only what a redelivery needs.
@@ -178,8 +215,13 @@ class Engine:
         sealed codes are dropped; text (codes masked) and buttons stay, so a
         redelivered event is answered again without a second effect, until
         the platform's redelivery window has passed
-        (:func:`bot.scheduler.forget_old_events`).
+        (:func:`bot.scheduler.forget_old_events`).  Long work the turn asked for
+        (:meth:`Context.later <bot.conversations.kit.context.Context.later>`) starts now that its interim message is sent.
         """
+        works = self._works.pop((incoming.platform.value, incoming.event_id), ())
+        progress.start_after_commit(
+            session, self.features.works, self.settings, works, clock=self.clock
+        )
         event = await session.get(ProcessedEvent, (incoming.platform.value, incoming.event_id))
         if event is None or event.delivered_at is not None:
             return
@@ -188,86 +230,77 @@ class Engine:
 
     # --- loading ----------------------------------------------------------------
 
-    async def _state(self, session: AsyncSession, incoming: Incoming) -> ConversationState:
-        platform, chat, user = incoming.key
-        state = await session.scalar(
-            select(ConversationState).where(
-                ConversationState.platform == platform,
-                ConversationState.chat_id == chat,
-                ConversationState.user_id == user,
-            )
+    async def _load(
+        self, connection: AsyncConnection, incoming: Incoming, row: Any
+    ) -> tuple[Stand, Actor | None]:
+        """Where the conversation stands and who is writing, from the row of :data:`rows.LOAD`."""
+        stand = Stand(
+            row.state_id, row.flow, row.step, row.data or {}, row.version or 0, row.expires_at
         )
-        if state is None:
-            state = ConversationState(
-                platform=platform, chat_id=chat, user_id=user, data={}, version=0
+        if row.person_id is None:
+            return stand, None
+        if not incoming.is_group and row.identity_chat != incoming.chat:
+            await connection.execute(
+                rows.MOVE_IDENTITY, {"identity": row.identity_id, "new_chat": incoming.chat}
             )
-            session.add(state)
-            await session.flush()
-        return state
+        if row.organisation_id is None:
+            actor = Actor(
+                row.person_id, row.person_name, None, None, None, self.settings.default_timezone
+            )
+            return stand, actor
+        return stand, Actor(
+            person_id=row.person_id,
+            name=row.person_name,
+            organisation_id=row.organisation_id,
+            organisation_name=row.organisation_name,
+            role=Role(row.role),
+            timezone=row.timezone,
+        )
 
     async def actor(self, session: AsyncSession, incoming: Incoming) -> Actor | None:
-        """Who is writing, with their organisation and role: one query per turn."""
+        """Who is writing, with their organisation and role (what a turn loads with its state)."""
+        connection = await session.connection()
         row = (
-            await session.execute(
-                select(ChatIdentity, Person, Membership, Organisation)
-                .join(Person, Person.id == ChatIdentity.person_id)
-                .outerjoin(Membership, Membership.person_id == Person.id)
-                .outerjoin(Organisation, Organisation.id == Membership.organisation_id)
-                .where(
-                    ChatIdentity.platform == incoming.platform.value,
-                    ChatIdentity.user_id == incoming.user,
-                )
-                .order_by(Membership.id)
-                .limit(1)
-            )
-        ).first()
-        if row is None:
-            return None
-        identity, person, membership, organisation = row
-        if not incoming.is_group and identity.chat_id != incoming.chat:
-            identity.chat_id = incoming.chat
-        if membership is None or organisation is None:
-            return Actor(
-                person.id, person.display_name, None, None, None, self.settings.default_timezone
-            )
-        return Actor(
-            person_id=person.id,
-            name=person.display_name,
-            organisation_id=organisation.id,
-            organisation_name=organisation.name,
-            role=Role(membership.role),
-            timezone=organisation.timezone,
-        )
+            await connection.execute(rows.LOAD, {**_chat_key(incoming), **_event_key(incoming)})
+        ).one()
+        return (await self._load(connection, incoming, row))[1]
 
     async def _save(
         self,
-        session: AsyncSession,
-        state: ConversationState,
-        version: int,
+        connection: AsyncConnection,
+        incoming: Incoming,
+        stand: Stand,
         flow: str | None,
         step: str | None,
         ctx: Context,
     ) -> None:
-        expires = ctx.now + timedelta(hours=self.settings.conversation_ttl_hours) if flow else None
-        result = await session.execute(
-            update(ConversationState)
-            .where(ConversationState.id == state.id, ConversationState.version == version)
-            .values(
-                flow=flow,
-                step=step,
-                data=ctx.data if flow else {"_q": ctx.data.get("_q", 0)},
-                version=version + 1,
-                expires_at=expires,
-                updated_at=ctx.now,
-            )
-            .execution_options(synchronize_session=False)
+        """Write the new state; the version check makes a concurrent writer's turn start over.
+
+        A first turn inserts the row: a concurrent first turn of the same key
+        fails that INSERT on the unique key and starts over the same way.
+        """
+        values = {
+            "new_flow": flow,
+            "new_step": step,
+            "new_data": ctx.data if flow else {"_q": ctx.data.get("_q", 0)},
+            "new_version": stand.version + 1,
+            "new_expires_at": (
+                ctx.now + timedelta(hours=self.settings.conversation_ttl_hours) if flow else None
+            ),
+            "new_updated_at": ctx.now,
+        }
+        if stand.id is None:
+            await connection.execute(rows.CREATE_STATE, {**_chat_key(incoming), **values})
+            return
+        result = await connection.execute(
+            rows.SAVE_STATE, {**values, "state_id": stand.id, "seen_version": stand.version}
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if result.rowcount != 1:
             raise StaleState()
 
     # --- routing ----------------------------------------------------------------
 
-    async def _route(self, ctx: Context, state: ConversationState) -> tuple[str | None, str | None]:
+    async def _route(self, ctx: Context, state: Stand) -> tuple[str | None, str | None]:
         """Handle the message; return where the conversation now stands."""
         flow = self.features.flows.get(state.flow or "")
         step_name = state.step
@@ -413,6 +446,17 @@ class Engine:
             if f.summary and f.role is not None and self._refusal(ctx, f) is None
         ]
         ctx.say("common.help", flows=available, actor=ctx.actor)
+
+
+def _chat_key(incoming: Incoming) -> dict[str, Any]:
+    """The parameters naming a conversation in :mod:`bot.storage.turn_rows`."""
+    platform, chat, user = incoming.key
+    return {"platform": platform, "chat": chat, "user": user}
+
+
+def _event_key(incoming: Incoming) -> dict[str, Any]:
+    """The parameters naming an event in :mod:`bot.storage.turn_rows`."""
+    return {"event_platform": incoming.platform.value, "event": incoming.event_id}
 
 
 def account(incoming: Incoming) -> tuple[str, str]:

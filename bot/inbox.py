@@ -49,6 +49,7 @@ from bot.config import Settings
 from bot.engine import Engine, account, log_failure
 from bot.messages import Attachment, Incoming, Platform, Reply
 from bot.outbox import PermanentFailure, enqueue
+from bot.progress import while_slow
 from bot.storage.base import utcnow
 from bot.storage.inbox import InboxUpdate
 from bot.storage.state import redelivery_window
@@ -131,8 +132,11 @@ class Inbox:
         *,
         concurrency: int = 32,
         clock: Callable[[], datetime] = utcnow,
+        typing: Callable[[Incoming], Awaitable[object]] | None = None,
     ) -> None:
         self.engine = engine
+        self.typing = typing
+        """Shows the platform's "typing" in a chat while a turn runs long (:func:`while_slow`)."""
         self.db = engine.db
         self.platform = platform
         self.deliver = deliver
@@ -266,7 +270,11 @@ class Inbox:
                 await asyncio.sleep(min(30.0, 0.5 * 2 ** min(attempt, 6)))
 
     async def _handle_once(self, item: _Item) -> list[Reply]:
-        replies = await self.engine.handle(item.incoming)
+        typing = self.typing
+        replies = await while_slow(
+            self.engine.handle(item.incoming),
+            None if typing is None else lambda: typing(item.incoming),
+        )
 
         async def sent(count: int) -> None:
             item.sent = max(item.sent, count)

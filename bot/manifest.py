@@ -29,12 +29,50 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.conversations.kit.context import Context
     from bot.conversations.kit.flow import Flow, Outcome
+    from bot.messages import Reply
     from bot.rules import Setting
     from bot.storage.bilans import BilanParticipant
     from bot.storage.outbox import OutboxMessage
 
 Job = Callable[["AsyncSession", datetime, "Settings"], Awaitable[None]]
 """A scheduled job: writes outbox rows under unique keys, safe to run at any time."""
+
+
+class OrganisationJob:
+    """A job done organisation by organisation, each in its own short transaction.
+
+    ``due`` finds, in one cheap (indexed) query, the organisations with
+    something to do by ``now``; the scheduler then calls ``run`` for each in
+    a transaction of its own, so a digest hour with 2,000 organisations never
+    holds the database for long (chats go on between two of them) and a
+    process killed half-way resumes where it stopped: what was committed is
+    not due any more.  ``budget`` (seconds) bounds the work of one tick for a
+    catch-up that may wait for the next minute.
+
+    Called like a plain :data:`Job` (``await job(session, now, settings)``),
+    it does everything in the caller's transaction: for tests and one-off use.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        due: Callable[[AsyncSession, datetime, Settings], Awaitable[Sequence[int]]],
+        run: Callable[[AsyncSession, int, datetime, Settings], Awaitable[None]],
+        *,
+        budget: float | None = None,
+    ) -> None:
+        self.__name__ = name
+        self.due = due
+        self.run = run
+        self.budget = budget
+
+    def __repr__(self) -> str:
+        return f"OrganisationJob({self.__name__})"
+
+    async def __call__(self, session: AsyncSession, now: datetime, settings: Settings) -> None:
+        for organisation_id in await self.due(session, now, settings):
+            await self.run(session, organisation_id, now, settings)
+
 
 StartHandler = Callable[["Context", str], Awaitable["Outcome | None"]]
 """Answers ``/start CODE`` for the codes of one kind; ``None`` for a code it does not know."""
@@ -57,6 +95,12 @@ Delivered = Callable[["AsyncSession", "OutboxMessage"], Awaitable[None]]
 records it: a feature follows up on what it queued (a proof bundle sent marks its
 deadline done; an e-mail refused is told to the trainer).  It looks at the row's key
 or ``about`` and leaves alone what is not its own."""
+
+Work = Callable[
+    ["AsyncSession", dict[str, Any], datetime, "Settings"], Awaitable[Sequence["Reply"]]
+]
+"""Long work done after the turn that asked for it (:mod:`bot.progress`): from its JSON
+arguments, the replies to send when it is done (they go through the outbox)."""
 
 ExportRows = Callable[["AsyncSession", argparse.Namespace], Awaitable[list[dict[str, Any]]]]
 ExportFile = Callable[["AsyncSession", argparse.Namespace], Awaitable[bytes]]
@@ -93,6 +137,8 @@ class Feature:
     """Readers of text typed outside any conversation, tried in feature order."""
     delivered: Sequence[Delivered] = ()
     """Told of the outcome of every message the outbox sent or gave up."""
+    works: Mapping[str, Work] = field(default_factory=dict)
+    """Long work by name, asked with ``ctx.later`` (:mod:`bot.progress`: a bundle, a big file)."""
 
 
 def _unique(kind: str, names: Iterable[str]) -> None:
@@ -147,6 +193,8 @@ class Features:
         )
         self.free_text: tuple[FreeText, ...] = tuple(r for f in self.features for r in f.free_text)
         self.delivered: tuple[Delivered, ...] = tuple(d for f in self.features for d in f.delivered)
+        _unique("works", (name for f in self.features for name in f.works))
+        self.works: dict[str, Work] = {n: w for f in self.features for n, w in f.works.items()}
 
     def setting(self, key: str) -> Setting | None:
         return next((s for s in self.settings if s.key == key), None)

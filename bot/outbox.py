@@ -49,7 +49,7 @@ from bot.manifest import Delivered
 from bot.messages import Choice, Document, Reply
 from bot.metrics import METRICS
 from bot.storage.base import utcnow
-from bot.storage.conflicts import insert_unless_taken
+from bot.storage.conflicts import insert_all_unless_taken
 from bot.storage.outbox import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -172,37 +172,17 @@ class About:
     what: str | None = None
 
 
-async def _insert(
-    session: AsyncSession,
-    *,
-    key: str,
-    platform: str,
-    chat_id: str,
-    payload: dict[str, Any],
-    organisation_id: int | None,
-    not_before: datetime | None,
-    about: About | None,
-) -> bool:
-    """One ``INSERT … ON CONFLICT DO NOTHING``: when two processes run the same
-    daily job at once, the loser's insert does nothing, without an error to
-    log or a transaction to roll back."""
-    about = about or About()
-    queued = await insert_unless_taken(
-        session,
-        OutboxMessage,
-        {
-            "key": key,
-            "organisation_id": organisation_id,
-            "platform": platform,
-            "chat_id": chat_id,
-            "payload": payload,
-            "next_attempt_at": not_before or utcnow(),
-            "bilan_id": about.bilan_id,
-            "participant_id": about.participant_id,
-            "about": about.what,
-        },
-    )
-    return queued is not None
+@dataclass(frozen=True)
+class Queued:
+    """One message for :func:`enqueue_many`."""
+
+    key: str
+    platform: str
+    chat_id: str
+    reply: Reply
+    organisation_id: int | None = None
+    not_before: datetime | None = None
+    about: About | None = None
 
 
 async def enqueue(
@@ -217,16 +197,24 @@ async def enqueue(
     about: About | None = None,
 ) -> bool:
     """Queue a message unless one with this key exists; True when queued now."""
-    return await _insert(
-        session,
-        key=key,
-        platform=platform,
-        chat_id=chat_id,
-        payload=reply_to_payload(reply),
-        organisation_id=organisation_id,
-        not_before=not_before,
-        about=about,
-    )
+    message = Queued(key, platform, chat_id, reply, organisation_id, not_before, about)
+    return key in await enqueue_many(session, [message])
+
+
+async def enqueue_many(session: AsyncSession, messages: Sequence[Queued]) -> set[str]:
+    """Queue each message unless one with its key exists; the keys queued now.
+
+    One ``INSERT … ON CONFLICT DO NOTHING RETURNING key`` for them all: when
+    two processes run the same daily job at once, the loser's insert does
+    nothing, without an error to log or a transaction to roll back; a digest
+    and its reminders cost one statement.
+    """
+    rows = [
+        _row(m.key, m.platform, m.chat_id, reply_to_payload(m.reply), m.organisation_id, m.about)
+        | {"next_attempt_at": m.not_before or utcnow()}
+        for m in messages
+    ]
+    return await _insert_rows(session, rows)
 
 
 async def queue_email(
@@ -247,16 +235,40 @@ async def queue_email(
     ``Settings.has_smtp`` first and give the trainer a draft otherwise).
     """
     mail = Mail(subject=" ".join(subject.split())[:250], body=body, attachments=tuple(attachments))
-    return await _insert(
-        session,
-        key=key,
-        platform=EMAIL,
-        chat_id=to.strip(),
-        payload=mail_to_payload(mail),
-        organisation_id=organisation_id,
-        not_before=None,
-        about=about,
-    )
+    row = _row(key, EMAIL, to.strip(), mail_to_payload(mail), organisation_id, about)
+    return key in await _insert_rows(session, [row | {"next_attempt_at": utcnow()}])
+
+
+def _row(
+    key: str,
+    platform: str,
+    chat_id: str,
+    payload: dict[str, Any],
+    organisation_id: int | None,
+    about: About | None,
+) -> dict[str, Any]:
+    about = about or About()
+    return {
+        "key": key,
+        "organisation_id": organisation_id,
+        "platform": platform,
+        "chat_id": chat_id,
+        "payload": payload,
+        "status": "pending",
+        "attempts": 0,
+        "bilan_id": about.bilan_id,
+        "participant_id": about.participant_id,
+        "about": about.what,
+    }
+
+
+async def _insert_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> set[str]:
+    if not rows:
+        return set()
+    stamp = utcnow()
+    for row in rows:
+        row["created_at"] = stamp
+    return {str(key) for key in await insert_all_unless_taken(session, OutboxMessage, rows, "key")}
 
 
 def backoff(attempts: int) -> timedelta:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
@@ -20,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.engine import log_failure
-from bot.manifest import Job
+from bot.manifest import Job, OrganisationJob
 from bot.storage.db import Database
 from bot.storage.inbox import InboxUpdate
 from bot.storage.matrix import MatrixEvent
@@ -82,10 +83,31 @@ class Scheduler:
         now = self.clock()
         for function in self.jobs:
             try:
+                if isinstance(function, OrganisationJob):
+                    await self._each_organisation(function, now)
+                    continue
                 async with self.db.sessions() as session, session.begin():
                     await function(session, now, self.settings)
             except Exception as exc:
                 log_failure(f"scheduled job {function.__name__}", exc)
+
+    async def _each_organisation(self, job: OrganisationJob, now: datetime) -> None:
+        """``job`` for each organisation it finds due, each in its own short transaction.
+
+        One organisation that fails is logged and left due (it is tried again
+        at the next tick); the others go on.
+        """
+        async with self.db.sessions() as session, session.begin():
+            due = list(await job.due(session, now, self.settings))
+        started = time.monotonic()
+        for organisation_id in due:
+            if job.budget is not None and time.monotonic() - started > job.budget:
+                break  # the rest at the next tick
+            try:
+                async with self.db.sessions() as session, session.begin():
+                    await job.run(session, organisation_id, now, self.settings)
+            except Exception as exc:
+                log_failure(f"scheduled job {job.__name__} (organisation {organisation_id})", exc)
 
     async def run_forever(self, stop: asyncio.Event) -> None:
         interval = max(1, self.settings.scheduler_interval_seconds)

@@ -40,6 +40,10 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
         undefined=jinja2.StrictUndefined,
+        # Compiled once per process: no stat of the file at every message (a
+        # reworded template is read at the next start).
+        auto_reload=False,
+        cache_size=-1,
     )
     from bot import dates
 

@@ -13,9 +13,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.absences.evidence import formation_export, timeline_document
+from bot import texts
+from bot.absences.evidence import formation_export, qualiopi_work, timeline_document
 from bot.absences.records import file_ticket, record_contact
 from bot.absences.timeline import timeline
+from bot.config import Settings
 from bot.storage.absences import Absence
 from bot.storage.audit import AuditEntry
 from bot.storage.db import Database
@@ -131,3 +133,19 @@ async def test_a_deadline_left_at_closing_says_so_in_the_timeline(session: Async
         ),
         ("Échéance faite : Déposer les échanges et saisir le ticket qualité", "Camille Durand"),
     ]
+
+
+async def test_the_qualiopi_work_gives_the_bundle_audited_or_says_the_formation_is_gone(
+    session: AsyncSession, settings: Settings
+) -> None:
+    _followup, camille, formation, _trainee = await opened(session)
+    args = {"formation_id": formation.id, "person_id": camille.id}
+    [reply] = await qualiopi_work(session, args, NOW, settings)
+    assert reply.document is not None and reply.document.filename.startswith("qualiopi-")
+    assert zipfile.ZipFile(io.BytesIO(reply.document.content)).namelist()
+    assert "Voici le dossier Qualiopi" in reply.text
+    entries = (await session.scalars(select(AuditEntry).where(AuditEntry.action == "export"))).all()
+    assert [(e.actor_id, e.details["what"]) for e in entries] == [(camille.id, "qualiopi")]
+    formation.deleted_at = NOW
+    [gone] = await qualiopi_work(session, args, NOW, settings)
+    assert gone.document is None and gone.text == texts.say("formation.not_found")

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import io
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bot import cli
+from bot.absences import evidence as absence_evidence
 from bot.absences import exports as absence_exports
 from bot.absences.reminders import entretien_reminders
-from bot.app import FEATURES, build_engine, build_scheduler
+from bot.app import FEATURES, build_engine, build_scheduler, serve
 from bot.attestations import exports as attestation_exports
+from bot.attestations import sending as attestation_sending
 from bot.attestations.reminders import tell_participants_the_bilan_is_over
 from bot.config import Settings
 from bot.deadlines import exports as deadline_exports
-from bot.deadlines.digest import send_digests, send_reminders
+from bot.deadlines.catch_up import refresh_outdated
+from bot.deadlines.digest import send_digests
 from bot.deadlines.service import close_begun_bilans
 from bot.inbox import forget_handled_updates
 from bot.manifest import Feature, Features
@@ -28,6 +34,9 @@ from bot.privacy.retention import (
 )
 from bot.scheduler import forget_old_events
 from bot.storage.db import Database
+from bot.storage.progress import LongWork
+from bot.transports.console import Console, ConsoleTransport
+from tests.auxil.attestations import BILAN_START, add_bilan
 
 EVERY_JOB = {
     forget_old_events,
@@ -35,7 +44,7 @@ EVERY_JOB = {
     forget_handled_updates,
     entretien_reminders,
     send_digests,
-    send_reminders,
+    refresh_outdated,
     close_begun_bilans,
     tell_participants_the_bilan_is_over,
     purge_expired,
@@ -48,8 +57,17 @@ def test_a_scheduler_built_from_the_features_alone_runs_every_job(
     db: Database, settings: Settings
 ) -> None:
     scheduler = build_scheduler(db, settings)
-    assert set(scheduler.jobs) == EVERY_JOB
-    assert len(scheduler.jobs) == len(EVERY_JOB)
+    resumers = [job for job in scheduler.jobs if job not in EVERY_JOB]
+    assert [job.__name__ for job in resumers] == ["resume_long_work"]  # bot.progress
+    assert set(scheduler.jobs) - set(resumers) == EVERY_JOB
+    assert len(scheduler.jobs) == len(EVERY_JOB) + 1
+
+
+def test_the_long_work_of_every_feature_is_known() -> None:
+    assert FEATURES.works == {
+        "attestations.bundle": attestation_sending.bundle_work,
+        "absences.qualiopi": absence_evidence.qualiopi_work,
+    }
 
 
 def test_the_cli_offers_every_export_of_every_feature() -> None:
@@ -135,3 +153,27 @@ def test_export_arguments_are_plain_namespaces() -> None:
         None,
         None,
     )
+
+
+async def test_a_piped_console_shows_the_bundle_it_asked_for_before_leaving(
+    db: Database, settings: Settings, demo: None, tmp_path: Path
+) -> None:
+    """The last line asks for long work (bot.progress): its result is printed, after the
+    interim message, before ``serve`` returns; nothing is left for the next start."""
+    await add_bilan(db, start=BILAN_START)
+    out = io.StringIO()
+    console = Console(build_engine(db, settings), name="formateur", documents=tmp_path, out=out)
+    source = io.StringIO("/attestations\n1\nRecevoir le dossier de preuves (ZIP)\n")
+
+    async def piped() -> None:
+        await console.run(source)
+
+    transport = ConsoleTransport(console, tmp_path / "inbox")
+    await asyncio.wait_for(serve(settings, db, [transport], until=piped), 120)
+    text = out.getvalue()
+    assert "Je prépare le dossier de preuves" in text
+    assert text.index("Je prépare le dossier de preuves") < text.index("[document]")
+    assert ".zip" in text[text.index("[document]") :]
+    async with db.sessions() as session:
+        [work] = (await session.scalars(select(LongWork))).all()
+        assert work.status == "done"

@@ -275,7 +275,7 @@ async def test_a_name_mismatch_is_accepted_and_flagged_to_the_trainer(
     assert "nom tapé : « Hugues Morel »" in trainer.last
 
 
-async def test_relancer_renews_unused_links_and_reminds_those_who_talk_to_the_bot(
+async def test_relancer_gives_the_same_links_and_reminds_those_who_talk_to_the_bot(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
 ) -> None:
     await schedule_bilan(trainer)
@@ -286,10 +286,14 @@ async def test_relancer_renews_unused_links_and_reminds_those_who_talk_to_the_bo
     await trainer.says("/attestations")
     assert "a ouvert son lien" in trainer.last
     await trainer.presses("Inviter ou relancer")
-    renewed = codes(trainer.replies)
-    assert set(renewed) == {"Hugo Moreau"} and renewed["Hugo Moreau"] != first["Hugo Moreau"]
+    again = codes(trainer.replies)
+    assert again == {"Hugo Moreau": first["Hugo Moreau"]}  # the same link, not a new one
+    assert "Son lien reste le même" in trainer.all_text
     assert "Rappel envoyé directement à Léa Martin" in trainer.all_text
     async with db.sessions() as session:
+        rows = (await session.scalars(select(AttestationInvitation))).all()
+        assert len(rows) == 2 and all(r.revoked_at is None for r in rows)
+        assert {r.code_hash for r in rows} == {code_hash(c) for c in first.values()}
         reminders = (
             await session.scalars(
                 select(OutboxMessage).where(OutboxMessage.key.like("attestation:remind:%"))
@@ -297,8 +301,9 @@ async def test_relancer_renews_unused_links_and_reminds_those_who_talk_to_the_bo
         ).all()
         assert [(r.platform, r.chat_id) for r in reminders] == [("console", "lea")]
         assert "/attestation" in reminders[0].payload["text"]
-    # A second Relancer is a second reminder (a unique key per reminder).
+    # A second Relancer is a second reminder (a unique key per reminder), still no new link.
     await trainer.presses("Inviter ou relancer")
+    assert codes(trainer.replies) == {"Hugo Moreau": first["Hugo Moreau"]}
     async with db.sessions() as session:
         count = len(
             (
@@ -308,12 +313,36 @@ async def test_relancer_renews_unused_links_and_reminds_those_who_talk_to_the_bo
             ).all()
         )
         assert count == 2
-    # The old link of Hugo no longer works; the new one does.
+        assert len((await session.scalars(select(AttestationInvitation))).all()) == 2
+    # Hugo's link, given twice, works (after the bilan: the attestation is asked).
     hugo = person("hugo")
     await hugo.says(f"/start {first['Hugo Moreau']}")
-    assert "n'est plus valable" in hugo.last
-    await hugo.says(f"/start {codes(trainer.replies)['Hugo Moreau']}")
+    assert "vous invite à confirmer votre participation" in hugo.all_text
     assert "nom complet" in hugo.last
+
+
+async def test_a_new_link_only_when_asked_and_the_old_one_says_it_was_replaced(
+    trainer: Talker, person: Callable[..., Talker], db: Database
+) -> None:
+    await schedule_bilan(trainer)
+    first = codes(trainer.replies)
+    await trainer.says("/attestations")
+    await trainer.presses("Nouveau lien pour un participant")
+    await trainer.presses("Hugo Moreau")
+    assert "Nouveau lien prêt pour Hugo Moreau" in trainer.all_text
+    renewed = codes(trainer.replies)
+    assert set(renewed) == {"Hugo Moreau"} and renewed["Hugo Moreau"] != first["Hugo Moreau"]
+    hugo = person("hugo")
+    await hugo.says(f"/start {first['Hugo Moreau']}")
+    assert hugo.last == "Ce lien a été remplacé : demandez le nouveau à votre formateur."
+    await hugo.says(f"/start {renewed['Hugo Moreau']}")
+    assert "Le bilan a lieu le" in hugo.all_text
+    async with db.sessions() as session:
+        rows = (
+            await session.scalars(select(AttestationInvitation).order_by(AttestationInvitation.id))
+        ).all()
+        hugo_rows = [r for r in rows if r.code_hash != code_hash(first["Léa Martin"])]
+        assert [r.revoked_at is not None for r in hugo_rows] == [True, False]
 
 
 async def test_an_on_site_participant_is_accounted_for_by_the_signed_sheet(

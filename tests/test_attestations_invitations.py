@@ -1,5 +1,5 @@
-"""bot.attestations.invitations on its own: codes issued (hash only), reissued, invitations and
-reminders, redeeming by one chat, and every refusal."""
+"""bot.attestations.invitations on its own: codes issued (hash only), reissued, redeeming by
+one chat, and every refusal (invitations and relances: test_attestations_reminders.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from bot.storage.attestations import AttestationInvitation
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.db import Database
-from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity, Membership, Person
 from tests.auxil.attestations import BILAN_END, BILAN_START, add_bilan, demo_author
 from tests.auxil.dialogue import Clock
@@ -89,6 +88,9 @@ async def test_reissue_audits_and_refuses_someone_of_another_bilan(
             await invitations.reissue(session, info, stranger.id, author=author, now=clock.now)
             is None
         )
+        old, _ = await invitations.issue(
+            session, info, info.bilan.participants[0], by=None, now=clock.now
+        )
         fresh = await invitations.reissue(
             session, info, info.bilan.participants[0].id, author=author, now=clock.now
         )
@@ -96,44 +98,8 @@ async def test_reissue_audits_and_refuses_someone_of_another_bilan(
         entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "reissue"))
         assert entry is not None and entry.actor_id == author.person_id
         assert entry.organisation_id == author.organisation_id
-        assert entry.details == {"bilan_id": bilan_id}
-
-
-async def test_invite_or_remind_new_links_for_the_silent_a_reminder_for_who_talks(
-    db: Database, demo: None, clock: Clock
-) -> None:
-    bilan_id = await add_bilan(db, start=BILAN_START, participants=TWO)
-    async with db.sessions() as session, session.begin():
-        author = await trainer_of(session)
-        info = await info_of(session, bilan_id)
-        done = await invitations.invite_or_remind(
-            session, info, author=author, now=clock.now, event="console:1", only_new=True
-        )
-        assert [f.participant.name for f in done.fresh] == ["Léa Martin", "Hugo Moreau"]
-        assert done.reminded == []
-        lea_code = done.fresh[0].code
-        again = await invitations.invite_or_remind(
-            session, info, author=author, now=clock.now, event="console:2", only_new=True
-        )
-        assert again.fresh == [] and again.reminded == []  # everyone has a live link
-        assert await invitations.redeem(session, lea_code, chat=LEA, author=Author(), now=clock.now)
-        relance = await invitations.invite_or_remind(
-            session, info, author=author, now=clock.now, event="console:3"
-        )
-        assert [f.participant.name for f in relance.fresh] == ["Hugo Moreau"]
-        assert relance.reminded == ["Léa Martin"]
-        reminders = (
-            await session.scalars(
-                select(OutboxMessage).where(OutboxMessage.key.like("attestation:remind:%"))
-            )
-        ).all()
-        assert [(r.platform, r.chat_id) for r in reminders] == [("console", "lea")]
-        assert reminders[0].key.endswith(":console:3")
-        assert "/attestation" in reminders[0].payload["text"]
-        invites = (
-            await session.scalars(select(AuditEntry).where(AuditEntry.action == "invite"))
-        ).all()
-        assert len(invites) == 3
+        assert entry.details == {"bilan_id": bilan_id, "replaced": [old.id]}
+        assert old.revoked_at is not None
 
 
 async def test_redeeming_binds_the_code_to_the_first_chat_and_makes_a_person(
@@ -241,45 +207,3 @@ async def test_an_invitation_is_usable_only_by_its_chat_until_it_ends(
         )
         assert [i.bilan_id for i in await invitations.held_by(session, LEA)] == [first]
         assert await invitations.held_by(session, MALLORY) == []
-
-
-async def test_a_participant_on_matrix_gets_the_link_from_the_bot_not_forwarded(
-    db: Database, demo: None, clock: Clock
-) -> None:
-    bilan_id = await add_bilan(db, start=BILAN_START, participants=TWO)
-    async with db.sessions() as session, session.begin():
-        lea = await session.scalar(
-            select(BilanParticipant).where(
-                BilanParticipant.bilan_id == bilan_id, BilanParticipant.name == "Léa Martin"
-            )
-        )
-        assert lea is not None
-        lea.contact = "@lea.martin:tchap.example"
-        author = await trainer_of(session)
-        info = await info_of(session, bilan_id)
-        off = await invitations.invite_or_remind(
-            session, info, author=author, now=clock.now, event="console:1"
-        )
-        assert [f.participant.name for f in off.fresh] == ["Léa Martin", "Hugo Moreau"]
-        done = await invitations.invite_or_remind(
-            session, info, author=author, now=clock.now, event="console:2", on_matrix=True
-        )
-        assert [f.participant.name for f in done.fresh] == ["Hugo Moreau"]
-        assert done.on_matrix == ["Léa Martin"]
-        [sent] = (
-            await session.scalars(
-                select(OutboxMessage).where(OutboxMessage.key.like("attestation:invite:%"))
-            )
-        ).all()
-        assert (sent.platform, sent.chat_id) == ("matrix", "@lea.martin:tchap.example")
-        live = await session.scalar(
-            select(AttestationInvitation).where(
-                AttestationInvitation.participant_id == lea.id,
-                AttestationInvitation.revoked_at.is_(None),
-            )
-        )
-        assert live is not None and sent.key == f"attestation:invite:{live.id}:matrix"
-        text = sent.payload["text"]
-        assert "Bonjour Léa Martin" in text and "/start " in text
-        code = text.split("/start ", 1)[1].split("<", 1)[0].strip()
-        assert live.code_hash == code_hash(code)  # the live link, the one that works

@@ -106,7 +106,7 @@ async def test_a_revoked_code_is_refused_and_the_new_one_works(
     clock.advance(days=3, hours=6)
     lea = person("lea")
     await lea.says(f"/start {old}")
-    assert "n'est plus valable" in lea.last
+    assert "Ce lien a été remplacé" in lea.last
     reveals_nothing(lea.all_text)
     await lea.says(f"/start {new}")
     assert "nom complet" in lea.last

@@ -6,6 +6,7 @@ the ZIP, whose PDFs, manifest hashes and stored evidence are checked."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 from collections.abc import AsyncIterator
@@ -13,10 +14,12 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import select
 
+from bot import progress
 from bot.config import Settings
 from bot.outbox import Sender
 from bot.storage.attestations import Attestation, AttestationInvitation
 from bot.storage.db import Database
+from bot.storage.progress import LongWork
 from bot.transports.telegram import TelegramTransport
 from tests.auxil.attestations import open_zip
 from tests.auxil.dialogue import Clock
@@ -24,6 +27,7 @@ from tests.auxil.pdf import pdf_words
 from tests.auxil.telegram_bot import (
     ask,
     click,
+    document_after,
     latest_id,
     press_for_document,
     trainer_bot,
@@ -51,6 +55,20 @@ async def bot(
         emulator, db, settings, clock, token=TOKEN, user_id=TRAINER_ID
     ) as transport:
         yield transport
+
+
+async def work_done(db: Database, *, timeout: float = 15) -> None:
+    """Wait until the long work asked (started once the turn's replies are sent) is done."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        await progress.wait_for_works()
+        async with db.sessions() as session:
+            left = await session.scalar(select(LongWork.id).where(LongWork.status != "done"))
+            done = await session.scalar(select(LongWork.id).where(LongWork.status == "done"))
+        if left is None and done is not None:
+            return
+        assert asyncio.get_running_loop().time() < deadline, "the long work did not end"
+        await asyncio.sleep(0.05)
 
 
 async def test_a_delegate_attests_through_a_deep_link_and_the_trainer_gets_the_bundle(
@@ -109,7 +127,14 @@ async def test_a_delegate_attests_through_a_deep_link_and_the_trainer_gets_the_b
 
         status = await ask(camille, "/attestations", "Dossier de preuves")
         assert "✅ Léa Martin" in status.body and "⏳ Hugo Moreau" in status.body
-        zipped_message = await press_for_document(camille, "Recevoir le dossier de preuves (ZIP)")
+        before = await latest_id(camille)
+        await camille.press_button("Recevoir le dossier de preuves (ZIP)")
+        # Said at once; the ZIP is built after the turn and comes through the outbox.
+        await wait_for(camille, before, "Je prépare le dossier de preuves")
+        assert not [m for m in await camille.bot_messages() if m.message_id > before and m.document]
+        await work_done(db)
+        assert await Sender(db.sessions, {"telegram": bot.send}).run_once() == 1
+        zipped_message = await document_after(camille, before)
         assert zipped_message.document is not None
         assert zipped_message.document["file_name"].endswith(".zip")
         assert "Voici le dossier de preuves" in zipped_message.body
@@ -140,3 +165,20 @@ async def test_a_delegate_attests_through_a_deep_link_and_the_trainer_gets_the_b
     )
     assert entry["messagerie"] == "telegram" and entry["compte"] == str(DELEGATE_ID)
     assert "Je, Léa Martin," in pdf_words(files["attestation-01-lea-martin.pdf"])
+
+
+async def test_a_turn_longer_than_a_moment_shows_typing_in_the_chat(
+    emulator: TelegramEmulator,
+    bot: TelegramTransport,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The transport's "typing" (bot.progress.while_slow): here every turn counts as slow."""
+    monkeypatch.setattr(progress, "TYPING_AFTER", 0.0)
+    async with emulator.user(TOKEN, user_id=TRAINER_ID, first_name="Camille") as camille:
+        state = await emulator.bot_state(TOKEN)
+        assert state["chat_actions"] == []
+        await ask(camille, "/attestations", "Aucun bilan")
+        state = await emulator.bot_state(TOKEN)
+    assert {"chat_id": TRAINER_ID, "action": "typing"} in [
+        {k: a[k] for k in ("chat_id", "action")} for a in state["chat_actions"]
+    ]

@@ -147,8 +147,10 @@ async def test_the_invitation_goes_by_e_mail_and_only_the_rest_is_left_to_forwar
     assert method == "REQUEST" and event["sequence"] == 0
     uid = event["uid"]
 
-    assert str(attestation.message["Subject"]).startswith("Confirmez votre participation")
+    assert str(attestation.message["Subject"]).startswith("Attestation de présence")
     link = body(attestation)
+    assert "il a lieu le jeudi 26 novembre 2026" in link  # before the bilan: its date,
+    assert "confirm" not in link.lower()  # and nothing to confirm yet
     assert "https://t.me/formabot_demo_bot?start=" in link
     code = link.split("?start=", 1)[1].split()[0]
     assert f"Votre code personnel : {code}" in link

@@ -17,11 +17,11 @@ from bot.deadlines.actions import (
     mark_done_by_answers,
     postpone_deadline,
     postpone_problem,
-    recomputed,
     reopen,
+    to_do,
     visible_deadline,
 )
-from bot.deadlines.service import refresh_deadlines
+from bot.deadlines.service import refresh_deadlines, refresh_organisation
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import BilanParticipant, StoredDeadline
 from bot.storage.db import Database
@@ -168,18 +168,22 @@ async def test_a_deadline_is_visible_only_within_the_formations_given(
         assert await visible_deadline(session, forged, {docs.formation_id}) is None
 
 
-async def test_the_list_is_recomputed_and_leaves_done_ones_out(session: AsyncSession) -> None:
+async def test_the_list_is_read_as_stored_and_leaves_done_ones_out(session: AsyncSession) -> None:
+    """Issue 14: the list recomputes nothing; the services that change the facts do."""
     actor, rows = await normandie(session)
     docs, visio = rows["NOR-DOCS"], rows["NOR-VISIO"]
+    stored_due = docs.due_at
     await complete(session, actor, visio.id, NOW)
     organisation_row = await session.get(Organisation, docs.organisation_id)
     assert organisation_row is not None
-    organisation_row.settings = {"nor_docs_hours_before": 72}  # changed, not yet recomputed
-    listed = await recomputed(session, [docs.formation_id], NOW)
+    organisation_row.settings = {"nor_docs_hours_before": 72}  # written past the services
+    listed = await to_do(session, [docs.formation_id], NOW)
     assert visio not in listed and docs in listed
-    assert docs.due_at == datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
+    assert docs.due_at == stored_due != datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
     assert [r.effective_due for r in listed] == sorted(r.effective_due for r in listed)
-    assert await recomputed(session, [], NOW) == []
+    assert await to_do(session, [], NOW) == []
+    await refresh_organisation(session, docs.organisation_id)  # what /reglages calls
+    assert docs.due_at == datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
 
 
 async def test_what_booking_answered_is_done_and_audited(session: AsyncSession) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 from datetime import UTC, datetime
 
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from bot import texts
 from bot.app import build_scheduler
 from bot.config import Settings
+from bot.deadlines.digest import digest_of
 from bot.messages import Reply
 from bot.outbox import Sender
 from bot.storage.db import Database
@@ -18,6 +20,8 @@ from bot.storage.formations import Formation
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import Organisation
 from tests.auxil.dialogue import Clock, Person
+from tests.auxil.organisations import add_organisations
+from tests.auxil.statements import counting
 from tests.test_bilan import schedule
 
 
@@ -217,3 +221,79 @@ async def test_the_jobs_log_nothing_personal(
     await deliver(db)
     for name in ("Nadia Roux", "Léa Martin", "Karim Haddad", "Sophie Leroy"):
         assert name not in caplog.text
+
+
+async def test_the_digest_reads_the_stored_deadlines(
+    db: Database, settings: Settings, clock: Clock, demo: None
+) -> None:
+    """Issue 14: nothing is recomputed at the digest hour (the services keep them current)."""
+    scheduler = build_scheduler(db, settings, clock=clock)
+    clock.now = datetime(2026, 11, 24, 6, 0, tzinfo=UTC)
+    await scheduler.tick()  # before the hour: only the rules' catch-up, once after an upgrade
+    async with db.sessions() as session, session.begin():
+        for formation in (await session.scalars(select(Formation))).all():
+            formation.funder = "autre"  # written past every service: nothing recomputes
+    clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
+    with counting(db) as sent:
+        await scheduler.tick()
+    [(_, text)] = (await deliver(db)).digests()
+    assert "3 entrées à saisir dans EOS" in text  # as stored
+    assert not [s for s in sent if "formation_sessions" in s]  # the rules' facts were not read
+
+
+async def test_each_organisation_s_digest_is_its_own_transaction(
+    db: Database, settings: Settings, clock: Clock, demo: None
+) -> None:
+    await add_organisations(db, 3, clock.now.date())
+    scheduler = build_scheduler(db, settings, clock=clock)
+    clock.now = datetime(2026, 11, 24, 6, 0, tzinfo=UTC)
+    await scheduler.tick()
+    clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
+    with counting(db) as sent:
+        await scheduler.tick()
+    digests = [i for i, s in enumerate(sent) if s.startswith("INSERT INTO outbox")]
+    assert len(digests) == 4  # one per organisation (no reminder due today)
+    for before, after in itertools.pairwise(digests):
+        assert "COMMIT" in sent[before:after]  # committed before the next one begins
+    assert sorted(chat for chat, _ in (await deliver(db)).digests()) == [
+        "admin-1",
+        "admin-2",
+        "admin-3",
+        "formateur",
+    ]
+
+
+async def test_a_digest_tick_killed_half_way_resumes_with_the_others(
+    db: Database, settings: Settings, clock: Clock, demo: None
+) -> None:
+    """What was committed before the kill is not done again; the rest is done once."""
+    second, third = (await add_organisations(db, 2, clock.now.date()))[:2]
+    clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
+    async with db.sessions() as session, session.begin():  # the killed tick got this far
+        await digest_of(session, second, clock.now, settings)
+    assert await keys(db, "digest:") == [f"digest:org:{second}:2026-11-24:person:2"]
+    scheduler = build_scheduler(db, settings, clock=clock)  # the restart
+    await scheduler.tick()
+    await scheduler.tick()
+    chats = sorted(chat for chat, _ in (await deliver(db)).digests())
+    assert chats == ["admin-1", "admin-2", "formateur"]
+    assert third  # its admin is admin-2
+
+
+async def test_a_deadline_due_tomorrow_added_after_the_digest_is_reminded_that_day(
+    db: Database, settings: Settings, clock: Clock, trainer: Person
+) -> None:
+    scheduler = build_scheduler(db, settings, clock=clock)
+    await scheduler.tick()  # Monday 10:00 in Paris: the day's digest and reminders
+    assert await keys(db, "rappel:") == []
+    await schedule(trainer)  # remote bilan on Thursday: its documents are due tomorrow
+    with counting(db) as sent:
+        await scheduler.tick()
+    [key] = await keys(db, "rappel:")
+    assert key.startswith("rappel:NOR-DOCS:bilan:") and key.endswith(":2026-11-23")
+    assert len(await keys(db, "digest:")) == 1  # the day's digest is not sent again
+    assert [s for s in sent if s.startswith("UPDATE organisations")]
+    with counting(db) as steady:
+        await scheduler.tick()
+    assert not [s for s in steady if s.startswith("UPDATE organisations")]  # nothing due
+    assert len(await keys(db, "rappel:")) == 1

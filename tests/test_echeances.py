@@ -10,13 +10,16 @@ from sqlalchemy import select
 from bot.app import build_scheduler
 from bot.config import Settings
 from bot.deadlines.exports import rows as deadline_rows
+from bot.deadlines.service import refresh_deadlines
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
+from bot.storage.formations import Formation, Trainee
 from bot.storage.people import ChatIdentity, Membership, Role
 from bot.storage.people import Person as P
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, step_of, survives
+from tests.auxil.statements import counting
 from tests.test_bilan import schedule
 from tests.test_deadlines_exports import args as export_args
 
@@ -167,6 +170,7 @@ async def test_none_when_there_is_nothing(db: Database, trainer: Person) -> None
 
         for f in (await s.scalars(select(Formation))).all():
             f.funder = "autre"
+            await refresh_deadlines(s, f.id)  # as the formation's edit does
     await trainer.says("/echeances")
     assert "Aucune échéance en cours pour l'organisme" in trainer.last
 
@@ -297,3 +301,56 @@ async def test_entries_of_one_formation_are_one_line_opening_on_the_names(
             )
         ).all()
     assert {(r.status, r.done_by) for r in entries} == {("done", 1)}
+
+
+async def more_formations(db: Database, count: int) -> None:
+    """``count`` more formations like the demo's « Projet professionnel », their deadlines stored."""
+    async with db.sessions() as session, session.begin():
+        model = await session.scalar(select(Formation).where(Formation.funder == "cvl"))
+        assert model is not None
+        for number in range(count):
+            copy = Formation(
+                **{
+                    c: getattr(model, c)
+                    for c in (
+                        "organisation_id",
+                        "owner_id",
+                        "funder",
+                        "programme",
+                        "action_type",
+                        "mode",
+                        "kind",
+                        "start_date",
+                        "end_date",
+                        "certifying",
+                        "long",
+                    )
+                },
+                title=f"Parcours {number + 1}",
+            )
+            for name in ("Nadia Roux", "Thomas Fabre", "Inès Garnier"):
+                copy.trainees.append(
+                    Trainee(full_name=name, name_key=name.lower(), entered_on=model.start_date)
+                )
+            session.add(copy)
+            await session.flush()
+            await refresh_deadlines(session, copy.id)
+
+
+async def test_the_list_costs_a_few_statements_however_many_formations(
+    db: Database, trainer: Person
+) -> None:
+    """Issue 14: 444 statements with 40 formations; one query per section, not per formation."""
+    await trainer.says("/aide")  # the conversation's row exists from here on
+    costs = []
+    for count in (0, 38):
+        await more_formations(db, count)
+        with counting(db) as sent:
+            await trainer.says("/echeances")
+        costs.append([s for s in sent if s not in ("BEGIN", "COMMIT", "ROLLBACK")])
+        assert "Échéances de l'organisme" in trainer.last
+        await trainer.says("Terminé")
+    few, many = costs
+    # The engine's five, the titles, the begun bilans' closing, the deadlines read for the
+    # counts and the buttons, the names they concern, the week's failures (an admin).
+    assert len(many) == len(few) <= 14, "\n".join([*few, "----", *many])

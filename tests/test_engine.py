@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import build_engine
+from bot.app import FEATURES, build_engine
 from bot.config import Settings
 from bot.conversations.formations import create as formation_module
-from bot.engine import Engine
+from bot.conversations.kit.context import Context
+from bot.engine import Engine, Stand
+from bot.messages import Incoming, Platform, Reply
 from bot.storage.db import Database
 from bot.storage.formations import Formation
 from bot.storage.people import ChatIdentity, Membership, Role
@@ -280,7 +282,7 @@ async def test_aide_without_a_slash_is_the_help(trainer: Person) -> None:
 async def test_a_turn_issues_no_more_statements_than_the_readme_says(
     db: Database, trainer: Person
 ) -> None:
-    """Event id, state row read and versioned write, who is writing, the event recorded."""
+    """Event, state and person read at once; state written with its version; event recorded."""
     figure = re.search(r"a turn\s+issues\s+\*\*(\d+) SQL statements\*\*", README.read_text("utf-8"))
     assert figure is not None, "the README states how many statements a turn issues"
     await trainer.says("/formation")  # the state row exists from here on
@@ -289,3 +291,43 @@ async def test_a_turn_issues_no_more_statements_than_the_readme_says(
             await trainer.says(text)
         statements = [s for s in sent if s not in ("BEGIN", "COMMIT", "ROLLBACK")]
         assert len(statements) <= int(figure.group(1)), (text, statements)
+
+
+class SlowEcho(Engine):
+    """Each turn says what it got after a pause, and notes how many turns run at once."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.order: list[str] = []
+        self.running = 0
+        self.most = 0
+
+    async def _route(self, ctx: Context, state: Stand) -> tuple[str | None, str | None]:
+        self.running += 1
+        self.most = max(self.most, self.running)
+        self.order.append(ctx.incoming.text)
+        await asyncio.sleep(0.05)
+        ctx.send(Reply(text=f"reçu {ctx.incoming.text}"))
+        self.running -= 1
+        return None, None
+
+
+async def test_a_peak_queues_fairly_each_persons_messages_behind_their_own(
+    store: Database, settings: Settings, clock: Clock
+) -> None:
+    """Two slots: no more than two turns at once, every reply once, each person in order,
+    and Bruno's first message is not kept behind Anna's second one."""
+    settings = replace(settings, db_pool_size=1, db_max_overflow=1)
+    echo = SlowEcho(store, settings, FEATURES, clock=clock)
+
+    def message(user: str, n: int) -> Incoming:
+        return Incoming(Platform.CONSOLE, user, user, f"{user}-{n}", text=f"{user} {n}")
+
+    sent = [message("anna", 1), message("anna", 2), message("anna", 3)]
+    sent += [message(f"p{i}", 1) for i in range(6)]
+    replies = await asyncio.gather(*(echo.handle(m) for m in sent))
+    assert [r[0].text for r in replies] == [f"reçu {m.text}" for m in sent]
+    assert echo.most == (1 if store.is_sqlite else 2)
+    anna = [t for t in echo.order if t.startswith("anna")]
+    assert anna == ["anna 1", "anna 2", "anna 3"]
+    assert echo.order.index("p0 1") < echo.order.index("anna 2")  # not behind Anna's next

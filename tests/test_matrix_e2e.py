@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from bot import demo as demo_module
 from bot.app import build_engine, build_scheduler
-from bot.attestations import invitations
+from bot.attestations import reminders
 from bot.attestations.service import Author
 from bot.bilans.view import view_of
 from bot.config import Settings
@@ -394,7 +394,7 @@ async def test_a_participant_answers_on_matrix_and_the_trainer_on_telegram_is_to
                 participant.contact = lea.user_id
                 info = await view_of(session, bilan_id)
                 assert info is not None
-                done = await invitations.invite_or_remind(
+                done = await reminders.invite_or_remind(
                     session,
                     info,
                     author=Author(camille, organisation),
@@ -407,7 +407,7 @@ async def test_a_participant_answers_on_matrix_and_the_trainer_on_telegram_is_to
             assert await sender.run_once() == 1
             await lea.wait(lambda: bool(lea.client.rooms), what="the bot's direct chat")
             [room] = list(lea.client.rooms)
-            welcome = await lea.reply_after(room, 0, "vous invite à confirmer")
+            welcome = await lea.reply_after(room, 0, "vous invite")
             code = re.search(r"/start (\S+)", welcome.body)
             assert welcome.decrypted and code is not None
             await lea.ask(room, f"/start {code.group(1)}", "nom complet")

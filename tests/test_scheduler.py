@@ -1,17 +1,31 @@
-"""Event records are dropped after each platform's redelivery window (bot/scheduler.py)."""
+"""The minute tick (bot/scheduler.py): event records dropped after each platform's
+redelivery window, organisations done one per transaction, every query through an index."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from bot import demo
+from bot.app import build_engine, build_scheduler
 from bot.config import Settings
+from bot.messages import Platform
 from bot.scheduler import forget_old_events
 from bot.storage.db import Database
 from bot.storage.inbox import InboxUpdate
+from bot.storage.outbox import OutboxMessage
 from bot.storage.state import ProcessedEvent
-from tests.auxil.dialogue import Clock
+from tests.auxil.dialogue import Clock, Person
+from tests.auxil.organisations import add_organisations
+from tests.auxil.statements import counting, plans, recording, scans
+
+
+async def keys(db: Database, prefix: str) -> int:
+    """How many outbox rows have a key starting with ``prefix``."""
+    async with db.sessions() as session:
+        rows = await session.scalars(select(OutboxMessage.key))
+        return sum(1 for key in rows.all() if key.startswith(prefix))
 
 
 async def test_each_platform_keeps_its_events_for_its_own_window(
@@ -53,3 +67,80 @@ async def test_each_platform_keeps_its_events_for_its_own_window(
     async with db.sessions() as session:
         left = set((await session.scalars(select(ProcessedEvent.event_id))).all())
     assert left == {"t-24h", "t-waiting", "m-6d"}
+
+
+BIG_TABLES = {
+    "absences",
+    "attestation_invitations",
+    "attestations",
+    "audit_log",
+    "bilan_participants",
+    "bilans",
+    "chat_identities",
+    "conversation_states",
+    "deadlines",
+    "entretiens",
+    "followups",
+    "formation_sessions",
+    "formations",
+    "inbox",
+    "matrix_events",
+    "memberships",
+    "organisations",
+    "outbox",
+    "people",
+    "processed_events",
+    "proof_sendings",
+    "retention_purges",
+    "stored_documents",
+    "trainees",
+}
+"""Tables that grow with the organisations: none may be read whole by a turn or a tick."""
+
+
+async def test_a_turn_and_a_tick_read_through_indexes(
+    store: Database, settings: Settings, clock: Clock
+) -> None:
+    """Issue 14: the SQL of chat turns, the digest hour's tick and the next tick, explained."""
+    async with store.sessions() as session, session.begin():
+        await demo.fill(session, today=clock.now.date())
+    await add_organisations(store, 3, clock.now.date())
+    trainer = Person(build_engine(store, settings, clock=clock), "formateur", Platform.CONSOLE)
+    scheduler = build_scheduler(store, settings, clock=clock)
+    await scheduler.tick()  # the rules' catch-up, once after an upgrade
+    with recording(store) as sent:
+        await trainer.says("/echeances")
+        await trainer.presses("3 entrées")
+        await trainer.says("/aide")
+        await trainer.says("/formations")
+        clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # 8:00 in Paris: the digest hour
+        await scheduler.tick()
+        clock.advance(minutes=1)
+        await scheduler.tick()
+    assert await keys(store, "digest:") == 8  # Monday's and Tuesday's, four organisations each
+    found = await plans(store, sent)
+    assert len(found) > 30
+    bad = scans(found, BIG_TABLES)
+    assert bad == [], "\n\n".join(bad)
+
+
+async def test_a_steady_tick_costs_the_same_whatever_the_organisations(
+    db: Database, settings: Settings, clock: Clock
+) -> None:
+    """Issue 14: the cost of a tick follows what is due, not how much is stored."""
+    scheduler = build_scheduler(db, settings, clock=clock)
+    costs = []
+    for first, count in ((1, 1), (2, 5)):
+        await add_organisations(db, count, clock.now.date(), first)
+        for _ in range(2):  # the new organisations' digests, the rules' catch-up: once
+            await scheduler.tick()
+            clock.advance(minutes=1)
+        with counting(db) as sent:
+            await scheduler.tick()
+        costs.append(sent)
+        clock.advance(minutes=1)
+    few, many = costs
+    assert len(many) == len(few), "\n".join([*few, "----", *many])
+    assert not [s for s in many if " LIKE " in s.upper()]
+    async with db.sessions() as session:
+        assert await session.scalar(select(func.count(OutboxMessage.id))) == 6  # a digest each

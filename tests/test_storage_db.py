@@ -159,6 +159,24 @@ def test_a_first_start_killed_with_sigkill_starts_afterwards(tmp_path: Path) -> 
         assert asyncio.run(starts(path)), index
 
 
+async def test_sqlite_runs_in_the_loops_thread_and_its_errors_come_back(tmp_path: Path) -> None:
+    """No aiosqlite thread: a statement is run at once where it is awaited (the lean turn);
+    a statement SQLite refuses still raises SQLAlchemy's error, and the connection goes on."""
+    from sqlalchemy.exc import OperationalError
+
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'f.db'}")
+    async with database.engine.connect() as connection:
+        assert (await connection.execute(text("SELECT 41 + 1"))).scalar() == 42
+        raw = (await connection.get_raw_connection()).driver_connection
+        assert isinstance(raw, db_module.InlineConnection)
+        assert not raw._thread.is_alive()
+        with pytest.raises(OperationalError):
+            await connection.execute(text("SELECT * FROM no_such_table"))
+        await connection.rollback()
+        assert (await connection.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
+    await database.dispose()
+
+
 def test_the_heads_read_from_the_files_are_alembics() -> None:
     from alembic.script import ScriptDirectory
 

@@ -136,6 +136,9 @@ async def test_exports_in_chat(db: Database, trainer: Person, clock: Clock) -> N
     await trainer.says("/exporter")
     await trainer.presses("Agent de restauration")
     await trainer.presses("Dossier Qualiopi")
+    # Said at once; built after the turn, it arrives next (bot.progress).
+    assert trainer.replies[0].document is None
+    assert "Je prépare le dossier Qualiopi" in trainer.replies[0].text
     bundle = trainer.replies[-1].document
     assert bundle is not None and bundle.mime_type == "application/zip"
     with zipfile.ZipFile(io.BytesIO(bundle.content)) as archive:

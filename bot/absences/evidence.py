@@ -9,12 +9,17 @@ recorded (by ids, never names) as having taken them.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import texts
 from bot.absences.exports import ABSENCE_COLUMNS, absence_rows, qualiopi_bundle, timeline_pdf
+from bot.config import Settings
+from bot.documents.bundle import safe_name
 from bot.documents.sheets import Format
 from bot.documents.sheets import write as sheet
+from bot.messages import Document, Reply
 from bot.storage import audit
 from bot.storage.formations import Formation, Trainee
 
@@ -65,3 +70,32 @@ async def formation_export(
         what=what,
     )
     return content
+
+
+def qualiopi_reply(formation: Formation, content: bytes) -> Reply:
+    """The Qualiopi bundle of ``formation`` as the chat sends it, with its warning."""
+    stem = "-".join(formation.title.split())[:60]
+    return Reply(
+        text=texts.say("suivi.export_ready", what="le dossier Qualiopi"),
+        document=Document(
+            filename=safe_name(f"qualiopi-{stem}.zip"),
+            mime_type="application/zip",
+            content=content,
+            caption="Dossier Qualiopi",
+        ),
+    )
+
+
+async def qualiopi_work(
+    session: AsyncSession, args: dict[str, Any], now: datetime, settings: Settings
+) -> list[Reply]:
+    """The long work ``absences.qualiopi`` (:mod:`bot.progress`): the bundle for the trainer
+    who asked in ``/exporter`` (``args``: ``formation_id``, ``person_id``; their right to see
+    the formation was checked when they asked), built and audited after their turn."""
+    formation = await session.get(Formation, int(args["formation_id"]))
+    if formation is None or formation.deleted_at is not None:
+        return [Reply(text=texts.say("formation.not_found"))]
+    content = await formation_export(session, formation, "qualiopi", int(args["person_id"]), now)
+    if content is None:
+        return [Reply(text=texts.say("suivi.export_empty"))]
+    return [qualiopi_reply(formation, content)]

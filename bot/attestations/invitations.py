@@ -9,22 +9,19 @@ returned as the name of the message that explains them (a block of
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, NamedTuple
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import dates, invitations, texts
+from bot import invitations
 from bot.answers import matrix_id, visible
-from bot.attestations.service import Author, Chat, audit, progress, when_words
+from bot.attestations.service import Author, Chat, audit
 from bot.attestations.settings import invitation_expiry
-from bot.bilans.notify import email_of
 from bot.bilans.view import BilanView, view_of
-from bot.mailer import render_email
-from bot.messages import Reply
-from bot.outbox import About, enqueue, queue_email
+from bot.privacy.replies import Sealer
 from bot.storage.attestations import AttestationInvitation
 from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.people import ChatIdentity, Person
@@ -55,30 +52,6 @@ class Fresh:
     participant: BilanParticipant
     code: str
     expires_at: datetime
-
-
-@dataclass(frozen=True)
-class Invited:
-    """What "Inviter ou relancer" did: new codes, and who was reminded in their chat."""
-
-    fresh: list[Fresh] = field(default_factory=list)
-    reminded: list[str] = field(default_factory=list)
-    on_matrix: list[str] = field(default_factory=list)
-    """Those whose invitation the bot sent itself, in a Matrix chat it opened."""
-    emailed: list[str] = field(default_factory=list)
-    """Those whose invitation the bot sent itself by e-mail."""
-
-
-@dataclass(frozen=True)
-class Links:
-    """What an e-mailed invitation points to: the Telegram bot's name (its deep link) and
-    the bot's Matrix ID (a ``matrix.to`` link), each empty when the bot is not there."""
-
-    telegram: str = ""
-    matrix: str = ""
-
-
-INVITATION_EMAIL = "email/attestation_invitation.txt.j2"
 
 
 def expiry(invitation: AttestationInvitation, info: BilanView) -> datetime:
@@ -123,12 +96,14 @@ async def issue(
     *,
     by: int | None,
     now: datetime,
+    sealer: Sealer | None = None,
 ) -> tuple[AttestationInvitation, str]:
     """A new personal code for ``participant`` (earlier ones revoked); the code in clear.
 
     When the participant's contact is a Matrix ID, it is recorded as the
     target, so a Matrix transport can invite that person directly instead of
-    relying on a forwarded link.
+    relying on a forwarded link.  With a ``sealer`` the code is also kept
+    sealed (key outside the database), so a relance can give it again.
     """
     await revoke(session, participant.id, by=by, now=now)
     code = invitations.new_code()
@@ -139,6 +114,7 @@ async def issue(
         bilan_id=info.bilan.id,
         participant_id=participant.id,
         code_hash=invitations.code_hash(code),
+        code_sealed=sealer.seal({"code": code}) if sealer is not None else None,
         target_platform="matrix" if matrix else None,
         target_user=contact if matrix else None,
         created_by=by,
@@ -150,149 +126,64 @@ async def issue(
     return invitation, code
 
 
+def unsealed(invitation: AttestationInvitation, sealer: Sealer | None) -> str | None:
+    """The code of ``invitation`` in clear, when it was sealed with this data folder's key."""
+    if sealer is None or not invitation.code_sealed:
+        return None
+    found = sealer.unseal(invitation.code_sealed)
+    code = found.get("code") if found else None
+    if not isinstance(code, str) or not invitations.same_hash(
+        invitations.code_hash(code), invitation.code_hash
+    ):
+        return None
+    return code
+
+
 async def reissue(
-    session: AsyncSession, info: BilanView, participant_id: int, *, author: Author, now: datetime
+    session: AsyncSession,
+    info: BilanView,
+    participant_id: int,
+    *,
+    author: Author,
+    now: datetime,
+    sealer: Sealer | None = None,
 ) -> Fresh | None:
-    """A new link for one participant of ``info`` (the old one stops working); ``None`` for
-    someone who is not a participant of this bilan."""
+    """A new link for one participant of ``info`` (the old one stops working, and answers
+    that it was replaced); ``None`` for someone who is not a participant of this bilan.
+
+    The only way a link changes: the trainer asked for it ("Nouveau lien", or
+    an answer not validated).  Audited as ``reissue`` with the revoked ids.
+    """
     participant = info.participant(participant_id)
     if participant is None:
         return None
-    invitation, code = await issue(session, info, participant, by=author.person_id, now=now)
+    replaced = await live_ids(session, participant.id)
+    invitation, code = await issue(
+        session, info, participant, by=author.person_id, now=now, sealer=sealer
+    )
     audit(
-        session, author, "reissue", "attestation_invitation", invitation.id, bilan_id=info.bilan.id
+        session,
+        author,
+        "reissue",
+        "attestation_invitation",
+        invitation.id,
+        bilan_id=info.bilan.id,
+        replaced=replaced,
     )
     return Fresh(participant, code, invitation.expires_at)
 
 
-async def invite_or_remind(
-    session: AsyncSession,
-    info: BilanView,
-    *,
-    author: Author,
-    now: datetime,
-    event: str,
-    only_new: bool = False,
-    on_matrix: bool = False,
-    by_email: Links | None = None,
-) -> Invited:
-    """Invite (or re-invite) everyone who has not answered nor is on a sheet, and those
-    whose answer names the bilan's former dates (it moved) or was not validated.
-
-    - nobody has used the participant's link yet: a new link to forward (the
-      old one is revoked, so a lost or misdirected link stops working);
-    - the participant already talks to the bot: a reminder in their chat,
-      through the outbox under a key unique to ``event`` (their link stays
-      theirs: revoking it would lock them out of their own conversation);
-    - ``only_new`` (at scheduling): only participants without a live link;
-    - ``on_matrix`` (the bot is on Matrix/Tchap): a participant whose contact
-      is a Matrix ID gets the new link from the bot itself, in a direct chat
-      the bot opens (an external on Tchap cannot open one), not forwarded;
-    - ``by_email`` (SMTP is configured): a participant whose contact is an
-      e-mail address gets the new link by e-mail, with the Telegram deep link
-      and the Matrix link that reach the bot (a reminder when it replaces an
-      earlier link), not forwarded.
-    """
-    done = Invited()
-    for row in (await progress(session, info)).rows:
-        if row.state not in ("outdated", "rejected", "opened", "invited", "not_invited"):
-            continue  # answered (or flagged), on the sheet, or absent
-        live = row.invitation if row.invitation and row.invitation.revoked_at is None else None
-        if only_new and live is not None:
-            continue
-        if live is not None and live.redeemed_at is not None:
-            if live.redeemed_platform and live.redeemed_chat_id:
-                await enqueue(
-                    session,
-                    key=f"attestation:remind:{live.id}:{event}",
-                    platform=live.redeemed_platform,
-                    chat_id=live.redeemed_chat_id,
-                    organisation_id=info.bilan.organisation_id,
-                    reply=Reply(
-                        text=texts.say(
-                            "attestation_participant.reminder",
-                            moved=row.outdated,
-                            **when_words(info),
-                        )
-                    ),
-                )
-                done.reminded.append(visible(row.participant.name))
-            continue
-        invitation, code = await issue(session, info, row.participant, by=author.person_id, now=now)
-        audit(
-            session,
-            author,
-            "invite",
-            "attestation_invitation",
-            invitation.id,
-            bilan_id=info.bilan.id,
+async def live_ids(session: AsyncSession, participant_id: int) -> list[int]:
+    """The ids of a participant's links that still work (revoked by a reissue)."""
+    rows = await session.scalars(
+        select(AttestationInvitation.id)
+        .where(
+            AttestationInvitation.participant_id == participant_id,
+            AttestationInvitation.revoked_at.is_(None),
         )
-        contact = invitation.target_user if on_matrix else None
-        address = email_of(row.participant) if by_email is not None else None
-        if contact is None and address is not None and by_email is not None:
-            await _email_invitation(
-                session, info, row.participant, invitation, code, address, by_email, again=live
-            )
-            done.emailed.append(visible(row.participant.name))
-            continue
-        if contact is None:
-            done.fresh.append(Fresh(row.participant, code, invitation.expires_at))
-            continue
-        await enqueue(
-            session,
-            key=f"attestation:invite:{invitation.id}:matrix",
-            platform="matrix",
-            chat_id=contact,
-            organisation_id=info.bilan.organisation_id,
-            reply=Reply(
-                text=texts.say(
-                    "attestation_participant.matrix_invitation",
-                    name=visible(row.participant.name),
-                    code=code,
-                    expires=dates.spell_datetime(expiry(invitation, info).astimezone(info.tz)),
-                    **when_words(info),
-                )
-            ),
-        )
-        done.on_matrix.append(visible(row.participant.name))
-    return done
-
-
-async def _email_invitation(
-    session: AsyncSession,
-    info: BilanView,
-    participant: BilanParticipant,
-    invitation: AttestationInvitation,
-    code: str,
-    address: str,
-    links: Links,
-    *,
-    again: AttestationInvitation | None,
-) -> None:
-    mail = render_email(
-        INVITATION_EMAIL,
-        name=visible(participant.name),
-        code=code,
-        telegram=f"https://t.me/{links.telegram}?start={code}" if links.telegram else "",
-        matrix=f"https://matrix.to/#/{links.matrix}" if links.matrix else "",
-        expires=dates.spell_datetime(expiry(invitation, info).astimezone(info.tz)),
-        again=again is not None,
-        trainer=visible(info.trainer),
-        **when_words(info),
+        .order_by(AttestationInvitation.id)
     )
-    await queue_email(
-        session,
-        to=address,
-        subject=mail.subject,
-        body=mail.body,
-        key=f"attestation:invite:{invitation.id}:email",
-        organisation_id=info.bilan.organisation_id,
-        about=About(
-            bilan_id=info.bilan.id,
-            participant_id=participant.id,
-            what="reminder" if again is not None else "attestation",
-        ),
-    )
+    return list(rows.all())
 
 
 # --- redeeming and using ------------------------------------------------------------------

@@ -1,29 +1,273 @@
-"""When a bilan is over, each participant who opened their link but has not answered
-is told, in their own chat, that they can now confirm (exactly once, through the outbox).
+"""Inviting and reminding a bilan's participants, without side effects.
 
-A participant who opened the link before the bilan was told to come back
-after it; their conversation may have expired meanwhile, so the bot writes
-first.  Bilans that ended more than :data:`LOOK_BACK` ago are left alone (a
-restart after a long downtime does not wake old ones up).
+"Inviter ou relancer" (:func:`invite_or_remind`) gives a first link to whoever
+has none, **the same link again** to whoever has not opened theirs (it is
+kept sealed, :func:`bot.attestations.invitations.unsealed`), and writes in
+their own chat to whoever already talks to the bot; it never replaces a link.
+Only "Nouveau lien" does (:func:`bot.attestations.invitations.reissue`), and
+the old link then says it was replaced.  Every relance is audited.
+
+Before the bilan, what a participant reads gives its date and asks nothing
+("Le bilan a lieu le …"); from its start, it asks for the attestation sur
+l'honneur (``before`` in :func:`bot.attestations.service.when_words`).
+
+Where the bot can reach a participant itself it does, and the trainer has
+nothing to forward: in a Matrix chat it opens (``on_matrix``), or by e-mail
+when SMTP is configured and the participant's contact is an address
+(``by_email``: the Telegram deep link and the ``matrix.to`` link that reach
+the bot, through the outbox; a relance e-mails the same link as a reminder).
+
+When a bilan is over, each participant who opened their link but has not
+answered is told, in their own chat, that they can now confirm
+(:func:`tell_participants_the_bilan_is_over`, exactly once, through the
+outbox).  A participant who opened the link before the bilan was told to
+come back after it; their conversation may have expired meanwhile, so the
+bot writes first.  Bilans that ended more than :data:`LOOK_BACK` ago are
+left alone (a restart after a long downtime does not wake old ones up).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import texts
-from bot.attestations.service import when_words
-from bot.bilans.view import view_of
+from bot import dates, texts
+from bot.answers import visible
+from bot.attestations.invitations import Fresh, expiry, issue, unsealed
+from bot.attestations.service import Author, audit, progress, when_words
+from bot.bilans.notify import email_of
+from bot.bilans.view import BilanView, view_of
 from bot.config import Settings
+from bot.mailer import render_email
 from bot.messages import Reply
-from bot.outbox import enqueue
+from bot.outbox import About, enqueue, queue_email
+from bot.privacy.replies import Sealer
 from bot.storage.attestations import Attestation, AttestationInvitation
-from bot.storage.bilans import Bilan
+from bot.storage.bilans import Bilan, BilanParticipant
 
 LOOK_BACK = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Invited:
+    """What "Inviter ou relancer" did, each participant in one list at most."""
+
+    fresh: list[Fresh] = field(default_factory=list)
+    """First links (nobody had a live one), to forward."""
+    again: list[Fresh] = field(default_factory=list)
+    """The same, still valid link as before, to forward again (a relance changes no link)."""
+    reminded: list[str] = field(default_factory=list)
+    """Those who already talk to the bot, reminded in their own chat."""
+    on_matrix: list[str] = field(default_factory=list)
+    """Those whose invitation the bot sent itself, in a Matrix chat it opened."""
+    emailed: list[str] = field(default_factory=list)
+    """Those whose link the bot sent itself by e-mail."""
+    lost: list[str] = field(default_factory=list)
+    """Those whose link cannot be shown again (issued before ``0022_relances``, or sealed
+    with another data folder's key): only "Nouveau lien" helps, and only if asked."""
+
+    @property
+    def anything(self) -> bool:
+        return bool(
+            self.fresh or self.again or self.reminded or self.on_matrix or self.emailed or self.lost
+        )
+
+
+@dataclass(frozen=True)
+class Links:
+    """What an e-mailed invitation points to: the Telegram bot's name (its deep link) and
+    the bot's Matrix ID (a ``matrix.to`` link), each empty when the bot is not there."""
+
+    telegram: str = ""
+    matrix: str = ""
+
+
+INVITATION_EMAIL = "email/attestation_invitation.txt.j2"
+
+
+async def invite_or_remind(
+    session: AsyncSession,
+    info: BilanView,
+    *,
+    author: Author,
+    now: datetime,
+    event: str,
+    only_new: bool = False,
+    on_matrix: bool = False,
+    sealer: Sealer | None = None,
+    by_email: Links | None = None,
+) -> Invited:
+    """Invite, or remind without changing anything, everyone who has not answered nor is on
+    a sheet, and those whose answer names the bilan's former dates (it moved) or was not
+    validated.
+
+    - no live link (never invited, or the last one expired): a first link to
+      forward (an expired link works no more, so nothing is taken from anyone);
+    - a live link nobody opened yet: **the same link** again, to forward
+      (unsealed with ``sealer``); a relance never revokes, only "Nouveau lien"
+      does (:func:`reissue`); a link that cannot be unsealed is reported in
+      ``lost``, not replaced;
+    - the participant already talks to the bot: a reminder in their chat,
+      through the outbox under a key unique to ``event``;
+    - ``only_new`` (at scheduling): only participants without a live link;
+    - ``on_matrix`` (the bot is on Matrix/Tchap): a participant whose contact
+      is a Matrix ID gets the link from the bot itself, in a direct chat the
+      bot opens (an external on Tchap cannot open one), not forwarded;
+    - ``by_email`` (SMTP is configured): a participant whose contact is an
+      e-mail address gets the link by e-mail (a relance: the same link, as a
+      reminder), not forwarded.
+
+    Every relance is audited (``remind``, how: ``chat``, ``link`` or
+    ``matrix``), as every first link (``invite``).
+    """
+    done = Invited()
+    for row in (await progress(session, info)).rows:
+        if row.state not in ("outdated", "rejected", "opened", "invited", "not_invited"):
+            continue  # answered (or flagged), on the sheet, or absent
+        live = row.invitation if row.invitation and row.invitation.revoked_at is None else None
+        if live is not None and now > expiry(live, info) and live.redeemed_at is None:
+            live = None
+        if only_new and live is not None:
+            continue
+        name = visible(row.participant.name)
+        if live is not None and live.redeemed_at is not None:
+            if live.redeemed_platform and live.redeemed_chat_id:
+                await enqueue(
+                    session,
+                    key=f"attestation:remind:{live.id}:{event}",
+                    platform=live.redeemed_platform,
+                    chat_id=live.redeemed_chat_id,
+                    organisation_id=info.bilan.organisation_id,
+                    reply=Reply(
+                        text=texts.say(
+                            "attestation_participant.reminder",
+                            moved=row.outdated,
+                            **when_words(info, now),
+                        )
+                    ),
+                )
+                _audit_remind(session, author, live, info, "chat")
+                done.reminded.append(name)
+            continue
+        if live is not None:
+            code = unsealed(live, sealer)
+            if code is None:
+                done.lost.append(name)
+                continue
+            invitation = live
+            _audit_remind(session, author, live, info, "link")
+        else:
+            invitation, code = await issue(
+                session, info, row.participant, by=author.person_id, now=now, sealer=sealer
+            )
+            audit(
+                session,
+                author,
+                "invite",
+                "attestation_invitation",
+                invitation.id,
+                bilan_id=info.bilan.id,
+            )
+        fresh = Fresh(row.participant, code, expiry(invitation, info))
+        contact = invitation.target_user if on_matrix else None
+        address = email_of(row.participant) if by_email is not None else None
+        if contact is None and address is not None and by_email is not None:
+            again = invitation is live
+            await _email_invitation(
+                session,
+                info,
+                row.participant,
+                fresh,
+                address,
+                by_email,
+                key=f"attestation:invite:{invitation.id}:email" + (f":{event}" if again else ""),
+                again=again,
+                now=now,
+            )
+            done.emailed.append(name)
+            continue
+        if contact is None:
+            (done.fresh if invitation is not live else done.again).append(fresh)
+            continue
+        await enqueue(
+            session,
+            key=f"attestation:invite:{invitation.id}:matrix"
+            + (f":{event}" if invitation is live else ""),
+            platform="matrix",
+            chat_id=contact,
+            organisation_id=info.bilan.organisation_id,
+            reply=Reply(
+                text=texts.say(
+                    "attestation_participant.matrix_invitation",
+                    name=name,
+                    code=code,
+                    expires=dates.spell_datetime(fresh.expires_at.astimezone(info.tz)),
+                    **when_words(info, now),
+                )
+            ),
+        )
+        done.on_matrix.append(name)
+    return done
+
+
+async def _email_invitation(
+    session: AsyncSession,
+    info: BilanView,
+    participant: BilanParticipant,
+    fresh: Fresh,
+    address: str,
+    links: Links,
+    *,
+    key: str,
+    again: bool,
+    now: datetime,
+) -> None:
+    """The link by e-mail; a relance is its own message (its key names the relance)."""
+    mail = render_email(
+        INVITATION_EMAIL,
+        name=visible(participant.name),
+        code=fresh.code,
+        telegram=f"https://t.me/{links.telegram}?start={fresh.code}" if links.telegram else "",
+        matrix=f"https://matrix.to/#/{links.matrix}" if links.matrix else "",
+        expires=dates.spell_datetime(fresh.expires_at.astimezone(info.tz)),
+        again=again,
+        trainer=visible(info.trainer),
+        **when_words(info, now),
+    )
+    await queue_email(
+        session,
+        to=address,
+        subject=mail.subject,
+        body=mail.body,
+        key=key,
+        organisation_id=info.bilan.organisation_id,
+        about=About(
+            bilan_id=info.bilan.id,
+            participant_id=participant.id,
+            what="reminder" if again else "attestation",
+        ),
+    )
+
+
+def _audit_remind(
+    session: AsyncSession,
+    author: Author,
+    invitation: AttestationInvitation,
+    info: BilanView,
+    how: str,
+) -> None:
+    audit(
+        session,
+        author,
+        "remind",
+        "attestation_invitation",
+        invitation.id,
+        bilan_id=info.bilan.id,
+        how=how,
+    )
 
 
 async def tell_participants_the_bilan_is_over(

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.attestations.invitations import Fresh, reissue
 from bot.attestations.service import Author, ParticipantStatus, audit, progress
 from bot.bilans.view import BilanView
+from bot.privacy.replies import Sealer
 from bot.storage.attestations import AttestationReview
 
 Decision = Literal["validated", "rejected"]
@@ -54,6 +55,7 @@ async def decide(
     *,
     author: Author,
     now: datetime,
+    sealer: Sealer | None = None,
 ) -> Decided | None:
     """Record the decision on the participant's flagged answer; ``None`` when there is
     none (already decided, replaced meanwhile, or not of this bilan)."""
@@ -84,5 +86,5 @@ async def decide(
     )
     fresh = None
     if decision == "rejected":
-        fresh = await reissue(session, info, participant_id, author=author, now=now)
+        fresh = await reissue(session, info, participant_id, author=author, now=now, sealer=sealer)
     return Decided(row, decision, fresh)

@@ -18,8 +18,9 @@ from bot.attestations.bundle import ProofBundle, assemble
 from bot.attestations.evidence import bilan_words
 from bot.attestations.keys import signing_key, spaced
 from bot.attestations.service import Author, Chat, audit, progress
-from bot.bilans.view import BilanView
+from bot.bilans.view import BilanView, view_of
 from bot.config import Settings
+from bot.messages import Document, Reply
 from bot.storage.attestations import ProofSending
 
 EMAIL_TEMPLATE = "email/proofs_to_charge_de_mission.txt.j2"
@@ -35,6 +36,36 @@ async def bundle_for(
     bundle = assemble(await progress(session, info), now=now, key=signing_key(settings.data_dir))
     audit(session, author, "export", "bilan_proofs", info.bilan.id, complete=bundle.complete)
     return bundle
+
+
+async def bundle_work(
+    session: AsyncSession, args: dict[str, Any], now: datetime, settings: Settings
+) -> list[Reply]:
+    """The long work ``attestations.bundle`` (:mod:`bot.progress`): the ZIP for the trainer
+    who asked, built after their turn (``args``: ``bilan_id``, ``person_id``,
+    ``organisation_id``; their right to see the bilan was checked when they asked)."""
+    info = await view_of(session, int(args["bilan_id"]))
+    if info is None:
+        return [Reply(text=texts.say("attestation_trainer.bilan_not_found"))]
+    author = Author(args.get("person_id"), args.get("organisation_id"))
+    return [bundle_reply(await bundle_for(session, settings, info, author=author, now=now))]
+
+
+def bundle_reply(bundle: ProofBundle) -> Reply:
+    """The ZIP with its explanation (Telegram shows the text as the file's caption)."""
+    return Reply(
+        text=texts.say(
+            "attestation_trainer.bundle_ready",
+            count=bundle.attestations,
+            sheets=bundle.sheets,
+            complete=bundle.complete,
+            missing=bundle.missing,
+            flagged=bundle.flagged,
+        ),
+        document=Document(
+            filename=bundle.filename, mime_type="application/zip", content=bundle.content
+        ),
+    )
 
 
 def cannot_send(settings: Settings, info: BilanView) -> Refusal | None:

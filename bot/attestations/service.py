@@ -9,6 +9,7 @@ Nothing here writes (the writes are :mod:`~bot.attestations.invitations`,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -37,9 +38,15 @@ ROLE_LABELS = {
 }
 
 
-def when_words(info: BilanView) -> dict[str, Any]:
-    """The bilan in the words every chat message uses (organisation's zone)."""
+def when_words(info: BilanView, now: datetime | None = None) -> dict[str, Any]:
+    """The bilan in the words every chat message uses (organisation's zone).
+
+    ``before``: given ``now``, whether the bilan has not started yet; a message
+    read before it gives its date and asks no one to confirm a participation
+    that has not happened (issue 12, item 5).
+    """
     return {
+        "before": now is not None and now < info.bilan.starts_at,
         "organisation": visible(info.organisation_name),
         "formation": visible(info.formation.title),
         "kind": info.kind_label,

@@ -90,6 +90,9 @@ def store(organisation: Organisation, spec: Setting, value: object | None) -> No
     else:
         values[spec.key] = spec.check(value)
     organisation.settings = values
+    # The digest hour may have moved, or the deadlines with it: the digest looks again
+    # at the next tick (what it already sent today it does not send twice).
+    organisation.digest_next_at = None
 
 
 def digest_destination(organisation: Organisation, chat: str) -> str:

@@ -2,9 +2,11 @@
 
 :func:`refresh_deadlines` is called whenever something the rules depend on
 changes: a bilan scheduled, moved or cancelled, a formation created or its
-dates or trainees edited, an organisation setting changed (and once a day
-before the digest, which catches changes made elsewhere).  It recomputes
-the rules and upserts by the rules' stable key:
+dates or trainees edited, a follow-up opened or closed, an organisation
+setting changed, in the service that writes the change (chat, CLI, demo
+alike).  Nothing recomputes them wholesale: the digest reads what is stored,
+and a new version of the rules is applied by :mod:`bot.deadlines.catch_up`.
+It recomputes the rules and upserts by the rules' stable key:
 
 - a new deadline is added, ``open``;
 - a known one gets its new date and wording; **done stays done**, with who
@@ -17,7 +19,14 @@ the rules and upserts by the rules' stable key:
   NOR-DOCS…, :data:`bot.rules.BEFORE_BILAN`) and is still open is closed as
   ``missed`` ("non fait avant le bilan"): nothing can be done about it any
   more, so it stops being red, and the fact stays on the row (exports, the
-  bilan's view).  A bilan moved to a later date opens it again.
+  bilan's view).  A bilan moved to a later date opens it again.  Time passing
+  alone changes nothing stored but this: the minute tick closes those items
+  with one indexed ``UPDATE`` (:func:`close_begun`), and "overdue" is decided
+  when a list is read (:func:`group_of`).
+- a deadline added or moved into the digest's window (the next
+  :data:`UPCOMING_DAYS`) makes the organisation's digest look again at the
+  next tick (``Organisation.digest_next_at``), so a bilan scheduled at short
+  notice after the digest hour is still said, and reminded, that day.
 
 Nothing here commits or logs personal data.
 """
@@ -29,7 +38,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
@@ -48,6 +57,9 @@ UPCOMING_DAYS = 7
 
 CLOSED = ("done", "missed")
 """Statuses of a deadline nobody has to act on any more."""
+
+STILL_TO_DO = ("open", "postponed")
+"""The other statuses (an ``IN`` on them can use an index, a ``NOT IN`` cannot)."""
 
 STATUS_LABELS = {
     "open": "à faire",
@@ -165,31 +177,56 @@ async def refresh_deadlines(
     await session.flush()
     if now is not None:
         result.missed = await close_after_bilan(session, formation_id, now)
+    soon = stamp.date() + timedelta(days=UPCOMING_DAYS + 1)
+    if any(row.due_on <= soon for row in (*result.added, *(m.row for m in result.moved))):
+        await look_again(session, formation.organisation_id)
     return result
 
 
-async def close_begun_bilans(session: AsyncSession, now: datetime, settings: Settings) -> None:
-    """Scheduler job: close the pre-bilan items of every bilan begun by ``now``.
+async def look_again(session: AsyncSession, organisation_id: int) -> None:
+    """Have the organisation's digest (and reminders) looked at again at the next tick.
 
-    One query finds the formations concerned (open pre-bilan items of a bilan
-    already begun), so a tick where nothing began costs that query only.
+    One ``UPDATE`` of the organisation's row by its key, only when a change
+    falls in the digest's window: the digest job skips what it already sent
+    (the outbox keys) and sends what is new today; before the digest hour it
+    only sets the hour again.
     """
-    formation_ids = (
-        await session.scalars(
-            select(StoredDeadline.formation_id)
-            .join(Bilan, Bilan.id == StoredDeadline.subject_id)
-            .where(
-                StoredDeadline.subject == "bilan",
-                StoredDeadline.rule_id.in_(sorted(BEFORE_BILAN)),
-                StoredDeadline.status.not_in(CLOSED),
-                Bilan.cancelled_at.is_(None),
-                Bilan.starts_at <= now,
-            )
-            .distinct()
-        )
-    ).all()
-    for formation_id in formation_ids:
-        await close_after_bilan(session, formation_id, now)
+    await session.execute(
+        update(Organisation)
+        .where(Organisation.id == organisation_id, Organisation.digest_next_at.is_not(None))
+        .values(digest_next_at=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def close_begun_bilans(session: AsyncSession, now: datetime, settings: Settings) -> None:
+    """Scheduler job: close the pre-bilan items of every bilan begun by ``now``."""
+    await close_begun(session, now)
+
+
+async def close_begun(
+    session: AsyncSession, now: datetime, formation_ids: Sequence[int] | None = None
+) -> None:
+    """Close as ``missed`` the open pre-bilan items whose bilan has begun by ``now``.
+
+    One ``UPDATE``, read through ``ix_deadlines_rule_status_due``: a pre-bilan
+    item falls due before its bilan, so only the open ones already due (a
+    handful) are looked at, however many deadlines are stored.  Limited to
+    ``formation_ids`` when given (a list about to be shown).
+    """
+    begun = select(Bilan.id).where(Bilan.cancelled_at.is_(None), Bilan.starts_at <= now)
+    query = update(StoredDeadline).where(
+        StoredDeadline.rule_id.in_(sorted(BEFORE_BILAN)),
+        StoredDeadline.status.in_(STILL_TO_DO),
+        StoredDeadline.due_on <= now.date() + timedelta(days=1),
+        StoredDeadline.subject == "bilan",
+        StoredDeadline.subject_id.in_(begun),
+    )
+    if formation_ids is not None:
+        query = query.where(StoredDeadline.formation_id.in_(list(formation_ids)))
+    await session.execute(
+        query.values(status="missed", updated_at=now).execution_options(synchronize_session="fetch")
+    )
 
 
 async def close_after_bilan(
@@ -214,7 +251,7 @@ async def close_after_bilan(
                 StoredDeadline.subject == "bilan",
                 StoredDeadline.subject_id.in_(list(begun)),
                 StoredDeadline.rule_id.in_(sorted(BEFORE_BILAN)),
-                StoredDeadline.status.not_in(CLOSED),
+                StoredDeadline.status.in_(STILL_TO_DO),
             )
         )
     ).all()
@@ -251,7 +288,7 @@ def _wording_of(deadline: Deadline) -> tuple[str, str, str, str | None]:
 async def refresh_organisation(
     session: AsyncSession, organisation_id: int, now: datetime | None = None
 ) -> Refresh:
-    """Every formation of the organisation (after a setting changed; before the digest)."""
+    """Every formation of the organisation (after a setting changed; a new version of the rules)."""
     total = Refresh()
     ids = (
         await session.scalars(
@@ -280,7 +317,7 @@ async def deadlines_of(
         return []
     query = select(StoredDeadline).where(StoredDeadline.formation_id.in_(list(formation_ids)))
     if not include_done:
-        query = query.where(StoredDeadline.status.not_in(CLOSED))
+        query = query.where(StoredDeadline.status.in_(STILL_TO_DO))
     rows = list((await session.scalars(query)).all())
     return sorted(rows, key=order)
 
@@ -356,7 +393,7 @@ async def mark_done_by_key(
         select(StoredDeadline).where(
             StoredDeadline.formation_id == formation_id,
             StoredDeadline.key.in_(list(keys)),
-            StoredDeadline.status.not_in(CLOSED),
+            StoredDeadline.status.in_(STILL_TO_DO),
         )
     )
     marked = list(rows.all())

@@ -1,6 +1,6 @@
 """Absences and décrochages: the absence log, the Elycoop follow-up, vacations."""
 
-from bot.absences import detection, exports, reminders
+from bot.absences import detection, evidence, exports, reminders
 from bot.conversations.absences import (
     absence,
     appel,
@@ -32,4 +32,5 @@ FEATURE = Feature(
     files={"qualiopi": exports.cli_qualiopi},
     settings=detection.SETTINGS,
     free_text=(sentence.absence_sentence,),
+    works={"absences.qualiopi": evidence.qualiopi_work},
 )

@@ -1,6 +1,6 @@
 """Sworn attestations: the participant's own chat, the trainer's follow-up, the proofs."""
 
-from bot.attestations import exports, invitations, mail, reminders
+from bot.attestations import exports, invitations, mail, reminders, sending
 from bot.attestations import settings as attestation_settings
 from bot.conversations.attestations import participant, review, send, sheet, trainer
 from bot.manifest import Feature
@@ -14,4 +14,5 @@ FEATURE = Feature(
     settings=attestation_settings.SETTINGS,
     chat_resolvers=(invitations.participant_chat,),
     delivered=(mail.record_outcome,),
+    works={"attestations.bundle": sending.bundle_work},
 )

@@ -23,14 +23,16 @@
 from __future__ import annotations
 
 import logging
+import weakref
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import String, cast, select, update
+from sqlalchemy import Engine, String, cast, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
 from bot.config import Settings
+from bot.manifest import OrganisationJob
 from bot.privacy.erasure import delete_formation, forget_answers
 from bot.rules import Setting, SettingError
 from bot.storage.audit import record
@@ -57,6 +59,12 @@ RETENTION_YEARS = Setting(
 )
 
 SENT_CONTENT_KEPT = timedelta(days=1)
+
+SWEEP = timedelta(days=2)
+"""How far back, after the first, each minute's forgetting looks."""
+
+_SWEPT: weakref.WeakSet[Engine] = weakref.WeakSet()
+"""Databases whose sent texts this process has forgotten once entirely."""
 """How long the text of a message the bot sent on its own is kept after sending."""
 
 
@@ -99,17 +107,37 @@ async def expired_formations(
     return [f for f in rows.all() if f.effective_end < limit]
 
 
-async def purge_expired(session: AsyncSession, now: datetime, settings: Settings) -> None:
-    """Delete every formation past its organisation's retention (a daily job, safe to rerun)."""
-    due: list[tuple[int, int]] = []
-    for organisation in (await session.scalars(select(Organisation))).all():
-        today = now.astimezone(zone_of(organisation)).date()
-        due += [
-            (organisation.id, f.id) for f in await expired_formations(session, organisation, today)
-        ]
-    for organisation_id, formation_id in due:  # ids only: deleting leaves rows stale
+async def organisations_with_expired(
+    session: AsyncSession, now: datetime, settings: Settings
+) -> list[int]:
+    """Organisations with a formation ended before the shortest retention allowed.
+
+    One query through ``formations.end_date``'s index (the organisation's own
+    retention, often longer, is applied next, organisation by organisation).
+    """
+    latest_today = (now + timedelta(days=1)).date()
+    limit = years_before(latest_today, int(RETENTION_YEARS.minimum or 1))
+    ids = await session.scalars(select(Formation.organisation_id).where(Formation.end_date < limit))
+    return sorted(set(ids.all()))
+
+
+async def purge_organisation(
+    session: AsyncSession, organisation_id: int, now: datetime, settings: Settings
+) -> None:
+    """Delete every formation of the organisation past its retention."""
+    organisation = await session.get(Organisation, organisation_id)
+    if organisation is None:
+        return
+    today = now.astimezone(zone_of(organisation)).date()
+    # ids only: deleting leaves rows stale
+    for formation_id in [f.id for f in await expired_formations(session, organisation, today)]:
         await purge_formation(session, organisation_id, formation_id, now)
         log.info("retention: formation %s purged", formation_id)
+
+
+purge_expired = OrganisationJob("purge_expired", organisations_with_expired, purge_organisation)
+"""Every formation past its organisation's retention deleted (a daily job, safe to rerun):
+organisation by organisation, each in its own transaction."""
 
 
 async def purge_formation(
@@ -185,16 +213,24 @@ async def forget_sent_messages(session: AsyncSession, now: datetime, settings: S
     Outbox rows (digests, reminders, attestation invitations sent on Matrix
     with their code) and Matrix welcomes (a formateur invitation's code);
     the row's key keeps it from being sent twice.  Failed rows keep their
-    text: someone may still need to know what did not go out.
+    text: someone may still need to know what did not go out.  The first run
+    of a process looks at every row; the next ones at the rows sent in the
+    last :data:`SWEEP` before the day kept (through ``(status, sent_at)``'s
+    index), not at the whole outbox every minute.
     """
+    engine = session.get_bind().engine
+    since = now - SENT_CONTENT_KEPT - SWEEP if engine in _SWEPT else None
     for model in (OutboxMessage, MatrixWelcome):
+        recent = [] if since is None else [model.sent_at >= since]
         await session.execute(
             update(model)
             .where(
                 model.status == "sent",
                 model.sent_at < now - SENT_CONTENT_KEPT,
+                *recent,
                 cast(model.payload, String) != "{}",
             )
             .values(payload={})
             .execution_options(synchronize_session=False)
         )
+    _SWEPT.add(engine)

@@ -70,6 +70,10 @@ class AttestationInvitation(Base):
         ForeignKey("bilan_participants.id", ondelete="CASCADE"), index=True
     )
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    code_sealed: Mapped[str | None] = mapped_column(Text)
+    """The code itself, sealed with the key kept in the data folder (never in the
+    database, :class:`bot.privacy.replies.Sealer`): "Relancer" gives the same link
+    again.  ``None`` for codes issued before revision ``0022_relances``."""
     target_platform: Mapped[str | None] = mapped_column(String(20))
     """Who it is meant for, when a transport can invite directly (``matrix``)."""
     target_user: Mapped[str | None] = mapped_column(String(255))

@@ -23,7 +23,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.storage.base import Base, utcnow
@@ -49,7 +58,7 @@ class Bilan(Base):
     """Which owed bilan it holds: its kind and span (``fin``, ``etape``, ``fin:session:4``)."""
     remote: Mapped[bool] = mapped_column(Boolean, default=True)
     starts_at: Mapped[datetime] = mapped_column(index=True)
-    ends_at: Mapped[datetime] = mapped_column()
+    ends_at: Mapped[datetime] = mapped_column(index=True)
     location: Mapped[str | None] = mapped_column(String(300))
     """On site: the place, as the trainer typed it."""
     visio_url: Mapped[str | None] = mapped_column(String(500))
@@ -133,7 +142,11 @@ class StoredDeadline(Base):
     """One dated deadline of a rule, as computed for a formation, and what became of it."""
 
     __tablename__ = "deadlines"
-    __table_args__ = (UniqueConstraint("formation_id", "key"),)
+    __table_args__ = (
+        UniqueConstraint("formation_id", "key"),
+        # The scheduler's "bilan begun" closing reads the open pre-bilan items already due.
+        Index("ix_deadlines_rule_status_due", "rule_id", "status", "due_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(

@@ -13,7 +13,7 @@ conflict; when it rolls back, the loser's row goes in.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
@@ -22,13 +22,26 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.storage.base import Base
 
 
+def _insert(session: AsyncSession, model: type[Base]) -> Any:
+    dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
+    return dialect.insert(model.__table__)
+
+
 async def insert_unless_taken(
     session: AsyncSession, model: type[Base], values: Mapping[str, Any]
 ) -> int | None:
     """Insert one ``model`` row; its id, or ``None`` when a unique index already holds one."""
-    dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
     table = model.__table__
-    statement = dialect.insert(table).values(**values).on_conflict_do_nothing()
-    statement = statement.returning(table.c.id)
-    inserted = await session.scalar(statement)
+    statement = _insert(session, model).values(**values).on_conflict_do_nothing()
+    inserted = await session.scalar(statement.returning(table.c.id))
     return None if inserted is None else int(inserted)
+
+
+async def insert_all_unless_taken(
+    session: AsyncSession, model: type[Base], rows: Sequence[Mapping[str, Any]], column: str
+) -> list[Any]:
+    """Insert ``rows`` in one statement; ``column`` of each inserted (the others were taken)."""
+    if not rows:
+        return []
+    statement = _insert(session, model).values(list(rows)).on_conflict_do_nothing()
+    return list((await session.scalars(statement.returning(model.__table__.c[column]))).all())

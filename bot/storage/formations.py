@@ -52,7 +52,7 @@ class Formation(Base):
     kind: Mapped[str] = mapped_column(String(30), default="formation")
     """``formation`` | ``bilan_competences`` | ``vae``: picks the Elycoop follow-up path."""
     start_date: Mapped[date] = mapped_column()
-    end_date: Mapped[date] = mapped_column()
+    end_date: Mapped[date] = mapped_column(index=True)
     extended_end: Mapped[date | None] = mapped_column()
     """End of an additional purchase order (bon de commande supplémentaire)."""
     certifying: Mapped[bool] = mapped_column(Boolean, default=False)

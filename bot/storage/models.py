@@ -11,6 +11,7 @@ from bot.storage import (
     outbox,
     people,
     privacy,
+    progress,
     state,
 )
 from bot.storage.base import Base
@@ -27,5 +28,6 @@ __all__ = [
     "outbox",
     "people",
     "privacy",
+    "progress",
     "state",
 ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.base import Base, utcnow
@@ -20,6 +20,11 @@ from bot.storage.base import Base, utcnow
 
 class OutboxMessage(Base):
     __tablename__ = "outbox"
+    __table_args__ = (
+        # The minute tick's pruning and forgetting read only the rows they change.
+        Index("ix_outbox_status_created_at", "status", "created_at"),
+        Index("ix_outbox_status_sent_at", "status", "sent_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(255), unique=True)

@@ -53,6 +53,13 @@ class Organisation(Base):
     founding: Mapped[bool | None] = mapped_column(Boolean)
     """True on the organisation ``/start`` created first; null on every other."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    digest_next_at: Mapped[datetime | None] = mapped_column(index=True)
+    """When the daily digest job has something to look at next (UTC): the next digest
+    hour once today's is done, or sooner when a deadline inside its window changed;
+    null until the first.  The scheduler's digest finds what is due by this index."""
+    rules_version: Mapped[str | None] = mapped_column(String(16), index=True)
+    """The fingerprint of the rules its stored deadlines were computed with: a new
+    version of the rules is applied organisation by organisation, in the background."""
 
 
 class Person(Base):

@@ -29,7 +29,7 @@ class ConversationState(Base):
     step: Mapped[str | None] = mapped_column(String(60))
     data: Mapped[dict[str, Any]] = mapped_column(JSONDict, default=dict)
     version: Mapped[int] = mapped_column(Integer, default=0)
-    expires_at: Mapped[datetime | None] = mapped_column()
+    expires_at: Mapped[datetime | None] = mapped_column(index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

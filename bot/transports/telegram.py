@@ -37,7 +37,7 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest
@@ -118,7 +118,13 @@ class TelegramTransport:
             builder = builder.request(request).get_updates_request(request)
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
         self.app: Application[Any, Any, Any, Any, Any, Any] = builder.build()
-        self.inbox = Inbox(engine, Platform.TELEGRAM, self.answer, concurrency=CONCURRENT_UPDATES)
+        self.inbox = Inbox(
+            engine,
+            Platform.TELEGRAM,
+            self.answer,
+            concurrency=CONCURRENT_UPDATES,
+            typing=self.typing,
+        )
         self.poll_interval = (
             settings.telegram_poll_interval if poll_interval is None else poll_interval
         )
@@ -291,6 +297,10 @@ class TelegramTransport:
         return Attachment(name, mime, content)
 
     # --- outgoing ----------------------------------------------------------------
+
+    async def typing(self, incoming: Incoming) -> None:
+        """ "En train d'écrire…" in the chat while a long turn runs (Telegram shows it 5 s)."""
+        await self.app.bot.send_chat_action(incoming.chat, ChatAction.TYPING)
 
     async def answer(
         self,

@@ -12,9 +12,13 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from bot import texts
+from sqlalchemy import select
+
+from bot import progress, texts
 from bot.engine import Engine
 from bot.messages import Attachment, Incoming, Platform, Reply
+from bot.outbox import payload_to_reply
+from bot.storage.outbox import OutboxMessage
 
 _events = itertools.count(1)
 
@@ -30,6 +34,33 @@ class Clock:
 
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
+
+
+async def after_sending(engine: Engine, message: Incoming) -> list[Reply]:
+    """What a transport does once a turn's replies are sent, when the turn asked for long work
+    (:mod:`bot.progress`): ``Engine.delivered`` starts it; its replies, from the outbox, are
+    what arrives next (marked sent, as the outbox sender would)."""
+    if not engine.waiting_works(message):
+        return []
+    async with engine.db.sessions() as session, session.begin():
+        await engine.delivered(session, message)
+    await progress.wait_for_works()
+    async with engine.db.sessions() as session, session.begin():
+        rows = (
+            await session.scalars(
+                select(OutboxMessage)
+                .where(
+                    OutboxMessage.platform == message.platform.value,
+                    OutboxMessage.chat_id == message.chat,
+                    OutboxMessage.key.like("work:%"),
+                    OutboxMessage.status == "pending",
+                )
+                .order_by(OutboxMessage.id)
+            )
+        ).all()
+        for row in rows:
+            row.status, row.sent_at = "sent", engine.clock()
+        return [payload_to_reply(row.payload) for row in rows]
 
 
 @dataclass
@@ -68,6 +99,7 @@ class Person:
 
     async def send(self, message: Incoming) -> list[Reply]:
         replies = await self.engine.handle(message)
+        replies = [*replies, *await after_sending(self.engine, message)]
         self.replies = replies
         shown = message.text or (f"[bouton {message.choice}]" if message.choice else "[fichier]")
         self.transcript.append(f"> {shown}")

@@ -42,3 +42,75 @@ def counting(db: Database) -> Iterator[list[str]]:
     finally:
         for name, listener in listeners:
             event.remove(engine, name, listener)
+
+
+@contextmanager
+def recording(db: Database) -> Iterator[list[tuple[str, Any]]]:
+    """Every statement sent to ``db`` while inside, whole, with its parameters (for EXPLAIN)."""
+    sent: list[tuple[str, Any]] = []
+    engine = db.engine.sync_engine
+
+    def statement(
+        _conn: Any, _cursor: Any, sql: str, parameters: Any, _context: Any, many: bool
+    ) -> None:
+        if not many:
+            sent.append((sql, parameters))
+
+    event.listen(engine, "before_cursor_execute", statement)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+
+
+async def plans(db: Database, statements: list[tuple[str, Any]]) -> list[tuple[str, str]]:
+    """(statement, its plan) for each distinct statement, as the database would run it.
+
+    SQLite: ``EXPLAIN QUERY PLAN``.  PostgreSQL: ``EXPLAIN`` with sequential
+    scans discouraged (``enable_seqscan = off``), so that a small test table
+    shows the plan a populated one would get: a ``Seq Scan`` left means no
+    index can serve the statement.  Nothing is executed.
+    """
+    found: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    postgres = db.engine.dialect.name == "postgresql"
+    async with db.engine.connect() as connection:
+        if postgres:
+            await connection.exec_driver_sql("SET enable_seqscan = off")
+        for sql, parameters in statements:
+            if sql in seen or not sql.lstrip().upper().startswith(
+                ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
+            ):
+                continue
+            seen.add(sql)
+            prefix = "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN "
+            result = await connection.exec_driver_sql(prefix + sql, parameters)
+            rows = result.all()
+            plan = "\n".join(str(row[0] if postgres else row[-1]) for row in rows)
+            found.append((sql, plan))
+        await connection.rollback()
+    return found
+
+
+def scans(found: list[tuple[str, str]], tables: set[str]) -> list[str]:
+    """The statements that read a whole table of ``tables`` (no index): their SQL and plan."""
+    bad = []
+    for sql, plan in found:
+        for line in plan.splitlines():
+            words = line.replace("->", " ").split()
+            for index, word in enumerate(words):
+                if word == "SCAN" and index + 1 < len(words):
+                    table = _table(words[index + 1])
+                    if table in tables and "USING" not in words[index + 2 :]:
+                        bad.append(f"{sql}\n  {line}")
+                if word == "Seq" and words[index + 1 : index + 3][:1] == ["Scan"]:
+                    table = _table(words[index + 3]) if len(words) > index + 3 else ""
+                    if table in tables:
+                        bad.append(f"{sql}\n  {line}")
+    return bad
+
+
+def _table(name: str) -> str:
+    """``deadlines_1`` (an alias SQLAlchemy made) is ``deadlines``."""
+    base, _, number = name.rpartition("_")
+    return base if base and number.isdigit() else name

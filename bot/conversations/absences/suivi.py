@@ -187,36 +187,32 @@ async def produce_export(ctx: Context, picked: str) -> Outcome:
     if formation is None:
         ctx.say("formation.not_found")
         return Leave()
+    if picked == "qualiopi":  # a minute for a big formation: built after the turn
+        await ctx.later(
+            "absences.qualiopi",
+            {"formation_id": formation.id, "person_id": ctx.person_id},
+            interim="suivi.export_started",
+        )
+        return Leave()
     stem = "-".join(formation.title.split())[:60]
-    fmt = TABLE_FORMATS.get(picked)
+    fmt = TABLE_FORMATS.get(picked, "xlsx")
     content = await formation_export(
-        ctx.session,
-        formation,
-        "qualiopi" if fmt is None else "absences",
-        ctx.person_id,
-        ctx.now,
-        fmt or "xlsx",
+        ctx.session, formation, "absences", ctx.person_id, ctx.now, fmt
     )
     if content is None:
         ctx.say("suivi.export_empty")
         return Leave()
-    if fmt is not None:
-        document = Document(
-            filename=safe_name(f"absences-{stem}.{SUFFIX[fmt]}"),
-            mime_type=MIME[fmt],
-            content=content,
-            caption="Absences",
+    document = Document(
+        filename=safe_name(f"absences-{stem}.{SUFFIX[fmt]}"),
+        mime_type=MIME[fmt],
+        content=content,
+        caption="Absences",
+    )
+    ctx.send(
+        Reply(
+            text=ctx.render("suivi.export_ready", what="le tableau des absences"), document=document
         )
-        what = "le tableau des absences"
-    else:
-        document = Document(
-            filename=safe_name(f"qualiopi-{stem}.zip"),
-            mime_type="application/zip",
-            content=content,
-            caption="Dossier Qualiopi",
-        )
-        what = "le dossier Qualiopi"
-    ctx.send(Reply(text=ctx.render("suivi.export_ready", what=what), document=document))
+    )
     return Leave()
 
 

@@ -103,7 +103,9 @@ async def route(ctx: Context, *, greet: bool) -> Outcome:
         return Leave()
     if greet:
         inviter = await invitations.inviter_name(ctx.session, found)
-        ctx.say("attestation_participant.greeting", inviter=inviter, **when_words(found.info))
+        ctx.say(
+            "attestation_participant.greeting", inviter=inviter, **when_words(found.info, ctx.now)
+        )
     if await current_answer(ctx.session, found.participant.id) is not None:
         return Next("after")
     return begin(ctx, found.info)

@@ -25,7 +25,7 @@ from bot.attestations.evidence import PLATFORM_LABELS
 from bot.attestations.reviews import decide, flagged_row
 from bot.attestations.service import ROLE_LABELS, progress
 from bot.conversations.attestations.trainer import invitation_reply
-from bot.conversations.attestations.who import author_of, this_bilan
+from bot.conversations.attestations.who import author_of, sealer_of, this_bilan
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome, Retry
 from bot.conversations.kit.steps import Option, Pick
@@ -105,6 +105,7 @@ async def take_decision(ctx: Context, picked: str) -> Outcome:
             "validated" if picked == "validated" else "rejected",
             author=author_of(ctx),
             now=ctx.now,
+            sealer=sealer_of(ctx),
         )
     if info is None or decided is None:
         return Retry(ctx.render("attestation_trainer.review_gone"))

@@ -15,13 +15,22 @@
     Bot   Nouveau lien prêt pour Hugo Moreau ; l'ancien ne fonctionne plus.
     Bot   Bonjour Hugo Moreau, … /start CODE …
     Bot   (the status again, with the same buttons)
+    Vous  Inviter ou relancer
+    Bot   Son lien reste le même : voici à nouveau l'invitation à transférer (aucun lien n'a changé).
+    Bot   Bonjour Hugo Moreau, … /start CODE (the same code) …
+    Bot   Rappel envoyé directement à Léa Martin, qui m'a déjà écrit.
+    Vous  Recevoir le dossier de preuves (ZIP)
+    Bot   Je prépare le dossier de preuves (ZIP), cela peut prendre une minute : …
+    Bot   (the status again)
+    Bot   Voici le dossier de preuves (…). [justificatifs-bilan-12-2026-11-26.zip]
 
 With several bilans, the first question is which one.  The feuille
 d'émargement is :mod:`~bot.conversations.attestations.sheet`, the e-mail to
 the chargé(e) de mission :mod:`~bot.conversations.attestations.send`, the
 decision on a flagged answer :mod:`~bot.conversations.attestations.review`
 (offered only when one awaits it); each is called from the menu and comes
-back to it.  The status says when the bundle already sent is out of date.  Invitations are also issued
+back to it.  A relance changes no link (:mod:`bot.attestations.reminders`); the ZIP
+is built after the turn (``ctx.later``, :mod:`bot.progress`).  The status says when the bundle already sent is out of date.  Invitations are also issued
 when a bilan is scheduled (:func:`invite_after_scheduling`, called by
 ``/bilan``).  The participant's conversation is
 :mod:`bot.conversations.attestations.participant`.
@@ -34,10 +43,10 @@ from typing import Any
 
 from bot import dates
 from bot.answers import visible
-from bot.attestations import invitations, sending
-from bot.attestations.bundle import ProofBundle
+from bot.attestations import invitations, reminders
 from bot.attestations.evidence import bilan_words
-from bot.attestations.invitations import Fresh, Invited
+from bot.attestations.invitations import Fresh
+from bot.attestations.reminders import Invited
 from bot.attestations.service import (
     ROLE_LABELS,
     ParticipantStatus,
@@ -50,13 +59,14 @@ from bot.conversations.attestations.who import (
     author_of,
     event_of,
     participant_options,
+    sealer_of,
     this_bilan,
     viewer_of,
 )
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome, Retry, leave_saying
 from bot.conversations.kit.steps import Entry, Menu, Option, Pick
-from bot.messages import Document, Reply
+from bot.messages import Reply
 from bot.storage.attestations import ProofSending
 from bot.storage.people import Role
 
@@ -142,17 +152,18 @@ async def remind(ctx: Context) -> Outcome:
     if info is None:
         ctx.say("attestation_trainer.bilan_not_found")
         return Leave()
-    done = await invitations.invite_or_remind(
+    done = await reminders.invite_or_remind(
         ctx.session,
         info,
         author=author_of(ctx),
         now=ctx.now,
         event=event_of(ctx),
         on_matrix=ctx.settings.has_matrix,
+        sealer=sealer_of(ctx),
         by_email=email_links(ctx),
     )
     tell_invited(ctx, info, done)
-    if not done.fresh and not done.reminded and not done.on_matrix and not done.emailed:
+    if not done.anything:
         ctx.say("attestation_trainer.nobody_to_remind")
     return Next("menu")
 
@@ -162,10 +173,16 @@ async def give_bundle(ctx: Context) -> Outcome:
     if info is None:
         ctx.say("attestation_trainer.bilan_not_found")
         return Leave()
-    bundle = await sending.bundle_for(
-        ctx.session, ctx.settings, info, author=author_of(ctx), now=ctx.now
+    author = author_of(ctx)
+    await ctx.later(
+        "attestations.bundle",
+        {
+            "bilan_id": info.bilan.id,
+            "person_id": author.person_id,
+            "organisation_id": author.organisation_id,
+        },
+        interim="attestation_trainer.bundle_started",
     )
-    ctx.send(bundle_reply(ctx, bundle))
     return Next("menu")
 
 
@@ -180,7 +197,12 @@ async def reissue(ctx: Context, picked: str) -> Outcome:
     fresh = None
     if info is not None and picked.isdigit():
         fresh = await invitations.reissue(
-            ctx.session, info, int(picked), author=author_of(ctx), now=ctx.now
+            ctx.session,
+            info,
+            int(picked),
+            author=author_of(ctx),
+            now=ctx.now,
+            sealer=sealer_of(ctx),
         )
     if info is None or fresh is None:
         return Retry(ctx.render("common.forged_choice"))
@@ -323,25 +345,6 @@ def sending_words(info: BilanView, last: ProofSending) -> dict[str, str]:
     return {"status": status, "to": last.to_address, "at": ""}
 
 
-def bundle_reply(ctx: Context, bundle: ProofBundle) -> Reply:
-    """The ZIP with its explanation (Telegram shows the text as the file's caption)."""
-    return Reply(
-        text=ctx.render(
-            "attestation_trainer.bundle_ready",
-            count=bundle.attestations,
-            sheets=bundle.sheets,
-            complete=bundle.complete,
-            missing=bundle.missing,
-            flagged=bundle.flagged,
-        ),
-        document=Document(
-            filename=bundle.filename,
-            mime_type="application/zip",
-            content=bundle.content,
-        ),
-    )
-
-
 # --- invitations ---------------------------------------------------------------------------
 
 
@@ -352,31 +355,35 @@ def invitation_reply(ctx: Context, info: BilanView, fresh: Fresh) -> Reply:
             name=visible(fresh.participant.name),
             code=fresh.code,
             expires=_local(info, fresh.expires_at),
-            **when_words(info),
+            **when_words(info, ctx.now),
         ),
         extras={"invite_code": fresh.code},
     )
 
 
 def tell_invited(ctx: Context, info: BilanView, done: Invited) -> None:
-    """The new links to forward, one message each, and who was reminded in their chat."""
-    if done.fresh:
-        ctx.say("attestation_trainer.invitations_intro", count=len(done.fresh))
-        for fresh in done.fresh:
-            ctx.send(invitation_reply(ctx, info, fresh))
+    """The links to forward, one message each (the new ones, then the same ones again), who
+    was reminded in their chat, and whose link cannot be shown again."""
+    for intro, links in (("invitations_intro", done.fresh), ("again_intro", done.again)):
+        if links:
+            ctx.say(f"attestation_trainer.{intro}", count=len(links))
+            for fresh in links:
+                ctx.send(invitation_reply(ctx, info, fresh))
     if done.reminded:
         ctx.say("attestation_trainer.reminded", names=done.reminded)
     if done.on_matrix:
         ctx.say("attestation_trainer.sent_on_matrix", names=done.on_matrix)
     if done.emailed:
         ctx.say("attestation_trainer.sent_by_email", names=done.emailed)
+    if done.lost:
+        ctx.say("attestation_trainer.lost_links", names=done.lost)
 
 
-def email_links(ctx: Context) -> invitations.Links | None:
+def email_links(ctx: Context) -> reminders.Links | None:
     """The links an e-mailed invitation carries; ``None`` without SMTP (links to forward)."""
     if not ctx.settings.has_smtp:
         return None
-    return invitations.Links(
+    return reminders.Links(
         telegram=ctx.settings.telegram_username if ctx.settings.telegram_token else "",
         matrix=ctx.settings.matrix_user_id if ctx.settings.has_matrix else "",
     )
@@ -390,7 +397,7 @@ async def invite_after_scheduling(ctx: Context, bilan_id: int) -> None:
     if not info.bilan.remote:
         ctx.say("attestation_trainer.not_remote")
         return
-    done = await invitations.invite_or_remind(
+    done = await reminders.invite_or_remind(
         ctx.session,
         info,
         author=author_of(ctx),
@@ -398,6 +405,7 @@ async def invite_after_scheduling(ctx: Context, bilan_id: int) -> None:
         event=event_of(ctx),
         only_new=True,
         on_matrix=ctx.settings.has_matrix,
+        sealer=sealer_of(ctx),
         by_email=email_links(ctx),
     )
     tell_invited(ctx, info, done)

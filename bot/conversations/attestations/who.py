@@ -13,6 +13,7 @@ from bot.attestations.service import ROLE_LABELS, Author, Chat, Viewer, bilan_fo
 from bot.bilans.view import BilanView
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.steps import Option
+from bot.privacy.replies import Sealer
 
 
 def chat_of(ctx: Context) -> Chat:
@@ -28,6 +29,12 @@ def author_of(ctx: Context) -> Author:
     if ctx.actor is None:
         return Author()
     return Author(ctx.actor.person_id, ctx.actor.organisation_id)
+
+
+def sealer_of(ctx: Context) -> Sealer:
+    """What keeps an attestation code sealed, with the data folder's key, so that a relance
+    can give the same link again (the engine's own key: one per data folder)."""
+    return Sealer(ctx.settings.data_dir)
 
 
 def viewer_of(ctx: Context) -> Viewer:

@@ -32,8 +32,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
+
 from bot import dates
-from bot.conversations.formations.choose import visible_formations
+from bot.conversations.formations.choose import member
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Return, stored_date
 from bot.conversations.kit.steps import Confirm, DateStep, Option, Pick, Text, words
@@ -51,8 +53,10 @@ from bot.deadlines.actions import (
 from bot.deadlines.documents import due_text
 from bot.deadlines.lines import concerned
 from bot.deadlines.service import group_of
+from bot.formations.queries import visible_to
 from bot.messages import Reply
 from bot.storage.bilans import StoredDeadline
+from bot.storage.formations import Formation
 from bot.storage.people import Role
 
 
@@ -207,8 +211,23 @@ DEADLINE = Flow(
 
 
 async def titles(ctx: Context) -> dict[int, str]:
-    """The formations this person may see: id → title."""
-    return {f.id: f.title for f in await visible_formations(ctx)}
+    """The formations this person may see: id → title.
+
+    One light query a turn (ids and titles only; kept in the turn's session,
+    since every step of the list asks for them and they cannot change within a
+    turn of ``/echeances``): 40 formations cost what two do.
+    """
+    seen = member(ctx)
+    key = ("echeances.titles", seen)
+    found = ctx.session.info.get(key)
+    if found is None:
+        rows = await ctx.session.execute(
+            select(Formation.id, Formation.title)
+            .where(*visible_to(seen))
+            .order_by(Formation.start_date.desc(), Formation.id.desc())
+        )
+        found = ctx.session.info[key] = {int(i): str(t) for i, t in rows.all()}
+    return dict(found)
 
 
 async def load_deadline(ctx: Context, deadline_id: object) -> StoredDeadline | None:

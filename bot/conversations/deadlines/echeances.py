@@ -18,8 +18,8 @@
     You  (touche « Préparer le bilan avec le groupe », puis « Reporter ») → echeance.py
 
 A formateur sees the deadlines of their formations; an admin those of the
-whole organisation.  The list is recomputed first (so it reflects every
-change, even one made by another feature), grouped as overdue, due within
+whole organisation.  The list is read as stored (every service that changes
+a deadline's facts recomputes it then), grouped as overdue, due within
 seven days, later, and can be narrowed to one formation.  Each line names
 what tells it apart (the trainee, the session, the bilan); the entry and exit
 items of one formation come as one line (:mod:`bot.deadlines.lines`) that
@@ -38,7 +38,7 @@ from bot.conversations.deadlines.echeance import DEADLINE, load_deadline, titles
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Call, Flow, Leave, Next, Outcome, Retry
 from bot.conversations.kit.steps import Option, Pick
-from bot.deadlines.actions import complete, recomputed, reopen
+from bot.deadlines.actions import complete, reopen, to_do
 from bot.deadlines.lines import Line, bundle, concerned
 from bot.deadlines.service import deadlines_of, group_of, grouped
 from bot.storage.bilans import StoredDeadline
@@ -49,7 +49,7 @@ MARKERS = {"overdue": "🔴", "week": "🟠", "later": "🔵"}
 
 
 async def echeances_start(ctx: Context) -> Outcome | None:
-    if not await recomputed(ctx.session, list(await titles(ctx)), ctx.now):
+    if not await to_do(ctx.session, list(await titles(ctx)), ctx.now):
         ctx.say("echeances.none", admin=bool(ctx.actor and ctx.actor.is_admin))
         return Leave()
     return None

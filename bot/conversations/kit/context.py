@@ -10,6 +10,7 @@ business tables to the services.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,7 @@ from bot.answers import Invalid, close_words, fold
 from bot.config import Settings
 from bot.conversations.kit.flow import Retry
 from bot.messages import Choice, Incoming, Reply
+from bot.storage.progress import LongWork
 
 if TYPE_CHECKING:
     from bot.manifest import Features
@@ -64,6 +66,8 @@ class Context:
     replies: list[Reply] = field(default_factory=list)
     guessed_wrong: bool = False
     """A secret (an invitation code) was guessed wrong in this turn: see :mod:`bot.budget`."""
+    works: list[int] = field(default_factory=list)
+    """Long work asked in this turn (:meth:`later`), started once its replies are sent."""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -93,6 +97,35 @@ class Context:
 
     def send(self, reply: Reply) -> None:
         self.replies.append(reply)
+
+    async def later(
+        self, kind: str, args: Mapping[str, Any], *, interim: str, **values: Any
+    ) -> int:
+        """Do the long work ``kind`` after this turn, and say ``interim`` (a template block)
+        now (:mod:`bot.progress`).
+
+        ``kind`` is a name of some feature's ``works`` (its manifest); ``args``
+        are ids and choices (JSON): the work reads the rest from the database
+        when it runs, and its replies come to this chat through the outbox.
+        Returns the row id.
+        """
+        if kind not in self.features.works:
+            raise ValueError(f"no feature declares the work {kind!r}")
+        row = LongWork(
+            organisation_id=self.actor.organisation_id if self.actor else None,
+            kind=kind,
+            args=dict(args),
+            platform=self.incoming.platform.value,
+            chat_id=self.incoming.chat,
+            status="pending",
+            attempts=0,
+            created_at=self.now,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        self.works.append(row.id)
+        self.say(interim, **values)
+        return row.id
 
     def wrong_guess(self) -> None:
         """A code typed matched nothing: the engine slows this account down (not others)."""

@@ -47,6 +47,7 @@ from bot.config import Settings
 from bot.engine import Engine, account, log_failure
 from bot.messages import Attachment, Incoming, Platform, Reply
 from bot.outbox import PermanentFailure, reply_to_payload
+from bot.progress import TYPING_EVERY, while_slow
 from bot.storage.base import utcnow
 from bot.storage.matrix import MatrixEvent
 from bot.transports.matrix import render
@@ -285,7 +286,9 @@ class MatrixTransport:
                 if not incoming.is_group:
                     await self.inbox.back(row.room_id, row.sender)
                 await self.engine.budget.wait(account(incoming))  # a flood waits in its room
-                replies = await self.engine.handle(incoming)
+                replies = await while_slow(
+                    self.engine.handle(incoming), lambda: self._typing(row.room_id)
+                )
                 for index, reply in enumerate(replies):
                     target = reply.chat or row.room_id
                     await self._deliver(target, reply, tx=f"{row.event_id}/{index}")
@@ -317,6 +320,10 @@ class MatrixTransport:
                         log.info("matrix: apology not sent (%s)", type(failure).__name__)
                     return
                 await asyncio.sleep(self.retry_delay * attempt)
+
+    async def _typing(self, room_id: str) -> None:
+        """ "Is typing" in the room while a long turn runs (cleared by the reply)."""
+        await self.client.room_typing(room_id, True, timeout=int(TYPING_EVERY * 1000) + 1000)
 
     async def _delivered(self, incoming: Incoming) -> None:
         """The turn's replies are out: the engine keeps their text only (no files, no codes)."""

@@ -1,0 +1,387 @@
+"""The scheduler and ``/echeances`` at scale: 2,000 organisations, and ten times that.
+
+    python -m bench.scale [--databases sqlite,postgres] [--x10] [--organisations 2000]
+
+Builds, with bulk inserts through SQLAlchemy Core, ``--organisations``
+organisations (2,000 by default), each with its admin reachable in private,
+10 formations of 3 trainees, 100 stored deadlines (a mix of open, done and
+postponed, due from 60 days ago to 120 days ahead, some per trainee) and 45
+days of digests already sent (the outbox a server has after six weeks); the
+first organisation has 40 formations.  Then, on a real scheduler built from
+the features (:func:`bot.app.build_scheduler`):
+
+- **digest hour**: the tick at 8:00 in Paris, when every organisation's
+  digest and reminders are due, and the CPU time the process spent on it
+  (its threads included: the figure a machine of its own would show, about);
+- **longest transaction** of that tick (from ``BEGIN`` to ``COMMIT``: what
+  a chat may wait for);
+- **next tick**: one minute later, nothing due (the steady state);
+- **/echeances** of the first organisation's admin (40 formations), through
+  the real engine: median of 20 runs, and its SQL statements.
+
+``--x10`` runs the same with ten times the organisations afterwards and
+prints each figure's ratio.  PostgreSQL: a throwaway cluster started here
+(or ``TEST_DATABASE_URL``, as ``scripts/with-postgres.sh`` sets it).  It
+prints figures and asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, insert
+from sqlalchemy.engine import make_url
+
+from bot.app import build_engine, build_scheduler
+from bot.config import Settings
+from bot.deadlines.catch_up import RULES_VERSION
+from bot.storage.bilans import StoredDeadline
+from bot.storage.db import Database
+from bot.storage.formations import Formation, Trainee
+from bot.storage.outbox import OutboxMessage
+from bot.storage.people import ChatIdentity, Membership, Organisation, Person, Role
+from tests.auxil.dialogue import Clock
+from tests.auxil.dialogue import Person as Speaker
+from tests.auxil.statements import counting
+
+DIGEST_HOUR = datetime(2026, 12, 2, 7, 0, tzinfo=UTC)
+"""8:00 in Paris on a Wednesday: every organisation's digest is due."""
+TODAY = DIGEST_HOUR.date()
+FORMATIONS = 10
+TRAINEES = 3
+DEADLINES = 10
+"""Per formation: 100 per organisation."""
+FIRST_FORMATIONS = 40
+"""The first organisation's, for ``/echeances``."""
+SENT_DAYS = 45
+RULE_IDS = ("CVL-EOS-ENTREE", "CVL-BILAN-ETAPE", "CVL-EOS-SORTIE", "CVL-QUALITE", "AUTRE-BILAN")
+"""Rules of no bilan: a pre-bilan item still open is closed by the tick once its bilan began."""
+BATCH = 20_000
+
+
+@dataclass
+class Figures:
+    organisations: int
+    deadlines: int
+    outbox: int
+    build: float
+    digest_tick: float
+    digest_cpu: float
+    longest: float
+    transactions: int
+    next_tick: float
+    echeances: float
+    echeances_statements: int
+
+
+def _chunks(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    for start in range(0, len(rows), BATCH):
+        yield rows[start : start + BATCH]
+
+
+async def _insert(db: Database, table: Any, rows: list[dict[str, Any]]) -> None:
+    async with db.engine.begin() as connection:
+        for chunk in _chunks(rows):
+            await connection.execute(insert(table.__table__), chunk)
+
+
+async def build(db: Database, organisations: int) -> tuple[int, int]:
+    """The data set (see the module doc); (deadlines, outbox rows) inserted."""
+    created = datetime(2026, 9, 1, tzinfo=UTC)
+    await _insert(
+        db,
+        Organisation,
+        [
+            {
+                "id": o,
+                "name": f"Organisme {o}",
+                "timezone": "Europe/Paris",
+                "settings": {},
+                "created_at": created,
+                "digest_next_at": DIGEST_HOUR,
+                "rules_version": RULES_VERSION,
+            }
+            for o in range(1, organisations + 1)
+        ],
+    )
+    await _insert(
+        db,
+        Person,
+        [
+            {"id": o, "display_name": f"Admin {o}", "created_at": created}
+            for o in range(1, organisations + 1)
+        ],
+    )
+    await _insert(
+        db,
+        ChatIdentity,
+        [
+            {
+                "person_id": o,
+                "platform": "console",
+                "user_id": f"admin-{o}",
+                "chat_id": f"admin-{o}",
+                "created_at": created,
+            }
+            for o in range(1, organisations + 1)
+        ],
+    )
+    await _insert(
+        db,
+        Membership,
+        [
+            {"organisation_id": o, "person_id": o, "role": Role.ADMIN.value}
+            for o in range(1, organisations + 1)
+        ],
+    )
+    formations: list[dict[str, Any]] = []
+    trainees: list[dict[str, Any]] = []
+    deadlines: list[dict[str, Any]] = []
+    formation_id = trainee_id = 0
+    for o in range(1, organisations + 1):
+        for n in range(FIRST_FORMATIONS if o == 1 else FORMATIONS):
+            formation_id += 1
+            formations.append(
+                {
+                    "id": formation_id,
+                    "organisation_id": o,
+                    "owner_id": o,
+                    "title": f"Formation {n + 1}",
+                    "funder": "cvl",
+                    "programme": "parcours_metiers",
+                    "action_type": "projet_pro",
+                    "mode": "esp",
+                    "kind": "formation",
+                    "start_date": TODAY - timedelta(days=60),
+                    "end_date": TODAY + timedelta(days=120 + n),
+                    "certifying": False,
+                    "long": False,
+                    "created_at": created,
+                }
+            )
+            first_trainee = trainee_id + 1
+            for t in range(TRAINEES):
+                trainee_id += 1
+                trainees.append(
+                    {
+                        "id": trainee_id,
+                        "formation_id": formation_id,
+                        "full_name": f"Stagiaire {t + 1}",
+                        "name_key": f"stagiaire {t + 1}",
+                        "is_delegate": False,
+                        "entered_on": TODAY - timedelta(days=60),
+                    }
+                )
+            for d in range(DEADLINES):
+                per_trainee = d < TRAINEES
+                due = TODAY + timedelta(days=(formation_id * 7 + d * 19) % 180 - 60)
+                status = ("done", "open", "open", "postponed")[(formation_id + d) % 4]
+                deadlines.append(
+                    {
+                        "organisation_id": o,
+                        "formation_id": formation_id,
+                        "key": f"{RULE_IDS[d % len(RULE_IDS)]}:{d}:{formation_id}",
+                        "rule_id": RULE_IDS[d % len(RULE_IDS)],
+                        "subject": "trainee" if per_trainee else "formation",
+                        "subject_id": first_trainee + d if per_trainee else formation_id,
+                        "due_on": due,
+                        "title": "Saisir l'entrée dans EOS" if per_trainee else f"Échéance {d}",
+                        "explanation": "Une échéance de la fiche procédure (§ II).",
+                        "source": "fiche procédure",
+                        "audience": "formateur" if d % 2 else "admin",
+                        "postponable": True,
+                        "status": status,
+                        "postponed_to": due + timedelta(days=3) if status == "postponed" else None,
+                        "created_at": created,
+                    }
+                )
+    await _insert(db, Formation, formations)
+    await _insert(db, Trainee, trainees)
+    await _insert(db, StoredDeadline, deadlines)
+    outbox = [
+        {
+            "key": f"digest:org:{o}:{TODAY - timedelta(days=day)}:person:{o}",
+            "organisation_id": o,
+            "platform": "console",
+            "chat_id": f"admin-{o}",
+            "payload": {},
+            "status": "sent",
+            "attempts": 1,
+            "created_at": DIGEST_HOUR - timedelta(days=day),
+            "next_attempt_at": DIGEST_HOUR - timedelta(days=day),
+            "sent_at": DIGEST_HOUR - timedelta(days=day),
+        }
+        for day in range(1, SENT_DAYS + 1)
+        for o in range(1, organisations + 1)
+    ]
+    await _insert(db, OutboxMessage, outbox)
+    if db.engine.dialect.name == "postgresql":
+        async with db.engine.begin() as connection:
+            for table in ("organisations", "people", "formations", "trainees", "deadlines"):
+                await connection.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT max(id) FROM {table}))"
+                )
+            await connection.exec_driver_sql("ANALYZE")
+    else:
+        async with db.engine.begin() as connection:
+            await connection.exec_driver_sql("ANALYZE")
+    return len(deadlines), len(outbox)
+
+
+@contextmanager
+def transactions(db: Database) -> Iterator[list[float]]:
+    """The duration of every transaction committed or rolled back while inside."""
+    began: dict[int, float] = {}
+    durations: list[float] = []
+    engine = db.engine.sync_engine
+
+    def begin(connection: Any) -> None:
+        began[id(connection)] = time.perf_counter()
+
+    def end(connection: Any) -> None:
+        start = began.pop(id(connection), None)
+        if start is not None:
+            durations.append(time.perf_counter() - start)
+
+    listeners = (("begin", begin), ("commit", end), ("rollback", end))
+    for name, listener in listeners:
+        event.listen(engine, name, listener)
+    try:
+        yield durations
+    finally:
+        for name, listener in listeners:
+            event.remove(engine, name, listener)
+
+
+async def measure(url: str, organisations: int, directory: Path) -> Figures:
+    db = Database(url)
+    await db.migrate()
+    started = time.perf_counter()
+    deadlines, outbox = await build(db, organisations)
+    built = time.perf_counter() - started
+    settings = Settings(database_url=url, data_dir=directory)
+    clock = Clock(DIGEST_HOUR - timedelta(minutes=1))
+    scheduler = build_scheduler(db, settings, clock=clock)
+    await scheduler.tick()  # 7:59: nothing due (and the process warm)
+    clock.now = DIGEST_HOUR
+    with transactions(db) as durations:
+        started, cpu = time.perf_counter(), time.process_time()
+        await scheduler.tick()
+        digest_tick, digest_cpu = time.perf_counter() - started, time.process_time() - cpu
+    clock.advance(minutes=1)
+    started = time.perf_counter()
+    await scheduler.tick()
+    next_tick = time.perf_counter() - started
+    admin = Speaker(build_engine(db, settings, clock=clock), "admin-1")
+    runs = []
+    statements = 0
+    for _ in range(20):
+        with counting(db) as sent:
+            started = time.perf_counter()
+            await admin.says("/echeances")
+            runs.append(time.perf_counter() - started)
+        statements = len([s for s in sent if s not in ("BEGIN", "COMMIT", "ROLLBACK")])
+        await admin.says("Terminé")
+    assert "Échéances" in admin.transcript[-3], admin.transcript[-3]
+    await db.dispose()
+    return Figures(
+        organisations=organisations,
+        deadlines=deadlines,
+        outbox=outbox,
+        build=built,
+        digest_tick=digest_tick,
+        digest_cpu=digest_cpu,
+        longest=max(durations),
+        transactions=len(durations),
+        next_tick=next_tick,
+        echeances=statistics.median(runs),
+        echeances_statements=statements,
+    )
+
+
+async def fresh_postgres_database(server: str) -> str:
+    import asyncpg
+
+    url = make_url(server)
+    name = f"scale_{uuid.uuid4().hex[:8]}"
+    connection = await asyncpg.connect(
+        f"postgresql://{url.username}@{url.host}:{url.port}/{url.database}"
+    )
+    await connection.execute(f'CREATE DATABASE "{name}"')
+    await connection.close()
+    return str(url.set(database=name))
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
+
+
+def row(database: str, f: Figures) -> str:
+    return (
+        f"| {database} | {f.organisations:,} | {f.deadlines:,} | {f.outbox:,} | "
+        f"{_ms(f.digest_tick)} (CPU {_ms(f.digest_cpu)}) | {_ms(f.longest)} ({f.transactions:,}) | {_ms(f.next_tick)} | "
+        f"{_ms(f.echeances)} ({f.echeances_statements}) | {f.build:.0f} s |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--organisations", type=int, default=2000)
+    parser.add_argument("--x10", action="store_true", help="then ten times the organisations")
+    args = parser.parse_args()
+    cluster = None
+    server = os.environ.get("TEST_DATABASE_URL", "")
+    if "postgres" in args.databases and not server:
+        from tests.auxil.postgres import Cluster
+
+        cluster = Cluster()
+        server = cluster.start()
+    sizes = [args.organisations, args.organisations * 10] if args.x10 else [args.organisations]
+    print(
+        "| base | organismes | échéances | outbox | tick de l'heure du récapitulatif "
+        "| plus longue transaction (nombre) | tick suivant | /echeances, 40 formations "
+        "(requêtes) | construction |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    try:
+        for database in args.databases.split(","):
+            found: list[Figures] = []
+            for organisations in sizes:
+                with tempfile.TemporaryDirectory() as directory:
+                    url = (
+                        f"sqlite+aiosqlite:///{directory}/formabot.db"
+                        if database == "sqlite"
+                        else asyncio.run(fresh_postgres_database(server))
+                    )
+                    figures = asyncio.run(measure(url, organisations, Path(directory)))
+                found.append(figures)
+                print(row(database, figures), flush=True)
+            if len(found) == 2:
+                small, big = found
+                print(
+                    f"| {database} | ×10 | | | ×{big.digest_tick / small.digest_tick:.1f} | "
+                    f"×{big.longest / small.longest:.1f} | ×{big.next_tick / small.next_tick:.1f} | "
+                    f"×{big.echeances / small.echeances:.1f} | |",
+                    flush=True,
+                )
+    finally:
+        if cluster is not None:
+            cluster.stop()
+
+
+if __name__ == "__main__":
+    main()

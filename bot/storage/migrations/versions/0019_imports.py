@@ -5,7 +5,7 @@ kept with the trainee (and compared: the same e-mail twice is the same
 person), cleared by the RGPD erasure with the name.
 
 Revision ID: 0019_imports
-Revises: 0021_mail
+Revises: 0023_scheduler
 Create Date: 2026-12-01 14:00:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0019_imports"
-down_revision: str | None = "0021_mail"
+down_revision: str | None = "0023_scheduler"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

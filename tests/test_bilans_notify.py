@@ -25,6 +25,7 @@ from bot.outbox import CLAIM_TIMEOUT, Sender
 from bot.storage.base import utcnow
 from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.db import Database
+from bot.storage.formations import Trainee
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity
 from bot.storage.people import Person as P
@@ -447,3 +448,22 @@ async def test_on_matrix_the_bot_opens_the_direct_chat_itself(
 
 async def nobody(session: AsyncSession, participant: BilanParticipant) -> tuple[str, str] | None:
     return None
+
+
+async def test_a_trainee_whose_e_mail_came_with_the_list_gets_the_link_by_e_mail(
+    trainer: Person, db: Database, settings: Settings, smtp: SmtpServer
+) -> None:
+    """An imported list gives trainees an e-mail: the delegate is not left to the trainer."""
+    async with db.sessions() as session, session.begin():
+        lea = await session.scalar(select(Trainee).where(Trainee.full_name == "Léa Martin"))
+        assert lea is not None
+        lea.email = "lea.martin@example.org"
+    await schedule(trainer)
+    assert "J'envoie moi-même le lien personnel par e-mail à" in trainer.all_text
+    invites = [r for r in trainer.replies if r.extras.get("invite_code")]
+    assert all("Léa Martin" not in r.text for r in invites)  # nothing to forward for her
+    await send_emails(db, settings)
+    (mail,) = [
+        m for m in to(smtp, "lea.martin@example.org") if "Attestation" in str(m.message["Subject"])
+    ]
+    assert "https://t.me/formabot_demo_bot?start=" in body(mail)

@@ -96,11 +96,13 @@ def needs_agreement(formation: Formation, trainee: Trainee, *, remote: bool) -> 
 
 
 def trainee_participant(trainee: Trainee, derogation: Derogation | None) -> BilanParticipant:
-    """The row of a trainee invited to a bilan (a delegate as ``delegate``)."""
+    """The row of a trainee invited to a bilan (a delegate as ``delegate``); the trainee's
+    e-mail (from an imported list) is their contact, so the bot can write to them itself."""
     return BilanParticipant(
         kind="delegate" if trainee.is_delegate else "trainee",
         trainee_id=trainee.id,
         name=trainee.full_name,
+        contact=trainee.email,
         derogation_by=derogation.by if derogation else None,
         derogation_on=derogation.on if derogation else None,
         derogation_how=derogation.how if derogation else None,

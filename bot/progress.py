@@ -288,14 +288,21 @@ async def while_slow(
 ) -> T:
     """Await ``turn``; if it lasts more than ``after`` seconds (:data:`TYPING_AFTER`), call
     ``typing`` then, and again every ``every`` seconds (:data:`TYPING_EVERY`) until it ends.
-    A failing ``typing`` is ignored: it is a courtesy, never a reason to lose the turn."""
+    A failing ``typing`` is ignored: it is a courtesy, never a reason to lose the turn.
+
+    It is shown while the turn waits on something (PostgreSQL, a platform, a file); a
+    turn on SQLite runs its statements in the loop's thread
+    (:class:`bot.storage.db.InlineConnection`) and so shows it only when it waits
+    elsewhere; what takes long is moved after the turn anyway
+    (:meth:`bot.conversations.kit.context.Context.later`)."""
     if typing is None:
         return await turn
     first = TYPING_AFTER if after is None else after
     again = TYPING_EVERY if every is None else every
 
     async def keep_typing() -> None:
-        await asyncio.sleep(first)
+        if first > 0:
+            await asyncio.sleep(first)
         while True:
             try:
                 await typing()
@@ -304,6 +311,8 @@ async def while_slow(
             await asyncio.sleep(again)
 
     shown = asyncio.create_task(keep_typing())
+    if first <= 0:  # shown at once, even before a turn that never yields to the loop
+        await asyncio.sleep(0)
     try:
         return await turn
     finally:

@@ -4,6 +4,7 @@ in encrypted direct chats."""
 from __future__ import annotations
 
 import asyncio
+import io
 import re
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -13,6 +14,7 @@ from typing import Any
 
 import pytest
 from nio import RoomCreateResponse
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot import demo as demo_module
@@ -26,7 +28,7 @@ from bot.outbox import PermanentFailure, Sender
 from bot.storage.absences import Absence
 from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.db import Database
-from bot.storage.formations import Formation
+from bot.storage.formations import Formation, Trainee
 from bot.storage.matrix import MatrixEvent, MatrixWelcome
 from bot.storage.people import ChatIdentity, Membership, Organisation
 from bot.storage.state import ConversationState
@@ -35,10 +37,13 @@ from bot.transports.telegram import TelegramTransport
 from tests.auxil.attestations import add_bilan, demo_author
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.matrix_people import ENCRYPTION, MatrixPerson
+from tests.auxil.spreadsheets import xlsx
 from tests.auxil.synapse import Account, Synapse
 from tests.auxil.telegram_emulator import run_emulator
 
 pytestmark = pytest.mark.slow  # every test here talks to a real Synapse
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def bot_settings(settings: Settings, synapse: Synapse, account: Account) -> Settings:
@@ -578,3 +583,71 @@ FORMATION = [
     ("delegates", "", "Terminé"),
     ("recap", "", "Enregistrer"),
 ]
+
+
+async def test_a_trainers_day_through_matrix_roll_call_imported_list_and_workbook(
+    synapse: Synapse,
+    db: Database,
+    settings: Settings,
+    bot_account: Account,
+    clock: Clock,
+    demo: None,
+    tmp_path: Path,
+) -> None:
+    """Issue 12 on Matrix (numbers typed, files both ways): the roll call of a morning in
+    three messages, a workbook of trainees imported, the absences exported as a workbook."""
+    configured = bot_settings(settings, synapse, bot_account)
+    transport = MatrixTransport(
+        configured, build_engine(db, configured, clock=clock), sync_timeout_ms=5000
+    )
+    await transport.start()
+    try:
+        async with MatrixPerson.joining(synapse, tmp_path, "camille") as camille:
+            async with db.sessions() as session, session.begin():
+                admin, _ = await demo_author(session)
+                session.add(
+                    ChatIdentity(
+                        person_id=admin, platform="matrix", user_id=camille.user_id, chat_id=""
+                    )
+                )
+            room = await camille.open_dm(transport.user_id)
+
+            called = await camille.ask(room, "/appel restauration ce matin", "Appel du")
+            assert "lundi 23 novembre 2026, matin" in called.body
+            recap = await camille.ask(room, "absents : 1, 3", "Enregistrer l'appel")
+            assert "Absences (2) : Karim Benali, Hugo Moreau." in recap.body
+            await camille.ask(room, "Enregistrer l'appel", "Appel enregistré")
+            async with db.sessions() as session:
+                logged = (await session.scalars(select(Absence))).all()
+            assert len(logged) == 2 and {a.period for a in logged} == {"matin"}
+
+            await camille.ask(room, "/formations", "Quelle formation")
+            await camille.ask(room, "Agent de restauration (démo)", "Que voulez-vous faire")
+            await camille.ask(room, "Ajouter des stagiaires", "Quels stagiaires ajouter")
+            workbook = xlsx([("Nom", "Prénom", "Entreprise"), ("Roy", "Nadia", "Garage Roy")])
+            count = len(camille.in_room(room))
+            await camille.send_file(room, workbook, "stagiaires.xlsx", XLSX_TYPE)
+            await camille.reply_after(room, count, "1 stagiaire à ajouter")
+            await camille.ask(room, "Importer", "1 stagiaire importé")
+            async with db.sessions() as session:
+                nadia = await session.scalar(
+                    select(Trainee).where(Trainee.full_name == "Nadia Roy")
+                )
+            assert nadia is not None and nadia.company == "Garage Roy"
+
+            await camille.ask(room, "/annuler", "")
+            await camille.ask(room, "/exporter", "formation")
+            await camille.ask(room, "Agent de restauration (démo)", "Absences (Excel)")
+            count = len(camille.in_room(room))
+            await camille.say(room, "Absences (Excel)")
+            await camille.wait(
+                lambda: any(s.is_file for s in camille.in_room(room)[count:]), what="a workbook"
+            )
+            [file] = [s for s in camille.in_room(room)[count:] if s.is_file]
+            assert file.body.endswith(".xlsx")
+            sheet = load_workbook(io.BytesIO(await camille.download(file))).active
+            assert sheet is not None
+            names = {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+            assert {"Karim Benali", "Hugo Moreau"} <= names
+    finally:
+        await transport.stop()

@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import tempfile
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -216,6 +216,19 @@ async def remote_bilan(w: World) -> None:
     expect(await count(w.db, Bilan) == 1, "un bilan à distance")
 
 
+async def remote_bilan_by_email(w: World) -> None:
+    """The same bilan where the delegates' e-mails came with the trainees' list and SMTP is
+    configured: the bot e-mails their links itself (nothing sent here: it is queued)."""
+    async with w.db.sessions() as session, session.begin():
+        for trainee in (await session.scalars(select(Trainee).where(Trainee.is_delegate))).all():
+            trainee.email = f"{name_key(trainee.full_name).replace(' ', '.')}@example.org"
+    await remote_bilan(w)
+
+
+WITH_SMTP = {remote_bilan_by_email}
+"""Tasks run with SMTP configured (nothing is sent: e-mails wait in the outbox)."""
+
+
 async def three_attestations(w: World) -> None:
     """The bilan for three, the three answers, the trainer's bundle: everything but the bilan."""
     await remote_bilan(w)
@@ -250,6 +263,7 @@ TASKS: list[tuple[str, Callable[[World], Awaitable[None]]]] = [
     ("Cinq absences, /appel restauration ce matin", five_by_appel_line),
     ("Cinq absences, une phrase (« Karim, Léa… absents ce matin »)", five_by_sentence),
     ("Un bilan à distance (/bilan)", remote_bilan),
+    ("Un bilan à distance, e-mails des délégués connus et SMTP configuré", remote_bilan_by_email),
     ("Trois attestations (après le bilan ; ses 3 invitations transférées)", three_attestations),
 ]
 
@@ -261,6 +275,8 @@ async def run(task: Callable[[World], Awaitable[None]], directory: Path) -> Tall
         await demo.fill(session, today=NOW.date())
     await grow_group(database)
     settings = Settings(database_url=database.url, data_dir=directory)
+    if task in WITH_SMTP:
+        settings = replace(settings, smtp_host="127.0.0.1", smtp_from="formabot@example.org")
     clock = Clock(NOW)
     engine = build_engine(database, settings, clock=clock)
     tally = Tally()

@@ -182,3 +182,45 @@ async def test_a_turn_longer_than_a_moment_shows_typing_in_the_chat(
     assert {"chat_id": TRAINER_ID, "action": "typing"} in [
         {k: a[k] for k in ("chat_id", "action")} for a in state["chat_actions"]
     ]
+
+
+async def test_on_telegram_a_relance_keeps_the_link_and_a_replaced_one_says_so(
+    emulator: TelegramEmulator, bot: TelegramTransport
+) -> None:
+    """Issue 12, item 5, through the real transport: "Inviter ou relancer" shows the same
+    link again; "Nouveau lien" replaces it, and the old one answers in French."""
+    async with (
+        emulator.user(TOKEN, user_id=TRAINER_ID, first_name="Camille") as camille,
+        emulator.user(TOKEN, user_id=DELEGATE_ID, first_name="Léa") as lea,
+    ):
+        await ask(camille, "/bilan", "Pour quelle formation")
+        await click(camille, "Agent de restauration", "Que voulez-vous faire")
+        await click(camille, "Programmer le bilan de fin", "à distance (en visio)")
+        await click(camille, "À distance", "Quand")
+        await ask(camille, "jeudi 26 novembre à 14 h", "C'est bien ça")
+        await click(camille, "Oui, c'est ça", "Combien de temps")
+        await click(camille, "2 heures", "lien de la visio")
+        await ask(camille, "https://visio.example.org/bilan", "mot de passe")
+        await click(camille, "Oui", "prise de parole")
+        await click(camille, "Oui", "figure dans l'invitation")
+        await click(camille, "Non", "Qui participe")
+        await click(camille, "Terminé", "partenaires")
+        await click(camille, "Terminé", "Récapitulatif")
+        before = await latest_id(camille)
+        await camille.press_button("Programmer le bilan")
+        first = await wait_for(camille, before, "Bonjour Léa Martin")
+        code = re.search(r"\?start=([A-Za-z0-9_-]+)", first.body)
+        assert code is not None
+
+        await ask(camille, "/attestations", "Bilan de fin de formation")
+        again = await click(camille, "Inviter ou relancer", "Bonjour Léa Martin")
+        assert f"?start={code[1]}" in again.body  # the same link, not a new one
+
+        await ask(camille, "/attestations", "Bilan de fin de formation")
+        await click(camille, "Nouveau lien pour un participant", "")
+        renewed = await click(camille, "Léa Martin", "Bonjour Léa Martin")
+        fresh = re.search(r"\?start=([A-Za-z0-9_-]+)", renewed.body)
+        assert fresh is not None and fresh[1] != code[1]
+
+        said = await ask(lea, f"/start {code[1]}", "remplacé")
+        assert "Ce lien a été remplacé : demandez le nouveau à votre formateur." in said.body

@@ -22,11 +22,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
+import yaml
 from sqlalchemy.engine import make_url
 
 from bot import cli
-from tests.auxil import blockyaml
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE = ROOT / "compose.yaml"
@@ -54,7 +53,7 @@ def settings_read_by_the_code() -> set[str]:
 
 
 def compose() -> dict[str, Any]:
-    loaded: dict[str, Any] = blockyaml.load(COMPOSE.read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))
     return loaded
 
 
@@ -197,18 +196,3 @@ def test_the_image_layout_runs_the_bot_from_its_own_folder(tmp_path: Path) -> No
     assert "Base à jour." in formabot("migrate")
     transcript = formabot("run", stdin="/aide\n")  # no token: the console
     assert "formabot aide les formateurs" in transcript  # the templates were found
-
-
-def test_the_subset_reader_reads_compose_as_yaml_does() -> None:
-    python = ROOT / ".venv-synapse" / "bin" / "python"
-    if not python.exists():
-        pytest.skip("no PyYAML at hand (the Synapse peer's virtualenv is not installed)")
-    done = subprocess.run(
-        [str(python), "-c", "import json, sys, yaml; print(json.dumps(yaml.safe_load(sys.stdin)))"],
-        input=COMPOSE.read_text(encoding="utf-8"),
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    assert json.loads(done.stdout) == compose()

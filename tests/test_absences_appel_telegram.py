@@ -5,19 +5,16 @@ list in place (présence → absence → retard); one confirmation saves the cal
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import replace
 
 import pytest
-from sqlalchemy import select
 
-from bot.app import build_engine
 from bot.config import Settings
 from bot.storage.db import Database
 from bot.storage.formations import Trainee
-from bot.storage.people import ChatIdentity, Person
 from bot.transports.telegram import TelegramTransport
 from tests.auxil.absences import absences, add_formation
 from tests.auxil.dialogue import Clock
+from tests.auxil.telegram_bot import trainer_bot
 from tests.auxil.telegram_emulator import BotMessage, TelegramEmulator, TelegramUser, run_emulator
 
 pytestmark = pytest.mark.slow  # every test here talks to the node Telegram emulator
@@ -37,27 +34,11 @@ async def emulator() -> AsyncIterator[TelegramEmulator]:
 async def bot(
     emulator: TelegramEmulator, db: Database, settings: Settings, clock: Clock, demo: None
 ) -> AsyncIterator[TelegramTransport]:
-    async with db.sessions() as session, session.begin():
-        camille = await session.scalar(
-            select(Person).where(Person.display_name == "Camille Durand")
-        )
-        assert camille is not None
-        session.add(
-            ChatIdentity(
-                person_id=camille.id,
-                platform="telegram",
-                user_id=str(TRAINER_ID),
-                chat_id=str(TRAINER_ID),
-            )
-        )
     await add_formation(db, title="Grand groupe", trainees=GROUP)
-    configured = replace(settings, telegram_token=TOKEN, telegram_base_url=emulator.url)
-    transport = TelegramTransport(
-        configured, build_engine(db, configured, clock=clock), poll_interval=0.02
-    )
-    await transport.start()
-    yield transport
-    await transport.stop()
+    async with trainer_bot(
+        emulator, db, settings, clock, token=TOKEN, user_id=TRAINER_ID
+    ) as transport:
+        yield transport
 
 
 async def latest_id(user: TelegramUser) -> int:

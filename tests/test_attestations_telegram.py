@@ -33,7 +33,7 @@ from tests.auxil.telegram_bot import (
     trainer_bot,
     wait_for,
 )
-from tests.auxil.telegram_emulator import TelegramEmulator, run_emulator
+from tests.auxil.telegram_emulator import BotMessage, TelegramEmulator, TelegramUser, run_emulator
 
 pytestmark = pytest.mark.slow  # every test here talks to the node Telegram emulator
 
@@ -71,6 +71,27 @@ async def work_done(db: Database, *, timeout: float = 15) -> None:
         await asyncio.sleep(0.05)
 
 
+async def schedule_remote_bilan(camille: TelegramUser) -> BotMessage:
+    """The trainer programs the remote final bilan (Thursday 14 h, the delegates invited);
+    Léa Martin's invitation, with her personal link, is returned."""
+    await ask(camille, "/bilan", "Pour quelle formation")
+    await click(camille, "Agent de restauration", "Que voulez-vous faire")
+    await click(camille, "Programmer le bilan de fin", "à distance (en visio)")
+    await click(camille, "À distance", "Quand")
+    await ask(camille, "jeudi 26 novembre à 14 h", "C'est bien ça")
+    await click(camille, "Oui, c'est ça", "Combien de temps")
+    await click(camille, "2 heures", "lien de la visio")
+    await ask(camille, "https://visio.example.org/bilan", "mot de passe")
+    await click(camille, "Oui", "prise de parole")
+    await click(camille, "Oui", "figure dans l'invitation")
+    await click(camille, "Non", "Qui participe")
+    await click(camille, "Terminé", "partenaires")
+    await click(camille, "Terminé", "Récapitulatif")
+    before = await latest_id(camille)
+    await camille.press_button("Programmer le bilan")
+    return await wait_for(camille, before, "Bonjour Léa Martin")
+
+
 async def test_a_delegate_attests_through_a_deep_link_and_the_trainer_gets_the_bundle(
     emulator: TelegramEmulator,
     bot: TelegramTransport,
@@ -81,22 +102,7 @@ async def test_a_delegate_attests_through_a_deep_link_and_the_trainer_gets_the_b
         emulator.user(TOKEN, user_id=TRAINER_ID, first_name="Camille") as camille,
         emulator.user(TOKEN, user_id=DELEGATE_ID, first_name="Léa") as lea,
     ):
-        await ask(camille, "/bilan", "Pour quelle formation")
-        await click(camille, "Agent de restauration", "Que voulez-vous faire")
-        await click(camille, "Programmer le bilan de fin", "à distance (en visio)")
-        await click(camille, "À distance", "Quand")
-        await ask(camille, "jeudi 26 novembre à 14 h", "C'est bien ça")
-        await click(camille, "Oui, c'est ça", "Combien de temps")
-        await click(camille, "2 heures", "lien de la visio")
-        await ask(camille, "https://visio.example.org/bilan", "mot de passe")
-        await click(camille, "Oui", "prise de parole")
-        await click(camille, "Oui", "figure dans l'invitation")
-        await click(camille, "Non", "Qui participe")
-        await click(camille, "Terminé", "partenaires")
-        await click(camille, "Terminé", "Récapitulatif")
-        before = await latest_id(camille)
-        await camille.press_button("Programmer le bilan")
-        invitation = await wait_for(camille, before, "Bonjour Léa Martin")
+        invitation = await schedule_remote_bilan(camille)
         link = re.search(r"https://t\.me/(\w+)\?start=([A-Za-z0-9_-]+)", invitation.body)
         assert link is not None and link[1] == bot.username
         code = link[2]
@@ -193,22 +199,7 @@ async def test_on_telegram_a_relance_keeps_the_link_and_a_replaced_one_says_so(
         emulator.user(TOKEN, user_id=TRAINER_ID, first_name="Camille") as camille,
         emulator.user(TOKEN, user_id=DELEGATE_ID, first_name="Léa") as lea,
     ):
-        await ask(camille, "/bilan", "Pour quelle formation")
-        await click(camille, "Agent de restauration", "Que voulez-vous faire")
-        await click(camille, "Programmer le bilan de fin", "à distance (en visio)")
-        await click(camille, "À distance", "Quand")
-        await ask(camille, "jeudi 26 novembre à 14 h", "C'est bien ça")
-        await click(camille, "Oui, c'est ça", "Combien de temps")
-        await click(camille, "2 heures", "lien de la visio")
-        await ask(camille, "https://visio.example.org/bilan", "mot de passe")
-        await click(camille, "Oui", "prise de parole")
-        await click(camille, "Oui", "figure dans l'invitation")
-        await click(camille, "Non", "Qui participe")
-        await click(camille, "Terminé", "partenaires")
-        await click(camille, "Terminé", "Récapitulatif")
-        before = await latest_id(camille)
-        await camille.press_button("Programmer le bilan")
-        first = await wait_for(camille, before, "Bonjour Léa Martin")
+        first = await schedule_remote_bilan(camille)
         code = re.search(r"\?start=([A-Za-z0-9_-]+)", first.body)
         assert code is not None
 

@@ -9,26 +9,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from bot.app import build_engine
 from bot.config import Settings
 from bot.engine import Engine
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
-from bot.storage.people import ChatIdentity
-from bot.storage.people import Person as StoredPerson
 from bot.texts import plain
 from bot.transports.console import Console
 from bot.transports.telegram import TelegramTransport
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, step_of, survives
 from tests.auxil.spreadsheets import PDF, PNG, csv_file, many, protected, xlsx, zip_bomb
+from tests.auxil.telegram_bot import trainer_bot
 from tests.auxil.telegram_emulator import TelegramEmulator, run_emulator
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -245,26 +242,10 @@ async def emulator() -> AsyncIterator[TelegramEmulator]:
 async def telegram(
     emulator: TelegramEmulator, db: Database, settings: Settings, clock: Clock, demo: None
 ) -> AsyncIterator[TelegramTransport]:
-    async with db.sessions() as session, session.begin():
-        camille = await session.scalar(
-            select(StoredPerson).where(StoredPerson.display_name == "Camille Durand")
-        )
-        assert camille is not None
-        session.add(
-            ChatIdentity(
-                person_id=camille.id,
-                platform="telegram",
-                user_id=str(TRAINER_ID),
-                chat_id=str(TRAINER_ID),
-            )
-        )
-    configured = replace(settings, telegram_token=TOKEN, telegram_base_url=emulator.url)
-    transport = TelegramTransport(
-        configured, build_engine(db, configured, clock=clock), poll_interval=0.02
-    )
-    await transport.start()
-    yield transport
-    await transport.stop()
+    async with trainer_bot(
+        emulator, db, settings, clock, token=TOKEN, user_id=TRAINER_ID
+    ) as transport:
+        yield transport
 
 
 @pytest.mark.slow

@@ -422,8 +422,7 @@ class Inbox:
                 payload={},
                 sent=item.sent,
                 done_at=self.clock(),
-                claimed_by=None,
-                claimed_until=None,
+                claimed_until=None,  # claimed_by stays: which process handled it
             )
         )
         await self.engine.delivered(session, incoming)

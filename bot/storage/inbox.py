@@ -78,7 +78,8 @@ class InboxUpdate(Base):
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(index=True)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
-    """The process handling the row (``host:pid``), when several share the database."""
+    """The process handling the row (``host:pid``), when several share the database;
+    kept once done, which says who handled it (no personal data)."""
     claimed_until: Mapped[datetime | None]
     """Until when that claim holds unless renewed (:data:`LEASE`)."""
 

@@ -41,6 +41,9 @@ RESTARTS = 5
 RESTART_WINDOW = 600.0
 """A child that died is started again, at most this many times in this many seconds."""
 
+RESTART_DELAY = 1.0
+"""Seconds before the first restart of a child; doubled at each death, up to 30."""
+
 STOP_GRACE = 15.0
 """Seconds a child has to finish its turns after SIGTERM (its inbox gives them 5) before SIGKILL."""
 
@@ -115,7 +118,7 @@ class Supervisor:
 
     async def _watch(self, index: int) -> None:
         deaths: deque[float] = deque()
-        delay = 1.0
+        delay = RESTART_DELAY
         while not self._stopping:
             process = await self._spawn(index)
             code = await process.wait()

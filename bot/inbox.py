@@ -64,7 +64,7 @@ from bot.outbox import PermanentFailure, enqueue
 from bot.progress import while_slow
 from bot.storage import inbox as rows
 from bot.storage.base import utcnow
-from bot.storage.inbox import LEASE, InboxUpdate
+from bot.storage.inbox import LEASE, InboxUpdate, Pending
 from bot.storage.state import redelivery_window
 
 log = logging.getLogger(__name__)
@@ -141,6 +141,8 @@ class _Item:
     answer: dict[str, Any]
     sent: int
     done: asyncio.Future[list[Reply]] = field(repr=False)
+    found: bool = False
+    """Found in the table (a poll, a person's next row), not recorded by this process."""
 
 
 class Inbox:
@@ -242,7 +244,7 @@ class Inbox:
             self._queue(item)
         return [item.done for item in items]
 
-    def _items(self, found: Sequence[InboxUpdate]) -> list[_Item]:
+    def _items(self, found: Sequence[Pending]) -> list[_Item]:
         loop = asyncio.get_running_loop()
         return [
             _Item(
@@ -251,6 +253,7 @@ class Inbox:
                 dict(row.payload.get("answer") or {}),
                 row.sent,
                 loop.create_future(),
+                found=True,
             )
             for row in found
             if row.id not in self._queued
@@ -265,26 +268,29 @@ class Inbox:
 
     async def _poll(self) -> None:
         while not self._stopping:
-            found: Sequence[InboxUpdate] = ()
+            found: Sequence[Pending] = ()
             free = self.concurrency - len(self._workers)
             if free > 0:
                 try:
-                    async with self.db.sessions() as session:
+                    async with self.db.engine.connect() as connection:
                         found = await rows.takeable(
-                            session, self.platform.value, self.me, self.clock(), free
+                            connection, self.platform.value, self.me, self.clock(), free
                         )
                 except Exception as exc:  # the database is away: look again later
                     log_failure("looking for inbox rows", exc)
-                for item in self._items(found):
-                    if item.incoming.key not in self._queues:
-                        self._queue(item)
-            await asyncio.sleep(0 if found and len(found) == free else POLL_EVERY)
+            taken = 0
+            for item in self._items(found):
+                if item.incoming.key not in self._queues:
+                    self._queue(item)
+                    taken += 1
+            # A full batch of new rows: more may wait, look again at once.
+            await asyncio.sleep(0 if taken and taken == free else POLL_EVERY)
 
     async def _claim(self, item: _Item) -> bool:
         """Take the row for this process; False when another one has the person now."""
         try:
-            async with self.db.sessions() as session, session.begin():
-                sent = await rows.claim(session, item.row, self.me, self.clock(), self.lease)
+            async with self.db.engine.begin() as connection:
+                sent = await rows.claim(connection, item.row, self.me, self.clock(), self.lease)
         except Exception as exc:  # the database is away: left pending, looked for again
             log_failure(f"claiming inbox update {item.row}", exc)
             return False
@@ -296,8 +302,8 @@ class Inbox:
     async def _follow(self, key: tuple[str, str, str]) -> _Item | None:
         """The person's next row, claimable here: it follows without waiting for a poll."""
         try:
-            async with self.db.sessions() as session:
-                row = await rows.next_of(session, key, self.me, self.clock())
+            async with self.db.engine.connect() as connection:
+                row = await rows.next_of(connection, key, self.me, self.clock())
         except Exception as exc:
             log_failure("looking for a person's next inbox row", exc)
             return None
@@ -309,8 +315,8 @@ class Inbox:
         while True:
             await asyncio.sleep(self.lease.total_seconds() / 3)
             try:
-                async with self.db.sessions() as session, session.begin():
-                    await rows.renew(session, item.row, self.me, self.clock(), self.lease)
+                async with self.db.engine.begin() as connection:
+                    await rows.renew(connection, item.row, self.me, self.clock(), self.lease)
             except Exception as exc:
                 log_failure(f"renewing the claim of inbox update {item.row}", exc)
 
@@ -345,7 +351,10 @@ class Inbox:
                 self._queued.discard(item.row)
                 if not item.done.done():
                     item.done.set_result(replies)
-                if self.shared and not queue and not self._stopping:
+                # A row found in the table: the person's later ones may be too
+                # (recorded by the receiving process while this one had them).
+                # What this process records itself comes to its queue anyway.
+                if self.shared and item.found and not queue and not self._stopping:
                     following = await self._follow(key)
                     if following is not None and following.row not in self._queued:
                         self._queued.add(following.row)

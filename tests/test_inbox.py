@@ -300,8 +300,8 @@ async def test_a_row_is_claimed_only_as_its_persons_oldest_and_only_by_one_proce
     now = clock.now
 
     async def claim(row: int, who: str, at: datetime = now) -> int | None:
-        async with store.sessions() as session, session.begin():
-            return await inbox_rows.claim(session, row, who, at)
+        async with store.engine.begin() as connection:
+            return await inbox_rows.claim(connection, row, who, at)
 
     assert await claim(a2, "p1") is None  # A's first message comes first, in any process
     assert await claim(a1, "p1") == 0
@@ -309,13 +309,13 @@ async def test_a_row_is_claimed_only_as_its_persons_oldest_and_only_by_one_proce
     assert await claim(a2, "p2") is None  # and A's next waits behind it
     assert await claim(b1, "p2") == 0  # another person is not held up
     assert await claim(a1, "p1") == 0  # p1 again (its own restart) may
-    async with store.sessions() as session:
-        assert await inbox_rows.takeable(session, "telegram", "p3", now, 10) == []
+    async with store.engine.connect() as connection:
+        assert list(await inbox_rows.takeable(connection, "telegram", "p3", now, 10)) == []
         # p1 died: LEASE later its row is anyone's, A's next still waits behind it.
         later = now + LEASE + timedelta(seconds=1)
-        found = await inbox_rows.takeable(session, "telegram", "p3", later, 10)
+        found = await inbox_rows.takeable(connection, "telegram", "p3", later, 10)
         assert [r.id for r in found] == [a1, b1]
-        assert await inbox_rows.takeable(session, "console", "p3", later, 10) == []
+        assert list(await inbox_rows.takeable(connection, "console", "p3", later, 10)) == []
     assert await claim(a1, "p3", later) == 0
 
 
@@ -361,11 +361,11 @@ async def test_a_shared_inbox_leaves_a_person_held_elsewhere_to_that_process(
 async def test_the_claims_read_indexes_only(echo: Echo, store: Database, clock: Clock) -> None:
     now = clock.now
     with recording(store) as sent:
-        async with store.sessions() as session, session.begin():
-            await inbox_rows.claim(session, 1, "p1", now)
-            await inbox_rows.renew(session, 1, "p1", now)
-            await inbox_rows.takeable(session, "telegram", "p1", now, 10)
-            await inbox_rows.next_of(session, ("telegram", "A", "A"), "p1", now)
+        async with store.engine.begin() as connection:
+            await inbox_rows.claim(connection, 1, "p1", now)
+            await inbox_rows.renew(connection, 1, "p1", now)
+            await inbox_rows.takeable(connection, "telegram", "p1", now, 10)
+            await inbox_rows.next_of(connection, ("telegram", "A", "A"), "p1", now)
     found = await plans(store, sent)
     assert len(found) == 4
     assert scans(found, {"inbox"}) == []

@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     JSON,
@@ -34,12 +35,13 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    bindparam,
     exists,
     or_,
     select,
     update,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import Mapped, aliased, mapped_column
 
 from bot.storage.base import Base, utcnow
@@ -89,15 +91,15 @@ def claimer() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:64]
 
 
-def _takeable(me: str, now: datetime) -> ColumnElement[bool]:
-    """The row is its person's oldest pending one and nobody else holds it now."""
-    older = aliased(InboxUpdate)
+def _takeable() -> ColumnElement[bool]:
+    """The row is its person's oldest pending one and nobody else (``:me``) holds it at ``:now``."""
+    older = aliased(InboxUpdate, name="older")
     return (
         (InboxUpdate.status == "pending")
         & or_(
             InboxUpdate.claimed_until.is_(None),
-            InboxUpdate.claimed_until < now,
-            InboxUpdate.claimed_by == me,
+            InboxUpdate.claimed_until < bindparam("now", type_=_MOMENT),
+            InboxUpdate.claimed_by == bindparam("me", type_=String()),
         )
         & ~exists().where(
             older.platform == InboxUpdate.platform,
@@ -109,8 +111,59 @@ def _takeable(me: str, now: datetime) -> ColumnElement[bool]:
     )
 
 
+# Built once (a claim and a look run for every turn of a shared inbox): only
+# their parameters change, so neither SQLAlchemy nor the driver prepares
+# them again.
+_MOMENT = InboxUpdate.__table__.c.claimed_until.type
+_CLAIM = (
+    update(InboxUpdate)
+    .where(InboxUpdate.id == bindparam("row", type_=Integer()), _takeable())
+    .values(claimed_by=bindparam("me"), claimed_until=bindparam("until", type_=_MOMENT))
+    .returning(InboxUpdate.sent)
+)
+_RENEW = (
+    update(InboxUpdate)
+    .where(
+        InboxUpdate.id == bindparam("row", type_=Integer()),
+        InboxUpdate.claimed_by == bindparam("me", type_=String()),
+    )
+    .values(claimed_until=bindparam("until", type_=_MOMENT))
+)
+_PENDING = (InboxUpdate.id, InboxUpdate.payload, InboxUpdate.sent)
+_TAKEABLE = (
+    select(*_PENDING)
+    .where(InboxUpdate.platform == bindparam("platform", type_=String()), _takeable())
+    .order_by(InboxUpdate.id)
+    .limit(bindparam("limit", type_=Integer()))
+)
+_NEXT = (
+    select(*_PENDING)
+    .where(
+        InboxUpdate.platform == bindparam("platform", type_=String()),
+        InboxUpdate.chat_id == bindparam("chat", type_=String()),
+        InboxUpdate.user_id == bindparam("user", type_=String()),
+        _takeable(),
+    )
+    .order_by(InboxUpdate.id)
+    .limit(1)
+)
+
+
+class Pending(Protocol):
+    """What handling a row needs: its id, what was recorded, the replies already sent."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def payload(self) -> dict[str, Any]: ...
+
+    @property
+    def sent(self) -> int: ...
+
+
 async def claim(
-    session: AsyncSession, row: int, me: str, now: datetime, lease: timedelta = LEASE
+    connection: AsyncConnection, row: int, me: str, now: datetime, lease: timedelta = LEASE
 ) -> int | None:
     """Take ``row`` for ``lease``; the replies already sent, or None when it is not ours to take.
 
@@ -118,54 +171,30 @@ async def claim(
     its lock, and the second re-reads the claim the first wrote and takes
     nothing.
     """
-    statement = (
-        update(InboxUpdate)
-        .where(InboxUpdate.id == row, _takeable(me, now))
-        .values(claimed_by=me, claimed_until=now + lease)
-        .returning(InboxUpdate.sent)
-    )
-    sent: int | None = (await session.execute(statement)).scalar_one_or_none()
+    values = {"row": row, "me": me, "now": now, "until": now + lease}
+    sent: int | None = (await connection.execute(_CLAIM, values)).scalar_one_or_none()
     return sent
 
 
 async def renew(
-    session: AsyncSession, row: int, me: str, now: datetime, lease: timedelta = LEASE
+    connection: AsyncConnection, row: int, me: str, now: datetime, lease: timedelta = LEASE
 ) -> None:
     """A long turn keeps its claim."""
-    await session.execute(
-        update(InboxUpdate)
-        .where(InboxUpdate.id == row, InboxUpdate.claimed_by == me)
-        .values(claimed_until=now + lease)
-    )
+    await connection.execute(_RENEW, {"row": row, "me": me, "until": now + lease})
 
 
 async def takeable(
-    session: AsyncSession, platform: str, me: str, now: datetime, limit: int
-) -> list[InboxUpdate]:
+    connection: AsyncConnection, platform: str, me: str, now: datetime, limit: int
+) -> Sequence[Pending]:
     """Rows this process may claim now, oldest first: at most one per person."""
-    query = (
-        select(InboxUpdate)
-        .where(InboxUpdate.platform == platform, _takeable(me, now))
-        .order_by(InboxUpdate.id)
-        .limit(limit)
-    )
-    return list((await session.scalars(query)).all())
+    values = {"platform": platform, "me": me, "now": now, "limit": limit}
+    return (await connection.execute(_TAKEABLE, values)).all()
 
 
 async def next_of(
-    session: AsyncSession, key: tuple[str, str, str], me: str, now: datetime
-) -> InboxUpdate | None:
+    connection: AsyncConnection, key: tuple[str, str, str], me: str, now: datetime
+) -> Pending | None:
     """The person's next row, if this process may claim it: their later messages follow."""
     platform, chat, user = key
-    query = (
-        select(InboxUpdate)
-        .where(
-            InboxUpdate.platform == platform,
-            InboxUpdate.chat_id == chat,
-            InboxUpdate.user_id == user,
-            _takeable(me, now),
-        )
-        .order_by(InboxUpdate.id)
-        .limit(1)
-    )
-    return (await session.scalars(query)).first()
+    values = {"platform": platform, "chat": chat, "user": user, "me": me, "now": now}
+    return (await connection.execute(_NEXT, values)).first()

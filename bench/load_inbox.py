@@ -1,12 +1,12 @@
 """``bench.load --inbox``: many people through the durable inbox, 1 process or a receiver + workers.
 
 What ``formabot run --workers N`` does, without Telegram's HTTP: this process
-plays the people and the platform.  Each person sends a message as a UDP
-datagram to the *receiving* process, which records what arrived in one
+plays the people and the platform.  Each person sends a message (a JSON line
+on a loopback TCP connection) to the *receiving* process, which records what arrived in one
 transaction per batch (as a ``getUpdates`` batch) and handles it like any
 shared inbox; the *worker* processes record nothing and claim rows from the
 same table (:mod:`bot.storage.inbox`).  Whichever process ran the turn sends
-"answered" back as a datagram; the person then sends the next message.
+"answered" back on its own connection; the person then sends the next message.
 Latency is from the message leaving the person to its answer coming back:
 recording, waiting for a claim or a poll, the turn, the done mark.
 """
@@ -27,22 +27,6 @@ from pathlib import Path
 from typing import Any
 
 
-class _Datagrams(asyncio.DatagramProtocol):
-    def __init__(self, received: asyncio.Queue[tuple[bytes, Any]]) -> None:
-        self.received = received
-
-    def datagram_received(self, data: bytes, addr: Any) -> None:
-        self.received.put_nowait((data, addr))
-
-
-async def _listen() -> tuple[asyncio.DatagramTransport, asyncio.Queue[tuple[bytes, Any]], int]:
-    received: asyncio.Queue[tuple[bytes, Any]] = asyncio.Queue()
-    transport, _ = await asyncio.get_running_loop().create_datagram_endpoint(
-        lambda: _Datagrams(received), local_addr=("127.0.0.1", 0)
-    )
-    return transport, received, int(transport.get_extra_info("sockname")[1])
-
-
 async def handler(url: str, driver: int, role: str) -> None:
     """One formabot process: ``receive`` (records and handles) or ``work`` (handles)."""
     from bot.app import build_engine
@@ -53,7 +37,15 @@ async def handler(url: str, driver: int, role: str) -> None:
 
     database = Database(url)
     engine = build_engine(database, Settings(database_url=url, data_dir=Path(tempfile.mkdtemp())))
-    transport, received, port = await _listen()
+    _, answering = await asyncio.open_connection("127.0.0.1", driver)
+    received: asyncio.Queue[bytes] = asyncio.Queue()
+
+    async def arriving(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while line := await reader.readline():
+            received.put_nowait(line)
+
+    server = await asyncio.start_server(arriving, "127.0.0.1", 0)
+    port = int(server.sockets[0].getsockname()[1])
     turns = 0
 
     async def deliver(
@@ -65,7 +57,7 @@ async def handler(url: str, driver: int, role: str) -> None:
     ) -> None:
         nonlocal turns
         turns += 1
-        transport.sendto(incoming.event_id.encode(), ("127.0.0.1", driver))
+        answering.write(incoming.event_id.encode() + b"\n")
         await sent(len(replies))
 
     inbox = Inbox(engine, Platform.TELEGRAM, deliver)
@@ -78,7 +70,7 @@ async def handler(url: str, driver: int, role: str) -> None:
             while not received.empty():
                 batch.append(received.get_nowait())
             updates = []
-            for data, _ in batch:
+            for data in batch:
                 message = json.loads(data)
                 who = f"p{message['n']}"
                 incoming = Incoming(
@@ -100,13 +92,23 @@ async def handler(url: str, driver: int, role: str) -> None:
         recording.cancel()
     await inbox.stop()
     print(json.dumps({"turns": turns, "cpu": cpu}), flush=True)
-    transport.close()
+    server.close()
+    answering.close()
     await database.dispose()
 
 
 async def run_case(url: str, people: int, processes: int, session: Sequence[str]) -> dict[str, Any]:
     """People × ``session`` through a receiver and ``processes - 1`` workers."""
-    transport, replies, port = await _listen()
+    waiting: dict[str, asyncio.Future[float]] = {}
+
+    async def answers(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while line := await reader.readline():
+            future = waiting.pop(line.decode().strip(), None)
+            if future is not None and not future.done():
+                future.set_result(time.perf_counter())
+
+    server = await asyncio.start_server(answers, "127.0.0.1", 0)
+    port = int(server.sockets[0].getsockname()[1])
     env = {**os.environ, "FORMABOT_LOG_LEVEL": "WARNING"}
     roles = ["receive"] + ["work"] * (processes - 1)
     handlers = [
@@ -127,16 +129,7 @@ async def run_case(url: str, people: int, processes: int, session: Sequence[str]
     for process in handlers:
         assert process.stdout is not None
         ports.append(json.loads(await process.stdout.readline())["port"])
-    waiting: dict[str, asyncio.Future[float]] = {}
-
-    async def answers() -> None:
-        while True:
-            data, _ = await replies.get()
-            future = waiting.pop(data.decode(), None)
-            if future is not None and not future.done():
-                future.set_result(time.perf_counter())
-
-    listening = asyncio.create_task(answers())
+    _, platform = await asyncio.open_connection("127.0.0.1", ports[0])
     latencies: list[float] = []
     loop = asyncio.get_running_loop()
 
@@ -146,20 +139,20 @@ async def run_case(url: str, people: int, processes: int, session: Sequence[str]
             waiting[event] = loop.create_future()
             message = {"n": n, "id": event, "text": line.format(n=n)}
             started = time.perf_counter()
-            transport.sendto(json.dumps(message).encode(), ("127.0.0.1", ports[0]))
+            platform.write(json.dumps(message).encode() + b"\n")
             latencies.append(await waiting[event] - started)
 
     await asyncio.sleep(2.0)  # every handler connected and polling
     began = time.perf_counter()
     await asyncio.gather(*(person(n) for n in range(people)))
     wall = time.perf_counter() - began
-    listening.cancel()
+    platform.close()
     results = []
     for process in handlers:
         process.send_signal(signal.SIGTERM)
         out, _ = await process.communicate()
         results.append(json.loads(out.decode().strip().splitlines()[-1]))
-    transport.close()
+    server.close()
     latencies.sort()
     return {
         "turns": len(latencies),

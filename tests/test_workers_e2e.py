@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
+import socket
 import sys
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -16,6 +18,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 
@@ -232,7 +235,9 @@ async def test_a_worker_killed_mid_turn_is_taken_over_after_its_lease(
 async def test_run_with_two_workers_starts_shares_and_stops_its_child(
     emulator: TelegramEmulator, pg_db: Database, tmp_path: Path
 ) -> None:
-    parent = await start(environment(pg_db, emulator, tmp_path), "run", "--workers", "2")
+    env = environment(pg_db, emulator, tmp_path)
+    env["FORMABOT_METRICS_PORT"] = str(metrics := free_ports())
+    parent = await start(env, "run", "--workers", "2")
     people, count = 6, 3
     users = [emulator.user(TOKEN, user_id=200 + n, first_name=f"R{n}") for n in range(people)]
     try:
@@ -240,6 +245,15 @@ async def test_run_with_two_workers_starts_shares_and_stops_its_child(
         children = [int(pid) for pid in proc(f"{parent.pid}/task/{parent.pid}/children").split()]
         assert len(children) == 1
         assert proc(f"{children[0]}/cmdline").split("\0")[-3:-1] == ["bot", "work"]
+        # Each process counts the turns it ran, on its own port: none is lost.
+        async with httpx.AsyncClient() as client:
+            counted = 0
+            for port in (metrics, metrics + 1):
+                assert (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200
+                text = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
+                found = re.search(r'formabot_turns_total\{platform="telegram"\} (\d+)', text)
+                counted += int(found[1]) if found else 0
+        assert counted == people * count
     finally:
         for user in users:
             await user.aclose()
@@ -247,6 +261,20 @@ async def test_run_with_two_workers_starts_shares_and_stops_its_child(
     assert parent.returncode == 0, errors.decode()[-2000:]
     assert not proc(f"{children[0]}/cmdline")  # stopped with its parent
     assert await turns(pg_db) == people * count
+
+
+def free_ports() -> int:
+    """A free port whose next one is free too (the parent's and its child's metrics)."""
+    for _ in range(50):
+        with socket.socket() as first, socket.socket() as second:
+            first.bind(("127.0.0.1", 0))
+            port = int(first.getsockname()[1])
+            try:
+                second.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no two free ports in a row")
 
 
 def proc(path: str) -> str:

@@ -69,6 +69,16 @@ async def start(env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
     )
 
 
+async def ready_worker(env: dict[str, str]) -> asyncio.subprocess.Process:
+    """``python -m bot work``, once it answers (its transport starts right after)."""
+    env = {**env, "FORMABOT_METRICS_PORT": str(port := free_ports())}
+    worker = await start(env, "work")
+    async with httpx.AsyncClient() as client:
+        assert await healthy(client, port), "the worker did not start"
+    await asyncio.sleep(0.5)
+    return worker
+
+
 async def stop(process: asyncio.subprocess.Process) -> bytes:
     if process.returncode is None:
         process.send_signal(signal.SIGTERM)
@@ -135,7 +145,7 @@ async def test_a_receiver_and_a_worker_process_answer_everyone_once_and_in_order
     )
     receiver = TelegramTransport(configured, build_engine(pg_db, configured), poll_interval=0.02)
     receiver.inbox.concurrency = 1  # a busy receiver: the worker takes what waits
-    worker = await start(environment(pg_db, emulator, tmp_path), "work")
+    worker = await ready_worker(environment(pg_db, emulator, tmp_path))
     await receiver.start()
     people, count = 12, 4
     users = [emulator.user(TOKEN, user_id=100 + n, first_name=f"P{n}") for n in range(people)]
@@ -163,7 +173,7 @@ async def test_a_worker_killed_mid_turn_is_taken_over_after_its_lease(
     configured = replace(
         settings, database_url=pg_db.url, telegram_token=TOKEN, telegram_base_url=emulator.url
     )
-    worker = await start(environment(pg_db, emulator, tmp_path), "work")
+    worker = await ready_worker(environment(pg_db, emulator, tmp_path))
     # This process receives but handles nothing until the worker is killed.
     receiver = TelegramTransport(configured, build_engine(pg_db, configured), poll_interval=0.02)
     await receiver.start()
@@ -249,7 +259,7 @@ async def test_run_with_two_workers_starts_shares_and_stops_its_child(
         async with httpx.AsyncClient() as client:
             counted = 0
             for port in (metrics, metrics + 1):
-                assert (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200
+                assert await healthy(client, port)  # the child may still be starting
                 text = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
                 found = re.search(r'formabot_turns_total\{platform="telegram"\} (\d+)', text)
                 counted += int(found[1]) if found else 0
@@ -261,6 +271,18 @@ async def test_run_with_two_workers_starts_shares_and_stops_its_child(
     assert parent.returncode == 0, errors.decode()[-2000:]
     assert not proc(f"{children[0]}/cmdline")  # stopped with its parent
     assert await turns(pg_db) == people * count
+
+
+async def healthy(client: httpx.AsyncClient, port: int, timeout: float = 30) -> bool:
+    """``/healthz`` answers 200 within ``timeout`` seconds."""
+    for _ in range(int(timeout * 10)):
+        try:
+            if (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200:
+                return True
+        except httpx.ConnectError:
+            pass
+        await asyncio.sleep(0.1)
+    return False
 
 
 def free_ports() -> int:

@@ -2,6 +2,7 @@
 
     python -m bench.load [--people 50,500] [--databases sqlite,postgres] [--processes 1,2]
     python -m bench.load --inbox [--people 50,500] [--databases postgres] [--processes 1,2]
+                         [--claims yes,no]
 
 Each simulated person is a formateur of the demo organisation with their own
 console identity; they all start at the same instant and each goes through
@@ -16,10 +17,12 @@ the call to the engine to its replies (no transport).  It prints figures and
 asserts nothing.
 
 ``--inbox`` measures ``formabot run --workers N`` instead (:mod:`bench.load_inbox`):
-the people are Telegram users behind a loopback "platform" (UDP datagrams), one
+the people are Telegram users behind a loopback "platform" (JSON lines over loopback TCP), one
 receiving process records their messages in the durable inbox and handles
 them, N-1 worker processes claim rows from the same inbox; latency is from the
-message leaving the person to its replies reaching them.
+message leaving the person to its replies reaching them.  ``--claims yes,no``
+alternates each case with a receiver alone that claims nothing (one process):
+what the claim costs per turn.
 """
 
 from __future__ import annotations
@@ -146,18 +149,27 @@ def main() -> None:
     parser.add_argument("--processes", default="1,2")
     parser.add_argument("--worker", nargs=4, metavar=("URL", "FIRST", "COUNT", "START"))
     parser.add_argument("--inbox", action="store_true", help="through the inbox, N processes")
-    parser.add_argument("--handle", nargs=3, metavar=("URL", "PORT", "ROLE"))
+    parser.add_argument("--handle", nargs=4, metavar=("URL", "PORT", "ROLE", "CLAIM"))
+    parser.add_argument(
+        "--claims",
+        default="yes",
+        help="--inbox: yes,no alternates with a process that claims nothing (shared=False, "
+        "one process only): what the claim costs",
+    )
     args = parser.parse_args()
     if args.handle:
         from bench import load_inbox
 
-        url, port, role = args.handle
-        asyncio.run(load_inbox.handler(url, int(port), role))
+        url, port, role, claim = args.handle
+        asyncio.run(load_inbox.handler(url, int(port), role, claim == "claim"))
         return
     if args.worker:
         url, first, count, start = args.worker
         asyncio.run(worker(url, int(first), int(count), float(start)))
         return
+    claims = [c == "yes" for c in args.claims.split(",")]
+    if not all(claims) and set(args.processes.split(",")) != {"1"}:
+        parser.error("--claims no : un seul processus (--processes 1)")
     cluster = None
     server = os.environ.get("TEST_DATABASE_URL", "")
     if "postgres" in args.databases and not server:
@@ -166,15 +178,19 @@ def main() -> None:
         cluster = Cluster()
         server = cluster.start()
     print(f"Chaque personne : {len(SESSION)} messages ({', '.join(SESSION)}).")
-    shares = " tours par processus |" if args.inbox else ""
+    shares = " tours par processus | réclamations manquées par tour |" if args.inbox else ""
     print(
         f"| base | personnes | processus | tours | tours/s | p50 | p95 | max | CPU par tour |{shares}"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |" + (" --- |" if shares else ""))
+    print(
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+        + (" --- | --- |" if shares else "")
+    )
     try:
         for database in args.databases.split(","):
             for people in (int(p) for p in args.people.split(",")):
-                for processes in (int(p) for p in args.processes.split(",")):
+                cases = [(int(p), c) for p in args.processes.split(",") for c in claims]
+                for processes, claim in cases:
                     with tempfile.TemporaryDirectory() as directory:
                         url = (
                             f"sqlite+aiosqlite:///{directory}/formabot.db"
@@ -185,14 +201,18 @@ def main() -> None:
                             from bench import load_inbox
 
                             asyncio.run(prepare(url, people, "telegram"))
-                            r = asyncio.run(load_inbox.run_case(url, people, processes, SESSION))
+                            r = asyncio.run(
+                                load_inbox.run_case(url, people, processes, SESSION, claim)
+                            )
                         else:
                             r = run_case(url, people, processes)
+                    alone = "" if claim else " sans réclamation"
                     print(
-                        f"| {database} | {people} | {processes} | {r['turns']:.0f} | "
+                        f"| {database} | {people} | {processes}{alone} | {r['turns']:.0f} | "
                         f"{r['turns_per_s']:.0f} | {r['p50'] * 1000:.0f} ms | "
                         f"{r['p95'] * 1000:.0f} ms | {r['max'] * 1000:.0f} ms | "
-                        f"{r['cpu_ms']:.1f} ms |" + (f" {r['shares']} |" if shares else ""),
+                        f"{r['cpu_ms']:.1f} ms |"
+                        + (f" {r['shares']} | {r['failed']:.2f} |" if shares else ""),
                         flush=True,
                     )
     finally:

@@ -27,8 +27,12 @@ from pathlib import Path
 from typing import Any
 
 
-async def handler(url: str, driver: int, role: str) -> None:
-    """One formabot process: ``receive`` (records and handles) or ``work`` (handles)."""
+async def handler(url: str, driver: int, role: str, claim: bool = True) -> None:
+    """One formabot process: ``receive`` (records and handles) or ``work`` (handles).
+
+    ``claim=False`` is a receiver alone that claims nothing (``shared=False``):
+    what the claim costs, measured against it (one process only).
+    """
     from bot.app import build_engine
     from bot.config import Settings
     from bot.inbox import Inbox, Sent
@@ -60,7 +64,7 @@ async def handler(url: str, driver: int, role: str) -> None:
         answering.write(incoming.event_id.encode() + b"\n")
         await sent(len(replies))
 
-    inbox = Inbox(engine, Platform.TELEGRAM, deliver)
+    inbox = Inbox(engine, Platform.TELEGRAM, deliver, shared=claim)
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
 
@@ -91,13 +95,15 @@ async def handler(url: str, driver: int, role: str) -> None:
     if recording is not None:
         recording.cancel()
     await inbox.stop()
-    print(json.dumps({"turns": turns, "cpu": cpu}), flush=True)
+    print(json.dumps({"turns": turns, "cpu": cpu, "failed": inbox.claims_failed}), flush=True)
     server.close()
     answering.close()
     await database.dispose()
 
 
-async def run_case(url: str, people: int, processes: int, session: Sequence[str]) -> dict[str, Any]:
+async def run_case(
+    url: str, people: int, processes: int, session: Sequence[str], claim: bool = True
+) -> dict[str, Any]:
     """People × ``session`` through a receiver and ``processes - 1`` workers."""
     waiting: dict[str, asyncio.Future[float]] = {}
 
@@ -120,6 +126,7 @@ async def run_case(url: str, people: int, processes: int, session: Sequence[str]
             url,
             str(port),
             role,
+            "claim" if claim else "alone",
             stdout=asyncio.subprocess.PIPE,
             env=env,
         )
@@ -162,4 +169,5 @@ async def run_case(url: str, people: int, processes: int, session: Sequence[str]
         "max": latencies[-1],
         "cpu_ms": sum(r["cpu"] for r in results) * 1000 / len(latencies),
         "shares": " / ".join(str(r["turns"]) for r in results),
+        "failed": sum(r["failed"] for r in results) / len(latencies),
     }

@@ -180,6 +180,8 @@ class Inbox:
         self.lease = lease
         self.me = rows.claimer()
         self._poller: asyncio.Task[None] | None = None
+        self.claims_failed = 0
+        """Claims that found the row held or not yet its person's turn (bench.load --inbox)."""
 
     # --- receiving ----------------------------------------------------------------
 
@@ -295,6 +297,7 @@ class Inbox:
             log_failure(f"claiming inbox update {item.row}", exc)
             return False
         if sent is None:
+            self.claims_failed += 1
             return False
         item.sent = max(item.sent, sent)  # a process that died may have sent some
         return True

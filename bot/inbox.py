@@ -54,7 +54,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
@@ -143,6 +142,8 @@ class _Item:
     done: asyncio.Future[list[Reply]] = field(repr=False)
     found: bool = False
     """Found in the table (a poll, a person's next row), not recorded by this process."""
+    claimed: bool = False
+    """Held by this process (claimed when recorded, or since): its turn needs no claim."""
 
 
 class Inbox:
@@ -180,6 +181,11 @@ class Inbox:
         self.lease = lease
         self.me = rows.claimer()
         self._poller: asyncio.Task[None] | None = None
+        self._recording: dict[tuple[str, str, str], asyncio.Event] = {}
+        """The people a record() is writing for, and the event set once it queued them."""
+        self._held: set[int] = set()
+        """Rows this process claimed and has not finished: renewed together (:meth:`_renewing`)."""
+        self._renewer: asyncio.Task[None] | None = None
         self.claims_failed = 0
         """Claims that found the row held or not yet its person's turn (bench.load --inbox)."""
 
@@ -196,32 +202,51 @@ class Inbox:
         """
         if not received:
             return []
+        keys = {incoming.key for incoming, _ in received}
+        # One person's batches one at a time in this process: their rows get
+        # increasing ids in the order they are queued here, and a row claimed
+        # in its INSERT cannot have an older one of its person in flight.
+        while busy := {self._recording[k] for k in keys if k in self._recording}:
+            await asyncio.gather(*(event.wait() for event in busy))
+        recorded = asyncio.Event()
+        for key in keys:
+            self._recording[key] = recorded
+        try:
+            items = await self._write(received)
+            for item in items:
+                if item.claimed:
+                    self._hold(item.row)
+                self._queue(item)
+        finally:
+            for key in keys:
+                del self._recording[key]
+            recorded.set()
+        return [item.done for item in items]
+
+    async def _write(self, received: Sequence[tuple[Incoming, Mapping[str, Any]]]) -> list[_Item]:
+        """The batch's new rows, committed; claimed at once where the person allows it.
+
+        Only as many as this process has room for (:attr:`concurrency` rows
+        held at most, give or take a batch recorded meanwhile for other
+        people): the rest are recorded unclaimed, for whichever process is
+        free first (the workers poll for them).
+        """
         items: list[_Item] = []
         loop = asyncio.get_running_loop()
-        dialect = sqlite if self.db.is_sqlite else postgresql
-        async with self.db.sessions() as session, session.begin():
+        room = self.concurrency - len(self._held) if self.shared and not self._stopping else 0
+        async with self.db.engine.begin() as connection:
             for incoming, answer in received:
-                statement = (
-                    dialect.insert(InboxUpdate)
-                    .values(
-                        platform=incoming.platform.value,
-                        event_id=incoming.event_id,
-                        chat_id=incoming.chat,
-                        user_id=incoming.user,
-                        payload={"incoming": incoming_to_payload(incoming), "answer": dict(answer)},
-                        status="pending",
-                        sent=0,
-                        received_at=self.clock(),
-                    )
-                    .on_conflict_do_nothing(index_elements=["platform", "event_id"])
-                    .returning(InboxUpdate.id)
-                )
-                row = await session.scalar(statement)
-                if row is not None:
-                    items.append(_Item(row, incoming, dict(answer), 0, loop.create_future()))
-        for item in items:
-            self._queue(item)
-        return [item.done for item in items]
+                payload = {"incoming": incoming_to_payload(incoming), "answer": dict(answer)}
+                update = (incoming.platform.value, incoming.event_id, *incoming.key[1:], payload)
+                me = self.me if room > 0 else None
+                found = await rows.record(connection, update, self.clock(), me, self.lease)
+                if found is not None:
+                    row, claimed = found
+                    item = _Item(row, incoming, dict(answer), 0, loop.create_future())
+                    item.claimed = claimed
+                    room -= claimed
+                    items.append(item)
+        return items
 
     async def resume(self, *, chat: str | None = None) -> list[asyncio.Future[list[Reply]]]:
         """Queue what was recorded but not done before a stop, oldest first.
@@ -300,6 +325,8 @@ class Inbox:
             self.claims_failed += 1
             return False
         item.sent = max(item.sent, sent)  # a process that died may have sent some
+        item.claimed = True
+        self._hold(item.row)
         return True
 
     async def _follow(self, key: tuple[str, str, str]) -> _Item | None:
@@ -313,15 +340,30 @@ class Inbox:
         items = self._items([] if row is None else [row])
         return items[0] if items else None
 
-    async def _renewing(self, item: _Item) -> None:
-        """Keep the claim while a long turn runs (cancelled when it ends)."""
-        while True:
+    def _hold(self, row: int) -> None:
+        """Keep this row's claim until it is done: one renewing task for all the rows held."""
+        self._held.add(row)
+        if self._renewer is None or self._renewer.done():
+            self._renewer = asyncio.create_task(self._renewing(), name="inbox-renew")
+
+    async def _renewing(self) -> None:
+        """Every third of the lease, renew every claim held, in one statement; ends when none is.
+
+        A row is held from its claim (the INSERT's or :meth:`_claim`'s) to its
+        done mark, so its claim is at most a third of the lease old at its
+        first renewal.  The task ends once nothing is held; the next claim
+        starts another (no ``await`` between the check and the end).
+        """
+        while self._held and not self._stopping:
             await asyncio.sleep(self.lease.total_seconds() / 3)
+            held = sorted(self._held)
+            if not held or self._stopping:
+                break
             try:
                 async with self.db.engine.begin() as connection:
-                    await rows.renew(connection, item.row, self.me, self.clock(), self.lease)
+                    await rows.hold(connection, held, self.me, self.clock() + self.lease)
             except Exception as exc:
-                log_failure(f"renewing the claim of inbox update {item.row}", exc)
+                log_failure(f"renewing the claims of {len(held)} inbox update(s)", exc)
 
     # --- handling -----------------------------------------------------------------
 
@@ -345,13 +387,14 @@ class Inbox:
                 if self._slots is None:
                     self._slots = asyncio.Semaphore(self.concurrency)
                 async with self._slots:
-                    if self.shared and not await self._claim(item):
+                    if self.shared and not item.claimed and not await self._claim(item):
                         # Another process has this person now: the rest of the
                         # queue is theirs too, in order (left pending below).
                         break
                     replies = await self._handle(item)
                 queue.popleft()
                 self._queued.discard(item.row)
+                self._held.discard(item.row)
                 if not item.done.done():
                     item.done.set_result(replies)
                 # A row found in the table: the person's later ones may be too
@@ -378,20 +421,11 @@ class Inbox:
         attempt = 0
         while True:
             try:
-                return await self._handle_once(item)
+                return await self._turn(item)
             except Exception as exc:  # the database is away: keep the person's order
                 attempt += 1
                 log_failure(f"inbox update {item.row} (attempt {attempt})", exc)
                 await asyncio.sleep(min(30.0, 0.5 * 2 ** min(attempt, 6)))
-
-    async def _handle_once(self, item: _Item) -> list[Reply]:
-        if not self.shared:
-            return await self._turn(item)
-        renewing = asyncio.create_task(self._renewing(item))
-        try:
-            return await self._turn(item)
-        finally:
-            renewing.cancel()
 
     async def _turn(self, item: _Item) -> list[Reply]:
         typing = self.typing
@@ -457,12 +491,27 @@ class Inbox:
             await asyncio.gather(self._poller, return_exceptions=True)
             self._poller = None
         workers = list(self._workers.values())
-        if not workers:
+        if workers:
+            _, late = await asyncio.wait(workers, timeout=grace)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
+        await self._let_go()
+
+    async def _let_go(self) -> None:
+        """Rows held but not done (queued, or a turn cut short): others may take them at once."""
+        if self._renewer is not None:
+            self._renewer.cancel()
+            await asyncio.gather(self._renewer, return_exceptions=True)
+            self._renewer = None
+        held, self._held = sorted(self._held), set()
+        if not held:
             return
-        _, late = await asyncio.wait(workers, timeout=grace)
-        for task in late:
-            task.cancel()
-        await asyncio.gather(*late, return_exceptions=True)
+        try:
+            async with self.db.engine.begin() as connection:
+                await rows.hold(connection, held, self.me, None)
+        except Exception as exc:  # their lease runs out instead
+            log_failure(f"letting go of {len(held)} inbox update(s)", exc)
 
     async def idle(self) -> None:
         """Wait until everything queued so far was handled (tests, the console)."""

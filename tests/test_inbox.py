@@ -291,8 +291,9 @@ async def test_done_rows_are_forgotten_after_the_platforms_window_pending_ones_n
 async def test_a_row_is_claimed_only_as_its_persons_oldest_and_only_by_one_process(
     echo: Echo, store: Database, clock: Clock
 ) -> None:
-    parked = Inbox(echo, Platform.TELEGRAM, Chat().deliver, clock=clock)
-    parked._stopping = True  # recorded by the receiving process, handled by nobody yet
+    # Recorded by a process that claims nothing, handled by nobody yet.
+    parked = Inbox(echo, Platform.TELEGRAM, Chat().deliver, clock=clock, shared=False)
+    parked._stopping = True
     await parked.record(
         [(message("A", "a1"), {}), (message("A", "a2"), {}), (message("B", "b1"), {})]
     )
@@ -362,10 +363,98 @@ async def test_the_claims_read_indexes_only(echo: Echo, store: Database, clock: 
     now = clock.now
     with recording(store) as sent:
         async with store.engine.begin() as connection:
+            await inbox_rows.record(connection, ("telegram", "e1", "A", "A", {}), now, "p1")
             await inbox_rows.claim(connection, 1, "p1", now)
-            await inbox_rows.renew(connection, 1, "p1", now)
+            await inbox_rows.hold(connection, [1, 2], "p1", now + LEASE)
             await inbox_rows.takeable(connection, "telegram", "p1", now, 10)
             await inbox_rows.next_of(connection, ("telegram", "A", "A"), "p1", now)
     found = await plans(store, sent)
-    assert len(found) == 4
+    assert len(found) == 5
     assert scans(found, {"inbox"}) == []
+
+
+async def test_the_receiving_process_claims_a_row_as_it_records_it_unless_held_elsewhere(
+    echo: Echo, store: Database, clock: Clock
+) -> None:
+    chat = Chat()
+    receiver = Inbox(echo, Platform.TELEGRAM, chat.deliver, clock=clock, shared=True)
+    worker = Inbox(echo, Platform.TELEGRAM, chat.deliver, clock=clock, shared=True)
+    worker.me = "worker:2"  # another process
+    # A row of B nobody holds: claimed in its INSERT, its turn runs with no claim statement.
+    with recording(store) as sent:
+        await answered(await receiver.record([(message("B", "b1", "x"), {})]))
+    [b1] = await rows(store)
+    assert (b1.status, b1.claimed_by) == ("done", receiver.me)
+    assert not [
+        sql for sql, _ in sent if sql.lstrip().upper().startswith("UPDATE INBOX SET CLAIMED")
+    ]
+    # A's first message is being handled by the worker (a slow turn) when A's
+    # second one arrives: it is recorded unclaimed, the receiver leaves it, and
+    # the worker takes it after its turn.
+    echo.slow["A"] = 0.5
+    parked = Inbox(echo, Platform.TELEGRAM, chat.deliver, clock=clock, shared=False)
+    parked._stopping = True
+    await parked.record([(message("A", "a1", "un"), {})])
+    worker.start_polling()
+    for _ in range(100):
+        if any(r.claimed_by == "worker:2" for r in await rows(store)):
+            break
+        await asyncio.sleep(0.02)
+    [second] = await receiver.record([(message("A", "a2", "deux"), {})])
+    a2 = (await rows(store))[-1]
+    assert (a2.event_id, a2.status, a2.claimed_by) == ("a2", "pending", None)
+    await asyncio.gather(second, return_exceptions=True)
+    assert second.cancelled()  # left to the process that holds A
+    for _ in range(200):
+        if len(echo.ran) == 3 and not worker._workers:
+            break
+        await asyncio.sleep(0.02)
+    await worker.stop()
+    await receiver.stop()
+    assert echo.ran == ["b1", "a1", "a2"]
+    assert [t for t in chat.texts("A") if t.startswith("reçu")] == ["reçu un", "reçu deux"]
+    stored = {r.event_id: (r.status, r.claimed_by) for r in await rows(store)}
+    assert stored == {
+        "b1": ("done", receiver.me),
+        "a1": ("done", "worker:2"),
+        "a2": ("done", "worker:2"),
+    }
+    assert receiver.claims_failed == 1
+
+
+async def test_one_persons_batches_are_recorded_one_after_the_other_in_arrival_order(
+    echo: Echo, store: Database, clock: Clock
+) -> None:
+    """Two batches of one person in flight at once (a webhook's parallel requests)."""
+    chat = Chat()
+    inbox = Inbox(echo, Platform.TELEGRAM, chat.deliver, clock=clock, shared=True)
+    batches = await asyncio.gather(
+        *(inbox.record([(message("A", f"a{i}", f"m{i}"), {})]) for i in range(4)),
+        inbox.record([(message("B", "b0", "x"), {})]),
+    )
+    await answered([future for batch in batches for future in batch])
+    await inbox.stop()
+    assert [e for e in echo.ran if e.startswith("a")] == ["a0", "a1", "a2", "a3"]
+    stored = await rows(store)
+    assert [r.event_id for r in stored if r.user_id == "A"] == ["a0", "a1", "a2", "a3"]
+    assert {(r.status, r.claimed_by) for r in stored} == {("done", inbox.me)}
+    assert inbox.claims_failed == 0
+
+
+async def test_a_stopped_process_lets_go_of_the_rows_it_held_but_did_not_handle(
+    echo: Echo, store: Database, clock: Clock
+) -> None:
+    chat = Chat()
+    inbox = Inbox(echo, Platform.TELEGRAM, chat.deliver, clock=clock, shared=True)
+    echo.slow["A"] = 5.0
+    futures = await inbox.record([(message("A", "a1"), {}), (message("A", "a2"), {})])
+    await asyncio.sleep(0.1)
+    await inbox.stop(grace=0.1)  # A's first turn is cut short, the second waits
+    await asyncio.gather(*futures, return_exceptions=True)
+    stored = {r.event_id: (r.status, r.claimed_by, r.claimed_until) for r in await rows(store)}
+    # Both were claimed as recorded (the second behind the first, held here);
+    # now anyone may take them at once, with no 30 s wait.
+    assert stored == {"a1": ("pending", inbox.me, None), "a2": ("pending", inbox.me, None)}
+    async with store.engine.connect() as connection:
+        found = await inbox_rows.takeable(connection, "telegram", "other:1", clock.now, 10)
+    assert [r.id for r in found] == [(await rows(store))[0].id]  # A's first, then A's next

@@ -15,7 +15,9 @@ claiming it (:func:`claim`): one conditional ``UPDATE`` that succeeds only
 if the row is its person's *oldest* pending row and nobody else holds a
 live lease on it.  So two updates of one person are never handled at once
 nor out of order, in any process, while different people go to whichever
-process is free.  The lease is renewed while a long turn runs and dropped
+process is free.  The process that records a row usually claims it in the
+same ``INSERT`` (:func:`record`): then no claim statement runs before its
+turn.  The lease is renewed while the process holds the row and dropped
 with the ``done`` mark; a process killed mid-turn stops renewing it, and
 :data:`LEASE` later another process takes the row over.
 """
@@ -32,15 +34,19 @@ from sqlalchemy import (
     JSON,
     ColumnElement,
     Index,
+    Insert,
     Integer,
     String,
     UniqueConstraint,
     bindparam,
+    case,
     exists,
+    null,
     or_,
     select,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import Mapped, aliased, mapped_column
 
@@ -121,14 +127,69 @@ _CLAIM = (
     .values(claimed_by=bindparam("me"), claimed_until=bindparam("until", type_=_MOMENT))
     .returning(InboxUpdate.sent)
 )
-_RENEW = (
+_HOLD = (
     update(InboxUpdate)
     .where(
-        InboxUpdate.id == bindparam("row", type_=Integer()),
+        InboxUpdate.id.in_(bindparam("rows", expanding=True)),
         InboxUpdate.claimed_by == bindparam("me", type_=String()),
+        InboxUpdate.status == "pending",
     )
     .values(claimed_until=bindparam("until", type_=_MOMENT))
 )
+
+
+def _recording(dialect: Any, claiming: bool) -> Insert:
+    """The ``INSERT`` of one update, claimed at once when ``claiming`` and the person allows it.
+
+    Claimed (``claimed_by = :me``) when none of the person's pending rows is
+    held by anybody but ``:me`` with a live lease: the new row is then its
+    person's oldest pending one, or comes after rows this process holds and
+    has queued before it (a process's claimed rows are all in its queues),
+    so handling it without a claim statement keeps the person's order.
+    Otherwise it is recorded unclaimed and goes through :func:`claim`.
+    """
+    values: dict[str, Any] = {
+        "platform": bindparam("at_platform", type_=String()),
+        "event_id": bindparam("at_event", type_=String()),
+        "chat_id": bindparam("at_chat", type_=String()),
+        "user_id": bindparam("at_user", type_=String()),
+        "payload": bindparam("at_payload", type_=InboxUpdate.__table__.c.payload.type),
+        "status": "pending",
+        "sent": 0,
+        "received_at": bindparam("now", type_=_MOMENT),
+    }
+    if claiming:
+        older = aliased(InboxUpdate, name="older")
+        held_elsewhere = exists().where(
+            older.platform == bindparam("at_platform", type_=String()),
+            older.chat_id == bindparam("at_chat", type_=String()),
+            older.user_id == bindparam("at_user", type_=String()),
+            older.status == "pending",
+            or_(
+                older.claimed_until.is_(None),
+                older.claimed_until < bindparam("now", type_=_MOMENT),
+                older.claimed_by != bindparam("me", type_=String()),
+            ),
+        )
+        values["claimed_by"] = case((held_elsewhere, null()), else_=bindparam("me"))
+        values["claimed_until"] = case(
+            (held_elsewhere, null()), else_=bindparam("until", type_=_MOMENT)
+        )
+    statement: Insert = (
+        dialect.insert(InboxUpdate)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=["platform", "event_id"])
+        .returning(InboxUpdate.id, InboxUpdate.claimed_by)
+    )
+    return statement
+
+
+_RECORD = {
+    (name, claiming): _recording(dialect, claiming)
+    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
+    for claiming in (False, True)
+}
+"""By (dialect, claiming): SQLite claims only in tests (one process needs no claim)."""
 _PENDING = (InboxUpdate.id, InboxUpdate.payload, InboxUpdate.sent)
 _TAKEABLE = (
     select(*_PENDING)
@@ -176,11 +237,46 @@ async def claim(
     return sent
 
 
-async def renew(
-    connection: AsyncConnection, row: int, me: str, now: datetime, lease: timedelta = LEASE
+async def record(
+    connection: AsyncConnection,
+    update: tuple[str, str, str, str, dict[str, Any]],
+    now: datetime,
+    me: str | None = None,
+    lease: timedelta = LEASE,
+) -> tuple[int, bool] | None:
+    """Write one update down (``platform, event id, chat, user, payload``), pending.
+
+    Returns its id and whether this process (``me``) holds it already, or
+    None for a redelivery (already recorded).  With ``me`` (PostgreSQL only:
+    a shared inbox) the row is claimed in the same statement when the person
+    allows it (see :func:`_recording`).  The ``EXISTS`` sees the committed
+    rows and this transaction's own, not another transaction's uncommitted
+    ones: only the receiving process records, and it records one person's
+    updates one batch at a time (:meth:`bot.inbox.Inbox.record`), so no other
+    row of that person can be in flight; a worker polling before the commit
+    does not see the row, and after it finds it held.
+    """
+    platform, event, chat, user, payload = update
+    statement = _RECORD[connection.dialect.name, me is not None]
+    values = {
+        "at_platform": platform,
+        "at_event": event,
+        "at_chat": chat,
+        "at_user": user,
+        "at_payload": payload,
+        "now": now,
+        "me": me,
+        "until": now + lease,
+    }
+    found = (await connection.execute(statement, values)).first()
+    return None if found is None else (found[0], me is not None and found[1] == me)
+
+
+async def hold(
+    connection: AsyncConnection, held: Sequence[int], me: str, until: datetime | None
 ) -> None:
-    """A long turn keeps its claim."""
-    await connection.execute(_RENEW, {"row": row, "me": me, "until": now + lease})
+    """Keep the claims on the rows this process holds until ``until``; None lets them go at once."""
+    await connection.execute(_HOLD, {"rows": list(held), "me": me, "until": until})
 
 
 async def takeable(

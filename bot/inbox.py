@@ -28,24 +28,24 @@ the update done, and its sender keeps trying.
 
 One process receives a platform's updates (Telegram allows one poller, a
 webhook reaches one port).  When other processes share the database
-(:mod:`bot.workers`: ``formabot run --workers N``, ``formabot work``
-containers), every process handling Telegram updates is *shared*: it
-claims each row before its turn (:func:`bot.storage.inbox.claim`: the
-person's oldest pending row, nobody else's live lease), renews the claim
-while a long turn runs, and drops it with the done mark.  A row whose claim
-fails belongs to another process for now: it is left to it, with the rest
-of that person's queue here.  Each shared process also looks, every
-:data:`POLL_EVERY` while it has free slots, for rows it may claim (those
-recorded by the receiving process, those of a process killed mid-turn
-once its lease ran out), and after a turn for the same person's next row.
-On SQLite (one process) and for the console nothing is claimed: the turn
-stays exactly as it was.
+(:mod:`bot.workers`), every process handling Telegram updates is *shared*:
+it holds a claim on each row during its turn (:mod:`bot.storage.inbox`:
+the person's oldest pending row, nobody else's live lease), renewed for all
+the rows it holds by one task, dropped with the done mark.  The receiving
+process claims most rows in the ``INSERT`` that records them, so their turn
+needs no claim statement (the races: :func:`bot.storage.inbox.record`);
+the others (no room here, the person held elsewhere) are claimed before
+their turn.  A failed claim leaves the row, and the rest of that person's
+queue here, to the process holding the person.  Each shared process also
+looks every :data:`POLL_EVERY`, while it has free slots, for rows it may
+claim, and after a turn for the person's next row.  A stopping process lets
+go of the rows it held and did not finish.  On SQLite (one process) and for
+the console nothing is claimed: the turn stays exactly as it was.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -58,7 +58,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.engine import Engine, account, log_failure
-from bot.messages import Attachment, Incoming, Platform, Reply
+from bot.inbox_payload import incoming_to_payload, payload_to_incoming
+from bot.messages import Incoming, Platform, Reply
 from bot.outbox import PermanentFailure, enqueue
 from bot.progress import while_slow
 from bot.storage import inbox as rows
@@ -88,49 +89,6 @@ Deliver = Callable[[Incoming, Mapping[str, Any], Sequence[Reply], int, Sent], Aw
 message whose button was pressed); the first ``skip`` replies were already
 sent before a restart; ``sent(n)`` is awaited after the n-th reply.
 """
-
-
-def incoming_to_payload(incoming: Incoming) -> dict[str, Any]:
-    payload: dict[str, Any] = {
-        "platform": incoming.platform.value,
-        "chat": incoming.chat,
-        "user": incoming.user,
-        "event_id": incoming.event_id,
-        "text": incoming.text,
-        "display_name": incoming.display_name,
-        "is_group": incoming.is_group,
-    }
-    if incoming.choice is not None:
-        payload["choice"] = incoming.choice
-    if incoming.attachment is not None:
-        payload["attachment"] = {
-            "filename": incoming.attachment.filename,
-            "mime_type": incoming.attachment.mime_type,
-            "content": base64.b64encode(incoming.attachment.content).decode("ascii"),
-        }
-    return payload
-
-
-def payload_to_incoming(payload: Mapping[str, Any]) -> Incoming:
-    attachment = None
-    if "attachment" in payload:
-        raw = payload["attachment"]
-        attachment = Attachment(
-            filename=raw["filename"],
-            mime_type=raw["mime_type"],
-            content=base64.b64decode(raw["content"]),
-        )
-    return Incoming(
-        platform=Platform(payload["platform"]),
-        chat=payload["chat"],
-        user=payload["user"],
-        event_id=payload["event_id"],
-        text=payload.get("text", ""),
-        choice=payload.get("choice"),
-        attachment=attachment,
-        display_name=payload.get("display_name", ""),
-        is_group=bool(payload.get("is_group", False)),
-    )
 
 
 @dataclass

@@ -16,7 +16,8 @@ from bot.app import FEATURES
 from bot.config import Settings
 from bot.conversations.kit.context import Context
 from bot.engine import Engine
-from bot.inbox import Inbox, Sent, forget_handled_updates, incoming_to_payload, payload_to_incoming
+from bot.inbox import Inbox, Sent, forget_handled_updates
+from bot.inbox_payload import incoming_to_payload
 from bot.messages import Attachment, Document, Incoming, Platform, Reply
 from bot.storage import inbox as inbox_rows
 from bot.storage.db import Database
@@ -249,21 +250,6 @@ async def test_text_that_is_not_valid_unicode_is_recorded_and_refused_politely(
     assert replies and chat.texts()
     [row] = await rows(store)
     assert row.status == "done"
-
-
-def test_an_incoming_survives_the_round_trip_through_json() -> None:
-    incoming = Incoming(
-        Platform.TELEGRAM,
-        "-100",
-        "7",
-        "42",
-        text="/start CODE",
-        choice="3|oui",
-        attachment=Attachment("scan.pdf", "application/pdf", PDF),
-        display_name="Léa",
-        is_group=True,
-    )
-    assert payload_to_incoming(incoming_to_payload(incoming)) == incoming
 
 
 async def test_done_rows_are_forgotten_after_the_platforms_window_pending_ones_never(

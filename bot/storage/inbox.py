@@ -247,14 +247,23 @@ async def record(
     """Write one update down (``platform, event id, chat, user, payload``), pending.
 
     Returns its id and whether this process (``me``) holds it already, or
-    None for a redelivery (already recorded).  With ``me`` (PostgreSQL only:
-    a shared inbox) the row is claimed in the same statement when the person
-    allows it (see :func:`_recording`).  The ``EXISTS`` sees the committed
-    rows and this transaction's own, not another transaction's uncommitted
-    ones: only the receiving process records, and it records one person's
-    updates one batch at a time (:meth:`bot.inbox.Inbox.record`), so no other
-    row of that person can be in flight; a worker polling before the commit
-    does not see the row, and after it finds it held.
+    None for a redelivery (already recorded).  With ``me`` (a shared inbox
+    with room for it) the row is claimed in the same statement when the
+    person allows it (:func:`_recording`).  The races, and why they keep the
+    person's order:
+
+    - two batches of one person in flight in the receiving process (a
+      webhook's parallel requests): :meth:`bot.inbox.Inbox.record` writes
+      them one after the other, so their ids grow in the order they are
+      queued there, and no uncommitted row of the person can hide from the
+      ``EXISTS`` (which sees committed rows and its own transaction's);
+    - a worker holding the person's older row: the new row is recorded
+      unclaimed; the receiver's claim of it fails while the older one is
+      pending, and the worker takes it after its turn (its ``_follow``);
+    - a worker polling between the ``INSERT`` and its commit does not see
+      the row; after the commit it finds it held.
+
+    Only the receiving process records, so no other process inserts rows.
     """
     platform, event, chat, user, payload = update
     statement = _RECORD[connection.dialect.name, me is not None]

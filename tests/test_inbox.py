@@ -20,6 +20,7 @@ from bot.inbox import Inbox, Sent, forget_handled_updates
 from bot.inbox_payload import incoming_to_payload
 from bot.messages import Attachment, Document, Incoming, Platform, Reply
 from bot.storage import inbox as inbox_rows
+from bot.storage.base import utcnow
 from bot.storage.db import Database
 from bot.storage.inbox import LEASE, InboxUpdate
 from bot.storage.outbox import OutboxMessage
@@ -444,3 +445,28 @@ async def test_a_stopped_process_lets_go_of_the_rows_it_held_but_did_not_handle(
     async with store.engine.connect() as connection:
         found = await inbox_rows.takeable(connection, "telegram", "other:1", clock.now, 10)
     assert [r.id for r in found] == [(await rows(store))[0].id]  # A's first, then A's next
+
+
+async def test_one_task_renews_every_claim_held_while_the_turns_run_long(
+    echo: Echo, store: Database
+) -> None:
+    chat = Chat()
+    lease = timedelta(seconds=0.6)  # renewed every 0.2 s
+    inbox = Inbox(echo, Platform.TELEGRAM, chat.deliver, shared=True, lease=lease)
+    echo.slow["A"] = 1.0
+    futures = await inbox.record([(message("A", "a1"), {})])
+    [first] = await rows(store)
+    assert first.claimed_until is not None
+    renewer = inbox._renewer
+    await asyncio.sleep(0.7)  # past the first lease: still held, by a later deadline
+    [during] = await rows(store)
+    assert during.claimed_until is not None and during.claimed_until > first.claimed_until
+    async with store.engine.connect() as connection:
+        found = await inbox_rows.takeable(connection, "telegram", "other:1", utcnow(), 10)
+    assert list(found) == []
+    await answered(futures)
+    [done] = await rows(store)
+    assert (done.status, done.claimed_until) == ("done", None)
+    await asyncio.sleep(0.3)
+    assert renewer is not None and renewer.done() and inbox._renewer is renewer  # one task, ended
+    await inbox.stop()

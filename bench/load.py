@@ -178,7 +178,7 @@ def main() -> None:
         cluster = Cluster()
         server = cluster.start()
     print(f"Chaque personne : {len(SESSION)} messages ({', '.join(SESSION)}).")
-    shares = " tours par processus | réclamations manquées par tour |" if args.inbox else ""
+    shares = " tours par processus | réclamations par tour (manquées) |" if args.inbox else ""
     print(
         f"| base | personnes | processus | tours | tours/s | p50 | p95 | max | CPU par tour |{shares}"
     )
@@ -212,7 +212,11 @@ def main() -> None:
                         f"{r['turns_per_s']:.0f} | {r['p50'] * 1000:.0f} ms | "
                         f"{r['p95'] * 1000:.0f} ms | {r['max'] * 1000:.0f} ms | "
                         f"{r['cpu_ms']:.1f} ms |"
-                        + (f" {r['shares']} | {r['failed']:.2f} |" if shares else ""),
+                        + (
+                            f" {r['shares']} | {r['tried']:.2f} ({r['failed']:.2f}) |"
+                            if shares
+                            else ""
+                        ),
                         flush=True,
                     )
     finally:

@@ -95,7 +95,17 @@ async def handler(url: str, driver: int, role: str, claim: bool = True) -> None:
     if recording is not None:
         recording.cancel()
     await inbox.stop()
-    print(json.dumps({"turns": turns, "cpu": cpu, "failed": inbox.claims_failed}), flush=True)
+    print(
+        json.dumps(
+            {
+                "turns": turns,
+                "cpu": cpu,
+                "tried": inbox.claims_tried,
+                "failed": inbox.claims_failed,
+            }
+        ),
+        flush=True,
+    )
     server.close()
     answering.close()
     await database.dispose()
@@ -169,5 +179,6 @@ async def run_case(
         "max": latencies[-1],
         "cpu_ms": sum(r["cpu"] for r in results) * 1000 / len(latencies),
         "shares": " / ".join(str(r["turns"]) for r in results),
+        "tried": sum(r["tried"] for r in results) / len(latencies),
         "failed": sum(r["failed"] for r in results) / len(latencies),
     }

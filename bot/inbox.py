@@ -144,6 +144,8 @@ class Inbox:
         self._held: set[int] = set()
         """Rows this process claimed and has not finished: renewed together (:meth:`_renewing`)."""
         self._renewer: asyncio.Task[None] | None = None
+        self.claims_tried = 0
+        """Claim statements run (not counting the rows claimed as they were recorded)."""
         self.claims_failed = 0
         """Claims that found the row held or not yet its person's turn (bench.load --inbox)."""
 
@@ -273,6 +275,7 @@ class Inbox:
 
     async def _claim(self, item: _Item) -> bool:
         """Take the row for this process; False when another one has the person now."""
+        self.claims_tried += 1
         try:
             async with self.db.engine.begin() as connection:
                 sent = await rows.claim(connection, item.row, self.me, self.clock(), self.lease)

@@ -186,25 +186,31 @@ class Inbox:
     async def _write(self, received: Sequence[tuple[Incoming, Mapping[str, Any]]]) -> list[_Item]:
         """The batch's new rows, committed; claimed at once where the person allows it.
 
-        Only as many as this process has room for (:attr:`concurrency` rows
-        held at most, give or take a batch recorded meanwhile for other
-        people): the rest are recorded unclaimed, for whichever process is
-        free first (the workers poll for them).
+        Only the people this process has room for (:attr:`concurrency` rows
+        held at most, give or take a batch recorded meanwhile for others),
+        plus the next rows of the people queued here (they wait behind their
+        person's row anyway; left unclaimed, another process would take them
+        between that row's done mark and this process's claim): the rest are
+        recorded unclaimed, for whichever process is free first.
         """
         items: list[_Item] = []
         loop = asyncio.get_running_loop()
-        room = self.concurrency - len(self._held) if self.shared and not self._stopping else 0
+        shared = self.shared and not self._stopping
+        room = self.concurrency - len(self._held)
+        here = set(self._queues)  # people with a queue here: their next row waits behind it
         async with self.db.engine.begin() as connection:
             for incoming, answer in received:
                 payload = {"incoming": incoming_to_payload(incoming), "answer": dict(answer)}
                 update = (incoming.platform.value, incoming.event_id, *incoming.key[1:], payload)
-                me = self.me if room > 0 else None
+                me = self.me if shared and (room > 0 or incoming.key in here) else None
                 found = await rows.record(connection, update, self.clock(), me, self.lease)
                 if found is not None:
                     row, claimed = found
                     item = _Item(row, incoming, dict(answer), 0, loop.create_future())
                     item.claimed = claimed
-                    room -= claimed
+                    if claimed and incoming.key not in here:
+                        room -= 1
+                        here.add(incoming.key)
                     items.append(item)
         return items
 

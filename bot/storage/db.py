@@ -93,6 +93,11 @@ class InlineConnection(aiosqlite.Connection):
     def __await__(self) -> Any:
         return self._connect().__await__()  # no thread to start
 
+    @property
+    def sqlite(self) -> sqlite3.Connection:
+        """The driver's connection, for calls that need no await (:mod:`bot.storage.turn_rows`)."""
+        return self._conn
+
 
 def _inline_creator(path: str) -> Any:
     def create() -> InlineConnection:

@@ -165,7 +165,7 @@ class Engine:
         return [Reply(text=texts.say("common.busy"))]
 
     async def _handle_once(self, incoming: Incoming) -> list[Reply]:
-        async with self.db.engine.connect() as connection, connection.begin():
+        async with self.db.transaction() as connection:
             # The engine's own rows go straight through the connection (no ORM
             # layer: :mod:`bot.storage.turn_rows`); the step's business rows
             # through ``ctx.session``, opened on it if the step needs one.

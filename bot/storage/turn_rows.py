@@ -138,6 +138,9 @@ RECORD = insert(_events).values(
     replies=bindparam("event_replies"),
 )
 
+STATEMENTS = (LOAD, SAVE_STATE, RECORD)
+"""What a turn in the middle of a dialogue sends (``bench.turns`` replays them bare)."""
+
 Statement = Select[Any] | Insert | Update | Delete
 """What :class:`Rows` runs: the statements above."""
 

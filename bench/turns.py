@@ -115,6 +115,8 @@ class Result:
     """Process CPU time (every thread) while the turns ran."""
     statements: int | None = None
     """SQL statements sent while the turns ran (formabot; BEGIN and COMMIT not counted)."""
+    commit_cpu_ms: float | None = None
+    """The floor's commit alone: its turn's CPU minus that of the same turn rolled back."""
     saving_turns: int = 0
     saving_cpu_seconds: float = 0.0
     """The CPU of the dialogues' last turns (« Enregistrer »: the formation is saved)."""
@@ -379,7 +381,7 @@ async def run_floor(result: Result, turns: int) -> None:
         sent = {"event_platform": "console", "processed_at": NOW, "event_replies": said}
         version = int(row["version"])
 
-        def turn() -> None:
+        def turn(end: str = "COMMIT") -> None:
             nonlocal version
             event = f"floor-{version}"
             connection.execute("BEGIN")
@@ -390,8 +392,9 @@ async def run_floor(result: Result, turns: int) -> None:
             )
             assert moved.rowcount == 1
             connection.execute(record.sql, record.values({**sent, "event": event}))
-            connection.execute("COMMIT")
-            version += 1
+            connection.execute(end)
+            if end == "COMMIT":
+                version += 1
 
         start(result)
         began = time.perf_counter()
@@ -402,6 +405,11 @@ async def run_floor(result: Result, turns: int) -> None:
         result.seconds = time.perf_counter() - began
         stop(result)
         result.turns, result.statements = turns, 3 * turns
+        rolled_back = -time.process_time()
+        for _ in range(turns):
+            turn("ROLLBACK")
+        rolled_back += time.process_time()
+        result.commit_cpu_ms = (result.cpu_seconds - rolled_back) * 1000 / turns
         connection.close()
 
 
@@ -1106,8 +1114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     floor, engine = results["sqlite-floor"], results["engine-seq"]
     print(
         f"floor (bare sqlite3, a turn's 3 statements and commit): {floor.rate:.0f} turns/s, "
-        f"{floor.cpu_ms:.3f} ms CPU per turn, that is {floor.cpu_ms / engine.cpu_ms:.0%} "
-        "of formabot's CPU per turn (sequential)"
+        f"{floor.cpu_ms:.3f} ms CPU per turn, of which the commit {floor.commit_cpu_ms or 0:.3f} ms; "
+        f"{floor.cpu_ms / engine.cpu_ms:.0%} of formabot's CPU per turn (sequential)"
     )
     print()
     print(COMPARISON)

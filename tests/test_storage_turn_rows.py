@@ -109,9 +109,10 @@ async def test_the_same_event_twice_fails_as_sqlalchemy_says_and_keeps_the_first
     record = {**event("e1"), "processed_at": NOW, "event_replies": [{"text": "premier"}]}
     async with db.transaction() as connection:
         await rows.on(connection).write(rows.RECORD, record)
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError) as failed:
         async with db.transaction() as connection:
             await rows.on(connection).write(rows.RECORD, {**record, "event_replies": []})
+    assert "e1" not in str(failed.value)  # parameters hidden: they may quote a person
     async with db.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(ProcessedEvent)) == 1
         kept = await session.get(ProcessedEvent, ("console", "e1"))
@@ -131,3 +132,15 @@ async def test_statement_counters_see_the_direct_statements(db: Database) -> Non
             await rows.on(connection).one(rows.LOAD, {**CHAT, **event("e1")})
     assert [s.split()[0] for s in sent if s not in ("BEGIN", "COMMIT")] == ["SELECT"]
     assert "FROM processed_events" in sent[1]
+
+
+def test_a_column_left_to_its_default_is_refused_when_prepared() -> None:
+    """A default is filled in by SQLAlchemy's execution, which the direct path skips."""
+    from sqlalchemy import insert
+    from sqlalchemy.dialects.sqlite import aiosqlite
+
+    defaulted = insert(ProcessedEvent.__table__).values(  # type: ignore[arg-type]
+        platform="console", event_id="e1", replies=[]
+    )
+    with pytest.raises(ValueError, match="processed_at"):
+        rows.Prepared.of(defaulted, aiosqlite.dialect())

@@ -168,6 +168,9 @@ class Prepared:
         binds = []
         for name in compiled.positiontup or ():
             bind = compiled.binds[name]
+            if not bind.required and bind.value is None:
+                # A column left out, whose default SQLAlchemy's execution would fill in.
+                raise ValueError(f"{name}: every column a turn writes is set in its statement")
             convert = bind.type.dialect_impl(dialect).bind_processor(dialect)
             binds.append((name, bind.required, bind.effective_value, convert))
         columns: tuple[tuple[str, Convert], ...] = ()
@@ -213,12 +216,13 @@ class Rows:
 
 
 class InlineRows(Rows):
-    """The same statements straight to SQLite's cursor, on the session's very connection.
+    """The same statements straight to SQLite's cursor, on the turn's very connection.
 
     Whatever listens to SQLAlchemy's ``before_cursor_execute`` (the tests'
     statement counter, the plan checks, ``bench.turns``) still sees each
     statement, and a driver error comes out as SQLAlchemy's (an
-    ``IntegrityError`` starts the turn over, as on the Core path).
+    ``IntegrityError`` starts the turn over, as on the Core path), its
+    parameters hidden: they may quote what a person typed.
     """
 
     def __init__(
@@ -240,7 +244,9 @@ class InlineRows(Rows):
         try:
             return prepared, cursor.execute(prepared.sql, values)
         except sqlite3.Error as exc:
-            raise DBAPIError.instance(prepared.sql, values, exc, sqlite3.Error) from exc
+            raise DBAPIError.instance(
+                prepared.sql, values, exc, sqlite3.Error, hide_parameters=True
+            ) from exc
 
     async def one(self, statement: Statement, params: Mapping[str, Any]) -> Mapping[str, Any]:
         prepared, cursor = self._run(statement, params)
@@ -257,8 +263,8 @@ class InlineRows(Rows):
 def on(connection: AsyncConnection) -> Rows:
     """The way to run the engine's statements on ``connection`` (in its transaction).
 
-    ``connection`` is checked out (the session's): its driver connection is
-    there, no await needed to reach it.
+    ``connection`` is checked out: its driver connection is there, no await
+    needed to reach it.
     """
     sync = connection.sync_connection
     raw = sync.connection.driver_connection if sync is not None else None

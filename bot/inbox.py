@@ -198,7 +198,7 @@ class Inbox:
         shared = self.shared and not self._stopping
         room = self.concurrency - len(self._held)
         here = set(self._queues)  # people with a queue here: their next row waits behind it
-        async with self.db.engine.begin() as connection:
+        async with self.db.transaction() as connection:
             for incoming, answer in received:
                 payload = {"incoming": incoming_to_payload(incoming), "answer": dict(answer)}
                 update = (incoming.platform.value, incoming.event_id, *incoming.key[1:], payload)

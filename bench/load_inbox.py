@@ -3,9 +3,11 @@
 What ``formabot run --workers N`` does, without Telegram's HTTP: this process
 plays the people and the platform.  Each person sends a message (a JSON line
 on a loopback TCP connection) to the *receiving* process, which records what arrived in one
-transaction per batch (as a ``getUpdates`` batch) and handles it like any
-shared inbox; the *worker* processes record nothing and claim rows from the
-same table (:mod:`bot.storage.inbox`).  Whichever process ran the turn sends
+transaction per batch (as a ``getUpdates`` batch), claiming in the
+``INSERT`` the rows it has room for, and handles it like any shared inbox;
+the *worker* processes record nothing and claim rows from the same table
+(:mod:`bot.storage.inbox`).  Each process reports its claim statements and
+those that failed.  Whichever process ran the turn sends
 "answered" back on its own connection; the person then sends the next message.
 Latency is from the message leaving the person to its answer coming back:
 recording, waiting for a claim or a poll, the turn, the done mark.

@@ -39,7 +39,7 @@ Job = Callable[["AsyncSession", datetime, "Settings"], Awaitable[None]]
 
 
 class OrganisationJob:
-    """A job done organisation by organisation, each in its own short transaction.
+    """A job done organisation by organisation, in short transactions.
 
     ``due`` finds, in one cheap (indexed) query, the organisations with
     something to do by ``now``; the scheduler then calls ``run`` for each in
@@ -48,6 +48,14 @@ class OrganisationJob:
     process killed half-way resumes where it stopped: what was committed is
     not due any more.  ``budget`` (seconds) bounds the work of one tick for a
     catch-up that may wait for the next minute.
+
+    A job whose per-organisation work is mostly fixed costs (a statement's
+    round trip, a query compiled and its rows loaded) may also give
+    ``run_many``, which does up to ``chunk`` organisations with one statement
+    per kind of row: the scheduler then hands it the organisations
+    ``chunk`` at a time, one short transaction per chunk, and falls back to
+    ``run`` one by one for a chunk that fails, so that one organisation's
+    fault leaves only itself due.
 
     Called like a plain :data:`Job` (``await job(session, now, settings)``),
     it does everything in the caller's transaction: for tests and one-off use.
@@ -60,17 +68,26 @@ class OrganisationJob:
         run: Callable[[AsyncSession, int, datetime, Settings], Awaitable[None]],
         *,
         budget: float | None = None,
+        run_many: Callable[[AsyncSession, Sequence[int], datetime, Settings], Awaitable[None]]
+        | None = None,
+        chunk: int = 1,
     ) -> None:
         self.__name__ = name
         self.due = due
         self.run = run
         self.budget = budget
+        self.run_many = run_many
+        self.chunk = max(1, chunk) if run_many is not None else 1
 
     def __repr__(self) -> str:
         return f"OrganisationJob({self.__name__})"
 
     async def __call__(self, session: AsyncSession, now: datetime, settings: Settings) -> None:
-        for organisation_id in await self.due(session, now, settings):
+        due = list(await self.due(session, now, settings))
+        if self.run_many is not None:
+            await self.run_many(session, due, now, settings)
+            return
+        for organisation_id in due:
             await self.run(session, organisation_id, now, settings)
 
 

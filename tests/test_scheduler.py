@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from bot import demo
@@ -144,3 +145,30 @@ async def test_a_steady_tick_costs_the_same_whatever_the_organisations(
     assert not [s for s in many if " LIKE " in s.upper()]
     async with db.sessions() as session:
         assert await session.scalar(select(func.count(OutboxMessage.id))) == 6  # a digest each
+
+
+async def test_an_organisation_that_fails_leaves_its_chunk_to_the_others(
+    db: Database, settings: Settings, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A chunk that fails is done again one organisation per transaction: the failing one is
+    logged and left due, the others are sent; it goes out once the fault is gone."""
+    first, failing, third = await add_organisations(db, 3, clock.now.date())
+    async with db.engine.begin() as connection:  # the database refuses that one's rows
+        await connection.exec_driver_sql(
+            "CREATE TRIGGER refuse BEFORE INSERT ON outbox "
+            f"WHEN NEW.organisation_id = {failing} BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        )
+    scheduler = build_scheduler(db, settings, clock=clock)
+    clock.now = datetime(2026, 11, 24, 6, 0, tzinfo=UTC)
+    await scheduler.tick()
+    clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
+    await scheduler.tick()
+    assert await keys(db, f"digest:org:{first}:") == 1
+    assert await keys(db, f"digest:org:{third}:") == 1
+    assert await keys(db, f"digest:org:{failing}:") == 0
+    assert f"scheduled job send_digests (organisation {failing}) failed" in caplog.text
+    async with db.engine.begin() as connection:
+        await connection.exec_driver_sql("DROP TRIGGER refuse")
+    clock.advance(minutes=1)
+    await scheduler.tick()  # still due: sent now, the others not again
+    assert [await keys(db, f"digest:org:{o}:") for o in (first, failing, third)] == [1, 1, 1]

@@ -23,14 +23,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.deadlines.service import group_of
+from bot.deadlines.service import Listed, group_of
 from bot.rules import milestone_of
 from bot.storage.absences import FollowUp
-from bot.storage.bilans import StoredDeadline
 from bot.storage.formations import Trainee
 
 
-async def concerned(session: AsyncSession, rows: Sequence[StoredDeadline]) -> dict[int, str]:
+async def concerned(session: AsyncSession, rows: Sequence[Listed]) -> dict[int, str]:
     """Deadline id → what it concerns: a trainee's name, else its stored detail."""
     trainee_ids = {r.subject_id for r in rows if r.subject == "trainee"}
     followup_ids = {r.subject_id for r in rows if r.subject == "followup"}
@@ -64,14 +63,14 @@ async def concerned(session: AsyncSession, rows: Sequence[StoredDeadline]) -> di
 class Line:
     """One line of a list: a deadline, or several of one formation taken together."""
 
-    rows: tuple[StoredDeadline, ...]
+    rows: tuple[Listed, ...]
     title: str
     """The deadline's title, or "3 entrées à saisir dans EOS"."""
     who: str
     """The trainee, span or bilan; for a bundle, the names, comma-separated."""
 
     @property
-    def first(self) -> StoredDeadline:
+    def first(self) -> Listed:
         return self.rows[0]
 
     @property
@@ -79,13 +78,13 @@ class Line:
         return len(self.rows) > 1
 
 
-def bundle(rows: Sequence[StoredDeadline], who: dict[int, str], now: datetime) -> list[Line]:
+def bundle(rows: Sequence[Listed], who: dict[int, str], now: datetime) -> list[Line]:
     """``rows`` as lines, the per-trainee items of one formation and group together.
 
     The order of ``rows`` is kept (a bundle sits where its first item was).
     """
     lines: list[Line] = []
-    pending: dict[tuple[int, str, str], list[StoredDeadline]] = {}
+    pending: dict[tuple[int, str, str], list[Listed]] = {}
     for row in rows:
         milestone = milestone_of(row.key)
         if row.subject == "trainee" and milestone is not None and milestone.several:

@@ -11,7 +11,7 @@
   sheets, proofs sent, deadlines), and the people created only to answer an
   attestation of it.  What remains is the audit trail (ids and actions, no
   names) and a :class:`~bot.storage.privacy.RetentionPurge` row with counts,
-  which the next daily digest reports (:func:`digest_note`).
+  which the next daily digest reports (:func:`digest_notes`).
 - :func:`forget_abandoned_conversations`: a conversation left half-way loses
   what was typed when it expires; the state row keeps only which
   conversation it was, so the person is told it expired.
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -165,28 +166,37 @@ async def purge_formation(
     return Purged(formation_id, trainees)
 
 
-async def digest_note(session: AsyncSession, organisation_id: int, now: datetime) -> str | None:
-    """What the purge erased since the last digest, said once (the rows are marked told)."""
+async def digest_notes(
+    session: AsyncSession, organisation_ids: Sequence[int], now: datetime
+) -> dict[int, str]:
+    """What the purge erased since each organisation's last digest, said once (the rows are
+    marked told): organisation → its note, for those that have one.  One query for a
+    chunk of organisations (the digest hour asks for them together)."""
+    if not organisation_ids:
+        return {}
     rows = (
         await session.scalars(
             select(RetentionPurge).where(
-                RetentionPurge.organisation_id == organisation_id,
+                RetentionPurge.organisation_id.in_(list(organisation_ids)),
                 RetentionPurge.reported_at.is_(None),
             )
         )
     ).all()
-    if not rows:
-        return None
-    organisation = await session.get(Organisation, organisation_id)
-    years = retention_years(organisation) if organisation else int(RETENTION_YEARS.default)
+    purges: dict[int, list[RetentionPurge]] = {}
     for row in rows:
         row.reported_at = now
-    return texts.say(
-        "privacy.digest_purged",
-        formations=len(rows),
-        trainees=sum(r.trainees for r in rows),
-        years=years,
-    )
+        purges.setdefault(row.organisation_id, []).append(row)
+    notes = {}
+    for organisation_id, told in purges.items():
+        organisation = await session.get(Organisation, organisation_id)  # in the session: no query
+        years = retention_years(organisation) if organisation else int(RETENTION_YEARS.default)
+        notes[organisation_id] = texts.say(
+            "privacy.digest_purged",
+            formations=len(told),
+            trainees=sum(r.trainees for r in told),
+            years=years,
+        )
+    return notes
 
 
 async def forget_abandoned_conversations(

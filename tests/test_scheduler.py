@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from bot import demo
 from bot.app import build_engine, build_scheduler
 from bot.config import Settings
+from bot.deadlines.digest import digests_due
 from bot.messages import Platform
 from bot.scheduler import forget_old_events
 from bot.storage.db import Database
@@ -172,3 +173,19 @@ async def test_an_organisation_that_fails_leaves_its_chunk_to_the_others(
     clock.advance(minutes=1)
     await scheduler.tick()  # still due: sent now, the others not again
     assert [await keys(db, f"digest:org:{o}:") for o in (first, failing, third)] == [1, 1, 1]
+
+
+async def test_the_organisations_due_are_two_ranges_of_an_index_whatever_the_statistics(
+    store: Database, settings: Settings, clock: Clock
+) -> None:
+    """Issue 14: ``digest_next_at IS NULL OR … <= now`` was read as a whole index on SQLite
+    once ANALYZE had seen every organisation due (the steady tick grew with them)."""
+    await add_organisations(store, 30, clock.now.date())
+    async with store.engine.begin() as connection:
+        await connection.exec_driver_sql("ANALYZE")
+    with recording(store) as sent:
+        async with store.sessions() as session:
+            assert len(await digests_due(session, clock.now, settings)) == 30
+    found = await plans(store, sent)
+    assert len(found) == 1
+    assert scans(found, {"organisations"}) == []

@@ -182,8 +182,9 @@ async def to_do_of(
     session: AsyncSession, organisation_ids: Sequence[int]
 ) -> tuple[dict[int, list[Item]], dict[int, Titled]]:
     """Each organisation's deadlines still to do, in order, and their formations: one query."""
+    connection = await session.connection()  # plain rows: no ORM loading for thousands
     found = (
-        await session.execute(
+        await connection.execute(
             select(*_ITEM_COLUMNS, Formation.title, Formation.kind, Formation.owner_id)
             .join(Formation, Formation.id == StoredDeadline.formation_id)
             .where(

@@ -28,8 +28,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Engine, String, cast, select, update
+from sqlalchemy import Engine, String, cast, event, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from bot import texts
 from bot.config import Settings
@@ -60,13 +61,11 @@ RETENTION_YEARS = Setting(
 )
 
 SENT_CONTENT_KEPT = timedelta(days=1)
-
-SWEEP = timedelta(days=2)
-"""How far back, after the first, each minute's forgetting looks."""
-
-_SWEPT: weakref.WeakSet[Engine] = weakref.WeakSet()
-"""Databases whose sent texts this process has forgotten once entirely."""
 """How long the text of a message the bot sent on its own is kept after sending."""
+
+_SWEPT: weakref.WeakKeyDictionary[Engine, datetime] = weakref.WeakKeyDictionary()
+"""Per database, the moment before which this process has forgotten every sent text (the
+cutoff of its last committed sweep): the next sweep starts there."""
 
 
 def retention_years(organisation: Organisation) -> int:
@@ -224,23 +223,33 @@ async def forget_sent_messages(session: AsyncSession, now: datetime, settings: S
     with their code) and Matrix welcomes (a formateur invitation's code);
     the row's key keeps it from being sent twice.  Failed rows keep their
     text: someone may still need to know what did not go out.  The first run
-    of a process looks at every row; the next ones at the rows sent in the
-    last :data:`SWEEP` before the day kept (through ``(status, sent_at)``'s
-    index), not at the whole outbox every minute.
+    of a process looks at every row; the next ones only at the rows sent
+    between the previous sweep's cutoff and this one's (through ``(status,
+    sent_at)``'s index): each row is read once, when its text is due to go,
+    not the last days' rows every minute (issue 14: that re-reading made the
+    steady tick grow with the outbox).  A row marked sent with a time before
+    a cutoff but committed after that sweep would need its commit to come a
+    day after its sending: it cannot be missed.  The cutoff is kept once the
+    sweep commits (a sweep rolled back is done again from the old one).
     """
     engine = session.get_bind().engine
-    since = now - SENT_CONTENT_KEPT - SWEEP if engine in _SWEPT else None
+    cutoff = now - SENT_CONTENT_KEPT
+    since = _SWEPT.get(engine)
     for model in (OutboxMessage, MatrixWelcome):
         recent = [] if since is None else [model.sent_at >= since]
         await session.execute(
             update(model)
             .where(
                 model.status == "sent",
-                model.sent_at < now - SENT_CONTENT_KEPT,
+                model.sent_at < cutoff,
                 *recent,
                 cast(model.payload, String) != "{}",
             )
             .values(payload={})
             .execution_options(synchronize_session=False)
         )
-    _SWEPT.add(engine)
+
+    def swept(_session: Session) -> None:
+        _SWEPT[engine] = cutoff if since is None else max(since, cutoff)
+
+    event.listen(session.sync_session, "after_commit", swept, once=True)

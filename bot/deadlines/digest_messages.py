@@ -207,6 +207,17 @@ async def to_do_of(
     return rows, formations
 
 
+class Shown(NamedTuple):
+    """One line of a private digest as the template reads it (attributes, not a dict: Jinja
+    tries an attribute before an item, and the failed tries were most of the template's time)."""
+
+    due: str
+    title: str
+    formation: str
+    who: str
+    postponed: str
+
+
 def digest_text(
     organisation: Organisation,
     groups: dict[Group, list[Item]],
@@ -247,15 +258,15 @@ def digest_text(
         ]
         return texts.say("digest.group", day=local.date(), lines=lines, undelivered=list(failures))
 
-    def line(item: Line) -> dict[str, str]:
+    def line(item: Line) -> Shown:
         row = item.first
-        return {
-            "due": due_text(row, tz),
-            "title": item.title,
-            "formation": titles.get(row.formation_id, ""),
-            "who": item.who,
-            "postponed": "oui" if row.status == "postponed" and not item.several else "",
-        }
+        return Shown(
+            due=due_text(row, tz),
+            title=item.title,
+            formation=titles.get(row.formation_id, ""),
+            who=item.who,
+            postponed="oui" if row.status == "postponed" and not item.several else "",
+        )
 
     late = bundle(overdue, who, local)
     soon = bundle(week, who, local)

@@ -19,33 +19,31 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.deadlines.service import Listed, group_of
 from bot.rules import milestone_of
 from bot.storage.absences import FollowUp
 from bot.storage.formations import Trainee
 
+T = TypeVar("T")
+
+SLICE = 10_000
+"""Ids per ``IN (…)`` list: PostgreSQL takes at most 32,767 parameters in a statement, and a
+chunk of the digest hour asks for the trainees of 50 organisations at once."""
+
 
 async def concerned(session: AsyncSession, rows: Sequence[Listed]) -> dict[int, str]:
     """Deadline id → what it concerns: a trainee's name, else its stored detail."""
     trainee_ids = {r.subject_id for r in rows if r.subject == "trainee"}
-    followup_ids = {r.subject_id for r in rows if r.subject == "followup"}
-    of_followup: dict[int, int] = {}
-    if followup_ids:
-        found = await session.execute(
-            select(FollowUp.id, FollowUp.trainee_id).where(FollowUp.id.in_(list(followup_ids)))
-        )
-        of_followup = {int(f): int(t) for f, t in found.all()}
-    trainee_ids |= set(of_followup.values())
-    names: dict[int, str] = {}
-    if trainee_ids:
-        found = await session.execute(
-            select(Trainee.id, Trainee.full_name).where(Trainee.id.in_(list(trainee_ids)))
-        )
-        names = {int(i): str(n) for i, n in found.all()}
+    followup_ids = sorted({r.subject_id for r in rows if r.subject == "followup"})
+    of_followup = await _pairs(session, FollowUp.id, FollowUp.trainee_id, followup_ids)
+    wanted = sorted(trainee_ids | set(of_followup.values()))
+    names = await _pairs(session, Trainee.id, Trainee.full_name, wanted)
     out: dict[int, str] = {}
     for row in rows:
         if row.subject == "trainee":
@@ -57,6 +55,20 @@ async def concerned(session: AsyncSession, rows: Sequence[Listed]) -> dict[int, 
         if who:
             out[row.id] = who
     return out
+
+
+async def _pairs(
+    session: AsyncSession,
+    key: InstrumentedAttribute[int],
+    value: InstrumentedAttribute[T],
+    ids: list[int],
+) -> dict[int, T]:
+    """``key`` → ``value`` of the rows whose ``key`` is in ``ids``, :data:`SLICE` ids a query."""
+    found: dict[int, T] = {}
+    for start in range(0, len(ids), SLICE):
+        rows = await session.execute(select(key, value).where(key.in_(ids[start : start + SLICE])))
+        found.update((int(k), v) for k, v in rows.all())
+    return found
 
 
 @dataclass(frozen=True)

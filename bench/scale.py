@@ -14,7 +14,7 @@ the features (:func:`bot.app.build_scheduler`):
   digest and reminders are due, and the CPU time the process spent on it
   (its threads included: the figure a machine of its own would show, about);
 - **statements per organisation** due in that tick (``BEGIN`` and
-  ``COMMIT`` aside; the organisations are done 50 per transaction, each kind
+  ``COMMIT`` aside; the organisations are done 25 per transaction, each kind
   of row read once per chunk);
 - **longest transaction** of that tick (from ``BEGIN`` to ``COMMIT``: what
   a chat may wait for);

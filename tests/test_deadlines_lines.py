@@ -132,7 +132,7 @@ async def test_trainees_and_follow_ups_are_named_when_shown_not_stored(
 async def test_many_trainees_are_named_a_slice_of_ids_per_query(
     session: AsyncSession, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The digest hour names the trainees of 50 organisations at once: the ids go in slices
+    """The digest hour names the trainees of 25 organisations at once: the ids go in slices
     (PostgreSQL refuses a statement of more than 32,767 parameters)."""
     monkeypatch.setattr(lines, "SLICE", 2)
     org, owner = await organisation(session)

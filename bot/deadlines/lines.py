@@ -34,7 +34,7 @@ T = TypeVar("T")
 
 SLICE = 10_000
 """Ids per ``IN (…)`` list: PostgreSQL takes at most 32,767 parameters in a statement, and a
-chunk of the digest hour asks for the trainees of 50 organisations at once."""
+chunk of the digest hour asks for the trainees of 25 organisations at once."""
 
 
 async def concerned(session: AsyncSession, rows: Sequence[Listed]) -> dict[int, str]:

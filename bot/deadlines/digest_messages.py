@@ -113,7 +113,8 @@ async def known_private(
         return set()
     found = await session.execute(
         select(ChatIdentity.platform, ChatIdentity.chat_id).where(
-            ChatIdentity.chat_id.in_(sorted({chat_id for _, chat_id in chats}))
+            ChatIdentity.platform.in_(sorted({platform for platform, _ in chats})),
+            ChatIdentity.chat_id.in_(sorted({chat_id for _, chat_id in chats})),
         )
     )
     return {(str(platform), str(chat_id)) for platform, chat_id in found.all()} & chats

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 from datetime import UTC, datetime
@@ -339,3 +340,34 @@ async def test_a_deadline_due_tomorrow_added_after_the_digest_is_reminded_that_d
         await scheduler.tick()
     assert not [s for s in steady if s.startswith("UPDATE organisations")]  # nothing due
     assert len(await keys(db, "rappel:")) == 1
+
+
+@pytest.mark.postgres
+async def test_two_processes_at_the_digest_hour_send_each_digest_once(
+    pg_db: Database,
+    settings: Settings,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Two schedulers (each its own pool) ticking at once over the same chunks on PostgreSQL:
+    the conditional ``UPDATE … RETURNING`` gives each organisation to one of them, without
+    a deadlock or a chunk failing."""
+    caplog.set_level(logging.INFO, logger="bot")
+    monkeypatch.setattr(send_digests, "chunk", 2)
+    ids = await add_organisations(pg_db, 7, clock.now.date())
+    other = Database(pg_db.url)
+    try:
+        first = build_scheduler(pg_db, settings, clock=clock)
+        second = build_scheduler(other, settings, clock=clock)
+        clock.now = datetime(2026, 11, 24, 6, 0, tzinfo=UTC)
+        await first.tick()
+        clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
+        for _ in range(3):
+            await asyncio.gather(first.tick(), second.tick())
+    finally:
+        await other.dispose()
+    assert await keys(pg_db, "digest:") == sorted(
+        f"digest:org:{o}:2026-11-24:person:{o}" for o in ids
+    )
+    assert "failed" not in caplog.text

@@ -29,7 +29,7 @@ killed half-way it resumes with the organisations not yet committed.
 - **A chunk.** The organisations' next look is set, their rows read (each
   kind in one query for the chunk, :mod:`bot.deadlines.digest_messages`),
   every digest and reminder written by one ``INSERT … ON CONFLICT DO
-  NOTHING`` and the reminders marked by one ``UPDATE``: about fifteen
+  NOTHING`` and the reminders marked by one ``UPDATE``: ten to fifteen
   statements whatever the chunk's size.  Why chunks and not one
   organisation per transaction: each organisation cost about ten statements
   and 7 ms, most of it fixed costs (round trips, queries compiled, ORM
@@ -178,7 +178,8 @@ async def claim(
 async def digest_of(
     session: AsyncSession, organisation_id: int, now: datetime, settings: Settings
 ) -> None:
-    """One organisation's digest and reminders, if its digest hour has come today."""
+    """One organisation's digest and reminders, if its digest hour has come today (the
+    scheduler's way when a chunk failed: each organisation alone)."""
     await digests_of(session, [organisation_id], now, settings)
 
 
@@ -187,7 +188,7 @@ async def digests_of(
 ) -> None:
     """The digests and reminders of these organisations, those whose digest hour has come.
 
-    About a dozen statements whatever the number of organisations (a chunk
+    Ten to fifteen statements whatever the number of organisations (a chunk
     of :data:`CHUNK`) and their size: the claim, their deadlines still to do
     with their formations, their admins, the admins' chats and the
     formateurs', the names concerned, the keys already queued (after a second
@@ -236,14 +237,14 @@ async def digests_of(
         for d in due
     }
     told = await _already_queued(session, [d for d in due if not d.first_look], targets)
-    telling = [
+    telling = {
         d.organisation.id
         for d in due
         if targets[d.organisation.id] and d.organisation.id not in told
-    ]
+    }
     # Given up since the previous digest, a day ago: each failure is told once.
-    failures = await undelivered_of(session, telling, now - timedelta(days=1))
-    purged = await digest_notes(session, telling, now)  # the retention purge's counts
+    failures = await undelivered_of(session, sorted(telling), now - timedelta(days=1))
+    purged = await digest_notes(session, sorted(telling), now)  # the retention purge's counts
     messages: list[Queued] = []
     for d in due:
         organisation = d.organisation

@@ -21,6 +21,11 @@ keeping 25 MB of it in every idle bot.
 Transports share a small protocol: ``start``/``stop`` around the engine,
 and ``send`` for what the outbox delivers.  ``formabot run`` starts them all
 and stops them cleanly on SIGINT/SIGTERM.
+
+A worker (``formabot work``, :mod:`bot.workers`) runs the same loop with
+``worker=True``: its transports only answer what it claims in the shared
+inbox, and it runs neither the outbox sender nor the scheduler, which stay
+with the receiving process (one sender, one tick, as with one process).
 """
 
 from __future__ import annotations
@@ -176,8 +181,12 @@ async def serve(
     transports: list[Transport],
     *,
     until: Callable[[], Awaitable[None]] | None = None,
+    worker: bool = False,
 ) -> None:
-    """Run transports, sender and scheduler until a signal (or ``until`` returns)."""
+    """Run transports, sender and scheduler until a signal (or ``until`` returns).
+
+    ``worker``: the transports and nothing else (no sender, no scheduler).
+    """
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -191,7 +200,7 @@ async def serve(
         mailer=Mailer(settings).send if settings.has_smtp else None,
         after=FEATURES.delivered,
     )
-    if not settings.has_smtp:
+    if not settings.has_smtp and not worker:
         log.info("no SMTP server configured: the trainers forward the drafts themselves")
     scheduler = build_scheduler(db, settings)
     endpoint = Endpoint(db, settings.metrics_host, settings.metrics_port)
@@ -217,11 +226,10 @@ async def serve(
         return
     stopping.cancel()
     starting.result()  # a transport that failed to start for good (a wrong token) says so
-    tasks = [
-        asyncio.create_task(sender.run_forever(stop)),
-        asyncio.create_task(scheduler.run_forever(stop)),
-        asyncio.create_task(warm_up()),
-    ]
+    tasks = [asyncio.create_task(warm_up())]
+    if not worker:
+        tasks.append(asyncio.create_task(sender.run_forever(stop)))
+        tasks.append(asyncio.create_task(scheduler.run_forever(stop)))
     if until is not None:
 
         async def _until() -> None:
@@ -238,7 +246,11 @@ async def serve(
                 stop.set()
 
         tasks.append(asyncio.create_task(_until()))
-    log.info("formabot running: %s", ", ".join(t.platform for t in transports) or "no transport")
+    log.info(
+        "formabot %s: %s",
+        "worker running" if worker else "running",
+        ", ".join(t.platform for t in transports) or "no transport",
+    )
     await stop.wait()
     log.info("stopping")
     for transport in transports:

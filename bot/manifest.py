@@ -18,7 +18,7 @@ checking alone, so any layer may import it.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from bot.rules import Setting
     from bot.storage.bilans import BilanParticipant
     from bot.storage.outbox import OutboxMessage
+    from bot.storage.people import Role
 
 Job = Callable[["AsyncSession", datetime, "Settings"], Awaitable[None]]
 """A scheduled job: writes outbox rows under unique keys, safe to run at any time."""
@@ -117,11 +118,65 @@ class TableExport:
 
 
 @dataclass(frozen=True)
+class Command:
+    """A command as ``/aide``, a platform's menu and the typo finder see it, dialogue unloaded.
+
+    Declared in the feature's manifest, which is its one source: when the
+    dialogues are loaded, the flow named ``flow`` is given these values
+    (:class:`Dialogues`), so a dialogue module never repeats them.
+    """
+
+    command: str
+    summary: str = ""
+    """One line for /aide (and for "Vous êtes en train de : …")."""
+    menu: str = ""
+    """The command's label in a platform's command menu (none when empty)."""
+    role: Role | None = None
+    """Who may use it: ``None`` for anyone (``/start``), else members or admins."""
+    in_groups: bool = False
+    """May run in a group chat (no personal data shown there)."""
+    flow: str = ""
+    """The flow the command starts: the one of the command's name when empty."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "flow", self.flow or self.command)
+
+    @classmethod
+    def of(cls, flow: Flow) -> Command:
+        """The command a flow built with its own ``command`` declares (a flow given eagerly)."""
+        assert flow.command is not None
+        return cls(flow.command, flow.summary, flow.menu, flow.role, flow.in_groups, flow.name)
+
+    def stamp(self, flow: Flow) -> None:
+        """Give ``flow`` what this command declares (the flow object is the dialogue's own)."""
+        flow.command, flow.summary, flow.menu = self.command, self.summary, self.menu
+        flow.role, flow.in_groups = self.role, self.in_groups
+
+
+@dataclass(frozen=True)
+class Dialogues:
+    """A feature's conversations, imported the first time one of them is needed.
+
+    Importing every dialogue (and the services and models they use) was most
+    of formabot's start; ``/aide``, the menus and a resumed conversation of
+    another feature need none of them.  ``load`` imports the feature's
+    dialogue modules inside its body and returns their flows; ``commands``
+    says, without importing anything, what ``/aide`` lists and which flow
+    each command starts.
+    """
+
+    load: Callable[[], Sequence[Flow]]
+    commands: Sequence[Command] = ()
+
+
+@dataclass(frozen=True)
 class Feature:
     """One feature's manifest: what it adds to the bot, all in one place."""
 
     name: str
     flows: Sequence[Flow] = ()
+    """Flows given already built (a toy feature of the tests); a real feature gives ``dialogues``."""
+    dialogues: Dialogues | None = None
     start_codes: Sequence[StartHandler] = ()
     jobs: Sequence[Job] = ()
     tables: Mapping[str, TableExport] = field(default_factory=dict)
@@ -139,6 +194,67 @@ class Feature:
     """Told of the outcome of every message the outbox sent or gave up."""
     works: Mapping[str, Work] = field(default_factory=dict)
     """Long work by name, asked with ``ctx.later`` (:mod:`bot.progress`: a bundle, a big file)."""
+
+
+class FlowRegistry(Mapping[str, "Flow"]):
+    """Every flow by name, each feature's dialogues imported when one of its flows is asked for.
+
+    A command loads its own feature; a flow named by a stored conversation
+    (a restart) or by another flow (``Call``, ``Switch``) and not loaded yet
+    loads the features in their order until it is found.  Iterating loads
+    everything.
+    """
+
+    def __init__(self, features: Sequence[Feature]) -> None:
+        self._flows: dict[str, Flow] = {}
+        self._waiting = [f for f in features if f.dialogues is not None]
+        self._owners = {
+            c.flow: f for f in self._waiting if f.dialogues for c in f.dialogues.commands
+        }
+        for feature in features:
+            self._add(feature.flows)
+
+    def __getitem__(self, name: str) -> Flow:
+        if name and name not in self._flows:  # "": no conversation under way, nothing to load
+            owner = self._owners.get(name)
+            if owner in self._waiting:
+                self._load(owner)
+            while name not in self._flows and self._waiting:
+                self._load(self._waiting[0])
+        return self._flows[name]
+
+    def __iter__(self) -> Iterator[str]:
+        self.load_all()
+        return iter(self._flows)
+
+    def __len__(self) -> int:
+        self.load_all()
+        return len(self._flows)
+
+    def load_all(self) -> None:
+        while self._waiting:
+            self._load(self._waiting[0])
+
+    @property
+    def loaded(self) -> frozenset[str]:
+        """The names of the flows imported so far."""
+        return frozenset(self._flows)
+
+    def _load(self, feature: Feature) -> None:
+        self._waiting.remove(feature)
+        assert feature.dialogues is not None
+        flows = list(feature.dialogues.load())
+        by_name = {flow.name: flow for flow in flows}
+        for command in feature.dialogues.commands:
+            if command.flow not in by_name:
+                raise ValueError(f"command {command.command!r} starts no flow {command.flow!r}")
+            command.stamp(by_name[command.flow])
+        self._add(flows)
+
+    def _add(self, flows: Iterable[Flow]) -> None:
+        flows = list(flows)
+        _unique("flows", [*self._flows, *(flow.name for flow in flows)])
+        self._flows.update((flow.name, flow) for flow in flows)
 
 
 def _unique(kind: str, names: Iterable[str]) -> None:
@@ -159,11 +275,13 @@ class Features:
     def __init__(self, features: Sequence[Feature]) -> None:
         self.features = tuple(features)
         _unique("features", (f.name for f in self.features))
-        flows = [flow for f in self.features for flow in f.flows]
-        _unique("flows", (flow.name for flow in flows))
-        _unique("commands", (flow.command for flow in flows if flow.command))
-        self.flows: dict[str, Flow] = {flow.name: flow for flow in flows}
-        self.commands: dict[str, Flow] = {flow.command: flow for flow in flows if flow.command}
+        self.flows = FlowRegistry(self.features)
+        commands = [
+            *(Command.of(flow) for f in self.features for flow in f.flows if flow.command),
+            *(c for f in self.features if f.dialogues for c in f.dialogues.commands),
+        ]
+        _unique("commands", (c.command for c in commands))
+        self.commands: dict[str, Command] = {c.command: c for c in commands}
         self.start_codes: tuple[StartHandler, ...] = tuple(
             h for f in self.features for h in f.start_codes
         )

@@ -1,12 +1,44 @@
 """Formations: creating and correcting them, their trainees and delegates."""
 
-from bot.conversations.formations import create, edit, manage, paths
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from bot.formations import exports
-from bot.manifest import Feature, TableExport
+from bot.manifest import Command, Dialogues, Feature, TableExport
+from bot.storage.people import Role
+
+if TYPE_CHECKING:
+    from bot.conversations.kit.flow import Flow
+
+
+def flows() -> Sequence[Flow]:
+    """The dialogues, imported when one of them is first needed (:class:`Dialogues`)."""
+    from bot.conversations.formations import create, edit, manage, paths
+
+    return (*create.FLOWS, *manage.FLOWS, *edit.FLOWS, *paths.FLOWS)
+
 
 FEATURE = Feature(
     name="formations",
-    flows=(*create.FLOWS, *manage.FLOWS, *edit.FLOWS, *paths.FLOWS),
+    dialogues=Dialogues(
+        flows,
+        commands=(
+            Command(
+                "formation",
+                summary="créer une formation",
+                menu="Créer une formation",
+                role=Role.FORMATEUR,
+            ),
+            Command(
+                "formations",
+                summary="voir et modifier mes formations",
+                menu="Voir et modifier mes formations",
+                role=Role.FORMATEUR,
+            ),
+        ),
+    ),
     tables={
         "formations": TableExport(
             exports.FORMATION_COLUMNS,

@@ -1,12 +1,49 @@
 """Personal data (RGPD): retention and its purge, /mesdonnees, /effacer, the audit trail (/journal, export)."""
 
-from bot.conversations.privacy import effacer, journal, mesdonnees
-from bot.manifest import Feature, TableExport
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from bot.manifest import Command, Dialogues, Feature, TableExport
 from bot.privacy import access, retention
+from bot.storage.people import Role
+
+if TYPE_CHECKING:
+    from bot.conversations.kit.flow import Flow
+
+
+def flows() -> Sequence[Flow]:
+    """The dialogues, imported when one of them is first needed (:class:`Dialogues`)."""
+    from bot.conversations.privacy import effacer, journal, mesdonnees
+
+    return (*mesdonnees.FLOWS, *effacer.FLOWS, *journal.FLOWS)
+
 
 FEATURE = Feature(
     name="privacy",
-    flows=(*mesdonnees.FLOWS, *effacer.FLOWS, *journal.FLOWS),
+    dialogues=Dialogues(
+        flows,
+        commands=(
+            Command(
+                "mesdonnees",
+                summary="recevoir tout ce que formabot garde à votre sujet",
+                menu="Les données que formabot garde sur vous",
+            ),
+            Command(
+                "effacer",
+                summary="effacer les données personnelles d'un ou d'une stagiaire",
+                menu="Effacer les données d'un stagiaire (administrateurs)",
+                role=Role.ADMIN,
+            ),
+            Command(
+                "journal",
+                summary="recevoir le journal des actions de l'organisme (qui a fait quoi, quand)",
+                menu="Journal des actions de l'organisme (administrateurs)",
+                role=Role.ADMIN,
+            ),
+        ),
+    ),
     jobs=(
         retention.purge_expired,
         retention.forget_abandoned_conversations,

@@ -169,15 +169,16 @@ class Dialogues:
     commands: Sequence[Command] = ()
 
 
-@dataclass(frozen=True)
-class Feature:
-    """One feature's manifest: what it adds to the bot, all in one place."""
+@dataclass(frozen=True, kw_only=True)
+class Services:
+    """What a feature gives the scheduler, the outbox, ``/reglages`` and the CLI's exports.
 
-    name: str
-    flows: Sequence[Flow] = ()
-    """Flows given already built (a toy feature of the tests); a real feature gives ``dialogues``."""
-    dialogues: Dialogues | None = None
-    start_codes: Sequence[StartHandler] = ()
+    A feature may give them at once (fields of its :class:`Feature`) or from
+    a function importing its services inside its body (``Feature.services``):
+    the first reply needs none of them, and their modules and models were a
+    sixth of a start.  They are loaded together the first time any is used.
+    """
+
     jobs: Sequence[Job] = ()
     tables: Mapping[str, TableExport] = field(default_factory=dict)
     """``formabot export NAME`` as CSV, CSV for Excel, XLSX or JSON."""
@@ -188,12 +189,25 @@ class Feature:
     settings: Sequence[Setting] = ()
     """What an admin may change in ``/reglages``, in the order shown."""
     chat_resolvers: Sequence[ChatResolver] = ()
-    free_text: Sequence[FreeText] = ()
-    """Readers of text typed outside any conversation, tried in feature order."""
     delivered: Sequence[Delivered] = ()
     """Told of the outcome of every message the outbox sent or gave up."""
     works: Mapping[str, Work] = field(default_factory=dict)
     """Long work by name, asked with ``ctx.later`` (:mod:`bot.progress`: a bundle, a big file)."""
+
+
+@dataclass(frozen=True)
+class Feature(Services):
+    """One feature's manifest: what it adds to the bot, all in one place."""
+
+    name: str
+    flows: Sequence[Flow] = ()
+    """Flows given already built (a toy feature of the tests); a real feature gives ``dialogues``."""
+    dialogues: Dialogues | None = None
+    start_codes: Sequence[StartHandler] = ()
+    free_text: Sequence[FreeText] = ()
+    """Readers of text typed outside any conversation, tried in feature order."""
+    services: Callable[[], Services] | None = None
+    """The rest of :class:`Services`, imported when first needed."""
 
 
 class FlowRegistry(Mapping[str, "Flow"]):
@@ -257,6 +271,35 @@ class FlowRegistry(Mapping[str, "Flow"]):
         self._flows.update((flow.name, flow) for flow in flows)
 
 
+class MergedServices:
+    """The :class:`Services` of every feature, put together; a name given twice is refused."""
+
+    def __init__(self, parts: Sequence[Services]) -> None:
+        self.jobs: tuple[Job, ...] = tuple(job for p in parts for job in p.jobs)
+        _unique("jobs", (getattr(job, "__name__", repr(job)) for job in self.jobs))
+        _unique(
+            "exports",
+            (
+                name
+                for p in parts
+                for name in (*p.tables, *p.files, *{n for n in p.calendars if n not in p.tables})
+            ),
+        )
+        self.tables: dict[str, TableExport] = {n: t for p in parts for n, t in p.tables.items()}
+        self.files: dict[str, ExportFile] = {n: e for p in parts for n, e in p.files.items()}
+        self.calendars: dict[str, ExportFile] = {
+            n: e for p in parts for n, e in p.calendars.items()
+        }
+        self.settings: tuple[Setting, ...] = tuple(s for p in parts for s in p.settings)
+        _unique("settings", (s.key for s in self.settings))
+        self.chat_resolvers: tuple[ChatResolver, ...] = tuple(
+            r for p in parts for r in p.chat_resolvers
+        )
+        self.delivered: tuple[Delivered, ...] = tuple(d for p in parts for d in p.delivered)
+        _unique("works", (name for p in parts for name in p.works))
+        self.works: dict[str, Work] = {n: w for p in parts for n, w in p.works.items()}
+
+
 def _unique(kind: str, names: Iterable[str]) -> None:
     seen: set[str] = set()
     for name in names:
@@ -285,34 +328,55 @@ class Features:
         self.start_codes: tuple[StartHandler, ...] = tuple(
             h for f in self.features for h in f.start_codes
         )
-        self.jobs: tuple[Job, ...] = tuple(job for f in self.features for job in f.jobs)
-        _unique("jobs", (getattr(job, "__name__", repr(job)) for job in self.jobs))
-        _unique(
-            "exports",
-            (
-                name
-                for f in self.features
-                for name in (*f.tables, *f.files, *{n for n in f.calendars if n not in f.tables})
-            ),
-        )
-        self.tables: dict[str, TableExport] = {
-            n: t for f in self.features for n, t in f.tables.items()
-        }
-        self.files: dict[str, ExportFile] = {
-            n: e for f in self.features for n, e in f.files.items()
-        }
-        self.calendars: dict[str, ExportFile] = {
-            n: e for f in self.features for n, e in f.calendars.items()
-        }
-        self.settings: tuple[Setting, ...] = tuple(s for f in self.features for s in f.settings)
-        _unique("settings", (s.key for s in self.settings))
-        self.chat_resolvers: tuple[ChatResolver, ...] = tuple(
-            r for f in self.features for r in f.chat_resolvers
-        )
         self.free_text: tuple[FreeText, ...] = tuple(r for f in self.features for r in f.free_text)
-        self.delivered: tuple[Delivered, ...] = tuple(d for f in self.features for d in f.delivered)
-        _unique("works", (name for f in self.features for name in f.works))
-        self.works: dict[str, Work] = {n: w for f in self.features for n, w in f.works.items()}
+        self._services: MergedServices | None = None
+        if all(f.services is None for f in self.features):
+            self._services = MergedServices(self.features)  # a clash refused at once
+
+    @property
+    def services(self) -> MergedServices:
+        """Every feature's :class:`Services`, the lazy ones imported at the first call."""
+        if self._services is None:
+            given = [f.services() for f in self.features if f.services is not None]
+            self._services = MergedServices([*self.features, *given])
+        return self._services
+
+    @property
+    def jobs(self) -> tuple[Job, ...]:
+        return self.services.jobs
+
+    @property
+    def tables(self) -> dict[str, TableExport]:
+        return self.services.tables
+
+    @property
+    def files(self) -> dict[str, ExportFile]:
+        return self.services.files
+
+    @property
+    def calendars(self) -> dict[str, ExportFile]:
+        return self.services.calendars
+
+    @property
+    def settings(self) -> tuple[Setting, ...]:
+        return self.services.settings
+
+    @property
+    def chat_resolvers(self) -> tuple[ChatResolver, ...]:
+        return self.services.chat_resolvers
+
+    @property
+    def delivered(self) -> tuple[Delivered, ...]:
+        return self.services.delivered
+
+    @property
+    def works(self) -> dict[str, Work]:
+        return self.services.works
+
+    async def after_delivery(self, session: AsyncSession, message: OutboxMessage) -> None:
+        """Every feature's :data:`Delivered`, as one (their services loaded at the first message)."""
+        for told in self.delivered:
+            await told(session, message)
 
     def setting(self, key: str) -> Setting | None:
         return next((s for s in self.settings if s.key == key), None)

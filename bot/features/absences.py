@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.absences import detection, evidence, exports, reminders
-from bot.manifest import Command, Dialogues, Feature, TableExport
+from bot.manifest import Command, Dialogues, Feature, Services, TableExport
 from bot.storage.people import Role
 
 if TYPE_CHECKING:
@@ -44,6 +43,21 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
     from bot.conversations.absences import sentence
 
     return await sentence.absence_sentence(ctx)
+
+
+def services() -> Services:
+    """The reminders, exports, settings and Qualiopi bundle, imported when first needed."""
+    from bot.absences import detection, evidence, exports, reminders
+
+    return Services(
+        jobs=(reminders.entretien_reminders,),
+        tables={
+            "absences": TableExport(exports.ABSENCE_COLUMNS, exports.cli_absences, title="Absences")
+        },
+        files={"qualiopi": exports.cli_qualiopi},
+        settings=detection.SETTINGS,
+        works={"absences.qualiopi": evidence.qualiopi_work},
+    )
 
 
 FEATURE = Feature(
@@ -93,12 +107,6 @@ FEATURE = Feature(
             ),
         ),
     ),
-    jobs=(reminders.entretien_reminders,),
-    tables={
-        "absences": TableExport(exports.ABSENCE_COLUMNS, exports.cli_absences, title="Absences")
-    },
-    files={"qualiopi": exports.cli_qualiopi},
-    settings=detection.SETTINGS,
     free_text=(absence_sentence,),
-    works={"absences.qualiopi": evidence.qualiopi_work},
+    services=services,
 )

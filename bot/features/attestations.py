@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.attestations import exports, invitations, mail, reminders, sending
-from bot.attestations import settings as attestation_settings
-from bot.manifest import Command, Dialogues, Feature
+from bot.manifest import Command, Dialogues, Feature, Services
 from bot.storage.people import Role
 
 if TYPE_CHECKING:
@@ -29,6 +27,22 @@ async def redeem(ctx: Context, code: str) -> Outcome | None:
     return await participant.redeem(ctx, code)
 
 
+def services() -> Services:
+    """The reminders, the proof bundle, the settings and the mail outcomes, imported when first
+    needed."""
+    from bot.attestations import exports, invitations, mail, reminders, sending
+    from bot.attestations import settings as attestation_settings
+
+    return Services(
+        jobs=(reminders.tell_participants_the_bilan_is_over,),
+        files={"attestations": exports.attestations_bundle},
+        settings=attestation_settings.SETTINGS,
+        chat_resolvers=(invitations.participant_chat,),
+        delivered=(mail.record_outcome,),
+        works={"attestations.bundle": sending.bundle_work},
+    )
+
+
 FEATURE = Feature(
     name="attestations",
     dialogues=Dialogues(
@@ -44,10 +58,5 @@ FEATURE = Feature(
         ),
     ),
     start_codes=(redeem,),
-    jobs=(reminders.tell_participants_the_bilan_is_over,),
-    files={"attestations": exports.attestations_bundle},
-    settings=attestation_settings.SETTINGS,
-    chat_resolvers=(invitations.participant_chat,),
-    delivered=(mail.record_outcome,),
-    works={"attestations.bundle": sending.bundle_work},
+    services=services,
 )

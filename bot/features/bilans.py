@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.bilans import sent
-from bot.manifest import Command, Dialogues, Feature
+from bot.manifest import Command, Dialogues, Feature, Services
 from bot.storage.people import Role
 
 if TYPE_CHECKING:
@@ -18,6 +17,13 @@ def flows() -> Sequence[Flow]:
     from bot.conversations.bilans import listing, schedule
 
     return (*schedule.FLOWS, *listing.FLOWS)
+
+
+def services() -> Services:
+    """What the outbox tells of a bilan's message, imported when first needed."""
+    from bot.bilans import sent
+
+    return Services(delivered=(sent.tell_trainer_of_failure,))
 
 
 FEATURE = Feature(
@@ -38,5 +44,5 @@ FEATURE = Feature(
             ),
         ),
     ),
-    delivered=(sent.tell_trainer_of_failure,),
+    services=services,
 )

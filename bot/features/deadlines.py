@@ -5,10 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.deadlines import catch_up, digest, exports, service
-from bot.deadlines.org_settings import DIGEST_HOUR
-from bot.manifest import Command, Dialogues, Feature, TableExport
-from bot.rules import SETTINGS as RULE_SETTINGS
+from bot.manifest import Command, Dialogues, Feature, Services, TableExport
 from bot.storage.people import Role
 
 if TYPE_CHECKING:
@@ -20,6 +17,20 @@ def flows() -> Sequence[Flow]:
     from bot.conversations.deadlines import echeances, reglages
 
     return (*echeances.FLOWS, *reglages.FLOWS)
+
+
+def services() -> Services:
+    """The rules, the digest, the exports and the settings, imported when first needed."""
+    from bot.deadlines import catch_up, digest, exports, service
+    from bot.deadlines.org_settings import DIGEST_HOUR
+    from bot.rules import SETTINGS as RULE_SETTINGS
+
+    return Services(
+        jobs=(service.close_begun_bilans, catch_up.refresh_outdated, digest.send_digests),
+        tables={"echeances": TableExport(exports.COLUMNS, exports.rows, title="Échéances")},
+        calendars={"echeances": exports.calendar},
+        settings=(DIGEST_HOUR, *RULE_SETTINGS),
+    )
 
 
 FEATURE = Feature(
@@ -42,8 +53,5 @@ FEATURE = Feature(
             ),
         ),
     ),
-    jobs=(service.close_begun_bilans, catch_up.refresh_outdated, digest.send_digests),
-    tables={"echeances": TableExport(exports.COLUMNS, exports.rows, title="Échéances")},
-    calendars={"echeances": exports.calendar},
-    settings=(DIGEST_HOUR, *RULE_SETTINGS),
+    services=services,
 )

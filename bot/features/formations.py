@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.formations import exports
-from bot.manifest import Command, Dialogues, Feature, TableExport
+from bot.manifest import Command, Dialogues, Feature, Services, TableExport
 from bot.storage.people import Role
 
 if TYPE_CHECKING:
@@ -18,6 +17,26 @@ def flows() -> Sequence[Flow]:
     from bot.conversations.formations import create, edit, manage, paths
 
     return (*create.FLOWS, *manage.FLOWS, *edit.FLOWS, *paths.FLOWS)
+
+
+def services() -> Services:
+    """The exports, imported when first needed."""
+    from bot.formations import exports
+
+    return Services(
+        tables={
+            "formations": TableExport(
+                exports.FORMATION_COLUMNS,
+                lambda s, a: exports.formations(s, a.organisation),
+                title="Formations",
+            ),
+            "stagiaires": TableExport(
+                exports.TRAINEE_COLUMNS,
+                lambda s, a: exports.trainees(s, a.organisation),
+                title="Stagiaires",
+            ),
+        },
+    )
 
 
 FEATURE = Feature(
@@ -39,16 +58,5 @@ FEATURE = Feature(
             ),
         ),
     ),
-    tables={
-        "formations": TableExport(
-            exports.FORMATION_COLUMNS,
-            lambda s, a: exports.formations(s, a.organisation),
-            title="Formations",
-        ),
-        "stagiaires": TableExport(
-            exports.TRAINEE_COLUMNS,
-            lambda s, a: exports.trainees(s, a.organisation),
-            title="Stagiaires",
-        ),
-    },
+    services=services,
 )

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.manifest import Command, Dialogues, Feature, TableExport
-from bot.privacy import access, retention
+from bot.manifest import Command, Dialogues, Feature, Services, TableExport
 from bot.storage.people import Role
 
 if TYPE_CHECKING:
@@ -18,6 +17,25 @@ def flows() -> Sequence[Flow]:
     from bot.conversations.privacy import effacer, journal, mesdonnees
 
     return (*mesdonnees.FLOWS, *effacer.FLOWS, *journal.FLOWS)
+
+
+def services() -> Services:
+    """The retention jobs, the audit export and its setting, imported when first needed."""
+    from bot.privacy import access, retention
+
+    return Services(
+        jobs=(
+            retention.purge_expired,
+            retention.forget_abandoned_conversations,
+            retention.forget_sent_messages,
+        ),
+        tables={
+            "audit": TableExport(
+                access.AUDIT_COLUMNS, access.audit_rows, title="Journal des actions"
+            )
+        },
+        settings=(retention.RETENTION_YEARS,),
+    )
 
 
 FEATURE = Feature(
@@ -44,13 +62,5 @@ FEATURE = Feature(
             ),
         ),
     ),
-    jobs=(
-        retention.purge_expired,
-        retention.forget_abandoned_conversations,
-        retention.forget_sent_messages,
-    ),
-    tables={
-        "audit": TableExport(access.AUDIT_COLUMNS, access.audit_rows, title="Journal des actions")
-    },
-    settings=(retention.RETENTION_YEARS,),
+    services=services,
 )

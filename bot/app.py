@@ -143,6 +143,20 @@ def setup_logging(level: str) -> None:
 WARM_UP_AFTER = 2.0
 """Seconds after the start before warming up: the first replies go first."""
 
+BACKGROUND_AFTER = 1.0
+"""Seconds after the start before the outbox sender's and the scheduler's first round.
+
+Their first round configures every model and imports every job's service: a
+tenth of a start spent before the first message could be answered.  What
+they send is due already and goes out a second later.
+"""
+
+
+async def after(delay: float, work: Callable[[], Awaitable[None]]) -> None:
+    """``work()`` once ``delay`` seconds have passed (cancelled meanwhile: never started)."""
+    await asyncio.sleep(delay)
+    await work()
+
 
 async def warm_up(delay: float = WARM_UP_AFTER) -> None:
     """Load dateparser's French data while nobody waits for it."""
@@ -189,11 +203,10 @@ async def serve(
         db.sessions,
         {t.platform: t.send for t in transports},
         mailer=Mailer(settings).send if settings.has_smtp else None,
-        after=FEATURES.delivered,
+        after=(FEATURES.after_delivery,),
     )
     if not settings.has_smtp:
         log.info("no SMTP server configured: the trainers forward the drafts themselves")
-    scheduler = build_scheduler(db, settings)
     endpoint = Endpoint(db, settings.metrics_host, settings.metrics_port)
     if settings.metrics_port:  # answers /healthz while the transports still connect
         await endpoint.start()
@@ -218,8 +231,10 @@ async def serve(
     stopping.cancel()
     starting.result()  # a transport that failed to start for good (a wrong token) says so
     tasks = [
-        asyncio.create_task(sender.run_forever(stop)),
-        asyncio.create_task(scheduler.run_forever(stop)),
+        asyncio.create_task(after(BACKGROUND_AFTER, lambda: sender.run_forever(stop))),
+        asyncio.create_task(
+            after(BACKGROUND_AFTER, lambda: build_scheduler(db, settings).run_forever(stop))
+        ),
         asyncio.create_task(warm_up()),
     ]
     if until is not None:

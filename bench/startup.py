@@ -16,6 +16,11 @@ quiet machine would take, whatever else the machine is doing).  The process
 is then left idle, the pipe open, for a few seconds, and its resident
 memory read from ``/proc``.
 
+**Import.** In a fresh process each, the time to import ``bot.cli`` (what
+``formabot run`` imports before it opens the database): wall clock, CPU, and
+how many of formabot's own modules that is (a feature's dialogues and
+services are imported when first used, not at start).
+
 **Dates.** In a fresh process each, the first phrase understood after
 importing :mod:`bot.dates` (cold), then every phrase of a list of what
 trainers type, many times over (warm): p50, p95 and max.
@@ -134,6 +139,36 @@ def one_start(migrated: bool) -> tuple[float, float, float]:
         return first_reply, cpu, rss
 
 
+IMPORT_PROBE = """
+import json, sys, time
+wall, cpu = time.perf_counter(), time.process_time()
+import bot.cli
+wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+print(json.dumps([wall, cpu, sum(1 for m in sys.modules if m.startswith("bot."))]))
+"""
+
+
+def import_figures(repeat: int) -> tuple[list[float], list[float], int]:
+    """Wall and CPU seconds of ``import bot.cli`` in fresh processes, and the modules it loads."""
+    walls: list[float] = []
+    cpus: list[float] = []
+    modules = 0
+    with tempfile.TemporaryDirectory(prefix="formabot-import-") as tmp:
+        for _ in range(repeat):
+            out = subprocess.run(
+                [sys.executable, "-c", IMPORT_PROBE],
+                cwd=tmp,
+                env=_environment(Path(tmp)),
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            wall, cpu, modules = json.loads(out)
+            walls.append(wall)
+            cpus.append(cpu)
+    return walls, cpus, modules
+
+
 DATES_PROBE = """
 import json, sys, time
 from datetime import datetime
@@ -217,6 +252,13 @@ def main(argv: list[str] | None = None) -> int:
             f"worst {max(replies):.3f} s; CPU median {statistics.median(cpu):.2f} s; "
             f"idle RSS median {statistics.median(rss):.0f} MB, max {max(rss):.0f} MB"
         )
+
+    walls, cpus, modules = import_figures(args.repeat * 2)
+    print(
+        f"import of bot.cli (what formabot run imports before it starts): median "
+        f"{statistics.median(walls) * 1000:.0f} ms, CPU median {statistics.median(cpus) * 1000:.0f} ms, "
+        f"{modules} of formabot's modules"
+    )
 
     figures = dates_figures(args.repeat)
     print(

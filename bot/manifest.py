@@ -271,6 +271,22 @@ class FlowRegistry(Mapping[str, "Flow"]):
         self._flows.update((flow.name, flow) for flow in flows)
 
 
+class LazyWorks(Mapping[str, "Work"]):
+    """The features' long work by name, their services loaded at the first lookup."""
+
+    def __init__(self, features: Features) -> None:
+        self._features = features
+
+    def __getitem__(self, name: str) -> Work:
+        return self._features.services.works[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._features.services.works)
+
+    def __len__(self) -> int:
+        return len(self._features.services.works)
+
+
 class MergedServices:
     """The :class:`Services` of every feature, put together; a name given twice is refused."""
 
@@ -370,8 +386,9 @@ class Features:
         return self.services.delivered
 
     @property
-    def works(self) -> dict[str, Work]:
-        return self.services.works
+    def works(self) -> Mapping[str, Work]:
+        """Looked up at the end of every turn: a turn that asks for none loads no service."""
+        return LazyWorks(self)
 
     async def after_delivery(self, session: AsyncSession, message: OutboxMessage) -> None:
         """Every feature's :data:`Delivered`, as one (their services loaded at the first message)."""

@@ -52,6 +52,16 @@ def reminders() -> Sequence[Flow]:
     return (LATER,)
 
 
+async def nothing(session: Any, arguments: Any, now: Any, settings: Any) -> list[Any]:
+    """Long work for the registry's checks (never run)."""
+    return []
+
+
+def thought_services() -> Services:
+    LOADS.append("services")
+    return Services(works={"pensees.rien": nothing})
+
+
 def toy_features() -> Features:
     """A new process's registry: nothing loaded yet."""
     return Features(
@@ -59,6 +69,7 @@ def toy_features() -> Features:
             Feature(
                 "pensees",
                 dialogues=Dialogues(thoughts, (Command("pensee", summary="noter une pensée"),)),
+                services=thought_services,
             ),
             Feature("rappels", dialogues=Dialogues(reminders)),
         ]
@@ -132,6 +143,9 @@ async def test_a_command_and_a_resume_after_a_restart_load_the_dialogue_then(
     await lea.says("acheter du pain")
     assert lea.last == "À qui est ce carnet ?"  # the next question of the flow under way
     assert "pensee" in restarted.flows.loaded
+    assert LOADS == ["pensees", "pensees"]  # turns that ask no long work load no service
+    assert "pensees.rien" in restarted.works
+    assert LOADS[-1] == "services"
 
 
 async def job(session: Any, now: Any, settings: Any) -> None:

@@ -10,7 +10,8 @@ One process runs every configured transport, the outbox sender and the
 scheduler.  Starting is importing: what only some turns need (fpdf2 for a
 PDF, icalendar for an invitation, cryptography for a code or a signature,
 Alembic when the schema is behind, python-telegram-bot and matrix-nio for
-their transport) is imported by the code that uses it, on first use, so
+their transport, every feature's dialogues and services: see
+:class:`bot.manifest.Dialogues`) is imported by the code that uses it, on first use, so
 the console answers its first message in about half a second and an idle
 bot stays under 100 MB.  One thing is warmed in the background, a few
 seconds after the start: dateparser's French data (0.6 s, 18 MB), so the

@@ -9,7 +9,10 @@ composition root (:mod:`bot.app`) lists the features, and :class:`Features`
 hands each lower layer what it needs (the engine its flows, the scheduler
 its jobs, the CLI its exports, a dialogue the settings of all features).
 Imports therefore only point downward, and a process built from the list
-runs every job whatever it happened to import first.
+runs every job whatever it happened to import first.  A feature's commands
+are declared here at once (:class:`Command`); its dialogues and services
+are imported the first time they are needed (:class:`Dialogues`,
+``Feature.services``), so starting the bot imports none of them.
 
 This module only names shapes; everything it mentions is imported for type
 checking alone, so any layer may import it.

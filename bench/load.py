@@ -1,6 +1,7 @@
 """Many people at once: turns per second and reply latency, 1 or 2 processes, SQLite or PostgreSQL.
 
     python -m bench.load [--people 50,500] [--databases sqlite,postgres] [--processes 1,2]
+    python -m bench.load --inbox [--people 50,500] [--databases postgres] [--processes 1,2]
 
 Each simulated person is a formateur of the demo organisation with their own
 console identity; they all start at the same instant and each goes through
@@ -13,6 +14,12 @@ pool on the same database (PostgreSQL: a throwaway cluster started here;
 SQLite: a file).  Latency is measured per message inside the worker, from
 the call to the engine to its replies (no transport).  It prints figures and
 asserts nothing.
+
+``--inbox`` measures ``formabot run --workers N`` instead (:mod:`bench.load_inbox`):
+the people are Telegram users behind a loopback "platform" (UDP datagrams), one
+receiving process records their messages in the durable inbox and handles
+them, N-1 worker processes claim rows from the same inbox; latency is from the
+message leaving the person to its replies reaching them.
 """
 
 from __future__ import annotations
@@ -35,7 +42,7 @@ from sqlalchemy.engine import make_url
 SESSION = ("/formations", "/formation", "Titre {n}", "/annuler", "/aide", "/echeances", "Terminé")
 
 
-async def prepare(url: str, people: int) -> None:
+async def prepare(url: str, people: int, platform: str = "console") -> None:
     """The demo organisation and ``people`` formateurs, each with a console identity."""
     from datetime import datetime
 
@@ -54,7 +61,7 @@ async def prepare(url: str, people: int) -> None:
             session.add(Membership(organisation_id=1, person_id=person.id, role=Role.FORMATEUR))
             session.add(
                 ChatIdentity(
-                    person_id=person.id, platform="console", user_id=f"p{n}", chat_id=f"p{n}"
+                    person_id=person.id, platform=platform, user_id=f"p{n}", chat_id=f"p{n}"
                 )
             )
     await database.dispose()
@@ -138,7 +145,15 @@ def main() -> None:
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--processes", default="1,2")
     parser.add_argument("--worker", nargs=4, metavar=("URL", "FIRST", "COUNT", "START"))
+    parser.add_argument("--inbox", action="store_true", help="through the inbox, N processes")
+    parser.add_argument("--handle", nargs=3, metavar=("URL", "PORT", "ROLE"))
     args = parser.parse_args()
+    if args.handle:
+        from bench import load_inbox
+
+        url, port, role = args.handle
+        asyncio.run(load_inbox.handler(url, int(port), role))
+        return
     if args.worker:
         url, first, count, start = args.worker
         asyncio.run(worker(url, int(first), int(count), float(start)))
@@ -151,8 +166,11 @@ def main() -> None:
         cluster = Cluster()
         server = cluster.start()
     print(f"Chaque personne : {len(SESSION)} messages ({', '.join(SESSION)}).")
-    print("| base | personnes | processus | tours | tours/s | p50 | p95 | max | CPU par tour |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    shares = " tours par processus |" if args.inbox else ""
+    print(
+        f"| base | personnes | processus | tours | tours/s | p50 | p95 | max | CPU par tour |{shares}"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |" + (" --- |" if shares else ""))
     try:
         for database in args.databases.split(","):
             for people in (int(p) for p in args.people.split(",")):
@@ -163,12 +181,18 @@ def main() -> None:
                             if database == "sqlite"
                             else asyncio.run(fresh_postgres_database(server))
                         )
-                        r = run_case(url, people, processes)
+                        if args.inbox:
+                            from bench import load_inbox
+
+                            asyncio.run(prepare(url, people, "telegram"))
+                            r = asyncio.run(load_inbox.run_case(url, people, processes, SESSION))
+                        else:
+                            r = run_case(url, people, processes)
                     print(
                         f"| {database} | {people} | {processes} | {r['turns']:.0f} | "
                         f"{r['turns_per_s']:.0f} | {r['p50'] * 1000:.0f} ms | "
                         f"{r['p95'] * 1000:.0f} ms | {r['max'] * 1000:.0f} ms | "
-                        f"{r['cpu_ms']:.1f} ms |",
+                        f"{r['cpu_ms']:.1f} ms |" + (f" {r['shares']} |" if shares else ""),
                         flush=True,
                     )
     finally:

@@ -22,6 +22,11 @@ keeping 25 MB of it in every idle bot.
 Transports share a small protocol: ``start``/``stop`` around the engine,
 and ``send`` for what the outbox delivers.  ``formabot run`` starts them all
 and stops them cleanly on SIGINT/SIGTERM.
+
+A worker (``formabot work``, :mod:`bot.workers`) runs the same loop with
+``worker=True``: its transports only answer what it claims in the shared
+inbox, and it runs neither the outbox sender nor the scheduler, which stay
+with the receiving process (one sender, one tick, as with one process).
 """
 
 from __future__ import annotations
@@ -191,8 +196,12 @@ async def serve(
     transports: list[Transport],
     *,
     until: Callable[[], Awaitable[None]] | None = None,
+    worker: bool = False,
 ) -> None:
-    """Run transports, sender and scheduler until a signal (or ``until`` returns)."""
+    """Run transports, sender and scheduler until a signal (or ``until`` returns).
+
+    ``worker``: the transports and nothing else (no sender, no scheduler).
+    """
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -206,7 +215,7 @@ async def serve(
         mailer=Mailer(settings).send if settings.has_smtp else None,
         after=(FEATURES.after_delivery,),
     )
-    if not settings.has_smtp:
+    if not settings.has_smtp and not worker:
         log.info("no SMTP server configured: the trainers forward the drafts themselves")
     endpoint = Endpoint(db, settings.metrics_host, settings.metrics_port)
     if settings.metrics_port:  # answers /healthz while the transports still connect
@@ -231,13 +240,14 @@ async def serve(
         return
     stopping.cancel()
     starting.result()  # a transport that failed to start for good (a wrong token) says so
-    tasks = [
-        asyncio.create_task(after(BACKGROUND_AFTER, lambda: sender.run_forever(stop))),
-        asyncio.create_task(
-            after(BACKGROUND_AFTER, lambda: build_scheduler(db, settings).run_forever(stop))
-        ),
-        asyncio.create_task(warm_up()),
-    ]
+    tasks = [asyncio.create_task(warm_up())]
+    if not worker:
+        tasks.append(asyncio.create_task(after(BACKGROUND_AFTER, lambda: sender.run_forever(stop))))
+        tasks.append(
+            asyncio.create_task(
+                after(BACKGROUND_AFTER, lambda: build_scheduler(db, settings).run_forever(stop))
+            )
+        )
     if until is not None:
 
         async def _until() -> None:
@@ -254,7 +264,11 @@ async def serve(
                 stop.set()
 
         tasks.append(asyncio.create_task(_until()))
-    log.info("formabot running: %s", ", ".join(t.platform for t in transports) or "no transport")
+    log.info(
+        "formabot %s: %s",
+        "worker running" if worker else "running",
+        ", ".join(t.platform for t in transports) or "no transport",
+    )
     await stop.wait()
     log.info("stopping")
     for transport in transports:

@@ -20,6 +20,8 @@ from bot.app import FEATURES, build_engine, serve, setup_logging, transports_for
 from bot.files import write_private
 from bot.manifest import Features
 from bot.storage.db import Database
+from bot.workers import Supervisor, stop_when_orphaned
+from bot.workers import refusal as workers_refusal
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,11 +32,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
 
-    sub.add_parser(
+    run = sub.add_parser(
         "run",
         help="lancer le bot (Telegram, Matrix ou, sans jeton, la console)",
         description="Lance chaque transport configuré, l'envoi des messages et les "
         "rappels. Sans jeton Telegram ni Matrix, ouvre la console.",
+    )
+    run.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="processus qui traitent les messages (défaut : 1) : celui-ci et N-1 "
+        "« formabot work » qu'il lance et surveille (PostgreSQL et Telegram requis)",
+    )
+    sub.add_parser(
+        "work",
+        help="traiter les messages Telegram reçus par un autre processus (PostgreSQL)",
+        description="Prend les messages Telegram enregistrés dans la base par le processus "
+        "qui reçoit (formabot run) et y répond. Ne reçoit rien lui-même : à lancer en plus, "
+        "dans d'autres conteneurs, sur la même base PostgreSQL.",
     )
     console = sub.add_parser(
         "console",
@@ -203,7 +220,11 @@ async def cmd_console(settings: config.Settings, name: str, *, offer_demo: bool)
     return 0
 
 
-async def cmd_run(settings: config.Settings) -> int:
+async def cmd_run(settings: config.Settings, workers: int = 1) -> int:
+    refused = workers_refusal(settings, workers)
+    if refused is not None:
+        print(refused, file=sys.stderr)
+        return 2
     if not (settings.has_telegram or settings.has_matrix):
         print(
             f"Aucun jeton Telegram ni Matrix configuré : console sur {settings.shown_database_url}"
@@ -213,8 +234,34 @@ async def cmd_run(settings: config.Settings) -> int:
         return await cmd_console(settings, "formateur", offer_demo=True)
     db = await _open(settings)
     engine = build_engine(db, settings)
-    await serve(settings, db, transports_for(settings, engine))
-    await db.dispose()
+    supervisor = Supervisor(settings, workers - 1)
+    supervisor.start()  # after the migration: the children find the schema up to date
+    try:
+        await serve(settings, db, transports_for(settings, engine))
+    finally:
+        await supervisor.stop()
+        await db.dispose()
+    return 0
+
+
+async def cmd_work(settings: config.Settings) -> int:
+    """``formabot work``: answer the Telegram rows others recorded (:mod:`bot.workers`)."""
+    refused = workers_refusal(settings, 2, command="work")
+    if refused is not None:
+        print(refused, file=sys.stderr)
+        return 2
+    from bot.transports.telegram import TelegramTransport  # slow to import: here only
+
+    db = await _open(settings)
+    engine = build_engine(db, settings)
+    orphaned = asyncio.create_task(stop_when_orphaned())
+    try:
+        await serve(
+            settings, db, [TelegramTransport(settings, engine, receiving=False)], worker=True
+        )
+    finally:
+        orphaned.cancel()
+        await db.dispose()
     return 0
 
 
@@ -377,7 +424,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = config.load()
     setup_logging(settings.log_level)
     if args.command == "run":
-        return asyncio.run(cmd_run(settings))
+        return asyncio.run(cmd_run(settings, args.workers))
+    if args.command == "work":
+        return asyncio.run(cmd_work(settings))
     if args.command == "console":
         return asyncio.run(cmd_console(settings, args.name, offer_demo=False))
     if args.command == "demo":

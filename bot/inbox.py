@@ -26,8 +26,20 @@ Replies that cannot be sent now (the platform is down past the transport's
 own retries) are handed to the outbox in the same transaction that marks
 the update done, and its sender keeps trying.
 
-One process receives a platform's updates (Telegram allows one poller); a
-second process starting would also take the pending rows.
+One process receives a platform's updates (Telegram allows one poller, a
+webhook reaches one port).  When other processes share the database
+(:mod:`bot.workers`: ``formabot run --workers N``, ``formabot work``
+containers), every process handling Telegram updates is *shared*: it
+claims each row before its turn (:func:`bot.storage.inbox.claim`: the
+person's oldest pending row, nobody else's live lease), renews the claim
+while a long turn runs, and drops it with the done mark.  A row whose claim
+fails belongs to another process for now: it is left to it, with the rest
+of that person's queue here.  Each shared process also looks, every
+:data:`POLL_EVERY` while it has free slots, for rows it may claim (those
+recorded by the receiving process, those of a process killed mid-turn
+once its lease ran out), and after a turn for the same person's next row.
+On SQLite (one process) and for the console nothing is claimed: the turn
+stays exactly as it was.
 """
 
 from __future__ import annotations
@@ -38,7 +50,7 @@ import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -50,11 +62,21 @@ from bot.engine import Engine, account, log_failure
 from bot.messages import Attachment, Incoming, Platform, Reply
 from bot.outbox import PermanentFailure, enqueue
 from bot.progress import while_slow
+from bot.storage import inbox as rows
 from bot.storage.base import utcnow
-from bot.storage.inbox import InboxUpdate
+from bot.storage.inbox import LEASE, InboxUpdate, Pending
 from bot.storage.state import redelivery_window
 
 log = logging.getLogger(__name__)
+
+SHARED_PLATFORMS = frozenset({Platform.TELEGRAM})
+"""Platforms whose updates any process may handle: it can answer with the token alone.
+
+Not Matrix (its end-to-end keys belong to the receiving device), not the
+console (one terminal)."""
+
+POLL_EVERY = 0.1
+"""Seconds between two looks for claimable rows when a shared process found none."""
 
 
 Sent = Callable[[int], Awaitable[None]]
@@ -119,6 +141,8 @@ class _Item:
     answer: dict[str, Any]
     sent: int
     done: asyncio.Future[list[Reply]] = field(repr=False)
+    found: bool = False
+    """Found in the table (a poll, a person's next row), not recorded by this process."""
 
 
 class Inbox:
@@ -133,6 +157,8 @@ class Inbox:
         concurrency: int = 32,
         clock: Callable[[], datetime] = utcnow,
         typing: Callable[[Incoming], Awaitable[object]] | None = None,
+        shared: bool | None = None,
+        lease: timedelta = LEASE,
     ) -> None:
         self.engine = engine
         self.typing = typing
@@ -147,6 +173,13 @@ class Inbox:
         self._workers: dict[tuple[str, str, str], asyncio.Task[None]] = {}
         self._queued: set[int] = set()
         self._stopping = False
+        self.shared = (
+            not self.db.is_sqlite and platform in SHARED_PLATFORMS if shared is None else shared
+        )
+        """Claim each row before its turn: other processes may handle this platform too."""
+        self.lease = lease
+        self.me = rows.claimer()
+        self._poller: asyncio.Task[None] | None = None
 
     # --- receiving ----------------------------------------------------------------
 
@@ -201,24 +234,91 @@ class Inbox:
         if chat is not None:
             query = query.where(InboxUpdate.chat_id == chat)
         async with self.db.sessions() as session:
-            rows = (await session.scalars(query.order_by(InboxUpdate.id))).all()
+            found = (await session.scalars(query.order_by(InboxUpdate.id))).all()
+        items = self._items(found)
+        if self.shared:
+            self.start_polling()
+        if items:
+            log.info("inbox: %s update(s) received before the stop handled first", len(items))
+        for item in items:
+            self._queue(item)
+        return [item.done for item in items]
+
+    def _items(self, found: Sequence[Pending]) -> list[_Item]:
         loop = asyncio.get_running_loop()
-        items = [
+        return [
             _Item(
                 row.id,
                 payload_to_incoming(row.payload["incoming"]),
                 dict(row.payload.get("answer") or {}),
                 row.sent,
                 loop.create_future(),
+                found=True,
             )
-            for row in rows
+            for row in found
             if row.id not in self._queued
         ]
-        if items:
-            log.info("inbox: %s update(s) received before the stop handled first", len(items))
-        for item in items:
-            self._queue(item)
-        return [item.done for item in items]
+
+    # --- sharing the inbox with other processes -----------------------------------
+
+    def start_polling(self) -> None:
+        """Look for rows to claim until stopped (a shared inbox; idempotent)."""
+        if self._poller is None:
+            self._poller = asyncio.create_task(self._poll(), name="inbox-poll")
+
+    async def _poll(self) -> None:
+        while not self._stopping:
+            found: Sequence[Pending] = ()
+            free = self.concurrency - len(self._workers)
+            if free > 0:
+                try:
+                    async with self.db.engine.connect() as connection:
+                        found = await rows.takeable(
+                            connection, self.platform.value, self.me, self.clock(), free
+                        )
+                except Exception as exc:  # the database is away: look again later
+                    log_failure("looking for inbox rows", exc)
+            taken = 0
+            for item in self._items(found):
+                if item.incoming.key not in self._queues:
+                    self._queue(item)
+                    taken += 1
+            # A full batch of new rows: more may wait, look again at once.
+            await asyncio.sleep(0 if taken and taken == free else POLL_EVERY)
+
+    async def _claim(self, item: _Item) -> bool:
+        """Take the row for this process; False when another one has the person now."""
+        try:
+            async with self.db.engine.begin() as connection:
+                sent = await rows.claim(connection, item.row, self.me, self.clock(), self.lease)
+        except Exception as exc:  # the database is away: left pending, looked for again
+            log_failure(f"claiming inbox update {item.row}", exc)
+            return False
+        if sent is None:
+            return False
+        item.sent = max(item.sent, sent)  # a process that died may have sent some
+        return True
+
+    async def _follow(self, key: tuple[str, str, str]) -> _Item | None:
+        """The person's next row, claimable here: it follows without waiting for a poll."""
+        try:
+            async with self.db.engine.connect() as connection:
+                row = await rows.next_of(connection, key, self.me, self.clock())
+        except Exception as exc:
+            log_failure("looking for a person's next inbox row", exc)
+            return None
+        items = self._items([] if row is None else [row])
+        return items[0] if items else None
+
+    async def _renewing(self, item: _Item) -> None:
+        """Keep the claim while a long turn runs (cancelled when it ends)."""
+        while True:
+            await asyncio.sleep(self.lease.total_seconds() / 3)
+            try:
+                async with self.db.engine.begin() as connection:
+                    await rows.renew(connection, item.row, self.me, self.clock(), self.lease)
+            except Exception as exc:
+                log_failure(f"renewing the claim of inbox update {item.row}", exc)
 
     # --- handling -----------------------------------------------------------------
 
@@ -242,11 +342,23 @@ class Inbox:
                 if self._slots is None:
                     self._slots = asyncio.Semaphore(self.concurrency)
                 async with self._slots:
+                    if self.shared and not await self._claim(item):
+                        # Another process has this person now: the rest of the
+                        # queue is theirs too, in order (left pending below).
+                        break
                     replies = await self._handle(item)
                 queue.popleft()
                 self._queued.discard(item.row)
                 if not item.done.done():
                     item.done.set_result(replies)
+                # A row found in the table: the person's later ones may be too
+                # (recorded by the receiving process while this one had them).
+                # What this process records itself comes to its queue anyway.
+                if self.shared and item.found and not queue and not self._stopping:
+                    following = await self._follow(key)
+                    if following is not None and following.row not in self._queued:
+                        self._queued.add(following.row)
+                        queue.append(following)
         finally:
             # No await between the last check and here: a record() after this
             # point sees no worker for the key and starts one.  Left in the
@@ -270,6 +382,15 @@ class Inbox:
                 await asyncio.sleep(min(30.0, 0.5 * 2 ** min(attempt, 6)))
 
     async def _handle_once(self, item: _Item) -> list[Reply]:
+        if not self.shared:
+            return await self._turn(item)
+        renewing = asyncio.create_task(self._renewing(item))
+        try:
+            return await self._turn(item)
+        finally:
+            renewing.cancel()
+
+    async def _turn(self, item: _Item) -> list[Reply]:
         typing = self.typing
         replies = await while_slow(
             self.engine.handle(item.incoming),
@@ -305,7 +426,13 @@ class Inbox:
         await session.execute(
             update(InboxUpdate)
             .where(InboxUpdate.id == item.row)
-            .values(status="done", payload={}, sent=item.sent, done_at=self.clock())
+            .values(
+                status="done",
+                payload={},
+                sent=item.sent,
+                done_at=self.clock(),
+                claimed_until=None,  # claimed_by stays: which process handled it
+            )
         )
         await self.engine.delivered(session, incoming)
         for offset, reply in enumerate(left):
@@ -322,6 +449,10 @@ class Inbox:
     async def stop(self, *, grace: float = 5.0) -> None:
         """Finish the turns under way (for ``grace`` seconds at most); the rest stays pending."""
         self._stopping = True
+        if self._poller is not None:
+            self._poller.cancel()
+            await asyncio.gather(self._poller, return_exceptions=True)
+            self._poller = None
         workers = list(self._workers.values())
         if not workers:
             return

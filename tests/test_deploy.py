@@ -73,7 +73,7 @@ def test_every_setting_of_the_kit_is_one_the_code_reads() -> None:
     assert {"DATABASE_URL", "FORMABOT_DATA_DIR", "TELEGRAM_TOKEN"} <= known  # the reader works
     services = compose()["services"]
     assert set(services["postgres"]["environment"]) == POSTGRES_KEYS
-    for name in ("migrate", "formabot"):
+    for name in ("migrate", "formabot", "worker"):
         unknown = set(services[name]["environment"]) - known
         assert not unknown, f"{name}: settings no code reads: {unknown}"
     image = {k for k in dockerfile_env() if k.startswith(("FORMABOT_", "TELEGRAM_", "MATRIX_"))}
@@ -98,7 +98,7 @@ def test_the_database_is_the_postgres_service_and_migrated_before_the_bot() -> N
     assert postgres["image"] == "postgres:15"
     assert postgres["volumes"] == ["postgres:/var/lib/postgresql/data"]
     assert "pg_isready" in postgres["healthcheck"]["test"]
-    for name in ("migrate", "formabot"):
+    for name in ("migrate", "formabot", "worker"):
         url = make_url(services[name]["environment"]["DATABASE_URL"])
         assert url.drivername == "postgresql+asyncpg"
         assert (url.host, url.port) == ("postgres", 5432)
@@ -116,9 +116,24 @@ def test_the_database_is_the_postgres_service_and_migrated_before_the_bot() -> N
     assert set(compose()["volumes"]) == {"postgres", "data"}
 
 
+def test_the_worker_service_answers_with_the_bots_settings_and_receives_nothing() -> None:
+    """``formabot work`` replicas, on demand (a profile), exactly as the bot configured."""
+    services = compose()["services"]
+    worker, bot = services["worker"], services["formabot"]
+    assert worker["command"].split() == ["formabot", "work"]
+    assert cli.build_parser().parse_args(["work"]).command == "work"
+    assert worker["profiles"] == ["workers"]  # `docker compose up` alone starts none
+    # The same token, database, rules and keys: a turn must not depend on who runs it.
+    assert worker["environment"] == bot["environment"]
+    assert worker["image"] == bot["image"] and worker["restart"] == "unless-stopped"
+    assert "ports" not in worker  # no webhook, no getUpdates: it receives nothing
+    assert worker["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert "--scale worker=" in COMPOSE.read_text(encoding="utf-8")
+
+
 def test_the_data_volume_is_the_data_folder_and_the_health_check_the_metrics_port() -> None:
     env = dockerfile_env()
-    for name in ("migrate", "formabot"):
+    for name in ("migrate", "formabot", "worker"):
         assert compose()["services"][name]["volumes"] == [f"data:{env['FORMABOT_DATA_DIR']}"]
     text = DOCKERFILE.read_text(encoding="utf-8")
     assert f'VOLUME ["{env["FORMABOT_DATA_DIR"]}"]' in text

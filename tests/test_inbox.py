@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -18,11 +18,13 @@ from bot.conversations.kit.context import Context
 from bot.engine import Engine
 from bot.inbox import Inbox, Sent, forget_handled_updates, incoming_to_payload, payload_to_incoming
 from bot.messages import Attachment, Document, Incoming, Platform, Reply
+from bot.storage import inbox as inbox_rows
 from bot.storage.db import Database
-from bot.storage.inbox import InboxUpdate
+from bot.storage.inbox import LEASE, InboxUpdate
 from bot.storage.outbox import OutboxMessage
 from bot.storage.state import ConversationState, ProcessedEvent
 from tests.auxil.dialogue import Clock
+from tests.auxil.statements import plans, recording, scans
 
 PDF = b"%PDF-1.4 compte rendu \x00\xff"
 
@@ -281,3 +283,89 @@ async def test_done_rows_are_forgotten_after_the_platforms_window_pending_ones_n
             assert await session.scalar(select(func.count()).select_from(InboxUpdate)) == left
     [row] = await rows(store)
     assert row.event_id == "601"
+
+
+# --- several processes: the claim ---------------------------------------------------
+
+
+async def test_a_row_is_claimed_only_as_its_persons_oldest_and_only_by_one_process(
+    echo: Echo, store: Database, clock: Clock
+) -> None:
+    parked = Inbox(echo, Platform.TELEGRAM, Chat().deliver, clock=clock)
+    parked._stopping = True  # recorded by the receiving process, handled by nobody yet
+    await parked.record(
+        [(message("A", "a1"), {}), (message("A", "a2"), {}), (message("B", "b1"), {})]
+    )
+    a1, a2, b1 = (row.id for row in await rows(store))
+    now = clock.now
+
+    async def claim(row: int, who: str, at: datetime = now) -> int | None:
+        async with store.engine.begin() as connection:
+            return await inbox_rows.claim(connection, row, who, at)
+
+    assert await claim(a2, "p1") is None  # A's first message comes first, in any process
+    assert await claim(a1, "p1") == 0
+    assert await claim(a1, "p2") is None  # held by p1
+    assert await claim(a2, "p2") is None  # and A's next waits behind it
+    assert await claim(b1, "p2") == 0  # another person is not held up
+    assert await claim(a1, "p1") == 0  # p1 again (its own restart) may
+    async with store.engine.connect() as connection:
+        assert list(await inbox_rows.takeable(connection, "telegram", "p3", now, 10)) == []
+        # p1 died: LEASE later its row is anyone's, A's next still waits behind it.
+        later = now + LEASE + timedelta(seconds=1)
+        found = await inbox_rows.takeable(connection, "telegram", "p3", later, 10)
+        assert [r.id for r in found] == [a1, b1]
+        assert list(await inbox_rows.takeable(connection, "console", "p3", later, 10)) == []
+    assert await claim(a1, "p3", later) == 0
+
+
+async def test_a_shared_inbox_leaves_a_person_held_elsewhere_to_that_process(
+    echo: Echo, store: Database, clock: Clock
+) -> None:
+    chat = Chat()
+    inbox = Inbox(echo, Platform.TELEGRAM, chat.deliver, clock=clock, shared=True)
+    async with store.sessions() as session, session.begin():
+        session.add(
+            InboxUpdate(
+                platform="telegram",
+                event_id="e0",
+                chat_id="A",
+                user_id="A",
+                payload={"incoming": incoming_to_payload(message("A", "e0", "avant"))},
+                status="pending",
+                sent=1,  # the other process had sent one reply
+                received_at=clock.now,
+                claimed_by="other:1",
+                claimed_until=clock.now + LEASE,
+            )
+        )
+    futures = await inbox.record([(message("A", "e1", "m1"), {}), (message("B", "e2", "m2"), {})])
+    await asyncio.gather(*futures, return_exceptions=True)
+    await inbox.idle()
+    assert echo.ran == ["e2"]  # B at once; A's message waits for A's older one
+    assert futures[0].cancelled()
+    # The other process's lease runs out: A's rows are taken over, in order, the
+    # replies the other one sent not sent again.
+    clock.advance(seconds=LEASE.total_seconds() + 1)
+    inbox.start_polling()
+    for _ in range(100):
+        if len(echo.ran) == 3 and not inbox._workers:
+            break
+        await asyncio.sleep(0.05)
+    await inbox.stop()
+    assert echo.ran == ["e2", "e0", "e1"]
+    assert chat.texts("A") == ["cr.pdf", "fin avant", "reçu m1", "cr.pdf", "fin m1"]
+    assert {(r.status, r.claimed_by) for r in await rows(store)} == {("done", inbox.me)}
+
+
+async def test_the_claims_read_indexes_only(echo: Echo, store: Database, clock: Clock) -> None:
+    now = clock.now
+    with recording(store) as sent:
+        async with store.engine.begin() as connection:
+            await inbox_rows.claim(connection, 1, "p1", now)
+            await inbox_rows.renew(connection, 1, "p1", now)
+            await inbox_rows.takeable(connection, "telegram", "p1", now, 10)
+            await inbox_rows.next_of(connection, ("telegram", "A", "A"), "p1", now)
+    found = await plans(store, sent)
+    assert len(found) == 4
+    assert scans(found, {"inbox"}) == []

@@ -8,22 +8,62 @@ A transport commits the row *before* it acknowledges the update (the next
 can only lose what the platform will deliver again.  ``pending`` rows are
 handled in order per person; ``done`` ones have their content erased and
 are forgotten after a while.
+
+When several processes share the database (``formabot run --workers N``,
+or ``formabot work`` containers), a process handles a row only after
+claiming it (:func:`claim`): one conditional ``UPDATE`` that succeeds only
+if the row is its person's *oldest* pending row and nobody else holds a
+live lease on it.  So two updates of one person are never handled at once
+nor out of order, in any process, while different people go to whichever
+process is free.  The lease is renewed while a long turn runs and dropped
+with the ``done`` mark; a process killed mid-turn stops renewing it, and
+:data:`LEASE` later another process takes the row over.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+import os
+import socket
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any, Protocol
 
-from sqlalchemy import JSON, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    bindparam,
+    exists,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.orm import Mapped, aliased, mapped_column
 
 from bot.storage.base import Base, utcnow
+
+LEASE = timedelta(seconds=30)
+"""How long a claim holds without being renewed.
+
+A turn takes milliseconds, the longest (a PDF) a few seconds, and a running
+turn renews its claim every third of this; so 30 s is only ever reached by
+a process that died or lost the database.  Shorter would risk a second
+process replaying a turn that is merely slow (its effects are de-duplicated,
+but a reply could go out twice); longer would keep a killed worker's people
+waiting longer for their answer.
+"""
 
 
 class InboxUpdate(Base):
     __tablename__ = "inbox"
-    __table_args__ = (UniqueConstraint("platform", "event_id"),)
+    __table_args__ = (
+        UniqueConstraint("platform", "event_id"),
+        Index("ix_inbox_person_pending", "platform", "chat_id", "user_id", "status", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     """Arrival order: a person's updates are handled by increasing id."""
@@ -39,3 +79,122 @@ class InboxUpdate(Base):
     """How many of the turn's replies went out: a restart sends the rest."""
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(index=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    """The process handling the row (``host:pid``), when several share the database;
+    kept once done, which says who handled it (no personal data)."""
+    claimed_until: Mapped[datetime | None]
+    """Until when that claim holds unless renewed (:data:`LEASE`)."""
+
+
+def claimer() -> str:
+    """This process's name in ``claimed_by``: a restarted process is a new one."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:64]
+
+
+def _takeable() -> ColumnElement[bool]:
+    """The row is its person's oldest pending one and nobody else (``:me``) holds it at ``:now``."""
+    older = aliased(InboxUpdate, name="older")
+    return (
+        (InboxUpdate.status == "pending")
+        & or_(
+            InboxUpdate.claimed_until.is_(None),
+            InboxUpdate.claimed_until < bindparam("now", type_=_MOMENT),
+            InboxUpdate.claimed_by == bindparam("me", type_=String()),
+        )
+        & ~exists().where(
+            older.platform == InboxUpdate.platform,
+            older.chat_id == InboxUpdate.chat_id,
+            older.user_id == InboxUpdate.user_id,
+            older.status == "pending",
+            older.id < InboxUpdate.id,
+        )
+    )
+
+
+# Built once (a claim and a look run for every turn of a shared inbox): only
+# their parameters change, so neither SQLAlchemy nor the driver prepares
+# them again.
+_MOMENT = InboxUpdate.__table__.c.claimed_until.type
+_CLAIM = (
+    update(InboxUpdate)
+    .where(InboxUpdate.id == bindparam("row", type_=Integer()), _takeable())
+    .values(claimed_by=bindparam("me"), claimed_until=bindparam("until", type_=_MOMENT))
+    .returning(InboxUpdate.sent)
+)
+_RENEW = (
+    update(InboxUpdate)
+    .where(
+        InboxUpdate.id == bindparam("row", type_=Integer()),
+        InboxUpdate.claimed_by == bindparam("me", type_=String()),
+    )
+    .values(claimed_until=bindparam("until", type_=_MOMENT))
+)
+_PENDING = (InboxUpdate.id, InboxUpdate.payload, InboxUpdate.sent)
+_TAKEABLE = (
+    select(*_PENDING)
+    .where(InboxUpdate.platform == bindparam("platform", type_=String()), _takeable())
+    .order_by(InboxUpdate.id)
+    .limit(bindparam("limit", type_=Integer()))
+)
+_NEXT = (
+    select(*_PENDING)
+    .where(
+        InboxUpdate.platform == bindparam("platform", type_=String()),
+        InboxUpdate.chat_id == bindparam("chat", type_=String()),
+        InboxUpdate.user_id == bindparam("user", type_=String()),
+        _takeable(),
+    )
+    .order_by(InboxUpdate.id)
+    .limit(1)
+)
+
+
+class Pending(Protocol):
+    """What handling a row needs: its id, what was recorded, the replies already sent."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def payload(self) -> dict[str, Any]: ...
+
+    @property
+    def sent(self) -> int: ...
+
+
+async def claim(
+    connection: AsyncConnection, row: int, me: str, now: datetime, lease: timedelta = LEASE
+) -> int | None:
+    """Take ``row`` for ``lease``; the replies already sent, or None when it is not ours to take.
+
+    One statement: on PostgreSQL two processes racing for one row both reach
+    its lock, and the second re-reads the claim the first wrote and takes
+    nothing.
+    """
+    values = {"row": row, "me": me, "now": now, "until": now + lease}
+    sent: int | None = (await connection.execute(_CLAIM, values)).scalar_one_or_none()
+    return sent
+
+
+async def renew(
+    connection: AsyncConnection, row: int, me: str, now: datetime, lease: timedelta = LEASE
+) -> None:
+    """A long turn keeps its claim."""
+    await connection.execute(_RENEW, {"row": row, "me": me, "until": now + lease})
+
+
+async def takeable(
+    connection: AsyncConnection, platform: str, me: str, now: datetime, limit: int
+) -> Sequence[Pending]:
+    """Rows this process may claim now, oldest first: at most one per person."""
+    values = {"platform": platform, "me": me, "now": now, "limit": limit}
+    return (await connection.execute(_TAKEABLE, values)).all()
+
+
+async def next_of(
+    connection: AsyncConnection, key: tuple[str, str, str], me: str, now: datetime
+) -> Pending | None:
+    """The person's next row, if this process may claim it: their later messages follow."""
+    platform, chat, user = key
+    values = {"platform": platform, "chat": chat, "user": user, "me": me, "now": now}
+    return (await connection.execute(_NEXT, values)).first()

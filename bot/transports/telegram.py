@@ -17,6 +17,12 @@ We deliberately use neither PTB's ``Updater`` nor ``ConversationHandler``
 nor its persistence: the engine keeps conversation state in SQL for every
 platform.  PTB's ``Application`` is kept for its bot (rate limiter,
 initialisation).
+
+A worker process (``formabot work``, :mod:`bot.workers`) builds this
+transport with ``receiving=False``: it only answers, the rows it claims in
+the shared inbox.  It never calls ``getUpdates``, ``setWebhook`` or
+``deleteWebhook`` (Telegram allows one consumer, the receiving process),
+nor rewrites the command menu.
 """
 
 from __future__ import annotations
@@ -105,8 +111,10 @@ class TelegramTransport:
         *,
         request: BaseRequest | None = None,
         poll_interval: float | None = None,
+        receiving: bool = True,
     ) -> None:
         self.settings = settings
+        self.receiving = receiving
         self.engine = engine
         builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
             ApplicationBuilder().token(settings.telegram_token).updater(None)
@@ -143,6 +151,10 @@ class TelegramTransport:
         """
         await when_reachable("getMe", self.app.initialize)
         self.username = self.app.bot.username or ""
+        if not self.receiving:
+            self.inbox.start_polling()
+            log.info("telegram transport started (answering only)")
+            return
         await self._announce()
         await self.inbox.resume()
         if self.settings.telegram_webhook_url:

@@ -15,12 +15,15 @@ once with one turn at a time and once with ``--users`` people talking at once.
   and the same 13 states, driven offline by ``Application.process_update``
   (a dummy token, a request class returning canned JSON), first with the
   default periodic flush, then made durable after every turn.
+- the floor: what SQLite alone takes for a turn's three statements and its
+  commit, with bare ``sqlite3`` (:func:`run_floor`).
 
-Each run is a fresh subprocess, so its peak RSS is its own; the six runs are
+Each run is a fresh subprocess, so its peak RSS is its own; the seven runs are
 repeated ``--rounds`` times, every other round in reverse order (A/B
 alternation on a shared machine), and the round with the median rate is
 shown: turns/s, p50/p95, CPU milliseconds per turn (the process's CPU time,
-every thread) and, for formabot, SQL statements per turn. This is a script
+every thread), split for sequential runs between the question turns and
+the saving one, and, for formabot, SQL statements per turn. This is a script
 for people, not a test: the suite never times anything.
 """
 
@@ -93,6 +96,7 @@ VARIANTS = {
     "ptb-periodic-conc": "ptb periodic flush, {users} concurrent users",
     "ptb-durable-seq": "ptb flush every turn, sequential",
     "ptb-durable-conc": "ptb flush every turn, {users} concurrent users",
+    "sqlite-floor": "bare sqlite3: a turn's 3 statements and its commit, sequential",
 }
 
 
@@ -111,6 +115,11 @@ class Result:
     """Process CPU time (every thread) while the turns ran."""
     statements: int | None = None
     """SQL statements sent while the turns ran (formabot; BEGIN and COMMIT not counted)."""
+    commit_cpu_ms: float | None = None
+    """The floor's commit alone: its turn's CPU minus that of the same turn rolled back."""
+    saving_turns: int = 0
+    saving_cpu_seconds: float = 0.0
+    """The CPU of the dialogues' last turns (« Enregistrer »: the formation is saved)."""
 
     @property
     def rate(self) -> float:
@@ -119,6 +128,16 @@ class Result:
     @property
     def cpu_ms(self) -> float:
         return self.cpu_seconds * 1000 / self.turns if self.turns else 0.0
+
+    @property
+    def question_cpu_ms(self) -> float:
+        """CPU per turn but the saving ones: a question answered and the next one asked."""
+        questions = self.turns - self.saving_turns
+        return (self.cpu_seconds - self.saving_cpu_seconds) * 1000 / questions if questions else 0
+
+    @property
+    def saving_cpu_ms(self) -> float:
+        return self.saving_cpu_seconds * 1000 / self.saving_turns if self.saving_turns else 0.0
 
     @property
     def statements_per_turn(self) -> float | None:
@@ -149,9 +168,12 @@ async def drive(result: Result, turn: Turn, per_user: list[int], concurrent: boo
 
     async def dialogue(user: int) -> None:
         for kind, value in DIALOGUE:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             ok = await turn(user, kind, value)
             latencies.append((time.perf_counter() - started) * 1000)
+            if value == DIALOGUE[-1][1] and not concurrent:  # else other turns run meanwhile
+                result.saving_turns += 1
+                result.saving_cpu_seconds += time.process_time() - cpu
             result.turns += 1
             if not ok:
                 result.failures += 1
@@ -303,6 +325,92 @@ def find_choice(replies: Sequence[Reply], label: str) -> str | None:
             if wanted in choice.label.casefold():
                 return choice.data
     return None
+
+
+async def run_floor(result: Result, turns: int) -> None:
+    """What SQLite alone takes for a turn: the floor under any durable turn.
+
+    The statements the engine sends for a turn in the middle of the dialogue
+    (:data:`~bot.storage.turn_rows.LOAD`, ``SAVE_STATE``, ``RECORD``, the SQL
+    compiled from :mod:`bot.storage.turn_rows`, values through the same
+    converters: JSON, dates), on the same freshly migrated file with the
+    demo, replayed with bare ``sqlite3`` (WAL, ``synchronous=NORMAL``, as the
+    engine's connection), each turn its own transaction: no step, no
+    template, no SQLAlchemy.
+    """
+    import sqlite3
+
+    from bot.messages import Incoming, Platform
+    from bot.storage import turn_rows as rows
+
+    with tempfile.TemporaryDirectory(prefix="formabot-floor-") as tmp:
+        engine, names = await setup_engine(Path(tmp), 1)
+        replies: list[Reply] = []
+        for number, (kind, value) in enumerate(DIALOGUE[:3]):  # a state row, a draft
+            replies = await engine.handle(
+                Incoming(Platform.CONSOLE, names[0], names[0], f"setup-{number}", text=value)
+                if kind == "say"
+                else Incoming(
+                    Platform.CONSOLE,
+                    names[0],
+                    names[0],
+                    f"setup-{number}",
+                    choice=find_choice(replies, value),
+                )
+            )
+        dialect = engine.db.engine.dialect
+        await engine.db.dispose()
+        key = {"platform": "console", "chat": names[0], "user": names[0]}
+        connection = sqlite3.connect(Path(tmp) / "formabot.db", isolation_level=None)
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
+            connection.execute(f"PRAGMA {pragma}")
+        load, save, record = (rows.Prepared.of(s, dialect) for s in rows.STATEMENTS)
+        first = connection.execute(
+            load.sql, load.values({**key, "event_platform": "console", "event": "x"})
+        ).fetchall()
+        row = load.row(first[0])
+        state = {
+            "new_flow": row["flow"],
+            "new_step": row["step"],
+            "new_data": row["data"],
+            "new_expires_at": NOW,
+            "new_updated_at": NOW,
+            "state_id": row["state_id"],
+        }
+        said = [{"text": "De quoi s'agit-il ?", "choices": [["Une formation", "2|formation"]]}]
+        sent = {"event_platform": "console", "processed_at": NOW, "event_replies": said}
+        version = int(row["version"])
+
+        def turn(end: str = "COMMIT") -> None:
+            nonlocal version
+            event = f"floor-{version}"
+            connection.execute("BEGIN")
+            connection.execute(load.sql, load.values({**key, **sent, "event": event})).fetchall()
+            moved = connection.execute(
+                save.sql,
+                save.values({**state, "new_version": version + 1, "seen_version": version}),
+            )
+            assert moved.rowcount == 1
+            connection.execute(record.sql, record.values({**sent, "event": event}))
+            connection.execute(end)
+            if end == "COMMIT":
+                version += 1
+
+        start(result)
+        began = time.perf_counter()
+        for _ in range(turns):
+            started = time.perf_counter()
+            turn()
+            result.latencies.append((time.perf_counter() - started) * 1000)
+        result.seconds = time.perf_counter() - began
+        stop(result)
+        result.turns, result.statements = turns, 3 * turns
+        rolled_back = -time.process_time()
+        for _ in range(turns):
+            turn("ROLLBACK")
+        rolled_back += time.process_time()
+        result.commit_cpu_ms = (result.cpu_seconds - rolled_back) * 1000 / turns
+        connection.close()
 
 
 # --- python-telegram-bot -------------------------------------------------------------------
@@ -866,6 +974,8 @@ def worker(variant: str, turns: int, users: int, send: bool) -> Result:
     per_user = plan(turns, users)
     if variant.startswith("engine"):
         asyncio.run(run_engine(result, per_user, concurrent))
+    elif variant == "sqlite-floor":
+        asyncio.run(run_floor(result, sum(per_user) * len(DIALOGUE)))
     else:
         asyncio.run(run_ptb(result, per_user, concurrent, "durable" in variant, send))
     return result
@@ -891,17 +1001,26 @@ def typical(done: list[Result]) -> Result:
 
 
 def table(results: dict[str, Result], users: int) -> str:
-    """The figures of every variant, as the README's table."""
+    """The figures of every variant, as the README's table.
+
+    Sequential runs also split the CPU: the question turns (an answer parsed,
+    the next question asked) and the saving turn (« Enregistrer »: formabot
+    writes the formation, its trainees and deadlines; PTB appends a dict).
+    """
     lines = [
-        "| run | turns/s | p50 | p95 | CPU per turn | SQL statements per turn |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| run | turns/s | p50 | p95 | CPU per turn | CPU per question turn "
+        "| CPU of the saving turn | SQL statements per turn |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for variant, r in results.items():
         statements = r.statements_per_turn
+        split = (
+            f"{r.question_cpu_ms:.2f} ms | {r.saving_cpu_ms:.2f} ms" if r.saving_turns else "- | -"
+        )
         lines.append(
             f"| {VARIANTS[variant].format(users=users)} | {r.rate:.0f} | "
             f"{r.percentile(50):.2f} ms | {r.percentile(95):.2f} ms | {r.cpu_ms:.2f} ms | "
-            f"{'-' if statements is None else f'{statements:.2f}'} |"
+            f"{split} | {'-' if statements is None else f'{statements:.2f}'} |"
         )
     return "\n".join(lines)
 
@@ -986,7 +1105,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(
                 f"ratio formabot/{name}, {how}: turns/s {engine.rate / ptb.rate:.2f}, "
                 f"CPU per turn {ptb.cpu_ms / engine.cpu_ms:.2f}"
+                + (
+                    f", CPU per question turn {ptb.question_cpu_ms / engine.question_cpu_ms:.2f}"
+                    if engine.saving_turns and ptb.saving_turns
+                    else ""
+                )
             )
+    floor, engine = results["sqlite-floor"], results["engine-seq"]
+    print(
+        f"floor (bare sqlite3, a turn's 3 statements and commit): {floor.rate:.0f} turns/s, "
+        f"{floor.cpu_ms:.3f} ms CPU per turn, of which the commit {floor.commit_cpu_ms or 0:.3f} ms; "
+        f"{floor.cpu_ms / engine.cpu_ms:.0%} of formabot's CPU per turn (sequential)"
+    )
     print()
     print(COMPARISON)
     print()

@@ -27,14 +27,14 @@ import difflib
 import logging
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import progress, texts
 from bot.answers import fold
@@ -49,6 +49,7 @@ from bot.messages import Incoming, Reply
 from bot.metrics import METRICS
 from bot.privacy.replies import Sealer, delivered_copy, replayed, stored_copy
 from bot.storage import turn_rows as rows
+from bot.storage.base import utcnow
 from bot.storage.db import Database
 from bot.storage.people import Role
 from bot.storage.state import ProcessedEvent
@@ -164,20 +165,19 @@ class Engine:
         return [Reply(text=texts.say("common.busy"))]
 
     async def _handle_once(self, incoming: Incoming) -> list[Reply]:
-        async with self.db.sessions() as session, session.begin():
-            # The engine's own rows go through the session's connection (Core, no
-            # ORM layer); the step's business rows through the session, same transaction.
-            connection = await session.connection()
-            row = (
-                await connection.execute(rows.LOAD, {**_chat_key(incoming), **_event_key(incoming)})
-            ).one()
-            if row.seen is not None:  # handled before: its stored replies, nothing else
-                return [replayed(p, self.sealer) for p in row.seen]
-            stand, actor = await self._load(connection, incoming, row)
+        async with self.db.transaction() as connection:
+            # The engine's own rows go straight through the connection (no ORM
+            # layer: :mod:`bot.storage.turn_rows`); the step's business rows
+            # through ``ctx.session``, opened on it if the step needs one.
+            turn = rows.on(connection)
+            row = await turn.one(rows.LOAD, {**_chat_key(incoming), **_event_key(incoming)})
+            if row["seen"] is not None:  # handled before: its stored replies, nothing else
+                return [replayed(p, self.sealer) for p in row["seen"]]
+            stand, actor = await self._load(turn, incoming, row)
             now = self.clock()
             tz = actor.timezone if actor else self.settings.default_timezone
             ctx = Context(
-                session=session,
+                connection=connection,
                 incoming=incoming,
                 actor=actor,
                 data=dict(stand.data or {}),
@@ -186,15 +186,17 @@ class Engine:
                 features=self.features,
             )
             flow_name, step_name = await self._route(ctx, stand)
-            await self._save(connection, incoming, stand, flow_name, step_name, ctx)
+            await ctx.settle()
+            await self._save(turn, incoming, stand, flow_name, step_name, ctx)
             # Written last, with its replies (one INSERT): the same event handled at
             # once elsewhere makes this INSERT fail, the turn is rolled back and
             # retried, and the retry answers with what the other one stored.
             # Whole until sent (see ``delivered``), but codes only sealed.
-            await connection.execute(
+            await turn.write(
                 rows.RECORD,
                 {
                     **_event_key(incoming),
+                    "processed_at": utcnow(),
                     "event_replies": [stored_copy(r, self.sealer) for r in ctx.replies],
                 },
             )
@@ -231,43 +233,47 @@ class Engine:
     # --- loading ----------------------------------------------------------------
 
     async def _load(
-        self, connection: AsyncConnection, incoming: Incoming, row: Any
+        self, turn: rows.Rows, incoming: Incoming, row: Mapping[str, Any]
     ) -> tuple[Stand, Actor | None]:
         """Where the conversation stands and who is writing, from the row of :data:`rows.LOAD`."""
         stand = Stand(
-            row.state_id, row.flow, row.step, row.data or {}, row.version or 0, row.expires_at
+            row["state_id"],
+            row["flow"],
+            row["step"],
+            row["data"] or {},
+            row["version"] or 0,
+            row["expires_at"],
         )
-        if row.person_id is None:
+        person = row["person_id"]
+        if person is None:
             return stand, None
-        if not incoming.is_group and row.identity_chat != incoming.chat:
-            await connection.execute(
-                rows.MOVE_IDENTITY, {"identity": row.identity_id, "new_chat": incoming.chat}
+        if not incoming.is_group and row["identity_chat"] != incoming.chat:
+            await turn.write(
+                rows.MOVE_IDENTITY, {"identity": row["identity_id"], "new_chat": incoming.chat}
             )
-        if row.organisation_id is None:
+        if row["organisation_id"] is None:
             actor = Actor(
-                row.person_id, row.person_name, None, None, None, self.settings.default_timezone
+                person, row["person_name"], None, None, None, self.settings.default_timezone
             )
             return stand, actor
         return stand, Actor(
-            person_id=row.person_id,
-            name=row.person_name,
-            organisation_id=row.organisation_id,
-            organisation_name=row.organisation_name,
-            role=Role(row.role),
-            timezone=row.timezone,
+            person_id=person,
+            name=row["person_name"],
+            organisation_id=row["organisation_id"],
+            organisation_name=row["organisation_name"],
+            role=Role(row["role"]),
+            timezone=row["timezone"],
         )
 
     async def actor(self, session: AsyncSession, incoming: Incoming) -> Actor | None:
         """Who is writing, with their organisation and role (what a turn loads with its state)."""
-        connection = await session.connection()
-        row = (
-            await connection.execute(rows.LOAD, {**_chat_key(incoming), **_event_key(incoming)})
-        ).one()
-        return (await self._load(connection, incoming, row))[1]
+        turn = rows.on(await session.connection())
+        row = await turn.one(rows.LOAD, {**_chat_key(incoming), **_event_key(incoming)})
+        return (await self._load(turn, incoming, row))[1]
 
     async def _save(
         self,
-        connection: AsyncConnection,
+        turn: rows.Rows,
         incoming: Incoming,
         stand: Stand,
         flow: str | None,
@@ -290,12 +296,12 @@ class Engine:
             "new_updated_at": ctx.now,
         }
         if stand.id is None:
-            await connection.execute(rows.CREATE_STATE, {**_chat_key(incoming), **values})
+            await turn.write(rows.CREATE_STATE, {**_chat_key(incoming), **values})
             return
-        result = await connection.execute(
+        changed = await turn.write(
             rows.SAVE_STATE, {**values, "state_id": stand.id, "seen_version": stand.version}
         )
-        if result.rowcount != 1:
+        if changed != 1:
             raise StaleState()
 
     # --- routing ----------------------------------------------------------------

@@ -291,6 +291,8 @@ async def test_a_turn_issues_no_more_statements_than_the_readme_says(
             await trainer.says(text)
         statements = [s for s in sent if s not in ("BEGIN", "COMMIT", "ROLLBACK")]
         assert len(statements) <= int(figure.group(1)), (text, statements)
+        # Seen by the counter even on SQLite's direct path: read, versioned write, event.
+        assert [s.split()[0] for s in statements] == ["SELECT", "UPDATE", "INSERT"], statements
 
 
 class SlowEcho(Engine):

@@ -211,3 +211,35 @@ async def test_a_database_up_to_date_is_not_handed_to_alembic_again(
     await store.migrate()
     assert upgrades == ["head"]
     assert await schema_is_complete(store)
+
+
+async def test_a_transaction_keeps_its_rows_and_its_sessions_or_neither(store: Database) -> None:
+    """``Database.transaction``, as a turn uses it (direct rows on SQLite, Core on PostgreSQL,
+    and an ORM session joined to it that never commits by itself): all or nothing."""
+    from sqlalchemy import func, select
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from bot.storage.people import Person
+
+    async def names() -> list[str]:
+        async with store.sessions() as session:
+            return list(await session.scalars(select(Person.display_name).order_by(Person.id)))
+
+    async def write(name: str, fail: bool) -> None:
+        before = len(await names())
+        async with store.transaction() as connection:
+            await connection.execute(
+                Person.__table__.insert().values(display_name=f"{name} (Core)")
+            )
+            session = AsyncSession(bind=connection, join_transaction_mode="rollback_only")
+            session.add(Person(display_name=f"{name} (ORM)"))
+            await session.commit()  # only a flush: the transaction's end decides
+            assert await session.scalar(select(func.count(Person.id))) == before + 2
+            if fail:
+                raise RuntimeError("the step failed")
+
+    await write("Inès", fail=False)
+    with pytest.raises(RuntimeError):
+        await write("Bruno", fail=True)
+    assert await names() == ["Inès (Core)", "Inès (ORM)"]
+    assert store.inline == store.is_sqlite  # the fixture's SQLite is a file: the direct path

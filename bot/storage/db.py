@@ -18,21 +18,25 @@ import ast
 import asyncio
 import re
 import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import aiosqlite
-from sqlalchemy import Connection, event, text
+from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
 from sqlalchemy.pool import NullPool
+from sqlalchemy.util import greenlet_spawn
 
 from bot.files import make_private, private_dir
 
@@ -94,6 +98,11 @@ class InlineConnection(aiosqlite.Connection):
     def __await__(self) -> Any:
         return self._connect().__await__()  # no thread to start
 
+    @property
+    def sqlite(self) -> sqlite3.Connection:
+        """The driver's connection, for calls that need no await (:mod:`bot.storage.turn_rows`)."""
+        return self._conn
+
 
 def _inline_creator(path: str) -> Any:
     def create() -> InlineConnection:
@@ -122,6 +131,8 @@ class Database:
         self.url = url
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        self.inline = False
+        """SQLite calls run in the loop's thread (:class:`InlineConnection`): they never wait."""
         kwargs: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
             database = parsed.database or ""
@@ -135,6 +146,7 @@ class Database:
             kwargs.update(pool_size=1, max_overflow=0, pool_timeout=60)
             if sqlite_inline and database and database != ":memory:":
                 kwargs["async_creator"] = _inline_creator(database)
+                self.inline = True
         else:
             kwargs.update(
                 pool_pre_ping=True,
@@ -149,6 +161,30 @@ class Database:
         self.sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(
             self.engine, expire_on_commit=False
         )
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncConnection]:
+        """A connection in a transaction: committed if the block ends well, else rolled back.
+
+        What ``async with engine.connect() as c, c.begin()`` does, in fewer
+        steps when the connection is inline: opening (check-out and begin)
+        and ending (commit or rollback, and check-in) each cross into
+        SQLAlchemy's synchronous side once instead of twice, and the end is
+        not moved to a task of its own (which guards an await that a
+        cancellation could interrupt; inline calls never wait).  Those
+        crossings were a third of a turn's time.
+        """
+        if not self.inline:
+            async with self.engine.connect() as connection, connection.begin():
+                yield connection
+            return
+        sync = await greenlet_spawn(_open, self.engine.sync_engine)
+        try:
+            yield AsyncConnection(self.engine, sync)
+        except BaseException:
+            await greenlet_spawn(_end, sync, False)
+            raise
+        await greenlet_spawn(_end, sync, True)
 
     def _private_files(self, _dbapi_connection: Any, _record: Any) -> None:
         """The database file and its WAL companions: personal data, for the bot's user only."""
@@ -195,6 +231,22 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def _open(engine: Engine) -> Connection:
+    connection = engine.connect()
+    connection.begin()
+    return connection
+
+
+def _end(connection: Connection, commit: bool) -> None:
+    try:
+        if commit:
+            connection.commit()
+        else:
+            connection.rollback()
+    finally:
+        connection.close()
 
 
 @lru_cache(maxsize=1)

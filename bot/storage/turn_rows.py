@@ -18,14 +18,33 @@ compiled form in its cache and binds the values.
   where the version is still the one read.
 - :data:`RECORD`: the event with its replies; its primary key stops a
   redelivery or the same event handled at once elsewhere.
+
+:func:`on` runs them.  On PostgreSQL through SQLAlchemy Core.  On a SQLite
+file the connection runs in the loop's thread (:class:`InlineConnection`),
+and even Core's execution path (execution context, result object, a
+greenlet switch per call) cost more than SQLite's own work: there each
+statement is compiled once (:class:`Prepared`), with its types' converters,
+and sent straight to the driver's cursor on the same connection, so in the
+same transaction as the session's statements.  The one definition above
+serves both paths.
 """
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
 from sqlalchemy import String, Table, and_, bindparam, insert, literal, select, update
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql import Delete, Insert, Select, Update
 from sqlalchemy.sql.elements import BindParameter
 
 from bot.storage import people, state
+from bot.storage.db import InlineConnection
 
 # The tables, not the mapped classes: a statement on a mapped class goes through
 # the ORM's execution path (bulk persistence, entity loading) even when it only
@@ -115,5 +134,140 @@ SAVE_STATE = (
 RECORD = insert(_events).values(
     platform=bindparam("event_platform"),
     event_id=bindparam("event"),
+    processed_at=bindparam("processed_at"),
     replies=bindparam("event_replies"),
 )
+
+STATEMENTS = (LOAD, SAVE_STATE, RECORD)
+"""What a turn in the middle of a dialogue sends (``bench.turns`` replays them bare)."""
+
+Statement = Select[Any] | Insert | Update | Delete
+"""What :class:`Rows` runs: the statements above."""
+
+Convert = Callable[[Any], Any] | None
+"""A type's converter between Python and the driver (None: the value goes as it is)."""
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A statement compiled once for one dialect, with its types' converters, in order.
+
+    The SQL, the positional parameters and their bind converters, and the
+    result columns with theirs: what SQLAlchemy's compiled cache holds, taken
+    once so that a turn only converts values and calls the cursor.
+    """
+
+    sql: str
+    binds: tuple[tuple[str, bool, Any, Convert], ...]
+    """(name, required, fixed value for a literal, converter) per ``?``."""
+    columns: tuple[tuple[str, Convert], ...]
+
+    @classmethod
+    def of(cls, statement: Statement, dialect: Dialect) -> Prepared:
+        compiled = statement.compile(dialect=dialect)
+        binds = []
+        for name in compiled.positiontup or ():
+            bind = compiled.binds[name]
+            if not bind.required and bind.value is None:
+                # A column left out, whose default SQLAlchemy's execution would fill in.
+                raise ValueError(f"{name}: every column a turn writes is set in its statement")
+            convert = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            binds.append((name, bind.required, bind.effective_value, convert))
+        columns: tuple[tuple[str, Convert], ...] = ()
+        if isinstance(statement, Select):
+            columns = tuple(
+                (key, column.type.dialect_impl(dialect).result_processor(dialect, None))
+                for key, column in statement.selected_columns.items()
+            )
+        return cls(str(compiled), tuple(binds), columns)
+
+    def values(self, params: Mapping[str, Any]) -> tuple[Any, ...]:
+        """The positional parameters, converted; a missing required one is a KeyError."""
+        out = []
+        for name, required, fixed, convert in self.binds:
+            value = params[name] if required else fixed
+            out.append(value if convert is None or value is None else convert(value))
+        return tuple(out)
+
+    def row(self, raw: tuple[Any, ...]) -> dict[str, Any]:
+        return {
+            key: value if convert is None or value is None else convert(value)
+            for (key, convert), value in zip(self.columns, raw, strict=True)
+        }
+
+
+_prepared: dict[Statement, Prepared] = {}
+"""The statements above, prepared for SQLite on first use (one dialect per process)."""
+
+
+class Rows:
+    """The engine's statements on one connection, through SQLAlchemy Core."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
+
+    async def one(self, statement: Statement, params: Mapping[str, Any]) -> Mapping[str, Any]:
+        """The one row ``statement`` reads."""
+        return dict((await self.connection.execute(statement, params)).one()._mapping)
+
+    async def write(self, statement: Statement, params: Mapping[str, Any]) -> int:
+        """Run ``statement``; how many rows it changed."""
+        return (await self.connection.execute(statement, params)).rowcount
+
+
+class InlineRows(Rows):
+    """The same statements straight to SQLite's cursor, on the turn's very connection.
+
+    Whatever listens to SQLAlchemy's ``before_cursor_execute`` (the tests'
+    statement counter, the plan checks, ``bench.turns``) still sees each
+    statement, and a driver error comes out as SQLAlchemy's (an
+    ``IntegrityError`` starts the turn over, as on the Core path), its
+    parameters hidden: they may quote what a person typed.
+    """
+
+    def __init__(
+        self, connection: AsyncConnection, sync: Connection, sqlite: sqlite3.Connection
+    ) -> None:
+        super().__init__(connection)
+        self.sync = sync
+        self.sqlite = sqlite
+
+    def _run(self, statement: Statement, params: Mapping[str, Any]) -> tuple[Prepared, Any]:
+        prepared = _prepared.get(statement)
+        if prepared is None:
+            prepared = _prepared[statement] = Prepared.of(statement, self.connection.dialect)
+        values = prepared.values(params)
+        cursor = self.sqlite.cursor()
+        listeners = self.sync.dispatch.before_cursor_execute
+        if listeners:
+            listeners(self.sync, cursor, prepared.sql, values, None, False)
+        try:
+            return prepared, cursor.execute(prepared.sql, values)
+        except sqlite3.Error as exc:
+            raise DBAPIError.instance(
+                prepared.sql, values, exc, sqlite3.Error, hide_parameters=True
+            ) from exc
+
+    async def one(self, statement: Statement, params: Mapping[str, Any]) -> Mapping[str, Any]:
+        prepared, cursor = self._run(statement, params)
+        raw = cursor.fetchall()
+        if len(raw) != 1:
+            raise ValueError(f"one row expected, {len(raw)} read")
+        return prepared.row(raw[0])
+
+    async def write(self, statement: Statement, params: Mapping[str, Any]) -> int:
+        count: int = self._run(statement, params)[1].rowcount
+        return count
+
+
+def on(connection: AsyncConnection) -> Rows:
+    """The way to run the engine's statements on ``connection`` (in its transaction).
+
+    ``connection`` is checked out: its driver connection is there, no await
+    needed to reach it.
+    """
+    sync = connection.sync_connection
+    raw = sync.connection.driver_connection if sync is not None else None
+    if sync is not None and isinstance(raw, InlineConnection):
+        return InlineRows(connection, sync, raw.sqlite)
+    return Rows(connection)

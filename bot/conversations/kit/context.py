@@ -3,7 +3,9 @@
 The context is built by the engine for one incoming message, inside the
 transaction that will also store the conversation's new state: whatever the
 services a step calls write through ``ctx.session`` commits together with
-its answer, or not at all.  A step talks (``render``, ``say``, ``send``) and
+its answer, or not at all.  Most steps only parse and ask: the ORM session
+is opened on the turn's connection the first time a step uses it, so those
+turns never pay for one.  A step talks (``render``, ``say``, ``send``) and
 reads the answers so far (``data``); it leaves reading and writing the
 business tables to the services.
 """
@@ -16,7 +18,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot import texts
 from bot.answers import Invalid, close_words, fold
@@ -56,7 +58,8 @@ class Actor:
 
 @dataclass
 class Context:
-    session: AsyncSession
+    connection: AsyncConnection
+    """The turn's connection, in the transaction the engine commits."""
     incoming: Incoming
     actor: Actor | None
     data: dict[str, Any]
@@ -68,6 +71,30 @@ class Context:
     """A secret (an invitation code) was guessed wrong in this turn: see :mod:`bot.budget`."""
     works: list[int] = field(default_factory=list)
     """Long work asked in this turn (:meth:`later`), started once its replies are sent."""
+    opened: AsyncSession | None = field(default=None, repr=False)
+    """The session, once a step asked for it (:attr:`session`)."""
+
+    @property
+    def session(self) -> AsyncSession:
+        """The ORM session for the services, on the turn's connection and in its transaction.
+
+        It never commits: its ``commit`` only flushes, the engine commits the
+        turn with its own rows (``join_transaction_mode="rollback_only"``);
+        a rollback undoes the whole turn.
+        """
+        if self.opened is None:
+            self.opened = AsyncSession(
+                bind=self.connection,
+                expire_on_commit=False,
+                join_transaction_mode="rollback_only",
+            )
+        return self.opened
+
+    async def settle(self) -> None:
+        """Send what the session holds (a flush), before the engine commits the turn."""
+        if self.opened is not None:
+            await self.opened.flush()
+            await self.opened.close()
 
     @property
     def tz(self) -> ZoneInfo:

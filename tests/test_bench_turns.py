@@ -1,0 +1,19 @@
+"""bench.turns counts what it says: every dialogue saved, the saving turns apart, the floor
+replaying the engine's very statements (nothing here is timed)."""
+
+from __future__ import annotations
+
+from bench import turns
+
+
+def test_the_engine_run_saves_every_dialogue_and_splits_the_saving_turns() -> None:
+    result = turns.worker("engine-seq", len(turns.DIALOGUE) * 2, 1, False)
+    assert (result.turns, result.failures, result.retries) == (30, 0, 0)
+    assert result.saving_turns == 2 and result.saving_cpu_seconds > 0
+    assert result.statements is not None and result.statements >= 3 * result.turns
+
+
+def test_the_floor_replays_a_turns_three_statements_and_measures_its_commit() -> None:
+    result = turns.worker("sqlite-floor", len(turns.DIALOGUE), 1, False)
+    assert (result.turns, result.statements, result.failures) == (15, 45, 0)
+    assert result.commit_cpu_ms is not None and len(result.latencies) == 15

@@ -1,0 +1,146 @@
+"""The engine's own rows: the direct SQLite path stores and reads exactly what Core does."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from bot.storage import turn_rows as rows
+from bot.storage.db import Database
+from bot.storage.people import ChatIdentity, Membership, Organisation, Person, Role
+from bot.storage.state import ConversationState, ProcessedEvent
+from tests.auxil.statements import counting
+
+CHAT = {"platform": "console", "chat": "nadia", "user": "nadia"}
+NOW = datetime(2026, 12, 1, 16, 30, 15, 123456, tzinfo=UTC)
+
+
+def event(name: str) -> dict[str, Any]:
+    return {"event_platform": "console", "event": name}
+
+
+def state(version: int, **data: Any) -> dict[str, Any]:
+    return {
+        "new_flow": "formation",
+        "new_step": "title",
+        "new_data": data,
+        "new_version": version,
+        "new_expires_at": NOW + timedelta(hours=24),
+        "new_updated_at": NOW,
+    }
+
+
+async def nadia(db: Database) -> None:
+    """A formatrice of one organisation, writing from the console."""
+    async with db.sessions() as session, session.begin():
+        organisation = Organisation(name="Atelier Sud", timezone="Europe/Paris")
+        person = Person(display_name="Nadia Kaci")
+        session.add_all([organisation, person])
+        await session.flush()
+        session.add(
+            ChatIdentity(person_id=person.id, platform="console", user_id="nadia", chat_id="nadia")
+        )
+        session.add(
+            Membership(
+                organisation_id=organisation.id, person_id=person.id, role=Role.FORMATEUR.value
+            )
+        )
+
+
+async def test_the_direct_path_reads_and_writes_what_core_does(db: Database) -> None:
+    await nadia(db)
+    async with db.transaction() as connection:
+        direct = rows.on(connection)
+        assert isinstance(direct, rows.InlineRows)  # a SQLite file: the direct path
+        core = rows.Rows(connection)
+        await direct.write(rows.CREATE_STATE, {**CHAT, **state(1, title="Cuisine « du monde »")})
+        read = await direct.one(rows.LOAD, {**CHAT, **event("e1")})
+        assert read == dict(await core.one(rows.LOAD, {**CHAT, **event("e1")}))
+        replies = [{"text": "Quel est l'intitulé ?", "choices": [["Oui", "1|yes"]]}]
+        await direct.write(
+            rows.RECORD, {**event("e1"), "processed_at": NOW, "event_replies": replies}
+        )
+        again = await direct.one(rows.LOAD, {**CHAT, **event("e1")})
+        assert again == dict(await core.one(rows.LOAD, {**CHAT, **event("e1")}))
+    assert read["seen"] is None and again["seen"] == replies
+    assert read["data"] == {"title": "Cuisine « du monde »"}
+    assert read["expires_at"] == NOW + timedelta(hours=24)  # aware UTC, to the microsecond
+    assert (read["person_name"], read["role"], read["timezone"]) == (
+        "Nadia Kaci",
+        "formateur",
+        "Europe/Paris",
+    )
+    async with db.sessions() as session:  # what the ORM reads back
+        stored = await session.scalar(select(ConversationState))
+        recorded = await session.get(ProcessedEvent, ("console", "e1"))
+    assert stored is not None and stored.data == {"title": "Cuisine « du monde »"}
+    assert stored.updated_at == NOW and stored.version == 1
+    assert recorded is not None and recorded.processed_at == NOW and recorded.replies == replies
+
+
+async def test_a_stranger_with_no_state_reads_one_row_of_nothing(db: Database) -> None:
+    async with db.transaction() as connection:
+        read = await rows.on(connection).one(rows.LOAD, {**CHAT, **event("e1")})
+    assert set(read.values()) == {None}
+
+
+async def test_a_version_already_moved_on_changes_nothing(db: Database) -> None:
+    async with db.transaction() as connection:
+        turn = rows.on(connection)
+        await turn.write(rows.CREATE_STATE, {**CHAT, **state(1, step="one")})
+        state_id = (await turn.one(rows.LOAD, {**CHAT, **event("e1")}))["state_id"]
+        stale = {**state(2, step="two"), "state_id": state_id, "seen_version": 0}
+        assert await turn.write(rows.SAVE_STATE, stale) == 0
+        fresh = {**state(2, step="three"), "state_id": state_id, "seen_version": 1}
+        assert await turn.write(rows.SAVE_STATE, fresh) == 1
+    async with db.sessions() as session:
+        stored = await session.scalar(select(ConversationState))
+    assert stored is not None and (stored.version, stored.data) == (2, {"step": "three"})
+
+
+async def test_the_same_event_twice_fails_as_sqlalchemy_says_and_keeps_the_first(
+    db: Database,
+) -> None:
+    """The engine's retry catches SQLAlchemy's IntegrityError, not the driver's."""
+    record = {**event("e1"), "processed_at": NOW, "event_replies": [{"text": "premier"}]}
+    async with db.transaction() as connection:
+        await rows.on(connection).write(rows.RECORD, record)
+    with pytest.raises(IntegrityError) as failed:
+        async with db.transaction() as connection:
+            await rows.on(connection).write(rows.RECORD, {**record, "event_replies": []})
+    assert "e1" not in str(failed.value)  # parameters hidden: they may quote a person
+    async with db.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(ProcessedEvent)) == 1
+        kept = await session.get(ProcessedEvent, ("console", "e1"))
+    assert kept is not None and kept.replies == [{"text": "premier"}]
+
+
+async def test_a_missing_parameter_is_an_error_not_a_null(db: Database) -> None:
+    async with db.transaction() as connection:
+        with pytest.raises(KeyError):
+            await rows.on(connection).write(rows.RECORD, event("e1"))
+
+
+async def test_statement_counters_see_the_direct_statements(db: Database) -> None:
+    """The tests' counter and bench.turns listen to SQLAlchemy: they must see these too."""
+    with counting(db) as sent:
+        async with db.transaction() as connection:
+            await rows.on(connection).one(rows.LOAD, {**CHAT, **event("e1")})
+    assert [s.split()[0] for s in sent if s not in ("BEGIN", "COMMIT")] == ["SELECT"]
+    assert "FROM processed_events" in sent[1]
+
+
+def test_a_column_left_to_its_default_is_refused_when_prepared() -> None:
+    """A default is filled in by SQLAlchemy's execution, which the direct path skips."""
+    from sqlalchemy import insert
+    from sqlalchemy.dialects.sqlite import aiosqlite
+
+    defaulted = insert(ProcessedEvent.__table__).values(  # type: ignore[arg-type]
+        platform="console", event_id="e1", replies=[]
+    )
+    with pytest.raises(ValueError, match="processed_at"):
+        rows.Prepared.of(defaulted, aiosqlite.dialect())

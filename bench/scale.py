@@ -13,14 +13,22 @@ the features (:func:`bot.app.build_scheduler`):
 - **digest hour**: the tick at 8:00 in Paris, when every organisation's
   digest and reminders are due, and the CPU time the process spent on it
   (its threads included: the figure a machine of its own would show, about);
+- **statements per organisation** due in that tick (``BEGIN`` and
+  ``COMMIT`` aside; the organisations are done 25 per transaction, each kind
+  of row read once per chunk);
 - **longest transaction** of that tick (from ``BEGIN`` to ``COMMIT``: what
   a chat may wait for);
-- **next tick**: one minute later, nothing due (the steady state);
+- **next tick**: one minute later, no digest due (what is due then is
+  erasing the text of the messages sent a day before, at the previous
+  digest hour: the steady state of that minute);
+- **quiet tick**: half an hour later, nothing due at all;
 - **/echeances** of the first organisation's admin (40 formations), through
   the real engine: median of 20 runs, and its SQL statements.
 
 ``--x10`` runs the same with ten times the organisations afterwards and
-prints each figure's ratio.  PostgreSQL: a throwaway cluster started here
+prints each figure's ratio.  ``--statements`` also prints the time of each
+statement of the next tick, slowest first (what grows with the data shows
+there).  PostgreSQL: a throwaway cluster started here
 (or ``TEST_DATABASE_URL``, as ``scripts/with-postgres.sh`` sets it).  It
 prints figures and asserts nothing.
 """
@@ -79,9 +87,11 @@ class Figures:
     build: float
     digest_tick: float
     digest_cpu: float
+    statements: int
     longest: float
     transactions: int
     next_tick: float
+    quiet_tick: float
     echeances: float
     echeances_statements: int
 
@@ -266,7 +276,33 @@ def transactions(db: Database) -> Iterator[list[float]]:
             event.remove(engine, name, listener)
 
 
-async def measure(url: str, organisations: int, directory: Path) -> Figures:
+@contextmanager
+def timed(db: Database) -> Iterator[dict[str, float]]:
+    """The time spent in each distinct statement (its first 110 characters) while inside."""
+    spent: dict[str, float] = {}
+    engine = db.engine.sync_engine
+
+    def before(connection: Any, *_args: Any) -> None:
+        connection.info["bench.started"] = time.perf_counter()
+
+    def after(connection: Any, _cursor: Any, sql: str, *_args: Any) -> None:
+        key = " ".join(sql.split())[:110]
+        elapsed = time.perf_counter() - connection.info.pop("bench.started", time.perf_counter())
+        spent[key] = spent.get(key, 0.0) + elapsed
+
+    listeners = (("before_cursor_execute", before), ("after_cursor_execute", after))
+    for name, listener in listeners:
+        event.listen(engine, name, listener)
+    try:
+        yield spent
+    finally:
+        for name, listener in listeners:
+            event.remove(engine, name, listener)
+
+
+async def measure(
+    url: str, organisations: int, directory: Path, show_statements: bool = False
+) -> Figures:
     db = Database(url)
     await db.migrate()
     started = time.perf_counter()
@@ -277,14 +313,23 @@ async def measure(url: str, organisations: int, directory: Path) -> Figures:
     scheduler = build_scheduler(db, settings, clock=clock)
     await scheduler.tick()  # 7:59: nothing due (and the process warm)
     clock.now = DIGEST_HOUR
-    with transactions(db) as durations:
+    with transactions(db) as durations, counting(db) as sent:
         started, cpu = time.perf_counter(), time.process_time()
         await scheduler.tick()
         digest_tick, digest_cpu = time.perf_counter() - started, time.process_time() - cpu
+    digest_statements = len([s for s in sent if s not in ("BEGIN", "COMMIT", "ROLLBACK")])
     clock.advance(minutes=1)
+    with timed(db) as each:
+        started = time.perf_counter()
+        await scheduler.tick()
+        next_tick = time.perf_counter() - started
+    if show_statements:
+        for sql, seconds in sorted(each.items(), key=lambda p: -p[1]):
+            print(f"<!-- {seconds * 1000:7.2f} ms  {sql} -->", flush=True)
+    clock.advance(minutes=29)
     started = time.perf_counter()
     await scheduler.tick()
-    next_tick = time.perf_counter() - started
+    quiet_tick = time.perf_counter() - started
     admin = Speaker(build_engine(db, settings, clock=clock), "admin-1")
     runs = []
     statements = 0
@@ -304,9 +349,11 @@ async def measure(url: str, organisations: int, directory: Path) -> Figures:
         build=built,
         digest_tick=digest_tick,
         digest_cpu=digest_cpu,
+        statements=digest_statements,
         longest=max(durations),
         transactions=len(durations),
         next_tick=next_tick,
+        quiet_tick=quiet_tick,
         echeances=statistics.median(runs),
         echeances_statements=statements,
     )
@@ -332,7 +379,8 @@ def _ms(seconds: float) -> str:
 def row(database: str, f: Figures) -> str:
     return (
         f"| {database} | {f.organisations:,} | {f.deadlines:,} | {f.outbox:,} | "
-        f"{_ms(f.digest_tick)} (CPU {_ms(f.digest_cpu)}) | {_ms(f.longest)} ({f.transactions:,}) | {_ms(f.next_tick)} | "
+        f"{_ms(f.digest_tick)} (CPU {_ms(f.digest_cpu)}) | {f.statements / f.organisations:.2f} | "
+        f"{_ms(f.longest)} ({f.transactions:,}) | {_ms(f.next_tick)} | {_ms(f.quiet_tick)} | "
         f"{_ms(f.echeances)} ({f.echeances_statements}) | {f.build:.0f} s |"
     )
 
@@ -342,6 +390,9 @@ def main() -> None:
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--organisations", type=int, default=2000)
     parser.add_argument("--x10", action="store_true", help="then ten times the organisations")
+    parser.add_argument(
+        "--statements", action="store_true", help="each statement of the next tick, timed"
+    )
     args = parser.parse_args()
     cluster = None
     server = os.environ.get("TEST_DATABASE_URL", "")
@@ -353,10 +404,10 @@ def main() -> None:
     sizes = [args.organisations, args.organisations * 10] if args.x10 else [args.organisations]
     print(
         "| base | organismes | échéances | outbox | tick de l'heure du récapitulatif "
-        "| plus longue transaction (nombre) | tick suivant | /echeances, 40 formations "
-        "(requêtes) | construction |"
+        "| requêtes par organisme | plus longue transaction (nombre) | tick suivant "
+        "| tick calme | /echeances, 40 formations (requêtes) | construction |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     try:
         for database in args.databases.split(","):
             found: list[Figures] = []
@@ -367,14 +418,18 @@ def main() -> None:
                         if database == "sqlite"
                         else asyncio.run(fresh_postgres_database(server))
                     )
-                    figures = asyncio.run(measure(url, organisations, Path(directory)))
+                    figures = asyncio.run(
+                        measure(url, organisations, Path(directory), args.statements)
+                    )
                 found.append(figures)
                 print(row(database, figures), flush=True)
             if len(found) == 2:
                 small, big = found
                 print(
-                    f"| {database} | ×10 | | | ×{big.digest_tick / small.digest_tick:.1f} | "
+                    f"| {database} | ×10 | | | ×{big.digest_tick / small.digest_tick:.1f} "
+                    f"(CPU ×{big.digest_cpu / small.digest_cpu:.1f}) | | "
                     f"×{big.longest / small.longest:.1f} | ×{big.next_tick / small.next_tick:.1f} | "
+                    f"×{big.quiet_tick / small.quiet_tick:.1f} | "
                     f"×{big.echeances / small.echeances:.1f} | |",
                     flush=True,
                 )

@@ -1,6 +1,6 @@
 """Start to first reply, idle memory, and French dates cold and warm.
 
-    python -m bench.startup [--repeat N]
+    python -m bench.startup [--repeat N] [--against CHECKOUT]
 
 **Start.** Spawns ``python -m bot run`` with no token (the console, reading
 one message per line from a pipe) in an empty folder, sends ``/aide`` at
@@ -15,6 +15,15 @@ time the process had used when the reply arrived (from ``/proc``: what a
 quiet machine would take, whatever else the machine is doing).  The process
 is then left idle, the pipe open, for a few seconds, and its resident
 memory read from ``/proc``.
+
+``--against`` another checkout (``main`` before a change): its restarts
+alternate with this tree's in the same rounds, and its line is printed
+under this one's, so a shared machine's load weighs on both alike.
+
+**Import.** In a fresh process each, the time to import ``bot.cli`` (what
+``formabot run`` imports before it opens the database): wall clock, CPU, and
+how many of formabot's own modules that is (a feature's dialogues and
+services are imported when first used, not at start).
 
 **Dates.** In a fresh process each, the first phrase understood after
 importing :mod:`bot.dates` (cold), then every phrase of a list of what
@@ -68,12 +77,12 @@ PYCACHE = Path(tempfile.gettempdir()) / "formabot-bench-pycache"
 the source tree, and written even where PYTHONDONTWRITEBYTECODE is set."""
 
 
-def _environment(folder: Path) -> dict[str, str]:
+def _environment(folder: Path, root: Path = ROOT) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "MATRIX_"))}
     env.pop("DATABASE_URL", None)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update(
-        PYTHONPATH=str(ROOT),
+        PYTHONPATH=str(root),
         PYTHONPYCACHEPREFIX=str(PYCACHE),
         FORMABOT_DATA_DIR=str(folder / "data"),
         FORMABOT_SCHEDULER_INTERVAL_SECONDS="3600",
@@ -93,12 +102,12 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
-def one_start(migrated: bool) -> tuple[float, float, float]:
+def one_start(migrated: bool, root: Path = ROOT) -> tuple[float, float, float]:
     """From spawn to the first line of the reply to ``/aide``: wall seconds, CPU seconds;
-    then the idle RSS in MB."""
+    then the idle RSS in MB.  ``root``: the checkout whose bot is started."""
     with tempfile.TemporaryDirectory(prefix="formabot-start-") as tmp:
         folder = Path(tmp)
-        env = _environment(folder)
+        env = _environment(folder, root)
         if migrated:
             subprocess.run(
                 [sys.executable, "-m", "bot", "migrate"],
@@ -132,6 +141,36 @@ def one_start(migrated: bool) -> tuple[float, float, float]:
         process.stdin.close()
         process.wait(30)
         return first_reply, cpu, rss
+
+
+IMPORT_PROBE = """
+import json, sys, time
+wall, cpu = time.perf_counter(), time.process_time()
+import bot.cli
+wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+print(json.dumps([wall, cpu, sum(1 for m in sys.modules if m.startswith("bot."))]))
+"""
+
+
+def import_figures(repeat: int) -> tuple[list[float], list[float], int]:
+    """Wall and CPU seconds of ``import bot.cli`` in fresh processes, and the modules it loads."""
+    walls: list[float] = []
+    cpus: list[float] = []
+    modules = 0
+    with tempfile.TemporaryDirectory(prefix="formabot-import-") as tmp:
+        for _ in range(repeat):
+            out = subprocess.run(
+                [sys.executable, "-c", IMPORT_PROBE],
+                cwd=tmp,
+                env=_environment(Path(tmp)),
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            wall, cpu, modules = json.loads(out)
+            walls.append(wall)
+            cpus.append(cpu)
+    return walls, cpus, modules
 
 
 DATES_PROBE = """
@@ -197,26 +236,47 @@ def _ms(values: list[float]) -> str:
     )
 
 
+def _print_starts(label: str, runs: list[tuple[float, float, float]]) -> None:
+    replies = [r for r, _, _ in runs]
+    cpu = [c for _, c, _ in runs]
+    rss = [m for _, _, m in runs]
+    print(
+        f"start → first reply to /aide, {label} ({len(runs)} runs): "
+        f"median {statistics.median(replies):.3f} s, best {min(replies):.3f} s, "
+        f"worst {max(replies):.3f} s; CPU median {statistics.median(cpu):.2f} s; "
+        f"idle RSS median {statistics.median(rss):.0f} MB, max {max(rss):.0f} MB"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--against", type=Path, default=None, metavar="CHECKOUT")
     args = parser.parse_args(argv)
 
     one_start(migrated=False)  # compiles the modules once, as installing a package does
+    if args.against is not None:
+        one_start(migrated=False, root=args.against.resolve())
     starts: dict[bool, list[tuple[float, float, float]]] = {True: [], False: []}
+    other: list[tuple[float, float, float]] = []
     for round_ in range(args.repeat):
         for migrated in (True, False) if round_ % 2 == 0 else (False, True):
+            if args.against is not None and migrated and round_ % 2:  # each goes first in turn
+                other.append(one_start(True, args.against.resolve()))
             starts[migrated].append(one_start(migrated))
+            if args.against is not None and migrated and not round_ % 2:
+                other.append(one_start(True, args.against.resolve()))
     for migrated, label in ((True, "database migrated beforehand"), (False, "first run")):
-        replies = [r for r, _, _ in starts[migrated]]
-        cpu = [c for _, c, _ in starts[migrated]]
-        rss = [m for _, _, m in starts[migrated]]
-        print(
-            f"start → first reply to /aide, {label} ({args.repeat} runs): "
-            f"median {statistics.median(replies):.3f} s, best {min(replies):.3f} s, "
-            f"worst {max(replies):.3f} s; CPU median {statistics.median(cpu):.2f} s; "
-            f"idle RSS median {statistics.median(rss):.0f} MB, max {max(rss):.0f} MB"
-        )
+        _print_starts(label, starts[migrated])
+    if other:
+        _print_starts(f"database migrated beforehand, {args.against}", other)
+
+    walls, cpus, modules = import_figures(args.repeat * 2)
+    print(
+        f"import of bot.cli (what formabot run imports before it starts): median "
+        f"{statistics.median(walls) * 1000:.0f} ms, CPU median {statistics.median(cpus) * 1000:.0f} ms, "
+        f"{modules} of formabot's modules"
+    )
 
     figures = dates_figures(args.repeat)
     print(

@@ -10,7 +10,8 @@ One process runs every configured transport, the outbox sender and the
 scheduler.  Starting is importing: what only some turns need (fpdf2 for a
 PDF, icalendar for an invitation, cryptography for a code or a signature,
 Alembic when the schema is behind, python-telegram-bot and matrix-nio for
-their transport) is imported by the code that uses it, on first use, so
+their transport, every feature's dialogues and services: see
+:class:`bot.manifest.Dialogues`) is imported by the code that uses it, on first use, so
 the console answers its first message in about half a second and an idle
 bot stays under 100 MB.  One thing is warmed in the background, a few
 seconds after the start: dateparser's French data (0.6 s, 18 MB), so the
@@ -148,6 +149,20 @@ def setup_logging(level: str) -> None:
 WARM_UP_AFTER = 2.0
 """Seconds after the start before warming up: the first replies go first."""
 
+BACKGROUND_AFTER = 1.0
+"""Seconds after the start before the outbox sender's and the scheduler's first round.
+
+Their first round configures every model and imports every job's service: a
+tenth of a start spent before the first message could be answered.  What
+they send is due already and goes out a second later.
+"""
+
+
+async def after(delay: float, work: Callable[[], Awaitable[None]]) -> None:
+    """``work()`` once ``delay`` seconds have passed (cancelled meanwhile: never started)."""
+    await asyncio.sleep(delay)
+    await work()
+
 
 async def warm_up(delay: float = WARM_UP_AFTER) -> None:
     """Load dateparser's French data while nobody waits for it."""
@@ -198,11 +213,10 @@ async def serve(
         db.sessions,
         {t.platform: t.send for t in transports},
         mailer=Mailer(settings).send if settings.has_smtp else None,
-        after=FEATURES.delivered,
+        after=(FEATURES.after_delivery,),
     )
     if not settings.has_smtp and not worker:
         log.info("no SMTP server configured: the trainers forward the drafts themselves")
-    scheduler = build_scheduler(db, settings)
     endpoint = Endpoint(db, settings.metrics_host, settings.metrics_port)
     if settings.metrics_port:  # answers /healthz while the transports still connect
         await endpoint.start()
@@ -228,8 +242,12 @@ async def serve(
     starting.result()  # a transport that failed to start for good (a wrong token) says so
     tasks = [asyncio.create_task(warm_up())]
     if not worker:
-        tasks.append(asyncio.create_task(sender.run_forever(stop)))
-        tasks.append(asyncio.create_task(scheduler.run_forever(stop)))
+        tasks.append(asyncio.create_task(after(BACKGROUND_AFTER, lambda: sender.run_forever(stop))))
+        tasks.append(
+            asyncio.create_task(
+                after(BACKGROUND_AFTER, lambda: build_scheduler(db, settings).run_forever(stop))
+            )
+        )
     if until is not None:
 
         async def _until() -> None:

@@ -1,4 +1,9 @@
-"""``formabot``: run the bot, chat in the terminal, fill a demo, migrate, export, import, back up."""
+"""``formabot``: run the bot, chat in the terminal, fill a demo, migrate, export, import, back up.
+
+Each command imports what only it needs in its own body (the demo's rules and
+models, the import of a spreadsheet, the verifier's cryptography, the
+backup): ``formabot run`` pays for none of them before its first reply.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +15,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from bot import config, demo, exports, texts
+from bot import config, exports
 from bot.app import FEATURES, build_engine, serve, setup_logging, transports_for
-from bot.attestations import keys, verify
-from bot.backup import BackupError, backup, restore
 from bot.files import write_private
-from bot.imports.command import import_trainees, read_file
 from bot.manifest import Features
 from bot.storage.db import Database
-from bot.transports.console import Console, ConsoleTransport
 from bot.workers import Supervisor, stop_when_orphaned
 from bot.workers import refusal as workers_refusal
 
@@ -170,6 +171,7 @@ async def cmd_migrate(settings: config.Settings) -> int:
 
 
 async def cmd_demo(settings: config.Settings) -> int:
+    from bot import demo  # the rules and every model: not for a start that does not fill
 
     db = await _open(settings)
     async with db.sessions() as session, session.begin():
@@ -186,12 +188,15 @@ async def cmd_demo(settings: config.Settings) -> int:
 
 
 async def cmd_console(settings: config.Settings, name: str, *, offer_demo: bool) -> int:
+    from bot.transports.console import Console, ConsoleTransport
 
     if settings.log_level == "INFO":
         # The terminal is the chat: routine log lines would interleave with it.
         logging.getLogger().setLevel(logging.WARNING)
     db = await _open(settings)
     if offer_demo and sys.stdin.isatty():
+        from bot import demo  # only a terminal on an empty database is offered it
+
         async with db.sessions() as session:
             empty = await demo.is_empty(session)
         if empty:
@@ -321,6 +326,9 @@ async def _export(db: Database, args: argparse.Namespace, features: Features) ->
 
 def cmd_import(settings: config.Settings, args: argparse.Namespace) -> int:
     """``formabot import stagiaires``: the file read here, the rest in :mod:`bot.imports.command`."""
+    from bot import texts
+    from bot.imports.command import import_trainees, read_file
+
     content = read_file(args.fichier, sys.stderr)
     if content is None:
         return 1
@@ -349,6 +357,9 @@ def cmd_import(settings: config.Settings, args: argparse.Namespace) -> int:
 
 def cmd_verifier(settings: config.Settings, args: argparse.Namespace) -> int:
     """``formabot verifier``: no database, only the file (and this server's key, if any)."""
+    from bot import texts
+    from bot.attestations import keys, verify
+
     local = keys.existing_key(settings.data_dir)
     if args.cle:
         key = keys.signing_key(settings.data_dir)
@@ -390,6 +401,8 @@ def cmd_verifier(settings: config.Settings, args: argparse.Namespace) -> int:
 
 
 async def cmd_backup(settings: config.Settings, args: argparse.Namespace) -> int:
+    from bot.backup import BackupError, backup, restore
+
     try:
         if args.command == "backup":
             written = backup(settings.database_url, settings.data_dir, args.out)

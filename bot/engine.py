@@ -44,7 +44,7 @@ from bot.conversations.kit.context import Actor, Context
 from bot.conversations.kit.flow import Flow, Outcome, Step
 from bot.conversations.kit.runner import Position, Runner
 from bot.conversations.kit.steps import Text
-from bot.manifest import Features
+from bot.manifest import Command, Features
 from bot.messages import Incoming, Reply
 from bot.metrics import METRICS
 from bot.privacy.replies import Sealer, delivered_copy, replayed, stored_copy
@@ -379,7 +379,7 @@ class Engine:
             return None, None
         if current is not None:
             ctx.say("common.abandoned", summary=self.runner.outermost(ctx, current).summary)
-        return await self.start(ctx, target, {})
+        return await self.start(ctx, self.features.flows[target.flow], {})
 
     async def start(
         self, ctx: Context, flow: Flow, data: dict[str, Any]
@@ -387,7 +387,7 @@ class Engine:
         """Begin ``flow``: check who may use it, run its start hook, ask the first question."""
         return await self.runner.begin(ctx, flow, data)
 
-    def _refusal(self, ctx: Context, flow: Flow) -> str | None:
+    def _refusal(self, ctx: Context, flow: Flow | Command) -> str | None:
         if ctx.incoming.is_group and not flow.in_groups:
             return "common.private_only"
         if flow.role is None:

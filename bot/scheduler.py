@@ -92,22 +92,36 @@ class Scheduler:
                 log_failure(f"scheduled job {function.__name__}", exc)
 
     async def _each_organisation(self, job: OrganisationJob, now: datetime) -> None:
-        """``job`` for each organisation it finds due, each in its own short transaction.
+        """``job`` for the organisations it finds due, in short transactions.
 
-        One organisation that fails is logged and left due (it is tried again
-        at the next tick); the others go on.
+        One transaction per organisation, or per chunk of ``job.chunk`` when the
+        job does several at once (``run_many``).  A chunk that fails is done
+        again one organisation per transaction, so the one that fails is
+        logged and left due (it is tried again at the next tick) and the
+        others go on.
         """
         async with self.db.sessions() as session, session.begin():
             due = list(await job.due(session, now, self.settings))
         started = time.monotonic()
-        for organisation_id in due:
+        for first in range(0, len(due), job.chunk):
             if job.budget is not None and time.monotonic() - started > job.budget:
                 break  # the rest at the next tick
-            try:
-                async with self.db.sessions() as session, session.begin():
-                    await job.run(session, organisation_id, now, self.settings)
-            except Exception as exc:
-                log_failure(f"scheduled job {job.__name__} (organisation {organisation_id})", exc)
+            chunk = due[first : first + job.chunk]
+            if job.run_many is not None and len(chunk) > 1:
+                try:
+                    async with self.db.sessions() as session, session.begin():
+                        await job.run_many(session, chunk, now, self.settings)
+                    continue
+                except Exception:  # each alone below: the failing one is logged, the others go on
+                    log.info("scheduled job %s: a chunk failed, done one by one", job.__name__)
+            for organisation_id in chunk:
+                try:
+                    async with self.db.sessions() as session, session.begin():
+                        await job.run(session, organisation_id, now, self.settings)
+                except Exception as exc:
+                    log_failure(
+                        f"scheduled job {job.__name__} (organisation {organisation_id})", exc
+                    )
 
     async def run_forever(self, stop: asyncio.Event) -> None:
         interval = max(1, self.settings.scheduler_interval_seconds)

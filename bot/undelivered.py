@@ -12,6 +12,7 @@ the bot knows one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -57,12 +58,31 @@ async def undelivered(
     session: AsyncSession, organisation_id: int, since: datetime
 ) -> list[Undelivered]:
     """The organisation's messages given up since ``since``, oldest first."""
+    return (await undelivered_of(session, [organisation_id], since)).get(organisation_id, [])
+
+
+async def undelivered_of(
+    session: AsyncSession, organisation_ids: Sequence[int], since: datetime
+) -> dict[int, list[Undelivered]]:
+    """Each organisation's messages given up since ``since``, oldest first (none: absent).
+
+    Two queries whatever the number of organisations (the digest hour asks
+    for a chunk of them at once).
+    """
+    if not organisation_ids:
+        return {}
     given_up_at = func.coalesce(OutboxMessage.claimed_at, OutboxMessage.created_at)
     rows = (
         await session.execute(
-            select(OutboxMessage.key, OutboxMessage.platform, OutboxMessage.chat_id, given_up_at)
+            select(
+                OutboxMessage.organisation_id,
+                OutboxMessage.key,
+                OutboxMessage.platform,
+                OutboxMessage.chat_id,
+                given_up_at,
+            )
             .where(
-                OutboxMessage.organisation_id == organisation_id,
+                OutboxMessage.organisation_id.in_(list(organisation_ids)),
                 OutboxMessage.status == "failed",
                 given_up_at >= since,
             )
@@ -70,8 +90,8 @@ async def undelivered(
         )
     ).all()
     if not rows:
-        return []
-    chats = {chat for _, _, chat, _ in rows}
+        return {}
+    chats = {chat for _, _, _, chat, _ in rows}
     known = (
         await session.execute(
             select(
@@ -90,15 +110,19 @@ async def undelivered(
         names[(platform, chat)] = name
         if blocked_at is not None:
             blocked.add((platform, chat))
-    return [
-        Undelivered(
-            what=kind_of(key),
-            to=names.get((platform, chat)) or recipient_label(platform, chat),
-            at=at,
-            blocked=(platform, chat) in blocked,
+    found: dict[int, list[Undelivered]] = {}
+    for organisation_id, key, platform, chat, at in rows:
+        if organisation_id is None:  # never: the query names each organisation
+            continue
+        found.setdefault(organisation_id, []).append(
+            Undelivered(
+                what=kind_of(key),
+                to=names.get((platform, chat)) or recipient_label(platform, chat),
+                at=at,
+                blocked=(platform, chat) in blocked,
+            )
         )
-        for key, platform, chat, at in rows
-    ]
+    return found
 
 
 def recipient_label(platform: str, chat: str) -> str:

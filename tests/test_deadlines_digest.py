@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 from datetime import UTC, datetime
@@ -12,9 +13,10 @@ from sqlalchemy import select
 from bot import texts
 from bot.app import build_scheduler
 from bot.config import Settings
-from bot.deadlines.digest import digest_of
+from bot.deadlines.digest import digest_of, send_digests
 from bot.messages import Reply
 from bot.outbox import Sender
+from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation
 from bot.storage.outbox import OutboxMessage
@@ -241,9 +243,12 @@ async def test_the_digest_reads_the_stored_deadlines(
     assert not [s for s in sent if "formation_sessions" in s]  # the rules' facts were not read
 
 
-async def test_each_organisation_s_digest_is_its_own_transaction(
-    db: Database, settings: Settings, clock: Clock, demo: None
+async def test_organisations_are_done_a_chunk_per_short_transaction(
+    db: Database, settings: Settings, clock: Clock, demo: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Issue 14: a chunk of organisations shares one transaction and one ``INSERT``;
+    each chunk is committed before the next begins (chats go on between two)."""
+    monkeypatch.setattr(send_digests, "chunk", 2)
     await add_organisations(db, 3, clock.now.date())
     scheduler = build_scheduler(db, settings, clock=clock)
     clock.now = datetime(2026, 11, 24, 6, 0, tzinfo=UTC)
@@ -251,9 +256,9 @@ async def test_each_organisation_s_digest_is_its_own_transaction(
     clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
     with counting(db) as sent:
         await scheduler.tick()
-    digests = [i for i, s in enumerate(sent) if s.startswith("INSERT INTO outbox")]
-    assert len(digests) == 4  # one per organisation (no reminder due today)
-    for before, after in itertools.pairwise(digests):
+    inserts = [i for i, s in enumerate(sent) if s.startswith("INSERT INTO outbox")]
+    assert len(inserts) == 2  # four organisations, two chunks (no reminder due today)
+    for before, after in itertools.pairwise(inserts):
         assert "COMMIT" in sent[before:after]  # committed before the next one begins
     assert sorted(chat for chat, _ in (await deliver(db)).digests()) == [
         "admin-1",
@@ -261,6 +266,44 @@ async def test_each_organisation_s_digest_is_its_own_transaction(
         "admin-3",
         "formateur",
     ]
+
+
+async def test_a_chunk_costs_the_same_statements_whatever_its_organisations(
+    db: Database, settings: Settings, clock: Clock
+) -> None:
+    """Issue 14: each kind of row is read for the whole chunk at once, not per organisation."""
+    scheduler = build_scheduler(db, settings, clock=clock)
+    costs = []
+    for first, count, day in ((1, 1, 24), (2, 6, 25)):
+        await add_organisations(db, count, clock.now.date(), first)
+        for minute in (0, 1):  # the rules' catch-up, once; the next look set
+            clock.now = datetime(2026, 11, day, 6, minute, tzinfo=UTC)
+            await scheduler.tick()
+        clock.now = datetime(2026, 11, day, 7, 0, tzinfo=UTC)
+        with counting(db) as sent:
+            await scheduler.tick()
+        costs.append(sent)
+    one, seven = costs
+    assert len(await keys(db, "digest:org:7:")) == 1
+    assert len(seven) == len(one), "\n".join([*one, "----", *seven])
+    assert len([s for s in seven if s.startswith("INSERT INTO outbox")]) == 1
+
+
+async def test_reminders_queued_are_marked_in_one_statement(
+    db: Database, settings: Settings, clock: Clock, trainer: Person
+) -> None:
+    await schedule(trainer)  # remote bilan on Thursday 26 November, 14:00: documents due
+    with counting(db) as sent:
+        await build_scheduler(db, settings, clock=clock).tick()
+    [key] = await keys(db, "rappel:")
+    async with db.sessions() as session:
+        reminded = (
+            await session.scalars(
+                select(StoredDeadline.key).where(StoredDeadline.reminded_at == clock.now)
+            )
+        ).all()
+    assert [f"rappel:{k}:2026-11-23" for k in reminded] == [key]
+    assert len([s for s in sent if s.startswith("UPDATE deadlines SET reminded_at")]) == 1
 
 
 async def test_a_digest_tick_killed_half_way_resumes_with_the_others(
@@ -297,3 +340,34 @@ async def test_a_deadline_due_tomorrow_added_after_the_digest_is_reminded_that_d
         await scheduler.tick()
     assert not [s for s in steady if s.startswith("UPDATE organisations")]  # nothing due
     assert len(await keys(db, "rappel:")) == 1
+
+
+@pytest.mark.postgres
+async def test_two_processes_at_the_digest_hour_send_each_digest_once(
+    pg_db: Database,
+    settings: Settings,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Two schedulers (each its own pool) ticking at once over the same chunks on PostgreSQL:
+    the conditional ``UPDATE … RETURNING`` gives each organisation to one of them, without
+    a deadlock or a chunk failing."""
+    caplog.set_level(logging.INFO, logger="bot")
+    monkeypatch.setattr(send_digests, "chunk", 2)
+    ids = await add_organisations(pg_db, 7, clock.now.date())
+    other = Database(pg_db.url)
+    try:
+        first = build_scheduler(pg_db, settings, clock=clock)
+        second = build_scheduler(other, settings, clock=clock)
+        clock.now = datetime(2026, 11, 24, 6, 0, tzinfo=UTC)
+        await first.tick()
+        clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
+        for _ in range(3):
+            await asyncio.gather(first.tick(), second.tick())
+    finally:
+        await other.dispose()
+    assert await keys(pg_db, "digest:") == sorted(
+        f"digest:org:{o}:2026-11-24:person:{o}" for o in ids
+    )
+    assert "failed" not in caplog.text

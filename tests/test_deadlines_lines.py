@@ -9,12 +9,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.deadlines import lines
 from bot.deadlines.lines import bundle, concerned
 from bot.deadlines.service import refresh_deadlines
 from bot.storage.absences import FollowUp
 from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import FormationSession, Trainee
+from tests.auxil.statements import counting
 from tests.test_deadlines import bilan, formation, organisation, paris
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -125,6 +127,28 @@ async def test_trainees_and_follow_ups_are_named_when_shown_not_stored(
         ("4 entrées à saisir dans EOS", "Émile Abadie, Thomas Fabre, Inès Garnier, Nadia Roux"),
         ("Saisir l'entrée dans EOS", "Zoé Lambert"),
     ]
+
+
+async def test_many_trainees_are_named_a_slice_of_ids_per_query(
+    session: AsyncSession, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The digest hour names the trainees of 25 organisations at once: the ids go in slices
+    (PostgreSQL refuses a statement of more than 32,767 parameters)."""
+    monkeypatch.setattr(lines, "SLICE", 2)
+    org, owner = await organisation(session)
+    f = await formation(session, org, owner, funder="cvl", programme="visa", mode="esp")
+    names = ["Nadia Roux", "Thomas Fabre", "Inès Garnier", "Émile Abadie", "Zoé Lambert"]
+    for name in names:
+        f.trainees.append(
+            Trainee(full_name=name, name_key=name.lower(), entered_on=date(2026, 9, 1))
+        )
+    await session.flush()
+    await refresh_deadlines(session, f.id)
+    entries = [r for r in await rows_of(session, f.id) if r.key.startswith("CVL-EOS-ENTRY:")]
+    with counting(db) as sent:
+        who = await concerned(session, entries)
+    assert sorted(who[r.id] for r in entries) == sorted(names)
+    assert len([s for s in sent if s.startswith("SELECT trainees")]) == 3  # 2 + 2 + 1 ids
 
 
 async def test_a_bilans_items_name_their_bilan(session: AsyncSession) -> None:

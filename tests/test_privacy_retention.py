@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.config import Settings
@@ -28,6 +29,7 @@ from tests.auxil.attestations import insert_other_organisation
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_TEXT, step_of, survives
 from tests.auxil.privacy import NOTE, everywhere, fill_demo, traces
+from tests.auxil.statements import counting
 from tests.test_reglages import pick
 
 RETENTION = "Conservation des données d'une formation"
@@ -231,3 +233,48 @@ async def test_the_text_of_a_sent_message_is_forgotten_a_day_later(
     assert payloads["test:sent"] == {} and payloads["welcome:1"] == {}  # the rows stay
     assert payloads["test:pending"] == {"text": "Rappel pour Karim Benali (pending)"}
     assert payloads["test:failed"] == {"text": "Rappel pour Karim Benali (failed)"}
+
+
+async def test_each_sweep_reads_from_where_the_last_committed_one_stopped(
+    db: Database, clock: Clock, settings: Settings
+) -> None:
+    """Issue 14: a minute's sweep reads only the rows sent since the previous cutoff (not the
+    last days' every minute); one rolled back leaves its rows to the next."""
+
+    async def sent(key: str) -> None:
+        async with db.sessions() as session, session.begin():
+            session.add(
+                OutboxMessage(
+                    key=key,
+                    platform="console",
+                    chat_id="formateur",
+                    payload={"text": "Rappel pour Karim Benali"},
+                    status="sent",
+                    sent_at=clock.now,
+                )
+            )
+
+    async def payloads() -> dict[str, object]:
+        async with db.sessions() as session:
+            return {r.key: r.payload for r in (await session.scalars(select(OutboxMessage))).all()}
+
+    async with db.sessions() as session, session.begin():
+        await forget_sent_messages(session, clock.now, settings)  # the first: every row
+    await sent("test:early")
+    clock.advance(hours=25)
+    with pytest.raises(RuntimeError):
+        async with db.sessions() as session, session.begin():
+            await forget_sent_messages(session, clock.now, settings)
+            raise RuntimeError("the tick failed after the sweep")
+    assert (await payloads())["test:early"] != {}
+    await sent("test:late")
+    clock.advance(minutes=1)
+    with counting(db) as statements:
+        async with db.sessions() as session, session.begin():
+            await forget_sent_messages(session, clock.now, settings)
+    assert (await payloads()) == {
+        "test:early": {},
+        "test:late": {"text": "Rappel pour Karim Benali"},
+    }
+    [sweep] = [s for s in statements if s.startswith("UPDATE outbox")]
+    assert "outbox.sent_at >= " in sweep  # from the previous cutoff, through the index

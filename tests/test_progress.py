@@ -199,7 +199,7 @@ async def test_later_refuses_a_work_no_feature_declares(
 
     await schedule_bilan(trainer)
     await trainer.says("/attestations")
-    monkeypatch.setattr(engine.features, "works", {})
+    monkeypatch.setattr(engine.features.services, "works", {})
     await trainer.presses("Recevoir le dossier de preuves (ZIP)")
     assert trainer.last == texts.plain(texts.say("common.internal_error"))
     async with db.sessions() as session:

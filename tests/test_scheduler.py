@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from bot import demo
 from bot.app import build_engine, build_scheduler
 from bot.config import Settings
+from bot.deadlines.digest import digests_due
 from bot.messages import Platform
 from bot.scheduler import forget_old_events
 from bot.storage.db import Database
@@ -144,3 +146,46 @@ async def test_a_steady_tick_costs_the_same_whatever_the_organisations(
     assert not [s for s in many if " LIKE " in s.upper()]
     async with db.sessions() as session:
         assert await session.scalar(select(func.count(OutboxMessage.id))) == 6  # a digest each
+
+
+async def test_an_organisation_that_fails_leaves_its_chunk_to_the_others(
+    db: Database, settings: Settings, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A chunk that fails is done again one organisation per transaction: the failing one is
+    logged and left due, the others are sent; it goes out once the fault is gone."""
+    first, failing, third = await add_organisations(db, 3, clock.now.date())
+    async with db.engine.begin() as connection:  # the database refuses that one's rows
+        await connection.exec_driver_sql(
+            "CREATE TRIGGER refuse BEFORE INSERT ON outbox "
+            f"WHEN NEW.organisation_id = {failing} BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        )
+    scheduler = build_scheduler(db, settings, clock=clock)
+    clock.now = datetime(2026, 11, 24, 6, 0, tzinfo=UTC)
+    await scheduler.tick()
+    clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
+    await scheduler.tick()
+    assert await keys(db, f"digest:org:{first}:") == 1
+    assert await keys(db, f"digest:org:{third}:") == 1
+    assert await keys(db, f"digest:org:{failing}:") == 0
+    assert f"scheduled job send_digests (organisation {failing}) failed" in caplog.text
+    async with db.engine.begin() as connection:
+        await connection.exec_driver_sql("DROP TRIGGER refuse")
+    clock.advance(minutes=1)
+    await scheduler.tick()  # still due: sent now, the others not again
+    assert [await keys(db, f"digest:org:{o}:") for o in (first, failing, third)] == [1, 1, 1]
+
+
+async def test_the_organisations_due_are_two_ranges_of_an_index_whatever_the_statistics(
+    store: Database, settings: Settings, clock: Clock
+) -> None:
+    """Issue 14: ``digest_next_at IS NULL OR … <= now`` was read as a whole index on SQLite
+    once ANALYZE had seen every organisation due (the steady tick grew with them)."""
+    await add_organisations(store, 30, clock.now.date())
+    async with store.engine.begin() as connection:
+        await connection.exec_driver_sql("ANALYZE")
+    with recording(store) as sent:
+        async with store.sessions() as session:
+            assert len(await digests_due(session, clock.now, settings)) == 30
+    found = await plans(store, sent)
+    assert len(found) == 1
+    assert scans(found, {"organisations"}) == []

@@ -73,3 +73,47 @@ def test_a_restarted_console_answers_without_loading_them(tmp_path: Path) -> Non
     assert "Voici ce que je sais faire" in done.stdout  # the reply to /aide
     assert "est dans le futur" in done.stdout  # "dans 15 jours" was read as a date
     assert loaded(done.stdout) == []
+
+
+DIALOGUES = "bot.conversations."
+"""Every dialogue module is under it; only the flow kit is needed to start."""
+
+
+def dialogues_loaded(output: str) -> list[str]:
+    return [m for m in loaded(output) if not m.startswith(f"{DIALOGUES}kit")]
+
+
+REPORT_DIALOGUES = "import json, sys; print(json.dumps(sorted(m for m in sys.modules if m.startswith({prefix!r}))))"
+
+
+def test_a_start_and_the_help_import_no_dialogue(tmp_path: Path) -> None:
+    """/aide lists every command the admin may use from the manifests alone."""
+    from bot.app import FEATURES
+
+    python("from bot import cli; cli.main(['demo'])", tmp_path)
+    code = "from bot import cli; cli.main(['run']); " + REPORT_DIALOGUES.format(prefix=DIALOGUES)
+    done = python(code, tmp_path, stdin="/aide\n")
+    assert "Voici ce que je sais faire" in done.stdout
+    for name, command in FEATURES.commands.items():
+        if command.role is not None:  # what members may do (the demo user is an admin)
+            assert f"/{name} : {command.summary}" in done.stdout
+    assert dialogues_loaded(done.stdout) == []
+
+
+def test_a_dialogue_resumes_in_a_process_that_had_not_imported_it(tmp_path: Path) -> None:
+    """A conversation left half-way before a restart goes on: its flow is loaded by the
+    answer that needs it, not by the start."""
+    python("from bot import cli; cli.main(['demo'])", tmp_path)
+    first = python("from bot import cli; cli.main(['run'])", tmp_path, "/formation\nCuisine\n")
+    assert "De quoi s'agit-il ?" in first.stdout
+    code = (
+        "import json, sys; from bot import cli; "
+        f"before = sorted(m for m in sys.modules if m.startswith({DIALOGUES!r})); "
+        "cli.main(['run']); print(json.dumps(before)); "
+        + REPORT_DIALOGUES.format(prefix=f"{DIALOGUES}formations")
+    )
+    done = python(code, tmp_path, stdin="1\n")
+    assert "Qui la finance ?" in done.stdout  # the answer to the question asked before
+    before = json.loads(done.stdout.strip().splitlines()[-2])
+    assert [m for m in before if not m.startswith(f"{DIALOGUES}kit")] == []
+    assert f"{DIALOGUES}formations.create" in loaded(done.stdout)

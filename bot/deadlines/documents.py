@@ -27,7 +27,7 @@ from bot import texts
 from bot.bilans.participants import derogation_of
 from bot.bilans.view import BilanView, kind_label
 from bot.dates import spell_date, spell_datetime, spell_time
-from bot.deadlines.service import STATUS_LABELS
+from bot.deadlines.service import STATUS_LABELS, Listed
 from bot.documents import ics
 from bot.documents.pdf import render_pdf
 from bot.mailer import EMAIL
@@ -171,7 +171,7 @@ def sheet_document(view: BilanView, *, caption: str) -> Document:
     )
 
 
-def due_text(row: StoredDeadline, tz: ZoneInfo) -> str:
+def due_text(row: Listed, tz: ZoneInfo) -> str:
     if row.due_at is not None and row.status != "postponed":
         return spell_datetime(row.due_at.astimezone(tz))
     return spell_date(row.effective_due)

@@ -19,34 +19,31 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
-from bot.deadlines.service import group_of
+from bot.deadlines.service import Listed, group_of
 from bot.rules import milestone_of
 from bot.storage.absences import FollowUp
-from bot.storage.bilans import StoredDeadline
 from bot.storage.formations import Trainee
 
+T = TypeVar("T")
 
-async def concerned(session: AsyncSession, rows: Sequence[StoredDeadline]) -> dict[int, str]:
+SLICE = 10_000
+"""Ids per ``IN (…)`` list: PostgreSQL takes at most 32,767 parameters in a statement, and a
+chunk of the digest hour asks for the trainees of 25 organisations at once."""
+
+
+async def concerned(session: AsyncSession, rows: Sequence[Listed]) -> dict[int, str]:
     """Deadline id → what it concerns: a trainee's name, else its stored detail."""
     trainee_ids = {r.subject_id for r in rows if r.subject == "trainee"}
-    followup_ids = {r.subject_id for r in rows if r.subject == "followup"}
-    of_followup: dict[int, int] = {}
-    if followup_ids:
-        found = await session.execute(
-            select(FollowUp.id, FollowUp.trainee_id).where(FollowUp.id.in_(list(followup_ids)))
-        )
-        of_followup = {int(f): int(t) for f, t in found.all()}
-    trainee_ids |= set(of_followup.values())
-    names: dict[int, str] = {}
-    if trainee_ids:
-        found = await session.execute(
-            select(Trainee.id, Trainee.full_name).where(Trainee.id.in_(list(trainee_ids)))
-        )
-        names = {int(i): str(n) for i, n in found.all()}
+    followup_ids = sorted({r.subject_id for r in rows if r.subject == "followup"})
+    of_followup = await _pairs(session, FollowUp.id, FollowUp.trainee_id, followup_ids)
+    wanted = sorted(trainee_ids | set(of_followup.values()))
+    names = await _pairs(session, Trainee.id, Trainee.full_name, wanted)
     out: dict[int, str] = {}
     for row in rows:
         if row.subject == "trainee":
@@ -60,18 +57,32 @@ async def concerned(session: AsyncSession, rows: Sequence[StoredDeadline]) -> di
     return out
 
 
+async def _pairs(
+    session: AsyncSession,
+    key: InstrumentedAttribute[int],
+    value: InstrumentedAttribute[T],
+    ids: list[int],
+) -> dict[int, T]:
+    """``key`` → ``value`` of the rows whose ``key`` is in ``ids``, :data:`SLICE` ids a query."""
+    found: dict[int, T] = {}
+    for start in range(0, len(ids), SLICE):
+        rows = await session.execute(select(key, value).where(key.in_(ids[start : start + SLICE])))
+        found.update((int(k), v) for k, v in rows.all())
+    return found
+
+
 @dataclass(frozen=True)
 class Line:
     """One line of a list: a deadline, or several of one formation taken together."""
 
-    rows: tuple[StoredDeadline, ...]
+    rows: tuple[Listed, ...]
     title: str
     """The deadline's title, or "3 entrées à saisir dans EOS"."""
     who: str
     """The trainee, span or bilan; for a bundle, the names, comma-separated."""
 
     @property
-    def first(self) -> StoredDeadline:
+    def first(self) -> Listed:
         return self.rows[0]
 
     @property
@@ -79,13 +90,13 @@ class Line:
         return len(self.rows) > 1
 
 
-def bundle(rows: Sequence[StoredDeadline], who: dict[int, str], now: datetime) -> list[Line]:
+def bundle(rows: Sequence[Listed], who: dict[int, str], now: datetime) -> list[Line]:
     """``rows`` as lines, the per-trainee items of one formation and group together.
 
     The order of ``rows`` is kept (a bundle sits where its first item was).
     """
     lines: list[Line] = []
-    pending: dict[tuple[int, str, str], list[StoredDeadline]] = {}
+    pending: dict[tuple[int, str, str], list[Listed]] = {}
     for row in rows:
         milestone = milestone_of(row.key)
         if row.subject == "trainee" and milestone is not None and milestone.several:

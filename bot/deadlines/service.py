@@ -37,6 +37,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Protocol, TypeVar
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -306,6 +307,49 @@ async def refresh_organisation(
 # --- reading ---------------------------------------------------------------------
 
 
+class Listed(Protocol):
+    """A deadline as the lists read it (``/echeances``, the digest, the reminders).
+
+    A stored row (:class:`~bot.storage.bilans.StoredDeadline`) is one; the digest
+    hour reads thousands at once and takes only these columns, in a lighter
+    :class:`bot.deadlines.digest_messages.Item` (ORM objects were 40 % of its time).
+    """
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def formation_id(self) -> int: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def subject_id(self) -> int: ...
+    @property
+    def due_on(self) -> date: ...
+    @property
+    def due_at(self) -> datetime | None: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def detail(self) -> str | None: ...
+    @property
+    def explanation(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def audience(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def postponed_to(self) -> date | None: ...
+    @property
+    def effective_due(self) -> date: ...
+
+
+L = TypeVar("L", bound=Listed)
+
+
 async def deadlines_of(
     session: AsyncSession,
     formation_ids: Sequence[int],
@@ -322,7 +366,7 @@ async def deadlines_of(
     return sorted(rows, key=order)
 
 
-def order(row: StoredDeadline) -> tuple[date, int, float, str]:
+def order(row: Listed) -> tuple[date, int, float, str]:
     moment = row.due_at.timestamp() if row.due_at and row.status != "postponed" else 0.0
     return (row.effective_due, 0 if moment else 1, moment, row.key)
 
@@ -331,7 +375,7 @@ Group = str
 """``overdue`` | ``week`` | ``later``."""
 
 
-def group_of(row: StoredDeadline, now: datetime) -> Group:
+def group_of(row: Listed, now: datetime) -> Group:
     """Overdue, due within :data:`UPCOMING_DAYS` (today included), or later.
 
     A deadline with an hour (NOR-DOCS) is overdue from that hour; one with a
@@ -348,8 +392,8 @@ def group_of(row: StoredDeadline, now: datetime) -> Group:
     return "later"
 
 
-def grouped(rows: Sequence[StoredDeadline], now: datetime) -> dict[Group, list[StoredDeadline]]:
-    groups: dict[Group, list[StoredDeadline]] = {"overdue": [], "week": [], "later": []}
+def grouped(rows: Sequence[L], now: datetime) -> dict[Group, list[L]]:
+    groups: dict[Group, list[L]] = {"overdue": [], "week": [], "later": []}
     for row in rows:
         groups[group_of(row, now)].append(row)
     return groups

@@ -1,21 +1,32 @@
 """Absences and décrochages: the absence log, the Elycoop follow-up, vacations."""
 
-from bot.absences import detection, evidence, exports, reminders
-from bot.conversations.absences import (
-    absence,
-    appel,
-    corrections,
-    decrochage,
-    group,
-    sentence,
-    suivi,
-    vacations,
-)
-from bot.manifest import Feature, TableExport
+from __future__ import annotations
 
-FEATURE = Feature(
-    name="absences",
-    flows=(
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from bot.manifest import Command, Dialogues, Feature, Services, TableExport
+from bot.storage.people import Role
+
+if TYPE_CHECKING:
+    from bot.conversations.kit.context import Context
+    from bot.conversations.kit.flow import Flow, Outcome
+
+
+def flows() -> Sequence[Flow]:
+    """The dialogues, imported when one of them is first needed (:class:`Dialogues`)."""
+    from bot.conversations.absences import (
+        absence,
+        appel,
+        corrections,
+        decrochage,
+        group,
+        sentence,
+        suivi,
+        vacations,
+    )
+
+    return (
         *absence.FLOWS,
         *appel.FLOWS,
         *sentence.FLOWS,
@@ -24,13 +35,78 @@ FEATURE = Feature(
         *decrochage.FLOWS,
         *suivi.FLOWS,
         *vacations.FLOWS,
+    )
+
+
+async def absence_sentence(ctx: Context) -> Outcome | None:
+    """ "Karim absent hier matin" typed outside any conversation (its dialogue loaded then)."""
+    from bot.conversations.absences import sentence
+
+    return await sentence.absence_sentence(ctx)
+
+
+def services() -> Services:
+    """The reminders, exports, settings and Qualiopi bundle, imported when first needed."""
+    from bot.absences import detection, evidence, exports, reminders
+
+    return Services(
+        jobs=(reminders.entretien_reminders,),
+        tables={
+            "absences": TableExport(exports.ABSENCE_COLUMNS, exports.cli_absences, title="Absences")
+        },
+        files={"qualiopi": exports.cli_qualiopi},
+        settings=detection.SETTINGS,
+        works={"absences.qualiopi": evidence.qualiopi_work},
+    )
+
+
+FEATURE = Feature(
+    name="absences",
+    dialogues=Dialogues(
+        flows,
+        commands=(
+            Command(
+                "absence",
+                summary="noter une absence ou un retard (ex. : /absence Dupont hier matin)",
+                menu="Noter une absence",
+                role=Role.FORMATEUR,
+            ),
+            Command(
+                "appel",
+                summary="faire l'appel d'une demi-journée (ex. : /appel ce matin)",
+                menu="Faire l'appel",
+                role=Role.FORMATEUR,
+            ),
+            Command(
+                "absences",
+                summary="corriger ou supprimer une absence que j'ai notée",
+                role=Role.FORMATEUR,
+            ),
+            Command(
+                "decrochage",
+                summary="suivre un décrochage (signes, contacts, entretien, ticket qualité)",
+                menu="Suivre un décrochage",
+                role=Role.FORMATEUR,
+            ),
+            Command(
+                "suivi",
+                summary="voir le suivi individuel d'une personne en formation : absences, "
+                "signes, contacts, entretiens",
+                menu="Le suivi d'un stagiaire",
+                role=Role.FORMATEUR,
+            ),
+            Command(
+                "exporter",
+                summary="exporter les absences ou le dossier Qualiopi d'une formation",
+                role=Role.FORMATEUR,
+            ),
+            Command(
+                "vacations",
+                summary="calculer les vacations d'un accompagnement à distance (Rectorat)",
+                role=Role.FORMATEUR,
+            ),
+        ),
     ),
-    jobs=(reminders.entretien_reminders,),
-    tables={
-        "absences": TableExport(exports.ABSENCE_COLUMNS, exports.cli_absences, title="Absences")
-    },
-    files={"qualiopi": exports.cli_qualiopi},
-    settings=detection.SETTINGS,
-    free_text=(sentence.absence_sentence,),
-    works={"absences.qualiopi": evidence.qualiopi_work},
+    free_text=(absence_sentence,),
+    services=services,
 )

@@ -1,18 +1,62 @@
 """Sworn attestations: the participant's own chat, the trainer's follow-up, the proofs."""
 
-from bot.attestations import exports, invitations, mail, reminders, sending
-from bot.attestations import settings as attestation_settings
-from bot.conversations.attestations import participant, review, send, sheet, trainer
-from bot.manifest import Feature
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from bot.manifest import Command, Dialogues, Feature, Services
+from bot.storage.people import Role
+
+if TYPE_CHECKING:
+    from bot.conversations.kit.context import Context
+    from bot.conversations.kit.flow import Flow, Outcome
+
+
+def flows() -> Sequence[Flow]:
+    """The dialogues, imported when one of them is first needed (:class:`Dialogues`)."""
+    from bot.conversations.attestations import participant, review, send, sheet, trainer
+
+    return (*participant.FLOWS, *trainer.FLOWS, *sheet.FLOWS, *send.FLOWS, *review.FLOWS)
+
+
+async def redeem(ctx: Context, code: str) -> Outcome | None:
+    """``/start CODE`` with a participant's personal link (its dialogue loaded then)."""
+    from bot.conversations.attestations import participant
+
+    return await participant.redeem(ctx, code)
+
+
+def services() -> Services:
+    """The reminders, the proof bundle, the settings and the mail outcomes, imported when first
+    needed."""
+    from bot.attestations import exports, invitations, mail, reminders, sending
+    from bot.attestations import settings as attestation_settings
+
+    return Services(
+        jobs=(reminders.tell_participants_the_bilan_is_over,),
+        files={"attestations": exports.attestations_bundle},
+        settings=attestation_settings.SETTINGS,
+        chat_resolvers=(invitations.participant_chat,),
+        delivered=(mail.record_outcome,),
+        works={"attestations.bundle": sending.bundle_work},
+    )
+
 
 FEATURE = Feature(
     name="attestations",
-    flows=(*participant.FLOWS, *trainer.FLOWS, *sheet.FLOWS, *send.FLOWS, *review.FLOWS),
-    start_codes=(participant.redeem,),
-    jobs=(reminders.tell_participants_the_bilan_is_over,),
-    files={"attestations": exports.attestations_bundle},
-    settings=attestation_settings.SETTINGS,
-    chat_resolvers=(invitations.participant_chat,),
-    delivered=(mail.record_outcome,),
-    works={"attestations.bundle": sending.bundle_work},
+    dialogues=Dialogues(
+        flows,
+        commands=(
+            Command("attestation", summary="confirmer votre participation à un bilan"),
+            Command(
+                "attestations",
+                summary="suivre les attestations d'un bilan et envoyer les justificatifs",
+                menu="Suivre les attestations d'un bilan",
+                role=Role.FORMATEUR,
+            ),
+        ),
+    ),
+    start_codes=(redeem,),
+    services=services,
 )

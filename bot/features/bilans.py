@@ -1,11 +1,48 @@
 """Bilans: scheduling, listing, moving and cancelling the remote or on-site bilan."""
 
-from bot.bilans import sent
-from bot.conversations.bilans import listing, schedule
-from bot.manifest import Feature
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from bot.manifest import Command, Dialogues, Feature, Services
+from bot.storage.people import Role
+
+if TYPE_CHECKING:
+    from bot.conversations.kit.flow import Flow
+
+
+def flows() -> Sequence[Flow]:
+    """The dialogues, imported when one of them is first needed (:class:`Dialogues`)."""
+    from bot.conversations.bilans import listing, schedule
+
+    return (*schedule.FLOWS, *listing.FLOWS)
+
+
+def services() -> Services:
+    """What the outbox tells of a bilan's message, imported when first needed."""
+    from bot.bilans import sent
+
+    return Services(delivered=(sent.tell_trainer_of_failure,))
+
 
 FEATURE = Feature(
     name="bilans",
-    flows=(*schedule.FLOWS, *listing.FLOWS),
-    delivered=(sent.tell_trainer_of_failure,),
+    dialogues=Dialogues(
+        flows,
+        commands=(
+            Command(
+                "bilan",
+                summary="programmer un bilan (à distance ou sur place)",
+                menu="Programmer un bilan",
+                role=Role.FORMATEUR,
+            ),
+            Command(
+                "bilans",
+                summary="voir, déplacer ou annuler un bilan programmé",
+                role=Role.FORMATEUR,
+            ),
+        ),
+    ),
+    services=services,
 )

@@ -1,22 +1,62 @@
 """Formations: creating and correcting them, their trainees and delegates."""
 
-from bot.conversations.formations import create, edit, manage, paths
-from bot.formations import exports
-from bot.manifest import Feature, TableExport
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from bot.manifest import Command, Dialogues, Feature, Services, TableExport
+from bot.storage.people import Role
+
+if TYPE_CHECKING:
+    from bot.conversations.kit.flow import Flow
+
+
+def flows() -> Sequence[Flow]:
+    """The dialogues, imported when one of them is first needed (:class:`Dialogues`)."""
+    from bot.conversations.formations import create, edit, manage, paths
+
+    return (*create.FLOWS, *manage.FLOWS, *edit.FLOWS, *paths.FLOWS)
+
+
+def services() -> Services:
+    """The exports, imported when first needed."""
+    from bot.formations import exports
+
+    return Services(
+        tables={
+            "formations": TableExport(
+                exports.FORMATION_COLUMNS,
+                lambda s, a: exports.formations(s, a.organisation),
+                title="Formations",
+            ),
+            "stagiaires": TableExport(
+                exports.TRAINEE_COLUMNS,
+                lambda s, a: exports.trainees(s, a.organisation),
+                title="Stagiaires",
+            ),
+        },
+    )
+
 
 FEATURE = Feature(
     name="formations",
-    flows=(*create.FLOWS, *manage.FLOWS, *edit.FLOWS, *paths.FLOWS),
-    tables={
-        "formations": TableExport(
-            exports.FORMATION_COLUMNS,
-            lambda s, a: exports.formations(s, a.organisation),
-            title="Formations",
+    dialogues=Dialogues(
+        flows,
+        commands=(
+            Command(
+                "formation",
+                summary="créer une formation",
+                menu="Créer une formation",
+                role=Role.FORMATEUR,
+            ),
+            Command(
+                "formations",
+                summary="voir et modifier mes formations",
+                menu="Voir et modifier mes formations",
+                role=Role.FORMATEUR,
+            ),
         ),
-        "stagiaires": TableExport(
-            exports.TRAINEE_COLUMNS,
-            lambda s, a: exports.trainees(s, a.organisation),
-            title="Stagiaires",
-        ),
-    },
+    ),
+    services=services,
 )

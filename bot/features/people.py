@@ -1,10 +1,45 @@
 """People: getting in with ``/start``, joining an organisation, inviting a formateur."""
 
-from bot.conversations.people import onboarding
-from bot.manifest import Feature
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from bot.manifest import Command, Dialogues, Feature
+from bot.storage.people import Role
+
+if TYPE_CHECKING:
+    from bot.conversations.kit.context import Context
+    from bot.conversations.kit.flow import Flow, Outcome
+
+
+def flows() -> Sequence[Flow]:
+    """The dialogues, imported when one of them is first needed (:class:`Dialogues`)."""
+    from bot.conversations.people import onboarding
+
+    return onboarding.FLOWS
+
+
+async def join_with_invitation(ctx: Context, code: str) -> Outcome | None:
+    """``/start CODE`` with a formateur's invitation (its dialogue loaded then)."""
+    from bot.conversations.people import onboarding
+
+    return await onboarding.join_with_invitation(ctx, code)
+
 
 FEATURE = Feature(
     name="people",
-    flows=onboarding.FLOWS,
-    start_codes=(onboarding.join_with_invitation,),
+    dialogues=Dialogues(
+        flows,
+        commands=(
+            Command("start", summary="commencer"),
+            Command(
+                "inviter",
+                summary="inviter un formateur ou une formatrice, ou révoquer une invitation",
+                menu="Inviter un formateur (administrateurs)",
+                role=Role.ADMIN,
+            ),
+        ),
+    ),
+    start_codes=(join_with_invitation,),
 )

@@ -1,19 +1,66 @@
 """Personal data (RGPD): retention and its purge, /mesdonnees, /effacer, the audit trail (/journal, export)."""
 
-from bot.conversations.privacy import effacer, journal, mesdonnees
-from bot.manifest import Feature, TableExport
-from bot.privacy import access, retention
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from bot.manifest import Command, Dialogues, Feature, Services, TableExport
+from bot.storage.people import Role
+
+if TYPE_CHECKING:
+    from bot.conversations.kit.flow import Flow
+
+
+def flows() -> Sequence[Flow]:
+    """The dialogues, imported when one of them is first needed (:class:`Dialogues`)."""
+    from bot.conversations.privacy import effacer, journal, mesdonnees
+
+    return (*mesdonnees.FLOWS, *effacer.FLOWS, *journal.FLOWS)
+
+
+def services() -> Services:
+    """The retention jobs, the audit export and its setting, imported when first needed."""
+    from bot.privacy import access, retention
+
+    return Services(
+        jobs=(
+            retention.purge_expired,
+            retention.forget_abandoned_conversations,
+            retention.forget_sent_messages,
+        ),
+        tables={
+            "audit": TableExport(
+                access.AUDIT_COLUMNS, access.audit_rows, title="Journal des actions"
+            )
+        },
+        settings=(retention.RETENTION_YEARS,),
+    )
+
 
 FEATURE = Feature(
     name="privacy",
-    flows=(*mesdonnees.FLOWS, *effacer.FLOWS, *journal.FLOWS),
-    jobs=(
-        retention.purge_expired,
-        retention.forget_abandoned_conversations,
-        retention.forget_sent_messages,
+    dialogues=Dialogues(
+        flows,
+        commands=(
+            Command(
+                "mesdonnees",
+                summary="recevoir tout ce que formabot garde à votre sujet",
+                menu="Les données que formabot garde sur vous",
+            ),
+            Command(
+                "effacer",
+                summary="effacer les données personnelles d'un ou d'une stagiaire",
+                menu="Effacer les données d'un stagiaire (administrateurs)",
+                role=Role.ADMIN,
+            ),
+            Command(
+                "journal",
+                summary="recevoir le journal des actions de l'organisme (qui a fait quoi, quand)",
+                menu="Journal des actions de l'organisme (administrateurs)",
+                role=Role.ADMIN,
+            ),
+        ),
     ),
-    tables={
-        "audit": TableExport(access.AUDIT_COLUMNS, access.audit_rows, title="Journal des actions")
-    },
-    settings=(retention.RETENTION_YEARS,),
+    services=services,
 )

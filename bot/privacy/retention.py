@@ -11,7 +11,7 @@
   sheets, proofs sent, deadlines), and the people created only to answer an
   attestation of it.  What remains is the audit trail (ids and actions, no
   names) and a :class:`~bot.storage.privacy.RetentionPurge` row with counts,
-  which the next daily digest reports (:func:`digest_note`).
+  which the next daily digest reports (:func:`digest_notes`).
 - :func:`forget_abandoned_conversations`: a conversation left half-way loses
   what was typed when it expires; the state row keeps only which
   conversation it was, so the person is told it expired.
@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import logging
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Engine, String, cast, select, update
+from sqlalchemy import Engine, String, cast, event, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from bot import texts
 from bot.config import Settings
@@ -59,13 +61,11 @@ RETENTION_YEARS = Setting(
 )
 
 SENT_CONTENT_KEPT = timedelta(days=1)
-
-SWEEP = timedelta(days=2)
-"""How far back, after the first, each minute's forgetting looks."""
-
-_SWEPT: weakref.WeakSet[Engine] = weakref.WeakSet()
-"""Databases whose sent texts this process has forgotten once entirely."""
 """How long the text of a message the bot sent on its own is kept after sending."""
+
+_SWEPT: weakref.WeakKeyDictionary[Engine, datetime] = weakref.WeakKeyDictionary()
+"""Per database, the moment before which this process has forgotten every sent text (the
+cutoff of its last committed sweep): the next sweep starts there."""
 
 
 def retention_years(organisation: Organisation) -> int:
@@ -165,28 +165,37 @@ async def purge_formation(
     return Purged(formation_id, trainees)
 
 
-async def digest_note(session: AsyncSession, organisation_id: int, now: datetime) -> str | None:
-    """What the purge erased since the last digest, said once (the rows are marked told)."""
+async def digest_notes(
+    session: AsyncSession, organisation_ids: Sequence[int], now: datetime
+) -> dict[int, str]:
+    """What the purge erased since each organisation's last digest, said once (the rows are
+    marked told): organisation → its note, for those that have one.  One query for a
+    chunk of organisations (the digest hour asks for them together)."""
+    if not organisation_ids:
+        return {}
     rows = (
         await session.scalars(
             select(RetentionPurge).where(
-                RetentionPurge.organisation_id == organisation_id,
+                RetentionPurge.organisation_id.in_(list(organisation_ids)),
                 RetentionPurge.reported_at.is_(None),
             )
         )
     ).all()
-    if not rows:
-        return None
-    organisation = await session.get(Organisation, organisation_id)
-    years = retention_years(organisation) if organisation else int(RETENTION_YEARS.default)
+    purges: dict[int, list[RetentionPurge]] = {}
     for row in rows:
         row.reported_at = now
-    return texts.say(
-        "privacy.digest_purged",
-        formations=len(rows),
-        trainees=sum(r.trainees for r in rows),
-        years=years,
-    )
+        purges.setdefault(row.organisation_id, []).append(row)
+    notes = {}
+    for organisation_id, told in purges.items():
+        organisation = await session.get(Organisation, organisation_id)  # in the session: no query
+        years = retention_years(organisation) if organisation else int(RETENTION_YEARS.default)
+        notes[organisation_id] = texts.say(
+            "privacy.digest_purged",
+            formations=len(told),
+            trainees=sum(r.trainees for r in told),
+            years=years,
+        )
+    return notes
 
 
 async def forget_abandoned_conversations(
@@ -214,23 +223,33 @@ async def forget_sent_messages(session: AsyncSession, now: datetime, settings: S
     with their code) and Matrix welcomes (a formateur invitation's code);
     the row's key keeps it from being sent twice.  Failed rows keep their
     text: someone may still need to know what did not go out.  The first run
-    of a process looks at every row; the next ones at the rows sent in the
-    last :data:`SWEEP` before the day kept (through ``(status, sent_at)``'s
-    index), not at the whole outbox every minute.
+    of a process looks at every row; the next ones only at the rows sent
+    between the previous sweep's cutoff and this one's (through ``(status,
+    sent_at)``'s index): each row is read once, when its text is due to go,
+    not the last days' rows every minute (issue 14: that re-reading made the
+    steady tick grow with the outbox).  A row marked sent with a time before
+    a cutoff but committed after that sweep would need its commit to come a
+    day after its sending: it cannot be missed.  The cutoff is kept once the
+    sweep commits (a sweep rolled back is done again from the old one).
     """
     engine = session.get_bind().engine
-    since = now - SENT_CONTENT_KEPT - SWEEP if engine in _SWEPT else None
+    cutoff = now - SENT_CONTENT_KEPT
+    since = _SWEPT.get(engine)
     for model in (OutboxMessage, MatrixWelcome):
         recent = [] if since is None else [model.sent_at >= since]
         await session.execute(
             update(model)
             .where(
                 model.status == "sent",
-                model.sent_at < now - SENT_CONTENT_KEPT,
+                model.sent_at < cutoff,
                 *recent,
                 cast(model.payload, String) != "{}",
             )
             .values(payload={})
             .execution_options(synchronize_session=False)
         )
-    _SWEPT.add(engine)
+
+    def swept(_session: Session) -> None:
+        _SWEPT[engine] = cutoff if since is None else max(since, cutoff)
+
+    event.listen(session.sync_session, "after_commit", swept, once=True)

@@ -101,7 +101,8 @@ def scans(found: list[tuple[str, str]], tables: set[str]) -> list[str]:
             for index, word in enumerate(words):
                 if word == "SCAN" and index + 1 < len(words):
                     table = _table(words[index + 1])
-                    if table in tables and "USING" not in words[index + 2 :]:
+                    # "SCAN t USING (COVERING) INDEX i" without a range is a whole read too.
+                    if table in tables:
                         bad.append(f"{sql}\n  {line}")
                 if word == "Seq" and words[index + 1 : index + 3][:1] == ["Scan"]:
                     table = _table(words[index + 3]) if len(words) > index + 3 else ""

@@ -154,9 +154,14 @@ def _child(request: dict[str, object]) -> None:
 
 
 def main() -> None:
-    # Everything a child needs, imported once (transports are imported lazily by the app).
+    # Everything a child needs, imported once (transports are imported lazily by the app,
+    # the features' dialogues and services on first use: tests/test_startup.py checks that).
     import bot.cli
     import bot.transports.telegram  # noqa: F401
+    from bot.app import FEATURES
+
+    FEATURES.flows.load_all()
+    assert FEATURES.jobs
 
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
     print("READY", flush=True)

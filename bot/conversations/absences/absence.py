@@ -66,17 +66,13 @@ from bot.conversations.kit.flow import (
 )
 from bot.conversations.kit.steps import Confirm
 from bot.storage.formations import Formation
-from bot.storage.people import Role
 
 
 def new_absence() -> Flow:
     """The dialogue above; its answers are handled by the functions below."""
     return Flow(
         "absence",
-        command="absence",
-        menu="Noter une absence",
-        role=Role.FORMATEUR,
-        summary="noter une absence ou un retard (ex. : /absence Dupont hier matin)",
+        # Its command, /aide line and who may use it: bot/features/absences.py.
         start=absence_start,
         steps=[
             *who_steps("absence", after_trainee),

@@ -54,7 +54,6 @@ from bot.conversations.kit.flow import (
 from bot.conversations.kit.steps import DateStep, Pick
 from bot.messages import Reply
 from bot.storage.formations import Formation
-from bot.storage.people import Role
 
 HALVES = [
     Option("Le matin", "matin"),
@@ -72,10 +71,7 @@ WHEN = [
 def new_appel() -> Flow:
     return Flow(
         "appel",
-        command="appel",
-        menu="Faire l'appel",
-        role=Role.FORMATEUR,
-        summary="faire l'appel d'une demi-journée (ex. : /appel ce matin)",
+        # Its command, /aide line and who may use it: bot/features/absences.py.
         start=appel_start,
         steps=[
             Pick(

@@ -53,16 +53,13 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, leave_saying
 from bot.conversations.kit.steps import Confirm, Option, Pick
 from bot.storage.absences import Absence
-from bot.storage.people import Role
 
 
 def correct_absences() -> Flow:
     """The dialogue above; its answers are handled by the functions below."""
     return Flow(
         "absences",
-        command="absences",
-        role=Role.FORMATEUR,
-        summary="corriger ou supprimer une absence que j'ai notée",
+        # Its command, /aide line and who may use it: bot/features/absences.py.
         start=edit_start,
         steps=[
             Pick(

@@ -42,7 +42,6 @@ from bot.conversations.kit.steps import Option, Pick
 from bot.documents.bundle import safe_name
 from bot.documents.sheets import MIME, SUFFIX, Format
 from bot.messages import Document, Reply
-from bot.storage.people import Role
 
 PAGE = 10
 
@@ -136,10 +135,7 @@ class TimelineStep(Step):
 
 SUIVI = Flow(
     "suivi",
-    command="suivi",
-    menu="Le suivi d'un stagiaire",
-    role=Role.FORMATEUR,
-    summary="voir le suivi individuel d'une personne en formation : absences, signes, contacts, entretiens",
+    # Its command, /aide line and who may use it: bot/features/absences.py.
     start=suivi_start,
     steps=[
         *who_steps("suivi", after_trainee),
@@ -218,9 +214,7 @@ async def produce_export(ctx: Context, picked: str) -> Outcome:
 
 EXPORTER = Flow(
     "exporter",
-    command="exporter",
-    role=Role.FORMATEUR,
-    summary="exporter les absences ou le dossier Qualiopi d'une formation",
+    # Its command, /aide line and who may use it: bot/features/absences.py.
     start=export_start,
     steps=[
         Pick(

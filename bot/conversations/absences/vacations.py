@@ -33,7 +33,6 @@ from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry
 from bot.conversations.kit.steps import Option, Pick, PickMany, Text
-from bot.storage.people import Role
 
 MAX_HOURS = 500
 
@@ -42,9 +41,7 @@ def vacations_flow() -> Flow:
     """The dialogue above; its answers are handled by the functions below."""
     return Flow(
         "vacations",
-        command="vacations",
-        role=Role.FORMATEUR,
-        summary="calculer les vacations d'un accompagnement à distance (Rectorat)",
+        # Its command, /aide line and who may use it: bot/features/absences.py.
         start=vacations_start,
         steps=[
             Pick(

@@ -332,8 +332,7 @@ async def save_answer(ctx: Context) -> None:
 
 FLOW = Flow(
     "attestation",
-    command="attestation",
-    summary="confirmer votre participation à un bilan",
+    # Its command, /aide line and who may use it: bot/features/attestations.py.
     start=participant_start,
     steps=[
         Pick(

@@ -213,10 +213,7 @@ async def reissue(ctx: Context, picked: str) -> Outcome:
 
 FLOW = Flow(
     "attestations",
-    command="attestations",
-    menu="Suivre les attestations d'un bilan",
-    role=Role.FORMATEUR,
-    summary="suivre les attestations d'un bilan et envoyer les justificatifs",
+    # Its command, /aide line and who may use it: bot/features/attestations.py.
     start=attestations_start,
     steps=[
         Pick(

@@ -48,7 +48,6 @@ from bot.conversations.bilans.visio_link import LINK
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, leave_saying
 from bot.conversations.kit.steps import Entry, Menu, Option, Pick
-from bot.storage.people import Role
 
 
 async def start(ctx: Context) -> Outcome | None:
@@ -145,9 +144,7 @@ def _this_bilan(ctx: Context) -> dict[str, Any]:
 
 LIST = Flow(
     "bilans",
-    command="bilans",
-    role=Role.FORMATEUR,
-    summary="voir, déplacer ou annuler un bilan programmé",
+    # Its command, /aide line and who may use it: bot/features/bilans.py.
     start=start,
     steps=[
         Pick("bilan", ask="bilan.ask_bilan", options=bilan_choices, then=open_bilan),

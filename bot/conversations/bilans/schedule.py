@@ -62,7 +62,6 @@ from bot.conversations.kit.flow import (
 )
 from bot.conversations.kit.steps import Confirm, Entry, Menu, Option, Pick, PickMany, Text, words
 from bot.deadlines.actions import mark_done_by_answers
-from bot.storage.people import Role
 
 MODES = [
     Option("À distance, en visio", "remote", words=("distanciel", "visioconférence")),
@@ -355,10 +354,7 @@ async def save_bilan(ctx: Context) -> None:
 
 SCHEDULE = Flow(
     "bilan",
-    command="bilan",
-    menu="Programmer un bilan",
-    role=Role.FORMATEUR,
-    summary="programmer un bilan (à distance ou sur place)",
+    # Its command, /aide line and who may use it: bot/features/bilans.py.
     start=start,
     steps=[
         Pick(

@@ -42,7 +42,6 @@ from bot.deadlines.actions import complete, reopen, to_do
 from bot.deadlines.lines import Line, bundle, concerned
 from bot.deadlines.service import deadlines_of, group_of, grouped
 from bot.storage.bilans import StoredDeadline
-from bot.storage.people import Role
 from bot.undelivered import LIST_WINDOW, undelivered
 
 MARKERS = {"overdue": "🔴", "week": "🟠", "later": "🔵"}
@@ -227,10 +226,7 @@ async def on_members(ctx: Context, picked: str) -> Outcome:
 
 FLOW = Flow(
     "echeances",
-    command="echeances",
-    menu="Mes échéances",
-    role=Role.FORMATEUR,
-    summary="voir mes échéances, les marquer faites ou les reporter",
+    # Its command, /aide line and who may use it: bot/features/deadlines.py.
     start=echeances_start,
     steps=[
         Pick(

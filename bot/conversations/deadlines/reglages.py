@@ -44,7 +44,7 @@ from bot.deadlines.settings_change import (
 )
 from bot.messages import Reply
 from bot.rules import RULES_BY_ID, Setting, SettingError
-from bot.storage.people import Organisation, Role
+from bot.storage.people import Organisation
 
 
 async def setting_choices(ctx: Context) -> list[Option]:
@@ -170,11 +170,7 @@ async def save_setting(ctx: Context, value: object) -> Outcome:
 
 FLOW = Flow(
     "reglages",
-    command="reglages",
-    menu="Réglages de l'organisme (administrateurs)",
-    role=Role.ADMIN,
-    summary="régler les délais, le récapitulatif quotidien et sa destination",
-    in_groups=True,
+    # Its command, /aide line and who may use it: bot/features/deadlines.py.
     steps=[
         Pick("setting", ask="reglages.ask_setting", options=setting_choices, then=on_setting),
         SettingValue("value", help="reglages.help_value", then=save_setting),

@@ -41,7 +41,6 @@ from bot.conversations.kit.flow import Flow, finish_now, leave_saying
 from bot.conversations.kit.steps import Confirm, Option, PickMany
 from bot.formations.edit import proofs_unsendable
 from bot.formations.service import NewFormation, create_formation
-from bot.storage.people import Role
 
 
 async def trainee_options(ctx: Context) -> list[Option]:
@@ -77,10 +76,7 @@ async def save_formation(ctx: Context) -> None:
 
 NEW = Flow(
     "formation",
-    command="formation",
-    menu="Créer une formation",
-    role=Role.FORMATEUR,
-    summary="créer une formation",
+    # Its command, /aide line and who may use it: bot/features/formations.py.
     steps=[
         q.title(),
         q.kind(),

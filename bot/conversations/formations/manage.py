@@ -139,10 +139,7 @@ async def do_delete(ctx: Context) -> Outcome:
 
 LIST = Flow(
     "formations",
-    command="formations",
-    menu="Voir et modifier mes formations",
-    role=Role.FORMATEUR,
-    summary="voir et modifier mes formations",
+    # Its command, /aide line and who may use it: bot/features/formations.py.
     start=list_start,
     steps=[
         Pick(

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from bot.answers import fold
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Flow, Leave, Outcome
+from bot.conversations.kit.flow import Leave, Outcome
+from bot.manifest import Command
 from bot.storage.people import Role
 
 _STOP = {
@@ -35,10 +36,10 @@ def _stems(text: str) -> set[str]:
     return {w[:5] for w in fold(text).split() if len(w) >= 4 and w not in _STOP}
 
 
-def _may_use(ctx: Context, flow: Flow) -> bool:
-    if flow.role is None or not flow.summary or ctx.actor is None or not ctx.actor.is_member:
+def _may_use(ctx: Context, command: Command) -> bool:
+    if command.role is None or not command.summary or ctx.actor is None or not ctx.actor.is_member:
         return False
-    return flow.role is not Role.ADMIN or ctx.actor.is_admin
+    return command.role is not Role.ADMIN or ctx.actor.is_admin
 
 
 async def closest_commands(ctx: Context) -> Outcome | None:

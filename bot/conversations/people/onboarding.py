@@ -144,8 +144,7 @@ def address_step() -> Pick:
 
 START = Flow(
     "start",
-    command="start",
-    summary="commencer",
+    # Its command, /aide line and who may use it: bot/features/people.py.
     start=start,
     steps=[
         Text("org_name", ask="onboarding.ask_org_name", parse=parse_org_name),
@@ -338,10 +337,7 @@ async def revoke(ctx: Context) -> None:
 
 INVITE = Flow(
     "inviter",
-    command="inviter",
-    menu="Inviter un formateur (administrateurs)",
-    role=Role.ADMIN,
-    summary="inviter un formateur ou une formatrice, ou révoquer une invitation",
+    # Its command, /aide line and who may use it: bot/features/people.py.
     start=invitee_on_matrix,
     steps=[
         Pick(

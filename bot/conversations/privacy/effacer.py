@@ -31,7 +31,6 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome
 from bot.conversations.kit.steps import Confirm
 from bot.privacy.erasure import erase_trainee, erased_name, plan_erasure
-from bot.storage.people import Role
 
 
 async def effacer_start(ctx: Context) -> Outcome | None:
@@ -74,10 +73,7 @@ async def keep(ctx: Context) -> Outcome:
 
 FLOW = Flow(
     "effacer",
-    command="effacer",
-    menu="Effacer les données d'un stagiaire (administrateurs)",
-    role=Role.ADMIN,
-    summary="effacer les données personnelles d'un ou d'une stagiaire",
+    # Its command, /aide line and who may use it: bot/features/privacy.py.
     start=effacer_start,
     steps=[
         *who_steps("privacy", after_trainee),

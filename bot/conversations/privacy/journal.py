@@ -17,7 +17,6 @@ from bot.conversations.kit.flow import Flow, Leave, Outcome
 from bot.exports import write
 from bot.messages import Document, Reply
 from bot.privacy.access import AUDIT_COLUMNS, audit_of
-from bot.storage.people import Role
 
 
 async def send_journal(ctx: Context) -> Outcome:
@@ -38,10 +37,7 @@ async def send_journal(ctx: Context) -> Outcome:
 
 FLOW = Flow(
     "journal",
-    command="journal",
-    menu="Journal des actions de l'organisme (administrateurs)",
-    role=Role.ADMIN,
-    summary="recevoir le journal des actions de l'organisme (qui a fait quoi, quand)",
+    # Its command, /aide line and who may use it: bot/features/privacy.py.
     start=send_journal,
     steps=[],
 )

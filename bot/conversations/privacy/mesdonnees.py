@@ -42,9 +42,7 @@ async def send_my_data(ctx: Context) -> Outcome:
 
 FLOW = Flow(
     "mesdonnees",
-    command="mesdonnees",
-    menu="Les données que formabot garde sur vous",
-    summary="recevoir tout ce que formabot garde à votre sujet",
+    # Its command, /aide line and who may use it: bot/features/privacy.py.
     start=send_my_data,
     steps=[],
 )

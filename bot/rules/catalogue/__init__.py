@@ -40,11 +40,13 @@ BEFORE_BILAN: frozenset[str] = frozenset(
 postponed past it, and once it has begun they are closed, done or "non fait avant le bilan"."""
 
 
+_MILESTONES: dict[str, Milestone] = {}
+for _rule in reversed(RULES):  # reversed: the first rule naming a key wins, as it always did
+    for _milestone in reversed(_rule.milestones):
+        _MILESTONES[f"{_rule.id}-{_milestone.key}" if _milestone.key else _rule.id] = _milestone
+"""The head of a stored deadline's key → its milestone (the digest hour looks up thousands)."""
+
+
 def milestone_of(key: str) -> Milestone | None:
     """The milestone a stored deadline's key comes from (``CVL-EOS-ENTRY:trainee:4``)."""
-    head = key.partition(":")[0]
-    for rule in RULES:
-        for milestone in rule.milestones:
-            if head == (f"{rule.id}-{milestone.key}" if milestone.key else rule.id):
-                return milestone
-    return None
+    return _MILESTONES.get(key.partition(":")[0])

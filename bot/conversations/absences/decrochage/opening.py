@@ -51,7 +51,6 @@ from bot.conversations.absences.steps import (
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Call, Flow, Leave, Next, Outcome, Retry, leave_saying
 from bot.conversations.kit.steps import Confirm, Pick
-from bot.storage.people import Role
 
 
 async def decrochage_start(ctx: Context) -> Outcome | None:
@@ -151,10 +150,7 @@ async def go_next(ctx: Context) -> Outcome:
 
 MAIN = Flow(
     "decrochage",
-    command="decrochage",
-    menu="Suivre un décrochage",
-    role=Role.FORMATEUR,
-    summary="suivre un décrochage (signes, contacts, entretien, ticket qualité)",
+    # Its command, /aide line and who may use it: bot/features/absences.py.
     start=decrochage_start,
     steps=[
         *who_steps("decrochage", after_trainee),

@@ -1,0 +1,340 @@
+"""What the digest hour reads for a chunk of organisations, and the messages it makes of it.
+
+:mod:`bot.deadlines.digest` claims a chunk of organisations and calls these:
+each kind of row is read **for the whole chunk in one query** (the deadlines
+still to do with their formations, the admins, their private chats and the
+formateurs', which digest chats are private), so the statements of a chunk do
+not grow with its organisations; the deadlines are read as tuples of the
+columns shown (:class:`Item`), not ORM objects.  Then each digest and
+reminder is rendered (``templates/chat/digest.j2``, compiled once).
+
+Group digests name no trainee: they give each formation's title and its
+counts only.  Private digests and reminders name what tells a line apart
+(the trainee, the session, the bilan) and show the entries or exits of one
+formation as one line ("3 entrées à saisir dans EOS", the names after it),
+see :mod:`bot.deadlines.lines`.  Formations for one person (bilan de
+compétences, VAE), whose titles often name them, are numbered rather than
+named in a group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import texts
+from bot.deadlines.documents import due_text
+from bot.deadlines.lines import Line, bundle
+from bot.deadlines.service import STILL_TO_DO, Group, Listed, order
+from bot.messages import Reply
+from bot.outbox import Queued
+from bot.storage.bilans import StoredDeadline
+from bot.storage.formations import Formation
+from bot.storage.people import ChatIdentity, Membership, Organisation, Role, zone_of
+from bot.undelivered import Undelivered
+
+MAX_LINES = 25
+"""Lines per group in a private digest; the rest is counted ("… et 4 autres")."""
+
+INDIVIDUAL_KINDS = {"bilan_competences": "Bilan de compétences", "vae": "Accompagnement VAE"}
+"""Formations for one person, whose title often names them: a group digest numbers them."""
+
+
+@dataclass(frozen=True)
+class Recipient:
+    key: str
+    platform: str
+    chat_id: str
+    private: bool
+
+
+async def private_chats(
+    session: AsyncSession, person_ids: Iterable[int]
+) -> dict[int, ChatIdentity]:
+    """Each person's first private chat the bot may still write to, in one query."""
+    wanted = sorted(set(person_ids))
+    if not wanted:
+        return {}
+    found: dict[int, ChatIdentity] = {}
+    for identity in (
+        await session.scalars(
+            select(ChatIdentity)
+            .where(ChatIdentity.person_id.in_(wanted), ChatIdentity.blocked_at.is_(None))
+            .order_by(ChatIdentity.id)
+        )
+    ).all():
+        found.setdefault(identity.person_id, identity)
+    return found
+
+
+async def admins_of(
+    session: AsyncSession, organisations: Sequence[Organisation]
+) -> dict[int, list[int]]:
+    """Each organisation's admins, in one query: they get the digest when no digest chat was
+    chosen (the others are not asked)."""
+    wanted = [o.id for o in organisations if not o.digest_chat]
+    if not wanted:
+        return {}
+    found: dict[int, list[int]] = {}
+    for organisation_id, person_id in (
+        await session.execute(
+            select(Membership.organisation_id, Membership.person_id)
+            .where(
+                Membership.organisation_id.in_(wanted),
+                Membership.role == Role.ADMIN.value,
+            )
+            .order_by(Membership.person_id)
+        )
+    ).all():
+        found.setdefault(int(organisation_id), []).append(int(person_id))
+    return found
+
+
+def digest_chat_of(organisation: Organisation) -> tuple[str, str] | None:
+    """(platform, chat id) of the chat an admin chose for the digest, if any."""
+    if organisation.digest_chat and ":" in organisation.digest_chat:
+        platform, _, chat_id = organisation.digest_chat.partition(":")
+        return platform, chat_id
+    return None
+
+
+async def known_private(
+    session: AsyncSession, organisations: Sequence[Organisation]
+) -> set[tuple[str, str]]:
+    """The digest chats that are someone's private chat (they may show details; any other
+    is a group), in one query."""
+    chats = {chat for o in organisations if (chat := digest_chat_of(o)) is not None}
+    if not chats:
+        return set()
+    found = await session.execute(
+        select(ChatIdentity.platform, ChatIdentity.chat_id).where(
+            ChatIdentity.platform.in_(sorted({platform for platform, _ in chats})),
+            ChatIdentity.chat_id.in_(sorted({chat_id for _, chat_id in chats})),
+        )
+    )
+    return {(str(platform), str(chat_id)) for platform, chat_id in found.all()} & chats
+
+
+def recipients(
+    organisation: Organisation,
+    base: str,
+    admins: Sequence[int],
+    chats: dict[int, ChatIdentity],
+    private: set[tuple[str, str]],
+) -> list[Recipient]:
+    """The digest chat, else each admin's private chat (all looked up with the chunk)."""
+    chat = digest_chat_of(organisation)
+    if chat is not None:
+        return [Recipient(base, chat[0], chat[1], chat in private)]
+    return [
+        Recipient(f"{base}:person:{person_id}", identity.platform, identity.chat_id, True)
+        for person_id in admins
+        if (identity := chats.get(person_id)) is not None
+    ]
+
+
+@dataclass(frozen=True)
+class Titled:
+    """A formation as the digest names it."""
+
+    title: str
+    kind: str
+    owner_id: int
+
+
+class Item(NamedTuple):
+    """A stored deadline as the digest reads it (:class:`bot.deadlines.service.Listed`):
+    the columns it shows, in a tuple (a chunk reads thousands: as ORM objects they were
+    about 40 % of the digest hour's time)."""
+
+    id: int
+    organisation_id: int
+    formation_id: int
+    key: str
+    subject: str
+    subject_id: int
+    due_on: date
+    due_at: datetime | None
+    title: str
+    detail: str | None
+    explanation: str
+    source: str
+    audience: str
+    status: str
+    postponed_to: date | None
+
+    @property
+    def effective_due(self) -> date:
+        """The day that counts: the postponed date when it was postponed."""
+        if self.status == "postponed" and self.postponed_to is not None:
+            return self.postponed_to
+        return self.due_on
+
+
+_ITEM_COLUMNS = [getattr(StoredDeadline, name) for name in Item._fields]
+
+
+async def to_do_of(
+    session: AsyncSession, organisation_ids: Sequence[int]
+) -> tuple[dict[int, list[Item]], dict[int, Titled]]:
+    """Each organisation's deadlines still to do, in order, and their formations: one query."""
+    connection = await session.connection()  # plain rows: no ORM loading for thousands
+    found = (
+        await connection.execute(
+            select(*_ITEM_COLUMNS, Formation.title, Formation.kind, Formation.owner_id)
+            .join(Formation, Formation.id == StoredDeadline.formation_id)
+            .where(
+                StoredDeadline.organisation_id.in_(list(organisation_ids)),
+                StoredDeadline.status.in_(STILL_TO_DO),
+            )
+        )
+    ).all()
+    width = len(Item._fields)
+    formations: dict[int, Titled] = {}
+    rows: dict[int, list[Item]] = {}
+    for found_row in found:
+        item = Item._make(found_row[:width])
+        if item.formation_id not in formations:
+            title, kind, owner = found_row[width:]
+            formations[item.formation_id] = Titled(str(title), str(kind), int(owner))
+        rows.setdefault(item.organisation_id, []).append(item)
+    for each in rows.values():
+        each.sort(key=order)
+    return rows, formations
+
+
+class Shown(NamedTuple):
+    """One line of a private digest as the template reads it (attributes, not a dict: Jinja
+    tries an attribute before an item, and the failed tries were most of the template's time)."""
+
+    due: str
+    title: str
+    formation: str
+    who: str
+    postponed: str
+
+
+def digest_text(
+    organisation: Organisation,
+    groups: dict[Group, list[Item]],
+    local: datetime,
+    *,
+    private: bool,
+    formations: dict[int, Titled],
+    who: dict[int, str],
+    failures: Sequence[Undelivered] = (),
+) -> str | None:
+    """The digest of ``groups`` (stored, still to do, :func:`grouped`) as one chat reads it;
+    ``None``: nothing to say.
+
+    ``who`` names what each deadline concerns (:func:`bot.deadlines.lines.concerned`).
+    """
+    overdue, week = groups["overdue"], groups["week"]
+    if not overdue and not week and not failures:
+        return None
+    concerned_ids = {row.formation_id for row in (*overdue, *week)}
+    titles = {
+        fid: (
+            f"{INDIVIDUAL_KINDS[f.kind]} n° {fid}"
+            if not private and f.kind in INDIVIDUAL_KINDS
+            else f.title
+        )
+        for fid, f in formations.items()
+        if fid in concerned_ids
+    }
+    tz = zone_of(organisation)
+    if not private:
+        counts: dict[int, dict[str, int]] = {}
+        for name, items in (("overdue", overdue), ("week", week)):
+            for row in items:
+                counts.setdefault(row.formation_id, {"overdue": 0, "week": 0})[name] += 1
+        lines = [
+            {"title": titles.get(fid, ""), "overdue": c["overdue"], "week": c["week"]}
+            for fid, c in sorted(counts.items(), key=lambda p: titles.get(p[0], ""))
+        ]
+        return texts.say("digest.group", day=local.date(), lines=lines, undelivered=list(failures))
+
+    def line(item: Line) -> Shown:
+        row = item.first
+        return Shown(
+            due=due_text(row, tz),
+            title=item.title,
+            formation=titles.get(row.formation_id, ""),
+            who=item.who,
+            postponed="oui" if row.status == "postponed" and not item.several else "",
+        )
+
+    late = bundle(overdue, who, local)
+    soon = bundle(week, who, local)
+    return texts.say(
+        "digest.private",
+        day=local.date(),
+        organisation=organisation.name,
+        overdue=[line(r) for r in late[:MAX_LINES]],
+        overdue_more=max(0, len(late) - MAX_LINES),
+        week=[line(r) for r in soon[:MAX_LINES]],
+        week_more=max(0, len(soon) - MAX_LINES),
+        undelivered=list(failures),
+    )
+
+
+def reminder_messages(
+    organisation: Organisation,
+    local: datetime,
+    rows: Sequence[Item],
+    formations: dict[int, Titled],
+    chats: dict[int, ChatIdentity],
+    who: dict[int, str],
+) -> list[Queued]:
+    """Each formateur's own deadlines of today and tomorrow, in private."""
+    tz = zone_of(organisation)
+    today = local.date()
+    messages = []
+    for row in rows:
+        formation = formations.get(row.formation_id)
+        identity = chats.get(formation.owner_id) if formation else None
+        if formation is None or identity is None:
+            continue
+        text = texts.say(
+            "digest.reminder",
+            title=row.title,
+            who=who.get(row.id, ""),
+            formation=formation.title,
+            due=due_text(row, tz),
+            today=row.effective_due == today,
+            explanation=row.explanation,
+        )
+        messages.append(
+            Queued(
+                reminder_key(row, today),
+                identity.platform,
+                identity.chat_id,
+                Reply(text=text),
+                organisation.id,
+            )
+        )
+    return messages
+
+
+def reminders_due(rows: Sequence[Item], today: date) -> list[Item]:
+    """The formateurs' own deadlines falling today or tomorrow (``rows``: those still to do)."""
+    days = (today, today + timedelta(days=1))
+    return [
+        row
+        for row in rows
+        if row.audience == "formateur"
+        and (
+            (row.status == "open" and row.due_on in days)
+            or (row.status == "postponed" and row.postponed_to in days)
+        )
+    ]
+
+
+def reminder_key(row: Listed, today: date) -> str:
+    """``rappel:<deadline key>:<local date>``: one the day before, one on the day."""
+    return f"rappel:{row.key}:{today.isoformat()}"

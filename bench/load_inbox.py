@@ -19,7 +19,6 @@ import asyncio
 import json
 import os
 import signal
-import statistics
 import sys
 import tempfile
 import time
@@ -27,6 +26,8 @@ import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+from bench import load
 
 
 async def handler(url: str, driver: int, role: str, claim: bool = True) -> None:
@@ -172,14 +173,8 @@ async def run_case(
         out, _ = await process.communicate()
         results.append(json.loads(out.decode().strip().splitlines()[-1]))
     server.close()
-    latencies.sort()
     return {
-        "turns": len(latencies),
-        "turns_per_s": len(latencies) / wall,
-        "p50": statistics.median(latencies),
-        "p95": statistics.quantiles(latencies, n=20)[-1],
-        "max": latencies[-1],
-        "cpu_ms": sum(r["cpu"] for r in results) * 1000 / len(latencies),
+        **load.figures(latencies, wall, sum(r["cpu"] for r in results)),
         "shares": " / ".join(str(r["turns"]) for r in results),
         "tried": sum(r["tried"] for r in results) / len(latencies),
         "failed": sum(r["failed"] for r in results) / len(latencies),

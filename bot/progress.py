@@ -300,19 +300,21 @@ async def while_slow(
     first = TYPING_AFTER if after is None else after
     again = TYPING_EVERY if every is None else every
 
-    async def keep_typing() -> None:
-        if first > 0:
-            await asyncio.sleep(first)
-        while True:
-            try:
-                await typing()
-            except Exception as exc:
-                log.debug("typing not shown (%s)", type(exc).__name__)
-            await asyncio.sleep(again)
+    async def show() -> None:
+        try:
+            await typing()
+        except Exception as exc:
+            log.debug("typing not shown (%s)", type(exc).__name__)
 
-    shown = asyncio.create_task(keep_typing())
+    async def keep_typing(delay: float) -> None:
+        while True:
+            await asyncio.sleep(delay)
+            await show()
+            delay = again
+
     if first <= 0:  # shown at once, even before a turn that never yields to the loop
-        await asyncio.sleep(0)
+        await show()
+    shown = asyncio.create_task(keep_typing(again if first <= 0 else first))
     try:
         return await turn
     finally:

@@ -24,6 +24,7 @@ from bot.storage.db import Database
 from tests.auxil.command import Done
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.postgres import Cluster
+from tests.auxil.smtp import SmtpServer, smtp_server
 from tests.auxil.synapse import Synapse, launch_synapse
 
 # --- SQLite: migrate once, copy the file for each test ------------------------------
@@ -184,3 +185,10 @@ def formabot(
     yield call
     for logger, level in zip(loggers, levels, strict=True):
         logger.setLevel(level)
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server on loopback, recording what it receives."""
+    with smtp_server() as server:
+        yield server

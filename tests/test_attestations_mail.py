@@ -5,7 +5,7 @@ told; a refused address, a server down then back."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -23,26 +23,14 @@ from tests.auxil.attestations import codes, open_zip, schedule_bilan
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
 from tests.auxil.pdf import pdf_words
-from tests.auxil.smtp import SmtpServer, free_port, send_emails, smtp_server
-
-SENDER = "formabot@forma-demo.example"
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with smtp_server() as server:
-        yield server
+from tests.auxil.smtp import SENDER, SmtpServer, free_port, mail_settings, send_emails
 
 
 @pytest.fixture
 def settings(tmp_path: Path, smtp: SmtpServer) -> Settings:
-    return Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'formabot.db'}",
-        data_dir=tmp_path,
-        smtp_host="127.0.0.1",
-        smtp_port=smtp.port,
-        smtp_from=SENDER,
-        smtp_tls="none",
+    return mail_settings(
+        Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'formabot.db'}", data_dir=tmp_path),
+        smtp,
     )
 
 

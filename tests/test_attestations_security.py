@@ -29,7 +29,7 @@ from tests.auxil.attestations import (
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
 from tests.auxil.pdf import pdf_text, pdf_words
-from tests.auxil.smtp import send_emails, smtp_server
+from tests.auxil.smtp import mail_settings, send_emails, smtp_server
 
 UNKNOWN = "Ce code n'est pas valable"
 PRIVATE = ("Léa", "Hugo", "Martin", "Moreau", "Agent de restauration", "démonstration", "Zoé")
@@ -319,15 +319,7 @@ async def test_nothing_about_a_participant_reaches_the_logs(
         logging.getLogger(peer).setLevel(logging.WARNING)
     try:
         with smtp_server() as smtp:
-            from dataclasses import replace
-
-            trainer.engine.settings = replace(
-                settings,
-                smtp_host="127.0.0.1",
-                smtp_port=smtp.port,
-                smtp_from="formabot@forma-demo.example",
-                smtp_tls="none",
-            )
+            trainer.engine.settings = mail_settings(settings, smtp)
             await schedule_bilan(trainer)
             invited = codes(trainer.replies)
             clock.advance(days=3, hours=6)

@@ -5,7 +5,7 @@ is asked to forward (only what the bot could not send), and /bilans listing what
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -35,11 +35,17 @@ from bot.transports.telegram import TelegramTransport
 from tests.auxil.attestations import BILAN_START, add_bilan
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.matrix_people import MatrixPerson
-from tests.auxil.smtp import Received, SmtpServer, free_port, send_emails, smtp_server
+from tests.auxil.smtp import (
+    SENDER,
+    Received,
+    SmtpServer,
+    free_port,
+    mail_settings,
+    send_emails,
+)
 from tests.auxil.synapse import Synapse
 from tests.auxil.telegram_emulator import TelegramEmulator, run_emulator
 
-SENDER = "formabot@forma-demo.example"
 ADMIN = Member(organisation_id=1, person_id=1, admin=True)
 
 STEPS = [
@@ -69,22 +75,15 @@ STEPS = [
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with smtp_server() as server:
-        yield server
-
-
-@pytest.fixture
 def settings(tmp_path: Path, smtp: SmtpServer) -> Settings:
-    return Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'formabot.db'}",
-        data_dir=tmp_path,
-        smtp_host="127.0.0.1",
-        smtp_port=smtp.port,
-        smtp_from=SENDER,
-        smtp_tls="none",
-        telegram_token="123:abc",
-        telegram_username="formabot_demo_bot",
+    return mail_settings(
+        Settings(
+            database_url=f"sqlite+aiosqlite:///{tmp_path / 'formabot.db'}",
+            data_dir=tmp_path,
+            telegram_token="123:abc",
+            telegram_username="formabot_demo_bot",
+        ),
+        smtp,
     )
 
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -16,26 +15,14 @@ from bot import mailer
 from bot.config import Settings
 from bot.messages import Document
 from bot.outbox import Mail, PermanentFailure
-from tests.auxil.smtp import SmtpServer, smtp_server
+from tests.auxil.smtp import SmtpServer, mail_settings
 
 ICS = b"BEGIN:VCALENDAR\r\nMETHOD:CANCEL\r\nEND:VCALENDAR\r\n"
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with smtp_server() as server:
-        yield server
-
-
-@pytest.fixture
 def settings(tmp_path: Path, smtp: SmtpServer) -> Settings:
-    return Settings(
-        data_dir=tmp_path,
-        smtp_host="127.0.0.1",
-        smtp_port=smtp.port,
-        smtp_from="formabot@forma-demo.example",
-        smtp_tls="none",
-    )
+    return mail_settings(Settings(data_dir=tmp_path), smtp)
 
 
 def test_the_same_row_always_carries_the_same_message_id(settings: Settings) -> None:

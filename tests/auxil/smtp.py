@@ -9,7 +9,7 @@ from __future__ import annotations
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -85,6 +85,16 @@ def smtp_server() -> Iterator[SmtpServer]:
         yield SmtpServer(port, recorder)
     finally:
         controller.stop()
+
+
+SENDER = "formabot@forma-demo.example"
+
+
+def mail_settings(settings: Settings, server: SmtpServer) -> Settings:
+    """``settings`` sending its e-mails to ``server``, in clear on loopback."""
+    return replace(
+        settings, smtp_host="127.0.0.1", smtp_port=server.port, smtp_from=SENDER, smtp_tls="none"
+    )
 
 
 async def send_emails(db: Database, settings: Settings, later: timedelta = timedelta()) -> int:

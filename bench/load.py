@@ -136,11 +136,12 @@ def figures(latencies: list[float], wall: float, cpu: float) -> dict[str, Any]:
     }
 
 
-async def fresh_postgres_database(server: str) -> str:
+async def fresh_postgres_database(server: str, prefix: str = "load") -> str:
+    """A new empty database on the cluster ``server`` points to: each run starts clean."""
     import asyncpg
 
     url = make_url(server)
-    name = f"load_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = await asyncpg.connect(
         f"postgresql://{url.username}@{url.host}:{url.port}/{url.database}"
     )

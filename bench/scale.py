@@ -41,7 +41,6 @@ import os
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -50,8 +49,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, insert
-from sqlalchemy.engine import make_url
 
+from bench import load
 from bot.app import build_engine, build_scheduler
 from bot.config import Settings
 from bot.deadlines.catch_up import RULES_VERSION
@@ -359,19 +358,6 @@ async def measure(
     )
 
 
-async def fresh_postgres_database(server: str) -> str:
-    import asyncpg
-
-    url = make_url(server)
-    name = f"scale_{uuid.uuid4().hex[:8]}"
-    connection = await asyncpg.connect(
-        f"postgresql://{url.username}@{url.host}:{url.port}/{url.database}"
-    )
-    await connection.execute(f'CREATE DATABASE "{name}"')
-    await connection.close()
-    return str(url.set(database=name))
-
-
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
 
@@ -416,7 +402,7 @@ def main() -> None:
                     url = (
                         f"sqlite+aiosqlite:///{directory}/formabot.db"
                         if database == "sqlite"
-                        else asyncio.run(fresh_postgres_database(server))
+                        else asyncio.run(load.fresh_postgres_database(server, "scale"))
                     )
                     figures = asyncio.run(
                         measure(url, organisations, Path(directory), args.statements)

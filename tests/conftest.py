@@ -26,6 +26,7 @@ from tests.auxil.dialogue import Clock, Person
 from tests.auxil.postgres import Cluster
 from tests.auxil.smtp import SmtpServer, smtp_server
 from tests.auxil.synapse import Synapse, launch_synapse
+from tests.auxil.telegram_emulator import TelegramEmulator, run_emulator
 
 # --- SQLite: migrate once, copy the file for each test ------------------------------
 
@@ -192,3 +193,10 @@ def smtp() -> Iterator[SmtpServer]:
     """A real SMTP server on loopback, recording what it receives."""
     with smtp_server() as server:
         yield server
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[TelegramEmulator]:
+    """The Telegram Bot API emulator (node, on loopback), fresh for each test."""
+    async with run_emulator() as peer:
+        yield peer

@@ -15,19 +15,13 @@ from bot.transports.telegram import TelegramTransport
 from tests.auxil.absences import absences, add_formation
 from tests.auxil.dialogue import Clock
 from tests.auxil.telegram_bot import trainer_bot
-from tests.auxil.telegram_emulator import BotMessage, TelegramEmulator, TelegramUser, run_emulator
+from tests.auxil.telegram_emulator import BotMessage, TelegramEmulator, TelegramUser
 
 pytestmark = pytest.mark.slow  # every test here talks to the node Telegram emulator
 
 TOKEN = "987654:FORMABOT-appel"
 TRAINER_ID = 601
 GROUP = tuple(f"Prénom{n:02d} Stagiaire{n:02d}" for n in range(1, 26))
-
-
-@pytest.fixture
-async def emulator() -> AsyncIterator[TelegramEmulator]:
-    async with run_emulator() as peer:
-        yield peer
 
 
 @pytest.fixture

@@ -33,18 +33,12 @@ from tests.auxil.telegram_bot import (
     trainer_bot,
     wait_for,
 )
-from tests.auxil.telegram_emulator import BotMessage, TelegramEmulator, TelegramUser, run_emulator
+from tests.auxil.telegram_emulator import BotMessage, TelegramEmulator, TelegramUser
 
 pytestmark = pytest.mark.slow  # every test here talks to the node Telegram emulator
 
 TOKEN = "987654:FORMABOT-attestations"
 TRAINER_ID, DELEGATE_ID = 501, 502
-
-
-@pytest.fixture
-async def emulator() -> AsyncIterator[TelegramEmulator]:
-    async with run_emulator() as peer:
-        yield peer
 
 
 @pytest.fixture

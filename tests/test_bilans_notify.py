@@ -5,7 +5,6 @@ is asked to forward (only what the bot could not send), and /bilans listing what
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -44,7 +43,7 @@ from tests.auxil.smtp import (
     send_emails,
 )
 from tests.auxil.synapse import Synapse
-from tests.auxil.telegram_emulator import TelegramEmulator, run_emulator
+from tests.auxil.telegram_emulator import TelegramEmulator
 
 ADMIN = Member(organisation_id=1, person_id=1, admin=True)
 
@@ -299,12 +298,6 @@ async def test_without_smtp_the_trainer_forwards_as_before_told_once(
 
 TOKEN = "987654:FORMABOT-mail"
 TRAINER_ID = 601
-
-
-@pytest.fixture
-async def emulator() -> AsyncIterator[TelegramEmulator]:
-    async with run_emulator() as peer:
-        yield peer
 
 
 @pytest.mark.slow

@@ -25,7 +25,7 @@ import contextlib
 import os
 import random
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
@@ -50,7 +50,6 @@ from tests.auxil.telegram_emulator import (
     TelegramEmulator,
     TelegramUser,
     launch_emulator,
-    run_emulator,
 )
 from tests.auxil.walker import Turn, sample_answers, walk
 from tests.auxil.zygote import Child, Zygote
@@ -202,12 +201,6 @@ async def until(predicate: Callable[[], bool], timeout: float, what: str) -> Non
 
 
 # --- Telegram ----------------------------------------------------------------------------
-
-
-@pytest.fixture
-async def emulator() -> AsyncIterator[TelegramEmulator]:
-    async with run_emulator() as peer:
-        yield peer
 
 
 def replied(user: TelegramUser, after: int) -> Callable[[], Awaitable[object]]:

@@ -26,7 +26,7 @@ from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, step_of, survives
 from tests.auxil.spreadsheets import PDF, PNG, csv_file, many, protected, xlsx, zip_bomb
 from tests.auxil.telegram_bot import trainer_bot
-from tests.auxil.telegram_emulator import TelegramEmulator, run_emulator
+from tests.auxil.telegram_emulator import TelegramEmulator
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UP_TO_TRAINEES = [
@@ -230,12 +230,6 @@ async def test_the_console_sends_a_file_with_fichier(
 
 TOKEN = "987654:FORMABOT-imports"
 TRAINER_ID = 601
-
-
-@pytest.fixture
-async def emulator() -> AsyncIterator[TelegramEmulator]:
-    async with run_emulator() as peer:
-        yield peer
 
 
 @pytest.fixture

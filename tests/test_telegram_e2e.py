@@ -30,18 +30,12 @@ from bot.storage.people import Membership
 from bot.storage.state import ConversationState
 from bot.transports.telegram import WEBHOOK_SECRET_FILE, TelegramTransport, webhook_secret
 from tests.auxil.telegram_bot import wait_for as answer_after
-from tests.auxil.telegram_emulator import BotMessage, TelegramEmulator, TelegramUser, run_emulator
+from tests.auxil.telegram_emulator import BotMessage, TelegramEmulator, TelegramUser
 
 pytestmark = pytest.mark.slow  # every test here talks to the node Telegram emulator
 
 TOKEN = "987654:FORMABOT-e2e"
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-async def emulator() -> AsyncIterator[TelegramEmulator]:
-    async with run_emulator() as peer:
-        yield peer
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ import signal
 import socket
 import sys
 from collections import Counter
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,7 +27,7 @@ from bot.storage.db import Database
 from bot.storage.inbox import LEASE, InboxUpdate, claimer
 from bot.storage.state import ProcessedEvent
 from bot.transports.telegram import TelegramTransport
-from tests.auxil.telegram_emulator import TelegramEmulator, TelegramUser, run_emulator
+from tests.auxil.telegram_emulator import TelegramEmulator, TelegramUser
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -42,12 +41,6 @@ PATTERNS = (("/formation", "Je ne vous connais pas"), ("/aide", "formabot aide")
 def script(person: int, count: int) -> list[int]:
     """Which of :data:`PATTERNS` the person sends, in order: different for each person."""
     return [(person >> (i % 4) ^ i) % 2 for i in range(count)]
-
-
-@pytest.fixture
-async def emulator() -> AsyncIterator[TelegramEmulator]:
-    async with run_emulator() as peer:
-        yield peer
 
 
 def environment(db: Database, emulator: TelegramEmulator, data: Path) -> dict[str, str]:

@@ -26,11 +26,8 @@ from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.db import Database
 from bot.storage.formations import Trainee
 from bot.storage.outbox import OutboxMessage
-from bot.storage.people import ChatIdentity
-from bot.storage.people import Person as P
 from bot.texts import plain
 from bot.transports.matrix import MatrixTransport
-from bot.transports.telegram import TelegramTransport
 from tests.auxil.attestations import BILAN_START, add_bilan
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.matrix_people import MatrixPerson
@@ -43,6 +40,7 @@ from tests.auxil.smtp import (
     send_emails,
 )
 from tests.auxil.synapse import Synapse
+from tests.auxil.telegram_bot import latest_id, trainer_bot
 from tests.auxil.telegram_emulator import TelegramEmulator
 
 ADMIN = Member(organisation_id=1, person_id=1, admin=True)
@@ -309,86 +307,68 @@ async def test_on_telegram_the_trainer_forwards_only_what_the_bot_could_not_send
     demo: None,
     smtp: SmtpServer,
 ) -> None:
-    async with db.sessions() as session, session.begin():
-        camille = await session.scalar(select(P).where(P.display_name == "Camille Durand"))
-        assert camille is not None
-        session.add(
-            ChatIdentity(
-                person_id=camille.id,
-                platform="telegram",
-                user_id=str(TRAINER_ID),
-                chat_id=str(TRAINER_ID),
-            )
-        )
-    configured = replace(settings, telegram_token=TOKEN, telegram_base_url=emulator.url)
-    bot = TelegramTransport(
-        configured, build_engine(db, configured, clock=clock), poll_interval=0.02
-    )
-    await bot.start()
-    try:
-        async with emulator.user(TOKEN, user_id=TRAINER_ID, first_name="Camille") as user:
-            for line in STEPS[:-1]:
-                before = max((m.message_id for m in await user.bot_messages()), default=0)
-                if line.startswith("/") or line not in (
-                    "Agent de restauration",
-                    "Programmer le bilan de fin",
-                    "À distance",
-                    "Oui, c'est ça",
-                    "2 heures",
-                    "Oui",
-                    "Non",
-                    "Terminé",
-                    "Ajouter un partenaire",
-                    "Passer",
-                ):
-                    await (
-                        user.send_command(line) if line.startswith("/") else user.send_message(line)
-                    )
-                else:
-                    await user.press_button(line)
-                await user.wait_until(
-                    lambda ms, b=before: any(m.message_id > b for m in ms), 15, what=line
-                )
-            before = max(m.message_id for m in await user.bot_messages())
-            await user.press_button("Programmer le bilan")
+    async with (
+        trainer_bot(emulator, db, settings, clock, token=TOKEN, user_id=TRAINER_ID) as bot,
+        emulator.user(TOKEN, user_id=TRAINER_ID, first_name="Camille") as user,
+    ):
+        for line in STEPS[:-1]:
+            before = await latest_id(user)
+            if line.startswith("/") or line not in (
+                "Agent de restauration",
+                "Programmer le bilan de fin",
+                "À distance",
+                "Oui, c'est ça",
+                "2 heures",
+                "Oui",
+                "Non",
+                "Terminé",
+                "Ajouter un partenaire",
+                "Passer",
+            ):
+                await (user.send_command(line) if line.startswith("/") else user.send_message(line))
+            else:
+                await user.press_button(line)
             await user.wait_until(
-                lambda ms: any(
-                    m.message_id > before and "J'envoie moi-même le message" in m.body for m in ms
-                ),
-                20,
-                what="the chargée de mission e-mailed",
+                lambda ms, b=before: any(m.message_id > b for m in ms), 15, what=line
             )
-            shown = [m for m in await user.bot_messages() if m.message_id > before]
-            bodies = "\n".join(m.body for m in shown)
-            assert "J'envoie moi-même l'invitation (.ics) à : M. Karim Haddad." in bodies
-            (ics,) = [m for m in shown if m.document and m.document["file_name"].endswith(".ics")]
-            assert "transmettre à : " in ics.body and "Mme Lina Costa" in ics.body
-            assert "Karim" not in ics.body
+        before = max(m.message_id for m in await user.bot_messages())
+        await user.press_button("Programmer le bilan")
+        await user.wait_until(
+            lambda ms: any(
+                m.message_id > before and "J'envoie moi-même le message" in m.body for m in ms
+            ),
+            20,
+            what="the chargée de mission e-mailed",
+        )
+        shown = [m for m in await user.bot_messages() if m.message_id > before]
+        bodies = "\n".join(m.body for m in shown)
+        assert "J'envoie moi-même l'invitation (.ics) à : M. Karim Haddad." in bodies
+        (ics,) = [m for m in shown if m.document and m.document["file_name"].endswith(".ics")]
+        assert "transmettre à : " in ics.body and "Mme Lina Costa" in ics.body
+        assert "Karim" not in ics.body
 
-            # The address is refused: the trainer hears of it on Telegram, once.
-            smtp.recorder.refuse_recipients = True
-            sender = Sender(
-                db.sessions,
-                {"telegram": bot.send},
-                mailer=Mailer(configured).send,
-                after=FEATURES.delivered,
-            )
-            await sender.run_once()
-            await sender.run_once()
-            notices = await user.wait_until(
-                lambda ms: sum("n'a pas pu être envoy" in m.body for m in ms) >= 3,
-                20,
-                what="the notices of the refused e-mails",
-            )
-            refused = [m.body for m in notices if "n'a pas pu être envoy" in m.body]
-            assert any(
-                "Invitation pour M. Karim Haddad (k.haddad@example.org) n'a pas pu être envoyée"
-                " : adresse refusée" in body
-                for body in refused
-            )
-            assert len(refused) == 3
-    finally:
-        await bot.stop()
+        # The address is refused: the trainer hears of it on Telegram, once.
+        smtp.recorder.refuse_recipients = True
+        sender = Sender(
+            db.sessions,
+            {"telegram": bot.send},
+            mailer=Mailer(bot.settings).send,
+            after=FEATURES.delivered,
+        )
+        await sender.run_once()
+        await sender.run_once()
+        notices = await user.wait_until(
+            lambda ms: sum("n'a pas pu être envoy" in m.body for m in ms) >= 3,
+            20,
+            what="the notices of the refused e-mails",
+        )
+        refused = [m.body for m in notices if "n'a pas pu être envoy" in m.body]
+        assert any(
+            "Invitation pour M. Karim Haddad (k.haddad@example.org) n'a pas pu être envoyée"
+            " : adresse refusée" in body
+            for body in refused
+        )
+        assert len(refused) == 3
 
 
 # --- a participant known by their Matrix ID (a real Synapse) ----------------------------

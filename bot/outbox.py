@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
@@ -51,6 +51,7 @@ from bot.metrics import METRICS
 from bot.storage.base import utcnow
 from bot.storage.conflicts import insert_all_unless_taken
 from bot.storage.outbox import OutboxMessage
+from bot.storage.sweeps import delete_oldest
 
 log = logging.getLogger(__name__)
 
@@ -418,14 +419,26 @@ DELIVERED_KEPT = timedelta(days=90)
 what makes a message queued once, and every key names a day, a version or an
 event that is long past by then; the outbox stays the size of a season."""
 
+DELIVERED = ("sent", "failed", "cancelled")
+"""The statuses nothing will send again."""
+
 
 async def forget_delivered_messages(
     session: AsyncSession, now: datetime, settings: Settings
 ) -> None:
-    """The outbox is pruned: rows sent or given up more than :data:`DELIVERED_KEPT` ago."""
-    await session.execute(
-        delete(OutboxMessage).where(
-            OutboxMessage.status.in_(("sent", "failed", "cancelled")),
-            OutboxMessage.created_at < now - DELIVERED_KEPT,
+    """The outbox is pruned: rows sent or given up more than :data:`DELIVERED_KEPT` ago.
+
+    At most :data:`~bot.storage.sweeps.SWEEP_BATCH` rows of each status per
+    tick, oldest first through ``(status, created_at)``'s index: a day's
+    messages of 20,000 organisations come of age in the same minute, and a
+    server upgraded from a version that never pruned has months to delete;
+    either is worked down over the next ticks, each as cheap as a quiet one.
+    """
+    for status in DELIVERED:
+        await delete_oldest(
+            session,
+            OutboxMessage,
+            OutboxMessage.created_at,
+            [OutboxMessage.status == status],
+            now - DELIVERED_KEPT,
         )
-    )

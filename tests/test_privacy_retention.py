@@ -238,7 +238,7 @@ async def test_the_text_of_a_sent_message_is_forgotten_a_day_later(
 async def test_each_sweep_reads_from_where_the_last_committed_one_stopped(
     db: Database, clock: Clock, settings: Settings
 ) -> None:
-    """Issue 14: a minute's sweep reads only the rows sent since the previous cutoff (not the
+    """Issue 14: a minute's sweep reads only the rows after the last one it erased (not the
     last days' every minute); one rolled back leaves its rows to the next."""
 
     async def sent(key: str) -> None:
@@ -258,8 +258,10 @@ async def test_each_sweep_reads_from_where_the_last_committed_one_stopped(
         async with db.sessions() as session:
             return {r.key: r.payload for r in (await session.scalars(select(OutboxMessage))).all()}
 
+    await sent("test:first")
+    clock.advance(hours=25)
     async with db.sessions() as session, session.begin():
-        await forget_sent_messages(session, clock.now, settings)  # the first: every row
+        await forget_sent_messages(session, clock.now, settings)
     await sent("test:early")
     clock.advance(hours=25)
     with pytest.raises(RuntimeError):
@@ -273,8 +275,11 @@ async def test_each_sweep_reads_from_where_the_last_committed_one_stopped(
         async with db.sessions() as session, session.begin():
             await forget_sent_messages(session, clock.now, settings)
     assert (await payloads()) == {
+        "test:first": {},
         "test:early": {},
         "test:late": {"text": "Rappel pour Karim Benali"},
     }
-    [sweep] = [s for s in statements if s.startswith("UPDATE outbox")]
-    assert "outbox.sent_at >= " in sweep  # from the previous cutoff, through the index
+    [walk] = [s for s in statements if s.startswith("SELECT outbox.id")]
+    assert "outbox.sent_at >= " in walk  # from the last row erased, through the index
+    [erase] = [s for s in statements if s.startswith("UPDATE outbox")]
+    assert "outbox.id IN (?)" in erase  # the one row due, not the first again

@@ -16,6 +16,7 @@ from bot.messages import Platform
 from bot.scheduler import forget_old_events
 from bot.storage.db import Database
 from bot.storage.inbox import InboxUpdate
+from bot.storage.matrix import MatrixWelcome
 from bot.storage.outbox import OutboxMessage
 from bot.storage.state import ProcessedEvent
 from tests.auxil.dialogue import Clock, Person
@@ -87,6 +88,7 @@ BIG_TABLES = {
     "formations",
     "inbox",
     "matrix_events",
+    "matrix_welcomes",
     "memberships",
     "organisations",
     "outbox",
@@ -100,6 +102,34 @@ BIG_TABLES = {
 """Tables that grow with the organisations: none may be read whole by a turn or a tick."""
 
 
+async def sent_long_ago(db: Database, now: datetime) -> None:
+    """An outbox row sent a season ago, one sent two days ago, a Matrix welcome sent two days
+    ago: the tick's sweeps erase and prune them."""
+    async with db.sessions() as session, session.begin():
+        for key, age in (("old", timedelta(days=100)), ("yesterday", timedelta(days=2))):
+            session.add(
+                OutboxMessage(
+                    key=f"test:{key}",
+                    platform="console",
+                    chat_id="formateur",
+                    payload={"text": "Rappel pour Karim Benali"},
+                    status="sent",
+                    created_at=now - age,
+                    sent_at=now - age,
+                )
+            )
+        session.add(
+            MatrixWelcome(
+                account="@bot:example.org",
+                key="welcome:1",
+                invitee="@nina:example.org",
+                payload={"text": "/start CODE123"},
+                status="sent",
+                sent_at=now - timedelta(days=2),
+            )
+        )
+
+
 async def test_a_turn_and_a_tick_read_through_indexes(
     store: Database, settings: Settings, clock: Clock
 ) -> None:
@@ -110,6 +140,7 @@ async def test_a_turn_and_a_tick_read_through_indexes(
     trainer = Person(build_engine(store, settings, clock=clock), "formateur", Platform.CONSOLE)
     scheduler = build_scheduler(store, settings, clock=clock)
     await scheduler.tick()  # the rules' catch-up, once after an upgrade
+    await sent_long_ago(store, clock.now)  # the sweeps have texts to erase and rows to prune
     with recording(store) as sent:
         await trainer.says("/echeances")
         await trainer.presses("3 entrées")
@@ -122,6 +153,8 @@ async def test_a_turn_and_a_tick_read_through_indexes(
     assert await keys(store, "digest:") == 8  # Monday's and Tuesday's, four organisations each
     found = await plans(store, sent)
     assert len(found) > 30
+    swept = [sql for sql, _ in found if sql.startswith(("UPDATE outbox", "DELETE FROM outbox"))]
+    assert len(swept) == 2, swept  # the sweeps' statements are explained too
     bad = scans(found, BIG_TABLES)
     assert bad == [], "\n\n".join(bad)
 

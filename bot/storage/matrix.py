@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.base import Base, utcnow
@@ -55,6 +55,8 @@ class MatrixWelcome(Base):
     """A direct chat the bot opened, and the message to send once the invitee joins."""
 
     __tablename__ = "matrix_welcomes"
+    # The sweep erasing sent texts reads them in this order (bot.storage.sweeps).
+    __table_args__ = (Index("ix_matrix_welcomes_status_sent_at", "status", "sent_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account: Mapped[str] = mapped_column(String(255))

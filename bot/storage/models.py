@@ -13,6 +13,7 @@ from bot.storage import (
     privacy,
     progress,
     state,
+    sweeps,
 )
 from bot.storage.base import Base
 
@@ -30,4 +31,5 @@ __all__ = [
     "privacy",
     "progress",
     "state",
+    "sweeps",
 ]

@@ -1,0 +1,77 @@
+"""Bounded sweeps (issue 14): each keeps its place, and every tick does a bounded batch.
+
+- ``sweep_positions``: where each sweep that keeps its rows stopped (the
+  last row whose sent text it erased), so that a tick reads only the next
+  rows due and a process killed mid-way resumes from the last committed batch
+  (:mod:`bot.storage.sweeps`).
+- ``ix_matrix_welcomes_status_sent_at``: the Matrix welcomes sent, in the
+  order their texts are erased (the outbox has ``(status, sent_at)`` already).
+
+Each sweep starts after the newest sent row whose text is already erased:
+the version before this one erased every text sent before its last cutoff,
+so every row before that one is erased too and is not walked again.  A
+database where nothing was erased yet starts from its oldest row.
+
+Revision ID: 0025_sweep
+Revises: 0024_workers
+Create Date: 2026-12-01 19:00:00
+"""
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from alembic import op
+
+import bot.storage.base
+
+revision: str = "0025_sweep"
+down_revision: str | None = "0024_workers"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+SWEPT = ("outbox", "matrix_welcomes")
+"""The tables whose sent texts are erased, each its sweep ``sent_texts:<table>``."""
+
+
+def upgrade() -> None:
+    positions = op.create_table(
+        "sweep_positions",
+        sa.Column("name", sa.String(length=40), nullable=False),
+        sa.Column("done_at", bot.storage.base.UTCDateTime(), nullable=True),
+        sa.Column("done_id", sa.Integer(), nullable=True),
+        sa.Column("updated_at", bot.storage.base.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_sweep_positions")),
+    )
+    op.create_index("ix_matrix_welcomes_status_sent_at", "matrix_welcomes", ["status", "sent_at"])
+    connection = op.get_bind()
+    for name in SWEPT:
+        table = sa.table(
+            name,
+            sa.column("id", sa.Integer()),
+            sa.column("status", sa.String()),
+            sa.column("sent_at", bot.storage.base.UTCDateTime()),
+            sa.column("payload", sa.JSON()),
+        )
+        last = connection.execute(
+            sa.select(table.c.sent_at, table.c.id)
+            .where(table.c.status == "sent", sa.cast(table.c.payload, sa.String) == "{}")
+            .order_by(table.c.sent_at.desc(), table.c.id.desc())
+            .limit(1)
+        ).first()
+        op.bulk_insert(
+            positions,
+            [
+                {
+                    "name": f"sent_texts:{name}",
+                    "done_at": last[0] if last else None,
+                    "done_id": last[1] if last else None,
+                    "updated_at": datetime.now(UTC),
+                }
+            ],
+        )
+
+
+def downgrade() -> None:
+    op.drop_index("ix_matrix_welcomes_status_sent_at", table_name="matrix_welcomes")
+    op.drop_table("sweep_positions")

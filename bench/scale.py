@@ -1,13 +1,16 @@
 """The scheduler and ``/echeances`` at scale: 2,000 organisations, and ten times that.
 
     python -m bench.scale [--databases sqlite,postgres] [--x10] [--organisations 2000]
+        [--statements] [--plans]
 
 Builds, with bulk inserts through SQLAlchemy Core, ``--organisations``
 organisations (2,000 by default), each with its admin reachable in private,
 10 formations of 3 trainees, 100 stored deadlines (a mix of open, done and
-postponed, due from 60 days ago to 120 days ahead, some per trainee) and 45
-days of digests already sent (the outbox a server has after six weeks); the
-first organisation has 40 formations.  Then, on a real scheduler built from
+postponed, due from 60 days ago to 120 days ahead, some per trainee) and 90
+days of digests already sent (the outbox a server has after three months:
+yesterday's with their text, the older ones erased, the sweep of sent texts
+placed after the day before yesterday's); the first organisation has 40
+formations.  Then, on a real scheduler built from
 the features (:func:`bot.app.build_scheduler`):
 
 - **digest hour**: the tick at 8:00 in Paris, when every organisation's
@@ -17,18 +20,23 @@ the features (:func:`bot.app.build_scheduler`):
   ``COMMIT`` aside; the organisations are done 25 per transaction, each kind
   of row read once per chunk);
 - **longest transaction** of that tick (from ``BEGIN`` to ``COMMIT``: what
-  a chat may wait for);
+  a chat may wait for), and the **messages queued** by it;
 - **next tick**: one minute later, no digest due (what is due then is
   erasing the text of the messages sent a day before, at the previous
-  digest hour: the steady state of that minute);
-- **quiet tick**: half an hour later, nothing due at all;
+  digest hour, and pruning the digests of three months ago: a batch of each
+  per tick, :mod:`bot.storage.sweeps`);
+- **sweep ticks**: the ticks, one a minute, the next one included, until
+  both sweeps have nothing left due, and the slowest of them (how long a
+  text outlives its day: that many minutes);
+- **quiet tick**: half an hour after the digest hour, nothing due at all;
 - **/echeances** of the first organisation's admin (40 formations), through
   the real engine: median of 20 runs, and its SQL statements.
 
 ``--x10`` runs the same with ten times the organisations afterwards and
 prints each figure's ratio.  ``--statements`` also prints the time of each
-statement of the next tick, slowest first (what grows with the data shows
-there).  PostgreSQL: a throwaway cluster started here
+statement of the digest hour and of the next tick, slowest first (what grows
+with the data shows there); ``--plans`` the plan of each distinct statement
+of those two ticks (``EXPLAIN``: an index or a whole table).  PostgreSQL: a throwaway cluster started here
 (or ``TEST_DATABASE_URL``, as ``scripts/with-postgres.sh`` sets it).  It
 prints figures and asserts nothing.
 """
@@ -42,26 +50,29 @@ import statistics
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, insert
+from sqlalchemy import String, cast, event, func, insert, select, update
 
 from bench import load
 from bot.app import build_engine, build_scheduler
 from bot.config import Settings
 from bot.deadlines.catch_up import RULES_VERSION
+from bot.outbox import DELIVERED_KEPT
+from bot.privacy.retention import SENT_CONTENT_KEPT
 from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity, Membership, Organisation, Person, Role
+from bot.storage.sweeps import SweepPosition
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Speaker
-from tests.auxil.statements import counting
+from tests.auxil.statements import counting, plans, recording
 
 DIGEST_HOUR = datetime(2026, 12, 2, 7, 0, tzinfo=UTC)
 """8:00 in Paris on a Wednesday: every organisation's digest is due."""
@@ -72,7 +83,15 @@ DEADLINES = 10
 """Per formation: 100 per organisation."""
 FIRST_FORMATIONS = 40
 """The first organisation's, for ``/echeances``."""
-SENT_DAYS = 45
+SENT_DAYS = 90
+"""Three months of digests sent (:data:`bot.outbox.DELIVERED_KEPT`): the oldest day's come of
+age one minute after the digest hour and are pruned then."""
+SENT_TEXT = {
+    "text": "Récapitulatif du mercredi 2 décembre 2026 — Organisme : 3 échéances en retard, "
+    "7 cette semaine. Saisir l'entrée dans EOS : Stagiaire 1, Stagiaire 2, Stagiaire 3 "
+    "(Formation 4, avant le 4 décembre)."
+}
+"""The text of yesterday's digests, still there: erased one minute after the digest hour."""
 RULE_IDS = ("CVL-EOS-ENTREE", "CVL-BILAN-ETAPE", "CVL-EOS-SORTIE", "CVL-QUALITE", "AUTRE-BILAN")
 """Rules of no bilan: a pre-bilan item still open is closed by the tick once its bilan began."""
 BATCH = 20_000
@@ -90,6 +109,9 @@ class Figures:
     longest: float
     transactions: int
     next_tick: float
+    queued: int
+    drain_ticks: int
+    drain_slowest: float
     quiet_tick: float
     echeances: float
     echeances_statements: int
@@ -225,7 +247,7 @@ async def build(db: Database, organisations: int) -> tuple[int, int]:
             "organisation_id": o,
             "platform": "console",
             "chat_id": f"admin-{o}",
-            "payload": {},
+            "payload": SENT_TEXT if day == 1 else {},
             "status": "sent",
             "attempts": 1,
             "created_at": DIGEST_HOUR - timedelta(days=day),
@@ -236,6 +258,7 @@ async def build(db: Database, organisations: int) -> tuple[int, int]:
         for o in range(1, organisations + 1)
     ]
     await _insert(db, OutboxMessage, outbox)
+    await _swept_until(db, DIGEST_HOUR - timedelta(days=2), 2 * organisations)  # day 2's last
     if db.engine.dialect.name == "postgresql":
         async with db.engine.begin() as connection:
             for table in ("organisations", "people", "formations", "trainees", "deadlines"):
@@ -248,6 +271,43 @@ async def build(db: Database, organisations: int) -> tuple[int, int]:
         async with db.engine.begin() as connection:
             await connection.exec_driver_sql("ANALYZE")
     return len(deadlines), len(outbox)
+
+
+async def _swept_until(db: Database, sent_at: datetime, last_id: int) -> None:
+    """The sweep of sent texts has erased every text up to the day before yesterday's, as on
+    a server that has run for months (:mod:`bot.storage.sweeps`)."""
+    async with db.engine.begin() as connection:
+        await connection.execute(
+            update(SweepPosition.__table__)
+            .where(SweepPosition.__table__.c.name == "sent_texts:outbox")
+            .values(done_at=sent_at, done_id=last_id)
+        )
+
+
+async def _still_due(db: Database, now: datetime) -> bool:
+    """Whether a sweep has work left: a text sent over a day ago still there (yesterday's
+    digests: the older ones are erased), or a delivered row older than the outbox keeps."""
+    async with db.sessions() as session:
+        texts = await session.scalar(
+            select(func.count(OutboxMessage.id)).where(
+                OutboxMessage.status == "sent",
+                OutboxMessage.sent_at >= DIGEST_HOUR - timedelta(days=2),
+                OutboxMessage.sent_at < now - SENT_CONTENT_KEPT,
+                cast(OutboxMessage.payload, String) != "{}",
+            )
+        )
+        old = await session.scalar(
+            select(func.count(OutboxMessage.id)).where(
+                OutboxMessage.status == "sent", OutboxMessage.created_at < now - DELIVERED_KEPT
+            )
+        )
+    return bool(texts or old)
+
+
+def _slowest(tick: str, spent: dict[str, float], count: int) -> None:
+    """Print the ``count`` statements of ``tick`` that took longest (``--statements``)."""
+    for sql, seconds in sorted(spent.items(), key=lambda p: -p[1])[:count]:
+        print(f"<!-- {tick}: {seconds * 1000:7.2f} ms  {sql} -->", flush=True)
 
 
 @contextmanager
@@ -300,7 +360,11 @@ def timed(db: Database) -> Iterator[dict[str, float]]:
 
 
 async def measure(
-    url: str, organisations: int, directory: Path, show_statements: bool = False
+    url: str,
+    organisations: int,
+    directory: Path,
+    show_statements: bool = False,
+    show_plans: bool = False,
 ) -> Figures:
     db = Database(url)
     await db.migrate()
@@ -312,20 +376,43 @@ async def measure(
     scheduler = build_scheduler(db, settings, clock=clock)
     await scheduler.tick()  # 7:59: nothing due (and the process warm)
     clock.now = DIGEST_HOUR
-    with transactions(db) as durations, counting(db) as sent:
+    with (
+        transactions(db) as durations,
+        counting(db) as sent,
+        timed(db) if show_statements else nullcontext({}) as digest_each,
+        recording(db) if show_plans else nullcontext([]) as watched,
+    ):
         started, cpu = time.perf_counter(), time.process_time()
         await scheduler.tick()
         digest_tick, digest_cpu = time.perf_counter() - started, time.process_time() - cpu
+    _slowest("digest hour", digest_each, 15)
     digest_statements = len([s for s in sent if s not in ("BEGIN", "COMMIT", "ROLLBACK")])
+    async with db.sessions() as session:
+        queued = int(
+            await session.scalar(
+                select(func.count(OutboxMessage.id)).where(OutboxMessage.status == "pending")
+            )
+            or 0
+        )
     clock.advance(minutes=1)
-    with timed(db) as each:
+    with (
+        timed(db) if show_statements else nullcontext({}) as each,
+        recording(db) if show_plans else nullcontext([]) as watched_next,
+    ):
         started = time.perf_counter()
         await scheduler.tick()
         next_tick = time.perf_counter() - started
-    if show_statements:
-        for sql, seconds in sorted(each.items(), key=lambda p: -p[1]):
-            print(f"<!-- {seconds * 1000:7.2f} ms  {sql} -->", flush=True)
-    clock.advance(minutes=29)
+    _slowest("next tick", each, 40)
+    if show_plans:
+        for sql, plan in await plans(db, [*watched, *watched_next]):
+            print(f"<!-- {' '.join(sql.split())[:160]}\n{plan} -->", flush=True)
+    drain: list[float] = [next_tick]
+    while await _still_due(db, clock.now) and len(drain) < 29:
+        clock.advance(minutes=1)
+        started = time.perf_counter()
+        await scheduler.tick()
+        drain.append(time.perf_counter() - started)
+    clock.now = DIGEST_HOUR + timedelta(minutes=30)
     started = time.perf_counter()
     await scheduler.tick()
     quiet_tick = time.perf_counter() - started
@@ -352,6 +439,9 @@ async def measure(
         longest=max(durations),
         transactions=len(durations),
         next_tick=next_tick,
+        queued=queued,
+        drain_ticks=len(drain),
+        drain_slowest=max(drain),
         quiet_tick=quiet_tick,
         echeances=statistics.median(runs),
         echeances_statements=statements,
@@ -366,7 +456,8 @@ def row(database: str, f: Figures) -> str:
     return (
         f"| {database} | {f.organisations:,} | {f.deadlines:,} | {f.outbox:,} | "
         f"{_ms(f.digest_tick)} (CPU {_ms(f.digest_cpu)}) | {f.statements / f.organisations:.2f} | "
-        f"{_ms(f.longest)} ({f.transactions:,}) | {_ms(f.next_tick)} | {_ms(f.quiet_tick)} | "
+        f"{_ms(f.longest)} ({f.transactions:,}) | {f.queued:,} | {_ms(f.next_tick)} | "
+        f"{f.drain_ticks} ({_ms(f.drain_slowest)}) | {_ms(f.quiet_tick)} | "
         f"{_ms(f.echeances)} ({f.echeances_statements}) | {f.build:.0f} s |"
     )
 
@@ -379,6 +470,9 @@ def main() -> None:
     parser.add_argument(
         "--statements", action="store_true", help="each statement of the next tick, timed"
     )
+    parser.add_argument(
+        "--plans", action="store_true", help="the plan of each statement of those two ticks"
+    )
     args = parser.parse_args()
     cluster = None
     server = os.environ.get("TEST_DATABASE_URL", "")
@@ -390,10 +484,11 @@ def main() -> None:
     sizes = [args.organisations, args.organisations * 10] if args.x10 else [args.organisations]
     print(
         "| base | organismes | échéances | outbox | tick de l'heure du récapitulatif "
-        "| requêtes par organisme | plus longue transaction (nombre) | tick suivant "
-        "| tick calme | /echeances, 40 formations (requêtes) | construction |"
+        "| requêtes par organisme | plus longue transaction (nombre) | messages mis en file "
+        "| tick suivant | ticks du balayage (le plus lent) | tick calme "
+        "| /echeances, 40 formations (requêtes) | construction |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     try:
         for database in args.databases.split(","):
             found: list[Figures] = []
@@ -405,7 +500,7 @@ def main() -> None:
                         else asyncio.run(load.fresh_postgres_database(server, "scale"))
                     )
                     figures = asyncio.run(
-                        measure(url, organisations, Path(directory), args.statements)
+                        measure(url, organisations, Path(directory), args.statements, args.plans)
                     )
                 found.append(figures)
                 print(row(database, figures), flush=True)
@@ -414,7 +509,8 @@ def main() -> None:
                 print(
                     f"| {database} | ×10 | | | ×{big.digest_tick / small.digest_tick:.1f} "
                     f"(CPU ×{big.digest_cpu / small.digest_cpu:.1f}) | | "
-                    f"×{big.longest / small.longest:.1f} | ×{big.next_tick / small.next_tick:.1f} | "
+                    f"×{big.longest / small.longest:.1f} | | ×{big.next_tick / small.next_tick:.1f} | "
+                    f"×{big.drain_slowest / small.drain_slowest:.1f} | "
                     f"×{big.quiet_tick / small.quiet_tick:.1f} | "
                     f"×{big.echeances / small.echeances:.1f} | |",
                     flush=True,

@@ -16,16 +16,18 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, delete, exists, or_
+from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.engine import log_failure
 from bot.manifest import Job, OrganisationJob
+from bot.messages import Platform
 from bot.storage.db import Database
 from bot.storage.inbox import InboxUpdate
 from bot.storage.matrix import MatrixEvent
-from bot.storage.state import DEFAULT_REDELIVERY_WINDOW, REDELIVERY_WINDOWS, ProcessedEvent
+from bot.storage.state import ProcessedEvent, redelivery_window
+from bot.storage.sweeps import SWEEP_BATCH
 
 log = logging.getLogger(__name__)
 
@@ -36,33 +38,47 @@ async def forget_old_events(session: AsyncSession, now: datetime, settings: Sett
     The window is each platform's own (:data:`REDELIVERY_WINDOWS`: a day for
     Telegram).  An event still waiting in formabot's own inbox (a bot down
     for longer than the window) keeps its record until it is handled, so
-    that handling it then cannot repeat its effect.
+    that handling it then cannot repeat its effect.  Each platform's oldest
+    records first, at most :data:`~bot.storage.sweeps.SWEEP_BATCH` a tick,
+    through ``(platform, processed_at)``: a tick reads the records it drops,
+    not a day of traffic; a backlog (a busy day a window ago) goes over the
+    next ticks.
     """
-    windows = [
-        and_(ProcessedEvent.platform == platform, ProcessedEvent.processed_at < now - window)
-        for platform, window in REDELIVERY_WINDOWS.items()
-    ]
-    windows.append(
-        and_(
-            ProcessedEvent.platform.not_in(list(REDELIVERY_WINDOWS)),
-            ProcessedEvent.processed_at < now - DEFAULT_REDELIVERY_WINDOW,
+    for platform in Platform:
+        waiting = exists().where(
+            InboxUpdate.platform == ProcessedEvent.platform,
+            InboxUpdate.event_id == ProcessedEvent.event_id,
+            InboxUpdate.status == "pending",
         )
-    )
-    waiting = exists().where(
-        InboxUpdate.platform == ProcessedEvent.platform,
-        InboxUpdate.event_id == ProcessedEvent.event_id,
-        InboxUpdate.status == "pending",
-    )
-    matrix_waiting = exists().where(
-        ProcessedEvent.platform == "matrix",
-        MatrixEvent.event_id == ProcessedEvent.event_id,
-        MatrixEvent.status == "pending",
-    )
-    await session.execute(
-        delete(ProcessedEvent)
-        .where(or_(*windows), ~waiting, ~matrix_waiting)
-        .execution_options(synchronize_session=False)
-    )
+        unhandled = [~waiting]
+        if platform is Platform.MATRIX:
+            unhandled.append(
+                ~exists().where(
+                    MatrixEvent.event_id == ProcessedEvent.event_id,
+                    MatrixEvent.status == "pending",
+                )
+            )
+        expired = (
+            await session.scalars(
+                select(ProcessedEvent.event_id)
+                .where(
+                    ProcessedEvent.platform == platform.value,
+                    ProcessedEvent.processed_at < now - redelivery_window(platform.value),
+                    *unhandled,
+                )
+                .order_by(ProcessedEvent.processed_at)
+                .limit(SWEEP_BATCH)
+            )
+        ).all()
+        if expired:
+            await session.execute(
+                delete(ProcessedEvent)
+                .where(
+                    ProcessedEvent.platform == platform.value,
+                    ProcessedEvent.event_id.in_(expired),
+                )
+                .execution_options(synchronize_session=False)
+            )
 
 
 class Scheduler:

@@ -222,3 +222,35 @@ async def test_the_organisations_due_are_two_ranges_of_an_index_whatever_the_sta
     found = await plans(store, sent)
     assert len(found) == 1
     assert scans(found, {"organisations"}) == []
+
+
+async def test_the_digest_hour_reads_through_indexes_with_a_big_database_s_statistics(
+    db: Database, settings: Settings, clock: Clock
+) -> None:
+    """Issue 14: with the statistics of a populated database, SQLite read every chat identity
+    in id order at each chunk of the digest hour (an ``ORDER BY id`` it preferred to sorting
+    the few rows ``person_id``'s index finds): the digest hour grew faster than the data.
+
+    The statistics are those of these 30 organisations with every table a thousand times
+    bigger (``sqlite_stat1``'s row counts), what ``bench.scale`` showed at 300 and more."""
+    await add_organisations(db, 30, clock.now.date())
+    async with db.engine.begin() as connection:
+        await connection.exec_driver_sql("ANALYZE")
+        await connection.exec_driver_sql(
+            "UPDATE sqlite_stat1 SET stat = "
+            "(CAST(substr(stat, 1, instr(stat || ' ', ' ') - 1) AS INTEGER) * 1000) "
+            "|| substr(stat, instr(stat || ' ', ' '))"
+        )
+        await connection.exec_driver_sql("ANALYZE sqlite_schema")
+    scheduler = build_scheduler(db, settings, clock=clock)
+    clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # 8:00 in Paris: the digest hour
+    await sent_long_ago(db, clock.now)
+    with recording(db) as sent:
+        await scheduler.tick()
+        clock.advance(minutes=1)
+        await scheduler.tick()
+    assert await keys(db, "digest:") == 30
+    found = await plans(db, sent)
+    assert [sql for sql, _ in found if "FROM chat_identities" in sql]
+    bad = scans(found, BIG_TABLES)
+    assert bad == [], "\n\n".join(bad)

@@ -42,7 +42,7 @@ from bot.storage.outbox import OutboxMessage
 from bot.storage.people import Organisation, zone_of
 from bot.storage.privacy import RetentionPurge
 from bot.storage.state import ConversationState
-from bot.storage.sweeps import sweep_in_order
+from bot.storage.sweeps import SWEEP_BATCH, sweep_in_order
 
 log = logging.getLogger(__name__)
 
@@ -237,4 +237,5 @@ async def forget_sent_messages(session: AsyncSession, now: datetime, settings: S
             cutoff,
             {"payload": {}},
             only=[cast(model.payload, String) != "{}"],
+            batch=SWEEP_BATCH,
         )

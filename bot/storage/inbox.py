@@ -69,6 +69,8 @@ class InboxUpdate(Base):
     __table_args__ = (
         UniqueConstraint("platform", "event_id"),
         Index("ix_inbox_person_pending", "platform", "chat_id", "user_id", "status", "id"),
+        # The minute tick forgets done rows past their window: that range only (issue 14).
+        Index("ix_inbox_status_done_at", "status", "done_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.base import Base, JSONDict, utcnow
@@ -65,6 +65,10 @@ class ProcessedEvent(Base):
     """
 
     __tablename__ = "processed_events"
+    # The minute tick forgets each platform's events past its window: that range only.
+    __table_args__ = (
+        Index("ix_processed_events_platform_processed_at", "platform", "processed_at"),
+    )
 
     platform: Mapped[str] = mapped_column(String(20), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(255), primary_key=True)

@@ -73,7 +73,7 @@ async def sweep_in_order(
     values: dict[str, Any],
     *,
     only: Sequence[ColumnElement[bool]] = (),
-    batch: int = SWEEP_BATCH,
+    batch: int,
 ) -> Swept:
     """Apply ``values`` to the next ``batch`` rows of ``model`` matching ``due`` with
     ``order < before``, oldest first, from where the sweep ``name`` last stopped.
@@ -113,7 +113,7 @@ async def delete_oldest(
     due: Sequence[ColumnElement[bool]],
     before: datetime,
     *,
-    batch: int = SWEEP_BATCH,
+    batch: int,
 ) -> Swept:
     """Delete the ``batch`` oldest rows of ``model`` matching ``due`` with ``order < before``
     (one index range: ``due`` equalities, then ``order``)."""

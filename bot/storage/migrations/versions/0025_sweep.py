@@ -6,6 +6,10 @@
   (:mod:`bot.storage.sweeps`).
 - ``ix_matrix_welcomes_status_sent_at``: the Matrix welcomes sent, in the
   order their texts are erased (the outbox has ``(status, sent_at)`` already).
+- ``ix_processed_events_platform_processed_at`` and ``ix_inbox_status_done_at``:
+  the minute tick forgets the event records and the inbox rows past their
+  platform's window; it read every record of the platform (every done row),
+  a day of traffic, each minute.
 
 Each sweep starts after the newest sent row whose text is already erased:
 the version before this one erased every text sent before its last cutoff,
@@ -32,6 +36,16 @@ depends_on: str | Sequence[str] | None = None
 
 SWEPT = ("outbox", "matrix_welcomes")
 """The tables whose sent texts are erased, each its sweep ``sent_texts:<table>``."""
+INDEXES = (
+    ("ix_matrix_welcomes_status_sent_at", "matrix_welcomes", ["status", "sent_at"]),
+    (
+        "ix_processed_events_platform_processed_at",
+        "processed_events",
+        ["platform", "processed_at"],
+    ),
+    ("ix_inbox_status_done_at", "inbox", ["status", "done_at"]),
+)
+"""(name, table, columns) of the indexes added."""
 
 
 def upgrade() -> None:
@@ -43,7 +57,8 @@ def upgrade() -> None:
         sa.Column("updated_at", bot.storage.base.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_sweep_positions")),
     )
-    op.create_index("ix_matrix_welcomes_status_sent_at", "matrix_welcomes", ["status", "sent_at"])
+    for index, table_name, columns in INDEXES:
+        op.create_index(index, table_name, columns)
     connection = op.get_bind()
     for name in SWEPT:
         table = sa.table(
@@ -73,5 +88,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index("ix_matrix_welcomes_status_sent_at", table_name="matrix_welcomes")
+    for index, table_name, _ in INDEXES:
+        op.drop_index(index, table_name=table_name)
     op.drop_table("sweep_positions")

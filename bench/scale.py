@@ -109,6 +109,7 @@ class Figures:
     longest: float
     transactions: int
     next_tick: float
+    next_cpu: float
     queued: int
     drain_ticks: int
     drain_slowest: float
@@ -399,9 +400,9 @@ async def measure(
         timed(db) if show_statements else nullcontext({}) as each,
         recording(db) if show_plans else nullcontext([]) as watched_next,
     ):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         await scheduler.tick()
-        next_tick = time.perf_counter() - started
+        next_tick, next_cpu = time.perf_counter() - started, time.process_time() - cpu
     _slowest("next tick", each, 40)
     if show_plans:
         for sql, plan in await plans(db, [*watched, *watched_next]):
@@ -439,6 +440,7 @@ async def measure(
         longest=max(durations),
         transactions=len(durations),
         next_tick=next_tick,
+        next_cpu=next_cpu,
         queued=queued,
         drain_ticks=len(drain),
         drain_slowest=max(drain),
@@ -456,7 +458,8 @@ def row(database: str, f: Figures) -> str:
     return (
         f"| {database} | {f.organisations:,} | {f.deadlines:,} | {f.outbox:,} | "
         f"{_ms(f.digest_tick)} (CPU {_ms(f.digest_cpu)}) | {f.statements / f.organisations:.2f} | "
-        f"{_ms(f.longest)} ({f.transactions:,}) | {f.queued:,} | {_ms(f.next_tick)} | "
+        f"{_ms(f.longest)} ({f.transactions:,}) | {f.queued:,} | "
+        f"{_ms(f.next_tick)} (CPU {_ms(f.next_cpu)}) | "
         f"{f.drain_ticks} ({_ms(f.drain_slowest)}) | {_ms(f.quiet_tick)} | "
         f"{_ms(f.echeances)} ({f.echeances_statements}) | {f.build:.0f} s |"
     )
@@ -509,7 +512,8 @@ def main() -> None:
                 print(
                     f"| {database} | ×10 | | | ×{big.digest_tick / small.digest_tick:.1f} "
                     f"(CPU ×{big.digest_cpu / small.digest_cpu:.1f}) | | "
-                    f"×{big.longest / small.longest:.1f} | | ×{big.next_tick / small.next_tick:.1f} | "
+                    f"×{big.longest / small.longest:.1f} | | ×{big.next_tick / small.next_tick:.1f} "
+                    f"(CPU ×{big.next_cpu / small.next_cpu:.1f}) | "
                     f"×{big.drain_slowest / small.drain_slowest:.1f} | "
                     f"×{big.quiet_tick / small.quiet_tick:.1f} | "
                     f"×{big.echeances / small.echeances:.1f} | |",

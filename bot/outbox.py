@@ -51,7 +51,7 @@ from bot.metrics import METRICS
 from bot.storage.base import utcnow
 from bot.storage.conflicts import insert_all_unless_taken
 from bot.storage.outbox import OutboxMessage
-from bot.storage.sweeps import delete_oldest
+from bot.storage.sweeps import SWEEP_BATCH, delete_oldest
 
 log = logging.getLogger(__name__)
 
@@ -422,19 +422,13 @@ event that is long past by then; the outbox stays the size of a season."""
 DELIVERED = ("sent", "failed", "cancelled")
 """The statuses nothing will send again."""
 
-PRUNE_BATCH = 500
-"""Outbox rows deleted per status and per tick.  Fewer than the texts erased
-(:data:`~bot.storage.sweeps.SWEEP_BATCH`): deleting a row writes to the
-outbox's ten indexes, erasing a text only to the row (README, "Benchmarks",
-the sweeps)."""
-
 
 async def forget_delivered_messages(
     session: AsyncSession, now: datetime, settings: Settings
 ) -> None:
     """The outbox is pruned: rows sent or given up more than :data:`DELIVERED_KEPT` ago.
 
-    At most :data:`PRUNE_BATCH` rows of each status per tick, oldest first
+    At most :data:`~bot.storage.sweeps.SWEEP_BATCH` rows of each status per tick, oldest first
     through ``(status, created_at)``'s index: a day's messages of 20,000
     organisations come of age in the same minute, and a server upgraded from
     a version that never pruned has months to delete; either is worked down
@@ -447,5 +441,5 @@ async def forget_delivered_messages(
             OutboxMessage.created_at,
             [OutboxMessage.status == status],
             now - DELIVERED_KEPT,
-            batch=PRUNE_BATCH,
+            batch=SWEEP_BATCH,
         )

@@ -164,6 +164,7 @@ async def test_a_turn_and_a_tick_read_through_indexes(
         ("outbox", "sent_at"),
         ("outbox", "created_at"),
         ("matrix_welcomes", "sent_at"),
+        ("conversation_states", "expires_at"),
     ):
         windows = [
             plan
@@ -175,6 +176,10 @@ async def test_a_turn_and_a_tick_read_through_indexes(
         assert windows, (table, column)
         for plan in windows:
             assert f"{column}<?" in plan or f"{column} < " in plan, plan
+    [abandoned] = [
+        plan for sql, plan in found if "FROM conversation_states" in sql and " < " in sql
+    ]
+    assert "ix_conversation_states_unforgotten" in abandoned  # not every one that ever expired
     bad = scans(found, BIG_TABLES)
     assert bad == [], "\n\n".join(bad)
 

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import String, cast, select
+from sqlalchemy import String, cast, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
@@ -41,7 +41,7 @@ from bot.storage.matrix import MatrixWelcome
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import Organisation, zone_of
 from bot.storage.privacy import RetentionPurge
-from bot.storage.state import ConversationState
+from bot.storage.state import UNFORGOTTEN, ConversationState
 from bot.storage.sweeps import SWEEP_BATCH, sweep_in_order
 
 log = logging.getLogger(__name__)
@@ -196,15 +196,23 @@ async def digest_notes(
 async def forget_abandoned_conversations(
     session: AsyncSession, now: datetime, settings: Settings
 ) -> None:
-    """An expired conversation keeps which one it was (to say so), nothing that was typed."""
+    """An expired conversation keeps which one it was (to say so), nothing that was typed.
+
+    Read through the partial index of the conversations not forgotten yet,
+    at most :data:`~bot.storage.sweeps.SWEEP_BATCH` a tick, the longest
+    expired first: a tick reads what it forgets, not every conversation that
+    ever expired (issue 14).
+    """
     rows = (
         await session.scalars(
-            select(ConversationState).where(
+            select(ConversationState)
+            .where(
                 ConversationState.flow.is_not(None),
-                ConversationState.step.is_not(None),  # None: already forgotten
-                ConversationState.expires_at.is_not(None),
+                text(UNFORGOTTEN),  # the partial index's own predicate: None when forgotten
                 ConversationState.expires_at < now,
             )
+            .order_by(ConversationState.expires_at)
+            .limit(SWEEP_BATCH)
         )
     ).all()
     for state in rows:

@@ -11,15 +11,28 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.base import Base, JSONDict, utcnow
 
+UNFORGOTTEN = "step IS NOT NULL"
+"""A conversation whose answers are kept (forgetting them clears ``step``)."""
+
 
 class ConversationState(Base):
     __tablename__ = "conversation_states"
-    __table_args__ = (UniqueConstraint("platform", "chat_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("platform", "chat_id", "user_id"),
+        # The minute tick forgets what was typed in conversations left half-way: only those
+        # not forgotten yet (``step`` set), not every conversation that ever expired.
+        Index(
+            "ix_conversation_states_unforgotten",
+            "expires_at",
+            sqlite_where=text(UNFORGOTTEN),
+            postgresql_where=text(UNFORGOTTEN),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     platform: Mapped[str] = mapped_column(String(20))

@@ -51,7 +51,7 @@ from bot.metrics import METRICS
 from bot.storage.base import utcnow
 from bot.storage.conflicts import insert_all_unless_taken
 from bot.storage.outbox import OutboxMessage
-from bot.storage.sweeps import SWEEP_BATCH, delete_oldest
+from bot.storage.sweeps import delete_oldest
 
 log = logging.getLogger(__name__)
 
@@ -422,13 +422,19 @@ event that is long past by then; the outbox stays the size of a season."""
 DELIVERED = ("sent", "failed", "cancelled")
 """The statuses nothing will send again."""
 
+PRUNE_BATCH = 500
+"""Outbox rows deleted per status and per tick: a row deleted is a write to each of the
+outbox's ten indexes (500 cost about as much CPU as erasing 1,000 texts, about 20-70 ms on
+SQLite with its pages not cached).  A day's messages of 20,000 organisations (25,600) go
+within 52 minutes of their three months; they hold no text by then."""
+
 
 async def forget_delivered_messages(
     session: AsyncSession, now: datetime, settings: Settings
 ) -> None:
     """The outbox is pruned: rows sent or given up more than :data:`DELIVERED_KEPT` ago.
 
-    At most :data:`~bot.storage.sweeps.SWEEP_BATCH` rows of each status per tick, oldest first
+    At most :data:`PRUNE_BATCH` rows of each status per tick, oldest first
     through ``(status, created_at)``'s index: a day's messages of 20,000
     organisations come of age in the same minute, and a server upgraded from
     a version that never pruned has months to delete; either is worked down
@@ -441,5 +447,5 @@ async def forget_delivered_messages(
             OutboxMessage.created_at,
             [OutboxMessage.status == status],
             now - DELIVERED_KEPT,
-            batch=SWEEP_BATCH,
+            batch=PRUNE_BATCH,
         )

@@ -12,7 +12,7 @@ from sqlalchemy import func, insert, select
 
 from bot.app import build_scheduler
 from bot.config import Settings
-from bot.outbox import DELIVERED_KEPT
+from bot.outbox import DELIVERED_KEPT, PRUNE_BATCH
 from bot.privacy.retention import forget_sent_messages
 from bot.storage.db import Database
 from bot.storage.matrix import MatrixWelcome
@@ -149,7 +149,8 @@ async def test_the_outbox_is_pruned_a_batch_a_tick_oldest_first(
     """Months of sent rows come of age at once (a server upgraded from a version that never
     pruned): a batch of each status a tick, the oldest first; pending rows stay."""
     old = clock.now - DELIVERED_KEPT - timedelta(days=30)
-    await sent(store, BACKLOG, old)
+    backlog = 2 * PRUNE_BATCH + 10
+    await sent(store, backlog, old)
     await sent(store, 3, old, status="failed", prefix="failed")
     await sent(store, 2, old, status="pending", prefix="pending")
     await sent(store, 1, clock.now - timedelta(days=1), prefix="recent")
@@ -172,8 +173,8 @@ async def test_the_outbox_is_pruned_a_batch_a_tick_oldest_first(
         clock.advance(minutes=1)
         seen.append(await oldest_and_count())
     assert seen == [
-        (f"r:{SWEEP_BATCH}", BACKLOG - SWEEP_BATCH + 3),
-        (f"r:{2 * SWEEP_BATCH}", BACKLOG - 2 * SWEEP_BATCH + 3),
+        (f"r:{PRUNE_BATCH}", backlog - PRUNE_BATCH + 3),
+        (f"r:{2 * PRUNE_BATCH}", backlog - 2 * PRUNE_BATCH + 3),
         ("recent:0", 3),
     ]
     async with store.sessions() as session:

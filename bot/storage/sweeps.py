@@ -32,13 +32,14 @@ from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
 from bot.storage.base import Base, utcnow
 
-SWEEP_BATCH = 2_000
-"""Rows one sweep handles in one tick.  At 2,000 a minute, a digest hour of
-20,000 organisations (about 26,000 messages: digests and reminders) has its
-texts erased within 13 minutes of their day, and the tick stays under 50 ms
-on SQLite (README, "Benchmarks", the sweep).  The senders send at most 10
-messages a second per process (20 every 2 s): 600 a minute, so the sweep
-keeps ahead of three processes sending without a pause."""
+SWEEP_BATCH = 1_000
+"""Rows one sweep changes in one tick (texts erased, event records and conversations
+forgotten; outbox rows, which cost more to delete, go :data:`bot.outbox.PRUNE_BATCH` at a
+time).  Erasing 1,000 texts costs about 20 ms of CPU on SQLite, pages not cached.  The
+senders send at most 600 messages a minute per process (20 every 2 s), so with one or two
+sending processes each text goes within the minute after its day; were a whole digest hour
+of 20,000 organisations (about 25,600 messages) sent in one minute, the last text would go
+26 minutes late (README, "Benchmarks", the bounded sweeps)."""
 
 
 class SweepPosition(Base):

@@ -28,7 +28,8 @@ the features (:func:`bot.app.build_scheduler`):
 - **sweep ticks**: the ticks, one a minute, the next one included, until
   both sweeps have nothing left due, and the slowest of them (how long a
   text outlives its day: that many minutes);
-- **quiet tick**: half an hour after the digest hour, nothing due at all;
+- **quiet tick**: half an hour after the digest hour (or the minute after
+  the sweeps' last tick, if later), nothing due at all;
 - **/echeances** of the first organisation's admin (40 formations), through
   the real engine: median of 20 runs, and its SQL statements.
 
@@ -95,6 +96,8 @@ SENT_TEXT = {
 RULE_IDS = ("CVL-EOS-ENTREE", "CVL-BILAN-ETAPE", "CVL-EOS-SORTIE", "CVL-QUALITE", "AUTRE-BILAN")
 """Rules of no bilan: a pre-bilan item still open is closed by the tick once its bilan began."""
 BATCH = 20_000
+DRAIN_TICKS = 120
+"""The sweeps' ticks are counted up to two hours."""
 
 
 @dataclass
@@ -408,12 +411,12 @@ async def measure(
         for sql, plan in await plans(db, [*watched, *watched_next]):
             print(f"<!-- {' '.join(sql.split())[:160]}\n{plan} -->", flush=True)
     drain: list[float] = [next_tick]
-    while await _still_due(db, clock.now) and len(drain) < 29:
+    while await _still_due(db, clock.now) and len(drain) < DRAIN_TICKS:
         clock.advance(minutes=1)
         started = time.perf_counter()
         await scheduler.tick()
         drain.append(time.perf_counter() - started)
-    clock.now = DIGEST_HOUR + timedelta(minutes=30)
+    clock.now = max(DIGEST_HOUR + timedelta(minutes=30), clock.now + timedelta(minutes=1))
     started = time.perf_counter()
     await scheduler.tick()
     quiet_tick = time.perf_counter() - started

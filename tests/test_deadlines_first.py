@@ -7,13 +7,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deadlines.service import refresh_deadlines
 from bot.formations import service
+from bot.formations.service import NewFormation
 from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.people import Organisation
-from tests.auxil.formations import cast, cvl_metiers, restauration
+from tests.auxil.formations import Cast, cast, cvl_metiers, restauration
 
 
 async def test_the_deadlines_stored_at_creation_are_those_a_recomputation_finds(
@@ -41,41 +43,37 @@ async def test_the_deadlines_stored_at_creation_are_those_a_recomputation_finds(
         assert len(keys) == len(stored) > len(formation.trainees)
 
 
+async def home_of(session: AsyncSession, people: Cast, **values: object) -> Organisation:
+    """The formateur's organisation, with these columns changed."""
+    home = await session.get(Organisation, people.formateur.organisation_id)
+    assert home is not None
+    for name, value in values.items():
+        setattr(home, name, value)
+    await session.flush()
+    return home
+
+
+def rectorat_from(start: date) -> NewFormation:
+    """Remote coaching for the Rectorat: its contract is due the day before the start."""
+    return restauration(
+        funder="rectorat", remote_coaching=True, start=start, end=start + timedelta(days=90)
+    )
+
+
 async def test_a_formation_with_nothing_due_soon_leaves_the_digest_alone(store: Database) -> None:
     async with store.sessions() as session, session.begin():
         people = await cast(session)
-        home = await session.get(Organisation, people.formateur.organisation_id)
-        assert home is not None
         later = datetime(2027, 1, 1, 7, 0, tzinfo=UTC)
-        home.digest_next_at = later
-        await session.flush()
-        far = date.today() + timedelta(days=200)
-        quiet = await service.create_formation(
-            session,
-            people.formateur,
-            restauration(
-                funder="rectorat",
-                remote_coaching=True,
-                start=far,
-                end=far + timedelta(days=90),
-            ),
-        )
+        home = await home_of(session, people, digest_next_at=later)
+        far = rectorat_from(date.today() + timedelta(days=200))
+        quiet = await service.create_formation(session, people.formateur, far)
         await session.refresh(home)
         assert home.digest_next_at == later
         assert await session.scalar(
             select(func.count(StoredDeadline.id)).where(StoredDeadline.formation_id == quiet.id)
         )
-        soon = date.today() + timedelta(days=3)  # its contract is due the day before
-        await service.create_formation(
-            session,
-            people.formateur,
-            restauration(
-                funder="rectorat",
-                remote_coaching=True,
-                start=soon,
-                end=soon + timedelta(days=90),
-            ),
-        )
+        soon = rectorat_from(date.today() + timedelta(days=3))
+        await service.create_formation(session, people.formateur, soon)
         await session.refresh(home)
         assert home.digest_next_at is None
 
@@ -85,10 +83,11 @@ async def test_the_organisation_s_settings_apply_at_creation_and_a_bad_one_does_
 ) -> None:
     async with store.sessions() as session, session.begin():
         people = await cast(session)
-        home = await session.get(Organisation, people.formateur.organisation_id)
-        assert home is not None
-        home.settings = {"cvl_table_parcours_metiers": True, "cvl_bq_end_months": "x"}
-        await session.flush()
+        await home_of(
+            session,
+            people,
+            settings={"cvl_table_parcours_metiers": True, "cvl_bq_end_months": "x"},
+        )
         formation = await service.create_formation(
             session, people.formateur, cvl_metiers(sessions=(), end=date(2027, 6, 15))
         )

@@ -20,6 +20,7 @@ from bot.deadlines.service import refresh_deadlines
 from bot.formations.labels import name_key
 from bot.formations.queries import Member, load_formation
 from bot.storage import audit
+from bot.storage.audit import AuditEntry
 from bot.storage.formations import Formation, FormationSession, Trainee, insert_new
 
 
@@ -141,8 +142,9 @@ async def create_formation(
     for trainee in values.trainees:
         formation.trainees.append(trainee.stored(name_key(trainee.name), formation.start_date))
     await insert_new(session, formation)
+    details = {"trainees": len(formation.trainees)}
     await audit.write(
-        session, **_entry(member, "create", formation.id), trainees=len(formation.trainees)
+        session, AuditEntry(**_entry(member, "create", formation.id), details=details)
     )
     await store_first_deadlines(session, formation)
     return formation

@@ -14,7 +14,7 @@ from sqlalchemy import ForeignKey, String, Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.storage.base import Base, JSONDict, utcnow
+from bot.storage.base import Base, JSONDict, row_to_insert, utcnow
 
 
 class AuditEntry(Base):
@@ -45,47 +45,27 @@ def record(
     **details: Any,
 ) -> AuditEntry:
     """Add an audit entry in the caller's transaction (it commits with the change)."""
-    entry = AuditEntry(**_values(organisation_id, actor_id, action, entity, entity_id, details))
+    entry = AuditEntry(
+        organisation_id=organisation_id,
+        actor_id=actor_id,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        details=dict(details),
+    )
     session.add(entry)
     return entry
 
 
-async def write(
-    session: AsyncSession,
-    *,
-    organisation_id: int | None,
-    actor_id: int | None,
-    action: str,
-    entity: str,
-    entity_id: int | None,
-    **details: Any,
-) -> None:
-    """The entry of :func:`record`, sent at once: one ``INSERT`` on the session's connection.
+async def write(session: AsyncSession, entry: AuditEntry) -> None:
+    """Send ``entry`` at once, one ``INSERT`` on the session's connection, instead of adding it.
 
-    For a change written without the unit of work (a formation created): an
-    entry added to the session would cost a flush of its own for one row.
+    For a change written without the unit of work (a formation created):
+    an entry added to the session would cost a flush of its own for one row.
     """
-    values = _values(organisation_id, actor_id, action, entity, entity_id, details)
-    await (await session.connection()).execute(_INSERT, {**values, "at": utcnow()})
-
-
-def _values(
-    organisation_id: int | None,
-    actor_id: int | None,
-    action: str,
-    entity: str,
-    entity_id: int | None,
-    details: dict[str, Any],
-) -> dict[str, Any]:
-    return {
-        "organisation_id": organisation_id,
-        "actor_id": actor_id,
-        "action": action,
-        "entity": entity,
-        "entity_id": entity_id,
-        "details": dict(details),
-    }
+    await (await session.connection()).execute(_INSERT, row_to_insert(entry, _audit_log))
 
 
 _audit_log: Table = AuditEntry.__table__  # type: ignore[assignment]
 _INSERT = insert(_audit_log)
+"""Built once: SQLAlchemy then finds its compiled form in its cache."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, ForeignKey, String, Table, UniqueConstraint, insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, make_transient_to_detached, mapped_column, re
 from sqlalchemy.orm.collections import collection
 
 from bot.answers import by_surname
-from bot.storage.base import Base, utcnow
+from bot.storage.base import Base, row_to_insert, utcnow
 
 if TYPE_CHECKING:  # pragma: no cover
     _RosterBase = list["Trainee"]
@@ -165,12 +165,12 @@ async def insert_new(session: AsyncSession, formation: Formation) -> None:
     """
     connection = await session.connection()
     formation.id = (
-        await connection.execute(_INSERT_FORMATION, _row(formation, _formations))
+        await connection.execute(_INSERT_FORMATION, row_to_insert(formation, _formations))
     ).scalar_one()
     if formation.trainees:
         for trainee in formation.trainees:
             trainee.formation_id = formation.id
-        rows = [_row(trainee, _trainees) for trainee in formation.trainees]
+        rows = [row_to_insert(trainee, _trainees) for trainee in formation.trainees]
         ids: dict[str, int] = dict((await connection.execute(_INSERT_TRAINEES, rows)).all())
         for trainee in formation.trainees:
             trainee.id = ids[trainee.name_key]
@@ -178,22 +178,10 @@ async def insert_new(session: AsyncSession, formation: Formation) -> None:
     if formation.sessions:
         for part in formation.sessions:
             part.formation_id = formation.id
-        rows = [_row(part, _sessions) for part in formation.sessions]
+        rows = [row_to_insert(part, _sessions) for part in formation.sessions]
         ids_in_order = (await connection.execute(_INSERT_SESSIONS, rows)).scalars().all()
         for part, part_id in zip(formation.sessions, ids_in_order, strict=True):
             part.id = part_id
             make_transient_to_detached(part)
     make_transient_to_detached(formation)
     session.add(formation)
-
-
-def _row(instance: Base, table: Table) -> dict[str, Any]:
-    """``instance``'s columns as a row to insert, each one left unset given its default first."""
-    values = vars(instance)
-    for column in table.columns:
-        if column.primary_key or column.key in values:
-            continue
-        default = column.default
-        value = getattr(default, "arg", None)
-        setattr(instance, column.key, value(None) if callable(value) else value)
-    return {c.key: values[c.key] for c in table.columns if not c.primary_key}

@@ -165,11 +165,11 @@ class Engine:
         return [Reply(text=texts.say("common.busy"))]
 
     async def _handle_once(self, incoming: Incoming) -> list[Reply]:
-        async with self.db.transaction() as connection:
+        async with self.db.turn() as held:
             # The engine's own rows go straight through the connection (no ORM
             # layer: :mod:`bot.storage.turn_rows`); the step's business rows
             # through ``ctx.session``, opened on it if the step needs one.
-            turn = rows.on(connection)
+            turn = rows.on(held)
             row = await turn.one(rows.LOAD, {**_chat_key(incoming), **_event_key(incoming)})
             if row["seen"] is not None:  # handled before: its stored replies, nothing else
                 return [replayed(p, self.sealer) for p in row["seen"]]
@@ -177,7 +177,7 @@ class Engine:
             now = self.clock()
             tz = actor.timezone if actor else self.settings.default_timezone
             ctx = Context(
-                connection=connection,
+                held=held,
                 incoming=incoming,
                 actor=actor,
                 data=dict(stand.data or {}),
@@ -233,7 +233,7 @@ class Engine:
     # --- loading ----------------------------------------------------------------
 
     async def _load(
-        self, turn: rows.Rows, incoming: Incoming, row: Mapping[str, Any]
+        self, turn: rows.TurnRows, incoming: Incoming, row: Mapping[str, Any]
     ) -> tuple[Stand, Actor | None]:
         """Where the conversation stands and who is writing, from the row of :data:`rows.LOAD`."""
         stand = Stand(
@@ -273,7 +273,7 @@ class Engine:
 
     async def _save(
         self,
-        turn: rows.Rows,
+        turn: rows.TurnRows,
         incoming: Incoming,
         stand: Stand,
         flow: str | None,

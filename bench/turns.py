@@ -31,11 +31,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import html
 import itertools
 import json
 import logging
 import os
+import pstats
 import resource
 import statistics
 import subprocess
@@ -168,10 +170,16 @@ async def drive(result: Result, turn: Turn, per_user: list[int], concurrent: boo
 
     async def dialogue(user: int) -> None:
         for kind, value in DIALOGUE:
+            saving = value == DIALOGUE[-1][1]
+            profiler = None if saving else PROFILER
             started, cpu = time.perf_counter(), time.process_time()
+            if profiler is not None:
+                profiler.enable()
             ok = await turn(user, kind, value)
+            if profiler is not None:
+                profiler.disable()
             latencies.append((time.perf_counter() - started) * 1000)
-            if value == DIALOGUE[-1][1] and not concurrent:  # else other turns run meanwhile
+            if saving and not concurrent:  # else other turns run meanwhile
                 result.saving_turns += 1
                 result.saving_cpu_seconds += time.process_time() - cpu
             result.turns += 1
@@ -192,6 +200,10 @@ async def drive(result: Result, turn: Turn, per_user: list[int], concurrent: boo
         for user in [u for r in rounds for u in range(len(per_user)) if r < per_user[u]]:
             await dialogue(user)
     result.seconds = time.perf_counter() - started
+
+
+PROFILER: cProfile.Profile | None = None
+"""``--profile``: on around the question turns only (the saving turn has its own story)."""
 
 
 def rss_now_mb() -> float:
@@ -1049,6 +1061,22 @@ engine; --ptb-send makes PTB also send each reply through its offline Bot
 API)."""
 
 
+def profile(path: str, turns: int) -> int:
+    """cProfile over the question turns of a sequential engine run: where their CPU goes.
+
+    The profiler's own cost inflates Python next to SQLite (read the
+    proportions, not the milliseconds).
+    """
+    global PROFILER
+    PROFILER = cProfile.Profile()
+    result = worker("engine-seq", turns, 1, False)
+    PROFILER.dump_stats(path)
+    questions = result.turns - result.saving_turns
+    print(f"{questions} question turns profiled, into {path}; by own time:")
+    pstats.Stats(path).sort_stats("tottime").print_stats(25)
+    return 1 if result.failures else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     global TRACE
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
@@ -1061,9 +1089,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--rounds", type=int, default=2, help="alternated rounds of every variant (default 2)"
     )
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="profile the question turns of one sequential engine run into FILE (pstats) "
+        "and print its top lines; no comparison",
+    )
     parser.add_argument("--worker", choices=sorted(VARIANTS), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     TRACE = args.tracemalloc
+
+    if args.profile:
+        return profile(args.profile, args.turns)
 
     if args.worker:
         result = worker(args.worker, args.turns, args.users, args.ptb_send)

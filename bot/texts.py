@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 import os
 import re
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +24,6 @@ from typing import Any
 
 import jinja2
 import jinja2.runtime
-from jinja2.runtime import new_context
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -72,11 +71,14 @@ def say(key: str, /, **context: Any) -> str:
     message = _messages.get(key)
     if message is None or message.env is not env:
         message = _messages[key] = _message(env, key)
-    # Jinja's own ``template.new_context`` copies the map of every block of the
-    # template into each context (a tenth of a question turn for the 91 blocks
-    # of formation.j2); a block rendered alone never changes that map (only a
-    # child template's ``extends`` does), so each template's is built once.
-    frame = new_context(env, message.name, _NO_BLOCKS, context, False, message.globals)
+    # What ``template.new_context`` makes, without what it redoes at every
+    # message: copying the map of every block of the template (a tenth of a
+    # question turn for the 91 blocks of formation.j2; a block rendered alone
+    # never changes that map, only a child template's ``extends`` does) and
+    # walking the template's globals, a ChainMap, twice.
+    frame = env.context_class(
+        env, {**message.globals, **context}, message.name, _NO_BLOCKS, message.globals
+    )
     frame.blocks = message.blocks
     return _tidy("".join(message.render(frame)))
 
@@ -87,7 +89,8 @@ class _Message:
 
     env: jinja2.Environment
     name: str
-    globals: MutableMapping[str, Any]
+    globals: dict[str, Any]
+    """The template's globals (Jinja's and the environment's), as they were at first use."""
     render: Callable[[jinja2.runtime.Context], Iterator[str]]
     blocks: dict[str, list[Callable[[jinja2.runtime.Context], Iterator[str]]]]
 
@@ -109,7 +112,7 @@ def _message(env: jinja2.Environment, key: str) -> _Message:
     except KeyError as exc:
         raise KeyError(f"no message {block!r} in {name}") from exc
     blocks = {k: [v] for k, v in template.blocks.items()}  # what ``self.other()`` reaches
-    return _Message(env, name, template.globals, render, blocks)
+    return _Message(env, name, dict(template.globals), render, blocks)
 
 
 def render_document(name: str, /, **context: Any) -> str:

@@ -215,7 +215,9 @@ class Database:
         Check-out, begin, commit and check-in through SQLAlchemy were about
         a tenth of a question turn.  The transaction is SQLite's own in
         both cases (the driver opens it at the first write), so the
-        guarantees are those of :meth:`transaction`.
+        guarantees are those of :meth:`transaction`.  SQLAlchemy's listeners
+        see every statement (``before_cursor_execute``); its ``begin`` and
+        ``commit`` events fire only for a turn that made its connection.
         """
         if not self.inline:
             async with self.transaction() as connection:

@@ -51,13 +51,13 @@ import statistics
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import String, cast, event, func, insert, select, update
+from sqlalchemy import String, cast, func, insert, select, update
 
 from bench import load
 from bot.app import build_engine, build_scheduler
@@ -73,7 +73,7 @@ from bot.storage.people import ChatIdentity, Membership, Organisation, Person, R
 from bot.storage.sweeps import SweepPosition
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Speaker
-from tests.auxil.statements import counting, plans, recording
+from tests.auxil.statements import counting, plans, recording, timed, transactions
 
 DIGEST_HOUR = datetime(2026, 12, 2, 7, 0, tzinfo=UTC)
 """8:00 in Paris on a Wednesday: every organisation's digest is due."""
@@ -312,55 +312,6 @@ def _slowest(tick: str, spent: dict[str, float], count: int) -> None:
     """Print the ``count`` statements of ``tick`` that took longest (``--statements``)."""
     for sql, seconds in sorted(spent.items(), key=lambda p: -p[1])[:count]:
         print(f"<!-- {tick}: {seconds * 1000:7.2f} ms  {sql} -->", flush=True)
-
-
-@contextmanager
-def transactions(db: Database) -> Iterator[list[float]]:
-    """The duration of every transaction committed or rolled back while inside."""
-    began: dict[int, float] = {}
-    durations: list[float] = []
-    engine = db.engine.sync_engine
-
-    def begin(connection: Any) -> None:
-        began[id(connection)] = time.perf_counter()
-
-    def end(connection: Any) -> None:
-        start = began.pop(id(connection), None)
-        if start is not None:
-            durations.append(time.perf_counter() - start)
-
-    listeners = (("begin", begin), ("commit", end), ("rollback", end))
-    for name, listener in listeners:
-        event.listen(engine, name, listener)
-    try:
-        yield durations
-    finally:
-        for name, listener in listeners:
-            event.remove(engine, name, listener)
-
-
-@contextmanager
-def timed(db: Database) -> Iterator[dict[str, float]]:
-    """The time spent in each distinct statement (its first 110 characters) while inside."""
-    spent: dict[str, float] = {}
-    engine = db.engine.sync_engine
-
-    def before(connection: Any, *_args: Any) -> None:
-        connection.info["bench.started"] = time.perf_counter()
-
-    def after(connection: Any, _cursor: Any, sql: str, *_args: Any) -> None:
-        key = " ".join(sql.split())[:110]
-        elapsed = time.perf_counter() - connection.info.pop("bench.started", time.perf_counter())
-        spent[key] = spent.get(key, 0.0) + elapsed
-
-    listeners = (("before_cursor_execute", before), ("after_cursor_execute", after))
-    for name, listener in listeners:
-        event.listen(engine, name, listener)
-    try:
-        yield spent
-    finally:
-        for name, listener in listeners:
-            event.remove(engine, name, listener)
 
 
 async def measure(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -9,6 +10,18 @@ from typing import Any
 from sqlalchemy import event
 
 from bot.storage.db import Database
+
+
+@contextmanager
+def _listening(engine: Any, listeners: tuple[tuple[str, Any], ...]) -> Iterator[None]:
+    """``listeners`` (event name, function) on ``engine`` while inside."""
+    for name, listener in listeners:
+        event.listen(engine, name, listener)
+    try:
+        yield
+    finally:
+        for name, listener in listeners:
+            event.remove(engine, name, listener)
 
 
 @contextmanager
@@ -35,13 +48,8 @@ def counting(db: Database) -> Iterator[list[str]]:
         ("commit", commit),
         ("rollback", rollback),
     )
-    for name, listener in listeners:
-        event.listen(engine, name, listener)
-    try:
+    with _listening(engine, listeners):
         yield sent
-    finally:
-        for name, listener in listeners:
-            event.remove(engine, name, listener)
 
 
 @contextmanager
@@ -115,3 +123,42 @@ def _table(name: str) -> str:
     """``deadlines_1`` (an alias SQLAlchemy made) is ``deadlines``."""
     base, _, number = name.rpartition("_")
     return base if base and number.isdigit() else name
+
+
+@contextmanager
+def transactions(db: Database) -> Iterator[list[float]]:
+    """The duration of every transaction committed or rolled back while inside."""
+    began: dict[int, float] = {}
+    durations: list[float] = []
+    engine = db.engine.sync_engine
+
+    def begin(connection: Any) -> None:
+        began[id(connection)] = time.perf_counter()
+
+    def end(connection: Any) -> None:
+        start = began.pop(id(connection), None)
+        if start is not None:
+            durations.append(time.perf_counter() - start)
+
+    listeners = (("begin", begin), ("commit", end), ("rollback", end))
+    with _listening(engine, listeners):
+        yield durations
+
+
+@contextmanager
+def timed(db: Database) -> Iterator[dict[str, float]]:
+    """The time spent in each distinct statement (its first 110 characters) while inside."""
+    spent: dict[str, float] = {}
+    engine = db.engine.sync_engine
+
+    def before(connection: Any, *_args: Any) -> None:
+        connection.info["bench.started"] = time.perf_counter()
+
+    def after(connection: Any, _cursor: Any, sql: str, *_args: Any) -> None:
+        key = " ".join(sql.split())[:110]
+        elapsed = time.perf_counter() - connection.info.pop("bench.started", time.perf_counter())
+        spent[key] = spent.get(key, 0.0) + elapsed
+
+    listeners = (("before_cursor_execute", before), ("after_cursor_execute", after))
+    with _listening(engine, listeners):
+        yield spent

@@ -16,6 +16,7 @@ recording, waiting for a claim or a poll, the turn, the done mark.
 from __future__ import annotations
 
 import asyncio
+import cProfile
 import json
 import os
 import signal
@@ -92,8 +93,15 @@ async def handler(url: str, driver: int, role: str, claim: bool = True) -> None:
     if inbox.shared:
         inbox.start_polling()
     print(json.dumps({"port": port}), flush=True)
+    profile = os.environ.get("BENCH_PROFILE") if role == "receive" else None
+    profiler = cProfile.Profile() if profile else None
     cpu = time.process_time()
+    if profiler is not None:
+        profiler.enable()
     await stop.wait()
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(f"{profile}.{os.getpid()}")
     cpu = time.process_time() - cpu
     if recording is not None:
         recording.cancel()

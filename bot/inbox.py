@@ -51,16 +51,18 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.engine import Engine, account, log_failure
+from bot.inbox_marks import Done, Grouped, write_done
 from bot.inbox_payload import incoming_to_payload, payload_to_incoming
 from bot.messages import Incoming, Platform, Reply
-from bot.outbox import PermanentFailure, enqueue
+from bot.outbox import PermanentFailure
 from bot.progress import while_slow
 from bot.storage import inbox as rows
 from bot.storage.base import utcnow
@@ -148,6 +150,9 @@ class Inbox:
         """Claim statements run (not counting the rows claimed as they were recorded)."""
         self.claims_failed = 0
         """Claims that found the row held or not yet its person's turn (bench.load --inbox)."""
+        self._marks = Grouped(partial(write_done, engine, clock), name="inbox-done")
+        self._claims = Grouped(self._claim_rows, name="inbox-claim")
+        """Done marks and claims of concurrent turns, each kind written together."""
 
     # --- receiving ----------------------------------------------------------------
 
@@ -283,8 +288,7 @@ class Inbox:
         """Take the row for this process; False when another one has the person now."""
         self.claims_tried += 1
         try:
-            async with self.db.engine.begin() as connection:
-                sent = await rows.claim(connection, item.row, self.me, self.clock(), self.lease)
+            sent = await self._claims(item.row)
         except Exception as exc:  # the database is away: left pending, looked for again
             log_failure(f"claiming inbox update {item.row}", exc)
             return False
@@ -295,6 +299,12 @@ class Inbox:
         item.claimed = True
         self._hold(item.row)
         return True
+
+    async def _claim_rows(self, wanted: list[int]) -> list[int | None]:
+        """The claims of the turns about to start meanwhile, in one statement (:mod:`bot.inbox_marks`)."""
+        async with self.db.engine.begin() as connection:
+            found = await rows.claim_all(connection, wanted, self.me, self.clock(), self.lease)
+        return [found.get(row) for row in wanted]
 
     async def _follow(self, key: tuple[str, str, str]) -> _Item | None:
         """The person's next row, claimable here: it follows without waiting for a poll."""
@@ -404,10 +414,8 @@ class Inbox:
         async def sent(count: int) -> None:
             item.sent = max(item.sent, count)
             if count < len(replies):  # the last one is recorded with the done mark
-                async with self.db.sessions() as session, session.begin():
-                    await session.execute(
-                        update(InboxUpdate).where(InboxUpdate.id == item.row).values(sent=count)
-                    )
+                async with self.db.transaction() as connection:
+                    await rows.sent(connection, item.row, count)
 
         left: Sequence[Reply] = ()
         try:
@@ -421,32 +429,8 @@ class Inbox:
                 type(exc).__name__,
             )
             left = replies[item.sent :]
-        async with self.db.sessions() as session, session.begin():
-            await self._done(session, item, left)
+        await self._marks(Done(item.row, item.sent, item.incoming, left))
         return replies
-
-    async def _done(self, session: AsyncSession, item: _Item, left: Sequence[Reply]) -> None:
-        incoming = item.incoming
-        await session.execute(
-            update(InboxUpdate)
-            .where(InboxUpdate.id == item.row)
-            .values(
-                status="done",
-                payload={},
-                sent=item.sent,
-                done_at=self.clock(),
-                claimed_until=None,  # claimed_by stays: which process handled it
-            )
-        )
-        await self.engine.delivered(session, incoming)
-        for offset, reply in enumerate(left):
-            await enqueue(
-                session,
-                key=f"reply:{incoming.platform.value}:{incoming.event_id}:{item.sent + offset}",
-                platform=incoming.platform.value,
-                chat_id=incoming.chat,
-                reply=reply,
-            )
 
     # --- stopping -----------------------------------------------------------------
 

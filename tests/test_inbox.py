@@ -64,6 +64,8 @@ class Chat:
         self.seen: list[tuple[str, str, Reply]] = []
         self.kill_after: int | None = None
         self.fail_after: int | None = None
+        self.slow: dict[str, float] = {}
+        """Seconds a person's replies take to go out (the turn is committed meanwhile)."""
 
     async def deliver(
         self,
@@ -73,6 +75,7 @@ class Chat:
         skip: int,
         sent: Sent,
     ) -> None:
+        await asyncio.sleep(self.slow.get(incoming.user, 0))
         for index, reply in enumerate(replies):
             if index < skip:
                 continue
@@ -375,10 +378,11 @@ async def test_the_receiving_process_claims_a_row_as_it_records_it_unless_held_e
     assert not [
         sql for sql, _ in sent if sql.lstrip().upper().startswith("UPDATE INBOX SET CLAIMED")
     ]
-    # A's first message is being handled by the worker (a slow turn) when A's
-    # second one arrives: it is recorded unclaimed, the receiver leaves it, and
-    # the worker takes it after its turn.
-    echo.slow["A"] = 0.5
+    # A's first message is being handled by the worker (its replies slow to go
+    # out; a slow turn would hold SQLite's one connection) when A's second one
+    # arrives: it is recorded unclaimed, the receiver leaves it, and the worker
+    # takes it after its turn.
+    chat.slow["A"] = 0.5
     parked = Inbox(echo, Platform.TELEGRAM, chat.deliver, clock=clock, shared=False)
     parked._stopping = True
     await parked.record([(message("A", "a1", "un"), {})])

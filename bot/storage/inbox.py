@@ -37,6 +37,7 @@ from sqlalchemy import (
     Insert,
     Integer,
     String,
+    Table,
     UniqueConstraint,
     bindparam,
     case,
@@ -123,9 +124,27 @@ def _takeable() -> ColumnElement[bool]:
 _MOMENT = InboxUpdate.__table__.c.claimed_until.type
 _CLAIM = (
     update(InboxUpdate)
-    .where(InboxUpdate.id == bindparam("row", type_=Integer()), _takeable())
+    .where(InboxUpdate.id.in_(bindparam("rows", expanding=True)), _takeable())
     .values(claimed_by=bindparam("me"), claimed_until=bindparam("until", type_=_MOMENT))
-    .returning(InboxUpdate.sent)
+    .returning(InboxUpdate.id, InboxUpdate.sent)
+)
+_inbox: Table = InboxUpdate.__table__  # type: ignore[assignment]
+_DONE = (
+    update(_inbox)
+    .where(_inbox.c.id == bindparam("row", type_=Integer()))
+    .values(
+        status="done",
+        payload={},
+        sent=bindparam("replies_sent", type_=Integer()),
+        done_at=bindparam("now", type_=_MOMENT),
+        claimed_until=None,  # claimed_by stays: which process handled it
+    )
+)
+"""On the table, not the mapped class: the ORM's bulk path costs more than the statement."""
+_SENT = (
+    update(_inbox)
+    .where(_inbox.c.id == bindparam("row", type_=Integer()))
+    .values(sent=bindparam("replies_sent", type_=Integer()))
 )
 _HOLD = (
     update(InboxUpdate)
@@ -226,15 +245,24 @@ class Pending(Protocol):
 async def claim(
     connection: AsyncConnection, row: int, me: str, now: datetime, lease: timedelta = LEASE
 ) -> int | None:
-    """Take ``row`` for ``lease``; the replies already sent, or None when it is not ours to take.
+    """Take ``row`` for ``lease``; the replies already sent, or None when it is not ours to take."""
+    return (await claim_all(connection, [row], me, now, lease)).get(row)
 
-    One statement: on PostgreSQL two processes racing for one row both reach
-    its lock, and the second re-reads the claim the first wrote and takes
-    nothing.
+
+async def claim_all(
+    connection: AsyncConnection, wanted: Sequence[int], me: str, now: datetime, lease: timedelta
+) -> dict[int, int]:
+    """Take the ``wanted`` rows that are ours to take, in one statement: their replies already sent.
+
+    Each row is taken on its own condition (its person's oldest pending row,
+    nobody else's live lease), as if claimed alone.  On PostgreSQL two
+    processes racing for one row both reach its lock, and the second
+    re-reads the claim the first wrote and takes nothing (two racing for
+    several rows in different orders may deadlock: the database cancels
+    one statement, whose rows are then claimed one by one).
     """
-    values = {"row": row, "me": me, "now": now, "until": now + lease}
-    sent: int | None = (await connection.execute(_CLAIM, values)).scalar_one_or_none()
-    return sent
+    values = {"rows": list(wanted), "me": me, "now": now, "until": now + lease}
+    return {row: sent for row, sent in (await connection.execute(_CLAIM, values)).all()}
 
 
 async def record(
@@ -303,3 +331,17 @@ async def next_of(
     platform, chat, user = key
     values = {"platform": platform, "chat": chat, "user": user, "me": me, "now": now}
     return (await connection.execute(_NEXT, values)).first()
+
+
+async def done(
+    connection: AsyncConnection, marks: Sequence[tuple[int, int]], now: datetime
+) -> None:
+    """Mark the rows ``(id, replies sent)`` done and empty them: one ``executemany`` for them all."""
+    if marks:
+        values = [{"row": row, "replies_sent": sent, "now": now} for row, sent in marks]
+        await connection.execute(_DONE, values)
+
+
+async def sent(connection: AsyncConnection, row: int, count: int) -> None:
+    """``count`` of the row's replies went out: a restart sends only the rest."""
+    await connection.execute(_SENT, {"row": row, "replies_sent": count})

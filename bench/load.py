@@ -186,13 +186,18 @@ def main() -> None:
         cluster = Cluster()
         server = cluster.start()
     print(f"Chaque personne : {len(SESSION)} messages ({', '.join(SESSION)}).")
-    shares = " tours par processus | réclamations par tour (manquées) |" if args.inbox else ""
+    shares = (
+        " tours par processus | réclamations par tour (manquées) |"
+        " par transaction : reçus / fins / réclamations |"
+        if args.inbox
+        else ""
+    )
     print(
         f"| base | personnes | processus | tours | tours/s | p50 | p95 | max | CPU par tour |{shares}"
     )
     print(
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
-        + (" --- | --- |" if shares else "")
+        + (" --- | --- | --- |" if shares else "")
     )
     try:
         for database in args.databases.split(","):
@@ -222,6 +227,7 @@ def main() -> None:
                         f"{r['cpu_ms']:.1f} ms |"
                         + (
                             f" {r['shares']} | {r['tried']:.2f} ({r['failed']:.2f}) |"
+                            f" {r['grouped']} |"
                             if shares
                             else ""
                         ),

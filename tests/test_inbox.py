@@ -310,6 +310,27 @@ async def test_a_row_is_claimed_only_as_its_persons_oldest_and_only_by_one_proce
     assert await claim(a1, "p3", later) == 0
 
 
+async def test_claims_grouped_in_one_statement_each_take_only_what_is_theirs(
+    echo: Echo, store: Database, clock: Clock
+) -> None:
+    parked = Inbox(echo, Platform.TELEGRAM, Chat().deliver, clock=clock, shared=False)
+    parked._stopping = True
+    await parked.record([(message(p, f"{p}{n}"), {}) for p in "ABC" for n in (1, 2)])
+    a1, a2, b1, b2, c1, c2 = (row.id for row in await rows(store))
+    async with store.engine.begin() as connection:
+        assert await inbox_rows.claim(connection, b1, "other:1", clock.now) == 0
+    with recording(store) as sent:
+        async with store.engine.begin() as connection:
+            wanted = [a1, a2, b1, b2, c1]
+            taken = await inbox_rows.claim_all(connection, wanted, "me:1", clock.now, LEASE)
+    # A's and C's first rows; not A's second (behind A's first), nor B's (held
+    # by another process), nor C's second (not asked for): one statement.
+    assert taken == {a1: 0, c1: 0}
+    assert len([sql for sql, _ in sent if sql.lstrip().upper().startswith("UPDATE")]) == 1
+    held = {r.id: r.claimed_by for r in await rows(store)}
+    assert held == {a1: "me:1", a2: None, b1: "other:1", b2: None, c1: "me:1", c2: None}
+
+
 async def test_a_shared_inbox_leaves_a_person_held_elsewhere_to_that_process(
     echo: Echo, store: Database, clock: Clock
 ) -> None:

@@ -447,6 +447,8 @@ class Inbox:
             for task in late:
                 task.cancel()
             await asyncio.gather(*late, return_exceptions=True)
+        # The marks of turns cut short are still written: their replies went out.
+        await asyncio.gather(self._marks.settled(), self._claims.settled())
         await self._let_go()
 
     async def _let_go(self) -> None:

@@ -72,6 +72,11 @@ class Grouped(Generic[Item, Result]):
         # the group's write, which the others wait for.
         return await asyncio.shield(future)
 
+    async def settled(self) -> None:
+        """Wait until what was handed in is written (or failed): a stopping process's last marks."""
+        while self._writer is not None and not self._writer.done():
+            await asyncio.gather(self._writer, return_exceptions=True)
+
     async def _writing(self) -> None:
         """Write groups until nothing waits; ends with no ``await`` after the last check."""
         try:

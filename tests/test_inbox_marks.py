@@ -130,3 +130,25 @@ async def test_a_caller_cancelled_during_its_groups_write_does_not_cancel_it() -
     assert written == [1, 2, 3]  # the cancelled caller's item was written all the same
     with pytest.raises(asyncio.CancelledError):
         await first
+
+
+class SlowMark(Echo):
+    """Its done marks take 0.3 s to write."""
+
+    async def delivered(self, session: AsyncSession, *incomings: Incoming) -> None:
+        await asyncio.sleep(0.3)
+        await super().delivered(session, *incomings)
+
+
+async def test_a_stopping_process_still_writes_the_marks_of_turns_cut_short(
+    store: Database, settings: Settings, clock: Clock
+) -> None:
+    chat = Chat()
+    inbox = Inbox(SlowMark(store, settings, clock), Platform.TELEGRAM, chat.deliver, clock=clock)
+    futures = await inbox.record([(message("1", "s1", "x"), {})])
+    await asyncio.sleep(0.1)  # replies sent, the mark being written
+    assert chat.texts() == ["reçu x", "cr.pdf", "fin x"]
+    await inbox.stop(grace=0.01)  # the turn's wait is cut short, not its mark
+    await asyncio.gather(*futures, return_exceptions=True)
+    [row] = await rows(store)
+    assert (row.status, row.sent) == ("done", 3)

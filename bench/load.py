@@ -22,7 +22,8 @@ receiving process records their messages in the durable inbox and handles
 them, N-1 worker processes claim rows from the same inbox; latency is from the
 message leaving the person to its replies reaching them.  ``--claims yes,no``
 alternates each case with a receiver alone that claims nothing (one process):
-what the claim costs per turn.
+what the claim costs per turn.  ``BENCH_PROFILE=/tmp/prof`` writes the receiving
+process's cProfile stats (CPU clock) to ``/tmp/prof.<pid>``.
 """
 
 from __future__ import annotations

@@ -198,25 +198,27 @@ class Inbox:
         between that row's done mark and this process's claim): the rest are
         recorded unclaimed, for whichever process is free first.
         """
-        items: list[_Item] = []
         loop = asyncio.get_running_loop()
         shared = self.shared and not self._stopping
         room = self.concurrency - len(self._held)
         here = set(self._queues)  # people with a queue here: their next row waits behind it
+        updates: list[tuple[rows.Update, str | None]] = []
+        for incoming, answer in received:
+            payload = {"incoming": incoming_to_payload(incoming), "answer": dict(answer)}
+            me = self.me if shared and (room > 0 or incoming.key in here) else None
+            if me is not None and incoming.key not in here:  # the person's later rows too
+                room -= 1
+                here.add(incoming.key)
+            key = (incoming.platform.value, incoming.event_id, *incoming.key[1:])
+            updates.append(((*key, payload), me))
         async with self.db.transaction() as connection:
-            for incoming, answer in received:
-                payload = {"incoming": incoming_to_payload(incoming), "answer": dict(answer)}
-                update = (incoming.platform.value, incoming.event_id, *incoming.key[1:], payload)
-                me = self.me if shared and (room > 0 or incoming.key in here) else None
-                found = await rows.record(connection, update, self.clock(), me, self.lease)
-                if found is not None:
-                    row, claimed = found
-                    item = _Item(row, incoming, dict(answer), 0, loop.create_future())
-                    item.claimed = claimed
-                    if claimed and incoming.key not in here:
-                        room -= 1
-                        here.add(incoming.key)
-                    items.append(item)
+            found = await rows.record_all(connection, updates, self.clock(), self.lease)
+        items = []
+        for (incoming, answer), recorded in zip(received, found, strict=True):
+            if recorded is not None:
+                item = _Item(recorded[0], incoming, dict(answer), 0, loop.create_future())
+                item.claimed = recorded[1]
+                items.append(item)
         return items
 
     async def resume(self, *, chat: str | None = None) -> list[asyncio.Future[list[Reply]]]:

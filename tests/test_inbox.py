@@ -331,6 +331,42 @@ async def test_claims_grouped_in_one_statement_each_take_only_what_is_theirs(
     assert held == {a1: "me:1", a2: None, b1: "other:1", b2: None, c1: "me:1", c2: None}
 
 
+async def test_a_batch_is_recorded_in_its_order_claimed_per_person_redeliveries_skipped(
+    echo: Echo, store: Database, clock: Clock
+) -> None:
+    parked = Inbox(echo, Platform.TELEGRAM, Chat().deliver, clock=clock, shared=False)
+    parked._stopping = True
+    await parked.record([(message("A", "a0"), {}), (message("B", "b0"), {})])
+    a0 = (await rows(store))[0].id
+    async with store.engine.begin() as connection:
+        assert await inbox_rows.claim(connection, a0, "other:1", clock.now) == 0
+
+    def update(person: str, event: str) -> inbox_rows.Update:
+        return ("telegram", event, person, person, {"n": event})
+
+    batch = [
+        (update("A", "a1"), "me:1"),  # behind A's row held elsewhere: left unclaimed
+        (update("C", "c1"), "me:1"),
+        (update("B", "b0"), "me:1"),  # a redelivery
+        (update("C", "c2"), "me:1"),  # C's next, behind c1 held here
+        (update("A", "a2"), "me:1"),
+        (update("D", "d1"), None),  # no room: recorded for whoever is free
+        (update("C", "c1"), "me:1"),  # twice in one batch
+    ]
+    async with store.transaction() as connection:
+        found = await inbox_rows.record_all(connection, batch, clock.now)
+    assert [None if f is None else f[1] for f in found] == [
+        False, True, None, True, False, False, None
+    ]  # fmt: skip
+    recorded = [f[0] for f in found if f is not None]
+    assert recorded == sorted(recorded)  # ids in arrival order: each person's order
+    stored = {r.event_id: (r.claimed_by, r.payload) for r in await rows(store)}
+    assert {e: by for e, (by, _) in stored.items()} == {
+        "a0": "other:1", "b0": None, "a1": None, "c1": "me:1", "c2": "me:1", "a2": None, "d1": None
+    }  # fmt: skip
+    assert stored["c2"][1] == {"n": "c2"}
+
+
 async def test_a_shared_inbox_leaves_a_person_held_elsewhere_to_that_process(
     echo: Echo, store: Database, clock: Clock
 ) -> None:

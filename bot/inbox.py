@@ -7,7 +7,8 @@ offset, the webhook's 200, the console's echo).  The processor then
 handles each recorded update through :meth:`Engine.handle
 <bot.engine.Engine.handle>` — in arrival order for one person, different
 people concurrently — has the transport send the replies, and marks the
-update done.
+update done (the marks of concurrent turns in one transaction, each turn
+awaiting its own commit: :mod:`bot.inbox_marks`).
 
 A crash can stop this anywhere:
 

@@ -441,6 +441,26 @@ async def test_settings_move_deadlines_on_refresh(session: AsyncSession) -> None
     assert len(result.moved) == 2
 
 
+async def test_a_deadline_this_week_has_the_digest_look_again(session: AsyncSession) -> None:
+    """A bilan scheduled at short notice, after the digest hour: the organisation's digest is
+    looked at again at the next tick (``digest_next_at`` cleared); one far off changes nothing."""
+    org, owner = await organisation(session)
+    later = datetime(2027, 1, 1, 7, 0, tzinfo=UTC)
+    org.digest_next_at = later
+    f = await formation(
+        session, org, owner, start_date=date(2026, 9, 1), end_date=date(2027, 12, 17)
+    )
+    far = datetime.now(UTC).replace(microsecond=0) + timedelta(days=300)
+    await bilan(session, f, far)
+    await refresh_deadlines(session, f.id)
+    await session.refresh(org)
+    assert org.digest_next_at == later
+    await bilan(session, f, far - timedelta(days=297))
+    await refresh_deadlines(session, f.id)
+    await session.refresh(org)
+    assert org.digest_next_at is None
+
+
 # --- the hooks in /formations ---------------------------------------------------------
 
 

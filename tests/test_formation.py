@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -14,6 +16,9 @@ from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, FOR_TEXT, HTML, step_of, survives
+from tests.auxil.statements import counting
+
+README = Path(__file__).resolve().parent.parent / "README.md"
 
 # The happy path of /formation, step by step: (step name, kind of answer, answer).
 HAPPY = [
@@ -85,6 +90,33 @@ async def test_a_trainer_creates_a_formation_step_by_step(db: Database, trainer:
     assert people["Marie Dupont"].company == "Boulangerie Martin"
     assert [t.full_name for t in f.trainees if t.is_delegate] == ["Marie Dupont"]
     assert await step_of(db, trainer) == (None, None)
+
+
+async def test_the_saving_turn_issues_no_more_statements_than_the_readme_says(
+    db: Database, trainer: Person
+) -> None:
+    """Issue 14: « Enregistrer » writes the formation, its trainees and the audit entry in one
+    INSERT each and reads only the organisation's settings for the rules, around the engine's
+    own three statements (this formation owes nothing before its first bilan)."""
+    figure = re.search(
+        r"saving turn of `/formation`\s+issues\s+\*\*(\d+) SQL statements\*\*",
+        README.read_text("utf-8"),
+    )
+    assert figure is not None, "the README states how many statements the saving turn issues"
+    await trainer.says("/formation")
+    for _step, kind, value in HAPPY[:-1]:
+        await answer(trainer, kind, value)
+    with counting(db) as sent:
+        await trainer.presses("Enregistrer")
+    assert "C'est enregistré" in trainer.last
+    statements = [s for s in sent if s not in ("BEGIN", "COMMIT", "ROLLBACK")]
+    assert len(statements) <= int(figure.group(1)), statements
+    assert [" ".join(s.split()[:3]) for s in statements if s.startswith("INSERT")] == [
+        "INSERT INTO formations",
+        "INSERT INTO trainees",
+        "INSERT INTO audit_log",
+        "INSERT INTO processed_events",
+    ]
 
 
 async def test_every_step_survives_bad_input_and_nothing_is_lost(

@@ -13,7 +13,8 @@ from bot.storage.audit import AuditEntry
 from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
-from tests.auxil.formations import a_formation, cast, restauration
+from tests.auxil.formations import a_formation, cast, cvl_metiers, restauration
+from tests.auxil.statements import counting
 
 NOW = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
 
@@ -208,3 +209,63 @@ async def test_removing_a_trainee_and_choosing_delegates(store: Database) -> Non
     async with store.sessions() as session:
         left = (await session.scalars(select(Trainee.full_name).order_by(Trainee.id))).all()
         assert list(left) == ["Marie Dupont", "Paul Henry"]
+
+
+def sent_to(statements: list[str]) -> list[str]:
+    """Each statement as its verb and table (``INSERT trainees``), BEGIN/COMMIT left out."""
+    named = []
+    for statement in statements:
+        words = statement.split()
+        if words[0] == "INSERT":
+            named.append(f"INSERT {words[2]}")
+        elif words[0] == "UPDATE":
+            named.append(f"UPDATE {words[1]}")
+        elif words[0] == "SELECT":
+            named.append(f"SELECT {words[1].split('.')[0]}")
+    return named
+
+
+async def test_creating_sends_one_insert_per_table_and_reads_back_nothing(
+    store: Database,
+) -> None:
+    """Issue 14, the saving turn of /formation: the formation, its trainees, the audit entry
+    and its deadlines in one INSERT each (its sessions too on PostgreSQL; one each on SQLite,
+    which cannot order a multi-row RETURNING), the organisation's settings read for the rules,
+    and the digest told to look again (a deadline falls this week)."""
+    async with store.sessions() as session, session.begin():
+        people = await cast(session)
+        with counting(store) as sent:
+            formation = await service.create_formation(session, people.formateur, cvl_metiers())
+            await session.flush()
+        sessions = ["INSERT formation_sessions"] * (2 if store.url.startswith("sqlite") else 1)
+        assert sent_to(sent) == [
+            "INSERT formations",
+            "INSERT trainees",
+            *sessions,
+            "INSERT audit_log",
+            "SELECT organisations",
+            "INSERT deadlines",
+            "UPDATE organisations",
+        ]
+        # What it returns is in the session as if loaded: reading it sends nothing, and a
+        # change to it is written like any other.
+        with counting(store) as sent:
+            read = (
+                formation.created_at,
+                formation.subcontracted,
+                [(t.id, t.formation_id, t.created_at, t.path_end) for t in formation.trainees],
+                [(s.id, s.formation_id, s.label) for s in formation.sessions],
+            )
+            formation.title = "Agent de restauration (groupe 2)"
+            await session.flush()
+        assert sent_to(sent) == ["UPDATE formations"]
+        assert read[0] is not None and read[1] is None
+        formation_id = formation.id
+        ids = {t.full_name: t.id for t in formation.trainees}
+        parts = {s.label: s.id for s in formation.sessions}
+    async with store.sessions() as session:
+        stored = await session.get(Formation, formation_id)
+        assert stored is not None and stored.title == "Agent de restauration (groupe 2)"
+        assert {t.full_name: t.id for t in stored.trainees} == ids
+        assert {s.label: s.id for s in stored.sessions} == parts
+        assert all(t.created_at is not None for t in stored.trainees)

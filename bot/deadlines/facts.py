@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.absences.facts import followup_facts
-from bot.rules import BilanFacts, FormationFacts, SessionFacts, TraineeFacts
+from bot.rules import BilanFacts, FollowUpFacts, FormationFacts, SessionFacts, TraineeFacts
 from bot.rules.facts import ACTION_TYPES, FUNDERS, PROGRAMMES
 from bot.storage.bilans import Bilan
 from bot.storage.formations import Formation
@@ -50,6 +50,21 @@ async def formation_facts(
         bilans = list(
             (await session.scalars(select(Bilan).where(Bilan.formation_id == formation.id))).all()
         )
+    followups = await followup_facts(session, formation.id)
+    return facts_of(formation, (*(bilan_facts(b) for b in bilans), *extra), followups)
+
+
+def facts_of(
+    formation: Formation,
+    bilans: tuple[BilanFacts, ...] = (),
+    followups: tuple[FollowUpFacts, ...] = (),
+) -> FormationFacts:
+    """The formation in hand, with its trainees and sessions, as the rules see it.
+
+    No SQL: a formation just created is read from what was written (it has
+    no bilan and no follow-up yet); :func:`formation_facts` reads a stored
+    one's first.
+    """
     action_type = formation.action_type if formation.action_type in ACTION_TYPES else None
     programme = formation.programme if formation.programme in PROGRAMMES else None
     return FormationFacts(
@@ -84,7 +99,7 @@ async def formation_facts(
             )
             for t in formation.trainees
         ),
-        bilans=(*(bilan_facts(b) for b in bilans), *extra),
-        followups=await followup_facts(session, formation.id),
+        bilans=bilans,
+        followups=followups,
         subcontracted=bool(formation.subcontracted),
     )

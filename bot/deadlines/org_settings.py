@@ -48,8 +48,13 @@ def stored(organisation: Organisation) -> dict[str, Any]:
 
 def rules_settings(organisation: Organisation) -> dict[str, object]:
     """The organisation's overrides that the rules can use (invalid ones dropped, key logged)."""
+    return usable_rules_settings(organisation.settings)
+
+
+def usable_rules_settings(raw: Mapping[str, Any] | None) -> dict[str, object]:
+    """:func:`rules_settings` of an organisation's ``settings`` column read alone."""
     values: dict[str, object] = {}
-    raw = stored(organisation)
+    raw = raw or {}
     for spec in SETTINGS:
         if spec.key not in raw or raw[spec.key] is None:
             continue

@@ -34,22 +34,22 @@ Nothing here commits or logs personal data.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Protocol, TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.deadlines.facts import formation_facts
-from bot.deadlines.org_settings import rules_settings
-from bot.rules import BEFORE_BILAN, Deadline, SettingError, deadlines
+from bot.deadlines.org_settings import usable_rules_settings
+from bot.rules import BEFORE_BILAN, Deadline, FormationFacts, SettingError, deadlines
 from bot.storage.base import utcnow
 from bot.storage.bilans import Bilan, StoredDeadline
 from bot.storage.formations import Formation
-from bot.storage.people import Organisation, zone_of
+from bot.storage.people import Organisation, zone_named
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +69,13 @@ STATUS_LABELS = {
     "missed": "non fait avant le bilan",
 }
 """A status in the words of exports and documents."""
+
+
+_organisations: Table = Organisation.__table__  # type: ignore[assignment]
+_RULES_OF = select(_organisations.c.settings, _organisations.c.timezone).where(
+    _organisations.c.id == bindparam("organisation")
+)
+"""What the rules need of an organisation (built once, like :data:`_LOOK_AGAIN`)."""
 
 
 @dataclass(frozen=True)
@@ -102,10 +109,26 @@ class Refresh:
 
 async def compute(session: AsyncSession, formation: Formation) -> list[Deadline]:
     """The rules' deadlines for ``formation`` as stored now (no write)."""
-    organisation = await session.get(Organisation, formation.organisation_id)
-    facts = await formation_facts(session, formation)
-    settings = rules_settings(organisation) if organisation else {}
-    return deadlines(facts, settings, zone_of(organisation))
+    return await apply_rules(
+        session, formation.organisation_id, await formation_facts(session, formation)
+    )
+
+
+async def apply_rules(
+    session: AsyncSession, organisation_id: int, facts: FormationFacts
+) -> list[Deadline]:
+    """The rules' deadlines for ``facts``, with the organisation's settings and time zone.
+
+    Both columns are read alone, on the session's connection: loading the
+    organisation through the ORM cost more than the rules themselves.  That
+    read does not flush the session: :func:`refresh_deadlines` has flushed
+    (its locked read of the formation), and a formation just created is
+    written without the unit of work.
+    """
+    connection = await session.connection()
+    found = (await connection.execute(_RULES_OF, {"organisation": organisation_id})).first()
+    settings = usable_rules_settings(found.settings) if found else {}
+    return deadlines(facts, settings, zone_named(found.timezone if found else None))
 
 
 async def refresh_deadlines(
@@ -178,10 +201,15 @@ async def refresh_deadlines(
     await session.flush()
     if now is not None:
         result.missed = await close_after_bilan(session, formation_id, now)
-    soon = stamp.date() + timedelta(days=UPCOMING_DAYS + 1)
-    if any(row.due_on <= soon for row in (*result.added, *(m.row for m in result.moved))):
+    if in_window(stamp, [row.due_on for row in (*result.added, *(m.row for m in result.moved))]):
         await look_again(session, formation.organisation_id)
     return result
+
+
+def in_window(stamp: datetime, days: Iterable[date]) -> bool:
+    """Whether a deadline added or moved to one of ``days`` is for the digest to look at again."""
+    soon = stamp.date() + timedelta(days=UPCOMING_DAYS + 1)
+    return any(day <= soon for day in days)
 
 
 async def look_again(session: AsyncSession, organisation_id: int) -> None:
@@ -190,14 +218,20 @@ async def look_again(session: AsyncSession, organisation_id: int) -> None:
     One ``UPDATE`` of the organisation's row by its key, only when a change
     falls in the digest's window: the digest job skips what it already sent
     (the outbox keys) and sends what is new today; before the digest hour it
-    only sets the hour again.
+    only sets the hour again.  Sent on the session's connection (built once,
+    on the table: no ORM statement to build and run at each change).
     """
-    await session.execute(
-        update(Organisation)
-        .where(Organisation.id == organisation_id, Organisation.digest_next_at.is_not(None))
-        .values(digest_next_at=None)
-        .execution_options(synchronize_session=False)
+    await (await session.connection()).execute(_LOOK_AGAIN, {"organisation": organisation_id})
+
+
+_LOOK_AGAIN = (
+    update(_organisations)
+    .where(
+        _organisations.c.id == bindparam("organisation"),
+        _organisations.c.digest_next_at.is_not(None),
     )
+    .values(digest_next_at=None)
+)
 
 
 async def close_begun_bilans(session: AsyncSession, now: datetime, settings: Settings) -> None:
@@ -264,17 +298,25 @@ async def close_after_bilan(
 
 
 def _copy(row: StoredDeadline, deadline: Deadline) -> None:
-    row.rule_id = deadline.rule_id
-    row.subject = deadline.subject
-    row.subject_id = deadline.subject_id
-    row.due_on = deadline.due_on
-    row.due_at = deadline.due_at
-    row.title = deadline.title[:300]
-    row.explanation = deadline.explanation
-    row.source = deadline.source[:300]
-    row.audience = deadline.audience
-    row.postponable = deadline.postponable
-    row.detail = deadline.detail[:200] if deadline.detail else None
+    for name, value in values_of(deadline).items():
+        setattr(row, name, value)
+
+
+def values_of(deadline: Deadline) -> dict[str, object]:
+    """The columns of a stored deadline that the rules decide (cut to the columns' sizes)."""
+    return {
+        "rule_id": deadline.rule_id,
+        "subject": deadline.subject,
+        "subject_id": deadline.subject_id,
+        "due_on": deadline.due_on,
+        "due_at": deadline.due_at,
+        "title": deadline.title[:300],
+        "explanation": deadline.explanation,
+        "source": deadline.source[:300],
+        "audience": deadline.audience,
+        "postponable": deadline.postponable,
+        "detail": deadline.detail[:200] if deadline.detail else None,
+    }
 
 
 def _wording(row: StoredDeadline) -> tuple[str, str, str, str | None]:

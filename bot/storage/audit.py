@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.storage.base import Base, JSONDict, utcnow
+from bot.storage.base import Base, JSONDict, row_to_insert, utcnow
 
 
 class AuditEntry(Base):
@@ -55,3 +55,17 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+async def write(session: AsyncSession, entry: AuditEntry) -> None:
+    """Send ``entry`` at once, one ``INSERT`` on the session's connection, instead of adding it.
+
+    For a change written without the unit of work (a formation created):
+    an entry added to the session would cost a flush of its own for one row.
+    """
+    await (await session.connection()).execute(_INSERT, row_to_insert(entry, _audit_log))
+
+
+_audit_log: Table = AuditEntry.__table__  # type: ignore[assignment]
+_INSERT = insert(_audit_log)
+"""Built once: SQLAlchemy then finds its compiled form in its cache."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, MetaData
+from sqlalchemy import JSON, DateTime, MetaData, Table
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.mutable import MutableDict
 from sqlalchemy.orm import DeclarativeBase
@@ -52,3 +52,20 @@ JSONDict = MutableDict.as_mutable(JSON)
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime()}
+
+
+def row_to_insert(instance: Base, table: Table) -> dict[str, Any]:
+    """``instance``'s columns as a row for a Core ``INSERT`` on ``table``, its primary key left
+    to the database.
+
+    A column left unset gets its default first, on the instance too, so that
+    the instance holds every value it was written with (it can then join a
+    session as loaded, see :func:`bot.storage.formations.insert_new`).
+    """
+    values = vars(instance)
+    for column in table.columns:
+        if column.primary_key or column.key in values:
+            continue
+        default = getattr(column.default, "arg", None)
+        setattr(instance, column.key, default(None) if callable(default) else default)
+    return {c.key: values[c.key] for c in table.columns if not c.primary_key}

@@ -6,12 +6,13 @@ from bisect import bisect_right
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, ForeignKey, String, Table, UniqueConstraint, insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, make_transient_to_detached, mapped_column, relationship
 from sqlalchemy.orm.collections import collection
 
 from bot.answers import by_surname
-from bot.storage.base import Base, utcnow
+from bot.storage.base import Base, row_to_insert, utcnow
 
 if TYPE_CHECKING:  # pragma: no cover
     _RosterBase = list["Trainee"]
@@ -132,3 +133,55 @@ class Trainee(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     formation: Mapped[Formation] = relationship(back_populates="trainees")
+
+
+# --- writing a new formation ----------------------------------------------------------
+
+# The tables, not the mapped classes: an insert on a mapped class takes the ORM's
+# bulk-persistence path, at several times the cost.
+_formations: Table = Formation.__table__  # type: ignore[assignment]
+_trainees: Table = Trainee.__table__  # type: ignore[assignment]
+_sessions: Table = FormationSession.__table__  # type: ignore[assignment]
+
+# Built once: SQLAlchemy then finds their compiled form in its cache.
+_INSERT_FORMATION = insert(_formations).returning(_formations.c.id)
+_INSERT_TRAINEES = insert(_trainees).returning(_trainees.c.name_key, _trainees.c.id)
+_INSERT_SESSIONS = insert(_sessions).returning(_sessions.c.id, sort_by_parameter_order=True)
+
+
+async def insert_new(session: AsyncSession, formation: Formation) -> None:
+    """Write a new ``formation`` with its trainees and sessions: one ``INSERT`` per table.
+
+    The unit of work would send one ``INSERT … RETURNING`` per trainee and
+    per session (SQLite cannot say in which order a multi-row ``RETURNING``
+    answers) and each caller then read back what it wrote.  Here the
+    trainees' ids come back with their ``name_key``, unique in the
+    formation, so one statement serves whatever the order; the sessions (a
+    few at most, with no key of their own) keep SQLAlchemy's ordered
+    batching.  Every column is sent, defaults included, and the objects then
+    join ``session`` as if just loaded (``make_transient_to_detached``): no
+    SQL, nothing expired, and a later change to them is an ordinary
+    ``UPDATE``.
+    """
+    connection = await session.connection()
+    formation.id = (
+        await connection.execute(_INSERT_FORMATION, row_to_insert(formation, _formations))
+    ).scalar_one()
+    if formation.trainees:
+        for trainee in formation.trainees:
+            trainee.formation_id = formation.id
+        rows = [row_to_insert(trainee, _trainees) for trainee in formation.trainees]
+        ids: dict[str, int] = dict((await connection.execute(_INSERT_TRAINEES, rows)).all())
+        for trainee in formation.trainees:
+            trainee.id = ids[trainee.name_key]
+            make_transient_to_detached(trainee)
+    if formation.sessions:
+        for part in formation.sessions:
+            part.formation_id = formation.id
+        rows = [row_to_insert(part, _sessions) for part in formation.sessions]
+        ids_in_order = (await connection.execute(_INSERT_SESSIONS, rows)).scalars().all()
+        for part, part_id in zip(formation.sessions, ids_in_order, strict=True):
+            part.id = part_id
+            make_transient_to_detached(part)
+    make_transient_to_detached(formation)
+    session.add(formation)

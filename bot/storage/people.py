@@ -27,8 +27,14 @@ DEFAULT_TIMEZONE = "Europe/Paris"
 
 def zone_of(organisation: Organisation | None) -> ZoneInfo:
     """The organisation's time zone; Paris when none is known or the stored name is unknown."""
+    return zone_named(organisation.timezone if organisation else None)
+
+
+def zone_named(name: str | None) -> ZoneInfo:
+    """The time zone of this stored name (an organisation's column read alone); Paris when
+    there is none or it is unknown."""
     try:
-        return ZoneInfo(organisation.timezone if organisation else DEFAULT_TIMEZONE)
+        return ZoneInfo(name or DEFAULT_TIMEZONE)
     except (ValueError, KeyError):
         return ZoneInfo(DEFAULT_TIMEZONE)
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.formations.queries import Member
-from bot.formations.service import NewFormation, NewTrainee, create_formation
+from bot.formations.service import NewFormation, NewSession, NewTrainee, create_formation
 from bot.storage.formations import Formation
 from bot.storage.people import Membership, Organisation, Person, Role
 
@@ -59,6 +59,26 @@ def restauration(**changes: object) -> NewFormation:
         ),
     }
     return NewFormation(**(values | changes))  # type: ignore[arg-type]
+
+
+def cvl_metiers(**changes: object) -> NewFormation:
+    """A formation whose deadlines name its trainees and its sessions (their ids in the keys)."""
+    values: dict[str, object] = {
+        "funder": "cvl",
+        "programme": "parcours_metiers",
+        "action_type": "metiers",
+        "start": date.today() + timedelta(days=3),
+        "end": date.today() + timedelta(days=120),
+        "sessions": (
+            NewSession(
+                "Cuisine", date.today() + timedelta(days=3), date.today() + timedelta(days=60)
+            ),
+            NewSession(
+                "Salle", date.today() + timedelta(days=61), date.today() + timedelta(days=120)
+            ),
+        ),
+    }
+    return restauration(**(values | changes))
 
 
 async def a_formation(session: AsyncSession, owner: Member, **changes: object) -> Formation:

@@ -367,14 +367,19 @@ class Inbox:
                 if self._slots is None:
                     self._slots = asyncio.Semaphore(self.concurrency)
                 async with self._slots:
-                    if self.shared and not item.claimed and not await self._claim(item):
-                        # Another process has this person now: the rest of the
-                        # queue is theirs too, in order (left pending below).
-                        break
-                    replies = await self._handle(item)
+                    taken = not self.shared or item.claimed or await self._claim(item)
+                    replies = await self._handle(item) if taken else None
                 queue.popleft()
                 self._queued.discard(item.row)
                 self._held.discard(item.row)
+                if replies is None:
+                    # Another process has this row, or has handled it: it answers.
+                    # The person's next rows here may still run, in order: each
+                    # was claimed as recorded (every older row was then done or
+                    # held here) or is claimed before its turn.  Left, a row
+                    # claimed as recorded would stay held here, renewed, by no one.
+                    item.done.cancel()
+                    continue
                 if not item.done.done():
                     item.done.set_result(replies)
                 # A row found in the table: the person's later ones may be too

@@ -406,6 +406,37 @@ async def test_a_shared_inbox_leaves_a_person_held_elsewhere_to_that_process(
     assert {(r.status, r.claimed_by) for r in await rows(store)} == {("done", inbox.me)}
 
 
+async def test_a_row_handled_elsewhere_does_not_strand_the_persons_next_one_held_here(
+    echo: Echo, store: Database, clock: Clock
+) -> None:
+    chat = Chat()
+    chat.slow["B"] = 0.5  # B's replies hold the only slot meanwhile
+    receiver = Inbox(echo, Platform.TELEGRAM, chat.deliver, clock=clock, shared=True)
+    receiver.concurrency = 1
+    parked = Inbox(echo, Platform.TELEGRAM, chat.deliver, clock=clock, shared=False)
+    parked._stopping = True
+    await parked.record([(message("A", "a1", "un"), {})])
+    b = await receiver.record([(message("B", "b1", "bé"), {})])
+    await asyncio.sleep(0.1)
+    first = await receiver.resume()  # A's first row waits for the slot, unclaimed
+    # Another process handles it meanwhile; A's next message is then claimed
+    # here as it is recorded (A's queue is here, nothing of A's pending).
+    async with store.sessions() as session, session.begin():
+        a1 = (await session.scalars(select(InboxUpdate).where(InboxUpdate.event_id == "a1"))).one()
+        a1.status, a1.claimed_by = "done", "other:1"
+    [second] = await receiver.record([(message("A", "a2", "deux"), {})])
+    assert [(r.event_id, r.claimed_by) for r in await rows(store)][-1] == ("a2", receiver.me)
+    await answered(b)
+    await asyncio.gather(*first, return_exceptions=True)
+    assert first[0].cancelled()  # a1: another process's
+    replies = await asyncio.wait_for(second, timeout=5)  # a2 runs here, not stranded
+    assert replies[0].text == "reçu deux"
+    assert echo.ran == ["b1", "a2"]
+    await receiver.stop()
+    stored = {r.event_id: (r.status, r.claimed_by) for r in await rows(store)}
+    assert stored["a2"] == ("done", receiver.me)
+
+
 async def test_the_claims_read_indexes_only(echo: Echo, store: Database, clock: Clock) -> None:
     now = clock.now
     with recording(store) as sent:

@@ -36,8 +36,9 @@ the rows it holds by one task, dropped with the done mark.  The receiving
 process claims most rows in the ``INSERT`` that records them, so their turn
 needs no claim statement (the races: :func:`bot.storage.inbox.record`);
 the others (no room here, the person held elsewhere) are claimed before
-their turn.  A failed claim leaves the row, and the rest of that person's
-queue here, to the process holding the person.  Each shared process also
+their turn.  A failed claim leaves that row to the process holding it;
+the person's next rows here follow, each held since recorded (every older
+row was then done or held here) or claimed first.  Each shared process also
 looks every :data:`POLL_EVERY`, while it has free slots, for rows it may
 claim, and after a turn for the person's next row.  A stopping process lets
 go of the rows it held and did not finish.  On SQLite (one process) and for

@@ -1,7 +1,8 @@
 """How many dialogue turns per second the engine handles, next to plain python-telegram-bot.
 
     .venv/bin/python -m bench.turns [--turns 3000] [--users 20] [--rounds 2] [--ptb-send]
-        [--tracemalloc]
+        [--tracemalloc] [--cold]
+    .venv/bin/python -m bench.turns --profile FILE [--turns 3000]
 
 Every run replays the full ``/formation`` dialogue (title, kind, funder, mode,
 dates, confirm, certifying, length, chargé(e) de mission and e-mail, trainees,
@@ -18,7 +19,8 @@ once with one turn at a time and once with ``--users`` people talking at once.
 - the floor: what SQLite alone takes for a turn's three statements and its
   commit, with bare ``sqlite3`` (:func:`run_floor`).
 
-Each run is a fresh subprocess, so its peak RSS is its own; the seven runs are
+Each run is a fresh subprocess, so its peak RSS is its own, and plays one
+untimed dialogue first (:func:`warm_up`; ``--cold`` does not); the seven runs are
 repeated ``--rounds`` times, every other round in reverse order (A/B
 alternation on a shared machine), and the round with the median rate is
 shown: turns/s, p50/p95, CPU milliseconds per turn (the process's CPU time,
@@ -31,11 +33,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import html
 import itertools
 import json
 import logging
 import os
+import pstats
 import resource
 import statistics
 import subprocess
@@ -168,10 +172,16 @@ async def drive(result: Result, turn: Turn, per_user: list[int], concurrent: boo
 
     async def dialogue(user: int) -> None:
         for kind, value in DIALOGUE:
+            saving = value == DIALOGUE[-1][1]
+            profiler = None if saving else PROFILER
             started, cpu = time.perf_counter(), time.process_time()
+            if profiler is not None:
+                profiler.enable()
             ok = await turn(user, kind, value)
+            if profiler is not None:
+                profiler.disable()
             latencies.append((time.perf_counter() - started) * 1000)
-            if value == DIALOGUE[-1][1] and not concurrent:  # else other turns run meanwhile
+            if saving and not concurrent:  # else other turns run meanwhile
                 result.saving_turns += 1
                 result.saving_cpu_seconds += time.process_time() - cpu
             result.turns += 1
@@ -192,6 +202,31 @@ async def drive(result: Result, turn: Turn, per_user: list[int], concurrent: boo
         for user in [u for r in rounds for u in range(len(per_user)) if r < per_user[u]]:
             await dialogue(user)
     result.seconds = time.perf_counter() - started
+
+
+PROFILER: cProfile.Profile | None = None
+"""``--profile``: on around the question turns only (the saving turn has its own story)."""
+
+
+WARM = True
+"""Play one dialogue before the timing starts (``--cold``: do not), on every side."""
+
+
+async def warm_up(turn: Turn) -> int:
+    """One whole dialogue, untimed: what only a process's first dialogue pays.
+
+    formabot loads a feature's dialogues on first use and Jinja compiles
+    each template once (about a tenth of a second in all for /formation,
+    0.05 ms on each of the 2,800 question turns of a 3,000-turn run);
+    python-telegram-bot has its first-call costs too.  Neither is a cost
+    per turn.  Returns the dialogues saved (1, or 0 with ``--cold``).
+    """
+    if not WARM:
+        return 0
+    for kind, value in DIALOGUE:
+        if not await turn(0, kind, value):
+            raise RuntimeError(f"the warm-up dialogue broke at {value!r}")
+    return 1
 
 
 def rss_now_mb() -> float:
@@ -285,6 +320,7 @@ async def run_engine(result: Result, per_user: list[int], concurrent: bool) -> N
                 return any(SAVED in r.text for r in replies)
             return bool(replies)
 
+        warmed = await warm_up(turn)
         sent = [0]
 
         def count(*_args: Any) -> None:
@@ -299,7 +335,8 @@ async def run_engine(result: Result, per_user: list[int], concurrent: bool) -> N
         event.remove(engine.db.engine.sync_engine, "before_cursor_execute", count)
         result.statements = sent[0]
         result.retries = counter.count
-        missing = abs(sum(per_user) + DEMO_FORMATIONS - await saved_formations(engine))
+        saved = await saved_formations(engine)
+        missing = abs(sum(per_user) + warmed + DEMO_FORMATIONS - saved)
         result.failures = max(result.failures, missing)
         await engine.db.dispose()
 
@@ -920,6 +957,7 @@ async def run_ptb(
                 return SAVED in ptb.outbox.get(1000 + user, ("", None))[0]
             return True
 
+        warmed = await warm_up(turn)
         start(result)
         await drive(result, turn, per_user, concurrent)
         flushing = time.perf_counter()
@@ -932,7 +970,7 @@ async def run_ptb(
         await reread.initialize()
         saved = sum(len(data.get("formations", [])) for data in reread.user_data.values())
         await reread.shutdown()
-        result.failures = max(result.failures, abs(sum(per_user) - saved))
+        result.failures = max(result.failures, abs(sum(per_user) + warmed - saved))
 
 
 def find_ptb_choice(sent: tuple[str, Any] | None, label: str) -> str | None:
@@ -1049,8 +1087,24 @@ engine; --ptb-send makes PTB also send each reply through its offline Bot
 API)."""
 
 
+def profile(path: str, turns: int) -> int:
+    """cProfile over the question turns of a sequential engine run: where their CPU goes.
+
+    The profiler's own cost inflates Python next to SQLite (read the
+    proportions, not the milliseconds).
+    """
+    global PROFILER
+    PROFILER = cProfile.Profile()
+    result = worker("engine-seq", turns, 1, False)
+    PROFILER.dump_stats(path)
+    questions = result.turns - result.saving_turns
+    print(f"{questions} question turns profiled, into {path}; by own time:")
+    pstats.Stats(path).sort_stats("tottime").print_stats(25)
+    return 1 if result.failures else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    global TRACE
+    global TRACE, WARM
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--turns", type=int, default=3000, help="turns per run (default 3000)")
     parser.add_argument("--users", type=int, default=20, help="people talking at once (default 20)")
@@ -1061,9 +1115,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--rounds", type=int, default=2, help="alternated rounds of every variant (default 2)"
     )
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="no untimed warm-up dialogue: count each process's first-use costs too",
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="profile the question turns of one sequential engine run into FILE (pstats) "
+        "and print its top lines; no comparison",
+    )
     parser.add_argument("--worker", choices=sorted(VARIANTS), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     TRACE = args.tracemalloc
+    WARM = not args.cold
+
+    if args.profile:
+        return profile(args.profile, args.turns)
 
     if args.worker:
         result = worker(args.worker, args.turns, args.users, args.ptb_send)
@@ -1082,6 +1151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             command += ["--users", str(args.users)]
             command += ["--ptb-send"] if args.ptb_send else []
             command += ["--tracemalloc"] if args.tracemalloc else []
+            command += ["--cold"] if args.cold else []
             done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False, cwd=ROOT)
             lines = done.stdout.strip().splitlines()
             if not lines:
@@ -1125,6 +1195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{os.cpu_count()} CPUs, load before the start {load:.1f}, "
         f"ptb-send {'on' if args.ptb_send else 'off'}"
         + (", timed under tracemalloc (slower)" if args.tracemalloc else "")
+        + (", cold (no warm-up dialogue)" if args.cold else ", after one untimed dialogue")
     )
     broken = sum(r.failures for done in runs.values() for r in done)
     return 1 if broken else 0

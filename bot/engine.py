@@ -165,19 +165,20 @@ class Engine:
         return [Reply(text=texts.say("common.busy"))]
 
     async def _handle_once(self, incoming: Incoming) -> list[Reply]:
-        async with self.db.transaction() as connection:
+        async with self.db.turn() as held:
             # The engine's own rows go straight through the connection (no ORM
             # layer: :mod:`bot.storage.turn_rows`); the step's business rows
             # through ``ctx.session``, opened on it if the step needs one.
-            turn = rows.on(connection)
-            row = await turn.one(rows.LOAD, {**_chat_key(incoming), **_event_key(incoming)})
+            turn = rows.on(held)
+            chat, event = _chat_key(incoming), _event_key(incoming)
+            row = await turn.one(rows.LOAD, chat | event)
             if row["seen"] is not None:  # handled before: its stored replies, nothing else
                 return [replayed(p, self.sealer) for p in row["seen"]]
             stand, actor = await self._load(turn, incoming, row)
             now = self.clock()
             tz = actor.timezone if actor else self.settings.default_timezone
             ctx = Context(
-                connection=connection,
+                held=held,
                 incoming=incoming,
                 actor=actor,
                 data=dict(stand.data or {}),
@@ -187,7 +188,7 @@ class Engine:
             )
             flow_name, step_name = await self._route(ctx, stand)
             await ctx.settle()
-            await self._save(turn, incoming, stand, flow_name, step_name, ctx)
+            await self._save(turn, chat, stand, flow_name, step_name, ctx)
             # Written last, with its replies (one INSERT): the same event handled at
             # once elsewhere makes this INSERT fail, the turn is rolled back and
             # retried, and the retry answers with what the other one stored.
@@ -195,7 +196,7 @@ class Engine:
             await turn.write(
                 rows.RECORD,
                 {
-                    **_event_key(incoming),
+                    **event,
                     "processed_at": utcnow(),
                     "event_replies": [stored_copy(r, self.sealer) for r in ctx.replies],
                 },
@@ -231,7 +232,7 @@ class Engine:
     # --- loading ----------------------------------------------------------------
 
     async def _load(
-        self, turn: rows.Rows, incoming: Incoming, row: Mapping[str, Any]
+        self, turn: rows.TurnRows, incoming: Incoming, row: Mapping[str, Any]
     ) -> tuple[Stand, Actor | None]:
         """Where the conversation stands and who is writing, from the row of :data:`rows.LOAD`."""
         stand = Stand(
@@ -271,8 +272,8 @@ class Engine:
 
     async def _save(
         self,
-        turn: rows.Rows,
-        incoming: Incoming,
+        turn: rows.TurnRows,
+        chat: dict[str, Any],
         stand: Stand,
         flow: str | None,
         step: str | None,
@@ -294,7 +295,7 @@ class Engine:
             "new_updated_at": ctx.now,
         }
         if stand.id is None:
-            await turn.write(rows.CREATE_STATE, {**_chat_key(incoming), **values})
+            await turn.write(rows.CREATE_STATE, chat | values)
             return
         changed = await turn.write(
             rows.SAVE_STATE, {**values, "state_id": stand.id, "seen_version": stand.version}

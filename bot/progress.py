@@ -306,17 +306,27 @@ async def while_slow(
         except Exception as exc:
             log.debug("typing not shown (%s)", type(exc).__name__)
 
-    async def keep_typing(delay: float) -> None:
+    async def keep_typing() -> None:
         while True:
-            await asyncio.sleep(delay)
             await show()
-            delay = again
+            await asyncio.sleep(again)
+
+    shown: asyncio.Task[None] | None = None
+
+    def start() -> None:
+        nonlocal shown
+        shown = asyncio.create_task(keep_typing())
 
     if first <= 0:  # shown at once, even before a turn that never yields to the loop
         await show()
-    shown = asyncio.create_task(keep_typing(again if first <= 0 else first))
+    # A timer, not a task: most turns end long before it, and a timer is
+    # cancelled for a fraction of what creating, cancelling and awaiting a
+    # task costs (which was more than a tenth of a quick turn's own CPU).
+    timer = asyncio.get_running_loop().call_later(again if first <= 0 else first, start)
     try:
         return await turn
     finally:
-        shown.cancel()
-        await asyncio.gather(shown, return_exceptions=True)
+        timer.cancel()
+        if shown is not None:
+            shown.cancel()
+            await asyncio.gather(shown, return_exceptions=True)

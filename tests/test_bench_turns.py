@@ -3,6 +3,8 @@ replaying the engine's very statements (nothing here is timed)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bench import turns
 
 
@@ -17,3 +19,14 @@ def test_the_floor_replays_a_turns_three_statements_and_measures_its_commit() ->
     result = turns.worker("sqlite-floor", len(turns.DIALOGUE), 1, False)
     assert (result.turns, result.statements, result.failures) == (15, 45, 0)
     assert result.commit_cpu_ms is not None and len(result.latencies) == 15
+
+
+def test_the_profile_covers_the_question_turns_only(tmp_path: Path) -> None:
+    """``--profile``: the steps that answer questions are in it, the saving one is not."""
+    import pstats
+
+    out = tmp_path / "q.prof"
+    assert turns.main(["--profile", str(out), "--turns", str(len(turns.DIALOGUE))]) == 0
+    functions = {name for _file, _line, name in pstats.Stats(str(out)).stats}
+    assert "_handle_once" in functions and "_route" in functions
+    assert "create_formation" not in functions and "flush" not in functions

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,9 @@ from bot.storage.models import Base
 
 class Interrupted(Exception):
     """Stands for a Ctrl-C or a crash at one precise statement of a migration."""
+
+
+NOW = datetime(2026, 12, 1, 16, 30, tzinfo=UTC)
 
 
 def url_of(path: Path) -> str:
@@ -243,3 +247,87 @@ async def test_a_transaction_keeps_its_rows_and_its_sessions_or_neither(store: D
         await write("Bruno", fail=True)
     assert await names() == ["Inès (Core)", "Inès (ORM)"]
     assert store.inline == store.is_sqlite  # the fixture's SQLite is a file: the direct path
+
+
+async def test_a_turn_keeps_its_direct_rows_and_its_session_or_neither(store: Database) -> None:
+    """``Database.turn``: the engine's rows (straight to SQLite's cursor on a file) and
+    an ORM session made on demand in the same transaction: all or nothing."""
+    from sqlalchemy import select
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from bot.storage import turn_rows as rows
+    from bot.storage.people import Person
+    from bot.storage.state import ProcessedEvent
+
+    async def stored() -> tuple[list[str], list[str]]:
+        async with store.sessions() as session:
+            people = await session.scalars(select(Person.display_name).order_by(Person.id))
+            events = await session.scalars(select(ProcessedEvent.event_id))
+            return list(people), list(events)
+
+    async def turn(name: str, *, session: bool, fail: bool) -> None:
+        async with store.turn() as held:
+            assert (held.sqlite is not None) == store.inline
+            record = {"event_platform": "console", "event": name, "processed_at": NOW}
+            await rows.on(held).write(rows.RECORD, {**record, "event_replies": []})
+            if session:
+                orm = AsyncSession(bind=held.connection, join_transaction_mode="rollback_only")
+                orm.add(Person(display_name=name))
+                await orm.commit()  # only a flush: the turn's end decides
+            if fail:
+                raise RuntimeError("the step failed")
+
+    await turn("Inès", session=True, fail=False)
+    await turn("question", session=False, fail=False)
+    for session in (True, False):
+        with pytest.raises(RuntimeError):
+            await turn(f"Bruno {session}", session=session, fail=True)
+    assert await stored() == (["Inès"], ["Inès", "question"])
+    assert store.inline == store.is_sqlite  # the fixture's SQLite is a file: the direct path
+
+
+async def test_a_turn_waits_for_the_connection_a_session_holds(db: Database) -> None:
+    """SQLite's one connection: a turn taken while a session has it waits, then runs."""
+    from sqlalchemy import select
+
+    from bot.storage import turn_rows as rows
+    from bot.storage.state import ProcessedEvent
+
+    done: list[str] = []
+
+    async def turn() -> None:
+        async with db.turn() as held:
+            record = {"event_platform": "console", "event": "e1", "processed_at": NOW}
+            await rows.on(held).write(rows.RECORD, {**record, "event_replies": []})
+        done.append("turn")
+
+    async with db.sessions() as session, session.begin():
+        await session.execute(select(ProcessedEvent))  # holds the pool's one connection
+        waiting = asyncio.create_task(turn())
+        await asyncio.sleep(0.05)
+        assert done == []  # queued behind the session, not interleaved with it
+    await asyncio.wait_for(waiting, 5)
+    async with db.sessions() as session:
+        assert list(await session.scalars(select(ProcessedEvent.event_id))) == ["e1"]
+
+
+async def test_a_commit_refused_by_sqlite_is_sqlalchemys_error_and_frees_the_connection(
+    db: Database,
+) -> None:
+    """The engine starts a turn over on SQLAlchemy's errors: the direct commit raises them
+    too, rolls back, and gives the connection back to the pool."""
+    from sqlalchemy import func, select
+    from sqlalchemy.exc import IntegrityError
+
+    from bot.storage.people import Membership
+
+    with pytest.raises(IntegrityError):
+        async with db.turn() as held:
+            assert held.sqlite is not None
+            held.sqlite.execute("PRAGMA defer_foreign_keys = ON")  # checked at COMMIT
+            held.sqlite.execute(
+                "INSERT INTO memberships (organisation_id, person_id, role, created_at) "
+                "VALUES (999, 999, 'formateur', '2026-12-01 16:30:00.000000')"
+            )
+    async with db.sessions() as session:  # the pool's connection is back, nothing kept
+        assert await session.scalar(select(func.count(Membership.id))) == 0

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import aiosqlite
 from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, MissingGreenlet
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -35,7 +35,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, PoolProxiedConnection, PoolResetState, QueuePool
 from sqlalchemy.util import greenlet_spawn
 
 from bot.files import make_private, private_dir
@@ -104,6 +104,18 @@ class InlineConnection(aiosqlite.Connection):
         return self._conn
 
 
+def _reset_inline(dbapi_connection: Any, _record: Any, state: PoolResetState) -> None:
+    """The pool's reset on check-in (a rollback), straight on SQLite: no crossing needed.
+
+    What SQLAlchemy's ``reset_on_return="rollback"`` does, with the same
+    conditions, without the await its adapter makes of it: a connection
+    checked in by a turn (:meth:`Database.turn`) is never lent to a
+    greenlet, and a rollback with no transaction open costs nothing.
+    """
+    if state.asyncio_safe and not state.transaction_was_reset:
+        dbapi_connection.driver_connection.sqlite.rollback()
+
+
 def _inline_creator(path: str) -> Any:
     def create() -> InlineConnection:
         return InlineConnection(lambda: sqlite3.connect(path, check_same_thread=False))
@@ -146,6 +158,7 @@ class Database:
             kwargs.update(pool_size=1, max_overflow=0, pool_timeout=60)
             if sqlite_inline and database and database != ":memory:":
                 kwargs["async_creator"] = _inline_creator(database)
+                kwargs["pool_reset_on_return"] = None  # done by _reset_inline
                 self.inline = True
         else:
             kwargs.update(
@@ -158,6 +171,8 @@ class Database:
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
             event.listen(self.engine.sync_engine, "connect", self._private_files)
+        if self.inline:
+            event.listen(self.engine.sync_engine.pool, "reset", _reset_inline)
         self.sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(
             self.engine, expire_on_commit=False
         )
@@ -185,6 +200,53 @@ class Database:
             await greenlet_spawn(_end, sync, False)
             raise
         await greenlet_spawn(_end, sync, True)
+
+    @asynccontextmanager
+    async def turn(self) -> AsyncIterator[Held]:
+        """A conversation turn's hold on the database: committed if the block ends well.
+
+        On PostgreSQL (or SQLite in memory) this is :meth:`transaction`.  On a
+        SQLite file the turn takes the pool's one connection and keeps
+        SQLAlchemy out of its way: the engine's own statements go to the
+        driver's cursor (:mod:`bot.storage.turn_rows`), the SQLAlchemy
+        connection (for an ORM session) is made only if a step asks for one,
+        and a turn that asked for none ends with the driver's commit and a
+        check-in that needs no crossing into SQLAlchemy's synchronous side.
+        Check-out, begin, commit and check-in through SQLAlchemy were about
+        a tenth of a question turn.  The transaction is SQLite's own in
+        both cases (the driver opens it at the first write), so the
+        guarantees are those of :meth:`transaction`.  SQLAlchemy's listeners
+        see every statement (``before_cursor_execute``); its ``begin`` and
+        ``commit`` events fire only for a turn that made its connection.
+        """
+        if not self.inline:
+            async with self.transaction() as connection:
+                yield Held(self.engine, None, connection)
+            return
+        fairy = await self._check_out()
+        held = Held(self.engine, fairy, None)
+        try:
+            yield held
+        except BaseException:
+            await held.end(commit=False)
+            raise
+        await held.end(commit=True)
+
+    async def _check_out(self) -> PoolProxiedConnection:
+        """The pool's connection for a turn: taken at once when it is idle, else waited for.
+
+        Taking an idle connection needs no await, so no crossing into
+        SQLAlchemy's synchronous side (a tenth of what a turn's own Python
+        costs); waiting for it, or reconnecting, does, and SQLAlchemy says so
+        (``MissingGreenlet``) before it has changed anything.
+        """
+        engine = self.engine.sync_engine
+        if isinstance(engine.pool, QueuePool) and engine.pool.checkedin():
+            try:
+                return engine.raw_connection()
+            except MissingGreenlet:
+                pass
+        return await greenlet_spawn(engine.raw_connection)
 
     def _private_files(self, _dbapi_connection: Any, _record: Any) -> None:
         """The database file and its WAL companions: personal data, for the bot's user only."""
@@ -231,6 +293,66 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+class Held:
+    """A turn's connection in its transaction (:meth:`Database.turn`).
+
+    :attr:`sqlite` is the driver's connection on the direct SQLite path
+    (None elsewhere); :attr:`connection` is SQLAlchemy's, in the same
+    transaction, made on first use there.
+    """
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        fairy: PoolProxiedConnection | None,
+        connection: AsyncConnection | None,
+    ) -> None:
+        self.engine = engine
+        self._fairy = fairy
+        self._connection = connection
+        driver = fairy.driver_connection if fairy is not None else None
+        self.sqlite = driver.sqlite if isinstance(driver, InlineConnection) else None
+
+    @property
+    def connection(self) -> AsyncConnection:
+        """SQLAlchemy's connection in the turn's transaction (an ORM session binds to it).
+
+        Made on the connection already checked out: no I/O (SQLite's begin
+        is the driver's, at the first write), so no await.
+        """
+        if self._connection is None:
+            sync = Connection(self.engine.sync_engine, connection=self._fairy)
+            sync.begin()
+            self._connection = AsyncConnection(self.engine, sync)
+        return self._connection
+
+    @property
+    def sync_connection(self) -> Connection | None:
+        """SQLAlchemy's synchronous connection if one was made (what its event listeners get)."""
+        return self._connection.sync_connection if self._connection is not None else None
+
+    async def end(self, *, commit: bool) -> None:
+        """Commit or roll back, and give the connection back to the pool (direct path)."""
+        assert self._fairy is not None and self.sqlite is not None
+        if self._connection is not None:
+            sync = self._connection.sync_connection
+            assert sync is not None
+            await greenlet_spawn(_end, sync, commit)
+            return
+        try:
+            if commit:
+                self.sqlite.commit()
+            else:
+                self.sqlite.rollback()
+        except sqlite3.Error as exc:
+            self.sqlite.rollback()
+            raise DBAPIError.instance(
+                "COMMIT", None, exc, sqlite3.Error, hide_parameters=True
+            ) from exc
+        finally:
+            self._fairy.close()
 
 
 def _open(engine: Engine) -> Connection:

@@ -37,14 +37,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import String, Table, and_, bindparam, insert, literal, select, update
-from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Delete, Insert, Select, Update
 from sqlalchemy.sql.elements import BindParameter
 
 from bot.storage import people, state
-from bot.storage.db import InlineConnection
+from bot.storage.db import Held, InlineConnection
 
 # The tables, not the mapped classes: a statement on a mapped class goes through
 # the ORM's execution path (bulk persistence, entity loading) even when it only
@@ -215,32 +215,38 @@ class Rows:
         return (await self.connection.execute(statement, params)).rowcount
 
 
-class InlineRows(Rows):
+class InlineRows:
     """The same statements straight to SQLite's cursor, on the turn's very connection.
 
-    Whatever listens to SQLAlchemy's ``before_cursor_execute`` (the tests'
-    statement counter, the plan checks, ``bench.turns``) still sees each
-    statement, and a driver error comes out as SQLAlchemy's (an
+    Whatever listens to SQLAlchemy's ``before_cursor_execute`` on the engine
+    (the tests' statement counter, the plan checks, ``bench.turns``) still
+    sees each statement (with the SQLAlchemy connection if the turn made
+    one, else None), and a driver error comes out as SQLAlchemy's (an
     ``IntegrityError`` starts the turn over, as on the Core path), its
     parameters hidden: they may quote what a person typed.
     """
 
     def __init__(
-        self, connection: AsyncConnection, sync: Connection, sqlite: sqlite3.Connection
+        self,
+        sqlite: sqlite3.Connection,
+        dialect: Dialect,
+        events: Engine | Connection,
+        sync: Callable[[], Connection | None],
     ) -> None:
-        super().__init__(connection)
-        self.sync = sync
         self.sqlite = sqlite
+        self.dialect = dialect
+        self.events = events
+        self.sync = sync
 
     def _run(self, statement: Statement, params: Mapping[str, Any]) -> tuple[Prepared, Any]:
         prepared = _prepared.get(statement)
         if prepared is None:
-            prepared = _prepared[statement] = Prepared.of(statement, self.connection.dialect)
+            prepared = _prepared[statement] = Prepared.of(statement, self.dialect)
         values = prepared.values(params)
         cursor = self.sqlite.cursor()
-        listeners = self.sync.dispatch.before_cursor_execute
+        listeners = self.events.dispatch.before_cursor_execute
         if listeners:
-            listeners(self.sync, cursor, prepared.sql, values, None, False)
+            listeners(self.sync(), cursor, prepared.sql, values, None, False)
         try:
             return prepared, cursor.execute(prepared.sql, values)
         except sqlite3.Error as exc:
@@ -249,6 +255,7 @@ class InlineRows(Rows):
             ) from exc
 
     async def one(self, statement: Statement, params: Mapping[str, Any]) -> Mapping[str, Any]:
+        """The one row ``statement`` reads."""
         prepared, cursor = self._run(statement, params)
         raw = cursor.fetchall()
         if len(raw) != 1:
@@ -256,18 +263,29 @@ class InlineRows(Rows):
         return prepared.row(raw[0])
 
     async def write(self, statement: Statement, params: Mapping[str, Any]) -> int:
+        """Run ``statement``; how many rows it changed."""
         count: int = self._run(statement, params)[1].rowcount
         return count
 
 
-def on(connection: AsyncConnection) -> Rows:
-    """The way to run the engine's statements on ``connection`` (in its transaction).
+TurnRows = Rows | InlineRows
+"""What :func:`on` gives: the same two methods on either path."""
 
-    ``connection`` is checked out: its driver connection is there, no await
-    needed to reach it.
+
+def on(target: Held | AsyncConnection) -> TurnRows:
+    """The way to run the engine's statements on a turn's connection (in its transaction).
+
+    A turn's :class:`~bot.storage.db.Held` on the direct SQLite path, or a
+    checked-out connection whose driver is inline: straight to the cursor
+    (no await needed to reach it); anything else through Core.
     """
-    sync = connection.sync_connection
+    if isinstance(target, Held):
+        if target.sqlite is not None:
+            engine = target.engine.sync_engine
+            return InlineRows(target.sqlite, engine.dialect, engine, lambda: target.sync_connection)
+        return Rows(target.connection)
+    sync = target.sync_connection
     raw = sync.connection.driver_connection if sync is not None else None
     if sync is not None and isinstance(raw, InlineConnection):
-        return InlineRows(connection, sync, raw.sqlite)
-    return Rows(connection)
+        return InlineRows(raw.sqlite, target.dialect, sync, lambda: sync)
+    return Rows(target)

@@ -18,13 +18,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
 from bot.answers import Invalid, close_words, fold
 from bot.config import Settings
 from bot.conversations.kit.flow import Retry
 from bot.messages import Choice, Incoming, Reply
+from bot.storage.db import Held
 from bot.storage.progress import LongWork
 
 if TYPE_CHECKING:
@@ -58,8 +59,8 @@ class Actor:
 
 @dataclass
 class Context:
-    connection: AsyncConnection
-    """The turn's connection, in the transaction the engine commits."""
+    held: Held
+    """The turn's hold on the database, in the transaction the engine commits."""
     incoming: Incoming
     actor: Actor | None
     data: dict[str, Any]
@@ -84,7 +85,7 @@ class Context:
         """
         if self.opened is None:
             self.opened = AsyncSession(
-                bind=self.connection,
+                bind=self.held.connection,
                 expire_on_commit=False,
                 join_transaction_mode="rollback_only",
             )

@@ -272,12 +272,15 @@ class Flow:
         names = [s.name for s in (*self.steps, *self.branches)]
         if len(names) != len(set(names)):
             raise ValueError(f"flow {self.name} names two steps alike")
+        # Found by name at every turn: looked up, not searched (a flow's steps never change).
+        self._named = {s.name: s for s in (*self.steps, *self.branches)}
+        self._after = {s.name: i + 1 for i, s in enumerate(self.steps)}
 
     def step(self, name: str) -> Step:
-        for step in (*self.steps, *self.branches):
-            if step.name == name:
-                return step
-        raise KeyError(f"flow {self.name} has no step {name}")
+        try:
+            return self._named[name]
+        except KeyError:
+            raise KeyError(f"flow {self.name} has no step {name}") from None
 
     def following(self, ctx: Context, after: str | None) -> Step | None:
         """The next step of the sequence that applies after ``after`` (first when None).
@@ -285,10 +288,9 @@ class Flow:
         After a branch step, the sequence has no "next": the branch says
         where it goes, or the flow ends.
         """
-        names = [s.name for s in self.steps]
-        if after is not None and after not in names:
+        index = 0 if after is None else self._after.get(after)
+        if index is None:
             return None
-        index = 0 if after is None else names.index(after) + 1
         for step in self.steps[index:]:
             if step.applies(ctx):
                 return step

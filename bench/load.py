@@ -22,7 +22,8 @@ receiving process records their messages in the durable inbox and handles
 them, N-1 worker processes claim rows from the same inbox; latency is from the
 message leaving the person to its replies reaching them.  ``--claims yes,no``
 alternates each case with a receiver alone that claims nothing (one process):
-what the claim costs per turn.
+what the claim costs per turn.  ``BENCH_PROFILE=/tmp/prof`` writes the receiving
+process's cProfile stats (CPU clock) to ``/tmp/prof.<pid>``.
 """
 
 from __future__ import annotations
@@ -186,13 +187,18 @@ def main() -> None:
         cluster = Cluster()
         server = cluster.start()
     print(f"Chaque personne : {len(SESSION)} messages ({', '.join(SESSION)}).")
-    shares = " tours par processus | réclamations par tour (manquées) |" if args.inbox else ""
+    shares = (
+        " tours par processus | réclamations par tour (manquées) |"
+        " par transaction : reçus / fins / réclamations |"
+        if args.inbox
+        else ""
+    )
     print(
         f"| base | personnes | processus | tours | tours/s | p50 | p95 | max | CPU par tour |{shares}"
     )
     print(
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
-        + (" --- | --- |" if shares else "")
+        + (" --- | --- | --- |" if shares else "")
     )
     try:
         for database in args.databases.split(","):
@@ -222,6 +228,7 @@ def main() -> None:
                         f"{r['cpu_ms']:.1f} ms |"
                         + (
                             f" {r['shares']} | {r['tried']:.2f} ({r['failed']:.2f}) |"
+                            f" {r['grouped']} |"
                             if shares
                             else ""
                         ),

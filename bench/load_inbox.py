@@ -16,6 +16,7 @@ recording, waiting for a claim or a poll, the turn, the done mark.
 from __future__ import annotations
 
 import asyncio
+import cProfile
 import json
 import os
 import signal
@@ -71,7 +72,10 @@ async def handler(url: str, driver: int, role: str, claim: bool = True) -> None:
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
 
+    batches = 0
+
     async def record() -> None:
+        nonlocal batches
         while True:
             batch = [await received.get()]
             while not received.empty():
@@ -84,6 +88,7 @@ async def handler(url: str, driver: int, role: str, claim: bool = True) -> None:
                     Platform.TELEGRAM, who, who, message["id"], text=message["text"]
                 )
                 updates.append((incoming, {}))
+            batches += 1
             await inbox.record(updates)
 
     recording = asyncio.create_task(record()) if role == "receive" else None
@@ -92,8 +97,15 @@ async def handler(url: str, driver: int, role: str, claim: bool = True) -> None:
     if inbox.shared:
         inbox.start_polling()
     print(json.dumps({"port": port}), flush=True)
+    profile = os.environ.get("BENCH_PROFILE") if role == "receive" else None
+    profiler = cProfile.Profile(time.process_time) if profile else None
     cpu = time.process_time()
+    if profiler is not None:
+        profiler.enable()
     await stop.wait()
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(f"{profile}.{os.getpid()}")
     cpu = time.process_time() - cpu
     if recording is not None:
         recording.cancel()
@@ -105,6 +117,9 @@ async def handler(url: str, driver: int, role: str, claim: bool = True) -> None:
                 "cpu": cpu,
                 "tried": inbox.claims_tried,
                 "failed": inbox.claims_failed,
+                "batches": batches,
+                "done_writes": inbox._marks.writes,
+                "claim_writes": inbox._claims.writes,
             }
         ),
         flush=True,
@@ -178,4 +193,9 @@ async def run_case(
         "shares": " / ".join(str(r["turns"]) for r in results),
         "tried": sum(r["tried"] for r in results) / len(latencies),
         "failed": sum(r["failed"] for r in results) / len(latencies),
+        "grouped": " / ".join(
+            f"{len(latencies) / max(1, sum(r[k] for r in results)):.1f}"
+            for k in ("batches", "done_writes")
+        )
+        + f" / {sum(r['tried'] for r in results) / max(1, sum(r['claim_writes'] for r in results)):.1f}",
     }

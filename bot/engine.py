@@ -48,11 +48,11 @@ from bot.manifest import Command, Features
 from bot.messages import Incoming, Reply
 from bot.metrics import METRICS
 from bot.privacy.replies import Sealer, delivered_copy, replayed, stored_copy
+from bot.storage import delivered
 from bot.storage import turn_rows as rows
 from bot.storage.base import utcnow
 from bot.storage.db import Database
 from bot.storage.people import Role
-from bot.storage.state import ProcessedEvent
 
 log = logging.getLogger(__name__)
 
@@ -211,25 +211,23 @@ class Engine:
         """The long work ``incoming``'s turn asked for, not started until its replies are sent."""
         return list(self._works.get((incoming.platform.value, incoming.event_id), ()))
 
-    async def delivered(self, session: AsyncSession, incoming: Incoming) -> None:
-        """The event's replies were sent: keep only what a redelivery needs.
+    async def delivered(self, session: AsyncSession, *incomings: Incoming) -> None:
+        """The events' replies were sent: keep only what a redelivery needs.
 
-        Called in the transaction that marks the update done.  Documents and
-        sealed codes are dropped; text (codes masked) and buttons stay, so a
-        redelivered event is answered again without a second effect, until
-        the platform's redelivery window has passed
+        Called in the transaction that marks the updates done (several at
+        once: one read and one write for them all, :mod:`bot.storage.delivered`).
+        Documents and sealed codes are dropped; text (codes masked) and buttons
+        stay, so a redelivered event is answered again without a second effect,
+        until the platform's redelivery window has passed
         (:func:`bot.scheduler.forget_old_events`).  Long work the turn asked for
         (:meth:`Context.later <bot.conversations.kit.context.Context.later>`) starts now that its interim message is sent.
         """
-        works = self._works.pop((incoming.platform.value, incoming.event_id), ())
+        keys = [(incoming.platform.value, incoming.event_id) for incoming in incomings]
+        works = [work for key in keys for work in self._works.pop(key, ())]
         progress.start_after_commit(
             session, self.features.works, self.settings, works, clock=self.clock
         )
-        event = await session.get(ProcessedEvent, (incoming.platform.value, incoming.event_id))
-        if event is None or event.delivered_at is not None:
-            return
-        event.replies = [delivered_copy(p) for p in event.replies]
-        event.delivered_at = self.clock()
+        await delivered.mark(await session.connection(), keys, delivered_copy, self.clock())
 
     # --- loading ----------------------------------------------------------------
 

@@ -7,7 +7,8 @@ offset, the webhook's 200, the console's echo).  The processor then
 handles each recorded update through :meth:`Engine.handle
 <bot.engine.Engine.handle>` — in arrival order for one person, different
 people concurrently — has the transport send the replies, and marks the
-update done.
+update done (the marks of concurrent turns in one transaction, each turn
+awaiting its own commit: :mod:`bot.inbox_marks`).
 
 A crash can stop this anywhere:
 
@@ -35,8 +36,9 @@ the rows it holds by one task, dropped with the done mark.  The receiving
 process claims most rows in the ``INSERT`` that records them, so their turn
 needs no claim statement (the races: :func:`bot.storage.inbox.record`);
 the others (no room here, the person held elsewhere) are claimed before
-their turn.  A failed claim leaves the row, and the rest of that person's
-queue here, to the process holding the person.  Each shared process also
+their turn.  A failed claim leaves that row to the process holding it;
+the person's next rows here follow, each held since recorded (every older
+row was then done or held here) or claimed first.  Each shared process also
 looks every :data:`POLL_EVERY`, while it has free slots, for rows it may
 claim, and after a turn for the person's next row.  A stopping process lets
 go of the rows it held and did not finish.  On SQLite (one process) and for
@@ -51,16 +53,18 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.engine import Engine, account, log_failure
+from bot.inbox_marks import Done, Grouped, write_done
 from bot.inbox_payload import incoming_to_payload, payload_to_incoming
 from bot.messages import Incoming, Platform, Reply
-from bot.outbox import PermanentFailure, enqueue
+from bot.outbox import PermanentFailure
 from bot.progress import while_slow
 from bot.storage import inbox as rows
 from bot.storage.base import utcnow
@@ -148,6 +152,9 @@ class Inbox:
         """Claim statements run (not counting the rows claimed as they were recorded)."""
         self.claims_failed = 0
         """Claims that found the row held or not yet its person's turn (bench.load --inbox)."""
+        self._marks = Grouped(partial(write_done, engine, clock), name="inbox-done")
+        self._claims = Grouped(self._claim_rows, name="inbox-claim")
+        """Done marks and claims of concurrent turns, each kind written together."""
 
     # --- receiving ----------------------------------------------------------------
 
@@ -193,25 +200,27 @@ class Inbox:
         between that row's done mark and this process's claim): the rest are
         recorded unclaimed, for whichever process is free first.
         """
-        items: list[_Item] = []
         loop = asyncio.get_running_loop()
         shared = self.shared and not self._stopping
         room = self.concurrency - len(self._held)
         here = set(self._queues)  # people with a queue here: their next row waits behind it
+        updates: list[tuple[rows.Update, str | None]] = []
+        for incoming, answer in received:
+            payload = {"incoming": incoming_to_payload(incoming), "answer": dict(answer)}
+            me = self.me if shared and (room > 0 or incoming.key in here) else None
+            if me is not None and incoming.key not in here:  # the person's later rows too
+                room -= 1
+                here.add(incoming.key)
+            key = (incoming.platform.value, incoming.event_id, *incoming.key[1:])
+            updates.append(((*key, payload), me))
         async with self.db.transaction() as connection:
-            for incoming, answer in received:
-                payload = {"incoming": incoming_to_payload(incoming), "answer": dict(answer)}
-                update = (incoming.platform.value, incoming.event_id, *incoming.key[1:], payload)
-                me = self.me if shared and (room > 0 or incoming.key in here) else None
-                found = await rows.record(connection, update, self.clock(), me, self.lease)
-                if found is not None:
-                    row, claimed = found
-                    item = _Item(row, incoming, dict(answer), 0, loop.create_future())
-                    item.claimed = claimed
-                    if claimed and incoming.key not in here:
-                        room -= 1
-                        here.add(incoming.key)
-                    items.append(item)
+            found = await rows.record_all(connection, updates, self.clock(), self.lease)
+        items = []
+        for (incoming, answer), recorded in zip(received, found, strict=True):
+            if recorded is not None:
+                item = _Item(recorded[0], incoming, dict(answer), 0, loop.create_future())
+                item.claimed = recorded[1]
+                items.append(item)
         return items
 
     async def resume(self, *, chat: str | None = None) -> list[asyncio.Future[list[Reply]]]:
@@ -283,8 +292,7 @@ class Inbox:
         """Take the row for this process; False when another one has the person now."""
         self.claims_tried += 1
         try:
-            async with self.db.engine.begin() as connection:
-                sent = await rows.claim(connection, item.row, self.me, self.clock(), self.lease)
+            sent = await self._claims(item.row)
         except Exception as exc:  # the database is away: left pending, looked for again
             log_failure(f"claiming inbox update {item.row}", exc)
             return False
@@ -295,6 +303,12 @@ class Inbox:
         item.claimed = True
         self._hold(item.row)
         return True
+
+    async def _claim_rows(self, wanted: list[int]) -> list[int | None]:
+        """The claims of the turns about to start meanwhile, in one statement (:mod:`bot.inbox_marks`)."""
+        async with self.db.engine.begin() as connection:
+            found = await rows.claim_all(connection, wanted, self.me, self.clock(), self.lease)
+        return [found.get(row) for row in wanted]
 
     async def _follow(self, key: tuple[str, str, str]) -> _Item | None:
         """The person's next row, claimable here: it follows without waiting for a poll."""
@@ -354,14 +368,19 @@ class Inbox:
                 if self._slots is None:
                     self._slots = asyncio.Semaphore(self.concurrency)
                 async with self._slots:
-                    if self.shared and not item.claimed and not await self._claim(item):
-                        # Another process has this person now: the rest of the
-                        # queue is theirs too, in order (left pending below).
-                        break
-                    replies = await self._handle(item)
+                    taken = not self.shared or item.claimed or await self._claim(item)
+                    replies = await self._handle(item) if taken else None
                 queue.popleft()
                 self._queued.discard(item.row)
                 self._held.discard(item.row)
+                if replies is None:
+                    # Another process has this row, or has handled it: it answers.
+                    # The person's next rows here may still run, in order: each
+                    # was claimed as recorded (every older row was then done or
+                    # held here) or is claimed before its turn.  Left, a row
+                    # claimed as recorded would stay held here, renewed, by no one.
+                    item.done.cancel()
+                    continue
                 if not item.done.done():
                     item.done.set_result(replies)
                 # A row found in the table: the person's later ones may be too
@@ -404,10 +423,8 @@ class Inbox:
         async def sent(count: int) -> None:
             item.sent = max(item.sent, count)
             if count < len(replies):  # the last one is recorded with the done mark
-                async with self.db.sessions() as session, session.begin():
-                    await session.execute(
-                        update(InboxUpdate).where(InboxUpdate.id == item.row).values(sent=count)
-                    )
+                async with self.db.transaction() as connection:
+                    await rows.sent(connection, item.row, count)
 
         left: Sequence[Reply] = ()
         try:
@@ -421,32 +438,8 @@ class Inbox:
                 type(exc).__name__,
             )
             left = replies[item.sent :]
-        async with self.db.sessions() as session, session.begin():
-            await self._done(session, item, left)
+        await self._marks(Done(item.row, item.sent, item.incoming, left))
         return replies
-
-    async def _done(self, session: AsyncSession, item: _Item, left: Sequence[Reply]) -> None:
-        incoming = item.incoming
-        await session.execute(
-            update(InboxUpdate)
-            .where(InboxUpdate.id == item.row)
-            .values(
-                status="done",
-                payload={},
-                sent=item.sent,
-                done_at=self.clock(),
-                claimed_until=None,  # claimed_by stays: which process handled it
-            )
-        )
-        await self.engine.delivered(session, incoming)
-        for offset, reply in enumerate(left):
-            await enqueue(
-                session,
-                key=f"reply:{incoming.platform.value}:{incoming.event_id}:{item.sent + offset}",
-                platform=incoming.platform.value,
-                chat_id=incoming.chat,
-                reply=reply,
-            )
 
     # --- stopping -----------------------------------------------------------------
 
@@ -463,6 +456,8 @@ class Inbox:
             for task in late:
                 task.cancel()
             await asyncio.gather(*late, return_exceptions=True)
+        # The marks of turns cut short are still written: their replies went out.
+        await asyncio.gather(self._marks.settled(), self._claims.settled())
         await self._let_go()
 
     async def _let_go(self) -> None:

@@ -64,6 +64,8 @@ class Chat:
         self.seen: list[tuple[str, str, Reply]] = []
         self.kill_after: int | None = None
         self.fail_after: int | None = None
+        self.slow: dict[str, float] = {}
+        """Seconds a person's replies take to go out (the turn is committed meanwhile)."""
 
     async def deliver(
         self,
@@ -73,6 +75,7 @@ class Chat:
         skip: int,
         sent: Sent,
     ) -> None:
+        await asyncio.sleep(self.slow.get(incoming.user, 0))
         for index, reply in enumerate(replies):
             if index < skip:
                 continue
@@ -307,6 +310,63 @@ async def test_a_row_is_claimed_only_as_its_persons_oldest_and_only_by_one_proce
     assert await claim(a1, "p3", later) == 0
 
 
+async def test_claims_grouped_in_one_statement_each_take_only_what_is_theirs(
+    echo: Echo, store: Database, clock: Clock
+) -> None:
+    parked = Inbox(echo, Platform.TELEGRAM, Chat().deliver, clock=clock, shared=False)
+    parked._stopping = True
+    await parked.record([(message(p, f"{p}{n}"), {}) for p in "ABC" for n in (1, 2)])
+    a1, a2, b1, b2, c1, c2 = (row.id for row in await rows(store))
+    async with store.engine.begin() as connection:
+        assert await inbox_rows.claim(connection, b1, "other:1", clock.now) == 0
+    with recording(store) as sent:
+        async with store.engine.begin() as connection:
+            wanted = [a1, a2, b1, b2, c1]
+            taken = await inbox_rows.claim_all(connection, wanted, "me:1", clock.now, LEASE)
+    # A's and C's first rows; not A's second (behind A's first), nor B's (held
+    # by another process), nor C's second (not asked for): one statement.
+    assert taken == {a1: 0, c1: 0}
+    assert len([sql for sql, _ in sent if sql.lstrip().upper().startswith("UPDATE")]) == 1
+    held = {r.id: r.claimed_by for r in await rows(store)}
+    assert held == {a1: "me:1", a2: None, b1: "other:1", b2: None, c1: "me:1", c2: None}
+
+
+async def test_a_batch_is_recorded_in_its_order_claimed_per_person_redeliveries_skipped(
+    echo: Echo, store: Database, clock: Clock
+) -> None:
+    parked = Inbox(echo, Platform.TELEGRAM, Chat().deliver, clock=clock, shared=False)
+    parked._stopping = True
+    await parked.record([(message("A", "a0"), {}), (message("B", "b0"), {})])
+    a0 = (await rows(store))[0].id
+    async with store.engine.begin() as connection:
+        assert await inbox_rows.claim(connection, a0, "other:1", clock.now) == 0
+
+    def update(person: str, event: str) -> inbox_rows.Update:
+        return ("telegram", event, person, person, {"n": event})
+
+    batch = [
+        (update("A", "a1"), "me:1"),  # behind A's row held elsewhere: left unclaimed
+        (update("C", "c1"), "me:1"),
+        (update("B", "b0"), "me:1"),  # a redelivery
+        (update("C", "c2"), "me:1"),  # C's next, behind c1 held here
+        (update("A", "a2"), "me:1"),
+        (update("D", "d1"), None),  # no room: recorded for whoever is free
+        (update("C", "c1"), "me:1"),  # twice in one batch
+    ]
+    async with store.transaction() as connection:
+        found = await inbox_rows.record_all(connection, batch, clock.now)
+    assert [None if f is None else f[1] for f in found] == [
+        False, True, None, True, False, False, None
+    ]  # fmt: skip
+    recorded = [f[0] for f in found if f is not None]
+    assert recorded == sorted(recorded)  # ids in arrival order: each person's order
+    stored = {r.event_id: (r.claimed_by, r.payload) for r in await rows(store)}
+    assert {e: by for e, (by, _) in stored.items()} == {
+        "a0": "other:1", "b0": None, "a1": None, "c1": "me:1", "c2": "me:1", "a2": None, "d1": None
+    }  # fmt: skip
+    assert stored["c2"][1] == {"n": "c2"}
+
+
 async def test_a_shared_inbox_leaves_a_person_held_elsewhere_to_that_process(
     echo: Echo, store: Database, clock: Clock
 ) -> None:
@@ -346,6 +406,37 @@ async def test_a_shared_inbox_leaves_a_person_held_elsewhere_to_that_process(
     assert {(r.status, r.claimed_by) for r in await rows(store)} == {("done", inbox.me)}
 
 
+async def test_a_row_handled_elsewhere_does_not_strand_the_persons_next_one_held_here(
+    echo: Echo, store: Database, clock: Clock
+) -> None:
+    chat = Chat()
+    chat.slow["B"] = 0.5  # B's replies hold the only slot meanwhile
+    receiver = Inbox(echo, Platform.TELEGRAM, chat.deliver, clock=clock, shared=True)
+    receiver.concurrency = 1
+    parked = Inbox(echo, Platform.TELEGRAM, chat.deliver, clock=clock, shared=False)
+    parked._stopping = True
+    await parked.record([(message("A", "a1", "un"), {})])
+    b = await receiver.record([(message("B", "b1", "bé"), {})])
+    await asyncio.sleep(0.1)
+    first = await receiver.resume()  # A's first row waits for the slot, unclaimed
+    # Another process handles it meanwhile; A's next message is then claimed
+    # here as it is recorded (A's queue is here, nothing of A's pending).
+    async with store.sessions() as session, session.begin():
+        a1 = (await session.scalars(select(InboxUpdate).where(InboxUpdate.event_id == "a1"))).one()
+        a1.status, a1.claimed_by = "done", "other:1"
+    [second] = await receiver.record([(message("A", "a2", "deux"), {})])
+    assert [(r.event_id, r.claimed_by) for r in await rows(store)][-1] == ("a2", receiver.me)
+    await answered(b)
+    await asyncio.gather(*first, return_exceptions=True)
+    assert first[0].cancelled()  # a1: another process's
+    replies = await asyncio.wait_for(second, timeout=5)  # a2 runs here, not stranded
+    assert replies[0].text == "reçu deux"
+    assert echo.ran == ["b1", "a2"]
+    await receiver.stop()
+    stored = {r.event_id: (r.status, r.claimed_by) for r in await rows(store)}
+    assert stored["a2"] == ("done", receiver.me)
+
+
 async def test_the_claims_read_indexes_only(echo: Echo, store: Database, clock: Clock) -> None:
     now = clock.now
     with recording(store) as sent:
@@ -375,10 +466,11 @@ async def test_the_receiving_process_claims_a_row_as_it_records_it_unless_held_e
     assert not [
         sql for sql, _ in sent if sql.lstrip().upper().startswith("UPDATE INBOX SET CLAIMED")
     ]
-    # A's first message is being handled by the worker (a slow turn) when A's
-    # second one arrives: it is recorded unclaimed, the receiver leaves it, and
-    # the worker takes it after its turn.
-    echo.slow["A"] = 0.5
+    # A's first message is being handled by the worker (its replies slow to go
+    # out; a slow turn would hold SQLite's one connection) when A's second one
+    # arrives: it is recorded unclaimed, the receiver leaves it, and the worker
+    # takes it after its turn.
+    chat.slow["A"] = 0.5
     parked = Inbox(echo, Platform.TELEGRAM, chat.deliver, clock=clock, shared=False)
     parked._stopping = True
     await parked.record([(message("A", "a1", "un"), {})])

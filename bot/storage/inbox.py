@@ -24,6 +24,7 @@ with the ``done`` mark; a process killed mid-turn stops renewing it, and
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 from collections.abc import Sequence
@@ -37,10 +38,14 @@ from sqlalchemy import (
     Insert,
     Integer,
     String,
+    Table,
     UniqueConstraint,
     bindparam,
     case,
+    cast,
     exists,
+    func,
+    literal,
     null,
     or_,
     select,
@@ -125,9 +130,27 @@ def _takeable() -> ColumnElement[bool]:
 _MOMENT = InboxUpdate.__table__.c.claimed_until.type
 _CLAIM = (
     update(InboxUpdate)
-    .where(InboxUpdate.id == bindparam("row", type_=Integer()), _takeable())
+    .where(InboxUpdate.id.in_(bindparam("rows", expanding=True)), _takeable())
     .values(claimed_by=bindparam("me"), claimed_until=bindparam("until", type_=_MOMENT))
-    .returning(InboxUpdate.sent)
+    .returning(InboxUpdate.id, InboxUpdate.sent)
+)
+_inbox: Table = InboxUpdate.__table__  # type: ignore[assignment]
+_DONE = (
+    update(_inbox)
+    .where(_inbox.c.id == bindparam("row", type_=Integer()))
+    .values(
+        status="done",
+        payload={},
+        sent=bindparam("replies_sent", type_=Integer()),
+        done_at=bindparam("now", type_=_MOMENT),
+        claimed_until=None,  # claimed_by stays: which process handled it
+    )
+)
+"""On the table, not the mapped class: the ORM's bulk path costs more than the statement."""
+_SENT = (
+    update(_inbox)
+    .where(_inbox.c.id == bindparam("row", type_=Integer()))
+    .values(sent=bindparam("replies_sent", type_=Integer()))
 )
 _HOLD = (
     update(InboxUpdate)
@@ -192,6 +215,73 @@ _RECORD = {
     for claiming in (False, True)
 }
 """By (dialect, claiming): SQLite claims only in tests (one process needs no claim)."""
+
+
+def _recording_many() -> Insert:
+    """PostgreSQL: a batch's rows in one ``INSERT … SELECT FROM unnest(…)``, each as :func:`_recording`.
+
+    One statement sees the rows of the table as they were before it, not
+    the batch's own: a person's rows of one batch are all claimed or all
+    left (the caller asks for a claim of all of them or of none, see
+    :func:`record_all`), so the person's order is kept as with one
+    ``INSERT`` each.  Ids follow the batch's order (``ORDER BY`` the
+    position).
+    """
+    text = postgresql.ARRAY(String())
+    arrived = (
+        func.unnest(
+            bindparam("at_platforms", type_=text),
+            bindparam("at_events", type_=text),
+            bindparam("at_chats", type_=text),
+            bindparam("at_users", type_=text),
+            bindparam("at_payloads", type_=text),
+            bindparam("at_mes", type_=text),
+        )
+        .table_valued(
+            "platform", "event_id", "chat_id", "user_id", "payload", "me", with_ordinality="n"
+        )
+        .render_derived(name="arrived")
+    )
+    older = aliased(InboxUpdate, name="older")
+    now = bindparam("now", type_=_MOMENT)
+    kept_elsewhere = or_(
+        arrived.c.me.is_(None),
+        exists().where(
+            older.platform == arrived.c.platform,
+            older.chat_id == arrived.c.chat_id,
+            older.user_id == arrived.c.user_id,
+            older.status == "pending",
+            or_(
+                older.claimed_until.is_(None),
+                older.claimed_until < now,
+                older.claimed_by != arrived.c.me,
+            ),
+        ),
+    )
+    rows = select(
+        arrived.c.platform,
+        arrived.c.event_id,
+        arrived.c.chat_id,
+        arrived.c.user_id,
+        cast(arrived.c.payload, InboxUpdate.__table__.c.payload.type),
+        literal("pending"),
+        literal(0),
+        now,
+        case((kept_elsewhere, null()), else_=arrived.c.me),
+        case((kept_elsewhere, null()), else_=bindparam("until", type_=_MOMENT)),
+    ).order_by(arrived.c.n)
+    columns = ["platform", "event_id", "chat_id", "user_id", "payload", "status", "sent"]
+    columns += ["received_at", "claimed_by", "claimed_until"]
+    statement: Insert = (
+        postgresql.insert(InboxUpdate)
+        .from_select(columns, rows)
+        .on_conflict_do_nothing(index_elements=["platform", "event_id"])
+        .returning(InboxUpdate.id, InboxUpdate.event_id, InboxUpdate.claimed_by)
+    )
+    return statement
+
+
+_RECORD_MANY = _recording_many()
 _PENDING = (InboxUpdate.id, InboxUpdate.payload, InboxUpdate.sent)
 _TAKEABLE = (
     select(*_PENDING)
@@ -228,15 +318,24 @@ class Pending(Protocol):
 async def claim(
     connection: AsyncConnection, row: int, me: str, now: datetime, lease: timedelta = LEASE
 ) -> int | None:
-    """Take ``row`` for ``lease``; the replies already sent, or None when it is not ours to take.
+    """Take ``row`` for ``lease``; the replies already sent, or None when it is not ours to take."""
+    return (await claim_all(connection, [row], me, now, lease)).get(row)
 
-    One statement: on PostgreSQL two processes racing for one row both reach
-    its lock, and the second re-reads the claim the first wrote and takes
-    nothing.
+
+async def claim_all(
+    connection: AsyncConnection, wanted: Sequence[int], me: str, now: datetime, lease: timedelta
+) -> dict[int, int]:
+    """Take the ``wanted`` rows that are ours to take, in one statement: their replies already sent.
+
+    Each row is taken on its own condition (its person's oldest pending row,
+    nobody else's live lease), as if claimed alone.  On PostgreSQL two
+    processes racing for one row both reach its lock, and the second
+    re-reads the claim the first wrote and takes nothing (two racing for
+    several rows in different orders may deadlock: the database cancels
+    one statement, whose rows are then claimed one by one).
     """
-    values = {"row": row, "me": me, "now": now, "until": now + lease}
-    sent: int | None = (await connection.execute(_CLAIM, values)).scalar_one_or_none()
-    return sent
+    values = {"rows": list(wanted), "me": me, "now": now, "until": now + lease}
+    return {row: sent for row, sent in (await connection.execute(_CLAIM, values)).all()}
 
 
 async def record(
@@ -283,6 +382,36 @@ async def record(
     return None if found is None else (found[0], me is not None and found[1] == me)
 
 
+Update = tuple[str, str, str, str, dict[str, Any]]
+"""``platform, event id, chat, user, payload``: one update as recorded."""
+
+
+async def record_all(
+    connection: AsyncConnection,
+    updates: Sequence[tuple[Update, str | None]],
+    now: datetime,
+    lease: timedelta = LEASE,
+) -> list[tuple[int, bool] | None]:
+    """Write a batch down, each update claimed for its ``me`` (or None) as :func:`record` does.
+
+    In the batch's order, one result per update (None: already recorded).
+    On PostgreSQL one statement for the whole batch (:func:`_recording_many`):
+    ``me`` must then be the same for all the rows of one person in it.
+    Elsewhere (SQLite: one process, nothing to save) one ``INSERT`` each.
+    """
+    if connection.dialect.name != "postgresql" or len(updates) < 2:
+        return [await record(connection, u, now, me, lease) for u, me in updates]
+    values: dict[str, Any] = {"now": now, "until": now + lease}
+    for index, name in enumerate(("platforms", "events", "chats", "users")):
+        values[f"at_{name}"] = [u[index] for u, _ in updates]
+    values["at_payloads"] = [json.dumps(u[4]) for u, _ in updates]
+    values["at_mes"] = [me for _, me in updates]
+    me_of = {u[1]: me for u, me in updates}
+    returned = (await connection.execute(_RECORD_MANY, values)).all()
+    found = {event: (row, by is not None and by == me_of[event]) for row, event, by in returned}
+    return [found.pop(u[1], None) for u, _ in updates]
+
+
 async def hold(
     connection: AsyncConnection, held: Sequence[int], me: str, until: datetime | None
 ) -> None:
@@ -305,3 +434,17 @@ async def next_of(
     platform, chat, user = key
     values = {"platform": platform, "chat": chat, "user": user, "me": me, "now": now}
     return (await connection.execute(_NEXT, values)).first()
+
+
+async def done(
+    connection: AsyncConnection, marks: Sequence[tuple[int, int]], now: datetime
+) -> None:
+    """Mark the rows ``(id, replies sent)`` done and empty them: one ``executemany`` for them all."""
+    if marks:
+        values = [{"row": row, "replies_sent": sent, "now": now} for row, sent in marks]
+        await connection.execute(_DONE, values)
+
+
+async def sent(connection: AsyncConnection, row: int, count: int) -> None:
+    """``count`` of the row's replies went out: a restart sends only the rest."""
+    await connection.execute(_SENT, {"row": row, "replies_sent": count})

@@ -25,7 +25,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from bot.engine import Engine
 from bot.messages import Incoming, Reply
@@ -68,6 +68,9 @@ class Grouped(Generic[Item, Result]):
         self._waiting.append((item, future))
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._writing(), name=self.name)
+            # Its failure reaches every waiting caller; read it here too, or a
+            # writer ended by a kill would be reported as never retrieved.
+            self._writer.add_done_callback(_retrieved)
         # Shielded: a caller cancelled (a stop's grace ran out) does not cancel
         # the group's write, which the others wait for.
         return await asyncio.shield(future)
@@ -118,8 +121,8 @@ def _fail(future: asyncio.Future[Result], exc: BaseException) -> None:
         future.set_exception(exc)
 
 
-def _retrieved(future: asyncio.Future[Result]) -> None:
-    """A caller cancelled while its group was written never reads the outcome: read it here."""
+def _retrieved(future: asyncio.Future[Any]) -> None:
+    """An outcome nobody may read (a caller cancelled while its group was written, the writer)."""
     if not future.cancelled():
         future.exception()
 

@@ -26,6 +26,7 @@ import yaml
 from sqlalchemy.engine import make_url
 
 from bot import cli
+from tests.auxil.source import syntax_tree
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE = ROOT / "compose.yaml"
@@ -37,7 +38,7 @@ def settings_read_by_the_code() -> set[str]:
     """Environment names ``bot.config`` (and ``bot.texts``, for the templates) read."""
     names: set[str] = set()
     for module in ("config.py", "texts.py"):
-        tree = ast.parse((ROOT / "bot" / module).read_text(encoding="utf-8"))
+        tree = syntax_tree(ROOT / "bot" / module)
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and node.args:
                 first = node.args[0]

@@ -9,6 +9,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from tests.auxil.source import syntax_tree
+
 BOT = Path(__file__).resolve().parents[1] / "bot"
 MIGRATIONS = BOT / "storage" / "migrations"
 LONGEST = 500
@@ -35,7 +37,7 @@ def _type_checking(node: ast.If) -> bool:
 
 def imports_of(name: str, path: Path, known: set[str]) -> set[str]:
     """The modules of ``bot`` that ``name`` imports, at any depth except under TYPE_CHECKING."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = syntax_tree(path)
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found: set[str] = set()
 
@@ -137,7 +139,7 @@ def test_every_dialogue_module_opens_with_the_dialogue_it_implements() -> None:
         source = path.read_text(encoding="utf-8")
         if " Flow(" not in source and "= Flow(" not in source:
             continue
-        opening = ast.get_docstring(ast.parse(source)) or ""
+        opening = ast.get_docstring(syntax_tree(source)) or ""
         if not any(line.lstrip().startswith("Bot ") for line in opening.splitlines()):
             missing.append(name)
     assert missing == []

@@ -28,7 +28,7 @@ from tests.auxil.absences import set_org_settings
 from tests.auxil.attestations import insert_other_organisation
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_TEXT, step_of, survives
-from tests.auxil.privacy import NOTE, everywhere, fill_demo, traces
+from tests.auxil.privacy import NOTE, everywhere, fill_demo, matrix_welcome, traces
 from tests.auxil.statements import counting
 from tests.test_reglages import pick
 
@@ -208,16 +208,7 @@ async def test_the_text_of_a_sent_message_is_forgotten_a_day_later(
                     sent_at=clock.now if status == "sent" else None,
                 )
             )
-        session.add(
-            MatrixWelcome(
-                account="@bot:example.org",
-                key="welcome:1",
-                invitee="@nina:example.org",
-                payload={"text": "/start CODE123"},
-                status="sent",
-                sent_at=clock.now,
-            )
-        )
+        session.add(matrix_welcome(1, clock.now))
 
     async def forget() -> dict[str, dict[str, str]]:
         async with db.sessions() as session, session.begin():

@@ -16,12 +16,12 @@ from bot.messages import Platform
 from bot.scheduler import forget_old_events
 from bot.storage.db import Database
 from bot.storage.inbox import InboxUpdate
-from bot.storage.matrix import MatrixWelcome
 from bot.storage.outbox import OutboxMessage
 from bot.storage.state import ProcessedEvent
 from bot.storage.sweeps import SWEEP_BATCH
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.organisations import add_organisations
+from tests.auxil.privacy import matrix_welcome
 from tests.auxil.statements import counting, plans, recording, scans
 
 
@@ -119,16 +119,7 @@ async def sent_long_ago(db: Database, now: datetime) -> None:
                     sent_at=now - age,
                 )
             )
-        session.add(
-            MatrixWelcome(
-                account="@bot:example.org",
-                key="welcome:1",
-                invitee="@nina:example.org",
-                payload={"text": "/start CODE123"},
-                status="sent",
-                sent_at=now - timedelta(days=2),
-            )
-        )
+        session.add(matrix_welcome(1, now - timedelta(days=2)))
 
 
 async def test_a_turn_and_a_tick_read_through_indexes(

@@ -19,6 +19,7 @@ from bot.storage.matrix import MatrixWelcome
 from bot.storage.outbox import OutboxMessage
 from bot.storage.sweeps import SWEEP_BATCH, SweepPosition
 from tests.auxil.dialogue import Clock
+from tests.auxil.privacy import matrix_welcome
 from tests.auxil.statements import recording
 
 TEXT = {"text": "Rappel : l'entretien de Karim Benali est demain à 10 h."}
@@ -124,16 +125,7 @@ async def test_matrix_welcomes_are_swept_in_order_too(
 ) -> None:
     async with db.sessions() as session, session.begin():
         for n in range(3):
-            session.add(
-                MatrixWelcome(
-                    account="@bot:example.org",
-                    key=f"welcome:{n}",
-                    invitee=f"@nina{n}:example.org",
-                    payload={"text": f"/start CODE{n}"},
-                    status="sent" if n < 2 else "pending",
-                    sent_at=clock.now - timedelta(days=2 - n) if n < 2 else None,
-                )
-            )
+            session.add(matrix_welcome(n, clock.now - timedelta(days=2 - n) if n < 2 else None))
     async with db.sessions() as session, session.begin():
         await forget_sent_messages(session, clock.now, settings)
     async with db.sessions() as session:

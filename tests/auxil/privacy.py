@@ -24,6 +24,7 @@ from bot.storage.base import Base
 from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
+from bot.storage.matrix import MatrixWelcome
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity, Person
 from bot.storage.state import ConversationState
@@ -296,3 +297,16 @@ async def fill_demo(db: Database, today: date) -> None:
 
     async with db.sessions() as session, session.begin():
         await demo.fill(session, today=today)
+
+
+def matrix_welcome(n: int, sent_at: datetime | None) -> MatrixWelcome:
+    """The ``n``-th Matrix welcome, its invitation code in its text; sent at ``sent_at``, or
+    still waiting (None): what the retention sweeps erase or leave."""
+    return MatrixWelcome(
+        account="@bot:example.org",
+        key=f"welcome:{n}",
+        invitee=f"@nina{n}:example.org",
+        payload={"text": f"/start CODE{n}"},
+        status="pending" if sent_at is None else "sent",
+        sent_at=sent_at,
+    )

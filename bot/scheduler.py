@@ -59,26 +59,23 @@ async def forget_old_events(session: AsyncSession, now: datetime, settings: Sett
                 )
             )
         expired = (
-            await session.scalars(
-                select(ProcessedEvent.event_id)
-                .where(
-                    ProcessedEvent.platform == platform.value,
-                    ProcessedEvent.processed_at < now - redelivery_window(platform.value),
-                    *unhandled,
-                )
-                .order_by(ProcessedEvent.processed_at)
-                .limit(SWEEP_BATCH)
+            select(ProcessedEvent.event_id)
+            .where(
+                ProcessedEvent.platform == platform.value,
+                ProcessedEvent.processed_at < now - redelivery_window(platform.value),
+                *unhandled,
             )
-        ).all()
-        if expired:
-            await session.execute(
-                delete(ProcessedEvent)
-                .where(
-                    ProcessedEvent.platform == platform.value,
-                    ProcessedEvent.event_id.in_(expired),
-                )
-                .execution_options(synchronize_session=False)
+            .order_by(ProcessedEvent.processed_at)
+            .limit(SWEEP_BATCH)
+        )
+        await session.execute(
+            delete(ProcessedEvent)
+            .where(
+                ProcessedEvent.platform == platform.value,
+                ProcessedEvent.event_id.in_(expired),
             )
+            .execution_options(synchronize_session=False)
+        )
 
 
 class Scheduler:

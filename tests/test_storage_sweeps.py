@@ -108,15 +108,18 @@ async def test_a_sweep_killed_half_way_resumes_from_its_last_committed_batch(
 
     second = Database(settings.database_url)  # another process: it remembers nothing
     async with second.sessions() as session:
-        done = await session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == "r:0"))
+        rows = await session.execute(select(OutboxMessage.key, OutboxMessage.id))
+        ids = {key: id_ for key, id_ in rows.all()}
     with recording(second) as statements:
         await build_scheduler(second, settings, clock=clock).tick()
     assert await with_text(second) == backlog_keys(2 * SWEEP_BATCH, BACKLOG)
-    [walk] = [s for s, _ in statements if s.startswith("SELECT outbox.id, outbox.sent_at")]
+    [walk] = [s for s, _ in statements if s.startswith("SELECT outbox.sent_at, outbox.id")]
     assert "outbox.sent_at >= " in walk  # from its place, through (status, sent_at)
-    [erased] = [p for s, p in statements if s.startswith("UPDATE outbox")]
-    assert len(erased) == SWEEP_BATCH + 2  # the batch's ids, the payload, the filter
-    assert done not in erased
+    [(erase, erased)] = [(s, p) for s, p in statements if s.startswith("UPDATE outbox")]
+    assert "outbox.sent_at >= " in erase and "outbox.sent_at <= " in erase  # one range
+    assert ids[f"r:{SWEEP_BATCH - 1}"] in erased  # after the last committed batch's end
+    assert ids[f"r:{2 * SWEEP_BATCH - 1}"] in erased  # through this batch's end
+    assert len(erased) < 20  # the range's bounds, not the batch's ids
     await second.dispose()
 
 

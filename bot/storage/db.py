@@ -39,6 +39,7 @@ from sqlalchemy.pool import NullPool, PoolProxiedConnection, PoolResetState, Que
 from sqlalchemy.util import greenlet_spawn
 
 from bot.files import make_private, private_dir
+from bot.storage.checkpoints import FALLBACK_PAGES, Checkpointer
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -52,6 +53,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _checkpoints_elsewhere(dbapi_connection: Any, _record: Any) -> None:
+    """The loop's connection leaves checkpoints to :class:`Checkpointer`, up to its fallback."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA wal_autocheckpoint={FALLBACK_PAGES}")
     cursor.close()
 
 
@@ -171,8 +179,13 @@ class Database:
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
             event.listen(self.engine.sync_engine, "connect", self._private_files)
+        self.checkpoints: Checkpointer | None = None
+        """The thread that copies the log into the file (a SQLite file's main engine)."""
         if self.inline:
             event.listen(self.engine.sync_engine.pool, "reset", _reset_inline)
+            event.listen(self.engine.sync_engine, "connect", _checkpoints_elsewhere)
+            self.checkpoints = Checkpointer(parsed.database or "")
+            self.checkpoints.start()
         self.sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(
             self.engine, expire_on_commit=False
         )
@@ -293,6 +306,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.checkpoints is not None:
+            self.checkpoints.stop()
 
 
 class Held:

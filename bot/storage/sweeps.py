@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, delete, or_, select, update
+from sqlalchemy import ColumnElement, String, delete, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
@@ -58,10 +58,21 @@ class SweepPosition(Base):
 
 @dataclass(frozen=True)
 class Swept:
-    """What one batch did: rows looked at, and whether the sweep has more due."""
+    """What one batch did: rows changed, and whether the sweep has more due."""
 
     rows: int
     more: bool
+
+
+def _after(model: Any, order: InstrumentedAttribute[Any], at: datetime, id_: int) -> list[Any]:
+    """The rows after ``(at, id_)`` in the walk's order: a range of the index on ``order``,
+    and the row value (an ``OR`` there made PostgreSQL read the primary key's index too)."""
+    return [order >= at, tuple_(order, model.id) > tuple_(at, id_)]
+
+
+def _through(model: Any, order: InstrumentedAttribute[Any], at: datetime, id_: int) -> list[Any]:
+    """The rows up to ``(at, id_)`` included, in the walk's order."""
+    return [order <= at, tuple_(order, model.id) <= tuple_(at, id_)]
 
 
 async def sweep_in_order(
@@ -81,30 +92,35 @@ async def sweep_in_order(
 
     ``due`` must match an index whose columns end with ``order`` (each batch
     is one index range); ``only`` narrows the rows changed without moving the
-    walk (a row already erased is passed over, not written again).
+    walk (a row already erased is passed over, not written again).  The batch
+    is found by its last row (the index walked ``batch`` rows on, in the
+    database) and changed as a range, in one statement: no row of it comes
+    into Python, whose handling of 1,000 ids and times cost four fifths of
+    the tick (issue 14).
     """
     position = await session.get(SweepPosition, name, with_for_update=True)
     if position is None:
         position = SweepPosition(name=name)
         session.add(position)
-    query = select(model.id, order).where(*due, order < before)
+    walk = [*due, order < before]
     if position.done_at is not None:
-        query = query.where(
-            order >= position.done_at,
-            or_(order > position.done_at, model.id > (position.done_id or 0)),
-        )
-    rows = (await session.execute(query.order_by(order, model.id).limit(batch))).all()
-    if not rows:
-        return Swept(0, False)
-    await session.execute(
+        walk += _after(model, order, position.done_at, position.done_id or 0)
+    ends = select(order, model.id).where(*walk)
+    end = (await session.execute(ends.order_by(order, model.id).offset(batch - 1).limit(1))).first()
+    more = end is not None
+    if end is None:  # fewer than a batch left: up to the newest due
+        end = (await session.execute(ends.order_by(order.desc(), model.id.desc()).limit(1))).first()
+        if end is None:
+            return Swept(0, False)
+    changed = await session.execute(
         update(model)
-        .where(model.id.in_([row[0] for row in rows]), *only)
+        .where(*walk, *_through(model, order, end[0], end[1]), *only)
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    position.done_at, position.done_id = rows[-1][1], rows[-1][0]
+    position.done_at, position.done_id = end[0], end[1]
     await session.flush()
-    return Swept(len(rows), len(rows) == batch)
+    return Swept(_count(changed), more)
 
 
 async def delete_oldest(
@@ -117,14 +133,17 @@ async def delete_oldest(
     batch: int,
 ) -> Swept:
     """Delete the ``batch`` oldest rows of ``model`` matching ``due`` with ``order < before``
-    (one index range: ``due`` equalities, then ``order``)."""
-    ids = (
-        await session.scalars(
-            select(model.id).where(*due, order < before).order_by(order, model.id).limit(batch)
-        )
-    ).all()
-    if ids:
+    (one index range: ``due`` equalities, then ``order``), in one statement whose ids stay
+    in the database."""
+    oldest = select(model.id).where(*due, order < before).order_by(order, model.id).limit(batch)
+    deleted = _count(
         await session.execute(
-            delete(model).where(model.id.in_(ids)).execution_options(synchronize_session=False)
+            delete(model).where(model.id.in_(oldest)).execution_options(synchronize_session=False)
         )
-    return Swept(len(ids), len(ids) == batch)
+    )
+    return Swept(deleted, deleted == batch)
+
+
+def _count(result: Any) -> int:
+    """The rows an ``UPDATE`` or ``DELETE`` changed (both drivers report them)."""
+    return int(result.rowcount)

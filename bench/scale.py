@@ -1,7 +1,7 @@
 """The scheduler and ``/echeances`` at scale: 2,000 organisations, and ten times that.
 
     python -m bench.scale [--databases sqlite,postgres] [--x10] [--organisations 2000]
-        [--statements] [--plans]
+        [--statements] [--plans] [--checkpoints-on-commit]
 
 Builds, with bulk inserts through SQLAlchemy Core, ``--organisations``
 organisations (2,000 by default), each with its admin reachable in private,
@@ -19,22 +19,28 @@ the features (:func:`bot.app.build_scheduler`):
 - **statements per organisation** due in that tick (``BEGIN`` and
   ``COMMIT`` aside; the organisations are done 25 per transaction, each kind
   of row read once per chunk);
-- **longest transaction** of that tick (from ``BEGIN`` to ``COMMIT``: what
-  a chat may wait for), and the **messages queued** by it;
+- **longest transaction** of that tick (from ``BEGIN`` to ``COMMIT``), the
+  **longest the event loop was held** at a stretch during it (what a chat
+  arriving then waits for, the commits and SQLite's checkpoints included:
+  :mod:`bench.stalls`), and the **messages queued** by it;
 - **next tick**: one minute later, no digest due (what is due then is
   erasing the text of the messages sent a day before, at the previous
   digest hour, and pruning the digests of three months ago: a batch of each
   per tick, :mod:`bot.storage.sweeps`);
 - **sweep ticks**: the ticks, one a minute, the next one included, until
-  both sweeps have nothing left due, and the slowest of them (how long a
+  both sweeps have nothing left due, their median and the slowest (how long a
   text outlives its day: that many minutes);
 - **quiet tick**: half an hour after the digest hour (or the minute after
   the sweeps' last tick, if later), nothing due at all;
+- between two ticks after the digest hour, on a SQLite file, the log is
+  copied into the file (untimed), as the checkpoint thread does within the
+  minute that separates them (:mod:`bot.storage.checkpoints`);
 - **/echeances** of the first organisation's admin (40 formations), through
   the real engine: median of 20 runs, and its SQL statements.
 
 ``--x10`` runs the same with ten times the organisations afterwards and
-prints each figure's ratio.  ``--statements`` also prints the time of each
+prints each figure's ratio; ``--checkpoints-on-commit`` leaves SQLite's
+checkpoints to the commits (its default, before the checkpoint thread).  ``--statements`` also prints the time of each
 statement of the digest hour and of the next tick, slowest first (what grows
 with the data shows there); ``--plans`` the plan of each distinct statement
 of those two ticks (``EXPLAIN``: an index or a whole table).  PostgreSQL: a throwaway cluster started here
@@ -60,6 +66,7 @@ from typing import Any
 from sqlalchemy import String, cast, func, insert, select, update
 
 from bench import load
+from bench.stalls import stalls
 from bot.app import build_engine, build_scheduler
 from bot.config import Settings
 from bot.deadlines.catch_up import RULES_VERSION
@@ -92,7 +99,9 @@ SENT_TEXT = {
     "7 cette semaine. Saisir l'entrée dans EOS : Stagiaire 1, Stagiaire 2, Stagiaire 3 "
     "(Formation 4, avant le 4 décembre)."
 }
-"""The text of yesterday's digests, still there: erased one minute after the digest hour."""
+"""The text of yesterday's digests, still there: erased one minute after the digest hour.
+Each row was sent at its own time, as the senders note it (a microsecond apart here: all
+in the same minute, the worst case for the ticks that follow)."""
 RULE_IDS = ("CVL-EOS-ENTREE", "CVL-BILAN-ETAPE", "CVL-EOS-SORTIE", "CVL-QUALITE", "AUTRE-BILAN")
 """Rules of no bilan: a pre-bilan item still open is closed by the tick once its bilan began."""
 BATCH = 20_000
@@ -110,11 +119,13 @@ class Figures:
     digest_cpu: float
     statements: int
     longest: float
+    held: float
     transactions: int
     next_tick: float
     next_cpu: float
     queued: int
     drain_ticks: int
+    drain_median: float
     drain_slowest: float
     quiet_tick: float
     echeances: float
@@ -256,13 +267,14 @@ async def build(db: Database, organisations: int) -> tuple[int, int]:
             "attempts": 1,
             "created_at": DIGEST_HOUR - timedelta(days=day),
             "next_attempt_at": DIGEST_HOUR - timedelta(days=day),
-            "sent_at": DIGEST_HOUR - timedelta(days=day),
+            "sent_at": DIGEST_HOUR - timedelta(days=day, microseconds=-o),
         }
         for day in range(1, SENT_DAYS + 1)
         for o in range(1, organisations + 1)
     ]
     await _insert(db, OutboxMessage, outbox)
-    await _swept_until(db, DIGEST_HOUR - timedelta(days=2), 2 * organisations)  # day 2's last
+    day_2s_last = DIGEST_HOUR - timedelta(days=2, microseconds=-organisations)
+    await _swept_until(db, day_2s_last, 2 * organisations)
     if db.engine.dialect.name == "postgresql":
         async with db.engine.begin() as connection:
             for table in ("organisations", "people", "formations", "trainees", "deadlines"):
@@ -328,8 +340,9 @@ async def measure(
     directory: Path,
     show_statements: bool = False,
     show_plans: bool = False,
+    checkpoints_apart: bool = True,
 ) -> Figures:
-    db = Database(url)
+    db = Database(url, sqlite_checkpoints_apart=checkpoints_apart)
     await db.migrate()
     started = time.perf_counter()
     deadlines, outbox = await build(db, organisations)
@@ -339,15 +352,16 @@ async def measure(
     scheduler = build_scheduler(db, settings, clock=clock)
     await scheduler.tick()  # 7:59: nothing due (and the process warm)
     clock.now = DIGEST_HOUR
-    with (
-        transactions(db) as durations,
-        counting(db) as sent,
-        timed(db) if show_statements else nullcontext({}) as digest_each,
-        recording(db) if show_plans else nullcontext([]) as watched,
-    ):
-        started, cpu = time.perf_counter(), time.process_time()
-        await scheduler.tick()
-        digest_tick, digest_cpu = time.perf_counter() - started, time.process_time() - cpu
+    async with stalls() as held:
+        with (
+            transactions(db) as durations,
+            counting(db) as sent,
+            timed(db) if show_statements else nullcontext({}) as digest_each,
+            recording(db) if show_plans else nullcontext([]) as watched,
+        ):
+            started, cpu = time.perf_counter(), time.process_time()
+            await scheduler.tick()
+            digest_tick, digest_cpu = time.perf_counter() - started, time.process_time() - cpu
     _slowest("digest hour", digest_each, 15)
     digest_statements = len([s for s in sent if s not in ("BEGIN", "COMMIT", "ROLLBACK")])
     async with db.sessions() as session:
@@ -403,11 +417,13 @@ async def measure(
         digest_cpu=digest_cpu,
         statements=digest_statements,
         longest=max(durations),
+        held=max(held),
         transactions=len(durations),
         next_tick=next_tick,
         next_cpu=next_cpu,
         queued=queued,
         drain_ticks=len(drain),
+        drain_median=statistics.median(drain),
         drain_slowest=max(drain),
         quiet_tick=quiet_tick,
         echeances=statistics.median(runs),
@@ -423,9 +439,9 @@ def row(database: str, f: Figures) -> str:
     return (
         f"| {database} | {f.organisations:,} | {f.deadlines:,} | {f.outbox:,} | "
         f"{_ms(f.digest_tick)} (CPU {_ms(f.digest_cpu)}) | {f.statements / f.organisations:.2f} | "
-        f"{_ms(f.longest)} ({f.transactions:,}) | {f.queued:,} | "
+        f"{_ms(f.longest)} ({f.transactions:,}) | {_ms(f.held)} | {f.queued:,} | "
         f"{_ms(f.next_tick)} (CPU {_ms(f.next_cpu)}) | "
-        f"{f.drain_ticks} ({_ms(f.drain_slowest)}) | {_ms(f.quiet_tick)} | "
+        f"{f.drain_ticks} ({_ms(f.drain_median)}, {_ms(f.drain_slowest)}) | {_ms(f.quiet_tick)} | "
         f"{_ms(f.echeances)} ({f.echeances_statements}) | {f.build:.0f} s |"
     )
 
@@ -441,6 +457,11 @@ def main() -> None:
     parser.add_argument(
         "--plans", action="store_true", help="the plan of each statement of those two ticks"
     )
+    parser.add_argument(
+        "--checkpoints-on-commit",
+        action="store_true",
+        help="SQLite's own checkpoints, by the commits (the thread's absent), to compare",
+    )
     args = parser.parse_args()
     cluster = None
     server = os.environ.get("TEST_DATABASE_URL", "")
@@ -452,11 +473,12 @@ def main() -> None:
     sizes = [args.organisations, args.organisations * 10] if args.x10 else [args.organisations]
     print(
         "| base | organismes | échéances | outbox | tick de l'heure du récapitulatif "
-        "| requêtes par organisme | plus longue transaction (nombre) | messages mis en file "
-        "| tick suivant | ticks du balayage (le plus lent) | tick calme "
+        "| requêtes par organisme | plus longue transaction (nombre) | boucle tenue au plus "
+        "| messages mis en file "
+        "| tick suivant | ticks du balayage (médian, le plus lent) | tick calme "
         "| /echeances, 40 formations (requêtes) | construction |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- " * 14 + "|")
     try:
         for database in args.databases.split(","):
             found: list[Figures] = []
@@ -468,7 +490,14 @@ def main() -> None:
                         else asyncio.run(load.fresh_postgres_database(server, "scale"))
                     )
                     figures = asyncio.run(
-                        measure(url, organisations, Path(directory), args.statements, args.plans)
+                        measure(
+                            url,
+                            organisations,
+                            Path(directory),
+                            args.statements,
+                            args.plans,
+                            not args.checkpoints_on_commit,
+                        )
                     )
                 found.append(figures)
                 print(row(database, figures), flush=True)
@@ -477,8 +506,10 @@ def main() -> None:
                 print(
                     f"| {database} | ×10 | | | ×{big.digest_tick / small.digest_tick:.1f} "
                     f"(CPU ×{big.digest_cpu / small.digest_cpu:.1f}) | | "
-                    f"×{big.longest / small.longest:.1f} | | ×{big.next_tick / small.next_tick:.1f} "
+                    f"×{big.longest / small.longest:.1f} | ×{big.held / small.held:.1f} | | "
+                    f"×{big.next_tick / small.next_tick:.1f} "
                     f"(CPU ×{big.next_cpu / small.next_cpu:.1f}) | "
+                    f"×{big.drain_median / small.drain_median:.1f}, "
                     f"×{big.drain_slowest / small.drain_slowest:.1f} | "
                     f"×{big.quiet_tick / small.quiet_tick:.1f} | "
                     f"×{big.echeances / small.echeances:.1f} | |",

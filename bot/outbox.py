@@ -424,9 +424,10 @@ DELIVERED = ("sent", "failed", "cancelled")
 
 PRUNE_BATCH = 500
 """Outbox rows deleted per status and per tick: a row deleted is a write to each of the
-outbox's ten indexes (500 cost about as much CPU as erasing 1,000 texts, about 20-70 ms on
-SQLite with its pages not cached).  A day's messages of 20,000 organisations (25,600) go
-within 52 minutes of their three months; they hold no text by then."""
+outbox's ten indexes (500 take about 5 ms on SQLite and 4 ms on PostgreSQL in one
+``DELETE``, after the digest hour of 2,000 organisations; more than erasing 1,000 texts).
+A day's messages of 20,000 organisations (25,600) go within 52 minutes of their three
+months; they hold no text by then."""
 
 
 async def forget_delivered_messages(

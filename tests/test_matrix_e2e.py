@@ -8,7 +8,7 @@ import io
 import re
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,7 @@ from bot.storage.state import ConversationState
 from bot.transports.matrix import MatrixTransport
 from bot.transports.telegram import TelegramTransport
 from tests.auxil.attestations import add_bilan, demo_author
-from tests.auxil.dialogue import Clock, Person
+from tests.auxil.dialogue import Clock, Person, local_today
 from tests.auxil.matrix_people import ENCRYPTION, MatrixPerson
 from tests.auxil.spreadsheets import xlsx
 from tests.auxil.synapse import Account, Synapse
@@ -91,7 +91,7 @@ async def test_a_whole_dialogue_in_an_encrypted_direct_chat(
         await claire.ask(room, "1", "Qui la finance")
         await claire.ask(room, "autre financeur", "organisé")
         await claire.ask(room, "De date à date", "dates")
-        today = date.today()
+        today = local_today()
         start, end = today - timedelta(days=10), today + timedelta(days=30)
         await claire.ask(room, f"du {start:%d/%m/%Y} au {end:%d/%m/%Y}", "C'est bien ça")
         assert all(s.decrypted for s in claire.in_room(room))
@@ -482,7 +482,7 @@ async def test_a_formation_an_absence_and_a_bilan_through_matrix_with_its_docume
     synapse: Synapse, bot: MatrixTransport, db: Database, tmp_path: Path
 ) -> None:
     """The same dialogues as on Telegram, answered by typing labels, documents decrypted."""
-    today = date.today()
+    today = local_today()
     async with db.sessions() as session, session.begin():
         await demo_module.fill(session, today=today)
 
@@ -575,7 +575,7 @@ FORMATION = [
     ("kind", "", "Une formation"),
     ("funder", "", "Autre financeur"),
     ("mode", "", "De date à date"),
-    ("period", "", f"du {date.today():%d/%m/%Y} au {date.today() + timedelta(days=60):%d/%m/%Y}"),
+    ("period", "", f"du {local_today():%d/%m/%Y} au {local_today() + timedelta(days=60):%d/%m/%Y}"),
     ("period", "", "Oui"),
     ("certifying", "", "Non"),
     ("length", "", "Courte"),

@@ -83,3 +83,14 @@ async def test_postgresql_has_no_thread_and_room_in_the_outboxs_pages(pg_db: Dat
             text("SELECT reloptions FROM pg_class WHERE relname = 'outbox'")
         )
         assert options.scalar() == ["fillfactor=80"]
+
+
+async def test_without_the_thread_the_commit_checkpoints_as_sqlite_does(tmp_path: Path) -> None:
+    """SQLite's default, kept for ``bench.scale --checkpoints-on-commit``: the commit past
+    1,000 pages copies the log into the file before it returns (what a turn used to pay)."""
+    path = tmp_path / "f.db"
+    database = Database(url_of(path), sqlite_checkpoints_apart=False)
+    assert database.checkpoints is None
+    await write_past_the_threshold(database)
+    assert path.stat().st_size > ROWS * 4000
+    await database.dispose()

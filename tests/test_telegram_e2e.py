@@ -13,7 +13,7 @@ import socket
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from bot.storage.formations import Formation
 from bot.storage.people import Membership
 from bot.storage.state import ConversationState
 from bot.transports.telegram import WEBHOOK_SECRET_FILE, TelegramTransport, webhook_secret
+from tests.auxil.dialogue import local_today
 from tests.auxil.telegram_bot import wait_for as answer_after
 from tests.auxil.telegram_emulator import BotMessage, TelegramEmulator, TelegramUser
 
@@ -87,7 +88,7 @@ async def test_onboarding_an_invitation_deep_link_and_a_formation(
         await click(bruno, "Une formation", "Qui la finance")
         await click(bruno, "Autre financeur", "organisé")
         await click(bruno, "De date à date", "dates")
-        today = date.today()
+        today = local_today()
         start, end = today - timedelta(days=10), today + timedelta(days=30)
         await ask(bruno, f"du {start:%d/%m/%Y} au {end:%d/%m/%Y}", "C'est bien ça")
         await click(bruno, "Oui", "certifiante")
@@ -104,7 +105,7 @@ async def test_onboarding_an_invitation_deep_link_and_a_formation(
 
         # An absence in the hurried one-line form, through the same chat.
         await ask(bruno, "/absence Ben hier matin", "J'ai compris")
-        if (date.today() - timedelta(days=1)).weekday() >= 5:  # a weekend day is asked once
+        if (today - timedelta(days=1)).weekday() >= 5:  # a weekend day is asked once
             await click(bruno, "Oui", "quand même")
             await click(bruno, "Oui, l'enregistrer", "justifiée")
         else:
@@ -127,7 +128,7 @@ async def test_onboarding_an_invitation_deep_link_and_a_formation(
         ]
         absence = await session.scalar(select(Absence))
         assert absence is not None and absence.period == "matin"
-        assert absence.day == date.today() - timedelta(days=1)
+        assert absence.day == today - timedelta(days=1)
         assert absence.trainee_id == next(
             t.id for t in formation.trainees if t.full_name == "Ben Kaci"
         )

@@ -136,6 +136,8 @@ class Database:
 
     ``pool_size``, ``max_overflow`` and ``pool_timeout`` size a PostgreSQL
     pool (the settings ``FORMABOT_DB_*``); SQLite always has one connection.
+    ``sqlite_checkpoints_apart=False`` leaves SQLite's checkpoints to the
+    commits, its default (for ``bench.scale`` to compare).
     """
 
     def __init__(
@@ -144,6 +146,7 @@ class Database:
         *,
         echo: bool = False,
         sqlite_inline: bool = True,
+        sqlite_checkpoints_apart: bool = True,
         pool_size: int = 10,
         max_overflow: int = 5,
         pool_timeout: float = 30.0,
@@ -183,6 +186,7 @@ class Database:
         """The thread that copies the log into the file (a SQLite file's main engine)."""
         if self.inline:
             event.listen(self.engine.sync_engine.pool, "reset", _reset_inline)
+        if self.inline and sqlite_checkpoints_apart:
             event.listen(self.engine.sync_engine, "connect", _checkpoints_elsewhere)
             self.checkpoints = Checkpointer(parsed.database or "")
             self.checkpoints.start()

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -21,6 +22,12 @@ from bot.outbox import payload_to_reply
 from bot.storage.outbox import OutboxMessage
 
 _events = itertools.count(1)
+
+
+def local_today(zone: str = "Europe/Paris") -> date:
+    """Today where the organisation is: what « hier » and « aujourd'hui » mean to the bot (between
+    midnight in Paris and midnight UTC, the machine's date is the day before)."""
+    return datetime.now(ZoneInfo(zone)).date()
 
 
 @dataclass

@@ -22,7 +22,6 @@ Two shapes:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -58,14 +57,6 @@ class SweepPosition(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-@dataclass(frozen=True)
-class Swept:
-    """What one batch did: rows changed, and whether the sweep has more due."""
-
-    rows: int
-    more: bool
-
-
 def _after(model: Any, order: InstrumentedAttribute[Any], at: datetime, id_: int) -> list[Any]:
     """The rows after ``(at, id_)`` in the walk's order: a range of the index on ``order``,
     and the row value (an ``OR`` there made PostgreSQL read the primary key's index too)."""
@@ -88,7 +79,7 @@ async def sweep_in_order(
     *,
     only: Sequence[ColumnElement[bool]] = (),
     batch: int,
-) -> Swept:
+) -> None:
     """Apply ``values`` to the next ``batch`` rows of ``model`` matching ``due`` with
     ``order < before``, oldest first, from where the sweep ``name`` last stopped.
 
@@ -109,12 +100,11 @@ async def sweep_in_order(
         walk += _after(model, order, position.done_at, position.done_id or 0)
     ends = select(order, model.id).where(*walk)
     end = (await session.execute(ends.order_by(order, model.id).offset(batch - 1).limit(1))).first()
-    more = end is not None
     if end is None:  # fewer than a batch left: up to the newest due
         end = (await session.execute(ends.order_by(order.desc(), model.id.desc()).limit(1))).first()
         if end is None:
-            return Swept(0, False)
-    changed = await session.execute(
+            return
+    await session.execute(
         update(model)
         .where(*walk, *_through(model, order, end[0], end[1]), *only)
         .values(**values)
@@ -122,7 +112,6 @@ async def sweep_in_order(
     )
     position.done_at, position.done_id = end[0], end[1]
     await session.flush()
-    return Swept(_count(changed), more)
 
 
 async def delete_oldest(
@@ -133,19 +122,11 @@ async def delete_oldest(
     before: datetime,
     *,
     batch: int,
-) -> Swept:
+) -> None:
     """Delete the ``batch`` oldest rows of ``model`` matching ``due`` with ``order < before``
     (one index range: ``due`` equalities, then ``order``), in one statement whose ids stay
     in the database."""
     oldest = select(model.id).where(*due, order < before).order_by(order, model.id).limit(batch)
-    deleted = _count(
-        await session.execute(
-            delete(model).where(model.id.in_(oldest)).execution_options(synchronize_session=False)
-        )
+    await session.execute(
+        delete(model).where(model.id.in_(oldest)).execution_options(synchronize_session=False)
     )
-    return Swept(deleted, deleted == batch)
-
-
-def _count(result: Any) -> int:
-    """The rows an ``UPDATE`` or ``DELETE`` changed (both drivers report them)."""
-    return int(result.rowcount)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, exists, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.engine import log_failure
@@ -93,18 +93,28 @@ class Scheduler:
         self.clock = clock or (lambda: datetime.now(UTC))
 
     async def tick(self) -> None:
-        now = self.clock()
-        for function in self.jobs:
-            try:
-                if isinstance(function, OrganisationJob):
-                    await self._each_organisation(function, now)
-                    continue
-                async with self.db.sessions() as session, session.begin():
-                    await function(session, now, self.settings)
-            except Exception as exc:
-                log_failure(f"scheduled job {function.__name__}", exc)
+        """Each job once, in its own transactions: one that fails is logged, the others go on.
 
-    async def _each_organisation(self, job: OrganisationJob, now: datetime) -> None:
+        A database out of reach fails the whole tick, logged; the next tick tries again.
+        """
+        now = self.clock()
+        try:
+            async with self.db.series() as sessions:
+                for function in self.jobs:
+                    try:
+                        if isinstance(function, OrganisationJob):
+                            await self._each_organisation(sessions, function, now)
+                            continue
+                        async with sessions() as session, session.begin():
+                            await function(session, now, self.settings)
+                    except Exception as exc:
+                        log_failure(f"scheduled job {function.__name__}", exc)
+        except Exception as exc:
+            log_failure("scheduler tick", exc)
+
+    async def _each_organisation(
+        self, sessions: async_sessionmaker[AsyncSession], job: OrganisationJob, now: datetime
+    ) -> None:
         """``job`` for the organisations it finds due, in short transactions.
 
         One transaction per organisation, or per chunk of ``job.chunk`` when the
@@ -113,7 +123,7 @@ class Scheduler:
         logged and left due (it is tried again at the next tick) and the
         others go on.
         """
-        async with self.db.sessions() as session, session.begin():
+        async with sessions() as session, session.begin():
             due = list(await job.due(session, now, self.settings))
         started = time.monotonic()
         for first in range(0, len(due), job.chunk):
@@ -122,14 +132,14 @@ class Scheduler:
             chunk = due[first : first + job.chunk]
             if job.run_many is not None and len(chunk) > 1:
                 try:
-                    async with self.db.sessions() as session, session.begin():
+                    async with sessions() as session, session.begin():
                         await job.run_many(session, chunk, now, self.settings)
                     continue
                 except Exception:  # each alone below: the failing one is logged, the others go on
                     log.info("scheduled job %s: a chunk failed, done one by one", job.__name__)
             for organisation_id in chunk:
                 try:
-                    async with self.db.sessions() as session, session.begin():
+                    async with sessions() as session, session.begin():
                         await job.run(session, organisation_id, now, self.settings)
                 except Exception as exc:
                     log_failure(

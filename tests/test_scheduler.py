@@ -6,14 +6,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import demo
 from bot.app import build_engine, build_scheduler
 from bot.config import Settings
 from bot.deadlines.digest import digests_due
 from bot.messages import Platform
-from bot.scheduler import forget_old_events
+from bot.scheduler import Scheduler, forget_old_events
 from bot.storage.db import Database
 from bot.storage.inbox import InboxUpdate
 from bot.storage.outbox import OutboxMessage
@@ -296,3 +297,46 @@ async def test_the_digest_hour_reads_through_indexes_with_a_big_database_s_stati
     assert [sql for sql, _ in found if "FROM chat_identities" in sql]
     bad = scans(found, BIG_TABLES)
     assert bad == [], "\n\n".join(bad)
+
+
+@pytest.mark.postgres
+async def test_a_job_whose_connection_the_server_drops_fails_alone(
+    pg_db: Database, settings: Settings, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 14: on PostgreSQL a tick's jobs share one connection; when the server drops it,
+    the job on it fails (logged) and the next job of the same tick still commits."""
+
+    async def dropped(session: AsyncSession, now: datetime, settings: Settings) -> None:
+        await session.execute(text("SELECT pg_terminate_backend(pg_backend_pid())"))
+
+    async def recorded(session: AsyncSession, now: datetime, settings: Settings) -> None:
+        session.add(ProcessedEvent(platform="telegram", event_id=f"e-{now:%H%M}", processed_at=now))
+
+    scheduler = Scheduler(pg_db, settings, [dropped, recorded], clock=clock)
+    for _ in range(2):
+        await scheduler.tick()
+        clock.advance(minutes=1)
+    async with pg_db.sessions() as session:
+        assert len((await session.scalars(select(ProcessedEvent.event_id))).all()) == 2
+    assert caplog.text.count("scheduled job dropped failed") == 2
+
+
+async def test_a_tick_without_its_database_is_logged_and_the_next_one_runs(
+    settings: Settings, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A PostgreSQL server out of reach (nothing listens on port 1) fails the tick, logged,
+    instead of ending the scheduler's loop."""
+    unreachable = Database("postgresql+asyncpg://formabot@127.0.0.1:1/formabot", pool_timeout=1)
+    ran: list[datetime] = []
+
+    async def job(session: AsyncSession, now: datetime, settings: Settings) -> None:
+        ran.append(now)
+
+    scheduler = Scheduler(unreachable, settings, [job], clock=clock)
+    try:
+        await scheduler.tick()
+        await scheduler.tick()
+    finally:
+        await unreachable.dispose()
+    assert ran == []
+    assert caplog.text.count("scheduler tick failed") == 2

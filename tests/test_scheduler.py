@@ -168,6 +168,17 @@ async def test_a_turn_and_a_tick_read_through_indexes(
         assert windows, (table, column)
         for plan in windows:
             assert f"{column}<?" in plan or f"{column} < " in plan, plan
+    # The outbox's walks find a batch's ends from the index alone (0027_outbox_walks): at
+    # 20,000 organisations, fetching each row of the batch from the table took 18-33 ms.
+    walks = [
+        plan
+        for sql, plan in found
+        if sql.startswith(("SELECT outbox.sent_at, outbox.id", "DELETE FROM outbox"))
+    ]
+    assert len(walks) >= 3, walks
+    for plan in walks:
+        assert "ix_outbox_status_" in plan, plan
+        assert "Index Only Scan" in plan or "COVERING INDEX" in plan, plan
     [abandoned] = [
         plan for sql, plan in found if "FROM conversation_states" in sql and " < " in sql
     ]

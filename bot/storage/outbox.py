@@ -21,9 +21,10 @@ from bot.storage.base import Base, utcnow
 class OutboxMessage(Base):
     __tablename__ = "outbox"
     __table_args__ = (
-        # The minute tick's pruning and forgetting read only the rows they change.
-        Index("ix_outbox_status_created_at", "status", "created_at"),
-        Index("ix_outbox_status_sent_at", "status", "sent_at"),
+        # The minute tick's pruning and forgetting read only the rows they change, in
+        # their walks' order (the time, then the id), from the index alone.
+        Index("ix_outbox_status_created_at_id", "status", "created_at", "id"),
+        Index("ix_outbox_status_sent_at_id", "status", "sent_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

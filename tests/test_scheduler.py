@@ -3,6 +3,7 @@ redelivery window, organisations done one per transaction, every query through a
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -351,3 +352,37 @@ async def test_a_tick_without_its_database_is_logged_and_the_next_one_runs(
         await unreachable.dispose()
     assert ran == []
     assert caplog.text.count("scheduler tick failed") == 2
+
+
+@pytest.mark.postgres
+async def test_a_pool_of_one_connection_lets_a_chat_in_between_two_jobs(
+    pg_db: Database, settings: Settings, clock: Clock
+) -> None:
+    """A tick keeps one connection for its jobs only when the pool has others for the chats:
+    with ``FORMABOT_DB_POOL_SIZE=1`` (no overflow), a chat's transaction gets the connection
+    between two of the tick's jobs instead of waiting for the whole tick."""
+    one = Database(pg_db.url, pool_size=1, max_overflow=0, pool_timeout=2)
+    chatted = asyncio.Event()
+
+    async def first(session: AsyncSession, now: datetime, settings: Settings) -> None:
+        await session.execute(text("SELECT 1"))
+
+    async def second(session: AsyncSession, now: datetime, settings: Settings) -> None:
+        await asyncio.wait_for(chatted.wait(), timeout=5)  # the chat came in meanwhile
+        session.add(ProcessedEvent(platform="telegram", event_id="tick", processed_at=now))
+
+    async def chat() -> None:
+        async with one.sessions() as session, session.begin():
+            session.add(
+                ProcessedEvent(platform="telegram", event_id="chat", processed_at=clock.now)
+            )
+        chatted.set()
+
+    scheduler = Scheduler(one, settings, [first, second], clock=clock)
+    try:
+        await asyncio.gather(scheduler.tick(), chat())
+    finally:
+        await one.dispose()
+    async with pg_db.sessions() as session:
+        stored = (await session.scalars(select(ProcessedEvent.event_id))).all()
+    assert sorted(stored) == ["chat", "tick"]

@@ -194,11 +194,13 @@ class Database:
                 pool_timeout=pool_timeout,
             )
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
-        if not self.is_sqlite:
-            event.listen(self.engine.sync_engine.pool, "checkout", _ping)
+        self.connections = 1 if self.is_sqlite else pool_size + max_overflow
+        """The most connections the pool opens at once."""
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
             event.listen(self.engine.sync_engine, "connect", self._private_files)
+        else:
+            event.listen(self.engine.sync_engine.pool, "checkout", _ping)
         self.checkpoints: Checkpointer | None = None
         """The thread that copies the log into the file (a SQLite file's main engine)."""
         if self.inline:
@@ -219,11 +221,12 @@ class Database:
         pinged) once for the series rather than once a transaction: the
         check-outs were a third of a quiet tick's round trips.  A transaction
         whose connection the server dropped fails alone; SQLAlchemy takes a
-        new connection for the next one.  On SQLite, the usual factory: the
-        pool's one connection is the chats' too, and goes back between two
-        transactions so that a turn can come in.
+        new connection for the next one.  On SQLite, or a PostgreSQL pool of
+        one connection, the usual factory: the pool's one connection is the
+        chats' too, and goes back between two transactions so that a turn
+        can come in.
         """
-        if self.is_sqlite:
+        if self.connections < 2:
             yield self.sessions
             return
         async with self.engine.connect() as connection:

@@ -17,13 +17,13 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, exists, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.engine import log_failure
 from bot.manifest import Job, OrganisationJob
 from bot.messages import Platform
-from bot.storage.db import Database
+from bot.storage.db import Database, Sessions
 from bot.storage.inbox import InboxUpdate
 from bot.storage.matrix import MatrixEvent
 from bot.storage.state import ProcessedEvent, redelivery_window
@@ -101,19 +101,22 @@ class Scheduler:
         try:
             async with self.db.series() as sessions:
                 for function in self.jobs:
-                    try:
-                        if isinstance(function, OrganisationJob):
-                            await self._each_organisation(sessions, function, now)
-                            continue
-                        async with sessions() as session, session.begin():
-                            await function(session, now, self.settings)
-                    except Exception as exc:
-                        log_failure(f"scheduled job {function.__name__}", exc)
+                    await self._run(sessions, function, now)
         except Exception as exc:
             log_failure("scheduler tick", exc)
 
+    async def _run(self, sessions: Sessions, function: Job, now: datetime) -> None:
+        try:
+            if isinstance(function, OrganisationJob):
+                await self._each_organisation(sessions, function, now)
+                return
+            async with sessions() as session, session.begin():
+                await function(session, now, self.settings)
+        except Exception as exc:
+            log_failure(f"scheduled job {function.__name__}", exc)
+
     async def _each_organisation(
-        self, sessions: async_sessionmaker[AsyncSession], job: OrganisationJob, now: datetime
+        self, sessions: Sessions, job: OrganisationJob, now: datetime
     ) -> None:
         """``job`` for the organisations it finds due, in short transactions.
 

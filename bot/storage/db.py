@@ -18,9 +18,9 @@ import ast
 import asyncio
 import re
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +45,9 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+Sessions = Callable[[], AsyncSession]
+"""Opens a session: :attr:`Database.sessions`, or one bound to a connection (:meth:`Database.series`)."""
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -214,7 +217,7 @@ class Database:
         )
 
     @asynccontextmanager
-    async def series(self) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    async def series(self) -> AsyncIterator[Sessions]:
         """Sessions for a series of short transactions, such as a scheduler tick's jobs.
 
         On PostgreSQL they share one pooled connection, checked out (and
@@ -230,7 +233,7 @@ class Database:
             yield self.sessions
             return
         async with self.engine.connect() as connection:
-            yield async_sessionmaker(bind=connection, expire_on_commit=False)
+            yield partial(self.sessions, bind=connection)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:

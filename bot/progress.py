@@ -292,7 +292,7 @@ async def while_slow(
 
     It is shown while the turn waits on something (PostgreSQL, a platform, a file); a
     turn on SQLite runs its statements in the loop's thread
-    (:class:`bot.storage.db.InlineConnection`) and so shows it only when it waits
+    (:class:`bot.storage.inline.InlineConnection`) and so shows it only when it waits
     elsewhere; what takes long is moved after the turn anyway
     (:meth:`bot.conversations.kit.context.Context.later`)."""
     if typing is None:

@@ -163,24 +163,6 @@ def test_a_first_start_killed_with_sigkill_starts_afterwards(tmp_path: Path) -> 
         assert asyncio.run(starts(path)), index
 
 
-async def test_sqlite_runs_in_the_loops_thread_and_its_errors_come_back(tmp_path: Path) -> None:
-    """No aiosqlite thread: a statement is run at once where it is awaited (the lean turn);
-    a statement SQLite refuses still raises SQLAlchemy's error, and the connection goes on."""
-    from sqlalchemy.exc import OperationalError
-
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'f.db'}")
-    async with database.engine.connect() as connection:
-        assert (await connection.execute(text("SELECT 41 + 1"))).scalar() == 42
-        raw = (await connection.get_raw_connection()).driver_connection
-        assert isinstance(raw, db_module.InlineConnection)
-        assert not raw._thread.is_alive()
-        with pytest.raises(OperationalError):
-            await connection.execute(text("SELECT * FROM no_such_table"))
-        await connection.rollback()
-        assert (await connection.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
-    await database.dispose()
-
-
 def test_the_heads_read_from_the_files_are_alembics() -> None:
     from alembic.script import ScriptDirectory
 
@@ -350,3 +332,64 @@ async def test_a_pooled_connection_the_server_dropped_is_replaced_at_check_out(
     for _ in range(3):
         async with pg_db.sessions() as session:
             assert await session.scalar(text("SELECT pg_backend_pid()")) != mine
+
+
+async def test_a_turn_whose_connection_the_server_drops_before_its_commit_keeps_nothing(
+    pg_db: Database, pg_server_url: str
+) -> None:
+    """The direct path on PostgreSQL: the commit's failure is SQLAlchemy's error, the dead
+    connection leaves the pool, and the next turn runs on a live one."""
+    from sqlalchemy import func, select
+    from sqlalchemy.exc import DBAPIError
+
+    from bot.storage import turn_rows as rows
+
+    backend = select(func.pg_backend_pid().label("pid"))
+    record = {"event_platform": "console", "processed_at": NOW, "event_replies": []}
+    admin = Database(pg_server_url)
+    try:
+        with pytest.raises(DBAPIError):
+            async with pg_db.turn() as held:
+                assert held.adapted is not None  # the direct path
+                await rows.on(held).write(rows.RECORD, {**record, "event": "lost"})
+                mine = (await rows.on(held).one(backend, {}))["pid"]
+                async with admin.transaction() as connection:
+                    await connection.execute(
+                        text("SELECT pg_terminate_backend(:pid)"), {"pid": mine}
+                    )
+    finally:
+        await admin.dispose()
+    assert pg_db.engine.sync_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    async with pg_db.turn() as held:
+        await rows.on(held).write(rows.RECORD, {**record, "event": "kept"})
+    async with pg_db.sessions() as session:
+        kept = (await session.scalars(text("SELECT event_id FROM processed_events"))).all()
+    assert kept == ["kept"]
+
+
+async def test_a_cancelled_turn_gives_its_connection_back_and_keeps_nothing(
+    store: Database,
+) -> None:
+    """A stop cancels the turns under way: each connection goes back to the pool, rolled back."""
+    from bot.storage import turn_rows as rows
+
+    record = {"event_platform": "console", "processed_at": NOW, "event_replies": []}
+    started = asyncio.Event()
+
+    async def turn() -> None:
+        async with store.turn() as held:
+            await rows.on(held).write(rows.RECORD, {**record, "event": "cancelled"})
+            started.set()
+            await asyncio.sleep(30)
+
+    running = asyncio.create_task(turn())
+    await started.wait()
+    running.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await running
+    assert store.engine.sync_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    async with store.turn() as held:
+        await rows.on(held).write(rows.RECORD, {**record, "event": "next"})
+    async with store.sessions() as session:
+        kept = (await session.scalars(text("SELECT event_id FROM processed_events"))).all()
+    assert kept == ["next"]

@@ -1,4 +1,5 @@
-"""The engine's own rows: the direct SQLite path stores and reads exactly what Core does."""
+"""The engine's own rows: the direct path (SQLite's cursor, asyncpg's adapter) stores and reads
+exactly what Core does, and fails as SQLAlchemy does."""
 
 from __future__ import annotations
 
@@ -51,12 +52,14 @@ async def nadia(db: Database) -> None:
         )
 
 
-async def test_the_direct_path_reads_and_writes_what_core_does(db: Database) -> None:
+async def test_the_direct_path_reads_and_writes_what_core_does(store: Database) -> None:
+    db = store
     await nadia(db)
-    async with db.transaction() as connection:
-        direct = rows.on(connection)
-        assert isinstance(direct, rows.InlineRows)  # a SQLite file: the direct path
-        core = rows.Rows(connection)
+    async with db.turn() as held:
+        direct = rows.on(held)
+        # A SQLite file or PostgreSQL: the direct path.
+        assert isinstance(direct, rows.InlineRows if db.is_sqlite else rows.AdaptedRows)
+        core = rows.Rows(held.connection)  # in the same transaction
         await direct.write(rows.CREATE_STATE, {**CHAT, **state(1, title="Cuisine « du monde »")})
         read = await direct.one(rows.LOAD, {**CHAT, **event("e1")})
         assert read == dict(await core.one(rows.LOAD, {**CHAT, **event("e1")}))
@@ -82,15 +85,16 @@ async def test_the_direct_path_reads_and_writes_what_core_does(db: Database) -> 
     assert recorded is not None and recorded.processed_at == NOW and recorded.replies == replies
 
 
-async def test_a_stranger_with_no_state_reads_one_row_of_nothing(db: Database) -> None:
-    async with db.transaction() as connection:
-        read = await rows.on(connection).one(rows.LOAD, {**CHAT, **event("e1")})
+async def test_a_stranger_with_no_state_reads_one_row_of_nothing(store: Database) -> None:
+    async with store.turn() as held:
+        read = await rows.on(held).one(rows.LOAD, {**CHAT, **event("e1")})
     assert set(read.values()) == {None}
 
 
-async def test_a_version_already_moved_on_changes_nothing(db: Database) -> None:
-    async with db.transaction() as connection:
-        turn = rows.on(connection)
+async def test_a_version_already_moved_on_changes_nothing(store: Database) -> None:
+    db = store
+    async with db.turn() as held:
+        turn = rows.on(held)
         await turn.write(rows.CREATE_STATE, {**CHAT, **state(1, step="one")})
         state_id = (await turn.one(rows.LOAD, {**CHAT, **event("e1")}))["state_id"]
         stale = {**state(2, step="two"), "state_id": state_id, "seen_version": 0}
@@ -103,35 +107,40 @@ async def test_a_version_already_moved_on_changes_nothing(db: Database) -> None:
 
 
 async def test_the_same_event_twice_fails_as_sqlalchemy_says_and_keeps_the_first(
-    db: Database,
+    store: Database,
 ) -> None:
-    """The engine's retry catches SQLAlchemy's IntegrityError, not the driver's."""
+    """The engine's retry catches SQLAlchemy's IntegrityError, not the driver's; the
+    connection, rolled back, serves the next turn."""
+    db = store
     record = {**event("e1"), "processed_at": NOW, "event_replies": [{"text": "premier"}]}
-    async with db.transaction() as connection:
-        await rows.on(connection).write(rows.RECORD, record)
+    async with db.turn() as held:
+        await rows.on(held).write(rows.RECORD, record)
     with pytest.raises(IntegrityError) as failed:
-        async with db.transaction() as connection:
-            await rows.on(connection).write(rows.RECORD, {**record, "event_replies": []})
+        async with db.turn() as held:
+            await rows.on(held).write(rows.RECORD, {**record, "event_replies": []})
     assert "e1" not in str(failed.value)  # parameters hidden: they may quote a person
+    async with db.turn() as held:
+        await rows.on(held).write(rows.RECORD, {**record, **event("e2")})
     async with db.sessions() as session:
-        assert await session.scalar(select(func.count()).select_from(ProcessedEvent)) == 1
+        assert await session.scalar(select(func.count()).select_from(ProcessedEvent)) == 2
         kept = await session.get(ProcessedEvent, ("console", "e1"))
     assert kept is not None and kept.replies == [{"text": "premier"}]
 
 
-async def test_a_missing_parameter_is_an_error_not_a_null(db: Database) -> None:
-    async with db.transaction() as connection:
+async def test_a_missing_parameter_is_an_error_not_a_null(store: Database) -> None:
+    async with store.turn() as held:
         with pytest.raises(KeyError):
-            await rows.on(connection).write(rows.RECORD, event("e1"))
+            await rows.on(held).write(rows.RECORD, event("e1"))
 
 
-async def test_statement_counters_see_the_direct_statements(db: Database) -> None:
+async def test_statement_counters_see_the_direct_statements(store: Database) -> None:
     """The tests' counter and bench.turns listen to SQLAlchemy: they must see these too."""
-    with counting(db) as sent:
-        async with db.transaction() as connection:
-            await rows.on(connection).one(rows.LOAD, {**CHAT, **event("e1")})
-    assert [s.split()[0] for s in sent if s not in ("BEGIN", "COMMIT")] == ["SELECT"]
-    assert "FROM processed_events" in sent[1]
+    with counting(store) as sent:
+        async with store.turn() as held:
+            await rows.on(held).one(rows.LOAD, {**CHAT, **event("e1")})
+    statements = [s for s in sent if s not in ("BEGIN", "COMMIT")]
+    assert [s.split()[0] for s in statements] == ["SELECT"]
+    assert "FROM processed_events" in statements[0]
 
 
 def test_a_column_left_to_its_default_is_refused_when_prepared() -> None:

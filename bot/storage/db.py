@@ -24,7 +24,6 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import aiosqlite
 from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, MissingGreenlet
@@ -35,11 +34,12 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.pool import NullPool, PoolProxiedConnection, PoolResetState, QueuePool
+from sqlalchemy.pool import NullPool, PoolProxiedConnection, QueuePool
 from sqlalchemy.util import await_only, greenlet_spawn
 
 from bot.files import make_private, private_dir
 from bot.storage.checkpoints import FALLBACK_PAGES, Checkpointer
+from bot.storage.inline import InlineConnection, creator, reset_inline
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -75,6 +75,26 @@ def _ping(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
         raise DisconnectionError("the server closed the connection") from exc
 
 
+def _adapter_runs_turns(dialect: Any) -> bool:
+    """Whether SQLAlchemy's asyncpg adapter has what a direct turn calls (:class:`Held`).
+
+    Three of its private parts: the cursor's coroutine that prepares and
+    runs a statement (starting the transaction first), the connection's
+    ``_transaction`` and the coroutine that commits or rolls it back.  They
+    are checked here rather than assumed: a SQLAlchemy without them gets
+    the ordinary path, with the same guarantees.
+    """
+    if dialect.driver != "asyncpg":
+        return False
+    from sqlalchemy.dialects.postgresql import asyncpg as adapter
+
+    return (
+        hasattr(adapter.AsyncAdapt_asyncpg_cursor, "_prepare_and_execute")
+        and hasattr(adapter.AsyncAdapt_asyncpg_connection, "_transaction")
+        and hasattr(adapter.AsyncAdapt_asyncpg_connection, "_call_and_discard")
+    )
+
+
 def _checkpoints_elsewhere(dbapi_connection: Any, _record: Any) -> None:
     """The loop's connection leaves checkpoints to :class:`Checkpointer`, up to its fallback."""
     cursor = dbapi_connection.cursor()
@@ -88,66 +108,6 @@ def _driver_leaves_transactions_to_us(dbapi_connection: Any, _record: Any) -> No
 
 def _explicit_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-class _RunHere:
-    """Stands for aiosqlite's queue to its thread: runs each call at once, in the caller's thread."""
-
-    def put_nowait(self, item: tuple[asyncio.Future[Any] | None, Any]) -> None:
-        future, function = item
-        try:
-            result = function()
-        except BaseException as exc:  # handed to the awaiting caller, as aiosqlite does
-            if future is not None and not future.done():
-                future.set_exception(exc)
-            return
-        if future is not None and not future.done():
-            future.set_result(result)
-
-
-class InlineConnection(aiosqlite.Connection):
-    """An aiosqlite connection whose SQLite calls run in the event loop's thread.
-
-    aiosqlite sends every call to a thread of its own and wakes the loop with
-    the result: two thread switches and a loop iteration per statement, about
-    a tenth of a turn's time, for calls that take microseconds on a local
-    file.  Here the call runs at once and the awaited future is already done,
-    so SQLAlchemy's await returns without yielding.  The price: a statement
-    that waits for SQLite's lock (another process writing the same file)
-    holds the loop meanwhile; one process per SQLite file does not meet it
-    (its pool is one connection, so statements never wait on each other).
-    """
-
-    def __init__(self, connector: Any) -> None:
-        super().__init__(connector, 64)
-        self._tx = _RunHere()  # type: ignore[assignment]
-
-    def __await__(self) -> Any:
-        return self._connect().__await__()  # no thread to start
-
-    @property
-    def sqlite(self) -> sqlite3.Connection:
-        """The driver's connection, for calls that need no await (:mod:`bot.storage.turn_rows`)."""
-        return self._conn
-
-
-def _reset_inline(dbapi_connection: Any, _record: Any, state: PoolResetState) -> None:
-    """The pool's reset on check-in (a rollback), straight on SQLite: no crossing needed.
-
-    What SQLAlchemy's ``reset_on_return="rollback"`` does, with the same
-    conditions, without the await its adapter makes of it: a connection
-    checked in by a turn (:meth:`Database.turn`) is never lent to a
-    greenlet, and a rollback with no transaction open costs nothing.
-    """
-    if state.asyncio_safe and not state.transaction_was_reset:
-        dbapi_connection.driver_connection.sqlite.rollback()
-
-
-def _inline_creator(path: str) -> Any:
-    def create() -> InlineConnection:
-        return InlineConnection(lambda: sqlite3.connect(path, check_same_thread=False))
-
-    return create
 
 
 class Database:
@@ -187,8 +147,8 @@ class Database:
             # never hold a session while opening another.
             kwargs.update(pool_size=1, max_overflow=0, pool_timeout=60)
             if sqlite_inline and database and database != ":memory:":
-                kwargs["async_creator"] = _inline_creator(database)
-                kwargs["pool_reset_on_return"] = None  # done by _reset_inline
+                kwargs["async_creator"] = creator(database)
+                kwargs["pool_reset_on_return"] = None  # done by reset_inline
                 self.inline = True
         else:
             kwargs.update(
@@ -199,6 +159,10 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         self.connections = 1 if self.is_sqlite else pool_size + max_overflow
         """The most connections the pool opens at once."""
+        self.direct = self.inline or (
+            not self.is_sqlite and _adapter_runs_turns(self.engine.sync_engine.dialect)
+        )
+        """A turn runs the engine's statements on the driver's connection (:meth:`turn`)."""
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
             event.listen(self.engine.sync_engine, "connect", self._private_files)
@@ -207,7 +171,7 @@ class Database:
         self.checkpoints: Checkpointer | None = None
         """The thread that copies the log into the file (a SQLite file's main engine)."""
         if self.inline:
-            event.listen(self.engine.sync_engine.pool, "reset", _reset_inline)
+            event.listen(self.engine.sync_engine.pool, "reset", reset_inline)
         if self.inline and sqlite_checkpoints_apart:
             event.listen(self.engine.sync_engine, "connect", _checkpoints_elsewhere)
             self.checkpoints = Checkpointer(parsed.database or "")
@@ -263,21 +227,25 @@ class Database:
     async def turn(self) -> AsyncIterator[Held]:
         """A conversation turn's hold on the database: committed if the block ends well.
 
-        On PostgreSQL (or SQLite in memory) this is :meth:`transaction`.  On a
-        SQLite file the turn takes the pool's one connection and keeps
-        SQLAlchemy out of its way: the engine's own statements go to the
-        driver's cursor (:mod:`bot.storage.turn_rows`), the SQLAlchemy
-        connection (for an ORM session) is made only if a step asks for one,
-        and a turn that asked for none ends with the driver's commit and a
-        check-in that needs no crossing into SQLAlchemy's synchronous side.
-        Check-out, begin, commit and check-in through SQLAlchemy were about
-        a tenth of a question turn.  The transaction is SQLite's own in
-        both cases (the driver opens it at the first write), so the
-        guarantees are those of :meth:`transaction`.  SQLAlchemy's listeners
-        see every statement (``before_cursor_execute``); its ``begin`` and
-        ``commit`` events fire only for a turn that made its connection.
+        On SQLite in memory this is :meth:`transaction`.  Elsewhere the turn
+        takes a pooled connection and keeps SQLAlchemy out of its way: the
+        engine's own statements go to the driver (:mod:`bot.storage.turn_rows`),
+        the SQLAlchemy connection (for an ORM session) is made only if a step
+        asks for one, and a turn that asked for none ends with the driver's
+        commit.  On a SQLite file the statements go to its cursor and the
+        check-in needs no crossing into SQLAlchemy's synchronous side (check-out,
+        begin, commit and check-in through SQLAlchemy were about a tenth of a
+        question turn).  On PostgreSQL they go to the coroutine of SQLAlchemy's
+        asyncpg adapter that its own cursor awaits, which opens the
+        transaction at the first statement, as SQLAlchemy does: a session made
+        later runs in the same transaction (SQLAlchemy's connection, its
+        greenlet and its execution context were a third of a turn's CPU).
+        The guarantees are those of :meth:`transaction`.  SQLAlchemy's
+        listeners see every statement (``before_cursor_execute``); its
+        ``begin`` and ``commit`` events fire only for a turn that made its
+        connection.
         """
-        if not self.inline:
+        if not self.direct:
             async with self.transaction() as connection:
                 yield Held(self.engine, None, connection)
             return
@@ -293,13 +261,14 @@ class Database:
     async def _check_out(self) -> PoolProxiedConnection:
         """The pool's connection for a turn: taken at once when it is idle, else waited for.
 
-        Taking an idle connection needs no await, so no crossing into
-        SQLAlchemy's synchronous side (a tenth of what a turn's own Python
-        costs); waiting for it, or reconnecting, does, and SQLAlchemy says so
-        (``MissingGreenlet``) before it has changed anything.
+        On SQLite, taking an idle connection needs no await, so no crossing
+        into SQLAlchemy's synchronous side (a tenth of what a turn's own
+        Python costs); waiting for it, or reconnecting, does, and SQLAlchemy
+        says so (``MissingGreenlet``) before it has changed anything.  On
+        PostgreSQL the check-out pings (:func:`_ping`): always an await.
         """
         engine = self.engine.sync_engine
-        if isinstance(engine.pool, QueuePool) and engine.pool.checkedin():
+        if self.inline and isinstance(engine.pool, QueuePool) and engine.pool.checkedin():
             try:
                 return engine.raw_connection()
             except MissingGreenlet:
@@ -358,8 +327,9 @@ class Database:
 class Held:
     """A turn's connection in its transaction (:meth:`Database.turn`).
 
-    :attr:`sqlite` is the driver's connection on the direct SQLite path
-    (None elsewhere); :attr:`connection` is SQLAlchemy's, in the same
+    On the direct path, :attr:`sqlite` is the driver's connection on a
+    SQLite file, :attr:`adapted` SQLAlchemy's asyncpg adapter on PostgreSQL
+    (each None elsewhere); :attr:`connection` is SQLAlchemy's, in the same
     transaction, made on first use there.
     """
 
@@ -374,13 +344,17 @@ class Held:
         self._connection = connection
         driver = fairy.driver_connection if fairy is not None else None
         self.sqlite = driver.sqlite if isinstance(driver, InlineConnection) else None
+        self.adapted: Any = (
+            fairy.dbapi_connection if fairy is not None and self.sqlite is None else None
+        )
 
     @property
     def connection(self) -> AsyncConnection:
         """SQLAlchemy's connection in the turn's transaction (an ORM session binds to it).
 
         Made on the connection already checked out: no I/O (SQLite's begin
-        is the driver's, at the first write), so no await.
+        is the driver's at the first write, asyncpg's the adapter's at the
+        first statement, if the turn has not sent one yet), so no await.
         """
         if self._connection is None:
             sync = Connection(self.engine.sync_engine, connection=self._fairy)
@@ -395,24 +369,65 @@ class Held:
 
     async def end(self, *, commit: bool) -> None:
         """Commit or roll back, and give the connection back to the pool (direct path)."""
-        assert self._fairy is not None and self.sqlite is not None
+        assert self._fairy is not None
         if self._connection is not None:
             sync = self._connection.sync_connection
             assert sync is not None
             await greenlet_spawn(_end, sync, commit)
-            return
+        elif self.sqlite is not None:
+            self._end_sqlite(self._fairy, self.sqlite, commit)
+        else:
+            # Shielded: a cancelled turn still gives its connection back, in a known state.
+            await asyncio.shield(self._end_adapted(self._fairy, commit))
+
+    @staticmethod
+    def _end_sqlite(fairy: PoolProxiedConnection, sqlite: sqlite3.Connection, commit: bool) -> None:
         try:
             if commit:
-                self.sqlite.commit()
+                sqlite.commit()
             else:
-                self.sqlite.rollback()
+                sqlite.rollback()
         except sqlite3.Error as exc:
-            self.sqlite.rollback()
+            sqlite.rollback()
             raise DBAPIError.instance(
                 "COMMIT", None, exc, sqlite3.Error, hide_parameters=True
             ) from exc
         finally:
-            self._fairy.close()
+            fairy.close()
+
+    async def _end_adapted(self, fairy: PoolProxiedConnection, commit: bool) -> None:
+        """asyncpg's commit or rollback, as the adapter's would; a failed one drops the connection.
+
+        Its state after a failed ``COMMIT`` or ``ROLLBACK`` is unknown (the
+        server may be gone): the pool closes it rather than lend it again.
+        """
+        adapted = self.adapted
+        transaction = adapted._transaction
+        try:
+            if transaction is not None:
+                ending = transaction.commit if commit else transaction.rollback
+                await adapted._call_and_discard(ending)
+        except Exception as exc:
+            await greenlet_spawn(fairy.invalidate, exc)
+            dialect = self.engine.sync_engine.dialect
+            raise DBAPIError.instance(
+                "COMMIT" if commit else "ROLLBACK",
+                None,
+                adapter_error(adapted, exc),
+                dialect.loaded_dbapi.Error,
+                hide_parameters=True,
+                dialect=dialect,
+            ) from exc
+        await greenlet_spawn(fairy.close)
+
+
+def adapter_error(adapted: Any, exc: Exception) -> Exception:
+    """asyncpg's error under the class SQLAlchemy's adapter gives it, as its cursor does."""
+    try:
+        adapted._handle_exception(exc)
+    except Exception as translated:
+        return translated
+    return exc
 
 
 def _open(engine: Engine) -> Connection:

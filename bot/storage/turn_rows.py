@@ -19,14 +19,17 @@ compiled form in its cache and binds the values.
 - :data:`RECORD`: the event with its replies; its primary key stops a
   redelivery or the same event handled at once elsewhere.
 
-:func:`on` runs them.  On PostgreSQL through SQLAlchemy Core.  On a SQLite
-file the connection runs in the loop's thread (:class:`InlineConnection`),
-and even Core's execution path (execution context, result object, a
-greenlet switch per call) cost more than SQLite's own work: there each
-statement is compiled once (:class:`Prepared`), with its types' converters,
-and sent straight to the driver's cursor on the same connection, so in the
-same transaction as the session's statements.  The one definition above
-serves both paths.
+:func:`on` runs them.  Even Core's execution path (execution context,
+result object, a greenlet switch per call) cost more than the database's
+own work, so on a turn's direct path (:meth:`bot.storage.db.Database.turn`)
+each statement is compiled once per dialect (:class:`Prepared`), with its
+types' converters, and handed straight to the driver on the turn's
+connection, so in the same transaction as the session's statements: on a
+SQLite file the driver's cursor, run in the loop's thread
+(:class:`InlineRows`); on PostgreSQL the coroutine SQLAlchemy's asyncpg
+adapter awaits for its own cursor (:class:`AdaptedRows`).  Elsewhere (SQLite
+in memory, a session's connection) through SQLAlchemy Core (:class:`Rows`).
+The one definition above serves every path.
 """
 
 from __future__ import annotations
@@ -44,7 +47,8 @@ from sqlalchemy.sql import Delete, Insert, Select, Update
 from sqlalchemy.sql.elements import BindParameter
 
 from bot.storage import people, state
-from bot.storage.db import Held, InlineConnection
+from bot.storage.db import Held
+from bot.storage.inline import InlineConnection
 
 # The tables, not the mapped classes: a statement on a mapped class goes through
 # the ORM's execution path (bulk persistence, entity loading) even when it only
@@ -159,7 +163,7 @@ class Prepared:
 
     sql: str
     binds: tuple[tuple[str, bool, Any, Convert], ...]
-    """(name, required, fixed value for a literal, converter) per ``?``."""
+    """(name, required, fixed value for a literal, converter) per placeholder."""
     columns: tuple[tuple[str, Convert], ...]
 
     @classmethod
@@ -196,8 +200,8 @@ class Prepared:
         }
 
 
-_prepared: dict[Statement, Prepared] = {}
-"""The statements above, prepared for SQLite on first use (one dialect per process)."""
+_prepared: dict[tuple[Statement, str], Prepared] = {}
+"""The statements above, prepared on first use for each dialect."""
 
 
 class Rows:
@@ -215,74 +219,114 @@ class Rows:
         return (await self.connection.execute(statement, params)).rowcount
 
 
-class InlineRows:
-    """The same statements straight to SQLite's cursor, on the turn's very connection.
+class DirectRows:
+    """The same statements straight to the driver, on the turn's very connection.
 
     Whatever listens to SQLAlchemy's ``before_cursor_execute`` on the engine
     (the tests' statement counter, the plan checks, ``bench.turns``) still
     sees each statement (with the SQLAlchemy connection if the turn made
     one, else None), and a driver error comes out as SQLAlchemy's (an
     ``IntegrityError`` starts the turn over, as on the Core path), its
-    parameters hidden: they may quote what a person typed.
+    parameters hidden: they may quote what a person typed.  A subclass says
+    how its driver runs a statement.
     """
 
     def __init__(
         self,
-        sqlite: sqlite3.Connection,
+        dbapi: Any,
         dialect: Dialect,
         events: Engine | Connection,
         sync: Callable[[], Connection | None],
     ) -> None:
-        self.sqlite = sqlite
+        self.dbapi = dbapi
+        """The driver's connection (SQLite's), or SQLAlchemy's adapter of it (asyncpg's)."""
         self.dialect = dialect
         self.events = events
         self.sync = sync
 
-    def _run(self, statement: Statement, params: Mapping[str, Any]) -> tuple[Prepared, Any]:
-        prepared = _prepared.get(statement)
+    error: type[Exception] = Exception
+    """What the driver raises for a failed statement."""
+
+    async def _execute(self, cursor: Any, sql: str, values: tuple[Any, ...]) -> None:
+        raise NotImplementedError
+
+    async def _run(self, statement: Statement, params: Mapping[str, Any]) -> tuple[Prepared, Any]:
+        key = (statement, self.dialect.name)
+        prepared = _prepared.get(key)
         if prepared is None:
-            prepared = _prepared[statement] = Prepared.of(statement, self.dialect)
+            prepared = _prepared[key] = Prepared.of(statement, self.dialect)
         values = prepared.values(params)
-        cursor = self.sqlite.cursor()
+        cursor = self.dbapi.cursor()
         listeners = self.events.dispatch.before_cursor_execute
         if listeners:
             listeners(self.sync(), cursor, prepared.sql, values, None, False)
         try:
-            return prepared, cursor.execute(prepared.sql, values)
-        except sqlite3.Error as exc:
+            await self._execute(cursor, prepared.sql, values)
+        except self.error as exc:
             raise DBAPIError.instance(
-                prepared.sql, values, exc, sqlite3.Error, hide_parameters=True
+                prepared.sql, values, exc, self.error, hide_parameters=True, dialect=self.dialect
             ) from exc
+        return prepared, cursor
 
     async def one(self, statement: Statement, params: Mapping[str, Any]) -> Mapping[str, Any]:
         """The one row ``statement`` reads."""
-        prepared, cursor = self._run(statement, params)
+        prepared, cursor = await self._run(statement, params)
         raw = cursor.fetchall()
         if len(raw) != 1:
             raise ValueError(f"one row expected, {len(raw)} read")
-        return prepared.row(raw[0])
+        return prepared.row(tuple(raw[0]))
 
     async def write(self, statement: Statement, params: Mapping[str, Any]) -> int:
         """Run ``statement``; how many rows it changed."""
-        count: int = self._run(statement, params)[1].rowcount
+        count: int = (await self._run(statement, params))[1].rowcount
         return count
 
 
-TurnRows = Rows | InlineRows
+class InlineRows(DirectRows):
+    """On a SQLite file: its cursor, called in the loop's thread (:class:`InlineConnection`)."""
+
+    error = sqlite3.Error
+
+    async def _execute(self, cursor: Any, sql: str, values: tuple[Any, ...]) -> None:
+        cursor.execute(sql, values)
+
+
+class AdaptedRows(DirectRows):
+    """On PostgreSQL: the coroutine SQLAlchemy's asyncpg cursor awaits, awaited here.
+
+    It opens the transaction at the turn's first statement, prepares each
+    statement once per connection and gives asyncpg's errors the adapter's
+    classes: what SQLAlchemy's path does, without its execution context,
+    result object and greenlet.
+    """
+
+    def __init__(self, adapted: Any, *args: Any) -> None:
+        super().__init__(adapted, *args)
+        self.error = adapted.dbapi.Error
+
+    async def _execute(self, cursor: Any, sql: str, values: tuple[Any, ...]) -> None:
+        await cursor._prepare_and_execute(sql, values)
+
+
+TurnRows = Rows | DirectRows
 """What :func:`on` gives: the same two methods on either path."""
 
 
 def on(target: Held | AsyncConnection) -> TurnRows:
     """The way to run the engine's statements on a turn's connection (in its transaction).
 
-    A turn's :class:`~bot.storage.db.Held` on the direct SQLite path, or a
-    checked-out connection whose driver is inline: straight to the cursor
+    A turn's :class:`~bot.storage.db.Held` on the direct path, or a
+    checked-out connection whose driver is inline: straight to the driver
     (no await needed to reach it); anything else through Core.
     """
     if isinstance(target, Held):
+        engine = target.engine.sync_engine
         if target.sqlite is not None:
-            engine = target.engine.sync_engine
             return InlineRows(target.sqlite, engine.dialect, engine, lambda: target.sync_connection)
+        if target.adapted is not None:
+            return AdaptedRows(
+                target.adapted, engine.dialect, engine, lambda: target.sync_connection
+            )
         return Rows(target.connection)
     sync = target.sync_connection
     raw = sync.connection.driver_connection if sync is not None else None

@@ -188,19 +188,16 @@ class Engine:
             )
             flow_name, step_name = await self._route(ctx, stand)
             await ctx.settle()
-            await self._save(turn, chat, stand, flow_name, step_name, ctx)
-            # Written last, with its replies (one INSERT): the same event handled at
-            # once elsewhere makes this INSERT fail, the turn is rolled back and
+            # The event is recorded last, with its replies: the same event handled
+            # at once elsewhere makes this INSERT fail, the turn is rolled back and
             # retried, and the retry answers with what the other one stored.
             # Whole until sent (see ``delivered``), but codes only sealed.
-            await turn.write(
-                rows.RECORD,
-                {
-                    **event,
-                    "processed_at": utcnow(),
-                    "event_replies": [stored_copy(r, self.sealer) for r in ctx.replies],
-                },
-            )
+            recorded = {
+                **event,
+                "processed_at": utcnow(),
+                "event_replies": [stored_copy(r, self.sealer) for r in ctx.replies],
+            }
+            await self._save(turn, chat, stand, flow_name, step_name, ctx, recorded)
         if ctx.guessed_wrong:  # counted once the turn is kept
             self.budget.wrong_guess(account(incoming))
         if ctx.works:  # committed: the long work starts once these replies are sent
@@ -278,8 +275,10 @@ class Engine:
         flow: str | None,
         step: str | None,
         ctx: Context,
+        recorded: dict[str, Any],
     ) -> None:
-        """Write the new state; the version check makes a concurrent writer's turn start over.
+        """Write the new state and record the event; the version check makes a concurrent
+        writer's turn start over.
 
         A first turn inserts the row: a concurrent first turn of the same key
         fails that INSERT on the unique key and starts over the same way.
@@ -295,12 +294,10 @@ class Engine:
             "new_updated_at": ctx.now,
         }
         if stand.id is None:
-            await turn.write(rows.CREATE_STATE, chat | values)
+            await turn.finish(rows.CREATE_STATE, chat | values, recorded)
             return
-        changed = await turn.write(
-            rows.SAVE_STATE, {**values, "state_id": stand.id, "seen_version": stand.version}
-        )
-        if changed != 1:
+        saved = {**values, "state_id": stand.id, "seen_version": stand.version}
+        if not await turn.finish(rows.SAVE_STATE, saved, recorded):
             raise StaleState()
 
     # --- routing ----------------------------------------------------------------

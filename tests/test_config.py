@@ -25,15 +25,17 @@ def test_the_pool_is_sized_from_the_environment(monkeypatch: pytest.MonkeyPatch)
     assert settings.turns_at_once == 20  # one turn per connection, the others queue
 
 
-def test_the_defaults_leave_room_for_a_peak(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_defaults_keep_every_connection_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fifteen turns at once, on connections kept open: no overflow closed and reopened."""
     for key in ("FORMABOT_DB_POOL_SIZE", "FORMABOT_DB_MAX_OVERFLOW", "FORMABOT_DB_POOL_TIMEOUT"):
         monkeypatch.delenv(key, raising=False)
     settings = config.load(env_file=None)
     assert (settings.db_pool_size, settings.db_max_overflow, settings.db_pool_timeout) == (
-        10,
-        5,
+        15,
+        0,
         30.0,
     )
+    assert settings.turns_at_once == 15
 
 
 @pytest.mark.parametrize(

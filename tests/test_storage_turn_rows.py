@@ -153,3 +153,88 @@ def test_a_column_left_to_its_default_is_refused_when_prepared() -> None:
     )
     with pytest.raises(ValueError, match="processed_at"):
         rows.Prepared.of(defaulted, aiosqlite.dialect())
+
+
+async def test_the_event_is_recorded_only_with_the_state(store: Database) -> None:
+    """The turn's last writes (one statement on PostgreSQL): a version that moved on
+    records nothing and leaves the state as it was."""
+    await nadia(store)
+
+    def recorded(name: str) -> dict[str, Any]:
+        return {**event(name), "processed_at": NOW, "event_replies": [{"text": name}]}
+
+    async with store.turn() as held:
+        assert await rows.on(held).finish(rows.CREATE_STATE, {**CHAT, **state(1)}, recorded("e1"))
+    async with store.turn() as held:
+        turn = rows.on(held)
+        state_id = (await turn.one(rows.LOAD, {**CHAT, **event("e2")}))["state_id"]
+        stale = {**state(2, step="two"), "state_id": state_id, "seen_version": 0}
+        assert not await turn.finish(rows.SAVE_STATE, stale, recorded("e2"))
+        fresh = {**state(2, step="three"), "state_id": state_id, "seen_version": 1}
+        assert await turn.finish(rows.SAVE_STATE, fresh, recorded("e3"))
+    async with store.sessions() as session:
+        stored = await session.scalar(select(ConversationState))
+        events = (await session.scalars(select(ProcessedEvent.event_id))).all()
+    assert stored is not None and (stored.version, stored.data) == (2, {"step": "three"})
+    assert sorted(events) == ["e1", "e3"]
+
+
+async def test_a_steps_rows_and_the_last_writes_are_one_transaction(store: Database) -> None:
+    """What a step wrote through its session is kept with the state and the event, or
+    dropped with them when the version moved on."""
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    async with store.turn() as held:
+        await rows.on(held).finish(rows.CREATE_STATE, {**CHAT, **state(1)}, event_row("e1"))
+
+    async def turn(name: str, seen: int) -> None:
+        async with store.turn() as held:
+            turn = rows.on(held)
+            state_id = (await turn.one(rows.LOAD, {**CHAT, **event(name)}))["state_id"]
+            orm = AsyncSession(bind=held.connection, join_transaction_mode="rollback_only")
+            orm.add(Person(display_name=name))
+            await orm.flush()
+            saved = {**state(seen + 1), "state_id": state_id, "seen_version": seen}
+            if not await turn.finish(rows.SAVE_STATE, saved, event_row(name)):
+                raise RuntimeError("stale")
+
+    with pytest.raises(RuntimeError):
+        await turn("Inès", seen=0)
+    await turn("Bruno", seen=1)
+    async with store.sessions() as session:
+        people = (await session.scalars(select(Person.display_name))).all()
+        events = (await session.scalars(select(ProcessedEvent.event_id))).all()
+    assert people == ["Bruno"] and sorted(events) == ["Bruno", "e1"]
+
+
+def event_row(name: str) -> dict[str, Any]:
+    return {**event(name), "processed_at": NOW, "event_replies": []}
+
+
+@pytest.mark.postgres
+async def test_a_question_turn_holds_no_transaction_open_on_postgresql(
+    pg_db: Database, pg_server_url: str
+) -> None:
+    """The read runs alone: the server sees the turn's connection idle, not "idle in
+    transaction", until something writes; a write opens the transaction."""
+    from sqlalchemy import text
+
+    admin = Database(pg_server_url)
+
+    async def seen(pid: int) -> str:
+        async with admin.transaction() as connection:
+            query = text("SELECT state FROM pg_stat_activity WHERE pid = :pid")
+            return str(await connection.scalar(query, {"pid": pid}))
+
+    try:
+        async with pg_db.turn() as held:
+            turn = rows.on(held)
+            await turn.one(rows.LOAD, {**CHAT, **event("e1")})
+            pid = (await turn.one(select(func.pg_backend_pid().label("pid")), {}))["pid"]
+            assert await seen(pid) == "idle"
+            await turn.write(rows.RECORD, event_row("e1"))
+            assert await seen(pid) == "idle in transaction"
+    finally:
+        await admin.dispose()
+    async with pg_db.sessions() as session:
+        assert (await session.scalars(select(ProcessedEvent.event_id))).all() == ["e1"]

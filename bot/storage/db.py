@@ -79,8 +79,9 @@ def _adapter_runs_turns(dialect: Any) -> bool:
     """Whether SQLAlchemy's asyncpg adapter has what a direct turn calls (:class:`Held`).
 
     Three of its private parts: the cursor's coroutine that prepares and
-    runs a statement (starting the transaction first), the connection's
-    ``_transaction`` and the coroutine that commits or rolls it back.  They
+    runs a statement (starting the transaction first, unless the connection
+    is in ``autocommit``), the connection's ``_transaction`` and the
+    coroutine that commits or rolls it back.  They
     are checked here rather than assumed: a SQLAlchemy without them gets
     the ordinary path, with the same guarantees.
     """
@@ -92,6 +93,7 @@ def _adapter_runs_turns(dialect: Any) -> bool:
         hasattr(adapter.AsyncAdapt_asyncpg_cursor, "_prepare_and_execute")
         and hasattr(adapter.AsyncAdapt_asyncpg_connection, "_transaction")
         and hasattr(adapter.AsyncAdapt_asyncpg_connection, "_call_and_discard")
+        and hasattr(adapter.AsyncAdapt_asyncpg_connection, "autocommit")
     )
 
 
@@ -126,8 +128,8 @@ class Database:
         echo: bool = False,
         sqlite_inline: bool = True,
         sqlite_checkpoints_apart: bool = True,
-        pool_size: int = 10,
-        max_overflow: int = 5,
+        pool_size: int = 15,
+        max_overflow: int = 0,
         pool_timeout: float = 30.0,
     ) -> None:
         self.url = url

@@ -15,9 +15,7 @@ they differ.
 from __future__ import annotations
 
 import ast
-import asyncio
 import re
-import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import lru_cache, partial
@@ -39,7 +37,13 @@ from sqlalchemy.util import await_only, greenlet_spawn
 
 from bot.files import make_private, private_dir
 from bot.storage.checkpoints import FALLBACK_PAGES, Checkpointer
-from bot.storage.inline import InlineConnection, creator, reset_inline
+from bot.storage.held import (
+    Held,
+    adapter_runs_turns,
+    end_connection,
+    writes_open_the_transaction,
+)
+from bot.storage.inline import creator, reset_inline
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -69,32 +73,11 @@ def _ping(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
     dropped (a restart, an idle timeout) is replaced here by the pool,
     instead of failing the turn's first statement.
     """
+    dbapi_connection.autocommit = False  # whatever a turn left (Database.turn)
     try:
         await_only(dbapi_connection.driver_connection.fetchrow(";"))
     except Exception as exc:
         raise DisconnectionError("the server closed the connection") from exc
-
-
-def _adapter_runs_turns(dialect: Any) -> bool:
-    """Whether SQLAlchemy's asyncpg adapter has what a direct turn calls (:class:`Held`).
-
-    Three of its private parts: the cursor's coroutine that prepares and
-    runs a statement (starting the transaction first, unless the connection
-    is in ``autocommit``), the connection's ``_transaction`` and the
-    coroutine that commits or rolls it back.  They
-    are checked here rather than assumed: a SQLAlchemy without them gets
-    the ordinary path, with the same guarantees.
-    """
-    if dialect.driver != "asyncpg":
-        return False
-    from sqlalchemy.dialects.postgresql import asyncpg as adapter
-
-    return (
-        hasattr(adapter.AsyncAdapt_asyncpg_cursor, "_prepare_and_execute")
-        and hasattr(adapter.AsyncAdapt_asyncpg_connection, "_transaction")
-        and hasattr(adapter.AsyncAdapt_asyncpg_connection, "_call_and_discard")
-        and hasattr(adapter.AsyncAdapt_asyncpg_connection, "autocommit")
-    )
 
 
 def _checkpoints_elsewhere(dbapi_connection: Any, _record: Any) -> None:
@@ -136,7 +119,7 @@ class Database:
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         self.inline = False
-        """SQLite calls run in the loop's thread (:class:`InlineConnection`): they never wait."""
+        """SQLite calls run in the loop's thread (:class:`bot.storage.inline.InlineConnection`): they never wait."""
         kwargs: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
             database = parsed.database or ""
@@ -162,9 +145,13 @@ class Database:
         self.connections = 1 if self.is_sqlite else pool_size + max_overflow
         """The most connections the pool opens at once."""
         self.direct = self.inline or (
-            not self.is_sqlite and _adapter_runs_turns(self.engine.sync_engine.dialect)
+            not self.is_sqlite and adapter_runs_turns(self.engine.sync_engine.dialect)
         )
         """A turn runs the engine's statements on the driver's connection (:meth:`turn`)."""
+        if self.direct and not self.is_sqlite:
+            event.listen(
+                self.engine.sync_engine, "before_cursor_execute", writes_open_the_transaction
+            )
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
             event.listen(self.engine.sync_engine, "connect", self._private_files)
@@ -221,9 +208,9 @@ class Database:
         try:
             yield AsyncConnection(self.engine, sync)
         except BaseException:
-            await greenlet_spawn(_end, sync, False)
+            await greenlet_spawn(end_connection, sync, False)
             raise
-        await greenlet_spawn(_end, sync, True)
+        await greenlet_spawn(end_connection, sync, True)
 
     @asynccontextmanager
     async def turn(self) -> AsyncIterator[Held]:
@@ -238,10 +225,19 @@ class Database:
         check-in needs no crossing into SQLAlchemy's synchronous side (check-out,
         begin, commit and check-in through SQLAlchemy were about a tenth of a
         question turn).  On PostgreSQL they go to the coroutine of SQLAlchemy's
-        asyncpg adapter that its own cursor awaits, which opens the
-        transaction at the first statement, as SQLAlchemy does: a session made
-        later runs in the same transaction (SQLAlchemy's connection, its
-        greenlet and its execution context were a third of a turn's CPU).
+        asyncpg adapter that its own cursor awaits (SQLAlchemy's connection,
+        its greenlet and its execution context were a third of a turn's CPU),
+        and the connection starts in ``autocommit``: the turn's reads, its
+        own and a session's, run alone, each seeing what it would see in a
+        ``READ COMMITTED`` transaction (what was committed when it starts),
+        and a turn that only reads ends with one statement writing its state
+        and its event together, atomic by itself.  The first other write, or
+        a read that locks rows, opens the transaction
+        (:func:`writes_open_the_transaction`, ``AdaptedRows.write``); what
+        follows runs in it, the last statement included.  Each exchange with
+        the server costs a turn about a tenth of a millisecond of CPU: a
+        question turn made six, it makes three (the check-out's ping, the
+        read, the write).
         The guarantees are those of :meth:`transaction`.  SQLAlchemy's
         listeners see every statement (``before_cursor_execute``); its
         ``begin`` and ``commit`` events fire only for a turn that made its
@@ -253,6 +249,8 @@ class Database:
             return
         fairy = await self._check_out()
         held = Held(self.engine, fairy, None)
+        if held.adapted is not None:
+            held.adapted.autocommit = True  # reads alone until something writes
         try:
             yield held
         except BaseException:
@@ -326,126 +324,10 @@ class Database:
             self.checkpoints.stop()
 
 
-class Held:
-    """A turn's connection in its transaction (:meth:`Database.turn`).
-
-    On the direct path, :attr:`sqlite` is the driver's connection on a
-    SQLite file, :attr:`adapted` SQLAlchemy's asyncpg adapter on PostgreSQL
-    (each None elsewhere); :attr:`connection` is SQLAlchemy's, in the same
-    transaction, made on first use there.
-    """
-
-    def __init__(
-        self,
-        engine: AsyncEngine,
-        fairy: PoolProxiedConnection | None,
-        connection: AsyncConnection | None,
-    ) -> None:
-        self.engine = engine
-        self._fairy = fairy
-        self._connection = connection
-        driver = fairy.driver_connection if fairy is not None else None
-        self.sqlite = driver.sqlite if isinstance(driver, InlineConnection) else None
-        self.adapted: Any = (
-            fairy.dbapi_connection if fairy is not None and self.sqlite is None else None
-        )
-
-    @property
-    def connection(self) -> AsyncConnection:
-        """SQLAlchemy's connection in the turn's transaction (an ORM session binds to it).
-
-        Made on the connection already checked out: no I/O (SQLite's begin
-        is the driver's at the first write, asyncpg's the adapter's at the
-        first statement, if the turn has not sent one yet), so no await.
-        """
-        if self._connection is None:
-            sync = Connection(self.engine.sync_engine, connection=self._fairy)
-            sync.begin()
-            self._connection = AsyncConnection(self.engine, sync)
-        return self._connection
-
-    @property
-    def sync_connection(self) -> Connection | None:
-        """SQLAlchemy's synchronous connection if one was made (what its event listeners get)."""
-        return self._connection.sync_connection if self._connection is not None else None
-
-    async def end(self, *, commit: bool) -> None:
-        """Commit or roll back, and give the connection back to the pool (direct path)."""
-        assert self._fairy is not None
-        if self._connection is not None:
-            sync = self._connection.sync_connection
-            assert sync is not None
-            await greenlet_spawn(_end, sync, commit)
-        elif self.sqlite is not None:
-            self._end_sqlite(self._fairy, self.sqlite, commit)
-        else:
-            # Shielded: a cancelled turn still gives its connection back, in a known state.
-            await asyncio.shield(self._end_adapted(self._fairy, commit))
-
-    @staticmethod
-    def _end_sqlite(fairy: PoolProxiedConnection, sqlite: sqlite3.Connection, commit: bool) -> None:
-        try:
-            if commit:
-                sqlite.commit()
-            else:
-                sqlite.rollback()
-        except sqlite3.Error as exc:
-            sqlite.rollback()
-            raise DBAPIError.instance(
-                "COMMIT", None, exc, sqlite3.Error, hide_parameters=True
-            ) from exc
-        finally:
-            fairy.close()
-
-    async def _end_adapted(self, fairy: PoolProxiedConnection, commit: bool) -> None:
-        """asyncpg's commit or rollback, as the adapter's would; a failed one drops the connection.
-
-        Its state after a failed ``COMMIT`` or ``ROLLBACK`` is unknown (the
-        server may be gone): the pool closes it rather than lend it again.
-        """
-        adapted = self.adapted
-        transaction = adapted._transaction
-        try:
-            if transaction is not None:
-                ending = transaction.commit if commit else transaction.rollback
-                await adapted._call_and_discard(ending)
-        except Exception as exc:
-            await greenlet_spawn(fairy.invalidate, exc)
-            dialect = self.engine.sync_engine.dialect
-            raise DBAPIError.instance(
-                "COMMIT" if commit else "ROLLBACK",
-                None,
-                adapter_error(adapted, exc),
-                dialect.loaded_dbapi.Error,
-                hide_parameters=True,
-                dialect=dialect,
-            ) from exc
-        await greenlet_spawn(fairy.close)
-
-
-def adapter_error(adapted: Any, exc: Exception) -> Exception:
-    """asyncpg's error under the class SQLAlchemy's adapter gives it, as its cursor does."""
-    try:
-        adapted._handle_exception(exc)
-    except Exception as translated:
-        return translated
-    return exc
-
-
 def _open(engine: Engine) -> Connection:
     connection = engine.connect()
     connection.begin()
     return connection
-
-
-def _end(connection: Connection, commit: bool) -> None:
-    try:
-        if commit:
-            connection.commit()
-        else:
-            connection.rollback()
-    finally:
-        connection.close()
 
 
 @lru_cache(maxsize=1)

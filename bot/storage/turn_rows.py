@@ -47,7 +47,7 @@ from sqlalchemy.sql import Delete, Insert, Select, Update
 from sqlalchemy.sql.elements import BindParameter
 
 from bot.storage import people, state
-from bot.storage.db import Held
+from bot.storage.held import Held
 from bot.storage.inline import InlineConnection
 
 # The tables, not the mapped classes: a statement on a mapped class goes through
@@ -314,12 +314,9 @@ class DirectRows(TurnRows):
             ) from exc
         return prepared, cursor
 
-    async def _read(self, statement: Statement, params: Mapping[str, Any]) -> tuple[Prepared, Any]:
-        return await self._run(statement, params)
-
     async def one(self, statement: Statement, params: Mapping[str, Any]) -> Mapping[str, Any]:
         """The one row ``statement`` reads."""
-        prepared, cursor = await self._read(statement, params)
+        prepared, cursor = await self._run(statement, params)
         raw = cursor.fetchall()
         if len(raw) != 1:
             raise ValueError(f"one row expected, {len(raw)} read")
@@ -343,10 +340,12 @@ class InlineRows(DirectRows):
 class AdaptedRows(DirectRows):
     """On PostgreSQL: the coroutine SQLAlchemy's asyncpg cursor awaits, awaited here.
 
-    It opens the transaction at the turn's first statement, prepares each
-    statement once per connection and gives asyncpg's errors the adapter's
-    classes: what SQLAlchemy's path does, without its execution context,
-    result object and greenlet.
+    It prepares each statement once per connection, gives asyncpg's errors
+    the adapter's classes and opens the transaction when the connection is
+    not in ``autocommit``: what SQLAlchemy's path does, without its
+    execution context, result object and greenlet.  A turn's reads run
+    alone until something writes (:meth:`bot.storage.db.Database.turn`):
+    :meth:`write` opens the transaction, :meth:`finish` joins it if open.
     """
 
     def __init__(self, adapted: Any, *args: Any) -> None:
@@ -356,45 +355,28 @@ class AdaptedRows(DirectRows):
     async def _execute(self, cursor: Any, sql: str, values: tuple[Any, ...]) -> None:
         await cursor._prepare_and_execute(sql, values)
 
-    async def _alone(self, statement: Statement, params: Mapping[str, Any]) -> tuple[Prepared, Any]:
-        """Run ``statement`` without opening a transaction, if none is open yet.
-
-        For a read, and for the turn's last write, which is one statement
-        (:data:`RECORDED_AFTER`), atomic by itself.  A question turn then
-        costs its read and its write, without ``BEGIN`` and ``COMMIT``:
-        each exchange with the server was a fifth of a turn's CPU.  The read
-        sees what it would see in a transaction (each statement of a
-        ``READ COMMITTED`` transaction reads what was committed when it
-        starts), and the write's version check and the event's key stop a
-        concurrent writer as before.  A step that writes opens the
-        transaction (its session's first statement, or :meth:`write`): the
-        last write then joins it.
-        """
-        adapted = self.dbapi
-        if adapted._transaction is not None:
-            return await self._run(statement, params)
-        adapted.autocommit = True
-        try:
-            return await self._run(statement, params)
-        finally:
-            adapted.autocommit = False
-
-    _read = _alone
+    async def write(self, statement: Statement, params: Mapping[str, Any]) -> int:
+        """Run ``statement`` in the turn's transaction, opened here if it is not yet."""
+        self.dbapi.autocommit = False
+        return await super().write(statement, params)
 
     async def finish(
         self, state: Insert | Update, state_params: Mapping[str, Any], event: Mapping[str, Any]
     ) -> bool:
-        """The state and the event in one statement: one exchange instead of two."""
-        count: int = (await self._alone(RECORDED_AFTER[state], {**state_params, **event}))[
-            1
-        ].rowcount
+        """The state and the event in one statement: one exchange instead of two.
+
+        Atomic by itself: run alone when nothing in the turn wrote before it
+        (:meth:`bot.storage.db.Database.turn`), else in the turn's transaction.
+        """
+        statement = RECORDED_AFTER[state]
+        count: int = (await self._run(statement, {**state_params, **event}))[1].rowcount
         return count == 1
 
 
 def on(target: Held | AsyncConnection) -> TurnRows:
     """The way to run the engine's statements on a turn's connection (in its transaction).
 
-    A turn's :class:`~bot.storage.db.Held` on the direct path, or a
+    A turn's :class:`~bot.storage.held.Held` on the direct path, or a
     checked-out connection whose driver is inline: straight to the driver
     (no await needed to reach it); anything else through Core.
     """

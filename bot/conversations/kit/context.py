@@ -25,7 +25,7 @@ from bot.answers import Invalid, close_words, fold
 from bot.config import Settings
 from bot.conversations.kit.flow import Retry
 from bot.messages import Choice, Incoming, Reply
-from bot.storage.db import Held
+from bot.storage.held import Held
 from bot.storage.progress import LongWork
 
 if TYPE_CHECKING:

@@ -58,10 +58,11 @@ def reads_alone(sql: str) -> bool:
 def adapter_runs_turns(dialect: Any) -> bool:
     """Whether SQLAlchemy's asyncpg adapter has what a direct turn calls (:class:`Held`).
 
-    Three of its private parts: the cursor's coroutine that prepares and
+    Four of its private parts, the cursor's coroutine that prepares and
     runs a statement (starting the transaction first, unless the connection
-    is in ``autocommit``), the connection's ``_transaction`` and the
-    coroutine that commits or rolls it back.  They
+    is in ``autocommit``), the connection's ``_transaction``, the coroutine
+    that commits or rolls it back and the method that gives asyncpg's
+    errors their classes, and its ``autocommit``.  They
     are checked here rather than assumed: a SQLAlchemy without them gets
     the ordinary path, with the same guarantees.
     """
@@ -73,6 +74,7 @@ def adapter_runs_turns(dialect: Any) -> bool:
         hasattr(adapter.AsyncAdapt_asyncpg_cursor, "_prepare_and_execute")
         and hasattr(adapter.AsyncAdapt_asyncpg_connection, "_transaction")
         and hasattr(adapter.AsyncAdapt_asyncpg_connection, "_call_and_discard")
+        and hasattr(adapter.AsyncAdapt_asyncpg_connection, "_handle_exception")
         and hasattr(adapter.AsyncAdapt_asyncpg_connection, "autocommit")
     )
 
@@ -107,7 +109,7 @@ class Held:
 
         Made on the connection already checked out: no I/O (SQLite's begin
         is the driver's at the first write, asyncpg's the adapter's at the
-        first statement, if the turn has not sent one yet), so no await.
+        first write or locking read), so no await.
         """
         if self._connection is None:
             sync = Connection(self.engine.sync_engine, connection=self._fairy)

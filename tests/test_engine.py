@@ -333,3 +333,31 @@ async def test_a_peak_queues_fairly_each_persons_messages_behind_their_own(
     anna = [t for t in echo.order if t.startswith("anna")]
     assert anna == ["anna 1", "anna 2", "anna 3"]
     assert echo.order.index("p0 1") < echo.order.index("anna 2")  # not behind Anna's next
+
+
+async def test_two_processes_racing_on_one_person_keep_one_effect_per_event(
+    store: Database, settings: Settings, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Two engines on one database (two processes): the same event handled by both at once
+    is kept once and both answer alike; two events of one person at once are both kept,
+    one after the other (the state's version check starts the loser over)."""
+    from bot.storage.state import ConversationState, ProcessedEvent
+
+    caplog.set_level(logging.INFO, logger="bot.engine")
+    first, second = (SlowEcho(store, settings, FEATURES, clock=clock) for _ in range(2))
+    same = Incoming(Platform.CONSOLE, "anna", "anna", "anna-1", text="anna 1")
+    replies = await asyncio.gather(first.handle(same), second.handle(same))
+    assert [r[0].text for r in replies] == ["reçu anna 1", "reçu anna 1"]
+    other = [
+        Incoming(Platform.CONSOLE, "anna", "anna", f"anna-{n}", text=f"anna {n}") for n in (2, 3)
+    ]
+    replies = await asyncio.gather(first.handle(other[0]), second.handle(other[1]))
+    assert [r[0].text for r in replies] == ["reçu anna 2", "reçu anna 3"]
+    async with store.sessions() as session:
+        events = (await session.scalars(select(ProcessedEvent.event_id))).all()
+        versions = (await session.scalars(select(ConversationState.version))).all()
+    assert sorted(events) == ["anna-1", "anna-2", "anna-3"]
+    assert versions == [3]  # one state, written once per event kept
+    if not store.is_sqlite:  # PostgreSQL runs both turns at once: the races did happen
+        assert "retrying event after IntegrityError" in caplog.text
+        assert "retrying event after StaleState" in caplog.text

@@ -73,7 +73,6 @@ def _ping(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
     dropped (a restart, an idle timeout) is replaced here by the pool,
     instead of failing the turn's first statement.
     """
-    dbapi_connection.autocommit = False  # whatever a turn left (Database.turn)
     try:
         await_only(dbapi_connection.driver_connection.fetchrow(";"))
     except Exception as exc:
@@ -148,15 +147,15 @@ class Database:
             not self.is_sqlite and adapter_runs_turns(self.engine.sync_engine.dialect)
         )
         """A turn runs the engine's statements on the driver's connection (:meth:`turn`)."""
-        if self.direct and not self.is_sqlite:
-            event.listen(
-                self.engine.sync_engine, "before_cursor_execute", writes_open_the_transaction
-            )
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
             event.listen(self.engine.sync_engine, "connect", self._private_files)
         else:
             event.listen(self.engine.sync_engine.pool, "checkout", _ping)
+        if self.direct and not self.is_sqlite:
+            event.listen(
+                self.engine.sync_engine, "before_cursor_execute", writes_open_the_transaction
+            )
         self.checkpoints: Checkpointer | None = None
         """The thread that copies the log into the file (a SQLite file's main engine)."""
         if self.inline:

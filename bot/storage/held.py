@@ -123,8 +123,14 @@ class Held:
         return self._connection.sync_connection if self._connection is not None else None
 
     async def end(self, *, commit: bool) -> None:
-        """Commit or roll back, and give the connection back to the pool (direct path)."""
+        """Commit or roll back, and give the connection back to the pool (direct path).
+
+        A PostgreSQL connection goes back transactional: the turn's reads ran
+        alone (``autocommit``), the next user of the connection may not.
+        """
         assert self._fairy is not None
+        if self.adapted is not None:
+            self.adapted.autocommit = False  # before any await: a cancellation cannot skip it
         if self._connection is not None:
             sync = self._connection.sync_connection
             assert sync is not None

@@ -16,6 +16,14 @@ SQLite: a file).  Latency is measured per message inside the worker, from
 the call to the engine to its replies (no transport).  It prints figures and
 asserts nothing.
 
+Each process has served before the burst: as many people as it runs turns at
+once play the session untimed first (``WARM_PEOPLE``), as a bot that has
+been up for a while has its connections open, its statements prepared and
+its dialogues loaded; ``--cold`` measures a process that has served nobody
+(a restart in the middle of a peak).  ``--by-message`` adds each message's
+p50 and p95: at saturation everyone's same message arrives in a wave, so
+the heaviest message sets the p95.
+
 ``--inbox`` measures ``formabot run --workers N`` instead (:mod:`bench.load_inbox`):
 the people are Telegram users behind a loopback "platform" (JSON lines over loopback TCP), one
 receiving process records their messages in the durable inbox and handles
@@ -46,6 +54,9 @@ from sqlalchemy.engine import make_url
 
 SESSION = ("/formations", "/formation", "Titre {n}", "/annuler", "/aide", "/echeances", "Terminé")
 
+WARM_PEOPLE = 15
+"""People who play the session once, untimed, before the burst: the default pool's size."""
+
 
 async def prepare(url: str, people: int, platform: str = "console") -> None:
     """The demo organisation and ``people`` formateurs, each with a console identity."""
@@ -72,8 +83,12 @@ async def prepare(url: str, people: int, platform: str = "console") -> None:
     await database.dispose()
 
 
-async def worker(url: str, first: int, count: int, start_at: float) -> None:
-    """Play people ``first`` … ``first + count - 1``; print their latencies as JSON."""
+async def worker(url: str, first: int, count: int, start_at: float, warm: bool = True) -> None:
+    """Play people ``first`` … ``first + count - 1``; print their latencies as JSON.
+
+    ``warm``: the first :data:`WARM_PEOPLE` of them play the session once before
+    ``start_at``, untimed.
+    """
     from bot.app import build_engine
     from bot.config import Settings
     from bot.messages import Incoming, Platform
@@ -82,6 +97,7 @@ async def worker(url: str, first: int, count: int, start_at: float) -> None:
     database = Database(url)
     engine = build_engine(database, Settings(database_url=url, data_dir=Path(tempfile.mkdtemp())))
     latencies: list[float] = []
+    messages: list[int] = []
 
     async def person(n: int) -> None:
         for index, line in enumerate(SESSION):
@@ -96,23 +112,50 @@ async def worker(url: str, first: int, count: int, start_at: float) -> None:
             started = time.perf_counter()
             await engine.handle(message)
             latencies.append(time.perf_counter() - started)
+            messages.append(index)
 
+    if warm:
+        await asyncio.gather(*(person(n) for n in range(first, first + min(count, WARM_PEOPLE))))
+        latencies.clear()
+        messages.clear()
     await asyncio.sleep(max(0.0, start_at - time.time()))
     began, cpu = time.time(), time.process_time()
     await asyncio.gather(*(person(n) for n in range(first, first + count)))
     cpu = time.process_time() - cpu
-    print(json.dumps({"latencies": latencies, "began": began, "ended": time.time(), "cpu": cpu}))
+    ended = time.time()
+    print(
+        json.dumps(
+            {
+                "latencies": latencies,
+                "messages": messages,
+                "began": began,
+                "ended": ended,
+                "cpu": cpu,
+            }
+        )
+    )
     await database.dispose()
 
 
-def run_case(url: str, people: int, processes: int) -> dict[str, float]:
+def run_case(url: str, people: int, processes: int, warm: bool = True) -> dict[str, Any]:
     asyncio.run(prepare(url, people))
-    start_at = time.time() + 3.0  # every worker imported and connected by then
+    # Every worker imported, connected and warmed up by then.
+    start_at = time.time() + 4.0
     share = [people // processes + (1 if i < people % processes else 0) for i in range(processes)]
     firsts = [sum(share[:i]) for i in range(processes)]
     workers = [
         subprocess.Popen(
-            [sys.executable, "-m", "bench.load", "--worker", url, str(f), str(c), str(start_at)],
+            [
+                sys.executable,
+                "-m",
+                "bench.load",
+                "--worker",
+                url,
+                str(f),
+                str(c),
+                str(start_at),
+                "warm" if warm else "cold",
+            ],
             stdout=subprocess.PIPE,
             env={**os.environ, "FORMABOT_LOG_LEVEL": "WARNING"},
         )
@@ -120,12 +163,24 @@ def run_case(url: str, people: int, processes: int) -> dict[str, float]:
     ]
     results = [json.loads(w.communicate()[0].decode().strip().splitlines()[-1]) for w in workers]
     latencies = [x for r in results for x in r["latencies"]]
+    messages = [x for r in results for x in r["messages"]]
     wall = max(r["ended"] for r in results) - min(r["began"] for r in results)
-    return figures(latencies, wall, sum(r["cpu"] for r in results))
+    return figures(latencies, wall, sum(r["cpu"] for r in results), messages)
 
 
-def figures(latencies: list[float], wall: float, cpu: float) -> dict[str, Any]:
-    """What a run prints: turns/s, p50, p95, max, and the CPU spent per turn."""
+def figures(
+    latencies: list[float], wall: float, cpu: float, messages: list[int] | None = None
+) -> dict[str, Any]:
+    """What a run prints: turns/s, p50, p95, max, the CPU spent per turn.
+
+    ``messages`` (the index in :data:`SESSION` of each latency's message) adds
+    ``by_message``: each message's p50 and p95.
+    """
+    by_message: dict[str, tuple[float, float]] = {}
+    for index, line in enumerate(SESSION):
+        these = [x for x, m in zip(latencies, messages or (), strict=False) if m == index]
+        if len(these) >= 2:
+            by_message[line] = (statistics.median(these), statistics.quantiles(these, n=20)[-1])
     latencies = sorted(latencies)
     return {
         "turns": len(latencies),
@@ -134,6 +189,7 @@ def figures(latencies: list[float], wall: float, cpu: float) -> dict[str, Any]:
         "p95": statistics.quantiles(latencies, n=20)[-1],
         "max": latencies[-1],
         "cpu_ms": cpu * 1000 / len(latencies),
+        "by_message": by_message,
     }
 
 
@@ -156,7 +212,11 @@ def main() -> None:
     parser.add_argument("--people", default="50,500")
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--processes", default="1,2")
-    parser.add_argument("--worker", nargs=4, metavar=("URL", "FIRST", "COUNT", "START"))
+    parser.add_argument("--worker", nargs=5, metavar=("URL", "FIRST", "COUNT", "START", "WARM"))
+    parser.add_argument(
+        "--cold", action="store_true", help="no untimed session before the burst (a fresh start)"
+    )
+    parser.add_argument("--by-message", action="store_true", help="also each message's p50 and p95")
     parser.add_argument("--inbox", action="store_true", help="through the inbox, N processes")
     parser.add_argument("--handle", nargs=4, metavar=("URL", "PORT", "ROLE", "CLAIM"))
     parser.add_argument(
@@ -173,8 +233,8 @@ def main() -> None:
         asyncio.run(load_inbox.handler(url, int(port), role, claim == "claim"))
         return
     if args.worker:
-        url, first, count, start = args.worker
-        asyncio.run(worker(url, int(first), int(count), float(start)))
+        url, first, count, start, warm = args.worker
+        asyncio.run(worker(url, int(first), int(count), float(start), warm == "warm"))
         return
     claims = [c == "yes" for c in args.claims.split(",")]
     if not all(claims) and set(args.processes.split(",")) != {"1"}:
@@ -187,6 +247,12 @@ def main() -> None:
         cluster = Cluster()
         server = cluster.start()
     print(f"Chaque personne : {len(SESSION)} messages ({', '.join(SESSION)}).")
+    print(
+        "Processus neufs (--cold)."
+        if args.cold
+        else f"Chaque processus a déjà servi : {WARM_PEOPLE} personnes ont joué la séance avant,"
+        " sans chronomètre."
+    )
     shares = (
         " tours par processus | réclamations par tour (manquées) |"
         " par transaction : reçus / fins / réclamations |"
@@ -216,10 +282,12 @@ def main() -> None:
 
                             asyncio.run(prepare(url, people, "telegram"))
                             r = asyncio.run(
-                                load_inbox.run_case(url, people, processes, SESSION, claim)
+                                load_inbox.run_case(
+                                    url, people, processes, SESSION, claim, not args.cold
+                                )
                             )
                         else:
-                            r = run_case(url, people, processes)
+                            r = run_case(url, people, processes, not args.cold)
                     alone = "" if claim else " sans réclamation"
                     print(
                         f"| {database} | {people} | {processes}{alone} | {r['turns']:.0f} | "
@@ -234,6 +302,11 @@ def main() -> None:
                         ),
                         flush=True,
                     )
+                    if args.by_message:
+                        for line, (p50, p95) in r["by_message"].items():
+                            print(
+                                f"|   {line} | | | | | {p50 * 1000:.0f} ms | {p95 * 1000:.0f} ms |"
+                            )
     finally:
         if cluster is not None:
             cluster.stop()

@@ -70,9 +70,21 @@ async def handler(url: str, driver: int, role: str, claim: bool = True) -> None:
 
     inbox = Inbox(engine, Platform.TELEGRAM, deliver, shared=claim)
     stop = asyncio.Event()
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
 
     batches = 0
+    cpu = time.process_time()
+
+    def count_from_now() -> None:
+        """SIGUSR1, after the warm-up: the figures are the burst's alone."""
+        nonlocal turns, batches, cpu
+        turns = batches = 0
+        inbox.claims_tried = inbox.claims_failed = 0
+        inbox._marks.writes = inbox._claims.writes = 0
+        cpu = time.process_time()
+
+    loop.add_signal_handler(signal.SIGUSR1, count_from_now)
 
     async def record() -> None:
         nonlocal batches
@@ -130,9 +142,18 @@ async def handler(url: str, driver: int, role: str, claim: bool = True) -> None:
 
 
 async def run_case(
-    url: str, people: int, processes: int, session: Sequence[str], claim: bool = True
+    url: str,
+    people: int,
+    processes: int,
+    session: Sequence[str],
+    claim: bool = True,
+    warm: bool = True,
 ) -> dict[str, Any]:
-    """People × ``session`` through a receiver and ``processes - 1`` workers."""
+    """People × ``session`` through a receiver and ``processes - 1`` workers.
+
+    ``warm``: the first :data:`bench.load.WARM_PEOPLE` people play ``session``
+    once, untimed, before everyone starts.
+    """
     waiting: dict[str, asyncio.Future[float]] = {}
 
     async def answers(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -166,6 +187,7 @@ async def run_case(
         ports.append(json.loads(await process.stdout.readline())["port"])
     _, platform = await asyncio.open_connection("127.0.0.1", ports[0])
     latencies: list[float] = []
+    messages: list[int] = []
     loop = asyncio.get_running_loop()
 
     async def person(n: int) -> None:
@@ -176,8 +198,16 @@ async def run_case(
             started = time.perf_counter()
             platform.write(json.dumps(message).encode() + b"\n")
             latencies.append(await waiting[event] - started)
+            messages.append(index)
 
     await asyncio.sleep(2.0)  # every handler connected and polling
+    if warm:
+        await asyncio.gather(*(person(n) for n in range(min(people, load.WARM_PEOPLE))))
+        latencies.clear()
+        messages.clear()
+        for process in handlers:
+            process.send_signal(signal.SIGUSR1)
+        await asyncio.sleep(0.2)  # every handler counts from here
     began = time.perf_counter()
     await asyncio.gather(*(person(n) for n in range(people)))
     wall = time.perf_counter() - began
@@ -189,7 +219,7 @@ async def run_case(
         results.append(json.loads(out.decode().strip().splitlines()[-1]))
     server.close()
     return {
-        **load.figures(latencies, wall, sum(r["cpu"] for r in results)),
+        **load.figures(latencies, wall, sum(r["cpu"] for r in results), messages),
         "shares": " / ".join(str(r["turns"]) for r in results),
         "tried": sum(r["tried"] for r in results) / len(latencies),
         "failed": sum(r["failed"] for r in results) / len(latencies),

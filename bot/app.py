@@ -203,6 +203,9 @@ async def serve(
     ``worker``: the transports and nothing else (no sender, no scheduler).
     """
     stop = asyncio.Event()
+    # PostgreSQL's connections opened while the transports connect, not under
+    # the first turns: a restart in a peak gets its queued updates at once.
+    opening = asyncio.create_task(db.open_connections())
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         try:
@@ -236,11 +239,13 @@ async def serve(
         log.info("stopping before the transports were reachable")
         for transport in transports:
             await transport.stop()
+        opening.cancel()
+        await asyncio.gather(opening, return_exceptions=True)
         await endpoint.stop()
         return
     stopping.cancel()
     starting.result()  # a transport that failed to start for good (a wrong token) says so
-    tasks = [asyncio.create_task(warm_up())]
+    tasks = [opening, asyncio.create_task(warm_up())]
     if not worker:
         tasks.append(asyncio.create_task(after(BACKGROUND_AFTER, lambda: sender.run_forever(stop))))
         tasks.append(

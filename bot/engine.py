@@ -23,7 +23,6 @@ concurrently.
 from __future__ import annotations
 
 import asyncio
-import difflib
 import logging
 import time
 import traceback
@@ -53,6 +52,7 @@ from bot.storage import turn_rows as rows
 from bot.storage.base import utcnow
 from bot.storage.db import Database
 from bot.storage.people import Role
+from bot.typos import closest_commands, spoken_commands
 
 log = logging.getLogger(__name__)
 
@@ -469,25 +469,3 @@ def account(incoming: Incoming) -> tuple[str, str]:
 def _offers(ctx: Context, typed: str) -> bool:
     """The current question offers a choice of that very name (then it is that choice)."""
     return any(fold(label) == typed for label, _ in ctx.data.get("_options") or [])
-
-
-def closest_commands(word: str, commands: list[str]) -> list[str]:
-    """At most three of ``commands`` within a typo or two of ``word`` ("absense", "formaton")."""
-    typed = fold(word).replace(" ", "")
-    if not typed:
-        return []
-    if typed in commands:
-        return [typed]
-    ratios = {c: difflib.SequenceMatcher(None, typed, c).ratio() for c in commands}
-    best = max(ratios.values(), default=0.0)
-    # Only the best ones: "absense" is /absence, not also /absences.
-    return sorted(
-        (c for c, r in ratios.items() if r >= 0.75 and r >= best - 0.03),
-        key=lambda c: -ratios[c],
-    )[:3]
-
-
-def spoken_commands(commands: list[str]) -> str:
-    """ "/absence", "/absence ou /absences", "/a, /b ou /c": as a sentence says them."""
-    named = [f"/{c}" for c in commands]
-    return " ou ".join(filter(None, (", ".join(named[:-1]), *named[-1:])))

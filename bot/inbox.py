@@ -54,7 +54,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -72,6 +72,11 @@ from bot.storage.inbox import LEASE, InboxUpdate, Pending
 from bot.storage.state import redelivery_window
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+NOTHING: tuple[None, None] = (None, None)
+"""No replies and no mark: another process had the update."""
 
 SHARED_PLATFORMS = frozenset({Platform.TELEGRAM})
 """Platforms whose updates any process may handle: it can answer with the token alone.
@@ -367,9 +372,12 @@ class Inbox:
                     await self.engine.budget.wait(account(item.incoming))
                 if self._slots is None:
                     self._slots = asyncio.Semaphore(self.concurrency)
-                async with self._slots:
+                async with self._slots:  # a turn and its sending; the done mark after it
                     taken = not self.shared or item.claimed or await self._claim(item)
-                    replies = await self._handle(item) if taken else None
+                    turn = partial(self._turn, item)
+                    replies, done = await self._again(str(item.row), turn) if taken else NOTHING
+                if done is not None:  # retried alone: the turn is kept, its replies counted
+                    await self._again(f"{item.row}, its done mark", partial(self._marks, done))
                 queue.popleft()
                 self._queued.discard(item.row)
                 self._held.discard(item.row)
@@ -402,18 +410,18 @@ class Inbox:
                 if not left.done.done():
                     left.done.cancel()
 
-    async def _handle(self, item: _Item) -> list[Reply]:
-        """One update: the turn, its replies, the mark; retried while the database fails."""
-        attempt = 0
+    async def _again(self, what: str, attempt: Callable[[], Awaitable[T]]) -> T:
+        """``attempt()`` until the database takes it, 1 s, 2 s … 30 s apart (the person waits)."""
+        failures = 0
         while True:
             try:
-                return await self._turn(item)
-            except Exception as exc:  # the database is away: keep the person's order
-                attempt += 1
-                log_failure(f"inbox update {item.row} (attempt {attempt})", exc)
-                await asyncio.sleep(min(30.0, 0.5 * 2 ** min(attempt, 6)))
+                return await attempt()
+            except Exception as exc:  # the database is away
+                failures += 1
+                log_failure(f"inbox update {what} (attempt {failures})", exc)
+                await asyncio.sleep(min(30.0, 0.5 * 2.0 ** min(failures, 6)))
 
-    async def _turn(self, item: _Item) -> list[Reply]:
+    async def _turn(self, item: _Item) -> tuple[list[Reply], Done]:
         typing = self.typing
         replies = await while_slow(
             self.engine.handle(item.incoming),
@@ -438,8 +446,7 @@ class Inbox:
                 type(exc).__name__,
             )
             left = replies[item.sent :]
-        await self._marks(Done(item.row, item.sent, item.incoming, left))
-        return replies
+        return replies, Done(item.row, item.sent, item.incoming, left)
 
     # --- stopping -----------------------------------------------------------------
 

@@ -33,3 +33,27 @@ async def test_each_person_sees_what_is_theirs_to_see(db: Database) -> None:
         for forged in (theirs.id, elsewhere.id, "abc", None, 10_000):
             assert await load_formation(session, people.formateur, forged) is None
         assert await load_formation(session, people.admin, elsewhere.id) is None
+
+
+async def test_what_a_member_sees_follows_the_database_from_one_turn_to_the_next(
+    db: Database,
+) -> None:
+    """The conditions are kept per member, not the answer: a formation added, one deleted,
+    a formatrice made admin are seen at the next question."""
+    async with db.sessions() as session, session.begin():
+        people = await cast(session)
+        first = await a_formation(session, people.formateur, title="Première")
+
+        async def titles(who: Member) -> list[str]:
+            return [f.title for f in await visible_formations(session, who)]
+
+        assert await titles(people.formateur) == ["Première"]
+        await a_formation(session, people.formateur, title="Seconde", start=date(2027, 1, 4))
+        assert await titles(people.formateur) == ["Seconde", "Première"]
+        first.deleted_at = first.created_at
+        await session.flush()
+        assert await titles(people.formateur) == ["Seconde"]
+        await a_formation(session, people.colleague, title="De Chloé")
+        promoted = Member(people.formateur.organisation_id, people.formateur.person_id, True)
+        assert await titles(promoted) == ["Seconde", "De Chloé"]
+        assert await titles(people.formateur) == ["Seconde"]

@@ -147,6 +147,72 @@ async def test_one_persons_updates_in_order_and_others_meanwhile(
     assert chat.texts().index("reçu vite") < chat.texts().index("reçu m1")
 
 
+async def test_a_turn_waiting_for_its_done_mark_leaves_its_slot_to_the_next_person(
+    echo: Echo, store: Database
+) -> None:
+    """One slot: while the first person's mark is held up, the second person's turn runs and
+    is answered; the first person's next update waits for that mark, in order."""
+    chat, bruno_answered, marking = Chat(), asyncio.Event(), asyncio.Event()
+
+    async def deliver(incoming: Incoming, *rest: Any) -> None:
+        await chat.deliver(incoming, *rest)
+        if incoming.user == "bruno":
+            bruno_answered.set()
+
+    inbox = Inbox(echo, Platform.TELEGRAM, deliver, concurrency=1)
+    write, go_on = inbox._marks.write, asyncio.Event()
+
+    async def held_up(marks: list[Any]) -> Sequence[Any]:
+        if not marking.is_set():  # the first mark, Anne's, waits
+            marking.set()
+            await go_on.wait()
+        return await write(marks)
+
+    inbox._marks.write = held_up
+    first = await inbox.record([(message("anne", "a0", "un"), {})])
+    await asyncio.wait_for(marking.wait(), 20)
+    later = await inbox.record([(message("anne", "a1", "deux"), {})])
+    other = await inbox.record([(message("bruno", "b0", "salut"), {})])
+    await asyncio.wait_for(bruno_answered.wait(), 20)  # the slot was free: before Anne's mark
+    assert echo.ran == ["a0", "b0"] and not first[0].done()
+    go_on.set()
+    await answered(first + later + other)
+    assert echo.ran == ["a0", "b0", "a1"]
+    assert [row.status for row in await rows(store)] == ["done"] * 3
+
+
+async def test_a_done_mark_the_database_refuses_is_written_again_without_a_second_turn(
+    echo: Echo, store: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The turn was committed and its replies sent: only the mark is tried again."""
+    monkeypatch.setattr(asyncio, "sleep", fast_sleep(asyncio.sleep))
+    chat = Chat()
+    inbox = Inbox(echo, Platform.TELEGRAM, chat.deliver)
+    write, refusals = inbox._marks.write, [2]
+
+    async def refused_twice(marks: list[Any]) -> Sequence[Any]:
+        if refusals[0]:
+            refusals[0] -= 1
+            raise ConnectionError("the database is away")
+        return await write(marks)
+
+    inbox._marks.write = refused_twice
+    await answered(await inbox.record([(message("1", "100", "bonjour"), {})]))
+    assert refusals == [0] and echo.ran == ["100"]
+    assert chat.texts() == ["reçu bonjour", "cr.pdf", "fin bonjour"]
+    [row] = await rows(store)
+    assert (row.status, row.sent) == ("done", 3)
+
+
+def fast_sleep(sleep: Any) -> Any:
+    """``asyncio.sleep`` without the inbox's waits between attempts (1 s, 2 s …)."""
+
+    async def quick(delay: float, result: Any = None) -> Any:
+        return await sleep(min(delay, 0.01), result)
+
+    return quick
+
+
 @pytest.mark.parametrize("killed_after", [0, 1, 2, 3])
 async def test_a_crash_at_any_reply_resumes_where_it_stopped(
     echo: Echo, store: Database, killed_after: int

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -16,6 +17,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, event, text
+from sqlalchemy.engine import make_url
 
 from bot.storage import db as db_module
 from bot.storage.db import Database
@@ -396,3 +398,45 @@ async def only_the_next_turn_is_kept(db: Database) -> list[str]:
         await rows.on(held).write(rows.RECORD, {**record, "event": "next"})
     async with db.sessions() as session:
         return list((await session.scalars(text("SELECT event_id FROM processed_events"))).all())
+
+
+async def test_the_pool_s_connections_are_opened_before_the_first_turn(store: Database) -> None:
+    """PostgreSQL: every connection of the pool opened at once, distinct and kept; the turns
+    that follow open none.  SQLite: nothing opened before its first turn."""
+    await store.engine.dispose()  # the migration's connection gone: a pool as at the start
+    pool = store.engine.sync_engine.pool  # dispose() made a new one
+    opened = await store.open_connections()
+    if store.is_sqlite:
+        assert opened == 0 and pool.checkedin() == 0  # type: ignore[attr-defined]
+        return
+    assert opened == store.connections == 15
+    assert pool.checkedin() == 15  # type: ignore[attr-defined]
+    made = []
+    event.listen(pool, "connect", lambda *_: made.append(1))
+    async with store.sessions() as session:
+        backends = await session.scalar(
+            text(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+    assert backends == 14  # the others, idle in the pool
+    for _ in range(20):
+        async with store.turn() as held:
+            await held.connection.execute(text("SELECT 1"))
+    assert made == [] and pool.checkedin() == 15  # type: ignore[attr-defined]
+
+
+@pytest.mark.postgres
+async def test_opening_the_pool_on_a_server_that_is_not_there_gives_up_without_waiting(
+    pg_server_url: str,
+) -> None:
+    """The start goes on (the transports, the first turns retry): nothing opened, no hang."""
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    database = Database(str(make_url(pg_server_url).set(port=port)), pool_timeout=2)
+    try:
+        assert await asyncio.wait_for(database.open_connections(), 20) == 0
+    finally:
+        await database.dispose()

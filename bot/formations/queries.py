@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,13 +20,17 @@ class Member:
     admin: bool = False
 
 
-def visible_to(member: Member) -> list[ColumnElement[bool]]:
+@lru_cache(maxsize=1024)
+def visible_to(member: Member) -> tuple[ColumnElement[bool], ...]:
     """What ``member`` may see of the formations: their organisation's if admin, else their own.
 
     A formation deleted by mistake is seen by nobody (the audit trail keeps it).
 
     Every feature that shows formations or what hangs from them (bilans,
-    attestations) filters with these same conditions.
+    attestations) filters with these same conditions.  They are kept per
+    member (SQLAlchemy's expressions are immutable, and building them was a
+    tenth of a ``/formations`` turn); a member is only ids and a flag, so a
+    cached entry can never show what a later change of role would hide.
     """
     conditions = [
         Formation.organisation_id == member.organisation_id,
@@ -33,7 +38,7 @@ def visible_to(member: Member) -> list[ColumnElement[bool]]:
     ]
     if not member.admin:
         conditions.append(Formation.owner_id == member.person_id)
-    return conditions
+    return tuple(conditions)
 
 
 async def visible_formations(session: AsyncSession, member: Member) -> list[Formation]:

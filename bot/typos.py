@@ -1,0 +1,59 @@
+"""Commands that look like a word typed without them: "absense" → /absence.
+
+The engine offers them when a person types a command that does not exist,
+or one or two words outside any dialogue.  What people type there repeats
+("merci", "ok", "terminé"), so each answer is kept per word and list of
+commands, in the process's memory only (never written anywhere); comparing
+the word with every command (``difflib``) was most of such a turn.
+"""
+
+from __future__ import annotations
+
+import difflib
+from functools import lru_cache
+
+from bot.answers import fold
+
+
+def closest_commands(word: str, commands: list[str]) -> list[str]:
+    """At most three of ``commands`` within a typo or two of ``word`` ("absense", "formaton")."""
+    typed = fold(word).replace(" ", "")
+    if not typed:
+        return []
+    return list(_closest_to(typed, tuple(commands)))
+
+
+CLOSE_ENOUGH = 0.75
+"""How alike a typed word and a command must be (``difflib``'s ratio) to be offered."""
+
+
+@lru_cache(maxsize=4096)
+def _closest_to(typed: str, commands: tuple[str, ...]) -> tuple[str, ...]:
+    """The commands close to ``typed`` (folded, no spaces), the closest first.
+
+    ``difflib``'s two quick ratios bound the real one from above, so a command
+    they put under :data:`CLOSE_ENOUGH` is skipped without changing the answer.
+    """
+    if typed in commands:
+        return (typed,)
+    ratios: dict[str, float] = {}
+    for command in commands:
+        if 2 * min(len(typed), len(command)) < CLOSE_ENOUGH * (len(typed) + len(command)):
+            continue  # the real quick ratio, without building the matcher
+        matcher = difflib.SequenceMatcher(None, typed, command)
+        if matcher.quick_ratio() >= CLOSE_ENOUGH:
+            ratios[command] = matcher.ratio()
+    best = max(ratios.values(), default=0.0)
+    # Only the best ones: "absense" is /absence, not also /absences.
+    return tuple(
+        sorted(
+            (c for c, r in ratios.items() if r >= CLOSE_ENOUGH and r >= best - 0.03),
+            key=lambda c: -ratios[c],
+        )[:3]
+    )
+
+
+def spoken_commands(commands: list[str]) -> str:
+    """ "/absence", "/absence ou /absences", "/a, /b ou /c": as a sentence says them."""
+    named = [f"/{c}" for c in commands]
+    return " ou ".join(filter(None, (", ".join(named[:-1]), *named[-1:])))

@@ -440,3 +440,17 @@ async def test_opening_the_pool_on_a_server_that_is_not_there_gives_up_without_w
         assert await asyncio.wait_for(database.open_connections(), 20) == 0
     finally:
         await database.dispose()
+
+
+@pytest.mark.postgres
+async def test_opening_the_pool_does_not_hold_the_others_for_a_connection_slow_to_come(
+    pg_db: Database,
+) -> None:
+    """One connection busy elsewhere: the fourteen opened are given back after ``wait``, the
+    fifteenth then comes, and nothing waits for the pool's 30 s timeout."""
+    await pg_db.engine.dispose()
+    pool = pg_db.engine.sync_engine.pool
+    async with pg_db.engine.connect() as busy:
+        await busy.execute(text("SELECT 1"))
+        assert await asyncio.wait_for(pg_db.open_connections(wait=0.2), 10) == 15
+        assert pool.checkedin() == 14  # type: ignore[attr-defined]

@@ -18,7 +18,7 @@ import ast
 import asyncio
 import re
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -169,8 +169,8 @@ class Database:
             self.engine, expire_on_commit=False
         )
 
-    async def open_connections(self) -> int:
-        """Open the PostgreSQL pool's connections now, all at once; how many are open after.
+    async def open_connections(self, wait: float = 5.0) -> int:
+        """Open the PostgreSQL pool's connections now, all at once; how many it held.
 
         A process started in the middle of a peak (a restart, a new worker)
         would otherwise open them one by one under its first turns: each
@@ -178,8 +178,9 @@ class Database:
         queries, the ping) was a tenth of the first wave's time at 500
         people.  They are opened together and handed back together, so
         the pool keeps ``pool_size`` of them.  A turn that comes meanwhile
-        waits for the first of them given back, a few milliseconds.
-        SQLite opens its one connection on the first turn, as before.
+        waits for the first of them given back, a few milliseconds; one that
+        is slow to open (a distant server) holds the others ``wait`` seconds
+        at most.  SQLite opens its one connection on the first turn, as before.
         """
         if self.is_sqlite:
             return 0
@@ -195,7 +196,8 @@ class Database:
                     held += 1
                     if held == size:
                         opened.set()
-                    await opened.wait()
+                    with suppress(TimeoutError):
+                        await asyncio.wait_for(opened.wait(), wait)
             except BaseException:
                 opened.set()  # the others give theirs back: as many as could be opened
                 raise

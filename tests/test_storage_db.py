@@ -429,15 +429,17 @@ async def test_the_pool_s_connections_are_opened_before_the_first_turn(store: Da
 
 @pytest.mark.postgres
 async def test_opening_the_pool_on_a_server_that_is_not_there_gives_up_without_waiting(
-    pg_server_url: str,
+    pg_server_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """The start goes on (the transports, the first turns retry): nothing opened, no hang."""
+    """The start goes on (the transports, the first turns retry): nothing opened, no hang,
+    and the log says so for whoever runs the bot."""
     with socket.socket() as free:
         free.bind(("127.0.0.1", 0))
         port = free.getsockname()[1]
     database = Database(str(make_url(pg_server_url).set(port=port)), pool_timeout=2)
     try:
         assert await asyncio.wait_for(database.open_connections(), 20) == 0
+        assert "15 of the pool's 15 connections could not be opened at start" in caplog.text
     finally:
         await database.dispose()
 

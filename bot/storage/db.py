@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import logging
 import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
@@ -48,6 +49,8 @@ from bot.storage.inline import creator, reset_inline
 
 if TYPE_CHECKING:
     from alembic.config import Config
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -203,7 +206,15 @@ class Database:
                 raise
 
         results = await asyncio.gather(*(hold() for _ in range(size)), return_exceptions=True)
-        return sum(1 for r in results if not isinstance(r, BaseException))
+        failed = [r for r in results if isinstance(r, BaseException)]
+        if failed:  # too many clients (max_connections), or the server is away
+            log.warning(
+                "%s of the pool's %s connections could not be opened at start (%s)",
+                len(failed),
+                size,
+                type(failed[0]).__name__,
+            )
+        return size - len(failed)
 
     @asynccontextmanager
     async def series(self) -> AsyncIterator[Sessions]:

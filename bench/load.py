@@ -13,7 +13,8 @@ deadlines recomputed.  The people are split between the processes, each a
 real ``python -m bench.load --worker`` with its own engine and connection
 pool on the same database (PostgreSQL: a throwaway cluster started here;
 SQLite: a file).  Latency is measured per message inside the worker, from
-the call to the engine to its replies (no transport).  It prints figures and
+the instant it was sent (the first: the instant everyone starts; the next:
+the previous reply) to its replies (no transport).  It prints figures and
 asserts nothing.
 
 Each process has served before the burst: as many people as it runs turns at
@@ -99,7 +100,8 @@ async def worker(url: str, first: int, count: int, start_at: float, warm: bool =
     latencies: list[float] = []
     messages: list[int] = []
 
-    async def person(n: int) -> None:
+    async def person(n: int, sent: float) -> None:
+        """``sent``: when the first message left (the same instant for everyone)."""
         for index, line in enumerate(SESSION):
             message = Incoming(
                 platform=Platform.CONSOLE,
@@ -109,18 +111,25 @@ async def worker(url: str, first: int, count: int, start_at: float, warm: bool =
                 text=line.format(n=n),
                 display_name=f"p{n}",
             )
-            started = time.perf_counter()
             await engine.handle(message)
-            latencies.append(time.perf_counter() - started)
+            latencies.append(time.perf_counter() - sent)
             messages.append(index)
+            # The next message leaves now; the reply went out as a transport's send
+            # would, letting the others in.  Without it, a turn that never waits
+            # (SQLite's, in the loop's thread) would let one person through the
+            # whole session first, and their wait would be counted nowhere.
+            sent = time.perf_counter()
+            await asyncio.sleep(0)
 
     if warm:
-        await asyncio.gather(*(person(n) for n in range(first, first + min(count, WARM_PEOPLE))))
+        now = time.perf_counter()
+        people = range(first, first + min(count, WARM_PEOPLE))
+        await asyncio.gather(*(person(n, now) for n in people))
         latencies.clear()
         messages.clear()
     await asyncio.sleep(max(0.0, start_at - time.time()))
-    began, cpu = time.time(), time.process_time()
-    await asyncio.gather(*(person(n) for n in range(first, first + count)))
+    began, cpu, now = time.time(), time.process_time(), time.perf_counter()
+    await asyncio.gather(*(person(n, now) for n in range(first, first + count)))
     cpu = time.process_time() - cpu
     ended = time.time()
     print(

@@ -177,3 +177,23 @@ async def test_a_piped_console_shows_the_bundle_it_asked_for_before_leaving(
     async with db.sessions() as session:
         [work] = (await session.scalars(select(LongWork))).all()
         assert work.status == "done"
+
+
+@pytest.mark.postgres
+async def test_a_process_on_postgresql_opens_its_pool_as_it_starts(
+    pg_db: Database, settings: Settings
+) -> None:
+    """Before any message: the pool's 15 connections are open, waiting for the first peak."""
+    await pg_db.engine.dispose()  # the migration's connection gone: a process just started
+    pool = pg_db.engine.sync_engine.pool
+    seen: list[int] = []
+
+    async def first_second() -> None:
+        for _ in range(100):
+            if pool.checkedin() == 15:  # type: ignore[attr-defined]
+                break
+            await asyncio.sleep(0.05)
+        seen.append(pool.checkedin())  # type: ignore[attr-defined]
+
+    await asyncio.wait_for(serve(settings, pg_db, [], until=first_second), 60)
+    assert seen == [15]

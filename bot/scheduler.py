@@ -63,6 +63,8 @@ async def forget_old_events(session: AsyncSession, now: datetime, settings: Sett
             .where(
                 ProcessedEvent.platform == platform.value,
                 ProcessedEvent.processed_at < now - redelivery_window(platform.value),
+                # The index's condition (``state.TIMED``), which SQLite does not infer from the line above.
+                ProcessedEvent.processed_at.is_not(None),
                 *unhandled,
             )
             .order_by(ProcessedEvent.processed_at)

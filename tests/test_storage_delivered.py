@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.privacy.replies import delivered_copy
@@ -12,7 +13,7 @@ from bot.storage import delivered
 from bot.storage.base import utcnow
 from bot.storage.db import Database
 from bot.storage.state import ProcessedEvent
-from tests.auxil.statements import counting
+from tests.auxil.statements import counting, generic_plan, unanalyzed_events
 
 DOCUMENT = {"filename": "cr.pdf", "mime_type": "application/pdf", "caption": "Le CR"}
 
@@ -60,3 +61,14 @@ async def test_nothing_to_mark_sends_nothing(store: Database) -> None:
         async with store.transaction() as connection:
             assert await delivered.mark(connection, [], delivered_copy, utcnow()) == 0
     assert [s for s in sent if s.startswith(("SELECT", "UPDATE"))] == []
+
+
+@pytest.mark.postgres
+async def test_a_new_database_marks_an_event_through_its_key(pg_db: Database) -> None:
+    """Issue 14: as the turn's look-up (``test_storage_turn_rows``), the mark planned once
+    for any value on a table not analyzed yet goes through the primary key."""
+    await unanalyzed_events(pg_db, 300)
+    values = {"at_platform": "telegram", "at_event": "e7", "kept": [], "at": utcnow()}
+    plan = await generic_plan(pg_db, delivered._DELIVERED, values)
+    assert "pk_processed_events" in plan, plan
+    assert "ix_processed_events" not in plan, plan

@@ -14,7 +14,7 @@ from bot.storage import turn_rows as rows
 from bot.storage.db import Database
 from bot.storage.people import ChatIdentity, Membership, Organisation, Person, Role
 from bot.storage.state import ConversationState, ProcessedEvent
-from tests.auxil.statements import counting
+from tests.auxil.statements import counting, generic_plan, unanalyzed_events
 
 CHAT = {"platform": "console", "chat": "nadia", "user": "nadia"}
 NOW = datetime(2026, 12, 1, 16, 30, 15, 123456, tzinfo=UTC)
@@ -238,3 +238,14 @@ async def test_a_question_turn_holds_no_transaction_open_on_postgresql(
         await admin.dispose()
     async with pg_db.sessions() as session:
         assert (await session.scalars(select(ProcessedEvent.event_id))).all() == ["e1"]
+
+
+@pytest.mark.postgres
+async def test_a_new_database_finds_the_event_by_its_key(pg_db: Database) -> None:
+    """Issue 14: the turn's look-up, planned once for any value on a table not analyzed yet,
+    reads the event through its primary key.  It took the sweep's index (``platform`` then
+    the time) and read every record of the platform at each turn, for the connection's life."""
+    await unanalyzed_events(pg_db, 300)
+    plan = await generic_plan(pg_db, rows.LOAD, {**CHAT, **event("e7")})
+    assert "pk_processed_events" in plan, plan
+    assert "ix_processed_events" not in plan, plan

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, insert
+from sqlalchemy.sql import Executable
 
+from bot.storage.base import utcnow
 from bot.storage.db import Database
+from bot.storage.state import ProcessedEvent
 
 
 @contextmanager
@@ -98,6 +103,62 @@ async def plans(db: Database, statements: list[tuple[str, Any]]) -> list[tuple[s
             found.append((sql, plan))
         await connection.rollback()
     return found
+
+
+async def unanalyzed_events(db: Database, count: int) -> None:
+    """``count`` Telegram event records, ``e0`` … the newest first, in a table PostgreSQL has
+    not analyzed: a new database before autovacuum's first pass (kept away from this one)."""
+    now = utcnow()
+    async with db.engine.begin() as connection:
+        await connection.exec_driver_sql(
+            "ALTER TABLE processed_events SET (autovacuum_enabled = off)"
+        )
+        await connection.execute(
+            insert(ProcessedEvent.__table__),
+            [
+                {
+                    "platform": "telegram",
+                    "event_id": f"e{n}",
+                    "processed_at": now - timedelta(seconds=n),
+                    "replies": [{"text": "Bonjour"}],
+                }
+                for n in range(count)
+            ],
+        )
+
+
+async def generic_plan(db: Database, statement: Executable, values: Mapping[str, Any]) -> str:
+    """PostgreSQL's plan of ``statement`` made for any value, the one a driver's prepared
+    statement keeps after its first runs (``plan_cache_mode = force_generic_plan``)."""
+    import asyncpg
+
+    compiled = statement.compile(dialect=db.engine.dialect)
+    given = {**compiled.params, **values}
+    url = db.engine.url
+    connection = await asyncpg.connect(
+        host=url.host, port=url.port, user=url.username, database=url.database
+    )
+    try:
+        await connection.execute("SET plan_cache_mode = force_generic_plan")
+        await connection.execute(f"PREPARE probe AS {compiled}")
+        arguments = ", ".join(_literal(given[name]) for name in compiled.positiontup or ())
+        rows = await connection.fetch(f"EXPLAIN EXECUTE probe({arguments})")
+    finally:
+        await connection.close()
+    return "\n".join(str(row[0]) for row in rows)
+
+
+def _literal(value: Any) -> str:
+    """``value`` written in SQL, for ``EXECUTE``'s arguments (test data only)."""
+    if isinstance(value, bool | int | float):
+        return str(value)
+    if isinstance(value, datetime):
+        text = value.replace(tzinfo=None).isoformat()
+    elif isinstance(value, list | dict):
+        text = json.dumps(value)
+    else:
+        text = str(value)
+    return "'" + text.replace("'", "''") + "'"
 
 
 def scans(found: list[tuple[str, str]], tables: set[str]) -> list[str]:

@@ -75,6 +75,8 @@ class InboxUpdate(Base):
         UniqueConstraint("platform", "event_id"),
         Index("ix_inbox_person_pending", "platform", "chat_id", "user_id", "status", "id"),
         # The minute tick forgets done rows past their window: that range only (issue 14).
+        # It serves the look for pending rows too (a prefix), so neither column has an
+        # index of its own: each is one more entry written at every record and done mark.
         Index("ix_inbox_status_done_at", "status", "done_at"),
     )
 
@@ -86,12 +88,12 @@ class InboxUpdate(Base):
     user_id: Mapped[str] = mapped_column(String(255))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     """``{"incoming": …, "answer": …}``; emptied once the update is done."""
-    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    status: Mapped[str] = mapped_column(String(12), default="pending")
     """``pending`` (recorded, maybe handled, replies maybe partly sent) → ``done``."""
     sent: Mapped[int] = mapped_column(Integer, default=0)
     """How many of the turn's replies went out: a restart sends the rest."""
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
-    done_at: Mapped[datetime | None] = mapped_column(index=True)
+    done_at: Mapped[datetime | None] = mapped_column()
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     """The process handling the row (``host:pid``), when several share the database;
     kept once done, which says who handled it (no personal data)."""

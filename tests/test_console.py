@@ -16,7 +16,8 @@ from bot.engine import Engine
 from bot.messages import Choice, Document, Reply
 from bot.storage.db import Database
 from bot.storage.formations import Formation
-from bot.transports.console import Console, render, safe_filename
+from bot.storage.inbox import InboxUpdate
+from bot.transports.console import Console, file_problem, render, safe_filename
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,6 +43,69 @@ def test_documents_are_written_to_disk_with_a_safe_name(tmp_path: Path) -> None:
     assert written[0].parent == tmp_path / "docs"
     assert str(written[0]) in shown
     assert safe_filename("") == "document"
+
+
+def test_documents_of_the_same_name_are_all_kept(tmp_path: Path) -> None:
+    """Every participant's attestation has the same file name: none is written over another."""
+    folder = tmp_path / "docs"
+
+    def attestation(content: bytes) -> str:
+        reply = Reply(text="", document=Document("attestation.pdf", "application/pdf", content))
+        return render(reply, folder).split("[document] ")[1]
+
+    first, second = attestation(b"%PDF Karim"), attestation(b"%PDF Ines")
+    again = attestation(b"%PDF Karim")  # shown again after a restart: not a third copy
+    assert Path(first).read_bytes() == b"%PDF Karim"
+    assert Path(second).name == "attestation-2.pdf"
+    assert Path(second).read_bytes() == b"%PDF Ines"
+    assert again == first
+    assert len(list(folder.iterdir())) == 2
+
+
+def test_a_file_line_that_names_no_file_is_answered_by_the_console(tmp_path: Path) -> None:
+    (tmp_path / "liste.csv").write_text("Karim Benali\n", encoding="utf-8")
+    assert file_problem(f"/fichier {tmp_path / 'liste.csv'}") is None
+    assert file_problem("Bonjour") is None and file_problem("/fichiers") is None
+    missing = file_problem(f"/fichier {tmp_path / 'absente.xlsx'}")
+    assert missing is not None and "Je ne trouve pas de fichier" in missing
+    assert "absente.xlsx" in missing
+    folder = file_problem(f"/fichier {tmp_path}")
+    assert folder is not None and "est un dossier" in folder
+    bare = file_problem("/fichier   ")
+    assert bare is not None and bare.startswith("Donnez le chemin du fichier après /fichier")
+
+
+async def test_a_missing_file_is_said_at_once_and_nothing_is_recorded(
+    engine: Engine, demo: None, tmp_path: Path
+) -> None:
+    out = io.StringIO()
+    console = Console(engine, name="formateur", documents=tmp_path, out=out)
+    await console.run(io.StringIO(f"/fichier {tmp_path / 'absente.pdf'}\n"))
+    shown = out.getvalue()
+    assert "Je ne trouve pas de fichier à cet endroit" in shown
+    assert "Je ne connais pas la commande" not in shown
+    async with engine.db.sessions() as session:
+        assert (await session.scalars(select(InboxUpdate))).all() == []
+
+
+@pytest.mark.parametrize(
+    ("name", "mime"),
+    [
+        ("preuve.txt", "text/plain"),
+        ("stagiaires.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("stagiaires.csv", "text/csv"),
+        ("feuille.PDF", "application/pdf"),
+        ("sans-extension", "application/octet-stream"),
+    ],
+)
+def test_a_file_is_sent_with_the_type_its_name_says(
+    engine: Engine, tmp_path: Path, name: str, mime: str
+) -> None:
+    (tmp_path / name).write_bytes(b"contenu")
+    console = Console(engine, name="formateur", documents=tmp_path / "docs")
+    incoming = console.incoming(f"/fichier {tmp_path / name}")
+    assert incoming.attachment is not None and incoming.text == ""
+    assert (incoming.attachment.filename, incoming.attachment.mime_type) == (name, mime)
 
 
 async def test_a_console_session_in_process(engine: Engine, demo: None) -> None:

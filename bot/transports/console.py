@@ -15,6 +15,7 @@ the next start, what was recorded but not answered is answered first.
 from __future__ import annotations
 
 import asyncio
+import mimetypes
 import re
 import sys
 import uuid
@@ -48,12 +49,52 @@ def render(reply: Reply, documents: Path) -> str:
         lines.append(f"  {number} {choice.label}")
     if reply.document is not None:
         path = write_private(
-            private_dir(documents) / safe_filename(reply.document.filename),
+            _free_path(private_dir(documents), reply.document.filename, reply.document.content),
             reply.document.content,
         )
         caption = f" ({texts.plain(reply.document.caption)})" if reply.document.caption else ""
         lines.append(f"[document] {path}{caption}")
     return "\n".join(lines)
+
+
+def _free_path(folder: Path, filename: str, content: bytes) -> Path:
+    """Where to write a document: never over another one of the same name.
+
+    Documents of one kind share a name (every participant's attestation is
+    ``attestation-sur-l-honneur-v1.pdf``): the second gets ``-2``, and so on.
+    The same document again (a reply shown again after a restart) is
+    written over itself rather than kept twice.
+    """
+    name = Path(safe_filename(filename))
+    path = folder / name
+    number = 1
+    while path.exists() and path.read_bytes() != content:
+        number += 1
+        path = folder / f"{name.stem}-{number}{name.suffix}"
+    return path
+
+
+FILE_EXAMPLE = "« /fichier ~/Documents/stagiaires.xlsx »"
+
+
+def file_problem(line: str) -> str | None:
+    """What the console says itself to a ``/fichier`` line that names no file; None otherwise.
+
+    Said before anything is recorded: a wrong path is the terminal's
+    business, as a file chooser's would be, not a message to the bot.
+    """
+    command, _, rest = line.strip().partition(" ")
+    if command != "/fichier":
+        return None
+    given = rest.strip()
+    if not given:
+        return f"Donnez le chemin du fichier après /fichier, par exemple {FILE_EXAMPLE}."
+    path = Path(given).expanduser()
+    if path.is_dir():
+        return f"« {given} » est un dossier : donnez le chemin d'un fichier, par exemple {FILE_EXAMPLE}."
+    if not path.is_file():
+        return f"Je ne trouve pas de fichier à cet endroit : « {given} ». Vérifiez le chemin, par exemple {FILE_EXAMPLE}."
+    return None
 
 
 class Console:
@@ -80,17 +121,8 @@ class Console:
             # "/fichier chemin" sends a file, as a photo or document would be sent.
             path = Path(line.split(maxsplit=1)[1].strip()).expanduser()
             if path.is_file():
-                mime = (
-                    "application/pdf"
-                    if path.suffix.lower() == ".pdf"
-                    else (
-                        "image/jpeg"
-                        if path.suffix.lower() in (".jpg", ".jpeg")
-                        else "image/png"
-                        if path.suffix.lower() == ".png"
-                        else "application/octet-stream"
-                    )
-                )
+                # By its name, as a chat application labels what it sends.
+                mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                 attachment = Attachment(path.name, mime, path.read_bytes())
                 text = ""
         return Incoming(
@@ -122,6 +154,12 @@ class Console:
 
     async def say(self, line: str, *, echo: bool = False) -> list[Reply]:
         """Record the line, then (echoed, in a transcript) wait for its answer."""
+        problem = file_problem(line)
+        if problem is not None:
+            if echo:
+                print(f"> {line}", file=self.out, flush=True)
+            print(problem + "\n", file=self.out, flush=True)
+            return []
         (answered,) = await self.inbox.record([(self.incoming(line), {})])
         if echo:
             print(f"> {line}", file=self.out, flush=True)

@@ -374,7 +374,14 @@ class Engine:
                 return current.name, step_name
             return None, None
         if current is not None:
-            ctx.say("common.abandoned", summary=self.runner.outermost(ctx, current).summary)
+            outermost = self.runner.outermost(ctx, current)
+            if outermost.name == target.flow and not ctx.incoming.argument and step_name:
+                # The command of what is under way (a participant told to send
+                # /attestation, who already did): carry on, losing no answer.
+                ctx.say("common.already_there", summary=outermost.summary)
+                ctx.send(await current.step(step_name).ask(ctx))
+                return current.name, step_name
+            ctx.say("common.abandoned", summary=outermost.summary)
         return await self.start(ctx, self.features.flows[target.flow], {})
 
     async def start(

@@ -24,6 +24,7 @@ from bot.storage.db import Database
 from bot.storage.formations import Formation
 from bot.storage.people import ChatIdentity, Membership, Role
 from bot.storage.people import Person as PersonRow
+from tests.auxil.attestations import codes, schedule_bilan
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import step_of
 from tests.auxil.statements import counting
@@ -123,6 +124,40 @@ async def test_a_started_command_abandons_the_current_one(db: Database, trainer:
     await trainer.says("/formations")
     assert "J'abandonne la saisie en cours" in trainer.all_text
     assert await step_of(db, trainer) == ("formations", "formation")
+
+
+async def test_the_command_of_what_is_under_way_carries_on(db: Database, trainer: Person) -> None:
+    """Typing the command of the conversation under way (a participant told to send
+    /attestation, who already did) loses nothing: the same question is asked again."""
+    await trainer.says("/formation")
+    await trainer.says("Cuisine")
+    asked = trainer.last
+    position = await step_of(db, trainer)
+    await trainer.says("/formation")
+    assert "Nous y sommes déjà, « créer une formation » : je reprends où nous en étions." in (
+        trainer.all_text
+    )
+    assert "J'abandonne" not in trainer.all_text
+    assert trainer.last == asked
+    assert await step_of(db, trainer) == position
+
+
+async def test_a_participant_sending_attestation_again_keeps_her_answer(
+    trainer: Person, person: Callable[..., Person], clock: Clock
+) -> None:
+    """The invitation says to send /attestation; a participant who sends it again while
+    answering is not told her answers are thrown away (the outside test's case)."""
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    clock.advance(days=3, hours=7, minutes=30)  # the bilan is over
+    lea = person("lea")
+    await lea.says(f"/start {invited['Léa Martin']}")
+    await lea.says("Léa Martin")
+    await lea.says("/attestation")
+    assert "Nous y sommes déjà" in lea.all_text and "J'abandonne" not in lea.all_text
+    await lea.presses("Délégué")  # the question after her name: the name was kept
+    await lea.presses("Je l'atteste")
+    assert "Votre attestation est enregistrée" in lea.all_text
 
 
 async def test_no_personal_data_in_a_group(trainer: Person, person: Callable[..., Person]) -> None:

@@ -40,7 +40,7 @@ from bot.answers import fold
 from bot.budget import Budget
 from bot.config import Settings
 from bot.conversations.kit.context import Actor, Context
-from bot.conversations.kit.flow import Flow, Outcome, Step
+from bot.conversations.kit.flow import Flow, Outcome, Retry, Step, Switch
 from bot.conversations.kit.runner import Position, Runner
 from bot.conversations.kit.steps import Text
 from bot.manifest import Command, Features
@@ -331,6 +331,14 @@ class Engine:
         if typed in BACK_WORDS and not _offers(ctx, typed):
             return await self.runner.back(ctx, flow, step)
         outcome = await step.take(ctx)
+        if isinstance(outcome, Retry) and ctx.incoming.choice is None:
+            # Not an answer to this question, but a sentence that starts something
+            # ("Inès absente hier matin" with /echeances' list still open): that.
+            for reader in self.features.free_text:
+                started = await reader(ctx)
+                if isinstance(started, Switch):
+                    ctx.say("common.abandoned", summary=self.runner.outermost(ctx, flow).summary)
+                    return await self.runner.outside(ctx, started)
         return await self._apply(ctx, flow, step, outcome)
 
     async def _command(

@@ -160,6 +160,24 @@ async def test_a_participant_sending_attestation_again_keeps_her_answer(
     assert "Votre attestation est enregistrée" in lea.all_text
 
 
+async def test_a_sentence_that_answers_nothing_here_starts_what_it_says(
+    db: Database, trainer: Person
+) -> None:
+    """An absence reported while a list waits for a choice: the outside test got « Je n'ai
+    pas reconnu ce choix » and the list again; the list is left and the absence noted."""
+    await trainer.says("/echeances")
+    await trainer.says("Inès absente hier matin")
+    assert "J'abandonne la saisie en cours, « voir mes échéances" in trainer.all_text
+    assert "Je n'ai pas reconnu ce choix" not in trainer.all_text
+    assert trainer.last.endswith("Noter l'absence d'Inès Garnier, hier matin ?")
+    assert (await step_of(db, trainer))[0] == "absence_phrase"
+    # A button pressed or a word that starts nothing still gets the question again.
+    await trainer.says("/echeances")
+    await trainer.says("n'importe quoi")
+    assert "Je n'ai pas reconnu ce choix" in trainer.last
+    assert (await step_of(db, trainer))[0] == "echeances"
+
+
 async def test_no_personal_data_in_a_group(trainer: Person, person: Callable[..., Person]) -> None:
     group = person("formateur", chat="groupe-42", is_group=True)
     await group.says("/formations")

@@ -104,11 +104,11 @@ def test_characters_the_font_lacks_do_not_crash() -> None:
     data = html_to_pdf(markup, title="Emoji 🦄\x00")
 
     text = pdf_text(data)
-    assert "Bravo 😀 fête ? fin? nul inverséd" in text  # DejaVu has 😀, not 🦄🎉
+    assert "Bravo 😀 fête fin nul inverséd" in text  # DejaVu has 😀, not 🦄🎉: left out
     assert "\x00" not in text
     assert "\u202e" not in text
     assert "zérolargeur" in text
-    assert pdf_title(data) == "Emoji ?"
+    assert pdf_title(data) == "Emoji"
 
 
 def test_a_ten_thousand_character_word_is_cut_not_fatal() -> None:
@@ -164,7 +164,13 @@ def test_unsupported_tags_and_attributes_are_dropped() -> None:
 
 def test_clean_text_rules() -> None:
     assert clean_text("a\x00b\u202ec\x1b[31md") == "abc[31md"
-    assert clean_text("famille 👨\u200d👩\u200d👧 !") == "famille ? !"
+    # Emoji the font lacks leave nothing (the outside test saw « Agent de restauration ?️ »
+    # in a compte rendu); writing the font lacks leaves one "?" per run.
+    assert clean_text("famille 👨\u200d👩\u200d👧 !") == "famille !"
+    assert clean_text("Agent de restauration 🍳\ufe0f") == "Agent de restauration "
+    assert clean_text("Bravo 🎉 à tous 👍🏽") == "Bravo à tous "
+    assert clean_text("Wang 王小明 Li") == "Wang ? Li"
+    assert clean_text("Café ☕ ou thé") in ("Café ☕ ou thé", "Café ou thé")  # ☕: if drawn, kept
     assert clean_text("e\u0301té") == "été"  # decomposed accents are composed
     assert clean_text("x" * 500) == "x" * MAX_WORD + "…"
 

@@ -113,6 +113,10 @@ def supported_codepoints() -> frozenset[int]:
 # ------------------------------------------------------------------------ cleaning
 
 _DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
+_SYMBOLS = frozenset({"So", "Sk"})
+"""Pictures rather than writing (emoji, their skin tones): dropped when the font has none."""
+_PRESENTATION = re.compile("[\ufe00-\ufe0f]")
+"""Variation selectors: how to draw the character before (as an emoji), nothing of their own."""
 _KEPT_CONTROLS = frozenset("\t\n\r")
 _LONG_WORD = re.compile(rf"\S{{{MAX_WORD + 1},}}")
 
@@ -122,20 +126,31 @@ def clean_text(text: str, covered: frozenset[int] | None = None) -> str:
 
     Control and format characters (NUL, bidi overrides, zero-width joiners)
     are dropped: they are invisible anyway and some reorder what is read.
-    Characters without a glyph (emoji) become one "?" per run, so a family
-    emoji built from several code points is not a row of question marks.
+    So are symbols the font cannot draw (emoji, their skin tones and
+    presentation selectors): « Agent de restauration 🍳 » is printed
+    without it, where a "?" in a document read by an auditor looked like
+    damage.  Other characters without a glyph (a script the font lacks)
+    become one "?" per run: something was written there.
     """
     covered = supported_codepoints() if covered is None else covered
     out: list[str] = []
     replaced = False
+    after_symbol = False  # "Bravo 🎉 à tous": one space left, not two
     for char in unicodedata.normalize("NFC", text):
         if char in _KEPT_CONTROLS:
             out.append(char)
-            replaced = False
+            replaced = after_symbol = False
             continue
         category = unicodedata.category(char)
-        if category in _DROPPED_CATEGORIES:
+        if category in _DROPPED_CATEGORIES or _PRESENTATION.match(char):
             continue
+        if ord(char) not in covered and category in _SYMBOLS:
+            after_symbol = bool(out) and out[-1] == " "
+            continue
+        if char == " " and after_symbol:
+            after_symbol = False
+            continue
+        after_symbol = False
         if category in ("Zl", "Zp"):
             out.append(" ")
             replaced = False

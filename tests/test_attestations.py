@@ -5,6 +5,7 @@ and its PDFs, manifest hashes and the stored evidence are checked."""
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 from collections.abc import Callable
 from datetime import timedelta
@@ -15,6 +16,7 @@ from sqlalchemy import select
 
 from bot import cli
 from bot.attestations.evidence import text_sha256
+from bot.attestations.exports import attestations_bundle
 from bot.attestations.reminders import tell_participants_the_bilan_is_over
 from bot.config import Settings
 from bot.invitations import code_hash
@@ -408,10 +410,28 @@ def test_export_of_an_unknown_bilan_says_so(
     monkeypatch.setenv("FORMABOT_DATA_DIR", str(tmp_path))
     out = tmp_path / "x.zip"
     assert cli.main(["export", "attestations", "--bilan", "999", "--out", str(out)]) == 1
-    assert "Bilan inconnu : 999" in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert "Bilan inconnu : 999. Aucun bilan n'est programmé." in said
+    assert "/attestations" not in said  # the chat never shows a bilan's id
     assert not out.exists()
     assert cli.main(["export", "attestations", "--out", str(out)]) == 1
     assert "--bilan" in capsys.readouterr().err
+
+
+async def test_a_bilan_missing_from_the_export_lists_those_to_choose_from(
+    trainer: Talker, db: Database
+) -> None:
+    """The outside test: told « l'identifiant est donné par /attestations », which shows none."""
+    bilan_id = await schedule_bilan(trainer)
+    for given in (None, 999):
+        args = argparse.Namespace(bilan=given, organisation=None, data_dir=None)
+        async with db.sessions() as session:
+            with pytest.raises(LookupError) as said:
+                await attestations_bundle(session, args)
+        assert "Les bilans, du plus récent au plus ancien :" in str(said.value)
+        assert f"  {bilan_id} : Agent de restauration (démo), jeudi 26 novembre 2026" in str(
+            said.value
+        )
 
 
 async def test_a_bilan_moved_while_the_text_is_shown_is_shown_again(

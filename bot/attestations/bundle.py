@@ -335,5 +335,5 @@ async def build(
     if info is None or (
         organisation_id is not None and info.bilan.organisation_id != organisation_id
     ):
-        raise LookupError(f"Bilan inconnu : {bilan_id}. L'identifiant est donné par /attestations.")
+        raise LookupError(f"Bilan inconnu : {bilan_id}.")
     return assemble(await progress(session, info), now=now, key=key)

@@ -383,13 +383,11 @@ class Engine:
             return None, None
         if current is not None:
             outermost = self.runner.outermost(ctx, current)
-            if outermost.name == target.flow and not ctx.incoming.argument and step_name:
-                # The command of what is under way (a participant told to send
-                # /attestation, who already did): carry on, losing no answer.
-                ctx.say("common.already_there", summary=outermost.summary)
-                ctx.send(await current.step(step_name).ask(ctx))
-                return current.name, step_name
-            ctx.say("common.abandoned", summary=outermost.summary)
+            # The command of what is under way starts it again, up to date (a menu's
+            # state may have changed): said as such, not as something abandoned to a
+            # participant told to send /attestation, who already did.
+            again = outermost.name == target.flow
+            ctx.say("common.again" if again else "common.abandoned", summary=outermost.summary)
         return await self.start(ctx, self.features.flows[target.flow], {})
 
     async def start(

@@ -126,38 +126,29 @@ async def test_a_started_command_abandons_the_current_one(db: Database, trainer:
     assert await step_of(db, trainer) == ("formations", "formation")
 
 
-async def test_the_command_of_what_is_under_way_carries_on(db: Database, trainer: Person) -> None:
-    """Typing the command of the conversation under way (a participant told to send
-    /attestation, who already did) loses nothing: the same question is asked again."""
-    await trainer.says("/formation")
-    await trainer.says("Cuisine")
-    asked = trainer.last
-    position = await step_of(db, trainer)
-    await trainer.says("/formation")
-    assert "Nous y sommes déjà, « créer une formation » : je reprends où nous en étions." in (
-        trainer.all_text
-    )
-    assert "J'abandonne" not in trainer.all_text
-    assert trainer.last == asked
-    assert await step_of(db, trainer) == position
-
-
-async def test_a_participant_sending_attestation_again_keeps_her_answer(
-    trainer: Person, person: Callable[..., Person], clock: Clock
+async def test_the_command_of_what_is_under_way_starts_it_again_saying_so(
+    db: Database, trainer: Person, person: Callable[..., Person], clock: Clock
 ) -> None:
-    """The invitation says to send /attestation; a participant who sends it again while
-    answering is not told her answers are thrown away (the outside test's case)."""
+    """The command of the conversation under way starts it again, up to date; it is not
+    said as something abandoned (the outside test: a participant told to send /attestation,
+    who already did, read « J'abandonne la saisie en cours »)."""
     await schedule_bilan(trainer)
     invited = codes(trainer.replies)
     clock.advance(days=3, hours=7, minutes=30)  # the bilan is over
     lea = person("lea")
     await lea.says(f"/start {invited['Léa Martin']}")
-    await lea.says("Léa Martin")
     await lea.says("/attestation")
-    assert "Nous y sommes déjà" in lea.all_text and "J'abandonne" not in lea.all_text
-    await lea.presses("Délégué")  # the question after her name: the name was kept
+    assert "Je reprends « confirmer votre participation à un bilan » depuis le début" in (
+        lea.all_text
+    )
+    assert "J'abandonne" not in lea.all_text
+    await lea.says("Léa Martin")
+    await lea.presses("Délégué")
     await lea.presses("Je l'atteste")
     assert "Votre attestation est enregistrée" in lea.all_text
+    await trainer.says("/formation")
+    await trainer.says("/formations")  # another one: that one is abandoned
+    assert "J'abandonne la saisie en cours, « créer une formation »" in trainer.all_text
 
 
 async def test_a_sentence_that_answers_nothing_here_starts_what_it_says(

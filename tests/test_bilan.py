@@ -834,3 +834,18 @@ async def test_a_bilan_de_competences_is_not_asked_group_questions(
     await trainer.presses("Programmer le bilan")
     [bilan] = await bilans(db)
     assert [(p.kind, p.name) for p in bilan.participants] == [("trainee", "Agnès Roy")]
+
+
+async def test_a_day_that_does_not_exist_is_named_at_the_when_step(trainer: Person) -> None:
+    """Outside test: "31 février à 14h" got "Je n'ai pas compris cette date"."""
+    await trainer.says("/bilan")
+    for _step, kind, value in REMOTE[:3]:
+        await answer(trainer, kind, value)
+    await trainer.says("31 février à 14h")
+    assert trainer.last.startswith(
+        "Le 31 février n'existe pas. Donnez une autre date, par exemple « jeudi 26 novembre à 14 h »."
+    )
+    await trainer.says("le 31/04/2027 à 9 h")
+    assert trainer.last.startswith("Le 31 avril 2027 n'existe pas.")
+    await trainer.says("jeudi 26 novembre à 14 h")
+    assert trainer.last.startswith("J'ai compris : jeudi 26 novembre 2026 à 14 h 00.")

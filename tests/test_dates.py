@@ -14,11 +14,13 @@ import pytest
 
 from bot.dates import (
     Understood,
+    impossible_day,
     spell_date,
     spell_datetime,
     spell_time,
     understand,
     understand_duration,
+    understand_one_end,
     understand_period,
 )
 
@@ -346,6 +348,14 @@ PERIODS = [
     ("3/12 → 5/12", (date(2026, 12, 3), date(2026, 12, 5))),
     ("2026-12-01 au 2026-12-15", (date(2026, 12, 1), date(2026, 12, 15))),
     ("du lundi 30 novembre au vendredi 4 décembre", (date(2026, 11, 30), date(2026, 12, 4))),
+    # outside test: a day counted from today, a shortened weekday, "à partir de … jusqu'au"
+    ("du lundi prochain au 15/01/2027", (date(2026, 11, 30), date(2027, 1, 15))),
+    ("à partir de lundi prochain jusqu'au 15/01/2027", (date(2026, 11, 30), date(2027, 1, 15))),
+    ("à partir d'aujourd'hui jusqu'au 15 janvier", (date(2026, 11, 23), date(2027, 1, 15))),
+    ("de demain au 15/01", (date(2026, 11, 24), date(2027, 1, 15))),
+    ("du lun 23 nov au ven 4 déc", (date(2026, 11, 23), date(2026, 12, 4))),
+    ("du mar. 1er déc. au ven. 18 déc.", (date(2026, 12, 1), date(2026, 12, 18))),
+    ("depuis le 2 mars jusqu'au 15 juin 2027", (date(2027, 3, 2), date(2027, 6, 15))),
 ]
 
 PERIODS_REFUSED = [
@@ -357,6 +367,10 @@ PERIODS_REFUSED = [
     "la semaine prochaine",
     "du 2 mars",
     "mars à juin",
+    "du lundi prochain au vendredi",  # a bare weekday names no week
+    "du lun 23 nov au jeu 4 déc",  # 4 December is a Friday
+    "de demain 14h au 15/01",  # a period is made of days
+    "jusqu'au 18 décembre",  # one end: see understand_one_end
     "x" * 300,
 ]
 
@@ -369,6 +383,51 @@ def test_period(text: str, expected: tuple[date, date]) -> None:
 @pytest.mark.parametrize("text", PERIODS_REFUSED, ids=lambda t: repr(t[:30]))
 def test_period_refused(text: str) -> None:
     assert understand_period(text, NOW) is None
+
+
+CURRENT = (date(2026, 12, 1), date(2027, 6, 15))
+ONE_END = [
+    # (what was typed, the formation's dates or None, which end and its day)
+    ("jusqu'au 18 décembre", CURRENT, ("end", date(2026, 12, 18))),
+    ("jusqu’à vendredi 18 décembre", CURRENT, ("end", date(2026, 12, 18))),
+    ("au 30 juin", CURRENT, ("end", date(2027, 6, 30))),
+    ("à partir du 7 décembre", CURRENT, ("start", date(2026, 12, 7))),
+    ("du 7 décembre", CURRENT, ("start", date(2026, 12, 7))),
+    ("à partir de lundi prochain", CURRENT, ("start", date(2026, 11, 30))),
+    ("jusqu'au 18 décembre", None, ("end", date(2026, 12, 18))),
+    ("jusqu'au 31 février", CURRENT, None),
+    ("jusqu'au jeudi 18 décembre", CURRENT, None),  # a Friday
+    ("du 2 au 15 mars", CURRENT, None),  # both ends
+    ("jusqu'au", CURRENT, None),
+    ("18 décembre", CURRENT, None),  # which end?
+    ("jusqu'au " + "9" * 300, CURRENT, None),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "current", "expected"), ONE_END, ids=[t[:30] for t, _, _ in ONE_END]
+)
+def test_one_end(text: str, current: tuple[date, date] | None, expected: object) -> None:
+    assert understand_one_end(text, NOW, current) == expected
+
+
+IMPOSSIBLE = [
+    ("31 février à 14h", "31 février"),
+    ("le 31/04", "31 avril"),
+    ("du 2 au 31 février", "31 février"),
+    ("29/02/2027", "29 février 2027"),
+    ("le 30 février 2028 à 9 h", "30 février 2028"),
+    ("29/02", None),  # a leap year will have it
+    ("1/13", None),  # not a month: not understood, rather than impossible
+    ("demain", None),
+    ("", None),
+    ("31 février " * 100, None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), IMPOSSIBLE, ids=[t[:30] for t, _ in IMPOSSIBLE])
+def test_impossible_day_is_named(text: str, expected: str | None) -> None:
+    assert impossible_day(text) == expected
 
 
 # --- durations -------------------------------------------------------------

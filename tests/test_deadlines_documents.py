@@ -162,3 +162,64 @@ async def test_the_centre_val_de_loire_draft_asks_nothing_of_normandie(trainer: 
     calendar = Calendar.from_ical(docs["ics"].content)
     [event] = calendar.events
     assert str(event["LOCATION"]) == "https://visio.example.org/projet"
+
+
+async def centre_val_de_loire_esp(trainer: Person) -> None:
+    """The outside tester's action: ESP, Parcours Métiers, 7 December to 31 January, whose
+    bilan d'étape falls by default on Sunday 3 January (mid-way)."""
+    for press, answer in (
+        (False, "/formation"),
+        (False, "Prépa métiers"),
+        (True, "Une formation"),
+        (True, "Centre-Val de Loire"),
+        (True, "Parcours Métiers"),
+        (True, "projet professionnel"),
+        (True, "Entrées et sorties"),
+        (False, "du 7 décembre au 31/01/2027"),
+        (True, "Oui"),
+        (True, "Non"),  # one session
+        (True, "Non"),  # not certifying
+        (True, "Longue"),
+        (False, "Mme Anne Roy"),
+        (False, "anne.roy@example.org"),
+        (True, "Plus tard"),
+        (True, "Enregistrer"),
+    ):
+        await (trainer.presses(answer) if press else trainer.says(answer))
+    assert "C'est enregistré : Prépa métiers" in trainer.all_text
+
+
+async def test_the_written_bilan_d_etape_is_promised_consistently_with_the_meeting(
+    trainer: Person,
+) -> None:
+    """Outside test: the draft said "je vous transmettrai ensuite … le bilan d'étape, d'ici le
+    dimanche 3 janvier 2027" for a meeting on Monday 4 January.  The written bilan's date is
+    the one to agree with the référent(e) (001 note 1, 002 note *); due before the meeting,
+    it is proposed for the meeting's day at the latest, and "ensuite" is not written."""
+    await centre_val_de_loire_esp(trainer)
+    lines = ("/bilan", "Prépa métiers", "Programmer le bilan d'étape", "Sur place")
+    docs = await schedule(
+        trainer, (*lines, "4/01 10h", "oui", "2 heures", "Salle 3", "Terminé", "Terminé")
+    )
+    email = docs["txt"].content.decode()
+    assert "le bilan d'étape de la formation « Prépa métiers », le lundi 4 janvier 2027" in email
+    assert "ensuite" not in email and "dimanche" not in email
+    assert "je vous transmettrai le bilan qualitatif écrit de la formation" in email
+    assert (
+        "- le bilan d'étape, au plus tard le jour de cette rencontre, le lundi 4 janvier 2027 : "
+        "la Région demande que nous en arrêtions la date ensemble, dites-moi si celle-ci vous "
+        "convient." in email
+    )
+
+
+async def test_a_written_bilan_due_after_the_meeting_is_sent_afterwards(trainer: Person) -> None:
+    """The same action, its étape meeting held early: the written bilan, due on the
+    mid-way day, comes after it ("ensuite"), on the date the deadlines show."""
+    await centre_val_de_loire_esp(trainer)
+    lines = ("/bilan", "Prépa métiers", "Programmer le bilan d'étape", "Sur place")
+    docs = await schedule(
+        trainer, (*lines, "15/12 10h", "oui", "2 heures", "Salle 3", "Terminé", "Terminé")
+    )
+    email = docs["txt"].content.decode()
+    assert "je vous transmettrai ensuite le bilan qualitatif écrit de la formation" in email
+    assert "- le bilan d'étape, d'ici le dimanche 3 janvier 2027 : la Région demande" in email

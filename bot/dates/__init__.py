@@ -7,8 +7,9 @@ every reader shares one vocabulary and one way of folding what was typed
 """
 
 from bot.dates.durations import understand_duration
+from bot.dates.impossible import impossible_day
 from bot.dates.moments import Prefer, Understood, understand
-from bot.dates.periods import understand_period
+from bot.dates.periods import understand_one_end, understand_period
 from bot.dates.spelling import (
     spell_date,
     spell_datetime,
@@ -20,12 +21,14 @@ from bot.dates.spelling import (
 __all__ = [
     "Prefer",
     "Understood",
+    "impossible_day",
     "spell_date",
     "spell_datetime",
     "spell_day_month",
     "spell_time",
     "understand",
     "understand_duration",
+    "understand_one_end",
     "understand_period",
     "weekend_day",
 ]

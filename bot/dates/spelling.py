@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 _WEEKDAY_NAMES = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_MONTH_NAMES = (
+MONTH_NAMES = (
     "janvier",
     "février",
     "mars",
@@ -24,13 +24,13 @@ _MONTH_NAMES = (
 def spell_date(d: date | datetime) -> str:
     """Written out in French whatever the process locale, which servers rarely set to fr_FR."""
     day = "1er" if d.day == 1 else str(d.day)
-    return f"{_WEEKDAY_NAMES[d.weekday()]} {day} {_MONTH_NAMES[d.month - 1]} {d.year}"
+    return f"{_WEEKDAY_NAMES[d.weekday()]} {day} {MONTH_NAMES[d.month - 1]} {d.year}"
 
 
 def spell_day_month(d: date | datetime) -> str:
     """ "6 décembre", "1er mars": the short form a sentence uses when the weekday follows."""
     day = "1er" if d.day == 1 else str(d.day)
-    return f"{day} {_MONTH_NAMES[d.month - 1]}"
+    return f"{day} {MONTH_NAMES[d.month - 1]}"
 
 
 def weekend_day(d: date | datetime) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 MAX_LENGTH = 200
@@ -111,8 +111,18 @@ ANY_WEEKDAY = _alternation(WEEKDAY_WORDS)
 ANY_MONTH = _alternation(MONTH_WORDS)
 ANY_NUMBER = _alternation(NUMBER_WORDS)
 
+_SHORT_WEEKDAYS = {
+    "lun": "lundi",
+    "mar": "mardi",
+    "mer": "mercredi",
+    "jeu": "jeudi",
+    "ven": "vendredi",
+    "sam": "samedi",
+    "dim": "dimanche",
+}
+
 # Phrases rewritten to one token each before anything is extracted.
-_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+_REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
         (
@@ -134,6 +144,11 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bce\s+matin\b", "aujourdhui matin"),
         (r"\bcet(?:te)?\s+apresmidi\b", "aujourdhui apresmidi"),
         (r"\bce\s+soir\b", "aujourdhui soir"),
+        # "lun 23 nov", "ven. 4/12": a weekday cut short, only right before the day it names
+        (
+            rf"\b(lun|mar|mer|jeu|ven|sam|dim)\s+(?=\d{{1,2}}(?:\s*er)?(?:\s*(?:{ANY_MONTH})\b|[/.\-]\d))",
+            lambda m: _SHORT_WEEKDAYS[m.group(1)] + " ",
+        ),
         (r"\b1\s*er\b", "1"),
         (r"\ble\s+premier\s*$", "le 1"),
         (r"\b(heures?|hrs?|h)\s+pile\b", r"\1"),

@@ -181,6 +181,8 @@ def email_to_chargee(view: BilanView, deadlines: Sequence[StoredDeadline]) -> st
     """The draft e-mail to the Région's contact (plain text, to copy or forward), the
     funder's own (:data:`EMAIL_TEMPLATES`)."""
     due = {row.rule_id: due_text(row, view.tz) for row in deadlines}
+    # Whether each is due after the meeting's day: the draft says "ensuite" only then.
+    after = {row.rule_id: row.effective_due > view.start.date() for row in deadlines}
     template = EMAIL_TEMPLATES.get(view.formation.funder, EMAIL_TEMPLATES["normandie"])
     return (
         texts.render_document(
@@ -192,6 +194,8 @@ def email_to_chargee(view: BilanView, deadlines: Sequence[StoredDeadline]) -> st
             until=spell_time(view.end),
             duration=duration_words(view.minutes),
             due=due,
+            after=after,
+            meeting_day=spell_date(view.start),
         ).strip()
         + "\n"
     )

@@ -77,20 +77,27 @@ def period_problem(start: date, end: date, today: date) -> Problem | None:
 
 
 def understand_dates(
-    text: str, now: datetime, within: Period | None = None
+    text: str, now: datetime, within: Period | None = None, current: Period | None = None
 ) -> tuple[date, date] | Invalid:
     """A period in free French, with precise reasons when it does not fit.
 
     Without a year, the year is read in context (:mod:`.years`): inside
-    ``within`` (a session inside its formation), else nearest to today.
+    ``within`` (a session inside its formation), else nearest to today.  With
+    ``current`` (new dates for a formation), one end alone ("jusqu'au 18
+    décembre") changes that end and keeps the other.
     """
     line = clean_line(text, limit=200)
     if isinstance(line, Invalid):
         return line
-    period = period_in_context(line, now, within)
-    if period is None and _reversed(line, now):
-        return Invalid(texts.say("formation.period_reversed"))
+    period = period_in_context(line, now, within) or _one_end(line, now, current)
+    if isinstance(period, Invalid):
+        return period
     if period is None:
+        day = dates.impossible_day(line)
+        if day is not None:
+            return Invalid(texts.say("formation.period_impossible", day=day))
+        if _reversed(line, now):
+            return Invalid(texts.say("formation.period_reversed"))
         return Invalid(texts.say("formation.period_unclear"))
     problem = period_problem(period[0], period[1], now.date())
     if problem:
@@ -98,17 +105,32 @@ def understand_dates(
     return period
 
 
+def _one_end(line: str, now: datetime, current: Period | None) -> Period | Invalid | None:
+    one = dates.understand_one_end(line, now, current)
+    if one is None:
+        return None
+    which, day = one
+    if current is None:
+        return Invalid(
+            texts.say("formation.period_one_end", missing="end" if which == "start" else "start")
+        )
+    return (day, current[1]) if which == "start" else (current[0], day)
+
+
 _TWO_ENDS = re.compile(r"^\s*(?:du\s+)?(?P<a>.+?)\s+(?:au|-|à|jusqu'au)\s+(?P<b>.+)$", re.I)
 
 
 def _reversed(line: str, now: datetime) -> bool:
-    """Both ends are dates, but the end comes first: worth saying so precisely."""
+    """Both ends are dates, but the end comes first: worth saying so precisely, only when
+    the same ends the other way round are a period (else the ends were not understood)."""
     match = _TWO_ENDS.match(line)
     if not match:
         return False
     first = dates.understand(match["a"], now, "future")
     second = dates.understand(match["b"], now, "future")
-    return bool(first and second and second.when < first.when)
+    if not (first and second and second.when < first.when):
+        return False
+    return dates.understand_period(f"du {match['b']} au {match['a']}", now) is not None
 
 
 # --- sessions and trainees ----------------------------------------------------------

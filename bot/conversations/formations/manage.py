@@ -202,6 +202,8 @@ async def editing(ctx: Context) -> Outcome | None:
     ctx.data["kind"] = formation.kind
     ctx.data["_existing_keys"] = [t.name_key for t in formation.trainees]
     ctx.data["_bounds"] = [formation.start_date.isoformat(), last_path_end(formation).isoformat()]
+    # The dates now, so that "jusqu'au 18 décembre" can move the end alone.
+    ctx.data["_current"] = [formation.start_date.isoformat(), formation.end_date.isoformat()]
     return None
 
 
@@ -221,7 +223,7 @@ EDIT_DATES = Flow(
     role=Role.FORMATEUR,
     summary="modifier les dates d'une formation",
     start=editing,
-    steps=[PeriodStep("period", ask="formation.ask_new_period")],
+    steps=[PeriodStep("period", ask="formation.ask_new_period", one_end=True)],
     finish=save_dates,
 )
 

@@ -13,6 +13,11 @@ the start goes to ``ctx.data["start"]``, the end to ``ctx.data["end"]`` (ISO
 dates), which the recap and the sessions read.  A formation starting or
 ending on a Saturday or a Sunday is pointed out in that one confirmation.
 
+With ``one_end=True`` (new dates for a formation) one end alone, "jusqu'au
+18 décembre", changes that end and keeps the other, read from
+``ctx.data["_current"]`` (the formation's dates, ISO) that the flow's start
+put there.
+
 With ``single=True`` it asks one day of a trainee's path (entry, exit, end
 of an extension), read within ``ctx.data["_bounds"]`` and stored under the
 step's ``store``; ``check`` turns a day that does not fit into a re-ask.
@@ -24,6 +29,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Unpack
 
+from bot import dates
 from bot.answers import YES_NO, Invalid, clean_line
 from bot.conversations.formations.answers import trainee_bounds, understand_dates
 from bot.conversations.formations.years import day_in_context
@@ -47,6 +53,7 @@ class PeriodStep(Step):
         *,
         ask: str,
         single: bool = False,
+        one_end: bool = False,
         check: DayCheck | None = None,
         **hooks: Unpack[Hooks],
     ) -> None:
@@ -54,6 +61,7 @@ class PeriodStep(Step):
         super().__init__(name, **hooks)
         self.prompt = ask
         self.single = single
+        self.one_end = one_end
         self.check = check
 
     def _pending_key(self) -> str:
@@ -61,12 +69,17 @@ class PeriodStep(Step):
 
     async def _understand(self, ctx: Context, text: str) -> tuple[date, date] | Invalid:
         if not self.single:
-            return understand_dates(text, ctx.now)
+            kept = ctx.data.get("_current") if self.one_end else None
+            current = (date.fromisoformat(kept[0]), date.fromisoformat(kept[1])) if kept else None
+            return understand_dates(text, ctx.now, current=current)
         line = clean_line(text, limit=100)
         if isinstance(line, Invalid):
             return line
         day = day_in_context(line, ctx.now, trainee_bounds(ctx))
         if day is None:
+            impossible = dates.impossible_day(line)
+            if impossible is not None:
+                return Invalid(ctx.render("formation.day_impossible", day=impossible))
             return Invalid(ctx.render("formation.day_unclear"))
         problem = await self.check(ctx, day) if self.check else None
         return Invalid(problem) if problem else (day, day)

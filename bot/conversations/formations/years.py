@@ -25,6 +25,9 @@ _MONTH = re.compile(
     re.I,
 )
 
+# A day counted from today ("lundi prochain", "demain") has its year already.
+_RELATIVE = re.compile(r"prochain|dernier|demain|hier|aujourd|\bdans\b", re.I)
+
 Period = tuple[date, date]
 
 
@@ -83,7 +86,7 @@ def in_context(period: Period, today: date, within: Period | None = None) -> Per
 def period_in_context(text: str, now: datetime, within: Period | None = None) -> Period | None:
     """:func:`bot.dates.understand_period`, its year read in context when none was typed."""
     period = dates.understand_period(text, now)
-    if period is None or has_year(text):
+    if period is None or has_year(text) or _RELATIVE.search(text):
         return period
     return in_context(period, now.date(), within)
 

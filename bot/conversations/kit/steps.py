@@ -395,6 +395,11 @@ class DateStep(Step):
             return refusal
         understood = self._understand(ctx, ctx.data.get(self._day_key()))
         if understood is None:
+            impossible = dates.impossible_day(ctx.incoming.text)
+            if impossible is not None:
+                return Retry(
+                    ctx.render("common.date_impossible", day=impossible, example=self.example)
+                )
             return Retry(ctx.render("common.date_unclear", example=self.example))
         ctx.data[self._day_key()] = understood.when.date().isoformat()
         if self.need_time and not understood.has_time:

@@ -1,0 +1,34 @@
+"""A day that no calendar has ("31 février", "31/04", "29/02/2027"), named back.
+
+Readers answer ``None`` for it like for anything they cannot read; the
+dialogues ask this first, so the person learns that the day does not exist
+rather than that they were not understood.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.dates.spelling import MONTH_NAMES
+from bot.dates.words import ANY_MONTH, MAX_LENGTH, MONTH_WORDS, fold, rewrite, valid_date
+
+_TEXTUAL = re.compile(rf"(?<![\d/.\-])(\d{{1,2}})\s*({ANY_MONTH})\b(?:\s+(\d{{4}})\b)?")
+_NUMERIC = re.compile(r"(?<![\d/.\-])(\d{1,2})[/.\-](\d{1,2})(?:[/.\-](\d{4}))?(?![\d/.\-])")
+
+
+def impossible_day(text: str) -> str | None:
+    """The first day named in ``text`` that does not exist, spelled ("31 février",
+    "29 février 2027"), or ``None``.  A month number past 12 is not a day at all."""
+    if len(text) > MAX_LENGTH:
+        return None
+    text = rewrite(fold(text))
+    found = [(m.start(), m, MONTH_WORDS[m.group(2)]) for m in _TEXTUAL.finditer(text)]
+    found += [(m.start(), m, int(m.group(2))) for m in _NUMERIC.finditer(text)]
+    for _, match, month in sorted(found, key=lambda f: f[0]):
+        day, year = int(match.group(1)), match.group(3)
+        if not 1 <= month <= 12:
+            continue
+        if valid_date(int(year) if year else 2000, month, day) is None:
+            named = f"{'1er' if day == 1 else day} {MONTH_NAMES[month - 1]}"
+            return f"{named} {year}" if year else named
+    return None

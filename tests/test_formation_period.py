@@ -1,0 +1,92 @@
+"""A formation's dates typed as a trainer types them (bot/conversations/formations/period.py):
+at creation, and with « Modifier les dates » (outside test).
+
+The demo clock says Monday 23 November 2026, 10:00 in Paris; "Agent de restauration
+(démo)" runs from Saturday 24 October 2026 to Thursday 7 January 2027.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from bot.storage.db import Database
+from bot.storage.formations import Formation
+from tests.auxil.dialogue import Clock, Person
+from tests.auxil.hostile import FOR_CHOICES, survives
+
+
+async def at_the_dates_step(trainer: Person) -> None:
+    await trainer.says("/formation")
+    await trainer.says("Agent de restauration")
+    await trainer.presses("Une formation")
+    await trainer.presses("Région Normandie")
+    await trainer.presses("De date à date")
+    assert "Quelles sont les dates de la formation" in trainer.last
+
+
+async def test_days_counted_from_today_and_shortened_weekdays_are_understood(
+    trainer: Person, clock: Clock
+) -> None:
+    await at_the_dates_step(trainer)
+    await trainer.says("du lundi prochain au 15/01/2027")
+    assert trainer.last.startswith(
+        "J'ai compris : du lundi 30 novembre 2026 au vendredi 15 janvier 2027."
+    )
+    await trainer.presses("Non, corriger")
+    await trainer.says("à partir de lundi prochain jusqu'au 15/01/2027")
+    assert trainer.last.startswith(
+        "J'ai compris : du lundi 30 novembre 2026 au vendredi 15 janvier 2027."
+    )
+
+    clock.advance(days=9)  # Wednesday 2 December, as the tester: 23 November is past
+    await at_the_dates_step(trainer)
+    await trainer.says("du lun 23 nov au ven 4 déc")
+    assert trainer.last.startswith(
+        "J'ai compris : du lundi 23 novembre 2026 au vendredi 4 décembre 2026."
+    )
+
+
+async def test_what_cannot_be_dates_is_said_precisely(db: Database, trainer: Person) -> None:
+    await at_the_dates_step(trainer)
+    await trainer.says("du 2 au 31 février 2027")
+    assert trainer.last.startswith("Le 31 février 2027 n'existe pas. Redonnez les dates")
+    await trainer.says("31 février à 14h")
+    assert trainer.last.startswith("Le 31 février n'existe pas.")
+    await trainer.says("jusqu'au 18 décembre")  # nothing to keep at creation
+    assert trainer.last.startswith("Il me faut aussi la date de début : donnez les deux")
+    await trainer.says("à partir du 7 décembre")
+    assert trainer.last.startswith("Il me faut aussi la date de fin : donnez les deux")
+    await trainer.says("du 15/06/2027 au 02/03/2027")
+    assert trainer.last.startswith("La date de fin est avant la date de début.")
+    await survives(db, trainer, FOR_CHOICES)
+
+
+async def test_new_dates_can_move_one_end_and_keep_the_other(db: Database, trainer: Person) -> None:
+    """« Modifier les dates », "jusqu'au 18 décembre": the end moves, the start stays."""
+    await trainer.says("/formations")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Modifier les dates")
+    assert "« jusqu'au 18 décembre » pour ne changer que la fin" in trainer.last
+    await trainer.says("jusqu'au 18 décembre")
+    assert trainer.last.startswith(
+        "J'ai compris : du samedi 24 octobre 2026 au vendredi 18 décembre 2026."
+    )
+    await trainer.presses("Oui")
+    assert "Nouvelles dates enregistrées" in trainer.all_text
+    await trainer.presses("Modifier les dates")
+    await trainer.says("à partir du lundi 26 octobre")
+    await trainer.presses("Oui")
+    await trainer.presses("Modifier les dates")
+    await trainer.says("jusqu'au 2 octobre")  # before the start: said, not stored
+    assert trainer.last.startswith("La date de fin est avant la date de début.")
+    await trainer.says("jusqu'au 31 avril")
+    assert trainer.last.startswith("Le 31 avril n'existe pas.")
+    await survives(db, trainer, FOR_CHOICES)
+    async with db.sessions() as session:
+        formation = await session.scalar(
+            select(Formation).where(Formation.title.startswith("Agent de restauration"))
+        )
+    assert formation is not None
+    assert (formation.start_date, formation.end_date) == (date(2026, 10, 26), date(2026, 12, 18))

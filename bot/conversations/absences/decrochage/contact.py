@@ -45,7 +45,7 @@ from bot.conversations.absences.decrochage.common import (
 from bot.conversations.absences.steps import FileStep, parse_note
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Outcome, stored_date
-from bot.conversations.kit.steps import Confirm, DateStep, Option, Pick, Text
+from bot.conversations.kit.steps import Confirm, DateStep, Option, Pick, Text, past_example
 from bot.storage.people import Role
 
 
@@ -117,7 +117,7 @@ CONTACT = Flow(
             ask="decrochage.ask_contact_date",
             prefer="past",
             check=check_past,
-            example="aujourd'hui, hier, le 20 novembre",
+            example=past_example,
         ),
         Text("outcome", ask="decrochage.ask_outcome", parse=parse_note(500)),
         FileStep(

@@ -76,7 +76,8 @@ async def test_a_whole_round_from_scheduling_to_the_bundle(
     assert "jeudi 26 novembre 2026" in lea.all_text and "14 h 00 à 16 h 00" in lea.all_text
     assert "n'a pas encore commencé" in lea.last
     await lea.says("c'est quand ?")
-    assert "encore un peu tôt" in lea.last and "jeudi 26 novembre 2026" in lea.last
+    assert "encore trop tôt" in lea.last
+    assert "à partir du jeudi 26 novembre 2026 à 16 h 00, à la fin du bilan" in lea.last
 
     # Thursday, after the bilan: /attestation resumes (the link is bound to her chat).
     clock.advance(days=3, hours=7, minutes=30)  # Thursday 16 h 30 UTC, 17 h 30 in Paris

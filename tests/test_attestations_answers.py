@@ -22,7 +22,7 @@ from bot.storage.audit import AuditEntry
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import Person
-from tests.auxil.attestations import BILAN_START, add_bilan, insert_other_organisation
+from tests.auxil.attestations import BILAN_END, BILAN_START, add_bilan, insert_other_organisation
 from tests.auxil.dialogue import Clock
 from tests.auxil.pdf import pdf_words
 
@@ -101,7 +101,7 @@ async def test_a_decline_keeps_its_reason_and_has_no_pdf(
             said(found, "Léa Martin", attested=False, reason="Malade ce jour-là"),
             chat=LEA,
             author=Author(),
-            now=clock.now,
+            now=BILAN_END,
             key=KEY,
         )
         assert (answer.answer, answer.reason, answer.pdf) == ("declined", "Malade ce jour-là", None)
@@ -124,7 +124,7 @@ async def test_a_correction_adds_a_version_and_renames_the_participant(
             said(found, "Lea Martinez", attested=True, role="partner", structure="Mission locale"),
             chat=LEA,
             author=Author(),
-            now=clock.now,
+            now=BILAN_END,
             key=KEY,
         )
         assert not first.name_matches and not first.role_matches
@@ -137,7 +137,7 @@ async def test_a_correction_adds_a_version_and_renames_the_participant(
             said(found, "Léa Martin", attested=True, structure="ignored for a delegate"),
             chat=LEA,
             author=Author(),
-            now=clock.now + timedelta(hours=1),
+            now=BILAN_END + timedelta(hours=1),
             key=KEY,
         )
         assert (second.version, second.structure, second.name_matches) == (2, None, True)
@@ -162,7 +162,7 @@ async def test_a_member_answering_keeps_their_own_name(
             said(found, "Quelqu'un d'autre", attested=True),
             chat=LEA,
             author=Author(person.id, other.organisation_id),  # a member of another organisation
-            now=clock.now,
+            now=BILAN_END,
             key=KEY,
         )
         assert person.display_name == "Léa Martin"

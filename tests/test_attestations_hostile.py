@@ -49,9 +49,9 @@ async def test_every_step_of_the_participant_conversation(
     await lea.says("/attestation")
     assert await step_of(db, lea) == ("attestation", "wait")
     assert "n'a pas encore commencé" in lea.last
-    clock.advance(hours=1, minutes=30)  # it has begun: any message moves on
+    clock.advance(hours=3)  # it has ended: any message moves on
     await lea.says("me voici")
-    assert "Le bilan a commencé" in lea.all_text
+    assert "Le bilan est terminé" in lea.all_text
     assert await step_of(db, lea) == ("attestation", "name")
     await survives(db, lea, FOR_NAMES)
     await lea.says("Léa Martin")

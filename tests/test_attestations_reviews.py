@@ -45,14 +45,14 @@ async def test_validated_counts_rejected_does_not_and_gets_a_new_link(
         author = Author(*await demo_author(session))
         info = await view_of(session, bilan_id)
         assert info is not None
-        (row,) = (await progress(session, info)).to_review
+        (row,) = (await progress(session, info, now=clock.now)).to_review
         assert row.concerns == ("role",)
         participant_id = row.participant.id
         rejected = await decide(
             session, info, participant_id, "rejected", author=author, now=clock.now
         )
         assert rejected is not None and rejected.fresh is not None
-        prog = await progress(session, info)
+        prog = await progress(session, info, now=clock.now)
         assert prog.rows[0].state == "rejected" and not prog.complete
         # Nothing is left to decide on that answer.
         assert (
@@ -87,7 +87,7 @@ async def test_a_validation_is_kept_with_who_and_when(
             session, info, participant_id, "validated", author=author, now=clock.now
         )
         assert done is not None and done.fresh is None
-        assert (await progress(session, info)).complete
+        assert (await progress(session, info, now=clock.now)).complete
         (review,) = (await session.scalars(select(AttestationReview))).all()
         assert (review.decision, review.decided_by, review.decided_at) == (
             "validated",

@@ -17,7 +17,7 @@ from bot.storage.audit import AuditEntry
 from bot.storage.db import Database
 from bot.storage.formations import Formation
 from bot.storage.outbox import OutboxMessage
-from tests.auxil.attestations import BILAN_START, add_bilan, demo_author, open_zip
+from tests.auxil.attestations import BILAN_END, BILAN_START, add_bilan, demo_author, open_zip
 from tests.auxil.dialogue import Clock
 
 SMTP = {"smtp_host": "127.0.0.1", "smtp_port": 2, "smtp_from": "formabot@example.org"}
@@ -61,6 +61,7 @@ async def test_a_sending_is_recorded_and_delivered_after_the_commit(
     db: Database, demo: None, clock: Clock, settings: Settings
 ) -> None:
     bilan_id = await add_bilan(db, start=BILAN_START)
+    clock.now = BILAN_END  # proofs go to the Région once the bilan has ended
     configured = replace(settings, **SMTP)  # type: ignore[arg-type]
     async with db.sessions() as session, session.begin():
         author = Author(*await demo_author(session))
@@ -98,12 +99,13 @@ async def test_no_sending_without_smtp_or_address(
     db: Database, demo: None, clock: Clock, settings: Settings
 ) -> None:
     bilan_id = await add_bilan(db, start=BILAN_START)
+    clock.now = BILAN_END  # proofs go to the Région once the bilan has ended
     configured = replace(settings, **SMTP)  # type: ignore[arg-type]
     async with db.sessions() as session, session.begin():
         info = await view_of(session, bilan_id)
         assert info is not None
         unconfigured = replace(settings, smtp_host="", smtp_from="")
-        assert cannot_send(unconfigured, info) == "no_smtp"
+        assert cannot_send(unconfigured, info, BILAN_END) == "no_smtp"
         assert (
             await request_sending(
                 session, unconfigured, info, author=Author(), chat=CHAT, now=clock.now
@@ -113,7 +115,7 @@ async def test_no_sending_without_smtp_or_address(
         formation = await session.get(Formation, info.formation.id)
         assert formation is not None
         formation.cm_email = None
-        assert cannot_send(configured, info) == "no_cm_email"
+        assert cannot_send(configured, info, BILAN_END) == "no_cm_email"
         assert (
             await request_sending(
                 session, configured, info, author=Author(), chat=CHAT, now=clock.now

@@ -117,7 +117,7 @@ async def test_progress_accounts_for_answers_sheets_and_invitations(
         info = await view_of(session, bilan_id)
         assert info is not None
         lea, hugo, marc, zoe = info.bilan.participants
-        assert not (await service.progress(session, info)).complete
+        assert not (await service.progress(session, info, now=clock.now)).complete
         invitation, _ = await invitations.issue(session, info, lea, by=None, now=clock.now)
         await invitations.issue(session, info, zoe, by=None, now=clock.now)
         session.add(
@@ -153,7 +153,7 @@ async def test_progress_accounts_for_answers_sheets_and_invitations(
         await session.flush()
         session.add(AttendanceSheetEntry(sheet_id=sheet.id, participant_id=hugo.id))
         await session.flush()
-        prog = await service.progress(session, info)
+        prog = await service.progress(session, info, now=clock.now)
         states = {r.participant.name: r.state for r in prog.rows}
         assert states == {
             "Léa Martin": "attested",

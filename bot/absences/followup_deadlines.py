@@ -101,7 +101,11 @@ async def contacts_missing(session: AsyncSession, followup: FollowUp) -> list[st
 
     ELY-SHORT asks to contact "le stagiaire et l'entreprise" (003 §2): both.
     A trainee with no company known (a job seeker) owes the trainee's only.
+    No other path asks for contacts (a long or certifying formation's is the
+    entretien individuel, ELY-LONG), nor does a follow-up outside the procedure.
     """
+    if followup.path != "short" or not followup.procedure_applies:
+        return []
     trainee = await session.get(Trainee, followup.trainee_id)
     wanted = ["stagiaire", "entreprise"] if trainee is None or trainee.company else ["stagiaire"]
     done = {c.with_whom for c in await contacts_of(session, followup.id)}

@@ -28,6 +28,7 @@ from bot.attestations.service import (
     ROLE_LABELS,
     Author,
     Chat,
+    answers_open,
     audit,
     current_answer,
     last_sending,
@@ -42,6 +43,11 @@ from bot.people.chats import chat_of_person
 from bot.storage.attestations import Attestation
 from bot.storage.bilans import Bilan
 from bot.storage.people import Person
+
+
+class TooEarly(ValueError):
+    """An answer before the bilan's end (:func:`~bot.attestations.service.answers_open`):
+    the conversation says when to come back, so this only guards other callers."""
 
 
 @dataclass(frozen=True)
@@ -68,8 +74,10 @@ async def record_answer(
 ) -> Attestation:
     """Store the answer as the participant's next version (with the PDF when attested),
     chained and signed with ``key``, name their person as they signed, audit it and tell
-    the trainer."""
+    the trainer.  Nothing is stored before the bilan's end (:class:`TooEarly`)."""
     invitation, info, participant = held
+    if not answers_open(info, now):
+        raise TooEarly(info.bilan.id)
     await session.execute(select(Bilan.id).where(Bilan.id == info.bilan.id).with_for_update())
     previous = await current_answer(session, participant.id)
     answer = Attestation(
@@ -141,7 +149,9 @@ async def tell_trainer(
     if where is None:
         return
     row = next(
-        r for r in (await progress(session, info)).rows if r.participant.id == participant.id
+        r
+        for r in (await progress(session, info, now=answer.answered_at)).rows
+        if r.participant.id == participant.id
     )
     await enqueue(
         session,

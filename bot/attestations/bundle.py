@@ -249,6 +249,7 @@ def assemble(prog: Progress, *, now: datetime, key: SigningKey) -> ProofBundle:
             for a in superseded
         ],
         complete=prog.complete,
+        held=prog.held,
         missing=missing,
         created=_local(now, info),
         cancelled=_local(cancelled_at, info) if cancelled_at is not None else None,
@@ -336,4 +337,4 @@ async def build(
         organisation_id is not None and info.bilan.organisation_id != organisation_id
     ):
         raise LookupError(f"Bilan inconnu : {bilan_id}.")
-    return assemble(await progress(session, info), now=now, key=key)
+    return assemble(await progress(session, info, now=now), now=now, key=key)

@@ -7,8 +7,8 @@ their own chat to whoever already talks to the bot; it never replaces a link.
 Only "Nouveau lien" does (:func:`bot.attestations.invitations.reissue`), and
 the old link then says it was replaced.  Every relance is audited.
 
-Before the bilan, what a participant reads gives its date and asks nothing
-("Le bilan a lieu le …"); from its start, it asks for the attestation sur
+Before the bilan's end, what a participant reads gives its date and asks nothing
+("Le bilan a lieu le …"); from its end, it asks for the attestation sur
 l'honneur (``before`` in :func:`bot.attestations.service.when_words`).
 
 Where the bot can reach a participant itself it does, and the trainer has
@@ -124,7 +124,7 @@ async def invite_or_remind(
     ``matrix``), as every first link (``invite``).
     """
     done = Invited()
-    for row in (await progress(session, info)).rows:
+    for row in (await progress(session, info, now=now)).rows:
         if row.state not in ("outdated", "rejected", "opened", "invited", "not_invited"):
             continue  # answered (or flagged), on the sheet, or absent
         live = row.invitation if row.invitation and row.invitation.revoked_at is None else None

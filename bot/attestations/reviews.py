@@ -38,10 +38,10 @@ class Decided:
 
 
 async def flagged_row(
-    session: AsyncSession, info: BilanView, participant_id: int
+    session: AsyncSession, info: BilanView, participant_id: int, *, now: datetime
 ) -> ParticipantStatus | None:
     """The participant's status if their current answer awaits the trainer's decision."""
-    for row in (await progress(session, info)).rows:
+    for row in (await progress(session, info, now=now)).rows:
         if row.participant.id == participant_id and row.state == "to_review":
             return row
     return None
@@ -59,7 +59,7 @@ async def decide(
 ) -> Decided | None:
     """Record the decision on the participant's flagged answer; ``None`` when there is
     none (already decided, replaced meanwhile, or not of this bilan)."""
-    row = await flagged_row(session, info, participant_id)
+    row = await flagged_row(session, info, participant_id, now=now)
     if row is None or row.answer is None:
         return None
     for concern in row.concerns:

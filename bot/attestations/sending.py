@@ -17,7 +17,7 @@ from bot.attestations import mail
 from bot.attestations.bundle import ProofBundle, assemble
 from bot.attestations.evidence import bilan_words
 from bot.attestations.keys import signing_key, spaced
-from bot.attestations.service import Author, Chat, audit, progress
+from bot.attestations.service import Author, Chat, answers_open, audit, progress
 from bot.bilans.view import BilanView, view_of
 from bot.config import Settings
 from bot.messages import Document, Reply
@@ -25,7 +25,7 @@ from bot.storage.attestations import ProofSending
 
 EMAIL_TEMPLATE = "email/proofs_to_charge_de_mission.txt.j2"
 
-Refusal = Literal["no_smtp", "no_cm_email"]
+Refusal = Literal["not_over", "no_smtp", "no_cm_email"]
 
 
 async def bundle_for(
@@ -33,7 +33,9 @@ async def bundle_for(
 ) -> ProofBundle:
     """The bundle as it stands, for the trainer to download (the export is audited), signed
     with the key of the data folder."""
-    bundle = assemble(await progress(session, info), now=now, key=signing_key(settings.data_dir))
+    bundle = assemble(
+        await progress(session, info, now=now), now=now, key=signing_key(settings.data_dir)
+    )
     audit(session, author, "export", "bilan_proofs", info.bilan.id, complete=bundle.complete)
     return bundle
 
@@ -68,8 +70,11 @@ def bundle_reply(bundle: ProofBundle) -> Reply:
     )
 
 
-def cannot_send(settings: Settings, info: BilanView) -> Refusal | None:
-    """Why the bundle cannot be e-mailed from here, or ``None``."""
+def cannot_send(settings: Settings, info: BilanView, now: datetime) -> Refusal | None:
+    """Why the bundle cannot be e-mailed from here, or ``None``.  Before the bilan's end
+    there is nothing to prove yet (nobody could attest): the Région gets nothing."""
+    if not answers_open(info, now):
+        return "not_over"
     if not settings.has_smtp:
         return "no_smtp"
     if not info.formation.cm_email:
@@ -108,12 +113,12 @@ async def request_sending(
 ) -> ProofSending | Refusal:
     """Record the e-mail of the bundle as it stands to the chargé(e) de mission, queued
     on the outbox (sent after the commit); the trainer hears of the outcome in ``chat``."""
-    refusal = cannot_send(settings, info)
+    refusal = cannot_send(settings, info, now)
     if refusal is not None:
         return refusal
     assert info.formation.cm_email is not None
     key = signing_key(settings.data_dir)
-    bundle = assemble(await progress(session, info), now=now, key=key)
+    bundle = assemble(await progress(session, info, now=now), now=now, key=key)
     subject, body = email_text(bilan_words(info), bundle, fingerprint=spaced(key.fingerprint))
     sending = ProofSending(
         organisation_id=info.bilan.organisation_id,

@@ -38,15 +38,31 @@ ROLE_LABELS = {
 }
 
 
+def answers_open(info: BilanView, now: datetime) -> bool:
+    """Whether a participant may answer: from the bilan's scheduled end.
+
+    The attestation swears to a bilan that « s'est tenu » (seed 000 §III asks
+    for the proofs *after* the bilan): confirmed while the visio still runs,
+    it would vouch for the two hours not yet held.  A bilan moved later moves
+    this moment with it.
+    """
+    return now >= info.bilan.ends_at
+
+
 def when_words(info: BilanView, now: datetime | None = None) -> dict[str, Any]:
     """The bilan in the words every chat message uses (organisation's zone).
 
-    ``before``: given ``now``, whether the bilan has not started yet; a message
-    read before it gives its date and asks no one to confirm a participation
-    that has not happened (issue 12, item 5).
+    ``before``: given ``now``, whether the bilan is not over yet; a message
+    read before its end gives its date and asks no one to confirm a
+    participation that has not fully happened (issue 12, item 5).
+    ``running``: it has started but not ended.  ``end_today``: its end falls
+    on ``now``'s day, so "à partir de 10 h 29" needs no date.
     """
     return {
-        "before": now is not None and now < info.bilan.starts_at,
+        "before": now is not None and not answers_open(info, now),
+        "running": now is not None and info.bilan.starts_at <= now < info.bilan.ends_at,
+        "end_today": now is not None and now.astimezone(info.tz).date() == info.end.date(),
+        "end_day": dates.spell_date(info.end),
         "organisation": visible(info.organisation_name),
         "formation": visible(info.formation.title),
         "kind": info.kind_label,
@@ -337,6 +353,8 @@ class Progress:
     reviews: list[AttestationReview] = field(default_factory=list)
     sending: ProofSending | None = None
     """The last e-mail of the bundle to the chargé(e) de mission, if any."""
+    held: bool = False
+    """The bilan has ended (:func:`answers_open`): before, nobody could attest yet."""
 
     @property
     def cancelled(self) -> bool:
@@ -348,8 +366,9 @@ class Progress:
 
     @property
     def complete(self) -> bool:
-        """Every participant accounted for (and at least one participant), bilan held."""
-        return bool(self.rows) and not self.missing and not self.cancelled
+        """Every participant accounted for (and at least one participant), bilan held: a
+        sheet ticked or an answer given before the end does not prove the whole bilan."""
+        return bool(self.rows) and not self.missing and not self.cancelled and self.held
 
     @property
     def to_review(self) -> list[ParticipantStatus]:
@@ -369,7 +388,7 @@ class Progress:
         )
 
 
-async def progress(session: AsyncSession, info: BilanView) -> Progress:
+async def progress(session: AsyncSession, info: BilanView, *, now: datetime) -> Progress:
     history = await answers_of(session, info.bilan.id)
     current = latest(history)
     on_sheet = await sheet_of_participants(session, info.bilan.id)
@@ -411,4 +430,5 @@ async def progress(session: AsyncSession, info: BilanView) -> Progress:
         sheets=await sheets_of(session, info.bilan.id),
         reviews=reviews,
         sending=await last_sending(session, info.bilan.id),
+        held=answers_open(info, now),
     )

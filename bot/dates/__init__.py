@@ -14,6 +14,7 @@ from bot.dates.spelling import (
     spell_date,
     spell_datetime,
     spell_day_month,
+    spell_example,
     spell_time,
     weekend_day,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "spell_date",
     "spell_datetime",
     "spell_day_month",
+    "spell_example",
     "spell_time",
     "understand",
     "understand_duration",

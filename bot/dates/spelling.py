@@ -33,6 +33,13 @@ def spell_day_month(d: date | datetime) -> str:
     return f"{day} {MONTH_NAMES[d.month - 1]}"
 
 
+def spell_example(d: date | datetime, *, hour: int | None = None) -> str:
+    """ "jeudi 3 décembre à 14 h": a date as a user would type it, for an example the bot
+    gives (no year: the weekday and the step's leaning place it)."""
+    day = f"{_WEEKDAY_NAMES[d.weekday()]} {spell_day_month(d)}"
+    return day if hour is None else f"{day} à {hour} h"
+
+
 def weekend_day(d: date | datetime) -> str | None:
     """ "samedi" or "dimanche" when ``d`` falls on a weekend, else ``None``.
 

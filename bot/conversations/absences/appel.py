@@ -51,7 +51,7 @@ from bot.conversations.kit.flow import (
     Step,
     stored_date,
 )
-from bot.conversations.kit.steps import DateStep, Pick
+from bot.conversations.kit.steps import DateStep, Pick, past_example
 from bot.messages import Reply
 from bot.storage.formations import Formation
 
@@ -89,7 +89,7 @@ def new_appel() -> Flow:
                 prefer="past",
                 check=check_not_future,
                 unless_known=True,
-                example="hier, lundi, le 20 novembre",
+                example=past_example,
             ),
             Pick("period", ask="absence_appel.ask_period", options=HALVES, unless_known=True),
             RollStep(

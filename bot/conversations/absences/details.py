@@ -47,7 +47,7 @@ from bot.conversations.absences.steps import (
 )
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Leave, Next, Outcome, Step, stored_date
-from bot.conversations.kit.steps import Confirm, DateStep, Option, Pick, Text
+from bot.conversations.kit.steps import Confirm, DateStep, Option, Pick, Text, past_example
 
 
 def detail_steps() -> list[Step]:
@@ -61,7 +61,7 @@ def detail_steps() -> list[Step]:
             then=after_date,
             unless_known=True,
             help="absence.help_date",
-            example="hier, lundi, le 20 novembre",
+            example=past_example,
         ),
         Confirm(
             "weekend",

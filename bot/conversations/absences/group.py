@@ -36,7 +36,7 @@ from bot.conversations.absences.batch import offer_step, save_marks
 from bot.conversations.absences.details import check_not_future
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Option, Outcome, stored_date
-from bot.conversations.kit.steps import DateStep, Pick
+from bot.conversations.kit.steps import DateStep, Pick, past_example
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Role
 
@@ -63,7 +63,7 @@ def new_group() -> Flow:
                 prefer="past",
                 check=check_not_future,
                 unless_known=True,
-                example="hier, lundi, le 20 novembre",
+                example=past_example,
             ),
             Pick("period", ask="absence_appel.ask_period", options=HALVES, unless_known=True),
             Pick(

@@ -16,7 +16,8 @@ they get a person and a chat identity, no membership.
     Vous  Je l'atteste sur l'honneur
     Bot   Merci ! Votre attestation est enregistrée (…).  📄 attestation-sur-l-honneur-v1.pdf
 
-Before the bilan has started, the bot says when to come back (``wait``);
+Before the bilan has ended, the bot says from when they can confirm (``wait``,
+:func:`~bot.attestations.service.answers_open`);
 someone who already answered gets their answer and can have the PDF again
 or correct it (``after``).  The code binds to the first chat identity that
 uses it; the same person comes back with the link again or ``/attestation``.
@@ -37,7 +38,7 @@ from bot.attestations.answers import Said, record_answer
 from bot.attestations.evidence import attestation_text, text_sha256
 from bot.attestations.invitations import Held
 from bot.attestations.keys import signing_key
-from bot.attestations.service import ROLE_LABELS, current_answer, when_words
+from bot.attestations.service import ROLE_LABELS, answers_open, current_answer, when_words
 from bot.bilans.view import BilanView, view_of
 from bot.conversations.attestations.steps import PickOrSay
 from bot.conversations.attestations.who import author_of, chat_of
@@ -112,10 +113,10 @@ async def route(ctx: Context, *, greet: bool) -> Outcome:
 
 
 def begin(ctx: Context, info: BilanView) -> Outcome:
-    """A new round of questions (or the wait, when the bilan has not started)."""
+    """A new round of questions (or the wait, when the bilan is not over)."""
     for key in ASKED:
         ctx.data.pop(key, None)
-    return Next("wait") if ctx.now < info.bilan.starts_at else Next("name")
+    return Next("name") if answers_open(info, ctx.now) else Next("wait")
 
 
 async def participant_start(ctx: Context) -> Outcome | None:
@@ -186,17 +187,17 @@ async def wait_values(ctx: Context) -> dict[str, Any]:
     found = await load(ctx)
     if isinstance(found, str):
         return {"refused": Markup(ctx.render(found))}
-    return {"refused": None, **when_words(found.info)}
+    return {"refused": None, **when_words(found.info, ctx.now)}
 
 
 async def after_wait(ctx: Context, _typed: str) -> Outcome:
-    """Any message before the bilan checks again."""
+    """Any message before the bilan's end checks again."""
     ctx.data.pop("wait", None)
     found = await load(ctx)
     if isinstance(found, str):
         ctx.say(found)
         return Leave()
-    if ctx.now >= found.info.bilan.starts_at:
+    if answers_open(found.info, ctx.now):
         ctx.say("attestation_participant.started")
         return Next("name")
     return Retry(ctx.render("attestation_participant.still_waiting"))
@@ -230,7 +231,7 @@ async def take_sworn(ctx: Context, picked: str) -> Outcome:
     if ctx.data.get("text") != text_for(ctx, info):
         freeze_text(ctx, info)
         return Retry(ctx.render("attestation_participant.text_changed"))
-    if ctx.now < info.bilan.starts_at:
+    if not answers_open(info, ctx.now):
         return Next("wait")
     if picked == "attest":
         ctx.data["answer"] = "attested"
@@ -294,6 +295,10 @@ async def save_answer(ctx: Context) -> None:
     found = await load(ctx)
     if isinstance(found, str):
         ctx.say(found)
+        return
+    if not answers_open(found.info, ctx.now):
+        # Moved later while the reason was typed: nothing is kept, the link still works.
+        ctx.say("attestation_participant.too_early", **when_words(found.info, ctx.now))
         return
     text = str(ctx.data.get("text", ""))
     if not text or ctx.data.get("text_sha256") != text_sha256(text):

@@ -44,7 +44,7 @@ async def review_start(ctx: Context) -> Outcome | None:
     if info is None:
         ctx.say("attestation_trainer.bilan_not_found")
         return Leave()
-    flagged = (await progress(ctx.session, info)).to_review
+    flagged = (await progress(ctx.session, info, now=ctx.now)).to_review
     if not flagged:
         ctx.say("attestation_trainer.nothing_to_review")
         return Leave()
@@ -57,7 +57,7 @@ async def who_options(ctx: Context) -> list[Option]:
     info = await this_bilan(ctx)
     if info is None:
         return []
-    rows = (await progress(ctx.session, info)).to_review
+    rows = (await progress(ctx.session, info, now=ctx.now)).to_review
     return [
         *(Option(visible(r.participant.name)[:90], str(r.participant.id)) for r in rows),
         Option("Retour", "_back"),
@@ -72,7 +72,11 @@ async def answer_values(ctx: Context) -> dict[str, Any]:
     """The flagged answer, as the question shows it (``r``; ``None`` once it is gone)."""
     info = await this_bilan(ctx)
     picked = str(ctx.data.get("review_who", ""))
-    row = await flagged_row(ctx.session, info, int(picked)) if info and picked.isdigit() else None
+    row = (
+        await flagged_row(ctx.session, info, int(picked), now=ctx.now)
+        if info and picked.isdigit()
+        else None
+    )
     if info is None or row is None or row.answer is None:
         return {"r": None}
     answer = row.answer

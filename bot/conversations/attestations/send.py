@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from bot.answers import visible
 from bot.attestations.sending import cannot_send, request_sending
-from bot.attestations.service import progress
+from bot.attestations.service import progress, when_words
 from bot.conversations.attestations.who import author_of, chat_of, this_bilan
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Finish, Flow, Leave, Outcome
@@ -32,11 +32,11 @@ async def send_start(ctx: Context) -> Outcome | None:
     if info is None:
         ctx.say("attestation_trainer.bilan_not_found")
         return Leave()
-    refusal = cannot_send(ctx.settings, info)
+    refusal = cannot_send(ctx.settings, info, ctx.now)
     if refusal is not None:
-        ctx.say(f"attestation_trainer.{refusal}")
+        ctx.say(f"attestation_trainer.{refusal}", **when_words(info, ctx.now))
         return Leave()
-    prog = await progress(ctx.session, info)
+    prog = await progress(ctx.session, info, now=ctx.now)
     ctx.data["_send"] = {
         "cm": visible(info.formation.cm_name),
         "email": info.formation.cm_email or "",
@@ -66,7 +66,7 @@ async def send(ctx: Context, picked: str) -> Outcome:
         ctx.session, ctx.settings, info, author=author_of(ctx), chat=chat_of(ctx), now=ctx.now
     )
     if isinstance(sent, str):
-        ctx.say(f"attestation_trainer.{sent}")
+        ctx.say(f"attestation_trainer.{sent}", **when_words(info, ctx.now))
         return Leave()
     ctx.say("attestation_trainer.send_queued", email=sent.to_address)
     return Finish()

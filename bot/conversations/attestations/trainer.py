@@ -115,7 +115,7 @@ async def bilan_still_there(ctx: Context) -> Outcome | None:
     if info is None:
         ctx.say("attestation_trainer.bilan_not_found")
         return Leave()
-    prog = await progress(ctx.session, info)
+    prog = await progress(ctx.session, info, now=ctx.now)
     ctx.data["_flagged"] = bool(prog.to_review)
     ctx.data["_stale"] = prog.stale
     return None
@@ -126,7 +126,7 @@ async def status_values(ctx: Context) -> dict[str, Any]:
     info = await this_bilan(ctx)
     if info is None:
         return {"s": None}
-    prog = await progress(ctx.session, info)
+    prog = await progress(ctx.session, info, now=ctx.now)
     words = bilan_words(info)
     last = prog.sending
     return {
@@ -139,7 +139,9 @@ async def status_values(ctx: Context) -> dict[str, Any]:
             "remote": info.bilan.remote,
             "rows": [row_words(r, info) for r in prog.rows],
             "complete": prog.complete,
+            "held": prog.held,
             "missing": [visible(p.name) for p in prog.missing],
+            "when": when_words(info, ctx.now),
             "sending": None if last is None else sending_words(info, last),
             "stale": prog.stale,
             "to_review": [visible(r.participant.name) for r in prog.to_review],

@@ -312,9 +312,26 @@ async def late_warning(ctx: Context, when: datetime) -> str | None:
     )
 
 
+EXAMPLE_HOUR = 14
+
+
+async def when_example(ctx: Context) -> str:
+    """A date :func:`check_when` accepts today: a weekday at 14 h, a week ahead (or from the
+    formation's start), other than the bilan's current date."""
+    formation = await formation_of(ctx)
+    day = ctx.now.astimezone(ctx.tz).date() + timedelta(days=7)
+    if formation is not None:
+        day = max(day, formation.start_date)
+    current = ctx.data.get("current_start")
+    taken = datetime.fromisoformat(current).astimezone(ctx.tz).date() if current else None
+    while day.weekday() >= 5 or day == taken:
+        day += timedelta(days=1)
+    return dates.spell_example(day, hour=EXAMPLE_HOUR)
+
+
 async def check_when(ctx: Context, when: datetime) -> str | None:
     if when <= ctx.now:
-        return ctx.render("bilan.when_past", example="jeudi 26 novembre à 14 h")
+        return ctx.render("bilan.when_past", example=await when_example(ctx))
     if when > ctx.now + timedelta(days=2 * 366):
         return ctx.render("bilan.when_too_far")
     formation = await formation_of(ctx)
@@ -358,6 +375,7 @@ def when_step(name: str, *, ask: str) -> WarnedDate:
         prefer="future",
         need_time=True,
         check=check_when,
+        example=when_example,
         then=keep_late_warning,
         help="bilan.help_when",
     )

@@ -135,6 +135,24 @@ async def check_postpone(ctx: Context, when: datetime) -> str | None:
 WEEKEND = {5: "samedi", 6: "dimanche"}
 
 
+async def postpone_example(ctx: Context) -> str:
+    """A new date :func:`check_postpone` accepts today: the first weekday after the day that
+    counts now (a weekend day if the bilan leaves no other), never an earlier one."""
+    row = await load_deadline(ctx, ctx.data.get("deadline_id"))
+    today = ctx.now.date()
+    if row is None:
+        return dates.spell_example(today + timedelta(days=1))
+    bilan_day = await bilan_limit(ctx.session, row)
+    first = earliest_postponement(row, today) + timedelta(days=1)
+    allowed = [
+        day
+        for day in (first + timedelta(days=n) for n in range(7))
+        if postpone_problem(row, day, today, bilan_day) is None
+    ]
+    weekdays = [day for day in allowed if day.weekday() not in WEEKEND]
+    return dates.spell_example((weekdays or allowed or [first])[0])
+
+
 def on_weekend(ctx: Context) -> bool:
     """Whether the new date is a Saturday or a Sunday (then asked once: keep it?)."""
     return stored_date(ctx, "postpone_to").weekday() in WEEKEND
@@ -186,7 +204,7 @@ DEADLINE = Flow(
             ask="echeances.ask_postpone_to",
             prefer="future",
             check=check_postpone,
-            example="vendredi 4 décembre",
+            example=postpone_example,
         ),
         Confirm(
             "postpone_weekend",

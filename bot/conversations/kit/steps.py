@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal, Unpack
 
 from bot import dates
@@ -307,6 +307,24 @@ class Confirm(Step):
         return Next()
 
 
+async def past_example(ctx: Context) -> str:
+    """For a day that has happened: the last weekday before today, « hier » when it is one
+    (« demain », or a fixed date, would be refused some days)."""
+    day = ctx.now.astimezone(ctx.tz).date() - timedelta(days=1)
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    yesterday = ctx.now.astimezone(ctx.tz).date() - timedelta(days=1)
+    return "hier" if day == yesterday else dates.spell_example(day)
+
+
+async def future_example(ctx: Context) -> str:
+    """For a moment to come, with its hour: the next weekday after today, at 14 h."""
+    day = ctx.now.astimezone(ctx.tz).date() + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return dates.spell_example(day, hour=14)
+
+
 class DateStep(Step):
     """A date (and time) in free French, shown back in full and confirmed.
 
@@ -328,7 +346,7 @@ class DateStep(Step):
         prefer: Literal["future", "past"],
         need_time: bool = False,
         check: Callable[[Context, datetime], Awaitable[str | None]] | None = None,
-        example: str = "jeudi 26 novembre à 14 h",
+        example: str | Callable[[Context], Awaitable[str]],
         **hooks: Unpack[Hooks],
     ):
         super().__init__(name, **hooks)
@@ -337,6 +355,11 @@ class DateStep(Step):
         self.need_time = need_time
         self.check = check
         self.example = example
+
+    async def example_of(self, ctx: Context) -> str:
+        """The example shown (``example`` in the question too): computed from the clock and
+        the step's bounds when it is a function, so that typing it back is accepted."""
+        return self.example if isinstance(self.example, str) else await self.example(ctx)
 
     def _pending_key(self) -> str:
         return f"_pending_{self.name}"
@@ -365,7 +388,7 @@ class DateStep(Step):
                 choices=(ctx.choice("Oui, c'est ça", "yes"), ctx.choice("Non, corriger", "no")),
                 columns=2,
             )
-        return Reply(text=await self.render(ctx, self.prompt))
+        return Reply(text=await self.render(ctx, self.prompt, example=await self.example_of(ctx)))
 
     async def answer(self, ctx: Context) -> Outcome:
         key = self._pending_key()
@@ -379,7 +402,7 @@ class DateStep(Step):
             if picked == "no":
                 ctx.data.pop(key)
                 ctx.data.pop(self._day_key(), None)
-                return Retry(ctx.render("common.date_correct", example=self.example))
+                return Retry(ctx.render("common.date_correct", example=await self.example_of(ctx)))
             # Typed another date instead of yes/no: understand it as the correction;
             # anything else keeps the pending date and asks again.
             if isinstance(picked, Invalid):
@@ -395,19 +418,18 @@ class DateStep(Step):
             return refusal
         understood = self._understand(ctx, ctx.data.get(self._day_key()))
         if understood is None:
+            example = await self.example_of(ctx)
             impossible = dates.impossible_day(ctx.incoming.text)
             if impossible is not None:
-                return Retry(
-                    ctx.render("common.date_impossible", day=impossible, example=self.example)
-                )
-            return Retry(ctx.render("common.date_unclear", example=self.example))
+                return Retry(ctx.render("common.date_impossible", day=impossible, example=example))
+            return Retry(ctx.render("common.date_unclear", example=example))
         ctx.data[self._day_key()] = understood.when.date().isoformat()
         if self.need_time and not understood.has_time:
             return Retry(
                 ctx.render(
                     "common.date_needs_time",
                     day=dates.spell_date(understood.when),
-                    example=self.example,
+                    example=await self.example_of(ctx),
                 )
             )
         if self.check is not None:

@@ -38,7 +38,7 @@ from bot.conversations.absences.decrochage.common import (
 from bot.conversations.absences.steps import parse_note
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Switch, stored_datetime
-from bot.conversations.kit.steps import Confirm, DateStep, Option, Pick, Text
+from bot.conversations.kit.steps import Confirm, DateStep, Option, Pick, Text, past_example
 from bot.messages import Document, Reply
 from bot.storage.people import Role
 
@@ -200,7 +200,7 @@ COMPTE_RENDU = Flow(
             prefer="past",
             check=check_past,
             then=held_on,
-            example="hier, lundi, le 20 novembre",
+            example=past_example,
         ),
         Text("held_time", ask="decrochage.ask_held_time", parse=parse_held_time, then=held_time),
     ],

@@ -15,13 +15,15 @@
     Bot  Contact avec le/la stagiaire par SMS le lundi 23 novembre 2026 … Enregistrer ?
     You  Enregistrer
     Bot  C'est noté, avec la preuve.
-         Reste à contacter son entreprise (Hôtel des Lys) : la procédure demande de
-         contacter la personne et son entreprise.
+         Reste à contacter son entreprise (Hôtel des Lys) : pour une formation courte,
+         la procédure demande de contacter la personne et son entreprise.
 
 Called from the follow-up's menu (``with_whom``/``channel`` given for the
-team's exchange); contacts with the trainee *and* the company (the trainee
-alone when no company is known) are the procedure's contact done, in
-``/echeances`` too; until then the bot says who is left.
+team's exchange).  In a short formation (ELY-SHORT), contacts with the trainee
+*and* the company (the trainee alone when no company is known) are the
+procedure's contact done, in ``/echeances`` too; until then the bot says who
+is left.  In a long or certifying one (ELY-LONG) the procedure is the
+entretien individuel: the bot recalls it while none is planned.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.absences.followup_deadlines import contacts_missing
-from bot.absences.followups import labels
+from bot.absences.followups import current_entretien, labels
 from bot.absences.records import record_contact
 from bot.conversations.absences.decrochage.common import (
     CHANNEL_OPTIONS,
@@ -43,7 +45,7 @@ from bot.conversations.absences.decrochage.common import (
 from bot.conversations.absences.steps import FileStep, parse_note
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Outcome, stored_date
-from bot.conversations.kit.steps import Confirm, DateStep, Option, Pick, Text
+from bot.conversations.kit.steps import Confirm, DateStep, Option, Pick, Text, past_example
 from bot.storage.people import Role
 
 
@@ -74,15 +76,24 @@ async def save_contact(ctx: Context) -> Outcome:
         outcome=ctx.data["outcome"],
         proof=upload(ctx, "proof"),
     )
+    followup = found.followup
     missing = []
     if ctx.data["with_whom"] in ("stagiaire", "entreprise"):
-        missing = await contacts_missing(ctx.session, found.followup)
+        missing = await contacts_missing(ctx.session, followup)
+    # ELY-LONG answers any sign with an entretien individuel, not with contacts: say so
+    # while none is planned, so a contact is not taken for the procedure done.
+    entretien_due = (
+        followup.path == "long"
+        and followup.procedure_applies
+        and await current_entretien(ctx.session, followup.id, "individuel") is None
+    )
     ctx.say(
         "decrochage.contact_saved",
         c=contact,
         labels=labels(),
         missing=missing,
         company=ctx.data.get("company"),
+        entretien_due=entretien_due,
     )
     return Leave()
 
@@ -106,7 +117,7 @@ CONTACT = Flow(
             ask="decrochage.ask_contact_date",
             prefer="past",
             check=check_past,
-            example="aujourd'hui, hier, le 20 novembre",
+            example=past_example,
         ),
         Text("outcome", ask="decrochage.ask_outcome", parse=parse_note(500)),
         FileStep(

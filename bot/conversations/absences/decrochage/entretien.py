@@ -22,7 +22,7 @@ from bot.absences.records import schedule_entretien
 from bot.conversations.absences.decrochage.common import open_followup_or_leave, step_start
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, stored_datetime
-from bot.conversations.kit.steps import DateStep, Text, words
+from bot.conversations.kit.steps import DateStep, Text, future_example, words
 from bot.storage.people import Role
 
 
@@ -85,7 +85,7 @@ ENTRETIEN = Flow(
             need_time=True,
             check=check_future,
             help="decrochage.help_entretien_date",
-            example="jeudi 26 novembre à 14 h",
+            example=future_example,
         ),
     ],
     finish=save_entretien,

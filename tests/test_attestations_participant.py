@@ -1,0 +1,169 @@
+"""When a participant may confirm: from the bilan's scheduled end, not its start.
+
+An outside tester signed an attestation eight seconds after the visio began, whose
+text said the bilan « s'est tenu … de 8 h 29 à 10 h 29 », and the trainer read
+« Dossier de preuves : complet » two hours before the end.  The demo's bilan is
+Thursday 26 November 2026, 14 h 00 to 16 h 00 in Paris (13 h to 15 h UTC).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.attestations import invitations, service
+from bot.attestations.answers import Said, TooEarly, record_answer
+from bot.attestations.keys import signing_key
+from bot.attestations.service import Author, Chat
+from bot.bilans.view import view_of
+from bot.config import Settings
+from bot.storage.attestations import AttendanceSheet, AttendanceSheetEntry, Attestation
+from bot.storage.bilans import Bilan
+from bot.storage.db import Database
+from tests.auxil.attestations import BILAN_END, BILAN_START, add_bilan, codes, schedule_bilan
+from tests.auxil.dialogue import Clock
+from tests.auxil.dialogue import Person as Talker
+
+OPENS_TODAY = "Vous pourrez confirmer votre participation à partir de 16 h 00, à la fin du bilan."
+
+
+async def answers(db: Database) -> list[Attestation]:
+    async with db.sessions() as session:
+        return list((await session.scalars(select(Attestation))).all())
+
+
+async def move(db: Database, bilan_id: int, by: timedelta) -> None:
+    """The trainer moves the bilan (as ``/bilans`` does: both ends, a new sequence)."""
+    async with db.sessions() as session, session.begin():
+        bilan = await session.get(Bilan, bilan_id)
+        assert bilan is not None
+        bilan.starts_at += by
+        bilan.ends_at += by
+        bilan.sequence += 1
+
+
+async def test_during_the_visio_nobody_can_confirm_and_the_proofs_are_not_complete(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    clock.now = BILAN_START + timedelta(minutes=29, seconds=46)  # the visio runs
+    lea = person("lea")
+    await lea.says(f"/start {invited['Léa Martin']}")
+    assert "Le bilan est en cours : il se tient aujourd'hui de 14 h 00 à 16 h 00" in lea.last
+    assert OPENS_TODAY in lea.last
+    assert "nom complet" not in lea.all_text
+    for typed in ("1", "Je l'atteste sur l'honneur", "Léa Martin"):
+        await lea.says(typed)
+        assert "Il est encore trop tôt" in lea.last and OPENS_TODAY in lea.last
+    assert await answers(db) == []
+    await trainer.says("/attestations")
+    assert "Dossier de preuves : incomplet, le bilan n'est pas terminé" in trainer.last
+    assert "à partir de 16 h 00" in trainer.last and "complet." not in trainer.last
+
+    clock.now = BILAN_END  # the end itself opens it
+    await lea.says("me voici")
+    assert "Le bilan est terminé" in lea.all_text and "nom complet" in lea.last
+    await lea.says("Léa Martin")
+    await lea.presses("Délégué")
+    await lea.presses("Je l'atteste")
+    assert "Votre attestation est enregistrée" in lea.last
+    (answer,) = await answers(db)
+    assert answer.answered_at == BILAN_END
+
+
+async def test_a_bilan_moved_later_while_the_text_is_shown_stores_nothing(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    bilan_id = await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    clock.now = BILAN_END + timedelta(minutes=5)
+    lea, hugo = person("lea"), person("hugo")
+    await lea.says(f"/start {invited['Léa Martin']}")
+    await lea.says("Léa Martin")
+    await lea.presses("Délégué")
+    await hugo.says(f"/start {invited['Hugo Moreau']}")
+    await hugo.says("Hugo Moreau")
+    await hugo.presses("Délégué")
+    await hugo.presses("Je n'ai pas participé")
+    await move(db, bilan_id, timedelta(days=1))  # to Friday, the invitations already out
+
+    await lea.presses("Je l'atteste")  # the text changed: shown again
+    assert "modifié entre-temps" in lea.last and "vendredi 27 novembre 2026" in lea.last
+    await lea.presses("Je l'atteste")
+    opens = "à partir du vendredi 27 novembre 2026 à 16 h 00, à la fin du bilan"
+    assert "n'a pas encore commencé" in lea.last and opens in lea.last
+    await hugo.presses("Passer")  # his refusal, typed before the move, is not kept
+    assert "je n'enregistre rien" in hugo.last and opens in hugo.last
+    assert await answers(db) == []
+
+    clock.now += timedelta(days=1)  # Friday, after the new end: the same links work
+    await lea.says("/attestation")
+    await lea.says("Léa Martin")
+    await lea.presses("Délégué")
+    assert "vendredi 27 novembre 2026, de 14 h 00 à 16 h 00" in lea.last
+    await lea.presses("Je l'atteste")
+    assert "Votre attestation est enregistrée" in lea.last
+
+
+async def test_a_cancelled_bilan_after_the_invitations_has_nothing_to_confirm(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    bilan_id = await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    lea = person("lea")
+    await lea.says(f"/start {invited['Léa Martin']}")  # Monday: told to come back
+    async with db.sessions() as session, session.begin():
+        bilan = await session.get(Bilan, bilan_id)
+        assert bilan is not None
+        bilan.cancelled_at = clock.now
+    clock.now = BILAN_END
+    await lea.says(f"/start {invited['Léa Martin']}")
+    assert "annulé" in lea.last and await answers(db) == []
+
+
+async def test_the_engine_stores_no_answer_and_no_complete_proofs_before_the_end(
+    db: Database, demo: None, clock: Clock, settings: Settings
+) -> None:
+    bilan_id = await add_bilan(db, start=BILAN_START)
+    chat = Chat("console", "lea", "lea")
+    async with db.sessions() as session, session.begin():
+        info = await view_of(session, bilan_id)
+        assert info is not None
+        (lea,) = info.bilan.participants
+        _, code = await invitations.issue(session, info, lea, by=None, now=clock.now)
+        found = await invitations.redeem(session, code, chat=chat, author=Author(), now=clock.now)
+        held = await invitations.open_invitation(session, found, chat=chat, now=clock.now)
+        assert not isinstance(held, str)
+        said = Said("Léa Martin", "delegate", None, "texte", attested=True)
+        with pytest.raises(TooEarly):
+            await record_answer(
+                session,
+                held,
+                said,
+                chat=chat,
+                author=Author(),
+                now=BILAN_END - timedelta(seconds=1),
+                key=signing_key(settings.data_dir),
+            )
+        # Everyone on the signed sheet: complete only once the bilan has ended.
+        sheet = AttendanceSheet(
+            organisation_id=info.bilan.organisation_id,
+            bilan_id=bilan_id,
+            filename="f.pdf",
+            mime_type="application/pdf",
+            content=b"%PDF-",
+            sha256="1" * 64,
+            uploaded_at=BILAN_START,
+        )
+        session.add(sheet)
+        await session.flush()
+        session.add(AttendanceSheetEntry(sheet_id=sheet.id, participant_id=lea.id))
+        await session.flush()
+        early = await service.progress(session, info, now=BILAN_END - timedelta(seconds=1))
+        assert not early.missing and not early.complete
+        assert (await service.progress(session, info, now=BILAN_END)).complete
+    assert await answers(db) == []

@@ -1,0 +1,69 @@
+"""What the bot says after a contact is noted: the procedure of the trainee's own formation.
+
+Seed 003 §2: a short formation asks to contact the trainee and the company
+(ELY-SHORT); a long or certifying one answers any sign with an entretien
+individuel (ELY-LONG), never with « contacter la personne et son entreprise ».
+"""
+
+from __future__ import annotations
+
+from bot.storage.db import Database
+from bot.storage.formations import Trainee
+from tests.auxil.absences import trainee_id
+from tests.auxil.dialogue import Person
+from tests.test_decrochage import open_followup
+
+SHORT_RULE = "la procédure demande de contacter la personne et son entreprise"
+ENTRETIEN = "la procédure demande un entretien individuel avec Karim Benali"
+
+
+async def give_company(db: Database, name: str, company: str) -> None:
+    async with db.sessions() as session, session.begin():
+        trainee = await session.get(Trainee, await trainee_id(db, name))
+        assert trainee is not None
+        trainee.company = company
+
+
+async def note_contact(trainer: Person, command: str, whom: str) -> None:
+    await trainer.says(command)
+    await trainer.presses("Noter un contact")
+    await trainer.presses(whom)
+    await trainer.presses("Téléphone")
+    await trainer.says("aujourd'hui")
+    await trainer.presses("Oui")
+    await trainer.says("Tuteur joint")
+    await trainer.presses("Pas de preuve")
+    await trainer.presses("Enregistrer")
+
+
+async def test_a_long_formation_recalls_the_entretien_not_the_company(
+    db: Database, trainer: Person
+) -> None:
+    await give_company(db, "Karim Benali", "Hôtel des Lys")
+    await open_followup(trainer, "karim")
+    assert "formation longue ou certifiante" in trainer.last
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Plus tard")
+    await note_contact(trainer, "/decrochage karim", "L'entreprise")
+    saved = trainer.all_text[trainer.all_text.rindex("C'est noté") :]
+    assert "Reste à contacter" not in saved and SHORT_RULE not in saved
+    assert ENTRETIEN in saved and "Programmer l'entretien individuel" in saved
+
+    await trainer.presses("Programmer l'entretien individuel")
+    await trainer.says("jeudi à 14h")
+    await trainer.presses("Oui")
+    await note_contact(trainer, "/decrochage karim", "Le/la stagiaire")
+    saved = trainer.all_text[trainer.all_text.rindex("C'est noté") :]
+    assert ENTRETIEN not in saved and "Reste à contacter" not in saved
+
+
+async def test_a_short_formation_still_asks_for_the_company(db: Database, trainer: Person) -> None:
+    await give_company(db, "Thomas Fabre", "Garage Martin")
+    await open_followup(trainer, "thomas")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Plus tard")
+    await note_contact(trainer, "/decrochage thomas", "Le/la stagiaire")
+    saved = trainer.all_text[trainer.all_text.rindex("C'est noté") :]
+    assert "Reste à contacter son entreprise (Garage Martin)" in saved
+    assert "pour une formation courte, " + SHORT_RULE in saved
+    assert "entretien individuel" not in saved

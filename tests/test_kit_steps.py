@@ -1,0 +1,97 @@
+"""Every example a date step shows is accepted by that very step, the day it is shown.
+
+An outside tester was told « par exemple « jeudi 26 novembre à 14 h » » for a
+bilan after that day had passed, « vendredi 4 décembre » to postpone a deadline
+whose earliest new date was the 9th, and « demain » for an absence, which
+absences refuse.  Here each example the bot gives (in its question, after a date
+it could not read, after a refused one, after « Non, corriger ») is typed back
+to the same step, on a Friday and on a Sunday.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.auxil.dialogue import Clock, Person
+
+FRIDAY = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+SUNDAY = datetime(2026, 11, 29, 17, 0, tzinfo=UTC)
+QUOTED = re.compile(r"« ([^«»]+) »")
+
+
+@pytest.fixture(params=[FRIDAY, SUNDAY], ids=["friday", "sunday"])
+def clock(request: pytest.FixtureRequest) -> Clock:
+    return Clock(now=request.param)
+
+
+def examples(text: str) -> list[str]:
+    found = QUOTED.findall(text)
+    assert found, text
+    return found
+
+
+async def each_example_is_accepted(who: Person, shown: str) -> None:
+    """Type back every example of ``shown``: each is understood, then corrected away (the
+    correction's own example is typed back too)."""
+    for example in examples(shown):
+        await who.says(example)
+        assert "J'ai compris" in who.last, (example, who.last)
+        await who.presses("Non, corriger")
+        for again in examples(who.last):
+            await who.says(again)
+            assert "J'ai compris" in who.last, (again, who.last)
+            await who.presses("Non, corriger")
+
+
+async def unclear_and_refused(who: Person, refused: str) -> None:
+    """A date the step cannot read, then one it refuses: their examples are accepted too."""
+    await who.says("le jour du poisson")
+    assert "Je n'ai pas compris cette date" in who.last
+    await each_example_is_accepted(who, who.last)
+    await who.says(refused)
+    assert "J'ai compris" not in who.last
+    await each_example_is_accepted(who, who.last)
+
+
+async def start_bilan(trainer: Person) -> None:
+    await trainer.says("/bilan")
+    await trainer.says("Agent de restauration")
+    await trainer.presses("Programmer le bilan de fin")
+    await trainer.presses("À distance")
+
+
+async def test_the_bilan_dates_examples(trainer: Person) -> None:
+    await start_bilan(trainer)
+    assert "Quand ?" in trainer.last
+    await each_example_is_accepted(trainer, trainer.last)
+    await unclear_and_refused(trainer, "hier à 10 h")
+
+
+async def test_the_postponement_examples(trainer: Person) -> None:
+    await start_bilan(trainer)
+    (when,) = examples(trainer.last)
+    for line in (when, "oui", "2 heures", "https://visio.example.org/bilan", "oui", "oui"):
+        await trainer.says(line)
+    for line in ("non", "Terminé", "Terminé"):
+        await trainer.says(line)
+    await trainer.presses("Programmer le bilan")
+    await trainer.says("/echeances")
+    await trainer.presses("Filtrer par formation")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Envoyer les justificatifs de participation")
+    await trainer.presses("Reporter")
+    assert "À quelle date la reporter" in trainer.last
+    await each_example_is_accepted(trainer, trainer.last)
+    await unclear_and_refused(trainer, "aujourd'hui")
+
+
+async def test_the_absence_date_examples(trainer: Person) -> None:
+    await trainer.says("/absence")
+    await trainer.presses("Agent de restauration")
+    await trainer.says("karim")
+    assert "Quel jour a eu lieu l'absence" in trainer.last
+    await each_example_is_accepted(trainer, trainer.last)
+    await unclear_and_refused(trainer, "demain")

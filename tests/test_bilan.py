@@ -842,9 +842,7 @@ async def test_a_day_that_does_not_exist_is_named_at_the_when_step(trainer: Pers
     for _step, kind, value in REMOTE[:3]:
         await answer(trainer, kind, value)
     await trainer.says("31 février à 14h")
-    assert trainer.last.startswith(
-        "Le 31 février n'existe pas. Donnez une autre date, par exemple « jeudi 26 novembre à 14 h »."
-    )
+    assert trainer.last.startswith("Le 31 février n'existe pas. Donnez une autre date, par exemple")
     await trainer.says("le 31/04/2027 à 9 h")
     assert trainer.last.startswith("Le 31 avril 2027 n'existe pas.")
     await trainer.says("jeudi 26 novembre à 14 h")

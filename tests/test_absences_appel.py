@@ -109,10 +109,10 @@ async def test_buttons_cycle_present_absent_late_and_edit_the_list(
     await trainer.presses("Valider l'appel")
     assert "Absence (1) : Léa Martin." in trainer.last
     assert "Retard (1) : Karim Benali." in trainer.last
-    # Typed numbers still change the call at the confirmation.
+    # Typed numbers with what they mark still change the call at the confirmation.
     await trainer.says("absents : 4")
     assert "Absences (2) : Léa Martin, Julie Petit." in trainer.last
-    await trainer.says("3")
+    await trainer.says("absent : 3")
     assert "Absences (3) : Léa Martin, Hugo Moreau, Julie Petit." in trainer.last
     await trainer.presses("Revoir la liste")
     assert "❌ Julie Petit (absence)" in trainer.buttons

@@ -260,7 +260,7 @@ class RecapStep(Step):
         if ctx.incoming.choice is None and any(ch.isdigit() for ch in text):
             picked: str | Invalid | None = None  # numbers: the call changed, not a choice
         else:
-            picked = ctx.chosen(list(self.LABELS), labels=self.LABELS, numbered=[])
+            picked = ctx.chosen(list(self.LABELS), labels=self.LABELS)
         if isinstance(picked, Invalid):
             return Retry(picked.message)
         if picked == "yes":

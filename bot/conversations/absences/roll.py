@@ -164,6 +164,8 @@ async def apply_typed(ctx: Context) -> Outcome | None:
 class RollStep(Step):
     """The list with a toggle per trainee; "Valider l'appel" (or a typed list) goes on."""
 
+    reads_numbers = True  # "absents : 3, 7": the trainees' numbers, as shown
+
     def __init__(self, name: str, *, ask: str, **hooks: Unpack[Hooks]) -> None:
         super().__init__(name, **hooks)
         self.prompt = ask

@@ -74,7 +74,7 @@ class TimelineStep(Step):
         events = await timeline(ctx.session, trainee, ctx.tz.key)
         return list(reversed(events)), trainee.full_name, formation.title
 
-    async def ask(self, ctx: Context) -> Reply:
+    async def question(self, ctx: Context) -> Reply:
         events, name, title = await self._events(ctx)
         pages = max(1, math.ceil(len(events) / PAGE))
         page = max(0, min(int(ctx.data.get("_tl_page", 0)), pages - 1))

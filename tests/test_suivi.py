@@ -73,7 +73,10 @@ async def test_an_empty_timeline(db: Database, trainer: Person) -> None:
 
 
 async def test_the_number_typed_is_the_number_shown(db: Database, trainer: Person) -> None:
-    await trainer.says("/suivi hugo")
+    await trainer.says("/suivi")
+    await trainer.presses("Agent de restauration")
+    assert trainer.last.startswith("Le suivi de qui ?")
+    await trainer.says("hugo")
     assert trainer.numbered == ["1. Terminé"]
     await trainer.says("1")
     assert await step_of(db, trainer) == (None, None)

@@ -330,6 +330,8 @@ class Engine:
             return await self._command(ctx, "aide", flow, step_name)
         if typed in BACK_WORDS and not _offers(ctx, typed):
             return await self.runner.back(ctx, flow, step)
+        if not step.reads_numbers:
+            ctx.press_number()
         outcome = await step.take(ctx)
         if isinstance(outcome, Retry) and ctx.incoming.choice is None:
             # Not an answer to this question, but a sentence that starts something

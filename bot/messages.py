@@ -99,6 +99,9 @@ class Choice:
     data: str
     number: int | None = None
     """The number typing answers it with, when not its rank (a page of a long list)."""
+    numbered: bool = True
+    """False: shown with a dash and typed by its label only, where a number typed is an
+    answer in itself (a setting's value), so no number on screen can mean two things."""
 
 
 def numbering(choices: tuple[Choice, ...]) -> list[str]:
@@ -107,11 +110,33 @@ def numbering(choices: tuple[Choice, ...]) -> list[str]:
     Choices are numbered 1, 2, 3… in order unless some carry their own
     number (a page of a multi-choice list keeps the whole list's numbers);
     then the others ("Suivants", "Terminé") are typed by their label and
-    shown with a dash.
+    shown with a dash, as are choices not ``numbered``.
     """
-    if all(c.number is None for c in choices):
-        return [f"{n}." for n in range(1, len(choices) + 1)]
-    return [f"{c.number}." if c.number is not None else "–" for c in choices]
+    own = any(c.number is not None for c in choices)
+    shown: list[str] = []
+    rank = 0
+    for choice in choices:
+        if not choice.numbered or (own and choice.number is None):
+            shown.append("–")
+        elif own:
+            shown.append(f"{choice.number}.")
+        else:
+            rank += 1
+            shown.append(f"{rank}.")
+    return shown
+
+
+def numbers(choices: tuple[Choice, ...]) -> dict[str, str]:
+    """Each number shown (:func:`numbering`) and the data of the choice it stands for.
+
+    What the engine keeps with a question, so that a number typed is the
+    choice shown with that number, whatever the step does with other text.
+    """
+    return {
+        shown.rstrip("."): choice.data
+        for shown, choice in zip(numbering(choices), choices, strict=True)
+        if shown != "–"
+    }
 
 
 @dataclass(frozen=True)

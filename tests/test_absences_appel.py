@@ -109,10 +109,10 @@ async def test_buttons_cycle_present_absent_late_and_edit_the_list(
     await trainer.presses("Valider l'appel")
     assert "Absence (1) : Léa Martin." in trainer.last
     assert "Retard (1) : Karim Benali." in trainer.last
-    # Typed numbers still change the call at the confirmation.
+    # Typed numbers with what they mark still change the call at the confirmation.
     await trainer.says("absents : 4")
     assert "Absences (2) : Léa Martin, Julie Petit." in trainer.last
-    await trainer.says("3")
+    await trainer.says("absent : 3")
     assert "Absences (3) : Léa Martin, Hugo Moreau, Julie Petit." in trainer.last
     await trainer.presses("Revoir la liste")
     assert "❌ Julie Petit (absence)" in trainer.buttons
@@ -122,6 +122,21 @@ async def test_buttons_cycle_present_absent_late_and_edit_the_list(
         ("Karim Benali", "retard"),
         ("Léa Martin", "matin"),
     ]
+
+
+async def test_a_number_typed_at_the_recap_is_the_choice_shown_with_it(
+    db: Database, trainer: Person
+) -> None:
+    await start_morning_call(trainer)
+    await trainer.says("absents : 1")
+    assert trainer.numbered == ["1. Enregistrer l'appel", "2. Revoir la liste", "3. Abandonner"]
+    # Numbers alone at the recap are its choices, never trainees: they are not shown there.
+    await trainer.says("2, 3")
+    assert "dites ce qui change" in trainer.all_text
+    assert "Absence (1) : Karim Benali." in trainer.last
+    await trainer.says("1")
+    assert "Appel enregistré" in trainer.all_text
+    assert await names_of(db, await absences(db)) == [("Karim Benali", "matin")]
 
 
 async def test_everybody_present_is_one_touch_and_audited(db: Database, trainer: Person) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -761,6 +761,27 @@ async def test_a_day_then_its_hour_keeps_the_day_as_reported(db: Database, train
         await answer(trainer, kind, value)
     [bilan] = await bilans(db)
     assert bilan.starts_at.astimezone(PARIS) == datetime(2026, 12, 16, 14, 0, tzinfo=PARIS)
+
+
+async def test_the_duration_s_number_is_its_button_and_durations_are_still_typed(
+    db: Database, trainer: Person
+) -> None:
+    await trainer.says("/bilan")
+    for _step, kind, value in REMOTE[:5]:
+        await answer(trainer, kind, value)
+    assert trainer.numbered == ["1. 2 heures"]
+    await trainer.says("2")  # no such choice, and no duration either
+    assert "Il n'y a pas de choix numéro 2" not in trainer.all_text
+    assert "Je n'ai pas compris cette durée" in trainer.all_text
+    await trainer.says("90 min")
+    assert "lien de la visio" in trainer.last
+    await trainer.says("Retour")
+    await trainer.says("1")
+    assert "lien de la visio" in trainer.last
+    for _step, kind, value in REMOTE[6:]:
+        await answer(trainer, kind, value)
+    [bilan] = await bilans(db)
+    assert bilan.ends_at - bilan.starts_at == timedelta(hours=2)
 
 
 async def test_on_site_or_remote_is_understood_with_the_words_people_use(

@@ -21,6 +21,13 @@ def test_choices_are_numbered_in_body_and_an_ordered_list_in_html() -> None:
     assert content["format"] == "org.matrix.custom.html"
 
 
+def test_choices_typed_by_label_only_are_dashed_and_no_number_is_hinted() -> None:
+    reply = Reply(text="Combien ?", choices=(Choice("Valeur par défaut", "a", numbered=False),))
+    (content,) = render.text_contents(reply)
+    assert content["body"] == "Combien ?\n\n– Valeur par défaut"
+    assert content["formatted_body"] == "Combien ?<ul><li>Valeur par défaut</li></ul>"
+
+
 def test_a_long_reply_is_cut_into_events_of_bounded_size() -> None:
     contents = render.text_contents(Reply(text="ligne\n" * 5000))
     assert len(contents) > 1 and all(len(c["body"]) <= render.MAX_BODY for c in contents)

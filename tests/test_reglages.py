@@ -126,6 +126,23 @@ async def test_the_digest_hour_and_a_choice_setting(db: Database, trainer: Perso
     }
 
 
+async def test_a_number_setting_numbers_no_button_and_a_choice_setting_does(
+    db: Database, trainer: Person
+) -> None:
+    await trainer.says("/reglages")
+    await pick(trainer, "Heure du récapitulatif")
+    assert trainer.numbered == ["– Valeur par défaut"]  # "1" is an hour here
+    await trainer.says("1")
+    assert "= 1 h" in trainer.last
+    await trainer.says("/reglages")
+    await pick(trainer, "Vacations : arrondi")
+    first = trainer.numbered[0]
+    assert first.startswith("1. ")
+    await trainer.says("1")
+    assert f"= {first.removeprefix('1. ')}" in trainer.last
+    assert (await organisation(db)).settings["digest_hour"] == 1
+
+
 async def test_every_step_of_reglages_survives_bad_input(db: Database, trainer: Person) -> None:
     await trainer.says("/reglages")
     await survives(db, trainer, FOR_CHOICES)

@@ -72,6 +72,29 @@ async def test_an_empty_timeline(db: Database, trainer: Person) -> None:
     assert await step_of(db, trainer) == (None, None)
 
 
+async def test_the_number_typed_is_the_number_shown(db: Database, trainer: Person) -> None:
+    await trainer.says("/suivi")
+    await trainer.presses("Agent de restauration")
+    assert trainer.last.startswith("Le suivi de qui ?")
+    await trainer.says("hugo")
+    assert trainer.numbered == ["1. Terminé"]
+    await trainer.says("1")
+    assert await step_of(db, trainer) == (None, None)
+    days = [f"le {d} novembre" for d in (2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 16)]
+    await log_absences(trainer, "léa", days)
+    await trainer.says("/suivi lea")
+    assert trainer.numbered == ["1. Plus anciens ▶ (2/2)", "2. Chronologie en PDF", "3. Terminé"]
+    await trainer.says("4")
+    assert "Il n'y a pas de choix numéro 4 : tapez un numéro entre 1 et 3." in trainer.all_text
+    await trainer.says("1")
+    assert "lundi 2 novembre 2026" in trainer.last
+    assert trainer.numbered == ["1. ◀ Plus récents", "2. Chronologie en PDF", "3. Terminé"]
+    await trainer.says("2")
+    document = trainer.replies[-1].document
+    assert document is not None and document.filename == "chronologie-Léa Martin.pdf"
+    assert await step_of(db, trainer) == (None, None)
+
+
 async def test_exports_in_chat(db: Database, trainer: Person, clock: Clock) -> None:
     await trainer.says("/exporter")
     await survives(db, trainer, FOR_CHOICES)

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from bot import progress, texts
 from bot.engine import Engine
-from bot.messages import Attachment, Incoming, Platform, Reply
+from bot.messages import Attachment, Incoming, Platform, Reply, numbering
 from bot.outbox import payload_to_reply
 from bot.storage.outbox import OutboxMessage
 
@@ -144,3 +144,9 @@ class Person:
     @property
     def buttons(self) -> list[str]:
         return [c.label for r in self.replies for c in r.choices]
+
+    @property
+    def numbered(self) -> list[str]:
+        """The last reply's choices as the console and Matrix show them ("1. Oui", "– Terminé")."""
+        choices = self.replies[-1].choices if self.replies else ()
+        return [f"{n} {c.label}" for n, c in zip(numbering(choices), choices, strict=True)]

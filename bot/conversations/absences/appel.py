@@ -256,11 +256,15 @@ class RecapStep(Step):
         return sum(1 for _, value, noted in ctx.data["_roster"] if not noted and value not in marks)
 
     async def answer(self, ctx: Context) -> Outcome:
+        # The recap shows its choices numbered 1 to 3 and no trainee's number: a number
+        # alone is the choice shown with it (the kit presses it: "1" saves), and a
+        # correction names what changes ("absents : 3", "retard : Julie"), so that
+        # "2" and "2, 4" never mean things of two kinds on the same screen.
         text = ctx.incoming.text
         if ctx.incoming.choice is None and any(ch.isdigit() for ch in text):
-            picked: str | Invalid | None = None  # numbers: the call changed, not a choice
+            picked: str | Invalid | None = None  # numbers with words: the call changed
         else:
-            picked = ctx.chosen(list(self.LABELS), labels=self.LABELS, numbered=[])
+            picked = ctx.chosen(list(self.LABELS), labels=self.LABELS)
         if isinstance(picked, Invalid):
             return Retry(picked.message)
         if picked == "yes":
@@ -273,7 +277,7 @@ class RecapStep(Step):
         refusal = ctx.refuse_non_text()
         if refusal:
             return refusal
-        typed = await apply_typed(ctx) if text.strip() else None
+        typed = await apply_typed(ctx, worded=True) if text.strip() else None
         if isinstance(typed, Next):
             return Stay()
         return typed or Retry(ctx.render("absence_appel.recap_again"))

@@ -144,8 +144,12 @@ def _set(marks: dict[str, str], value: str, status: str) -> None:
         marks.pop(value, None)
 
 
-async def apply_typed(ctx: Context) -> Outcome | None:
-    """A typed roll answer applied (``Next``), or why not (``Retry``); ``None``: not one."""
+async def apply_typed(ctx: Context, *, worded: bool = False) -> Outcome | None:
+    """A typed roll answer applied (``Next``), or why not (``Retry``); ``None``: not one.
+
+    ``worded``: every number must come with what it marks ("absents : 3"), where
+    numbers alone are the screen's choices, not trainees (the recap).
+    """
     if len(ctx.incoming.text) > MAX_TEXT:
         return Retry(ctx.render("common.message_too_long", length=len(ctx.incoming.text)))
     if has_control_characters(ctx.incoming.text):
@@ -155,6 +159,8 @@ async def apply_typed(ctx: Context) -> Outcome | None:
         return None
     if isinstance(said, Invalid):
         return Retry(said.message or ctx.render("absence_appel.how_to_type"))
+    if worded and any(each.toggle for each in said):
+        return Retry(ctx.render("absence_appel.recap_needs_word"))
     problem = apply_marks(ctx, said)
     if problem is not None:
         return Retry(problem)
@@ -163,6 +169,8 @@ async def apply_typed(ctx: Context) -> Outcome | None:
 
 class RollStep(Step):
     """The list with a toggle per trainee; "Valider l'appel" (or a typed list) goes on."""
+
+    reads_numbers = True  # "absents : 3, 7": the trainees' numbers, as shown
 
     def __init__(self, name: str, *, ask: str, **hooks: Unpack[Hooks]) -> None:
         super().__init__(name, **hooks)

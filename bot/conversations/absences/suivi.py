@@ -1,7 +1,7 @@
 """Seeing one trainee's follow-up (``/suivi``) and exporting the evidence (``/exporter``).
 
     Vous /suivi
-    Bot  Le suivi de quel(le) stagiaire ?
+    Bot  Le suivi de qui ?
     Vous karim
     Bot  Suivi de Karim Benali – Agent de restauration (démo)
          lundi 23 novembre 2026 – Absence (matin), non justifiée (Camille Durand)
@@ -74,7 +74,7 @@ class TimelineStep(Step):
         events = await timeline(ctx.session, trainee, ctx.tz.key)
         return list(reversed(events)), trainee.full_name, formation.title
 
-    async def ask(self, ctx: Context) -> Reply:
+    async def question(self, ctx: Context) -> Reply:
         events, name, title = await self._events(ctx)
         pages = max(1, math.ceil(len(events) / PAGE))
         page = max(0, min(int(ctx.data.get("_tl_page", 0)), pages - 1))

@@ -61,7 +61,7 @@ class FileUpload(Step):
         if ctx.incoming.choice is not None or (
             attachment is None and fold(ctx.incoming.text) == fold(self.cancel_label)
         ):
-            picked = ctx.chosen(["_cancel"], labels={"_cancel": self.cancel_label}, numbered=[])
+            picked = ctx.chosen(["_cancel"], labels={"_cancel": self.cancel_label})
             if isinstance(picked, Invalid):
                 return Retry(picked.message)
             ctx.say(self.cancelled)

@@ -112,7 +112,12 @@ class SettingValue(Step):
             reasons=org_settings.toggle_reasons(spec) if spec.type is bool else [],
             number=spec.type is int,
         )
-        choices = tuple(ctx.choice(label, value) for value, label in buttons(spec).items())
+        # A number typed is the setting's value ("1" day, not the first button): no button
+        # of a number setting is numbered, so no number on screen means two things.
+        choices = tuple(
+            ctx.choice(label, value, numbered=spec.type is not int)
+            for value, label in buttons(spec).items()
+        )
         return Reply(text=text, choices=choices, columns=2 if spec.type is bool else 1)
 
     async def answer(self, ctx: Context) -> Outcome:
@@ -228,7 +233,7 @@ def typed_number(ctx: Context, spec: Setting) -> int | str | Retry | None:
     if number is not None:
         return int(number["n"])
     offered = buttons(spec)
-    if ctx.chosen(list(offered), labels=offered, numbered=[]) == "default":
+    if ctx.chosen(list(offered), labels=offered) == "default":
         return "default"
     return Retry(ctx.render("reglages.not_a_number", spec=spec))
 
@@ -239,7 +244,6 @@ def picked_value(ctx: Context, spec: Setting) -> object:
     picked = ctx.chosen(
         list(offered),
         labels=offered,
-        numbered=list(offered),
         synonyms=_SYNONYMS if spec.type is bool else None,
     )
     if isinstance(picked, Invalid):

@@ -13,7 +13,7 @@ business tables to the services.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -24,7 +24,7 @@ from bot import texts
 from bot.answers import Invalid, close_words, fold
 from bot.config import Settings
 from bot.conversations.kit.flow import Retry
-from bot.messages import Choice, Incoming, Reply
+from bot.messages import Choice, Incoming, Reply, numbers
 from bot.storage.held import Held
 from bot.storage.progress import LongWork
 
@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 
 MAX_FUZZY = 200
 """Longer answers are not compared word by word with every choice (time, and no meaning)."""
+
+MAX_NUMBER_DIGITS = 6
+"""A longer number is no choice's (and ``int`` refuses thousands of digits)."""
 
 
 @dataclass(frozen=True)
@@ -165,23 +168,46 @@ class Context:
     def question_id(self) -> int:
         return int(self.data.get("_q", 0))
 
-    def choice(self, label: str, value: str) -> Choice:
+    def choice(self, label: str, value: str, *, numbered: bool = True) -> Choice:
         """A button stamped with the current question, so stale ones are recognised."""
-        return Choice(label=label, data=f"{self.question_id}|{value}")
+        return Choice(label=label, data=f"{self.question_id}|{value}", numbered=numbered)
+
+    def shown(self, question: Reply) -> Reply:
+        """Keep the numbers ``question`` shows, for the answer to read (:meth:`press_number`)."""
+        self.data["_numbers"] = numbers(question.choices)
+        return question
+
+    def press_number(self) -> None:
+        """A number alone, typed where that number was shown, is that choice pressed.
+
+        So a step reads it as the button, before any free-text reading of its
+        own (a duration, a list of trainees' numbers, a date) could take "1"
+        for something else.  A step whose typed numbers are an answer in
+        itself shows its choices unnumbered (:attr:`Choice.numbered`) or reads
+        numbers itself (:attr:`~bot.conversations.kit.flow.Step.reads_numbers`).
+        """
+        if self.incoming.choice is not None or self.incoming.attachment is not None:
+            return
+        pressed = self._numbers().get(_number(self.incoming.text) or "")
+        if pressed is not None:
+            self.incoming = replace(self.incoming, choice=pressed)
+
+    def _numbers(self) -> dict[str, str]:
+        return dict(self.data.get("_numbers") or {})
 
     def chosen(
         self,
         values: list[str] | tuple[str, ...],
         *,
         labels: dict[str, str],
-        numbered: list[str] | None = None,
         synonyms: dict[str, str] | None = None,
     ) -> str | Invalid | None:
         """Which of ``values`` the user picked: by button, number, label or synonym.
 
-        ``None`` means the answer names no option (the caller re-asks);
-        :class:`Invalid` carries the reason for a stale, forged or ambiguous
-        answer.
+        A number is read as shown with the question (:meth:`shown`), never
+        as a rank in ``values``.  ``None`` means the answer names no option
+        (the caller re-asks); :class:`Invalid` carries the reason for a
+        stale, forged or ambiguous answer, or a number not shown.
         """
         if self.incoming.choice is not None:
             stamp, _, value = self.incoming.choice.partition("|")
@@ -193,12 +219,8 @@ class Context:
         answer = fold(self.incoming.text)
         if not answer:
             return None
-        numbered = list(values) if numbered is None else numbered
-        if answer.isdigit():
-            number = int(answer)
-            if 1 <= number <= len(numbered):
-                return numbered[number - 1]
-            return Invalid(texts.say("common.no_such_number", number=number, count=len(numbered)))
+        if answer.isdecimal():
+            return self._by_number(answer, values)
         for value in values:
             if fold(labels.get(value, value)) == answer:
                 return value
@@ -220,6 +242,21 @@ class Context:
             return Invalid(texts.say("common.ambiguous", answer=self.incoming.text.strip()[:60]))
         return None
 
+    def _by_number(self, answer: str, values: list[str] | tuple[str, ...]) -> str | Invalid | None:
+        """The value shown with that number; ``None`` where no number was shown at all."""
+        if "_numbers" in self.data:
+            shown = {n: data.partition("|")[2] for n, data in self._numbers().items()}
+        else:  # a question asked before numbers were kept with it: they were the ranks
+            shown = {str(n): v for n, v in enumerate(values, start=1)}
+        if not shown:
+            return None
+        value = shown.get(_number(answer) or "")
+        if value is not None and value in values:
+            return value
+        return Invalid(
+            texts.say("common.no_such_number", number=answer[:12], count=max(map(int, shown)))
+        )
+
     def refuse_non_text(self) -> Retry | None:
         """The re-ask for a file, a photo or an old button where words were expected."""
         if self.incoming.choice is not None:
@@ -227,3 +264,11 @@ class Context:
         if self.incoming.attachment is not None and not self.incoming.text.strip():
             return Retry(texts.say("common.file_instead_of_text"))
         return None
+
+
+def _number(text: str) -> str | None:
+    """ "3", " 3. ", "03" → "3"; ``None`` for anything but one short number."""
+    answer = fold(text)
+    if not answer.isdecimal() or len(answer) > MAX_NUMBER_DIGITS:
+        return None
+    return str(int(answer))

@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict, final
 
 from bot.messages import Reply
 
@@ -153,6 +153,9 @@ class Step:
 
     name: str
     store: str
+    reads_numbers: ClassVar[bool] = False
+    """Typed numbers are the step's own to read (a list's numbers: "3, 5", "3-5"), always
+    those shown; otherwise a number alone is the choice shown with it (:meth:`Context.press_number`)."""
 
     def __init__(
         self,
@@ -186,8 +189,10 @@ class Step:
         added = dict(await self.values(ctx)) if self.values is not None else {}
         return ctx.render(key, **(added | extra))
 
+    @final
     async def ask(self, ctx: Context) -> Reply:
-        return await self.question(ctx)
+        # Every question goes out through here, so its numbers are kept for the answer.
+        return ctx.shown(await self.question(ctx))
 
     async def take(self, ctx: Context) -> Outcome:
         outcome = await self.answer(ctx)

@@ -141,6 +141,8 @@ def _items(soft: str, options: list[Option]) -> list[str] | Invalid:
 class PickMany(Step):
     """Tick several options, then "Terminé": delegates, participants, signs of décrochage."""
 
+    reads_numbers = True  # "3, 4", "3-5": the options' own numbers, as shown
+
     def __init__(
         self,
         name: str,

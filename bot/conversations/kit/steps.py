@@ -85,7 +85,7 @@ class Text(Step):
         return Reply(text=await self.render(ctx, self.prompt), choices=choices)
 
     async def answer(self, ctx: Context) -> Outcome:
-        skip = ctx.chosen(("skip",), labels={"skip": self.skip_label or ""}, numbered=[])
+        skip = ctx.chosen(("skip",), labels={"skip": self.skip_label or ""})
         if self.skip_label and skip == "skip":
             ctx.data[self.store] = None
             return Next()
@@ -153,21 +153,14 @@ class Pick(Step):
     async def answer(self, ctx: Context) -> Outcome:
         offered = [Option(label, value) for label, value in ctx.data.get("_options", [])]
         page = int(ctx.data.get("_page", 0))
-        labels = {o.value: o.label for o in offered}
+        labels = {o.value: o.label for o in offered} | {"_prev": "precedents", "_next": "suivants"}
         values = [o.value for o in offered]
         if len(offered) > PAGE_SIZE + 1:
-            # Numbers follow what was displayed: this page's items, then the arrows.
             pages = math.ceil(len(offered) / PAGE_SIZE)
             page = max(0, min(page, pages - 1))
-            shown = offered[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-            arrows = (["_prev"] if page > 0 else []) + (["_next"] if page < pages - 1 else [])
-            numbered = [o.value for o in shown] + arrows
-            values = [*values, *arrows]
-            labels |= {"_prev": "precedents", "_next": "suivants"}
-        else:
-            numbered = values
+            values += (["_prev"] if page > 0 else []) + (["_next"] if page < pages - 1 else [])
         synonyms = dict(ctx.data.get("_words") or {})
-        picked = ctx.chosen(values, labels=labels, numbered=numbered, synonyms=synonyms)
+        picked = ctx.chosen(values, labels=labels, synonyms=synonyms)
         if picked is None:
             return Retry(ctx.render("common.pick_again"))
         if isinstance(picked, Invalid):

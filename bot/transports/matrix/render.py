@@ -59,10 +59,13 @@ def text_contents(reply: Reply) -> list[dict[str, Any]]:
             others = "".join(
                 f"<li>{html.escape(c.label)}</li>" for n, c in numbers if not n[0].isdigit()
             )
-            lists = f"<ol>{items}</ol>" + (f"<ul>{others}</ul>" if others else "")
+            lists = (f"<ol>{items}</ol>" if items else "") + (
+                f"<ul>{others}</ul>" if others else ""
+            )
             plain = f"{plain}\n\n{numbered}" if plain else numbered
-            hint = html.escape(texts.plain(texts.say("common.answer_by_number")))
-            formatted = f"{formatted}{lists}<i>{hint}</i>"
+            # No number shown (a setting's value is typed): no hint to answer by one.
+            hint = html.escape(texts.plain(texts.say("common.answer_by_number"))) if items else ""
+            formatted = f"{formatted}{lists}<i>{hint}</i>" if hint else f"{formatted}{lists}"
         contents.append(
             {
                 "msgtype": "m.text",

@@ -1,0 +1,135 @@
+"""What a number typed means: the choice shown with it, whatever the step reads besides.
+
+A toy count: pieces or lots, then "Combien ?", which takes a number or
+« Passer » (shown as "1. Passer"), then a menu of its own that reads a
+number typed as a new count before its choices (as /appel's recap reads
+corrections) and lists its values in another order than it shows them (as
+/suivi's timeline once did).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot import texts
+from bot.answers import Invalid
+from bot.app import build_engine
+from bot.config import Settings
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Stay, Step
+from bot.conversations.kit.steps import Option, Pick, Text
+from bot.engine import Engine
+from bot.manifest import Feature, Features
+from bot.messages import Choice, Reply, numbering, numbers
+from bot.storage.db import Database
+from tests.auxil.dialogue import Clock, Person
+from tests.auxil.hostile import step_of
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@pytest.fixture(autouse=True)
+def toy_templates(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("FORMABOT_TEMPLATES_DIR", str(TEMPLATES))
+    texts.environment.cache_clear()
+    yield
+    texts.environment.cache_clear()
+
+
+async def parse_count(ctx: Context, text: str) -> int | Invalid:
+    return int(text) if text.strip().isdecimal() else Invalid(ctx.render("toy.not_a_count"))
+
+
+class Again(Step):
+    """Reads numbers as counts first, lists its values in one order and shows them in another."""
+
+    LABELS = {"done": "Terminé", "again": "Recompter"}  # noqa: RUF012
+
+    async def question(self, ctx: Context) -> Reply:
+        choices = (ctx.choice("Recompter", "again"), ctx.choice("Terminé", "done"))
+        return Reply(text=ctx.render("toy.count_menu"), choices=choices)
+
+    async def answer(self, ctx: Context) -> Outcome:
+        text = ctx.incoming.text.strip()
+        if ctx.incoming.choice is None and text.isdecimal() and len(text) < 5:
+            ctx.data["count"] = int(text)
+            return Stay()
+        picked = ctx.chosen(list(self.LABELS), labels=self.LABELS)
+        if isinstance(picked, Invalid):
+            return Retry(picked.message)
+        if picked is None:
+            return Retry(ctx.render("common.pick_again"))
+        if picked == "again":
+            return Next("count")
+        ctx.say("toy.bye")
+        return Leave()
+
+
+UNITS = [Option("Pièces", "p"), Option("Lots", "l")]
+
+COMPTE = Flow(
+    "compte",
+    command="compte",
+    summary="compter",
+    steps=[
+        Pick("unit", ask="toy.ask_size", options=UNITS),
+        Text("count", ask="toy.ask_count", parse=parse_count, skip_label="Passer"),
+        Again("again"),
+    ],
+)
+
+
+@pytest.fixture
+def lea(db: Database, settings: Settings, clock: Clock) -> Person:
+    features = Features([Feature(name="toy", flows=(COMPTE,))])
+    engine: Engine = build_engine(db, settings, features=features, clock=clock)
+    return Person(engine, "lea")
+
+
+async def test_a_number_shown_is_that_choice_before_the_step_reads_the_text(
+    lea: Person, db: Database
+) -> None:
+    await lea.says("/compte")
+    await lea.says("Pièces")
+    assert lea.numbered == ["1. Passer"]
+    await lea.says("1")  # the number shown, not a count of one
+    assert lea.last == "Compté : rien."
+    assert lea.numbered == ["1. Recompter", "2. Terminé"]
+    await lea.says("3")  # no choice 3 is shown: the step reads it, a count
+    assert lea.last == "Compté : 3."
+    await lea.says("1")  # shown: "Recompter", not a count of one
+    assert lea.last == "Combien ?"
+    await lea.says("5")
+    await lea.says("2")  # shown: "Terminé", whatever order the step lists its values in
+    assert lea.last == "À bientôt."
+    assert await step_of(db, lea) == (None, None)
+
+
+async def test_a_number_not_shown_says_which_are(lea: Person) -> None:
+    await lea.says("/compte")
+    for typed in ("3", "0", "9" * 5000):
+        await lea.says(typed)
+        assert lea.last.startswith(
+            f"Il n'y a pas de choix numéro {typed[:12]} : tapez un numéro entre 1 et 2."
+        )
+    await lea.says("٢")  # another script's two
+    assert lea.last == "Combien ?"
+
+
+def test_what_is_numbered_is_what_a_number_stands_for() -> None:
+    plain = (Choice("Oui", "1|yes"), Choice("Non", "1|no"))
+    assert numbering(plain) == ["1.", "2."]
+    assert numbers(plain) == {"1": "1|yes", "2": "1|no"}
+    # A page of a long list keeps the list's numbers; the arrows are typed by name.
+    page = (Choice("Chloé", "1|c", number=21), Choice("Suivants", "1|_next"))
+    assert numbering(page) == ["21.", "–"]
+    assert numbers(page) == {"21": "1|c"}
+    # Where a number typed is an answer in itself, no choice carries one.
+    setting = (Choice("Valeur par défaut", "1|default", numbered=False),)
+    assert numbering(setting) == ["–"]
+    assert numbers(setting) == {}
+    mixed = (Choice("Passer", "1|skip", numbered=False), Choice("Oui", "1|yes"))
+    assert numbering(mixed) == ["–", "1."]

@@ -449,6 +449,21 @@ async def test_more_signs_and_the_timeline_from_the_menu(db: Database, trainer: 
     assert "Suivi de Julie Petit" in trainer.last and "Baisse de motivation" in trainer.last
 
 
+async def test_the_recap_puts_the_note_on_autre_whatever_the_order_ticked(trainer: Person) -> None:
+    """Outside test: ticked 3, 6, 2, the note followed « Retards », the last one ticked."""
+    await trainer.says("/decrochage karim")
+    await trainer.says("3")
+    await trainer.says("6")
+    await trainer.says("2")
+    await trainer.presses("Terminé")
+    await trainer.says("Ne répond plus aux messages")
+    await trainer.presses("Non")
+    assert (
+        "Signes : Manque de réactivité, Autre (Ne répond plus aux messages), Retards"
+        in trainer.last
+    )
+
+
 # --- bad input at every step of every décrochage conversation ------------------------------
 
 

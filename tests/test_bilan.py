@@ -326,6 +326,26 @@ async def test_late_scheduling_warns_at_once_about_the_documents_deadline(
     for _step, kind, value in REMOTE[5:-1]:
         await answer(trainer, kind, value)
     assert "dans moins de 24 heures" in trainer.last  # repeated in the recap
+    assert "<b>" not in trainer.last and "&lt;" not in trainer.replies[-1].text
+
+
+async def test_moving_a_bilan_too_close_shows_the_warning_once_escaped(
+    db: Database, trainer: Person
+) -> None:
+    """Outside test: « ce délai est <b>déjà dépassé</b> », tags and all, at the last two steps."""
+    await schedule(trainer)
+    await trainer.says("/bilans")
+    await trainer.presses("26/11/2026")
+    await trainer.presses("Déplacer")
+    await trainer.says("demain à 10 h")
+    await trainer.presses("Oui, c'est ça")
+    confirm = trainer.replies[-1].text
+    await trainer.presses("Oui, déplacer")
+    [done] = [r.text for r in trainer.replies if plain(r.text).startswith("C'est déplacé")]
+    for markup in (confirm, done):
+        assert "ce délai est <b>déjà dépassé</b>" in markup and "&lt;" not in markup
+    moved = said(trainer, "C'est déplacé")
+    assert "ce délai est déjà dépassé" in moved and "dimanche 22 novembre 2026" in moved
 
 
 async def test_on_site_bilans_get_no_documents_warning(trainer: Person) -> None:

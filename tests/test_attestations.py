@@ -23,6 +23,7 @@ from bot.storage.bilans import Bilan
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity, Membership, Person
+from bot.texts import plain
 from tests.auxil.attestations import codes, open_zip, schedule_bilan
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
@@ -52,6 +53,17 @@ async def test_scheduling_invites_each_delegate_with_a_personal_code(
         # Only the hash is stored: the clear code is nowhere in the database.
         for code in invited.values():
             assert code not in repr([(r.code_hash, r.target_user) for r in rows])
+
+
+async def test_each_invitation_says_what_to_do_after_the_bilan_on_a_line_of_its_own(
+    trainer: Talker,
+) -> None:
+    """Outside test: « …le jeudi 26 novembre 2026 à 14 h 00, à distance.Après le bilan… »."""
+    await schedule_bilan(trainer)
+    invitations = [plain(r.text) for r in trainer.replies if r.extras.get("invite_code")]
+    assert len(invitations) == 2
+    for text in invitations:
+        assert "à 14 h 00, à distance.\nAprès le bilan, pour l'attestation" in text
 
 
 async def test_a_whole_round_from_scheduling_to_the_bundle(

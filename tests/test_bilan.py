@@ -226,6 +226,18 @@ async def test_a_remote_bilan_is_scheduled_with_its_deadlines_and_documents(
     assert "Cuisine-2026" not in email  # the password is only in the invitation
 
 
+async def test_the_draft_email_ends_the_visio_link_before_the_next_sentence(
+    trainer: Person,
+) -> None:
+    """Outside test: « Lien de connexion : https://…Un mot de passe est demandé… » broke the link."""
+    await schedule(trainer)
+    email = documents(trainer)["txt"].content.decode()
+    assert (
+        "Lien de connexion : https://visio.example.org/bilan-restauration\n"
+        "Un mot de passe est demandé pour participer"
+    ) in email
+
+
 async def test_every_step_of_bilan_survives_bad_input_and_saves_nothing(
     db: Database, trainer: Person
 ) -> None:

@@ -3,7 +3,7 @@
 Each block of ``templates/chat/*.j2`` and each document and e-mail template
 is rendered twice, once with every value present (truthy, lists of two)
 and once with every value absent, so both sides of each ``{% if %}`` are
-read.  The rendered text must hold no double full stop, no "(e)" nor
+read.  The rendered text must hold no double full stop, no sentence glued to the next, no "(e)" nor
 "il/elle" (agreements are made for the actual person, or the sentence
 needs none), no "Pôle emploi" (France Travail since 2024) and none of a
 small list of English words.
@@ -148,6 +148,14 @@ ENGLISH = (
 )
 
 
+INLINE = re.compile(r"</?(?:b|i|u|code|em|strong|span|a)\b[^>]*>")
+"""Tags inside a line of text; any other (a table cell, a paragraph) separates what it holds."""
+
+GLUED = re.compile(r"[a-zà-ÿ)»][.!?…][A-ZÀ-Ý]|[a-zà-ÿ][A-ZÀ-Ý][a-zà-ÿ]")
+"""A sentence, or a value such as a link, stuck to the next sentence: what a block tag at the
+end of a line (``{% endif %}``, ``{% include %}``) does when trim_blocks eats the line break."""
+
+
 def problems(text: str) -> list[str]:
     found = []
     plain = re.sub(r"<[^>]+>", "", text)
@@ -156,6 +164,8 @@ def problems(text: str) -> list[str]:
     for bad in ("(e)", "(E)", "il/elle", "elle/il", "(s)"):
         if bad in plain:
             found.append(bad)
+    if GLUED.search(re.sub(r"<[^>]+>", " ", re.sub(INLINE, "", text))):
+        found.append("sentences glued")
     folded = fold(plain)
     if "pole emploi" in folded:
         found.append("Pôle emploi")
@@ -189,6 +199,9 @@ def test_no_branch_left_unread() -> None:
         ("La deadline est passée", ["English: deadline"]),
         ("Trois points de suspension… puis la suite.", []),
         ("Le ou la chargée de mission, France Travail.", []),
+        ("Le bilan a lieu à distance.Après le bilan, envoyez /attestation.", ["sentences glued"]),
+        ("Lien de connexion : https://visio.example.org/bilanUn mot de passe", ["sentences glued"]),
+        ("<td>Nom</td><td>Qualité</td>", []),
     ],
 )
 def test_the_checks_themselves(text: str, expected: list[str]) -> None:

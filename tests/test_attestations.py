@@ -66,6 +66,22 @@ async def test_each_invitation_says_what_to_do_after_the_bilan_on_a_line_of_its_
         assert "à 14 h 00, à distance.\nAprès le bilan, pour l'attestation" in text
 
 
+async def test_a_participant_asking_for_a_members_command_is_told_what_is_hers(
+    trainer: Talker, person: Callable[..., Talker]
+) -> None:
+    """Outside test: an invited participant typing /formation read « Je ne vous connais pas »."""
+    await schedule_bilan(trainer)
+    lea = person("lea")
+    await lea.says(f"/start {codes(trainer.replies)['Léa Martin']}")
+    await lea.says("/formation")
+    assert "Je ne vous connais pas" not in lea.all_text
+    assert "réservée aux équipes des organismes de formation qui utilisent" in lea.all_text
+    assert "Pour l'attestation de présence à votre bilan, envoyez /attestation" in lea.all_text
+    stranger = person("inconnu")
+    await stranger.says("/formation")
+    assert "Je ne vous connais pas encore" in stranger.last
+
+
 async def test_a_whole_round_from_scheduling_to_the_bundle(
     trainer: Talker,
     person: Callable[..., Talker],
@@ -97,7 +113,7 @@ async def test_a_whole_round_from_scheduling_to_the_bundle(
     await lea.presses("Délégué")
     shown = lea.last
     for words in (
-        "Je, Léa Martin, représentant les stagiaires de la formation "
+        "Moi, Léa Martin, représentant les stagiaires de la formation "
         "« Agent de restauration (démo) »",
         "financée par la Région Normandie",
         "atteste sur l'honneur avoir participé au bilan de fin de formation",
@@ -208,7 +224,7 @@ async def test_a_whole_round_from_scheduling_to_the_bundle(
     assert by_name["Hugo Moreau"]["état"] == "n'a pas participé"
     assert by_name["Hugo Moreau"]["réponse"]["raison"] == "J'étais malade ce jour-là"
     pdf = pdf_words(files["attestation-01-lea-martin.pdf"])
-    assert "Je, Léa Martin," in pdf and lea_answer.text_sha256 in pdf
+    assert "Moi, Léa Martin," in pdf and lea_answer.text_sha256 in pdf
     recap = pdf_words(files["recapitulatif.pdf"])
     assert "Justificatifs de participation" in recap and "complet" in recap
     assert "Léa Martin" in recap and "Hugo Moreau" in recap and "malade" in recap

@@ -1,7 +1,7 @@
 """Seeing one trainee's follow-up (``/suivi``) and exporting the evidence (``/exporter``).
 
     Vous /suivi
-    Bot  Le suivi de quel(le) stagiaire ?
+    Bot  Le suivi de qui ?
     Vous karim
     Bot  Suivi de Karim Benali – Agent de restauration (démo)
          lundi 23 novembre 2026 – Absence (matin), non justifiée (Camille Durand)

@@ -403,8 +403,11 @@ class Engine:
             return "common.private_only"
         if flow.role is None:
             return None
-        if ctx.actor is None or not ctx.actor.is_member:
+        if ctx.actor is None:
             return "common.stranger"
+        if not ctx.actor.is_member:
+            # Known, from a bilan's invitation: "je ne vous connais pas" would be untrue.
+            return "common.participant_only"
         if flow.role is Role.ADMIN and not ctx.actor.is_admin:
             return "common.admins_only"
         return None

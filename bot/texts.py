@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,7 +24,9 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.nodes
 import jinja2.runtime
+import markupsafe
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -53,7 +56,30 @@ def environment() -> jinja2.Environment:
     env.filters["jour"] = lambda v: dates.spell_date(_moment(v))
     env.filters["jour_heure"] = lambda v: dates.spell_datetime(_moment(v))
     env.filters["heure"] = lambda v: dates.spell_time(_moment(v))
+    env.filters["de"] = de
     return env
+
+
+def of(name: object) -> str:
+    """ "de Karim Benali", "d'Inès Garnier", "d'Hugo Moreau": the elision a careful writer makes
+    before a vowel or a mute h (a name's h is taken as mute, as in most first names)."""
+    text = str(name)
+    first = unicodedata.normalize("NFD", text[:1])[:1].casefold()
+    return ("d'" if first and first in "aeiouyh" else "de ") + text
+
+
+def upper_first(label: str) -> str:
+    """ "Par message (Tchap)", "SMS": a label's first letter up, where ``str.capitalize``
+    would also put "Tchap" and "SMS" down."""
+    return label[:1].upper() + label[1:]
+
+
+@jinja2.pass_eval_context
+def de(context: jinja2.nodes.EvalContext, name: object) -> str:
+    """``{{ name|de }}``: :func:`of` in a template, the name escaped where the template escapes."""
+    if context.autoescape:
+        return markupsafe.Markup(of(markupsafe.escape(name)))
+    return of(name)
 
 
 def _moment(value: Any) -> Any:

@@ -107,7 +107,7 @@ async def test_the_timeline_tells_deadlines_met_from_those_settled_at_closing(
         e.text for e in await timeline(session, trainee, "Europe/Paris") if e.kind == "echeance"
     ]
     assert texts == [
-        "Échéance faite : Contacter le stagiaire absent et son entreprise",
+        "Échéance faite : Contacter la personne absente et son entreprise",
         "Échéance faite : Déposer les échanges et saisir le ticket qualité",
     ]
 
@@ -128,7 +128,7 @@ async def test_a_deadline_left_at_closing_says_so_in_the_timeline(session: Async
     assert [(e.text, e.who) for e in events] == [
         (
             "Échéance soldée à la clôture du suivi : "
-            "Contacter le stagiaire absent et son entreprise",
+            "Contacter la personne absente et son entreprise",
             "Camille Durand",
         ),
         ("Échéance faite : Déposer les échanges et saisir le ticket qualité", "Camille Durand"),

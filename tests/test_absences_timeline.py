@@ -20,7 +20,7 @@ async def kinds(db: Database, name: str) -> list[str]:
 
 
 async def contact(who: Person, day: str) -> None:
-    await who.presses("Le/la stagiaire")
+    await who.presses("Thomas Fabre")
     await who.presses("Téléphone")
     await who.says(day)
     await who.presses("Oui")

@@ -25,6 +25,7 @@ from bot.storage.bilans import Bilan
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity, Membership, Person
+from bot.texts import plain
 from tests.auxil.attestations import codes, open_zip, schedule_bilan
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
@@ -54,6 +55,33 @@ async def test_scheduling_invites_each_delegate_with_a_personal_code(
         # Only the hash is stored: the clear code is nowhere in the database.
         for code in invited.values():
             assert code not in repr([(r.code_hash, r.target_user) for r in rows])
+
+
+async def test_each_invitation_says_what_to_do_after_the_bilan_on_a_line_of_its_own(
+    trainer: Talker,
+) -> None:
+    """Outside test: « …le jeudi 26 novembre 2026 à 14 h 00, à distance.Après le bilan… »."""
+    await schedule_bilan(trainer)
+    invitations = [plain(r.text) for r in trainer.replies if r.extras.get("invite_code")]
+    assert len(invitations) == 2
+    for text in invitations:
+        assert "à 14 h 00, à distance.\nAprès le bilan, pour l'attestation" in text
+
+
+async def test_a_participant_asking_for_a_members_command_is_told_what_is_hers(
+    trainer: Talker, person: Callable[..., Talker]
+) -> None:
+    """Outside test: an invited participant typing /formation read « Je ne vous connais pas »."""
+    await schedule_bilan(trainer)
+    lea = person("lea")
+    await lea.says(f"/start {codes(trainer.replies)['Léa Martin']}")
+    await lea.says("/formation")
+    assert "Je ne vous connais pas" not in lea.all_text
+    assert "réservée aux équipes des organismes de formation qui utilisent" in lea.all_text
+    assert "Pour l'attestation de présence à votre bilan, envoyez /attestation" in lea.all_text
+    stranger = person("inconnu")
+    await stranger.says("/formation")
+    assert "Je ne vous connais pas encore" in stranger.last
 
 
 async def test_a_whole_round_from_scheduling_to_the_bundle(
@@ -88,7 +116,7 @@ async def test_a_whole_round_from_scheduling_to_the_bundle(
     await lea.presses("Délégué")
     shown = lea.last
     for words in (
-        "Je, Léa Martin, représentant les stagiaires de la formation "
+        "Moi, Léa Martin, représentant les stagiaires de la formation "
         "« Agent de restauration (démo) »",
         "financée par la Région Normandie",
         "atteste sur l'honneur avoir participé au bilan de fin de formation",
@@ -199,7 +227,7 @@ async def test_a_whole_round_from_scheduling_to_the_bundle(
     assert by_name["Hugo Moreau"]["état"] == "n'a pas participé"
     assert by_name["Hugo Moreau"]["réponse"]["raison"] == "J'étais malade ce jour-là"
     pdf = pdf_words(files["attestation-01-lea-martin.pdf"])
-    assert "Je, Léa Martin," in pdf and lea_answer.text_sha256 in pdf
+    assert "Moi, Léa Martin," in pdf and lea_answer.text_sha256 in pdf
     recap = pdf_words(files["recapitulatif.pdf"])
     assert "Justificatifs de participation" in recap and "complet" in recap
     assert "Léa Martin" in recap and "Hugo Moreau" in recap and "malade" in recap

@@ -72,7 +72,7 @@ async def test_an_attestation_is_stored_with_its_pdf_and_the_trainer_told(
         )
         assert (answer.version, answer.answer, answer.answered_at) == (1, "attested", after)
         assert answer.text_sha256 == text_sha256(answer.text)
-        assert "Je, Léa Martin," in answer.text
+        assert "Moi, Léa Martin," in answer.text
         assert answer.name_matches and answer.role_matches and answer.reason is None
         assert answer.pdf is not None and answer.pdf_sha256 == sha256_hex(answer.pdf)
         assert "Attestation sur l'honneur – Léa Martin" in pdf_words(answer.pdf)

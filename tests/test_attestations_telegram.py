@@ -108,7 +108,7 @@ async def test_a_delegate_attests_through_a_deep_link_and_the_trainer_gets_the_b
         greeting = [m.body for m in await lea.bot_messages()]
         assert any("Camille Durand vous invite" in body for body in greeting)
         await ask(lea, "Léa Martin", "À quel titre")
-        shown = await click(lea, "Délégué ou déléguée des stagiaires", "Je, Léa Martin,")
+        shown = await click(lea, "Délégué ou déléguée des stagiaires", "Moi, Léa Martin,")
         assert "atteste sur l'honneur avoir participé" in shown.body
         assert shown.button_texts == [
             "Je l'atteste sur l'honneur",
@@ -164,7 +164,7 @@ async def test_a_delegate_attests_through_a_deep_link_and_the_trainer_gets_the_b
         == hashlib.sha256(files["attestation-01-lea-martin.txt"]).hexdigest()
     )
     assert entry["messagerie"] == "telegram" and entry["compte"] == str(DELEGATE_ID)
-    assert "Je, Léa Martin," in pdf_words(files["attestation-01-lea-martin.pdf"])
+    assert "Moi, Léa Martin," in pdf_words(files["attestation-01-lea-martin.pdf"])
 
 
 async def test_a_turn_longer_than_a_moment_shows_typing_in_the_chat(

@@ -226,6 +226,18 @@ async def test_a_remote_bilan_is_scheduled_with_its_deadlines_and_documents(
     assert "Cuisine-2026" not in email  # the password is only in the invitation
 
 
+async def test_the_draft_email_ends_the_visio_link_before_the_next_sentence(
+    trainer: Person,
+) -> None:
+    """Outside test: « Lien de connexion : https://…Un mot de passe est demandé… » broke the link."""
+    await schedule(trainer)
+    email = documents(trainer)["txt"].content.decode()
+    assert (
+        "Lien de connexion : https://visio.example.org/bilan-restauration\n"
+        "Un mot de passe est demandé pour participer"
+    ) in email
+
+
 async def test_every_step_of_bilan_survives_bad_input_and_saves_nothing(
     db: Database, trainer: Person
 ) -> None:
@@ -326,6 +338,26 @@ async def test_late_scheduling_warns_at_once_about_the_documents_deadline(
     for _step, kind, value in REMOTE[5:-1]:
         await answer(trainer, kind, value)
     assert "dans moins de 24 heures" in trainer.last  # repeated in the recap
+    assert "<b>" not in trainer.last and "&lt;" not in trainer.replies[-1].text
+
+
+async def test_moving_a_bilan_too_close_shows_the_warning_once_escaped(
+    db: Database, trainer: Person
+) -> None:
+    """Outside test: « ce délai est <b>déjà dépassé</b> », tags and all, at the last two steps."""
+    await schedule(trainer)
+    await trainer.says("/bilans")
+    await trainer.presses("26/11/2026")
+    await trainer.presses("Déplacer")
+    await trainer.says("demain à 10 h")
+    await trainer.presses("Oui, c'est ça")
+    confirm = trainer.replies[-1].text
+    await trainer.presses("Oui, déplacer")
+    [done] = [r.text for r in trainer.replies if plain(r.text).startswith("C'est déplacé")]
+    for markup in (confirm, done):
+        assert "ce délai est <b>déjà dépassé</b>" in markup and "&lt;" not in markup
+    moved = said(trainer, "C'est déplacé")
+    assert "ce délai est déjà dépassé" in moved and "dimanche 22 novembre 2026" in moved
 
 
 async def test_on_site_bilans_get_no_documents_warning(trainer: Person) -> None:

@@ -66,6 +66,7 @@ async def test_the_agreement_is_recorded_and_the_trainee_takes_part(
     await trainer.presses("Oui, c'est ça")
     assert "Comment cet accord a-t-il été donné ?" in trainer.last
     assert "Par e-mail" in trainer.buttons and "Par téléphone" in trainer.buttons
+    assert "Par message (Tchap)" in trainer.buttons  # Outside test: « (tchap) » before
     await trainer.presses("Par e-mail")
     # Back at the participants, Karim Benali ticked with the delegates.
     assert "Qui participe ?" in trainer.last

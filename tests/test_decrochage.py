@@ -226,13 +226,14 @@ async def test_short_formation_contacts_with_proofs_then_ticket(
         date(2026, 11, 24),
     )
     await trainer.presses("Oui, maintenant")
-    await trainer.presses("Le/la stagiaire")
+    await trainer.presses("Thomas Fabre")
     await trainer.presses("Sms")
     await trainer.says("aujourd'hui")
     await trainer.presses("Oui")
     await trainer.says("Pas de réponse, message laissé")
     await trainer.sends_file("capture.png", "image/png", SCREENSHOT)
     assert "Preuve : capture.png" in trainer.last
+    assert "Contact avec Thomas Fabre par SMS le lundi 23 novembre 2026" in trainer.last
     await trainer.presses("Enregistrer")
     assert "C'est noté, avec la preuve" in trainer.all_text
     assert (await tasks(db))["CONTACT"].done_at is not None
@@ -262,7 +263,7 @@ async def test_short_formation_contacts_with_proofs_then_ticket(
 
     await trainer.says("/decrochage thomas")
     await trainer.presses("Saisir le ticket qualité")
-    assert "Contact avec le/la stagiaire par SMS le lundi 23 novembre 2026" in trainer.last
+    assert "Contact avec la personne en formation par SMS le lundi 23 novembre 2026" in trainer.last
     assert "preuve : capture.png" in trainer.last
     await trainer.presses("Rien à ajouter")
     await trainer.presses("Enregistrer le ticket")
@@ -447,6 +448,21 @@ async def test_more_signs_and_the_timeline_from_the_menu(db: Database, trainer: 
     await trainer.says("/decrochage julie")
     await trainer.presses("Voir la chronologie")
     assert "Suivi de Julie Petit" in trainer.last and "Baisse de motivation" in trainer.last
+
+
+async def test_the_recap_puts_the_note_on_autre_whatever_the_order_ticked(trainer: Person) -> None:
+    """Outside test: ticked 3, 6, 2, the note followed « Retards », the last one ticked."""
+    await trainer.says("/decrochage karim")
+    await trainer.says("3")
+    await trainer.says("6")
+    await trainer.says("2")
+    await trainer.presses("Terminé")
+    await trainer.says("Ne répond plus aux messages")
+    await trainer.presses("Non")
+    assert (
+        "Signes : Manque de réactivité, Autre (Ne répond plus aux messages), Retards"
+        in trainer.last
+    )
 
 
 # --- bad input at every step of every décrochage conversation ------------------------------
@@ -675,7 +691,7 @@ async def test_a_contact_logged_in_decrochage_is_done_in_echeances_and_the_diges
     await open_followup(trainer, "thomas")
     await trainer.presses("Ouvrir le suivi")
     await trainer.presses("Plus tard")
-    contact = "Contacter le stagiaire absent et son entreprise"
+    contact = "Contacter la personne absente et son entreprise"
     clock.now = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)  # 8:00 in Paris: contact due the 24th
     scheduler = build_scheduler(db, settings, clock=clock)
     await scheduler.tick()
@@ -685,7 +701,7 @@ async def test_a_contact_logged_in_decrochage_is_done_in_echeances_and_the_diges
 
     await trainer.says("/decrochage thomas")
     await trainer.presses("Noter un contact")
-    await trainer.presses("Le/la stagiaire")
+    await trainer.presses("Thomas Fabre")
     await trainer.presses("Téléphone")
     await trainer.says("aujourd'hui")
     await trainer.presses("Oui")
@@ -742,7 +758,7 @@ async def test_short_formation_one_absence_opens_the_procedure_and_needs_both_co
     assert followup.path == "short" and followup.absence_id is not None
     assert [s.code for s in await rows(db, FollowUpSign)] == ["absence"]
     await trainer.presses("Oui, maintenant")
-    await trainer.presses("Le/la stagiaire")
+    await trainer.presses("Thomas Fabre")
     await trainer.presses("Téléphone")
     await trainer.says("aujourd'hui")
     await trainer.presses("Oui")

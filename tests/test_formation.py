@@ -280,7 +280,7 @@ async def test_list_open_and_edit_a_formation(db: Database, trainer: Person) -> 
     await trainer.presses("Retirer un stagiaire")
     await trainer.presses("Karim Benali")
     await trainer.presses("Oui, retirer")
-    assert "le stagiaire est retiré" in trainer.all_text
+    assert "C'est fait : Karim Benali ne figure plus dans la formation." in trainer.all_text
 
     await trainer.presses("Choisir les délégués")
     await trainer.presses("Léa Martin")  # untick

@@ -418,7 +418,7 @@ async def test_a_participant_answers_on_matrix_and_the_trainer_on_telegram_is_to
             await lea.ask(room, f"/start {code.group(1)}", "nom complet")
             await lea.ask(room, "Léa Martin", "À quel titre")
             sworn = await lea.ask(room, "Délégué", "atteste sur l'honneur")
-            assert "Je, Léa Martin," in sworn.body
+            assert "Moi, Léa Martin," in sworn.body
             await lea.ask(room, "Je l'atteste", "Votre attestation est enregistrée")
             copy = await lea.reply_after(room, 0, ".pdf")
             assert copy.is_file and (await lea.download(copy)).startswith(b"%PDF")

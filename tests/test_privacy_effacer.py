@@ -30,7 +30,7 @@ async def test_the_admin_sees_what_goes_and_what_stays_then_erases(
     await trainer.says("/effacer")
     assert "Dans quelle formation ?" in trainer.last
     await trainer.presses("Agent de restauration")
-    assert "Les données de quel ou quelle stagiaire effacer ?" in trainer.last
+    assert "Les données de quelle personne effacer ?" in trainer.last
     await trainer.says("benali")
     text = trainer.last
     assert "Effacer les données de Karim Benali (Agent de restauration (démo)) ?" in text
@@ -61,7 +61,7 @@ async def test_the_admin_sees_what_goes_and_what_stays_then_erases(
 
 async def test_a_name_after_the_command_and_a_change_of_mind(db: Database, trainer: Person) -> None:
     await trainer.says("/effacer Hugo")
-    assert "Effacer les données de Hugo Moreau" in trainer.last
+    assert "Effacer les données d'Hugo Moreau" in trainer.last
     assert "0 absence, 0 suivi de décrochage" in trainer.last
     assert "Gardé" not in trainer.last  # nothing was sent for him
     await trainer.presses("Annuler")

@@ -774,7 +774,9 @@ def test_ely_off_when_subcontracted_or_switched_off() -> None:
 def test_unnamed_trainee_is_referred_to_by_number() -> None:
     formation = elycoop(followup("long"), trainees=())
     entretien = by_key(deadlines(formation, {}, PARIS))["ELY-LONG-ENTRETIEN:followup:5"]
-    assert "Entretien individuel avec le ou la stagiaire n° 8 à tenir" in entretien.explanation
+    assert (
+        "Entretien individuel avec la personne en formation n° 8 à tenir" in entretien.explanation
+    )
 
 
 # ----------------------------------------------------------------------- settings

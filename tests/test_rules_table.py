@@ -32,7 +32,7 @@ def test_table_shows_offsets_and_their_settings() -> None:
         in table
     )
     assert "Région Centre-Val de Loire — Parcours Métiers" in table
-    assert "données d'entrée dans EOS : à l'entrée du stagiaire" in table
+    assert "données d'entrée dans EOS : à l'entrée en formation" in table
 
 
 @pytest.mark.filterwarnings("ignore:'bot.rules.table' found in sys.modules:RuntimeWarning")

@@ -3,7 +3,7 @@
 Each block of ``templates/chat/*.j2`` and each document and e-mail template
 is rendered twice, once with every value present (truthy, lists of two)
 and once with every value absent, so both sides of each ``{% if %}`` are
-read.  The rendered text must hold no double full stop, no "(e)" nor
+read.  The rendered text must hold no double full stop, no sentence glued to the next, no "(e)" nor
 "il/elle" (agreements are made for the actual person, or the sentence
 needs none), no "Pôle emploi" (France Travail since 2024) and none of a
 small list of English words.
@@ -11,6 +11,7 @@ small list of English words.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,8 +21,11 @@ import jinja2
 import pytest
 
 from bot.answers import fold
-from bot.texts import TEMPLATES_DIR, _tidy
+from bot.texts import TEMPLATES_DIR, _tidy, de
 from tests.auxil.dialogue import Person
+from tests.auxil.source import syntax_tree
+
+BOT = TEMPLATES_DIR.parent / "bot"
 
 
 class Sample(jinja2.Undefined):
@@ -97,6 +101,7 @@ def sample_environment() -> jinja2.Environment:
     env.filters["jour"] = lambda v: "lundi 23 novembre 2026"
     env.filters["jour_heure"] = lambda v: "lundi 23 novembre 2026 à 14 h 00"
     env.filters["heure"] = lambda v: "14 h 00"
+    env.filters["de"] = de
     return env
 
 
@@ -148,14 +153,45 @@ ENGLISH = (
 )
 
 
+INLINE = re.compile(r"</?(?:b|i|u|code|em|strong|span|a)\b[^>]*>")
+"""Tags inside a line of text; any other (a table cell, a paragraph) separates what it holds."""
+
+GLUED = re.compile(r"[a-zà-ÿ)»][.!?…][A-ZÀ-Ý]|[a-zà-ÿ][A-ZÀ-Ý][a-zà-ÿ]")
+"""A sentence, or a value such as a link, stuck to the next sentence: what a block tag at the
+end of a line (``{% endif %}``, ``{% include %}``) does when trim_blocks eats the line break."""
+
+
+GENDERED = re.compile(
+    r"\((?:e|le|la|ne|rice|euse|es)\)"
+    r"|\b(?:le|la|il|elle|un|une)/(?:le|la|il|elle|un|une)\b"
+    r"|\b(?:la ou le|le ou la|il ou elle|elle ou il|quel ou quelle|un ou (?:d')?une)\b"
+    r"|·e\b",
+    re.IGNORECASE,
+)
+"""Both genders written at once, which the rules forbid: "quel(le)", "le/la", "la ou le"…
+Agree with the person the bot knows, or rephrase ("la personne", "Le suivi de qui ?")."""
+
+UNELIDED = re.compile(r"\bde (?:<b>)?{{(?![^}]*\|de\b)[^}]*(?:name|who|organisation|\bby\b)[^}]*}}")
+"""A name after a plain "de" in a template's source: "de Inès" where ``|de`` writes "d'Inès"."""
+
+NAMES = re.compile(r"name|who|organisation")
+"""What a value printed after "de" in Python is, when it is a name (for :func:`unelided`)."""
+
+
+def gendered(text: str) -> list[str]:
+    return list(dict.fromkeys(m.group(0) for m in GENDERED.finditer(text)))
+
+
 def problems(text: str) -> list[str]:
     found = []
     plain = re.sub(r"<[^>]+>", "", text)
     if re.search(r"(?<!\.)\.\.(?!\.)", plain) or re.search(r"[.…] *\.(?!\.)", plain):
         found.append("double full stop")
-    for bad in ("(e)", "(E)", "il/elle", "elle/il", "(s)"):
-        if bad in plain:
-            found.append(bad)
+    found.extend(gendered(plain))
+    if "(s)" in plain:
+        found.append("(s)")
+    if GLUED.search(re.sub(r"<[^>]+>", " ", re.sub(INLINE, "", text))):
+        found.append("sentences glued")
     folded = fold(plain)
     if "pole emploi" in folded:
         found.append("Pôle emploi")
@@ -174,9 +210,56 @@ def test_no_branch_left_unread() -> None:
     failures = []
     for path in sorted(TEMPLATES_DIR.rglob("*.j2")):
         source = re.sub(r"{#.*?#}", "", path.read_text(encoding="utf-8"), flags=re.S)
-        for bad in ("(e)", "il/elle", "Pôle emploi", "Pole emploi"):
+        where = path.relative_to(TEMPLATES_DIR)
+        for bad in ("Pôle emploi", "Pole emploi"):
             if bad in source:
-                failures.append(f"{path.relative_to(TEMPLATES_DIR)}: {bad}")
+                failures.append(f"{where}: {bad}")
+        failures.extend(f"{where}: {bad}" for bad in gendered(source))
+        failures.extend(f"{where}: {bad}" for bad in UNELIDED.findall(source))
+    assert failures == []
+
+
+def said_by_python() -> Iterator[tuple[str, ast.Constant | ast.JoinedStr]]:
+    """(where, node) for each string of ``bot/`` that may reach someone: docstrings and
+    comments aside, the rules' catalogue, labels, buttons and the f-strings the bot sends."""
+    for path in sorted(BOT.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        tree = syntax_tree(path)
+        documented = {
+            id(node.value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.JoinedStr) or (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in documented
+            ):
+                yield f"{path.relative_to(BOT.parent)}:{node.lineno}", node
+
+
+def unelided(node: ast.JoinedStr) -> bool:
+    """``f"… de {name}"``: the f-string prints a name after "de", whatever its first letter."""
+    pairs = zip(node.values, node.values[1:], strict=False)
+    return any(
+        isinstance(text, ast.Constant)
+        and str(text.value).endswith(" de ")
+        and isinstance(value, ast.FormattedValue)
+        and NAMES.search(ast.unparse(value.value)) is not None
+        for text, value in pairs
+    )
+
+
+def test_python_strings_hold_no_double_gender_and_elide_before_a_name() -> None:
+    """Outside test: "Le/la stagiaire", "le ou la stagiaire n° 8", "attestation de Inès"."""
+    failures = []
+    for where, node in said_by_python():
+        if isinstance(node, ast.Constant):
+            failures.extend(f"{where}: {bad}" for bad in gendered(str(node.value)))
+        elif unelided(node):
+            failures.append(f"{where}: de {{…}}")
     assert failures == []
 
 
@@ -184,11 +267,21 @@ def test_no_branch_left_unread() -> None:
     ("text", "expected"),
     [
         ("C'est noté.. Merci", ["double full stop"]),
-        ("Karim était-il/elle absent(e) ?", ["(e)", "il/elle"]),
+        ("Karim était-il/elle absent(e) ?", ["il/elle", "(e)"]),
+        ("Le suivi de quel(le) stagiaire ?", ["(le)"]),
+        ("1. Le/la stagiaire", ["Le/la"]),
+        ("les échéances qui la ou le concernent", ["la ou le"]),
+        ("Le ou la chargée de mission, France Travail.", ["Le ou la"]),
+        ("Les données de quel ou quelle stagiaire ?", ["quel ou quelle"]),
+        ("Les données d'un ou d'une stagiaire", ["un ou d'une"]),
+        ("La personne chargée de mission, France Travail.", []),
+        ("Se former au(x) métier(s), un(e) stagiaire", ["(e)", "(s)"]),
         ("Rendez-vous Pôle emploi", ["Pôle emploi"]),
         ("La deadline est passée", ["English: deadline"]),
         ("Trois points de suspension… puis la suite.", []),
-        ("Le ou la chargée de mission, France Travail.", []),
+        ("Le bilan a lieu à distance.Après le bilan, envoyez /attestation.", ["sentences glued"]),
+        ("Lien de connexion : https://visio.example.org/bilanUn mot de passe", ["sentences glued"]),
+        ("<td>Nom</td><td>Qualité</td>", []),
     ],
 )
 def test_the_checks_themselves(text: str, expected: list[str]) -> None:
@@ -208,3 +301,30 @@ async def test_leaving_names_what_was_left_without_nested_parentheses(trainer: P
         for char in line:
             depth += {"(": 1, ")": -1}.get(char, 0)
             assert depth <= 1, line
+
+
+async def test_names_and_people_are_written_as_a_careful_person_would(trainer: Person) -> None:
+    """Outside test: « de Inès Garnier », « Réglages de Organisme… », « la ou le concernent »,
+    « quel(le) stagiaire », « Administrateur » beside « Formateur ou formatrice »."""
+    await trainer.says("/absence")
+    await trainer.presses("Projet professionnel")
+    await trainer.says("Inès")
+    assert "Quel jour a eu lieu l'absence ou le retard d'Inès Garnier ?" in trainer.last
+    await trainer.says("/reglages")
+    assert trainer.all_text.count("Réglages d'Organisme de démonstration.") == 1
+    await trainer.says("/effacer")
+    await trainer.presses("Projet professionnel")
+    assert "Les données de quelle personne effacer ?" in trainer.last
+    await trainer.says("Inès")
+    assert "Effacer les données d'Inès Garnier (Projet professionnel (démo)) ?" in trainer.last
+    assert "les échéances qui concernent cette personne" in trainer.last
+    await trainer.says("/suivi")
+    await trainer.presses("Projet professionnel")
+    assert trainer.last.startswith("Le suivi de qui ?")
+    await trainer.says("/inviter")
+    assert {
+        "Formateur ou formatrice",
+        "Administrateur ou administratrice (qualité, coordination)",
+    } <= set(trainer.buttons)
+    for line in trainer.transcript:
+        assert not gendered(line), line

@@ -60,7 +60,7 @@ SIGNS: dict[str, str] = {
     "absence": "Une absence",
 }
 WITH_WHOM: dict[str, str] = {
-    "stagiaire": "le/la stagiaire",
+    "stagiaire": "la personne en formation",
     "entreprise": "l'entreprise",
     "equipe": "l'équipe (échange de pratiques)",
     "autre": "une autre personne",

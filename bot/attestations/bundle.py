@@ -204,7 +204,9 @@ def assemble(prog: Progress, *, now: datetime, key: SigningKey) -> ProofBundle:
                 files.append((names["pdf"], answer.pdf))
                 files.append((names["texte"], answer.text.encode("utf-8")))
                 who = visible(p.name)
-                described.append({"name": names["pdf"], "what": f"attestation de {who} (PDF)"})
+                described.append(
+                    {"name": names["pdf"], "what": f"attestation {texts.of(who)} (PDF)"}
+                )
                 described.append(
                     {"name": names["texte"], "what": f"texte exact confirmé par {who}"}
                 )

@@ -50,7 +50,7 @@ FEATURE = Feature(
             ),
             Command(
                 "effacer",
-                summary="effacer les données personnelles d'un ou d'une stagiaire",
+                summary="effacer les données personnelles d'une personne en formation",
                 menu="Effacer les données d'un stagiaire (administrateurs)",
                 role=Role.ADMIN,
             ),

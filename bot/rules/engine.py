@@ -35,7 +35,7 @@ from bot.rules.facts import (
     FormationFacts,
     TraineeFacts,
 )
-from bot.rules.french import plural, spell_date, spell_datetime
+from bot.rules.french import of, plural, spell_date, spell_datetime
 from bot.rules.model import Deadline, Milestone, Offset, Rule, SubjectKind
 from bot.rules.owed import OwedBilan, Span, owed_bilans, session_spans
 from bot.rules.settings import SETTINGS_BY_KEY, bool_setting, int_setting
@@ -139,8 +139,8 @@ ANCHOR_LABELS: dict[str, str] = {
     "span_end": "la fin de la formation, de la session ou de la composante, prolongation comprise",
     "span_planned_end": "la fin prévue",
     "session_start": "l'entrée en formation de la session",
-    "trainee_entry": "l'entrée du stagiaire",
-    "trainee_exit": "la sortie du stagiaire",
+    "trainee_entry": "l'entrée en formation",
+    "trainee_exit": "la sortie de formation",
     "followup_opened": "l'ouverture du suivi",
     "followup_entretien": "l'entretien",
 }
@@ -284,8 +284,8 @@ def _context(
     if subject.kind in ("trainee", "followup"):
         trainee_id = subject.followup.trainee_id if subject.followup else subject.id
         name = subject.trainee.name if subject.trainee else None
-        context["trainee"] = name or f"le ou la stagiaire n° {trainee_id}"
-        context["of_trainee"] = f"de {name}" if name else f"du ou de la stagiaire n° {trainee_id}"
+        context["trainee"] = name or f"la personne en formation n° {trainee_id}"
+        context["of_trainee"] = of(context["trainee"])
     if subject.followup is not None:
         context["opened"] = "le " + spell_date(subject.followup.opened_at.astimezone(tz).date())
         entretien = _entretien(subject)

@@ -3,15 +3,17 @@
 Dates and times are spelled by :mod:`bot.dates`, the project's one
 convention ("jeudi 26 novembre 2026 à 14 h 00", "1er" for the first day of a
 month, independent of the process locale), so a reminder and a chat message
-never spell the same day two ways.  Only the small counting helpers the
-rules need live here.
+never spell the same day two ways; "de"/"d'" before a name is the chat's
+own (:func:`bot.texts.of`).  Only the small counting helpers the rules need
+live here.
 """
 
 from __future__ import annotations
 
 from bot.dates import spell_date, spell_datetime, spell_time
+from bot.texts import of
 
-__all__ = ["decimal", "plural", "spell_date", "spell_datetime", "spell_time"]
+__all__ = ["decimal", "of", "plural", "spell_date", "spell_datetime", "spell_time"]
 
 
 def plural(amount: int, singular: str, plural_form: str | None = None) -> str:

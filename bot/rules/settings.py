@@ -203,13 +203,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         key="ely_short_contact_days",
-        label="Formation courte : jours pour contacter le stagiaire absent",
+        label="Formation courte : jours pour contacter la personne absente",
         type=int,
         default=1,
         minimum=0,
         maximum=30,
         rules=("ELY-SHORT",),
-        help="Une formation courte dure quelques jours : un contact le lendemain peut encore faire revenir le stagiaire.",
+        help="Une formation courte dure quelques jours : un contact le lendemain peut encore faire revenir la personne.",
     ),
     Setting(
         key="ely_long_entretien_days",

@@ -171,7 +171,8 @@ class Console:
         await asyncio.gather(*await self.inbox.resume(chat=self.name))
         if interactive:
             print(
-                f"(console de {self.name} ; /aide pour l'aide, Ctrl-D pour quitter)", file=self.out
+                f"(console {texts.of(self.name)} ; /aide pour l'aide, Ctrl-D pour quitter)",
+                file=self.out,
             )
         while True:
             line: str | None

@@ -22,8 +22,9 @@ its own way.  Nothing is started without the confirmation.
 
 from __future__ import annotations
 
+from bot import texts
 from bot.absences.sentence import AbsenceSentence, read_absence_sentence
-from bot.answers import by_surname, closest_names, fold, match_names
+from bot.answers import by_surname, closest_names, match_names
 from bot.conversations.absences.steps import single_formation
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Outcome, Switch, leave_saying
@@ -80,8 +81,7 @@ async def phrase_start(ctx: Context) -> Outcome | None:
 
 async def confirm_values(ctx: Context) -> dict[str, object]:
     """ "de Karim Benali", "d'Éloïse Lefèvre": the elision a careful writer makes."""
-    who = " ou ".join(ctx.data["_who"])
-    return {"of_who": ("d'" if fold(who)[:1] in tuple("aeiouyh") else "de ") + who}
+    return {"of_who": texts.of(" ou ".join(ctx.data["_who"]))}
 
 
 async def go(ctx: Context) -> Outcome:

@@ -11,7 +11,7 @@ they get a person and a chat identity, no membership.
     Vous  Léa Martin
     Bot   À quel titre participez-vous à ce bilan ?  [Délégué ou déléguée des stagiaires] [Partenaire …]
     Vous  Délégué ou déléguée des stagiaires
-    Bot   Voici le texte de votre attestation … « atteste sur l'honneur avoir participé … »
+    Bot   Voici le texte de votre attestation … « j'atteste sur l'honneur avoir participé … »
           [Je l'atteste sur l'honneur] [Je n'ai pas participé] [Corriger mon nom]
     Vous  Je l'atteste sur l'honneur
     Bot   Merci ! Votre attestation est enregistrée (…).  📄 attestation-sur-l-honneur-v1.pdf

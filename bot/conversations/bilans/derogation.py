@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot import texts
 from bot.bilans.participants import AGREEMENT_WAYS
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Next, Outcome, Return, stored_date
@@ -106,7 +107,9 @@ DEROGATION = Flow(
         Pick(
             "how",
             ask="bilan.ask_agreement_how",
-            options=[Option(label.capitalize(), code) for code, label in AGREEMENT_WAYS.items()],
+            options=[
+                Option(texts.upper_first(label), code) for code, label in AGREEMENT_WAYS.items()
+            ],
             then=hand_back,
         ),
     ],

@@ -102,7 +102,7 @@ async def save_move(ctx: Context) -> None:
         changes=changes,
         reached=move.reached,
         unreachable=move.unreachable,
-        warning=ctx.data.get("late_warning"),
+        late=ctx.data.get("late"),
     )
     await send_documents(ctx, view)
     await tell_charge_de_mission(ctx, view)

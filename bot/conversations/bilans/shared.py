@@ -285,8 +285,12 @@ async def after_change(ctx: Context, view: BilanView) -> None:
 # --- the date, and the documents deadline ----------------------------------------------
 
 
-async def late_warning(ctx: Context, when: datetime) -> str | None:
-    """The warning owed when fewer than 48 h remain before a remote Normandie bilan."""
+async def late_facts(ctx: Context, when: datetime) -> dict[str, Any] | None:
+    """What the warning owed when fewer than 48 h remain before a remote Normandie bilan says.
+
+    Facts, not the rendered warning, are kept in the conversation: a sentence
+    already escaped would be escaped again by the recap that shows it.
+    """
     if ctx.data.get("remote") != "remote":
         return None
     formation = await formation_of(ctx)
@@ -304,12 +308,11 @@ async def late_warning(ctx: Context, when: datetime) -> str | None:
         return None
     if when - ctx.now >= timedelta(hours=LATE_HOURS) and due - ctx.now >= timedelta(hours=24):
         return None
-    return ctx.render(
-        "bilan.late_warning",
-        due=dates.spell_datetime(due.astimezone(ctx.tz)),
-        missed=due <= ctx.now,
-        cm=formation.cm_name,
-    )
+    return {
+        "due": dates.spell_datetime(due.astimezone(ctx.tz)),
+        "missed": due <= ctx.now,
+        "cm": formation.cm_name,
+    }
 
 
 EXAMPLE_HOUR = 14
@@ -345,7 +348,7 @@ async def check_when(ctx: Context, when: datetime) -> str | None:
 
 async def keep_late_warning(ctx: Context, when: str) -> Outcome:
     """Once the date is confirmed, its warning is kept for the recap and the last message."""
-    ctx.data["late_warning"] = await late_warning(ctx, datetime.fromisoformat(when))
+    ctx.data["late"] = await late_facts(ctx, datetime.fromisoformat(when))
     return Next()
 
 
@@ -361,8 +364,9 @@ class WarnedDate(DateStep):
         question = await super().question(ctx)
         pending = ctx.data.get(self._pending_key())
         if pending:
-            warning = await late_warning(ctx, datetime.fromisoformat(pending))
-            if warning:
+            late = await late_facts(ctx, datetime.fromisoformat(pending))
+            if late:
+                warning = ctx.render("bilan.late_warning", late=late)
                 return dataclasses.replace(question, text=f"{question.text}\n\n{warning}")
         return question
 

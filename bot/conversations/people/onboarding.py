@@ -12,7 +12,7 @@ Bot  Comment dois-je parler de vous ? « administratrice » ou « administrateur
 Vous Au féminin : formatrice, administratrice
 Bot  C'est fait : l'organisme Forma Plus est créé et vous en êtes l'administratrice.
 
-Admin     /inviter → Qui invitez-vous ? [Formateur ou formatrice] [Administrateur]
+Admin     /inviter → Qui invitez-vous ? [Formateur ou formatrice] [Administrateur ou administratrice (…)]
 Bot       Voici l'invitation : /start CODE (a deep link on Telegram), valable 7 jours.
 Admin     /inviter                  (with invitations not used yet)
 Bot       Invitations en attente : · formateur ou formatrice, créée par Claire Martin
@@ -69,7 +69,7 @@ ADDRESS_FORMS = [
 ]
 ROLES = [
     Option("Formateur ou formatrice", Role.FORMATEUR.value),
-    Option("Administrateur (référent qualité, coordination)", Role.ADMIN.value),
+    Option("Administrateur ou administratrice (qualité, coordination)", Role.ADMIN.value),
 ]
 
 

@@ -3,7 +3,7 @@
     Admin  /effacer
     Bot    Dans quelle formation ?  [Agent de restauration (démo) (…)] …
     Admin  Agent de restauration (démo)
-    Bot    Les données de quel(le) stagiaire effacer ? Touchez son nom, ou tapez quelques lettres.
+    Bot    Les données de quelle personne effacer ? Touchez son nom, ou tapez quelques lettres.
     Admin  Karim
     Bot    Effacer les données de Karim Benali (Agent de restauration (démo)) ?
            Seront effacés : son nom et son entreprise, 3 absences, 1 suivi de décrochage,

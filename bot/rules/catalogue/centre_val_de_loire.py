@@ -116,7 +116,7 @@ CENTRE_VAL_DE_LOIRE: tuple[Rule, ...] = (
         programmes=None,
         scope="trainees",
         trigger="entrée et sortie d'un stagiaire",
-        what="compléter les données du stagiaire dans EOS",
+        what="compléter les données de chaque stagiaire dans EOS",
         audience="organisation",
         sources=(
             Source(file=SEED_CVL_001, section="« Données quantitatives »", label=CVL_001_LABEL),

@@ -70,8 +70,8 @@ ELYCOOP: tuple[Rule, ...] = (
         toggles=_ELY_TOGGLE,
         exclusions=_ELY_EXCLUSION,
         trigger="absence ou rupture dans une formation courte",
-        what="contacter le stagiaire et l'entreprise, garder les échanges dans l'espace de "
-        "stockage formateur, saisir un ticket qualité",
+        what="contacter la personne en formation et son entreprise, garder les échanges dans "
+        "l'espace de stockage formateur, saisir un ticket qualité",
         audience="formateur",
         sources=_ely("§2 Formations courtes"),
         milestones=(
@@ -80,10 +80,10 @@ ELYCOOP: tuple[Rule, ...] = (
                 offset=Offset(
                     anchor="followup_opened", unit="days", setting="ely_short_contact_days"
                 ),
-                title="Contacter le stagiaire absent et son entreprise",
+                title="Contacter la personne absente et son entreprise",
                 explanation="Prendre contact avec {trainee} et son entreprise au plus tard {due}, "
                 "après l'absence ou la rupture signalée {opened}",
-                what="contacter le stagiaire et l'entreprise",
+                what="contacter la personne en formation et son entreprise",
                 postponable=True,
             ),
             Milestone(

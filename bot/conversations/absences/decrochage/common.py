@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot import texts
 from bot.absences import followup_deadlines
 from bot.absences.followups import CHANNELS, SIGNS, find_followup
 from bot.absences.uploads import Upload
@@ -31,14 +32,12 @@ CAUSE_OPTIONS = [
     Option("Une difficulté pressentie ou avérée", "difficulty"),
 ]
 WHOM_OPTIONS = [
-    Option("Le/la stagiaire", "stagiaire"),
+    Option("La personne en formation", "stagiaire"),
     Option("L'entreprise", "entreprise"),
     Option("Une autre personne (famille, prescripteur…)", "autre"),
 ]
 CHANNEL_OPTIONS = [
-    Option(label.capitalize() if code != "sms" else label, code)
-    for code, label in CHANNELS.items()
-    if code != "reunion"
+    Option(texts.upper_first(label), code) for code, label in CHANNELS.items() if code != "reunion"
 ]
 SOLUTION_OPTIONS = [
     Option("Report des dates du bilan", "report"),

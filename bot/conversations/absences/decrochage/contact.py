@@ -1,7 +1,7 @@
 """Noting a contact of a follow-up: with the trainee, the company, the team, someone else.
 
     Bot  Avec qui avez-vous été en contact au sujet de Thomas Fabre ?
-    You  Le/la stagiaire
+    You  Thomas Fabre
     Bot  Par quel moyen ?                      [Téléphone] [E-mail] [SMS] …
     You  SMS
     Bot  Quel jour ?
@@ -12,7 +12,7 @@
     You  Pas de réponse, message laissé
     Bot  Avez-vous une preuve de l'échange ? Envoyez-la ici, ou touchez « Pas de preuve ».
     You  (capture.png)
-    Bot  Contact avec le/la stagiaire par SMS le lundi 23 novembre 2026 … Enregistrer ?
+    Bot  Contact avec Thomas Fabre par SMS le lundi 23 novembre 2026 … Enregistrer ?
     You  Enregistrer
     Bot  C'est noté, avec la preuve.
          Reste à contacter son entreprise (Hôtel des Lys) : pour une formation courte,
@@ -50,9 +50,11 @@ from bot.storage.people import Role
 
 
 async def company_options(ctx: Context) -> list[Option]:
-    company = ctx.data.get("company")
+    """The trainee by name, the company named when known: nobody reads "le/la stagiaire"."""
+    named = {"stagiaire": ctx.data.get("name"), "entreprise": ctx.data.get("company")}
+    labels = {"stagiaire": "{}", "entreprise": "L'entreprise ({})"}
     return [
-        Option(f"L'entreprise ({company})", o.value) if o.value == "entreprise" and company else o
+        Option(labels[o.value].format(named[o.value]), o.value) if named.get(o.value) else o
         for o in WHOM_OPTIONS
     ]
 

@@ -52,7 +52,7 @@ async def test_a_long_formation_recalls_the_entretien_not_the_company(
     await trainer.presses("Programmer l'entretien individuel")
     await trainer.says("jeudi à 14h")
     await trainer.presses("Oui")
-    await note_contact(trainer, "/decrochage karim", "Le/la stagiaire")
+    await note_contact(trainer, "/decrochage karim", "Karim Benali")
     saved = trainer.all_text[trainer.all_text.rindex("C'est noté") :]
     assert ENTRETIEN not in saved and "Reste à contacter" not in saved
 
@@ -62,7 +62,7 @@ async def test_a_short_formation_still_asks_for_the_company(db: Database, traine
     await open_followup(trainer, "thomas")
     await trainer.presses("Ouvrir le suivi")
     await trainer.presses("Plus tard")
-    await note_contact(trainer, "/decrochage thomas", "Le/la stagiaire")
+    await note_contact(trainer, "/decrochage thomas", "Thomas Fabre")
     saved = trainer.all_text[trainer.all_text.rindex("C'est noté") :]
     assert "Reste à contacter son entreprise (Garage Martin)" in saved
     assert "pour une formation courte, " + SHORT_RULE in saved

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot import app, cli
+from bot import app, cli, texts
 from bot.app import build_engine
 from bot.config import Settings
 from bot.engine import Engine
@@ -29,6 +29,15 @@ from tests.auxil.synapse import Synapse, launch_synapse
 from tests.auxil.telegram_emulator import TelegramEmulator, run_emulator
 
 # --- SQLite: migrate once, copy the file for each test ------------------------------
+
+
+@pytest.fixture
+def toy_templates(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The kit's tests' own dialogues read their texts from ``tests/templates``."""
+    monkeypatch.setenv("FORMABOT_TEMPLATES_DIR", str(Path(__file__).resolve().parent / "templates"))
+    texts.environment.cache_clear()
+    yield
+    texts.environment.cache_clear()
 
 
 @pytest.fixture(scope="session")

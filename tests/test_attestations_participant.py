@@ -20,10 +20,17 @@ from bot.attestations.keys import signing_key
 from bot.attestations.service import Author, Chat
 from bot.bilans.view import view_of
 from bot.config import Settings
-from bot.storage.attestations import AttendanceSheet, AttendanceSheetEntry, Attestation
+from bot.storage.attestations import Attestation
 from bot.storage.bilans import Bilan
 from bot.storage.db import Database
-from tests.auxil.attestations import BILAN_END, BILAN_START, add_bilan, codes, schedule_bilan
+from tests.auxil.attestations import (
+    BILAN_END,
+    BILAN_START,
+    add_bilan,
+    codes,
+    on_signed_sheet,
+    schedule_bilan,
+)
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
 
@@ -150,19 +157,7 @@ async def test_the_engine_stores_no_answer_and_no_complete_proofs_before_the_end
                 key=signing_key(settings.data_dir),
             )
         # Everyone on the signed sheet: complete only once the bilan has ended.
-        sheet = AttendanceSheet(
-            organisation_id=info.bilan.organisation_id,
-            bilan_id=bilan_id,
-            filename="f.pdf",
-            mime_type="application/pdf",
-            content=b"%PDF-",
-            sha256="1" * 64,
-            uploaded_at=BILAN_START,
-        )
-        session.add(sheet)
-        await session.flush()
-        session.add(AttendanceSheetEntry(sheet_id=sheet.id, participant_id=lea.id))
-        await session.flush()
+        await on_signed_sheet(session, info.bilan, lea.id, at=BILAN_START)
         early = await service.progress(session, info, now=BILAN_END - timedelta(seconds=1))
         assert not early.missing and not early.complete
         assert (await service.progress(session, info, now=BILAN_END)).complete

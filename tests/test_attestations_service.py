@@ -11,7 +11,7 @@ from bot.attestations import invitations, service
 from bot.attestations.service import Author, Viewer
 from bot.bilans.queries import visible_bilans
 from bot.bilans.view import view_of
-from bot.storage.attestations import AttendanceSheet, AttendanceSheetEntry, Attestation
+from bot.storage.attestations import Attestation
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import Bilan
 from bot.storage.db import Database
@@ -21,6 +21,7 @@ from tests.auxil.attestations import (
     add_colleague,
     demo_author,
     insert_other_organisation,
+    on_signed_sheet,
 )
 from tests.auxil.dialogue import Clock
 
@@ -140,19 +141,7 @@ async def test_progress_accounts_for_answers_sheets_and_invitations(
                 chat_id="lea",
             )
         )
-        sheet = AttendanceSheet(
-            organisation_id=info.bilan.organisation_id,
-            bilan_id=bilan_id,
-            filename="f.pdf",
-            mime_type="application/pdf",
-            content=b"%PDF-",
-            sha256="1" * 64,
-            uploaded_at=clock.now,
-        )
-        session.add(sheet)
-        await session.flush()
-        session.add(AttendanceSheetEntry(sheet_id=sheet.id, participant_id=hugo.id))
-        await session.flush()
+        await on_signed_sheet(session, info.bilan, hugo.id, at=clock.now)
         prog = await service.progress(session, info, now=clock.now)
         states = {r.participant.name: r.state for r in prog.rows}
         assert states == {

@@ -9,12 +9,8 @@ corrections) and lists its values in another order than it shows them (as
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
-from bot import texts
 from bot.answers import Invalid
 from bot.app import build_engine
 from bot.config import Settings
@@ -28,15 +24,7 @@ from bot.storage.db import Database
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import step_of
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-
-
-@pytest.fixture(autouse=True)
-def toy_templates(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("FORMABOT_TEMPLATES_DIR", str(TEMPLATES))
-    texts.environment.cache_clear()
-    yield
-    texts.environment.cache_clear()
+pytestmark = pytest.mark.usefixtures("toy_templates")
 
 
 async def parse_count(ctx: Context, text: str) -> int | Invalid:

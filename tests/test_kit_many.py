@@ -7,12 +7,10 @@ the console transport itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bot import texts
 from bot.answers import Invalid
 from bot.app import build_engine
 from bot.config import Settings
@@ -27,7 +25,6 @@ from bot.transports.console import render
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, step_of, survives
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 FIVE = [
     Option(name, str(n))
     for n, name in enumerate(
@@ -37,12 +34,7 @@ FIVE = [
 MANY = [Option(f"Stagiaire {n:03d}", str(n)) for n in range(1, 151)]
 
 
-@pytest.fixture(autouse=True)
-def toy_templates(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("FORMABOT_TEMPLATES_DIR", str(TEMPLATES))
-    texts.environment.cache_clear()
-    yield
-    texts.environment.cache_clear()
+pytestmark = pytest.mark.usefixtures("toy_templates")
 
 
 async def keep(ctx: Context) -> None:

@@ -8,8 +8,6 @@ person may not use.  Everything a product flow relies on is shown here first.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,15 +36,7 @@ from bot.storage.people import Role
 from bot.storage.state import ConversationState
 from tests.auxil.dialogue import Clock, Person
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-
-
-@pytest.fixture(autouse=True)
-def toy_templates(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("FORMABOT_TEMPLATES_DIR", str(TEMPLATES))
-    texts.environment.cache_clear()
-    yield
-    texts.environment.cache_clear()
+pytestmark = pytest.mark.usefixtures("toy_templates")
 
 
 async def parse_line(ctx: Context, text: str) -> str | Invalid:

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.bilans.view import view_of
 from bot.messages import Reply
+from bot.storage.attestations import AttendanceSheet, AttendanceSheetEntry
 from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.db import Database
 from bot.storage.formations import Formation
@@ -218,3 +219,22 @@ async def add_colleague(db: Database, *, user: str = "colleague") -> tuple[int, 
             participants=[BilanParticipant(kind="delegate", name="Paul Délégué")],
         )
         return colleague_id, bilan.id
+
+
+async def on_signed_sheet(
+    session: AsyncSession, bilan: Bilan, participant_id: int, *, at: datetime
+) -> None:
+    """An attendance sheet uploaded at ``at`` with one participant ticked on it."""
+    sheet = AttendanceSheet(
+        organisation_id=bilan.organisation_id,
+        bilan_id=bilan.id,
+        filename="f.pdf",
+        mime_type="application/pdf",
+        content=b"%PDF-",
+        sha256="1" * 64,
+        uploaded_at=at,
+    )
+    session.add(sheet)
+    await session.flush()
+    session.add(AttendanceSheetEntry(sheet_id=sheet.id, participant_id=participant_id))
+    await session.flush()

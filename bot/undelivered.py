@@ -30,7 +30,7 @@ KINDS: tuple[tuple[str, str], ...] = (
     ("attestation:remind:", "une relance d'attestation"),
     ("attestation:over:", "un avis de fin des attestations"),
     ("attestation:answer:", "un accusé de réception d'attestation"),
-    ("attestations:mail:", "l'envoi des preuves au chargé de mission"),
+    ("attestations:mail:", "l'envoi des preuves à la personne chargée de mission"),
     ("bilan:", "une invitation au bilan"),
     ("invitation:", "une invitation à rejoindre l'organisme"),
     ("reply:", "une réponse à un message"),

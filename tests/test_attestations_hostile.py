@@ -129,7 +129,7 @@ async def test_every_step_of_the_trainer_conversation(
     await trainer.presses("Annuler le dépôt")
     assert await step_of(db, trainer) == ("attestations", "menu")
 
-    await trainer.presses("Envoyer au chargé de mission")
+    await trainer.presses("Envoyer à la personne chargée de mission")
     assert await step_of(db, trainer) == ("attestations_send", "send")
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Pas maintenant")

@@ -78,7 +78,7 @@ async def test_the_complete_bundle_is_mailed_and_the_deadline_marked_done(
     await answer(person("hugo"), invited["Hugo Moreau"], "Hugo Moreau", attest=False)
 
     await trainer.says("/attestations")
-    await trainer.presses("Envoyer au chargé de mission")
+    await trainer.presses("Envoyer à la personne chargée de mission")
     assert "Mme Sophie Leroy <sophie.leroy@example.org>" in trainer.last
     assert "incomplet" not in trainer.last
     await trainer.presses("Envoyer")
@@ -146,12 +146,12 @@ async def test_an_incomplete_bundle_can_be_sent_but_the_deadline_stays_open(
     clock.advance(days=3, hours=6)
     await answer(person("lea"), invited["Léa Martin"], "Léa Martin", attest=True)
     await trainer.says("/attestations")
-    await trainer.presses("Envoyer au chargé de mission")
+    await trainer.presses("Envoyer à la personne chargée de mission")
     assert "incomplet : il manque Hugo Moreau" in trainer.last
     assert "Envoyer quand même" in trainer.buttons
     await trainer.presses("Pas maintenant")
     assert "rien n'est envoyé" in trainer.all_text
-    await trainer.presses("Envoyer au chargé de mission")
+    await trainer.presses("Envoyer à la personne chargée de mission")
     await trainer.presses("Envoyer quand même")
     await send_emails(db, settings)
     (received,) = smtp.received
@@ -177,7 +177,7 @@ async def test_a_refused_recipient_fails_for_good_and_tells_the_trainer(
     clock.advance(days=3, hours=6)
     smtp.recorder.refuse_recipients = True
     await trainer.says("/attestations")
-    await trainer.presses("Envoyer au chargé de mission")
+    await trainer.presses("Envoyer à la personne chargée de mission")
     await trainer.presses("Envoyer quand même")
     await send_emails(db, settings)
     assert smtp.received == []
@@ -206,7 +206,7 @@ async def test_a_server_down_is_retried_until_it_is_back(
     await scheduled(trainer, db, settings, smtp)
     clock.advance(days=3, hours=6)
     await trainer.says("/attestations")
-    await trainer.presses("Envoyer au chargé de mission")
+    await trainer.presses("Envoyer à la personne chargée de mission")
     await trainer.presses("Envoyer quand même")
     # Nothing listens on the configured port for the first attempt.
     assert await send_emails(db, replace(settings, smtp_port=free_port())) == 0
@@ -238,5 +238,5 @@ async def test_without_smtp_the_send_action_is_not_offered(
     await schedule_bilan(trainer)
     await trainer.says("/attestations")
     assert not any("Envoyer" in b for b in trainer.buttons)
-    await trainer.says("Envoyer au chargé de mission")
+    await trainer.says("Envoyer à la personne chargée de mission")
     assert "Je n'ai pas reconnu ce choix" in trainer.last

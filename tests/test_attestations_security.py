@@ -342,7 +342,7 @@ async def test_nothing_about_a_participant_reaches_the_logs(
             await trainer.presses("Terminé")
             await trainer.sends_file("feuille Groix.pdf", "application/pdf", b"%PDF-1.4 x")
             await trainer.presses("Recevoir le dossier")
-            await trainer.presses("Envoyer au chargé de mission")
+            await trainer.presses("Envoyer à la personne chargée de mission")
             await trainer.presses("Envoyer")
             await send_emails(db, trainer.engine.settings)
             # the chargée de mission's invitation (at scheduling) and the proof bundle

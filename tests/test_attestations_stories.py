@@ -388,8 +388,8 @@ async def test_a_sent_bundle_going_stale_is_told_and_the_new_one_offered(
     trainer.engine.settings = smtp
     await trainer.says("/attestations")
     assert "Ce dossier envoyé n'est plus à jour" in trainer.last
-    assert "Envoyer le nouveau dossier au chargé de mission" in trainer.buttons
-    assert "Envoyer au chargé de mission" not in trainer.buttons
+    assert "Envoyer le nouveau dossier à la personne chargée de mission" in trainer.buttons
+    assert "Envoyer à la personne chargée de mission" not in trainer.buttons
     await trainer.presses("Envoyer le nouveau dossier")
     await trainer.presses("Envoyer")
     assert "J'envoie le dossier de preuves à sophie.leroy@example.org" in trainer.all_text

@@ -16,7 +16,7 @@ from tests.auxil.hostile import FOR_CHOICES, step_of, survives
 from tests.test_bilan import schedule
 
 TABLE = "Tableau de suivi des orientations pour les Parcours Métiers"
-DOCS = "Bilan pédagogique au chargé de mission : heures avant le bilan"
+DOCS = "Bilan pédagogique à la personne chargée de mission : heures avant le bilan"
 
 
 async def organisation(db: Database) -> Organisation:

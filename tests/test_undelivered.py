@@ -160,5 +160,8 @@ async def test_a_blocked_person_is_named_as_such(db: Database, demo: None) -> No
 def test_every_kind_of_message_has_a_french_name() -> None:
     assert kind_of("digest:org:1:2026-11-24:person:1") == "le récapitulatif des échéances"
     assert kind_of("attestation:remind:3:j-1") == "une relance d'attestation"
-    assert kind_of("attestations:mail:3:sent") == "l'envoi des preuves au chargé de mission"
+    assert (
+        kind_of("attestations:mail:3:sent")
+        == "l'envoi des preuves à la personne chargée de mission"
+    )
     assert kind_of("quelque-chose") == "un message"

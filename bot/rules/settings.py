@@ -88,7 +88,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         key="nor_docs_hours_before",
-        label="Bilan pédagogique au chargé de mission : heures avant le bilan",
+        label="Bilan pédagogique à la personne chargée de mission : heures avant le bilan",
         type=int,
         default=48,
         minimum=48,
@@ -104,7 +104,7 @@ SETTINGS: tuple[Setting, ...] = (
         minimum=1,
         maximum=90,
         rules=("NOR-VISIO",),
-        help="À régler dès la programmation ; deux semaines laissent au chargé de mission le temps de proposer un outil.",
+        help="À régler dès la programmation ; deux semaines laissent à la personne chargée de mission le temps de proposer un outil.",
     ),
     Setting(
         key="nor_delegates_days_before",

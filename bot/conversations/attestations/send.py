@@ -1,6 +1,6 @@
 """Sending the proof bundle to the chargé(e) de mission, called from the ``/attestations`` menu.
 
-    Vous  Envoyer au chargé de mission
+    Vous  Envoyer à la personne chargée de mission
     Bot   Envoyer le dossier de preuves à Mme Sophie Leroy <sophie.leroy@example.org> ?
           ⚠ Il est incomplet : il manque Hugo Moreau. …
           [Envoyer quand même] [Pas maintenant]
@@ -75,7 +75,7 @@ async def send(ctx: Context, picked: str) -> Outcome:
 SEND = Flow(
     "attestations_send",
     role=Role.FORMATEUR,
-    summary="envoyer les justificatifs au chargé de mission",
+    summary="envoyer les justificatifs à la personne chargée de mission",
     start=send_start,
     steps=[Pick("send", ask="attestation_trainer.ask_send", options=send_options, then=send)],
 )

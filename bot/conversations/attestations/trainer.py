@@ -8,7 +8,7 @@
           Dossier de preuves : incomplet, il manque Hugo Moreau.
           [Inviter ou relancer] [Nouveau lien pour un participant]
           [Déposer la feuille d'émargement] [Examiner une réponse signalée]
-          [Recevoir le dossier de preuves (ZIP)] [Envoyer au chargé de mission] [Terminé]
+          [Recevoir le dossier de preuves (ZIP)] [Envoyer à la personne chargée de mission] [Terminé]
     Vous  Nouveau lien pour un participant
     Bot   Pour qui faut-il un nouveau lien ? …  [Hugo Moreau (délégation des stagiaires)] [Retour]
     Vous  Hugo Moreau
@@ -259,14 +259,14 @@ FLOW = Flow(
                     then=give_bundle,
                 ),
                 Entry(
-                    "Envoyer le nouveau dossier au chargé de mission",
+                    "Envoyer le nouveau dossier à la personne chargée de mission",
                     "send_again",
                     call="attestations_send",
                     data=same_bilan,
                     when=lambda ctx: ctx.settings.has_smtp and bool(ctx.data.get("_stale")),
                 ),
                 Entry(
-                    "Envoyer au chargé de mission",
+                    "Envoyer à la personne chargée de mission",
                     "send",
                     call="attestations_send",
                     data=same_bilan,

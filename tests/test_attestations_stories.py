@@ -270,6 +270,10 @@ async def test_a_cancelled_bilan_bundle_is_built_marked_annule_never_complete(
     await trainer.presses("Annuler le bilan")
     await trainer.presses("Oui, annuler le bilan")
     assert "C'est annulé" in trainer.all_text
+    # Léa comes back with /attestation: told the bilan was cancelled, not "no invitation".
+    lea = person("lea")
+    await lea.says("/attestation")
+    assert lea.last == "Ce bilan a été annulé : il n'y a rien à confirmer. Merci !"
 
     out = tmp_path / "annule.zip"
     args = cli.build_parser().parse_args(

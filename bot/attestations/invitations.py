@@ -323,8 +323,11 @@ async def open_invitation(
     return Held(invitation, info, participant)
 
 
-async def held_by(session: AsyncSession, chat: Chat) -> list[AttestationInvitation]:
-    """Live invitations this chat identity redeemed, oldest bilan first."""
+async def held_by(
+    session: AsyncSession, chat: Chat, *, cancelled: bool = False
+) -> list[AttestationInvitation]:
+    """Live invitations this chat identity redeemed, oldest bilan first; with ``cancelled``,
+    those of bilans cancelled since (to say so rather than "no invitation")."""
     rows = (
         await session.scalars(
             select(AttestationInvitation)
@@ -333,7 +336,7 @@ async def held_by(session: AsyncSession, chat: Chat) -> list[AttestationInvitati
                 AttestationInvitation.redeemed_platform == chat.platform,
                 AttestationInvitation.redeemed_user_id == chat.user,
                 AttestationInvitation.revoked_at.is_(None),
-                Bilan.cancelled_at.is_(None),
+                Bilan.cancelled_at.is_not(None) if cancelled else Bilan.cancelled_at.is_(None),
             )
             .order_by(Bilan.starts_at, AttestationInvitation.id)
         )

@@ -124,7 +124,8 @@ async def participant_start(ctx: Context) -> Outcome | None:
         return await route(ctx, greet=True)
     held = await invitations.held_by(ctx.session, chat_of(ctx))
     if not held:
-        ctx.say("attestation_participant.no_invitation")
+        gone = await invitations.held_by(ctx.session, chat_of(ctx), cancelled=True)
+        ctx.say(f"attestation_participant.{'bilan_cancelled' if gone else 'no_invitation'}")
         return Leave()
     if len(held) == 1:
         ctx.data["invitation_id"] = held[0].id

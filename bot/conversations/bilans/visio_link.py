@@ -1,7 +1,7 @@
 """Giving (or changing) the visio link of a remote bilan, from the ``/bilans`` menu.
 
     You  Donner le lien de la visio
-    Bot  Quel est le lien de la visio ? (il commence par https://)
+    Bot  Quel est le lien de la visio ? (le lien complet, par exemple « https://visio.exemple.fr/bilan-123 »)
     You  https://visio.example.org/bilan-restauration
     Bot  C'est noté : le lien de la visio est https://visio.example.org/bilan-restauration.
          Échéance faite : Donner le lien de la visio.  2 participants prévenus par message.

@@ -19,6 +19,7 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import texts
 from bot.app import FEATURES, build_engine
 from bot.config import Settings
 from bot.engine import Engine
@@ -900,3 +901,15 @@ async def test_a_day_that_does_not_exist_is_named_at_the_when_step(trainer: Pers
     assert trainer.last.startswith("Le 31 avril 2027 n'existe pas.")
     await trainer.says("jeudi 26 novembre à 14 h")
     assert trainer.last.startswith("J'ai compris : jeudi 26 novembre 2026 à 14 h 00.")
+
+
+def test_the_invitation_s_caption_speaks_of_participants_only_when_there_are_some() -> None:
+    """Outside test: a bilan with nobody invited was captioned « je l'envoie moi-même aux
+    participants »."""
+    say = texts.say
+    alone = say("bilan.caption_ics", forward=[], invited=False, no_smtp=False)
+    assert alone == "Invitation à importer dans votre agenda"
+    invited = say("bilan.caption_ics", forward=[], invited=True, no_smtp=False)
+    assert invited.endswith("(je l'envoie moi-même aux participants)")
+    forward = say("bilan.caption_ics", forward=["Léa Martin"], invited=True, no_smtp=False)
+    assert forward.endswith("à transmettre à : Léa Martin")

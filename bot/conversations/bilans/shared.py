@@ -171,6 +171,7 @@ async def send_documents(ctx: Context, view: BilanView) -> None:
                 caption=ctx.render(
                     "bilan.caption_ics",
                     forward=missing,
+                    invited=bool(view.bilan.participants),
                     no_smtp=bool(with_email) and not ctx.settings.has_smtp,
                 ),
             )

@@ -336,11 +336,13 @@ class Engine:
         if isinstance(outcome, Retry) and ctx.incoming.choice is None:
             # Not an answer to this question, but a sentence that starts something
             # ("Inès absente hier matin" with /echeances' list still open): that.
+            said = len(ctx.replies)
             for reader in self.features.free_text:
                 started = await reader(ctx)
                 if isinstance(started, Switch):
                     ctx.say("common.abandoned", summary=self.runner.outermost(ctx, flow).summary)
                     return await self.runner.outside(ctx, started)
+                del ctx.replies[said:]  # a suggestion of commands: the question's own re-ask
         return await self._apply(ctx, flow, step, outcome)
 
     async def _command(

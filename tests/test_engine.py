@@ -162,10 +162,14 @@ async def test_a_sentence_that_answers_nothing_here_starts_what_it_says(
     assert "Je n'ai pas reconnu ce choix" not in trainer.all_text
     assert trainer.last.endswith("Noter l'absence d'Inès Garnier, hier matin ?")
     assert (await step_of(db, trainer))[0] == "absence_phrase"
-    # A button pressed or a word that starts nothing still gets the question again.
+    # Words that start nothing get the question again, and only that: not the commands
+    # those words point to, as they would outside a conversation.
     await trainer.says("/echeances")
     await trainer.says("n'importe quoi")
     assert "Je n'ai pas reconnu ce choix" in trainer.last
+    await trainer.says("je voudrais créer une nouvelle formation")
+    assert "Je n'ai pas reconnu ce choix" in trainer.last
+    assert "/formation" not in trainer.all_text
     assert (await step_of(db, trainer))[0] == "echeances"
 
 

@@ -21,7 +21,8 @@ from bot.conversations.kit.steps import Text
 from bot.manifest import Command, Dialogues, Feature, Features, Services
 from bot.storage.db import Database
 from tests.auxil.dialogue import Clock, Person
-from tests.test_kit_runner import toy_templates  # noqa: F401  (autouse: the toy's templates)
+
+pytestmark = pytest.mark.usefixtures("toy_templates")  # the toy dialogues' texts
 
 LOADS: list[str] = []
 

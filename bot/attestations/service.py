@@ -56,19 +56,23 @@ def when_words(info: BilanView, now: datetime | None = None) -> dict[str, Any]:
     read before its end gives its date and asks no one to confirm a
     participation that has not fully happened (issue 12, item 5).
     ``running``: it has started but not ended.  ``end_today``: its end falls
-    on ``now``'s day, so "à partir de 10 h 29" needs no date.
+    on ``now``'s day.  ``opens``: from when a participant can confirm, after
+    « à partir » ("de 16 h 00" that day, else "du vendredi 27 novembre 2026 à
+    16 h 00"), said alike to participants and trainers.
     """
+    end_today = now is not None and now.astimezone(info.tz).date() == info.end.date()
+    end = dates.spell_time(info.end)
     return {
         "before": now is not None and not answers_open(info, now),
         "running": now is not None and info.bilan.starts_at <= now < info.bilan.ends_at,
-        "end_today": now is not None and now.astimezone(info.tz).date() == info.end.date(),
-        "end_day": dates.spell_date(info.end),
+        "end_today": end_today,
+        "opens": f"de {end}" if end_today else f"du {dates.spell_date(info.end)} à {end}",
         "organisation": visible(info.organisation_name),
         "formation": visible(info.formation.title),
         "kind": info.kind_label,
         "day": dates.spell_date(info.start),
         "start": dates.spell_time(info.start),
-        "end": dates.spell_time(info.end),
+        "end": end,
         "remote": info.bilan.remote,
     }
 

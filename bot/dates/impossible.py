@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bot.dates.spelling import MONTH_NAMES
+from bot.dates.spelling import day_and_month
 from bot.dates.words import ANY_MONTH, MAX_LENGTH, MONTH_WORDS, fold, rewrite, valid_date
 
 _TEXTUAL = re.compile(rf"(?<![\d/.\-])(\d{{1,2}})\s*({ANY_MONTH})\b(?:\s+(\d{{4}})\b)?")
@@ -29,6 +29,6 @@ def impossible_day(text: str) -> str | None:
         if not 1 <= month <= 12:
             continue
         if valid_date(int(year) if year else 2000, month, day) is None:
-            named = f"{'1er' if day == 1 else day} {MONTH_NAMES[month - 1]}"
+            named = day_and_month(day, month)
             return f"{named} {year}" if year else named
     return None

@@ -66,6 +66,12 @@ def _period_side(text: str, now: datetime) -> _Side | None:
     return _Side(int(m.group("td")), month, parse_year(m.group("ty")), weekday)
 
 
+def counted_from_today(text: str) -> bool:
+    """Whether ``text`` names a day relative to today ("lundi prochain", "demain"): its year
+    is then known, not to be read in context."""
+    return _RELATIVE.search(rewrite(fold(text))) is not None
+
+
 def _relative_side(text: str, now: datetime) -> _Side | None:
     """ "lundi prochain", "demain": one day, read by :func:`understand` (no hour: a period is
     made of days)."""

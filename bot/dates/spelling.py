@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 _WEEKDAY_NAMES = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-MONTH_NAMES = (
+_MONTH_NAMES = (
     "janvier",
     "février",
     "mars",
@@ -23,14 +23,17 @@ MONTH_NAMES = (
 
 def spell_date(d: date | datetime) -> str:
     """Written out in French whatever the process locale, which servers rarely set to fr_FR."""
-    day = "1er" if d.day == 1 else str(d.day)
-    return f"{_WEEKDAY_NAMES[d.weekday()]} {day} {MONTH_NAMES[d.month - 1]} {d.year}"
+    return f"{_WEEKDAY_NAMES[d.weekday()]} {spell_day_month(d)} {d.year}"
 
 
 def spell_day_month(d: date | datetime) -> str:
     """ "6 décembre", "1er mars": the short form a sentence uses when the weekday follows."""
-    day = "1er" if d.day == 1 else str(d.day)
-    return f"{day} {MONTH_NAMES[d.month - 1]}"
+    return day_and_month(d.day, d.month)
+
+
+def day_and_month(day: int, month: int) -> str:
+    """ "1er mars", "31 février": also a day that does not exist, to say so."""
+    return f"{'1er' if day == 1 else day} {_MONTH_NAMES[month - 1]}"
 
 
 def spell_example(d: date | datetime, *, hour: int | None = None) -> str:

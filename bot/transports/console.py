@@ -77,16 +77,21 @@ def _free_path(folder: Path, filename: str, content: bytes) -> Path:
 FILE_EXAMPLE = "« /fichier ~/Documents/stagiaires.xlsx »"
 
 
+def _named_file(line: str) -> str | None:
+    """What follows ``/fichier`` (maybe nothing); ``None`` when the line is not that command."""
+    command, _, rest = line.strip().partition(" ")
+    return rest.strip() if command == "/fichier" else None
+
+
 def file_problem(line: str) -> str | None:
     """What the console says itself to a ``/fichier`` line that names no file; None otherwise.
 
     Said before anything is recorded: a wrong path is the terminal's
     business, as a file chooser's would be, not a message to the bot.
     """
-    command, _, rest = line.strip().partition(" ")
-    if command != "/fichier":
+    given = _named_file(line)
+    if given is None:
         return None
-    given = rest.strip()
     if not given:
         return f"Donnez le chemin du fichier après /fichier, par exemple {FILE_EXAMPLE}."
     path = Path(given).expanduser()
@@ -117,9 +122,10 @@ class Console:
     def incoming(self, line: str) -> Incoming:
         attachment = None
         text = line
-        if line.startswith("/fichier "):
+        given = _named_file(line)
+        if given:
             # "/fichier chemin" sends a file, as a photo or document would be sent.
-            path = Path(line.split(maxsplit=1)[1].strip()).expanduser()
+            path = Path(given).expanduser()
             if path.is_file():
                 # By its name, as a chat application labels what it sends.
                 mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"

@@ -15,6 +15,7 @@ import re
 from datetime import date, datetime
 
 from bot import dates
+from bot.dates.periods import counted_from_today
 
 _EXPLICIT_YEAR = re.compile(r"\b\d{4}\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2}\b")
 _SHIFTS = (-2, -1, 0, 1, 2)
@@ -24,9 +25,6 @@ _MONTH = re.compile(
     r"|\b\d{1,2}[/.-]\d{1,2}\b",
     re.I,
 )
-
-# A day counted from today ("lundi prochain", "demain") has its year already.
-_RELATIVE = re.compile(r"prochain|dernier|demain|hier|aujourd|\bdans\b", re.I)
 
 Period = tuple[date, date]
 
@@ -86,7 +84,7 @@ def in_context(period: Period, today: date, within: Period | None = None) -> Per
 def period_in_context(text: str, now: datetime, within: Period | None = None) -> Period | None:
     """:func:`bot.dates.understand_period`, its year read in context when none was typed."""
     period = dates.understand_period(text, now)
-    if period is None or has_year(text) or _RELATIVE.search(text):
+    if period is None or has_year(text) or counted_from_today(text):
         return period
     return in_context(period, now.date(), within)
 

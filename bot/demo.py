@@ -21,6 +21,16 @@ from bot.storage.people import ChatIdentity, Membership, Organisation, Person, R
 DEMO_USER = "formateur"
 
 
+def _monday(day: date) -> date:
+    """The Monday of ``day``'s week: a demo formation starts on a working day, as real ones do."""
+    return day - timedelta(days=day.weekday())
+
+
+def _friday(day: date) -> date:
+    """The Friday of ``day``'s week: the demo's end-of-formation bilan is not proposed on a Saturday."""
+    return day + timedelta(days=4 - day.weekday())
+
+
 async def is_empty(session: AsyncSession) -> bool:
     return not await session.scalar(select(func.count(Organisation.id)))
 
@@ -45,8 +55,8 @@ async def fill(
         funder="normandie",
         mode="dates",
         kind="formation",
-        start_date=today - timedelta(days=30),
-        end_date=today + timedelta(days=45),
+        start_date=_monday(today - timedelta(days=30)),
+        end_date=_friday(today + timedelta(days=45)),
         certifying=True,
         long=True,
         cm_name="Mme Sophie Leroy",
@@ -61,8 +71,8 @@ async def fill(
         action_type="projet_pro",
         mode="esp",
         kind="formation",
-        start_date=today - timedelta(days=60),
-        end_date=today + timedelta(days=120),
+        start_date=_monday(today - timedelta(days=60)),
+        end_date=_friday(today + timedelta(days=120)),
         certifying=False,
         long=False,
         cm_name="M. Paul Girard",

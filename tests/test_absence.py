@@ -206,7 +206,7 @@ async def test_a_date_outside_the_formation_is_said_and_can_be_kept_or_corrected
     assert "mercredi 3 décembre 2025" in trainer.last
     await trainer.presses("Oui")
     assert "en dehors de la période de formation de Léa Martin" in trainer.last
-    assert "samedi 24 octobre 2026" in trainer.last and "jeudi 7 janvier 2027" in trainer.last
+    assert "lundi 19 octobre 2026" in trainer.last and "vendredi 8 janvier 2027" in trainer.last
     await trainer.presses("Corriger la date")
     assert await step_of(db, trainer) == ("absence", "date")
     await trainer.says("le 3/11")
@@ -216,13 +216,13 @@ async def test_a_date_outside_the_formation_is_said_and_can_be_kept_or_corrected
     await trainer.presses("Enregistrer")
     assert (await absences(db))[-1].day == date(2026, 11, 3)
 
-    await trainer.says("/absence léa le 20 octobre matin")
+    await trainer.says("/absence léa le 16 octobre matin")
     await trainer.presses("Oui")
     await trainer.presses("Enregistrer quand même")
     await trainer.presses("Non")
     await trainer.presses("Passer")
     await trainer.presses("Enregistrer")
-    assert (await absences(db))[-1].day == date(2026, 10, 20)
+    assert (await absences(db))[-1].day == date(2026, 10, 16)
 
 
 async def test_the_same_half_day_cannot_be_logged_twice(db: Database, trainer: Person) -> None:
@@ -511,7 +511,7 @@ async def test_a_file_that_is_not_a_proof_is_refused(db: Database, trainer: Pers
 async def test_the_checks_and_optional_steps_survive_bad_input(
     db: Database, trainer: Person
 ) -> None:
-    await trainer.says("/absence léa le 20 octobre")
+    await trainer.says("/absence léa le 16 octobre")
     await trainer.presses("Oui")
     assert await step_of(db, trainer) == ("absence", "outside")
     await survives(db, trainer, FOR_CHOICES)
@@ -521,7 +521,7 @@ async def test_the_checks_and_optional_steps_survive_bad_input(
     await survives(db, trainer, FOR_TEXT)
     await trainer.says("pas venue")
     await trainer.presses("Enregistrer")
-    await trainer.says("/absence léa le 20 octobre journée")
+    await trainer.says("/absence léa le 16 octobre journée")
     await trainer.presses("Oui")
     await trainer.presses("Enregistrer quand même")
     assert await step_of(db, trainer) == ("absence", "conflict")

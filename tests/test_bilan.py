@@ -141,7 +141,7 @@ async def test_a_remote_bilan_is_scheduled_with_its_deadlines_and_documents(
     assert {"Agent de restauration (démo)", "Projet professionnel (démo)"} <= set(trainer.buttons)
     await trainer.presses("Agent de restauration")
     assert "doit à son financeur" in trainer.last
-    assert "bilan de fin de formation, vers le jeudi 7 janvier 2027" in trainer.last
+    assert "bilan de fin de formation, vers le vendredi 8 janvier 2027" in trainer.last
     assert "Programmer le bilan de fin de formation (proposé)" in trainer.buttons
     for _step, kind, value in REMOTE[1:]:
         await answer(trainer, kind, value)
@@ -259,7 +259,7 @@ async def test_on_site_bilan_for_a_centre_val_de_loire_esp_action(
     await trainer.presses("Projet professionnel")
     text = trainer.last
     assert "bilan d'étape, vers le mercredi 23 décembre 2026" in text
-    assert "bilan de fin de formation, vers le mardi 23 mars 2027" in text
+    assert "bilan de fin de formation, vers le vendredi 26 mars 2027" in text
     assert "002 §2" in text
     assert trainer.buttons[0] == "Programmer le bilan d'étape (proposé)"
     steps = [

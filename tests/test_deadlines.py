@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deadlines import facts as deadlines_facts
-from bot.deadlines.service import refresh_deadlines, refresh_organisation
+from bot.deadlines.service import group_of, refresh_deadlines, refresh_organisation
 from bot.rules import FollowUpFacts
 from bot.storage.bilans import Bilan, StoredDeadline
 from bot.storage.db import Database
@@ -139,12 +139,15 @@ async def test_nor_docs_across_the_autumn_clock_change(session: AsyncSession) ->
     assert docs.due_on == date(2026, 10, 25)
 
 
-async def test_on_site_bilan_owes_none_of_the_remote_procedure(session: AsyncSession) -> None:
+async def test_on_site_bilan_owes_only_its_proofs(session: AsyncSession) -> None:
+    """None of the remote procedure; §III's feuille d'émargement, a week after by default."""
     org, owner = await organisation(session)
     f = await formation(session, org, owner)
     await bilan(session, f, paris(2026, 11, 26, 14), remote=False)
     await refresh_deadlines(session, f.id)
-    assert await stored(session, f.id) == {}
+    found = await stored(session, f.id)
+    assert list(found) == ["NOR-PROOF:bilan:1"]
+    assert found["NOR-PROOF:bilan:1"].due_on == date(2026, 12, 3)
 
 
 async def test_moving_a_bilan_moves_its_deadlines_and_keeps_done_marks(
@@ -524,3 +527,16 @@ async def test_pre_bilan_items_close_once_the_bilan_begins_and_reopen_if_it_move
     b.starts_at, b.ends_at = paris(2026, 12, 10, 14), paris(2026, 12, 10, 16)
     await refresh_deadlines(session, f.id, after)  # moved later: to do again, at new dates
     assert rows["NOR-PREP"].status == "open" and rows["NOR-PREP"].due_on == date(2026, 12, 3)
+
+
+def test_the_week_group_reaches_the_same_weekday_next_week() -> None:
+    """« Dans les 7 jours »: a deadline a week from today is in it, the day after is not."""
+    now = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)  # a Wednesday
+
+    def group(day: date) -> str:
+        return group_of(StoredDeadline(due_on=day, status="open"), now)
+
+    assert group(date(2026, 12, 1)) == "overdue"
+    assert group(date(2026, 12, 2)) == "week"
+    assert group(date(2026, 12, 9)) == "week"  # next Wednesday
+    assert group(date(2026, 12, 10)) == "later"

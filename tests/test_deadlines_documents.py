@@ -75,7 +75,10 @@ async def test_on_site_documents_list_every_trainee_ticked(trainer: Person) -> N
         "- Julie Petit, stagiaire",
     ):
         assert line in email, line
-    assert "la copie de la feuille d'émargement" in email  # Normandie, on site
+    # Normandie, on site: §III's proof is the sheet, reminded like the remote bilan's attestations.
+    assert "- d'ici le jeudi 10 décembre 2026 : la copie de la feuille d'émargement." in email
+    assert "attestations sur l'honneur" not in email
+    assert "Envoyer les justificatifs de participation" in TRANSCRIPT[-1] + trainer.all_text
     sheet = pdf_words(docs["emargement"].content)
     assert "Feuille d'émargement – bilan de fin de formation" in sheet
     for line in (
@@ -146,7 +149,7 @@ async def test_the_centre_val_de_loire_draft_asks_nothing_of_normandie(trainer: 
     assert email.startswith("Objet : Bilan de fin de formation – Projet professionnel (démo)")
     assert "Bonjour M. Paul Girard," in email
     assert "le bilan qualitatif écrit de la formation" in email
-    assert "le bilan de fin de formation, par e-mail, au plus tard le vendredi 23 avril 2027" in (
+    assert "le bilan de fin de formation, par e-mail, au plus tard le lundi 26 avril 2027" in (
         email
     )
     assert "gestionfp@centrevaldeloire.fr au moment du solde" in email

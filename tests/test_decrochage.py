@@ -75,8 +75,9 @@ async def test_long_formation_entretien_compte_rendu_and_ticket(
     assert "Retards, Manque de réactivité, Autre (s'isole du groupe)" in trainer.last
     assert "formation longue ou certifiante" in trainer.last
     await trainer.presses("Ouvrir le suivi")
-    assert "Entretien individuel avec Karim Benali à tenir avant le lundi 30 novembre 2026" in (
-        trainer.all_text
+    assert (
+        "Entretien individuel avec Karim Benali à tenir au plus tard le lundi 30 novembre 2026"
+        in (trainer.all_text)
     )
     f = (await rows(db, FollowUp))[0]
     assert (f.path, f.cause, f.procedure_applies, f.closed_at) == ("long", None, True, None)

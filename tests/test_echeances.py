@@ -61,7 +61,7 @@ async def test_the_list_is_grouped_and_computed_for_every_formation(
     assert buttons[:2] == ["Filtrer par formation", "Terminé"]
     assert buttons[-1].startswith("Suivants")  # paged beyond nine options
     # One line for the three entries of one formation; each line says which bilan it is for.
-    assert "🔴 24/09 3 entrées à saisir dans EOS · Projet professionnel (démo)" in buttons
+    assert "🔴 21/09 3 entrées à saisir dans EOS · Projet professionnel (démo)" in buttons
     assert any(
         b.startswith("🔴 19/11 Préparer le bilan avec le groupe – bilan de fin du 26/11 · Agent")
         for b in buttons
@@ -282,10 +282,10 @@ async def test_entries_of_one_formation_are_one_line_opening_on_the_names(
     """Issue 11 item 17: not three red lines, one, the names in its detail."""
     await trainer.says("/echeances")
     [line] = [b for b in trainer.buttons if "entrées à saisir dans EOS" in b]
-    assert line == "🔴 24/09 3 entrées à saisir dans EOS"  # one formation with deadlines
+    assert line == "🔴 21/09 3 entrées à saisir dans EOS"  # one formation with deadlines
     await trainer.presses("3 entrées à saisir dans EOS")
     assert "Thomas Fabre, Inès Garnier, Nadia Roux" in trainer.last
-    assert "🔴 24/09 Saisir l'entrée dans EOS – Inès Garnier" in trainer.buttons
+    assert "🔴 21/09 Saisir l'entrée dans EOS – Inès Garnier" in trainer.buttons
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Saisir l'entrée dans EOS – Inès Garnier")
     await trainer.presses("Fait")
@@ -293,7 +293,7 @@ async def test_entries_of_one_formation_are_one_line_opening_on_the_names(
     await trainer.presses("Toutes faites")
     assert "2 entrées à saisir dans EOS faites (Thomas Fabre, Nadia Roux)" in trainer.all_text
     assert not any("entrée" in b for b in trainer.buttons)
-    assert "🔵 23/03 3 sorties à saisir dans EOS" in trainer.buttons  # the exits, later
+    assert "🔵 26/03 3 sorties à saisir dans EOS" in trainer.buttons  # the exits, later
     async with db.sessions() as session:
         entries = (
             await session.scalars(

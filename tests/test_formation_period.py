@@ -71,7 +71,7 @@ async def test_new_dates_can_move_one_end_and_keep_the_other(db: Database, train
     assert "« jusqu'au 18 décembre » pour ne changer que la fin" in trainer.last
     await trainer.says("jusqu'au 18 décembre")
     assert trainer.last.startswith(
-        "J'ai compris : du samedi 24 octobre 2026 au vendredi 18 décembre 2026."
+        "J'ai compris : du lundi 19 octobre 2026 au vendredi 18 décembre 2026."
     )
     await trainer.presses("Oui")
     assert "Nouvelles dates enregistrées" in trainer.all_text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -72,7 +72,7 @@ async def test_cvl_table_is_off_with_its_reason_and_can_be_switched_on(
     org = await organisation(db)
     assert org.settings == {"cvl_table_parcours_metiers": True}
     rows = await deadlines(db, "CVL-TABLE")
-    entered = (datetime(2026, 11, 23, tzinfo=UTC) - timedelta(days=60)).date()
+    entered = date(2026, 9, 21)  # the demo's start: the Monday of the week 60 days ago
     assert [r.due_on for r in rows] == [entered + timedelta(days=10)]
 
     await trainer.says("/reglages")

@@ -296,8 +296,16 @@ def test_every_normandie_rule_has_one_deadline_per_remote_bilan() -> None:
     assert len(found) == 12
 
 
-def test_on_site_bilan_gives_none_of_the_remote_procedure() -> None:
-    assert deadlines(normandie(bilan(remote=False)), {}, PARIS) == []
+def test_on_site_bilan_owes_only_its_feuille_d_emargement() -> None:
+    """§III asks the proofs of a bilan held in the premises too; the rest is the remote procedure."""
+    found = deadlines(normandie(bilan(remote=False)), {}, PARIS)
+    assert [(d.rule_id, d.due_on) for d in found] == [("NOR-PROOF", date(2026, 12, 3))]
+    assert "la copie de la feuille d'émargement si les participants étaient dans vos locaux" in (
+        found[0].explanation
+    )
+    assert "La fiche ne fixe pas de délai : l'organisme s'est donné 7 jours après le bilan" in (
+        found[0].explanation
+    )
 
 
 def test_cancelled_bilan_gives_nothing() -> None:
@@ -551,6 +559,18 @@ def test_programme_without_action_type_follows_001() -> None:
     assert [(o.kind, o.session) for o in several] == [("fin", 1), ("fin", 2), ("fin", 3)]
 
 
+def test_a_visa_deadline_cites_001_only() -> None:
+    """002 is addressed to Parcours Métiers: a Visa's bilans never cite it; Parcours Métiers' do."""
+    for programme, cites_002 in (("visa", False), ("parcours_metiers", True)):
+        found = deadlines(replace(cvl(programme=programme), mode="esp"), {}, PARIS)
+        bilans = [d for d in found if d.rule_id in ("CVL-BQ-END", "CVL-BQ-MID")]
+        assert {d.rule_id for d in bilans} == {"CVL-BQ-END", "CVL-BQ-MID"}, programme
+        for deadline in bilans:
+            assert ("002" in deadline.source) is cites_002, (programme, deadline.source)
+            assert ("Parcours Métiers" in deadline.explanation) is cites_002, programme
+            assert "001" in deadline.source and "(001)" in deadline.explanation
+
+
 def test_cvl_table_is_off_for_parcours_metiers_with_the_reason() -> None:
     formation = cvl(trainees=(TraineeFacts(id=8, entered_on=date(2027, 1, 4)),))
     assert of_rule(deadlines(formation, {}, PARIS), "CVL-TABLE") == []
@@ -669,6 +689,13 @@ def test_rec_contract_falls_before_the_start() -> None:
 
 def test_rec_activity_fifteen_days_after_the_end() -> None:
     assert due(rectorat())["REC-ACTIVITY:formation:4"] == date(2027, 6, 12)
+    activity = by_key(deadlines(rectorat(), {}, PARIS))["REC-ACTIVITY:formation:4"]
+    # 004 §3 says only "après la formation": the 15 days are the organisation's, and said so.
+    assert "au plus tard" not in activity.explanation
+    assert (
+        "Le texte ne fixe pas de délai : l'organisme s'est donné 15 jours après la fin, soit le "
+        "samedi 12 juin 2027 (modifiable avec /reglages)" in activity.explanation
+    )
     assert due(rectorat(), {"rec_activity_days_after": 30})["REC-ACTIVITY:formation:4"] == date(
         2027, 6, 27
     )
@@ -696,9 +723,12 @@ def test_ely_short_contact_and_ticket() -> None:
     assert contact.due_on == date(2027, 2, 2)
     assert contact.rule_id == "ELY-SHORT"
     assert (contact.subject, contact.subject_id) == ("followup", 5)
-    assert contact.explanation.startswith(
-        "Prendre contact avec Léa Martin et son entreprise au plus tard le mardi 2 février 2027"
-    )
+    assert contact.explanation == (
+        "Prendre contact avec Léa Martin et son entreprise au plus tard le mardi 2 février 2027 "
+        "(1 jour après l'ouverture du suivi, le lundi 1er février 2027), à la suite de l'absence "
+        "ou de la rupture (procédure Elycoop, prévention des ruptures de parcours, §2 Formations "
+        "courtes)."
+    )  # the day counted from is the follow-up's opening, not said to be the absence's
     assert contact.source == "003_569ea74481e5b0a1.txt, §2 Formations courtes"
     assert found["ELY-SHORT-TICKET:followup:5"].due_on == date(2027, 2, 15)
 
@@ -710,6 +740,8 @@ def test_ely_long_entretien_compte_rendu_and_ticket() -> None:
         "ELY-LONG-ENTRETIEN:followup:5": date(2027, 2, 8),
         "ELY-LONG-TICKET:followup:5": date(2027, 2, 15),
     }  # no compte rendu before an entretien is planned
+    entretien = by_key(deadlines(opened, {}, PARIS))["ELY-LONG-ENTRETIEN:followup:5"]
+    assert "7 jours après l'ouverture du suivi (le lundi 1er février 2027)" in entretien.explanation
     planned = elycoop(followup("long", entretien_at=at(2027, 2, 5, 10)))
     assert due(planned)["ELY-LONG-COMPTE-RENDU:followup:5"] == date(2027, 2, 8)
     held = elycoop(
@@ -973,6 +1005,7 @@ def everything() -> list[FormationFacts]:
 
 def test_every_rule_and_milestone_is_exercised_and_worded() -> None:
     settings: dict[str, object] = {"cvl_table_parcours_metiers": True}
+    programmes = {f.id: f.programme for f in everything()}
     found = [d for f in everything() for d in deadlines(f, settings, PARIS)]
     assert {d.rule_id for d in found} == RULE_IDS
     prefixes = {d.key.split(":")[0] for d in found}
@@ -983,8 +1016,9 @@ def test_every_rule_and_milestone_is_exercised_and_worded() -> None:
         rule = RULES_BY_ID[d.rule_id]
         assert d.title and "{" not in d.title
         assert "{" not in d.explanation and "  " not in d.explanation
-        assert d.explanation.endswith(f"({rule.citation}).")
-        assert d.source == rule.source_ref
+        programme = programmes[d.formation_id]
+        assert d.explanation.endswith(f"({rule.citation_for(programme)}).")
+        assert d.source == rule.source_ref_for(programme)
         assert d.audience == rule.audience
 
 

@@ -54,7 +54,10 @@ from bot.storage.people import Organisation, zone_named
 log = logging.getLogger(__name__)
 
 UPCOMING_DAYS = 7
-""""Cette semaine": today and the six days after (the digest looks as far)."""
+""""Cette semaine (7 jours)", "dans les 7 jours": today up to the same weekday next week.
+
+A deadline a week away is in it: read "dans les 7 jours", a trainer counts
+it there (the digest looks as far)."""
 
 CLOSED = ("done", "missed")
 """Statuses of a deadline nobody has to act on any more."""
@@ -418,7 +421,7 @@ Group = str
 
 
 def group_of(row: Listed, now: datetime) -> Group:
-    """Overdue, due within :data:`UPCOMING_DAYS` (today included), or later.
+    """Overdue, due within :data:`UPCOMING_DAYS` (today and a week from today included), or later.
 
     A deadline with an hour (NOR-DOCS) is overdue from that hour; one with a
     day only, from the next day.
@@ -429,7 +432,7 @@ def group_of(row: Listed, now: datetime) -> Group:
             return "overdue"
     elif row.effective_due < today:
         return "overdue"
-    if row.effective_due < today + timedelta(days=UPCOMING_DAYS):
+    if row.effective_due <= today + timedelta(days=UPCOMING_DAYS):
         return "week"
     return "later"
 

@@ -28,6 +28,8 @@ class Source:
     section: str
     label: str
     """The document in French words, e.g. "fiche procédure bilan à distance, Région Normandie"."""
+    programmes: tuple[str, ...] | None = None
+    """The programmes the document speaks of (002: Parcours Métiers only); ``None``: all."""
 
     @property
     def ref(self) -> str:
@@ -125,9 +127,16 @@ class Rule:
     def source_ref(self) -> str:
         return " ; ".join(s.ref for s in self.sources)
 
-    @property
-    def citation(self) -> str:
-        return " ; ".join(s.citation for s in self.sources)
+    def sources_for(self, programme: str | None) -> tuple[Source, ...]:
+        """The sources that speak of ``programme``: a deadline never cites a text it is not under."""
+        found = tuple(s for s in self.sources if s.programmes is None or programme in s.programmes)
+        return found or self.sources
+
+    def source_ref_for(self, programme: str | None) -> str:
+        return " ; ".join(s.ref for s in self.sources_for(programme))
+
+    def citation_for(self, programme: str | None) -> str:
+        return " ; ".join(s.citation for s in self.sources_for(programme))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -14,6 +14,8 @@ SEED_CVL_002 = "002_442c31fce7402b56.txt"
 
 CVL_001_LABEL = "bilan collectif de formation, Région Centre-Val de Loire (001)"
 CVL_002_LABEL = "pièces pédagogiques exigées, Parcours Métiers, Région Centre-Val de Loire (002)"
+PARCOURS = ("parcours_metiers",)
+"""002 is addressed to the Parcours Métiers organisations: a Visa's deadlines cite 001 alone."""
 
 
 CENTRE_VAL_DE_LOIRE: tuple[Rule, ...] = (
@@ -30,7 +32,7 @@ CENTRE_VAL_DE_LOIRE: tuple[Rule, ...] = (
             Source(
                 file=SEED_CVL_001, section="« Bilan collectif de formation »", label=CVL_001_LABEL
             ),
-            Source(file=SEED_CVL_002, section="§2", label=CVL_002_LABEL),
+            Source(file=SEED_CVL_002, section="§2", label=CVL_002_LABEL, programmes=PARCOURS),
         ),
         milestones=(
             Milestone(
@@ -55,7 +57,9 @@ CENTRE_VAL_DE_LOIRE: tuple[Rule, ...] = (
         audience="organisation",
         sources=(
             Source(file=SEED_CVL_001, section="note 1", label=CVL_001_LABEL),
-            Source(file=SEED_CVL_002, section="§2 et note *", label=CVL_002_LABEL),
+            Source(
+                file=SEED_CVL_002, section="§2 et note *", label=CVL_002_LABEL, programmes=PARCOURS
+            ),
         ),
         milestones=(
             Milestone(

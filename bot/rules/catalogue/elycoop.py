@@ -81,8 +81,9 @@ ELYCOOP: tuple[Rule, ...] = (
                     anchor="followup_opened", unit="days", setting="ely_short_contact_days"
                 ),
                 title="Contacter la personne absente et son entreprise",
-                explanation="Prendre contact avec {trainee} et son entreprise au plus tard {due}, "
-                "après l'absence ou la rupture signalée {opened}",
+                explanation="Prendre contact avec {trainee} et son entreprise au plus tard {due} "
+                "({delay} après l'ouverture du suivi, {opened}), à la suite de l'absence ou de la "
+                "rupture",
                 what="contacter la personne en formation et son entreprise",
                 postponable=True,
             ),
@@ -119,7 +120,7 @@ ELYCOOP: tuple[Rule, ...] = (
                 ),
                 title="Tenir l'entretien individuel",
                 explanation="Entretien individuel avec {trainee} à tenir au plus tard {due}, "
-                "{delay} après le signe de décrochage relevé {opened}, pour comprendre le problème "
+                "{delay} après l'ouverture du suivi ({opened}), pour comprendre le problème "
                 "et le résoudre",
                 what="entretien individuel",
                 postponable=True,

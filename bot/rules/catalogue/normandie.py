@@ -1,6 +1,8 @@
 """Région Normandie: the bilan à distance procedure (seed 000).
 
-Every rule hangs on one remote bilan, before it or after it; the same
+Every rule hangs on one remote bilan, before it or after it, except the
+proofs of participation, which §III also asks after a bilan held in the
+organisation's premises (the copy of the feuille d'émargement); the same
 source, cited section by section, so the sources are built by ``_nor``.
 """
 
@@ -193,8 +195,7 @@ NORMANDIE: tuple[Rule, ...] = (
         funder="normandie",
         programmes=None,
         scope="bilans",
-        subject_if=("bilan_remote",),
-        trigger="bilan à distance tenu",
+        trigger="bilan tenu, à distance ou sur place",
         what="envoyer à la personne chargée de mission les justificatifs de participation : copie "
         "de la feuille d'émargement si les participants étaient sur place, sinon toutes les "
         "attestations sur l'honneur renvoyées",
@@ -207,7 +208,9 @@ NORMANDIE: tuple[Rule, ...] = (
                 title="Envoyer les justificatifs de participation",
                 explanation="Justificatifs de participation au {bilan} à envoyer {a_chargee} "
                 "d'ici {due} : la copie de la feuille d'émargement si les participants étaient "
-                "dans vos locaux, sinon l'ensemble des attestations sur l'honneur renvoyées",
+                "dans vos locaux, sinon l'ensemble des attestations sur l'honneur renvoyées. La "
+                "fiche ne fixe pas de délai : l'organisme s'est donné {delay} après le bilan "
+                "(modifiable avec /reglages)",
                 what="émargement ou attestations sur l'honneur",
                 postponable=True,
             ),

@@ -66,9 +66,10 @@ RECTORAT: tuple[Rule, ...] = (
                 ),
                 title="Envoyer le bilan d'activités",
                 explanation="Bilan d'activités de l'accompagnement à distance à adresser au "
-                "correspondant de formation continue du domaine au plus tard {due}, {delay} après "
-                "la fin de la formation {formation} : la rémunération en vacations se décide au vu "
-                "de ce bilan",
+                "correspondant de formation continue du domaine après la fin de la formation "
+                "{formation} : la rémunération en vacations se décide au vu de ce bilan. Le texte "
+                "ne fixe pas de délai : l'organisme s'est donné {delay} après la fin, soit {due} "
+                "(modifiable avec /reglages)",
                 what="bilan d'activités",
                 postponable=True,
             ),

@@ -8,7 +8,7 @@
     You  Oui
     Bot  Entretien individuel avec Karim Benali programmé le jeudi 26 novembre 2026 à
          14 h 00. Je vous le rappellerai la veille. Ensuite, rédigez son compte rendu
-         (avant le dimanche 29 novembre 2026) avec /decrochage.
+         (au plus tard le dimanche 29 novembre 2026) avec /decrochage.
 
 Called with ``{"followup_id": …, "kind": "individuel" | "regard_croise"}``;
 an interview planned and not held yet is replaced (kept, cancelled).

@@ -10,7 +10,7 @@
     Bot  Récapitulatif … [Ouvrir le suivi] [Abandonner]
     You  Ouvrir le suivi
     Bot  Suivi ouvert (formation longue ou certifiante). À faire :
-         · Entretien individuel avec Karim Benali à tenir avant le lundi 30 novembre 2026
+         · Entretien individuel avec Karim Benali à tenir au plus tard le lundi 30 novembre 2026
          Prochaine étape : un entretien individuel… Le programmer maintenant ?
     You  Oui, maintenant
     …    (the entretien dialogue, then the follow-up's menu)

@@ -379,6 +379,9 @@ class Engine:
                     command=command[:40],
                     close=spoken_commands(self._closest(ctx, command)),
                 )
+            elif refusal == "common.stranger" and current is not None:
+                # Someone creating their organisation or joining one: not a stranger for long.
+                ctx.say("common.not_yet", command=command)
             else:
                 ctx.say(refusal or "common.admins_only")
             if current is not None and step_name is not None:

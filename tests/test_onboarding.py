@@ -60,6 +60,28 @@ async def test_the_first_person_creates_the_organisation_and_becomes_admin(
         )
 
 
+async def test_a_command_before_the_last_answer_waits_for_it(
+    db: Database, person: Callable[..., Person]
+) -> None:
+    """Creating the organisation, one question left: « Je ne vous connais pas » would be untrue."""
+    claire = person("claire")
+    await claire.says("/start")
+    await claire.says("Forma Plus")
+    await claire.presses("Métropole")
+    await claire.says("Claire Martin")
+    await claire.says("/formation")
+    assert "Je ne vous connais pas" not in claire.all_text
+    assert claire.replies[0].text == (
+        "Encore un instant : répondez d'abord à cette question, et /formation sera à vous "
+        "juste après."
+    )
+    assert "Comment dois-je parler de vous" in claire.last
+    await claire.presses("Au féminin")
+    assert "vous en êtes l'administratrice" in claire.last
+    await claire.says("/formation")
+    assert "Quel est son intitulé" in claire.last
+
+
 async def test_onboarding_steps_survive_bad_input(
     db: Database, person: Callable[..., Person]
 ) -> None:

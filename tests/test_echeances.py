@@ -173,6 +173,8 @@ async def test_none_when_there_is_nothing(db: Database, trainer: Person) -> None
             await refresh_deadlines(s, f.id)  # as the formation's edit does
     await trainer.says("/echeances")
     assert "Aucune échéance en cours pour l'organisme" in trainer.last
+    # Not "quand une formation est créée": most owe nothing until a bilan or a follow-up.
+    assert "quand un bilan est programmé (/bilan) ou quand un suivi est ouvert" in trainer.last
 
 
 async def test_done_stays_done_when_the_bilan_moves(db: Database, trainer: Person) -> None:

@@ -144,7 +144,7 @@ async def test_the_invitation_goes_by_e_mail_and_only_the_rest_is_left_to_forwar
     assert method == "REQUEST" and event["sequence"] == 0
     uid = event["uid"]
 
-    assert str(attestation.message["Subject"]).startswith("Attestation de présence")
+    assert str(attestation.message["Subject"]).startswith("Attestation sur l'honneur")
     link = body(attestation)
     assert "il a lieu le jeudi 26 novembre 2026" in link  # before the bilan: its date,
     assert "confirm" not in link.lower()  # and nothing to confirm yet

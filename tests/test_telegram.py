@@ -171,6 +171,21 @@ async def test_an_invitation_code_becomes_a_deep_link(
     assert "Lien à transférer : https://t.me/formabot_test_bot?start=" in text
 
 
+async def test_a_participants_invitation_names_the_link_for_the_participant(
+    telegram: tuple[TelegramTransport, RecordingRequest],
+) -> None:
+    """Forwarded to a delegate, the invitation promised « le lien joint à ce message »
+    (outside test, item 9): on Telegram the link follows, worded for its reader."""
+    transport, request = telegram
+    extras = {"invite_code": "X1re0iN6fds4A0J8TrGxxg", "invite_link_words": "Ou touchez ce lien"}
+    await transport.send("555", Reply(text="Bonjour Léa Martin,", extras=extras))
+    text = request.called("sendMessage")[-1].params["text"]
+    assert text.endswith(
+        "Ou touchez ce lien : https://t.me/formabot_test_bot?start=X1re0iN6fds4A0J8TrGxxg"
+    )
+    assert "Lien à transférer" not in text
+
+
 async def test_documents_go_out_with_send_document(
     telegram: tuple[TelegramTransport, RecordingRequest],
 ) -> None:

@@ -344,6 +344,20 @@ async def held_by(
     return list(rows)
 
 
+async def ever_redeemed(session: AsyncSession, chat: Chat) -> bool:
+    """Whether this chat identity once redeemed a participant's code, replaced since or not
+    (a person the bot knows from a bilan, not a former member)."""
+    found = await session.scalar(
+        select(AttestationInvitation.id)
+        .where(
+            AttestationInvitation.redeemed_platform == chat.platform,
+            AttestationInvitation.redeemed_user_id == chat.user,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 async def participant_chat(
     session: AsyncSession, participant: BilanParticipant
 ) -> tuple[str, str] | None:

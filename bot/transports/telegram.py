@@ -383,7 +383,10 @@ class TelegramTransport:
         code = reply.extras.get("invite_code")
         if code and self.username:
             link = f"https://t.me/{self.username}?start={code}"
-            text = f"{text}\n\nLien à transférer : {html.escape(link)}"
+            # The words before it: for whom the message is (a participant's invitation is
+            # read by the participant, an /inviter code by the admin who forwards it).
+            words = reply.extras.get("invite_link_words") or "Lien à transférer"
+            text = f"{text}\n\n{html.escape(words)} : {html.escape(link)}"
         return text
 
     async def send(self, chat_id: str, reply: Reply) -> None:

@@ -16,11 +16,15 @@ they get a person and a chat identity, no membership.
     Vous  Je l'atteste sur l'honneur
     Bot   Merci ! Votre attestation est enregistrée (…).  📄 attestation-sur-l-honneur-v1.pdf
 
-Before the bilan has ended, the bot says from when they can confirm (``wait``,
-:func:`~bot.attestations.service.answers_open`);
-someone who already answered gets their answer and can have the PDF again
-or correct it (``after``).  The code binds to the first chat identity that
-uses it; the same person comes back with the link again or ``/attestation``.
+Before the bilan has ended, the bot says from when they can confirm
+(:func:`~bot.attestations.service.answers_open`) and the conversation ends:
+nothing is asked, so nothing is under way (the greeting only on a first
+visit).  Someone who already answered gets their answer, without the
+greeting, and can have the PDF again or correct it (``after``); « Corriger
+mon nom » asks the name only.  The code binds to the first chat identity
+that uses it; the same person comes back with the link again or
+``/attestation``, and whatever else they write outside a conversation gets
+where they stand (:mod:`~bot.conversations.attestations.guide`).
 What is confirmed is frozen (:mod:`bot.attestations.evidence`); a correction
 adds a version (:mod:`bot.attestations.answers`).
 """
@@ -65,7 +69,10 @@ ROLES = (
     Option("Délégué ou déléguée des stagiaires", "delegate"),
     Option("Partenaire (structure qui oriente ou accompagne)", "partner"),
 )
-ASKED = ("name", "role", "structure", "text", "text_sha256", "sworn", "answer", "reason")
+ASKED = (
+    *("name", "role", "structure", "text", "text_sha256", "sworn", "answer", "reason"),
+    "fixing_name",
+)
 """The answers of one round of questions, forgotten when a round starts again."""
 
 
@@ -74,6 +81,7 @@ ASKED = ("name", "role", "structure", "text", "text_sha256", "sworn", "answer", 
 
 async def redeem(ctx: Context, code: str) -> Outcome | None:
     """A participant's code: bind it to this chat identity (first use) and open the flow."""
+    held = await invitations.held_by(ctx.session, chat_of(ctx)) if ctx.actor else []
     found = await invitations.redeem(
         ctx.session, code, chat=chat_of(ctx), author=author_of(ctx), now=ctx.now
     )
@@ -82,7 +90,9 @@ async def redeem(ctx: Context, code: str) -> Outcome | None:
     if isinstance(found, str):
         ctx.say(f"attestation_participant.{found}")
         return Leave()
-    return Switch("attestation", {"invitation_id": found})
+    # Only a first visit is greeted before the bilan: one coming back hears where they stand.
+    first = found not in {invitation.id for invitation in held}
+    return Switch("attestation", {"invitation_id": found, "first_visit": first})
 
 
 # --- where a participant starts --------------------------------------------------------------
@@ -96,32 +106,40 @@ async def load(ctx: Context) -> Held | str:
     return f"attestation_participant.{found}" if isinstance(found, str) else found
 
 
-async def route(ctx: Context, *, greet: bool) -> Outcome:
-    """Greeting, then the wait, the questions, or their answer."""
+async def route(ctx: Context, *, first: bool) -> Outcome:
+    """Only what applies: their answer to someone who gave one; before the bilan's end,
+    that there is nothing to do yet (after the greeting, on a first visit); else the
+    greeting and the questions."""
     found = await load(ctx)
     if isinstance(found, str):
         ctx.say(found)
         return Leave()
-    if greet:
+    if await current_answer(ctx.session, found.participant.id) is not None:
+        return Next("after")
+    opens = answers_open(found.info, ctx.now)
+    if first or opens:
         inviter = await invitations.inviter_name(ctx.session, found)
         ctx.say(
             "attestation_participant.greeting", inviter=inviter, **when_words(found.info, ctx.now)
         )
-    if await current_answer(ctx.session, found.participant.id) is not None:
-        return Next("after")
-    return begin(ctx, found.info)
+    # The greeting of a first visit gives the visio already.
+    return begin(ctx, found.info, visio=not first)
 
 
-def begin(ctx: Context, info: BilanView) -> Outcome:
-    """A new round of questions (or the wait, when the bilan is not over)."""
+def begin(ctx: Context, info: BilanView, *, visio: bool = True) -> Outcome:
+    """A new round of questions; before the bilan's end, nothing asked and nothing kept open
+    (so /aide, /attestation and « bonjour » speak of no question under way)."""
     for key in ASKED:
         ctx.data.pop(key, None)
-    return Next("name") if answers_open(info, ctx.now) else Next("wait")
+    if answers_open(info, ctx.now):
+        return Next("name")
+    ctx.say("attestation_participant.wait", visio=visio, **when_words(info, ctx.now))
+    return Leave()
 
 
 async def participant_start(ctx: Context) -> Outcome | None:
     if "invitation_id" in ctx.data:
-        return await route(ctx, greet=True)
+        return await route(ctx, first=bool(ctx.data.pop("first_visit", False)))
     held = await invitations.held_by(ctx.session, chat_of(ctx))
     if not held:
         gone = await invitations.held_by(ctx.session, chat_of(ctx), cancelled=True)
@@ -129,7 +147,7 @@ async def participant_start(ctx: Context) -> Outcome | None:
         return Leave()
     if len(held) == 1:
         ctx.data["invitation_id"] = held[0].id
-        return await route(ctx, greet=True)
+        return await route(ctx, first=False)
     return None
 
 
@@ -150,7 +168,7 @@ async def pick_invitation(ctx: Context, picked: str) -> Outcome:
         ctx.data.pop("invitation_id", None)
         return Retry(ctx.render("common.forged_choice"))
     ctx.data["invitation_id"] = int(picked)
-    return await route(ctx, greet=True)
+    return await route(ctx, first=False)
 
 
 # --- the questions -------------------------------------------------------------------------
@@ -188,20 +206,21 @@ async def wait_values(ctx: Context) -> dict[str, Any]:
     found = await load(ctx)
     if isinstance(found, str):
         return {"refused": Markup(ctx.render(found))}
-    return {"refused": None, **when_words(found.info, ctx.now)}
+    return {"refused": None, "visio": True, **when_words(found.info, ctx.now)}
 
 
 async def after_wait(ctx: Context, _typed: str) -> Outcome:
-    """Any message before the bilan's end checks again."""
+    """A conversation stored at the former ``wait`` question (it now ends at once): read
+    as someone coming back."""
     ctx.data.pop("wait", None)
-    found = await load(ctx)
-    if isinstance(found, str):
-        ctx.say(found)
-        return Leave()
-    if answers_open(found.info, ctx.now):
-        ctx.say("attestation_participant.started")
-        return Next("name")
-    return Retry(ctx.render("attestation_participant.still_waiting"))
+    return await route(ctx, first=False)
+
+
+async def after_name(ctx: Context, _typed: str) -> Outcome:
+    """« Corriger mon nom » asks the name only: back to the text, the role kept."""
+    if ctx.data.pop("fixing_name", None):
+        return Next("text")
+    return Next()
 
 
 async def freeze_if_needed(ctx: Context) -> Outcome | None:
@@ -228,12 +247,15 @@ async def take_sworn(ctx: Context, picked: str) -> Outcome:
     info = found.info
     if picked == "fix":
         ctx.data.pop("text", None)
+        ctx.data["fixing_name"] = True
         return Next("name")
     if ctx.data.get("text") != text_for(ctx, info):
         freeze_text(ctx, info)
         return Retry(ctx.render("attestation_participant.text_changed"))
     if not answers_open(info, ctx.now):
-        return Next("wait")
+        # Moved later while the text was shown: nothing is kept, the link still works.
+        ctx.say("attestation_participant.too_early", **when_words(info, ctx.now))
+        return Leave()
     if picked == "attest":
         ctx.data["answer"] = "attested"
         return Finish()
@@ -353,6 +375,7 @@ FLOW = Flow(
             "name",
             ask="attestation_participant.ask_name",
             parse=parse_name,
+            then=after_name,
             help="attestation_participant.help_name",
         ),
         Pick(

@@ -270,7 +270,12 @@ async def test_long_lists_are_paged(db: Database, trainer: Person, clock: Clock)
     await trainer.presses("Suivants")
     assert trainer.replies[-1].edit_previous
     assert "◀ Précédents" in trainer.buttons
-    await trainer.says("2")  # the second item shown on this page
+    # Numbers run across the pages (9, 10… on page 2); the page turns carry none.
+    assert trainer.numbered[0].startswith("9. ") and trainer.numbered[-1] == "– ◀ Précédents"
+    await trainer.says("2")  # on page 1: shown there first, never taken unseen
+    assert trainer.last.startswith("Le numéro 2 est en page 1 : la voici.")
+    assert trainer.numbered[1].startswith("2. ")
+    await trainer.says("2")
     assert "Que voulez-vous faire" in trainer.last
 
 

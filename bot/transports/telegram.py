@@ -52,7 +52,7 @@ from bot import texts
 from bot.config import Settings
 from bot.engine import Engine, log_failure
 from bot.inbox import Inbox, Sent
-from bot.messages import Attachment, Incoming, Platform, Reply
+from bot.messages import Attachment, Incoming, Platform, Reply, shorten
 from bot.outbox import PermanentFailure
 from bot.storage.base import utcnow
 from bot.storage.people import ChatIdentity
@@ -66,6 +66,9 @@ MAX_TEXT = 4096
 CONCURRENT_UPDATES = 32
 """Different people handled at once (each person's updates one at a time, in order)."""
 MAX_CAPTION = 1024
+MAX_BUTTON = 64
+"""A button's text is cut in its middle beyond this: its start (a date, an action) and its
+end (the formation it is for) both stay."""
 MAX_DOWNLOAD = 20 * 1024 * 1024
 """Bot API limit on files a bot may download; larger ones are refused politely."""
 
@@ -96,7 +99,10 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     if not reply.choices:
         return None
     columns = max(1, reply.columns)
-    buttons = [InlineKeyboardButton(c.label[:64], callback_data=c.data[:64]) for c in reply.choices]
+    buttons = [
+        InlineKeyboardButton(shorten(c.label, MAX_BUTTON, middle=True), callback_data=c.data[:64])
+        for c in reply.choices
+    ]
     rows = [buttons[i : i + columns] for i in range(0, len(buttons), columns)]
     return InlineKeyboardMarkup(rows)
 

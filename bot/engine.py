@@ -25,7 +25,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -43,6 +42,7 @@ from bot.conversations.kit.context import Actor, Context
 from bot.conversations.kit.flow import Flow, Outcome, Retry, Step, Switch
 from bot.conversations.kit.runner import Position, Runner
 from bot.conversations.kit.steps import Text
+from bot.failures import log_failure
 from bot.manifest import Command, Features
 from bot.messages import Incoming, Reply
 from bot.metrics import METRICS
@@ -52,22 +52,11 @@ from bot.storage import turn_rows as rows
 from bot.storage.base import utcnow
 from bot.storage.db import Database
 from bot.storage.people import Role
-from bot.typos import closest_commands, spoken_commands
+from bot.typos import BACK_WORDS, HELP_WORDS, closest_commands, spoken_commands
 
 log = logging.getLogger(__name__)
 
 GLOBAL_COMMANDS = ("aide", "annuler", "help")
-
-HELP_WORDS = frozenset(
-    {"aide", "help", "l aide", "aide moi", "aidez moi", "au secours", "commandes", "menu"}
-)
-"""Typed without a slash, these answer like ``/aide`` (outside a free-text question)."""
-
-BACK_WORDS = frozenset(
-    {"retour", "revenir", "retour arriere", "revenir en arriere", "en arriere", "back"}
-    | {"question precedente", "revenir a la question precedente"}
-)
-"""Typed at any question, these go back to the one before (:meth:`Runner.back`)."""
 
 
 @dataclass(frozen=True)
@@ -84,17 +73,6 @@ class Stand:
 
 class StaleState(Exception):
     """Another process moved this conversation on first; handle the message again."""
-
-
-def log_failure(where: str, exc: BaseException) -> None:
-    """Log an unexpected error without its message, which may quote personal data.
-
-    Database errors quote the values they failed on; the type and the code
-    location are enough to find the bug.
-    """
-    frames = traceback.extract_tb(exc.__traceback__)
-    places = " <- ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in reversed(frames))
-    log.error("%s failed: %s at %s", where, type(exc).__name__, places)
 
 
 class Engine:

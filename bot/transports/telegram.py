@@ -50,7 +50,8 @@ from telegram.request import BaseRequest
 
 from bot import texts
 from bot.config import Settings
-from bot.engine import Engine, log_failure
+from bot.engine import Engine
+from bot.failures import log_failure
 from bot.inbox import Inbox, Sent
 from bot.messages import Attachment, Incoming, Platform, Reply, shorten
 from bot.outbox import PermanentFailure

@@ -40,15 +40,8 @@ from bot.conversations.formations.choose import (
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Leave, Next, Outcome, Retry, Step
 from bot.conversations.kit.pages import typed_page
-from bot.conversations.kit.steps import (
-    WHOLE_WORDS,
-    DateStep,
-    Hooks,
-    Option,
-    Pick,
-    TextParser,
-    visible,
-)
+from bot.conversations.kit.pick import WHOLE_WORDS, visible
+from bot.conversations.kit.steps import DateStep, Hooks, Option, Pick, TextParser
 from bot.documents.bundle import safe_name
 from bot.messages import Reply
 from bot.storage.absences import StoredDocument

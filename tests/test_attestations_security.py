@@ -236,7 +236,10 @@ async def test_the_trainer_of_another_organisation_sees_nothing(
     assert bruno.last == forged and "n'est pas (ou plus) proposé" in forged
     await bruno.says("Agent de restauration")
     assert "Je n'ai pas reconnu ce choix" in bruno.last
-    reveals_nothing(bruno.all_text.replace("Zoé", ""))
+    # What was typed is said back (« ne correspond à « Agent de restauration » »); nothing more.
+    typed_back = "« Agent de restauration »"
+    assert typed_back in bruno.all_text
+    reveals_nothing(bruno.all_text.replace("Zoé", "").replace(typed_back, ""))
 
 
 async def test_evidence_rows_never_change(

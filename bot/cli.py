@@ -423,6 +423,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = config.load()
     setup_logging(settings.log_level)
+    try:
+        return _command(settings, args)
+    except KeyboardInterrupt:
+        # A Ctrl-C before the bot's own handler is in place (or in a command that has
+        # none): what was committed stays, the rest is redone at the next start.
+        print("Interrompu.", file=sys.stderr)
+        return 130
+
+
+def _command(settings: config.Settings, args: argparse.Namespace) -> int:
     if args.command == "run":
         return asyncio.run(cmd_run(settings, args.workers))
     if args.command == "work":

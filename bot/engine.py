@@ -25,9 +25,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import traceback
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -35,7 +34,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import progress, texts
+from bot import invitations, progress, texts
 from bot.answers import fold
 from bot.budget import Budget
 from bot.config import Settings
@@ -43,6 +42,7 @@ from bot.conversations.kit.context import Actor, Context
 from bot.conversations.kit.flow import Flow, Outcome, Retry, Step, Switch
 from bot.conversations.kit.runner import Position, Runner
 from bot.conversations.kit.steps import Text
+from bot.failures import log_failure
 from bot.manifest import Command, Features
 from bot.messages import Incoming, Reply
 from bot.metrics import METRICS
@@ -52,22 +52,11 @@ from bot.storage import turn_rows as rows
 from bot.storage.base import utcnow
 from bot.storage.db import Database
 from bot.storage.people import Role
-from bot.typos import closest_commands, spoken_commands
+from bot.typos import BACK_WORDS, HELP_WORDS, closest_commands, spoken_commands
 
 log = logging.getLogger(__name__)
 
 GLOBAL_COMMANDS = ("aide", "annuler", "help")
-
-HELP_WORDS = frozenset(
-    {"aide", "help", "l aide", "aide moi", "aidez moi", "au secours", "commandes", "menu"}
-)
-"""Typed without a slash, these answer like ``/aide`` (outside a free-text question)."""
-
-BACK_WORDS = frozenset(
-    {"retour", "revenir", "retour arriere", "revenir en arriere", "en arriere", "back"}
-    | {"question precedente", "revenir a la question precedente"}
-)
-"""Typed at any question, these go back to the one before (:meth:`Runner.back`)."""
 
 
 @dataclass(frozen=True)
@@ -84,17 +73,6 @@ class Stand:
 
 class StaleState(Exception):
     """Another process moved this conversation on first; handle the message again."""
-
-
-def log_failure(where: str, exc: BaseException) -> None:
-    """Log an unexpected error without its message, which may quote personal data.
-
-    Database errors quote the values they failed on; the type and the code
-    location are enough to find the bug.
-    """
-    frames = traceback.extract_tb(exc.__traceback__)
-    places = " <- ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in reversed(frames))
-    log.error("%s failed: %s at %s", where, type(exc).__name__, places)
 
 
 class Engine:
@@ -356,6 +334,8 @@ class Engine:
             ctx.data = {"_q": ctx.data.get("_q", 0)}
             return None, None
         if command in ("aide", "help"):
+            if current is None and await self._guided(ctx):
+                return None, None
             self._help(ctx, current, step_name)
             if current is not None and step_name is not None:
                 return current.name, step_name
@@ -379,6 +359,9 @@ class Engine:
                     command=command[:40],
                     close=spoken_commands(self._closest(ctx, command)),
                 )
+            elif refusal == "common.stranger" and current is not None:
+                # Someone creating their organisation or joining one: not a stranger for long.
+                ctx.say("common.not_yet", command=command)
             else:
                 ctx.say(refusal or "common.admins_only")
             if current is not None and step_name is not None:
@@ -422,28 +405,48 @@ class Engine:
     async def outside(self, ctx: Context) -> Position:
         """Text typed outside any conversation: the one place that reads it.
 
-        In order: each feature's ``free_text`` reader (``Feature.free_text``:
-        a sentence such as "Karim absent hier matin" may start its flow,
-        prefilled); "aide" without its slash; a word close to a command
-        ("absense" → /absence); otherwise the idle answer.
+        In order: an invitation's code alone (read as ``/start CODE``); each
+        feature's ``free_text`` reader (``Feature.free_text``: a sentence such
+        as "Karim absent hier matin" may start its flow, prefilled); "aide"
+        without its slash; a word close to a command ("absense" → /absence);
+        otherwise, to a bilan's participant, what they can do
+        (``Feature.guides``), to anyone else the idle answer.
         """
         if ctx.incoming.choice is not None:
             ctx.say("common.stale_button_idle")
             return None, None
+        code = invitations.pasted(ctx.incoming.text)
+        if not ctx.incoming.is_group and invitations.looks_issued(code):
+            # An invitation's code pasted without /start: read as /start CODE, with
+            # the same checks and the same limit on wrong codes.
+            ctx.incoming = replace(ctx.incoming, text=f"/start {code}")
+            return await self._command(ctx, "start", None, None)
         for reader in self.features.free_text:
             outcome = await reader(ctx)
             if outcome is not None:
                 return await self.runner.outside(ctx, outcome)
         typed = fold(ctx.incoming.text)
         if typed in HELP_WORDS:
-            self._help(ctx, None, None)
+            if not await self._guided(ctx):
+                self._help(ctx, None, None)
             return None, None
         close = self._closest(ctx, typed) if 0 < len(typed.split()) <= 2 else []
         if close:
             ctx.say("common.did_you_mean", close=spoken_commands(close))
             return None, None
-        ctx.say("common.idle", actor=ctx.actor)
+        if not await self._guided(ctx):
+            ctx.say("common.idle", actor=ctx.actor)
         return None, None
+
+    async def _guided(self, ctx: Context) -> bool:
+        """A known person who is no member (a bilan's participant) is told what they can do,
+        not greeted as a stranger; ``False`` for anyone else, or when no guide spoke."""
+        if ctx.actor is None or ctx.actor.is_member or ctx.incoming.is_group:
+            return False
+        for guide in self.features.guides:
+            if await guide(ctx):
+                return True
+        return False
 
     def _closest(self, ctx: Context, word: str) -> list[str]:
         """The commands this person may use that look like ``word`` (a typo, no slash)."""

@@ -60,7 +60,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.engine import Engine, account, log_failure
+from bot.engine import Engine, account
+from bot.failures import log_failure
 from bot.inbox_marks import Done, Grouped, write_done
 from bot.inbox_payload import incoming_to_payload, payload_to_incoming
 from bot.messages import Incoming, Platform, Reply
@@ -80,9 +81,7 @@ NOTHING: tuple[None, None] = (None, None)
 
 SHARED_PLATFORMS = frozenset({Platform.TELEGRAM})
 """Platforms whose updates any process may handle: it can answer with the token alone.
-
-Not Matrix (its end-to-end keys belong to the receiving device), not the
-console (one terminal)."""
+Not Matrix (its end-to-end keys belong to the receiving device), nor the console."""
 
 POLL_EVERY = 0.1
 """Seconds between two looks for claimable rows when a shared process found none."""

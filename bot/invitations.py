@@ -17,6 +17,13 @@ CODE_BYTES = 16
 
 _CODE_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
+_ISSUED_SHAPE = re.compile(r"^[A-Za-z0-9_-]{22}$")
+"""What :func:`new_code` gives: 16 bytes in URL-safe base64, 22 characters."""
+
+_AROUND = " \t\r\n\u00a0\u202f\"'`«»“”„‘’‚‹›.,;:!?()[]<>"
+"""What a copy-paste leaves around a code (spaces, quotes, a full stop): never one of the
+code's own characters, so stripping it cannot turn a wrong code into a right one."""
+
 
 def new_code() -> str:
     """A URL-safe code that Telegram accepts as a deep-link payload."""
@@ -33,3 +40,20 @@ def looks_like_code(text: str) -> bool:
 
 def same_hash(a: str, b: str) -> bool:
     return hmac.compare_digest(a, b)
+
+
+def pasted(text: str) -> str:
+    """The code as typed, without the quotes, spaces and punctuation a copy-paste adds."""
+    return text.strip(_AROUND)
+
+
+def looks_issued(text: str) -> bool:
+    """A message that is nothing but a code as the bot issues them (pasted without /start).
+
+    Its exact length, and letters of both cases or digits mixed in as a random code
+    has (a 22-letter word in lower case is a word): nothing else is read as a code.
+    """
+    if not _ISSUED_SHAPE.match(text):
+        return False
+    kinds = (any(c.islower() for c in text), any(c.isupper() for c in text))
+    return sum(kinds) + any(c.isdigit() for c in text) >= 2

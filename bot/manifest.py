@@ -108,6 +108,11 @@ its kind, so the next reader (then the engine's own: "aide", the closest
 command, the idle answer) gets it.  See :meth:`bot.engine.Engine.outside`.
 """
 
+Guide = Callable[["Context"], Awaitable[bool]]
+"""Tells a person the bot knows but who is no member (a bilan's participant) what they can
+do, when they write outside any conversation or ask ``/aide``; ``False`` when it has
+nothing to say to them, so the next guide (then the engine's own answer) speaks."""
+
 ChatResolver = Callable[["AsyncSession", "BilanParticipant"], Awaitable[tuple[str, str] | None]]
 """(platform, chat id) where a bilan's participant can be written to, if known."""
 
@@ -226,6 +231,8 @@ class Feature(Services):
     start_codes: Sequence[StartHandler] = ()
     free_text: Sequence[FreeText] = ()
     """Readers of text typed outside any conversation, tried in feature order."""
+    guides: Sequence[Guide] = ()
+    """What known people who are no members read outside a conversation (:data:`Guide`)."""
     services: Callable[[], Services] | None = None
     """The rest of :class:`Services`, imported when first needed."""
 
@@ -365,6 +372,7 @@ class Features:
             h for f in self.features for h in f.start_codes
         )
         self.free_text: tuple[FreeText, ...] = tuple(r for f in self.features for r in f.free_text)
+        self.guides: tuple[Guide, ...] = tuple(g for f in self.features for g in f.guides)
         self._services: MergedServices | None = None
         if all(f.services is None for f in self.features):
             self._services = MergedServices(self.features)  # a clash refused at once

@@ -91,6 +91,29 @@ class Incoming:
         return parts[1].strip() if len(parts) == 2 else ""
 
 
+MAX_LABEL = 90
+"""The longest label a choice shows (a numbered line on the console and Matrix); a longer
+one is fitted by the conversation (:mod:`bot.conversations.kit.labels`)."""
+
+ELLIPSIS = "…"
+
+
+def shorten(text: str, limit: int = MAX_LABEL, *, middle: bool = False) -> str:
+    """``text`` in at most ``limit`` characters, « … » where it was cut.
+
+    ``middle`` keeps both ends (« Agent de r…n – Caen »): where lines share
+    their start, what tells them apart is often at the end.
+    """
+    if len(text) <= limit:
+        return text
+    room = max(limit - 1, 0)
+    if middle:
+        tail = room // 2
+        head, end = text[: room - tail].rstrip(" " + ELLIPSIS), text[len(text) - tail :]
+        return head + ELLIPSIS + end.lstrip(ELLIPSIS)
+    return text[:room].rstrip() + ELLIPSIS
+
+
 @dataclass(frozen=True)
 class Choice:
     """One button / numbered option.  ``data`` is opaque to transports."""

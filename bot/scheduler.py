@@ -20,7 +20,7 @@ from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.engine import log_failure
+from bot.failures import log_failure
 from bot.manifest import Job, OrganisationJob
 from bot.messages import Platform
 from bot.storage.db import Database, Sessions

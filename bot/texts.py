@@ -57,7 +57,25 @@ def environment() -> jinja2.Environment:
     env.filters["jour_heure"] = lambda v: dates.spell_datetime(_moment(v))
     env.filters["heure"] = lambda v: dates.spell_time(_moment(v))
     env.filters["de"] = de
+    env.filters["salutation"] = salutation
     return env
+
+
+_CIVILITY = re.compile(
+    r"^\s*(?:(?P<madame>mme|madame|mlle|mademoiselle)|(?P<monsieur>m|mr|monsieur))(?:\.\s*|\s+)",
+    re.IGNORECASE,
+)
+
+
+def salutation(name: object) -> str:
+    """ "Madame" for "Mme Sophie Leroy", "Monsieur" for "M. Paul Girard": a letter to the
+    administration greets by the civility alone, never "Mme" with a first name; a name typed
+    without one is greeted as typed ("Bonjour Sophie Leroy")."""
+    text = str(name).strip()
+    found = _CIVILITY.match(text)
+    if found is None or not text[found.end() :].strip():
+        return text
+    return "Madame" if found.group("madame") else "Monsieur"
 
 
 def of(name: object) -> str:

@@ -1,4 +1,4 @@
-"""Commands that look like a word typed without them: "absense" → /absence.
+"""Words typed for a command without its slash: "absense" → /absence, "aide", "retour".
 
 The engine offers them when a person types a command that does not exist,
 or one or two words outside any dialogue.  What people type there repeats
@@ -13,6 +13,17 @@ import difflib
 from functools import lru_cache
 
 from bot.answers import fold
+
+HELP_WORDS = frozenset(
+    {"aide", "help", "l aide", "aide moi", "aidez moi", "au secours", "commandes", "menu"}
+)
+"""Typed without a slash, these answer like ``/aide`` (outside a free-text question)."""
+
+BACK_WORDS = frozenset(
+    {"retour", "revenir", "retour arriere", "revenir en arriere", "en arriere", "back"}
+    | {"question precedente", "revenir a la question precedente"}
+)
+"""Typed at any question, these go back to the one before (``Runner.back``)."""
 
 
 def closest_commands(word: str, commands: list[str]) -> list[str]:

@@ -21,6 +21,7 @@ from tests.auxil.absences import (
     trainee_id,
 )
 from tests.auxil.dialogue import Person
+from tests.auxil.formations import TRADES, a_crowd
 from tests.auxil.hostile import (
     A_FILE,
     FOR_CHOICES,
@@ -139,9 +140,9 @@ async def test_names_are_matched_tolerantly(db: Database, trainer: Person) -> No
     assert "dimanche 22 novembre 2026" in trainer.last
     await trainer.says("/annuler")
     await trainer.says("/absence dupon hier")
-    assert "Plusieurs stagiaires correspondent à « dupon »" in trainer.all_text
-    assert "Jean Dupont, Marie Dupont" in trainer.all_text
-    assert await step_of(db, trainer) == ("absence", "trainee")
+    assert "Plusieurs stagiaires correspondent à « dupon » : de qui s'agit-il ?" in trainer.last
+    assert trainer.numbered[:2] == ["1. Jean Dupont · Cuisine", "2. Marie Dupont · Cuisine"]
+    assert await step_of(db, trainer) == ("absence", "person")
     await trainer.says("marie")
     await trainer.presses("Oui")  # the date from the line, confirmed
     await trainer.presses("Oui, l'enregistrer")  # a Sunday
@@ -564,3 +565,43 @@ async def test_an_absence_on_a_sunday_is_questioned_once(db: Database, trainer: 
     await trainer.says("/absence karim vendredi dernier matin")  # a weekday: no question
     await trainer.presses("Oui")
     assert "est un" not in trainer.last and "justifiée" in trainer.last
+
+
+async def test_a_name_many_trainees_share_is_a_choice_showing_their_formation(
+    db: Database, trainer: Person
+) -> None:
+    """An outside tester's « /absence Benali ce matin », in forty formations, listed
+    twenty-seven names on one line, then eight formations not started yet."""
+    await a_crowd(db, trainer.engine.clock().date())
+    await trainer.says("/absence Benali ce matin")
+    assert "Plusieurs stagiaires correspondent à « benali » : de qui s'agit-il ?" in trainer.last
+    shown = trainer.numbered
+    assert shown[0].startswith("1. ") and " · " in shown[0]
+    assert shown[-1].startswith("– Suivants ▶")
+    # Formations running today first: the crowd's first eight start next month.
+    later = {f"{t} – Caen" for t in TRADES} | {f"{t} – Rouen" for t in TRADES[:3]}
+    assert not any(line.split(" · ")[1] in later for line in shown[:-1])
+    assert "Karim Benali · Agent de restauration (démo)" in trainer.buttons
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.says("Karim")  # two Karim Benali: those two, numbered
+    assert sorted(line.split(". ", 1)[-1] for line in trainer.numbered) == [
+        "Karim Benali · Agent de restauration (démo)",
+        "Karim Benali · Remise à niveau – Rouen",
+        "– Toute la liste",
+    ]
+    await trainer.presses("Agent de restauration (démo)")
+    assert trainer.last.startswith("J'ai compris : lundi 23 novembre 2026")
+    assert await step_of(db, trainer) == ("absence", "date")
+
+
+async def test_the_formations_running_come_first(db: Database, trainer: Person) -> None:
+    await a_crowd(db, trainer.engine.clock().date())
+    await trainer.says("/absence")
+    first_page = [line.split(". ", 1)[1].rsplit(" (", 1)[0] for line in trainer.numbered[:-1]]
+    starting_later = {f"{t} – Caen" for t in TRADES} | {f"{t} – Rouen" for t in TRADES[:3]}
+    assert not starting_later & set(first_page)
+    await trainer.says("Benali")  # a trainee's name instead of a formation
+    assert "Plusieurs stagiaires correspondent à « Benali »" in trainer.last
+    assert await step_of(db, trainer) == ("absence", "person")
+    await trainer.says("Aucun d'eux")
+    assert await step_of(db, trainer) == ("absence", "formation")

@@ -18,6 +18,7 @@ from bot.absences.evidence import formation_export, qualiopi_work, timeline_docu
 from bot.absences.records import file_ticket, record_contact
 from bot.absences.timeline import timeline
 from bot.config import Settings
+from bot.documents.bundle import slug
 from bot.storage.absences import Absence
 from bot.storage.audit import AuditEntry
 from bot.storage.db import Database
@@ -141,7 +142,9 @@ async def test_the_qualiopi_work_gives_the_bundle_audited_or_says_the_formation_
     _followup, camille, formation, _trainee = await opened(session)
     args = {"formation_id": formation.id, "person_id": camille.id}
     [reply] = await qualiopi_work(session, args, NOW, settings)
-    assert reply.document is not None and reply.document.filename.startswith("qualiopi-")
+    assert reply.document is not None
+    assert reply.document.filename == f"qualiopi-{slug(formation.title)}.zip"
+    assert reply.document.filename.isascii() and " " not in reply.document.filename
     assert zipfile.ZipFile(io.BytesIO(reply.document.content)).namelist()
     assert "Voici le dossier Qualiopi" in reply.text
     entries = (await session.scalars(select(AuditEntry).where(AuditEntry.action == "export"))).all()

@@ -65,7 +65,8 @@ async def test_each_invitation_says_what_to_do_after_the_bilan_on_a_line_of_its_
     invitations = [plain(r.text) for r in trainer.replies if r.extras.get("invite_code")]
     assert len(invitations) == 2
     for text in invitations:
-        assert "à 14 h 00, à distance.\nAprès le bilan, pour l'attestation" in text
+        assert "à 14 h 00, à distance.\nPour rejoindre la visio" in text
+        assert "communiqué à part.\nAprès le bilan, pour l'attestation" in text
 
 
 async def test_a_participant_asking_for_a_members_command_is_told_what_is_hers(
@@ -78,7 +79,7 @@ async def test_a_participant_asking_for_a_members_command_is_told_what_is_hers(
     await lea.says("/formation")
     assert "Je ne vous connais pas" not in lea.all_text
     assert "réservée aux équipes des organismes de formation qui utilisent" in lea.all_text
-    assert "Pour l'attestation de présence à votre bilan, envoyez /attestation" in lea.all_text
+    assert "Pour confirmer votre participation à un bilan, envoyez /attestation" in lea.all_text
     stranger = person("inconnu")
     await stranger.says("/formation")
     assert "Je ne vous connais pas encore" in stranger.last
@@ -101,11 +102,12 @@ async def test_a_whole_round_from_scheduling_to_the_bundle(
     assert "Organisme de démonstration" in lea.all_text
     assert "Camille Durand vous invite" in lea.all_text
     assert "bilan de fin de formation" in lea.all_text
-    assert "jeudi 26 novembre 2026" in lea.all_text and "14 h 00 à 16 h 00" in lea.all_text
-    assert "n'a pas encore commencé" in lea.last
+    assert "a lieu le jeudi 26 novembre 2026 à 14 h 00, à distance" in lea.all_text
+    assert "Pour rejoindre la visio : https://visio.example.org/bilan" in lea.all_text
+    assert "Rien à faire pour l'instant" in lea.last
     await lea.says("c'est quand ?")
-    assert "encore trop tôt" in lea.last
-    assert "à partir du jeudi 26 novembre 2026 à 16 h 00, à la fin du bilan" in lea.last
+    assert "Rien à faire pour l'instant" in lea.last
+    assert "après le bilan, à partir du jeudi 26 novembre 2026 à 16 h 00" in lea.last
 
     # Thursday, after the bilan: /attestation resumes (the link is bound to her chat).
     clock.advance(days=3, hours=7, minutes=30)  # Thursday 16 h 30 UTC, 17 h 30 in Paris

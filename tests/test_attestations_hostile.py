@@ -25,6 +25,7 @@ from tests.auxil.hostile import (
     Bad,
     step_of,
     survives,
+    survives_outside,
 )
 
 NOVICE = Bad("a novice's question", "je comprends pas, c quoi ce truc ?")
@@ -46,16 +47,17 @@ async def test_every_step_of_the_participant_conversation(
     lea = person("lea")
 
     await lea.says(f"/start {invited['Léa Martin']}")
-    assert await step_of(db, lea) == ("attestation", "wait")
-    await survives(db, lea, FOR_CHOICES)
+    assert await step_of(db, lea) == (None, None)  # nothing to answer before the end
+    await survives_outside(db, lea, FOR_CHOICES)
 
     clock.advance(days=3, hours=3)  # Thursday 12 h UTC, an hour before the bilan
     await lea.says("/attestation")
-    assert await step_of(db, lea) == ("attestation", "wait")
-    assert "n'a pas encore commencé" in lea.last
-    clock.advance(hours=3)  # it has ended: any message moves on
+    assert await step_of(db, lea) == (None, None)
+    assert "Rien à faire pour l'instant" in lea.last
+    clock.advance(hours=3)  # it has ended: she is told how to confirm
     await lea.says("me voici")
-    assert "Le bilan est terminé" in lea.all_text
+    assert "envoyez /attestation" in lea.last and await step_of(db, lea) == (None, None)
+    await lea.says("/attestation")
     assert await step_of(db, lea) == ("attestation", "name")
     await survives(db, lea, (*FOR_NAMES, NOVICE))
     await lea.says("Léa Martine")  # not the invited name: confirmed first

@@ -138,3 +138,28 @@ async def test_aide_at_the_name_confirmation_explains_the_three_answers(
     await lea.says("aide")
     assert "« Oui, je suis … » reprend le nom de l'invitation" in lea.all_text
     assert "l'organisme de formation vérifiera la différence" in lea.all_text
+
+
+async def test_a_name_corrected_at_the_text_is_confirmed_then_the_text_comes_back(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """« Corriger mon nom » asks the name only: another name is still confirmed, and then
+    the text comes back, the role kept, not the role question."""
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    await hugo.says(f"/start {invited['Hugo Moreau']}")
+    await hugo.says("Hugo Moreau")
+    await hugo.says("oui")
+    await hugo.presses("Corriger mon nom")
+    await hugo.says("Hugo Moreau-Petit")
+    assert "Vous êtes bien Hugo Moreau ?" in hugo.last
+    await hugo.presses("Garder")
+    assert "l'attestation portera le nom « Hugo Moreau-Petit »" in hugo.all_text
+    assert "Moi, Hugo Moreau-Petit, représentant les stagiaires" in hugo.last
+    assert "À quel titre" not in hugo.all_text
+    await hugo.presses("Corriger mon nom")
+    await hugo.says("Hugo Moreau")  # the invited name: straight back to the text
+    assert "Moi, Hugo Moreau, représentant les stagiaires" in hugo.last
+    await hugo.presses("Je l'atteste")
+    (answer,) = await answers(db)
+    assert (answer.typed_name, answer.role) == ("Hugo Moreau", "delegate")

@@ -97,7 +97,7 @@ async def test_the_complete_bundle_is_mailed_and_the_deadline_marked_done(
     body = message.get_body(preferencelist=("plain",))
     assert body is not None
     text = body.get_content()
-    assert text.startswith("Bonjour Mme Sophie Leroy,")
+    assert text.startswith("Bonjour Madame,")
     assert "1 attestation sur l'honneur renvoyée par les participants" in text
     assert "incomplet" not in text and "Camille Durand" in text
     (attachment,) = list(message.iter_attachments())

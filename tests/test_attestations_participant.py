@@ -34,7 +34,7 @@ from tests.auxil.attestations import (
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
 
-OPENS_TODAY = "Vous pourrez confirmer votre participation à partir de 16 h 00, à la fin du bilan."
+OPENS_TODAY = "Revenez à sa fin, à partir de 16 h 00, et envoyez /attestation."
 
 
 async def answers(db: Database) -> list[Attestation]:
@@ -60,12 +60,12 @@ async def test_during_the_visio_nobody_can_confirm_and_the_proofs_are_not_comple
     clock.now = BILAN_START + timedelta(minutes=29, seconds=46)  # the visio runs
     lea = person("lea")
     await lea.says(f"/start {invited['Léa Martin']}")
-    assert "Le bilan est en cours : il se tient aujourd'hui de 14 h 00 à 16 h 00" in lea.last
+    assert "Le bilan est en cours : rien à faire pour l'instant." in lea.last
     assert OPENS_TODAY in lea.last
     assert "nom complet" not in lea.all_text
-    for typed in ("1", "Je l'atteste sur l'honneur", "Léa Martin"):
+    for typed in ("1", "Je l'atteste sur l'honneur", "Léa Martin", "/aide", "/attestation"):
         await lea.says(typed)
-        assert "Il est encore trop tôt" in lea.last and OPENS_TODAY in lea.last
+        assert lea.last.startswith("Le bilan est en cours") and OPENS_TODAY in lea.last
     assert await answers(db) == []
     await trainer.says("/attestations")
     assert "Dossier de preuves : incomplet, le bilan n'est pas terminé" in trainer.last
@@ -73,7 +73,9 @@ async def test_during_the_visio_nobody_can_confirm_and_the_proofs_are_not_comple
 
     clock.now = BILAN_END  # the end itself opens it
     await lea.says("me voici")
-    assert "Le bilan est terminé" in lea.all_text and "nom complet" in lea.last
+    assert "Pour confirmer votre participation au bilan de fin de formation" in lea.last
+    await lea.says("/attestation")
+    assert "nom complet" in lea.last
     await lea.says("Léa Martin")
     await lea.presses("Délégué")
     await lea.presses("Je l'atteste")
@@ -102,7 +104,7 @@ async def test_a_bilan_moved_later_while_the_text_is_shown_stores_nothing(
     assert "modifié entre-temps" in lea.last and "vendredi 27 novembre 2026" in lea.last
     await lea.presses("Je l'atteste")
     opens = "à partir du vendredi 27 novembre 2026 à 16 h 00, à la fin du bilan"
-    assert "n'a pas encore commencé" in lea.last and opens in lea.last
+    assert "je n'enregistre rien pour l'instant" in lea.last and opens in lea.last
     await hugo.presses("Passer")  # his refusal, typed before the move, is not kept
     assert "je n'enregistre rien" in hugo.last and opens in hugo.last
     assert await answers(db) == []
@@ -162,3 +164,64 @@ async def test_the_engine_stores_no_answer_and_no_complete_proofs_before_the_end
         assert not early.missing and not early.complete
         assert (await service.progress(session, info, now=BILAN_END)).complete
     assert await answers(db) == []
+
+
+async def test_coming_back_after_answering_hears_the_answer_not_the_greeting(
+    trainer: Talker, person: Callable[..., Talker], clock: Clock
+) -> None:
+    """Outside test (item 17): « C'est simple et rapide : je vous demande votre nom », then
+    « Vous avez déjà répondu »."""
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    clock.now = BILAN_END + timedelta(minutes=5)
+    lea = person("lea")
+    await lea.says(f"/start {invited['Léa Martin']}")
+    await lea.says("Léa Martin")
+    await lea.presses("Délégué")
+    await lea.presses("Je l'atteste")
+    for again in ("/attestation", f"/start {invited['Léa Martin']}"):
+        await lea.says(again)
+        assert lea.last.startswith("Vous avez déjà répondu, le jeudi 26 novembre 2026"), again
+        assert "Bonjour" not in lea.all_text and "nom complet" not in lea.all_text
+
+
+async def test_correcting_the_name_asks_the_name_only(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Outside test (item 17): « Corriger mon nom » asked the name, then the role again."""
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    clock.now = BILAN_END + timedelta(minutes=5)
+    lea = person("lea")
+    await lea.says(f"/start {invited['Léa Martin']}")
+    await lea.says("Lea Matin")
+    await lea.presses("Garder")  # another name than the invited one is confirmed first
+    await lea.presses("Partenaire")
+    await lea.says("Mission locale de Caen")
+    await lea.presses("Corriger mon nom")
+    assert "nom complet" in lea.last
+    await lea.says("Léa Martin")
+    assert "Moi, Léa Martin, représentant Mission locale de Caen" in lea.last
+    assert "À quel titre" not in lea.all_text and "structure" not in lea.all_text
+    await lea.presses("Je l'atteste")
+    (answer,) = await answers(db)
+    assert answer.typed_name == "Léa Martin" and answer.role == "partner"
+
+    await lea.says("/attestation")
+    await lea.presses("Corriger ma réponse")  # a new round asks everything again
+    await lea.says("Léa Martin")
+    assert "À quel titre" in lea.last
+
+
+async def test_a_code_with_a_full_stop_or_quotes_opens_the_invitation(
+    trainer: Talker, person: Callable[..., Talker]
+) -> None:
+    """Outside test (item 15): « /start CODE. » read « Ce code n'est pas valable »."""
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    lea, hugo = person("lea"), person("hugo")
+    await lea.says(f"/start  {invited['Léa Martin']}.")
+    assert "Camille Durand vous invite" in lea.all_text
+    await hugo.says(f"/start « {invited['Hugo Moreau']} »")
+    assert "Camille Durand vous invite" in hugo.all_text
+    assert "pas valable" not in lea.all_text + hugo.all_text

@@ -235,6 +235,7 @@ async def test_a_relance_by_e_mail_sends_the_same_link_again_as_a_reminder(
     sent = [payload_to_mail(m.payload) for m in mails]
     codes = [s.body.split("?start=", 1)[1].split()[0] for s in sent]
     assert codes[0] == codes[1]  # the same link: a relance changes nothing
-    assert sent[1].subject.startswith("Rappel – Attestation de présence")
+    assert sent[1].subject.startswith("Rappel – Attestation sur l'honneur")
     assert "le même lien que dans notre précédent message" in sent[1].body
     assert "Le bilan" not in sent[0].subject and "il a lieu le" in sent[0].body
+    assert "Le lien de la visio vous sera envoyé avant le bilan." in sent[0].body

@@ -236,7 +236,9 @@ async def test_the_trainer_of_another_organisation_sees_nothing(
     assert bruno.last == forged and "n'est pas (ou plus) proposé" in forged
     await bruno.says("Agent de restauration")
     assert "Je n'ai pas reconnu ce choix" in bruno.last
-    reveals_nothing(bruno.all_text.replace("Zoé", ""))
+    # The refusal says back what was typed, and nothing else of the other organisation.
+    assert "ne correspond à « Agent de restauration »" in bruno.last
+    reveals_nothing(bruno.all_text.replace("« Agent de restauration »", "").replace("Zoé", ""))
 
 
 async def test_evidence_rows_never_change(

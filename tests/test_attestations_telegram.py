@@ -101,6 +101,9 @@ async def test_a_delegate_attests_through_a_deep_link_and_the_trainer_gets_the_b
         assert link is not None and link[1] == bot.username
         code = link[2]
         assert f"/start {code}" in invitation.body
+        # Read by the delegate it is forwarded to: her link to tap, no « lien joint ».
+        assert f"Ou touchez ce lien : https://t.me/{bot.username}?start={code}" in invitation.body
+        assert "lien joint" not in invitation.body
 
         # Thursday, after the bilan, the delegate opens the link she was forwarded.
         clock.advance(days=3, hours=7)

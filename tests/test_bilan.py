@@ -220,7 +220,7 @@ async def test_a_remote_bilan_is_scheduled_with_its_deadlines_and_documents(
 
     email = docs["txt"].content.decode()
     assert email.startswith("Objet : Bilan de fin de formation à distance")
-    assert "Bonjour Mme Sophie Leroy," in email
+    assert "Bonjour Madame," in email
     assert "au plus tard le mardi 24 novembre 2026 à 14 h 00 : le bilan pédagogique" in email
     assert "d'ici le jeudi 3 décembre 2026 : les justificatifs de participation" in email
     assert "- Léa Martin, pour les stagiaires" in email
@@ -396,7 +396,7 @@ async def test_visio_checks_and_the_message_to_the_chargee_de_mission(
     await trainer.presses("Oui, préparer le message")
     draft = trainer.all_text
     assert "Objet : Bilan à distance – Agent de restauration (démo)" in draft
-    assert "Bonjour Mme Sophie Leroy" in draft
+    assert "Bonjour Madame" in draft
     assert "n'exige pas de mot de passe" in draft and "solution technologique adaptée" in draft
     assert "Qui participe" in trainer.last  # no password: not asked whether to include it
     for _step, kind, value in REMOTE[11:]:
@@ -444,7 +444,7 @@ async def test_another_trainee_gets_the_explanation_and_a_draft_not_a_seat(
     await trainer.presses("Non, préparer le message")  # no agreement: a draft, no seat
     text = trainer.all_text
     assert "Je n'ajoute donc pas Karim Benali" in text
-    assert "Bonjour Mme Sophie Leroy" in text and "souhaite prendre la parole" in text
+    assert "Bonjour Madame" in text and "souhaite prendre la parole" in text
     assert "Qui participe ?" in trainer.last
     await trainer.says("3, 4")  # Julie Petit and Karim Benali typed together
     assert "pour que Karim Benali, Julie Petit participent ?" in trainer.last
@@ -913,3 +913,21 @@ def test_the_invitation_s_caption_speaks_of_participants_only_when_there_are_som
     assert invited.endswith("(je l'envoie moi-même aux participants)")
     forward = say("bilan.caption_ics", forward=["Léa Martin"], invited=True, no_smtp=False)
     assert forward.endswith("à transmettre à : Léa Martin")
+
+
+async def test_a_deadline_on_a_weekend_points_to_the_friday_before(trainer: Person) -> None:
+    """A Tuesday-morning bilan: the bilan pédagogique is due on the Sunday, 48 h before."""
+    steps = [
+        (s, k, "mardi 8 décembre à 10 h" if s == "when" and k == "say" else v) for s, k, v in REMOTE
+    ]
+    await schedule(trainer, steps)
+    said = trainer.all_text
+    assert "C'est programmé" in said
+    assert (
+        "Envoyer le bilan pédagogique : dimanche 6 décembre 2026 à 10 h 00 (un dimanche : à "
+        "faire plutôt le vendredi 4 décembre 2026)" in said
+    )
+    assert said.count("à faire plutôt") == 1  # the others fall on a Tuesday
+    await trainer.says("/bilans")
+    await trainer.presses("Agent de restauration")
+    assert "(un dimanche : à faire plutôt le vendredi 4 décembre 2026)" in trainer.all_text

@@ -138,13 +138,13 @@ async def test_the_invitation_goes_by_e_mail_and_only_the_rest_is_left_to_forwar
         " – jeudi 26 novembre 2026 à 14 h 00"
     )
     words = body(invitation)
-    assert words.startswith("Bonjour M. Karim Haddad,")
+    assert words.startswith("Bonjour Monsieur,")
     assert "Lien de connexion : https://visio.example.org/bilan" in words
     method, event = calendar_of(invitation)
     assert method == "REQUEST" and event["sequence"] == 0
     uid = event["uid"]
 
-    assert str(attestation.message["Subject"]).startswith("Attestation de présence")
+    assert str(attestation.message["Subject"]).startswith("Attestation sur l'honneur")
     link = body(attestation)
     assert "il a lieu le jeudi 26 novembre 2026" in link  # before the bilan: its date,
     assert "confirm" not in link.lower()  # and nothing to confirm yet
@@ -154,7 +154,7 @@ async def test_the_invitation_goes_by_e_mail_and_only_the_rest_is_left_to_forwar
 
     (charge,) = to(smtp, "sophie.leroy@example.org")
     assert str(charge.message["Subject"]).startswith("Bilan de fin de formation à distance")
-    assert body(charge).startswith("Bonjour Mme Sophie Leroy,")
+    assert body(charge).startswith("Bonjour Madame,")
     names = sorted(a.get_filename() for a in charge.message.iter_attachments())
     assert [n.rsplit(".", 1)[1] for n in names] == ["ics", "pdf"]
 

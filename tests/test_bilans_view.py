@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.bilans.view import kind_label, slug, view_of
+from bot.bilans.view import kind_label, view_of
 from bot.storage.bilans import BilanParticipant
 from bot.storage.db import Database
 from tests.test_bilans_queries import bilan, formation_titled
@@ -42,8 +42,6 @@ async def test_a_bilan_seen_in_the_organisations_zone_with_its_people(db: Databa
         assert await view_of(session, 999_999) is None
 
 
-def test_labels_and_file_names() -> None:
+def test_labels() -> None:
     assert kind_label("fin") == "bilan de fin de formation"
     assert kind_label("autre") == "bilan"
-    assert slug("Éducateur spécialisé(e) — Caen") == "educateur-specialise-e-caen"
-    assert slug("???") == "formation"

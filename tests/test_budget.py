@@ -65,6 +65,19 @@ async def test_a_locked_account_is_told_in_french_and_others_are_not(
     assert "Ce code n'est pas valable" in guesser.last
 
 
+async def test_codes_pasted_without_start_count_as_wrong_codes_too(
+    trainer: Person, person: Any
+) -> None:
+    """A code alone is read as ``/start CODE`` (outside test, item 15): it is no way
+    around the limit, and a locked account's bare code is not tried."""
+    guesser = person("devineur", Platform.TELEGRAM)
+    for n in range(LOCK_AFTER):
+        await guesser.says(f"« Faux{n:018d} ».")
+        assert "Ce code n'est pas valable" in guesser.last
+    await guesser.says("Faux999999999999999999")
+    assert guesser.last.startswith("Trop de codes erronés ont été essayés depuis ce compte")
+
+
 class Recorder:
     """A transport's ``deliver``: who got a reply, in the order they went out."""
 

@@ -159,6 +159,13 @@ class Bot:
         self.process.send_signal(signal.SIGKILL)
         await self.process.wait()
 
+    async def interrupt(self) -> tuple[int, str]:
+        """Ctrl-C (SIGINT), the pipe left open: the exit code and what was printed after."""
+        assert self.process and self.process.stdout
+        self.process.send_signal(signal.SIGINT)
+        rest = await asyncio.wait_for(self.process.stdout.read(), timeout=30)
+        return await asyncio.wait_for(self.process.wait(), timeout=30), rest.decode()
+
     async def close(self) -> None:
         assert self.process and self.process.stdin
         self.process.stdin.close()
@@ -207,3 +214,20 @@ async def test_killed_in_the_middle_of_a_formation_it_resumes_at_the_same_step(
             ("Agent de restauration", "normandie", "dates")
         ]
     await database.dispose()
+
+
+@pytest.mark.slow
+async def test_ctrl_c_stops_a_piped_console_at_once_and_cleanly(tmp_path: Path) -> None:
+    """It waited for the next line of a pipe kept open; a Ctrl-C mid-dialogue is a clean stop."""
+    bot = Bot(tmp_path)
+    await bot.start()
+    await bot.say("/start", "nom de votre organisme")
+    await bot.say("Forma Plus", "fuseau horaire")
+    code, rest = await bot.interrupt()  # while the console waits for the next line
+    assert code == 0 and "Traceback" not in rest
+
+    bot = Bot(tmp_path)
+    await bot.start()
+    await bot.say("1", "votre nom")  # the dialogue resumes where it was
+    code, rest = await bot.interrupt()
+    assert code == 0 and "Traceback" not in rest

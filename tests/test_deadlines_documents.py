@@ -114,7 +114,7 @@ async def test_the_normandie_draft_promises_the_normandie_documents(trainer: Per
     )
     email = docs["txt"].content.decode()
     assert email.startswith("Objet : Bilan de fin de formation à distance")
-    assert "Bonjour Mme Sophie Leroy," in email
+    assert "Bonjour Madame," in email
     assert "au plus tard le mardi 24 novembre 2026 à 14 h 00 : le bilan pédagogique" in email
     assert "l'ensemble des attestations sur l'honneur" in email
     assert "bilan qualitatif" not in email and "gestionfp" not in email
@@ -147,7 +147,7 @@ async def test_the_centre_val_de_loire_draft_asks_nothing_of_normandie(trainer: 
     )
     email = docs["txt"].content.decode()
     assert email.startswith("Objet : Bilan de fin de formation – Projet professionnel (démo)")
-    assert "Bonjour M. Paul Girard," in email
+    assert "Bonjour Monsieur," in email
     assert "le bilan qualitatif écrit de la formation" in email
     assert "le bilan de fin de formation, par e-mail, au plus tard le lundi 26 avril 2027" in (
         email

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bot.documents.bundle import build_bundle, safe_name, sha256_hex
+from bot.documents.bundle import build_bundle, safe_name, sha256_hex, slug
 
 CREATED = datetime(2026, 11, 26, 13, 5, 9, tzinfo=UTC)
 
@@ -147,3 +147,13 @@ def test_sha256_hex_and_safe_name() -> None:
     assert safe_name("Compte rendu – Zoé.pdf") == "Compte rendu – Zoé.pdf"
     assert safe_name("LPT1") == "_LPT1"
     assert safe_name("😀" * 100) == "😀" * 37  # cut on a character, within 150 bytes
+
+
+def test_a_title_or_a_name_in_a_file_name_is_the_same_everywhere() -> None:
+    assert slug("Éducateur spécialisé(e) — Caen") == "educateur-specialise-e-caen"
+    assert slug("Cariste – Rouen") == "cariste-rouen"
+    assert slug("Élodie Roux", empty="stagiaire") == "elodie-roux"
+    assert slug("???") == "document"
+    assert slug("???", empty="formation") == "formation"
+    assert slug("a" * 30 + " " + "b" * 30) == "a" * 30 + "-" + "b" * 9  # 40 at most
+    assert not slug("a" * 39 + " b").endswith("-")

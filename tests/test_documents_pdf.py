@@ -253,3 +253,20 @@ def test_table_cells_and_headings_are_aligned_on_the_left() -> None:
     assert abs(x["Nom"] - x["Léa"]) < 1 and abs(x["Léa"] - x["Karim Benali, un nom plus long"]) < 1
     assert abs(x["Statut"] - x["présente"]) < 1 and abs(x["présente"] - x["absent"]) < 1
     assert clean_markup('<table><tr><td align="right">1</td></tr></table>').count("align") == 1
+
+
+def test_an_hour_and_guillemets_are_never_split_at_a_line_end() -> None:
+    assert pdf.keep_together("de 16 h 00 à 18 h") == "de 16\u00a0h\u00a000 à 18\u00a0h"
+    assert pdf.keep_together("« Cuisine » : oui ?") == "«\u00a0Cuisine\u00a0»\u00a0: oui\u00a0?"
+    assert pdf.keep_together("h 12 hh, 1 hour") == "h 12 hh, 1 hour"  # only « 16 h »
+
+
+def test_no_line_of_a_paragraph_ends_on_the_hour_s_number() -> None:
+    """The recap's « 16 h 00 » came out as « 16 / h 00 »: wherever a line ends, the hour stays."""
+    paragraphs = "".join(f"<p>{'abcd ' * words}à 16 h 00</p>" for words in range(10, 30))
+    text = pdf_text(html_to_pdf(f"<h1>Essai</h1>{paragraphs}", title="Essai"))
+    lines = [line.strip() for line in text.splitlines()]
+    assert not any(
+        line.startswith(("h 00", "00")) or line.endswith(("16", "16 h")) for line in lines
+    )
+    assert text.count("16 h 00") == 20  # read back with plain spaces

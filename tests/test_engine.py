@@ -151,6 +151,24 @@ async def test_the_command_of_what_is_under_way_starts_it_again_saying_so(
     assert "J'abandonne la saisie en cours, « créer une formation »" in trainer.all_text
 
 
+async def test_a_code_pasted_alone_outside_a_conversation_is_read_as_start(
+    db: Database, trainer: Person, person: Callable[..., Person]
+) -> None:
+    """Outside test (item 15): the participant's code alone got the stranger's answer.
+    In a group a code is never tried (a wrong one would count against the account)."""
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    lea = person("lea")
+    await lea.says(f"{invited['Léa Martin']}.")
+    assert "Camille Durand vous invite" in lea.all_text
+    hugo = person("hugo", chat="groupe-7", is_group=True)
+    await hugo.says(invited["Hugo Moreau"])
+    assert "vous invite" not in hugo.all_text and "pas valable" not in hugo.all_text
+    await trainer.says("/formation")  # inside a conversation, it answers the question
+    await trainer.says(invited["Hugo Moreau"])
+    assert await step_of(db, trainer) == ("formation", "kind")
+
+
 async def test_a_sentence_that_answers_nothing_here_starts_what_it_says(
     db: Database, trainer: Person
 ) -> None:
@@ -252,7 +270,12 @@ async def test_long_lists_are_paged(db: Database, trainer: Person, clock: Clock)
     await trainer.presses("Suivants")
     assert trainer.replies[-1].edit_previous
     assert "◀ Précédents" in trainer.buttons
-    await trainer.says("2")  # the second item shown on this page
+    # Numbers run across the pages (9, 10… on page 2); the page turns carry none.
+    assert trainer.numbered[0].startswith("9. ") and trainer.numbered[-1] == "– ◀ Précédents"
+    await trainer.says("2")  # on page 1: shown there first, never taken unseen
+    assert trainer.last.startswith("Le numéro 2 est en page 1 : la voici.")
+    assert trainer.numbered[1].startswith("2. ")
+    await trainer.says("2")
     assert "Que voulez-vous faire" in trainer.last
 
 

@@ -106,8 +106,11 @@ async def test_an_exit_with_its_reason_and_an_extension_are_recorded_by_chat(
     assert "Fin de tous les parcours (prolongations comprises) : vendredi 30 avril 2027" in (
         trainer.all_text
     )
-    assert "Nadia Roux – représente les stagiaires – entrée le" in trainer.all_text
-    assert "sortie le vendredi 18 décembre 2026 (emploi)" in trainer.all_text
+    # Entered on the formation's first day: no « entrée le » repeating its start.
+    assert (
+        "Nadia Roux – représente les stagiaires, sortie le vendredi 18 décembre 2026 (emploi)"
+        in trainer.all_text
+    )
     await trainer.presses("Terminé")
     assert await step_of(db, trainer) == (None, None)
 

@@ -15,7 +15,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.storage.db import Database
 from tests.auxil.dialogue import Clock, Person
+from tests.auxil.formations import a_crowd
+from tests.auxil.hostile import FOR_CHOICES, survives
 
 FRIDAY = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 SUNDAY = datetime(2026, 11, 29, 17, 0, tzinfo=UTC)
@@ -95,3 +98,50 @@ async def test_the_absence_date_examples(trainer: Person) -> None:
     assert "Quel jour a eu lieu l'absence" in trainer.last
     await each_example_is_accepted(trainer, trainer.last)
     await unclear_and_refused(trainer, "demain")
+
+
+# --- a list narrowed by what is typed ------------------------------------------------------
+# An outside tester with forty formations typed « cariste » and « rouen »: the bot said
+# « Plusieurs choix correspondent à « cariste » » and showed page 1 unchanged, without one
+# Cariste formation on it.
+
+
+async def test_part_of_a_label_shows_the_options_it_fits(db: Database, trainer: Person) -> None:
+    await a_crowd(db, trainer.engine.clock().date())
+    await trainer.says("/formations")
+    await trainer.says("cariste")
+    assert "4 choix sur" in trainer.last and "correspondent à « cariste »" in trainer.last
+    shown = [line.split(" (")[0] for line in trainer.numbered]
+    # Numbered afresh; the formations running today (Le Havre, Évreux) first.
+    assert [s.split(". ")[0] for s in shown[:4]] == ["1", "2", "3", "4"]
+    assert {s.split(" – ")[1] for s in shown[:2]} == {"Le Havre", "Évreux"}
+    assert {s.split(". ")[1] for s in shown[:4]} == {
+        f"Cariste – {city}" for city in ("Caen", "Rouen", "Le Havre", "Évreux")
+    }
+    assert shown[4:] == ["– Toute la liste"]
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.says("Toute la liste")
+    assert trainer.buttons[-1].startswith("Suivants") and "Toute la liste" not in trainer.buttons
+    await trainer.says("EVREUX")  # accents and case aside
+    assert all("Évreux" in line for line in trainer.numbered[:-1])
+    await trainer.says("cariste")  # among those shown: the one Cariste of Évreux
+    assert "Que voulez-vous faire de « Cariste – Évreux » ?" in trainer.last
+
+
+async def test_a_number_after_narrowing_is_the_one_shown(db: Database, trainer: Person) -> None:
+    await a_crowd(db, trainer.engine.clock().date())
+    await trainer.says("/formations")
+    await trainer.says("rouen")
+    second = trainer.numbered[1]
+    assert second.startswith("2. ") and "Rouen" in second
+    await trainer.says("2")
+    assert f"« {second.removeprefix('2. ').rsplit(' (', 1)[0]} »" in trainer.last
+
+
+async def test_nothing_fits_says_so(db: Database, trainer: Person) -> None:
+    await a_crowd(db, trainer.engine.clock().date())
+    await trainer.says("/formations")
+    await trainer.says("boulangerie")
+    assert trainer.last.startswith(
+        "Je n'ai pas reconnu ce choix : rien dans la liste ne correspond à « boulangerie »."
+    )

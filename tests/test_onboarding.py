@@ -60,6 +60,28 @@ async def test_the_first_person_creates_the_organisation_and_becomes_admin(
         )
 
 
+async def test_a_command_before_the_last_answer_waits_for_it(
+    db: Database, person: Callable[..., Person]
+) -> None:
+    """Creating the organisation, one question left: « Je ne vous connais pas » would be untrue."""
+    claire = person("claire")
+    await claire.says("/start")
+    await claire.says("Forma Plus")
+    await claire.presses("Métropole")
+    await claire.says("Claire Martin")
+    await claire.says("/formation")
+    assert "Je ne vous connais pas" not in claire.all_text
+    assert claire.replies[0].text == (
+        "Encore un instant : répondez d'abord à cette question, et /formation sera à vous "
+        "juste après."
+    )
+    assert "Comment dois-je parler de vous" in claire.last
+    await claire.presses("Au féminin")
+    assert "vous en êtes l'administratrice" in claire.last
+    await claire.says("/formation")
+    assert "Quel est son intitulé" in claire.last
+
+
 async def test_onboarding_steps_survive_bad_input(
     db: Database, person: Callable[..., Person]
 ) -> None:
@@ -131,6 +153,31 @@ async def test_an_admin_invites_a_formateur_with_a_one_time_code(
         assert roles == ["admin", "formateur"]
 
 
+async def test_a_code_pasted_alone_or_with_a_full_stop_is_read_as_start(
+    db: Database, person: Callable[..., Person]
+) -> None:
+    """Outside test (item 15): the code alone got the stranger's answer, and « /start
+    CODE. » « Ce code n'est pas valable »."""
+    claire = person("claire")
+    await first_admin(claire)
+    joined = []
+    names = ("Bruno Lefèvre", "Inès Garnier", "Paul Roux", "Anne Dubois")
+    for n, typed in enumerate(("{}", "/start {}.", "« {} »", "/start  “{}” !")):
+        await claire.says("/inviter")
+        await claire.presses("Formateur")
+        code = CODE.search(claire.last)
+        assert code
+        newcomer = person(f"nouveau{n}")
+        await newcomer.says(typed.format(code[1]))
+        assert "Forma Plus vous invite" in newcomer.all_text, typed
+        await newcomer.says(names[n])
+        await newcomer.presses("Ni l'un ni l'autre")
+        joined.append("C'est fait" in newcomer.last)
+    assert joined == [True] * 4
+    async with db.sessions() as session:
+        assert len((await session.scalars(select(Membership))).all()) == 5
+
+
 async def test_expired_unknown_and_malformed_codes(
     db: Database, person: Callable[..., Person], clock: Clock
 ) -> None:
@@ -149,6 +196,10 @@ async def test_expired_unknown_and_malformed_codes(
     await late.says("/start <script>")
     assert "pas valable" in late.last
     await late.says("/start " + "x" * 10_000)
+    assert "pas valable" in late.last
+    await late.says("AAAAAAAAAAAAAAAAAAAAAb")  # a code's shape, alone: tried as one
+    assert "pas valable" in late.last
+    await late.says("/start AAAAAAAAAAAAAAAAAAAAAA.")  # the full stop is no part of it
     assert "pas valable" in late.last
     async with db.sessions() as session:
         assert len((await session.scalars(select(Membership))).all()) == 1

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.app import FEATURES
 from bot.deadlines import org_settings
 from bot.rules.table import markdown_table
+from tests.auxil.dialogue import Person
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -43,3 +45,20 @@ def test_the_verifier_and_the_signing_key_are_documented() -> None:
     text = README.read_text(encoding="utf-8")
     assert "formabot verifier" in text and "--empreinte" in text and "--cle" in text
     assert "attestations-ed25519.pem" in text and "manifest.json.signature" in text
+
+
+async def test_the_piped_session_example_creates_the_organisation(
+    person: Callable[..., Person],
+) -> None:
+    """The README's first example, line by line: each answer lands on its question."""
+    found = re.findall(r"printf '(/start[^']*)' \| formabot console --as (\w+)", README.read_text())
+    assert len(found) == 1, "README must hold the piped session example once"
+    lines, name = found[0]
+    who = person(name)
+    said = []
+    for line in lines.split("\\n")[:-1]:
+        await who.says(line)
+        assert "Je n'ai pas reconnu" not in who.all_text, line
+        said.append(who.all_text)
+    assert "vous en êtes l'administratrice" in said[-2]
+    assert "/formation" in who.last and "/inviter" in who.last  # the help, for an admin

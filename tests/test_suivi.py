@@ -56,7 +56,7 @@ async def test_the_timeline_is_paged_newest_first_and_given_as_pdf(
     assert "mardi 17 novembre 2026" in trainer.last
     await trainer.presses("Chronologie en PDF")
     document = trainer.replies[-1].document
-    assert document is not None and document.filename == "chronologie-Léa Martin.pdf"
+    assert document is not None and document.filename == "chronologie-lea-martin.pdf"
     words = pdf_words(document.content)
     assert "Chronologie du suivi – Léa Martin" in words
     assert "lundi 2 novembre 2026" in words and "mardi 17 novembre 2026" in words
@@ -91,7 +91,7 @@ async def test_the_number_typed_is_the_number_shown(db: Database, trainer: Perso
     assert trainer.numbered == ["1. ◀ Plus récents", "2. Chronologie en PDF", "3. Terminé"]
     await trainer.says("2")
     document = trainer.replies[-1].document
-    assert document is not None and document.filename == "chronologie-Léa Martin.pdf"
+    assert document is not None and document.filename == "chronologie-lea-martin.pdf"
     assert await step_of(db, trainer) == (None, None)
 
 
@@ -118,7 +118,7 @@ async def test_exports_in_chat(db: Database, trainer: Person, clock: Clock) -> N
     await trainer.presses("Absences (Excel)")
     document = trainer.replies[-1].document
     assert document is not None
-    assert document.filename == "absences-Agent-de-restauration-(démo).xlsx"
+    assert document.filename == "absences-agent-de-restauration-demo.xlsx"
     sheet = openpyxl.load_workbook(io.BytesIO(document.content)).active
     assert sheet is not None and sheet.title == "Absences"
     cells = list(sheet.iter_rows(values_only=True))

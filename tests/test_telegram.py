@@ -19,13 +19,13 @@ from telegram import Update
 
 from bot.app import build_engine
 from bot.config import Settings
-from bot.messages import Document, Reply
+from bot.messages import Choice, Document, Reply
 from bot.outbox import PermanentFailure
 from bot.storage.db import Database
 from bot.storage.inbox import InboxUpdate
 from bot.storage.people import ChatIdentity
 from bot.texts import split_text
-from bot.transports.telegram import MAX_TEXT, TelegramTransport
+from bot.transports.telegram import MAX_BUTTON, MAX_TEXT, TelegramTransport, keyboard
 from tests.auxil.absences import add_formation
 from tests.auxil.dialogue import Clock
 from tests.auxil.telegram_bot import link_to_telegram
@@ -171,6 +171,21 @@ async def test_an_invitation_code_becomes_a_deep_link(
     assert "Lien à transférer : https://t.me/formabot_test_bot?start=" in text
 
 
+async def test_a_participants_invitation_names_the_link_for_the_participant(
+    telegram: tuple[TelegramTransport, RecordingRequest],
+) -> None:
+    """Forwarded to a delegate, the invitation promised « le lien joint à ce message »
+    (outside test, item 9): on Telegram the link follows, worded for its reader."""
+    transport, request = telegram
+    extras = {"invite_code": "X1re0iN6fds4A0J8TrGxxg", "invite_link_words": "Ou touchez ce lien"}
+    await transport.send("555", Reply(text="Bonjour Léa Martin,", extras=extras))
+    text = request.called("sendMessage")[-1].params["text"]
+    assert text.endswith(
+        "Ou touchez ce lien : https://t.me/formabot_test_bot?start=X1re0iN6fds4A0J8TrGxxg"
+    )
+    assert "Lien à transférer" not in text
+
+
 async def test_documents_go_out_with_send_document(
     telegram: tuple[TelegramTransport, RecordingRequest],
 ) -> None:
@@ -310,3 +325,20 @@ async def test_150_trainees_are_paged_under_telegrams_100_buttons(
     await tap("Terminé")
     assert max(len(k) for k in keyboards()) <= 100
     assert "148 participants" in request.called("sendMessage")[-1].params["text"]
+
+
+def test_a_long_button_keeps_its_start_and_its_end() -> None:
+    """Telegram's buttons are cut at 64 characters: in the middle, so that the deadline's
+    day and the formation it is for both stay (« · Agent de restauration – Rouen »)."""
+    long = (
+        "🔴 01/12 Envoyer les modes d'emploi… – bilan de fin du 08/12 · "
+        "Agent de restauration – Rouen"
+    )
+    short = "Voir le détail"
+    markup = keyboard(Reply(text="?", choices=(Choice(long, "1|a"), Choice(short, "1|b"))))
+    assert markup is not None
+    (first,), (second,) = markup.inline_keyboard
+    assert len(first.text) == MAX_BUTTON and "…" in first.text
+    assert first.text.startswith("🔴 01/12 Envoyer")
+    assert first.text.endswith("Agent de restauration – Rouen")
+    assert (second.text, second.callback_data) == (short, "1|b")

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import texts
 from bot.absences.exports import ABSENCE_COLUMNS, absence_rows, qualiopi_bundle, timeline_pdf
 from bot.config import Settings
-from bot.documents.bundle import safe_name
+from bot.documents.bundle import slug
 from bot.documents.sheets import Format
 from bot.documents.sheets import write as sheet
 from bot.messages import Document, Reply
@@ -74,11 +74,10 @@ async def formation_export(
 
 def qualiopi_reply(formation: Formation, content: bytes) -> Reply:
     """The Qualiopi bundle of ``formation`` as the chat sends it, with its warning."""
-    stem = "-".join(formation.title.split())[:60]
     return Reply(
         text=texts.say("suivi.export_ready", what="le dossier Qualiopi"),
         document=Document(
-            filename=safe_name(f"qualiopi-{stem}.zip"),
+            filename=f"qualiopi-{slug(formation.title, empty='formation')}.zip",
             mime_type="application/zip",
             content=content,
             caption="Dossier Qualiopi",

@@ -27,8 +27,7 @@ from bot import dates
 from bot.absences.followups import labels
 from bot.absences.log import period_label
 from bot.absences.timeline import followed_trainees, timeline
-from bot.answers import fold
-from bot.documents.bundle import build_bundle
+from bot.documents.bundle import build_bundle, slug
 from bot.documents.pdf import render_pdf
 from bot.documents.sheets import Moment
 from bot.documents.sheets import write as sheet
@@ -186,10 +185,6 @@ async def timeline_pdf(
     )
 
 
-def _slug(text: str) -> str:
-    return "-".join(fold(text).split())[:60] or "stagiaire"
-
-
 async def qualiopi_bundle(
     session: AsyncSession,
     formation_id: int | None,
@@ -217,7 +212,7 @@ async def qualiopi_bundle(
     for trainee in followed:
         files.append(
             (
-                f"chronologie-{_slug(trainee.full_name)}.pdf",
+                f"chronologie-{slug(trainee.full_name, empty='stagiaire')}.pdf",
                 await timeline_pdf(session, formation, trainee, moment),
             )
         )

@@ -344,6 +344,20 @@ async def held_by(
     return list(rows)
 
 
+async def last_redeemed(session: AsyncSession, chat: Chat) -> int | None:
+    """The last participant's code this chat identity redeemed, replaced since or not (a
+    person the bot knows from a bilan, not a former member; whom to ask for the new link)."""
+    return await session.scalar(
+        select(AttestationInvitation.id)
+        .where(
+            AttestationInvitation.redeemed_platform == chat.platform,
+            AttestationInvitation.redeemed_user_id == chat.user,
+        )
+        .order_by(AttestationInvitation.id.desc())
+        .limit(1)
+    )
+
+
 async def participant_chat(
     session: AsyncSession, participant: BilanParticipant
 ) -> tuple[str, str] | None:

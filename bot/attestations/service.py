@@ -56,7 +56,8 @@ def when_words(info: BilanView, now: datetime | None = None) -> dict[str, Any]:
     ``running``: it has started but not ended.  ``end_today``: its end falls
     on ``now``'s day.  ``opens``: from when a participant can confirm, after
     « à partir » ("de 16 h 00" that day, else "du vendredi 27 novembre 2026 à
-    16 h 00"), said alike to participants and trainers.
+    16 h 00"), said alike to participants and trainers.  ``visio_*``: how to join a remote
+    bilan (the password only when the trainer put it in the invitation).
     """
     end_today = now is not None and now.astimezone(info.tz).date() == info.end.date()
     end = dates.spell_time(info.end)
@@ -72,6 +73,9 @@ def when_words(info: BilanView, now: datetime | None = None) -> dict[str, Any]:
         "start": dates.spell_time(info.start),
         "end": end,
         "remote": info.bilan.remote,
+        "visio_url": info.bilan.visio_url or "",
+        "visio_password": info.bilan.visio_password or "",
+        "visio_password_required": bool(info.bilan.visio_password_required),
     }
 
 

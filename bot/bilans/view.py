@@ -8,8 +8,6 @@ view, read by one query, so they cannot disagree on a time or a name.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -17,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.answers import visible
+from bot.documents.bundle import slug
 from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.formations import Formation
 from bot.storage.people import Organisation, Person, zone_of
@@ -29,12 +28,6 @@ participant's gender, so « pour les stagiaires » rather than « délégué » 
 
 def kind_label(kind: str) -> str:
     return KIND_LABELS.get(kind, "bilan")
-
-
-def slug(text: str) -> str:
-    """A title as a file name: ASCII, lower case, dashes."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:40] or "formation"
 
 
 @dataclass(frozen=True)
@@ -77,7 +70,9 @@ class BilanView:
 
     @property
     def file_stem(self) -> str:
-        return f"bilan-{self.start.date().isoformat()}-{slug(self.formation.title)}"
+        return (
+            f"bilan-{self.start.date().isoformat()}-{slug(self.formation.title, empty='formation')}"
+        )
 
     def participant(self, participant_id: int) -> BilanParticipant | None:
         return next((p for p in self.bilan.participants if p.id == participant_id), None)

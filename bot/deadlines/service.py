@@ -54,10 +54,7 @@ from bot.storage.people import Organisation, zone_named
 log = logging.getLogger(__name__)
 
 UPCOMING_DAYS = 7
-""""Cette semaine (7 jours)", "dans les 7 jours": today up to the same weekday next week.
-
-A deadline a week away is in it: read "dans les 7 jours", a trainer counts
-it there (the digest looks as far)."""
+""""Dans les 7 jours": today up to the same weekday next week, as a trainer reads it."""
 
 CLOSED = ("done", "missed")
 """Statuses of a deadline nobody has to act on any more."""

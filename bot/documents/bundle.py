@@ -47,6 +47,13 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def slug(text: str, *, empty: str = "document", limit: int = 40) -> str:
+    """``cariste-rouen``, ``elodie-roux``: a title or a name in a file name, ASCII, lower case,
+    dashes, so a document bears the same name on every platform, on disk and in a bundle."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:limit].strip("-") or empty
+
+
 def safe_name(name: str) -> str:
     """A bare file name: no folder, no control character, nothing Windows refuses."""
     name = unicodedata.normalize("NFC", name).replace("\\", "/")

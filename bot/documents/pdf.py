@@ -259,7 +259,7 @@ class _Cleaner(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.skipping:
             return
-        text = clean_text(data, self.covered)
+        text = keep_together(clean_text(data, self.covered))
         if self.in_cell:
             room = MAX_CELL - self.cell_length
             if room <= 0:
@@ -289,6 +289,17 @@ class _Cleaner(HTMLParser):
     def result(self) -> str:
         self.close()
         return "".join(self.parts)
+
+
+_TOGETHER = re.compile(r"(?<=\d) (?=h\b)|(?<=\d h) (?=\d)|(?<=«) | (?=[»:;?!])")
+NBSP = "\u00a0"
+
+
+def keep_together(text: str) -> str:
+    """« 16 h 00 » never broken as « 16 / h 00 », nor a guillemet or a colon left alone at a
+    line's start or end: the spaces French typography makes non-breaking (fpdf2 draws them as
+    plain spaces, so the text read back from the PDF is unchanged)."""
+    return _TOGETHER.sub(NBSP, text)
 
 
 def clean_markup(markup: str, *, flatten_tables: bool = False) -> str:

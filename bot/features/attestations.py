@@ -27,6 +27,13 @@ async def redeem(ctx: Context, code: str) -> Outcome | None:
     return await participant.redeem(ctx, code)
 
 
+async def guide(ctx: Context) -> bool:
+    """A bilan's participant writing outside any conversation: where they stand."""
+    from bot.conversations.attestations.guide import where_they_stand
+
+    return await where_they_stand(ctx)
+
+
 def services() -> Services:
     """The reminders, the proof bundle, the settings and the mail outcomes, imported when first
     needed."""
@@ -58,5 +65,6 @@ FEATURE = Feature(
         ),
     ),
     start_codes=(redeem,),
+    guides=(guide,),
     services=services,
 )

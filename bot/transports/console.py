@@ -18,10 +18,12 @@ import asyncio
 import mimetypes
 import re
 import sys
+import threading
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 from bot import texts
 from bot.engine import Engine
@@ -183,9 +185,9 @@ class Console:
         while True:
             line: str | None
             if interactive:
-                line = await asyncio.to_thread(_prompt)
+                line = await _waiting_for(_prompt)
             else:
-                line = await asyncio.to_thread(source.readline)
+                line = await _waiting_for(source.readline)
                 if line == "":
                     line = None
             if line is None:
@@ -194,10 +196,43 @@ class Console:
             while line.endswith("\\"):
                 # A trailing backslash continues the message on the next line, so a
                 # list (one trainee per line) can be typed or piped as one message.
-                more = await asyncio.to_thread(_prompt if interactive else source.readline)
+                more = await _waiting_for(_prompt if interactive else source.readline)
                 line = line[:-1].rstrip() + "\n" + (more or "").rstrip("\r\n")
             if line.strip() or not interactive:
                 await self.say(line, echo=not interactive and bool(line))
+
+
+T = TypeVar("T")
+
+
+async def _waiting_for(read: Callable[[], T]) -> T:
+    """``read()`` (a line of the terminal or of a pipe) in a thread of its own, a daemon.
+
+    Not the loop's executor: a Ctrl-C or a SIGTERM stops the console while
+    the thread still waits for a line, and ``asyncio.run`` would wait for
+    every executor thread to end, that is for the next line or for the end
+    of a pipe another program keeps open.  A daemon is left behind instead.
+    """
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def settle(outcome: Callable[[], None]) -> None:
+        if not future.done():  # cancelled: the console is stopping
+            outcome()
+
+    def work() -> None:
+        outcome: Callable[[], None]
+        try:
+            outcome = partial(future.set_result, read())
+        except BaseException as exc:  # not the end of the input (the readers return it)
+            outcome = partial(future.set_exception, exc)
+        try:
+            loop.call_soon_threadsafe(settle, outcome)
+        except RuntimeError:  # the loop is closed: nobody waits for this line any more
+            pass
+
+    threading.Thread(target=work, name="console-input", daemon=True).start()
+    return await future
 
 
 def _prompt() -> str | None:

@@ -50,9 +50,10 @@ from telegram.request import BaseRequest
 
 from bot import texts
 from bot.config import Settings
-from bot.engine import Engine, log_failure
+from bot.engine import Engine
+from bot.failures import log_failure
 from bot.inbox import Inbox, Sent
-from bot.messages import Attachment, Incoming, Platform, Reply
+from bot.messages import Attachment, Incoming, Platform, Reply, shorten
 from bot.outbox import PermanentFailure
 from bot.storage.base import utcnow
 from bot.storage.people import ChatIdentity
@@ -66,6 +67,9 @@ MAX_TEXT = 4096
 CONCURRENT_UPDATES = 32
 """Different people handled at once (each person's updates one at a time, in order)."""
 MAX_CAPTION = 1024
+MAX_BUTTON = 64
+"""A button's text is cut in its middle beyond this: its start (a date, an action) and its
+end (the formation it is for) both stay."""
 MAX_DOWNLOAD = 20 * 1024 * 1024
 """Bot API limit on files a bot may download; larger ones are refused politely."""
 
@@ -96,7 +100,10 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     if not reply.choices:
         return None
     columns = max(1, reply.columns)
-    buttons = [InlineKeyboardButton(c.label[:64], callback_data=c.data[:64]) for c in reply.choices]
+    buttons = [
+        InlineKeyboardButton(shorten(c.label, MAX_BUTTON, middle=True), callback_data=c.data[:64])
+        for c in reply.choices
+    ]
     rows = [buttons[i : i + columns] for i in range(0, len(buttons), columns)]
     return InlineKeyboardMarkup(rows)
 
@@ -383,7 +390,10 @@ class TelegramTransport:
         code = reply.extras.get("invite_code")
         if code and self.username:
             link = f"https://t.me/{self.username}?start={code}"
-            text = f"{text}\n\nLien à transférer : {html.escape(link)}"
+            # The words before it: for whom the message is (a participant's invitation is
+            # read by the participant, an /inviter code by the admin who forwards it).
+            words = reply.extras.get("invite_link_words") or "Lien à transférer"
+            text = f"{text}\n\n{html.escape(words)} : {html.escape(link)}"
         return text
 
     async def send(self, chat_id: str, reply: Reply) -> None:

@@ -32,7 +32,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter
 from tornado.httpserver import HTTPServer
 
 from bot.config import Settings
-from bot.engine import log_failure
+from bot.failures import log_failure
 from bot.files import kept_secret
 
 log = logging.getLogger("bot.transports.telegram")

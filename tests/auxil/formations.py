@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import product
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.formations.queries import Member
 from bot.formations.service import NewFormation, NewSession, NewTrainee, create_formation
+from bot.storage.db import Database
 from bot.storage.formations import Formation
 from bot.storage.people import Membership, Organisation, Person, Role
 
@@ -83,3 +86,58 @@ def cvl_metiers(**changes: object) -> NewFormation:
 
 async def a_formation(session: AsyncSession, owner: Member, **changes: object) -> Formation:
     return await create_formation(session, owner, restauration(**changes))
+
+
+TRADES = (
+    "Cariste",
+    "Agent de propreté",
+    "Commis de cuisine",
+    "Employé commercial",
+    "Remise à niveau",
+)
+CITIES = ("Caen", "Rouen", "Le Havre", "Évreux")
+GIVEN = [
+    "Aïcha",
+    "Antoine",
+    "Camille",
+    "Chloé",
+    "Emma",
+    "Hugo",
+    "Inès",
+    "Julie",
+    "Julien",
+    "Karim",
+    "Léa",
+    "Lucas",
+    "Manon",
+    "Marie",
+    "Mehdi",
+    "Nadia",
+    "Nathan",
+    "Sarah",
+    "Thomas",
+    "Youssef",
+]
+
+
+async def a_crowd(db: Database, today: date) -> None:
+    """Twenty more formations for the demo organisation, as an organisation at scale has:
+    five trades in four cities (« Cariste – Rouen »), the first eight starting in a month,
+    the others running; each with a Benali (« Aïcha Benali ») and a Martin."""
+    async with db.sessions() as session, session.begin():
+        first = await session.scalar(select(Formation).order_by(Formation.id))
+        assert first is not None
+        owner = Member(first.organisation_id, first.owner_id, admin=True)
+        for n, (city, trade) in enumerate(product(CITIES, TRADES)):
+            start = today + timedelta(days=40) if n < 8 else today - timedelta(days=30 + n)
+            people = (NewTrainee(f"{GIVEN[n]} Benali"), NewTrainee(f"{GIVEN[n]} Martin"))
+            await create_formation(
+                session,
+                owner,
+                restauration(
+                    title=f"{trade} – {city}",
+                    start=start,
+                    end=start + timedelta(days=200),
+                    trainees=people,
+                ),
+            )

@@ -91,5 +91,23 @@ async def survives(db: Database, who: Person, bads: tuple[Bad, ...]) -> None:
         assert len(answer) < 6000, f"{bad.label}: the answer echoes too much"
 
 
+async def survives_outside(db: Database, who: Person, bads: tuple[Bad, ...]) -> None:
+    """Out of any conversation, each bad input gets a French answer and starts nothing."""
+    assert await step_of(db, who) == (None, None), "a conversation is in progress"
+    for bad in bads:
+        if bad.file:
+            await who.sends_file("photo.jpg", "image/jpeg", b"\xff\xd8\xff fake")
+        elif bad.choice is not None:
+            await who.presses_data(bad.choice)
+        else:
+            await who.says(bad.text)
+        answer = who.all_text
+        assert answer.strip(), f"{bad.label}: empty answer"
+        assert "Traceback" not in answer and "Error" not in answer
+        assert "quelque chose s'est mal passé" not in answer, f"{bad.label}: crash"
+        assert await step_of(db, who) == (None, None), f"{bad.label} started a conversation"
+        assert len(answer) < 6000, f"{bad.label}: the answer echoes too much"
+
+
 def photo() -> Attachment:
     return Attachment("photo.jpg", "image/jpeg", b"\xff\xd8\xff fake")

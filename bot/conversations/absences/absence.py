@@ -51,6 +51,7 @@ from bot.conversations.absences.details import (
 from bot.conversations.absences.steps import (
     current_formation,
     current_trainee,
+    offer_people,
     single_formation,
     who_steps,
 )
@@ -132,13 +133,7 @@ async def prefill(ctx: Context, text: str, formations: list[Formation]) -> None:
     if len(line.matches) == 1:
         ctx.data["formation_id"], ctx.data["trainee_id"] = line.matches[0]
         ctx.data["name"] = next(name for name, key in people if key == line.matches[0])
-    elif line.matches:
-        in_formations = {f for f, _ in line.matches}
-        if len(in_formations) == 1:
-            ctx.data["formation_id"] = in_formations.pop()
-        names = sorted({name for name, key in people if key in line.matches}, key=by_surname)
-        ctx.say("absence.quick_ambiguous", typed=line.name_text[:40], names=names)
-    elif line.name_text:
+    elif line.name_text and not line.matches:
         known = sorted({name for name, _ in people}, key=by_surname)
         closest = closest_names(line.name_text, known)
         ctx.say("absence.quick_unknown", typed=line.name_text[:40], closest=closest)
@@ -149,6 +144,10 @@ async def prefill(ctx: Context, text: str, formations: list[Formation]) -> None:
             ctx.data["_pending_date"] = line.when.isoformat()  # the date step confirms it
     elif line.date_text:
         ctx.say("absence.quick_unknown_date", typed=line.date_text[:40])
+    if len(line.matches) > 1:
+        # After the date: the formations running on that day come first.
+        by_id = {t.id: (f, t) for f in formations for t in f.trainees}
+        offer_people(ctx, line.name_text, [by_id[trainee] for _, trainee in line.matches])
 
 
 # --- answers ------------------------------------------------------------------------------

@@ -29,7 +29,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
-from bot import dates
 from bot.absences.line import understand_line
 from bot.absences.log import period_label
 from bot.absences.rollcall import Mark, roster
@@ -38,7 +37,12 @@ from bot.conversations.absences.batch import offer_step, save_marks
 from bot.conversations.absences.details import check_not_future
 from bot.conversations.absences.roll import RollStep, apply_typed
 from bot.conversations.absences.steps import current_formation
-from bot.conversations.formations.choose import visible_formations
+from bot.conversations.formations.choose import (
+    by_relevance,
+    day_of,
+    formation_option,
+    visible_formations,
+)
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import (
     Flow,
@@ -113,10 +117,7 @@ async def candidates(ctx: Context) -> list[Formation]:
 
 
 async def formation_options(ctx: Context) -> list[Option]:
-    return [
-        Option(f"{f.title} ({dates.spell_date(f.start_date)})", str(f.id))
-        for f in await candidates(ctx)
-    ]
+    return [formation_option(f) for f in by_relevance(await candidates(ctx), day_of(ctx))]
 
 
 async def appel_start(ctx: Context) -> Outcome | None:

@@ -31,7 +31,8 @@ from bot.absences.line import soft_fold
 from bot.answers import MAX_TEXT, Invalid, fold, has_control_characters
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Hooks, Next, Option, Outcome, Retry, Stay, Step
-from bot.conversations.kit.many import DONE_WORDS, NEXT_WORDS, PAGE, PREVIOUS_WORDS, read_selection
+from bot.conversations.kit.many import DONE_WORDS, PAGE, read_selection
+from bot.conversations.kit.pages import TURNS, clamp, turn_choices, turned, typed_page
 from bot.messages import Choice, Reply
 
 CYCLE = {"": "absent", "absent": "retard", "retard": ""}
@@ -167,6 +168,12 @@ async def apply_typed(ctx: Context, *, worded: bool = False) -> Outcome | None:
     return Next()
 
 
+def _paging(ctx: Context) -> tuple[int, int]:
+    """The roll's page shown (0-based) and its number of pages."""
+    pages = max(1, math.ceil(len(ctx.data.get("_roster") or []) / PAGE))
+    return clamp(int(ctx.data.get("_page", 0)), pages), pages
+
+
 class RollStep(Step):
     """The list with a toggle per trainee; "Valider l'appel" (or a typed list) goes on."""
 
@@ -191,10 +198,7 @@ class RollStep(Step):
             choices.append(
                 Choice(label=label, data=f"{ctx.question_id}|{value}", number=first + offset + 1)
             )
-        if page > 0:
-            choices.append(ctx.choice("◀ Précédents", "_prev"))
-        if page < pages - 1:
-            choices.append(ctx.choice(f"Suivants ▶ ({page + 2}/{pages})", "_next"))
+        choices += turn_choices(ctx, page, pages)
         choices.append(ctx.choice("Tous présents", "_all"))
         choices.append(ctx.choice("📋 Valider l'appel", "_done"))
         text = await self.render(ctx, self.prompt, page=page + 1, pages=pages)
@@ -211,8 +215,9 @@ class RollStep(Step):
             return Retry(ctx.render("absence_appel.how_to_type"))
         if words in DONE_WORDS or words in ("valider l appel", "valider", "c est bon"):
             return Next()
-        if words in PREVIOUS_WORDS | NEXT_WORDS:
-            ctx.data["_page"] = int(ctx.data.get("_page", 0)) + (1 if words in NEXT_WORDS else -1)
+        asked = typed_page(words, *_paging(ctx))
+        if asked is not None:
+            ctx.data["_page"] = asked
             return Stay()
         typed = await apply_typed(ctx)
         return typed or Retry(ctx.render("absence_appel.how_to_type"))
@@ -225,8 +230,8 @@ class RollStep(Step):
             return Retry(picked.message)
         if picked == "_done":
             return Next()
-        if picked in ("_prev", "_next"):
-            ctx.data["_page"] = int(ctx.data.get("_page", 0)) + (1 if picked == "_next" else -1)
+        if picked in TURNS:
+            ctx.data["_page"] = turned(picked, *_paging(ctx))
             return Stay(edit=True)
         marks: dict[str, str] = dict(ctx.data.get("marks") or {})
         if picked == "_all":

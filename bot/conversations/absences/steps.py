@@ -25,17 +25,22 @@ from bot.absences.uploads import Upload, keep_upload
 from bot.answers import (
     MAX_TEXT,
     Invalid,
+    by_surname,
     clean_line,
     fold,
     has_control_characters,
 )
 from bot.conversations.formations.choose import (
+    by_relevance,
+    day_of,
     formation_options,
     load_formation,
     visible_formations,
 )
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Leave, Next, Outcome, Retry, Step
+from bot.conversations.kit.pages import typed_page
+from bot.conversations.kit.pick import WHOLE_WORDS, visible
 from bot.conversations.kit.steps import DateStep, Hooks, Option, Pick, TextParser
 from bot.documents.bundle import safe_name
 from bot.messages import Reply
@@ -98,22 +103,18 @@ class TraineeStep(Pick):
             return await super().take(ctx)
         if has_control_characters(text) or len(text) > 200:
             return Retry(ctx.render("suivi.trainee_unclear"))
-        if fold(text) in ("suivants", "precedents"):
+        if typed_page(text, 0, 2) is not None or fold(text) in WHOLE_WORDS:
             return await super().take(ctx)
-        offered = [(label, value) for label, value in ctx.data.get("_options", [])]
-        people = [(label, value) for label, value in offered if not value.startswith("_")]
-        found = match_names(text, people)
+        offered = [Option(label, value) for label, value in ctx.data.get("_options", [])]
+        people = [(o.label, o.value) for o in offered if not o.value.startswith("_")]
+        found = [str(value) for value in match_names(text, people)]
         if not found:
             return Retry(ctx.render("suivi.trainee_not_found", typed=text[:40]))
-        if len(found) > 1:
-            names = [label for label, value in people if value in found]
-            return Retry(ctx.render("suivi.trainee_ambiguous", typed=text[:40], names=names))
-        picked = str(found[0])
-        ctx.data[self.store] = picked
-        ctx.data.pop("_page", None)
-        if self.then is not None:
-            return await self.then(ctx, picked)
-        return Next()
+        # Several: shown alone, numbered (one is taken at once, as a button).
+        outcome = self.narrow(ctx, found, text, visible(ctx, offered))
+        if isinstance(outcome, Next) and self.then is not None:
+            return await self.then(ctx, ctx.data.get(self.store))
+        return outcome
 
 
 # --- files ----------------------------------------------------------------------------
@@ -276,7 +277,10 @@ class FormationStep(Pick):
         ):
             return outcome
         found = await trainee_anywhere(ctx, text)
-        if len(found) != 1:
+        if len(found) > 1:
+            offer_people(ctx, text, found)
+            return Next("person")
+        if not found:
             return outcome
         formation, trainee = found[0]
         ctx.data["trainee_id"] = trainee.id
@@ -295,7 +299,7 @@ async def preset_trainee(ctx: Context, command: str) -> None:
         formation, trainee = found[0]
         ctx.data.update(formation_id=formation.id, trainee_id=trainee.id, name=trainee.full_name)
     elif found:
-        ctx.say("suivi.trainee_ambiguous", typed=text[:40], names=[t.full_name for _, t in found])
+        offer_people(ctx, text, found)
     else:
         ctx.say("suivi.trainee_nowhere", typed=text[:40])
 
@@ -318,10 +322,30 @@ def who_steps(topic: str, after_trainee: AfterTrainee) -> list[Step]:
             ctx.say("absence.no_trainees", f=formation)
             return Leave()
         if "trainee_id" in ctx.data:
-            return await after_trainee(ctx, str(ctx.data["trainee_id"]))
+            trainee = await current_trainee(ctx)
+            if trainee is None:
+                ctx.data.pop("trainee_id", None)
+                return Retry(ctx.render("formation.trainee_not_found"))
+            ctx.data["name"] = trainee.full_name
+            return await after_trainee(ctx, str(trainee.id))
         return Next()
 
+    async def choose_person(ctx: Context, picked: str) -> Outcome:
+        ctx.data.pop("_people", None)
+        if picked == NOBODY:
+            return Next()
+        formation_id, _, trainee_id = picked.partition(":")
+        ctx.data["trainee_id"] = trainee_id
+        return await choose_formation(ctx, formation_id)
+
     return [
+        Pick(
+            "person",
+            ask="suivi.ask_person",
+            options=people_options,
+            when=lambda ctx: bool(ctx.data.get("_people")),
+            then=choose_person,
+        ),
         FormationStep(
             "formation",
             ask=f"{topic}.ask_formation",
@@ -339,3 +363,28 @@ def who_steps(topic: str, after_trainee: AfterTrainee) -> list[Step]:
             help="absence.help_trainee",
         ),
     ]
+
+
+# --- several trainees by the name typed: one choice, each with their formation -----------
+
+NOBODY = "_nobody"
+
+
+def offer_people(ctx: Context, typed: str, found: list[tuple[Formation, Trainee]]) -> None:
+    """Keep the trainees a typed name fits for the ``person`` question of :func:`who_steps`.
+
+    Each is shown with their formation, those of the formations running on
+    the day the dialogue is about first: « Benali » in forty formations is a
+    numbered choice, not twenty-seven names on one line.
+    """
+    formations = by_relevance(list({f.id: f for f, _ in found}.values()), day_of(ctx))
+    rank = {f.id: index for index, f in enumerate(formations)}
+    ordered = sorted(found, key=lambda pair: (rank[pair[0].id], by_surname(pair[1].full_name)))
+    ctx.data["_people"] = [[f"{t.full_name} · {f.title}", f"{f.id}:{t.id}"] for f, t in ordered]
+    ctx.data["_people_typed"] = " ".join(typed.split())[:40]
+    ctx.data.pop("formation_id", None)
+
+
+async def people_options(ctx: Context) -> list[Option]:
+    kept = [Option(label, value) for label, value in ctx.data.get("_people") or []]
+    return [*kept, Option("Aucun d'eux : choisir la formation", NOBODY)]

@@ -39,7 +39,7 @@ from bot.conversations.formations.choose import formation_options, load_formatio
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Stay, Step
 from bot.conversations.kit.steps import Option, Pick
-from bot.documents.bundle import safe_name
+from bot.documents.bundle import slug
 from bot.documents.sheets import MIME, SUFFIX, Format
 from bot.messages import Document, Reply
 
@@ -121,7 +121,7 @@ class TimelineStep(Step):
                 Reply(
                     text=ctx.render("suivi.timeline_pdf", name=trainee.full_name),
                     document=Document(
-                        filename=safe_name(f"chronologie-{trainee.full_name}.pdf"),
+                        filename=f"chronologie-{slug(trainee.full_name, empty='stagiaire')}.pdf",
                         mime_type="application/pdf",
                         content=content,
                         caption=ctx.render("suivi.timeline_pdf", name=trainee.full_name),
@@ -190,7 +190,7 @@ async def produce_export(ctx: Context, picked: str) -> Outcome:
             interim="suivi.export_started",
         )
         return Leave()
-    stem = "-".join(formation.title.split())[:60]
+    stem = slug(formation.title, empty="formation")
     fmt = TABLE_FORMATS.get(picked, "xlsx")
     content = await formation_export(
         ctx.session, formation, "absences", ctx.person_id, ctx.now, fmt
@@ -199,7 +199,7 @@ async def produce_export(ctx: Context, picked: str) -> Outcome:
         ctx.say("suivi.export_empty")
         return Leave()
     document = Document(
-        filename=safe_name(f"absences-{stem}.{SUFFIX[fmt]}"),
+        filename=f"absences-{stem}.{SUFFIX[fmt]}",
         mime_type=MIME[fmt],
         content=content,
         caption="Absences",

@@ -29,7 +29,12 @@ from bot.conversations.absences.steps import (
     single_formation,
     trainee_options,
 )
-from bot.conversations.formations.choose import visible_formations
+from bot.conversations.formations.choose import (
+    by_relevance,
+    day_of,
+    formation_option,
+    visible_formations,
+)
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry
 from bot.conversations.kit.steps import Option, Pick, PickMany, Text
@@ -71,12 +76,12 @@ def vacations_flow() -> Flow:
 
 
 async def rectorat_first(ctx: Context) -> list[Option]:
-    formations = await visible_formations(ctx)
+    formations = by_relevance(await visible_formations(ctx), day_of(ctx))
     ordered = sorted(
         formations,
         key=lambda f: (f.funder != "rectorat", not f.remote_coaching),
     )
-    return [Option(f"{f.title} ({dates.spell_date(f.start_date)})", str(f.id)) for f in ordered]
+    return [formation_option(f) for f in ordered]
 
 
 async def vacations_start(ctx: Context) -> Outcome | None:

@@ -17,13 +17,19 @@ from bot.messages import Reply
 from bot.storage.bilans import BilanParticipant
 
 
-async def refusal(ctx: Context, key: str, *, code: str | None = None) -> str:
-    """Why this chat cannot use the link, in words; a replaced link names whom to ask for the
-    new one when this chat may know it (:func:`~bot.attestations.invitations.replaced_asker`)."""
+async def refusal(
+    ctx: Context, key: str, *, code: str | None = None, invitation_id: object = None
+) -> str:
+    """Why this chat cannot use the link (``code``, else ``invitation_id``, else the
+    conversation's), in words; a replaced link names whom to ask for the new one when this
+    chat may know it (:func:`~bot.attestations.invitations.replaced_asker`)."""
     asker = ""
     if key == "code_revoked":
         asker = await invitations.replaced_asker(
-            ctx.session, chat_of(ctx), code=code, invitation_id=ctx.data.get("invitation_id")
+            ctx.session,
+            chat_of(ctx),
+            code=code,
+            invitation_id=ctx.data.get("invitation_id") if invitation_id is None else invitation_id,
         )
     return ctx.render(f"attestation_participant.{key}", asker=asker)
 

@@ -62,8 +62,15 @@ async def after_name(ctx: Context, typed: str) -> Outcome:
     """Another name than the invited one is confirmed before the text shows it."""
     expected = await invited(ctx)
     if expected is None or same_name(typed, expected.name):
-        return Next()
+        return name_done(ctx)
     return Next("check_name")
+
+
+def name_done(ctx: Context) -> Outcome:
+    """« Corriger mon nom » asks the name only: back to the text, the role kept."""
+    if ctx.data.pop("fixing_name", None):
+        return Next("text")
+    return Next("role")
 
 
 async def name_values(ctx: Context) -> dict[str, Any]:
@@ -94,7 +101,7 @@ async def take_name(ctx: Context, picked: str) -> Outcome:
         ctx.data["name"] = visible(expected.name)
     else:
         ctx.say("attestation_participant.name_kept", typed=ctx.data.get("name", ""))
-    return Next("role")
+    return name_done(ctx)
 
 
 async def parse_structure(ctx: Context, text: str) -> str | Invalid:

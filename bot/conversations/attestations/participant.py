@@ -27,11 +27,15 @@ when it is not the invited one; the role; a partner's structure) are
 :mod:`~bot.conversations.attestations.identity`; the invitation checked at
 every step, :mod:`~bot.conversations.attestations.held`.
 
-Before the bilan has ended, the bot says from when they can confirm (``wait``,
-:func:`~bot.attestations.service.answers_open`);
-someone who already answered gets their answer and can have the PDF again
-or correct it (``after``).  The code binds to the first chat identity that
-uses it; the same person comes back with the link again or ``/attestation``.
+Before the bilan has ended, the bot says from when they can confirm
+(:func:`~bot.attestations.service.answers_open`) and the conversation ends:
+nothing is asked, so nothing is under way (the greeting only on a first
+visit).  Someone who already answered gets their answer, without the
+greeting, and can have the PDF again or correct it (``after``); « Corriger
+mon nom » asks the name only.  The code binds to the first chat identity
+that uses it; the same person comes back with the link again or
+``/attestation``, and whatever else they write outside a conversation gets
+where they stand (:mod:`~bot.conversations.attestations.guide`).
 What is confirmed is frozen (:mod:`bot.attestations.evidence`); a correction
 adds a version (:mod:`bot.attestations.answers`).
 """
@@ -83,6 +87,7 @@ ASKED = (
     "sworn",
     "answer",
     "reason",
+    "fixing_name",
 )
 """The answers of one round of questions, forgotten when a round starts again."""
 
@@ -92,6 +97,7 @@ ASKED = (
 
 async def redeem(ctx: Context, code: str) -> Outcome | None:
     """A participant's code: bind it to this chat identity (first use) and open the flow."""
+    held = await invitations.held_by(ctx.session, chat_of(ctx)) if ctx.actor else []
     found = await invitations.redeem(
         ctx.session, code, chat=chat_of(ctx), author=author_of(ctx), now=ctx.now
     )
@@ -100,38 +106,48 @@ async def redeem(ctx: Context, code: str) -> Outcome | None:
     if isinstance(found, str):
         ctx.send(Reply(text=await refusal(ctx, found, code=code)))
         return Leave()
-    return Switch("attestation", {"invitation_id": found})
+    # Only a first visit is greeted before the bilan: one coming back hears where they stand.
+    first = found not in {invitation.id for invitation in held}
+    return Switch("attestation", {"invitation_id": found, "first_visit": first})
 
 
 # --- where a participant starts --------------------------------------------------------------
 
 
-async def route(ctx: Context, *, greet: bool) -> Outcome:
-    """Greeting, then the wait, the questions, or their answer."""
+async def route(ctx: Context, *, first: bool) -> Outcome:
+    """Only what applies: their answer to someone who gave one; before the bilan's end,
+    that there is nothing to do yet (after the greeting, on a first visit); else the
+    greeting and the questions."""
     found = await load(ctx)
     if isinstance(found, str):
         tell(ctx, found)
         return Leave()
-    if greet:
+    if await current_answer(ctx.session, found.participant.id) is not None:
+        return Next("after")
+    opens = answers_open(found.info, ctx.now)
+    if first or opens:
         inviter = await invitations.inviter_name(ctx.session, found)
         ctx.say(
             "attestation_participant.greeting", inviter=inviter, **when_words(found.info, ctx.now)
         )
-    if await current_answer(ctx.session, found.participant.id) is not None:
-        return Next("after")
-    return begin(ctx, found.info)
+    # The greeting of a first visit gives the visio already.
+    return begin(ctx, found.info, visio=not first)
 
 
-def begin(ctx: Context, info: BilanView) -> Outcome:
-    """A new round of questions (or the wait, when the bilan is not over)."""
+def begin(ctx: Context, info: BilanView, *, visio: bool = True) -> Outcome:
+    """A new round of questions; before the bilan's end, nothing asked and nothing kept open
+    (so /aide, /attestation and « bonjour » speak of no question under way)."""
     for key in ASKED:
         ctx.data.pop(key, None)
-    return Next("name") if answers_open(info, ctx.now) else Next("wait")
+    if answers_open(info, ctx.now):
+        return Next("name")
+    ctx.say("attestation_participant.wait", visio=visio, **when_words(info, ctx.now))
+    return Leave()
 
 
 async def participant_start(ctx: Context) -> Outcome | None:
     if "invitation_id" in ctx.data:
-        return await route(ctx, greet=True)
+        return await route(ctx, first=bool(ctx.data.pop("first_visit", False)))
     held = await invitations.held_by(ctx.session, chat_of(ctx))
     if not held:
         gone = await invitations.held_by(ctx.session, chat_of(ctx), cancelled=True)
@@ -139,7 +155,7 @@ async def participant_start(ctx: Context) -> Outcome | None:
         return Leave()
     if len(held) == 1:
         ctx.data["invitation_id"] = held[0].id
-        return await route(ctx, greet=True)
+        return await route(ctx, first=False)
     return None
 
 
@@ -160,7 +176,7 @@ async def pick_invitation(ctx: Context, picked: str) -> Outcome:
         ctx.data.pop("invitation_id", None)
         return Retry(ctx.render("common.forged_choice"))
     ctx.data["invitation_id"] = int(picked)
-    return await route(ctx, greet=True)
+    return await route(ctx, first=False)
 
 
 # --- the questions -------------------------------------------------------------------------
@@ -178,20 +194,14 @@ async def wait_values(ctx: Context) -> dict[str, Any]:
     found = await load(ctx)
     if isinstance(found, str):
         return {"refused": Markup(found)}
-    return {"refused": None, **when_words(found.info, ctx.now)}
+    return {"refused": None, "visio": True, **when_words(found.info, ctx.now)}
 
 
 async def after_wait(ctx: Context, _typed: str) -> Outcome:
-    """Any message before the bilan's end checks again."""
+    """A conversation stored at the former ``wait`` question (it now ends at once): read
+    as someone coming back."""
     ctx.data.pop("wait", None)
-    found = await load(ctx)
-    if isinstance(found, str):
-        tell(ctx, found)
-        return Leave()
-    if answers_open(found.info, ctx.now):
-        ctx.say("attestation_participant.started")
-        return Next("name")
-    return Retry(ctx.render("attestation_participant.still_waiting"))
+    return await route(ctx, first=False)
 
 
 async def freeze_if_needed(ctx: Context) -> Outcome | None:
@@ -218,12 +228,15 @@ async def take_sworn(ctx: Context, picked: str) -> Outcome:
     info = found.info
     if picked == "fix":
         ctx.data.pop("text", None)
+        ctx.data["fixing_name"] = True
         return Next("name")
     if ctx.data.get("text") != text_for(ctx, info):
         freeze_text(ctx, info)
         return Retry(ctx.render("attestation_participant.text_changed"))
     if not answers_open(info, ctx.now):
-        return Next("wait")
+        # Moved later while the text was shown: nothing is kept, the link still works.
+        ctx.say("attestation_participant.too_early", **when_words(info, ctx.now))
+        return Leave()
     if picked == "attest":
         ctx.data["answer"] = "attested"
         return Finish()

@@ -356,7 +356,8 @@ def invitation_reply(ctx: Context, info: BilanView, fresh: Fresh) -> Reply:
             expires=_local(info, fresh.expires_at),
             **when_words(info, ctx.now),
         ),
-        extras={"invite_code": fresh.code},
+        # Read by the participant it is forwarded to: on Telegram, their link to tap.
+        extras={"invite_code": fresh.code, "invite_link_words": "Ou touchez ce lien"},
     )
 
 

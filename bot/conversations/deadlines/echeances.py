@@ -37,6 +37,7 @@ from bot import dates
 from bot.conversations.deadlines.echeance import DEADLINE, load_deadline, titles
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Call, Flow, Leave, Next, Outcome, Retry
+from bot.conversations.kit.labels import Piece, fit
 from bot.conversations.kit.steps import Option, Pick
 from bot.deadlines.actions import complete, reopen, to_do
 from bot.deadlines.lines import Line, bundle, concerned
@@ -272,18 +273,20 @@ async def current_lines(ctx: Context, rows: list[StoredDeadline]) -> list[Line]:
 
 
 def label(ctx: Context, line: Line, formation: str | None) -> str:
+    """ "🔴 01/12 Envoyer les modes d'emploi… – bilan de fin du 08/12 · Agent de restauration –
+    Caen": what tells two lines apart (the trainee, the session, the bilan; the formation)
+    stays, the deadline's title, which many lines share, is shortened first."""
     row = line.first
     marker = MARKERS[group_of(row, ctx.now)]
     day = f"{row.effective_due:%d/%m}"
     if row.due_at is not None and row.status != "postponed":
         day += " " + dates.spell_time(row.due_at.astimezone(ctx.tz))
-    text = f"{marker} {day} {line.title}"
+    pieces = [Piece(f"{marker} {day}"), Piece(line.title, shrink=1, keep=16)]
     if line.who and not line.several:
-        # What tells it apart: the trainee, the session, the bilan.  This flow
-        # runs in private chats only (a bundle's names are in its detail).
-        text += f" – {line.who}"
+        # This flow runs in private chats only (a bundle's names are in its detail).
+        pieces.append(Piece(line.who, " – ", shrink=3, keep=14))
     if row.status == "postponed" and not line.several:
-        text += " (reportée)"
+        pieces.append(Piece("(reportée)"))
     if formation:
-        text += f" · {formation}"
-    return text if len(text) <= 90 else text[:89] + "…"
+        pieces.append(Piece(formation, " · ", shrink=2, keep=24, middle=True))
+    return fit(pieces)

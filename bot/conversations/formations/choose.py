@@ -3,11 +3,18 @@
     Bot  Quelle formation ?  [Agent de restauration (mardi 1er décembre 2026)] …
     Vous Agent de restauration
 
+The formations running on the day the dialogue is about (today, or the
+absence's date already typed) come first, then those about to start, then
+those ended: with forty formations, eight that start in January no longer
+fill the first page of an absence noted « ce matin ».
+
 Thin helpers over :mod:`bot.formations.queries` for dialogues that hold a
 ``Context``: the person behind the chat decides what they may see.
 """
 
 from __future__ import annotations
+
+from datetime import date, datetime
 
 from bot import dates
 from bot.conversations.kit.context import Context
@@ -34,8 +41,35 @@ async def load_formation(ctx: Context, formation_id: object) -> Formation | None
     return await queries.load_formation(ctx.session, member(ctx), formation_id)
 
 
+def day_of(ctx: Context) -> date:
+    """The day the dialogue is about: a date already typed (``date``, or one waiting to be
+    confirmed), otherwise today where the person is."""
+    for key in ("date", "_pending_date"):
+        typed = ctx.data.get(key)
+        if isinstance(typed, str):
+            try:
+                return datetime.fromisoformat(typed).date()
+            except ValueError:
+                continue
+    return ctx.now.astimezone(ctx.tz).date()
+
+
+def by_relevance(formations: list[Formation], day: date) -> list[Formation]:
+    """Running on ``day`` (latest start first), then to come (soonest first), then ended
+    (latest end first)."""
+    running = [f for f in formations if f.start_date <= day <= f.effective_end]
+    coming = sorted((f for f in formations if f.start_date > day), key=lambda f: f.start_date)
+    ended = sorted(
+        (f for f in formations if f.effective_end < day),
+        key=lambda f: f.effective_end,
+        reverse=True,
+    )
+    return running + coming + ended
+
+
+def formation_option(f: Formation) -> Option:
+    return Option(f"{f.title} ({dates.spell_date(f.start_date)})", str(f.id))
+
+
 async def formation_options(ctx: Context) -> list[Option]:
-    return [
-        Option(f"{f.title} ({dates.spell_date(f.start_date)})", str(f.id))
-        for f in await visible_formations(ctx)
-    ]
+    return [formation_option(f) for f in by_relevance(await visible_formations(ctx), day_of(ctx))]

@@ -53,6 +53,7 @@ from bot.conversations.formations.trainee_file import (
 )
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, leave_saying
+from bot.conversations.kit.pages import LINES, Reading
 from bot.conversations.kit.steps import Confirm, Entry, Option, Pick, PickMany
 from bot.formations import service
 from bot.formations.edit import delete_formation, proofs_unsendable
@@ -100,13 +101,33 @@ async def show_detail(ctx: Context) -> Outcome:
     formation = await this_formation(ctx)
     if formation is None:
         return Leave()
+    paged = len(formation.trainees) > LINES
     ctx.say(
         "formation.detail",
         f=formation,
         labels=LABELS,
         no_email=proofs_unsendable(formation),
         last_end=last_path_end(formation),
+        paged=paged,
     )
+    return Next("roster" if paged else "action")
+
+
+async def roster_lines(ctx: Context) -> list[str]:
+    formation = await load_formation(ctx, ctx.data.get("formation_id"))
+    if formation is None:
+        return []
+    return [
+        ctx.render("formation.trainee_line", t=t, f=formation, labels=LABELS)
+        for t in formation.trainees
+    ]
+
+
+async def roster_values(ctx: Context) -> dict[str, Any]:
+    return {"f": await load_formation(ctx, ctx.data.get("formation_id"))}
+
+
+async def back_to_menu(ctx: Context, value: object) -> Outcome:
     return Next("action")
 
 
@@ -179,6 +200,13 @@ LIST = Flow(
         ),
     ],
     branches=[
+        Reading(
+            "roster",
+            ask="formation.roster_page",
+            lines=roster_lines,
+            values=roster_values,
+            then=back_to_menu,
+        ),
         Confirm(
             "confirm_delete",
             ask="formation.confirm_delete",

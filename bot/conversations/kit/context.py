@@ -221,21 +221,7 @@ class Context:
             return None
         if answer.isdecimal():
             return self._by_number(answer, values)
-        for value in values:
-            if fold(labels.get(value, value)) == answer:
-                return value
-        if synonyms and synonyms.get(answer) in values:
-            return synonyms[answer]
-        words = answer.split()
-        matches = [v for v in values if all(w in fold(labels.get(v, v)) for w in words)]
-        if not matches and len(answer) <= MAX_FUZZY:
-            # One typo per word, as names tolerate ("presentiel", "a distnce").
-            also = {v: [s for s, target in (synonyms or {}).items() if target == v] for v in values}
-            matches = [
-                v
-                for v in values
-                if close_words(words, fold(" ".join([labels.get(v, v), *also[v]])).split())
-            ]
+        matches = matching(answer, values, labels=labels, synonyms=synonyms)
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
@@ -266,9 +252,48 @@ class Context:
         return None
 
 
-def _number(text: str) -> str | None:
-    """ "3", " 3. ", "03" → "3"; ``None`` for anything but one short number."""
+def matching(
+    typed: str,
+    values: list[str] | tuple[str, ...],
+    *,
+    labels: dict[str, str],
+    synonyms: dict[str, str] | None = None,
+) -> list[str]:
+    """The values whose label (or synonym) fits what was typed, in their order.
+
+    The whole label or a synonym names one; otherwise every word typed is
+    inside the label (« rouen » in « Cariste – Rouen », accents and case
+    aside), or else is one of its words give or take one typo.
+    """
+    answer = fold(typed)
+    if not answer:
+        return []
+    for value in values:
+        if fold(labels.get(value, value)) == answer:
+            return [value]
+    if synonyms and synonyms.get(answer) in values:
+        return [synonyms[answer]]
+    words = answer.split()
+    matches = [v for v in values if all(w in fold(labels.get(v, v)) for w in words)]
+    if not matches and len(answer) <= MAX_FUZZY:
+        # One typo per word, as names tolerate ("presentiel", "a distnce").
+        also = {v: [s for s, target in (synonyms or {}).items() if target == v] for v in values}
+        matches = [
+            v
+            for v in values
+            if close_words(words, fold(" ".join([labels.get(v, v), *also[v]])).split())
+        ]
+    return matches
+
+
+def typed_number(text: str) -> int | None:
+    """ "3", " 3. ", "03" → 3; ``None`` for anything but one short number."""
     answer = fold(text)
     if not answer.isdecimal() or len(answer) > MAX_NUMBER_DIGITS:
         return None
-    return str(int(answer))
+    return int(answer)
+
+
+def _number(text: str) -> str | None:
+    number = typed_number(text)
+    return None if number is None else str(number)

@@ -40,6 +40,7 @@ from bot.conversations.kit.flow import (
     Step,
     options_of,
 )
+from bot.conversations.kit.pages import TURNS, clamp, turn_choices, turned, typed_page
 from bot.messages import Choice, Reply
 
 if TYPE_CHECKING:
@@ -56,8 +57,6 @@ FINISHED_WORDS = frozenset({"termine", "fini", "c est tout", "j ai fini", "j ai 
 DONE_WORDS = FINISHED_WORDS | {"valider", "ok", "fin"}
 ALL_WORDS = frozenset({"tous", "toutes", "tout", "tout le monde", "tous coches", "cocher tout"})
 NONE_WORDS = frozenset({"aucun", "aucune", "personne", "rien", "aucun d eux", "decocher tout"})
-PREVIOUS_WORDS = frozenset({"precedents", "page precedente", "precedent"})
-NEXT_WORDS = frozenset({"suivants", "page suivante", "suivant"})
 
 _BUT = re.compile(r"^(?:(?:tous|toutes|tout|tout le monde)\s+)?(?:sauf|excepte|hormis|moins)\s+")
 _RANGE = re.compile(r"^(\d{1,4})\s*(?:-|–|a|au|jusqu'a)\s*(\d{1,4})$")
@@ -174,10 +173,7 @@ class PickMany(Step):
             )
             for offset, o in enumerate(options[first : first + PAGE])
         ]
-        if page > 0:
-            choices.append(ctx.choice("◀ Précédents", "_prev"))
-        if page < pages - 1:
-            choices.append(ctx.choice(f"Suivants ▶ ({page + 2}/{pages})", "_next"))
+        choices += turn_choices(ctx, page, pages)
         choices.append(ctx.choice(self.done_label, "_done"))
         text = await self.render(ctx, self.prompt)
         if pages > 1:
@@ -198,8 +194,8 @@ class PickMany(Step):
             picked = ctx.chosen([*(o.value for o in offered), "_done", "_prev", "_next"], labels={})
             if isinstance(picked, Invalid):
                 return Retry(picked.message)
-            if picked in ("_prev", "_next"):
-                return self._turn(ctx, picked == "_next", edit=True)
+            if picked in TURNS:
+                return self._turn(ctx, turned(picked, self._page(ctx), self._pages(ctx)), edit=True)
             if picked == "_done":
                 return self._done(ctx, ticked)
             assert picked is not None
@@ -216,8 +212,9 @@ class PickMany(Step):
             return Retry(ctx.render("common.pick_many_again"))
         if words in DONE_WORDS or words == _words(self.done_label):
             return self._done(ctx, ticked)
-        if words in PREVIOUS_WORDS | NEXT_WORDS:
-            return self._turn(ctx, words in NEXT_WORDS, edit=False)
+        asked = typed_page(ctx.incoming.text, self._page(ctx), self._pages(ctx))
+        if asked is not None:
+            return self._turn(ctx, asked, edit=False)
         selection = read_selection(ctx.incoming.text, offered)
         if isinstance(selection, Invalid):
             return Retry(selection.message)
@@ -232,8 +229,14 @@ class PickMany(Step):
         ctx.data[self.store] = after
         return Stay(message=self._changes(ctx, offered, ticked, after))
 
-    def _turn(self, ctx: Context, forward: bool, *, edit: bool) -> Outcome:
-        ctx.data["_page"] = int(ctx.data.get("_page", 0)) + (1 if forward else -1)
+    def _pages(self, ctx: Context) -> int:
+        return max(1, math.ceil(len(ctx.data.get("_options") or []) / PAGE))
+
+    def _page(self, ctx: Context) -> int:
+        return clamp(int(ctx.data.get("_page", 0)), self._pages(ctx))
+
+    def _turn(self, ctx: Context, page: int, *, edit: bool) -> Outcome:
+        ctx.data["_page"] = page
         return Stay(edit=edit)
 
     def _done(self, ctx: Context, ticked: list[str]) -> Outcome:

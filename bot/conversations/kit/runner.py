@@ -26,6 +26,7 @@ from bot.conversations.kit.flow import (
     Step,
     Switch,
 )
+from bot.conversations.kit.pages import LIST_KEYS
 from bot.messages import Reply
 
 if TYPE_CHECKING:
@@ -156,9 +157,8 @@ class Runner:
                             step, outcome = following, hooked
                             continue
                     ctx.data["_q"] = int(ctx.data.get("_q", 0)) + 1
-                    ctx.data.pop("_options", None)
-                    ctx.data.pop("_page", None)
-                    ctx.data.pop("_words", None)
+                    for key in LIST_KEYS:
+                        ctx.data.pop(key, None)
                     _walked(ctx, following.name)
                     ctx.send(await following.ask(ctx))
                     return flow.name, following.name

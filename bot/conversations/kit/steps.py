@@ -1,14 +1,14 @@
 """The kinds of question a flow asks: free text, one choice, several, yes/no, a date, a menu.
 
-Several choices (:class:`PickMany`) live in :mod:`bot.conversations.kit.many`
-and are imported from here like the others.  Each takes its own arguments plus the hooks every step shares (see
+One choice (:class:`Pick`) and several (:class:`PickMany`) live in
+:mod:`bot.conversations.kit.pick` and :mod:`bot.conversations.kit.many` and
+are imported from here like the others.  Each takes its own arguments plus the hooks every step shares (see
 :class:`bot.conversations.kit.flow.Step`): ``store``, ``when``,
 ``unless_known``, ``before``, ``values``, ``then`` and ``help``.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, Literal, Unpack
 from bot import dates
 from bot.answers import MAX_TEXT, YES_NO, Invalid, clean_line, fold, has_words
 from bot.conversations.kit.flow import (
-    PAGE_SIZE,
     Call,
     Leave,
     Next,
@@ -33,7 +32,8 @@ from bot.conversations.kit.flow import OptionSource as OptionSource
 from bot.conversations.kit.flow import options_of as options_of
 from bot.conversations.kit.many import FINISHED_WORDS
 from bot.conversations.kit.many import PickMany as PickMany
-from bot.messages import Choice, Reply
+from bot.conversations.kit.pick import Pick as Pick
+from bot.messages import Reply
 
 if TYPE_CHECKING:
     from bot.conversations.kit.context import Context
@@ -99,78 +99,6 @@ class Text(Step):
         if isinstance(value, Invalid):
             return Retry(value.message)
         ctx.data[self.store] = value
-        return Next()
-
-
-class Pick(Step):
-    """Choose one option: a button, its number, or (part of) its label.
-
-    The options shown are stored with the question, so "2" still means what
-    was displayed even if the data changed since, and a forged or stale
-    button is recognised.  Long lists are paged.
-    """
-
-    def __init__(
-        self,
-        name: str,
-        *,
-        ask: str,
-        options: OptionSource,
-        columns: int = 1,
-        **hooks: Unpack[Hooks],
-    ):
-        super().__init__(name, **hooks)
-        self.prompt = ask
-        self.options = options
-        self.columns = columns
-
-    async def question(self, ctx: Context) -> Reply:
-        options = await options_of(self.options, ctx)
-        ctx.data["_options"] = [[o.label, o.value] for o in options]
-        words = {fold(w): o.value for o in options for w in o.words}
-        if words:
-            ctx.data["_words"] = words
-        page = int(ctx.data.get("_page", 0))
-        return Reply(
-            text=await self.render(ctx, self.prompt),
-            choices=self._page_choices(ctx, options, page),
-            columns=self.columns,
-        )
-
-    def _page_choices(self, ctx: Context, options: list[Option], page: int) -> tuple[Choice, ...]:
-        if len(options) <= PAGE_SIZE + 1:
-            return tuple(ctx.choice(o.label, o.value) for o in options)
-        pages = math.ceil(len(options) / PAGE_SIZE)
-        page = max(0, min(page, pages - 1))
-        shown = options[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-        nav: list[Choice] = []
-        if page > 0:
-            nav.append(ctx.choice("◀ Précédents", "_prev"))
-        if page < pages - 1:
-            nav.append(ctx.choice(f"Suivants ▶ ({page + 2}/{pages})", "_next"))
-        return tuple(ctx.choice(o.label, o.value) for o in shown) + tuple(nav)
-
-    async def answer(self, ctx: Context) -> Outcome:
-        offered = [Option(label, value) for label, value in ctx.data.get("_options", [])]
-        page = int(ctx.data.get("_page", 0))
-        labels = {o.value: o.label for o in offered} | {"_prev": "precedents", "_next": "suivants"}
-        values = [o.value for o in offered]
-        if len(offered) > PAGE_SIZE + 1:
-            pages = math.ceil(len(offered) / PAGE_SIZE)
-            page = max(0, min(page, pages - 1))
-            values += (["_prev"] if page > 0 else []) + (["_next"] if page < pages - 1 else [])
-        synonyms = dict(ctx.data.get("_words") or {})
-        picked = ctx.chosen(values, labels=labels, synonyms=synonyms)
-        if picked is None:
-            return Retry(ctx.render("common.pick_again"))
-        if isinstance(picked, Invalid):
-            return Retry(picked.message)
-        if picked in ("_prev", "_next"):
-            ctx.data["_page"] = page + (1 if picked == "_next" else -1)
-            return Stay(edit=ctx.incoming.choice is not None)
-        ctx.data[self.store] = picked
-        ctx.data.pop("_page", None)
-        ctx.data.pop("_words", None)
         return Next()
 
 

@@ -42,7 +42,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from bot import texts
+from bot import invitations, texts
 from bot.answers import Invalid, matrix_id
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome, Switch
@@ -82,6 +82,14 @@ async def parse_person_name(ctx: Context, text: str) -> str | Invalid:
     return names.person_name(text, example="Claire Martin")
 
 
+async def guided(ctx: Context) -> bool:
+    """A bilan's participant is told where they stand (their feature's guide)."""
+    for guide in ctx.features.guides:
+        if await guide(ctx):
+            return True
+    return False
+
+
 def address(ctx: Context) -> ChatAddress:
     incoming = ctx.incoming
     return ChatAddress(incoming.platform.value, incoming.user, incoming.chat)
@@ -91,7 +99,8 @@ def address(ctx: Context) -> ChatAddress:
 
 
 async def start(ctx: Context) -> Outcome | None:
-    code = ctx.incoming.argument
+    # « /start CODE. » or « /start « CODE » »: the code without what a copy-paste added.
+    code = invitations.pasted(ctx.incoming.argument)
     if code:
         for handler in ctx.features.start_codes:
             outcome = await handler(ctx, code)
@@ -105,7 +114,8 @@ async def start(ctx: Context) -> Outcome | None:
         return Leave()
     if ctx.actor is not None:
         # A participant invited to a bilan: they came with a link once already.
-        ctx.say("onboarding.participant_back")
+        if not await guided(ctx):
+            ctx.say("onboarding.participant_back")
         return Leave()
     if await has_organisation(ctx.session):
         ctx.say("common.stranger")

@@ -23,7 +23,7 @@ from nio import RoomCreateResponse, RoomPreset
 from sqlalchemy import func, select
 
 from bot.answers import MATRIX_ID
-from bot.engine import log_failure
+from bot.failures import log_failure
 from bot.invitations import looks_like_code
 from bot.messages import Reply
 from bot.outbox import payload_to_reply, reply_to_payload

@@ -44,7 +44,8 @@ from nio.crypto import decrypt_attachment
 from bot import texts
 from bot.answers import matrix_id
 from bot.config import Settings
-from bot.engine import Engine, account, log_failure
+from bot.engine import Engine, account
+from bot.failures import log_failure
 from bot.messages import Attachment, Incoming, Platform, Reply
 from bot.outbox import PermanentFailure, reply_to_payload
 from bot.progress import TYPING_EVERY, while_slow

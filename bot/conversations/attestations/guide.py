@@ -1,0 +1,68 @@
+"""What a bilan's participant reads when they write outside any conversation.
+
+The bot knows them (they opened their link once) but they are no member of
+any organisation: « bonjour », ``/aide`` or ``/start`` alone would otherwise
+get the stranger's answer, which asks for a code they already used.  They
+are told where they stand, in one message, and the command that acts on it:
+
+    Vous  bonjour                                 (before the bilan's end)
+    Bot   Rien à faire pour l'instant : revenez après le bilan, à partir du
+          mercredi 9 décembre 2026 à 16 h 00, et envoyez /attestation. …
+    Vous  bonjour                                 (after it, not answered)
+    Bot   Pour confirmer votre participation au bilan de fin de formation du
+          mercredi 9 décembre 2026, envoyez /attestation.
+    Vous  bonjour                                 (answered)
+    Bot   Vous avez déjà répondu, le … Pour recevoir à nouveau votre attestation
+          ou corriger votre réponse, envoyez /attestation.
+
+A link expired, replaced (naming whom to ask for the new one, as
+:mod:`~bot.conversations.attestations.held` does) or of a cancelled bilan
+gets the message that says so.  A known person who never redeemed a
+participant's code (a former member) is left to the engine's own answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import dates
+from bot.attestations import invitations
+from bot.attestations.service import current_answer, names_other_dates, when_words
+from bot.conversations.attestations.held import refusal, tell
+from bot.conversations.attestations.who import chat_of
+from bot.conversations.kit.context import Context
+
+
+async def where_they_stand(ctx: Context) -> bool:
+    """Tell a bilan's participant where they stand; ``False`` for someone who is not one."""
+    chat = chat_of(ctx)
+    held = await invitations.held_by(ctx.session, chat)
+    if not held:
+        if await invitations.held_by(ctx.session, chat, cancelled=True):
+            ctx.say("attestation_participant.bilan_cancelled")
+            return True
+        redeemed = await invitations.last_redeemed(ctx.session, chat)
+        if redeemed is not None:
+            tell(ctx, await refusal(ctx, "code_revoked", invitation_id=redeemed))
+            return True
+        return False
+    if len(held) > 1:
+        ctx.say("attestation_participant.guide", several=True)
+        return True
+    found = await invitations.open_invitation(ctx.session, held[0].id, chat=chat, now=ctx.now)
+    if isinstance(found, str):
+        tell(ctx, await refusal(ctx, found, invitation_id=held[0].id))
+        return True
+    info = found.info
+    answer = await current_answer(ctx.session, found.participant.id)
+    words: dict[str, Any] = {"several": False, "answered": False, "outdated": False}
+    if answer is not None:
+        words |= {
+            "answered": True,
+            "when": dates.spell_datetime(answer.answered_at.astimezone(info.tz)),
+            "attested": answer.answer == "attested",
+            "pdf": answer.pdf is not None,
+            "outdated": names_other_dates(answer, info),
+        }
+    ctx.say("attestation_participant.guide", visio=True, **when_words(info, ctx.now), **words)
+    return True

@@ -1,0 +1,188 @@
+"""One choice among options: paged, a number kept on every page, narrowed by what is typed.
+
+The kind of question most dialogues ask (a formation, a trainee, a
+half-day); :class:`~bot.conversations.kit.steps.Menu` asks through it too.
+Imported from :mod:`bot.conversations.kit.steps` like every other step.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Unpack
+
+from bot.answers import MAX_TEXT, Invalid, fold
+from bot.conversations.kit.context import matching, typed_number
+from bot.conversations.kit.flow import (
+    PAGE_SIZE,
+    Hooks,
+    Next,
+    Option,
+    OptionSource,
+    Outcome,
+    Retry,
+    Stay,
+    Step,
+    options_of,
+)
+from bot.conversations.kit.pages import LIST_KEYS, TURNS, clamp, turn_choices, turned, typed_page
+from bot.messages import Choice, Reply, shorten
+
+if TYPE_CHECKING:
+    from bot.conversations.kit.context import Context
+
+
+class Pick(Step):
+    """Choose one option: a button, its number, or (part of) its label.
+
+    The options shown are stored with the question, so "2" still means what
+    was displayed even if the data changed since, and a forged or stale
+    button is recognised.  Long lists are paged (:mod:`.pages`: an option
+    keeps its number on every page).  Part of a label typed (« cariste »,
+    « rouen ») that fits several options shows those only, numbered afresh,
+    with « Toute la liste » to come back; one that fits one takes it.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        ask: str,
+        options: OptionSource,
+        columns: int = 1,
+        **hooks: Unpack[Hooks],
+    ):
+        super().__init__(name, **hooks)
+        self.prompt = ask
+        self.options = options
+        self.columns = columns
+
+    async def question(self, ctx: Context) -> Reply:
+        options = await options_of(self.options, ctx)
+        ctx.data["_options"] = [[o.label, o.value] for o in options]
+        words = {fold(w): o.value for o in options for w in o.words}
+        if words:
+            ctx.data["_words"] = words
+        shown = visible(ctx, options)
+        text = await self.render(ctx, self.prompt)
+        if len(shown) < len(options):
+            narrowed = ctx.render(
+                "common.narrowed",
+                answer=ctx.data.get("_sought", ""),
+                count=len(shown),
+                total=len(options),
+            )
+            text = f"{text}\n{narrowed}"
+        page = int(ctx.data.get("_page", 0))
+        return Reply(
+            text=text,
+            choices=self._page_choices(ctx, shown, page, narrowed=len(shown) < len(options)),
+            columns=self.columns,
+        )
+
+    def _page_choices(
+        self, ctx: Context, options: list[Option], page: int, *, narrowed: bool
+    ) -> tuple[Choice, ...]:
+        whole = (ctx.choice("Toute la liste", WHOLE, numbered=False),) if narrowed else ()
+        if len(options) <= PAGE_SIZE + 1:
+            return tuple(ctx.choice(shorten(o.label), o.value) for o in options) + whole
+        pages = math.ceil(len(options) / PAGE_SIZE)
+        page = clamp(page, pages)
+        first = page * PAGE_SIZE
+        shown = tuple(
+            Choice(shorten(o.label), f"{ctx.question_id}|{o.value}", number=first + offset + 1)
+            for offset, o in enumerate(options[first : first + PAGE_SIZE])
+        )
+        return shown + tuple(turn_choices(ctx, page, pages)) + whole
+
+    async def answer(self, ctx: Context) -> Outcome:
+        offered = [Option(label, value) for label, value in ctx.data.get("_options", [])]
+        shown = visible(ctx, offered)
+        pages = math.ceil(len(shown) / PAGE_SIZE) if len(shown) > PAGE_SIZE + 1 else 1
+        page = clamp(int(ctx.data.get("_page", 0)), pages)
+        if ctx.incoming.choice is not None:
+            labels = {o.value: o.label for o in offered}
+            values = [*(o.value for o in offered), *TURNS, WHOLE]
+            picked = ctx.chosen(values, labels=labels)
+            if isinstance(picked, Invalid):
+                return Retry(picked.message)
+            assert picked is not None
+            return self._picked(ctx, picked, page, pages, edit=True)
+        typed = ctx.incoming.text
+        if not fold(typed):
+            return Retry(ctx.render("common.pick_again"))
+        asked = typed_page(typed, page, pages) if pages > 1 else None
+        if asked is not None:
+            ctx.data["_page"] = asked
+            return Stay()
+        if fold(typed) in WHOLE_WORDS and len(shown) < len(offered):
+            return self._picked(ctx, WHOLE, page, pages, edit=False)
+        if fold(typed).isdecimal():
+            number = typed_number(typed) or 0
+            if not shown:
+                return Retry(ctx.render("common.pick_again"))
+            if not 1 <= number <= len(shown):
+                said = fold(typed)[:12]
+                return Retry(ctx.render("common.no_such_number", number=said, count=len(shown)))
+            if pages > 1 and (number - 1) // PAGE_SIZE != page:
+                # Not on this page: shown with its page first, never taken unseen.
+                ctx.data["_page"] = (number - 1) // PAGE_SIZE
+                said = ctx.render(
+                    "common.number_elsewhere", number=number, page=ctx.data["_page"] + 1
+                )
+                return Stay(message=said)
+            return self._picked(ctx, shown[number - 1].value, page, pages, edit=False)
+        synonyms = dict(ctx.data.get("_words") or {})
+        found = _fitting(typed, shown, synonyms)
+        if not found and len(shown) < len(offered):
+            found = _fitting(typed, offered, synonyms)
+        return self.narrow(ctx, found, typed, shown)
+
+    def narrow(self, ctx: Context, found: list[str], typed: str, shown: list[Option]) -> Outcome:
+        """What part of a label typed does: the one option it fits taken, several shown alone."""
+        if len(found) == 1:
+            return self._picked(ctx, found[0], 0, 1, edit=False)
+        if not found:
+            return Retry(ctx.render("common.pick_none", answer=typed.strip()[:60]))
+        if set(found) >= {o.value for o in shown}:
+            return Retry(ctx.render("common.ambiguous", answer=typed.strip()[:60]))
+        ctx.data.update(_only=found, _sought=" ".join(typed.split())[:60], _page=0)
+        return Stay()
+
+    def _picked(self, ctx: Context, picked: str, page: int, pages: int, *, edit: bool) -> Outcome:
+        if picked in TURNS:
+            ctx.data["_page"] = turned(picked, page, pages)
+            return Stay(edit=edit)
+        if picked == WHOLE:
+            for key in ("_only", "_sought", "_page"):
+                ctx.data.pop(key, None)
+            return Stay(edit=edit)
+        ctx.data[self.store] = picked
+        for key in LIST_KEYS:
+            if key != "_options":
+                ctx.data.pop(key, None)
+        return Next()
+
+
+WHOLE = "_whole"
+"""The value of « Toute la liste », after a typed word narrowed a list."""
+WHOLE_WORDS = frozenset({"toute la liste", "liste complete", "toute liste"})
+
+
+def visible(ctx: Context, options: list[Option]) -> list[Option]:
+    """The options a typed word narrowed the list to (all when none, or none of them is left)."""
+    only = ctx.data.get("_only")
+    if not only:
+        return options
+    kept = [o for o in options if o.value in set(only)]
+    if not kept:
+        for key in ("_only", "_sought"):
+            ctx.data.pop(key, None)
+        return options
+    return kept
+
+
+def _fitting(typed: str, options: list[Option], synonyms: dict[str, str]) -> list[str]:
+    if len(typed) > MAX_TEXT:
+        return []
+    labels = {o.value: o.label for o in options}
+    return matching(typed, [o.value for o in options], labels=labels, synonyms=synonyms)

@@ -1,0 +1,151 @@
+"""A bilan's participant writing outside any conversation hears where they stand.
+
+Outside test (items 7 and 8): a partner who had used his link, then typed
+/annuler and « bonjour », read the stranger's « il faut une invitation … envoyez
+/start suivi du code reçu »; before the bilan, /aide spoke of « la dernière
+question » and /attestation of input « pas gardé », though nothing was asked.
+The demo's bilan is Thursday 26 November 2026, 14 h 00 to 16 h 00 in Paris.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from bot.attestations import invitations
+from bot.attestations.service import Author
+from bot.bilans.view import view_of
+from bot.storage.bilans import Bilan
+from bot.storage.db import Database
+from tests.auxil.attestations import BILAN_END, codes, schedule_bilan
+from tests.auxil.dialogue import Clock
+from tests.auxil.dialogue import Person as Talker
+from tests.auxil.hostile import FOR_CHOICES, survives_outside
+
+STRANGER = "il faut une invitation de votre organisme de formation"
+TO_CONFIRM = (
+    "Pour confirmer votre participation au bilan de fin de formation du "
+    "jeudi 26 novembre 2026, envoyez /attestation."
+)
+NOTHING_YET = (
+    "Rien à faire pour l'instant : revenez après le bilan, à partir du "
+    "jeudi 26 novembre 2026 à 16 h 00, et envoyez /attestation."
+)
+
+
+async def invited(trainer: Talker) -> tuple[int, dict[str, str]]:
+    bilan_id = await schedule_bilan(trainer)
+    return bilan_id, codes(trainer.replies)
+
+
+async def test_after_the_bilan_a_known_participant_is_pointed_to_attestation(
+    trainer: Talker, person: Callable[..., Talker], clock: Clock
+) -> None:
+    _, code = await invited(trainer)
+    clock.now = BILAN_END + timedelta(hours=1)
+    lea = person("lea")
+    await lea.says(f"/start {code['Léa Martin']}")
+    await lea.says("/annuler")
+    for typed in ("bonjour", "/aide", "aide", "/start", "je comprends pas"):
+        await lea.says(typed)
+        assert lea.last == TO_CONFIRM, typed
+    assert STRANGER not in lea.all_text and "Je ne vous connais pas" not in lea.all_text
+    await lea.says("/attestation")
+    assert "nom complet" in lea.last
+
+
+async def test_before_the_bilan_one_short_answer_and_no_question_under_way(
+    trainer: Talker, person: Callable[..., Talker], db: Database
+) -> None:
+    _, code = await invited(trainer)
+    hugo = person("hugo")
+    await hugo.says(f"/start {code['Hugo Moreau']}")
+    assert "Bonjour ! Je suis formabot" in hugo.all_text  # the first visit is greeted
+    assert hugo.last.startswith(NOTHING_YET)
+    for typed in ("/aide", "/attestation", "bonjour", "?", "je comprends pas"):
+        await hugo.says(typed)
+        said = hugo.all_text
+        assert said.startswith(NOTHING_YET), typed
+        assert "Pour rejoindre la visio : https://visio.example.org/bilan" in said
+        assert said.count("jeudi 26 novembre 2026") == 1, typed  # the date once
+        for never in ("dernière question", "pas gardé", "Je reprends", "Bonjour !", STRANGER):
+            assert never not in said, (typed, never)
+    await survives_outside(db, hugo, FOR_CHOICES)
+
+
+async def test_someone_who_answered_is_told_so_and_what_they_can_still_do(
+    trainer: Talker, person: Callable[..., Talker], clock: Clock
+) -> None:
+    _, code = await invited(trainer)
+    clock.now = BILAN_END + timedelta(hours=1)
+    lea, hugo = person("lea"), person("hugo")
+    await lea.says(f"/start {code['Léa Martin']}")
+    await lea.says("Léa Martin")
+    await lea.presses("Délégué")
+    await lea.presses("Je l'atteste")
+    await hugo.says(f"/start {code['Hugo Moreau']}")
+    await hugo.says("Hugo Moreau")
+    await hugo.presses("Délégué")
+    await hugo.presses("Je n'ai pas participé")
+    await hugo.presses("Passer")
+
+    await lea.says("bonjour")
+    assert lea.last.startswith("Vous avez déjà répondu, le jeudi 26 novembre 2026 à 17 h 00")
+    assert "vous avez attesté sur l'honneur votre participation" in lea.last
+    assert lea.last.endswith(
+        "Pour recevoir à nouveau votre attestation ou corriger votre réponse, envoyez /attestation."
+    )
+    await hugo.says("/aide")
+    assert "vous avez déclaré ne pas avoir participé" in hugo.last
+    assert hugo.last.endswith("Pour corriger votre réponse, envoyez /attestation.")
+
+
+async def test_a_bilan_moved_after_the_answer_asks_to_confirm_again(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    bilan_id, code = await invited(trainer)
+    clock.now = BILAN_END + timedelta(hours=1)
+    lea = person("lea")
+    await lea.says(f"/start {code['Léa Martin']}")
+    await lea.says("Léa Martin")
+    await lea.presses("Délégué")
+    await lea.presses("Je l'atteste")
+    async with db.sessions() as session, session.begin():
+        bilan = await session.get(Bilan, bilan_id)
+        assert bilan is not None
+        bilan.starts_at -= timedelta(days=1)  # it was held on Wednesday, in fact
+        bilan.ends_at -= timedelta(days=1)
+    await lea.says("bonjour")
+    assert "a été déplacé au mercredi 25 novembre 2026 depuis votre réponse" in lea.last
+    assert lea.last.endswith("envoyez /attestation, puis « Corriger ma réponse ».")
+
+
+async def test_a_link_expired_or_replaced_says_so(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    bilan_id, code = await invited(trainer)
+    lea, hugo = person("lea"), person("hugo")
+    await lea.says(f"/start {code['Léa Martin']}")
+    await hugo.says(f"/start {code['Hugo Moreau']}")
+    async with db.sessions() as session, session.begin():
+        info = await view_of(session, bilan_id)
+        assert info is not None
+        (participant,) = [p for p in info.bilan.participants if p.name == "Hugo Moreau"]
+        await invitations.reissue(session, info, participant.id, author=Author(), now=clock.now)
+    await hugo.says("bonjour")
+    # He had opened it: he is told whom to ask, by name (no masculine « formateur »).
+    assert hugo.last == "Ce lien a été remplacé par un nouveau : demandez-le à Camille Durand."
+    clock.now = BILAN_END + timedelta(days=31)  # valid 30 days after the bilan
+    await lea.says("bonjour")
+    assert lea.last.startswith("Ce lien a expiré.")
+
+
+async def test_a_stranger_and_a_member_keep_their_own_answers(
+    trainer: Talker, person: Callable[..., Talker]
+) -> None:
+    await invited(trainer)
+    stranger = person("inconnu")
+    await stranger.says("bonjour")
+    assert STRANGER in stranger.last
+    await trainer.says("bonjour")
+    assert "Tapez /aide pour voir les commandes" in trainer.last

@@ -1,0 +1,39 @@
+"""One-time codes as typed: what a copy-paste adds is dropped, and only a code's exact
+shape is read as one when it comes alone (outside test, item 15)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import invitations
+
+
+def test_what_a_copy_paste_adds_around_a_code_is_dropped() -> None:
+    code = invitations.new_code()
+    for typed in (code, f" {code}.", f"« {code} »", f"“{code}”", f"'{code}' !", f"({code});"):
+        assert invitations.pasted(typed) == code, typed
+    # The code's own characters stay, at either end: stripping never makes another code.
+    assert invitations.pasted("-91SFab_") == "-91SFab_"
+    assert invitations.pasted("« . »") == ""
+
+
+def test_every_code_the_bot_issues_is_recognised_alone() -> None:
+    assert all(invitations.looks_issued(invitations.new_code()) for _ in range(2000))
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "bonjour",
+        "anticonstitutionnellem",  # 22 letters, one case: a word
+        "ANTICONSTITUTIONNELLEM",
+        "1234567890123456789012",  # digits only
+        "X1re0iN6fds4A0J8TrGxx",  # 21 characters
+        "X1re0iN6fds4A0J8TrGxxgg",  # 23
+        "X1re0iN6fds4A0J8 TrGxxg",
+        "X1re0iN6fds4A0J8TrGxx!",
+        "",
+    ],
+)
+def test_nothing_else_is_read_as_a_code(typed: str) -> None:
+    assert not invitations.looks_issued(typed)

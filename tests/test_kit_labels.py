@@ -1,0 +1,64 @@
+"""A label too long is shortened where lines repeat each other, never where they differ.
+
+An outside tester's /echeances, with forty formations, showed « 🔴 01/12 Envoyer
+les modes d'emploi du bilan à distance – bilan de fin du 08/12 · Agent de… »
+twice: once for Caen, once for Rouen, cut before what told them apart.
+"""
+
+from __future__ import annotations
+
+from bot.conversations.kit.labels import Piece, fit
+from bot.messages import MAX_LABEL, shorten
+
+GUIDES = "Envoyer les modes d'emploi du bilan à distance"
+
+
+def deadline(formation: str, title: str = GUIDES, who: str = "bilan de fin du 08/12") -> str:
+    return fit(
+        [
+            Piece("🔴 01/12"),
+            Piece(title, shrink=1, keep=16),
+            Piece(who, " – ", shrink=3, keep=14),
+            Piece(formation, " · ", shrink=2, keep=24, middle=True),
+        ]
+    )
+
+
+def test_what_tells_two_lines_apart_survives() -> None:
+    caen, rouen = (
+        deadline("Agent de restauration – Caen"),
+        deadline("Agent de restauration – Rouen"),
+    )
+    assert caen != rouen
+    assert caen.endswith("– bilan de fin du 08/12 · Agent de restauration – Caen")
+    assert rouen.endswith("– bilan de fin du 08/12 · Agent de restauration – Rouen")
+    assert caen.startswith("🔴 01/12 Envoyer les modes d'emploi…")
+    assert len(caen) <= MAX_LABEL and len(rouen) <= MAX_LABEL
+
+
+def test_a_label_that_fits_reads_as_before() -> None:
+    assert deadline("Cariste", "Envoyer le bilan", "bilan de fin du 08/12") == (
+        "🔴 01/12 Envoyer le bilan – bilan de fin du 08/12 · Cariste"
+    )
+
+
+def test_a_long_formation_name_keeps_both_ends() -> None:
+    label = deadline("Assistant de vie aux familles – Cherbourg-en-Cotentin")
+    assert len(label) <= MAX_LABEL
+    assert label.endswith("Cotentin") and "· Assistant de" in label and "…" in label
+    assert "bilan de fin du 08/12" in label  # the bilan's date outlives the formation's middle
+
+
+def test_pieces_longer_than_everything_still_fit() -> None:
+    huge = "x" * 10_000
+    label = fit([Piece(huge), Piece(huge, shrink=1), Piece("", " · ", shrink=2)])
+    assert len(label) <= MAX_LABEL and "…" in label
+    assert fit([]) == ""
+    assert fit([Piece("")]) == ""
+
+
+def test_shorten() -> None:
+    assert shorten("court") == "court"
+    assert shorten("a" * 100) == "a" * (MAX_LABEL - 1) + "…"
+    assert shorten("Agent de restauration – Caen", 16, middle=True) == "Agent de… – Caen"
+    assert len(shorten("é" * 300, 64, middle=True)) == 64

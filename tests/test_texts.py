@@ -1,0 +1,43 @@
+"""The wording helpers every template shares."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import texts
+
+
+@pytest.mark.parametrize(
+    ("typed", "greeted"),
+    [
+        ("Mme Sophie Leroy", "Madame"),
+        ("Madame Leroy", "Madame"),
+        ("mme. Leroy", "Madame"),
+        ("M. Paul Girard", "Monsieur"),
+        ("Monsieur Le Goff", "Monsieur"),
+        ("Mr Paul Girard", "Monsieur"),
+        ("Sophie Leroy", "Sophie Leroy"),
+        ("Marie Mme", "Marie Mme"),  # a civility is only ever first
+        ("Mathieu Roux", "Mathieu Roux"),  # "M" opening a first name is no "M."
+        ("Mme", "Mme"),  # nothing after it: left as typed
+    ],
+)
+def test_a_letter_greets_by_the_civility_alone(typed: str, greeted: str) -> None:
+    assert texts.salutation(typed) == greeted
+
+
+def test_the_draft_to_the_charge_de_mission_greets_madame() -> None:
+    rendered = (
+        texts.environment()
+        .from_string("Bonjour {{ cm|salutation }},")
+        .render(cm="Mme Sophie Leroy")
+    )
+    assert rendered == "Bonjour Madame,"
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [("Karim Benali", "de Karim Benali"), ("Inès Garnier", "d'Inès Garnier"), ("Hugo", "d'Hugo")],
+)
+def test_of_elides_before_a_vowel_or_a_mute_h(name: str, said: str) -> None:
+    assert texts.of(name) == said

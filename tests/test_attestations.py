@@ -255,6 +255,7 @@ async def test_a_correction_adds_a_version_and_keeps_the_first(
     lea = person("lea")
     await lea.says(f"/start {invited['Léa Martin']}")
     await lea.says("Lea Martinez")
+    await lea.presses("Garder")
     await lea.presses("Délégué")
     await lea.presses("Je l'atteste")
     # She notices the typo later and comes back with the same link.
@@ -291,8 +292,21 @@ async def test_a_name_mismatch_is_accepted_and_flagged_to_the_trainer(
     hugo = person("hugo")
     await hugo.says(f"/start {invited['Hugo Moreau']}")
     await hugo.says("Hugues Morel")
+    assert hugo.last == (
+        "Votre invitation est au nom de Hugo Moreau, et vous avez écrit "
+        "« Hugues Morel ». Vous êtes bien Hugo Moreau ?"
+    )
+    assert hugo.buttons == [
+        "Oui, je suis Hugo Moreau",
+        "Garder « Hugues Morel »",
+        "Corriger mon nom",
+    ]
+    await hugo.presses("Garder")
+    assert "l'attestation portera le nom « Hugues Morel »" in hugo.all_text
     await hugo.presses("Partenaire")
-    assert "Quelle structure" in hugo.last
+    assert "Quelle structure" in hugo.last  # none entered for a delegate: asked blank
+    await hugo.says("Je suis arrivé en retard")
+    assert "Je n'ai pas compris" in hugo.last and "Quelle structure" in hugo.last
     await hugo.says("Mission locale de Caen")
     assert "représentant Mission locale de Caen, partenaire" in hugo.last
     await hugo.presses("Je l'atteste")
@@ -304,8 +318,10 @@ async def test_a_name_mismatch_is_accepted_and_flagged_to_the_trainer(
             select(OutboxMessage).where(OutboxMessage.key == f"attestation:answer:{answer.id}")
         )
         assert notice is not None and "Nom tapé : « Hugues Morel »" in notice.payload["text"]
+        assert "ne compte pas tant que vous ne l'avez pas examinée" in notice.payload["text"]
     await trainer.says("/attestations")
-    assert "nom tapé : « Hugues Morel »" in trainer.last
+    assert "nom tapé : « Hugues Morel », différent de celui de l'invitation" in trainer.last
+    assert "réponse du" in trainer.last and "à examiner, elle ne compte pas encore" in trainer.last
 
 
 async def test_relancer_gives_the_same_links_and_reminds_those_who_talk_to_the_bot(
@@ -367,7 +383,11 @@ async def test_a_new_link_only_when_asked_and_the_old_one_says_it_was_replaced(
     assert set(renewed) == {"Hugo Moreau"} and renewed["Hugo Moreau"] != first["Hugo Moreau"]
     hugo = person("hugo")
     await hugo.says(f"/start {first['Hugo Moreau']}")
-    assert hugo.last == "Ce lien a été remplacé : demandez le nouveau à votre formateur."
+    # Whoever holds the old link, never opened, learns no name.
+    assert hugo.last == (
+        "Ce lien a été remplacé par un nouveau : "
+        "demandez-le à la personne qui vous a transmis celui-ci."
+    )
     await hugo.says(f"/start {renewed['Hugo Moreau']}")
     assert "Le bilan a lieu le" in hugo.all_text
     async with db.sessions() as session:

@@ -133,7 +133,8 @@ async def test_a_link_expired_or_replaced_says_so(
         (participant,) = [p for p in info.bilan.participants if p.name == "Hugo Moreau"]
         await invitations.reissue(session, info, participant.id, author=Author(), now=clock.now)
     await hugo.says("bonjour")
-    assert hugo.last == "Ce lien a été remplacé : demandez le nouveau à votre formateur."
+    # He had opened it: he is told whom to ask, by name (no masculine « formateur »).
+    assert hugo.last == "Ce lien a été remplacé par un nouveau : demandez-le à Camille Durand."
     clock.now = BILAN_END + timedelta(days=31)  # valid 30 days after the bilan
     await lea.says("bonjour")
     assert lea.last.startswith("Ce lien a expiré.")

@@ -22,10 +22,14 @@ from tests.auxil.hostile import (
     FOR_TEXT,
     MARKUP,
     ONLY_EMOJI,
+    Bad,
     step_of,
     survives,
     survives_outside,
 )
+
+NOVICE = Bad("a novice's question", "je comprends pas, c quoi ce truc ?")
+SENTENCE = Bad("a sentence", "Je suis arrivé en retard")
 
 
 async def saved(db: Database) -> tuple[int, int]:
@@ -55,13 +59,16 @@ async def test_every_step_of_the_participant_conversation(
     assert "envoyez /attestation" in lea.last and await step_of(db, lea) == (None, None)
     await lea.says("/attestation")
     assert await step_of(db, lea) == ("attestation", "name")
-    await survives(db, lea, FOR_NAMES)
-    await lea.says("Léa Martin")
+    await survives(db, lea, (*FOR_NAMES, NOVICE))
+    await lea.says("Léa Martine")  # not the invited name: confirmed first
+    assert await step_of(db, lea) == ("attestation", "check_name")
+    await survives(db, lea, (*FOR_CHOICES, NOVICE))
+    await lea.presses("Oui, je suis Léa Martin")
     assert await step_of(db, lea) == ("attestation", "role")
     await survives(db, lea, FOR_CHOICES)
     await lea.presses("Partenaire")
     assert await step_of(db, lea) == ("attestation", "structure")
-    await survives(db, lea, FOR_NAMES)
+    await survives(db, lea, (*FOR_NAMES, SENTENCE))
     await lea.says("Mission locale")
     assert await step_of(db, lea) == ("attestation", "text")
     await survives(db, lea, FOR_CHOICES)
@@ -83,6 +90,24 @@ async def test_every_step_of_the_participant_conversation(
     assert await step_of(db, lea) == ("attestation", "which")
     await survives(db, lea, FOR_CHOICES)
     assert await saved(db) == (1, 0)
+
+
+async def test_the_partner_s_structure_proposed_survives_bad_input(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """``trainer`` loads the demo, whose formation the bilan is in."""
+    bilan_id = await add_bilan(
+        db, start=clock.now, participants=(("partner", "Jean Dupuis", "Mission locale de Caen"),)
+    )
+    jean = person("jean")
+    await jean.says(f"/start {await issue_code(db, bilan_id, 'Jean Dupuis', at=clock.now)}")
+    clock.advance(hours=3)
+    await jean.says("/attestation")
+    await jean.says("Jean Dupuis")
+    await jean.says("oui")
+    assert await step_of(db, jean) == ("attestation", "structure_known")
+    await survives(db, jean, (*FOR_NAMES, SENTENCE, Bad("no", "non")))
+    assert await saved(db) == (0, 0)
 
 
 async def test_every_step_of_the_trainer_conversation(

@@ -195,6 +195,7 @@ async def test_correcting_the_name_asks_the_name_only(
     lea = person("lea")
     await lea.says(f"/start {invited['Léa Martin']}")
     await lea.says("Lea Matin")
+    await lea.presses("Garder")  # another name than the invited one is confirmed first
     await lea.presses("Partenaire")
     await lea.says("Mission locale de Caen")
     await lea.presses("Corriger mon nom")

@@ -236,10 +236,9 @@ async def test_the_trainer_of_another_organisation_sees_nothing(
     assert bruno.last == forged and "n'est pas (ou plus) proposé" in forged
     await bruno.says("Agent de restauration")
     assert "Je n'ai pas reconnu ce choix" in bruno.last
-    # What was typed is said back (« ne correspond à « Agent de restauration » »); nothing more.
-    typed_back = "« Agent de restauration »"
-    assert typed_back in bruno.all_text
-    reveals_nothing(bruno.all_text.replace("Zoé", "").replace(typed_back, ""))
+    # The refusal says back what was typed, and nothing else of the other organisation.
+    assert "ne correspond à « Agent de restauration »" in bruno.last
+    reveals_nothing(bruno.all_text.replace("« Agent de restauration »", "").replace("Zoé", ""))
 
 
 async def test_evidence_rows_never_change(
@@ -270,19 +269,26 @@ async def test_hostile_names_are_harmless_in_chat_and_pdf(
 ) -> None:
     await schedule_bilan(trainer)
     invited = codes(trainer.replies)
-    # A trainer-entered name with invisible characters (typed elsewhere, pasted).
+    # Trainer-entered names with markup and invisible characters (typed elsewhere, pasted).
     async with db.sessions() as session, session.begin():
         hugo = await session.scalar(
             select(BilanParticipant).where(BilanParticipant.name == "Hugo Moreau")
         )
         assert hugo is not None
         hugo.name = "Hu\x00go\u202e <i>Moreau</i>\x1b[31m"
+        lea_row = await session.scalar(
+            select(BilanParticipant).where(BilanParticipant.name == "Léa Martin")
+        )
+        assert lea_row is not None
+        lea_row.name = HOSTILE_NAME
     clock.advance(days=3, hours=6)
     lea = person("lea")
     await lea.says(f"/start {invited['Léa Martin']}")
     await lea.says("Léa\x1b[31m Martin\u202e")
     assert "caractères de contrôle" in lea.last  # refused, asked again
-    await lea.says(HOSTILE_NAME)
+    await lea.says("<b>Zoé</b>")
+    assert "Je n'ai pas compris" in lea.last  # markup is no name of its own
+    await lea.says(HOSTILE_NAME)  # but the invited name is, however it is written
     await lea.presses("Délégué")
     markup = lea.replies[-1].text
     assert "<script>" not in markup and "<b>Léa" not in markup
@@ -329,6 +335,7 @@ async def test_nothing_about_a_participant_reaches_the_logs(
             lea, hugo = person("lea"), person("hugo")
             await lea.says(f"/start {invited['Léa Martin']}")
             await lea.says("Léa Martinez")
+            await lea.presses("Garder")
             await lea.presses("Partenaire")
             await lea.says("Structure Confidentielle Quiberon")
             await lea.presses("Je l'atteste")

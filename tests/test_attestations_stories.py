@@ -123,11 +123,13 @@ async def test_a_refusal_turned_into_an_attestation_by_another_account_is_not_co
     (flag,) = manifest["à_vérifier"]
     assert flag["nom"] == "Léa Martin" and "autre compte" in flag["motifs"][0]
     lea = {p["nom"]: p for p in manifest["participants"]}["Léa Martin"]
-    assert lea["état"] == "réponse à vérifier par le formateur" and lea["justifié"] is False
+    assert lea["état"] == "réponse à vérifier par l'organisme de formation"
+    assert lea["justifié"] is False
     assert lea["réponse"]["compte"] == "intrus"
     assert [v["compte"] for v in manifest["versions_remplacées"]] == ["lea"]
     recap = pdf_words(files["recapitulatif.pdf"])
-    assert "Réponses à vérifier par le formateur" in recap and "autre compte" in recap
+    assert "Réponses à vérifier par l'organisme de formation" in recap and "autre compte" in recap
+    assert "formateur" not in recap  # the trainer may be a formatrice
     # The bundle itself is genuine: the verifier says so, and repeats what is flagged.
     path = tmp_path / "dossier.zip"
     path.write_bytes(data)
@@ -147,6 +149,69 @@ async def test_a_refusal_turned_into_an_attestation_by_another_account_is_not_co
     async with db.sessions() as session:
         (review,) = (await session.scalars(select(AttestationReview))).all()
         assert (review.concern, review.decision) == ("identity", "validated")
+
+
+async def test_a_name_other_than_the_invited_one_keeps_the_bundle_incomplete_until_checked(
+    trainer: Talker,
+    person: Callable[..., Talker],
+    settings: Settings,
+    after_bilan: Callable[[], None],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Outside test C, defect 1: « c quoi ce truc » signed as a name, and the bundle still
+    « complet ».  The bot refuses it; a name kept after « Vous êtes bien … ? » is checked."""
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    after_bilan()
+    await answer(person("hugo"), invited["Hugo Moreau"], "Hugo Moreau")
+    lea = person("lea")
+    await lea.says(f"/start {invited['Léa Martin']}")
+    await lea.says("c quoi ce truc")
+    assert "Je n'ai pas compris" in lea.last and "nom complet" in lea.last
+    await lea.says("Léa Martine")
+    assert "Vous êtes bien Léa Martin ?" in lea.last
+    await lea.presses("Garder « Léa Martine »")
+    await lea.presses("Délégué")
+    assert "Moi, Léa Martine," in lea.last
+    await lea.presses("Je l'atteste")
+
+    await trainer.says("/attestations")
+    status = trainer.last
+    assert "Léa Martin (pour les stagiaires) : réponse du" in status
+    assert "⚠ nom tapé : « Léa Martine », différent de celui de l'invitation" in status
+    assert "Dossier de preuves : incomplet, il manque Léa Martin" in status
+    await trainer.presses("Recevoir le dossier")
+    data = bundle_of(trainer)
+    files, manifest = open_zip(data)
+    assert manifest["complet"] is False and manifest["état"] == "incomplet"
+    motif = "nom tapé « Léa Martine », différent de celui de l'invitation"
+    assert manifest["à_vérifier"] == [
+        {
+            "participant_id": manifest["à_vérifier"][0]["participant_id"],
+            "nom": "Léa Martin",
+            "motifs": [motif],
+        }
+    ]
+    lea_entry = {p["nom"]: p for p in manifest["participants"]}["Léa Martin"]
+    assert lea_entry["invité_comme"] == "pour les stagiaires"
+    assert lea_entry["à_vérifier"] == [motif] and lea_entry["justifié"] is False
+    assert lea_entry["réponse"]["nom_conforme"] is False
+    recap = pdf_words(files["recapitulatif.pdf"])
+    assert "Réponses à vérifier par l'organisme de formation" in recap and motif in recap
+    assert "délégation" not in recap and "formateur" not in recap
+    path = tmp_path / "dossier.zip"
+    path.write_bytes(data)
+    code, out = verifier(path, settings, capsys)
+    assert code == 0 and "À vérifier : Léa Martin" in out, out
+
+    # The trainer knows Léa spells it so: validated, it counts.
+    await trainer.presses("Examiner une réponse signalée")
+    assert "Nom tapé « Léa Martine », différent de celui de l'invitation (Léa Martin)" in (
+        trainer.last
+    )
+    await trainer.presses("Valider cette réponse")
+    assert "Dossier de preuves : complet." in trainer.last
 
 
 async def test_an_answer_not_validated_gets_a_new_link_and_the_account_is_not_held_against_her(
@@ -246,7 +311,7 @@ async def test_a_bilan_moved_after_the_answers_is_said_and_answers_are_asked_aga
     assert "le jeudi 3 décembre 2026, de 14 h 00 à 16 h 00" in lea.last
     await lea.presses("Je l'atteste")
     await trainer.says("/attestations")
-    assert "✅ Léa Martin (délégation des stagiaires) : attesté le jeudi 3 décembre" in trainer.last
+    assert "✅ Léa Martin (pour les stagiaires) : attesté le jeudi 3 décembre" in trainer.last
     assert "il manque Hugo Moreau" in trainer.last
     assert bilan_id
 
@@ -311,7 +376,7 @@ async def test_a_partner_signing_as_a_delegate_is_flagged_until_the_trainer_deci
     await karim.says(f"/start {code}")
     await karim.says("Karim Haddad")
     # The question says which role the invitation gives, and offers it first.
-    assert "Votre invitation est au titre de : partenaire." in karim.last
+    assert "D'après votre invitation, vous y participez comme partenaire" in karim.last
     assert karim.buttons[0].startswith("Partenaire")
     await karim.presses("Délégué")
     await karim.presses("Je l'atteste")
@@ -321,8 +386,8 @@ async def test_a_partner_signing_as_a_delegate_is_flagged_until_the_trainer_deci
         )
     assert notice is not None
     assert (
-        "Rôle choisi : délégation des stagiaires, alors que l'invitation est au titre de "
-        "partenaire" in notice.payload["text"]
+        "Rôle choisi : « pour les stagiaires », alors que l'invitation dit « partenaire »"
+        in notice.payload["text"]
     )
     await trainer.says("/attestations")
     assert "⚠ rôle choisi différent de celui de l'invitation" in trainer.last
@@ -332,11 +397,11 @@ async def test_a_partner_signing_as_a_delegate_is_flagged_until_the_trainer_deci
     assert manifest["complet"] is False
     entry = manifest["participants"][0]
     assert entry["invité_comme"] == "partenaire"
-    assert entry["réponse"]["rôle"] == "délégation des stagiaires"
+    assert entry["réponse"]["rôle"] == "pour les stagiaires"
     assert entry["réponse"]["rôle_conforme"] is False
     assert entry["à_vérifier"] == ["rôle choisi différent de celui de l'invitation"]
     await trainer.presses("Examiner une réponse signalée")
-    assert "alors que l'invitation est au titre de partenaire" in trainer.last
+    assert "alors que l'invitation dit « partenaire »" in trainer.last
     await trainer.presses("Valider cette réponse")
     assert "complet" in trainer.last and "incomplet" not in trainer.last
 

@@ -211,4 +211,7 @@ async def test_on_telegram_a_relance_keeps_the_link_and_a_replaced_one_says_so(
         assert fresh is not None and fresh[1] != code[1]
 
         said = await ask(lea, f"/start {code[1]}", "remplacé")
-        assert "Ce lien a été remplacé : demandez le nouveau à votre formateur." in said.body
+        assert (
+            "Ce lien a été remplacé par un nouveau : "
+            "demandez-le à la personne qui vous a transmis celui-ci." in said.body
+        )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.answers import Invalid
-from bot.people.names import organisation_name, person_name
+from bot.people.names import organisation_name, person_name, reads_like_a_name, structure_name
 
 
 def test_a_person_s_name_needs_letters_and_one_line() -> None:
@@ -19,3 +19,51 @@ def test_an_organisation_s_name_has_two_characters_and_letters() -> None:
     assert organisation_name("Forma Plus") == "Forma Plus"
     for bad in ("F", "42", "", "x" * 121):
         assert isinstance(organisation_name(bad), Invalid), bad
+
+
+def test_what_a_novice_says_to_a_bot_is_no_name() -> None:
+    """Outside test C, defect 1: these became the name on a sworn attestation."""
+    for said in (
+        "je comprends pas",
+        "bonjour",
+        "c quoi ce truc",
+        "?",
+        "aide",
+        "ok",
+        "Je suis arrivé en retard",
+        "C'est moi",
+        "qu'est-ce que je dois faire",
+        "Léa Martin 2",
+        "Léa Martin, déléguée des stagiaires de la formation cuisine de Caen",
+        "<b>Léa</b>",
+    ):
+        refused = person_name(said, example="Claire Dubois")
+        assert isinstance(refused, Invalid), said
+        assert "Claire Dubois" in refused.message
+    own = person_name("bonjour", example="x", unclear="Il me faut votre prénom et votre nom.")
+    assert isinstance(own, Invalid) and own.message == "Il me faut votre prénom et votre nom."
+
+
+def test_names_with_particles_initials_and_short_surnames_are_names() -> None:
+    for name in (
+        "Jean-Pierre de La Tour d'Auvergne",
+        "J.-P. Martin",
+        "N'Diaye Moussa",
+        "M'Bappé Kylian",
+        "O'Neill Sean",
+        "Ou Yang",
+        "Ma Li",
+        "Martin, Léa",
+        "Mme Sophie Leroy",
+        "Hugo",
+    ):
+        assert person_name(name, example="x") == name, name
+        assert reads_like_a_name(name), name
+
+
+def test_a_structure_may_hold_digits_and_signs_but_is_no_sentence() -> None:
+    for name in ("Mission locale du Pas-de-Calais", "CIDFF 14", "France Travail Caen Est"):
+        assert structure_name(name, unclear="non") == name
+    for said in ("Je suis arrivé en retard", "bonjour", "?", "x", "c'est quoi"):
+        refused = structure_name(said, unclear="Le nom de la structure, s'il vous plaît.")
+        assert isinstance(refused, Invalid) and refused.message.startswith("Le nom"), said

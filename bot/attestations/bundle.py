@@ -91,9 +91,16 @@ def state_words(state: str) -> str:
     return words("state", state=state)
 
 
-def concern_words(concern: str) -> str:
-    """``identity`` | ``role`` | ``moved``, said to the auditor."""
-    return words("concern", concern=concern)
+def concern_words(concern: str, typed: str = "") -> str:
+    """``identity`` | ``name`` (with the name ``typed``) | ``role`` | ``moved``, said to the
+    auditor."""
+    return words("concern", concern=concern, typed=typed)
+
+
+def row_concerns(row: ParticipantStatus) -> list[str]:
+    """What the trainer has to check in the participant's current answer, said."""
+    typed = row.answer.typed_name if row.answer is not None else ""
+    return [concern_words(c, typed) for c in row.concerns]
 
 
 def status_words(row: ParticipantStatus, info: BilanView) -> str:
@@ -111,7 +118,7 @@ def status_words(row: ParticipantStatus, info: BilanView) -> str:
         at=_local(answer.answered_at, info),
         typed="" if answer.name_matches else answer.typed_name,
         former=_local(former, info) if former is not None else "",
-        concerns=[concern_words(c) for c in row.concerns],
+        concerns=row_concerns(row),
         reason=(answer.reason or "").strip(),
     )
 
@@ -158,7 +165,7 @@ def flagged(prog: Progress) -> list[dict[str, Any]]:
     """What the summary and the manifest say the trainer has to look at."""
     found: list[dict[str, Any]] = []
     for row in prog.rows:
-        reasons = [concern_words(c) for c in row.concerns]
+        reasons = row_concerns(row)
         if row.outdated and row.answer is not None:
             reasons.append(concern_words("moved"))
         if reasons:
@@ -190,7 +197,7 @@ def assemble(prog: Progress, *, now: datetime, key: SigningKey) -> ProofBundle:
             "structure": p.structure,
             "état": state_words(row.state),
             "justifié": row.accounted,
-            "à_vérifier": [concern_words(c) for c in row.concerns],
+            "à_vérifier": row_concerns(row),
             "ancienne_date": row.outdated,
             "sur_feuille": sheet_names.get(row.sheet.id) if row.sheet else None,
         }

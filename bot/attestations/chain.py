@@ -24,10 +24,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.attestations.keys import SigningKey
-from bot.attestations.service import ROLE_LABELS
 from bot.storage.attestations import Attestation
 
 ANSWER_WORDS = {"attested": "attestée", "declined": "non-participation"}
+RECORD_ROLES = {
+    "delegate": "délégation des stagiaires",
+    "trainee": "stagiaire",
+    "partner": "partenaire",
+}
+"""The role in a signed record: part of what is hashed, so never reworded (an answer signed
+with these words must recompute to the same hash in every later bundle)."""
 RECORD_KEYS = (
     "bilan",
     "participant",
@@ -65,7 +71,7 @@ def record_of(answer: Attestation) -> dict[str, Any]:
         "version": answer.version,
         "réponse": ANSWER_WORDS.get(answer.answer, answer.answer),
         "nom_tapé": answer.typed_name,
-        "rôle": ROLE_LABELS.get(answer.role, answer.role),
+        "rôle": RECORD_ROLES.get(answer.role, answer.role),
         "structure": answer.structure,
         "raison": answer.reason,
         "texte_sha256": answer.text_sha256,

@@ -344,18 +344,18 @@ async def held_by(
     return list(rows)
 
 
-async def ever_redeemed(session: AsyncSession, chat: Chat) -> bool:
-    """Whether this chat identity once redeemed a participant's code, replaced since or not
-    (a person the bot knows from a bilan, not a former member)."""
-    found = await session.scalar(
+async def last_redeemed(session: AsyncSession, chat: Chat) -> int | None:
+    """The last participant's code this chat identity redeemed, replaced since or not (a
+    person the bot knows from a bilan, not a former member; whom to ask for the new link)."""
+    return await session.scalar(
         select(AttestationInvitation.id)
         .where(
             AttestationInvitation.redeemed_platform == chat.platform,
             AttestationInvitation.redeemed_user_id == chat.user,
         )
+        .order_by(AttestationInvitation.id.desc())
         .limit(1)
     )
-    return found is not None
 
 
 async def participant_chat(
@@ -381,3 +381,38 @@ async def inviter_name(session: AsyncSession, held: Held) -> str:
     """Who invited the participant, as the greeting names them (the trainer by default)."""
     inviter = await session.get(Person, held.invitation.created_by or 0)
     return visible(inviter.display_name) if inviter else held.info.trainer
+
+
+async def replaced_asker(
+    session: AsyncSession, chat: Chat, *, code: str | None = None, invitation_id: object = None
+) -> str:
+    """Whom a replaced link's holder should ask for the new one, by name: who issued the
+    participant's live link, else the formation's trainer.
+
+    Only the chat that had opened the old link is told: the greeting already named who
+    invited it.  Anyone else holding an old link (the reason it was replaced, often) learns
+    no name: ``""``, and the message says « la personne qui vous l'a transmis ».
+    """
+    if code is not None:
+        invitation = await find_code(session, code)
+    else:
+        try:
+            invitation = await session.get(AttestationInvitation, int(str(invitation_id)))
+        except ValueError:
+            invitation = None
+    if invitation is None or not redeemed_by(invitation, chat):
+        return ""
+    live = await session.scalar(
+        select(AttestationInvitation.created_by)
+        .where(
+            AttestationInvitation.participant_id == invitation.participant_id,
+            AttestationInvitation.revoked_at.is_(None),
+        )
+        .order_by(AttestationInvitation.id.desc())
+        .limit(1)
+    )
+    person = await session.get(Person, live or invitation.created_by or 0)
+    if person is not None:
+        return visible(person.display_name)
+    info = await view_of(session, invitation.bilan_id)
+    return info.trainer if info is not None else ""

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates
 from bot.answers import fold, visible
-from bot.bilans.view import BilanView, view_of
+from bot.bilans.view import ROLE_WORDS, BilanView, view_of
 from bot.formations.queries import Member, visible_to
 from bot.storage.attestations import (
     AttendanceSheet,
@@ -31,11 +31,9 @@ from bot.storage.audit import record
 from bot.storage.bilans import BilanParticipant
 from bot.storage.formations import Formation
 
-ROLE_LABELS = {
-    "delegate": "délégation des stagiaires",
-    "trainee": "stagiaire",
-    "partner": "partenaire",
-}
+ROLE_LABELS = ROLE_WORDS
+"""A role as people read it beside a name (« Léa Martin (pour les stagiaires) »): status,
+summary, manifest.  The signed records keep their own words (:mod:`.chain`)."""
 
 
 def answers_open(info: BilanView, now: datetime) -> bool:
@@ -268,6 +266,10 @@ def concerns_of(
       of the same participant, or than one that opened an earlier link of
       theirs (a "Nouveau lien" after a refusal, opened by someone else);
       accounts whose answers the trainer rejected are not held against it;
+    - ``name``: the name typed is not the invited one (:func:`same_name`),
+      though the participant was asked « Vous êtes bien … ? »: someone else
+      answered, or a greeting became a name; the bundle cannot call the
+      proofs complete on that word alone;
     - ``role``: the role chosen is not the one of the invitation (a partner
       signing as a delegate).
     """
@@ -289,6 +291,8 @@ def concerns_of(
     found: list[str] = []
     if others - {account}:
         found.append("identity")
+    if not answer.name_matches:
+        found.append("name")
     if answer.answer == "attested" and not answer.role_matches:
         found.append("role")
     validated = {(r.attestation_id, r.concern) for r in reviews if r.decision == "validated"}

@@ -21,6 +21,9 @@ from bot.storage.formations import Formation
 from bot.storage.people import Organisation, Person, zone_of
 
 KIND_LABELS = {"etape": "bilan d'étape", "fin": "bilan de fin de formation"}
+ROLE_WORDS = {"delegate": "pour les stagiaires", "trainee": "stagiaire", "partner": "partenaire"}
+"""A participant's role beside their name, as the agenda says it: the bot does not know a
+participant's gender, so « pour les stagiaires » rather than « délégué » or « déléguée »."""
 
 
 def kind_label(kind: str) -> str:

@@ -1,18 +1,98 @@
-"""What a person's or an organisation's name must look like when typed."""
+"""What a person's or an organisation's name must look like when typed.
+
+A name typed where one is asked ends up on documents (an attestation sur
+l'honneur, a bilan's agenda): someone who has never used a bot types
+« bonjour », « je comprends pas » or « c quoi ce truc » there, and that text
+must not become their name.  :func:`reads_like_a_sentence` tells such a text
+from a name without knowing every name: greetings, help words, personal
+pronouns and verbs, question words, « j' », « c' », « qu' », a question mark.
+Particles and short surnames (« de », « Le », « Ma », « Ou », « N'Diaye »,
+« M'Bappé ») are no such words.
+"""
 
 from __future__ import annotations
 
+import re
+
 from bot import texts
-from bot.answers import Invalid, clean_line
+from bot.answers import Invalid, clean_line, fold
+
+SENTENCE_WORDS = frozenset(
+    {
+        # greetings, thanks, help, yes and no: what a novice says to a bot
+        *("bonjour", "bonsoir", "salut", "coucou", "hello", "hey", "merci", "aide", "aidez"),
+        *("help", "svp", "stp", "ok", "okay", "oui", "non", "test"),
+        # pronouns and verbs of a sentence about oneself or the bot
+        *("je", "nous", "vous", "moi", "suis", "sommes", "etes", "sont", "avez", "avons"),
+        *("comprends", "comprend", "compris", "sais", "sait", "veux", "peux", "dois", "faut"),
+        *("faire", "arrive", "appelle", "connais"),
+        # question words
+        *("quoi", "pourquoi", "comment", "quel", "quelle", "quels", "quelles", "combien"),
+        *("truc", "ceci", "cela"),
+    }
+)
+"""Folded words that no person's or structure's name holds, and sentences do."""
+
+_ELISION = re.compile(r"(?:^|[\s,.;:!?])(?:j|c|qu)['’]\s*\w", re.IGNORECASE)
+"""« j'ai », « c'est », « qu'est-ce »: a sentence (« d' », « l' », « N' », « M' » start names)."""
+
+_NAME_CHARACTERS = re.compile(r"[^\W\d_]|[\s'’.,-]")
+"""Letters, blanks, apostrophes, full stops (« J.-P. »), commas and hyphens."""
+
+MAX_NAME_WORDS = 6
+MAX_STRUCTURE_WORDS = 12
 
 
-def person_name(text: str, *, example: str) -> str | Invalid:
-    """A person's name as typed (one line, with letters); ``example`` shows one in the re-ask."""
+def reads_like_a_sentence(line: str, *, max_words: int) -> bool:
+    """A greeting, a question or a sentence rather than a name."""
+    words = fold(line).split()
+    return (
+        "?" in line
+        or "!" in line
+        or len(line.split()) > max_words
+        or any(word in SENTENCE_WORDS for word in words)
+        or _ELISION.search(line) is not None
+    )
+
+
+def reads_like_a_name(line: str) -> bool:
+    """Plausibly a person's name: letters (and « - ' . , »), a few words, no sentence."""
+    return (
+        any(ch.isalpha() for ch in line)
+        and all(_NAME_CHARACTERS.fullmatch(ch) for ch in line)
+        and not reads_like_a_sentence(line, max_words=MAX_NAME_WORDS)
+    )
+
+
+def person_name(text: str, *, example: str, unclear: str | None = None) -> str | Invalid:
+    """A person's name as typed (one line, with letters); ``example`` shows one in the re-ask.
+
+    What is not plausibly a name (:func:`reads_like_a_name`) is refused with
+    ``unclear`` when given (a dialogue's own, already rendered, explanation),
+    else with the common one.
+    """
     name = clean_line(text, limit=100)
     if isinstance(name, Invalid):
         return name
     if not any(ch.isalpha() for ch in name):
-        return Invalid(texts.say("onboarding.name_needs_letters", example=example))
+        return Invalid(unclear or texts.say("onboarding.name_needs_letters", example=example))
+    if not reads_like_a_name(name):
+        return Invalid(
+            unclear or texts.say("onboarding.not_a_name", typed=name[:40], example=example)
+        )
+    return name
+
+
+def structure_name(text: str, *, unclear: str) -> str | Invalid:
+    """A structure's name (« Mission locale de Caen », « CIDFF 14 »): two letters at least,
+    digits and signs allowed, but no sentence (``unclear``, rendered, says so)."""
+    name = clean_line(text, limit=150)
+    if isinstance(name, Invalid):
+        return name
+    if sum(ch.isalpha() for ch in name) < 2 or reads_like_a_sentence(
+        name, max_words=MAX_STRUCTURE_WORDS
+    ):
+        return Invalid(unclear)
     return name
 
 

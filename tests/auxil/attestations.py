@@ -20,6 +20,7 @@ from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.db import Database
 from bot.storage.formations import Formation
 from bot.storage.people import ChatIdentity, Membership, Organisation, Person
+from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
 
 BILAN_START = datetime(2026, 11, 26, 13, 0, tzinfo=UTC)
@@ -238,3 +239,11 @@ async def on_signed_sheet(
     await session.flush()
     session.add(AttendanceSheetEntry(sheet_id=sheet.id, participant_id=participant_id))
     await session.flush()
+
+
+async def after_the_bilan(trainer: Talker, clock: Clock) -> dict[str, str]:
+    """The demo's bilan scheduled, its invitations, and the clock after its end."""
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    clock.now = BILAN_END + timedelta(minutes=30)
+    return invited

@@ -15,9 +15,10 @@ are told where they stand, in one message, and the command that acts on it:
     Bot   Vous avez déjà répondu, le … Pour recevoir à nouveau votre attestation
           ou corriger votre réponse, envoyez /attestation.
 
-A link expired, replaced or of a cancelled bilan gets the message that says
-so.  A known person who never redeemed a participant's code (a former
-member) is left to the engine's own answer.
+A link expired, replaced (naming whom to ask for the new one, as
+:mod:`~bot.conversations.attestations.held` does) or of a cancelled bilan
+gets the message that says so.  A known person who never redeemed a
+participant's code (a former member) is left to the engine's own answer.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Any
 from bot import dates
 from bot.attestations import invitations
 from bot.attestations.service import current_answer, names_other_dates, when_words
+from bot.conversations.attestations.held import refusal, tell
 from bot.conversations.attestations.who import chat_of
 from bot.conversations.kit.context import Context
 
@@ -39,8 +41,9 @@ async def where_they_stand(ctx: Context) -> bool:
         if await invitations.held_by(ctx.session, chat, cancelled=True):
             ctx.say("attestation_participant.bilan_cancelled")
             return True
-        if await invitations.ever_redeemed(ctx.session, chat):
-            ctx.say("attestation_participant.code_revoked")
+        redeemed = await invitations.last_redeemed(ctx.session, chat)
+        if redeemed is not None:
+            tell(ctx, await refusal(ctx, "code_revoked", invitation_id=redeemed))
             return True
         return False
     if len(held) > 1:
@@ -48,7 +51,7 @@ async def where_they_stand(ctx: Context) -> bool:
         return True
     found = await invitations.open_invitation(ctx.session, held[0].id, chat=chat, now=ctx.now)
     if isinstance(found, str):
-        ctx.say(f"attestation_participant.{found}")
+        tell(ctx, await refusal(ctx, found, invitation_id=held[0].id))
         return True
     info = found.info
     answer = await current_answer(ctx.session, found.participant.id)

@@ -8,13 +8,24 @@ they get a person and a chat identity, no membership.
           vous invite à confirmer votre participation au bilan de fin de
           formation de la formation « Agent de restauration », le jeudi 26 novembre 2026 …
     Bot   Pour commencer, quel est votre nom complet, prénom et nom ?
-    Vous  Léa Martin
-    Bot   À quel titre participez-vous à ce bilan ?  [Délégué ou déléguée des stagiaires] [Partenaire …]
-    Vous  Délégué ou déléguée des stagiaires
+    Vous  bonjour
+    Bot   Je n'ai pas compris : ici, il me faut seulement votre prénom et votre nom … (asked again)
+    Vous  Léa Martine
+    Bot   Votre invitation est au nom de Léa Martin, et vous avez écrit « Léa Martine ».
+          Vous êtes bien Léa Martin ?  [Oui, je suis Léa Martin] [Garder « Léa Martine »] [Corriger mon nom]
+    Vous  oui
+    Bot   À quel titre participez-vous à ce bilan ? D'après votre invitation, vous y représentez
+          les stagiaires …  [Délégué ou déléguée des stagiaires] [Partenaire …]
+    Vous  oui
     Bot   Voici le texte de votre attestation … « j'atteste sur l'honneur avoir participé … »
           [Je l'atteste sur l'honneur] [Je n'ai pas participé] [Corriger mon nom]
     Vous  Je l'atteste sur l'honneur
     Bot   Merci ! Votre attestation est enregistrée (…).  📄 attestation-sur-l-honneur-v1.pdf
+
+The questions about who they are (a name that reads like one, confirmed
+when it is not the invited one; the role; a partner's structure) are
+:mod:`~bot.conversations.attestations.identity`; the invitation checked at
+every step, :mod:`~bot.conversations.attestations.held`.
 
 Before the bilan has ended, the bot says from when they can confirm
 (:func:`~bot.attestations.service.answers_open`) and the conversation ends:
@@ -40,15 +51,16 @@ from bot.answers import Invalid, clean_line, visible
 from bot.attestations import invitations
 from bot.attestations.answers import Said, record_answer
 from bot.attestations.evidence import attestation_text, text_sha256
-from bot.attestations.invitations import Held
 from bot.attestations.keys import signing_key
-from bot.attestations.service import ROLE_LABELS, answers_open, current_answer, when_words
+from bot.attestations.service import answers_open, current_answer, when_words
 from bot.bilans.view import BilanView, view_of
+from bot.conversations.attestations.held import load, refusal, tell
+from bot.conversations.attestations.identity import BRANCHES, QUESTIONS
 from bot.conversations.attestations.steps import PickOrSay
 from bot.conversations.attestations.who import author_of, chat_of
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome, Retry, Switch
-from bot.conversations.kit.steps import Option, Pick, Text, words
+from bot.conversations.kit.steps import Option, Pick, Text
 from bot.messages import Document, Reply
 from bot.storage.attestations import Attestation
 
@@ -65,12 +77,16 @@ ANSWER_SYNONYMS = {
     "non": "decline",
     "corriger": "fix",
 }
-ROLES = (
-    Option("Délégué ou déléguée des stagiaires", "delegate"),
-    Option("Partenaire (structure qui oriente ou accompagne)", "partner"),
-)
 ASKED = (
-    *("name", "role", "structure", "text", "text_sha256", "sworn", "answer", "reason"),
+    "name",
+    "name_check",
+    "role",
+    "structure",
+    "text",
+    "text_sha256",
+    "sworn",
+    "answer",
+    "reason",
     "fixing_name",
 )
 """The answers of one round of questions, forgotten when a round starts again."""
@@ -88,7 +104,7 @@ async def redeem(ctx: Context, code: str) -> Outcome | None:
     if found is None:
         return None
     if isinstance(found, str):
-        ctx.say(f"attestation_participant.{found}")
+        ctx.send(Reply(text=await refusal(ctx, found, code=code)))
         return Leave()
     # Only a first visit is greeted before the bilan: one coming back hears where they stand.
     first = found not in {invitation.id for invitation in held}
@@ -98,21 +114,13 @@ async def redeem(ctx: Context, code: str) -> Outcome | None:
 # --- where a participant starts --------------------------------------------------------------
 
 
-async def load(ctx: Context) -> Held | str:
-    """The invitation of this conversation, still usable by this chat; else the message key."""
-    found = await invitations.open_invitation(
-        ctx.session, ctx.data.get("invitation_id"), chat=chat_of(ctx), now=ctx.now
-    )
-    return f"attestation_participant.{found}" if isinstance(found, str) else found
-
-
 async def route(ctx: Context, *, first: bool) -> Outcome:
     """Only what applies: their answer to someone who gave one; before the bilan's end,
     that there is nothing to do yet (after the greeting, on a first visit); else the
     greeting and the questions."""
     found = await load(ctx)
     if isinstance(found, str):
-        ctx.say(found)
+        tell(ctx, found)
         return Leave()
     if await current_answer(ctx.session, found.participant.id) is not None:
         return Next("after")
@@ -174,10 +182,6 @@ async def pick_invitation(ctx: Context, picked: str) -> Outcome:
 # --- the questions -------------------------------------------------------------------------
 
 
-parse_name = words(100, "attestation_participant.name_letters", letters=2)
-parse_structure = words(150, "attestation_participant.structure_letters", letters=2)
-
-
 async def parse_reason(ctx: Context, text: str) -> str | Invalid:
     return clean_line(text, limit=500)
 
@@ -186,26 +190,10 @@ async def parse_anything(ctx: Context, text: str) -> str:
     return ""
 
 
-async def role_options(ctx: Context) -> list[Option]:
-    """The roles, the invitation's first: it is the role expected; another one is flagged
-    to the trainer (:func:`bot.attestations.service.concerns_of`)."""
-    found = await load(ctx)
-    kind = "" if isinstance(found, str) else found.participant.kind
-    extra = [Option("Stagiaire de la formation", "trainee")] if kind == "trainee" else []
-    options = [ROLES[0], *extra, ROLES[1]]
-    return sorted(options, key=lambda o: o.value != kind)
-
-
-async def role_values(ctx: Context) -> dict[str, Any]:
-    found = await load(ctx)
-    kind = "" if isinstance(found, str) else found.participant.kind
-    return {"invited": ROLE_LABELS.get(kind, "")}
-
-
 async def wait_values(ctx: Context) -> dict[str, Any]:
     found = await load(ctx)
     if isinstance(found, str):
-        return {"refused": Markup(ctx.render(found))}
+        return {"refused": Markup(found)}
     return {"refused": None, "visio": True, **when_words(found.info, ctx.now)}
 
 
@@ -216,20 +204,13 @@ async def after_wait(ctx: Context, _typed: str) -> Outcome:
     return await route(ctx, first=False)
 
 
-async def after_name(ctx: Context, _typed: str) -> Outcome:
-    """« Corriger mon nom » asks the name only: back to the text, the role kept."""
-    if ctx.data.pop("fixing_name", None):
-        return Next("text")
-    return Next()
-
-
 async def freeze_if_needed(ctx: Context) -> Outcome | None:
     """The ``text`` step's ``before``: render the attestation once, as it will be shown."""
     if "text" in ctx.data:
         return None
     found = await load(ctx)
     if isinstance(found, str):
-        ctx.say(found)
+        tell(ctx, found)
         return Leave()
     freeze_text(ctx, found.info)
     return None
@@ -242,7 +223,7 @@ async def text_values(ctx: Context) -> dict[str, Any]:
 async def take_sworn(ctx: Context, picked: str) -> Outcome:
     found = await load(ctx)
     if isinstance(found, str):
-        ctx.say(found)
+        tell(ctx, found)
         return Leave()
     info = found.info
     if picked == "fix":
@@ -280,8 +261,12 @@ async def already_values(ctx: Context) -> dict[str, Any]:
         None if isinstance(found, str) else await current_answer(ctx.session, found.participant.id)
     )
     if isinstance(found, str) or answer is None:
-        gone = found if isinstance(found, str) else "attestation_participant.invitation_gone"
-        return {"refused": Markup(ctx.render(gone))}
+        gone = (
+            found
+            if isinstance(found, str)
+            else ctx.render("attestation_participant.invitation_gone")
+        )
+        return {"refused": Markup(gone)}
     return {
         "refused": None,
         "when": dates.spell_datetime(answer.answered_at.astimezone(found.info.tz)),
@@ -294,7 +279,7 @@ async def already_values(ctx: Context) -> dict[str, Any]:
 async def after_answer(ctx: Context, picked: str) -> Outcome:
     found = await load(ctx)
     if isinstance(found, str):
-        ctx.say(found)
+        tell(ctx, found)
         return Leave()
     if picked == "pdf":
         answer = await current_answer(ctx.session, found.participant.id)
@@ -317,7 +302,7 @@ async def save_answer(ctx: Context) -> None:
     """The flow's finish: the answer as given, on the text as shown, then the thanks."""
     found = await load(ctx)
     if isinstance(found, str):
-        ctx.say(found)
+        tell(ctx, found)
         return
     if not answers_open(found.info, ctx.now):
         # Moved later while the reason was typed: nothing is kept, the link still works.
@@ -371,26 +356,7 @@ FLOW = Flow(
             options=invitation_options,
             then=pick_invitation,
         ),
-        Text(
-            "name",
-            ask="attestation_participant.ask_name",
-            parse=parse_name,
-            then=after_name,
-            help="attestation_participant.help_name",
-        ),
-        Pick(
-            "role",
-            ask="attestation_participant.ask_role",
-            options=role_options,
-            values=role_values,
-            help="attestation_participant.help_role",
-        ),
-        Text(
-            "structure",
-            ask="attestation_participant.ask_structure",
-            parse=parse_structure,
-            when=lambda c: c.data.get("role") == "partner",
-        ),
+        *QUESTIONS,
         PickOrSay(
             "text",
             store="sworn",
@@ -412,6 +378,7 @@ FLOW = Flow(
         ),
     ],
     branches=[
+        *BRANCHES,
         Text(
             "wait",
             ask="attestation_participant.wait",

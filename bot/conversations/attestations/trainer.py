@@ -3,14 +3,14 @@
     Vous  /attestations
     Bot   Bilan de fin de formation – Agent de restauration (démo)
           jeudi 26 novembre 2026, de 14 h 00 à 16 h 00, à distance
-          ✅ Léa Martin (délégation des stagiaires) : attesté le …
-          ⏳ Hugo Moreau (délégation des stagiaires) : invité le …, pas encore répondu
+          ✅ Léa Martin (pour les stagiaires) : attesté le …
+          ⏳ Hugo Moreau (pour les stagiaires) : invité le …, pas encore répondu
           Dossier de preuves : incomplet, il manque Hugo Moreau.
           [Inviter ou relancer] [Nouveau lien pour un participant]
           [Déposer la feuille d'émargement] [Examiner une réponse signalée]
           [Recevoir le dossier de preuves (ZIP)] [Envoyer à la personne chargée de mission] [Terminé]
     Vous  Nouveau lien pour un participant
-    Bot   Pour qui faut-il un nouveau lien ? …  [Hugo Moreau (délégation des stagiaires)] [Retour]
+    Bot   Pour qui faut-il un nouveau lien ? …  [Hugo Moreau (pour les stagiaires)] [Retour]
     Vous  Hugo Moreau
     Bot   Nouveau lien prêt pour Hugo Moreau ; l'ancien ne fonctionne plus.
     Bot   Bonjour Hugo Moreau, … /start CODE …

@@ -47,7 +47,7 @@ async def this_bilan(ctx: Context) -> BilanView | None:
 
 
 async def participant_options(ctx: Context) -> list[Option]:
-    """The participants of this bilan, as buttons: « Léa Martin (délégation des stagiaires) »."""
+    """The participants of this bilan, as buttons: « Léa Martin (pour les stagiaires) »."""
     info = await this_bilan(ctx)
     if info is None:
         return []

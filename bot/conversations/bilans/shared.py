@@ -30,7 +30,7 @@ from bot.bilans.notify import (
     notify_participants,
 )
 from bot.bilans.queries import documents_deadlines, documents_due, unreachable, visible_bilan
-from bot.bilans.view import BilanView, kind_label
+from bot.bilans.view import ROLE_WORDS, BilanView, kind_label
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Leave, Next, Outcome
 from bot.conversations.kit.steps import DateStep, Option
@@ -273,9 +273,6 @@ async def tell_charge_de_mission(ctx: Context, view: BilanView) -> None:
             email=invited.email,
             cancelled=cancelled,
         )
-
-
-ROLE_WORDS = {"delegate": "pour les stagiaires", "trainee": "stagiaire", "partner": "partenaire"}
 
 
 def participant_options(participants: Sequence[BilanParticipant]) -> list[Option]:

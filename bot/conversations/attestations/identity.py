@@ -1,0 +1,210 @@
+"""Who the participant says they are: their name, their role, a partner's structure.
+
+    Bot   Pour commencer, quel est votre nom complet, prénom et nom ?
+    Vous  c quoi ce truc
+    Bot   Je n'ai pas compris : ici, il me faut seulement votre prénom et votre nom … (again)
+    Vous  Léa Martine
+    Bot   Votre invitation est au nom de Léa Martin, et vous avez écrit « Léa Martine ».
+          Vous êtes bien Léa Martin ?  [Oui, je suis Léa Martin] [Garder « Léa Martine »]
+          [Corriger mon nom]
+    Vous  oui
+    Bot   À quel titre participez-vous à ce bilan ? D'après votre invitation, vous y
+          représentez les stagiaires …  [Délégué ou déléguée des stagiaires] [Partenaire …]
+    Vous  oui
+
+What someone who never used a bot types there ends on a sworn attestation,
+so a text that is no plausible name (:func:`bot.people.names.person_name`)
+is asked again, and a name other than the invited one is confirmed before
+the text is shown; kept, the answer waits for the trainer's check
+(:func:`bot.attestations.service.concerns_of`).  A partner whose structure
+the trainer entered confirms or corrects it rather than typing it blank.
+The steps are those of :mod:`~bot.conversations.attestations.participant`'s
+flow (``QUESTIONS`` in its sequence, ``BRANCHES`` reached by name).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from bot.answers import YES_NO, Invalid, clean_line, fold, visible
+from bot.attestations.service import same_name
+from bot.conversations.attestations.held import invited, load
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Next, Outcome
+from bot.conversations.kit.steps import Option, Pick, Text
+from bot.people.names import person_name, structure_name
+
+ROLES = (
+    Option("Délégué ou déléguée des stagiaires", "delegate"),
+    Option("Partenaire (structure qui oriente ou accompagne)", "partner"),
+)
+YES_WORDS = (
+    *(word for word, meaning in YES_NO.items() if meaning == "yes"),
+    *("c est moi", "c est ca", "oui c est moi", "oui c est ca"),
+)
+"""A « oui » to a question that proposes what the invitation says (the name, the role)."""
+KEPT_LABEL = "Oui, c'est exact"
+
+
+async def parse_name(ctx: Context, text: str) -> str | Invalid:
+    """A plausible person's name; the invited name is always one, however unusual."""
+    expected = await invited(ctx)
+    line = clean_line(text, limit=100)
+    if isinstance(line, str) and expected is not None and same_name(line, expected.name):
+        return line
+    return person_name(
+        text, example="Claire Dubois", unclear=ctx.render("attestation_participant.name_unclear")
+    )
+
+
+async def after_name(ctx: Context, typed: str) -> Outcome:
+    """Another name than the invited one is confirmed before the text shows it."""
+    expected = await invited(ctx)
+    if expected is None or same_name(typed, expected.name):
+        return name_done(ctx)
+    return Next("check_name")
+
+
+def name_done(ctx: Context) -> Outcome:
+    """« Corriger mon nom » asks the name only: back to the text, the role kept."""
+    if ctx.data.pop("fixing_name", None):
+        return Next("text")
+    return Next("role")
+
+
+async def name_values(ctx: Context) -> dict[str, Any]:
+    expected = await invited(ctx)
+    return {
+        "invited": visible(expected.name) if expected else "",
+        "typed": str(ctx.data.get("name", "")),
+    }
+
+
+async def name_options(ctx: Context) -> list[Option]:
+    """« Oui, je suis Léa Martin » (the invitation's name), « Garder « Léa Martine » »
+    (flagged to the trainer), « Corriger mon nom »."""
+    words = await name_values(ctx)
+    return [
+        Option(f"Oui, je suis {words['invited'][:60]}", "invited", words=YES_WORDS),
+        Option(f"Garder « {words['typed'][:60]} »", "typed", words=("non",)),
+        Option("Corriger mon nom", "fix", words=("corriger",)),
+    ]
+
+
+async def take_name(ctx: Context, picked: str) -> Outcome:
+    expected = await invited(ctx)
+    if picked == "fix" or expected is None:
+        ctx.data.pop("name", None)
+        return Next("name")
+    if picked == "invited":
+        ctx.data["name"] = visible(expected.name)
+    else:
+        ctx.say("attestation_participant.name_kept", typed=ctx.data.get("name", ""))
+    return name_done(ctx)
+
+
+async def parse_structure(ctx: Context, text: str) -> str | Invalid:
+    return structure_name(text, unclear=ctx.render("attestation_participant.structure_unclear"))
+
+
+async def known_structure(ctx: Context) -> str | None:
+    """The structure the trainer entered for this partner, if any."""
+    expected = await invited(ctx)
+    if expected is None or expected.kind != "partner":
+        return None
+    return visible(expected.structure) or None
+
+
+async def structure_values(ctx: Context) -> dict[str, Any]:
+    return {"known": await known_structure(ctx), "kept": KEPT_LABEL}
+
+
+async def parse_structure_again(ctx: Context, text: str) -> str | Invalid:
+    """« oui » keeps the structure the trainer entered; « non » asks for the right one."""
+    known = await known_structure(ctx)
+    typed = fold(text)
+    if known and typed in YES_WORDS:
+        return known
+    if typed in ("non", "non ce n est pas ca", "corriger"):
+        return Invalid(ctx.render("attestation_participant.structure_retype"))
+    return await parse_structure(ctx, text)
+
+
+async def after_role(ctx: Context, picked: str) -> Outcome:
+    """A partner whose structure the trainer entered confirms it rather than typing it."""
+    if picked == "partner" and await known_structure(ctx):
+        return Next("structure_known")
+    return Next()
+
+
+async def after_known_structure(ctx: Context, kept: str | None) -> Outcome:
+    if kept is None:  # the button: the structure as the trainer entered it
+        ctx.data["structure"] = await known_structure(ctx)
+    return Next("text")
+
+
+async def role_options(ctx: Context) -> list[Option]:
+    """The roles, the invitation's first: it is the role expected; another one is flagged
+    to the trainer (:func:`bot.attestations.service.concerns_of`)."""
+    found = await load(ctx)
+    kind = "" if isinstance(found, str) else found.participant.kind
+    extra = [Option("Stagiaire de la formation", "trainee")] if kind == "trainee" else []
+    options = [
+        replace(o, words=YES_WORDS) if o.value == kind else o for o in (ROLES[0], *extra, ROLES[1])
+    ]
+    return sorted(options, key=lambda o: o.value != kind)
+
+
+async def role_values(ctx: Context) -> dict[str, Any]:
+    """The invitation's role (``invited``: ``delegate`` | ``partner`` | ``trainee``), which
+    a « oui » confirms, and its button's label."""
+    expected = await invited(ctx)
+    kind = expected.kind if expected is not None else ""
+    first = next((o.label for o in ROLES if o.value == kind), "Stagiaire de la formation")
+    return {"invited": kind, "first": first}
+
+
+QUESTIONS = [
+    Text(
+        "name",
+        ask="attestation_participant.ask_name",
+        parse=parse_name,
+        then=after_name,
+        help="attestation_participant.help_name",
+    ),
+    Pick(
+        "role",
+        ask="attestation_participant.ask_role",
+        options=role_options,
+        values=role_values,
+        then=after_role,
+        help="attestation_participant.help_role",
+    ),
+    Text(
+        "structure",
+        ask="attestation_participant.ask_structure",
+        parse=parse_structure,
+        when=lambda c: c.data.get("role") == "partner",
+    ),
+]
+BRANCHES = [
+    Pick(
+        "check_name",
+        store="name_check",
+        ask="attestation_participant.check_name",
+        options=name_options,
+        values=name_values,
+        then=take_name,
+        help="attestation_participant.help_check_name",
+    ),
+    Text(
+        "structure_known",
+        store="structure",
+        ask="attestation_participant.confirm_structure",
+        parse=parse_structure_again,
+        skip_label=KEPT_LABEL,
+        values=structure_values,
+        then=after_known_structure,
+    ),
+]

@@ -1,0 +1,165 @@
+"""Who a participant says they are (bot/conversations/attestations/identity.py): what a
+novice types is no name, another name is confirmed, « oui » takes the invited role, and a
+partner confirms the structure the trainer entered (outside test C, defects 1, 16, 17)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.storage.attestations import Attestation
+from bot.storage.db import Database
+from tests.auxil.attestations import (
+    BILAN_END,
+    BILAN_START,
+    add_bilan,
+    after_the_bilan,
+    issue_code,
+)
+from tests.auxil.dialogue import Clock
+from tests.auxil.dialogue import Person as Talker
+
+
+async def answers(db: Database) -> list[Attestation]:
+    async with db.sessions() as session:
+        return list((await session.scalars(select(Attestation))).all())
+
+
+async def test_what_a_novice_types_at_the_name_question_is_asked_again_never_stored(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Outside test C, defect 1: « Moi, c quoi ce truc, … j'atteste sur l'honneur »."""
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    await hugo.says(f"/start {invited['Hugo Moreau']}")
+    for said in ("je comprends pas", "bonjour", "c quoi ce truc", "?", "aide"):
+        await hugo.says(said)
+        assert hugo.last.startswith("Je n'ai pas compris : ici, il me faut seulement votre"), said
+        assert hugo.last.endswith(
+            "quel est votre nom complet, prénom et nom ? (par exemple « Claire Dubois »)"
+        )
+        assert "atteste" not in hugo.last
+    await hugo.says("Hugo Moreau")  # the invited name: straight on
+    assert "À quel titre participez-vous à ce bilan ?" in hugo.last
+    assert await answers(db) == []
+
+
+async def test_another_name_is_confirmed_before_the_text_and_oui_takes_the_invited_one(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    await hugo.says(f"/start {invited['Hugo Moreau']}")
+    await hugo.says("Hugo Morau")
+    assert "vous avez écrit « Hugo Morau ». Vous êtes bien Hugo Moreau ?" in hugo.last
+    await hugo.says("Corriger mon nom")
+    assert "nom complet" in hugo.last
+    await hugo.says("Hugo Morau")
+    await hugo.says("oui")
+    # Outside test C, defect 16: the role the invitation gives is confirmed by « oui ».
+    assert "D'après votre invitation, vous y représentez les stagiaires" in hugo.last
+    assert "délégation" not in hugo.last
+    await hugo.says("oui")
+    assert "Moi, Hugo Moreau, représentant les stagiaires" in hugo.last
+    await hugo.presses("Je l'atteste")
+    (answer,) = await answers(db)
+    assert (answer.typed_name, answer.name_matches, answer.role) == (
+        "Hugo Moreau",
+        True,
+        "delegate",
+    )
+
+
+async def test_the_role_question_takes_ok_for_the_invited_role(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    invited = await after_the_bilan(trainer, clock)
+    lea = person("lea")
+    await lea.says(f"/start {invited['Léa Martin']}")
+    await lea.says("Léa Martin")
+    await lea.says("ok")
+    assert "Je n'ai pas reconnu ce choix" not in lea.last
+    assert "Moi, Léa Martin, représentant les stagiaires" in lea.last
+
+
+async def test_a_partner_confirms_or_corrects_the_structure_the_trainer_entered(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Outside test C, defect 17: asked blank, « Je suis arrivé en retard » became the
+    structure (« représentant Je suis arrivé en retard »)."""
+    bilan_id = await add_bilan(
+        db,
+        start=BILAN_START,
+        participants=(
+            ("partner", "Jean Dupuis", "Mission locale de Caen"),
+            ("partner", "Karim Haddad", "France Travail"),
+        ),
+    )
+    jean_code = await issue_code(db, bilan_id, "Jean Dupuis", at=clock.now)
+    karim_code = await issue_code(db, bilan_id, "Karim Haddad", at=clock.now)
+    clock.now = BILAN_END + timedelta(minutes=30)
+    jean = person("jean")
+    await jean.says(f"/start {jean_code}")
+    await jean.says("Jean Dupuis")
+    assert "D'après votre invitation, vous y participez comme partenaire" in jean.last
+    await jean.says("oui")
+    assert "Votre invitation indique que vous représentez Mission locale de Caen" in jean.last
+    assert jean.buttons == ["Oui, c'est exact"]
+    await jean.says("Je suis arrivé en retard")
+    assert "Je n'ai pas compris" in jean.last and "Mission locale de Caen" in jean.last
+    await jean.says("non")
+    assert "écrivez le nom exact de la structure" in jean.last
+    await jean.says("oui")
+    assert "Moi, Jean Dupuis, représentant Mission locale de Caen, partenaire" in jean.last
+    await jean.presses("Je l'atteste")
+
+    karim = person("karim")
+    await karim.says(f"/start {karim_code}")
+    await karim.says("Karim Haddad")
+    await karim.presses("Partenaire")
+    await karim.says("France Travail Lisieux")  # corrected
+    assert "représentant France Travail Lisieux, partenaire" in karim.last
+    await karim.presses("Je l'atteste")
+    assert sorted(a.structure or "" for a in await answers(db)) == [
+        "France Travail Lisieux",
+        "Mission locale de Caen",
+    ]
+
+
+async def test_aide_at_the_name_confirmation_explains_the_three_answers(
+    trainer: Talker, person: Callable[..., Talker], clock: Clock
+) -> None:
+    invited = await after_the_bilan(trainer, clock)
+    lea = person("lea")
+    await lea.says(f"/start {invited['Léa Martin']}")
+    await lea.says("Léa Martine")
+    await lea.says("aide")
+    assert "« Oui, je suis … » reprend le nom de l'invitation" in lea.all_text
+    assert "l'organisme de formation vérifiera la différence" in lea.all_text
+
+
+async def test_a_name_corrected_at_the_text_is_confirmed_then_the_text_comes_back(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """« Corriger mon nom » asks the name only: another name is still confirmed, and then
+    the text comes back, the role kept, not the role question."""
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    await hugo.says(f"/start {invited['Hugo Moreau']}")
+    await hugo.says("Hugo Moreau")
+    await hugo.says("oui")
+    await hugo.presses("Corriger mon nom")
+    await hugo.says("Hugo Moreau-Petit")
+    assert "Vous êtes bien Hugo Moreau ?" in hugo.last
+    await hugo.presses("Garder")
+    assert "l'attestation portera le nom « Hugo Moreau-Petit »" in hugo.all_text
+    assert "Moi, Hugo Moreau-Petit, représentant les stagiaires" in hugo.last
+    assert "À quel titre" not in hugo.all_text
+    await hugo.presses("Corriger mon nom")
+    await hugo.says("Hugo Moreau")  # the invited name: straight back to the text
+    assert "Moi, Hugo Moreau, représentant les stagiaires" in hugo.last
+    await hugo.presses("Je l'atteste")
+    (answer,) = await answers(db)
+    assert (answer.typed_name, answer.role) == ("Hugo Moreau", "delegate")

@@ -75,25 +75,19 @@ async def survives(db: Database, who: Person, bads: tuple[Bad, ...]) -> None:
     """Each bad input gets a French re-ask and leaves the conversation where it was."""
     before = await step_of(db, who)
     assert before[0] is not None, "no conversation in progress"
-    for bad in bads:
-        if bad.file:
-            await who.sends_file("photo.jpg", "image/jpeg", b"\xff\xd8\xff fake")
-        elif bad.choice is not None:
-            await who.presses_data(bad.choice)
-        else:
-            await who.says(bad.text)
-        assert who.replies, f"{bad.label}: no answer at {before}"
-        answer = who.all_text
-        assert answer.strip(), f"{bad.label}: empty answer at {before}"
-        assert "Traceback" not in answer and "Error" not in answer
-        assert "quelque chose s'est mal passé" not in answer, f"{bad.label}: crash at {before}"
-        assert await step_of(db, who) == before, f"{bad.label} moved the dialogue at {before}"
-        assert len(answer) < 6000, f"{bad.label}: the answer echoes too much"
+    await _each_answered(db, who, bads, before)
 
 
 async def survives_outside(db: Database, who: Person, bads: tuple[Bad, ...]) -> None:
     """Out of any conversation, each bad input gets a French answer and starts nothing."""
     assert await step_of(db, who) == (None, None), "a conversation is in progress"
+    await _each_answered(db, who, bads, (None, None))
+
+
+async def _each_answered(
+    db: Database, who: Person, bads: tuple[Bad, ...], where: tuple[str | None, str | None]
+) -> None:
+    """Each bad input answered in French, no crash, no echo of a huge input, nothing moved."""
     for bad in bads:
         if bad.file:
             await who.sends_file("photo.jpg", "image/jpeg", b"\xff\xd8\xff fake")
@@ -101,11 +95,12 @@ async def survives_outside(db: Database, who: Person, bads: tuple[Bad, ...]) -> 
             await who.presses_data(bad.choice)
         else:
             await who.says(bad.text)
+        assert who.replies, f"{bad.label}: no answer at {where}"
         answer = who.all_text
-        assert answer.strip(), f"{bad.label}: empty answer"
+        assert answer.strip(), f"{bad.label}: empty answer at {where}"
         assert "Traceback" not in answer and "Error" not in answer
-        assert "quelque chose s'est mal passé" not in answer, f"{bad.label}: crash"
-        assert await step_of(db, who) == (None, None), f"{bad.label} started a conversation"
+        assert "quelque chose s'est mal passé" not in answer, f"{bad.label}: crash at {where}"
+        assert await step_of(db, who) == where, f"{bad.label} moved the dialogue from {where}"
         assert len(answer) < 6000, f"{bad.label}: the answer echoes too much"
 
 

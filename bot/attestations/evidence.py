@@ -20,7 +20,7 @@ from bot import dates, texts
 from bot.answers import visible
 from bot.attestations.service import ROLE_LABELS
 from bot.bilans.view import BilanView
-from bot.documents.bundle import safe_name
+from bot.documents.bundle import slug
 from bot.documents.pdf import render_pdf
 from bot.rules.facts import ACTION_TYPES, FUNDERS, PROGRAMMES
 from bot.storage.attestations import Attestation
@@ -129,6 +129,4 @@ def attestation_pdf(answer: Attestation, info: BilanView) -> bytes:
 
 def file_stem(number: int, name: str) -> str:
     """``attestation-01-lea-martin``: numbered, ASCII, safe on every file system."""
-    plain = unicodedata.normalize("NFKD", visible(name)).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:40] or "participant"
-    return safe_name(f"attestation-{number:02d}-{slug}")
+    return f"attestation-{number:02d}-{slug(visible(name), empty='participant')}"

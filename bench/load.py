@@ -208,9 +208,8 @@ async def fresh_postgres_database(server: str, prefix: str = "load") -> str:
 
     url = make_url(server)
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(
-        f"postgresql://{url.username}@{url.host}:{url.port}/{url.database}"
-    )
+    # A host or a socket directory (``?host=/run/postgresql``): asyncpg reads either.
+    admin = await asyncpg.connect(url.set(drivername="postgresql").render_as_string(False))
     await admin.execute(f'CREATE DATABASE "{name}"')
     await admin.close()
     return str(url.set(database=name))

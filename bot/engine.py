@@ -31,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import invitations, progress, texts
@@ -131,9 +131,11 @@ class Engine:
         for attempt in range(5):
             try:
                 return await self._handle_once(incoming)
-            except (StaleState, IntegrityError, OperationalError) as exc:
-                # A concurrent writer (another process) got there first, or the
-                # same event arrived twice at once: start over from the database.
+            except (StaleState, IntegrityError, OperationalError, InterfaceError) as exc:
+                # A concurrent writer (another process) got there first, the
+                # same event arrived twice at once, or the server dropped the
+                # connection (a restart: bot.storage.ping): start over from the
+                # database, which kept nothing of this attempt.
                 log.info("retrying event after %s (attempt %s)", type(exc).__name__, attempt + 1)
                 await asyncio.sleep(0.01 * (attempt + 1))
             except Exception as exc:

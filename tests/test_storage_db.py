@@ -317,25 +317,6 @@ async def test_a_commit_refused_by_sqlite_is_sqlalchemys_error_and_frees_the_con
         assert await session.scalar(select(func.count(Membership.id))) == 0
 
 
-@pytest.mark.postgres
-async def test_a_pooled_connection_the_server_dropped_is_replaced_at_check_out(
-    pg_db: Database, pg_server_url: str
-) -> None:
-    """A PostgreSQL restart or idle timeout closes the pool's connections under it: the next
-    session gets a live one (the check-out's ping) instead of failing its first statement."""
-    async with pg_db.sessions() as session:
-        mine = await session.scalar(text("SELECT pg_backend_pid()"))
-    admin = Database(pg_server_url)
-    try:
-        async with admin.transaction() as connection:  # the server drops it
-            await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": mine})
-    finally:
-        await admin.dispose()
-    for _ in range(3):
-        async with pg_db.sessions() as session:
-            assert await session.scalar(text("SELECT pg_backend_pid()")) != mine
-
-
 async def test_a_turn_whose_connection_the_server_drops_before_its_commit_keeps_nothing(
     pg_db: Database, pg_server_url: str
 ) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.formations import Formation
@@ -41,11 +41,32 @@ def visible_to(member: Member) -> tuple[ColumnElement[bool], ...]:
     return tuple(conditions)
 
 
+def _visible_list(admin: bool) -> Select[Formation]:
+    conditions = [
+        Formation.organisation_id == bindparam("organisation"),
+        Formation.deleted_at.is_(None),
+    ]
+    if not admin:
+        conditions.append(Formation.owner_id == bindparam("owner"))
+    return (
+        select(Formation)
+        .where(*conditions)
+        .order_by(Formation.start_date.desc(), Formation.id.desc())
+    )
+
+
+_VISIBLE_LIST = {admin: _visible_list(admin) for admin in (True, False)}
+""":func:`visible_formations`'s two statements, built once: the conditions of :func:`visible_to`
+with the member bound at each call.  Built per member, the statement and its cache key were
+a tenth of a ``/formations`` turn for each person's first list (500 people at once: 500 firsts)."""
+
+
 async def visible_formations(session: AsyncSession, member: Member) -> list[Formation]:
     """The formations ``member`` may open, the most recent start first."""
-    query = select(Formation).where(*visible_to(member))
-    query = query.order_by(Formation.start_date.desc(), Formation.id.desc())
-    return list((await session.scalars(query)).all())
+    params = {"organisation": member.organisation_id}
+    if not member.admin:
+        params["owner"] = member.person_id
+    return list((await session.scalars(_VISIBLE_LIST[member.admin], params)).all())
 
 
 async def load_formation(

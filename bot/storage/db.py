@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, DisconnectionError, MissingGreenlet
+from sqlalchemy.exc import DBAPIError, MissingGreenlet
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -35,7 +35,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.pool import NullPool, PoolProxiedConnection, QueuePool
-from sqlalchemy.util import await_only, greenlet_spawn
+from sqlalchemy.util import greenlet_spawn
 
 from bot.files import make_private, private_dir
 from bot.storage.checkpoints import FALLBACK_PAGES, Checkpointer
@@ -46,6 +46,7 @@ from bot.storage.held import (
     writes_open_the_transaction,
 )
 from bot.storage.inline import creator, reset_inline
+from bot.storage.ping import Pings, may_be_lost
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -65,22 +66,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
-
-
-def _ping(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
-    """Check a pooled PostgreSQL connection at check-out, in one round trip.
-
-    What ``pool_pre_ping`` does, without the transaction asyncpg's dialect
-    opens around its ping (for PgBouncer's transaction mode, which formabot
-    does not use): ``BEGIN``, the ping and ``ROLLBACK`` were three round
-    trips on every turn and every scheduled job.  A connection the server
-    dropped (a restart, an idle timeout) is replaced here by the pool,
-    instead of failing the turn's first statement.
-    """
-    try:
-        await_only(dbapi_connection.driver_connection.fetchrow(";"))
-    except Exception as exc:
-        raise DisconnectionError("the server closed the connection") from exc
 
 
 def _checkpoints_elsewhere(dbapi_connection: Any, _record: Any) -> None:
@@ -154,8 +139,8 @@ class Database:
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
             event.listen(self.engine.sync_engine, "connect", self._private_files)
-        else:
-            event.listen(self.engine.sync_engine.pool, "checkout", _ping)
+        self.pings = None if self.is_sqlite else Pings(self.engine.sync_engine.pool)
+        """The check-out's check of a PostgreSQL connection, when it is in doubt."""
         if self.direct and not self.is_sqlite:
             event.listen(
                 self.engine.sync_engine, "before_cursor_execute", writes_open_the_transaction
@@ -283,8 +268,8 @@ class Database:
         (:func:`writes_open_the_transaction`, ``AdaptedRows.write``); what
         follows runs in it, the last statement included.  Each exchange with
         the server costs a turn about a tenth of a millisecond of CPU: a
-        question turn made six, it makes three (the check-out's ping, the
-        read, the write).
+        question turn made six, it makes two (the read, the write), and a
+        third when the connection is in doubt (the check-out's ping).
         The guarantees are those of :meth:`transaction`.  SQLAlchemy's
         listeners see every statement (``before_cursor_execute``); its
         ``begin`` and ``commit`` events fire only for a turn that made its
@@ -298,12 +283,22 @@ class Database:
         held = Held(self.engine, fairy, None)
         if held.adapted is not None:
             held.adapted.autocommit = True  # reads alone until something writes
+        failed: BaseException | None = None
         try:
             yield held
-        except BaseException:
+        except BaseException as exc:
+            failed = exc
             await held.end(commit=False)
             raise
-        await held.end(commit=True)
+        else:
+            try:
+                await held.end(commit=True)
+            except BaseException as exc:
+                failed = exc
+                raise
+        finally:
+            if self.pings is not None and failed is not None and may_be_lost(failed):
+                self.pings.doubt()  # after the check-in: this connection is checked too
 
     async def _check_out(self) -> PoolProxiedConnection:
         """The pool's connection for a turn: taken at once when it is idle, else waited for.
@@ -312,7 +307,7 @@ class Database:
         into SQLAlchemy's synchronous side (a tenth of what a turn's own
         Python costs); waiting for it, or reconnecting, does, and SQLAlchemy
         says so (``MissingGreenlet``) before it has changed anything.  On
-        PostgreSQL the check-out pings (:func:`_ping`): always an await.
+        PostgreSQL the check-out may ping (:mod:`bot.storage.ping`): always an await.
         """
         engine = self.engine.sync_engine
         if self.inline and isinstance(engine.pool, QueuePool) and engine.pool.checkedin():

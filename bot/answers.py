@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TypeVar
 
 from bot import texts
@@ -194,13 +195,15 @@ def closest_names(typed: str, names: Sequence[str], *, limit: int = 3) -> list[s
 _PARTICLES = {"de", "du", "des", "d", "le", "la", "van", "von", "der", "di", "da", "del", "ben"}
 
 
+@lru_cache(maxsize=8192)
 def by_surname(full_name: str) -> tuple[str, str]:
     """Sort key: surname, then given names, accents folded (Élodie Étienne between Dupont and Fabre).
 
     Names are typed "Prénom Nom"; a word in capitals marks the surname
     wherever it stands ("DUPONT Marie"), and a particle before the last word
     belongs to it ("Paul de Lattre" sorts under L, "de" ignored as in a
-    directory).
+    directory).  Kept for the names already seen: every roster, list and
+    picker sorts the same names again at each turn.
     """
     words = full_name.split()
     capitals = [w for w in words if len(w) > 1 and w.isupper()]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.formations.queries import Member, load_formation, visible_formations
+from bot.formations.queries import Member, listed_formations, load_formation, visible_formations
 from bot.storage.db import Database
 from tests.auxil.formations import a_formation, cast
 
@@ -20,7 +20,10 @@ async def test_each_person_sees_what_is_theirs_to_see(db: Database) -> None:
         elsewhere = await a_formation(session, people.outsider, title="Ailleurs")
 
         async def titles(who: Member) -> list[str]:
-            return [f.title for f in await visible_formations(session, who)]
+            found = [f.title for f in await visible_formations(session, who)]
+            listed = [f.title for f in await listed_formations(session, who)]
+            assert listed == found  # what a list of choices shows: the same, in the same order
+            return found
 
         assert await titles(people.formateur) == ["Récente", "Ancienne"]
         assert await titles(people.colleague) == ["De Chloé"]
@@ -57,3 +60,20 @@ async def test_what_a_member_sees_follows_the_database_from_one_turn_to_the_next
         promoted = Member(people.formateur.organisation_id, people.formateur.person_id, True)
         assert await titles(promoted) == ["Seconde", "De Chloé"]
         assert await titles(people.formateur) == ["Seconde"]
+
+
+async def test_a_list_of_choices_has_each_formation_s_dates_with_its_extension(
+    db: Database,
+) -> None:
+    async with db.sessions() as session, session.begin():
+        people = await cast(session)
+        extended = await a_formation(session, people.formateur, title="Prolongée")
+        extended.extended_end = date(2027, 9, 30)
+        await session.flush()
+        [listed] = await listed_formations(session, people.formateur)
+        assert (listed.id, listed.title, listed.start_date) == (
+            extended.id,
+            "Prolongée",
+            extended.start_date,
+        )
+        assert listed.effective_end == extended.effective_end == date(2027, 9, 30)

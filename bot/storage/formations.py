@@ -30,8 +30,15 @@ class Roster(_RosterBase):
 
     @collection.appender  # type: ignore[untyped-decorator]
     def append(self, item: Trainee) -> None:
-        keys = [by_surname(t.full_name) for t in self]
-        list.insert(self, bisect_right(keys, by_surname(item.full_name)), item)
+        # A binary search reading a few keys: the ORM appends a loaded formation's
+        # trainees one by one, and reading every key at each append cost 0.4 s of
+        # CPU for a formation of 300 (45,000 names folded).
+        at = bisect_right(self, by_surname(item.full_name), key=_surname_of)
+        list.insert(self, at, item)
+
+
+def _surname_of(trainee: Trainee) -> tuple[str, str]:
+    return by_surname(trainee.full_name)
 
 
 class Formation(Base):
@@ -85,10 +92,12 @@ class Formation(Base):
 
     @property
     def effective_end(self) -> date:
-        """The end that counts for the final bilan: an extension moves it later."""
-        if self.extended_end and self.extended_end > self.end_date:
-            return self.extended_end
-        return self.end_date
+        return effective_end(self.end_date, self.extended_end)
+
+
+def effective_end(end: date, extended: date | None) -> date:
+    """The end that counts for the final bilan: an extension moves it later."""
+    return extended if extended is not None and extended > end else end
 
 
 class FormationSession(Base):

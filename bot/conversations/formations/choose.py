@@ -15,6 +15,7 @@ Thin helpers over :mod:`bot.formations.queries` for dialogues that hold a
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Protocol, TypeVar
 
 from bot import dates
 from bot.conversations.kit.context import Context
@@ -54,7 +55,23 @@ def day_of(ctx: Context) -> date:
     return ctx.now.astimezone(ctx.tz).date()
 
 
-def by_relevance(formations: list[Formation], day: date) -> list[Formation]:
+class Dated(Protocol):
+    @property
+    def start_date(self) -> date: ...
+
+    @property
+    def effective_end(self) -> date: ...
+
+
+D = TypeVar("D", bound=Dated)
+
+
+async def listed_formations(ctx: Context) -> list[queries.Listed]:
+    """The formations this person may see, as a list of choices shows them (no trainees)."""
+    return await queries.listed_formations(ctx.session, member(ctx))
+
+
+def by_relevance(formations: list[D], day: date) -> list[D]:
     """Running on ``day`` (latest start first), then to come (soonest first), then ended
     (latest end first)."""
     running = [f for f in formations if f.start_date <= day <= f.effective_end]
@@ -67,9 +84,9 @@ def by_relevance(formations: list[Formation], day: date) -> list[Formation]:
     return running + coming + ended
 
 
-def formation_option(f: Formation) -> Option:
+def formation_option(f: Formation | queries.Listed) -> Option:
     return Option(f"{f.title} ({dates.spell_date(f.start_date)})", str(f.id))
 
 
 async def formation_options(ctx: Context) -> list[Option]:
-    return [formation_option(f) for f in by_relevance(await visible_formations(ctx), day_of(ctx))]
+    return [formation_option(f) for f in by_relevance(await listed_formations(ctx), day_of(ctx))]

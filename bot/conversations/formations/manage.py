@@ -39,9 +39,9 @@ from typing import Any
 from bot.conversations.formations.answers import parse_trainees, stored_trainees
 from bot.conversations.formations.choose import (
     formation_options,
+    listed_formations,
     load_formation,
     member,
-    visible_formations,
 )
 from bot.conversations.formations.period import PeriodStep
 from bot.conversations.formations.questions import is_group_training
@@ -64,7 +64,7 @@ from bot.storage.people import Role
 
 
 async def list_start(ctx: Context) -> Outcome | None:
-    if not await visible_formations(ctx):
+    if not await listed_formations(ctx):
         ctx.say("formation.none_yet")
         return Leave()
     return None

@@ -200,6 +200,10 @@ def test_export_qualiopi_on_the_command_line(
     # The tables are in the CSV French Excel opens: BOM, ";", CRLF, 23/11/2026.
     assert files["tickets-qualite.csv"].startswith(codecs.BOM_UTF8)
     text = files["tickets-qualite.csv"].decode("utf-8-sig")
+    assert text.split("\r\n")[0] == (
+        "référence;déposé le;formation;stagiaire;règle;ce qui a été fait;note;documents liés;"
+        "saisi par"
+    )
     tickets = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=";"))
     assert tickets[0]["référence"] == "TQ-2026-0001"
     assert tickets[0]["déposé le"] == "23/11/2026"

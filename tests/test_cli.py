@@ -87,7 +87,7 @@ def test_a_piped_dialogue_creates_an_organisation_and_a_formation(tmp_path: Path
     export = run(["export", "stagiaires"], tmp_path)
     assert export.returncode == 0, export.stderr
     rows = list(csv.DictReader(io.StringIO(export.stdout)))
-    assert [(r["nom"], r["entreprise"], r["delegue"]) for r in rows] == [
+    assert [(r["nom"], r["entreprise"], r["représente les stagiaires"]) for r in rows] == [
         ("Karim Benali", "", "non"),  # by surname
         ("Marie Dupont", "Boulangerie Martin", "oui"),
         ("Julie Petit", "", "non"),
@@ -103,7 +103,7 @@ def test_demo_then_exports_in_csv_and_json(formabot: Callable[[list[str]], Done]
     assert {f["financeur"] for f in formations} == {"normandie", "cvl"}
     assert sum(int(f["stagiaires"]) for f in formations) == 7
     as_json = json.loads(formabot(["export", "stagiaires", "--format", "json"]).stdout)
-    assert len(as_json) == 7 and {"nom", "delegue"} <= set(as_json[0])
+    assert len(as_json) == 7 and {"nom", "représente les stagiaires"} <= set(as_json[0])
     unknown = formabot(["export", "nimportequoi"])
     assert unknown.returncode == 2 and "Export inconnu" in unknown.stderr
 
@@ -185,10 +185,13 @@ def test_every_table_exports_to_excel_forms(
         assert excel.returncode == 0 and excel.stdout.startswith("\ufeff")
         header = next(csv.reader(io.StringIO(excel.stdout.lstrip("\ufeff")), delimiter=";"))
         assert header == list(table.columns)
+        # One style in every file: lower-case French words, never « type_action » nor « (e) ».
+        odd = [h for h in header if h != h.lower() or "_" in h or "(" in h or h != h.strip()]
+        assert not odd, (name, odd)
     # The demo's deadlines: dates are dates in the workbook, French in the CSV for Excel.
     sheet = openpyxl.load_workbook(tmp_path / "echeances.xlsx").active
     assert sheet is not None and sheet.max_row > 1
-    due = sheet.cell(row=2, column=list(FEATURES.tables["echeances"].columns).index("echeance") + 1)
+    due = sheet.cell(row=2, column=list(FEATURES.tables["echeances"].columns).index("échéance") + 1)
     assert due.is_date and due.number_format == "dd/mm/yyyy"
     rows = list(
         csv.DictReader(
@@ -196,7 +199,7 @@ def test_every_table_exports_to_excel_forms(
             delimiter=";",
         )
     )
-    assert rows[0]["echeance"] == due.value.strftime("%d/%m/%Y")
+    assert rows[0]["échéance"] == due.value.strftime("%d/%m/%Y")
 
 
 def test_an_export_format_that_does_not_exist_is_refused(

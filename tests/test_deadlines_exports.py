@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import openpyxl
 import pytest
 from icalendar import Calendar
 
@@ -47,7 +48,7 @@ async def test_csv_and_json_rows(db: Database, trainer: Person) -> None:
     await schedule(trainer)
     async with db.sessions() as session:
         rows = await deadline_exports.rows(session, args(formation=1))
-    by_rule = {r["regle"]: r for r in rows}
+    by_rule = {r["règle"]: r for r in rows}
     assert set(by_rule) == {
         "NOR-VISIO",
         "NOR-PREP",
@@ -57,7 +58,7 @@ async def test_csv_and_json_rows(db: Database, trainer: Person) -> None:
         "NOR-PROOF",
     }
     docs = by_rule["NOR-DOCS"]
-    assert (docs["echeance"], docs["heure"], docs["statut"], docs["reportable"]) == (
+    assert (docs["échéance"], docs["heure"], docs["statut"], docs["reportable"]) == (
         date(2026, 11, 24),
         "14:00",
         "à faire",
@@ -67,9 +68,9 @@ async def test_csv_and_json_rows(db: Database, trainer: Person) -> None:
     assert docs["source"] == "000_ddadb60b9c7bf826.txt, §I"
     table = list(csv.DictReader(io.StringIO(exports.write(rows, deadline_exports.COLUMNS, "csv"))))
     assert table[0].keys() == set(deadline_exports.COLUMNS)
-    assert {r["regle"] for r in table} == set(by_rule)
+    assert {r["règle"] for r in table} == set(by_rule)
     data = json.loads(exports.write(rows, deadline_exports.COLUMNS, "json"))
-    assert {r["cle"] for r in data} == {r["cle"] for r in rows}
+    assert {r["clé"] for r in data} == {r["clé"] for r in rows}
 
 
 async def test_ics_is_one_event_per_deadline(db: Database, trainer: Person, tmp_path: Path) -> None:
@@ -102,13 +103,53 @@ def test_right_after_formabot_demo_the_export_lists_the_deadlines(
     exported = formabot(["export", "echeances"])
     assert exported.returncode == 0, exported.stderr
     rows = list(csv.DictReader(io.StringIO(exported.stdout)))
-    assert {r["regle"] for r in rows} == {"CVL-EOS", "CVL-BQ-END", "CVL-BQ-MID"}
-    entries = [r for r in rows if r["cle"].startswith("CVL-EOS-ENTRY:")]
+    assert {r["règle"] for r in rows} == {"CVL-EOS", "CVL-BQ-END", "CVL-BQ-MID"}
+    entries = [r for r in rows if r["clé"].startswith("CVL-EOS-ENTRY:")]
     assert sorted(r["concerne"] for r in entries) == ["Inès Garnier", "Nadia Roux", "Thomas Fabre"]
-    etape = next(r for r in rows if r["regle"] == "CVL-BQ-MID")
+    etape = next(r for r in rows if r["règle"] == "CVL-BQ-MID")
     assert etape["concerne"] == ""  # one span, the whole formation: nothing to tell apart
     assert {r["statut"] for r in rows} == {"à faire"}
     assert all(r["formation"] == "Projet professionnel (démo)" for r in rows)
+
+
+HEADERS = [
+    "identifiant",
+    "organisme",
+    "identifiant de la formation",
+    "formation",
+    "règle",
+    "clé",
+    "échéance",
+    "heure",
+    "titre",
+    "concerne",
+    "explication",
+    "source",
+    "public",
+    "reportable",
+    "statut",
+    "reportée au",
+    "motif du report",
+    "faite le",
+    "faite par",
+]
+
+
+def test_the_file_s_headers_are_french_words_in_every_format(
+    formabot: Callable[[list[str]], Done], tmp_path: Path
+) -> None:
+    """The first row a trainer or an auditor reads: words with their accents, no « reportee_au »."""
+    assert formabot(["demo"]).returncode == 0
+    plain = formabot(["export", "echeances"]).stdout
+    assert next(csv.reader(io.StringIO(plain))) == HEADERS
+    excel = formabot(["export", "echeances", "--format", "csv-excel"]).stdout.lstrip("\ufeff")
+    assert next(csv.reader(io.StringIO(excel), delimiter=";")) == HEADERS
+    path = tmp_path / "echeances.xlsx"
+    assert formabot(["export", "echeances", "--format", "xlsx", "--out", str(path)]).returncode == 0
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet is not None and [c.value for c in sheet[1]] == HEADERS
+    (first, *_) = json.loads(formabot(["export", "echeances", "--format", "json"]).stdout)
+    assert list(first) == HEADERS
 
 
 @pytest.mark.slow
@@ -120,10 +161,10 @@ def test_the_command_line_exports_deadlines_as_csv_and_ics(tmp_path: Path) -> No
     exported = run(["export", "echeances"], tmp_path)
     assert exported.returncode == 0, exported.stderr
     rows = list(csv.DictReader(io.StringIO(exported.stdout)))
-    assert {r["regle"] for r in rows} >= {"CVL-EOS", "CVL-BQ-END", "CVL-BQ-MID"}
+    assert {r["règle"] for r in rows} >= {"CVL-EOS", "CVL-BQ-END", "CVL-BQ-MID"}
     calendar = run(["export", "echeances", "--format", "ics"], tmp_path)
     assert calendar.returncode == 0, calendar.stderr
     assert calendar.stdout.startswith("BEGIN:VCALENDAR")
-    assert "identifiant" not in calendar.stdout and "regle" not in calendar.stdout  # no CSV
+    assert "identifiant de la formation" not in calendar.stdout  # no CSV header
     parsed = Calendar.from_ical(calendar.stdout.encode())
     assert len(parsed.events) == len(rows)

@@ -277,7 +277,7 @@ async def test_after_the_bilan_its_pre_bilan_items_are_closed_not_red(
     )
     async with db.sessions() as session:
         exported = await deadline_rows(session, export_args(formation=1))
-    statuses = {r["regle"]: r["statut"] for r in exported}
+    statuses = {r["règle"]: r["statut"] for r in exported}
     assert statuses["NOR-PREP"] == "non fait avant le bilan"
     assert statuses["NOR-VISIO"] == "fait"
 

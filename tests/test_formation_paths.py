@@ -122,11 +122,11 @@ async def test_an_exit_with_its_reason_and_an_extension_are_recorded_by_chat(
         rows = {r["nom"]: r for r in await trainee_rows(session, f.organisation_id)}
     fins = await due(db, f"CVL-BQ-END:formation:{f.id}")
     assert fins == [(f"CVL-BQ-END:formation:{f.id}", date(2027, 5, 30))]
-    assert (rows["Nadia Roux"]["sortie"], rows["Nadia Roux"]["motif_sortie"]) == (
+    assert (rows["Nadia Roux"]["sortie"], rows["Nadia Roux"]["motif de sortie"]) == (
         date(2026, 12, 18),
         "Emploi",
     )
-    assert rows["Thomas Fabre"]["fin_parcours"] == date(2027, 4, 30)
+    assert rows["Thomas Fabre"]["fin de parcours"] == date(2027, 4, 30)
     assert nadia.id != thomas.id
 
 

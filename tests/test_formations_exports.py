@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
+
+import openpyxl
 
 from bot.formations import exports
 from bot.storage.db import Database
 from bot.storage.formations import Formation
 from tests.auxil.absences import add_formation
+from tests.auxil.command import Done
 from tests.auxil.dialogue import Person
 from tests.auxil.formations import a_formation, cast
 
@@ -22,25 +29,25 @@ async def test_rows_of_one_organisation_or_all(db: Database) -> None:
         assert len(rows) == 1
         row = rows[0]
         assert set(row) == set(exports.FORMATION_COLUMNS)
-        assert (row["id"], row["organisme"], row["intitule"], row["financeur"]) == (
+        assert (row["identifiant"], row["organisme"], row["intitulé"], row["financeur"]) == (
             mine.id,
             "Forma Plus",
             "Agent de restauration",
             "normandie",
         )
-        assert (row["debut"], row["fin"], row["stagiaires"]) == (
+        assert (row["début"], row["fin"], row["stagiaires"]) == (
             date(2026, 12, 1),
             date(2027, 6, 15),
             2,
         )
-        assert row["charge_de_mission"] == "Mme Sophie Leroy"
-        assert [r["intitule"] for r in await exports.formations(session)] == [
+        assert row["personne chargée de mission"] == "Mme Sophie Leroy"
+        assert [r["intitulé"] for r in await exports.formations(session)] == [
             "Agent de restauration",
             "Ailleurs",
         ]
 
         trainees = await exports.trainees(session, people.formateur.organisation_id)
-        assert [(t["nom"], t["entreprise"], t["delegue"]) for t in trainees] == [
+        assert [(t["nom"], t["entreprise"], t["représente les stagiaires"]) for t in trainees] == [
             ("Karim Benali", None, False),
             ("Marie Dupont", "Boulangerie Martin", True),
         ]
@@ -60,7 +67,9 @@ async def test_trainees_are_listed_by_surname_everywhere(db: Database, trainer: 
         assert formation is not None
         assert [t.full_name for t in formation.trainees] == expected
         rows = await exports.trainees(session)
-        assert [r["nom"] for r in rows if r["formation_id"] == formation_id] == expected
+        assert [
+            r["nom"] for r in rows if r["identifiant de la formation"] == formation_id
+        ] == expected
 
     await trainer.says("/formations")
     await trainer.presses("Cuisine")
@@ -72,3 +81,60 @@ async def test_trainees_are_listed_by_surname_everywhere(db: Database, trainer: 
     await trainer.says("/absence")
     await trainer.presses("Cuisine")
     assert [b for b in trainer.buttons if b in expected] == expected
+
+
+FORMATION_HEADERS = [
+    "identifiant",
+    "organisme",
+    "intitulé",
+    "nature",
+    "financeur",
+    "programme",
+    "type d'action",
+    "mode",
+    "début",
+    "fin",
+    "fin prolongée",
+    "certifiante",
+    "longue",
+    "personne chargée de mission",
+    "e-mail de la personne chargée de mission",
+    "stagiaires",
+    "supprimée le",
+]
+TRAINEE_HEADERS = [
+    "identifiant de la formation",
+    "formation",
+    "nom",
+    "entreprise",
+    "représente les stagiaires",
+    "entrée",
+    "sortie",
+    "motif de sortie",
+    "fin de parcours",
+]
+
+
+def test_the_files_headers_are_french_words_in_every_format(
+    formabot: Callable[[list[str]], Done], tmp_path: Path
+) -> None:
+    """What an auditor reads in the first row, the same in CSV, CSV for Excel and XLSX."""
+    assert formabot(["demo"]).returncode == 0
+    for name, expected in (("formations", FORMATION_HEADERS), ("stagiaires", TRAINEE_HEADERS)):
+        plain = formabot(["export", name])
+        assert plain.returncode == 0, plain.stderr
+        assert next(csv.reader(io.StringIO(plain.stdout))) == expected
+        excel = formabot(["export", name, "--format", "csv-excel"]).stdout.lstrip("\ufeff")
+        assert next(csv.reader(io.StringIO(excel), delimiter=";")) == expected
+        path = tmp_path / f"{name}.xlsx"
+        assert formabot(["export", name, "--format", "xlsx", "--out", str(path)]).returncode == 0
+        sheet = openpyxl.load_workbook(path).active
+        assert sheet is not None and [c.value for c in sheet[1]] == expected
+    # The values under them did not change.
+    formations = list(csv.DictReader(io.StringIO(formabot(["export", "formations"]).stdout)))
+    assert [(f["intitulé"], f["type d'action"], f["certifiante"]) for f in formations] == [
+        ("Agent de restauration (démo)", "", "oui"),
+        ("Projet professionnel (démo)", "projet_pro", "non"),
+    ]
+    assert formations[0]["personne chargée de mission"] == "Mme Sophie Leroy"
+    assert formations[0]["e-mail de la personne chargée de mission"] == "sophie.leroy@example.org"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.formations.exports import TRAINEE_COLUMNS
 from bot.imports.columns import field_of, find_header
 
 
@@ -42,6 +43,10 @@ from bot.imports.columns import field_of, find_header
         ("Délégué(e)", "delegate"),
         ("DÉLÉGUÉE", "delegate"),
         ("  délégué  ", "delegate"),
+        ("Représente les stagiaires", "delegate"),
+        ("delegue", "delegate"),
+        ("motif_sortie", "exit_reason"),
+        ("fin de parcours", "left_on"),
     ],
 )
 def test_each_variant_names_its_field(header: str, field: str) -> None:
@@ -70,3 +75,33 @@ def test_the_header_is_found_below_a_title_and_what_it_leaves_aside_is_said() ->
 def test_no_name_column_is_no_header() -> None:
     assert find_header([(1, ["Prénom", "Entreprise"]), (2, ["Marie", "Boulangerie"])]) is None
     assert find_header([(n, ["x"]) for n in range(1, 12)] + [(12, ["Nom"])]) is None
+
+
+OLD_TRAINEE_HEADERS = (
+    "formation_id",
+    "formation",
+    "nom",
+    "entreprise",
+    "delegue",
+    "entree",
+    "sortie",
+    "motif_sortie",
+    "fin_parcours",
+)
+"""The header row of ``formabot export stagiaires`` before its words took their accents."""
+
+
+def test_a_trainees_export_is_read_the_same_with_its_old_or_new_headers() -> None:
+    old = find_header([(1, list(OLD_TRAINEE_HEADERS))])
+    new = find_header([(1, list(TRAINEE_COLUMNS))])
+    assert old is not None and new is not None
+    expected = {
+        "last_name": 2,
+        "company": 3,
+        "delegate": 4,
+        "entered_on": 5,
+        "left_on": 6,
+        "exit_reason": 7,
+    }
+    assert old.columns == new.columns == expected
+    assert new.ignored == ["identifiant de la formation", "formation"]

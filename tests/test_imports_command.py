@@ -15,6 +15,7 @@ import pytest
 
 from tests.auxil.command import Done
 from tests.auxil.spreadsheets import PDF, csv_file, many, xlsx
+from tests.test_imports_columns import OLD_TRAINEE_HEADERS
 
 Formabot = Callable[[list[str]], Done]
 
@@ -25,15 +26,16 @@ LIST = [
 ]
 
 
-def demo_formation(formabot: Formabot) -> str:
-    assert formabot(["demo"]).returncode == 0
+def demo_formation(formabot: Formabot, title: str = "Agent de restauration") -> str:
+    if title == "Agent de restauration":
+        assert formabot(["demo"]).returncode == 0
     rows = csv.DictReader(io.StringIO(formabot(["export", "formations"]).stdout))
-    return next(r["id"] for r in rows if r["intitule"].startswith("Agent de restauration"))
+    return next(r["identifiant"] for r in rows if r["intitulé"].startswith(title))
 
 
 def trainees(formabot: Formabot, formation: str) -> dict[str, dict[str, str]]:
     rows = csv.DictReader(io.StringIO(formabot(["export", "stagiaires"]).stdout))
-    return {r["nom"]: r for r in rows if r["formation_id"] == formation}
+    return {r["nom"]: r for r in rows if r["identifiant de la formation"] == formation}
 
 
 def answering(monkeypatch: pytest.MonkeyPatch, answer: str) -> None:
@@ -56,7 +58,7 @@ def test_a_list_is_previewed_confirmed_and_stored(
     assert "2 stagiaires importés dans « Agent de restauration (démo) »" in done.stdout
     after = trainees(formabot, formation)
     assert set(after) - set(before) == {"Nadia Roy", "Hugo Lemoine"}
-    assert (after["Nadia Roy"]["entreprise"], after["Nadia Roy"]["delegue"]) == (
+    assert (after["Nadia Roy"]["entreprise"], after["Nadia Roy"]["représente les stagiaires"]) == (
         "Garage Roy",
         "oui",
     )
@@ -131,3 +133,32 @@ def test_an_unknown_formation_or_a_missing_file_is_said(formabot: Formabot, tmp_
     assert missing.returncode == 1 and "Impossible de lire" in missing.stderr
     usage = formabot(["import", "formations", "--formation", formation, str(path)])
     assert usage.returncode == 2
+
+
+def test_a_trainees_export_goes_back_in_with_its_old_or_new_headers(
+    formabot: Formabot, tmp_path: Path
+) -> None:
+    """A file of ``formabot export stagiaires`` moves trainees to another formation,
+    whether it was written before the headers became French words or after."""
+    source = demo_formation(formabot)
+    target = demo_formation(formabot, "Projet professionnel")
+    header, *lines = formabot(["export", "stagiaires"]).stdout.splitlines()
+    assert header.split(",")[4] == "représente les stagiaires"
+    mine = [line for line in lines if line.startswith(f"{source},")]
+    files = {
+        "nouvelle.csv": [header, *(x for x in mine if "Martin" in x or "Benali" in x)],
+        "ancienne.csv": [",".join(OLD_TRAINEE_HEADERS), *(x for x in mine if "Moreau" in x)],
+    }
+    for name, content in files.items():
+        path = tmp_path / name
+        path.write_text("\n".join(content) + "\n", encoding="utf-8")
+        done = formabot(["import", "stagiaires", "--formation", target, "--oui", str(path)])
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "pour représenter les stagiaires" in done.stdout, done.stdout
+    moved = trainees(formabot, target)
+    before = trainees(formabot, source)
+    for who in ("Léa Martin", "Karim Benali", "Hugo Moreau"):
+        kept = ("entreprise", "représente les stagiaires", "entrée")
+        assert [moved[who][k] for k in kept] == [before[who][k] for k in kept], who
+    assert moved["Hugo Moreau"]["représente les stagiaires"] == "oui"
+    assert moved["Léa Martin"]["entreprise"] == "Brasserie du Port"

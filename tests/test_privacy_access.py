@@ -18,6 +18,18 @@ from tests.auxil.attestations import demo_author
 from tests.auxil.dialogue import Clock
 from tests.auxil.privacy import everywhere
 
+AUDIT_HEADERS = [
+    "identifiant",
+    "date",
+    "identifiant de l'organisme",
+    "identifiant de la personne qui a agi",
+    "action",
+    "objet",
+    "identifiant de l'objet",
+    "détails",
+]
+"""The audit trail's first row, in the CLI's export and in ``/journal``'s file."""
+
 
 async def test_a_trainer_gets_their_account_memberships_formations_and_actions(
     db: Database, demo: None
@@ -100,9 +112,15 @@ def test_the_audit_trail_exports_by_the_cli(
     asyncio.run(add())
     capsys.readouterr()
     assert cli.main(["export", "audit"]) == 0
-    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert tuple(rows[0]) == AUDIT_COLUMNS
+    exported = capsys.readouterr().out
+    assert next(csv.reader(io.StringIO(exported))) == AUDIT_HEADERS == list(AUDIT_COLUMNS)
+    rows = list(csv.DictReader(io.StringIO(exported)))
     [row] = [r for r in rows if r["action"] == "erase"]
-    assert (row["objet"], row["objet_id"], row["details"]) == ("trainee", "7", '{"absences": 2}')
+    assert (row["objet"], row["identifiant de l'objet"], row["détails"]) == (
+        "trainee",
+        "7",
+        '{"absences": 2}',
+    )
+    assert row["identifiant de la personne qui a agi"] and row["identifiant de l'organisme"]
     assert cli.main(["export", "audit", "--organisation", "999", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out) == []

@@ -27,13 +27,13 @@ from bot.storage.formations import Formation
 from bot.storage.people import Organisation, Person, zone_of
 
 COLUMNS = (
-    "id",
+    "identifiant",
     "organisme",
-    "formation_id",
+    "identifiant de la formation",
     "formation",
-    "regle",
-    "cle",
-    "echeance",
+    "règle",
+    "clé",
+    "échéance",
     "heure",
     "titre",
     "concerne",
@@ -42,10 +42,10 @@ COLUMNS = (
     "public",
     "reportable",
     "statut",
-    "reportee_au",
-    "motif_report",
-    "fait_le",
-    "fait_par",
+    "reportée au",
+    "motif du report",
+    "faite le",
+    "faite par",
 )
 
 
@@ -74,13 +74,13 @@ async def rows(session: AsyncSession, args: argparse.Namespace) -> list[dict[str
         tz = zone_of(organisation)
         out.append(
             {
-                "id": deadline.id,
+                "identifiant": deadline.id,
                 "organisme": organisation.name,
-                "formation_id": formation.id,
+                "identifiant de la formation": formation.id,
                 "formation": formation.title,
-                "regle": deadline.rule_id,
-                "cle": deadline.key,
-                "echeance": deadline.due_on,
+                "règle": deadline.rule_id,
+                "clé": deadline.key,
+                "échéance": deadline.due_on,
                 "heure": deadline.due_at.astimezone(tz).strftime("%H:%M")
                 if deadline.due_at
                 else None,
@@ -91,10 +91,10 @@ async def rows(session: AsyncSession, args: argparse.Namespace) -> list[dict[str
                 "public": deadline.audience,
                 "reportable": deadline.postponable,
                 "statut": STATUS_LABELS.get(deadline.status, deadline.status),
-                "reportee_au": deadline.postponed_to,
-                "motif_report": deadline.postpone_reason,
-                "fait_le": deadline.done_at.astimezone(tz) if deadline.done_at else None,
-                "fait_par": people.get(deadline.done_by) if deadline.done_by else None,
+                "reportée au": deadline.postponed_to,
+                "motif du report": deadline.postpone_reason,
+                "faite le": deadline.done_at.astimezone(tz) if deadline.done_at else None,
+                "faite par": people.get(deadline.done_by) if deadline.done_by else None,
             }
         )
     return out

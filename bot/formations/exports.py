@@ -1,8 +1,13 @@
 """The formations and trainees tables of ``formabot export``.
 
 A formation deleted by mistake stays in ``formations`` with its deletion day
-(``supprimee_le``): an auditor sees what existed.  Each trainee's path is in
+(``supprimée le``): an auditor sees what existed.  Each trainee's path is in
 ``stagiaires``: entry, exit and its reason, the end of an extended path.
+
+The headers are French words, accents and spaces included, as in every export: the
+person opening the file in a spreadsheet reads them, and scripts can index by them just
+as well.  ``stagiaires`` goes back in through ``formabot import stagiaires`` (its headers
+are among those :mod:`bot.imports.columns` recognises, as the ones before them were).
 """
 
 from __future__ import annotations
@@ -19,34 +24,34 @@ from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Organisation
 
 FORMATION_COLUMNS = (
-    "id",
+    "identifiant",
     "organisme",
-    "intitule",
+    "intitulé",
     "nature",
     "financeur",
     "programme",
-    "type_action",
+    "type d'action",
     "mode",
-    "debut",
+    "début",
     "fin",
-    "fin_prolongee",
+    "fin prolongée",
     "certifiante",
     "longue",
-    "charge_de_mission",
-    "email_charge_de_mission",
+    "personne chargée de mission",
+    "e-mail de la personne chargée de mission",
     "stagiaires",
-    "supprimee_le",
+    "supprimée le",
 )
 TRAINEE_COLUMNS = (
-    "formation_id",
+    "identifiant de la formation",
     "formation",
     "nom",
     "entreprise",
-    "delegue",
-    "entree",
+    "représente les stagiaires",
+    "entrée",
     "sortie",
-    "motif_sortie",
-    "fin_parcours",
+    "motif de sortie",
+    "fin de parcours",
 )
 
 
@@ -65,23 +70,23 @@ async def formations(
     for formation, organisation in (await session.execute(query)).all():
         rows.append(
             {
-                "id": formation.id,
+                "identifiant": formation.id,
                 "organisme": organisation,
-                "intitule": formation.title,
+                "intitulé": formation.title,
                 "nature": formation.kind,
                 "financeur": formation.funder,
                 "programme": formation.programme,
-                "type_action": formation.action_type,
+                "type d'action": formation.action_type,
                 "mode": formation.mode,
-                "debut": formation.start_date,
+                "début": formation.start_date,
                 "fin": formation.end_date,
-                "fin_prolongee": formation.extended_end,
+                "fin prolongée": formation.extended_end,
                 "certifiante": formation.certifying,
                 "longue": formation.long,
-                "charge_de_mission": formation.cm_name,
-                "email_charge_de_mission": formation.cm_email,
+                "personne chargée de mission": formation.cm_name,
+                "e-mail de la personne chargée de mission": formation.cm_email,
                 "stagiaires": len(formation.trainees),
-                "supprimee_le": formation.deleted_at,
+                "supprimée le": formation.deleted_at,
             }
         )
     return rows
@@ -99,15 +104,15 @@ async def trainees(
         query = query.where(Formation.organisation_id == organisation_id)
     return [
         {
-            "formation_id": formation.id,
+            "identifiant de la formation": formation.id,
             "formation": formation.title,
             "nom": trainee.full_name,
             "entreprise": trainee.company,
-            "delegue": trainee.is_delegate,
-            "entree": trainee.entered_on,
+            "représente les stagiaires": trainee.is_delegate,
+            "entrée": trainee.entered_on,
             "sortie": trainee.left_on,
-            "motif_sortie": EXIT_REASONS.get(trainee.exit_reason or ""),
-            "fin_parcours": trainee.path_end,
+            "motif de sortie": EXIT_REASONS.get(trainee.exit_reason or ""),
+            "fin de parcours": trainee.path_end,
         }
         for trainee, formation in sorted(
             (await session.execute(query)).all(),

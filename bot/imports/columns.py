@@ -7,6 +7,11 @@ folded (case, accents, punctuation), without the little words ("de", "d'",
 row is the first of the first rows that names a trainee's name column, so a
 title line above the table ("Liste des stagiaires – session de mars") does
 no harm.
+
+A file of ``formabot export stagiaires`` comes back in too, whenever it was
+written: its headers were ``delegue``, ``entree``, ``motif_sortie`` and are now
+« représente les stagiaires », « entrée », « motif de sortie »; both fold to
+variants below.
 """
 
 from __future__ import annotations
@@ -96,7 +101,14 @@ VARIANTS: dict[str, tuple[str, ...]] = {
         "fin parcours",
     ),
     "exit_reason": ("motif sortie", "motif", "raison sortie", "motif depart"),
-    "delegate": ("delegue", "deleguee", "delegues", "deleguees", "delegue stagiaires"),
+    "delegate": (
+        "delegue",
+        "deleguee",
+        "delegues",
+        "deleguees",
+        "delegue stagiaires",
+        "represente les stagiaires",
+    ),
 }
 
 _KNOWN = {variant: name for name, variants in VARIANTS.items() for variant in variants}

@@ -168,27 +168,27 @@ def as_document(held: dict[str, Any]) -> bytes:
 # --- the audit trail ---------------------------------------------------------------------
 
 AUDIT_COLUMNS = (
-    "id",
+    "identifiant",
     "date",
-    "organisme_id",
-    "auteur_id",
+    "identifiant de l'organisme",
+    "identifiant de la personne qui a agi",
     "action",
     "objet",
-    "objet_id",
-    "details",
+    "identifiant de l'objet",
+    "détails",
 )
 
 
 def audit_row(entry: AuditEntry) -> dict[str, Any]:
     return {
-        "id": entry.id,
+        "identifiant": entry.id,
         "date": _when(entry.at),
-        "organisme_id": entry.organisation_id,
-        "auteur_id": entry.actor_id,
+        "identifiant de l'organisme": entry.organisation_id,
+        "identifiant de la personne qui a agi": entry.actor_id,
         "action": entry.action,
         "objet": entry.entity,
-        "objet_id": entry.entity_id,
-        "details": json.dumps(entry.details or {}, ensure_ascii=False, sort_keys=True),
+        "identifiant de l'objet": entry.entity_id,
+        "détails": json.dumps(entry.details or {}, ensure_ascii=False, sort_keys=True),
     }
 
 

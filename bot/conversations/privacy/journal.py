@@ -2,8 +2,8 @@
 
     Admin  /journal
     Bot    Voici le journal de l'organisme : 42 actions, de la plus ancienne à la plus
-           récente (date, auteur, action, objet). Il ne contient aucun nom ni motif :
-           les personnes y sont désignées par leur numéro.
+           récente (date, personne qui a agi, action, objet). Il ne contient aucun nom
+           ni motif : les personnes et les objets y sont désignés par leur numéro.
            [document] journal-organisme.csv
 
 The same rows as ``formabot export audit --organisation ID``

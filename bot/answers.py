@@ -28,7 +28,25 @@ class Invalid:
 
 
 def fold(text: str) -> str:
-    """Lower-case, accent-free, single-spaced: how labels and names are compared."""
+    """Lower-case, accent-free, single-spaced: how labels and names are compared.
+
+    A turn folds what was typed three or four times (the command check, the
+    options, a number) and the same labels at every turn: short texts are
+    kept (:func:`_fold_kept`), long ones (a pasted list, hostile input) are not.
+    """
+    return _fold_kept(text) if len(text) <= KEPT_FOLDS else _fold(text)
+
+
+KEPT_FOLDS = 200
+"""Texts up to this length keep their folded form (8,192 of them at most)."""
+
+
+@lru_cache(maxsize=8192)
+def _fold_kept(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     cleaned = "".join(c if c.isalnum() else " " for c in stripped.casefold())

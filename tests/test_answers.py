@@ -76,3 +76,15 @@ def test_the_closest_names_to_one_nobody_has() -> None:
     assert closest_names("zorro", known) == ["Zora Petit"]
     assert closest_names("xxxxxx", known) == []
     assert closest_names("", known) == []
+
+
+def test_a_long_text_folds_as_a_short_one_does() -> None:
+    """Short texts keep their folded form, long ones (a pasted list) are folded each time:
+    the same answer either way."""
+    from bot.answers import KEPT_FOLDS, fold
+
+    line = "Élodie  ÉTIENNE ; Boulangerie-Pâtisserie "
+    long = line * (KEPT_FOLDS // len(line) + 2)
+    assert len(line) <= KEPT_FOLDS < len(long)
+    assert fold(line) == "elodie etienne boulangerie patisserie"
+    assert fold(long) == " ".join([fold(line)] * (KEPT_FOLDS // len(line) + 2))

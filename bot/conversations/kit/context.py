@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -253,11 +252,6 @@ class Context:
         return None
 
 
-folded_label = lru_cache(maxsize=4096)(fold)
-""":func:`fold` of an option's label, kept: the same labels are compared at every turn (a
-tenth of a question turn).  In the process's memory only, like the options themselves."""
-
-
 def matching(
     typed: str,
     values: list[str] | tuple[str, ...],
@@ -275,12 +269,12 @@ def matching(
     if not answer:
         return []
     for value in values:
-        if folded_label(labels.get(value, value)) == answer:
+        if fold(labels.get(value, value)) == answer:
             return [value]
     if synonyms and synonyms.get(answer) in values:
         return [synonyms[answer]]
     words = answer.split()
-    matches = [v for v in values if all(w in folded_label(labels.get(v, v)) for w in words)]
+    matches = [v for v in values if all(w in fold(labels.get(v, v)) for w in words)]
     if not matches and len(answer) <= MAX_FUZZY:
         # One typo per word, as names tolerate ("presentiel", "a distnce").
         also = {v: [s for s, target in (synonyms or {}).items() if target == v] for v in values}

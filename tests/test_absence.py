@@ -103,7 +103,7 @@ async def test_every_step_of_absence_survives_bad_input(db: Database, trainer: P
 
 async def test_the_one_line_form_asks_only_what_is_missing(db: Database, trainer: Person) -> None:
     await trainer.says("/absence Benali hier matin")
-    assert "J'ai compris : dimanche 22 novembre 2026" in trainer.last
+    assert "J'ai compris : dimanche 22 novembre 2026, le matin. C'est bien ça ?" in trainer.last
     await trainer.presses("Oui")
     assert "Le 22 novembre est un dimanche : je l'enregistre quand même ?" in trainer.last
     await trainer.presses("Oui, l'enregistrer")
@@ -130,6 +130,46 @@ async def test_the_one_line_form_asks_only_what_is_missing(db: Database, trainer
         20,
         True,
     )
+
+
+async def test_a_half_day_typed_with_the_date_is_shown_back_and_not_asked_again(
+    db: Database, trainer: Person
+) -> None:
+    """« hier matin » at the date question used to be shown back as the day alone, and the
+    half-day was asked again (« Quand, ce … ? »)."""
+    await trainer.says("/absence karim")
+    await trainer.says("vendredi matin")
+    assert "J'ai compris : vendredi 20 novembre 2026, le matin. C'est bien ça ?" in trainer.last
+    await trainer.presses("Oui")
+    assert "justifiée" in trainer.last and "Quand, ce" not in trainer.all_text
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    a = (await absences(db))[-1]
+    assert (a.day, a.period, a.late_minutes) == (date(2026, 11, 20), "matin", None)
+
+    await trainer.says("/absence julie")
+    await trainer.says("jeudi dernier, retard de 20 minutes")
+    assert "jeudi 19 novembre 2026, un retard de 20 min. C'est bien ça ?" in trainer.last
+    await trainer.presses("Oui")
+    assert "Ce retard est-il justifié" in trainer.last
+    await trainer.presses("Oui")
+    await trainer.says("bus en panne")
+    await trainer.presses("Pas de justificatif")
+    await trainer.presses("Enregistrer")
+    a = (await absences(db))[-1]
+    assert (a.day, a.period, a.late_minutes) == (date(2026, 11, 19), "retard", 20)
+
+
+async def test_a_half_day_typed_then_corrected_away_is_asked(db: Database, trainer: Person) -> None:
+    await trainer.says("/absence léa")
+    await trainer.says("vendredi après-midi")
+    assert "vendredi 20 novembre 2026, l'après-midi" in trainer.last
+    await trainer.presses("Non, corriger")
+    await trainer.says("jeudi dernier")
+    assert "J'ai compris : jeudi 19 novembre 2026. C'est bien ça ?" in trainer.last
+    await trainer.presses("Oui")
+    assert "Quand, ce jeudi 19 novembre 2026" in trainer.last
 
 
 async def test_names_are_matched_tolerantly(db: Database, trainer: Person) -> None:
@@ -168,7 +208,7 @@ async def test_names_are_matched_tolerantly(db: Database, trainer: Person) -> No
     ("typed", "shown"),
     [
         ("hier", "dimanche 22 novembre 2026"),
-        ("ce matin", "lundi 23 novembre 2026"),
+        ("ce matin", "lundi 23 novembre 2026, le matin"),
         ("lundi", "lundi 23 novembre 2026"),
         ("vendredi dernier", "vendredi 20 novembre 2026"),
         ("le 20 novembre", "vendredi 20 novembre 2026"),

@@ -82,26 +82,39 @@ class Line:
     justified: bool | None = None
 
 
-def understand_line(text: str, now: datetime, people: list[tuple[str, tuple[int, int]]]) -> Line:
-    """Trainee, date, period and justification read from free text, each if present."""
-    line = Line()
+def read_period(text: str) -> tuple[str | None, int | None, str]:
+    """The period a text names (or a late arrival and its minutes), and the text without it.
+
+    "hier matin" → ("matin", None, "hier"); "lundi retard de 20 min" →
+    ("retard", 20, "lundi"); the text comes back folded (:func:`soft_fold`),
+    "ce matin" as "aujourdhui", which the date reader understands.
+    """
+    period: str | None = None
+    minutes: int | None = None
     folded = " ".join(soft_fold(text).split())
     for pattern, replacement in _REWRITES:
         folded = pattern.sub(replacement, folded)
     for pattern in _LATE:
         match = pattern.search(folded)
         if match:
-            line.period = "retard"
+            period = "retard"
             if match.group(1):
-                line.late_minutes = int(match.group(1))
+                minutes = int(match.group(1))
             folded = folded[: match.start()] + " " + folded[match.end() :]
             break
-    for pattern, period in _PERIOD_WORDS:
+    for pattern, named in _PERIOD_WORDS:
         match = pattern.search(folded)
         if match:
-            if line.period is None:
-                line.period = period
+            if period is None:
+                period = named
             folded = folded[: match.start()] + " " + folded[match.end() :]
+    return period, minutes, " ".join(folded.split())
+
+
+def understand_line(text: str, now: datetime, people: list[tuple[str, tuple[int, int]]]) -> Line:
+    """Trainee, date, period and justification read from free text, each if present."""
+    line = Line()
+    line.period, line.late_minutes, folded = read_period(text)
     for pattern, justified in _JUSTIFIED:
         match = pattern.search(folded)
         if match:

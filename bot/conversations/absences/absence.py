@@ -47,6 +47,7 @@ from bot.conversations.absences.details import (
     flag_conflict,
     proof_of,
     recap_values,
+    typed_period,
 )
 from bot.conversations.absences.steps import (
     current_formation,
@@ -65,7 +66,7 @@ from bot.conversations.kit.flow import (
     Switch,
     leave_saying,
 )
-from bot.conversations.kit.steps import Confirm
+from bot.conversations.kit.steps import Confirm, besides_key
 from bot.storage.formations import Formation
 
 
@@ -142,6 +143,10 @@ async def prefill(ctx: Context, text: str, formations: list[Formation]) -> None:
             ctx.say("absence.quick_future", day=line.when.date())
         else:
             ctx.data["_pending_date"] = line.when.isoformat()  # the date step confirms it
+            if line.period is not None:  # shown with it: « dimanche 22 novembre 2026, le matin »
+                ctx.data[besides_key("date")] = typed_period(
+                    line.period, ctx.data.get("late_minutes")
+                )
     elif line.date_text:
         ctx.say("absence.quick_unknown_date", typed=line.date_text[:40])
     if len(line.matches) > 1:

@@ -28,6 +28,7 @@ import re
 from datetime import datetime
 
 from bot import dates
+from bot.absences.line import read_period
 from bot.absences.log import (
     MAX_LATE_MINUTES,
     Conflict,
@@ -62,6 +63,7 @@ def detail_steps() -> list[Step]:
             unless_known=True,
             help="absence.help_date",
             example=past_example,
+            besides=period_besides,
         ),
         Confirm(
             "weekend",
@@ -198,7 +200,41 @@ def flag_conflict(ctx: Context, found: Conflict) -> None:
     }
 
 
+TYPED_PERIODS = {
+    "matin": "le matin",
+    "apres_midi": "l'après-midi",
+    "journee": "toute la journée",
+    "retard": "un retard",
+}
+"""How the confirmation of the date shows a period typed with it (« mardi 1er décembre
+2026, le matin »)."""
+
+
+def period_besides(ctx: Context, text: str) -> tuple[str, str | None]:
+    """« hier matin », « lundi retard de 20 min »: the period is kept for the period question
+    (not asked again once the date is confirmed), the rest goes to the date reader."""
+    period, minutes, rest = read_period(text)
+    if period is None:
+        ctx.data.pop("_typed_period", None)
+        return text, None
+    ctx.data["_typed_period"] = {"period": period, "late_minutes": minutes}
+    return rest, typed_period(period, minutes)
+
+
+def typed_period(period: str, minutes: int | None) -> str:
+    """« le matin », « un retard de 20 min »: a period as the date's confirmation shows it."""
+    shown = TYPED_PERIODS[period]
+    return f"{shown} de {minutes} min" if minutes else shown
+
+
 async def after_date(ctx: Context, value: object) -> Outcome:
+    typed = ctx.data.pop("_typed_period", None)
+    if typed:
+        ctx.data["period"] = typed["period"]
+        if typed["late_minutes"]:
+            ctx.data["late_minutes"] = typed["late_minutes"]
+        else:
+            ctx.data.pop("late_minutes", None)
     await assess(ctx)
     return Next()
 

@@ -246,6 +246,12 @@ async def future_example(ctx: Context) -> str:
     return dates.spell_example(day, hour=14)
 
 
+def besides_key(step: str) -> str:
+    """Where a :class:`DateStep` keeps the words shown after the date it confirms (a prefill
+    from a sentence sets them too: « /absence Benali hier matin »)."""
+    return f"_besides_{step}"
+
+
 class DateStep(Step):
     """A date (and time) in free French, shown back in full and confirmed.
 
@@ -268,6 +274,7 @@ class DateStep(Step):
         need_time: bool = False,
         check: Callable[[Context, datetime], Awaitable[str | None]] | None = None,
         example: str | Callable[[Context], Awaitable[str]],
+        besides: Callable[[Context, str], tuple[str, str | None]] | None = None,
         **hooks: Unpack[Hooks],
     ):
         super().__init__(name, **hooks)
@@ -276,6 +283,10 @@ class DateStep(Step):
         self.need_time = need_time
         self.check = check
         self.example = example
+        self.besides = besides
+        """Reads what an answer says besides its date (the absence's half-day in « hier
+        matin »), keeps it for the ``then`` hook, and gives the rest of the text to the date
+        reader and the words shown after the date in the confirmation (« , le matin »)."""
 
     async def example_of(self, ctx: Context) -> str:
         """The example shown (``example`` in the question too): computed from the clock and
@@ -288,9 +299,23 @@ class DateStep(Step):
     def _day_key(self) -> str:
         return f"_day_{self.name}"
 
+    def _besides_key(self) -> str:
+        return besides_key(self.name)
+
+    def _date_text(self, ctx: Context) -> str:
+        """What was typed, less what :attr:`besides` read (its words kept for the confirmation)."""
+        if self.besides is None:
+            return ctx.incoming.text
+        text, words = self.besides(ctx, ctx.incoming.text)
+        if words:
+            ctx.data[self._besides_key()] = words
+        else:
+            ctx.data.pop(self._besides_key(), None)
+        return text
+
     def _understand(self, ctx: Context, day: str | None) -> dates.Understood | None:
         """The answer read as a date; an hour alone falls on ``day`` when one is known."""
-        understood = dates.understand(ctx.incoming.text, ctx.now, self.prefer)
+        understood = dates.understand(self._date_text(ctx), ctx.now, self.prefer)
         if understood is None or understood.has_date or not day:
             return understood
         known = date.fromisoformat(day[:10])
@@ -304,6 +329,9 @@ class DateStep(Step):
         if pending:
             moment = datetime.fromisoformat(pending)
             shown = dates.spell_datetime(moment) if self.need_time else dates.spell_date(moment)
+            besides = ctx.data.get(self._besides_key())
+            if besides:
+                shown = f"{shown}, {besides}"
             return Reply(
                 text=ctx.render("common.date_understood", shown=shown),
                 choices=(ctx.choice("Oui, c'est ça", "yes"), ctx.choice("Non, corriger", "no")),
@@ -319,10 +347,12 @@ class DateStep(Step):
             if picked == "yes":
                 ctx.data[self.store] = ctx.data.pop(key)
                 ctx.data.pop(self._day_key(), None)
+                ctx.data.pop(self._besides_key(), None)
                 return Next()
             if picked == "no":
                 ctx.data.pop(key)
                 ctx.data.pop(self._day_key(), None)
+                ctx.data.pop(self._besides_key(), None)
                 return Retry(ctx.render("common.date_correct", example=await self.example_of(ctx)))
             # Typed another date instead of yes/no: understand it as the correction;
             # anything else keeps the pending date and asks again.
@@ -330,7 +360,7 @@ class DateStep(Step):
                 return Retry(picked.message)
             if ctx.incoming.choice is not None or not ctx.incoming.text.strip():
                 return Retry(ctx.render("common.yes_no_or_new_date", yes="Oui", no="Non"))
-            again = dates.understand(ctx.incoming.text, ctx.now, self.prefer)
+            again = dates.understand(self._date_text(ctx), ctx.now, self.prefer)
             if again is None:
                 return Retry(ctx.render("common.yes_no_or_new_date", yes="Oui", no="Non"))
             ctx.data[self._day_key()] = ctx.data.pop(key)

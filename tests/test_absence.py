@@ -161,6 +161,28 @@ async def test_a_half_day_typed_with_the_date_is_shown_back_and_not_asked_again(
     assert (a.day, a.period, a.late_minutes) == (date(2026, 11, 19), "retard", 20)
 
 
+async def test_an_impossible_day_typed_instead_of_confirming_is_said(
+    db: Database, trainer: Person
+) -> None:
+    await trainer.says("/absence léa")
+    await trainer.says("vendredi")
+    await trainer.says("31 fevrier")
+    assert "Le 31 février n'existe pas. Donnez une autre date" in trainer.all_text
+    assert "J'ai compris : vendredi 20 novembre 2026. C'est bien ça ?" in trainer.last
+    await trainer.presses("Oui")
+    assert "Quand, ce vendredi 20 novembre 2026" in trainer.last
+
+
+async def test_ouais_and_nan_answer_a_confirmation(db: Database, trainer: Person) -> None:
+    await trainer.says("/absence léa")
+    await trainer.says("vendredi")
+    await trainer.says("nan")
+    assert "corrigeons" in trainer.last
+    await trainer.says("jeudi dernier")
+    await trainer.says("ouais")
+    assert "Quand, ce jeudi 19 novembre 2026" in trainer.last
+
+
 async def test_a_half_day_typed_then_corrected_away_is_asked(db: Database, trainer: Person) -> None:
     await trainer.says("/absence léa")
     await trainer.says("vendredi après-midi")

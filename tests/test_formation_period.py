@@ -63,6 +63,21 @@ async def test_what_cannot_be_dates_is_said_precisely(db: Database, trainer: Per
     await survives(db, trainer, FOR_CHOICES)
 
 
+async def test_an_impossible_day_typed_at_c_est_bien_ca_is_said(
+    db: Database, trainer: Person
+) -> None:
+    """Outside test: « du 4 janvier au 31 fevrier » typed instead of « Oui » read « Répondez
+    « Oui » ou « Non » », though the first question says which day does not exist."""
+    await at_the_dates_step(trainer)
+    await trainer.says("du 4 janvier au 15 mars 2027")
+    await trainer.says("du 4 janvier au 31 fevrier")
+    assert "Le 31 février n'existe pas." in trainer.all_text
+    assert "Répondez « Oui » ou « Non »" not in trainer.all_text
+    assert "du lundi 4 janvier 2027 au lundi 15 mars 2027. C'est bien ça ?" in trainer.last
+    await trainer.says("ni oui ni non")
+    assert "Répondez « Oui » ou « Non », ou donnez directement d'autres dates." in trainer.last
+
+
 async def test_new_dates_can_move_one_end_and_keep_the_other(db: Database, trainer: Person) -> None:
     """« Modifier les dates », "jusqu'au 18 décembre": the end moves, the start stays."""
     await trainer.says("/formations")

@@ -119,6 +119,8 @@ class PeriodStep(Step):
             if period is None or isinstance(period, Invalid):
                 if isinstance(picked, Invalid):
                     return Retry(picked.message)
+                if isinstance(period, Invalid) and dates.impossible_day(ctx.incoming.text):
+                    return Retry(period.message)  # « le 31 février n'existe pas »: say so
                 return Retry(ctx.render("common.yes_no_or_new_date", yes="Oui", no="Non"))
         else:
             refusal = ctx.refuse_non_text()

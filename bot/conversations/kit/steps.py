@@ -362,6 +362,12 @@ class DateStep(Step):
                 return Retry(ctx.render("common.yes_no_or_new_date", yes="Oui", no="Non"))
             again = dates.understand(self._date_text(ctx), ctx.now, self.prefer)
             if again is None:
+                impossible = dates.impossible_day(ctx.incoming.text)
+                if impossible is not None:  # a new date, wrong: say why rather than "oui ou non"
+                    example = await self.example_of(ctx)
+                    return Retry(
+                        ctx.render("common.date_impossible", day=impossible, example=example)
+                    )
                 return Retry(ctx.render("common.yes_no_or_new_date", yes="Oui", no="Non"))
             ctx.data[self._day_key()] = ctx.data.pop(key)
         refusal = ctx.refuse_non_text()

@@ -15,6 +15,8 @@ import pytest
 from bot.dates import (
     Understood,
     impossible_day,
+    next_working_day,
+    previous_working_day,
     spell_date,
     spell_datetime,
     spell_time,
@@ -22,6 +24,8 @@ from bot.dates import (
     understand_duration,
     understand_one_end,
     understand_period,
+    weekend_words,
+    working_day_of,
 )
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -547,3 +551,35 @@ def test_offsets_count_calendar_months_and_years(today: date, text: str, expecte
 def test_an_offset_past_the_calendar_is_refused() -> None:
     assert understand("dans 999 ans", at(9500, 1, 1, 10), "future") is None
     assert understand("il y a 999 jours", at(1, 6, 1, 10), "past") is None
+
+
+@pytest.mark.parametrize(
+    ("today", "before", "after", "done_by", "words"),
+    [
+        # (day, previous working day, next working day, best done by, the weekend hint's words)
+        (date(2026, 11, 23), date(2026, 11, 20), date(2026, 11, 24), date(2026, 11, 23), ""),
+        (date(2026, 11, 26), date(2026, 11, 25), date(2026, 11, 27), date(2026, 11, 26), ""),
+        (date(2026, 11, 27), date(2026, 11, 26), date(2026, 11, 30), date(2026, 11, 27), ""),
+        (
+            date(2026, 11, 28),
+            date(2026, 11, 27),
+            date(2026, 11, 30),
+            date(2026, 11, 27),
+            "samedi vendredi 27 novembre 2026",
+        ),
+        (
+            date(2026, 11, 29),
+            date(2026, 11, 27),
+            date(2026, 11, 30),
+            date(2026, 11, 27),
+            "dimanche vendredi 27 novembre 2026",
+        ),
+    ],
+)
+def test_working_days_run_monday_to_friday(
+    today: date, before: date, after: date, done_by: date, words: str
+) -> None:
+    assert previous_working_day(today) == before
+    assert next_working_day(today) == after
+    assert working_day_of(today) == done_by
+    assert " ".join(w for w in weekend_words(today) if w) == words

@@ -27,7 +27,7 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import texts
+from bot import dates, texts
 from bot.deadlines.documents import due_text
 from bot.deadlines.lines import Line, bundle
 from bot.deadlines.service import STILL_TO_DO, Group, Listed, order
@@ -218,6 +218,9 @@ class Shown(NamedTuple):
     formation: str
     who: str
     postponed: str
+    weekend: str
+    """« samedi » or « dimanche »: the line says « à faire plutôt le vendredi … »."""
+    friday: str
 
 
 def digest_text(
@@ -251,23 +254,38 @@ def digest_text(
     tz = zone_of(organisation)
     if not private:
         counts: dict[int, dict[str, int]] = {}
+        fridays = set()
         for name, items in (("overdue", overdue), ("week", week)):
             for row in items:
-                counts.setdefault(row.formation_id, {"overdue": 0, "week": 0})[name] += 1
+                count = counts.setdefault(row.formation_id, {"overdue": 0, "week": 0, "weekend": 0})
+                count[name] += 1
+                if name == "week" and not dates.is_working_day(row.effective_due):
+                    count["weekend"] += 1
+                    fridays.add(dates.working_day_of(row.effective_due))
         lines = [
-            {"title": titles.get(fid, ""), "overdue": c["overdue"], "week": c["week"]}
+            {"title": titles.get(fid, ""), **c}
             for fid, c in sorted(counts.items(), key=lambda p: titles.get(p[0], ""))
         ]
-        return texts.say("digest.group", day=local.date(), lines=lines, undelivered=list(failures))
+        return texts.say(
+            "digest.group",
+            day=local.date(),
+            lines=lines,
+            # A week from a working day holds one weekend: one Friday.
+            friday=min(fridays, default=None),
+            undelivered=list(failures),
+        )
 
-    def line(item: Line) -> Shown:
+    def line(item: Line, *, ahead: bool) -> Shown:
         row = item.first
+        weekend, friday = dates.weekend_words(row.effective_due) if ahead else ("", "")
         return Shown(
             due=due_text(row, tz),
             title=item.title,
             formation=titles.get(row.formation_id, ""),
             who=item.who,
             postponed="oui" if row.status == "postponed" and not item.several else "",
+            weekend=weekend,
+            friday=friday,
         )
 
     late = bundle(overdue, who, local)
@@ -276,9 +294,9 @@ def digest_text(
         "digest.private",
         day=local.date(),
         organisation=organisation.name,
-        overdue=[line(r) for r in late[:MAX_LINES]],
+        overdue=[line(r, ahead=False) for r in late[:MAX_LINES]],
         overdue_more=max(0, len(late) - MAX_LINES),
-        week=[line(r) for r in soon[:MAX_LINES]],
+        week=[line(r, ahead=True) for r in soon[:MAX_LINES]],
         week_more=max(0, len(soon) - MAX_LINES),
         undelivered=list(failures),
     )
@@ -292,7 +310,8 @@ def reminder_messages(
     chats: dict[int, ChatIdentity],
     who: dict[int, str],
 ) -> list[Queued]:
-    """Each formateur's own deadlines of today and tomorrow, in private."""
+    """Each formateur's own deadlines of today and the next working day, in private
+    (:func:`reminders_due`)."""
     tz = zone_of(organisation)
     today = local.date()
     messages = []
@@ -301,6 +320,7 @@ def reminder_messages(
         identity = chats.get(formation.owner_id) if formation else None
         if formation is None or identity is None:
             continue
+        weekend, friday = dates.weekend_words(row.effective_due)
         text = texts.say(
             "digest.reminder",
             title=row.title,
@@ -308,6 +328,9 @@ def reminder_messages(
             formation=formation.title,
             due=due_text(row, tz),
             today=row.effective_due == today,
+            tomorrow=row.effective_due == today + timedelta(days=1),
+            weekend=weekend,
+            friday=friday,
             explanation=row.explanation,
         )
         messages.append(
@@ -323,19 +346,21 @@ def reminder_messages(
 
 
 def reminders_due(rows: Sequence[Item], today: date) -> list[Item]:
-    """The formateurs' own deadlines falling today or tomorrow (``rows``: those still to do)."""
-    days = (today, today + timedelta(days=1))
+    """The formateurs' own deadlines to do today or the next working day (``rows``: those
+    still to do), ``today`` a working day.
+
+    One reminder the working day before, one on the day: a deadline on a weekend counts
+    on the Friday before (reminded on the Thursday and the Friday), Monday's is reminded
+    on the Friday and the Monday; nothing is sent on a weekend.
+    """
+    days = (today, dates.next_working_day(today))
     return [
         row
         for row in rows
-        if row.audience == "formateur"
-        and (
-            (row.status == "open" and row.due_on in days)
-            or (row.status == "postponed" and row.postponed_to in days)
-        )
+        if row.audience == "formateur" and dates.working_day_of(row.effective_due) in days
     ]
 
 
 def reminder_key(row: Listed, today: date) -> str:
-    """``rappel:<deadline key>:<local date>``: one the day before, one on the day."""
+    """``rappel:<deadline key>:<local date>``: one the working day before, one on the day."""
     return f"rappel:{row.key}:{today.isoformat()}"

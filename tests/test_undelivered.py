@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
@@ -22,15 +22,10 @@ from tests.test_deadlines_digest import Recorder
 DIGEST_HOUR = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # 8:00 in Paris
 
 
-def next_digest_hour(weekdays: Container[int] = (0, 1, 2)) -> datetime:
-    """8:00 in Paris (winter) after the real now, the outbox stamping rows with the real time,
-    on one of ``weekdays`` (by default a Monday to a Wednesday: the next two days have a
-    digest too, none is sent on a weekend)."""
+def next_digest_hour() -> datetime:
+    """8:00 in Paris (winter) after the real now: the outbox stamps rows with the real time."""
     now = datetime.now(UTC)
-    day = now.replace(hour=7, minute=0, second=0, microsecond=0) + timedelta(days=1)
-    while day.weekday() not in weekdays:
-        day += timedelta(days=1)
-    return day
+    return now.replace(hour=7, minute=0, second=0, microsecond=0) + timedelta(days=1)
 
 
 async def platform_down_for_a_day(db: Database, clock: Clock) -> int:
@@ -97,29 +92,6 @@ async def test_a_day_long_outage_is_told_in_the_next_digest_once(
     assert "une invitation à attester à une personne qui n'a pas encore parlé au bot" in (
         admin.last
     )
-
-
-async def test_what_is_given_up_over_a_weekend_is_told_on_monday(
-    db: Database, settings: Settings, clock: Clock
-) -> None:
-    """No digest on Saturday nor Sunday: Monday's looks back to Friday's."""
-    friday = next_digest_hour(weekdays=(4,))
-    clock.now = friday
-    async with db.sessions() as session, session.begin():
-        await demo.fill(session, today=friday.date())
-    scheduler = build_scheduler(db, settings, clock=clock)
-    await scheduler.tick()  # Friday's digest, refused for a day, then given up
-    assert await platform_down_for_a_day(db, clock) > 0
-    for days in (1, 2):  # the weekend's digest hours
-        clock.now = friday + timedelta(days=days)
-        await scheduler.tick()
-    clock.now = friday + timedelta(days=3)
-    await scheduler.tick()
-    recorder = Recorder()
-    await Sender(db.sessions, {"console": recorder}).run_once()
-    [(_, digest)] = recorder.digests()
-    assert "Échéances du lundi" in digest
-    assert "le récapitulatif des échéances à Camille Durand (vendredi" in digest
 
 
 async def test_a_group_digest_gives_the_count_only(

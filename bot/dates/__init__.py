@@ -20,10 +20,9 @@ from bot.dates.spelling import (
 )
 from bot.dates.working_days import (
     is_working_day,
-    next_working_day,
     previous_working_day,
+    weekend_friday,
     weekend_words,
-    working_day_of,
 )
 
 __all__ = [
@@ -31,7 +30,6 @@ __all__ = [
     "Understood",
     "impossible_day",
     "is_working_day",
-    "next_working_day",
     "previous_working_day",
     "spell_date",
     "spell_datetime",
@@ -43,6 +41,6 @@ __all__ = [
     "understand_one_end",
     "understand_period",
     "weekend_day",
+    "weekend_friday",
     "weekend_words",
-    "working_day_of",
 ]

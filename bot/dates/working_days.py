@@ -1,5 +1,5 @@
-"""Working days, Monday to Friday: where a weekend's deadline is best done, and when the
-digest speaks.
+"""Working days, Monday to Friday: where a weekend's deadline is best done, and the last day
+to be reminded of one before the weekend.
 
 Training days are weekdays (:func:`bot.dates.weekend_day`).  The funders' texts
 shift nothing to a working day (48 h before is 48 h before), so a deadline on
@@ -23,30 +23,28 @@ def friday_before(day: date) -> date:
     return day - timedelta(days=day.weekday() - 4)
 
 
-def working_day_of(day: date) -> date:
-    """The day a deadline is best done by: its own, or the Friday before a weekend's."""
-    return day if is_working_day(day) else friday_before(day)
-
-
-def next_working_day(day: date) -> date:
-    """The working day after ``day``: Friday's (or a weekend day's) is the Monday."""
-    following = day + timedelta(days=1)
-    while not is_working_day(following):
-        following += timedelta(days=1)
-    return following
-
-
 def previous_working_day(day: date) -> date:
-    """The working day before ``day``: Monday's is the Friday."""
+    """The working day before ``day``: a weekend's or a Monday's is the Friday."""
     before = day - timedelta(days=1)
     while not is_working_day(before):
         before -= timedelta(days=1)
     return before
 
 
-def weekend_words(day: date) -> tuple[str, str]:
+def weekend_friday(day: date, today: date) -> date | None:
+    """The Friday to do a deadline of ``day`` by when it falls on a weekend, while that
+    Friday is still to come (``today`` or later): on the weekend itself it is past, and
+    pointing to it would call late what the texts still allow."""
+    if is_working_day(day) or friday_before(day) < today:
+        return None
+    return friday_before(day)
+
+
+def weekend_words(day: date, today: date) -> tuple[str, str]:
     """(« dimanche », « vendredi 4 décembre 2026 ») for a deadline on a weekend, the words of
     « (un dimanche : à faire plutôt le vendredi 4 décembre 2026) »
-    (``templates/chat/_weekend_hint.j2``); ("", "") on a working day."""
-    weekend = weekend_day(day)
-    return (weekend, spell_date(friday_before(day))) if weekend else ("", "")
+    (``templates/chat/_weekend_hint.j2``); ("", "") on a working day, or once that Friday
+    is past (:func:`weekend_friday`).  The Friday is spelled, not « aujourd'hui »: a
+    message is often read a day later."""
+    friday = weekend_friday(day, today)
+    return (weekend_day(day) or "", spell_date(friday)) if friday else ("", "")

@@ -24,20 +24,17 @@ killed half-way it resumes with the organisations not yet committed.
   processes.
 - **The reminders.** In the same transaction, each formateur gets, in
   private, the deadlines of their formations that are theirs to do (audience
-  ``formateur``) and fall today or the next working day; key ``rappel:<deadline
-  key>:<local date>`` — one the working day before, one on the day.
-- **Weekends.** Nothing is sent on a Saturday or a Sunday (the organisation's
-  local day): a training organisation works Monday to Friday, and a message
-  at 8 h on a Sunday is what a right-to-disconnect charter asks to avoid.
-  Nothing is lost: Friday's digest already lists the weekend's deadlines
-  (the next seven days), each with its own date and « (un dimanche : à faire
-  plutôt le vendredi …) » (:func:`bot.dates.weekend_words`, the stored date
-  untouched: the funders' texts set it); a weekend's deadline is reminded on
-  the Thursday and the Friday, Monday's on the Friday and the Monday;
-  Monday's digest lists what was left undone as overdue, and what was given
-  up since Friday's.  Friday's next look is Monday's digest hour, so the
-  weekend's ticks find nothing due; a change on a weekend is looked at and
-  left to Monday.
+  ``formateur``) and fall today or tomorrow, and on a Friday those of the
+  weekend and the Monday (:func:`bot.deadlines.digest_messages.reminders_due`);
+  key ``rappel:<deadline key>:<local date>`` — one the day before, one on
+  the day, and one on the Friday before a Saturday's, a Sunday's or a
+  Monday's, so that nobody discovers it on Monday.
+- **Weekends.** Digests and reminders go out every day, Saturdays and
+  Sundays included: the funders' deadlines fall on any day, and a bot down
+  on a Friday sends Saturday's digest when it comes back.  A deadline on a
+  Saturday or a Sunday keeps its date (the funders' texts set it) and is
+  shown with « (un dimanche : à faire plutôt le vendredi …) » while that
+  Friday is still to come (:func:`bot.dates.weekend_words`).
 - **A chunk.** The organisations' next look is set, their rows read (each
   kind in one query for the chunk, :mod:`bot.deadlines.digest_messages`),
   every digest and reminder written by one ``INSERT … ON CONFLICT DO
@@ -68,12 +65,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import dates
 from bot.config import Settings
 from bot.deadlines.digest_messages import (
     Recipient,
@@ -97,7 +93,7 @@ from bot.privacy.retention import digest_notes
 from bot.storage.bilans import StoredDeadline
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import Organisation, zone_of
-from bot.undelivered import Undelivered, undelivered_of
+from bot.undelivered import undelivered_of
 
 CHUNK = 25
 """Organisations done together at the digest hour, in one short transaction (see the module doc)."""
@@ -150,7 +146,7 @@ async def claim(
     The next look is set by a conditional ``UPDATE … RETURNING`` (one per
     distinct next look: one or two for a chunk of one zone): of two processes
     on the same organisations, the second finds nothing due and does nothing.
-    Before the digest hour, and on a Saturday or a Sunday, only the next look is set.
+    Before the digest hour only the next look is set.
     """
     organisations = (
         await session.scalars(select(Organisation).where(Organisation.id.in_(organisation_ids)))
@@ -159,10 +155,8 @@ async def claim(
     looks: dict[datetime, list[int]] = {}
     for organisation in organisations:
         day = local_now(organisation, now).date()
-        # No digest on a weekend: Monday's is to come, the next look (Friday's told the weekend).
-        digest_day = day if dates.is_working_day(day) else dates.next_working_day(day)
-        today[organisation.id] = moment = digest_moment(organisation, digest_day, settings)
-        following = digest_moment(organisation, dates.next_working_day(day), settings)
+        today[organisation.id] = moment = digest_moment(organisation, day, settings)
+        following = digest_moment(organisation, day + timedelta(days=1), settings)
         looks.setdefault(moment if now < moment else following, []).append(organisation.id)
     claimed: set[int] = set()
     for look, ids in looks.items():
@@ -257,9 +251,8 @@ async def digests_of(
         for d in due
         if targets[d.organisation.id] and d.organisation.id not in told
     }
-    failures = await _given_up_since_last(
-        session, [d for d in due if d.organisation.id in telling], now
-    )
+    # Given up since the previous digest, a day ago: each failure is told once.
+    failures = await undelivered_of(session, sorted(telling), now - timedelta(days=1))
     purged = await digest_notes(session, sorted(telling), now)  # the retention purge's counts
     messages: list[Queued] = []
     for d in due:
@@ -306,23 +299,6 @@ async def digests_of(
             .values(reminded_at=now)
             .execution_options(synchronize_session=False)
         )
-
-
-async def _given_up_since_last(
-    session: AsyncSession, telling: Sequence[Due], now: datetime
-) -> dict[int, list[Undelivered]]:
-    """What was given up since the previous digest, the working day before (Friday's on a
-    Monday): each failure is told once, none lost over a weekend.  One window for a chunk
-    of one zone; two when its organisations' days straddle a Monday."""
-    windows: dict[datetime, list[int]] = {}
-    for d in telling:
-        day = d.local.date()
-        since = now - (day - dates.previous_working_day(day))
-        windows.setdefault(since, []).append(d.organisation.id)
-    found: dict[int, list[Undelivered]] = {}
-    for since, ids in windows.items():
-        found.update(await undelivered_of(session, sorted(ids), since))
-    return found
 
 
 async def _already_queued(

@@ -252,6 +252,7 @@ def digest_text(
         if fid in concerned_ids
     }
     tz = zone_of(organisation)
+    today = local.date()
     if not private:
         counts: dict[int, dict[str, int]] = {}
         fridays = set()
@@ -259,25 +260,27 @@ def digest_text(
             for row in items:
                 count = counts.setdefault(row.formation_id, {"overdue": 0, "week": 0, "weekend": 0})
                 count[name] += 1
-                if name == "week" and not dates.is_working_day(row.effective_due):
+                if friday := dates.weekend_friday(row.effective_due, today):
                     count["weekend"] += 1
-                    fridays.add(dates.working_day_of(row.effective_due))
+                    fridays.add(friday)
         lines = [
             {"title": titles.get(fid, ""), **c}
             for fid, c in sorted(counts.items(), key=lambda p: titles.get(p[0], ""))
         ]
         return texts.say(
             "digest.group",
-            day=local.date(),
+            day=today,
             lines=lines,
-            # A week from a working day holds one weekend: one Friday.
+            # Seven days hold one weekend whose Friday is still to come: one Friday, the
+            # coming weekend's, or the next one's on a Saturday or a Sunday.
             friday=min(fridays, default=None),
+            next_weekend=not dates.is_working_day(today),
             undelivered=list(failures),
         )
 
-    def line(item: Line, *, ahead: bool) -> Shown:
+    def line(item: Line) -> Shown:
         row = item.first
-        weekend, friday = dates.weekend_words(row.effective_due) if ahead else ("", "")
+        weekend, friday = dates.weekend_words(row.effective_due, today)
         return Shown(
             due=due_text(row, tz),
             title=item.title,
@@ -292,11 +295,11 @@ def digest_text(
     soon = bundle(week, who, local)
     return texts.say(
         "digest.private",
-        day=local.date(),
+        day=today,
         organisation=organisation.name,
-        overdue=[line(r, ahead=False) for r in late[:MAX_LINES]],
+        overdue=[line(r) for r in late[:MAX_LINES]],
         overdue_more=max(0, len(late) - MAX_LINES),
-        week=[line(r, ahead=True) for r in soon[:MAX_LINES]],
+        week=[line(r) for r in soon[:MAX_LINES]],
         week_more=max(0, len(soon) - MAX_LINES),
         undelivered=list(failures),
     )
@@ -310,8 +313,8 @@ def reminder_messages(
     chats: dict[int, ChatIdentity],
     who: dict[int, str],
 ) -> list[Queued]:
-    """Each formateur's own deadlines of today and the next working day, in private
-    (:func:`reminders_due`)."""
+    """Each formateur's own deadlines of today and tomorrow, and on a Friday the weekend's
+    and the Monday's, in private (:func:`reminders_due`)."""
     tz = zone_of(organisation)
     today = local.date()
     messages = []
@@ -320,7 +323,7 @@ def reminder_messages(
         identity = chats.get(formation.owner_id) if formation else None
         if formation is None or identity is None:
             continue
-        weekend, friday = dates.weekend_words(row.effective_due)
+        weekend, friday = dates.weekend_words(row.effective_due, today)
         text = texts.say(
             "digest.reminder",
             title=row.title,
@@ -346,21 +349,25 @@ def reminder_messages(
 
 
 def reminders_due(rows: Sequence[Item], today: date) -> list[Item]:
-    """The formateurs' own deadlines to do today or the next working day (``rows``: those
-    still to do), ``today`` a working day.
+    """The formateurs' own deadlines to be reminded of ``today`` (``rows``: those still to do).
 
-    One reminder the working day before, one on the day: a deadline on a weekend counts
-    on the Friday before (reminded on the Thursday and the Friday), Monday's is reminded
-    on the Friday and the Monday; nothing is sent on a weekend.
+    One reminder the day before, one on the day, every day of the week; and one on
+    the Friday before a deadline of a Saturday, a Sunday or a Monday (the last working
+    day before it), so that nobody discovers it on Monday.  Three days at most, each
+    its own key (:func:`reminder_key`): the Friday's for a Saturday is the day before's.
     """
-    days = (today, dates.next_working_day(today))
+    tomorrow = today + timedelta(days=1)
     return [
         row
         for row in rows
-        if row.audience == "formateur" and dates.working_day_of(row.effective_due) in days
+        if row.audience == "formateur"
+        and (
+            row.effective_due in (today, tomorrow)
+            or dates.previous_working_day(row.effective_due) == today
+        )
     ]
 
 
 def reminder_key(row: Listed, today: date) -> str:
-    """``rappel:<deadline key>:<local date>``: one the working day before, one on the day."""
+    """``rappel:<deadline key>:<local date>``: one a day at most for each deadline."""
     return f"rappel:{row.key}:{today.isoformat()}"

@@ -93,11 +93,12 @@ def when_text(ctx: Context) -> str:
 
 def deadline_lines(ctx: Context, rows: Sequence[StoredDeadline]) -> list[dict[str, Any]]:
     lines = []
+    today = ctx.now.astimezone(ctx.tz).date()
     for r in rows:
         late = r.status in ("open", "postponed") and group_of(r, ctx.now) == "overdue"
         # The texts set no shift (48 h before is 48 h before): the Friday is a hint.
         weekend, friday = (
-            dates.weekend_words(r.effective_due)
+            dates.weekend_words(r.effective_due, today)
             if r.status in ("open", "postponed") and not late
             else ("", "")
         )

@@ -1,8 +1,8 @@
 """The organisation settings (``/reglages``), for admins, and where the digest goes.
 
     Admin  /reglages
-    Bot    Réglages de Organisme de démonstration. Récapitulatif quotidien du lundi
-           au vendredi à 8 h, en message privé à chaque administrateur.
+    Bot    Réglages de Organisme de démonstration. Récapitulatif quotidien à 8 h,
+           en message privé à chaque administrateur.
            [Recevoir le récapitulatif ici] [Préparation du bilan … : 7] …
     Admin  (touche « Tableau de suivi des orientations pour les Parcours Métiers »)
     Bot    … Désactivé par défaut : demandé par 002 mais le texte plus récent 001

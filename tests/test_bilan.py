@@ -82,6 +82,11 @@ async def answer(who: Person, kind: str, value: str) -> None:
         await who.presses(value)
 
 
+def bilan_on(when: str) -> list[tuple[str, str, str]]:
+    """The steps of :data:`REMOTE`, the bilan on another day (``when`` as typed)."""
+    return [(s, k, when if s == "when" and k == "say" else v) for s, k, v in REMOTE]
+
+
 async def schedule(who: Person, steps: list[tuple[str, str, str]] = REMOTE) -> None:
     await who.says("/bilan")
     for _step, kind, value in steps:
@@ -917,10 +922,7 @@ def test_the_invitation_s_caption_speaks_of_participants_only_when_there_are_som
 
 async def test_a_deadline_on_a_weekend_points_to_the_friday_before(trainer: Person) -> None:
     """A Tuesday-morning bilan: the bilan pédagogique is due on the Sunday, 48 h before."""
-    steps = [
-        (s, k, "mardi 8 décembre à 10 h" if s == "when" and k == "say" else v) for s, k, v in REMOTE
-    ]
-    await schedule(trainer, steps)
+    await schedule(trainer, bilan_on("mardi 8 décembre à 10 h"))
     said = trainer.all_text
     assert "C'est programmé" in said
     assert (

@@ -15,6 +15,7 @@ import pytest
 from bot.dates import (
     Understood,
     impossible_day,
+    previous_working_day,
     spell_date,
     spell_datetime,
     spell_time,
@@ -22,6 +23,8 @@ from bot.dates import (
     understand_duration,
     understand_one_end,
     understand_period,
+    weekend_friday,
+    weekend_words,
 )
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -547,3 +550,34 @@ def test_offsets_count_calendar_months_and_years(today: date, text: str, expecte
 def test_an_offset_past_the_calendar_is_refused() -> None:
     assert understand("dans 999 ans", at(9500, 1, 1, 10), "future") is None
     assert understand("il y a 999 jours", at(1, 6, 1, 10), "past") is None
+
+
+@pytest.mark.parametrize(
+    ("day", "before", "hint"),
+    [
+        # (a deadline's day, the working day before it, its hint seen on Wednesday the 25th)
+        (date(2026, 11, 23), date(2026, 11, 20), ""),
+        (date(2026, 11, 26), date(2026, 11, 25), ""),
+        (date(2026, 11, 27), date(2026, 11, 26), ""),
+        (date(2026, 11, 28), date(2026, 11, 27), "samedi vendredi 27 novembre 2026"),
+        (date(2026, 11, 29), date(2026, 11, 27), "dimanche vendredi 27 novembre 2026"),
+        (date(2026, 11, 30), date(2026, 11, 27), ""),
+    ],
+)
+def test_working_days_run_monday_to_friday(day: date, before: date, hint: str) -> None:
+    assert previous_working_day(day) == before
+    assert " ".join(w for w in weekend_words(day, date(2026, 11, 25)) if w) == hint
+
+
+@pytest.mark.parametrize(
+    ("today", "hint"),
+    [
+        (date(2026, 11, 26), "dimanche vendredi 27 novembre 2026"),
+        (date(2026, 11, 27), "dimanche vendredi 27 novembre 2026"),  # that Friday: still to do
+        (date(2026, 11, 28), ""),  # the Saturday: that Friday is past, the Sunday still ahead
+        (date(2026, 11, 29), ""),
+    ],
+)
+def test_a_weekend_hint_points_to_a_friday_still_to_come(today: date, hint: str) -> None:
+    assert " ".join(w for w in weekend_words(date(2026, 11, 29), today) if w) == hint
+    assert (weekend_friday(date(2026, 11, 29), today) is None) == (hint == "")

@@ -24,7 +24,7 @@ from bot.storage.people import Organisation
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.organisations import add_organisations
 from tests.auxil.statements import counting
-from tests.test_bilan import schedule
+from tests.test_bilan import bilan_on, schedule
 
 
 class Recorder:
@@ -340,6 +340,197 @@ async def test_a_deadline_due_tomorrow_added_after_the_digest_is_reminded_that_d
         await scheduler.tick()
     assert not [s for s in steady if s.startswith("UPDATE organisations")]  # nothing due
     assert len(await keys(db, "rappel:")) == 1
+
+
+def at_eight(day: int) -> datetime:
+    """8:00 in Paris on that day of December 2026: the digest hour (the 4th is a Friday)."""
+    return datetime(2026, 12, day, 7, 0, tzinfo=UTC)
+
+
+async def docs_due(db: Database) -> datetime | None:
+    """The stored date of the bilan pédagogique (NOR-DOCS): the funders' texts set it."""
+    async with db.sessions() as session:
+        return await session.scalar(
+            select(StoredDeadline.due_at).where(StoredDeadline.rule_id == "NOR-DOCS")
+        )
+
+
+def docs_line(digest: str) -> str:
+    [line] = [x for x in digest.splitlines() if "Envoyer le bilan pédagogique" in x]
+    return line
+
+
+async def test_the_digest_goes_out_every_day_and_points_a_weekend_deadline_to_its_friday(
+    db: Database, settings: Settings, clock: Clock, trainer: Person
+) -> None:
+    """A Tuesday-morning bilan: its bilan pédagogique is due on the Sunday (48 h before).
+    Every day's digest lists it with its own date; while the Friday is to come, the
+    line says to do it then."""
+    await schedule(trainer, bilan_on("mardi 8 décembre à 10 h"))
+    scheduler = build_scheduler(db, settings, clock=clock)
+    seen = {}
+    for day in (3, 4, 5, 6, 7):
+        clock.now = at_eight(day)
+        await scheduler.tick()
+        await scheduler.tick()
+        [(_, digest)] = (await deliver(db)).digests()
+        seen[digest.splitlines()[0].split(" – ")[0]] = docs_line(digest)
+    line = (
+        "· dimanche 6 décembre 2026 à 10 h 00{} – Envoyer le bilan pédagogique (bilan de fin "
+        "du 08/12) – Agent de restauration (démo)"
+    )
+    hint = " (un dimanche : à faire plutôt le vendredi 4 décembre 2026)"
+    assert seen == {
+        "📋 Échéances du jeudi 3 décembre 2026": line.format(hint),
+        "📋 Échéances du vendredi 4 décembre 2026": line.format(hint),
+        # The Friday is past: the date alone, the Sunday still ahead (tomorrow, then today).
+        "📋 Échéances du samedi 5 décembre 2026": line.format(""),
+        "📋 Échéances du dimanche 6 décembre 2026": line.format(""),
+        "📋 Échéances du lundi 7 décembre 2026": line.format(""),  # overdue
+    }
+    assert await keys(db, "digest:org:1:2026-12") == [
+        f"digest:org:1:2026-12-0{day}:person:1" for day in (3, 4, 5, 6, 7)
+    ]  # once a day, weekends included
+    assert await docs_due(db) == datetime(2026, 12, 6, 9, 0, tzinfo=UTC)  # the texts' date
+
+
+@pytest.mark.parametrize(
+    ("when", "reminders"),
+    [
+        (
+            "lundi 7 décembre à 10 h",  # its bilan pédagogique on the Saturday
+            {
+                4: "Échéance : samedi 5 décembre 2026 à 10 h 00 (un samedi : à faire plutôt "
+                "le vendredi 4 décembre 2026).",
+                5: "À faire aujourd'hui : samedi 5 décembre 2026 à 10 h 00.",
+            },
+        ),
+        (
+            "mardi 8 décembre à 10 h",  # on the Sunday
+            {
+                4: "Échéance : dimanche 6 décembre 2026 à 10 h 00 (un dimanche : à faire "
+                "plutôt le vendredi 4 décembre 2026).",
+                5: "À faire demain : dimanche 6 décembre 2026 à 10 h 00.",
+                6: "À faire aujourd'hui : dimanche 6 décembre 2026 à 10 h 00.",
+            },
+        ),
+        (
+            "mercredi 9 décembre à 9 h",  # on the Monday, an hour after Monday's digest
+            {
+                4: "À faire d'ici lundi : lundi 7 décembre 2026 à 9 h 00.",
+                6: "À faire demain : lundi 7 décembre 2026 à 9 h 00.",
+                7: "À faire aujourd'hui : lundi 7 décembre 2026 à 9 h 00.",
+            },
+        ),
+    ],
+)
+async def test_a_weekend_or_monday_deadline_is_also_reminded_on_the_friday(
+    db: Database,
+    settings: Settings,
+    clock: Clock,
+    trainer: Person,
+    when: str,
+    reminders: dict[int, str],
+) -> None:
+    """The day before and the day itself, weekends included, and the Friday before, so
+    that nobody discovers it on Monday: once a day at most (two processes, two ticks)."""
+    await schedule(trainer, bilan_on(when))
+    stored = await docs_due(db)
+    first = build_scheduler(db, settings, clock=clock)
+    second = build_scheduler(db, settings, clock=clock)
+    said = {}
+    for day in (3, 4, 5, 6, 7):
+        clock.now = at_eight(day)
+        for scheduler in (first, second, first):
+            await scheduler.tick()
+        for _, text in (await deliver(db)).texts():
+            if "Rappel : Envoyer le bilan pédagogique" in text:
+                assert day not in said, text  # one a day
+                [said[day]] = [x for x in text.splitlines() if x.startswith(("À faire", "Éch"))]
+    assert said == reminders
+    assert [k[-10:] for k in await keys(db, "rappel:NOR-DOCS:")] == [
+        f"2026-12-0{day}" for day in reminders
+    ]
+    assert await docs_due(db) == stored  # reminded, not moved
+
+
+async def test_a_bot_down_on_friday_sends_saturday_s_digest_when_it_comes_back(
+    db: Database, settings: Settings, clock: Clock, trainer: Person
+) -> None:
+    await schedule(trainer, bilan_on("mardi 8 décembre à 10 h"))
+    scheduler = build_scheduler(db, settings, clock=clock)
+    clock.now = at_eight(3)
+    await scheduler.tick()
+    await deliver(db)
+    clock.now = datetime(2026, 12, 5, 9, 30, tzinfo=UTC)  # down from Thursday to Saturday 10:30
+    await scheduler.tick()
+    await scheduler.tick()
+    recorder = await deliver(db)
+    [(_, digest)] = recorder.digests()
+    assert "Échéances du samedi 5 décembre 2026" in digest
+    assert "· dimanche 6 décembre 2026 à 10 h 00 – Envoyer le bilan pédagogique" in digest
+    [reminder] = [t for _, t in recorder.texts() if "Rappel" in t]
+    assert "À faire demain : dimanche 6 décembre 2026 à 10 h 00." in reminder
+    assert await keys(db, "digest:") == [
+        "digest:org:1:2026-12-03:person:1",
+        "digest:org:1:2026-12-05:person:1",
+    ]  # Friday's is not sent a day late: Saturday's lists everything
+    await scheduler.tick()
+    assert (await deliver(db)).sent == []  # once
+
+
+async def digest_to_a_group(db: Database) -> None:
+    async with db.sessions() as session, session.begin():
+        org = await session.scalar(select(Organisation))
+        assert org is not None
+        org.digest_chat = "console:groupe-equipe"
+
+
+async def test_a_group_digest_counts_the_weekend_s_deadlines_until_the_friday(
+    db: Database, settings: Settings, clock: Clock, trainer: Person
+) -> None:
+    await schedule(trainer, bilan_on("mardi 8 décembre à 10 h"))
+    await digest_to_a_group(db)
+    scheduler = build_scheduler(db, settings, clock=clock)
+    clock.now = at_eight(4)
+    await scheduler.tick()
+    [(_, friday)] = (await deliver(db)).digests()
+    assert "Agent de restauration (démo) : 2 en retard, 1 dans les 7 jours, dont 1 ce week-end" in (
+        friday
+    )
+    assert "Ce qui tombe ce week-end est à faire plutôt le vendredi 4 décembre 2026." in friday
+    clock.now = at_eight(5)
+    await scheduler.tick()
+    [(_, saturday)] = (await deliver(db)).digests()
+    assert "Agent de restauration (démo) : 2 en retard, 1 dans les 7 jours\n" in saturday
+    assert "week-end" not in saturday and "plutôt" not in saturday  # that Friday is past
+
+
+async def test_on_a_weekend_the_next_weekend_s_deadline_points_to_the_next_friday(
+    db: Database, settings: Settings, clock: Clock, trainer: Person
+) -> None:
+    """A Monday-morning bilan: its bilan pédagogique is due on the Saturday before, within the
+    seven days of a weekend's digest."""
+    await schedule(trainer, bilan_on("lundi 14 décembre à 10 h"))
+    scheduler = build_scheduler(db, settings, clock=clock)
+    clock.now = at_eight(5)
+    await scheduler.tick()
+    [(_, saturday)] = (await deliver(db)).digests()
+    assert docs_line(saturday).startswith(
+        "· samedi 12 décembre 2026 à 10 h 00 (un samedi : à faire plutôt le vendredi "
+        "11 décembre 2026) – Envoyer le bilan pédagogique"
+    )
+    await digest_to_a_group(db)
+    clock.now = at_eight(6)
+    await scheduler.tick()
+    [(_, sunday)] = (await deliver(db)).digests()
+    assert "Agent de restauration (démo) : 3 dans les 7 jours, dont 1 le week-end prochain" in (
+        sunday
+    )
+    assert (
+        "Ce qui tombe le week-end prochain est à faire plutôt le vendredi 11 décembre 2026."
+        in sunday
+    )
 
 
 @pytest.mark.postgres

@@ -18,11 +18,19 @@ from bot.dates.spelling import (
     spell_time,
     weekend_day,
 )
+from bot.dates.working_days import (
+    is_working_day,
+    previous_working_day,
+    weekend_friday,
+    weekend_words,
+)
 
 __all__ = [
     "Prefer",
     "Understood",
     "impossible_day",
+    "is_working_day",
+    "previous_working_day",
     "spell_date",
     "spell_datetime",
     "spell_day_month",
@@ -33,4 +41,6 @@ __all__ = [
     "understand_one_end",
     "understand_period",
     "weekend_day",
+    "weekend_friday",
+    "weekend_words",
 ]

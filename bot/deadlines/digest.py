@@ -24,8 +24,17 @@ killed half-way it resumes with the organisations not yet committed.
   processes.
 - **The reminders.** In the same transaction, each formateur gets, in
   private, the deadlines of their formations that are theirs to do (audience
-  ``formateur``) and fall today or tomorrow; key ``rappel:<deadline
-  key>:<local date>`` — one the day before, one on the day.
+  ``formateur``) and fall today or tomorrow, and on a Friday those of the
+  weekend and the Monday (:func:`bot.deadlines.digest_messages.reminders_due`);
+  key ``rappel:<deadline key>:<local date>`` — one the day before, one on
+  the day, and one on the Friday before a Saturday's, a Sunday's or a
+  Monday's, so that nobody discovers it on Monday.
+- **Weekends.** Digests and reminders go out every day, Saturdays and
+  Sundays included: the funders' deadlines fall on any day, and a bot down
+  on a Friday sends Saturday's digest when it comes back.  A deadline on a
+  Saturday or a Sunday keeps its date (the funders' texts set it) and is
+  shown with « (un dimanche : à faire plutôt le vendredi …) » while that
+  Friday is still to come (:func:`bot.dates.weekend_words`).
 - **A chunk.** The organisations' next look is set, their rows read (each
   kind in one query for the chunk, :mod:`bot.deadlines.digest_messages`),
   every digest and reminder written by one ``INSERT … ON CONFLICT DO

@@ -27,7 +27,7 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import texts
+from bot import dates, texts
 from bot.deadlines.documents import due_text
 from bot.deadlines.lines import Line, bundle
 from bot.deadlines.service import STILL_TO_DO, Group, Listed, order
@@ -218,6 +218,9 @@ class Shown(NamedTuple):
     formation: str
     who: str
     postponed: str
+    weekend: str
+    """« samedi » or « dimanche »: the line says « à faire plutôt le vendredi … »."""
+    friday: str
 
 
 def digest_text(
@@ -249,32 +252,50 @@ def digest_text(
         if fid in concerned_ids
     }
     tz = zone_of(organisation)
+    today = local.date()
     if not private:
         counts: dict[int, dict[str, int]] = {}
+        fridays = set()
         for name, items in (("overdue", overdue), ("week", week)):
             for row in items:
-                counts.setdefault(row.formation_id, {"overdue": 0, "week": 0})[name] += 1
+                count = counts.setdefault(row.formation_id, {"overdue": 0, "week": 0, "weekend": 0})
+                count[name] += 1
+                if friday := dates.weekend_friday(row.effective_due, today):
+                    count["weekend"] += 1
+                    fridays.add(friday)
         lines = [
-            {"title": titles.get(fid, ""), "overdue": c["overdue"], "week": c["week"]}
+            {"title": titles.get(fid, ""), **c}
             for fid, c in sorted(counts.items(), key=lambda p: titles.get(p[0], ""))
         ]
-        return texts.say("digest.group", day=local.date(), lines=lines, undelivered=list(failures))
+        return texts.say(
+            "digest.group",
+            day=today,
+            lines=lines,
+            # Seven days hold one weekend whose Friday is still to come: one Friday, the
+            # coming weekend's, or the next one's on a Saturday or a Sunday.
+            friday=min(fridays, default=None),
+            next_weekend=not dates.is_working_day(today),
+            undelivered=list(failures),
+        )
 
     def line(item: Line) -> Shown:
         row = item.first
+        weekend, friday = dates.weekend_words(row.effective_due, today)
         return Shown(
             due=due_text(row, tz),
             title=item.title,
             formation=titles.get(row.formation_id, ""),
             who=item.who,
             postponed="oui" if row.status == "postponed" and not item.several else "",
+            weekend=weekend,
+            friday=friday,
         )
 
     late = bundle(overdue, who, local)
     soon = bundle(week, who, local)
     return texts.say(
         "digest.private",
-        day=local.date(),
+        day=today,
         organisation=organisation.name,
         overdue=[line(r) for r in late[:MAX_LINES]],
         overdue_more=max(0, len(late) - MAX_LINES),
@@ -292,7 +313,8 @@ def reminder_messages(
     chats: dict[int, ChatIdentity],
     who: dict[int, str],
 ) -> list[Queued]:
-    """Each formateur's own deadlines of today and tomorrow, in private."""
+    """Each formateur's own deadlines of today and tomorrow, and on a Friday the weekend's
+    and the Monday's, in private (:func:`reminders_due`)."""
     tz = zone_of(organisation)
     today = local.date()
     messages = []
@@ -301,6 +323,7 @@ def reminder_messages(
         identity = chats.get(formation.owner_id) if formation else None
         if formation is None or identity is None:
             continue
+        weekend, friday = dates.weekend_words(row.effective_due, today)
         text = texts.say(
             "digest.reminder",
             title=row.title,
@@ -308,6 +331,9 @@ def reminder_messages(
             formation=formation.title,
             due=due_text(row, tz),
             today=row.effective_due == today,
+            tomorrow=row.effective_due == today + timedelta(days=1),
+            weekend=weekend,
+            friday=friday,
             explanation=row.explanation,
         )
         messages.append(
@@ -323,19 +349,25 @@ def reminder_messages(
 
 
 def reminders_due(rows: Sequence[Item], today: date) -> list[Item]:
-    """The formateurs' own deadlines falling today or tomorrow (``rows``: those still to do)."""
-    days = (today, today + timedelta(days=1))
+    """The formateurs' own deadlines to be reminded of ``today`` (``rows``: those still to do).
+
+    One reminder the day before, one on the day, every day of the week; and one on
+    the Friday before a deadline of a Saturday, a Sunday or a Monday (the last working
+    day before it), so that nobody discovers it on Monday.  Three days at most, each
+    its own key (:func:`reminder_key`): the Friday's for a Saturday is the day before's.
+    """
+    tomorrow = today + timedelta(days=1)
     return [
         row
         for row in rows
         if row.audience == "formateur"
         and (
-            (row.status == "open" and row.due_on in days)
-            or (row.status == "postponed" and row.postponed_to in days)
+            row.effective_due in (today, tomorrow)
+            or dates.previous_working_day(row.effective_due) == today
         )
     ]
 
 
 def reminder_key(row: Listed, today: date) -> str:
-    """``rappel:<deadline key>:<local date>``: one the day before, one on the day."""
+    """``rappel:<deadline key>:<local date>``: one a day at most for each deadline."""
     return f"rappel:{row.key}:{today.isoformat()}"

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot import dates, texts
@@ -93,10 +93,14 @@ def when_text(ctx: Context) -> str:
 
 def deadline_lines(ctx: Context, rows: Sequence[StoredDeadline]) -> list[dict[str, Any]]:
     lines = []
+    today = ctx.now.astimezone(ctx.tz).date()
     for r in rows:
         late = r.status in ("open", "postponed") and group_of(r, ctx.now) == "overdue"
-        weekend = (
-            r.status in ("open", "postponed") and not late and dates.weekend_day(r.effective_due)
+        # The texts set no shift (48 h before is 48 h before): the Friday is a hint.
+        weekend, friday = (
+            dates.weekend_words(r.effective_due, today)
+            if r.status in ("open", "postponed") and not late
+            else ("", "")
         )
         lines.append(
             {
@@ -105,17 +109,11 @@ def deadline_lines(ctx: Context, rows: Sequence[StoredDeadline]) -> list[dict[st
                 "done": r.status == "done",
                 "missed": r.status == "missed",
                 "late": late,
-                # The texts set no shift (48 h before is 48 h before): the Friday is a hint.
-                "weekend": weekend or "",
-                "friday": dates.spell_date(friday_before(r.effective_due)) if weekend else "",
+                "weekend": weekend,
+                "friday": friday,
             }
         )
     return lines
-
-
-def friday_before(day: date) -> date:
-    """The last working day before a Saturday or a Sunday."""
-    return day - timedelta(days=day.weekday() - 4)
 
 
 def reach_of(ctx: Context) -> Reach:

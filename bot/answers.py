@@ -103,6 +103,23 @@ YES_NO = {
 }
 
 
+SKIP = {
+    word: "skip"
+    for word in (
+        "passer",
+        "plus tard",
+        "pas maintenant",
+        "aucun",
+        "aucune",
+        "rien",
+        "je ne sais pas",
+        "ne sais pas",
+    )
+}
+"""What a text question with a « Passer » / « Plus tard » button also takes as that button:
+« Passer » typed where the button says « Plus tard » became a trainee called Passer."""
+
+
 def has_words(line: str, *, letters: int = 0) -> bool:
     """At least ``letters`` letters, or with none asked one letter or digit: not only symbols."""
     if letters:

@@ -196,6 +196,41 @@ async def test_trainee_lists_are_checked(db: Database, trainer: Person) -> None:
     assert (await formations(db))[-1].trainees == []
 
 
+async def test_the_trainee_list_s_example_is_accepted_and_a_wrong_line_says_to_resend(
+    db: Database, trainer: Person
+) -> None:
+    """Outside test: the example « entrée le 30 novembre » was refused for a formation
+    starting on 1 December, and a list refused for one line kept nothing, silently."""
+    await trainer.says("/formation")
+    for _step, kind, value in HAPPY[:10]:
+        await answer(trainer, kind, value)
+    assert "Karim Benali ; entrée le 8 décembre" in trainer.last  # a week after the start
+    await trainer.says("Marie Dupont\nLéa Martin ; entrée le 30 novembre\nKarim Benali")
+    assert trainer.last.startswith("Ligne 2 : l'entrée le lundi 30 novembre 2026 tombe hors")
+    assert "Je n'ai rien gardé de cette liste : renvoyez-la en entier" in trainer.last
+    await trainer.says("Marie Dupont\nLéa Martin ; entrée le 8 décembre\nKarim Benali")
+    assert await step_of(db, trainer) == ("formation", "delegates")
+    await trainer.presses("Terminé")
+    await trainer.presses("Enregistrer")
+    saved = (await formations(db))[-1]
+    entries = {t.full_name: t.entered_on for t in saved.trainees}
+    assert entries["Léa Martin"] == date(2026, 12, 8)
+    assert entries["Marie Dupont"] == date(2026, 12, 1)
+
+
+async def test_passer_typed_where_the_button_says_plus_tard_skips(
+    db: Database, trainer: Person
+) -> None:
+    """« Passer » typed at the trainee list became a trainee called Passer."""
+    await trainer.says("/formation")
+    for _step, kind, value in HAPPY[:10]:
+        await answer(trainer, kind, value)
+    await trainer.says("Passer")
+    assert "Récapitulatif" in trainer.last
+    await trainer.presses("Enregistrer")
+    assert (await formations(db))[-1].trainees == []
+
+
 async def test_centre_val_de_loire_asks_programme_action_type_and_sessions(
     db: Database, trainer: Person
 ) -> None:
@@ -269,9 +304,14 @@ async def test_list_open_and_edit_a_formation(db: Database, trainer: Person) -> 
     assert trainer.last == "Que voulez-vous faire de « Agent de restauration (démo) » ?"
 
     await trainer.presses("Ajouter des stagiaires")
+    await trainer.says("léa martin")  # already there, alone: nothing to add
+    assert "« léa martin » est déjà dans la formation : rien à ajouter." in trainer.last
+    # A name already there is left out and said, the rest added (as a file's import does).
     await trainer.says("léa martin\nPaul Henry")
-    assert "apparaît deux fois" in trainer.last and "déjà dans la formation" in trainer.last
-    await trainer.says("Paul Henry")
+    assert (
+        "« léa martin » est déjà dans la formation : je ne l'ajoute pas une seconde fois."
+        in trainer.all_text
+    )
     assert "1 stagiaire ajouté" in trainer.all_text
     assert "Que voulez-vous faire" in trainer.last
 

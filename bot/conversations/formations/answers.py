@@ -234,11 +234,40 @@ def trainee_bounds(ctx: Context) -> Period | None:
     return (date.fromisoformat(bounds[0]), date.fromisoformat(bounds[1])) if bounds else None
 
 
+async def entry_example(ctx: Context) -> dict[str, str]:
+    """The entry day of the list's example: a week after the start, never after the end, so
+    that typing the example back is accepted (a fixed « 30 novembre » was refused for a
+    formation starting on 1 December)."""
+    bounds = trainee_bounds(ctx)
+    if bounds is None:
+        return {"entry": "30 novembre"}
+    start, end = bounds
+    return {"entry": dates.spell_day_month(min(start + timedelta(days=7), end))}
+
+
 async def parse_trainees(ctx: Context, text: str) -> list[dict[str, str | None]] | Invalid:
-    """A pasted list, one trainee per line: "Nom ; Entreprise ; entrée le 30 novembre"."""
+    """A pasted list, one trainee per line: "Nom ; Entreprise ; entrée le 30 novembre".
+
+    A name already in the formation is left out and said, as a file's import does; a
+    wrong line refuses the list, and the person is told to send it again whole (nothing of
+    it was kept: half a list saved would be worse).
+    """
+    already: list[str] = []
     found = parse_trainee_lines(
-        text, existing=ctx.data.get("_existing_keys", []), now=ctx.now, within=trainee_bounds(ctx)
+        text,
+        existing=ctx.data.get("_existing_keys", []),
+        now=ctx.now,
+        within=trainee_bounds(ctx),
+        already=already,
     )
+    if isinstance(found, Invalid):
+        if sum(1 for line in text.splitlines() if line.strip()) > 1:
+            return Invalid(f"{found.message} {texts.say('formation.trainees_resend')}")
+        return found
+    if already:
+        if not found:
+            return Invalid(texts.say("formation.trainees_all_there", names=already))
+        ctx.say("formation.trainees_already_in", names=already)
     single = ctx.data.get("kind") in SINGLE_PERSON_KINDS
     if (
         single
@@ -275,11 +304,13 @@ def parse_trainee_lines(
     existing: Sequence[str] = (),
     now: datetime | None = None,
     within: Period | None = None,
+    already: list[str] | None = None,
 ) -> list[dict[str, str | None]] | Invalid:
     """The trainees of a pasted list; a name twice, or already in ``existing``, is refused.
 
     With ``now``, an entry date on the line ("; entrée le 30 novembre") is
     read (its year in the formation's context) and must fall ``within``.
+    With ``already``, a name in ``existing`` is left out and added there instead.
     """
     raw = [line.strip(" \t-•*·") for line in text.splitlines()]
     lines = [line for line in raw if line.strip()]
@@ -303,6 +334,9 @@ def parse_trainee_lines(
         if not any(ch.isalpha() for ch in name):
             return Invalid(texts.say("formation.trainee_not_a_name", number=number, name=name[:40]))
         key = name_key(name)
+        if already is not None and key in existing:
+            already.append(name)
+            continue
         if key in seen:
             return Invalid(
                 texts.say("formation.trainee_twice", name=name, number=number, first=seen[key])

@@ -29,6 +29,7 @@ from datetime import date
 
 from bot.conversations.formations import questions as q
 from bot.conversations.formations.answers import (
+    entry_example,
     parse_trainees,
     stored_sessions,
     stored_trainees,
@@ -97,6 +98,7 @@ NEW = Flow(
             "trainees",
             ask="formation.ask_trainees",
             parse=parse_trainees,
+            values=entry_example,
             multiline=True,
             skip_label="Plus tard",
             help="formation.help_trainees",

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal, Unpack
 
 from bot import dates
-from bot.answers import MAX_TEXT, YES_NO, Invalid, clean_line, fold, has_words
+from bot.answers import MAX_TEXT, SKIP, YES_NO, Invalid, clean_line, fold, has_words
 from bot.conversations.kit.flow import (
     Call,
     Leave,
@@ -86,7 +86,8 @@ class Text(Step):
 
     async def answer(self, ctx: Context) -> Outcome:
         skip = ctx.chosen(("skip",), labels={"skip": self.skip_label or ""})
-        if self.skip_label and skip == "skip":
+        # The skip words exactly (not give or take a typo, as labels are: « Rian » is a name).
+        if self.skip_label and (skip == "skip" or fold(ctx.incoming.text) in SKIP):
             ctx.data[self.store] = None
             return Next()
         refusal = ctx.refuse_non_text()

@@ -352,6 +352,9 @@ class Engine:
                 ctx.send(await current.step(step_name).ask(ctx))
                 return current.name, step_name
             return None, None
+        if refusal == "common.stranger" and current is None and await self._guided(ctx):
+            # Not for them, but someone expected (the chargée de mission): what they can do.
+            return None, None
         if target is None or (refusal is not None and current is not None):
             # Unknown, or not for this person: say so, and whatever was under
             # way stays where it was (its question asked again).
@@ -411,7 +414,7 @@ class Engine:
         feature's ``free_text`` reader (``Feature.free_text``: a sentence such
         as "Karim absent hier matin" may start its flow, prefilled); "aide"
         without its slash; a word close to a command ("absense" → /absence);
-        otherwise, to a bilan's participant, what they can do
+        otherwise, to someone who is no member, what they can do
         (``Feature.guides``), to anyone else the idle answer.
         """
         if ctx.incoming.choice is not None:
@@ -441,9 +444,10 @@ class Engine:
         return None, None
 
     async def _guided(self, ctx: Context) -> bool:
-        """A known person who is no member (a bilan's participant) is told what they can do,
-        not greeted as a stranger; ``False`` for anyone else, or when no guide spoke."""
-        if ctx.actor is None or ctx.actor.is_member or ctx.incoming.is_group:
+        """Someone who is no member (a bilan's participant, the Région's chargée de mission
+        answering on Tchap) is told what they can do, not greeted as a stranger; ``False``
+        for a member, or when no guide spoke."""
+        if (ctx.actor is not None and ctx.actor.is_member) or ctx.incoming.is_group:
             return False
         for guide in self.features.guides:
             if await guide(ctx):

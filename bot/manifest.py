@@ -109,9 +109,11 @@ command, the idle answer) gets it.  See :meth:`bot.engine.Engine.outside`.
 """
 
 Guide = Callable[["Context"], Awaitable[bool]]
-"""Tells a person the bot knows but who is no member (a bilan's participant) what they can
-do, when they write outside any conversation or ask ``/aide``; ``False`` when it has
-nothing to say to them, so the next guide (then the engine's own answer) speaks."""
+"""Tells a person who is no member what they can do, when they write outside any
+conversation, ask ``/aide`` or send a command that is not for them: one the bot knows (a
+bilan's participant), or one it does not but who is expected (the Région's chargée de
+mission, whose Matrix ID a formation names); ``False`` when it has nothing to say to them,
+so the next guide (then the engine's own answer) speaks."""
 
 ChatResolver = Callable[["AsyncSession", "BilanParticipant"], Awaitable[tuple[str, str] | None]]
 """(platform, chat id) where a bilan's participant can be written to, if known."""
@@ -232,7 +234,7 @@ class Feature(Services):
     free_text: Sequence[FreeText] = ()
     """Readers of text typed outside any conversation, tried in feature order."""
     guides: Sequence[Guide] = ()
-    """What known people who are no members read outside a conversation (:data:`Guide`)."""
+    """What people who are no members read outside a conversation (:data:`Guide`)."""
     services: Callable[[], Services] | None = None
     """The rest of :class:`Services`, imported when first needed."""
 

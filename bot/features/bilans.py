@@ -9,6 +9,7 @@ from bot.manifest import Command, Dialogues, Feature, Services
 from bot.storage.people import Role
 
 if TYPE_CHECKING:
+    from bot.conversations.kit.context import Context
     from bot.conversations.kit.flow import Flow
 
 
@@ -17,6 +18,14 @@ def flows() -> Sequence[Flow]:
     from bot.conversations.bilans import listing, schedule
 
     return (*schedule.FLOWS, *listing.FLOWS)
+
+
+async def charge_de_mission(ctx: Context) -> bool:
+    """The Région's chargée de mission answering the bot's invitation on Matrix/Tchap: her
+    message goes to the trainer (its dialogue loaded then)."""
+    from bot.conversations.bilans.charge_de_mission import answer
+
+    return await answer(ctx)
 
 
 def services() -> Services:
@@ -44,5 +53,6 @@ FEATURE = Feature(
             ),
         ),
     ),
+    guides=(charge_de_mission,),
     services=services,
 )

@@ -83,7 +83,8 @@ async def parse_person_name(ctx: Context, text: str) -> str | Invalid:
 
 
 async def guided(ctx: Context) -> bool:
-    """A bilan's participant is told where they stand (their feature's guide)."""
+    """Someone who is no member (a bilan's participant, the chargée de mission) is told where
+    they stand (their feature's guide)."""
     for guide in ctx.features.guides:
         if await guide(ctx):
             return True
@@ -118,7 +119,8 @@ async def start(ctx: Context) -> Outcome | None:
             ctx.say("onboarding.participant_back")
         return Leave()
     if await has_organisation(ctx.session):
-        ctx.say("common.stranger")
+        if not await guided(ctx):
+            ctx.say("common.stranger")
         return Leave()
     ctx.say("onboarding.first_welcome")
     return None

@@ -1,0 +1,180 @@
+"""The Région's chargée de mission writing back to the bot on Matrix/Tchap.
+
+The bot sends her the bilan's invitation itself (:func:`bot.bilans.notify.
+invite_charge_de_mission`), to the Matrix ID stored on the formation
+(``cm_matrix``), and says it only passes things on.  She is no member of any
+organisation, so whatever she answered in that chat (« je propose le 15 à
+10 h ») used to get the stranger's answer and reach nobody: her message goes
+to the trainer of each formation she follows instead, once per trainer,
+quoted, with the formation and its bilan.  Her text is personal data: it is
+only queued for the trainer, never logged.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import dates, texts
+from bot.answers import visible
+from bot.bilans.queries import scheduled_bilans
+from bot.bilans.view import kind_label
+from bot.messages import Reply
+from bot.outbox import enqueue
+from bot.people.chats import chat_of_person
+from bot.storage.formations import Formation
+from bot.storage.people import Organisation, Person, zone_of
+
+FORWARD_LIMIT = 2000
+"""Characters of her message passed on: a chat notice, not a mailbox (the rest is cut, said)."""
+
+
+@dataclass(frozen=True)
+class Followed:
+    """One formation she follows, in the words of the messages."""
+
+    formation: Formation
+    title: str
+    bilan: str | None
+    """« bilan de fin de formation du jeudi 14 janvier 2027 à 14 h 00 »: the next one, else the
+    last one held; ``None`` when none is scheduled."""
+
+
+@dataclass(frozen=True)
+class Trainer:
+    """A trainer she is told about: who, of which organisme, and the formations concerned."""
+
+    person_id: int
+    name: str
+    organisation: str
+    organisation_id: int
+    followed: tuple[Followed, ...]
+
+
+def same_matrix_id(stored: str, user: str) -> bool:
+    """Matrix IDs compared as the spec reads them: the user part exactly, the server name
+    (a DNS name) whatever its case."""
+    local, _, server = stored.strip().partition(":")
+    their_local, _, their_server = user.strip().partition(":")
+    return local == their_local and server.casefold() == their_server.casefold()
+
+
+async def trainers_of(session: AsyncSession, user: str, now: datetime) -> list[Trainer]:
+    """The trainers whose formations name ``user`` as their chargée de mission (one entry per
+    trainer, formations not deleted), in a stable order."""
+    formations = [
+        f
+        for f in (
+            await session.scalars(
+                select(Formation)
+                .where(
+                    Formation.cm_matrix.is_not(None),
+                    func.lower(Formation.cm_matrix) == user.strip().lower(),
+                    Formation.deleted_at.is_(None),
+                )
+                .order_by(Formation.id)
+            )
+        ).all()
+        if same_matrix_id(f.cm_matrix or "", user)
+    ]
+    by_owner: dict[int, list[Formation]] = defaultdict(list)
+    for formation in formations:
+        by_owner[formation.owner_id].append(formation)
+    found: list[Trainer] = []
+    for owner_id, theirs in by_owner.items():
+        person = await session.get(Person, owner_id)
+        organisation = await session.get(Organisation, theirs[0].organisation_id)
+        followed = [await _followed(session, f, organisation, now) for f in theirs]
+        found.append(
+            Trainer(
+                person_id=owner_id,
+                name=visible(person.display_name) if person is not None else "",
+                organisation=visible(organisation.name) if organisation is not None else "",
+                organisation_id=theirs[0].organisation_id,
+                followed=tuple(followed),
+            )
+        )
+    return found
+
+
+async def _followed(
+    session: AsyncSession, formation: Formation, organisation: Organisation | None, now: datetime
+) -> Followed:
+    bilans = await scheduled_bilans(session, formation.id)
+    coming = [b for b in bilans if b.ends_at >= now]
+    bilan = coming[0] if coming else (bilans[-1] if bilans else None)
+    when = None
+    if bilan is not None:
+        start = dates.spell_datetime(bilan.starts_at.astimezone(zone_of(organisation)))
+        when = f"{kind_label(bilan.kind)} du {start}"
+    return Followed(formation, visible(formation.title), when)
+
+
+def her_name(trainers: list[Trainer]) -> str:
+    """The name the formations give her (« Mme Sophie Leroy »), or ``""``."""
+    for trainer in trainers:
+        for followed in trainer.followed:
+            name = visible(followed.formation.cm_name).strip()
+            if name:
+                return name
+    return ""
+
+
+def capped(text: str) -> tuple[str, int | None]:
+    """Her message as passed on: invisible characters dropped, cut at :data:`FORWARD_LIMIT`
+    (with its full length, to say so) so that a huge paste stays one readable notice."""
+    shown = visible(text).strip()
+    if len(shown) <= FORWARD_LIMIT:
+        return shown, None
+    return shown[:FORWARD_LIMIT].rstrip(), len(shown)
+
+
+async def forward(
+    session: AsyncSession,
+    trainers: list[Trainer],
+    *,
+    user: str,
+    platform: str,
+    event: str,
+    text: str,
+) -> list[Trainer]:
+    """Queue her message for each trainer, once per message (the key holds its event, so a
+    message handled again after a crash is not sent twice); the trainers who can be reached."""
+    shown, full_length = capped(text)
+    reached: list[Trainer] = []
+    for trainer in trainers:
+        where = await chat_of_person(session, trainer.person_id)
+        if where is None:
+            continue
+        await enqueue(
+            session,
+            key=f"charge-de-mission:{platform}:{event}:{trainer.person_id}"[:255],
+            platform=where[0],
+            chat_id=where[1],
+            organisation_id=trainer.organisation_id,
+            reply=Reply(
+                text=texts.say(
+                    "charge_de_mission.forwarded",
+                    name=her_name([trainer]),
+                    matrix_id=visible(user),
+                    followed=trainer.followed,
+                    email=_email(trainer),
+                    message=shown,
+                    full_length=full_length,
+                )
+            ),
+        )
+        reached.append(trainer)
+    return reached
+
+
+def _email(trainer: Trainer) -> str:
+    for followed in trainer.followed:
+        email = (followed.formation.cm_email or "").strip()
+        if email:
+            return visible(email)
+    return ""

@@ -1,0 +1,60 @@
+"""What the Région's chargée de mission reads when she writes to the bot on Matrix/Tchap.
+
+She got the bilan's invitation from the bot (« je ne suis qu'un assistant qui
+transmet ») and answers in that chat; she is no member, so without this guide
+she would read the stranger's « il faut une invitation ».  Her message goes to
+the trainer(s) of the formations she follows (:mod:`bot.bilans.partner`) and
+she is told to whom:
+
+    Elle  je propose le 15 à 10 h
+    Bot   Merci, j'ai transmis votre message à Camille Durand (Organisme de
+          démonstration), qui vous répondra.
+    Elle  /aide
+    Bot   Bonjour Madame, je suis formabot, l'assistant de Camille Durand … :
+          écrivez ici, je transmets votre message. …
+
+A command, « aide » and an empty message or a file get the explanation, and
+are passed on to nobody.
+"""
+
+from __future__ import annotations
+
+from bot.answers import fold
+from bot.bilans.partner import forward, her_name, trainers_of
+from bot.conversations.kit.context import Context
+from bot.messages import Platform
+from bot.typos import HELP_WORDS
+
+
+async def answer(ctx: Context) -> bool:
+    """Pass her message on and tell her so; ``False`` for anyone who is not a chargée de
+    mission named on a formation (the next guide, or the stranger's answer, then)."""
+    incoming = ctx.incoming
+    if incoming.platform is not Platform.MATRIX or incoming.is_group:
+        return False
+    trainers = await trainers_of(ctx.session, incoming.user, ctx.now)
+    if not trainers:
+        return False
+    name = her_name(trainers)
+    text = incoming.text.strip()
+    if incoming.command is not None or fold(text) in HELP_WORDS or not text:
+        ctx.say(
+            "charge_de_mission.help",
+            name=name,
+            trainers=trainers,
+            command=incoming.command,
+            empty=not text and incoming.command is None,
+            file=incoming.attachment is not None,
+        )
+        return True
+    reached = await forward(
+        ctx.session,
+        trainers,
+        user=incoming.user,
+        platform=incoming.platform.value,
+        event=incoming.event_id,
+        text=text,
+    )
+    missed = [t for t in trainers if t not in reached]
+    ctx.say("charge_de_mission.thanks", reached=reached, missed=missed)
+    return True

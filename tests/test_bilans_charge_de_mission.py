@@ -1,0 +1,154 @@
+"""The Région's chargée de mission answering the bot on Tchap reaches the trainer.
+
+Outside test (explore-D, H1): she got the bilan's invitation from the bot (« je
+ne suis qu'un assistant qui transmet »), answered « je propose le 15 à 10 h »
+in that chat and read the stranger's « il faut une invitation … »; her answer
+reached nobody.  The demo's trainer is Camille Durand (console ``formateur``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import select, update
+
+from bot.messages import Platform
+from bot.storage.db import Database
+from bot.storage.formations import Formation
+from bot.storage.outbox import OutboxMessage
+from tests.auxil.attestations import schedule_bilan
+from tests.auxil.dialogue import Clock
+from tests.auxil.dialogue import Person as Talker
+from tests.auxil.hostile import FOR_CHOICES, HTML, HUGE, survives_outside
+from tests.auxil.organisations import add_organisations
+
+SOPHIE = "@sophie.leroy-normandie.fr:agent.tchap.gouv.fr"
+STRANGER = "il faut une invitation de votre organisme de formation"
+THANKS = (
+    "Merci, j'ai transmis votre message à Camille Durand (Organisme de démonstration), "
+    "qui vous répondra."
+)
+
+
+async def follows(db: Database, title: str, matrix_id: str = SOPHIE) -> None:
+    async with db.sessions() as session, session.begin():
+        await session.execute(
+            update(Formation).where(Formation.title == title).values(cm_matrix=matrix_id)
+        )
+
+
+async def notices(db: Database) -> list[OutboxMessage]:
+    """What the outbox holds for the trainers (not the bilan's own invitations)."""
+    async with db.sessions() as session:
+        rows = await session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.key.like("charge-de-mission:%"))
+            .order_by(OutboxMessage.id)
+        )
+        return list(rows.all())
+
+
+def sophie(person: Callable[..., Talker]) -> Talker:
+    return person(SOPHIE, Platform.MATRIX, chat="!dm-sophie:agent.tchap.gouv.fr")
+
+
+async def test_her_answer_reaches_the_trainer_quoted_with_the_formation_and_bilan(
+    trainer: Talker,
+    person: Callable[..., Talker],
+    db: Database,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    await follows(db, "Agent de restauration (démo)")
+    await schedule_bilan(trainer)
+    her = sophie(person)
+    await her.says("Le 26 je ne suis pas disponible, je propose le 27 à 10 h")
+    assert her.all_text == THANKS
+    [row] = await notices(db)
+    assert (row.platform, row.chat_id) == ("console", "formateur")
+    text = row.payload["text"]
+    assert text.startswith(f"<b>Message de Mme Sophie Leroy</b> ({SOPHIE})")
+    assert "votre formation « Agent de restauration (démo) »" in text
+    assert "(bilan de fin de formation du jeudi 26 novembre 2026 à 14 h 00)" in text
+    assert "« Le 26 je ne suis pas disponible, je propose le 27 à 10 h »" in text
+    assert "écrivez-lui directement, sur Tchap ou par e-mail (sophie.leroy@example.org)" in text
+    assert "je propose" not in caplog.text and "disponible" not in caplog.text
+
+    await her.says("c'est noté, merci")
+    assert her.all_text == THANKS
+    assert len(await notices(db)) == 2  # each message passed on, once
+    assert STRANGER not in her.all_text
+
+
+async def test_the_server_part_of_her_id_is_read_whatever_its_case(
+    trainer: Talker, person: Callable[..., Talker], db: Database
+) -> None:
+    await follows(db, "Agent de restauration (démo)", SOPHIE.replace("agent.tchap", "Agent.Tchap"))
+    await sophie(person).says("bonjour")
+    assert len(await notices(db)) == 1
+    await person("@Sophie.leroy-normandie.fr:agent.tchap.gouv.fr", Platform.MATRIX).says("ok")
+    assert len(await notices(db)) == 1  # another user part: another person
+
+
+async def test_commands_explain_what_the_bot_does_for_her_and_pass_nothing_on(
+    trainer: Talker, person: Callable[..., Talker], db: Database
+) -> None:
+    await follows(db, "Agent de restauration (démo)")
+    her = sophie(person)
+    for typed in ("/aide", "/start", "aide", "/formations", "/absence"):
+        await her.says(typed)
+        said = her.all_text
+        assert said.startswith("Bonjour Madame, je suis formabot"), typed
+        assert "pour Camille Durand (Organisme de démonstration)" in said, typed
+        assert "Formation « Agent de restauration (démo) »." in said
+        assert "écrivez votre message ici, et je le fais suivre à Camille Durand" in said
+        assert "réservée" in said and STRANGER not in said, typed
+    assert her.all_text.endswith("La commande /absence est réservée aux formateurs de l'organisme.")
+    assert await notices(db) == []
+
+
+async def test_formations_of_two_organisations_each_owner_told_once(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    await add_organisations(db, 1, clock.now.date())
+    for title in ("Agent de restauration (démo)", "Projet professionnel (démo)", "Parcours 1"):
+        await follows(db, title)
+    her = sophie(person)
+    await her.says("Bien reçu.")
+    assert her.all_text == (
+        "Merci, j'ai transmis votre message à Camille Durand (Organisme de démonstration) "
+        "et à Admin 1 (Organisme 1), qui vous répondront."
+    )
+    rows = await notices(db)
+    assert sorted(r.chat_id for r in rows) == ["admin-1", "formateur"]
+    camille = next(r.payload["text"] for r in rows if r.chat_id == "formateur")
+    assert "vos formations « Agent de restauration (démo) » et « Projet professionnel" in camille
+
+
+async def test_an_unknown_matrix_user_is_still_a_stranger(
+    trainer: Talker, person: Callable[..., Talker], db: Database
+) -> None:
+    await follows(db, "Agent de restauration (démo)")
+    other = person("@paul.girard:agent.tchap.gouv.fr", Platform.MATRIX)
+    await other.says("bonjour")
+    assert STRANGER in other.all_text
+    await other.says("/aide")
+    assert "Madame" not in other.all_text
+    assert await notices(db) == []
+
+
+async def test_hostile_input_is_answered_and_a_huge_message_is_cut(
+    trainer: Talker, person: Callable[..., Talker], db: Database
+) -> None:
+    await follows(db, "Agent de restauration (démo)")
+    her = sophie(person)
+    await survives_outside(db, her, FOR_CHOICES)
+    rows = await notices(db)
+    huge = next(r.payload["text"] for r in rows if "x" * 100 in r.payload["text"])
+    assert "x" * 2000 in huge and "x" * 2001 not in huge
+    assert "(Message coupé : il faisait 10000 caractères.)" in huge
+    html = next(r.payload["text"] for r in rows if "gras" in r.payload["text"])
+    assert "&lt;script&gt;" in html and "<script>" not in html
+    assert HTML not in html and HUGE not in huge

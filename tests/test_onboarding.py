@@ -72,8 +72,8 @@ async def test_a_command_before_the_last_answer_waits_for_it(
     await claire.says("/formation")
     assert "Je ne vous connais pas" not in claire.all_text
     assert claire.replies[0].text == (
-        "Encore un instant : répondez d'abord à cette question, et /formation sera à vous "
-        "juste après."
+        "Encore un instant : répondez d'abord à cette question ; ensuite, tapez /formation "
+        "de nouveau."
     )
     assert "Comment dois-je parler de vous" in claire.last
     await claire.presses("Au féminin")

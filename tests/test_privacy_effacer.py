@@ -8,10 +8,12 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import select
 
+from bot.formations import exports
+from bot.privacy.erasure import erased_name
 from bot.storage.audit import AuditEntry
 from bot.storage.db import Database
 from bot.storage.formations import Trainee
-from tests.auxil.attestations import add_colleague
+from tests.auxil.attestations import add_colleague, schedule_bilan
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, step_of, survives
 from tests.auxil.privacy import everywhere, traces
@@ -93,3 +95,51 @@ async def test_every_step_survives_hostile_input(db: Database, trainer: Person) 
     await survives(db, trainer, FOR_CHOICES)
     assert await step_of(db, trainer) == ("effacer", "confirm")
     assert "Karim Benali" in await names(db)
+
+
+async def test_an_erased_delegate_no_longer_represents_anyone_nor_is_offered_again(
+    db: Database, trainer: Person
+) -> None:
+    await schedule_bilan(trainer)  # Thursday 26 at 14 h, with both delegates
+    await trainer.says("/effacer Léa")
+    assert (
+        "La personne ne représentera plus les stagiaires. Elle sera retirée du bilan du "
+        "jeudi 26 novembre 2026 à 14 h 00 ; une invitation déjà envoyée qui la nommait ne "
+        "peut pas être reprise." in trainer.last
+    )
+    await trainer.presses("Effacer définitivement")
+    said = trainer.last
+    assert "Elle ne représente plus les stagiaires." in said
+    assert "Elle a été retirée du bilan du jeudi 26 novembre 2026 à 14 h 00." in said
+    assert "Léa" not in said and "Martin" not in said
+    async with db.sessions() as session:
+        rows = await exports.trainees(session)
+        erased = await session.scalar(select(Trainee).where(Trainee.name_key.like("personne%")))
+        assert erased is not None and erased.erased and not erased.is_delegate
+    [row] = [r for r in rows if r["nom"] == erased.full_name]
+    assert row["représente les stagiaires"] is False
+    await trainer.says("/bilans")
+    await trainer.presses("26/11/2026")
+    await trainer.presses("Ajouter un participant")
+    await trainer.presses("Stagiaire de la formation")
+    assert trainer.buttons == ["Julie Petit", "Karim Benali"]
+    await trainer.says("/annuler")
+    await trainer.says("/formations")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Voir le détail")
+    assert erased.full_name in trainer.all_text
+    assert f"{erased.full_name} – représente" not in trainer.all_text
+
+
+async def test_a_trainee_named_like_a_pseudonym_is_not_taken_for_an_erased_one(
+    db: Database, trainer: Person
+) -> None:
+    """Only the pseudonym carrying the row's own id marks an erasure: a name typed to
+    look like one (hostile or not) stays a trainee like the others."""
+    async with db.sessions() as session, session.begin():
+        karim = await session.scalar(select(Trainee).where(Trainee.full_name == "Karim Benali"))
+        assert karim is not None
+        karim.full_name = erased_name(karim.id + 1)
+    async with db.sessions() as session:
+        karim = await session.get(Trainee, karim.id)
+        assert karim is not None and not karim.erased

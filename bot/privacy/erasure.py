@@ -37,16 +37,12 @@ from bot.storage.absences import Absence, FollowUp, StoredDocument
 from bot.storage.attestations import Attestation, AttestationInvitation, ProofSending
 from bot.storage.audit import record
 from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
-from bot.storage.formations import Formation, Trainee
+from bot.storage.formations import ERASED_NAME, Formation, Trainee
 from bot.storage.inbox import InboxUpdate
 from bot.storage.matrix import MatrixEvent, MatrixWelcome
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity, Membership, Person
 from bot.storage.state import ConversationState, ProcessedEvent
-
-ERASED_NAME = "Personne effacée n° {id}"
-"""What an erased trainee is called afterwards (a form that needs no agreement)."""
-
 
 PURGED_NAME = "(effacé)"
 """What replaces a purged formation's names in messages still queued."""
@@ -71,6 +67,10 @@ class Plan:
     kept_participants: set[int] = field(default_factory=set)
     dropped_participants: set[int] = field(default_factory=set)
     dropped_attestations: set[int] = field(default_factory=set)
+    delegate: bool = False
+    """The person represented the trainees: no longer once erased."""
+    bilans: list[datetime] = field(default_factory=list)
+    """Starts of the bilans (not cancelled) the person is taken off: said before and after."""
 
 
 async def load_trainee(
@@ -98,7 +98,7 @@ async def plan_erasure(
     if found is None:
         return None
     trainee, formation = found
-    plan = Plan(trainee=trainee, formation=formation)
+    plan = Plan(trainee=trainee, formation=formation, delegate=trainee.is_delegate)
     plan.absences = await _count(session, Absence, Absence.trainee_id == trainee.id)
     followups = await _ids(session, FollowUp.id, FollowUp.trainee_id == trainee.id)
     plan.followups = len(followups)
@@ -132,6 +132,18 @@ async def plan_erasure(
             plan.dropped_attestations |= {a.id for a in answers if a not in kept}
         else:
             plan.dropped_participants.add(participant.id)
+    if plan.dropped_participants:
+        plan.bilans = await _ids(
+            session,
+            Bilan.starts_at,
+            Bilan.id.in_(
+                select(BilanParticipant.bilan_id).where(
+                    BilanParticipant.id.in_(plan.dropped_participants)
+                )
+            ),
+            Bilan.cancelled_at.is_(None),
+        )
+        plan.bilans.sort()
     return plan
 
 
@@ -210,6 +222,7 @@ async def erase_trainee(
     trainee.full_name = pseudonym
     trainee.name_key = fold(pseudonym)
     trainee.company = trainee.email = trainee.phone = None
+    trainee.is_delegate = False  # the pseudonym represents no one
     await session.flush()
     await forget_people(session, people, even_if_answered=True)
     await end_conversations_about(session, {"trainee_id": trainee.id}, names, now, asking=asking)

@@ -19,7 +19,8 @@
            stagiaires et a été retirée du bilan du jeudi 14 janvier 2027 à 14 h 00.
            L'effacement est noté au journal, sans son nom.
 
-A name after the command (``/effacer karim``) picks the trainee at once.
+A name after the command (``/effacer karim``) picks the trainee at once.  A bilan's
+participant who types ``/effacer`` is told whom to ask: the organisme holds their data.
 The service is :func:`bot.privacy.erasure.erase_trainee`; what is kept and
 why is said before the admin confirms.
 """
@@ -34,10 +35,16 @@ from bot.conversations.absences.steps import preset_trainee, who_steps
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome
 from bot.conversations.kit.steps import Confirm
+from bot.conversations.privacy.mesdonnees import holders
 from bot.privacy.erasure import Plan, erase_trainee, erased_name, plan_erasure
 
 
 async def effacer_start(ctx: Context) -> Outcome | None:
+    if ctx.actor is not None and not ctx.actor.is_member:
+        # A bilan's participant: the organisme holds their data and erases it.
+        _, by = await holders(ctx)
+        ctx.say("privacy.erase_ask", holders=by)
+        return Leave()
     await preset_trainee(ctx, "effacer")
     return None
 

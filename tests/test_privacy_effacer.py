@@ -13,7 +13,8 @@ from bot.privacy.erasure import erased_name
 from bot.storage.audit import AuditEntry
 from bot.storage.db import Database
 from bot.storage.formations import Trainee
-from tests.auxil.attestations import add_colleague, schedule_bilan
+from bot.storage.privacy import ErasedInvitation
+from tests.auxil.attestations import add_colleague, codes, schedule_bilan
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, step_of, survives
 from tests.auxil.privacy import everywhere, traces
@@ -143,3 +144,34 @@ async def test_a_trainee_named_like_a_pseudonym_is_not_taken_for_an_erased_one(
     async with db.sessions() as session:
         karim = await session.get(Trainee, karim.id)
         assert karim is not None and not karim.erased
+
+
+async def test_an_erased_participants_old_link_says_the_invitation_went_with_her_data(
+    db: Database, trainer: Person, person: Callable[..., Person], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="bot")
+    await schedule_bilan(trainer)
+    code = codes(trainer.replies)["Léa Martin"]
+    lea = person("lea")
+    await lea.says(f"/start {code}")
+    await trainer.says("/effacer Léa")
+    await trainer.presses("Effacer définitivement")
+    gone = (
+        "Cette invitation n'est plus valable : les données qui s'y rattachaient ont été "
+        "effacées à la demande de la personne invitée."
+    )
+    for who in (lea, person("quelquun")):  # her, then anyone else holding the code
+        await who.says(f"/start {code}")
+        assert gone in who.last
+        assert "Vérifiez qu'il est complet" not in who.last
+        for leak in ("Léa", "Martin", "Agent de restauration", "novembre", "Camille"):
+            assert leak not in who.last
+        await who.says(code)  # pasted alone, read as /start CODE
+        assert gone in who.last
+    mistyped = code[:-1] + ("a" if code[-1] != "a" else "b")
+    await lea.says(f"/start {mistyped}")
+    assert "Vérifiez qu'il est complet" in lea.last
+    async with db.sessions() as session:
+        [kept] = (await session.scalars(select(ErasedInvitation))).all()
+    assert len(kept.code_hash) == 64 and code not in kept.code_hash
+    assert code not in caplog.text and "Martin" not in caplog.text

@@ -4,8 +4,10 @@ What an erasure removes (RGPD art. 17): the trainee's name, company, e-mail and 
 (the row stays, renamed « Personne effacée n° ID », so counts and dates of
 the formation still add up), absences and their proofs, décrochage
 follow-ups with their signs, contacts, entretiens, comptes rendus and
-tickets qualité, the deadlines about them, their bilan participations and
-attestations **not yet sent**, the account created only to answer an
+tickets qualité, the deadlines about them, their delegate role, their bilan
+participations, invitations (their codes' SHA-256 kept in
+:class:`~bot.storage.privacy.ErasedInvitation`, to say why a pasted code no
+longer works) and attestations **not yet sent**, the account created only to answer an
 attestation, and every copy of the name in what the transports keep
 (conversation states, stored replies, inbox, outbox, Matrix queues).
 
@@ -42,6 +44,7 @@ from bot.storage.inbox import InboxUpdate
 from bot.storage.matrix import MatrixEvent, MatrixWelcome
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity, Membership, Person
+from bot.storage.privacy import ErasedInvitation
 from bot.storage.state import ConversationState, ProcessedEvent
 
 PURGED_NAME = "(effacé)"
@@ -198,6 +201,14 @@ async def erase_trainee(
             delete(Attestation).where(Attestation.id.in_(plan.dropped_attestations))
         )
     if plan.dropped_participants:
+        codes = await _ids(
+            session,
+            AttestationInvitation.code_hash,
+            AttestationInvitation.participant_id.in_(plan.dropped_participants),
+        )
+        session.add_all(
+            ErasedInvitation(code_hash=c, formation_id=formation.id, erased_at=now) for c in codes
+        )
         bilans = await _ids(
             session,
             BilanParticipant.bilan_id,

@@ -397,7 +397,7 @@ class Engine:
             return "common.stranger"
         if not ctx.actor.is_member:
             # Known, from a bilan's invitation: "je ne vous connais pas" would be untrue.
-            return "common.participant_only"
+            return None if flow.participants else "common.participant_only"
         if flow.role is Role.ADMIN and not ctx.actor.is_admin:
             return "common.admins_only"
         return None
@@ -474,7 +474,10 @@ class Engine:
         available = [
             f
             for f in self.features.commands.values()
-            if f.summary and f.role is not None and self._refusal(ctx, f) is None
+            if f.summary
+            and f.role is not None
+            and self._refusal(ctx, f) is None
+            and (ctx.actor is None or ctx.actor.is_member)
         ]
         ctx.say("common.help", flows=available, actor=ctx.actor)
 

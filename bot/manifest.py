@@ -162,6 +162,9 @@ class Command:
     """Who may use it: ``None`` for anyone (``/start``), else members or admins."""
     in_groups: bool = False
     """May run in a group chat (no personal data shown there)."""
+    participants: bool = False
+    """A bilan's participant, not a member, may start it too: its start hook answers
+    them (``/effacer`` says whom to ask), instead of « réservée aux équipes »."""
     flow: str = ""
     """The flow the command starts: the one of the command's name when empty."""
 
@@ -172,12 +175,21 @@ class Command:
     def of(cls, flow: Flow) -> Command:
         """The command a flow built with its own ``command`` declares (a flow given eagerly)."""
         assert flow.command is not None
-        return cls(flow.command, flow.summary, flow.menu, flow.role, flow.in_groups, flow.name)
+        return cls(
+            flow.command,
+            flow.summary,
+            flow.menu,
+            flow.role,
+            flow.in_groups,
+            flow.participants,
+            flow.name,
+        )
 
     def stamp(self, flow: Flow) -> None:
         """Give ``flow`` what this command declares (the flow object is the dialogue's own)."""
         flow.command, flow.summary, flow.menu = self.command, self.summary, self.menu
         flow.role, flow.in_groups = self.role, self.in_groups
+        flow.participants = self.participants
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,13 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import select
 
+from bot.formations import exports
+from bot.privacy.erasure import erased_name
 from bot.storage.audit import AuditEntry
 from bot.storage.db import Database
 from bot.storage.formations import Trainee
-from tests.auxil.attestations import add_colleague
+from bot.storage.privacy import ErasedInvitation
+from tests.auxil.attestations import add_colleague, codes, schedule_bilan
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, step_of, survives
 from tests.auxil.privacy import everywhere, traces
@@ -93,3 +96,82 @@ async def test_every_step_survives_hostile_input(db: Database, trainer: Person) 
     await survives(db, trainer, FOR_CHOICES)
     assert await step_of(db, trainer) == ("effacer", "confirm")
     assert "Karim Benali" in await names(db)
+
+
+async def test_an_erased_delegate_no_longer_represents_anyone_nor_is_offered_again(
+    db: Database, trainer: Person
+) -> None:
+    await schedule_bilan(trainer)  # Thursday 26 at 14 h, with both delegates
+    await trainer.says("/effacer Léa")
+    assert (
+        "La personne ne représentera plus les stagiaires. Elle sera retirée du bilan du "
+        "jeudi 26 novembre 2026 à 14 h 00 ; une invitation déjà envoyée qui la nommait ne "
+        "peut pas être reprise." in trainer.last
+    )
+    await trainer.presses("Effacer définitivement")
+    said = trainer.last
+    assert "Elle ne représente plus les stagiaires." in said
+    assert "Elle a été retirée du bilan du jeudi 26 novembre 2026 à 14 h 00." in said
+    assert "Léa" not in said and "Martin" not in said
+    async with db.sessions() as session:
+        rows = await exports.trainees(session)
+        erased = await session.scalar(select(Trainee).where(Trainee.name_key.like("personne%")))
+        assert erased is not None and erased.erased and not erased.is_delegate
+    [row] = [r for r in rows if r["nom"] == erased.full_name]
+    assert row["représente les stagiaires"] is False
+    await trainer.says("/bilans")
+    await trainer.presses("26/11/2026")
+    await trainer.presses("Ajouter un participant")
+    await trainer.presses("Stagiaire de la formation")
+    assert trainer.buttons == ["Julie Petit", "Karim Benali"]
+    await trainer.says("/annuler")
+    await trainer.says("/formations")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Voir le détail")
+    assert erased.full_name in trainer.all_text
+    assert f"{erased.full_name} – représente" not in trainer.all_text
+
+
+async def test_a_trainee_named_like_a_pseudonym_is_not_taken_for_an_erased_one(
+    db: Database, trainer: Person
+) -> None:
+    """Only the pseudonym carrying the row's own id marks an erasure: a name typed to
+    look like one (hostile or not) stays a trainee like the others."""
+    async with db.sessions() as session, session.begin():
+        karim = await session.scalar(select(Trainee).where(Trainee.full_name == "Karim Benali"))
+        assert karim is not None
+        karim.full_name = erased_name(karim.id + 1)
+    async with db.sessions() as session:
+        karim = await session.get(Trainee, karim.id)
+        assert karim is not None and not karim.erased
+
+
+async def test_an_erased_participants_old_link_says_the_invitation_went_with_her_data(
+    db: Database, trainer: Person, person: Callable[..., Person], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="bot")
+    await schedule_bilan(trainer)
+    code = codes(trainer.replies)["Léa Martin"]
+    lea = person("lea")
+    await lea.says(f"/start {code}")
+    await trainer.says("/effacer Léa")
+    await trainer.presses("Effacer définitivement")
+    gone = (
+        "Cette invitation n'est plus valable : les données qui s'y rattachaient ont été "
+        "effacées à la demande de la personne invitée."
+    )
+    for who in (lea, person("quelquun")):  # her, then anyone else holding the code
+        await who.says(f"/start {code}")
+        assert gone in who.last
+        assert "Vérifiez qu'il est complet" not in who.last
+        for leak in ("Léa", "Martin", "Agent de restauration", "novembre", "Camille"):
+            assert leak not in who.last
+        await who.says(code)  # pasted alone, read as /start CODE
+        assert gone in who.last
+    mistyped = code[:-1] + ("a" if code[-1] != "a" else "b")
+    await lea.says(f"/start {mistyped}")
+    assert "Vérifiez qu'il est complet" in lea.last
+    async with db.sessions() as session:
+        [kept] = (await session.scalars(select(ErasedInvitation))).all()
+    assert len(kept.code_hash) == 64 and code not in kept.code_hash
+    assert code not in caplog.text and "Martin" not in caplog.text

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from bot.messages import Platform
 from bot.storage.db import Database
+from tests.auxil.attestations import add_colleague, codes, schedule_bilan
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.privacy import everywhere
 
@@ -22,6 +23,9 @@ def document_of(who: Person) -> dict[str, object]:
 async def test_a_trainer_receives_their_data(trainer: Person) -> None:
     await trainer.says("/mesdonnees")
     assert "Voici tout ce que formabot garde à votre sujet" in trainer.last
+    assert "l'organisme que vous administrez" in trainer.last  # the demo's trainer runs it
+    assert "Organisme de démonstration" in trainer.last
+    assert "adressez-vous" not in trainer.last
     held = document_of(trainer)
     assert held["personne"]["nom"] == "Camille Durand"  # type: ignore[index]
     assert set(held) == {
@@ -29,6 +33,9 @@ async def test_a_trainer_receives_their_data(trainer: Person) -> None:
         "comptes de messagerie",
         "adhésions",
         "formations dont vous avez la charge",
+        "participations aux bilans",
+        "invitations reçues",
+        "fiches de stagiaire",
         "attestations données",
         "journal des actions",
         "conversations en cours",
@@ -57,3 +64,63 @@ async def test_a_stranger_is_told_nothing_is_held_and_a_group_is_refused(
     await group.says("/mesdonnees")
     assert "je ne fais pas cela dans un groupe" in group.last
     assert group.replies[0].document is None
+
+
+async def test_a_colleague_reads_the_trainees_data_is_the_organismes(
+    db: Database, demo: None, person: Callable[..., Person]
+) -> None:
+    await add_colleague(db)
+    colleague = person("colleague")
+    await colleague.says("/mesdonnees")
+    assert "dont les administrateurs peuvent les effacer (/effacer)" in colleague.last
+    assert "l'organisme que vous administrez" not in colleague.last
+
+
+async def test_a_delegate_invited_to_a_bilan_gets_all_the_organisme_holds_and_whom_to_ask(
+    trainer: Person, person: Callable[..., Person]
+) -> None:
+    await schedule_bilan(trainer)
+    lea = person("lea")
+    await lea.says(f"/start {codes(trainer.replies)['Léa Martin']}")
+    lea.replies.clear()
+    await lea.says("/mesdonnees")
+    text = lea.last
+    assert "votre participation aux bilans" in text and "votre fiche de stagiaire" in text
+    assert "adhésions" not in text and "dont vous avez la charge" not in text
+    assert "des stagiaires sont tenus" not in text  # nothing about « the trainees » to one
+    assert (
+        "Ces données sont tenues par Organisme de démonstration : pour les consulter, les "
+        "faire corriger ou effacer, adressez-vous à Camille Durand (Organisme de démonstration)."
+        in text
+    )
+    held = document_of(lea)
+    [taking] = held["participations aux bilans"]  # type: ignore[misc]
+    assert taking["rôle"] == "délégué des stagiaires" and taking["nom"] == "Léa Martin"
+    assert taking["formation"] == "Agent de restauration (démo)"
+    [invitation] = held["invitations reçues"]  # type: ignore[misc]
+    assert invitation["expire le"] and invitation["ouverte le"]
+    [record] = held["fiches de stagiaire"]  # type: ignore[misc]
+    assert record["entreprise"] == "Brasserie du Port"
+    assert record["représente les stagiaires"] is True
+
+
+async def test_a_participant_asking_for_erasure_is_told_whom_to_ask(
+    trainer: Person, person: Callable[..., Person]
+) -> None:
+    await schedule_bilan(trainer)
+    lea = person("lea")
+    await lea.says(f"/start {codes(trainer.replies)['Léa Martin']}")
+    for typed in (
+        "/effacer",
+        "/effacer Léa Martin",
+        "/effacer ' OR 1=1 --",
+        "/effacer " + "x" * 5000,
+    ):
+        await lea.says(typed)
+        assert "Je ne peux pas effacer vos données moi-même" in lea.last
+        assert "adressez-vous à Camille Durand (Organisme de démonstration)" in lea.last
+        assert "réservée aux équipes" not in lea.last
+    await lea.says("/aide")
+    assert "/effacer" not in lea.last
+    await trainer.says("/effacer Léa")
+    assert "Effacer les données de Léa Martin" in trainer.last  # nothing was erased

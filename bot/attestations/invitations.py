@@ -25,6 +25,7 @@ from bot.privacy.replies import Sealer
 from bot.storage.attestations import AttestationInvitation
 from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.people import ChatIdentity, Person
+from bot.storage.privacy import ErasedInvitation
 
 Refusal = Literal[
     "code_revoked",
@@ -34,6 +35,7 @@ Refusal = Literal[
     "for_trainer",
     "bilan_cancelled",
     "invitation_gone",
+    "code_erased",
 ]
 
 
@@ -201,6 +203,15 @@ async def find_code(session: AsyncSession, code: str) -> AttestationInvitation |
     return found
 
 
+async def erased_code(session: AsyncSession, code: str) -> bool:
+    """The code of an invitation an erasure took away (``/effacer``): the person may
+    paste it again, and is owed better than « vérifiez qu'il est complet »."""
+    if not invitations.looks_like_code(code):
+        return False
+    found = await session.get(ErasedInvitation, invitations.code_hash(code))
+    return found is not None
+
+
 async def redeem(
     session: AsyncSession, code: str, *, chat: Chat, author: Author, now: datetime
 ) -> int | Refusal | None:
@@ -212,7 +223,7 @@ async def redeem(
     """
     invitation = await find_code(session, code)
     if invitation is None:
-        return None
+        return "code_erased" if await erased_code(session, code) else None
     info = await view_of(session, invitation.bilan_id)
     participant = info.participant(invitation.participant_id) if info else None
     if info is None or participant is None:

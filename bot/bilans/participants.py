@@ -120,9 +120,12 @@ def no_shows(bilan: Bilan) -> list[BilanParticipant]:
 
 
 def candidates(bilan: Bilan, formation: Formation) -> list[Trainee]:
-    """The formation's trainees not yet invited to ``bilan``, by name."""
+    """The formation's trainees not yet invited to ``bilan`` (an erased one never), by name."""
     taken = {p.trainee_id for p in bilan.participants if p.trainee_id is not None}
-    return sorted((t for t in formation.trainees if t.id not in taken), key=lambda t: t.full_name)
+    return sorted(
+        (t for t in formation.trainees if t.id not in taken and not t.erased),
+        key=lambda t: t.full_name,
+    )
 
 
 async def absent_candidates(session: AsyncSession, bilan: Bilan) -> list[BilanParticipant]:

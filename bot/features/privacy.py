@@ -53,6 +53,7 @@ FEATURE = Feature(
                 summary="effacer les données personnelles d'une personne en formation",
                 menu="Effacer les données d'un stagiaire (administrateurs)",
                 role=Role.ADMIN,
+                participants=True,
             ),
             Command(
                 "journal",

@@ -1,12 +1,19 @@
 """What formabot holds about one person (``/mesdonnees``), and the audit trail as an export.
 
 The right of access (RGPD art. 15): anyone who writes to the bot — trainer,
-admin, participant who answered an attestation, or a stranger — gets, as a
-JSON document with French keys, the person record behind their chat
+admin, participant who opened a bilan's invitation, or a stranger — gets, as
+a JSON document with French keys, the person record behind their chat
 account, every chat identity of that person, their memberships, the
-formations they are in charge of (titles only), the attestations they gave
+formations they are in charge of (titles only), their bilan participations
+(bilan, formation, organisme, role, name, structure, contact), the
+invitations they opened (issue, expiry, revocation), the trainee record a
+participation stands for (name, company, e-mail, phone, whether they
+represent the trainees, entry and exit), the attestations they gave
 (answers, typed name, role, structure, reason, time, platform), the audit
 entries about them or made by them, and the conversation in progress.
+The organisme holds a participant's data: :func:`held_by` names it, and
+the trainer to write to, for whoever asks how to have them corrected or
+erased.
 """
 
 from __future__ import annotations
@@ -19,15 +26,20 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.attestations import Attestation
+from bot.storage.attestations import Attestation, AttestationInvitation
 from bot.storage.audit import AuditEntry
-from bot.storage.formations import Formation
+from bot.storage.bilans import Bilan, BilanParticipant
+from bot.storage.formations import Formation, Trainee
 from bot.storage.people import ChatIdentity, Membership, Organisation, Person
 from bot.storage.state import ConversationState
 
 ROLES = {"admin": "administration", "formateur": "formation"}
 ANSWERS = {"attested": "atteste avoir participé", "declined": "déclare ne pas avoir participé"}
-PARTICIPANT_ROLES = {"delegate": "délégué des stagiaires", "partner": "partenaire"}
+PARTICIPANT_ROLES = {
+    "delegate": "délégué des stagiaires",
+    "partner": "partenaire",
+    "trainee": "stagiaire",
+}
 
 
 def _when(moment: datetime | None) -> str | None:
@@ -70,6 +82,9 @@ async def data_of(session: AsyncSession, platform: str, user_id: str) -> dict[st
         ],
         "adhésions": [],
         "formations dont vous avez la charge": [],
+        "participations aux bilans": [],
+        "invitations reçues": [],
+        "fiches de stagiaire": [],
         "attestations données": [],
         "journal des actions": [],
         "conversations en cours": [],
@@ -106,6 +121,7 @@ async def data_of(session: AsyncSession, platform: str, user_id: str) -> dict[st
     attestations = (
         await session.scalars(select(Attestation).where(given).order_by(Attestation.id))
     ).all()
+    await _participations(session, held, accounts, person, [a.participant_id for a in attestations])
     held["attestations données"] = [
         {
             "bilan": a.bilan_id,
@@ -159,6 +175,112 @@ async def data_of(session: AsyncSession, platform: str, user_id: str) -> dict[st
         if s.flow
     ]
     return held
+
+
+def _opened_by(accounts: set[tuple[str, str]], person: Person | None) -> Any:
+    """The invitations opened from one of these chat accounts, or by this person."""
+    return or_(
+        *[
+            (AttestationInvitation.redeemed_platform == p)
+            & (AttestationInvitation.redeemed_user_id == u)
+            for p, u in sorted(accounts)
+        ],
+        *([AttestationInvitation.redeemed_person_id == person.id] if person is not None else []),
+    )
+
+
+async def _participations(
+    session: AsyncSession,
+    held: dict[str, Any],
+    accounts: set[tuple[str, str]],
+    person: Person | None,
+    answered: list[int],
+) -> None:
+    """The bilans the person was invited to, their invitations, and the trainee records
+    those stand for: what the organisme holds about a trainee or a partner."""
+    invitations = (
+        await session.scalars(
+            select(AttestationInvitation)
+            .where(_opened_by(accounts, person))
+            .order_by(AttestationInvitation.id)
+        )
+    ).all()
+    held["invitations reçues"] = [
+        {
+            "bilan": i.bilan_id,
+            "créée le": _when(i.created_at),
+            "expire le": _when(i.expires_at),
+            "ouverte le": _when(i.redeemed_at),
+            "retirée le": _when(i.revoked_at),
+        }
+        for i in invitations
+    ]
+    wanted = sorted({i.participant_id for i in invitations} | set(answered))
+    rows = (
+        await session.execute(
+            select(BilanParticipant, Bilan, Formation, Organisation)
+            .join(Bilan, Bilan.id == BilanParticipant.bilan_id)
+            .join(Formation, Formation.id == Bilan.formation_id)
+            .join(Organisation, Organisation.id == Formation.organisation_id)
+            .where(BilanParticipant.id.in_(wanted))
+            .order_by(BilanParticipant.id)
+        )
+    ).all()
+    held["participations aux bilans"] = [
+        {
+            "organisme": o.name,
+            "formation": f.title,
+            "bilan": b.id,
+            "début": _when(b.starts_at),
+            "annulé le": _when(b.cancelled_at),
+            "rôle": PARTICIPANT_ROLES.get(p.kind, p.kind),
+            "nom": p.name,
+            "structure": p.structure,
+            "contact": p.contact,
+            "ajouté le": _when(p.created_at),
+            "retiré le": _when(p.removed_at),
+            "absence notée le": _when(p.no_show_at),
+        }
+        for p, b, f, o in rows
+    ]
+    trainee_ids = sorted({p.trainee_id for p, *_ in rows if p.trainee_id is not None})
+    trainees = (
+        await session.execute(
+            select(Trainee, Formation)
+            .join(Formation, Formation.id == Trainee.formation_id)
+            .where(Trainee.id.in_(trainee_ids))
+        )
+    ).all()
+    held["fiches de stagiaire"] = [
+        {
+            "formation": f.title,
+            "nom": t.full_name,
+            "entreprise": t.company,
+            "e-mail": t.email,
+            "téléphone": t.phone,
+            "représente les stagiaires": t.is_delegate,
+            "entrée": t.entered_on.isoformat() if t.entered_on else None,
+            "sortie": t.left_on.isoformat() if t.left_on else None,
+        }
+        for t, f in trainees
+    ]
+
+
+async def held_by(session: AsyncSession, held: dict[str, Any]) -> list[dict[str, str]]:
+    """Who holds a participant's data, and whom to write to: each organisme of their
+    bilans with the trainer in charge of the formation (from :func:`data_of`'s bilans)."""
+    bilans = sorted({p["bilan"] for p in held["participations aux bilans"]})
+    rows = (
+        await session.execute(
+            select(Organisation.name, Person.display_name)
+            .select_from(Bilan)
+            .join(Formation, Formation.id == Bilan.formation_id)
+            .join(Organisation, Organisation.id == Formation.organisation_id)
+            .join(Person, Person.id == Formation.owner_id)
+            .where(Bilan.id.in_(bilans))
+        )
+    ).all()
+    return [{"organisme": o, "formateur": t} for o, t in sorted(set(rows))]
 
 
 def as_document(held: dict[str, Any]) -> bytes:

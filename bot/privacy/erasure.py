@@ -4,8 +4,10 @@ What an erasure removes (RGPD art. 17): the trainee's name, company, e-mail and 
 (the row stays, renamed « Personne effacée n° ID », so counts and dates of
 the formation still add up), absences and their proofs, décrochage
 follow-ups with their signs, contacts, entretiens, comptes rendus and
-tickets qualité, the deadlines about them, their bilan participations and
-attestations **not yet sent**, the account created only to answer an
+tickets qualité, the deadlines about them, their delegate role, their bilan
+participations, invitations (their codes' SHA-256 kept in
+:class:`~bot.storage.privacy.ErasedInvitation`, to say why a pasted code no
+longer works) and attestations **not yet sent**, the account created only to answer an
 attestation, and every copy of the name in what the transports keep
 (conversation states, stored replies, inbox, outbox, Matrix queues).
 
@@ -37,16 +39,13 @@ from bot.storage.absences import Absence, FollowUp, StoredDocument
 from bot.storage.attestations import Attestation, AttestationInvitation, ProofSending
 from bot.storage.audit import record
 from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
-from bot.storage.formations import Formation, Trainee
+from bot.storage.formations import ERASED_NAME, Formation, Trainee
 from bot.storage.inbox import InboxUpdate
 from bot.storage.matrix import MatrixEvent, MatrixWelcome
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity, Membership, Person
+from bot.storage.privacy import ErasedInvitation
 from bot.storage.state import ConversationState, ProcessedEvent
-
-ERASED_NAME = "Personne effacée n° {id}"
-"""What an erased trainee is called afterwards (a form that needs no agreement)."""
-
 
 PURGED_NAME = "(effacé)"
 """What replaces a purged formation's names in messages still queued."""
@@ -71,6 +70,10 @@ class Plan:
     kept_participants: set[int] = field(default_factory=set)
     dropped_participants: set[int] = field(default_factory=set)
     dropped_attestations: set[int] = field(default_factory=set)
+    delegate: bool = False
+    """The person represented the trainees: no longer once erased."""
+    bilans: list[datetime] = field(default_factory=list)
+    """Starts of the bilans (not cancelled) the person is taken off: said before and after."""
 
 
 async def load_trainee(
@@ -98,7 +101,7 @@ async def plan_erasure(
     if found is None:
         return None
     trainee, formation = found
-    plan = Plan(trainee=trainee, formation=formation)
+    plan = Plan(trainee=trainee, formation=formation, delegate=trainee.is_delegate)
     plan.absences = await _count(session, Absence, Absence.trainee_id == trainee.id)
     followups = await _ids(session, FollowUp.id, FollowUp.trainee_id == trainee.id)
     plan.followups = len(followups)
@@ -132,6 +135,18 @@ async def plan_erasure(
             plan.dropped_attestations |= {a.id for a in answers if a not in kept}
         else:
             plan.dropped_participants.add(participant.id)
+    if plan.dropped_participants:
+        plan.bilans = await _ids(
+            session,
+            Bilan.starts_at,
+            Bilan.id.in_(
+                select(BilanParticipant.bilan_id).where(
+                    BilanParticipant.id.in_(plan.dropped_participants)
+                )
+            ),
+            Bilan.cancelled_at.is_(None),
+        )
+        plan.bilans.sort()
     return plan
 
 
@@ -186,6 +201,14 @@ async def erase_trainee(
             delete(Attestation).where(Attestation.id.in_(plan.dropped_attestations))
         )
     if plan.dropped_participants:
+        codes = await _ids(
+            session,
+            AttestationInvitation.code_hash,
+            AttestationInvitation.participant_id.in_(plan.dropped_participants),
+        )
+        session.add_all(
+            ErasedInvitation(code_hash=c, formation_id=formation.id, erased_at=now) for c in codes
+        )
         bilans = await _ids(
             session,
             BilanParticipant.bilan_id,
@@ -210,6 +233,7 @@ async def erase_trainee(
     trainee.full_name = pseudonym
     trainee.name_key = fold(pseudonym)
     trainee.company = trainee.email = trainee.phone = None
+    trainee.is_delegate = False  # the pseudonym represents no one
     await session.flush()
     await forget_people(session, people, even_if_answered=True)
     await end_conversations_about(session, {"trainee_id": trainee.id}, names, now, asking=asking)

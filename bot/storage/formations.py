@@ -14,6 +14,9 @@ from sqlalchemy.orm.collections import collection
 from bot.answers import by_surname
 from bot.storage.base import Base, row_to_insert, utcnow
 
+ERASED_NAME = "Personne effacée n° {id}"
+"""What an erased trainee is called afterwards (a form that needs no agreement)."""
+
 if TYPE_CHECKING:  # pragma: no cover
     _RosterBase = list["Trainee"]
 else:
@@ -142,6 +145,14 @@ class Trainee(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     formation: Mapped[Formation] = relationship(back_populates="trainees")
+
+    @property
+    def erased(self) -> bool:
+        """Erased at an admin's request (:mod:`bot.privacy.erasure`): the row stays as a
+        placeholder for the formation's counts, never offered again as a delegate or a
+        participant.  The pseudonym carries the row's own id, so no typed name matches it
+        by chance on another row."""
+        return self.full_name == ERASED_NAME.format(id=self.id)
 
 
 # --- writing a new formation ----------------------------------------------------------

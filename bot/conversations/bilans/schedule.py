@@ -217,7 +217,9 @@ async def pick_which(ctx: Context, picked: str) -> Outcome:
         kind=chosen["kind"],
         owed_key=chosen["key"],
         owed_label=chosen["label"],
-        participants=[str(t.id) for t in formation.trainees if t.is_delegate or single],
+        participants=[
+            str(t.id) for t in formation.trainees if (t.is_delegate or single) and not t.erased
+        ],
         has_trainees=bool(formation.trainees),
         single=single,
         partners=[],
@@ -254,7 +256,8 @@ async def trainee_choices(ctx: Context) -> list[Option]:
     restricted = _delegates_only(ctx)
     options = []
     for trainee in sorted(
-        formation.trainees, key=lambda t: (not t.is_delegate, by_surname(t.full_name))
+        (t for t in formation.trainees if not t.erased),
+        key=lambda t: (not t.is_delegate, by_surname(t.full_name)),
     ):
         suffix = " (pour les stagiaires)" if trainee.is_delegate else ""
         if restricted and not trainee.is_delegate:

@@ -309,6 +309,14 @@ async def existing_trainee_options(ctx: Context) -> list[Option]:
     return [Option(t.full_name, str(t.id)) for t in formation.trainees]
 
 
+async def delegate_options(ctx: Context) -> list[Option]:
+    """Who may represent the trainees: an erased person never does."""
+    formation = await load_formation(ctx, ctx.data.get("formation_id"))
+    if formation is None:
+        return []
+    return [Option(t.full_name, str(t.id)) for t in formation.trainees if not t.erased]
+
+
 async def name_the_trainee(ctx: Context, picked: str) -> Outcome:
     """Keep the picked trainee's name for the confirmation."""
     formation = await load_formation(ctx, ctx.data.get("formation_id"))
@@ -384,7 +392,7 @@ DELEGATES = Flow(
         PickMany(
             "delegates",
             ask="formation.ask_delegates",
-            options=existing_trainee_options,
+            options=delegate_options,
             help="formation.help_delegates",
         ),
     ],

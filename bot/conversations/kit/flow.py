@@ -270,6 +270,8 @@ class Flow:
     """Runs before the first question (prefill from ``/absence Dupont hier``)."""
     in_groups: bool = False
     """May run in a group chat (no personal data shown there)."""
+    participants: bool = False
+    """A bilan's participant may start it too, and its start hook answers them."""
     branches: list[Step] = field(default_factory=list)
     """Steps reached only by name (``Next("name")``), never in the sequence."""
 

@@ -10,13 +10,17 @@
            2 documents, 0 attestation non encore transmise…
            Gardé tel quel : 1 attestation déjà envoyée au financeur dans un dossier de
            preuves (obligation légale de l'organisme : le financeur peut contrôler…).
+           La personne ne représentera plus les stagiaires. Elle sera retirée du bilan
+           du jeudi 14 janvier 2027 à 14 h 00 ; …
            C'est définitif.   [Effacer définitivement] [Annuler]
     Admin  Effacer définitivement
     Bot    C'est fait : les données de cette personne sont effacées. Elle apparaît
-           désormais comme « Personne effacée n° 12 ». L'effacement est noté au
-           journal, sans son nom.
+           désormais comme « Personne effacée n° 12 ». Elle ne représente plus les
+           stagiaires et a été retirée du bilan du jeudi 14 janvier 2027 à 14 h 00.
+           L'effacement est noté au journal, sans son nom.
 
-A name after the command (``/effacer karim``) picks the trainee at once.
+A name after the command (``/effacer karim``) picks the trainee at once.  A bilan's
+participant who types ``/effacer`` is told whom to ask: the organisme holds their data.
 The service is :func:`bot.privacy.erasure.erase_trainee`; what is kept and
 why is said before the admin confirms.
 """
@@ -26,14 +30,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bot import dates
 from bot.conversations.absences.steps import preset_trainee, who_steps
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome
 from bot.conversations.kit.steps import Confirm
-from bot.privacy.erasure import erase_trainee, erased_name, plan_erasure
+from bot.conversations.privacy.mesdonnees import holders
+from bot.privacy.erasure import Plan, erase_trainee, erased_name, plan_erasure
 
 
 async def effacer_start(ctx: Context) -> Outcome | None:
+    if ctx.actor is not None and not ctx.actor.is_member:
+        # A bilan's participant: the organisme holds their data and erases it.
+        _, by = await holders(ctx)
+        ctx.say("privacy.erase_ask", holders=by)
+        return Leave()
     await preset_trainee(ctx, "effacer")
     return None
 
@@ -43,11 +54,21 @@ async def after_trainee(ctx: Context, picked: str) -> Outcome:
     return Next("confirm")
 
 
+def bilans_of(ctx: Context, plan: Plan) -> list[str]:
+    """The bilans the person is taken off, as read in the organisation's time zone."""
+    return [dates.spell_datetime(moment.astimezone(ctx.tz)) for moment in plan.bilans]
+
+
 async def plan_values(ctx: Context) -> Mapping[str, Any]:
     plan = await plan_erasure(ctx.session, ctx.organisation_id, ctx.data.get("trainee_id"))
     if plan is None:
         return {"plan": None}
-    return {"plan": plan, "name": plan.trainee.full_name, "formation": plan.formation.title}
+    return {
+        "plan": plan,
+        "name": plan.trainee.full_name,
+        "formation": plan.formation.title,
+        "bilans": bilans_of(ctx, plan),
+    }
 
 
 async def erase(ctx: Context) -> Outcome:
@@ -62,7 +83,13 @@ async def erase(ctx: Context) -> Outcome:
     if plan is None:
         ctx.say("privacy.trainee_gone")
         return Leave()
-    ctx.say("privacy.erased", pseudonym=erased_name(plan.trainee.id), kept=plan.kept)
+    ctx.say(
+        "privacy.erased",
+        pseudonym=erased_name(plan.trainee.id),
+        kept=plan.kept,
+        delegate=plan.delegate,
+        bilans=bilans_of(ctx, plan),
+    )
     return Leave()
 
 

@@ -1,34 +1,55 @@
 """What formabot holds about the person writing (``/mesdonnees``), as a document.
 
-    Vous  /mesdonnees
+    Léa   /mesdonnees
     Bot   Voici tout ce que formabot garde à votre sujet : votre nom, vos comptes de
-          messagerie, vos adhésions, les formations dont vous avez la charge, les
-          attestations que vous avez données, le journal de vos actions et la
-          conversation en cours. …
+          messagerie, votre participation aux bilans (rôle, structure, contact),
+          l'invitation que vous avez reçue, votre fiche de stagiaire (entreprise,
+          représentation des stagiaires, entrée et sortie), les attestations que vous
+          avez données et la conversation en cours.
+          Ces données sont tenues par Organisme de démonstration : pour les consulter,
+          les faire corriger ou effacer, adressez-vous à Camille Durand (Organisme de
+          démonstration).
           [document] mes-donnees-formabot.json
 
-Anyone may ask (a trainer, an admin, a participant who answered an
-attestation, someone the bot does not know), in a private chat only: the
-document names the person.  The service is
-:func:`bot.privacy.access.data_of`.
+Anyone may ask (a trainer, an admin, a participant who opened a bilan's
+invitation, someone the bot does not know), in a private chat only: the
+document names the person.  The text is worded for who asks: a trainer
+reads that the trainees' data is the organisme's, an admin that it is the
+organisme they run (and /effacer), a participant whom to ask.  The service
+is :func:`bot.privacy.access.data_of`.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Outcome
 from bot.messages import Document, Reply
-from bot.privacy.access import as_document, data_of
+from bot.privacy.access import as_document, data_of, held_by
 
 FILENAME = "mes-donnees-formabot.json"
 
 
-async def send_my_data(ctx: Context) -> Outcome:
+async def holders(ctx: Context) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """What is held about the person writing, and who holds it (organisme, trainer)."""
     held = await data_of(ctx.session, ctx.incoming.platform.value, ctx.incoming.user)
+    return held, await held_by(ctx.session, held)
+
+
+def asker(ctx: Context, held: dict[str, Any]) -> str:
+    """Whose wording: ``admin``, ``formateur``, ``participant`` or ``inconnu``."""
+    if ctx.actor is not None and ctx.actor.is_member:
+        return "admin" if ctx.actor.is_admin else "formateur"
     known = held["personne"] is not None or bool(held["attestations données"])
+    return "participant" if known or held["participations aux bilans"] else "inconnu"
+
+
+async def send_my_data(ctx: Context) -> Outcome:
+    held, by = await holders(ctx)
     ctx.send(
         Reply(
-            text=ctx.render("privacy.my_data", known=known),
+            text=ctx.render("privacy.my_data", who=asker(ctx, held), holders=by),
             document=Document(
                 filename=FILENAME,
                 mime_type="application/json",

@@ -470,15 +470,10 @@ class Engine:
             ctx.say("common.help_in_flow", summary=flow.summary, hint=hint)
             return
         # Members see what they may do; the flows open to anyone (/start, the
-        # participants' /attestation) are for people who are not members.
-        available = [
-            f
-            for f in self.features.commands.values()
-            if f.summary
-            and f.role is not None
-            and self._refusal(ctx, f) is None
-            and (ctx.actor is None or ctx.actor.is_member)
-        ]
+        # participants' /attestation, /effacer's answer to them) are for people who are not.
+        member = ctx.actor is None or ctx.actor.is_member
+        flows = [f for f in self.features.commands.values() if f.summary and f.role is not None]
+        available = [f for f in flows if member and self._refusal(ctx, f) is None]
         ctx.say("common.help", flows=available, actor=ctx.actor)
 
 

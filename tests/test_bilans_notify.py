@@ -141,7 +141,7 @@ async def test_the_invitation_goes_by_e_mail_and_only_the_rest_is_left_to_forwar
     assert words.startswith("Bonjour Monsieur,")
     assert "Lien de connexion : https://visio.example.org/bilan" in words
     method, event = calendar_of(invitation)
-    assert method == "REQUEST" and event["sequence"] == 0
+    assert method == "PUBLISH" and event["sequence"] == 0
     uid = event["uid"]
 
     assert str(attestation.message["Subject"]).startswith("Attestation sur l'honneur")
@@ -181,7 +181,7 @@ async def test_the_invitation_goes_by_e_mail_and_only_the_rest_is_left_to_forwar
     update_mail = to(smtp, "k.haddad@example.org")[-1]
     assert str(update_mail.message["Subject"]).startswith("Nouvelle date")
     method, event = calendar_of(update_mail)
-    assert (method, event["uid"], event["sequence"]) == ("REQUEST", uid, 1)
+    assert (method, event["uid"], event["sequence"]) == ("PUBLISH", uid, 1)
 
     # Cancelled: METHOD:CANCEL, same UID, SEQUENCE 2, the chargée de mission told too.
     await trainer.says("/bilans")

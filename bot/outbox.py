@@ -164,6 +164,27 @@ def without_attachments(payload: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+async def cancel_pending(session: AsyncSession, *where: Any) -> list[OutboxMessage]:
+    """Rows not yet claimed that a newer message replaces are cancelled, in the caller's
+    transaction (a conditional UPDATE: a row the sender already took is left to it); the
+    rows cancelled, an e-mail's files dropped as once sent."""
+    cancelled = list(
+        (
+            await session.scalars(
+                update(OutboxMessage)
+                .where(OutboxMessage.status == "pending", *where)
+                .values(status="cancelled")
+                .returning(OutboxMessage)
+                .execution_options(synchronize_session=False)
+            )
+        ).all()
+    )
+    for row in cancelled:
+        if row.platform == EMAIL:
+            row.payload = without_attachments(row.payload)
+    return cancelled
+
+
 @dataclass(frozen=True)
 class About:
     """What a message is about, for the trainer's view of a bilan (all optional)."""

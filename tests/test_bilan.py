@@ -8,6 +8,7 @@ mission; "Projet professionnel (démo)" is a Centre-Val de Loire ESP action.
 
 from __future__ import annotations
 
+import base64
 import logging
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -196,7 +197,10 @@ async def test_a_remote_bilan_is_scheduled_with_its_deadlines_and_documents(
     docs = documents(trainer)
     assert set(docs) == {"ics", "pdf", "txt"}
     calendar, event = event_of(docs["ics"].content)
-    assert calendar["METHOD"] == "REQUEST"
+    # No organiser's address is known: published, no « Accepter » that would go nowhere.
+    assert calendar["METHOD"] == "PUBLISH"
+    assert "ORGANIZER" not in event and "ATTENDEE" not in event
+    assert "RSVP" not in docs["ics"].content.decode()
     assert event.start == datetime(2026, 11, 26, 14, 0, tzinfo=PARIS)
     assert event.end == datetime(2026, 11, 26, 16, 0, tzinfo=PARIS)
     assert event["DTSTART"].params["TZID"] == "Europe/Paris"
@@ -208,8 +212,6 @@ async def test_a_remote_bilan_is_scheduled_with_its_deadlines_and_documents(
     description = str(event["DESCRIPTION"])
     assert "https://visio.example.org/bilan-restauration" in description
     assert "Mot de passe : Cuisine-2026" in description  # the trainer asked for it
-    attendees = sorted(str(a) for a in event["ATTENDEE"])
-    assert attendees == ["mailto:k.haddad@example.org", "mailto:sophie.leroy@example.org"]
 
     agenda = pdf_words(docs["pdf"].content)
     for part in (
@@ -563,14 +565,25 @@ async def test_moving_a_bilan_moves_its_deadlines_keeps_done_marks_and_tells_peo
     assert int(event["SEQUENCE"]) == 1 and str(event["UID"]) == f"bilan-{bilan.id}@formabot"
     assert event.start == datetime(2026, 12, 3, 14, 0, tzinfo=PARIS)
     lea = next(p for p in bilan.participants if p.name == "Léa Martin")
+    # Her invitation had not left yet: dropped, and the new date comes as her invitation.
+    first = await scalar(
+        db,
+        select(OutboxMessage).where(
+            OutboxMessage.key == f"bilan:{bilan.id}:invited:0:participant:{lea.id}"
+        ),
+    )
+    assert first is not None and first.status == "cancelled"
     notice = await scalar(
         db,
         select(OutboxMessage).where(
-            OutboxMessage.key == f"bilan:{bilan.id}:moved:1:participant:{lea.id}"
+            OutboxMessage.key == f"bilan:{bilan.id}:invited:1:participant:{lea.id}"
         ),
     )
     assert notice is not None and notice.chat_id == "lea-martin"
-    assert "jeudi 3 décembre 2026 à 14 h 00" in notice.payload["text"]
+    assert notice.payload["text"] == (
+        "Votre participation est prévue au bilan de fin de formation"
+        " « Agent de restauration (démo) », le jeudi 3 décembre 2026 à 14 h 00."
+    )
 
     await trainer.says("/bilans")
     await trainer.presses("03/12/2026")
@@ -745,20 +758,68 @@ async def test_on_matrix_the_charge_de_mission_gets_the_invitation_from_the_bot(
     [first] = await to_her()
     assert first.chat_id == "@sophie.leroy-normandie.fr:agent.tchap.gouv.fr"
     text = plain(first.payload["text"])
-    assert "vous invite au bilan de fin de formation" in text
-    assert "jeudi 26 novembre 2026 à 14 h 00" in text
-    assert "https://visio.example.org/bilan-restauration" in text
+    assert text == (
+        "Bonjour Madame,\n"
+        "Organisme de démonstration vous invite au bilan de fin de formation"
+        " « Agent de restauration (démo) », le jeudi 26 novembre 2026 de 14 h 00 à 16 h 00,"
+        " à distance, animé par Camille Durand.\n"
+        "Participants : 2 personnes pour les stagiaires, 2 partenaires et Camille Durand.\n"
+        "Lien de la visioconférence : https://visio.example.org/bilan-restauration\n"
+        "Un mot de passe est demandé : il figure dans l'invitation jointe.\n"
+        "Vous recevrez le bilan pédagogique au plus tard le mardi 24 novembre 2026 à 14 h 00,"
+        " puis les attestations sur l'honneur des participants d'ici le jeudi 3 décembre 2026.\n"
+        "L'invitation pour votre agenda est jointe. Pour toute question, répondez simplement"
+        " ici : je transmets votre message à Camille Durand."
+    )
     assert first.payload["document"]["mime_type"] == "text/calendar"
 
+    async def move(old: str, new: str) -> None:
+        await trainer.says("/bilans")
+        await trainer.presses(old)
+        await trainer.presses("Déplacer")
+        await trainer.says(new)
+        await trainer.presses("Oui, c'est ça")
+        await trainer.presses("Oui, déplacer")
+
+    # Moved before the first invitation left: it is dropped, the new date is the invitation.
+    await move("26/11/2026", "jeudi 3 décembre à 14 h")
+    dropped, second = await to_her()
+    assert dropped.id == first.id and dropped.status == "cancelled"
+    assert second.status == "pending"
+    assert plain(second.payload["text"]).startswith(
+        "Bonjour Madame,\nOrganisme de démonstration vous invite au bilan de fin de formation"
+        " « Agent de restauration (démo) », le jeudi 3 décembre 2026 de 14 h 00 à 16 h 00,"
+    )
+    async with db.sessions() as session, session.begin():
+        sent = await session.get(OutboxMessage, second.id)
+        assert sent is not None
+        sent.status, sent.sent_at = "sent", clock.now
+
+    # Moved once she has it: the message says it moved, with the updated event.
+    await move("03/12/2026", "vendredi 4 décembre à 10 h")
+    _, still_sent, third = await to_her()
+    assert still_sent.status == "sent"
+    words = plain(third.payload["text"])
+    assert words.startswith(
+        "Bonjour Madame,\nLe bilan de fin de formation « Agent de restauration (démo) » est"
+        " déplacé : il aura lieu le vendredi 4 décembre 2026 de 10 h 00 à 12 h 00"
+        " (au lieu du jeudi 3 décembre 2026 à 14 h 00), à distance, animé par Camille Durand."
+    )
+    assert "vous invite" not in words
+    event = Calendar.from_ical(base64.b64decode(third.payload["document"]["content"])).events[0]
+    assert str(event["UID"]) == f"bilan-{(await bilans(db))[0].id}@formabot"
+    assert int(event["SEQUENCE"]) == 2
+
+    # /bilans: one line per message, the dropped one left out.
     await trainer.says("/bilans")
-    await trainer.presses("26/11/2026")
-    await trainer.presses("Déplacer")
-    await trainer.says("jeudi 3 décembre à 14 h")
-    await trainer.presses("Oui, c'est ça")
-    await trainer.presses("Oui, déplacer")
-    first_again, moved = await to_her()
-    assert first_again.id == first.id  # the first one is not sent twice
-    assert "jeudi 3 décembre 2026 à 14 h 00" in plain(moved.payload["text"])
+    await trainer.presses("04/12/2026")
+    listing = plain(trainer.last)
+    assert listing.count("Mme Sophie Leroy (sur Matrix)") == 2, listing
+    assert "Invitation envoyée à Mme Sophie Leroy (sur Matrix) le " in listing
+    assert (
+        "Invitation mise à jour (nouvelle date) pour Mme Sophie Leroy (sur Matrix) :"
+        " en cours d'envoi" in listing
+    )
 
 
 async def test_without_matrix_nothing_is_sent_to_the_charge_de_mission(

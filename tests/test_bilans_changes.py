@@ -106,8 +106,11 @@ async def test_a_moved_bilan_takes_its_deadlines_along_and_tells_who_can_be_reac
             )
         )
         assert notice is not None and notice.chat_id == "lea-martin"
-        assert "jeudi 3 décembre 2026 à 14 h 00" in notice.payload["text"]
-        assert "jeudi 26 novembre 2026 à 14 h 00" in notice.payload["text"]
+        assert notice.payload["text"] == (
+            "Le bilan de fin de formation « Agent de restauration (démo) » est déplacé : il aura"
+            " lieu le jeudi 3 décembre 2026 de 14 h 00 à 16 h 00"
+            " (au lieu du jeudi 26 novembre 2026 à 14 h 00)."
+        )
         entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "move"))
         assert entry is not None and entry.entity_id == bilan_id
         assert entry.details == {"formation_id": bilan.formation_id, "sequence": 1}

@@ -134,14 +134,14 @@ async def test_the_invitation_goes_by_e_mail_and_only_the_rest_is_left_to_forwar
     )
     assert invitation.mail_from == SENDER
     assert str(invitation.message["Subject"]) == (
-        "Invitation – bilan de fin de formation de la formation « Agent de restauration (démo) »"
+        "Invitation – bilan de fin de formation « Agent de restauration (démo) »"
         " – jeudi 26 novembre 2026 à 14 h 00"
     )
     words = body(invitation)
     assert words.startswith("Bonjour Monsieur,")
     assert "Lien de connexion : https://visio.example.org/bilan" in words
     method, event = calendar_of(invitation)
-    assert method == "REQUEST" and event["sequence"] == 0
+    assert method == "PUBLISH" and event["sequence"] == 0
     uid = event["uid"]
 
     assert str(attestation.message["Subject"]).startswith("Attestation sur l'honneur")
@@ -181,7 +181,7 @@ async def test_the_invitation_goes_by_e_mail_and_only_the_rest_is_left_to_forwar
     update_mail = to(smtp, "k.haddad@example.org")[-1]
     assert str(update_mail.message["Subject"]).startswith("Nouvelle date")
     method, event = calendar_of(update_mail)
-    assert (method, event["uid"], event["sequence"]) == ("REQUEST", uid, 1)
+    assert (method, event["uid"], event["sequence"]) == ("PUBLISH", uid, 1)
 
     # Cancelled: METHOD:CANCEL, same UID, SEQUENCE 2, the chargée de mission told too.
     await trainer.says("/bilans")
@@ -196,6 +196,44 @@ async def test_the_invitation_goes_by_e_mail_and_only_the_rest_is_left_to_forwar
     assert (method, event["uid"], event["sequence"]) == ("CANCEL", uid, 2)
     method, _ = calendar_of(to(smtp, "sophie.leroy@example.org")[-1])
     assert method == "CANCEL"
+
+
+async def test_a_bilan_moved_before_its_invitations_left_sends_only_the_new_date(
+    trainer: Person, db: Database, settings: Settings, clock: Clock, smtp: SmtpServer
+) -> None:
+    await schedule(trainer)
+    await trainer.says("/bilans")
+    await trainer.presses("26/11/2026")
+    await trainer.presses("Déplacer")
+    await trainer.says("vendredi 27 novembre à 10 h")
+    await trainer.presses("Oui, c'est ça")
+    await trainer.presses("Oui, déplacer")
+
+    assert await send_emails(db, settings) == 3  # the invitations of the old date dropped
+    _attestation, invitation = sorted(
+        to(smtp, "k.haddad@example.org"), key=lambda r: str(r.message["Subject"])
+    )
+    # He had heard of no date yet: an invitation, not « Nouvelle date ».
+    assert str(invitation.message["Subject"]) == (
+        "Invitation – bilan de fin de formation « Agent de restauration (démo) »"
+        " – vendredi 27 novembre 2026 à 10 h 00"
+    )
+    method, event = calendar_of(invitation)
+    assert (method, event["sequence"]) == ("PUBLISH", 1)
+    (charge,) = to(smtp, "sophie.leroy@example.org")
+    assert "vendredi 27 novembre 2026" in str(charge.message["Subject"])
+    async with db.sessions() as session:
+        dropped = (
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.status == "cancelled"))
+        ).all()
+    assert sorted(r.about or "" for r in dropped) == ["charge_de_mission", "invited"]
+    assert all(a["content"] == "" for r in dropped for a in r.payload["attachments"])
+
+    await trainer.says("/bilans")
+    await trainer.presses("27/11/2026")
+    listing = plain(trainer.last)
+    assert listing.count("Invitation envoyée à M. Karim Haddad (k.haddad@example.org)") == 1
+    assert listing.count("Mme Sophie Leroy (sophie.leroy@example.org)") == 1
 
 
 async def test_a_refused_address_is_said_in_the_bilan_view(

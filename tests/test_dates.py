@@ -18,6 +18,7 @@ from bot.dates import (
     previous_working_day,
     spell_date,
     spell_datetime,
+    spell_span,
     spell_time,
     understand,
     understand_duration,
@@ -497,6 +498,15 @@ def test_spell_time() -> None:
     assert spell_time(time(14, 0)) == "14 h 00"
     assert spell_time(time(9, 5)) == "9 h 05"
     assert spell_time(datetime(2026, 1, 1, 0, 30)) == "0 h 30"
+
+
+def test_spell_span_says_from_and_to() -> None:
+    assert spell_span(at(2027, 1, 14, 14), at(2027, 1, 14, 15, 30)) == (
+        "jeudi 14 janvier 2027 de 14 h 00 à 15 h 30"
+    )
+    assert spell_span(at(2027, 1, 14, 22), at(2027, 1, 15, 1)) == (
+        "jeudi 14 janvier 2027 à 22 h 00 jusqu'au vendredi 15 janvier 2027 à 1 h 00"
+    )
 
 
 def test_spell_datetime() -> None:

@@ -70,9 +70,31 @@ def test_request_carries_times_zone_and_texts() -> None:
     assert stamp.utcoffset() == timedelta(0)
     assert abs(datetime.now(UTC) - stamp) < timedelta(minutes=1)
     assert str(event["ORGANIZER"]) == "mailto:formatrice@example.org"
+    assert "CN" not in event["ORGANIZER"].params  # no name given, none made up
     attendees = event["ATTENDEE"]
     assert [str(a) for a in attendees] == ["mailto:zoe@example.org", "mailto:tuteur@example.org"]
     assert all(a.params["RSVP"] == "TRUE" for a in attendees)
+
+
+def test_without_an_organiser_nobody_is_asked_to_answer() -> None:
+    """RFC 5546: answers go to the ORGANIZER; without one « Accepter » would go nowhere."""
+    data = make(organizer_email=None)
+    calendar = parse(data)
+
+    assert calendar["METHOD"] == "PUBLISH"
+    event = only_event(calendar)
+    assert "ORGANIZER" not in event
+    assert "ATTENDEE" not in event
+    assert b"RSVP" not in data
+    assert str(event["UID"]) == "bilan-42@formabot"
+    with pytest.raises(ValueError, match="attendee"):  # a bad address is still refused
+        make(organizer_email=None, attendees=["pas une adresse"])
+
+
+def test_an_organiser_is_named_when_given() -> None:
+    event = only_event(parse(make(organizer_name="Camille Durand (Forma Plus)")))
+
+    assert event["ORGANIZER"].params["CN"] == "Camille Durand (Forma Plus)"
 
 
 def test_summer_time_is_resolved_from_the_zone() -> None:

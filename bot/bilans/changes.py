@@ -71,6 +71,7 @@ async def _recorded_and_told(
     action: str,
     event: str,
     details: dict[str, object] | None = None,
+    unsent: str | None = None,
     **words: str,
 ) -> tuple[BilanView, int, list[str]]:
     """The audit entry of a change, the bilan read afresh, every participant the bot can
@@ -93,7 +94,9 @@ async def _recorded_and_told(
         title=formation.title,
         **words,
     )
-    reached = await notify_participants(session, bilan, chat_of=chat_of, event=event, text=notice)
+    reached = await notify_participants(
+        session, bilan, chat_of=chat_of, event=event, text=notice, unsent=unsent
+    )
     return view, reached, await unreachable(session, bilan, chat_of)
 
 
@@ -126,6 +129,13 @@ async def move_bilan(
         if m.row.subject == "bilan" and m.row.subject_id == bilan.id
     }
     rows = await deadlines_of_bilan(session, bilan)
+    tz = before.tz
+    invitation = texts.say(  # for whoever's first invitation had not left yet
+        "bilan.notice_invited",
+        kind=kind_label(bilan.kind),
+        title=formation.title,
+        when=dates.spell_datetime(starts_at.astimezone(tz)),
+    )
     view, reached, missed = await _recorded_and_told(
         session,
         viewer,
@@ -135,8 +145,9 @@ async def move_bilan(
         action="move",
         details={"sequence": bilan.sequence},
         event="moved",
+        unsent=invitation,
         old=dates.spell_datetime(old_start),
-        new=dates.spell_datetime(starts_at.astimezone(before.tz)),
+        new=dates.spell_span(starts_at.astimezone(tz), bilan.ends_at.astimezone(tz)),
     )
     return Move(
         view=view,

@@ -14,7 +14,10 @@ Each participant reached gets one message per change, queued in the outbox
 under ``bilan:<id>:<event>:<sequence>:participant:<participant id>``: sent
 exactly once, even when the same change is handled twice.  Every row says
 which bilan and participant it is about, so the trainer's view of the bilan
-lists it (:mod:`bot.bilans.sent`).
+lists it (:mod:`bot.bilans.sent`).  A message of a new version replaces one
+of an older version not sent yet (:data:`DATED`): nobody gets an invitation
+for a date that has just changed, and whoever had not been told of the
+bilan at all gets the invitation, not « déplacé ».
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates, texts
@@ -29,14 +33,37 @@ from bot.answers import matrix_id
 from bot.bilans.view import BilanView, view_of
 from bot.mailer import looks_like_email, render_email
 from bot.messages import Document, Reply
-from bot.outbox import EMAIL, About, enqueue, queue_email
+from bot.outbox import EMAIL, About, cancel_pending, enqueue, queue_email
 from bot.storage.bilans import Bilan, BilanParticipant
+from bot.storage.outbox import OutboxMessage
 
 ChatOf = Callable[[AsyncSession, BilanParticipant], Awaitable[tuple[str, str] | None]]
 Calendar = Callable[[BilanView, bool], Document]
 """The bilan's invitation (``.ics``) as it stands; ``True``: a cancellation for this person."""
 
 PARTICIPANT_EMAIL = "email/bilan_participant.txt.j2"
+
+DATED = ("invited", "moved")
+"""A participant's messages that say the bilan's date: a newer one replaces them unsent."""
+CHARGE_DE_MISSION = ("charge_de_mission", "charge_de_mission_moved")
+"""The chargé(e) de mission's invitations, first or moved: each new version replaces them."""
+
+
+async def replace_unsent(
+    session: AsyncSession, bilan: Bilan, whats: tuple[str, ...], participant_id: int | None
+) -> list[OutboxMessage]:
+    """The bilan's messages of ``whats`` to one participant (``None``: the chargé(e) de
+    mission) of an older version, not sent yet, cancelled: the new version's replace them.
+    This version's own stay (the same change handled twice is still one message)."""
+    return await cancel_pending(
+        session,
+        OutboxMessage.bilan_id == bilan.id,
+        OutboxMessage.about.in_(whats),
+        OutboxMessage.key.not_like(f"bilan:{bilan.id}:%:{bilan.sequence}:%"),
+        OutboxMessage.participant_id.is_(None)
+        if participant_id is None
+        else OutboxMessage.participant_id == participant_id,
+    )
 
 
 def email_of(participant: BilanParticipant) -> str | None:
@@ -78,10 +105,14 @@ async def notify_participants(
     text: str,
     chat_of: ChatOf,
     only: BilanParticipant | None = None,
+    unsent: str | None = None,
 ) -> int:
     """Queue ``text`` (safe chat markup) to every reachable participant (or ``only`` that
     one); how many were.  By e-mail, the text comes with the bilan's details and its
-    ``.ics`` (a cancellation when the bilan is cancelled or the person removed)."""
+    ``.ics`` (a cancellation when the bilan is cancelled or the person removed).
+
+    ``unsent``: a moved bilan's invitation, for whoever's first invitation was still
+    waiting (it is dropped: it gave the old date)."""
     reached = 0
     view: BilanView | None = None
     for participant in [only] if only is not None else bilan.participants:
@@ -89,8 +120,13 @@ async def notify_participants(
         if where is None:
             continue
         platform, chat_id = where
-        key = f"bilan:{bilan.id}:{event}:{bilan.sequence}:participant:{participant.id}"
-        about = About(bilan_id=bilan.id, participant_id=participant.id, what=event)
+        said, what = text, event
+        if event in DATED:
+            dropped = await replace_unsent(session, bilan, DATED, participant.id)
+            if unsent is not None and any(row.about == "invited" for row in dropped):
+                said, what = unsent, "invited"
+        key = f"bilan:{bilan.id}:{what}:{bilan.sequence}:participant:{participant.id}"
+        about = About(bilan_id=bilan.id, participant_id=participant.id, what=what)
         if platform == EMAIL and isinstance(chat_of, Reach) and chat_of.calendar is not None:
             view = view or await view_of(session, bilan)
             if view is None:
@@ -99,11 +135,12 @@ async def notify_participants(
             mail = render_email(
                 PARTICIPANT_EMAIL,
                 v=view,
-                event=event,
+                event=what,
                 name=participant.name,
-                notice=texts.plain(text),
+                notice=texts.plain(said),
                 when=dates.spell_datetime(view.start),
                 until=dates.spell_time(view.end),
+                span=dates.spell_span(view.start, view.end),
             )
             await queue_email(
                 session,
@@ -121,7 +158,7 @@ async def notify_participants(
                 key=key,
                 platform=platform,
                 chat_id=chat_id,
-                reply=Reply(text=text),
+                reply=Reply(text=said),
                 organisation_id=bilan.organisation_id,
                 about=about,
             )
@@ -145,6 +182,7 @@ async def invite_charge_de_mission(
     invitation: Document,
     matrix: bool,
     email: tuple[str, str, list[Document]] | None,
+    moved: str | None = None,
 ) -> Invited:
     """Send the chargé(e) de mission the bilan's invitation: on Matrix when the bot is there
     and knows their ID (it opens the direct chat itself: on Tchap an external cannot), and
@@ -152,20 +190,24 @@ async def invite_charge_de_mission(
     the subject, the funder's own message and the files, ``.ics`` first).
 
     One message per version of the bilan (its ``sequence``): moving it sends the
-    new one, a second call for the same version sends nothing more.
+    new one, a second call for the same version sends nothing more.  An older
+    version's still waiting is dropped; on Matrix, ``moved`` (the bilan moved: what
+    it says) replaces ``text`` when an earlier invitation did leave.
     """
     bilan = view.bilan
     about = About(bilan_id=bilan.id, what="charge_de_mission")
+    await replace_unsent(session, bilan, CHARGE_DE_MISSION, None)
     target = view.formation.cm_matrix if matrix else None
     if target:
+        told = moved is not None and await _told_on_matrix(session, bilan)
         await enqueue(
             session,
             key=f"bilan:{bilan.id}:charge-de-mission:{bilan.sequence}:matrix",
             platform="matrix",
             chat_id=target,
-            reply=Reply(text=text, document=invitation),
+            reply=Reply(text=moved if told and moved else text, document=invitation),
             organisation_id=bilan.organisation_id,
-            about=about,
+            about=About(bilan_id=bilan.id, what=CHARGE_DE_MISSION[1]) if told else about,
         )
     address = (view.formation.cm_email or "").strip()
     if email is None or not looks_like_email(address):
@@ -182,3 +224,20 @@ async def invite_charge_de_mission(
         about=about,
     )
     return Invited(matrix=target or None, email=address)
+
+
+async def _told_on_matrix(session: AsyncSession, bilan: Bilan) -> bool:
+    """Whether an invitation of an older version left for the chargé(e) de mission on
+    Matrix (sent, or being sent): a move is then news to them, not a first invitation."""
+    found = await session.scalar(
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.bilan_id == bilan.id,
+            OutboxMessage.participant_id.is_(None),
+            OutboxMessage.platform == "matrix",
+            OutboxMessage.about.in_(CHARGE_DE_MISSION),
+            OutboxMessage.status.in_(("sent", "sending")),
+        )
+        .limit(1)
+    )
+    return found is not None

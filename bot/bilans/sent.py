@@ -35,6 +35,7 @@ WHAT: dict[str, tuple[str, bool]] = {
     "removed": ("Annonce du retrait", True),
     "link": ("Lien de la visio", False),
     "charge_de_mission": ("Invitation", True),
+    "charge_de_mission_moved": ("Invitation mise à jour (nouvelle date)", True),
     "attestation": ("Lien d'attestation", False),
     "reminder": ("Rappel d'attestation", False),
     "proofs": ("Dossier de preuves", False),

@@ -15,6 +15,7 @@ from bot.dates.spelling import (
     spell_datetime,
     spell_day_month,
     spell_example,
+    spell_span,
     spell_time,
     weekend_day,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "spell_datetime",
     "spell_day_month",
     "spell_example",
+    "spell_span",
     "spell_time",
     "understand",
     "understand_duration",

@@ -60,3 +60,11 @@ def spell_time(t: time | datetime) -> str:
 def spell_datetime(dt: datetime) -> str:
     """In the datetime's own zone: converting to the organisation's is the caller's choice."""
     return f"{spell_date(dt)} à {spell_time(dt)}"
+
+
+def spell_span(start: datetime, end: datetime) -> str:
+    """ "jeudi 14 janvier 2027 de 14 h 00 à 15 h 30": a meeting of one day said as people
+    say it (not « à 14 h 00 jusqu'à 15 h 30 »); the end's day is named when it differs."""
+    if end.date() != start.date():
+        return f"{spell_datetime(start)} jusqu'au {spell_datetime(end)}"
+    return f"{spell_date(start)} de {spell_time(start)} à {spell_time(end)}"

@@ -3,7 +3,8 @@ and the deadlines as a calendar.
 
 - The invitation (``.ics``) has a UID fixed for the bilan's life and its
   ``sequence``: a moved bilan updates the event in the participants'
-  calendars, a cancelled one (METHOD:CANCEL) removes it.  The visio
+  calendars, a cancelled one (METHOD:CANCEL) removes it.  It asks for no
+  answer (METHOD:PUBLISH): there is no organiser's address to answer to.  The visio
   password is written in it only when the trainer asked for that.
 - The agenda (PDF, ``templates/documents/ordre_du_jour.html.j2``) follows
   §II of the Normandie procedure (000): a collective feedback, an exchange
@@ -93,6 +94,9 @@ def invitation(view: BilanView, *, stamp: datetime, cancelled: bool = False) -> 
     ]
     if view.formation.cm_email and EMAIL.match(view.formation.cm_email):
         emails.append(view.formation.cm_email)
+    # No organiser: neither the trainer nor the organisation has an e-mail address in
+    # formabot, and the bot reads no mail, so an « Accepter » would go nowhere; the event
+    # is published (METHOD:PUBLISH, see bot.documents.ics), updated by its UID.
     return ics.invitation(
         uid=f"bilan-{bilan.id}@formabot",
         start=view.start,

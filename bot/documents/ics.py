@@ -9,6 +9,12 @@ stagiaire's agendas.  Three details decide whether calendar clients behave:
 * **UID and SEQUENCE.** A moved bilan is sent again with the same UID and a
   higher SEQUENCE: clients then update the existing event instead of adding
   a second one.  A cancellation is the same UID with METHOD:CANCEL.
+* **Replies.** Attendees are asked to answer (METHOD:REQUEST, RSVP=TRUE)
+  only when an ORGANIZER address is given: RFC 5546 sends an answer to the
+  organiser, and without one « Accepter » in a client goes nowhere (or the
+  client refuses the file).  Without an organiser the event is published
+  (METHOD:PUBLISH, no ATTENDEE, as RFC 5546 wants): clients offer to add it
+  and, by its UID and SEQUENCE, to update it.
 * **Text.** Free text (a summary, a place typed by the trainer) is escaped
   by icalendar; control characters are removed first, as they have no
   meaning in a calendar and some clients reject the whole file for them.
@@ -101,12 +107,14 @@ def invitation(
     description: str,
     location: str | None,
     organizer_email: str | None = None,
+    organizer_name: str = "",
     attendees: Sequence[str] = (),
     sequence: int = 0,
     cancelled: bool = False,
     stamp: datetime | None = None,
 ) -> bytes:
-    """One event as an ``.ics`` file, METHOD:REQUEST (or CANCEL).
+    """One event as an ``.ics`` file: METHOD:REQUEST with an organiser, PUBLISH without
+    (nobody to answer to), CANCEL when ``cancelled``.
 
     ``uid`` must stay the same for the life of the event (e.g.
     ``bilan-42@formabot``); ``sequence`` goes up each time the event moves
@@ -129,7 +137,8 @@ def invitation(
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "CANCEL" if cancelled else "REQUEST")
+    asks_answers = bool(organizer_email) and not cancelled
+    calendar.add("method", "CANCEL" if cancelled else "REQUEST" if asks_answers else "PUBLISH")
 
     event = Event()
     event.add("uid", uid)
@@ -147,13 +156,16 @@ def invitation(
     event.add("transp", "OPAQUE")
     if organizer_email:
         organizer = _address(organizer_email, what="organizer_email")
-        organizer.params["CN"] = vText("formabot")
+        if name := _text(organizer_name):
+            organizer.params["CN"] = vText(name)
         event.add("organizer", organizer)
     for email in dict.fromkeys(a.strip() for a in attendees):
         attendee = _address(email, what="attendee")
+        if not (asks_answers or cancelled):
+            continue  # checked all the same: a bad address is the caller's bug either way
         attendee.params["ROLE"] = vText("REQ-PARTICIPANT")
         attendee.params["PARTSTAT"] = vText("NEEDS-ACTION")
-        if not cancelled:
+        if asks_answers:
             attendee.params["RSVP"] = vText("TRUE")
         event.add("attendee", attendee)
     calendar.add_component(event)

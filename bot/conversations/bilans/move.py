@@ -105,7 +105,7 @@ async def save_move(ctx: Context) -> None:
         late=ctx.data.get("late"),
     )
     await send_documents(ctx, view)
-    await tell_charge_de_mission(ctx, view)
+    await tell_charge_de_mission(ctx, view, moved_from=move.old_start)
 
 
 def old_due(moved: Moved, ctx: Context) -> str:

@@ -216,28 +216,29 @@ async def send_documents(ctx: Context, view: BilanView) -> None:
         )
 
 
-async def tell_charge_de_mission(ctx: Context, view: BilanView) -> None:
+async def tell_charge_de_mission(
+    ctx: Context, view: BilanView, *, moved_from: datetime | None = None
+) -> None:
     """The bot itself sends the chargé(e) de mission the invitation (or its update, or the
     cancellation): on Matrix when it knows their ID, by e-mail when it knows their address
-    and SMTP is configured (the funder's own message, the ``.ics`` and the agenda)."""
+    and SMTP is configured (the funder's own message, the ``.ics`` and the agenda).
+    ``moved_from``: the bilan was moved from then, and the Matrix message says so."""
     cancelled = view.bilan.cancelled_at is not None
-    words: dict[str, Any] = {
-        "kind": kind_label(view.bilan.kind),
-        "when": dates.spell_datetime(view.start),
-        "until": dates.spell_time(view.end),
-        "title": view.formation.title,
-        "organisation": view.organisation_name,
-        "trainer": view.trainer,
-        "link": view.bilan.visio_url,
-    }
+    rows = await documents_deadlines(ctx.session, view.bilan)
+    emailed = emails_the_charge_de_mission(ctx, view)
+    words = charge_de_mission_words(view, rows, emailed=emailed)
     text = ctx.render(
         "bilan.notice_cancelled" if cancelled else "bilan.charge_de_mission_invitation", **words
     )
+    moved = None
+    if moved_from is not None and not cancelled:
+        old = dates.spell_datetime(moved_from)
+        moved = ctx.render("bilan.charge_de_mission_moved", old=old, **words)
     invitation = documents.invitation_document(
         view, stamp=ctx.now, caption=ctx.render("bilan.caption_ics_guest")
     )
     email: tuple[str, str, list[Document]] | None = None
-    if emails_the_charge_de_mission(ctx, view):
+    if emailed:
         if cancelled:
             mail = render_email(
                 PARTICIPANT_EMAIL,
@@ -250,7 +251,6 @@ async def tell_charge_de_mission(ctx: Context, view: BilanView) -> None:
             )
             files = [invitation]
         else:
-            rows = await documents_deadlines(ctx.session, view.bilan)
             mail = as_mail(documents.email_to_chargee(view, rows))
             files = [invitation, documents.agenda_document(view, caption="")]
         email = (mail.subject, mail.body, files)
@@ -261,6 +261,7 @@ async def tell_charge_de_mission(ctx: Context, view: BilanView) -> None:
         invitation=invitation,
         matrix=ctx.settings.has_matrix,
         email=email,
+        moved=moved,
     )
     if invited.matrix is not None and not cancelled:
         ctx.say("bilan.charge_de_mission_sent", cm=view.formation.cm_name, matrix=invited.matrix)
@@ -271,6 +272,63 @@ async def tell_charge_de_mission(ctx: Context, view: BilanView) -> None:
             email=invited.email,
             cancelled=cancelled,
         )
+
+
+def charge_de_mission_words(
+    view: BilanView, rows: Sequence[StoredDeadline], *, emailed: bool
+) -> dict[str, Any]:
+    """What the chargé(e) de mission's chat message says, from what the e-mail draft says
+    at length: who takes part (counts by role: no trainee's name in a chat), the password,
+    what they will receive and by when (the stored deadlines)."""
+    bilan = view.bilan
+    counts = [
+        (len(view.delegates), "personne pour les stagiaires", "personnes pour les stagiaires"),
+        (sum(p.kind == "trainee" for p in bilan.participants), "stagiaire", "stagiaires"),
+        (len(view.partners), "partenaire", "partenaires"),
+    ]
+    password = ""
+    if bilan.remote and bilan.visio_password_required:
+        password = "joined" if bilan.visio_password else "apart"
+    due = {row.rule_id: documents.due_text(row, view.tz) for row in rows}
+    return {
+        "cm": view.formation.cm_name or "",
+        "kind": kind_label(bilan.kind),
+        "when": dates.spell_datetime(view.start),
+        "until": dates.spell_time(view.end),
+        "span": dates.spell_span(view.start, view.end),
+        "title": view.formation.title,
+        "organisation": view.organisation_name,
+        "trainer": view.trainer,
+        "link": bilan.visio_url,
+        "remote": bilan.remote,
+        "location": bilan.location,
+        "password": password,
+        "taking_part": [f"{n} {one if n == 1 else many}" for n, one, many in counts if n],
+        "receive": what_they_receive(view, due),
+        "emailed": emailed,
+    }
+
+
+def what_they_receive(view: BilanView, due: dict[str, str]) -> list[str]:
+    """The documents promised to the funder's contact, as the funder's e-mail draft
+    promises them (Normandie: the bilan pédagogique, then the proofs; Centre-Val de Loire:
+    its written bilan qualitatif)."""
+    if view.formation.funder == "cvl":
+        rule = "CVL-BQ-MID" if view.bilan.kind == "etape" else "CVL-BQ-END"
+        return ["le bilan qualitatif écrit" + by_date(due, rule, "au plus tard le")]
+    proofs = (
+        "les attestations sur l'honneur des participants"
+        if view.bilan.remote
+        else "la copie de la feuille d'émargement"
+    )
+    return [
+        "le bilan pédagogique" + by_date(due, "NOR-DOCS", "au plus tard le"),
+        proofs + by_date(due, "NOR-PROOF", "d'ici le"),
+    ]
+
+
+def by_date(due: dict[str, str], rule: str, words: str) -> str:
+    return f" {words} {due[rule]}" if rule in due else ""
 
 
 def participant_options(participants: Sequence[BilanParticipant]) -> list[Option]:

@@ -31,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import invitations, progress, texts
@@ -52,6 +52,7 @@ from bot.storage import turn_rows as rows
 from bot.storage.base import utcnow
 from bot.storage.db import Database
 from bot.storage.people import Role
+from bot.storage.ping import connection_lost
 from bot.typos import BACK_WORDS, HELP_WORDS, closest_commands, spoken_commands
 
 log = logging.getLogger(__name__)
@@ -131,17 +132,17 @@ class Engine:
         for attempt in range(5):
             try:
                 return await self._handle_once(incoming)
-            except (StaleState, IntegrityError, OperationalError, InterfaceError) as exc:
-                # A concurrent writer (another process) got there first, the
-                # same event arrived twice at once, or the server dropped the
-                # connection (a restart: bot.storage.ping): start over from the
-                # database, which kept nothing of this attempt.
+            except Exception as exc:
+                # A concurrent writer (another process) got there first, the same event
+                # arrived twice at once, or the server ended the connection (a restart:
+                # bot.storage.ping): start over from the database, which kept nothing.
+                again = isinstance(exc, StaleState | IntegrityError | OperationalError)
+                if not (again or connection_lost(exc)):
+                    METRICS.error(type(exc).__name__)
+                    log_failure("handling a message", exc)
+                    return [Reply(text=texts.say("common.internal_error"))]
                 log.info("retrying event after %s (attempt %s)", type(exc).__name__, attempt + 1)
                 await asyncio.sleep(0.01 * (attempt + 1))
-            except Exception as exc:
-                METRICS.error(type(exc).__name__)
-                log_failure("handling a message", exc)
-                return [Reply(text=texts.say("common.internal_error"))]
         return [Reply(text=texts.say("common.busy"))]
 
     async def _handle_once(self, incoming: Incoming) -> list[Reply]:

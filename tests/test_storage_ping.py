@@ -85,3 +85,30 @@ async def test_a_message_on_a_connection_the_server_just_dropped_is_answered_as_
     await trainer.presses("Région Normandie")  # the next turn too, on another connection
     assert "De date à date (un groupe)" in trainer.buttons, trainer.all_text
     assert pg_db.pings.sent > checks  # the connections were checked once in doubt
+
+
+def test_both_ways_the_server_ends_a_connection_start_the_turn_over() -> None:
+    """Depending on timing, a terminated backend is « connection is closed » or the server's
+    own 57P01 message: either is a lost connection; a unique key or a bug is not."""
+    from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, ProgrammingError
+
+    from bot.storage.ping import connection_lost
+
+    class Driver(Exception):
+        def __init__(self, sqlstate: str | None) -> None:
+            super().__init__("driver")
+            self.sqlstate = sqlstate
+
+    def error(kind: type[DBAPIError], sqlstate: str | None) -> DBAPIError:
+        return kind("SELECT 1", None, Driver(sqlstate))
+
+    assert connection_lost(error(InterfaceError, None))
+    assert connection_lost(error(DBAPIError, "57P01"))  # pg_terminate_backend, a shutdown
+    assert connection_lost(error(DBAPIError, "08006"))  # connection failure
+    mid_statement = error(DBAPIError, None)  # « another operation is in progress »
+    assert not connection_lost(mid_statement)
+    mid_statement.connection_invalidated = True  # the turn saw its connection closed
+    assert connection_lost(mid_statement)
+    assert not connection_lost(error(IntegrityError, "23505"))
+    assert not connection_lost(error(ProgrammingError, "42P01"))
+    assert not connection_lost(ValueError("a bug of ours"))

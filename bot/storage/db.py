@@ -288,6 +288,8 @@ class Database:
             yield held
         except BaseException as exc:
             failed = exc
+            if isinstance(exc, DBAPIError) and held.lost():
+                exc.connection_invalidated = True  # what SQLAlchemy says of a disconnect
             await held.end(commit=False)
             raise
         else:

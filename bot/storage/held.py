@@ -122,6 +122,16 @@ class Held:
         """SQLAlchemy's synchronous connection if one was made (what its event listeners get)."""
         return self._connection.sync_connection if self._connection is not None else None
 
+    def lost(self) -> bool:
+        """Whether the server ended this connection (asyncpg knows it; SQLite's never is).
+
+        Checked when a statement failed: the error itself may only say « another
+        operation is in progress » when the server's goodbye arrived mid-statement.
+        """
+        driver = self._fairy.driver_connection if self._fairy is not None else None
+        is_closed = getattr(driver, "is_closed", None)
+        return bool(is_closed()) if callable(is_closed) else False
+
     async def end(self, *, commit: bool) -> None:
         """Commit or roll back, and give the connection back to the pool (direct path).
 

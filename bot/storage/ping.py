@@ -26,7 +26,7 @@ import time
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.exc import DBAPIError, DisconnectionError, IntegrityError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, IntegrityError, InterfaceError
 from sqlalchemy.pool import Pool
 from sqlalchemy.util import await_only
 
@@ -84,3 +84,23 @@ def _ping(dbapi_connection: Any) -> None:
 def may_be_lost(exc: BaseException) -> bool:
     """Whether a turn's failure may come from its connection (not a unique key, not a bug of ours)."""
     return isinstance(exc, DBAPIError | OSError) and not isinstance(exc, IntegrityError)
+
+
+LOST = ("08", "57P")
+"""SQLSTATE classes of a connection the server ended: connection exceptions, and operator
+intervention (``57P01`` an administrator's shutdown or ``pg_terminate_backend``, a restart)."""
+
+
+def connection_lost(exc: BaseException) -> bool:
+    """Whether a turn failed because the server ended its connection: worth starting over.
+
+    Which error comes depends on timing: asyncpg raises « connection is closed »
+    (``InterfaceError``) when the socket is gone, the server's own message
+    (``57P01``) when it was read first, or « another operation is in progress »
+    when it came mid-statement, which :meth:`bot.storage.db.Database.turn` marks
+    ``connection_invalidated`` once it saw the connection closed.
+    """
+    if isinstance(exc, InterfaceError) or getattr(exc, "connection_invalidated", False):
+        return True
+    code = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    return isinstance(exc, DBAPIError) and isinstance(code, str) and code.startswith(LOST)

@@ -147,7 +147,13 @@ def test_the_words_are_french_and_the_unknown_stays_as_stored() -> None:
     assert action_words("a_code_from_an_older_version") == "a_code_from_an_older_version"
     shown = json.loads(
         details_words(
-            {"by": "reponse", "rule_id": "NOR-VISIO", "kind": "delegate", "role": "admin"}
+            {
+                "by": "reponse",
+                "rule_id": "NOR-VISIO",
+                "kind": "delegate",
+                "role": "admin",
+                "undone": "postponed",
+            }
         )
     )
     assert shown == {
@@ -155,4 +161,5 @@ def test_the_words_are_french_and_the_unknown_stays_as_stored() -> None:
         "identifiant de la règle": "NOR-VISIO",
         "nature": "délégué des stagiaires",
         "rôle": "administration",
+        "statut précédent": "reportée",
     }

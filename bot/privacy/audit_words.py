@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.absences.followups import ENTRETIEN_KINDS
+from bot.deadlines.service import STATUS_LABELS
 
 ACTIONS = {
     "add_participant": "ajout d'une personne au bilan",
@@ -51,7 +52,7 @@ ACTIONS = {
     "reject": "refus",
     "remind": "relance",
     "remove_participant": "retrait d'une personne du bilan",
-    "remove_trainee": "retrait d'un ou d'une stagiaire",
+    "remove_trainee": "retrait de stagiaire",
     "reopen": "réouverture",
     "repeated_absence": "absences répétées signalées",
     "reschedule": "nouvelle date",
@@ -65,9 +66,9 @@ ACTIONS = {
     "signs": "signes de décrochage notés",
     "solution": "solution notée",
     "ticket": "signalement qualité",
-    "trainee_correct": "correction d'un ou d'une stagiaire",
-    "trainee_entry": "entrée d'un ou d'une stagiaire",
-    "trainee_exit": "sortie d'un ou d'une stagiaire",
+    "trainee_correct": "correction de stagiaire",
+    "trainee_entry": "entrée de stagiaire",
+    "trainee_exit": "sortie de stagiaire",
     "trainee_extension": "prolongation d'un parcours",
     "update": "modification",
     "upload_sheet": "dépôt d'une feuille d'émargement",
@@ -149,9 +150,9 @@ DETAIL_KEYS = {
     "solution": "solution",
     "source": "source",
     "ticket_id": "identifiant du signalement",
-    "trainee_id": "identifiant du ou de la stagiaire",
+    "trainee_id": "identifiant de stagiaire",
     "trainees": "stagiaires",
-    "undone": "défaite",
+    "undone": "statut précédent",
     "unjustified": "non justifiées",
     "vacations": "congés",
     "value": "valeur",
@@ -167,6 +168,7 @@ ROLES = {"admin": "administration", "formateur": "formation"}
 VALUES: dict[str, Mapping[str, str]] = {
     "kind": {**PARTICIPANT_ROLES, **ENTRETIEN_KINDS},
     "role": ROLES,
+    "undone": STATUS_LABELS,
 }
 """Detail values that are codes with a French label in the project, by key; others stay."""
 

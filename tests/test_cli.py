@@ -100,7 +100,10 @@ def test_demo_then_exports_in_csv_and_json(formabot: Callable[[list[str]], Done]
     again = formabot(["demo"])
     assert again.returncode == 1 and "déjà" in again.stdout
     formations = list(csv.DictReader(io.StringIO(formabot(["export", "formations"]).stdout)))
-    assert {f["financeur"] for f in formations} == {"normandie", "cvl"}
+    assert {f["financeur"] for f in formations} == {
+        "Région Normandie",
+        "Région Centre-Val de Loire",
+    }
     assert sum(int(f["stagiaires"]) for f in formations) == 7
     as_json = json.loads(formabot(["export", "stagiaires", "--format", "json"]).stdout)
     assert len(as_json) == 7 and {"nom", "représente les stagiaires"} <= set(as_json[0])

@@ -65,7 +65,11 @@ async def test_csv_and_json_rows(db: Database, trainer: Person) -> None:
         False,
     )
     assert docs["formation"] == "Agent de restauration (démo)"
-    assert docs["source"] == "000_ddadb60b9c7bf826.txt, §I"
+    assert docs["source"] == "fiche procédure bilan à distance, Région Normandie, §I"
+    assert (docs["public"], by_rule["NOR-VISIO"]["public"]) == (
+        "personne chargée de la formation",
+        "organisme",
+    )
     table = list(csv.DictReader(io.StringIO(exports.write(rows, deadline_exports.COLUMNS, "csv"))))
     assert table[0].keys() == set(deadline_exports.COLUMNS)
     assert {r["règle"] for r in table} == set(by_rule)
@@ -150,6 +154,12 @@ def test_the_file_s_headers_are_french_words_in_every_format(
     assert sheet is not None and [c.value for c in sheet[1]] == HEADERS
     (first, *_) = json.loads(formabot(["export", "echeances", "--format", "json"]).stdout)
     assert list(first) == HEADERS
+    # Under them, words too: whose deadline it is, and the text as the chat quotes it.
+    source, public = HEADERS.index("source"), HEADERS.index("public")
+    cells = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert {row[public] for row in cells} == {"organisme"}  # the demo's: EOS entries, exits
+    assert cells and all(".txt" not in row[source] for row in cells)
+    assert ";organisme;" in excel and ".txt" not in excel + plain
 
 
 @pytest.mark.slow

@@ -33,7 +33,7 @@ async def test_rows_of_one_organisation_or_all(db: Database) -> None:
             mine.id,
             "Forma Plus",
             "Agent de restauration",
-            "normandie",
+            "Région Normandie",
         )
         assert (row["début"], row["fin"], row["stagiaires"]) == (
             date(2026, 12, 1),
@@ -130,11 +130,31 @@ def test_the_files_headers_are_french_words_in_every_format(
         assert formabot(["export", name, "--format", "xlsx", "--out", str(path)]).returncode == 0
         sheet = openpyxl.load_workbook(path).active
         assert sheet is not None and [c.value for c in sheet[1]] == expected
-    # The values under them did not change.
+    # The cells under them are French words too, the chat's labels for the stored codes.
     formations = list(csv.DictReader(io.StringIO(formabot(["export", "formations"]).stdout)))
     assert [(f["intitulé"], f["type d'action"], f["certifiante"]) for f in formations] == [
         ("Agent de restauration (démo)", "", "oui"),
-        ("Projet professionnel (démo)", "projet_pro", "non"),
+        ("Projet professionnel (démo)", "Élaboration de projet professionnel", "non"),
+    ]
+    assert [(f["nature"], f["financeur"], f["programme"], f["mode"]) for f in formations] == [
+        ("Une formation", "Région Normandie", "", "De date à date (un groupe)"),
+        (
+            "Une formation",
+            "Région Centre-Val de Loire",
+            "Parcours Métiers",
+            "Entrées et sorties permanentes",
+        ),
+    ]
+    excel = formabot(["export", "formations", "--format", "csv-excel"]).stdout
+    assert ";Une formation;Région Centre-Val de Loire;Parcours Métiers;" in excel
+    sheet = openpyxl.load_workbook(tmp_path / "formations.xlsx").active
+    assert sheet is not None
+    assert [c.value for c in sheet[3]][3:8] == [
+        "Une formation",
+        "Région Centre-Val de Loire",
+        "Parcours Métiers",
+        "Élaboration de projet professionnel",
+        "Entrées et sorties permanentes",
     ]
     assert formations[0]["personne chargée de mission"] == "Mme Sophie Leroy"
     assert formations[0]["e-mail de la personne chargée de mission"] == "sophie.leroy@example.org"

@@ -6,8 +6,10 @@ import asyncio
 import csv
 import io
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from bot import cli
@@ -57,7 +59,7 @@ async def test_a_trainer_gets_their_account_memberships_formations_and_actions(
     titles = sorted(f["intitulé"] for f in held["formations dont vous avez la charge"])
     assert titles == ["Agent de restauration (démo)", "Projet professionnel (démo)"]
     assert [(e["action"], e["objet"]) for e in held["journal des actions"]] == [
-        ("create", "formation")
+        ("création", "formation")
     ]  # the entry by nobody is not theirs
     assert held["attestations données"] == []
 
@@ -106,7 +108,9 @@ def test_the_audit_trail_exports_by_the_cli(
                 entity="trainee",
                 entity_id=7,
                 absences=2,
-            )
+                formation_id=3,
+                kind="partner",
+            ).at = datetime(2026, 12, 2, 16, 49, 35, tzinfo=UTC)
         await db.dispose()
 
     asyncio.run(add())
@@ -115,12 +119,29 @@ def test_the_audit_trail_exports_by_the_cli(
     exported = capsys.readouterr().out
     assert next(csv.reader(io.StringIO(exported))) == AUDIT_HEADERS == list(AUDIT_COLUMNS)
     rows = list(csv.DictReader(io.StringIO(exported)))
-    [row] = [r for r in rows if r["action"] == "erase"]
+    [row] = [r for r in rows if r["action"] == "effacement"]
     assert (row["objet"], row["identifiant de l'objet"], row["détails"]) == (
-        "trainee",
+        "stagiaire",
         "7",
-        '{"absences": 2}',
+        '{"absences": 2, "identifiant de la formation": 3, "nature": "partenaire"}',
     )
     assert row["identifiant de la personne qui a agi"] and row["identifiant de l'organisme"]
+    # Paris time, to the second: December is UTC+1.
+    assert row["date"] == "2026-12-02T17:49:35+01:00"
+
+    assert cli.main(["export", "audit", "--format", "csv-excel"]) == 0
+    excel = capsys.readouterr().out
+    assert excel.startswith("\ufeffidentifiant;date;identifiant de l'organisme;")
+    assert ";02/12/2026 17:49;" in excel and ";effacement;stagiaire;7;" in excel
+
+    path = tmp_path / "journal.xlsx"
+    assert cli.main(["export", "audit", "--format", "xlsx", "--out", str(path)]) == 0
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet is not None and sheet.title == "Journal des actions"
+    table = list(sheet.iter_rows(values_only=True))
+    assert list(table[0]) == AUDIT_HEADERS
+    [cells] = [r for r in table if r[4] == "effacement"]
+    assert cells[1] == datetime(2026, 12, 2, 17, 49, 35) and cells[5] == "stagiaire"
+
     assert cli.main(["export", "audit", "--organisation", "999", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out) == []

@@ -1,18 +1,23 @@
-"""``/journal``: the organisation's audit trail as a CSV, for admins only."""
+"""``/journal``: the organisation's audit trail as an Excel workbook, for admins only."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+import openpyxl
+from sqlalchemy import select
+
+from bot.storage.audit import AuditEntry
 from bot.storage.db import Database
 from tests.auxil.attestations import add_colleague, insert_other_organisation
 from tests.auxil.dialogue import Person
 from tests.test_privacy_access import AUDIT_HEADERS
 
 
-async def test_an_admin_receives_the_trail_without_names(
+async def test_an_admin_receives_the_trail_in_french_without_names(
     db: Database, trainer: Person, person: Callable[..., Person]
 ) -> None:
     await trainer.says("/effacer Hugo")
@@ -20,14 +25,34 @@ async def test_an_admin_receives_the_trail_without_names(
     await insert_other_organisation(db)  # its entries are not shown here
     await trainer.says("/journal")
     [reply] = trainer.replies
-    assert reply.document is not None and reply.document.filename == "journal-organisme.csv"
-    content = reply.document.content.decode()
-    assert next(csv.reader(io.StringIO(content))) == AUDIT_HEADERS
-    rows = list(csv.DictReader(io.StringIO(content)))
-    assert [(r["action"], r["objet"]) for r in rows] == [("erase", "trainee")]
-    assert "Hugo" not in content and "Moreau" not in content
-    assert "1 action, de la plus ancienne à la plus récente" in trainer.last
-    assert "(date, personne qui a agi, action, objet)" in trainer.last
+    document = reply.document
+    assert document is not None and document.filename == "journal-organisme.xlsx"
+    assert document.mime_type.endswith("spreadsheetml.sheet")
+    assert document.caption == "Journal des actions (Excel)"
+    sheet = openpyxl.load_workbook(io.BytesIO(document.content)).active
+    assert sheet is not None and sheet.title == "Journal des actions"
+    table = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert table[0] == AUDIT_HEADERS
+    [row] = [dict(zip(AUDIT_HEADERS, values, strict=True)) for values in table[1:]]
+    assert (row["action"], row["objet"]) == ("effacement", "stagiaire")
+    assert row["détails"].startswith('{"absences": 0, "attestations": 0')
+    assert '"identifiant de la formation": 1' in row["détails"]
+    async with db.sessions() as session:
+        [stored] = (await session.scalars(select(AuditEntry))).all()
+    assert (stored.action, stored.entity) == ("erase", "trainee")  # the codes stay stored
+    # A real date, at the organisation's (Paris) wall-clock time, not UTC.
+    paris = stored.at.astimezone(ZoneInfo("Europe/Paris")).replace(tzinfo=None)
+    assert isinstance(row["date"], datetime)
+    assert abs(row["date"] - paris) < timedelta(seconds=1)
+    assert sheet.cell(row=2, column=2).number_format == "dd/mm/yyyy hh:mm"
+    cells = str(table)
+    assert "Hugo" not in cells and "Moreau" not in cells
+    assert trainer.last.startswith(
+        "Voici le journal de l'organisme, un tableau Excel : 1 action, de la plus ancienne"
+    )
+    assert "(date à l'heure de l'organisme, personne qui a agi, action, objet, détails)" in (
+        trainer.last
+    )
 
     await add_colleague(db)
     colleague = person("colleague")

@@ -95,7 +95,7 @@ async def test_a_delegate_invited_to_a_bilan_gets_all_the_organisme_holds_and_wh
     )
     held = document_of(lea)
     [taking] = held["participations aux bilans"]  # type: ignore[misc]
-    assert taking["rôle"] == "délégué des stagiaires" and taking["nom"] == "Léa Martin"
+    assert taking["rôle"] == "représente les stagiaires" and taking["nom"] == "Léa Martin"
     assert taking["formation"] == "Agent de restauration (démo)"
     [invitation] = held["invitations reçues"]  # type: ignore[misc]
     assert invitation["expire le"] and invitation["ouverte le"]

@@ -8,7 +8,9 @@ The deadlines are exported as stored (recomputed whenever what they depend
 on changes, and daily before the digest); done ones are included, with who
 marked them and when, and so are pre-bilan items closed as "non fait avant le
 bilan".  ``concerne`` names the trainee, the session or the bilan a line is
-about (:func:`bot.deadlines.lines.concerned`).
+about (:func:`bot.deadlines.lines.concerned`).  ``source`` is the text's citation
+and ``public`` says in words whose deadline it is; ``faite le`` is to the minute,
+in the organisation's time, like ``saisie le`` in the absences.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.deadlines.documents import deadlines_calendar
 from bot.deadlines.lines import concerned
 from bot.deadlines.service import STATUS_LABELS, order
+from bot.documents.sheets import Moment
+from bot.rules.catalogue import RULES_BY_ID
 from bot.storage.bilans import StoredDeadline
 from bot.storage.formations import Formation
 from bot.storage.people import Organisation, Person, zone_of
@@ -47,6 +51,18 @@ COLUMNS = (
     "faite le",
     "faite par",
 )
+
+
+AUDIENCES = {"formateur": "personne chargée de la formation", "organisation": "organisme"}
+"""Whose deadline it is (the ``public`` column): the digest reminds the first, lists both."""
+
+
+def citation(deadline: StoredDeadline, formation: Formation) -> str:
+    """The source as the chat quotes it (« fiche procédure bilan à distance, Région Normandie,
+    §I »), not the seed's file name an auditor cannot look up; a rule no longer in the
+    catalogue keeps what was stored."""
+    rule = RULES_BY_ID.get(deadline.rule_id)
+    return rule.citation_for(formation.programme) if rule is not None else deadline.source
 
 
 async def _rows(
@@ -87,13 +103,15 @@ async def rows(session: AsyncSession, args: argparse.Namespace) -> list[dict[str
                 "titre": deadline.title,
                 "concerne": who.get(deadline.id),
                 "explication": deadline.explanation,
-                "source": deadline.source,
-                "public": deadline.audience,
+                "source": citation(deadline, formation),
+                "public": AUDIENCES.get(deadline.audience, deadline.audience),
                 "reportable": deadline.postponable,
                 "statut": STATUS_LABELS.get(deadline.status, deadline.status),
                 "reportée au": deadline.postponed_to,
                 "motif du report": deadline.postpone_reason,
-                "faite le": deadline.done_at.astimezone(tz) if deadline.done_at else None,
+                "faite le": Moment(deadline.done_at.astimezone(tz), "minutes")
+                if deadline.done_at
+                else None,
                 "faite par": people.get(deadline.done_by) if deadline.done_by else None,
             }
         )

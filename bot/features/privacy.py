@@ -30,9 +30,7 @@ def services() -> Services:
             retention.forget_sent_messages,
         ),
         tables={
-            "audit": TableExport(
-                access.AUDIT_COLUMNS, access.audit_rows, title="Journal des actions"
-            )
+            "audit": TableExport(access.AUDIT_COLUMNS, access.audit_rows, title=access.AUDIT_TITLE)
         },
         settings=(retention.RETENTION_YEARS,),
     )

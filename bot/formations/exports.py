@@ -6,7 +6,9 @@ A formation deleted by mistake stays in ``formations`` with its deletion day
 
 The headers are French words, accents and spaces included, as in every export: the
 person opening the file in a spreadsheet reads them, and scripts can index by them just
-as well.  ``stagiaires`` goes back in through ``formabot import stagiaires`` (its headers
+as well.  So are the cells: funder, programme, action type, mode and nature are written
+with the labels the chat offers (« Région Normandie », « Entrées et sorties
+permanentes »), not the stored codes; nothing reads this table back.  ``stagiaires`` goes back in through ``formabot import stagiaires`` (its headers
 are among those :mod:`bot.imports.columns` recognises, as the ones before them were).
 """
 
@@ -19,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.answers import by_surname
-from bot.formations.labels import EXIT_REASONS
+from bot.formations.labels import EXIT_REASONS, LABELS
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Organisation
 
@@ -73,11 +75,11 @@ async def formations(
                 "identifiant": formation.id,
                 "organisme": organisation,
                 "intitulé": formation.title,
-                "nature": formation.kind,
-                "financeur": formation.funder,
-                "programme": formation.programme,
-                "type d'action": formation.action_type,
-                "mode": formation.mode,
+                "nature": _label("kind", formation.kind),
+                "financeur": _label("funder", formation.funder),
+                "programme": _label("programme", formation.programme),
+                "type d'action": _label("action_type", formation.action_type),
+                "mode": _label("mode", formation.mode),
                 "début": formation.start_date,
                 "fin": formation.end_date,
                 "fin prolongée": formation.extended_end,
@@ -90,6 +92,11 @@ async def formations(
             }
         )
     return rows
+
+
+def _label(column: str, code: str | None) -> str | None:
+    """The words the chat shows for a stored code (a code no longer offered: as stored)."""
+    return LABELS[column].get(code, code) if code is not None else None
 
 
 async def trainees(

@@ -22,24 +22,27 @@ import argparse
 import json
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.documents.sheets import Moment
+from bot.privacy.audit_words import (
+    PARTICIPANT_ROLES,
+    ROLES,
+    action_words,
+    details_words,
+    entity_words,
+)
 from bot.storage.attestations import Attestation, AttestationInvitation
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.formations import Formation, Trainee
-from bot.storage.people import ChatIdentity, Membership, Organisation, Person
+from bot.storage.people import ChatIdentity, Membership, Organisation, Person, zone_named
 from bot.storage.state import ConversationState
 
-ROLES = {"admin": "administration", "formateur": "formation"}
 ANSWERS = {"attested": "atteste avoir participé", "declined": "déclare ne pas avoir participé"}
-PARTICIPANT_ROLES = {
-    "delegate": "délégué des stagiaires",
-    "partner": "partenaire",
-    "trainee": "stagiaire",
-}
 
 
 def _when(moment: datetime | None) -> str | None:
@@ -138,19 +141,13 @@ async def data_of(session: AsyncSession, platform: str, user_id: str) -> dict[st
         for a in attestations
     ]
     if person is not None:
-        entries = (
-            await session.scalars(
-                select(AuditEntry)
-                .where(
-                    or_(
-                        AuditEntry.actor_id == person.id,
-                        (AuditEntry.entity == "person") & (AuditEntry.entity_id == person.id),
-                    )
-                )
-                .order_by(AuditEntry.id)
-            )
-        ).all()
-        held["journal des actions"] = [audit_row(e) for e in entries]
+        held["journal des actions"] = await _audit_rows(
+            session,
+            or_(
+                AuditEntry.actor_id == person.id,
+                (AuditEntry.entity == "person") & (AuditEntry.entity_id == person.id),
+            ),
+        )
     states = (
         await session.scalars(
             select(ConversationState).where(
@@ -289,6 +286,8 @@ def as_document(held: dict[str, Any]) -> bytes:
 
 # --- the audit trail ---------------------------------------------------------------------
 
+AUDIT_TITLE = "Journal des actions"
+"""The name of the workbook's sheet, in ``/journal`` and ``formabot export audit``."""
 AUDIT_COLUMNS = (
     "identifiant",
     "date",
@@ -301,25 +300,41 @@ AUDIT_COLUMNS = (
 )
 
 
-def audit_row(entry: AuditEntry) -> dict[str, Any]:
+def audit_row(entry: AuditEntry, zone: ZoneInfo) -> dict[str, Any]:
+    """One entry as the admin and the auditor read it: French words, the local time."""
     return {
         "identifiant": entry.id,
-        "date": _when(entry.at),
+        "date": Moment(entry.at.astimezone(zone), "seconds"),
         "identifiant de l'organisme": entry.organisation_id,
         "identifiant de la personne qui a agi": entry.actor_id,
-        "action": entry.action,
-        "objet": entry.entity,
+        "action": action_words(entry.action),
+        "objet": entity_words(entry.entity),
         "identifiant de l'objet": entry.entity_id,
-        "détails": json.dumps(entry.details or {}, ensure_ascii=False, sort_keys=True),
+        "détails": details_words(entry.details or {}),
     }
 
 
 async def audit_of(session: AsyncSession, organisation_id: int | None) -> list[dict[str, Any]]:
-    """The trail, oldest first (ids and actions, no names); one organisation's, or all."""
-    query = select(AuditEntry).order_by(AuditEntry.id)
-    if organisation_id is not None:
-        query = query.where(AuditEntry.organisation_id == organisation_id)
-    return [audit_row(e) for e in (await session.scalars(query)).all()]
+    """The trail, oldest first (ids and actions, no names); one organisation's, or all.
+
+    Each entry's time is in its organisation's zone (Paris for one without).
+    """
+    if organisation_id is None:
+        return await _audit_rows(session, true())
+    return await _audit_rows(session, AuditEntry.organisation_id == organisation_id)
+
+
+async def _audit_rows(
+    session: AsyncSession, condition: ColumnElement[bool]
+) -> list[dict[str, Any]]:
+    query = (
+        select(AuditEntry, Organisation.timezone)
+        .outerjoin(Organisation, Organisation.id == AuditEntry.organisation_id)
+        .where(condition)
+        .order_by(AuditEntry.id)
+    )
+    found = (await session.execute(query)).all()
+    return [audit_row(entry, zone_named(timezone)) for entry, timezone in found]
 
 
 async def audit_rows(session: AsyncSession, args: argparse.Namespace) -> list[dict[str, Any]]:

@@ -1,22 +1,24 @@
 """The organisation's audit trail as a spreadsheet, for admins (``/journal``).
 
     Admin  /journal
-    Bot    Voici le journal de l'organisme : 42 actions, de la plus ancienne à la plus
-           récente (date, personne qui a agi, action, objet). Il ne contient aucun nom
-           ni motif : les personnes et les objets y sont désignés par leur numéro.
-           [document] journal-organisme.csv
+    Bot    Voici le journal de l'organisme, un tableau Excel : 42 actions, de la plus
+           ancienne à la plus récente (date à l'heure de l'organisme, personne qui a agi,
+           action, objet, détails). Il ne contient aucun nom ni motif : les personnes et
+           les objets y sont désignés par leur numéro.
+           [document] journal-organisme.xlsx
 
-The same rows as ``formabot export audit --organisation ID``
-(:func:`bot.privacy.access.audit_of`).
+The same rows as ``formabot export audit --organisation ID --format xlsx``
+(:func:`bot.privacy.access.audit_of`): a workbook, like ``/exporter``'s
+"Excel" choice, because a CSV with commas opens in one column in French Excel.
 """
 
 from __future__ import annotations
 
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Outcome
-from bot.exports import write
+from bot.documents.sheets import MIME, workbook
 from bot.messages import Document, Reply
-from bot.privacy.access import AUDIT_COLUMNS, audit_of
+from bot.privacy.access import AUDIT_COLUMNS, AUDIT_TITLE, audit_of
 
 
 async def send_journal(ctx: Context) -> Outcome:
@@ -25,9 +27,9 @@ async def send_journal(ctx: Context) -> Outcome:
         Reply(
             text=ctx.render("privacy.journal", count=len(rows)),
             document=Document(
-                filename="journal-organisme.csv",
-                mime_type="text/csv",
-                content=write(rows, AUDIT_COLUMNS, "csv").encode("utf-8"),
+                filename="journal-organisme.xlsx",
+                mime_type=MIME["xlsx"],
+                content=workbook(rows, AUDIT_COLUMNS, title=AUDIT_TITLE),
                 caption=ctx.render("privacy.journal_caption"),
             ),
         )

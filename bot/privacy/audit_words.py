@@ -1,0 +1,197 @@
+"""The audit trail in French words: what its stored codes mean to the admin and the auditor.
+
+The database keeps the codes (``edit``, ``deadline``, ``{"fields": …}``):
+they are stable, short, and what queries and older entries use.  Only what
+is shown or exported (``/journal``, ``formabot export audit``,
+``/mesdonnees``) goes through these tables.  Every code recorded anywhere
+in ``bot/`` has its word here: ``tests/test_privacy_audit_words.py`` reads
+the source for the codes handed to the audit and fails on one without it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from bot.absences.followups import ENTRETIEN_KINDS
+from bot.deadlines.service import STATUS_LABELS
+
+ACTIONS = {
+    "add_participant": "ajout d'une personne au bilan",
+    "add_trainees": "ajout de stagiaires",
+    "attest": "attestation de participation",
+    "cancel": "annulation",
+    "close": "clôture",
+    "compte_rendu": "dépôt d'un compte rendu d'entretien",
+    "contact": "prise de contact",
+    "create": "création",
+    "decline": "déclaration de non-participation",
+    "decline_followup": "suivi refusé",
+    "delete": "suppression",
+    "digest_destination": "choix du salon du récapitulatif",
+    "done": "marquée faite",
+    "edit": "modification",
+    "edit_dates": "modification des dates",
+    "edit_sessions": "modification des sessions",
+    "erase": "effacement",
+    "export": "export",
+    "export_timeline": "export de la chronologie",
+    "invite": "invitation",
+    "invite_on_matrix": "invitation sur Matrix",
+    "join": "adhésion",
+    "livret": "dépôt du livret de suivi",
+    "move": "déplacement",
+    "no_show": "absence au bilan notée",
+    "no_show_cancelled": "absence au bilan annulée",
+    "open": "ouverture",
+    "postpone": "report",
+    "purge_retention": "effacement en fin de conservation",
+    "redeem": "utilisation du lien",
+    "reissue": "nouveau lien",
+    "reject": "refus",
+    "remind": "relance",
+    "remove_participant": "retrait d'une personne du bilan",
+    "remove_trainee": "retrait de stagiaire",
+    "reopen": "réouverture",
+    "repeated_absence": "absences répétées signalées",
+    "reschedule": "nouvelle date",
+    "revoke": "révocation",
+    "rollcall": "appel",
+    "schedule": "planification",
+    "send_proofs": "envoi des preuves",
+    "set_delegates": "choix des délégués",
+    "set_subcontracted": "réglage de la sous-traitance",
+    "setting": "réglage",
+    "signs": "signes de décrochage notés",
+    "solution": "solution notée",
+    "ticket": "signalement qualité",
+    "trainee_correct": "correction de stagiaire",
+    "trainee_entry": "entrée de stagiaire",
+    "trainee_exit": "sortie de stagiaire",
+    "trainee_extension": "prolongation d'un parcours",
+    "update": "modification",
+    "upload_sheet": "dépôt d'une feuille d'émargement",
+    "validate": "validation",
+    "vacations": "congés",
+    "visio_link": "lien de visioconférence",
+}
+"""Each ``action`` code: the noun of what was done."""
+
+ENTITIES = {
+    "absence": "absence",
+    "attendance_sheet": "feuille d'émargement",
+    "attestation": "attestation",
+    "attestation_invitation": "invitation à attester",
+    "bilan": "bilan",
+    "bilan_proofs": "preuves du bilan",
+    "deadline": "échéance",
+    "entretien": "entretien",
+    "followup": "suivi",
+    "formation": "formation",
+    "invitation": "invitation",
+    "organisation": "organisme",
+    "trainee": "stagiaire",
+}
+"""Each ``entity`` code: what the action was done to (the ``objet`` column)."""
+
+DETAIL_KEYS = {
+    "absence_id": "identifiant de l'absence",
+    "absences": "absences",
+    "absent": "absents",
+    "already": "déjà notés",
+    "applies": "s'applique",
+    "attestations": "attestations",
+    "bilan_id": "identifiant du bilan",
+    "by": "par",
+    "cap": "plafond",
+    "channel": "moyen",
+    "complete": "complet",
+    "concerns": "réserves",
+    "contact_id": "identifiant du contact",
+    "count": "nombre",
+    "day": "jour",
+    "document_id": "identifiant du document",
+    "documents": "documents",
+    "fields": "champs",
+    "followup_id": "identifiant du suivi",
+    "followups": "suivis",
+    "formation_id": "identifiant de la formation",
+    "group": "salon",
+    "half_days": "demi-journées",
+    "how": "comment",
+    "justified": "justifiée",
+    "kept": "conservées",
+    "key": "réglage",
+    "kind": "nature",
+    "late": "retards",
+    "link": "lien",
+    "minutes": "minutes",
+    "new": "nouvelle valeur",
+    "old": "ancienne valeur",
+    "participant_id": "identifiant de la personne du bilan",
+    "participants": "participants",
+    "path": "parcours",
+    "period": "période",
+    "present": "présents",
+    "previous": "valeurs précédentes",
+    "proof": "justificatif",
+    "reference": "référence",
+    "remote": "à distance",
+    "replaced": "remplacée",
+    "role": "rôle",
+    "rounding": "arrondi",
+    "rule": "règle",
+    "rule_id": "identifiant de la règle",
+    "sending_id": "identifiant de l'envoi",
+    "sequence": "version",
+    "sha256": "empreinte SHA-256",
+    "signs": "signes",
+    "solution": "solution",
+    "source": "source",
+    "ticket_id": "identifiant du signalement",
+    "trainee_id": "identifiant de stagiaire",
+    "trainees": "stagiaires",
+    "undone": "statut précédent",
+    "unjustified": "non justifiées",
+    "vacations": "congés",
+    "value": "valeur",
+    "version": "version",
+    "what": "quoi",
+    "with_employer": "avec l'employeur",
+    "with_whom": "avec qui",
+}
+"""Each key of ``details``: the French key the export shows."""
+
+PARTICIPANT_ROLES = {
+    "delegate": "représente les stagiaires",
+    "partner": "partenaire",
+    "trainee": "stagiaire",
+}
+ROLES = {"admin": "administration", "formateur": "formation"}
+VALUES: dict[str, Mapping[str, str]] = {
+    "kind": {**PARTICIPANT_ROLES, **ENTRETIEN_KINDS},
+    "role": ROLES,
+    "undone": STATUS_LABELS,
+}
+"""Detail values that are codes with a French label in the project, by key; others stay."""
+
+
+def action_words(code: str) -> str:
+    """The action's French noun; an unknown code (an entry older than this table) as stored."""
+    return ACTIONS.get(code, code)
+
+
+def entity_words(code: str) -> str:
+    return ENTITIES.get(code, code)
+
+
+def details_words(details: Mapping[str, Any]) -> str:
+    """``details`` as JSON with French keys (sorted), its coded values in French."""
+    shown: dict[str, Any] = {}
+    for key, value in details.items():
+        labels = VALUES.get(key, {})
+        if isinstance(value, str):
+            value = labels.get(value, value)
+        shown[DETAIL_KEYS.get(key, key)] = value
+    return json.dumps(shown, ensure_ascii=False, sort_keys=True)

@@ -1,0 +1,165 @@
+"""The audit trail's codes in French (bot/privacy/audit_words.py): every code the source records.
+
+The codes are read from ``bot/`` itself: every function with a parameter
+named ``action`` or ``entity`` (``audit.record`` and the helpers in front of
+it) is found, and the string constants handed to those parameters, by
+position or by name, anywhere in the source, are the codes that can reach
+the database.  The keyword arguments beyond the signature (``**details``)
+are the detail keys.  A new code without its French word fails here.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from bot.privacy.audit_words import (
+    ACTIONS,
+    DETAIL_KEYS,
+    ENTITIES,
+    action_words,
+    details_words,
+    entity_words,
+)
+from tests.auxil.source import syntax_tree
+
+BOT = Path(__file__).resolve().parents[1] / "bot"
+CODED = ("action", "entity")
+
+
+@dataclass(frozen=True)
+class Signature:
+    positional: tuple[str, ...]
+    named: frozenset[str]
+    open_ended: bool
+    """``**details``: other keywords are detail keys."""
+
+
+def _trees() -> list[ast.Module]:
+    return [
+        syntax_tree(path) for path in sorted(BOT.rglob("*.py")) if "migrations" not in path.parts
+    ]
+
+
+def _signatures(trees: list[ast.Module]) -> dict[str, list[Signature]]:
+    found: dict[str, list[Signature]] = {}
+    for tree in trees:
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            positional = tuple(a.arg for a in (*node.args.posonlyargs, *node.args.args))
+            named = frozenset((*positional, *(a.arg for a in node.args.kwonlyargs)))
+            if named & set(CODED):
+                found.setdefault(node.name, []).append(
+                    Signature(positional, named, node.args.kwarg is not None)
+                )
+    found["AuditEntry"] = [Signature((), frozenset((*CODED, "details")), False)]
+    return found
+
+
+def _strings(node: ast.expr) -> Iterator[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        yield node.value
+    elif isinstance(node, ast.IfExp):
+        yield from _strings(node.body)
+        yield from _strings(node.orelse)
+
+
+def _dict_keys(node: ast.expr, assigned: dict[str, ast.Dict]) -> Iterator[str]:
+    if isinstance(node, ast.Name) and node.id in assigned:
+        node = assigned[node.id]
+    if isinstance(node, ast.BoolOp):  # details or {}
+        for value in node.values:
+            yield from _dict_keys(value, assigned)
+    if isinstance(node, ast.Dict):
+        for key in node.keys:
+            if key is not None:
+                yield from _strings(key)
+
+
+@cache
+def recorded() -> dict[str, frozenset[str]]:
+    """The codes handed to the audit anywhere in ``bot/``, and the detail keys."""
+    trees = _trees()
+    signatures = _signatures(trees)
+    codes: dict[str, set[str]] = {"action": set(), "entity": set(), "details": set()}
+    for tree in trees:
+        assigned = {
+            target.id: node.value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict)
+            for target in node.targets
+            if isinstance(target, ast.Name)
+        }
+        for call in ast.walk(tree):
+            if not isinstance(call, ast.Call):
+                continue
+            function = call.func
+            name = function.attr if isinstance(function, ast.Attribute) else None
+            name = function.id if isinstance(function, ast.Name) else name
+            for signature in signatures.get(name or "", []):
+                for parameter, argument in zip(signature.positional, call.args, strict=False):
+                    if parameter in CODED:
+                        codes[parameter] |= set(_strings(argument))
+                for keyword in call.keywords:
+                    if keyword.arg in CODED:
+                        codes[keyword.arg] |= set(_strings(keyword.value))
+                    elif keyword.arg == "details":
+                        codes["details"] |= set(_dict_keys(keyword.value, assigned))
+                    elif keyword.arg is None:
+                        codes["details"] |= set(_dict_keys(keyword.value, assigned)) - {
+                            *CODED,
+                            "organisation_id",
+                            "actor_id",
+                            "entity_id",
+                        }
+                    elif signature.open_ended and keyword.arg not in signature.named:
+                        codes["details"].add(keyword.arg)
+    return {kind: frozenset(found) for kind, found in codes.items()}
+
+
+def test_the_reading_of_the_source_finds_the_codes_it_should() -> None:
+    """The collector itself: codes passed in each of the ways the source passes them."""
+    found = recorded()
+    assert {"erase", "schedule", "edit", "done", "redeem", "no_show"} <= found["action"]
+    assert {"trainee", "deadline", "attestation_invitation", "formation"} <= found["entity"]
+    assert {"fields", "by", "kept", "trainees", "sequence"} <= found["details"]
+
+
+def test_every_recorded_code_has_its_french_word() -> None:
+    found = recorded()
+    assert sorted(found["action"] - ACTIONS.keys()) == []
+    assert sorted(found["entity"] - ENTITIES.keys()) == []
+    assert sorted(found["details"] - DETAIL_KEYS.keys()) == []
+
+
+def test_the_words_are_french_and_the_unknown_stays_as_stored() -> None:
+    assert (action_words("edit"), action_words("schedule"), action_words("erase")) == (
+        "modification",
+        "planification",
+        "effacement",
+    )
+    assert (entity_words("deadline"), entity_words("trainee")) == ("échéance", "stagiaire")
+    assert action_words("a_code_from_an_older_version") == "a_code_from_an_older_version"
+    shown = json.loads(
+        details_words(
+            {
+                "by": "reponse",
+                "rule_id": "NOR-VISIO",
+                "kind": "delegate",
+                "role": "admin",
+                "undone": "postponed",
+            }
+        )
+    )
+    assert shown == {
+        "par": "reponse",
+        "identifiant de la règle": "NOR-VISIO",
+        "nature": "représente les stagiaires",
+        "rôle": "administration",
+        "statut précédent": "reportée",
+    }

@@ -29,6 +29,8 @@ async def redeem(ctx: Context, code: str) -> Outcome | None:
 
 async def guide(ctx: Context) -> bool:
     """A bilan's participant writing outside any conversation: where they stand."""
+    if ctx.actor is None:  # a stranger: no invitation redeemed, nothing to load for them
+        return False
     from bot.conversations.attestations.guide import where_they_stand
 
     return await where_they_stand(ctx)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.manifest import Command, Dialogues, Feature, Services
+from bot.messages import Platform
 from bot.storage.people import Role
 
 if TYPE_CHECKING:
@@ -22,7 +23,10 @@ def flows() -> Sequence[Flow]:
 
 async def charge_de_mission(ctx: Context) -> bool:
     """The Région's chargée de mission answering the bot's invitation on Matrix/Tchap: her
-    message goes to the trainer (its dialogue loaded then)."""
+    message goes to the trainer (its dialogue loaded then, on Matrix only: a stranger's
+    /aide elsewhere loaded the bilans and the rules for nothing, a third of a start)."""
+    if ctx.incoming.platform is not Platform.MATRIX:
+        return False
     from bot.conversations.bilans.charge_de_mission import answer
 
     return await answer(ctx)

@@ -228,7 +228,7 @@ async def cmd_run(settings: config.Settings, workers: int = 1) -> int:
     if not (settings.has_telegram or settings.has_matrix):
         print(
             f"Aucun jeton Telegram ni Matrix configuré : console sur {settings.shown_database_url}"
-            " (tapez /aide, Ctrl-D pour quitter).",
+            " (tapez /aide ; /quitter ou Ctrl-D pour quitter).",
             flush=True,
         )
         return await cmd_console(settings, "formateur", offer_demo=True)

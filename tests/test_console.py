@@ -231,3 +231,18 @@ async def test_ctrl_c_stops_a_piped_console_at_once_and_cleanly(tmp_path: Path) 
     await bot.say("1", "votre nom")  # the dialogue resumes where it was
     code, rest = await bot.interrupt()
     assert code == 0 and "Traceback" not in rest
+
+
+async def test_quitter_ends_the_console_and_reaches_no_dialogue(engine: Engine, demo: None) -> None:
+    out = io.StringIO()
+    console = Console(engine, name="formateur", documents=Path("/tmp"), out=out)
+    await console.run(io.StringIO("/formation\n  /Quitter \n/aide\n"))
+    text = out.getvalue()
+    assert "Au revoir" in text and "Je ne connais pas la commande" not in text
+    assert "> /aide" not in text  # nothing read after it
+    # The dialogue under way is kept: the next start resumes it.
+    again = io.StringIO()
+    await Console(engine, name="formateur", documents=Path("/tmp"), out=again).run(
+        io.StringIO("/aide\n")
+    )
+    assert "Vous êtes en train de" in again.getvalue()

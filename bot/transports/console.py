@@ -85,6 +85,15 @@ def _named_file(line: str) -> str | None:
     return rest.strip() if command == "/fichier" else None
 
 
+LEAVING = frozenset({"/quitter", "/quit", "/exit", "quitter", "exit"})
+"""What a newcomer types to leave a terminal: the console's own business, never the bot's
+(the bot would answer « Je ne connais pas la commande /quitter »)."""
+
+
+def is_leaving(line: str) -> bool:
+    return line.strip().casefold() in LEAVING
+
+
 def file_problem(line: str) -> str | None:
     """What the console says itself to a ``/fichier`` line that names no file; None otherwise.
 
@@ -179,7 +188,7 @@ class Console:
         await asyncio.gather(*await self.inbox.resume(chat=self.name))
         if interactive:
             print(
-                f"(console {texts.of(self.name)} ; /aide pour l'aide, Ctrl-D pour quitter)",
+                f"(console {texts.of(self.name)} ; /aide pour l'aide, /quitter ou Ctrl-D pour quitter)",
                 file=self.out,
             )
         while True:
@@ -193,6 +202,12 @@ class Console:
             if line is None:
                 return
             line = line.rstrip("\r\n")
+            if is_leaving(line):
+                print(
+                    "Au revoir ! Ce qui était en cours reprendra au prochain lancement.",
+                    file=self.out,
+                )
+                return
             while line.endswith("\\"):
                 # A trailing backslash continues the message on the next line, so a
                 # list (one trainee per line) can be typed or piped as one message.

@@ -667,3 +667,20 @@ async def test_the_formations_running_come_first(db: Database, trainer: Person) 
     assert await step_of(db, trainer) == ("absence", "person")
     await trainer.says("Aucun d'eux")
     assert await step_of(db, trainer) == ("absence", "formation")
+
+
+async def test_an_absence_on_a_public_holiday_is_questioned_once(
+    db: Database, trainer: Person
+) -> None:
+    """The 11th of November is no training day: asked once, as a weekend day is."""
+    await trainer.says("/absence karim le 11 novembre matin")
+    await trainer.presses("Oui")
+    assert trainer.last.startswith(
+        "Le 11 novembre est férié (Armistice) : je l'enregistre quand même ?"
+    )
+    await trainer.presses("Oui, l'enregistrer")
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    assert [(a.day, a.period) for a in await absences(db)] == [(date(2026, 11, 11), "matin")]
+    assert sum("est férié" in line for line in trainer.transcript) == 1

@@ -569,8 +569,8 @@ def test_an_offset_past_the_calendar_is_refused() -> None:
         (date(2026, 11, 23), date(2026, 11, 20), ""),
         (date(2026, 11, 26), date(2026, 11, 25), ""),
         (date(2026, 11, 27), date(2026, 11, 26), ""),
-        (date(2026, 11, 28), date(2026, 11, 27), "samedi vendredi 27 novembre 2026"),
-        (date(2026, 11, 29), date(2026, 11, 27), "dimanche vendredi 27 novembre 2026"),
+        (date(2026, 11, 28), date(2026, 11, 27), "un samedi vendredi 27 novembre 2026"),
+        (date(2026, 11, 29), date(2026, 11, 27), "un dimanche vendredi 27 novembre 2026"),
         (date(2026, 11, 30), date(2026, 11, 27), ""),
     ],
 )
@@ -582,8 +582,8 @@ def test_working_days_run_monday_to_friday(day: date, before: date, hint: str) -
 @pytest.mark.parametrize(
     ("today", "hint"),
     [
-        (date(2026, 11, 26), "dimanche vendredi 27 novembre 2026"),
-        (date(2026, 11, 27), "dimanche vendredi 27 novembre 2026"),  # that Friday: still to do
+        (date(2026, 11, 26), "un dimanche vendredi 27 novembre 2026"),
+        (date(2026, 11, 27), "un dimanche vendredi 27 novembre 2026"),  # that Friday: still to do
         (date(2026, 11, 28), ""),  # the Saturday: that Friday is past, the Sunday still ahead
         (date(2026, 11, 29), ""),
     ],

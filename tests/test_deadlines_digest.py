@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -14,13 +15,14 @@ from bot import texts
 from bot.app import build_scheduler
 from bot.config import Settings
 from bot.deadlines.digest import digest_of, send_digests
+from bot.deadlines.digest_messages import Item, Titled, reminder_messages, reminders_due
 from bot.messages import Reply
 from bot.outbox import Sender
 from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation
 from bot.storage.outbox import OutboxMessage
-from bot.storage.people import Organisation
+from bot.storage.people import ChatIdentity, Organisation
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.organisations import add_organisations
 from tests.auxil.statements import counting
@@ -562,3 +564,77 @@ async def test_two_processes_at_the_digest_hour_send_each_digest_once(
         f"digest:org:{o}:2026-11-24:person:{o}" for o in ids
     )
     assert "failed" not in caplog.text
+
+
+async def test_a_deadline_before_christmas_is_reminded_on_the_thursday(
+    db: Database, settings: Settings, clock: Clock, trainer: Person
+) -> None:
+    """A Tuesday-morning bilan after Christmas: its bilan pédagogique is due on Sunday the
+    27th; Friday the 25th is a holiday, so the working day before is Thursday the 24th:
+    pointed to in the digest, and the day of the extra reminder."""
+    await schedule(trainer, bilan_on("mardi 29 décembre à 10 h"))
+    stored = await docs_due(db)
+    scheduler = build_scheduler(db, settings, clock=clock)
+    lines, said = {}, {}
+    for day in (23, 24, 25, 26, 27):
+        clock.now = at_eight(day)
+        await scheduler.tick()
+        await scheduler.tick()
+        recorder = await deliver(db)
+        [(_, digest)] = recorder.digests()
+        lines[day] = docs_line(digest).split(" – ")[0]
+        for _, text in recorder.texts():
+            if "Rappel : Envoyer le bilan pédagogique" in text:
+                [said[day]] = [x for x in text.splitlines() if x.startswith(("À faire", "Éch"))]
+    hint = " (un dimanche : à faire plutôt le jeudi 24 décembre 2026)"
+    assert lines == {
+        23: "· dimanche 27 décembre 2026 à 10 h 00" + hint,
+        24: "· dimanche 27 décembre 2026 à 10 h 00" + hint,
+        25: "· dimanche 27 décembre 2026 à 10 h 00",  # Thursday is past
+        26: "· dimanche 27 décembre 2026 à 10 h 00",
+        27: "· dimanche 27 décembre 2026 à 10 h 00",
+    }
+    assert said == {
+        24: "Échéance : dimanche 27 décembre 2026 à 10 h 00" + hint + ".",
+        26: "À faire demain : dimanche 27 décembre 2026 à 10 h 00.",
+        27: "À faire aujourd'hui : dimanche 27 décembre 2026 à 10 h 00.",
+    }
+    assert await docs_due(db) == stored  # the texts' date, not moved
+
+
+def test_a_tuesday_deadline_after_easter_monday_is_reminded_on_the_friday() -> None:
+    """The Friday before Easter Monday is the last working day before a Tuesday deadline: the
+    reminder goes out then, and says by which day."""
+    tuesday = date(2027, 3, 30)
+    item = Item(
+        id=1,
+        organisation_id=1,
+        formation_id=1,
+        key="k",
+        subject="formation",
+        subject_id=1,
+        due_on=tuesday,
+        due_at=datetime(2027, 3, 30, 8, 0, tzinfo=UTC),
+        title="Envoyer le bilan pédagogique",
+        detail=None,
+        explanation="",
+        source="",
+        audience="formateur",
+        status="to_do",
+        postponed_to=None,
+    )
+    reminded = {
+        day: bool(reminders_due([item], date(2027, 3, day))) for day in (25, 26, 27, 28, 29, 30)
+    }
+    assert reminded == {25: False, 26: True, 27: False, 28: False, 29: True, 30: True}
+    organisation = Organisation(id=1, name="Organisme", timezone="Europe/Paris")
+    chat = ChatIdentity(person_id=7, platform="console", chat_id="c", user_id="u")
+    [message] = reminder_messages(
+        organisation,
+        datetime(2027, 3, 26, 8, 0, tzinfo=ZoneInfo("Europe/Paris")),
+        [item],
+        {1: Titled("Agent de restauration", "formation", 7)},
+        {7: chat},
+        {},
+    )
+    assert "À faire d'ici mardi : mardi 30 mars 2027 à 10 h 00." in (message.reply.text or "")

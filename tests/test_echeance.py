@@ -55,3 +55,19 @@ async def test_a_postponement_to_a_weekend_is_questioned_once(
     await trainer.says("lundi 7 décembre")
     await trainer.presses("Oui, c'est ça")
     assert "Pour quelle raison" in trainer.last  # a weekday: no question
+
+
+async def test_a_postponement_to_christmas_is_questioned_once(
+    db: Database, trainer: Person
+) -> None:
+    await restauration(trainer)
+    await trainer.presses("Envoyer les justificatifs de participation")
+    await trainer.presses("Reporter")
+    await trainer.says("vendredi 25 décembre")
+    await trainer.presses("Oui, c'est ça")
+    assert "C'est férié (Noël). Je garde cette date ?" in trainer.last
+    await trainer.presses("Oui, je la garde")
+    assert "Pour quelle raison" in trainer.last
+    await trainer.says("attestations attendues après les congés")
+    proof = await by_rule(db, "NOR-PROOF")
+    assert (proof.status, proof.postponed_to) == ("postponed", date(2026, 12, 25))

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import dates
 from bot.absences.log import HALF_DAYS
 from bot.rules.settings import Rounding, SettingError, rounding_setting
 from bot.rules.vacations import VacationsResult, compute_vacations
@@ -25,11 +26,12 @@ from bot.storage.people import Organisation
 
 
 def working_days(start: date, end: date) -> list[date]:
-    """Monday to Friday from ``start`` to ``end``, both included."""
+    """The working days from ``start`` to ``end``, both included: Monday to Friday but the
+    public holidays, when nobody trains."""
     days = []
     day = start
     while day <= end:
-        if day.weekday() < 5:
+        if dates.is_working_day(day):
             days.append(day)
         day += timedelta(days=1)
     return days

@@ -20,18 +20,23 @@ from bot.dates.spelling import (
     weekend_day,
 )
 from bot.dates.working_days import (
+    day_off,
     is_working_day,
     previous_working_day,
+    public_holiday,
     weekend_friday,
     weekend_words,
+    working_day_before,
 )
 
 __all__ = [
     "Prefer",
     "Understood",
+    "day_off",
     "impossible_day",
     "is_working_day",
     "previous_working_day",
+    "public_holiday",
     "spell_date",
     "spell_datetime",
     "spell_day_month",
@@ -45,4 +50,5 @@ __all__ = [
     "weekend_day",
     "weekend_friday",
     "weekend_words",
+    "working_day_before",
 ]

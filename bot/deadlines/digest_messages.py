@@ -332,6 +332,7 @@ def reminder_messages(
             due=due_text(row, tz),
             today=row.effective_due == today,
             tomorrow=row.effective_due == today + timedelta(days=1),
+            weekday=dates.spell_date(row.effective_due).split()[0],
             weekend=weekend,
             friday=friday,
             explanation=row.explanation,
@@ -352,8 +353,9 @@ def reminders_due(rows: Sequence[Item], today: date) -> list[Item]:
     """The formateurs' own deadlines to be reminded of ``today`` (``rows``: those still to do).
 
     One reminder the day before, one on the day, every day of the week; and one on
-    the Friday before a deadline of a Saturday, a Sunday or a Monday (the last working
-    day before it), so that nobody discovers it on Monday.  Three days at most, each
+    the last working day before it (the Friday before a deadline of a Saturday, a
+    Sunday or a Monday; the Thursday when that Friday is a holiday, the Friday
+    before a Tuesday after Easter Monday), so that nobody discovers it too late.  Three days at most, each
     its own key (:func:`reminder_key`): the Friday's for a Saturday is the day before's.
     """
     tomorrow = today + timedelta(days=1)

@@ -166,7 +166,7 @@ async def assess(ctx: Context) -> None:
     if formation is None or trainee is None:
         return
     day = stored_date(ctx, "date")
-    if dates.weekend_day(day) and ctx.data.get("_weekend_ok") != day.isoformat():
+    if dates.day_off(day) and ctx.data.get("_weekend_ok") != day.isoformat():
         ctx.data["_weekend"] = True
     else:
         ctx.data.pop("_weekend", None)
@@ -264,7 +264,7 @@ async def parse_minutes(ctx: Context, text: str) -> int | Invalid:
 
 async def weekend_values(ctx: Context) -> dict[str, object]:
     day = stored_date(ctx, "date")
-    return {"day": dates.spell_day_month(day), "weekday": dates.weekend_day(day)}
+    return {"day": dates.spell_day_month(day), "weekday": dates.day_off(day)}
 
 
 async def weekend_yes(ctx: Context) -> Outcome:

@@ -197,7 +197,7 @@ async def recap_values(ctx: Context) -> dict[str, object]:
     return {
         "day": day,
         "half": period_label(period, ctx.data.get("_minutes")),
-        "weekday": dates.weekend_day(day),
+        "weekday": dates.day_off(day),
         "short_day": dates.spell_day_month(day),
         "names": [t.full_name for _, t in people],
         "notes": notes,

@@ -388,14 +388,14 @@ EXAMPLE_HOUR = 14
 
 async def when_example(ctx: Context) -> str:
     """A date :func:`check_when` accepts today: a weekday at 14 h, a week ahead (or from the
-    formation's start), other than the bilan's current date."""
+    formation's start), not a day off, other than the bilan's current date."""
     formation = await formation_of(ctx)
     day = ctx.now.astimezone(ctx.tz).date() + timedelta(days=7)
     if formation is not None:
         day = max(day, formation.start_date)
     current = ctx.data.get("current_start")
     taken = datetime.fromisoformat(current).astimezone(ctx.tz).date() if current else None
-    while day.weekday() >= 5 or day == taken:
+    while not dates.is_working_day(day) or day == taken:
         day += timedelta(days=1)
     return dates.spell_example(day, hour=EXAMPLE_HOUR)
 

@@ -132,12 +132,9 @@ async def check_postpone(ctx: Context, when: datetime) -> str | None:
     return postpone_refusal(ctx, row, problem, bilan_day)
 
 
-WEEKEND = {5: "samedi", 6: "dimanche"}
-
-
 async def postpone_example(ctx: Context) -> str:
-    """A new date :func:`check_postpone` accepts today: the first weekday after the day that
-    counts now (a weekend day if the bilan leaves no other), never an earlier one."""
+    """A new date :func:`check_postpone` accepts today: the first working day after the day
+    that counts now (a day off if the bilan leaves no other), never an earlier one."""
     row = await load_deadline(ctx, ctx.data.get("deadline_id"))
     today = ctx.now.date()
     if row is None:
@@ -149,17 +146,18 @@ async def postpone_example(ctx: Context) -> str:
         for day in (first + timedelta(days=n) for n in range(7))
         if postpone_problem(row, day, today, bilan_day) is None
     ]
-    weekdays = [day for day in allowed if day.weekday() not in WEEKEND]
-    return dates.spell_example((weekdays or allowed or [first])[0])
+    working = [day for day in allowed if dates.is_working_day(day)]
+    return dates.spell_example((working or allowed or [first])[0])
 
 
 def on_weekend(ctx: Context) -> bool:
-    """Whether the new date is a Saturday or a Sunday (then asked once: keep it?)."""
-    return stored_date(ctx, "postpone_to").weekday() in WEEKEND
+    """Whether the new date is a Saturday, a Sunday or a public holiday (then asked once:
+    keep it?)."""
+    return dates.day_off(stored_date(ctx, "postpone_to")) is not None
 
 
 async def weekend_values(ctx: Context) -> dict[str, Any]:
-    return {"day": WEEKEND.get(stored_date(ctx, "postpone_to").weekday(), "")}
+    return {"day": dates.day_off(stored_date(ctx, "postpone_to")) or ""}
 
 
 async def weekend_other_date(ctx: Context) -> Outcome:

@@ -230,19 +230,19 @@ class Confirm(Step):
 
 
 async def past_example(ctx: Context) -> str:
-    """For a day that has happened: the last weekday before today, « hier » when it is one
+    """For a day that has happened: the last working day before today, « hier » when it is one
     (« demain », or a fixed date, would be refused some days)."""
     day = ctx.now.astimezone(ctx.tz).date() - timedelta(days=1)
-    while day.weekday() >= 5:
+    while not dates.is_working_day(day):
         day -= timedelta(days=1)
     yesterday = ctx.now.astimezone(ctx.tz).date() - timedelta(days=1)
     return "hier" if day == yesterday else dates.spell_example(day)
 
 
 async def future_example(ctx: Context) -> str:
-    """For a moment to come, with its hour: the next weekday after today, at 14 h."""
+    """For a moment to come, with its hour: the next working day after today, at 14 h."""
     day = ctx.now.astimezone(ctx.tz).date() + timedelta(days=1)
-    while day.weekday() >= 5:
+    while not dates.is_working_day(day):
         day += timedelta(days=1)
     return dates.spell_example(day, hour=14)
 

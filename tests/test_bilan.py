@@ -994,3 +994,29 @@ async def test_a_deadline_on_a_weekend_points_to_the_friday_before(trainer: Pers
     await trainer.says("/bilans")
     await trainer.presses("Agent de restauration")
     assert "(un dimanche : à faire plutôt le vendredi 4 décembre 2026)" in trainer.all_text
+
+
+@pytest.mark.parametrize(
+    ("when", "said", "stored"),
+    [
+        ("vendredi 25 décembre à 10 h", "Attention : ce jour est férié (Noël) ;", "25/12 10:00"),
+        ("samedi 28 novembre à 10 h", "Attention : ce jour est un samedi ;", "28/11 10:00"),
+    ],
+)
+async def test_a_bilan_on_a_day_off_is_pointed_out_not_refused(
+    db: Database, trainer: Person, when: str, said: str, stored: str
+) -> None:
+    await trainer.says("/bilan")
+    for _step, kind, value in REMOTE[:3]:
+        await answer(trainer, kind, value)
+    await trainer.says(when)
+    assert trainer.last.startswith("J'ai compris") and said in trainer.last
+    await trainer.presses("Non, corriger")
+    await trainer.says("jeudi 26 novembre à 14 h")
+    assert "Attention" not in trainer.last
+    await trainer.says(when)
+    await trainer.presses("Oui, c'est ça")
+    for _step, kind, value in REMOTE[5:]:
+        await answer(trainer, kind, value)
+    [bilan] = await bilans(db)
+    assert bilan.starts_at.astimezone(PARIS).strftime("%d/%m %H:%M") == stored

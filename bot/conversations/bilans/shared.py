@@ -421,7 +421,8 @@ async def keep_late_warning(ctx: Context, when: str) -> Outcome:
 
 
 class WarnedDate(DateStep):
-    """A :class:`DateStep` whose confirmation carries the late warning.
+    """A :class:`DateStep` whose confirmation carries the warnings: a day off, a documents
+    deadline already late.
 
     The kit renders the confirmation ("J'ai compris : … C'est bien ça ?")
     from ``common.date_understood`` without the step's ``values``, so this
@@ -431,12 +432,18 @@ class WarnedDate(DateStep):
     async def question(self, ctx: Context) -> Reply:
         question = await super().question(ctx)
         pending = ctx.data.get(self._pending_key())
-        if pending:
-            late = await late_facts(ctx, datetime.fromisoformat(pending))
-            if late:
-                warning = ctx.render("bilan.late_warning", late=late)
-                return dataclasses.replace(question, text=f"{question.text}\n\n{warning}")
-        return question
+        if not pending:
+            return question
+        when = datetime.fromisoformat(pending)
+        warnings = []
+        # A slip more often than a plan (« jeudi » meant for a holiday): said, not refused.
+        if off := dates.day_off(when.astimezone(ctx.tz).date()):
+            warnings.append(ctx.render("bilan.day_off_warning", off=off))
+        if late := await late_facts(ctx, when):
+            warnings.append(ctx.render("bilan.late_warning", late=late))
+        if not warnings:
+            return question
+        return dataclasses.replace(question, text="\n\n".join([question.text, *warnings]))
 
 
 def when_step(name: str, *, ask: str) -> WarnedDate:

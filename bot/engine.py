@@ -473,7 +473,7 @@ class Engine:
         # Members see what they may do; the flows open to anyone (/start, the
         # participants' /attestation, /effacer's answer to them) are for people who are not.
         member = ctx.actor is None or ctx.actor.is_member
-        flows = [f for f in self.features.commands.values() if f.summary and f.role is not None]
+        flows = [f for f in self.features.commands.values() if f.summary and (f.role or f.in_help)]
         available = [f for f in flows if member and self._refusal(ctx, f) is None]
         ctx.say("common.help", flows=available, actor=ctx.actor)
 

@@ -167,6 +167,10 @@ class Command:
     them (``/effacer`` says whom to ask), instead of « réservée aux équipes »."""
     flow: str = ""
     """The flow the command starts: the one of the command's name when empty."""
+    in_help: bool = False
+    """Open to anyone (``role`` ``None``) and yet listed in a member's /aide: ``/mesdonnees``.
+    ``/start`` and ``/attestation`` are not: a member has started, and a participant is
+    led to their attestation by their invitation."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "flow", self.flow or self.command)

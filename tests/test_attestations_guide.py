@@ -46,9 +46,16 @@ async def test_after_the_bilan_a_known_participant_is_pointed_to_attestation(
     lea = person("lea")
     await lea.says(f"/start {code['Léa Martin']}")
     await lea.says("/annuler")
-    for typed in ("bonjour", "/aide", "aide", "/start", "je comprends pas"):
+    for typed in ("bonjour", "/start", "je comprends pas"):
         await lea.says(typed)
         assert lea.last == TO_CONFIRM, typed
+    for typed in ("/aide", "aide"):  # asking for help also names what she may ask for
+        await lea.says(typed)
+        assert lea.last == (
+            TO_CONFIRM + "\nPour recevoir tout ce que formabot garde à votre sujet : /mesdonnees."
+        ), typed
+    await lea.says("/mesdonnees")
+    assert lea.replies[-1].document is not None
     assert STRANGER not in lea.all_text and "Je ne vous connais pas" not in lea.all_text
     await lea.says("/attestation")
     assert "nom complet" in lea.last
@@ -97,7 +104,10 @@ async def test_someone_who_answered_is_told_so_and_what_they_can_still_do(
     )
     await hugo.says("/aide")
     assert "vous avez déclaré ne pas avoir participé" in hugo.last
-    assert hugo.last.endswith("Pour corriger votre réponse, envoyez /attestation.")
+    assert hugo.last.endswith(
+        "Pour corriger votre réponse, envoyez /attestation.\n"
+        "Pour recevoir tout ce que formabot garde à votre sujet : /mesdonnees."
+    )
 
 
 async def test_a_bilan_moved_after_the_answer_asks_to_confirm_again(

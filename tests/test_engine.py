@@ -347,6 +347,9 @@ async def test_a_mistyped_command_gets_the_closest_ones(
 async def test_aide_without_a_slash_is_the_help(trainer: Person) -> None:
     await trainer.says("Aide")
     assert "Voici ce que je sais faire" in trainer.last and "/formation" in trainer.last
+    # Open to anyone, and listed for members too (not /start nor /attestation).
+    assert "/mesdonnees : recevoir tout ce que formabot garde à votre sujet" in trainer.last
+    assert "/start" not in trainer.last and "/attestation :" not in trainer.last
     await trainer.says("/formation")
     await trainer.says("Cuisine")
     await trainer.says("aide")

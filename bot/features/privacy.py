@@ -45,6 +45,7 @@ FEATURE = Feature(
                 "mesdonnees",
                 summary="recevoir tout ce que formabot garde à votre sujet",
                 menu="Les données que formabot garde sur vous",
+                in_help=True,
             ),
             Command(
                 "effacer",

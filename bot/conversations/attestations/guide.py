@@ -26,11 +26,13 @@ from __future__ import annotations
 from typing import Any
 
 from bot import dates
+from bot.answers import fold
 from bot.attestations import invitations
 from bot.attestations.service import current_answer, names_other_dates, when_words
 from bot.conversations.attestations.held import refusal, tell
 from bot.conversations.attestations.who import chat_of
 from bot.conversations.kit.context import Context
+from bot.typos import HELP_WORDS
 
 
 async def where_they_stand(ctx: Context) -> bool:
@@ -47,7 +49,7 @@ async def where_they_stand(ctx: Context) -> bool:
             return True
         return False
     if len(held) > 1:
-        ctx.say("attestation_participant.guide", several=True)
+        ctx.say("attestation_participant.guide", several=True, help=_asks_help(ctx))
         return True
     found = await invitations.open_invitation(ctx.session, held[0].id, chat=chat, now=ctx.now)
     if isinstance(found, str):
@@ -64,5 +66,17 @@ async def where_they_stand(ctx: Context) -> bool:
             "pdf": answer.pdf is not None,
             "outdated": names_other_dates(answer, info),
         }
-    ctx.say("attestation_participant.guide", visio=True, **when_words(info, ctx.now), **words)
+    ctx.say(
+        "attestation_participant.guide",
+        visio=True,
+        help=_asks_help(ctx),
+        **when_words(info, ctx.now),
+        **words,
+    )
     return True
+
+
+def _asks_help(ctx: Context) -> bool:
+    """/aide or « aide »: the answer then also names /mesdonnees, open to them too."""
+    incoming = ctx.incoming
+    return incoming.command == "aide" or fold(incoming.text.strip()) in HELP_WORDS

@@ -131,6 +131,14 @@ MATRIX_ID = re.compile(r"^@[a-z0-9._=/+-]+:[A-Za-z0-9.-]+(:\d+)?$")
 """A Matrix user ID (``@prenom.nom-organisme.fr:agent.tchap.gouv.fr``), lower-case localpart."""
 
 
+def same_matrix_id(stored: str, user: str) -> bool:
+    """Matrix IDs compared as the spec reads them: the user part exactly, the server name
+    (a DNS name) whatever its case."""
+    local, _, server = stored.strip().partition(":")
+    their_local, _, their_server = user.strip().partition(":")
+    return local == their_local and server.casefold() == their_server.casefold()
+
+
 def matrix_id(text: str) -> str | None:
     """The Matrix ID typed, if ``text`` is one (surrounding blanks ignored)."""
     candidate = text.strip()

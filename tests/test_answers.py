@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answers import Invalid, clean_line, fold, has_words, matrix_id, visible
+from bot.answers import Invalid, clean_line, fold, has_words, matrix_id, same_matrix_id, visible
 
 
 def test_words_need_a_letter_or_a_digit_or_as_many_letters_as_asked() -> None:
@@ -88,3 +88,11 @@ def test_a_long_text_folds_as_a_short_one_does() -> None:
     assert len(line) <= KEPT_FOLDS < len(long)
     assert fold(line) == "elodie etienne boulangerie patisserie"
     assert fold(long) == " ".join([fold(line)] * (KEPT_FOLDS // len(line) + 2))
+
+
+def test_matrix_ids_read_the_server_part_whatever_its_case_the_user_part_exactly() -> None:
+    sophie = "@sophie.leroy:agent.tchap.gouv.fr"
+    assert same_matrix_id(sophie, "@sophie.leroy:Agent.TCHAP.gouv.fr")
+    assert same_matrix_id(f" {sophie} ", sophie)
+    assert not same_matrix_id(sophie, "@Sophie.leroy:agent.tchap.gouv.fr")
+    assert not same_matrix_id(sophie, "@sophie.leroy:agent.tchap.gouv.fr.evil.example")

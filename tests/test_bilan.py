@@ -1020,3 +1020,39 @@ async def test_a_bilan_on_a_day_off_is_pointed_out_not_refused(
         await answer(trainer, kind, value)
     [bilan] = await bilans(db)
     assert bilan.starts_at.astimezone(PARIS).strftime("%d/%m %H:%M") == stored
+
+
+async def test_the_e_mail_to_the_charge_de_mission_after_a_move_says_it_moved(
+    db: Database, settings: Settings, trainer: Person
+) -> None:
+    trainer.engine.settings = replace(
+        settings, smtp_host="127.0.0.1", smtp_from="formabot@example.org"
+    )
+    await schedule(trainer)
+    await trainer.says("/bilans")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Déplacer")
+    await trainer.says("vendredi 27 novembre à 14 h")
+    await trainer.presses("Oui, c'est ça")
+    await trainer.presses("Oui, déplacer")
+    async with db.sessions() as session:
+        mails = (
+            await session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.key.like("bilan:%:charge-de-mission:%:email"))
+                .order_by(OutboxMessage.id)
+            )
+        ).all()
+    first, moved = (m.payload for m in mails)
+    assert not first["subject"].startswith("Bilan déplacé")
+    assert moved["subject"] == "Bilan déplacé – " + first["subject"].replace(
+        "jeudi 26", "vendredi 27"
+    )
+    assert moved["body"].startswith(
+        "Le bilan de fin de formation « Agent de restauration (démo) » est déplacé : il aura "
+        "lieu le vendredi 27 novembre 2026"
+    )
+    assert (
+        "au lieu du jeudi 26 novembre 2026 à 14 h 00. L'invitation ci-jointe remplace"
+        in (moved["body"])
+    )

@@ -651,3 +651,25 @@ async def test_a_trainers_day_through_matrix_roll_call_imported_list_and_workboo
             assert {"Karim Benali", "Hugo Moreau"} <= names
     finally:
         await transport.stop()
+
+
+async def test_the_charge_de_mission_opens_the_chat_herself_and_confirms_with_1(
+    synapse: Synapse, bot: MatrixTransport, db: Database, demo: None, tmp_path: Path
+) -> None:
+    """A stranger's invitation is declined (test_hostile_input), hers is accepted: the
+    formation names her; then « 1 » answers the bilan's invitation."""
+    async with MatrixPerson.joining(synapse, tmp_path, "sophie") as sophie:
+        async with db.sessions() as session, session.begin():
+            formation = await session.scalar(
+                select(Formation).where(Formation.title == "Agent de restauration (démo)")
+            )
+            assert formation is not None
+            formation.cm_matrix = sophie.user_id
+        start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=10)
+        bilan_id = await add_bilan(db, start=start, kind="fin")
+        room = await sophie.open_dm(bot.user_id)
+        await sophie.ask(room, "aide", "je suis formabot")
+        await sophie.ask(room, "1", "votre présence au bilan")
+        async with db.sessions() as session:
+            bilan = await session.get(Bilan, bilan_id)
+            assert bilan is not None and bilan.cm_answer == "confirmed"

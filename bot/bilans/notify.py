@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates, texts
 from bot.answers import matrix_id
+from bot.bilans.cm_answers import answer_choices
 from bot.bilans.view import BilanView, view_of
 from bot.mailer import looks_like_email, render_email
 from bot.messages import Document, Reply
@@ -205,7 +206,12 @@ async def invite_charge_de_mission(
             key=f"bilan:{bilan.id}:charge-de-mission:{bilan.sequence}:matrix",
             platform="matrix",
             chat_id=target,
-            reply=Reply(text=moved if told and moved else text, document=invitation),
+            # Her three answers, numbered (a move asks again: her answer was to the old date).
+            reply=Reply(
+                text=moved if told and moved else text,
+                document=invitation,
+                choices=answer_choices(),
+            ),
             organisation_id=bilan.organisation_id,
             about=About(bilan_id=bilan.id, what=CHARGE_DE_MISSION[1]) if told else about,
         )

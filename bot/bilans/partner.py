@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates, texts
-from bot.answers import visible
+from bot.answers import same_matrix_id, visible
 from bot.bilans.queries import scheduled_bilans
 from bot.bilans.view import kind_label
 from bot.messages import Reply
@@ -53,14 +53,6 @@ class Trainer:
     organisation: str
     organisation_id: int
     followed: tuple[Followed, ...]
-
-
-def same_matrix_id(stored: str, user: str) -> bool:
-    """Matrix IDs compared as the spec reads them: the user part exactly, the server name
-    (a DNS name) whatever its case."""
-    local, _, server = stored.strip().partition(":")
-    their_local, _, their_server = user.strip().partition(":")
-    return local == their_local and server.casefold() == their_server.casefold()
 
 
 async def trainers_of(session: AsyncSession, user: str, now: datetime) -> list[Trainer]:

@@ -11,14 +11,14 @@ from bot.storage.people import Role
 
 if TYPE_CHECKING:
     from bot.conversations.kit.context import Context
-    from bot.conversations.kit.flow import Flow
+    from bot.conversations.kit.flow import Flow, Outcome
 
 
 def flows() -> Sequence[Flow]:
     """The dialogues, imported when one of them is first needed (:class:`Dialogues`)."""
-    from bot.conversations.bilans import listing, schedule
+    from bot.conversations.bilans import cm_answer, listing, schedule
 
-    return (*schedule.FLOWS, *listing.FLOWS)
+    return (*schedule.FLOWS, *listing.FLOWS, *cm_answer.FLOWS)
 
 
 async def charge_de_mission(ctx: Context) -> bool:
@@ -30,6 +30,16 @@ async def charge_de_mission(ctx: Context) -> bool:
     from bot.conversations.bilans.charge_de_mission import answer
 
     return await answer(ctx)
+
+
+async def charge_de_mission_answer(ctx: Context) -> Outcome | None:
+    """« 1 », « je confirme »… from the chargée de mission on Matrix: her answer to the
+    invitation (:mod:`bot.conversations.bilans.cm_answer`, loaded on Matrix only)."""
+    if ctx.incoming.platform is not Platform.MATRIX:
+        return None
+    from bot.conversations.bilans.cm_answer import quick_answer
+
+    return await quick_answer(ctx)
 
 
 def services() -> Services:
@@ -57,6 +67,7 @@ FEATURE = Feature(
             ),
         ),
     ),
+    free_text=(charge_de_mission_answer,),
     guides=(charge_de_mission,),
     services=services,
 )

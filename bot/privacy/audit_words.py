@@ -22,6 +22,7 @@ ACTIONS = {
     "add_trainees": "ajout de stagiaires",
     "attest": "attestation de participation",
     "cancel": "annulation",
+    "charge_de_mission_answer": "réponse de la personne chargée de mission",
     "close": "clôture",
     "compte_rendu": "dépôt d'un compte rendu d'entretien",
     "contact": "prise de contact",
@@ -96,6 +97,7 @@ ENTITIES = {
 """Each ``entity`` code: what the action was done to (the ``objet`` column)."""
 
 DETAIL_KEYS = {
+    "answer": "réponse",
     "absence_id": "identifiant de l'absence",
     "absences": "absences",
     "absent": "absents",
@@ -169,7 +171,13 @@ PARTICIPANT_ROLES = {
     "trainee": "stagiaire",
 }
 ROLES = {"admin": "administration", "formateur": "formation"}
+CM_ANSWERS = {
+    "confirmed": "présence confirmée",
+    "other_date": "autre date proposée",
+    "cannot": "ne pourra pas venir",
+}
 VALUES: dict[str, Mapping[str, str]] = {
+    "answer": CM_ANSWERS,
     "kind": {**PARTICIPANT_ROLES, **ENTRETIEN_KINDS},
     "role": ROLES,
     "undone": STATUS_LABELS,

@@ -80,6 +80,15 @@ class Bilan(Base):
     cancelled_by: Mapped[int | None] = mapped_column(
         ForeignKey("people.id", ondelete="SET NULL"), index=True
     )
+    cm_answer: Mapped[str | None] = mapped_column(String(20))
+    """The chargée de mission's answer to the invitation (:mod:`bot.bilans.cm_answers`):
+    ``confirmed``, ``other_date``, ``cannot``; it counts for ``cm_answer_sequence`` only."""
+    cm_answer_sequence: Mapped[int | None] = mapped_column(Integer)
+    cm_answered_at: Mapped[datetime | None] = mapped_column()
+    cm_proposed_at: Mapped[datetime | None] = mapped_column()
+    """The date she proposes instead (``other_date``)."""
+    cm_note: Mapped[str | None] = mapped_column(String(500))
+    """Her word with the answer, passed on to the trainer."""
 
     participants: Mapped[list[BilanParticipant]] = relationship(
         back_populates="bilan",

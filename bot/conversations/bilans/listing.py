@@ -28,6 +28,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot import dates
+from bot.bilans.cm_answers import answer_line
 from bot.bilans.participants import expected_participants, no_shows
 from bot.bilans.queries import deadlines_of_bilan, visible_bilan, visible_bilans
 from bot.bilans.sent import sent_lines
@@ -121,6 +122,7 @@ async def detail(ctx: Context) -> dict[str, Any]:
                 for p in expected_participants(bilan)
             ],
             "no_shows": [p.name for p in no_shows(bilan)],
+            "cm": answer_line(bilan, formation, ctx.tz),
             "deadlines": deadline_lines(ctx, rows),
             "sent": await sent_lines(ctx.session, bilan, formation, ctx.tz),
         }

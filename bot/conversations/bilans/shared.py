@@ -39,6 +39,7 @@ from bot.deadlines.service import group_of
 from bot.formations.queries import Member, load_formation
 from bot.mailer import as_mail, looks_like_email, render_email
 from bot.messages import Document, Reply
+from bot.outbox import Mail
 from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
 from bot.storage.formations import Formation
 
@@ -230,7 +231,7 @@ async def tell_charge_de_mission(
     text = ctx.render(
         "bilan.notice_cancelled" if cancelled else "bilan.charge_de_mission_invitation", **words
     )
-    moved = None
+    moved, old = None, ""
     if moved_from is not None and not cancelled:
         old = dates.spell_datetime(moved_from)
         moved = ctx.render("bilan.charge_de_mission_moved", old=old, **words)
@@ -252,6 +253,12 @@ async def tell_charge_de_mission(
             files = [invitation]
         else:
             mail = as_mail(documents.email_to_chargee(view, rows))
+            if moved is not None:
+                # A move is news: said first, so the e-mail is not read as a second bilan.
+                said = texts.plain(ctx.render("bilan.email_moved", old=old, **words))
+                mail = Mail(
+                    subject=f"Bilan déplacé – {mail.subject}", body=f"{said}\n\n{mail.body}"
+                )
             files = [invitation, documents.agenda_document(view, caption="")]
         email = (mail.subject, mail.body, files)
     invited = await invite_charge_de_mission(

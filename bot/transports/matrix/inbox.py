@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.answers import same_matrix_id
 from bot.storage.base import utcnow
+from bot.storage.formations import Formation
 from bot.storage.matrix import MatrixEvent, MatrixSyncToken, MatrixWelcome
 from bot.storage.people import ChatIdentity
 
@@ -207,13 +209,23 @@ class Inbox:
             )
 
     async def is_known(self, user_id: str) -> bool:
+        """Someone formabot knows: a chat account of theirs on Matrix, or the Région's
+        chargée de mission a formation names (she may open the chat herself, to answer)."""
         async with self.sessions() as session:
             found = await session.scalar(
                 select(ChatIdentity.id).where(
                     ChatIdentity.platform == "matrix", ChatIdentity.user_id == user_id
                 )
             )
-            return found is not None
+            if found is not None:
+                return True
+            named = await session.scalars(
+                select(Formation.cm_matrix).where(
+                    func.lower(Formation.cm_matrix) == user_id.strip().lower(),
+                    Formation.deleted_at.is_(None),
+                )
+            )
+            return any(same_matrix_id(stored or "", user_id) for stored in named)
 
     # --- welcomes of the direct chats the bot opens -------------------------------------
 

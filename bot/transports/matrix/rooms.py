@@ -1,6 +1,7 @@
 """Rooms the Tchap way: invitations answered, departures noticed, direct chats opened.
 
-- An invitation is accepted from someone formabot knows, or when it carries a
+- An invitation is accepted from someone formabot knows (a chat account, or the
+  Région's chargée de mission a formation names), or when it carries a
   code (in the invitation's reason or the room's name: nio drops the rest of
   the invitation's state; the code is then
   handled as ``/start CODE`` from the inviter), or while nobody has set

@@ -1,0 +1,183 @@
+"""The Région's chargée de mission answering a bilan's invitation: present, another date, or not.
+
+The invitation the bot sends her on Matrix/Tchap ends with three numbered
+answers (:data:`ANSWERS`); she types « 1 », the label or a word of her own
+(« je confirme », « empêchée »), and :mod:`bot.conversations.bilans.cm_answer`
+asks what is missing (which bilan, the date she proposes, a word for the
+trainer).  Her answer is kept on the bilan for its current version
+(``sequence``): once the bilan moves, it no longer counts, and the new
+invitation asks again.  The trainer is told at once (outbox) and reads it in
+``/bilans``.  Her words are only queued for the trainer, never logged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import dates, texts
+from bot.answers import fold, same_matrix_id, visible
+from bot.bilans.view import kind_label
+from bot.messages import Choice, Reply
+from bot.outbox import enqueue
+from bot.people.chats import chat_of_person
+from bot.storage import audit
+from bot.storage.bilans import Bilan
+from bot.storage.formations import Formation
+from bot.storage.people import Organisation, Person, zone_of
+
+CONFIRMED, OTHER_DATE, CANNOT = "confirmed", "other_date", "cannot"
+
+ANSWERS = {
+    CONFIRMED: "Je confirme ma présence",
+    OTHER_DATE: "Je propose une autre date",
+    CANNOT: "Je ne pourrai pas venir",
+}
+"""Her three answers, in the order the invitation numbers them (« 1 » confirms)."""
+
+WORDS = {
+    CONFIRMED: ("je confirme", "confirme", "confirmee", "oui", "ok", "d accord", "c est note"),
+    OTHER_DATE: ("autre date", "une autre date", "proposer une autre date", "je propose"),
+    CANNOT: ("je ne pourrai pas", "empeche", "empechee", "indisponible", "je ne peux pas"),
+}
+"""What else she may type for each, folded (accents and case aside)."""
+
+
+def answer_choices() -> tuple[Choice, ...]:
+    """The invitation's answers, numbered 1 to 3 on Matrix."""
+    return tuple(Choice(label, f"cm:{code}") for code, label in ANSWERS.items())
+
+
+def answer_of(text: str) -> str | None:
+    """The answer ``text`` gives (« 1 », a label, a word of :data:`WORDS`), or ``None`` for a
+    message of her own, which goes to the trainer as it is."""
+    typed = fold(text).strip(" .!")
+    for number, (code, label) in enumerate(ANSWERS.items(), start=1):
+        if typed in (str(number), fold(label), *WORDS[code]):
+            return code
+    return None
+
+
+@dataclass(frozen=True)
+class HerBilan:
+    """A bilan coming up that she is invited to, with what the messages name."""
+
+    bilan: Bilan
+    formation: Formation
+    tz: ZoneInfo
+
+    @property
+    def label(self) -> str:
+        """« Agent de restauration – jeudi 14 janvier 2027 à 14 h 00 »."""
+        start = dates.spell_datetime(self.bilan.starts_at.astimezone(self.tz))
+        return f"{visible(self.formation.title)} – {start}"
+
+
+async def her_bilans(session: AsyncSession, user: str, now: datetime) -> list[HerBilan]:
+    """The bilans not cancelled nor over whose formation names ``user`` as its chargée de
+    mission on Matrix, soonest first."""
+    rows = (
+        await session.execute(
+            select(Bilan, Formation, Organisation)
+            .join(Formation, Formation.id == Bilan.formation_id)
+            .join(Organisation, Organisation.id == Formation.organisation_id)
+            .where(
+                func.lower(Formation.cm_matrix) == user.strip().lower(),
+                Formation.deleted_at.is_(None),
+                Bilan.cancelled_at.is_(None),
+                Bilan.ends_at >= now,
+            )
+            .order_by(Bilan.starts_at, Bilan.id)
+        )
+    ).all()
+    return [
+        HerBilan(bilan, formation, zone_of(organisation))
+        for bilan, formation, organisation in rows
+        if same_matrix_id(formation.cm_matrix or "", user)
+    ]
+
+
+async def keep_answer(
+    session: AsyncSession,
+    her: HerBilan,
+    *,
+    answer: str,
+    proposed: datetime | None,
+    note: str | None,
+    now: datetime,
+    event: str,
+) -> str | None:
+    """Keep her answer on the bilan's current version and tell its trainer; the trainer's
+    name, or ``None`` when the bot cannot reach them (she is told to write directly)."""
+    bilan, formation = her.bilan, her.formation
+    bilan.cm_answer, bilan.cm_answer_sequence = answer, bilan.sequence
+    bilan.cm_answered_at, bilan.cm_proposed_at = now, proposed if answer == OTHER_DATE else None
+    bilan.cm_note = note
+    audit.record(
+        session,
+        organisation_id=bilan.organisation_id,
+        actor_id=None,
+        action="charge_de_mission_answer",
+        entity="bilan",
+        entity_id=bilan.id,
+        answer=answer,
+    )
+    trainer = await session.get(Person, formation.owner_id)
+    where = await chat_of_person(session, formation.owner_id)
+    if trainer is None or where is None:
+        return None
+    await enqueue(
+        session,
+        key=f"charge-de-mission-answer:{bilan.id}:{bilan.sequence}:{event}"[:255],
+        platform=where[0],
+        chat_id=where[1],
+        organisation_id=bilan.organisation_id,
+        reply=Reply(
+            text=texts.say(
+                "charge_de_mission.answer_to_trainer",
+                name=visible(formation.cm_name).strip(),
+                bilan=f"{kind_label(bilan.kind)} du "
+                + dates.spell_datetime(bilan.starts_at.astimezone(her.tz)),
+                title=visible(formation.title),
+                answer=answer,
+                proposed=dates.spell_datetime(proposed.astimezone(her.tz)) if proposed else "",
+                note=note or "",
+            )
+        ),
+    )
+    return visible(trainer.display_name)
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    """Her answer as ``/bilans`` shows it: who, when, what (``answer`` ``None``: none yet)."""
+
+    name: str
+    answer: str | None
+    day: str = ""
+    proposed: str = ""
+    note: str = ""
+
+
+def answer_line(bilan: Bilan, formation: Formation, tz: ZoneInfo) -> AnswerLine | None:
+    """Her answer to the bilan's current version; ``None`` when she cannot answer through the
+    bot (no Matrix ID on the formation) or the bilan is cancelled."""
+    if not formation.cm_matrix or bilan.cancelled_at is not None:
+        return None
+    name = visible(formation.cm_name).strip()
+    current = bilan.cm_answer is not None and bilan.cm_answer_sequence == bilan.sequence
+    if not current or bilan.cm_answered_at is None:
+        return AnswerLine(name, None)
+    return AnswerLine(
+        name,
+        bilan.cm_answer,
+        day=dates.spell_day_month(bilan.cm_answered_at.astimezone(tz)),
+        proposed=dates.spell_datetime(bilan.cm_proposed_at.astimezone(tz))
+        if bilan.cm_proposed_at
+        else "",
+        note=visible(bilan.cm_note or ""),
+    )

@@ -1,0 +1,202 @@
+"""The chargée de mission answers the bilan's invitation on Matrix/Tchap (:mod:`bot.bilans.cm_answers`).
+
+    Bot   Bonjour Madame, … bilan de fin de formation du jeudi 14 janvier 2027 à 14 h 00 …
+          1. Je confirme ma présence  2. Je propose une autre date  3. Je ne pourrai pas venir
+    Elle  1
+    Bot   Merci, c'est noté : votre présence est confirmée. Je le dis à Camille Durand.
+
+    Elle  2
+    Bot   Quelle date proposez-vous, avec l'heure ? Par exemple « mardi 19 janvier à 10 h ».
+    Elle  le 19 à 10h
+    Bot   J'ai compris : mardi 19 janvier 2027 à 10 h 00. C'est bien ça ?
+    Elle  oui
+    Bot   Un mot pour Camille Durand ? Écrivez-le, ou touchez « Passer ».
+    Elle  Passer
+    Bot   Merci : je transmets votre proposition à Camille Durand, qui vous répondra.
+
+She follows several formations: which bilan is asked first.  Anything else she
+writes is no answer of these: it goes to the trainer as it is
+(:mod:`bot.conversations.bilans.charge_de_mission`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot import dates
+from bot.answers import visible
+from bot.bilans.cm_answers import (
+    ANSWERS,
+    CONFIRMED,
+    OTHER_DATE,
+    HerBilan,
+    answer_of,
+    her_bilans,
+    keep_answer,
+)
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Switch
+from bot.conversations.kit.pick import Pick
+from bot.conversations.kit.steps import DateStep, Option, Text, words
+from bot.messages import Platform
+from bot.storage.people import Person
+
+NOTE_LIMIT = 500
+
+
+async def quick_answer(ctx: Context) -> Outcome | None:
+    """« 1 », « je confirme », « empêchée »… from a chargée de mission on Matrix: her answer,
+    the dialogue started with what it already knows; ``None`` for anything else."""
+    incoming = ctx.incoming
+    if incoming.platform is not Platform.MATRIX or incoming.is_group:
+        return None
+    if ctx.actor is not None and ctx.actor.is_member:
+        return None
+    answer = answer_of(incoming.text)
+    if answer is None:
+        return None
+    bilans = await her_bilans(ctx.session, incoming.user, ctx.now)
+    if not bilans:
+        return None
+    return Switch(FLOW.name, {"answer": answer})
+
+
+async def _hers(ctx: Context) -> list[HerBilan]:
+    return await her_bilans(ctx.session, ctx.incoming.user, ctx.now)
+
+
+async def _chosen(ctx: Context) -> HerBilan | None:
+    wanted = ctx.data.get("bilan_id")
+    return next((b for b in await _hers(ctx) if b.bilan.id == wanted), None)
+
+
+async def start(ctx: Context) -> Outcome | None:
+    hers = await _hers(ctx)
+    if not hers:
+        ctx.say("charge_de_mission.no_bilan_now")
+        return Leave()
+    if len(hers) == 1:
+        ctx.data["bilan_id"] = hers[0].bilan.id
+    return await _saved_when_complete(ctx)
+
+
+async def _saved_when_complete(ctx: Context) -> Outcome | None:
+    """A confirmation needs nothing more than its bilan: saved at once."""
+    if ctx.data.get("answer") == CONFIRMED and ctx.data.get("bilan_id") is not None:
+        return await save(ctx)
+    return None
+
+
+async def bilan_options(ctx: Context) -> list[Option]:
+    return [Option(b.label, str(b.bilan.id)) for b in await _hers(ctx)]
+
+
+async def on_bilan(ctx: Context, picked: str) -> Outcome:
+    ctx.data["bilan_id"] = int(picked)
+    return await _saved_when_complete(ctx) or Next()
+
+
+async def on_answer(ctx: Context, _picked: str) -> Outcome:
+    return await _saved_when_complete(ctx) or Next()
+
+
+def answer_options() -> list[Option]:
+    return [Option(label, code) for code, label in ANSWERS.items()]
+
+
+async def date_example(ctx: Context) -> str:
+    """A working day a week ahead, at 10 h: typing it back is accepted."""
+    day = ctx.now.astimezone(ctx.tz).date() + timedelta(days=7)
+    while not dates.is_working_day(day):
+        day += timedelta(days=1)
+    return dates.spell_example(day, hour=10)
+
+
+async def check_date(ctx: Context, when: datetime) -> str | None:
+    if when <= ctx.now:
+        return ctx.render("charge_de_mission.date_past", example=await date_example(ctx))
+    if when > ctx.now + timedelta(days=2 * 366):
+        return ctx.render("charge_de_mission.date_too_far")
+    return None
+
+
+async def save(ctx: Context) -> Outcome:
+    her = await _chosen(ctx)
+    if her is None:  # cancelled or over meanwhile
+        ctx.say("charge_de_mission.bilan_gone")
+        return Leave()
+    answer = str(ctx.data["answer"])
+    proposed = ctx.data.get("proposed")
+    trainer = await keep_answer(
+        ctx.session,
+        her,
+        answer=answer,
+        proposed=datetime.fromisoformat(proposed) if proposed else None,
+        note=ctx.data.get("note"),
+        now=ctx.now,
+        event=ctx.incoming.event_id,
+    )
+    ctx.say(
+        "charge_de_mission.answer_thanks",
+        answer=answer,
+        trainer=trainer,
+        bilan=her.label,
+    )
+    return Leave()
+
+
+async def note_values(ctx: Context) -> dict[str, Any]:
+    her = await _chosen(ctx)
+    trainer = await ctx.session.get(Person, her.formation.owner_id) if her else None
+    return {
+        "trainer": visible(trainer.display_name) if trainer else "",
+        "answer": ctx.data.get("answer"),
+    }
+
+
+async def save_with_note(ctx: Context, _note: object) -> Outcome:
+    return await save(ctx)
+
+
+FLOW = Flow(
+    "bilan_cm_answer",
+    summary="répondre à l'invitation à un bilan",
+    start=start,
+    steps=[
+        Pick(
+            "bilan",
+            ask="charge_de_mission.ask_bilan",
+            options=bilan_options,
+            store="bilan_choice",
+            when=lambda ctx: ctx.data.get("bilan_id") is None,
+            then=on_bilan,
+        ),
+        Pick(
+            "answer",
+            ask="charge_de_mission.ask_answer",
+            options=answer_options(),
+            unless_known=True,
+            then=on_answer,
+        ),
+        DateStep(
+            "proposed",
+            ask="charge_de_mission.ask_date",
+            prefer="future",
+            need_time=True,
+            check=check_date,
+            example=date_example,
+            when=lambda ctx: ctx.data.get("answer") == OTHER_DATE,
+        ),
+        Text(
+            "note",
+            ask="charge_de_mission.ask_note",
+            parse=words(NOTE_LIMIT, "charge_de_mission.note_invalid"),
+            skip_label="Passer",
+            values=note_values,
+            then=save_with_note,
+        ),
+    ],
+)
+
+FLOWS = [FLOW]

@@ -1,0 +1,238 @@
+"""The chargée de mission answers the bilan's invitation on Matrix: « 1 », « 2 », « 3 » or words.
+
+The demo's trainer is Camille Durand (console ``formateur``); the demo's remote
+bilan is scheduled on Thursday 26 November 2026 at 14 h (the clock: Monday 23rd).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from bot.config import Settings
+from bot.storage.bilans import Bilan
+from bot.storage.db import Database
+from bot.storage.outbox import OutboxMessage
+from tests.auxil.attestations import schedule_bilan
+from tests.auxil.dialogue import Clock
+from tests.auxil.dialogue import Person as Talker
+from tests.auxil.hostile import FOR_CHOICES, FOR_TEXT, step_of, survives
+from tests.auxil.organisations import add_organisations
+from tests.test_bilans_charge_de_mission import follows, sophie
+
+DEMO = "Agent de restauration (démo)"
+BILAN = "Agent de restauration (démo) – jeudi 26 novembre 2026 à 14 h 00"
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The bot is on Matrix too: the invitation goes to her there (no homeserver is reached:
+    the outbox is read, not sent)."""
+    return replace(
+        settings, matrix_homeserver="http://127.0.0.1:1", matrix_user_id="@formabot:localhost"
+    )
+
+
+async def the_bilan(db: Database) -> Bilan:
+    async with db.sessions() as session:
+        [bilan] = (await session.scalars(select(Bilan))).all()
+        return bilan
+
+
+async def told(db: Database) -> list[str]:
+    """What the trainer was told of her answers, oldest first."""
+    async with db.sessions() as session:
+        rows = await session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.key.like("charge-de-mission-answer:%"))
+            .order_by(OutboxMessage.id)
+        )
+        return [r.payload["text"] for r in rows.all()]
+
+
+async def test_the_invitation_offers_three_numbered_answers_and_1_confirms(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    await follows(db, DEMO)
+    await schedule_bilan(trainer)
+    async with db.sessions() as session:
+        invitation = await session.scalar(
+            select(OutboxMessage).where(OutboxMessage.key.like("bilan:%:charge-de-mission:%"))
+        )
+    assert invitation is not None
+    assert [label for label, _ in invitation.payload["choices"]] == [
+        "Je confirme ma présence",
+        "Je propose une autre date",
+        "Je ne pourrai pas venir",
+    ]
+    her = sophie(person)
+    await her.says("1")
+    assert her.all_text.startswith(
+        f"Merci, c'est noté : votre présence au bilan ({BILAN}) est confirmée."
+    )
+    assert "Camille Durand" in her.all_text
+    bilan = await the_bilan(db)
+    assert (bilan.cm_answer, bilan.cm_answer_sequence) == ("confirmed", bilan.sequence)
+    assert bilan.cm_answered_at == clock.now
+    [notice] = await told(db)
+    assert notice.startswith("<b>Réponse de Mme Sophie Leroy</b> à l'invitation au bilan de fin")
+    assert notice.endswith("(« Agent de restauration (démo) ») : présence confirmée.")
+    await trainer.says("/bilans")
+    await trainer.presses("Agent de restauration")
+    assert "Réponse de Mme Sophie Leroy, le 23 novembre : présence confirmée." in trainer.last
+
+
+@pytest.mark.parametrize("typed", ["Je confirme.", "OK", "D'accord !", "je confirme ma présence"])
+async def test_her_own_words_confirm_too(
+    trainer: Talker, person: Callable[..., Talker], db: Database, typed: str
+) -> None:
+    await follows(db, DEMO)
+    await schedule_bilan(trainer)
+    await sophie(person).says(typed)
+    assert (await the_bilan(db)).cm_answer == "confirmed"
+
+
+async def test_another_date_is_asked_checked_and_passed_on_with_a_word(
+    trainer: Talker,
+    person: Callable[..., Talker],
+    db: Database,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    await follows(db, DEMO)
+    await schedule_bilan(trainer)
+    her = sophie(person)
+    await her.says("2")
+    assert her.last.startswith("Quelle date proposez-vous, avec l'heure ?")
+    assert await step_of(db, her) == ("bilan_cm_answer", "proposed")
+    await survives(db, her, FOR_CHOICES)
+    await her.says("hier à 10 h")
+    assert "déjà passée" in her.last
+    await her.says("31/02 à 10 h")
+    assert await step_of(db, her) == ("bilan_cm_answer", "proposed")
+    await her.says("mardi 1er décembre à 10 h")
+    assert her.last.startswith("J'ai compris : mardi 1er décembre 2026 à 10 h 00.")
+    await her.presses("Oui, c'est ça")
+    assert her.last.startswith("Un mot pour accompagner votre proposition à Camille Durand ?")
+    await survives(db, her, FOR_TEXT)
+    await her.says("Le jeudi, je suis en commission.")
+    assert "votre proposition d'une autre date pour le bilan" in her.all_text
+    assert await step_of(db, her) == (None, None)
+    bilan = await the_bilan(db)
+    assert bilan.cm_answer == "other_date"
+    assert bilan.cm_proposed_at == datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    assert bilan.cm_note == "Le jeudi, je suis en commission."
+    [notice] = await told(db)
+    assert "propose une autre date : le mardi 1er décembre 2026 à 10 h 00." in notice
+    assert "« Le jeudi, je suis en commission. »" in notice
+    assert "/bilans, puis « Déplacer »" in notice
+    assert "commission" not in caplog.text
+    await trainer.says("/bilans")
+    await trainer.presses("Agent de restauration")
+    assert (
+        "Réponse de Mme Sophie Leroy, le 23 novembre : propose une autre date, "
+        "le mardi 1er décembre 2026 à 10 h 00. « Le jeudi, je suis en commission. »"
+    ) in trainer.last
+
+
+async def test_cannot_come_with_no_word_and_a_move_asks_again(
+    trainer: Talker, person: Callable[..., Talker], db: Database
+) -> None:
+    await follows(db, DEMO)
+    await schedule_bilan(trainer)
+    her = sophie(person)
+    await her.says("Je ne pourrai pas venir")
+    await her.presses("Passer")
+    assert "vous ne pourrez pas venir au bilan" in her.all_text
+    assert (await the_bilan(db)).cm_answer == "cannot"
+    [notice] = await told(db)
+    assert "ne pourra pas venir." in notice and "Convenez d'une autre date avec Mme" in notice
+    # The bilan moves: her answer was to the old date, the new invitation asks again.
+    await trainer.says("/bilans")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Déplacer")
+    await trainer.says("vendredi 27 novembre à 14 h")
+    await trainer.presses("Oui, c'est ça")
+    await trainer.presses("Oui, déplacer")
+    await trainer.says("/bilans")
+    await trainer.presses("Agent de restauration")
+    assert "Réponse de Mme Sophie Leroy : pas encore reçue." in trainer.last
+    async with db.sessions() as session:
+        moved = (
+            await session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.key.like("bilan:%:charge-de-mission:%:matrix"))
+                .order_by(OutboxMessage.id)
+            )
+        ).all()
+    assert len(moved) == 2 and len(moved[-1].payload["choices"]) == 3
+
+
+async def test_with_two_bilans_she_is_asked_which_and_a_restart_keeps_the_question(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    await add_organisations(db, 1, clock.now.date())
+    await follows(db, DEMO)
+    await follows(db, "Parcours 1")
+    await schedule_bilan(trainer)
+    other = await _bilan_of_parcours(db, clock)
+    her = sophie(person)
+    await her.says("1")
+    assert her.last.startswith("Pour quel bilan ?")
+    assert await step_of(db, her) == ("bilan_cm_answer", "bilan")
+    await survives(db, her, FOR_CHOICES)
+    # The same chat later (a restart keeps the state in SQL): the question is still open.
+    again = sophie(person)
+    await again.says("2")  # the second bilan of the list, by its number
+    assert "votre présence au bilan (Parcours 1" in again.all_text
+    async with db.sessions() as session:
+        answers = dict((await session.execute(select(Bilan.id, Bilan.cm_answer))).all())
+    assert answers[other] == "confirmed" and list(answers.values()).count(None) == 1
+
+
+async def _bilan_of_parcours(db: Database, clock: Clock) -> int:
+    """A bilan of the other organisation's « Parcours 1 », the week after the demo's."""
+    from datetime import timedelta
+
+    from bot.storage.formations import Formation
+
+    async with db.sessions() as session, session.begin():
+        formation = await session.scalar(select(Formation).where(Formation.title == "Parcours 1"))
+        assert formation is not None
+        start = datetime(2026, 12, 3, 13, 0, tzinfo=UTC)
+        bilan = Bilan(
+            organisation_id=formation.organisation_id,
+            formation_id=formation.id,
+            kind="fin",
+            remote=True,
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+        )
+        session.add(bilan)
+        await session.flush()
+        return bilan.id
+
+
+async def test_a_free_message_still_goes_to_the_trainer_and_a_member_typing_1_is_not_her(
+    trainer: Talker, person: Callable[..., Talker], db: Database
+) -> None:
+    await follows(db, DEMO)
+    await schedule_bilan(trainer)
+    await sophie(person).says("1 question : faut-il un ordinateur ?")
+    assert (await the_bilan(db)).cm_answer is None
+    await trainer.says("1")
+    assert (await the_bilan(db)).cm_answer is None
+
+
+async def test_with_no_bilan_to_come_her_1_is_passed_on_as_a_message(
+    trainer: Talker, person: Callable[..., Talker], db: Database
+) -> None:
+    await follows(db, DEMO)
+    her = sophie(person)
+    await her.says("1")
+    assert "j'ai transmis votre message" in her.all_text

@@ -180,10 +180,10 @@ async def test_a_remote_bilan_is_scheduled_with_its_deadlines_and_documents(
 
     rows = await deadlines_of(db, bilan)
     assert {rule: row.due_on for rule, row in rows.items()} == {
-        "NOR-VISIO": date(2026, 11, 12),
+        "NOR-VISIO": date(2026, 11, 23),  # « at scheduling »: today
         "NOR-PREP": date(2026, 11, 19),
         "NOR-GUIDES": date(2026, 11, 19),
-        "NOR-DELEGATES": date(2026, 11, 19),
+        "NOR-DELEGATES": date(2026, 11, 23),
         "NOR-DOCS": date(2026, 11, 24),
         "NOR-PROOF": date(2026, 12, 3),
     }
@@ -192,7 +192,7 @@ async def test_a_remote_bilan_is_scheduled_with_its_deadlines_and_documents(
     # password and manages who speaks, only the delegates are invited.
     done = {rule for rule, row in rows.items() if row.status == "done"}
     assert done == {"NOR-VISIO", "NOR-DELEGATES"}
-    assert "Vérifier l'outil de visioconférence : jeudi 12 novembre 2026 ✅ fait" in text
+    assert "Vérifier l'outil de visioconférence : lundi 23 novembre 2026 ✅ fait" in text
 
     docs = documents(trainer)
     assert set(docs) == {"ics", "pdf", "txt"}

@@ -65,6 +65,10 @@ async def formation(
     return f
 
 
+BOOKED = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
+"""When :func:`bilan` books its bilan: NOR-VISIO and NOR-DELEGATES are due that day."""
+
+
 async def bilan(
     session: AsyncSession, f: Formation, start: datetime, *, remote: bool = True, hours: int = 2
 ) -> Bilan:
@@ -77,6 +81,7 @@ async def bilan(
         starts_at=start,
         ends_at=start + timedelta(hours=hours),
         participants=[],
+        created_at=BOOKED,
     )
     session.add(b)
     await session.flush()
@@ -110,8 +115,8 @@ async def test_normandie_remote_bilan_gives_every_nor_deadline(session: AsyncSes
         "NOR-PREP" + k: date(2026, 11, 19),
         "NOR-GUIDES" + k: date(2026, 11, 19),
         "NOR-DOCS" + k: date(2026, 11, 24),
-        "NOR-VISIO" + k: date(2026, 11, 12),
-        "NOR-DELEGATES" + k: date(2026, 11, 19),
+        "NOR-VISIO" + k: date(2026, 11, 16),  # « at scheduling »: the day it was booked
+        "NOR-DELEGATES" + k: date(2026, 11, 16),
         "NOR-PROOF" + k: date(2026, 12, 3),
     }
     docs = rows["NOR-DOCS" + k]
@@ -181,7 +186,8 @@ async def test_moving_a_bilan_moves_its_deadlines_and_keeps_done_marks(
     # A postponement referred to the old date: the deadline is open again at its new one.
     guides = rows[f"NOR-GUIDES:bilan:{b.id}"]
     assert (guides.status, guides.postponed_to, guides.due_on) == ("open", None, date(2026, 11, 26))
-    assert len(result.moved) == 6 and not result.added and not result.removed
+    # The four counted from the bilan move; the two due at booking (NOR-VISIO, NOR-DELEGATES) stay.
+    assert len(result.moved) == 4 and not result.added and not result.removed
 
     b.cancelled_at = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
     result = await refresh_deadlines(session, f.id)
@@ -454,7 +460,8 @@ async def test_a_deadline_this_week_has_the_digest_look_again(session: AsyncSess
         session, org, owner, start_date=date(2026, 9, 1), end_date=date(2027, 12, 17)
     )
     far = datetime.now(UTC).replace(microsecond=0) + timedelta(days=300)
-    await bilan(session, f, far)
+    # On site: nothing due at booking (a remote one owes its visio check that very day).
+    await bilan(session, f, far, remote=False)
     await refresh_deadlines(session, f.id)
     await session.refresh(org)
     assert org.digest_next_at == later

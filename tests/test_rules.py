@@ -82,6 +82,7 @@ def bilan(
         starts_at=start,
         ends_at=start + timedelta(hours=hours),
         cancelled=cancelled,
+        scheduled_at=at(2026, 11, 16, 10),  # booked ten days before
     )
 
 
@@ -259,8 +260,23 @@ def test_nor_reminders_before_the_bilan() -> None:
     dates = due(normandie())
     assert dates["NOR-PREP:bilan:12"] == date(2026, 11, 19)  # J-7
     assert dates["NOR-GUIDES:bilan:12"] == date(2026, 11, 19)
-    assert dates["NOR-DELEGATES:bilan:12"] == date(2026, 11, 19)
-    assert dates["NOR-VISIO:bilan:12"] == date(2026, 11, 12)  # J-14: time to find a tool
+    # « At scheduling » (DOMAIN, fiche §I): the day the bilan was booked.
+    assert dates["NOR-DELEGATES:bilan:12"] == date(2026, 11, 16)
+    assert dates["NOR-VISIO:bilan:12"] == date(2026, 11, 16)
+
+
+def test_a_bilan_not_booked_yet_owes_nothing_at_scheduling() -> None:
+    """A preview (NOR-DOCS's warning before booking) has no booking day yet."""
+    preview = BilanFacts(
+        id=12,
+        kind="fin",
+        remote=True,
+        starts_at=at(2026, 11, 26, 14),
+        ends_at=at(2026, 11, 26, 16),
+    )
+    dates = due(normandie(preview))
+    assert "NOR-VISIO:bilan:12" not in dates and "NOR-DELEGATES:bilan:12" not in dates
+    assert dates["NOR-DOCS:bilan:12"] == date(2026, 11, 24)
 
 
 def test_nor_proof_seven_days_after_the_end_of_the_bilan() -> None:

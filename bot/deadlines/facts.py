@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.absences.facts import followup_facts
 from bot.rules import BilanFacts, FollowUpFacts, FormationFacts, SessionFacts, TraineeFacts
 from bot.rules.facts import ACTION_TYPES, FUNDERS, PROGRAMMES
+from bot.storage.base import utcnow
 from bot.storage.bilans import Bilan
 from bot.storage.formations import Formation
 
@@ -34,6 +35,7 @@ def bilan_facts(bilan: Bilan) -> BilanFacts:
         ends_at=bilan.ends_at,
         cancelled=bilan.cancelled_at is not None,
         link_missing=bilan.remote and bilan.visio_link_later and not bilan.visio_url,
+        scheduled_at=bilan.created_at or utcnow(),
     )
 
 

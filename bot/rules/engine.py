@@ -114,6 +114,7 @@ def _entretien(s: Subject) -> datetime | None:
 ANCHORS: dict[str, Callable[[Subject], Moment | None]] = {
     "bilan_start": lambda s: s.bilan.starts_at if s.bilan else None,
     "bilan_end": lambda s: s.bilan.ends_at if s.bilan else None,
+    "bilan_scheduled": lambda s: s.bilan.scheduled_at if s.bilan else None,
     "formation_start": lambda s: s.formation.start,
     "formation_end": lambda s: s.formation.end,
     "formation_effective_end": lambda s: s.formation.effective_end,
@@ -132,6 +133,7 @@ ANCHORS: dict[str, Callable[[Subject], Moment | None]] = {
 ANCHOR_LABELS: dict[str, str] = {
     "bilan_start": "le début du bilan",
     "bilan_end": "la fin du bilan",
+    "bilan_scheduled": "la programmation du bilan",
     "formation_start": "le début de la formation",
     "formation_end": "la fin prévue de la formation",
     "formation_effective_end": "la fin de la formation, prolongation comprise",

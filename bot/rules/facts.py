@@ -133,6 +133,9 @@ class BilanFacts:
     cancelled: bool = False
     link_missing: bool = False
     """A remote bilan whose visio link is to be given later ("plus tard")."""
+    scheduled_at: datetime | None = None
+    """When it was booked: what the Région asks « at scheduling » is due then (NOR-VISIO,
+    NOR-DELEGATES); ``None`` for a bilan not booked yet (a preview)."""
 
     def __post_init__(self) -> None:
         if self.kind not in ("etape", "fin"):

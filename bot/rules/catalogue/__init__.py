@@ -33,10 +33,13 @@ BEFORE_BILAN: frozenset[str] = frozenset(
     for rule in RULES
     if rule.scope == "bilans"
     and all(
-        m.offset.anchor == "bilan_start" and m.offset.direction == "before" for m in rule.milestones
+        m.offset.anchor == "bilan_scheduled"
+        or (m.offset.anchor == "bilan_start" and m.offset.direction == "before")
+        for m in rule.milestones
     )
 )
-"""Rules whose every milestone comes before a bilan (NOR-PREP, NOR-DOCS…): they cannot be
+"""Rules whose every milestone comes before a bilan (NOR-PREP, NOR-DOCS; NOR-VISIO, due at
+booking): they cannot be
 postponed past it, and once it has begun they are closed, done or "non fait avant le bilan"."""
 
 

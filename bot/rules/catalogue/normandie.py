@@ -118,12 +118,9 @@ NORMANDIE: tuple[Rule, ...] = (
         milestones=(
             Milestone(
                 key=None,
-                offset=Offset(
-                    anchor="bilan_start",
-                    unit="days",
-                    direction="before",
-                    setting="nor_visio_days_before",
-                ),
+                # « At scheduling » (the fiche, §I, asks it before anything else): the
+                # booking's own questions answer it (bot.deadlines.actions).
+                offset=Offset(anchor="bilan_scheduled", unit="days", direction="after"),
                 title="Vérifier l'outil de visioconférence",
                 explanation="Outil de visioconférence à vérifier d'ici {due} pour le {bilan} : "
                 "mot de passe exigé pour participer et gestion de la prise de parole (main levée, "
@@ -176,12 +173,7 @@ NORMANDIE: tuple[Rule, ...] = (
         milestones=(
             Milestone(
                 key=None,
-                offset=Offset(
-                    anchor="bilan_start",
-                    unit="days",
-                    direction="before",
-                    setting="nor_delegates_days_before",
-                ),
+                offset=Offset(anchor="bilan_scheduled", unit="days", direction="after"),
                 title="Inviter les délégués seulement",
                 explanation="Seuls les délégués des stagiaires sont à inviter au {bilan}, d'ici "
                 "{due} ; si d'autres stagiaires souhaitent prendre la parole, en parler {a_chargee}",

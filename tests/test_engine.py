@@ -67,6 +67,8 @@ async def test_help_depends_on_where_you_are(
     await trainer.says("/aide")
     assert "/formation" in trainer.last and "/inviter" in trainer.last
     assert "/start" not in trainer.last and "/attestation :" not in trainer.last
+    # An admin may erase a trainee: one line says what it does.
+    assert "/effacer : effacer les données personnelles d'une personne en formation" in trainer.last
     await trainer.says("/formation")
     await trainer.says("/aide")
     assert "créer une formation" in trainer.last and "/annuler" in trainer.last
@@ -354,6 +356,15 @@ async def test_aide_without_a_slash_is_the_help(trainer: Person) -> None:
     await trainer.says("Cuisine")
     await trainer.says("aide")
     assert "Vous êtes en train de : créer une formation" in trainer.last
+
+
+async def test_a_formatrices_aide_lists_her_data_but_not_the_admins_erasure(
+    db: Database, trainer: Person, person: Callable[..., Person]
+) -> None:
+    claire = await a_formateur(db, person)
+    await claire.says("/aide")
+    assert "/mesdonnees : recevoir tout ce que formabot garde à votre sujet" in claire.last
+    assert "/effacer" not in claire.last and "/journal" not in claire.last
 
 
 async def test_a_turn_issues_no_more_statements_than_the_readme_says(

@@ -111,6 +111,7 @@ async def test_the_one_line_form_asks_only_what_is_missing(db: Database, trainer
     await trainer.presses("Non")
     await trainer.presses("Passer")
     assert "Récapitulatif" in trainer.last and "matin" in trainer.last
+    assert "Non justifiée" in trainer.last  # « une absence »
     await trainer.presses("Enregistrer")
     a = (await absences(db))[-1]
     assert (a.day, a.period, a.justified, a.reason) == (date(2026, 11, 22), "matin", False, None)
@@ -156,6 +157,7 @@ async def test_a_half_day_typed_with_the_date_is_shown_back_and_not_asked_again(
     await trainer.presses("Oui")
     await trainer.says("bus en panne")
     await trainer.presses("Pas de justificatif")
+    assert "Justifié : bus en panne" in trainer.last  # « un retard », not « justifiée »
     await trainer.presses("Enregistrer")
     a = (await absences(db))[-1]
     assert (a.day, a.period, a.late_minutes) == (date(2026, 11, 19), "retard", 20)

@@ -31,6 +31,7 @@ undone from the list.  The writes are :mod:`bot.deadlines.actions`.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from bot import dates
@@ -41,7 +42,7 @@ from bot.conversations.kit.labels import Piece, fit
 from bot.conversations.kit.steps import Option, Pick
 from bot.deadlines.actions import complete, reopen, to_do
 from bot.deadlines.lines import Line, bundle, concerned
-from bot.deadlines.service import deadlines_of, group_of, grouped
+from bot.deadlines.service import deadlines_of, group_of
 from bot.storage.bilans import StoredDeadline
 from bot.undelivered import LIST_WINDOW, undelivered
 
@@ -68,14 +69,16 @@ async def back_from_deadline(ctx: Context) -> Outcome | None:
 
 async def list_values(ctx: Context) -> dict[str, Any]:
     names = await titles(ctx)
-    groups = grouped(await current_rows(ctx), ctx.now)
+    lines = await current_lines(ctx, await current_rows(ctx))
+    # The lines shown, counted as the digest counts them: « 3 entrées à saisir dans EOS » is one.
+    counts = Counter(group_of(line.first, ctx.now) for line in lines)
     failures = (
         await undelivered(ctx.session, ctx.organisation_id, ctx.now - LIST_WINDOW)
         if ctx.actor is not None and ctx.actor.is_admin
         else []
     )
     return {
-        "counts": {group: len(items) for group, items in groups.items()},
+        "counts": dict(counts),
         "filter_title": names.get(ctx.data.get("filter") or 0),
         "undelivered": failures,
     }

@@ -85,6 +85,16 @@ DIALOGUE: tuple[tuple[str, str], ...] = (
     ("press", "Terminé"),
     ("press", "Enregistrer"),
 )
+REPLAYED_TITLE = DIALOGUE[1][1]
+"""Numbered in each replay (« Agent de restauration 12 »): the same formation saved twice is
+refused as a twin (bot.formations.service.same_formation), on both sides alike."""
+
+
+def replayed(number: int | str) -> tuple[tuple[str, str], ...]:
+    """:data:`DIALOGUE` with its title numbered, one formation per replay."""
+    return tuple((k, f"{v} {number}" if v == REPLAYED_TITLE else v) for k, v in DIALOGUE)
+
+
 SAVED = "enregistré"
 """What the last reply of a successful dialogue says, on both sides."""
 
@@ -169,9 +179,10 @@ Turn = Callable[[int, str, str], Awaitable[bool]]
 async def drive(result: Result, turn: Turn, per_user: list[int], concurrent: bool) -> None:
     """Replay the dialogue, one turn at a time or one task per user, timing every turn."""
     latencies = result.latencies
+    numbers = itertools.count(1)
 
     async def dialogue(user: int) -> None:
-        for kind, value in DIALOGUE:
+        for kind, value in replayed(next(numbers)):
             saving = value == DIALOGUE[-1][1]
             profiler = None if saving else PROFILER
             started, cpu = time.perf_counter(), time.process_time()
@@ -223,7 +234,7 @@ async def warm_up(turn: Turn) -> int:
     """
     if not WARM:
         return 0
-    for kind, value in DIALOGUE:
+    for kind, value in replayed("0"):
         if not await turn(0, kind, value):
             raise RuntimeError(f"the warm-up dialogue broke at {value!r}")
     return 1

@@ -92,12 +92,38 @@ async def test_a_trainer_creates_a_formation_step_by_step(db: Database, trainer:
     assert await step_of(db, trainer) == (None, None)
 
 
+async def test_the_same_dialogue_sent_again_makes_no_twin(db: Database, trainer: Person) -> None:
+    """A paste replayed, or the whole dialogue re-sent after a crash: the same title, funder,
+    dates and trainees are the formation already saved; another group (other trainees) is
+    a formation of its own."""
+    before = len(await formations(db))
+    for _ in range(2):
+        await trainer.says("/formation")
+        for _step, kind, value in HAPPY:
+            await answer(trainer, kind, value)
+    assert trainer.last.startswith(
+        "Cette formation est déjà enregistrée : Agent de restauration, du mardi 1er décembre "
+        "2026 au mardi 15 juin 2027, avec les mêmes stagiaires."
+    )
+    assert len(await formations(db)) == before + 1
+    await trainer.says("/formation")
+    for _step, kind, value in HAPPY:
+        if _step == "trainees":
+            value = "Nora Ali\nHugo Moreau"
+        if _step == "delegates" and value != "Terminé":
+            value = "Nora Ali"
+        await answer(trainer, kind, value)
+    assert "C'est enregistré" in trainer.last
+    assert len(await formations(db)) == before + 2
+
+
 async def test_the_saving_turn_issues_no_more_statements_than_the_readme_says(
     db: Database, trainer: Person
 ) -> None:
-    """Issue 14: « Enregistrer » writes the formation, its trainees and the audit entry in one
-    INSERT each and reads only the organisation's settings for the rules, around the engine's
-    own three statements (this formation owes nothing before its first bilan)."""
+    """Issue 14: « Enregistrer » looks for a twin (one query), writes the formation, its
+    trainees and the audit entry in one INSERT each and reads only the organisation's
+    settings for the rules, around the engine's own three statements (this formation owes
+    nothing before its first bilan)."""
     figure = re.search(
         r"saving turn of `/formation`\s+issues\s+\*\*(\d+) SQL statements\*\*",
         README.read_text("utf-8"),

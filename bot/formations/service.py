@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deadlines.first import store_first_deadlines
@@ -148,6 +149,37 @@ async def create_formation(
     )
     await store_first_deadlines(session, formation)
     return formation
+
+
+async def same_formation(
+    session: AsyncSession, member: Member, values: NewFormation
+) -> Formation | None:
+    """A formation of ``member``'s already holding exactly what ``values`` would create: the
+    same title (case aside), funder, dates and trainees.  The whole dialogue sent again (a
+    paste replayed, a message re-sent after a crash) would otherwise make a twin that every
+    later list offers; two groups of one training differ by their trainees, and are kept.
+    One query, indexed by owner; the trainees are read only for a candidate."""
+    candidates = (
+        await session.scalars(
+            select(Formation).where(
+                Formation.owner_id == member.person_id,
+                Formation.organisation_id == member.organisation_id,
+                Formation.deleted_at.is_(None),
+                func.lower(Formation.title) == values.title.strip().lower(),
+                Formation.funder == values.funder,
+                Formation.start_date == values.start,
+                Formation.end_date == values.end,
+            )
+        )
+    ).all()
+    wanted = sorted(name_key(t.name) for t in values.trainees)
+    for candidate in candidates:
+        keys = await session.scalars(
+            select(Trainee.name_key).where(Trainee.formation_id == candidate.id)
+        )
+        if sorted(keys.all()) == wanted:
+            return candidate
+    return None
 
 
 @dataclass(frozen=True)

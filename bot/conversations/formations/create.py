@@ -41,7 +41,7 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, finish_now, leave_saying
 from bot.conversations.kit.steps import Confirm, Option, PickMany
 from bot.formations.edit import proofs_unsendable
-from bot.formations.service import NewFormation, create_formation
+from bot.formations.service import NewFormation, create_formation, same_formation
 
 
 async def trainee_options(ctx: Context) -> list[Option]:
@@ -50,28 +50,29 @@ async def trainee_options(ctx: Context) -> list[Option]:
 
 async def save_formation(ctx: Context) -> None:
     data = ctx.data
-    formation = await create_formation(
-        ctx.session,
-        member(ctx),
-        NewFormation(
-            title=data["title"],
-            funder=data["funder"],
-            kind=data["kind"],
-            mode=data.get("mode") or "dates",
-            start=date.fromisoformat(data["start"]),
-            end=date.fromisoformat(data["end"]),
-            programme=data.get("programme"),
-            action_type=data.get("action_type"),
-            certifying=bool(data.get("certifying", False)),
-            long=data.get("length") == "longue",
-            remote_coaching=bool(data.get("remote_coaching", False)),
-            cm_name=data.get("cm_name"),
-            cm_email=data.get("cm_email"),
-            cm_matrix=data.get("cm_matrix"),
-            sessions=stored_sessions(ctx),
-            trainees=stored_trainees(ctx, delegates=data.get("delegates") or []),
-        ),
+    values = NewFormation(
+        title=data["title"],
+        funder=data["funder"],
+        kind=data["kind"],
+        mode=data.get("mode") or "dates",
+        start=date.fromisoformat(data["start"]),
+        end=date.fromisoformat(data["end"]),
+        programme=data.get("programme"),
+        action_type=data.get("action_type"),
+        certifying=bool(data.get("certifying", False)),
+        long=data.get("length") == "longue",
+        remote_coaching=bool(data.get("remote_coaching", False)),
+        cm_name=data.get("cm_name"),
+        cm_email=data.get("cm_email"),
+        cm_matrix=data.get("cm_matrix"),
+        sessions=stored_sessions(ctx),
+        trainees=stored_trainees(ctx, delegates=data.get("delegates") or []),
     )
+    twin = await same_formation(ctx.session, member(ctx), values)
+    if twin is not None:
+        ctx.say("formation.already_saved", formation=twin)
+        return
+    formation = await create_formation(ctx.session, member(ctx), values)
     ctx.say("formation.saved", formation=formation, no_email=proofs_unsendable(formation))
 
 

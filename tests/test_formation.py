@@ -582,3 +582,12 @@ async def test_a_bilan_de_competences_is_not_asked_group_questions(
     await trainer.presses("Ajouter des stagiaires")
     await trainer.says("Karim Benali")
     assert "une seule personne" in trainer.last
+
+
+async def test_a_huge_answer_is_told_its_length_and_the_limit(trainer: Person) -> None:
+    await trainer.says("/formation")
+    await trainer.says("x" * 10_000)
+    assert trainer.last.startswith(
+        "Votre message est trop long (10000 caractères, pour 4000 au plus)."
+    )
+    assert "intitulé" in trainer.last  # the question again

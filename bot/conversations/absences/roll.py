@@ -152,7 +152,9 @@ async def apply_typed(ctx: Context, *, worded: bool = False) -> Outcome | None:
     numbers alone are the screen's choices, not trainees (the recap).
     """
     if len(ctx.incoming.text) > MAX_TEXT:
-        return Retry(ctx.render("common.message_too_long", length=len(ctx.incoming.text)))
+        return Retry(
+            ctx.render("common.message_too_long", length=len(ctx.incoming.text), limit=MAX_TEXT)
+        )
     if has_control_characters(ctx.incoming.text):
         return Retry(ctx.render("common.control_characters"))
     said = read_marks(ctx.incoming.text, roster_options(ctx))

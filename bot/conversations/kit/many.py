@@ -206,7 +206,9 @@ class PickMany(Step):
         if refusal:
             return refusal
         if len(ctx.incoming.text) > MAX_TEXT:
-            return Retry(ctx.render("common.message_too_long", length=len(ctx.incoming.text)))
+            return Retry(
+                ctx.render("common.message_too_long", length=len(ctx.incoming.text), limit=MAX_TEXT)
+            )
         words = _words(ctx.incoming.text)
         if not words:
             return Retry(ctx.render("common.pick_many_again"))

@@ -94,8 +94,9 @@ class Text(Step):
         if refusal:
             return refusal
         text = ctx.incoming.text
-        if len(text) > MAX_TEXT * (3 if self.multiline else 1):
-            return Retry(ctx.render("common.message_too_long", length=len(text)))
+        limit = MAX_TEXT * (3 if self.multiline else 1)
+        if len(text) > limit:
+            return Retry(ctx.render("common.message_too_long", length=len(text), limit=limit))
         value = await self.parse(ctx, text)
         if isinstance(value, Invalid):
             return Retry(value.message)

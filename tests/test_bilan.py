@@ -94,6 +94,16 @@ async def schedule(who: Person, steps: list[tuple[str, str, str]] = REMOTE) -> N
         await answer(who, kind, value)
 
 
+async def move_bilan(who: Person, picked: str, when: str) -> None:
+    """/bilans, the bilan whose button holds ``picked``, « Déplacer » to ``when``, confirmed."""
+    await who.says("/bilans")
+    await who.presses(picked)
+    await who.presses("Déplacer")
+    await who.says(when)
+    await who.presses("Oui, c'est ça")
+    await who.presses("Oui, déplacer")
+
+
 async def bilans(db: Database) -> list[Bilan]:
     """The stored bilans with their participants (read in a short session of their own)."""
     async with db.sessions() as session:
@@ -774,12 +784,7 @@ async def test_on_matrix_the_charge_de_mission_gets_the_invitation_from_the_bot(
     assert first.payload["document"]["mime_type"] == "text/calendar"
 
     async def move(old: str, new: str) -> None:
-        await trainer.says("/bilans")
-        await trainer.presses(old)
-        await trainer.presses("Déplacer")
-        await trainer.says(new)
-        await trainer.presses("Oui, c'est ça")
-        await trainer.presses("Oui, déplacer")
+        await move_bilan(trainer, old, new)
 
     # Moved before the first invitation left: it is dropped, the new date is the invitation.
     await move("26/11/2026", "jeudi 3 décembre à 14 h")
@@ -1029,12 +1034,7 @@ async def test_the_e_mail_to_the_charge_de_mission_after_a_move_says_it_moved(
         settings, smtp_host="127.0.0.1", smtp_from="formabot@example.org"
     )
     await schedule(trainer)
-    await trainer.says("/bilans")
-    await trainer.presses("Agent de restauration")
-    await trainer.presses("Déplacer")
-    await trainer.says("vendredi 27 novembre à 14 h")
-    await trainer.presses("Oui, c'est ça")
-    await trainer.presses("Oui, déplacer")
+    await move_bilan(trainer, "Agent de restauration", "vendredi 27 novembre à 14 h")
     async with db.sessions() as session:
         mails = (
             await session.scalars(

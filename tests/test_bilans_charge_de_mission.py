@@ -39,12 +39,12 @@ async def follows(db: Database, title: str, matrix_id: str = SOPHIE) -> None:
         )
 
 
-async def notices(db: Database) -> list[OutboxMessage]:
+async def notices(db: Database, prefix: str = "charge-de-mission:") -> list[OutboxMessage]:
     """What the outbox holds for the trainers (not the bilan's own invitations)."""
     async with db.sessions() as session:
         rows = await session.scalars(
             select(OutboxMessage)
-            .where(OutboxMessage.key.like("charge-de-mission:%"))
+            .where(OutboxMessage.key.like(prefix + "%"))
             .order_by(OutboxMessage.id)
         )
         return list(rows.all())

@@ -23,7 +23,8 @@ from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
 from tests.auxil.hostile import FOR_CHOICES, FOR_TEXT, step_of, survives
 from tests.auxil.organisations import add_organisations
-from tests.test_bilans_charge_de_mission import follows, sophie
+from tests.test_bilan import move_bilan
+from tests.test_bilans_charge_de_mission import follows, notices, sophie
 
 DEMO = "Agent de restauration (démo)"
 BILAN = "Agent de restauration (démo) – jeudi 26 novembre 2026 à 14 h 00"
@@ -46,13 +47,7 @@ async def the_bilan(db: Database) -> Bilan:
 
 async def told(db: Database) -> list[str]:
     """What the trainer was told of her answers, oldest first."""
-    async with db.sessions() as session:
-        rows = await session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.key.like("charge-de-mission-answer:%"))
-            .order_by(OutboxMessage.id)
-        )
-        return [r.payload["text"] for r in rows.all()]
+    return [r.payload["text"] for r in await notices(db, "charge-de-mission-answer:")]
 
 
 async def test_the_invitation_offers_three_numbered_answers_and_1_confirms(
@@ -153,12 +148,7 @@ async def test_cannot_come_with_no_word_and_a_move_asks_again(
     [notice] = await told(db)
     assert "ne pourra pas venir." in notice and "Convenez d'une autre date avec Mme" in notice
     # The bilan moves: her answer was to the old date, the new invitation asks again.
-    await trainer.says("/bilans")
-    await trainer.presses("Agent de restauration")
-    await trainer.presses("Déplacer")
-    await trainer.says("vendredi 27 novembre à 14 h")
-    await trainer.presses("Oui, c'est ça")
-    await trainer.presses("Oui, déplacer")
+    await move_bilan(trainer, "Agent de restauration", "vendredi 27 novembre à 14 h")
     await trainer.says("/bilans")
     await trainer.presses("Agent de restauration")
     assert "Réponse de Mme Sophie Leroy : pas encore reçue." in trainer.last

@@ -16,18 +16,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates, texts
-from bot.answers import fold, same_matrix_id, visible
+from bot.answers import fold, visible
 from bot.bilans.view import kind_label
 from bot.messages import Choice, Reply
 from bot.outbox import enqueue
 from bot.people.chats import chat_of_person
 from bot.storage import audit
 from bot.storage.bilans import Bilan
-from bot.storage.formations import Formation
+from bot.storage.formations import Formation, followed_by
 from bot.storage.people import Organisation, Person, zone_of
 
 CONFIRMED, OTHER_DATE, CANNOT = "confirmed", "other_date", "cannot"
@@ -80,14 +80,15 @@ class HerBilan:
 async def her_bilans(session: AsyncSession, user: str, now: datetime) -> list[HerBilan]:
     """The bilans not cancelled nor over whose formation names ``user`` as its chargée de
     mission on Matrix, soonest first."""
+    formations = {f.id: f for f in await followed_by(session, user)}
+    if not formations:
+        return []
     rows = (
         await session.execute(
-            select(Bilan, Formation, Organisation)
-            .join(Formation, Formation.id == Bilan.formation_id)
-            .join(Organisation, Organisation.id == Formation.organisation_id)
+            select(Bilan, Organisation)
+            .join(Organisation, Organisation.id == Bilan.organisation_id)
             .where(
-                func.lower(Formation.cm_matrix) == user.strip().lower(),
-                Formation.deleted_at.is_(None),
+                Bilan.formation_id.in_(list(formations)),
                 Bilan.cancelled_at.is_(None),
                 Bilan.ends_at >= now,
             )
@@ -95,9 +96,8 @@ async def her_bilans(session: AsyncSession, user: str, now: datetime) -> list[He
         )
     ).all()
     return [
-        HerBilan(bilan, formation, zone_of(organisation))
-        for bilan, formation, organisation in rows
-        if same_matrix_id(formation.cm_matrix or "", user)
+        HerBilan(bilan, formations[bilan.formation_id], zone_of(organisation))
+        for bilan, organisation in rows
     ]
 
 

@@ -16,17 +16,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates, texts
-from bot.answers import same_matrix_id, visible
+from bot.answers import visible
 from bot.bilans.queries import scheduled_bilans
 from bot.bilans.view import kind_label
 from bot.messages import Reply
 from bot.outbox import enqueue
 from bot.people.chats import chat_of_person
-from bot.storage.formations import Formation
+from bot.storage.formations import Formation, followed_by
 from bot.storage.people import Organisation, Person, zone_of
 
 FORWARD_LIMIT = 2000
@@ -58,21 +57,7 @@ class Trainer:
 async def trainers_of(session: AsyncSession, user: str, now: datetime) -> list[Trainer]:
     """The trainers whose formations name ``user`` as their chargée de mission (one entry per
     trainer, formations not deleted), in a stable order."""
-    formations = [
-        f
-        for f in (
-            await session.scalars(
-                select(Formation)
-                .where(
-                    Formation.cm_matrix.is_not(None),
-                    func.lower(Formation.cm_matrix) == user.strip().lower(),
-                    Formation.deleted_at.is_(None),
-                )
-                .order_by(Formation.id)
-            )
-        ).all()
-        if same_matrix_id(f.cm_matrix or "", user)
-    ]
+    formations = await followed_by(session, user)
     by_owner: dict[int, list[Formation]] = defaultdict(list)
     for formation in formations:
         by_owner[formation.owner_id].append(formation)

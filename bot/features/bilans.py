@@ -34,8 +34,11 @@ async def charge_de_mission(ctx: Context) -> bool:
 
 async def charge_de_mission_answer(ctx: Context) -> Outcome | None:
     """« 1 », « je confirme »… from the chargée de mission on Matrix: her answer to the
-    invitation (:mod:`bot.conversations.bilans.cm_answer`, loaded on Matrix only)."""
-    if ctx.incoming.platform is not Platform.MATRIX:
+    invitation (:mod:`bot.conversations.bilans.cm_answer`, loaded only for someone who may be
+    her: on Matrix, in private, no member)."""
+    incoming = ctx.incoming
+    member = ctx.actor is not None and ctx.actor.is_member
+    if incoming.platform is not Platform.MATRIX or incoming.is_group or member:
         return None
     from bot.conversations.bilans.cm_answer import quick_answer
 

@@ -6,12 +6,12 @@ from bisect import bisect_right
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, ForeignKey, String, Table, UniqueConstraint, insert
+from sqlalchemy import Boolean, ForeignKey, String, Table, UniqueConstraint, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, make_transient_to_detached, mapped_column, relationship
 from sqlalchemy.orm.collections import collection
 
-from bot.answers import by_surname
+from bot.answers import by_surname, same_matrix_id
 from bot.storage.base import Base, row_to_insert, utcnow
 
 ERASED_NAME = "Personne effacée n° {id}"
@@ -205,3 +205,18 @@ async def insert_new(session: AsyncSession, formation: Formation) -> None:
             make_transient_to_detached(part)
     make_transient_to_detached(formation)
     session.add(formation)
+
+
+async def followed_by(session: AsyncSession, user: str) -> list[Formation]:
+    """The formations (not deleted) that name the Matrix ID ``user`` as their chargée de
+    mission, oldest first: one query, case folded in SQL, then the spec's comparison (the
+    user part exactly, :func:`bot.answers.same_matrix_id`)."""
+    found = await session.scalars(
+        select(Formation)
+        .where(
+            func.lower(Formation.cm_matrix) == user.strip().lower(),
+            Formation.deleted_at.is_(None),
+        )
+        .order_by(Formation.id)
+    )
+    return [f for f in found.all() if same_matrix_id(f.cm_matrix or "", user)]

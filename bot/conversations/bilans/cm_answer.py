@@ -39,25 +39,17 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Switch
 from bot.conversations.kit.pick import Pick
 from bot.conversations.kit.steps import DateStep, Option, Text, words
-from bot.messages import Platform
 from bot.storage.people import Person
 
 NOTE_LIMIT = 500
 
 
 async def quick_answer(ctx: Context) -> Outcome | None:
-    """« 1 », « je confirme », « empêchée »… from a chargée de mission on Matrix: her answer,
+    """« 1 », « je confirme », « empêchée »… from a chargée de mission (someone on Matrix, in
+    private, no member: :func:`bot.features.bilans.charge_de_mission_answer`): her answer,
     the dialogue started with what it already knows; ``None`` for anything else."""
-    incoming = ctx.incoming
-    if incoming.platform is not Platform.MATRIX or incoming.is_group:
-        return None
-    if ctx.actor is not None and ctx.actor.is_member:
-        return None
-    answer = answer_of(incoming.text)
-    if answer is None:
-        return None
-    bilans = await her_bilans(ctx.session, incoming.user, ctx.now)
-    if not bilans:
+    answer = answer_of(ctx.incoming.text)
+    if answer is None or not await _hers(ctx):
         return None
     return Switch(FLOW.name, {"answer": answer})
 

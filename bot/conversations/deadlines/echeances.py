@@ -69,8 +69,9 @@ async def back_from_deadline(ctx: Context) -> Outcome | None:
 
 async def list_values(ctx: Context) -> dict[str, Any]:
     names = await titles(ctx)
-    lines = await current_lines(ctx, await current_rows(ctx))
-    # The lines shown, counted as the digest counts them: « 3 entrées à saisir dans EOS » is one.
+    # The lines shown, counted as the digest counts them: « 3 entrées à saisir dans EOS » is
+    # one.  The names are not needed to group them: no query for them here.
+    lines = bundle(await current_rows(ctx), {}, ctx.now)
     counts = Counter(group_of(line.first, ctx.now) for line in lines)
     failures = (
         await undelivered(ctx.session, ctx.organisation_id, ctx.now - LIST_WINDOW)

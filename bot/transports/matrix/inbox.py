@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.answers import same_matrix_id
 from bot.storage.base import utcnow
-from bot.storage.formations import Formation
+from bot.storage.formations import followed_by
 from bot.storage.matrix import MatrixEvent, MatrixSyncToken, MatrixWelcome
 from bot.storage.people import ChatIdentity
 
@@ -217,15 +216,7 @@ class Inbox:
                     ChatIdentity.platform == "matrix", ChatIdentity.user_id == user_id
                 )
             )
-            if found is not None:
-                return True
-            named = await session.scalars(
-                select(Formation.cm_matrix).where(
-                    func.lower(Formation.cm_matrix) == user_id.strip().lower(),
-                    Formation.deleted_at.is_(None),
-                )
-            )
-            return any(same_matrix_id(stored or "", user_id) for stored in named)
+            return found is not None or bool(await followed_by(session, user_id))
 
     # --- welcomes of the direct chats the bot opens -------------------------------------
 

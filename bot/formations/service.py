@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deadlines.first import store_first_deadlines
@@ -22,7 +21,14 @@ from bot.formations.labels import name_key
 from bot.formations.queries import Member, load_formation
 from bot.storage import audit
 from bot.storage.audit import AuditEntry
-from bot.storage.formations import Formation, FormationSession, Trainee, insert_new
+from bot.storage.formations import (
+    Formation,
+    FormationSession,
+    Trainee,
+    insert_new,
+    name_keys,
+    same_title_and_dates,
+)
 
 
 @dataclass(frozen=True)
@@ -158,27 +164,21 @@ async def same_formation(
     same title (case aside), funder, dates and trainees.  The whole dialogue sent again (a
     paste replayed, a message re-sent after a crash) would otherwise make a twin that every
     later list offers; two groups of one training differ by their trainees, and are kept.
-    One query, indexed by owner; the trainees are read only for a candidate."""
-    candidates = (
-        await session.scalars(
-            select(Formation).where(
-                Formation.owner_id == member.person_id,
-                Formation.organisation_id == member.organisation_id,
-                Formation.deleted_at.is_(None),
-                func.lower(Formation.title) == values.title.strip().lower(),
-                Formation.funder == values.funder,
-                Formation.start_date == values.start,
-                Formation.end_date == values.end,
-            )
-        )
-    ).all()
+    One query, indexed by owner, built once and nothing loaded; the trainees are read only
+    for a candidate."""
+    candidates = await same_title_and_dates(
+        session,
+        owner=member.person_id,
+        organisation=member.organisation_id,
+        title=values.title.strip().lower(),
+        funder=values.funder,
+        start=values.start,
+        end=values.end,
+    )
     wanted = sorted(name_key(t.name) for t in values.trainees)
     for candidate in candidates:
-        keys = await session.scalars(
-            select(Trainee.name_key).where(Trainee.formation_id == candidate.id)
-        )
-        if sorted(keys.all()) == wanted:
-            return candidate
+        if sorted(await name_keys(session, candidate)) == wanted:
+            return await session.get(Formation, candidate)
     return None
 
 

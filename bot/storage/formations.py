@@ -6,7 +6,17 @@ from bisect import bisect_right
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, ForeignKey, String, Table, UniqueConstraint, func, insert, select
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    String,
+    Table,
+    UniqueConstraint,
+    bindparam,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, make_transient_to_detached, mapped_column, relationship
 from sqlalchemy.orm.collections import collection
@@ -205,6 +215,52 @@ async def insert_new(session: AsyncSession, formation: Formation) -> None:
             make_transient_to_detached(part)
     make_transient_to_detached(formation)
     session.add(formation)
+
+
+# Built once, like the inserts: the saving turn of /formation asks it every time.
+_SAME_TITLE_AND_DATES = select(_formations.c.id).where(
+    _formations.c.owner_id == bindparam("owner"),
+    _formations.c.organisation_id == bindparam("organisation"),
+    _formations.c.deleted_at.is_(None),
+    func.lower(_formations.c.title) == bindparam("title"),
+    _formations.c.funder == bindparam("funder"),
+    _formations.c.start_date == bindparam("start"),
+    _formations.c.end_date == bindparam("end"),
+)
+_NAME_KEYS = select(_trainees.c.name_key).where(_trainees.c.formation_id == bindparam("formation"))
+
+
+async def same_title_and_dates(
+    session: AsyncSession,
+    *,
+    owner: int,
+    organisation: int,
+    title: str,
+    funder: str,
+    start: date,
+    end: date,
+) -> list[int]:
+    """The ids of ``owner``'s formations (not deleted) with this title (``title`` given
+    lower-cased), funder and dates: the candidates for a twin, read without loading them."""
+    connection = await session.connection()
+    found = await connection.execute(
+        _SAME_TITLE_AND_DATES,
+        {
+            "owner": owner,
+            "organisation": organisation,
+            "title": title,
+            "funder": funder,
+            "start": start,
+            "end": end,
+        },
+    )
+    return list(found.scalars())
+
+
+async def name_keys(session: AsyncSession, formation_id: int) -> list[str]:
+    """The ``name_key`` of every trainee of the formation, erased ones included."""
+    connection = await session.connection()
+    return list((await connection.execute(_NAME_KEYS, {"formation": formation_id})).scalars())
 
 
 async def followed_by(session: AsyncSession, user: str) -> list[Formation]:

@@ -339,7 +339,7 @@ class Engine:
         if command in ("aide", "help"):
             if current is None and await self._guided(ctx):
                 return None, None
-            self._help(ctx, current, step_name)
+            await self._help(ctx, current, step_name)
             if current is not None and step_name is not None:
                 return current.name, step_name
             return None, None
@@ -434,7 +434,7 @@ class Engine:
         typed = fold(ctx.incoming.text)
         if typed in HELP_WORDS:
             if not await self._guided(ctx):
-                self._help(ctx, None, None)
+                await self._help(ctx, None, None)
             return None, None
         close = self._closest(ctx, typed) if 0 < len(typed.split()) <= 2 else []
         if close:
@@ -464,11 +464,12 @@ class Engine:
         ]
         return closest_commands(word, [*mine, "aide", "annuler"])
 
-    def _help(self, ctx: Context, flow: Flow | None, step_name: str | None) -> None:
+    async def _help(self, ctx: Context, flow: Flow | None, step_name: str | None) -> None:
         if flow is not None and step_name is not None:
             step = flow.step(step_name)
             hint = ctx.render(step.help) if step.help else ""
             ctx.say("common.help_in_flow", summary=flow.summary, hint=hint)
+            ctx.send(await step.ask(ctx))  # the question itself, off screen after a restart
             return
         # Members see what they may do; the flows open to anyone (/start, the
         # participants' /attestation, /effacer's answer to them) are for people who are not.

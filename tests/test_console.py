@@ -217,6 +217,79 @@ async def test_killed_in_the_middle_of_a_formation_it_resumes_at_the_same_step(
 
 
 @pytest.mark.slow
+async def test_a_terminal_opened_again_shows_the_question_under_way(tmp_path: Path) -> None:
+    """Killed mid-dialogue, the console opened again in a terminal asks its question first:
+    the dialogue was kept, but the screen that showed the question is gone."""
+    bot = Bot(tmp_path)
+    await bot.start()
+    await bot.say("/start", "nom de votre organisme")
+    await bot.say("Forma Plus", "fuseau horaire")
+    await bot.say("1", "votre nom")
+    await bot.say("Claire Martin", "parler de vous")
+    await bot.say("1", "/inviter")
+    await bot.say("/formation", "intitulé")
+    await bot.say("Agent de restauration", "De quoi s'agit-il")
+    await bot.kill()
+
+    terminal, keyboard = os.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["FORMABOT_DATA_DIR"] = str(tmp_path)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        *("-m", "bot", "console", "--as", "claire"),
+        stdin=keyboard,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+        env=env,
+        cwd=ROOT,
+    )
+    assert process.stdout
+    shown = ""
+    try:
+        while "vous> " not in shown:
+            chunk = await asyncio.wait_for(process.stdout.read(200), timeout=60)
+            assert chunk, shown
+            shown += chunk.decode()
+        os.write(terminal, b"\x04")  # Ctrl-D
+        shown += (await asyncio.wait_for(process.stdout.read(), timeout=60)).decode()
+        await asyncio.wait_for(process.wait(), timeout=30)
+    finally:
+        os.close(terminal)
+        os.close(keyboard)
+    assert "Reprise de la conversation en cours" in shown
+    assert "Vous êtes en train de : créer une formation" in shown
+    resumed = shown.split("Reprise de la conversation en cours")[1]
+    assert "De quoi s'agit-il" in resumed and "1. Une formation" in resumed
+    # Asked once, before the prompt: nothing else was answered.
+    assert resumed.count("De quoi s'agit-il") == 1
+
+
+async def test_a_terminal_with_nothing_under_way_opens_on_the_prompt(
+    engine: Engine, demo: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr("bot.transports.console._prompt", lambda: None)  # Ctrl-D at once
+    out = io.StringIO()
+    await Console(engine, name="formateur", documents=Path("/tmp"), out=out).run(Terminal())
+    assert "(console" in out.getvalue() and "Reprise" not in out.getvalue()
+    # Something under way: shown again at the next opening, the question last.
+    await Console(engine, name="formateur", documents=Path("/tmp"), out=io.StringIO()).run(
+        io.StringIO("/formation\n")
+    )
+    again = io.StringIO()
+    await Console(engine, name="formateur", documents=Path("/tmp"), out=again).run(Terminal())
+    shown = again.getvalue()
+    resumed = shown.split("Reprise de la conversation en cours :")[1]
+    assert resumed.index("Vous êtes en train de : créer une formation") < resumed.index(
+        "Quel est son intitulé ?"
+    )
+    assert shown.rstrip().endswith("session de printemps »)")  # the question, last
+
+
+@pytest.mark.slow
 async def test_ctrl_c_stops_a_piped_console_at_once_and_cleanly(tmp_path: Path) -> None:
     """It waited for the next line of a pipe kept open; a Ctrl-C mid-dialogue is a clean stop."""
     bot = Bot(tmp_path)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bot import texts
 from bot.app import FEATURES, build_engine
 from bot.config import Settings
 from bot.conversations.formations import create as formation_module
@@ -71,8 +72,10 @@ async def test_help_depends_on_where_you_are(
     assert "/effacer : effacer les données personnelles d'une personne en formation" in trainer.last
     await trainer.says("/formation")
     await trainer.says("/aide")
-    assert "créer une formation" in trainer.last and "/annuler" in trainer.last
-    assert "intitulé" in trainer.last
+    help_text, question = (texts.plain(r.text) for r in trainer.replies)
+    assert "créer une formation" in help_text and "/annuler" in help_text
+    assert "intitulé" in help_text  # the step's own hint
+    assert "Quel est son intitulé ?" in question  # asked again, after the help
     stranger = person("quelquun")
     await stranger.says("/aide")
     assert "invitation" in stranger.last and "/formation" not in stranger.last
@@ -355,7 +358,8 @@ async def test_aide_without_a_slash_is_the_help(trainer: Person) -> None:
     await trainer.says("/formation")
     await trainer.says("Cuisine")
     await trainer.says("aide")
-    assert "Vous êtes en train de : créer une formation" in trainer.last
+    assert "Vous êtes en train de : créer une formation" in trainer.all_text
+    assert trainer.last == "De quoi s'agit-il ?" and "Une formation" in trainer.buttons
 
 
 async def test_a_formatrices_aide_lists_her_data_but_not_the_admins_erasure(

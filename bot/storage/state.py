@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import JSON, Index, Integer, String, UniqueConstraint, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.base import Base, JSONDict, utcnow
@@ -105,3 +106,17 @@ class ProcessedEvent(Base):
     processed_at: Mapped[datetime] = mapped_column(default=utcnow)
     replies: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     delivered_at: Mapped[datetime | None] = mapped_column()
+
+
+async def under_way(session: AsyncSession, platform: str, chat: str, user: str) -> bool:
+    """A question of this conversation still waits for its answer (``step`` set): what a
+    console opened again shows first, its screen holding none of it."""
+    found = await session.scalar(
+        select(ConversationState.id).where(
+            ConversationState.platform == platform,
+            ConversationState.chat_id == chat,
+            ConversationState.user_id == user,
+            ConversationState.step.is_not(None),
+        )
+    )
+    return found is not None

@@ -30,6 +30,7 @@ from bot.engine import Engine
 from bot.files import make_private, private_dir, write_private
 from bot.inbox import Inbox, Sent
 from bot.messages import Attachment, Incoming, Platform, Reply, numbering
+from bot.storage.state import under_way
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -182,6 +183,10 @@ class Console:
             print(f"> {line}", file=self.out, flush=True)
         return await answered
 
+    async def _under_way(self) -> bool:
+        async with self.engine.db.sessions() as session:
+            return await under_way(session, Platform.CONSOLE.value, self.name, self.name)
+
     async def run(self, source: TextIO = sys.stdin) -> None:
         interactive = source.isatty()
         # Lines recorded before a crash but not answered are answered first.
@@ -191,6 +196,11 @@ class Console:
                 f"(console {texts.of(self.name)} ; /aide pour l'aide, /quitter ou Ctrl-D pour quitter)",
                 file=self.out,
             )
+            if await self._under_way():
+                # Its question went with the last terminal: /aide says what is under way
+                # and asks it again.
+                print("Reprise de la conversation en cours :\n", file=self.out, flush=True)
+                await self.say("/aide")
         while True:
             line: str | None
             if interactive:

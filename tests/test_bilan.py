@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
@@ -1034,16 +1034,14 @@ async def test_the_e_mail_to_the_charge_de_mission_after_a_move_says_it_moved(
         settings, smtp_host="127.0.0.1", smtp_from="formabot@example.org"
     )
     await schedule(trainer)
+    async with db.sessions() as session, session.begin():
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.key.like("bilan:%:charge-de-mission:%:email"))
+            .values(status="sent")
+        )
     await move_bilan(trainer, "Agent de restauration", "vendredi 27 novembre à 14 h")
-    async with db.sessions() as session:
-        mails = (
-            await session.scalars(
-                select(OutboxMessage)
-                .where(OutboxMessage.key.like("bilan:%:charge-de-mission:%:email"))
-                .order_by(OutboxMessage.id)
-            )
-        ).all()
-    first, moved = (m.payload for m in mails)
+    first, moved = (m.payload for m in await charge_de_mission_emails(db))
     assert not first["subject"].startswith("Bilan déplacé")
     assert moved["subject"] == "Bilan déplacé – " + first["subject"].replace(
         "jeudi 26", "vendredi 27"
@@ -1056,3 +1054,30 @@ async def test_the_e_mail_to_the_charge_de_mission_after_a_move_says_it_moved(
         "au lieu du jeudi 26 novembre 2026 à 14 h 00. L'invitation ci-jointe remplace"
         in (moved["body"])
     )
+
+
+async def charge_de_mission_emails(db: Database) -> list[OutboxMessage]:
+    async with db.sessions() as session:
+        found = await session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.key.like("bilan:%:charge-de-mission:%:email"))
+            .order_by(OutboxMessage.id)
+        )
+        return list(found.all())
+
+
+async def test_a_move_before_the_first_e_mail_left_sends_the_invitation_not_a_move(
+    db: Database, settings: Settings, trainer: Person
+) -> None:
+    """The mail server was down: the first e-mail never left, so « déplacé » would be news of
+    a bilan she never heard of.  She gets the invitation for the new date, once."""
+    trainer.engine.settings = replace(
+        settings, smtp_host="127.0.0.1", smtp_from="formabot@example.org"
+    )
+    await schedule(trainer)
+    await move_bilan(trainer, "Agent de restauration", "vendredi 27 novembre à 14 h")
+    first, second = await charge_de_mission_emails(db)
+    assert first.status == "cancelled" and second.status == "pending"
+    assert not second.payload["subject"].startswith("Bilan déplacé")
+    assert "vendredi 27 novembre" in second.payload["subject"]
+    assert "déplacé" not in second.payload["body"] and "jeudi 26" not in second.payload["body"]

@@ -184,6 +184,7 @@ async def invite_charge_de_mission(
     matrix: bool,
     email: tuple[str, str, list[Document]] | None,
     moved: str | None = None,
+    moved_email: tuple[str, str] | None = None,
 ) -> Invited:
     """Send the chargé(e) de mission the bilan's invitation: on Matrix when the bot is there
     and knows their ID (it opens the direct chat itself: on Tchap an external cannot), and
@@ -192,15 +193,16 @@ async def invite_charge_de_mission(
 
     One message per version of the bilan (its ``sequence``): moving it sends the
     new one, a second call for the same version sends nothing more.  An older
-    version's still waiting is dropped; on Matrix, ``moved`` (the bilan moved: what
-    it says) replaces ``text`` when an earlier invitation did leave.
+    version's still waiting is dropped.  ``moved`` (the bilan moved: what it says) replaces
+    ``text`` on Matrix, and ``moved_email`` (its subject and body) the e-mail's, only where
+    an earlier invitation did leave: to whoever never got one, it is the invitation.
     """
     bilan = view.bilan
     about = About(bilan_id=bilan.id, what="charge_de_mission")
     await replace_unsent(session, bilan, CHARGE_DE_MISSION, None)
     target = view.formation.cm_matrix if matrix else None
     if target:
-        told = moved is not None and await _told_on_matrix(session, bilan)
+        told = moved is not None and await _told(session, bilan, "matrix")
         await enqueue(
             session,
             key=f"bilan:{bilan.id}:charge-de-mission:{bilan.sequence}:matrix",
@@ -219,6 +221,8 @@ async def invite_charge_de_mission(
     if email is None or not looks_like_email(address):
         return Invited(matrix=target or None)
     subject, body, files = email
+    if moved_email is not None and await _told(session, bilan, EMAIL):
+        subject, body = moved_email
     await queue_email(
         session,
         to=address,
@@ -232,15 +236,15 @@ async def invite_charge_de_mission(
     return Invited(matrix=target or None, email=address)
 
 
-async def _told_on_matrix(session: AsyncSession, bilan: Bilan) -> bool:
+async def _told(session: AsyncSession, bilan: Bilan, platform: str) -> bool:
     """Whether an invitation of an older version left for the chargé(e) de mission on
-    Matrix (sent, or being sent): a move is then news to them, not a first invitation."""
+    ``platform`` (sent, or being sent): a move is then news to them, not a first invitation."""
     found = await session.scalar(
         select(OutboxMessage.id)
         .where(
             OutboxMessage.bilan_id == bilan.id,
             OutboxMessage.participant_id.is_(None),
-            OutboxMessage.platform == "matrix",
+            OutboxMessage.platform == platform,
             OutboxMessage.about.in_(CHARGE_DE_MISSION),
             OutboxMessage.status.in_(("sent", "sending")),
         )

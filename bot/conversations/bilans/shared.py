@@ -39,7 +39,6 @@ from bot.deadlines.service import group_of
 from bot.formations.queries import Member, load_formation
 from bot.mailer import as_mail, looks_like_email, render_email
 from bot.messages import Document, Reply
-from bot.outbox import Mail
 from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
 from bot.storage.formations import Formation
 
@@ -239,6 +238,7 @@ async def tell_charge_de_mission(
         view, stamp=ctx.now, caption=ctx.render("bilan.caption_ics_guest")
     )
     email: tuple[str, str, list[Document]] | None = None
+    moved_email: tuple[str, str] | None = None
     if emailed:
         if cancelled:
             mail = render_email(
@@ -254,11 +254,10 @@ async def tell_charge_de_mission(
         else:
             mail = as_mail(documents.email_to_chargee(view, rows))
             if moved is not None:
-                # A move is news: said first, so the e-mail is not read as a second bilan.
+                # A move is news (to whoever got the first e-mail): said first, so the
+                # e-mail is not read as a second bilan.
                 said = texts.plain(ctx.render("bilan.email_moved", old=old, **words))
-                mail = Mail(
-                    subject=f"Bilan déplacé – {mail.subject}", body=f"{said}\n\n{mail.body}"
-                )
+                moved_email = (f"Bilan déplacé – {mail.subject}", f"{said}\n\n{mail.body}")
             files = [invitation, documents.agenda_document(view, caption="")]
         email = (mail.subject, mail.body, files)
     invited = await invite_charge_de_mission(
@@ -269,6 +268,7 @@ async def tell_charge_de_mission(
         matrix=ctx.settings.has_matrix,
         email=email,
         moved=moved,
+        moved_email=moved_email,
     )
     if invited.matrix is not None and not cancelled:
         ctx.say("bilan.charge_de_mission_sent", cm=view.formation.cm_name, matrix=invited.matrix)

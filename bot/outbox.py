@@ -113,7 +113,12 @@ def _payload_document(doc: Mapping[str, Any]) -> Document:
 def reply_to_payload(reply: Reply) -> dict[str, Any]:
     payload: dict[str, Any] = {"text": reply.text, "columns": reply.columns}
     if reply.choices:
-        payload["choices"] = [[c.label, c.data] for c in reply.choices]
+        # A choice's own number and dash (a page of a long list) are part of what it shows:
+        # a reply shown again after a restart must read the same.
+        payload["choices"] = [
+            [c.label, c.data] + ([c.number, c.numbered] if c.number or not c.numbered else [])
+            for c in reply.choices
+        ]
     if reply.edit_previous:
         payload["edit_previous"] = True
     if reply.chat is not None:
@@ -129,7 +134,7 @@ def payload_to_reply(payload: Mapping[str, Any]) -> Reply:
     document = _payload_document(payload["document"]) if "document" in payload else None
     return Reply(
         text=payload.get("text", ""),
-        choices=tuple(Choice(label, data) for label, data in payload.get("choices", [])),
+        choices=tuple(Choice(*shown) for shown in payload.get("choices", [])),
         document=document,
         columns=int(payload.get("columns", 1)),
         edit_previous=bool(payload.get("edit_previous", False)),

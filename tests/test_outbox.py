@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
@@ -24,6 +25,7 @@ from bot.outbox import (
 )
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
+from bot.transports.console import render
 from tests.auxil.dialogue import Clock
 
 
@@ -36,6 +38,19 @@ def test_a_reply_survives_the_round_trip_through_json() -> None:
     back = payload_to_reply(reply_to_payload(reply))
     assert back.text == reply.text and back.choices == reply.choices
     assert back.document == reply.document
+
+
+def test_a_page_of_a_long_list_reads_the_same_when_shown_again() -> None:
+    """Its own numbers and its dashed « Terminé » were lost on the way: replayed after a
+    restart, the page showed « 4. Terminé », a number the question does not read."""
+    page = (Choice("Léa Martin", "1|3", number=3), Choice("Suivants", "1|next"))
+    page += (Choice("Terminé", "1|done", numbered=False),)
+    shown = render(payload_to_reply(reply_to_payload(Reply("Qui ?", choices=page))), Path("/tmp"))
+    assert shown == "Qui ?\n  3. Léa Martin\n  – Suivants\n  – Terminé"
+    # Rows written before the number was kept still read.
+    assert payload_to_reply({"text": "Qui ?", "choices": [["Oui", "1|yes"]]}).choices == (
+        Choice("Oui", "1|yes"),
+    )
 
 
 async def test_the_same_key_is_queued_once(store: Database) -> None:

@@ -67,6 +67,19 @@ async def stored(db: Database, title: str) -> dict[str, Trainee]:
         return {t.full_name: t for t in formation.trainees}
 
 
+async def test_a_large_group_is_counted_in_the_recap_with_its_delegates(trainer: Person) -> None:
+    rows = [("Nom", "Prénom", "Délégué(e)")]
+    rows += [(f"Stagiaire{n}", "Alex", "x" if n in (3, 17) else None) for n in range(40)]
+    await at_trainees(trainer)
+    await trainer.sends_file("groupe.csv", "text/csv", csv_file(rows))
+    await trainer.presses("Importer")
+    await trainer.presses("Terminé")
+    assert (
+        "Stagiaires : 40, importés de « groupe.csv » (dont 2 pour représenter les stagiaires)"
+        in trainer.last
+    )
+
+
 async def test_a_workbook_sent_while_creating_is_previewed_then_saved_with_the_formation(
     db: Database, trainer: Person
 ) -> None:
@@ -86,7 +99,7 @@ async def test_a_workbook_sent_while_creating_is_previewed_then_saved_with_the_f
     assert "Qui sont les délégués" in trainer.last
     assert "☑ Marie Dupont" in trainer.buttons and "☐ Karim Benali" in trainer.buttons
     await trainer.presses("Terminé")
-    assert "Stagiaires : Marie Dupont (pour les stagiaires), Karim Benali, entrée le" in (
+    assert "Stagiaires : Marie Dupont (représente les stagiaires), Karim Benali, entrée le" in (
         trainer.last
     )
     await trainer.presses("Enregistrer")

@@ -7,6 +7,7 @@ import io
 import os
 import signal
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -17,9 +18,22 @@ from bot.messages import Choice, Document, Reply
 from bot.storage.db import Database
 from bot.storage.formations import Formation
 from bot.storage.inbox import InboxUpdate
-from bot.transports.console import Console, file_problem, render, safe_filename
+from bot.transports.console import (
+    Console,
+    ConsoleTransport,
+    file_problem,
+    render,
+    safe_filename,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class Terminal(io.StringIO):
+    """Read as a terminal would be (the console then prompts, through ``_prompt``)."""
+
+    def isatty(self) -> bool:
+        return True
 
 
 def test_choices_are_numbered_and_markup_is_plain(tmp_path: Path) -> None:
@@ -267,10 +281,6 @@ async def test_a_terminal_opened_again_shows_the_question_under_way(tmp_path: Pa
 async def test_a_terminal_with_nothing_under_way_opens_on_the_prompt(
     engine: Engine, demo: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    class Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
-
     monkeypatch.setattr("bot.transports.console._prompt", lambda: None)  # Ctrl-D at once
     out = io.StringIO()
     await Console(engine, name="formateur", documents=Path("/tmp"), out=out).run(Terminal())
@@ -287,6 +297,32 @@ async def test_a_terminal_with_nothing_under_way_opens_on_the_prompt(
         "Quel est son intitulé ?"
     )
     assert shown.rstrip().endswith("session de printemps »)")  # the question, last
+
+
+async def test_a_message_arriving_at_the_prompt_gets_its_own_line_and_the_prompt_back(
+    engine: Engine, demo: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The digest printed while the terminal waited read « vous> 📋 Échéances du … »."""
+    asked, typed = threading.Event(), threading.Event()
+
+    def prompt() -> None:
+        asked.set()
+        typed.wait(30)  # then Ctrl-D
+
+    monkeypatch.setattr("bot.transports.console._prompt", prompt)
+    out = io.StringIO()
+    console = Console(engine, name="formateur", documents=tmp_path, out=out)
+    transport = ConsoleTransport(console, tmp_path / "inbox")
+    running = asyncio.create_task(console.run(Terminal()))
+    await asyncio.to_thread(asked.wait, 30)
+    out.write("vous> ")  # what input() shows meanwhile
+    await transport.send("formateur", Reply("📋 Échéances du jeudi 3 décembre 2026"))
+    typed.set()
+    await asyncio.wait_for(running, 30)
+    assert "vous> \n📋 Échéances du jeudi 3 décembre 2026\n\nvous> " in out.getvalue()
+    # Printed after a line was typed (no prompt waiting), it is printed as it is.
+    await transport.send("formateur", Reply("Rappel"))
+    assert out.getvalue().endswith("vous> Rappel\n\n")
 
 
 @pytest.mark.slow

@@ -114,6 +114,9 @@ def file_problem(line: str) -> str | None:
     return None
 
 
+PROMPT = "vous> "
+
+
 class Console:
     """One person talking to the engine from a terminal or a pipe."""
 
@@ -130,6 +133,8 @@ class Console:
         self.documents = documents
         self.out = out
         self.inbox = Inbox(engine, Platform.CONSOLE, self._show, concurrency=1)
+        self.prompting = False
+        """The terminal shows « vous> » and waits for a line."""
 
     def incoming(self, line: str) -> Incoming:
         attachment = None
@@ -170,6 +175,14 @@ class Console:
                 print(file=self.out, flush=True)
             await sent(index + 1)
 
+    def aside(self, shown: str) -> None:
+        """A message that comes by itself (the digest, a reminder): below the prompt it
+        would be written after « vous> », so it gets its own line and the prompt comes back."""
+        lead = "\n" if self.prompting else ""
+        print(lead + shown + "\n", file=self.out, flush=True)
+        if self.prompting:
+            print(PROMPT, end="", file=self.out, flush=True)
+
     async def say(self, line: str, *, echo: bool = False) -> list[Reply]:
         """Record the line, then (echoed, in a transcript) wait for its answer."""
         problem = file_problem(line)
@@ -204,7 +217,11 @@ class Console:
         while True:
             line: str | None
             if interactive:
-                line = await _waiting_for(_prompt)
+                self.prompting = True
+                try:
+                    line = await _waiting_for(_prompt)
+                finally:
+                    self.prompting = False
             else:
                 line = await _waiting_for(source.readline)
                 if line == "":
@@ -262,7 +279,7 @@ async def _waiting_for(read: Callable[[], T]) -> T:
 
 def _prompt() -> str | None:
     try:
-        return input("vous> ")
+        return input(PROMPT)
     except EOFError:
         return None
 
@@ -290,7 +307,7 @@ class ConsoleTransport:
     async def send(self, chat_id: str, reply: Reply) -> None:
         shown = render(reply, self.console.documents)
         if chat_id == self.console.name:
-            print(shown + "\n", file=self.console.out, flush=True)
+            self.console.aside(shown)
             return
         path = private_dir(self.inbox) / f"{safe_filename(chat_id)}.txt"
         with path.open("a", encoding="utf-8") as f:

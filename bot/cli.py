@@ -20,6 +20,7 @@ from bot.app import FEATURES, build_engine, serve, setup_logging, transports_for
 from bot.files import write_private
 from bot.manifest import Features
 from bot.storage.db import Database
+from bot.storage.people import no_organisation
 from bot.workers import Supervisor, stop_when_orphaned
 from bot.workers import refusal as workers_refusal
 
@@ -175,7 +176,7 @@ async def cmd_demo(settings: config.Settings) -> int:
 
     db = await _open(settings)
     async with db.sessions() as session, session.begin():
-        if not await demo.is_empty(session):
+        if not await no_organisation(session):
             print("La base contient déjà un organisme : rien n'est ajouté.")
             await db.dispose()
             return 1
@@ -194,16 +195,20 @@ async def cmd_console(settings: config.Settings, name: str, *, offer_demo: bool)
         # The terminal is the chat: routine log lines would interleave with it.
         logging.getLogger().setLevel(logging.WARNING)
     db = await _open(settings)
-    if offer_demo and sys.stdin.isatty():
-        from bot import demo  # only a terminal on an empty database is offered it
-
+    if offer_demo:
         async with db.sessions() as session:
-            empty = await demo.is_empty(session)
+            empty = await no_organisation(session)
         if empty:
-            answer = await asyncio.to_thread(
-                input, "La base est vide. Charger l'organisme de démonstration ? [o/N] "
-            )
-            if answer.strip().lower() in ("o", "oui", "y", "yes"):
+            from bot import demo  # only a start on an empty database loads it
+
+            # The demo unless a person at the keyboard declines it: someone trying the bot
+            # (or piping a dialogue into it) finds formations to work on at once.
+            answer = "o"
+            if sys.stdin.isatty():
+                answer = await asyncio.to_thread(
+                    input, "La base est vide. Charger l'organisme de démonstration ? [O/n] "
+                )
+            if answer.strip().lower() in ("", "o", "oui", "y", "yes"):
                 async with db.sessions() as session, session.begin():
                     await demo.fill(
                         session,
@@ -211,7 +216,12 @@ async def cmd_console(settings: config.Settings, name: str, *, offer_demo: bool)
                         timezone=settings.default_timezone,
                     )
                 name = demo.DEMO_USER
-                print("Démo chargée : vous êtes Camille Durand, formatrice et administratrice.")
+                print(
+                    "Organisme de démonstration chargé : vous êtes Camille Durand, formatrice et"
+                    " administratrice. Pour créer le vôtre à côté : formabot console --as"
+                    " VOTRE_NOM, puis /start.",
+                    flush=True,
+                )
     engine = build_engine(db, settings)
     console = Console(engine, name=name, documents=settings.data_dir / "documents")
     transport = ConsoleTransport(console, settings.data_dir / "console-inbox")

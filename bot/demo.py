@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deadlines.service import refresh_deadlines
@@ -29,10 +28,6 @@ def _monday(day: date) -> date:
 def _friday(day: date) -> date:
     """The Friday of ``day``'s week: the demo's end-of-formation bilan is not proposed on a Saturday."""
     return day + timedelta(days=4 - day.weekday())
-
-
-async def is_empty(session: AsyncSession) -> bool:
-    return not await session.scalar(select(func.count(Organisation.id)))
 
 
 async def fill(

@@ -22,6 +22,7 @@ from bot import cli
 from bot.app import FEATURES
 from bot.config import Settings
 from tests.auxil.command import Done
+from tests.auxil.terminal import CTRL_D, in_a_terminal
 
 FORMABOT = [sys.executable, "-m", "bot"]
 
@@ -109,6 +110,33 @@ def test_demo_then_exports_in_csv_and_json(formabot: Callable[[list[str]], Done]
     assert len(as_json) == 7 and {"nom", "représente les stagiaires"} <= set(as_json[0])
     unknown = formabot(["export", "nimportequoi"])
     assert unknown.returncode == 2 and "Export inconnu" in unknown.stderr
+
+
+@pytest.mark.slow
+def test_run_on_an_empty_base_opens_the_console_on_the_demo(tmp_path: Path) -> None:
+    """What the README promises of ``make run`` without a token, piped as a tester does."""
+    first = run(["run"], tmp_path, "/formations\n")
+    assert first.returncode == 0, first.stderr
+    assert "Organisme de démonstration chargé : vous êtes Camille Durand" in first.stdout
+    assert "Agent de restauration" in first.stdout  # her formations, at once
+    again = run(["run"], tmp_path, "Karim absent hier matin\n")
+    assert "démonstration chargé" not in again.stdout  # loaded once
+    assert "Noter l'absence de Karim Benali, hier matin ?" in again.stdout
+    # A named console on an empty base is somebody else: no demo.
+    other = tmp_path / "autre"
+    alone = run(["console", "--as", "nora"], other, "/aide\n")
+    assert "démonstration" not in alone.stdout and "envoyez /start" in alone.stdout
+
+
+@pytest.mark.slow
+async def test_at_the_keyboard_the_demo_is_offered_and_enter_takes_it(tmp_path: Path) -> None:
+    offer = "Charger l'organisme de démonstration ? [O/n]"
+    taken = await in_a_terminal(["run"], tmp_path / "oui", [(offer, b"\n"), ("vous> ", CTRL_D)])
+    assert "vous êtes Camille Durand" in taken
+    declined = await in_a_terminal(
+        ["run"], tmp_path / "non", [(offer, b"n\n"), ("vous> ", b"/aide\n"), ("vous> ", CTRL_D)]
+    )
+    assert "Camille Durand" not in declined and "envoyez /start" in declined
 
 
 @pytest.mark.slow

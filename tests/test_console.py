@@ -25,6 +25,7 @@ from bot.transports.console import (
     render,
     safe_filename,
 )
+from tests.auxil.terminal import CTRL_D, in_a_terminal
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -245,31 +246,7 @@ async def test_a_terminal_opened_again_shows_the_question_under_way(tmp_path: Pa
     await bot.say("Agent de restauration", "De quoi s'agit-il")
     await bot.kill()
 
-    terminal, keyboard = os.openpty()
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["FORMABOT_DATA_DIR"] = str(tmp_path)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        *("-m", "bot", "console", "--as", "claire"),
-        stdin=keyboard,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.DEVNULL,
-        env=env,
-        cwd=ROOT,
-    )
-    assert process.stdout
-    shown = ""
-    try:
-        while "vous> " not in shown:
-            chunk = await asyncio.wait_for(process.stdout.read(200), timeout=60)
-            assert chunk, shown
-            shown += chunk.decode()
-        os.write(terminal, b"\x04")  # Ctrl-D
-        shown += (await asyncio.wait_for(process.stdout.read(), timeout=60)).decode()
-        await asyncio.wait_for(process.wait(), timeout=30)
-    finally:
-        os.close(terminal)
-        os.close(keyboard)
+    shown = await in_a_terminal(["console", "--as", "claire"], tmp_path, [("vous> ", CTRL_D)])
     assert "Reprise de la conversation en cours" in shown
     assert "Vous êtes en train de : créer une formation" in shown
     resumed = shown.split("Reprise de la conversation en cours")[1]

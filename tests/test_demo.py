@@ -10,6 +10,7 @@ from sqlalchemy import select
 from bot import demo
 from bot.storage.db import Database
 from bot.storage.formations import Formation
+from bot.storage.people import no_organisation
 
 
 @pytest.mark.parametrize("today", [date(2026, 12, 2), date(2026, 11, 28), date(2027, 3, 1)])
@@ -29,6 +30,6 @@ async def test_formations_start_on_a_monday_and_end_on_a_friday(db: Database, to
 
 async def test_is_empty_until_filled(db: Database) -> None:
     async with db.sessions() as session:
-        assert await demo.is_empty(session)
+        assert await no_organisation(session)
         await demo.fill(session, today=date(2026, 12, 2))
-        assert not await demo.is_empty(session)
+        assert not await no_organisation(session)

@@ -11,7 +11,8 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.storage.base import Base, JSONDict, utcnow
@@ -132,3 +133,9 @@ class Invitation(Base):
     used_at: Mapped[datetime | None] = mapped_column()
     used_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     revoked_at: Mapped[datetime | None] = mapped_column()
+
+
+async def no_organisation(session: AsyncSession) -> bool:
+    """An empty base: what ``formabot run`` without a token fills with the demo (a check
+    that needs none of the demo's modules, which every start would otherwise import)."""
+    return await session.scalar(select(Organisation.id).limit(1)) is None

@@ -358,6 +358,8 @@ def test_nor_explanations_name_the_bilan_in_full() -> None:
 def test_normandie_owes_one_bilan_de_fin() -> None:
     owed = owed_bilans(normandie())
     assert [(o.kind, o.suggested_on) for o in owed] == [("fin", date(2026, 11, 27))]
+    # Its document named as /echeances names it, the seed's number after.
+    assert owed[0].reason.endswith("(fiche procédure bilan à distance, Région Normandie (000)).")
     extended = replace(normandie(), extended_end=date(2027, 1, 15))
     assert [o.suggested_on for o in owed_bilans(extended)] == [date(2027, 1, 15)]
 

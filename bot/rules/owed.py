@@ -312,7 +312,7 @@ def owed_bilans(formation: FormationFacts) -> list[OwedBilan]:
                 whole,
                 "La Région Normandie tient un bilan de fin de formation avec la personne chargée "
                 "de mission, à distance ou sur place : un seul bilan de fin "
-                "(fiche procédure bilan à distance, 000).",
+                "(fiche procédure bilan à distance, Région Normandie (000)).",
                 extension_source="la fin qui compte est la plus tardive",
             )
         ]

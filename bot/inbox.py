@@ -69,6 +69,7 @@ from bot.outbox import PermanentFailure
 from bot.progress import while_slow
 from bot.storage import inbox as rows
 from bot.storage.base import utcnow
+from bot.storage.claimers import claimer
 from bot.storage.inbox import LEASE, InboxUpdate, Pending
 from bot.storage.state import redelivery_window
 
@@ -145,7 +146,7 @@ class Inbox:
         )
         """Claim each row before its turn: other processes may handle this platform too."""
         self.lease = lease
-        self.me = rows.claimer()
+        self.me = claimer()
         self._poller: asyncio.Task[None] | None = None
         self._recording: dict[tuple[str, str, str], asyncio.Event] = {}
         """The people a record() is writing for, and the event set once it queued them."""

@@ -9,7 +9,8 @@ take the same row), hands them to the transport of their platform, and
 records the outcome: sent, or retried later.  The outcome is written in its
 own short transaction right after the platform answers; a process killed
 in that instant leaves the row claimed, and it is sent again once the
-claim times out (:data:`CLAIM_TIMEOUT`).  That one case is at least once,
+claim times out (:data:`CLAIM_TIMEOUT`), or at once by a process started again on the same
+host (:mod:`bot.storage.claimers`).  That one case is at least once,
 not exactly once: no platform lets a sender ask "did you get this?".
 Retries are quick at first (5 s doubling, for :data:`FAST_ATTEMPTS`), then
 every :data:`SLOW_INTERVAL` until the message is :data:`GIVE_UP_AFTER` old:
@@ -34,8 +35,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
-import os
-import socket
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -49,6 +48,7 @@ from bot.manifest import Delivered
 from bot.messages import Choice, Document, Reply
 from bot.metrics import METRICS
 from bot.storage.base import utcnow
+from bot.storage.claimers import LONGEST, claimer, gone
 from bot.storage.conflicts import insert_all_unless_taken
 from bot.storage.outbox import OutboxMessage
 from bot.storage.sweeps import delete_oldest
@@ -62,7 +62,10 @@ SLOW_INTERVAL = timedelta(minutes=15)
 GIVE_UP_AFTER = timedelta(days=1)
 """A message still undelivered a day after it was queued is marked failed."""
 CLAIM_TIMEOUT = timedelta(minutes=5)
-"""A row claimed longer ago than this by a process that died is taken again."""
+"""A row claimed longer ago than this by a process that died is taken again (at once when
+that process ran on this host: :meth:`Sender._take_back_orphans`)."""
+ORPHANS_EVERY = timedelta(minutes=1)
+"""How often a sender looks for rows a dead process of this host left claimed."""
 
 
 EMAIL = "email"
@@ -324,12 +327,17 @@ class Sender:
         self.after = tuple(after)
         self.batch = batch
         self.clock = clock
-        self.worker = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        self.worker = f"{claimer()}:{id(self):x}"[:LONGEST]
+        self._orphans_looked_at: datetime | None = None
 
     async def claim(self) -> list[OutboxMessage]:
         now = self.clock()
         platforms = [*self.transports, *([EMAIL] if self.mailer is not None else [])]
         async with self.sessions() as session, session.begin():
+            looked = self._orphans_looked_at
+            if looked is None or now - looked >= ORPHANS_EVERY:
+                self._orphans_looked_at = now
+                await self._take_back_orphans(session, platforms)
             candidates = (
                 await session.scalars(
                     select(OutboxMessage.id)
@@ -368,6 +376,29 @@ class Sender:
                 await session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed)))
             ).all()
             return list(rows)
+
+    async def _take_back_orphans(self, session: AsyncSession, platforms: list[str]) -> None:
+        """Rows a process of this host left ``sending`` when it died (:mod:`bot.storage.claimers`)
+        are due again now, not once their claim times out: a bot killed in the middle of a
+        sending and started again sends at once.  (That message may then arrive twice: the
+        platform may have had it; the claim's timeout would send it again all the same.)"""
+        claimed = await session.execute(
+            select(OutboxMessage.id, OutboxMessage.claimed_by).where(
+                OutboxMessage.platform.in_(platforms), OutboxMessage.status == "sending"
+            )
+        )
+        for row_id, holder in claimed.all():
+            if holder != self.worker and gone(holder):
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(
+                        OutboxMessage.id == row_id,
+                        OutboxMessage.status == "sending",
+                        OutboxMessage.claimed_by == holder,
+                    )
+                    .values(status="pending")
+                )
+                log.info("outbox %s: left by a stopped process, due again", row_id)
 
     async def run_once(self) -> int:
         """Send what is due now; returns how many were sent."""

@@ -20,7 +20,8 @@ transaction that also queues its replies in the outbox under the keys
 ``work:<id>:<n>`` and marks the row ``done``: the result arrives once.  A
 process stopped before or during the work leaves the row ``pending`` or
 ``running``; the scheduler job :func:`resumer` starts it again (``pending``
-after :data:`RESUME_AFTER`, ``running`` after :data:`CLAIM_TIMEOUT`).  A work
+after :data:`RESUME_AFTER`, ``running`` after :data:`CLAIM_TIMEOUT`, or at once when the process that ran it
+was on this host and is gone: :mod:`bot.storage.claimers`).  A work
 that fails is tried :data:`MAX_ATTEMPTS` times, then the person is told
 (``progress.failed``), never left waiting.
 
@@ -48,6 +49,7 @@ from bot.manifest import Job, Work
 from bot.messages import Reply
 from bot.outbox import enqueue
 from bot.storage.base import utcnow
+from bot.storage.claimers import claimer, gone
 from bot.storage.outbox import OutboxMessage
 from bot.storage.progress import LongWork
 
@@ -146,6 +148,21 @@ def resumer(works: Mapping[str, Work]) -> Job:
     """The scheduler job that starts what a stopped process left undone."""
 
     async def resume_long_work(session: AsyncSession, now: datetime, settings: Settings) -> None:
+        running = await session.execute(
+            select(LongWork.id, LongWork.claimed_by).where(
+                LongWork.status == "running", LongWork.claimed_at >= now - CLAIM_TIMEOUT
+            )
+        )
+        orphans: list[int] = []
+        for work_id, holder in running.all():
+            if gone(holder):  # killed on this host: its work is not left to the timeout
+                released = await session.execute(
+                    update(LongWork)
+                    .where(LongWork.id == work_id, LongWork.claimed_by == holder)
+                    .values(status="pending")
+                    .execution_options(synchronize_session=False)
+                )
+                orphans += [work_id] if released.rowcount == 1 else []  # type: ignore[attr-defined]
         ids = await session.scalars(
             select(LongWork.id).where(
                 or_(
@@ -154,7 +171,7 @@ def resumer(works: Mapping[str, Work]) -> Job:
                 )
             )
         )
-        start_after_commit(session, works, settings, ids.all())
+        start_after_commit(session, works, settings, sorted({*ids.all(), *orphans}))
 
     return resume_long_work
 
@@ -186,7 +203,12 @@ async def run(
                     and_(LongWork.status == "running", LongWork.claimed_at < now - CLAIM_TIMEOUT),
                 ),
             )
-            .values(status="running", claimed_at=now, attempts=LongWork.attempts + 1)
+            .values(
+                status="running",
+                claimed_at=now,
+                claimed_by=claimer(),
+                attempts=LongWork.attempts + 1,
+            )
             .execution_options(synchronize_session=False)
         )
         if claimed.rowcount != 1:  # type: ignore[attr-defined]

@@ -26,6 +26,7 @@ from bot.outbox import (
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
 from bot.transports.console import render
+from tests.auxil import processes
 from tests.auxil.dialogue import Clock
 
 
@@ -219,6 +220,46 @@ async def test_a_row_claimed_by_a_dead_process_is_taken_again(db: Database, cloc
     _ = timedelta
     await alive.run_once()
     assert sent == ["c"]
+
+
+async def test_a_row_left_sending_by_a_process_killed_on_this_host_goes_at_once(
+    db: Database, clock: Clock
+) -> None:
+    """The bot killed in the middle of a sending and started again: the message goes at its
+    first pass, not five minutes later; one held by a live process or another host waits."""
+    async with db.sessions() as session, session.begin():
+        for key in ("tué", "vivant", "ailleurs"):
+            await enqueue(
+                session,
+                key=key,
+                platform="console",
+                chat_id=key,
+                reply=Reply(text="x"),
+                not_before=clock.now,
+            )
+    killed = Sender(db.sessions, {"console": lambda c, r: asyncio.sleep(0)}, clock=clock)
+    assert len(await killed.claim()) == 3
+    sent: list[str] = []
+
+    async def deliver(chat: str, reply: Reply) -> None:
+        sent.append(chat)
+
+    with processes.alive() as running:
+        holders = {"tué": processes.dead(), "vivant": running, "ailleurs": "autre-machine:1:42"}
+        async with db.sessions() as session, session.begin():
+            for key, holder in holders.items():
+                await session.execute(
+                    update(OutboxMessage).where(OutboxMessage.key == key).values(claimed_by=holder)
+                )
+        restarted = Sender(db.sessions, {"console": deliver}, clock=clock)
+        assert await restarted.run_once() == 1
+        assert sent == ["tué"]
+        clock.advance(minutes=2)
+        await restarted.run_once()  # looked at again after a minute: still alive
+        assert sent == ["tué"]
+    clock.advance(minutes=4)  # past the claim's timeout
+    await restarted.run_once()
+    assert sorted(sent) == ["ailleurs", "tué", "vivant"]
 
 
 async def test_delivered_messages_are_forgotten_after_a_season(

@@ -22,6 +22,7 @@ from bot.messages import Reply
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
 from bot.storage.progress import LongWork
+from tests.auxil import processes
 from tests.auxil.dialogue import Person as Talker
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -143,6 +144,27 @@ async def test_a_work_killed_midway_is_done_once_after_the_restart(
     assert await status_of(db, work_id) == ("done", 2)
     [sent] = await outbox(db)
     assert (sent.key, sent.payload["text"]) == (f"work:{work_id}:0", "Prêt : 1")
+
+
+async def test_a_work_whose_process_was_killed_on_this_host_is_taken_over_at_once(
+    db: Database, settings: Settings
+) -> None:
+    """Killed while building a proof bundle, restarted: the bundle comes at the first tick,
+    not after the claim's two minutes; a work a live process runs is left to it."""
+    killed, busy = await add_work(db, "echo", n=1), await add_work(db, "echo", n=2)
+    with processes.alive() as running:
+        async with db.sessions() as session, session.begin():
+            for work_id, holder in ((killed, processes.dead()), (busy, running)):
+                row = await session.get(LongWork, work_id)
+                assert row is not None
+                row.status, row.claimed_at, row.claimed_by, row.attempts = "running", T0, holder, 1
+        resume = progress.resumer({"echo": echo})
+        async with db.sessions() as session, session.begin():
+            await resume(session, T0 + timedelta(seconds=5), settings)
+        await progress.wait_for_works()
+    assert await status_of(db, killed) == ("done", 2)
+    assert await status_of(db, busy) == ("running", 1)
+    assert [m.payload["text"] for m in await outbox(db)] == ["Prêt : 1"]
 
 
 async def test_a_pending_work_left_by_a_stop_is_started_by_the_scheduler(

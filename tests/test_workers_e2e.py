@@ -23,8 +23,9 @@ from sqlalchemy import func, select
 
 from bot.app import build_engine
 from bot.config import Settings
+from bot.storage.claimers import claimer
 from bot.storage.db import Database
-from bot.storage.inbox import LEASE, InboxUpdate, claimer
+from bot.storage.inbox import LEASE, InboxUpdate
 from bot.storage.state import ProcessedEvent
 from bot.transports.telegram import TelegramTransport
 from tests.auxil.telegram_emulator import TelegramEmulator, TelegramUser

@@ -25,8 +25,6 @@ with the ``done`` mark; a process killed mid-turn stops renewing it, and
 from __future__ import annotations
 
 import json
-import os
-import socket
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -95,15 +93,11 @@ class InboxUpdate(Base):
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column()
     claimed_by: Mapped[str | None] = mapped_column(String(64))
-    """The process handling the row (``host:pid``), when several share the database;
+    """The process handling the row (:func:`~bot.storage.claimers.claimer`), when several
+    share the database;
     kept once done, which says who handled it (no personal data)."""
     claimed_until: Mapped[datetime | None]
     """Until when that claim holds unless renewed (:data:`LEASE`)."""
-
-
-def claimer() -> str:
-    """This process's name in ``claimed_by``: a restarted process is a new one."""
-    return f"{socket.gethostname()}:{os.getpid()}"[:64]
 
 
 def _takeable() -> ColumnElement[bool]:

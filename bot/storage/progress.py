@@ -38,4 +38,7 @@ class LongWork(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column()
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    """The process running it (:func:`~bot.storage.claimers.claimer`): gone, the work is
+    taken over at once on its host, else after :data:`bot.progress.CLAIM_TIMEOUT`."""
     done_at: Mapped[datetime | None] = mapped_column()

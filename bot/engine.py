@@ -44,7 +44,7 @@ from bot.conversations.kit.runner import Position, Runner
 from bot.conversations.kit.steps import Text
 from bot.failures import log_failure
 from bot.manifest import Command, Features
-from bot.messages import Incoming, Reply
+from bot.messages import BUSY, Incoming, Reply
 from bot.metrics import METRICS
 from bot.privacy.replies import Sealer, delivered_copy, replayed, stored_copy
 from bot.storage import delivered
@@ -143,7 +143,7 @@ class Engine:
                     return [Reply(text=texts.say("common.internal_error"))]
                 log.info("retrying event after %s (attempt %s)", type(exc).__name__, attempt + 1)
                 await asyncio.sleep(0.01 * (attempt + 1))
-        return [Reply(text=texts.say("common.busy"))]
+        return [Reply(text=texts.say("common.busy"), extras={BUSY: "1"})]
 
     async def _handle_once(self, incoming: Incoming) -> list[Reply]:
         async with self.db.turn() as held:

@@ -19,3 +19,8 @@ def log_failure(where: str, exc: BaseException) -> None:
     frames = traceback.extract_tb(exc.__traceback__)
     places = " <- ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in reversed(frames))
     log.error("%s failed: %s at %s", where, type(exc).__name__, places)
+
+
+class GaveUp(Exception):
+    """The engine gave a turn up (:func:`bot.messages.gave_up`): the update is kept and tried
+    again later, so the person has nothing to send again."""

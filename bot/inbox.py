@@ -61,10 +61,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.engine import Engine, account
-from bot.failures import log_failure
+from bot.failures import GaveUp, log_failure
 from bot.inbox_marks import Done, Grouped, write_done
 from bot.inbox_payload import incoming_to_payload, payload_to_incoming
-from bot.messages import Incoming, Platform, Reply
+from bot.messages import Incoming, Platform, Reply, gave_up
 from bot.outbox import PermanentFailure
 from bot.progress import while_slow
 from bot.storage import inbox as rows
@@ -422,11 +422,10 @@ class Inbox:
                 await asyncio.sleep(min(30.0, 0.5 * 2.0 ** min(failures, 6)))
 
     async def _turn(self, item: _Item) -> tuple[list[Reply], Done]:
-        typing = self.typing
-        replies = await while_slow(
-            self.engine.handle(item.incoming),
-            None if typing is None else lambda: typing(item.incoming),
-        )
+        shows = None if self.typing is None else partial(self.typing, item.incoming)
+        replies = await while_slow(self.engine.handle(item.incoming), shows)
+        if gave_up(replies):
+            raise GaveUp  # still pending: :meth:`_again` tries it again, 1 s, 2 s … later
 
         async def sent(count: int) -> None:
             item.sent = max(item.sent, count)

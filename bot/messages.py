@@ -20,6 +20,7 @@ How the platforms map:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -188,3 +189,14 @@ class Reply:
     chat: str | None = None
     columns: int = 1
     extras: dict[str, str] = field(default_factory=dict)
+
+
+BUSY = "busy"
+"""In a reply's ``extras``: the engine gave the turn up, the database refusing it five times
+running (another process moving the same conversation, a server restarting)."""
+
+
+def gave_up(replies: Sequence[Reply]) -> bool:
+    """The engine's only answer is that it gave the turn up (:data:`BUSY`): a transport that
+    keeps the update (a durable inbox) tries it again later instead of sending that."""
+    return len(replies) == 1 and BUSY in replies[0].extras

@@ -48,7 +48,7 @@ from bot.manifest import Delivered
 from bot.messages import Choice, Document, Reply
 from bot.metrics import METRICS
 from bot.storage.base import utcnow
-from bot.storage.claimers import LONGEST, claimer, gone
+from bot.storage.claimers import LONGEST, claimer, take_back
 from bot.storage.conflicts import insert_all_unless_taken
 from bot.storage.outbox import OutboxMessage
 from bot.storage.sweeps import delete_oldest
@@ -378,27 +378,13 @@ class Sender:
             return list(rows)
 
     async def _take_back_orphans(self, session: AsyncSession, platforms: list[str]) -> None:
-        """Rows a process of this host left ``sending`` when it died (:mod:`bot.storage.claimers`)
-        are due again now, not once their claim times out: a bot killed in the middle of a
-        sending and started again sends at once.  (That message may then arrive twice: the
-        platform may have had it; the claim's timeout would send it again all the same.)"""
-        claimed = await session.execute(
-            select(OutboxMessage.id, OutboxMessage.claimed_by).where(
-                OutboxMessage.platform.in_(platforms), OutboxMessage.status == "sending"
-            )
-        )
-        for row_id, holder in claimed.all():
-            if holder != self.worker and gone(holder):
-                await session.execute(
-                    update(OutboxMessage)
-                    .where(
-                        OutboxMessage.id == row_id,
-                        OutboxMessage.status == "sending",
-                        OutboxMessage.claimed_by == holder,
-                    )
-                    .values(status="pending")
-                )
-                log.info("outbox %s: left by a stopped process, due again", row_id)
+        """Rows a process of this host left ``sending`` when it died are due again now, not
+        once their claim times out: a bot killed in the middle of a sending and started
+        again sends at once (perhaps twice: the platform may have had it; the claim's
+        timeout would send it again all the same)."""
+        sending = (OutboxMessage.platform.in_(platforms), OutboxMessage.status == "sending")
+        for row_id in await take_back(session, OutboxMessage, *sending, me=self.worker):
+            log.info("outbox %s: left by a stopped process, due again", row_id)
 
     async def run_once(self) -> int:
         """Send what is due now; returns how many were sent."""

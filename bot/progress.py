@@ -49,7 +49,7 @@ from bot.manifest import Job, Work
 from bot.messages import Reply
 from bot.outbox import enqueue
 from bot.storage.base import utcnow
-from bot.storage.claimers import claimer, gone
+from bot.storage.claimers import claimer, take_back
 from bot.storage.outbox import OutboxMessage
 from bot.storage.progress import LongWork
 
@@ -148,21 +148,9 @@ def resumer(works: Mapping[str, Work]) -> Job:
     """The scheduler job that starts what a stopped process left undone."""
 
     async def resume_long_work(session: AsyncSession, now: datetime, settings: Settings) -> None:
-        running = await session.execute(
-            select(LongWork.id, LongWork.claimed_by).where(
-                LongWork.status == "running", LongWork.claimed_at >= now - CLAIM_TIMEOUT
-            )
-        )
-        orphans: list[int] = []
-        for work_id, holder in running.all():
-            if gone(holder):  # killed on this host: its work is not left to the timeout
-                released = await session.execute(
-                    update(LongWork)
-                    .where(LongWork.id == work_id, LongWork.claimed_by == holder)
-                    .values(status="pending")
-                    .execution_options(synchronize_session=False)
-                )
-                orphans += [work_id] if released.rowcount == 1 else []  # type: ignore[attr-defined]
+        # Killed on this host: its work is not left to the claim's timeout.
+        claimed = (LongWork.status == "running", LongWork.claimed_at >= now - CLAIM_TIMEOUT)
+        orphans = await take_back(session, LongWork, *claimed)
         ids = await session.scalars(
             select(LongWork.id).where(
                 or_(

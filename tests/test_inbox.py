@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from bot.app import FEATURES
 from bot.config import Settings
@@ -202,6 +203,40 @@ async def test_a_done_mark_the_database_refuses_is_written_again_without_a_secon
     assert chat.texts() == ["reçu bonjour", "cr.pdf", "fin bonjour"]
     [row] = await rows(store)
     assert (row.status, row.sent) == ("done", 3)
+
+
+class Refusing(Echo):
+    """The database refuses ``refusals`` turns in a row (a server restarting, another process
+    moving the same conversation first), then takes them."""
+
+    def __init__(self, db: Database, settings: Settings, clock: Clock, refusals: int) -> None:
+        super().__init__(db, settings, clock)
+        self.refusals = refusals
+
+    async def _route(self, ctx: Context, state: ConversationState) -> tuple[str | None, str | None]:
+        if self.refusals:
+            self.refusals -= 1
+            raise OperationalError("UPDATE conversation_states …", {}, Exception("locked"))
+        return await super()._route(ctx, state)
+
+
+async def test_a_turn_the_engine_gives_up_is_tried_again_not_answered_busy(
+    store: Database, settings: Settings, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Five refusals make the engine give the turn up: a caller without an inbox gets « Je
+    suis très sollicité … renvoyez votre message »; the inbox keeps the update and tries it
+    again, so the person gets the answer and has nothing to send again."""
+    alone = Refusing(store, settings, clock, refusals=5)
+    [busy] = await alone.handle(message("1", "99", "bonjour"))
+    assert busy.text.startswith("Je suis très sollicité") and alone.ran == []
+    monkeypatch.setattr(asyncio, "sleep", fast_sleep(asyncio.sleep))
+    engine = Refusing(store, settings, clock, refusals=7)  # the engine gives up once
+    chat = Chat()
+    inbox = Inbox(engine, Platform.TELEGRAM, chat.deliver)
+    await answered(await inbox.record([(message("1", "100", "bonjour"), {})]))
+    assert engine.refusals == 0 and engine.ran == ["100"]
+    assert chat.texts() == ["reçu bonjour", "cr.pdf", "fin bonjour"]  # nothing « sollicité »
+    assert [(r.event_id, r.status) for r in await rows(store)] == [("100", "done")]
 
 
 def fast_sleep(sleep: Any) -> Any:

@@ -16,6 +16,7 @@ import pytest
 from nio import RoomCreateResponse
 from openpyxl import load_workbook
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from bot import demo as demo_module
 from bot.app import build_engine, build_scheduler
@@ -196,6 +197,28 @@ async def test_a_failing_message_is_retried_then_set_aside_with_an_apology(
     async with db.sessions() as session:
         row = await session.scalar(select(MatrixEvent).where(MatrixEvent.event_id == event_id))
         assert row is not None and (row.status, row.attempts, row.source) == ("failed", 3, {})
+
+
+async def test_a_turn_the_engine_gave_up_is_tried_again_not_answered_busy(
+    synapse: Synapse, bot: MatrixTransport, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database refused the turn five times (a restart): the event stays in the room's
+    inbox and is handled a moment later; nobody is asked to send it again."""
+    bot.retry_delay = 0.01
+    handle_once, refusals = bot.engine._handle_once, [5]
+
+    async def refused(incoming: Incoming) -> list[Reply]:
+        if refusals[0]:
+            refusals[0] -= 1
+            raise OperationalError("SELECT …", {}, Exception("the server is restarting"))
+        return await handle_once(incoming)
+
+    monkeypatch.setattr(bot.engine, "_handle_once", refused)
+    async with MatrixPerson.joining(synapse, tmp_path, "claire") as claire:
+        room = await claire.open_dm(bot.user_id)
+        await claire.ask(room, "/aide", "/start")
+        assert refusals == [0]
+        assert not any("sollicité" in seen.body for seen in claire.in_room(room))
 
 
 async def test_hostile_input(

@@ -17,6 +17,10 @@ import os
 import socket
 from functools import cache
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import ColumnElement, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 LONGEST = 64
 """The ``claimed_by`` columns' size: a longer name is cut, and then never read as gone."""
@@ -63,3 +67,25 @@ def _zombie(pid: int) -> bool:
     except OSError:
         return True  # ended between the two looks
     return stat.rsplit(")", 1)[-1].split()[:1] == ["Z"]
+
+
+async def take_back(
+    session: AsyncSession, model: Any, *held: ColumnElement[bool], me: str | None = None
+) -> list[int]:
+    """The rows of ``model`` (a table with ``id``, ``status`` and ``claimed_by``) that match
+    ``held`` and that a process now :func:`gone` holds: back to ``pending``, each only if
+    the same process still holds it (``me``, this one, never).  Their ids."""
+    found = await session.execute(select(model.id, model.claimed_by).where(*held))
+    taken: list[int] = []
+    for row_id, holder in found.all():
+        if holder == me or not gone(holder):
+            continue
+        released = await session.execute(
+            update(model)
+            .where(model.id == row_id, model.claimed_by == holder, *held)
+            .values(status="pending")
+            .execution_options(synchronize_session=False)
+        )
+        if released.rowcount == 1:  # type: ignore[attr-defined]
+            taken.append(row_id)
+    return taken

@@ -45,8 +45,8 @@ from bot import texts
 from bot.answers import matrix_id
 from bot.config import Settings
 from bot.engine import Engine, account
-from bot.failures import log_failure
-from bot.messages import Attachment, Incoming, Platform, Reply
+from bot.failures import GaveUp, log_failure
+from bot.messages import Attachment, Incoming, Platform, Reply, gave_up
 from bot.outbox import PermanentFailure, reply_to_payload
 from bot.progress import TYPING_EVERY, while_slow
 from bot.storage.base import utcnow
@@ -290,6 +290,8 @@ class MatrixTransport:
                 replies = await while_slow(
                     self.engine.handle(incoming), lambda: self._typing(row.room_id)
                 )
+                if gave_up(replies):
+                    raise GaveUp  # kept in the room's inbox, tried again a moment later
                 for index, reply in enumerate(replies):
                     target = reply.chat or row.room_id
                     await self._deliver(target, reply, tx=f"{row.event_id}/{index}")

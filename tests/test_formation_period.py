@@ -60,6 +60,15 @@ async def test_what_cannot_be_dates_is_said_precisely(db: Database, trainer: Per
     assert trainer.last.startswith("Il me faut aussi la date de fin : donnez les deux")
     await trainer.says("du 15/06/2027 au 02/03/2027")
     assert trainer.last.startswith("La date de fin est avant la date de début.")
+    for one_day, said in (
+        ("15 mars 2027", "lundi 15 mars 2027"),
+        ("01/01/2020", "mercredi 1er janvier 2020"),
+    ):
+        await trainer.says(one_day)  # a day, not a period: said as such
+        assert trainer.last.startswith(f"J'ai compris une seule date, le {said}"), trainer.last
+        assert "il me faut la date de début et la date de fin" in trainer.last
+    await trainer.says("n'importe quoi")
+    assert trainer.last.startswith("Je n'ai pas compris ces dates.")
     await survives(db, trainer, FOR_CHOICES)
 
 

@@ -98,6 +98,9 @@ def understand_dates(
             return Invalid(texts.say("formation.period_impossible", day=day))
         if _reversed(line, now):
             return Invalid(texts.say("formation.period_reversed"))
+        single = dates.understand(line, now, "future")
+        if single is not None and single.has_date:  # « 15 mars 2027 »: one day, not a period
+            return Invalid(texts.say("formation.period_one_day", day=single.when.date()))
         return Invalid(texts.say("formation.period_unclear"))
     problem = period_problem(period[0], period[1], now.date())
     if problem:

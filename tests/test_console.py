@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import io
 import os
 import signal
@@ -24,6 +25,7 @@ from bot.transports.console import (
     file_problem,
     render,
     safe_filename,
+    take_messages,
 )
 from tests.auxil.terminal import CTRL_D, in_a_terminal
 
@@ -300,6 +302,56 @@ async def test_a_message_arriving_at_the_prompt_gets_its_own_line_and_the_prompt
     # Printed after a line was typed (no prompt waiting), it is printed as it is.
     await transport.send("formateur", Reply("Rappel"))
     assert out.getvalue().endswith("vous> Rappel\n\n")
+
+
+async def test_a_message_written_by_another_console_shows_while_this_one_runs(
+    engine: Engine, demo: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The trainer at one console, a delegate at another: what the delegate's process sends
+    the trainer shows at the trainer's console, not only at its next opening."""
+    monkeypatch.setattr("bot.transports.console.WATCH_EVERY", 0.01)
+    inbox = tmp_path / "inbox"
+    trainer_out = io.StringIO()
+    trainer = ConsoleTransport(
+        Console(engine, name="formateur", documents=tmp_path, out=trainer_out), inbox
+    )
+    delegate = ConsoleTransport(
+        Console(engine, name="lea", documents=tmp_path, out=io.StringIO()), inbox
+    )
+    await delegate.send("formateur", Reply("Léa Martin a confirmé sa participation."))
+    await trainer.start()  # written before it opened: « en votre absence »
+    assert "Messages reçus en votre absence :\nLéa Martin a confirmé" in trainer_out.getvalue()
+    sent = [f"Réponse {n}" for n in range(200)]
+    for text in sent:
+        await delegate.send("formateur", Reply(text))
+        await asyncio.sleep(0)
+    for _ in range(200):
+        if all(text in trainer_out.getvalue() for text in sent):
+            break
+        await asyncio.sleep(0.02)
+    await trainer.stop()
+    shown = trainer_out.getvalue()
+    assert [shown.count(f"{text}\n") for text in sent] == [1] * 200  # all, once each
+    assert shown.count("Léa Martin a confirmé") == 1  # not shown again by the watch
+    assert (inbox / "formateur.txt").read_text() == ""
+
+
+def test_the_inbox_file_is_emptied_under_the_writers_lock(tmp_path: Path) -> None:
+    """A writer that opened the file before it was emptied waits, then its message stays."""
+    path = tmp_path / "formateur.txt"
+    path.write_text("premier\n\n")
+    with path.open("a") as writer:
+        fcntl.flock(writer, fcntl.LOCK_EX)
+        taking = threading.Thread(target=lambda: taken.append(take_messages(path)))
+        taken: list[str] = []
+        taking.start()
+        taking.join(0.2)
+        assert taking.is_alive()  # waits for the writer
+        writer.write("second\n\n")
+        writer.flush()
+        fcntl.flock(writer, fcntl.LOCK_UN)
+    taking.join(5)
+    assert taken == ["premier\n\nsecond\n\n"] and path.read_text() == ""
 
 
 @pytest.mark.slow

@@ -15,6 +15,7 @@ the next start, what was recorded but not answered is answered first.
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import mimetypes
 import re
 import sys
@@ -286,22 +287,38 @@ def _prompt() -> str | None:
 
 class ConsoleTransport:
     """What the outbox sends to console users: printed for the one at the keyboard,
-    kept in a per-person inbox file for the others (shown when they open the console)."""
+    kept in a per-person inbox file for the others.  A console shows its own file when it
+    opens (« reçus en votre absence ») and, while it runs, what another console process
+    writes there (the trainer's console, told of a delegate's answer typed in another)."""
 
     platform = "console"
 
     def __init__(self, console: Console, inbox: Path) -> None:
         self.console = console
         self.inbox = inbox
+        self._watcher: asyncio.Task[None] | None = None
+
+    @property
+    def mine(self) -> Path:
+        return self.inbox / f"{safe_filename(self.console.name)}.txt"
 
     async def start(self) -> None:
-        mine = self.inbox / f"{safe_filename(self.console.name)}.txt"
-        if mine.exists():
-            waiting = mine.read_text(encoding="utf-8")
-            mine.unlink()
+        waiting = take_messages(self.mine)
+        if waiting:
             print("Messages reçus en votre absence :\n" + waiting, file=self.console.out)
+        self._watcher = asyncio.create_task(self._watch(), name="console-inbox")
+
+    async def _watch(self) -> None:
+        while True:
+            await asyncio.sleep(WATCH_EVERY)
+            arrived = take_messages(self.mine)
+            if arrived:
+                self.console.aside(arrived.rstrip("\n"))
 
     async def stop(self) -> None:
+        if self._watcher is not None:
+            self._watcher.cancel()
+            await asyncio.gather(self._watcher, return_exceptions=True)
         await self.console.inbox.stop()
 
     async def send(self, chat_id: str, reply: Reply) -> None:
@@ -311,5 +328,23 @@ class ConsoleTransport:
             return
         path = private_dir(self.inbox) / f"{safe_filename(chat_id)}.txt"
         with path.open("a", encoding="utf-8") as f:
+            fcntl.flock(f, fcntl.LOCK_EX)  # never between another console's read and emptying
             f.write(shown + "\n\n")
         make_private(path)
+
+
+WATCH_EVERY = 1.0
+"""Seconds between two looks at a console's inbox file while it runs."""
+
+
+def take_messages(path: Path) -> str:
+    """What the file holds, emptied under the same lock the writers take (a message
+    appended meanwhile waits for the lock and stays for the next look)."""
+    if not path.exists():
+        return ""
+    with path.open("r+", encoding="utf-8") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        taken = f.read()
+        f.seek(0)
+        f.truncate()
+    return taken

@@ -340,11 +340,12 @@ WATCH_EVERY = 1.0
 def take_messages(path: Path) -> str:
     """What the file holds, emptied under the same lock the writers take (a message
     appended meanwhile waits for the lock and stays for the next look)."""
-    if not path.exists():
+    try:
+        with path.open("r+", encoding="utf-8") as f:
+            fcntl.flock(f, fcntl.LOCK_EX)
+            taken = f.read()
+            f.seek(0)
+            f.truncate()
+    except FileNotFoundError:  # nothing was ever written for this person
         return ""
-    with path.open("r+", encoding="utf-8") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        taken = f.read()
-        f.seek(0)
-        f.truncate()
     return taken

@@ -7,7 +7,6 @@ import asyncio
 import logging
 import os
 import shutil
-import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -23,7 +22,7 @@ from bot.messages import Platform
 from bot.storage.db import Database
 from tests.auxil.command import Done
 from tests.auxil.dialogue import Clock, Person
-from tests.auxil.postgres import Cluster
+from tests.auxil.postgres import Cluster, fresh_database
 from tests.auxil.smtp import SmtpServer, smtp_server
 from tests.auxil.synapse import Synapse, launch_synapse
 from tests.auxil.telegram_emulator import TelegramEmulator, run_emulator
@@ -89,21 +88,9 @@ def pg_server_url() -> Iterator[str]:
 
 @pytest.fixture
 async def pg_db(pg_server_url: str) -> AsyncIterator[Database]:
-    import asyncpg
-
-    server = make_url(pg_server_url)
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    dsn = f"postgresql://{server.username}@{server.host}:{server.port}/{server.database}"
-    admin = await asyncpg.connect(dsn)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    database = Database(str(server.set(database=name)))
-    await database.migrate()
-    try:
+    async with fresh_database(pg_server_url) as database:
+        await database.migrate()
         yield database
-    finally:
-        await database.dispose()
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -6,58 +6,21 @@ and some deadlines, upgrade to head, then read what the deadlines say.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 
-import pytest
-from alembic import command
-from sqlalchemy import Connection, insert, inspect, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import insert, inspect, select, text
 
 from bot.storage.absences import FollowUp
 from bot.storage.bilans import StoredDeadline
-from bot.storage.db import Database, alembic_config
-from bot.storage.formations import Formation, Trainee
-from bot.storage.people import Organisation, Person
+from bot.storage.db import Database
+from tests.auxil.migrations import empty, old_formation, old_trainee, upgrade
+
+__all__ = ["empty"]
 
 T1 = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 T2 = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 T3 = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
 T4 = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-async def empty(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
-    """A database with no schema yet, on SQLite and on PostgreSQL."""
-    if request.param == "sqlite":
-        database = Database(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
-        yield database
-        await database.dispose()
-        return
-    import asyncpg
-
-    server = make_url(request.getfixturevalue("pg_server_url"))
-    name = f"m_{uuid.uuid4().hex[:12]}"
-    dsn = f"postgresql://{server.username}@{server.host}:{server.port}/{server.database}"
-    admin = await asyncpg.connect(dsn)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    database = Database(str(server.set(database=name)))
-    try:
-        yield database
-    finally:
-        await database.dispose()
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
-
-
-async def upgrade(db: Database, revision: str) -> None:
-    def run(connection: Connection) -> None:
-        command.upgrade(alembic_config(connection), revision)
-
-    async with db.engine.begin() as connection:
-        await connection.run_sync(run)
 
 
 TASK = text(
@@ -76,50 +39,11 @@ def naive(moment: datetime | None) -> datetime | None:
 async def test_done_tasks_become_done_deadlines_then_the_table_goes(empty: Database) -> None:
     await upgrade(empty, "0005_merge")
     async with empty.sessions() as session, session.begin():
-        # Only the columns the schema had at 0005 (later ones, e.g. cm_matrix,
-        # organisations.founding or a person's address_form, are not there).
-        org_id = await session.scalar(
-            insert(Organisation)
-            .values(name="OF", timezone="Europe/Paris", settings={}, created_at=T3)
-            .returning(Organisation.id)
+        old = await old_formation(session, at=datetime(2026, 9, 1, tzinfo=UTC))
+        org_id, camille_id, formation_id = old.organisation, old.owner, old.formation
+        trainee_id = await old_trainee(
+            session, formation_id, "Léa Martin", at=datetime(2026, 9, 1, tzinfo=UTC)
         )
-        assert org_id is not None
-        camille_id = await session.scalar(
-            insert(Person)
-            .values(display_name="Camille", created_at=datetime(2026, 9, 1, tzinfo=UTC))
-            .returning(Person.id)
-        )
-        formation_id = await session.scalar(
-            insert(Formation)
-            .values(
-                organisation_id=org_id,
-                owner_id=camille_id,
-                title="F",
-                funder="autre",
-                mode="dates",
-                kind="formation",
-                start_date=date(2026, 9, 1),
-                end_date=date(2027, 3, 1),
-                certifying=False,
-                long=False,
-                remote_coaching=False,
-                created_at=datetime(2026, 9, 1, tzinfo=UTC),
-            )
-            .returning(Formation.id)
-        )
-        assert formation_id is not None
-        trainee_id = await session.scalar(
-            insert(Trainee)
-            .values(
-                formation_id=formation_id,
-                full_name="Léa Martin",
-                name_key="lea martin",
-                is_delegate=False,
-                created_at=datetime(2026, 9, 1, tzinfo=UTC),
-            )
-            .returning(Trainee.id)
-        )
-        assert trainee_id is not None
 
         def followup(path: str, **more: object) -> FollowUp:
             return FollowUp(

@@ -47,6 +47,7 @@ from tests.auxil import racers
 from tests.auxil.absences import absences
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Speaker
+from tests.auxil.postgres import fresh_database
 
 T = TypeVar("T")
 TRIALS = 20
@@ -109,20 +110,8 @@ def pg_template(pg_server_url: str) -> Iterator[str]:
 
 @pytest.fixture
 async def pg_copy(pg_server_url: str, pg_template: str) -> AsyncIterator[Database]:
-    import asyncpg
-
-    server = make_url(pg_server_url)
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    dsn = f"postgresql://{server.username}@{server.host}:{server.port}/{server.database}"
-    admin = await asyncpg.connect(dsn)
-    await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"')
-    database = Database(str(server.set(database=name)))
-    try:
+    async with fresh_database(pg_server_url, template=pg_template) as database:
         yield database
-    finally:
-        await database.dispose()
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

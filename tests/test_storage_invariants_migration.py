@@ -16,9 +16,8 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.storage.absences import Absence, FollowUp
 from bot.storage.db import Database
-from bot.storage.formations import Formation, Trainee
-from bot.storage.people import Organisation, Person
-from tests.test_absences_migration import empty, upgrade
+from bot.storage.people import Organisation
+from tests.auxil.migrations import empty, old_formation, old_trainee, upgrade
 
 __all__ = ["empty"]
 
@@ -44,41 +43,11 @@ async def test_doubled_rows_keep_the_oldest_and_the_indexes_then_hold(empty: Dat
                     .returning(Organisation.id)
                 )
             )
-        # Only the columns of 0009 (a person's address_form came later).
-        camille_id = await session.scalar(
-            insert(Person).values(display_name="Camille", created_at=NOW).returning(Person.id)
+        old = await old_formation(session, at=NOW, organisation=orgs[0])
+        formation_id = old.formation
+        trainee_id = await old_trainee(
+            session, formation_id, "Léa Martin", at=datetime(2026, 9, 1, tzinfo=UTC)
         )
-        formation_id = await session.scalar(
-            insert(Formation)
-            .values(
-                organisation_id=orgs[0],
-                owner_id=camille_id,
-                title="F",
-                funder="autre",
-                mode="dates",
-                kind="formation",
-                start_date=date(2026, 9, 1),
-                end_date=date(2027, 3, 1),
-                certifying=False,
-                long=False,
-                remote_coaching=False,
-                created_at=NOW,
-            )
-            .returning(Formation.id)
-        )
-        # Only the columns the schema had then (later ones, e.g. exit_reason, are not there).
-        trainee_id = await session.scalar(
-            insert(Trainee)
-            .values(
-                formation_id=formation_id,
-                full_name="Léa Martin",
-                name_key="lea martin",
-                is_delegate=False,
-                created_at=datetime(2026, 9, 1, tzinfo=UTC),
-            )
-            .returning(Trainee.id)
-        )
-        assert trainee_id is not None
         where = {
             "org": orgs[0],
             "formation": formation_id,

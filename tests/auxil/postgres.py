@@ -12,7 +12,14 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from bot.storage.db import Database
 
 BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 
@@ -86,3 +93,25 @@ class Cluster:
             )
         finally:
             shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@asynccontextmanager
+async def fresh_database(
+    server_url: str, *, prefix: str = "t", template: str | None = None
+) -> AsyncIterator[Database]:
+    """A new database on the cluster (a copy of ``template`` if given), dropped after."""
+    import asyncpg
+
+    server = make_url(server_url)
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    dsn = f"postgresql://{server.username}@{server.host}:{server.port}/{server.database}"
+    admin = await asyncpg.connect(dsn)
+    copied = f' TEMPLATE "{template}"' if template else ""
+    await admin.execute(f'CREATE DATABASE "{name}"{copied}')
+    database = Database(str(server.set(database=name)))
+    try:
+        yield database
+    finally:
+        await database.dispose()
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()

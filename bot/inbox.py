@@ -69,7 +69,7 @@ from bot.outbox import PermanentFailure
 from bot.progress import while_slow
 from bot.storage import inbox as rows
 from bot.storage.base import utcnow
-from bot.storage.claimers import claimer
+from bot.storage.claimers import claimer, take_back
 from bot.storage.inbox import LEASE, InboxUpdate, Pending
 from bot.storage.state import redelivery_window
 
@@ -231,16 +231,16 @@ class Inbox:
     async def resume(self, *, chat: str | None = None) -> list[asyncio.Future[list[Reply]]]:
         """Queue what was recorded but not done before a stop, oldest first.
 
-        Called before the transport receives anything new, so these come
-        first in each person's order.  ``chat`` limits it to one chat (the
-        console resumes only the person at the keyboard).
+        Called before the transport receives anything new, so these come first in each
+        person's order.  ``chat``: one chat only (the console's person at the keyboard).
         """
-        query = select(InboxUpdate).where(
-            InboxUpdate.platform == self.platform.value, InboxUpdate.status == "pending"
-        )
+        mine = (InboxUpdate.platform == self.platform.value, InboxUpdate.status == "pending")
+        query = select(InboxUpdate).where(*mine)
         if chat is not None:
             query = query.where(InboxUpdate.chat_id == chat)
-        async with self.db.sessions() as session:
+        async with self.db.sessions() as session, session.begin():
+            if self.shared:  # held by a process killed on this host: free now, not at its lease
+                await take_back(session, InboxUpdate, *mine, released={"claimed_until": None})
             found = (await session.scalars(query.order_by(InboxUpdate.id))).all()
         items = self._items(found)
         if self.shared:

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 
 from bot.app import FEATURES
@@ -26,6 +26,7 @@ from bot.storage.db import Database
 from bot.storage.inbox import LEASE, InboxUpdate
 from bot.storage.outbox import OutboxMessage
 from bot.storage.state import ConversationState, ProcessedEvent
+from tests.auxil import processes
 from tests.auxil.dialogue import Clock
 from tests.auxil.statements import plans, recording, scans
 
@@ -619,6 +620,32 @@ async def test_one_persons_batches_are_recorded_one_after_the_other_in_arrival_o
     assert [r.event_id for r in stored if r.user_id == "A"] == ["a0", "a1", "a2", "a3"]
     assert {(r.status, r.claimed_by) for r in stored} == {("done", inbox.me)}
     assert inbox.claims_failed == 0
+
+
+async def test_rows_held_by_a_process_killed_on_this_host_are_handled_at_the_restart(
+    echo: Echo, store: Database, clock: Clock
+) -> None:
+    """kill -9 leaves its claims until their lease ends (30 s); a process of the same host
+    started again sees that process is gone and answers at once.  Another host's claim, or
+    a live process's, is left to its lease."""
+    chat = Chat()
+    killed = Inbox(echo, Platform.TELEGRAM, chat.deliver, clock=clock, shared=True)
+    killed._stopping = True  # records, handles nothing: as if killed right after the record
+    await killed.record([(message("A", "a1", "bonjour"), {}), (message("B", "b1", "salut"), {})])
+    with processes.alive() as running:
+        async with store.sessions() as session, session.begin():
+            for user, holder in (("A", processes.dead()), ("B", running)):
+                await session.execute(
+                    update(InboxUpdate)
+                    .where(InboxUpdate.user_id == user)
+                    .values(claimed_by=holder, claimed_until=clock.now + LEASE)
+                )
+        restarted = Inbox(echo, Platform.TELEGRAM, chat.deliver, clock=clock, shared=True)
+        resumed = await restarted.resume()
+        await asyncio.wait(resumed, timeout=5)
+        await restarted.stop()
+        assert echo.ran == ["a1"]  # B waits for its live holder's lease
+    assert {r.event_id: r.status for r in await rows(store)} == {"a1": "done", "b1": "pending"}
 
 
 async def test_a_stopped_process_lets_go_of_the_rows_it_held_but_did_not_handle(

@@ -70,22 +70,27 @@ def _zombie(pid: int) -> bool:
 
 
 async def take_back(
-    session: AsyncSession, model: Any, *held: ColumnElement[bool], me: str | None = None
+    session: AsyncSession,
+    model: Any,
+    *held: ColumnElement[bool],
+    me: str | None = None,
+    released: dict[str, Any] | None = None,
 ) -> list[int]:
-    """The rows of ``model`` (a table with ``id``, ``status`` and ``claimed_by``) that match
-    ``held`` and that a process now :func:`gone` holds: back to ``pending``, each only if
-    the same process still holds it (``me``, this one, never).  Their ids."""
+    """The rows of ``model`` (a table with ``id`` and ``claimed_by``) that match ``held`` and
+    that a process now :func:`gone` holds: released (``status`` back to ``pending``, unless
+    ``released`` says otherwise), each only if the same process still holds it (``me``,
+    this one, never).  Their ids."""
     found = await session.execute(select(model.id, model.claimed_by).where(*held))
     taken: list[int] = []
     for row_id, holder in found.all():
         if holder == me or not gone(holder):
             continue
-        released = await session.execute(
+        outcome = await session.execute(
             update(model)
             .where(model.id == row_id, model.claimed_by == holder, *held)
-            .values(status="pending")
+            .values(released or {"status": "pending"})
             .execution_options(synchronize_session=False)
         )
-        if released.rowcount == 1:  # type: ignore[attr-defined]
+        if outcome.rowcount == 1:  # type: ignore[attr-defined]
             taken.append(row_id)
     return taken

@@ -9,8 +9,8 @@ take the same row), hands them to the transport of their platform, and
 records the outcome: sent, or retried later.  The outcome is written in its
 own short transaction right after the platform answers; a process killed
 in that instant leaves the row claimed, and it is sent again once the
-claim times out (:data:`CLAIM_TIMEOUT`), or at once by a process started again on the same
-host (:mod:`bot.storage.claimers`).  That one case is at least once,
+claim times out (:data:`CLAIM_TIMEOUT`), or at once by a process started
+again on the same host (:mod:`bot.storage.claimers`).  That one case is at least once,
 not exactly once: no platform lets a sender ask "did you get this?".
 Retries are quick at first (5 s doubling, for :data:`FAST_ATTEMPTS`), then
 every :data:`SLOW_INTERVAL` until the message is :data:`GIVE_UP_AFTER` old:

@@ -22,8 +22,9 @@ process stopped before or during the work leaves the row ``pending`` or
 ``running``; the scheduler job :func:`resumer` starts it again (``pending``
 after :data:`RESUME_AFTER`, ``running`` after :data:`CLAIM_TIMEOUT`, or at
 once when the process that ran it was on this host and is gone:
-:mod:`bot.storage.claimers`).  A work that fails is tried :data:`MAX_ATTEMPTS` times, then the person is told
-(``progress.failed``), never left waiting.
+:mod:`bot.storage.claimers`).  A work that fails is tried
+:data:`MAX_ATTEMPTS` times, then the person is told (``progress.failed``),
+never left waiting.
 
 While a turn itself runs longer than :data:`TYPING_AFTER`, the transports
 show the platform's "typing" (:func:`while_slow`: Telegram's

@@ -218,8 +218,9 @@ async def cmd_console(settings: config.Settings, name: str, *, offer_demo: bool)
                 name = demo.DEMO_USER
                 print(
                     "Organisme de démonstration chargé : vous êtes Camille Durand, formatrice et"
-                    " administratrice. Pour créer le vôtre à côté : formabot console --as"
-                    " VOTRE_NOM, puis /start.",
+                    " administratrice. Pour créer votre propre organisme, sur une base à lui :"
+                    " FORMABOT_DATA_DIR=mon-organisme formabot console --as VOTRE_NOM, puis"
+                    " /start.",
                     flush=True,
                 )
     engine = build_engine(db, settings)

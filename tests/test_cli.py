@@ -122,10 +122,11 @@ def test_run_on_an_empty_base_opens_the_console_on_the_demo(tmp_path: Path) -> N
     again = run(["run"], tmp_path, "Karim absent hier matin\n")
     assert "démonstration chargé" not in again.stdout  # loaded once
     assert "Noter l'absence de Karim Benali, hier matin ?" in again.stdout
-    # A named console on an empty base is somebody else: no demo.
-    other = tmp_path / "autre"
-    alone = run(["console", "--as", "nora"], other, "/aide\n")
-    assert "démonstration" not in alone.stdout and "envoyez /start" in alone.stdout
+    # What the line says to do for one's own organisation: a named console on a base of
+    # its own is given no demo, and /start creates the organisation there.
+    assert "FORMABOT_DATA_DIR=mon-organisme formabot console --as VOTRE_NOM" in first.stdout
+    own = run(["console", "--as", "nora"], tmp_path / "mon-organisme", "/start\nMon OF\n")
+    assert "démonstration" not in own.stdout and "fuseau horaire" in own.stdout
 
 
 @pytest.mark.slow

@@ -13,6 +13,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from bot import config, exports
@@ -188,8 +189,16 @@ async def cmd_demo(settings: config.Settings) -> int:
     return 0
 
 
+def _ask(question: str) -> str | None:
+    """A line typed at the terminal; ``None`` at Ctrl-D."""
+    try:
+        return input(question)
+    except EOFError:
+        return None
+
+
 async def cmd_console(settings: config.Settings, name: str, *, offer_demo: bool) -> int:
-    from bot.transports.console import Console, ConsoleTransport
+    from bot.transports.console import Console, ConsoleTransport, waiting_for
 
     if settings.log_level == "INFO":
         # The terminal is the chat: routine log lines would interleave with it.
@@ -205,9 +214,14 @@ async def cmd_console(settings: config.Settings, name: str, *, offer_demo: bool)
             # (or piping a dialogue into it) finds formations to work on at once.
             answer = "o"
             if sys.stdin.isatty():
-                answer = await asyncio.to_thread(
-                    input, "La base est vide. Charger l'organisme de démonstration ? [O/n] "
-                )
+                # Not asyncio.to_thread: a Ctrl-C here would wait for that thread's input().
+                question = "La base est vide. Charger l'organisme de démonstration ? [O/n] "
+                typed = await waiting_for(partial(_ask, question))
+                if typed is None:  # Ctrl-D: leaving before anything started
+                    print("\nAu revoir !")
+                    await db.dispose()
+                    return 0
+                answer = typed
             if answer.strip().lower() in ("", "o", "oui", "y", "yes"):
                 async with db.sessions() as session, session.begin():
                     await demo.fill(

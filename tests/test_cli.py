@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
@@ -133,11 +134,16 @@ def test_run_on_an_empty_base_opens_the_console_on_the_demo(tmp_path: Path) -> N
 async def test_at_the_keyboard_the_demo_is_offered_and_enter_takes_it(tmp_path: Path) -> None:
     offer = "Charger l'organisme de démonstration ? [O/n]"
     taken = await in_a_terminal(["run"], tmp_path / "oui", [(offer, b"\n"), ("vous> ", CTRL_D)])
-    assert "vous êtes Camille Durand" in taken
+    assert "vous êtes Camille Durand" in taken.shown and taken.code == 0
     declined = await in_a_terminal(
         ["run"], tmp_path / "non", [(offer, b"n\n"), ("vous> ", b"/aide\n"), ("vous> ", CTRL_D)]
     )
-    assert "Camille Durand" not in declined and "envoyez /start" in declined
+    assert "Camille Durand" not in declined.shown and "envoyez /start" in declined.shown
+    # Leaving at the question: Ctrl-D says goodbye, Ctrl-C stops at once; no traceback.
+    left = await in_a_terminal(["run"], tmp_path / "partie", [(offer, CTRL_D)])
+    assert left.shown.endswith("Au revoir !\n") and (left.code, left.errors) == (0, "")
+    stopped = await in_a_terminal(["run"], tmp_path / "arret", [(offer, signal.SIGINT)])
+    assert (stopped.code, stopped.errors) == (130, "Interrompu.\n")
 
 
 @pytest.mark.slow

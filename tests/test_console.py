@@ -248,7 +248,8 @@ async def test_a_terminal_opened_again_shows_the_question_under_way(tmp_path: Pa
     await bot.say("Agent de restauration", "De quoi s'agit-il")
     await bot.kill()
 
-    shown = await in_a_terminal(["console", "--as", "claire"], tmp_path, [("vous> ", CTRL_D)])
+    screen = await in_a_terminal(["console", "--as", "claire"], tmp_path, [("vous> ", CTRL_D)])
+    shown = screen.shown
     assert "Reprise de la conversation en cours" in shown
     assert "Vous êtes en train de : créer une formation" in shown
     resumed = shown.split("Reprise de la conversation en cours")[1]

@@ -220,11 +220,11 @@ class Console:
             if interactive:
                 self.prompting = True
                 try:
-                    line = await _waiting_for(_prompt)
+                    line = await waiting_for(_prompt)
                 finally:
                     self.prompting = False
             else:
-                line = await _waiting_for(source.readline)
+                line = await waiting_for(source.readline)
                 if line == "":
                     line = None
             if line is None:
@@ -239,7 +239,7 @@ class Console:
             while line.endswith("\\"):
                 # A trailing backslash continues the message on the next line, so a
                 # list (one trainee per line) can be typed or piped as one message.
-                more = await _waiting_for(_prompt if interactive else source.readline)
+                more = await waiting_for(_prompt if interactive else source.readline)
                 line = line[:-1].rstrip() + "\n" + (more or "").rstrip("\r\n")
             if line.strip() or not interactive:
                 await self.say(line, echo=not interactive and bool(line))
@@ -248,7 +248,7 @@ class Console:
 T = TypeVar("T")
 
 
-async def _waiting_for(read: Callable[[], T]) -> T:
+async def waiting_for(read: Callable[[], T]) -> T:
     """``read()`` (a line of the terminal or of a pipe) in a thread of its own, a daemon.
 
     Not the loop's executor: a Ctrl-C or a SIGTERM stops the console while

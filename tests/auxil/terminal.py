@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -17,12 +19,22 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 CTRL_D = b"\x04"
 
 
+@dataclass(frozen=True)
+class Screen:
+    shown: str
+    """Everything the process printed."""
+    code: int
+    errors: str
+    """What it wrote to standard error (a traceback, « Interrompu. »)."""
+
+
 async def in_a_terminal(
-    args: Sequence[str], data_dir: Path, script: Sequence[tuple[str, bytes]]
-) -> str:
-    """Everything the process printed: for each ``(shown, keys)`` of ``script``, wait until
-    ``shown`` is on screen (since the last keys), then type ``keys``; the process must end
-    after the last ones (Ctrl-D at the prompt, :data:`CTRL_D`)."""
+    args: Sequence[str], data_dir: Path, script: Sequence[tuple[str, bytes | signal.Signals]]
+) -> Screen:
+    """For each ``(shown, keys)`` of ``script``, wait until ``shown`` is on screen (since the
+    last keys), then type ``keys`` (or send that signal: Ctrl-C is ``signal.SIGINT``, the
+    terminal not being the process's controlling one); the process must end after the last
+    ones (Ctrl-D at the prompt, :data:`CTRL_D`)."""
     terminal, keyboard = os.openpty()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "MATRIX_"))}
     env.pop("DATABASE_URL", None)
@@ -32,11 +44,11 @@ async def in_a_terminal(
         *("-m", "bot", *args),
         stdin=keyboard,
         stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
         env=env,
         cwd=ROOT,
     )
-    assert process.stdout
+    assert process.stdout and process.stderr
     shown, since = "", 0
     try:
         for expected, keys in script:
@@ -45,10 +57,14 @@ async def in_a_terminal(
                 assert chunk, f"ended before {expected!r}: {shown}"
                 shown += chunk.decode()
             since = len(shown)
-            os.write(terminal, keys)
+            if isinstance(keys, bytes):
+                os.write(terminal, keys)
+            else:
+                process.send_signal(keys)
         shown += (await asyncio.wait_for(process.stdout.read(), timeout=60)).decode()
-        await asyncio.wait_for(process.wait(), timeout=30)
+        errors = (await asyncio.wait_for(process.stderr.read(), timeout=60)).decode()
+        code = await asyncio.wait_for(process.wait(), timeout=30)
     finally:
         os.close(terminal)
         os.close(keyboard)
-    return shown
+    return Screen(shown, code, errors)

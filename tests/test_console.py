@@ -90,6 +90,17 @@ def test_a_file_line_that_names_no_file_is_answered_by_the_console(tmp_path: Pat
     assert folder is not None and "est un dossier" in folder
     bare = file_problem("/fichier   ")
     assert bare is not None and bare.startswith("Donnez le chemin du fichier après /fichier")
+    huge = tmp_path / "film.mp4"
+    with huge.open("wb") as f:
+        f.truncate(512 * 2**20)  # sparse: 512 Mo on paper, nothing read
+    assert file_problem(f"/fichier {huge}") == (
+        "« film.mp4 » pèse 512 Mo : j'accepte les fichiers jusqu'à 20 Mo"
+        " (une liste de stagiaires, un compte rendu, une photo)."
+    )
+    limit = tmp_path / "juste.pdf"
+    with limit.open("wb") as f:
+        f.truncate(20 * 2**20)
+    assert file_problem(f"/fichier {limit}") is None
 
 
 async def test_a_missing_file_is_said_at_once_and_nothing_is_recorded(

@@ -112,7 +112,18 @@ def file_problem(line: str) -> str | None:
         return f"« {given} » est un dossier : donnez le chemin d'un fichier, par exemple {FILE_EXAMPLE}."
     if not path.is_file():
         return f"Je ne trouve pas de fichier à cet endroit : « {given} ». Vérifiez le chemin, par exemple {FILE_EXAMPLE}."
+    size = path.stat().st_size
+    if size > MAX_FILE:
+        # As on Telegram (20 Mo per file a bot may download): never read into the inbox.
+        return (
+            f"« {path.name} » pèse {size / 2**20:.0f} Mo : j'accepte les fichiers jusqu'à"
+            f" {MAX_FILE // 2**20} Mo (une liste de stagiaires, un compte rendu, une photo)."
+        )
     return None
+
+
+MAX_FILE = 20 * 1024 * 1024
+"""The largest file ``/fichier`` sends, as Telegram's limit for bots."""
 
 
 PROMPT = "vous> "

@@ -16,6 +16,8 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
+from sqlalchemy.exc import IntegrityError
+
 from bot import config, exports
 from bot.app import FEATURES, build_engine, serve, setup_logging, transports_for
 from bot.files import write_private
@@ -172,19 +174,33 @@ async def cmd_migrate(settings: config.Settings) -> int:
     return 0
 
 
-async def cmd_demo(settings: config.Settings) -> int:
+async def fill_demo(db: Database, settings: config.Settings) -> bool:
+    """The demo organisation on an empty base; ``False`` when the base holds one already,
+    another process having filled it in the same instant included (its unique keys refuse
+    the second demo: the first one stays, whole)."""
     from bot import demo  # the rules and every model: not for a start that does not fill
 
+    try:
+        async with db.sessions() as session, session.begin():
+            if not await no_organisation(session):
+                return False
+            await demo.fill(
+                session,
+                today=datetime.now(settings.zone).date(),
+                timezone=settings.default_timezone,
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+async def cmd_demo(settings: config.Settings) -> int:
     db = await _open(settings)
-    async with db.sessions() as session, session.begin():
-        if not await no_organisation(session):
-            print("La base contient déjà un organisme : rien n'est ajouté.")
-            await db.dispose()
-            return 1
-        await demo.fill(
-            session, today=datetime.now(settings.zone).date(), timezone=settings.default_timezone
-        )
+    filled = await fill_demo(db, settings)
     await db.dispose()
+    if not filled:
+        print("La base contient déjà un organisme : rien n'est ajouté.")
+        return 1
     print("Organisme de démonstration créé. Essayez : formabot console --as formateur")
     return 0
 
@@ -223,12 +239,7 @@ async def cmd_console(settings: config.Settings, name: str, *, offer_demo: bool)
                     return 0
                 answer = typed
             if answer.strip().lower() in ("", "o", "oui", "y", "yes"):
-                async with db.sessions() as session, session.begin():
-                    await demo.fill(
-                        session,
-                        today=datetime.now(settings.zone).date(),
-                        timezone=settings.default_timezone,
-                    )
+                await fill_demo(db, settings)  # or another process did, in the same instant
                 name = demo.DEMO_USER
                 print(
                     "Organisme de démonstration chargé : vous êtes Camille Durand, formatrice et"

@@ -18,10 +18,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from sqlalchemy import func, select
 
 from bot import cli
 from bot.app import FEATURES
 from bot.config import Settings
+from bot.demo import DEMO_USER
+from bot.storage.db import Database
+from bot.storage.people import ChatIdentity, Organisation, Person
 from tests.auxil.command import Done
 from tests.auxil.terminal import CTRL_D, in_a_terminal
 
@@ -144,6 +148,27 @@ async def test_at_the_keyboard_the_demo_is_offered_and_enter_takes_it(tmp_path: 
     assert left.shown.endswith("Au revoir !\n") and (left.code, left.errors) == (0, "")
     stopped = await in_a_terminal(["run"], tmp_path / "arret", [(offer, signal.SIGINT)])
     assert (stopped.code, stopped.errors) == (130, "Interrompu.\n")
+
+
+async def test_a_demo_filled_by_another_process_in_the_same_instant_is_left_whole(
+    store: Database, settings: Settings
+) -> None:
+    """Two `make run` on one empty base both see it empty; the fill that comes second meets
+    the first one's rows (here its trainer's console identity, committed between the look
+    and the fill) and gives up cleanly, where it ended in a traceback."""
+    async with store.sessions() as session, session.begin():
+        camille = Person(display_name="Camille Durand")
+        session.add(camille)
+        await session.flush()
+        session.add(
+            ChatIdentity(
+                person_id=camille.id, platform="console", user_id=DEMO_USER, chat_id=DEMO_USER
+            )
+        )
+    assert not await cli.fill_demo(store, settings)
+    async with store.sessions() as session:  # nothing of the second fill is left
+        assert await session.scalar(select(func.count(Organisation.id))) == 0
+        assert await session.scalar(select(func.count(Person.id))) == 1
 
 
 @pytest.mark.slow

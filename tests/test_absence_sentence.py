@@ -16,10 +16,10 @@ async def test_karim_absent_hier_matin_is_confirmed_then_logged(
 ) -> None:
     await trainer.says("Karim absent hier matin")
     assert trainer.last.startswith("Noter l'absence de Karim Benali, hier matin ?")
-    assert trainer.buttons == ["Oui, la noter", "Non"]
+    assert trainer.buttons == ["Oui, noter", "Non"]
     assert await step_of(db, trainer) == ("absence_phrase", "go")
     await survives(db, trainer, FOR_CHOICES)
-    await trainer.presses("Oui, la noter")
+    await trainer.presses("Oui, noter")
     assert "J'ai compris : dimanche 22 novembre 2026" in trainer.last
     assert await step_of(db, trainer) == ("absence", "date")
     await trainer.presses("Oui")
@@ -40,7 +40,8 @@ async def test_a_late_arrival_in_a_sentence_keeps_its_minutes(
 ) -> None:
     await trainer.says("Julie en retard de 20 min ce matin")
     assert trainer.last.startswith("Noter le retard de 20 min de Julie Petit, ce matin ?")
-    await trainer.presses("Oui, la noter")
+    assert trainer.buttons == ["Oui, noter", "Non"]  # not « la noter » for a retard
+    await trainer.presses("Oui, noter")
     await trainer.presses("Oui")
     assert "Ce retard est-il justifié ?" in trainer.last
     await trainer.presses("Non")

@@ -380,6 +380,11 @@ def test_cvl_bilan_qualitatif_one_month_after_the_end() -> None:
     assert end.postponable is False
     assert "au plus tard le jeudi 15 juillet 2027, 1 mois après la fin retenue" in end.explanation
     assert "001_28c9cbadd2d8b5ae.txt" in end.source and "002_442c31fce7402b56.txt, §2" in end.source
+    # Set to 0 (« 0 = le jour de la fin »): said so, not « 0 mois après ».
+    same_day = by_key(deadlines(cvl(), {"cvl_bq_end_months": 0}, PARIS))["CVL-BQ-END:formation:3"]
+    assert same_day.due_on == date(2027, 6, 15)
+    assert "au plus tard le mardi 15 juin 2027, le jour de la fin retenue" in same_day.explanation
+    assert "0 mois" not in same_day.explanation
 
 
 @pytest.mark.parametrize(

@@ -250,6 +250,19 @@ def spell_delay(offset: Offset, settings: Mapping[str, object]) -> str:
 
 # ---------------------------------------------------------------------- wording
 
+_SAME_DAY = (("{delay} après le ", "le jour du "), ("{delay} après ", "le jour de "))
+
+
+def _same_day(milestone: Milestone, settings: Mapping[str, object]) -> str:
+    """The explanation, where a delay set to 0 (« 0 = le jour de la fin ») reads « le jour
+    de la fin retenue », not « 0 mois après la fin retenue »."""
+    text = milestone.explanation
+    if amount_of(milestone.offset, settings) != 0:
+        return text
+    for delay, same_day in _SAME_DAY:
+        text = text.replace(delay, same_day)
+    return text
+
 
 def _context(
     subject: Subject,
@@ -383,7 +396,7 @@ def deadlines(
                     continue
                 due_on, due_at, anchor = due
                 context = _context(subject, milestone, settings, tz, due_on, due_at, anchor)
-                sentence = milestone.explanation.format_map(context)
+                sentence = _same_day(milestone, settings).format_map(context)
                 found.append(
                     Deadline(
                         key=_key(rule, milestone, subject),

@@ -1,8 +1,8 @@
 """An absence written as a sentence, outside any conversation: "Karim absent hier matin".
 
     Vous Karim absent hier matin
-    Bot  Noter l'absence de Karim Benali, hier matin ?    [Oui, la noter] [Non]
-    Vous Oui, la noter
+    Bot  Noter l'absence de Karim Benali, hier matin ?    [Oui, noter] [Non]
+    Vous Oui, noter
     Bot  J'ai compris : dimanche 22 novembre 2026. C'est bien ça ?
          … then /absence, exactly as « /absence Karim hier matin » goes on.
 
@@ -101,7 +101,7 @@ PHRASE = Flow(
             values=confirm_values,
             yes=go,
             no=leave_saying("absence.sentence_declined"),
-            yes_label="Oui, la noter",
+            yes_label="Oui, noter",
             no_label="Non",
         ),
     ],

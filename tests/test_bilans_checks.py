@@ -21,7 +21,11 @@ def test_a_bilan_lasts_between_half_an_hour_and_eight_hours() -> None:
 
 @pytest.mark.parametrize(
     "link",
-    ["https://visio.example.org/bilan-restauration", "http://localhost:8080/x"],
+    [
+        "https://visio.example.org/bilan-restauration",
+        "http://localhost:8080/x",
+        "https://meet.example.org/r/abc-def?pwd=Xy%3C1&lang=fr#join",
+    ],
 )
 def test_a_full_visio_link_is_kept_as_typed(link: str) -> None:
     assert visio_url(link) == link
@@ -39,6 +43,9 @@ def test_a_full_visio_link_is_kept_as_typed(link: str) -> None:
         "https://.example.org",
         "https://example..org",
         "https://intranet/x",
+        "https://visio.example.org/?x=<b>1</b>",  # copied into invitations as it is
+        'https://visio.example.org/"onclick="x',
+        "https://visio.example.org/a\\b",
     ],
 )
 def test_anything_else_is_not_a_visio_link(link: str) -> None:

@@ -36,9 +36,15 @@ def minutes_fit(minutes: int) -> bool:
     return MIN_MINUTES <= minutes <= MAX_MINUTES
 
 
+_NOT_IN_URLS = frozenset(' <>"\\`{}|^')
+"""RFC 3986: never bare in an address."""
+
+
 def visio_url(line: str) -> str | None:
-    """The link if it is a full http(s) address with a plausible host."""
-    if " " in line:
+    """The link if it is a full http(s) address with a plausible host, and nothing an address
+    must percent-encode (« <b> », quotes): it is copied into invitations, the ``.ics`` and the
+    letter to the chargée de mission as it is."""
+    if any(c in _NOT_IN_URLS for c in line):
         return None
     try:
         parts = urlsplit(line)

@@ -120,16 +120,20 @@ async def test_the_one_line_form_asks_only_what_is_missing(db: Database, trainer
     assert "lundi 23 novembre 2026" in trainer.last
     await trainer.presses("Oui")
     assert "Quel motif" in trainer.last
+    await trainer.says("Passer")  # no such button here: not a motive (it was stored as one)
+    assert trainer.last.startswith("Un retard justifié a un motif")
+    assert "il sera noté non justifié" in trainer.last
     await trainer.says("bus en panne")
     await trainer.presses("Pas de justificatif")
     await trainer.presses("Enregistrer")
     a = (await absences(db))[-1]
     assert a.trainee_id == await trainee_id(db, "Julie Petit")
-    assert (a.day, a.period, a.late_minutes, a.justified) == (
+    assert (a.day, a.period, a.late_minutes, a.justified, a.reason) == (
         date(2026, 11, 23),
         "retard",
         20,
         True,
+        "bus en panne",
     )
 
 

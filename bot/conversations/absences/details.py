@@ -38,7 +38,7 @@ from bot.absences.log import (
     period_label,
 )
 from bot.absences.uploads import Upload
-from bot.answers import Invalid, clean_line
+from bot.answers import SKIP, Invalid, clean_line, fold
 from bot.conversations.absences.steps import (
     FileStep,
     current_formation,
@@ -116,7 +116,7 @@ def detail_steps() -> list[Step]:
         Text(
             "reason",
             ask="absence.ask_reason",
-            parse=parse_note(300),
+            parse=required_reason,
             when=lambda c: c.data.get("justified") is True and "reason" not in c.data,
             help="absence.help_reason",
         ),
@@ -136,6 +136,17 @@ def detail_steps() -> list[Step]:
             when=lambda c: c.data.get("justified") is True and "proof" not in c.data,
         ),
     ]
+
+
+async def required_reason(ctx: Context, text: str) -> str | Invalid:
+    """A justified absence's motive: « Passer » typed here (no button offers it, but the
+    unjustified one's question does) is not a motive, it is someone with none to give."""
+    if fold(text) in SKIP:
+        return Invalid(ctx.render("absence.reason_required"))
+    return await _NOTE(ctx, text)
+
+
+_NOTE = parse_note(300)
 
 
 PERIODS = [

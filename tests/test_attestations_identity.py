@@ -34,7 +34,8 @@ async def test_what_a_novice_types_at_the_name_question_is_asked_again_never_sto
     invited = await after_the_bilan(trainer, clock)
     hugo = person("hugo")
     await hugo.says(f"/start {invited['Hugo Moreau']}")
-    for said in ("je comprends pas", "bonjour", "c quoi ce truc", "?", "aide"):
+    # « Hugo Moreau 😀 » folds to the invited name, but is no signature (explorer X).
+    for said in ("je comprends pas", "bonjour", "c quoi ce truc", "?", "aide", "Hugo Moreau 😀"):
         await hugo.says(said)
         assert hugo.last.startswith("Je n'ai pas compris : ici, il me faut seulement votre"), said
         assert hugo.last.endswith(

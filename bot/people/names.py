@@ -55,6 +55,12 @@ def reads_like_a_sentence(line: str, *, max_words: int) -> bool:
     )
 
 
+def written_with(line: str, name: str) -> bool:
+    """Every character of ``line`` may be in a name, or is in ``name`` (an invited name's
+    own signs, however unusual): « Hugo Moreau 😀 » is not Hugo Moreau's signature."""
+    return all(_NAME_CHARACTERS.fullmatch(ch) or ch in name for ch in line)
+
+
 def reads_like_a_name(line: str) -> bool:
     """Plausibly a person's name: letters (and « - ' . , »), a few words, no sentence."""
     return (

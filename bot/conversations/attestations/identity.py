@@ -33,7 +33,7 @@ from bot.conversations.attestations.held import invited, load
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Next, Outcome
 from bot.conversations.kit.steps import Option, Pick, Text
-from bot.people.names import person_name, structure_name
+from bot.people.names import person_name, structure_name, written_with
 
 ROLES = (
     Option("Délégué ou déléguée des stagiaires", "delegate"),
@@ -51,7 +51,12 @@ async def parse_name(ctx: Context, text: str) -> str | Invalid:
     """A plausible person's name; the invited name is always one, however unusual."""
     expected = await invited(ctx)
     line = clean_line(text, limit=100)
-    if isinstance(line, str) and expected is not None and same_name(line, expected.name):
+    if (
+        isinstance(line, str)
+        and expected is not None
+        and same_name(line, expected.name)
+        and written_with(line, expected.name)
+    ):
         return line
     return person_name(
         text, example="Claire Dubois", unclear=ctx.render("attestation_participant.name_unclear")

@@ -272,6 +272,9 @@ async def test_a_bilan_moved_after_the_answers_is_said_and_answers_are_asked_aga
     await trainer.presses("Déplacer")
     await trainer.says("jeudi 3 décembre à 14 h")
     await trainer.presses("Oui, c'est ça")
+    # Held already, with sworn answers: said before it moves (explorer X).
+    assert "⚠ Ce bilan a déjà eu lieu." in trainer.last
+    assert "les attestations déjà confirmées ne vaudront plus" in trainer.last
     await trainer.presses("Oui, déplacer")
     assert "C'est déplacé" in trainer.all_text
 

@@ -101,6 +101,7 @@ async def move_bilan(who: Person, picked: str, when: str) -> None:
     await who.presses("Déplacer")
     await who.says(when)
     await who.presses("Oui, c'est ça")
+    assert "déjà eu lieu" not in who.last  # only for a bilan held already
     await who.presses("Oui, déplacer")
 
 

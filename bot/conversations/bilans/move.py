@@ -66,6 +66,8 @@ async def move_start(ctx: Context) -> Outcome | None:
         duration=int((bilan.ends_at - bilan.starts_at).total_seconds() // 60),
         current_start=start.isoformat(),
         current=dates.spell_datetime(start),
+        # Already held: its participants' answers are to the meeting that took place.
+        held=bilan.ends_at <= ctx.now,
     )
     return None
 

@@ -200,12 +200,8 @@ class Bot:
         await asyncio.wait_for(self.process.wait(), timeout=60)
 
 
-@pytest.mark.slow
-async def test_killed_in_the_middle_of_a_formation_it_resumes_at_the_same_step(
-    tmp_path: Path,
-) -> None:
-    bot = Bot(tmp_path)
-    await bot.start()
+async def at_the_formation_kind(bot: Bot) -> None:
+    """Claire creates Forma Plus, then /formation up to « De quoi s'agit-il ? »."""
     await bot.say("/start", "nom de votre organisme")
     await bot.say("Forma Plus", "fuseau horaire")
     await bot.say("1", "votre nom")
@@ -213,6 +209,15 @@ async def test_killed_in_the_middle_of_a_formation_it_resumes_at_the_same_step(
     await bot.say("1", "/inviter")
     await bot.say("/formation", "intitulé")
     await bot.say("Agent de restauration", "De quoi s'agit-il")
+
+
+@pytest.mark.slow
+async def test_killed_in_the_middle_of_a_formation_it_resumes_at_the_same_step(
+    tmp_path: Path,
+) -> None:
+    bot = Bot(tmp_path)
+    await bot.start()
+    await at_the_formation_kind(bot)
     await bot.say("Une formation", "Qui la finance")
     await bot.say("Région Normandie", "organisé")
     await bot.kill()
@@ -250,13 +255,7 @@ async def test_a_terminal_opened_again_shows_the_question_under_way(tmp_path: Pa
     the dialogue was kept, but the screen that showed the question is gone."""
     bot = Bot(tmp_path)
     await bot.start()
-    await bot.say("/start", "nom de votre organisme")
-    await bot.say("Forma Plus", "fuseau horaire")
-    await bot.say("1", "votre nom")
-    await bot.say("Claire Martin", "parler de vous")
-    await bot.say("1", "/inviter")
-    await bot.say("/formation", "intitulé")
-    await bot.say("Agent de restauration", "De quoi s'agit-il")
+    await at_the_formation_kind(bot)
     await bot.kill()
 
     screen = await in_a_terminal(["console", "--as", "claire"], tmp_path, [("vous> ", CTRL_D)])

@@ -257,7 +257,7 @@ def _same_day(milestone: Milestone, settings: Mapping[str, object]) -> str:
     """The explanation, where a delay set to 0 (« 0 = le jour de la fin ») reads « le jour
     de la fin retenue », not « 0 mois après la fin retenue »."""
     text = milestone.explanation
-    if amount_of(milestone.offset, settings) != 0:
+    if "{delay} après" not in text or amount_of(milestone.offset, settings) != 0:
         return text
     for delay, same_day in _SAME_DAY:
         text = text.replace(delay, same_day)

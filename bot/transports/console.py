@@ -352,6 +352,8 @@ def take_messages(path: Path) -> str:
     """What the file holds, emptied under the same lock the writers take (a message
     appended meanwhile waits for the lock and stays for the next look)."""
     try:
+        if path.stat().st_size == 0:  # the usual look: nothing came, nothing to lock
+            return ""
         with path.open("r+", encoding="utf-8") as f:
             fcntl.flock(f, fcntl.LOCK_EX)
             taken = f.read()

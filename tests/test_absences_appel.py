@@ -139,6 +139,18 @@ async def test_a_number_typed_at_the_recap_is_the_choice_shown_with_it(
     assert await names_of(db, await absences(db)) == [("Karim Benali", "matin")]
 
 
+async def test_the_recap_is_saved_with_the_words_a_trainer_types(
+    db: Database, trainer: Person
+) -> None:
+    """As reported: « Valider » at the recap was « not in the list », like « oui » and « ok »."""
+    for number, said in enumerate(("Valider", "oui", "c'est bon", "Terminé"), start=1):
+        await start_morning_call(trainer)  # each one noted is then locked: the next one
+        await trainer.says(f"absents : {number}")
+        await trainer.says(said)
+        assert "Appel enregistré" in trainer.last, said
+    assert len(await absences(db)) == 4
+
+
 async def test_everybody_present_is_one_touch_and_audited(db: Database, trainer: Person) -> None:
     await start_morning_call(trainer)
     await trainer.says("tous présents")

@@ -121,7 +121,9 @@ async def test_no_deadline_when_the_procedure_does_not_apply(session: AsyncSessi
     assert (await actions(session))[-1] == "followup:close"
 
 
-async def test_a_contact_with_the_trainee_is_the_contact_done(session: AsyncSession) -> None:
+async def test_contacts_with_the_trainee_and_the_company_are_the_contact_done(
+    session: AsyncSession,
+) -> None:
     followup, camille, _, _ = await opened(session)
     later = NOW + timedelta(hours=2)
     other = await record_contact(
@@ -148,6 +150,17 @@ async def test_a_contact_with_the_trainee_is_the_contact_done(session: AsyncSess
     )
     proof = await session.get(StoredDocument, contact.proof_id)
     assert proof is not None and (proof.kind, proof.content) == ("preuve_contact", b"\x89PNG")
+    assert (await due(session, followup))["CONTACT"][0] == "open"  # the company is left
+    await record_contact(
+        session,
+        followup,
+        camille.id,
+        later,
+        with_whom="entreprise",
+        channel="email",
+        contacted_on=date(2026, 11, 23),
+        outcome="Tuteur informé",
+    )
     [row] = [r for r in await followup_deadlines.deadlines_of(session, followup) if r.is_done]
     assert (row.key, row.done_at, row.done_by) == (
         f"ELY-SHORT-CONTACT:followup:{followup.id}",

@@ -19,8 +19,8 @@ async def kinds(db: Database, name: str) -> list[str]:
         return [e.kind for e in await timeline(session, trainee, "Europe/Paris")]
 
 
-async def contact(who: Person, day: str) -> None:
-    await who.presses("Thomas Fabre")
+async def contact(who: Person, day: str, whom: str = "Thomas Fabre") -> None:
+    await who.presses(whom)
     await who.presses("Téléphone")
     await who.says(day)
     await who.presses("Oui")
@@ -48,7 +48,7 @@ async def test_a_days_contacts_come_after_the_follow_up_opened_that_day(
     clock.advance(days=1)  # the next day, yesterday's second call is logged
     await trainer.says("/decrochage thomas")
     await trainer.presses("Noter un contact")
-    await contact(trainer, "hier")
+    await contact(trainer, "hier", "L'entreprise")  # the procedure's contact, done
     # The contact logged a day late has no hour: it still comes after the opening.
     assert await kinds(db, "Thomas Fabre") == [
         "absence",

@@ -237,7 +237,7 @@ async def test_short_formation_contacts_with_proofs_then_ticket(
     assert "Contact avec Thomas Fabre par SMS le lundi 23 novembre 2026" in trainer.last
     await trainer.presses("Enregistrer")
     assert "C'est noté, avec la preuve" in trainer.all_text
-    assert (await tasks(db))["CONTACT"].done_at is not None
+    assert (await tasks(db))["CONTACT"].done_at is None
     await trainer.presses("Noter un contact")
     await trainer.presses("L'entreprise")
     await trainer.presses("Téléphone")
@@ -248,6 +248,7 @@ async def test_short_formation_contacts_with_proofs_then_ticket(
     await trainer.says("Le tuteur le relance")
     await trainer.presses("Pas de preuve")
     await trainer.presses("Enregistrer")
+    assert (await tasks(db))["CONTACT"].done_at is not None
     await trainer.presses("Terminé")
     contacts = await rows(db, FollowUpContact)
     assert [(c.with_whom, c.channel, c.contacted_on) for c in contacts] == [
@@ -700,15 +701,17 @@ async def test_a_contact_logged_in_decrochage_is_done_in_echeances_and_the_diges
     await trainer.says("/echeances")
     assert "🔴 24/11 " + contact + " – Thomas Fabre" in trainer.buttons
 
-    await trainer.says("/decrochage thomas")
-    await trainer.presses("Noter un contact")
-    await trainer.presses("Thomas Fabre")
-    await trainer.presses("Téléphone")
-    await trainer.says("aujourd'hui")
-    await trainer.presses("Oui")
-    await trainer.says("Joint, reprend lundi")
-    await trainer.presses("Pas de preuve")
-    await trainer.presses("Enregistrer")
+    for whom in ("Thomas Fabre", "L'entreprise"):  # both, for a short formation
+        assert (await tasks(db))["CONTACT"].status == "open"
+        await trainer.says("/decrochage thomas")
+        await trainer.presses("Noter un contact")
+        await trainer.presses(whom)
+        await trainer.presses("Téléphone")
+        await trainer.says("aujourd'hui")
+        await trainer.presses("Oui")
+        await trainer.says("Joint, reprend lundi")
+        await trainer.presses("Pas de preuve")
+        await trainer.presses("Enregistrer")
     assert contact[:20] not in trainer.last  # the menu's "À faire" no longer has it
     assert "Saisir le ticket qualité du suivi de Thomas Fabre" in trainer.last
     row = (await tasks(db))["CONTACT"]

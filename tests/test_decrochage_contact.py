@@ -11,7 +11,7 @@ from bot.storage.db import Database
 from bot.storage.formations import Trainee
 from tests.auxil.absences import trainee_id
 from tests.auxil.dialogue import Person
-from tests.test_decrochage import open_followup
+from tests.test_decrochage import open_followup, tasks
 
 SHORT_RULE = "la procédure demande de contacter la personne et son entreprise"
 ENTRETIEN = "la procédure demande un entretien individuel avec Karim Benali"
@@ -34,6 +34,15 @@ async def note_contact(trainer: Person, command: str, whom: str) -> None:
     await trainer.says("Tuteur joint")
     await trainer.presses("Pas de preuve")
     await trainer.presses("Enregistrer")
+
+
+async def thomas_reached(trainer: Person) -> str:
+    """A short formation's follow-up opened, a contact with the trainee noted: what is said."""
+    await open_followup(trainer, "thomas")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Plus tard")
+    await note_contact(trainer, "/decrochage thomas", "Thomas Fabre")
+    return trainer.all_text[trainer.all_text.rindex("C'est noté") :]
 
 
 async def test_a_long_formation_recalls_the_entretien_not_the_company(
@@ -59,11 +68,21 @@ async def test_a_long_formation_recalls_the_entretien_not_the_company(
 
 async def test_a_short_formation_still_asks_for_the_company(db: Database, trainer: Person) -> None:
     await give_company(db, "Thomas Fabre", "Garage Martin")
-    await open_followup(trainer, "thomas")
-    await trainer.presses("Ouvrir le suivi")
-    await trainer.presses("Plus tard")
-    await note_contact(trainer, "/decrochage thomas", "Thomas Fabre")
-    saved = trainer.all_text[trainer.all_text.rindex("C'est noté") :]
+    saved = await thomas_reached(trainer)
     assert "Reste à contacter son entreprise (Garage Martin)" in saved
     assert "pour une formation courte, " + SHORT_RULE in saved
     assert "entretien individuel" not in saved
+
+
+async def test_a_short_formation_asks_for_the_company_even_when_none_is_known(
+    db: Database, trainer: Person
+) -> None:
+    """Seed 003 §2 asks the company too: an unknown company is to be found, not excused."""
+    saved = await thomas_reached(trainer)
+    assert "Reste à contacter son entreprise :" in saved
+    assert "Je n'ai pas le nom de son entreprise" in saved
+    assert (await tasks(db))["CONTACT"].status == "open"
+
+    await note_contact(trainer, "/decrochage thomas", "L'entreprise")
+    assert "Reste à contacter" not in trainer.last
+    assert (await tasks(db))["CONTACT"].status == "done"

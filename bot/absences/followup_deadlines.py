@@ -10,8 +10,8 @@ personal reminders stop showing it:
 =================================  ===========================================
 recorded in /decrochage            milestone marked done
 =================================  ===========================================
-contacts with the trainee *and*    ``CONTACT`` (ELY-SHORT; the trainee alone
-their company                      when no company is known for them)
+contacts with the trainee *and*    ``CONTACT`` (ELY-SHORT, even when no
+their company                      company is known yet: the seed asks both)
 a compte rendu                     ``ENTRETIEN`` or ``REGARD-CROISE``, and
                                    ``COMPTE-RENDU``
 the solution agreed                ``SOLUTION`` (ELY-BILAN-COMP)
@@ -36,7 +36,6 @@ from bot.deadlines.service import deadlines_of_subject, mark_done_by_key, refres
 from bot.rules.catalogue import RULES_BY_ID
 from bot.storage.absences import FollowUp
 from bot.storage.bilans import StoredDeadline
-from bot.storage.formations import Trainee
 
 SUBJECT = "followup"
 
@@ -99,17 +98,16 @@ async def settle(
 async def contacts_missing(session: AsyncSession, followup: FollowUp) -> list[str]:
     """Who the procedure still expects a contact with (``stagiaire``, ``entreprise``).
 
-    ELY-SHORT asks to contact "le stagiaire et l'entreprise" (003 §2): both.
-    A trainee with no company known (a job seeker) owes the trainee's only.
-    No other path asks for contacts (a long or certifying formation's is the
+    ELY-SHORT asks to contact "le participant absent ... et l'entreprise" (003 §2):
+    both, even when the company is not known yet, since an auditor reads the
+    seed, not our records (a trainee with no employer is settled by the ticket
+    qualité, which closes the follow-up and its deadlines).  No other path asks for contacts (a long or certifying formation's is the
     entretien individuel, ELY-LONG), nor does a follow-up outside the procedure.
     """
     if followup.path != "short" or not followup.procedure_applies:
         return []
-    trainee = await session.get(Trainee, followup.trainee_id)
-    wanted = ["stagiaire", "entreprise"] if trainee is None or trainee.company else ["stagiaire"]
     done = {c.with_whom for c in await contacts_of(session, followup.id)}
-    return [who for who in wanted if who not in done]
+    return [who for who in ("stagiaire", "entreprise") if who not in done]
 
 
 async def contact_recorded(

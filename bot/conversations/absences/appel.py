@@ -32,10 +32,10 @@ from typing import ClassVar
 from bot.absences.line import understand_line
 from bot.absences.log import period_label
 from bot.absences.rollcall import Mark, roster
-from bot.answers import Invalid, match_names
+from bot.answers import YES_NO, Invalid, match_names
 from bot.conversations.absences.batch import offer_step, save_marks
 from bot.conversations.absences.details import check_not_future
-from bot.conversations.absences.roll import RollStep, apply_typed
+from bot.conversations.absences.roll import ROLL_DONE, RollStep, apply_typed
 from bot.conversations.absences.steps import current_formation
 from bot.conversations.formations.choose import (
     by_relevance,
@@ -237,6 +237,10 @@ class RecapStep(Step):
         "list": "Revoir la liste",
         "abandon": "Abandonner",
     }
+    SAVE_WORDS: ClassVar[dict[str, str]] = {
+        word: "yes" for word in (*ROLL_DONE, *(w for w, v in YES_NO.items() if v == "yes"))
+    }
+    """« Valider », « oui », « c'est bon »: the call is as shown, save it."""
 
     async def question(self, ctx: Context) -> Reply:
         text = ctx.render(
@@ -265,7 +269,7 @@ class RecapStep(Step):
         if ctx.incoming.choice is None and any(ch.isdigit() for ch in text):
             picked: str | Invalid | None = None  # numbers with words: the call changed
         else:
-            picked = ctx.chosen(list(self.LABELS), labels=self.LABELS)
+            picked = ctx.chosen(list(self.LABELS), labels=self.LABELS, synonyms=self.SAVE_WORDS)
         if isinstance(picked, Invalid):
             return Retry(picked.message)
         if picked == "yes":

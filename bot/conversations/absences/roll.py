@@ -51,6 +51,10 @@ _ALL_PRESENT = re.compile(
 )
 
 
+ROLL_DONE = DONE_WORDS | {"valider l appel", "c est bon", "enregistrer"}
+"""Typed when the roll is as it should be: on the list, on to the recap; on the recap, saved."""
+
+
 @dataclass(frozen=True)
 class Said:
     """One statement of a typed answer: these trainees (ids) take this status."""
@@ -215,7 +219,7 @@ class RollStep(Step):
         words = fold(ctx.incoming.text)
         if not words:
             return Retry(ctx.render("absence_appel.how_to_type"))
-        if words in DONE_WORDS or words in ("valider l appel", "valider", "c est bon"):
+        if words in ROLL_DONE:
             return Next()
         asked = typed_page(words, *_paging(ctx))
         if asked is not None:

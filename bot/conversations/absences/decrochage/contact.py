@@ -20,8 +20,8 @@
 
 Called from the follow-up's menu (``with_whom``/``channel`` given for the
 team's exchange).  In a short formation (ELY-SHORT), contacts with the trainee
-*and* the company (the trainee alone when no company is known) are the
-procedure's contact done, in ``/echeances`` too; until then the bot says who
+*and* the company (both, even when no company is known yet: the seed asks
+both) are the procedure's contact done, in ``/echeances`` too; until then the bot says who
 is left.  In a long or certifying one (ELY-LONG) the procedure is the
 entretien individuel: the bot recalls it while none is planned.
 """

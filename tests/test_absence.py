@@ -258,6 +258,8 @@ async def test_unclear_future_and_corrected_dates(db: Database, trainer: Person)
     assert "par exemple « vendredi 20 novembre »" in trainer.last  # Monday: the last weekday
     await trainer.says("03/12/2026")
     assert "jeudi 3 décembre 2026 est dans le futur" in trainer.last
+    assert "annoncée à l'avance se note ce jour-là" in trainer.last  # and how to stop
+    assert "/annuler" in trainer.last
     assert await step_of(db, trainer) == ("absence", "date")
     await trainer.says("vendredi dernier")
     await trainer.presses("Non, corriger")

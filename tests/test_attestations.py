@@ -451,7 +451,8 @@ async def test_a_decline_without_reason_leaves_the_bundle_incomplete(
             await talker.presses("Passer")
     await trainer.says("/attestations")
     assert "sans raison donnée" in trainer.last
-    assert "incomplet, il manque Hugo Moreau" in trainer.last
+    # He answered: what is missing is his reason, not his answer (explorer X).
+    assert "incomplet, il manque Hugo Moreau (refus sans raison donnée)" in trainer.last
 
 
 def test_export_of_an_unknown_bilan_says_so(

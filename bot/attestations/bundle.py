@@ -227,7 +227,7 @@ def assemble(prog: Progress, *, now: datetime, key: SigningKey) -> ProofBundle:
     current = {r.answer.id for r in prog.rows if r.answer is not None}
     names_by_id = {r.participant.id: visible(r.participant.name) for r in prog.rows}
     superseded = [a for a in prog.history if a.id not in current]
-    missing = [visible(p.name) for p in prog.missing]
+    missing = prog.missing_names
     to_check = flagged(prog)
     cancelled_at = info.bilan.cancelled_at
     moved = any(r.outdated for r in prog.rows)

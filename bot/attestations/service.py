@@ -377,6 +377,17 @@ class Progress:
         return [r.participant for r in self.rows if not r.accounted]
 
     @property
+    def missing_names(self) -> list[str]:
+        """Who the dossier still lacks, as the trainer and the adviser read it: a refusal
+        without a reason is an answer, so it is named as what it lacks, not as silence."""
+        return [
+            visible(r.participant.name)
+            + (" (refus sans raison donnée)" if r.state == "declined_no_reason" else "")
+            for r in self.rows
+            if not r.accounted
+        ]
+
+    @property
     def complete(self) -> bool:
         """Every participant accounted for (and at least one participant), bilan held: a
         sheet ticked or an answer given before the end does not prove the whole bilan."""

@@ -41,7 +41,7 @@ async def send_start(ctx: Context) -> Outcome | None:
         "cm": visible(info.formation.cm_name),
         "email": info.formation.cm_email or "",
         "complete": prog.complete,
-        "missing": [visible(p.name) for p in prog.missing],
+        "missing": prog.missing_names,
     }
     return None
 

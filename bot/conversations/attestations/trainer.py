@@ -140,7 +140,7 @@ async def status_values(ctx: Context) -> dict[str, Any]:
             "rows": [row_words(r, info) for r in prog.rows],
             "complete": prog.complete,
             "held": prog.held,
-            "missing": [visible(p.name) for p in prog.missing],
+            "missing": prog.missing_names,
             "when": when_words(info, ctx.now),
             "sending": None if last is None else sending_words(info, last),
             "stale": prog.stale,

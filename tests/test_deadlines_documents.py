@@ -124,6 +124,31 @@ async def test_the_normandie_draft_promises_the_normandie_documents(trainer: Per
     assert "emargement" not in docs  # remote: the proofs are the attestations
 
 
+async def test_a_letter_promises_a_weekend_deadline_for_the_friday(trainer: Person) -> None:
+    """A Monday's bilan: its 48 h fall on the Saturday; the draft promises the Friday."""
+    docs = await schedule(
+        trainer,
+        (
+            "/bilan",
+            "Agent de restauration",
+            "Programmer le bilan de fin",
+            "À distance",
+            "lundi 30 novembre à 14 h",
+            "oui",
+            "2 heures",
+            "https://visio.example.org/bilan",
+            "oui",
+            "oui",
+            "non",
+            "Terminé",
+            "Terminé",
+        ),
+    )
+    email = docs["txt"].content.decode()
+    assert "au plus tard le vendredi 27 novembre 2026 : le bilan pédagogique" in email
+    assert "samedi" not in email
+
+
 async def test_the_centre_val_de_loire_draft_asks_nothing_of_normandie(trainer: Person) -> None:
     """Item 6: the Centre-Val de Loire's contact gets its own message: the written bilan
     qualitatif (001, 002 §2), no bilan pédagogique at 48 h, no attestations."""
@@ -217,7 +242,8 @@ async def test_the_written_bilan_d_etape_is_promised_consistently_with_the_meeti
 
 async def test_a_written_bilan_due_after_the_meeting_is_sent_afterwards(trainer: Person) -> None:
     """The same action, its étape meeting held early: the written bilan, due on the
-    mid-way day, comes after it ("ensuite"), on the date the deadlines show."""
+    mid-way day, comes after it ("ensuite"); the mid-way day is a Sunday after New Year's
+    Day, so the letter promises the working day before."""
     await centre_val_de_loire_esp(trainer)
     lines = ("/bilan", "Prépa métiers", "Programmer le bilan d'étape", "Sur place")
     docs = await schedule(
@@ -225,4 +251,4 @@ async def test_a_written_bilan_due_after_the_meeting_is_sent_afterwards(trainer:
     )
     email = docs["txt"].content.decode()
     assert "je vous transmettrai ensuite le bilan qualitatif écrit de la formation" in email
-    assert "- le bilan d'étape, d'ici le dimanche 3 janvier 2027 : la Région demande" in email
+    assert "- le bilan d'étape, d'ici le jeudi 31 décembre 2026 : la Région demande" in email

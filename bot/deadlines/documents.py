@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.bilans.participants import derogation_of
 from bot.bilans.view import BilanView, kind_label
-from bot.dates import spell_date, spell_datetime, spell_time
+from bot.dates import spell_date, spell_datetime, spell_time, working_day_before
 from bot.deadlines.service import STATUS_LABELS, Listed
 from bot.documents import ics
 from bot.documents.pdf import render_pdf
@@ -181,10 +181,21 @@ def due_text(row: Listed, tz: ZoneInfo) -> str:
     return spell_date(row.effective_due)
 
 
-def email_to_chargee(view: BilanView, deadlines: Sequence[StoredDeadline]) -> str:
+def promised(rows: Sequence[StoredDeadline], tz: ZoneInfo, today: date) -> dict[str, str]:
+    """When a letter to the funder's contact promises each rule's document: a deadline on a
+    Saturday, a Sunday or a holiday is promised for the working day before, while that
+    day is still to come (nobody writes to the Région « au plus tard le samedi »)."""
+    said = {}
+    for row in rows:
+        before = working_day_before(row.effective_due, today)
+        said[row.rule_id] = spell_date(before) if before is not None else due_text(row, tz)
+    return said
+
+
+def email_to_chargee(view: BilanView, deadlines: Sequence[StoredDeadline], today: date) -> str:
     """The draft e-mail to the Région's contact (plain text, to copy or forward), the
-    funder's own (:data:`EMAIL_TEMPLATES`)."""
-    due = {row.rule_id: due_text(row, view.tz) for row in deadlines}
+    funder's own (:data:`EMAIL_TEMPLATES`), written ``today``."""
+    due = promised(deadlines, view.tz, today)
     # Whether each is due after the meeting's day: the draft says "ensuite" only then.
     after = {row.rule_id: row.effective_due > view.start.date() for row in deadlines}
     template = EMAIL_TEMPLATES.get(view.formation.funder, EMAIL_TEMPLATES["normandie"])
@@ -206,12 +217,12 @@ def email_to_chargee(view: BilanView, deadlines: Sequence[StoredDeadline]) -> st
 
 
 def email_document(
-    view: BilanView, deadlines: Sequence[StoredDeadline], *, caption: str
+    view: BilanView, deadlines: Sequence[StoredDeadline], *, today: date, caption: str
 ) -> Document:
     return Document(
         filename=f"message-charge-de-mission-{view.file_stem}.txt",
         mime_type="text/plain",
-        content=email_to_chargee(view, deadlines).encode("utf-8"),
+        content=email_to_chargee(view, deadlines, today).encode("utf-8"),
         caption=caption,
     )
 

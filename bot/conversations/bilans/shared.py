@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot import dates, texts
@@ -198,6 +198,7 @@ async def send_documents(ctx: Context, view: BilanView) -> None:
             document=documents.email_document(
                 view,
                 rows,
+                today=ctx.now.astimezone(ctx.tz).date(),
                 caption=ctx.render(
                     "bilan.caption_email",
                     cm=cm,
@@ -226,7 +227,9 @@ async def tell_charge_de_mission(
     cancelled = view.bilan.cancelled_at is not None
     rows = await documents_deadlines(ctx.session, view.bilan)
     emailed = emails_the_charge_de_mission(ctx, view)
-    words = charge_de_mission_words(view, rows, emailed=emailed)
+    words = charge_de_mission_words(
+        view, rows, today=ctx.now.astimezone(ctx.tz).date(), emailed=emailed
+    )
     text = ctx.render(
         "bilan.notice_cancelled" if cancelled else "bilan.charge_de_mission_invitation", **words
     )
@@ -252,7 +255,9 @@ async def tell_charge_de_mission(
             )
             files = [invitation]
         else:
-            mail = as_mail(documents.email_to_chargee(view, rows))
+            mail = as_mail(
+                documents.email_to_chargee(view, rows, ctx.now.astimezone(ctx.tz).date())
+            )
             if moved is not None:
                 # A move is news (to whoever got the first e-mail): said first, so the
                 # e-mail is not read as a second bilan.
@@ -282,7 +287,7 @@ async def tell_charge_de_mission(
 
 
 def charge_de_mission_words(
-    view: BilanView, rows: Sequence[StoredDeadline], *, emailed: bool
+    view: BilanView, rows: Sequence[StoredDeadline], *, today: date, emailed: bool
 ) -> dict[str, Any]:
     """What the chargé(e) de mission's chat message says, from what the e-mail draft says
     at length: who takes part (counts by role: no trainee's name in a chat), the password,
@@ -296,7 +301,7 @@ def charge_de_mission_words(
     password = ""
     if bilan.remote and bilan.visio_password_required:
         password = "joined" if bilan.visio_password else "apart"
-    due = {row.rule_id: documents.due_text(row, view.tz) for row in rows}
+    due = documents.promised(rows, view.tz, today)
     return {
         "cm": view.formation.cm_name or "",
         "kind": kind_label(bilan.kind),

@@ -125,7 +125,7 @@ async def test_normandie_remote_bilan_gives_every_nor_deadline(session: AsyncSes
     assert docs.due_at.astimezone(PARIS) == paris(2026, 11, 24, 14)
     assert not docs.postponable and docs.status == "open"
     assert "Mme Sophie Leroy" in docs.explanation
-    assert docs.source == "000_ddadb60b9c7bf826.txt, §I"
+    assert docs.source == "fiche procédure bilan à distance, Région Normandie, §I"
     assert rows["NOR-PREP" + k].postponable
     assert {r.subject for r in rows.values()} == {"bilan"}
     assert {r.audience for r in rows.values()} == {"formateur", "organisation"}

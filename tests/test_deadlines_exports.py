@@ -89,7 +89,8 @@ async def test_ics_is_one_event_per_deadline(db: Database, trainer: Person, tmp_
     assert docs.start == datetime(2026, 11, 24, 14, 0, tzinfo=PARIS)
     assert docs["DTSTART"].params["TZID"] == "Europe/Paris"
     assert str(docs["SUMMARY"]) == "Envoyer le bilan pédagogique – Agent de restauration (démo)"
-    assert "Source : 000_ddadb60b9c7bf826.txt, §I" in str(docs["DESCRIPTION"])
+    source = "Source : fiche procédure bilan à distance, Région Normandie, §I"
+    assert source in str(docs["DESCRIPTION"])
     proof = events["NOR-PROOF"]
     assert proof.start == date(2026, 12, 3)  # a day, not an hour
     assert proof.end == date(2026, 12, 4)

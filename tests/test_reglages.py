@@ -64,7 +64,10 @@ async def test_cvl_table_is_off_with_its_reason_and_can_be_switched_on(
     text = trainer.last
     assert "Pourquoi désactivé par défaut" in text
     assert "001 (PRF 2021-2024)" in text and "le texte le plus récent l'emporte" in text
-    assert "CVL-TABLE (002_442c31fce7402b56.txt, §1)" in text
+    assert (
+        "CVL-TABLE (pièces pédagogiques exigées, Parcours Métiers, Région Centre-Val de Loire (002), §1)"
+        in text
+    )
     assert "Valeur actuelle : désactivé (valeur par défaut)" in text
     await trainer.presses("Activer")
     assert f"« {TABLE} » = activé" in trainer.last

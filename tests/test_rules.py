@@ -187,7 +187,7 @@ def test_nor_docs_48_hours_before_the_bilan_with_the_seed_sentence() -> None:
         "Bilan pédagogique à envoyer à Mme X avant le mardi 24 novembre 2026 à 14 h 00 : "
         "48 h au plus tard avant le bilan (fiche procédure bilan à distance, Région Normandie, §I)."
     )
-    assert docs.source == "000_ddadb60b9c7bf826.txt, §I"
+    assert docs.source == "fiche procédure bilan à distance, Région Normandie, §I"
     assert docs.rule_id == "NOR-DOCS"
     assert (docs.subject, docs.subject_id, docs.formation_id) == ("bilan", 12, 1)
     assert docs.audience == "formateur"
@@ -379,7 +379,10 @@ def test_cvl_bilan_qualitatif_one_month_after_the_end() -> None:
     assert end.due_at is None
     assert end.postponable is False
     assert "au plus tard le jeudi 15 juillet 2027, 1 mois après la fin retenue" in end.explanation
-    assert "001_28c9cbadd2d8b5ae.txt" in end.source and "002_442c31fce7402b56.txt, §2" in end.source
+    assert (
+        "(001)" in end.source
+        and "Parcours Métiers, Région Centre-Val de Loire (002), §2" in end.source
+    )
     # Set to 0 (« 0 = le jour de la fin »): said so, not « 0 mois après ».
     same_day = by_key(deadlines(cvl(), {"cvl_bq_end_months": 0}, PARIS))["CVL-BQ-END:formation:3"]
     assert same_day.due_on == date(2027, 6, 15)
@@ -659,7 +662,9 @@ def test_cvl_eos_at_entry_and_at_exit() -> None:
     assert not any(key.endswith(":trainee:10") for key in dates)
     eos = by_key(deadlines(formation, {}, PARIS))["CVL-EOS-EXIT:trainee:8"]
     assert eos.rule_id == "CVL-EOS"
-    assert eos.source == "001_28c9cbadd2d8b5ae.txt, « Données quantitatives »"
+    assert eos.source == (
+        "bilan collectif de formation, Région Centre-Val de Loire (001), « Données quantitatives »"
+    )
 
 
 def test_one_trainee_extended_moves_their_exit_and_the_final_bilan_only() -> None:
@@ -752,7 +757,9 @@ def test_ely_short_contact_and_ticket() -> None:
         "ou de la rupture (procédure Elycoop, prévention des ruptures de parcours, §2 Formations "
         "courtes)."
     )  # the day counted from is the follow-up's opening, not said to be the absence's
-    assert contact.source == "003_569ea74481e5b0a1.txt, §2 Formations courtes"
+    assert contact.source == (
+        "procédure Elycoop, prévention des ruptures de parcours, §2 Formations courtes"
+    )
     assert found["ELY-SHORT-TICKET:followup:5"].due_on == date(2027, 2, 15)
 
 
@@ -1041,7 +1048,7 @@ def test_every_rule_and_milestone_is_exercised_and_worded() -> None:
         assert "{" not in d.explanation and "  " not in d.explanation
         programme = programmes[d.formation_id]
         assert d.explanation.endswith(f"({rule.citation_for(programme)}).")
-        assert d.source == rule.source_ref_for(programme)
+        assert d.source == rule.citation_for(programme) and ".txt" not in d.source
         assert d.audience == rule.audience
 
 

@@ -31,8 +31,10 @@ from bot.manifest import OrganisationJob
 from bot.rules import RULES, SETTINGS
 from bot.storage.people import Organisation
 
-FACTS_REVISION = "1"
-"""Raise when :mod:`bot.deadlines.facts` or :mod:`bot.absences.facts` reads rows differently."""
+FACTS_REVISION = "2"
+"""Raise when :mod:`bot.deadlines.facts` or :mod:`bot.absences.facts` reads rows differently,
+or the engine words what it stores differently (2: a deadline's source is the texts'
+citation, no more the seed files' names)."""
 
 RULES_VERSION = hashlib.sha256(f"{FACTS_REVISION}:{RULES!r}:{SETTINGS!r}".encode()).hexdigest()[:16]
 """What ``Organisation.rules_version`` says once its deadlines follow this code."""

@@ -408,7 +408,7 @@ def deadlines(
                         due_at=due_at,
                         title=milestone.title,
                         explanation=f"{sentence} ({rule.citation_for(formation.programme)}).",
-                        source=rule.source_ref_for(formation.programme),
+                        source=rule.citation_for(formation.programme),
                         audience=rule.audience,
                         postponable=milestone.postponable,
                         detail=_detail(subject, tz),

@@ -132,8 +132,11 @@ class Rule:
         found = tuple(s for s in self.sources if s.programmes is None or programme in s.programmes)
         return found or self.sources
 
-    def source_ref_for(self, programme: str | None) -> str:
-        return " ; ".join(s.ref for s in self.sources_for(programme))
+    @property
+    def citation(self) -> str:
+        """Its texts as a person quotes them (« fiche procédure bilan à distance, Région
+        Normandie (000), §I »): what a user reads, never the seed files' names."""
+        return " ; ".join(s.citation for s in self.sources)
 
     def citation_for(self, programme: str | None) -> str:
         return " ; ".join(s.citation for s in self.sources_for(programme))

@@ -196,7 +196,6 @@ async def members_values(ctx: Context) -> dict[str, Any]:
             "formation": names.get(line.first.formation_id, ""),
             "who": line.who,
             "explanation": line.first.explanation,
-            "source": line.first.source,
         }
     }
 

@@ -108,7 +108,7 @@ class SettingValue(Step):
             value=org_settings.shown(current(ctx, found, spec), spec),
             default=org_settings.shown(spec.default if default is None else default, spec),
             is_default=org_settings.is_default(found, spec),
-            rules=[f"{r.id} ({r.source_ref})" for r in rules],
+            rules=[f"{r.id} ({r.citation})" for r in rules],
             reasons=org_settings.toggle_reasons(spec) if spec.type is bool else [],
             number=spec.type is int,
         )

@@ -638,3 +638,49 @@ def test_a_tuesday_deadline_after_easter_monday_is_reminded_on_the_friday() -> N
         {},
     )
     assert "À faire d'ici mardi : mardi 30 mars 2027 à 10 h 00." in (message.reply.text or "")
+
+
+async def test_what_the_bilan_came_before_is_said_once_the_next_morning(
+    db: Database, settings: Settings, clock: Clock, trainer: Person
+) -> None:
+    """As reported: a pre-bilan item not done vanished from the digest when its bilan began
+    (closed as « non fait avant le bilan »): the next digest says so, once."""
+    scheduler = build_scheduler(db, settings, clock=clock)
+    await schedule(trainer)  # remote, Thursday 26 November at 14 h
+    clock.now = datetime(2026, 11, 26, 7, 0, tzinfo=UTC)  # the bilan's day, 8 h in Paris
+    await scheduler.tick()
+    [(_, before)] = (await deliver(db)).digests()
+    assert "Envoyer le bilan pédagogique" in before and "Non fait avant le bilan" not in before
+    clock.now = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)  # the bilan began at 14 h yesterday
+    await scheduler.tick()
+    [(_, after)] = (await deliver(db)).digests()
+    missed = after[after.index("⚪ Non fait avant le bilan") :]
+    assert (
+        "· mardi 24 novembre 2026 à 14 h 00 – Envoyer le bilan pédagogique"
+        " (bilan de fin du 26/11) – Agent de restauration (démo)"
+    ) in missed
+    assert "prévenez-la" in missed
+    assert "Envoyer le bilan pédagogique" not in after[: after.index("⚪")]
+    clock.now = datetime(2026, 11, 28, 7, 0, tzinfo=UTC)
+    async with db.sessions() as session, session.begin():
+        for row in await session.scalars(
+            select(StoredDeadline).where(StoredDeadline.status == "missed")
+        ):
+            row.updated_at = clock.now  # reworded by a new version of the rules: no news
+    await scheduler.tick()
+    assert all("Non fait avant le bilan" not in text for _, text in (await deliver(db)).digests())
+
+
+async def test_a_group_digest_counts_what_the_bilan_came_before(
+    db: Database, settings: Settings, clock: Clock, trainer: Person
+) -> None:
+    scheduler = build_scheduler(db, settings, clock=clock)
+    await schedule(trainer)  # remote, Thursday 26 November at 14 h
+    async with db.sessions() as session, session.begin():
+        org = await session.scalar(select(Organisation))
+        assert org is not None
+        org.digest_chat = "console:groupe-equipe"
+    clock.now = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)
+    await scheduler.tick()
+    [(_, text)] = (await deliver(db)).digests()
+    assert "Agent de restauration (démo) : 1 dans les 7 jours, 3 non faits avant le bilan" in text

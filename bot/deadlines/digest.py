@@ -208,7 +208,12 @@ async def digests_of(
     if not due:
         return
     organisations = [d.organisation for d in due]
-    rows, formations = await to_do_of(session, [o.id for o in organisations])
+    # Closed as missed since the previous digest, a day ago: each is told once.
+    found, formations = await to_do_of(
+        session, [o.id for o in organisations], missed_since=now - timedelta(days=1)
+    )
+    missed = {oid: [r for r in each if r.status == "missed"] for oid, each in found.items()}
+    rows = {oid: [r for r in each if r.status != "missed"] for oid, each in found.items()}
     groups = {d.organisation.id: grouped(rows.get(d.organisation.id, []), d.local) for d in due}
     reminders = {
         d.organisation.id: reminders_due(rows.get(d.organisation.id, []), d.local.date())
@@ -230,6 +235,7 @@ async def digests_of(
             for row in (
                 *groups[d.organisation.id]["overdue"],
                 *groups[d.organisation.id]["week"],
+                *missed.get(d.organisation.id, ()),
                 *reminders[d.organisation.id],
             )
         ],
@@ -267,6 +273,7 @@ async def digests_of(
                     formations=formations,
                     who=who,
                     failures=failures.get(organisation.id, ()),
+                    missed=missed.get(organisation.id, ()),
                 )
                 text = "\n\n".join(t for t in (text, purged.get(organisation.id)) if t) or None
                 if text is not None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates, texts
@@ -33,7 +33,7 @@ from bot.deadlines.lines import Line, bundle
 from bot.deadlines.service import STILL_TO_DO, Group, Listed, order
 from bot.messages import Reply
 from bot.outbox import Queued
-from bot.storage.bilans import StoredDeadline
+from bot.storage.bilans import Bilan, StoredDeadline
 from bot.storage.formations import Formation
 from bot.storage.people import ChatIdentity, Membership, Organisation, Role, zone_of
 from bot.undelivered import Undelivered
@@ -181,18 +181,32 @@ _ITEM_COLUMNS = [getattr(StoredDeadline, name) for name in Item._fields]
 
 
 async def to_do_of(
-    session: AsyncSession, organisation_ids: Sequence[int]
+    session: AsyncSession, organisation_ids: Sequence[int], missed_since: datetime | None = None
 ) -> tuple[dict[int, list[Item]], dict[int, Titled]]:
-    """Each organisation's deadlines still to do, in order, and their formations: one query."""
+    """Each organisation's deadlines still to do, in order, and their formations: one query.
+
+    ``missed_since``: with those closed as ``missed`` because their bilan began after then
+    (before they were done), which the digest tells once rather than let them vanish.  The
+    bilan's start says when, not the row's ``updated_at``: a rewording of the rules touches
+    that, and would tell every past miss again.
+    """
+    wanted: ColumnElement[bool] = StoredDeadline.status.in_(STILL_TO_DO)
+    if missed_since is not None:
+        begun = select(Bilan.id).where(Bilan.starts_at > missed_since)
+        wanted = or_(
+            wanted,
+            and_(
+                StoredDeadline.status == "missed",
+                StoredDeadline.subject == "bilan",
+                StoredDeadline.subject_id.in_(begun),
+            ),
+        )
     connection = await session.connection()  # plain rows: no ORM loading for thousands
     found = (
         await connection.execute(
             select(*_ITEM_COLUMNS, Formation.title, Formation.kind, Formation.owner_id)
             .join(Formation, Formation.id == StoredDeadline.formation_id)
-            .where(
-                StoredDeadline.organisation_id.in_(list(organisation_ids)),
-                StoredDeadline.status.in_(STILL_TO_DO),
-            )
+            .where(StoredDeadline.organisation_id.in_(list(organisation_ids)), wanted)
         )
     ).all()
     width = len(Item._fields)
@@ -232,16 +246,18 @@ def digest_text(
     formations: dict[int, Titled],
     who: dict[int, str],
     failures: Sequence[Undelivered] = (),
+    missed: Sequence[Item] = (),
 ) -> str | None:
     """The digest of ``groups`` (stored, still to do, :func:`grouped`) as one chat reads it;
     ``None``: nothing to say.
 
-    ``who`` names what each deadline concerns (:func:`bot.deadlines.lines.concerned`).
+    ``who`` names what each deadline concerns (:func:`bot.deadlines.lines.concerned`);
+    ``missed``: closed since the last digest because their bilan began first, said once.
     """
     overdue, week = groups["overdue"], groups["week"]
-    if not overdue and not week and not failures:
+    if not overdue and not week and not failures and not missed:
         return None
-    concerned_ids = {row.formation_id for row in (*overdue, *week)}
+    concerned_ids = {row.formation_id for row in (*overdue, *week, *missed)}
     titles = {
         fid: (
             f"{INDIVIDUAL_KINDS[f.kind]} n° {fid}"
@@ -256,11 +272,13 @@ def digest_text(
     if not private:
         counts: dict[int, dict[str, int]] = {}
         fridays = set()
-        for name, items in (("overdue", overdue), ("week", week)):
+        for name, items in (("overdue", overdue), ("week", week), ("missed", missed)):
             for row in items:
-                count = counts.setdefault(row.formation_id, {"overdue": 0, "week": 0, "weekend": 0})
+                count = counts.setdefault(
+                    row.formation_id, {"overdue": 0, "week": 0, "weekend": 0, "missed": 0}
+                )
                 count[name] += 1
-                if friday := dates.weekend_friday(row.effective_due, today):
+                if name != "missed" and (friday := dates.weekend_friday(row.effective_due, today)):
                     count["weekend"] += 1
                     fridays.add(friday)
         lines = [
@@ -293,6 +311,7 @@ def digest_text(
 
     late = bundle(overdue, who, local)
     soon = bundle(week, who, local)
+    gone = bundle(missed, who, local)
     return texts.say(
         "digest.private",
         day=today,
@@ -301,6 +320,8 @@ def digest_text(
         overdue_more=max(0, len(late) - MAX_LINES),
         week=[line(r) for r in soon[:MAX_LINES]],
         week_more=max(0, len(soon) - MAX_LINES),
+        missed=[line(r) for r in gone[:MAX_LINES]],
+        missed_more=max(0, len(gone) - MAX_LINES),
         undelivered=list(failures),
     )
 

@@ -242,7 +242,7 @@ async def test_a_typed_day_is_confirmed_and_the_line_fills_what_it_can(
     await trainer.says("/appel")
     await trainer.presses("Agent de restauration")
     await trainer.says("hier après-midi")
-    assert "J'ai compris : dimanche 22 novembre 2026" in trainer.last
+    assert "J'ai compris : dimanche 22 novembre 2026, l'après-midi." in trainer.last
     await trainer.presses("Oui")
     assert trainer.last.startswith("Appel du dimanche 22 novembre 2026, après-midi")
     await trainer.says("/annuler")

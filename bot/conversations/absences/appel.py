@@ -34,7 +34,7 @@ from bot.absences.log import period_label
 from bot.absences.rollcall import Mark, roster
 from bot.answers import YES_NO, Invalid, match_names
 from bot.conversations.absences.batch import offer_step, save_marks
-from bot.conversations.absences.details import check_not_future
+from bot.conversations.absences.details import check_not_future, typed_period
 from bot.conversations.absences.roll import ROLL_DONE, RollStep, apply_typed
 from bot.conversations.absences.steps import current_formation
 from bot.conversations.formations.choose import (
@@ -55,7 +55,7 @@ from bot.conversations.kit.flow import (
     Step,
     stored_date,
 )
-from bot.conversations.kit.steps import DateStep, Pick, past_example
+from bot.conversations.kit.steps import DateStep, Pick, besides_key, past_example
 from bot.messages import Reply
 from bot.storage.formations import Formation
 
@@ -159,6 +159,8 @@ def _keep_when(ctx: Context, when: datetime | None, period: str | None) -> None:
         ctx.data["date"] = ctx.now.isoformat()
     else:
         ctx.data["_pending_date"] = when.isoformat()  # the date step shows it back
+        if "period" in ctx.data:  # with its half-day: « mercredi 2 décembre 2026, l'après-midi »
+            ctx.data[besides_key("date")] = typed_period(ctx.data["period"], None)
 
 
 async def after_formation(ctx: Context, picked: str) -> Outcome:

@@ -92,26 +92,16 @@ async def test_on_site_documents_list_every_trainee_ticked(trainer: Person) -> N
         assert line in sheet, line
 
 
+async def normandie_remote(trainer: Person, when: str) -> dict[str, Document]:
+    """The demo's Normandie formation's final bilan, remote, ``when``: its documents."""
+    lines = ("/bilan", "Agent de restauration", "Programmer le bilan de fin", "À distance")
+    answers = (when, "oui", "2 heures", "https://visio.example.org/bilan", "oui", "oui", "non")
+    return await schedule(trainer, (*lines, *answers, "Terminé", "Terminé"))
+
+
 async def test_the_normandie_draft_promises_the_normandie_documents(trainer: Person) -> None:
     """Item 6: the Région Normandie's procedure, its 48 h and its proofs."""
-    docs = await schedule(
-        trainer,
-        (
-            "/bilan",
-            "Agent de restauration",
-            "Programmer le bilan de fin",
-            "À distance",
-            "jeudi 26 novembre à 14 h",
-            "oui",
-            "2 heures",
-            "https://visio.example.org/bilan",
-            "oui",
-            "oui",
-            "non",
-            "Terminé",
-            "Terminé",
-        ),
-    )
+    docs = await normandie_remote(trainer, "jeudi 26 novembre à 14 h")
     email = docs["txt"].content.decode()
     assert email.startswith("Objet : Bilan de fin de formation à distance")
     assert "Bonjour Madame," in email
@@ -126,24 +116,7 @@ async def test_the_normandie_draft_promises_the_normandie_documents(trainer: Per
 
 async def test_a_letter_promises_a_weekend_deadline_for_the_friday(trainer: Person) -> None:
     """A Monday's bilan: its 48 h fall on the Saturday; the draft promises the Friday."""
-    docs = await schedule(
-        trainer,
-        (
-            "/bilan",
-            "Agent de restauration",
-            "Programmer le bilan de fin",
-            "À distance",
-            "lundi 30 novembre à 14 h",
-            "oui",
-            "2 heures",
-            "https://visio.example.org/bilan",
-            "oui",
-            "oui",
-            "non",
-            "Terminé",
-            "Terminé",
-        ),
-    )
+    docs = await normandie_remote(trainer, "lundi 30 novembre à 14 h")
     email = docs["txt"].content.decode()
     assert "au plus tard le vendredi 27 novembre 2026 : le bilan pédagogique" in email
     assert "samedi" not in email

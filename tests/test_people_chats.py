@@ -1,11 +1,15 @@
 """Where the bot writes to a person first: the platform asked for, then a real platform
-before the console, never a blocked account."""
+before the console, never a blocked account; a notice queued there once."""
 
 from __future__ import annotations
 
-from bot.people.chats import chat_of_person
+from sqlalchemy import select
+
+from bot.messages import Reply
+from bot.people.chats import chat_of_person, tell_person
 from bot.storage.db import Database
-from bot.storage.people import ChatIdentity, Person
+from bot.storage.outbox import OutboxMessage
+from bot.storage.people import ChatIdentity, Organisation, Person
 
 
 async def test_the_chat_a_person_is_reached_in(db: Database) -> None:
@@ -26,3 +30,28 @@ async def test_the_chat_a_person_is_reached_in(db: Database) -> None:
         assert await chat_of_person(session, person.id, prefer="matrix") == ("matrix", "!r")
         assert await chat_of_person(session, person.id, prefer="console") == ("console", "c")
         assert await chat_of_person(session, nobody.id) is None
+
+
+async def test_a_notice_is_queued_once_in_that_chat_or_not_at_all(db: Database) -> None:
+    async with db.sessions() as session, session.begin():
+        person = Person(display_name="Camille Durand")
+        nobody = Person(display_name="Personne")
+        session.add_all([person, nobody])
+        await session.flush()
+        session.add(
+            ChatIdentity(person_id=person.id, platform="matrix", user_id="@c:x", chat_id="!r")
+        )
+        organisation = Organisation(name="Forma Plus")
+        session.add(organisation)
+        await session.flush()
+        notice = Reply(text="Votre bilan est programmé.")
+        for _ in range(2):  # handled again after a crash: the key keeps it single
+            told = await tell_person(
+                session, person.id, notice, key="avis:1", organisation_id=organisation.id
+            )
+            assert told
+        assert not await tell_person(
+            session, nobody.id, notice, key="avis:2", organisation_id=organisation.id
+        )
+        queued = (await session.scalars(select(OutboxMessage))).all()
+        assert [(m.key, m.platform, m.chat_id) for m in queued] == [("avis:1", "matrix", "!r")]

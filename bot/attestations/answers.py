@@ -38,8 +38,7 @@ from bot.attestations.service import (
 )
 from bot.documents.bundle import sha256_hex
 from bot.messages import Reply
-from bot.outbox import enqueue
-from bot.people.chats import chat_of_person
+from bot.people.chats import tell_person
 from bot.storage.attestations import Attestation
 from bot.storage.bilans import Bilan
 from bot.storage.people import Person
@@ -145,21 +144,15 @@ async def tell_trainer(
 ) -> None:
     """The formation's trainer hears of each answer (exactly once, through the outbox)."""
     _, info, participant = held
-    where = await chat_of_person(session, info.formation.owner_id, prefer=prefer)
-    if where is None:
-        return
     row = next(
         r
         for r in (await progress(session, info, now=answer.answered_at)).rows
         if r.participant.id == participant.id
     )
-    await enqueue(
+    await tell_person(
         session,
-        key=f"attestation:answer:{answer.id}",
-        platform=where[0],
-        chat_id=where[1],
-        organisation_id=info.bilan.organisation_id,
-        reply=Reply(
+        info.formation.owner_id,
+        Reply(
             text=texts.say(
                 "attestation_trainer.notice_answer",
                 name=visible(participant.name),
@@ -171,17 +164,17 @@ async def tell_trainer(
                 **when_words(info),
             )
         ),
+        key=f"attestation:answer:{answer.id}",
+        organisation_id=info.bilan.organisation_id,
+        prefer=prefer,
     )
     sent = await last_sending(session, info.bilan.id)
     if sent is not None and sent.status != "failed":
         # The bundle the chargé(e) de mission has (or is about to get) no longer says this.
-        await enqueue(
+        await tell_person(
             session,
-            key=f"attestation:stale:{sent.id}:{answer.id}",
-            platform=where[0],
-            chat_id=where[1],
-            organisation_id=info.bilan.organisation_id,
-            reply=Reply(
+            info.formation.owner_id,
+            Reply(
                 text=texts.say(
                     "attestation_trainer.notice_stale",
                     name=visible(participant.name),
@@ -190,4 +183,7 @@ async def tell_trainer(
                     **when_words(info),
                 )
             ),
+            key=f"attestation:stale:{sent.id}:{answer.id}",
+            organisation_id=info.bilan.organisation_id,
+            prefer=prefer,
         )

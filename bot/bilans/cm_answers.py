@@ -23,8 +23,7 @@ from bot import dates, texts
 from bot.answers import fold, visible
 from bot.bilans.view import kind_label
 from bot.messages import Choice, Reply
-from bot.outbox import enqueue
-from bot.people.chats import chat_of_person
+from bot.people.chats import tell_person
 from bot.storage import audit
 from bot.storage.bilans import Bilan
 from bot.storage.formations import Formation, followed_by
@@ -127,16 +126,12 @@ async def keep_answer(
         answer=answer,
     )
     trainer = await session.get(Person, formation.owner_id)
-    where = await chat_of_person(session, formation.owner_id)
-    if trainer is None or where is None:
+    if trainer is None:
         return None
-    await enqueue(
+    told = await tell_person(
         session,
-        key=f"charge-de-mission-answer:{bilan.id}:{bilan.sequence}:{event}"[:255],
-        platform=where[0],
-        chat_id=where[1],
-        organisation_id=bilan.organisation_id,
-        reply=Reply(
+        formation.owner_id,
+        Reply(
             text=texts.say(
                 "charge_de_mission.answer_to_trainer",
                 name=visible(formation.cm_name).strip(),
@@ -148,8 +143,10 @@ async def keep_answer(
                 note=note or "",
             )
         ),
+        key=f"charge-de-mission-answer:{bilan.id}:{bilan.sequence}:{event}"[:255],
+        organisation_id=bilan.organisation_id,
     )
-    return visible(trainer.display_name)
+    return visible(trainer.display_name) if told else None
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,7 @@ from bot.answers import visible
 from bot.bilans.queries import scheduled_bilans
 from bot.bilans.view import kind_label
 from bot.messages import Reply
-from bot.outbox import enqueue
-from bot.people.chats import chat_of_person
+from bot.people.chats import tell_person
 from bot.storage.formations import Formation, followed_by
 from bot.storage.people import Organisation, Person, zone_of
 
@@ -124,16 +123,10 @@ async def forward(
     shown, full_length = capped(text)
     reached: list[Trainer] = []
     for trainer in trainers:
-        where = await chat_of_person(session, trainer.person_id)
-        if where is None:
-            continue
-        await enqueue(
+        told = await tell_person(
             session,
-            key=f"charge-de-mission:{platform}:{event}:{trainer.person_id}"[:255],
-            platform=where[0],
-            chat_id=where[1],
-            organisation_id=trainer.organisation_id,
-            reply=Reply(
+            trainer.person_id,
+            Reply(
                 text=texts.say(
                     "charge_de_mission.forwarded",
                     name=her_name([trainer]),
@@ -144,8 +137,11 @@ async def forward(
                     full_length=full_length,
                 )
             ),
+            key=f"charge-de-mission:{platform}:{event}:{trainer.person_id}"[:255],
+            organisation_id=trainer.organisation_id,
         )
-        reached.append(trainer)
+        if told:
+            reached.append(trainer)
     return reached
 
 

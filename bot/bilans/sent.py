@@ -21,8 +21,8 @@ from bot import dates, texts
 from bot.answers import visible
 from bot.bilans.view import kind_label
 from bot.messages import Reply
-from bot.outbox import EMAIL, enqueue
-from bot.people.chats import chat_of_person
+from bot.outbox import EMAIL
+from bot.people.chats import tell_person
 from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.formations import Formation
 from bot.storage.outbox import OutboxMessage
@@ -124,21 +124,16 @@ async def tell_trainer_of_failure(session: AsyncSession, row: OutboxMessage) -> 
     formation = await session.get(Formation, bilan.formation_id) if bilan else None
     if bilan is None or formation is None:
         return
-    where = await chat_of_person(session, formation.owner_id)
-    if where is None:
-        return
     organisation = await session.get(Organisation, bilan.organisation_id)
     tz = zone_of(organisation)
     name = None
     if row.participant_id is not None:
         participant = await session.get(BilanParticipant, row.participant_id)
         name = participant.name if participant else None
-    await enqueue(
+    await tell_person(
         session,
-        key=f"bilan:{bilan.id}:not-sent:{row.id}",
-        platform=where[0],
-        chat_id=where[1],
-        reply=Reply(
+        formation.owner_id,
+        Reply(
             text=texts.say(
                 "bilan.not_sent",
                 m=_line(row, name, formation, tz),
@@ -147,5 +142,6 @@ async def tell_trainer_of_failure(session: AsyncSession, row: OutboxMessage) -> 
                 when=dates.spell_datetime(bilan.starts_at.astimezone(tz)),
             )
         ),
+        key=f"bilan:{bilan.id}:not-sent:{row.id}",
         organisation_id=bilan.organisation_id,
     )

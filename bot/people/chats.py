@@ -9,6 +9,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.messages import Reply
+from bot.outbox import enqueue
 from bot.storage.people import ChatIdentity
 
 
@@ -35,3 +37,28 @@ async def chat_of_person(
         key=lambda i: (i.platform != prefer, i.platform == "console", i.id),
     )
     return best.platform, best.chat_id
+
+
+async def tell_person(
+    session: AsyncSession,
+    person_id: int,
+    reply: Reply,
+    *,
+    key: str,
+    organisation_id: int,
+    prefer: str | None = None,
+) -> bool:
+    """Queue ``reply`` for the person's chat (:func:`chat_of_person`), once per ``key``;
+    False when the bot has no chat to write to them in."""
+    where = await chat_of_person(session, person_id, prefer=prefer)
+    if where is None:
+        return False
+    await enqueue(
+        session,
+        key=key,
+        platform=where[0],
+        chat_id=where[1],
+        reply=reply,
+        organisation_id=organisation_id,
+    )
+    return True

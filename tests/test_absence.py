@@ -200,6 +200,24 @@ async def test_a_half_day_typed_then_corrected_away_is_asked(db: Database, train
     assert "Quand, ce jeudi 19 novembre 2026" in trainer.last
 
 
+async def test_the_one_line_forms_half_day_goes_with_its_corrected_date(
+    db: Database, trainer: Person
+) -> None:
+    await trainer.says("/absence léa vendredi retard de 20 min")
+    assert "vendredi 20 novembre 2026, un retard de 20 min" in trainer.last
+    await trainer.presses("Non, corriger")
+    await trainer.says("jeudi dernier")
+    assert "J'ai compris : jeudi 19 novembre 2026. C'est bien ça ?" in trainer.last
+    await trainer.presses("Oui")
+    assert "Quand, ce jeudi 19 novembre 2026" in trainer.last
+    await trainer.presses("Le matin")
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    a = (await absences(db))[-1]
+    assert (a.day, a.period, a.late_minutes) == (date(2026, 11, 19), "matin", None)
+
+
 async def test_names_are_matched_tolerantly(db: Database, trainer: Person) -> None:
     await add_formation(
         db, title="Cuisine", trainees=("Jean Dupont", "Marie Dupont", "Éloïse Lefèvre")

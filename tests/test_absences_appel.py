@@ -267,6 +267,28 @@ async def test_a_typed_day_is_confirmed_and_the_line_fills_what_it_can(
     assert "Tout le monde est là" in trainer.last
 
 
+async def test_a_corrected_day_drops_the_half_day_typed_with_the_first(
+    db: Database, trainer: Person
+) -> None:
+    await trainer.says("/appel restauration vendredi après-midi")
+    assert "J'ai compris : vendredi 20 novembre 2026, l'après-midi." in trainer.last
+    await trainer.presses("Non")
+    await trainer.says("jeudi")
+    assert "J'ai compris : jeudi 19 novembre 2026." in trainer.last
+    await trainer.presses("Oui")
+    assert trainer.last.startswith("Quelle demi-journée, ce jeudi 19 novembre 2026 ?")
+    await trainer.presses("Le matin")
+    assert trainer.last.startswith("Appel du jeudi 19 novembre 2026, matin")
+    await trainer.says("/annuler")
+    await trainer.says("/appel restauration vendredi après-midi")
+    await trainer.says("jeudi matin")  # another day typed instead of « Non »: its own half-day
+    assert "J'ai compris : jeudi 19 novembre 2026, le matin." in trainer.last
+    await trainer.says("jeudi retard")  # a late arrival is marked in the list, not with the day
+    assert "J'ai compris : jeudi 19 novembre 2026." in trainer.last
+    await trainer.presses("Oui")
+    assert trainer.last.startswith("Quelle demi-journée, ce jeudi 19 novembre 2026 ?")
+
+
 async def test_one_formation_running_skips_the_question(db: Database, trainer: Person) -> None:
     async with db.sessions() as session, session.begin():
         await session.execute(

@@ -104,6 +104,12 @@ async def test_late_arrivals_keep_their_minutes(db: Database, trainer: Person) -
     assert trainer.last.startswith(
         "Noter un retard non justifié de 20 min du lundi 23 novembre 2026, pour :"
     )
+    await trainer.presses("Changer le jour")
+    await trainer.says("vendredi matin")  # still a late arrival, on Friday
+    await trainer.presses("Oui")
+    assert trainer.last.startswith(
+        "Noter un retard non justifié de 20 min du vendredi 20 novembre 2026, pour :"
+    )
     await trainer.presses("Enregistrer")
     assert "Retards (2) : Karim Benali, Julie Petit." in trainer.all_text
     assert {(p, m) for _, _, p, m, _ in await saved(db)} == {("retard", 20)}
@@ -126,8 +132,13 @@ async def test_a_missing_day_is_asked_and_a_wrong_one_changed(
     await trainer.says("jeudi")
     await trainer.presses("Oui")
     assert "matin du jeudi 19 novembre 2026" in trainer.last
+    await trainer.presses("Changer le jour")  # the new day with its own half-day
+    await trainer.says("jeudi après-midi")
+    assert "J'ai compris : jeudi 19 novembre 2026, l'après-midi." in trainer.last
+    await trainer.presses("Oui")
+    assert "après-midi du jeudi 19 novembre 2026" in trainer.last
     await trainer.presses("Enregistrer")
-    assert {d for _, d, *_ in await saved(db)} == {date(2026, 11, 19)}
+    assert {(d, p) for _, d, p, *_ in await saved(db)} == {(date(2026, 11, 19), "apres_midi")}
 
 
 async def test_a_half_day_already_noted_is_left_as_it_is(db: Database, trainer: Person) -> None:

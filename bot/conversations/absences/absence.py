@@ -45,6 +45,7 @@ from bot.conversations.absences.details import (
     detail_steps,
     details_of,
     flag_conflict,
+    keep_typed_period,
     proof_of,
     recap_values,
     typed_period,
@@ -125,10 +126,15 @@ async def prefill(ctx: Context, text: str, formations: list[Formation]) -> None:
         formations = [f for f in formations if f.id == ctx.data["formation_id"]]
     people = [(t.full_name, (f.id, t.id)) for f in formations for t in f.trainees]
     line = understand_line(text[:300], ctx.now, people)
+    minutes = line.late_minutes if line.period == "retard" else None
+    minutes = minutes if minutes and minutes <= MAX_LATE_MINUTES else None
     if line.period is not None:
-        ctx.data["period"] = line.period
-        if line.period == "retard" and line.late_minutes and line.late_minutes <= MAX_LATE_MINUTES:
-            ctx.data["late_minutes"] = line.late_minutes
+        if line.when is not None and line.when.date() <= ctx.now.date():
+            keep_typed_period(ctx, line.period, minutes)  # kept once its date is confirmed
+        else:
+            ctx.data["period"] = line.period
+            if minutes:
+                ctx.data["late_minutes"] = minutes
     if line.justified is not None:
         ctx.data["justified"] = line.justified
     if len(line.matches) == 1:
@@ -144,9 +150,7 @@ async def prefill(ctx: Context, text: str, formations: list[Formation]) -> None:
         else:
             ctx.data["_pending_date"] = line.when.isoformat()  # the date step confirms it
             if line.period is not None:  # shown with it: « dimanche 22 novembre 2026, le matin »
-                ctx.data[besides_key("date")] = typed_period(
-                    line.period, ctx.data.get("late_minutes")
-                )
+                ctx.data[besides_key("date")] = typed_period(line.period, minutes)
     elif line.date_text:
         ctx.say("absence.quick_unknown_date", typed=line.date_text[:40])
     if len(line.matches) > 1:

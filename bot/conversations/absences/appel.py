@@ -34,7 +34,13 @@ from bot.absences.log import period_label
 from bot.absences.rollcall import Mark, roster
 from bot.answers import YES_NO, Invalid, match_names
 from bot.conversations.absences.batch import offer_step, save_marks
-from bot.conversations.absences.details import check_not_future, typed_period
+from bot.conversations.absences.details import (
+    check_not_future,
+    half_day_besides,
+    keep_typed_period,
+    take_typed_period,
+    typed_period,
+)
 from bot.conversations.absences.roll import ROLL_DONE, RollStep, apply_typed
 from bot.conversations.absences.steps import current_formation
 from bot.conversations.formations.choose import (
@@ -92,8 +98,10 @@ def new_appel() -> Flow:
                 ask="absence_appel.ask_date",
                 prefer="past",
                 check=check_not_future,
+                then=after_date,
                 unless_known=True,
                 example=past_example,
+                besides=half_day_besides,
             ),
             Pick("period", ask="absence_appel.ask_period", options=HALVES, unless_known=True),
             RollStep(
@@ -149,18 +157,22 @@ def _keep_when(ctx: Context, when: datetime | None, period: str | None) -> None:
     if when is not None and when.date() > ctx.now.date():
         ctx.say("absence.quick_future", day=when.date())
         return
-    if period in ("matin", "apres_midi", "journee"):
-        ctx.data["period"] = period
-    if when is None:
-        if period in ("matin", "apres_midi", "journee"):
+    half = period if period in ("matin", "apres_midi", "journee") else None
+    if when is None or when.date() == ctx.now.date():
+        if half is not None:
+            ctx.data["period"] = half
+        if when is not None or half is not None:
             ctx.data["date"] = ctx.now.isoformat()  # "ce matin": today, nothing to confirm
         return
-    if when.date() == ctx.now.date():
-        ctx.data["date"] = ctx.now.isoformat()
-    else:
-        ctx.data["_pending_date"] = when.isoformat()  # the date step shows it back
-        if "period" in ctx.data:  # with its half-day: « mercredi 2 décembre 2026, l'après-midi »
-            ctx.data[besides_key("date")] = typed_period(ctx.data["period"], None)
+    ctx.data["_pending_date"] = when.isoformat()  # the date step shows it back
+    if half is not None:  # with its half-day: « mercredi 2 décembre 2026, l'après-midi »
+        keep_typed_period(ctx, half, None)
+        ctx.data[besides_key("date")] = typed_period(half, None)
+
+
+async def after_date(ctx: Context, value: object) -> Outcome:
+    take_typed_period(ctx)
+    return Next()
 
 
 async def after_formation(ctx: Context, picked: str) -> Outcome:
@@ -215,7 +227,7 @@ async def load_roster(ctx: Context) -> Outcome | None:
     called = await roster(ctx.session, formation, day, period)
     if not called:
         ctx.say("absence_appel.nobody", day=day, title=formation.title)
-        for key in ("date", "period", "_pending_date"):
+        for key in ("date", "period", "_pending_date", "_typed_period"):
             ctx.data.pop(key, None)
         return Next("quand")
     ctx.data["_roster"] = [[c.trainee.full_name, str(c.trainee.id), c.noted or ""] for c in called]

@@ -228,8 +228,35 @@ def period_besides(ctx: Context, text: str) -> tuple[str, str | None]:
     if period is None:
         ctx.data.pop("_typed_period", None)
         return text, None
-    ctx.data["_typed_period"] = {"period": period, "late_minutes": minutes}
+    keep_typed_period(ctx, period, minutes)
     return rest, typed_period(period, minutes)
+
+
+def half_day_besides(ctx: Context, text: str) -> tuple[str, str | None]:
+    """The roll call's: a half-day only (a late arrival is marked in the list, not typed with
+    the day: « hier retard » is read as « hier »)."""
+    rest, shown = period_besides(ctx, text)
+    if (ctx.data.get("_typed_period") or {}).get("period") == "retard":
+        ctx.data.pop("_typed_period")
+        return rest, None
+    return rest, shown
+
+
+def keep_typed_period(ctx: Context, period: str, minutes: int | None) -> None:
+    """A period typed with a date waits for the date's confirmation: « Non, corriger » drops
+    both, so the corrected day does not silently keep the first answer's half-day."""
+    ctx.data["_typed_period"] = {"period": period, "late_minutes": minutes}
+
+
+def take_typed_period(ctx: Context) -> None:
+    """The date is confirmed: the period typed with it is the answer to the period question."""
+    typed = ctx.data.pop("_typed_period", None)
+    if typed:
+        ctx.data["period"] = typed["period"]
+        if typed["late_minutes"]:
+            ctx.data["late_minutes"] = typed["late_minutes"]
+        else:
+            ctx.data.pop("late_minutes", None)
 
 
 def typed_period(period: str, minutes: int | None) -> str:
@@ -239,13 +266,7 @@ def typed_period(period: str, minutes: int | None) -> str:
 
 
 async def after_date(ctx: Context, value: object) -> Outcome:
-    typed = ctx.data.pop("_typed_period", None)
-    if typed:
-        ctx.data["period"] = typed["period"]
-        if typed["late_minutes"]:
-            ctx.data["late_minutes"] = typed["late_minutes"]
-        else:
-            ctx.data.pop("late_minutes", None)
+    take_typed_period(ctx)
     await assess(ctx)
     return Next()
 

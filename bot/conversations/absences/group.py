@@ -33,7 +33,11 @@ from bot.absences.rollcall import Mark
 from bot.answers import by_surname, closest_names, match_names
 from bot.conversations.absences.appel import HALVES, candidates
 from bot.conversations.absences.batch import offer_step, save_marks
-from bot.conversations.absences.details import check_not_future
+from bot.conversations.absences.details import (
+    check_not_future,
+    half_day_besides,
+    take_typed_period,
+)
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Option, Outcome, stored_date
 from bot.conversations.kit.steps import DateStep, Pick, past_example
@@ -62,8 +66,10 @@ def new_group() -> Flow:
                 ask="absence_appel.ask_group_date",
                 prefer="past",
                 check=check_not_future,
+                then=after_date,
                 unless_known=True,
                 example=past_example,
+                besides=half_day_besides,
             ),
             Pick("period", ask="absence_appel.ask_period", options=HALVES, unless_known=True),
             Pick(
@@ -141,6 +147,16 @@ def _read_when(ctx: Context) -> None:
         ctx.data["date"] = line.when.isoformat()  # shown in full in the confirmation
     elif line.name_text:
         ctx.say("absence.quick_unknown_date", typed=line.name_text[:40])
+
+
+async def after_date(ctx: Context, value: object) -> Outcome:
+    """« Changer le jour », then « jeudi après-midi »: the half-day typed with the new day
+    replaces the sentence's; a late arrival stays one (« en retard » has no half-day)."""
+    if ctx.data.get("_late"):
+        ctx.data.pop("_typed_period", None)
+    else:
+        take_typed_period(ctx)
+    return Next()
 
 
 async def who_options(ctx: Context) -> list[Option]:

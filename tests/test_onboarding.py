@@ -115,6 +115,26 @@ async def test_a_stranger_gets_a_polite_explanation_and_nothing_else(
         assert len((await session.scalars(select(P))).all()) == 1
 
 
+async def test_the_first_comer_on_an_empty_bot_is_told_to_send_start(
+    db: Database, person: Callable[..., Person]
+) -> None:
+    """Nobody uses the bot yet: there is no invitation to ask for, /start creates the organisation."""
+    claire = person("claire")
+    for typed in ("bonjour", "?", "/aide", "/absence", "Karim absent hier"):
+        await claire.says(typed)
+        assert "Aucun organisme de formation n'utilise encore ce bot" in claire.last, typed
+        assert "envoyez /start pour créer le vôtre" in claire.last, typed
+        assert "invitation" not in claire.all_text, typed
+    await first_admin(claire)
+    assert "vous en êtes l'administratrice" in claire.last
+    stranger = person("inconnu")
+    await stranger.says("bonjour")
+    assert "invitation" in stranger.last
+    assert "Aucun organisme" not in stranger.last
+    async with db.sessions() as session:
+        assert len((await session.scalars(select(Organisation))).all()) == 1
+
+
 async def test_an_admin_invites_a_formateur_with_a_one_time_code(
     db: Database, person: Callable[..., Person], clock: Clock
 ) -> None:

@@ -27,6 +27,15 @@ async def join_with_invitation(ctx: Context, code: str) -> Outcome | None:
     return await onboarding.join_with_invitation(ctx, code)
 
 
+async def first_comer(ctx: Context) -> bool:
+    """A stranger on a bot nobody uses yet: told to create the organisation with ``/start``."""
+    if ctx.actor is not None:  # known: not the first comer, nothing to load for them
+        return False
+    from bot.conversations.people import onboarding
+
+    return await onboarding.first_comer(ctx)
+
+
 FEATURE = Feature(
     name="people",
     dialogues=Dialogues(
@@ -42,4 +51,5 @@ FEATURE = Feature(
         ),
     ),
     start_codes=(join_with_invitation,),
+    guides=(first_comer,),
 )

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 
 from bot.storage.db import Database
-from tests.auxil.absences import absences, trainee_id
+from tests.auxil.absences import absences, add_formation, trainee_id
 from tests.auxil.dialogue import Person
 from tests.auxil.hostile import FOR_CHOICES, step_of, survives
 
@@ -60,6 +60,24 @@ async def test_declining_saves_nothing(db: Database, trainer: Person) -> None:
     assert "je ne note rien" in trainer.last
     assert await step_of(db, trainer) == (None, None)
     assert await absences(db) == []
+
+
+async def test_namesakes_are_named_once_then_asked_apart(db: Database, trainer: Person) -> None:
+    """Two Karim Benali in two formations: « Karim Benali ou Karim Benali » would ask nothing."""
+    await add_formation(db, title="Cariste", trainees=("Karim Benali", "Zoé Lambert"))
+    await trainer.says("Karim Benali absent hier matin")
+    assert trainer.last == (
+        "Noter l'absence de Karim Benali, hier matin ? Plusieurs de vos stagiaires portent ce "
+        "nom : je vous demanderai ensuite de qui il s'agit."
+    )
+    await trainer.presses("Oui, noter")
+    assert "de qui s'agit-il ?" in trainer.last
+    assert any("Cariste" in b for b in trainer.buttons)
+    assert any("Agent de restauration" in b for b in trainer.buttons)
+    await trainer.says("/annuler")
+    await trainer.says("Zoé absente hier")
+    assert trainer.last.startswith("Noter l'absence de Zoé Lambert, hier ?")
+    assert "Plusieurs de vos stagiaires" not in trainer.last
 
 
 async def test_several_names_go_to_one_confirmation_for_all(db: Database, trainer: Person) -> None:

@@ -80,8 +80,16 @@ async def phrase_start(ctx: Context) -> Outcome | None:
 
 
 async def confirm_values(ctx: Context) -> dict[str, object]:
-    """ "de Karim Benali", "d'Éloïse Lefèvre": the elision a careful writer makes."""
-    return {"of_who": texts.of(" ou ".join(ctx.data["_who"]))}
+    """ "de Karim Benali", "d'Éloïse Lefèvre": the elision a careful writer makes.
+
+    Namesakes (two Karim Benali in two formations) are named once, with a
+    word that /absence will ask which one, not « Karim Benali ou Karim Benali ».
+    """
+    who = list(dict.fromkeys(ctx.data["_who"]))
+    return {
+        "of_who": texts.of(" ou ".join(who)),
+        "namesakes": len(who) == 1 and len(ctx.data["_who"]) > 1,
+    }
 
 
 async def go(ctx: Context) -> Outcome:

@@ -662,7 +662,7 @@ async def test_a_name_many_trainees_share_is_a_choice_showing_their_formation(
     twenty-seven names on one line, then eight formations not started yet."""
     await a_crowd(db, trainer.engine.clock().date())
     await trainer.says("/absence Benali ce matin")
-    assert "Plusieurs stagiaires correspondent à « benali » : de qui s'agit-il ?" in trainer.last
+    assert "Plusieurs stagiaires correspondent à « Benali » : de qui s'agit-il ?" in trainer.last
     shown = trainer.numbered
     assert shown[0].startswith("1. ") and " · " in shown[0]
     assert shown[-1].startswith("– Suivants ▶")

@@ -99,7 +99,7 @@ async def test_an_unknown_name_is_said_with_the_closest_ones(db: Database, train
     )
     await trainer.says("/annuler")
     await trainer.says("Zorro absent hier matin")
-    assert trainer.last.startswith("Je ne trouve pas « zorro » parmi vos stagiaires.")
+    assert trainer.last.startswith("Je ne trouve pas « Zorro » parmi vos stagiaires.")
     assert await step_of(db, trainer) == (None, None)
 
 

@@ -23,6 +23,18 @@ async def saved(db: Database) -> list[tuple[int, date, str, int | None, bool]]:
     ]
 
 
+async def test_several_people_justified_in_the_plural_as_typed(
+    db: Database, trainer: Person
+) -> None:
+    """« justifiés », « Justifiées »: the plural and its accent, as a trainer types them."""
+    for typed in ("justifiés", "Justifiées", "justifiees"):
+        await trainer.says(f"Karim et Julie absents hier matin, {typed}")
+        assert trainer.last.startswith(
+            "Noter une absence justifiée, matin du dimanche 22 novembre 2026, pour :"
+        ), typed
+        await trainer.says("/annuler")
+
+
 async def test_two_names_one_confirmation_two_rows(db: Database, trainer: Person) -> None:
     await trainer.says("Karim et Julie absents hier matin")
     recap = trainer.last
@@ -77,7 +89,7 @@ async def test_an_ambiguous_name_is_asked_once_and_an_unknown_one_can_be_left(
             )
         )
     await trainer.says("Karim, Léa et Zorro absents hier")
-    assert "Plusieurs stagiaires correspondent à « lea »" in trainer.last
+    assert "Plusieurs stagiaires correspondent à « Léa »" in trainer.last
     assert trainer.buttons == [
         "Léa Martin – Agent de restauration (démo)",
         "Léa Morel – Projet professionnel (démo)",
@@ -85,7 +97,7 @@ async def test_an_ambiguous_name_is_asked_once_and_an_unknown_one_can_be_left(
     ]
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Léa Morel")
-    assert "Je ne trouve pas « zorro » parmi vos stagiaires." in trainer.last
+    assert "Je ne trouve pas « Zorro » parmi vos stagiaires." in trainer.last
     assert trainer.buttons[-1] == "Ne pas le noter"
     await trainer.presses("Ne pas le noter")
     assert trainer.last.startswith("Quelle demi-journée, ce dimanche 22 novembre 2026 ?")

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.absences.line import match_names, understand_line
+from bot.absences.line import as_typed, match_names, understand_line
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 PEOPLE = [
@@ -40,7 +40,7 @@ def test_names_match_whole_words_then_starts_then_typos() -> None:
 
 def test_everything_in_one_line() -> None:
     line = understand_line("Benali hier matin", NOW, PEOPLE)
-    assert line.matches == [(1, 12)] and line.name_text == "benali"
+    assert line.matches == [(1, 12)] and line.name_text == "Benali"  # as typed, to be shown
     assert line.when is not None and line.when.date() == date(2026, 11, 22)
     assert (line.period, line.late_minutes, line.justified) == ("matin", None, None)
 
@@ -85,3 +85,22 @@ def test_what_is_not_understood_is_said_back() -> None:
     only_a_date = understand_line("hier", NOW, PEOPLE)
     assert only_a_date.matches == [] and only_a_date.when is not None
     assert understand_line("   ", NOW, PEOPLE).matches == []
+
+
+@pytest.mark.parametrize(
+    ("text", "folded", "shown"),
+    [
+        ("Léa absente le 3 Décembre", "lea", "Léa"),
+        ("Léa absente le 3 Décembre", "le 3 decembre", "le 3 Décembre"),
+        ("  Jean-Éric   DUPONT  hier", "jean-eric dupont", "Jean-Éric   DUPONT"),
+        ("retard d’Éloïse ce matin", "eloise", "Éloïse"),
+        ("Straße hier", "strasse", "Straße"),
+        ("Lea et Léa", "lea", "Lea"),  # the first, whole words only
+        ("Karim absent ce matin", "aujourdhui", "aujourdhui"),  # a rewrite: left folded
+        ("a+b (c) [d] absent", "a+b (c)", "a+b (c)"),  # regular expressions' signs are text
+        ("Mariette absente", "marie", "marie"),  # not a whole word: not taken
+        ("", "", ""),
+    ],
+)
+def test_what_is_shown_back_is_as_typed(text: str, folded: str, shown: str) -> None:
+    assert as_typed(text, folded) == shown

@@ -120,12 +120,12 @@ def test_a_dialogue_resumes_in_a_process_that_had_not_imported_it(tmp_path: Path
 
 
 def test_a_stranger_s_help_imports_no_dialogue(tmp_path: Path) -> None:
-    """Before any organisation exists, /aide is a stranger's: the guides for people who are
-    no members (a bilan's participant, the chargée de mission on Matrix) load nothing for
-    them (they had made a start a third slower)."""
+    """Before any organisation exists, /aide gets the first comer's answer (« envoyez
+    /start »): it and the guides for people who are no members (a bilan's participant, the
+    chargée de mission on Matrix) load no dialogue (they had made a start a third slower)."""
     code = "from bot import cli; cli.main(['console']); " + REPORT_DIALOGUES.format(
         prefix=DIALOGUES
     )
     done = python(code, tmp_path, stdin="/aide\n")
-    assert "invitation" in done.stdout  # the stranger's answer
+    assert "envoyez /start pour créer le vôtre" in done.stdout  # a first comer's answer
     assert dialogues_loaded(done.stdout) == []

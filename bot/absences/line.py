@@ -49,6 +49,31 @@ def soft_fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
 
 
+def as_typed(text: str, folded: str) -> str:
+    """The words of ``text`` that ``folded`` stands for, as typed: "léa" → "Léa", "decembre" →
+    "décembre".
+
+    The readers work on :func:`soft_fold`'s text, whose names and dates are
+    what the bot shows back; a careful writer shows them as the person typed
+    them.  Spaces between the words may differ; ``folded`` itself when the
+    words are not found (a rewritten phrase such as "aujourdhui").
+    """
+    words = folded.split()
+    if not words:
+        return folded
+    chars: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        for piece in soft_fold(char):
+            chars.append(piece)
+            origin.append(index)
+    pattern = r"\s+".join(re.escape(word) for word in words)
+    found = re.search(rf"(?<!\w){pattern}(?!\w)", "".join(chars))
+    if found is None:
+        return folded
+    return text[origin[found.start()] : origin[found.end() - 1] + 1]
+
+
 _REWRITES = [
     (re.compile(r"\bce\s+matin\b"), "aujourdhui matin"),
     (re.compile(r"\bcet(?:te)?\s+apres\s*-?\s*midi\b"), "aujourdhui apres-midi"),
@@ -112,7 +137,14 @@ def read_period(text: str) -> tuple[str | None, int | None, str]:
 
 
 def understand_line(text: str, now: datetime, people: list[tuple[str, tuple[int, int]]]) -> Line:
-    """Trainee, date, period and justification read from free text, each if present."""
+    """Trainee, date, period and justification read from free text, each if present; the
+    name as typed (:func:`as_typed`), to be shown back."""
+    line = _understand_folded(text, now, people)
+    line.name_text = as_typed(text, line.name_text)
+    return line
+
+
+def _understand_folded(text: str, now: datetime, people: list[tuple[str, tuple[int, int]]]) -> Line:
     line = Line()
     line.period, line.late_minutes, folded = read_period(text)
     for pattern, justified in _JUSTIFIED:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.absences.line import soft_fold
+from bot.absences.line import as_typed, soft_fold
 
 _ABSENT = r"(?:absente?s?|en\s+retard)"
 _VERB = r"(?:(?:est|etait|sont|etaient|a\s+ete|ont\s+ete|n'est\s+pas\s+venue?|pas\s+la)\s+)?"
@@ -36,7 +36,7 @@ class AbsenceSentence:
     """What the sentence says, in the words ``/absence`` takes after the command."""
 
     names: tuple[str, ...]
-    """The names as typed (folded), one per person mentioned."""
+    """The names as typed (:func:`~bot.absences.line.as_typed`), one per person mentioned."""
     rest: str
     """The date and period words, as typed: "hier matin"."""
     late: bool
@@ -77,8 +77,8 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
     if minutes is not None:
         rest = rest.strip()[minutes.end() :]
     return AbsenceSentence(
-        names=names,
-        rest=" ".join(rest.split()),
+        names=tuple(as_typed(text, name) for name in names),
+        rest=as_typed(text, rest),
         late=late,
         minutes=int(minutes[1]) if minutes is not None else None,
     )

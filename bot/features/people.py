@@ -28,12 +28,22 @@ async def join_with_invitation(ctx: Context, code: str) -> Outcome | None:
 
 
 async def first_comer(ctx: Context) -> bool:
-    """A stranger on a bot nobody uses yet: told to create the organisation with ``/start``."""
-    if ctx.actor is not None:  # known: not the first comer, nothing to load for them
-        return False
-    from bot.conversations.people import onboarding
+    """Someone writing to a bot nobody uses yet: « envoyez /start », not « il faut une invitation ».
 
-    return await onboarding.first_comer(ctx)
+    On an empty base there is no invitation to ask for: the first person
+    creates the organisation.  « bonjour », ``/aide`` or a command reserved to
+    members lead them there; ``False`` for someone known, or once an
+    organisation exists.  No dialogue is loaded for it: a stranger's first
+    message stays as quick as the start.
+    """
+    if ctx.actor is not None:
+        return False
+    from bot.people.organisations import has_organisation
+
+    if await has_organisation(ctx.session):
+        return False
+    ctx.say("onboarding.nobody_yet")
+    return True
 
 
 FEATURE = Feature(

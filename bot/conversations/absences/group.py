@@ -134,7 +134,7 @@ def _read_when(ctx: Context) -> None:
     """The day, the half-day and "justifiée" the sentence gives; the rest is asked."""
     rest = str(ctx.data.get("_rest") or "")[:300]
     # The line reader knows "justifiée"; several people are "justifiés" / "justifiées".
-    line = understand_line(re.sub(r"\b(justifiee?)s\b", r"\1", rest), ctx.now, [])
+    line = understand_line(re.sub(r"\b(justifi[eé]e?)s\b", r"\1", rest, flags=re.I), ctx.now, [])
     if ctx.data.get("_late"):
         ctx.data["period"] = "retard"
     elif line.period in ("matin", "apres_midi", "journee"):

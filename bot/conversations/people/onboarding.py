@@ -126,19 +126,6 @@ async def start(ctx: Context) -> Outcome | None:
     return None
 
 
-async def first_comer(ctx: Context) -> bool:
-    """Someone writing to a bot nobody uses yet: « envoyez /start », not « il faut une invitation ».
-
-    On an empty base there is no invitation to ask for: the first person
-    creates the organisation.  « bonjour », ``/aide`` or a command reserved to
-    members lead them there; ``False`` once an organisation exists.
-    """
-    if ctx.actor is not None or await has_organisation(ctx.session):
-        return False
-    ctx.say("onboarding.nobody_yet")
-    return True
-
-
 async def create_organisation(ctx: Context) -> None:
     created = await create_first_organisation(
         ctx.session,

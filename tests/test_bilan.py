@@ -278,7 +278,10 @@ async def test_on_site_bilan_for_a_centre_val_de_loire_esp_action(
     text = trainer.last
     assert "bilan d'étape, vers le mercredi 23 décembre 2026" in text
     assert "bilan de fin de formation, vers le vendredi 26 mars 2027" in text
-    assert "002 §2" in text
+    assert (
+        "pièces pédagogiques exigées, Parcours Métiers, Région Centre-Val de Loire (002), §2"
+        in text
+    )
     assert trainer.buttons[0] == "Programmer le bilan d'étape (proposé)"
     steps = [
         ("which", "press", "Programmer le bilan d'étape"),

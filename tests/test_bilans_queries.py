@@ -124,7 +124,10 @@ async def test_what_a_formation_owes_and_what_is_already_scheduled(
             ("fin", "fin", "bilan de fin de formation"),
         ]
         assert owed[0].suggested_on == date(2026, 12, 23)
-        assert "002 §2" in owed[0].reason
+        assert (
+            "pièces pédagogiques exigées, Parcours Métiers, Région Centre-Val de Loire (002), §2"
+            in owed[0].reason
+        )
         assert not any(o.scheduled or o.past for o in owed) and scheduled == []
         session.add(bilan(projet, clock.now + timedelta(days=10), kind="etape", owed_key="etape"))
         await session.flush()

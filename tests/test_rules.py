@@ -359,7 +359,7 @@ def test_normandie_owes_one_bilan_de_fin() -> None:
     owed = owed_bilans(normandie())
     assert [(o.kind, o.suggested_on) for o in owed] == [("fin", date(2026, 11, 27))]
     # Its document named as /echeances names it, the seed's number after.
-    assert owed[0].reason.endswith("(fiche procédure bilan à distance, Région Normandie (000)).")
+    assert owed[0].reason.endswith("(fiche procédure bilan à distance, Région Normandie).")
     extended = replace(normandie(), extended_end=date(2027, 1, 15))
     assert [o.suggested_on for o in owed_bilans(extended)] == [date(2027, 1, 15)]
 
@@ -428,7 +428,10 @@ def test_an_earlier_extended_end_changes_nothing() -> None:
 def test_projet_pro_de_date_a_date_owes_only_a_fin() -> None:
     owed = owed_bilans(cvl())
     assert [o.kind for o in owed] == ["fin"]
-    assert "002 §2" in owed[0].reason
+    assert (
+        "pièces pédagogiques exigées, Parcours Métiers, Région Centre-Val de Loire (002), §2"
+        in owed[0].reason
+    )
     assert of_rule(deadlines(cvl(), {}, PARIS), "CVL-BQ-MID") == []
 
 
@@ -438,7 +441,7 @@ def test_projet_pro_esp_owes_an_etape_and_a_fin() -> None:
     assert [o.kind for o in owed] == ["etape", "fin"]
     assert owed[0].suggested_on == date(2027, 4, 2)  # 177 days // 2 = 88 days after 4 Jan
     assert owed[1].suggested_on == date(2027, 6, 30)
-    assert all("002 §2" in o.reason for o in owed)
+    assert all("(002), §2" in o.reason for o in owed)
     assert "référent" in owed[0].reason
     dates = due(formation)
     assert dates["CVL-BQ-MID:formation:3"] == date(2027, 4, 2)
@@ -489,7 +492,7 @@ def test_premiers_gestes_with_three_sessions_owes_three_fins() -> None:
         ("fin", 2, date(2027, 4, 30)),
         ("fin", 3, date(2027, 6, 15)),
     ]
-    assert all("à la fin de chaque session (002 §2" in o.reason for o in owed)
+    assert all("à la fin de chaque session (pièces pédagogiques" in o.reason for o in owed)
     dates = due(formation)
     assert dates["CVL-BQ-END:formation:3:session:1"] == date(2027, 3, 26)
     assert dates["CVL-BQ-END:formation:3:session:2"] == date(2027, 5, 30)
@@ -523,7 +526,8 @@ def test_premiers_gestes_de_date_a_date_owes_one_fin() -> None:
 def test_premiers_gestes_esp_falls_back_on_the_general_rule_of_001() -> None:
     owed = owed_bilans(cvl(action_type="premiers_gestes", mode="esp"))
     assert [o.kind for o in owed] == ["etape", "fin"]
-    assert "002 §2 ne prévoit pas ce cas" in owed[0].reason and "001" in owed[0].reason
+    assert "les pièces pédagogiques exigées ne prévoient pas ce cas" in owed[0].reason
+    assert "bilan collectif de formation, Région Centre-Val de Loire (001)" in owed[0].reason
 
 
 def test_metiers_with_two_composantes_owes_two_fins() -> None:
@@ -537,7 +541,9 @@ def test_metiers_with_two_composantes_owes_two_fins() -> None:
         ("fin", "Cariste", date(2027, 3, 26)),
         ("fin", "Magasinier", date(2027, 6, 15)),
     ]
-    assert all("un bilan de fin de formation par composante (002 §2" in o.reason for o in owed)
+    assert all(
+        "un bilan de fin de formation par composante (pièces pédagogiques" in o.reason for o in owed
+    )
     dates = due(formation)
     assert dates["CVL-BQ-END:formation:3:composante:cariste"] == date(2027, 4, 26)
     assert dates["CVL-BQ-END:formation:3:composante:magasinier"] == date(2027, 7, 15)
@@ -569,7 +575,7 @@ def test_metiers_several_sessions_in_one_composante_owes_etape_and_fin() -> None
 def test_creer_entreprise() -> None:
     esp = owed_bilans(cvl(action_type="creer_entreprise", mode="esp"))
     assert [o.kind for o in esp] == ["etape", "fin"]
-    assert "002 §2" in esp[0].reason
+    assert "(002), §2" in esp[0].reason
     dated = owed_bilans(cvl(action_type="creer_entreprise"))
     assert [o.kind for o in dated] == ["fin"]
     assert "001" in dated[0].reason  # 002 is silent on de date à date: the PRF's general rule

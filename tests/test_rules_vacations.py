@@ -19,7 +19,7 @@ def test_nine_hours_for_six_participants_rounds_down_to_four() -> None:
         "Une vacation pour deux heures : 9 h 00 ÷ 2 h = 4,5 vacations.",
         "Vacation entamée, arrondi à l'inférieur : 4 vacations.",
         "Plafonds : une vacation par stagiaire ayant effectivement participé (6), huit pour un groupe.",
-        "Résultat : 4 vacations (004, §3 Rémunération).",
+        "Résultat : 4 vacations (l'accompagnement à distance en formation, Rectorat, §3 Rémunération).",
     ]
 
 
@@ -27,7 +27,10 @@ def test_twenty_hours_with_three_participants_is_capped_per_trainee() -> None:
     result = compute_vacations(20 * 60, 3)
     assert (result.vacations, result.raw, result.cap) == (3, Fraction(10), "trainee")
     assert any("une vacation par stagiaire ayant participé (3)" in line for line in result.working)
-    assert result.working[-1] == "Résultat : 3 vacations (004, §3 Rémunération)."
+    assert (
+        result.working[-1]
+        == "Résultat : 3 vacations (l'accompagnement à distance en formation, Rectorat, §3 Rémunération)."
+    )
 
 
 def test_forty_hours_with_twelve_participants_is_capped_per_group() -> None:
@@ -43,7 +46,10 @@ def test_eight_participants_tie_names_the_group_cap() -> None:
 def test_nobody_took_part_means_no_vacation() -> None:
     result = compute_vacations(6 * 60, 0)
     assert (result.vacations, result.cap) == (0, "trainee")
-    assert result.working[-1] == "Résultat : 0 vacation (004, §3 Rémunération)."
+    assert (
+        result.working[-1]
+        == "Résultat : 0 vacation (l'accompagnement à distance en formation, Rectorat, §3 Rémunération)."
+    )
 
 
 def test_no_coaching_means_no_vacation_and_no_cap() -> None:

@@ -22,12 +22,16 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.rules.catalogue.centre_val_de_loire import CVL_001_LABEL, CVL_002_LABEL
+from bot.rules.catalogue.normandie import NOR_LABEL
 from bot.rules.facts import ACTION_TYPES, BilanKind, FormationFacts, SessionFacts
 from bot.rules.french import spell_date
 
-SOURCE_002 = "002 §2, Région Centre-Val de Loire"
-SOURCE_001 = "001, PRF Région Centre-Val de Loire"
-SOURCE_EXTENSION = "002, « ATTENTION »"
+# The documents as the deadlines cite them (« Référence »), never a bare number.
+SOURCE_002 = f"{CVL_002_LABEL}, §2"
+SOURCE_001 = f"{CVL_001_LABEL}, « Bilan collectif de formation »"
+SOURCE_EXTENSION = f"{CVL_002_LABEL}, « ATTENTION »"
+SOURCE_NORMANDIE = NOR_LABEL
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -220,7 +224,8 @@ def _cvl(formation: FormationFacts) -> list[OwedBilan]:
     whole = _whole(formation)
     how = "en plusieurs sessions" if several else "à entrées et sorties permanentes"
     general_esp = (
-        f"{name or 'Action'} {how} : 002 §2 ne prévoit pas ce cas ; la règle générale du PRF "
+        f"{name or 'Action'} {how} : les pièces pédagogiques exigées ne prévoient pas ce cas ; "
+        f"la règle générale du PRF "
         f"demande alors un bilan à mi-session et un autre en fin de session ({SOURCE_001})."
     )
 
@@ -249,7 +254,8 @@ def _cvl(formation: FormationFacts) -> list[OwedBilan]:
         return [
             _fin(
                 whole,
-                f"{name} de date à date : 002 §2 ne prévoit que les actions à entrées et sorties "
+                f"{name} de date à date : les pièces pédagogiques exigées ne prévoient que les "
+                f"actions à entrées et sorties "
                 f"permanentes ou à plusieurs sessions ; pour un groupe de date à date, la règle "
                 f"générale du PRF demande un bilan en fin de session ({SOURCE_001}).",
             )
@@ -312,7 +318,7 @@ def owed_bilans(formation: FormationFacts) -> list[OwedBilan]:
                 whole,
                 "La Région Normandie tient un bilan de fin de formation avec la personne chargée "
                 "de mission, à distance ou sur place : un seul bilan de fin "
-                "(fiche procédure bilan à distance, Région Normandie (000)).",
+                f"({SOURCE_NORMANDIE}).",
                 extension_source="la fin qui compte est la plus tardive",
             )
         ]

@@ -124,7 +124,10 @@ SETTINGS: tuple[Setting, ...] = (
         minimum=0,
         maximum=1,
         rules=("CVL-BQ-END",),
-        help="« Au maximum 1 mois après la fin » (001, 002 §2) ; 0 = le jour de la fin.",
+        help=(
+            "« Au maximum 1 mois après la fin » (bilan collectif de formation (001) ; pièces "
+            "pédagogiques exigées (002), §2) ; 0 = le jour de la fin."
+        ),
     ),
     Setting(
         key="cvl_bq_mid_percent",
@@ -144,7 +147,7 @@ SETTINGS: tuple[Setting, ...] = (
         minimum=0,
         maximum=10,
         rules=("CVL-TABLE",),
-        help="« Au maximum 10 jours après l'entrée en formation » (002 §1).",
+        help="« Au maximum 10 jours après l'entrée en formation » (pièces pédagogiques exigées (002), §1).",
     ),
     Setting(
         key="cvl_table_parcours_metiers",
@@ -152,7 +155,10 @@ SETTINGS: tuple[Setting, ...] = (
         type=bool,
         default=False,
         rules=("CVL-TABLE",),
-        help="Demandé par 002 mais supprimé par le texte plus récent 001 (PRF 2021-2024) : désactivé par défaut.",
+        help=(
+            "Demandé par les pièces pédagogiques exigées (002), mais supprimé par le texte plus "
+            "récent du bilan collectif de formation (001, PRF 2021-2024) : désactivé par défaut."
+        ),
     ),
     Setting(
         key="rec_contract_days_before",
@@ -189,7 +195,7 @@ SETTINGS: tuple[Setting, ...] = (
         type=bool,
         default=True,
         rules=("ELY-SHORT", "ELY-LONG", "ELY-BILAN-COMP", "ELY-BILAN-DIFF", "ELY-VAE"),
-        help="Procédure interne d'Elycoop (003) ; un autre organisme peut la désactiver.",
+        help="Procédure interne d'Elycoop (prévention des ruptures de parcours) ; un autre organisme peut la désactiver.",
     ),
     Setting(
         key="ely_short_contact_days",

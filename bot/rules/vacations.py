@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal
 
+from bot.rules.catalogue.rectorat import REC_LABEL
 from bot.rules.french import decimal, plural
 from bot.rules.settings import ROUNDINGS, Rounding
 
@@ -101,5 +102,5 @@ def compute_vacations(
         working.append(
             f"Plafond appliqué, {which} : {plural(result, 'vacation')} au lieu de {rounded}."
         )
-    working.append(f"Résultat : {plural(result, 'vacation')} (004, §3 Rémunération).")
+    working.append(f"Résultat : {plural(result, 'vacation')} ({REC_LABEL}, §3 Rémunération).")
     return VacationsResult(vacations=result, raw=raw, cap=cap, working=working)

@@ -192,3 +192,120 @@ async def test_abandon_and_nobody_left_save_nothing(db: Database, trainer: Perso
     assert "Personne à noter" in trainer.last
     assert await step_of(db, trainer) == (None, None)
     assert await absences(db) == []
+
+
+# --- several days ----------------------------------------------------------------------
+
+
+async def test_an_absence_of_several_days_is_one_recap_and_one_row_a_day(
+    db: Database, trainer: Person
+) -> None:
+    """« Julie absente du 16 au 18 novembre »: three absences to note, one question."""
+    await trainer.says("Julie absente du 16 au 18 novembre")
+    assert trainer.last.startswith(
+        "Noter une absence non justifiée du lundi 16 novembre au mercredi 18 novembre 2026 "
+        "(3 jours), pour :\n· Julie Petit"
+    )
+    assert await step_of(db, trainer) == ("absence_group", "recap")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Enregistrer")
+    said = trainer.all_text
+    assert (
+        "C'est noté : du lundi 16 novembre au mercredi 18 novembre 2026 (3 jours), journée – "
+        "Agent de restauration (démo)." in said
+    )
+    assert "Absence non justifiée chacun de ces jours (1) : Julie Petit." in said
+    julie = await trainee_id(db, "Julie Petit")
+    rows = [(julie, date(2026, 11, day), "journee", None, False) for day in (16, 17, 18)]
+    assert await saved(db) == rows
+    await trainer.says("/annuler")
+    # The same days again: each already noted is said, and nothing is written twice.
+    await trainer.says("Julie absente du 16 au 18 novembre")
+    assert "Pour Julie Petit, le lundi 16 novembre 2026 est déjà noté" in trainer.last
+    await trainer.presses("Enregistrer")
+    assert "Déjà noté, laissé tel quel : Julie Petit, mercredi 18 novembre 2026" in (
+        trainer.all_text
+    )
+    assert await saved(db) == rows
+
+
+async def test_a_span_leaves_its_weekend_out_and_says_so(db: Database, trainer: Person) -> None:
+    await trainer.says("Karim absent de jeudi à lundi matin")
+    recap = trainer.last
+    assert recap.startswith(
+        "Noter une absence non justifiée, le matin, du jeudi 19 novembre au lundi 23 novembre "
+        "2026 (3 jours), pour :"
+    )
+    assert (
+        "Laissés de côté, sans formation : samedi 21 novembre 2026, dimanche 22 novembre 2026."
+        in recap
+    )
+    await trainer.presses("Enregistrer")
+    karim = await trainee_id(db, "Karim Benali")
+    assert await saved(db) == [
+        (karim, date(2026, 11, day), "matin", None, False) for day in (19, 20, 23)
+    ]
+
+
+async def test_several_days_after_the_command_and_in_a_list(db: Database, trainer: Person) -> None:
+    await trainer.says("/absence Julie du 16 au 18 novembre justifiée")
+    assert trainer.last.startswith(
+        "Noter une absence justifiée du lundi 16 novembre au mercredi 18 novembre 2026"
+    )
+    await trainer.says("/annuler")
+    await trainer.says("Karim et Julie en retard de 10 min mardi et jeudi")
+    assert trainer.last.startswith(
+        "Noter un retard non justifié de 10 min le mardi 17 novembre et le jeudi 19 novembre "
+        "2026 (2 jours), pour :\n· Karim Benali\n· Julie Petit"
+    )
+    await trainer.presses("Enregistrer")
+    assert len(await saved(db)) == 4
+    assert {(row[1], row[2], row[3]) for row in await saved(db)} == {
+        (date(2026, 11, 17), "retard", 10),
+        (date(2026, 11, 19), "retard", 10),
+    }
+
+
+async def test_several_days_too_many_or_to_come_are_said_and_one_day_asked(
+    db: Database, trainer: Person
+) -> None:
+    await trainer.says("Julie absente du 1er septembre au 20 novembre")
+    assert "cela fait plus de 31 jours" in trainer.all_text
+    assert await step_of(db, trainer) == ("absence_group", "date")
+    await trainer.says("/annuler")
+    await trainer.says("Julie absente du 20 au 25 novembre")
+    assert "Le mercredi 25 novembre 2026 est dans le futur" in trainer.all_text
+    assert await step_of(db, trainer) == ("absence_group", "date")
+    await trainer.says("vendredi")
+    await trainer.presses("Oui, c'est ça")
+    await trainer.presses("Toute la journée")
+    assert "du vendredi 20 novembre 2026, pour :" in trainer.last
+    assert await saved(db) == []
+
+
+async def test_changing_the_day_of_several_days_asks_one_day(db: Database, trainer: Person) -> None:
+    await trainer.says("Julie absente lundi et mardi")
+    assert "le lundi 16 novembre et le mardi 17 novembre 2026 (2 jours)" in trainer.last
+    await trainer.presses("Changer le jour")
+    await trainer.says("hier")
+    await trainer.presses("Oui, c'est ça")
+    assert "journée du dimanche 22 novembre 2026, pour :" in trainer.last
+    assert "(2 jours)" not in trainer.last
+    await trainer.presses("Enregistrer")
+    assert [row[1] for row in await saved(db)] == [date(2026, 11, 22)]
+
+
+async def test_several_days_typed_for_the_date_of_absence(db: Database, trainer: Person) -> None:
+    """/absence asked « Quel jour ? »: « du 16 au 18 novembre » is the trainee's three days."""
+    await trainer.says("/absence julie justifiée")
+    assert "Quel jour" in trainer.last
+    await trainer.says("du 16 au 18 novembre")
+    assert trainer.last.startswith(
+        "Noter une absence justifiée du lundi 16 novembre au mercredi 18 novembre 2026 "
+        "(3 jours), pour :\n· Julie Petit"
+    )
+    await trainer.presses("Enregistrer")
+    julie = await trainee_id(db, "Julie Petit")
+    assert await saved(db) == [
+        (julie, date(2026, 11, day), "journee", None, True) for day in (16, 17, 18)
+    ]

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.absences.line import as_typed, match_names, understand_line
+from bot.absences.line import as_typed, date_words, match_names, understand_line
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 PEOPLE = [
@@ -104,3 +104,18 @@ def test_what_is_not_understood_is_said_back() -> None:
 )
 def test_what_is_shown_back_is_as_typed(text: str, folded: str, shown: str) -> None:
     assert as_typed(text, folded) == shown
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("du 1er au 3 décembre matin justifiée", "du 1er au 3 decembre"),
+        ("Lundi et Mardi, toute la journée, non justifiée", "lundi et mardi"),
+        ("lundi, mardi, matin", "lundi, mardi"),
+        ("ce matin", "aujourdhui"),
+        ("retard de 20 min hier", "hier"),
+        ("", ""),
+    ],
+)
+def test_the_words_that_name_the_days(text: str, words: str) -> None:
+    assert date_words(text) == words

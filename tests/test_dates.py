@@ -384,6 +384,20 @@ def test_period(text: str, expected: tuple[date, date]) -> None:
     assert understand_period(text, NOW) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("du 16 au 18 novembre", (date(2026, 11, 16), date(2026, 11, 18))),
+        ("du 2 au 6", (date(2026, 11, 2), date(2026, 11, 6))),
+        ("du 30 au 2", (date(2026, 10, 30), date(2026, 11, 2))),
+        ("du 20/11/2026 au 23/11/2026", (date(2026, 11, 20), date(2026, 11, 23))),
+    ],
+)
+def test_a_period_leaning_to_the_past(text: str, expected: tuple[date, date]) -> None:
+    """The days of an absence: a period already over wins (« du 2 au 6 » is November's)."""
+    assert understand_period(text, NOW, "past") == expected
+
+
 @pytest.mark.parametrize("text", PERIODS_REFUSED, ids=lambda t: repr(t[:30]))
 def test_period_refused(text: str) -> None:
     assert understand_period(text, NOW) is None

@@ -136,6 +136,18 @@ def read_period(text: str) -> tuple[str | None, int | None, str]:
     return period, minutes, " ".join(folded.split())
 
 
+def date_words(text: str) -> str:
+    """``text`` folded, without its half-day, late-arrival and "justifiée" words: what is left
+    to name the day or days (« du 1er au 3 décembre matin justifiée » → « du 1er au 3
+    decembre »)."""
+    folded = read_period(text)[2]
+    for pattern, _ in _JUSTIFIED:
+        folded = pattern.sub(" ", folded)
+    # The commas that stood around the words taken out (« lundi et mardi, matin, justifiée »).
+    folded = re.sub(r"\s*,(?:\s*,)+", ",", " ".join(folded.split()))
+    return folded.strip(" ,")
+
+
 def understand_line(text: str, now: datetime, people: list[tuple[str, tuple[int, int]]]) -> Line:
     """Trainee, date, period and justification read from free text, each if present; the
     name as typed (:func:`as_typed`), to be shown back."""

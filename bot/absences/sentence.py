@@ -88,7 +88,8 @@ _MINUTES = re.compile(r"de\s+(\d{1,3})\s*(?:minutes?|min|mn)\b")
 
 
 _DATE_START = re.compile(
-    r"\s(?=(?:hier|avant-hier|aujourd'?hui|ce\s|cet\s|cette\s|ce$|le\s|l'|lundi|mardi|mercredi"
+    r"\s(?=(?:hier|avant-hier|aujourd'?hui|ce\s|cet\s|cette\s|ce$|le\s|les\s|l'|du\s|entre\s"
+    r"|lundi|mardi|mercredi"
     r"|jeudi|vendredi|samedi|dimanche|\d|matin|apres|toute|journee|la\s|de\s\d|justifi|non\s))"
 )
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-from bot.dates.moments import Resolver, possible_date, understand
+from bot.dates.moments import Prefer, Resolver, possible_date, understand
 from bot.dates.words import (
     ANY_MONTH,
     ANY_WEEKDAY,
@@ -117,8 +117,10 @@ def _start_before(end: date, first: _Side) -> date | None:
     return start
 
 
-def _resolve_period(first: _Side, last: _Side, now: datetime) -> tuple[date, date] | None:
-    ahead = Resolver(now, "future", None)
+def _resolve_period(
+    first: _Side, last: _Side, now: datetime, prefer: Prefer = "future"
+) -> tuple[date, date] | None:
+    ahead = Resolver(now, prefer, None)
     start: date | None
     end: date | None
     if first.year is not None and first.month is not None:
@@ -141,11 +143,15 @@ def _resolve_period(first: _Side, last: _Side, now: datetime) -> tuple[date, dat
     return start, end
 
 
-def understand_period(text: str, now: datetime) -> tuple[date, date] | None:
+def understand_period(
+    text: str, now: datetime, prefer: Prefer = "future"
+) -> tuple[date, date] | None:
     """Read a span of days, both ends included; ``None`` rather than a guessed end.
 
     A missing year or month comes from the other end, and a period not yet
-    over wins: training periods are entered before or while they run.
+    over wins: training periods are entered before or while they run.  With
+    ``prefer="past"`` a period already begun wins instead (the days of an
+    absence: « du 1er au 3 décembre » on 4 December is this year's).
     """
     if len(text) > MAX_LENGTH:
         return None
@@ -158,7 +164,7 @@ def understand_period(text: str, now: datetime) -> tuple[date, date] | None:
             first = _period_side(text[: separator.start()], now)
             last = _period_side(text[separator.end() :], now)
             if first is not None and last is not None:
-                return _resolve_period(first, last, now)
+                return _resolve_period(first, last, now, prefer)
         except Unclear:
             continue
     return None

@@ -29,7 +29,8 @@ with the check for repeated absence, is
 
 from __future__ import annotations
 
-from bot.absences.line import understand_line
+from bot.absences.days import read_days
+from bot.absences.line import date_words, understand_line
 from bot.absences.log import (
     MAX_LATE_MINUTES,
     Conflict,
@@ -79,7 +80,7 @@ def new_absence() -> Flow:
         start=absence_start,
         steps=[
             *who_steps("absence", after_trainee),
-            *detail_steps(),
+            *detail_steps(several=several_days_typed),
             Confirm(
                 "recap",
                 ask="absence.recap",
@@ -116,8 +117,32 @@ async def absence_start(ctx: Context) -> Outcome | None:
     argument = ctx.incoming.argument if ctx.incoming.command == "absence" else ""
     argument = str(ctx.data.pop("_line", "")) or argument
     if argument:
+        several = several_days(ctx, argument, formations)
+        if several is not None:
+            return several
         await prefill(ctx, argument, formations)
     return None
+
+
+def several_days(ctx: Context, text: str, formations: list[Formation]) -> Outcome | None:
+    """« /absence Julie du 1er au 3 décembre »: several days go to the one recap that notes
+    them all (:mod:`.group`), as the same sentence typed without the command does."""
+    people = [(t.full_name, (f.id, t.id)) for f in formations for t in f.trainees]
+    line = understand_line(text[:300], ctx.now, people)
+    if not line.name_text or line.when is not None or not line.date_text:
+        return None
+    if read_days(line.date_text, ctx.now) is None:
+        return None
+    late = line.period == "retard"
+    return Switch(
+        "absence_group",
+        {
+            "_names": [line.name_text],
+            "_rest": text[:300].replace(line.name_text, " ", 1),
+            "_late": late,
+            "_minutes": line.late_minutes if late else None,
+        },
+    )
 
 
 async def prefill(ctx: Context, text: str, formations: list[Formation]) -> None:
@@ -160,6 +185,21 @@ async def prefill(ctx: Context, text: str, formations: list[Formation]) -> None:
 
 
 # --- answers ------------------------------------------------------------------------------
+
+
+async def several_days_typed(ctx: Context) -> Outcome | None:
+    """« du 16 au 18 novembre » for the date: the trainee's several days, in one recap
+    (:mod:`.group`), what was said of them kept (justifiée, the half-day)."""
+    text = ctx.incoming.text[:300]
+    if read_days(date_words(text), ctx.now) is None or "trainee_id" not in ctx.data:
+        return None
+    data: dict[str, object] = {
+        "_resolved": [[str(ctx.data["formation_id"]), str(ctx.data["trainee_id"])]],
+        "_rest": text,
+    }
+    if ctx.data.get("justified") is not None:
+        data["justified"] = ctx.data["justified"]
+    return Switch("absence_group", data)
 
 
 async def after_trainee(ctx: Context, picked: str) -> Outcome:

@@ -315,7 +315,7 @@ class RecapStep(Step):
                 for _, value, _ in ctx.data["_roster"]
                 if value in marks and value in trainees
             ],
-            day=stored_date(ctx, "date"),
+            days=[stored_date(ctx, "date")],
             period=str(ctx.data["period"]),
             formation=formation,
             present=self.present(ctx),

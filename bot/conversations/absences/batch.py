@@ -24,8 +24,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from bot.absences.log import decline_followup, period_label
-from bot.absences.rollcall import Mark, record_roll
+from bot.absences.days import spell_days
+from bot.absences.log import Conflict, decline_followup, period_label
+from bot.absences.rollcall import Flag, Mark, Roll, record_roll
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Leave, Next, Option, Outcome, Switch
 from bot.conversations.kit.steps import Pick
@@ -48,33 +49,53 @@ async def save_marks(
     ctx: Context,
     marks: Sequence[Mark],
     *,
-    day: date,
+    days: Sequence[date],
+    span: bool = False,
     period: str,
     justified: bool = False,
     formation: Formation | None = None,
     present: int = 0,
     source: str,
 ) -> Outcome:
-    """Save, say the one summary, and offer the follow-ups still to open (or end)."""
-    roll = await record_roll(
-        ctx.session,
-        marks,
-        day=day,
-        period=period,
-        justified=justified,
-        formation=formation,
-        present=present,
-        source=source,
-        by=ctx.person_id,
-        now=ctx.now,
-    )
+    """Save, say the one summary, and offer the follow-ups still to open (or end).
+
+    Several ``days`` (« Julie absente du 1er au 3 décembre ») are saved day by
+    day, in order, in the one transaction; a trainee's repeated-absence sign
+    is the one the last day reached.
+    """
+    roll = Roll(saved=[], already=[], flags=[])
+    flags: dict[int, Flag] = {}
+    already: list[dict[str, str | Conflict | date | None]] = []
+    for day in days:
+        one = await record_roll(
+            ctx.session,
+            marks,
+            day=day,
+            period=period,
+            justified=justified,
+            formation=formation,
+            present=present,
+            source=source,
+            by=ctx.person_id,
+            now=ctx.now,
+        )
+        roll.saved += one.saved
+        roll.already += one.already
+        already += [
+            {"name": t.full_name, "c": c, "on": day if len(days) > 1 else None}
+            for t, c in one.already
+        ]
+        flags.update((f.trainee.id, f) for f in one.flags)
+    roll.flags = list(flags.values())
     titles = {m.formation.title for m in marks} | ({formation.title} if formation else set())
     ctx.say(
         "absence_appel.saved",
         roll=roll,
-        away=[t.full_name for t, a in roll.saved if a.period != "retard"],
-        late=[t.full_name for t, a in roll.saved if a.period == "retard"],
-        day=day,
+        away=_once([t.full_name for t, a in roll.saved if a.period != "retard"]),
+        late=_once([t.full_name for t, a in roll.saved if a.period == "retard"]),
+        day=days[0],
+        when=spell_days(days, span=span) if len(days) > 1 else "",
+        already=already,
         half="" if period == "retard" else period_label(period, None),
         title=titles.pop() if len(titles) == 1 else "",
         justified=justified,
@@ -114,6 +135,11 @@ async def offer_taken(ctx: Context, picked: str) -> Outcome:
         return Leave()
     offer = offers[int(picked)]
     return Switch("decrochage", {k: v for k, v in offer.items() if k != "name"})
+
+
+def _once(names: list[str]) -> list[str]:
+    """Each name once, in order: a trainee absent three days is one name in the summary."""
+    return list(dict.fromkeys(names))
 
 
 def offer_step() -> Pick:

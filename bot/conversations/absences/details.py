@@ -25,6 +25,7 @@ absence being corrected) are skipped.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from bot import dates
@@ -51,8 +52,11 @@ from bot.conversations.kit.flow import Leave, Next, Outcome, Step, stored_date
 from bot.conversations.kit.steps import Confirm, DateStep, Option, Pick, Text, past_example
 
 
-def detail_steps() -> list[Step]:
-    """From the date to the proof: the same questions for a new absence and a correction."""
+def detail_steps(
+    several: Callable[[Context], Awaitable[Outcome | None]] | None = None,
+) -> list[Step]:
+    """From the date to the proof: the same questions for a new absence and a correction
+    (``several``: what a new absence does with several days typed for its date)."""
     return [
         DateStep(
             "date",
@@ -64,6 +68,7 @@ def detail_steps() -> list[Step]:
             help="absence.help_date",
             example=past_example,
             besides=period_besides,
+            other=several,
         ),
         Confirm(
             "weekend",

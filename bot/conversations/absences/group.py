@@ -25,9 +25,11 @@ bot does not know the trainees' gender: its sentences need no agreement.
 from __future__ import annotations
 
 import re
+from datetime import date, datetime, time
 
 from bot import dates
-from bot.absences.line import understand_line
+from bot.absences.days import MOST_DAYS, Days, read_days, spell_days
+from bot.absences.line import date_words, understand_line
 from bot.absences.log import conflict, outside, period_label
 from bot.absences.rollcall import Mark
 from bot.answers import by_surname, closest_names, match_names
@@ -105,7 +107,7 @@ async def group_start(ctx: Context) -> Outcome | None:
         ctx.say("absence.no_formation")
         return Leave()
     titles = {f.id for _, (f, _) in people}
-    resolved: list[list[str]] = []
+    resolved: list[list[str]] = list(ctx.data.get("_resolved") or [])  # /absence's trainee
     unresolved: list[dict[str, object]] = []
     for typed in ctx.data.get("_names") or []:
         found = match_names(str(typed), people)
@@ -131,7 +133,7 @@ async def group_start(ctx: Context) -> Outcome | None:
 
 
 def _read_when(ctx: Context) -> None:
-    """The day, the half-day and "justifiée" the sentence gives; the rest is asked."""
+    """The day (or days), the half-day and "justifiée" the sentence gives; the rest is asked."""
     rest = str(ctx.data.get("_rest") or "")[:300]
     # The line reader knows "justifiée"; several people are "justifiés" / "justifiées".
     line = understand_line(re.sub(r"\b(justifi[eé]e?)s\b", r"\1", rest, flags=re.I), ctx.now, [])
@@ -141,12 +143,40 @@ def _read_when(ctx: Context) -> None:
         ctx.data["period"] = line.period
     if line.justified is not None:
         ctx.data["justified"] = line.justified
+    several = read_days(date_words(rest), ctx.now)
+    if several is not None:
+        _keep_days(ctx, several)
+        return
     if line.when is not None and line.when.date() > ctx.now.date():
         ctx.say("absence.quick_future", day=line.when.date())
     elif line.when is not None:
         ctx.data["date"] = line.when.isoformat()  # shown in full in the confirmation
     elif line.name_text:
         ctx.say("absence.quick_unknown_date", typed=line.name_text[:40])
+
+
+def _keep_days(ctx: Context, several: Days) -> None:
+    """Several days: each is noted, the whole day unless a half-day was said; or why not (then
+    the day is asked)."""
+    if several.too_long:
+        ctx.say("absence.days_too_long", first=several.first, last=several.last, most=MOST_DAYS)
+        return
+    if several.last > ctx.now.date():
+        ctx.say("absence.quick_future", day=several.last)
+        return
+    ctx.data["_days"] = [day.isoformat() for day in several.days]
+    ctx.data["_skipped"] = [day.isoformat() for day in several.skipped]
+    ctx.data["_span"] = several.span
+    ctx.data["date"] = datetime.combine(several.first, time(), ctx.tz).isoformat()
+    ctx.data.setdefault("period", "journee")
+
+
+def _days(ctx: Context) -> list[date]:
+    """The days to note: those of « du … au … » or « lundi et mardi », else the one day."""
+    several = ctx.data.get("_days")
+    if several:
+        return [date.fromisoformat(day) for day in several]
+    return [stored_date(ctx, "date")]
 
 
 async def after_date(ctx: Context, value: object) -> Outcome:
@@ -197,24 +227,42 @@ async def chosen(ctx: Context) -> list[tuple[Formation, Trainee]]:
 
 
 async def recap_values(ctx: Context) -> dict[str, object]:
-    day = stored_date(ctx, "date")
+    days = _days(ctx)
     period = str(ctx.data["period"])
     people = await chosen(ctx)
+    several = len(days) > 1
     notes: list[str] = []
     for formation, trainee in people:
-        span = outside(formation, trainee, day)
-        if span is not None:
+        away = [day for day in days if outside(formation, trainee, day) is not None]
+        if away:
             notes.append(
-                ctx.render("absence_appel.group_outside", name=trainee.full_name, span=span)
+                ctx.render(
+                    "absence_appel.group_outside",
+                    name=trainee.full_name,
+                    span=outside(formation, trainee, away[0]),
+                    day=away[0],
+                    more=len(away) - 1,
+                )
             )
-        found = await conflict(ctx.session, trainee.id, day, period)
-        if found is not None:
-            notes.append(ctx.render("absence_appel.group_noted", name=trainee.full_name, c=found))
+        for day in days:
+            found = await conflict(ctx.session, trainee.id, day, period)
+            if found is not None:
+                notes.append(
+                    ctx.render(
+                        "absence_appel.group_noted",
+                        name=trainee.full_name,
+                        c=found,
+                        day=day if several else None,
+                    )
+                )
     return {
-        "day": day,
+        "day": days[0],
+        "when": spell_days(days, span=bool(ctx.data.get("_span"))) if several else "",
         "half": period_label(period, ctx.data.get("_minutes")),
-        "weekday": dates.day_off(day),
-        "short_day": dates.spell_day_month(day),
+        "days_off": [
+            (dates.spell_day_month(d), dates.day_off(d)) for d in days if dates.day_off(d)
+        ],
+        "skipped": [date.fromisoformat(day) for day in ctx.data.get("_skipped") or []],
         "names": [t.full_name for _, t in people],
         "notes": notes,
     }
@@ -222,7 +270,7 @@ async def recap_values(ctx: Context) -> dict[str, object]:
 
 async def recap_taken(ctx: Context, picked: str) -> Outcome:
     if picked == "date":
-        for key in ("date", "_pending_date", "recap"):
+        for key in ("date", "_pending_date", "recap", "_days", "_skipped", "_span"):
             ctx.data.pop(key, None)
         return Next("date")
     if picked == "abandon":
@@ -238,7 +286,8 @@ async def recap_taken(ctx: Context, picked: str) -> Outcome:
     return await save_marks(
         ctx,
         [Mark(f, t, status, int(minutes) if minutes else None) for f, t in people],
-        day=stored_date(ctx, "date"),
+        days=_days(ctx),
+        span=bool(ctx.data.get("_span")),
         period=period,
         justified=bool(ctx.data.get("justified")),
         source="phrase",

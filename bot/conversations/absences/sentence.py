@@ -23,6 +23,8 @@ its own way.  Nothing is started without the confirmation.
 from __future__ import annotations
 
 from bot import texts
+from bot.absences.days import read_days
+from bot.absences.line import date_words
 from bot.absences.sentence import AbsenceSentence, read_absence_sentence
 from bot.answers import by_surname, closest_names, match_names
 from bot.conversations.absences.steps import single_formation
@@ -39,8 +41,10 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
     sentence = read_absence_sentence(ctx.incoming.text)
     if sentence is None:
         return None
+    # Several people, or several days (« Julie absente du 1er au 3 décembre »): one recap.
+    several = len(sentence.names) > 1 or read_days(date_words(sentence.rest), ctx.now)
     return Switch(
-        "absence_group" if len(sentence.names) > 1 else "absence_phrase",
+        "absence_group" if several else "absence_phrase",
         {
             "_names": list(sentence.names),
             "_rest": sentence.rest,

@@ -277,6 +277,7 @@ class DateStep(Step):
         check: Callable[[Context, datetime], Awaitable[str | None]] | None = None,
         example: str | Callable[[Context], Awaitable[str]],
         besides: Callable[[Context, str], tuple[str, str | None]] | None = None,
+        other: Callable[[Context], Awaitable[Outcome | None]] | None = None,
         **hooks: Unpack[Hooks],
     ):
         super().__init__(name, **hooks)
@@ -285,6 +286,9 @@ class DateStep(Step):
         self.need_time = need_time
         self.check = check
         self.example = example
+        self.other = other
+        """An answer that is no one date but that the flow takes otherwise (an absence's
+        several days, « du 1er au 3 décembre »): its outcome, or ``None`` to say "unclear"."""
         self.besides = besides
         """Reads what an answer says besides its date (the absence's half-day in « hier
         matin »), keeps it for the ``then`` hook, and gives the rest of the text to the date
@@ -376,6 +380,10 @@ class DateStep(Step):
         if refusal:
             return refusal
         understood = self._understand(ctx, ctx.data.get(self._day_key()))
+        if understood is None and self.other is not None:
+            taken = await self.other(ctx)
+            if taken is not None:
+                return taken
         if understood is None:
             example = await self.example_of(ctx)
             impossible = dates.impossible_day(ctx.incoming.text)

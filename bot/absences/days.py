@@ -1,0 +1,155 @@
+"""Several days of absence in one phrase: « du 1er au 3 décembre », « lundi et mardi ».
+
+A trainee off sick for a week is one thing to say, not five absences to log
+one by one.  :func:`read_days` reads, leaning towards the past (an absence
+is noted once it happened):
+
+- a span, both ends included: « du 30 novembre au 2 décembre », « du 1er au
+  3 », « de lundi à mercredi », « entre lundi et mercredi »; its Saturdays,
+  Sundays and public holidays are left out (nobody is trained then) and
+  said so;
+- a list: « lundi et mardi », « le 3, le 4 et le 7 décembre »: exactly those
+  days, a weekend day included if named (the confirmation points it out).
+
+One day alone is not "several days": ``None``, and the one-day readers
+answer as before (a span whose other days are off, « du 10 au 11
+novembre », is one day to note and a day left out, said so).  A span longer than :data:`MOST_DAYS` is refused rather
+than written as weeks of rows by a slip of the finger.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from bot import dates
+from bot.absences.line import soft_fold
+
+MOST_DAYS = 31
+"""The longest span read, in calendar days: a month."""
+
+_SPAN = re.compile(
+    r"^(?:du|de|depuis)\s+(?P<a>.+?)\s+(?:au|a|jusqu'?\s*au|jusqu'?\s*a)\s+(?P<b>.+)$"
+)
+_BETWEEN = re.compile(r"^entre\s+(?P<a>.+?)\s+et\s+(?P<b>.+)$")
+_LIST = re.compile(r"\s*(?:,|\bet\b)\s*")
+_WEEKDAY = re.compile(r"^(?:le\s+)?(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)$")
+_DAY_ONLY = re.compile(r"^(?:les?\s+)?(?P<day>\d{1,2})(?:er)?$")
+_MONTH_AFTER = re.compile(r"^(?:les?\s+)?(?:[a-z]+\s+)?\d{1,2}(?:er)?\s+(?P<month>\D.*)$")
+
+
+@dataclass(frozen=True)
+class Days:
+    """The days an absence covers, in order, and the days off a span left out."""
+
+    days: tuple[date, ...]
+    skipped: tuple[date, ...] = ()
+    span: bool = False
+    """Read from « du … au … »: its working days, said as the span."""
+    too_long: bool = False
+    """A span over :data:`MOST_DAYS`: nothing to note, the person is told why."""
+
+    @property
+    def first(self) -> date:
+        return self.days[0]
+
+    @property
+    def last(self) -> date:
+        return self.days[-1]
+
+
+def _one_day(text: str, now: datetime) -> date | None:
+    understood = dates.understand(re.sub(r"^les\s", "le ", text.strip()), now, "past")
+    if understood is None or not understood.has_date:
+        return None
+    return understood.when.date()
+
+
+def _span(text: str, now: datetime) -> tuple[date, date] | None:
+    """Both ends: dates (« du 1er au 3 décembre », the month of one end lends to the other)
+    or weekdays (« de lundi à mercredi »: the last such days, the start before the end)."""
+    begun = dates.understand_period(text, now)  # on 2 December, « du 1er au 3 décembre »
+    if begun is not None and begun[0] <= now.date():  # is this year's, not last year's
+        return begun
+    period = dates.understand_period(text, now, "past")
+    if period is not None:
+        return period
+    match = _SPAN.match(text) or _BETWEEN.match(text)
+    if match is None:
+        return None
+    start, end = _one_day(match["a"], now), _one_day(match["b"], now)
+    if start is None or end is None:
+        return None
+    while start > end:  # « de vendredi à mardi »: the Friday before
+        start -= timedelta(days=7)
+    return start, end
+
+
+def _listed(text: str, now: datetime) -> list[date] | None:
+    parts = [p for p in _LIST.split(text) if p]
+    if len(parts) < 2:
+        return None
+    # « les 30 et 31 octobre »: a day alone takes the month (and year) of the last one.
+    month = _MONTH_AFTER.match(parts[-1])
+    for n, part in enumerate(parts):
+        alone = _DAY_ONLY.match(part)
+        if alone is not None:
+            parts[n] = f"le {alone['day']}" + (f" {month['month']}" if month else "")
+    found = [_one_day(part, now) for part in parts]
+    if any(day is None for day in found):
+        return None
+    # « lundi et mardi » said on a Monday: last week's, the weekdays of a list in one run.
+    for n in range(len(parts) - 2, -1, -1):
+        later, day = found[n + 1], found[n]
+        if day is not None and later is not None and day > later and _WEEKDAY.match(parts[n]):
+            found[n] = day - timedelta(days=7 * (1 + (day - later).days // 7))
+    days = sorted({day for day in found if day is not None})
+    if (days[-1] - days[0]).days >= MOST_DAYS:
+        return None  # one read in another year
+    return days
+
+
+def read_days(text: str, now: datetime) -> Days | None:
+    """The several days ``text`` names (its half-day words already taken out); ``None`` for
+    one day or for text that names no days."""
+    folded = " ".join(soft_fold(text).strip(" .!?;").split())
+    if not folded or len(folded) > 200:
+        return None
+    span = _span(folded, now)
+    if span is not None:
+        start, end = span
+        if start == end:
+            return None
+        if (end - start).days >= MOST_DAYS:
+            return Days(days=(start, end), span=True, too_long=True)
+        every = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+        kept = tuple(day for day in every if dates.is_working_day(day))
+        skipped = tuple(day for day in every if not dates.is_working_day(day))
+        if not kept:  # « du samedi au dimanche »: the days as named, pointed out in the recap
+            return Days(days=tuple(every), span=True)
+        return Days(days=kept, skipped=skipped, span=True)
+    listed = _listed(folded, now)
+    if listed is None or len(listed) < 2:
+        return None
+    return Days(days=tuple(listed))
+
+
+def spell_days(days: Sequence[date], *, span: bool) -> str:
+    """The days as a sentence says them: « du lundi 30 novembre au mercredi 2 décembre 2026
+    (3 jours) » for a span, « le lundi 30 novembre et le mardi 1er décembre 2026 (2 jours) »
+    for a list; one day alone, spelled in full."""
+    if len(days) == 1:
+        return dates.spell_date(days[0])
+    count = f"({len(days)} jours)"
+    if span:
+        return f"du {_short(days[0], days[-1])} au {dates.spell_date(days[-1])} {count}"
+    named = [f"le {_short(day, days[-1])}" for day in days[:-1]]
+    return f"{', '.join(named)} et le {dates.spell_date(days[-1])} {count}"
+
+
+def _short(day: date, last: date) -> str:
+    """``day`` without its year when ``last`` (spelled in full after it) has the same."""
+    spelled = dates.spell_date(day)
+    return spelled.removesuffix(f" {day.year}") if day.year == last.year else spelled

@@ -1,0 +1,107 @@
+"""Several days of absence in one phrase: « du 16 au 18 novembre », « lundi et mardi »."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.absences.days import MOST_DAYS, Days, read_days, spell_days
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))  # a Monday
+
+
+def d(day: int, month: int = 11, year: int = 2026) -> date:
+    return date(year, month, day)
+
+
+@pytest.mark.parametrize(
+    ("text", "days", "skipped"),
+    [
+        ("du 16 au 18 novembre", (d(16), d(17), d(18)), ()),
+        ("du 16 au 18", (d(16), d(17), d(18)), ()),
+        ("du 16/11 au 18/11", (d(16), d(17), d(18)), ()),
+        ("Du 16 au 18 Novembre.", (d(16), d(17), d(18)), ()),
+        # Weekdays: the last such days, the start before the end (said on a Monday).
+        ("de lundi à mercredi", (d(16), d(17), d(18)), ()),
+        ("du lundi au mercredi", (d(16), d(17), d(18)), ()),
+        ("entre mardi et jeudi", (d(17), d(18), d(19)), ()),
+        # A span leaves out its weekend and public holidays, and says which.
+        ("de jeudi à lundi", (d(19), d(20), d(23)), (d(21), d(22))),
+        ("de jeudi à mardi", (d(12), d(13), d(16), d(17)), (d(14), d(15))),
+        ("du 9 au 12 novembre", (d(9), d(10), d(12)), (d(11),)),
+        ("du 10 au 11 novembre", (d(10),), (d(11),)),
+        # A list: exactly the days named, a weekend day included.
+        ("lundi et mardi", (d(16), d(17)), ()),  # said on a Monday: last week's
+        ("mardi, mercredi et vendredi", (d(17), d(18), d(20)), ()),
+        ("les 30 et 31 octobre", (d(30, 10), d(31, 10)), ()),
+        ("le 2 et le 3", (d(2), d(3)), ()),
+        ("samedi et dimanche", (d(21), d(22)), ()),
+        ("hier et avant-hier", (d(21), d(22)), ()),
+    ],
+)
+def test_several_days(text: str, days: tuple[date, ...], skipped: tuple[date, ...]) -> None:
+    found = read_days(text, NOW)
+    assert found is not None and not found.too_long
+    assert (found.days, found.skipped) == (days, skipped)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hier",
+        "lundi",
+        "le 3",
+        "du 3 au 3 novembre",
+        "",
+        "   ",
+        "karim et julie",
+        "du zorro au pluton",
+        "lundi et zorro",
+        "le 20 décembre et le 3 novembre",  # a year apart: no list across a year
+        "du " + "1 " * 300 + "au 3",
+        "💥 et 🎉",
+    ],
+)
+def test_one_day_or_no_days_is_not_several(text: str) -> None:
+    assert read_days(text, NOW) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["<b>lundi</b> et <i>mardi</i>'; DROP TABLE absences; --", "lundi\x00 et mardi"]
+)
+def test_hostile_text_reads_as_past_days_or_none(text: str) -> None:
+    """Whatever is read is shown back in full for confirmation: past days, never a crash."""
+    found = read_days(text, NOW)
+    assert found is None or all(day <= NOW.date() for day in found.days)
+
+
+def test_a_span_over_a_month_is_refused_not_written() -> None:
+    found = read_days("du 1er septembre au 20 novembre", NOW)
+    assert found == Days(days=(d(1, 9), d(20)), span=True, too_long=True)
+    assert read_days(f"du 1er au {MOST_DAYS} octobre", NOW) == Days(
+        days=tuple(x for x in (d(n, 10) for n in range(1, 32)) if x.weekday() < 5),
+        skipped=tuple(x for x in (d(n, 10) for n in range(1, 32)) if x.weekday() >= 5),
+        span=True,
+    )
+
+
+def test_a_period_already_begun_is_this_years() -> None:
+    """On 4 December, « du 1er au 3 décembre » is this year's, not last year's."""
+    now = NOW.replace(month=12, day=2)
+    found = read_days("du 1er au 3 décembre", now)
+    assert found is not None and found.days == (d(1, 12), d(2, 12), d(3, 12))
+
+
+def test_the_days_spelled_as_a_sentence_says_them() -> None:
+    assert spell_days([d(16), d(17), d(18)], span=True) == (
+        "du lundi 16 novembre au mercredi 18 novembre 2026 (3 jours)"
+    )
+    assert spell_days([d(16), d(17), d(20)], span=False) == (
+        "le lundi 16 novembre, le mardi 17 novembre et le vendredi 20 novembre 2026 (3 jours)"
+    )
+    assert spell_days([d(31, 12), date(2027, 1, 4)], span=True) == (
+        "du jeudi 31 décembre 2026 au lundi 4 janvier 2027 (2 jours)"
+    )
+    assert spell_days([d(16)], span=True) == "lundi 16 novembre 2026"

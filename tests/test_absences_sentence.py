@@ -20,6 +20,16 @@ from bot.absences.sentence import read_absence_sentence
         ("Karim et Julie absents hier matin", ("Karim", "Julie"), "Karim hier matin"),
         ("Karim, Julie absents lundi", ("Karim", "Julie"), "Karim lundi"),
         ("KARIM absent le 3 Décembre", ("KARIM",), "KARIM le 3 Décembre"),
+        # What a trainer in a hurry types.
+        ("Julie pas venue lundi", ("Julie",), "Julie lundi"),
+        ("Karim n'est pas venu hier", ("Karim",), "Karim hier"),
+        ("Karim et Julie ne sont pas venus ce matin", ("Karim", "Julie"), "Karim ce matin"),
+        ("Karim pas là ce matin", ("Karim",), "Karim ce matin"),
+        ("Karim abs hier matin", ("Karim",), "Karim hier matin"),
+        ("Karim absnt hier", ("Karim",), "Karim hier"),
+        ("Karim abscent hier", ("Karim",), "Karim hier"),
+        ("Julie absente du 1er au 3 décembre", ("Julie",), "Julie du 1er au 3 décembre"),
+        ("absence de Karim du 1er au 3", ("Karim",), "Karim du 1er au 3"),
     ],
 )
 def test_sentences_that_report_an_absence(typed: str, names: tuple[str, ...], line: str) -> None:
@@ -42,6 +52,9 @@ def test_sentences_that_report_an_absence(typed: str, names: tuple[str, ...], li
         "Karim\nabsent hier",
         "liste des absences",
         "<b>Karim</b> absent hier",
+        "Karim pas la peine",
+        "Karim absolument pas",
+        "Karim abstention",
     ],
 )
 def test_other_text_is_not_an_absence(typed: str) -> None:

@@ -17,8 +17,13 @@ from dataclasses import dataclass
 
 from bot.absences.line import as_typed, soft_fold
 
-_ABSENT = r"(?:absente?s?|en\s+retard)"
-_VERB = r"(?:(?:est|etait|sont|etaient|a\s+ete|ont\s+ete|n'est\s+pas\s+venue?|pas\s+la)\s+)?"
+_ABSENT = (
+    r"(?:absente?s?|en\s+retard"
+    # What a trainer in a hurry types: « abs », a slip (« absnt », « abscent », « absant »),
+    # « pas venue », « n'est pas venu », « ne sont pas venus », « pas là ».
+    r"|abs|abs?c?[ae]?nte?s?|(?:n'est\s+|ne\s+sont\s+|n'etait\s+|n'etaient\s+)?pas\s+(?:venue?s?|la))"
+)
+_VERB = r"(?:(?:est|etait|sont|etaient|a\s+ete|ont\s+ete)\s+)?"
 _AFTER_NAME = re.compile(rf"^(?P<who>.+?)\s+{_VERB}(?P<what>{_ABSENT})(?P<rest>(?:\s.*)?)$")
 _BEFORE_NAME = re.compile(
     r"^(?P<what>absence|absent|absente|retard)\s+(?:(?:de|du)\s+|d')?(?P<who>.+)$"
@@ -72,6 +77,8 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
     names = tuple(n for n in _SEVERAL.split(who) if n)
     if not names or any(not _looks_like_a_name(n) for n in names):
         return None
+    if what.endswith("pas la") and rest.strip() and not _DATE_START.match(f" {rest.strip()}"):
+        return None  # « Karim pas la peine »: « pas là » says an absence only before a day
     late = "retard" in what
     minutes = _MINUTES.match(rest.strip()) if late else None
     if minutes is not None:

@@ -277,6 +277,28 @@ async def test_a_bilan_moved_after_the_answers_is_said_and_answers_are_asked_aga
     assert "les attestations déjà confirmées ne vaudront plus" in trainer.last
     await trainer.presses("Oui, déplacer")
     assert "C'est déplacé" in trainer.all_text
+    # Those who answered are told their answer named the old date (explorer C, F9).
+    async with db.sessions() as session:
+        moved = (
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.key.like("bilan:%:moved:%"))
+            )
+        ).all()
+    assert len(moved) == 2
+    assert all(
+        "Votre réponse à l'attestation, donnée pour le bilan du jeudi 26 novembre 2026 à "
+        "14 h 00, ne vaut plus : après le nouveau bilan, à partir du jeudi 3 décembre 2026 à "
+        "16 h 00, envoyez /attestation pour répondre de nouveau." in m.payload["text"]
+        for m in moved
+    )
+    await lea.says("/attestation")
+    assert (
+        "pour le bilan de fin de formation prévu le jeudi 26 novembre 2026 : vous avez attesté "
+        "sur l'honneur votre participation. Ce bilan a été déplacé au jeudi 3 décembre 2026 : "
+        "cette réponse ne vaut plus." in lea.last
+    )
+    assert "du jeudi 3 décembre 2026" not in lea.last.split("ne vaut plus")[0]
+    await lea.presses("C'est tout")
 
     await trainer.says("/attestations")
     status = trainer.last

@@ -72,6 +72,7 @@ async def _recorded_and_told(
     event: str,
     details: dict[str, object] | None = None,
     unsent: str | None = None,
+    answered: str | None = None,
     **words: str,
 ) -> tuple[BilanView, int, list[str]]:
     """The audit entry of a change, the bilan read afresh, every participant the bot can
@@ -95,7 +96,13 @@ async def _recorded_and_told(
         **words,
     )
     reached = await notify_participants(
-        session, bilan, chat_of=chat_of, event=event, text=notice, unsent=unsent
+        session,
+        bilan,
+        chat_of=chat_of,
+        event=event,
+        text=notice,
+        unsent=unsent,
+        answered=answered,
     )
     return view, reached, await unreachable(session, bilan, chat_of)
 
@@ -136,6 +143,17 @@ async def move_bilan(
         title=formation.title,
         when=dates.spell_datetime(starts_at.astimezone(tz)),
     )
+    old = dates.spell_datetime(old_start)
+    new = dates.spell_span(starts_at.astimezone(tz), bilan.ends_at.astimezone(tz))
+    end = bilan.ends_at.astimezone(tz)
+    answered = texts.say(  # for whoever had answered the attestation: it named the old date
+        "bilan.notice_moved_answered",
+        kind=kind_label(bilan.kind),
+        title=formation.title,
+        old=old,
+        new=new,
+        opens=f"du {dates.spell_date(end)} à {dates.spell_time(end)}",
+    )
     view, reached, missed = await _recorded_and_told(
         session,
         viewer,
@@ -146,8 +164,9 @@ async def move_bilan(
         details={"sequence": bilan.sequence},
         event="moved",
         unsent=invitation,
-        old=dates.spell_datetime(old_start),
-        new=dates.spell_span(starts_at.astimezone(tz), bilan.ends_at.astimezone(tz)),
+        answered=answered,
+        old=old,
+        new=new,
     )
     return Move(
         view=view,

@@ -35,6 +35,7 @@ from bot.bilans.view import BilanView, view_of
 from bot.mailer import looks_like_email, render_email
 from bot.messages import Document, Reply
 from bot.outbox import EMAIL, About, cancel_pending, enqueue, queue_email
+from bot.storage.attestations import Attestation
 from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.outbox import OutboxMessage
 
@@ -107,21 +108,28 @@ async def notify_participants(
     chat_of: ChatOf,
     only: BilanParticipant | None = None,
     unsent: str | None = None,
+    answered: str | None = None,
 ) -> int:
     """Queue ``text`` (safe chat markup) to every reachable participant (or ``only`` that
     one); how many were.  By e-mail, the text comes with the bilan's details and its
     ``.ics`` (a cancellation when the bilan is cancelled or the person removed).
 
     ``unsent``: a moved bilan's invitation, for whoever's first invitation was still
-    waiting (it is dropped: it gave the old date)."""
+    waiting (it is dropped: it gave the old date).  ``answered``: what a participant
+    who already answered the attestation reads instead (a moved bilan: that answer
+    named the old date and no longer counts)."""
     reached = 0
     view: BilanView | None = None
-    for participant in [only] if only is not None else bilan.participants:
+    people = [only] if only is not None else list(bilan.participants)
+    have_answered = await _answered(session, people) if answered is not None else set()
+    for participant in people:
         where = await chat_of(session, participant)
         if where is None:
             continue
         platform, chat_id = where
         said, what = text, event
+        if answered is not None and participant.id in have_answered:
+            said = answered
         if event in DATED:
             dropped = await replace_unsent(session, bilan, DATED, participant.id)
             if unsent is not None and any(row.about == "invited" for row in dropped):
@@ -251,3 +259,15 @@ async def _told(session: AsyncSession, bilan: Bilan, platform: str) -> bool:
         .limit(1)
     )
     return found is not None
+
+
+async def _answered(session: AsyncSession, people: list[BilanParticipant]) -> set[int]:
+    """The ids of those among ``people`` who answered the attestation (any version)."""
+    if not people:
+        return set()
+    found = await session.scalars(
+        select(Attestation.participant_id)
+        .where(Attestation.participant_id.in_([p.id for p in people]))
+        .distinct()
+    )
+    return set(found)

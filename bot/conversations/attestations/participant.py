@@ -52,7 +52,12 @@ from bot.attestations import invitations
 from bot.attestations.answers import Said, record_answer
 from bot.attestations.evidence import attestation_text, text_sha256
 from bot.attestations.keys import signing_key
-from bot.attestations.service import answers_open, current_answer, when_words
+from bot.attestations.service import (
+    answers_open,
+    current_answer,
+    names_other_dates,
+    when_words,
+)
 from bot.bilans.view import BilanView, view_of
 from bot.conversations.attestations.held import load, refusal, tell
 from bot.conversations.attestations.identity import BRANCHES, QUESTIONS
@@ -267,12 +272,19 @@ async def already_values(ctx: Context) -> dict[str, Any]:
             else ctx.render("attestation_participant.invitation_gone")
         )
         return {"refused": Markup(gone)}
+    info = found.info
+    outdated = names_other_dates(answer, info)
     return {
+        **when_words(info, ctx.now),
         "refused": None,
-        "when": dates.spell_datetime(answer.answered_at.astimezone(found.info.tz)),
+        "when": dates.spell_datetime(answer.answered_at.astimezone(info.tz)),
         "attested": answer.answer == "attested",
-        "kind": found.info.kind_label,
-        "day": dates.spell_date(found.info.start),
+        "kind": info.kind_label,
+        "day": dates.spell_date(info.start),
+        # Moved since: the answer named the former date, and no longer counts.
+        "former": dates.spell_date(answer.bilan_starts_at.astimezone(info.tz))
+        if outdated and answer.bilan_starts_at is not None
+        else None,
     }
 
 

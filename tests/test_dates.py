@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.dates import (
+    Prefer,
     Understood,
     impossible_day,
     previous_working_day,
@@ -605,3 +606,30 @@ def test_working_days_run_monday_to_friday(day: date, before: date, hint: str) -
 def test_a_weekend_hint_points_to_a_friday_still_to_come(today: date, hint: str) -> None:
     assert " ".join(w for w in weekend_words(date(2026, 11, 29), today) if w) == hint
     assert (weekend_friday(date(2026, 11, 29), today) is None) == (hint == "")
+
+
+@pytest.mark.parametrize(
+    ("text", "prefer", "expected"),
+    [
+        ("Noël à 10h", "future", datetime(2026, 12, 25, 10, 0, tzinfo=PARIS)),
+        ("le jour de Noël", "past", datetime(2025, 12, 25, 0, 0, tzinfo=PARIS)),
+        ("la veille de Noël à 14 h", "future", datetime(2026, 12, 24, 14, 0, tzinfo=PARIS)),
+        ("jour de l'An", "future", datetime(2027, 1, 1, 0, 0, tzinfo=PARIS)),
+        ("la Toussaint", "past", datetime(2026, 11, 1, 0, 0, tzinfo=PARIS)),
+        ("Toussaint", "future", datetime(2027, 11, 1, 0, 0, tzinfo=PARIS)),
+        ("lundi de Pâques à 10h", "future", datetime(2027, 3, 29, 10, 0, tzinfo=PARIS)),
+        ("lundi de Pentecôte", "future", datetime(2027, 5, 17, 0, 0, tzinfo=PARIS)),
+        ("l'Ascension", "future", datetime(2027, 5, 6, 0, 0, tzinfo=PARIS)),
+        ("Pâques", "past", datetime(2026, 4, 5, 0, 0, tzinfo=PARIS)),
+        ("fête du Travail", "future", datetime(2027, 5, 1, 0, 0, tzinfo=PARIS)),
+        ("l'Armistice", "past", datetime(2026, 11, 11, 0, 0, tzinfo=PARIS)),
+    ],
+)
+def test_a_day_named_by_its_holiday(text: str, prefer: Prefer, expected: datetime) -> None:
+    """« Noël à 10 h » is the 25th, not today at 10 h with « Noël » dropped (explorer C)."""
+    found = understand(text, NOW, prefer)
+    assert found is not None and found.has_date and found.when == expected
+
+
+def test_a_holiday_and_another_date_together_are_unclear() -> None:
+    assert understand("Noël 3 janvier", NOW, "future") is None

@@ -12,6 +12,7 @@ included.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Literal
@@ -30,6 +31,7 @@ from bot.dates.words import (
     rewrite,
     valid_date,
 )
+from bot.dates.working_days import easter_sunday
 
 Prefer = Literal["future", "past"]
 
@@ -324,6 +326,38 @@ def _offset(match: re.Match[str], now: datetime) -> date:
     return parsed.date()
 
 
+# Days named by their holiday (« Noël à 10 h », « le lundi de Pâques »): read as that day,
+# the nearest on the side the question leans to.  Before the weekdays: « lundi de Pâques »
+# is no plain Monday.
+_HOLIDAYS: dict[str, Callable[[int], date]] = {
+    r"(?:(?:le\s+)?jour\s+de\s+)?noel": lambda y: date(y, 12, 25),
+    r"(?:la\s+)?veille\s+de\s+noel": lambda y: date(y, 12, 24),
+    r"(?:(?:le\s+)?jour\s+de\s+l\s+an|(?:le\s+)?nouvel\s+an)": lambda y: date(y, 1, 1),
+    r"(?:la\s+)?toussaint": lambda y: date(y, 11, 1),
+    r"(?:l\s+)?armistice": lambda y: date(y, 11, 11),
+    r"(?:la\s+)?fete\s+du\s+travail": lambda y: date(y, 5, 1),
+    r"(?:la\s+)?fete\s+nationale": lambda y: date(y, 7, 14),
+    r"(?:l\s+)?assomption": lambda y: date(y, 8, 15),
+    r"(?:l\s+)?ascension": lambda y: easter_sunday(y) + timedelta(days=39),
+    r"(?:le\s+)?lundi\s+de\s+paques": lambda y: easter_sunday(y) + timedelta(days=1),
+    r"(?:le\s+)?(?:dimanche\s+de\s+)?paques": lambda y: easter_sunday(y),
+    r"(?:le\s+)?lundi\s+de\s+pentecote": lambda y: easter_sunday(y) + timedelta(days=50),
+    r"(?:le\s+)?(?:dimanche\s+de\s+)?pentecote": lambda y: easter_sunday(y) + timedelta(days=49),
+}
+_HOLIDAY = re.compile(r"\b(" + "|".join(f"(?:{k})" for k in _HOLIDAYS) + r")\b")
+_HOLIDAY_PATTERNS = [(re.compile(rf"^{k}$"), day) for k, day in _HOLIDAYS.items()]
+
+
+def _holiday(named: str, resolver: Resolver) -> date:
+    """The holiday ``named`` (folded) nearest today on the resolver's side."""
+    day_of = next(day for pattern, day in _HOLIDAY_PATTERNS if pattern.match(named))
+    year = resolver.today.year
+    candidates = [day_of(y) for y in (year - 1, year, year + 1)]
+    if resolver.prefer == "future":
+        return next(d for d in candidates if not resolver.is_past(d) or d == resolver.today)
+    return next(d for d in reversed(candidates) if not resolver.is_future(d))
+
+
 def _understand(text: str, now: datetime, prefer: Prefer) -> Understood | None:
     if len(text) > MAX_LENGTH:
         return None
@@ -342,6 +376,9 @@ def _understand(text: str, now: datetime, prefer: Prefer) -> Understood | None:
     dates: list[date | PartialDate] = []
     weekdays: list[_Weekday] = []
 
+    found, text = _take(_HOLIDAY, text)
+    for m in found:
+        dates.append(_holiday(m.group(1).strip(), resolver))
     found, text = _take(_ISO, text)
     for m in found:
         year = parse_year(m.group(1))

@@ -92,10 +92,13 @@ async def test_on_site_documents_list_every_trainee_ticked(trainer: Person) -> N
         assert line in sheet, line
 
 
-async def normandie_remote(trainer: Person, when: str) -> dict[str, Document]:
-    """The demo's Normandie formation's final bilan, remote, ``when``: its documents."""
+async def normandie_remote(
+    trainer: Person, when: str, *, speakers: tuple[str, ...] = ("oui", "non")
+) -> dict[str, Document]:
+    """The demo's Normandie formation's final bilan, remote, ``when``: its documents
+    (``speakers``: whether the tool manages the speaking turns, and what follows)."""
     lines = ("/bilan", "Agent de restauration", "Programmer le bilan de fin", "À distance")
-    answers = (when, "oui", "2 heures", "https://visio.example.org/bilan", "oui", "oui", "non")
+    answers = (when, "oui", "2 heures", "https://visio.example.org/bilan", "oui", *speakers)
     return await schedule(trainer, (*lines, *answers, "Terminé", "Terminé"))
 
 
@@ -111,7 +114,20 @@ async def test_the_normandie_draft_promises_the_normandie_documents(trainer: Per
     agenda = pdf_words(docs["pdf"].content)
     assert "2. Échange avec les délégués sur leur parcours" in agenda
     assert "fiche procédure bilan à distance de la Région Normandie" in agenda
+    assert "main levée, micros coupés hors temps de parole" in agenda  # the tool manages them
     assert "emargement" not in docs  # remote: the proofs are the attestations
+
+
+async def test_the_agenda_promises_no_speaking_turns_the_tool_cannot_manage(
+    trainer: Person,
+) -> None:
+    """Explorer C: the agenda said « main levée, micros coupés » for a tool that cannot."""
+    docs = await normandie_remote(
+        trainer, "jeudi 26 novembre à 14 h", speakers=("non", "Non, continuer", "non")
+    )
+    agenda = pdf_words(docs["pdf"].content)
+    assert "main levée" not in agenda and "micros coupés" not in agenda
+    assert "donne la parole à tour de rôle" in agenda
 
 
 async def test_a_letter_promises_a_weekend_deadline_for_the_friday(trainer: Person) -> None:

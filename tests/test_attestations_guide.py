@@ -145,6 +145,9 @@ async def test_a_link_expired_or_replaced_says_so(
     await hugo.says("bonjour")
     # He had opened it: he is told whom to ask, by name (no masculine « formateur »).
     assert hugo.last == "Ce lien a été remplacé par un nouveau : demandez-le à Camille Durand."
+    # /attestation, the command his invitation named, says the same (explorer C, F10).
+    await hugo.says("/attestation")
+    assert hugo.last == "Ce lien a été remplacé par un nouveau : demandez-le à Camille Durand."
     clock.now = BILAN_END + timedelta(days=31)  # valid 30 days after the bilan
     await lea.says("bonjour")
     assert lea.last.startswith("Ce lien a expiré.")

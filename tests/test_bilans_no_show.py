@@ -113,3 +113,36 @@ async def test_a_no_show_recorded_by_mistake_is_undone(
         assert lea is not None and lea.no_show_at is None and lea.no_show_by is None
         bundle = await build(session, bilan_id, now=clock.now, key=signing_key(settings.data_dir))
     assert "Léa Martin" in bundle.missing
+
+
+async def test_a_participant_noted_absent_is_told_so_not_to_ask_for_a_new_link(
+    trainer: Person, person: Callable[..., Person], clock: Clock
+) -> None:
+    """Explorer C: Hugo, who had opened his link, was told « Ce lien a été remplacé par un
+    nouveau : demandez-le à Camille Durand » once noted absent; there is no new link."""
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    hugo = person("hugo")
+    await hugo.says(f"/start {invited['Hugo Moreau']}")  # opened before the bilan
+    clock.advance(days=3, hours=7, minutes=30)
+    await trainer.says("/bilans")
+    await trainer.presses("26/11/2026")
+    await trainer.presses("Signaler un participant absent")
+    await trainer.presses("Hugo Moreau")
+    await trainer.presses("Oui, le noter")
+    said = (
+        "Camille Durand a noté que vous n'avez pas participé à ce bilan : vous n'avez rien à "
+        "confirmer, et ce lien ne sert plus. Si c'est une erreur, dites-le-lui : un nouveau "
+        "lien vous sera transmis."
+    )
+    for typed in ("/attestation", "bonjour", f"/start {invited['Hugo Moreau']}"):
+        await hugo.says(typed)
+        assert hugo.last == said, typed
+        assert "remplacé" not in hugo.last
+    # The trainer's follow-up says it too, not « ⏳ pas encore d'invitation » (explorer C).
+    await trainer.says("/attestations")
+    assert (
+        "➖ Hugo Moreau (pour les stagiaires) : n'a pas participé au bilan (noté le jeudi "
+        "26 novembre 2026 à 17 h 30)" in trainer.last
+    )
+    assert "pas encore d'invitation" not in trainer.last

@@ -394,6 +394,35 @@ async def inviter_name(session: AsyncSession, held: Held) -> str:
     return visible(inviter.display_name) if inviter else held.info.trainer
 
 
+async def _invitation(
+    session: AsyncSession, code: str | None, invitation_id: object
+) -> AttestationInvitation | None:
+    if code is not None:
+        return await find_code(session, code)
+    try:
+        return await session.get(AttestationInvitation, int(str(invitation_id)))
+    except ValueError:
+        return None
+
+
+async def noted_absent_by(
+    session: AsyncSession, chat: Chat, *, code: str | None = None, invitation_id: object = None
+) -> str | None:
+    """Who noted that this link's participant did not take part in the bilan (their link
+    was revoked then), by name, ``""`` when unknown; ``None`` when they were not noted so.
+
+    Told only to the chat that had opened the link: it is about its holder.
+    """
+    invitation = await _invitation(session, code, invitation_id)
+    if invitation is None or not redeemed_by(invitation, chat):
+        return None
+    participant = await session.get(BilanParticipant, invitation.participant_id)
+    if participant is None or participant.no_show_at is None:
+        return None
+    person = await session.get(Person, participant.no_show_by or 0)
+    return visible(person.display_name) if person is not None else ""
+
+
 async def replaced_asker(
     session: AsyncSession, chat: Chat, *, code: str | None = None, invitation_id: object = None
 ) -> str:
@@ -404,13 +433,7 @@ async def replaced_asker(
     invited it.  Anyone else holding an old link (the reason it was replaced, often) learns
     no name: ``""``, and the message says « la personne qui vous l'a transmis ».
     """
-    if code is not None:
-        invitation = await find_code(session, code)
-    else:
-        try:
-            invitation = await session.get(AttestationInvitation, int(str(invitation_id)))
-        except ValueError:
-            invitation = None
+    invitation = await _invitation(session, code, invitation_id)
     if invitation is None or not redeemed_by(invitation, chat):
         return ""
     live = await session.scalar(

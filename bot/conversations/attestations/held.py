@@ -25,12 +25,15 @@ async def refusal(
     chat may know it (:func:`~bot.attestations.invitations.replaced_asker`)."""
     asker = ""
     if key == "code_revoked":
-        asker = await invitations.replaced_asker(
-            ctx.session,
-            chat_of(ctx),
-            code=code,
-            invitation_id=ctx.data.get("invitation_id") if invitation_id is None else invitation_id,
+        which = ctx.data.get("invitation_id") if invitation_id is None else invitation_id
+        chat = chat_of(ctx)
+        # Revoked because they were noted absent: no new link to ask anyone for.
+        noted_by = await invitations.noted_absent_by(
+            ctx.session, chat, code=code, invitation_id=which
         )
+        if noted_by is not None:
+            return ctx.render("attestation_participant.noted_absent", by=noted_by)
+        asker = await invitations.replaced_asker(ctx.session, chat, code=code, invitation_id=which)
     return ctx.render(f"attestation_participant.{key}", asker=asker)
 
 

@@ -156,6 +156,10 @@ async def participant_start(ctx: Context) -> Outcome | None:
     held = await invitations.held_by(ctx.session, chat_of(ctx))
     if not held:
         gone = await invitations.held_by(ctx.session, chat_of(ctx), cancelled=True)
+        redeemed = None if gone else await invitations.last_redeemed(ctx.session, chat_of(ctx))
+        if redeemed is not None:  # their link replaced, or they were noted absent: say which
+            tell(ctx, await refusal(ctx, "code_revoked", invitation_id=redeemed))
+            return Leave()
         ctx.say(f"attestation_participant.{'bilan_cancelled' if gone else 'no_invitation'}")
         return Leave()
     if len(held) == 1:

@@ -316,6 +316,8 @@ def row_words(row: ParticipantStatus, info: BilanView) -> dict[str, Any]:
         moment = invitation.redeemed_at or invitation.created_at
     elif row.state == "invited" and invitation is not None:
         moment = invitation.created_at
+    elif row.state == "absent":
+        moment = p.no_show_at
     role = ROLE_LABELS.get(p.kind, p.kind)
     if p.structure:
         role += f", {visible(p.structure)}"

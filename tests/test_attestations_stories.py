@@ -488,3 +488,32 @@ async def test_a_sent_bundle_going_stale_is_told_and_the_new_one_offered(
     await trainer.presses("Envoyer")
     assert "J'envoie le dossier de preuves à sophie.leroy@example.org" in trainer.all_text
     assert "n'est plus à jour" not in trainer.last
+
+
+async def test_a_participant_whose_answer_was_set_aside_can_be_said_absent(
+    trainer: Talker,
+    person: Callable[..., Talker],
+    after_bilan: Callable[[], None],
+) -> None:
+    """Explorer C: after « Ne pas la valider », « Tous les participants ont déjà attesté »
+    left the bundle incomplete for good when the person had in fact not come."""
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    after_bilan()
+    await answer(person("lea"), invited["Léa Martin"], "Léa Martin")
+    await answer(person("hugo"), invited["Hugo Moreau"], "Hugo Moreau", attest=False)
+    await trainer.says("/attestations")
+    await trainer.presses("Nouveau lien")
+    await trainer.presses("Hugo Moreau")
+    await answer(person("intrus"), codes(trainer.replies)["Hugo Moreau"], "Hugo Moreau")
+    await trainer.says("/attestations")
+    await trainer.presses("Examiner une réponse signalée")
+    await trainer.presses("Ne pas la valider")
+    await trainer.says("/bilans")
+    await trainer.presses("26/11/2026")
+    await trainer.presses("Signaler un participant absent")
+    assert trainer.buttons == ["Hugo Moreau (pour les stagiaires)"]  # Léa's answer counts
+    await trainer.presses("Hugo Moreau")
+    await trainer.presses("Oui, le noter")
+    await trainer.says("/attestations")
+    assert "Dossier de preuves : complet." in trainer.last

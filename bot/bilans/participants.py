@@ -35,6 +35,7 @@ from bot.storage.attestations import (
     AttendanceSheetEntry,
     Attestation,
     AttestationInvitation,
+    AttestationReview,
 )
 from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.formations import Formation, Trainee
@@ -141,17 +142,34 @@ async def absent_candidates(session: AsyncSession, bilan: Bilan) -> list[BilanPa
             )
         ).all()
     )
+    rejected = set(
+        (
+            await session.scalars(
+                select(AttestationReview.attestation_id).where(
+                    AttestationReview.bilan_id == bilan.id,
+                    AttestationReview.decision == "rejected",
+                )
+            )
+        ).all()
+    )
     latest: dict[int, int] = {}
     rows = await session.execute(
-        select(Attestation.participant_id, Attestation.version, Attestation.answer).where(
-            Attestation.bilan_id == bilan.id
-        )
+        select(
+            Attestation.id,
+            Attestation.participant_id,
+            Attestation.version,
+            Attestation.answer,
+            Attestation.bilan_starts_at,
+        ).where(Attestation.bilan_id == bilan.id)
     )
     attested: set[int] = set()
-    for participant_id, version, answer in rows.all():
+    for answer_id, participant_id, version, answer, starts_at in rows.all():
         if version >= latest.get(participant_id, -1):
             latest[participant_id] = version
-            if answer == "attested":
+            # An attestation counts when the trainer did not set it aside and it names the
+            # bilan's present date; else whoever did not come can still be said so.
+            current = starts_at is None or starts_at == bilan.starts_at
+            if answer == "attested" and answer_id not in rejected and current:
                 attested.add(participant_id)
             else:
                 attested.discard(participant_id)

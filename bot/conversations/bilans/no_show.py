@@ -12,7 +12,8 @@
     You  Annuler un signalement d'absence  → UNDO: the participant is expected again.
 
 Wording with no agreement to guess: "n'a pas participé", "sans cette attestation".
-Who already attested is not offered (their attestation says the opposite).
+Who already attested is not offered (their attestation says the opposite), unless the
+trainer set that attestation aside or it named the bilan's former date.
 """
 
 from __future__ import annotations

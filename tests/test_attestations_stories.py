@@ -358,8 +358,22 @@ async def test_a_cancelled_bilan_bundle_is_built_marked_annule_never_complete(
     await trainer.says("/bilans")
     await trainer.presses("26/11/2026")
     await trainer.presses("Annuler le bilan")
+    # Held already, with sworn answers: said before it is cancelled (explorer C, F7).
+    assert (
+        "⚠ Ce bilan a déjà eu lieu, et 2 participants ont déjà attesté sur l'honneur leur "
+        "participation. L'annuler dit qu'il ne s'est pas tenu" in trainer.last
+    )
     await trainer.presses("Oui, annuler le bilan")
     assert "C'est annulé" in trainer.all_text
+    async with db.sessions() as session:
+        told = (
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.key.like("bilan:%:cancelled:%"))
+            )
+        ).all()
+    assert len(told) == 2 and all(
+        "Votre réponse à l'attestation n'a plus d'objet" in m.payload["text"] for m in told
+    )
     # Léa comes back with /attestation: told the bilan was cancelled, not "no invitation".
     lea = person("lea")
     await lea.says("/attestation")

@@ -208,6 +208,15 @@ async def current_answer(session: AsyncSession, participant_id: int) -> Attestat
     )
 
 
+async def attested_count(session: AsyncSession, bilan_id: int) -> int:
+    """How many of the bilan's participants last answered with an attestation: what a
+    cancellation would take the object from."""
+    answers = (
+        await session.scalars(select(Attestation).where(Attestation.bilan_id == bilan_id))
+    ).all()
+    return sum(1 for a in latest(list(answers)).values() if a.answer == "attested")
+
+
 def latest(answers: list[Attestation]) -> dict[int, Attestation]:
     found: dict[int, Attestation] = {}
     for answer in answers:

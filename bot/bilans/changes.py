@@ -76,7 +76,8 @@ async def _recorded_and_told(
     **words: str,
 ) -> tuple[BilanView, int, list[str]]:
     """The audit entry of a change, the bilan read afresh, every participant the bot can
-    reach told: the view, how many were told, the names of the others."""
+    reach told: the view, how many were told, the names of the others.  ``answered``:
+    the block said instead to those who had answered the attestation."""
     audit.record(
         session,
         organisation_id=viewer.organisation_id,
@@ -88,21 +89,20 @@ async def _recorded_and_told(
         **(details or {}),
     )
     view = await view_with(session, bilan, formation)
-    notice = texts.say(
-        NOTICES[event],
-        kind=kind_label(bilan.kind),
-        when=dates.spell_datetime(view.start),
-        title=formation.title,
+    said = {
+        "kind": kind_label(bilan.kind),
+        "when": dates.spell_datetime(view.start),
+        "title": formation.title,
         **words,
-    )
+    }
     reached = await notify_participants(
         session,
         bilan,
         chat_of=chat_of,
         event=event,
-        text=notice,
+        text=texts.say(NOTICES[event], **said),
         unsent=unsent,
-        answered=answered,
+        answered=texts.say(answered, **said) if answered else None,
     )
     return view, reached, await unreachable(session, bilan, chat_of)
 
@@ -146,14 +146,6 @@ async def move_bilan(
     old = dates.spell_datetime(old_start)
     new = dates.spell_span(starts_at.astimezone(tz), bilan.ends_at.astimezone(tz))
     end = bilan.ends_at.astimezone(tz)
-    answered = texts.say(  # for whoever had answered the attestation: it named the old date
-        "bilan.notice_moved_answered",
-        kind=kind_label(bilan.kind),
-        title=formation.title,
-        old=old,
-        new=new,
-        opens=f"du {dates.spell_date(end)} à {dates.spell_time(end)}",
-    )
     view, reached, missed = await _recorded_and_told(
         session,
         viewer,
@@ -164,9 +156,10 @@ async def move_bilan(
         details={"sequence": bilan.sequence},
         event="moved",
         unsent=invitation,
-        answered=answered,
+        answered="bilan.notice_moved_answered",  # their answer named the old date
         old=old,
         new=new,
+        opens=f"du {dates.spell_date(end)} à {dates.spell_time(end)}",
     )
     return Move(
         view=view,
@@ -194,7 +187,14 @@ async def cancel_bilan(
     refreshed = await refresh_deadlines(session, formation.id)
     kept = [r.title for r in await deadlines_of_bilan(session, bilan) if r.status == "done"]
     view, reached, missed = await _recorded_and_told(
-        session, viewer, bilan, formation, chat_of=chat_of, action="cancel", event="cancelled"
+        session,
+        viewer,
+        bilan,
+        formation,
+        chat_of=chat_of,
+        action="cancel",
+        event="cancelled",
+        answered="bilan.notice_cancelled_answered",  # their answer has no object now
     )
     return Cancellation(
         view=view, removed=refreshed.removed, kept=kept, reached=reached, unreachable=missed

@@ -28,6 +28,7 @@ from datetime import datetime
 from typing import Any
 
 from bot import dates
+from bot.attestations.service import attested_count
 from bot.bilans.changes import cancel_bilan, move_bilan
 from bot.bilans.view import kind_label
 from bot.conversations.bilans.shared import (
@@ -144,6 +145,9 @@ async def cancel_values(ctx: Context) -> dict[str, Any]:
     return {
         "kind": kind_label(bilan.kind),
         "when": dates.spell_datetime(bilan.starts_at.astimezone(ctx.tz)),
+        # Held already, with sworn answers maybe: said before it is cancelled (explorer C).
+        "held": bilan.starts_at <= ctx.now,
+        "attested": await attested_count(ctx.session, bilan.id),
     }
 
 

@@ -974,6 +974,12 @@ async def test_a_day_that_does_not_exist_is_named_at_the_when_step(trainer: Pers
     assert trainer.last.startswith("Le 31 février n'existe pas. Donnez une autre date, par exemple")
     await trainer.says("le 31/04/2027 à 9 h")
     assert trainer.last.startswith("Le 31 avril 2027 n'existe pas.")
+    # A weekday that does not fit its date is said, with both readings (explorer C, F1).
+    await trainer.says("mercredi 26 novembre à 14 h")
+    assert trainer.last.startswith(
+        "Le 26 novembre 2026 tombe un jeudi : vouliez-vous dire « jeudi 26 novembre » ou "
+        "« mercredi 25 novembre » ?"
+    )
     await trainer.says("jeudi 26 novembre à 14 h")
     assert trainer.last.startswith("J'ai compris : jeudi 26 novembre 2026 à 14 h 00.")
 

@@ -27,6 +27,7 @@ from bot.dates import (
     understand_period,
     weekend_friday,
     weekend_words,
+    wrong_weekday,
 )
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -633,3 +634,20 @@ def test_a_day_named_by_its_holiday(text: str, prefer: Prefer, expected: datetim
 
 def test_a_holiday_and_another_date_together_are_unclear() -> None:
     assert understand("Noël 3 janvier", NOW, "future") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "prefer", "expected"),
+    [
+        ("mercredi 26 novembre à 14h", "future", (date(2026, 11, 26), date(2026, 11, 25))),
+        ("lundi 22/11", "past", (date(2026, 11, 22), date(2026, 11, 16))),
+        ("jeudi 26 novembre", "future", None),  # it fits
+        ("mercredi à 14h", "future", None),  # no date besides the weekday
+        ("26 novembre", "future", None),
+        ("mercredi zorro", "future", None),
+    ],
+)
+def test_a_weekday_that_does_not_fit_its_date(
+    text: str, prefer: Prefer, expected: tuple[date, date] | None
+) -> None:
+    assert wrong_weekday(text, NOW, prefer) == expected

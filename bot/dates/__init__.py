@@ -7,7 +7,7 @@ every reader shares one vocabulary and one way of folding what was typed
 """
 
 from bot.dates.durations import understand_duration
-from bot.dates.impossible import impossible_day
+from bot.dates.impossible import impossible_day, wrong_weekday
 from bot.dates.moments import Prefer, Understood, understand
 from bot.dates.periods import understand_one_end, understand_period
 from bot.dates.spelling import (
@@ -51,4 +51,5 @@ __all__ = [
     "weekend_friday",
     "weekend_words",
     "working_day_before",
+    "wrong_weekday",
 ]

@@ -1,16 +1,28 @@
-"""A day that no calendar has ("31 février", "31/04", "29/02/2027"), named back.
+"""A day that no calendar has ("31 février", "31/04", "29/02/2027"), named back; a weekday
+that does not match its date ("mercredi 10 décembre", a Thursday), said so.
 
 Readers answer ``None`` for it like for anything they cannot read; the
-dialogues ask this first, so the person learns that the day does not exist
-rather than that they were not understood.
+dialogues ask this first, so the person learns what is wrong rather than
+that they were not understood.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date, datetime, timedelta
 
+from bot.dates.moments import Prefer, understand
 from bot.dates.spelling import day_and_month
-from bot.dates.words import ANY_MONTH, MAX_LENGTH, MONTH_WORDS, fold, rewrite, valid_date
+from bot.dates.words import (
+    ANY_MONTH,
+    ANY_WEEKDAY,
+    MAX_LENGTH,
+    MONTH_WORDS,
+    WEEKDAY_WORDS,
+    fold,
+    rewrite,
+    valid_date,
+)
 
 _TEXTUAL = re.compile(rf"(?<![\d/.\-])(\d{{1,2}})\s*({ANY_MONTH})\b(?:\s+(\d{{4}})\b)?")
 _NUMERIC = re.compile(r"(?<![\d/.\-])(\d{1,2})[/.\-](\d{1,2})(?:[/.\-](\d{4}))?(?![\d/.\-])")
@@ -32,3 +44,26 @@ def impossible_day(text: str) -> str | None:
             named = day_and_month(day, month)
             return f"{named} {year}" if year else named
     return None
+
+
+_WEEKDAY = re.compile(rf"\b({ANY_WEEKDAY})\b")
+
+
+def wrong_weekday(text: str, now: datetime, prefer: Prefer) -> tuple[date, date] | None:
+    """"mercredi 10 décembre" when the 10th is a Thursday: the day the date names and the
+    day the weekday names in its week (Wednesday 9th), either of which was meant; ``None``
+    when ``text`` names no weekday, or one that fits, or no day without it."""
+    if len(text) > MAX_LENGTH:
+        return None
+    folded = rewrite(fold(text))
+    named = _WEEKDAY.search(folded)
+    if named is None:
+        return None
+    alone = understand(folded[: named.start()] + " " + folded[named.end() :], now, prefer)
+    if alone is None or not alone.has_date:
+        return None
+    day = alone.when.date()
+    typed = WEEKDAY_WORDS[named.group(1)]
+    if typed == day.weekday():
+        return None
+    return day, day + timedelta(days=typed - day.weekday())

@@ -131,6 +131,7 @@ DETAIL_KEYS = {
     "minutes": "minutes",
     "new": "nouvelle valeur",
     "old": "ancienne valeur",
+    "opens": "réponses ouvertes à partir de",
     "participant_id": "identifiant de la personne du bilan",
     "participants": "participants",
     "path": "parcours",

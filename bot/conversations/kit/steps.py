@@ -389,6 +389,19 @@ class DateStep(Step):
             impossible = dates.impossible_day(ctx.incoming.text)
             if impossible is not None:
                 return Retry(ctx.render("common.date_impossible", day=impossible, example=example))
+            mismatch = dates.wrong_weekday(self._date_text(ctx), ctx.now, self.prefer)
+            if mismatch is not None:  # « mercredi 10 décembre », a Thursday: say which is which
+                named, meant = mismatch
+                one = dates.spell_example(named)
+                return Retry(
+                    ctx.render(
+                        "common.date_wrong_weekday",
+                        day=f"{dates.spell_day_month(named)} {named.year}",
+                        weekday=one.split()[0],
+                        one=one,
+                        other=dates.spell_example(meant),
+                    )
+                )
             return Retry(ctx.render("common.date_unclear", example=example))
         ctx.data[self._day_key()] = understood.when.date().isoformat()
         if self.need_time and not understood.has_time:

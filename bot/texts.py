@@ -57,6 +57,7 @@ def environment() -> jinja2.Environment:
     env.filters["jour_heure"] = lambda v: dates.spell_datetime(_moment(v))
     env.filters["heure"] = lambda v: dates.spell_time(_moment(v))
     env.filters["de"] = de
+    env.filters["et"] = et
     env.filters["salutation"] = salutation
     return env
 
@@ -98,6 +99,15 @@ def de(context: jinja2.nodes.EvalContext, name: object) -> str:
     if context.autoescape:
         return markupsafe.Markup(of(markupsafe.escape(name)))
     return of(name)
+
+
+@jinja2.pass_eval_context
+def et(context: jinja2.nodes.EvalContext, items: Any) -> str:
+    """``{{ names|et }}``: « Léa Martin, Hugo Moreau et Jean Dupuis », each escaped where the
+    template escapes; the list as a sentence says it, not as a comma-separated field."""
+    shown = [str(markupsafe.escape(i)) if context.autoescape else str(i) for i in items]
+    text = ", ".join(shown[:-1]) + f" et {shown[-1]}" if len(shown) > 1 else "".join(shown)
+    return markupsafe.Markup(text) if context.autoescape else text
 
 
 def _moment(value: Any) -> Any:

@@ -319,7 +319,7 @@ async def test_a_bilan_moved_after_the_answers_is_said_and_answers_are_asked_aga
 
     # Reminded in their chat; Léa confirms for the new date.
     await trainer.presses("Inviter ou relancer")
-    assert "Rappel envoyé directement à Léa Martin, Hugo Moreau" in trainer.all_text
+    assert "Rappel envoyé directement à Léa Martin et Hugo Moreau" in trainer.all_text
     async with db.sessions() as session:
         reminders = (
             await session.scalars(

@@ -21,7 +21,7 @@ import jinja2
 import pytest
 
 from bot.answers import fold
-from bot.texts import TEMPLATES_DIR, _tidy, de, salutation
+from bot.texts import TEMPLATES_DIR, _tidy, de, et, salutation
 from tests.auxil.dialogue import Person
 from tests.auxil.source import syntax_tree
 
@@ -103,6 +103,7 @@ def sample_environment() -> jinja2.Environment:
     env.filters["heure"] = lambda v: "14 h 00"
     env.filters["de"] = de
     env.filters["salutation"] = salutation
+    env.filters["et"] = et
     return env
 
 

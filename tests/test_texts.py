@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import jinja2
 import pytest
 
 from bot import texts
+from bot.texts import et
 
 
 @pytest.mark.parametrize(
@@ -41,3 +43,14 @@ def test_the_draft_to_the_charge_de_mission_greets_madame() -> None:
 )
 def test_of_elides_before_a_vowel_or_a_mute_h(name: str, said: str) -> None:
     assert texts.of(name) == said
+
+
+def test_a_list_of_names_is_said_with_et_and_escaped() -> None:
+    env = jinja2.Environment(autoescape=True)
+    env.filters["et"] = et
+    render = env.from_string("{{ names|et }}").render
+    assert render(names=["Léa Martin"]) == "Léa Martin"
+    assert render(names=["Léa Martin", "Hugo Moreau"]) == "Léa Martin et Hugo Moreau"
+    assert render(names=["A", "B", "C"]) == "A, B et C"
+    assert render(names=[]) == ""
+    assert render(names=["<b>Marc</b>", "Léa"]) == "&lt;b&gt;Marc&lt;/b&gt; et Léa"

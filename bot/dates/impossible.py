@@ -50,7 +50,7 @@ _WEEKDAY = re.compile(rf"\b({ANY_WEEKDAY})\b")
 
 
 def wrong_weekday(text: str, now: datetime, prefer: Prefer) -> tuple[date, date] | None:
-    """"mercredi 10 décembre" when the 10th is a Thursday: the day the date names and the
+    """ "mercredi 10 décembre" when the 10th is a Thursday: the day the date names and the
     day the weekday names in its week (Wednesday 9th), either of which was meant; ``None``
     when ``text`` names no weekday, or one that fits, or no day without it."""
     if len(text) > MAX_LENGTH:

@@ -696,13 +696,15 @@ async def test_text_typed_by_the_user_is_escaped(trainer: Person) -> None:
     for _step, kind, value in REMOTE[:12]:
         await answer(trainer, kind, value)
     await trainer.presses("Ajouter un partenaire")
-    await trainer.says("Zoé <i>Durand</i> & fils")
-    await trainer.says("<b>Structure</b>")
+    await trainer.says("Zoé <i>Durand</i>")  # markup is no name: refused, not printed
+    assert trainer.last.startswith("Un nom s'écrit avec des lettres, sans autres signes")
+    await trainer.says("Zoé D'Arc")
+    await trainer.says("Durand & fils")
     await trainer.presses("Passer")
     await trainer.presses("Terminé")
     recap = trainer.replies[-1].text
-    assert "Zoé &lt;i&gt;Durand&lt;/i&gt; &amp; fils" in recap
-    assert "&lt;b&gt;Structure&lt;/b&gt;" in recap
+    assert "Zoé D&#x27;Arc" in recap or "Zoé D&#39;Arc" in recap
+    assert "Durand &amp; fils" in recap
     await survives(db=trainer.engine.db, who=trainer, bads=FOR_TEXT)
 
 
@@ -712,14 +714,15 @@ async def test_partners_are_added_one_by_one_up_to_fifteen(db: Database, trainer
         await answer(trainer, kind, value)
     for number in range(1, 16):
         await trainer.presses("Ajouter un partenaire")
-        await trainer.says(f"Partenaire {number}")
+        letter = "ABCDEFGHIJKLMNO"[number - 1]
+        await trainer.says(f"Partenaire {letter}")
         await trainer.presses("Passer")
         await trainer.presses("Passer")
-        assert f"· Partenaire {number}" in trainer.last
+        assert f"· Partenaire {letter}" in trainer.last
     assert "c'est le maximum" in trainer.last
     assert trainer.buttons == ["Terminé"]
     await trainer.presses("Terminé")
-    assert "Partenaire 15" in trainer.last and "Récapitulatif" in trainer.last
+    assert "Partenaire O" in trainer.last and "Récapitulatif" in trainer.last
     await trainer.presses("Programmer le bilan")
     [bilan] = await bilans(db)
     assert len([p for p in bilan.participants if p.kind == "partner"]) == 15

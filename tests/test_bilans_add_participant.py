@@ -50,7 +50,13 @@ async def test_a_partner_is_added_and_the_invitation_updated(db: Database, train
     assert trainer.buttons == ["Stagiaire de la formation", "Partenaire extérieur"]
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Partenaire extérieur")
+    # What would be printed as is on the agenda, the e-mail and the invitation is refused.
+    for wrong in ("<b>Marc</b> <i>Blanc</i>", "bonjour", "Karim 2000"):
+        await trainer.says(wrong)
+        assert trainer.last.startswith("Un nom s'écrit avec des lettres, sans autres signes"), wrong
     await trainer.says("Mme Agnès Roy")
+    await trainer.says("<i>France Travail</i>")
+    assert trainer.last.startswith("Écrivez le nom de la structure en quelques mots")
     await trainer.says("France Travail Caen")
     await trainer.says("agnes.roy@example.org")
     assert "Ajouter Mme Agnès Roy (France Travail Caen), partenaire" in trainer.last

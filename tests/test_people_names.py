@@ -64,6 +64,6 @@ def test_names_with_particles_initials_and_short_surnames_are_names() -> None:
 def test_a_structure_may_hold_digits_and_signs_but_is_no_sentence() -> None:
     for name in ("Mission locale du Pas-de-Calais", "CIDFF 14", "France Travail Caen Est"):
         assert structure_name(name, unclear="non") == name
-    for said in ("Je suis arrivé en retard", "bonjour", "?", "x", "c'est quoi"):
+    for said in ("Je suis arrivé en retard", "bonjour", "?", "x", "c'est quoi", "<b>CIDFF</b>"):
         refused = structure_name(said, unclear="Le nom de la structure, s'il vous plaît.")
         assert isinstance(refused, Invalid) and refused.message.startswith("Le nom"), said

@@ -95,8 +95,10 @@ def structure_name(text: str, *, unclear: str) -> str | Invalid:
     name = clean_line(text, limit=150)
     if isinstance(name, Invalid):
         return name
-    if sum(ch.isalpha() for ch in name) < 2 or reads_like_a_sentence(
-        name, max_words=MAX_STRUCTURE_WORDS
+    if (
+        sum(ch.isalpha() for ch in name) < 2
+        or reads_like_a_sentence(name, max_words=MAX_STRUCTURE_WORDS)
+        or any(ch in "<>{}[]" for ch in name)  # markup, printed as is on every document
     ):
         return Invalid(unclear)
     return name

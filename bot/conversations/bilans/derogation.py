@@ -30,9 +30,10 @@ from datetime import datetime
 
 from bot import texts
 from bot.bilans.participants import AGREEMENT_WAYS
+from bot.conversations.bilans.partner import a_person
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Next, Outcome, Return, stored_date
-from bot.conversations.kit.steps import Confirm, DateStep, Option, Pick, Text, words
+from bot.conversations.kit.steps import Confirm, DateStep, Option, Pick, Text
 from bot.storage.people import Role
 
 OTHER = "other"
@@ -95,7 +96,7 @@ DEROGATION = Flow(
         Text(
             "agreed_by",
             ask="bilan.ask_agreement_name",
-            parse=words(200, "bilan.partner_name_invalid", letters=1),
+            parse=a_person,
         ),
         DateStep(
             "agreed_on",

@@ -22,7 +22,8 @@ from bot.answers import Invalid
 from bot.bilans.checks import contact
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Outcome, Return
-from bot.conversations.kit.steps import Text, words
+from bot.conversations.kit.steps import Text
+from bot.people.names import person_name, structure_name
 from bot.storage.people import Role
 
 
@@ -41,6 +42,19 @@ async def hand_back(ctx: Context, _contact: object) -> Outcome:
     )
 
 
+async def a_person(ctx: Context, text: str) -> str | Invalid:
+    """A person's name as it will be printed on the agenda, the draft e-mail and the
+    invitation: letters, no sentence, no markup (« <b>Marc</b> » is refused)."""
+    return person_name(
+        text, example="M. Karim Haddad", unclear=ctx.render("bilan.partner_name_invalid")
+    )
+
+
+async def a_structure(ctx: Context, text: str) -> str | Invalid:
+    """The partner's structure (« Mission locale de Caen », « CIDFF 14 »), as printed."""
+    return structure_name(text, unclear=ctx.render("bilan.structure_invalid"))
+
+
 PARTNER = Flow(
     "bilan_partner",
     role=Role.FORMATEUR,
@@ -49,12 +63,12 @@ PARTNER = Flow(
         Text(
             "name",
             ask="bilan.ask_partner_name",
-            parse=words(100, "bilan.partner_name_invalid", letters=1),
+            parse=a_person,
         ),
         Text(
             "structure",
             ask="bilan.ask_partner_structure",
-            parse=words(150, "bilan.structure_invalid"),
+            parse=a_structure,
             skip_label="Passer",
         ),
         Text(

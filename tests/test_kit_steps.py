@@ -18,7 +18,7 @@ import pytest
 from bot.storage.db import Database
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.formations import a_crowd
-from tests.auxil.hostile import FOR_CHOICES, survives
+from tests.auxil.hostile import FOR_CHOICES, step_of, survives
 
 FRIDAY = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 SUNDAY = datetime(2026, 11, 29, 17, 0, tzinfo=UTC)
@@ -145,3 +145,8 @@ async def test_nothing_fits_says_so(db: Database, trainer: Person) -> None:
     assert trainer.last.startswith(
         "Je n'ai pas reconnu ce choix : rien dans la liste ne correspond à « boulangerie »."
     )
+    # « annuler » without its slash, where no option says it: the way out is named.
+    for typed in ("annuler", "Stop", "arrêter"):
+        await trainer.says(typed)
+        assert trainer.last.startswith("Pour tout arrêter, tapez /annuler"), typed
+    assert await step_of(db, trainer) == ("formations", "formation")

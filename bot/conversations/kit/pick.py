@@ -27,6 +27,11 @@ from bot.conversations.kit.flow import (
 from bot.conversations.kit.pages import LIST_KEYS, TURNS, clamp, turn_choices, turned, typed_page
 from bot.messages import Choice, Reply, shorten
 
+STOP_WORDS = frozenset(
+    {"annuler", "annule", "stop", "stopper", "arreter", "arrete", "quitter", "abandonner", "fin"}
+)
+"""Folded words that ask to leave what is under way, typed without the slash."""
+
 if TYPE_CHECKING:
     from bot.conversations.kit.context import Context
 
@@ -142,7 +147,9 @@ class Pick(Step):
         if len(found) == 1:
             return self._picked(ctx, found[0], 0, 1, edit=False)
         if not found:
-            return Retry(ctx.render("common.pick_none", answer=typed.strip()[:60]))
+            # « annuler », « stop » typed where no option says it: the way out, named.
+            stop = fold(typed) in STOP_WORDS
+            return Retry(ctx.render("common.pick_none", answer=typed.strip()[:60], stop=stop))
         if set(found) >= {o.value for o in shown}:
             return Retry(ctx.render("common.ambiguous", answer=typed.strip()[:60]))
         ctx.data.update(_only=found, _sought=" ".join(typed.split())[:60], _page=0)

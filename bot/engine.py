@@ -380,7 +380,10 @@ class Engine:
             # state may have changed): said as such, not as something abandoned to a
             # participant told to send /attestation, who already did.
             again = outermost.name == target.flow
-            ctx.say("common.again" if again else "common.abandoned", summary=outermost.summary)
+            # Someone who is no member (a bilan's participant tapping their link again) is
+            # not told of « saisie » and « validé »: what starts again speaks for itself.
+            if ctx.actor is not None and ctx.actor.is_member:
+                ctx.say("common.again" if again else "common.abandoned", summary=outermost.summary)
         return await self.start(ctx, self.features.flows[target.flow], {})
 
     async def start(

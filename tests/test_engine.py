@@ -136,22 +136,26 @@ async def test_the_command_of_what_is_under_way_starts_it_again_saying_so(
 ) -> None:
     """The command of the conversation under way starts it again, up to date; it is not
     said as something abandoned (the outside test: a participant told to send /attestation,
-    who already did, read « J'abandonne la saisie en cours »)."""
+    who already did, read « J'abandonne la saisie en cours »).  To a participant, who is no
+    member, nothing is said of « saisie » or « validé » (explorer C): the question again."""
     await schedule_bilan(trainer)
     invited = codes(trainer.replies)
     clock.advance(days=3, hours=7, minutes=30)  # the bilan is over
     lea = person("lea")
     await lea.says(f"/start {invited['Léa Martin']}")
-    await lea.says("/attestation")
-    assert "Je reprends « confirmer votre participation à un bilan » depuis le début" in (
-        lea.all_text
-    )
-    assert "J'abandonne" not in lea.all_text
+    for again in ("/attestation", f"/start {invited['Léa Martin']}"):
+        lea.replies.clear()
+        await lea.says(again)
+        assert "J'abandonne" not in lea.all_text and "Je reprends" not in lea.all_text
+        assert "validé" not in lea.all_text
+        assert lea.last.startswith("Pour commencer, quel est votre nom complet"), again
     await lea.says("Léa Martin")
     await lea.presses("Délégué")
     await lea.presses("Je l'atteste")
     assert "Votre attestation est enregistrée" in lea.all_text
     await trainer.says("/formation")
+    await trainer.says("/formation")  # the same: started again, saying so
+    assert "Je reprends « créer une formation » depuis le début" in trainer.all_text
     await trainer.says("/formations")  # another one: that one is abandoned
     assert "J'abandonne la saisie en cours, « créer une formation »" in trainer.all_text
 

@@ -67,6 +67,33 @@ async def test_each_invitation_says_what_to_do_after_the_bilan_on_a_line_of_its_
     for text in invitations:
         assert "à 14 h 00, à distance.\nPour rejoindre la visio" in text
         assert "communiqué à part.\nAprès le bilan, pour l'attestation" in text
+        assert "l'attestation sur l'honneur demandée par la Région (une minute" in text
+
+
+async def test_an_invitation_says_the_region_asks_only_where_it_does(trainer: Talker) -> None:
+    """Explorer C: a Centre-Val de Loire bilan's invitations said the attestation was
+    « demandée par la Région »: only the Région Normandie's procedure asks for it (§III)."""
+    for line in (
+        "/bilan",
+        "Projet professionnel",
+        "Programmer le bilan d'étape",
+        "À distance",
+        "jeudi 26 novembre à 14 h",
+        "oui",
+        "2 heures",
+        "https://visio.example.org/bilan",
+        "oui",
+        "oui",
+        "non",
+        "Terminé",
+        "Terminé",
+    ):
+        await trainer.says(line)
+    await trainer.presses("Programmer le bilan")
+    [invitation] = [plain(r.text) for r in trainer.replies if r.extras.get("invite_code")]
+    assert "Bonjour Nadia Roux," in invitation
+    assert "pour l'attestation sur l'honneur (une minute suffit)" in invitation
+    assert "demandée par la Région" not in invitation
 
 
 async def test_a_participant_asking_for_a_members_command_is_told_what_is_hers(

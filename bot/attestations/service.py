@@ -76,6 +76,8 @@ def when_words(info: BilanView, now: datetime | None = None) -> dict[str, Any]:
         "visio_url": info.bilan.visio_url or "",
         "visio_password": info.bilan.visio_password or "",
         "visio_password_required": bool(info.bilan.visio_password_required),
+        # The Région Normandie's procedure asks for the attestations (§III); others do not.
+        "region_asks": info.formation.funder == "normandie",
     }
 
 

@@ -335,7 +335,7 @@ async def test_a_name_mismatch_is_accepted_and_flagged_to_the_trainer(
     await hugo.says("Je suis arrivé en retard")
     assert "Je n'ai pas compris" in hugo.last and "Quelle structure" in hugo.last
     await hugo.says("Mission locale de Caen")
-    assert "représentant Mission locale de Caen, partenaire" in hugo.last
+    assert "pour la structure « Mission locale de Caen », partenaire" in hugo.last
     await hugo.presses("Je l'atteste")
     assert "enregistrée" in hugo.all_text
     async with db.sessions() as session:

@@ -113,7 +113,7 @@ async def test_a_partner_confirms_or_corrects_the_structure_the_trainer_entered(
     await jean.says("non")
     assert "écrivez le nom exact de la structure" in jean.last
     await jean.says("oui")
-    assert "Moi, Jean Dupuis, représentant Mission locale de Caen, partenaire" in jean.last
+    assert "Moi, Jean Dupuis, pour la structure « Mission locale de Caen », partenaire" in jean.last
     await jean.presses("Je l'atteste")
 
     karim = person("karim")
@@ -121,7 +121,7 @@ async def test_a_partner_confirms_or_corrects_the_structure_the_trainer_entered(
     await karim.says("Karim Haddad")
     await karim.presses("Partenaire")
     await karim.says("France Travail Lisieux")  # corrected
-    assert "représentant France Travail Lisieux, partenaire" in karim.last
+    assert "pour la structure « France Travail Lisieux », partenaire" in karim.last
     await karim.presses("Je l'atteste")
     assert sorted(a.structure or "" for a in await answers(db)) == [
         "France Travail Lisieux",

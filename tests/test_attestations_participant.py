@@ -201,8 +201,8 @@ async def test_correcting_the_name_asks_the_name_only(
     await lea.presses("Corriger mon nom")
     assert "nom complet" in lea.last
     await lea.says("Léa Martin")
-    assert "Moi, Léa Martin, représentant Mission locale de Caen" in lea.last
-    assert "À quel titre" not in lea.all_text and "structure" not in lea.all_text
+    assert "Moi, Léa Martin, pour la structure « Mission locale de Caen »" in lea.last
+    assert "À quel titre" not in lea.all_text and "Quelle structure" not in lea.all_text
     await lea.presses("Je l'atteste")
     (answer,) = await answers(db)
     assert answer.typed_name == "Léa Martin" and answer.role == "partner"

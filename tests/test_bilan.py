@@ -987,6 +987,29 @@ async def test_a_day_that_does_not_exist_is_named_at_the_when_step(trainer: Pers
     assert trainer.last.startswith("J'ai compris : jeudi 26 novembre 2026 à 14 h 00.")
 
 
+async def test_an_hour_of_the_night_or_a_day_long_after_the_end_is_pointed_out(
+    trainer: Person,
+) -> None:
+    """Explorer C: « aujourd'hui à 4h46 » and a bilan de fin in June 2028 for a formation
+    ending in January 2027 went through without a word; pointed out, not refused."""
+    await trainer.says("/bilan")
+    for _step, kind, value in REMOTE[:3]:
+        await answer(trainer, kind, value)
+    await trainer.says("jeudi 26 novembre à 4h30")
+    assert "Attention : à 4 h 30, c'est en dehors des heures habituelles" in trainer.last
+    assert trainer.buttons == ["Oui, c'est ça", "Non, corriger"]
+    await trainer.presses("Non, corriger")
+    await trainer.says("15/06/2028 à 14h")
+    assert (
+        "Attention : c'est plus de deux mois après la fin de la formation (vendredi 8 janvier "
+        "2027) ; vérifiez la date, l'année surtout." in trainer.last
+    )
+    assert "heures habituelles" not in trainer.last
+    await trainer.presses("Non, corriger")
+    await trainer.says("jeudi 26 novembre à 14 h")
+    assert "Attention" not in trainer.last
+
+
 def test_the_invitation_s_caption_speaks_of_participants_only_when_there_are_some() -> None:
     """Outside test: a bilan with nobody invited was captioned « je l'envoie moi-même aux
     participants »."""

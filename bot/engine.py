@@ -376,12 +376,9 @@ class Engine:
             return None, None
         if current is not None:
             outermost = self.runner.outermost(ctx, current)
-            # The command of what is under way starts it again, up to date (a menu's
-            # state may have changed): said as such, not as something abandoned to a
-            # participant told to send /attestation, who already did.
+            # The command of what is under way starts it again, up to date, said as such; to
+            # someone who is no member (a bilan's participant) nothing: it speaks for itself.
             again = outermost.name == target.flow
-            # Someone who is no member (a bilan's participant tapping their link again) is
-            # not told of « saisie » and « validé »: what starts again speaks for itself.
             if ctx.actor is not None and ctx.actor.is_member:
                 ctx.say("common.again" if again else "common.abandoned", summary=outermost.summary)
         return await self.start(ctx, self.features.flows[target.flow], {})

@@ -109,7 +109,9 @@ async def test_a_moved_bilan_takes_its_deadlines_along_and_tells_who_can_be_reac
         assert notice.payload["text"] == (
             "Le bilan de fin de formation « Agent de restauration (démo) » est déplacé : il aura"
             " lieu le jeudi 3 décembre 2026 de 14 h 00 à 16 h 00"
-            " (au lieu du jeudi 26 novembre 2026 à 14 h 00)."
+            " (au lieu du jeudi 26 novembre 2026 à 14 h 00).\n"
+            # The link again: an earlier message with it may have been read after this one.
+            "Le lien de la visio ne change pas : https://visio.example.org/b"
         )
         entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "move"))
         assert entry is not None and entry.entity_id == bilan_id

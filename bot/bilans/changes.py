@@ -93,6 +93,8 @@ async def _recorded_and_told(
         "kind": kind_label(bilan.kind),
         "when": dates.spell_datetime(view.start),
         "title": formation.title,
+        # Moved: the visio's link again, so that no earlier message is needed to join.
+        "visio": (bilan.visio_url or "") if bilan.remote else "",
         **words,
     }
     reached = await notify_participants(

@@ -257,12 +257,18 @@ async def serve(
 
         async def _until() -> None:
             try:
+                # A console is short-lived (a piped session lasts a second): what a
+                # console stopped too soon left queued is delivered before the first
+                # line, to this person's screen and to the others' inbox files.
+                await sender.run_once()
                 await until()
                 # The console's input ended: what it asked last (a bundle) is finished
-                # and shown before leaving, not left to the next start.
+                # and shown before leaving, not left to the next start; what is due for
+                # the others is written to their inbox files.
                 platforms = [t.platform for t in transports]
                 finishing = progress.finish(db.sessions, sender.run_once, platforms)
                 await asyncio.wait_for(finishing, WORK_GRACE)
+                await asyncio.wait_for(sender.run_once(), WORK_GRACE)
             except TimeoutError:
                 log.info("stopping with long work unfinished: it resumes at the next start")
             finally:

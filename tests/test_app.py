@@ -25,7 +25,8 @@ from bot.deadlines.digest import send_digests
 from bot.deadlines.service import close_begun_bilans
 from bot.inbox import forget_handled_updates
 from bot.manifest import Feature, Features
-from bot.outbox import forget_delivered_messages
+from bot.messages import Reply
+from bot.outbox import enqueue, forget_delivered_messages
 from bot.privacy import access
 from bot.privacy.retention import (
     forget_abandoned_conversations,
@@ -34,6 +35,7 @@ from bot.privacy.retention import (
 )
 from bot.scheduler import forget_old_events
 from bot.storage.db import Database
+from bot.storage.outbox import OutboxMessage
 from bot.storage.progress import LongWork
 from bot.transports.console import Console, ConsoleTransport
 from tests.auxil.attestations import BILAN_START, add_bilan
@@ -177,6 +179,35 @@ async def test_a_piped_console_shows_the_bundle_it_asked_for_before_leaving(
     async with db.sessions() as session:
         [work] = (await session.scalars(select(LongWork))).all()
         assert work.status == "done"
+
+
+async def test_a_console_delivers_what_was_left_queued_before_its_first_line_and_at_its_end(
+    db: Database, settings: Settings, demo: None, tmp_path: Path
+) -> None:
+    """Explorer C: replies a console killed mid-sending left queued (the invitations to
+    forward) came back only once a later console stayed open a few seconds."""
+    async with db.sessions() as session, session.begin():
+        for key, who in (("left:1", "formateur"), ("left:2", "lea")):
+            await enqueue(
+                session, key=key, platform="console", chat_id=who, reply=Reply(text=f"Pour {who}")
+            )
+    out = io.StringIO()
+    console = Console(build_engine(db, settings), name="formateur", documents=tmp_path, out=out)
+
+    async def piped() -> None:
+        await console.run(io.StringIO("/aide\n"))
+
+    transport = ConsoleTransport(console, tmp_path / "inbox")
+    await asyncio.wait_for(serve(settings, db, [transport], until=piped), 60)
+    text = out.getvalue()
+    assert "Pour formateur" in text and text.index("Pour formateur") < text.index("/aide")
+    assert "Pour lea" in (tmp_path / "inbox" / "lea.txt").read_text(encoding="utf-8")
+    async with db.sessions() as session:
+        rows = (await session.scalars(select(OutboxMessage))).all()
+        assert {r.key: r.status for r in rows if r.key.startswith("left:")} == {
+            "left:1": "sent",
+            "left:2": "sent",
+        }
 
 
 @pytest.mark.postgres

@@ -175,7 +175,10 @@ async def test_the_invitation_goes_by_e_mail_and_only_the_rest_is_left_to_forwar
     await trainer.presses("Oui, déplacer")
     moved = trainer.all_text
     assert "1 participant prévenu par message ou par e-mail" in moved
-    assert "Prévenez vous-même (je ne peux leur écrire ni dans une conversation ni par e-mail)" in moved
+    assert (
+        "Prévenez vous-même (je ne peux leur écrire ni dans une conversation ni par e-mail)"
+        in moved
+    )
     assert "Karim" not in moved.split("Prévenez vous-même", 1)[1].split("\n", 1)[0]
     await send_emails(db, settings)
     update_mail = to(smtp, "k.haddad@example.org")[-1]

@@ -7,6 +7,7 @@ prompt, the questions only a terminal is asked (the demo on an empty base).
 from __future__ import annotations
 
 import asyncio
+import codecs
 import os
 import signal
 import sys
@@ -50,18 +51,20 @@ async def in_a_terminal(
     )
     assert process.stdout and process.stderr
     shown, since = "", 0
+    decoder = codecs.getincrementaldecoder("utf-8")()  # a character may span two reads
     try:
         for expected, keys in script:
             while expected not in shown[since:]:
                 chunk = await asyncio.wait_for(process.stdout.read(200), timeout=60)
                 assert chunk, f"ended before {expected!r}: {shown}"
-                shown += chunk.decode()
+                shown += decoder.decode(chunk)
             since = len(shown)
             if isinstance(keys, bytes):
                 os.write(terminal, keys)
             else:
                 process.send_signal(keys)
-        shown += (await asyncio.wait_for(process.stdout.read(), timeout=60)).decode()
+        rest = await asyncio.wait_for(process.stdout.read(), timeout=60)
+        shown += decoder.decode(rest, final=True)
         errors = (await asyncio.wait_for(process.stderr.read(), timeout=60)).decode()
         code = await asyncio.wait_for(process.wait(), timeout=30)
     finally:

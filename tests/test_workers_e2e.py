@@ -26,6 +26,7 @@ from bot.config import Settings
 from bot.storage.claimers import claimer
 from bot.storage.db import Database
 from bot.storage.inbox import InboxUpdate
+from bot.storage.people import Organisation
 from bot.storage.state import ProcessedEvent
 from bot.transports.telegram import TelegramTransport
 from tests.auxil.telegram_emulator import TelegramEmulator, TelegramUser
@@ -37,6 +38,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 PATTERNS = (("/formation", "Je ne vous connais pas"), ("/aide", "formabot aide"))
 """What a stranger sends, and the words of the one reply each gets."""
+
+
+@pytest.fixture(autouse=True)
+async def a_bot_in_use(pg_db: Database) -> None:
+    """An organisation exists: strangers get « Je ne vous connais pas » and the help, each
+    its own words, not the first comer's one answer (« envoyez /start pour créer … »)."""
+    async with pg_db.sessions() as session, session.begin():
+        session.add(Organisation(name="Forma Plus", timezone="Europe/Paris"))
 
 
 def script(person: int, count: int) -> list[int]:

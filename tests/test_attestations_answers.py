@@ -86,7 +86,10 @@ async def test_an_attestation_is_stored_with_its_pdf_and_the_trainer_told(
             select(OutboxMessage).where(OutboxMessage.key == f"attestation:answer:{answer.id}")
         )
         assert notice is not None and notice.chat_id == "formateur"
-        assert "Léa Martin a attesté sur l'honneur" in notice.payload["text"]
+        assert notice.payload["text"].startswith(
+            "✅ Léa Martin a attesté sur l'honneur sa participation au bilan d&#39;étape du jeudi "
+        )
+        assert ", formation « Agent de restauration (démo) »." in notice.payload["text"]
 
 
 async def test_a_decline_keeps_its_reason_and_has_no_pdf(

@@ -73,23 +73,7 @@ async def test_each_invitation_says_what_to_do_after_the_bilan_on_a_line_of_its_
 async def test_an_invitation_says_the_region_asks_only_where_it_does(trainer: Talker) -> None:
     """Explorer C: a Centre-Val de Loire bilan's invitations said the attestation was
     « demandée par la Région »: only the Région Normandie's procedure asks for it (§III)."""
-    for line in (
-        "/bilan",
-        "Projet professionnel",
-        "Programmer le bilan d'étape",
-        "À distance",
-        "jeudi 26 novembre à 14 h",
-        "oui",
-        "2 heures",
-        "https://visio.example.org/bilan",
-        "oui",
-        "oui",
-        "non",
-        "Terminé",
-        "Terminé",
-    ):
-        await trainer.says(line)
-    await trainer.presses("Programmer le bilan")
+    await schedule_bilan(trainer, "Projet professionnel", "Programmer le bilan d'étape")
     [invitation] = [plain(r.text) for r in trainer.replies if r.extras.get("invite_code")]
     assert "Bonjour Nadia Roux," in invitation
     assert "pour l'attestation sur l'honneur (une minute suffit)" in invitation

@@ -55,6 +55,15 @@ async def answer(
         await who.says(reason or "Passer")
 
 
+async def queued(db: Database, key: str) -> list[str]:
+    """The texts queued to be sent whose key is like ``key``, in the order queued."""
+    async with db.sessions() as session:
+        rows = await session.scalars(
+            select(OutboxMessage).where(OutboxMessage.key.like(key)).order_by(OutboxMessage.id)
+        )
+        return [row.payload["text"] for row in rows]
+
+
 def bundle_of(trainer: Talker) -> bytes:
     zipped = [r.document for r in trainer.replies if r.document is not None]
     return zipped[-1].content
@@ -99,13 +108,8 @@ async def test_a_refusal_turned_into_an_attestation_by_another_account_is_not_co
     await answer(person("intrus"), fresh, "Léa Martin")
 
     # Flagged to the trainer, as soon as it happens.
-    async with db.sessions() as session:
-        notices = (
-            await session.scalars(
-                select(OutboxMessage).where(OutboxMessage.key.like("attestation:answer:%"))
-            )
-        ).all()
-    assert "vient d'un autre compte de messagerie" in notices[-1].payload["text"]
+    notices = await queued(db, "attestation:answer:%")
+    assert "vient d'un autre compte de messagerie" in notices[-1]
 
     await trainer.says("/attestations")
     status = trainer.last
@@ -175,13 +179,7 @@ async def test_a_name_other_than_the_invited_one_keeps_the_bundle_incomplete_unt
     await lea.presses("Délégué")
     assert "Moi, Léa Martine," in lea.last
     await lea.presses("Je l'atteste")
-    async with trainer.engine.db.sessions() as session:
-        told = [
-            m.payload["text"]
-            for m in await session.scalars(
-                select(OutboxMessage).where(OutboxMessage.key.like("attestation:answer:%"))
-            )
-        ]
+    told = await queued(trainer.engine.db, "attestation:answer:%")
     # Hugo's counts (✅); Léa's, to be examined, does not yet (❔), not a ✅ then a ⚠.
     assert sorted(t[0] for t in told) == ["✅", "❔"]
 
@@ -287,17 +285,12 @@ async def test_a_bilan_moved_after_the_answers_is_said_and_answers_are_asked_aga
     await trainer.presses("Oui, déplacer")
     assert "C'est déplacé" in trainer.all_text
     # Those who answered are told their answer named the old date (explorer C, F9).
-    async with db.sessions() as session:
-        moved = (
-            await session.scalars(
-                select(OutboxMessage).where(OutboxMessage.key.like("bilan:%:moved:%"))
-            )
-        ).all()
+    moved = await queued(db, "bilan:%:moved:%")
     assert len(moved) == 2
     assert all(
         "Votre réponse à l'attestation, donnée pour le bilan du jeudi 26 novembre 2026 à "
         "14 h 00, ne vaut plus : après le nouveau bilan, à partir du jeudi 3 décembre 2026 à "
-        "16 h 00, envoyez /attestation pour répondre de nouveau." in m.payload["text"]
+        "16 h 00, envoyez /attestation pour répondre de nouveau." in m
         for m in moved
     )
     await lea.says("/attestation")
@@ -329,14 +322,9 @@ async def test_a_bilan_moved_after_the_answers_is_said_and_answers_are_asked_aga
     # Reminded in their chat; Léa confirms for the new date.
     await trainer.presses("Inviter ou relancer")
     assert "Rappel envoyé directement à Léa Martin et Hugo Moreau" in trainer.all_text
-    async with db.sessions() as session:
-        reminders = (
-            await session.scalars(
-                select(OutboxMessage).where(OutboxMessage.key.like("attestation:remind:%"))
-            )
-        ).all()
+    reminders = await queued(db, "attestation:remind:%")
     assert len(reminders) == 2
-    assert all("a été déplacé au jeudi 3 décembre 2026" in r.payload["text"] for r in reminders)
+    assert all("a été déplacé au jeudi 3 décembre 2026" in r for r in reminders)
     clock.advance(days=7)  # after the bilan, at its new date
     await lea.says("/attestation")
     await lea.presses("Corriger ma réponse")
@@ -374,14 +362,9 @@ async def test_a_cancelled_bilan_bundle_is_built_marked_annule_never_complete(
     )
     await trainer.presses("Oui, annuler le bilan")
     assert "C'est annulé" in trainer.all_text
-    async with db.sessions() as session:
-        told = (
-            await session.scalars(
-                select(OutboxMessage).where(OutboxMessage.key.like("bilan:%:cancelled:%"))
-            )
-        ).all()
+    told = await queued(db, "bilan:%:cancelled:%")
     assert len(told) == 2 and all(
-        "Votre réponse à l'attestation n'a plus d'objet" in m.payload["text"] for m in told
+        "Votre réponse à l'attestation n'a plus d'objet" in m for m in told
     )
     # Léa comes back with /attestation: told the bilan was cancelled, not "no invitation".
     lea = person("lea")
@@ -428,14 +411,9 @@ async def test_a_partner_signing_as_a_delegate_is_flagged_until_the_trainer_deci
     assert karim.buttons[0].startswith("Partenaire")
     await karim.presses("Délégué")
     await karim.presses("Je l'atteste")
-    async with db.sessions() as session:
-        notice = await session.scalar(
-            select(OutboxMessage).where(OutboxMessage.key.like("attestation:answer:%"))
-        )
-    assert notice is not None
+    notice, *_ = await queued(db, "attestation:answer:%")
     assert (
-        "Rôle choisi : « pour les stagiaires », alors que l'invitation dit « partenaire »"
-        in notice.payload["text"]
+        "Rôle choisi : « pour les stagiaires », alors que l'invitation dit « partenaire »" in notice
     )
     await trainer.says("/attestations")
     assert "⚠ rôle choisi différent de celui de l'invitation" in trainer.last

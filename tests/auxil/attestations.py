@@ -28,12 +28,17 @@ BILAN_START = datetime(2026, 11, 26, 13, 0, tzinfo=UTC)
 BILAN_END = BILAN_START + timedelta(hours=2)
 
 
-async def schedule_bilan(trainer: Talker) -> int:
-    """``/bilan`` for the demo's Normandie formation, remote, Thursday 14 h, both delegates."""
+async def schedule_bilan(
+    trainer: Talker,
+    formation: str = "Agent de restauration",
+    which: str = "Programmer le bilan de fin",
+) -> int:
+    """``/bilan`` for the demo's Normandie formation (or ``formation``'s bilan ``which``),
+    remote, Thursday 14 h, its delegates."""
     for line in (
         "/bilan",
-        "Agent de restauration",
-        "Programmer le bilan de fin",
+        formation,
+        which,
         "À distance",
         "jeudi 26 novembre à 14 h",
         "oui",

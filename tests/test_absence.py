@@ -428,6 +428,12 @@ async def test_an_absence_can_be_corrected_then_deleted(db: Database, trainer: P
     await trainer.presses("Agent de restauration")
     await trainer.presses("20/11 matin – Léa Martin")
     await trainer.presses("Corriger la date")
+    # Several days for one absence: one day asked, and how to note the others.
+    await trainer.says("du 16 au 18 novembre")
+    assert trainer.last.startswith(
+        "Une absence notée porte sur un seul jour : donnez le jour corrigé. Pour noter les "
+        "autres jours, écrivez ensuite par exemple « Absence de Léa Martin du 16 au 18 novembre »."
+    )
     await trainer.says("jeudi dernier")
     await trainer.presses("Oui")
     assert "jeudi 19 novembre 2026" in trainer.last

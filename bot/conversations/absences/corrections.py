@@ -27,6 +27,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.absences.days import read_days
+from bot.absences.line import date_words
 from bot.absences.log import (
     Conflict,
     correct_absence,
@@ -55,6 +57,14 @@ from bot.conversations.kit.steps import Confirm, Option, Pick
 from bot.storage.absences import Absence
 
 
+async def one_day_corrected(ctx: Context) -> Outcome | None:
+    """« du 16 au 18 novembre » for a correction's date: one absence is one day; the other
+    days are new absences, said how to note them."""
+    if read_days(date_words(ctx.incoming.text[:300]), ctx.now) is None:
+        return None
+    return Retry(ctx.render("absence.correction_one_day", name=ctx.data.get("name") or ""))
+
+
 def correct_absences() -> Flow:
     """The dialogue above; its answers are handled by the functions below."""
     return Flow(
@@ -77,7 +87,7 @@ def correct_absences() -> Flow:
                 then=choose_absence,
             ),
             Pick("action", ask="absence.ask_edit_action", options=ACTIONS, then=choose_action),
-            *detail_steps(),
+            *detail_steps(several=one_day_corrected),
             Confirm(
                 "recap",
                 ask="absence.recap_edit",

@@ -120,3 +120,22 @@ async def test_people_who_are_not_members_are_not_asked(
     await stranger.says("Karim absent hier matin")
     assert "Noter l'absence" not in stranger.last
     assert await step_of(db, stranger) == (None, None)
+
+
+async def test_another_sentence_at_the_date_question_is_not_taken_as_the_date(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer A: « Hugo absent ce matin » at Karim's « C'est bien ça ? » became Karim's
+    absence of this morning, and Hugo's was never noted.  It starts Hugo's instead."""
+    await trainer.says("Karim absent hier matin")
+    await trainer.presses("Oui, noter")
+    assert "J'ai compris : dimanche 22 novembre 2026, le matin" in trainer.last
+    for typed in ("Hugo absent ce matin", "léa en retard de 20 min"):
+        await trainer.says(typed)
+        assert "J'abandonne la saisie en cours" in trainer.all_text, typed
+        assert trainer.last.startswith(
+            "Noter l'absence d'Hugo Moreau" if typed.startswith("Hugo") else "Noter le retard"
+        ), typed
+        assert await step_of(db, trainer) == ("absence_phrase", "go")
+        await trainer.presses("Oui, noter")
+    assert await absences(db) == []  # nothing saved without its own confirmation

@@ -38,6 +38,7 @@ from bot.absences.log import (
     outside,
     period_label,
 )
+from bot.absences.sentence import read_absence_sentence
 from bot.absences.uploads import Upload
 from bot.answers import SKIP, Invalid, clean_line, fold
 from bot.conversations.absences.steps import (
@@ -228,7 +229,13 @@ TYPED_PERIODS = {
 
 def period_besides(ctx: Context, text: str) -> tuple[str, str | None]:
     """« hier matin », « lundi retard de 20 min »: the period is kept for the period question
-    (not asked again once the date is confirmed), the rest goes to the date reader."""
+    (not asked again once the date is confirmed), the rest goes to the date reader.
+
+    A sentence about someone's absence (« Hugo absent ce matin ») is no date for the
+    trainee in hand: nothing is read, so the engine starts that sentence's own absence
+    instead of giving its day to this one (explorer A)."""
+    if read_absence_sentence(text) is not None:
+        return "", None
     period, minutes, rest = read_period(text)
     if period is None:
         ctx.data.pop("_typed_period", None)

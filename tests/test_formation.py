@@ -175,15 +175,21 @@ async def test_markup_typed_by_the_user_is_kept_literally_and_shown_escaped(
     await trainer.says(HTML)
     for _step, kind, value in HAPPY[1:10]:
         await answer(trainer, kind, value)
-    await trainer.says("Zoé <i>Durand</i> & fils")
+    await trainer.says("Zoé <i>Durand</i> & fils")  # markup is no trainee's name (explorer A)
+    assert "ne ressemble pas à un nom" in trainer.last
+    await trainer.says("Karim Benali, Léa Martin, 😀")
+    assert "plusieurs noms sur la même ligne" in trainer.last or "pas à un nom" in trainer.last
+    await trainer.says("Karim Benali, Léa Martin")
+    assert "plusieurs noms sur la même ligne" in trainer.last
+    await trainer.says("DUPONT, Zoé ; <i>Durand</i> & fils")  # a surname, a comma: one name
     await trainer.presses("Terminé")
     recap = trainer.replies[-1].text
     assert "&lt;script&gt;" in recap and "<script>" not in recap
-    assert "Zoé &lt;i&gt;Durand&lt;/i&gt; &amp; fils" in recap
     await trainer.presses("Enregistrer")
     saved = (await formations(db))[-1]
     assert saved.title == " ".join(HTML.split())
-    assert saved.trainees[0].full_name == "Zoé <i>Durand</i> & fils"
+    assert saved.trainees[0].full_name == "DUPONT, Zoé"
+    assert saved.trainees[0].company == "<i>Durand</i> & fils"
 
 
 async def test_dates_are_checked_and_can_be_corrected(db: Database, trainer: Person) -> None:

@@ -281,6 +281,19 @@ async def parse_trainees(ctx: Context, text: str) -> list[dict[str, str | None]]
     return found
 
 
+def written_like_a_name(name: str) -> bool:
+    """Letters, blanks, « ' - . , » only: an emoji or « <b> » in a name would be printed as
+    is on every list and document."""
+    return all(ch.isalpha() or ch in " '’-.," for ch in name)
+
+
+def several_names(name: str) -> bool:
+    """« Karim Benali, Léa Martin » (names of two words or more on both sides of a comma),
+    not « DUPONT, Marie » (a surname, then a first name)."""
+    parts = [p.split() for p in name.split(",")]
+    return len(parts) > 2 or (len(parts) == 2 and all(len(p) >= 2 for p in parts))
+
+
 def _entry(
     line: str, number: int, now: datetime | None, within: Period | None
 ) -> tuple[str, str | None] | Invalid:
@@ -334,8 +347,10 @@ def parse_trainee_lines(
         name = clean_line(name_part, limit=TRAINEE_LINE_LIMIT)
         if isinstance(name, Invalid):
             return Invalid(texts.say("formation.line_wrong", number=number, message=name.message))
-        if not any(ch.isalpha() for ch in name):
+        if not any(ch.isalpha() for ch in name) or not written_like_a_name(name):
             return Invalid(texts.say("formation.trainee_not_a_name", number=number, name=name[:40]))
+        if several_names(name):  # « Karim Benali, Léa Martin »: one trainee per line
+            return Invalid(texts.say("formation.trainees_on_one_line", number=number))
         key = name_key(name)
         if already is not None and key in existing:
             already.append(name)

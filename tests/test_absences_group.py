@@ -214,7 +214,7 @@ async def test_an_absence_of_several_days_is_one_recap_and_one_row_a_day(
         "C'est noté : du lundi 16 novembre au mercredi 18 novembre 2026 (3 jours), journée – "
         "Agent de restauration (démo)." in said
     )
-    assert "Absence non justifiée chacun de ces jours (1) : Julie Petit." in said
+    assert "Absence non justifiée, chacun de ces jours : Julie Petit." in said
     julie = await trainee_id(db, "Julie Petit")
     rows = [(julie, date(2026, 11, day), "journee", None, False) for day in (16, 17, 18)]
     assert await saved(db) == rows

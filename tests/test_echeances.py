@@ -361,3 +361,25 @@ async def test_the_list_costs_a_few_statements_however_many_formations(
     # The engine's five, the titles, the begun bilans' closing, the deadlines read for the
     # counts and the buttons, the names they concern, the week's failures (an admin).
     assert len(many) == len(few) <= 14, "\n".join([*few, "----", *many])
+
+
+async def test_a_deadline_on_a_day_off_gives_the_working_day_before(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer B: /bilan said « (un samedi : à faire plutôt le vendredi …) », the detail of
+    /echeances gave the Saturday alone."""
+    await schedule(trainer)
+    async with db.sessions() as session, session.begin():
+        proof = await session.scalar(
+            select(StoredDeadline).where(StoredDeadline.rule_id == "NOR-PROOF")
+        )
+        assert proof is not None
+        proof.due_on = date(2026, 11, 28)  # a Saturday
+    await trainer.says("/echeances")
+    await trainer.presses("Filtrer par formation")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Envoyer les justificatifs")
+    assert (
+        "Échéance : samedi 28 novembre 2026 (un samedi : à faire plutôt le vendredi 27 novembre "
+        "2026)" in trainer.last
+    )

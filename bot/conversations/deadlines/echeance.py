@@ -66,6 +66,12 @@ async def deadline_values(ctx: Context) -> dict[str, Any]:
         return {"detail": None}
     names = await titles(ctx)
     who = await concerned(ctx.session, [row])
+    # On a day off, the working day before as a hint, as /bilan and the digest give it.
+    weekend, friday = (
+        dates.weekend_words(row.due_on, ctx.now.astimezone(ctx.tz).date())
+        if row.status == "open"
+        else ("", "")
+    )
     return {
         "detail": {
             "title": row.title,
@@ -82,6 +88,8 @@ async def deadline_values(ctx: Context) -> dict[str, Any]:
             "source": row.source,
             "postponable": row.postponable,
             "rule_id": row.rule_id,
+            "weekend": weekend,
+            "friday": friday,
         }
     }
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Unpack
 
 from bot.absences.line import soft_fold
@@ -109,21 +109,29 @@ def read_marks(text: str, options: list[Option]) -> list[Said] | Invalid | None:
 
 
 def apply_marks(ctx: Context, said: list[Said]) -> str | None:
-    """Change ``ctx.data["marks"]``; the French reason when a trainee is already noted."""
+    """Change ``ctx.data["marks"]``; the French remark when a trainee named is already noted.
+
+    Who is already noted is left as noted and said; the rest of the line is applied all
+    the same (explorer D: one such number threw the whole line away, and a hurried
+    « Enregistrer » then saved everybody present).
+    """
     locked = _locked(ctx)
     values = [o.value for o in roster_options(ctx)]
     marks: dict[str, str] = dict(ctx.data.get("marks") or {})
+    remarks: list[str] = []
     for each in said:
         if not each.exclusive:
-            taken = [v for v in each.values if v in locked]
-            if taken:
-                names = dict((o.value, o.label) for o in roster_options(ctx))
-                return ctx.render(
-                    "absence_appel.already_noted",
-                    name=names[taken[0]],
-                    noted=locked[taken[0]],
-                    number=values.index(taken[0]) + 1,
+            names = dict((o.value, o.label) for o in roster_options(ctx))
+            for taken in [v for v in each.values if v in locked]:
+                remarks.append(
+                    ctx.render(
+                        "absence_appel.already_noted",
+                        name=names[taken],
+                        noted=locked[taken],
+                        number=values.index(taken) + 1,
+                    )
                 )
+            each = replace(each, values=tuple(v for v in each.values if v not in locked))
         if each.exclusive:
             for value in values:
                 if value in locked:
@@ -139,7 +147,7 @@ def apply_marks(ctx: Context, said: list[Said]) -> str | None:
             else:
                 _set(marks, value, each.status)
     ctx.data["marks"] = marks
-    return None
+    return "\n".join(remarks) or None
 
 
 def _set(marks: dict[str, str], value: str, status: str) -> None:
@@ -168,9 +176,9 @@ async def apply_typed(ctx: Context, *, worded: bool = False) -> Outcome | None:
         return Retry(said.message or ctx.render("absence_appel.how_to_type"))
     if worded and any(each.toggle for each in said):
         return Retry(ctx.render("absence_appel.recap_needs_word"))
-    problem = apply_marks(ctx, said)
-    if problem is not None:
-        return Retry(problem)
+    remark = apply_marks(ctx, said)
+    if remark is not None:
+        ctx.send(Reply(text=remark))
     return Next()
 
 

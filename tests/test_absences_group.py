@@ -44,7 +44,7 @@ async def test_two_names_one_confirmation_two_rows(db: Database, trainer: Person
     assert "· Karim Benali" in recap and "· Julie Petit" in recap
     assert "Le 22 novembre est un dimanche." in recap
     assert "absents" not in recap and "absent(e)" not in recap  # no agreement guessed
-    assert trainer.buttons == ["Enregistrer", "Changer le jour", "Abandonner"]
+    assert trainer.buttons == ["Enregistrer", "Changer le jour", "Justifiée", "Abandonner"]
     assert await step_of(db, trainer) == ("absence_group", "recap")
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Enregistrer")
@@ -309,3 +309,19 @@ async def test_several_days_typed_for_the_date_of_absence(db: Database, trainer:
     assert await saved(db) == [
         (julie, date(2026, 11, day), "journee", None, True) for day in (16, 17, 18)
     ]
+
+
+async def test_justified_or_not_is_said_at_the_one_confirmation(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer A: a sentence rarely says « justifiée », and the group's confirmation
+    offered no way to say it: every such absence was saved « non justifiée »."""
+    await trainer.says("Julie absente du 16 au 18 novembre")
+    await trainer.presses("Justifiée")
+    assert trainer.last.startswith("Noter une absence justifiée du lundi 16 novembre")
+    assert "Non justifiée" in trainer.buttons
+    await trainer.presses("Non justifiée")
+    assert trainer.last.startswith("Noter une absence non justifiée du lundi 16 novembre")
+    await trainer.presses("Justifiée")
+    await trainer.presses("Enregistrer")
+    assert {row[4] for row in await saved(db)} == {True} and len(await saved(db)) == 3

@@ -77,11 +77,7 @@ def new_group() -> Flow:
             Pick(
                 "recap",
                 ask="absence_appel.group_recap",
-                options=[
-                    Option("Enregistrer", "yes", words=("oui", "ok", "valider")),
-                    Option("Changer le jour", "date"),
-                    Option("Abandonner", "abandon", words=("non", "annuler")),
-                ],
+                options=recap_options,
                 values=recap_values,
                 then=recap_taken,
             ),
@@ -268,7 +264,22 @@ async def recap_values(ctx: Context) -> dict[str, object]:
     }
 
 
+async def recap_options(ctx: Context) -> list[Option]:
+    """Save, change the day, say justified or not (a sentence rarely says it), or leave."""
+    justified = bool(ctx.data.get("justified"))
+    return [
+        Option("Enregistrer", "yes", words=("oui", "ok", "valider")),
+        Option("Changer le jour", "date"),
+        Option("Non justifiée" if justified else "Justifiée", "justify"),
+        Option("Abandonner", "abandon", words=("non", "annuler")),
+    ]
+
+
 async def recap_taken(ctx: Context, picked: str) -> Outcome:
+    if picked == "justify":  # the recap again, saying the other
+        ctx.data["justified"] = not ctx.data.get("justified")
+        ctx.data.pop("recap", None)
+        return Next("recap")
     if picked == "date":
         for key in ("date", "_pending_date", "recap", "_days", "_skipped", "_span"):
             ctx.data.pop(key, None)

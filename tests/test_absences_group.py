@@ -325,3 +325,24 @@ async def test_justified_or_not_is_said_at_the_one_confirmation(
     await trainer.presses("Justifiée")
     await trainer.presses("Enregistrer")
     assert {row[4] for row in await saved(db)} == {True} and len(await saved(db)) == 3
+
+
+async def test_retour_never_reopens_a_settled_question(db: Database, trainer: Person) -> None:
+    """Explorer D: « retour » after « Changer le jour », or at the confirmation after a name
+    was asked, failed (« quelque chose s'est mal passé »): the question it went back to had
+    lost its data."""
+    await trainer.says("Karim et Zorro absents hier matin")
+    await trainer.presses("Ne pas le noter")
+    await trainer.says("retour")
+    assert "C'est la première question" in trainer.all_text
+    assert "s'est mal passé" not in trainer.all_text
+    assert await step_of(db, trainer) == ("absence_group", "recap")
+    await trainer.presses("Changer le jour")
+    await trainer.says("retour")
+    assert "s'est mal passé" not in trainer.all_text
+    assert await step_of(db, trainer) == ("absence_group", "date")
+    await trainer.says("hier")
+    await trainer.presses("Oui, c'est ça")
+    await trainer.presses("Enregistrer")
+    karim = await trainee_id(db, "Karim Benali")
+    assert await saved(db) == [(karim, date(2026, 11, 22), "matin", None, False)]

@@ -205,7 +205,14 @@ async def after_who(ctx: Context, picked: str) -> Outcome:
     if not ctx.data["_resolved"]:
         ctx.say("absence_appel.group_nobody")
         return Leave()
+    _no_way_back(ctx)  # the names are settled: « Retour » does not reopen an answered one
     return Next()
+
+
+def _no_way_back(ctx: Context) -> None:
+    """Forget the questions asked so far for « Retour »: what they asked is settled or
+    cleared (explorer D: « retour » then reopened a question whose data was gone)."""
+    ctx.data.pop("_trail", None)
 
 
 async def chosen(ctx: Context) -> list[tuple[Formation, Trainee]]:
@@ -283,6 +290,7 @@ async def recap_taken(ctx: Context, picked: str) -> Outcome:
     if picked == "date":
         for key in ("date", "_pending_date", "recap", "_days", "_skipped", "_span"):
             ctx.data.pop(key, None)
+        _no_way_back(ctx)
         return Next("date")
     if picked == "abandon":
         ctx.say("absence.sentence_declined")

@@ -597,3 +597,15 @@ async def test_a_huge_answer_is_told_its_length_and_the_limit(trainer: Person) -
         "Votre message est trop long (10000 caractères, pour 4000 au plus)."
     )
     assert "intitulé" in trainer.last  # the question again
+
+
+async def test_an_exit_in_the_pasted_list_is_not_taken_for_a_company(trainer: Person) -> None:
+    """Explorer B: « Jean Petit ; sortie le 15 janvier 2027 » was stored as his company."""
+    await trainer.says("/formation")
+    await trainer.says("Agent de restauration")
+    for _step, kind, value in HAPPY[1:10]:
+        await answer(trainer, kind, value)
+    await trainer.says("Jean Petit ; sortie le 15 janvier 2027")
+    assert trainer.last.startswith("Ligne 1 : une sortie ne se note pas dans la liste")
+    await trainer.says("Jean Petit ; Boulangerie Sortie Sud")  # a company that says « sortie »
+    assert "une sortie ne se note pas" not in trainer.last

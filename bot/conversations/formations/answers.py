@@ -222,6 +222,9 @@ def stored_sessions(ctx: Context) -> list[NewSession]:
     ]
 
 
+EXIT = re.compile(r"^\s*(?:date\s+de\s+)?(?:sortie|sorti|sortis|depart|départ)\b", re.I)
+"""An exit typed where a company goes: noted with « Entrées et sorties », never as a company."""
+
 ENTRY = re.compile(
     r"[;,]\s*(?:date\s+d'\s*)?(?:entr[ée]e|arriv[ée]e)\s*(?:le\s+|depuis\s+le\s+|:\s*)?"
     r"(?P<when>[^;]*)",
@@ -351,6 +354,8 @@ def parse_trainee_lines(
             return Invalid(texts.say("formation.trainee_not_a_name", number=number, name=name[:40]))
         if several_names(name):  # « Karim Benali, Léa Martin »: one trainee per line
             return Invalid(texts.say("formation.trainees_on_one_line", number=number))
+        if EXIT.search(company):  # « ; sortie le 15 janvier »: no company, and no exit here
+            return Invalid(texts.say("formation.trainee_exit_in_list", number=number))
         key = name_key(name)
         if already is not None and key in existing:
             already.append(name)

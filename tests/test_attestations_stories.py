@@ -64,6 +64,20 @@ async def queued(db: Database, key: str) -> list[str]:
         return [row.payload["text"] for row in rows]
 
 
+async def set_aside_by_another_account(
+    trainer: Talker, person: Callable[..., Talker], name: str
+) -> None:
+    """A new link for ``name``, answered from another account, and the trainer's « Ne pas
+    la valider »: an answer set aside."""
+    await trainer.says("/attestations")
+    await trainer.presses("Nouveau lien")
+    await trainer.presses(name)
+    await answer(person("intrus"), codes(trainer.replies)[name], name)
+    await trainer.says("/attestations")
+    await trainer.presses("Examiner une réponse signalée")
+    await trainer.presses("Ne pas la valider")
+
+
 def bundle_of(trainer: Talker) -> bytes:
     zipped = [r.document for r in trainer.replies if r.document is not None]
     return zipped[-1].content
@@ -232,13 +246,7 @@ async def test_an_answer_not_validated_gets_a_new_link_and_the_account_is_not_he
     after_bilan()
     await answer(person("hugo"), invited["Hugo Moreau"], "Hugo Moreau")
     await answer(person("lea"), invited["Léa Martin"], "Léa Martin", attest=False, reason="Absente")
-    await trainer.says("/attestations")
-    await trainer.presses("Nouveau lien")
-    await trainer.presses("Léa Martin")
-    await answer(person("intrus"), codes(trainer.replies)["Léa Martin"], "Léa Martin")
-    await trainer.says("/attestations")
-    await trainer.presses("Examiner une réponse signalée")
-    await trainer.presses("Ne pas la valider")
+    await set_aside_by_another_account(trainer, person, "Léa Martin")
     assert "Réponse de Léa Martin écartée" in trainer.all_text
     again = codes(trainer.replies)["Léa Martin"]
     status = trainer.last
@@ -503,13 +511,7 @@ async def test_a_participant_whose_answer_was_set_aside_can_be_said_absent(
     after_bilan()
     await answer(person("lea"), invited["Léa Martin"], "Léa Martin")
     await answer(person("hugo"), invited["Hugo Moreau"], "Hugo Moreau", attest=False)
-    await trainer.says("/attestations")
-    await trainer.presses("Nouveau lien")
-    await trainer.presses("Hugo Moreau")
-    await answer(person("intrus"), codes(trainer.replies)["Hugo Moreau"], "Hugo Moreau")
-    await trainer.says("/attestations")
-    await trainer.presses("Examiner une réponse signalée")
-    await trainer.presses("Ne pas la valider")
+    await set_aside_by_another_account(trainer, person, "Hugo Moreau")
     await trainer.says("/bilans")
     await trainer.presses("26/11/2026")
     await trainer.presses("Signaler un participant absent")

@@ -377,14 +377,20 @@ async def test_repeated_absence_is_said_at_once_and_opens_a_follow_up(
     assert "☑ Absences répétées" in trainer.buttons
     await trainer.presses("Baisse de motivation")
     await trainer.presses("Terminé")
-    await trainer.presses("Non")  # not subcontracted
+    await trainer.presses("Non")  # not subcontracted: the sign's day is the absence's, not asked
     assert "Absences répétées, Baisse de motivation" in trainer.last
+    assert "Premier signe : l'absence du jeudi 19 novembre 2026" in trainer.last
     await trainer.presses("Ouvrir le suivi")
+    assert (
+        "Entretien individuel avec Karim Benali à tenir au plus tard le jeudi 26 novembre 2026"
+        in trainer.all_text
+    )  # seven days after the absence, not after today's opening
     followups = await rows(db, FollowUp)
     assert len(followups) == 1
     f = followups[0]
     assert (f.path, f.trainee_id) == ("long", await trainee_id(db, "Karim Benali"))
     assert f.absence_id == (await absences(db))[-1].id
+    assert f.sign_on == date(2026, 11, 19)
 
     # A third absence: the follow-up is already open, no second offer.
     await unjustified("/absence karim ce matin")

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.absences.days import MOST_DAYS, Days, read_days, spell_days
+from bot.absences.days import MOST_DAYS, Days, day_periods, read_days, span_halves, spell_days
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))  # a Monday
 
@@ -105,3 +105,39 @@ def test_the_days_spelled_as_a_sentence_says_them() -> None:
         "du jeudi 31 décembre 2026 au lundi 4 janvier 2027 (2 jours)"
     )
     assert spell_days([d(16)], span=True) == "lundi 16 novembre 2026"
+
+
+@pytest.mark.parametrize(
+    ("text", "ends"),
+    [
+        ("de jeudi après-midi à lundi matin", ("apres_midi", "matin")),
+        ("de jeudi à lundi matin", ("journee", "matin")),
+        ("Karim absent de jeudi aprem à lundi", ("apres_midi", "journee")),
+        ("entre lundi après-midi et mercredi", ("apres_midi", "journee")),
+        # From a morning or to an afternoon is the whole of that day.
+        ("du lundi matin au mercredi", None),
+        ("du lundi matin au mercredi après-midi", None),
+        # Said of every day, or not at all: no ends of their own.
+        ("du 16 au 18 novembre le matin", None),
+        ("du 16 au 18 novembre, le matin", None),
+        ("du 16 au 18 novembre chaque après-midi", None),
+        ("du 16 au 18 novembre", None),
+        ("lundi matin et mardi", None),
+    ],
+)
+def test_the_half_days_of_a_span_s_ends(text: str, ends: tuple[str, str] | None) -> None:
+    assert span_halves(text) == ends
+
+
+def test_each_day_of_a_span_gets_its_period() -> None:
+    days = [d(19), d(20), d(23)]
+    assert day_periods(days, "journee", ["apres_midi", "matin"]) == [
+        (d(19), "apres_midi"),
+        (d(20), "journee"),
+        (d(23), "matin"),
+    ]
+    assert day_periods(days, "matin", None) == [(day, "matin") for day in days]
+    assert day_periods([d(19)], "journee", ["apres_midi", "matin"]) == [(d(19), "journee")]
+    assert spell_days(days, span=True, ends=["apres_midi", "journee"]) == (
+        "du jeudi 19 novembre après-midi au lundi 23 novembre 2026 (3 jours)"
+    )

@@ -8,7 +8,7 @@ from bot.absences.facts import followup_facts, to_facts
 from bot.rules import FormationFacts, deadlines
 from bot.storage.absences import Entretien, FollowUp
 from bot.storage.db import Database
-from tests.auxil.absences import add_formation, formation_id
+from tests.auxil.absences import add_formation, formation_id, seen_on
 from tests.auxil.dialogue import Person
 
 OPENED = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -40,6 +40,7 @@ async def test_open_follow_ups_feed_the_rules_engine(db: Database, trainer: Pers
     await trainer.says("/decrochage karim")
     await trainer.presses("Absences répétées")
     await trainer.presses("Terminé")
+    await seen_on(trainer, "aujourd'hui")
     await trainer.presses("Non")
     await trainer.presses("Ouvrir le suivi")
     await trainer.presses("Oui, maintenant")

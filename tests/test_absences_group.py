@@ -230,11 +230,11 @@ async def test_an_absence_of_several_days_is_one_recap_and_one_row_a_day(
 
 
 async def test_a_span_leaves_its_weekend_out_and_says_so(db: Database, trainer: Person) -> None:
-    await trainer.says("Karim absent de jeudi à lundi matin")
+    await trainer.says("Karim absent de jeudi à lundi")
     recap = trainer.last
     assert recap.startswith(
-        "Noter une absence non justifiée, le matin, du jeudi 19 novembre au lundi 23 novembre "
-        "2026 (3 jours), pour :"
+        "Noter une absence non justifiée du jeudi 19 novembre au lundi 23 novembre 2026 "
+        "(3 jours), pour :"
     )
     assert (
         "Laissés de côté, sans formation : samedi 21 novembre 2026, dimanche 22 novembre 2026."
@@ -243,7 +243,48 @@ async def test_a_span_leaves_its_weekend_out_and_says_so(db: Database, trainer: 
     await trainer.presses("Enregistrer")
     karim = await trainee_id(db, "Karim Benali")
     assert await saved(db) == [
-        (karim, date(2026, 11, day), "matin", None, False) for day in (19, 20, 23)
+        (karim, date(2026, 11, day), "journee", None, False) for day in (19, 20, 23)
+    ]
+
+
+async def test_the_ends_of_a_span_keep_their_own_half_days(db: Database, trainer: Person) -> None:
+    """Explorer D (F15): « de jeudi après-midi à lundi matin » was three afternoons."""
+    await trainer.says("Karim absent de jeudi après-midi à lundi matin")
+    assert trainer.last.startswith(
+        "Noter une absence non justifiée du jeudi 19 novembre après-midi au lundi 23 novembre "
+        "2026 matin (3 jours), pour :"
+    )
+    await trainer.presses("Enregistrer")
+    assert "C'est noté : du jeudi 19 novembre après-midi au lundi 23 novembre 2026 matin" in (
+        trainer.all_text
+    )
+    karim = await trainee_id(db, "Karim Benali")
+    assert await saved(db) == [
+        (karim, date(2026, 11, 19), "apres_midi", None, False),
+        (karim, date(2026, 11, 20), "journee", None, False),
+        (karim, date(2026, 11, 23), "matin", None, False),
+    ]
+    # « de … à lundi matin »: the days before whole; a half-day of every day stays so.
+    await trainer.says("Julie absente de mardi à jeudi matin")
+    assert "du mardi 17 novembre au jeudi 19 novembre 2026 matin (3 jours)" in trainer.last
+    await trainer.presses("Enregistrer")
+    await trainer.says("Karim absent du 16 au 18 novembre, le matin")
+    assert trainer.last.startswith(
+        "Noter une absence non justifiée, le matin, du lundi 16 novembre au mercredi 18 "
+        "novembre 2026 (3 jours)"
+    )
+    await trainer.presses("Enregistrer")
+    julie = await trainee_id(db, "Julie Petit")
+    rows = await saved(db)
+    assert [(r[1].day, r[2]) for r in rows if r[0] == julie] == [
+        (17, "journee"),
+        (18, "journee"),
+        (19, "matin"),
+    ]
+    assert [(r[1].day, r[2]) for r in rows if r[0] == karim][3:] == [
+        (16, "matin"),
+        (17, "matin"),
+        (18, "matin"),
     ]
 
 

@@ -7,6 +7,7 @@ and some deadlines, upgrade to head, then read what the deadlines say.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from types import SimpleNamespace
 
 from sqlalchemy import insert, inspect, select, text
 
@@ -45,22 +46,27 @@ async def test_done_tasks_become_done_deadlines_then_the_table_goes(empty: Datab
             session, formation_id, "Léa Martin", at=datetime(2026, 9, 1, tzinfo=UTC)
         )
 
-        def followup(path: str, **more: object) -> FollowUp:
-            return FollowUp(
-                organisation_id=org_id,
-                formation_id=formation_id,
-                trainee_id=trainee_id,
-                path=path,
-                opened_by=camille_id,
-                opened_at=datetime(2026, 11, 23, 9, 0, tzinfo=UTC),
-                **more,
+        async def followup(path: str, **more: object) -> SimpleNamespace:
+            """A follow-up with the columns of 0005 only (``sign_on`` came later)."""
+            inserted = await session.scalar(
+                insert(FollowUp)
+                .values(
+                    organisation_id=org_id,
+                    formation_id=formation_id,
+                    trainee_id=trainee_id,
+                    path=path,
+                    procedure_applies=True,
+                    opened_by=camille_id,
+                    opened_at=datetime(2026, 11, 23, 9, 0, tzinfo=UTC),
+                    **more,
+                )
+                .returning(FollowUp.id)
             )
+            return SimpleNamespace(id=inserted)
 
-        short = followup("short")
-        long = followup("long", closed_at=T3, closed_by=camille_id)
-        team = followup("bilan_comp", cause="difficulty", closed_at=T4, closed_by=camille_id)
-        session.add_all([short, long, team])
-        await session.flush()
+        short = await followup("short")
+        long = await followup("long", closed_at=T3, closed_by=camille_id)
+        team = await followup("bilan_comp", cause="difficulty", closed_at=T4, closed_by=camille_id)
         for step in ("CONTACT", "TICKET"):  # the open follow-up's deadlines, as refreshed
             # Only the columns of 0005 (``detail`` came later).
             await session.execute(

@@ -15,7 +15,7 @@ from bot.outbox import payload_to_reply
 from bot.storage.absences import Entretien
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
-from tests.auxil.absences import rows
+from tests.auxil.absences import rows, seen_on
 from tests.auxil.dialogue import Clock, Person
 
 
@@ -39,6 +39,7 @@ async def schedule(trainer: Person, when: str) -> None:
     else:
         await trainer.presses("Absences répétées")
         await trainer.presses("Terminé")
+        await seen_on(trainer, "aujourd'hui")
         await trainer.presses("Non")
         await trainer.presses("Ouvrir le suivi")
         await trainer.presses("Oui, maintenant")

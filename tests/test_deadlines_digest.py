@@ -23,6 +23,7 @@ from bot.storage.db import Database
 from bot.storage.formations import Formation
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity, Organisation
+from tests.auxil.absences import seen_on
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.organisations import add_organisations
 from tests.auxil.statements import counting
@@ -201,6 +202,7 @@ async def test_a_follow_up_reminder_names_its_trainee(
     await trainer.says("/decrochage thomas")
     await trainer.presses("Manque de réactivité")
     await trainer.presses("Terminé")
+    await seen_on(trainer, "aujourd'hui")
     await trainer.presses("Non")
     await trainer.presses("Ouvrir le suivi")
     await build_scheduler(db, settings, clock=clock).tick()  # contact due tomorrow

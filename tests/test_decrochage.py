@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -16,6 +16,7 @@ from bot.absences.exports import qualiopi_bundle
 from bot.absences.facts import followup_facts
 from bot.app import build_scheduler
 from bot.config import Settings
+from bot.dates import spell_date
 from bot.storage.absences import (
     Entretien,
     FollowUp,
@@ -32,6 +33,7 @@ from tests.auxil.absences import (
     audit_entries,
     formation_id,
     rows,
+    seen_on,
     set_org_settings,
     trainee_id,
 )
@@ -54,6 +56,7 @@ async def open_followup(who: Person, name: str, *, subcontracted: str = "Non") -
     await who.says(f"/decrochage {name}")
     await who.presses("Manque de réactivité")
     await who.presses("Terminé")
+    await seen_on(who, "aujourd'hui")
     if subcontracted:
         await who.presses(subcontracted)
 
@@ -70,13 +73,21 @@ async def test_long_formation_entretien_compte_rendu_and_ticket(
     await trainer.presses("Terminé")
     assert "Qu'avez-vous observé d'autre" in trainer.last
     await trainer.says("s'isole du groupe")
+    assert "Quel jour avez-vous remarqué le premier de ces signes chez Karim Benali" in trainer.last
+    await trainer.says("demain")  # Monday 23 November: a sign is seen, not foreseen
+    assert "mardi 24 novembre 2026 n'est pas encore arrivé" in trainer.last
+    await trainer.says("le 1er octobre")  # the formation began on 19 October
+    assert "avant le début de la formation (le lundi 19 octobre 2026)" in trainer.last
+    await seen_on(trainer, "jeudi dernier")
     assert "sous-traitance" in trainer.last
     await trainer.presses("Non")
     assert "Retards, Manque de réactivité, Autre (s'isole du groupe)" in trainer.last
+    assert "Premier signe : le jeudi 19 novembre 2026" in trainer.last
     assert "formation longue ou certifiante" in trainer.last
     await trainer.presses("Ouvrir le suivi")
+    # The entretien counts from the sign (7 days), the ticket from the opening (14 days).
     assert (
-        "Entretien individuel avec Karim Benali à tenir au plus tard le lundi 30 novembre 2026"
+        "Entretien individuel avec Karim Benali à tenir au plus tard le jeudi 26 novembre 2026"
         in (trainer.all_text)
     )
     f = (await rows(db, FollowUp))[0]
@@ -93,8 +104,9 @@ async def test_long_formation_entretien_compte_rendu_and_ticket(
     assert set(planned) == {"ENTRETIEN", "TICKET"}
     assert (planned["ENTRETIEN"].rule_id, planned["ENTRETIEN"].due_on) == (
         "ELY-LONG",
-        date(2026, 11, 30),
+        date(2026, 11, 26),
     )
+    assert f.sign_on == date(2026, 11, 19)
     assert planned["TICKET"].due_on == date(2026, 12, 7)
     assert planned["ENTRETIEN"].key == f"ELY-LONG-ENTRETIEN:followup:{f.id}"
     formation = (await rows(db, Formation, id=f.formation_id))[0]
@@ -206,6 +218,79 @@ async def test_long_formation_entretien_compte_rendu_and_ticket(
     assert actions == ["open", "schedule", "reschedule", "compte_rendu", "ticket"]
     for entry in await audit_entries(db):
         assert "Karim" not in str(entry.details) and "voiture" not in str(entry.details)
+
+
+async def test_a_sign_noticed_weeks_ago_is_due_already(db: Database, trainer: Person) -> None:
+    """Noted late, the entretien is not given a fresh week: it is overdue, and said so."""
+    await trainer.says("/decrochage hugo")
+    await trainer.presses("Baisse de motivation")
+    await trainer.presses("Terminé")
+    await seen_on(trainer, "lundi 2 novembre")
+    await trainer.presses("Non")
+    await trainer.presses("Ouvrir le suivi")
+    assert (
+        "Entretien individuel avec Hugo Moreau à tenir au plus tard le lundi 9 novembre 2026 "
+        "(dépassé : à faire au plus vite)"
+    ) in trainer.all_text
+    assert (
+        "Saisir le ticket qualité du suivi d'Hugo Moreau au plus tard le lundi 7 décembre 2026\n"
+        in trainer.all_text
+    )  # the ticket counts from the opening, and is not late
+    planned = await tasks(db)
+    assert planned["ENTRETIEN"].due_on == date(2026, 11, 9)
+    assert "premier signe : le lundi 2 novembre 2026" in planned["ENTRETIEN"].explanation
+    assert planned["TICKET"].due_on == date(2026, 12, 7)
+    opened = [e for e in await audit_entries(db) if e.action == "open"]
+    assert opened[-1].details["sign_on"] == "2026-11-02"
+
+
+async def test_a_contact_due_on_a_saturday_says_the_friday(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """ELY-SHORT: a day after the absence of Friday is a Saturday; the list says so."""
+    clock.advance(days=4)  # Friday 27 November
+    await open_followup(trainer, "inès")
+    await trainer.presses("Ouvrir le suivi")
+    assert (
+        "Contacter Inès Garnier et son entreprise (absence ou rupture, formation courte) au plus "
+        "tard le samedi 28 novembre 2026 (un samedi : à faire plutôt le vendredi 27 novembre 2026)"
+    ) in trainer.all_text
+    assert (await tasks(db))["CONTACT"].due_on == date(2026, 11, 28)
+
+
+async def test_an_entretien_on_christmas_after_the_end_is_pointed_out(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Explorer B: 25 December, after the formation's end, was taken without a word."""
+    await open_followup(trainer, "hugo")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Oui, maintenant")
+    await trainer.says("jeudi à 14h")  # 26 November: a working day within the formation
+    said = "\n".join(r.text for r in await trainer.presses("Oui"))
+    assert "programmé le <b>jeudi 26 novembre 2026 à 14 h 00</b>" in said
+    assert "Attention" not in said
+    assert (
+        "rédigez son compte rendu avec /decrochage, au plus tard le dimanche 29 novembre 2026 "
+        "(un dimanche : à faire plutôt le vendredi 27 novembre 2026)."
+    ) in trainer.all_text
+    formation = (await rows(db, Formation, id=await formation_id(db, "Agent de restauration")))[0]
+    await trainer.says("/decrochage hugo")
+    await trainer.presses("Reprogrammer")
+    await trainer.says("le 25 décembre 2026 à 10 h")
+    said = "\n".join(r.text for r in await trainer.presses("Oui"))
+    assert "Attention : ce jour-là est férié (Noël)" in said
+    assert "après la fin de la formation" not in said  # it ends in January
+    entretiens = await rows(db, Entretien)
+    assert entretiens[-1].scheduled_at == datetime(2026, 12, 25, 9, 0, tzinfo=UTC)
+    after = formation.end_date + timedelta(days=4)  # the Tuesday after its last Friday
+    await trainer.says("/decrochage hugo")
+    await trainer.presses("Reprogrammer")
+    await trainer.says(f"le {after:%d/%m/%Y} à 10 h")
+    said = "\n".join(r.text for r in await trainer.presses("Oui"))
+    assert (
+        f"Attention : c'est après la fin de la formation (le {spell_date(formation.end_date)})."
+    ) in said
+    assert "ce jour-là est" not in said
 
 
 async def followup_facts_of(db: Database, formation: int) -> tuple[object, ...]:
@@ -460,6 +545,7 @@ async def test_the_recap_puts_the_note_on_autre_whatever_the_order_ticked(traine
     await trainer.says("2")
     await trainer.presses("Terminé")
     await trainer.says("Ne répond plus aux messages")
+    await seen_on(trainer, "aujourd'hui")
     await trainer.presses("Non")
     assert (
         "Signes : Manque de réactivité, Autre (Ne répond plus aux messages), Retards"
@@ -483,6 +569,10 @@ async def test_every_step_of_opening_survives_bad_input(db: Database, trainer: P
     await trainer.presses("Terminé")
     await survives(db, trainer, FOR_NAMES)
     await trainer.says("Absent des pauses")
+    await survives(db, trainer, FOR_NAMES)  # « Depuis quand ? »
+    await trainer.says("vendredi")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Oui")
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Non")
     await survives(db, trainer, FOR_CHOICES)

@@ -130,6 +130,7 @@ def followup(
     cause: str | None = None,
     entretien_at: datetime | None = None,
     entretien_held_at: datetime | None = None,
+    sign_on: date | None = None,
 ) -> FollowUpFacts:
     return FollowUpFacts(
         id=id,
@@ -139,6 +140,7 @@ def followup(
         cause=cause,
         entretien_at=entretien_at,
         entretien_held_at=entretien_held_at,
+        sign_on=sign_on,
     )
 
 
@@ -751,33 +753,48 @@ def test_rec_contract_cannot_be_set_on_the_start_day() -> None:
 
 
 def test_ely_short_contact_and_ticket() -> None:
-    found = by_key(deadlines(elycoop(followup("short")), {}, PARIS))
+    """The contact follows the absence (Thursday 28 January), not the follow-up's opening
+    (Monday 1 February): logged late, it is due already; the ticket follows the opening."""
+    found = by_key(deadlines(elycoop(followup("short", sign_on=date(2027, 1, 28))), {}, PARIS))
     assert set(found) == {"ELY-SHORT-CONTACT:followup:5", "ELY-SHORT-TICKET:followup:5"}
     contact = found["ELY-SHORT-CONTACT:followup:5"]
-    assert contact.due_on == date(2027, 2, 2)
+    assert contact.due_on == date(2027, 1, 29)
     assert contact.rule_id == "ELY-SHORT"
     assert (contact.subject, contact.subject_id) == ("followup", 5)
     assert contact.explanation == (
-        "Prendre contact avec Léa Martin et son entreprise au plus tard le mardi 2 février 2027 "
-        "(1 jour après l'ouverture du suivi, le lundi 1er février 2027), à la suite de l'absence "
-        "ou de la rupture (procédure Elycoop, prévention des ruptures de parcours, §2 Formations "
+        "Prendre contact avec Léa Martin et son entreprise au plus tard le vendredi 29 janvier "
+        "2027, à la suite de l'absence ou de la rupture (le jeudi 28 janvier 2027). La procédure "
+        "ne fixe pas de délai : l'organisme s'est donné 1 jour après l'absence (modifiable avec "
+        "/reglages) (procédure Elycoop, prévention des ruptures de parcours, §2 Formations "
         "courtes)."
-    )  # the day counted from is the follow-up's opening, not said to be the absence's
+    )
     assert contact.source == (
         "procédure Elycoop, prévention des ruptures de parcours, §2 Formations courtes"
     )
     assert found["ELY-SHORT-TICKET:followup:5"].due_on == date(2027, 2, 15)
 
 
+def test_a_follow_up_without_a_sign_day_counts_from_its_opening() -> None:
+    """Follow-ups opened before the day of the sign was asked keep their deadlines."""
+    assert due(elycoop(followup("short")))["ELY-SHORT-CONTACT:followup:5"] == date(2027, 2, 2)
+    legacy = by_key(deadlines(elycoop(followup("long")), {}, PARIS))
+    entretien = legacy["ELY-LONG-ENTRETIEN:followup:5"]
+    assert entretien.due_on == date(2027, 2, 8)
+    assert "(premier signe : le lundi 1er février 2027)" in entretien.explanation
+
+
 def test_ely_long_entretien_compte_rendu_and_ticket() -> None:
-    opened = elycoop(followup("long"))
+    opened = elycoop(followup("long", sign_on=date(2027, 1, 26)))
     dates = due(opened)
     assert dates == {
-        "ELY-LONG-ENTRETIEN:followup:5": date(2027, 2, 8),
+        "ELY-LONG-ENTRETIEN:followup:5": date(2027, 2, 2),
         "ELY-LONG-TICKET:followup:5": date(2027, 2, 15),
     }  # no compte rendu before an entretien is planned
     entretien = by_key(deadlines(opened, {}, PARIS))["ELY-LONG-ENTRETIEN:followup:5"]
-    assert "7 jours après l'ouverture du suivi (le lundi 1er février 2027)" in entretien.explanation
+    assert (
+        "« dès qu'un signe de décrochage apparaît » (premier signe : le mardi 26 janvier 2027) : "
+        "l'organisme s'est donné 7 jours après ce signe (modifiable avec /reglages)"
+    ) in entretien.explanation
     planned = elycoop(followup("long", entretien_at=at(2027, 2, 5, 10)))
     assert due(planned)["ELY-LONG-COMPTE-RENDU:followup:5"] == date(2027, 2, 8)
     held = elycoop(

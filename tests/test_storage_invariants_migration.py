@@ -63,13 +63,14 @@ async def test_doubled_rows_keep_the_oldest_and_the_indexes_then_hold(empty: Dat
             ("retard", 10),
         ):
             await session.execute(ABSENCE, where | {"day": DAY, "period": period, "late": late})
-        for _ in range(2):
-            session.add(
-                FollowUp(
+        for _ in range(2):  # the columns of that time only (``sign_on`` came later)
+            await session.execute(
+                insert(FollowUp).values(
                     organisation_id=orgs[0],
                     formation_id=formation_id,
                     trainee_id=trainee_id,
                     path="long",
+                    procedure_applies=True,
                     opened_at=NOW,
                 )
             )

@@ -14,6 +14,7 @@ import openpyxl
 from bot.engine import Engine
 from bot.storage.db import Database
 from bot.transports.console import Console
+from tests.auxil.absences import seen_on
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, step_of, survives
 from tests.auxil.pdf import pdf_words
@@ -107,6 +108,7 @@ async def test_exports_in_chat(db: Database, trainer: Person, clock: Clock) -> N
     await trainer.says("/decrochage karim")
     await trainer.presses("Absences répétées")
     await trainer.presses("Terminé")
+    await seen_on(trainer, "aujourd'hui")
     await trainer.presses("Non")
     await trainer.presses("Ouvrir le suivi")
     await trainer.presses("Plus tard")

@@ -11,6 +11,10 @@ is noted once it happened):
 - a list: « lundi et mardi », « le 3, le 4 et le 7 décembre »: exactly those
   days, a weekend day included if named (the confirmation points it out).
 
+A span's ends may have half-days of their own: « de jeudi après-midi à lundi
+matin » is Thursday afternoon, Friday, Monday morning (:func:`span_halves`);
+a half-day said of every day (« du 16 au 18, le matin ») stays every day's.
+
 One day alone is not "several days": ``None``, and the one-day readers
 answer as before (a span whose other days are off, « du 10 au 11
 novembre », is one day to note and a day left out, said so).  A span longer than :data:`MOST_DAYS` is refused rather
@@ -111,6 +115,58 @@ def _listed(text: str, now: datetime) -> list[date] | None:
     return days
 
 
+_HALF = re.compile(r"\b(?:(?P<pm>apres\s*-?\s*midi|aprem)|(?P<am>matin(?:ee)?))\b")
+_ENDS = re.compile(
+    r"\b(?:du|de|depuis|entre)\s+(?P<a>.+?)\s+(?:au|a|jusqu'?\s*au|jusqu'?\s*a|et)\s+(?P<b>.+)$"
+)
+_EVERY_DAY = re.compile(r"(?:\bles?|\bl'|\bchaque|\btous\s+les|\bdans\s+la|,)\s*$")
+
+
+def _half(text: str) -> tuple[str | None, bool]:
+    """The half-day ``text`` names (``matin`` | ``apres_midi``), and whether it is said of
+    every day (« le matin », « chaque après-midi ») rather than of the day before it."""
+    match = _HALF.search(text)
+    if match is None:
+        return None, False
+    return ("apres_midi" if match["pm"] else "matin"), bool(
+        _EVERY_DAY.search(text[: match.start()])
+    )
+
+
+def span_halves(text: str) -> tuple[str, str] | None:
+    """The periods of a span's two ends, when they are half-days: « de jeudi après-midi à
+    lundi matin » → (``apres_midi``, ``matin``), « de jeudi à lundi matin » → (``journee``,
+    ``matin``); ``None`` when both ends are whole days (« du lundi matin au mercredi
+    après-midi »), or when the half-day is said of every day (« du 16 au 18 novembre le
+    matin »)."""
+    folded = " ".join(soft_fold(text).split())
+    match = _ENDS.search(folded)
+    if match is None:
+        return None
+    first, _ = _half(match["a"])
+    last, every = _half(match["b"])
+    if every:
+        return None
+    # Away from Thursday afternoon is Thursday's afternoon, from Monday morning all Monday;
+    # back after Monday morning is Monday's morning, after its afternoon all Monday.
+    ends = (
+        ("apres_midi" if first == "apres_midi" else "journee"),
+        (last if last == "matin" else "journee"),
+    )
+    return None if ends == ("journee", "journee") else ends
+
+
+def day_periods(
+    days: Sequence[date], period: str, ends: Sequence[str] | None
+) -> list[tuple[date, str]]:
+    """Each day with its period: the span's ends their own half-days (``ends``), the days
+    between (and every day, without ``ends``) ``period``."""
+    if not ends or len(days) < 2:
+        return [(day, period) for day in days]
+    middle = [(day, period) for day in days[1:-1]]
+    return [(days[0], ends[0]), *middle, (days[-1], ends[-1])]
+
+
 def read_days(text: str, now: datetime) -> Days | None:
     """The several days ``text`` names (its half-day words already taken out); ``None`` for
     one day or for text that names no days."""
@@ -136,15 +192,22 @@ def read_days(text: str, now: datetime) -> Days | None:
     return Days(days=tuple(listed))
 
 
-def spell_days(days: Sequence[date], *, span: bool) -> str:
+_END_WORDS = {"matin": " matin", "apres_midi": " après-midi", "journee": ""}
+
+
+def spell_days(days: Sequence[date], *, span: bool, ends: Sequence[str] | None = None) -> str:
     """The days as a sentence says them: « du lundi 30 novembre au mercredi 2 décembre 2026
-    (3 jours) » for a span, « le lundi 30 novembre et le mardi 1er décembre 2026 (2 jours) »
-    for a list; one day alone, spelled in full."""
+    (3 jours) » for a span, « du jeudi 26 novembre après-midi au lundi 30 novembre 2026 matin
+    (3 jours) » when its ends are half-days, « le lundi 30 novembre et le mardi 1er décembre
+    2026 (2 jours) » for a list; one day alone, spelled in full."""
     if len(days) == 1:
         return dates.spell_date(days[0])
     count = f"({len(days)} jours)"
     if span:
-        return f"du {_short(days[0], days[-1])} au {dates.spell_date(days[-1])} {count}"
+        first, last = (_END_WORDS[e] for e in ends) if ends else ("", "")
+        return (
+            f"du {_short(days[0], days[-1])}{first} au {dates.spell_date(days[-1])}{last} {count}"
+        )
     named = [f"le {_short(day, days[-1])}" for day in days[:-1]]
     return f"{', '.join(named)} et le {dates.spell_date(days[-1])} {count}"
 

@@ -35,6 +35,7 @@ def to_facts(followup: FollowUp, entretiens: Sequence[Entretien] = ()) -> Follow
         entretien_at=current.scheduled_at if current else None,
         entretien_held_at=current.held_at if current else None,
         cause=followup.cause if followup.path == "bilan_comp" else None,
+        sign_on=followup.sign_on,
     )
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -171,12 +171,13 @@ async def open_followup(
     cause: str | None,
     applies: bool,
     absence_id: int | None,
+    sign_on: date | None = None,
     subcontracted: bool | None = None,
 ) -> FollowUp | AlreadyOpen:
     """A new follow-up with its signs; when the procedure applies, the rules date its steps
-    (the formation's deadlines are refreshed).  ``subcontracted``, when given, is
-    remembered on the formation.  :class:`AlreadyOpen`, with nothing written, when
-    the trainee has one open: a unique index holds "one open follow-up per trainee"
+    (from ``sign_on``, the first sign's day, else the opening).  ``subcontracted``, when
+    given, is remembered on the formation.  :class:`AlreadyOpen`, with nothing written,
+    when the trainee has one open: a unique index holds "one open follow-up per trainee"
     when two people open one at once."""
     path = path_for(formation)
     followup_id = await insert_unless_taken(
@@ -190,6 +191,7 @@ async def open_followup(
             "cause": cause if path == "bilan_comp" else None,
             "procedure_applies": applies,
             "absence_id": absence_id,
+            "sign_on": sign_on,
             "opened_by": actor_id,
             "opened_at": now,
         },
@@ -222,6 +224,7 @@ async def open_followup(
         rule=rule_for(followup.path, followup.cause),
         applies=followup.procedure_applies,
         signs=sorted(signs),
+        sign_on=sign_on.isoformat() if sign_on else None,
     )
     await refresh_deadlines(session, formation.id)
     return followup

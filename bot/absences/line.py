@@ -82,10 +82,13 @@ _LATE = [
     re.compile(r"\b(\d{1,3})\s*(?:minutes?|min|mn)\s+de\s+retard\b"),
     re.compile(r"\bretard(?:\s+de)?(?:\s+(\d{1,3})\s*(?:minutes?|min|mn)?)?(?=\s|$|[.,;!])"),
 ]
+_ARTICLE = r"(?:\b(?:le|la|les|l'|dans\s+la|en|chaque|tous\s+les)\s*)?"
+"""« le matin », « l'après-midi », « dans la matinée »: the article goes with the half-day,
+not with the date (« du 16 au 18, le matin » names the 16th to the 18th)."""
 _PERIOD_WORDS = [
     (re.compile(r"\b(?:toute\s+la\s+)?journee(?:\s+entiere)?\b"), "journee"),
-    (re.compile(r"\bapres\s*-?\s*midi\b|\baprem\b"), "apres_midi"),
-    (re.compile(r"\bmatin(?:ee)?\b"), "matin"),
+    (re.compile(_ARTICLE + r"(?:\bapres\s*-?\s*midis?\b|\baprem\b)"), "apres_midi"),
+    (re.compile(_ARTICLE + r"\bmatin(?:ee|s)?\b"), "matin"),
 ]
 _JUSTIFIED = [
     (re.compile(r"\b(?:non\s+justifiee?|injustifiee?|pas\s+justifiee?)\b"), False),

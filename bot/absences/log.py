@@ -134,6 +134,19 @@ async def same_day(
     return [a for a in rows if a.id != exclude]
 
 
+async def trainee_absence(
+    session: AsyncSession, absence_id: object, trainee_id: int
+) -> Absence | None:
+    """The trainee's absence ``absence_id`` (a dialogue's value), if it is still there."""
+    try:
+        absence = await session.get(Absence, int(str(absence_id)))
+    except ValueError:
+        return None
+    if absence is None or absence.trainee_id != trainee_id or absence.deleted_at is not None:
+        return None
+    return absence
+
+
 async def person_name(session: AsyncSession, person_id: int | None) -> str:
     person = await session.get(Person, person_id) if person_id else None
     return person.display_name if person else "?"

@@ -149,6 +149,7 @@ DETAIL_KEYS = {
     "sending_id": "identifiant de l'envoi",
     "sequence": "version",
     "sha256": "empreinte SHA-256",
+    "sign_on": "jour du premier signe",
     "signs": "signes",
     "solution": "solution",
     "source": "source",

@@ -111,6 +111,13 @@ def _entretien(s: Subject) -> datetime | None:
     return s.followup.entretien_held_at or s.followup.entretien_at
 
 
+def _sign(s: Subject) -> Moment | None:
+    """The first sign's day, else (a follow-up from before it was asked) its opening."""
+    if s.followup is None:
+        return None
+    return s.followup.sign_on or s.followup.opened_at
+
+
 ANCHORS: dict[str, Callable[[Subject], Moment | None]] = {
     "bilan_start": lambda s: s.bilan.starts_at if s.bilan else None,
     "bilan_end": lambda s: s.bilan.ends_at if s.bilan else None,
@@ -125,6 +132,7 @@ ANCHORS: dict[str, Callable[[Subject], Moment | None]] = {
     "trainee_entry": lambda s: s.trainee.entered_on if s.trainee else None,
     "trainee_exit": _trainee_exit,
     "followup_opened": lambda s: s.followup.opened_at if s.followup else None,
+    "followup_sign": _sign,
     "followup_entretien": _entretien,
 }
 """``span_*`` anchors belong to owed bilans: ``span_end`` counts an extension,
@@ -144,6 +152,7 @@ ANCHOR_LABELS: dict[str, str] = {
     "trainee_entry": "l'entrée en formation",
     "trainee_exit": "la sortie de formation",
     "followup_opened": "l'ouverture du suivi",
+    "followup_sign": "le premier signe (absence ou décrochage)",
     "followup_entretien": "l'entretien",
 }
 
@@ -303,6 +312,9 @@ def _context(
         context["of_trainee"] = of(context["trainee"])
     if subject.followup is not None:
         context["opened"] = "le " + spell_date(subject.followup.opened_at.astimezone(tz).date())
+        sign = _sign(subject)
+        assert sign is not None
+        context["sign"] = "le " + spell_date(_local_date(sign, tz))
         entretien = _entretien(subject)
         context["entretien"] = (
             "du " + spell_datetime(entretien.astimezone(tz)) if entretien else "individuel"

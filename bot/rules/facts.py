@@ -163,6 +163,9 @@ class FollowUpFacts:
     entretien_at: datetime | None = None
     entretien_held_at: datetime | None = None
     cause: str | None = None
+    sign_on: date | None = None
+    """The day the first sign was seen (an absence's day, or what the trainer said):
+    « dès qu'un signe de décrochage apparaît » counts from it; unknown, from the opening."""
 
     def __post_init__(self) -> None:
         _check_code(self.path, FOLLOWUP_PATHS, "parcours de suivi")

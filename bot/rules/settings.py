@@ -199,7 +199,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         key="ely_short_contact_days",
-        label="Formation courte : jours pour contacter la personne absente",
+        label="Formation courte : jours pour contacter la personne absente, après l'absence",
         type=int,
         default=1,
         minimum=0,
@@ -209,7 +209,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         key="ely_long_entretien_days",
-        label="Formation longue : jours pour tenir l'entretien individuel",
+        label="Formation longue : jours pour tenir l'entretien individuel, après le premier signe",
         type=int,
         default=7,
         minimum=0,

@@ -198,6 +198,10 @@ class FollowUp(Base):
     absence_id: Mapped[int | None] = mapped_column(Integer)
     """The absence whose repetition opened it, if any (no foreign key: absences
     are only ever soft-deleted, and a key would close a cycle with documents)."""
+    sign_on: Mapped[date | None] = mapped_column()
+    """The day the first sign was seen (the absence's day when an absence opened it): the
+    entretien and the contact are due from it.  ``None`` for follow-ups opened before it
+    was asked, whose steps count from their opening."""
     solution: Mapped[str | None] = mapped_column(String(20))
     """Bilan de compétences, sick leave: ``report`` | ``maintien`` | ``avenant`` | ``autre``."""
     solution_with_employer: Mapped[bool | None] = mapped_column(Boolean)

@@ -22,6 +22,7 @@ from bot.storage.base import Base
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Organisation, Person
+from tests.auxil import dialogue
 
 T = TypeVar("T", bound=Base)
 
@@ -121,3 +122,10 @@ __all__ = [
     "set_org_settings",
     "trainee_id",
 ]
+
+
+async def seen_on(who: dialogue.Person, day: str) -> None:
+    """Answers /decrochage's « Depuis quand ? » with ``day``, and confirms it."""
+    assert "Depuis quand" in who.last, who.last
+    await who.says(day)
+    await who.presses("Oui, c'est ça")

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from bot.absences.days import spell_days
+from bot.absences.days import day_periods, spell_days
 from bot.absences.log import Conflict, decline_followup, period_label
 from bot.absences.rollcall import Flag, Mark, Roll, record_roll
 from bot.conversations.kit.context import Context
@@ -52,6 +52,7 @@ async def save_marks(
     days: Sequence[date],
     span: bool = False,
     period: str,
+    ends: Sequence[str] | None = None,
     justified: bool = False,
     formation: Formation | None = None,
     present: int = 0,
@@ -60,18 +61,20 @@ async def save_marks(
     """Save, say the one summary, and offer the follow-ups still to open (or end).
 
     Several ``days`` (« Julie absente du 1er au 3 décembre ») are saved day by
-    day, in order, in the one transaction; a trainee's repeated-absence sign
-    is the one the last day reached.
+    day, in order, in the one transaction, each with ``period`` but a span's
+    first and last, which take ``ends`` when given (« de jeudi après-midi à
+    lundi matin »); a trainee's repeated-absence sign is the one the last day
+    reached.
     """
     roll = Roll(saved=[], already=[], flags=[])
     flags: dict[int, Flag] = {}
     already: list[dict[str, str | Conflict | date | None]] = []
-    for day in days:
+    for day, its_period in day_periods(days, period, ends):
         one = await record_roll(
             ctx.session,
             marks,
             day=day,
-            period=period,
+            period=its_period,
             justified=justified,
             formation=formation,
             present=present,
@@ -94,9 +97,9 @@ async def save_marks(
         away=_once([t.full_name for t, a in roll.saved if a.period != "retard"]),
         late=_once([t.full_name for t, a in roll.saved if a.period == "retard"]),
         day=days[0],
-        when=spell_days(days, span=span) if len(days) > 1 else "",
+        when=spell_days(days, span=span, ends=ends) if len(days) > 1 else "",
         already=already,
-        half="" if period == "retard" else period_label(period, None),
+        half="" if period == "retard" or ends else period_label(period, None),
         title=titles.pop() if len(titles) == 1 else "",
         justified=justified,
         source=source,

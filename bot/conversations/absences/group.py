@@ -28,7 +28,7 @@ import re
 from datetime import date, datetime, time
 
 from bot import dates
-from bot.absences.days import MOST_DAYS, Days, read_days, spell_days
+from bot.absences.days import MOST_DAYS, Days, day_periods, read_days, span_halves, spell_days
 from bot.absences.line import date_words, understand_line
 from bot.absences.log import conflict, outside, period_label
 from bot.absences.rollcall import Mark
@@ -53,7 +53,7 @@ def new_group() -> Flow:
     return Flow(
         "absence_group",
         role=Role.FORMATEUR,
-        summary="noter les absences de plusieurs personnes",
+        summary="noter plusieurs absences en une fois",
         start=group_start,
         steps=[
             Pick(
@@ -142,6 +142,8 @@ def _read_when(ctx: Context) -> None:
     several = read_days(date_words(rest), ctx.now)
     if several is not None:
         _keep_days(ctx, several)
+        if "_days" in ctx.data and several.span and not ctx.data.get("_late"):
+            _keep_ends(ctx, several, span_halves(rest))
         return
     if line.when is not None and line.when.date() > ctx.now.date():
         ctx.say("absence.quick_future", day=line.when.date())
@@ -165,6 +167,26 @@ def _keep_days(ctx: Context, several: Days) -> None:
     ctx.data["_span"] = several.span
     ctx.data["date"] = datetime.combine(several.first, time(), ctx.tz).isoformat()
     ctx.data.setdefault("period", "journee")
+
+
+def _keep_ends(ctx: Context, several: Days, ends: tuple[str, str] | None) -> None:
+    """« de jeudi après-midi à lundi matin »: the ends' half-days, the days between whole.
+    An end that fell on a day off (« de samedi matin à mardi ») left nothing to halve."""
+    if ends is None:
+        return
+    first, last = ends
+    if several.skipped and several.skipped[0] < several.first:
+        first = "journee"
+    if several.skipped and several.skipped[-1] > several.last:
+        last = "journee"
+    if (first, last) != ("journee", "journee"):
+        ctx.data["_ends"] = [first, last]
+        ctx.data["period"] = "journee"
+
+
+def _ends(ctx: Context) -> list[str] | None:
+    ends = ctx.data.get("_ends")
+    return [str(end) for end in ends] if ends else None
 
 
 def _days(ctx: Context) -> list[date]:
@@ -247,8 +269,8 @@ async def recap_values(ctx: Context) -> dict[str, object]:
                     more=len(away) - 1,
                 )
             )
-        for day in days:
-            found = await conflict(ctx.session, trainee.id, day, period)
+        for day, its_period in day_periods(days, period, _ends(ctx)):
+            found = await conflict(ctx.session, trainee.id, day, its_period)
             if found is not None:
                 notes.append(
                     ctx.render(
@@ -260,7 +282,9 @@ async def recap_values(ctx: Context) -> dict[str, object]:
                 )
     return {
         "day": days[0],
-        "when": spell_days(days, span=bool(ctx.data.get("_span"))) if several else "",
+        "when": spell_days(days, span=bool(ctx.data.get("_span")), ends=_ends(ctx))
+        if several
+        else "",
         "half": period_label(period, ctx.data.get("_minutes")),
         "days_off": [
             (dates.spell_day_month(d), dates.day_off(d)) for d in days if dates.day_off(d)
@@ -288,7 +312,7 @@ async def recap_taken(ctx: Context, picked: str) -> Outcome:
         ctx.data.pop("recap", None)
         return Next("recap")
     if picked == "date":
-        for key in ("date", "_pending_date", "recap", "_days", "_skipped", "_span"):
+        for key in ("date", "_pending_date", "recap", "_days", "_skipped", "_span", "_ends"):
             ctx.data.pop(key, None)
         _no_way_back(ctx)
         return Next("date")
@@ -308,6 +332,7 @@ async def recap_taken(ctx: Context, picked: str) -> Outcome:
         days=_days(ctx),
         span=bool(ctx.data.get("_span")),
         period=period,
+        ends=_ends(ctx),
         justified=bool(ctx.data.get("justified")),
         source="phrase",
     )

@@ -78,12 +78,13 @@ ELYCOOP: tuple[Rule, ...] = (
             Milestone(
                 key="CONTACT",
                 offset=Offset(
-                    anchor="followup_opened", unit="days", setting="ely_short_contact_days"
+                    anchor="followup_sign", unit="days", setting="ely_short_contact_days"
                 ),
                 title="Contacter la personne absente et son entreprise",
-                explanation="Prendre contact avec {trainee} et son entreprise au plus tard {due} "
-                "({delay} après l'ouverture du suivi, {opened}), à la suite de l'absence ou de la "
-                "rupture",
+                explanation="Prendre contact avec {trainee} et son entreprise au plus tard "
+                "{due}, à la suite de l'absence ou de la rupture ({sign}). La procédure ne fixe "
+                "pas de délai : l'organisme s'est donné {delay} après l'absence (modifiable avec "
+                "/reglages)",
                 what="contacter la personne en formation et son entreprise",
                 postponable=True,
             ),
@@ -116,12 +117,13 @@ ELYCOOP: tuple[Rule, ...] = (
             Milestone(
                 key="ENTRETIEN",
                 offset=Offset(
-                    anchor="followup_opened", unit="days", setting="ely_long_entretien_days"
+                    anchor="followup_sign", unit="days", setting="ely_long_entretien_days"
                 ),
                 title="Tenir l'entretien individuel",
                 explanation="Entretien individuel avec {trainee} à tenir au plus tard {due}, "
-                "{delay} après l'ouverture du suivi ({opened}), pour comprendre le problème "
-                "et le résoudre",
+                "pour comprendre le problème et le résoudre. La procédure le demande « dès "
+                "qu'un signe de décrochage apparaît » (premier signe : {sign}) : l'organisme "
+                "s'est donné {delay} après ce signe (modifiable avec /reglages)",
                 what="entretien individuel",
                 postponable=True,
             ),

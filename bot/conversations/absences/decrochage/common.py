@@ -23,6 +23,7 @@ from bot.conversations.formations.choose import load_formation
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Leave, Outcome, Step, leave_saying
 from bot.conversations.kit.steps import Option, PickMany, Text
+from bot.dates import weekend_words
 from bot.storage.absences import FollowUp
 from bot.storage.formations import Formation, Trainee
 
@@ -137,7 +138,17 @@ def upload(ctx: Context, key: str) -> Upload | None:
 
 async def todo(ctx: Context, followup: FollowUp) -> list[dict[str, Any]]:
     """What the procedure still expects, from the follow-up's deadlines (block ``todo``)."""
-    return [
-        {"milestone": followup_deadlines.milestone_of(row), "due": row.effective_due}
-        for row in await followup_deadlines.left(ctx.session, followup)
-    ]
+    today = ctx.now.astimezone(ctx.tz).date()
+    todo = []
+    for row in await followup_deadlines.left(ctx.session, followup):
+        weekend, friday = weekend_words(row.effective_due, today)
+        todo.append(
+            {
+                "milestone": followup_deadlines.milestone_of(row),
+                "due": row.effective_due,
+                "late": row.effective_due < today,
+                "weekend": weekend,
+                "friday": friday,
+            }
+        )
+    return todo

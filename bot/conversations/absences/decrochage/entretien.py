@@ -8,7 +8,11 @@
     You  Oui
     Bot  Entretien individuel avec Karim Benali programmé le jeudi 26 novembre 2026 à
          14 h 00. Je vous le rappellerai la veille. Ensuite, rédigez son compte rendu
-         (au plus tard le dimanche 29 novembre 2026) avec /decrochage.
+         avec /decrochage, au plus tard le dimanche 29 novembre 2026 (un dimanche : à faire
+         plutôt le vendredi 27 novembre 2026).
+
+A day off or a day after the formation's end is said after the fact (an entretien
+on a Saturday happens), with the way to reprogram it.
 
 Called with ``{"followup_id": …, "kind": "individuel" | "regard_croise"}``;
 an interview planned and not held yet is replaced (kept, cancelled).
@@ -23,6 +27,7 @@ from bot.conversations.absences.decrochage.common import open_followup_or_leave,
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, stored_datetime
 from bot.conversations.kit.steps import DateStep, Text, future_example, words
+from bot.dates import day_off, weekend_words
 from bot.storage.people import Role
 
 
@@ -56,13 +61,21 @@ async def save_entretien(ctx: Context) -> None:
         counsellor=ctx.data.get("counsellor"),
     )
     expected = scheduled.expected_by
+    day = when.astimezone(ctx.tz).date()
+    end = found.formation.extended_end or found.formation.end_date
+    due = scheduled.compte_rendu_by
+    weekend, friday = weekend_words(due, day) if due else ("", "")
     ctx.say(
         "decrochage.entretien_saved",
         e=scheduled.entretien,
         when=when.astimezone(ctx.tz),
-        late=expected is not None and when.astimezone(ctx.tz).date() > expected,
+        late=expected is not None and day > expected,
         deadline=expected,
-        due=scheduled.compte_rendu_by,
+        due=due,
+        weekend=weekend,
+        friday=friday,
+        off=day_off(day),
+        after_end=end if day > end else None,
     )
 
 

@@ -5,6 +5,9 @@
     You  karim
     Bot  Quels signes avez-vous observés ? ☐ Absences répétées ☐ Retards … ✅ Terminé
     …
+    Bot  Depuis quand ? Quel jour avez-vous remarqué le premier de ces signes ?
+    You  lundi
+    Bot  J'ai compris : lundi 16 novembre 2026. C'est bien ça ?   (the steps count from it)
     Bot  Intervenez-vous pour cette formation en sous-traitance d'un autre organisme ?
     You  Non
     Bot  Récapitulatif … [Ouvrir le suivi] [Abandonner]
@@ -22,6 +25,7 @@ steps, each a dialogue of its own that comes back to the menu.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from bot.absences.followups import (
@@ -32,6 +36,7 @@ from bot.absences.followups import (
     path_for,
     procedure_on,
 )
+from bot.absences.log import trainee_absence
 from bot.absences.opened import AlreadyOpen
 from bot.conversations.absences.decrochage.common import (
     CAUSE_OPTIONS,
@@ -50,7 +55,7 @@ from bot.conversations.absences.steps import (
 )
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Call, Flow, Leave, Next, Outcome, Retry, leave_saying
-from bot.conversations.kit.steps import Confirm, Pick
+from bot.conversations.kit.steps import Confirm, DateStep, Pick, past_example
 
 
 async def decrochage_start(ctx: Context) -> Outcome | None:
@@ -90,12 +95,35 @@ async def after_trainee(ctx: Context, picked: str) -> Outcome:
     )
     if formation.subcontracted is not None:
         ctx.data["subcontracted"] = formation.subcontracted
+    absence = await trainee_absence(ctx.session, ctx.data.get("absence_id"), trainee.id)
+    if absence is not None:  # opened after an absence: that day is the sign
+        ctx.data["sign_on"] = absence.day.isoformat()
     return Next("signs")
+
+
+async def check_sign_day(ctx: Context, when: datetime) -> str | None:
+    """A sign is seen during the formation, and not tomorrow."""
+    day = when.date()
+    if day > ctx.now.astimezone(ctx.tz).date():
+        return ctx.render("decrochage.sign_in_future", day=day)
+    formation = await current_formation(ctx)
+    if formation is not None and day < formation.start_date:
+        return ctx.render("decrochage.sign_before_start", day=day, start=formation.start_date)
+    return None
+
+
+def sign_day(ctx: Context) -> date | None:
+    stored = ctx.data.get("sign_on")
+    return date.fromisoformat(str(stored)[:10]) if stored else None
 
 
 async def recap_values(ctx: Context) -> dict[str, Any]:
     formation = await current_formation(ctx)
-    return {"title": formation.title if formation else "", "labels": labels()}
+    return {
+        "title": formation.title if formation else "",
+        "labels": labels(),
+        "sign_on": sign_day(ctx),
+    }
 
 
 async def save_opening(ctx: Context) -> Outcome:
@@ -118,6 +146,7 @@ async def save_opening(ctx: Context) -> Outcome:
         cause=ctx.data.get("cause"),
         applies=bool(ctx.data.get("org_procedure")) and not subcontracted,
         absence_id=ctx.data.get("absence_id"),
+        sign_on=sign_day(ctx),
         subcontracted=None if subcontracted is None else bool(subcontracted),
     )
     if isinstance(followup, AlreadyOpen):
@@ -155,6 +184,15 @@ MAIN = Flow(
     steps=[
         *who_steps("decrochage", after_trainee),
         *sign_steps("decrochage.ask_signs"),
+        DateStep(
+            "sign_on",
+            ask="decrochage.ask_sign_on",
+            prefer="past",
+            check=check_sign_day,
+            example=past_example,
+            unless_known=True,
+            help="decrochage.help_sign_on",
+        ),
         Confirm(
             "subcontracted",
             ask="decrochage.ask_subcontracted",

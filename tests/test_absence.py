@@ -101,6 +101,59 @@ async def test_every_step_of_absence_survives_bad_input(db: Database, trainer: P
     assert len(await absences(db)) == 1
 
 
+async def test_no_at_the_recap_corrects_one_answer_and_keeps_the_others(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer D (F28): « Tout est juste ? » → « non » threw the whole absence away."""
+    await trainer.says("/absence julie vendredi matin")
+    await trainer.presses("Oui")
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    assert "Tout est juste ?" in trainer.last
+    await trainer.says("non")
+    assert trainer.last.startswith("Que voulez-vous corriger ?")
+    assert "Le justificatif" not in trainer.buttons  # an unjustified absence has none
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Le jour")
+    await trainer.says("jeudi")
+    await trainer.presses("Oui")
+    assert "jeudi 19 novembre 2026, matin" in trainer.last and "Non justifiée" in trainer.last
+    await trainer.presses("Corriger")
+    await trainer.presses("Justifiée ou non")
+    await trainer.presses("Oui")
+    await trainer.says("rdv France Travail")
+    await trainer.sends_file("convocation.pdf", "application/pdf", PDF)
+    assert "Justifiée : rdv France Travail" in trainer.last
+    assert "Justificatif : convocation.pdf" in trainer.last
+    await trainer.presses("Corriger")
+    await trainer.presses("La demi-journée")
+    await trainer.presses("Toute la journée")
+    await trainer.presses("Corriger")
+    await trainer.presses("Le motif")
+    await trainer.says("convocation France Travail")
+    recap = trainer.last
+    assert "jeudi 19 novembre 2026, journée" in recap
+    assert "Justifiée : convocation France Travail" in recap
+    assert "Justificatif : convocation.pdf" in recap  # kept through the other corrections
+    assert await absences(db) == []
+    await trainer.presses("Enregistrer")
+    a = (await absences(db))[-1]
+    assert (a.day, a.period, a.justified, a.reason) == (
+        date(2026, 11, 19),
+        "journee",
+        True,
+        "convocation France Travail",
+    )
+    assert a.proof_id is not None
+    await trainer.says("/absence julie vendredi matin")
+    await trainer.presses("Oui")
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Abandonner")
+    assert "je n'enregistre rien" in trainer.last
+    assert len(await absences(db)) == 1
+
+
 async def test_the_one_line_form_asks_only_what_is_missing(db: Database, trainer: Person) -> None:
     await trainer.says("/absence Benali hier matin")
     assert "J'ai compris : dimanche 22 novembre 2026, le matin. C'est bien ça ?" in trainer.last

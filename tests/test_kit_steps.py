@@ -150,3 +150,24 @@ async def test_nothing_fits_says_so(db: Database, trainer: Person) -> None:
         await trainer.says(typed)
         assert trainer.last.startswith("Pour tout arrêter, tapez /annuler"), typed
     assert await step_of(db, trainer) == ("formations", "formation")
+
+
+async def test_a_stop_word_typed_at_a_free_text_or_date_question_is_not_an_answer(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer D (F33): « annuler » at « Quel motif ? » was saved as the absence's reason."""
+    await trainer.says("/absence hugo lundi matin")
+    await trainer.presses("Oui")
+    await trainer.presses("Non")  # not justified: the reason is optional
+    asked = await step_of(db, trainer)
+    for word in ("annuler", "Stop", "  quitter "):
+        await trainer.says(word)
+        assert trainer.last.startswith("Pour tout arrêter, tapez /annuler (avec la barre oblique)")
+        assert await step_of(db, trainer) == asked
+    await trainer.says("Annulation du train")  # a reason that says it in a sentence is one
+    assert "Récapitulatif" in trainer.last and "Annulation du train" in trainer.last
+    await trainer.says("/annuler")
+    await trainer.says("/absence hugo")
+    await trainer.says("arrêter")
+    assert "Pour tout arrêter, tapez /annuler" in trainer.last
+    assert "écrivez la date, par exemple « " in trainer.last

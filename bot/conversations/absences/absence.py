@@ -45,6 +45,8 @@ from bot.conversations.absences.details import (
     checked,
     detail_steps,
     details_of,
+    fix_options,
+    fix_taken,
     flag_conflict,
     keep_typed_period,
     proof_of,
@@ -66,9 +68,8 @@ from bot.conversations.kit.flow import (
     Outcome,
     Retry,
     Switch,
-    leave_saying,
 )
-from bot.conversations.kit.steps import Confirm, besides_key
+from bot.conversations.kit.steps import Confirm, Option, Pick, besides_key
 from bot.storage.formations import Formation
 
 
@@ -81,17 +82,16 @@ def new_absence() -> Flow:
         steps=[
             *who_steps("absence", after_trainee),
             *detail_steps(several=several_days_typed),
-            Confirm(
+            Pick(
                 "recap",
                 ask="absence.recap",
                 values=recap_values,
-                yes=save_absence,
-                no=abandon,
-                yes_label="Enregistrer",
-                no_label="Abandonner",
+                options=RECAP,
+                then=recap_taken,
             ),
         ],
         branches=[
+            Pick("fix", ask="absence.ask_fix", options=fix_options, then=fix_taken),
             Confirm(
                 "offer",
                 ask="absence.offer",
@@ -258,7 +258,21 @@ async def save_absence(ctx: Context) -> Outcome:
     return Next("offer")
 
 
-abandon = leave_saying("absence.abandoned")
+RECAP = [
+    Option("Enregistrer", "save", words=("oui", "ok", "valider")),
+    Option("Corriger", "fix", words=("non", "modifier", "changer")),
+    Option("Abandonner", "abandon", words=("annuler",)),
+]
+"""« Tout est juste ? »: « non » means something is wrong, not « throw it all away »."""
+
+
+async def recap_taken(ctx: Context, picked: str) -> Outcome:
+    if picked == "save":
+        return await save_absence(ctx)
+    if picked == "fix":
+        return Next("fix")
+    ctx.say("absence.abandoned")
+    return Leave()
 
 
 async def open_decrochage(ctx: Context) -> Outcome:

@@ -365,6 +365,40 @@ async def resolve_conflict(ctx: Context, picked: str) -> Outcome:
     return Leave()
 
 
+# --- « Tout est juste ? » → « Corriger »: one answer asked again, the others kept -------------
+
+FIXABLE = [
+    Option("Le jour", "date", words=("date", "jour")),
+    Option("La demi-journée ou le retard", "period", words=("periode", "matin", "apres-midi")),
+    Option("Justifiée ou non", "justified", words=("justification",)),
+    Option("Le motif", "reason", words=("raison",)),
+    Option("Le justificatif", "proof", words=("fichier", "piece")),
+]
+_FORGET = {
+    "date": ("date", "_pending_date", "_weekend", "_outside", "_conflict", "_outside_ok"),
+    "period": ("period", "late_minutes", "_conflict"),
+    "justified": ("justified", "reason", "proof"),
+    "reason": ("reason",),
+    "proof": ("proof",),
+}
+
+
+async def fix_options(ctx: Context) -> list[Option]:
+    """What may be asked again: a proof only goes with a justified absence."""
+    return [o for o in FIXABLE if o.value != "proof" or ctx.data.get("justified")]
+
+
+async def fix_taken(ctx: Context, picked: str) -> Outcome:
+    """Forget that answer (and what hangs on it), ask it again; the steps after it skip what
+    is still known and come back to the recap."""
+    for key in _FORGET[picked]:
+        ctx.data.pop(key, None)
+    ctx.data.pop("recap", None)
+    if picked == "reason":
+        return Next("reason" if ctx.data.get("justified") else "reason_optional")
+    return Next(picked)
+
+
 async def checked(ctx: Context) -> Outcome | None:
     """Right before saving: the dates and the day checked again, in this transaction."""
     await assess(ctx)

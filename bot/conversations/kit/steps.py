@@ -32,8 +32,12 @@ from bot.conversations.kit.flow import OptionSource as OptionSource
 from bot.conversations.kit.flow import options_of as options_of
 from bot.conversations.kit.many import FINISHED_WORDS
 from bot.conversations.kit.many import PickMany as PickMany
+from bot.conversations.kit.pick import STOP_WORDS
 from bot.conversations.kit.pick import Pick as Pick
 from bot.messages import Reply
+
+TEXT_STOPS = STOP_WORDS - {"fin"}
+"""Typed alone as an answer, a way out asked without the slash (« fin » may end a list)."""
 
 if TYPE_CHECKING:
     from bot.conversations.kit.context import Context
@@ -94,6 +98,8 @@ class Text(Step):
         if refusal:
             return refusal
         text = ctx.incoming.text
+        if fold(text) in TEXT_STOPS:  # « annuler » is no reason, no name, no note: the way out
+            return Retry(ctx.render("common.text_stop"))
         limit = MAX_TEXT * (3 if self.multiline else 1)
         if len(text) > limit:
             return Retry(ctx.render("common.message_too_long", length=len(text), limit=limit))
@@ -402,7 +408,8 @@ class DateStep(Step):
                         other=dates.spell_example(meant),
                     )
                 )
-            return Retry(ctx.render("common.date_unclear", example=example))
+            stop = fold(ctx.incoming.text) in TEXT_STOPS
+            return Retry(ctx.render("common.date_unclear", example=example, stop=stop))
         ctx.data[self._day_key()] = understood.when.date().isoformat()
         if self.need_time and not understood.has_time:
             return Retry(

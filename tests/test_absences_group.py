@@ -336,6 +336,34 @@ async def test_changing_the_day_of_several_days_asks_one_day(db: Database, train
     assert [row[1] for row in await saved(db)] == [date(2026, 11, 22)]
 
 
+async def test_changing_the_day_of_several_days_takes_several_days(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer D (F16): a span typed after « Changer le jour » was « pas compris »."""
+    await trainer.says("Karim absent de jeudi à vendredi")
+    await trainer.presses("Changer le jour")
+    await trainer.says("du 16 au 17 novembre matin")
+    assert trainer.last.startswith(
+        "Noter une absence non justifiée du lundi 16 novembre au mardi 17 novembre 2026 matin "
+        "(2 jours)"
+    )
+    await trainer.presses("Changer le jour")
+    await trainer.says("du 9 au 10 novembre")  # no half-day: the ends said before are gone
+    assert "du lundi 9 novembre au mardi 10 novembre 2026 (2 jours)" in trainer.last
+    assert "matin" not in trainer.last
+    await trainer.presses("Changer le jour")
+    await trainer.says("du 20 au 30 novembre")  # reaches a day to come: said, the day asked
+    assert "Le lundi 30 novembre 2026 est dans le futur" in trainer.all_text
+    assert await step_of(db, trainer) == ("absence_group", "date")
+    await trainer.says("du 9 au 10 novembre l'après-midi")
+    await trainer.presses("Enregistrer")
+    karim = await trainee_id(db, "Karim Benali")
+    assert await saved(db) == [
+        (karim, date(2026, 11, 9), "apres_midi", None, False),
+        (karim, date(2026, 11, 10), "apres_midi", None, False),
+    ]
+
+
 async def test_several_days_typed_for_the_date_of_absence(db: Database, trainer: Person) -> None:
     """/absence asked « Quel jour ? »: « du 16 au 18 novembre » is the trainee's three days."""
     await trainer.says("/absence julie justifiée")

@@ -29,7 +29,7 @@ from datetime import date, datetime, time
 
 from bot import dates
 from bot.absences.days import MOST_DAYS, Days, day_periods, read_days, span_halves, spell_days
-from bot.absences.line import date_words, understand_line
+from bot.absences.line import date_words, read_period, understand_line
 from bot.absences.log import conflict, outside, period_label
 from bot.absences.rollcall import Mark
 from bot.answers import by_surname, closest_names, match_names
@@ -41,7 +41,7 @@ from bot.conversations.absences.details import (
     take_typed_period,
 )
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Flow, Leave, Next, Option, Outcome, stored_date
+from bot.conversations.kit.flow import Flow, Leave, Next, Option, Outcome, Stay, stored_date
 from bot.conversations.kit.steps import DateStep, Pick, past_example
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Role
@@ -72,6 +72,7 @@ def new_group() -> Flow:
                 unless_known=True,
                 example=past_example,
                 besides=half_day_besides,
+                other=several_typed,
             ),
             Pick("period", ask="absence_appel.ask_period", options=HALVES, unless_known=True),
             Pick(
@@ -141,9 +142,7 @@ def _read_when(ctx: Context) -> None:
         ctx.data["justified"] = line.justified
     several = read_days(date_words(rest), ctx.now)
     if several is not None:
-        _keep_days(ctx, several)
-        if "_days" in ctx.data and several.span and not ctx.data.get("_late"):
-            _keep_ends(ctx, several, span_halves(rest))
+        _take_days(ctx, rest, several)
         return
     if line.when is not None and line.when.date() > ctx.now.date():
         ctx.say("absence.quick_future", day=line.when.date())
@@ -167,6 +166,32 @@ def _keep_days(ctx: Context, several: Days) -> None:
     ctx.data["_span"] = several.span
     ctx.data["date"] = datetime.combine(several.first, time(), ctx.tz).isoformat()
     ctx.data.setdefault("period", "journee")
+
+
+def _take_days(ctx: Context, text: str, several: Days) -> bool:
+    """Several days kept with the half-days of their ends; ``False`` (and said why) when they
+    cannot be noted."""
+    _keep_days(ctx, several)
+    if "_days" not in ctx.data:
+        return False
+    if several.span and not ctx.data.get("_late"):
+        _keep_ends(ctx, several, span_halves(text))
+    return True
+
+
+async def several_typed(ctx: Context) -> Outcome | None:
+    """« Changer le jour », then « du 23 au 24 novembre »: several days again, with the
+    half-day typed with them (explorer D F16: « Je n'ai pas compris cette date »)."""
+    text = ctx.incoming.text[:300]
+    several = read_days(date_words(text), ctx.now)
+    if several is None:
+        return None
+    period = read_period(text)[0]
+    if period in ("matin", "apres_midi", "journee") and not ctx.data.get("_late"):
+        ctx.data["period"] = period
+    for key in ("_ends", "_typed_period"):  # read here: ``after_date`` must not take it again
+        ctx.data.pop(key, None)
+    return Next("recap") if _take_days(ctx, text, several) else Stay()
 
 
 def _keep_ends(ctx: Context, several: Days, ends: tuple[str, str] | None) -> None:

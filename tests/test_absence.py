@@ -154,6 +154,27 @@ async def test_no_at_the_recap_corrects_one_answer_and_keeps_the_others(
     assert len(await absences(db)) == 1
 
 
+async def test_the_reason_written_in_the_line_is_kept_not_asked(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer D (F21): « justifié, rdv France Travail » lost its reason and asked for one."""
+    await trainer.says("Karim absent vendredi matin, justifié, rdv France Travail")
+    await trainer.presses("Oui")  # « Noter l'absence de Karim Benali … ? »
+    await trainer.presses("Oui")  # the day understood
+    assert "Quel motif" not in trainer.all_text
+    await trainer.presses("Pas de justificatif")
+    assert "Justifiée : rdv France Travail" in trainer.last
+    await trainer.presses("Enregistrer")
+    await trainer.says("/absence Julie du 16 au 17 novembre justifiée (arrêt maladie)")
+    assert "Motif : arrêt maladie" in trainer.last
+    await trainer.presses("Enregistrer")
+    assert {(a.day.day, a.justified, a.reason) for a in await absences(db)} == {
+        (20, True, "rdv France Travail"),
+        (16, True, "arrêt maladie"),
+        (17, True, "arrêt maladie"),
+    }
+
+
 async def test_the_one_line_form_asks_only_what_is_missing(db: Database, trainer: Person) -> None:
     await trainer.says("/absence Benali hier matin")
     assert "J'ai compris : dimanche 22 novembre 2026, le matin. C'est bien ça ?" in trainer.last

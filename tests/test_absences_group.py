@@ -14,7 +14,7 @@ from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
 from tests.auxil.absences import absences, audit_entries, trainee_id
 from tests.auxil.dialogue import Person
-from tests.auxil.hostile import FOR_CHOICES, step_of, survives
+from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, step_of, survives
 
 
 async def saved(db: Database) -> list[tuple[int, date, str, int | None, bool]]:
@@ -29,9 +29,12 @@ async def test_several_people_justified_in_the_plural_as_typed(
     """« justifiés », « Justifiées »: the plural and its accent, as a trainer types them."""
     for typed in ("justifiés", "Justifiées", "justifiees"):
         await trainer.says(f"Karim et Julie absents hier matin, {typed}")
+        assert trainer.last.startswith("Quel motif ? Le même pour chacun"), typed
+        await trainer.says("arrêt maladie")
         assert trainer.last.startswith(
             "Noter une absence justifiée, matin du dimanche 22 novembre 2026, pour :"
         ), typed
+        assert "Motif : arrêt maladie" in trainer.last
         await trainer.says("/annuler")
 
 
@@ -157,6 +160,7 @@ async def test_a_half_day_already_noted_is_left_as_it_is(db: Database, trainer: 
     await trainer.says("Karim et Julie absents ce matin")
     await trainer.presses("Enregistrer")
     await trainer.says("Karim et Hugo absents ce matin justifiés")
+    await trainer.says("sortie pédagogique")
     recap = trainer.last
     assert "Noter une absence justifiée, matin du lundi 23 novembre 2026" in recap
     assert "Pour Karim Benali, ce jour est déjà noté (matin, noté par Camille Durand)" in recap
@@ -290,6 +294,8 @@ async def test_the_ends_of_a_span_keep_their_own_half_days(db: Database, trainer
 
 async def test_several_days_after_the_command_and_in_a_list(db: Database, trainer: Person) -> None:
     await trainer.says("/absence Julie du 16 au 18 novembre justifiée")
+    assert trainer.last.startswith("Quel motif ? Le même pour chaque jour")
+    await trainer.says("stage en entreprise")
     assert trainer.last.startswith(
         "Noter une absence justifiée du lundi 16 novembre au mercredi 18 novembre 2026"
     )
@@ -366,9 +372,10 @@ async def test_changing_the_day_of_several_days_takes_several_days(
 
 async def test_several_days_typed_for_the_date_of_absence(db: Database, trainer: Person) -> None:
     """/absence asked « Quel jour ? »: « du 16 au 18 novembre » is the trainee's three days."""
-    await trainer.says("/absence julie justifiée")
+    await trainer.says("/absence julie justifiée, rdv France Travail")
     assert "Quel jour" in trainer.last
     await trainer.says("du 16 au 18 novembre")
+    assert "Motif : rdv France Travail" in trainer.last  # said with the command, kept
     assert trainer.last.startswith(
         "Noter une absence justifiée du lundi 16 novembre au mercredi 18 novembre 2026 "
         "(3 jours), pour :\n· Julie Petit"
@@ -387,13 +394,28 @@ async def test_justified_or_not_is_said_at_the_one_confirmation(
     offered no way to say it: every such absence was saved « non justifiée »."""
     await trainer.says("Julie absente du 16 au 18 novembre")
     await trainer.presses("Justifiée")
+    # Explorer D (F36): a justified absence has its motive, as /absence asks it.
+    assert trainer.last.startswith("Quel motif ? Le même pour chaque jour")
+    await survives(db, trainer, FOR_NAMES)
+    await trainer.says("Passer")
+    assert "Une absence justifiée a un motif" in trainer.last
+    await trainer.says("retour")  # no motive after all: it stays unjustified
+    assert trainer.last.startswith("Noter une absence non justifiée du lundi 16 novembre")
+    await trainer.presses("Justifiée")
+    await trainer.says("convocation France Travail")
     assert trainer.last.startswith("Noter une absence justifiée du lundi 16 novembre")
+    assert "Motif : convocation France Travail" in trainer.last
+    await trainer.says("justifiée")  # typed, it says the state wanted: it is already so
+    assert "Motif : convocation France Travail" in trainer.last
     assert "Non justifiée" in trainer.buttons
     await trainer.presses("Non justifiée")
     assert trainer.last.startswith("Noter une absence non justifiée du lundi 16 novembre")
+    assert "Motif" not in trainer.last
     await trainer.presses("Justifiée")
+    await trainer.says("rendez-vous médical")
     await trainer.presses("Enregistrer")
-    assert {row[4] for row in await saved(db)} == {True} and len(await saved(db)) == 3
+    assert len(await saved(db)) == 3
+    assert {(a.justified, a.reason) for a in await absences(db)} == {(True, "rendez-vous médical")}
 
 
 async def test_retour_never_reopens_a_settled_question(db: Database, trainer: Person) -> None:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.absences.line import as_typed, date_words, match_names, understand_line
+from bot.absences.line import as_typed, date_words, match_names, split_reason, understand_line
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 PEOPLE = [
@@ -119,3 +119,28 @@ def test_what_is_shown_back_is_as_typed(text: str, folded: str, shown: str) -> N
 )
 def test_the_words_that_name_the_days(text: str, words: str) -> None:
     assert date_words(text) == words
+
+
+@pytest.mark.parametrize(
+    ("text", "kept", "reason"),
+    [
+        (
+            "Karim absent hier matin, justifié, rdv France Travail",
+            "Karim absent hier matin, justifié",
+            "rdv France Travail",
+        ),
+        ("hier justifiée, motif : Convocation", "hier justifiée", "Convocation"),
+        ("lundi justifiée (arrêt maladie)", "lundi justifiée", "arrêt maladie"),
+        ("justifiés car grève des transports", "justifiés", "grève des transports"),
+        ("non justifiée, injoignable", "non justifiée", "injoignable"),
+        # What follows is a day or a half-day, or nothing: no reason.
+        ("justifiée, hier matin", "justifiée, hier matin", None),
+        ("Karim et Julie absents lundi matin justifiés", None, None),
+        ("justifié : 12", None, None),
+        ("absent hier", None, None),
+    ],
+)
+def test_the_reason_written_after_justifiee(
+    text: str, kept: str | None, reason: str | None
+) -> None:
+    assert split_reason(text, NOW) == (kept or text, reason)

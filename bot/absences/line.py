@@ -139,6 +139,30 @@ def read_period(text: str) -> tuple[str | None, int | None, str]:
     return period, minutes, " ".join(folded.split())
 
 
+_REASON = re.compile(
+    r"(?P<word>\bjustifi[eé]e?s?\b)\s*(?P<sep>[,:;(–—-]|\bpar\b|\bpour\b|\bcar\b)?"
+    r"\s*(?:(?:le\s+)?motif\s*:?\s*)?(?P<reason>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def split_reason(text: str, now: datetime) -> tuple[str, str | None]:
+    """The reason written after « justifiée » (« justifié, rdv France Travail », « justifiée
+    (arrêt maladie) », « justifiée, motif : convocation »), as typed, and the text without it;
+    ``(text, None)`` when none follows, or when what follows is a day or a half-day
+    (« justifiée, hier matin »)."""
+    match = _REASON.search(text)
+    if match is None:
+        return text, None
+    reason = match["reason"].strip(" .,;:()–—-")
+    explicit = match["sep"] not in (None, ",") or "motif" in match.group(0).casefold()
+    if not reason or not re.search(r"[^\W\d_]{2}", reason):
+        return text, None
+    if not explicit and (read_period(reason)[0] or dates.understand(reason, now, "past")):
+        return text, None
+    return text[: match.end("word")], reason[:300]
+
+
 def date_words(text: str) -> str:
     """``text`` folded, without its half-day, late-arrival and "justifiée" words: what is left
     to name the day or days (« du 1er au 3 décembre matin justifiée » → « du 1er au 3

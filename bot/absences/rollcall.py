@@ -115,6 +115,7 @@ async def record_roll(
     day: date,
     period: str,
     justified: bool = False,
+    reason: str | None = None,
     formation: Formation | None = None,
     present: int = 0,
     source: str = "appel",
@@ -141,7 +142,7 @@ async def record_roll(
             period=kind,
             late_minutes=mark.late_minutes if kind == "retard" else None,
             justified=justified,
-            reason=None,
+            reason=reason if justified else None,
         )
         # A call never confirms a second retard: one already noted that day is reported.
         found = await conflict(session, mark.trainee.id, day, kind)

@@ -30,7 +30,7 @@ with the check for repeated absence, is
 from __future__ import annotations
 
 from bot.absences.days import read_days
-from bot.absences.line import date_words, understand_line
+from bot.absences.line import date_words, split_reason, understand_line
 from bot.absences.log import (
     MAX_LATE_MINUTES,
     Conflict,
@@ -48,6 +48,7 @@ from bot.conversations.absences.details import (
     fix_options,
     fix_taken,
     flag_conflict,
+    keep_reason,
     keep_typed_period,
     proof_of,
     recap_values,
@@ -128,7 +129,7 @@ def several_days(ctx: Context, text: str, formations: list[Formation]) -> Outcom
     """« /absence Julie du 1er au 3 décembre »: several days go to the one recap that notes
     them all (:mod:`.group`), as the same sentence typed without the command does."""
     people = [(t.full_name, (f.id, t.id)) for f in formations for t in f.trainees]
-    line = understand_line(text[:300], ctx.now, people)
+    line = understand_line(split_reason(text[:300], ctx.now)[0], ctx.now, people)
     if not line.name_text or line.when is not None or not line.date_text:
         return None
     if read_days(line.date_text, ctx.now) is None:
@@ -150,7 +151,9 @@ async def prefill(ctx: Context, text: str, formations: list[Formation]) -> None:
     if "formation_id" in ctx.data:
         formations = [f for f in formations if f.id == ctx.data["formation_id"]]
     people = [(t.full_name, (f.id, t.id)) for f in formations for t in f.trainees]
-    line = understand_line(text[:300], ctx.now, people)
+    text, reason = split_reason(text[:300], ctx.now)
+    line = understand_line(text, ctx.now, people)
+    keep_reason(ctx, reason)
     minutes = line.late_minutes if line.period == "retard" else None
     minutes = minutes if minutes and minutes <= MAX_LATE_MINUTES else None
     if line.period is not None:
@@ -191,7 +194,8 @@ async def several_days_typed(ctx: Context) -> Outcome | None:
     """« du 16 au 18 novembre » for the date: the trainee's several days, in one recap
     (:mod:`.group`), what was said of them kept (justifiée, the half-day)."""
     text = ctx.incoming.text[:300]
-    if read_days(date_words(text), ctx.now) is None or "trainee_id" not in ctx.data:
+    days_text = split_reason(text, ctx.now)[0]
+    if read_days(date_words(days_text), ctx.now) is None or "trainee_id" not in ctx.data:
         return None
     data: dict[str, object] = {
         "_resolved": [[str(ctx.data["formation_id"]), str(ctx.data["trainee_id"])]],
@@ -199,6 +203,8 @@ async def several_days_typed(ctx: Context) -> Outcome | None:
     }
     if ctx.data.get("justified") is not None:
         data["justified"] = ctx.data["justified"]
+    if ctx.data.get("reason"):
+        data["reason"] = ctx.data["reason"]
     return Switch("absence_group", data)
 
 

@@ -40,7 +40,7 @@ from bot.absences.log import (
 )
 from bot.absences.sentence import read_absence_sentence
 from bot.absences.uploads import Upload
-from bot.answers import SKIP, Invalid, clean_line, fold
+from bot.answers import SKIP, Invalid, clean_line, fold, has_words
 from bot.conversations.absences.steps import (
     FileStep,
     current_formation,
@@ -50,7 +50,15 @@ from bot.conversations.absences.steps import (
 )
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Leave, Next, Outcome, Step, stored_date
-from bot.conversations.kit.steps import Confirm, DateStep, Option, Pick, Text, past_example
+from bot.conversations.kit.steps import (
+    Confirm,
+    DateStep,
+    Option,
+    Pick,
+    Text,
+    TextParser,
+    past_example,
+)
 
 
 def detail_steps(
@@ -144,15 +152,31 @@ def detail_steps(
     ]
 
 
-async def required_reason(ctx: Context, text: str) -> str | Invalid:
+def reason_required_saying(message: str) -> TextParser:
     """A justified absence's motive: « Passer » typed here (no button offers it, but the
-    unjustified one's question does) is not a motive, it is someone with none to give."""
-    if fold(text) in SKIP:
-        return Invalid(ctx.render("absence.reason_required"))
-    return await _NOTE(ctx, text)
+    unjustified one's question does) is not a motive, it is someone with none to give,
+    told ``message`` (what to do instead, in that dialogue)."""
+
+    async def parse(ctx: Context, text: str) -> str | Invalid:
+        if fold(text) in SKIP:
+            return Invalid(ctx.render(message))
+        return await _NOTE(ctx, text)
+
+    return parse
 
 
 _NOTE = parse_note(300)
+required_reason = reason_required_saying("absence.reason_required")
+
+
+def keep_reason(ctx: Context, reason: str | None) -> None:
+    """The reason written in the line (« justifiée, rdv France Travail »): the answer to the
+    reason question, not asked again (explorer D F21), when it reads as one."""
+    if reason is None:
+        return
+    cleaned = clean_line(reason, limit=300)
+    if not isinstance(cleaned, Invalid) and has_words(cleaned):
+        ctx.data["reason"] = cleaned
 
 
 PERIODS = [

@@ -29,20 +29,22 @@ from datetime import date, datetime, time
 
 from bot import dates
 from bot.absences.days import MOST_DAYS, Days, day_periods, read_days, span_halves, spell_days
-from bot.absences.line import date_words, read_period, understand_line
+from bot.absences.line import date_words, read_period, split_reason, understand_line
 from bot.absences.log import conflict, outside, period_label
 from bot.absences.rollcall import Mark
-from bot.answers import by_surname, closest_names, match_names
+from bot.answers import by_surname, closest_names, fold, match_names
 from bot.conversations.absences.appel import HALVES, candidates
 from bot.conversations.absences.batch import offer_step, save_marks
 from bot.conversations.absences.details import (
     check_not_future,
     half_day_besides,
+    keep_reason,
+    reason_required_saying,
     take_typed_period,
 )
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Option, Outcome, Stay, stored_date
-from bot.conversations.kit.steps import DateStep, Pick, past_example
+from bot.conversations.kit.steps import DateStep, Pick, Text, past_example
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Role
 
@@ -75,6 +77,16 @@ def new_group() -> Flow:
                 other=several_typed,
             ),
             Pick("period", ask="absence_appel.ask_period", options=HALVES, unless_known=True),
+            Text(
+                "reason",
+                ask="absence_appel.ask_group_reason",
+                parse=reason_required_saying("absence_appel.group_reason_required"),
+                then=justified_for,
+                when=lambda c: (
+                    bool(c.data.get("justified") or c.data.get("_justifying"))
+                    and "reason" not in c.data
+                ),
+            ),
             Pick(
                 "recap",
                 ask="absence_appel.group_recap",
@@ -131,7 +143,8 @@ async def group_start(ctx: Context) -> Outcome | None:
 
 def _read_when(ctx: Context) -> None:
     """The day (or days), the half-day and "justifiée" the sentence gives; the rest is asked."""
-    rest = str(ctx.data.get("_rest") or "")[:300]
+    rest, reason = split_reason(str(ctx.data.get("_rest") or "")[:300], ctx.now)
+    keep_reason(ctx, reason)
     # The line reader knows "justifiée"; several people are "justifiés" / "justifiées".
     line = understand_line(re.sub(r"\b(justifi[eé]e?)s\b", r"\1", rest, flags=re.I), ctx.now, [])
     if ctx.data.get("_late"):
@@ -326,16 +339,46 @@ async def recap_options(ctx: Context) -> list[Option]:
     return [
         Option("Enregistrer", "yes", words=("oui", "ok", "valider")),
         Option("Changer le jour", "date"),
-        Option("Non justifiée" if justified else "Justifiée", "justify"),
+        Option(
+            "Non justifiée" if justified else "Justifiée",
+            "justify",
+            words=("justifiee", "non justifiee", "pas justifiee", "injustifiee"),
+        ),
         Option("Abandonner", "abandon", words=("non", "annuler")),
     ]
 
 
+_NOT_JUSTIFIED = re.compile(r"\b(?:non|pas)\s+justif|\binjustif")
+
+
+def _wants_justified(ctx: Context) -> bool:
+    """The button toggles; typed, the words say which (« justifiée » is inside the label
+    « Non justifiée »: typed while it is justified, it must not undo it)."""
+    typed = fold(ctx.incoming.text) if ctx.incoming.choice is None else ""
+    if "justif" in typed:
+        return _NOT_JUSTIFIED.search(typed) is None
+    return not ctx.data.get("justified")
+
+
+async def justified_for(ctx: Context, reason: object) -> Outcome:
+    """The motive given: justified from now on (« Retour » before it leaves it unjustified)."""
+    ctx.data["justified"] = True
+    ctx.data.pop("_justifying", None)
+    return Next("recap")
+
+
 async def recap_taken(ctx: Context, picked: str) -> Outcome:
-    if picked == "justify":  # the recap again, saying the other
-        ctx.data["justified"] = not ctx.data.get("justified")
+    ctx.data.pop("_justifying", None)
+    if picked == "justify":  # the recap again, saying the other; a justified one has a motive
         ctx.data.pop("recap", None)
-        return Next("recap")
+        if not _wants_justified(ctx):
+            ctx.data["justified"] = False
+            ctx.data.pop("reason", None)
+            return Next("recap")
+        if ctx.data.get("justified"):  # « justifiée » typed while it is: nothing changes
+            return Next("recap")
+        ctx.data["_justifying"] = True
+        return Next("reason")
     if picked == "date":
         for key in ("date", "_pending_date", "recap", "_days", "_skipped", "_span", "_ends"):
             ctx.data.pop(key, None)
@@ -359,6 +402,7 @@ async def recap_taken(ctx: Context, picked: str) -> Outcome:
         period=period,
         ends=_ends(ctx),
         justified=bool(ctx.data.get("justified")),
+        reason=ctx.data.get("reason"),
         source="phrase",
     )
 

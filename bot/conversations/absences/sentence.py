@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from bot import texts
 from bot.absences.days import read_days
-from bot.absences.line import date_words
+from bot.absences.line import date_words, split_reason
 from bot.absences.sentence import AbsenceSentence, read_absence_sentence
 from bot.answers import by_surname, closest_names, match_names
 from bot.conversations.absences.steps import single_formation
@@ -42,7 +42,8 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
     if sentence is None:
         return None
     # Several people, or several days (« Julie absente du 1er au 3 décembre »): one recap.
-    several = len(sentence.names) > 1 or read_days(date_words(sentence.rest), ctx.now)
+    days = date_words(split_reason(sentence.rest, ctx.now)[0])
+    several = len(sentence.names) > 1 or read_days(days, ctx.now)
     return Switch(
         "absence_group" if several else "absence_phrase",
         {

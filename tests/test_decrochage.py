@@ -328,6 +328,9 @@ async def test_short_formation_contacts_with_proofs_then_ticket(
     await trainer.presses("Téléphone")
     await trainer.says("demain")
     assert "dans le futur" in trainer.last
+    await trainer.says("2 novembre 2025")  # a slip of the year: before the formation began
+    assert "dimanche 2 novembre 2025 est avant le début de la formation" in trainer.last
+    assert "vérifiez le jour, le mois et l'année" in trainer.last
     await trainer.says("ce matin")
     await trainer.presses("Oui")
     await trainer.says("Le tuteur le relance")
@@ -592,6 +595,8 @@ async def test_every_step_of_opening_survives_bad_input(db: Database, trainer: P
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Il a déjà eu lieu")
     await survives(db, trainer, FOR_NAMES)
+    await trainer.says("1er octobre")  # explorer D F7: before the formation (19 October)
+    assert "avant le début de la formation (le lundi 19 octobre 2026)" in trainer.last
     await trainer.says("ce matin")
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Oui")

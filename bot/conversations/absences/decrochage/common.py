@@ -125,9 +125,16 @@ async def open_followup_or_leave(ctx: Context) -> Found | None:
 
 
 async def check_past(ctx: Context, when: datetime) -> str | None:
-    """A contact or an interview held is noted once it happened."""
+    """A contact or an interview held is noted once it happened, and during the formation
+    or after it: one dated before its start is a slip of the year or the month (explorer D
+    F7, F9: « 2 novembre 2025 » went into the Qualiopi evidence)."""
     if when.date() > ctx.now.date():
         return ctx.render("decrochage.future_contact", day=when.date())
+    found = await load_followup(ctx)
+    if found is not None and when.date() < found.formation.start_date:
+        return ctx.render(
+            "decrochage.before_start", day=when.date(), start=found.formation.start_date
+        )
     return None
 
 

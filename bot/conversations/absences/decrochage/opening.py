@@ -108,7 +108,7 @@ async def check_sign_day(ctx: Context, when: datetime) -> str | None:
         return ctx.render("decrochage.sign_in_future", day=day)
     formation = await current_formation(ctx)
     if formation is not None and day < formation.start_date:
-        return ctx.render("decrochage.sign_before_start", day=day, start=formation.start_date)
+        return ctx.render("decrochage.before_start", day=day, start=formation.start_date)
     return None
 
 

@@ -128,7 +128,7 @@ async def test_a_deadline_left_at_closing_says_so_in_the_timeline(session: Async
     events = [e for e in await timeline(session, trainee, "Europe/Paris") if e.kind == "echeance"]
     assert [(e.text, e.who) for e in events] == [
         (
-            "Échéance soldée à la clôture du suivi : "
+            "Échéance non tenue, close avec le suivi : "
             "Contacter la personne absente et son entreprise",
             "Camille Durand",
         ),

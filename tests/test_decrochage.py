@@ -370,14 +370,28 @@ async def test_a_ticket_says_what_the_procedure_still_expects(
     assert "Vous reprendrez ce suivi avec /decrochage" in trainer.last
     await trainer.says("/decrochage inès")
     await trainer.presses("Saisir le ticket qualité")
-    assert "un contact avec la personne, un contact avec l'entreprise" in trainer.last
+    assert "un contact avec la personne et un contact avec l'entreprise" in trainer.last
     await trainer.presses("Rien à ajouter")
     await trainer.presses("Abandonner")
     assert await rows(db, QualityTicket) == []
     await trainer.says("/decrochage inès")
     await trainer.presses("Saisir le ticket qualité")
     await trainer.presses("Rien à ajouter")
+    # Explorer D (F32): the ticket says which steps were not done, not only how many.
+    assert "· Non fait à la clôture : un contact avec la personne." in trainer.last
+    assert "· Non fait à la clôture : un contact avec l'entreprise." in trainer.last
     await trainer.presses("Enregistrer le ticket")
+    ticket = (await rows(db, QualityTicket))[0]
+    assert ticket.actions[-2:] == [
+        "Non fait à la clôture : un contact avec la personne.",
+        "Non fait à la clôture : un contact avec l'entreprise.",
+    ]
+    async with db.sessions() as session:
+        bundle = await qualiopi_bundle(session, ticket.formation_id)
+    with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
+        assert "Non fait à la clôture : un contact avec la personne." in (
+            archive.read("tickets-qualite.csv").decode()
+        )
     await open_followup(trainer, "nadia", subcontracted="")  # known for this formation
     await trainer.presses("Ouvrir le suivi")
     await trainer.presses("Plus tard")

@@ -96,6 +96,17 @@ DOCUMENT_KINDS: dict[str, str] = {
     "compte_rendu": "compte rendu d'entretien",
     "livret_suivi": "livret de suivi",
 }
+GAPS: dict[str, str] = {
+    "contact_stagiaire": "un contact avec la personne",
+    "contact_entreprise": "un contact avec l'entreprise",
+    "entretien": "l'entretien individuel",
+    "compte_rendu": "le compte rendu",
+    "solution": "la solution convenue",
+    "equipe": "l'échange en équipe",
+    "regard_croise": "le regard croisé",
+    "livret": "le livret de suivi",
+}
+"""What the procedure expected and a follow-up closed without (:meth:`Summary.missing`)."""
 ENTRETIEN_KINDS: dict[str, str] = {
     "individuel": "entretien individuel",
     "regard_croise": "regard croisé",
@@ -481,6 +492,7 @@ def ticket_actions(summary: Summary, zone: str) -> list[str]:
         solutions=SOLUTIONS,
         kinds=ENTRETIEN_KINDS,
         documents=DOCUMENT_KINDS,
+        gaps=GAPS,
         by_id={d.id: d for d in summary.documents},
     )
     return [line.strip() for line in texts.plain(rendered).splitlines() if line.strip()]
@@ -497,4 +509,5 @@ def labels() -> Mapping[str, Mapping[str, str]]:
         "paths": PATH_LABELS,
         "documents": DOCUMENT_KINDS,
         "entretiens": ENTRETIEN_KINDS,
+        "gaps": GAPS,
     }

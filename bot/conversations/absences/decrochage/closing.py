@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.absences.followups import rule_for, summary_of, ticket_actions
+from bot.absences.followups import GAPS, rule_for, summary_of, ticket_actions
 from bot.absences.records import close_followup, file_ticket
 from bot.conversations.absences.decrochage.common import (
     abandon_step,
@@ -49,7 +49,7 @@ async def ticket_start(ctx: Context) -> Outcome | None:
         return Leave()
     s = await summary_of(ctx.session, found.followup)
     ctx.data["_actions"] = ticket_actions(s, _zone(ctx))
-    ctx.data["_missing"] = s.missing()
+    ctx.data["_missing"] = [GAPS[gap] for gap in s.missing()]
     return None
 
 

@@ -1117,3 +1117,17 @@ async def test_a_move_before_the_first_e_mail_left_sends_the_invitation_not_a_mo
     assert not second.payload["subject"].startswith("Bilan déplacé")
     assert "vendredi 27 novembre" in second.payload["subject"]
     assert "déplacé" not in second.payload["body"] and "jeudi 26" not in second.payload["body"]
+
+
+async def test_deadlines_moved_onto_a_day_off_say_the_working_day_before(
+    trainer: Person,
+) -> None:
+    """Explorer B: « Échéances déplacées » gave the Saturday alone, while /bilan's summary
+    said « à faire plutôt le vendredi »."""
+    await schedule(trainer)
+    await move_bilan(trainer, "26/11/2026", "lundi 7 décembre à 14 h")
+    moved = said(trainer, "C'est déplacé")
+    assert (
+        "Envoyer le bilan pédagogique : samedi 5 décembre 2026 à 14 h 00, un samedi : à faire "
+        "plutôt le vendredi 4 décembre 2026 (au lieu du "
+    ) in moved

@@ -19,6 +19,7 @@ from bot import exports
 from bot.app import FEATURES
 from bot.deadlines import exports as deadline_exports
 from bot.storage.db import Database
+from tests.auxil.absences import move_due
 from tests.auxil.command import Done
 from tests.auxil.dialogue import Person
 from tests.test_bilan import schedule
@@ -100,6 +101,26 @@ async def test_ics_is_one_event_per_deadline(db: Database, trainer: Person, tmp_
     assert b"This timezone" not in data.replace(b"\r\n ", b"")
 
 
+async def test_a_deadline_on_a_day_off_is_exported_with_the_working_day_before(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer B: the CSV and the calendar put the reminder on the Saturday itself."""
+    await schedule(trainer)
+    await move_due(db, "NOR-PROOF", date(2026, 11, 28))  # a Saturday
+    async with db.sessions() as session:
+        rows = {r["règle"]: r for r in await deadline_exports.rows(session, args(formation=1))}
+        data = await deadline_exports.calendar(session, args(formation=1, format="ics"))
+    assert rows["NOR-PROOF"]["échéance"] == date(2026, 11, 28)  # the texts' date stays
+    assert rows["NOR-PROOF"]["à faire plutôt le"] == date(2026, 11, 27)
+    assert rows["NOR-DOCS"]["à faire plutôt le"] is None  # a working day
+    events = {str(e["CATEGORIES"].cats[0]): e for e in Calendar.from_ical(data).events}
+    assert events["NOR-PROOF"].start == date(2026, 11, 27)
+    assert (
+        "Échéance : samedi 28 novembre 2026, un samedi ; placée ici, le jour ouvré d'avant."
+        in str(events["NOR-PROOF"]["DESCRIPTION"])
+    )
+
+
 def test_right_after_formabot_demo_the_export_lists_the_deadlines(
     formabot: Callable[[list[str]], Done],
 ) -> None:
@@ -126,6 +147,7 @@ HEADERS = [
     "clé",
     "échéance",
     "heure",
+    "à faire plutôt le",
     "titre",
     "concerne",
     "explication",

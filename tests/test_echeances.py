@@ -17,6 +17,7 @@ from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import ChatIdentity, Membership, Role
 from bot.storage.people import Person as P
+from tests.auxil.absences import move_due
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, step_of, survives
 from tests.auxil.statements import counting
@@ -369,15 +370,12 @@ async def test_a_deadline_on_a_day_off_gives_the_working_day_before(
     """Explorer B: /bilan said « (un samedi : à faire plutôt le vendredi …) », the detail of
     /echeances gave the Saturday alone."""
     await schedule(trainer)
-    async with db.sessions() as session, session.begin():
-        proof = await session.scalar(
-            select(StoredDeadline).where(StoredDeadline.rule_id == "NOR-PROOF")
-        )
-        assert proof is not None
-        proof.due_on = date(2026, 11, 28)  # a Saturday
+    await move_due(db, "NOR-PROOF", date(2026, 11, 28))  # a Saturday
     await trainer.says("/echeances")
     await trainer.presses("Filtrer par formation")
     await trainer.presses("Agent de restauration")
+    # The list gives the day to act, the Friday (explorer B: « 🟠 28/11 »).
+    assert any(b.startswith("🟠 27/11 Envoyer les justificatifs") for b in trainer.buttons)
     await trainer.presses("Envoyer les justificatifs")
     assert (
         "Échéance : samedi 28 novembre 2026 (un samedi : à faire plutôt le vendredi 27 novembre "

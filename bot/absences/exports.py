@@ -24,9 +24,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates
-from bot.absences.followups import labels
 from bot.absences.log import period_label
 from bot.absences.timeline import followed_trainees, timeline
+from bot.absences.vocabulary import labels
 from bot.documents.bundle import build_bundle, slug
 from bot.documents.pdf import render_pdf
 from bot.documents.sheets import Moment

@@ -24,7 +24,7 @@ contacts, interviews, documents, the ticket) is here and in
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -34,6 +34,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
 from bot.absences.opened import AlreadyOpen, already_open
+from bot.absences.vocabulary import (
+    CHANNELS,
+    DOCUMENT_KINDS,
+    ENTRETIEN_KINDS,
+    GAPS,
+    SIGNS,
+    SOLUTIONS,
+    WITH_WHOM,
+)
 from bot.deadlines.service import refresh_deadlines
 from bot.documents.bundle import sha256_hex
 from bot.rules.settings import bool_setting
@@ -49,68 +58,6 @@ from bot.storage.absences import (
 from bot.storage.conflicts import insert_unless_taken
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Organisation
-
-SIGNS: dict[str, str] = {
-    "absences_repetees": "Absences répétées",
-    "retards": "Retards",
-    "manque_reactivite": "Manque de réactivité",
-    "baisse_motivation": "Baisse de motivation",
-    "difficultes_personnelles": "Difficultés personnelles ou de santé",
-    "autre": "Autre",
-    "absence": "Une absence",
-}
-WITH_WHOM: dict[str, str] = {
-    "stagiaire": "la personne en formation",
-    "entreprise": "l'entreprise",
-    "equipe": "l'équipe (échange de pratiques)",
-    "autre": "une autre personne",
-}
-CHANNELS: dict[str, str] = {
-    "telephone": "téléphone",
-    "email": "e-mail",
-    "sms": "SMS",
-    "visio": "visio",
-    "en_personne": "en personne",
-    "courrier": "courrier",
-    "reunion": "réunion",
-}
-SOLUTIONS: dict[str, str] = {
-    "report": "report des dates du bilan",
-    "maintien": "maintien du bilan",
-    "avenant": "avenant à la convention",
-    "autre": "autre solution",
-}
-CAUSES: dict[str, str] = {
-    "sick_leave": "arrêt maladie",
-    "difficulty": "difficulté pressentie ou avérée",
-}
-PATH_LABELS: dict[str, str] = {
-    "short": "formation courte",
-    "long": "formation longue ou certifiante",
-    "bilan_comp": "bilan de compétences",
-    "vae": "VAE",
-}
-DOCUMENT_KINDS: dict[str, str] = {
-    "justificatif": "justificatif d'absence",
-    "preuve_contact": "preuve d'échange",
-    "compte_rendu": "compte rendu d'entretien",
-    "livret_suivi": "livret de suivi",
-}
-GAPS: dict[str, str] = {
-    "contact_stagiaire": "un contact avec la personne",
-    "contact_entreprise": "un contact avec l'entreprise",
-    "entretien": "l'entretien individuel",
-    "compte_rendu": "le compte rendu",
-    "solution": "la solution convenue",
-    "equipe": "l'échange en équipe",
-    "regard_croise": "le regard croisé",
-    "livret": "le livret de suivi",
-}
-"""What the procedure expected and a follow-up closed without (:meth:`Summary.missing`)."""
-ENTRETIEN_KINDS: dict[str, str] = {
-    "individuel": "entretien individuel",
-    "regard_croise": "regard croisé",
-}
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 ACCEPTED_MIME_PREFIXES = ("image/",)
@@ -496,18 +443,3 @@ def ticket_actions(summary: Summary, zone: str) -> list[str]:
         by_id={d.id: d for d in summary.documents},
     )
     return [line.strip() for line in texts.plain(rendered).splitlines() if line.strip()]
-
-
-def labels() -> Mapping[str, Mapping[str, str]]:
-    """Every code → label table, for templates."""
-    return {
-        "signs": SIGNS,
-        "whom": WITH_WHOM,
-        "channels": CHANNELS,
-        "solutions": SOLUTIONS,
-        "causes": CAUSES,
-        "paths": PATH_LABELS,
-        "documents": DOCUMENT_KINDS,
-        "entretiens": ENTRETIEN_KINDS,
-        "gaps": GAPS,
-    }

@@ -23,7 +23,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import dates
 from bot.absences import followup_deadlines
 from bot.absences.followups import (
-    SIGNS,
     add_signs,
     current_entretien,
     next_reference,
@@ -33,6 +32,7 @@ from bot.absences.followups import (
     ticket_actions,
 )
 from bot.absences.uploads import Upload
+from bot.absences.vocabulary import SIGNS
 from bot.deadlines.service import refresh_deadlines
 from bot.documents.pdf import render_pdf
 from bot.storage import audit

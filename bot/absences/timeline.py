@@ -21,9 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
-from bot.absences.followups import (
-    labels,
-)
+from bot.absences.vocabulary import labels
 from bot.answers import by_surname
 from bot.storage.absences import (
     Absence,

@@ -27,7 +27,14 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.bilans.participants import derogation_of
 from bot.bilans.view import BilanView, kind_label
-from bot.dates import spell_date, spell_datetime, spell_time, working_day_before
+from bot.dates import (
+    day_off,
+    previous_working_day,
+    spell_date,
+    spell_datetime,
+    spell_time,
+    working_day_before,
+)
 from bot.deadlines.service import STATUS_LABELS, Listed
 from bot.documents import ics
 from bot.documents.pdf import render_pdf
@@ -281,7 +288,17 @@ def deadlines_calendar(
             event.add("dtend", start + timedelta(minutes=30))
             day = start.date()
         else:
+            # A day off is no day to act: the event sits on the working day before, its
+            # description keeps the texts' date (« échéance du dimanche 6 décembre 2026 »).
             day = row.effective_due
+            off = day_off(day)
+            if off is not None:
+                day = previous_working_day(day)
+                description += (
+                    f"\nÉchéance : {spell_date(row.effective_due)}, {off} ; placée ici, "
+                    "le jour ouvré d'avant."
+                )
+                event["description"] = _clean(description, multiline=True)
             event.add("dtstart", day)
             event.add("dtend", day + timedelta(days=1))
         event.add("transp", "TRANSPARENT")

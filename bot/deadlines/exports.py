@@ -16,11 +16,13 @@ in the organisation's time, like ``saisie le`` in the absences.
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import dates
 from bot.deadlines.documents import deadlines_calendar
 from bot.deadlines.lines import concerned
 from bot.deadlines.service import STATUS_LABELS, order
@@ -39,6 +41,7 @@ COLUMNS = (
     "clé",
     "échéance",
     "heure",
+    "à faire plutôt le",
     "titre",
     "concerne",
     "explication",
@@ -63,6 +66,12 @@ def citation(deadline: StoredDeadline, formation: Formation) -> str:
     catalogue keeps what was stored."""
     rule = RULES_BY_ID.get(deadline.rule_id)
     return rule.citation_for(formation.programme) if rule is not None else deadline.source
+
+
+def working_day(due: date) -> date | None:
+    """The working day before a deadline that falls on a Saturday, a Sunday or a public
+    holiday (the texts' date stays in « échéance »); empty on a working day."""
+    return None if dates.is_working_day(due) else dates.previous_working_day(due)
 
 
 async def _rows(
@@ -100,6 +109,7 @@ async def rows(session: AsyncSession, args: argparse.Namespace) -> list[dict[str
                 "heure": deadline.due_at.astimezone(tz).strftime("%H:%M")
                 if deadline.due_at
                 else None,
+                "à faire plutôt le": working_day(deadline.effective_due),
                 "titre": deadline.title,
                 "concerne": who.get(deadline.id),
                 "explication": deadline.explanation,

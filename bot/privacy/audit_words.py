@@ -14,7 +14,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from bot.absences.followups import ENTRETIEN_KINDS
+from bot.absences.vocabulary import ENTRETIEN_KINDS
 from bot.deadlines.service import STATUS_LABELS
 
 ACTIONS = {

@@ -19,6 +19,7 @@ from bot.storage.absences import (
 )
 from bot.storage.audit import AuditEntry
 from bot.storage.base import Base
+from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Organisation, Person
@@ -129,3 +130,12 @@ async def seen_on(who: dialogue.Person, day: str) -> None:
     assert "Depuis quand" in who.last, who.last
     await who.says(day)
     await who.presses("Oui, c'est ça")
+
+
+async def move_due(db: Database, rule_id: str, day: date) -> None:
+    """Set the stored due day of the deadline of ``rule_id`` (a day off, say), as a rule
+    whose offset lands there would."""
+    async with db.sessions() as session, session.begin():
+        row = await session.scalar(select(StoredDeadline).where(StoredDeadline.rule_id == rule_id))
+        assert row is not None, rule_id
+        row.due_on = day

@@ -32,6 +32,7 @@ from bot.attestations.service import attested_count
 from bot.bilans.changes import cancel_bilan, move_bilan
 from bot.bilans.view import kind_label
 from bot.conversations.bilans.shared import (
+    deadline_lines,
     reach_of,
     send_documents,
     tell_charge_de_mission,
@@ -86,15 +87,10 @@ async def save_move(ctx: Context) -> None:
         ctx.say("bilan.bilan_not_found")
         return
     view = move.view
+    moved = [r for r in move.deadlines if r.id in move.moved]
     changes = [
-        {
-            "title": r.title,
-            "old": old_due(move.moved[r.id], ctx),
-            "new": documents.due_text(r, ctx.tz),
-            "done": r.status == "done",
-        }
-        for r in move.deadlines
-        if r.id in move.moved
+        line | {"old": old_due(move.moved[r.id], ctx)}
+        for r, line in zip(moved, deadline_lines(ctx, moved), strict=True)
     ]
     ctx.say(
         "bilan.moved",

@@ -281,7 +281,9 @@ def label(ctx: Context, line: Line, formation: str | None) -> str:
     stays, the deadline's title, which many lines share, is shortened first."""
     row = line.first
     marker = MARKERS[group_of(row, ctx.now)]
-    day = f"{row.effective_due:%d/%m}"
+    # Due on a day off still to come: the working day before is the day to act (explorer B).
+    before = dates.working_day_before(row.effective_due, ctx.now.astimezone(ctx.tz).date())
+    day = f"{before or row.effective_due:%d/%m}"
     if row.due_at is not None and row.status != "postponed":
         day += " " + dates.spell_time(row.due_at.astimezone(ctx.tz))
     pieces = [Piece(f"{marker} {day}"), Piece(line.title, shrink=1, keep=16)]

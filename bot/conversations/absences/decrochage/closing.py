@@ -22,8 +22,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.absences.followups import GAPS, rule_for, summary_of, ticket_actions
+from bot.absences.followups import rule_for, summary_of, ticket_actions
 from bot.absences.records import close_followup, file_ticket
+from bot.absences.vocabulary import GAPS
 from bot.conversations.absences.decrochage.common import (
     abandon_step,
     open_followup_or_leave,

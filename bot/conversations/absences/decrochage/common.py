@@ -16,8 +16,9 @@ from typing import Any
 
 from bot import texts
 from bot.absences import followup_deadlines
-from bot.absences.followups import CHANNELS, SIGNS, find_followup
+from bot.absences.followups import find_followup
 from bot.absences.uploads import Upload
+from bot.absences.vocabulary import CHANNELS, SIGNS
 from bot.conversations.absences.steps import parse_note, upload_of
 from bot.conversations.formations.choose import load_formation
 from bot.conversations.kit.context import Context

@@ -31,8 +31,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.absences.followup_deadlines import contacts_missing
-from bot.absences.followups import current_entretien, labels
+from bot.absences.followups import current_entretien
 from bot.absences.records import record_contact
+from bot.absences.vocabulary import labels
 from bot.conversations.absences.decrochage.common import (
     CHANNEL_OPTIONS,
     WHOM_OPTIONS,

@@ -20,7 +20,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.absences.followups import labels, summary_of
+from bot.absences.followups import summary_of
+from bot.absences.vocabulary import labels
 from bot.conversations.absences.decrochage.common import load_followup, remember, todo
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Leave, Outcome

@@ -29,7 +29,6 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.absences.followups import (
-    labels,
     open_followup,
     open_followup_of,
     organisation_of,
@@ -38,6 +37,7 @@ from bot.absences.followups import (
 )
 from bot.absences.log import trainee_absence
 from bot.absences.opened import AlreadyOpen
+from bot.absences.vocabulary import labels
 from bot.conversations.absences.decrochage.common import (
     CAUSE_OPTIONS,
     Found,

@@ -15,8 +15,8 @@ Called with ``{"followup_id": …}``; the procedure's solution is then done.
 
 from __future__ import annotations
 
-from bot.absences.followups import labels
 from bot.absences.records import note_solution
+from bot.absences.vocabulary import labels
 from bot.conversations.absences.decrochage.common import (
     SOLUTION_OPTIONS,
     open_followup_or_leave,

@@ -1,0 +1,85 @@
+"""The words of a follow-up (003 §2): each code the storage keeps, as a person reads it.
+
+Chats, the ticket qualité, the timeline and the exports all say a sign, a
+channel or a missing step with these words; one table each, so that they
+say it the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.rules.facts import FOLLOWUP_PATHS
+
+SIGNS: dict[str, str] = {
+    "absences_repetees": "Absences répétées",
+    "retards": "Retards",
+    "manque_reactivite": "Manque de réactivité",
+    "baisse_motivation": "Baisse de motivation",
+    "difficultes_personnelles": "Difficultés personnelles ou de santé",
+    "autre": "Autre",
+    "absence": "Une absence",
+}
+WITH_WHOM: dict[str, str] = {
+    "stagiaire": "la personne en formation",
+    "entreprise": "l'entreprise",
+    "equipe": "l'équipe (échange de pratiques)",
+    "autre": "une autre personne",
+}
+CHANNELS: dict[str, str] = {
+    "telephone": "téléphone",
+    "email": "e-mail",
+    "sms": "SMS",
+    "visio": "visio",
+    "en_personne": "en personne",
+    "courrier": "courrier",
+    "reunion": "réunion",
+}
+SOLUTIONS: dict[str, str] = {
+    "report": "report des dates du bilan",
+    "maintien": "maintien du bilan",
+    "avenant": "avenant à la convention",
+    "autre": "autre solution",
+}
+CAUSES: dict[str, str] = {
+    "sick_leave": "arrêt maladie",
+    "difficulty": "difficulté pressentie ou avérée",
+}
+PATH_LABELS: Mapping[str, str] = FOLLOWUP_PATHS
+"""The rules' own words for the paths (« formation longue ou certifiante »)."""
+DOCUMENT_KINDS: dict[str, str] = {
+    "justificatif": "justificatif d'absence",
+    "preuve_contact": "preuve d'échange",
+    "compte_rendu": "compte rendu d'entretien",
+    "livret_suivi": "livret de suivi",
+}
+GAPS: dict[str, str] = {
+    "contact_stagiaire": "un contact avec la personne",
+    "contact_entreprise": "un contact avec l'entreprise",
+    "entretien": "l'entretien individuel",
+    "compte_rendu": "le compte rendu",
+    "solution": "la solution convenue",
+    "equipe": "l'échange en équipe",
+    "regard_croise": "le regard croisé",
+    "livret": "le livret de suivi",
+}
+"""What the procedure expected and a follow-up closed without (:meth:`Summary.missing`)."""
+ENTRETIEN_KINDS: dict[str, str] = {
+    "individuel": "entretien individuel",
+    "regard_croise": "regard croisé",
+}
+
+
+def labels() -> Mapping[str, Mapping[str, str]]:
+    """Every code → label table, for templates."""
+    return {
+        "signs": SIGNS,
+        "whom": WITH_WHOM,
+        "channels": CHANNELS,
+        "solutions": SOLUTIONS,
+        "causes": CAUSES,
+        "paths": PATH_LABELS,
+        "documents": DOCUMENT_KINDS,
+        "entretiens": ENTRETIEN_KINDS,
+        "gaps": GAPS,
+    }

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.deadlines.service import refresh_deadlines
 from bot.storage.db import Database
+from tests.auxil.absences import add_formation
 from tests.auxil.dialogue import Person
 from tests.auxil.hostile import FOR_CHOICES, survives
 from tests.test_echeances import by_rule, restauration
@@ -71,3 +73,26 @@ async def test_a_postponement_to_christmas_is_questioned_once(
     await trainer.says("attestations attendues après les congés")
     proof = await by_rule(db, "NOR-PROOF")
     assert (proof.status, proof.postponed_to) == ("postponed", date(2026, 12, 25))
+
+
+async def test_a_fixed_deadline_says_whose_delay_it_is(db: Database, trainer: Person) -> None:
+    """Explorer B: REC-CONTRACT's day before the start is the organisation's setting, yet
+    it read « fixée par le texte du financeur »; NOR-DOCS' 48 h are the text's own."""
+    formation = await add_formation(
+        db, title="Accompagnement PAF", funder="rectorat", remote_coaching=True
+    )
+    async with db.sessions() as session, session.begin():
+        await refresh_deadlines(session, formation)
+    await trainer.says("/echeances")
+    await trainer.presses("Filtrer par formation")
+    await trainer.presses("Accompagnement PAF")
+    await trainer.presses("Faire signer le contrat")
+    assert (
+        "Le texte du financeur ne permet pas de la reporter ; son délai est celui que "
+        "l'organisme s'est donné (modifiable avec /reglages)."
+    ) in trainer.last
+    assert "fixée par le texte" not in trainer.last
+    await trainer.says("/annuler")
+    await restauration(trainer)
+    await trainer.presses("Envoyer le bilan pédagogique")
+    assert "Cette date est fixée par le texte du financeur" in trainer.last

@@ -43,6 +43,9 @@ class Setting:
     minimum: int | None = None
     maximum: int | None = None
     choices: tuple[str, ...] = ()
+    text_bound: bool = False
+    """The text itself sets the bound the default sits on (« 48h avant maximum »): the
+    organisation may only be stricter.  Otherwise the amount is the organisation's own."""
 
     def check(self, value: object) -> int | bool | str:
         """Return ``value`` if this setting can hold it, else raise :class:`SettingError`."""
@@ -95,6 +98,7 @@ SETTINGS: tuple[Setting, ...] = (
         maximum=336,
         rules=("NOR-DOCS",),
         help="La fiche exige « 48h avant maximum » : on peut avancer l'envoi, jamais le retarder.",
+        text_bound=True,
     ),
     Setting(
         key="nor_delegates_days_before",
@@ -128,6 +132,7 @@ SETTINGS: tuple[Setting, ...] = (
             "« Au maximum 1 mois après la fin » (bilan collectif de formation (001) ; pièces "
             "pédagogiques exigées (002), §2) ; 0 = le jour de la fin."
         ),
+        text_bound=True,
     ),
     Setting(
         key="cvl_bq_mid_percent",
@@ -148,6 +153,7 @@ SETTINGS: tuple[Setting, ...] = (
         maximum=10,
         rules=("CVL-TABLE",),
         help="« Au maximum 10 jours après l'entrée en formation » (pièces pédagogiques exigées (002), §1).",
+        text_bound=True,
     ),
     Setting(
         key="cvl_table_parcours_metiers",

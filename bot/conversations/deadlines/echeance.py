@@ -55,6 +55,8 @@ from bot.deadlines.lines import concerned
 from bot.deadlines.service import group_of
 from bot.formations.queries import visible_to
 from bot.messages import Reply
+from bot.rules.catalogue import milestone_of
+from bot.rules.settings import SETTINGS_BY_KEY
 from bot.storage.bilans import StoredDeadline
 from bot.storage.formations import Formation
 from bot.storage.people import Role
@@ -87,11 +89,22 @@ async def deadline_values(ctx: Context) -> dict[str, Any]:
             "explanation": row.explanation,
             "source": row.source,
             "postponable": row.postponable,
+            "org_delay": _org_delay(row),
             "rule_id": row.rule_id,
             "weekend": weekend,
             "friday": friday,
         }
     }
+
+
+def _org_delay(row: StoredDeadline) -> bool:
+    """Whether the delay of a deadline the texts forbid to postpone is the organisation's
+    setting (REC-CONTRACT: « avant la mise en place » is the text, one day before is the
+    organisation's): « fixée par le texte du financeur » would not be true of its date."""
+    milestone = milestone_of(row.key)
+    if milestone is None or milestone.offset.setting is None:
+        return False
+    return not SETTINGS_BY_KEY[milestone.offset.setting].text_bound
 
 
 async def deadline_choices(ctx: Context) -> list[Option]:

@@ -175,6 +175,42 @@ async def test_the_reason_written_in_the_line_is_kept_not_asked(
     }
 
 
+async def test_a_late_arrival_and_a_half_day_absence_the_same_day_are_questioned(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer D (F29): late and absent the same morning were both saved without a word;
+    on two half-days they are both true, so the bot asks rather than refuses."""
+    await trainer.says("/absence nadia retard de 10 min vendredi")
+    await trainer.presses("Oui")
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    await trainer.says("/absence nadia vendredi matin")
+    await trainer.presses("Oui")
+    assert (
+        "Pour Nadia Roux, le vendredi 20 novembre 2026, un retard est déjà noté (retard de "
+        "10 min, noté par Camille Durand"
+    ) in trainer.last
+    assert "deux demi-journées différentes" in trainer.last
+    await trainer.presses("Abandonner")
+    assert len(await absences(db)) == 1
+    await trainer.says("/absence nadia vendredi après-midi")
+    await trainer.presses("Oui")
+    await trainer.presses("Enregistrer quand même")  # late in the morning, away after lunch
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    assert sorted(a.period for a in await absences(db)) == ["apres_midi", "retard"]
+    await trainer.says("/absence julie vendredi matin")  # the other way round
+    await trainer.presses("Oui")
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    await trainer.says("/absence julie retard de 5 min vendredi")
+    await trainer.presses("Oui")
+    assert "une absence est déjà notée (matin, noté par" in trainer.last
+
+
 async def test_the_one_line_form_asks_only_what_is_missing(db: Database, trainer: Person) -> None:
     await trainer.says("/absence Benali hier matin")
     assert "J'ai compris : dimanche 22 novembre 2026, le matin. C'est bien ça ?" in trainer.last
@@ -412,12 +448,19 @@ async def test_the_same_half_day_cannot_be_logged_twice(db: Database, trainer: P
     await trainer.presses("Enregistrer")
     assert [a.period for a in await absences(db)] == ["matin", "apres_midi"]
 
-    await log("/absence hugo retard 10 min vendredi dernier")
+    await trainer.says("/absence hugo retard 10 min vendredi dernier")
+    await trainer.presses("Oui")
+    # Absent the morning and the afternoon: no half-day left to be late (explorer D F29).
+    assert "cette demi-journée ne peut pas compter deux fois" in trainer.last
+    assert "Enregistrer quand même" not in trainer.buttons
+    await trainer.presses("Abandonner")
+    await trainer.says("/absence karim retard 10 min vendredi dernier")
+    await trainer.presses("Oui")
     await trainer.presses("Oui")
     await trainer.says("réveil")
     await trainer.presses("Pas de justificatif")
     await trainer.presses("Enregistrer")
-    await log("/absence hugo retard 5 min vendredi dernier")
+    await log("/absence karim retard 5 min vendredi dernier")
     assert "second retard le même jour" in trainer.last
     await trainer.presses("Enregistrer quand même")
     await trainer.presses("Oui")

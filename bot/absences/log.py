@@ -111,7 +111,8 @@ class Conflict:
     """An absence already logged that the new one collides with."""
 
     kind: str
-    """``duplicate`` (refused) or ``late_twice`` (a second late arrival, kept if confirmed)."""
+    """``duplicate`` (refused), ``late_twice`` (a second late arrival) or ``late_and_half``
+    (a late arrival and a half-day's absence the same day), the last two kept if confirmed."""
     period: str
     """The period already logged, in words."""
     by: str
@@ -179,6 +180,32 @@ async def conflict(
         if kind == "duplicate":
             break
     return found
+
+
+async def late_beside(
+    session: AsyncSession,
+    trainee_id: int,
+    day: date,
+    period: str,
+    *,
+    exclude: int | None = None,
+) -> Conflict | None:
+    """A late arrival and a half-day's absence on the same day (either noted first): fine on
+    two half-days, a contradiction on the same one, which the day alone cannot tell, so the
+    dialogue asks (explorer D F29: both were saved without a word)."""
+    wanted = {"retard": ("matin", "apres_midi"), "matin": ("retard",), "apres_midi": ("retard",)}
+    others = await same_day(session, trainee_id, day, exclude=exclude)
+    found = [o for o in others if o.period in wanted.get(period, ())]
+    if not found:
+        return None
+    # Absent the morning and the afternoon is absent all day: no half-day left to be late.
+    whole = period == "retard" and {o.period for o in found} == {"matin", "apres_midi"}
+    return Conflict(
+        kind="duplicate" if whole else "late_and_half",
+        period=", ".join(period_label(o.period, o.late_minutes) for o in found),
+        by=await person_name(session, found[0].recorded_by),
+        at=found[0].recorded_at,
+    )
 
 
 # --- the log ----------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from bot.absences.log import (
     Conflict,
     Details,
     conflict,
+    late_beside,
     outside,
     period_label,
 )
@@ -217,14 +218,13 @@ async def assess(ctx: Context) -> None:
     period = ctx.data.get("period")
     if period is None:
         return
+    confirmed = ctx.data.get("_conflict_ok") == f"{day.isoformat()}|{period}"
+    exclude = ctx.data.get("absence_id")
     found = await conflict(
-        ctx.session,
-        trainee.id,
-        day,
-        period,
-        exclude=ctx.data.get("absence_id"),
-        late_twice_ok=ctx.data.get("_conflict_ok") == f"{day.isoformat()}|{period}",
+        ctx.session, trainee.id, day, period, exclude=exclude, late_twice_ok=confirmed
     )
+    if found is None and not confirmed:
+        found = await late_beside(ctx.session, trainee.id, day, period, exclude=exclude)
     if found is not None:
         flag_conflict(ctx, found)
 
@@ -367,7 +367,7 @@ async def conflict_options(ctx: Context) -> list[Option]:
         Option("Changer la période", "period"),
         Option("Abandonner", "abandon"),
     ]
-    if found.get("kind") == "late_twice":
+    if found.get("kind") in ("late_twice", "late_and_half"):
         options.insert(0, Option("Enregistrer quand même", "anyway"))
     return options
 

@@ -103,6 +103,32 @@ async def test_an_unknown_name_is_said_with_the_closest_ones(db: Database, train
     assert await step_of(db, trainer) == (None, None)
 
 
+async def test_a_misspelt_name_in_a_sentence_offers_the_closest_and_goes_on(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer A: « Kareem absent … » said the closest name and dropped the sentence."""
+    await trainer.says("Kareem absent vendredi matin")
+    assert trainer.last.startswith("Je ne trouve pas « Kareem » parmi vos stagiaires.")
+    assert trainer.buttons == ["Karim Benali", "Aucun de ces noms"]
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Karim Benali")
+    # The day typed is kept: straight to its confirmation, no second « Noter … ? ».
+    assert "J'ai compris : vendredi 20 novembre 2026, le matin. C'est bien ça ?" in trainer.last
+    await trainer.presses("Oui")
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    karim = await trainee_id(db, "Karim Benali")
+    assert [(a.trainee_id, a.day, a.period) for a in await absences(db)] == [
+        (karim, date(2026, 11, 20), "matin")
+    ]
+    await trainer.says("Kareem absent hier")
+    await trainer.presses("Aucun de ces noms")
+    assert "je ne note rien" in trainer.last
+    assert await step_of(db, trainer) == (None, None)
+    assert len(await absences(db)) == 1
+
+
 async def test_hostile_sentences_outside_a_conversation(db: Database, trainer: Person) -> None:
     for typed in ("<b>Karim</b> absent hier", "K\x1b[31marim absent hier", "😀 absent hier"):
         await trainer.says(typed)

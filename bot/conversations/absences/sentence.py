@@ -30,8 +30,10 @@ from bot.answers import by_surname, closest_names, match_names
 from bot.conversations.absences.steps import single_formation
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Outcome, Switch, leave_saying
-from bot.conversations.kit.steps import Confirm
+from bot.conversations.kit.steps import Confirm, Option, Pick
 from bot.storage.people import Role
+
+NONE = "_none"
 
 
 async def absence_sentence(ctx: Context) -> Outcome | None:
@@ -78,10 +80,31 @@ async def phrase_start(ctx: Context) -> Outcome | None:
     found = match_names(sentence.names[0], people)
     if not found:
         closest = closest_names(sentence.names[0], [name for name, _ in people])
-        ctx.say("absence.quick_unknown", typed=sentence.names[0][:40], closest=closest)
-        return Leave()
+        if not closest:
+            ctx.say("absence.quick_unknown", typed=sentence.names[0][:40], closest=[])
+            return Leave()
+        ctx.data["_closest"] = closest  # « Kareem »: asked, the rest of the sentence kept
+        return None
     ctx.data["_who"] = [name for name, key in people if key in found]
     return None
+
+
+async def closest_options(ctx: Context) -> list[Option]:
+    return [
+        *(Option(name, str(n)) for n, name in enumerate(ctx.data.get("_closest") or [])),
+        Option("Aucun de ces noms", NONE, words=("aucun", "personne", "non")),
+    ]
+
+
+async def closest_taken(ctx: Context, picked: str) -> Outcome:
+    """The name meant: the sentence goes on with it, the day and all, without a second
+    « Noter … ? » (explorer A: the whole sentence had to be typed again)."""
+    if picked == NONE:
+        ctx.say("absence.closest_none")
+        return Leave()
+    chosen = str(ctx.data["_closest"][int(picked)])
+    ctx.data["_names"] = [chosen, *list(ctx.data["_names"])[1:]]
+    return await go(ctx)
 
 
 async def confirm_values(ctx: Context) -> dict[str, object]:
@@ -108,6 +131,13 @@ PHRASE = Flow(
     summary="noter une absence",
     start=phrase_start,
     steps=[
+        Pick(
+            "closest",
+            ask="absence.ask_closest",
+            options=closest_options,
+            then=closest_taken,
+            when=lambda c: bool(c.data.get("_closest")),
+        ),
         Confirm(
             "go",
             ask="absence.sentence_confirm",

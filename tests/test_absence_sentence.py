@@ -165,3 +165,23 @@ async def test_another_sentence_at_the_date_question_is_not_taken_as_the_date(
         assert await step_of(db, trainer) == ("absence_phrase", "go")
         await trainer.presses("Oui, noter")
     assert await absences(db) == []  # nothing saved without its own confirmation
+
+
+async def test_a_day_to_come_or_at_odds_is_said_at_once_not_confirmed_first(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer A: « Noter l'absence de Karim Benali, demain ? » was asked, then refused."""
+    await trainer.says("Karim absent demain matin")
+    assert "Noter l'absence" not in trainer.all_text
+    assert "Le mardi 24 novembre 2026 est dans le futur" in trainer.all_text
+    assert await step_of(db, trainer) == ("absence", "date")
+    await trainer.says("/annuler")
+    await trainer.says("/absence karim mardi 19 novembre matin")  # the 19th is a Thursday
+    assert (
+        "Le 19 novembre 2026 tombe un jeudi : vouliez-vous dire « jeudi 19 novembre » ou "
+        "« mardi 17 novembre » ?"
+    ) in trainer.all_text
+    await trainer.says("jeudi 19 novembre")
+    assert "J'ai compris : jeudi 19 novembre 2026. C'est bien ça ?" in trainer.last
+    await trainer.presses("Oui")
+    assert "justifiée" in trainer.last  # « matin » typed with the day is kept

@@ -30,7 +30,7 @@ with the check for repeated absence, is
 from __future__ import annotations
 
 from bot.absences.days import read_days
-from bot.absences.line import date_words, split_reason, understand_line
+from bot.absences.line import as_typed, date_words, split_reason, understand_line
 from bot.absences.log import (
     MAX_LATE_MINUTES,
     Conflict,
@@ -70,7 +70,14 @@ from bot.conversations.kit.flow import (
     Retry,
     Switch,
 )
-from bot.conversations.kit.steps import Confirm, Option, Pick, besides_key
+from bot.conversations.kit.steps import (
+    Confirm,
+    Option,
+    Pick,
+    besides_key,
+    wrong_weekday_said,
+)
+from bot.messages import Reply
 from bot.storage.formations import Formation
 
 
@@ -180,7 +187,11 @@ async def prefill(ctx: Context, text: str, formations: list[Formation]) -> None:
             if line.period is not None:  # shown with it: « dimanche 22 novembre 2026, le matin »
                 ctx.data[besides_key("date")] = typed_period(line.period, minutes)
     elif line.date_text:
-        ctx.say("absence.quick_unknown_date", typed=line.date_text[:40])
+        mismatch = wrong_weekday_said(ctx, line.date_text, "past")  # « lundi 3 », a Thursday
+        if mismatch is not None:
+            ctx.send(Reply(text=mismatch))
+        else:
+            ctx.say("absence.quick_unknown_date", typed=as_typed(text, line.date_text)[:40])
     if len(line.matches) > 1:
         # After the date: the formations running on that day come first.
         by_id = {t.id: (f, t) for f in formations for t in f.trainees}

@@ -22,7 +22,7 @@ its own way.  Nothing is started without the confirmation.
 
 from __future__ import annotations
 
-from bot import texts
+from bot import dates, texts
 from bot.absences.days import read_days
 from bot.absences.line import date_words, split_reason
 from bot.absences.sentence import AbsenceSentence, read_absence_sentence
@@ -86,7 +86,17 @@ async def phrase_start(ctx: Context) -> Outcome | None:
         ctx.data["_closest"] = closest  # « Kareem »: asked, the rest of the sentence kept
         return None
     ctx.data["_who"] = [name for name, key in people if key in found]
+    if sentence.rest and not _past_day(ctx, sentence.rest):
+        # « lundi 3 » (a Thursday), « demain »: no « Noter … ? » for a day /absence will
+        # refuse; it says why at once and asks the day (explorer A).
+        return await go(ctx)
     return None
+
+
+def _past_day(ctx: Context, rest: str) -> bool:
+    """Whether the sentence's words name a day that has come (today or before)."""
+    understood = dates.understand(date_words(split_reason(rest, ctx.now)[0]), ctx.now, "past")
+    return understood is not None and understood.when.date() <= ctx.now.date()
 
 
 async def closest_options(ctx: Context) -> list[Option]:

@@ -254,6 +254,23 @@ async def future_example(ctx: Context) -> str:
     return dates.spell_example(day, hour=14)
 
 
+def wrong_weekday_said(ctx: Context, text: str, prefer: Literal["future", "past"]) -> str | None:
+    """« mercredi 10 décembre », a Thursday: which is which, both offered; ``None`` when the
+    text names no weekday at odds with its date."""
+    mismatch = dates.wrong_weekday(text, ctx.now, prefer)
+    if mismatch is None:
+        return None
+    named, meant = mismatch
+    one = dates.spell_example(named)
+    return ctx.render(
+        "common.date_wrong_weekday",
+        day=f"{dates.spell_day_month(named)} {named.year}",
+        weekday=one.split()[0],
+        one=one,
+        other=dates.spell_example(meant),
+    )
+
+
 def besides_key(step: str) -> str:
     """Where a :class:`DateStep` keeps the words shown after the date it confirms (a prefill
     from a sentence sets them too: « /absence Benali hier matin »)."""
@@ -395,19 +412,9 @@ class DateStep(Step):
             impossible = dates.impossible_day(ctx.incoming.text)
             if impossible is not None:
                 return Retry(ctx.render("common.date_impossible", day=impossible, example=example))
-            mismatch = dates.wrong_weekday(self._date_text(ctx), ctx.now, self.prefer)
-            if mismatch is not None:  # « mercredi 10 décembre », a Thursday: say which is which
-                named, meant = mismatch
-                one = dates.spell_example(named)
-                return Retry(
-                    ctx.render(
-                        "common.date_wrong_weekday",
-                        day=f"{dates.spell_day_month(named)} {named.year}",
-                        weekday=one.split()[0],
-                        one=one,
-                        other=dates.spell_example(meant),
-                    )
-                )
+            mismatch = wrong_weekday_said(ctx, self._date_text(ctx), self.prefer)
+            if mismatch is not None:
+                return Retry(mismatch)
             stop = fold(ctx.incoming.text) in TEXT_STOPS
             return Retry(ctx.render("common.date_unclear", example=example, stop=stop))
         ctx.data[self._day_key()] = understood.when.date().isoformat()

@@ -189,6 +189,28 @@ async def test_a_half_day_already_noted_is_shown_reported_and_not_doubled(
     assert [n for n, _ in await names_of(db, saved)].count("Karim Benali") == 1
 
 
+async def test_a_whole_day_call_still_marks_the_half_day_left(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer D (F4): noted for the morning, Karim was locked for the whole day's call."""
+    await trainer.says("/absence karim ce matin")
+    await trainer.presses("Oui")
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    await trainer.says("/appel restauration aujourd'hui")
+    await trainer.presses("Toute la journée")
+    assert "✅ Karim Benali (matin déjà noté)" in trainer.buttons
+    await trainer.presses("Karim Benali")
+    assert "❌ Karim Benali (absence l'après-midi, matin déjà noté)" in trainer.buttons
+    await trainer.presses("Valider l'appel")
+    assert "Absence (1) : Karim Benali (l'après-midi)." in trainer.last
+    await trainer.presses("Enregistrer l'appel")
+    karim = (await absences(db))[-1]
+    assert (karim.period, karim.day) == ("apres_midi", date(2026, 11, 23))
+    assert sorted(a.period for a in await absences(db)) == ["apres_midi", "matin"]
+
+
 async def test_repeated_absences_get_one_summary_and_one_offer(
     db: Database, trainer: Person
 ) -> None:

@@ -54,6 +54,9 @@ class Called:
     trainee: Trainee
     noted: str | None
     """The period already noted that overlaps the half-day ("matin", "retard de 20 min")."""
+    half_left: str | None = None
+    """A whole-day call of a trainee noted for one half-day: the other, which the call may
+    still mark (explorer D F4: the whole day was locked)."""
 
 
 async def roster(
@@ -69,11 +72,23 @@ async def roster(
         )
     )
     noted: dict[int, str] = {}
+    halves: dict[int, set[str]] = {}
     for absence in rows:
         if overlap(period, absence.period):
             noted.setdefault(absence.trainee_id, period_label(absence.period, absence.late_minutes))
+            halves.setdefault(absence.trainee_id, set()).add(absence.period)
     ordered = sorted(inside, key=lambda t: by_surname(t.full_name))
-    return [Called(t, noted.get(t.id)) for t in ordered]
+    other = {"matin": "apres_midi", "apres_midi": "matin"}
+    return [
+        Called(
+            t,
+            noted.get(t.id),
+            other.get(next(iter(halves[t.id])))
+            if period == "journee" and len(halves.get(t.id, ())) == 1
+            else None,
+        )
+        for t in ordered
+    ]
 
 
 @dataclass(frozen=True)
@@ -85,6 +100,8 @@ class Mark:
     status: str
     """``absent`` (the half-day asked) or ``retard``."""
     late_minutes: int | None = None
+    period: str | None = None
+    """An absence's own half-day when not the call's (:attr:`Called.half_left`)."""
 
 
 @dataclass(frozen=True)
@@ -136,7 +153,7 @@ async def record_roll(
         if mark.trainee.id in seen:
             continue
         seen.add(mark.trainee.id)
-        kind = "retard" if mark.status == "retard" else period
+        kind = "retard" if mark.status == "retard" else (mark.period or period)
         details = Details(
             day=day,
             period=kind,

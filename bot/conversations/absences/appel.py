@@ -41,7 +41,13 @@ from bot.conversations.absences.details import (
     take_typed_period,
     typed_period,
 )
-from bot.conversations.absences.roll import ROLL_DONE, RollStep, apply_typed
+from bot.conversations.absences.roll import (
+    HALF_WORDS,
+    ROLL_DONE,
+    RollStep,
+    apply_typed,
+    roster_rows,
+)
 from bot.conversations.absences.steps import current_formation
 from bot.conversations.formations.choose import (
     by_relevance,
@@ -230,9 +236,11 @@ async def load_roster(ctx: Context) -> Outcome | None:
         for key in ("date", "period", "_pending_date", "_typed_period"):
             ctx.data.pop(key, None)
         return Next("quand")
-    ctx.data["_roster"] = [[c.trainee.full_name, str(c.trainee.id), c.noted or ""] for c in called]
+    ctx.data["_roster"] = [
+        [c.trainee.full_name, str(c.trainee.id), c.noted or "", c.half_left or ""] for c in called
+    ]
     ctx.data["_title"] = formation.title
-    ids = {str(c.trainee.id) for c in called if not c.noted}
+    ids = {str(c.trainee.id) for c in called if not c.noted or c.half_left}
     ctx.data["marks"] = {k: v for k, v in (ctx.data.get("marks") or {}).items() if k in ids}
     return None
 
@@ -240,7 +248,11 @@ async def load_roster(ctx: Context) -> Outcome | None:
 def marked(ctx: Context, status: str) -> list[str]:
     """The names marked ``status``, in the list's order."""
     marks = ctx.data.get("marks") or {}
-    return [str(name) for name, value, _ in ctx.data["_roster"] if marks.get(value) == status]
+    return [
+        f"{name} ({HALF_WORDS[half_left]})" if half_left and status == "absent" else name
+        for name, value, _, half_left in roster_rows(ctx)
+        if marks.get(value) == status
+    ]
 
 
 class RecapStep(Step):
@@ -263,7 +275,7 @@ class RecapStep(Step):
             half=period_label(str(ctx.data["period"]), None),
             absent=marked(ctx, "absent"),
             late=marked(ctx, "retard"),
-            noted=[(name, noted) for name, _, noted in ctx.data["_roster"] if noted],
+            noted=[(name, noted) for name, _, noted, _ in roster_rows(ctx) if noted],
             present=self.present(ctx),
         )
         choices = tuple(ctx.choice(label, value) for value, label in self.LABELS.items())
@@ -272,7 +284,7 @@ class RecapStep(Step):
     @staticmethod
     def present(ctx: Context) -> int:
         marks = ctx.data.get("marks") or {}
-        return sum(1 for _, value, noted in ctx.data["_roster"] if not noted and value not in marks)
+        return sum(1 for _, value, noted, _ in roster_rows(ctx) if not noted and value not in marks)
 
     async def answer(self, ctx: Context) -> Outcome:
         # The recap shows its choices numbered 1 to 3 and no trainee's number: a number
@@ -311,8 +323,8 @@ class RecapStep(Step):
         return await save_marks(
             ctx,
             [
-                Mark(formation, trainees[value], marks[value])
-                for _, value, _ in ctx.data["_roster"]
+                Mark(formation, trainees[value], marks[value], period=half_left or None)
+                for _, value, _, half_left in roster_rows(ctx)
                 if value in marks and value in trainees
             ],
             days=[stored_date(ctx, "date")],

@@ -9,7 +9,7 @@
     Bot  (the recap of :mod:`bot.conversations.absences.appel`)
 
 :class:`RollStep` shows the trainees of ``ctx.data["_roster"]`` (``[name,
-id, already noted]``, set by the dialogue), numbered across the whole list
+id, already noted, half-day left]``, set by the dialogue), numbered across the whole list
 and paged by :data:`bot.conversations.kit.many.PAGE` on Telegram; the
 marks are kept in ``ctx.data["marks"]`` (``{trainee id: "absent" |
 "retard"}``), so a restart resumes the call with its marks.  A button
@@ -68,12 +68,30 @@ class Said:
     """Numbers with no word: absent, or present again if already absent."""
 
 
+HALF_WORDS = {"matin": "le matin", "apres_midi": "l'après-midi"}
+
+
+def roster_rows(ctx: Context) -> list[tuple[str, str, str, str]]:
+    """``_roster`` as (name, id, noted, half-day left): a row kept by a conversation begun
+    before the half-day left was kept has three."""
+    return [
+        (str(r[0]), str(r[1]), str(r[2]), str(r[3]) if len(r) > 3 else "")
+        for r in ctx.data.get("_roster") or []
+    ]
+
+
 def roster_options(ctx: Context) -> list[Option]:
-    return [Option(str(name), str(value)) for name, value, _ in ctx.data.get("_roster") or []]
+    return [Option(name, value) for name, value, _, _ in roster_rows(ctx)]
 
 
 def _locked(ctx: Context) -> dict[str, str]:
-    return {str(value): str(noted) for _, value, noted in ctx.data.get("_roster") or [] if noted}
+    """Who the call cannot mark: noted for its half-day already (a whole-day call still marks
+    the half-day left of someone noted for the other)."""
+    return {
+        str(value): str(noted)
+        for _, value, noted, half_left in roster_rows(ctx)
+        if noted and not half_left
+    }
 
 
 def read_marks(text: str, options: list[Option]) -> list[Said] | Invalid | None:
@@ -198,17 +216,23 @@ class RollStep(Step):
         self.prompt = ask
 
     async def question(self, ctx: Context) -> Reply:
-        roster = ctx.data.get("_roster") or []
+        roster = roster_rows(ctx)
         marks: dict[str, str] = ctx.data.setdefault("marks", {})
         pages = max(1, math.ceil(len(roster) / PAGE))
         page = max(0, min(int(ctx.data.get("_page", 0)), pages - 1))
         first = page * PAGE
         choices: list[Choice] = []
-        for offset, (name, value, noted) in enumerate(roster[first : first + PAGE]):
+        for offset, (name, value, noted, half_left) in enumerate(roster[first : first + PAGE]):
             status = marks.get(str(value), "")
-            label = f"🔒 {name} (déjà noté : {noted})" if noted else f"{ICONS[status]} {name}"
-            if status and not noted:
-                label += " (absence)" if status == "absent" else " (retard)"
+            if noted and not half_left:
+                label = f"🔒 {name} (déjà noté : {noted})"
+            elif half_left:  # « ❌ Karim Benali (absence l'après-midi, matin déjà noté) »
+                what = {"absent": f"absence {HALF_WORDS[half_left]}, ", "retard": "retard, "}
+                label = f"{ICONS[status]} {name} ({what.get(status, '')}{noted} déjà noté)"
+            else:
+                label = f"{ICONS[status]} {name}"
+                if status:
+                    label += " (absence)" if status == "absent" else " (retard)"
             choices.append(
                 Choice(label=label, data=f"{ctx.question_id}|{value}", number=first + offset + 1)
             )

@@ -44,7 +44,7 @@ async def test_cvl_bilans_name_their_composante(session: AsyncSession) -> None:
         org,
         owner,
         funder="cvl",
-        programme="visa",
+        programme="parcours_metiers",
         action_type="metiers",
         start_date=date(2027, 1, 4),
         end_date=date(2027, 6, 15),

@@ -360,8 +360,12 @@ def test_nor_explanations_name_the_bilan_in_full() -> None:
 def test_normandie_owes_one_bilan_de_fin() -> None:
     owed = owed_bilans(normandie())
     assert [(o.kind, o.suggested_on) for o in owed] == [("fin", date(2026, 11, 27))]
-    # Its document named as /echeances names it, the seed's number after.
-    assert owed[0].reason.endswith("(fiche procédure bilan à distance, Région Normandie).")
+    # Its document named as /echeances names it; the « one, at the end » is formabot's
+    # choice, not put in the fiche's mouth (explorer F).
+    assert "(fiche procédure bilan à distance, Région Normandie) ;" in owed[0].reason
+    assert owed[0].reason.endswith(
+        "la fiche ne dit pas quand : formabot en prévoit un, en fin de formation."
+    )
     extended = replace(normandie(), extended_end=date(2027, 1, 15))
     assert [o.suggested_on for o in owed_bilans(extended)] == [date(2027, 1, 15)]
 
@@ -603,6 +607,17 @@ def test_a_visa_deadline_cites_001_only() -> None:
             assert ("002" in deadline.source) is cites_002, (programme, deadline.source)
             assert ("Parcours Métiers" in deadline.explanation) is cites_002, programme
             assert "001" in deadline.source and "(001)" in deadline.explanation
+
+
+def test_a_visa_s_owed_bilans_ignore_an_action_type() -> None:
+    """Explorer F: a Visa given « premiers gestes » (asked then) owed its bilans by 002's
+    table and /bilan cited « Parcours Métiers (002) »; a Visa follows 001 alone."""
+    visa = replace(cvl(programme="visa", action_type="premiers_gestes"), sessions=three_sessions())
+    owed = owed_bilans(visa)
+    assert [(o.kind, o.session) for o in owed] == [("fin", 1), ("fin", 2), ("fin", 3)]
+    assert all("(001)" in o.reason and "002" not in o.reason for o in owed)
+    pm = owed_bilans(replace(visa, programme="parcours_metiers"))
+    assert all("(002)" in o.reason for o in pm)
 
 
 def test_cvl_table_is_off_for_parcours_metiers_with_the_reason() -> None:

@@ -17,7 +17,8 @@ def test_nine_hours_for_six_participants_rounds_down_to_four() -> None:
     assert result.working == [
         "Temps d'accompagnement à distance : 9 h 00 (540 minutes).",
         "Une vacation pour deux heures : 9 h 00 ÷ 2 h = 4,5 vacations.",
-        "Vacation entamée, arrondi à l'inférieur : 4 vacations.",
+        "Vacation entamée, arrondi à l'inférieur : 4 vacations (le texte ne dit pas comment "
+        "la compter : c'est le réglage de l'organisme, modifiable avec /reglages).",
         "Plafonds : une vacation par stagiaire ayant effectivement participé (6), huit pour un groupe.",
         "Résultat : 4 vacations (l'accompagnement à distance en formation, Rectorat, §3 Rémunération).",
     ]

@@ -217,7 +217,9 @@ def _both(span: Span, reason: str) -> list[OwedBilan]:
 
 
 def _cvl(formation: FormationFacts) -> list[OwedBilan]:
-    action = formation.action_type
+    # 002's action types are the Parcours Métiers' own: a Visa's bilans come from 001 alone.
+    pm = formation.programme in (None, "parcours_metiers")
+    action = formation.action_type if pm else None
     name = ACTION_TYPES.get(action or "", "")
     esp = formation.mode == "esp"
     several = len(formation.sessions) > 1
@@ -316,9 +318,9 @@ def owed_bilans(formation: FormationFacts) -> list[OwedBilan]:
         return [
             _fin(
                 whole,
-                "La Région Normandie tient un bilan de fin de formation avec la personne chargée "
-                "de mission, à distance ou sur place : un seul bilan de fin "
-                f"({SOURCE_NORMANDIE}).",
+                "La Région Normandie tient un bilan avec la personne chargée de mission, à "
+                f"distance ou sur place ({SOURCE_NORMANDIE}) ; la fiche ne dit pas quand : "
+                "formabot en prévoit un, en fin de formation.",
                 extension_source="la fin qui compte est la plus tardive",
             )
         ]

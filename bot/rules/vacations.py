@@ -80,7 +80,9 @@ def compute_vacations(
     ]
     if raw.denominator != 1:
         working.append(
-            f"Vacation entamée, {_ROUNDING_WORDS[rounding]} : {plural(rounded, 'vacation')}."
+            f"Vacation entamée, {_ROUNDING_WORDS[rounding]} : {plural(rounded, 'vacation')} "
+            "(le texte ne dit pas comment la compter : c'est le réglage de l'organisme, "
+            "modifiable avec /reglages)."
         )
 
     cap: Cap | None = None

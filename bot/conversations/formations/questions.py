@@ -65,12 +65,18 @@ def programme() -> Pick:
     )
 
 
+def parcours_metiers(ctx: Context) -> bool:
+    """The action types are those of the pièces pédagogiques exigées (002), addressed to the
+    Parcours Métiers organisations: a Visa follows 001 alone (explorer F)."""
+    return is_cvl(ctx) and ctx.data.get("programme") == "parcours_metiers"
+
+
 def action_type() -> Pick:
     return Pick(
         "action_type",
         ask="formation.ask_action_type",
         options=options(labels.ACTION_TYPES),
-        when=is_cvl,
+        when=parcours_metiers,
     )
 
 

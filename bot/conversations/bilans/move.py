@@ -31,11 +31,11 @@ from bot import dates
 from bot.attestations.service import attested_count
 from bot.bilans.changes import cancel_bilan, move_bilan
 from bot.bilans.view import kind_label
+from bot.conversations.bilans.funder_contact import tell_charge_de_mission
 from bot.conversations.bilans.shared import (
     deadline_lines,
     reach_of,
     send_documents,
-    tell_charge_de_mission,
     the_bilan,
     unless_gone,
     viewer_of,

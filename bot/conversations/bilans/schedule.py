@@ -35,6 +35,7 @@ from bot.bilans.schedule import Partner, Plan, Visio, schedule_bilan
 from bot.bilans.view import kind_label
 from bot.conversations.attestations.trainer import invite_after_scheduling
 from bot.conversations.bilans.derogation import DEROGATION
+from bot.conversations.bilans.funder_contact import tell_charge_de_mission
 from bot.conversations.bilans.partner import PARTNER
 from bot.conversations.bilans.shared import (
     deadline_lines,
@@ -43,7 +44,6 @@ from bot.conversations.bilans.shared import (
     parse_url,
     send_documents,
     short_moment,
-    tell_charge_de_mission,
     viewer_of,
     when_step,
     when_text,

@@ -17,27 +17,29 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from bot import dates, texts
+from bot import dates
 from bot.answers import Invalid, clean_line
 from bot.bilans.checks import DEFAULT_MINUTES, visio_url
 from bot.bilans.notify import (
-    PARTICIPANT_EMAIL,
     Reach,
-    invite_charge_de_mission,
     notify_participants,
 )
 from bot.bilans.queries import documents_deadlines, documents_due, unreachable, visible_bilan
 from bot.bilans.view import ROLE_WORDS, BilanView, kind_label
+from bot.conversations.bilans.funder_contact import (
+    emails_the_charge_de_mission,
+    tell_charge_de_mission,
+)
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Leave, Next, Outcome
 from bot.conversations.kit.steps import DateStep, Option
 from bot.deadlines import documents
 from bot.deadlines.service import group_of
 from bot.formations.queries import Member, load_formation
-from bot.mailer import as_mail, looks_like_email, render_email
+from bot.mailer import looks_like_email
 from bot.messages import Document, Reply
 from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
 from bot.storage.formations import Formation
@@ -159,10 +161,6 @@ async def invite_participants(
     ctx.say("bilan.participants_invited", names=names)
 
 
-def emails_the_charge_de_mission(ctx: Context, view: BilanView) -> bool:
-    return ctx.settings.has_smtp and looks_like_email(view.formation.cm_email or "")
-
-
 async def send_documents(ctx: Context, view: BilanView) -> None:
     """The invitation, the agenda, the funder's own message to its contact and, on site,
     the feuille d'émargement to print.  The captions say to whom the trainer must still
@@ -215,132 +213,6 @@ async def send_documents(ctx: Context, view: BilanView) -> None:
                 document=documents.sheet_document(view, caption=ctx.render("bilan.caption_sheet"))
             )
         )
-
-
-async def tell_charge_de_mission(
-    ctx: Context, view: BilanView, *, moved_from: datetime | None = None
-) -> None:
-    """The bot itself sends the chargé(e) de mission the invitation (or its update, or the
-    cancellation): on Matrix when it knows their ID, by e-mail when it knows their address
-    and SMTP is configured (the funder's own message, the ``.ics`` and the agenda).
-    ``moved_from``: the bilan was moved from then, and the Matrix message says so."""
-    cancelled = view.bilan.cancelled_at is not None
-    rows = await documents_deadlines(ctx.session, view.bilan)
-    emailed = emails_the_charge_de_mission(ctx, view)
-    words = charge_de_mission_words(
-        view, rows, today=ctx.now.astimezone(ctx.tz).date(), emailed=emailed
-    )
-    text = ctx.render(
-        "bilan.notice_cancelled" if cancelled else "bilan.charge_de_mission_invitation", **words
-    )
-    moved, old = None, ""
-    if moved_from is not None and not cancelled:
-        old = dates.spell_datetime(moved_from)
-        moved = ctx.render("bilan.charge_de_mission_moved", old=old, **words)
-    invitation = documents.invitation_document(
-        view, stamp=ctx.now, caption=ctx.render("bilan.caption_ics_guest")
-    )
-    email: tuple[str, str, list[Document]] | None = None
-    moved_email: tuple[str, str] | None = None
-    if emailed:
-        if cancelled:
-            mail = render_email(
-                PARTICIPANT_EMAIL,
-                v=view,
-                event="cancelled",
-                name=view.formation.cm_name or "",
-                notice=texts.plain(text),
-                when=words["when"],
-                until=words["until"],
-            )
-            files = [invitation]
-        else:
-            mail = as_mail(
-                documents.email_to_chargee(view, rows, ctx.now.astimezone(ctx.tz).date())
-            )
-            if moved is not None:
-                # A move is news (to whoever got the first e-mail): said first, so the
-                # e-mail is not read as a second bilan.
-                said = texts.plain(ctx.render("bilan.email_moved", old=old, **words))
-                moved_email = (f"Bilan déplacé – {mail.subject}", f"{said}\n\n{mail.body}")
-            files = [invitation, documents.agenda_document(view, caption="")]
-        email = (mail.subject, mail.body, files)
-    invited = await invite_charge_de_mission(
-        ctx.session,
-        view,
-        text=text,
-        invitation=invitation,
-        matrix=ctx.settings.has_matrix,
-        email=email,
-        moved=moved,
-        moved_email=moved_email,
-    )
-    if invited.matrix is not None and not cancelled:
-        ctx.say("bilan.charge_de_mission_sent", cm=view.formation.cm_name, matrix=invited.matrix)
-    if invited.email is not None:
-        ctx.say(
-            "bilan.charge_de_mission_emailed",
-            cm=view.formation.cm_name,
-            email=invited.email,
-            cancelled=cancelled,
-        )
-
-
-def charge_de_mission_words(
-    view: BilanView, rows: Sequence[StoredDeadline], *, today: date, emailed: bool
-) -> dict[str, Any]:
-    """What the chargé(e) de mission's chat message says, from what the e-mail draft says
-    at length: who takes part (counts by role: no trainee's name in a chat), the password,
-    what they will receive and by when (the stored deadlines)."""
-    bilan = view.bilan
-    counts = [
-        (len(view.delegates), "personne pour les stagiaires", "personnes pour les stagiaires"),
-        (sum(p.kind == "trainee" for p in bilan.participants), "stagiaire", "stagiaires"),
-        (len(view.partners), "partenaire", "partenaires"),
-    ]
-    password = ""
-    if bilan.remote and bilan.visio_password_required:
-        password = "joined" if bilan.visio_password else "apart"
-    due = documents.promised(rows, view.tz, today)
-    return {
-        "cm": view.formation.cm_name or "",
-        "kind": kind_label(bilan.kind),
-        "when": dates.spell_datetime(view.start),
-        "until": dates.spell_time(view.end),
-        "span": dates.spell_span(view.start, view.end),
-        "title": view.formation.title,
-        "organisation": view.organisation_name,
-        "trainer": view.trainer,
-        "link": bilan.visio_url,
-        "remote": bilan.remote,
-        "location": bilan.location,
-        "password": password,
-        "taking_part": [f"{n} {one if n == 1 else many}" for n, one, many in counts if n],
-        "receive": what_they_receive(view, due),
-        "emailed": emailed,
-    }
-
-
-def what_they_receive(view: BilanView, due: dict[str, str]) -> list[str]:
-    """The documents promised to the funder's contact, as the funder's e-mail draft
-    promises them (Normandie: the bilan pédagogique, then the proofs; Centre-Val de Loire:
-    its written bilan qualitatif)."""
-    if view.formation.funder == "cvl":
-        rule = "CVL-BQ-MID" if view.bilan.kind == "etape" else "CVL-BQ-END"
-        return ["le bilan qualitatif écrit" + by_date(due, rule, "au plus tard le")]
-    proofs = (
-        "les attestations sur l'honneur des participants"
-        if view.bilan.remote
-        else "la copie de la feuille d'émargement"
-    )
-    return [
-        "le bilan pédagogique" + by_date(due, "NOR-DOCS", "au plus tard le"),
-        proofs + by_date(due, "NOR-PROOF", "d'ici le"),
-    ]
-
-
-def by_date(due: dict[str, str], rule: str, words: str) -> str:
-    return f" {words} {due[rule]}" if rule in due else ""
 
 
 def participant_options(participants: Sequence[BilanParticipant]) -> list[Option]:

@@ -187,7 +187,8 @@ def test_nor_docs_48_hours_before_the_bilan_with_the_seed_sentence() -> None:
     assert docs.due_at is not None and docs.due_at.utcoffset() == timedelta(hours=1)
     assert docs.explanation == (
         "Bilan pédagogique à envoyer à Mme X avant le mardi 24 novembre 2026 à 14 h 00 : "
-        "48 h au plus tard avant le bilan (fiche procédure bilan à distance, Région Normandie, §I)."
+        "la fiche exige « 48h avant maximum » ; l'organisme s'en donne 48 h (modifiable avec "
+        "/reglages) (fiche procédure bilan à distance, Région Normandie, §I)."
     )
     assert docs.source == "fiche procédure bilan à distance, Région Normandie, §I"
     assert docs.rule_id == "NOR-DOCS"
@@ -351,8 +352,9 @@ def test_nor_explanations_name_the_bilan_in_full() -> None:
     assert prep.explanation == (
         "Temps d'échange avec le groupe à organiser d'ici le jeudi 19 novembre 2026 pour "
         "préparer le bilan de fin de formation du jeudi 26 novembre 2026 à 14 h 00 : le "
-        "remplissage d'un questionnaire d'évaluation ne suffit pas (fiche procédure bilan à "
-        "distance, Région Normandie, §I Avant le bilan)."
+        "remplissage d'un questionnaire d'évaluation ne suffit pas. La fiche ne fixe pas de "
+        "délai : l'organisme s'est donné 7 jours avant le bilan (modifiable avec /reglages) "
+        "(fiche procédure bilan à distance, Région Normandie, §I Avant le bilan)."
     )
     assert prep.postponable is True
 
@@ -821,6 +823,27 @@ def test_ely_long_entretien_compte_rendu_and_ticket() -> None:
     assert "livret de suivi" in report.explanation
 
 
+def test_every_elycoop_delay_is_said_to_be_the_organisation_s() -> None:
+    """Explorer F: 003 §2 sets no delay; the compte rendu's 3 days, the ticket's 14, the
+    regard croisé's… read as the procedure's own."""
+    found = deadlines(
+        elycoop(
+            followup("long", entretien_at=at(2027, 2, 5, 10)),
+            followup("short", id=6),
+            followup("bilan_comp", id=7, sign_on=date(2027, 1, 27)),
+            followup("vae", id=9),
+        ),
+        {},
+        PARIS,
+    )
+    assert len(found) >= 7
+    for deadline in found:
+        assert "l'organisme s'est donné" in deadline.explanation, deadline.key
+        assert "(modifiable avec /reglages)" in deadline.explanation, deadline.key
+    regard = by_key(found)["ELY-BILAN-DIFF-REGARD-CROISE:followup:7"]
+    assert regard.due_on == date(2027, 2, 10)  # 14 days after the sign, like the entretien
+
+
 def test_ely_bilan_de_competences_sick_leave_or_difficulty() -> None:
     sick = due(elycoop(followup("bilan_comp", cause="sick_leave")))
     assert sick == {"ELY-BILAN-COMP-SOLUTION:followup:5": date(2027, 2, 8)}
@@ -891,7 +914,11 @@ def test_settings_overrides_change_due_dates() -> None:
     found = by_key(deadlines(normandie(), settings, PARIS))
     assert found["NOR-PREP:bilan:12"].due_on == date(2026, 11, 16)
     assert found["NOR-DOCS:bilan:12"].due_at == at(2026, 11, 23, 14)
-    assert "72 h au plus tard avant le bilan" in found["NOR-DOCS:bilan:12"].explanation
+    # Explorer F: the 72 h are the organisation's margin, the 48 h the fiche's limit.
+    assert (
+        "la fiche exige « 48h avant maximum » ; l'organisme s'en donne 72 h"
+        in found["NOR-DOCS:bilan:12"].explanation
+    )
     assert found["NOR-PROOF:bilan:12"].due_on == date(2026, 11, 29)
 
 

@@ -34,13 +34,23 @@ _ELY_EXCLUSION = (
 )
 
 
+ORG_DELAY = (
+    " La procédure ne fixe pas de délai : l'organisme s'est donné {delay} (modifiable avec "
+    "/reglages)"
+)
+"""003 §2 asks each step, never by when: every delay here is a setting of the organisation."""
+
+
 def _ticket(of_what: str) -> Milestone:
     """The ticket qualité that closes most Elycoop follow-ups (Qualiopi evidence)."""
     return Milestone(
         key="TICKET",
         offset=Offset(anchor="followup_opened", unit="days", setting="ely_ticket_days"),
         title="Saisir le ticket qualité",
-        explanation="Ticket qualité à saisir pour " + of_what + " au plus tard {due}",
+        explanation="Ticket qualité à saisir pour "
+        + of_what
+        + " au plus tard {due}, après l'ouverture du suivi ({opened})."
+        + ORG_DELAY,
         what="saisir un ticket qualité",
         postponable=True,
     )
@@ -53,7 +63,8 @@ def _compte_rendu(livret: str) -> Milestone:
         title="Compte rendu de l'entretien",
         explanation="Compte rendu de l'entretien {entretien} à joindre au "
         + livret
-        + " et à déposer dans l'espace de stockage formateur au plus tard {due}",
+        + " et à déposer dans l'espace de stockage formateur au plus tard {due}."
+        + ORG_DELAY,
         what=f"joindre le compte rendu de l'entretien au {livret} et le déposer dans l'espace "
         "de stockage formateur",
         postponable=True,
@@ -94,7 +105,7 @@ ELYCOOP: tuple[Rule, ...] = (
                 title="Déposer les échanges et saisir le ticket qualité",
                 explanation="Échanges (e-mails ou autres justificatifs) à déposer dans l'espace de "
                 "stockage formateur de Dendreo et ticket qualité à saisir au plus tard {due}, pour "
-                "le suivi ouvert {opened}",
+                "le suivi ouvert {opened}." + ORG_DELAY,
                 what="déposer les échanges dans Dendreo, saisir un ticket qualité",
                 postponable=True,
             ),
@@ -153,7 +164,7 @@ ELYCOOP: tuple[Rule, ...] = (
                 title="Convenir d'une solution pour le bilan de compétences",
                 explanation="Solution à convenir avec {trainee} (et son employeur si le bilan a "
                 "lieu sur le temps de travail) au plus tard {due} : report des dates du bilan, "
-                "maintien… ; un avenant à la convention peut être réalisé",
+                "maintien… ; un avenant à la convention peut être réalisé." + ORG_DELAY,
                 what="solution avec le bénéficiaire, avenant éventuel",
                 postponable=True,
             ),
@@ -176,12 +187,12 @@ ELYCOOP: tuple[Rule, ...] = (
             Milestone(
                 key="REGARD-CROISE",
                 offset=Offset(
-                    anchor="followup_opened", unit="days", setting="ely_regard_croise_days"
+                    anchor="followup_sign", unit="days", setting="ely_regard_croise_days"
                 ),
                 title="Organiser le regard croisé",
                 explanation="Échange en groupe d'échanges de pratiques puis regard croisé "
                 "(rendez-vous d'une heure avec une autre conseillère) à organiser pour {trainee} au "
-                "plus tard {due}",
+                "plus tard {due}." + ORG_DELAY,
                 what="groupe d'échanges de pratiques et regard croisé",
                 postponable=True,
             ),
@@ -207,7 +218,7 @@ ELYCOOP: tuple[Rule, ...] = (
                 offset=Offset(anchor="followup_opened", unit="days", setting="ely_vae_livret_days"),
                 title="Déposer le livret de suivi VAE",
                 explanation="Livret de suivi VAE {of_trainee} à déposer dans l'espace de stockage "
-                "formateur au plus tard {due}",
+                "formateur au plus tard {due}." + ORG_DELAY,
                 what="livret de suivi VAE",
                 postponable=True,
             ),

@@ -42,7 +42,9 @@ NORMANDIE: tuple[Rule, ...] = (
                 ),
                 title="Préparer le bilan avec le groupe",
                 explanation="Temps d'échange avec le groupe à organiser d'ici {due} pour préparer "
-                "le {bilan} : le remplissage d'un questionnaire d'évaluation ne suffit pas",
+                "le {bilan} : le remplissage d'un questionnaire d'évaluation ne suffit pas. La "
+                "fiche ne fixe pas de délai : l'organisme s'est donné {delay} avant le bilan "
+                "(modifiable avec /reglages)",
                 what="temps d'échange avec le groupe avant le bilan (rappel)",
                 postponable=True,
             ),
@@ -70,7 +72,9 @@ NORMANDIE: tuple[Rule, ...] = (
                 ),
                 title="Envoyer les modes d'emploi du bilan à distance",
                 explanation="Fiches « modes d'emploi bilan à distance » à transmettre aux délégués "
-                "des stagiaires et aux partenaires extérieurs d'ici {due}, en amont du {bilan}",
+                "des stagiaires et aux partenaires extérieurs d'ici {due}, en amont du {bilan}. "
+                "La fiche dit « en amont » : l'organisme s'est donné {delay} avant le bilan "
+                "(modifiable avec /reglages)",
                 what="modes d'emploi aux délégués et aux partenaires",
                 postponable=True,
             ),
@@ -97,8 +101,9 @@ NORMANDIE: tuple[Rule, ...] = (
                     setting="nor_docs_hours_before",
                 ),
                 title="Envoyer le bilan pédagogique",
-                explanation="Bilan pédagogique à envoyer {a_chargee} avant {due} : {delay} au plus "
-                "tard avant le bilan",
+                explanation="Bilan pédagogique à envoyer {a_chargee} avant {due} : la fiche exige "
+                "« 48h avant maximum » ; l'organisme s'en donne {delay} (modifiable avec "
+                "/reglages)",
                 what="bilan pédagogique complété à la personne chargée de mission",
                 postponable=False,
             ),

@@ -6,7 +6,7 @@ from datetime import date
 
 from bot.deadlines.service import refresh_deadlines
 from bot.storage.db import Database
-from tests.auxil.absences import add_formation
+from tests.auxil.absences import add_formation, set_org_settings
 from tests.auxil.dialogue import Person
 from tests.auxil.hostile import FOR_CHOICES, survives
 from tests.test_echeances import by_rule, restauration
@@ -96,3 +96,11 @@ async def test_a_fixed_deadline_says_whose_delay_it_is(db: Database, trainer: Pe
     await restauration(trainer)
     await trainer.presses("Envoyer le bilan pédagogique")
     assert "Cette date est fixée par le texte du financeur" in trainer.last
+    # 72 h set by the organisation: the fiche's 48 h are a limit, the date is no longer its own.
+    await set_org_settings(db, nor_docs_hours_before=72)
+    await trainer.says("/echeances")
+    await trainer.presses("Filtrer par formation")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Envoyer le bilan pédagogique")
+    assert "son délai est celui que l'organisme s'est donné" in trainer.last
+    assert "fixée par le texte" not in trainer.last

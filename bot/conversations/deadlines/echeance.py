@@ -52,6 +52,7 @@ from bot.deadlines.actions import (
 )
 from bot.deadlines.documents import due_text
 from bot.deadlines.lines import concerned
+from bot.deadlines.org_settings import is_default
 from bot.deadlines.service import group_of
 from bot.formations.queries import visible_to
 from bot.messages import Reply
@@ -59,7 +60,7 @@ from bot.rules.catalogue import milestone_of
 from bot.rules.settings import SETTINGS_BY_KEY
 from bot.storage.bilans import StoredDeadline
 from bot.storage.formations import Formation
-from bot.storage.people import Role
+from bot.storage.people import Organisation, Role
 
 
 async def deadline_values(ctx: Context) -> dict[str, Any]:
@@ -89,7 +90,7 @@ async def deadline_values(ctx: Context) -> dict[str, Any]:
             "explanation": row.explanation,
             "source": row.source,
             "postponable": row.postponable,
-            "org_delay": _org_delay(row),
+            "org_delay": _org_delay(row, await ctx.session.get(Organisation, ctx.organisation_id)),
             "rule_id": row.rule_id,
             "weekend": weekend,
             "friday": friday,
@@ -97,14 +98,16 @@ async def deadline_values(ctx: Context) -> dict[str, Any]:
     }
 
 
-def _org_delay(row: StoredDeadline) -> bool:
+def _org_delay(row: StoredDeadline, organisation: Organisation | None) -> bool:
     """Whether the delay of a deadline the texts forbid to postpone is the organisation's
     setting (REC-CONTRACT: « avant la mise en place » is the text, one day before is the
-    organisation's): « fixée par le texte du financeur » would not be true of its date."""
+    organisation's; NOR-DOCS set to 72 h, the fiche saying 48): « fixée par le texte du
+    financeur » would not be true of its date."""
     milestone = milestone_of(row.key)
     if milestone is None or milestone.offset.setting is None:
         return False
-    return not SETTINGS_BY_KEY[milestone.offset.setting].text_bound
+    spec = SETTINGS_BY_KEY[milestone.offset.setting]
+    return not spec.text_bound or (organisation is not None and not is_default(organisation, spec))
 
 
 async def deadline_choices(ctx: Context) -> list[Option]:

@@ -138,6 +138,15 @@ async def test_a_letter_promises_a_weekend_deadline_for_the_friday(trainer: Pers
     assert "samedi" not in email
 
 
+async def test_a_letter_written_after_the_48_hours_promises_today(trainer: Person) -> None:
+    """Explorer F: booked within its 48 h, the draft promised the bilan pédagogique for a
+    day already past, while the chat told the trainer to send it at once."""
+    docs = await normandie_remote(trainer, "demain à 10 h")
+    email = docs["txt"].content.decode()
+    assert "au plus tard le lundi 23 novembre 2026 : le bilan pédagogique" in email
+    assert "dimanche 22 novembre" not in email
+
+
 async def test_the_centre_val_de_loire_draft_asks_nothing_of_normandie(trainer: Person) -> None:
     """Item 6: the Centre-Val de Loire's contact gets its own message: the written bilan
     qualitatif (001, 002 §2), no bilan pédagogique at 48 h, no attestations."""

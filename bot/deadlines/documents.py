@@ -191,9 +191,14 @@ def due_text(row: Listed, tz: ZoneInfo) -> str:
 def promised(rows: Sequence[StoredDeadline], tz: ZoneInfo, today: date) -> dict[str, str]:
     """When a letter to the funder's contact promises each rule's document: a deadline on a
     Saturday, a Sunday or a holiday is promised for the working day before, while that
-    day is still to come (nobody writes to the Région « au plus tard le samedi »)."""
+    day is still to come (nobody writes to the Région « au plus tard le samedi »); one
+    already past when the letter is written (a bilan booked within its 48 h) is promised
+    for today (explorer F: « au plus tard le mercredi 2 décembre », written on the 4th)."""
     said = {}
     for row in rows:
+        if row.effective_due < today:  # booked too late: promised for today, not for a past day
+            said[row.rule_id] = spell_date(today)
+            continue
         before = working_day_before(row.effective_due, today)
         said[row.rule_id] = spell_date(before) if before is not None else due_text(row, tz)
     return said

@@ -158,3 +158,42 @@ async def test_a_trainee_s_name_and_company_typed_when_adding_are_corrected(
         "karim benali haddad",
         "Brasserie du Port",
     )
+
+
+async def test_an_abandon_offers_the_procedure_s_follow_up(db: Database, trainer: Person) -> None:
+    """Explorer F: an « Abandon » exit in a short formation (a rupture, 003 §2) asked for
+    no contact and offered no follow-up, while one absence does."""
+    await trainer.says("/formations")
+    await trainer.presses(PROJET)
+    await trainer.presses("Entrées et sorties")
+    await trainer.presses("Inès Garnier")
+    await trainer.presses("Sa sortie")
+    await trainer.says("vendredi")
+    await trainer.presses("Oui")
+    await trainer.presses("Abandon")
+    await trainer.presses("Oui")
+    assert trainer.last.startswith("Inès Garnier a abandonné la formation : c'est une rupture")
+    assert "contacter la personne et son entreprise" in trainer.last
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Pas maintenant")
+    assert "plus tard avec /decrochage Inès Garnier" in trainer.all_text
+    assert trainer.last == "Que voulez-vous faire de « Projet professionnel (démo) » ?"
+
+    await trainer.presses("Entrées et sorties")
+    await trainer.presses("Thomas Fabre")
+    await trainer.presses("Sa sortie")
+    await trainer.says("vendredi")
+    await trainer.presses("Oui")
+    await trainer.presses("Abandon")
+    await trainer.presses("Oui")
+    await trainer.presses("Ouvrir un suivi")
+    assert "☑ Abandon de la formation" in trainer.buttons
+    await trainer.presses("Terminé")
+    await trainer.presses("Non")  # not subcontracted
+    assert "Premier signe : le vendredi 20 novembre 2026" in trainer.last
+    await trainer.presses("Ouvrir le suivi")
+    thomas = await trainee(db, "Thomas Fabre")
+    assert thomas.exit_reason == "abandon"
+    # The contact is due the day after the abandon (the organisation's one day), a Saturday.
+    contact = await due(db, "ELY-SHORT-CONTACT:followup:")
+    assert [day for _, day in contact] == [date(2026, 11, 21)]

@@ -19,6 +19,7 @@ SIGNS: dict[str, str] = {
     "difficultes_personnelles": "Difficultés personnelles ou de santé",
     "autre": "Autre",
     "absence": "Une absence",
+    "abandon": "Abandon de la formation",
 }
 WITH_WHOM: dict[str, str] = {
     "stagiaire": "la personne en formation",

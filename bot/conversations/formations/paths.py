@@ -25,12 +25,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.absences.followups import open_followup_of, organisation_of, path_for, procedure_on
 from bot.answers import Invalid, clean_line
 from bot.conversations.formations.choose import load_formation, member
 from bot.conversations.formations.period import DayCheck, PeriodStep
 from bot.conversations.formations.questions import options
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, leave_saying
+from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Switch, leave_saying
 from bot.conversations.kit.steps import Confirm, Option, Pick, Text
 from bot.formations import paths
 from bot.formations.labels import EXIT_REASONS
@@ -184,7 +185,39 @@ async def save(ctx: Context) -> Outcome:
     ctx.say(
         "formation.path_saved" if done else "formation.trainee_not_found", what=ctx.data["what"]
     )
+    if done and ctx.data["what"] == "exit" and ctx.data.get("exit_reason") == "abandon":
+        return await offer_followup(ctx)
     return Leave()
+
+
+async def offer_followup(ctx: Context) -> Outcome:
+    """An abandon is a rupture de parcours (003 §2): the procedure's follow-up is offered,
+    the sign and its day set, when the procedure applies and none is open (explorer F)."""
+    found = await _found(ctx)
+    if found is None:
+        return Leave()
+    formation, trainee = found
+    organisation = await organisation_of(ctx.session, ctx.organisation_id)
+    if (
+        not procedure_on(organisation)
+        or formation.subcontracted
+        or await open_followup_of(ctx.session, trainee.id) is not None
+    ):
+        return Leave()
+    ctx.data["_path"] = path_for(formation)
+    return Next("followup")
+
+
+async def open_followup(ctx: Context) -> Outcome:
+    return Switch(
+        "decrochage",
+        {
+            "formation_id": ctx.data["formation_id"],
+            "trainee_id": ctx.data["trainee"],
+            "signs": ["abandon"],
+            "sign_on": ctx.data["exit_on"],
+        },
+    )
 
 
 PATH = Flow(
@@ -238,6 +271,14 @@ PATH = Flow(
             values=reason_labels,
             yes=save,
             no=leave_saying("formation.nothing_changed"),
+        ),
+        Confirm(
+            "followup",
+            ask="formation.ask_abandon_followup",
+            yes=open_followup,
+            no=leave_saying("formation.abandon_later"),
+            yes_label="Ouvrir un suivi",
+            no_label="Pas maintenant",
         ),
     ],
 )

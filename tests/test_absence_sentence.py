@@ -185,3 +185,25 @@ async def test_a_day_to_come_or_at_odds_is_said_at_once_not_confirmed_first(
     assert "J'ai compris : jeudi 19 novembre 2026. C'est bien ça ?" in trainer.last
     await trainer.presses("Oui")
     assert "justifiée" in trainer.last  # « matin » typed with the day is kept
+
+
+async def test_two_people_with_two_events_in_one_sentence_are_refused_not_mixed(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer E (high): « Karim absent hier matin et Julie en retard ce matin » saved
+    Karim absent two whole days, and Julie's late arrival was lost."""
+    for sentence, other in (
+        ("Karim absent hier matin et Julie en retard ce matin", "Julie"),
+        ("Karim absent lundi et Julie mardi", "Julie"),
+        ("Julie absente hier après-midi, Hugo en retard de 10 min", "Hugo"),
+        ("Karim et Julie absents hier matin, Hugo en retard", "Hugo"),
+    ):
+        await trainer.says(sentence)
+        assert trainer.last.startswith("Je note une seule chose par phrase"), sentence
+        assert f"vous parlez aussi de « {other} »" in trainer.last
+        assert await step_of(db, trainer) == (None, None)
+    assert "« Retard d'Hugo ce matin »" in trainer.last  # the elision, as careful French has it
+    assert await absences(db) == []
+    # Another trainee's name that is no second subject is no second event.
+    await trainer.says("Karim absent hier, rdv avec Mme Martin")
+    assert trainer.last.startswith("Noter l'absence de Karim Benali")

@@ -22,12 +22,15 @@ its own way.  Nothing is started without the confirmation.
 
 from __future__ import annotations
 
+import re
+
 from bot import dates, texts
 from bot.absences.days import read_days
 from bot.absences.line import date_words, split_reason
 from bot.absences.sentence import AbsenceSentence, read_absence_sentence
-from bot.answers import by_surname, closest_names, match_names
+from bot.answers import by_surname, closest_names, fold, match_names
 from bot.conversations.absences.steps import single_formation
+from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Outcome, Switch, leave_saying
 from bot.conversations.kit.steps import Confirm, Option, Pick
@@ -43,6 +46,12 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
     sentence = read_absence_sentence(ctx.incoming.text)
     if sentence is None:
         return None
+    other = await other_name(ctx, sentence)
+    if other is not None:
+        # « Karim absent hier matin et Julie en retard ce matin »: two events in one sentence
+        # gave Julie's day to Karim (explorer E); one sentence per person, said so.
+        ctx.say("absence.sentence_two_events", first=sentence.names[0], other=other)
+        return Leave()
     # Several people, or several days (« Julie absente du 1er au 3 décembre »): one recap.
     days = date_words(split_reason(sentence.rest, ctx.now)[0])
     several = len(sentence.names) > 1 or read_days(days, ctx.now)
@@ -55,6 +64,31 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
             "_minutes": sentence.minutes,
         },
     )
+
+
+async def other_name(ctx: Context, sentence: AbsenceSentence) -> str | None:
+    """A trainee's first name or surname in the words after the names (« … et Julie en
+    retard »), as typed: another person's event, which the sentence's reading would give to
+    the people named first."""
+    typed = {w for name in sentence.names for w in _words(name)}
+    known = {
+        w
+        for f in await visible_formations(ctx)
+        for t in f.trainees
+        for w in _words(t.full_name)
+        if len(w) >= 3
+    }
+    for found in re.finditer(r"[^\W\d_][\w'-]*", sentence.rest):
+        word = str(found.group(0))
+        # Joined like another subject (« et Julie », « , Hugo »), not « avec Mme Martin ».
+        joined = re.search(r"(?:[,;]|\bet|\bpuis|\bmais)\s*$", sentence.rest[: found.start()])
+        if joined and fold(word) in known and fold(word) not in typed:
+            return word
+    return None
+
+
+def _words(name: str) -> set[str]:
+    return {fold(w) for w in re.findall(r"[^\W\d_]+", name)}
 
 
 def _sentence(ctx: Context) -> AbsenceSentence:

@@ -631,6 +631,32 @@ async def test_correction_steps_survive_bad_input(db: Database, trainer: Person)
     assert (saved.period, saved.late_minutes) == ("retard", 75)
 
 
+async def test_retour_from_a_correction_begun_finds_the_absence_as_stored(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer E (high): « retour » at « Corriger la date »'s question failed every time."""
+    await trainer.says("/absence léa vendredi dernier matin")
+    await trainer.presses("Oui")
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    await trainer.says("/absences")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Léa Martin")
+    await trainer.presses("Corriger la date")
+    await trainer.says("retour")
+    assert trainer.last.startswith("Léa Martin, vendredi 20 novembre 2026 : que voulez-vous")
+    await trainer.presses("Corriger la date")
+    await trainer.says("jeudi")
+    await trainer.says("retour")  # at « J'ai compris : jeudi 19 novembre 2026 … ? »
+    assert trainer.last.startswith("Léa Martin, vendredi 20 novembre 2026 : que voulez-vous")
+    await trainer.presses("Corriger la période")
+    await trainer.presses("L'après-midi")
+    await trainer.presses("Enregistrer la correction")
+    saved = (await absences(db))[0]
+    assert (saved.day, saved.period) == (date(2026, 11, 20), "apres_midi")
+
+
 async def test_not_in_a_group_chat(db: Database, person: Callable[..., Person], demo: None) -> None:
     group = person("formateur", chat="groupe-1", is_group=True)
     for command in ("/absence karim hier", "/absences", "/decrochage karim", "/suivi karim"):

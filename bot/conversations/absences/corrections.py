@@ -86,7 +86,13 @@ def correct_absences() -> Flow:
                 options=absence_options,
                 then=choose_absence,
             ),
-            Pick("action", ask="absence.ask_edit_action", options=ACTIONS, then=choose_action),
+            Pick(
+                "action",
+                ask="absence.ask_edit_action",
+                options=ACTIONS,
+                before=as_stored,
+                then=choose_action,
+            ),
             *detail_steps(several=one_day_corrected),
             Confirm(
                 "recap",
@@ -182,6 +188,23 @@ async def choose_absence(ctx: Context, picked: str) -> Outcome:
     absence = await load_absence(ctx, picked)
     if absence is None:
         return Retry(ctx.render("absence.not_found"))
+    await keep_stored(ctx, absence)
+    return Next()
+
+
+async def as_stored(ctx: Context) -> Outcome | None:
+    """Before « que voulez-vous corriger ? »: the absence's answers as stored, so that
+    « Retour » from a correction begun (its date forgotten) finds them again (explorer E:
+    it failed, every time)."""
+    absence = await load_absence(ctx, ctx.data.get("absence_id"))
+    if absence is None:
+        ctx.say("absence.not_found")
+        return Leave()
+    await keep_stored(ctx, absence)
+    return None
+
+
+async def keep_stored(ctx: Context, absence: Absence) -> None:
     formation = await current_formation(ctx)
     trainee = next(
         (t for t in (formation.trainees if formation else []) if t.id == absence.trainee_id), None
@@ -199,7 +222,6 @@ async def choose_absence(ctx: Context, picked: str) -> Outcome:
         _outside_ok=absence.day.isoformat(),
         _weekend_ok=absence.day.isoformat(),  # asked when it was logged: not again
     )
-    return Next()
 
 
 async def choose_action(ctx: Context, picked: str) -> Outcome:

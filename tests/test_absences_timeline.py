@@ -61,7 +61,10 @@ async def test_a_days_contacts_come_after_the_follow_up_opened_that_day(
     await trainer.says("/suivi thomas")  # newest first
     text = trainer.last
     assert text.index("Suivi de décrochage ouvert") > text.rindex("Contact avec")
+    # The day the deadlines count from is in the evidence (explorer E).
+    assert "– premier signe observé le lundi 23 novembre 2026" in text
     await trainer.presses("Chronologie en PDF")
     document = next(r.document for r in trainer.replies if r.document is not None)
     words = pdf_words(document.content)
     assert words.index("Suivi de décrochage ouvert") < words.index("Contact avec")
+    assert "premier signe observé le lundi 23 novembre 2026" in words

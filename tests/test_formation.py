@@ -600,6 +600,27 @@ async def test_a_huge_answer_is_told_its_length_and_the_limit(trainer: Person) -
     assert "intitulé" in trainer.last  # the question again
 
 
+async def test_an_e_mail_in_the_pasted_list_is_the_trainee_s_e_mail(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer E: « Alice Bleu ; alice@example.org » was stored as Alice's company."""
+    await trainer.says("/formation")
+    await trainer.says("Agent de restauration")
+    for _step, kind, value in HAPPY[1:10]:
+        await answer(trainer, kind, value)
+    await trainer.says(
+        "Alice Bleu ; Alice@Example.org\nBob Vert ; Garage Vert ; bob@example.org\nZoé Blanc"
+    )
+    await trainer.presses("Terminé")
+    await trainer.presses("Enregistrer")
+    people = {t.full_name: (t.company, t.email) for t in (await formations(db))[-1].trainees}
+    assert people == {
+        "Alice Bleu": (None, "alice@example.org"),
+        "Bob Vert": ("Garage Vert", "bob@example.org"),
+        "Zoé Blanc": (None, None),
+    }
+
+
 async def test_an_exit_in_the_pasted_list_is_not_taken_for_a_company(trainer: Person) -> None:
     """Explorer B: « Jean Petit ; sortie le 15 janvier 2027 » was stored as his company."""
     await trainer.says("/formation")

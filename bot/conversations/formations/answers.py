@@ -25,7 +25,7 @@ from bot.conversations.kit.context import Context
 from bot.formations.labels import COMPOSANTE_ACTION_TYPES, SINGLE_PERSON_KINDS, name_key
 from bot.formations.service import NewSession, NewTrainee
 from bot.imports.service import new_trainee
-from bot.mailer import EMAIL
+from bot.mailer import EMAIL, looks_like_email
 from bot.people.names import person_name
 
 MAX_TRAINEES = 200
@@ -365,17 +365,27 @@ def parse_trainee_lines(
                 texts.say("formation.trainee_twice", name=name, number=number, first=seen[key])
             )
         seen[key] = number
-        company_clean = clean_line(company, limit=100) if company.strip(" ;") else None
+        works_at, email = _company_and_email(company)
         trainees.append(
-            {
-                "name": name,
-                "company": company_clean.strip(" ;") or None
-                if isinstance(company_clean, str)
-                else None,
-                "entered_on": entered_on,
-            }
+            {"name": name, "company": works_at, "email": email, "entered_on": entered_on}
         )
     return trainees
+
+
+def _company_and_email(rest: str) -> tuple[str | None, str | None]:
+    """What follows the name: « Boulangerie Martin », « alice@example.org » (an address is
+    the trainee's e-mail, never their company: explorer E), or both, « ; »-separated."""
+    company: str | None = None
+    email: str | None = None
+    for part in rest.split(";"):
+        cleaned = clean_line(part, limit=100) if part.strip() else None
+        if not isinstance(cleaned, str) or not cleaned.strip():
+            continue
+        if looks_like_email(cleaned.strip()) and email is None:
+            email = cleaned.strip().lower()
+        elif company is None:
+            company = cleaned.strip()
+    return company, email
 
 
 def stored_trainees(ctx: Context, *, delegates: Sequence[str] | None = None) -> list[NewTrainee]:

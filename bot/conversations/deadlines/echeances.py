@@ -281,8 +281,10 @@ def label(ctx: Context, line: Line, formation: str | None) -> str:
     stays, the deadline's title, which many lines share, is shortened first."""
     row = line.first
     marker = MARKERS[group_of(row, ctx.now)]
-    # Due on a day off still to come: the working day before is the day to act (explorer B).
-    before = dates.working_day_before(row.effective_due, ctx.now.astimezone(ctx.tz).date())
+    # Due on a day off still to come: the working day before is the day to act (explorer B);
+    # a postponement to a day off was asked for and kept as such (explorer E).
+    today = ctx.now.astimezone(ctx.tz).date()
+    before = None if row.status == "postponed" else dates.working_day_before(row.due_on, today)
     day = f"{before or row.effective_due:%d/%m}"
     if row.due_at is not None and row.status != "postponed":
         day += " " + dates.spell_time(row.due_at.astimezone(ctx.tz))

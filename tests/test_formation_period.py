@@ -114,3 +114,28 @@ async def test_new_dates_can_move_one_end_and_keep_the_other(db: Database, train
         )
     assert formation is not None
     assert (formation.start_date, formation.end_date) == (date(2026, 10, 26), date(2026, 12, 18))
+
+
+async def test_new_dates_move_the_first_day_entries_and_say_the_absences_left_out(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer E: a start moved after absences noted said nothing, and every trainee kept
+    the old first day as entry."""
+    await trainer.says("Karim absent de mercredi à vendredi")  # 18 to 20 November
+    await trainer.presses("Enregistrer")
+    await trainer.says("/formations")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Modifier les dates")
+    await trainer.says("du 23 novembre 2026 au 22 janvier 2027")
+    await trainer.presses("Oui")
+    assert (
+        "Attention, 3 absences notées entre le mercredi 18 novembre 2026 et le vendredi 20 "
+        "novembre 2026 tombent maintenant en dehors de ces dates : je les garde"
+    ) in trainer.all_text
+    async with db.sessions() as session:
+        formation = await session.scalar(
+            select(Formation).where(Formation.title.startswith("Agent de restauration"))
+        )
+        assert formation is not None
+        await session.refresh(formation, ["trainees"])
+        assert {t.entered_on for t in formation.trainees} == {date(2026, 11, 23)}

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deadlines.first import store_first_deadlines
@@ -20,6 +21,7 @@ from bot.deadlines.service import refresh_deadlines
 from bot.formations.labels import name_key
 from bot.formations.queries import Member, load_formation
 from bot.storage import audit
+from bot.storage.absences import Absence
 from bot.storage.audit import AuditEntry
 from bot.storage.formations import (
     Formation,
@@ -187,6 +189,8 @@ class DatesChanged:
     formation: Formation
     outside: list[str]
     """Labels of the sessions that now fall outside the formation's dates."""
+    absences: list[date] = field(default_factory=list)
+    """The days of absences noted that now fall outside them (kept: /absences corrects)."""
 
 
 async def change_dates(
@@ -196,10 +200,22 @@ async def change_dates(
     if formation is None:
         return None
     outside = [s.label for s in formation.sessions if s.start_date < start or s.end_date > end]
+    for trainee in formation.trainees:  # who entered on the first day enters on the new one
+        if trainee.entered_on == formation.start_date:
+            trainee.entered_on = start
     formation.start_date, formation.end_date = start, end
     audit_formation(session, member, "edit_dates", formation.id)
     await refresh_deadlines(session, formation.id)
-    return DatesChanged(formation, outside)
+    days = await session.scalars(
+        select(Absence.day)
+        .where(
+            Absence.formation_id == formation.id,
+            Absence.deleted_at.is_(None),
+            (Absence.day < start) | (Absence.day > end),
+        )
+        .order_by(Absence.day)
+    )
+    return DatesChanged(formation, outside, list(days))
 
 
 @dataclass(frozen=True)

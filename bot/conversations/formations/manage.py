@@ -243,7 +243,12 @@ async def save_dates(ctx: Context) -> None:
     if changed is None:
         ctx.say("formation.not_found")
         return
-    ctx.say("formation.dates_saved", f=changed.formation, outside=changed.outside)
+    ctx.say(
+        "formation.dates_saved",
+        f=changed.formation,
+        outside=changed.outside,
+        absences=changed.absences,
+    )
 
 
 EDIT_DATES = Flow(

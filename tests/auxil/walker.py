@@ -129,7 +129,9 @@ async def walk(
             continue
         if isinstance(step, DateStep):
             past = getattr(step, "prefer", "future") == "past"
-            day = working_day(today, -7 if past else 7)
+            # In the past, within the formation (begun three days ago): a contact or a sign
+            # dated before its start is refused.
+            day = working_day(today, -1 if past else 7)
             text = f"le {day:%d/%m/%Y} à 10 h"
             await who.says(text)
             turns.append(Turn("say", text, expectation(who), key))

@@ -7,7 +7,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.absences.days import MOST_DAYS, Days, day_periods, read_days, span_halves, spell_days
+from bot.absences.days import (
+    MOST_DAYS,
+    Days,
+    day_periods,
+    list_periods,
+    read_days,
+    span_halves,
+    spell_days,
+)
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))  # a Monday
 
@@ -141,3 +149,32 @@ def test_each_day_of_a_span_gets_its_period() -> None:
     assert spell_days(days, span=True, ends=["apres_midi", "journee"]) == (
         "du jeudi 19 novembre après-midi au lundi 23 novembre 2026 (3 jours)"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "own"),
+    [
+        ("lundi matin et mardi après-midi", {d(16): "matin", d(17): "apres_midi"}),
+        ("hier après-midi et ce matin", {d(22): "apres_midi", d(23): "matin"}),
+        ("lundi matin, mardi toute la journée", {d(16): "matin", d(17): "journee"}),
+        ("lundi matin et mardi", {d(16): "matin", d(17): "journee"}),
+        # Only the last part, or none: the half-day is every day's, as before.
+        ("lundi et mardi matin", None),
+        ("lundi et mardi", None),
+        ("du 16 au 18 novembre", None),
+    ],
+)
+def test_each_listed_day_keeps_its_own_half_day(text: str, own: dict[date, str] | None) -> None:
+    """Explorer E: « lundi matin et mardi après-midi » was two afternoons."""
+    assert list_periods(text, NOW) == own
+
+
+def test_listed_days_are_spelled_with_their_half_days() -> None:
+    own = {d(16).isoformat(): "matin", d(17).isoformat(): "apres_midi"}
+    assert spell_days([d(16), d(17)], span=False, own=own) == (
+        "le lundi 16 novembre matin et le mardi 17 novembre 2026 après-midi (2 jours)"
+    )
+    assert day_periods([d(16), d(17)], "journee", None, own) == [
+        (d(16), "matin"),
+        (d(17), "apres_midi"),
+    ]

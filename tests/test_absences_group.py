@@ -342,6 +342,21 @@ async def test_changing_the_day_of_several_days_asks_one_day(db: Database, train
     assert [row[1] for row in await saved(db)] == [date(2026, 11, 22)]
 
 
+async def test_listed_days_keep_their_own_half_days(db: Database, trainer: Person) -> None:
+    """Explorer E (high): « lundi matin et mardi après-midi » saved two afternoons."""
+    await trainer.says("Karim absent lundi matin et mardi après-midi")
+    assert trainer.last.startswith(
+        "Noter une absence non justifiée le lundi 16 novembre matin et le mardi 17 novembre "
+        "2026 après-midi (2 jours)"
+    )
+    await trainer.presses("Enregistrer")
+    karim = await trainee_id(db, "Karim Benali")
+    assert await saved(db) == [
+        (karim, date(2026, 11, 16), "matin", None, False),
+        (karim, date(2026, 11, 17), "apres_midi", None, False),
+    ]
+
+
 async def test_changing_the_day_of_several_days_takes_several_days(
     db: Database, trainer: Person
 ) -> None:

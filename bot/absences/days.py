@@ -24,12 +24,12 @@ than written as weeks of rows by a slip of the finger.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot import dates
-from bot.absences.line import soft_fold
+from bot.absences.line import date_words, read_period, soft_fold
 
 MOST_DAYS = 31
 """The longest span read, in calendar days: a month."""
@@ -92,6 +92,17 @@ def _span(text: str, now: datetime) -> tuple[date, date] | None:
 
 
 def _listed(text: str, now: datetime) -> list[date] | None:
+    found = _listed_in_order(text, now)
+    if found is None:
+        return None
+    days = sorted(set(found))
+    if (days[-1] - days[0]).days >= MOST_DAYS:
+        return None  # one read in another year
+    return days
+
+
+def _listed_in_order(text: str, now: datetime) -> list[date] | None:
+    """The days of a list, in the order typed (a day per part)."""
     parts = [p for p in _LIST.split(text) if p]
     if len(parts) < 2:
         return None
@@ -109,10 +120,23 @@ def _listed(text: str, now: datetime) -> list[date] | None:
         later, day = found[n + 1], found[n]
         if day is not None and later is not None and day > later and _WEEKDAY.match(parts[n]):
             found[n] = day - timedelta(days=7 * (1 + (day - later).days // 7))
-    days = sorted({day for day in found if day is not None})
-    if (days[-1] - days[0]).days >= MOST_DAYS:
-        return None  # one read in another year
-    return days
+    return [day for day in found if day is not None]
+
+
+def list_periods(text: str, now: datetime) -> dict[date, str] | None:
+    """Each listed day's own half-day, when the list gives them: « lundi matin et mardi
+    après-midi », « hier après-midi et ce matin », « lundi matin, mardi toute la journée »
+    (explorer E: every day took the last one typed); a day said without one is whole.
+    ``None`` when only the last part has one (« lundi et mardi matin »: every day's, as
+    before) or none does."""
+    folded = " ".join(soft_fold(text).strip(" .!?;").split())
+    periods = [read_period(part)[0] for part in _LIST.split(folded) if part]
+    if not any(periods[:-1]) or "retard" in periods:
+        return None
+    days = _listed_in_order(date_words(text), now)
+    if days is None or len(days) != len(periods):
+        return None
+    return {day: period or "journee" for day, period in zip(days, periods, strict=True)}
 
 
 _HALF = re.compile(r"\b(?:(?P<pm>apres\s*-?\s*midi|aprem)|(?P<am>matin(?:ee)?))\b")
@@ -157,10 +181,16 @@ def span_halves(text: str) -> tuple[str, str] | None:
 
 
 def day_periods(
-    days: Sequence[date], period: str, ends: Sequence[str] | None
+    days: Sequence[date],
+    period: str,
+    ends: Sequence[str] | None,
+    own: Mapping[str, str] | None = None,
 ) -> list[tuple[date, str]]:
-    """Each day with its period: the span's ends their own half-days (``ends``), the days
-    between (and every day, without ``ends``) ``period``."""
+    """Each day with its period: a listed day its own (``own``, by ISO day), the span's
+    ends their own half-days (``ends``), the days between (and every day, without them)
+    ``period``."""
+    if own:
+        return [(day, own.get(day.isoformat(), period)) for day in days]
     if not ends or len(days) < 2:
         return [(day, period) for day in days]
     middle = [(day, period) for day in days[1:-1]]
@@ -195,7 +225,13 @@ def read_days(text: str, now: datetime) -> Days | None:
 _END_WORDS = {"matin": " matin", "apres_midi": " après-midi", "journee": ""}
 
 
-def spell_days(days: Sequence[date], *, span: bool, ends: Sequence[str] | None = None) -> str:
+def spell_days(
+    days: Sequence[date],
+    *,
+    span: bool,
+    ends: Sequence[str] | None = None,
+    own: Mapping[str, str] | None = None,
+) -> str:
     """The days as a sentence says them: « du lundi 30 novembre au mercredi 2 décembre 2026
     (3 jours) » for a span, « du jeudi 26 novembre après-midi au lundi 30 novembre 2026 matin
     (3 jours) » when its ends are half-days, « le lundi 30 novembre et le mardi 1er décembre
@@ -208,8 +244,10 @@ def spell_days(days: Sequence[date], *, span: bool, ends: Sequence[str] | None =
         return (
             f"du {_short(days[0], days[-1])}{first} au {dates.spell_date(days[-1])}{last} {count}"
         )
-    named = [f"le {_short(day, days[-1])}" for day in days[:-1]]
-    return f"{', '.join(named)} et le {dates.spell_date(days[-1])} {count}"
+    half = {d: _END_WORDS[p] for d, p in (own or {}).items()}  # « le lundi 30 novembre matin »
+    named = [f"le {_short(day, days[-1])}{half.get(day.isoformat(), '')}" for day in days[:-1]]
+    last = f"{dates.spell_date(days[-1])}{half.get(days[-1].isoformat(), '')}"
+    return f"{', '.join(named)} et le {last} {count}"
 
 
 def _short(day: date, last: date) -> str:

@@ -20,7 +20,7 @@ the one-by-one path.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -53,6 +53,7 @@ async def save_marks(
     span: bool = False,
     period: str,
     ends: Sequence[str] | None = None,
+    own: Mapping[str, str] | None = None,
     justified: bool = False,
     reason: str | None = None,
     formation: Formation | None = None,
@@ -70,7 +71,7 @@ async def save_marks(
     roll = Roll(saved=[], already=[], flags=[])
     flags: dict[int, Flag] = {}
     already: list[dict[str, str | Conflict | date | None]] = []
-    for day, its_period in day_periods(days, period, ends):
+    for day, its_period in day_periods(days, period, ends, own):
         one = await record_roll(
             ctx.session,
             marks,
@@ -99,9 +100,9 @@ async def save_marks(
         away=_once([t.full_name for t, a in roll.saved if a.period != "retard"]),
         late=_once([t.full_name for t, a in roll.saved if a.period == "retard"]),
         day=days[0],
-        when=spell_days(days, span=span, ends=ends) if len(days) > 1 else "",
+        when=spell_days(days, span=span, ends=ends, own=own) if len(days) > 1 else "",
         already=already,
-        half="" if period == "retard" or ends else period_label(period, None),
+        half="" if period == "retard" or ends or own else period_label(period, None),
         title=titles.pop() if len(titles) == 1 else "",
         justified=justified,
         source=source,

@@ -28,7 +28,15 @@ import re
 from datetime import date, datetime, time
 
 from bot import dates
-from bot.absences.days import MOST_DAYS, Days, day_periods, read_days, span_halves, spell_days
+from bot.absences.days import (
+    MOST_DAYS,
+    Days,
+    day_periods,
+    list_periods,
+    read_days,
+    span_halves,
+    spell_days,
+)
 from bot.absences.line import date_words, read_period, split_reason, understand_line
 from bot.absences.log import conflict, outside, period_label
 from bot.absences.rollcall import Mark
@@ -189,6 +197,10 @@ def _take_days(ctx: Context, text: str, several: Days) -> bool:
         return False
     if several.span and not ctx.data.get("_late"):
         _keep_ends(ctx, several, span_halves(text))
+    own = None if several.span or ctx.data.get("_late") else list_periods(text, ctx.now)
+    if own:  # « lundi matin et mardi après-midi »: each day its own (explorer E)
+        ctx.data["_own"] = {day.isoformat(): period for day, period in own.items()}
+        ctx.data["period"] = "journee"
     return True
 
 
@@ -202,7 +214,7 @@ async def several_typed(ctx: Context) -> Outcome | None:
     period = read_period(text)[0]
     if period in ("matin", "apres_midi", "journee") and not ctx.data.get("_late"):
         ctx.data["period"] = period
-    for key in ("_ends", "_typed_period"):  # read here: ``after_date`` must not take it again
+    for key in ("_ends", "_own", "_typed_period"):  # read here: not taken again after it
         ctx.data.pop(key, None)
     return Next("recap") if _take_days(ctx, text, several) else Stay()
 
@@ -225,6 +237,11 @@ def _keep_ends(ctx: Context, several: Days, ends: tuple[str, str] | None) -> Non
 def _ends(ctx: Context) -> list[str] | None:
     ends = ctx.data.get("_ends")
     return [str(end) for end in ends] if ends else None
+
+
+def _own(ctx: Context) -> dict[str, str] | None:
+    own = ctx.data.get("_own")
+    return {str(k): str(v) for k, v in own.items()} if own else None
 
 
 def _days(ctx: Context) -> list[date]:
@@ -307,7 +324,7 @@ async def recap_values(ctx: Context) -> dict[str, object]:
                     more=len(away) - 1,
                 )
             )
-        for day, its_period in day_periods(days, period, _ends(ctx)):
+        for day, its_period in day_periods(days, period, _ends(ctx), _own(ctx)):
             found = await conflict(ctx.session, trainee.id, day, its_period)
             if found is not None:
                 notes.append(
@@ -320,7 +337,7 @@ async def recap_values(ctx: Context) -> dict[str, object]:
                 )
     return {
         "day": days[0],
-        "when": spell_days(days, span=bool(ctx.data.get("_span")), ends=_ends(ctx))
+        "when": spell_days(days, span=bool(ctx.data.get("_span")), ends=_ends(ctx), own=_own(ctx))
         if several
         else "",
         "half": period_label(period, ctx.data.get("_minutes")),
@@ -380,7 +397,16 @@ async def recap_taken(ctx: Context, picked: str) -> Outcome:
         ctx.data["_justifying"] = True
         return Next("reason")
     if picked == "date":
-        for key in ("date", "_pending_date", "recap", "_days", "_skipped", "_span", "_ends"):
+        for key in (
+            "date",
+            "_pending_date",
+            "recap",
+            "_days",
+            "_skipped",
+            "_span",
+            "_ends",
+            "_own",
+        ):
             ctx.data.pop(key, None)
         _no_way_back(ctx)
         return Next("date")
@@ -401,6 +427,7 @@ async def recap_taken(ctx: Context, picked: str) -> Outcome:
         span=bool(ctx.data.get("_span")),
         period=period,
         ends=_ends(ctx),
+        own=_own(ctx),
         justified=bool(ctx.data.get("justified")),
         reason=ctx.data.get("reason"),
         source="phrase",

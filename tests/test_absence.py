@@ -657,6 +657,25 @@ async def test_retour_from_a_correction_begun_finds_the_absence_as_stored(
     assert (saved.day, saved.period) == (date(2026, 11, 20), "apres_midi")
 
 
+async def test_a_signed_number_is_no_choice_even_a_deletion(db: Database, trainer: Person) -> None:
+    """Explorer E: « -1 » at « Supprimer … ? » was read as 1 and deleted the absence."""
+    await trainer.says("/absence léa vendredi dernier matin")
+    await trainer.presses("Oui")
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    await trainer.says("/absences")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Léa Martin")
+    await trainer.presses("Supprimer")
+    for typed in ("-1", "+1", " - 1"):
+        await trainer.says(typed)
+        assert "n'est pas un des choix" in trainer.last, typed
+        assert len(await absences(db)) == 1
+    await trainer.says("1")
+    assert "C'est supprimé" in trainer.last
+
+
 async def test_not_in_a_group_chat(db: Database, person: Callable[..., Person], demo: None) -> None:
     group = person("formateur", chat="groupe-1", is_group=True)
     for command in ("/absence karim hier", "/absences", "/decrochage karim", "/suivi karim"):

@@ -12,6 +12,7 @@ business tables to the services.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -37,6 +38,8 @@ MAX_FUZZY = 200
 """Longer answers are not compared word by word with every choice (time, and no meaning)."""
 
 MAX_NUMBER_DIGITS = 6
+SIGNED = re.compile(r"[-+−–]\s*\d+")
+"""A number with a sign typed where choices are numbered: not one of them."""
 """A longer number is no choice's (and ``int`` refuses thousands of digits)."""
 
 
@@ -220,6 +223,8 @@ class Context:
         if not answer:
             return None
         if answer.isdecimal():
+            if SIGNED.fullmatch(self.incoming.text.strip()):  # « -1 » is no choice 1 (explorer E)
+                return Invalid(texts.say("common.signed_number", number=self.incoming.text[:12]))
             return self._by_number(answer, values)
         matches = matching(answer, values, labels=labels, synonyms=synonyms)
         if len(matches) == 1:
@@ -287,9 +292,9 @@ def matching(
 
 
 def typed_number(text: str) -> int | None:
-    """ "3", " 3. ", "03" → 3; ``None`` for anything but one short number."""
+    """ "3", " 3. ", "03" → 3; ``None`` for anything but one short number (« -1 » too)."""
     answer = fold(text)
-    if not answer.isdecimal() or len(answer) > MAX_NUMBER_DIGITS:
+    if not answer.isdecimal() or len(answer) > MAX_NUMBER_DIGITS or SIGNED.fullmatch(text.strip()):
         return None
     return int(answer)
 

@@ -309,6 +309,20 @@ async def test_entries_of_one_formation_are_one_line_opening_on_the_names(
             )
         ).all()
     assert {(r.status, r.done_by) for r in entries} == {("done", 1)}
+    # « Toutes faites » comes after the names, and is undone in one touch (explorer E).
+    await trainer.presses("↩ Annuler le dernier « Fait »")
+    assert "les 2 échéances « Saisir l'entrée dans EOS » sont de nouveau à faire" in (
+        trainer.all_text
+    )
+    await trainer.presses("2 entrées à saisir dans EOS")
+    assert trainer.buttons[-2:] == ["✅ Toutes faites", "Retour à la liste"]
+    async with db.sessions() as session:
+        statuses = (
+            await session.scalars(
+                select(StoredDeadline.status).where(StoredDeadline.key.like("CVL-EOS-ENTRY:%"))
+            )
+        ).all()
+    assert sorted(statuses) == ["done", "open", "open"]  # Inès' own « Fait » stays
 
 
 async def more_formations(db: Database, count: int) -> None:

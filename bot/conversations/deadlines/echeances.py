@@ -130,11 +130,15 @@ async def on_list(ctx: Context, picked: str) -> Outcome:
 
 
 async def undo_done(ctx: Context) -> Outcome:
-    row = await load_deadline(ctx, ctx.data.pop("undo_id", None))
-    if row is None:
+    """The last « Fait » undone: one deadline, or every one « Toutes faites » closed."""
+    kept = ctx.data.pop("undo_id", None)
+    rows = [await load_deadline(ctx, one) for one in (kept if isinstance(kept, list) else [kept])]
+    found = [row for row in rows if row is not None]
+    if not found:
         return Retry(ctx.render("echeances.not_found"))
-    await reopen(ctx.session, ctx.person_id, row.id, ctx.now)
-    ctx.say("echeances.reopened", title=row.title)
+    for row in found:
+        await reopen(ctx.session, ctx.person_id, row.id, ctx.now)
+    ctx.say("echeances.reopened", title=found[0].title, count=len(found))
     return Next("list")
 
 
@@ -202,14 +206,15 @@ async def members_values(ctx: Context) -> dict[str, Any]:
 
 async def members_choices(ctx: Context) -> list[Option]:
     line = await members_line(ctx)
-    options = [Option("✅ Toutes faites", "_all_done")]
+    options: list[Option] = []
     if line is not None:
         who = await concerned(ctx.session, line.rows)
         options += [
             Option(label(ctx, Line((r,), r.title, who.get(r.id, "")), None), f"d:{r.id}")
             for r in line.rows
         ]
-    return [*options, Option("Retour à la liste", "_back")]
+    # After the names, not first at hand: it closes them all at once (explorer E).
+    return [*options, Option("✅ Toutes faites", "_all_done"), Option("Retour à la liste", "_back")]
 
 
 async def on_members(ctx: Context, picked: str) -> Outcome:
@@ -220,7 +225,7 @@ async def on_members(ctx: Context, picked: str) -> Outcome:
         for member in line.rows:
             await complete(ctx.session, ctx.person_id, member.id, ctx.now)
         ctx.say("echeances.all_done", title=line.title, who=line.who)
-        ctx.data.pop("undo_id", None)
+        ctx.data["undo_id"] = [member.id for member in line.rows]  # « ↩ Annuler » undoes all
         return Next("list")
     opened = await load_deadline(ctx, picked.removeprefix("d:"))
     if opened is None or opened.id not in {r.id for r in line.rows}:

@@ -232,6 +232,8 @@ async def test_the_one_line_form_asks_only_what_is_missing(db: Database, trainer
     assert "Quel motif" in trainer.last
     await trainer.says("Passer")  # no such button here: not a motive (it was stored as one)
     assert trainer.last.startswith("Un retard justifié a un motif")
+    await trainer.says("non")  # explorer E: « non » was stored as the motive
+    assert trainer.last.startswith("Un retard justifié a un motif")
     assert "il sera noté non justifié" in trainer.last
     await trainer.says("bus en panne")
     await trainer.presses("Pas de justificatif")

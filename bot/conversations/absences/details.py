@@ -153,13 +153,19 @@ def detail_steps(
     ]
 
 
+NO_REASON = frozenset(
+    {"non", "aucun", "aucune", "rien", "pas de motif", "sans motif", "je ne sais pas"}
+)
+"""Typed where a motive is asked, no motive."""
+
+
 def reason_required_saying(message: str) -> TextParser:
     """A justified absence's motive: « Passer » typed here (no button offers it, but the
     unjustified one's question does) is not a motive, it is someone with none to give,
     told ``message`` (what to do instead, in that dialogue)."""
 
     async def parse(ctx: Context, text: str) -> str | Invalid:
-        if fold(text) in SKIP:
+        if fold(text) in SKIP or fold(text) in NO_REASON:  # « non » is no motive (explorer E)
             return Invalid(ctx.render(message))
         return await _NOTE(ctx, text)
 

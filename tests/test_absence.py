@@ -58,6 +58,16 @@ STEP_BY_STEP = [
 ]
 
 
+async def note_unjustified(who: Person, line: str) -> None:
+    """``line`` (« /absence léa vendredi dernier matin »), its day confirmed, unjustified with
+    no motive, saved."""
+    await who.says(line)
+    await who.presses("Oui")
+    await who.presses("Non")
+    await who.presses("Passer")
+    await who.presses("Enregistrer")
+
+
 async def test_an_absence_step_by_step_with_its_proof(db: Database, trainer: Person) -> None:
     await trainer.says("/absence")
     assert "Dans quelle formation" in trainer.last
@@ -180,11 +190,7 @@ async def test_a_late_arrival_and_a_half_day_absence_the_same_day_are_questioned
 ) -> None:
     """Explorer D (F29): late and absent the same morning were both saved without a word;
     on two half-days they are both true, so the bot asks rather than refuses."""
-    await trainer.says("/absence nadia retard de 10 min vendredi")
-    await trainer.presses("Oui")
-    await trainer.presses("Non")
-    await trainer.presses("Passer")
-    await trainer.presses("Enregistrer")
+    await note_unjustified(trainer, "/absence nadia retard de 10 min vendredi")
     await trainer.says("/absence nadia vendredi matin")
     await trainer.presses("Oui")
     assert (
@@ -542,11 +548,7 @@ async def test_three_half_days_even_justified_make_a_sign_and_can_be_declined(
 
 
 async def test_an_absence_can_be_corrected_then_deleted(db: Database, trainer: Person) -> None:
-    await trainer.says("/absence léa vendredi dernier matin")
-    await trainer.presses("Oui")
-    await trainer.presses("Non")
-    await trainer.presses("Passer")
-    await trainer.presses("Enregistrer")
+    await note_unjustified(trainer, "/absence léa vendredi dernier matin")
     original = (await absences(db))[0]
 
     await trainer.says("/absences")
@@ -608,11 +610,7 @@ async def test_an_absence_can_be_corrected_then_deleted(db: Database, trainer: P
 
 
 async def test_correction_steps_survive_bad_input(db: Database, trainer: Person) -> None:
-    await trainer.says("/absence léa vendredi dernier matin")
-    await trainer.presses("Oui")
-    await trainer.presses("Non")
-    await trainer.presses("Passer")
-    await trainer.presses("Enregistrer")
+    await note_unjustified(trainer, "/absence léa vendredi dernier matin")
     await trainer.says("/absences")
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Agent de restauration")
@@ -637,11 +635,7 @@ async def test_retour_from_a_correction_begun_finds_the_absence_as_stored(
     db: Database, trainer: Person
 ) -> None:
     """Explorer E (high): « retour » at « Corriger la date »'s question failed every time."""
-    await trainer.says("/absence léa vendredi dernier matin")
-    await trainer.presses("Oui")
-    await trainer.presses("Non")
-    await trainer.presses("Passer")
-    await trainer.presses("Enregistrer")
+    await note_unjustified(trainer, "/absence léa vendredi dernier matin")
     await trainer.says("/absences")
     await trainer.presses("Agent de restauration")
     await trainer.presses("Léa Martin")
@@ -661,11 +655,7 @@ async def test_retour_from_a_correction_begun_finds_the_absence_as_stored(
 
 async def test_a_signed_number_is_no_choice_even_a_deletion(db: Database, trainer: Person) -> None:
     """Explorer E: « -1 » at « Supprimer … ? » was read as 1 and deleted the absence."""
-    await trainer.says("/absence léa vendredi dernier matin")
-    await trainer.presses("Oui")
-    await trainer.presses("Non")
-    await trainer.presses("Passer")
-    await trainer.presses("Enregistrer")
+    await note_unjustified(trainer, "/absence léa vendredi dernier matin")
     await trainer.says("/absences")
     await trainer.presses("Agent de restauration")
     await trainer.presses("Léa Martin")

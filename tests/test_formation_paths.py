@@ -197,3 +197,22 @@ async def test_an_abandon_offers_the_procedure_s_follow_up(db: Database, trainer
     # The contact is due the day after the abandon (the organisation's one day), a Saturday.
     contact = await due(db, "ELY-SHORT-CONTACT:followup:")
     assert [day for _, day in contact] == [date(2026, 11, 21)]
+
+
+async def test_an_exit_before_absences_noted_says_them(db: Database, trainer: Person) -> None:
+    """Explorer E: an exit dated before absences noted left them in the exports, unsaid."""
+    await trainer.says("Nadia absente de mercredi à vendredi")  # 18 to 20 November
+    await trainer.presses("Enregistrer")
+    await trainer.says("/formations")
+    await trainer.presses(PROJET)
+    await trainer.presses("Entrées et sorties")
+    await trainer.presses("Nadia Roux")
+    await trainer.presses("Sa sortie")
+    await trainer.says("le 18 novembre")
+    await trainer.presses("Oui")
+    await trainer.presses("Emploi")
+    await trainer.presses("Oui")
+    assert (
+        "Attention, 2 absences notées entre le jeudi 19 novembre 2026 et le vendredi 20 "
+        "novembre 2026 tombent maintenant après cette sortie : je les garde"
+    ) in trainer.all_text

@@ -18,12 +18,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deadlines.service import refresh_deadlines
 from bot.formations.labels import EXIT_REASONS, name_key
 from bot.formations.queries import Member, load_formation
 from bot.formations.service import audit_formation
+from bot.storage.absences import Absence
 from bot.storage.formations import Formation, Trainee
 
 Problem = Literal[
@@ -129,6 +131,17 @@ async def record_exit(
         raise ValueError("exit date outside the trainee's path")
     found[1].left_on, found[1].exit_reason = on, reason
     return await _saved(session, member, found, "trainee_exit")
+
+
+async def absences_after(session: AsyncSession, trainee: Trainee, day: date) -> list[date]:
+    """The days of the trainee's absences noted after ``day`` (their exit): kept, and said
+    (explorer E: they stayed in the exports, unsaid)."""
+    found = await session.scalars(
+        select(Absence.day)
+        .where(Absence.trainee_id == trainee.id, Absence.deleted_at.is_(None), Absence.day > day)
+        .order_by(Absence.day)
+    )
+    return list(found)
 
 
 async def extend_path(

@@ -243,12 +243,11 @@ async def save_dates(ctx: Context) -> None:
     if changed is None:
         ctx.say("formation.not_found")
         return
-    ctx.say(
-        "formation.dates_saved",
-        f=changed.formation,
-        outside=changed.outside,
-        absences=changed.absences,
-    )
+    ctx.say("formation.dates_saved", f=changed.formation, outside=changed.outside)
+    if changed.absences:
+        ctx.say(
+            "formation.absences_left_out", absences=changed.absences, where="en dehors de ces dates"
+        )
 
 
 EDIT_DATES = Flow(

@@ -185,8 +185,12 @@ async def save(ctx: Context) -> Outcome:
     ctx.say(
         "formation.path_saved" if done else "formation.trainee_not_found", what=ctx.data["what"]
     )
-    if done and ctx.data["what"] == "exit" and ctx.data.get("exit_reason") == "abandon":
-        return await offer_followup(ctx)
+    if done and ctx.data["what"] == "exit" and done.trainee.left_on is not None:
+        after = await paths.absences_after(ctx.session, done.trainee, done.trainee.left_on)
+        if after:
+            ctx.say("formation.absences_left_out", absences=after, where="après cette sortie")
+        if ctx.data.get("exit_reason") == "abandon":
+            return await offer_followup(ctx)
     return Leave()
 
 

@@ -21,6 +21,7 @@ from bot.conversations.formations import create as formation_module
 from bot.conversations.kit.context import Context
 from bot.engine import Engine, Stand
 from bot.messages import Incoming, Platform, Reply
+from bot.storage.absences import Absence
 from bot.storage.db import Database
 from bot.storage.formations import Formation
 from bot.storage.people import ChatIdentity, Membership, Role
@@ -129,6 +130,33 @@ async def test_a_started_command_abandons_the_current_one(db: Database, trainer:
     await trainer.says("/formations")
     assert "J'abandonne la saisie en cours" in trainer.all_text
     assert await step_of(db, trainer) == ("formations", "formation")
+
+
+async def test_leaving_once_saved_says_it_stays_saved(db: Database, trainer: Person) -> None:
+    """Explorers A and E: after « C'est noté », /annuler at the follow-up's offer said « C'est
+    annulé … n'est pas enregistré », as if the absence were undone."""
+    for leave, said in (
+        ("/annuler", "D'accord, je n'ouvre rien de plus. Ce qui vient d'être enregistré le reste."),
+        ("/echeances", "Ce qui vient d'être enregistré le reste ; je laisse de côté la question"),
+    ):
+        await trainer.says("/absence nadia vendredi matin")
+        await trainer.presses("Oui")
+        await trainer.presses("Non")
+        await trainer.presses("Passer")
+        await trainer.presses("Enregistrer")
+        assert "Ouvrir un suivi de décrochage maintenant ?" in trainer.last
+        await trainer.says(leave)
+        assert said in trainer.all_text, leave
+        assert "n'est pas enregistré" not in trainer.all_text.split("C'est noté")[-1]
+        await trainer.says("/annuler")
+        async with db.sessions() as session:
+            live = select(func.count()).select_from(Absence).where(Absence.deleted_at.is_(None))
+            assert await session.scalar(live) == 1
+        await trainer.says("/absences")
+        await trainer.presses("Projet professionnel")
+        await trainer.presses("Nadia Roux")
+        await trainer.presses("Supprimer")
+        await trainer.presses("Oui")
 
 
 async def test_the_command_of_what_is_under_way_starts_it_again_saying_so(

@@ -272,6 +272,7 @@ async def save_absence(ctx: Context) -> Outcome:
         "name": trainee.full_name,
     }
     ctx.data["saved_absence_id"] = recorded.absence.id
+    ctx.data["_saved"] = True  # /annuler or another command now leaves only the offer
     return Next("offer")
 
 

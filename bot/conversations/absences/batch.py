@@ -119,6 +119,7 @@ async def save_marks(
         }
         for f in offers
     ]
+    ctx.data["_saved"] = True  # /annuler or another command now leaves only the offer
     return Next("offer")
 
 

@@ -209,6 +209,7 @@ async def offer_followup(ctx: Context) -> Outcome:
     ):
         return Leave()
     ctx.data["_path"] = path_for(formation)
+    ctx.data["_saved"] = True  # the exit is saved: /annuler leaves only the offer
     return Next("followup")
 
 

@@ -158,6 +158,7 @@ async def save_opening(ctx: Context) -> Outcome:
     ctx.say("decrochage.opened", f=followup, todo=await todo(ctx, followup), labels=labels())
     if not followup.procedure_applies:
         return Leave()
+    ctx.data["_saved"] = True  # /annuler now leaves only « Programmer maintenant ? »
     return Next("next")
 
 

@@ -293,6 +293,24 @@ async def test_an_entretien_on_christmas_after_the_end_is_pointed_out(
     assert "ce jour-là est" not in said
 
 
+async def test_a_sign_after_the_trainee_left_is_refused(db: Database, trainer: Person) -> None:
+    """Explorer E: a follow-up opened for someone who had left, its first sign after the exit."""
+    async with db.sessions() as session, session.begin():
+        hugo = await session.scalar(select(Trainee).where(Trainee.full_name == "Hugo Moreau"))
+        assert hugo is not None
+        hugo.left_on, hugo.exit_reason = date(2026, 11, 18), "abandon"
+    await trainer.says("/decrochage hugo")
+    await trainer.presses("Baisse de motivation")
+    await trainer.presses("Terminé")
+    await trainer.says("vendredi")
+    assert (
+        "Le vendredi 20 novembre 2026 est après la sortie d'Hugo Moreau (le mercredi 18 "
+        "novembre 2026)"
+    ) in trainer.last
+    await seen_on(trainer, "mardi")
+    assert "sous-traitance" in trainer.last or "Récapitulatif" in trainer.last
+
+
 async def followup_facts_of(db: Database, formation: int) -> tuple[object, ...]:
     async with db.sessions() as session:
         return await followup_facts(session, formation)

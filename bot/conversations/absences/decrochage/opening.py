@@ -102,13 +102,17 @@ async def after_trainee(ctx: Context, picked: str) -> Outcome:
 
 
 async def check_sign_day(ctx: Context, when: datetime) -> str | None:
-    """A sign is seen during the formation, and not tomorrow."""
+    """A sign is seen during the trainee's path, and not tomorrow: before the formation's
+    start, or after the trainee left it (explorer E), it is a slip."""
     day = when.date()
     if day > ctx.now.astimezone(ctx.tz).date():
         return ctx.render("decrochage.sign_in_future", day=day)
     formation = await current_formation(ctx)
     if formation is not None and day < formation.start_date:
         return ctx.render("decrochage.before_start", day=day, start=formation.start_date)
+    trainee = await current_trainee(ctx)
+    if trainee is not None and trainee.left_on is not None and day > trainee.left_on:
+        return ctx.render("decrochage.sign_after_exit", day=day, left=trainee.left_on)
     return None
 
 

@@ -139,14 +139,16 @@ def test_the_half_days_of_a_span_s_ends(text: str, ends: tuple[str, str] | None)
 
 def test_each_day_of_a_span_gets_its_period() -> None:
     days = [d(19), d(20), d(23)]
-    assert day_periods(days, "journee", ["apres_midi", "matin"]) == [
+    ends = {d(19).isoformat(): "apres_midi", d(23).isoformat(): "matin"}
+    assert day_periods(days, "journee", ends) == [
         (d(19), "apres_midi"),
         (d(20), "journee"),
         (d(23), "matin"),
     ]
     assert day_periods(days, "matin", None) == [(day, "matin") for day in days]
-    assert day_periods([d(19)], "journee", ["apres_midi", "matin"]) == [(d(19), "journee")]
-    assert spell_days(days, span=True, ends=["apres_midi", "journee"]) == (
+    assert day_periods([d(20)], "journee", ends) == [(d(20), "journee")]  # not an end
+    first_only = {d(19).isoformat(): "apres_midi", d(23).isoformat(): "journee"}
+    assert spell_days(days, span=True, own=first_only) == (
         "du jeudi 19 novembre après-midi au lundi 23 novembre 2026 (3 jours)"
     )
 
@@ -174,7 +176,7 @@ def test_listed_days_are_spelled_with_their_half_days() -> None:
     assert spell_days([d(16), d(17)], span=False, own=own) == (
         "le lundi 16 novembre matin et le mardi 17 novembre 2026 après-midi (2 jours)"
     )
-    assert day_periods([d(16), d(17)], "journee", None, own) == [
+    assert day_periods([d(16), d(17)], "journee", own) == [
         (d(16), "matin"),
         (d(17), "apres_midi"),
     ]

@@ -181,20 +181,11 @@ def span_halves(text: str) -> tuple[str, str] | None:
 
 
 def day_periods(
-    days: Sequence[date],
-    period: str,
-    ends: Sequence[str] | None,
-    own: Mapping[str, str] | None = None,
+    days: Sequence[date], period: str, own: Mapping[str, str] | None = None
 ) -> list[tuple[date, str]]:
-    """Each day with its period: a listed day its own (``own``, by ISO day), the span's
-    ends their own half-days (``ends``), the days between (and every day, without them)
-    ``period``."""
-    if own:
-        return [(day, own.get(day.isoformat(), period)) for day in days]
-    if not ends or len(days) < 2:
-        return [(day, period) for day in days]
-    middle = [(day, period) for day in days[1:-1]]
-    return [(days[0], ends[0]), *middle, (days[-1], ends[-1])]
+    """Each day with its period: its own when it has one (``own``, by ISO day: a span's ends,
+    a listed day's half-day), else ``period``."""
+    return [(day, (own or {}).get(day.isoformat(), period)) for day in days]
 
 
 def read_days(text: str, now: datetime) -> Days | None:
@@ -225,28 +216,21 @@ def read_days(text: str, now: datetime) -> Days | None:
 _END_WORDS = {"matin": " matin", "apres_midi": " après-midi", "journee": ""}
 
 
-def spell_days(
-    days: Sequence[date],
-    *,
-    span: bool,
-    ends: Sequence[str] | None = None,
-    own: Mapping[str, str] | None = None,
-) -> str:
+def spell_days(days: Sequence[date], *, span: bool, own: Mapping[str, str] | None = None) -> str:
     """The days as a sentence says them: « du lundi 30 novembre au mercredi 2 décembre 2026
-    (3 jours) » for a span, « du jeudi 26 novembre après-midi au lundi 30 novembre 2026 matin
-    (3 jours) » when its ends are half-days, « le lundi 30 novembre et le mardi 1er décembre
-    2026 (2 jours) » for a list; one day alone, spelled in full."""
+    (3 jours) » for a span, « le lundi 30 novembre et le mardi 1er décembre 2026 (2 jours) »
+    for a list; a day's own half-day (``own``) after it, « du jeudi 26 novembre après-midi
+    au lundi 30 novembre 2026 matin (3 jours) »; one day alone, spelled in full."""
     if len(days) == 1:
         return dates.spell_date(days[0])
+    half = {d: _END_WORDS[p] for d, p in (own or {}).items()}
     count = f"({len(days)} jours)"
-    if span:
-        first, last = (_END_WORDS[e] for e in ends) if ends else ("", "")
-        return (
-            f"du {_short(days[0], days[-1])}{first} au {dates.spell_date(days[-1])}{last} {count}"
-        )
-    half = {d: _END_WORDS[p] for d, p in (own or {}).items()}  # « le lundi 30 novembre matin »
-    named = [f"le {_short(day, days[-1])}{half.get(day.isoformat(), '')}" for day in days[:-1]]
     last = f"{dates.spell_date(days[-1])}{half.get(days[-1].isoformat(), '')}"
+    if span:
+        return (
+            f"du {_short(days[0], days[-1])}{half.get(days[0].isoformat(), '')} au {last} {count}"
+        )
+    named = [f"le {_short(day, days[-1])}{half.get(day.isoformat(), '')}" for day in days[:-1]]
     return f"{', '.join(named)} et le {last} {count}"
 
 

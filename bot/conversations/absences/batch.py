@@ -52,7 +52,6 @@ async def save_marks(
     days: Sequence[date],
     span: bool = False,
     period: str,
-    ends: Sequence[str] | None = None,
     own: Mapping[str, str] | None = None,
     justified: bool = False,
     reason: str | None = None,
@@ -63,15 +62,15 @@ async def save_marks(
     """Save, say the one summary, and offer the follow-ups still to open (or end).
 
     Several ``days`` (« Julie absente du 1er au 3 décembre ») are saved day by
-    day, in order, in the one transaction, each with ``period`` but a span's
-    first and last, which take ``ends`` when given (« de jeudi après-midi à
-    lundi matin »); a trainee's repeated-absence sign is the one the last day
-    reached.
+    day, in order, in the one transaction, each with ``period`` but the days
+    ``own`` gives theirs (a span's ends, « de jeudi après-midi à lundi matin »;
+    listed days, « lundi matin et mardi après-midi »); a trainee's
+    repeated-absence sign is the one the last day reached.
     """
     roll = Roll(saved=[], already=[], flags=[])
     flags: dict[int, Flag] = {}
     already: list[dict[str, str | Conflict | date | None]] = []
-    for day, its_period in day_periods(days, period, ends, own):
+    for day, its_period in day_periods(days, period, own):
         one = await record_roll(
             ctx.session,
             marks,
@@ -100,9 +99,9 @@ async def save_marks(
         away=_once([t.full_name for t, a in roll.saved if a.period != "retard"]),
         late=_once([t.full_name for t, a in roll.saved if a.period == "retard"]),
         day=days[0],
-        when=spell_days(days, span=span, ends=ends, own=own) if len(days) > 1 else "",
+        when=spell_days(days, span=span, own=own) if len(days) > 1 else "",
         already=already,
-        half="" if period == "retard" or ends or own else period_label(period, None),
+        half="" if period == "retard" or own else period_label(period, None),
         title=titles.pop() if len(titles) == 1 else "",
         justified=justified,
         source=source,

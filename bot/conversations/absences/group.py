@@ -195,10 +195,10 @@ def _take_days(ctx: Context, text: str, several: Days) -> bool:
     _keep_days(ctx, several)
     if "_days" not in ctx.data:
         return False
-    if several.span and not ctx.data.get("_late"):
-        _keep_ends(ctx, several, span_halves(text))
-    own = None if several.span or ctx.data.get("_late") else list_periods(text, ctx.now)
-    if own:  # « lundi matin et mardi après-midi »: each day its own (explorer E)
+    if ctx.data.get("_late"):
+        return True
+    own = _span_ends(several, span_halves(text)) if several.span else list_periods(text, ctx.now)
+    if own:  # « lundi matin et mardi après-midi », « de jeudi après-midi à lundi matin »
         ctx.data["_own"] = {day.isoformat(): period for day, period in own.items()}
         ctx.data["period"] = "journee"
     return True
@@ -214,29 +214,24 @@ async def several_typed(ctx: Context) -> Outcome | None:
     period = read_period(text)[0]
     if period in ("matin", "apres_midi", "journee") and not ctx.data.get("_late"):
         ctx.data["period"] = period
-    for key in ("_ends", "_own", "_typed_period"):  # read here: not taken again after it
+    for key in ("_own", "_typed_period"):  # read here: not taken again after it
         ctx.data.pop(key, None)
     return Next("recap") if _take_days(ctx, text, several) else Stay()
 
 
-def _keep_ends(ctx: Context, several: Days, ends: tuple[str, str] | None) -> None:
+def _span_ends(several: Days, ends: tuple[str, str] | None) -> dict[date, str] | None:
     """« de jeudi après-midi à lundi matin »: the ends' half-days, the days between whole.
     An end that fell on a day off (« de samedi matin à mardi ») left nothing to halve."""
     if ends is None:
-        return
+        return None
     first, last = ends
     if several.skipped and several.skipped[0] < several.first:
         first = "journee"
     if several.skipped and several.skipped[-1] > several.last:
         last = "journee"
-    if (first, last) != ("journee", "journee"):
-        ctx.data["_ends"] = [first, last]
-        ctx.data["period"] = "journee"
-
-
-def _ends(ctx: Context) -> list[str] | None:
-    ends = ctx.data.get("_ends")
-    return [str(end) for end in ends] if ends else None
+    if (first, last) == ("journee", "journee"):
+        return None
+    return {several.first: first, several.last: last}
 
 
 def _own(ctx: Context) -> dict[str, str] | None:
@@ -324,7 +319,7 @@ async def recap_values(ctx: Context) -> dict[str, object]:
                     more=len(away) - 1,
                 )
             )
-        for day, its_period in day_periods(days, period, _ends(ctx), _own(ctx)):
+        for day, its_period in day_periods(days, period, _own(ctx)):
             found = await conflict(ctx.session, trainee.id, day, its_period)
             if found is not None:
                 notes.append(
@@ -337,7 +332,7 @@ async def recap_values(ctx: Context) -> dict[str, object]:
                 )
     return {
         "day": days[0],
-        "when": spell_days(days, span=bool(ctx.data.get("_span")), ends=_ends(ctx), own=_own(ctx))
+        "when": spell_days(days, span=bool(ctx.data.get("_span")), own=_own(ctx))
         if several
         else "",
         "half": period_label(period, ctx.data.get("_minutes")),
@@ -404,7 +399,6 @@ async def recap_taken(ctx: Context, picked: str) -> Outcome:
             "_days",
             "_skipped",
             "_span",
-            "_ends",
             "_own",
         ):
             ctx.data.pop(key, None)
@@ -426,7 +420,6 @@ async def recap_taken(ctx: Context, picked: str) -> Outcome:
         days=_days(ctx),
         span=bool(ctx.data.get("_span")),
         period=period,
-        ends=_ends(ctx),
         own=_own(ctx),
         justified=bool(ctx.data.get("justified")),
         reason=ctx.data.get("reason"),

@@ -9,6 +9,7 @@ import pytest
 
 from bot.dates import (
     day_off,
+    day_to_act,
     is_working_day,
     previous_working_day,
     public_holiday,
@@ -86,3 +87,10 @@ def test_a_weekend_after_a_friday_holiday_is_done_on_the_thursday() -> None:
     assert weekend_friday(saturday, date(2026, 12, 21)) == date(2026, 12, 24)
     # A Tuesday after Easter Monday: the working day before is the Friday.
     assert previous_working_day(date(2027, 3, 30)) == date(2027, 3, 26)
+
+
+def test_the_day_to_act_whatever_today_is() -> None:
+    """For documents read later (an export, a calendar): no « while it is to come »."""
+    assert day_to_act(date(2026, 11, 28)) == date(2026, 11, 27)  # a Saturday: the Friday
+    assert day_to_act(date(2026, 12, 25)) == date(2026, 12, 24)  # Christmas
+    assert day_to_act(date(2026, 11, 27)) is None  # a working day

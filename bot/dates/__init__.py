@@ -21,6 +21,7 @@ from bot.dates.spelling import (
 )
 from bot.dates.working_days import (
     day_off,
+    day_to_act,
     is_working_day,
     previous_working_day,
     public_holiday,
@@ -33,6 +34,7 @@ __all__ = [
     "Prefer",
     "Understood",
     "day_off",
+    "day_to_act",
     "impossible_day",
     "is_working_day",
     "previous_working_day",

@@ -82,6 +82,12 @@ def previous_working_day(day: date) -> date:
     return before
 
 
+def day_to_act(day: date) -> date | None:
+    """The working day before a deadline of ``day`` that falls on a day off, whatever
+    today is (a document, an export: read later); ``None`` on a working day."""
+    return None if is_working_day(day) else previous_working_day(day)
+
+
 def working_day_before(day: date, today: date) -> date | None:
     """The working day to do a deadline of ``day`` by when it falls on a day off, while that
     day is still to come (``today`` or later): on the day off itself it is past, and

@@ -29,7 +29,7 @@ from bot.bilans.participants import derogation_of
 from bot.bilans.view import BilanView, kind_label
 from bot.dates import (
     day_off,
-    previous_working_day,
+    day_to_act,
     spell_date,
     spell_datetime,
     spell_time,
@@ -295,13 +295,11 @@ def deadlines_calendar(
         else:
             # A day off is no day to act: the event sits on the working day before, its
             # description keeps the texts' date (« échéance du dimanche 6 décembre 2026 »).
-            day = row.effective_due
-            off = day_off(day)
-            if off is not None:
-                day = previous_working_day(day)
+            day = day_to_act(row.effective_due) or row.effective_due
+            if day != row.effective_due:
                 description += (
-                    f"\nÉchéance : {spell_date(row.effective_due)}, {off} ; placée ici, "
-                    "le jour ouvré d'avant."
+                    f"\nÉchéance : {spell_date(row.effective_due)}, {day_off(row.effective_due)} ;"
+                    " placée ici, le jour ouvré d'avant."
                 )
                 event["description"] = _clean(description, multiline=True)
             event.add("dtstart", day)

@@ -16,7 +16,6 @@ in the organisation's time, like ``saisie le`` in the absences.
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -68,12 +67,6 @@ def citation(deadline: StoredDeadline, formation: Formation) -> str:
     return rule.citation_for(formation.programme) if rule is not None else deadline.source
 
 
-def working_day(due: date) -> date | None:
-    """The working day before a deadline that falls on a Saturday, a Sunday or a public
-    holiday (the texts' date stays in « échéance »); empty on a working day."""
-    return None if dates.is_working_day(due) else dates.previous_working_day(due)
-
-
 async def _rows(
     session: AsyncSession, args: argparse.Namespace
 ) -> list[tuple[StoredDeadline, Formation, Organisation]]:
@@ -109,7 +102,8 @@ async def rows(session: AsyncSession, args: argparse.Namespace) -> list[dict[str
                 "heure": deadline.due_at.astimezone(tz).strftime("%H:%M")
                 if deadline.due_at
                 else None,
-                "à faire plutôt le": working_day(deadline.effective_due),
+                # The texts' date stays in « échéance »; empty on a working day.
+                "à faire plutôt le": dates.day_to_act(deadline.effective_due),
                 "titre": deadline.title,
                 "concerne": who.get(deadline.id),
                 "explication": deadline.explanation,

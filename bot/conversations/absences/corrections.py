@@ -37,6 +37,7 @@ from bot.absences.log import (
     period_label,
 )
 from bot.conversations.absences.details import (
+    FORGOTTEN,
     checked,
     detail_steps,
     details_of,
@@ -120,17 +121,10 @@ def correct_absences() -> Flow:
 ACTIONS = [
     Option("Corriger la date", "date"),
     Option("Corriger la période", "period"),
-    Option("Justifiée ou non, motif", "justification"),
+    Option("Justifiée ou non, motif", "justified"),
     Option("Supprimer", "delete"),
     Option("Rien, c'est juste", "nothing"),
 ]
-
-DROPPED = {
-    "date": ("date", "_outside_ok", "_conflict_ok", "_weekend_ok"),
-    "period": ("period", "late_minutes", "_conflict_ok"),
-    "justification": ("justified", "reason", "proof"),
-}
-"""The answers each correction forgets, so that their questions are asked again."""
 
 
 async def editable(ctx: Context) -> list[Absence]:
@@ -230,7 +224,7 @@ async def choose_action(ctx: Context, picked: str) -> Outcome:
         return Leave()
     if picked == "delete":
         return Next("confirm_delete")
-    for key in DROPPED[picked]:
+    for key in FORGOTTEN[picked]:
         ctx.data.pop(key, None)
     return Next()
 

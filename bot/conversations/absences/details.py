@@ -404,13 +404,24 @@ FIXABLE = [
     Option("Le motif", "reason", words=("raison",)),
     Option("Le justificatif", "proof", words=("fichier", "piece")),
 ]
-_FORGET = {
-    "date": ("date", "_pending_date", "_weekend", "_outside", "_conflict", "_outside_ok"),
-    "period": ("period", "late_minutes", "_conflict"),
+FORGOTTEN = {
+    "date": (
+        "date",
+        "_pending_date",
+        "_weekend",
+        "_outside",
+        "_conflict",
+        "_outside_ok",
+        "_conflict_ok",
+        "_weekend_ok",
+    ),
+    "period": ("period", "late_minutes", "_conflict", "_conflict_ok"),
     "justified": ("justified", "reason", "proof"),
     "reason": ("reason",),
     "proof": ("proof",),
 }
+"""The answers each correction forgets, and what hangs on them (a day's checks, a period's
+clash), so that their questions are asked again: a new absence's « Corriger », /absences'."""
 
 
 async def fix_options(ctx: Context) -> list[Option]:
@@ -421,7 +432,7 @@ async def fix_options(ctx: Context) -> list[Option]:
 async def fix_taken(ctx: Context, picked: str) -> Outcome:
     """Forget that answer (and what hangs on it), ask it again; the steps after it skip what
     is still known and come back to the recap."""
-    for key in _FORGET[picked]:
+    for key in FORGOTTEN[picked]:
         ctx.data.pop(key, None)
     ctx.data.pop("recap", None)
     if picked == "reason":

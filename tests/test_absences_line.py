@@ -7,7 +7,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.absences.line import as_typed, date_words, match_names, split_reason, understand_line
+from bot.absences.line import (
+    as_typed,
+    date_words,
+    day_words,
+    match_names,
+    split_reason,
+    understand_line,
+)
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 PEOPLE = [
@@ -144,3 +151,10 @@ def test_the_reason_written_after_justifiee(
     text: str, kept: str | None, reason: str | None
 ) -> None:
     assert split_reason(text, NOW) == (kept or text, reason)
+
+
+def test_the_day_words_leave_the_reason_out() -> None:
+    assert day_words("du 16 au 18 novembre justifiée, arrêt maladie", NOW) == (
+        "du 16 au 18 novembre"
+    )
+    assert day_words("hier matin", NOW) == "hier"

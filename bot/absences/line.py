@@ -163,6 +163,12 @@ def split_reason(text: str, now: datetime) -> tuple[str, str | None]:
     return text[: match.end("word")], reason[:300]
 
 
+def day_words(text: str, now: datetime) -> str:
+    """What names the day or days in a sentence's words, its reason left out (« du 16 au 18
+    novembre justifiée, arrêt maladie » → « du 16 au 18 novembre »)."""
+    return date_words(split_reason(text, now)[0])
+
+
 def date_words(text: str) -> str:
     """``text`` folded, without its half-day, late-arrival and "justifiée" words: what is left
     to name the day or days (« du 1er au 3 décembre matin justifiée » → « du 1er au 3

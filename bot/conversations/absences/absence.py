@@ -30,7 +30,7 @@ with the check for repeated absence, is
 from __future__ import annotations
 
 from bot.absences.days import read_days
-from bot.absences.line import as_typed, date_words, split_reason, understand_line
+from bot.absences.line import as_typed, day_words, split_reason, understand_line
 from bot.absences.log import (
     MAX_LATE_MINUTES,
     Conflict,
@@ -205,8 +205,7 @@ async def several_days_typed(ctx: Context) -> Outcome | None:
     """« du 16 au 18 novembre » for the date: the trainee's several days, in one recap
     (:mod:`.group`), what was said of them kept (justifiée, the half-day)."""
     text = ctx.incoming.text[:300]
-    days_text = split_reason(text, ctx.now)[0]
-    if read_days(date_words(days_text), ctx.now) is None or "trainee_id" not in ctx.data:
+    if read_days(day_words(text, ctx.now), ctx.now) is None or "trainee_id" not in ctx.data:
         return None
     data: dict[str, object] = {
         "_resolved": [[str(ctx.data["formation_id"]), str(ctx.data["trainee_id"])]],

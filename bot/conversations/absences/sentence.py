@@ -26,7 +26,7 @@ import re
 
 from bot import dates, texts
 from bot.absences.days import read_days
-from bot.absences.line import date_words, split_reason
+from bot.absences.line import day_words
 from bot.absences.sentence import AbsenceSentence, read_absence_sentence
 from bot.answers import by_surname, closest_names, fold, match_names
 from bot.conversations.absences.steps import single_formation
@@ -53,8 +53,7 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
         ctx.say("absence.sentence_two_events", first=sentence.names[0], other=other)
         return Leave()
     # Several people, or several days (« Julie absente du 1er au 3 décembre »): one recap.
-    days = date_words(split_reason(sentence.rest, ctx.now)[0])
-    several = len(sentence.names) > 1 or read_days(days, ctx.now)
+    several = len(sentence.names) > 1 or read_days(day_words(sentence.rest, ctx.now), ctx.now)
     return Switch(
         "absence_group" if several else "absence_phrase",
         {
@@ -129,7 +128,7 @@ async def phrase_start(ctx: Context) -> Outcome | None:
 
 def _past_day(ctx: Context, rest: str) -> bool:
     """Whether the sentence's words name a day that has come (today or before)."""
-    understood = dates.understand(date_words(split_reason(rest, ctx.now)[0]), ctx.now, "past")
+    understood = dates.understand(day_words(rest, ctx.now), ctx.now, "past")
     return understood is not None and understood.when.date() <= ctx.now.date()
 
 

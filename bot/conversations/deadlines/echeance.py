@@ -90,7 +90,7 @@ async def deadline_values(ctx: Context) -> dict[str, Any]:
             "explanation": row.explanation,
             "source": row.source,
             "postponable": row.postponable,
-            "org_delay": _org_delay(row, await ctx.session.get(Organisation, ctx.organisation_id)),
+            "org_delay": await _org_delay(ctx, row),
             "rule_id": row.rule_id,
             "weekend": weekend,
             "friday": friday,
@@ -98,16 +98,19 @@ async def deadline_values(ctx: Context) -> dict[str, Any]:
     }
 
 
-def _org_delay(row: StoredDeadline, organisation: Organisation | None) -> bool:
+async def _org_delay(ctx: Context, row: StoredDeadline) -> bool:
     """Whether the delay of a deadline the texts forbid to postpone is the organisation's
     setting (REC-CONTRACT: « avant la mise en place » is the text, one day before is the
     organisation's; NOR-DOCS set to 72 h, the fiche saying 48): « fixée par le texte du
     financeur » would not be true of its date."""
     milestone = milestone_of(row.key)
-    if milestone is None or milestone.offset.setting is None:
+    if row.postponable or milestone is None or milestone.offset.setting is None:
         return False
     spec = SETTINGS_BY_KEY[milestone.offset.setting]
-    return not spec.text_bound or (organisation is not None and not is_default(organisation, spec))
+    if not spec.text_bound:
+        return True
+    organisation = await ctx.session.get(Organisation, ctx.organisation_id)  # its value now
+    return organisation is not None and not is_default(organisation, spec)
 
 
 async def deadline_choices(ctx: Context) -> list[Option]:

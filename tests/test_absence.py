@@ -17,6 +17,7 @@ from tests.auxil.absences import (
     absences,
     add_formation,
     audit_entries,
+    record_exit,
     rows,
     trainee_id,
 )
@@ -430,6 +431,37 @@ async def test_a_date_outside_the_formation_is_said_and_can_be_kept_or_corrected
     await trainer.presses("Passer")
     await trainer.presses("Enregistrer")
     assert (await absences(db))[-1].day == date(2026, 10, 16)
+
+
+async def test_nothing_is_noted_after_a_trainee_s_exit(db: Database, trainer: Person) -> None:
+    """Explorer E E11: an absence after a departure was one tap away (« quand même »)."""
+    await record_exit(db, "Karim Benali", date(2026, 11, 18))
+    await trainer.says("/absence")
+    await trainer.presses("Agent de restauration")
+    assert "Karim Benali – sortie le mercredi 18 novembre 2026" in trainer.buttons
+    assert "Julie Petit" in trainer.buttons
+    await trainer.says("karim")  # the name, not the words beside it, is matched
+    await trainer.says("vendredi 20 novembre")
+    refusal = (
+        "Le vendredi 20 novembre 2026 vient après la sortie de formation de Karim Benali "
+        "(le mercredi 18 novembre 2026) : je ne note rien après une sortie."
+    )
+    assert refusal in trainer.last
+    assert "corrigez-la d'abord avec /formations → « Entrées et sorties »" in trainer.last
+    assert await step_of(db, trainer) == ("absence", "date")
+    await trainer.says("le 17 novembre")
+    await trainer.presses("Oui")
+    assert "Quelle demi-journée" in trainer.last or "Quand, ce mardi" in trainer.last
+    await trainer.says("/annuler")
+
+    # Read from a sentence, the day confirmed is held to the same rule.
+    await trainer.says("Karim absent vendredi matin")
+    await trainer.presses("Oui")  # « Noter l'absence de Karim Benali … ? »
+    assert "vendredi 20 novembre 2026" in trainer.last
+    await trainer.presses("Oui, c'est ça")
+    assert refusal in trainer.last
+    assert await step_of(db, trainer) == ("absence", "date")
+    assert await absences(db) == []
 
 
 async def test_the_same_half_day_cannot_be_logged_twice(db: Database, trainer: Person) -> None:

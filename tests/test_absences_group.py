@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.formations.labels import name_key
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
-from tests.auxil.absences import absences, audit_entries, trainee_id
+from tests.auxil.absences import absences, audit_entries, record_exit, trainee_id
 from tests.auxil.dialogue import Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, step_of, survives
 
@@ -75,6 +75,37 @@ async def test_three_names_outside_the_dates_are_said_and_kept(
     await trainer.presses("Enregistrer")
     assert {(d, p) for _, d, p, _, _ in await saved(db)} == {(date(2026, 3, 3), "apres_midi")}
     assert len(await absences(db)) == 3
+
+
+async def test_days_after_a_trainee_s_exit_are_said_and_left_out(
+    db: Database, trainer: Person
+) -> None:
+    await record_exit(db, "Karim Benali", date(2026, 11, 18))
+    await trainer.says("Karim et Julie absents du 16 au 20 novembre")
+    recap = trainer.last
+    assert (
+        "Pour Karim Benali, rien n'est noté après sa sortie de formation, le mercredi "
+        "18 novembre 2026 (2 jours laissés de côté)."
+    ) in recap
+    assert "en dehors de la période" not in recap  # the exit is said once, as such
+    await trainer.presses("Enregistrer")
+    karim, julie = await trainee_id(db, "Karim Benali"), await trainee_id(db, "Julie Petit")
+    noted = {(t, d.day) for t, d, _, _, _ in await saved(db)}
+    assert noted == {(karim, 16), (karim, 17), (karim, 18)} | {(julie, d) for d in range(16, 21)}
+
+    await trainer.says("Karim absent du 19 au 20 novembre")
+    assert (
+        "Rien n'est noté pour Karim Benali : sa sortie de formation, le mercredi 18 novembre "
+        "2026, vient avant ces jours."
+    ) in trainer.last
+    assert trainer.buttons == ["Changer le jour", "Abandonner"]
+    await trainer.says("Enregistrer")
+    assert await step_of(db, trainer) == ("absence_group", "recap")
+    await trainer.presses("Changer le jour")
+    await trainer.says("mardi 17 novembre")
+    await trainer.presses("Oui, c'est ça")
+    assert "Rien n'est noté" not in trainer.last
+    assert trainer.buttons[0] == "Enregistrer"
 
 
 async def test_an_ambiguous_name_is_asked_once_and_an_unknown_one_can_be_left(

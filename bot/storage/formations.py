@@ -156,6 +156,12 @@ class Trainee(Base):
 
     formation: Mapped[Formation] = relationship(back_populates="trainees")
 
+    def left_before(self, day: date) -> bool:
+        """Whether their exit, recorded, came before ``day``: nothing is noted for them after
+        it, and they no longer speak for the group (an absence after a departure would be a
+        record of no one's training)."""
+        return self.left_on is not None and day > self.left_on
+
     @property
     def erased(self) -> bool:
         """Erased at an admin's request (:mod:`bot.privacy.erasure`): the row stays as a

@@ -139,3 +139,11 @@ async def move_due(db: Database, rule_id: str, day: date) -> None:
         row = await session.scalar(select(StoredDeadline).where(StoredDeadline.rule_id == rule_id))
         assert row is not None, rule_id
         row.due_on = day
+
+
+async def record_exit(db: Database, full_name: str, day: date, reason: str = "abandon") -> None:
+    """The trainee's exit, as /formations → « Entrées et sorties » stores it."""
+    async with db.sessions() as session, session.begin():
+        trainee = await session.scalar(select(Trainee).where(Trainee.full_name == full_name))
+        assert trainee is not None, full_name
+        trainee.left_on, trainee.exit_reason = day, reason

@@ -73,7 +73,7 @@ async def save_marks(
     for day, its_period in day_periods(days, period, own):
         one = await record_roll(
             ctx.session,
-            marks,
+            [m for m in marks if not m.trainee.left_before(day)],  # said at the recap
             day=day,
             period=its_period,
             justified=justified,

@@ -72,7 +72,7 @@ def detail_steps(
             "date",
             ask="absence.ask_date",
             prefer="past",
-            check=check_not_future,
+            check=check_day,
             then=after_date,
             unless_known=True,
             help="absence.help_date",
@@ -201,6 +201,17 @@ async def check_not_future(ctx: Context, when: datetime) -> str | None:
     if when.date() > ctx.now.date():
         return ctx.render("absence.future", day=when.date())
     return None
+
+
+async def check_day(ctx: Context, when: datetime) -> str | None:
+    """A past day, and not after the trainee's exit (the exit's date is corrected in
+    /formations, not worked around here)."""
+    problem = await check_not_future(ctx, when)
+    if problem is None:
+        trainee = await current_trainee(ctx)
+        if trainee is not None and trainee.left_before(when.date()):
+            return ctx.render("absence.after_exit", day=when.date(), t=trainee)
+    return problem
 
 
 async def assess(ctx: Context) -> None:

@@ -308,7 +308,14 @@ async def recap_values(ctx: Context) -> dict[str, object]:
     several = len(days) > 1
     notes: list[str] = []
     for formation, trainee in people:
-        away = [day for day in days if outside(formation, trainee, day) is not None]
+        gone = [day for day in days if trainee.left_before(day)]
+        if gone:
+            notes.append(ctx.render("absence_appel.group_left", t=trainee, gone=gone, all=days))
+        away = [
+            day
+            for day in days
+            if outside(formation, trainee, day) is not None and not trainee.left_before(day)
+        ]
         if away:
             notes.append(
                 ctx.render(
@@ -345,9 +352,17 @@ async def recap_values(ctx: Context) -> dict[str, object]:
     }
 
 
+async def _all_left(ctx: Context) -> bool:
+    """Every day named comes after the exit of every person named: nothing to note."""
+    days = _days(ctx)
+    return all(t.left_before(day) for _, t in await chosen(ctx) for day in days)
+
+
 async def recap_options(ctx: Context) -> list[Option]:
     """Save, change the day, say justified or not (a sentence rarely says it), or leave."""
     justified = bool(ctx.data.get("justified"))
+    if await _all_left(ctx):  # nothing to save: the days, or leave (the recap says why)
+        return [Option("Changer le jour", "date"), Option("Abandonner", "abandon")]
     return [
         Option("Enregistrer", "yes", words=("oui", "ok", "valider")),
         Option("Changer le jour", "date"),

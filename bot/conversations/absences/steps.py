@@ -88,7 +88,10 @@ async def trainee_options(ctx: Context) -> list[Option]:
     formation = await current_formation(ctx)
     if formation is None:
         return []
-    return [Option(t.full_name, str(t.id)) for t in formation.trainees]
+    return [
+        Option(ctx.render("absence.trainee_option", t=t).strip(), str(t.id))
+        for t in formation.trainees
+    ]
 
 
 class TraineeStep(Pick):
@@ -106,7 +109,10 @@ class TraineeStep(Pick):
         if typed_page(text, 0, 2) is not None or fold(text) in WHOLE_WORDS:
             return await super().take(ctx)
         offered = [Option(label, value) for label, value in ctx.data.get("_options", [])]
-        people = [(o.label, o.value) for o in offered if not o.value.startswith("_")]
+        # The name alone is matched, not what the label says beside it (« – sortie le … »).
+        people = [
+            (o.label.split(" – ")[0], o.value) for o in offered if not o.value.startswith("_")
+        ]
         found = [str(value) for value in match_names(text, people)]
         if not found:
             return Retry(ctx.render("suivi.trainee_not_found", typed=text[:40]))

@@ -63,6 +63,7 @@ from bot.conversations.kit.flow import (
 )
 from bot.conversations.kit.steps import Confirm, Entry, Menu, Option, Pick, PickMany, Text, words
 from bot.deadlines.actions import mark_done_by_answers
+from bot.storage.formations import Trainee
 
 MODES = [
     Option("À distance, en visio", "remote", words=("distanciel", "visioconférence")),
@@ -96,6 +97,7 @@ class DelegatesStep(PickMany):
     ask for it.  This holds a tick back, which no hook of :class:`PickMany` can."""
 
     async def answer(self, ctx: Context) -> Outcome:
+        ctx.data.pop("_departed", None)  # said once, with the first list
         before = set(ctx.data.get(self.store) or [])
         outcome = await super().answer(ctx)
         if not _delegates_only(ctx):
@@ -122,6 +124,31 @@ class DelegatesStep(PickMany):
             },
             store="derogation",
         )
+
+
+def _gone_by(trainee: Trainee, ctx: Context) -> bool:
+    """Whether the trainee's exit comes before the bilan's day: no longer in the group."""
+    when = ctx.data.get("when")
+    return bool(when) and trainee.left_before(datetime.fromisoformat(str(when)).date())
+
+
+async def untick_departed(ctx: Context) -> None:
+    """Once the day is known, a delegate whose exit comes before it is no longer ticked
+    (explorer F F19): someone who left does not speak for the group.  Done once per day
+    chosen, so that ticking them back on purpose holds."""
+    formation = await formation_of(ctx)
+    if formation is None or ctx.data.get("_departed_for") == ctx.data.get("when"):
+        return
+    ctx.data["_departed_for"] = ctx.data.get("when")
+    gone = {str(t.id): t.full_name for t in formation.trainees if _gone_by(t, ctx)}
+    ticked = list(ctx.data.get("participants") or [])
+    ctx.data["participants"] = [t for t in ticked if t not in gone]
+    ctx.data["_departed"] = [gone[t] for t in ticked if t in gone]
+
+
+async def before_participants(ctx: Context) -> Outcome | None:
+    await untick_departed(ctx)
+    return await file_derogation(ctx)
 
 
 async def file_derogation(ctx: Context) -> Outcome | None:
@@ -262,6 +289,8 @@ async def trainee_choices(ctx: Context) -> list[Option]:
         suffix = " (pour les stagiaires)" if trainee.is_delegate else ""
         if restricted and not trainee.is_delegate:
             suffix = " (hors délégation)"
+        if _gone_by(trainee, ctx):  # no longer the group's voice, whatever they were
+            suffix = " " + ctx.render("bilan.departed_option", t=trainee).strip()
         options.append(Option(trainee.full_name + suffix, str(trainee.id)))
     return options
 
@@ -410,7 +439,7 @@ SCHEDULE = Flow(
             ask="bilan.ask_participants",
             options=trainee_choices,
             help="bilan.help_participants",
-            before=file_derogation,
+            before=before_participants,
             when=lambda c: bool(c.data.get("has_trainees")) and not c.data.get("single"),
         ),
         Menu(

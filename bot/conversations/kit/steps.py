@@ -374,6 +374,12 @@ class DateStep(Step):
             labels = {"yes": "Oui, c'est ça", "no": "Non, corriger"}
             picked = ctx.chosen(["yes", "no"], labels=labels, synonyms=YES_NO)
             if picked == "yes":
+                # A date read from a sentence is held to the step's rule as a typed one is.
+                problem = await self._problem(ctx, datetime.fromisoformat(ctx.data[key]))
+                if problem:
+                    ctx.data.pop(key)
+                    ctx.data.pop(self._besides_key(), None)
+                    return Retry(problem)
                 ctx.data[self.store] = ctx.data.pop(key)
                 ctx.data.pop(self._day_key(), None)
                 ctx.data.pop(self._besides_key(), None)
@@ -426,9 +432,11 @@ class DateStep(Step):
                     example=await self.example_of(ctx),
                 )
             )
-        if self.check is not None:
-            problem = await self.check(ctx, understood.when)
-            if problem:
-                return Retry(problem)
+        problem = await self._problem(ctx, understood.when)
+        if problem:
+            return Retry(problem)
         ctx.data[key] = understood.when.isoformat()
         return Stay()
+
+    async def _problem(self, ctx: Context, when: datetime) -> str | None:
+        return await self.check(ctx, when) if self.check is not None else None

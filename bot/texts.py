@@ -54,6 +54,7 @@ def environment() -> jinja2.Environment:
     from bot import dates
 
     env.filters["jour"] = lambda v: dates.spell_date(_moment(v))
+    env.filters["jour_mois"] = lambda v: dates.spell_day_month(_moment(v))
     env.filters["jour_heure"] = lambda v: dates.spell_datetime(_moment(v))
     env.filters["heure"] = lambda v: dates.spell_time(_moment(v))
     env.filters["de"] = de

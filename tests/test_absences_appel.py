@@ -67,7 +67,7 @@ async def test_a_typed_call_is_confirmed_once_then_saved_with_its_audit(
     recap = trainer.last
     assert "Absences (2) : Karim Benali, Hugo Moreau." in recap
     assert "Retard (1) : Julie Petit." in recap
-    assert "1 personne présente." in recap
+    assert "2 personnes présentes, dont 1 en retard." in recap  # Léa, and Julie who came late
     assert await absences(db) == []  # nothing before the confirmation
     await trainer.presses("Enregistrer l'appel")
     said = trainer.all_text
@@ -86,7 +86,7 @@ async def test_a_typed_call_is_confirmed_once_then_saved_with_its_audit(
     calls = [e for e in await audit_entries(db, "formation") if e.action == "rollcall"]
     assert len(calls) == 1
     details = calls[0].details
-    assert (details["absent"], details["late"], details["present"]) == (2, 1, 1)
+    assert (details["absent"], details["late"], details["present"]) == (2, 1, 2)
     assert details["source"] == "appel" and details["period"] == "matin"
     created = [e for e in await audit_entries(db, "absence") if e.action == "create"]
     assert len(created) == 3

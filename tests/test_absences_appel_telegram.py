@@ -93,7 +93,7 @@ async def test_a_paged_call_with_buttons_is_saved_once(
         recap = await new_message(camille, before, "Enregistrer l'appel ?")
         assert f"Absence (1) : {GROUP[1]}." in recap.body
         assert f"Retard (1) : {GROUP[22]}." in recap.body
-        assert "23 personnes présentes." in recap.body
+        assert "24 personnes présentes, dont 1 en retard." in recap.body
         before = await latest_id(camille)
         await camille.press_button("Enregistrer l'appel", recap)
         await new_message(camille, before, "Appel enregistré")

@@ -95,6 +95,19 @@ def test_a_span_over_a_month_is_refused_not_written() -> None:
     )
 
 
+def test_a_span_typed_end_first_is_said_as_such() -> None:
+    """Explorer E E12 f: « du 20/11 au 16/11 » was read up to next year's 16 November and
+    refused as « plus de 31 jours »; the year's turn still reads forward."""
+    assert read_days("du 20/11 au 16/11", NOW) == Days(
+        days=(d(20), d(16)), span=True, too_long=True, backwards=True
+    )
+    # Months apart either way: too long, whichever was meant.
+    far = read_days("du 20 novembre au 1er septembre", NOW)
+    assert far is not None and far.too_long and not far.backwards
+    turn = read_days("du 29/12 au 2/01", NOW)
+    assert turn is not None and not turn.too_long and turn.last.month == 1
+
+
 def test_a_period_already_begun_is_this_years() -> None:
     """On 4 December, « du 1er au 3 décembre » is this year's, not last year's."""
     now = NOW.replace(month=12, day=2)

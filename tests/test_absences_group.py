@@ -349,6 +349,16 @@ async def test_several_days_too_many_or_to_come_are_said_and_one_day_asked(
 ) -> None:
     await trainer.says("Julie absente du 1er septembre au 20 novembre")
     assert "cela fait plus de 31 jours" in trainer.all_text
+    await trainer.says("/annuler")
+    await trainer.says("Julie absente du 20/11 au 16/11")
+    assert (
+        "Le lundi 16 novembre 2026 vient avant le vendredi 20 novembre 2026 : donnez les jours "
+        "dans l'ordre, par exemple « du 16 novembre au 20 novembre »."
+    ) in trainer.all_text
+    assert "31 jours" not in trainer.all_text
+    assert await step_of(db, trainer) == ("absence_group", "date")
+    await trainer.says("/annuler")
+    await trainer.says("Julie absente du 1er septembre au 20 novembre")
     assert await step_of(db, trainer) == ("absence_group", "date")
     await trainer.says("/annuler")
     await trainer.says("Julie absente du 20 au 25 novembre")

@@ -54,6 +54,9 @@ class Days:
     """Read from « du … au … »: its working days, said as the span."""
     too_long: bool = False
     """A span over :data:`MOST_DAYS`: nothing to note, the person is told why."""
+    backwards: bool = False
+    """Its end typed before its start (« du 2/12 au 30/11 », read as a year long): ``days``
+    are the two ends as typed, in the same year; nothing to note, the person is told why."""
 
     @property
     def first(self) -> date:
@@ -200,6 +203,9 @@ def read_days(text: str, now: datetime) -> Days | None:
         if start == end:
             return None
         if (end - start).days >= MOST_DAYS:
+            typed_end = _same_year(end, start.year)
+            if typed_end is not None and 0 < (start - typed_end).days < MOST_DAYS:
+                return Days(days=(start, typed_end), span=True, too_long=True, backwards=True)
             return Days(days=(start, end), span=True, too_long=True)
         every = [start + timedelta(days=n) for n in range((end - start).days + 1)]
         kept = tuple(day for day in every if dates.is_working_day(day))
@@ -211,6 +217,13 @@ def read_days(text: str, now: datetime) -> Days | None:
     if listed is None or len(listed) < 2:
         return None
     return Days(days=tuple(listed))
+
+
+def _same_year(day: date, year: int) -> date | None:
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 February
+        return None
 
 
 _END_WORDS = {"matin": " matin", "apres_midi": " après-midi", "journee": ""}

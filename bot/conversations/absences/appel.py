@@ -283,8 +283,14 @@ class RecapStep(Step):
 
     @staticmethod
     def present(ctx: Context) -> int:
+        """Those in the room: on time or late (explorer E E12 g: a late arrival was counted
+        out of the room)."""
         marks = ctx.data.get("marks") or {}
-        return sum(1 for _, value, noted, _ in roster_rows(ctx) if not noted and value not in marks)
+        return sum(
+            1
+            for _, value, noted, _ in roster_rows(ctx)
+            if not noted and marks.get(value, "retard") == "retard"
+        )
 
     async def answer(self, ctx: Context) -> Outcome:
         # The recap shows its choices numbered 1 to 3 and no trainee's number: a number

@@ -176,6 +176,9 @@ def _read_when(ctx: Context) -> None:
 def _keep_days(ctx: Context, several: Days) -> None:
     """Several days: each is noted, the whole day unless a half-day was said; or why not (then
     the day is asked)."""
+    if several.backwards:
+        ctx.say("absence.days_backwards", first=several.first, last=several.last)
+        return
     if several.too_long:
         ctx.say("absence.days_too_long", first=several.first, last=several.last, most=MOST_DAYS)
         return

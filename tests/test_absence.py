@@ -367,6 +367,16 @@ async def test_names_are_matched_tolerantly(db: Database, trainer: Person) -> No
     await trainer.presses("Agent de restauration")
     await trainer.says("zorglub")
     assert "Je ne trouve personne qui corresponde à « zorglub »" in trainer.last
+    assert "suit « " not in trainer.last
+    await trainer.says("eloise")  # in the other formation: said, with the way back
+    assert (
+        "Je ne trouve personne qui corresponde à « eloise » dans cette formation. "
+        "Éloïse Lefèvre suit « Cuisine » : tapez « Retour » pour choisir une autre formation."
+    ) in trainer.last
+    await trainer.says("Retour")
+    await trainer.presses("Cuisine")
+    await trainer.says("eloise")
+    assert "l'absence ou le retard d'Éloïse Lefèvre" in trainer.last
 
 
 @pytest.mark.parametrize(

@@ -114,8 +114,11 @@ class TraineeStep(Pick):
             (o.label.split(" – ")[0], o.value) for o in offered if not o.value.startswith("_")
         ]
         found = [str(value) for value in match_names(text, people)]
-        if not found:
-            return Retry(ctx.render("suivi.trainee_not_found", typed=text[:40]))
+        if not found:  # in another formation, perhaps: said, with the way back to it
+            elsewhere = await trainee_anywhere(ctx, text)
+            return Retry(
+                ctx.render("suivi.trainee_not_found", typed=text[:40], elsewhere=elsewhere[:3])
+            )
         # Several: shown alone, numbered (one is taken at once, as a button).
         outcome = self.narrow(ctx, found, text, visible(ctx, offered))
         if isinstance(outcome, Next) and self.then is not None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
 from bot.storage.audit import AuditEntry
-from bot.storage.bilans import StoredDeadline
+from bot.storage.bilans import Bilan, StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation
 from tests.auxil.dialogue import Person
@@ -149,6 +149,35 @@ async def test_a_formation_created_by_mistake_is_deleted_after_confirmation(
     assert not any(b.startswith(PROJET) for b in trainer.buttons)
     await trainer.says("/echeances")  # a daily refresh does not bring its deadlines back
     assert [d for d in await deadlines_of(db, gone.id) if d.status != "done"] == []
+
+
+async def test_the_funder_of_a_formation_with_a_bilan_is_kept_and_why_is_said(
+    db: Database, trainer: Person
+) -> None:
+    formation = await stored(db)
+    async with db.sessions() as session, session.begin():
+        session.add(
+            Bilan(
+                organisation_id=formation.organisation_id,
+                formation_id=formation.id,
+                kind="fin",
+                starts_at=datetime(2026, 12, 15, 13, 0, tzinfo=UTC),
+                ends_at=datetime(2026, 12, 15, 15, 0, tzinfo=UTC),
+            )
+        )
+    await open_edit(trainer)
+    await trainer.presses("Financeur et programme")
+    await trainer.presses("Rectorat")
+    said = trainer.all_text
+    assert (
+        "Rien n'est changé : cette formation a un bilan programmé le mardi 15 décembre 2026 "
+        "à 14 h 00, dont les échéances, les documents et les personnes prévenues suivent son "
+        "financeur. Annulez-le d'abord avec /bilans"
+    ) in said
+    assert "C'est corrigé" not in said
+    assert (await stored(db)).funder == formation.funder
+    assert not [a for a, _ in await audit(db, formation.id) if a == "edit"]
+    assert "Que voulez-vous corriger" in trainer.last  # back to the menu
 
 
 async def test_every_correcting_step_survives_bad_input(db: Database, trainer: Person) -> None:

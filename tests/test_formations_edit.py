@@ -211,3 +211,34 @@ async def test_a_formation_with_a_bilan_is_not_deleted_until_it_is_cancelled(
         bilan.cancelled_at = NOW
         done = await edit.delete_formation(session, people.formateur, formation.id, now=NOW)
         assert done is not None and done.blocker is None and formation.deleted_at == NOW
+
+
+async def test_a_bilan_programmed_holds_the_funder_and_the_nature(store: Database) -> None:
+    """Explorer F F13: the Normandie bilan stayed, its deadlines vanished, nothing was said."""
+    async with store.sessions() as session, session.begin():
+        people = await cast(session)
+        formation = await a_formation(session, people.formateur)
+        funder, title = formation.funder, formation.title
+        bilan = Bilan(
+            organisation_id=formation.organisation_id,
+            formation_id=formation.id,
+            kind="fin",
+            starts_at=NOW + timedelta(days=30),
+            ends_at=NOW + timedelta(days=30, hours=2),
+        )
+        session.add(bilan)
+        await session.flush()
+        for changes in ({"funder": "rectorat"}, {"kind": "vae"}):
+            held = await edit.edit_formation(session, people.formateur, formation.id, changes)
+            assert held is not None and held.held_by is bilan and held.fields == []
+            assert (formation.funder, formation.kind) == (funder, "formation")
+        renamed = await edit.edit_formation(
+            session, people.formateur, formation.id, {"title": f"{title} bis", "funder": funder}
+        )
+        assert renamed is not None and renamed.held_by is None and renamed.fields == ["title"]
+        assert [a for a, _ in await audit_of(session, formation.id)].count("edit") == 1
+        bilan.cancelled_at = NOW
+        moved = await edit.edit_formation(
+            session, people.formateur, formation.id, {"funder": "rectorat"}
+        )
+        assert moved is not None and moved.fields == ["funder"] and formation.funder == "rectorat"

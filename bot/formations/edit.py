@@ -45,6 +45,14 @@ class Edited:
     formation: Formation
     fields: list[str]
     """The columns whose value changed, in :data:`EDITABLE` order."""
+    held_by: Bilan | None = None
+    """The bilan programmed that kept the funder or the nature from changing (nothing changed)."""
+
+
+BILAN_BOUND = ("funder", "kind")
+"""What a bilan programmed depends on (its deadlines, its documents, the Région's contact):
+changed only once it is cancelled, as a formation is deleted (explorer F F13: the bilan stayed,
+its deadlines vanished unsaid)."""
 
 
 def _checked(name: str, value: object) -> object:
@@ -90,6 +98,13 @@ async def edit_formation(
     if formation is None:
         return None
     checked = {name: _checked(name, value) for name, value in changes.items()}
+    if any(
+        checked.get(name, getattr(formation, name)) != getattr(formation, name)
+        for name in BILAN_BOUND
+    ):
+        bilan = await live_bilan(session, formation.id)
+        if bilan is not None:
+            return Edited(formation, [], held_by=bilan)
     before = {name: getattr(formation, name) for name in EDITABLE}
     for name, value in checked.items():
         setattr(formation, name, value)
@@ -145,6 +160,17 @@ async def replace_sessions(
 Blocker = Literal["bilan", "followup"]
 
 
+async def live_bilan(session: AsyncSession, formation_id: int) -> Bilan | None:
+    """The formation's next bilan not cancelled, if any."""
+    found: Bilan | None = await session.scalar(
+        select(Bilan)
+        .where(Bilan.formation_id == formation_id, Bilan.cancelled_at.is_(None))
+        .order_by(Bilan.starts_at)
+        .limit(1)
+    )
+    return found
+
+
 async def deletion_blocker(session: AsyncSession, formation_id: int) -> Blocker | None:
     """What must be dealt with before deleting: a bilan not cancelled, a follow-up still open.
 
@@ -152,12 +178,7 @@ async def deletion_blocker(session: AsyncSession, formation_id: int) -> Blocker 
     cancellation) and a follow-up is Qualiopi evidence: neither disappears
     silently with a formation.
     """
-    bilans = await session.scalar(
-        select(func.count())
-        .select_from(Bilan)
-        .where(Bilan.formation_id == formation_id, Bilan.cancelled_at.is_(None))
-    )
-    if bilans:
+    if await live_bilan(session, formation_id) is not None:
         return "bilan"
     followups = await session.scalar(
         select(func.count())

@@ -145,6 +145,10 @@ def saver(topic: Topic) -> Callable[[Context], Any]:
         if edited is None:
             ctx.say("formation.not_found")
             return
+        if edited.held_by is not None:
+            when = edited.held_by.starts_at.astimezone(ctx.tz)
+            ctx.say("formation.edit_held_by_bilan", when=when, topic=topic.value)
+            return
         ctx.say(
             "formation.edited",
             fields=edited.fields,

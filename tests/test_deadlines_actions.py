@@ -11,11 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deadlines.actions import (
     MAX_POSTPONE_DAYS,
+    Limit,
     PostponeRefused,
-    bilan_limit,
     complete,
     mark_done_by_answers,
     postpone_deadline,
+    postpone_limit,
     postpone_problem,
     reopen,
     to_do,
@@ -105,14 +106,15 @@ async def test_postpone_refuses_a_fixed_date_a_date_too_early_or_too_far(
     actor, rows = await normandie(session)
     docs, prep, proof = rows["NOR-DOCS"], rows["NOR-PREP"], rows["NOR-PROOF"]
     bilan_day = date(2026, 11, 26)
-    assert await bilan_limit(session, prep) == bilan_day
-    assert await bilan_limit(session, proof) is None  # after the bilan: no such bound
+    bound = Limit(bilan_day, "bilan")
+    assert await postpone_limit(session, prep) == bound
+    assert await postpone_limit(session, proof) is None  # after the bilan: no such bound
     cases = [
         (docs, date(2026, 11, 30), "fixed", None),
-        (prep, date(2026, 11, 22), "too_early", bilan_day),  # after the due day, before today
-        (prep, date(2026, 11, 19), "too_early", bilan_day),  # not after the due day
-        (prep, date(2026, 11, 26), "after_bilan", bilan_day),  # the bilan's own day
-        (prep, date(2026, 11, 27), "after_bilan", bilan_day),
+        (prep, date(2026, 11, 22), "too_early", bound),  # after the due day, before today
+        (prep, date(2026, 11, 19), "too_early", bound),  # not after the due day
+        (prep, date(2026, 11, 26), "after_bilan", bound),  # the bilan's own day
+        (prep, date(2026, 11, 27), "after_bilan", bound),
         (proof, date(2027, 7, 1), "too_far", None),
     ]
     for row, day, problem, limit in cases:
@@ -123,9 +125,41 @@ async def test_postpone_refuses_a_fixed_date_a_date_too_early_or_too_far(
             )
         assert refused.value.problem == problem
         assert row.status == "open" and row.postponed_to is None
-    assert postpone_problem(prep, date(2026, 11, 25), TODAY, bilan_day) is None
+    assert postpone_problem(prep, date(2026, 11, 25), TODAY, bound) is None
     assert MAX_POSTPONE_DAYS == 180
     assert await trail(session) == []
+
+
+async def test_a_bilan_d_etape_moves_no_further_than_the_end_of_its_span(
+    session: AsyncSession,
+) -> None:
+    """Explorer F F10: postponed past the end, it reviewed nothing mid-way."""
+    org, owner = await organisation(session)
+    f = await formation(
+        session,
+        org,
+        owner,
+        funder="cvl",
+        programme="parcours_metiers",
+        mode="esp",
+        start_date=date(2026, 9, 7),
+        end_date=date(2027, 1, 29),
+    )
+    await refresh_deadlines(session, f.id)
+    mid = await session.scalar(select(StoredDeadline).where(StoredDeadline.rule_id == "CVL-BQ-MID"))
+    assert mid is not None and mid.postponable
+    bound = Limit(date(2027, 1, 30), "end")
+    assert await postpone_limit(session, mid) == bound
+    assert postpone_problem(mid, date(2027, 1, 29), TODAY, bound) is None
+    for day in (date(2027, 1, 30), date(2027, 2, 14)):
+        assert postpone_problem(mid, day, TODAY, bound) == "after_end"
+        with pytest.raises(PostponeRefused) as refused:
+            await postpone_deadline(session, owner.id, mid.id, NOW, to=day, reason="r", today=TODAY)
+        assert refused.value.problem == "after_end" and mid.postponed_to is None
+    moved = await postpone_deadline(
+        session, owner.id, mid.id, NOW, to=date(2027, 1, 29), reason="convenu", today=TODAY
+    )
+    assert moved is not None and moved.effective_due == date(2027, 1, 29)
 
 
 async def test_reopen_undoes_done_and_a_postponement(session: AsyncSession) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+from bot import dates
 from bot.deadlines.service import refresh_deadlines
 from bot.storage.db import Database
+from bot.storage.formations import Formation
 from tests.auxil.absences import add_formation, set_org_settings
 from tests.auxil.dialogue import Person
 from tests.auxil.hostile import FOR_CHOICES, survives
@@ -29,6 +31,33 @@ async def test_a_pre_bilan_item_cannot_be_postponed_past_its_bilan(
     await trainer.presses("Oui, c'est ça")
     await trainer.says("salle prise lundi")
     assert (await by_rule(db, "NOR-PREP")).postponed_to == date(2026, 11, 25)
+
+
+async def test_a_bilan_d_etape_cannot_be_postponed_past_the_end_it_reviews(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer F F10: postponed two weeks past the end, its date went to the référente."""
+    mid = await by_rule(db, "CVL-BQ-MID")
+    async with db.sessions() as session:
+        formation = await session.get(Formation, mid.formation_id)
+        assert formation is not None
+        end = formation.effective_end
+    await trainer.says("/echeances")  # only this formation has deadlines: no filter offered
+    await trainer.presses("Produire le bilan d'étape")
+    await trainer.presses("Reporter")
+    await trainer.says(dates.spell_date(end + timedelta(days=10)))  # refused before confirming
+    said = trainer.last
+    assert (
+        "Un bilan d'étape fait le point en cours de parcours : il se fait au plus tard le" in said
+    )
+    assert f"Choisissez une date jusqu'au {dates.spell_date(end)}." in said
+    assert (await by_rule(db, "CVL-BQ-MID")).postponed_to is None
+    await trainer.says(dates.spell_date(end))
+    await trainer.presses("Oui, c'est ça")
+    if "Je garde cette date" in trainer.last:  # the end on a day off
+        await trainer.presses("Oui, je la garde")
+    await trainer.says("date convenue avec la référente")
+    assert (await by_rule(db, "CVL-BQ-MID")).postponed_to == end
 
 
 async def test_a_postponement_to_a_weekend_is_questioned_once(

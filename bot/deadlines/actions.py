@@ -12,7 +12,8 @@ the formations the person may see to :func:`visible_deadline` first.
   choice to a later day, with a reason; a date the funder fixes cannot move,
   nor go back, nor move more than :data:`MAX_POSTPONE_DAYS` days, and an
   item due before a bilan (preparing it with the group, the modes d'emploi…)
-  cannot move to the bilan's day or after (:func:`bilan_limit`);
+  cannot move to the bilan's day or after, nor a bilan d'étape past the end of
+  its span (:func:`postpone_limit`);
 - :func:`reopen` undoes either: the deadline is open again at its computed date;
 - :func:`mark_done_by_answers` marks done what the trainer already did by
   answering ``/bilan`` (a visio with a password that manages who speaks:
@@ -25,27 +26,30 @@ a postponement stays on the deadline, never in the audit trail.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.deadlines.facts import formation_facts
 from bot.deadlines.service import (
     close_begun,
     deadlines_of,
     mark_done,
     postpone,
 )
-from bot.rules import BEFORE_BILAN
+from bot.rules import BEFORE_BILAN, WITHIN_SPAN, owed_bilans
 from bot.storage import audit
 from bot.storage.bilans import Bilan, StoredDeadline
+from bot.storage.formations import Formation
 from bot.storage.people import Organisation, zone_of
 
 MAX_POSTPONE_DAYS = 180
 """A postponement further than this is a new plan, not a delay."""
 
-PostponeProblem = Literal["fixed", "too_early", "too_far", "after_bilan"]
+PostponeProblem = Literal["fixed", "too_early", "too_far", "after_bilan", "after_end"]
 
 
 class PostponeRefused(ValueError):
@@ -95,32 +99,52 @@ async def visible_deadline(
     return row
 
 
-async def bilan_limit(session: AsyncSession, row: StoredDeadline) -> date | None:
-    """The day of the bilan a pre-bilan item must be done before (``None``: no such bound).
+@dataclass(frozen=True)
+class Limit:
+    """The first day a deadline may not be postponed to, and what it is."""
 
-    The item may move at the latest to the day before: on the bilan's day it
-    is no longer a preparation.
+    day: date
+    what: Literal["bilan", "end"]
+    """``bilan``: the day of the bilan a preparation comes before; ``end``: the day after
+    the end of the span a bilan d'étape reviews (after it, it reviews nothing mid-way)."""
+
+
+async def postpone_limit(session: AsyncSession, row: StoredDeadline) -> Limit | None:
+    """How far the deadline may move, when something else than its source bounds it.
+
+    A pre-bilan item may move at the latest to the day before its bilan: on
+    the bilan's day it is no longer a preparation.  A bilan d'étape may move
+    at the latest to the end of its span (explorer F F10: one was postponed
+    two weeks past the formation's end, and that date went to the référente).
     """
-    if row.subject != "bilan" or row.rule_id not in BEFORE_BILAN:
-        return None
-    bilan = await session.get(Bilan, row.subject_id)
-    if bilan is None or bilan.cancelled_at is not None:
-        return None
-    organisation = await session.get(Organisation, row.organisation_id)
-    return bilan.starts_at.astimezone(zone_of(organisation)).date()
+    if row.subject == "bilan" and row.rule_id in BEFORE_BILAN:
+        bilan = await session.get(Bilan, row.subject_id)
+        if bilan is None or bilan.cancelled_at is not None:
+            return None
+        organisation = await session.get(Organisation, row.organisation_id)
+        return Limit(bilan.starts_at.astimezone(zone_of(organisation)).date(), "bilan")
+    if row.rule_id in WITHIN_SPAN and row.subject == "formation":
+        formation = await session.get(Formation, row.subject_id)
+        if formation is None:
+            return None
+        suffix = row.key.removeprefix(f"{row.rule_id}:formation:{row.subject_id}")
+        for owed in owed_bilans(await formation_facts(session, formation)):
+            if owed.key_suffix == suffix:
+                return Limit(owed.end + timedelta(days=1), "end")
+    return None
 
 
 def postpone_problem(
-    row: StoredDeadline, day: date, today: date, bilan_day: date | None = None
+    row: StoredDeadline, day: date, today: date, limit: Limit | None = None
 ) -> PostponeProblem | None:
     """Why ``row`` cannot be postponed to ``day`` (``None``: it can).
 
-    ``bilan_day`` is :func:`bilan_limit`'s answer for ``row``.
+    ``limit`` is :func:`postpone_limit`'s answer for ``row``.
     """
     if not row.postponable:
         return "fixed"
-    if bilan_day is not None and day >= bilan_day:
-        return "after_bilan"
+    if limit is not None and day >= limit.day:
+        return "after_bilan" if limit.what == "bilan" else "after_end"
     if day <= row.effective_due or day < today:
         return "too_early"
     if day > row.effective_due + timedelta(days=MAX_POSTPONE_DAYS):
@@ -184,7 +208,7 @@ async def postpone_deadline(
     row = await session.get(StoredDeadline, deadline_id)
     if row is None:
         return None
-    problem = postpone_problem(row, to, today, await bilan_limit(session, row))
+    problem = postpone_problem(row, to, today, await postpone_limit(session, row))
     if problem is not None:
         raise PostponeRefused(problem)
     postpone(row, to=to, reason=reason, person_id=actor_id, now=now)

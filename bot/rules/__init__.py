@@ -12,7 +12,7 @@ No database and no I/O: storage maps its rows onto the dataclasses of
 :mod:`bot.rules.facts`, so every rule is tested against the seeds' examples.
 """
 
-from bot.rules.catalogue import BEFORE_BILAN, RULES, RULES_BY_ID, milestone_of
+from bot.rules.catalogue import BEFORE_BILAN, RULES, RULES_BY_ID, WITHIN_SPAN, milestone_of
 from bot.rules.engine import DEFAULT_TZ, deadlines, disabled_rules
 from bot.rules.facts import (
     BilanFacts,
@@ -32,6 +32,7 @@ __all__ = [
     "RULES",
     "RULES_BY_ID",
     "SETTINGS",
+    "WITHIN_SPAN",
     "BilanFacts",
     "Deadline",
     "FollowUpFacts",

@@ -29,7 +29,7 @@ or ``"quit"``.  The writes are :mod:`bot.deadlines.actions`.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -41,11 +41,12 @@ from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Return
 from bot.conversations.kit.steps import Confirm, DateStep, Option, Pick, Text, words
 from bot.deadlines.actions import (
     MAX_POSTPONE_DAYS,
+    Limit,
     PostponeRefused,
-    bilan_limit,
     complete,
     earliest_postponement,
     postpone_deadline,
+    postpone_limit,
     postpone_problem,
     reopen,
     visible_deadline,
@@ -154,9 +155,9 @@ async def check_postpone(ctx: Context, when: datetime) -> str | None:
     row = await load_deadline(ctx, ctx.data.get("deadline_id"))
     if row is None:
         return ctx.render("echeances.not_found")
-    bilan_day = await bilan_limit(ctx.session, row)
-    problem = postpone_problem(row, when.date(), ctx.now.date(), bilan_day)
-    return postpone_refusal(ctx, row, problem, bilan_day)
+    limit = await postpone_limit(ctx.session, row)
+    problem = postpone_problem(row, when.date(), ctx.now.date(), limit)
+    return postpone_refusal(ctx, row, problem, limit)
 
 
 async def postpone_example(ctx: Context) -> str:
@@ -166,12 +167,12 @@ async def postpone_example(ctx: Context) -> str:
     today = ctx.now.date()
     if row is None:
         return dates.spell_example(today + timedelta(days=1))
-    bilan_day = await bilan_limit(ctx.session, row)
+    limit = await postpone_limit(ctx.session, row)
     first = earliest_postponement(row, today) + timedelta(days=1)
     allowed = [
         day
         for day in (first + timedelta(days=n) for n in range(7))
-        if postpone_problem(row, day, today, bilan_day) is None
+        if postpone_problem(row, day, today, limit) is None
     ]
     working = [day for day in allowed if dates.is_working_day(day)]
     return dates.spell_example((working or allowed or [first])[0])
@@ -206,7 +207,8 @@ async def save_postponement(ctx: Context, reason: str) -> Outcome:
             ctx.session, ctx.person_id, row.id, ctx.now, to=to, reason=reason, today=ctx.now.date()
         )
     except PostponeRefused as refused:
-        ctx.send(Reply(text=postpone_refusal(ctx, row, refused.problem) or ""))
+        limit = await postpone_limit(ctx.session, row)
+        ctx.send(Reply(text=postpone_refusal(ctx, row, refused.problem, limit) or ""))
         return Leave()
     ctx.say("echeances.postponed", title=row.title, to=to)
     return Leave()
@@ -279,14 +281,14 @@ async def load_deadline(ctx: Context, deadline_id: object) -> StoredDeadline | N
 
 
 def postpone_refusal(
-    ctx: Context, row: StoredDeadline, problem: str | None, bilan_day: date | None = None
+    ctx: Context, row: StoredDeadline, problem: str | None, limit: Limit | None = None
 ) -> str | None:
     """The re-ask for a postponement date that cannot be (``None``: it can)."""
-    if problem == "after_bilan" and bilan_day is not None:
-        latest = bilan_day - timedelta(days=1)
+    if problem in ("after_bilan", "after_end") and limit is not None:
+        latest = limit.day - timedelta(days=1)
         room = latest > earliest_postponement(row, ctx.now.date())
         return ctx.render(
-            "echeances.postpone_after_bilan", bilan=bilan_day, latest=latest, room=room
+            f"echeances.postpone_{problem}", bilan=limit.day, latest=latest, room=room
         )
     if problem == "fixed":
         return ctx.render("echeances.not_postponable", source=row.source)

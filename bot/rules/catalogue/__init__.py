@@ -42,6 +42,10 @@ BEFORE_BILAN: frozenset[str] = frozenset(
 booking): they cannot be
 postponed past it, and once it has begun they are closed, done or "non fait avant le bilan"."""
 
+WITHIN_SPAN: frozenset[str] = frozenset(rule.id for rule in RULES if rule.scope == "owed_etape")
+"""Rules owed mid-way through a span (CVL-BQ-MID, the bilan d'étape): never postponed past
+its end, where it would review nothing mid-way."""
+
 
 _MILESTONES: dict[str, Milestone] = {}
 for _rule in reversed(RULES):  # reversed: the first rule naming a key wins, as it always did

@@ -310,6 +310,37 @@ async def test_reminders_queued_are_marked_in_one_statement(
     assert len([s for s in sent if s.startswith("UPDATE deadlines SET reminded_at")]) == 1
 
 
+async def test_four_reminders_are_one_list_and_each_is_marked(
+    db: Database, settings: Settings, clock: Clock, trainer: Person
+) -> None:
+    await schedule(trainer)  # remote bilan on Thursday: its documents are due tomorrow
+    for name in ("thomas", "inès", "nadia"):  # three contacts due tomorrow
+        await trainer.says(f"/decrochage {name}")
+        await trainer.presses("Manque de réactivité")
+        await trainer.presses("Terminé")
+        await seen_on(trainer, "aujourd'hui")
+        if "Non" in trainer.buttons:  # « … en sous-traitance ? »: asked once a formation
+            await trainer.presses("Non")
+        await trainer.presses("Ouvrir le suivi")
+    scheduler = build_scheduler(db, settings, clock=clock)
+    await scheduler.tick()
+    await scheduler.tick()
+    assert await keys(db, "rappel:") == []
+    [key] = await keys(db, "rappels:")
+    [(chat, text)] = [(c, t) for c, t in (await deliver(db)).texts() if "Rappel" in t]
+    assert chat == "formateur" and text.startswith("⏰ Rappels : 4 échéances")
+    for name in ("Thomas Fabre", "Inès Garnier", "Nadia Roux", "Envoyer le bilan pédagogique"):
+        assert name in text
+    async with db.sessions() as session:
+        marked = (
+            await session.scalars(
+                select(StoredDeadline.rule_id).where(StoredDeadline.reminded_at == clock.now)
+            )
+        ).all()
+    assert sorted(marked) == ["ELY-SHORT", "ELY-SHORT", "ELY-SHORT", "NOR-DOCS"]
+    assert key.startswith("rappels:")
+
+
 async def test_a_digest_tick_killed_half_way_resumes_with_the_others(
     db: Database, settings: Settings, clock: Clock, demo: None
 ) -> None:
@@ -631,7 +662,7 @@ def test_a_tuesday_deadline_after_easter_monday_is_reminded_on_the_friday() -> N
     assert reminded == {25: False, 26: True, 27: False, 28: False, 29: True, 30: True}
     organisation = Organisation(id=1, name="Organisme", timezone="Europe/Paris")
     chat = ChatIdentity(person_id=7, platform="console", chat_id="c", user_id="u")
-    [message] = reminder_messages(
+    [(message, ids)] = reminder_messages(
         organisation,
         datetime(2027, 3, 26, 8, 0, tzinfo=ZoneInfo("Europe/Paris")),
         [item],
@@ -640,6 +671,65 @@ def test_a_tuesday_deadline_after_easter_monday_is_reminded_on_the_friday() -> N
         {},
     )
     assert "À faire d'ici mardi : mardi 30 mars 2027 à 10 h 00." in (message.reply.text or "")
+    assert ids == (1,) and message.key == "rappel:k:2027-03-26"
+
+
+def test_many_reminders_of_one_formateur_come_as_one_list() -> None:
+    """Explorer H: forty follow-ups opened the same day sent forty messages at once."""
+    paris = ZoneInfo("Europe/Paris")
+    today = date(2026, 12, 4)  # a Friday
+
+    def item(n: int, due: date, reminded: datetime | None = None) -> Item:
+        return Item(
+            id=n,
+            organisation_id=1,
+            formation_id=n % 2 + 1,
+            key=f"k{n}",
+            subject="formation",
+            subject_id=1,
+            due_on=due,
+            due_at=None,
+            title=f"Échéance {n}",
+            detail=None,
+            explanation="Ce que dit le texte.",
+            source="",
+            audience="formateur",
+            status="to_do",
+            postponed_to=None,
+            reminded_at=reminded,
+        )
+
+    rows = [item(n, date(2026, 12, 5)) for n in range(1, 5)]  # Saturday: Friday's hint
+    rows += [item(5, today), item(6, today, reminded=datetime(2026, 12, 4, 7, 5, tzinfo=UTC))]
+    rows += [item(7, date(2026, 12, 5))]
+    formations = {1: Titled("Cuisine", "formation", 7), 2: Titled("Vente", "formation", 7)}
+    formations[3] = Titled("Accueil", "formation", 8)
+    rows[-1] = rows[-1]._replace(formation_id=3)
+    organisation = Organisation(id=1, name="Organisme", timezone="Europe/Paris")
+    chats = {
+        p: ChatIdentity(person_id=p, platform="console", chat_id=f"c{p}", user_id="u")
+        for p in (7, 8)
+    }
+    messages = reminder_messages(
+        organisation, datetime(2026, 12, 4, 8, 0, tzinfo=paris), rows, formations, chats, {}
+    )
+    [(listed, ids), (alone, one)] = messages
+    assert ids == (1, 2, 3, 4, 5)  # the one reminded at 8 h 05 today is not said again
+    assert listed.chat_id == "c7" and listed.key.startswith("rappels:7:2026-12-04:")
+    text = texts.plain(listed.reply.text or "")
+    assert text.startswith("⏰ Rappels : 5 échéances à faire ces prochains jours.")
+    assert (
+        "· Échéance 2 – Cuisine : samedi 5 décembre 2026 (un samedi : à faire plutôt le "
+        "vendredi 4 décembre 2026)" in text
+    )
+    assert "· Échéance 5 – Vente : aujourd'hui, vendredi 4 décembre 2026" in text
+    assert "Échéance 6" not in text and "Ce que dit le texte" not in text
+    assert (alone.chat_id, one) == ("c8", (7,))
+    assert texts.plain(alone.reply.text or "").startswith("⏰ Rappel : Échéance 7 – Accueil")
+    again = reminder_messages(
+        organisation, datetime(2026, 12, 4, 9, 0, tzinfo=paris), rows, formations, chats, {}
+    )
+    assert again[0][0].key == listed.key  # the same list looked at again: the same key
 
 
 async def test_what_the_bilan_came_before_is_said_once_the_next_morning(

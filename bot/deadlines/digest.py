@@ -78,7 +78,6 @@ from bot.deadlines.digest_messages import (
     known_private,
     private_chats,
     recipients,
-    reminder_key,
     reminder_messages,
     reminders_due,
     to_do_of,
@@ -261,6 +260,7 @@ async def digests_of(
     failures = await undelivered_of(session, sorted(telling), now - timedelta(days=1))
     purged = await digest_notes(session, sorted(telling), now)  # the retention purge's counts
     messages: list[Queued] = []
+    reminding: dict[str, tuple[int, ...]] = {}  # a reminder's key: the deadlines it names
     for d in due:
         organisation = d.organisation
         if organisation.id in telling:
@@ -286,19 +286,14 @@ async def digests_of(
                             organisation.id,
                         )
                     )
-        messages.extend(
-            reminder_messages(
-                organisation, d.local, reminders[organisation.id], formations, chats, who
-            )
-        )
+        for message, ids in reminder_messages(
+            organisation, d.local, reminders[organisation.id], formations, chats, who
+        ):
+            messages.append(message)
+            reminding[message.key] = ids
     # The unique keys keep a second look the same day from sending anything again.
     queued = await enqueue_many(session, messages)
-    reminded = [
-        row.id
-        for d in due
-        for row in reminders[d.organisation.id]
-        if reminder_key(row, d.local.date()) in queued
-    ]
+    reminded = [row_id for key in queued for row_id in reminding.get(key, ())]
     if reminded:
         await session.execute(
             update(StoredDeadline)

@@ -19,10 +19,11 @@ named in a group.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -168,6 +169,7 @@ class Item(NamedTuple):
     audience: str
     status: str
     postponed_to: date | None
+    reminded_at: datetime | None = None
 
     @property
     def effective_due(self) -> date:
@@ -326,6 +328,11 @@ def digest_text(
     )
 
 
+MOST_SINGLE_REMINDERS = 3
+"""Up to this many reminders a day, each is its own message; more come as one list
+(explorer H: forty follow-ups opened the same day sent forty messages at once)."""
+
+
 def reminder_messages(
     organisation: Organisation,
     local: datetime,
@@ -333,41 +340,75 @@ def reminder_messages(
     formations: dict[int, Titled],
     chats: dict[int, ChatIdentity],
     who: dict[int, str],
-) -> list[Queued]:
+) -> list[tuple[Queued, tuple[int, ...]]]:
     """Each formateur's own deadlines of today and tomorrow, and on a Friday the weekend's
-    and the Monday's, in private (:func:`reminders_due`)."""
+    and the Monday's, in private (:func:`reminders_due`), with the deadlines each message
+    reminds of.
+
+    A deadline already reminded of today (a second look after a change) is left out; a
+    formateur with more than :data:`MOST_SINGLE_REMINDERS` gets one message listing them.
+    """
     tz = zone_of(organisation)
     today = local.date()
-    messages = []
+    mine: dict[int, list[tuple[Item, Titled]]] = {}
     for row in rows:
         formation = formations.get(row.formation_id)
-        identity = chats.get(formation.owner_id) if formation else None
-        if formation is None or identity is None:
+        if formation is None or chats.get(formation.owner_id) is None:
             continue
-        weekend, friday = dates.weekend_words(row.effective_due, today)
-        text = texts.say(
-            "digest.reminder",
-            title=row.title,
-            who=who.get(row.id, ""),
-            formation=formation.title,
-            due=due_text(row, tz),
-            today=row.effective_due == today,
-            tomorrow=row.effective_due == today + timedelta(days=1),
-            weekday=dates.spell_date(row.effective_due).split()[0],
-            weekend=weekend,
-            friday=friday,
-            explanation=row.explanation,
+        if row.reminded_at is not None and row.reminded_at.astimezone(tz).date() == today:
+            continue
+        mine.setdefault(formation.owner_id, []).append((row, formation))
+    messages: list[tuple[Queued, tuple[int, ...]]] = []
+    for owner, theirs in mine.items():
+        identity = chats[owner]
+        shown = [_reminded(row, formation.title, who, tz, today) for row, formation in theirs]
+        if len(theirs) <= MOST_SINGLE_REMINDERS:
+            for (row, _), one in zip(theirs, shown, strict=True):
+                text = texts.say("digest.reminder", r=one, explanation=row.explanation)
+                key = reminder_key(row, today)
+                queued = Queued(key, identity.platform, identity.chat_id, Reply(text=text))
+                messages.append((replace(queued, organisation_id=organisation.id), (row.id,)))
+            continue
+        keys = hashlib.sha256(" ".join(sorted(r.key for r, _ in theirs)).encode()).hexdigest()
+        text = texts.say("digest.reminders", shown=shown)
+        queued = Queued(
+            f"rappels:{owner}:{today.isoformat()}:{keys[:16]}",
+            identity.platform,
+            identity.chat_id,
+            Reply(text=text),
+            organisation.id,
         )
-        messages.append(
-            Queued(
-                reminder_key(row, today),
-                identity.platform,
-                identity.chat_id,
-                Reply(text=text),
-                organisation.id,
-            )
-        )
+        messages.append((queued, tuple(r.id for r, _ in theirs)))
     return messages
+
+
+class Reminded(NamedTuple):
+    """One deadline as a reminder says it (alone, or in a list)."""
+
+    title: str
+    who: str
+    formation: str
+    due: str
+    today: bool
+    tomorrow: bool
+    weekday: str
+    weekend: str
+    friday: str
+
+
+def _reminded(row: Item, formation: str, who: dict[int, str], tz: Any, today: date) -> Reminded:
+    weekend, friday = dates.weekend_words(row.effective_due, today)
+    return Reminded(
+        title=row.title,
+        who=who.get(row.id, ""),
+        formation=formation,
+        due=due_text(row, tz),
+        today=row.effective_due == today,
+        tomorrow=row.effective_due == today + timedelta(days=1),
+        weekday=dates.spell_date(row.effective_due).split()[0],
+        weekend=weekend,
+        friday=friday,
+    )
 
 
 def reminders_due(rows: Sequence[Item], today: date) -> list[Item]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,11 +16,13 @@ import pytest
 from sqlalchemy import select
 
 from bot import cli
+from bot.app import build_engine
 from bot.attestations.evidence import text_sha256
 from bot.attestations.exports import attestations_bundle
 from bot.attestations.reminders import tell_participants_the_bilan_is_over
 from bot.config import Settings
 from bot.invitations import code_hash
+from bot.messages import Platform
 from bot.storage.attestations import Attestation, AttestationInvitation
 from bot.storage.bilans import Bilan
 from bot.storage.db import Database
@@ -65,9 +68,28 @@ async def test_each_invitation_says_what_to_do_after_the_bilan_on_a_line_of_its_
     invitations = [plain(r.text) for r in trainer.replies if r.extras.get("invite_code")]
     assert len(invitations) == 2
     for text in invitations:
+        assert "Tchap" not in text  # the bot is not on Matrix here
         assert "à 14 h 00, à distance.\nPour rejoindre la visio" in text
         assert "communiqué à part.\nAprès le bilan, pour l'attestation" in text
         assert "l'attestation sur l'honneur demandée par la Région (une minute" in text
+
+
+async def test_on_matrix_an_invitation_to_forward_names_the_bot_s_address(
+    db: Database, settings: Settings, clock: Clock, demo: None
+) -> None:
+    """Explorer G G3: on a Matrix-only bot, « envoyez au bot formabot » named no address."""
+    on_matrix = replace(
+        settings, matrix_homeserver="https://matrix.example.org", matrix_user_id="@formabot:ex.org"
+    )
+    trainer = Talker(build_engine(db, on_matrix, clock=clock), "formateur", Platform.CONSOLE)
+    await schedule_bilan(trainer)
+    invitations = [plain(r.text) for r in trainer.replies if r.extras.get("invite_code")]
+    assert len(invitations) == 2
+    for text, code in zip(invitations, codes(trainer.replies).values(), strict=True):
+        assert (
+            "Sur Tchap (ou un autre client Matrix) : ouvrez une discussion avec @formabot:ex.org "
+            f"et envoyez-y ce message : /start {code}"
+        ) in text
 
 
 async def test_an_invitation_says_the_region_asks_only_where_it_does(trainer: Talker) -> None:

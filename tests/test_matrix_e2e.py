@@ -246,14 +246,20 @@ async def test_hostile_input(
         await claire.ask(room, "Claire Martin", "parler de vous")
         await claire.ask(room, "1", "Forma Plus")
 
-        # Now that formabot is set up, a stranger's invitation without a code is declined.
-        stranger_room = await stranger.open_dm(bot.user_id, wait=False)
+        # Now that formabot is set up, a stranger's room without a code is declined...
+        response = await stranger.client.room_create(invite=[bot.user_id], name="Salon")
+        assert isinstance(response, RoomCreateResponse), response
+        stranger_room = str(response.room_id)
 
         def declined() -> bool:
             room = stranger.client.rooms.get(stranger_room)
             return room is not None and bot.user_id not in room.users
 
         await stranger.wait(declined, what="the invitation declined")
+        # ...but a direct chat is how anyone reaches it (explorer G G3: a participant given
+        # « /start CODE » could not send it): a stranger is told an invitation is needed.
+        direct = await stranger.open_dm(bot.user_id)
+        await stranger.ask(direct, "bonjour", "il faut une invitation de votre organisme")
         await claire.ask(room, "/aide", "Voici ce que")
     async with db.sessions() as session:
         assert [o.name for o in await session.scalars(select(Organisation))] == ["Forma Plus"]
@@ -265,6 +271,7 @@ async def test_an_invitation_carrying_a_code_is_accepted_and_used(
     async with (
         MatrixPerson.joining(synapse, tmp_path, "claire") as claire,
         MatrixPerson.joining(synapse, tmp_path, "bruno") as bruno,
+        MatrixPerson.joining(synapse, tmp_path, "denise") as denise,
     ):
         room = await claire.open_dm(bot.user_id)
         for said, expect in (
@@ -283,6 +290,13 @@ async def test_an_invitation_carrying_a_code_is_accepted_and_used(
         await bruno.reply_after(theirs, 0, "votre nom")
         await bruno.ask(theirs, "Bruno Lefèvre", "parler de vous")
         await bruno.ask(theirs, "2", "C'est fait")
+        # The natural way (explorer G G3): a plain direct chat, then the code as a message.
+        invitation = await claire.ask(room, "/inviter", "Qui invitez-vous")
+        invitation = await claire.ask(room, "Formateur", "/start")
+        second = re.search(r"/start ([A-Za-z0-9_-]{16,})", invitation.body)
+        assert second is not None
+        plain_dm = await denise.open_dm(bot.user_id)
+        await denise.ask(plain_dm, f"/start {second[1]}", "votre nom")
 
 
 async def test_a_direct_chat_opened_by_the_bot_welcomes_after_the_join_even_after_a_restart(
@@ -679,8 +693,8 @@ async def test_a_trainers_day_through_matrix_roll_call_imported_list_and_workboo
 async def test_the_charge_de_mission_opens_the_chat_herself_and_confirms_with_1(
     synapse: Synapse, bot: MatrixTransport, db: Database, demo: None, tmp_path: Path
 ) -> None:
-    """A stranger's invitation is declined (test_hostile_input), hers is accepted: the
-    formation names her; then « 1 » answers the bilan's invitation."""
+    """She opens the chat herself, from Tchap: the formation names her; then « 1 »
+    answers the bilan's invitation."""
     async with MatrixPerson.joining(synapse, tmp_path, "sophie") as sophie:
         async with db.sessions() as session, session.begin():
             formation = await session.scalar(

@@ -356,6 +356,7 @@ def invitation_reply(ctx: Context, info: BilanView, fresh: Fresh) -> Reply:
             name=visible(fresh.participant.name),
             code=fresh.code,
             expires=_local(info, fresh.expires_at),
+            matrix=ctx.settings.matrix_user_id if ctx.settings.has_matrix else "",
             **when_words(info, ctx.now),
         ),
         # Read by the participant it is forwarded to: on Telegram, their link to tap.

@@ -1,6 +1,8 @@
 """Rooms the Tchap way: invitations answered, departures noticed, direct chats opened.
 
-- An invitation is accepted from someone formabot knows (a chat account, or the
+- An invitation to a direct chat is accepted from anyone (as anyone may write
+  to a Telegram bot: a stranger is told an invitation code is needed); to
+  another room, from someone formabot knows (a chat account, or the
   Région's chargée de mission a formation names), or when it carries a
   code (in the invitation's reason or the room's name: nio drops the rest of
   the invitation's state; the code is then
@@ -55,22 +57,30 @@ class Rooms:
         if room_id in self._answering:
             return
         self._answering.add(room_id)
-        inviter, words = "", []
+        inviter, words, direct = "", [], False
         for event in state:
             source = getattr(event, "source", {}) or {}
-            content = source.get("content") or {}
+            # nio moves a membership's content out of its source, onto the event.
+            content = getattr(event, "content", None) or source.get("content") or {}
             kind = source.get("type")
             if kind == "m.room.member" and source.get("state_key") == self.t.user_id:
                 inviter = str(source.get("sender", ""))
                 words.append(str(content.get("reason") or ""))
+                direct = content.get("is_direct") is True
             elif kind == "m.room.name":
                 words.append(str(content.get("name") or ""))
         code = next((w for t in words for w in CODE_WORD.findall(t) if looks_like_code(w)), None)
-        self.t._spawn(self._answer_invite(room_id, inviter, code))
+        self.t._spawn(self._answer_invite(room_id, inviter, code, direct=direct))
 
-    async def _answer_invite(self, room_id: str, inviter: str, code: str | None) -> None:
+    async def _answer_invite(
+        self, room_id: str, inviter: str, code: str | None, *, direct: bool = False
+    ) -> None:
         try:
-            welcome = code is not None or await self.t.inbox.is_known(inviter)
+            # A direct chat is how anyone reaches the bot, as on Telegram: a participant
+            # who was forwarded « /start CODE » opens one and sends it (explorer G G3: it
+            # was declined, and the code never arrived).  Strangers are then told that an
+            # invitation is needed; only rooms of several are kept for people it knows.
+            welcome = direct or code is not None or await self.t.inbox.is_known(inviter)
             if not welcome:
                 async with self.t.engine.db.sessions() as session:
                     # Nobody has set formabot up yet: the first person may (as /start says).

@@ -338,6 +338,28 @@ async def test_a_direct_chat_opened_by_the_bot_welcomes_after_the_join_even_afte
     assert [s.body for s in region.in_room(room)] == ["Bonjour, je suis formabot."]
 
 
+async def test_messages_to_one_matrix_id_share_one_direct_chat(
+    synapse: Synapse, bot: MatrixTransport, tmp_path: Path
+) -> None:
+    """Explorer G G1: every moved bilan opened another chat with the chargée de mission."""
+    async with MatrixPerson.joining(synapse, tmp_path, "sophie") as sophie:
+        await bot.send(sophie.user_id, Reply(text="Invitation au bilan"))
+        await sophie.wait(
+            lambda: any("Invitation au bilan" in s.body for s in sophie.seen), what="the first"
+        )
+        [room] = {s.room_id for s in sophie.seen}
+        await bot.send(sophie.user_id, Reply(text="Le bilan est déplacé"))
+        await bot.send(sophie.user_id, Reply(text="Un participant est ajouté"))
+        await sophie.reply_after(room, 1, "Un participant est ajouté")
+        assert [s.body for s in sophie.in_room(room)] == [
+            "Invitation au bilan",
+            "Le bilan est déplacé",
+            "Un participant est ajouté",
+        ]
+        assert {s.room_id for s in sophie.seen} == {room}
+        assert set(sophie.client.rooms) == {room}
+
+
 async def test_someone_who_leaves_is_recorded_like_a_blocked_user_and_the_room_is_left(
     synapse: Synapse, bot: MatrixTransport, db: Database, tmp_path: Path
 ) -> None:

@@ -224,6 +224,30 @@ class Inbox:
         async with self.sessions() as session:
             return await session.scalar(select(MatrixWelcome).where(MatrixWelcome.key == key))
 
+    async def direct_rooms_with(self, invitee: str) -> list[str]:
+        """The rooms this account shares with ``invitee``, latest first: those it opened for
+        them (not declined), and the one they write from."""
+        async with self.sessions() as session:
+            opened = await session.scalars(
+                select(MatrixWelcome.room_id)
+                .where(
+                    MatrixWelcome.account == self.account,
+                    MatrixWelcome.invitee == invitee,
+                    MatrixWelcome.room_id.is_not(None),
+                    MatrixWelcome.status != "declined",
+                )
+                .order_by(MatrixWelcome.id.desc())
+            )
+            theirs = await session.scalars(
+                select(ChatIdentity.chat_id).where(
+                    ChatIdentity.platform == "matrix",
+                    ChatIdentity.user_id == invitee,
+                    ChatIdentity.blocked_at.is_(None),
+                )
+            )
+            found = [str(r) for r in (*theirs.all(), *opened.all()) if r]
+        return list(dict.fromkeys(found))
+
     async def add_welcome(self, key: str, invitee: str, payload: dict[str, Any]) -> MatrixWelcome:
         async with self.sessions() as session, session.begin():
             row = MatrixWelcome(account=self.account, key=key, invitee=invitee, payload=payload)
@@ -242,11 +266,13 @@ class Inbox:
             return list(
                 (
                     await session.scalars(
-                        select(MatrixWelcome).where(
+                        select(MatrixWelcome)
+                        .where(
                             MatrixWelcome.account == self.account,
                             MatrixWelcome.status == "pending",
                             MatrixWelcome.room_id.is_not(None),
                         )
+                        .order_by(MatrixWelcome.id)  # a room's messages in the order written
                     )
                 ).all()
             )

@@ -140,6 +140,13 @@ class Rooms:
             return row.room_id
         if row is None:
             row = await self.t.inbox.add_welcome(key, invitee, reply_to_payload(welcome))
+        shared = await self._shared_direct_chat(invitee)
+        if shared is not None:
+            # One conversation per person (explorer G G1: every moved bilan opened another
+            # chat with the chargée de mission): the next message goes where they already are.
+            await self.t.inbox.welcome_room(row.id, shared)
+            await self.welcomes()
+            return shared
         client = self.t.client
         created = await self.t.outgoing.submit(
             lambda: client.room_create(
@@ -152,6 +159,14 @@ class Rooms:
         assert isinstance(created, RoomCreateResponse)
         await self.t.inbox.welcome_room(row.id, created.room_id)
         return str(created.room_id)
+
+    async def _shared_direct_chat(self, invitee: str) -> str | None:
+        """A direct chat the bot is in with ``invitee`` (joined, or invited still)."""
+        for room_id in await self.t.inbox.direct_rooms_with(invitee):
+            room = self.t.client.rooms.get(room_id)
+            if room is not None and invitee in room.users and room.member_count <= 2:
+                return room_id
+        return None
 
     async def welcomes(self) -> None:
         for row in await self.t.inbox.pending_welcomes():

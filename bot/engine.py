@@ -419,7 +419,7 @@ class Engine:
         (``Feature.guides``), to anyone else the idle answer.
         """
         if ctx.incoming.choice is not None:
-            ctx.say("common.stale_button_idle")
+            ctx.refuse_stale("common.stale_button_idle")
             return None, None
         code = invitations.pasted(ctx.incoming.text)
         if not ctx.incoming.is_group and invitations.looks_issued(code):

@@ -196,6 +196,12 @@ BUSY = "busy"
 running (another process moving the same conversation, a server restarting)."""
 
 
+STALE = "stale_press"
+"""In a reply's ``extras``: the turn refused a button as no longer current (an old message,
+or a second button of one question pressed before the first was answered).  A transport
+must not show that button's label as the answer taken (explorer H H2)."""
+
+
 def gave_up(replies: Sequence[Reply]) -> bool:
     """The engine's only answer is that it gave the turn up (:data:`BUSY`): a transport that
     keeps the update (a durable inbox) tries it again later instead of sending that."""

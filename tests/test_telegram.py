@@ -24,6 +24,7 @@ from bot.outbox import PermanentFailure
 from bot.storage.db import Database
 from bot.storage.inbox import InboxUpdate
 from bot.storage.people import ChatIdentity
+from bot.storage.state import ConversationState
 from bot.texts import split_text
 from bot.transports.telegram import MAX_BUTTON, MAX_TEXT, TelegramTransport, keyboard
 from tests.auxil.absences import add_formation
@@ -124,6 +125,36 @@ async def test_a_question_is_sent_as_html_with_an_inline_keyboard(
     edited = request.called("editMessageText")[-1].params
     assert edited["text"].endswith("✔ Une formation") and "reply_markup" not in edited
     assert "Qui la finance" in request.called("sendMessage")[-1].params["text"]
+
+
+async def test_a_second_button_of_the_same_question_leaves_the_first_one_shown(
+    telegram: tuple[TelegramTransport, RecordingRequest], db: Database
+) -> None:
+    """Explorer H H2: two buttons pressed at once showed « ✔ » on the one refused."""
+    transport, request = telegram
+    await feed(transport, message("/formation"))
+    await feed(transport, message("Cuisine"))
+    sent = request.called("sendMessage")[-1].params
+    buttons = [b for row in sent["reply_markup"]["inline_keyboard"] for b in row]
+    question = {
+        "message_id": 78,
+        "date": 1_790_000_000,
+        "chat": {"id": TRAINER_ID, "type": "private"},
+        "text": sent["text"],
+        "reply_markup": sent["reply_markup"],
+    }
+    first, second = (press(b["callback_data"], question=question) for b in buttons[:2])
+    await asyncio.gather(
+        *await transport.receive([Update.de_json(u, transport.app.bot) for u in (first, second)])
+    )
+    marked = [c.params["text"] for c in request.called("editMessageText")]
+    assert len(marked) == 1 and marked[0].endswith("✔ Une formation")
+    assert request.called("editMessageReplyMarkup")  # the refused one only drops a keyboard
+    said = [c.params["text"] for c in request.called("sendMessage")]
+    assert any("répondez plutôt à la dernière question" in text for text in said)
+    async with db.sessions() as session:
+        state = await session.scalar(select(ConversationState))
+        assert state is not None and state.data["kind"] == "formation"
 
 
 async def test_the_same_update_twice_has_one_effect(

@@ -53,7 +53,7 @@ from bot.config import Settings
 from bot.engine import Engine
 from bot.failures import log_failure
 from bot.inbox import Inbox, Sent
-from bot.messages import Attachment, Incoming, Platform, Reply, shorten
+from bot.messages import STALE, Attachment, Incoming, Platform, Reply, shorten
 from bot.outbox import PermanentFailure
 from bot.storage.base import utcnow
 from bot.storage.people import ChatIdentity
@@ -339,7 +339,11 @@ class TelegramTransport:
         editable = pressed
         if pressed is not None and not any(r.edit_previous for r in replies):
             if skip == 0:
-                await self._mark_chosen(chat_id, pressed, str(answer.get("marked", "")))
+                # A button refused (a second one of the same question, pressed before the
+                # first was answered) leaves the question as the answer taken marked it.
+                taken = not any(STALE in r.extras for r in replies)
+                marked = str(answer.get("marked", "")) if taken else ""
+                await self._mark_chosen(chat_id, pressed, marked)
             editable = None
         for index, reply in enumerate(replies):
             target = editable if reply.edit_previous else None

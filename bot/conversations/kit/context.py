@@ -25,7 +25,7 @@ from bot import texts
 from bot.answers import Invalid, close_words, fold
 from bot.config import Settings
 from bot.conversations.kit.flow import Retry
-from bot.messages import Choice, Incoming, Reply, numbers
+from bot.messages import STALE, Choice, Incoming, Reply, numbers
 from bot.storage.held import Held
 from bot.storage.progress import LongWork
 
@@ -80,6 +80,8 @@ class Context:
     """Long work asked in this turn (:meth:`later`), started once its replies are sent."""
     opened: AsyncSession | None = field(default=None, repr=False)
     """The session, once a step asked for it (:attr:`session`)."""
+    stale_press: bool = False
+    """A button of this turn was refused as no longer current: said with :data:`STALE`."""
 
     @property
     def session(self) -> AsyncSession:
@@ -98,10 +100,19 @@ class Context:
         return self.opened
 
     async def settle(self) -> None:
-        """Send what the session holds (a flush), before the engine commits the turn."""
+        """Send what the session holds (a flush), before the engine commits the turn; a
+        refused button is said on the turn's first reply (:data:`STALE`)."""
         if self.opened is not None:
             await self.opened.flush()
             await self.opened.close()
+        if self.stale_press and self.replies:
+            first = self.replies[0]
+            self.replies[0] = replace(first, extras={**first.extras, STALE: "1"})
+
+    def refuse_stale(self, key: str) -> None:
+        """Say ``key`` for a button no longer current."""
+        self.stale_press = True
+        self.say(key)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -215,6 +226,7 @@ class Context:
         if self.incoming.choice is not None:
             stamp, _, value = self.incoming.choice.partition("|")
             if stamp != str(self.question_id):
+                self.stale_press = True
                 return Invalid(texts.say("common.stale_button"))
             if value not in values:
                 return Invalid(texts.say("common.forged_choice"))
@@ -251,6 +263,7 @@ class Context:
     def refuse_non_text(self) -> Retry | None:
         """The re-ask for a file, a photo or an old button where words were expected."""
         if self.incoming.choice is not None:
+            self.stale_press = True
             return Retry(texts.say("common.stale_button"))
         if self.incoming.attachment is not None and not self.incoming.text.strip():
             return Retry(texts.say("common.file_instead_of_text"))

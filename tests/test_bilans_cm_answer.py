@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.storage.bilans import Bilan
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
+from bot.texts import plain
 from tests.auxil.attestations import schedule_bilan
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
@@ -161,6 +162,49 @@ async def test_cannot_come_with_no_word_and_a_move_asks_again(
             )
         ).all()
     assert len(moved) == 2 and len(moved[-1].payload["choices"]) == 3
+
+
+async def test_a_partner_added_is_an_update_for_her_and_her_answer_holds(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer G G2: adding a partner sent her the first invitation again, word for word,
+    and wiped her answer from /bilans although the date had not changed."""
+    await follows(db, DEMO)
+    await schedule_bilan(trainer)
+    async with db.sessions() as session, session.begin():
+        first = await session.scalar(
+            select(OutboxMessage).where(OutboxMessage.key.like("bilan:%:charge-de-mission:%"))
+        )
+        assert first is not None
+        first.status, first.sent_at = "sent", clock.now
+    await sophie(person).says("1")
+    await trainer.says("/bilans")
+    await trainer.presses("26/11/2026")
+    await trainer.presses("Ajouter un participant")
+    await trainer.presses("Partenaire extérieur")
+    await trainer.says("Mme Agnès Roy")
+    await trainer.says("France Travail Caen")
+    await trainer.says("agnes.roy@example.org")
+    await trainer.presses("Oui, l'ajouter")
+    async with db.sessions() as session:
+        [_, update] = (
+            await session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.key.like("bilan:%:charge-de-mission:%:matrix"))
+                .order_by(OutboxMessage.id)
+            )
+        ).all()
+    text = plain(update.payload["text"])
+    assert text.startswith(
+        "Bonjour Madame,\nLe bilan de fin de formation « Agent de restauration (démo) » est mis "
+        "à jour, à la même date : le jeudi 26 novembre 2026 de 14 h 00 à 16 h 00, à distance"
+    )
+    assert "vous invite" not in text and "1 partenaire et Camille Durand" in text
+    bilan = await the_bilan(db)
+    assert (bilan.cm_answer, bilan.cm_answer_sequence) == ("confirmed", bilan.sequence)
+    await trainer.says("/bilans")
+    await trainer.presses("Agent de restauration")
+    assert "Réponse de Mme Sophie Leroy, le 23 novembre : présence confirmée." in trainer.last
 
 
 async def test_with_two_bilans_she_is_asked_which_and_a_restart_keeps_the_question(

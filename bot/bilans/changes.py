@@ -128,8 +128,7 @@ async def move_bilan(
     length = bilan.ends_at - bilan.starts_at
     bilan.starts_at = starts_at
     bilan.ends_at = starts_at + length
-    bilan.sequence += 1
-    bilan.updated_at = now
+    bilan.next_version(now, same_date=False)
     await session.flush()
     refreshed = await refresh_deadlines(session, formation.id)
     moved = {
@@ -183,8 +182,7 @@ async def cancel_bilan(
     bilan, formation = found
     bilan.cancelled_at = now
     bilan.cancelled_by = viewer.person_id
-    bilan.sequence += 1
-    bilan.updated_at = now
+    bilan.next_version(now, same_date=False)
     await session.flush()
     refreshed = await refresh_deadlines(session, formation.id)
     kept = [r.title for r in await deadlines_of_bilan(session, bilan) if r.status == "done"]
@@ -234,8 +232,7 @@ async def set_visio_link(
         return None
     bilan, formation = found
     bilan.visio_url = url
-    bilan.sequence += 1
-    bilan.updated_at = now
+    bilan.next_version(now, same_date=True)
     await session.flush()
     closed = await mark_done_by_key(
         session, formation.id, [f"{LINK_RULE}:bilan:{bilan.id}"], viewer.person_id, now

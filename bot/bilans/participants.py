@@ -210,9 +210,9 @@ async def _changed(
     participant: BilanParticipant,
     action: str,
 ) -> BilanView:
-    """A new version of the invitation, the audit entry, the bilan read afresh."""
-    bilan.sequence += 1
-    bilan.updated_at = now
+    """A new version of the invitation (at the same date), the audit entry, the bilan
+    read afresh."""
+    bilan.next_version(now, same_date=True)
     await session.flush()
     audit.record(
         session,

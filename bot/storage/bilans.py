@@ -105,6 +105,16 @@ class Bilan(Base):
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None
 
+    def next_version(self, now: datetime, *, same_date: bool) -> None:
+        """A new version of the invitation (its ``SEQUENCE``).  The chargée de mission's
+        answer was about the date: it holds for a version at the same date (a participant,
+        the link: explorer G G2 saw it wiped, and her asked again), not for a move."""
+        answered = self.cm_answer is not None and self.cm_answer_sequence == self.sequence
+        self.sequence += 1
+        self.updated_at = now
+        if answered and same_date:
+            self.cm_answer_sequence = self.sequence
+
 
 class BilanParticipant(Base):
     """A delegate (a trainee) or an outside partner invited to a bilan."""

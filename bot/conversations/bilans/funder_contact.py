@@ -34,12 +34,14 @@ def emails_the_charge_de_mission(ctx: Context, view: BilanView) -> bool:
 
 
 async def tell_charge_de_mission(
-    ctx: Context, view: BilanView, *, moved_from: datetime | None = None
+    ctx: Context, view: BilanView, *, moved_from: datetime | None = None, updated: bool = False
 ) -> None:
     """The bot itself sends the chargé(e) de mission the invitation (or its update, or the
     cancellation): on Matrix when it knows their ID, by e-mail when it knows their address
     and SMTP is configured (the funder's own message, the ``.ics`` and the agenda).
-    ``moved_from``: the bilan was moved from then, and the Matrix message says so."""
+    ``moved_from``: the bilan was moved from then, and the Matrix message says so;
+    ``updated``: the same date, something else changed (a participant, the link): said
+    as an update to whoever got the invitation, not a new invitation (explorer G G2)."""
     cancelled = view.bilan.cancelled_at is not None
     rows = await documents_deadlines(ctx.session, view.bilan)
     emailed = emails_the_charge_de_mission(ctx, view)
@@ -53,6 +55,8 @@ async def tell_charge_de_mission(
     if moved_from is not None and not cancelled:
         old = dates.spell_datetime(moved_from)
         moved = ctx.render("bilan.charge_de_mission_moved", old=old, **words)
+    elif updated and not cancelled:
+        moved = ctx.render("bilan.charge_de_mission_updated", **words)
     invitation = documents.invitation_document(
         view, stamp=ctx.now, caption=ctx.render("bilan.caption_ics_guest")
     )
@@ -69,8 +73,10 @@ async def tell_charge_de_mission(
             if moved is not None:
                 # A move is news (to whoever got the first e-mail): said first, so the
                 # e-mail is not read as a second bilan.
-                said = texts.plain(ctx.render("bilan.email_moved", old=old, **words))
-                moved_email = (f"Bilan déplacé – {mail.subject}", f"{said}\n\n{mail.body}")
+                key = "bilan.email_moved" if moved_from is not None else "bilan.email_updated"
+                said = texts.plain(ctx.render(key, old=old, **words))
+                what = "Bilan déplacé" if moved_from is not None else "Bilan mis à jour"
+                moved_email = (f"{what} – {mail.subject}", f"{said}\n\n{mail.body}")
             files = [invitation, documents.agenda_document(view, caption="")]
         email = (mail.subject, mail.body, files)
     invited = await invite_charge_de_mission(

@@ -231,7 +231,7 @@ async def after_change(ctx: Context, view: BilanView) -> None:
     """A new version of the bilan (a participant, its link): the documents again, to
     forward; on Matrix, the chargé(e) de mission gets the new invitation."""
     await send_documents(ctx, view)
-    await tell_charge_de_mission(ctx, view)
+    await tell_charge_de_mission(ctx, view, updated=True)
 
 
 # --- the date, and the documents deadline ----------------------------------------------

@@ -207,6 +207,28 @@ async def test_a_partner_added_is_an_update_for_her_and_her_answer_holds(
     assert "Réponse de Mme Sophie Leroy, le 23 novembre : présence confirmée." in trainer.last
 
 
+async def test_a_cancellation_offers_her_no_answers(trainer: Talker, db: Database) -> None:
+    """Explorer G G7: « 1. Je confirme ma présence » under « … est annulé »."""
+    await follows(db, DEMO)
+    await schedule_bilan(trainer)
+    await trainer.says("/bilans")
+    await trainer.presses("26/11/2026")
+    await trainer.presses("Annuler le bilan")
+    await trainer.presses("Oui, annuler le bilan")
+    async with db.sessions() as session:
+        last = await session.scalar(
+            select(OutboxMessage)
+            .where(OutboxMessage.key.like("bilan:%:charge-de-mission:%:matrix"))
+            .order_by(OutboxMessage.id.desc())
+            .limit(1)
+        )
+    assert last is not None
+    assert plain(last.payload["text"]).startswith(
+        "Le bilan de fin de formation « Agent de restauration (démo) », prévu le jeudi"
+    )
+    assert not last.payload.get("choices")
+
+
 async def test_with_two_bilans_she_is_asked_which_and_a_restart_keeps_the_question(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
 ) -> None:

@@ -104,6 +104,29 @@ async def test_a_delegate_invited_to_a_bilan_gets_all_the_organisme_holds_and_wh
     assert record["représente les stagiaires"] is True
 
 
+async def test_a_link_replaced_no_longer_gives_its_trainee_file_to_who_opened_it(
+    trainer: Person, person: Callable[..., Person]
+) -> None:
+    """Explorer G G5: the wrong account that opened Hugo's link kept his trainee file."""
+    await schedule_bilan(trainer)
+    jean = person("jean")  # Hugo's link reached Jean
+    await jean.says(f"/start {codes(trainer.replies)['Hugo Moreau']}")
+    jean.replies.clear()
+    await jean.says("/mesdonnees")
+    [record] = document_of(jean)["fiches de stagiaire"]  # type: ignore[misc]
+    assert record["nom"] == "Hugo Moreau"
+    await trainer.says("/attestations")
+    await trainer.presses("Nouveau lien pour un participant")
+    await trainer.presses("Hugo Moreau")
+    jean.replies.clear()
+    await jean.says("/mesdonnees")
+    held = document_of(jean)
+    assert held["fiches de stagiaire"] == [] and held["participations aux bilans"] == []
+    [invitation] = held["invitations reçues"]  # type: ignore[misc]
+    assert invitation["retirée le"]  # what the account did stays said
+    assert "Hugo" not in json.dumps(held["invitations reçues"], ensure_ascii=False)
+
+
 async def test_a_participant_asking_for_erasure_is_told_whom_to_ask(
     trainer: Person, person: Callable[..., Person]
 ) -> None:

@@ -194,7 +194,8 @@ async def _participations(
     answered: list[int],
 ) -> None:
     """The bilans the person was invited to, their invitations, and the trainee records
-    those stand for: what the organisme holds about a trainee or a partner."""
+    those stand for: what the organisme holds about a trainee or a partner (through a
+    link still valid, or an attestation given)."""
     invitations = (
         await session.scalars(
             select(AttestationInvitation)
@@ -212,7 +213,10 @@ async def _participations(
         }
         for i in invitations
     ]
-    wanted = sorted({i.participant_id for i in invitations} | set(answered))
+    # A link replaced by the trainer (it reached the wrong person, say) no longer gives
+    # its participant's record to the account that opened it, unless that account
+    # attested as them (explorer G G5: whoever opened Hugo's link kept his trainee file).
+    wanted = sorted({i.participant_id for i in invitations if i.revoked_at is None} | set(answered))
     rows = (
         await session.execute(
             select(BilanParticipant, Bilan, Formation, Organisation)

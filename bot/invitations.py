@@ -42,9 +42,17 @@ def same_hash(a: str, b: str) -> bool:
     return hmac.compare_digest(a, b)
 
 
+_FORWARDED = re.compile(r"/start\s+([A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])")
+"""« … envoyez au bot formabot : /start Ab3… Ce code est personnel … »: the invitation a
+trainer forwarded, pasted back whole."""
+
+
 def pasted(text: str) -> str:
-    """The code as typed, without the quotes, spaces and punctuation a copy-paste adds."""
-    return text.strip(_AROUND)
+    """The code as typed, without the quotes, spaces and punctuation a copy-paste adds; in a
+    forwarded invitation pasted whole, the code after its « /start » (explorer G G8: the
+    participant read only about an older, cancelled bilan)."""
+    forwarded = _FORWARDED.search(text) if len(text) < 4000 else None
+    return forwarded[1] if forwarded is not None else text.strip(_AROUND)
 
 
 def looks_issued(text: str) -> bool:

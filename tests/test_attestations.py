@@ -102,6 +102,22 @@ async def test_an_invitation_says_the_region_asks_only_where_it_does(trainer: Ta
     assert "demandée par la Région" not in invitation
 
 
+async def test_the_forwarded_invitation_pasted_whole_opens_it(
+    trainer: Talker, person: Callable[..., Talker]
+) -> None:
+    """Explorer G G8: pasted back whole, the forwarded text was not read as its code."""
+    await schedule_bilan(trainer)
+    [forwarded] = [
+        plain(r.text) for r in trainer.replies if r.extras.get("invite_code") and "Léa" in r.text
+    ]
+    lea = person("lea")
+    await lea.says(forwarded)
+    assert "Je ne vous connais pas" not in lea.all_text
+    assert "il faut une invitation" not in lea.all_text
+    assert "Camille Durand vous invite au bilan" in lea.all_text
+    assert "à partir du jeudi 26 novembre 2026 à 16 h 00, et envoyez /attestation" in lea.all_text
+
+
 async def test_a_participant_asking_for_a_members_command_is_told_what_is_hers(
     trainer: Talker, person: Callable[..., Talker]
 ) -> None:

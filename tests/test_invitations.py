@@ -37,3 +37,14 @@ def test_every_code_the_bot_issues_is_recognised_alone() -> None:
 )
 def test_nothing_else_is_read_as_a_code(typed: str) -> None:
     assert not invitations.looks_issued(typed)
+
+
+def test_a_forwarded_invitation_pasted_whole_gives_its_code() -> None:
+    code = "Ab3dEf6hIj9kLm2nOp5qRs"
+    forwarded = (
+        "Bonjour Léa Martin,\nL'organisme … vous invite au bilan.\nAprès le bilan, pour "
+        f"l'attestation sur l'honneur (une minute suffit), envoyez au bot formabot : /start {code}"
+        "\nCe code est personnel, ne le transmettez pas."
+    )
+    assert invitations.pasted(forwarded) == code
+    assert invitations.pasted(f"/start {code}x") != code  # a longer word is no code of ours

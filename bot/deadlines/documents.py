@@ -105,7 +105,7 @@ def invitation(view: BilanView, *, stamp: datetime, cancelled: bool = False) -> 
     # formabot, and the bot reads no mail, so an « Accepter » would go nowhere; the event
     # is published (METHOD:PUBLISH, see bot.documents.ics), updated by its UID.
     return ics.invitation(
-        uid=f"bilan-{bilan.id}@formabot",
+        uid=bilan.calendar_uid,
         start=view.start,
         end=view.end,
         summary=f"{kind_label(bilan.kind).capitalize()} – {view.formation.title}",

@@ -21,6 +21,7 @@ trainee); never in logs or in the audit trail.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -40,6 +41,10 @@ from bot.storage.base import Base, utcnow
 BILAN_KINDS = ("etape", "fin")
 PARTICIPANT_KINDS = ("delegate", "trainee", "partner")
 DEADLINE_STATUSES = ("open", "done", "postponed")
+
+
+def new_ics_uid() -> str:
+    return f"bilan-{uuid.uuid4().hex}@formabot"
 
 
 class Bilan(Base):
@@ -71,6 +76,11 @@ class Bilan(Base):
     """Only when the trainer asked for it to be written in the invitation."""
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     """iCalendar SEQUENCE: +1 each time the bilan moves or is cancelled."""
+    ics_uid: Mapped[str | None] = mapped_column(String(80), default=new_ics_uid)
+    """The invitation's iCalendar UID, random: a chargée de mission follows several
+    organismes, each with its formabot, and « bilan-1@formabot » of two of them was one
+    event in her calendar (explorer G G6).  Bilans from before it keep that old UID
+    (:attr:`calendar_uid`), so that their updates still replace what she has."""
     created_by: Mapped[int | None] = mapped_column(
         ForeignKey("people.id", ondelete="SET NULL"), index=True
     )
@@ -104,6 +114,10 @@ class Bilan(Base):
     @property
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None
+
+    @property
+    def calendar_uid(self) -> str:
+        return self.ics_uid or f"bilan-{self.id}@formabot"
 
     def next_version(self, now: datetime, *, same_date: bool) -> None:
         """A new version of the invitation (its ``SEQUENCE``).  The chargée de mission's

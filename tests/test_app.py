@@ -123,7 +123,9 @@ def test_the_command_menu_comes_from_the_flows() -> None:
     assert menu["aide"] and menu["annuler"]
     assert menu["formation"] == "Créer une formation"
     assert menu["reglages"].endswith("(administrateurs)")
-    assert "start" not in menu and "attestation" not in menu
+    assert "start" not in menu
+    # A participant looking in the one menu every chat shows finds their own (explorer G G9).
+    assert menu["attestation"].endswith("(personne invitée)")
 
 
 def test_the_settings_of_every_feature_in_reglages() -> None:

@@ -98,6 +98,10 @@ async def test_the_command_menu_and_description_are_set_in_french(
     await transport._announce()
     commands = request.called("setMyCommands")[-1].params["commands"]
     assert {"command": "aide", "description": "Ce que je peux faire pour vous"} in commands
+    assert {
+        "command": "attestation",
+        "description": "Confirmer ma participation à un bilan (personne invitée)",
+    } in commands  # a participant's own, next to the trainers' /attestations
     assert all(c["description"] for c in commands)
     assert "formateurs" in request.called("setMyDescription")[-1].params["description"]
 

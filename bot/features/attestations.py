@@ -57,7 +57,13 @@ FEATURE = Feature(
     dialogues=Dialogues(
         flows,
         commands=(
-            Command("attestation", summary="confirmer votre participation à un bilan"),
+            Command(
+                "attestation",
+                summary="confirmer votre participation à un bilan",
+                # In the one menu every chat shows: a participant looking there found only
+                # the trainers' /attestations (explorer G G9).
+                menu="Confirmer ma participation à un bilan (personne invitée)",
+            ),
             Command(
                 "attestations",
                 summary="suivre les attestations d'un bilan et envoyer les justificatifs",

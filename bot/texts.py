@@ -55,6 +55,7 @@ def environment() -> jinja2.Environment:
 
     env.filters["jour"] = lambda v: dates.spell_date(_moment(v))
     env.filters["jour_mois"] = lambda v: dates.spell_day_month(_moment(v))
+    env.filters["duree"] = dates.spell_minutes
     env.filters["jour_heure"] = lambda v: dates.spell_datetime(_moment(v))
     env.filters["heure"] = lambda v: dates.spell_time(_moment(v))
     env.filters["de"] = de

@@ -917,10 +917,20 @@ async def test_the_duration_s_number_is_its_button_and_durations_are_still_typed
     await trainer.says("Retour")
     await trainer.says("1")
     assert "lien de la visio" in trainer.last
-    for _step, kind, value in REMOTE[6:]:
+    for _step, kind, value in REMOTE[6:-1]:
         await answer(trainer, kind, value)
+    assert "Le jeudi 26 novembre 2026 à 14 h 00, 2 h\n" in plain(trainer.last)
+    await trainer.presses("Abandonner")
+    await trainer.says("/bilan")
+    for _step, kind, value in REMOTE[:5]:
+        await answer(trainer, kind, value)
+    await trainer.says("30 minutes")
+    for _step, kind, value in REMOTE[6:-1]:
+        await answer(trainer, kind, value)
+    assert "Le jeudi 26 novembre 2026 à 14 h 00, 30 min\n" in plain(trainer.last)  # not « 0 h 30 »
+    await trainer.presses("Programmer le bilan")
     [bilan] = await bilans(db)
-    assert bilan.ends_at - bilan.starts_at == timedelta(hours=2)
+    assert bilan.ends_at - bilan.starts_at == timedelta(minutes=30)
 
 
 async def test_on_site_or_remote_is_understood_with_the_words_people_use(

@@ -19,6 +19,7 @@ from bot.dates import (
     previous_working_day,
     spell_date,
     spell_datetime,
+    spell_minutes,
     spell_span,
     spell_time,
     understand,
@@ -514,6 +515,11 @@ def test_spell_time() -> None:
     assert spell_time(time(14, 0)) == "14 h 00"
     assert spell_time(time(9, 5)) == "9 h 05"
     assert spell_time(datetime(2026, 1, 1, 0, 30)) == "0 h 30"
+
+
+def test_a_length_is_said_as_a_person_says_it() -> None:
+    """Explorer G: a 30-minute bilan's recap read « 0 h 30 »."""
+    assert [spell_minutes(m) for m in (30, 60, 90, 125)] == ["30 min", "1 h", "1 h 30", "2 h 05"]
 
 
 def test_spell_span_says_from_and_to() -> None:

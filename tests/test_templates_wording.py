@@ -101,6 +101,7 @@ def sample_environment() -> jinja2.Environment:
     env.filters["jour"] = lambda v: "lundi 23 novembre 2026"
     env.filters["jour_heure"] = lambda v: "lundi 23 novembre 2026 à 14 h 00"
     env.filters["jour_mois"] = lambda v: "23 novembre"
+    env.filters["duree"] = lambda v: "2 h"
     env.filters["heure"] = lambda v: "14 h 00"
     env.filters["de"] = de
     env.filters["salutation"] = salutation

@@ -68,3 +68,11 @@ def spell_span(start: datetime, end: datetime) -> str:
     if end.date() != start.date():
         return f"{spell_datetime(start)} jusqu'au {spell_datetime(end)}"
     return f"{spell_date(start)} de {spell_time(start)} à {spell_time(end)}"
+
+
+def spell_minutes(minutes: int) -> str:
+    """ "30 min", "2 h", "1 h 30": a length as a person says it (never "0 h 30")."""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest:02d}" if rest else f"{hours} h"

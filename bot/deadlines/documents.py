@@ -32,6 +32,7 @@ from bot.dates import (
     day_to_act,
     spell_date,
     spell_datetime,
+    spell_minutes,
     spell_time,
     working_day_before,
 )
@@ -64,13 +65,6 @@ EMAIL_TEMPLATES = {
 """Each funder's draft: its own contact, its own documents and delays."""
 
 
-def duration_words(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        return f"{rest} min"
-    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
-
-
 def agenda(view: BilanView) -> list[tuple[str, str, str]]:
     """(from, to, part) for the three parts, the time split in equal thirds."""
     third = timedelta(minutes=view.minutes / 3)
@@ -93,7 +87,7 @@ def invitation(view: BilanView, *, stamp: datetime, cancelled: bool = False) -> 
         v=view,
         kind=kind_label(bilan.kind),
         when=spell_datetime(view.start),
-        duration=duration_words(view.minutes),
+        duration=spell_minutes(view.minutes),
         agenda=agenda(view),
     )
     emails = [
@@ -149,7 +143,7 @@ def agenda_pdf(view: BilanView) -> bytes:
         kind=kind_label(view.bilan.kind),
         when=spell_datetime(view.start),
         until=spell_time(view.end),
-        duration=duration_words(view.minutes),
+        duration=spell_minutes(view.minutes),
         agenda=agenda(view),
         normandie=view.formation.funder == "normandie",
     )
@@ -219,7 +213,7 @@ def email_to_chargee(view: BilanView, deadlines: Sequence[StoredDeadline], today
             kind=kind_label(view.bilan.kind),
             when=spell_datetime(view.start),
             until=spell_time(view.end),
-            duration=duration_words(view.minutes),
+            duration=spell_minutes(view.minutes),
             due=due,
             after=after,
             meeting_day=spell_date(view.start),

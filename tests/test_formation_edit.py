@@ -180,6 +180,26 @@ async def test_the_funder_of_a_formation_with_a_bilan_is_kept_and_why_is_said(
     assert "Que voulez-vous corriger" in trainer.last  # back to the menu
 
 
+async def test_a_formation_deleted_meanwhile_is_said_once(db: Database, trainer: Person) -> None:
+    """Explorer H H3: a colleague deleted it while the dates were being confirmed; the step
+    and the menu it returns to both said « Je ne trouve pas cette formation »."""
+    await trainer.says("/formations")
+    await trainer.presses(DEMO)
+    await trainer.presses("Modifier les dates")
+    await trainer.says("jusqu'au 15 février 2027")
+    formation = await stored(db)
+    async with db.sessions() as session, session.begin():
+        gone = await session.get(Formation, formation.id)
+        assert gone is not None
+        gone.deleted_at = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    await trainer.presses("Oui, c'est ça")
+    assert [r.text for r in trainer.replies] == [
+        "Je ne trouve pas cette formation parmi les vôtres : elle a peut-être été supprimée "
+        "entre-temps. Tapez /formations pour voir la liste à jour."
+    ]
+    assert (await stored(db)).end_date == formation.end_date
+
+
 async def test_every_correcting_step_survives_bad_input(db: Database, trainer: Person) -> None:
     before = await stored(db)
     await open_edit(trainer)

@@ -138,7 +138,13 @@ class Context:
         return texts.say(key, **(context | extra))
 
     def say(self, key: str, **extra: Any) -> None:
-        self.replies.append(Reply(text=self.render(key, **extra)))
+        """Add a message, unless the turn's last one says exactly that already (a step and
+        the menu it returns to both finding the formation gone said it twice: explorer H)."""
+        text = self.render(key, **extra)
+        last = self.replies[-1] if self.replies else None
+        if last is not None and last.text == text and not (last.choices or last.document):
+            return
+        self.replies.append(Reply(text=text))
 
     def send(self, reply: Reply) -> None:
         self.replies.append(reply)

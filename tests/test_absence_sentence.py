@@ -53,6 +53,26 @@ async def test_a_late_arrival_in_a_sentence_keeps_its_minutes(
     ]
 
 
+async def test_a_late_arrival_in_hours_or_too_long_is_said(db: Database, trainer: Person) -> None:
+    """Explorer E E12 e: « de 2h » was shown as part of the day; « 500 min » was echoed,
+    then dropped without a word."""
+    await trainer.says("Julie en retard de 1h30 hier")
+    assert trainer.last.startswith("Noter le retard de 1 h 30 de Julie Petit, hier ?")
+    await trainer.presses("Oui, noter")
+    assert "dimanche 22 novembre 2026, un retard de 1 h 30" in trainer.last
+    await trainer.says("/annuler")
+    await trainer.says("Julie en retard de 500 min ce matin")
+    await trainer.presses("Oui, noter")
+    assert "Un retard se compte entre 1 et 480 minutes." in trainer.all_text
+    await trainer.presses("Oui")
+    assert "De combien de minutes, ce retard ?" in trainer.last
+    await trainer.says("45")
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    assert [(a.period, a.late_minutes) for a in await absences(db)] == [("retard", 45)]
+
+
 async def test_declining_saves_nothing(db: Database, trainer: Person) -> None:
     await trainer.says("Absence de Léa hier")
     assert trainer.last.startswith("Noter l'absence de Léa Martin, hier ?")

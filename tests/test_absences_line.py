@@ -58,6 +58,11 @@ def test_everything_in_one_line() -> None:
         ("karim retard de 20 min ce matin justifié", "retard", 20, True),
         ("karim 15 minutes de retard", "retard", 15, None),
         ("karim retard", "retard", None, None),
+        # Hours too (explorer E E12 e: « de 2h » was read as part of the date).
+        ("karim en retard de 2h hier", "retard", 120, None),
+        ("karim retard d'1 h 30 hier", "retard", 90, None),
+        ("karim 1h de retard ce matin", "retard", 60, None),
+        ("karim retard de 2 heures", "retard", 120, None),
         ("karim toute la journée non justifiée", "journee", None, False),
         ("karim cet après-midi", "apres_midi", None, None),
         ("karim aprem injustifiée", "apres_midi", None, False),

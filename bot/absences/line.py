@@ -78,10 +78,40 @@ _REWRITES = [
     (re.compile(r"\bce\s+matin\b"), "aujourdhui matin"),
     (re.compile(r"\bcet(?:te)?\s+apres\s*-?\s*midi\b"), "aujourdhui apres-midi"),
 ]
+_MINUTES = r"(?:minutes?|min|mn)"
+_HOURS = rf"\d{{1,2}}\s*h(?:eures?)?(?:\s*\d{{1,2}}(?:\s*{_MINUTES})?)?"
 _LATE = [
-    re.compile(r"\b(\d{1,3})\s*(?:minutes?|min|mn)\s+de\s+retard\b"),
-    re.compile(r"\bretard(?:\s+de)?(?:\s+(\d{1,3})\s*(?:minutes?|min|mn)?)?(?=\s|$|[.,;!])"),
+    re.compile(rf"\b(\d{{1,3}}\s*{_MINUTES}|{_HOURS})\s+de\s+retard\b"),
+    re.compile(
+        rf"\bretard(?:\s+de|\s*d')?(?:\s*({_HOURS}|\d{{1,3}}(?:\s*{_MINUTES})?))?(?=\s|$|[.,;!])"
+    ),
 ]
+"""« 20 min de retard », « retard de 20 », « en retard de 2h », « retard d'1 h 30 »: the
+amount, in minutes or hours (explorer E E12 e: « de 2h » was read as part of the date)."""
+
+
+_LEADING_AMOUNT = re.compile(rf"(?:de\s+|d'\s*)(\d{{1,3}}\s*{_MINUTES}|{_HOURS})(?![a-z0-9])")
+
+
+def leading_late_minutes(text: str) -> tuple[int | None, str]:
+    """« de 1h30 hier » → (90, " hier"): the length a late arrival's words start with, and
+    the rest (folded text, as :func:`read_period`'s)."""
+    found = _LEADING_AMOUNT.match(text)
+    if found is None:
+        return None, text
+    return _late_minutes(found[1]), text[found.end() :]
+
+
+def _late_minutes(amount: str) -> int:
+    """« 20 min » → 20, « 2h » → 120, « 1 h 30 » → 90."""
+    hours, _, rest = amount.partition("h")
+    if not rest and "h" not in amount:
+        return int(re.sub(r"\D", "", amount))
+    rest = re.sub(r"^eures?", "", rest)
+    extra = re.sub(r"\D", "", rest)
+    return int(hours.strip()) * 60 + (int(extra) if extra else 0)
+
+
 _ARTICLE = r"(?:\b(?:le|la|les|l'|dans\s+la|en|chaque|tous\s+les)\s*)?"
 """« le matin », « l'après-midi », « dans la matinée »: the article goes with the half-day,
 not with the date (« du 16 au 18, le matin » names the 16th to the 18th)."""
@@ -127,7 +157,7 @@ def read_period(text: str) -> tuple[str | None, int | None, str]:
         if match:
             period = "retard"
             if match.group(1):
-                minutes = int(match.group(1))
+                minutes = _late_minutes(match.group(1))
             folded = folded[: match.start()] + " " + folded[match.end() :]
             break
     for pattern, named in _PERIOD_WORDS:

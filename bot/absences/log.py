@@ -37,6 +37,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import dates
 from bot.absences.detection import Mark, Signal, repeated_absence
 from bot.absences.followups import open_followup_of, short_procedure
 from bot.absences.uploads import Upload, keep_upload
@@ -61,7 +62,7 @@ MAX_LATE_MINUTES = 8 * 60
 def period_label(period: str, late_minutes: int | None) -> str:
     """ "matin", "journée", "retard de 20 min": how a period reads in chats and exports."""
     if period == "retard" and late_minutes:
-        return f"retard de {late_minutes} min"
+        return f"retard de {dates.spell_minutes(late_minutes)}"
     return PERIOD_LABELS.get(period, period)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.absences.line import as_typed, soft_fold
+from bot.absences.line import as_typed, leading_late_minutes, soft_fold
 
 _ABSENT = (
     r"(?:absente?s?|en\s+retard"
@@ -80,18 +80,15 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
     if what.endswith("pas la") and rest.strip() and not _DATE_START.match(f" {rest.strip()}"):
         return None  # « Karim pas la peine »: « pas là » says an absence only before a day
     late = "retard" in what
-    minutes = _MINUTES.match(rest.strip()) if late else None
-    if minutes is not None:
-        rest = rest.strip()[minutes.end() :]
+    minutes = None
+    if late:
+        minutes, rest = leading_late_minutes(rest.strip())
     return AbsenceSentence(
         names=tuple(as_typed(text, name) for name in names),
         rest=as_typed(text, rest),
         late=late,
-        minutes=int(minutes[1]) if minutes is not None else None,
+        minutes=minutes,
     )
-
-
-_MINUTES = re.compile(r"de\s+(\d{1,3})\s*(?:minutes?|min|mn)\b")
 
 
 _DATE_START = re.compile(

@@ -162,7 +162,9 @@ async def prefill(ctx: Context, text: str, formations: list[Formation]) -> None:
     line = understand_line(text, ctx.now, people)
     keep_reason(ctx, reason)
     minutes = line.late_minutes if line.period == "retard" else None
-    minutes = minutes if minutes and minutes <= MAX_LATE_MINUTES else None
+    if minutes and minutes > MAX_LATE_MINUTES:  # said, then asked (not dropped unsaid)
+        ctx.say("absence.minutes_range", limit=MAX_LATE_MINUTES)
+        minutes = None
     if line.period is not None:
         if line.when is not None and line.when.date() <= ctx.now.date():
             keep_typed_period(ctx, line.period, minutes)  # kept once its date is confirmed

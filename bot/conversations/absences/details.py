@@ -315,7 +315,7 @@ def take_typed_period(ctx: Context) -> None:
 def typed_period(period: str, minutes: int | None) -> str:
     """« le matin », « un retard de 20 min »: a period as the date's confirmation shows it."""
     shown = TYPED_PERIODS[period]
-    return f"{shown} de {minutes} min" if minutes else shown
+    return f"{shown} de {dates.spell_minutes(minutes)}" if minutes else shown
 
 
 async def after_date(ctx: Context, value: object) -> Outcome:

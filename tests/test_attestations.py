@@ -92,6 +92,36 @@ async def test_on_matrix_an_invitation_to_forward_names_the_bot_s_address(
         ) in text
 
 
+async def test_a_bilan_with_nobody_invited_says_so(trainer: Talker) -> None:
+    """Explorer E E12 j: « Tout le monde a déjà répondu » for a bilan with no participant."""
+    for line in (
+        "/bilan",
+        "Agent de restauration",
+        "Programmer le bilan de fin",
+        "À distance",
+        "jeudi 26 novembre à 14 h",
+        "oui",
+        "2 heures",
+        "https://visio.example.org/bilan",
+        "oui",
+        "oui",
+        "non",
+    ):
+        await trainer.says(line)
+    await trainer.presses("Léa Martin")  # both delegates unticked: nobody to invite
+    await trainer.presses("Hugo Moreau")
+    await trainer.presses("Terminé")
+    await trainer.presses("Terminé")
+    await trainer.presses("Programmer le bilan")
+    await trainer.says("/attestations")
+    await trainer.presses("Inviter ou relancer")
+    assert (
+        "Ce bilan n'a aucun participant : il n'y a personne à inviter. Pour en ajouter : "
+        "/bilans, puis « Ajouter un participant »."
+    ) in trainer.all_text
+    assert "Tout le monde a déjà répondu" not in trainer.all_text
+
+
 async def test_an_invitation_says_the_region_asks_only_where_it_does(trainer: Talker) -> None:
     """Explorer C: a Centre-Val de Loire bilan's invitations said the attestation was
     « demandée par la Région »: only the Région Normandie's procedure asks for it (§III)."""

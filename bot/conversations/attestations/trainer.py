@@ -166,7 +166,7 @@ async def remind(ctx: Context) -> Outcome:
     )
     tell_invited(ctx, info, done)
     if not done.anything:
-        ctx.say("attestation_trainer.nobody_to_remind")
+        ctx.say("attestation_trainer.nobody_to_remind", nobody=not info.bilan.participants)
     return Next("menu")
 
 

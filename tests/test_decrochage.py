@@ -566,7 +566,17 @@ async def test_more_signs_and_the_timeline_from_the_menu(db: Database, trainer: 
     await trainer.presses("Baisse de motivation")
     await trainer.presses("Terminé")
     assert "1 signe ajouté" in trainer.all_text
+    assert "enregistrez aussi sa sortie" not in trainer.all_text
     assert len(await rows(db, FollowUpSign)) == 2
+    # Explorer E E12 m: an abandon ticked as a sign says where the exit is recorded.
+    await trainer.says("/decrochage julie")
+    await trainer.presses("Ajouter des signes")
+    await trainer.presses("Abandon de la formation")
+    await trainer.presses("Terminé")
+    assert (
+        "Si Julie Petit a quitté la formation, enregistrez aussi sa sortie : /formations, puis "
+        "« Entrées et sorties » (motif « Abandon »)"
+    ) in trainer.all_text
     await trainer.says("/decrochage julie")
     await trainer.presses("Voir la chronologie")
     assert "Suivi de Julie Petit" in trainer.last and "Baisse de motivation" in trainer.last

@@ -64,6 +64,13 @@ def sign_steps(ask: str) -> list[Step]:
     ]
 
 
+def exit_not_recorded(ctx: Context, trainee: Trainee) -> None:
+    """« Abandon de la formation » ticked for someone whose exit is not recorded: its way
+    (explorer E E12 m: the sign and the exit's follow-up offer never met)."""
+    if "abandon" in (ctx.data.get("signs") or []) and trainee.left_on is None:
+        ctx.say("decrochage.abandon_exit_hint", name=trainee.full_name)
+
+
 @dataclass(frozen=True)
 class Found:
     followup: FollowUp

@@ -41,6 +41,7 @@ from bot.absences.vocabulary import labels
 from bot.conversations.absences.decrochage.common import (
     CAUSE_OPTIONS,
     Found,
+    exit_not_recorded,
     remember,
     sign_steps,
     todo,
@@ -160,6 +161,7 @@ async def save_opening(ctx: Context) -> Outcome:
         return Next("menu")
     remember(ctx, Found(followup, formation, trainee))
     ctx.say("decrochage.opened", f=followup, todo=await todo(ctx, followup), labels=labels())
+    exit_not_recorded(ctx, trainee)
     if not followup.procedure_applies:
         return Leave()
     ctx.data["_saved"] = True  # /annuler now leaves only « Programmer maintenant ? »

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from bot.absences.records import add_more_signs
 from bot.conversations.absences.decrochage.common import (
+    exit_not_recorded,
     open_followup_or_leave,
     sign_steps,
     step_start,
@@ -34,6 +35,7 @@ async def save_signs(ctx: Context) -> None:
         note=ctx.data.get("sign_note"),
     )
     ctx.say("decrochage.signs_saved", count=count)
+    exit_not_recorded(ctx, found.trainee)
 
 
 SIGNS = Flow(

@@ -311,6 +311,24 @@ async def test_a_sign_after_the_trainee_left_is_refused(db: Database, trainer: P
     assert "sous-traitance" in trainer.last or "Récapitulatif" in trainer.last
 
 
+async def test_a_sign_before_the_trainee_entered_is_refused(db: Database, trainer: Person) -> None:
+    """Explorer F F20: someone who entered later, a sign dated before, the contact overdue."""
+    async with db.sessions() as session, session.begin():
+        hugo = await session.scalar(select(Trainee).where(Trainee.full_name == "Hugo Moreau"))
+        assert hugo is not None
+        hugo.entered_on = date(2026, 11, 19)
+    await trainer.says("/decrochage hugo")
+    await trainer.presses("Baisse de motivation")
+    await trainer.presses("Terminé")
+    await trainer.says("mardi 17 novembre")
+    assert (
+        "Le mardi 17 novembre 2026 est avant l'entrée d'Hugo Moreau en formation (le jeudi 19 "
+        "novembre 2026)"
+    ) in trainer.last
+    await seen_on(trainer, "vendredi")
+    assert "sous-traitance" in trainer.last or "Récapitulatif" in trainer.last
+
+
 async def followup_facts_of(db: Database, formation: int) -> tuple[object, ...]:
     async with db.sessions() as session:
         return await followup_facts(session, formation)

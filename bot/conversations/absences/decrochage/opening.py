@@ -104,7 +104,7 @@ async def after_trainee(ctx: Context, picked: str) -> Outcome:
 
 async def check_sign_day(ctx: Context, when: datetime) -> str | None:
     """A sign is seen during the trainee's path, and not tomorrow: before the formation's
-    start, or after the trainee left it (explorer E), it is a slip."""
+    start or the trainee's entry, or after the trainee left it (explorer E), it is a slip."""
     day = when.date()
     if day > ctx.now.astimezone(ctx.tz).date():
         return ctx.render("decrochage.sign_in_future", day=day)
@@ -112,6 +112,10 @@ async def check_sign_day(ctx: Context, when: datetime) -> str | None:
     if formation is not None and day < formation.start_date:
         return ctx.render("decrochage.before_start", day=day, start=formation.start_date)
     trainee = await current_trainee(ctx)
+    if trainee is not None and trainee.entered_on is not None and day < trainee.entered_on:
+        # Entered after the start (explorer F F20: a sign before the entry made the
+        # contact born overdue, for someone who was not yet there).
+        return ctx.render("decrochage.sign_before_entry", day=day, entered=trainee.entered_on)
     if trainee is not None and trainee.left_on is not None and day > trainee.left_on:
         return ctx.render("decrochage.sign_after_exit", day=day, left=trainee.left_on)
     return None

@@ -329,6 +329,34 @@ async def test_a_sign_before_the_trainee_entered_is_refused(db: Database, traine
     assert "sous-traitance" in trainer.last or "Récapitulatif" in trainer.last
 
 
+async def test_since_when_suggests_the_absences_already_noted(trainer: Person) -> None:
+    """Explorer E E12 i: with absences noted, « Depuis quand ? » suggested « hier »."""
+    await trainer.says("Hugo absent du 17 au 18 novembre")
+    await trainer.presses("Enregistrer")
+    await trainer.says("Hugo absent vendredi matin")
+    await trainer.presses("Oui")  # « Noter l'absence … ? »
+    await trainer.presses("Oui")  # the day
+    await trainer.presses("Non")  # not justified
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    await trainer.says("/annuler")
+    await trainer.says("/decrochage hugo")
+    await trainer.presses("Absences répétées")
+    await trainer.presses("Terminé")
+    assert (
+        "Par exemple « aujourd'hui » ou « mardi 17 novembre » (la première absence notée ces "
+        "30 derniers jours)."
+    ) in trainer.last
+    await trainer.says("Retour")
+    await trainer.presses("Absences répétées")  # unticked
+    await trainer.presses("Une absence")
+    await trainer.presses("Terminé")
+    assert "« vendredi 20 novembre » (la dernière absence notée)." in trainer.last
+    await trainer.says("vendredi 20 novembre")
+    await trainer.presses("Oui, c'est ça")
+    assert "Depuis quand" not in trainer.last
+
+
 async def followup_facts_of(db: Database, formation: int) -> tuple[object, ...]:
     async with db.sessions() as session:
         return await followup_facts(session, formation)

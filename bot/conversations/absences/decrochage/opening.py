@@ -28,6 +28,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from bot import dates
 from bot.absences.followups import (
     open_followup,
     open_followup_of,
@@ -35,7 +36,7 @@ from bot.absences.followups import (
     path_for,
     procedure_on,
 )
-from bot.absences.log import trainee_absence
+from bot.absences.log import recent_absence_days, trainee_absence
 from bot.absences.opened import AlreadyOpen
 from bot.absences.vocabulary import labels
 from bot.conversations.absences.decrochage.common import (
@@ -121,6 +122,23 @@ async def check_sign_day(ctx: Context, when: datetime) -> str | None:
     return None
 
 
+async def sign_example(ctx: Context) -> str:
+    """The day to suggest for « Depuis quand ? »: with « Absences répétées » ticked, the first
+    absence noted in the last 30 days, with « Une absence » the last one (explorer E E12 i:
+    the bot knew them and suggested « hier »); else yesterday's working day."""
+    signs = set(ctx.data.get("signs") or [])
+    trainee = await current_trainee(ctx)
+    ctx.data.pop("_noted_absence", None)
+    if trainee is not None and signs & {"absence", "absences_repetees"}:
+        today = ctx.now.astimezone(ctx.tz).date()
+        noted = await recent_absence_days(ctx.session, trainee.id, today)
+        if noted:
+            day = noted[0] if "absences_repetees" in signs else noted[-1]
+            ctx.data["_noted_absence"] = "first" if "absences_repetees" in signs else "last"
+            return dates.spell_example(day)
+    return await past_example(ctx)
+
+
 def sign_day(ctx: Context) -> date | None:
     stored = ctx.data.get("sign_on")
     return date.fromisoformat(str(stored)[:10]) if stored else None
@@ -200,7 +218,7 @@ MAIN = Flow(
             ask="decrochage.ask_sign_on",
             prefer="past",
             check=check_sign_day,
-            example=past_example,
+            example=sign_example,
             unless_known=True,
             help="decrochage.help_sign_on",
         ),

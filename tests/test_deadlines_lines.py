@@ -151,6 +151,32 @@ async def test_many_trainees_are_named_a_slice_of_ids_per_query(
     assert len([s for s in sent if s.startswith("SELECT trainees")]) == 3  # 2 + 2 + 1 ids
 
 
+async def test_a_big_bundle_is_named_briefly_in_a_chat_and_whole_in_an_export(
+    session: AsyncSession,
+) -> None:
+    """Explorer H H7, H8: 1,614 entries named one by one made the digest eight messages."""
+    org, owner = await organisation(session)
+    f = await formation(session, org, owner, funder="cvl", programme="visa", mode="esp")
+    names = [f"Prénom{n:04d} Nom{n:04d}" for n in range(1, 1008)]
+    for name in names:
+        f.trainees.append(
+            Trainee(full_name=name, name_key=name.lower(), entered_on=date(2026, 9, 1))
+        )
+    await session.flush()
+    await refresh_deadlines(session, f.id)
+    entries = [r for r in await rows_of(session, f.id) if r.key.startswith("CVL-EOS-ENTRY:")]
+    [line] = bundle(entries, await concerned(session, entries), NOW)
+    assert line.title == "1007 entrées à saisir dans EOS"
+    assert line.who.count(",") == 1006  # whole, for the export
+    assert line.briefly() == (
+        "Prénom0001 Nom0001, Prénom0002 Nom0002, Prénom0003 Nom0003, Prénom0004 Nom0004, "
+        "Prénom0005 Nom0005 et 1\u202f002 autres"
+    )
+    assert line.briefly(2000) == line.who
+    [alone] = bundle(entries[:1], await concerned(session, entries[:1]), NOW)
+    assert alone.briefly() == alone.who == "Prénom0001 Nom0001"
+
+
 async def test_a_bilans_items_name_their_bilan(session: AsyncSession) -> None:
     org, owner = await organisation(session)
     f = await formation(session, org, owner)

@@ -305,7 +305,7 @@ def digest_text(
             due=due_text(row, tz),
             title=item.title,
             formation=titles.get(row.formation_id, ""),
-            who=item.who,
+            who=item.briefly(),
             postponed="oui" if row.status == "postponed" and not item.several else "",
             weekend=weekend,
             friday=friday,

@@ -71,6 +71,10 @@ async def _pairs(
     return found
 
 
+SHOWN_NAMES = 5
+"""A bundle's names a chat line shows before « et 12 autres »: the detail lists them all."""
+
+
 @dataclass(frozen=True)
 class Line:
     """One line of a list: a deadline, or several of one formation taken together."""
@@ -80,10 +84,20 @@ class Line:
     """The deadline's title, or "3 entrées à saisir dans EOS"."""
     who: str
     """The trainee, span or bilan; for a bundle, the names, comma-separated."""
+    names: tuple[str, ...] = ()
+    """A bundle's names, in order."""
 
     @property
     def first(self) -> Listed:
         return self.rows[0]
+
+    def briefly(self, most: int = SHOWN_NAMES) -> str:
+        """:attr:`who` for a chat: a bundle's first names and how many more (explorer H:
+        1,614 names made the digest eight messages long, cut in the middle of names)."""
+        if len(self.names) <= most:
+            return self.who
+        more = f"{len(self.names) - most:,}".replace(",", "\u202f")
+        return f"{', '.join(self.names[:most])} et {more} autres"
 
     @property
     def several(self) -> bool:
@@ -113,9 +127,8 @@ def bundle(rows: Sequence[Listed], who: dict[int, str], now: datetime) -> list[L
             continue
         placed.add(slot)
         names = sorted((who.get(r.id, "") for r in together), key=_surname)
-        lines.append(
-            Line(tuple(together), f"{len(together)} {milestone.several}", ", ".join(names))
-        )
+        title = f"{len(together)} {milestone.several}"
+        lines.append(Line(tuple(together), title, ", ".join(names), tuple(names)))
     return lines
 
 

@@ -189,6 +189,11 @@ async def back_to_members(ctx: Context) -> Outcome | None:
     return None
 
 
+MEMBERS_NAMED = 30
+"""A bundle's names said above its buttons: the buttons list them all, a page at a time
+(explorer H: 1,614 names were seven messages, cut in the middle of names)."""
+
+
 async def members_values(ctx: Context) -> dict[str, Any]:
     line = await members_line(ctx)
     names = await titles(ctx)
@@ -198,7 +203,7 @@ async def members_values(ctx: Context) -> dict[str, Any]:
         "bundle": {
             "title": line.title,
             "formation": names.get(line.first.formation_id, ""),
-            "who": line.who,
+            "who": line.briefly(MEMBERS_NAMED),  # all of them are the buttons below
             "explanation": line.first.explanation,
         }
     }
@@ -224,7 +229,7 @@ async def on_members(ctx: Context, picked: str) -> Outcome:
     if picked == "_all_done":
         for member in line.rows:
             await complete(ctx.session, ctx.person_id, member.id, ctx.now)
-        ctx.say("echeances.all_done", title=line.title, who=line.who)
+        ctx.say("echeances.all_done", title=line.title, who=line.briefly())
         ctx.data["undo_id"] = [member.id for member in line.rows]  # « ↩ Annuler » undoes all
         return Next("list")
     opened = await load_deadline(ctx, picked.removeprefix("d:"))

@@ -131,7 +131,8 @@ async def test_before_the_bilan_a_reminder_gives_the_date_and_asks_nothing(
             session, info, info.bilan.participants[0], by=None, now=clock.now, sealer=sealer
         )
         assert await invitations.redeem(session, code, chat=LEA, author=Author(), now=clock.now)
-        for event, now in (("c:before", clock.now), ("c:after", BILAN_END)):
+        during = BILAN_START + (BILAN_END - BILAN_START) / 2
+        for event, now in (("c:before", clock.now), ("c:during", during), ("c:after", BILAN_END)):
             await reminders.invite_or_remind(
                 session, info, author=author, now=now, event=event, sealer=sealer
             )
@@ -142,7 +143,10 @@ async def test_before_the_bilan_a_reminder_gives_the_date_and_asks_nothing(
             )
         }
     assert "Le bilan a lieu le <b>jeudi 26 novembre 2026</b> à 14 h 00" in texts["before"]
-    assert "confirmer" not in texts["before"]
+    assert "confirmer" not in texts["before"] and "approche" in texts["before"]
+    # While it runs, it has begun (explorer H H6: « approche », twenty minutes in).
+    assert "approche" not in texts["during"] and "a commencé." in texts["during"]
+    assert "Le bilan a commencé le <b>jeudi 26 novembre 2026</b> à 14 h 00" in texts["during"]
     assert "merci de confirmer votre participation" in texts["after"]
     assert "Le bilan a lieu" not in texts["after"]
 

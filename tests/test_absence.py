@@ -597,6 +597,10 @@ async def test_an_absence_can_be_corrected_then_deleted(db: Database, trainer: P
     await trainer.presses("Agent de restauration")
     await trainer.presses("20/11 matin – Léa Martin")
     await trainer.presses("Corriger la date")
+    trainer.replies.clear()
+    await trainer.says("/aide")  # promises no span here (explorer E E12 d)
+    assert "Une absence notée porte sur un seul jour : pour d'autres jours" in trainer.all_text
+    assert "du 16 au 18 novembre" not in trainer.all_text
     # Several days for one absence: one day asked, and how to note the others.
     await trainer.says("du 16 au 18 novembre")
     assert trainer.last.startswith(

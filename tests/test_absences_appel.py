@@ -63,6 +63,12 @@ async def test_a_typed_call_is_confirmed_once_then_saved_with_its_audit(
         "✅ Julie Petit",
     ]
     assert await step_of(db, trainer) == ("appel", "roll")
+    await trainer.says("absents : 1, 3 ; retard : 4 de 20 min")  # explorer E E12 e
+    assert trainer.last.startswith(
+        "L'appel note qui est en retard, sans la durée : tapez par exemple « absents : 1 ; "
+        "retard : 3 »."
+    )
+    assert await step_of(db, trainer) == ("appel", "roll")
     await trainer.says("absents : 1, 3 ; retard : 4")
     recap = trainer.last
     assert "Absences (2) : Karim Benali, Hugo Moreau." in recap

@@ -55,6 +55,10 @@ ROLL_DONE = DONE_WORDS | {"valider l appel", "c est bon", "enregistrer"}
 """Typed when the roll is as it should be: on the list, on to the recap; on the recap, saved."""
 
 
+LATE_LENGTH = re.compile(r"\bretard.*\bde\s+\d+\s*(?:min|minutes?|mn|h|heures?)\b")
+"""A late arrival's length typed in a roll call, which notes who, not how long."""
+
+
 @dataclass(frozen=True)
 class Said:
     """One statement of a typed answer: these trainees (ids) take this status."""
@@ -187,6 +191,8 @@ async def apply_typed(ctx: Context, *, worded: bool = False) -> Outcome | None:
         )
     if has_control_characters(ctx.incoming.text):
         return Retry(ctx.render("common.control_characters"))
+    if LATE_LENGTH.search(fold(ctx.incoming.text)):  # « retard : 3 de 20 min » (explorer E)
+        return Retry(ctx.render("absence_appel.late_length_later"))
     said = read_marks(ctx.incoming.text, roster_options(ctx))
     if said is None:
         return None

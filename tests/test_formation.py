@@ -631,3 +631,46 @@ async def test_an_exit_in_the_pasted_list_is_not_taken_for_a_company(trainer: Pe
     assert trainer.last.startswith("Ligne 1 : une sortie ne se note pas dans la liste")
     await trainer.says("Jean Petit ; Boulangerie Sortie Sud")  # a company that says « sortie »
     assert "une sortie ne se note pas" not in trainer.last
+
+
+async def test_a_list_the_chat_cut_in_several_messages_is_taken_whole(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer H H12: Telegram cuts a message over 4,096 characters; the parts after the
+    first arrived at the delegates question, were read as names to tick, and dropped."""
+    firsts = "Anne Bruno Chloé Denis Emma Fanny Gilles Hugo Inès Jade Karim Léa Marc Nora".split()
+    lasts = [
+        f"{a}{b}" for a in ("Bar", "Cor", "Dum", "Fab", "Gar") for b in "ainé elle ier on".split()
+    ]
+    names = [f"{f} {last}" for f in [*firsts, "Oscar"] for last in lasts]
+    parts = [names[:138], names[138:277], names[277:]]
+    await trainer.says("/formation")
+    await trainer.says("Agent de restauration")
+    for _step, kind, value in HAPPY[1:10]:
+        await answer(trainer, kind, value)
+    await trainer.says("\n".join(f"{n} ; Entreprise {i}" for i, n in enumerate(parts[0])))
+    assert "Qui sont les délégués des stagiaires" in trainer.last
+    await trainer.says("\n".join(parts[1]))
+    assert "J'ajoute la suite de votre liste : 139 stagiaires de plus, 277 en tout." in (
+        trainer.all_text
+    )
+    await trainer.says("\n".join([parts[0][0], *parts[2]]))  # a name already there: said
+    said = trainer.all_text
+    assert "23 stagiaires de plus, 300 en tout." in said
+    assert f"Déjà dans la liste, donc pas ajouté une seconde fois : {names[0]}." in said
+    await trainer.says("Zoé Vert ; Garage\nBad<b>")  # a wrong line: this part is refused
+    assert "la première partie est gardée" in trainer.all_text
+    await trainer.says("1, 2")  # ticks still read as ticks
+    await trainer.presses("Terminé")
+    await trainer.presses("Enregistrer")
+    saved = (await formations(db))[-1]
+    assert sorted(t.full_name for t in saved.trainees) == sorted(names)
+    assert sum(t.is_delegate for t in saved.trainees) == 2
+
+
+async def test_a_list_part_at_a_formation_s_menu_is_said_not_dropped(trainer: Person) -> None:
+    await trainer.says("/formations")
+    await trainer.presses("Agent de restauration")
+    await trainer.says("Nora Ali ; Garage\nPaul Lenoir")
+    assert "Ce message ressemble à une liste de stagiaires" in trainer.last
+    assert "touchez « Ajouter des stagiaires » et collez-la" in trainer.last

@@ -35,11 +35,12 @@ from bot.conversations.formations.answers import (
     stored_trainees,
 )
 from bot.conversations.formations.choose import member
+from bot.conversations.formations.list_parts import ListGoesOn
 from bot.conversations.formations.period import PeriodStep
 from bot.conversations.formations.trainee_file import TraineeList, confirm_import
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, finish_now, leave_saying
-from bot.conversations.kit.steps import Confirm, Option, PickMany
+from bot.conversations.kit.steps import Confirm, Option
 from bot.formations.edit import proofs_unsendable
 from bot.formations.service import NewFormation, create_formation, same_formation
 
@@ -105,7 +106,7 @@ NEW = Flow(
             help="formation.help_trainees",
         ),
         confirm_import(),
-        PickMany(
+        ListGoesOn(
             "delegates",
             ask="formation.ask_delegates",
             options=trainee_options,

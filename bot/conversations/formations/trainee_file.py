@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from bot.conversations.formations.answers import trainee_bounds
 from bot.conversations.formations.choose import member
+from bot.conversations.formations.list_parts import looks_like_a_list
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Call, Leave, Next, Outcome, Retry
 from bot.conversations.kit.steps import Confirm, Menu, Text
@@ -64,6 +65,10 @@ class MenuTakingAList(Menu):
     async def answer(self, ctx: Context) -> Outcome:
         attachment = ctx.incoming.attachment
         if attachment is None or ctx.incoming.choice is not None:
+            if ctx.incoming.choice is None and looks_like_a_list(ctx.incoming.text):
+                # The rest of a list the chat cut, after « Ajouter des stagiaires » saved
+                # its first part: said, never read as a choice and dropped.
+                return Retry(ctx.render("formation.list_part_at_menu"))
             return await super().answer(ctx)
         taken = await take_file(ctx, "trainees", attachment)
         if not isinstance(taken, Next):

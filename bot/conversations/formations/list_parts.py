@@ -1,0 +1,61 @@
+"""The rest of a pasted trainee list that the chat cut in several messages.
+
+    Vous (a list of 300 lines, pasted at « Collez la liste des stagiaires »)
+    Bot  (Telegram sends it as three messages: the first is the list, the
+         next two arrive at the question after it)
+    Bot  J'ajoute la suite de votre liste : 139 stagiaires de plus, 277 en tout.
+         Qui sont les délégués des stagiaires ? …
+
+A message over 4,096 characters is cut by the Telegram client; its parts
+arrive one after the other, the first answering the list question, the others
+the next question (the delegates), where they were read as names to tick and
+dropped (explorer H H12: 162 of 300 trainees went missing, unnamed).  A
+message of several lines, or with the « ; » of a list line, is read there as
+more of the list; at a formation's menu (after « Ajouter des stagiaires »,
+which saves at once) it is answered with the way to add it.
+"""
+
+from __future__ import annotations
+
+from bot import texts
+from bot.answers import Invalid
+from bot.conversations.formations.answers import parse_trainee_lines, trainee_bounds
+from bot.conversations.kit.context import Context
+from bot.conversations.kit.flow import Outcome, Retry, Stay
+from bot.conversations.kit.many import PickMany
+from bot.formations.labels import name_key
+
+
+def looks_like_a_list(text: str) -> bool:
+    """Several lines, or a « ; » between a name and its company: what no tick is."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return len(lines) > 1 or ";" in text
+
+
+class ListGoesOn(PickMany):
+    """The question after the list: a part of the list arriving here is added to it."""
+
+    async def answer(self, ctx: Context) -> Outcome:
+        text = ctx.incoming.text
+        if ctx.incoming.choice is None and looks_like_a_list(text):
+            current = list(ctx.data.get("trainees") or [])
+            keys = [
+                *ctx.data.get("_existing_keys", []),
+                *(name_key(str(t["name"])) for t in current),
+            ]
+            already: list[str] = []
+            found = parse_trainee_lines(
+                text, existing=keys, now=ctx.now, within=trainee_bounds(ctx), already=already
+            )
+            if isinstance(found, Invalid):
+                return Retry(f"{found.message} {texts.say('formation.list_part_resend')}")
+            if found:
+                ctx.data["trainees"] = [*current, *found]
+                ctx.say(
+                    "formation.list_part_added",
+                    added=len(found),
+                    total=len(current) + len(found),
+                    already=already,
+                )
+                return Stay()
+        return await super().answer(ctx)

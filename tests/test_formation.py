@@ -638,9 +638,26 @@ async def test_a_list_the_chat_cut_in_several_messages_is_taken_whole(
 ) -> None:
     """Explorer H H12: Telegram cuts a message over 4,096 characters; the parts after the
     first arrived at the delegates question, were read as names to tick, and dropped."""
-    firsts = "Anne Bruno Chloé Denis Emma Fanny Gilles Hugo Inès Jade Karim Léa Marc Nora".split()
+    firsts = [
+        "Anne",
+        "Bruno",
+        "Chloé",
+        "Denis",
+        "Emma",
+        "Fanny",
+        "Gilles",
+        "Hugo",
+        "Inès",
+        "Jade",
+        "Karim",
+        "Léa",
+        "Marc",
+        "Nora",
+    ]
     lasts = [
-        f"{a}{b}" for a in ("Bar", "Cor", "Dum", "Fab", "Gar") for b in "ainé elle ier on".split()
+        f"{a}{b}"
+        for a in ("Bar", "Cor", "Dum", "Fab", "Gar")
+        for b in ["ainé", "elle", "ier", "on"]
     ]
     names = [f"{f} {last}" for f in [*firsts, "Oscar"] for last in lasts]
     parts = [names[:138], names[138:277], names[277:]]

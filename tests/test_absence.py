@@ -877,10 +877,12 @@ async def test_a_name_many_trainees_share_is_a_choice_showing_their_formation(
     assert "Plusieurs stagiaires correspondent à « Benali » : de qui s'agit-il ?" in trainer.last
     shown = trainer.numbered
     assert shown[0].startswith("1. ") and " · " in shown[0]
-    assert shown[-1].startswith("– Suivants ▶")
+    # The way out on every page, after the page turn (explorer H H9).
+    assert shown[-2].startswith("– Suivants ▶")
+    assert shown[-1] == "– Aucun d'eux : choisir la formation"
     # Formations running today first: the crowd's first eight start next month.
     later = {f"{t} – Caen" for t in TRADES} | {f"{t} – Rouen" for t in TRADES[:3]}
-    assert not any(line.split(" · ")[1] in later for line in shown[:-1])
+    assert not any(line.split(" · ")[1] in later for line in shown[:-2])
     assert "Karim Benali · Agent de restauration (démo)" in trainer.buttons
     await survives(db, trainer, FOR_CHOICES)
     await trainer.says("Karim")  # two Karim Benali: those two, numbered

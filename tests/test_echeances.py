@@ -17,7 +17,7 @@ from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import ChatIdentity, Membership, Role
 from bot.storage.people import Person as P
-from tests.auxil.absences import move_due
+from tests.auxil.absences import add_formation, move_due
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, step_of, survives
 from tests.auxil.statements import counting
@@ -59,8 +59,8 @@ async def test_the_list_is_grouped_and_computed_for_every_formation(
     assert "🔴 en retard : 3" in text
     assert "🟠 cette semaine (7 jours) : 1" in text
     buttons = trainer.buttons
-    assert buttons[:2] == ["Filtrer par formation", "Terminé"]
-    assert buttons[-1].startswith("Suivants")  # paged beyond nine options
+    assert buttons[:2] == ["Filtrer par formation", "Terminé"]  # on every page
+    assert not any(b.startswith("Suivants") for b in buttons)  # the lines fit one page
     # One line for the three entries of one formation; each line says which bilan it is for.
     assert "🔴 21/09 3 entrées à saisir dans EOS · Projet professionnel (démo)" in buttons
     # Too long for a label: the title every formation shares is shortened, not the formation.
@@ -73,8 +73,6 @@ async def test_the_list_is_grouped_and_computed_for_every_formation(
         in buttons
     )
     assert not any("Vérifier l'outil" in b for b in buttons)  # done when booking
-    await trainer.presses("Suivants")
-    assert all(b.startswith("🔵") for b in trainer.buttons if b[0] in "🔴🟠🔵")
 
 
 async def test_open_mark_done_and_postpone(db: Database, trainer: Person) -> None:
@@ -395,3 +393,58 @@ async def test_a_deadline_on_a_day_off_gives_the_working_day_before(
         "Échéance : samedi 28 novembre 2026 (un samedi : à faire plutôt le vendredi 27 novembre "
         "2026)" in trainer.last
     )
+
+
+async def test_a_big_group_s_actions_are_on_every_page_and_its_names_in_order(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer H H9: « Toutes faites » and « Retour à la liste » were on the last page only,
+    page 202 of 202, and the buttons were not in the text's order."""
+    names = [
+        f"{first} {last}"
+        for first, last in zip(
+            [
+                "Zoé",
+                "Théo",
+                "Tom",
+                "Nadia",
+                "Chloé",
+                "Clara",
+                "Jade",
+                "Omar",
+                "Marie",
+                "Léo",
+                "Anne",
+            ],
+            [
+                "Denis",
+                "Gauthier",
+                "Joly",
+                "Lemaire",
+                "Leroy",
+                "Dumont",
+                "Fontaine",
+                "Fontanel",
+                "Gautier",
+                "Abadie",
+                "Vidal",
+            ],
+            strict=True,
+        )
+    ]
+    formation = await add_formation(db, title="Cuisine", funder="cvl", trainees=tuple(names))
+    async with db.sessions() as session, session.begin():
+        await refresh_deadlines(session, formation)
+    await trainer.says("/echeances")
+    await trainer.presses("Filtrer par formation")
+    await trainer.presses("Cuisine")
+    await trainer.presses("11 entrées à saisir dans EOS")
+    buttons = trainer.buttons
+    assert buttons[-2:] == ["✅ Toutes faites", "Retour à la liste"]
+    assert any(b.startswith("Suivants") for b in buttons)
+    listed = [b.split(" ", 2)[2] for b in buttons if b.startswith(("🔴", "🟠", "🔵"))]
+    assert listed == sorted(listed, key=lambda n: n.split()[1])  # by surname, as the text
+    await trainer.presses("Suivants")
+    assert trainer.buttons[-2:] == ["✅ Toutes faites", "Retour à la liste"]
+    await trainer.says("Toutes faites")
+    assert "C'est noté" in trainer.all_text

@@ -35,6 +35,7 @@ from collections import Counter
 from typing import Any
 
 from bot import dates
+from bot.answers import by_surname
 from bot.conversations.deadlines.echeance import DEADLINE, load_deadline, titles
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Call, Flow, Leave, Next, Outcome, Retry
@@ -214,9 +215,11 @@ async def members_choices(ctx: Context) -> list[Option]:
     options: list[Option] = []
     if line is not None:
         who = await concerned(ctx.session, line.rows)
+        # In the order the text above names them (explorer H H9: they differed).
+        rows = sorted(line.rows, key=lambda r: by_surname(who.get(r.id, "")))
         options += [
             Option(label(ctx, Line((r,), r.title, who.get(r.id, "")), None), f"d:{r.id}")
-            for r in line.rows
+            for r in rows
         ]
     # After the names, not first at hand: it closes them all at once (explorer E).
     return [*options, Option("✅ Toutes faites", "_all_done"), Option("Retour à la liste", "_back")]

@@ -90,19 +90,27 @@ class Pick(Step):
         whole = (ctx.choice("Toute la liste", WHOLE, numbered=False),) if narrowed else ()
         if len(options) <= PAGE_SIZE + 1:
             return tuple(ctx.choice(shorten(o.label), o.value) for o in options) + whole
-        pages = math.ceil(len(options) / PAGE_SIZE)
+        head, listed, tail = pinned(options)
+        pages = math.ceil(len(listed) / PAGE_SIZE)
         page = clamp(page, pages)
         first = page * PAGE_SIZE
         shown = tuple(
             Choice(shorten(o.label), f"{ctx.question_id}|{o.value}", number=first + offset + 1)
-            for offset, o in enumerate(options[first : first + PAGE_SIZE])
+            for offset, o in enumerate(listed[first : first + PAGE_SIZE])
         )
-        return shown + tuple(turn_choices(ctx, page, pages)) + whole
+        around = [
+            tuple(ctx.choice(shorten(o.label), o.value, numbered=False) for o in h)
+            for h in (head, tail)
+        ]
+        return around[0] + shown + tuple(turn_choices(ctx, page, pages)) + around[1] + whole
 
     async def answer(self, ctx: Context) -> Outcome:
         offered = [Option(label, value) for label, value in ctx.data.get("_options", [])]
         shown = visible(ctx, offered)
-        pages = math.ceil(len(shown) / PAGE_SIZE) if len(shown) > PAGE_SIZE + 1 else 1
+        pages = 1
+        if len(shown) > PAGE_SIZE + 1:  # paged: numbers name the listed ones, pages hold them
+            shown = pinned(shown)[1]
+            pages = math.ceil(len(shown) / PAGE_SIZE)
         page = clamp(int(ctx.data.get("_page", 0)), pages)
         if ctx.incoming.choice is not None:
             labels = {o.value: o.label for o in offered}
@@ -173,6 +181,20 @@ class Pick(Step):
 WHOLE = "_whole"
 """The value of « Toute la liste », after a typed word narrowed a list."""
 WHOLE_WORDS = frozenset({"toute la liste", "liste complete", "toute liste"})
+
+
+def pinned(options: list[Option]) -> tuple[list[Option], list[Option], list[Option]]:
+    """A paged list's options: those before it and after it (their values start with « _ »:
+    « Terminé », « ✅ Toutes faites », « Retour à la liste »), shown on every page,
+    unnumbered (explorer H H9: « Toutes faites » was on page 202 of 202), and the listed
+    ones, numbered and paged."""
+    listed = [o for o in options if not o.value.startswith("_")]
+    if not listed:
+        return [], options, []
+    first = options.index(listed[0])
+    head = options[:first]
+    tail = [o for o in options[first:] if o.value.startswith("_")]
+    return head, listed, tail
 
 
 def visible(ctx: Context, options: list[Option]) -> list[Option]:

@@ -203,9 +203,10 @@ async def test_a_whole_round_from_scheduling_to_the_bundle(
         "atteste sur l'honneur avoir participé au bilan de fin de formation",
         "à distance, en visioconférence, le jeudi 26 novembre 2026, de 14 h 00 à 16 h 00",
         "organisé par Organisme de démonstration, représenté par Camille Durand",
-        "en présence de Mme Sophie Leroy, pour la Région Normandie",
+        "la formation est suivie pour la Région Normandie par Mme Sophie Leroy.",
     ):
         assert words in shown, words
+    assert "en présence" not in shown  # her presence is not the participant's to swear
     assert lea.buttons == [
         "Je l'atteste sur l'honneur",
         "Je n'ai pas participé",

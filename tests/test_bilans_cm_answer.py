@@ -200,6 +200,7 @@ async def test_a_partner_added_is_an_update_for_her_and_her_answer_holds(
         "à jour, à la même date : le jeudi 26 novembre 2026 de 14 h 00 à 16 h 00, à distance"
     )
     assert "vous invite" not in text and "1 partenaire et Camille Durand" in text
+    assert not update.payload.get("choices")  # her answer holds: not asked again
     bilan = await the_bilan(db)
     assert (bilan.cm_answer, bilan.cm_answer_sequence) == ("confirmed", bilan.sequence)
     await trainer.says("/bilans")

@@ -166,8 +166,7 @@ def answer_line(bilan: Bilan, formation: Formation, tz: ZoneInfo) -> AnswerLine 
     if not formation.cm_matrix or bilan.cancelled_at is not None:
         return None
     name = visible(formation.cm_name).strip()
-    current = bilan.cm_answer is not None and bilan.cm_answer_sequence == bilan.sequence
-    if not current or bilan.cm_answered_at is None:
+    if not bilan.cm_answered or bilan.cm_answered_at is None:
         return AnswerLine(name, None)
     return AnswerLine(
         name,

@@ -217,11 +217,14 @@ async def invite_charge_de_mission(
             platform="matrix",
             chat_id=target,
             # Her three answers, numbered (a move asks again: her answer was to the old date);
-            # none to a cancellation (explorer G G7: « 1. Je confirme ma présence » under it).
+            # none to a cancellation (explorer G G7: « 1. Je confirme ma présence » under it),
+            # nor to an update at the same date she has answered (explorer G G2).
             reply=Reply(
                 text=moved if told and moved else text,
                 document=invitation,
-                choices=() if bilan.cancelled_at is not None else answer_choices(),
+                choices=()
+                if bilan.cancelled_at is not None or bilan.cm_answered
+                else answer_choices(),
             ),
             organisation_id=bilan.organisation_id,
             about=About(bilan_id=bilan.id, what=CHARGE_DE_MISSION[1]) if told else about,

@@ -119,11 +119,16 @@ class Bilan(Base):
     def calendar_uid(self) -> str:
         return self.ics_uid or f"bilan-{self.id}@formabot"
 
+    @property
+    def cm_answered(self) -> bool:
+        """The chargée de mission answered this version of the invitation."""
+        return self.cm_answer is not None and self.cm_answer_sequence == self.sequence
+
     def next_version(self, now: datetime, *, same_date: bool) -> None:
         """A new version of the invitation (its ``SEQUENCE``).  The chargée de mission's
         answer was about the date: it holds for a version at the same date (a participant,
         the link: explorer G G2 saw it wiped, and her asked again), not for a move."""
-        answered = self.cm_answer is not None and self.cm_answer_sequence == self.sequence
+        answered = self.cm_answered
         self.sequence += 1
         self.updated_at = now
         if answered and same_date:

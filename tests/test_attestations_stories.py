@@ -248,6 +248,12 @@ async def test_an_answer_not_validated_gets_a_new_link_and_the_account_is_not_he
     await answer(person("lea"), invited["Léa Martin"], "Léa Martin", attest=False, reason="Absente")
     await set_aside_by_another_account(trainer, person, "Léa Martin")
     assert "Réponse de Léa Martin écartée" in trainer.all_text
+    # The account that answered is told (explorer G G12: it never was).
+    [told] = await queued(db, "attestation:rejected:%")
+    assert (
+        "n'a pas retenu votre réponse à l'attestation du <b>bilan de fin de formation</b>" in told
+    )
+    assert "demandez à l'organisme le nouveau lien" in told
     again = codes(trainer.replies)["Léa Martin"]
     status = trainer.last
     assert "écartée, un nouveau lien lui est destiné" in status and "incomplet" in status

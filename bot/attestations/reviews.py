@@ -8,8 +8,8 @@ in the bundle until the trainer decides:
 - **validated**: the trainer checked (a phone call, the visio log) and the
   answer counts; one row per concern, kept with who and when;
 - **rejected**: it does not count; the participant's link is reissued (the
-  old one stops working) and the account it came from is not held against
-  their next answer.
+  old one stops working), the account it came from is told so, and is not held
+  against their next answer.
 """
 
 from __future__ import annotations
@@ -20,9 +20,12 @@ from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import texts
 from bot.attestations.invitations import Fresh, reissue
-from bot.attestations.service import Author, ParticipantStatus, audit, progress
+from bot.attestations.service import Author, ParticipantStatus, audit, progress, when_words
 from bot.bilans.view import BilanView
+from bot.messages import Reply
+from bot.outbox import enqueue
 from bot.privacy.replies import Sealer
 from bot.storage.attestations import AttestationReview
 
@@ -87,4 +90,17 @@ async def decide(
     fresh = None
     if decision == "rejected":
         fresh = await reissue(session, info, participant_id, author=author, now=now, sealer=sealer)
+        # The account that answered is told it does not count (explorer G G12: it kept
+        # « Vous n'avez plus rien à faire », its next /attestation said the link was replaced).
+        answer = row.answer
+        await enqueue(
+            session,
+            key=f"attestation:rejected:{answer.id}",
+            platform=answer.platform,
+            chat_id=answer.chat_id,
+            reply=Reply(
+                text=texts.say("attestation_participant.answer_set_aside", **when_words(info))
+            ),
+            organisation_id=info.bilan.organisation_id,
+        )
     return Decided(row, decision, fresh)

@@ -85,6 +85,8 @@ SHARED_PLATFORMS = frozenset({Platform.TELEGRAM})
 Not Matrix (its end-to-end keys belong to the receiving device), nor the console."""
 
 POLL_EVERY = 0.1
+POLL_BACKOFF_MAX = 5.0
+"""The longest pause between two looks while the database refuses them."""
 """Seconds between two looks for claimable rows when a shared process found none."""
 
 
@@ -274,6 +276,7 @@ class Inbox:
             self._poller = asyncio.create_task(self._poll(), name="inbox-poll")
 
     async def _poll(self) -> None:
+        failing = 0  # looks in a row the database refused
         while not self._stopping:
             found: Sequence[Pending] = ()
             free = self.concurrency - len(self._workers)
@@ -284,14 +287,22 @@ class Inbox:
                             connection, self.platform.value, self.me, self.clock(), free
                         )
                 except Exception as exc:  # the database is away: look again later
-                    log_failure("looking for inbox rows", exc)
+                    if not failing:  # said once, not ten times a second (explorer H H10)
+                        log_failure("looking for inbox rows", exc)
+                    failing += 1
+                else:
+                    if failing:
+                        log.info("inbox: the database answers again (%d looks refused)", failing)
+                    failing = 0
             taken = 0
             for item in self._items(found):
                 if item.incoming.key not in self._queues:
                     self._queue(item)
                     taken += 1
-            # A full batch of new rows: more may wait, look again at once.
-            await asyncio.sleep(0 if taken and taken == free else POLL_EVERY)
+            # A full batch of new rows: more may wait, look again at once; the database
+            # away, look again less and less often, up to POLL_BACKOFF_MAX.
+            pause = min(POLL_EVERY * 2**failing, POLL_BACKOFF_MAX) if failing else POLL_EVERY
+            await asyncio.sleep(0 if taken and taken == free else pause)
 
     async def _claim(self, item: _Item) -> bool:
         """Take the row for this process; False when another one has the person now."""

@@ -5,6 +5,7 @@ and never lost, done rows emptied and forgotten."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -690,3 +691,41 @@ async def test_one_task_renews_every_claim_held_while_the_turns_run_long(
     await asyncio.sleep(0.3)
     assert renewer is not None and renewer.done() and inbox._renewer is renewer  # one task, ended
     await inbox.stop()
+
+
+async def test_a_database_away_is_logged_once_and_looked_for_less_often(
+    echo: Echo, store: Database, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Explorer H H10: twenty ERROR lines a second while PostgreSQL was down."""
+    caplog.set_level(logging.INFO, logger="bot")
+    pauses: list[float] = []
+    real_sleep = asyncio.sleep
+
+    async def noted(delay: float, result: Any = None) -> Any:
+        pauses.append(delay)
+        return await real_sleep(0, result)
+
+    refusals = [6]
+    takeable = inbox_rows.takeable
+
+    async def away(*args: Any) -> Any:
+        if refusals[0]:
+            refusals[0] -= 1
+            raise ConnectionRefusedError("the database is away")
+        return await takeable(*args)
+
+    monkeypatch.setattr(inbox_rows, "takeable", away)
+    inbox = Inbox(echo, Platform.TELEGRAM, Chat().deliver, shared=True)
+    monkeypatch.setattr(asyncio, "sleep", noted)
+    inbox.start_polling()
+    for _ in range(200):
+        if refusals == [0] and len(pauses) > 8:
+            break
+        await real_sleep(0.01)
+    monkeypatch.setattr(asyncio, "sleep", real_sleep)
+    await inbox.stop()
+    failures = [r for r in caplog.records if "looking for inbox rows" in r.getMessage()]
+    assert len(failures) == 1 and failures[0].levelname == "ERROR"
+    assert "the database answers again (6 looks refused)" in caplog.text
+    assert pauses[:6] == [0.2, 0.4, 0.8, 1.6, 3.2, 5.0]  # doubling, up to five seconds
+    assert pauses[6] == 0.1  # back: the usual look

@@ -24,3 +24,26 @@ def log_failure(where: str, exc: BaseException) -> None:
 class GaveUp(Exception):
     """The engine gave a turn up (:func:`bot.messages.gave_up`): the update is kept and tried
     again later, so the person has nothing to send again."""
+
+
+class Refusals:
+    """A loop the database keeps refusing (a restart, a maintenance): said once, not ten
+    times a second (explorer H H10), its pause doubling up to ``most``, then said back."""
+
+    def __init__(self, where: str, usual: float, most: float) -> None:
+        self.where, self.usual, self.most = where, usual, most
+        self.count = 0
+
+    def refused(self, exc: BaseException) -> None:
+        if not self.count:
+            log_failure(self.where, exc)
+        self.count += 1
+
+    def answered(self) -> None:
+        if self.count:
+            log.info("%s: the database answers again (%d refused)", self.where, self.count)
+        self.count = 0
+
+    @property
+    def pause(self) -> float:
+        return min(self.usual * 2**self.count, self.most) if self.count else self.usual

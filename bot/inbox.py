@@ -23,9 +23,8 @@ A crash can stop this anywhere:
   sent again.  This is the remaining at-least-once window, one reply wide:
   the count of sent replies is written after each one.
 
-Replies that cannot be sent now (the platform is down past the transport's
-own retries) are handed to the outbox in the same transaction that marks
-the update done, and its sender keeps trying.
+Replies that cannot be sent now are handed to the outbox in the transaction
+that marks the update done; its sender keeps trying.
 
 One process receives a platform's updates (Telegram allows one poller, a
 webhook reaches one port).  When other processes share the database
@@ -39,10 +38,10 @@ the others (no room here, the person held elsewhere) are claimed before
 their turn.  A failed claim leaves that row to the process holding it;
 the person's next rows here follow, each held since recorded (every older
 row was then done or held here) or claimed first.  Each shared process also
-looks every :data:`POLL_EVERY`, while it has free slots, for rows it may
-claim, and after a turn for the person's next row.  A stopping process lets
-go of the rows it held and did not finish.  On SQLite (one process) and for
-the console nothing is claimed: the turn stays exactly as it was.
+looks every :data:`POLL_EVERY` (less often while the database refuses), while
+it has free slots, for rows it may claim, and after a turn for the person's
+next row.  A stopping process lets go of the rows it held and did not finish.
+On SQLite (one process) and for the console nothing is claimed.
 """
 
 from __future__ import annotations
@@ -61,7 +60,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.engine import Engine, account
-from bot.failures import GaveUp, log_failure
+from bot.failures import GaveUp, Refusals, log_failure
 from bot.inbox_marks import Done, Grouped, write_done
 from bot.inbox_payload import incoming_to_payload, payload_to_incoming
 from bot.messages import Incoming, Platform, Reply, gave_up
@@ -85,9 +84,8 @@ SHARED_PLATFORMS = frozenset({Platform.TELEGRAM})
 Not Matrix (its end-to-end keys belong to the receiving device), nor the console."""
 
 POLL_EVERY = 0.1
-POLL_BACKOFF_MAX = 5.0
-"""The longest pause between two looks while the database refuses them."""
 """Seconds between two looks for claimable rows when a shared process found none."""
+POLL_BACKOFF_MAX = 5.0  # the longest pause between two looks the database refuses
 
 
 Sent = Callable[[int], Awaitable[None]]
@@ -237,9 +235,7 @@ class Inbox:
         person's order.  ``chat``: one chat only (the console's person at the keyboard).
         """
         mine = (InboxUpdate.platform == self.platform.value, InboxUpdate.status == "pending")
-        query = select(InboxUpdate).where(*mine)
-        if chat is not None:
-            query = query.where(InboxUpdate.chat_id == chat)
+        query = select(InboxUpdate).where(*mine, *([InboxUpdate.chat_id == chat] if chat else []))
         async with self.db.sessions() as session, session.begin():
             if self.shared:  # held by a process killed on this host: free now, not at its lease
                 await take_back(session, InboxUpdate, *mine, released={"claimed_until": None})
@@ -276,7 +272,7 @@ class Inbox:
             self._poller = asyncio.create_task(self._poll(), name="inbox-poll")
 
     async def _poll(self) -> None:
-        failing = 0  # looks in a row the database refused
+        refusals = Refusals("looking for inbox rows", POLL_EVERY, POLL_BACKOFF_MAX)
         while not self._stopping:
             found: Sequence[Pending] = ()
             free = self.concurrency - len(self._workers)
@@ -287,22 +283,16 @@ class Inbox:
                             connection, self.platform.value, self.me, self.clock(), free
                         )
                 except Exception as exc:  # the database is away: look again later
-                    if not failing:  # said once, not ten times a second (explorer H H10)
-                        log_failure("looking for inbox rows", exc)
-                    failing += 1
+                    refusals.refused(exc)
                 else:
-                    if failing:
-                        log.info("inbox: the database answers again (%d looks refused)", failing)
-                    failing = 0
+                    refusals.answered()
             taken = 0
             for item in self._items(found):
                 if item.incoming.key not in self._queues:
                     self._queue(item)
                     taken += 1
-            # A full batch of new rows: more may wait, look again at once; the database
-            # away, look again less and less often, up to POLL_BACKOFF_MAX.
-            pause = min(POLL_EVERY * 2**failing, POLL_BACKOFF_MAX) if failing else POLL_EVERY
-            await asyncio.sleep(0 if taken and taken == free else pause)
+            # A full batch of new rows: more may wait, look again at once.
+            await asyncio.sleep(0 if taken and taken == free else refusals.pause)
 
     async def _claim(self, item: _Item) -> bool:
         """Take the row for this process; False when another one has the person now."""

@@ -14,7 +14,7 @@ import pytest
 from bot.answers import Invalid
 from bot.app import build_engine
 from bot.config import Settings
-from bot.conversations.kit.context import Context
+from bot.conversations.kit.context import Context, matching
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Stay, Step
 from bot.conversations.kit.steps import Option, Pick, Text
 from bot.engine import Engine
@@ -121,3 +121,16 @@ def test_what_is_numbered_is_what_a_number_stands_for() -> None:
     assert numbers(setting) == {}
     mixed = (Choice("Passer", "1|skip", numbered=False), Choice("Oui", "1|yes"))
     assert numbering(mixed) == ["–", "1."]
+
+
+def test_a_number_typed_fits_a_number_of_its_own_not_a_year() -> None:
+    """Explorer H H11: « Accueil groupe 20 » offered groupe 40, 30, 20 and 10, by « 2026 »."""
+    labels = {
+        f"g{n}": f"Accueil groupe {n} (lundi 16 novembre 2026)" for n in ("10", "20", "30", "40")
+    }
+    labels["s"] = "Soudure groupe 02 (lundi 2 novembre 2026)"
+    values = list(labels)
+    assert matching("Accueil groupe 20", values, labels=labels) == ["g20"]
+    assert matching("groupe 02", values, labels=labels) == ["s"]
+    assert matching("2026", values, labels=labels) == values  # a whole number: all of them
+    assert matching("accueil", values, labels=labels) == ["g10", "g20", "g30", "g40"]

@@ -298,7 +298,7 @@ def matching(
     if synonyms and synonyms.get(answer) in values:
         return [synonyms[answer]]
     words = answer.split()
-    matches = [v for v in values if all(w in fold(labels.get(v, v)) for w in words)]
+    matches = [v for v in values if all(_inside(w, fold(labels.get(v, v))) for w in words)]
     if not matches and len(answer) <= MAX_FUZZY:
         # One typo per word, as names tolerate ("presentiel", "a distnce").
         also = {v: [s for s, target in (synonyms or {}).items() if target == v] for v in values}
@@ -308,6 +308,14 @@ def matching(
             if close_words(words, fold(" ".join([labels.get(v, v), *also[v]])).split())
         ]
     return matches
+
+
+def _inside(word: str, label: str) -> bool:
+    """A word typed is inside a label; a number, only as a number of its own (explorer H
+    H11: « Accueil groupe 20 » fitted groupe 40 too, by the « 2026 » of its date)."""
+    if word.isdecimal():
+        return re.search(rf"(?<!\d){word}(?!\d)", label) is not None
+    return word in label
 
 
 def typed_number(text: str) -> int | None:

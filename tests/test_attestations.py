@@ -94,25 +94,7 @@ async def test_on_matrix_an_invitation_to_forward_names_the_bot_s_address(
 
 async def test_a_bilan_with_nobody_invited_says_so(trainer: Talker) -> None:
     """Explorer E E12 j: « Tout le monde a déjà répondu » for a bilan with no participant."""
-    for line in (
-        "/bilan",
-        "Agent de restauration",
-        "Programmer le bilan de fin",
-        "À distance",
-        "jeudi 26 novembre à 14 h",
-        "oui",
-        "2 heures",
-        "https://visio.example.org/bilan",
-        "oui",
-        "oui",
-        "non",
-    ):
-        await trainer.says(line)
-    await trainer.presses("Léa Martin")  # both delegates unticked: nobody to invite
-    await trainer.presses("Hugo Moreau")
-    await trainer.presses("Terminé")
-    await trainer.presses("Terminé")
-    await trainer.presses("Programmer le bilan")
+    await schedule_bilan(trainer, untick=("Léa Martin", "Hugo Moreau"))
     await trainer.says("/attestations")
     await trainer.presses("Inviter ou relancer")
     assert (

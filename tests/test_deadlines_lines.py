@@ -37,6 +37,19 @@ async def rows_of(session: AsyncSession, formation_id: int) -> list[StoredDeadli
     return list(found.all())
 
 
+async def eos_entries(session: AsyncSession, names: list[str]) -> list[StoredDeadline]:
+    """The EOS entries of a Visa formation whose trainees are ``names``, entered 1 Sept."""
+    org, owner = await organisation(session)
+    f = await formation(session, org, owner, funder="cvl", programme="visa", mode="esp")
+    for name in names:
+        f.trainees.append(
+            Trainee(full_name=name, name_key=name.lower(), entered_on=date(2026, 9, 1))
+        )
+    await session.flush()
+    await refresh_deadlines(session, f.id)
+    return [r for r in await rows_of(session, f.id) if r.key.startswith("CVL-EOS-ENTRY:")]
+
+
 async def test_cvl_bilans_name_their_composante(session: AsyncSession) -> None:
     org, owner = await organisation(session)
     f = await formation(
@@ -135,16 +148,8 @@ async def test_many_trainees_are_named_a_slice_of_ids_per_query(
     """The digest hour names the trainees of 25 organisations at once: the ids go in slices
     (PostgreSQL refuses a statement of more than 32,767 parameters)."""
     monkeypatch.setattr(lines, "SLICE", 2)
-    org, owner = await organisation(session)
-    f = await formation(session, org, owner, funder="cvl", programme="visa", mode="esp")
     names = ["Nadia Roux", "Thomas Fabre", "Inès Garnier", "Émile Abadie", "Zoé Lambert"]
-    for name in names:
-        f.trainees.append(
-            Trainee(full_name=name, name_key=name.lower(), entered_on=date(2026, 9, 1))
-        )
-    await session.flush()
-    await refresh_deadlines(session, f.id)
-    entries = [r for r in await rows_of(session, f.id) if r.key.startswith("CVL-EOS-ENTRY:")]
+    entries = await eos_entries(session, names)
     with counting(db) as sent:
         who = await concerned(session, entries)
     assert sorted(who[r.id] for r in entries) == sorted(names)
@@ -155,16 +160,7 @@ async def test_a_big_bundle_is_named_briefly_in_a_chat_and_whole_in_an_export(
     session: AsyncSession,
 ) -> None:
     """Explorer H H7, H8: 1,614 entries named one by one made the digest eight messages."""
-    org, owner = await organisation(session)
-    f = await formation(session, org, owner, funder="cvl", programme="visa", mode="esp")
-    names = [f"Prénom{n:04d} Nom{n:04d}" for n in range(1, 1008)]
-    for name in names:
-        f.trainees.append(
-            Trainee(full_name=name, name_key=name.lower(), entered_on=date(2026, 9, 1))
-        )
-    await session.flush()
-    await refresh_deadlines(session, f.id)
-    entries = [r for r in await rows_of(session, f.id) if r.key.startswith("CVL-EOS-ENTRY:")]
+    entries = await eos_entries(session, [f"Prénom{n:04d} Nom{n:04d}" for n in range(1, 1008)])
     [line] = bundle(entries, await concerned(session, entries), NOW)
     assert line.title == "1007 entrées à saisir dans EOS"
     assert line.who.count(",") == 1006  # whole, for the export

@@ -14,6 +14,7 @@ from bot.formations.service import NewSession
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import Bilan, StoredDeadline
 from bot.storage.db import Database
+from bot.storage.formations import Formation
 from tests.auxil.formations import a_formation, cast
 
 NOW = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
@@ -190,21 +191,27 @@ async def test_deleting_hides_closes_the_open_deadlines_and_keeps_the_done_ones(
         assert (await audit_of(session, formation.id))[-1] == ("delete", {})
 
 
+async def a_bilan(session: AsyncSession, formation: Formation) -> Bilan:
+    """A bilan de fin programmed in 30 days."""
+    bilan = Bilan(
+        organisation_id=formation.organisation_id,
+        formation_id=formation.id,
+        kind="fin",
+        starts_at=NOW + timedelta(days=30),
+        ends_at=NOW + timedelta(days=30, hours=2),
+    )
+    session.add(bilan)
+    await session.flush()
+    return bilan
+
+
 async def test_a_formation_with_a_bilan_is_not_deleted_until_it_is_cancelled(
     store: Database,
 ) -> None:
     async with store.sessions() as session, session.begin():
         people = await cast(session)
         formation = await a_formation(session, people.formateur)
-        bilan = Bilan(
-            organisation_id=formation.organisation_id,
-            formation_id=formation.id,
-            kind="fin",
-            starts_at=NOW + timedelta(days=30),
-            ends_at=NOW + timedelta(days=30, hours=2),
-        )
-        session.add(bilan)
-        await session.flush()
+        bilan = await a_bilan(session, formation)
         blocked = await edit.delete_formation(session, people.formateur, formation.id, now=NOW)
         assert blocked is not None and blocked.blocker == "bilan"
         assert formation.deleted_at is None
@@ -219,15 +226,7 @@ async def test_a_bilan_programmed_holds_the_funder_and_the_nature(store: Databas
         people = await cast(session)
         formation = await a_formation(session, people.formateur)
         funder, title = formation.funder, formation.title
-        bilan = Bilan(
-            organisation_id=formation.organisation_id,
-            formation_id=formation.id,
-            kind="fin",
-            starts_at=NOW + timedelta(days=30),
-            ends_at=NOW + timedelta(days=30, hours=2),
-        )
-        session.add(bilan)
-        await session.flush()
+        bilan = await a_bilan(session, formation)
         for changes in ({"funder": "rectorat"}, {"kind": "vae"}):
             held = await edit.edit_formation(session, people.formateur, formation.id, changes)
             assert held is not None and held.held_by is bilan and held.fields == []

@@ -32,9 +32,11 @@ async def schedule_bilan(
     trainer: Talker,
     formation: str = "Agent de restauration",
     which: str = "Programmer le bilan de fin",
+    *,
+    untick: tuple[str, ...] = (),
 ) -> int:
     """``/bilan`` for the demo's Normandie formation (or ``formation``'s bilan ``which``),
-    remote, Thursday 14 h, its delegates."""
+    remote, Thursday 14 h, its delegates (but those named in ``untick``)."""
     for line in (
         "/bilan",
         formation,
@@ -47,9 +49,11 @@ async def schedule_bilan(
         "oui",
         "oui",
         "non",
-        "Terminé",
-        "Terminé",
     ):
+        await trainer.says(line)
+    for name in untick:
+        await trainer.presses(name)
+    for line in ("Terminé", "Terminé"):
         await trainer.says(line)
     await trainer.presses("Programmer le bilan")
     assert "C'est programmé" in trainer.all_text, trainer.all_text

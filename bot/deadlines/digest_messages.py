@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -366,8 +367,10 @@ def reminder_messages(
             for (row, _), one in zip(theirs, shown, strict=True):
                 text = texts.say("digest.reminder", r=one, explanation=row.explanation)
                 key = reminder_key(row, today)
-                queued = Queued(key, identity.platform, identity.chat_id, Reply(text=text))
-                messages.append((replace(queued, organisation_id=organisation.id), (row.id,)))
+                single = Queued(
+                    key, identity.platform, identity.chat_id, Reply(text), organisation.id
+                )
+                messages.append((single, (row.id,)))
             continue
         keys = hashlib.sha256(" ".join(sorted(r.key for r, _ in theirs)).encode()).hexdigest()
         text = texts.say("digest.reminders", shown=shown)
@@ -396,7 +399,9 @@ class Reminded(NamedTuple):
     friday: str
 
 
-def _reminded(row: Item, formation: str, who: dict[int, str], tz: Any, today: date) -> Reminded:
+def _reminded(
+    row: Item, formation: str, who: dict[int, str], tz: ZoneInfo, today: date
+) -> Reminded:
     weekend, friday = dates.weekend_words(row.effective_due, today)
     return Reminded(
         title=row.title,

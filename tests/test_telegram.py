@@ -23,7 +23,7 @@ from bot.messages import Choice, Document, Reply
 from bot.outbox import PermanentFailure
 from bot.storage.db import Database
 from bot.storage.inbox import InboxUpdate
-from bot.storage.people import ChatIdentity
+from bot.storage.people import ChatIdentity, Organisation
 from bot.storage.state import ConversationState
 from bot.texts import split_text
 from bot.transports.telegram import MAX_BUTTON, MAX_TEXT, TelegramTransport, keyboard
@@ -194,6 +194,41 @@ async def test_in_a_group_only_commands_for_this_bot_are_answered(
     answer = request.called("sendMessage")[-1].params
     assert answer["chat_id"] == -100 and "groupe" in answer["text"]
     assert "Léa" not in answer["text"]
+
+
+async def test_in_a_group_a_reply_to_the_bot_is_read(
+    telegram: tuple[TelegramTransport, RecordingRequest], db: Database
+) -> None:
+    """Explorer G G4: /reglages in a group asked to type a value, then ignored it."""
+    transport, request = telegram
+    group = {"chat": -100, "chat_type": "supergroup"}
+    await feed(transport, message("/reglages@formabot_test_bot", **group))
+    menu = request.called("sendMessage")[-1].params
+    buttons = [b for row in menu["reply_markup"]["inline_keyboard"] for b in row]
+    hour = next(b for b in buttons if "Heure" in b["text"])
+    shown = {
+        "message_id": 89,
+        "date": 1_790_000_000,
+        "chat": {"id": -100, "type": "supergroup"},
+        "text": menu["text"],
+        "reply_markup": menu["reply_markup"],
+    }
+    await feed(transport, press(hour["callback_data"], question=shown))
+    asked = request.called("sendMessage")[-1].params
+    assert "en réponse à ce message" in asked["text"]
+    before = len(request.calls)
+    await feed(transport, message("10", **group))  # not addressed: still not read
+    assert len(request.calls) == before
+    bot = {"id": transport.app.bot.id, "is_bot": True, "first_name": "formabot"}
+    question = {"message_id": 90, "date": 1_790_000_000, "chat": {"id": -100, "type": "supergroup"}}
+    await feed(
+        transport, message("10", **group, extra={"reply_to_message": {**question, "from": bot}})
+    )
+    said = [c.params["text"] for c in request.called("sendMessage")[-2:]]
+    assert any("10 h" in text for text in said), said
+    async with db.sessions() as session:
+        organisation = await session.scalar(select(Organisation))
+        assert organisation is not None and organisation.settings.get("digest_hour") == 10
 
 
 async def test_an_invitation_code_becomes_a_deep_link(

@@ -249,6 +249,14 @@ class TelegramTransport:
         marked = f"{base}\n\n✔ {html.escape(label)}" if label else base
         return {"pressed": pressed.message_id, "marked": marked}
 
+    def _answers_me(self, message: Message) -> bool:
+        """A reply to one of the bot's messages: Telegram delivers it even in a group where
+        the bot reads only commands, and it is how a typed answer reaches it there
+        (explorer G G4: « 10 » for the digest's hour was ignored)."""
+        replied = message.reply_to_message
+        author = replied.from_user if replied is not None else None
+        return author is not None and author.id == self.app.bot.id
+
     def _addressed_to_me(self, text: str) -> bool:
         """In a group, only commands (``/aide`` or ``/aide@thisbot``) are for the bot."""
         if not text.startswith("/"):
@@ -283,7 +291,7 @@ class TelegramTransport:
         if message is None:
             return None
         text = message.text or message.caption or ""
-        if is_group and not self._addressed_to_me(text):
+        if is_group and not (self._addressed_to_me(text) or self._answers_me(message)):
             return None
         attachment = await self._attachment(message)
         return replace(base, text=text, attachment=attachment)

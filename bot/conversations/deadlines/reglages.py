@@ -111,6 +111,7 @@ class SettingValue(Step):
             rules=[f"{r.id} ({r.citation})" for r in rules],
             reasons=org_settings.toggle_reasons(spec) if spec.type is bool else [],
             number=spec.type is int,
+            group=ctx.incoming.is_group,
         )
         # A number typed is the setting's value ("1" day, not the first button): no button
         # of a number setting is numbered, so no number on screen means two things.

@@ -216,3 +216,25 @@ async def test_an_exit_before_absences_noted_says_them(db: Database, trainer: Pe
         "Attention, 2 absences notées entre le jeudi 19 novembre 2026 et le vendredi 20 "
         "novembre 2026 tombent maintenant après cette sortie : je les garde"
     ) in trainer.all_text
+
+
+async def test_a_prolongation_outside_the_centre_val_de_loire_is_said_plainly(
+    trainer: Person,
+) -> None:
+    """Explorer F F6: « bon de commande supplémentaire » and « Le bilan final attendra … »
+    are the Centre-Val de Loire's (002); a Normandie formation was told them too."""
+    await trainer.says("/formations")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Entrées et sorties")
+    await trainer.presses("Karim Benali")
+    await trainer.presses("Une prolongation de parcours")
+    assert trainer.last.startswith("Le parcours de Karim Benali est prolongé : jusqu'à")
+    await trainer.says("le 26 février 2027")
+    await trainer.presses("Oui")
+    assert "prolongé jusqu'au vendredi 26 février 2027." in trainer.last
+    assert "bon de commande" not in trainer.all_text
+    await trainer.presses("Oui")
+    assert "C'est enregistré. Les échéances qui en dépendent sont recalculées." in (
+        trainer.all_text
+    )
+    assert "bilan final" not in trainer.all_text

@@ -72,6 +72,9 @@ async def start(ctx: Context) -> Outcome | None:
         ctx.say("formation.no_trainees")
         return Leave()
     ctx.data["title"] = formation.title
+    # A « bon de commande supplémentaire », and the final bilan waiting for it, are the
+    # Centre-Val de Loire's (002, « ATTENTION »): elsewhere a prolongation is said plainly.
+    ctx.data["_bon_de_commande"] = formation.funder == "cvl"
     return None
 
 

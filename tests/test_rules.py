@@ -369,7 +369,14 @@ def test_normandie_owes_one_bilan_de_fin() -> None:
         "la fiche ne dit pas quand : formabot en prévoit un, en fin de formation."
     )
     extended = replace(normandie(), extended_end=date(2027, 1, 15))
-    assert [o.suggested_on for o in owed_bilans(extended)] == [date(2027, 1, 15)]
+    [later] = owed_bilans(extended)
+    assert later.suggested_on == date(2027, 1, 15)
+    # The « bon de commande » and its « bilan final » are 002's (explorer F F6).
+    assert "bon de commande" not in later.reason and "bilan final" not in later.reason
+    assert later.reason.endswith(
+        "Un parcours prolongé reporte la fin de la formation au vendredi 15 janvier 2027 : "
+        "formabot propose le bilan de fin après lui (la fin qui compte est la plus tardive)."
+    )
 
 
 def test_other_funders_owe_no_bilan() -> None:

@@ -175,12 +175,17 @@ def _composante_spans(formation: FormationFacts) -> list[tuple[Span, int]]:
     return spans
 
 
-def _fin(span: Span, reason: str, extension_source: str = SOURCE_EXTENSION) -> OwedBilan:
+CVL_EXTENSION = (
+    "Un bon de commande supplémentaire reporte la fin retenue au {end} : le bilan final est "
+    "attendu à son issue ({source})."
+)
+"""The Centre-Val de Loire's words for a path extended (002, « ATTENTION »)."""
+
+
+def _fin(span: Span, reason: str, extension: str = CVL_EXTENSION) -> OwedBilan:
     if span.extended:
-        reason = (
-            f"{reason} Un bon de commande supplémentaire reporte la fin retenue au "
-            f"{spell_date(span.end)} : le bilan final est attendu à son issue ({extension_source})."
-        )
+        words = extension.format(end=spell_date(span.end), source=SOURCE_EXTENSION)
+        reason = f"{reason} {words}"
     return OwedBilan(
         kind="fin",
         start=span.start,
@@ -321,7 +326,11 @@ def owed_bilans(formation: FormationFacts) -> list[OwedBilan]:
                 "La Région Normandie tient un bilan avec la personne chargée de mission, à "
                 f"distance ou sur place ({SOURCE_NORMANDIE}) ; la fiche ne dit pas quand : "
                 "formabot en prévoit un, en fin de formation.",
-                extension_source="la fin qui compte est la plus tardive",
+                # The « bon de commande » and its « bilan final » are 002's, not the fiche's
+                # (explorer F F6).
+                extension="Un parcours prolongé reporte la fin de la formation au {end} : "
+                "formabot propose le bilan de fin après lui (la fin qui compte est la plus "
+                "tardive).",
             )
         ]
     if formation.funder == "cvl":

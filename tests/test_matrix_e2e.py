@@ -348,12 +348,14 @@ async def test_messages_to_one_matrix_id_share_one_direct_chat(
             lambda: any("Invitation au bilan" in s.body for s in sophie.seen), what="the first"
         )
         [room] = {s.room_id for s in sophie.seen}
-        await bot.send(sophie.user_id, Reply(text="Le bilan est déplacé"))
+        ics = Document("bilan.ics", "text/calendar", b"BEGIN:VCALENDAR\nEND:VCALENDAR\n")
+        await bot.send(sophie.user_id, Reply(text="Le bilan est déplacé", document=ics))
         await bot.send(sophie.user_id, Reply(text="Un participant est ajouté"))
         await sophie.reply_after(room, 1, "Un participant est ajouté")
         assert [s.body for s in sophie.in_room(room)] == [
             "Invitation au bilan",
-            "Le bilan est déplacé",
+            "Le bilan est déplacé",  # the words first, then the file they speak of
+            "bilan.ics",
             "Un participant est ajouté",
         ]
         assert {s.room_id for s in sophie.seen} == {room}

@@ -51,7 +51,8 @@ class Rooms:
     def __init__(self, transport: MatrixTransport) -> None:
         self.t = transport
         self._answering: set[str] = set()
-        self._welcoming: set[int] = set()
+        self._welcoming: set[str] = set()
+        """Rooms whose waiting messages are being sent."""
 
     def invited(self, room_id: str, state: list[Any]) -> None:
         if room_id in self._answering:
@@ -169,19 +170,28 @@ class Rooms:
         return None
 
     async def welcomes(self) -> None:
+        """Send what waits for rooms whose invitee has joined: a room's messages one after
+        the other, in the order written, one room at a time (a file's upload let the next
+        message overtake it)."""
+        waiting: dict[str, list[tuple[int, dict[str, Any]]]] = {}
         for row in await self.t.inbox.pending_welcomes():
             room = self.t.client.rooms.get(row.room_id)
             member = room.users.get(row.invitee) if room is not None else None
-            if member is None or member.invited or row.id in self._welcoming:
+            if member is None or member.invited or row.room_id in self._welcoming:
                 continue
-            self._welcoming.add(row.id)
-            self.t._spawn(self._welcome(row.id, str(row.room_id), row.payload))
+            waiting.setdefault(str(row.room_id), []).append((row.id, row.payload))
+        for room_id, rows in waiting.items():
+            self._welcoming.add(room_id)
+            self.t._spawn(self._welcome(room_id, rows))
 
-    async def _welcome(self, row_id: int, room_id: str, payload: dict[str, Any]) -> None:
+    async def _welcome(self, room_id: str, rows: list[tuple[int, dict[str, Any]]]) -> None:
         try:
-            await self.t._deliver(room_id, payload_to_reply(payload), tx=f"welcome-{row_id}")
-            await self.t.inbox.welcome_sent(row_id)
+            for row_id, payload in rows:  # a failure leaves the rest for the next pass
+                await self.t._deliver(room_id, payload_to_reply(payload), tx=f"welcome-{row_id}")
+                await self.t.inbox.welcome_sent(row_id)
         except Exception as exc:
             log_failure("a matrix welcome", exc)
-        finally:
-            self._welcoming.discard(row_id)
+            self._welcoming.discard(room_id)
+        else:
+            self._welcoming.discard(room_id)
+            self.t._spawn(self.welcomes())  # what was written for the room meanwhile

@@ -412,12 +412,14 @@ class MatrixTransport:
 
     async def _deliver(self, room_id: str, reply: Reply, *, tx: str | None = None) -> None:
         room = await self._room(room_id)
-        sends: list[dict[str, Any]] = []
+        upload: list[dict[str, Any]] = []
         if reply.document is not None:
-            sends.append(await self._upload(room, reply))
+            upload.append(await self._upload(room, reply))
             if not reply.text and reply.document.caption:
                 reply = replace(reply, text=reply.document.caption)
-        sends.extend(render.text_contents(reply))
+        # The words first, then the file they speak of (explorer G: the chargée de mission's
+        # chat opened on a bare « bilan-….ics », « Bonjour Madame » after it).
+        sends = [*render.text_contents(reply), *upload]
         client = self.client
         for index, content in enumerate(sends):
             # The same transaction id twice is one message for the homeserver: a

@@ -83,6 +83,22 @@ async def test_the_invitation_offers_three_numbered_answers_and_1_confirms(
     assert "Réponse de Mme Sophie Leroy, le 23 novembre : présence confirmée." in trainer.last
 
 
+async def test_her_help_says_how_to_answer_the_invitation(
+    trainer: Talker, person: Callable[..., Talker], db: Database
+) -> None:
+    """Explorer G G10: her /aide said only that her messages are passed on."""
+    await follows(db, DEMO)
+    await sophie(person).says("/aide")
+    assert "écrivez « 1 »" not in sophie(person).all_text  # no bilan yet: nothing to answer
+    await schedule_bilan(trainer)
+    her = sophie(person)
+    await her.says("/aide")
+    assert (
+        "Pour répondre à l'invitation à un bilan, écrivez « 1 » (je confirme ma présence), "
+        "« 2 » (je propose une autre date) ou « 3 » (je ne pourrai pas venir)."
+    ) in her.all_text
+
+
 @pytest.mark.parametrize("typed", ["Je confirme.", "OK", "D'accord !", "je confirme ma présence"])
 async def test_her_own_words_confirm_too(
     trainer: Talker, person: Callable[..., Talker], db: Database, typed: str

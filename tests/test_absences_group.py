@@ -89,9 +89,19 @@ async def test_days_after_a_trainee_s_exit_are_said_and_left_out(
     ) in recap
     assert "en dehors de la période" not in recap  # the exit is said once, as such
     await trainer.presses("Enregistrer")
+    said = trainer.all_text
+    assert "Pour Karim Benali, rien n'est noté après sa sortie de formation" in said
     karim, julie = await trainee_id(db, "Karim Benali"), await trainee_id(db, "Julie Petit")
     noted = {(t, d.day) for t, d, _, _, _ in await saved(db)}
     assert noted == {(karim, 16), (karim, 17), (karim, 18)} | {(julie, d) for d in range(16, 21)}
+    # Alone, the summary names the days kept (explorer I: it named all four).
+    await trainer.says("Karim absent du 17 au 20 novembre, justifié, convocation")
+    await trainer.presses("Enregistrer")
+    assert (
+        "C'est noté : du mardi 17 novembre au mercredi 18 novembre 2026 (2 jours), journée"
+        in trainer.all_text
+    )
+    assert "20 novembre" not in trainer.all_text.split("C'est noté")[1]
 
     await trainer.says("Karim absent du 19 au 20 novembre")
     assert (

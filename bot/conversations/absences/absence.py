@@ -78,7 +78,7 @@ from bot.conversations.kit.steps import (
     wrong_weekday_said,
 )
 from bot.messages import Reply
-from bot.storage.formations import Formation
+from bot.storage.formations import Formation, Trainee
 
 
 def new_absence() -> Flow:
@@ -181,9 +181,13 @@ async def prefill(ctx: Context, text: str, formations: list[Formation]) -> None:
         known = sorted({name for name, _ in people}, key=by_surname)
         closest = closest_names(line.name_text, known)
         ctx.say("absence.quick_unknown", typed=line.name_text[:40], closest=closest)
+    chosen = _one_trainee(formations, line.matches)
     if line.when is not None:
         if line.when.date() > ctx.now.date():
             ctx.say("absence.quick_future", day=line.when.date())
+        elif chosen is not None and chosen.left_before(line.when.date()):
+            # Said at once, the day asked again (explorer I: two confirmations, then this).
+            ctx.say("absence.after_exit", day=line.when.date(), t=chosen)
         else:
             ctx.data["_pending_date"] = line.when.isoformat()  # the date step confirms it
             if line.period is not None:  # shown with it: « dimanche 22 novembre 2026, le matin »
@@ -198,6 +202,14 @@ async def prefill(ctx: Context, text: str, formations: list[Formation]) -> None:
         # After the date: the formations running on that day come first.
         by_id = {t.id: (f, t) for f in formations for t in f.trainees}
         offer_people(ctx, line.name_text, [by_id[trainee] for _, trainee in line.matches])
+
+
+def _one_trainee(formations: list[Formation], matches: list[tuple[int, int]]) -> Trainee | None:
+    """The trainee a line names, when it names one."""
+    if len(matches) != 1:
+        return None
+    wanted = matches[0][1]
+    return next((t for f in formations for t in f.trainees if t.id == wanted), None)
 
 
 # --- answers ------------------------------------------------------------------------------

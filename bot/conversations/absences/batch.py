@@ -67,6 +67,9 @@ async def save_marks(
     listed days, « lundi matin et mardi après-midi »); a trainee's
     repeated-absence sign is the one the last day reached.
     """
+    # The days someone is noted for: a day after every exit is said as left out, not saved
+    # (explorer I: the summary named four days, two of them after the trainee's exit).
+    days = [d for d in days if any(not m.trainee.left_before(d) for m in marks)] or days
     roll = Roll(saved=[], already=[], flags=[])
     flags: dict[int, Flag] = {}
     already: list[dict[str, str | Conflict | date | None]] = []
@@ -106,6 +109,10 @@ async def save_marks(
         justified=justified,
         source=source,
     )
+    for mark in marks:  # one left before some of these days: said again, with what is kept
+        gone = [day for day in days if mark.trainee.left_before(day)]
+        if gone:
+            ctx.say("absence_appel.group_left", t=mark.trainee, gone=gone, all=days)
     offers = [f for f in roll.flags if not f.followed]
     if not offers:
         return Leave()

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot import dates
 from bot.absences.line import read_period
@@ -76,7 +76,7 @@ def detail_steps(
             then=after_date,
             unless_known=True,
             help="absence.help_date",
-            example=past_example,
+            example=absence_example,
             besides=period_besides,
             other=several,
         ),
@@ -201,6 +201,18 @@ async def check_not_future(ctx: Context, when: datetime) -> str | None:
     if when.date() > ctx.now.date():
         return ctx.render("absence.future", day=when.date())
     return None
+
+
+async def absence_example(ctx: Context) -> str:
+    """Yesterday's working day, or the trainee's exit when it came before (explorer I: the
+    example « hier » was refused after an exit)."""
+    trainee = await current_trainee(ctx)
+    yesterday = ctx.now.astimezone(ctx.tz).date() - timedelta(days=1)
+    ctx.data.pop("_gone", None)
+    if trainee is not None and trainee.left_before(yesterday) and trainee.left_on is not None:
+        ctx.data["_gone"] = True  # the question offers no « aujourd'hui » either
+        return dates.spell_example(trainee.left_on)
+    return await past_example(ctx)
 
 
 async def check_day(ctx: Context, when: datetime) -> str | None:

@@ -314,7 +314,7 @@ class Engine:
         if not step.reads_numbers:
             ctx.press_number()
         outcome = await step.take(ctx)
-        if isinstance(outcome, Retry) and ctx.incoming.choice is None:
+        if isinstance(outcome, Retry) and ctx.incoming.choice is None and not step.keeps_sentences:
             # Not an answer to this question, but a sentence that starts something
             # ("Inès absente hier matin" with /echeances' list still open): that.
             said = len(ctx.replies)

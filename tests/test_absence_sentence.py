@@ -61,7 +61,16 @@ async def test_a_late_arrival_in_hours_or_too_long_is_said(db: Database, trainer
     await trainer.presses("Oui, noter")
     assert "dimanche 22 novembre 2026, un retard de 1 h 30" in trainer.last
     await trainer.says("/annuler")
+    for typed, shown in (  # without « en » too (explorer I)
+        ("Julie 20 min de retard hier", "Noter le retard de 20 min de Julie Petit, hier ?"),
+        ("Julie 1h de retard hier", "Noter le retard de 1 h de Julie Petit, hier ?"),
+        ("Julie retard de 20 min hier", "Noter le retard de 20 min de Julie Petit, hier ?"),
+    ):
+        await trainer.says(typed)
+        assert trainer.last.startswith(shown), typed
+        await trainer.says("/annuler")
     await trainer.says("Julie en retard de 500 min ce matin")
+    assert trainer.last.startswith("Noter le retard de Julie Petit, ce matin ?")  # not 8 h 20
     await trainer.presses("Oui, noter")
     assert "Un retard se compte entre 1 et 480 minutes." in trainer.all_text
     await trainer.presses("Oui")

@@ -63,11 +63,18 @@ async def test_a_typed_call_is_confirmed_once_then_saved_with_its_audit(
         "✅ Julie Petit",
     ]
     assert await step_of(db, trainer) == ("appel", "roll")
-    await trainer.says("absents : 1, 3 ; retard : 4 de 20 min")  # explorer E E12 e
-    assert trainer.last.startswith(
-        "L'appel note qui est en retard, sans la durée : tapez par exemple « absents : 1 ; "
-        "retard : 3 »."
-    )
+    for typed in (  # explorer E E12 e, explorer I
+        "absents : 1, 3 ; retard : 4 de 20 min",
+        "retard : 4 de 1h30",
+        "retard : 4 (1h30)",
+        "Julie 20 min de retard",
+        "retard : Julie 45 min",
+    ):
+        await trainer.says(typed)
+        assert trainer.last.startswith(
+            "L'appel note qui est en retard, sans la durée : tapez par exemple « absents : 1 ; "
+            "retard : 3 »."
+        ), typed
     assert await step_of(db, trainer) == ("appel", "roll")
     await trainer.says("absents : 1, 3 ; retard : 4")
     recap = trainer.last

@@ -99,10 +99,10 @@ def leading_late_minutes(text: str) -> tuple[int | None, str]:
     found = _LEADING_AMOUNT.match(text)
     if found is None:
         return None, text
-    return _late_minutes(found[1]), text[found.end() :]
+    return late_minutes_of(found[1]), text[found.end() :]
 
 
-def _late_minutes(amount: str) -> int:
+def late_minutes_of(amount: str) -> int:
     """« 20 min » → 20, « 2h » → 120, « 1 h 30 » → 90."""
     hours, _, rest = amount.partition("h")
     if not rest and "h" not in amount:
@@ -157,7 +157,7 @@ def read_period(text: str) -> tuple[str | None, int | None, str]:
         if match:
             period = "retard"
             if match.group(1):
-                minutes = _late_minutes(match.group(1))
+                minutes = late_minutes_of(match.group(1))
             folded = folded[: match.start()] + " " + folded[match.end() :]
             break
     for pattern, named in _PERIOD_WORDS:

@@ -15,10 +15,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.absences.line import as_typed, leading_late_minutes, soft_fold
+from bot.absences.line import as_typed, late_minutes_of, leading_late_minutes, soft_fold
 
+_AMOUNT = r"(?:\d{1,3}\s*(?:minutes?|min|mn)|\d{1,2}\s*h(?:eures?)?(?:\s*\d{1,2})?)"
 _ABSENT = (
-    r"(?:absente?s?|en\s+retard"
+    # « en retard », « retard », « 20 min de retard », « 1h de retard » (explorer I: only
+    # « en retard » was read as a sentence).
+    rf"(?:absente?s?|(?:en\s+|(?P<amount>{_AMOUNT})\s+de\s+)?retard"
     # What a trainer in a hurry types: « abs », a slip (« absnt », « abscent », « absant »),
     # « pas venue », « n'est pas venu », « ne sont pas venus », « pas là ».
     r"|abs|abs?c?[ae]?nte?s?|(?:n'est\s+|ne\s+sont\s+|n'etait\s+|n'etaient\s+)?pas\s+(?:venue?s?|la))"
@@ -34,6 +37,11 @@ _NOT_NAMES = {
     *("le", "la", "les", "l", "un", "une", "des", "mon", "ma", "mes", "tout", "tous", "toute"),
 }
 """First words that start a sentence about someone, but not a name ("je suis absent demain")."""
+_DAY_WORDS = {
+    *("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+    *("hier", "aujourd'hui", "aujourdhui", "demain", "avant-hier", "matin", "apres-midi"),
+}
+"""A day said before « retard » (« jeudi retard », at a date question) is no person."""
 
 
 @dataclass(frozen=True)
@@ -77,11 +85,15 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
     names = tuple(n for n in _SEVERAL.split(who) if n)
     if not names or any(not _looks_like_a_name(n) for n in names):
         return None
+    if what == "retard" and any(w in _NOT_NAMES for n in names for w in n.split()):
+        return None  # « comment je note un retard ? » asks, names no one
     if what.endswith("pas la") and rest.strip() and not _DATE_START.match(f" {rest.strip()}"):
         return None  # « Karim pas la peine »: « pas là » says an absence only before a day
     late = "retard" in what
     minutes = None
-    if late:
+    if late and match.groupdict().get("amount"):
+        minutes = late_minutes_of(match["amount"])
+    elif late:
         minutes, rest = leading_late_minutes(rest.strip())
     return AbsenceSentence(
         names=tuple(as_typed(text, name) for name in names),
@@ -114,5 +126,6 @@ def _looks_like_a_name(words: str) -> bool:
         and all(any(ch.isalpha() for ch in p) for p in parts)
         and all(ch.isalpha() or ch in " '-" for ch in words)
         and parts[0] not in _NOT_NAMES
+        and not any(p in _DAY_WORDS for p in parts)
         and not any(ch.isdigit() for ch in words)
     )

@@ -258,6 +258,8 @@ def marked(ctx: Context, status: str) -> list[str]:
 class RecapStep(Step):
     """Who is absent and late, once; typed numbers still change the call."""
 
+    keeps_sentences = True  # « Julie en retard » here is about the roll call
+
     LABELS: ClassVar[dict[str, str]] = {
         "yes": "Enregistrer l'appel",
         "list": "Revoir la liste",

@@ -204,15 +204,13 @@ async def check_not_future(ctx: Context, when: datetime) -> str | None:
 
 
 async def absence_example(ctx: Context) -> str:
-    """Yesterday's working day, or the trainee's exit when it came before (explorer I: the
-    example « hier » was refused after an exit)."""
+    """Yesterday's working day, or the trainee's exit before it (explorer I: « hier » was
+    offered after an exit, then refused); the question then offers no « aujourd'hui »."""
     trainee = await current_trainee(ctx)
     yesterday = ctx.now.astimezone(ctx.tz).date() - timedelta(days=1)
-    ctx.data.pop("_gone", None)
-    if trainee is not None and trainee.left_before(yesterday) and trainee.left_on is not None:
-        ctx.data["_gone"] = True  # the question offers no « aujourd'hui » either
-        return dates.spell_example(trainee.left_on)
-    return await past_example(ctx)
+    gone = trainee.left_on if trainee is not None and trainee.left_before(yesterday) else None
+    ctx.data["_gone"] = gone is not None
+    return dates.spell_example(gone) if gone is not None else await past_example(ctx)
 
 
 async def check_day(ctx: Context, when: datetime) -> str | None:

@@ -55,7 +55,9 @@ ROLL_DONE = DONE_WORDS | {"valider l appel", "c est bon", "enregistrer"}
 """Typed when the roll is as it should be: on the list, on to the recap; on the recap, saved."""
 
 
-LATE_LENGTH = re.compile(r"\bretard.*\bde\s+\d+\s*(?:min|minutes?|mn|h|heures?)\b")
+LATE_LENGTH = re.compile(
+    r"\bretard.*\d\s*(?:min|minutes?|mn|h|heures?)(?![a-z])|\d\s*(?:min|mn|h)\b.*\bretard"
+)
 """A late arrival's length typed in a roll call, which notes who, not how long."""
 
 
@@ -216,6 +218,7 @@ class RollStep(Step):
     """The list with a toggle per trainee; "Valider l'appel" (or a typed list) goes on."""
 
     reads_numbers = True  # "absents : 3, 7": the trainees' numbers, as shown
+    keeps_sentences = True  # « Julie en retard » here is about the roll call
 
     def __init__(self, name: str, *, ask: str, **hooks: Unpack[Hooks]) -> None:
         super().__init__(name, **hooks)

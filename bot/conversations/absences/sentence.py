@@ -27,6 +27,7 @@ import re
 from bot import dates, texts
 from bot.absences.days import read_days
 from bot.absences.line import day_words
+from bot.absences.log import MAX_LATE_MINUTES
 from bot.absences.sentence import AbsenceSentence, read_absence_sentence
 from bot.answers import by_surname, closest_names, fold, match_names
 from bot.conversations.absences.steps import single_formation
@@ -160,6 +161,7 @@ async def confirm_values(ctx: Context) -> dict[str, object]:
     return {
         "of_who": texts.of(" ou ".join(who)),
         "namesakes": len(who) == 1 and len(ctx.data["_who"]) > 1,
+        "limit": MAX_LATE_MINUTES,  # a longer one is not shown as to note: said after
     }
 
 

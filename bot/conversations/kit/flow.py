@@ -156,6 +156,9 @@ class Step:
     reads_numbers: ClassVar[bool] = False
     """Typed numbers are the step's own to read (a list's numbers: "3, 5", "3-5"), always
     those shown; otherwise a number alone is the choice shown with it (:meth:`Context.press_number`)."""
+    keeps_sentences: ClassVar[bool] = False
+    """A sentence typed here that the step refuses is re-asked, never another dialogue
+    started (the roll call: « Julie 20 min de retard » would abandon it for /absence)."""
 
     def __init__(
         self,

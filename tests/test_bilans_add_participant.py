@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from bot.storage.bilans import Bilan
 from bot.storage.db import Database
+from tests.auxil.absences import record_exit
 from tests.auxil.attestations import codes, schedule_bilan
 from tests.auxil.dialogue import Person
 from tests.auxil.hostile import FOR_CHOICES, survives
@@ -78,6 +79,16 @@ async def test_a_partner_is_added_and_the_invitation_updated(db: Database, train
         "France Travail Caen",
         "agnes.roy@example.org",
     )
+
+
+async def test_a_trainee_gone_by_the_bilan_s_day_is_said_so(db: Database, trainer: Person) -> None:
+    """Explorer I: Karim, who had left, was offered with nothing said."""
+    await schedule_bilan(trainer)  # Thursday 26 November
+    await record_exit(db, "Karim Benali", date(2026, 11, 24))
+    await open_menu(trainer)
+    await trainer.presses("Ajouter un participant")
+    await trainer.presses("Stagiaire de la formation")
+    assert trainer.buttons == ["Julie Petit", "Karim Benali – sortie le mardi 24 novembre 2026"]
 
 
 async def test_a_trainee_who_is_not_a_delegate_needs_the_agreement(

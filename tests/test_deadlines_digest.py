@@ -714,7 +714,7 @@ def test_many_reminders_of_one_formateur_come_as_one_list() -> None:
         organisation, datetime(2026, 12, 4, 8, 0, tzinfo=paris), rows, formations, chats, {}
     )
     [(listed, ids), (alone, one)] = messages
-    assert ids == (1, 2, 3, 4, 5)  # the one reminded at 8 h 05 today is not said again
+    assert ids == (5, 1, 2, 3, 4)  # today first; the one reminded at 8 h 05 is not said again
     assert listed.chat_id == "c7" and listed.key.startswith("rappels:7:2026-12-04:")
     text = texts.plain(listed.reply.text or "")
     assert text.startswith("⏰ Rappels : 5 échéances à faire ces prochains jours.")
@@ -730,6 +730,16 @@ def test_many_reminders_of_one_formateur_come_as_one_list() -> None:
         organisation, datetime(2026, 12, 4, 9, 0, tzinfo=paris), rows, formations, chats, {}
     )
     assert again[0][0].key == listed.key  # the same list looked at again: the same key
+    # One title, one day: by surname, as the digest names them (explorer I).
+    same = [r._replace(title="Saisir la sortie dans EOS") for r in rows[:4]]
+    who = {1: "Zoé Zola", 2: "Anne Abadie", 3: "Marc Martin", 4: "Léa Berger"}
+    [(named, _)] = reminder_messages(
+        organisation, datetime(2026, 12, 4, 8, 0, tzinfo=paris), same, formations, chats, who
+    )
+    order = [n for n in ("Abadie", "Berger", "Martin", "Zola") if n in (named.reply.text or "")]
+    text = named.reply.text or ""
+    assert order == ["Abadie", "Berger", "Martin", "Zola"]
+    assert sorted(order, key=text.index) == order
 
 
 async def test_what_the_bilan_came_before_is_said_once_the_next_morning(

@@ -302,6 +302,7 @@ async def test_a_sign_after_the_trainee_left_is_refused(db: Database, trainer: P
     await trainer.says("/decrochage hugo")
     await trainer.presses("Baisse de motivation")
     await trainer.presses("Terminé")
+    assert "« mercredi 18 novembre »" in trainer.last  # an example the question takes
     await trainer.says("vendredi")
     assert (
         "Le vendredi 20 novembre 2026 est après la sortie d'Hugo Moreau (le mercredi 18 "

@@ -677,7 +677,10 @@ async def test_a_list_the_chat_cut_in_several_messages_is_taken_whole(
     assert f"Déjà dans la liste, donc pas ajouté une seconde fois : {names[0]}." in said
     await trainer.says("Zoé Vert ; Garage\nBad<b>")  # a wrong line: this part is refused
     assert "la première partie est gardée" in trainer.all_text
-    await trainer.says("1, 2")  # ticks still read as ticks
+    await trainer.says(f"{names[0]}\n{names[1]}")  # names of the list, one per line: ticks
+    assert "2 cochés sur 300" in trainer.last
+    await trainer.says("1, 2")  # ticks still read as ticks (unticked, then ticked again)
+    await trainer.says("1, 2")
     await trainer.presses("Terminé")
     await trainer.presses("Enregistrer")
     saved = (await formations(db))[-1]

@@ -30,6 +30,7 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates, texts
+from bot.answers import by_surname
 from bot.deadlines.documents import due_text
 from bot.deadlines.lines import Line, bundle
 from bot.deadlines.service import STILL_TO_DO, Group, Listed, order
@@ -362,6 +363,10 @@ def reminder_messages(
     messages: list[tuple[Queued, tuple[int, ...]]] = []
     for owner, theirs in mine.items():
         identity = chats[owner]
+        # A day's items of one title by surname, as the digest's line names them (explorer I).
+        theirs.sort(
+            key=lambda i: (i[0].effective_due, i[0].title, by_surname(who.get(i[0].id, "")))
+        )
         shown = [_reminded(row, formation.title, who, tz, today) for row, formation in theirs]
         if len(theirs) <= MOST_SINGLE_REMINDERS:
             for (row, _), one in zip(theirs, shown, strict=True):

@@ -44,6 +44,7 @@ from bot.conversations.bilans.shared import (
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Call, Flow, Leave, Next, Outcome, Return, leave_saying
 from bot.conversations.kit.steps import Confirm, Option, Pick
+from bot.storage.formations import Trainee
 from bot.storage.people import Role
 
 
@@ -79,10 +80,14 @@ async def trainee_choices(ctx: Context) -> list[Option]:
     if found is None:
         return []
     bilan, formation = found
-    return [
-        Option(t.full_name + (" (pour les stagiaires)" if t.is_delegate else ""), str(t.id))
-        for t in candidates(bilan, formation)
-    ]
+    day = bilan.starts_at.astimezone(ctx.tz).date()
+
+    def label(t: Trainee) -> str:  # one gone by the bilan's day said so (explorer I)
+        if t.left_before(day):
+            return f"{t.full_name} {ctx.render('bilan.departed_option', t=t).strip()}"
+        return t.full_name + (" (pour les stagiaires)" if t.is_delegate else "")
+
+    return [Option(label(t), str(t.id)) for t in candidates(bilan, formation)]
 
 
 async def picked_trainee(ctx: Context, picked: str) -> Outcome:

@@ -17,6 +17,8 @@ which saves at once) it is answered with the way to add it.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot import texts
 from bot.answers import Invalid
 from bot.conversations.formations.answers import parse_trainee_lines, trainee_bounds
@@ -37,12 +39,14 @@ class ListGoesOn(PickMany):
 
     async def answer(self, ctx: Context) -> Outcome:
         text = ctx.incoming.text
-        if ctx.incoming.choice is None and looks_like_a_list(text):
-            current = list(ctx.data.get("trainees") or [])
-            keys = [
-                *ctx.data.get("_existing_keys", []),
-                *(name_key(str(t["name"])) for t in current),
-            ]
+        current = list(ctx.data.get("trainees") or [])
+        listed = [name_key(str(t["name"])) for t in current]
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        if ctx.incoming.choice is None and lines and all(name_key(n) in listed for n in lines):
+            # Names of the list, one per line: the delegates to tick (explorer I).
+            ctx.incoming = replace(ctx.incoming, text=", ".join(lines))
+        elif ctx.incoming.choice is None and looks_like_a_list(text):
+            keys = [*ctx.data.get("_existing_keys", []), *listed]
             already: list[str] = []
             found = parse_trainee_lines(
                 text, existing=keys, now=ctx.now, within=trainee_bounds(ctx), already=already

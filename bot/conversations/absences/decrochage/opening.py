@@ -132,10 +132,13 @@ async def sign_example(ctx: Context) -> str:
     if trainee is not None and signs & {"absence", "absences_repetees"}:
         today = ctx.now.astimezone(ctx.tz).date()
         noted = await recent_absence_days(ctx.session, trainee.id, today)
+        noted = [d for d in noted if not trainee.left_before(d)]  # refused after an exit
         if noted:
             day = noted[0] if "absences_repetees" in signs else noted[-1]
             ctx.data["_noted_absence"] = "first" if "absences_repetees" in signs else "last"
             return dates.spell_example(day)
+    if trainee is not None and trainee.left_on and trainee.left_before(ctx.now.date()):
+        return dates.spell_example(trainee.left_on)  # a day the question takes (explorer I)
     return await past_example(ctx)
 
 

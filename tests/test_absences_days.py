@@ -105,7 +105,14 @@ def test_a_span_typed_end_first_is_said_as_such() -> None:
     far = read_days("du 20 novembre au 1er septembre", NOW)
     assert far is not None and far.too_long and not far.backwards
     turn = read_days("du 29/12 au 2/01", NOW)
-    assert turn is not None and not turn.too_long and turn.last.month == 1
+    assert turn is not None and not turn.too_long and date(2027, 1, 1) in turn.skipped
+
+
+def test_a_span_a_year_back_is_the_coming_one() -> None:
+    """Explorer I: « du 28/12 au 2/01 » on 23 November was read in 2025, nearly a year before
+    the formation, and offered to save."""
+    found = read_days("du 28/12 au 2/01", NOW)
+    assert found is not None and found.first == date(2026, 12, 28)  # to come: refused as such
 
 
 def test_a_period_already_begun_is_this_years() -> None:

@@ -74,6 +74,10 @@ def _one_day(text: str, now: datetime) -> date | None:
     return understood.when.date()
 
 
+YEAR_BACK = 180
+"""Days before today past which a span typed without its year is the coming one."""
+
+
 def _span(text: str, now: datetime) -> tuple[date, date] | None:
     """Both ends: dates (« du 1er au 3 décembre », the month of one end lends to the other)
     or weekdays (« de lundi à mercredi »: the last such days, the start before the end)."""
@@ -81,6 +85,10 @@ def _span(text: str, now: datetime) -> tuple[date, date] | None:
     if begun is not None and begun[0] <= now.date():  # is this year's, not last year's
         return begun
     period = dates.understand_period(text, now, "past")
+    if period is not None and begun is not None and (now.date() - period[1]).days > YEAR_BACK:
+        # « du 28/12 au 2/01 » said on 4 December: the coming one, refused as to come, not
+        # last winter's, a year before the formation (explorer I: it was offered to save).
+        return begun
     if period is not None:
         return period
     match = _SPAN.match(text) or _BETWEEN.match(text)

@@ -183,7 +183,8 @@ def _keep_days(ctx: Context, several: Days) -> None:
         ctx.say("absence.days_too_long", first=several.first, last=several.last, most=MOST_DAYS)
         return
     if several.last > ctx.now.date():
-        ctx.say("absence.quick_future", day=several.last)
+        first_to_come = several.first if several.first > ctx.now.date() else several.last
+        ctx.say("absence.quick_future", day=first_to_come)
         return
     ctx.data["_days"] = [day.isoformat() for day in several.days]
     ctx.data["_skipped"] = [day.isoformat() for day in several.skipped]

@@ -448,3 +448,17 @@ async def test_a_big_group_s_actions_are_on_every_page_and_its_names_in_order(
     assert trainer.buttons[-2:] == ["✅ Toutes faites", "Retour à la liste"]
     await trainer.says("Toutes faites")
     assert "C'est noté" in trainer.all_text
+
+
+async def test_the_deadlines_are_numbered_alike_on_a_short_list_and_a_paged_one(
+    trainer: Person,
+) -> None:
+    """Explorer I: « 1 » was « Terminé » on a short list, the first deadline on a paged one."""
+    await restauration(trainer)
+    assert trainer.numbered[:3] == [
+        "– Toutes les formations",
+        "– Terminé",
+        "1. 🔴 19/11 Envoyer les modes d'emploi du bilan à distance – bilan de fin du 26/11",
+    ]
+    await trainer.says("1")
+    assert trainer.last.startswith("Envoyer les modes d'emploi du bilan à distance")

@@ -88,9 +88,22 @@ class Pick(Step):
         self, ctx: Context, options: list[Option], page: int, *, narrowed: bool
     ) -> tuple[Choice, ...]:
         whole = (ctx.choice("Toute la liste", WHOLE, numbered=False),) if narrowed else ()
-        if len(options) <= PAGE_SIZE + 1:
-            return tuple(ctx.choice(shorten(o.label), o.value) for o in options) + whole
         head, listed, tail = pinned(options)
+        if len(options) <= PAGE_SIZE + 1:
+            # The list's own numbered alike on short and paged lists (explorer I: « 1 » was
+            # « Terminé » on a short /echeances, the first deadline on a paged one).
+            listed_only = bool(head or tail) and bool(listed)
+            return (
+                tuple(
+                    ctx.choice(
+                        shorten(o.label),
+                        o.value,
+                        numbered=not (listed_only and o.value.startswith("_")),
+                    )
+                    for o in options
+                )
+                + whole
+            )
         pages = math.ceil(len(listed) / PAGE_SIZE)
         page = clamp(page, pages)
         first = page * PAGE_SIZE
@@ -107,10 +120,9 @@ class Pick(Step):
     async def answer(self, ctx: Context) -> Outcome:
         offered = [Option(label, value) for label, value in ctx.data.get("_options", [])]
         shown = visible(ctx, offered)
-        pages = 1
-        if len(shown) > PAGE_SIZE + 1:  # paged: numbers name the listed ones, pages hold them
-            shown = pinned(shown)[1]
-            pages = math.ceil(len(shown) / PAGE_SIZE)
+        paged = len(shown) > PAGE_SIZE + 1
+        shown = pinned(shown)[1]  # numbers name the listed ones (the rest is unnumbered)
+        pages = math.ceil(len(shown) / PAGE_SIZE) if paged else 1
         page = clamp(int(ctx.data.get("_page", 0)), pages)
         if ctx.incoming.choice is not None:
             labels = {o.value: o.label for o in offered}

@@ -446,6 +446,9 @@ async def test_a_big_group_s_actions_are_on_every_page_and_its_names_in_order(
     assert listed == sorted(listed, key=lambda n: n.split()[1])  # by surname, as the text
     await trainer.presses("Suivants")
     assert trainer.buttons[-2:] == ["✅ Toutes faites", "Retour à la liste"]
+    await trainer.presses("Vidal")  # on page 2
+    await trainer.presses("Fait")
+    assert any(b.startswith("◀ Précédents") for b in trainer.buttons)  # back on page 2
     await trainer.says("Toutes faites")
     assert "C'est noté" in trainer.all_text
 

@@ -38,8 +38,9 @@ from bot import dates
 from bot.answers import by_surname
 from bot.conversations.deadlines.echeance import DEADLINE, load_deadline, titles
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Call, Flow, Leave, Next, Outcome, Retry
+from bot.conversations.kit.flow import PAGE_SIZE, Call, Flow, Leave, Next, Outcome, Retry
 from bot.conversations.kit.labels import Piece, fit
+from bot.conversations.kit.pick import RETURN_PAGE
 from bot.conversations.kit.steps import Option, Pick
 from bot.deadlines.actions import complete, reopen, to_do
 from bot.deadlines.lines import Line, bundle, concerned
@@ -186,6 +187,7 @@ async def back_to_members(ctx: Context) -> Outcome | None:
     if isinstance(closed, int):
         ctx.data["undo_id"] = closed
     if await members_line(ctx) is None:
+        ctx.data.pop(RETURN_PAGE, None)  # the list starts on its first page
         return Next("list")
     return None
 
@@ -238,6 +240,10 @@ async def on_members(ctx: Context, picked: str) -> Outcome:
     opened = await load_deadline(ctx, picked.removeprefix("d:"))
     if opened is None or opened.id not in {r.id for r in line.rows}:
         return Retry(ctx.render("echeances.not_found"))
+    # Back on the page of that name afterwards (explorer I: page 1 again, every time).
+    listed = [v for _, v in ctx.data.get("_options") or [] if not str(v).startswith("_")]
+    if picked in listed:
+        ctx.data[RETURN_PAGE] = listed.index(picked) // PAGE_SIZE
     return Call("echeance", {"deadline_id": opened.id}, store="closed")
 
 

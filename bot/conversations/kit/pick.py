@@ -77,6 +77,8 @@ class Pick(Step):
                 total=len(options),
             )
             text = f"{text}\n{narrowed}"
+        if RETURN_PAGE in ctx.data:  # asked again on the page its step left (a flow's hook)
+            ctx.data["_page"] = ctx.data.pop(RETURN_PAGE)
         page = int(ctx.data.get("_page", 0))
         return Reply(
             text=text,
@@ -193,6 +195,10 @@ class Pick(Step):
 WHOLE = "_whole"
 """The value of « Toute la liste », after a typed word narrowed a list."""
 WHOLE_WORDS = frozenset({"toute la liste", "liste complete", "toute liste"})
+
+
+RETURN_PAGE = "_return_page"
+"""The page a list is shown on when asked again (a group's members after one was opened)."""
 
 
 def pinned(options: list[Option]) -> tuple[list[Option], list[Option], list[Option]]:

@@ -96,6 +96,7 @@ async def test_a_bilan_with_nobody_invited_says_so(trainer: Talker) -> None:
     """Explorer E E12 j: « Tout le monde a déjà répondu » for a bilan with no participant."""
     await schedule_bilan(trainer, untick=("Léa Martin", "Hugo Moreau"))
     await trainer.says("/attestations")
+    assert "Nouveau lien pour un participant" not in trainer.buttons  # no one to give one
     await trainer.presses("Inviter ou relancer")
     assert (
         "Ce bilan n'a aucun participant : il n'y a personne à inviter. Pour en ajouter : "

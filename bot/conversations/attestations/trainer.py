@@ -118,6 +118,7 @@ async def bilan_still_there(ctx: Context) -> Outcome | None:
     prog = await progress(ctx.session, info, now=ctx.now)
     ctx.data["_flagged"] = bool(prog.to_review)
     ctx.data["_stale"] = prog.stale
+    ctx.data["_anyone"] = bool(info.bilan.participants)  # no one: no new link to give
     return None
 
 
@@ -239,6 +240,7 @@ FLOW = Flow(
                     "reissue",
                     call="attestations_reissue",
                     data=same_bilan,
+                    when=lambda ctx: ctx.data.get("_anyone", True),
                 ),
                 Entry(
                     "Déposer la feuille d'émargement",

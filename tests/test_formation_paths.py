@@ -10,6 +10,7 @@ from bot.formations.exports import trainees as trainee_rows
 from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
+from tests.auxil.attestations import schedule_bilan
 from tests.auxil.dialogue import Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, step_of, survives
 
@@ -238,3 +239,21 @@ async def test_a_prolongation_outside_the_centre_val_de_loire_is_said_plainly(
         trainer.all_text
     )
     assert "bilan final" not in trainer.all_text
+
+
+async def test_an_exit_before_a_bilan_the_trainee_is_invited_to_says_it(trainer: Person) -> None:
+    """Explorer I: a delegate's planned exit before the bilan he was invited to said nothing."""
+    await schedule_bilan(trainer)  # Thursday 26 November, Léa and Hugo invited
+    await trainer.says("/formations")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Entrées et sorties")
+    await trainer.presses("Hugo Moreau")
+    await trainer.presses("Sa sortie")
+    await trainer.says("le 25 novembre")
+    await trainer.presses("Oui")
+    await trainer.presses("Fin de parcours")
+    await trainer.presses("Oui")
+    assert (
+        "Attention : le bilan du jeudi 26 novembre 2026 à 14 h 00 compte encore Hugo Moreau "
+        "parmi ses participants, après cette sortie."
+    ) in trainer.all_text

@@ -8,7 +8,7 @@ an admin every formation of the organisation.  Nothing here writes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,8 +19,8 @@ from bot.deadlines.facts import formation_facts
 from bot.deadlines.org_settings import rules_settings
 from bot.formations.queries import Member, load_formation, visible_to
 from bot.rules import BilanFacts, deadlines, owed_bilans
-from bot.storage.bilans import Bilan, StoredDeadline
-from bot.storage.formations import Formation
+from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
+from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Organisation, zone_of
 
 BILAN_FUNDERS = ("normandie", "cvl")
@@ -103,6 +103,23 @@ async def scheduled_bilans(session: AsyncSession, formation_id: int) -> list[Bil
             )
         ).all()
     )
+
+
+async def invited_after(session: AsyncSession, trainee: Trainee, day: date) -> list[Bilan]:
+    """The bilans not cancelled, after ``day`` (the trainee's exit), the trainee is invited to
+    (explorer I: an exit before a bilan the delegate was invited to said nothing)."""
+    found = await session.scalars(
+        select(Bilan)
+        .join(BilanParticipant, BilanParticipant.bilan_id == Bilan.id)
+        .where(
+            BilanParticipant.trainee_id == trainee.id,
+            BilanParticipant.removed_at.is_(None),
+            Bilan.cancelled_at.is_(None),
+            Bilan.starts_at >= datetime.combine(day + timedelta(days=1), time(), UTC),
+        )
+        .order_by(Bilan.starts_at)
+    )
+    return list(found.all())
 
 
 async def deadlines_of_bilan(session: AsyncSession, bilan: Bilan) -> list[StoredDeadline]:

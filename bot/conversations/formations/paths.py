@@ -27,6 +27,7 @@ from datetime import date
 
 from bot.absences.followups import open_followup_of, organisation_of, path_for, procedure_on
 from bot.answers import Invalid, clean_line
+from bot.bilans.queries import invited_after
 from bot.conversations.formations.choose import load_formation, member
 from bot.conversations.formations.period import DayCheck, PeriodStep
 from bot.conversations.formations.questions import options
@@ -192,6 +193,9 @@ async def save(ctx: Context) -> Outcome:
         after = await paths.absences_after(ctx.session, done.trainee, done.trainee.left_on)
         if after:
             ctx.say("formation.absences_left_out", absences=after, where="après cette sortie")
+        for bilan in await invited_after(ctx.session, done.trainee, done.trainee.left_on):
+            when = bilan.starts_at.astimezone(ctx.tz)
+            ctx.say("formation.invited_after_exit", name=done.trainee.full_name, when=when)
         if ctx.data.get("exit_reason") == "abandon":
             return await offer_followup(ctx)
     return Leave()

@@ -78,7 +78,7 @@ from bot.conversations.kit.steps import (
     wrong_weekday_said,
 )
 from bot.messages import Reply
-from bot.storage.formations import Formation, Trainee
+from bot.storage.formations import Formation
 
 
 def new_absence() -> Flow:
@@ -158,6 +158,7 @@ async def prefill(ctx: Context, text: str, formations: list[Formation]) -> None:
     if "formation_id" in ctx.data:
         formations = [f for f in formations if f.id == ctx.data["formation_id"]]
     people = [(t.full_name, (f.id, t.id)) for f in formations for t in f.trainees]
+    by_id = {t.id: (f, t) for f in formations for t in f.trainees}
     text, reason = split_reason(text[:300], ctx.now)
     line = understand_line(text, ctx.now, people)
     keep_reason(ctx, reason)
@@ -174,14 +175,14 @@ async def prefill(ctx: Context, text: str, formations: list[Formation]) -> None:
                 ctx.data["late_minutes"] = minutes
     if line.justified is not None:
         ctx.data["justified"] = line.justified
-    if len(line.matches) == 1:
+    chosen = by_id[line.matches[0][1]][1] if len(line.matches) == 1 else None
+    if chosen is not None:
         ctx.data["formation_id"], ctx.data["trainee_id"] = line.matches[0]
-        ctx.data["name"] = next(name for name, key in people if key == line.matches[0])
+        ctx.data["name"] = chosen.full_name
     elif line.name_text and not line.matches:
         known = sorted({name for name, _ in people}, key=by_surname)
         closest = closest_names(line.name_text, known)
         ctx.say("absence.quick_unknown", typed=line.name_text[:40], closest=closest)
-    chosen = _one_trainee(formations, line.matches)
     if line.when is not None:
         if line.when.date() > ctx.now.date():
             ctx.say("absence.quick_future", day=line.when.date())
@@ -200,16 +201,7 @@ async def prefill(ctx: Context, text: str, formations: list[Formation]) -> None:
             ctx.say("absence.quick_unknown_date", typed=as_typed(text, line.date_text)[:40])
     if len(line.matches) > 1:
         # After the date: the formations running on that day come first.
-        by_id = {t.id: (f, t) for f in formations for t in f.trainees}
         offer_people(ctx, line.name_text, [by_id[trainee] for _, trainee in line.matches])
-
-
-def _one_trainee(formations: list[Formation], matches: list[tuple[int, int]]) -> Trainee | None:
-    """The trainee a line names, when it names one."""
-    if len(matches) != 1:
-        return None
-    wanted = matches[0][1]
-    return next((t for f in formations for t in f.trainees if t.id == wanted), None)
 
 
 # --- answers ------------------------------------------------------------------------------

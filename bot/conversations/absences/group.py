@@ -315,11 +315,7 @@ async def recap_values(ctx: Context) -> dict[str, object]:
         gone = [day for day in days if trainee.left_before(day)]
         if gone:
             notes.append(ctx.render("absence_appel.group_left", t=trainee, gone=gone, all=days))
-        away = [
-            day
-            for day in days
-            if outside(formation, trainee, day) is not None and not trainee.left_before(day)
-        ]
+        away = [d for d in days if d not in gone and outside(formation, trainee, d) is not None]
         if away:
             notes.append(
                 ctx.render(

@@ -35,7 +35,7 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -57,9 +57,10 @@ from bot.mailer import Mailer
 from bot.manifest import Feature, Features
 from bot.messages import Reply
 from bot.metrics import Endpoint
-from bot.outbox import Sender, forget_delivered_messages
+from bot.outbox import Sender, SendFunction, forget_delivered_messages
 from bot.progress import resumer
 from bot.scheduler import Scheduler, forget_old_events
+from bot.storage.base import utcnow
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,26 @@ def build_scheduler(
 ) -> Scheduler:
     jobs = (*features.jobs, resumer(features.works))  # long work a stop left undone
     return Scheduler(db, settings, jobs, clock=clock)
+
+
+def build_sender(
+    db: Database,
+    settings: Settings,
+    platforms: Mapping[str, SendFunction],
+    *,
+    features: Features = FEATURES,
+    clock: Callable[[], datetime] = utcnow,
+) -> Sender:
+    """The outbox's sender: each platform's send, SMTP when configured, and the features'
+    follow-ups and second looks (a reminder whose deadline was done meanwhile is not sent)."""
+    return Sender(
+        db.sessions,
+        platforms,
+        mailer=Mailer(settings).send if settings.has_smtp else None,
+        after=(features.after_delivery,),
+        outdated=features.outdated_among,
+        clock=clock,
+    )
 
 
 class Transport(Protocol):
@@ -212,12 +233,7 @@ async def serve(
             loop.add_signal_handler(sig, stop.set)
         except (NotImplementedError, RuntimeError):
             pass
-    sender = Sender(
-        db.sessions,
-        {t.platform: t.send for t in transports},
-        mailer=Mailer(settings).send if settings.has_smtp else None,
-        after=(FEATURES.after_delivery,),
-    )
+    sender = build_sender(db, settings, {t.platform: t.send for t in transports})
     if not settings.has_smtp and not worker:
         log.info("no SMTP server configured: the trainers forward the drafts themselves")
     endpoint = Endpoint(db, settings.metrics_host, settings.metrics_port)

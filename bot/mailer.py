@@ -31,7 +31,8 @@ import aiosmtplib
 
 from bot import texts
 from bot.config import Settings
-from bot.outbox import Mail, PermanentFailure
+from bot.outbox import PermanentFailure
+from bot.outbox_payload import Mail
 from bot.storage.base import utcnow
 
 PERMANENT = (

@@ -124,6 +124,12 @@ records it: a feature follows up on what it queued (a proof bundle sent marks it
 deadline done; an e-mail refused is told to the trainer).  It looks at the row's key
 or ``about`` and leaves alone what is not its own."""
 
+Outdated = Callable[["AsyncSession", Sequence["OutboxMessage"], datetime], Awaitable[set[int]]]
+"""Among rows the outbox is about to send, the ids of those whose news no longer holds
+(a reminder of a deadline done meanwhile, of an entretien held): cancelled, not sent.  A
+message waits in the outbox while its person's chat is away (a console closed, a platform
+down); what it says is checked again when it leaves.  A feature answers for its own keys."""
+
 Work = Callable[
     ["AsyncSession", dict[str, Any], datetime, "Settings"], Awaitable[Sequence["Reply"]]
 ]
@@ -234,6 +240,8 @@ class Services:
     chat_resolvers: Sequence[ChatResolver] = ()
     delivered: Sequence[Delivered] = ()
     """Told of the outcome of every message the outbox sent or gave up."""
+    outdated: Sequence[Outdated] = ()
+    """Asked, before the outbox sends, which of its messages no longer hold."""
     works: Mapping[str, Work] = field(default_factory=dict)
     """Long work by name, asked with ``ctx.later`` (:mod:`bot.progress`: a bundle, a big file)."""
 
@@ -357,6 +365,7 @@ class MergedServices:
             r for p in parts for r in p.chat_resolvers
         )
         self.delivered: tuple[Delivered, ...] = tuple(d for p in parts for d in p.delivered)
+        self.outdated: tuple[Outdated, ...] = tuple(o for p in parts for o in p.outdated)
         _unique("works", (name for p in parts for name in p.works))
         self.works: dict[str, Work] = {n: w for p in parts for n, w in p.works.items()}
 
@@ -440,6 +449,15 @@ class Features:
         """Every feature's :data:`Delivered`, as one (their services loaded at the first message)."""
         for told in self.delivered:
             await told(session, message)
+
+    async def outdated_among(
+        self, session: AsyncSession, messages: Sequence[OutboxMessage], now: datetime
+    ) -> set[int]:
+        """Every feature's :data:`Outdated`, as one."""
+        found: set[int] = set()
+        for outdated in self.services.outdated:
+            found |= await outdated(session, messages, now)
+        return found
 
     def setting(self, key: str) -> Setting | None:
         return next((s for s in self.settings if s.key == key), None)

@@ -33,7 +33,6 @@ the transaction that records it (a proof bundle sent marks its deadline done).
 from __future__ import annotations
 
 import asyncio
-import base64
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -44,9 +43,17 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.manifest import Delivered
-from bot.messages import Choice, Document, Reply
+from bot.manifest import Delivered, Outdated
+from bot.messages import Document, Reply
 from bot.metrics import METRICS
+from bot.outbox_payload import (
+    Mail,
+    mail_to_payload,
+    payload_to_mail,
+    payload_to_reply,
+    reply_to_payload,
+    without_attachments,
+)
 from bot.storage.base import utcnow
 from bot.storage.claimers import LONGEST, claimer, take_back
 from bot.storage.conflicts import insert_all_unless_taken
@@ -81,95 +88,9 @@ class PermanentFailure(Exception):
         self.reason = reason or type(self).__name__
 
 
-@dataclass(frozen=True)
-class Mail:
-    """One e-mail as queued: plain French text, files attached (an ``.ics``, a ``.zip``)."""
-
-    subject: str
-    body: str
-    attachments: tuple[Document, ...] = ()
-
-
 SendFunction = Callable[[str, Reply], Awaitable[None]]
 MailFunction = Callable[[str, Mail, str], Awaitable[None]]
 """Sends ``mail`` to an address; the third argument is the row's key, for its Message-ID."""
-
-
-def _document_payload(document: Document) -> dict[str, str]:
-    return {
-        "filename": document.filename,
-        "mime_type": document.mime_type,
-        "caption": document.caption,
-        "content": base64.b64encode(document.content).decode("ascii"),
-    }
-
-
-def _payload_document(doc: Mapping[str, Any]) -> Document:
-    return Document(
-        filename=doc["filename"],
-        mime_type=doc["mime_type"],
-        caption=doc.get("caption", ""),
-        content=base64.b64decode(doc["content"]),
-    )
-
-
-def reply_to_payload(reply: Reply) -> dict[str, Any]:
-    payload: dict[str, Any] = {"text": reply.text, "columns": reply.columns}
-    if reply.choices:
-        # A choice's own number and dash (a page of a long list) are part of what it shows:
-        # a reply shown again after a restart must read the same.
-        payload["choices"] = [
-            [c.label, c.data] + ([c.number, c.numbered] if c.number or not c.numbered else [])
-            for c in reply.choices
-        ]
-    if reply.edit_previous:
-        payload["edit_previous"] = True
-    if reply.chat is not None:
-        payload["chat"] = reply.chat
-    if reply.extras:
-        payload["extras"] = dict(reply.extras)
-    if reply.document is not None:
-        payload["document"] = _document_payload(reply.document)
-    return payload
-
-
-def payload_to_reply(payload: Mapping[str, Any]) -> Reply:
-    document = _payload_document(payload["document"]) if "document" in payload else None
-    return Reply(
-        text=payload.get("text", ""),
-        choices=tuple(Choice(*shown) for shown in payload.get("choices", [])),
-        document=document,
-        columns=int(payload.get("columns", 1)),
-        edit_previous=bool(payload.get("edit_previous", False)),
-        chat=payload.get("chat"),
-        extras=dict(payload.get("extras", {})),
-    )
-
-
-def mail_to_payload(mail: Mail) -> dict[str, Any]:
-    return {
-        "subject": mail.subject,
-        "body": mail.body,
-        "attachments": [_document_payload(a) for a in mail.attachments],
-    }
-
-
-def payload_to_mail(payload: Mapping[str, Any]) -> Mail:
-    return Mail(
-        subject=payload.get("subject", ""),
-        body=payload.get("body", ""),
-        attachments=tuple(_payload_document(a) for a in payload.get("attachments", [])),
-    )
-
-
-def without_attachments(payload: Mapping[str, Any]) -> dict[str, Any]:
-    """An e-mail's payload once it is sent or given up: the files' names stay, their
-    content goes (an ``.ics`` names the participants, a proof bundle weighs megabytes;
-    the bundle's own record keeps it, and nothing will send the row again)."""
-    return {
-        **payload,
-        "attachments": [{**a, "content": ""} for a in payload.get("attachments", [])],
-    }
 
 
 async def cancel_pending(session: AsyncSession, *where: Any) -> list[OutboxMessage]:
@@ -318,6 +239,7 @@ class Sender:
         *,
         mailer: MailFunction | None = None,
         after: Sequence[Delivered] = (),
+        outdated: Outdated | None = None,
         batch: int = 20,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
@@ -325,6 +247,7 @@ class Sender:
         self.transports = transports
         self.mailer = mailer
         self.after = tuple(after)
+        self.outdated = outdated
         self.batch = batch
         self.clock = clock
         self.worker = f"{claimer()}:{id(self):x}"[:LONGEST]
@@ -375,7 +298,25 @@ class Sender:
             rows = (
                 await session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed)))
             ).all()
-            return list(rows)
+            return await self._still_due(session, rows)
+
+    async def _still_due(
+        self, session: AsyncSession, rows: Sequence[OutboxMessage]
+    ) -> list[OutboxMessage]:
+        """The claimed rows whose news still holds; the others cancelled in the claim's
+        transaction (a reminder that waited for a closed console, its deadline done since)."""
+        gone = (
+            await self.outdated(session, rows, self.clock()) if self.outdated is not None else set()
+        )
+        if gone:
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(gone))
+                .values(status="cancelled", claimed_by=None)
+            )
+            for row_id in sorted(gone):
+                log.info("outbox %s: no longer holds, cancelled", row_id)
+        return [row for row in rows if row.id not in gone]
 
     async def _take_back_orphans(self, session: AsyncSession, platforms: list[str]) -> None:
         """Rows a process of this host left ``sending`` when it died are due again now, not

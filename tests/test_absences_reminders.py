@@ -7,11 +7,13 @@ import logging
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from bot.app import build_scheduler
+from bot import texts
+from bot.app import build_scheduler, build_sender
 from bot.config import Settings
-from bot.outbox import payload_to_reply
+from bot.messages import Reply
+from bot.outbox_payload import payload_to_reply
 from bot.storage.absences import Entretien
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
@@ -109,3 +111,42 @@ async def test_a_rescheduled_entretien_gets_its_own_reminder(
     first, second = await rows(db, Entretien)
     assert first.cancelled_at is not None
     assert keys == [f"entretien:{first.id}:2026-11-24", f"entretien:{second.id}:2026-11-27"]
+
+
+async def send_at(db: Database, settings: Settings, at: datetime) -> list[Reply]:
+    """The entretien reminders the outbox sends at ``at`` (queued by the ticks' clock)."""
+    async with db.sessions() as session, session.begin():
+        await session.execute(update(OutboxMessage).values(next_attempt_at=at))
+    sent: list[Reply] = []
+
+    async def console(_chat: str, reply: Reply) -> None:
+        sent.append(reply)
+
+    await build_sender(db, settings, {"console": console}, clock=lambda: at).run_once()
+    return [reply for reply in sent if "Rappel : entretien" in texts.plain(reply.text)]
+
+
+async def test_a_reminder_still_waiting_is_not_sent_once_the_entretien_is_moved_or_begun(
+    db: Database, settings: Settings, trainer: Person
+) -> None:
+    """Explorer H: queued while the trainer's console was closed, the reminder came at its
+    next opening, after the entretien was moved (or held): « le … à 10 h 45 »."""
+    await schedule(trainer, "mardi 24 novembre à 14h")
+    await tick(db, settings, datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+    await schedule(trainer, "vendredi 27 novembre à 10h")  # the first one is cancelled
+    assert await send_at(db, settings, datetime(2026, 11, 23, 9, 5, tzinfo=UTC)) == []
+    assert [m.status for m in await outbox(db)] == ["cancelled"]
+    await tick(db, settings, datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
+    # Still waiting once the entretien has begun: no use either.
+    assert await send_at(db, settings, datetime(2026, 11, 27, 9, 5, tzinfo=UTC)) == []
+    assert [m.status for m in await outbox(db)] == ["cancelled", "cancelled"]
+
+
+async def test_a_reminder_waiting_for_an_entretien_still_ahead_goes(
+    db: Database, settings: Settings, trainer: Person
+) -> None:
+    await schedule(trainer, "jeudi 26 novembre à 14h")
+    await tick(db, settings, datetime(2026, 11, 25, 7, 0, tzinfo=UTC))
+    [reply] = await send_at(db, settings, datetime(2026, 11, 26, 8, 0, tzinfo=UTC))
+    assert "jeudi 26 novembre 2026 à 14 h 00" in reply.text
+    assert [m.status for m in await outbox(db)] == ["sent"]

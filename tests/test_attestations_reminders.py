@@ -14,7 +14,7 @@ from bot.attestations import invitations, reminders, service
 from bot.attestations.service import Author, Chat
 from bot.bilans.view import BilanView
 from bot.invitations import code_hash
-from bot.outbox import payload_to_mail
+from bot.outbox_payload import payload_to_mail
 from bot.privacy.replies import Sealer
 from bot.storage.attestations import AttestationInvitation
 from bot.storage.audit import AuditEntry

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bot import texts
-from bot.app import build_scheduler
+from bot.app import build_scheduler, build_sender
 from bot.config import Settings
 from bot.deadlines.digest import digest_of, send_digests
 from bot.deadlines.digest_messages import Item, Titled, reminder_messages, reminders_due
@@ -193,6 +193,45 @@ async def test_each_formateur_is_reminded_the_day_before_and_the_day_itself(
     await scheduler.tick()
     assert len(await keys(db, "rappel:")) == 2
     assert any("À faire aujourd'hui" in text for _, text in (await deliver(db)).texts())
+
+
+async def test_a_reminder_still_waiting_is_not_sent_once_its_deadline_is_done(
+    db: Database, settings: Settings, clock: Clock, trainer: Person
+) -> None:
+    """Explorer H: queued while its trainer's chat was away (a console closed, a platform
+    down), the reminder of a deadline done meanwhile arrived at the next opening."""
+    await schedule(trainer)  # NOR-DOCS due Tuesday 24 November: reminded on Monday
+    await build_scheduler(db, settings, clock=clock).tick()
+    [key] = await keys(db, "rappel:")
+    await trainer.says("/echeances")
+    await trainer.presses("Filtrer par formation")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Envoyer le bilan pédagogique")
+    await trainer.presses("Fait")
+    recorder = Recorder()
+    await build_sender(db, settings, {"console": recorder}).run_once()
+    assert not any("Rappel" in text for _, text in recorder.texts())
+    async with db.sessions() as session:
+        row = await session.scalar(select(OutboxMessage).where(OutboxMessage.key == key))
+    assert row is not None and row.status == "cancelled"
+    # Undone, it is reminded again the same day only by a new message: the one cancelled
+    # stays cancelled (no second « Rappel » for a deadline already reminded today).
+    assert (await build_sender(db, settings, {"console": recorder}).run_once()) == 0
+
+
+async def test_a_reminder_still_waiting_goes_if_its_deadline_is_still_to_do(
+    db: Database, settings: Settings, clock: Clock, trainer: Person
+) -> None:
+    await schedule(trainer)
+    await build_scheduler(db, settings, clock=clock).tick()
+    await trainer.says("/echeances")
+    await trainer.presses("Filtrer par formation")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Envoyer les modes d'emploi du bilan à distance")
+    await trainer.presses("Fait")  # another deadline of the bilan, not the one reminded
+    recorder = Recorder()
+    await build_sender(db, settings, {"console": recorder}).run_once()
+    assert any("Envoyer le bilan pédagogique" in text for _, text in recorder.texts())
 
 
 async def test_a_follow_up_reminder_names_its_trainee(

@@ -14,7 +14,8 @@ import pytest
 from bot import mailer
 from bot.config import Settings
 from bot.messages import Document
-from bot.outbox import Mail, PermanentFailure
+from bot.outbox import PermanentFailure
+from bot.outbox_payload import Mail
 from tests.auxil.smtp import SmtpServer, mail_settings
 
 ICS = b"BEGIN:VCALENDAR\r\nMETHOD:CANCEL\r\nEND:VCALENDAR\r\n"

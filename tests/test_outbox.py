@@ -5,13 +5,12 @@ from __future__ import annotations
 import asyncio
 import itertools
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
 
 from bot.config import Settings
-from bot.messages import Choice, Document, Reply
+from bot.messages import Reply
 from bot.outbox import (
     DELIVERED_KEPT,
     GIVE_UP_AFTER,
@@ -20,38 +19,11 @@ from bot.outbox import (
     Sender,
     enqueue,
     forget_delivered_messages,
-    payload_to_reply,
-    reply_to_payload,
 )
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
-from bot.transports.console import render
 from tests.auxil import processes
 from tests.auxil.dialogue import Clock
-
-
-def test_a_reply_survives_the_round_trip_through_json() -> None:
-    reply = Reply(
-        text="<b>Rappel</b>",
-        choices=(Choice("Fait", "1|done"),),
-        document=Document("a.pdf", "application/pdf", b"%PDF-1.4 \x00\xff", "légende"),
-    )
-    back = payload_to_reply(reply_to_payload(reply))
-    assert back.text == reply.text and back.choices == reply.choices
-    assert back.document == reply.document
-
-
-def test_a_page_of_a_long_list_reads_the_same_when_shown_again() -> None:
-    """Its own numbers and its dashed « Terminé » were lost on the way: replayed after a
-    restart, the page showed « 4. Terminé », a number the question does not read."""
-    page = (Choice("Léa Martin", "1|3", number=3), Choice("Suivants", "1|next"))
-    page += (Choice("Terminé", "1|done", numbered=False),)
-    shown = render(payload_to_reply(reply_to_payload(Reply("Qui ?", choices=page))), Path("/tmp"))
-    assert shown == "Qui ?\n  3. Léa Martin\n  – Suivants\n  – Terminé"
-    # Rows written before the number was kept still read.
-    assert payload_to_reply({"text": "Qui ?", "choices": [["Oui", "1|yes"]]}).choices == (
-        Choice("Oui", "1|yes"),
-    )
 
 
 async def test_the_same_key_is_queued_once(store: Database) -> None:

@@ -7,15 +7,18 @@ say) is reminded at the next tick.  The outbox key
 ``entretien:<id>:<date>`` makes it exactly once, even after downtime or with
 two processes; a rescheduled entretien is a new row, so it gets its own
 reminder.  Nothing is sent once the entretien has started, nor for one held,
-cancelled, or whose follow-up is closed.
+cancelled, or whose follow-up is closed; one queued and still waiting when that
+happens (its person's console closed, a platform down) is not sent either
+(:func:`outdated_entretien_reminders`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
@@ -24,10 +27,23 @@ from bot.messages import Reply
 from bot.outbox import enqueue
 from bot.storage.absences import Entretien, FollowUp
 from bot.storage.formations import Formation, Trainee
+from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity, Organisation, zone_of
+
+KEY = "entretien:"
+"""The outbox keys of these reminders: ``entretien:<id>:<date>``."""
 
 LOOKAHEAD = timedelta(days=2)
 """Entretiens further ahead than this cannot be due yet (the reminder is the day before)."""
+
+
+def _still_ahead() -> tuple[ColumnElement[bool], ...]:
+    """An entretien still to be reminded of: neither held nor cancelled, its follow-up open."""
+    return (
+        Entretien.held_at.is_(None),
+        Entretien.cancelled_at.is_(None),
+        FollowUp.closed_at.is_(None),
+    )
 
 
 def reminder_due(scheduled_at: datetime, zone: str, hour: int) -> datetime:
@@ -45,11 +61,9 @@ async def entretien_reminders(session: AsyncSession, now: datetime, settings: Se
         .join(Trainee, Trainee.id == FollowUp.trainee_id)
         .join(Organisation, Organisation.id == FollowUp.organisation_id)
         .where(
-            Entretien.held_at.is_(None),
-            Entretien.cancelled_at.is_(None),
+            *_still_ahead(),
             Entretien.scheduled_at > now,
             Entretien.scheduled_at <= now + LOOKAHEAD,
-            FollowUp.closed_at.is_(None),
         )
         .order_by(Entretien.scheduled_at, Entretien.id)
     )
@@ -74,9 +88,35 @@ async def entretien_reminders(session: AsyncSession, now: datetime, settings: Se
         )
         await enqueue(
             session,
-            key=f"entretien:{entretien.id}:{local.date().isoformat()}",
+            key=f"{KEY}{entretien.id}:{local.date().isoformat()}",
             platform=identity.platform,
             chat_id=identity.chat_id,
             reply=Reply(text=text),
             organisation_id=organisation.id,
         )
+
+
+async def outdated_entretien_reminders(
+    session: AsyncSession, messages: Sequence[OutboxMessage], now: datetime
+) -> set[int]:
+    """The reminders among ``messages`` whose entretien was held, cancelled or has begun,
+    or whose follow-up was closed, since they were queued."""
+    asked: dict[int, int] = {}
+    for message in messages:
+        number = message.key.removeprefix(KEY).split(":")[0]
+        if message.key.startswith(KEY) and number.isdigit():
+            asked[message.id] = int(number)
+    if not asked:
+        return set()
+    ahead = set(
+        await session.scalars(
+            select(Entretien.id)
+            .join(FollowUp, FollowUp.id == Entretien.followup_id)
+            .where(
+                Entretien.id.in_(set(asked.values())),
+                *_still_ahead(),
+                Entretien.scheduled_at > now,
+            )
+        )
+    )
+    return {message for message, entretien in asked.items() if entretien not in ahead}

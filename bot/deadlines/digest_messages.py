@@ -23,7 +23,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, or_, select
@@ -38,6 +38,7 @@ from bot.messages import Reply
 from bot.outbox import Queued
 from bot.storage.bilans import Bilan, StoredDeadline
 from bot.storage.formations import Formation
+from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity, Membership, Organisation, Role, zone_of
 from bot.undelivered import Undelivered
 
@@ -390,6 +391,9 @@ def reminder_messages(
     return messages
 
 
+Due = TypeVar("Due", bound=Listed)
+
+
 class Reminded(NamedTuple):
     """One deadline as a reminder says it (alone, or in a list)."""
 
@@ -421,7 +425,7 @@ def _reminded(
     )
 
 
-def reminders_due(rows: Sequence[Item], today: date) -> list[Item]:
+def reminders_due(rows: Sequence[Due], today: date) -> list[Due]:
     """The formateurs' own deadlines to be reminded of ``today`` (``rows``: those still to do).
 
     One reminder the day before, one on the day, every day of the week; and one on
@@ -442,6 +446,43 @@ def reminders_due(rows: Sequence[Item], today: date) -> list[Item]:
     ]
 
 
+REMINDER = "rappel:"
+
+
 def reminder_key(row: Listed, today: date) -> str:
     """``rappel:<deadline key>:<local date>``: one a day at most for each deadline."""
-    return f"rappel:{row.key}:{today.isoformat()}"
+    return f"{REMINDER}{row.key}:{today.isoformat()}"
+
+
+async def outdated_reminders(
+    session: AsyncSession, messages: Sequence[OutboxMessage], _now: datetime
+) -> set[int]:
+    """The reminders among ``messages`` that no longer hold: their deadline done, closed,
+    gone, or postponed so far that the day they were queued for is no longer a reminder's."""
+    asked: dict[int, tuple[int, str, date]] = {}
+    for message in messages:
+        key, _, day = message.key.removeprefix(REMINDER).rpartition(":")
+        if message.key.startswith(REMINDER) and message.organisation_id is not None:
+            try:
+                asked[message.id] = (message.organisation_id, key, date.fromisoformat(day))
+            except ValueError:
+                continue
+    if not asked:
+        return set()
+    open_ones = (
+        await session.scalars(
+            select(StoredDeadline).where(
+                StoredDeadline.organisation_id.in_({org for org, _, _ in asked.values()}),
+                StoredDeadline.key.in_({key for _, key, _ in asked.values()}),
+                StoredDeadline.status.in_(STILL_TO_DO),
+            )
+        )
+    ).all()
+    still: dict[tuple[int, str], list[StoredDeadline]] = {}
+    for row in open_ones:
+        still.setdefault((row.organisation_id, row.key), []).append(row)
+    return {
+        message
+        for message, (org, key, day) in asked.items()
+        if not reminders_due(still.get((org, key), []), day)
+    }

@@ -51,6 +51,7 @@ def services() -> Services:
 
     return Services(
         jobs=(reminders.entretien_reminders,),
+        outdated=(reminders.outdated_entretien_reminders,),
         tables={
             "absences": TableExport(exports.ABSENCE_COLUMNS, exports.cli_absences, title="Absences")
         },

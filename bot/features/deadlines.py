@@ -22,6 +22,7 @@ def flows() -> Sequence[Flow]:
 def services() -> Services:
     """The rules, the digest, the exports and the settings, imported when first needed."""
     from bot.deadlines import catch_up, digest, exports, service
+    from bot.deadlines.digest_messages import outdated_reminders
     from bot.deadlines.org_settings import DIGEST_HOUR
     from bot.rules import SETTINGS as RULE_SETTINGS
 
@@ -29,6 +30,7 @@ def services() -> Services:
         jobs=(service.close_begun_bilans, catch_up.refresh_outdated, digest.send_digests),
         tables={"echeances": TableExport(exports.COLUMNS, exports.rows, title="Échéances")},
         calendars={"echeances": exports.calendar},
+        outdated=(outdated_reminders,),
         settings=(DIGEST_HOUR, *RULE_SETTINGS),
     )
 

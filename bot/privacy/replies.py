@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from bot import texts
 from bot.files import kept_secret
 from bot.messages import Reply
-from bot.outbox import payload_to_reply, reply_to_payload
+from bot.outbox_payload import payload_to_reply, reply_to_payload
 
 if TYPE_CHECKING:  # cryptography is imported by the first reply that carries a code
     from cryptography.fernet import Fernet

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from bot import progress, texts
 from bot.engine import Engine
 from bot.messages import Attachment, Incoming, Platform, Reply, numbering
-from bot.outbox import payload_to_reply
+from bot.outbox_payload import payload_to_reply
 from bot.storage.outbox import OutboxMessage
 
 _events = itertools.count(1)

@@ -22,7 +22,7 @@ from bot.conversations.kit.context import Context
 from bot.deadlines import documents
 from bot.mailer import as_mail, looks_like_email, render_email
 from bot.messages import Document, Reply
-from bot.outbox import Mail
+from bot.outbox_payload import Mail
 from bot.storage.bilans import StoredDeadline
 
 LATE_HOURS = 48

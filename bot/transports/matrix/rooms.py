@@ -29,7 +29,7 @@ from bot.answers import MATRIX_ID
 from bot.failures import log_failure
 from bot.invitations import looks_like_code
 from bot.messages import Reply
-from bot.outbox import payload_to_reply, reply_to_payload
+from bot.outbox_payload import payload_to_reply, reply_to_payload
 from bot.storage.people import Organisation
 from bot.transports.matrix.inbox import Recorded
 

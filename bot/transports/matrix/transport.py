@@ -47,7 +47,8 @@ from bot.config import Settings
 from bot.engine import Engine, account
 from bot.failures import GaveUp, log_failure
 from bot.messages import Attachment, Incoming, Platform, Reply, gave_up
-from bot.outbox import PermanentFailure, reply_to_payload
+from bot.outbox import PermanentFailure
+from bot.outbox_payload import reply_to_payload
 from bot.progress import TYPING_EVERY, while_slow
 from bot.storage.base import utcnow
 from bot.storage.matrix import MatrixEvent

@@ -30,6 +30,17 @@ from bot.absences.sentence import read_absence_sentence
         ("Karim abscent hier", ("Karim",), "Karim hier"),
         ("Julie absente du 1er au 3 décembre", ("Julie",), "Julie du 1er au 3 décembre"),
         ("absence de Karim du 1er au 3", ("Karim",), "Karim du 1er au 3"),
+        # The verbs a sentence puts before a late arrival (explorer I: « Julie a eu » was a name).
+        ("Julie a eu 15 min de retard hier", ("Julie",), "Julie retard de 15 min hier"),
+        ("Julie avait 15 min de retard hier", ("Julie",), "Julie retard de 15 min hier"),
+        ("Julie a 10 min de retard ce matin", ("Julie",), "Julie retard de 10 min ce matin"),
+        (
+            "Julie est arrivée avec 15 min de retard hier",
+            ("Julie",),
+            "Julie retard de 15 min hier",
+        ),
+        ("Julie est arrivée en retard hier", ("Julie",), "Julie retard hier"),
+        ("Léa et Hugo ont eu 1h de retard", ("Léa", "Hugo"), "Léa retard de 60 min"),
     ],
 )
 def test_sentences_that_report_an_absence(typed: str, names: tuple[str, ...], line: str) -> None:

@@ -26,7 +26,12 @@ _ABSENT = (
     # « pas venue », « n'est pas venu », « ne sont pas venus », « pas là ».
     r"|abs|abs?c?[ae]?nte?s?|(?:n'est\s+|ne\s+sont\s+|n'etait\s+|n'etaient\s+)?pas\s+(?:venue?s?|la))"
 )
-_VERB = r"(?:(?:est|etait|sont|etaient|a\s+ete|ont\s+ete)\s+)?"
+_VERB = (
+    r"(?:(?:est|etait|sont|etaient|a\s+ete|ont\s+ete|a\s+eu|avait|a|ont\s+eu|avaient|ont)\s+)?"
+    # « Julie est arrivée avec 15 min de retard », « a eu 15 min de retard » (explorer I:
+    # « Julie a eu » was taken for a name).
+    r"(?:arrivee?s?\s+)?(?:avec\s+)?"
+)
 _AFTER_NAME = re.compile(rf"^(?P<who>.+?)\s+{_VERB}(?P<what>{_ABSENT})(?P<rest>(?:\s.*)?)$")
 _BEFORE_NAME = re.compile(
     r"^(?P<what>absence|absent|absente|retard)\s+(?:(?:de|du)\s+|d')?(?P<who>.+)$"

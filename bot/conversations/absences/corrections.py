@@ -149,14 +149,18 @@ async def absence_options(ctx: Context) -> list[Option]:
     formation = await current_formation(ctx)
     if formation is None:
         return []
-    names = {t.id: t.full_name for t in formation.trainees}
-    return [
-        Option(
-            f"{a.day:%d/%m} {period_label(a.period, a.late_minutes)} – {names.get(a.trainee_id, '?')}",
-            str(a.id),
+    trainees = {t.id: t for t in formation.trainees}
+
+    def label(absence: Absence) -> str:
+        trainee = trainees.get(absence.trainee_id)
+        name = trainee.full_name if trainee is not None else "?"
+        # An exit recorded (or moved) before it: explorer I, such days went unmarked.
+        gone = (
+            " – après sa sortie" if trainee is not None and trainee.left_before(absence.day) else ""
         )
-        for a in await editable(ctx)
-    ]
+        return f"{absence.day:%d/%m} {period_label(absence.period, absence.late_minutes)} – {name}{gone}"
+
+    return [Option(label(a), str(a.id)) for a in await editable(ctx)]
 
 
 async def edit_start(ctx: Context) -> Outcome | None:

@@ -154,8 +154,17 @@ async def to_confirm(ctx: Context, value: object) -> Outcome:
     return Next("confirm")
 
 
-async def reason_labels(ctx: Context) -> dict[str, object]:
-    return {"reasons": EXIT_REASONS}
+async def confirm_values(ctx: Context) -> dict[str, object]:
+    """The reasons' labels; for an exit, what it leaves after it, said before « Oui »
+    (explorer I: an exit moved earlier told its absences only once saved)."""
+    values: dict[str, object] = {"reasons": EXIT_REASONS, "absences": [], "bilans": []}
+    found = await _found(ctx) if ctx.data["what"] == "exit" else None
+    if found is not None:
+        trainee, day = found[1], date.fromisoformat(ctx.data["exit_on"])
+        values["absences"] = await paths.absences_after(ctx.session, trainee, day)
+        bilans = await invited_after(ctx.session, trainee, day)
+        values["bilans"] = [bilan.starts_at.astimezone(ctx.tz) for bilan in bilans]
+    return values
 
 
 async def _write(ctx: Context) -> paths.PathChanged | None:
@@ -189,15 +198,8 @@ async def save(ctx: Context) -> Outcome:
     ctx.say(
         "formation.path_saved" if done else "formation.trainee_not_found", what=ctx.data["what"]
     )
-    if done and ctx.data["what"] == "exit" and done.trainee.left_on is not None:
-        after = await paths.absences_after(ctx.session, done.trainee, done.trainee.left_on)
-        if after:
-            ctx.say("formation.absences_left_out", absences=after, where="après cette sortie")
-        for bilan in await invited_after(ctx.session, done.trainee, done.trainee.left_on):
-            when = bilan.starts_at.astimezone(ctx.tz)
-            ctx.say("formation.invited_after_exit", name=done.trainee.full_name, when=when)
-        if ctx.data.get("exit_reason") == "abandon":
-            return await offer_followup(ctx)
+    if done and ctx.data["what"] == "exit" and ctx.data.get("exit_reason") == "abandon":
+        return await offer_followup(ctx)
     return Leave()
 
 
@@ -280,7 +282,7 @@ PATH = Flow(
         Confirm(
             "confirm",
             ask="formation.confirm_path",
-            values=reason_labels,
+            values=confirm_values,
             yes=save,
             no=leave_saying("formation.nothing_changed"),
         ),

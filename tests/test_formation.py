@@ -694,3 +694,36 @@ async def test_a_list_part_at_a_formation_s_menu_is_said_not_dropped(trainer: Pe
     await trainer.says("Nora Ali ; Garage\nPaul Lenoir")
     assert "Ce message ressemble à une liste de stagiaires" in trainer.last
     assert "touchez « Ajouter des stagiaires » et collez-la" in trainer.last
+
+
+async def test_a_list_part_after_ajouter_des_stagiaires_is_added_too(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer I: the chat's next part of a list just added came to the menu, was said
+    and not added: the trainer had to tap again and paste it again."""
+    await trainer.says("/formations")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Ajouter des stagiaires")
+    await trainer.says("Anne Roc\nBen Sol")
+    assert "2 stagiaires ajoutés" in trainer.all_text
+    await trainer.says("Cléa Mir ; Garage Mir\nDan Pic")
+    assert "J'ajoute la suite de votre liste : 2 stagiaires de plus, 8 en tout." in (
+        trainer.all_text
+    )
+    await trainer.says("Émile Zola\nAnne Roc")  # a third part, one name already there
+    assert (
+        "1 stagiaire de plus, 9 en tout. Déjà dans la liste, donc pas ajouté une seconde "
+        "fois : Anne Roc."
+    ) in trainer.all_text
+    await trainer.says("Zoé Vert\nBad<b>")  # a wrong line: nothing of this part
+    assert "la première partie est gardée" in trainer.all_text
+    assert "Que voulez-vous faire" in trainer.last
+    [restauration] = [f for f in await formations(db) if f.title.startswith("Agent")]
+    names = {t.full_name for t in restauration.trainees}
+    assert {"Anne Roc", "Ben Sol", "Cléa Mir", "Dan Pic", "Émile Zola"} <= names
+    assert len(names) == 9 and "Zoé Vert" not in names
+    cléa = next(t for t in restauration.trainees if t.full_name == "Cléa Mir")
+    assert cléa.company == "Garage Mir"
+    await trainer.presses("Voir le détail")
+    await trainer.says("Fanny Dur\nGus Lin")  # not right after a list: said, not added
+    assert "Ce message ressemble à une liste de stagiaires" in trainer.all_text

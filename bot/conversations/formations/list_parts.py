@@ -11,8 +11,9 @@ arrive one after the other, the first answering the list question, the others
 the next question (the delegates), where they were read as names to tick and
 dropped (explorer H H12: 162 of 300 trainees went missing, unnamed).  A
 message of several lines, or with the « ; » of a list line, is read there as
-more of the list; at a formation's menu (after « Ajouter des stagiaires »,
-which saves at once) it is answered with the way to add it.
+more of the list; at a formation's menu right after « Ajouter des
+stagiaires » (which saves at once) it is added as well, and answered with
+the way to add it at any other moment (:class:`~bot.conversations.formations.trainee_file.MenuTakingAList`).
 """
 
 from __future__ import annotations
@@ -46,20 +47,26 @@ class ListGoesOn(PickMany):
             # Names of the list, one per line: the delegates to tick (explorer I).
             ctx.incoming = replace(ctx.incoming, text=", ".join(lines))
         elif ctx.incoming.choice is None and looks_like_a_list(text):
-            keys = [*ctx.data.get("_existing_keys", []), *listed]
-            already: list[str] = []
-            found = parse_trainee_lines(
-                text, existing=keys, now=ctx.now, within=trainee_bounds(ctx), already=already
-            )
+            found = read_part(ctx, text, listed)
             if isinstance(found, Invalid):
-                return Retry(f"{found.message} {texts.say('formation.list_part_resend')}")
+                return Retry(found.message)
             if found:
                 ctx.data["trainees"] = [*current, *found]
-                ctx.say(
-                    "formation.list_part_added",
-                    added=len(found),
-                    total=len(current) + len(found),
-                    already=already,
-                )
                 return Stay()
         return await super().answer(ctx)
+
+
+def read_part(ctx: Context, text: str, listed: list[str]) -> list[dict[str, str | None]] | Invalid:
+    """The trainees of a next part, said as added to the ``listed`` ones (the formation's
+    trainees, ``_existing_keys``, come on top); a wrong line keeps nothing of the part."""
+    keys = [*ctx.data.get("_existing_keys", []), *listed]
+    already: list[str] = []
+    found = parse_trainee_lines(
+        text, existing=keys, now=ctx.now, within=trainee_bounds(ctx), already=already
+    )
+    if isinstance(found, Invalid):
+        return Invalid(f"{found.message} {texts.say('formation.list_part_resend')}")
+    if found:
+        total = len(keys) + len(found)
+        ctx.say("formation.list_part_added", added=len(found), total=total, already=already)
+    return found

@@ -36,6 +36,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from bot.answers import Invalid
 from bot.conversations.formations.answers import parse_trainees, stored_trainees
 from bot.conversations.formations.choose import (
     formation_options,
@@ -43,22 +44,26 @@ from bot.conversations.formations.choose import (
     load_formation,
     member,
 )
+from bot.conversations.formations.list_parts import read_part
 from bot.conversations.formations.period import PeriodStep
 from bot.conversations.formations.questions import is_group_training
 from bot.conversations.formations.trainee_file import (
+    ADDED,
     IMPORT,
+    NEXT_PART,
     MenuTakingAList,
     TraineeList,
     confirm_import,
 )
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, leave_saying
+from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Return, leave_saying
 from bot.conversations.kit.pages import LINES, Reading
 from bot.conversations.kit.steps import Confirm, Entry, Option, Pick, PickMany
 from bot.formations import service
 from bot.formations.edit import delete_formation, proofs_unsendable
 from bot.formations.labels import LABELS
 from bot.formations.paths import last_path_end
+from bot.messages import Reply
 from bot.storage.formations import Formation
 from bot.storage.people import Role
 
@@ -179,7 +184,9 @@ LIST = Flow(
                 Entry("Voir le détail", "show", then=show_detail),
                 Entry("Modifier la formation", "edit", call="formation_edit", data=its_id),
                 Entry("Modifier les dates", "dates", call="formation_dates", data=its_id),
-                Entry("Ajouter des stagiaires", "add", call="formation_add", data=its_id),
+                Entry(
+                    "Ajouter des stagiaires", "add", call="formation_add", data=its_id, store=ADDED
+                ),
                 Entry("Retirer un stagiaire", "remove", call="formation_remove", data=its_id),
                 Entry(
                     "Entrées et sorties, nom d'un stagiaire",
@@ -267,6 +274,9 @@ async def save_added(ctx: Context) -> None:
     if added is None:
         ctx.say("formation.not_found")
         return
+    ctx.data["_result"] = True  # the menu takes a next part of the list (MenuTakingAList)
+    if NEXT_PART in ctx.data:
+        return  # said by read_part
     sent = ctx.data.get(IMPORT)
     if sent:
         ctx.say(
@@ -280,10 +290,21 @@ async def save_added(ctx: Context) -> None:
 
 
 async def adding(ctx: Context) -> Outcome | None:
-    """A list sent to the menu comes with its rows: straight to the confirmation."""
+    """A list sent to the menu comes with its rows: straight to the confirmation; the next
+    part of a list cut by the chat is read as the list question reads it, and saved."""
     outcome = await editing(ctx)
     if outcome is None and ctx.data.get(IMPORT):
         return Next("import_confirm")
+    part = ctx.data.get(NEXT_PART)
+    if outcome is None and part is not None:
+        found = read_part(ctx, part, [])
+        if isinstance(found, Invalid):
+            ctx.send(Reply(text=found.message))
+            return Leave()
+        if found:
+            ctx.data["trainees"] = found
+            await save_added(ctx)
+        return Return(ctx.data.get("_result"))
     return outcome
 
 

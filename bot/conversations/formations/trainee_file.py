@@ -52,6 +52,13 @@ class TraineeList(Text):
         return await take_file(ctx, self.store, attachment)
 
 
+ADDED = "_added"
+"""Set (by « Ajouter des stagiaires », through its entry's ``store``) when trainees were
+added by the menu's last answer: a list arriving next is that list's next part."""
+NEXT_PART = "_next_part"
+"""What ``formation_add`` is given instead of asking for the list."""
+
+
 class MenuTakingAList(Menu):
     """A formation's menu that also takes a trainee list sent as a file.
 
@@ -64,10 +71,15 @@ class MenuTakingAList(Menu):
 
     async def answer(self, ctx: Context) -> Outcome:
         attachment = ctx.incoming.attachment
+        just_added = ctx.data.pop(ADDED, None)
         if attachment is None or ctx.incoming.choice is not None:
             if ctx.incoming.choice is None and looks_like_a_list(ctx.incoming.text):
-                # The rest of a list the chat cut, after « Ajouter des stagiaires » saved
-                # its first part: said, never read as a choice and dropped.
+                if just_added:
+                    # The rest of the list the chat cut, right after « Ajouter des
+                    # stagiaires » saved its first part: added the same way (explorer I).
+                    data = {"formation_id": ctx.data["formation_id"], NEXT_PART: ctx.incoming.text}
+                    return Call(self.adding, data, store=ADDED)
+                # Not right after a list: said, never read as a choice and dropped.
                 return Retry(ctx.render("formation.list_part_at_menu"))
             return await super().answer(ctx)
         taken = await take_file(ctx, "trainees", attachment)

@@ -387,7 +387,7 @@ async def test_names_are_matched_tolerantly(db: Database, trainer: Person) -> No
         ("lundi", "lundi 23 novembre 2026"),
         ("vendredi dernier", "vendredi 20 novembre 2026"),
         ("le 20 novembre", "vendredi 20 novembre 2026"),
-        ("03/12", "mercredi 3 décembre 2025"),
+        ("le 15 juin", "lundi 15 juin 2026"),
     ],
 )
 async def test_dates_lean_towards_the_past(
@@ -396,6 +396,15 @@ async def test_dates_lean_towards_the_past(
     await trainer.says("/absence léa")
     await trainer.says(typed)
     assert f"J'ai compris : {shown}. C'est bien ça ?" in trainer.last
+
+
+@pytest.mark.parametrize("typed", ["03/12", "le 3 décembre", "3 déc"])
+async def test_a_day_ahead_this_month_is_not_last_year_s(trainer: Person, typed: str) -> None:
+    """Explorers D and I: « 03/12 » on 23 November was read as 3 December 2025, eleven
+    months back, a year before the formation; the nearer day, ahead, is refused as such."""
+    await trainer.says("/absence léa")
+    await trainer.says(typed)
+    assert trainer.last.startswith("Le jeudi 3 décembre 2026 est dans le futur")
 
 
 async def test_unclear_future_and_corrected_dates(db: Database, trainer: Person) -> None:
@@ -420,7 +429,7 @@ async def test_unclear_future_and_corrected_dates(db: Database, trainer: Person)
 async def test_a_date_outside_the_formation_is_said_and_can_be_kept_or_corrected(
     db: Database, trainer: Person
 ) -> None:
-    await trainer.says("/absence léa le 3/12 matin")
+    await trainer.says("/absence léa le 3/12/2025 matin")
     assert "mercredi 3 décembre 2025" in trainer.last
     await trainer.presses("Oui")
     assert "en dehors de la période de formation de Léa Martin" in trainer.last

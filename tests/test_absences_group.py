@@ -67,7 +67,7 @@ async def test_two_names_one_confirmation_two_rows(db: Database, trainer: Person
 async def test_three_names_outside_the_dates_are_said_and_kept(
     db: Database, trainer: Person
 ) -> None:
-    await trainer.says("Karim, Julie et Hugo absents le 3 mars après-midi")
+    await trainer.says("Karim, Julie et Hugo absents le 3 mars 2026 après-midi")
     recap = trainer.last
     assert "après-midi du mardi 3 mars 2026, pour :" in recap
     assert "· Hugo Moreau" in recap

@@ -168,8 +168,11 @@ LOGGING = [
     ("le 23", day(2026, 11, 23)),
     ("le 7", day(2026, 11, 7)),
     ("le 31", day(2026, 10, 31)),
-    ("3/12", day(2025, 12, 3)),
-    ("7 déc. 14h", timed(2025, 12, 7, 14)),
+    # a day and month ahead this month: the nearer one, not eleven months back (explorer D)
+    ("3/12", day(2026, 12, 3)),
+    ("7 déc. 14h", timed(2026, 12, 7, 14)),
+    ("le 15 juin", day(2026, 6, 15)),
+    ("le 10/06", day(2026, 6, 10)),
     ("ce matin", timed(2026, 11, 23, 9)),
     ("hier", day(2026, 11, 22)),
     ("hier après-midi", timed(2026, 11, 22, 14)),

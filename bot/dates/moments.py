@@ -274,6 +274,17 @@ class Resolver:
                 return candidate
         raise Unclear
 
+    def nearer(self, past: date, spec: PartialDate) -> date:
+        """A day and month leaning to the past, unless the same day ahead is nearer: « le
+        28/12 » said on 4 December is this month's (then refused as to come), not the one
+        eleven months back, a year before the formation (explorers D and I)."""
+        if self.prefer != "past" or spec.month is None:
+            return past
+        ahead = valid_date(past.year + 1, spec.month, spec.day)
+        if ahead is not None and (ahead - self.today) < (self.today - past):
+            return ahead
+        return past
+
     def bare_time(self) -> date:
         assert self.clock is not None
         if self.prefer == "future" and self.at(self.today) < self.now:
@@ -423,6 +434,8 @@ def _understand(text: str, now: datetime, prefer: Prefer) -> Understood | None:
     if dates:
         spec = dates[0]
         resolved = resolver.partial(spec) if isinstance(spec, PartialDate) else spec
+        if isinstance(spec, PartialDate) and not weekdays:  # a weekday tells the year
+            resolved = resolver.nearer(resolved, spec)
         if weekdays:
             named = weekdays[0]
             if isinstance(spec, PartialDate) and resolved.weekday() != named.index:

@@ -935,3 +935,22 @@ async def test_an_absence_on_a_public_holiday_is_questioned_once(
     await trainer.presses("Enregistrer")
     assert [(a.day, a.period) for a in await absences(db)] == [(date(2026, 11, 11), "matin")]
     assert sum("est férié" in line for line in trainer.transcript) == 1
+
+
+async def test_a_name_with_an_apostrophe_reads_as_typed_in_the_lists(trainer: Person) -> None:
+    """Explorer J: the pickers showed « Seán O&#39;Brien » (a label rendered as markup)."""
+    await trainer.says("/formations")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Ajouter des stagiaires")
+    await trainer.says("Seán O'Brien")
+    for command in ("/absence", "/decrochage", "/suivi"):
+        await trainer.says("/annuler")
+        await trainer.says(command)
+        if any(b.startswith("Agent de restauration") for b in trainer.buttons):
+            await trainer.presses("Agent de restauration")
+        assert "Seán O'Brien" in trainer.buttons, command
+    await trainer.says("/annuler")
+    await trainer.says("/formations")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Entrées et sorties")
+    assert any(b.startswith("Seán O'Brien – entrée le") for b in trainer.buttons)

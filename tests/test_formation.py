@@ -693,7 +693,7 @@ async def test_a_list_part_at_a_formation_s_menu_is_said_not_dropped(trainer: Pe
     await trainer.presses("Agent de restauration")
     await trainer.says("Nora Ali ; Garage\nPaul Lenoir")
     assert "Ce message ressemble à une liste de stagiaires" in trainer.last
-    assert "touchez « Ajouter des stagiaires » et collez-la" in trainer.last
+    assert "choisissez « Ajouter des stagiaires » et collez-la" in trainer.last
 
 
 async def test_a_list_part_after_ajouter_des_stagiaires_is_added_too(

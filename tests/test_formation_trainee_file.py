@@ -24,7 +24,16 @@ from bot.transports.console import Console
 from bot.transports.telegram import TelegramTransport
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, step_of, survives
-from tests.auxil.spreadsheets import PDF, PNG, csv_file, many, protected, xlsx, zip_bomb
+from tests.auxil.spreadsheets import (
+    PDF,
+    PNG,
+    csv_file,
+    letters,
+    many,
+    protected,
+    xlsx,
+    zip_bomb,
+)
 from tests.auxil.telegram_bot import trainer_bot
 from tests.auxil.telegram_emulator import TelegramEmulator
 
@@ -69,7 +78,7 @@ async def stored(db: Database, title: str) -> dict[str, Trainee]:
 
 async def test_a_large_group_is_counted_in_the_recap_with_its_delegates(trainer: Person) -> None:
     rows = [("Nom", "Prénom", "Délégué(e)")]
-    rows += [(f"Stagiaire{n}", "Alex", "x" if n in (3, 17) else None) for n in range(40)]
+    rows += [(f"Stagiaire{letters(n)}", "Alex", "x" if n in (3, 17) else None) for n in range(40)]
     await at_trainees(trainer)
     await trainer.sends_file("groupe.csv", "text/csv", csv_file(rows))
     await trainer.presses("Importer")

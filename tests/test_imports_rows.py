@@ -160,6 +160,10 @@ def test_every_problem_of_a_line_is_said_with_the_value_as_written() -> None:
     [
         (("", "", "Boulangerie"), [("no_name", None, "")]),
         (("1234", ""), [("not_a_name", None, "1234")]),
+        # As a typed list refuses them (explorer J): markup, a formula, a first name alone.
+        (("<b>Bold</b>", "Ann"), [("not_a_name", None, "Ann <b>Bold</b>")]),
+        (('=HYPERLINK("http://x")', "x"), [("not_a_name", None, 'x =HYPERLINK("http://x")')]),
+        (("", "SansNom"), [("no_last_name", "first_name", "SansNom")]),
         (("Dupont\x1b[31m", "Marie"), [("unreadable", "last_name", "Dupont\x1b[31m Marie"[:14])]),
         (
             ("Dupont", "Marie", "", "", "", "15/11/2026"),

@@ -17,7 +17,7 @@ from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Trainee
 from tests.auxil.formations import a_formation, cast
-from tests.auxil.spreadsheets import GROUP, csv_file, xlsx
+from tests.auxil.spreadsheets import GROUP, csv_file, letters, xlsx
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 BOUNDS = (date(2026, 12, 1), date(2027, 6, 15))
@@ -62,10 +62,8 @@ def test_a_new_formations_list_is_previewed_with_every_line_accounted_for() -> N
 
 
 def test_long_previews_show_the_first_lines_and_count_the_rest() -> None:
-    rows = [("Nom", "Date d'entrée")] + [
-        (f"Stagiaire {chr(65 + n % 26)}{n}", "") for n in range(40)
-    ]
-    rows += [(f"Erreur {n}", "32/01/2027") for n in range(30)]
+    rows = [("Nom", "Date d'entrée")] + [(f"Stagiaire {letters(n)}", "") for n in range(40)]
+    rows += [(f"Erreur {letters(n)}", "32/01/2027") for n in range(30)]
     said = shown(preview("l.csv", csv_file(rows), now=NOW, bounds=BOUNDS))
     assert "40 stagiaires à ajouter" in said and "… et 35 autres." in said
     assert "30 lignes à corriger" in said and "… et 15 autres erreurs." in said

@@ -75,6 +75,12 @@ SINGLE_PERSON_KINDS = ("bilan_competences", "vae")
 """Formats followed one person at a time: no group, no delegates."""
 
 
+def written_like_a_name(name: str) -> bool:
+    """Letters, blanks, « ' - . , » only: an emoji, « <b> » or a spreadsheet's formula in a
+    name would be printed as is on every list and document (typed, or in a file)."""
+    return all(ch.isalpha() or ch in " '’-.," for ch in name)
+
+
 def name_key(name: str) -> str:
     """How two trainees' names are compared: "Dupont" and "DUPONT" are one trainee."""
     return fold(name)

@@ -19,7 +19,7 @@ from typing import Any
 
 from bot import dates
 from bot.answers import Invalid, clean_line, fold
-from bot.formations.labels import EXIT_REASONS
+from bot.formations.labels import EXIT_REASONS, written_like_a_name
 from bot.imports.reading import Cell
 from bot.mailer import EMAIL
 
@@ -231,8 +231,15 @@ def read_row(
     name = " ".join(words[:1] if isinstance(parts[0], str) else words)
     if not problems and not name:
         wrong("no_name")
-    elif not problems and (not any(ch.isalpha() for ch in name) or len(name) > NAME_LIMIT):
+    elif not problems and (
+        not any(ch.isalpha() for ch in name)
+        or not written_like_a_name(name)
+        or len(name) > NAME_LIMIT
+    ):
+        # As a typed list refuses it (explorer J: « <b>x</b> » and « =HYPERLINK(…) » came in).
         problems.append(Problem(line, "not_a_name", None, name[:60]))
+    elif not problems and "last_name" in columns and parts[0] is None and parts[2] is None:
+        wrong("no_last_name", "first_name")  # a first name alone, its surname cell empty
 
     company = _clean(cell("company"))
     if isinstance(company, Invalid):

@@ -71,7 +71,17 @@ def csv_file(
 
 
 def many(count: int) -> list[tuple[Value, ...]]:
-    return [("Nom", "Prénom"), *((f"Stagiaire{n}", "Alex") for n in range(count))]
+    """A list of ``count`` trainees, their names letters only (« Stagiaire Bcd »), as names are."""
+    return [("Nom", "Prénom"), *((f"Stagiaire {letters(n)}", "Alex") for n in range(count))]
+
+
+def letters(number: int) -> str:
+    """A number as letters (0 → « Aaa », 1 → « Aab »): a name unlike any other."""
+    word = ""
+    for _ in range(3):
+        number, digit = divmod(number, 26)
+        word = chr(97 + digit) + word
+    return chr(ord(word[0]) - 32) + word[1:]
 
 
 def zip_bomb() -> bytes:

@@ -88,10 +88,7 @@ async def trainee_options(ctx: Context) -> list[Option]:
     formation = await current_formation(ctx)
     if formation is None:
         return []
-    return [
-        Option(ctx.render("absence.trainee_option", t=t).strip(), str(t.id))
-        for t in formation.trainees
-    ]
+    return [Option(ctx.label("absence.trainee_option", t=t), str(t.id)) for t in formation.trainees]
 
 
 class TraineeStep(Pick):

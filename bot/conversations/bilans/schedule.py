@@ -290,7 +290,7 @@ async def trainee_choices(ctx: Context) -> list[Option]:
         if restricted and not trainee.is_delegate:
             suffix = " (hors délégation)"
         if _gone_by(trainee, ctx):  # no longer the group's voice, whatever they were
-            suffix = " " + ctx.render("bilan.departed_option", t=trainee).strip()
+            suffix = " " + ctx.label("bilan.departed_option", t=trainee)
         options.append(Option(trainee.full_name + suffix, str(trainee.id)))
     return options
 

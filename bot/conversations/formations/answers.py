@@ -22,7 +22,12 @@ from bot.conversations.formations.years import (
     period_in_context,
 )
 from bot.conversations.kit.context import Context
-from bot.formations.labels import COMPOSANTE_ACTION_TYPES, SINGLE_PERSON_KINDS, name_key
+from bot.formations.labels import (
+    COMPOSANTE_ACTION_TYPES,
+    SINGLE_PERSON_KINDS,
+    name_key,
+    written_like_a_name,
+)
 from bot.formations.service import NewSession, NewTrainee
 from bot.imports.service import new_trainee
 from bot.mailer import EMAIL, looks_like_email
@@ -282,12 +287,6 @@ async def parse_trainees(ctx: Context, text: str) -> list[dict[str, str | None]]
     ):
         return Invalid(texts.say("formation.single_person_only"))
     return found
-
-
-def written_like_a_name(name: str) -> bool:
-    """Letters, blanks, « ' - . , » only: an emoji or « <b> » in a name would be printed as
-    is on every list and document."""
-    return all(ch.isalpha() or ch in " '’-.," for ch in name)
 
 
 def several_names(name: str) -> bool:

@@ -83,10 +83,7 @@ async def trainee_options(ctx: Context) -> list[Option]:
     formation = await load_formation(ctx, ctx.data.get("formation_id"))
     if formation is None:
         return []
-    return [
-        Option(ctx.render("formation.path_option", t=t).strip(), str(t.id))
-        for t in formation.trainees
-    ]
+    return [Option(ctx.label("formation.path_option", t=t), str(t.id)) for t in formation.trainees]
 
 
 async def remember(ctx: Context, picked: str) -> Outcome:

@@ -137,6 +137,11 @@ class Context:
         context: dict[str, Any] = {"d": self.data, "actor": self.actor, "now": self.now}
         return texts.say(key, **(context | extra))
 
+    def label(self, key: str, **extra: Any) -> str:
+        """A choice's label from the templates: plain text, as buttons and lists show it
+        (explorer J: rendered as markup, « Seán O'Brien » read « Seán O&#39;Brien »)."""
+        return texts.plain(self.render(key, **extra)).strip()
+
     def say(self, key: str, **extra: Any) -> None:
         """Add a message, unless the turn's last one says exactly that already (a step and
         the menu it returns to both finding the formation gone said it twice: explorer H)."""

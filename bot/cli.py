@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
+import stat
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -20,140 +22,15 @@ from sqlalchemy.exc import IntegrityError
 
 from bot import config, exports
 from bot.app import FEATURES, build_engine, serve, setup_logging, transports_for
-from bot.files import write_private
+from bot.cli_parser import build_parser
+from bot.files import why_unreadable, write_private
 from bot.manifest import Features
 from bot.storage.db import Database
-from bot.storage.people import no_organisation
+from bot.storage.people import no_organisation, only_the_demo
 from bot.workers import Supervisor, stop_when_orphaned
 from bot.workers import refusal as workers_refusal
 
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="formabot",
-        description="Assistant de conversation des formateurs : absences, bilans, "
-        "attestations, échéances.",
-    )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
-
-    run = sub.add_parser(
-        "run",
-        help="lancer le bot (Telegram, Matrix ou, sans jeton, la console)",
-        description="Lance chaque transport configuré, l'envoi des messages et les "
-        "rappels. Sans jeton Telegram ni Matrix, ouvre la console.",
-    )
-    run.add_argument(
-        "--workers",
-        type=int,
-        default=1,
-        metavar="N",
-        help="processus qui traitent les messages (défaut : 1) : celui-ci et N-1 "
-        "« formabot work » qu'il lance et surveille (PostgreSQL et Telegram requis)",
-    )
-    sub.add_parser(
-        "work",
-        help="traiter les messages Telegram reçus par un autre processus (PostgreSQL)",
-        description="Prend les messages Telegram enregistrés dans la base par le processus "
-        "qui reçoit (formabot run) et y répond. Ne reçoit rien lui-même : à lancer en plus, "
-        "dans d'autres conteneurs, sur la même base PostgreSQL.",
-    )
-    console = sub.add_parser(
-        "console",
-        help="discuter avec le bot dans le terminal",
-        description="Discuter avec le bot dans le terminal, comme une "
-        "personne donnée. Lit une ligne par message quand l'entrée "
-        "n'est pas un terminal.",
-    )
-    console.add_argument(
-        "--as",
-        dest="name",
-        default="formateur",
-        metavar="NOM",
-        help="la personne que vous jouez (défaut : formateur)",
-    )
-    sub.add_parser(
-        "demo",
-        help="remplir la base avec un organisme de démonstration",
-        description="Crée un organisme de démonstration (deux formations, des "
-        "stagiaires, des délégués) lié à l'utilisateur console « formateur ».",
-    )
-    sub.add_parser(
-        "migrate",
-        help="mettre le schéma de la base à jour",
-        description="Applique les migrations Alembic qui manquent.",
-    )
-    export = sub.add_parser(
-        "export",
-        help="exporter des données",
-        description="Écrit les données sur la sortie standard (CSV avec "
-        "une ligne d'en-tête par défaut) ou dans un fichier (--out). "
-        "--format csv-excel : séparateur « ; », UTF-8 avec BOM et dates 23/11/2026, "
-        "ce qu'Excel en français ouvre directement ; --format xlsx : un classeur Excel.",
-    )
-    export.add_argument(
-        "what",
-        metavar="QUOI",
-        help="formations, stagiaires, ou un export ajouté par une "
-        "fonctionnalité (absences, echeances, qualiopi, attestations…)",
-    )
-    export.add_argument(
-        "--format",
-        choices=(*exports.FORMATS, "ics"),
-        default="csv",
-        help="csv (défaut), csv-excel, xlsx, json, ou ics pour un agenda",
-    )
-    export.add_argument("--organisation", type=int, default=None, help="id de l'organisme")
-    export.add_argument("--formation", type=int, default=None, help="id de la formation")
-    export.add_argument("--bilan", type=int, default=None, help="id du bilan")
-    export.add_argument("--out", type=Path, default=None, help="fichier à écrire")
-    importing = sub.add_parser(
-        "import",
-        help="importer une liste de stagiaires (CSV ou Excel) dans une formation",
-        description="Lit le fichier (CSV ou .xlsx, une ligne d'en-tête : Nom, Prénom, "
-        "Entreprise, E-mail, Téléphone, Date d'entrée, Date de sortie, Motif de sortie, "
-        "Délégué), montre ce qui sera ajouté et les lignes à corriger, puis demande "
-        "confirmation. Code de sortie 0 si tout est importé, 1 sinon.",
-    )
-    importing.add_argument("what", choices=("stagiaires",), metavar="stagiaires")
-    importing.add_argument("fichier", type=Path, metavar="FICHIER")
-    importing.add_argument(
-        "--formation", type=int, required=True, metavar="ID", help="id de la formation"
-    )
-    importing.add_argument("--oui", action="store_true", help="importer sans demander")
-    verifier = sub.add_parser(
-        "verifier",
-        help="vérifier un dossier de preuves (ZIP) sans la base",
-        description="Vérifie la signature Ed25519 du manifeste, l'empreinte de chaque "
-        "fichier et la chaîne signée des attestations d'un dossier de preuves. Code de "
-        "sortie 0 si le dossier est intact, 1 sinon.",
-    )
-    verifier.add_argument("fichier", type=Path, nargs="?", metavar="FICHIER.zip")
-    verifier.add_argument(
-        "--empreinte",
-        default=None,
-        metavar="SHA256",
-        help="l'empreinte de la clé publiée par l'organisme (espaces permis)",
-    )
-    verifier.add_argument(
-        "--cle",
-        action="store_true",
-        help="afficher la clé publique de cet organisme et son empreinte, à publier",
-    )
-    saving = sub.add_parser(
-        "backup",
-        help="sauvegarder la base SQLite (le bot peut tourner)",
-        description="Copie cohérente de la base SQLite, bot en marche, dans "
-        "DATA/sauvegardes/ ou le fichier donné. PostgreSQL : pg_dump (voir le README).",
-    )
-    saving.add_argument("out", nargs="?", type=Path, default=None, metavar="FICHIER")
-    putting_back = sub.add_parser(
-        "restore",
-        help="remettre une sauvegarde en place (bot arrêté)",
-        description="Remplace la base SQLite par la sauvegarde donnée, après avoir "
-        "copié la base actuelle dans DATA/sauvegardes/, puis applique les migrations.",
-    )
-    putting_back.add_argument("source", type=Path, metavar="FICHIER")
-    return parser
+log = logging.getLogger(__name__)
 
 
 async def _open(settings: config.Settings) -> Database:
@@ -192,6 +69,32 @@ async def fill_demo(db: Database, settings: config.Settings) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+async def cmd_remove_demo(settings: config.Settings, *, yes: bool) -> int:
+    """``formabot demo --retirer``: a base that got the demo by mistake made usable."""
+    from bot import demo
+
+    if not yes:
+        typed = _ask(
+            "Retirer l'organisme de démonstration et tout ce qu'il contient (formations, "
+            "stagiaires, absences, bilans) ? [o/N] "
+        )
+        if typed is None or typed.strip().lower() not in ("o", "oui"):
+            print("Rien n'est retiré.")
+            return 1
+    db = await _open(settings)
+    async with db.sessions() as session, session.begin():
+        removed = await demo.remove(session)
+    await db.dispose()
+    if not removed:
+        print("Il n'y a pas d'organisme de démonstration dans cette base : rien n'est retiré.")
+        return 1
+    print(
+        "L'organisme de démonstration est retiré. La première personne qui envoie /start "
+        "au bot crée maintenant le vôtre."
+    )
+    return 0
 
 
 async def cmd_demo(settings: config.Settings) -> int:
@@ -256,19 +159,49 @@ async def cmd_console(settings: config.Settings, name: str, *, offer_demo: bool)
     return 0
 
 
+NO_TOKEN_NO_TERMINAL = (
+    "Aucun jeton Telegram ni Matrix configuré, et pas de terminal pour la console : "
+    "renseignez TELEGRAM_TOKEN (ou MATRIX_HOMESERVER, MATRIX_USER_ID et MATRIX_PASSWORD) "
+    "dans .env, puis relancez. Rien n'est écrit dans la base."
+)
+ONLY_THE_DEMO = (
+    "the base holds the demo organisation only: newcomers will be told to ask for an "
+    "invitation; remove it with `formabot demo --retirer` to let the first /start create "
+    "the real one"
+)
+
+
+def nobody_types() -> bool:
+    """Standard input is nothing a person or a pipe gives (``/dev/null``, closed): a
+    service's start, where a console would read nothing and end at once."""
+    try:
+        mode = os.fstat(sys.stdin.fileno()).st_mode
+    except (OSError, ValueError, AttributeError):
+        return True
+    return stat.S_ISCHR(mode) and not sys.stdin.isatty()
+
+
 async def cmd_run(settings: config.Settings, workers: int = 1) -> int:
     refused = workers_refusal(settings, workers)
     if refused is not None:
         print(refused, file=sys.stderr)
         return 2
     if not (settings.has_telegram or settings.has_matrix):
+        if nobody_types():
+            # A server's start (Docker, systemd: no terminal, nothing to read) without its
+            # token: the demo would have filled the real base (explorer J).
+            print(NO_TOKEN_NO_TERMINAL, file=sys.stderr)
+            return 2
         print(
             f"Aucun jeton Telegram ni Matrix configuré : console sur {settings.shown_database_url}"
             " (tapez /aide ; /quitter ou Ctrl-D pour quitter).",
             flush=True,
         )
-        return await cmd_console(settings, "formateur", offer_demo=True)
+        return await cmd_console(settings, "formateur", offer_demo=settings.is_sqlite)
     db = await _open(settings)
+    async with db.sessions() as session:
+        if await only_the_demo(session):
+            log.warning(ONLY_THE_DEMO)
     engine = build_engine(db, settings)
     supervisor = Supervisor(settings, workers - 1)
     supervisor.start()  # after the migration: the children find the schema up to date
@@ -420,7 +353,7 @@ def cmd_verifier(settings: config.Settings, args: argparse.Namespace) -> int:
                 texts.say(
                     "attestations_verifier.unreadable",
                     name=str(args.fichier),
-                    why=exc.strerror or type(exc).__name__,
+                    why=why_unreadable(exc),
                 )
             ),
             file=sys.stderr,
@@ -476,6 +409,8 @@ def _command(settings: config.Settings, args: argparse.Namespace) -> int:
     if args.command == "console":
         return asyncio.run(cmd_console(settings, args.name, offer_demo=False))
     if args.command == "demo":
+        if args.retirer:
+            return asyncio.run(cmd_remove_demo(settings, yes=args.oui))
         return asyncio.run(cmd_demo(settings))
     if args.command == "migrate":
         return asyncio.run(cmd_migrate(settings))

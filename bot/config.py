@@ -93,6 +93,12 @@ class Settings:
         return max(1, self.db_pool_size + self.db_max_overflow)
 
     @property
+    def is_sqlite(self) -> bool:
+        """A SQLite file (or memory): what a start without a token may fill with the demo;
+        a PostgreSQL base is a server's, never given it."""
+        return self.database_url.startswith("sqlite")
+
+    @property
     def shown_database_url(self) -> str:
         """``database_url`` without its password, for what is printed or logged."""
         return masked_url(self.database_url)

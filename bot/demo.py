@@ -10,12 +10,22 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deadlines.service import refresh_deadlines
 from bot.formations.labels import name_key
+from bot.storage.audit import AuditEntry
 from bot.storage.formations import Formation, Trainee
-from bot.storage.people import ChatIdentity, Membership, Organisation, Person, Role
+from bot.storage.people import (
+    DEMO_ORGANISATION,
+    ChatIdentity,
+    Membership,
+    Organisation,
+    Person,
+    Role,
+)
+from bot.storage.state import ConversationState
 
 DEMO_USER = "formateur"
 
@@ -33,7 +43,7 @@ def _friday(day: date) -> date:
 async def fill(
     session: AsyncSession, *, today: date, timezone: str = "Europe/Paris"
 ) -> Organisation:
-    organisation = Organisation(name="Organisme de démonstration", timezone=timezone)
+    organisation = Organisation(name=DEMO_ORGANISATION, timezone=timezone)
     camille = Person(display_name="Camille Durand")
     session.add_all([organisation, camille])
     await session.flush()
@@ -107,3 +117,42 @@ async def fill(
     for formation in (restauration, projet):
         await refresh_deadlines(session, formation.id)
     return organisation
+
+
+async def remove(session: AsyncSession) -> int:
+    """The demo organisation, everything in it (formations, trainees, absences, bilans…, by
+    the database's cascades) and its trainer Camille Durand, gone; how many organisations.
+
+    For a base that got the demo by mistake (a first start without a token): the first
+    person's /start can then create the real organisation.  People who joined the demo
+    keep their account, in no organisation.
+    """
+    ids = list(
+        (
+            await session.scalars(
+                select(Organisation.id).where(Organisation.name == DEMO_ORGANISATION)
+            )
+        ).all()
+    )
+    if not ids:
+        return 0
+    camille = await session.scalar(
+        select(ChatIdentity.person_id).where(
+            ChatIdentity.platform == "console", ChatIdentity.user_id == DEMO_USER
+        )
+    )
+    # What the database's cascades keep (an audit entry outlives its organisation).
+    await session.execute(delete(AuditEntry).where(AuditEntry.organisation_id.in_(ids)))
+    await session.execute(delete(Organisation).where(Organisation.id.in_(ids)))
+    await session.execute(  # the console's dialogue under way, about formations gone
+        delete(ConversationState).where(
+            ConversationState.platform == "console", ConversationState.user_id == DEMO_USER
+        )
+    )
+    if camille is not None:
+        elsewhere = await session.scalar(
+            select(Membership.id).where(Membership.person_id == camille).limit(1)
+        )
+        if elsewhere is None:
+            await session.execute(delete(Person).where(Person.id == camille))
+    return len(ids)

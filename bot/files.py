@@ -71,3 +71,15 @@ def kept_secret(path: Path, make: Callable[[], str]) -> str:
         file.write(secret)
     os.chmod(path, PRIVATE_FILE)
     return secret
+
+
+def why_unreadable(exc: OSError) -> str:
+    """Why a file given on the command line cannot be read, in French (the system's own
+    words are English: « No such file or directory »)."""
+    if isinstance(exc, FileNotFoundError):
+        return "ce fichier n'existe pas"
+    if isinstance(exc, IsADirectoryError):
+        return "c'est un dossier, pas un fichier"
+    if isinstance(exc, PermissionError):
+        return "le droit de le lire manque"
+    return f"erreur du système n° {exc.errno}" if exc.errno else "erreur du système"

@@ -55,7 +55,20 @@ def test_help_lists_every_command(formabot: Callable[[list[str]], Done]) -> None
         assert command in result.stdout
     for command in ("run", "console", "demo", "migrate", "export"):
         sub = formabot([command, "--help"])
-        assert sub.returncode == 0 and "usage" in sub.stdout
+        assert sub.returncode == 0 and "utilisation : formabot" in sub.stdout
+        assert "afficher cette aide et quitter" in sub.stdout and "usage" not in sub.stdout
+
+
+def test_argparse_refusals_are_in_french(formabot: Callable[[list[str]], Done]) -> None:
+    """Explorer J: « invalid int value: 'abc' », « positional arguments » were English."""
+    wrong = formabot(["import", "stagiaires", "--formation", "abc", "liste.csv"])
+    assert wrong.returncode == 2
+    assert "erreur : argument --formation : valeur invalide (nombre attendu) : 'abc'" in (
+        wrong.stderr
+    )
+    unknown = formabot(["exporte"])
+    assert "choix inconnu : 'exporte'" in unknown.stderr and "invalid" not in unknown.stderr
+    assert "arguments:" in formabot(["import", "--help"]).stdout
 
 
 PIPED = """/start
@@ -195,6 +208,7 @@ def test_the_console_start_line_never_prints_the_database_password(
     monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://bob:s3cret-pw@127.0.0.1:9/formabot")
     for key in ("TELEGRAM_TOKEN", "MATRIX_HOMESERVER", "MATRIX_USER_ID"):
         monkeypatch.setenv(key, "")
+    monkeypatch.setattr(cli, "nobody_types", lambda: False)  # someone at the terminal
     try:
         cli.main(["run"])  # no server listens there: what matters is the line before
     except (OSError, SystemExit):
@@ -281,3 +295,24 @@ def test_a_workbook_is_not_printed_on_a_terminal(
     assert done.returncode == 2 and "--out FICHIER.xlsx" in done.stderr and done.stdout == ""
     done = formabot(["export", "formations", "--format", "xlsx", "--out", str(tmp_path / "f.xlsx")])
     assert done.returncode == 0 and openpyxl.load_workbook(tmp_path / "f.xlsx").active
+
+
+def test_a_service_started_without_its_token_fills_nothing(tmp_path: Path) -> None:
+    """Explorer J: Docker or systemd (no terminal, standard input /dev/null) without
+    TELEGRAM_TOKEN filled the production base with the demo, then turned everyone away."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "MATRIX_"))}
+    env.pop("DATABASE_URL", None)
+    env["FORMABOT_DATA_DIR"] = str(tmp_path)
+    started = subprocess.run(
+        [*FORMABOT, "run"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert started.returncode == 2
+    assert "pas de terminal pour la console : renseignez TELEGRAM_TOKEN" in started.stderr
+    assert "démonstration" not in started.stdout
+    assert not (tmp_path / "formabot.db").exists()

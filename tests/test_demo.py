@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot import demo
+from bot.storage.absences import Absence
+from bot.storage.base import Base
 from bot.storage.db import Database
 from bot.storage.formations import Formation
-from bot.storage.people import no_organisation
+from bot.storage.people import Person as Account
+from bot.storage.people import no_organisation, only_the_demo
+from bot.storage.state import ConversationState
+from tests.auxil.dialogue import Person
+from tests.test_bilan import schedule
 
 
 @pytest.mark.parametrize("today", [date(2026, 12, 2), date(2026, 11, 28), date(2027, 3, 1)])
@@ -33,3 +40,31 @@ async def test_is_empty_until_filled(db: Database) -> None:
         assert await no_organisation(session)
         await demo.fill(session, today=date(2026, 12, 2))
         assert not await no_organisation(session)
+
+
+async def test_the_demo_goes_whole_for_the_real_organisation(
+    db: Database, trainer: Person, person: Callable[..., Person]
+) -> None:
+    """Explorer J: a base given the demo by mistake (a service started without its token)
+    had no way back; `formabot demo --retirer` empties it, whatever was done in the demo."""
+    await schedule(trainer)  # a bilan, its deadlines, its outbox
+    await trainer.says("Karim et Julie absents vendredi toute la journée")  # one recap
+    await trainer.presses("Enregistrer")
+    await trainer.says("/inviter")
+    await trainer.presses("Formateur ou formatrice")
+    await trainer.says("/decrochage")  # left under way
+    async with db.sessions() as session, session.begin():
+        assert await session.scalar(select(func.count()).select_from(Absence)) == 2
+        assert await only_the_demo(session)
+        assert await demo.remove(session) == 1
+    async with db.sessions() as session:
+        for table in Base.metadata.sorted_tables:
+            if {"organisation_id", "formation_id"} & set(table.c.keys()):
+                assert await session.scalar(select(func.count()).select_from(table)) == 0, table
+        assert await session.scalar(select(func.count()).select_from(Account)) == 0
+        assert await session.scalar(select(func.count()).select_from(ConversationState)) == 0
+        assert await no_organisation(session)
+    # The first /start now creates the real organisation.
+    admin = person("nora")
+    await admin.says("/start")
+    assert "fuseau horaire" in admin.all_text or "nom de votre organisme" in admin.all_text

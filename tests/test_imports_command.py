@@ -106,8 +106,10 @@ def test_line_errors_are_printed_and_the_exit_code_says_so(
     [
         ("liste.pdf", PDF, "C'est un PDF"),
         ("liste.xlsx", b"not a workbook at all", "abîmé"),
-        ("vide.csv", b"", "le fichier est vide"),
+        ("vide.csv", b"", "le fichier est vide."),  # nothing of a chat's limits here
         ("gros.csv", None, "10 000 lignes"),
+        # Its real size, said the French way (explorer J: « 2.0 Mo … plus que les 2 Mo »).
+        ("lourd.csv", b"Nom\n" + b"x" * 3_000_000, "Ce fichier pèse 2,9 Mo : c'est plus que"),
     ],
 )
 def test_a_wrong_file_is_refused_in_french_and_nothing_changes(
@@ -120,6 +122,7 @@ def test_a_wrong_file_is_refused_in_french_and_nothing_changes(
     done = formabot(["import", "stagiaires", "--formation", formation, "--oui", str(path)])
     assert done.returncode == 1
     assert says in done.stderr and "CSV" in done.stderr
+    assert "collez" not in done.stderr  # a terminal's words, not the chat's
     assert trainees(formabot, formation) == before
 
 
@@ -130,7 +133,8 @@ def test_an_unknown_formation_or_a_missing_file_is_said(formabot: Formabot, tmp_
     unknown = formabot(["import", "stagiaires", "--formation", "999", "--oui", str(path)])
     assert unknown.returncode == 1 and "Formation 999 introuvable." in unknown.stderr
     missing = formabot(["import", "stagiaires", "--formation", formation, str(tmp_path / "x.csv")])
-    assert missing.returncode == 1 and "Impossible de lire" in missing.stderr
+    assert missing.returncode == 1
+    assert "Impossible de lire" in missing.stderr and "ce fichier n'existe pas" in missing.stderr
     usage = formabot(["import", "formations", "--formation", formation, str(path)])
     assert usage.returncode == 2
 

@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from bot import texts
 from bot.answers import fold
+from bot.files import why_unreadable
 from bot.formations.queries import Member
 from bot.imports.reading import MAX_BYTES, Refused
 from bot.imports.service import import_rows, preview_for
@@ -31,16 +32,21 @@ from bot.storage.people import Organisation
 
 
 def _say(out: TextIO, key: str, **values: object) -> None:
-    print(texts.plain(texts.say(f"formation_import.{key}", **values)), file=out)
+    """A message of the chat's import, as a terminal says it (no « collez les noms »)."""
+    print(texts.plain(texts.say(f"formation_import.{key}", cli=True, **values)), file=out)
 
 
 def read_file(path: Path, err: TextIO) -> bytes | None:
     """The file's bytes, no more than one past the limit (a bigger one is refused anyway)."""
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:  # said with its real size, not the part read
+            _say(err, "refused", reason="too_big", size=size, limit=MAX_BYTES)
+            return None
         with path.open("rb") as file:
             return file.read(MAX_BYTES + 1)
     except OSError as exc:
-        _say(err, "cli_unreadable", name=str(path), why=exc.strerror or type(exc).__name__)
+        _say(err, "cli_unreadable", name=str(path), why=why_unreadable(exc))
         return None
 
 

@@ -135,6 +135,17 @@ class Invitation(Base):
     revoked_at: Mapped[datetime | None] = mapped_column()
 
 
+DEMO_ORGANISATION = "Organisme de démonstration"
+"""The demo's organisation (:mod:`bot.demo`), named here for the checks of every start."""
+
+
+async def only_the_demo(session: AsyncSession) -> bool:
+    """Whether the base's organisations are the demo's alone: a bot put on a network so
+    turns every newcomer away (« demandez une invitation à votre organisme »)."""
+    names = set((await session.scalars(select(Organisation.name))).all())
+    return names == {DEMO_ORGANISATION}
+
+
 async def no_organisation(session: AsyncSession) -> bool:
     """An empty base: what ``formabot run`` without a token fills with the demo (a check
     that needs none of the demo's modules, which every start would otherwise import)."""

@@ -1,0 +1,186 @@
+"""The ``formabot`` command's arguments, and argparse's own words, in French.
+
+argparse writes « usage: », « positional arguments », « show this help
+message and exit » and its errors (« invalid int value: 'abc' ») in English,
+through the ``gettext`` function it imported as ``_``: :func:`french` takes
+its place, so an operator reads the whole of ``formabot --help`` and every
+refusal in one language.  A message it does not know stays as argparse wrote it.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from bot import exports
+
+FRENCH = {
+    "usage: ": "utilisation : ",
+    "positional arguments": "arguments",
+    "options": "options",
+    "show this help message and exit": "afficher cette aide et quitter",
+    "the following arguments are required: %s": "il manque : %s",
+    "invalid %(type)s value: %(value)r": "valeur invalide (%(type)s attendu) : %(value)r",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "choix inconnu : %(value)r (au choix : %(choices)s)"
+    ),
+    "unrecognized arguments: %s": "arguments inconnus : %s",
+    "expected one argument": "une valeur est attendue",
+    "expected at most one argument": "une valeur au plus est attendue",
+    "expected at least one argument": "au moins une valeur est attendue",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
+    "one of the arguments %s is required": "un de ces arguments est nécessaire : %s",
+    "not allowed with argument %s": "pas avec l'argument %s",
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "option ambiguë : %(option)s peut désigner %(matches)s"
+    ),
+    "can't open '%(filename)s': %(error)s": "impossible d'ouvrir « %(filename)s » : %(error)s",
+}
+
+
+def french(message: str) -> str:
+    """argparse's message in French (:data:`FRENCH`), or as it is."""
+    return FRENCH.get(message, message)
+
+
+argparse._ = french  # type: ignore[attr-defined]  # see the module's docstring
+
+
+def nombre(text: str) -> int:
+    """An id typed after an option: its name is what an error says (« nombre attendu »)."""
+    return int(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="formabot",
+        description="Assistant de conversation des formateurs : absences, bilans, "
+        "attestations, échéances.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
+
+    run = sub.add_parser(
+        "run",
+        help="lancer le bot (Telegram, Matrix ou, sans jeton, la console)",
+        description="Lance chaque transport configuré, l'envoi des messages et les "
+        "rappels. Sans jeton Telegram ni Matrix, ouvre la console.",
+    )
+    run.add_argument(
+        "--workers",
+        type=nombre,
+        default=1,
+        metavar="N",
+        help="processus qui traitent les messages (défaut : 1) : celui-ci et N-1 "
+        "« formabot work » qu'il lance et surveille (PostgreSQL et Telegram requis)",
+    )
+    sub.add_parser(
+        "work",
+        help="traiter les messages Telegram reçus par un autre processus (PostgreSQL)",
+        description="Prend les messages Telegram enregistrés dans la base par le processus "
+        "qui reçoit (formabot run) et y répond. Ne reçoit rien lui-même : à lancer en plus, "
+        "dans d'autres conteneurs, sur la même base PostgreSQL.",
+    )
+    console = sub.add_parser(
+        "console",
+        help="discuter avec le bot dans le terminal",
+        description="Discuter avec le bot dans le terminal, comme une "
+        "personne donnée. Lit une ligne par message quand l'entrée "
+        "n'est pas un terminal.",
+    )
+    console.add_argument(
+        "--as",
+        dest="name",
+        default="formateur",
+        metavar="NOM",
+        help="la personne que vous jouez (défaut : formateur)",
+    )
+    demo = sub.add_parser(
+        "demo",
+        help="remplir la base avec un organisme de démonstration",
+        description="Crée un organisme de démonstration (deux formations, des "
+        "stagiaires, des délégués) lié à l'utilisateur console « formateur ». "
+        "--retirer l'enlève, avec tout ce qu'il contient : la première personne "
+        "qui envoie /start crée alors le vrai organisme.",
+    )
+    demo.add_argument("--retirer", action="store_true", help="retirer l'organisme de démonstration")
+    demo.add_argument("--oui", action="store_true", help="retirer sans demander")
+    sub.add_parser(
+        "migrate",
+        help="mettre le schéma de la base à jour",
+        description="Applique les migrations Alembic qui manquent.",
+    )
+    export = sub.add_parser(
+        "export",
+        help="exporter des données",
+        description="Écrit les données sur la sortie standard (CSV avec "
+        "une ligne d'en-tête par défaut) ou dans un fichier (--out). "
+        "--format csv-excel : séparateur « ; », UTF-8 avec BOM et dates 23/11/2026, "
+        "ce qu'Excel en français ouvre directement ; --format xlsx : un classeur Excel.",
+    )
+    export.add_argument(
+        "what",
+        metavar="QUOI",
+        help="formations, stagiaires, ou un export ajouté par une "
+        "fonctionnalité (absences, echeances, qualiopi, attestations…)",
+    )
+    export.add_argument(
+        "--format",
+        choices=(*exports.FORMATS, "ics"),
+        default="csv",
+        help="csv (défaut), csv-excel, xlsx, json, ou ics pour un agenda",
+    )
+    export.add_argument("--organisation", type=nombre, default=None, help="id de l'organisme")
+    export.add_argument("--formation", type=nombre, default=None, help="id de la formation")
+    export.add_argument("--bilan", type=nombre, default=None, help="id du bilan")
+    export.add_argument("--out", type=Path, default=None, help="fichier à écrire")
+    importing = sub.add_parser(
+        "import",
+        help="importer une liste de stagiaires (CSV ou Excel) dans une formation",
+        description="Lit le fichier (CSV ou .xlsx, une ligne d'en-tête : Nom, Prénom, "
+        "Entreprise, E-mail, Téléphone, Date d'entrée, Date de sortie, Motif de sortie, "
+        "Délégué), montre ce qui sera ajouté et les lignes à corriger, puis demande "
+        "confirmation. Code de sortie 0 si tout est importé, 1 sinon.",
+    )
+    importing.add_argument(
+        "what", choices=("stagiaires",), metavar="stagiaires", help="ce qui est importé"
+    )
+    importing.add_argument("fichier", type=Path, metavar="FICHIER", help="la liste : .csv ou .xlsx")
+    importing.add_argument(
+        "--formation", type=nombre, required=True, metavar="ID", help="id de la formation"
+    )
+    importing.add_argument("--oui", action="store_true", help="importer sans demander")
+    verifier = sub.add_parser(
+        "verifier",
+        help="vérifier un dossier de preuves (ZIP) sans la base",
+        description="Vérifie la signature Ed25519 du manifeste, l'empreinte de chaque "
+        "fichier et la chaîne signée des attestations d'un dossier de preuves. Code de "
+        "sortie 0 si le dossier est intact, 1 sinon.",
+    )
+    verifier.add_argument("fichier", type=Path, nargs="?", metavar="FICHIER.zip")
+    verifier.add_argument(
+        "--empreinte",
+        default=None,
+        metavar="SHA256",
+        help="l'empreinte de la clé publiée par l'organisme (espaces permis)",
+    )
+    verifier.add_argument(
+        "--cle",
+        action="store_true",
+        help="afficher la clé publique de cet organisme et son empreinte, à publier",
+    )
+    saving = sub.add_parser(
+        "backup",
+        help="sauvegarder la base SQLite (le bot peut tourner)",
+        description="Copie cohérente de la base SQLite, bot en marche, dans "
+        "DATA/sauvegardes/ ou le fichier donné. PostgreSQL : pg_dump (voir le README).",
+    )
+    saving.add_argument("out", nargs="?", type=Path, default=None, metavar="FICHIER")
+    putting_back = sub.add_parser(
+        "restore",
+        help="remettre une sauvegarde en place (bot arrêté)",
+        description="Remplace la base SQLite par la sauvegarde donnée, après avoir "
+        "copié la base actuelle dans DATA/sauvegardes/, puis applique les migrations.",
+    )
+    putting_back.add_argument("source", type=Path, metavar="FICHIER")
+    return parser

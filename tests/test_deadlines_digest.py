@@ -825,3 +825,41 @@ async def test_a_group_digest_counts_what_the_bilan_came_before(
     await scheduler.tick()
     [(_, text)] = (await deliver(db)).digests()
     assert "Agent de restauration (démo) : 1 dans les 7 jours, 3 non faits avant le bilan" in text
+
+
+def test_a_deadline_postponed_to_a_day_off_is_reminded_for_that_day() -> None:
+    """Explorer K: postponed to Saturday 2 January on purpose, the ticket was reminded
+    « à faire plutôt le jeudi 31 décembre », before even its first day, the Friday 1st."""
+    item = Item(
+        id=1,
+        organisation_id=1,
+        formation_id=1,
+        key="k",
+        subject="followup",
+        subject_id=1,
+        due_on=date(2027, 1, 1),
+        due_at=None,
+        title="Déposer les échanges et saisir le ticket qualité",
+        detail=None,
+        explanation="Ticket qualité à saisir au plus tard le vendredi 1er janvier 2027.",
+        source="",
+        audience="formateur",
+        status="postponed",
+        postponed_to=date(2027, 1, 2),
+    )
+    organisation = Organisation(id=1, name="Organisme", timezone="Europe/Paris")
+    chat = ChatIdentity(person_id=7, platform="console", chat_id="c", user_id="u")
+    [(message, _)] = reminder_messages(
+        organisation,
+        datetime(2027, 1, 1, 8, 0, tzinfo=ZoneInfo("Europe/Paris")),
+        [item],
+        {1: Titled("Projet professionnel", "formation", 7)},
+        {7: chat},
+        {},
+    )
+    text = texts.plain(message.reply.text or "")
+    assert "plutôt" not in text
+    assert (
+        "À faire demain : samedi 2 janvier 2027 (reportée ; elle était prévue le vendredi "
+        "1er janvier 2027)."
+    ) in text

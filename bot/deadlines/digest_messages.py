@@ -283,7 +283,12 @@ def digest_text(
                     row.formation_id, {"overdue": 0, "week": 0, "weekend": 0, "missed": 0}
                 )
                 count[name] += 1
-                if name != "missed" and (friday := dates.weekend_friday(row.effective_due, today)):
+                friday = (
+                    None
+                    if row.status == "postponed"
+                    else dates.weekend_friday(row.effective_due, today)
+                )
+                if name != "missed" and friday:
                     count["weekend"] += 1
                     fridays.add(friday)
         lines = [
@@ -303,7 +308,7 @@ def digest_text(
 
     def line(item: Line) -> Shown:
         row = item.first
-        weekend, friday = dates.weekend_words(row.effective_due, today)
+        weekend, friday = day_off_words(row, today)
         return Shown(
             due=due_text(row, tz),
             title=item.title,
@@ -406,12 +411,23 @@ class Reminded(NamedTuple):
     weekday: str
     weekend: str
     friday: str
+    planned: str
+    """The day it was due before it was postponed (its text still says that one)."""
+
+
+def day_off_words(row: Listed, today: date) -> tuple[str, str]:
+    """:func:`bot.dates.weekend_words` for a deadline, none for one postponed: its day was
+    chosen, a day off on purpose (explorer K: « à faire plutôt le jeudi 31 décembre » for a
+    ticket postponed to Saturday 2 January, before even its first date)."""
+    if row.status == "postponed":
+        return "", ""
+    return dates.weekend_words(row.effective_due, today)
 
 
 def _reminded(
     row: Item, formation: str, who: dict[int, str], tz: ZoneInfo, today: date
 ) -> Reminded:
-    weekend, friday = dates.weekend_words(row.effective_due, today)
+    weekend, friday = day_off_words(row, today)
     return Reminded(
         title=row.title,
         who=who.get(row.id, ""),
@@ -422,6 +438,7 @@ def _reminded(
         weekday=dates.spell_date(row.effective_due).split()[0],
         weekend=weekend,
         friday=friday,
+        planned=dates.spell_date(row.due_on) if row.status == "postponed" else "",
     )
 
 

@@ -150,3 +150,44 @@ async def test_a_reminder_waiting_for_an_entretien_still_ahead_goes(
     [reply] = await send_at(db, settings, datetime(2026, 11, 26, 8, 0, tzinfo=UTC))
     assert "jeudi 26 novembre 2026 à 14 h 00" in reply.text
     assert [m.status for m in await outbox(db)] == ["sent"]
+
+
+async def test_an_exit_before_the_entretien_is_said_and_stops_its_reminder(
+    db: Database, settings: Settings, trainer: Person
+) -> None:
+    """Explorer K: an abandon recorded before the entretien said nothing of it, and the
+    trainer was still reminded of an entretien with someone who had left."""
+    await schedule(trainer, "jeudi 26 novembre à 14h")
+    await tick(db, settings, datetime(2026, 11, 25, 7, 0, tzinfo=UTC))  # queued, not yet sent
+    await trainer.says("/formations")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Entrées et sorties")
+    await trainer.presses("Karim Benali")
+    await trainer.presses("Sa sortie")
+    await trainer.says("le 25 novembre")
+    await trainer.presses("Oui")
+    await trainer.presses("Abandon")
+    assert (
+        "Attention : un entretien avec Karim Benali est prévu le jeudi 26 novembre 2026 à "
+        "14 h 00, après cette sortie : je ne le rappellerai pas"
+    ) in trainer.last
+    await trainer.presses("Oui")
+    assert await send_at(db, settings, datetime(2026, 11, 25, 8, 0, tzinfo=UTC)) == []
+    assert [m.status for m in await outbox(db)] == ["cancelled"]
+
+
+async def test_no_reminder_is_queued_for_a_trainee_gone_before_the_entretien(
+    db: Database, settings: Settings, trainer: Person
+) -> None:
+    await schedule(trainer, "jeudi 26 novembre à 14h")
+    await trainer.says("/formations")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Entrées et sorties")
+    await trainer.presses("Karim Benali")
+    await trainer.presses("Sa sortie")
+    await trainer.says("le 24 novembre")
+    await trainer.presses("Oui")
+    await trainer.presses("Emploi")
+    await trainer.presses("Oui")
+    await tick(db, settings, datetime(2026, 11, 25, 7, 0, tzinfo=UTC))
+    assert await outbox(db) == []

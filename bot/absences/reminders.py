@@ -15,7 +15,7 @@ happens (its person's console closed, a platform down) is not sent either
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, select
@@ -70,6 +70,8 @@ async def entretien_reminders(session: AsyncSession, now: datetime, settings: Se
     for entretien, formation, trainee, organisation in rows.all():
         if now < reminder_due(entretien.scheduled_at, organisation.timezone, settings.digest_hour):
             continue
+        if trainee.left_before(entretien.scheduled_at.astimezone(zone_of(organisation)).date()):
+            continue  # gone before it (explorer K: reminded of a trainee who had left)
         identity = await session.scalar(
             select(ChatIdentity)
             .where(ChatIdentity.person_id == formation.owner_id, ChatIdentity.blocked_at.is_(None))
@@ -100,7 +102,8 @@ async def outdated_entretien_reminders(
     session: AsyncSession, messages: Sequence[OutboxMessage], now: datetime
 ) -> set[int]:
     """The reminders among ``messages`` whose entretien was held, cancelled or has begun,
-    or whose follow-up was closed, since they were queued."""
+    whose follow-up was closed, or whose trainee's exit came before it, since they were
+    queued."""
     asked: dict[int, int] = {}
     for message in messages:
         number = message.key.removeprefix(KEY).split(":")[0]
@@ -108,15 +111,34 @@ async def outdated_entretien_reminders(
             asked[message.id] = int(number)
     if not asked:
         return set()
-    ahead = set(
-        await session.scalars(
-            select(Entretien.id)
-            .join(FollowUp, FollowUp.id == Entretien.followup_id)
-            .where(
-                Entretien.id.in_(set(asked.values())),
-                *_still_ahead(),
-                Entretien.scheduled_at > now,
-            )
+    found = await session.execute(
+        select(Entretien.id, Entretien.scheduled_at, Trainee, Organisation)
+        .join(FollowUp, FollowUp.id == Entretien.followup_id)
+        .join(Trainee, Trainee.id == FollowUp.trainee_id)
+        .join(Organisation, Organisation.id == FollowUp.organisation_id)
+        .where(
+            Entretien.id.in_(set(asked.values())),
+            *_still_ahead(),
+            Entretien.scheduled_at > now,
         )
     )
+    ahead = {
+        entretien
+        for entretien, when, trainee, organisation in found.all()
+        if not trainee.left_before(when.astimezone(zone_of(organisation)).date())
+    }
     return {message for message, entretien in asked.items() if entretien not in ahead}
+
+
+async def entretiens_after(session: AsyncSession, trainee: Trainee, day: date) -> list[datetime]:
+    """When the trainee's entretiens still to hold are, those after ``day`` (an exit being
+    recorded: said before it is saved, explorer K), in the organisation's time."""
+    found = await session.execute(
+        select(Entretien.scheduled_at, Organisation.timezone)
+        .join(FollowUp, FollowUp.id == Entretien.followup_id)
+        .join(Organisation, Organisation.id == FollowUp.organisation_id)
+        .where(FollowUp.trainee_id == trainee.id, *_still_ahead())
+        .order_by(Entretien.scheduled_at)
+    )
+    moments = [when.astimezone(ZoneInfo(zone)) for when, zone in found.all()]
+    return [moment for moment in moments if moment.date() > day]

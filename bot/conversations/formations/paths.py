@@ -26,6 +26,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.absences.followups import open_followup_of, organisation_of, path_for, procedure_on
+from bot.absences.reminders import entretiens_after
 from bot.answers import Invalid, clean_line
 from bot.bilans.queries import invited_after
 from bot.conversations.formations.choose import load_formation, member
@@ -155,12 +156,14 @@ async def confirm_values(ctx: Context) -> dict[str, object]:
     """The reasons' labels; for an exit, what it leaves after it, said before « Oui »
     (explorer I: an exit moved earlier told its absences only once saved)."""
     values: dict[str, object] = {"reasons": EXIT_REASONS, "absences": [], "bilans": []}
+    values["entretiens"] = []
     found = await _found(ctx) if ctx.data["what"] == "exit" else None
     if found is not None:
         trainee, day = found[1], date.fromisoformat(ctx.data["exit_on"])
         values["absences"] = await paths.absences_after(ctx.session, trainee, day)
         bilans = await invited_after(ctx.session, trainee, day)
         values["bilans"] = [bilan.starts_at.astimezone(ctx.tz) for bilan in bilans]
+        values["entretiens"] = await entretiens_after(ctx.session, trainee, day)
     return values
 
 

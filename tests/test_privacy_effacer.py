@@ -130,6 +130,18 @@ async def test_an_erased_delegate_no_longer_represents_anyone_nor_is_offered_aga
     await trainer.presses("Voir le détail")
     assert erased.full_name in trainer.all_text
     assert f"{erased.full_name} – représente" not in trainer.all_text
+    # Nothing is offered nor noted for the placeholder any more (explorer J: it came first
+    # in every list, and absences were noted on it again).
+    for command in ("/absence", "/decrochage", "/suivi", "/effacer", "/appel hier matin"):
+        await trainer.says("/annuler")
+        await trainer.says(command)
+        if any(b.startswith("Agent de restauration") for b in trainer.buttons):
+            await trainer.presses("Agent de restauration")
+        assert not any("Personne effacée" in b for b in trainer.buttons), command
+        assert "Personne effacée" not in trainer.last, command
+    await trainer.says("/annuler")
+    await trainer.says(f"{erased.full_name} absente hier")
+    assert "Noter l'absence" not in trainer.last
 
 
 async def test_a_trainee_named_like_a_pseudonym_is_not_taken_for_an_erased_one(

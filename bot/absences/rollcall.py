@@ -63,7 +63,7 @@ async def roster(
     session: AsyncSession, formation: Formation, day: date, period: str
 ) -> list[Called]:
     """The trainees present in ``formation`` on ``day`` (entry/exit respected), by surname."""
-    inside = [t for t in formation.trainees if outside(formation, t, day) is None]
+    inside = [t for t in formation.named_trainees if outside(formation, t, day) is None]
     rows = await session.scalars(
         select(Absence).where(
             Absence.formation_id == formation.id,

@@ -107,6 +107,13 @@ class Formation(Base):
     def effective_end(self) -> date:
         return effective_end(self.end_date, self.extended_end)
 
+    @property
+    def named_trainees(self) -> list[Trainee]:
+        """The trainees a dialogue offers, reads by name or notes something for: an erased
+        one (RGPD) stays only a placeholder of the counts and exports (explorer J: offered
+        first as « Personne effacée n° 2 », and absences noted on them again)."""
+        return [t for t in self.trainees if not t.erased]
+
 
 def effective_end(end: date, extended: date | None) -> date:
     """The end that counts for the final bilan: an extension moves it later."""

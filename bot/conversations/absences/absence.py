@@ -135,7 +135,7 @@ async def absence_start(ctx: Context) -> Outcome | None:
 def several_days(ctx: Context, text: str, formations: list[Formation]) -> Outcome | None:
     """« /absence Julie du 1er au 3 décembre »: several days go to the one recap that notes
     them all (:mod:`.group`), as the same sentence typed without the command does."""
-    people = [(t.full_name, (f.id, t.id)) for f in formations for t in f.trainees]
+    people = [(t.full_name, (f.id, t.id)) for f in formations for t in f.named_trainees]
     line = understand_line(split_reason(text[:300], ctx.now)[0], ctx.now, people)
     if not line.name_text or line.when is not None or not line.date_text:
         return None
@@ -157,8 +157,8 @@ async def prefill(ctx: Context, text: str, formations: list[Formation]) -> None:
     """Keep as answers what the line says; say what it named unclearly."""
     if "formation_id" in ctx.data:
         formations = [f for f in formations if f.id == ctx.data["formation_id"]]
-    people = [(t.full_name, (f.id, t.id)) for f in formations for t in f.trainees]
-    by_id = {t.id: (f, t) for f in formations for t in f.trainees}
+    people = [(t.full_name, (f.id, t.id)) for f in formations for t in f.named_trainees]
+    by_id = {t.id: (f, t) for f in formations for t in f.named_trainees}
     text, reason = split_reason(text[:300], ctx.now)
     line = understand_line(text, ctx.now, people)
     keep_reason(ctx, reason)

@@ -124,7 +124,7 @@ def new_appel() -> Flow:
 
 async def candidates(ctx: Context) -> list[Formation]:
     """The formations running today (with trainees); if none, every one with trainees."""
-    visible = [f for f in await visible_formations(ctx) if f.trainees]
+    visible = [f for f in await visible_formations(ctx) if f.named_trainees]
     today = ctx.now.date()
     running = [f for f in visible if f.start_date <= today <= f.effective_end]
     return running or visible
@@ -327,7 +327,7 @@ class RecapStep(Step):
             ctx.say("formation.not_found")
             return Leave()
         marks = ctx.data.get("marks") or {}
-        trainees = {str(t.id): t for t in formation.trainees}
+        trainees = {str(t.id): t for t in formation.named_trainees}
         return await save_marks(
             ctx,
             [

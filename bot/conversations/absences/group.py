@@ -111,7 +111,7 @@ def new_group() -> Flow:
 
 
 async def _people(ctx: Context) -> list[tuple[str, tuple[Formation, Trainee]]]:
-    return [(t.full_name, (f, t)) for f in await candidates(ctx) for t in f.trainees]
+    return [(t.full_name, (f, t)) for f in await candidates(ctx) for t in f.named_trainees]
 
 
 def _label(formation: Formation, trainee: Trainee, several: bool) -> str:

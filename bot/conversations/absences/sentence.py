@@ -74,7 +74,7 @@ async def other_name(ctx: Context, sentence: AbsenceSentence) -> str | None:
     known = {
         w
         for f in await visible_formations(ctx)
-        for t in f.trainees
+        for t in f.named_trainees
         for w in _words(t.full_name)
         if len(w) >= 3
     }
@@ -108,7 +108,7 @@ async def phrase_start(ctx: Context) -> Outcome | None:
         ctx.say("absence.no_formation")
         return Leave()
     people = sorted(
-        {(t.full_name, t.id) for f in formations for t in f.trainees},
+        {(t.full_name, t.id) for f in formations for t in f.named_trainees},
         key=lambda p: by_surname(p[0]),
     )
     found = match_names(sentence.names[0], people)

@@ -81,14 +81,17 @@ async def current_trainee(ctx: Context) -> Trainee | None:
     if formation is None:
         return None
     wanted = str(ctx.data.get("trainee_id"))
-    return next((t for t in formation.trainees if str(t.id) == wanted), None)
+    return next((t for t in formation.named_trainees if str(t.id) == wanted), None)
 
 
 async def trainee_options(ctx: Context) -> list[Option]:
     formation = await current_formation(ctx)
     if formation is None:
         return []
-    return [Option(ctx.label("absence.trainee_option", t=t), str(t.id)) for t in formation.trainees]
+    return [
+        Option(ctx.label("absence.trainee_option", t=t), str(t.id))
+        for t in formation.named_trainees
+    ]
 
 
 class TraineeStep(Pick):
@@ -259,7 +262,7 @@ def parse_note(limit: int) -> TextParser:
 async def trainee_anywhere(ctx: Context, text: str) -> list[tuple[Formation, Trainee]]:
     """The trainees of the visible formations whose name fits ``text``."""
     formations = await visible_formations(ctx)
-    people = [(t.full_name, (f, t)) for f in formations for t in f.trainees]
+    people = [(t.full_name, (f, t)) for f in formations for t in f.named_trainees]
     return match_names(text, people)
 
 
@@ -324,7 +327,7 @@ def who_steps(topic: str, after_trainee: AfterTrainee) -> list[Step]:
         formation = await chosen_formation(ctx, picked)
         if formation is None:
             return Retry(ctx.render("formation.not_found"))
-        if not formation.trainees:
+        if not formation.named_trainees:
             ctx.say("absence.no_trainees", f=formation)
             return Leave()
         if "trainee_id" in ctx.data:

@@ -105,7 +105,7 @@ async def _prepare(ctx: Context) -> Outcome | None:
     if formation is None:
         ctx.say("formation.not_found")
         return Leave()
-    if not formation.trainees:
+    if not formation.named_trainees:
         ctx.say("absence.no_trainees", f=formation)
         return Leave()
     ctx.data["title"] = formation.title

@@ -61,7 +61,9 @@ async def _found(ctx: Context) -> tuple[Formation, Trainee] | None:
     formation = await load_formation(ctx, ctx.data.get("formation_id"))
     if formation is None:
         return None
-    trainee = next((t for t in formation.trainees if str(t.id) == ctx.data.get("trainee")), None)
+    trainee = next(
+        (t for t in formation.named_trainees if str(t.id) == ctx.data.get("trainee")), None
+    )
     return None if trainee is None else (formation, trainee)
 
 
@@ -70,7 +72,7 @@ async def start(ctx: Context) -> Outcome | None:
     if formation is None:
         ctx.say("formation.not_found")
         return Leave()
-    if not formation.trainees:
+    if not formation.named_trainees:
         ctx.say("formation.no_trainees")
         return Leave()
     ctx.data["title"] = formation.title
@@ -84,7 +86,9 @@ async def trainee_options(ctx: Context) -> list[Option]:
     formation = await load_formation(ctx, ctx.data.get("formation_id"))
     if formation is None:
         return []
-    return [Option(ctx.label("formation.path_option", t=t), str(t.id)) for t in formation.trainees]
+    return [
+        Option(ctx.label("formation.path_option", t=t), str(t.id)) for t in formation.named_trainees
+    ]
 
 
 async def remember(ctx: Context, picked: str) -> Outcome:

@@ -15,7 +15,8 @@ from bot import texts
 from bot.app import build_scheduler, build_sender
 from bot.config import Settings
 from bot.deadlines.digest import digest_of, send_digests
-from bot.deadlines.digest_messages import Item, Titled, reminder_messages, reminders_due
+from bot.deadlines.digest_messages import Item, Titled, reminder_messages
+from bot.deadlines.reminded import reminders_due
 from bot.messages import Reply
 from bot.outbox import Sender
 from bot.storage.bilans import StoredDeadline

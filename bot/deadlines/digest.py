@@ -25,7 +25,7 @@ killed half-way it resumes with the organisations not yet committed.
 - **The reminders.** In the same transaction, each formateur gets, in
   private, the deadlines of their formations that are theirs to do (audience
   ``formateur``) and fall today or tomorrow, and on a Friday those of the
-  weekend and the Monday (:func:`bot.deadlines.digest_messages.reminders_due`);
+  weekend and the Monday (:func:`bot.deadlines.reminded.reminders_due`);
   key ``rappel:<deadline key>:<local date>`` — one the day before, one on
   the day, and one on the Friday before a Saturday's, a Sunday's or a
   Monday's, so that nobody discovers it on Monday.
@@ -79,11 +79,11 @@ from bot.deadlines.digest_messages import (
     private_chats,
     recipients,
     reminder_messages,
-    reminders_due,
     to_do_of,
 )
 from bot.deadlines.lines import concerned
 from bot.deadlines.org_settings import digest_hour
+from bot.deadlines.reminded import reminders_due
 from bot.deadlines.service import grouped
 from bot.manifest import OrganisationJob
 from bot.messages import Reply

@@ -23,7 +23,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, or_, select
@@ -33,12 +33,12 @@ from bot import dates, texts
 from bot.answers import by_surname
 from bot.deadlines.documents import due_text
 from bot.deadlines.lines import Line, bundle
+from bot.deadlines.reminded import reminder_key
 from bot.deadlines.service import STILL_TO_DO, Group, Listed, order
 from bot.messages import Reply
 from bot.outbox import Queued
 from bot.storage.bilans import Bilan, StoredDeadline
 from bot.storage.formations import Formation
-from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity, Membership, Organisation, Role, zone_of
 from bot.undelivered import Undelivered
 
@@ -350,7 +350,7 @@ def reminder_messages(
     who: dict[int, str],
 ) -> list[tuple[Queued, tuple[int, ...]]]:
     """Each formateur's own deadlines of today and tomorrow, and on a Friday the weekend's
-    and the Monday's, in private (:func:`reminders_due`), with the deadlines each message
+    and the Monday's, in private (:func:`bot.deadlines.reminded.reminders_due`), with the deadlines each message
     reminds of.
 
     A deadline already reminded of today (a second look after a change) is left out; a
@@ -396,9 +396,6 @@ def reminder_messages(
     return messages
 
 
-Due = TypeVar("Due", bound=Listed)
-
-
 class Reminded(NamedTuple):
     """One deadline as a reminder says it (alone, or in a list)."""
 
@@ -440,66 +437,3 @@ def _reminded(
         friday=friday,
         planned=dates.spell_date(row.due_on) if row.status == "postponed" else "",
     )
-
-
-def reminders_due(rows: Sequence[Due], today: date) -> list[Due]:
-    """The formateurs' own deadlines to be reminded of ``today`` (``rows``: those still to do).
-
-    One reminder the day before, one on the day, every day of the week; and one on
-    the last working day before it (the Friday before a deadline of a Saturday, a
-    Sunday or a Monday; the Thursday when that Friday is a holiday, the Friday
-    before a Tuesday after Easter Monday), so that nobody discovers it too late.  Three days at most, each
-    its own key (:func:`reminder_key`): the Friday's for a Saturday is the day before's.
-    """
-    tomorrow = today + timedelta(days=1)
-    return [
-        row
-        for row in rows
-        if row.audience == "formateur"
-        and (
-            row.effective_due in (today, tomorrow)
-            or dates.previous_working_day(row.effective_due) == today
-        )
-    ]
-
-
-REMINDER = "rappel:"
-
-
-def reminder_key(row: Listed, today: date) -> str:
-    """``rappel:<deadline key>:<local date>``: one a day at most for each deadline."""
-    return f"{REMINDER}{row.key}:{today.isoformat()}"
-
-
-async def outdated_reminders(
-    session: AsyncSession, messages: Sequence[OutboxMessage], _now: datetime
-) -> set[int]:
-    """The reminders among ``messages`` that no longer hold: their deadline done, closed,
-    gone, or postponed so far that the day they were queued for is no longer a reminder's."""
-    asked: dict[int, tuple[int, str, date]] = {}
-    for message in messages:
-        key, _, day = message.key.removeprefix(REMINDER).rpartition(":")
-        if message.key.startswith(REMINDER) and message.organisation_id is not None:
-            try:
-                asked[message.id] = (message.organisation_id, key, date.fromisoformat(day))
-            except ValueError:
-                continue
-    if not asked:
-        return set()
-    open_ones = (
-        await session.scalars(
-            select(StoredDeadline).where(
-                StoredDeadline.organisation_id.in_({org for org, _, _ in asked.values()}),
-                StoredDeadline.key.in_({key for _, key, _ in asked.values()}),
-                StoredDeadline.status.in_(STILL_TO_DO),
-            )
-        )
-    ).all()
-    still: dict[tuple[int, str], list[StoredDeadline]] = {}
-    for row in open_ones:
-        still.setdefault((row.organisation_id, row.key), []).append(row)
-    return {
-        message
-        for message, (org, key, day) in asked.items()
-        if not reminders_due(still.get((org, key), []), day)
-    }

@@ -22,8 +22,8 @@ def flows() -> Sequence[Flow]:
 def services() -> Services:
     """The rules, the digest, the exports and the settings, imported when first needed."""
     from bot.deadlines import catch_up, digest, exports, service
-    from bot.deadlines.digest_messages import outdated_reminders
     from bot.deadlines.org_settings import DIGEST_HOUR
+    from bot.deadlines.reminded import outdated_reminders
     from bot.rules import SETTINGS as RULE_SETTINGS
 
     return Services(

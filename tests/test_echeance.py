@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from sqlalchemy import select
+
 from bot import dates
 from bot.deadlines.service import refresh_deadlines
+from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation
-from tests.auxil.absences import add_formation, set_org_settings
+from tests.auxil.absences import add_formation, seen_on, set_org_settings
 from tests.auxil.dialogue import Person
 from tests.auxil.hostile import FOR_CHOICES, survives
 from tests.test_echeances import by_rule, restauration
@@ -135,3 +138,37 @@ async def test_a_fixed_deadline_says_whose_delay_it_is(db: Database, trainer: Pe
     await trainer.presses("Envoyer le bilan pédagogique")
     assert "son délai est celui que l'organisme s'est donné" in trainer.last
     assert "fixée par le texte" not in trainer.last
+
+
+async def test_a_ticket_qualite_is_filed_with_its_dialogue_not_marked_done(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer K: « ✅ Fait » on « Saisir le ticket qualité » left the follow-up open, no
+    ticket anywhere, and the Qualiopi timeline saying it was done."""
+    await trainer.says("/decrochage thomas")
+    await trainer.presses("Manque de réactivité")
+    await trainer.presses("Terminé")
+    await seen_on(trainer, "aujourd'hui")
+    await trainer.presses("Non")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.says("/echeances")
+    await trainer.presses("Déposer les échanges et saisir le ticket qualité")
+    assert "✅ Fait" not in trainer.buttons
+    stamp = trainer.replies[-1].choices[0].data.split("|")[0]
+    await trainer.presses_data(f"{stamp}|done")  # an old « ✅ Fait »: not taken
+    assert "Ce choix n'est pas (ou plus) proposé." in trainer.last
+    assert (await ticket(db)).status == "open"
+    await trainer.presses("Saisir le ticket qualité")
+    await trainer.presses("Rien à ajouter")
+    await trainer.presses("Enregistrer le ticket")
+    assert "suivi de Thomas Fabre clos" in trainer.all_text
+    assert (await ticket(db)).status == "done"
+
+
+async def ticket(db: Database) -> StoredDeadline:
+    async with db.sessions() as session:
+        row = await session.scalar(
+            select(StoredDeadline).where(StoredDeadline.key.startswith("ELY-SHORT-TICKET:"))
+        )
+    assert row is not None
+    return row

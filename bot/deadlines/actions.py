@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deadlines.facts import formation_facts
 from bot.deadlines.service import (
+    Listed,
     close_begun,
     deadlines_of,
     mark_done,
@@ -174,6 +175,13 @@ def _audit(
         formation_id=row.formation_id,
         **details,
     )
+
+
+def filed_by_its_dialogue(row: Listed) -> bool:
+    """A follow-up's ticket qualité: filed with /decrochage, which closes the follow-up and
+    puts the ticket in the Qualiopi bundle.  « Fait » in /echeances left the follow-up
+    open, no ticket anywhere, and nothing to remind any more (explorer K)."""
+    return row.subject == "followup" and row.key.split(":", 1)[0].endswith("-TICKET")
 
 
 async def complete(

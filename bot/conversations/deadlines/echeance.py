@@ -37,7 +37,16 @@ from sqlalchemy import select
 from bot import dates
 from bot.conversations.formations.choose import member
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Return, stored_date
+from bot.conversations.kit.flow import (
+    Flow,
+    Leave,
+    Next,
+    Outcome,
+    Retry,
+    Return,
+    Switch,
+    stored_date,
+)
 from bot.conversations.kit.steps import Confirm, DateStep, Option, Pick, Text, words
 from bot.deadlines.actions import (
     MAX_POSTPONE_DAYS,
@@ -45,6 +54,7 @@ from bot.deadlines.actions import (
     PostponeRefused,
     complete,
     earliest_postponement,
+    filed_by_its_dialogue,
     postpone_deadline,
     postpone_limit,
     postpone_problem,
@@ -118,7 +128,11 @@ async def deadline_choices(ctx: Context) -> list[Option]:
     row = await load_deadline(ctx, ctx.data.get("deadline_id"))
     if row is None:
         return [Option("Retour à la liste", "back")]
-    options = [Option("✅ Fait", "done")]
+    options = [
+        Option("Saisir le ticket qualité", "ticket")
+        if filed_by_its_dialogue(row)
+        else Option("✅ Fait", "done")
+    ]
     if row.postponable:
         options.append(Option("Reporter", "postpone"))
     if row.status == "postponed":
@@ -136,6 +150,8 @@ async def on_deadline(ctx: Context, picked: str) -> Outcome:
     if row is None:
         ctx.say("echeances.not_found")
         return Leave()
+    if picked == "ticket" and filed_by_its_dialogue(row):
+        return Switch("decrochage_ticket", {"followup_id": row.subject_id})
     if picked == "done":
         await complete(ctx.session, ctx.person_id, row.id, ctx.now)
         ctx.say("echeances.marked_done", title=row.title)

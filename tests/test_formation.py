@@ -727,3 +727,28 @@ async def test_a_list_part_after_ajouter_des_stagiaires_is_added_too(
     await trainer.presses("Voir le détail")
     await trainer.says("Fanny Dur\nGus Lin")  # not right after a list: said, not added
     assert "Ce message ressemble à une liste de stagiaires" in trainer.all_text
+
+
+async def test_a_trainee_with_a_history_is_not_removed(db: Database, trainer: Person) -> None:
+    """Explorer J: « Retirer un stagiaire » deleted the person's absences, follow-up,
+    compte rendu and ticket qualité with one tap: the Qualiopi evidence, for good."""
+    await trainer.says("Karim et Julie absents hier toute la journée")
+    await trainer.presses("Enregistrer")
+    await trainer.says("/formations")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Retirer un stagiaire")
+    await trainer.presses("Karim Benali")
+    said = trainer.replies[-2].text
+    assert said.startswith(
+        "Je ne retire pas <b>Karim Benali</b> : ce nom a un historique dans la formation "
+        "(1 absence notée). Le retirer effacerait ces preuves"
+    )
+    assert "enregistrez sa sortie (« Entrées et sorties »" in said
+    assert "Oui, retirer" not in trainer.buttons  # back at the formation's menu
+    restauration = next(f for f in await formations(db) if f.title.startswith("Agent"))
+    assert "Karim Benali" in {t.full_name for t in restauration.trainees}
+    # Someone added by mistake, with nothing on record, still goes.
+    await trainer.presses("Retirer un stagiaire")
+    await trainer.presses("Hugo Moreau")
+    await trainer.presses("Oui, retirer")
+    assert "C'est fait : Hugo Moreau ne figure plus dans la formation." in trainer.all_text

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deadlines.first import store_first_deadlines
@@ -21,8 +21,9 @@ from bot.deadlines.service import refresh_deadlines
 from bot.formations.labels import name_key
 from bot.formations.queries import Member, load_formation
 from bot.storage import audit
-from bot.storage.absences import Absence
+from bot.storage.absences import Absence, FollowUp
 from bot.storage.audit import AuditEntry
+from bot.storage.bilans import BilanParticipant
 from bot.storage.formations import (
     Formation,
     FormationSession,
@@ -259,16 +260,50 @@ async def add_trainees(
     return TraineesAdded(formation, added)
 
 
+@dataclass(frozen=True)
+class History:
+    """What a trainee has on record in the formation: evidence a removal would delete."""
+
+    absences: int
+    followups: int
+    bilans: int
+
+    def __bool__(self) -> bool:
+        return bool(self.absences or self.followups or self.bilans)
+
+
+async def history_of(session: AsyncSession, trainee_id: int) -> History:
+    """Absences noted (not deleted), follow-ups, bilans the trainee was invited to: removing
+    the trainee deleted them all, with the Qualiopi evidence (explorer J: a compte rendu and
+    a ticket qualité gone with one tap on « Retirer un stagiaire »)."""
+
+    async def count(column: Any, *where: Any) -> int:
+        return int(await session.scalar(select(func.count(column)).where(*where)) or 0)
+
+    return History(
+        absences=await count(
+            Absence.id, Absence.trainee_id == trainee_id, Absence.deleted_at.is_(None)
+        ),
+        followups=await count(FollowUp.id, FollowUp.trainee_id == trainee_id),
+        bilans=await count(BilanParticipant.id, BilanParticipant.trainee_id == trainee_id),
+    )
+
+
 async def remove_trainee(
     session: AsyncSession, member: Member, formation_id: int, trainee_id: object
-) -> bool:
-    """Take a trainee off the formation; ``False`` when there is no such trainee to remove."""
+) -> bool | History:
+    """Take a trainee off the formation (one added by mistake); ``False`` when there is no
+    such trainee, their :class:`History` when they have one (kept: an exit is recorded
+    instead, or /effacer erases at their request)."""
     formation = await load_formation(session, member, formation_id)
     if formation is None:
         return False
     trainee = next((t for t in formation.trainees if str(t.id) == str(trainee_id)), None)
     if trainee is None:
         return False
+    history = await history_of(session, trainee.id)
+    if history:
+        return history
     formation.trainees.remove(trainee)
     await session.flush()
     audit_formation(session, member, "remove_trainee", formation.id, trainee_id=trainee.id)

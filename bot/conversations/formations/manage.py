@@ -351,6 +351,10 @@ async def name_the_trainee(ctx: Context, picked: str) -> Outcome:
     if trainee is None:
         return Retry(ctx.render("formation.trainee_not_found"))
     ctx.data["trainee_name"] = trainee.full_name
+    history = await service.history_of(ctx.session, trainee.id)
+    if history:
+        ctx.say("formation.trainee_has_history", h=history)
+        return Leave()
     return Next()
 
 
@@ -358,7 +362,10 @@ async def do_remove(ctx: Context) -> Outcome:
     removed = await service.remove_trainee(
         ctx.session, member(ctx), ctx.data["formation_id"], ctx.data.get("remove")
     )
-    ctx.say("formation.trainee_removed" if removed else "formation.trainee_not_found")
+    if isinstance(removed, service.History):  # noted meanwhile, from another chat
+        ctx.say("formation.trainee_has_history", h=removed)
+    else:
+        ctx.say("formation.trainee_removed" if removed else "formation.trainee_not_found")
     return Leave()
 
 

@@ -274,3 +274,39 @@ async def test_each_sweep_reads_from_where_the_last_committed_one_stopped(
     assert walks and all("outbox.sent_at >= " in walk for walk in walks)  # from its place
     [erase] = [s for s in statements if s.startswith("UPDATE outbox")]
     assert "outbox.sent_at >= " in erase  # the rows after the last one erased, not the first
+
+
+async def test_a_shorter_retention_that_purges_is_confirmed_first(
+    db: Database, trainer: Person, clock: Clock, settings: Settings
+) -> None:
+    """Explorer J: 1 typed in /reglages (for 10?) purged a formation ended 20 months ago
+    within a minute, the confirmation saying « Aucune échéance n'en change »."""
+    formation_id = await ended(db, "Projet professionnel (démo)", date(2025, 3, 28))
+    await trainer.says("/reglages")
+    await pick(trainer, RETENTION)
+    await trainer.says("1")
+    said = trainer.last
+    assert (
+        "Avec 1 an de conservation, une formation terminée avant le dimanche 23 novembre 2025 "
+        "sera effacée définitivement d'ici quelques minutes"
+    ) in said
+    assert "· « Projet professionnel (démo) » (fin le vendredi 28 mars 2025)" in said
+    await trainer.presses("Non, ne rien changer")
+    assert "Rien n'a changé" in trainer.last
+    await purge(db, settings, clock)
+    async with db.sessions() as session:
+        assert await session.get(Formation, formation_id) is not None
+        organisation = await session.scalar(select(Organisation))
+        assert organisation is not None and "retention_years" not in organisation.settings
+    await trainer.says("/reglages")
+    await pick(trainer, RETENTION)
+    await trainer.says("2")  # purges nothing more: saved at once
+    assert f"« {RETENTION} : années après sa fin » = 2" in trainer.last
+    await trainer.says("/reglages")
+    await pick(trainer, RETENTION)
+    await trainer.says("1")
+    await trainer.presses("Oui, réduire et effacer")
+    assert f"« {RETENTION} : années après sa fin » = 1" in trainer.last
+    await purge(db, settings, clock)
+    async with db.sessions() as session:
+        assert await session.get(Formation, formation_id) is None

@@ -90,10 +90,11 @@ class Purged:
 
 
 async def expired_formations(
-    session: AsyncSession, organisation: Organisation, today: date
+    session: AsyncSession, organisation: Organisation, today: date, years: int | None = None
 ) -> list[Formation]:
-    """The organisation's formations whose end is more than its retention ago."""
-    limit = years_before(today, retention_years(organisation))
+    """The organisation's formations whose end is more than its retention ago (or
+    ``years``: what a shorter retention would purge, said before it is saved)."""
+    limit = years_before(today, retention_years(organisation) if years is None else years)
     rows = await session.scalars(
         select(Formation).where(
             Formation.organisation_id == organisation.id, Formation.end_date < limit

@@ -33,8 +33,8 @@ import re
 
 from bot.answers import Invalid
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Step
-from bot.conversations.kit.steps import Option, Pick
+from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Step, leave_saying
+from bot.conversations.kit.steps import Confirm, Option, Pick
 from bot.deadlines import org_settings
 from bot.deadlines.settings_change import (
     change_setting,
@@ -43,6 +43,7 @@ from bot.deadlines.settings_change import (
     reset_setting,
 )
 from bot.messages import Reply
+from bot.privacy.retention import RETENTION_YEARS, expired_formations, years_before
 from bot.rules import RULES_BY_ID, Setting, SettingError
 from bot.storage.people import Organisation
 
@@ -141,6 +142,28 @@ class SettingValue(Step):
         return Next()
 
 
+async def check_value(ctx: Context, value: object) -> Outcome:
+    """A shorter retention that would purge formations at once is asked again first
+    (explorer J: 1 typed for 10, an audited formation gone within a minute, unsaid)."""
+    spec = chosen_setting(ctx)
+    found = await organisation(ctx.session, ctx.organisation_id)
+    if spec is not None and spec.key == RETENTION_YEARS.key and found is not None:
+        years = int(str(RETENTION_YEARS.default if value is None else value))
+        today = ctx.now.astimezone(ctx.tz).date()
+        gone = await expired_formations(ctx.session, found, today, years)
+        kept = {f.id for f in await expired_formations(ctx.session, found, today)}
+        purged = [f for f in gone if f.id not in kept]
+        if purged:
+            ctx.data["_purged"] = [[f.title, f.effective_end.isoformat()] for f in purged]
+            ctx.data["_limit"] = years_before(today, years).isoformat()
+            return Next("confirm_purge")
+    return await save_setting(ctx, value)
+
+
+async def save_confirmed(ctx: Context) -> Outcome:
+    return await save_setting(ctx, ctx.data.get("value"))
+
+
 async def save_setting(ctx: Context, value: object) -> Outcome:
     spec = chosen_setting(ctx)
     if spec is None:
@@ -179,7 +202,17 @@ FLOW = Flow(
     # Its command, /aide line and who may use it: bot/features/deadlines.py.
     steps=[
         Pick("setting", ask="reglages.ask_setting", options=setting_choices, then=on_setting),
-        SettingValue("value", help="reglages.help_value", then=save_setting),
+        SettingValue("value", help="reglages.help_value", then=check_value),
+    ],
+    branches=[
+        Confirm(
+            "confirm_purge",
+            ask="reglages.confirm_purge",
+            yes=save_confirmed,
+            no=leave_saying("reglages.purge_declined"),
+            yes_label="Oui, réduire et effacer",
+            no_label="Non, ne rien changer",
+        )
     ],
 )
 

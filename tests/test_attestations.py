@@ -518,6 +518,42 @@ async def test_a_decline_without_reason_leaves_the_bundle_incomplete(
     assert "incomplet, il manque Hugo Moreau (refus sans raison donnée)" in trainer.last
 
 
+async def test_a_declared_absence_ticked_on_the_sheet_is_to_verify(
+    trainer: Talker, person: Callable[..., Talker], clock: Clock
+) -> None:
+    """Explorer J: « je n'ai pas participé » (her sworn answer) was silently outweighed by
+    the trainer's tick on the sheet: the dossier said « complet », the PDF « présente »."""
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    clock.advance(days=3, hours=6)
+    for who, name in (("lea", "Léa Martin"), ("hugo", "Hugo Moreau")):
+        talker = person(who)
+        await talker.says(f"/start {invited[name]}")
+        await talker.says(name)
+        await talker.presses("Délégué")
+        if who == "lea":
+            await talker.presses("Je l'atteste")
+        else:
+            await talker.presses("Je n'ai pas participé")
+            await talker.says("Arrêt maladie ce jour-là")
+    await trainer.says("/attestations")
+    await trainer.presses("Déposer la feuille")
+    await trainer.presses("Hugo Moreau")
+    await trainer.presses("Terminé")
+    await trainer.sends_file("emargement.pdf", "application/pdf", b"%PDF-1.4 feuille")
+    status = trainer.last
+    assert "❔ Hugo Moreau" in status
+    assert "déclare ne pas avoir participé (réponse du" in status
+    assert "« Arrêt maladie ce jour-là »), mais figure sur la feuille d'émargement" in status
+    assert "Dossier de preuves : complet" not in status
+    await trainer.presses("Recevoir le dossier")
+    (zipped,) = [r.document for r in trainer.replies if r.document is not None]
+    _, manifest = open_zip(zipped.content)
+    entry = {p["nom"]: p for p in manifest["participants"]}["Hugo Moreau"]
+    assert entry["état"].startswith("à vérifier : déclare ne pas avoir participé")
+    assert manifest["complet"] is False
+
+
 def test_export_of_an_unknown_bilan_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -338,7 +338,9 @@ class ParticipantStatus:
     def state(self) -> str:
         """``attested`` | ``absent`` (recorded by the trainer after the bilan: not
         expected, see :func:`bot.bilans.participants.expected_participants`) |
-        ``on_sheet`` | ``rejected`` (not validated by the trainer) | ``outdated``
+        ``on_sheet`` | ``contradicted`` (declared not there, yet on the sheet: to
+        verify, explorer J: the sheet silently outweighed a sworn « absente ») |
+        ``rejected`` (not validated by the trainer) | ``outdated``
         (answered for the former dates) | ``to_review`` (flagged, not validated yet) |
         ``declined`` | ``declined_no_reason`` | ``opened`` (the code was used, no
         answer yet) | ``invited`` | ``not_invited``."""
@@ -347,6 +349,9 @@ class ParticipantStatus:
             return "attested"
         if self.participant.no_show_at is not None:
             return "absent"
+        declined = self.answer is not None and self.answer.answer == "declined"
+        if self.sheet is not None and declined and clean:  # « je n'ai pas participé », ticked
+            return "contradicted"
         if self.sheet is not None:
             return "on_sheet"
         if self.answer is not None and self.rejected:
@@ -394,6 +399,11 @@ class Progress:
         return [
             visible(r.participant.name)
             + (" (refus sans raison donnée)" if r.state == "declined_no_reason" else "")
+            + (
+                " (déclare ne pas avoir participé, mais figure sur la feuille d'émargement)"
+                if r.state == "contradicted"
+                else ""
+            )
             for r in self.rows
             if not r.accounted
         ]

@@ -308,7 +308,10 @@ def row_words(row: ParticipantStatus, info: BilanView) -> dict[str, Any]:
     """One participant's line: their state and its moment (the template words them)."""
     p, answer, invitation = row.participant, row.answer, row.invitation
     moment: datetime | None = None
-    if row.state in ("attested", "declined", "declined_no_reason") and answer is not None:
+    if (
+        row.state in ("attested", "declined", "declined_no_reason", "contradicted")
+        and answer is not None
+    ):
         moment = answer.answered_at
     elif row.state == "on_sheet" and row.sheet is not None:
         moment = row.sheet.uploaded_at

@@ -17,6 +17,7 @@ from bot import texts
 from bot.absences.evidence import formation_export, qualiopi_work, timeline_document
 from bot.absences.records import file_ticket, record_contact
 from bot.absences.timeline import timeline
+from bot.attestations.verify import verify_bundle
 from bot.config import Settings
 from bot.documents.bundle import slug
 from bot.storage.absences import Absence
@@ -59,6 +60,11 @@ async def test_exports_are_audited_and_an_empty_table_is_none(session: AsyncSess
     assert bundle is not None
     with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
         assert "chronologie-karim-benali.pdf" in archive.namelist()
+    # The verifier checks it (explorer J: refused as « un dossier plus ancien »), unsigned.
+    verdict = verify_bundle(bundle)
+    assert verdict.ok and verdict.notes[0].startswith("Dossier non signé (« Dossier Qualiopi")
+    assert "les 3 fichiers sont bien ceux que liste son manifest.json" in verdict.notes[0]
+    assert not verify_bundle(altered(bundle, "absences.csv")).ok
     pdf = await timeline_document(session, formation, trainee, camille.id, NOW)
     assert "Karim Benali" in pdf_words(pdf)
     entries = (await session.scalars(select(AuditEntry).order_by(AuditEntry.id))).all()
@@ -152,3 +158,13 @@ async def test_the_qualiopi_work_gives_the_bundle_audited_or_says_the_formation_
     formation.deleted_at = NOW
     [gone] = await qualiopi_work(session, args, NOW, settings)
     assert gone.document is None and gone.text == texts.say("formation.not_found")
+
+
+def altered(bundle: bytes, name: str) -> bytes:
+    """The bundle with one file's bytes changed, its manifest left as it was."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(bundle)) as source, zipfile.ZipFile(out, "w") as copy:
+        for item in source.namelist():
+            data = source.read(item)
+            copy.writestr(item, data + b"x" if item == name else data)
+    return out.getvalue()

@@ -280,7 +280,10 @@ async def test_a_removed_answer_and_an_added_file_are_refused(
         (b"not a zip", "n'est pas une archive ZIP lisible"),
         (rezip({"a.txt": b"a"}), "ne contient pas de manifest.json"),
         (rezip({"manifest.json": b"{"}), "manifest.json est illisible"),
-        (rezip({"manifest.json": b'{"format": "formabot-attestations/1"}'}), "format signé"),
+        (
+            rezip({"manifest.json": b'{"format": "formabot-attestations/1"}'}),
+            "pas dans un format que je sais vérifier",
+        ),
         (rezip({"manifest.json": b'{"format": "formabot-attestations/2"}'}), "clé publique"),
     ],
 )

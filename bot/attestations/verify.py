@@ -2,7 +2,9 @@
 
 What is checked, in this order, each failure said in French:
 
-1. the ZIP and its ``manifest.json`` can be read, in the signed format;
+1. the ZIP and its ``manifest.json`` can be read, in the signed format (an
+   unsigned bundle, the Qualiopi one, gets step 4 alone, and is said to be
+   unsigned: its hashes show nothing was damaged, not who made it);
 2. ``manifest.json.signature`` is the Ed25519 signature of the manifest's
    exact bytes by the public key the manifest carries;
 3. that key is the organisation's: its fingerprint equals the one given
@@ -80,6 +82,14 @@ def verify_bundle(data: bytes, *, expected: str | None = None, local: str | None
         manifest = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         verdict.wrong("bad_manifest")
+        return verdict
+    if isinstance(manifest, dict) and "format" not in manifest and FILES in manifest:
+        # An unsigned bundle (the Qualiopi one): its files against its own list, and said
+        # so (explorer J: refused as « un dossier plus ancien », made a second before).
+        _check_files(verdict, manifest, contents)
+        if verdict.ok:
+            what = str(manifest.get("objet") or "")
+            verdict.note("unsigned", what=what, files=len(manifest.get(FILES) or []))
         return verdict
     if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
         verdict.wrong("unknown_format", expected=MANIFEST_FORMAT)

@@ -263,6 +263,12 @@ def _emit(data: bytes | str, out: Path | None) -> None:
 
 async def _export(db: Database, args: argparse.Namespace, features: Features) -> int:
     tables, files, calendars = features.tables, features.files, features.calendars
+    if args.out is not None and not args.out.parent.is_dir():  # said before any work
+        print(
+            f"Je ne peux pas écrire {args.out} : le dossier {args.out.parent} n'existe pas.",
+            file=sys.stderr,
+        )
+        return 2
     async with db.sessions() as session:
         if args.format == "ics":
             if args.what not in calendars:

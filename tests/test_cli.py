@@ -286,6 +286,19 @@ def test_an_export_format_that_does_not_exist_is_refused(
     assert done.returncode == 2 and "csv-excel" in done.stderr and "xlsx" in done.stderr
 
 
+def test_an_export_to_a_folder_that_does_not_exist_is_said(
+    formabot: Callable[[list[str]], Done], tmp_path: Path
+) -> None:
+    """Explorer J: a Python traceback, in English."""
+    target = tmp_path / "absent" / "f.csv"
+    done = formabot(["export", "formations", "--out", str(target)])
+    assert done.returncode == 2
+    assert f"Je ne peux pas écrire {target} : le dossier {target.parent} n'existe pas." in (
+        done.stderr
+    )
+    assert "Traceback" not in done.stderr
+
+
 def test_a_workbook_is_not_printed_on_a_terminal(
     formabot: Callable[[list[str]], Done], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

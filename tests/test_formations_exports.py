@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import openpyxl
 
+from bot.exports import render
 from bot.formations import exports
 from bot.storage.db import Database
 from bot.storage.formations import Formation
@@ -41,6 +42,7 @@ async def test_rows_of_one_organisation_or_all(db: Database) -> None:
             2,
         )
         assert row["personne chargée de mission"] == "Mme Sophie Leroy"
+        assert row["supprimée le"] is None
         assert [r["intitulé"] for r in await exports.formations(session)] == [
             "Agent de restauration",
             "Ailleurs",
@@ -158,3 +160,16 @@ def test_the_files_headers_are_french_words_in_every_format(
     ]
     assert formations[0]["personne chargée de mission"] == "Mme Sophie Leroy"
     assert formations[0]["e-mail de la personne chargée de mission"] == "sophie.leroy@example.org"
+
+
+async def test_a_deletion_is_dated_in_the_organisation_s_time(db: Database) -> None:
+    """Explorer J: UTC with microseconds, an hour off the audit trail's own moment."""
+    async with db.sessions() as session, session.begin():
+        people = await cast(session)
+        mine = await a_formation(session, people.formateur)
+        mine.deleted_at = datetime(2026, 12, 4, 11, 50, 15, 813894, tzinfo=UTC)
+    async with db.sessions() as session:
+        [row] = await exports.formations(session, people.formateur.organisation_id)
+    table = render([row], exports.FORMATION_COLUMNS, "csv-excel")
+    text = table.decode("utf-8-sig") if isinstance(table, bytes) else table
+    assert text.splitlines()[1].endswith(";04/12/2026 12:50")

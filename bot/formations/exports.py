@@ -21,9 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.answers import by_surname
+from bot.documents.sheets import Moment
 from bot.formations.labels import EXIT_REASONS, LABELS
 from bot.storage.formations import Formation, Trainee
-from bot.storage.people import Organisation
+from bot.storage.people import Organisation, zone_of
 
 FORMATION_COLUMNS = (
     "identifiant",
@@ -61,7 +62,7 @@ async def formations(
     session: AsyncSession, organisation_id: int | None = None
 ) -> list[dict[str, Any]]:
     query = (
-        select(Formation, Organisation.name)
+        select(Formation, Organisation)
         .join(Organisation, Organisation.id == Formation.organisation_id)
         .options(selectinload(Formation.trainees))
         .order_by(Formation.id)
@@ -70,10 +71,11 @@ async def formations(
         query = query.where(Formation.organisation_id == organisation_id)
     rows = []
     for formation, organisation in (await session.execute(query)).all():
+        deleted = formation.deleted_at
         rows.append(
             {
                 "identifiant": formation.id,
-                "organisme": organisation,
+                "organisme": organisation.name,
                 "intitulé": formation.title,
                 "nature": _label("kind", formation.kind),
                 "financeur": _label("funder", formation.funder),
@@ -88,7 +90,13 @@ async def formations(
                 "personne chargée de mission": formation.cm_name,
                 "e-mail de la personne chargée de mission": formation.cm_email,
                 "stagiaires": len(formation.trainees),
-                "supprimée le": formation.deleted_at,
+                # In the organisation's time, to the minute, as every other moment exported
+                # (explorer J: UTC with microseconds, an hour off the audit trail's).
+                "supprimée le": (
+                    Moment(deleted.astimezone(zone_of(organisation)), "minutes")
+                    if deleted
+                    else None
+                ),
             }
         )
     return rows

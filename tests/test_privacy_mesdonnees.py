@@ -58,7 +58,12 @@ async def test_a_stranger_is_told_nothing_is_held_and_a_group_is_refused(
 ) -> None:
     stranger = person("inconnu")
     await stranger.says("/mesdonnees")
-    assert "Je ne vous connais pas : je ne garde à votre sujet que l'état" in stranger.last
+    assert "Je ne relie ce compte à personne que je connaisse : à son sujet, je ne garde" in (
+        stranger.last
+    )
+    # A trainee asking for their data is pointed to whom holds it (explorer J: told the
+    # bot kept nothing, while the organisation holds their absences).
+    assert "adressez votre demande à votre organisme de formation" in stranger.last
     assert document_of(stranger)["personne"] is None
     group = person("formateur", chat="groupe", is_group=True)
     await group.says("/mesdonnees")

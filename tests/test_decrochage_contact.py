@@ -86,3 +86,31 @@ async def test_a_short_formation_asks_for_the_company_even_when_none_is_known(
     await note_contact(trainer, "/decrochage thomas", "L'entreprise")
     assert "Reste à contacter" not in trainer.last
     assert (await tasks(db))["CONTACT"].status == "done"
+
+
+async def test_a_contact_before_the_first_sign_is_said_and_does_not_count(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer K: a contact « à la suite de l'absence » dated days before it was taken
+    silently, and it closed the procedure's contact deadline."""
+    await open_followup(trainer, "thomas")  # first sign: today, Monday 23 November
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Plus tard")
+    for whom, day in (("Thomas Fabre", "le 16 novembre"), ("L'entreprise", "aujourd'hui")):
+        await trainer.says("/decrochage thomas")
+        await trainer.presses("Noter un contact")
+        await trainer.presses(whom)
+        await trainer.presses("Téléphone")
+        await trainer.says(day)
+        await trainer.presses("Oui")
+        await trainer.says("Message laissé")
+        await trainer.presses("Pas de preuve")
+        if day != "aujourd'hui":
+            assert (
+                "Attention : ce jour vient avant le premier signe de ce suivi (lundi 23 novembre "
+                "2026) : je garde ce contact dans le suivi, mais il ne compte pas"
+            ) in trainer.last
+        else:
+            assert "Attention" not in trainer.last
+        await trainer.presses("Enregistrer")
+    assert "Reste à contacter la personne elle-même" in trainer.all_text

@@ -106,7 +106,13 @@ async def contacts_missing(session: AsyncSession, followup: FollowUp) -> list[st
     """
     if followup.path != "short" or not followup.procedure_applies:
         return []
-    done = {c.with_whom for c in await contacts_of(session, followup.id)}
+    # One made before the first sign is no contact « à la suite de l'absence » (explorer K).
+    since = followup.sign_on
+    done = {
+        c.with_whom
+        for c in await contacts_of(session, followup.id)
+        if since is None or c.contacted_on >= since
+    }
     return [who for who in ("stagiaire", "entreprise") if who not in done]
 
 

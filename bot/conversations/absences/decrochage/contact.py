@@ -39,6 +39,7 @@ from bot.conversations.absences.decrochage.common import (
     WHOM_OPTIONS,
     abandon_step,
     check_past,
+    load_followup,
     open_followup_or_leave,
     step_start,
     upload,
@@ -61,7 +62,12 @@ async def company_options(ctx: Context) -> list[Option]:
 
 
 async def contact_values(ctx: Context) -> dict[str, Any]:
-    return {"labels": labels(), "day": stored_date(ctx, "contacted_on")}
+    """The recap's words; the first sign's day when the contact comes before it (it will
+    not count as the contact the procedure asks after an absence: said before saving)."""
+    day = stored_date(ctx, "contacted_on")
+    found = await load_followup(ctx)
+    sign = found.followup.sign_on if found is not None else None
+    return {"labels": labels(), "day": day, "sign": sign if sign and day < sign else None}
 
 
 async def save_contact(ctx: Context) -> Outcome:

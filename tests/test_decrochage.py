@@ -966,3 +966,26 @@ async def test_short_formation_one_absence_opens_the_procedure_and_needs_both_co
     assert "Reste à contacter" not in trainer.last
     contact = (await tasks(db))["CONTACT"]
     assert (contact.status, contact.done_by) == ("done", 1)
+
+
+async def test_the_next_point_is_a_day_to_come_written_out(db: Database, trainer: Person) -> None:
+    """Explorer K: « hier » went as is into the compte rendu's PDF (no telling which day),
+    under an example « le 7 décembre » weeks gone by."""
+    await open_followup(trainer, "karim")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Oui, maintenant")
+    await trainer.says("jeudi 14h")
+    await trainer.presses("Oui")
+    await trainer.says("/decrochage karim")
+    await trainer.presses("Rédiger le compte rendu")
+    await trainer.presses("déjà eu lieu")
+    await trainer.says("ce matin")
+    await trainer.presses("Oui")
+    await trainer.says("8 h 30")
+    for said in ("Absences répétées", "Transport", "Covoiturage"):
+        await trainer.says(said)
+    assert "(par exemple « le 30 novembre, en fin de séance »)" in trainer.last  # a week ahead
+    await trainer.says("hier")
+    assert trainer.last.startswith("Le dimanche 22 novembre 2026 est déjà passé")
+    await trainer.says("demain, en fin de séance")
+    assert "demain, en fin de séance (mardi 24 novembre 2026)" in trainer.last

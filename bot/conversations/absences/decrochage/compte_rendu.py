@@ -22,7 +22,8 @@ rendu's deadlines are then done.
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot import dates
@@ -167,6 +168,36 @@ def _report_text(name: str, ask: str) -> Text:
     )
 
 
+_NOTE = parse_note(300)
+_YEAR = re.compile(r"\b20\d\d\b")
+
+
+async def parse_next_point(ctx: Context, text: str) -> str | Invalid:
+    """When and how the next point is: a day it names is read, refused when gone by, and
+    written out (explorer K: « hier » went as is into the PDF, no telling which day)."""
+    parsed = await _NOTE(ctx, text)
+    if isinstance(parsed, Invalid):
+        return parsed
+    note = str(parsed)
+    # The day alone, or before a comma (« demain, en fin de séance »).
+    heads = (note, note.split(",")[0])
+    understood = next(
+        (u for u in (dates.understand(h, ctx.now, "future") for h in heads) if u is not None),
+        None,
+    )
+    if understood is None or not understood.has_date:
+        return note
+    day = understood.when.date()
+    if day < ctx.now.date():
+        return Invalid(ctx.render("decrochage.next_point_past", day=day))
+    return note if _YEAR.search(note) else f"{note} ({dates.spell_date(day)})"
+
+
+async def next_point_example(ctx: Context) -> dict[str, Any]:
+    """A day to come in the example (« le 7 décembre » was given on the 23rd)."""
+    return {"example": dates.spell_day_month(ctx.now.date() + timedelta(days=7))}
+
+
 COMPTE_RENDU = Flow(
     "decrochage_compte_rendu",
     role=Role.FORMATEUR,
@@ -180,7 +211,8 @@ COMPTE_RENDU = Flow(
         Text(
             "prochain_point",
             ask="decrochage.ask_prochain_point",
-            parse=parse_note(300),
+            parse=parse_next_point,
+            values=next_point_example,
             skip_label="Pas de prochain point",
         ),
         Confirm(

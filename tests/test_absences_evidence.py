@@ -15,8 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
 from bot.absences.evidence import formation_export, qualiopi_work, timeline_document
+from bot.absences.followups import store_document
 from bot.absences.records import file_ticket, record_contact
 from bot.absences.timeline import timeline
+from bot.absences.vocabulary import JUSTIFICATIF
 from bot.attestations.verify import verify_bundle
 from bot.config import Settings
 from bot.documents.bundle import slug
@@ -168,3 +170,44 @@ def altered(bundle: bytes, name: str) -> bytes:
             data = source.read(item)
             copy.writestr(item, data + b"x" if item == name else data)
     return out.getvalue()
+
+
+async def test_an_absence_s_proof_goes_into_the_qualiopi_bundle(session: AsyncSession) -> None:
+    """Explorer J: « justifiée : oui » for the auditor, the proof the trainer sent nowhere."""
+    _followup, camille, formation, trainee = await opened(session)
+    proof = store_document(
+        session,
+        organisation_id=formation.organisation_id,
+        followup_id=None,
+        kind=JUSTIFICATIF,
+        filename="arret.pdf",
+        mime_type="application/pdf",
+        content=b"%PDF-1.4 arret de travail",
+        actor_id=camille.id,
+        now=NOW,
+    )
+    await session.flush()
+    session.add(
+        Absence(
+            organisation_id=formation.organisation_id,
+            formation_id=formation.id,
+            trainee_id=trainee.id,
+            day=date(2026, 11, 20),
+            period="matin",
+            justified=True,
+            reason="arrêt de travail",
+            proof_id=proof.id,
+            recorded_by=camille.id,
+            recorded_at=NOW,
+        )
+    )
+    await session.flush()
+    bundle = await formation_export(session, formation, "qualiopi", camille.id, NOW)
+    assert bundle is not None
+    name = f"justificatif-{proof.id}-arret.pdf"
+    with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
+        assert archive.read(name) == b"%PDF-1.4 arret de travail"
+        table = archive.read("absences.csv").decode("utf-8-sig")
+    header, row = table.splitlines()[:2]
+    assert header.endswith(";justificatif") and row.endswith(f";{name}")
+    assert verify_bundle(bundle).ok

@@ -148,6 +148,7 @@ def test_export_absences_on_the_command_line(
             "motif",
             "saisie par",
             "saisie le",
+            "justificatif",
         ]
     )
     assert table[1:] == [
@@ -160,6 +161,7 @@ def test_export_absences_on_the_command_line(
             "",
             "Camille Durand",
             "2026-11-23T10:30+01:00",
+            "",
         ],
         [
             "Agent de restauration (démo)",
@@ -170,6 +172,7 @@ def test_export_absences_on_the_command_line(
             '\'=HYPERLINK("x")',
             "Camille Durand",
             "2026-11-23T10:30+01:00",
+            "",
         ],
     ]
     assert cli.main(["export", "absences", "--format", "json"]) == 0

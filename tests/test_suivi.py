@@ -146,6 +146,7 @@ async def test_exports_in_chat(db: Database, trainer: Person, clock: Clock) -> N
         "motif",
         "saisie par",
         "saisie le",
+        "justificatif",
     ]
     assert table[1] == [
         "Agent de restauration (démo)",
@@ -156,6 +157,7 @@ async def test_exports_in_chat(db: Database, trainer: Person, clock: Clock) -> N
         "sans nouvelles",
         "Camille Durand",
         "23/11/2026 10:00",
+        "",
     ]
 
     await trainer.says("/exporter")

@@ -20,13 +20,13 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates
 from bot.absences.log import period_label
 from bot.absences.timeline import followed_trainees, timeline
-from bot.absences.vocabulary import labels
+from bot.absences.vocabulary import JUSTIFICATIF, labels
 from bot.documents.bundle import build_bundle, slug
 from bot.documents.pdf import render_pdf
 from bot.documents.sheets import Moment
@@ -44,6 +44,7 @@ ABSENCE_COLUMNS = (
     "motif",
     "saisie par",
     "saisie le",
+    "justificatif",
 )
 TICKET_COLUMNS = (
     "référence",
@@ -88,10 +89,11 @@ async def absence_rows(
     """One row per absence (deleted ones excluded), by formation, date and name."""
     await find_formation(session, formation_id, organisation_id)
     query = (
-        select(Absence, Formation, Trainee, Organisation)
+        select(Absence, Formation, Trainee, Organisation, StoredDocument.filename)
         .join(Formation, Formation.id == Absence.formation_id)
         .join(Trainee, Trainee.id == Absence.trainee_id)
         .join(Organisation, Organisation.id == Absence.organisation_id)
+        .outerjoin(StoredDocument, StoredDocument.id == Absence.proof_id)
         .where(Absence.deleted_at.is_(None))
         .order_by(Formation.id, Absence.day, Trainee.full_name, Absence.id)
     )
@@ -101,7 +103,7 @@ async def absence_rows(
         query = query.where(Absence.formation_id == formation_id)
     people = await _people(session)
     rows = []
-    for absence, formation, trainee, organisation in (await session.execute(query)).all():
+    for absence, formation, trainee, organisation, proof in (await session.execute(query)).all():
         recorded = absence.recorded_at.astimezone(zone_of(organisation))
         rows.append(
             {
@@ -113,9 +115,20 @@ async def absence_rows(
                 "motif": absence.reason,
                 "saisie par": people.get(absence.recorded_by or 0, ""),
                 "saisie le": Moment(recorded, "minutes"),
+                # The proof as the Qualiopi bundle names it (explorer J: « justifiée : oui »
+                # with nothing to show, although the trainer had sent it).
+                "justificatif": document_name(JUSTIFICATIF, absence.proof_id, proof)
+                if proof is not None
+                else None,
             }
         )
     return rows
+
+
+def document_name(kind: str, document_id: int | None, filename: str) -> str:
+    """A stored document's name in the Qualiopi bundle: a compte rendu by its own name,
+    anything else prefixed with its kind and number (two « scan.pdf » never collide)."""
+    return filename if kind == "compte_rendu" else f"{kind}-{document_id}-{filename}"
 
 
 async def ticket_rows(session: AsyncSession, formation: Formation) -> list[dict[str, Any]]:
@@ -216,18 +229,26 @@ async def qualiopi_bundle(
                 await timeline_pdf(session, formation, trainee, moment),
             )
         )
+    proofs = select(Absence.proof_id).where(
+        Absence.formation_id == formation.id, Absence.deleted_at.is_(None)
+    )
+    followups = select(FollowUp.id).where(FollowUp.formation_id == formation.id)
     documents = (
         await session.scalars(
             select(StoredDocument)
-            .join(FollowUp, FollowUp.id == StoredDocument.followup_id)
-            .where(FollowUp.formation_id == formation.id)
+            .where(
+                or_(
+                    StoredDocument.followup_id.in_(followups),
+                    StoredDocument.id.in_(proofs),
+                )
+            )
             .order_by(StoredDocument.created_at, StoredDocument.id)
         )
     ).all()
     kinds = labels()["documents"]
     for document in documents:
-        prefix = "" if document.kind == "compte_rendu" else f"{document.kind}-{document.id}-"
-        files.append((f"{prefix}{document.filename}", document.content))
+        name = document_name(document.kind, document.id, document.filename)
+        files.append((name, document.content))
     organisation = await session.get(Organisation, formation.organisation_id)
     manifest = {
         "objet": "Dossier Qualiopi, indicateur 12 : suivi des absences et des décrochages",

@@ -41,6 +41,7 @@ from bot import dates
 from bot.absences.detection import Mark, Signal, repeated_absence
 from bot.absences.followups import open_followup_of, short_procedure
 from bot.absences.uploads import Upload, keep_upload
+from bot.absences.vocabulary import JUSTIFICATIF
 from bot.storage import audit
 from bot.storage.absences import Absence
 from bot.storage.conflicts import insert_unless_taken
@@ -242,7 +243,7 @@ async def _keep_proof(
     if proof is None:
         return None
     document = await keep_upload(
-        session, proof, organisation_id=organisation_id, kind="justificatif", by=by, now=now
+        session, proof, organisation_id=organisation_id, kind=JUSTIFICATIF, by=by, now=now
     )
     return document.id
 

@@ -11,6 +11,9 @@ from collections.abc import Mapping
 
 from bot.rules.facts import FOLLOWUP_PATHS
 
+JUSTIFICATIF = "justificatif"
+"""The kind of an absence's proof among the stored documents."""
+
 SIGNS: dict[str, str] = {
     "absences_repetees": "Absences répétées",
     "retards": "Retards",

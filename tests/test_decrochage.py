@@ -266,9 +266,9 @@ async def test_an_entretien_on_christmas_after_the_end_is_pointed_out(
     await trainer.presses("Ouvrir le suivi")
     await trainer.presses("Oui, maintenant")
     await trainer.says("jeudi à 14h")  # 26 November: a working day within the formation
+    assert "Attention" not in trainer.last
     said = "\n".join(r.text for r in await trainer.presses("Oui"))
     assert "programmé le <b>jeudi 26 novembre 2026 à 14 h 00</b>" in said
-    assert "Attention" not in said
     assert (
         "rédigez son compte rendu avec /decrochage, au plus tard le dimanche 29 novembre 2026 "
         "(un dimanche : à faire plutôt le vendredi 27 novembre 2026)."
@@ -276,21 +276,32 @@ async def test_an_entretien_on_christmas_after_the_end_is_pointed_out(
     formation = (await rows(db, Formation, id=await formation_id(db, "Agent de restauration")))[0]
     await trainer.says("/decrochage hugo")
     await trainer.presses("Reprogrammer")
-    await trainer.says("le 25 décembre 2026 à 10 h")
-    said = "\n".join(r.text for r in await trainer.presses("Oui"))
-    assert "Attention : ce jour-là est férié (Noël)" in said
+    await trainer.says("le 25 décembre 2026 à 3 h")  # said before « Oui » (explorer K)
+    said = trainer.last
+    assert "Attention : ce jour est férié (Noël) ; vérifiez que c'est bien la date voulue." in said
+    assert "Attention : à 3 h 00, c'est en dehors des heures habituelles" in said
     assert "après la fin de la formation" not in said  # it ends in January
+    await trainer.presses("Non, corriger")
+    await trainer.says("le 25 décembre 2026 à 10 h")
+    await trainer.presses("Oui")
     entretiens = await rows(db, Entretien)
     assert entretiens[-1].scheduled_at == datetime(2026, 12, 25, 9, 0, tzinfo=UTC)
     after = formation.end_date + timedelta(days=4)  # the Tuesday after its last Friday
     await trainer.says("/decrochage hugo")
     await trainer.presses("Reprogrammer")
     await trainer.says(f"le {after:%d/%m/%Y} à 10 h")
-    said = "\n".join(r.text for r in await trainer.presses("Oui"))
+    said = trainer.last
     assert (
-        f"Attention : c'est après la fin de la formation (le {spell_date(formation.end_date)})."
+        f"Attention : c'est après la fin de la formation (le {spell_date(formation.end_date)})"
     ) in said
-    assert "ce jour-là est" not in said
+    assert "ce jour est" not in said
+    # After the organisation's own delay for it (7 days after the sign: 30 November).
+    await trainer.presses("Non, corriger")
+    await trainer.says("le 3 décembre 2026 à 10 h")
+    assert (
+        "Attention : l'organisme l'attendait au plus tard le lundi 30 novembre 2026 (délai "
+        "réglé dans /reglages)."
+    ) in trainer.last
 
 
 async def test_a_sign_after_the_trainee_left_is_refused(db: Database, trainer: Person) -> None:

@@ -12,7 +12,7 @@ working days here, and the bot's hints only come a day late, never wrong.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 
 from bot.dates.spelling import spell_date, weekend_day
@@ -71,6 +71,16 @@ def day_off(day: date) -> str | None:
         return f"un {weekend}"
     holiday = public_holiday(day)
     return f"férié ({holiday})" if holiday else None
+
+
+EARLIEST_HOUR, LATEST_HOUR = 7, 21
+"""A meeting (bilan, entretien) outside these hours, local time, is pointed out: more often
+a slip (« 4h46 », « 3h ») than a plan."""
+
+
+def odd_hour(moment: datetime) -> bool:
+    """Whether ``moment`` (local time) is outside the usual hours of a meeting."""
+    return not EARLIEST_HOUR <= moment.hour < LATEST_HOUR
 
 
 def previous_working_day(day: date) -> date:

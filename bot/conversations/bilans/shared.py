@@ -304,47 +304,31 @@ async def keep_late_warning(ctx: Context, when: str) -> Outcome:
     return Next()
 
 
-EARLIEST_HOUR, LATEST_HOUR = 7, 21
-"""A bilan outside these hours (local) is pointed out: more often a slip than a plan."""
 LONG_AFTER_END = timedelta(days=62)
 """A bilan this long after its formation's end is pointed out (a year typed wrong)."""
 
 
-class WarnedDate(DateStep):
-    """A :class:`DateStep` whose confirmation carries the warnings: a day off, an hour of the
-    night, a day long after the formation's end, a documents deadline already late.
-
-    The kit renders the confirmation ("J'ai compris : … C'est bien ça ?")
-    from ``common.date_understood`` without the step's ``values``, so this
-    one question is the only thing it adds.
-    """
-
-    async def question(self, ctx: Context) -> Reply:
-        question = await super().question(ctx)
-        pending = ctx.data.get(self._pending_key())
-        if not pending:
-            return question
-        when = datetime.fromisoformat(pending)
-        warnings = []
-        # A slip more often than a plan (« jeudi » meant for a holiday): said, not refused.
-        local = when.astimezone(ctx.tz)
-        if off := dates.day_off(local.date()):
-            warnings.append(ctx.render("bilan.day_off_warning", off=off))
-        if not EARLIEST_HOUR <= local.hour < LATEST_HOUR:  # « 4h46 »: the middle of the night
-            warnings.append(ctx.render("bilan.odd_hour_warning", at=local))
-        formation = await formation_of(ctx)
-        if formation is not None and local.date() > formation.end_date + LONG_AFTER_END:
-            warnings.append(ctx.render("bilan.long_after_end_warning", end=formation.end_date))
-        if late := await late_facts(ctx, when):
-            warnings.append(ctx.render("bilan.late_warning", late=late))
-        if not warnings:
-            return question
-        return dataclasses.replace(question, text="\n\n".join([question.text, *warnings]))
+async def bilan_warnings(ctx: Context, when: datetime) -> list[str]:
+    """What the bilan's date confirmation adds: a day off, an hour of the night, a day long
+    after the formation's end, a documents deadline already late."""
+    warnings = []
+    # A slip more often than a plan (« jeudi » meant for a holiday): said, not refused.
+    local = when.astimezone(ctx.tz)
+    if off := dates.day_off(local.date()):
+        warnings.append(ctx.render("common.day_off_warning", off=off))
+    if dates.odd_hour(local):  # « 4h46 »: the middle of the night
+        warnings.append(ctx.render("common.odd_hour_warning", at=local))
+    formation = await formation_of(ctx)
+    if formation is not None and local.date() > formation.end_date + LONG_AFTER_END:
+        warnings.append(ctx.render("bilan.long_after_end_warning", end=formation.end_date))
+    if late := await late_facts(ctx, when):
+        warnings.append(ctx.render("bilan.late_warning", late=late))
+    return warnings
 
 
-def when_step(name: str, *, ask: str) -> WarnedDate:
+def when_step(name: str, *, ask: str) -> DateStep:
     """The bilan's date and time, towards the future, checked and warned about."""
-    return WarnedDate(
+    return DateStep(
         name,
         ask=ask,
         prefer="future",
@@ -352,5 +336,6 @@ def when_step(name: str, *, ask: str) -> WarnedDate:
         check=check_when,
         example=when_example,
         then=keep_late_warning,
+        warnings=bilan_warnings,
         help="bilan.help_when",
     )

@@ -301,6 +301,7 @@ class DateStep(Step):
         example: str | Callable[[Context], Awaitable[str]],
         besides: Callable[[Context, str], tuple[str, str | None]] | None = None,
         other: Callable[[Context], Awaitable[Outcome | None]] | None = None,
+        warnings: Callable[[Context, datetime], Awaitable[list[str]]] | None = None,
         **hooks: Unpack[Hooks],
     ):
         super().__init__(name, **hooks)
@@ -308,6 +309,9 @@ class DateStep(Step):
         self.prefer = prefer
         self.need_time = need_time
         self.check = check
+        self.warnings = warnings
+        """What the confirmation adds under « J'ai compris : … » (a day off, an hour of the
+        night, a deadline passed): a slip more often than a plan, said before « Oui »."""
         self.example = example
         self.other = other
         """An answer that is no one date but that the flow takes otherwise (an absence's
@@ -361,8 +365,11 @@ class DateStep(Step):
             besides = ctx.data.get(self._besides_key())
             if besides:
                 shown = f"{shown}, {besides}"
+            said = [ctx.render("common.date_understood", shown=shown)]
+            if self.warnings is not None:
+                said += await self.warnings(ctx, moment)
             return Reply(
-                text=ctx.render("common.date_understood", shown=shown),
+                text="\n\n".join(said),
                 choices=(ctx.choice("Oui, c'est ça", "yes"), ctx.choice("Non, corriger", "no")),
                 columns=2,
             )

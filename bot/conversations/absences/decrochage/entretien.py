@@ -11,8 +11,10 @@
          avec /decrochage, au plus tard le dimanche 29 novembre 2026 (un dimanche : à faire
          plutôt le vendredi 27 novembre 2026).
 
-A day off or a day after the formation's end is said after the fact (an entretien
-on a Saturday happens), with the way to reprogram it.
+A day off, an hour of the night, a day after the formation's end or after the
+organisation's deadline are said in the confirmation, before « Oui » (explorer
+K: they came once saved, and a 3 h entretien went unsaid): an entretien on a
+Saturday happens, so none is refused.
 
 Called with ``{"followup_id": …, "kind": "individuel" | "regard_croise"}``;
 an interview planned and not held yet is replaced (kept, cancelled).
@@ -22,12 +24,17 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.absences.records import schedule_entretien
-from bot.conversations.absences.decrochage.common import open_followup_or_leave, step_start
+from bot.absences.followup_deadlines import deadlines_of, milestone_of
+from bot.absences.records import milestone_of_kind, schedule_entretien
+from bot.conversations.absences.decrochage.common import (
+    load_followup,
+    open_followup_or_leave,
+    step_start,
+)
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, stored_datetime
 from bot.conversations.kit.steps import DateStep, Text, future_example, words
-from bot.dates import day_off, weekend_words
+from bot.dates import day_off, odd_hour, weekend_words
 from bot.storage.people import Role
 
 
@@ -46,6 +53,33 @@ def kind_of(ctx: Context) -> str:
     return "regard_croise" if ctx.data.get("kind") == "regard_croise" else "individuel"
 
 
+async def entretien_warnings(ctx: Context, when: datetime) -> list[str]:
+    """What the date's confirmation adds (:class:`DateStep`'s ``warnings``)."""
+    local = when.astimezone(ctx.tz)
+    warnings = []
+    if off := day_off(local.date()):
+        warnings.append(ctx.render("common.day_off_warning", off=off))
+    if odd_hour(local):
+        warnings.append(ctx.render("common.odd_hour_warning", at=local))
+    found = await load_followup(ctx)
+    if found is None:
+        return warnings
+    end = found.formation.extended_end or found.formation.end_date
+    if local.date() > end:
+        warnings.append(ctx.render("decrochage.entretien_after_end", end=end))
+    expected = next(
+        (
+            row.effective_due
+            for row in await deadlines_of(ctx.session, found.followup)
+            if milestone_of(row) == milestone_of_kind(kind_of(ctx))
+        ),
+        None,
+    )
+    if expected is not None and local.date() > expected:
+        warnings.append(ctx.render("decrochage.entretien_late", deadline=expected))
+    return warnings
+
+
 async def save_entretien(ctx: Context) -> None:
     found = await open_followup_or_leave(ctx)
     if found is None:
@@ -60,22 +94,16 @@ async def save_entretien(ctx: Context) -> None:
         when=when,
         counsellor=ctx.data.get("counsellor"),
     )
-    expected = scheduled.expected_by
     day = when.astimezone(ctx.tz).date()
-    end = found.formation.extended_end or found.formation.end_date
     due = scheduled.compte_rendu_by
     weekend, friday = weekend_words(due, day) if due else ("", "")
     ctx.say(
         "decrochage.entretien_saved",
         e=scheduled.entretien,
         when=when.astimezone(ctx.tz),
-        late=expected is not None and day > expected,
-        deadline=expected,
         due=due,
         weekend=weekend,
         friday=friday,
-        off=day_off(day),
-        after_end=end if day > end else None,
     )
 
 
@@ -99,6 +127,7 @@ ENTRETIEN = Flow(
             check=check_future,
             help="decrochage.help_entretien_date",
             example=future_example,
+            warnings=entretien_warnings,
         ),
     ],
     finish=save_entretien,

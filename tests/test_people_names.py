@@ -19,6 +19,12 @@ def test_an_organisation_s_name_has_two_characters_and_letters() -> None:
     assert organisation_name("Forma Plus") == "Forma Plus"
     for bad in ("F", "42", "", "x" * 121):
         assert isinstance(organisation_name(bad), Invalid), bad
+    # Printed on every attestation: no markup nor emoji (explorer J), the usual signs kept.
+    for good in ("Forma+ (Rouen)", "AFPA – Caen", "L’École du Bois", "CIDFF 14", "A & B"):
+        assert organisation_name(good) == good
+    for bad in ("<b>Org</b> & Cie", "Org 😀", "Org {x}"):
+        refused = organisation_name(bad)
+        assert isinstance(refused, Invalid) and "sans emoji ni balise" in refused.message
 
 
 def test_what_a_novice_says_to_a_bot_is_no_name() -> None:

@@ -104,10 +104,19 @@ def structure_name(text: str, *, unclear: str) -> str | Invalid:
     return name
 
 
+ORGANISATION_SIGNS = " '’-–—.,&()/+:°"
+"""What an organisation's name holds besides letters and digits (« AFPA – Caen » typed with a
+plain hyphen, « Forma+ », « OF Horizon (Rouen) »)."""
+
+
 def organisation_name(text: str) -> str | Invalid:
+    """The organisation's name: printed on every attestation, invitation and document, so no
+    markup nor emoji (explorer J: « <b>Org</b> & Cie 😀 » went into the Région's PDFs)."""
     name = clean_line(text, limit=120)
     if isinstance(name, Invalid):
         return name
     if len(name) < 2 or not any(ch.isalpha() for ch in name):
         return Invalid(texts.say("onboarding.org_name_too_short"))
+    if not all(ch.isalnum() or ch in ORGANISATION_SIGNS for ch in name):
+        return Invalid(texts.say("onboarding.org_name_signs"))
     return name

@@ -84,6 +84,30 @@ def backup(database_url: str, data_dir: Path, target: Path | None = None) -> Pat
     return target
 
 
+FORGETTING = ("erase", "purge_retention")
+"""The audit actions of data forgotten on purpose: an erasure at a person's request (RGPD),
+a formation past its retention."""
+
+
+def forgotten_since(database_url: str, source: Path) -> list[tuple[str, int]]:
+    """What the live database forgot on purpose after ``source`` was saved: (action, id of
+    what), from the audit trail's entries newer than the backup's last one.  Putting the
+    backup back brings that data back (explorer J: an erased trainee returned, unsaid)."""
+    database = sqlite_path(database_url)
+    if not database.exists() or not is_formabot_database(database):
+        return []
+    with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as saved:
+        last = saved.execute("SELECT COALESCE(MAX(id), 0) FROM audit_log").fetchone()[0]
+    marks = ",".join("?" for _ in FORGETTING)
+    with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as live:
+        rows = live.execute(
+            f"SELECT action, entity_id FROM audit_log WHERE id > ? AND action IN ({marks})"
+            " ORDER BY id",
+            (last, *FORGETTING),
+        ).fetchall()
+    return [(str(action), int(entity or 0)) for action, entity in rows]
+
+
 def restore(database_url: str, data_dir: Path, source: Path) -> tuple[Path, Path | None]:
     """Put ``source`` in place of the database; returns (database, copy of the one replaced)."""
     database = sqlite_path(database_url)

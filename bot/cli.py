@@ -375,6 +375,28 @@ def cmd_verifier(settings: config.Settings, args: argparse.Namespace) -> int:
     return 0 if verdict.ok else 1
 
 
+def _forgetting_undone_agreed(settings: config.Settings, source: Path) -> bool:
+    """Whether the backup may go back in place: asked when it would bring back data erased
+    (RGPD) or purged since it was made (a source that is no backup is refused next)."""
+    from bot.backup import forgotten_since, is_formabot_database
+
+    if not source.is_file() or not is_formabot_database(source):
+        return True
+    forgotten = forgotten_since(settings.database_url, source)
+    if not forgotten:
+        return True
+    erased = ", ".join(str(what) for action, what in forgotten if action == "erase")
+    purged = ", ".join(str(what) for action, what in forgotten if action == "purge_retention")
+    print("Attention : depuis cette sauvegarde, des données ont été effacées exprès :")
+    if erased:
+        print(f"· des personnes, à leur demande (stagiaire n° {erased} dans le journal) ;")
+    if purged:
+        print(f"· des formations en fin de conservation (formation n° {purged}).")
+    print("La remettre en place les fait revenir : il faudra les effacer de nouveau.")
+    typed = _ask("Remettre la sauvegarde en place quand même ? [o/N] ")
+    return typed is not None and typed.strip().lower() in ("o", "oui")
+
+
 async def cmd_backup(settings: config.Settings, args: argparse.Namespace) -> int:
     from bot.backup import BackupError, backup, restore
 
@@ -383,6 +405,9 @@ async def cmd_backup(settings: config.Settings, args: argparse.Namespace) -> int
             written = backup(settings.database_url, settings.data_dir, args.out)
             print(f"Sauvegarde écrite : {written} ({written.stat().st_size} octets).")
             return 0
+        if not args.oui and not _forgetting_undone_agreed(settings, args.source):
+            print("Rien n'a changé.")
+            return 1
         database, saved = restore(settings.database_url, settings.data_dir, args.source)
     except BackupError as exc:
         print(str(exc), file=sys.stderr)

@@ -183,4 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
         "copié la base actuelle dans DATA/sauvegardes/, puis applique les migrations.",
     )
     putting_back.add_argument("source", type=Path, metavar="FICHIER")
+    putting_back.add_argument(
+        "--oui",
+        action="store_true",
+        help="sans demander, même si la sauvegarde fait revenir des données effacées depuis",
+    )
     return parser

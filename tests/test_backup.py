@@ -98,3 +98,31 @@ def test_postgresql_is_pointed_to_pg_dump(
     result = formabot(["backup"])
     assert result.returncode == 1
     assert "utilisez pg_dump" in result.stderr and "secret" not in result.stderr
+
+
+def test_a_backup_that_brings_back_erased_data_is_asked_first(
+    formabot: Callable[[list[str]], Done], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Explorer J: a trainee erased at their request (RGPD) came back with the backup, unsaid."""
+    assert formabot(["demo"]).returncode == 0
+    database = tmp_path / "formabot.db"
+    assert formabot(["backup", str(tmp_path / "hier.db")]).returncode == 0
+    with contextlib.closing(sqlite3.connect(database)) as connection:
+        connection.execute(  # what /effacer writes in the journal, and the change itself
+            "INSERT INTO audit_log (organisation_id, actor_id, action, entity, entity_id,"
+            " details, at) VALUES (1, 1, 'erase', 'trainee', 3, '{}',"
+            " '2026-12-04 10:00:00')"
+        )
+        connection.execute("UPDATE formations SET title = 'Après effacement'")
+        connection.commit()
+    answers = iter(["n"])
+    monkeypatch.setattr("builtins.input", lambda _question: next(answers))
+    refused = formabot(["restore", str(tmp_path / "hier.db")])
+    assert refused.returncode == 1
+    assert "depuis cette sauvegarde, des données ont été effacées exprès" in refused.stdout
+    assert "des personnes, à leur demande (stagiaire n° 3 dans le journal)" in refused.stdout
+    assert "Rien n'a changé." in refused.stdout
+    assert set(titles(database)) == {"Après effacement"}
+    done = formabot(["restore", "--oui", str(tmp_path / "hier.db")])
+    assert done.returncode == 0 and "Sauvegarde remise en place" in done.stdout
+    assert "Après effacement" not in titles(database)

@@ -111,6 +111,12 @@ async def test_a_stranger_gets_a_polite_explanation_and_nothing_else(
         assert "Je ne vous connais pas" in stranger.last
     await stranger.says("bonjour")
     assert "invitation" in stranger.last
+    # Where a trainee waiting for an attestation goes, and no « envoyez /start » alone
+    # (explorer J: /start without a code is refused once an organisation exists).
+    await stranger.says("/aide")
+    assert "demandez-lui une invitation, puis envoyez /start suivi du code reçu" in (stranger.last)
+    assert "Ouvrez le lien personnel que votre formateur ou votre formatrice" in stranger.last
+    assert "Pour commencer, envoyez /start." not in stranger.last
     async with db.sessions() as session:
         assert len((await session.scalars(select(P))).all()) == 1
 

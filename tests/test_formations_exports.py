@@ -12,6 +12,7 @@ import openpyxl
 
 from bot.exports import render
 from bot.formations import exports
+from bot.formations.service import NewTrainee
 from bot.storage.db import Database
 from bot.storage.formations import Formation
 from tests.auxil.absences import add_formation
@@ -173,3 +174,28 @@ async def test_a_deletion_is_dated_in_the_organisation_s_time(db: Database) -> N
     table = render([row], exports.FORMATION_COLUMNS, "csv-excel")
     text = table.decode("utf-8-sig") if isinstance(table, bytes) else table
     assert text.splitlines()[1].endswith(";04/12/2026 12:50")
+
+
+async def test_a_vae_s_unasked_answers_are_empty_cells(db: Database) -> None:
+    """Explorer J: « mode : De date à date (un groupe) », « certifiante : non » for a VAE,
+    questions its dialogue never asks, read by an auditor as facts."""
+    async with db.sessions() as session, session.begin():
+        people = await cast(session)
+        await a_formation(
+            session,
+            people.formateur,
+            title="VAE Dupont",
+            kind="vae",
+            certifying=False,
+            long=False,
+            trainees=(NewTrainee("Jean Dupont"),),
+        )
+        await a_formation(session, people.formateur, title="Groupe")
+    async with db.sessions() as session:
+        rows = {r["intitulé"]: r for r in await exports.formations(session)}
+    assert [rows["VAE Dupont"][k] for k in ("mode", "certifiante", "longue")] == [None] * 3
+    assert [rows["Groupe"][k] for k in ("mode", "certifiante", "longue")] == [
+        "De date à date (un groupe)",
+        True,
+        True,
+    ]

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import texts
 from bot.formations.service import NewTrainee, add_trainees
 from bot.imports.reading import Refused
-from bot.imports.service import import_rows, preview, preview_for
+from bot.imports.service import Known, import_rows, preview, preview_for
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
@@ -77,6 +77,15 @@ def test_a_bilan_de_competences_takes_one_person_and_no_delegate() -> None:
     with pytest.raises(Refused) as caught:
         preview("l.csv", csv_file(GROUP), now=NOW, bounds=BOUNDS, single=True)
     assert caught.value.reason == "single_person"
+    # A VAE that follows someone already: said so, not « the file must name only one »
+    # (explorer J: the file named exactly one).
+    with pytest.raises(Refused) as taken:
+        known = Known({"jean dupont": "Jean Dupont"})
+        preview("l.csv", csv_file(one), now=NOW, bounds=BOUNDS, single=True, known=known)
+    said = texts.plain(
+        texts.say("formation_import.refused", reason=taken.value.reason, **taken.value.values)
+    )
+    assert "celui-ci suit déjà Jean Dupont, il ne prend personne d'autre." in said
 
 
 def test_no_header_says_what_the_first_line_holds() -> None:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.answers import by_surname
 from bot.documents.sheets import Moment
-from bot.formations.labels import EXIT_REASONS, LABELS
+from bot.formations.labels import EXIT_REASONS, LABELS, SINGLE_PERSON_KINDS
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Organisation, zone_of
 
@@ -72,6 +72,9 @@ async def formations(
     rows = []
     for formation, organisation in (await session.execute(query)).all():
         deleted = formation.deleted_at
+        # A bilan de compétences or a VAE is asked neither its mode, nor whether it is
+        # certifying or long: empty cells, not defaults an auditor reads as facts (explorer J).
+        group = formation.kind not in SINGLE_PERSON_KINDS
         rows.append(
             {
                 "identifiant": formation.id,
@@ -81,12 +84,12 @@ async def formations(
                 "financeur": _label("funder", formation.funder),
                 "programme": _label("programme", formation.programme),
                 "type d'action": _label("action_type", formation.action_type),
-                "mode": _label("mode", formation.mode),
+                "mode": _label("mode", formation.mode) if group else None,
                 "début": formation.start_date,
                 "fin": formation.end_date,
                 "fin prolongée": formation.extended_end,
-                "certifiante": formation.certifying,
-                "longue": formation.long,
+                "certifiante": formation.certifying if group else None,
+                "longue": formation.long if group else None,
                 "personne chargée de mission": formation.cm_name,
                 "e-mail de la personne chargée de mission": formation.cm_email,
                 "stagiaires": len(formation.trainees),

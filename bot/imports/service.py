@@ -151,7 +151,10 @@ def preview(
         result.rows.append(read)
     if single:
         if len(result.rows) + len(known.names) > 1:
-            raise Refused("single_person")
+            # Who is followed already, when someone is (explorer J: a file naming one
+            # person was told to name only one).
+            followed = sorted({str(name) for name in known.names.values()})
+            raise Refused("single_person", followed=followed, listed=len(result.rows))
         result.rows = [replace(r, delegate=False) for r in result.rows]
     return result
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 
 from bot.messages import Platform
@@ -12,20 +13,31 @@ from tests.auxil.dialogue import Clock, Person
 from tests.auxil.privacy import everywhere
 
 
+def said(who: Person) -> str:
+    """The answer to /mesdonnees (its first message, before the JSON's)."""
+    return who.replies[0].text if who.replies and who.replies[-1].document else who.last
+
+
 def document_of(who: Person) -> dict[str, object]:
-    [reply] = who.replies
-    assert reply.document is not None
-    assert reply.document.filename == "mes-donnees-formabot.json"
-    held: dict[str, object] = json.loads(reply.document.content)
+    """The JSON sent after the text to read (explorer J: a trainee was handed JSON alone)."""
+    readable, machine = who.replies
+    assert readable.document is not None and machine.document is not None
+    assert readable.document.filename == "mes-donnees-formabot.txt"
+    assert machine.document.filename == "mes-donnees-formabot.json"
+    text = readable.document.content.decode("utf-8")
+    assert text.startswith("Vos données chez formabot\n\nPersonne\n")
+    # Read by a person: no « null », « true », nor a UTC moment with its « T ».
+    assert not re.search(r"\bnull\b|\btrue\b|\bfalse\b|\d{4}-\d\d-\d\dT", text), text
+    held: dict[str, object] = json.loads(machine.document.content)
     return held
 
 
 async def test_a_trainer_receives_their_data(trainer: Person) -> None:
     await trainer.says("/mesdonnees")
-    assert "Voici tout ce que formabot garde à votre sujet" in trainer.last
-    assert "l'organisme que vous administrez" in trainer.last  # the demo's trainer runs it
-    assert "Organisme de démonstration" in trainer.last
-    assert "adressez-vous" not in trainer.last
+    assert "Voici tout ce que formabot garde à votre sujet" in said(trainer)
+    assert "l'organisme que vous administrez" in said(trainer)  # the demo's trainer runs it
+    assert "Organisme de démonstration" in said(trainer)
+    assert "adressez-vous" not in said(trainer)
     held = document_of(trainer)
     assert held["personne"]["nom"] == "Camille Durand"  # type: ignore[index]
     assert set(held) == {
@@ -48,7 +60,7 @@ async def test_a_participant_known_by_their_attestation(
     await everywhere(db, "Karim Benali", at=clock.now)
     karim = person("9001", Platform.TELEGRAM)
     await karim.says("/mesdonnees")
-    assert "Voici tout ce que formabot garde" in karim.last
+    assert "Voici tout ce que formabot garde" in said(karim)
     held = document_of(karim)
     assert len(held["attestations données"]) == 2  # type: ignore[arg-type]
 
@@ -59,11 +71,11 @@ async def test_a_stranger_is_told_nothing_is_held_and_a_group_is_refused(
     stranger = person("inconnu")
     await stranger.says("/mesdonnees")
     assert "Je ne relie ce compte à personne que je connaisse : à son sujet, je ne garde" in (
-        stranger.last
+        said(stranger)
     )
     # A trainee asking for their data is pointed to whom holds it (explorer J: told the
     # bot kept nothing, while the organisation holds their absences).
-    assert "adressez votre demande à votre organisme de formation" in stranger.last
+    assert "adressez votre demande à votre organisme de formation" in said(stranger)
     assert document_of(stranger)["personne"] is None
     group = person("formateur", chat="groupe", is_group=True)
     await group.says("/mesdonnees")
@@ -77,8 +89,8 @@ async def test_a_colleague_reads_the_trainees_data_is_the_organismes(
     await add_colleague(db)
     colleague = person("colleague")
     await colleague.says("/mesdonnees")
-    assert "dont les administrateurs peuvent les effacer (/effacer)" in colleague.last
-    assert "l'organisme que vous administrez" not in colleague.last
+    assert "dont les administrateurs peuvent les effacer (/effacer)" in said(colleague)
+    assert "l'organisme que vous administrez" not in said(colleague)
 
 
 async def test_a_delegate_invited_to_a_bilan_gets_all_the_organisme_holds_and_whom_to_ask(
@@ -89,7 +101,7 @@ async def test_a_delegate_invited_to_a_bilan_gets_all_the_organisme_holds_and_wh
     await lea.says(f"/start {codes(trainer.replies)['Léa Martin']}")
     lea.replies.clear()
     await lea.says("/mesdonnees")
-    text = lea.last
+    text = said(lea)
     assert "votre participation aux bilans" in text and "votre fiche de stagiaire" in text
     assert "adhésions" not in text and "dont vous avez la charge" not in text
     assert "des stagiaires sont tenus" not in text  # nothing about « the trainees » to one
@@ -151,4 +163,4 @@ async def test_a_participant_asking_for_erasure_is_told_whom_to_ask(
     await lea.says("/aide")
     assert "/effacer" not in lea.last
     await trainer.says("/effacer Léa")
-    assert "Effacer les données de Léa Martin" in trainer.last  # nothing was erased
+    assert "Effacer les données de Léa Martin" in said(trainer)  # nothing was erased

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import dates
 from bot.documents.sheets import Moment
 from bot.privacy.audit_words import (
     PARTICIPANT_ROLES,
@@ -286,6 +287,49 @@ async def held_by(session: AsyncSession, held: dict[str, Any]) -> list[dict[str,
 
 def as_document(held: dict[str, Any]) -> bytes:
     return json.dumps(held, ensure_ascii=False, indent=2, default=str).encode("utf-8")
+
+
+def as_text(held: dict[str, Any], zone: ZoneInfo) -> bytes:
+    """The same, for a person to read on a phone (explorer J: a trainee who never used a bot
+    was handed JSON, its times in UTC, « null » and « true »): each part titled, a moment
+    said in French in ``zone``, yes or no, « — » for nothing."""
+    lines = ["Vos données chez formabot", ""]
+    for part, value in held.items():
+        lines.append(part[:1].upper() + part[1:])
+        lines += _said(value, zone, "  ") or ["  (rien)"]
+        lines.append("")
+    return ("\n".join(lines).rstrip() + "\n").encode("utf-8")
+
+
+def _said(value: Any, zone: ZoneInfo, indent: str) -> list[str]:
+    if isinstance(value, dict):
+        out = []
+        for key, inner in value.items():
+            if isinstance(inner, (dict, list)) and inner:
+                out += [f"{indent}{key} :", *_said(inner, zone, indent + "  ")]
+            else:
+                out.append(f"{indent}{key} : {_word(inner, zone)}")
+        return out
+    if isinstance(value, list):
+        out = []
+        for item in value:
+            said = _said(item, zone, indent + "  ")
+            out += [f"{indent}· {said[0].strip()}", *said[1:]] if said else []
+        return out
+    return [f"{indent}{_word(value, zone)}"]
+
+
+def _word(value: Any, zone: ZoneInfo) -> str:
+    if value is None or value == [] or value == {}:
+        return "—"
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, str) and len(value) >= 19 and value[10:11] == "T":
+        try:
+            return dates.spell_datetime(datetime.fromisoformat(value).astimezone(zone))
+        except ValueError:
+            return value
+    return str(value)
 
 
 # --- the audit trail ---------------------------------------------------------------------

@@ -9,6 +9,8 @@
           Ces données sont tenues par Organisme de démonstration : pour les consulter,
           les faire corriger ou effacer, adressez-vous à Camille Durand (Organisme de
           démonstration).
+          [document] mes-donnees-formabot.txt
+    Bot   Les mêmes données pour un logiciel (JSON) :
           [document] mes-donnees-formabot.json
 
 Anyone may ask (a trainer, an admin, a participant who opened a bilan's
@@ -26,9 +28,10 @@ from typing import Any
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Outcome
 from bot.messages import Document, Reply
-from bot.privacy.access import as_document, data_of, held_by
+from bot.privacy.access import as_document, as_text, data_of, held_by
 
 FILENAME = "mes-donnees-formabot.json"
+READABLE = "mes-donnees-formabot.txt"
 
 
 async def holders(ctx: Context) -> tuple[dict[str, Any], list[dict[str, str]]]:
@@ -46,15 +49,28 @@ def asker(ctx: Context, held: dict[str, Any]) -> str:
 
 
 async def send_my_data(ctx: Context) -> Outcome:
+    """The data to read (a text file, moments in French and local time), then the same as
+    JSON for a program (what a request to take one's data elsewhere asks)."""
     held, by = await holders(ctx)
     ctx.send(
         Reply(
             text=ctx.render("privacy.my_data", who=asker(ctx, held), holders=by),
             document=Document(
+                filename=READABLE,
+                mime_type="text/plain",
+                content=as_text(held, ctx.tz),
+                caption=ctx.render("privacy.my_data_caption"),
+            ),
+        )
+    )
+    ctx.send(
+        Reply(
+            text=ctx.render("privacy.my_data_json"),
+            document=Document(
                 filename=FILENAME,
                 mime_type="application/json",
                 content=as_document(held),
-                caption=ctx.render("privacy.my_data_caption"),
+                caption=ctx.render("privacy.my_data_json_caption"),
             ),
         )
     )

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -329,3 +330,21 @@ def test_a_service_started_without_its_token_fills_nothing(tmp_path: Path) -> No
     assert "pas de terminal pour la console : renseignez TELEGRAM_TOKEN" in started.stderr
     assert "démonstration" not in started.stdout
     assert not (tmp_path / "formabot.db").exists()
+
+
+def test_the_members_export_resolves_the_journal_s_numbers(
+    formabot: Callable[[list[str]], Done],
+) -> None:
+    """Explorer J: the audit trail names people by number, and nothing said who they were."""
+    assert formabot(["demo"]).returncode == 0
+    done = formabot(["export", "membres"])
+    assert done.returncode == 0
+    header, row = list(csv.reader(io.StringIO(done.stdout)))[:2]
+    assert header == ["identifiant", "nom", "rôle", "organisme", "membre depuis"]
+    assert row[:4] == [
+        "1",
+        "Camille Durand",
+        "administrateur ou administratrice",
+        "Organisme de démonstration",
+    ]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d\+0[12]:00", row[4])  # Paris, to the minute

@@ -54,7 +54,7 @@ async def test_a_trainer_gets_their_account_memberships_formations_and_actions(
         ("console", "formateur")
     ]
     assert [(a["organisme"], a["rôle"]) for a in held["adhésions"]] == [
-        ("Organisme de démonstration", "administration")
+        ("Organisme de démonstration", "administrateur ou administratrice")
     ]
     titles = sorted(f["intitulé"] for f in held["formations dont vous avez la charge"])
     assert titles == ["Agent de restauration (démo)", "Projet professionnel (démo)"]

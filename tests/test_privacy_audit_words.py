@@ -160,6 +160,6 @@ def test_the_words_are_french_and_the_unknown_stays_as_stored() -> None:
         "par": "reponse",
         "identifiant de la règle": "NOR-VISIO",
         "nature": "représente les stagiaires",
-        "rôle": "administration",
+        "rôle": "administrateur ou administratrice",
         "statut précédent": "reportée",
     }

@@ -53,6 +53,11 @@ async def test_an_admin_receives_the_trail_in_french_without_names(
     assert "(date à l'heure de l'organisme, personne qui a agi, action, objet, détails)" in (
         trainer.last
     )
+    # Who the numbers are (explorer J: nothing resolved them), trainees never among them.
+    assert (
+        f"Les membres de l'organisme, par numéro : n° {stored.actor_id} Camille Durand "
+        "(la liste complète : formabot export membres)."
+    ) in trainer.last
 
     await add_colleague(db)
     colleague = person("colleague")

@@ -30,7 +30,8 @@ def services() -> Services:
             retention.forget_sent_messages,
         ),
         tables={
-            "audit": TableExport(access.AUDIT_COLUMNS, access.audit_rows, title=access.AUDIT_TITLE)
+            "audit": TableExport(access.AUDIT_COLUMNS, access.audit_rows, title=access.AUDIT_TITLE),
+            "membres": TableExport(access.MEMBER_COLUMNS, access.member_rows, title="Membres"),
         },
         settings=(retention.RETENTION_YEARS,),
     )

@@ -40,7 +40,14 @@ from bot.storage.attestations import Attestation, AttestationInvitation
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.formations import Formation, Trainee
-from bot.storage.people import ChatIdentity, Membership, Organisation, Person, zone_named
+from bot.storage.people import (
+    ChatIdentity,
+    Membership,
+    Organisation,
+    Person,
+    zone_named,
+    zone_of,
+)
 from bot.storage.state import ConversationState
 
 ANSWERS = {"attested": "atteste avoir participé", "declined": "déclare ne pas avoir participé"}
@@ -388,3 +395,36 @@ async def _audit_rows(
 async def audit_rows(session: AsyncSession, args: argparse.Namespace) -> list[dict[str, Any]]:
     """``formabot export audit [--organisation ID]``."""
     return await audit_of(session, getattr(args, "organisation", None))
+
+
+MEMBER_COLUMNS = ("identifiant", "nom", "rôle", "organisme", "membre depuis")
+"""``formabot export membres``: the numbers the audit trail gives people, with their names."""
+
+
+async def member_rows(session: AsyncSession, args: argparse.Namespace) -> list[dict[str, Any]]:
+    return await members_of(session, args.organisation)
+
+
+async def members_of(session: AsyncSession, organisation_id: int | None) -> list[dict[str, Any]]:
+    """Each member of each organisation (or of one): who a number of the journal is
+    (explorer J: it names people by number only, nothing to resolve them)."""
+    query = (
+        select(Membership, Person, Organisation)
+        .join(Person, Person.id == Membership.person_id)
+        .join(Organisation, Organisation.id == Membership.organisation_id)
+        .order_by(Organisation.id, Person.id)
+    )
+    if organisation_id is not None:
+        query = query.where(Membership.organisation_id == organisation_id)
+    return [
+        {
+            "identifiant": person.id,
+            "nom": person.display_name,
+            "rôle": ROLES.get(membership.role, membership.role),
+            "organisme": organisation.name,
+            "membre depuis": Moment(
+                membership.created_at.astimezone(zone_of(organisation)), "minutes"
+            ),
+        }
+        for membership, person, organisation in (await session.execute(query)).all()
+    ]

@@ -172,7 +172,8 @@ PARTICIPANT_ROLES = {
     "partner": "partenaire",
     "trainee": "stagiaire",
 }
-ROLES = {"admin": "administration", "formateur": "formation"}
+ROLES = {"admin": "administrateur ou administratrice", "formateur": "formateur ou formatrice"}
+"""A member's role, as a person's (explorer J: « rôle : formation » named no one)."""
 CM_ANSWERS = {
     "confirmed": "présence confirmée",
     "other_date": "autre date proposée",

@@ -5,6 +5,8 @@
            ancienne à la plus récente (date à l'heure de l'organisme, personne qui a agi,
            action, objet, détails). Il ne contient aucun nom ni motif : les personnes et
            les objets y sont désignés par leur numéro.
+           Les membres de l'organisme, par numéro : n° 1 Camille Durand, n° 4 Bernard
+           Lefèvre (la liste complète : formabot export membres).
            [document] journal-organisme.xlsx
 
 The same rows as ``formabot export audit --organisation ID --format xlsx``
@@ -18,14 +20,15 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Outcome
 from bot.documents.sheets import MIME, workbook
 from bot.messages import Document, Reply
-from bot.privacy.access import AUDIT_COLUMNS, AUDIT_TITLE, audit_of
+from bot.privacy.access import AUDIT_COLUMNS, AUDIT_TITLE, audit_of, members_of
 
 
 async def send_journal(ctx: Context) -> Outcome:
     rows = await audit_of(ctx.session, ctx.organisation_id)
+    members = await members_of(ctx.session, ctx.organisation_id)
     ctx.send(
         Reply(
-            text=ctx.render("privacy.journal", count=len(rows)),
+            text=ctx.render("privacy.journal", count=len(rows), members=members),
             document=Document(
                 filename="journal-organisme.xlsx",
                 mime_type=MIME["xlsx"],

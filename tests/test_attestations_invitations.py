@@ -138,6 +138,8 @@ async def test_redeeming_binds_the_code_to_the_first_chat_and_makes_a_person(
         ) == ("not_for_you")
         redeemed = await session.scalar(select(AuditEntry).where(AuditEntry.action == "redeem"))
         assert redeemed is not None and redeemed.actor_id is None
+        # In the bilan's organisation's journal (explorer J: missing there, numbers with holes).
+        assert redeemed.organisation_id == info.formation.organisation_id
 
 
 async def test_every_refusal_of_a_code(db: Database, demo: None, clock: Clock) -> None:

@@ -121,6 +121,7 @@ async def record_answer(
         "attest" if said.attested else "decline",
         "attestation",
         answer.id,
+        of=info.formation.organisation_id,
         bilan_id=info.bilan.id,
         version=answer.version,
     )

@@ -279,6 +279,7 @@ async def redeem(
             "redeem",
             "attestation_invitation",
             invitation.id,
+            of=info.formation.organisation_id,
             bilan_id=info.bilan.id,
         )
     return invitation.id

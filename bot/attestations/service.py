@@ -129,12 +129,18 @@ def audit(
     action: str,
     entity: str,
     entity_id: int | None,
+    *,
+    of: int | None = None,
     **details: Any,
 ) -> None:
-    """An entry in the audit trail, in the caller's transaction (ids only, never names)."""
+    """An entry in the audit trail, in the caller's transaction (ids only, never names).
+
+    A participant belongs to no organisation: what they do on a bilan is the bilan's
+    organisation's record (``of``), so its journal shows it (explorer J: the links used
+    and the attestations given were missing from /journal, its numbers with holes)."""
     record(
         session,
-        organisation_id=author.organisation_id,
+        organisation_id=author.organisation_id or of,
         actor_id=author.person_id,
         action=action,
         entity=entity,

@@ -73,8 +73,16 @@ def test_the_long_work_of_every_feature_is_known() -> None:
 
 
 def test_the_cli_offers_every_export_of_every_feature() -> None:
-    assert set(FEATURES.tables) == {"formations", "stagiaires", "absences", "echeances", "audit"}
+    assert set(FEATURES.tables) == {
+        "formations",
+        "stagiaires",
+        "absences",
+        "echeances",
+        "audit",
+        "membres",
+    }
     assert FEATURES.tables["audit"].rows is access.audit_rows
+    assert FEATURES.tables["membres"].rows is access.member_rows
     assert set(FEATURES.files) == {"qualiopi", "attestations"}
     assert set(FEATURES.calendars) == {"echeances"}
     assert FEATURES.tables["absences"].rows is absence_exports.cli_absences

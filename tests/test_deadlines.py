@@ -547,3 +547,18 @@ def test_the_week_group_reaches_the_same_weekday_next_week() -> None:
     assert group(date(2026, 12, 2)) == "week"
     assert group(date(2026, 12, 9)) == "week"  # next Wednesday
     assert group(date(2026, 12, 10)) == "later"
+
+
+def test_a_day_off_counts_in_the_week_from_the_working_day_before() -> None:
+    """Explorer K: a ticket due on Friday 1 January, shown « 31/12 », was « plus tard » (and
+    out of the digest) until a day later than a deadline of the 31st."""
+    now = datetime(2026, 12, 24, 9, 0, tzinfo=UTC)  # a Thursday
+
+    def group(day: date, status: str = "open") -> str:
+        postponed = day if status == "postponed" else None
+        return group_of(StoredDeadline(due_on=day, status=status, postponed_to=postponed), now)
+
+    assert group(date(2026, 12, 31)) == "week"
+    assert group(date(2027, 1, 1)) == "week"  # to do on Thursday the 31st
+    assert group(date(2027, 1, 2)) == "week"  # a Saturday: the same Thursday
+    assert group(date(2027, 1, 2), "postponed") == "later"  # chosen on purpose: its own day

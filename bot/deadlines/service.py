@@ -43,6 +43,7 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.dates import working_day_before
 from bot.deadlines.facts import formation_facts
 from bot.deadlines.org_settings import usable_rules_settings
 from bot.rules import BEFORE_BILAN, Deadline, FormationFacts, SettingError, deadlines
@@ -429,7 +430,11 @@ def group_of(row: Listed, now: datetime) -> Group:
             return "overdue"
     elif row.effective_due < today:
         return "overdue"
-    if row.effective_due <= today + timedelta(days=UPCOMING_DAYS):
+    # A day off counts from the working day before, the one the lists and the digest give
+    # to act by (explorer K: shown « 31/12 » yet « plus tard » until a day later than a
+    # deadline of the 31st; not for one postponed to its day off on purpose).
+    act = None if row.status == "postponed" else working_day_before(row.effective_due, today)
+    if (act or row.effective_due) <= today + timedelta(days=UPCOMING_DAYS):
         return "week"
     return "later"
 

@@ -178,6 +178,25 @@ async def test_an_admin_invites_a_formateur_with_a_one_time_code(
         roles = sorted(m.role for m in await session.scalars(select(Membership)))
         assert roles == ["admin", "formateur"]
 
+    # An administrator's code sent by a formateur makes them one (explorer J: refused as
+    # « déjà membre »: no second admin could ever be added).
+    await bruno.says(f"/start {code[1]}")  # his own formateur code again: nothing changes
+    assert "déjà" in bruno.last
+    await claire.says("/inviter")
+    await claire.presses("Administrateur")
+    admin_code = CODE.search(claire.last)
+    assert admin_code, claire.last
+    await bruno.says(f"/start {admin_code[1]}")
+    assert bruno.last.startswith("C'est fait : vous administrez maintenant l'organisme")
+    await bruno.says("/inviter")
+    assert "réservée aux administrateurs" not in bruno.last
+    await bruno.says("/annuler")
+    async with db.sessions() as session:
+        roles = sorted(m.role for m in await session.scalars(select(Membership)))
+        assert roles == ["admin", "admin"]
+    await bruno.says(f"/start {admin_code[1]}")  # used up
+    assert "déjà" in bruno.last
+
 
 async def test_a_code_pasted_alone_or_with_a_full_stop_is_read_as_start(
     db: Database, person: Callable[..., Person]

@@ -25,7 +25,7 @@ from bot.outbox import enqueue
 from bot.people.organisations import ChatAddress, attach_identity
 from bot.storage import audit
 from bot.storage.outbox import OutboxMessage
-from bot.storage.people import Invitation, Membership, Organisation, Person
+from bot.storage.people import Invitation, Membership, Organisation, Person, Role
 
 Refusal = Literal[
     "already_member", "code_used", "code_revoked", "code_expired", "other_organisation"
@@ -156,6 +156,42 @@ async def redeem_invitation(
         role=invitation.role,
     )
     return Joined(person.id, invitation.role)
+
+
+async def promote(
+    session: AsyncSession, invitation: Invitation, person_id: int, *, now: datetime
+) -> bool:
+    """An administrator's code sent by a formateur of its organisation makes them one, and is
+    used up (explorer J: refused as « déjà membre », no admin could ever be added).  False
+    when the code is no admin's, the person is one already, or the code is no longer good."""
+    if invitation.role != Role.ADMIN.value:
+        return False
+    member = await session.scalar(
+        select(Membership).where(
+            Membership.organisation_id == invitation.organisation_id,
+            Membership.person_id == person_id,
+        )
+    )
+    if member is None or member.role == Role.ADMIN.value:
+        return False
+    if refusal(invitation, now=now, member_of=None) is not None:
+        return False
+    if not await _consume(session, invitation.id, now=now):
+        return False
+    member.role = Role.ADMIN.value
+    await session.execute(
+        update(Invitation).where(Invitation.id == invitation.id).values(used_by=person_id)
+    )
+    audit.record(
+        session,
+        organisation_id=invitation.organisation_id,
+        actor_id=person_id,
+        action="promote",
+        entity="membership",
+        entity_id=member.id,
+        invitation_id=invitation.id,
+    )
+    return True
 
 
 async def _consume(session: AsyncSession, invitation_id: int, *, now: datetime) -> bool:

@@ -47,6 +47,7 @@ ACTIONS = {
     "no_show_cancelled": "absence au bilan annulée",
     "open": "ouverture",
     "postpone": "report",
+    "promote": "nomination à l'administration",
     "purge_retention": "effacement en fin de conservation",
     "redeem": "utilisation du lien",
     "reissue": "nouveau lien",
@@ -91,6 +92,7 @@ ENTITIES = {
     "followup": "suivi",
     "formation": "formation",
     "invitation": "invitation",
+    "membership": "adhésion",
     "organisation": "organisme",
     "trainee": "stagiaire",
 }
@@ -119,6 +121,7 @@ DETAIL_KEYS = {
     "followup_id": "identifiant du suivi",
     "followups": "suivis",
     "formation_id": "identifiant de la formation",
+    "invitation_id": "identifiant de l'invitation",
     "group": "salon",
     "half_days": "demi-journées",
     "how": "comment",

@@ -181,6 +181,15 @@ async def join_with_invitation(ctx: Context, code: str) -> Outcome | None:
     if invitation is None:
         return None
     refused = membership.refusal(invitation, now=ctx.now, member_of=_member_of(ctx))
+    member = ctx.actor.person_id if ctx.actor is not None else None
+    promoted = (  # an admin's code sent by a formateur of its organisation
+        refused == "already_member"
+        and member is not None
+        and await membership.promote(ctx.session, invitation, member, now=ctx.now)
+    )
+    if promoted:
+        ctx.say("onboarding.promoted")
+        return Leave()
     if refused is not None:
         ctx.say(f"onboarding.{refused}")
         return Leave()

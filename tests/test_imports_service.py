@@ -202,3 +202,19 @@ def test_a_title_line_with_a_comma_does_not_hide_the_separator() -> None:
     content = "Liste des stagiaires, session de mars\r\nNom;Prénom;Délégué\r\nDupont;Marie;-\r\n"
     found = preview("l.csv", content.encode("cp1252"), now=NOW, bounds=BOUNDS)
     assert [(r.name, r.delegate) for r in found.rows] == [("Marie Dupont", False)]
+
+
+def test_a_list_of_an_earlier_session_is_said_once() -> None:
+    """Explorer J: moving a group to its next session, every line refused on its own."""
+    rows = [("Nom", "Date d'entrée"), ("Jean Dupont", "01/10/2026"), ("Léa Martin", "02/10/2026")]
+    found = preview("l.csv", csv_file(rows), now=NOW, bounds=BOUNDS)
+    said = texts.plain(texts.say("formation_import.preview", **found.shown()))
+    assert "Toutes ces dates d'entrée viennent avant le début de cette formation" in said
+    mixed = [*rows, ("Zoé Vert", "32/01/2027")]
+    said = texts.plain(
+        texts.say(
+            "formation_import.preview",
+            **preview("l.csv", csv_file(mixed), now=NOW, bounds=BOUNDS).shown(),
+        )
+    )
+    assert "Toutes ces dates" not in said

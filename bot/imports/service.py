@@ -93,6 +93,10 @@ class Preview:
             "problems": self.problems[:SHOWN_PROBLEMS],
             "more_problems": max(0, len(self.problems) - SHOWN_PROBLEMS),
             "labels": EXIT_REASONS,
+            # Every line refused for an entry before the start: a group moved on from an
+            # earlier session (explorer J: eleven lines to correct, one by one).
+            "entries_before_start": bool(self.problems)
+            and all(p.code == "entry_before_start" for p in self.problems),
         }
 
 

@@ -954,3 +954,20 @@ async def test_a_name_with_an_apostrophe_reads_as_typed_in_the_lists(trainer: Pe
     await trainer.presses("Agent de restauration")
     await trainer.presses("Entrées et sorties")
     assert any(b.startswith("Seán O'Brien – entrée le") for b in trainer.buttons)
+
+
+async def test_repeated_absences_count_from_the_first_whichever_way_the_follow_up_opens(
+    trainer: Person,
+) -> None:
+    """Explorer K: opened from /absence, the first sign was the absence that made them
+    repeat (the second); /decrochage suggests the first: two entretien deadlines."""
+    for line in ("/absence karim jeudi après-midi", "/absence karim vendredi dernier matin"):
+        await trainer.says(line)
+        await trainer.presses("Oui")
+        await trainer.presses("Non")
+        await trainer.presses("Passer")
+        await trainer.presses("Enregistrer")
+    await trainer.presses("Ouvrir un suivi")
+    await trainer.presses("Terminé")
+    await trainer.presses("Non")
+    assert "Premier signe : l'absence du jeudi 19 novembre 2026" in trainer.last

@@ -99,7 +99,13 @@ async def after_trainee(ctx: Context, picked: str) -> Outcome:
         ctx.data["subcontracted"] = formation.subcontracted
     absence = await trainee_absence(ctx.session, ctx.data.get("absence_id"), trainee.id)
     if absence is not None:  # opened after an absence: that day is the sign
-        ctx.data["sign_on"] = absence.day.isoformat()
+        day = absence.day
+        if "absences_repetees" in (ctx.data.get("signs") or []):
+            # Repeated absences: the first of them, as « Depuis quand ? » suggests it
+            # (explorer K: the two ways gave two entretien deadlines for the same facts).
+            noted = await recent_absence_days(ctx.session, trainee.id, absence.day)
+            day = min([absence.day, *(d for d in noted if not trainee.left_before(d))])
+        ctx.data["sign_on"] = day.isoformat()
     return Next("signs")
 
 

@@ -65,7 +65,7 @@ async def test_exports_are_audited_and_an_empty_table_is_none(session: AsyncSess
     # The verifier checks it (explorer J: refused as « un dossier plus ancien »), unsigned.
     verdict = verify_bundle(bundle)
     assert verdict.ok and verdict.notes[0].startswith("Dossier non signé (« Dossier Qualiopi")
-    assert "les 3 fichiers sont bien ceux que liste son manifest.json" in verdict.notes[0]
+    assert "les 4 fichiers sont bien ceux que liste son manifest.json" in verdict.notes[0]
     assert not verify_bundle(altered(bundle, "absences.csv")).ok
     pdf = await timeline_document(session, formation, trainee, camille.id, NOW)
     assert "Karim Benali" in pdf_words(pdf)
@@ -211,3 +211,19 @@ async def test_an_absence_s_proof_goes_into_the_qualiopi_bundle(session: AsyncSe
     header, row = table.splitlines()[:2]
     assert header.endswith(";justificatif") and row.endswith(f";{name}")
     assert verify_bundle(bundle).ok
+
+
+async def test_the_qualiopi_bundle_lists_the_exits_and_what_followed(
+    session: AsyncSession,
+) -> None:
+    """Explorer J: an abandon without a follow-up was nowhere in the auditor's bundle."""
+    _followup, camille, formation, trainee = await opened(session)
+    trainee.left_on, trainee.exit_reason = date(2026, 11, 20), "abandon"
+    await session.flush()
+    bundle = await formation_export(session, formation, "qualiopi", camille.id, NOW)
+    assert bundle is not None
+    with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
+        table = archive.read("sorties.csv").decode("utf-8-sig").splitlines()
+    assert table[0] == "stagiaire;sortie;motif;suivi de décrochage;ticket qualité"
+    assert table[1] == f"{trainee.full_name};20/11/2026;Abandon;oui;"
+    assert len(table) == 2  # only who left

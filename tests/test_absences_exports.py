@@ -254,6 +254,7 @@ async def test_lookup_errors_and_organisation_filter(db: Database, trainer: Talk
             assert sorted(archive.namelist()) == [
                 "absences.csv",
                 "manifest.json",
+                "sorties.csv",
                 "tickets-qualite.csv",
             ]
         assert await session.scalar(select(Trainee.id)) is not None

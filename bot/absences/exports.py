@@ -16,7 +16,7 @@ out: an auditor checks the follow-up, not a trainee's health.
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -31,6 +31,7 @@ from bot.documents.bundle import build_bundle, slug
 from bot.documents.pdf import render_pdf
 from bot.documents.sheets import Moment
 from bot.documents.sheets import write as sheet
+from bot.formations.labels import EXIT_REASONS
 from bot.storage.absences import Absence, FollowUp, QualityTicket, StoredDocument
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Organisation, Person, zone_of
@@ -57,6 +58,41 @@ TICKET_COLUMNS = (
     "documents liés",
     "saisi par",
 )
+
+
+EXIT_COLUMNS = ("stagiaire", "sortie", "motif", "suivi de décrochage", "ticket qualité")
+
+
+async def exit_rows(session: AsyncSession, formation: Formation) -> list[dict[str, Any]]:
+    """The trainees who left, with their reason and what followed: an abandon without a
+    follow-up is what an auditor of indicator 12 looks for (explorer J: exits were nowhere
+    in the bundle)."""
+    followed = set(
+        (
+            await session.scalars(
+                select(FollowUp.trainee_id).where(FollowUp.formation_id == formation.id)
+            )
+        ).all()
+    )
+    tickets = {
+        t.trainee_id: t.reference
+        for t in (
+            await session.scalars(
+                select(QualityTicket).where(QualityTicket.formation_id == formation.id)
+            )
+        ).all()
+    }
+    return [
+        {
+            "stagiaire": t.full_name,
+            "sortie": t.left_on,
+            "motif": EXIT_REASONS.get(t.exit_reason or "", t.exit_reason),
+            "suivi de décrochage": t.id in followed,
+            "ticket qualité": tickets.get(t.id),
+        }
+        for t in sorted(formation.trainees, key=lambda t: (t.left_on or date.max, t.full_name))
+        if t.left_on is not None
+    ]
 
 
 async def find_formation(
@@ -221,6 +257,8 @@ async def qualiopi_bundle(
     files.append(("absences.csv", sheet(absences, ABSENCE_COLUMNS, "csv-excel")))
     tickets = await ticket_rows(session, formation)
     files.append(("tickets-qualite.csv", sheet(tickets, TICKET_COLUMNS, "csv-excel")))
+    exits = await exit_rows(session, formation)
+    files.append(("sorties.csv", sheet(exits, EXIT_COLUMNS, "csv-excel")))
     followed = await followed_trainees(session, formation.id)
     for trainee in followed:
         files.append(

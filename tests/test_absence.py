@@ -20,6 +20,7 @@ from tests.auxil.absences import (
     record_exit,
     rows,
     trainee_id,
+    writing_this_morning_s_compte_rendu,
 )
 from tests.auxil.dialogue import Person
 from tests.auxil.formations import TRADES, a_crowd
@@ -756,16 +757,7 @@ async def test_nothing_about_a_trainee_reaches_the_logs(
         await trainer.presses("Terminé")
         await trainer.says("conflit avec Madame Zébulon")
         await trainer.presses("Non")
-        await trainer.presses("Ouvrir le suivi")
-        await trainer.presses("Oui, maintenant")
-        await trainer.says("jeudi 14h")
-        await trainer.presses("Oui")
-        await trainer.says("/decrochage karim")
-        await trainer.presses("Rédiger le compte rendu")
-        await trainer.presses("déjà eu lieu")
-        await trainer.says("ce matin")
-        await trainer.presses("Oui")
-        await trainer.says("8 h 30")
+        await writing_this_morning_s_compte_rendu(trainer, "karim")
         await trainer.says("Constat confidentiel Quiberon")
         await trainer.says("Cause confidentielle Ouessant")
         await trainer.says("Mesure confidentielle Belle-Île")

@@ -496,9 +496,10 @@ async def test_an_on_site_participant_is_accounted_for_by_the_signed_sheet(
     assert bilan_id == manifest["bilan"]["id"]
 
 
-async def test_a_decline_without_reason_leaves_the_bundle_incomplete(
-    trainer: Talker, person: Callable[..., Talker], clock: Clock
+async def lea_attests_hugo_declines(
+    trainer: Talker, person: Callable[..., Talker], clock: Clock, *, reason: str | None
 ) -> None:
+    """A bilan held: Léa attests, Hugo answers he was not there (« Passer »: no reason)."""
     await schedule_bilan(trainer)
     invited = codes(trainer.replies)
     clock.advance(days=3, hours=6)
@@ -509,9 +510,18 @@ async def test_a_decline_without_reason_leaves_the_bundle_incomplete(
         await talker.presses("Délégué")
         if who == "lea":
             await talker.presses("Je l'atteste")
-        else:
-            await talker.presses("Je n'ai pas participé")
+            continue
+        await talker.presses("Je n'ai pas participé")
+        if reason is None:
             await talker.presses("Passer")
+        else:
+            await talker.says(reason)
+
+
+async def test_a_decline_without_reason_leaves_the_bundle_incomplete(
+    trainer: Talker, person: Callable[..., Talker], clock: Clock
+) -> None:
+    await lea_attests_hugo_declines(trainer, person, clock, reason=None)
     await trainer.says("/attestations")
     assert "sans raison donnée" in trainer.last
     # He answered: what is missing is his reason, not his answer (explorer X).
@@ -523,19 +533,7 @@ async def test_a_declared_absence_ticked_on_the_sheet_is_to_verify(
 ) -> None:
     """Explorer J: « je n'ai pas participé » (her sworn answer) was silently outweighed by
     the trainer's tick on the sheet: the dossier said « complet », the PDF « présente »."""
-    await schedule_bilan(trainer)
-    invited = codes(trainer.replies)
-    clock.advance(days=3, hours=6)
-    for who, name in (("lea", "Léa Martin"), ("hugo", "Hugo Moreau")):
-        talker = person(who)
-        await talker.says(f"/start {invited[name]}")
-        await talker.says(name)
-        await talker.presses("Délégué")
-        if who == "lea":
-            await talker.presses("Je l'atteste")
-        else:
-            await talker.presses("Je n'ai pas participé")
-            await talker.says("Arrêt maladie ce jour-là")
+    await lea_attests_hugo_declines(trainer, person, clock, reason="Arrêt maladie ce jour-là")
     await trainer.says("/attestations")
     await trainer.presses("Déposer la feuille")
     await trainer.presses("Hugo Moreau")

@@ -36,6 +36,7 @@ from tests.auxil.absences import (
     seen_on,
     set_org_settings,
     trainee_id,
+    writing_this_morning_s_compte_rendu,
 )
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import A_FILE, FOR_CHOICES, FOR_NAMES, step_of, survives
@@ -983,16 +984,7 @@ async def test_the_next_point_is_a_day_to_come_written_out(db: Database, trainer
     """Explorer K: « hier » went as is into the compte rendu's PDF (no telling which day),
     under an example « le 7 décembre » weeks gone by."""
     await open_followup(trainer, "karim")
-    await trainer.presses("Ouvrir le suivi")
-    await trainer.presses("Oui, maintenant")
-    await trainer.says("jeudi 14h")
-    await trainer.presses("Oui")
-    await trainer.says("/decrochage karim")
-    await trainer.presses("Rédiger le compte rendu")
-    await trainer.presses("déjà eu lieu")
-    await trainer.says("ce matin")
-    await trainer.presses("Oui")
-    await trainer.says("8 h 30")
+    await writing_this_morning_s_compte_rendu(trainer, "karim")
     for said in ("Absences répétées", "Transport", "Covoiturage"):
         await trainer.says(said)
     assert "(par exemple « le 30 novembre, en fin de séance »)" in trainer.last  # a week ahead

@@ -147,3 +147,18 @@ async def record_exit(db: Database, full_name: str, day: date, reason: str = "ab
         trainee = await session.scalar(select(Trainee).where(Trainee.full_name == full_name))
         assert trainee is not None, full_name
         trainee.left_on, trainee.exit_reason = day, reason
+
+
+async def writing_this_morning_s_compte_rendu(trainer: dialogue.Person, name: str) -> None:
+    """A follow-up just opened (its last question answered): an entretien planned for
+    Thursday, then its compte rendu begun, held this morning at 8 h 30 instead."""
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Oui, maintenant")
+    await trainer.says("jeudi 14h")
+    await trainer.presses("Oui")
+    await trainer.says(f"/decrochage {name}")
+    await trainer.presses("Rédiger le compte rendu")
+    await trainer.presses("déjà eu lieu")
+    await trainer.says("ce matin")
+    await trainer.presses("Oui")
+    await trainer.says("8 h 30")

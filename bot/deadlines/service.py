@@ -419,20 +419,15 @@ Group = str
 
 
 def group_of(row: Listed, now: datetime) -> Group:
-    """Overdue, due within :data:`UPCOMING_DAYS` (today and a week from today included), or later.
-
-    A deadline with an hour (NOR-DOCS) is overdue from that hour; one with a
-    day only, from the next day.
-    """
+    """Overdue (from its hour, NOR-DOCS, else the next day), due within
+    :data:`UPCOMING_DAYS` (today and a week from today included; on a day off, from the
+    working day before, unless postponed there: explorer K), or later."""
     today = now.date()
     if row.status != "postponed" and row.due_at is not None:
         if row.due_at <= now:
             return "overdue"
     elif row.effective_due < today:
         return "overdue"
-    # A day off counts from the working day before, the one the lists and the digest give
-    # to act by (explorer K: shown « 31/12 » yet « plus tard » until a day later than a
-    # deadline of the 31st; not for one postponed to its day off on purpose).
     act = None if row.status == "postponed" else working_day_before(row.effective_due, today)
     if (act or row.effective_due) <= today + timedelta(days=UPCOMING_DAYS):
         return "week"

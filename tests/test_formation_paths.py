@@ -7,12 +7,14 @@ from datetime import date
 from sqlalchemy import select
 
 from bot.formations.exports import trainees as trainee_rows
+from bot.storage.absences import FollowUpSign
 from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
 from tests.auxil.attestations import schedule_bilan
 from tests.auxil.dialogue import Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, step_of, survives
+from tests.test_decrochage import open_followup
 
 PROJET = "Projet professionnel"  # the demo's CVL formation: 24 September 2026 – 23 March 2027
 
@@ -265,3 +267,29 @@ async def test_an_exit_before_a_bilan_the_trainee_is_invited_to_says_it(trainer:
         "parmi ses participants, après cette sortie."
     ) in trainer.last
     assert trainer.last.endswith("J'enregistre ?")
+
+
+async def test_an_abandon_is_a_sign_of_the_follow_up_already_open(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer K: an abandon recorded while a follow-up was open said nothing of it, and the
+    follow-up went on as if the person were still there."""
+    await open_followup(trainer, "karim")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Plus tard")
+    await trainer.says("/formations")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Entrées et sorties")
+    await trainer.presses("Karim Benali")
+    await trainer.presses("Sa sortie")
+    await trainer.says("aujourd'hui")
+    await trainer.presses("Oui")
+    await trainer.presses("Abandon")
+    await trainer.presses("Oui")
+    assert (
+        "Un suivi de décrochage est déjà ouvert pour Karim Benali : j'y note l'abandon de la "
+        "formation."
+    ) in trainer.all_text
+    async with db.sessions() as session:
+        signs = (await session.scalars(select(FollowUpSign.code))).all()
+    assert sorted(signs) == ["abandon", "manque_reactivite"]

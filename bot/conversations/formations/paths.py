@@ -25,7 +25,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.absences.followups import open_followup_of, organisation_of, path_for, procedure_on
+from bot.absences.followups import (
+    open_followup_of,
+    organisation_of,
+    path_for,
+    procedure_on,
+    signs_of,
+)
+from bot.absences.records import add_more_signs
 from bot.absences.reminders import entretiens_after
 from bot.answers import Invalid, clean_line
 from bot.bilans.queries import invited_after
@@ -215,11 +222,18 @@ async def offer_followup(ctx: Context) -> Outcome:
         return Leave()
     formation, trainee = found
     organisation = await organisation_of(ctx.session, ctx.organisation_id)
-    if (
-        not procedure_on(organisation)
-        or formation.subcontracted
-        or await open_followup_of(ctx.session, trainee.id) is not None
-    ):
+    already = await open_followup_of(ctx.session, trainee.id)
+    if already is not None:
+        # The abandon is a sign of the follow-up under way (explorer K: nothing was said,
+        # the sign not added, the follow-up read as if the person were still there).
+        signs = {s.code for s in await signs_of(ctx.session, already.id)}
+        if "abandon" not in signs:
+            await add_more_signs(
+                ctx.session, already, ctx.person_id, ctx.now, signs=["abandon"], note=None
+            )
+        ctx.say("formation.abandon_sign_added", name=trainee.full_name)
+        return Leave()
+    if not procedure_on(organisation) or formation.subcontracted:
         return Leave()
     ctx.data["_path"] = path_for(formation)
     ctx.data["_saved"] = True  # the exit is saved: /annuler leaves only the offer

@@ -151,6 +151,10 @@ async def test_an_admin_invites_a_formateur_with_a_one_time_code(
     code = CODE.search(claire.last)
     assert code, claire.last
     assert claire.replies[-1].extras["invite_code"] == code[1]
+    # A message to forward as it is (explorer J: a colleague who never used a bot got a code).
+    forward = claire.replies[-1].text
+    assert forward.startswith("Bonjour,\nClaire Martin vous invite sur formabot, l'assistant")
+    assert f"Envoyez au bot formabot : <code>/start {code[1]}</code>" in forward
     async with db.sessions() as session:
         stored = await session.scalar(select(Invitation))
         assert stored is not None and code[1] not in stored.code_hash

@@ -34,9 +34,10 @@ async def test_an_inviter_turn_stores_the_code_sealed_and_replays_it_until_deliv
     await trainer.says("/inviter")
     data = next(c.data for c in trainer.replies[-1].choices if c.label.startswith("Formateur"))
     await trainer.send(trainer.incoming(choice=data, event_id="inviter-1"))
-    [reply] = trainer.replies
+    reply, forward = trainer.replies  # the code, then a message to forward with it
     code = reply.extras["invite_code"]
     assert f"/start {code}" in reply.text  # what the admin receives is whole
+    assert f"/start {code}" in forward.text and forward.extras == {"invite_code": code}
 
     row = (await stored(db))["inviter-1"]
     assert code not in row and "invite_code" not in row
@@ -48,7 +49,7 @@ async def test_an_inviter_turn_stores_the_code_sealed_and_replays_it_until_deliv
 
     # The bot died before sending it: the replay unseals the whole message.
     await trainer.send(trainer.incoming(choice=data, event_id="inviter-1"))
-    [again] = trainer.replies
+    again, _ = trainer.replies
     assert again.text == reply.text and again.extras == {"invite_code": code}
 
     # Sent: the sealed original goes; a late redelivery gets the masked text.
@@ -57,8 +58,9 @@ async def test_an_inviter_turn_stores_the_code_sealed_and_replays_it_until_deliv
         await engine.delivered(session, incoming)
     assert SEALED not in (await stored(db))["inviter-1"]
     await trainer.send(incoming)
-    [late] = trainer.replies
+    late, late_forward = trainer.replies
     assert code not in late.text and MASK in late.text and NOTE in late.text
+    assert code not in late_forward.text
     assert late.extras == {}
     async with db.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Invitation)) == 1

@@ -334,6 +334,18 @@ async def issue_invitation(ctx: Context) -> None:
             extras={"invite_code": code},
         )
     )
+    # A text a colleague who never used a bot can follow (explorer J: a bare code); it holds
+    # the code too, so it is sealed as the first (bot.privacy.replies).
+    forward = ctx.render(
+        "onboarding.invitation_to_forward",
+        code=code,
+        expires=invitation.expires_at.astimezone(ctx.tz),
+        organisation=ctx.actor.organisation_name if ctx.actor else "",
+        inviter=ctx.actor.name if ctx.actor else "",
+        telegram=ctx.settings.telegram_username if ctx.settings.telegram_token else "",
+        matrix=ctx.settings.matrix_user_id if ctx.settings.has_matrix else "",
+    )
+    ctx.send(Reply(text=forward, extras={"invite_code": code}))
     matrix_user = ctx.data.get("matrix_user")
     if matrix_user:
         welcome = ctx.render(

@@ -41,6 +41,18 @@ from bot.absences.sentence import read_absence_sentence
         ),
         ("Julie est arrivée en retard hier", ("Julie",), "Julie retard hier"),
         ("Léa et Hugo ont eu 1h de retard", ("Léa", "Hugo"), "Léa retard de 60 min"),
+        # Explorer L: the word orders a trainer uses too.
+        (
+            "Julie est arrivée 15 min en retard ce matin",
+            ("Julie",),
+            "Julie retard de 15 min ce matin",
+        ),
+        ("Julie a eu du retard hier", ("Julie",), "Julie retard hier"),
+        (
+            "Julie est encore arrivée avec 15 min de retard hier",
+            ("Julie",),
+            "Julie retard de 15 min hier",
+        ),
     ],
 )
 def test_sentences_that_report_an_absence(typed: str, names: tuple[str, ...], line: str) -> None:
@@ -53,6 +65,10 @@ def test_sentences_that_report_an_absence(typed: str, names: tuple[str, ...], li
     "typed",
     [
         "Bonjour",
+        # A late arrival denied is none (explorer L: « Julie n'est pas » taken for a name).
+        "Julie n'est pas arrivée en retard hier",
+        "Julie est arrivée en retard hier ? non pas du tout",
+        "Julie n'était jamais en retard",
         "je suis absent demain",
         "il est absent",
         "les stagiaires sont absents",

@@ -21,7 +21,7 @@ _AMOUNT = r"(?:\d{1,3}\s*(?:minutes?|min|mn)|\d{1,2}\s*h(?:eures?)?(?:\s*\d{1,2}
 _ABSENT = (
     # « en retard », « retard », « 20 min de retard », « 1h de retard » (explorer I: only
     # « en retard » was read as a sentence).
-    rf"(?:absente?s?|(?:en\s+|(?P<amount>{_AMOUNT})\s+de\s+)?retard"
+    rf"(?:absente?s?|(?:en\s+|du\s+|(?P<amount>{_AMOUNT})\s+de\s+|(?P<ahead>{_AMOUNT})\s+en\s+)?retard"
     # What a trainer in a hurry types: « abs », a slip (« absnt », « abscent », « absant »),
     # « pas venue », « n'est pas venu », « ne sont pas venus », « pas là ».
     r"|abs|abs?c?[ae]?nte?s?|(?:n'est\s+|ne\s+sont\s+|n'etait\s+|n'etaient\s+)?pas\s+(?:venue?s?|la))"
@@ -30,8 +30,11 @@ _VERB = (
     r"(?:(?:est|etait|sont|etaient|a\s+ete|ont\s+ete|a\s+eu|avait|a|ont\s+eu|avaient|ont)\s+)?"
     # « Julie est arrivée avec 15 min de retard », « a eu 15 min de retard » (explorer I:
     # « Julie a eu » was taken for a name).
-    r"(?:arrivee?s?\s+)?(?:avec\s+)?"
+    r"(?:(?:encore|deja|de\s+nouveau)\s+)?(?:arrivee?s?\s+)?(?:avec\s+)?"
 )
+_DENIED = re.compile(r"(?:\bn'|\bne\s|\bpas\b|\bjamais\b|\bsans\s+retard\b|\baucun\s+retard\b)")
+"""« Julie n'est pas arrivée en retard », « non pas du tout »: no late arrival said (explorer L:
+the negation was taken for a name, and Julie offered for a retard)."""
 _AFTER_NAME = re.compile(rf"^(?P<who>.+?)\s+{_VERB}(?P<what>{_ABSENT})(?P<rest>(?:\s.*)?)$")
 _BEFORE_NAME = re.compile(
     r"^(?P<what>absence|absent|absente|retard)\s+(?:(?:de|du)\s+|d')?(?P<who>.+)$"
@@ -95,9 +98,12 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
     if what.endswith("pas la") and rest.strip() and not _DATE_START.match(f" {rest.strip()}"):
         return None  # « Karim pas la peine »: « pas là » says an absence only before a day
     late = "retard" in what
+    if late and _DENIED.search(line):
+        return None
     minutes = None
-    if late and match.groupdict().get("amount"):
-        minutes = late_minutes_of(match["amount"])
+    amount = match.groupdict().get("amount") or match.groupdict().get("ahead")
+    if late and amount:
+        minutes = late_minutes_of(amount)
     elif late:
         minutes, rest = leading_late_minutes(rest.strip())
     return AbsenceSentence(

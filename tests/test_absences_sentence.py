@@ -69,6 +69,7 @@ def test_sentences_that_report_an_absence(typed: str, names: tuple[str, ...], li
         "Julie n'est pas arrivée en retard hier",
         "Julie est arrivée en retard hier ? non pas du tout",
         "Julie n'était jamais en retard",
+        "Julie a eu 0 min de retard hier",
         "je suis absent demain",
         "il est absent",
         "les stagiaires sont absents",

@@ -104,6 +104,8 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
     amount = match.groupdict().get("amount") or match.groupdict().get("ahead")
     if late and amount:
         minutes = late_minutes_of(amount)
+        if minutes == 0:
+            return None  # « 0 min de retard » says no late arrival (explorer L)
     elif late:
         minutes, rest = leading_late_minutes(rest.strip())
     return AbsenceSentence(

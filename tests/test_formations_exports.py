@@ -115,6 +115,8 @@ TRAINEE_HEADERS = [
     "sortie",
     "motif de sortie",
     "fin de parcours",
+    "e-mail",
+    "téléphone",
 ]
 
 
@@ -199,3 +201,17 @@ async def test_a_vae_s_unasked_answers_are_empty_cells(db: Database) -> None:
         True,
         True,
     ]
+
+
+async def test_a_trainee_s_e_mail_and_phone_are_exported(db: Database) -> None:
+    """Explorer J: imported with the list, lost when it was exported to move them."""
+    async with db.sessions() as session, session.begin():
+        people = await cast(session)
+        await a_formation(
+            session,
+            people.formateur,
+            trainees=(NewTrainee("Zoé Vert", email="zoe@example.org", phone="06 12 34 56 78"),),
+        )
+    async with db.sessions() as session:
+        [row] = await exports.trainees(session)
+    assert (row["e-mail"], row["téléphone"]) == ("zoe@example.org", "06 12 34 56 78")

@@ -55,6 +55,8 @@ TRAINEE_COLUMNS = (
     "sortie",
     "motif de sortie",
     "fin de parcours",
+    "e-mail",
+    "téléphone",
 )
 
 
@@ -131,6 +133,10 @@ async def trainees(
             "sortie": trainee.left_on,
             "motif de sortie": EXIT_REASONS.get(trainee.exit_reason or ""),
             "fin de parcours": trainee.path_end,
+            # Last, older files' columns where they were; kept when the list goes back in
+            # (explorer J: imported, then lost on the way).
+            "e-mail": trainee.email,
+            "téléphone": trainee.phone,
         }
         for trainee, formation in sorted(
             (await session.execute(query)).all(),

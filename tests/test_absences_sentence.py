@@ -48,6 +48,9 @@ from bot.absences.sentence import read_absence_sentence
             "Julie retard de 15 min ce matin",
         ),
         ("Julie a eu du retard hier", ("Julie",), "Julie retard hier"),
+        # « N' » begins a name, it is no negation (explorer L).
+        ("Aminata N'Diaye en retard hier", ("Aminata N'Diaye",), "Aminata N'Diaye retard hier"),
+        ("N'Diaye a eu 15 min de retard hier", ("N'Diaye",), "N'Diaye retard de 15 min hier"),
         (
             "Julie est encore arrivée avec 15 min de retard hier",
             ("Julie",),

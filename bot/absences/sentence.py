@@ -32,9 +32,10 @@ _VERB = (
     # « Julie a eu » was taken for a name).
     r"(?:(?:encore|deja|de\s+nouveau)\s+)?(?:arrivee?s?\s+)?(?:avec\s+)?"
 )
-_DENIED = re.compile(r"(?:\bn'|\bne\s|\bpas\b|\bjamais\b|\bsans\s+retard\b|\baucun\s+retard\b)")
+_DENIED = re.compile(r"\b(?:pas|jamais|sans\s+retard|aucun\s+retard)\b")
 """« Julie n'est pas arrivée en retard », « non pas du tout »: no late arrival said (explorer L:
-the negation was taken for a name, and Julie offered for a retard)."""
+the negation was taken for a name, and Julie offered for a retard).  Its words, not « n' »,
+which begins names (« Aminata N'Diaye en retard »)."""
 _AFTER_NAME = re.compile(rf"^(?P<who>.+?)\s+{_VERB}(?P<what>{_ABSENT})(?P<rest>(?:\s.*)?)$")
 _BEFORE_NAME = re.compile(
     r"^(?P<what>absence|absent|absente|retard)\s+(?:(?:de|du)\s+|d')?(?P<who>.+)$"

@@ -173,6 +173,9 @@ LOGGING = [
     ("7 déc. 14h", timed(2026, 12, 7, 14)),
     ("le 15 juin", day(2026, 6, 15)),
     ("le 10/06", day(2026, 6, 10)),
+    # half a year either way: the past one, for what is past (explorer L)
+    ("le 3 juin", day(2026, 6, 3)),
+    ("le 1er juin", day(2026, 6, 1)),
     ("ce matin", timed(2026, 11, 23, 9)),
     ("hier", day(2026, 11, 22)),
     ("hier après-midi", timed(2026, 11, 22, 14)),

@@ -718,10 +718,14 @@ async def test_a_list_part_after_ajouter_des_stagiaires_is_added_too(
     await trainer.says("Zoé Vert\nBad<b>")  # a wrong line: nothing of this part
     assert "la première partie est gardée" in trainer.all_text
     assert "Que voulez-vous faire" in trainer.last
+    await trainer.says("Zoé Vert\nBad Boy")  # sent again, corrected: taken (explorer L)
+    assert "J'ajoute la suite de votre liste : 2 stagiaires de plus, 11 en tout." in (
+        trainer.all_text
+    )
     [restauration] = [f for f in await formations(db) if f.title.startswith("Agent")]
     names = {t.full_name for t in restauration.trainees}
     assert {"Anne Roc", "Ben Sol", "Cléa Mir", "Dan Pic", "Émile Zola"} <= names
-    assert len(names) == 9 and "Zoé Vert" not in names
+    assert len(names) == 11 and "Zoé Vert" in names
     cléa = next(t for t in restauration.trainees if t.full_name == "Cléa Mir")
     assert cléa.company == "Garage Mir"
     await trainer.presses("Voir le détail")

@@ -213,6 +213,12 @@ class PartialDate:
     month: int | None
 
 
+NEAR_AHEAD = 62
+"""Days ahead within which a day and month typed for something past may be this year's
+coming one (« le 28/12 » on 4 December, a slip refused as to come); further ahead the past
+one holds (explorer L: « le 3 juin » on 4 December is last June, not next)."""
+
+
 class Resolver:
     """Turns the parts found into one date, leaning towards ``prefer``."""
 
@@ -281,7 +287,11 @@ class Resolver:
         if self.prefer != "past" or spec.month is None:
             return past
         ahead = valid_date(past.year + 1, spec.month, spec.day)
-        if ahead is not None and (ahead - self.today) < (self.today - past):
+        if (
+            ahead is not None
+            and (ahead - self.today) < (self.today - past)
+            and (ahead - self.today).days <= NEAR_AHEAD
+        ):
             return ahead
         return past
 

@@ -300,7 +300,7 @@ async def adding(ctx: Context) -> Outcome | None:
         found = read_part(ctx, part, [])
         if isinstance(found, Invalid):
             ctx.send(Reply(text=found.message))
-            return Leave()
+            return Return(True)  # the part sent again, corrected, is taken too (explorer L)
         if found:
             ctx.data["trainees"] = found
             await save_added(ctx)

@@ -705,7 +705,10 @@ async def test_a_list_part_after_ajouter_des_stagiaires_is_added_too(
     await trainer.presses("Agent de restauration")
     await trainer.presses("Ajouter des stagiaires")
     await trainer.says("Anne Roc\nBen Sol")
-    assert "2 stagiaires ajoutés" in trainer.all_text
+    assert (  # the entry they take is said (explorer L)
+        "2 stagiaires ajoutés à « Agent de restauration (démo) », avec pour entrée, sauf date "
+        "donnée, le lundi 23 novembre 2026 (une autre : « Entrées et sorties »)."
+    ) in trainer.all_text
     await trainer.says("Cléa Mir ; Garage Mir\nDan Pic")
     assert "J'ajoute la suite de votre liste : 2 stagiaires de plus, 8 en tout." in (
         trainer.all_text

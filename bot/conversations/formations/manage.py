@@ -286,7 +286,10 @@ async def save_added(ctx: Context) -> None:
             filename=sent["filename"],
         )
         return
-    ctx.say("formation.trainees_added", count=added.count, f=added.formation)
+    # The entry a name typed without its day takes: today, or the start (explorer L: unsaid,
+    # and the absences of the days before were then « outside the formation »).
+    entered = max(ctx.now.date(), added.formation.start_date)
+    ctx.say("formation.trainees_added", count=added.count, f=added.formation, entered=entered)
 
 
 async def adding(ctx: Context) -> Outcome | None:

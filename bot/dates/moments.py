@@ -214,9 +214,7 @@ class PartialDate:
 
 
 NEAR_AHEAD = 62
-"""Days ahead within which a day and month typed for something past may be this year's
-coming one (« le 28/12 » on 4 December, a slip refused as to come); further ahead the past
-one holds (explorer L: « le 3 juin » on 4 December is last June, not next)."""
+"""Days ahead within which a day and month said of the past may be the coming one."""
 
 
 class Resolver:
@@ -281,19 +279,14 @@ class Resolver:
         raise Unclear
 
     def nearer(self, past: date, spec: PartialDate) -> date:
-        """A day and month leaning to the past, unless the same day ahead is nearer: « le
-        28/12 » said on 4 December is this month's (then refused as to come), not the one
-        eleven months back, a year before the formation (explorers D and I)."""
+        """A day and month leaning to the past, unless the same day ahead is nearer and
+        within :data:`NEAR_AHEAD`: « le 28/12 » on 4 December is this month's (refused as to
+        come, explorers D and I), « le 3 juin » last June's (explorer L)."""
         if self.prefer != "past" or spec.month is None:
             return past
         ahead = valid_date(past.year + 1, spec.month, spec.day)
-        if (
-            ahead is not None
-            and (ahead - self.today) < (self.today - past)
-            and (ahead - self.today).days <= NEAR_AHEAD
-        ):
-            return ahead
-        return past
+        near = ahead is not None and (ahead - self.today).days <= NEAR_AHEAD
+        return ahead if near and ahead and ahead - self.today < self.today - past else past
 
     def bare_time(self) -> date:
         assert self.clock is not None

@@ -71,6 +71,10 @@ async def test_a_late_arrival_in_hours_or_too_long_is_said(db: Database, trainer
         await trainer.says("/annuler")
     await trainer.says("Julie en retard de 500 min ce matin")
     assert trainer.last.startswith("Noter le retard de Julie Petit, ce matin ?")  # not 8 h 20
+    # Said at once, not only after « Oui » (explorer L).
+    assert "(500 min : un retard se compte jusqu'à 480 minutes ; au-delà, notez plutôt une" in (
+        trainer.last
+    )
     await trainer.presses("Oui, noter")
     assert "Un retard se compte entre 1 et 480 minutes." in trainer.all_text
     await trainer.presses("Oui")

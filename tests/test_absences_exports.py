@@ -9,6 +9,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import zipfile
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -217,6 +218,8 @@ def test_export_qualiopi_on_the_command_line(
     assert "Chronologie du suivi – Hugo Moreau" in timeline
     assert "Retard de 15 min" in timeline and "Ticket qualité TQ-2026-0001" in timeline
     assert "Entretien individuel tenu" in timeline and "Tutorat renforcé" in timeline
+    # When each line was entered, to the minute (explorer J: same-day lines read unordered).
+    assert re.search(r"Camille Durand, le \w+ \d+ novembre 2026 à \d+ h \d\d", timeline)
     absences = files["absences.csv"].decode("utf-8-sig")
     assert absences.startswith("formation;stagiaire;date;période;") and "\r\n" in absences
     assert "oubli" not in absences  # the deleted absence

@@ -227,7 +227,9 @@ async def timeline_pdf(
                 "hour": dates.spell_time(e.moment) if e.moment and e.kind == "entretien" else "",
                 "text": e.text,
                 "who": e.who,
-                "recorded": dates.spell_date(e.recorded_at.astimezone(ZoneInfo(zone))),
+                # To the minute: same-day lines in the order they were entered read so
+                # (explorer J: « entretien tenu », then « suivi ouvert », no telling why).
+                "recorded": dates.spell_datetime(e.recorded_at.astimezone(ZoneInfo(zone))),
             }
             for e in events
         ],

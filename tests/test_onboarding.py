@@ -167,6 +167,8 @@ async def test_an_admin_invites_a_formateur_with_a_one_time_code(
     assert "Comment dois-je parler de vous" in bruno.last
     await bruno.presses("Au masculin")
     assert "C'est fait" in bruno.last
+    # What comes to a formateur by itself, and what does not (explorer J).
+    assert "Je vous rappellerai chaque échéance de vos formations la veille" in bruno.last
     async with db.sessions() as session:
         forms = {p.display_name: p.address_form for p in await session.scalars(select(P))}
         assert forms == {"Claire Martin": "f", "Bruno Lefèvre": "m"}

@@ -293,3 +293,21 @@ async def test_an_abandon_is_a_sign_of_the_follow_up_already_open(
     async with db.sessions() as session:
         signs = (await session.scalars(select(FollowUpSign.code))).all()
     assert sorted(signs) == ["abandon", "manque_reactivite"]
+
+
+async def test_an_exit_before_the_entry_names_the_entry(db: Database, trainer: Person) -> None:
+    """Explorer L: « Cette date tombe avant la date d'entrée » did not say which day."""
+    await trainer.says("/formations")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Ajouter des stagiaires")
+    await trainer.says("Zoé Vert")  # enters today, Monday 23 November
+    await trainer.presses("Entrées et sorties")
+    await trainer.presses("Zoé Vert")
+    await trainer.presses("Sa sortie")
+    await trainer.says("le 20 novembre")
+    if "Oui" in trainer.buttons:
+        await trainer.presses("Oui")
+    assert (
+        "Cette date tombe avant la date d'entrée (lundi 23 novembre 2026). Redonnez une date."
+        in trainer.all_text
+    )

@@ -142,6 +142,10 @@ async def test_an_erased_delegate_no_longer_represents_anyone_nor_is_offered_aga
     await trainer.says("/annuler")
     await trainer.says(f"{erased.full_name} absente hier")
     assert "Noter l'absence" not in trainer.last
+    await trainer.says("/formations")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Retirer un stagiaire")
+    assert not any("Personne effacée" in b for b in trainer.buttons)  # explorer L
 
 
 async def test_a_trainee_named_like_a_pseudonym_is_not_taken_for_an_erased_one(

@@ -334,7 +334,7 @@ async def existing_trainee_options(ctx: Context) -> list[Option]:
     formation = await load_formation(ctx, ctx.data.get("formation_id"))
     if formation is None:
         return []
-    return [Option(t.full_name, str(t.id)) for t in formation.trainees]
+    return [Option(t.full_name, str(t.id)) for t in formation.named_trainees]
 
 
 async def delegate_options(ctx: Context) -> list[Option]:

@@ -142,8 +142,18 @@ def checker(which: str) -> DayCheck:
         found = await _found(ctx)
         if found is None:
             return ctx.render("formation.trainee_not_found")
-        problem = CHECKS[which](found[0], found[1], day)
-        return ctx.render("formation.path_problem", problem=problem) if problem else None
+        formation, trainee = found
+        problem = CHECKS[which](formation, trainee, day)
+        if not problem:
+            return None
+        # The day it is measured against (explorer L: « avant la date d'entrée », which?).
+        return ctx.render(
+            "formation.path_problem",
+            problem=problem,
+            entry=trainee.entered_on or formation.start_date,
+            left=trainee.left_on,
+            start=formation.start_date,
+        )
 
     return check
 

@@ -304,10 +304,17 @@ class Sender:
         self, session: AsyncSession, rows: Sequence[OutboxMessage]
     ) -> list[OutboxMessage]:
         """The claimed rows whose news still holds; the others cancelled in the claim's
-        transaction (a reminder that waited for a closed console, its deadline done since)."""
-        gone = (
-            await self.outdated(session, rows, self.clock()) if self.outdated is not None else set()
-        )
+        transaction (a reminder that waited for a closed console, its deadline done since).
+        A look that fails sends them all, as before it existed: never a message stuck."""
+        gone: set[int] = set()
+        if self.outdated is not None:
+            try:
+                async with session.begin_nested():
+                    gone = await self.outdated(session, rows, self.clock())
+            except Exception:
+                log.exception(
+                    "outbox: the second look at %s rows failed; sent as they are", len(rows)
+                )
         if gone:
             await session.execute(
                 update(OutboxMessage)

@@ -255,3 +255,21 @@ async def test_delivered_messages_are_forgotten_after_a_season(
     async with db.sessions() as session:
         left = sorted((await session.scalars(select(OutboxMessage.key))).all())
     assert left == ["pending", "recent"]
+
+
+async def test_a_second_look_that_fails_sends_the_message_as_it_is(
+    db: Database, clock: Clock
+) -> None:
+    """A feature's « still holds? » that fails must not leave messages stuck in the outbox."""
+    await queue_one(db, clock)
+    sent: list[str] = []
+
+    async def deliver(chat: str, reply: Reply) -> None:
+        sent.append(reply.text)
+
+    async def broken(*_args: object) -> set[int]:
+        raise RuntimeError("hook cassé")
+
+    sender = Sender(db.sessions, {"console": deliver}, outdated=broken, clock=clock)
+    assert await sender.run_once() == 1
+    assert len(sent) == 1 and await status_of_the_row(db) == "sent"

@@ -267,6 +267,15 @@ async def test_an_exit_before_a_bilan_the_trainee_is_invited_to_says_it(trainer:
         "parmi ses participants, après cette sortie."
     ) in trainer.last
     assert trainer.last.endswith("J'enregistre ?")
+    await trainer.presses("Oui")
+    # Where the warning sends, the exit is said too (explorer L).
+    await trainer.says("/bilans")
+    await trainer.presses("26/11/2026")
+    await trainer.presses("Retirer un participant")
+    assert any(
+        b.startswith("Hugo Moreau (") and b.endswith("– sortie le mercredi 25 novembre 2026")
+        for b in trainer.buttons
+    ), trainer.buttons
 
 
 async def test_an_abandon_is_a_sign_of_the_follow_up_already_open(

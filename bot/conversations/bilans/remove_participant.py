@@ -19,6 +19,7 @@ from bot import dates
 from bot.bilans.participants import remove_participant
 from bot.conversations.bilans.shared import (
     after_change,
+    departed,
     participant_options,
     picked_name,
     reach_of,
@@ -46,7 +47,10 @@ async def start(ctx: Context) -> Outcome | None:
 
 async def who_choices(ctx: Context) -> list[Option]:
     found = await the_bilan(ctx)
-    return participant_options(found[0].participants) if found else []
+    if found is None:
+        return []
+    bilan, formation = found
+    return participant_options(bilan.participants, departed(ctx, bilan, formation))
 
 
 async def do_remove(ctx: Context) -> Outcome:

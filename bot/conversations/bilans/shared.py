@@ -16,7 +16,7 @@ before a remote Normandie bilan at the latest), and again in the recap.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -215,9 +215,35 @@ async def send_documents(ctx: Context, view: BilanView) -> None:
         )
 
 
-def participant_options(participants: Sequence[BilanParticipant]) -> list[Option]:
-    """The participants to pick from ("Hugo Moreau (pour les stagiaires)"), by their id."""
-    return [Option(f"{p.name} ({ROLE_WORDS.get(p.kind, p.kind)})", str(p.id)) for p in participants]
+def participant_options(
+    participants: Sequence[BilanParticipant], gone: Mapping[int, str] | None = None
+) -> list[Option]:
+    """The participants to pick from ("Hugo Moreau (pour les stagiaires)"), by their id;
+    ``gone``: the words after a trainee's name whose exit came before the bilan
+    (« – sortie le … », explorer L: the exit's warning sent here, where it was unsaid)."""
+    gone = gone or {}
+    return [
+        Option(
+            f"{p.name} ({ROLE_WORDS.get(p.kind, p.kind)})"
+            + (
+                f" {gone[p.trainee_id]}"
+                if p.trainee_id is not None and p.trainee_id in gone
+                else ""
+            ),
+            str(p.id),
+        )
+        for p in participants
+    ]
+
+
+def departed(ctx: Context, bilan: Bilan, formation: Formation) -> dict[int, str]:
+    """The trainees of ``formation`` gone before ``bilan``'s day, with their « – sortie le … »."""
+    day = bilan.starts_at.astimezone(ctx.tz).date()
+    return {
+        t.id: ctx.label("bilan.departed_option", t=t)
+        for t in formation.trainees
+        if t.left_before(day)
+    }
 
 
 async def picked_name(ctx: Context) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot import invitations, texts
 from bot.app import build_engine
 from bot.config import Settings
+from bot.outbox_payload import payload_to_reply
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity, Invitation, Membership, Organisation
@@ -169,6 +170,15 @@ async def test_an_admin_invites_a_formateur_with_a_one_time_code(
     assert "C'est fait" in bruno.last
     # What comes to a formateur by itself, and what does not (explorer J).
     assert "Je vous rappellerai chaque échéance de vos formations la veille" in bruno.last
+    # The admin who made the code is told who used it (explorer J: nothing was).
+    async with db.sessions() as session:
+        told = await session.scalar(
+            select(OutboxMessage).where(OutboxMessage.key.endswith(":joined"))
+        )
+    assert told is not None and told.chat_id == "claire"
+    assert payload_to_reply(told.payload).text.startswith(
+        "Bruno Lefèvre a rejoint l'organisme comme formateur ou formatrice, avec l'invitation"
+    )
     async with db.sessions() as session:
         forms = {p.display_name: p.address_form for p in await session.scalars(select(P))}
         assert forms == {"Claire Martin": "f", "Bruno Lefèvre": "m"}

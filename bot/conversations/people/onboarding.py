@@ -50,8 +50,9 @@ from bot.conversations.kit.steps import Confirm, Option, Pick, Text
 from bot.messages import Reply
 from bot.people import membership, names
 from bot.people.address import remember_address_form
+from bot.people.chats import tell_person
 from bot.people.organisations import ChatAddress, create_first_organisation, has_organisation
-from bot.storage.people import Role
+from bot.storage.people import Invitation, Role
 
 TIMEZONES = [
     Option("Métropole (Europe/Paris)", "Europe/Paris"),
@@ -213,6 +214,28 @@ async def finish_joining(ctx: Context) -> None:
         return
     await remember_form(ctx)
     ctx.say("onboarding.joined", role=joined.role)
+    await tell_inviter(ctx, ctx.data["invitation_id"], joined)
+
+
+async def tell_inviter(ctx: Context, invitation_id: int, joined: membership.Joined) -> None:
+    """Who used the code, told to whom created it (explorer J: nothing told the admin that
+    the code reached the right person)."""
+    invitation = await ctx.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.created_by == joined.person_id:
+        return
+    text = ctx.render(
+        "onboarding.inviter_told",
+        role=joined.role,
+        created=invitation.created_at.astimezone(ctx.tz),
+    )
+    await tell_person(
+        ctx.session,
+        invitation.created_by,
+        Reply(text=text),
+        key=f"invitation:{invitation.id}:joined",
+        organisation_id=invitation.organisation_id,
+        prefer=ctx.incoming.platform.value,
+    )
 
 
 JOIN = Flow(

@@ -240,7 +240,7 @@ async def test_a_follow_up_reminder_names_its_trainee(
 ) -> None:
     """Issue 11 item 17: « Contacter le stagiaire absent… » for whom?"""
     await trainer.says("/decrochage thomas")
-    await trainer.presses("Manque de réactivité")
+    await trainer.presses("Absences répétées")  # a short formation: an absence is its sign
     await trainer.presses("Terminé")
     await seen_on(trainer, "aujourd'hui")
     await trainer.presses("Non")
@@ -356,7 +356,7 @@ async def test_four_reminders_are_one_list_and_each_is_marked(
     await schedule(trainer)  # remote bilan on Thursday: its documents are due tomorrow
     for name in ("thomas", "inès", "nadia"):  # three contacts due tomorrow
         await trainer.says(f"/decrochage {name}")
-        await trainer.presses("Manque de réactivité")
+        await trainer.presses("Absences répétées")  # a short formation's sign
         await trainer.presses("Terminé")
         await seen_on(trainer, "aujourd'hui")
         if "Non" in trainer.buttons:  # « … en sous-traitance ? »: asked once a formation

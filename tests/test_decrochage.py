@@ -53,9 +53,13 @@ async def tasks(db: Database) -> dict[str, StoredDeadline]:
     return {t.key.split(":")[0].removeprefix(t.rule_id + "-"): t for t in found}
 
 
+SHORT = {"thomas", "nadia", "ines", "inès"}
+"""The demo's short formation: its procedure answers an absence or a rupture (003 §2)."""
+
+
 async def open_followup(who: Person, name: str, *, subcontracted: str = "Non") -> None:
     await who.says(f"/decrochage {name}")
-    await who.presses("Manque de réactivité")
+    await who.presses("Absences répétées" if name in SHORT else "Manque de réactivité")
     await who.presses("Terminé")
     await seen_on(who, "aujourd'hui")
     if subcontracted:
@@ -992,3 +996,27 @@ async def test_the_next_point_is_a_day_to_come_written_out(db: Database, trainer
     assert trainer.last.startswith("Le dimanche 22 novembre 2026 est déjà passé")
     await trainer.says("demain, en fin de séance")
     assert "demain, en fin de séance (mardi 24 novembre 2026)" in trainer.last
+
+
+async def test_a_short_formation_answers_an_absence_not_any_sign(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer F F20: « Manque de réactivité » in a short formation got the procedure's
+    « absence ou rupture » contact and its ticket (003 §2: « le participant absent et/ou en
+    rupture »); an absence added to the follow-up then brings them."""
+    await trainer.says("/decrochage thomas")
+    await trainer.presses("Manque de réactivité")
+    await trainer.presses("Terminé")
+    await seen_on(trainer, "aujourd'hui")
+    await trainer.presses("Non")
+    await trainer.presses("Ouvrir le suivi")
+    said = trainer.all_text
+    assert "ces signes seuls ne demandent ni contact ni ticket qualité" in said
+    assert "Noter un contact maintenant ?" not in said
+    assert await tasks(db) == {}
+    await trainer.says("/decrochage thomas")
+    await trainer.presses("Ajouter des signes")
+    await trainer.presses("Une absence")
+    await trainer.presses("Terminé")
+    assert "Contacter Thomas Fabre et son entreprise (absence ou rupture" in trainer.last
+    assert set(await tasks(db)) == {"CONTACT", "TICKET"}

@@ -146,7 +146,7 @@ async def test_a_ticket_qualite_is_filed_with_its_dialogue_not_marked_done(
     """Explorer K: « ✅ Fait » on « Saisir le ticket qualité » left the follow-up open, no
     ticket anywhere, and the Qualiopi timeline saying it was done."""
     await trainer.says("/decrochage thomas")
-    await trainer.presses("Manque de réactivité")
+    await trainer.presses("Absences répétées")  # a short formation: an absence is its sign
     await trainer.presses("Terminé")
     await seen_on(trainer, "aujourd'hui")
     await trainer.presses("Non")

@@ -19,11 +19,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.rules.facts import FollowUpFacts
-from bot.storage.absences import Entretien, FollowUp
+from bot.storage.absences import Entretien, FollowUp, FollowUpSign
 
 
-def to_facts(followup: FollowUp, entretiens: Sequence[Entretien] = ()) -> FollowUpFacts:
-    """One follow-up and its interviews, as the rules need them."""
+def to_facts(
+    followup: FollowUp,
+    entretiens: Sequence[Entretien] = (),
+    signs: Sequence[FollowUpSign] = (),
+) -> FollowUpFacts:
+    """One follow-up, its interviews and its signs, as the rules need them."""
     live = [e for e in entretiens if e.followup_id == followup.id and e.cancelled_at is None]
     live.sort(key=lambda e: (e.scheduled_at, e.id))
     current = live[-1] if live else None
@@ -36,6 +40,7 @@ def to_facts(followup: FollowUp, entretiens: Sequence[Entretien] = ()) -> Follow
         entretien_held_at=current.held_at if current else None,
         cause=followup.cause if followup.path == "bilan_comp" else None,
         sign_on=followup.sign_on,
+        signs=frozenset(sign.code for sign in signs if sign.followup_id == followup.id),
     )
 
 
@@ -63,4 +68,11 @@ async def followup_facts(session: AsyncSession, formation_id: int) -> tuple[Foll
             )
         ).all()
     )
-    return tuple(to_facts(f, entretiens) for f in followups)
+    signs = list(
+        (
+            await session.scalars(
+                select(FollowUpSign).where(FollowUpSign.followup_id.in_([f.id for f in followups]))
+            )
+        ).all()
+    )
+    return tuple(to_facts(f, entretiens, signs) for f in followups)

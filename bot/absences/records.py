@@ -333,10 +333,13 @@ async def add_more_signs(
     signs: list[str],
     note: str | None,
 ) -> int:
-    """Signs observed since the opening; how many were added."""
+    """Signs observed since the opening; how many were added.  The deadlines follow: an
+    absence added to a short formation's follow-up is what its procedure answers."""
     known = [code for code in signs if code in SIGNS]
     add_signs(session, followup, known, note, actor_id, now)
     _audit(session, followup, actor_id, "signs", "followup", followup.id, signs=sorted(known))
+    await session.flush()
+    await refresh_deadlines(session, followup.formation_id)
     return len(known)
 
 

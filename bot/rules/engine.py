@@ -174,6 +174,7 @@ PREDICATES: dict[str, Callable[[Subject, str], bool]] = {
     "mode": lambda s, arg: s.formation.mode == arg,
     "path": _path,
     "cause": _cause,
+    "absent_or_gone": lambda s, _: s.followup is not None and s.followup.absent_or_gone,
 }
 """Predicates are written ``name`` or ``name:arg``; a leading ``!`` negates."""
 

@@ -59,6 +59,10 @@ FOLLOWUP_CAUSES: dict[str, str] = {
 """Why a bilan de compétences follow-up was opened: 003 treats the two apart."""
 
 
+ABSENCE_OR_RUPTURE = frozenset({"absence", "absences_repetees", "retards", "abandon"})
+"""The signs of an absence or a rupture (a late arrival is part of a half-day missed)."""
+
+
 def _check_code(value: str | None, table: dict[str, str], what: str) -> None:
     if value is not None and value not in table:
         known = ", ".join(sorted(table))
@@ -166,6 +170,14 @@ class FollowUpFacts:
     sign_on: date | None = None
     """The day the first sign was seen (an absence's day, or what the trainer said):
     « dès qu'un signe de décrochage apparaît » counts from it; unknown, from the opening."""
+    signs: frozenset[str] = frozenset()
+    """The codes of the signs observed; none known: every rule of the path applies."""
+
+    @property
+    def absent_or_gone(self) -> bool:
+        """Whether a sign says the person was absent or left: what a short formation's
+        procedure answers (003 §2 « le participant absent et/ou en rupture »)."""
+        return not self.signs or bool(self.signs & ABSENCE_OR_RUPTURE)
 
     def __post_init__(self) -> None:
         _check_code(self.path, FOLLOWUP_PATHS, "parcours de suivi")

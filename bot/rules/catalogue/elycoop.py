@@ -77,7 +77,9 @@ ELYCOOP: tuple[Rule, ...] = (
         funder=None,
         programmes=None,
         scope="followups",
-        subject_if=("path:short",),
+        # Absent and/or in rupture: « manque de réactivité » alone asks nothing of a short
+        # formation (explorer F: it got the « absence ou rupture » contact).
+        subject_if=("path:short", "absent_or_gone"),
         toggles=_ELY_TOGGLE,
         exclusions=_ELY_EXCLUSION,
         trigger="absence ou rupture dans une formation courte",

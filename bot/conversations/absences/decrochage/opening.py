@@ -58,6 +58,7 @@ from bot.conversations.absences.steps import (
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Call, Flow, Leave, Next, Outcome, Retry, leave_saying
 from bot.conversations.kit.steps import Confirm, DateStep, Pick, past_example
+from bot.rules.facts import ABSENCE_OR_RUPTURE
 
 
 async def decrochage_start(ctx: Context) -> Outcome | None:
@@ -195,6 +196,8 @@ async def save_opening(ctx: Context) -> Outcome:
     exit_not_recorded(ctx, trainee)
     if not followup.procedure_applies:
         return Leave()
+    if followup.path == "short" and not ABSENCE_OR_RUPTURE & set(ctx.data.get("signs") or []):
+        return Leave()  # nothing is asked yet: no contact to offer (said in « opened »)
     ctx.data["_saved"] = True  # /annuler now leaves only « Programmer maintenant ? »
     return Next("next")
 

@@ -113,6 +113,9 @@ def test_a_span_a_year_back_is_the_coming_one() -> None:
     the formation, and offered to save."""
     found = read_days("du 28/12 au 2/01", NOW)
     assert found is not None and found.first == date(2026, 12, 28)  # to come: refused as such
+    # Half a year either way: the past one (explorer L: « du 1er au 3 juin » was next June).
+    june = read_days("du 1er juin au 3 juin", NOW.replace(month=12, day=4))
+    assert june is not None and june.first == date(2026, 6, 1)
 
 
 def test_a_period_already_begun_is_this_years() -> None:

@@ -85,7 +85,12 @@ def _span(text: str, now: datetime) -> tuple[date, date] | None:
     if begun is not None and begun[0] <= now.date():  # is this year's, not last year's
         return begun
     period = dates.understand_period(text, now, "past")
-    if period is not None and begun is not None and (now.date() - period[1]).days > YEAR_BACK:
+    if (
+        period is not None
+        and begun is not None
+        and (now.date() - period[1]).days > YEAR_BACK
+        and (begun[0] - now.date()).days <= dates.NEAR_AHEAD  # « du 1er au 3 juin »: last June
+    ):
         # « du 28/12 au 2/01 » said on 4 December: the coming one, refused as to come, not
         # last winter's, a year before the formation (explorer I: it was offered to save).
         return begun

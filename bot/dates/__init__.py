@@ -8,7 +8,7 @@ every reader shares one vocabulary and one way of folding what was typed
 
 from bot.dates.durations import understand_duration
 from bot.dates.impossible import impossible_day, wrong_weekday
-from bot.dates.moments import Prefer, Understood, understand
+from bot.dates.moments import NEAR_AHEAD, Prefer, Understood, understand
 from bot.dates.periods import understand_one_end, understand_period
 from bot.dates.spelling import (
     spell_date,
@@ -33,6 +33,7 @@ from bot.dates.working_days import (
 )
 
 __all__ = [
+    "NEAR_AHEAD",
     "Prefer",
     "Understood",
     "day_off",

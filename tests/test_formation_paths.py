@@ -317,3 +317,19 @@ async def test_an_exit_before_the_entry_names_the_entry(db: Database, trainer: P
     if "Oui" in trainer.buttons:
         await trainer.presses("Oui")
     assert "Cette date tombe avant la date d'entrée (lundi 23 novembre 2026)." in trainer.all_text
+
+
+async def test_an_exit_recorded_again_says_it_replaces_the_first(trainer: Person) -> None:
+    """Explorer L: a second exit replaced the first without a word."""
+    for day in ("le 20 novembre", "le 19 novembre"):
+        await trainer.says("/formations")
+        await trainer.presses("Agent de restauration")
+        await trainer.presses("Entrées et sorties")
+        await trainer.presses("Karim Benali")
+        await trainer.presses("Sa sortie")
+        await trainer.says(day)
+        await trainer.presses("Oui, c'est ça")
+        await trainer.presses("Emploi")
+        said = trainer.last
+        await trainer.presses("Oui")
+    assert "(motif : emploi), à la place de celle du vendredi 20 novembre 2026." in said

@@ -178,6 +178,7 @@ async def confirm_values(ctx: Context) -> dict[str, object]:
     (explorer I: an exit moved earlier told its absences only once saved)."""
     values: dict[str, object] = {"reasons": EXIT_REASONS, "absences": [], "bilans": []}
     values["entretiens"] = []
+    values["replaced"] = None
     found = await _found(ctx) if ctx.data["what"] == "exit" else None
     if found is not None:
         trainee, day = found[1], date.fromisoformat(ctx.data["exit_on"])
@@ -185,6 +186,7 @@ async def confirm_values(ctx: Context) -> dict[str, object]:
         bilans = await invited_after(ctx.session, trainee, day)
         values["bilans"] = [bilan.starts_at.astimezone(ctx.tz) for bilan in bilans]
         values["entretiens"] = await entretiens_after(ctx.session, trainee, day)
+        values["replaced"] = trainee.left_on  # an exit recorded already: this one replaces it
     return values
 
 

@@ -169,7 +169,7 @@ async def test_an_exit_before_the_entretien_is_said_and_stops_its_reminder(
     await trainer.presses("Abandon")
     assert (
         "Attention : un entretien avec Karim Benali est prévu le jeudi 26 novembre 2026 à "
-        "14 h 00, après cette sortie : je ne le rappellerai pas"
+        "14 h 00, après cette sortie : je ne rappellerai pas ce rendez-vous"
     ) in trainer.last
     await trainer.presses("Oui")
     assert await send_at(db, settings, datetime(2026, 11, 25, 8, 0, tzinfo=UTC)) == []

@@ -629,6 +629,10 @@ async def test_an_exit_in_the_pasted_list_is_not_taken_for_a_company(trainer: Pe
         await answer(trainer, kind, value)
     await trainer.says("Jean Petit ; sortie le 15 janvier 2027")
     assert trainer.last.startswith("Ligne 1 : une sortie ne se note pas dans la liste")
+    await trainer.says("Jean Petit ; <i>SARL</i> Sud")  # markup: printed as is (explorer L)
+    assert trainer.last.startswith(
+        "Ligne 1 : l'entreprise « <i>SARL</i> Sud » contient des signes de mise en forme"
+    )
     await trainer.says("Jean Petit ; Boulangerie Sortie Sud")  # a company that says « sortie »
     assert "une sortie ne se note pas" not in trainer.last
 

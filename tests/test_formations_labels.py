@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.formations.labels import LABELS, name_key
+from bot.formations.labels import LABELS, name_key, written_like_a_company
 
 
 def test_a_name_key_ignores_case_accents_and_spacing() -> None:
@@ -15,3 +15,11 @@ def test_every_code_has_a_label() -> None:
     assert set(LABELS["funder"]) == {"normandie", "cvl", "rectorat", "autre"}
     assert set(LABELS["mode"]) == {"dates", "esp"}
     assert all(label.strip() for labels in LABELS.values() for label in labels.values())
+
+
+def test_a_company_s_name_holds_no_markup_nor_formula() -> None:
+    """Explorer L: « <i>SARL</i> » was printed as is; « =HYPERLINK(…) » runs in a sheet."""
+    for good in ("Boulangerie Martin", "SARL Dupont & Fils", "Garage (Rouen)", "3M France"):
+        assert written_like_a_company(good), good
+    for bad in ("<i>SARL</i>", '=HYPERLINK("x")', "+33 SARL", "@SUM(1)", "Garage {x}"):
+        assert not written_like_a_company(bad), bad

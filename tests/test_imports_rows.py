@@ -164,6 +164,7 @@ def test_every_problem_of_a_line_is_said_with_the_value_as_written() -> None:
         (("<b>Bold</b>", "Ann"), [("not_a_name", None, "Ann <b>Bold</b>")]),
         (('=HYPERLINK("http://x")', "x"), [("not_a_name", None, 'x =HYPERLINK("http://x")')]),
         (("", "SansNom"), [("no_last_name", "first_name", "SansNom")]),
+        (("Dupont", "Marie", "<i>SARL</i>"), [("company_markup", "company", "<i>SARL</i>")]),
         (("Dupont\x1b[31m", "Marie"), [("unreadable", "last_name", "Dupont\x1b[31m Marie"[:14])]),
         (
             ("Dupont", "Marie", "", "", "", "15/11/2026"),

@@ -81,6 +81,13 @@ def written_like_a_name(name: str) -> bool:
     return all(ch.isalpha() or ch in " '’-.," for ch in name)
 
 
+def written_like_a_company(company: str) -> bool:
+    """No markup nor a spreadsheet's formula: « <i>SARL</i> » or « =HYPERLINK(…) » would be
+    printed as is on the lists and documents, or run when an export is opened."""
+    text = company.strip()
+    return not any(ch in "<>{}[]" for ch in text) and not text.startswith(("=", "+", "@"))
+
+
 def name_key(name: str) -> str:
     """How two trainees' names are compared: "Dupont" and "DUPONT" are one trainee."""
     return fold(name)

@@ -19,7 +19,7 @@ from typing import Any
 
 from bot import dates
 from bot.answers import Invalid, clean_line, fold
-from bot.formations.labels import EXIT_REASONS, written_like_a_name
+from bot.formations.labels import EXIT_REASONS, written_like_a_company, written_like_a_name
 from bot.imports.reading import Cell
 from bot.mailer import EMAIL
 
@@ -244,6 +244,8 @@ def read_row(
     company = _clean(cell("company"))
     if isinstance(company, Invalid):
         wrong("unreadable", "company")
+    elif company is not None and not written_like_a_company(company):
+        wrong("company_markup", "company")
     email = text_of(cell("email")).lower() or None
     if email is not None and not EMAIL.match(email):
         wrong("email_invalid", "email")

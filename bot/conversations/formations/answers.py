@@ -26,6 +26,7 @@ from bot.formations.labels import (
     COMPOSANTE_ACTION_TYPES,
     SINGLE_PERSON_KINDS,
     name_key,
+    written_like_a_company,
     written_like_a_name,
 )
 from bot.formations.service import NewSession, NewTrainee
@@ -355,6 +356,10 @@ def parse_trainee_lines(
             return Invalid(texts.say("formation.trainees_on_one_line", number=number))
         if EXIT.search(company):  # « ; sortie le 15 janvier »: no company, and no exit here
             return Invalid(texts.say("formation.trainee_exit_in_list", number=number))
+        if not written_like_a_company(company):
+            return Invalid(
+                texts.say("formation.company_markup", number=number, typed=company.strip()[:40])
+            )
         key = name_key(name)
         if already is not None and key in existing:
             already.append(name)

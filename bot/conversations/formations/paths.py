@@ -43,7 +43,7 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Switch, leave_saying
 from bot.conversations.kit.steps import Confirm, Option, Pick, Text
 from bot.formations import paths
-from bot.formations.labels import EXIT_REASONS
+from bot.formations.labels import EXIT_REASONS, written_like_a_company
 from bot.people.names import person_name
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Role
@@ -130,7 +130,7 @@ async def parse_company(ctx: Context, text: str) -> str | Invalid:
     company = clean_line(text, limit=100)
     if isinstance(company, Invalid):
         return company
-    if not any(ch.isalnum() for ch in company):
+    if not any(ch.isalnum() for ch in company) or not written_like_a_company(company):
         return Invalid(ctx.render("formation.company_unclear"))
     return company
 

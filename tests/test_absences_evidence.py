@@ -25,6 +25,7 @@ from bot.documents.bundle import slug
 from bot.storage.absences import Absence
 from bot.storage.audit import AuditEntry
 from bot.storage.db import Database
+from bot.storage.formations import Formation, Trainee
 from tests.auxil.pdf import pdf_words
 from tests.test_absences_records import NOW, opened
 
@@ -35,22 +36,28 @@ async def session(db: Database) -> AsyncIterator[AsyncSession]:
         yield s
 
 
+def an_absence(
+    formation: Formation, trainee: Trainee, by: int, *, reason: str, proof_id: int | None = None
+) -> Absence:
+    """The morning of Friday 20 November, justified when it has a proof."""
+    return Absence(
+        organisation_id=formation.organisation_id,
+        formation_id=formation.id,
+        trainee_id=trainee.id,
+        day=date(2026, 11, 20),
+        period="matin",
+        justified=proof_id is not None,
+        reason=reason,
+        proof_id=proof_id,
+        recorded_by=by,
+        recorded_at=NOW,
+    )
+
+
 async def test_exports_are_audited_and_an_empty_table_is_none(session: AsyncSession) -> None:
     _followup, camille, formation, trainee = await opened(session)
     assert await formation_export(session, formation, "absences", camille.id, NOW) is None
-    session.add(
-        Absence(
-            organisation_id=formation.organisation_id,
-            formation_id=formation.id,
-            trainee_id=trainee.id,
-            day=date(2026, 11, 20),
-            period="matin",
-            justified=False,
-            reason="sans nouvelles",
-            recorded_by=camille.id,
-            recorded_at=NOW,
-        )
-    )
+    session.add(an_absence(formation, trainee, camille.id, reason="sans nouvelles"))
     await session.flush()
     table = await formation_export(session, formation, "absences", camille.id, NOW)
     assert table is not None  # a workbook by default
@@ -188,18 +195,7 @@ async def test_an_absence_s_proof_goes_into_the_qualiopi_bundle(session: AsyncSe
     )
     await session.flush()
     session.add(
-        Absence(
-            organisation_id=formation.organisation_id,
-            formation_id=formation.id,
-            trainee_id=trainee.id,
-            day=date(2026, 11, 20),
-            period="matin",
-            justified=True,
-            reason="arrêt de travail",
-            proof_id=proof.id,
-            recorded_by=camille.id,
-            recorded_at=NOW,
-        )
+        an_absence(formation, trainee, camille.id, reason="arrêt de travail", proof_id=proof.id)
     )
     await session.flush()
     bundle = await formation_export(session, formation, "qualiopi", camille.id, NOW)

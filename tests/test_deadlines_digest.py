@@ -18,7 +18,7 @@ from bot.deadlines.digest import digest_of, send_digests
 from bot.deadlines.digest_messages import Item, Titled, reminder_messages
 from bot.deadlines.reminded import reminders_due
 from bot.messages import Reply
-from bot.outbox import Sender
+from bot.outbox import Queued, Sender
 from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation
@@ -675,6 +675,21 @@ async def test_a_deadline_before_christmas_is_reminded_on_the_thursday(
     assert await docs_due(db) == stored  # the texts' date, not moved
 
 
+def reminded_alone(item: Item, at: datetime, title: str) -> tuple[Queued, tuple[int, ...]]:
+    """The reminder of ``item`` alone, at ``at`` (Paris), its formation ``title``, to chat c."""
+    organisation = Organisation(id=1, name="Organisme", timezone="Europe/Paris")
+    chat = ChatIdentity(person_id=7, platform="console", chat_id="c", user_id="u")
+    [(message, ids)] = reminder_messages(
+        organisation,
+        at.replace(tzinfo=ZoneInfo("Europe/Paris")),
+        [item],
+        {1: Titled(title, "formation", 7)},
+        {7: chat},
+        {},
+    )
+    return message, ids
+
+
 def test_a_tuesday_deadline_after_easter_monday_is_reminded_on_the_friday() -> None:
     """The Friday before Easter Monday is the last working day before a Tuesday deadline: the
     reminder goes out then, and says by which day."""
@@ -700,16 +715,7 @@ def test_a_tuesday_deadline_after_easter_monday_is_reminded_on_the_friday() -> N
         day: bool(reminders_due([item], date(2027, 3, day))) for day in (25, 26, 27, 28, 29, 30)
     }
     assert reminded == {25: False, 26: True, 27: False, 28: False, 29: True, 30: True}
-    organisation = Organisation(id=1, name="Organisme", timezone="Europe/Paris")
-    chat = ChatIdentity(person_id=7, platform="console", chat_id="c", user_id="u")
-    [(message, ids)] = reminder_messages(
-        organisation,
-        datetime(2027, 3, 26, 8, 0, tzinfo=ZoneInfo("Europe/Paris")),
-        [item],
-        {1: Titled("Agent de restauration", "formation", 7)},
-        {7: chat},
-        {},
-    )
+    message, ids = reminded_alone(item, datetime(2027, 3, 26, 8, 0), "Agent de restauration")
     assert "À faire d'ici mardi : mardi 30 mars 2027 à 10 h 00." in (message.reply.text or "")
     assert ids == (1,) and message.key == "rappel:k:2027-03-26"
 
@@ -848,16 +854,7 @@ def test_a_deadline_postponed_to_a_day_off_is_reminded_for_that_day() -> None:
         status="postponed",
         postponed_to=date(2027, 1, 2),
     )
-    organisation = Organisation(id=1, name="Organisme", timezone="Europe/Paris")
-    chat = ChatIdentity(person_id=7, platform="console", chat_id="c", user_id="u")
-    [(message, _)] = reminder_messages(
-        organisation,
-        datetime(2027, 1, 1, 8, 0, tzinfo=ZoneInfo("Europe/Paris")),
-        [item],
-        {1: Titled("Projet professionnel", "formation", 7)},
-        {7: chat},
-        {},
-    )
+    message, _ = reminded_alone(item, datetime(2027, 1, 1, 8, 0), "Projet professionnel")
     text = texts.plain(message.reply.text or "")
     assert "plutôt" not in text
     assert (

@@ -181,7 +181,9 @@ async def test_markup_typed_by_the_user_is_kept_literally_and_shown_escaped(
     assert "plusieurs noms sur la même ligne" in trainer.last or "pas à un nom" in trainer.last
     await trainer.says("Karim Benali, Léa Martin")
     assert "plusieurs noms sur la même ligne" in trainer.last
-    await trainer.says("DUPONT, Zoé ; <i>Durand</i> & fils")  # a surname, a comma: one name
+    await trainer.says("DUPONT, Zoé ; <i>Durand</i> & fils")  # markup in a company: refused
+    assert "contient des signes de mise en forme" in trainer.last  # (explorer L)
+    await trainer.says("DUPONT, Zoé ; Durand & fils")  # a surname, a comma: one name
     await trainer.presses("Terminé")
     recap = trainer.replies[-1].text
     assert "&lt;script&gt;" in recap and "<script>" not in recap
@@ -189,7 +191,7 @@ async def test_markup_typed_by_the_user_is_kept_literally_and_shown_escaped(
     saved = (await formations(db))[-1]
     assert saved.title == " ".join(HTML.split())
     assert saved.trainees[0].full_name == "DUPONT, Zoé"
-    assert saved.trainees[0].company == "<i>Durand</i> & fils"
+    assert saved.trainees[0].company == "Durand & fils"
 
 
 async def test_dates_are_checked_and_can_be_corrected(db: Database, trainer: Person) -> None:

@@ -80,13 +80,14 @@ async def test_a_whole_dialogue_in_an_encrypted_direct_chat(
         room = await claire.open_dm(bot.user_id)
         await claire.ask(room, "/aide", "/start")
         await claire.ask(room, "/start", "nom de votre organisme")
-        question = await claire.ask(room, "Forma <b>Plus</b>", "fuseau horaire")
+        await claire.ask(room, "Forma <b>Plus</b>", "sans emoji ni balise")  # refused, said
+        question = await claire.ask(room, "Forma & Co", "fuseau horaire")
         assert question.decrypted
         assert "1. Métropole" in question.body and "<ol><li>Métropole" in question.formatted
         await claire.ask(room, "1", "votre nom")
         await claire.ask(room, "Claire Martin", "parler de vous")
         done = await claire.ask(room, "1", "Forma")
-        assert "Forma &lt;b&gt;Plus&lt;/b&gt;" in done.formatted  # typed text stays text
+        assert "Forma &amp; Co" in done.formatted  # typed text stays text
         await claire.ask(room, "/formation", "intitulé")
         await claire.ask(room, "Cuisine", "De quoi s'agit-il")
         await claire.ask(room, "1", "Qui la finance")

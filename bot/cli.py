@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
 
@@ -29,6 +30,9 @@ from bot.storage.db import Database
 from bot.storage.people import no_organisation, only_the_demo
 from bot.workers import Supervisor, stop_when_orphaned
 from bot.workers import refusal as workers_refusal
+
+if TYPE_CHECKING:
+    from bot.transports.console import Lines
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +120,9 @@ def _ask(question: str) -> str | None:
         return None
 
 
-async def cmd_console(settings: config.Settings, name: str, *, offer_demo: bool) -> int:
+async def cmd_console(
+    settings: config.Settings, name: str, *, offer_demo: bool, source: Lines = sys.stdin
+) -> int:
     from bot.transports.console import Console, ConsoleTransport, waiting_for
 
     if settings.log_level == "INFO":
@@ -154,7 +160,7 @@ async def cmd_console(settings: config.Settings, name: str, *, offer_demo: bool)
     engine = build_engine(db, settings)
     console = Console(engine, name=name, documents=settings.data_dir / "documents")
     transport = ConsoleTransport(console, settings.data_dir / "console-inbox")
-    await serve(settings, db, [transport], until=console.run)
+    await serve(settings, db, [transport], until=partial(console.run, source))
     await db.dispose()
     return 0
 
@@ -181,15 +187,30 @@ def nobody_types() -> bool:
     return stat.S_ISCHR(mode) and not sys.stdin.isatty()
 
 
+def first_line_read() -> Lines | None:
+    """Standard input for the console, ``None`` when nothing will come: a pipe or a file
+    is read up to its first line before anything is written, so an empty one (``true |``,
+    ``< /dev/null``, a supervisor's) leaves the base as it was."""
+    if nobody_types():
+        return None
+    if sys.stdin.isatty():
+        return sys.stdin
+    from bot.transports.console import Replaying
+
+    first = sys.stdin.readline()
+    return None if first == "" else Replaying(first, sys.stdin)
+
+
 async def cmd_run(settings: config.Settings, workers: int = 1) -> int:
     refused = workers_refusal(settings, workers)
     if refused is not None:
         print(refused, file=sys.stderr)
         return 2
     if not (settings.has_telegram or settings.has_matrix):
-        if nobody_types():
-            # A server's start (Docker, systemd: no terminal, nothing to read) without its
-            # token: the demo would have filled the real base (explorer J).
+        source = first_line_read()
+        if source is None:
+            # A server's start (Docker, systemd, cron: no terminal, nothing to read) without
+            # its token: the demo would have filled the real base (explorers J and L).
             print(NO_TOKEN_NO_TERMINAL, file=sys.stderr)
             return 2
         print(
@@ -197,7 +218,9 @@ async def cmd_run(settings: config.Settings, workers: int = 1) -> int:
             " (tapez /aide ; /quitter ou Ctrl-D pour quitter).",
             flush=True,
         )
-        return await cmd_console(settings, "formateur", offer_demo=settings.is_sqlite)
+        return await cmd_console(
+            settings, "formateur", offer_demo=settings.is_sqlite, source=source
+        )
     db = await _open(settings)
     async with db.sessions() as session:
         if await only_the_demo(session):

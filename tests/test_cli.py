@@ -16,6 +16,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -311,25 +312,34 @@ def test_a_workbook_is_not_printed_on_a_terminal(
     assert done.returncode == 0 and openpyxl.load_workbook(tmp_path / "f.xlsx").active
 
 
-def test_a_service_started_without_its_token_fills_nothing(tmp_path: Path) -> None:
-    """Explorer J: Docker or systemd (no terminal, standard input /dev/null) without
-    TELEGRAM_TOKEN filled the production base with the demo, then turned everyone away."""
+@pytest.mark.parametrize("given", ["/dev/null", "an empty pipe", "an empty file"])
+def test_a_service_started_without_its_token_fills_nothing(tmp_path: Path, given: str) -> None:
+    """Explorers J and L: Docker, systemd or cron (no terminal, standard input /dev/null,
+    an empty pipe or file) without TELEGRAM_TOKEN filled the production base with the
+    demo, then turned everyone away."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "MATRIX_"))}
     env.pop("DATABASE_URL", None)
-    env["FORMABOT_DATA_DIR"] = str(tmp_path)
-    started = subprocess.run(
-        [*FORMABOT, "run"],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    env["FORMABOT_DATA_DIR"] = str(tmp_path / "data")
+    (tmp_path / "empty").write_bytes(b"")
+    with (tmp_path / "empty").open("rb") as empty:
+        stdin: dict[str, Any] = {
+            "/dev/null": {"stdin": subprocess.DEVNULL},
+            "an empty pipe": {"input": ""},
+            "an empty file": {"stdin": empty},
+        }[given]
+        started = subprocess.run(
+            [*FORMABOT, "run"],
+            **stdin,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=False,
+        )
     assert started.returncode == 2
     assert "pas de terminal pour la console : renseignez TELEGRAM_TOKEN" in started.stderr
     assert "démonstration" not in started.stdout
-    assert not (tmp_path / "formabot.db").exists()
+    assert not (tmp_path / "data").exists()
 
 
 def test_the_members_export_resolves_the_journal_s_numbers(

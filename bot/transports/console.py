@@ -24,7 +24,7 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import Any, Protocol, TextIO, TypeVar
 
 from bot import texts
 from bot.engine import Engine
@@ -212,7 +212,7 @@ class Console:
         async with self.engine.db.sessions() as session:
             return await under_way(session, Platform.CONSOLE.value, self.name, self.name)
 
-    async def run(self, source: TextIO = sys.stdin) -> None:
+    async def run(self, source: Lines = sys.stdin) -> None:
         interactive = source.isatty()
         # Lines recorded before a crash but not answered are answered first.
         await asyncio.gather(*await self.inbox.resume(chat=self.name))
@@ -254,6 +254,29 @@ class Console:
                 line = line[:-1].rstrip() + "\n" + (more or "").rstrip("\r\n")
             if line.strip() or not interactive:
                 await self.say(line, echo=not interactive and bool(line))
+
+
+class Lines(Protocol):
+    """Where the console reads: the terminal, a pipe, or :class:`Replaying`."""
+
+    def isatty(self) -> bool: ...
+
+    def readline(self) -> str: ...
+
+
+class Replaying:
+    """A pipe whose first line was already read (to know it was not empty), given back whole."""
+
+    def __init__(self, first: str, rest: Lines) -> None:
+        self._first: str | None = first
+        self._rest = rest
+
+    def isatty(self) -> bool:
+        return False
+
+    def readline(self) -> str:
+        first, self._first = self._first, None
+        return self._rest.readline() if first is None else first
 
 
 T = TypeVar("T")

@@ -19,11 +19,12 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
 from bot import config, exports
 from bot.app import FEATURES, build_engine, serve, setup_logging, transports_for
-from bot.cli_parser import build_parser
+from bot.cli_parser import parse
 from bot.files import why_unreadable, write_private
 from bot.manifest import Features
 from bot.storage.db import Database
@@ -75,6 +76,14 @@ async def fill_demo(db: Database, settings: config.Settings) -> bool:
     return True
 
 
+def _missing_sqlite_file(settings: config.Settings) -> bool:
+    """A SQLite base that does not exist yet (a mistyped FORMABOT_DATA_DIR, say)."""
+    url = make_url(settings.database_url)
+    if not url.get_backend_name().startswith("sqlite") or url.database in (None, "", ":memory:"):
+        return False
+    return not Path(url.database).exists()
+
+
 async def cmd_remove_demo(settings: config.Settings, *, yes: bool) -> int:
     """``formabot demo --retirer``: a base that got the demo by mistake made usable."""
     from bot import demo
@@ -87,10 +96,12 @@ async def cmd_remove_demo(settings: config.Settings, *, yes: bool) -> int:
         if typed is None or typed.strip().lower() not in ("o", "oui"):
             print("Rien n'est retiré.")
             return 1
-    db = await _open(settings)
-    async with db.sessions() as session, session.begin():
-        removed = await demo.remove(session)
-    await db.dispose()
+    removed = 0
+    if not _missing_sqlite_file(settings):  # else opening it would create folder and base
+        db = await _open(settings)
+        async with db.sessions() as session, session.begin():
+            removed = await demo.remove(session)
+        await db.dispose()
     if not removed:
         print("Il n'y a pas d'organisme de démonstration dans cette base : rien n'est retiré.")
         return 1
@@ -443,7 +454,7 @@ async def cmd_backup(settings: config.Settings, args: argparse.Namespace) -> int
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse(argv)
     settings = config.load()
     setup_logging(settings.log_level)
     try:

@@ -10,6 +10,7 @@ refusal in one language.  A message it does not know stays as argparse wrote it.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
 
 from bot import exports
@@ -189,3 +190,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="sans demander, même si la sauvegarde fait revenir des données effacées depuis",
     )
     return parser
+
+
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The command line read, an unknown option refused with its own command's usage.
+
+    argparse leaves what no parser knew to the top parser, whose usage
+    (« formabot [-h] COMMANDE ... ») says nothing of ``demo --retirer``.
+    """
+    parser = build_parser()
+    known, extras = parser.parse_known_args(argv)
+    if extras:
+        commands = next(
+            action.choices
+            for action in parser._actions  # the one place argparse keeps them
+            if isinstance(action, argparse._SubParsersAction)
+        )
+        chosen: argparse.ArgumentParser = commands.get(known.command, parser)
+        chosen.error(french("unrecognized arguments: %s") % " ".join(extras))
+    return known

@@ -157,7 +157,7 @@ def test_two_features_cannot_claim_the_same_name() -> None:
 
 def test_export_arguments_are_plain_namespaces() -> None:
     # The CLI hands features the parsed arguments; their names are the contract.
-    parsed = cli.build_parser().parse_args(["export", "absences", "--formation", "3"])
+    parsed = cli.parse(["export", "absences", "--formation", "3"])
     assert isinstance(parsed, argparse.Namespace)
     assert (parsed.what, parsed.formation, parsed.organisation, parsed.bilan) == (
         "absences",

@@ -300,9 +300,7 @@ async def test_a_whole_round_from_scheduling_to_the_bundle(
 
     # And on the command line.
     out = tmp_path / "preuves.zip"
-    args = cli.build_parser().parse_args(
-        ["export", "attestations", "--bilan", str(bilan_id), "--out", str(out)]
-    )
+    args = cli.parse(["export", "attestations", "--bilan", str(bilan_id), "--out", str(out)])
     assert await cli.cmd_export(settings, args) == 0
     exported, exported_manifest = open_zip(out.read_bytes())
     assert exported["attestation-01-lea-martin.pdf"] == lea_answer.pdf

@@ -86,7 +86,7 @@ def bundle_of(trainer: Talker) -> bytes:
 def verifier(
     path: Path, settings: Settings, capsys: pytest.CaptureFixture[str], *extra: str
 ) -> tuple[int, str]:
-    args = cli.build_parser().parse_args(["verifier", str(path), *extra])
+    args = cli.parse(["verifier", str(path), *extra])
     code = cli.cmd_verifier(settings, args)
     return code, capsys.readouterr().out
 
@@ -386,9 +386,7 @@ async def test_a_cancelled_bilan_bundle_is_built_marked_annule_never_complete(
     assert lea.last == "Ce bilan a été annulé : il n'y a rien à confirmer. Merci !"
 
     out = tmp_path / "annule.zip"
-    args = cli.build_parser().parse_args(
-        ["export", "attestations", "--bilan", str(bilan_id), "--out", str(out)]
-    )
+    args = cli.parse(["export", "attestations", "--bilan", str(bilan_id), "--out", str(out)])
     assert await cli.cmd_export(settings, args) == 0
     files, manifest = open_zip(out.read_bytes())
     assert manifest["état"] == "annulé" and manifest["complet"] is False

@@ -69,9 +69,7 @@ def run(
 ) -> tuple[int, str]:
     path = tmp_path / "dossier.zip"
     path.write_bytes(data)
-    code = cli.cmd_verifier(
-        settings, cli.build_parser().parse_args(["verifier", str(path), *extra])
-    )
+    code = cli.cmd_verifier(settings, cli.parse(["verifier", str(path), *extra]))
     return code, capsys.readouterr().out
 
 
@@ -301,11 +299,11 @@ def test_what_is_not_a_signed_bundle_is_said(
 def test_the_organisation_key_is_printed_to_be_published_and_a_missing_file_said(
     settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = cli.cmd_verifier(settings, cli.build_parser().parse_args(["verifier", "--cle"]))
+    code = cli.cmd_verifier(settings, cli.parse(["verifier", "--cle"]))
     out = capsys.readouterr().out
     key = signing_key(settings.data_dir)
     assert code == 0 and "BEGIN PUBLIC KEY" in out and key.fingerprint[:4] in out
-    missing = cli.build_parser().parse_args(["verifier", str(tmp_path / "absent.zip")])
+    missing = cli.parse(["verifier", str(tmp_path / "absent.zip")])
     assert cli.cmd_verifier(settings, missing) == 2
     assert "Je ne peux pas lire" in capsys.readouterr().err
 

@@ -210,7 +210,7 @@ def test_the_console_start_line_never_prints_the_database_password(
     monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://bob:s3cret-pw@127.0.0.1:9/formabot")
     for key in ("TELEGRAM_TOKEN", "MATRIX_HOMESERVER", "MATRIX_USER_ID"):
         monkeypatch.setenv(key, "")
-    monkeypatch.setattr(cli, "nobody_types", lambda: False)  # someone at the terminal
+    monkeypatch.setattr(cli, "first_line_read", lambda: io.StringIO("/quitter\n"))  # a pipe
     try:
         cli.main(["run"])  # no server listens there: what matters is the line before
     except (OSError, SystemExit):
@@ -340,6 +340,24 @@ def test_a_service_started_without_its_token_fills_nothing(tmp_path: Path, given
     assert "pas de terminal pour la console : renseignez TELEGRAM_TOKEN" in started.stderr
     assert "démonstration" not in started.stdout
     assert not (tmp_path / "data").exists()
+
+
+def test_removing_the_demo_where_no_base_is_creates_none(tmp_path: Path) -> None:
+    """Explorer L: a mistyped data folder was created, with an empty base, while the
+    command said that nothing was removed."""
+    removed = run(["demo", "--retirer", "--oui"], tmp_path / "mal-tape")
+    assert removed.returncode == 1
+    assert "pas d'organisme de démonstration dans cette base" in removed.stdout
+    assert not (tmp_path / "mal-tape").exists()
+
+
+def test_an_unknown_option_shows_its_own_command_s_usage(tmp_path: Path) -> None:
+    """Explorer L: ``demo --bogus`` showed the usage of ``formabot`` itself."""
+    refused = run(["demo", "--bogus"], tmp_path)
+    assert refused.returncode == 2
+    assert "utilisation : formabot demo [-h] [--retirer] [--oui]" in refused.stderr
+    assert "formabot demo : erreur : arguments inconnus : --bogus" in refused.stderr
+    assert not (tmp_path / "formabot.db").exists()
 
 
 def test_the_members_export_resolves_the_journal_s_numbers(

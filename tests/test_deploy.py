@@ -113,7 +113,7 @@ def test_the_database_is_the_postgres_service_and_migrated_before_the_bot() -> N
     commands = [services[n]["command"].split() for n in ("migrate", "formabot")]
     assert commands == [["formabot", "migrate"], ["formabot", "run"]]
     for _, command in commands:
-        assert cli.build_parser().parse_args([command]).command == command
+        assert cli.parse([command]).command == command
     assert set(compose()["volumes"]) == {"postgres", "data"}
 
 
@@ -122,7 +122,7 @@ def test_the_worker_service_answers_with_the_bots_settings_and_receives_nothing(
     services = compose()["services"]
     worker, bot = services["worker"], services["formabot"]
     assert worker["command"].split() == ["formabot", "work"]
-    assert cli.build_parser().parse_args(["work"]).command == "work"
+    assert cli.parse(["work"]).command == "work"
     assert worker["profiles"] == ["workers"]  # `docker compose up` alone starts none
     # The same token, database, rules and keys: a turn must not depend on who runs it.
     assert worker["environment"] == bot["environment"]

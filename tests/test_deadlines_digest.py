@@ -476,7 +476,7 @@ async def test_the_digest_goes_out_every_day_and_points_a_weekend_deadline_to_it
             "lundi 7 décembre à 10 h",  # its bilan pédagogique on the Saturday
             {
                 4: "Échéance : samedi 5 décembre 2026 à 10 h 00 (un samedi : à faire plutôt "
-                "le vendredi 4 décembre 2026).",
+                "aujourd'hui, vendredi 4 décembre 2026).",  # the reminder comes that Friday
                 5: "À faire aujourd'hui : samedi 5 décembre 2026 à 10 h 00.",
             },
         ),
@@ -484,7 +484,7 @@ async def test_the_digest_goes_out_every_day_and_points_a_weekend_deadline_to_it
             "mardi 8 décembre à 10 h",  # on the Sunday
             {
                 4: "Échéance : dimanche 6 décembre 2026 à 10 h 00 (un dimanche : à faire "
-                "plutôt le vendredi 4 décembre 2026).",
+                "plutôt aujourd'hui, vendredi 4 décembre 2026).",
                 5: "À faire demain : dimanche 6 décembre 2026 à 10 h 00.",
                 6: "À faire aujourd'hui : dimanche 6 décembre 2026 à 10 h 00.",
             },
@@ -492,7 +492,7 @@ async def test_the_digest_goes_out_every_day_and_points_a_weekend_deadline_to_it
         (
             "mercredi 9 décembre à 9 h",  # on the Monday, an hour after Monday's digest
             {
-                4: "À faire d'ici lundi : lundi 7 décembre 2026 à 9 h 00.",
+                4: "À faire d'ici le lundi 7 décembre 2026 à 9 h 00.",
                 6: "À faire demain : lundi 7 décembre 2026 à 9 h 00.",
                 7: "À faire aujourd'hui : lundi 7 décembre 2026 à 9 h 00.",
             },
@@ -668,7 +668,8 @@ async def test_a_deadline_before_christmas_is_reminded_on_the_thursday(
         27: "· dimanche 27 décembre 2026 à 10 h 00",
     }
     assert said == {
-        24: "Échéance : dimanche 27 décembre 2026 à 10 h 00" + hint + ".",
+        24: "Échéance : dimanche 27 décembre 2026 à 10 h 00 (un dimanche : à faire plutôt "
+        "aujourd'hui, jeudi 24 décembre 2026).",  # the digest is read later, not the reminder
         26: "À faire demain : dimanche 27 décembre 2026 à 10 h 00.",
         27: "À faire aujourd'hui : dimanche 27 décembre 2026 à 10 h 00.",
     }
@@ -716,7 +717,7 @@ def test_a_tuesday_deadline_after_easter_monday_is_reminded_on_the_friday() -> N
     }
     assert reminded == {25: False, 26: True, 27: False, 28: False, 29: True, 30: True}
     message, ids = reminded_alone(item, datetime(2027, 3, 26, 8, 0), "Agent de restauration")
-    assert "À faire d'ici mardi : mardi 30 mars 2027 à 10 h 00." in (message.reply.text or "")
+    assert "À faire d'ici le mardi 30 mars 2027 à 10 h 00." in (message.reply.text or "")
     assert ids == (1,) and message.key == "rappel:k:2027-03-26"
 
 
@@ -765,8 +766,8 @@ def test_many_reminders_of_one_formateur_come_as_one_list() -> None:
     text = texts.plain(listed.reply.text or "")
     assert text.startswith("⏰ Rappels : 5 échéances à faire ces prochains jours.")
     assert (
-        "· Échéance 2 – Cuisine : samedi 5 décembre 2026 (un samedi : à faire plutôt le "
-        "vendredi 4 décembre 2026)" in text
+        "· Échéance 2 – Cuisine : samedi 5 décembre 2026 (un samedi : à faire plutôt "
+        "aujourd'hui, vendredi 4 décembre 2026)" in text
     )
     assert "· Échéance 5 – Vente : aujourd'hui, vendredi 4 décembre 2026" in text
     assert "Échéance 6" not in text and "Ce que dit le texte" not in text

@@ -405,9 +405,10 @@ class Reminded(NamedTuple):
     due: str
     today: bool
     tomorrow: bool
-    weekday: str
     weekend: str
     friday: str
+    friday_today: bool
+    """The working day before a day off is today: « à faire plutôt aujourd'hui, … »."""
     planned: str
     """The day it was due before it was postponed (its text still says that one)."""
 
@@ -432,8 +433,8 @@ def _reminded(
         due=due_text(row, tz),
         today=row.effective_due == today,
         tomorrow=row.effective_due == today + timedelta(days=1),
-        weekday=dates.spell_date(row.effective_due).split()[0],
         weekend=weekend,
         friday=friday,
+        friday_today=bool(friday) and dates.working_day_before(row.effective_due, today) == today,
         planned=dates.spell_date(row.due_on) if row.status == "postponed" else "",
     )

@@ -223,6 +223,8 @@ async def test_trainee_lists_are_checked(db: Database, trainer: Person) -> None:
     assert "250 noms" in trainer.last
     await trainer.says("Marie Dupont\n1234")
     assert "ne ressemble pas à un nom" in trainer.last
+    await trainer.says("Marie Dupont\nGaston ; Boulangerie Martin")  # a first name alone (L)
+    assert "Ligne 2 : « Gaston » seul ne suffit pas : écrivez le prénom et le nom" in trainer.last
     assert await step_of(db, trainer) == ("formation", "trainees")
     await trainer.presses("Plus tard")
     assert "Récapitulatif" in trainer.last

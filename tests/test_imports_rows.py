@@ -142,6 +142,8 @@ def test_a_whole_line_becomes_a_trainee() -> None:
 def test_a_full_name_column_is_taken_as_is() -> None:
     found = read_row(2, ["Karim Benali"], {"full_name": 0}, now=NOW, bounds=None)
     assert isinstance(found, Row) and found.name == "Karim Benali"
+    alone = read_row(3, ["Gaston"], {"full_name": 0}, now=NOW, bounds=None)
+    assert alone == [Problem(3, "one_word", None, "Gaston")]  # as a typed list refuses it
 
 
 def test_every_problem_of_a_line_is_said_with_the_value_as_written() -> None:
@@ -164,6 +166,7 @@ def test_every_problem_of_a_line_is_said_with_the_value_as_written() -> None:
         (("<b>Bold</b>", "Ann"), [("not_a_name", None, "Ann <b>Bold</b>")]),
         (('=HYPERLINK("http://x")', "x"), [("not_a_name", None, 'x =HYPERLINK("http://x")')]),
         (("", "SansNom"), [("no_last_name", "first_name", "SansNom")]),
+        (("Gaston", ""), [("one_word", None, "Gaston")]),  # a surname alone (explorer L)
         (("Dupont", "Marie", "<i>SARL</i>"), [("company_markup", "company", "<i>SARL</i>")]),
         (("Dupont\x1b[31m", "Marie"), [("unreadable", "last_name", "Dupont\x1b[31m Marie"[:14])]),
         (

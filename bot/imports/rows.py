@@ -240,6 +240,9 @@ def read_row(
         problems.append(Problem(line, "not_a_name", None, name[:60]))
     elif not problems and "last_name" in columns and parts[0] is None and parts[2] is None:
         wrong("no_last_name", "first_name")  # a first name alone, its surname cell empty
+    elif not problems and len(name.replace(",", " ").split()) < 2:
+        # « Gaston » in a « Nom » column: as a typed list refuses it (explorer L).
+        problems.append(Problem(line, "one_word", None, name[:60]))
 
     company = _clean(cell("company"))
     if isinstance(company, Invalid):

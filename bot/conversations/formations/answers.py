@@ -354,6 +354,8 @@ def parse_trainee_lines(
             return Invalid(texts.say("formation.trainee_not_a_name", number=number, name=name[:40]))
         if several_names(name):  # « Karim Benali, Léa Martin »: one trainee per line
             return Invalid(texts.say("formation.trainees_on_one_line", number=number))
+        if len(name.replace(",", " ").split()) < 2:  # « Gaston »: as a file's import says it
+            return Invalid(texts.say("formation.trainee_one_word", number=number, name=name[:40]))
         if EXIT.search(company):  # « ; sortie le 15 janvier »: no company, and no exit here
             return Invalid(texts.say("formation.trainee_exit_in_list", number=number))
         if not written_like_a_company(company):

@@ -704,6 +704,29 @@ async def test_a_list_part_at_a_formation_s_menu_is_said_not_dropped(trainer: Pe
     assert "choisissez « Ajouter des stagiaires » et collez-la" in trainer.last
 
 
+async def test_a_last_part_of_one_line_at_the_delegates_question_is_added(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer L: the chat cut a list before its last line, which came alone and was
+    read as a tick (« Je n'ai pas reconnu ce choix »), the trainee lost."""
+    await trainer.says("/formation")
+    await trainer.says("Agent de restauration")
+    for _step, kind, value in HAPPY[1:10]:
+        await answer(trainer, kind, value)
+    await trainer.says("Anne Roc\nBen Sol")
+    await trainer.says("Hélène Ibert")
+    assert "J'ajoute la suite de votre liste : 1 stagiaire de plus, 3 en tout." in (
+        trainer.all_text
+    )
+    await trainer.says("Ben Soll")  # a listed name mistyped is ticked, not added
+    assert "1 coché sur 3" in trainer.last
+    await trainer.presses("Terminé")
+    await trainer.presses("Enregistrer")
+    saved = (await formations(db))[-1]
+    assert sorted(t.full_name for t in saved.trainees) == ["Anne Roc", "Ben Sol", "Hélène Ibert"]
+    assert [t.full_name for t in saved.trainees if t.is_delegate] == ["Ben Sol"]
+
+
 async def test_a_list_part_after_ajouter_des_stagiaires_is_added_too(
     db: Database, trainer: Person
 ) -> None:
@@ -739,6 +762,12 @@ async def test_a_list_part_after_ajouter_des_stagiaires_is_added_too(
     assert len(names) == 11 and "Zoé Vert" in names
     cléa = next(t for t in restauration.trainees if t.full_name == "Cléa Mir")
     assert cléa.company == "Garage Mir"
+    await trainer.says("Hélène Ibert")  # a last part of one line: no choice (explorer L)
+    assert "J'ajoute la suite de votre liste : 1 stagiaire de plus, 12 en tout." in (
+        trainer.all_text
+    )
+    await trainer.says("Voir le detail")  # a choice typed is still the choice
+    assert "· Hélène Ibert – entrée le" in trainer.all_text
     await trainer.presses("Voir le détail")
     await trainer.says("Fanny Dur\nGus Lin")  # not right after a list: said, not added
     assert "Ce message ressemble à une liste de stagiaires" in trainer.all_text

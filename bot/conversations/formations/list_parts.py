@@ -14,6 +14,8 @@ message of several lines, or with the « ; » of a list line, is read there as
 more of the list; at a formation's menu right after « Ajouter des
 stagiaires » (which saves at once) it is added as well, and answered with
 the way to add it at any other moment (:class:`~bot.conversations.formations.trainee_file.MenuTakingAList`).
+A last part of a single line is added too, in both places, when it is no choice
+(:func:`one_name`).
 """
 
 from __future__ import annotations
@@ -35,6 +37,13 @@ def looks_like_a_list(text: str) -> bool:
     return len(lines) > 1 or ";" in text
 
 
+def one_name(text: str) -> bool:
+    """A single line a list would take as a trainee (« Hélène Ibert »): when it is no
+    choice, the last part of a cut list, not a name lost with « Je n'ai pas reconnu ce
+    choix » (explorer L)."""
+    return len(text.splitlines()) == 1 and not isinstance(parse_trainee_lines(text), Invalid)
+
+
 class ListGoesOn(PickMany):
     """The question after the list: a part of the list arriving here is added to it."""
 
@@ -53,7 +62,13 @@ class ListGoesOn(PickMany):
             if found:
                 ctx.data["trainees"] = [*current, *found]
                 return Stay()
-        return await super().answer(ctx)
+        outcome = await super().answer(ctx)
+        if isinstance(outcome, Retry) and ctx.incoming.choice is None and one_name(text):
+            found = read_part(ctx, text, listed)
+            if found and not isinstance(found, Invalid):
+                ctx.data["trainees"] = [*current, *found]
+                return Stay()
+        return outcome
 
 
 def read_part(ctx: Context, text: str, listed: list[str]) -> list[dict[str, str | None]] | Invalid:

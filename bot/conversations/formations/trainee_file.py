@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from bot.conversations.formations.answers import trainee_bounds
 from bot.conversations.formations.choose import member
-from bot.conversations.formations.list_parts import looks_like_a_list
+from bot.conversations.formations.list_parts import looks_like_a_list, one_name
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Call, Leave, Next, Outcome, Retry
 from bot.conversations.kit.steps import Confirm, Menu, Text
@@ -73,21 +73,30 @@ class MenuTakingAList(Menu):
         attachment = ctx.incoming.attachment
         just_added = ctx.data.pop(ADDED, None)
         if attachment is None or ctx.incoming.choice is not None:
-            if ctx.incoming.choice is None and looks_like_a_list(ctx.incoming.text):
+            typed = ctx.incoming.text if ctx.incoming.choice is None else ""
+            if typed and looks_like_a_list(typed):
                 if just_added:
                     # The rest of the list the chat cut, right after « Ajouter des
                     # stagiaires » saved its first part: added the same way (explorer I).
-                    data = {"formation_id": ctx.data["formation_id"], NEXT_PART: ctx.incoming.text}
-                    return Call(self.adding, data, store=ADDED)
+                    return self._next_part(ctx, typed)
                 # Not right after a list: said, never read as a choice and dropped.
                 return Retry(ctx.render("formation.list_part_at_menu"))
-            return await super().answer(ctx)
+            outcome = await super().answer(ctx)
+            if just_added and isinstance(outcome, Retry) and one_name(typed):
+                # A last part of one line (« Hélène Ibert ») is no choice: the list's end,
+                # not a name lost with « Je n'ai pas reconnu ce choix » (explorer L).
+                return self._next_part(ctx, typed)
+            return outcome
         taken = await take_file(ctx, "trainees", attachment)
         if not isinstance(taken, Next):
             return taken
         ctx.data.pop("delegates", None)
         data = {key: ctx.data.pop(key) for key in ("trainees", IMPORT)}
         return Call(self.adding, {"formation_id": ctx.data["formation_id"], **data})
+
+    def _next_part(self, ctx: Context, typed: str) -> Outcome:
+        data = {"formation_id": ctx.data["formation_id"], NEXT_PART: typed}
+        return Call(self.adding, data, store=ADDED)
 
 
 async def take_file(ctx: Context, store: str, attachment: Attachment) -> Outcome:

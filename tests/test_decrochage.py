@@ -411,7 +411,8 @@ async def test_short_formation_contacts_with_proofs_then_ticket(
     assert "dans le futur" in trainer.last
     await trainer.says("2 novembre 2025")  # a slip of the year: before the formation began
     assert "dimanche 2 novembre 2025 est avant le début de la formation" in trainer.last
-    assert "vérifiez le jour, le mois et l'année" in trainer.last
+    assert "vérifiez le jour, le mois et l'année.\n\nQuel jour ? (par exemple" in trainer.last
+    assert "Quel jour était-ce" not in trainer.last  # the question once (explorer L)
     await trainer.says("ce matin")
     await trainer.presses("Oui")
     await trainer.says("Le tuteur le relance")

@@ -225,6 +225,19 @@ async def test_trainee_lists_are_checked(db: Database, trainer: Person) -> None:
     assert "ne ressemble pas à un nom" in trainer.last
     await trainer.says("Marie Dupont\nGaston ; Boulangerie Martin")  # a first name alone (L)
     assert "Ligne 2 : « Gaston » seul ne suffit pas : écrivez le prénom et le nom" in trainer.last
+    await trainer.says("Marie Dupont\n<b>Hacker</b>\n=HYPERLINK(x)\nGaston\nmarie DUPONT")
+    said = trainer.last  # every wrong line at once, in order (explorer L)
+    for wrong in (
+        "Ligne 2 : « <b>Hacker</b> » ne ressemble pas à un nom",
+        "Ligne 3 : « =HYPERLINK(x) » ne ressemble pas à un nom",
+        "Ligne 4 : « Gaston » seul ne suffit pas",
+        "« marie DUPONT » apparaît deux fois (lignes 1 et 5) : retirez le doublon.",
+        "Je n'ai rien gardé de cette liste : renvoyez-la en entier, ces lignes corrigées.",
+    ):
+        assert wrong in said, wrong
+    await trainer.says("\n".join(f"Nom{i}" for i in range(12)))
+    assert "Ligne 10 : « Nom9 »" in trainer.last and "Ligne 11" not in trainer.last
+    assert "… et 2 autres lignes à corriger." in trainer.last
     assert await step_of(db, trainer) == ("formation", "trainees")
     await trainer.presses("Plus tard")
     assert "Récapitulatif" in trainer.last

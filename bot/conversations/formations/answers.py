@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
@@ -274,7 +275,10 @@ async def parse_trainees(ctx: Context, text: str) -> list[dict[str, str | None]]
     )
     if isinstance(found, Invalid):
         if sum(1 for line in text.splitlines() if line.strip()) > 1:
-            return Invalid(f"{found.message} {texts.say('formation.trainees_resend')}")
+            several = isinstance(found, WrongLines) and found.count > 1
+            return Invalid(
+                f"{found.message}\n{texts.say('formation.trainees_resend', several=several)}"
+            )
         return found
     if already:
         if not found:
@@ -317,6 +321,17 @@ def _entry(
     return line[: match.start()] + line[match.end() :], day.isoformat()
 
 
+@dataclass(frozen=True)
+class WrongLines(Invalid):
+    """A list refused for ``count`` lines, each said (up to :data:`LINES_SAID`)."""
+
+    count: int = 1
+
+
+LINES_SAID = 10
+"""Wrong lines said in one answer; the others are counted (« … et 4 autres lignes »)."""
+
+
 def parse_trainee_lines(
     text: str,
     *,
@@ -330,6 +345,8 @@ def parse_trainee_lines(
     With ``now``, an entry date on the line ("; entrée le 30 novembre") is
     read (its year in the formation's context) and must fall ``within``.
     With ``already``, a name in ``existing`` is left out and added there instead.
+    Every wrong line is said at once (:class:`WrongLines`), not the first of them only:
+    corrected one at a time, a list came back as often as it had errors (explorer L).
     """
     raw = [line.strip(" \t-•*·") for line in text.splitlines()]
     lines = [line for line in raw if line.strip()]
@@ -340,42 +357,61 @@ def parse_trainee_lines(
             texts.say("formation.trainees_too_many", count=len(lines), limit=MAX_TRAINEES)
         )
     trainees: list[dict[str, str | None]] = []
+    wrong: list[str] = []
     seen: dict[str, int] = {key: 0 for key in existing}
     for number, full_line in enumerate(lines, start=1):
-        entry = _entry(full_line, number, now, within)
-        if isinstance(entry, Invalid):
-            return entry
-        line, entered_on = entry
-        name_part, _, company = line.partition(";")
-        name = clean_line(name_part, limit=TRAINEE_LINE_LIMIT)
-        if isinstance(name, Invalid):
-            return Invalid(texts.say("formation.line_wrong", number=number, message=name.message))
-        if not any(ch.isalpha() for ch in name) or not written_like_a_name(name):
-            return Invalid(texts.say("formation.trainee_not_a_name", number=number, name=name[:40]))
-        if several_names(name):  # « Karim Benali, Léa Martin »: one trainee per line
-            return Invalid(texts.say("formation.trainees_on_one_line", number=number))
-        if len(name.replace(",", " ").split()) < 2:  # « Gaston »: as a file's import says it
-            return Invalid(texts.say("formation.trainee_one_word", number=number, name=name[:40]))
-        if EXIT.search(company):  # « ; sortie le 15 janvier »: no company, and no exit here
-            return Invalid(texts.say("formation.trainee_exit_in_list", number=number))
-        if not written_like_a_company(company):
-            return Invalid(
-                texts.say("formation.company_markup", number=number, typed=company.strip()[:40])
-            )
+        read = _trainee_line(full_line, number, now, within)
+        if isinstance(read, Invalid):
+            wrong.append(read.message)
+            continue
+        name, company, entered_on = read
         key = name_key(name)
         if already is not None and key in existing:
             already.append(name)
             continue
         if key in seen:
-            return Invalid(
+            wrong.append(
                 texts.say("formation.trainee_twice", name=name, number=number, first=seen[key])
             )
+            continue
         seen[key] = number
         works_at, email = _company_and_email(company)
         trainees.append(
             {"name": name, "company": works_at, "email": email, "entered_on": entered_on}
         )
+    if wrong:
+        said = wrong[:LINES_SAID]
+        if len(wrong) > LINES_SAID:
+            said.append(texts.say("formation.more_wrong_lines", count=len(wrong) - LINES_SAID))
+        return WrongLines("\n".join(said), count=len(wrong))
     return trainees
+
+
+def _trainee_line(
+    full_line: str, number: int, now: datetime | None, within: Period | None
+) -> tuple[str, str, str | None] | Invalid:
+    """One line of a list: its name, what follows the name, its entry day (ISO) if given."""
+    entry = _entry(full_line, number, now, within)
+    if isinstance(entry, Invalid):
+        return entry
+    line, entered_on = entry
+    name_part, _, company = line.partition(";")
+    name = clean_line(name_part, limit=TRAINEE_LINE_LIMIT)
+    if isinstance(name, Invalid):
+        return Invalid(texts.say("formation.line_wrong", number=number, message=name.message))
+    if not any(ch.isalpha() for ch in name) or not written_like_a_name(name):
+        return Invalid(texts.say("formation.trainee_not_a_name", number=number, name=name[:40]))
+    if several_names(name):  # « Karim Benali, Léa Martin »: one trainee per line
+        return Invalid(texts.say("formation.trainees_on_one_line", number=number))
+    if len(name.replace(",", " ").split()) < 2:  # « Gaston »: as a file's import says it
+        return Invalid(texts.say("formation.trainee_one_word", number=number, name=name[:40]))
+    if EXIT.search(company):  # « ; sortie le 15 janvier »: no company, and no exit here
+        return Invalid(texts.say("formation.trainee_exit_in_list", number=number))
+    if not written_like_a_company(company):
+        return Invalid(
+            texts.say("formation.company_markup", number=number, typed=company.strip()[:40])
+        )
+    return name, company, entered_on
 
 
 def _company_and_email(rest: str) -> tuple[str | None, str | None]:

@@ -24,7 +24,7 @@ from dataclasses import replace
 
 from bot import texts
 from bot.answers import Invalid
-from bot.conversations.formations.answers import parse_trainee_lines, trainee_bounds
+from bot.conversations.formations.answers import WrongLines, parse_trainee_lines, trainee_bounds
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Outcome, Retry, Stay
 from bot.conversations.kit.many import PickMany
@@ -80,7 +80,10 @@ def read_part(ctx: Context, text: str, listed: list[str]) -> list[dict[str, str 
         text, existing=keys, now=ctx.now, within=trainee_bounds(ctx), already=already
     )
     if isinstance(found, Invalid):
-        return Invalid(f"{found.message} {texts.say('formation.list_part_resend')}")
+        several = isinstance(found, WrongLines) and found.count > 1
+        return Invalid(
+            f"{found.message}\n{texts.say('formation.list_part_resend', several=several)}"
+        )
     if found:
         total = len(keys) + len(found)
         ctx.say("formation.list_part_added", added=len(found), total=total, already=already)

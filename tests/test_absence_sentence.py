@@ -53,6 +53,42 @@ async def test_a_late_arrival_in_a_sentence_keeps_its_minutes(
     ]
 
 
+async def test_a_reason_in_the_sentence_is_kept_not_shown_as_the_day(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer L: « … hier à cause du bus ? » was asked back, then « Un motif connu ? »."""
+    await trainer.says("Julie a eu un quart d'heure de retard hier à cause du bus")
+    assert trainer.last.startswith("Noter le retard de 15 min de Julie Petit, hier ?")
+    await trainer.presses("Oui, noter")
+    await trainer.presses("Oui")
+    await trainer.presses("Oui, l'enregistrer")  # a Sunday, asked once
+    assert "Ce retard est-il justifié ?" in trainer.last
+    await trainer.presses("Non")
+    assert "Un motif connu" not in trainer.all_text
+    await trainer.presses("Enregistrer")
+    saved = await absences(db)
+    assert [(a.day, a.late_minutes, a.reason) for a in saved] == [
+        (date(2026, 11, 22), 15, "à cause du bus")
+    ]
+
+
+async def test_what_is_not_a_late_arrival_to_note_is_not_offered(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer L: « Julie était à l'heure, Karim … » offered Julie; « Julie n'a eu que »
+    and « Julie sera » were names not found."""
+    await trainer.says("Julie était à l'heure, Karim en retard de 10 min ce matin")
+    assert trainer.last.startswith("Noter le retard de 10 min de Karim Benali, ce matin ?")
+    await trainer.presses("Non")
+    await trainer.says("Julie n'a eu que 5 min de retard hier")
+    assert trainer.last.startswith("Noter le retard de 5 min de Julie Petit, hier ?")
+    await trainer.presses("Non")
+    await trainer.says("Julie sera en retard de 15 min demain")
+    assert "Je ne trouve pas" not in trainer.all_text
+    assert "pas encore arrivé" in trainer.all_text or "dans le futur" in trainer.all_text
+    assert await absences(db) == []
+
+
 async def test_a_late_arrival_in_hours_or_too_long_is_said(db: Database, trainer: Person) -> None:
     """Explorer E E12 e: « de 2h » was shown as part of the day; « 500 min » was echoed,
     then dropped without a word."""

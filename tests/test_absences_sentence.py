@@ -56,6 +56,25 @@ from bot.absences.sentence import read_absence_sentence
             ("Julie",),
             "Julie retard de 15 min hier",
         ),
+        # Explorer L: « ne … que » says how much; a length in words; a day to come (refused
+        # after, the name known); the one said to be on time is no one to note.
+        ("Julie n'a eu que 5 min de retard hier", ("Julie",), "Julie retard de 5 min hier"),
+        ("Julie n'a eu qu'un quart d'heure de retard", ("Julie",), "Julie retard de 15 min"),
+        ("Julie a eu un quart d'heure de retard hier", ("Julie",), "Julie retard de 15 min hier"),
+        (
+            "Julie en retard d'une demi-heure ce matin",
+            ("Julie",),
+            "Julie retard de 30 min ce matin",
+        ),
+        ("Julie a eu trois quarts d'heure de retard", ("Julie",), "Julie retard de 45 min"),
+        ("Julie a eu une heure de retard hier", ("Julie",), "Julie retard de 60 min hier"),
+        ("Julie sera en retard de 15 min demain", ("Julie",), "Julie retard de 15 min demain"),
+        (
+            "Julie était à l'heure, Karim en retard de 10 min",
+            ("Karim",),
+            "Karim retard de 10 min",
+        ),
+        ("Julie était présente, Karim absent hier", ("Karim",), "Karim hier"),
     ],
 )
 def test_sentences_that_report_an_absence(typed: str, names: tuple[str, ...], line: str) -> None:
@@ -86,7 +105,31 @@ def test_sentences_that_report_an_absence(typed: str, names: tuple[str, ...], li
         "Karim pas la peine",
         "Karim absolument pas",
         "Karim abstention",
+        # Explorer L: nothing to note any more; a sentence that corrects itself.
+        "Julie n'est plus en retard",
+        "Karim n'est plus absent",
+        "Julie a eu 15 min de retard hier, non en fait c'était Karim",
+        "Julie était à l'heure",
     ],
 )
 def test_other_text_is_not_an_absence(typed: str) -> None:
     assert read_absence_sentence(typed) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "rest", "reason"),
+    [
+        ("Julie a eu 15 min de retard hier à cause du bus", "hier", "à cause du bus"),
+        ("Karim absent ce matin car malade", "ce matin", "malade"),
+        ("Karim absent hier, parce qu'il était malade", "hier", "il était malade"),
+        ("Karim absent hier, justifié car malade", "hier, justifié car malade", None),
+    ],
+)
+def test_a_reason_said_in_the_sentence_is_kept_apart(
+    typed: str, rest: str, reason: str | None
+) -> None:
+    """Explorer L: « hier à cause du bus » was shown back as the day, the reason asked after;
+    after « justifié » the reason is read as before (:func:`split_reason`)."""
+    sentence = read_absence_sentence(typed)
+    assert sentence is not None
+    assert (sentence.rest, sentence.reason) == (rest, reason)

@@ -74,9 +74,29 @@ def as_typed(text: str, folded: str) -> str:
     return text[origin[found.start()] : origin[found.end() - 1] + 1]
 
 
+_SPOKEN_LENGTHS = [
+    (re.compile(r"\btrois\s+quarts?\s+d'\s*heure\b"), "45 min"),
+    (re.compile(r"\b(?:un|1)\s+quart\s+d'\s*heure\b"), "15 min"),
+    (re.compile(r"\bune\s+demi\s*-?\s*heure\b"), "30 min"),
+    (re.compile(r"\bune\s+heure\s+et\s+demie\b"), "1h30"),
+    # « une heure » is a length after « d' » or before « de retard », not « à une heure ».
+    (re.compile(r"(?<=d')une\s+heure\b|\bune\s+heure(?=\s+(?:de|en)\s+retard)"), "1h"),
+]
+"""A late arrival's length said in words (explorer L: « un quart d'heure de retard »)."""
+
+
+def spoken_lengths(folded: str) -> str:
+    """« un quart d'heure » → « 15 min », in :func:`soft_fold`'s text, for the readers of
+    a late arrival's length."""
+    for pattern, replacement in _SPOKEN_LENGTHS:
+        folded = pattern.sub(replacement, folded)
+    return folded
+
+
 _REWRITES = [
     (re.compile(r"\bce\s+matin\b"), "aujourdhui matin"),
     (re.compile(r"\bcet(?:te)?\s+apres\s*-?\s*midi\b"), "aujourdhui apres-midi"),
+    *_SPOKEN_LENGTHS,
 ]
 _MINUTES = r"(?:minutes?|min|mn)"
 _HOURS = rf"\d{{1,2}}\s*h(?:eures?)?(?:\s*\d{{1,2}}(?:\s*{_MINUTES})?)?"

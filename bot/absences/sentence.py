@@ -15,7 +15,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.absences.line import as_typed, late_minutes_of, leading_late_minutes, soft_fold
+from bot.absences.line import (
+    as_typed,
+    late_minutes_of,
+    leading_late_minutes,
+    soft_fold,
+    spoken_lengths,
+)
 
 _AMOUNT = r"(?:\d{1,3}\s*(?:minutes?|min|mn)|\d{1,2}\s*h(?:eures?)?(?:\s*\d{1,2})?)"
 _ABSENT = (
@@ -27,7 +33,10 @@ _ABSENT = (
     r"|abs|abs?c?[ae]?nte?s?|(?:n'est\s+|ne\s+sont\s+|n'etait\s+|n'etaient\s+)?pas\s+(?:venue?s?|la))"
 )
 _VERB = (
-    r"(?:(?:est|etait|sont|etaient|a\s+ete|ont\s+ete|a\s+eu|avait|a|ont\s+eu|avaient|ont)\s+)?"
+    r"(?:(?:est|etait|sont|etaient|a\s+ete|ont\s+ete|a\s+eu|avait|a|ont\s+eu|avaient|ont"
+    # « Julie sera en retard demain » (refused after as to come, the name known: explorer
+    # L); « Julie n'a eu que 5 min de retard » (« ne … que » says how much, not « no »).
+    r"|sera|seront|va\s+etre|vont\s+etre)\s+|n'(?:a|avait|ont|avaient)\s+(?:eu\s+)?qu(?:e\s+|'))?"
     # « Julie est arrivée avec 15 min de retard », « a eu 15 min de retard » (explorer I:
     # « Julie a eu » was taken for a name).
     r"(?:(?:encore|deja|de\s+nouveau)\s+)?(?:arrivee?s?\s+)?(?:avec\s+)?"
@@ -36,6 +45,22 @@ _DENIED = re.compile(r"\b(?:pas|jamais|sans\s+retard|aucun\s+retard)\b")
 """« Julie n'est pas arrivée en retard », « non pas du tout »: no late arrival said (explorer L:
 the negation was taken for a name, and Julie offered for a retard).  Its words, not « n' »,
 which begins names (« Aminata N'Diaye en retard »)."""
+_NO_LONGER = re.compile(r"\bn'(?:est|etait|a)\s+plus\b|\bne\s+sont\s+plus\b")
+"""« Julie n'est plus en retard », « Karim n'est plus absent »: nothing to note."""
+_ON_TIME = re.compile(
+    r"\b(?:est|etait|sont|etaient|arrivee?s?)\s+(?:a\s+l'heure|presente?s?|la)\b|\ba\s+l'heure\b"
+)
+"""« Julie était à l'heure, Karim en retard »: Julie is no one to note (explorer L)."""
+_CORRECTION = re.compile(r"(?:^|,)\s*non\b(?!\s+justifi)|\ben\s+fait\b")
+"""« hier, non en fait c'était Karim »: the sentence corrects itself; not read (explorer L:
+its words were shown back as the day, the first name kept)."""
+_CAUSE = re.compile(
+    r"(?:,\s*|\s)(?P<cause>(?:a\s+cause\s+d(?:e|u|es|')|car|parce\s+qu(?:e|')|en\s+raison\s+d(?:e|u|es|')"
+    r"|suite\s+a(?:ux?)?)\b.*)$"
+)
+"""« … hier à cause du bus »: the reason, kept as the answer to « Un motif connu ? »."""
+_CONNECTOR = re.compile(r"^(?:car|parce\s+qu(?:e|'))\s*")
+"""Left out of the reason (« car malade » → « malade »); « à cause du bus » reads as one."""
 _AFTER_NAME = re.compile(rf"^(?P<who>.+?)\s+{_VERB}(?P<what>{_ABSENT})(?P<rest>(?:\s.*)?)$")
 _BEFORE_NAME = re.compile(
     r"^(?P<what>absence|absent|absente|retard)\s+(?:(?:de|du)\s+|d')?(?P<who>.+)$"
@@ -64,6 +89,8 @@ class AbsenceSentence:
     late: bool
     minutes: int | None = None
     """Of a late arrival, when said ("en retard de 20 min")."""
+    reason: str | None = None
+    """What follows « à cause de », « car », « parce que », as typed."""
 
     @property
     def line(self) -> str:
@@ -74,7 +101,7 @@ class AbsenceSentence:
 
 
 def _soft(text: str) -> str:
-    return " ".join(soft_fold(text).strip(" .!?;").split())
+    return " ".join(spoken_lengths(soft_fold(text)).strip(" .!?;").split())
 
 
 def read_absence_sentence(text: str) -> AbsenceSentence | None:
@@ -91,9 +118,17 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
             return None
         what = match["what"]
         who, rest = _split_name(match["who"])
-    names = tuple(n for n in _SEVERAL.split(who) if n)
+    if _NO_LONGER.search(line) or _CORRECTION.search(rest):
+        return None
+    said = [n for n in _SEVERAL.split(who) if n]
+    names = tuple(n for n in said if not _ON_TIME.search(n))
     if not names or any(not _looks_like_a_name(n) for n in names):
         return None
+    reason = None
+    cause = None if "justifi" in rest else _CAUSE.search(rest)  # else split_reason's
+    if cause is not None:
+        reason = as_typed(text, _CONNECTOR.sub("", cause["cause"])) or None
+        rest = rest[: cause.start()]
     if what == "retard" and any(w in _NOT_NAMES for n in names for w in n.split()):
         return None  # « comment je note un retard ? » asks, names no one
     if what.endswith("pas la") and rest.strip() and not _DATE_START.match(f" {rest.strip()}"):
@@ -114,6 +149,7 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
         rest=as_typed(text, rest),
         late=late,
         minutes=minutes,
+        reason=reason,
     )
 
 

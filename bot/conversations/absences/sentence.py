@@ -55,15 +55,15 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
         return Leave()
     # Several people, or several days (« Julie absente du 1er au 3 décembre »): one recap.
     several = len(sentence.names) > 1 or read_days(day_words(sentence.rest, ctx.now), ctx.now)
-    return Switch(
-        "absence_group" if several else "absence_phrase",
-        {
-            "_names": list(sentence.names),
-            "_rest": sentence.rest,
-            "_late": sentence.late,
-            "_minutes": sentence.minutes,
-        },
-    )
+    data: dict[str, object] = {
+        "_names": list(sentence.names),
+        "_rest": sentence.rest,
+        "_late": sentence.late,
+        "_minutes": sentence.minutes,
+    }
+    if sentence.reason:  # « à cause du bus »: the answer to « Un motif connu ? »
+        data["reason"] = sentence.reason
+    return Switch("absence_group" if several else "absence_phrase", data)
 
 
 async def other_name(ctx: Context, sentence: AbsenceSentence) -> str | None:
@@ -167,7 +167,10 @@ async def confirm_values(ctx: Context) -> dict[str, object]:
 
 async def go(ctx: Context) -> Outcome:
     """Hand over to ``/absence`` with the line, as if typed after the command."""
-    return Switch("absence", {"_line": _sentence(ctx).line})
+    data: dict[str, object] = {"_line": _sentence(ctx).line}
+    if ctx.data.get("reason"):
+        data["reason"] = ctx.data["reason"]
+    return Switch("absence", data)
 
 
 PHRASE = Flow(

@@ -374,6 +374,9 @@ async def test_several_days_too_many_or_to_come_are_said_and_one_day_asked(
     await trainer.says("Julie absente du 28/12 au 2/01")  # the coming one, not last winter's
     assert "Le lundi 28 décembre 2026 est dans le futur" in trainer.all_text
     await trainer.says("/annuler")
+    await trainer.says("Julie absente du 27/12 au 3/01")  # a Sunday first: that one named (L)
+    assert "Le dimanche 27 décembre 2026 est dans le futur" in trainer.all_text
+    await trainer.says("/annuler")
     await trainer.says("Julie absente du 20 au 25 novembre")
     assert "Le mercredi 25 novembre 2026 est dans le futur" in trainer.all_text
     assert await step_of(db, trainer) == ("absence_group", "date")

@@ -183,7 +183,9 @@ def _keep_days(ctx: Context, several: Days) -> None:
         ctx.say("absence.days_too_long", first=several.first, last=several.last, most=MOST_DAYS)
         return
     if several.last > ctx.now.date():
-        first_to_come = several.first if several.first > ctx.now.date() else several.last
+        # The ends as typed, a weekend's day included (explorer L: « du 20/12 » named the 21st).
+        typed = (*several.days, *several.skipped)
+        first_to_come = min(typed) if several.first > ctx.now.date() else max(typed)
         ctx.say("absence.quick_future", day=first_to_come)
         return
     ctx.data["_days"] = [day.isoformat() for day in several.days]

@@ -96,6 +96,18 @@ MAX_LABEL = 90
 """The longest label a choice shows (a numbered line on the console and Matrix); a longer
 one is fitted by the conversation (:mod:`bot.conversations.kit.labels`)."""
 
+TELEGRAM_BUTTON = 64
+"""The characters a Telegram button shows on a phone; a longer label is cut by the transport."""
+
+
+def label_limit(platform: Platform) -> int:
+    """What a choice's label may hold on ``platform``: a label fitted to it by the
+    conversation (:func:`bot.conversations.kit.labels.fit`) keeps what tells two lines apart,
+    where the transport's cut would take the middle (explorer H: two Telegram buttons
+    read the same, the formation's name cut away)."""
+    return TELEGRAM_BUTTON if platform is Platform.TELEGRAM else MAX_LABEL
+
+
 ELLIPSIS = "…"
 
 

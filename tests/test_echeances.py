@@ -11,12 +11,14 @@ from bot.app import build_scheduler
 from bot.config import Settings
 from bot.deadlines.exports import rows as deadline_rows
 from bot.deadlines.service import refresh_deadlines
+from bot.messages import Platform
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import ChatIdentity, Membership, Role
 from bot.storage.people import Person as P
+from bot.transports.telegram import keyboard
 from tests.auxil.absences import add_formation, move_due
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, step_of, survives
@@ -465,3 +467,29 @@ async def test_the_deadlines_are_numbered_alike_on_a_short_list_and_a_paged_one(
     ]
     await trainer.says("1")
     assert trainer.last.startswith("Envoyer les modes d'emploi du bilan à distance")
+
+
+async def test_telegram_buttons_keep_what_tells_two_formations_apart(
+    db: Database, trainer: Person, person: Any
+) -> None:
+    """Explorer H H5: on Telegram two buttons read « 🔴 07/09 2 entrées à saisir dans…uen –
+    session de printemps 2027 », the formation's own name cut by the transport."""
+    shared = " – Rouen – session de printemps 2027"
+    for title in ("CAP Cuisine", "CAP Pâtisserie"):
+        formation = await add_formation(
+            db, title=title + shared, funder="cvl", trainees=("Anne Roc", "Ben Sol")
+        )
+        async with db.sessions() as session, session.begin():
+            await refresh_deadlines(session, formation)
+    async with db.sessions() as s, s.begin():
+        camille = await s.scalar(select(P).where(P.display_name == "Camille Durand"))
+        assert camille is not None
+        s.add(ChatIdentity(person_id=camille.id, platform="telegram", user_id="c", chat_id="c"))
+    on_telegram = person("c", Platform.TELEGRAM)
+    await on_telegram.says("/echeances")
+    markup = keyboard(on_telegram.replies[-1])
+    assert markup is not None
+    shown = [button.text for row in markup.inline_keyboard for button in row]
+    for title in ("CAP Cuisine", "CAP Pâtisserie"):  # each formation's button names it
+        assert len([b for b in shown if f"· {title} – " in b]) == 3, shown
+    assert len(shown) == len(set(shown))  # no two buttons alike

@@ -53,7 +53,7 @@ from bot.config import Settings
 from bot.engine import Engine
 from bot.failures import log_failure
 from bot.inbox import Inbox, Sent
-from bot.messages import STALE, Attachment, Incoming, Platform, Reply, shorten
+from bot.messages import STALE, TELEGRAM_BUTTON, Attachment, Incoming, Platform, Reply, shorten
 from bot.outbox import PermanentFailure
 from bot.storage.base import utcnow
 from bot.storage.people import ChatIdentity
@@ -67,7 +67,7 @@ MAX_TEXT = 4096
 CONCURRENT_UPDATES = 32
 """Different people handled at once (each person's updates one at a time, in order)."""
 MAX_CAPTION = 1024
-MAX_BUTTON = 64
+MAX_BUTTON = TELEGRAM_BUTTON
 """A button's text is cut in its middle beyond this: its start (a date, an action) and its
 end (the formation it is for) both stay."""
 MAX_DOWNLOAD = 20 * 1024 * 1024

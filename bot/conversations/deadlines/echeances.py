@@ -45,6 +45,7 @@ from bot.conversations.kit.steps import Option, Pick
 from bot.deadlines.actions import complete, reopen, to_do
 from bot.deadlines.lines import Line, bundle, concerned
 from bot.deadlines.service import deadlines_of, group_of
+from bot.messages import label_limit
 from bot.storage.bilans import StoredDeadline
 from bot.undelivered import LIST_WINDOW, undelivered
 
@@ -315,4 +316,4 @@ def label(ctx: Context, line: Line, formation: str | None) -> str:
         pieces.append(Piece("(reportée)"))
     if formation:
         pieces.append(Piece(formation, " · ", shrink=2, keep=24, middle=True))
-    return fit(pieces)
+    return fit(pieces, label_limit(ctx.incoming.platform))

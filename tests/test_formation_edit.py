@@ -9,11 +9,12 @@ from sqlalchemy import select
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import Bilan, StoredDeadline
 from bot.storage.db import Database
-from bot.storage.formations import Formation
+from bot.storage.formations import Formation, Trainee
 from tests.auxil.dialogue import Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, FOR_TEXT, step_of, survives
 
 DEMO = "Agent de restauration"
+NAMES = ("Karim Benali", "Julie Petit", "Léa Martin")
 PROJET = "Projet professionnel"
 
 
@@ -198,6 +199,30 @@ async def test_a_formation_deleted_meanwhile_is_said_once(db: Database, trainer:
         "entre-temps. Tapez /formations pour voir la liste à jour."
     ]
     assert (await stored(db)).end_date == formation.end_date
+
+
+async def test_entries_given_before_the_new_start_are_said(db: Database, trainer: Person) -> None:
+    """Explorer F F21: the start moved later, two trainees kept entries before it (asked of
+    EOS) and nothing was said; an entry that was the start follows it."""
+    formation = await stored(db)
+    async with db.sessions() as session, session.begin():
+        trainees = (await session.scalars(select(Trainee).order_by(Trainee.full_name))).all()
+        karim, julie, lea = (next(t for t in trainees if t.full_name == n) for n in NAMES)
+        karim.entered_on, julie.entered_on = date(2026, 11, 9), date(2026, 11, 12)
+        lea.entered_on = formation.start_date  # entered on the first day
+    await trainer.says("/formations")
+    await trainer.presses(DEMO)
+    await trainer.presses("Modifier les dates")
+    await trainer.says(f"du 16 novembre 2026 au {formation.end_date:%d/%m/%Y}")
+    await trainer.presses("Oui, c'est ça")
+    assert (
+        "Attention, les entrées de Karim Benali (le lundi 9 novembre 2026) et Julie Petit (le "
+        "jeudi 12 novembre 2026) tombent maintenant en dehors de ces dates : corrigez-les avec "
+        "« Entrées et sorties » si besoin."
+    ) in trainer.all_text
+    async with db.sessions() as session:
+        moved = await session.scalar(select(Trainee).where(Trainee.full_name == NAMES[2]))
+        assert moved is not None and moved.entered_on == date(2026, 11, 16)
 
 
 async def test_every_correcting_step_survives_bad_input(db: Database, trainer: Person) -> None:

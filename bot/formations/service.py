@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.answers import by_surname
 from bot.deadlines.first import store_first_deadlines
 from bot.deadlines.service import refresh_deadlines
 from bot.formations.labels import name_key
@@ -192,6 +193,9 @@ class DatesChanged:
     """Labels of the sessions that now fall outside the formation's dates."""
     absences: list[date] = field(default_factory=list)
     """The days of absences noted that now fall outside them (kept: /absences corrects)."""
+    entries: list[tuple[str, date]] = field(default_factory=list)
+    """Trainees whose entry, given on its own, now falls outside them (explorer F F21: EOS
+    was asked for entries dated before the formation existed), with that entry."""
 
 
 async def change_dates(
@@ -216,7 +220,15 @@ async def change_dates(
         )
         .order_by(Absence.day)
     )
-    return DatesChanged(formation, outside, list(days))
+    entries = sorted(
+        (
+            (t.full_name, t.entered_on)
+            for t in formation.trainees
+            if t.entered_on is not None and not t.erased and not start <= t.entered_on <= end
+        ),
+        key=lambda entry: by_surname(entry[0]),
+    )
+    return DatesChanged(formation, outside, list(days), entries)
 
 
 @dataclass(frozen=True)

@@ -250,7 +250,12 @@ async def save_dates(ctx: Context) -> None:
     if changed is None:
         ctx.say("formation.not_found")
         return
-    ctx.say("formation.dates_saved", f=changed.formation, outside=changed.outside)
+    ctx.say(
+        "formation.dates_saved",
+        f=changed.formation,
+        outside=changed.outside,
+        entries=changed.entries,
+    )
     if changed.absences:
         ctx.say(
             "formation.absences_left_out", absences=changed.absences, where="en dehors de ces dates"

@@ -220,6 +220,8 @@ class Pending:
     """An invitation not used yet, as an admin sees it (never its code: only the hash is kept)."""
 
     id: int
+    number: int
+    """Its number in the organisation (:func:`invitation_numbers`), said when it was made."""
     role: str
     created_by: str
     created_at: datetime
@@ -255,9 +257,11 @@ async def pending_invitations(
             )
         ).all()
     }
+    numbers = await invitation_numbers(session, organisation_id)
     return [
         Pending(
             invitation.id,
+            numbers[invitation.id],
             invitation.role,
             name,
             invitation.created_at,
@@ -266,6 +270,18 @@ async def pending_invitations(
         )
         for invitation, name in found
     ]
+
+
+async def invitation_numbers(session: AsyncSession, organisation_id: int) -> dict[int, int]:
+    """Each invitation's number in its organisation, 1 for its first: said with the code
+    and in the list of those pending, so that an admin who sent three the same minute
+    knows which one to revoke (explorer J J15: three identical lines)."""
+    ids = await session.scalars(
+        select(Invitation.id)
+        .where(Invitation.organisation_id == organisation_id)
+        .order_by(Invitation.id)
+    )
+    return {invitation_id: n for n, invitation_id in enumerate(ids, start=1)}
 
 
 Revoked = Literal["revoked", "already_used", "already_revoked", "not_found"]

@@ -223,8 +223,10 @@ async def tell_inviter(ctx: Context, invitation_id: int, joined: membership.Join
     invitation = await ctx.session.get(Invitation, invitation_id)
     if invitation is None or invitation.created_by == joined.person_id:
         return
+    numbers = await membership.invitation_numbers(ctx.session, invitation.organisation_id)
     text = ctx.render(
         "onboarding.inviter_told",
+        number=numbers[invitation.id],
         role=joined.role,
         created=invitation.created_at.astimezone(ctx.tz),
     )
@@ -346,10 +348,12 @@ async def issue_invitation(ctx: Context) -> None:
         now=ctx.now,
         valid_for=timedelta(days=ctx.settings.invitation_ttl_days),
     )
+    numbers = await membership.invitation_numbers(ctx.session, ctx.organisation_id)
     ctx.send(
         Reply(
             text=ctx.render(
                 "onboarding.invitation_ready",
+                number=numbers[invitation.id],
                 code=code,
                 expires=invitation.expires_at.astimezone(ctx.tz),
                 role=ctx.data["role"],

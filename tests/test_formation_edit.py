@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.dates import spell_date
+from bot.deadlines.service import refresh_deadlines
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import Bilan, StoredDeadline
 from bot.storage.db import Database
@@ -282,3 +284,56 @@ async def test_a_cvl_formation_s_sessions_are_corrected_in_place(
     await trainer.presses("Aucune session")
     assert "n'a plus de sessions" in trainer.all_text
     assert (await stored(db, "Projet professionnel")).sessions == []
+
+
+async def test_deadlines_moved_by_new_dates_or_a_removal_are_said(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer F F16: removing the one trainee whose path was prolonged brought the bilan
+    qualitatif de fin six weeks nearer, and shortening the formation moved it, unsaid."""
+    projet = await stored(db, "Projet professionnel")
+    async with db.sessions() as session, session.begin():
+        session.add(
+            Trainee(
+                formation_id=projet.id,
+                full_name="Chloé Martin",
+                name_key="chloe martin",
+                entered_on=projet.start_date,
+                path_end=projet.end_date + timedelta(days=45),
+            )
+        )
+    async with db.sessions() as session, session.begin():
+        await refresh_deadlines(session, projet.id)
+    before = {r.rule_id: r.due_on for r in await open_deadlines(db, projet.id)}
+    await trainer.says("/formations")
+    await trainer.presses("Projet professionnel")
+    await trainer.presses("Retirer un stagiaire")
+    await trainer.presses("Chloé Martin")
+    await trainer.presses("Oui, retirer")
+    after = {r.rule_id: r.due_on for r in await open_deadlines(db, projet.id)}
+    assert after["CVL-BQ-END"] < before["CVL-BQ-END"]
+    said = trainer.all_text
+    assert "Échéances déplacées :" in said
+    assert f"(au lieu du {spell_date(before['CVL-BQ-END'])})" in said
+    assert spell_date(after["CVL-BQ-END"]) in said
+
+    end = projet.end_date - timedelta(days=14)
+    await trainer.says("/formations")
+    await trainer.presses("Projet professionnel")
+    await trainer.presses("Modifier les dates")
+    await trainer.says(f"jusqu'au {end:%d/%m/%Y}")
+    await trainer.presses("Oui, c'est ça")
+    moved = {r.rule_id: r.due_on for r in await open_deadlines(db, projet.id)}
+    assert moved["CVL-BQ-END"] < after["CVL-BQ-END"]
+    assert f"(au lieu du {spell_date(after['CVL-BQ-END'])})" in trainer.all_text
+
+
+async def open_deadlines(db: Database, formation_id: int) -> list[StoredDeadline]:
+    async with db.sessions() as session:
+        return list(
+            await session.scalars(
+                select(StoredDeadline).where(
+                    StoredDeadline.formation_id == formation_id, StoredDeadline.status == "open"
+                )
+            )
+        )

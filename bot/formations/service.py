@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.answers import by_surname
 from bot.deadlines.first import store_first_deadlines
-from bot.deadlines.service import refresh_deadlines
+from bot.deadlines.service import Moved, Refresh, refresh_deadlines
 from bot.formations.labels import name_key
 from bot.formations.queries import Member, load_formation
 from bot.storage import audit
@@ -193,6 +193,8 @@ class DatesChanged:
     """Labels of the sessions that now fall outside the formation's dates."""
     absences: list[date] = field(default_factory=list)
     """The days of absences noted that now fall outside them (kept: /absences corrects)."""
+    moved: list[Moved] = field(default_factory=list)
+    """The open deadlines the new dates moved."""
     entries: list[tuple[str, date]] = field(default_factory=list)
     """Trainees whose entry, given on its own, now falls outside them (explorer F F21: EOS
     was asked for entries dated before the formation existed), with that entry."""
@@ -210,7 +212,7 @@ async def change_dates(
             trainee.entered_on = start
     formation.start_date, formation.end_date = start, end
     audit_formation(session, member, "edit_dates", formation.id)
-    await refresh_deadlines(session, formation.id)
+    refreshed = await refresh_deadlines(session, formation.id)
     days = await session.scalars(
         select(Absence.day)
         .where(
@@ -228,7 +230,7 @@ async def change_dates(
         ),
         key=lambda entry: by_surname(entry[0]),
     )
-    return DatesChanged(formation, outside, list(days), entries)
+    return DatesChanged(formation, outside, list(days), refreshed.moved, entries)
 
 
 @dataclass(frozen=True)
@@ -303,24 +305,24 @@ async def history_of(session: AsyncSession, trainee_id: int) -> History:
 
 async def remove_trainee(
     session: AsyncSession, member: Member, formation_id: int, trainee_id: object
-) -> bool | History:
-    """Take a trainee off the formation (one added by mistake); ``False`` when there is no
+) -> Refresh | History | None:
+    """Take a trainee off the formation (one added by mistake); ``None`` when there is no
     such trainee, their :class:`History` when they have one (kept: an exit is recorded
-    instead, or /effacer erases at their request)."""
+    instead, or /effacer erases at their request); else what it changed of the deadlines
+    (their prolongation gone, the bilan de fin comes back: explorer F F16)."""
     formation = await load_formation(session, member, formation_id)
     if formation is None:
-        return False
+        return None
     trainee = next((t for t in formation.trainees if str(t.id) == str(trainee_id)), None)
     if trainee is None:
-        return False
+        return None
     history = await history_of(session, trainee.id)
     if history:
         return history
     formation.trainees.remove(trainee)
     await session.flush()
     audit_formation(session, member, "remove_trainee", formation.id, trainee_id=trainee.id)
-    await refresh_deadlines(session, formation.id)
-    return True
+    return await refresh_deadlines(session, formation.id)
 
 
 async def set_delegates(

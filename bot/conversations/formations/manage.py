@@ -33,6 +33,8 @@ A bilan de compétences or a VAE follows one person: no delegates to choose.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -59,6 +61,7 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Return, leave_saying
 from bot.conversations.kit.pages import LINES, Reading
 from bot.conversations.kit.steps import Confirm, Entry, Option, Pick, PickMany
+from bot.deadlines.service import Moved
 from bot.formations import service
 from bot.formations.edit import delete_formation, proofs_unsendable
 from bot.formations.labels import LABELS
@@ -256,6 +259,7 @@ async def save_dates(ctx: Context) -> None:
         outside=changed.outside,
         entries=changed.entries,
     )
+    say_moved(ctx, changed.moved)
     if changed.absences:
         ctx.say(
             "formation.absences_left_out", absences=changed.absences, where="en dehors de ces dates"
@@ -372,9 +376,30 @@ async def do_remove(ctx: Context) -> Outcome:
     )
     if isinstance(removed, service.History):  # noted meanwhile, from another chat
         ctx.say("formation.trainee_has_history", h=removed)
+    elif removed is None:
+        ctx.say("formation.trainee_not_found")
     else:
-        ctx.say("formation.trainee_removed" if removed else "formation.trainee_not_found")
+        ctx.say("formation.trainee_removed")
+        say_moved(ctx, removed.moved)
     return Leave()
+
+
+def say_moved(ctx: Context, moved: Sequence[Moved]) -> None:
+    """The open deadlines a change moved, with the day each was due before: a bilan de fin
+    brought six weeks nearer went unsaid (explorer F F16)."""
+    alike = Counter(
+        (m.row.due_on, m.row.title, m.row.detail or "", m.old_due_on)
+        for m in moved
+        if m.row.status == "open"
+    )  # one line for each trainee's « Saisir la sortie dans EOS »: counted, not repeated
+    if alike:
+        ctx.say(
+            "formation.deadlines_moved",
+            moved=[
+                {"due": due, "title": title, "detail": detail, "old": old, "count": count}
+                for (due, title, detail, old), count in sorted(alike.items())
+            ],
+        )
 
 
 REMOVE_TRAINEE = Flow(

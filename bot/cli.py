@@ -88,6 +88,9 @@ async def cmd_remove_demo(settings: config.Settings, *, yes: bool) -> int:
     """``formabot demo --retirer``: a base that got the demo by mistake made usable."""
     from bot import demo
 
+    if _missing_sqlite_file(settings):  # said before asking (explorer M), and nothing created
+        print("Il n'y a pas d'organisme de démonstration dans cette base : rien n'est retiré.")
+        return 1
     if not yes:
         typed = _ask(
             "Retirer l'organisme de démonstration et tout ce qu'il contient (formations, "
@@ -96,12 +99,10 @@ async def cmd_remove_demo(settings: config.Settings, *, yes: bool) -> int:
         if typed is None or typed.strip().lower() not in ("o", "oui"):
             print("Rien n'est retiré.")
             return 1
-    removed = 0
-    if not _missing_sqlite_file(settings):  # else opening it would create folder and base
-        db = await _open(settings)
-        async with db.sessions() as session, session.begin():
-            removed = await demo.remove(session)
-        await db.dispose()
+    db = await _open(settings)
+    async with db.sessions() as session, session.begin():
+        removed = await demo.remove(session)
+    await db.dispose()
     if not removed:
         print("Il n'y a pas d'organisme de démonstration dans cette base : rien n'est retiré.")
         return 1
@@ -209,6 +210,8 @@ def first_line_read() -> Lines | None:
     from bot.transports.console import Replaying
 
     first = sys.stdin.readline()
+    while first.strip("\r\n\x00 \t") == "" and first != "":  # blank lines say nothing either
+        first = sys.stdin.readline()
     return None if first == "" else Replaying(first, sys.stdin)
 
 

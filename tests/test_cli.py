@@ -312,7 +312,7 @@ def test_a_workbook_is_not_printed_on_a_terminal(
     assert done.returncode == 0 and openpyxl.load_workbook(tmp_path / "f.xlsx").active
 
 
-@pytest.mark.parametrize("given", ["/dev/null", "an empty pipe", "an empty file"])
+@pytest.mark.parametrize("given", ["/dev/null", "an empty pipe", "an empty file", "blank lines"])
 def test_a_service_started_without_its_token_fills_nothing(tmp_path: Path, given: str) -> None:
     """Explorers J and L: Docker, systemd or cron (no terminal, standard input /dev/null,
     an empty pipe or file) without TELEGRAM_TOKEN filled the production base with the
@@ -325,6 +325,7 @@ def test_a_service_started_without_its_token_fills_nothing(tmp_path: Path, given
         stdin: dict[str, Any] = {
             "/dev/null": {"stdin": subprocess.DEVNULL},
             "an empty pipe": {"input": ""},
+            "blank lines": {"input": "\n \n\x00\n"},  # nothing said either (explorer M)
             "an empty file": {"stdin": empty},
         }[given]
         started = subprocess.run(
@@ -345,10 +346,13 @@ def test_a_service_started_without_its_token_fills_nothing(tmp_path: Path, given
 def test_removing_the_demo_where_no_base_is_creates_none(tmp_path: Path) -> None:
     """Explorer L: a mistyped data folder was created, with an empty base, while the
     command said that nothing was removed."""
-    removed = run(["demo", "--retirer", "--oui"], tmp_path / "mal-tape")
-    assert removed.returncode == 1
-    assert "pas d'organisme de démonstration dans cette base" in removed.stdout
-    assert not (tmp_path / "mal-tape").exists()
+    for asked in ([], ["--oui"]):  # said before any question (explorer M)
+        removed = run(["demo", "--retirer", *asked], tmp_path / "mal-tape", "o\n")
+        assert removed.returncode == 1
+        assert removed.stdout.startswith(
+            "Il n'y a pas d'organisme de démonstration dans cette base"
+        )
+        assert not (tmp_path / "mal-tape").exists()
 
 
 def test_an_unknown_option_shows_its_own_command_s_usage(tmp_path: Path) -> None:

@@ -223,18 +223,27 @@ async def test_trainee_lists_are_checked(db: Database, trainer: Person) -> None:
     assert "250 noms" in trainer.last
     await trainer.says("Marie Dupont\n1234")
     assert "ne ressemble pas à un nom" in trainer.last
-    await trainer.says("Marie Dupont\nGaston ; Boulangerie Martin")  # a first name alone (L)
-    assert "Ligne 2 : « Gaston » seul ne suffit pas : écrivez le prénom et le nom" in trainer.last
+    await trainer.says("Marie Dupont\nGaston ; Boulangerie Martin\nMme Martin\nJean .")
+    for number, alone in ((2, "Gaston"), (3, "Mme Martin"), (4, "Jean .")):  # explorers L, M
+        assert (
+            f"Ligne {number} : « {alone} » seul ne suffit pas : écrivez le prénom" in trainer.last
+        )
     await trainer.says("Marie Dupont\n<b>Hacker</b>\n=HYPERLINK(x)\nGaston\nmarie DUPONT")
     said = trainer.last  # every wrong line at once, in order (explorer L)
     for wrong in (
         "Ligne 2 : « <b>Hacker</b> » ne ressemble pas à un nom",
         "Ligne 3 : « =HYPERLINK(x) » ne ressemble pas à un nom",
         "Ligne 4 : « Gaston » seul ne suffit pas",
-        "« marie DUPONT » apparaît deux fois (lignes 1 et 5) : retirez le doublon.",
+        "« Marie Dupont » apparaît deux fois (lignes 1 et 5) : retirez le doublon.",
         "Je n'ai rien gardé de cette liste : renvoyez-la en entier, ces lignes corrigées.",
     ):
         assert wrong in said, wrong
+    await trainer.says("Jean Dupont\nAnne Roc\nJEAN DUPONT\njean  dupont")  # thrice: one line
+    assert (
+        "« Jean Dupont » apparaît trois fois (lignes 1, 3 et 4) : retirez les doublons."
+        in trainer.last
+    )
+    assert trainer.last.count("apparaît") == 1
     await trainer.says("\n".join(f"Nom{i}" for i in range(12)))
     assert "Ligne 10 : « Nom9 »" in trainer.last and "Ligne 11" not in trainer.last
     assert "… et 2 autres lignes à corriger." in trainer.last

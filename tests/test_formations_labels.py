@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.formations.labels import LABELS, name_key, written_like_a_company
+import pytest
+
+from bot.formations.labels import LABELS, full_name_given, name_key, written_like_a_company
 
 
 def test_a_name_key_ignores_case_accents_and_spacing() -> None:
@@ -23,3 +25,22 @@ def test_a_company_s_name_holds_no_markup_nor_formula() -> None:
         assert written_like_a_company(good), good
     for bad in ("<i>SARL</i>", '=HYPERLINK("x")', "+33 SARL", "@SUM(1)", "Garage {x}"):
         assert not written_like_a_company(bad), bad
+
+
+@pytest.mark.parametrize(
+    ("name", "given"),
+    [
+        ("Karim Benali", True),
+        ("DUPONT, Zoé", True),
+        ("Marie de la Tour", True),
+        ("J. Dupont", True),  # an initial is a part
+        ("Gaston", False),
+        ("Jean-Pierre", False),
+        ("Jean .", False),  # explorer M: punctuation is no part
+        ("M. Dupont", False),  # nor a civility
+        ("Mme Martin", False),
+        ("Madame Martin", False),
+    ],
+)
+def test_a_full_name_has_two_parts_besides_a_civility(name: str, given: bool) -> None:
+    assert full_name_given(name) is given

@@ -81,6 +81,19 @@ def written_like_a_name(name: str) -> bool:
     return all(ch.isalpha() or ch in " '’-.," for ch in name)
 
 
+TITLES = frozenset(
+    {"m", "mr", "mme", "mlle", "melle", "me", "dr", "pr", "monsieur", "madame", "mademoiselle"}
+)
+"""Words before a name that are none of its parts (« M. Dupont » has no first name)."""
+
+
+def full_name_given(name: str) -> bool:
+    """A first name and a surname, as an attestation prints them: two words with letters,
+    a civility not counted (explorers J, L and M: « Gaston », « Jean . », « Mme Martin »)."""
+    words = [w.strip(".'’-") for w in name.replace(",", " ").split()]
+    return sum(1 for w in words if any(ch.isalpha() for ch in w) and fold(w) not in TITLES) >= 2
+
+
 def written_like_a_company(company: str) -> bool:
     """No markup nor a spreadsheet's formula: « <i>SARL</i> » or « =HYPERLINK(…) » would be
     printed as is on the lists and documents, or run when an export is opened."""

@@ -19,7 +19,12 @@ from typing import Any
 
 from bot import dates
 from bot.answers import Invalid, clean_line, fold
-from bot.formations.labels import EXIT_REASONS, written_like_a_company, written_like_a_name
+from bot.formations.labels import (
+    EXIT_REASONS,
+    full_name_given,
+    written_like_a_company,
+    written_like_a_name,
+)
 from bot.imports.reading import Cell
 from bot.mailer import EMAIL
 
@@ -240,7 +245,7 @@ def read_row(
         problems.append(Problem(line, "not_a_name", None, name[:60]))
     elif not problems and "last_name" in columns and parts[0] is None and parts[2] is None:
         wrong("no_last_name", "first_name")  # a first name alone, its surname cell empty
-    elif not problems and len(name.replace(",", " ").split()) < 2:
+    elif not problems and not full_name_given(name):
         # « Gaston » in a « Nom » column: as a typed list refuses it (explorer L).
         problems.append(Problem(line, "one_word", None, name[:60]))
 

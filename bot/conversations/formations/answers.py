@@ -26,6 +26,7 @@ from bot.conversations.kit.context import Context
 from bot.formations.labels import (
     COMPOSANTE_ACTION_TYPES,
     SINGLE_PERSON_KINDS,
+    full_name_given,
     name_key,
     written_like_a_company,
     written_like_a_name,
@@ -358,6 +359,8 @@ def parse_trainee_lines(
         )
     trainees: list[dict[str, str | None]] = []
     wrong: list[str] = []
+    twice: dict[str, tuple[int, str, list[int]]] = {}
+    typed: dict[str, str] = {}
     seen: dict[str, int] = {key: 0 for key in existing}
     for number, full_line in enumerate(lines, start=1):
         read = _trainee_line(full_line, number, now, within)
@@ -370,14 +373,23 @@ def parse_trainee_lines(
             already.append(name)
             continue
         if key in seen:
-            wrong.append(
-                texts.say("formation.trainee_twice", name=name, number=number, first=seen[key])
-            )
+            if key not in twice:  # one line for all its times (explorer M: « deux fois » twice)
+                twice[key] = (len(wrong), typed.get(key, name), [seen[key]])
+                wrong.append("")  # said where it comes again, once every line is read
+            twice[key][2].append(number)
             continue
-        seen[key] = number
+        seen[key], typed[key] = number, name
         works_at, email = _company_and_email(company)
         trainees.append(
             {"name": name, "company": works_at, "email": email, "entered_on": entered_on}
+        )
+    for at, name, numbers in twice.values():
+        wrong[at] = texts.say(
+            "formation.trainee_twice",
+            name=name,
+            lines=[n for n in numbers if n],
+            existing=0 in numbers,
+            times=len(numbers),
         )
     if wrong:
         said = wrong[:LINES_SAID]
@@ -403,7 +415,7 @@ def _trainee_line(
         return Invalid(texts.say("formation.trainee_not_a_name", number=number, name=name[:40]))
     if several_names(name):  # « Karim Benali, Léa Martin »: one trainee per line
         return Invalid(texts.say("formation.trainees_on_one_line", number=number))
-    if len(name.replace(",", " ").split()) < 2:  # « Gaston »: as a file's import says it
+    if not full_name_given(name):  # « Gaston », « Mme Martin »: as a file's import says it
         return Invalid(texts.say("formation.trainee_one_word", number=number, name=name[:40]))
     if EXIT.search(company):  # « ; sortie le 15 janvier »: no company, and no exit here
         return Invalid(texts.say("formation.trainee_exit_in_list", number=number))

@@ -736,7 +736,13 @@ async def test_a_last_part_of_one_line_at_the_delegates_question_is_added(
     for _step, kind, value in HAPPY[1:10]:
         await answer(trainer, kind, value)
     await trainer.says("Anne Roc\nBen Sol")
-    await trainer.says("Hélène Ibert")
+    for words in ("Merci beaucoup", "Hélène Ibert"):  # words, or the list's end: asked
+        await trainer.says(words)  # (explorer M: « Merci beaucoup » was enrolled)
+        assert f"« {words} » n'est pas une des réponses proposées. Si c'est la fin" in (
+            trainer.last
+        )
+        assert "J'ajoute" not in trainer.all_text
+    await trainer.says("Hélène Ibert ;")
     assert "J'ajoute la suite de votre liste : 1 stagiaire de plus, 3 en tout." in (
         trainer.all_text
     )
@@ -784,7 +790,9 @@ async def test_a_list_part_after_ajouter_des_stagiaires_is_added_too(
     assert len(names) == 11 and "Zoé Vert" in names
     cléa = next(t for t in restauration.trainees if t.full_name == "Cléa Mir")
     assert cléa.company == "Garage Mir"
-    await trainer.says("Hélène Ibert")  # a last part of one line: no choice (explorer L)
+    await trainer.says("Merci beaucoup")  # no choice, no trainee either (explorer M)
+    assert "« Merci beaucoup » n'est pas une des réponses proposées" in trainer.all_text
+    await trainer.says("Hélène Ibert ;")  # a last part of one line, marked (explorer L)
     assert "J'ajoute la suite de votre liste : 1 stagiaire de plus, 12 en tout." in (
         trainer.all_text
     )

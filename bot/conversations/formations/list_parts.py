@@ -14,8 +14,10 @@ message of several lines, or with the « ; » of a list line, is read there as
 more of the list; at a formation's menu right after « Ajouter des
 stagiaires » (which saves at once) it is added as well, and answered with
 the way to add it at any other moment (:class:`~bot.conversations.formations.trainee_file.MenuTakingAList`).
-A last part of a single line is added too, in both places, when it is no choice
-(:func:`one_name`).
+A last part of a single line cannot be told from an answer in words (« Merci
+beaucoup », « Aucun délégué »: explorer M found them enrolled): where it is no
+choice and reads as a name (:func:`one_name`), the answer says how to send it as
+the list's end, « Hélène Ibert ; », which the « ; » marks as a list line.
 """
 
 from __future__ import annotations
@@ -39,9 +41,15 @@ def looks_like_a_list(text: str) -> bool:
 
 def one_name(text: str) -> bool:
     """A single line a list would take as a trainee (« Hélène Ibert »): when it is no
-    choice, the last part of a cut list, not a name lost with « Je n'ai pas reconnu ce
-    choix » (explorer L)."""
+    choice, maybe the last part of a cut list (explorer L), maybe words (explorer M)."""
     return len(text.splitlines()) == 1 and not isinstance(parse_trainee_lines(text), Invalid)
+
+
+def no_choice_but_a_name(ctx: Context, outcome: Outcome, typed: str) -> Outcome:
+    """``outcome``, or, when it refuses a line that reads as a name, the way to add it."""
+    if isinstance(outcome, Retry) and typed and one_name(typed):
+        return Retry(ctx.render("formation.one_line_part", typed=typed.strip()[:60]))
+    return outcome
 
 
 class ListGoesOn(PickMany):
@@ -63,12 +71,7 @@ class ListGoesOn(PickMany):
                 ctx.data["trainees"] = [*current, *found]
                 return Stay()
         outcome = await super().answer(ctx)
-        if isinstance(outcome, Retry) and ctx.incoming.choice is None and one_name(text):
-            found = read_part(ctx, text, listed)
-            if found and not isinstance(found, Invalid):
-                ctx.data["trainees"] = [*current, *found]
-                return Stay()
-        return outcome
+        return no_choice_but_a_name(ctx, outcome, text if ctx.incoming.choice is None else "")
 
 
 def read_part(ctx: Context, text: str, listed: list[str]) -> list[dict[str, str | None]] | Invalid:

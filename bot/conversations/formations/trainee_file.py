@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from bot.conversations.formations.answers import trainee_bounds
 from bot.conversations.formations.choose import member
-from bot.conversations.formations.list_parts import looks_like_a_list, one_name
+from bot.conversations.formations.list_parts import looks_like_a_list, no_choice_but_a_name
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Call, Leave, Next, Outcome, Retry
 from bot.conversations.kit.steps import Confirm, Menu, Text
@@ -82,10 +82,9 @@ class MenuTakingAList(Menu):
                 # Not right after a list: said, never read as a choice and dropped.
                 return Retry(ctx.render("formation.list_part_at_menu"))
             outcome = await super().answer(ctx)
-            if just_added and isinstance(outcome, Retry) and one_name(typed):
-                # A last part of one line (« Hélène Ibert ») is no choice: the list's end,
-                # not a name lost with « Je n'ai pas reconnu ce choix » (explorer L).
-                return self._next_part(ctx, typed)
+            if just_added and isinstance(outcome, Retry):
+                ctx.data[ADDED] = just_added  # « Hélène Ibert ; » next is the list's end
+                return no_choice_but_a_name(ctx, outcome, typed)
             return outcome
         taken = await take_file(ctx, "trainees", attachment)
         if not isinstance(taken, Next):

@@ -69,6 +69,7 @@ from bot.absences.sentence import read_absence_sentence
         ("Julie a eu trois quarts d'heure de retard", ("Julie",), "Julie retard de 45 min"),
         ("Julie a eu une heure de retard hier", ("Julie",), "Julie retard de 60 min hier"),
         ("Julie sera en retard de 15 min demain", ("Julie",), "Julie retard de 15 min demain"),
+        ("Julie arrivera en retard demain", ("Julie",), "Julie retard demain"),
         (
             "Julie était à l'heure, Karim en retard de 10 min",
             ("Karim",),
@@ -133,3 +134,19 @@ def test_a_reason_said_in_the_sentence_is_kept_apart(
     sentence = read_absence_sentence(typed)
     assert sentence is not None
     assert (sentence.rest, sentence.reason) == (rest, reason)
+
+
+@pytest.mark.parametrize(
+    ("typed", "future"),
+    [
+        ("Julie sera absente lundi", True),
+        ("Julie arrivera en retard demain", True),
+        ("Karim et Julie seront absents vendredi", True),
+        ("Julie était absente lundi", False),
+        ("Julie absente lundi", False),
+    ],
+)
+def test_a_sentence_said_to_come_is_marked(typed: str, future: bool) -> None:
+    """Explorer M: « sera absente lundi » was last Monday's absence."""
+    sentence = read_absence_sentence(typed)
+    assert sentence is not None and sentence.future is future

@@ -220,7 +220,8 @@ async def test_trainee_lists_are_checked(db: Database, trainer: Person) -> None:
     await trainer.says("\n\n")
     assert "vide" in trainer.last or "rien reçu" in trainer.last.lower()
     await trainer.says("\n".join(f"Stagiaire {i}" for i in range(250)))
-    assert "250 noms" in trainer.last
+    assert "250 noms : c'est plus que les 200 que j'accepte en un message" in trainer.last
+    assert "en plusieurs fois" in trainer.last and "cette ligne" not in trainer.last  # (M)
     await trainer.says("Marie Dupont\n1234")
     assert "ne ressemble pas à un nom" in trainer.last
     await trainer.says("Marie Dupont\nGaston ; Boulangerie Martin\nMme Martin\nJean .")

@@ -275,8 +275,9 @@ async def parse_trainees(ctx: Context, text: str) -> list[dict[str, str | None]]
         already=already,
     )
     if isinstance(found, Invalid):
-        if sum(1 for line in text.splitlines() if line.strip()) > 1:
-            several = isinstance(found, WrongLines) and found.count > 1
+        # Lines to correct, not a list too long (explorer M: « cette ligne corrigée » then).
+        if isinstance(found, WrongLines) and sum(1 for x in text.splitlines() if x.strip()) > 1:
+            several = found.count > 1
             return Invalid(
                 f"{found.message}\n{texts.say('formation.trainees_resend', several=several)}"
             )

@@ -82,11 +82,13 @@ def read_part(ctx: Context, text: str, listed: list[str]) -> list[dict[str, str 
     found = parse_trainee_lines(
         text, existing=keys, now=ctx.now, within=trainee_bounds(ctx), already=already
     )
-    if isinstance(found, Invalid):
-        several = isinstance(found, WrongLines) and found.count > 1
+    if isinstance(found, WrongLines):
+        several = found.count > 1
         return Invalid(
             f"{found.message}\n{texts.say('formation.list_part_resend', several=several)}"
         )
+    if isinstance(found, Invalid):
+        return found
     if found:
         total = len(keys) + len(found)
         ctx.say("formation.list_part_added", added=len(found), total=total, already=already)

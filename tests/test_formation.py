@@ -797,6 +797,8 @@ async def test_a_list_part_after_ajouter_des_stagiaires_is_added_too(
     assert "J'ajoute la suite de votre liste : 1 stagiaire de plus, 12 en tout." in (
         trainer.all_text
     )
+    await trainer.says("Anne Roc ;")  # there already: said, not a silent menu (explorer M)
+    assert "« Anne Roc » est déjà dans la liste : rien à ajouter." in trainer.all_text
     await trainer.says("Voir le detail")  # a choice typed is still the choice
     assert "· Hélène Ibert – entrée le" in trainer.all_text
     await trainer.presses("Voir le détail")

@@ -92,4 +92,6 @@ def read_part(ctx: Context, text: str, listed: list[str]) -> list[dict[str, str 
     if found:
         total = len(keys) + len(found)
         ctx.say("formation.list_part_added", added=len(found), total=total, already=already)
+    elif already:  # every name there already: said, not a silent menu (explorer M)
+        ctx.say("formation.list_part_all_there", names=already)
     return found

@@ -383,6 +383,11 @@ async def test_a_name_mismatch_is_accepted_and_flagged_to_the_trainer(
     await trainer.says("/attestations")
     assert "nom tapé : « Hugues Morel », différent de celui de l'invitation" in trainer.last
     assert "réponse du" in trainer.last and "à examiner, elle ne compte pas encore" in trainer.last
+    await trainer.presses("Recevoir le dossier")
+    (zipped,) = [r.document for r in trainer.replies if r.document is not None]
+    recap = pdf_words(open_zip(zipped.content)[0]["recapitulatif.pdf"])
+    # The role sworn beside the invited one, never hidden behind it (explorer M).
+    assert "a attesté comme « partenaire »" in " ".join(recap.split()), recap
 
 
 async def test_relancer_gives_the_same_links_and_reminds_those_who_talk_to_the_bot(

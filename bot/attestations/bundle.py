@@ -236,7 +236,15 @@ def assemble(prog: Progress, *, now: datetime, key: SigningKey) -> ProofBundle:
         {
             "name": visible(r.participant.name),
             "role": ROLE_LABELS.get(r.participant.kind, r.participant.kind)
-            + (f" ({visible(r.participant.structure)})" if r.participant.structure else ""),
+            + (f" ({visible(r.participant.structure)})" if r.participant.structure else "")
+            # Sworn in another role (validated, or still to check): said beside the invited
+            # one, never hidden behind it (explorer M: « stagiaire » in the recap, the
+            # attestation « représentant les stagiaires »).
+            + (
+                f" ; a attesté comme « {ROLE_LABELS.get(r.answer.role, r.answer.role)} »"
+                if r.answer is not None and r.answer.role != r.participant.kind
+                else ""
+            ),
             "status": status_words(r, info),
         }
         for r in prog.rows

@@ -164,3 +164,22 @@ async def test_a_name_corrected_at_the_text_is_confirmed_then_the_text_comes_bac
     await hugo.presses("Je l'atteste")
     (answer,) = await answers(db)
     assert (answer.typed_name, answer.role) == ("Hugo Moreau", "delegate")
+
+
+async def test_a_first_name_alone_cannot_be_kept_for_the_attestation(
+    trainer: Talker, person: Callable[..., Talker], clock: Clock
+) -> None:
+    """Explorer M: « aicha » was kept, and sworn as « Moi, aicha, … »."""
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    await hugo.says(f"/start {invited['Hugo Moreau']}")
+    await hugo.says("hugues")
+    assert "Vous êtes bien Hugo Moreau ?" in hugo.last
+    assert hugo.buttons == ["Oui, je suis Hugo Moreau", "Corriger mon nom"]
+    await hugo.presses("Corriger mon nom")
+    await hugo.says("Hugues Morel")  # a full name, another one: can be kept, and checked
+    assert hugo.buttons == [
+        "Oui, je suis Hugo Moreau",
+        "Garder « Hugues Morel »",
+        "Corriger mon nom",
+    ]

@@ -33,6 +33,7 @@ from bot.conversations.attestations.held import invited, load
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Next, Outcome
 from bot.conversations.kit.steps import Option, Pick, Text
+from bot.formations.labels import full_name_given
 from bot.people.names import person_name, structure_name, written_with
 
 ROLES = (
@@ -90,9 +91,11 @@ async def name_options(ctx: Context) -> list[Option]:
     """« Oui, je suis Léa Martin » (the invitation's name), « Garder « Léa Martine » »
     (flagged to the trainer), « Corriger mon nom »."""
     words = await name_values(ctx)
+    kept = [Option(f"Garder « {words['typed'][:60]} »", "typed", words=("non",))]
     return [
         Option(f"Oui, je suis {words['invited'][:60]}", "invited", words=YES_WORDS),
-        Option(f"Garder « {words['typed'][:60]} »", "typed", words=("non",)),
+        # A first name alone is no name to swear under (explorer M: « Moi, aicha, … »).
+        *(kept if full_name_given(words["typed"]) else []),
         Option("Corriger mon nom", "fix", words=("corriger",)),
     ]
 

@@ -335,6 +335,14 @@ async def test_a_correction_adds_a_version_and_keeps_the_first(
             (2, "Léa Martin", True),
         ]
         assert versions[0].text != versions[1].text
+        notice = await session.scalar(
+            select(OutboxMessage).where(OutboxMessage.key == f"attestation:answer:{versions[1].id}")
+        )
+        assert notice is not None  # a ZIP received before lacks it: said (explorer M)
+        assert (
+            "Un dossier de preuves reçu avant cette correction ne la contient pas"
+            in (notice.payload["text"])
+        )
     await trainer.says("/attestations")
     assert "nom tapé" not in trainer.last  # the current version matches
     await trainer.presses("Recevoir le dossier")

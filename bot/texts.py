@@ -60,6 +60,7 @@ def environment() -> jinja2.Environment:
     env.filters["heure"] = lambda v: dates.spell_time(_moment(v))
     env.filters["de"] = de
     env.filters["et"] = et
+    env.filters["organisme"] = organisme
     env.filters["salutation"] = salutation
     return env
 
@@ -101,6 +102,15 @@ def de(context: jinja2.nodes.EvalContext, name: object) -> str:
     if context.autoescape:
         return markupsafe.Markup(of(markupsafe.escape(name)))
     return of(name)
+
+
+@jinja2.pass_eval_context
+def organisme(context: jinja2.nodes.EvalContext, name: object) -> str:
+    """``{{ name|organisme }}`` at a sentence's start: « L'organisme Forma Plus », but
+    « Organisme de démonstration » as it is (explorer M: « L'organisme Organisme de … »)."""
+    shown = str(markupsafe.escape(name)) if context.autoescape else str(name)
+    text = shown if str(name).strip().casefold().startswith("organisme") else f"L'organisme {shown}"
+    return markupsafe.Markup(text) if context.autoescape else text
 
 
 @jinja2.pass_eval_context

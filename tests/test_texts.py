@@ -6,7 +6,7 @@ import jinja2
 import pytest
 
 from bot import texts
-from bot.texts import et
+from bot.texts import et, organisme
 
 
 @pytest.mark.parametrize(
@@ -54,3 +54,13 @@ def test_a_list_of_names_is_said_with_et_and_escaped() -> None:
     assert render(names=["A", "B", "C"]) == "A, B et C"
     assert render(names=[]) == ""
     assert render(names=["<b>Marc</b>", "Léa"]) == "&lt;b&gt;Marc&lt;/b&gt; et Léa"
+
+
+def test_an_organisation_is_introduced_once() -> None:
+    """Explorer M: « L'organisme Organisme de démonstration vous invite »."""
+    env = jinja2.Environment(autoescape=True)
+    env.filters["organisme"] = organisme
+    render = env.from_string("{{ name|organisme }} vous invite").render
+    assert render(name="Forma Plus") == "L'organisme Forma Plus vous invite"
+    assert render(name="Organisme de démonstration") == "Organisme de démonstration vous invite"
+    assert render(name="Forma & Co") == "L'organisme Forma &amp; Co vous invite"

@@ -72,6 +72,20 @@ async def test_a_reason_in_the_sentence_is_kept_not_shown_as_the_day(
     ]
 
 
+async def test_a_reason_with_control_characters_is_asked_again_not_kept(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer M: « à cause du bus\\x1b[31m\\x07 » went raw into the CSV export."""
+    await trainer.says("Julie a eu 10 min de retard ce matin à cause du bus\x1b[31m\x07")
+    await trainer.presses("Oui, noter")
+    await trainer.presses("Oui")
+    await trainer.presses("Non")
+    assert "Un motif connu" in trainer.last  # asked, as any answer with them would be
+    await trainer.says("bus en retard")
+    await trainer.presses("Enregistrer")
+    assert [a.reason for a in await absences(db)] == ["bus en retard"]
+
+
 async def test_what_is_not_a_late_arrival_to_note_is_not_offered(
     db: Database, trainer: Person
 ) -> None:

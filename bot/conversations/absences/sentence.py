@@ -29,7 +29,7 @@ from bot.absences.days import read_days
 from bot.absences.line import day_words
 from bot.absences.log import MAX_LATE_MINUTES
 from bot.absences.sentence import AbsenceSentence, read_absence_sentence
-from bot.answers import by_surname, closest_names, fold, match_names
+from bot.answers import by_surname, clean_line, closest_names, fold, has_words, match_names
 from bot.conversations.absences.steps import single_formation
 from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
@@ -68,8 +68,11 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
         "_late": sentence.late,
         "_minutes": sentence.minutes,
     }
-    if sentence.reason:  # « à cause du bus »: the answer to « Un motif connu ? »
-        data["reason"] = sentence.reason
+    # « à cause du bus »: the answer to « Un motif connu ? », checked as that answer is
+    # (explorer M: control characters reached the exports).
+    reason = clean_line(sentence.reason, limit=300) if sentence.reason else None
+    if isinstance(reason, str) and has_words(reason):
+        data["reason"] = reason
     return Switch("absence_group" if several else "absence_phrase", data)
 
 

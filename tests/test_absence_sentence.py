@@ -170,6 +170,10 @@ async def test_namesakes_are_named_once_then_asked_apart(db: Database, trainer: 
     await trainer.says("Zoé absente hier")
     assert trainer.last.startswith("Noter l'absence de Zoé Lambert, hier ?")
     assert "Plusieurs de vos stagiaires" not in trainer.last
+    await trainer.says("Emma Benali absente hier")  # not known: the closest name once (M)
+    assert trainer.buttons.count("Karim Benali") == 1, trainer.buttons
+    await trainer.presses("Karim Benali")
+    assert "de qui s'agit-il ?" in trainer.all_text
 
 
 async def test_several_names_go_to_one_confirmation_for_all(db: Database, trainer: Person) -> None:

@@ -123,7 +123,8 @@ async def phrase_start(ctx: Context) -> Outcome | None:
     )
     found = match_names(sentence.names[0], people)
     if not found:
-        closest = closest_names(sentence.names[0], [name for name, _ in people])
+        # One line per name: namesakes are told apart by /absence after (explorer M).
+        closest = closest_names(sentence.names[0], list(dict.fromkeys(n for n, _ in people)))
         if not closest:
             ctx.say("absence.quick_unknown", typed=sentence.names[0][:40], closest=[])
             return Leave()

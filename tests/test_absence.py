@@ -605,8 +605,7 @@ async def test_an_absence_can_be_corrected_then_deleted(db: Database, trainer: P
     await note_unjustified(trainer, "/absence léa vendredi dernier matin")
     original = (await absences(db))[0]
 
-    await trainer.says("/absences")
-    await trainer.presses("Agent de restauration")
+    await trainer.says("/absences")  # one formation holds absences: no question
     await trainer.presses("20/11 matin – Léa Martin")
     await trainer.presses("Corriger la date")
     trainer.replies.clear()
@@ -625,8 +624,7 @@ async def test_an_absence_can_be_corrected_then_deleted(db: Database, trainer: P
     await trainer.presses("Enregistrer la correction")
     assert "Correction enregistrée" in trainer.last
 
-    await trainer.says("/absences")
-    await trainer.presses("Agent de restauration")
+    await trainer.says("/absences")  # one formation holds absences: no question
     await trainer.presses("19/11 matin")
     await trainer.presses("Justifiée ou non")
     await trainer.presses("Oui")
@@ -646,8 +644,7 @@ async def test_an_absence_can_be_corrected_then_deleted(db: Database, trainer: P
     assert updates[0].details["previous"]["day"] == "2026-11-20"
     assert "convocation" not in str([e.details for e in updates])
 
-    await trainer.says("/absences")
-    await trainer.presses("Agent de restauration")
+    await trainer.says("/absences")  # one formation holds absences: no question
     await trainer.presses("19/11 matin")
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Supprimer")
@@ -663,12 +660,12 @@ async def test_an_absence_can_be_corrected_then_deleted(db: Database, trainer: P
         "delete",
     ]
     await trainer.says("/absences")
-    await trainer.presses("Agent de restauration")
-    assert "aucune absence" in trainer.last
+    assert "Je ne trouve aucune absence que vous ayez notée : rien à corriger" in trainer.last
 
 
 async def test_correction_steps_survive_bad_input(db: Database, trainer: Person) -> None:
     await note_unjustified(trainer, "/absence léa vendredi dernier matin")
+    await note_unjustified(trainer, "/absence nadia vendredi dernier matin")  # two formations
     await trainer.says("/absences")
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Agent de restauration")
@@ -694,8 +691,7 @@ async def test_retour_from_a_correction_begun_finds_the_absence_as_stored(
 ) -> None:
     """Explorer E (high): « retour » at « Corriger la date »'s question failed every time."""
     await note_unjustified(trainer, "/absence léa vendredi dernier matin")
-    await trainer.says("/absences")
-    await trainer.presses("Agent de restauration")
+    await trainer.says("/absences")  # one formation holds absences: no question
     await trainer.presses("Léa Martin")
     await trainer.presses("Corriger la date")
     await trainer.says("retour")
@@ -714,8 +710,7 @@ async def test_retour_from_a_correction_begun_finds_the_absence_as_stored(
 async def test_a_signed_number_is_no_choice_even_a_deletion(db: Database, trainer: Person) -> None:
     """Explorer E: « -1 » at « Supprimer … ? » was read as 1 and deleted the absence."""
     await note_unjustified(trainer, "/absence léa vendredi dernier matin")
-    await trainer.says("/absences")
-    await trainer.presses("Agent de restauration")
+    await trainer.says("/absences")  # one formation holds absences: no question
     await trainer.presses("Léa Martin")
     await trainer.presses("Supprimer")
     for typed in ("-1", "+1", " - 1"):
@@ -855,7 +850,6 @@ async def test_an_absence_on_a_sunday_is_questioned_once(db: Database, trainer: 
     assert sum("est un samedi" in line for line in trainer.transcript) == 1
 
     await trainer.says("/absences")  # correcting it does not ask again
-    await trainer.presses("Agent de restauration")
     await trainer.presses("14/11 matin")
     await trainer.presses("Justifiée ou non")
     await trainer.presses("Oui")
@@ -963,3 +957,20 @@ async def test_repeated_absences_count_from_the_first_whichever_way_the_follow_u
     await trainer.presses("Terminé")
     await trainer.presses("Non")
     assert "Premier signe : l'absence du jeudi 19 novembre 2026" in trainer.last
+
+
+async def test_absences_offers_only_the_formations_holding_some(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer M: /absences asked among 68 formations, most with no absence, and ended
+    the dialogue on one of them."""
+    await add_formation(db, title="Cariste", trainees=("Zoé Lambert", "Paul Roc"))
+    await trainer.says("/absences")
+    assert "Je ne trouve aucune absence que vous ayez notée : rien à corriger" in trainer.last
+    await note_unjustified(trainer, "/absence léa vendredi dernier matin")
+    await note_unjustified(trainer, "/absence nadia vendredi dernier matin")
+    await trainer.says("/absences")
+    offered = trainer.buttons
+    assert any(b.startswith("Agent de restauration") for b in offered)
+    assert any(b.startswith("Projet professionnel") for b in offered)
+    assert not any(b.startswith("Cariste") for b in offered)

@@ -237,6 +237,19 @@ async def editable_absences(
     return list((await session.scalars(query)).all())
 
 
+async def formations_with_editable(
+    session: AsyncSession, *, organisation_id: int, person_id: int, admin: bool
+) -> set[int]:
+    """The formations holding absences one may correct (:func:`editable_absences`): the only
+    ones /absences offers (explorer M: 68 formations, most with none, and a dead end)."""
+    query = select(Absence.formation_id).where(
+        Absence.organisation_id == organisation_id, Absence.deleted_at.is_(None)
+    )
+    if not admin:
+        query = query.where(Absence.recorded_by == person_id)
+    return set((await session.scalars(query.distinct())).all())
+
+
 async def _keep_proof(
     session: AsyncSession, organisation_id: int, proof: Upload | None, *, by: int, now: datetime
 ) -> int | None:

@@ -34,6 +34,7 @@ from bot.absences.log import (
     correct_absence,
     delete_absence,
     editable_absences,
+    formations_with_editable,
     period_label,
 )
 from bot.conversations.absences.details import (
@@ -76,7 +77,7 @@ def correct_absences() -> Flow:
             Pick(
                 "formation",
                 ask="absence.ask_formation",
-                options=formation_options,
+                options=formations_noted,
                 store="formation_id",
                 unless_known=True,
                 then=choose_formation,
@@ -163,10 +164,32 @@ async def absence_options(ctx: Context) -> list[Option]:
     return [Option(label(a), str(a.id)) for a in await editable(ctx)]
 
 
+async def noted(ctx: Context) -> set[int]:
+    return await formations_with_editable(
+        ctx.session,
+        organisation_id=ctx.organisation_id,
+        person_id=ctx.person_id,
+        admin=bool(ctx.actor and ctx.actor.is_admin),
+    )
+
+
+async def formations_noted(ctx: Context) -> list[Option]:
+    """The formations with absences to correct, not every formation."""
+    holding = {str(f) for f in await noted(ctx)}
+    return [o for o in await formation_options(ctx) if o.value in holding]
+
+
 async def edit_start(ctx: Context) -> Outcome | None:
     if not await single_formation(ctx):
         ctx.say("absence.no_formation")
         return Leave()
+    if "formation_id" not in ctx.data:
+        offered = await formations_noted(ctx)
+        if not offered:
+            ctx.say("absence.none_noted")
+            return Leave()
+        if len(offered) == 1:  # one formation holds them: no question
+            ctx.data["formation_id"] = int(offered[0].value)
     if "formation_id" in ctx.data and not await editable(ctx):
         ctx.say("absence.none_to_edit")
         return Leave()

@@ -440,6 +440,10 @@ async def test_a_partner_signing_as_a_delegate_is_flagged_until_the_trainer_deci
     assert entry["à_vérifier"] == ["rôle choisi différent de celui de l'invitation"]
     await trainer.presses("Examiner une réponse signalée")
     assert "alors que l'invitation dit « partenaire »" in trainer.last
+    # What validating keeps is said (explorer M: the recap said one role, the text another).
+    assert "validée, elle compte ainsi, et le récapitulatif du dossier nomme les deux" in (
+        trainer.last
+    )
     await trainer.presses("Valider cette réponse")
     assert "complet" in trainer.last and "incomplet" not in trainer.last
 

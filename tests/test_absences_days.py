@@ -106,6 +106,13 @@ def test_a_span_typed_end_first_is_said_as_such() -> None:
     assert far is not None and far.too_long and not far.backwards
     turn = read_days("du 29/12 au 2/01", NOW)
     assert turn is not None and not turn.too_long and date(2027, 1, 1) in turn.skipped
+    # A bare first day after the last one (explorer M: « du 5 au 3 » was from 5 October);
+    # a few days over the month's turn is how it is said (« du 30 au 2 novembre »).
+    assert read_days("du 18 au 16 novembre", NOW) == Days(
+        days=(d(18), d(16)), span=True, too_long=True, backwards=True
+    )
+    over = read_days("du 30 au 2 novembre", NOW)
+    assert over is not None and not over.backwards and over.days[0] == d(30, 10)
 
 
 def test_a_span_a_year_back_is_the_coming_one() -> None:

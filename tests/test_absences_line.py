@@ -12,6 +12,7 @@ from bot.absences.line import (
     date_words,
     day_words,
     match_names,
+    read_period,
     split_reason,
     understand_line,
 )
@@ -163,3 +164,20 @@ def test_the_day_words_leave_the_reason_out() -> None:
         "du 16 au 18 novembre"
     )
     assert day_words("hier matin", NOW) == "hier"
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("retard de dix minutes hier", 10),
+        ("retard d'un quart d'heure", 15),
+        ("retard d'une demi-heure", 30),
+        ("retard de trois quarts d'heure", 45),
+        ("retard d'une heure et demie", 90),
+        ("retard de deux heures", 120),
+        ("retard de vingt-cinq minutes", 25),
+    ],
+)
+def test_a_late_arrival_s_length_in_words(text: str, minutes: int) -> None:
+    """Explorers L and M: « un quart d'heure », « dix minutes » were not read."""
+    assert read_period(text)[:2] == ("retard", minutes)

@@ -85,18 +85,28 @@ _SPOKEN_LENGTHS = [
 """A late arrival's length said in words (explorer L: « un quart d'heure de retard »)."""
 
 
+_NUMBER_WORDS = {
+    **{"une": 1, "un": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7},
+    **{"huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "quinze": 15, "vingt": 20},
+    **{"vingt-cinq": 25, "trente": 30, "quarante": 40, "quarante-cinq": 45, "cinquante": 50},
+}
+_COUNTED = re.compile(
+    r"\b(" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\s+(minutes?|heures?)\b"
+)
+"""« cinq minutes », « deux heures »: a length in words (explorer M)."""
+
+
 def spoken_lengths(folded: str) -> str:
-    """« un quart d'heure » → « 15 min », in :func:`soft_fold`'s text, for the readers of
-    a late arrival's length."""
+    """« un quart d'heure » → « 15 min », « dix minutes » → « 10 minutes », in
+    :func:`soft_fold`'s text, for the readers of a late arrival's length."""
     for pattern, replacement in _SPOKEN_LENGTHS:
         folded = pattern.sub(replacement, folded)
-    return folded
+    return _COUNTED.sub(lambda m: f"{_NUMBER_WORDS[m[1]]} {m[2]}", folded)
 
 
 _REWRITES = [
     (re.compile(r"\bce\s+matin\b"), "aujourdhui matin"),
     (re.compile(r"\bcet(?:te)?\s+apres\s*-?\s*midi\b"), "aujourdhui apres-midi"),
-    *_SPOKEN_LENGTHS,
 ]
 _MINUTES = r"(?:minutes?|min|mn)"
 _HOURS = rf"\d{{1,2}}\s*h(?:eures?)?(?:\s*\d{{1,2}}(?:\s*{_MINUTES})?)?"
@@ -172,6 +182,7 @@ def read_period(text: str) -> tuple[str | None, int | None, str]:
     folded = " ".join(soft_fold(text).split())
     for pattern, replacement in _REWRITES:
         folded = pattern.sub(replacement, folded)
+    folded = spoken_lengths(folded)
     for pattern in _LATE:
         match = pattern.search(folded)
         if match:

@@ -19,6 +19,7 @@ from typing import Protocol, TypeVar
 
 from bot import dates
 from bot.conversations.kit.context import Context
+from bot.conversations.kit.labels import Piece, fit
 from bot.conversations.kit.steps import Option
 from bot.formations import queries
 from bot.storage.formations import Formation
@@ -85,7 +86,10 @@ def by_relevance(formations: list[D], day: date) -> list[D]:
 
 
 def formation_option(f: Formation | queries.Listed) -> Option:
-    return Option(f"{f.title} ({dates.spell_date(f.start_date)})", str(f.id))
+    """« Cariste (lundi 2 novembre 2026) »: a long title is cut in its middle, its start day
+    kept (explorer M: two sessions of one long title read the same, the day cut away)."""
+    day = f"({dates.spell_date(f.start_date)})"
+    return Option(fit([Piece(f.title, shrink=1, keep=24, middle=True), Piece(day)]), str(f.id))
 
 
 async def formation_options(ctx: Context) -> list[Option]:

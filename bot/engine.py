@@ -35,7 +35,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import invitations, progress, texts
-from bot.answers import fold
+from bot.answers import MAX_TEXT, fold
 from bot.budget import Budget
 from bot.config import Settings
 from bot.conversations.kit.context import Actor, Context
@@ -441,7 +441,7 @@ class Engine:
             ctx.say("common.did_you_mean", close=spoken_commands(close))
             return None, None
         if not await self._guided(ctx):
-            ctx.say("common.idle", actor=ctx.actor)
+            ctx.say("common.idle", actor=ctx.actor, length=len(ctx.incoming.text), limit=MAX_TEXT)
         return None, None
 
     async def _guided(self, ctx: Context) -> bool:

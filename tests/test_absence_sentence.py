@@ -128,6 +128,9 @@ async def test_a_late_arrival_in_hours_or_too_long_is_said(db: Database, trainer
         await trainer.says(typed)
         assert trainer.last.startswith(shown), typed
         await trainer.says("/annuler")
+    await trainer.says("Julie a eu 10000 min de retard hier")  # read, and said (explorer M)
+    assert "(10000 min : un retard se compte jusqu'à 480 minutes" in trainer.last
+    await trainer.says("/annuler")
     await trainer.says("Julie en retard de 500 min ce matin")
     assert trainer.last.startswith("Noter le retard de Julie Petit, ce matin ?")  # not 8 h 20
     # Said at once, not only after « Oui » (explorer L).

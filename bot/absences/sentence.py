@@ -23,7 +23,7 @@ from bot.absences.line import (
     spoken_lengths,
 )
 
-_AMOUNT = r"(?:\d{1,3}\s*(?:minutes?|min|mn)|\d{1,2}\s*h(?:eures?)?(?:\s*\d{1,2})?)"
+_AMOUNT = r"(?:\d{1,5}\s*(?:minutes?|min|mn)|\d{1,2}\s*h(?:eures?)?(?:\s*\d{1,2})?)"
 _ABSENT = (
     # « en retard », « retard », « 20 min de retard », « 1h de retard » (explorer I: only
     # « en retard » was read as a sentence).

@@ -61,6 +61,7 @@ def environment() -> jinja2.Environment:
     env.filters["de"] = de
     env.filters["et"] = et
     env.filters["organisme"] = organisme
+    env.filters["de_la_formation"] = de_la_formation
     env.filters["salutation"] = salutation
     return env
 
@@ -102,6 +103,13 @@ def de(context: jinja2.nodes.EvalContext, name: object) -> str:
     if context.autoescape:
         return markupsafe.Markup(of(markupsafe.escape(name)))
     return of(name)
+
+
+def de_la_formation(kind: object) -> str:
+    """``{{ kind }}{{ kind|de_la_formation }} « {{ title }} »``: « bilan d'étape de la
+    formation « … » », but « bilan de fin de formation « … » », not « … de formation de la
+    formation » (explorer M)."""
+    return "" if str(kind).endswith("formation") else " de la formation"
 
 
 @jinja2.pass_eval_context

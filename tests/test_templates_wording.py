@@ -21,7 +21,7 @@ import jinja2
 import pytest
 
 from bot.answers import fold
-from bot.texts import TEMPLATES_DIR, _tidy, de, et, organisme, salutation
+from bot.texts import TEMPLATES_DIR, _tidy, de, de_la_formation, et, organisme, salutation
 from tests.auxil.dialogue import Person
 from tests.auxil.source import syntax_tree
 
@@ -107,6 +107,7 @@ def sample_environment() -> jinja2.Environment:
     env.filters["salutation"] = salutation
     env.filters["et"] = et
     env.filters["organisme"] = organisme
+    env.filters["de_la_formation"] = de_la_formation
     return env
 
 

@@ -6,7 +6,7 @@ import jinja2
 import pytest
 
 from bot import texts
-from bot.texts import et, organisme
+from bot.texts import de_la_formation, et, organisme
 
 
 @pytest.mark.parametrize(
@@ -64,3 +64,12 @@ def test_an_organisation_is_introduced_once() -> None:
     assert render(name="Forma Plus") == "L'organisme Forma Plus vous invite"
     assert render(name="Organisme de démonstration") == "Organisme de démonstration vous invite"
     assert render(name="Forma & Co") == "L'organisme Forma &amp; Co vous invite"
+
+
+def test_a_bilan_de_fin_de_formation_is_not_said_of_the_formation_twice() -> None:
+    """Explorer M: « au bilan de fin de formation de la formation « … » »."""
+    env = jinja2.Environment()
+    env.filters["de_la_formation"] = de_la_formation
+    render = env.from_string("au {{ kind }}{{ kind|de_la_formation }} « Cariste »").render
+    assert render(kind="bilan de fin de formation") == "au bilan de fin de formation « Cariste »"
+    assert render(kind="bilan d'étape") == "au bilan d'étape de la formation « Cariste »"

@@ -134,3 +134,16 @@ def test_a_number_typed_fits_a_number_of_its_own_not_a_year() -> None:
     assert matching("groupe 02", values, labels=labels) == ["s"]
     assert matching("2026", values, labels=labels) == values  # a whole number: all of them
     assert matching("accueil", values, labels=labels) == ["g10", "g20", "g30", "g40"]
+    assert matching("16 novembre", values, labels=labels) == ["g10", "g20", "g30", "g40"]
+    assert matching("2 novembre", values, labels=labels) == ["s"]
+
+
+def test_a_number_typed_is_not_the_day_of_a_date_unless_a_month_is_typed() -> None:
+    """Explorer M: « Formation 23 » offered « Formation 22 Le Havre (lundi 23 novembre) »."""
+    labels = {
+        "22": "Formation 22 Le Havre (lundi 23 novembre 2026)",
+        "23": "Formation 23 Évreux (mardi 1er décembre 2026)",
+    }
+    values = list(labels)
+    assert matching("Formation 23", values, labels=labels) == ["23"]
+    assert matching("23 novembre", values, labels=labels) == ["22"]

@@ -303,7 +303,8 @@ def matching(
     if synonyms and synonyms.get(answer) in values:
         return [synonyms[answer]]
     words = answer.split()
-    matches = [v for v in values if all(_inside(w, fold(labels.get(v, v))) for w in words)]
+    dated = any(_MONTH.fullmatch(w) for w in words)
+    matches = [v for v in values if all(_inside(w, fold(labels.get(v, v)), dated) for w in words)]
     if not matches and len(answer) <= MAX_FUZZY:
         # One typo per word, as names tolerate ("presentiel", "a distnce").
         also = {v: [s for s, target in (synonyms or {}).items() if target == v] for v in values}
@@ -315,11 +316,19 @@ def matching(
     return matches
 
 
-def _inside(word: str, label: str) -> bool:
+_MONTH = re.compile(
+    r"janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre"
+)
+
+
+def _inside(word: str, label: str, dated: bool = False) -> bool:
     """A word typed is inside a label; a number, only as a number of its own (explorer H
-    H11: « Accueil groupe 20 » fitted groupe 40 too, by the « 2026 » of its date)."""
+    H11: « Accueil groupe 20 » fitted groupe 40 too, by the « 2026 » of its date), and not
+    as the day of a date unless a month is typed too (explorer M: « Formation 23 » fitted
+    « Formation 22 (lundi 23 novembre 2026) »)."""
     if word.isdecimal():
-        return re.search(rf"(?<!\d){word}(?!\d)", label) is not None
+        day = "" if dated else rf"(?!\s+(?:{_MONTH.pattern}))"
+        return re.search(rf"(?<!\d){word}(?!\d){day}", label) is not None
     return word in label
 
 

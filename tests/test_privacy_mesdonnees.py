@@ -27,7 +27,7 @@ def document_of(who: Person) -> dict[str, object]:
     text = readable.document.content.decode("utf-8")
     assert text.startswith("Vos données chez formabot\n\nPersonne\n")
     # Read by a person: no « null », « true », nor a UTC moment with its « T ».
-    assert not re.search(r"\bnull\b|\btrue\b|\bfalse\b|\d{4}-\d\d-\d\dT", text), text
+    assert not re.search(r"\bnull\b|\btrue\b|\bfalse\b|\d{4}-\d\d-\d\d", text), text  # M: days too
     held: dict[str, object] = json.loads(machine.document.content)
     return held
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -334,6 +334,11 @@ def _word(value: Any, zone: ZoneInfo) -> str:
     if isinstance(value, str) and len(value) >= 19 and value[10:11] == "T":
         try:
             return dates.spell_datetime(datetime.fromisoformat(value).astimezone(zone))
+        except ValueError:
+            return value
+    if isinstance(value, str) and len(value) == 10 and value[4::3] == "--":
+        try:  # a day (« entrée : 2026-11-02 »: explorer M), said as the moments are
+            return dates.spell_date(date.fromisoformat(value))
         except ValueError:
             return value
     return str(value)

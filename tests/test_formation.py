@@ -737,23 +737,25 @@ async def test_a_last_part_of_one_line_at_the_delegates_question_is_added(
     for _step, kind, value in HAPPY[1:10]:
         await answer(trainer, kind, value)
     await trainer.says("Anne Roc\nBen Sol")
-    for words in ("Merci beaucoup", "Hélène Ibert"):  # words, or the list's end: asked
-        await trainer.says(words)  # (explorer M: « Merci beaucoup » was enrolled)
-        assert f"« {words} » n'est pas une des réponses proposées. Si c'est la fin" in (
-            trainer.last
-        )
-        assert "J'ajoute" not in trainer.all_text
+    await trainer.says("Merci beaucoup")  # words (explorer M: they were enrolled)
+    assert "n'est pas une des réponses proposées. Si c'est la fin" not in trainer.last
+    await trainer.says("Hélène Ibert")  # written as a name: maybe the list's end, asked
+    assert "« Hélène Ibert » n'est pas une des réponses proposées. Si c'est la fin" in (
+        trainer.last
+    )
+    assert "J'ajoute" not in trainer.all_text
     await trainer.says("Hélène Ibert ;")
     assert "J'ajoute la suite de votre liste : 1 stagiaire de plus, 3 en tout." in (
         trainer.all_text
     )
     await trainer.says("Ben Soll")  # a listed name mistyped is ticked, not added
     assert "1 coché sur 3" in trainer.last
-    await trainer.presses("Terminé")
+    await trainer.says("Aucun délégué")  # none, in the question's words (explorer N)
+    assert "Tout est juste ?" in trainer.last
     await trainer.presses("Enregistrer")
     saved = (await formations(db))[-1]
     assert sorted(t.full_name for t in saved.trainees) == ["Anne Roc", "Ben Sol", "Hélène Ibert"]
-    assert [t.full_name for t in saved.trainees if t.is_delegate] == ["Ben Sol"]
+    assert [t.full_name for t in saved.trainees if t.is_delegate] == []
 
 
 async def test_a_list_part_after_ajouter_des_stagiaires_is_added_too(
@@ -792,7 +794,9 @@ async def test_a_list_part_after_ajouter_des_stagiaires_is_added_too(
     cléa = next(t for t in restauration.trainees if t.full_name == "Cléa Mir")
     assert cléa.company == "Garage Mir"
     await trainer.says("Merci beaucoup")  # no choice, no trainee either (explorer M)
-    assert "« Merci beaucoup » n'est pas une des réponses proposées" in trainer.all_text
+    assert "Je n'ai pas reconnu ce choix" in trainer.last and "J'ajoute" not in trainer.last
+    await trainer.says("Hélène Ibert")  # written as a name: how to add it, said
+    assert "renvoyez ce nom suivi d'un point-virgule (« Hélène Ibert ; »)" in trainer.last
     await trainer.says("Hélène Ibert ;")  # a last part of one line, marked (explorer L)
     assert "J'ajoute la suite de votre liste : 1 stagiaire de plus, 12 en tout." in (
         trainer.all_text

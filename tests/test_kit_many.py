@@ -87,6 +87,8 @@ def test_what_a_typed_selection_names() -> None:
     assert read_selection("Chloé Faute", FIVE) == Selection(toggle=("3",))  # one letter wrong
     assert read_selection("Tous", FIVE) == Selection(only=("1", "2", "3", "4", "5"))
     assert read_selection("aucun", FIVE) == Selection(only=())
+    for none in ("Aucun délégué", "pas de délégués", "aucune"):  # the question's words
+        assert read_selection(none, FIVE) == Selection(only=()), none
     assert read_selection("tous sauf 3", FIVE) == Selection(only=("1", "2", "4", "5"))
     assert read_selection("sauf Élise et 1", FIVE) == Selection(only=("2", "3", "4"))
     wrong = read_selection("3, 9", FIVE)

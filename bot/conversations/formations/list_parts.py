@@ -22,10 +22,11 @@ the list's end, « Hélène Ibert ; », which the « ; » marks as a list line.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from bot import texts
-from bot.answers import Invalid
+from bot.answers import Invalid, fold
 from bot.conversations.formations.answers import WrongLines, parse_trainee_lines, trainee_bounds
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Outcome, Retry, Stay
@@ -39,10 +40,21 @@ def looks_like_a_list(text: str) -> bool:
     return len(lines) > 1 or ";" in text
 
 
+PARTICLES = frozenset({"de", "du", "des", "la", "le", "d", "van", "von", "der", "den", "ben", "el"})
+"""Words of a name written in lower case (« Marie de la Tour »)."""
+
+
 def one_name(text: str) -> bool:
-    """A single line a list would take as a trainee (« Hélène Ibert »): when it is no
-    choice, maybe the last part of a cut list (explorer L), maybe words (explorer M)."""
-    return len(text.splitlines()) == 1 and not isinstance(parse_trainee_lines(text), Invalid)
+    """A single line a list would take as a trainee, written as a name is (« Hélène Ibert »,
+    « DUPONT Zoé »): when it is no choice, maybe the last part of a cut list (explorer L);
+    « Merci beaucoup », « Les deux » are words (explorer M)."""
+    if len(text.splitlines()) != 1 or isinstance(parse_trainee_lines(text), Invalid):
+        return False
+    words = [w for w in re.split(r"[\s,]+", text.strip().rstrip(";").strip()) if w]
+    capitalised = [w for w in words if w[:1].isupper()]
+    return len(capitalised) >= 2 and all(
+        w[:1].isupper() or fold(w).strip("'") in PARTICLES for w in words
+    )
 
 
 def no_choice_but_a_name(ctx: Context, outcome: Outcome, typed: str) -> Outcome:

@@ -58,6 +58,8 @@ DONE_WORDS = FINISHED_WORDS | {"valider", "ok", "fin"}
 ALL_WORDS = frozenset({"tous", "toutes", "tout", "tout le monde", "tous coches", "cocher tout"})
 NONE_WORDS = frozenset({"aucun", "aucune", "personne", "rien", "aucun d eux", "decocher tout"})
 
+_NONE_OF = re.compile(r"^(?:aucun|aucune|pas de|pas d)(?: \w+)?$")
+"""« aucun délégué », « pas de délégués »: none, in the words of the question (explorer N)."""
 _BUT = re.compile(r"^(?:(?:tous|toutes|tout|tout le monde)\s+)?(?:sauf|excepte|hormis|moins)\s+")
 _RANGE = re.compile(r"^(\d{1,4})\s*(?:-|–|a|au|jusqu'a)\s*(\d{1,4})$")
 _SEPARATORS = re.compile(r"\s*(?:[,;+/\n]|\bet\b)\s*")
@@ -88,7 +90,7 @@ def read_selection(text: str, options: list[Option]) -> Selection | Invalid:
     words = _words(text)
     if words in ALL_WORDS:
         return Selection(only=tuple(values))
-    if words in NONE_WORDS:
+    if words in NONE_WORDS or _NONE_OF.match(words):
         return Selection(only=())
     but = _BUT.match(soft)
     items = _items(soft[but.end() :] if but else soft, options)

@@ -446,6 +446,8 @@ async def test_a_partner_signing_as_a_delegate_is_flagged_until_the_trainer_deci
     )
     await trainer.presses("Valider cette réponse")
     assert "complet" in trainer.last and "incomplet" not in trainer.last
+    # The role sworn still said, as a name typed is (explorer M).
+    assert "⚠ a attesté comme « pour les stagiaires » (réponse validée)" in trainer.last
 
 
 async def test_a_sent_bundle_going_stale_is_told_and_the_new_one_offered(

@@ -333,6 +333,12 @@ def row_words(row: ParticipantStatus, info: BilanView) -> dict[str, Any]:
         "at": _local(info, moment) if moment is not None else "",
         "reason": visible(answer.reason) if answer is not None else "",
         "mismatch": answer is not None and not answer.name_matches,
+        # Said as long as the name typed is (explorer M: gone once validated, unlike it).
+        "sworn_as": (
+            ROLE_LABELS.get(answer.role, answer.role)
+            if answer is not None and answer.role != p.kind
+            else ""
+        ),
         "typed": answer.typed_name if answer is not None else "",
         "concerns": list(row.concerns),
         "former": (

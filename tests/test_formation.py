@@ -656,6 +656,9 @@ async def test_an_exit_in_the_pasted_list_is_not_taken_for_a_company(trainer: Pe
         await answer(trainer, kind, value)
     await trainer.says("Jean Petit ; sortie le 15 janvier 2027")
     assert trainer.last.startswith("Ligne 1 : une sortie ne se note pas dans la liste")
+    # Said alike when creating and when adding (explorer N: « une fois la formation
+    # enregistrée » was said of a formation saved long ago).
+    assert "elle se note ensuite avec /formations → « Entrées et sorties" in trainer.last
     await trainer.says("Jean Petit ; <i>SARL</i> Sud")  # markup: printed as is (explorer L)
     assert trainer.last.startswith(
         "Ligne 1 : l'entreprise « <i>SARL</i> Sud » contient des signes de mise en forme"

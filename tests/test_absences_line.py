@@ -176,6 +176,10 @@ def test_the_day_words_leave_the_reason_out() -> None:
         ("retard d'une heure et demie", 90),
         ("retard de deux heures", 120),
         ("retard de vingt-cinq minutes", 25),
+        ("retard de dix-huit minutes", 18),
+        ("retard de deux heures et quart", 135),
+        ("retard de 2h et demie", 150),
+        ("retard de quarante et une minutes", 41),
     ],
 )
 def test_a_late_arrival_s_length_in_words(text: str, minutes: int) -> None:

@@ -70,6 +70,11 @@ from bot.absences.sentence import read_absence_sentence
         ("Julie a eu une heure de retard hier", ("Julie",), "Julie retard de 60 min hier"),
         ("Julie sera en retard de 15 min demain", ("Julie",), "Julie retard de 15 min demain"),
         ("Julie arrivera en retard demain", ("Julie",), "Julie retard demain"),
+        # Explorer N: hyphenated numbers, « et quart », five digits.
+        ("Karim en retard de dix-huit minutes hier", ("Karim",), "Karim retard de 18 min hier"),
+        ("Karim a eu dix-huit minutes de retard hier", ("Karim",), "Karim retard de 18 min hier"),
+        ("Karim en retard de deux heures et quart", ("Karim",), "Karim retard de 135 min"),
+        ("Karim en retard de 10000 minutes hier", ("Karim",), "Karim retard de 10000 min hier"),
         (
             "Julie était à l'heure, Karim en retard de 10 min",
             ("Karim",),
@@ -124,6 +129,12 @@ def test_other_text_is_not_an_absence(typed: str) -> None:
         ("Karim absent ce matin car malade", "ce matin", "malade"),
         ("Karim absent hier, parce qu'il était malade", "hier", "il était malade"),
         ("Karim absent hier, justifié car malade", "hier, justifié car malade", None),
+        # Number words in a reason stay as typed (explorer N: « de 7 heures », accents lost).
+        (
+            "Karim absent hier matin car il a raté le train de sept heures",
+            "hier matin",
+            "il a raté le train de sept heures",
+        ),
     ],
 )
 def test_a_reason_said_in_the_sentence_is_kept_apart(
@@ -140,6 +151,9 @@ def test_a_reason_said_in_the_sentence_is_kept_apart(
     ("typed", "future"),
     [
         ("Julie sera absente lundi", True),
+        # The verb's own future, not a word further on (explorer N).
+        ("Karim absent hier, sera rattrapé", False),
+        ("Karim absent hier matin, il sera absent lundi aussi", False),
         ("Julie arrivera en retard demain", True),
         ("Karim et Julie seront absents vendredi", True),
         ("Julie était absente lundi", False),

@@ -74,34 +74,68 @@ def as_typed(text: str, folded: str) -> str:
     return text[origin[found.start()] : origin[found.end() - 1] + 1]
 
 
-_SPOKEN_LENGTHS = [
-    (re.compile(r"\btrois\s+quarts?\s+d'\s*heure\b"), "45 min"),
-    (re.compile(r"\b(?:un|1)\s+quart\s+d'\s*heure\b"), "15 min"),
-    (re.compile(r"\bune\s+demi\s*-?\s*heure\b"), "30 min"),
-    (re.compile(r"\bune\s+heure\s+et\s+demie\b"), "1h30"),
-    # « une heure » is a length after « d' » or before « de retard », not « à une heure ».
-    (re.compile(r"(?<=d')une\s+heure\b|\bune\s+heure(?=\s+(?:de|en)\s+retard)"), "1h"),
-]
-"""A late arrival's length said in words (explorer L: « un quart d'heure de retard »)."""
+def _number_words() -> dict[str, int]:
+    """« un » to « cinquante-neuf », as a length is said (« dix-huit minutes »)."""
+    units = ["", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix"]
+    units += ["onze", "douze", "treize", "quatorze", "quinze", "seize"]
+    words = {word: n for n, word in enumerate(units) if word}
+    words |= {"une": 1, "dix-sept": 17, "dix-huit": 18, "dix-neuf": 19}
+    for tens, name in ((20, "vingt"), (30, "trente"), (40, "quarante"), (50, "cinquante")):
+        words |= {name: tens, f"{name} et un": tens + 1, f"{name} et une": tens + 1}
+        words |= {f"{name}-{units[unit]}": tens + unit for unit in range(2, 10)}
+    return words
 
 
-_NUMBER_WORDS = {
-    **{"une": 1, "un": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7},
-    **{"huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "quinze": 15, "vingt": 20},
-    **{"vingt-cinq": 25, "trente": 30, "quarante": 40, "quarante-cinq": 45, "cinquante": 50},
-}
-_COUNTED = re.compile(
-    r"\b(" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\s+(minutes?|heures?)\b"
+_NUMBER_WORDS = _number_words()
+_NUMBER = "|".join(re.escape(w) for w in sorted(_NUMBER_WORDS, key=len, reverse=True))
+_LENGTH = (
+    r"(?:(?:un|1)\s+quart\s+d'\s*heure|trois\s+quarts?\s+d'\s*heure|une\s+demi\s*-?\s*heure"
+    rf"|(?:{_NUMBER}|\d{{1,5}})\s+minutes?"
+    rf"|(?:{_NUMBER}|\d{{1,2}})\s*h(?:eures?)?\s+et\s+(?:quart|demie)|(?:{_NUMBER})\s+heures?)"
 )
-"""« cinq minutes », « deux heures »: a length in words (explorer M)."""
+_SPOKEN = re.compile(
+    rf"(?P<before>\bretard\s+(?:de\s+|d'\s*))(?P<after>{_LENGTH})(?![\w-])"
+    rf"|(?<![\w-])(?P<ahead>{_LENGTH})(?=\s+(?:de|en)\s+retard\b)"
+)
+"""A late arrival's length said in words, next to « retard » only (explorers L, M, N: « un
+quart d'heure de retard », « dix-huit minutes »; « le train de sept heures » in a reason
+stays as typed)."""
+
+
+_SAID_LENGTH = re.compile(
+    r"(?P<count>[a-z0-9-]+(?: et une?)?)\s*(?P<unit>minutes?|h(?:eures?)?)"
+    r"(?:\s+et\s+(?P<part>quart|demie))?"
+)
+
+
+def _minutes(length: str) -> int:
+    """The minutes of a length :data:`_LENGTH` found: « dix-huit minutes » → 18, « deux
+    heures et quart » → 135, « un quart d'heure » → 15."""
+    said = " ".join(length.replace("'", "' ").split())
+    if "quart d'" in said or "quarts d'" in said:
+        return 45 if said.startswith("trois") else 15
+    if "demi" in said and not said.endswith("demie"):
+        return 30
+    found = _SAID_LENGTH.fullmatch(said)
+    if found is None:
+        return 0
+    count = found["count"]
+    amount = int(count) if count.isdecimal() else _NUMBER_WORDS.get(count, 0)
+    if found["unit"].startswith("minute"):
+        return amount
+    return amount * 60 + {"quart": 15, "demie": 30}.get(found["part"] or "", 0)
 
 
 def spoken_lengths(folded: str) -> str:
-    """« un quart d'heure » → « 15 min », « dix minutes » → « 10 minutes », in
-    :func:`soft_fold`'s text, for the readers of a late arrival's length."""
-    for pattern, replacement in _SPOKEN_LENGTHS:
-        folded = pattern.sub(replacement, folded)
-    return _COUNTED.sub(lambda m: f"{_NUMBER_WORDS[m[1]]} {m[2]}", folded)
+    """« en retard d'un quart d'heure » → « en retard de 15 min », « dix-huit minutes de
+    retard » → « 18 min de retard », in :func:`soft_fold`'s text; the rest as it was."""
+
+    def said(found: re.Match[str]) -> str:
+        length = found["after"] or found["ahead"]
+        head = (found["before"] or "").replace("d'", "de ").rstrip()
+        return f"{head} {_minutes(length)} min".lstrip()
+
+    return _SPOKEN.sub(said, folded)
 
 
 _REWRITES = [
@@ -111,16 +145,16 @@ _REWRITES = [
 _MINUTES = r"(?:minutes?|min|mn)"
 _HOURS = rf"\d{{1,2}}\s*h(?:eures?)?(?:\s*\d{{1,2}}(?:\s*{_MINUTES})?)?"
 _LATE = [
-    re.compile(rf"\b(\d{{1,3}}\s*{_MINUTES}|{_HOURS})\s+de\s+retard\b"),
+    re.compile(rf"\b(\d{{1,5}}\s*{_MINUTES}|{_HOURS})\s+de\s+retard\b"),
     re.compile(
-        rf"\bretard(?:\s+de|\s*d')?(?:\s*({_HOURS}|\d{{1,3}}(?:\s*{_MINUTES})?))?(?=\s|$|[.,;!])"
+        rf"\bretard(?:\s+de|\s*d')?(?:\s*({_HOURS}|\d{{1,5}}(?:\s*{_MINUTES})?))?(?=\s|$|[.,;!])"
     ),
 ]
 """« 20 min de retard », « retard de 20 », « en retard de 2h », « retard d'1 h 30 »: the
 amount, in minutes or hours (explorer E E12 e: « de 2h » was read as part of the date)."""
 
 
-_LEADING_AMOUNT = re.compile(rf"(?:de\s+|d'\s*)(\d{{1,3}}\s*{_MINUTES}|{_HOURS})(?![a-z0-9])")
+_LEADING_AMOUNT = re.compile(rf"(?:de\s+|d'\s*)(\d{{1,5}}\s*{_MINUTES}|{_HOURS})(?![a-z0-9])")
 
 
 def leading_late_minutes(text: str) -> tuple[int | None, str]:

@@ -36,7 +36,9 @@ _VERB = (
     r"(?:(?:est|etait|sont|etaient|a\s+ete|ont\s+ete|a\s+eu|avait|a|ont\s+eu|avaient|ont"
     # « Julie sera en retard demain » (refused after as to come, the name known: explorer
     # L); « Julie n'a eu que 5 min de retard » (« ne … que » says how much, not « no »).
-    r"|sera|seront|va\s+etre|vont\s+etre|arrivera|arriveront)\s+"
+    # The future is the verb's own, not a word further on (explorer N: « Karim absent
+    # hier, sera rattrapé » is yesterday's absence).
+    r"|(?P<future>sera|seront|va\s+etre|vont\s+etre|arrivera|arriveront))\s+"
     r"|n'(?:a|avait|ont|avaient)\s+(?:eu\s+)?qu(?:e\s+|'))?"
     # « Julie est arrivée avec 15 min de retard », « a eu 15 min de retard » (explorer I:
     # « Julie a eu » was taken for a name).
@@ -46,8 +48,6 @@ _DENIED = re.compile(r"\b(?:pas|jamais|sans\s+retard|aucun\s+retard)\b")
 """« Julie n'est pas arrivée en retard », « non pas du tout »: no late arrival said (explorer L:
 the negation was taken for a name, and Julie offered for a retard).  Its words, not « n' »,
 which begins names (« Aminata N'Diaye en retard »)."""
-_FUTURE = re.compile(r"\b(?:sera|seront|va\s+etre|vont\s+etre|arrivera|arriveront)\b")
-"""« Julie sera absente lundi »: next Monday, not the last one (explorer M)."""
 _NO_LONGER = re.compile(r"\bn'(?:est|etait|a)\s+plus\b|\bne\s+sont\s+plus\b")
 """« Julie n'est plus en retard », « Karim n'est plus absent »: nothing to note."""
 _ON_TIME = re.compile(
@@ -155,7 +155,7 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
         late=late,
         minutes=minutes,
         reason=reason,
-        future=bool(_FUTURE.search(line)),
+        future=bool(match.groupdict().get("future")),
     )
 
 

@@ -31,3 +31,14 @@ def test_two_sessions_of_a_long_title_keep_their_start_day() -> None:
     assert labels[1].endswith("(lundi 4 janvier 2027)")
     assert all(label.startswith("Agent polyvalent de") and "…" in label for label in labels)
     assert all(len(label) <= MAX_LABEL for label in labels)
+
+
+def test_two_long_titles_that_differ_in_their_middle_read_apart() -> None:
+    """Explorer N: cut in their middle, « … session d'hiver du groupe … » and « … session
+    d'été du groupe … » read the same."""
+    start = "Agent de restauration collective et commerciale – session d'"
+    end = " du groupe de Caen centre-ville nord"
+    winter, summer = (formation_option(listed(start + s + end)).label for s in ("hiver", "été"))
+    assert winter != summer
+    assert "session d'hiver" in winter and "session d'été" in summer
+    assert winter.endswith("(lundi 2 novembre 2026)")

@@ -86,10 +86,11 @@ def by_relevance(formations: list[D], day: date) -> list[D]:
 
 
 def formation_option(f: Formation | queries.Listed) -> Option:
-    """« Cariste (lundi 2 novembre 2026) »: a long title is cut in its middle, its start day
-    kept (explorer M: two sessions of one long title read the same, the day cut away)."""
+    """« Cariste (lundi 2 novembre 2026) »: a long title is cut at its end, its start day
+    kept (explorer M: two sessions of one long title read the same, the day cut away). Not
+    in its middle: two titles that differ there read the same then (explorer N)."""
     day = f"({dates.spell_date(f.start_date)})"
-    return Option(fit([Piece(f.title, shrink=1, keep=24, middle=True), Piece(day)]), str(f.id))
+    return Option(fit([Piece(f.title, shrink=1, keep=24), Piece(day)]), str(f.id))
 
 
 async def formation_options(ctx: Context) -> list[Option]:

@@ -218,7 +218,7 @@ async def test_entries_given_before_the_new_start_are_said(db: Database, trainer
     await trainer.says(f"du 16 novembre 2026 au {formation.end_date:%d/%m/%Y}")
     await trainer.presses("Oui, c'est ça")
     assert (
-        "Attention, les entrées de Karim Benali (le lundi 9 novembre 2026) et Julie Petit (le "
+        "Attention, les entrées de Karim Benali (le lundi 9 novembre 2026) et de Julie Petit (le "
         "jeudi 12 novembre 2026) tombent maintenant en dehors de ces dates : corrigez-les avec "
         "« Entrées et sorties » si besoin."
     ) in trainer.all_text

@@ -396,7 +396,7 @@ async def test_inviter_lists_pending_invitations_and_revokes_one(
     await claire.presses("N° 2")
     assert "Révoquer cette invitation ?" in claire.last and "N° 2 : formateur" in claire.last
     await claire.presses("Révoquer")
-    assert "l'invitation est révoquée" in claire.last
+    assert "C'est fait : l'invitation n° 2 est révoquée." in claire.last  # its number (N)
     async with db.sessions() as session:
         revoked = await session.scalar(select(Invitation).where(Invitation.revoked_at.is_not(None)))
         assert revoked is not None and revoked.code_hash == invitations.code_hash(second)

@@ -389,10 +389,12 @@ async def issue_invitation(ctx: Context) -> None:
 
 
 async def revoke(ctx: Context) -> None:
+    invitation_id = int(ctx.data["revoke"])
     outcome = await membership.revoke_invitation(
-        ctx.session, ctx.organisation_id, int(ctx.data["revoke"]), by=ctx.person_id, now=ctx.now
+        ctx.session, ctx.organisation_id, invitation_id, by=ctx.person_id, now=ctx.now
     )
-    ctx.say(f"onboarding.revoke_{outcome}")
+    numbers = await membership.invitation_numbers(ctx.session, ctx.organisation_id)
+    ctx.say(f"onboarding.revoke_{outcome}", number=numbers.get(invitation_id))
 
 
 INVITE = Flow(

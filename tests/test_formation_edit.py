@@ -326,6 +326,12 @@ async def test_deadlines_moved_by_new_dates_or_a_removal_are_said(
     moved = {r.rule_id: r.due_on for r in await open_deadlines(db, projet.id)}
     assert moved["CVL-BQ-END"] < after["CVL-BQ-END"]
     assert f"(au lieu du {spell_date(after['CVL-BQ-END'])})" in trainer.all_text
+    await trainer.says("/formations")  # the end moved into the past: said as past
+    await trainer.presses("Projet professionnel")
+    await trainer.presses("Modifier les dates")
+    await trainer.says("jusqu'au 6/11/2026")
+    await trainer.presses("Oui, c'est ça")
+    assert "⚠️ déjà dépassée" in trainer.all_text.split("Nouvelles dates")[-1]
 
 
 async def open_deadlines(db: Database, formation_id: int) -> list[StoredDeadline]:

@@ -38,6 +38,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from bot import dates
 from bot.answers import Invalid
 from bot.conversations.formations.answers import parse_trainees, stored_trainees
 from bot.conversations.formations.choose import (
@@ -392,11 +393,16 @@ def say_moved(ctx: Context, moved: Sequence[Moved]) -> None:
         for m in moved
         if m.row.status == "open"
     )  # one line for each trainee's « Saisir la sortie dans EOS »: counted, not repeated
+    today = ctx.now.astimezone(ctx.tz).date()
     if alike:
         ctx.say(
             "formation.deadlines_moved",
             moved=[
                 {"due": due, "title": title, "detail": detail, "old": old, "count": count}
+                # As /echeances says them (explorer N): a day off's working day before,
+                # and one now past.
+                | dict(zip(("weekend", "friday"), dates.weekend_words(due, today), strict=True))
+                | {"late": due < today}
                 for (due, title, detail, old), count in sorted(alike.items())
             ],
         )

@@ -113,6 +113,13 @@ def test_a_span_typed_end_first_is_said_as_such() -> None:
     )
     over = read_days("du 30 au 2 novembre", NOW)
     assert over is not None and not over.backwards and over.days[0] == d(30, 10)
+    # No month at all (explorer N: « du 3 au 2 » on 4 December spoke of January 2027).
+    december = NOW.replace(month=12, day=4)
+    assert read_days("du 3 au 2", december) == Days(
+        days=(d(3, 12), d(2, 12)), span=True, too_long=True, backwards=True
+    )
+    turn = read_days("du 30 au 2", december)
+    assert turn is not None and not turn.backwards and turn.days[0] == d(30, 11)
 
 
 def test_a_span_a_year_back_is_the_coming_one() -> None:

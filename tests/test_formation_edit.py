@@ -331,7 +331,10 @@ async def test_deadlines_moved_by_new_dates_or_a_removal_are_said(
     await trainer.presses("Modifier les dates")
     await trainer.says("jusqu'au 6/11/2026")
     await trainer.presses("Oui, c'est ça")
-    assert "⚠️ déjà dépassée" in trainer.all_text.split("Nouvelles dates")[-1]
+    late = trainer.all_text.split("Nouvelles dates")[-1]
+    assert "⚠️ déjà dépassée" in late
+    lines = [line for line in late.splitlines() if line.startswith("· ")]
+    assert lines and all(line.count("(au lieu du") == 1 for line in lines)  # one per line
 
 
 async def open_deadlines(db: Database, formation_id: int) -> list[StoredDeadline]:

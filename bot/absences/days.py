@@ -217,9 +217,9 @@ def read_days(text: str, now: datetime) -> Days | None:
             return None
         # « du 5 au 3 décembre »: not from 5 November (explorer M); « du 30 au 2 décembre »,
         # a few days over the month's turn, is how it is said.
-        typed_start = _bare_day_after_end(folded, end) if (end - start).days > 14 else None
-        if typed_start is not None:
-            return Days(days=(typed_start, end), span=True, too_long=True, backwards=True)
+        typed = _bare_day_after_end(folded, end, now) if (end - start).days > 14 else None
+        if typed is not None:
+            return Days(days=typed, span=True, too_long=True, backwards=True)
         if (end - start).days >= MOST_DAYS:
             typed_end = _same_year(end, start.year)
             if typed_end is not None and 0 < (start - typed_end).days < MOST_DAYS:
@@ -237,15 +237,21 @@ def read_days(text: str, now: datetime) -> Days | None:
     return Days(days=tuple(listed))
 
 
-def _bare_day_after_end(text: str, end: date) -> date | None:
+def _bare_day_after_end(text: str, end: date, now: datetime) -> tuple[date, date] | None:
     """The start typed as a bare day after the end's (« du 5 au 3 décembre »), in the end's
-    month: a span typed end first, which the month lent to the start hid."""
+    month: a span typed end first, which the month lent to the start hid.  With no month at
+    all (« du 3 au 2 », explorer N), the end is the last such day, not next month's."""
     match = _SPAN.match(text)
     bare = _DAY_ONLY.match(match["a"]) if match else None
-    if bare is None or int(bare["day"]) <= end.day:
+    if match is None or bare is None:
+        return None
+    typed_end = _DAY_ONLY.match(match["b"])
+    if typed_end is not None:
+        end = _one_day(f"le {typed_end['day']}", now) or end
+    if int(bare["day"]) <= end.day:
         return None
     try:
-        return end.replace(day=int(bare["day"]))
+        return end.replace(day=int(bare["day"])), end
     except ValueError:
         return None
 

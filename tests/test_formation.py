@@ -365,6 +365,9 @@ async def test_list_open_and_edit_a_formation(db: Database, trainer: Person) -> 
     await trainer.presses("Ajouter des stagiaires")
     await trainer.says("léa martin")  # already there, alone: nothing to add
     assert "« léa martin » est déjà dans la formation : rien à ajouter." in trainer.last
+    assert "se change avec" not in trainer.last
+    await trainer.says("Léa Martin ; Garage du Port")  # a company for her: not taken, said
+    assert "se change avec /formations → « Entrées et sorties" in trainer.last
     # A name already there is left out and said, the rest added (as a file's import does).
     await trainer.says("léa martin\nPaul Henry")
     assert (
@@ -751,6 +754,9 @@ async def test_a_last_part_of_one_line_at_the_delegates_question_is_added(
     assert "J'ajoute la suite de votre liste : 1 stagiaire de plus, 3 en tout." in (
         trainer.all_text
     )
+    await trainer.says("Anne Roc ; Boulangerie Roc")  # her line completed (explorer N)
+    assert "Ligne d'Anne Roc complétée : entreprise Boulangerie Roc." in trainer.all_text
+    assert "Qui sont les délégués" in trainer.last and "☐ Boulangerie" not in trainer.last
     await trainer.says("Ben Soll")  # a listed name mistyped is ticked, not added
     assert "1 coché sur 3" in trainer.last
     await trainer.says("Aucun délégué")  # none, in the question's words (explorer N)
@@ -759,6 +765,7 @@ async def test_a_last_part_of_one_line_at_the_delegates_question_is_added(
     saved = (await formations(db))[-1]
     assert sorted(t.full_name for t in saved.trainees) == ["Anne Roc", "Ben Sol", "Hélène Ibert"]
     assert [t.full_name for t in saved.trainees if t.is_delegate] == []
+    assert {t.full_name: t.company for t in saved.trainees}["Anne Roc"] == "Boulangerie Roc"
 
 
 async def test_a_list_part_after_ajouter_des_stagiaires_is_added_too(
@@ -804,8 +811,9 @@ async def test_a_list_part_after_ajouter_des_stagiaires_is_added_too(
     assert "J'ajoute la suite de votre liste : 1 stagiaire de plus, 12 en tout." in (
         trainer.all_text
     )
-    await trainer.says("Anne Roc ;")  # there already: said, not a silent menu (explorer M)
+    await trainer.says("Anne Roc ; Garage Roc")  # there already: said (explorer M), and
     assert "« Anne Roc » est déjà dans la liste : rien à ajouter." in trainer.all_text
+    assert "se change avec /formations → « Entrées et sorties" in trainer.all_text  # (N)
     await trainer.says("Voir le detail")  # a choice typed is still the choice
     assert "· Hélène Ibert – entrée le" in trainer.all_text
     await trainer.presses("Voir le détail")

@@ -267,12 +267,14 @@ async def parse_trainees(ctx: Context, text: str) -> list[dict[str, str | None]]
     it was kept: half a list saved would be worse).
     """
     already: list[str] = []
+    restated: dict[str, dict[str, str | None]] = {}
     found = parse_trainee_lines(
         text,
         existing=ctx.data.get("_existing_keys", []),
         now=ctx.now,
         within=trainee_bounds(ctx),
         already=already,
+        restated=restated,
     )
     if isinstance(found, Invalid):
         # Lines to correct, not a list too long (explorer M: « cette ligne corrigée » then).
@@ -283,9 +285,10 @@ async def parse_trainees(ctx: Context, text: str) -> list[dict[str, str | None]]
             )
         return found
     if already:
+        saved = bool(restated)  # a company or an entry given for someone there: not taken
         if not found:
-            return Invalid(texts.say("formation.trainees_all_there", names=already))
-        ctx.say("formation.trainees_already_in", names=already)
+            return Invalid(texts.say("formation.trainees_all_there", names=already, saved=saved))
+        ctx.say("formation.trainees_already_in", names=already, saved=saved)
     single = ctx.data.get("kind") in SINGLE_PERSON_KINDS
     if (
         single
@@ -341,12 +344,15 @@ def parse_trainee_lines(
     now: datetime | None = None,
     within: Period | None = None,
     already: list[str] | None = None,
+    restated: dict[str, dict[str, str | None]] | None = None,
 ) -> list[dict[str, str | None]] | Invalid:
     """The trainees of a pasted list; a name twice, or already in ``existing``, is refused.
 
     With ``now``, an entry date on the line ("; entrée le 30 novembre") is
     read (its year in the formation's context) and must fall ``within``.
-    With ``already``, a name in ``existing`` is left out and added there instead.
+    With ``already``, a name in ``existing`` is left out and added there instead; with
+    ``restated``, what such a line gave besides the name (company, entry) is kept there by
+    name key: « Alice Dupont ; Boulangerie » sent again to give her company (explorer N).
     Every wrong line is said at once (:class:`WrongLines`), not the first of them only:
     corrected one at a time, a list came back as often as it had errors (explorer L).
     """
@@ -372,6 +378,9 @@ def parse_trainee_lines(
         key = name_key(name)
         if already is not None and key in existing:
             already.append(name)
+            if restated is not None and (company.strip() or entered_on):
+                works_at, email = _company_and_email(company)
+                restated[key] = {"company": works_at, "email": email, "entered_on": entered_on}
             continue
         if key in seen:
             if key not in twice:  # one line for all its times (explorer M: « deux fois » twice)

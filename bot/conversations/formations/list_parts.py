@@ -79,20 +79,27 @@ class ListGoesOn(PickMany):
             found = read_part(ctx, text, listed)
             if isinstance(found, Invalid):
                 return Retry(found.message)
-            if found:
-                ctx.data["trainees"] = [*current, *found]
-                return Stay()
+            ctx.data["trainees"] = [*current, *found]  # lines completed in place, if any
+            return Stay()
         outcome = await super().answer(ctx)
         return no_choice_but_a_name(ctx, outcome, text if ctx.incoming.choice is None else "")
 
 
 def read_part(ctx: Context, text: str, listed: list[str]) -> list[dict[str, str | None]] | Invalid:
     """The trainees of a next part, said as added to the ``listed`` ones (the formation's
-    trainees, ``_existing_keys``, come on top); a wrong line keeps nothing of the part."""
+    trainees, ``_existing_keys``, come on top); a wrong line keeps nothing of the part.  A
+    name of the list sent again with its company or entry completes its line (explorer N:
+    « Alice Dupont ; Boulangerie » was « rien à ajouter », the company dropped unsaid)."""
     keys = [*ctx.data.get("_existing_keys", []), *listed]
     already: list[str] = []
+    restated: dict[str, dict[str, str | None]] = {}
     found = parse_trainee_lines(
-        text, existing=keys, now=ctx.now, within=trainee_bounds(ctx), already=already
+        text,
+        existing=keys,
+        now=ctx.now,
+        within=trainee_bounds(ctx),
+        already=already,
+        restated=restated,
     )
     if isinstance(found, WrongLines):
         several = found.count > 1
@@ -101,9 +108,28 @@ def read_part(ctx: Context, text: str, listed: list[str]) -> list[dict[str, str 
         )
     if isinstance(found, Invalid):
         return found
+    completed = complete_lines(ctx, restated, listed)
+    already = [name for name in already if name_key(name) not in completed]
     if found:
         total = len(keys) + len(found)
         ctx.say("formation.list_part_added", added=len(found), total=total, already=already)
     elif already:  # every name there already: said, not a silent menu (explorer M)
-        ctx.say("formation.list_part_all_there", names=already)
+        saved = any(any(v.values()) for k, v in restated.items() if k not in completed)
+        ctx.say("formation.list_part_all_there", names=already, saved=saved)
+    for line in completed.values():
+        ctx.say("formation.list_part_completed", line=line)
     return found
+
+
+def complete_lines(
+    ctx: Context, restated: dict[str, dict[str, str | None]], listed: list[str]
+) -> dict[str, dict[str, str | None]]:
+    """The lines of the list being written that ``restated`` completes, completed, by key."""
+    completed: dict[str, dict[str, str | None]] = {}
+    for line in ctx.data.get("trainees") or []:
+        key = name_key(str(line["name"]))
+        if key in listed and key in restated:
+            given = {field: value for field, value in restated[key].items() if value}
+            line.update(given)
+            completed[key] = line
+    return completed

@@ -122,6 +122,16 @@ def test_a_span_typed_end_first_is_said_as_such() -> None:
     assert turn is not None and not turn.backwards and turn.days[0] == d(30, 11)
 
 
+def test_a_weekday_after_a_relative_day_is_the_coming_one() -> None:
+    """Explorer M: « de demain à mardi » on a Friday was read from the Saturday a week back
+    to last Tuesday, and offered to save; « de vendredi à mardi » is still the Friday before."""
+    friday = NOW.replace(month=12, day=4)
+    ahead = read_days("de demain à mardi", friday)
+    assert ahead is not None and ahead.skipped[0] == d(5, 12) and ahead.last == d(8, 12)
+    back = read_days("de vendredi à mardi", friday)
+    assert back is not None and back.first == d(27) and back.last == d(1, 12)
+
+
 def test_a_span_a_year_back_is_the_coming_one() -> None:
     """Explorer I: « du 28/12 au 2/01 » on 23 November was read in 2025, nearly a year before
     the formation, and offered to save."""

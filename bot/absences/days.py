@@ -102,8 +102,14 @@ def _span(text: str, now: datetime) -> tuple[date, date] | None:
     start, end = _one_day(match["a"], now), _one_day(match["b"], now)
     if start is None or end is None:
         return None
-    while start > end:  # « de vendredi à mardi »: the Friday before
-        start -= timedelta(days=7)
+    # « de vendredi à mardi »: the Friday before; « de demain à mardi » (explorer M): the
+    # Tuesday after, not the Saturday a week back; two days typed as such stay as typed.
+    if start > end and _WEEKDAY.match(match["a"].strip()):
+        while start > end:
+            start -= timedelta(days=7)
+    elif start > end and _WEEKDAY.match(match["b"].strip()):
+        while start > end:
+            end += timedelta(days=7)
     return start, end
 
 

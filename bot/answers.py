@@ -237,7 +237,7 @@ def closest_names(typed: str, names: Sequence[str], *, limit: int = 3) -> list[s
         folded = fold(name)
         candidates = [folded, *folded.split()]
         score = max(difflib.SequenceMatcher(None, query, c).ratio() for c in candidates)
-        if score >= 0.6:
+        if score >= 0.65:  # « alice » is 0.6 from « julie »: nothing alike (explorer O)
             scored.append((score, name))
     scored.sort(key=lambda pair: (-pair[0], by_surname(pair[1])))
     return [name for _, name in scored[:limit]]

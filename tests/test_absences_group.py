@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.formations.labels import name_key
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
-from tests.auxil.absences import absences, audit_entries, record_exit, trainee_id
+from tests.auxil.absences import absences, add_formation, audit_entries, record_exit, trainee_id
 from tests.auxil.dialogue import Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, step_of, survives
 
@@ -153,6 +153,24 @@ async def test_an_ambiguous_name_is_asked_once_and_an_unknown_one_can_be_left(
     assert ids == {await trainee_id(db, "Karim Benali"), await trainee_id(db, "Léa Morel")}
     calls = [e for e in await audit_entries(db, "formation") if e.action == "rollcall"]
     assert len(calls) == 2  # one per formation named
+
+
+async def test_names_of_a_formation_not_yet_begun_are_found_not_replaced(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer O: « Alice et Bruno absents hier », of a formation starting next week, were
+    « not found » and Julie Petit offered for « Alice »: one tap noted her absent."""
+    await add_formation(
+        db, title="Cuisine", trainees=("Alice Dupré", "Bruno Lemoine"), today=date(2026, 12, 20)
+    )
+    await trainer.says("Alice et Bruno absents hier")
+    said = trainer.all_text
+    assert "Je ne trouve pas" not in said and "Julie Petit" not in said
+    await trainer.presses("Toute la journée")
+    assert "· Alice Dupré" in trainer.last and "· Bruno Lemoine" in trainer.last
+    assert trainer.last.count("en dehors de la période de formation") == 2
+    await trainer.presses("Abandonner")
+    assert await saved(db) == []
 
 
 async def test_late_arrivals_keep_their_minutes(db: Database, trainer: Person) -> None:

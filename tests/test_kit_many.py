@@ -87,14 +87,21 @@ def test_what_a_typed_selection_names() -> None:
     assert read_selection("Chloé Faute", FIVE) == Selection(toggle=("3",))  # one letter wrong
     assert read_selection("Tous", FIVE) == Selection(only=("1", "2", "3", "4", "5"))
     assert read_selection("aucun", FIVE) == Selection(only=())
-    for none in ("Aucun délégué", "pas de délégués", "aucune"):  # the question's words
+    for none in (
+        "Aucun délégué",
+        "pas de délégués",
+        "aucune",
+        "Pas encore de délégués",  # explorer O
+        "aucun délégué pour le moment",
+        "personne pour l'instant",
+    ):  # the question's words
         assert read_selection(none, FIVE) == Selection(only=()), none
     assert read_selection("tous sauf 3", FIVE) == Selection(only=("1", "2", "4", "5"))
     assert read_selection("sauf Élise et 1", FIVE) == Selection(only=("2", "3", "4"))
     wrong = read_selection("3, 9", FIVE)
     assert isinstance(wrong, Invalid) and "numéro 9" in wrong.message
-    unknown = read_selection("Zorro", FIVE)
-    assert isinstance(unknown, Invalid) and "« zorro »" in unknown.message
+    unknown = read_selection("Chloé, Zorro Élan", FIVE)  # quoted as typed (explorer O)
+    assert isinstance(unknown, Invalid) and "« Zorro Élan »" in unknown.message
 
 
 async def test_typed_numbers_untick_and_say_what_changed(lea: Person, db: Database) -> None:
@@ -132,7 +139,7 @@ async def test_wrong_and_hostile_answers_are_refused_in_french(lea: Person, db: 
     await lea.says("3, 9")
     assert "Il n'y a pas de choix numéro 9" in lea.all_text
     await lea.says("Zorro")
-    assert "Je ne trouve pas « zorro »" in lea.all_text
+    assert "Je ne trouve pas « Zorro »" in lea.all_text
     await lea.says("x" * 10_000)
     assert "trop long" in lea.all_text
     await survives(db, lea, FOR_CHOICES)

@@ -41,7 +41,7 @@ from bot.absences.line import date_words, read_period, split_reason, understand_
 from bot.absences.log import conflict, outside, period_label
 from bot.absences.rollcall import Mark
 from bot.answers import by_surname, closest_names, fold, match_names
-from bot.conversations.absences.appel import HALVES, candidates
+from bot.conversations.absences.appel import HALVES
 from bot.conversations.absences.batch import offer_step, save_marks
 from bot.conversations.absences.details import (
     check_not_future,
@@ -50,6 +50,7 @@ from bot.conversations.absences.details import (
     reason_required_saying,
     take_typed_period,
 )
+from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Option, Outcome, Stay, stored_date
 from bot.conversations.kit.steps import DateStep, Pick, Text, past_example
@@ -111,7 +112,19 @@ def new_group() -> Flow:
 
 
 async def _people(ctx: Context) -> list[tuple[str, tuple[Formation, Trainee]]]:
-    return [(t.full_name, (f, t)) for f in await candidates(ctx) for t in f.named_trainees]
+    """Every trainee the person may note, running formation or not: « Alice et Bruno », of a
+    formation starting Monday, were « not found » and Julie Petit offered (explorer O); the
+    day outside their formation is said later, as for one name."""
+    visible = await visible_formations(ctx)
+    return [(t.full_name, (f, t)) for f in visible for t in f.named_trainees]
+
+
+def _running(
+    people: list[tuple[str, tuple[Formation, Trainee]]], today: date
+) -> list[tuple[str, tuple[Formation, Trainee]]]:
+    """The trainees of the formations running ``today``: a first name is looked for there
+    first (a namesake of last year's group is no question)."""
+    return [p for p in people if p[1][0].start_date <= today <= p[1][0].effective_end]
 
 
 def _label(formation: Formation, trainee: Trainee, several: bool) -> str:
@@ -126,8 +139,9 @@ async def group_start(ctx: Context) -> Outcome | None:
     titles = {f.id for _, (f, _) in people}
     resolved: list[list[str]] = list(ctx.data.get("_resolved") or [])  # /absence's trainee
     unresolved: list[dict[str, object]] = []
+    running = _running(people, ctx.now.date())
     for typed in ctx.data.get("_names") or []:
-        found = match_names(str(typed), people)
+        found = match_names(str(typed), running) or match_names(str(typed), people)
         if len(found) == 1:
             resolved.append([str(found[0][0].id), str(found[0][1].id)])
             continue

@@ -52,8 +52,9 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
         # was offered).
         ahead = dates.understand(day_words(sentence.rest, ctx.now), ctx.now, "future")
         day = ahead.when.date() if ahead is not None and ahead.has_date else None
-        ctx.say("absence.said_to_come", day=day, late=sentence.late)
-        return Leave()
+        if day != ctx.now.date():  # « sera absente cet après-midi »: today's, noted (O1)
+            ctx.say("absence.said_to_come", day=day, late=sentence.late)
+            return Leave()
     other = await other_name(ctx, sentence)
     if other is not None:
         # « Karim absent hier matin et Julie en retard ce matin »: two events in one sentence

@@ -58,8 +58,12 @@ DONE_WORDS = FINISHED_WORDS | {"valider", "ok", "fin"}
 ALL_WORDS = frozenset({"tous", "toutes", "tout", "tout le monde", "tous coches", "cocher tout"})
 NONE_WORDS = frozenset({"aucun", "aucune", "personne", "rien", "aucun d eux", "decocher tout"})
 
-_NONE_OF = re.compile(r"^(?:aucun|aucune|pas de|pas d)(?: \w+)?$")
-"""« aucun délégué », « pas de délégués »: none, in the words of the question (explorer N)."""
+_NONE_OF = re.compile(
+    r"^(?:aucun|aucune|personne|pas (?:encore )?de|pas (?:encore )?d)(?: \w+)?"
+    r"(?: (?:pour (?:le moment|l instant|l heure|linstant)|encore|non plus))?$"
+)
+"""« aucun délégué », « pas de délégués » (explorer N), « pas encore de délégués », « aucun
+délégué pour le moment » (explorer O): none, in the words of the question."""
 _BUT = re.compile(r"^(?:(?:tous|toutes|tout|tout le monde)\s+)?(?:sauf|excepte|hormis|moins)\s+")
 _RANGE = re.compile(r"^(\d{1,4})\s*(?:-|–|a|au|jusqu'a)\s*(\d{1,4})$")
 _SEPARATORS = re.compile(r"\s*(?:[,;+/\n]|\bet\b)\s*")
@@ -93,7 +97,7 @@ def read_selection(text: str, options: list[Option]) -> Selection | Invalid:
     if words in NONE_WORDS or _NONE_OF.match(words):
         return Selection(only=())
     but = _BUT.match(soft)
-    items = _items(soft[but.end() :] if but else soft, options)
+    items = _items(soft[but.end() :] if but else soft, options, _as_typed(text))
     if isinstance(items, Invalid):
         return items
     if not items:
@@ -103,7 +107,14 @@ def read_selection(text: str, options: list[Option]) -> Selection | Invalid:
     return Selection(toggle=tuple(items))
 
 
-def _items(soft: str, options: list[Option]) -> list[str] | Invalid:
+def _as_typed(text: str) -> dict[str, str]:
+    """Each piece of ``text`` as typed, by its folded form: a piece not found is quoted with
+    its accents and capitals (explorer O: « Je ne trouve pas « elodie » »)."""
+    pieces = re.split(r"\s*(?:[,;+/\n]|\b[eE][tT]\b)\s*", text)
+    return {_soft(piece).strip(" .!"): piece.strip(" .!") for piece in pieces if piece.strip()}
+
+
+def _items(soft: str, options: list[Option], typed: dict[str, str]) -> list[str] | Invalid:
     values = [o.value for o in options]
     found: list[str] = []
 
@@ -127,9 +138,10 @@ def _items(soft: str, options: list[Option]) -> list[str] | Invalid:
         else:
             matches = match_names(piece, [(o.label, o.value) for o in options])
             if not matches:
-                return Invalid(texts.say("common.pick_many_unknown", answer=piece[:60]))
+                answer = typed.get(piece, piece)[:60]
+                return Invalid(texts.say("common.pick_many_unknown", answer=answer))
             if len(matches) > 1:
-                return Invalid(texts.say("common.ambiguous", answer=piece[:60]))
+                return Invalid(texts.say("common.ambiguous", answer=typed.get(piece, piece)[:60]))
             picked = list(matches)
         for value in picked:
             if isinstance(value, Invalid):

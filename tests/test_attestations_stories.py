@@ -169,6 +169,36 @@ async def test_a_refusal_turned_into_an_attestation_by_another_account_is_not_co
         assert (review.concern, review.decision) == ("identity", "validated")
 
 
+async def test_a_new_link_merely_opened_by_another_account_flags_no_earlier_answer(
+    trainer: Talker,
+    person: Callable[..., Talker],
+    clock: Clock,
+    after_bilan: Callable[[], None],
+) -> None:
+    """Explorer O: Hugo answered from his own account; a « Nouveau lien » opened by someone
+    else, who answered nothing, flagged Hugo's answer « depuis un autre compte » and the
+    complete dossier became incomplete.  An answer given with it is still flagged."""
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    after_bilan()
+    await answer(person("hugo"), invited["Hugo Moreau"], "Hugo Moreau")
+    await answer(person("lea"), invited["Léa Martin"], "Léa Martin")
+    await trainer.says("/attestations")
+    assert "Dossier de preuves : complet" in trainer.last
+    await trainer.presses("Nouveau lien")
+    await trainer.presses("Hugo Moreau")
+    fresh = codes(trainer.replies)["Hugo Moreau"]
+    clock.advance(minutes=5)
+    await person("curieux").says(f"/start {fresh}")
+    await trainer.says("/attestations")
+    assert "autre compte" not in trainer.last
+    assert "Dossier de preuves : complet" in trainer.last
+    clock.advance(minutes=5)
+    await answer(person("curieux"), fresh, "Hugo Moreau")  # an answer from it: flagged
+    await trainer.says("/attestations")
+    assert "⚠ réponse donnée depuis un autre compte" in trainer.last
+
+
 async def test_a_name_other_than_the_invited_one_keeps_the_bundle_incomplete_until_checked(
     trainer: Talker,
     person: Callable[..., Talker],

@@ -393,8 +393,13 @@ async def test_inviter_lists_pending_invitations_and_revokes_one(
     assert claire.buttons == ["Nouvelle invitation", "Révoquer une invitation", "Terminé"]
     await claire.presses("Révoquer une invitation")
     assert "Quelle invitation révoquer" in claire.last and len(claire.buttons) == 2
-    await claire.presses("N° 2")
-    assert "Révoquer cette invitation ?" in claire.last and "N° 2 : formateur" in claire.last
+    # The number first, the hour whole (explorer O: « 1. N° 2 … à 16… »), « n° 2 » typed.
+    assert claire.buttons[1] == (
+        "Invitation n° 2 – formateur ou formatrice, créée le 23 novembre à 11 h 00"
+    )
+    assert "tapez « n° » suivi du numéro" in claire.last
+    await claire.says("n° 2")
+    assert "Révoquer cette invitation ?" in claire.last and "Invitation n° 2 –" in claire.last
     await claire.presses("Révoquer")
     assert "C'est fait : l'invitation n° 2 est révoquée." in claire.last  # its number (N)
     async with db.sessions() as session:

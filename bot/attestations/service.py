@@ -281,7 +281,9 @@ def concerns_of(
 
     - ``identity``: it came from another chat account than an earlier answer
       of the same participant, or than one that opened an earlier link of
-      theirs (a "Nouveau lien" after a refusal, opened by someone else);
+      theirs before it (a "Nouveau lien" after a refusal, opened by someone else,
+      who then answers; a link merely opened after the answer flags nothing:
+      explorer O saw a complete dossier turn incomplete by a click);
       accounts whose answers the trainer rejected are not held against it;
     - ``name``: the name typed is not the invited one (:func:`same_name`),
       though the participant was asked « Vous êtes bien … ? »: someone else
@@ -302,6 +304,7 @@ def concerns_of(
         for i in invitations
         if i.participant_id == answer.participant_id
         and i.redeemed_at is not None
+        and i.redeemed_at < answer.answered_at  # a link opened after it says nothing of it
         and i.id != answer.invitation_id
     }
     others -= discarded

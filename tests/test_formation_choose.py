@@ -8,6 +8,9 @@ from typing import Any
 
 from bot.conversations.formations.choose import formation_option
 from bot.messages import MAX_LABEL
+from bot.storage.db import Database
+from tests.auxil.absences import add_formation
+from tests.auxil.dialogue import Person
 
 
 def listed(title: str, start: date = date(2026, 11, 2)) -> Any:
@@ -42,3 +45,20 @@ def test_two_long_titles_that_differ_in_their_middle_read_apart() -> None:
     assert winter != summer
     assert "session d'hiver" in winter and "session d'été" in summer
     assert winter.endswith("(lundi 2 novembre 2026)")
+
+
+async def test_a_part_of_a_long_title_the_cut_hides_finds_it(db: Database, trainer: Person) -> None:
+    """Explorer O: « Caen Nord », in both titles but cut from their labels, answered « rien
+    dans la liste ne correspond », after « tapez … une partie de son nom »."""
+    base = "Titre professionnel Agent de propreté et d'hygiène groupe du {} session Caen Nord"
+    for part in ("matin", "soir"):
+        await add_formation(db, title=base.format(part) + " 2026-2027")
+    await trainer.says("/formations")
+    assert not any("Caen Nord" in label for label in trainer.buttons)  # cut away
+    await trainer.says("Caen Nord")
+    assert "rien dans la liste ne correspond" not in trainer.last
+    assert [b for b in trainer.buttons if b.startswith("Titre")] == [
+        b for b in trainer.buttons if "groupe du" in b
+    ] and len([b for b in trainer.buttons if b.startswith("Titre")]) == 2
+    await trainer.says("2026-2027 soir")
+    assert "Que voulez-vous faire de « " + base.format("soir") in trainer.last

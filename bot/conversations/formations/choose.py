@@ -90,7 +90,8 @@ def formation_option(f: Formation | queries.Listed) -> Option:
     kept (explorer M: two sessions of one long title read the same, the day cut away). Not
     in its middle: two titles that differ there read the same then (explorer N)."""
     day = f"({dates.spell_date(f.start_date)})"
-    return Option(fit([Piece(f.title, shrink=1, keep=24), Piece(day)]), str(f.id))
+    label = fit([Piece(f.title, shrink=1, keep=24), Piece(day)])
+    return Option(label, str(f.id), search="" if f.title in label else f.title)
 
 
 async def formation_options(ctx: Context) -> list[Option]:

@@ -230,6 +230,9 @@ class Option:
     label: str
     value: str
     words: tuple[str, ...] = ()
+    search: str = ""
+    """The whole text a cut label hides (a long title): a part of it typed finds the option
+    (explorer O: « Caen Nord » was « rien dans la liste ne correspond »)."""
 
 
 OptionSource = Sequence[Option] | Callable[["Context"], Awaitable[Sequence[Option]]]

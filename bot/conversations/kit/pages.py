@@ -35,7 +35,7 @@ NEXT = "_next"
 TURNS = (PREVIOUS, NEXT)
 """The values of the page-turn buttons (a button's data is ``question|value``)."""
 
-LIST_KEYS = ("_options", "_page", "_words", "_only", "_sought")
+LIST_KEYS = ("_options", "_page", "_words", "_only", "_sought", "_search")
 """What a list question keeps while it is asked (its options, page, the word that narrowed
 it), forgotten once it is answered."""
 

@@ -67,6 +67,9 @@ class Pick(Step):
         words = {fold(w): o.value for o in options for w in o.words}
         if words:
             ctx.data["_words"] = words
+        hidden = {o.value: o.search for o in options if o.search}
+        if hidden:
+            ctx.data["_search"] = hidden
         shown = visible(ctx, options)
         text = await self.render(ctx, self.prompt)
         if len(shown) < len(options):
@@ -159,9 +162,10 @@ class Pick(Step):
                 return Stay(message=said)
             return self._picked(ctx, shown[number - 1].value, page, pages, edit=False)
         synonyms = dict(ctx.data.get("_words") or {})
-        found = _fitting(typed, shown, synonyms)
+        hidden = dict(ctx.data.get("_search") or {})
+        found = _fitting(typed, shown, synonyms, hidden)
         if not found and len(shown) < len(offered):
-            found = _fitting(typed, offered, synonyms)
+            found = _fitting(typed, offered, synonyms, hidden)
         return self.narrow(ctx, found, typed, shown)
 
     def narrow(self, ctx: Context, found: list[str], typed: str, shown: list[Option]) -> Outcome:
@@ -228,8 +232,10 @@ def visible(ctx: Context, options: list[Option]) -> list[Option]:
     return kept
 
 
-def _fitting(typed: str, options: list[Option], synonyms: dict[str, str]) -> list[str]:
+def _fitting(
+    typed: str, options: list[Option], synonyms: dict[str, str], hidden: dict[str, str]
+) -> list[str]:
     if len(typed) > MAX_TEXT:
         return []
-    labels = {o.value: o.label for o in options}
+    labels = {o.value: f"{o.label} {hidden.get(o.value, '')}".strip() for o in options}
     return matching(typed, [o.value for o in options], labels=labels, synonyms=synonyms)

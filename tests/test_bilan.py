@@ -205,7 +205,7 @@ async def test_a_remote_bilan_is_scheduled_with_its_deadlines_and_documents(
     # password and manages who speaks, only the delegates are invited.
     done = {rule for rule, row in rows.items() if row.status == "done"}
     assert done == {"NOR-VISIO", "NOR-DELEGATES"}
-    assert "Vérifier l'outil de visioconférence : lundi 23 novembre 2026 ✅ fait" in text
+    assert "Vérifier l'outil de visioconférence : lundi 23 novembre 2026 ✅ faite" in text
 
     docs = documents(trainer)
     assert set(docs) == {"ics", "pdf", "txt"}
@@ -567,7 +567,7 @@ async def test_moving_a_bilan_moves_its_deadlines_keeps_done_marks_and_tells_peo
 
     await trainer.says("/bilans")
     await trainer.presses("26/11/2026")
-    assert "Préparer le bilan avec le groupe : jeudi 19 novembre 2026 ✅ fait" in trainer.last
+    assert "Préparer le bilan avec le groupe : jeudi 19 novembre 2026 ✅ faite" in trainer.last
     await trainer.presses("Déplacer")
     assert "bilan prévu le jeudi 26 novembre 2026 à 14 h 00" in trainer.last
     await survives(db, trainer, FOR_CHOICES)
@@ -585,7 +585,7 @@ async def test_moving_a_bilan_moves_its_deadlines_keeps_done_marks_and_tells_peo
         "(au lieu du mardi 24 novembre 2026 à 14 h 00)"
     ) in text
     assert "Préparer le bilan avec le groupe : jeudi 26 novembre 2026" in text
-    assert "✅ déjà fait" in text
+    assert "✅ déjà faite" in text
     assert "1 participant prévenu par message" in text
     assert "Prévenez vous-même" in text and "Hugo Moreau" in text and "Léa Martin," not in text
     # The bilan's menu comes back, showing the new date.

@@ -94,7 +94,7 @@ async def test_open_mark_done_and_postpone(db: Database, trainer: Person) -> Non
     assert "ne peut pas être reportée" in trainer.last
     assert (await by_rule(db, "NOR-DOCS")).status == "open"
     await trainer.presses("Fait")
-    assert "« Envoyer le bilan pédagogique » est faite" in trainer.all_text
+    assert "l'échéance « Envoyer le bilan pédagogique » est faite" in trainer.all_text
     docs = await by_rule(db, "NOR-DOCS")
     assert docs.status == "done" and docs.done_by == 1 and docs.done_at is not None
     assert not any("bilan pédagogique" in b for b in trainer.buttons)

@@ -70,7 +70,7 @@ async def test_cvl_table_is_off_with_its_reason_and_can_be_switched_on(
     )
     assert "Valeur actuelle : désactivé (valeur par défaut)" in text
     await trainer.presses("Activer")
-    assert f"« {TABLE} » = activé" in trainer.last
+    assert f"activé pour « {TABLE} »" in trainer.last
     assert "1 ajoutée" in trainer.last  # one table per session: the demo's has none
     org = await organisation(db)
     assert org.settings == {"cvl_table_parcours_metiers": True}
@@ -105,7 +105,7 @@ async def test_a_delay_is_typed_within_its_bounds_and_moves_the_deadlines(
     await survives(db, trainer, FOR_CHOICES)
     assert (await organisation(db)).settings == {}
     await trainer.says("72 h")
-    assert f"« {DOCS} » = 72" in trainer.last and "1 déplacée" in trainer.last
+    assert f"72 pour « {DOCS} »" in trainer.last and "1 déplacée" in trainer.last
     [docs] = await deadlines(db, "NOR-DOCS")
     assert docs.due_at == datetime(2026, 11, 23, 13, 0, tzinfo=UTC)  # Monday 14:00, 72 h before
     assert (await organisation(db)).settings == {"nor_docs_hours_before": 72}
@@ -115,8 +115,13 @@ async def test_the_digest_hour_and_a_choice_setting(db: Database, trainer: Perso
     await trainer.says("/reglages")
     await pick(trainer, "Heure du récapitulatif")
     assert "Valeur actuelle : 8 h" in trainer.last
-    await trainer.says("7")
-    assert "= 7 h" in trainer.last
+    await trainer.says("16 h 30")  # on the hour only, said (explorer O)
+    assert trainer.last.startswith(
+        "Le récapitulatif part à l'heure pile : tapez 16 pour 16 h 00, ou 17 pour 17 h 00."
+    )
+    await trainer.says("7 h 00")
+    assert "C'est enregistré : 7 h pour « Heure du récapitulatif" in trainer.last
+    assert "Aucune échéance" not in trainer.last  # no deadline hangs on it
     await trainer.says("/reglages")
     assert "à 7 h" in trainer.last
     await pick(trainer, "Vacations : arrondi")
@@ -136,13 +141,13 @@ async def test_a_number_setting_numbers_no_button_and_a_choice_setting_does(
     await pick(trainer, "Heure du récapitulatif")
     assert trainer.numbered == ["– Valeur par défaut"]  # "1" is an hour here
     await trainer.says("1")
-    assert "= 1 h" in trainer.last
+    assert "C'est enregistré : 1 h pour" in trainer.last
     await trainer.says("/reglages")
     await pick(trainer, "Vacations : arrondi")
     first = trainer.numbered[0]
     assert first.startswith("1. ")
     await trainer.says("1")
-    assert f"= {first.removeprefix('1. ')}" in trainer.last
+    assert f"C'est enregistré : {first.removeprefix('1. ')} pour" in trainer.last
     assert (await organisation(db)).settings["digest_hour"] == 1
 
 

@@ -225,6 +225,8 @@ FLOWS = [FLOW]
 _NUMBER = re.compile(
     r"^\s*(?P<n>-?\d{1,6})\s*(?:h|heures?|j|jours?|mois|%|pour\s*cent|minutes?)?\s*$", re.I
 )
+_HOUR_AND_MINUTES = re.compile(r"^\s*(?P<h>\d{1,2})\s*(?:h|heures?|:)\s*(?P<m>\d{2})\s*$", re.I)
+"""« 16 h 30 » typed for the digest's hour: on the hour only (explorer O)."""
 _SYNONYMS = {"oui": "on", "non": "off", "activer": "on", "desactiver": "off"}
 
 
@@ -266,6 +268,11 @@ def typed_number(ctx: Context, spec: Setting) -> int | str | Retry | None:
     number = _NUMBER.match(text) if len(text) < 40 else None
     if number is not None:
         return int(number["n"])
+    clock = _HOUR_AND_MINUTES.match(text) if spec.key == org_settings.DIGEST_HOUR.key else None
+    if clock is not None and int(clock["m"]) == 0:
+        return int(clock["h"])
+    if clock is not None:
+        return Retry(ctx.render("reglages.hour_only", hour=int(clock["h"])))
     offered = buttons(spec)
     if ctx.chosen(list(offered), labels=offered) == "default":
         return "default"

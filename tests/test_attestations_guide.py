@@ -80,6 +80,24 @@ async def test_before_the_bilan_one_short_answer_and_no_question_under_way(
     await survives_outside(db, hugo, FOR_CHOICES)
 
 
+async def test_one_greeted_before_the_end_is_not_greeted_again_after_it(
+    trainer: Talker, person: Callable[..., Talker], clock: Clock
+) -> None:
+    """Explorer O: « Bonjour ! Je suis formabot … » at every visit, the README saying once."""
+    _, code = await invited(trainer)
+    hugo = person("hugo")
+    await hugo.says(f"/start {code['Hugo Moreau']}")
+    assert "Bonjour ! Je suis formabot" in hugo.all_text
+    clock.now = BILAN_END + timedelta(hours=1)
+    for _ in range(2):  # after the end, and again after /annuler
+        await hugo.says("/attestation")
+        said = hugo.all_text
+        assert "Bonjour !" not in said and "Je suis formabot" not in said
+        assert said.startswith("Confirmons votre participation au bilan"), said
+        assert "nom complet" in hugo.last
+        await hugo.says("/annuler")
+
+
 async def test_someone_who_answered_is_told_so_and_what_they_can_still_do(
     trainer: Talker, person: Callable[..., Talker], clock: Clock
 ) -> None:

@@ -334,7 +334,9 @@ async def test_a_bilan_moved_after_the_answers_is_said_and_answers_are_asked_aga
     assert all(
         "Votre réponse à l'attestation, donnée pour le bilan du jeudi 26 novembre 2026 à "
         "14 h 00, ne vaut plus : après le nouveau bilan, à partir du jeudi 3 décembre 2026 à "
-        "16 h 00, envoyez /attestation pour répondre de nouveau." in m
+        "16 h 00, envoyez /attestation pour répondre de nouveau."
+        in m
+        and "Le lien de la visio ne change pas : https://visio.example.org/bilan" in m  # (O)
         for m in moved
     )
     await lea.says("/attestation")
@@ -343,6 +345,7 @@ async def test_a_bilan_moved_after_the_answers_is_said_and_answers_are_asked_aga
         "sur l'honneur votre participation. Ce bilan a été déplacé au jeudi 3 décembre 2026 : "
         "cette réponse ne vaut plus." in lea.last
     )
+    assert "\nPour rejoindre la visio : https://visio.example.org/bilan" in lea.last  # (O)
     assert "du jeudi 3 décembre 2026" not in lea.last.split("ne vaut plus")[0]
     await lea.presses("C'est tout")
 

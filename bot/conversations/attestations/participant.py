@@ -133,7 +133,10 @@ async def route(ctx: Context, *, first: bool) -> Outcome:
     if first or opens:
         inviter = await invitations.inviter_name(ctx.session, found)
         ctx.say(
-            "attestation_participant.greeting", inviter=inviter, **when_words(found.info, ctx.now)
+            "attestation_participant.greeting",
+            inviter=inviter,
+            again=not first,
+            **when_words(found.info, ctx.now),
         )
     # The greeting of a first visit gives the visio already.
     return begin(ctx, found.info, visio=not first)

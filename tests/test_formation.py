@@ -168,11 +168,15 @@ async def test_every_step_survives_bad_input_and_nothing_is_lost(
     assert len(saved[0].trainees) == 3
 
 
-async def test_markup_typed_by_the_user_is_kept_literally_and_shown_escaped(
+async def test_markup_typed_by_the_user_is_refused_or_shown_escaped(
     db: Database, trainer: Person
 ) -> None:
     await trainer.says("/formation")
-    await trainer.says(HTML)
+    for typed in (HTML, "Cuisine 🍳 niveau 2"):  # printed on every document (explorer O)
+        await trainer.says(typed)
+        assert trainer.last.startswith("L'intitulé est imprimé sur les attestations"), typed
+        assert await step_of(db, trainer) == ("formation", "title")
+    await trainer.says("Cuisine & service")
     for _step, kind, value in HAPPY[1:10]:
         await answer(trainer, kind, value)
     await trainer.says("Zoé <i>Durand</i> & fils")  # markup is no trainee's name (explorer A)
@@ -186,10 +190,10 @@ async def test_markup_typed_by_the_user_is_kept_literally_and_shown_escaped(
     await trainer.says("DUPONT, Zoé ; Durand & fils")  # a surname, a comma: one name
     await trainer.presses("Terminé")
     recap = trainer.replies[-1].text
-    assert "&lt;script&gt;" in recap and "<script>" not in recap
+    assert "Cuisine &amp; service" in recap and "Cuisine & service" not in recap
     await trainer.presses("Enregistrer")
     saved = (await formations(db))[-1]
-    assert saved.title == " ".join(HTML.split())
+    assert saved.title == "Cuisine & service"
     assert saved.trainees[0].full_name == "DUPONT, Zoé"
     assert saved.trainees[0].company == "Durand & fils"
 

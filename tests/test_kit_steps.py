@@ -145,11 +145,21 @@ async def test_nothing_fits_says_so(db: Database, trainer: Person) -> None:
     assert trainer.last.startswith(
         "Je n'ai pas reconnu ce choix : rien dans la liste ne correspond à « boulangerie »."
     )
+    assert "ou tapez son numéro ou une partie de son nom." in trainer.last  # a list to search
     # « annuler » without its slash, where no option says it: the way out is named.
     for typed in ("annuler", "Stop", "arrêter"):
         await trainer.says(typed)
         assert trainer.last.startswith("Pour tout arrêter, tapez /annuler"), typed
     assert await step_of(db, trainer) == ("formations", "formation")
+
+
+async def test_a_short_choice_does_not_ask_for_a_part_of_a_name(trainer: Person) -> None:
+    """Explorer O: « … ou une partie de son nom » at « Oui / Non » and « De quoi s'agit-il ? »."""
+    await trainer.says("/formation")
+    await trainer.says("Cuisine niveau 2")
+    await trainer.says("Cuisine niveau 2")  # at « De quoi s'agit-il ? » (three kinds)
+    assert trainer.last.startswith("Je n'ai pas reconnu ce choix")
+    assert "tapez son numéro." in trainer.last and "partie de son nom" not in trainer.last
 
 
 async def test_a_stop_word_typed_at_a_free_text_or_date_question_is_not_an_answer(

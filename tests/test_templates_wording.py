@@ -206,6 +206,19 @@ def problems(text: str) -> list[str]:
     return found
 
 
+RAW_SIGN = re.compile(r"<(?!/?(?:b|i|u|code|pre|a)\b)|&(?!(?:amp|lt|gt|quot|#\d+|#x[0-9a-f]+);)")
+"""A « < » that opens no tag, a « & » that starts no entity: Telegram refuses such HTML."""
+
+
+def test_chat_messages_hold_no_raw_markup_sign() -> None:
+    """« sans balises (« < > ») » and « ( ) / + & » written as is in a block: fine in the
+    console, a refused message on Telegram (« can't parse entities »)."""
+    raw = [
+        where for where, text in rendered() if where.startswith("chat/") and RAW_SIGN.search(text)
+    ]
+    assert raw == []
+
+
 def test_every_template_reads_as_careful_french() -> None:
     failures = [f"{where}: {', '.join(p)}" for where, text in rendered() if (p := problems(text))]
     assert failures == []

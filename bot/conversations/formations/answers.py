@@ -9,6 +9,7 @@ Each parser turns what was typed into a typed value or an
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -47,6 +48,10 @@ async def parse_title(ctx: Context, text: str) -> str | Invalid:
         return title
     if len(title) < 3 or not any(ch.isalnum() for ch in title):
         return Invalid(texts.say("formation.title_too_short"))
+    if "<" in title or ">" in title or any(unicodedata.category(ch) == "So" for ch in title):
+        # Printed on every attestation and document of the Région (explorer O: « <b>Cuisine</b>
+        # & service » went in as typed, an emoji dropped from the PDFs).
+        return Invalid(texts.say("formation.title_signs"))
     return title
 
 

@@ -175,7 +175,15 @@ class Pick(Step):
         if not found:
             # « annuler », « stop » typed where no option says it: the way out, named.
             stop = fold(typed) in STOP_WORDS
-            return Retry(ctx.render("common.pick_none", answer=typed.strip()[:60], stop=stop))
+            # « une partie de son nom » for a list to search, not at « Oui / Non » (explorer O).
+            return Retry(
+                ctx.render(
+                    "common.pick_none",
+                    answer=typed.strip()[:60],
+                    stop=stop,
+                    search=len(shown) > SEARCHED_FROM,
+                )
+            )
         if set(found) >= {o.value for o in shown}:
             return Retry(ctx.render("common.ambiguous", answer=typed.strip()[:60]))
         ctx.data.update(_only=found, _sought=" ".join(typed.split())[:60], _page=0)
@@ -195,6 +203,9 @@ class Pick(Step):
                 ctx.data.pop(key, None)
         return Next()
 
+
+SEARCHED_FROM = 4
+"""Options past which typing a part of one is worth saying (a list of names, of formations)."""
 
 WHOLE = "_whole"
 """The value of « Toute la liste », after a typed word narrowed a list."""

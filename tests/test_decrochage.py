@@ -169,6 +169,7 @@ async def test_long_formation_entretien_compte_rendu_and_ticket(
         "Plus de voiture depuis octobre.",
         "le 11 décembre, en fin de séance",
         "Retards",
+        "Autre : s'isole du groupe",  # one line (explorer O: apart)
         "ELY-LONG",
         "Camille Durand",
     ):
@@ -997,6 +998,9 @@ async def test_the_next_point_is_a_day_to_come_written_out(db: Database, trainer
     assert trainer.last.startswith("Le dimanche 22 novembre 2026 est déjà passé")
     await trainer.says("demain, en fin de séance")
     assert "demain, en fin de séance (mardi 24 novembre 2026)" in trainer.last
+    await trainer.says("Retour")  # its first words name the day (explorer O)
+    await trainer.says("lundi prochain en fin de séance")
+    assert "lundi prochain en fin de séance (lundi 30 novembre 2026)" in trainer.last
 
 
 async def test_a_short_formation_answers_an_absence_not_any_sign(

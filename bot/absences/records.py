@@ -247,8 +247,13 @@ async def write_compte_rendu(
         author=author,
         held=dates.spell_datetime(report.held_at.astimezone(tz)),
         written=dates.spell_date(now),
-        signs=[SIGNS.get(sign.code, sign.code) for sign in s.signs],
-        sign_notes=[sign.note for sign in s.signs if sign.note],
+        # « Autre : il dort en cours », one line (explorer O: « Autre » and its words apart).
+        signs=[
+            f"{SIGNS.get(sign.code, sign.code)} : {sign.note}"
+            if sign.note
+            else SIGNS.get(sign.code, sign.code)
+            for sign in s.signs
+        ],
         kind_label="Regard croisé" if entretien.kind == "regard_croise" else "Entretien individuel",
         rule=rule_for(followup.path, followup.cause),
     )

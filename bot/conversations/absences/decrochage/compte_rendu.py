@@ -179,10 +179,16 @@ async def parse_next_point(ctx: Context, text: str) -> str | Invalid:
     if isinstance(parsed, Invalid):
         return parsed
     note = str(parsed)
-    # The day alone, or before a comma (« demain, en fin de séance »).
-    heads = (note, note.split(",")[0])
+    # The day alone, before a comma (« demain, en fin de séance ») or as the first words
+    # (« lundi prochain en fin de séance », explorer O: left as typed, no day in the PDF).
+    words = note.split(",")[0].split()
+    heads = (note, note.split(",")[0], *(" ".join(words[:n]) for n in range(4, 0, -1)))
     understood = next(
-        (u for u in (dates.understand(h, ctx.now, "future") for h in heads) if u is not None),
+        (
+            u
+            for u in (dates.understand(h, ctx.now, "future") for h in heads)
+            if u is not None and u.has_date
+        ),
         None,
     )
     if understood is None or not understood.has_date:

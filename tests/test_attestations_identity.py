@@ -17,9 +17,11 @@ from tests.auxil.attestations import (
     add_bilan,
     after_the_bilan,
     issue_code,
+    open_zip,
 )
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
+from tests.auxil.pdf import pdf_words
 
 
 async def answers(db: Database) -> list[Attestation]:
@@ -127,6 +129,13 @@ async def test_a_partner_confirms_or_corrects_the_structure_the_trainer_entered(
         "France Travail Lisieux",
         "Mission locale de Caen",
     ]
+    await trainer.says("/attestations")  # the structure sworn, told (explorer O)
+    assert trainer.all_text.count("a attesté pour la structure") == 1
+    assert "a attesté pour la structure « France Travail Lisieux »" in trainer.all_text
+    await trainer.presses("Recevoir le dossier")  # and in the summary the auditor opens
+    zipped = [r.document for r in trainer.replies if r.document is not None][-1]
+    recap = pdf_words(open_zip(zipped.content)[0]["recapitulatif.pdf"])
+    assert "a attesté pour la structure « France Travail Lisieux »" in recap
 
 
 async def test_aide_at_the_name_confirmation_explains_the_three_answers(

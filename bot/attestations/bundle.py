@@ -41,6 +41,7 @@ from bot.attestations.service import (
     ParticipantStatus,
     Progress,
     progress,
+    structure_sworn,
 )
 from bot.bilans.view import BilanView, view_of
 from bot.documents.bundle import SIGNATURE, build_bundle, safe_name, sha256_hex
@@ -243,6 +244,11 @@ def assemble(prog: Progress, *, now: datetime, key: SigningKey) -> ProofBundle:
             + (
                 f" ; a attesté comme « {ROLE_LABELS.get(r.answer.role, r.answer.role)} »"
                 if r.answer is not None and r.answer.role != r.participant.kind
+                else ""
+            )
+            + (
+                f" ; a attesté pour la structure « {sworn} »"
+                if (sworn := structure_sworn(r.answer, r.participant))
                 else ""
             ),
             "status": status_words(r, info),

@@ -319,6 +319,16 @@ def concerns_of(
     return tuple(c for c in found if (answer.id, c) not in validated)
 
 
+def structure_sworn(answer: Attestation | None, participant: BilanParticipant) -> str:
+    """The structure a partner attested for when it is not the invited one (explorer O: the
+    trainer's status and the summary kept the old one, the attestation naming the other)."""
+    if answer is None or answer.answer != "attested" or not answer.structure:
+        return ""
+    if fold(answer.structure) == fold(participant.structure or ""):
+        return ""
+    return visible(answer.structure)
+
+
 def names_other_dates(answer: Attestation, info: BilanView) -> bool:
     """The answer was given for the bilan at other dates (it moved since)."""
     if answer.bilan_starts_at is None or answer.bilan_ends_at is None:

@@ -51,6 +51,7 @@ from bot.attestations.service import (
     ROLE_LABELS,
     ParticipantStatus,
     progress,
+    structure_sworn,
     when_words,
 )
 from bot.bilans.queries import visible_bilans
@@ -339,6 +340,7 @@ def row_words(row: ParticipantStatus, info: BilanView) -> dict[str, Any]:
             if answer is not None and answer.role != p.kind
             else ""
         ),
+        "sworn_for": structure_sworn(answer, p),
         "typed": answer.typed_name if answer is not None else "",
         "concerns": list(row.concerns),
         "former": (

@@ -1169,3 +1169,29 @@ async def test_deadlines_moved_onto_a_day_off_say_the_working_day_before(
         "Envoyer le bilan pédagogique : samedi 5 décembre 2026 à 14 h 00, un samedi : à faire "
         "plutôt le vendredi 4 décembre 2026 (au lieu du "
     ) in moved
+
+
+async def test_the_participants_question_says_ticked_only_when_some_are(
+    trainer: Person,
+) -> None:
+    """Explorer O: after « aucun délégué » and « Retour », « je les ai cochés » above a list
+    where nobody was."""
+    for line in (
+        "/bilan",
+        "Agent de restauration",
+        "Programmer le bilan de fin",
+        "À distance",
+        "jeudi 26 novembre à 14 h",
+        "oui",
+        "2 heures",
+        "https://visio.example.org/bilan",
+        "oui",
+        "oui",
+        "non",
+    ):
+        await trainer.says(line)
+    assert "je les ai cochés" in trainer.last
+    await trainer.says("aucun délégué")
+    await trainer.says("Retour")
+    assert "Qui participe ?" in trainer.last and "je les ai cochés" not in trainer.last
+    assert "choisissez leurs noms, puis « Terminé »" in trainer.last

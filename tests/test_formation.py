@@ -393,6 +393,16 @@ async def test_list_open_and_edit_a_formation(db: Database, trainer: Person) -> 
     await trainer.presses("Paul Henry")  # tick
     await trainer.presses("Terminé")
     assert "Hugo Moreau" in trainer.all_text and "Paul Henry" in trainer.all_text
+    assert "Léa Martin ne représente plus les stagiaires." in trainer.all_text  # (explorer O)
+    await trainer.presses("Choisir les délégués")
+    await trainer.says("Pas de délégués")  # none, saved at once
+    assert (
+        "Paul Henry et Hugo Moreau ne représentent plus les stagiaires. Personne ne les "
+        "représente pour l'instant." in trainer.all_text
+    )
+    await trainer.presses("Choisir les délégués")  # back as they were
+    await trainer.says("Hugo, Paul")
+    await trainer.presses("Terminé")
     await trainer.presses("Terminé")
     assert "À tout moment : /formations" in trainer.last
     assert await step_of(db, trainer) == (None, None)

@@ -441,6 +441,7 @@ async def delegates_start(ctx: Context) -> Outcome | None:
         return Leave()
     ctx.data["title"] = formation.title
     ctx.data["delegates"] = [str(t.id) for t in formation.trainees if t.is_delegate]
+    ctx.data["_were"] = [t.full_name for t in formation.trainees if t.is_delegate]
     return None
 
 
@@ -451,7 +452,10 @@ async def save_delegates(ctx: Context) -> None:
     if names is None:
         ctx.say("formation.not_found")
         return
-    ctx.say("formation.delegates_saved", names=names)
+    # Those unticked are named (explorer O: « Personne ne représente encore … » after two
+    # delegates were taken off).
+    gone = [name for name in ctx.data.get("_were") or [] if name not in names]
+    ctx.say("formation.delegates_saved", names=names, gone=gone)
 
 
 DELEGATES = Flow(

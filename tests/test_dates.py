@@ -65,6 +65,11 @@ SCHEDULING = [
     ("14:30", timed(2026, 11, 23, 14, 30)),
     ("vers 14h30", timed(2026, 11, 23, 14, 30)),
     ("9 heures 30", timed(2026, 11, 24, 9, 30)),
+    # Hours in words (explorer O: « quatorze heures trente » was not read).
+    ("quatorze heures trente", timed(2026, 11, 23, 14, 30)),
+    ("mardi à neuf heures et demie", timed(2026, 11, 24, 9, 30)),
+    ("mardi à dix heures moins le quart", timed(2026, 11, 24, 9, 45)),
+    ("mardi à dix-sept heures", timed(2026, 11, 24, 17)),
     ("9h", timed(2026, 11, 24, 9)),
     ("midi", timed(2026, 11, 23, 12)),
     ("midi et demi", timed(2026, 11, 23, 12, 30)),

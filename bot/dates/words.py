@@ -155,6 +155,24 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     )
 )
 _NUMBER_BEFORE_MONTH = re.compile(rf"\b({ANY_NUMBER})\s+(?=(?:{ANY_MONTH})\b)")
+_HOUR_IN_WORDS = re.compile(
+    rf"\b({ANY_NUMBER})\s+heures?"
+    rf"(?:\s+(et\s+quart|et\s+demie?|moins\s+le\s+quart|{ANY_NUMBER})(?![\w-]))?"
+)
+"""« quatorze heures trente » (explorer O: « 14h » was read, the words were not)."""
+_MINUTE_WORDS = {"et quart": 15, "et demi": 30, "et demie": 30, "moins le quart": -15}
+
+
+def _hour(match: re.Match[str]) -> str:
+    hour, said = NUMBER_WORDS[match.group(1)], match.group(2)
+    minutes = _MINUTE_WORDS.get(" ".join(said.split())) if said else 0
+    if minutes is None:
+        minutes = NUMBER_WORDS[said]
+    if minutes < 0:
+        hour, minutes = hour - 1, 60 + minutes
+    if not 0 <= hour <= 23 or minutes >= 60:
+        return match.group(0)
+    return f"{hour}h{minutes:02d}"
 
 
 def fold(text: str) -> str:
@@ -177,6 +195,7 @@ def rewrite(text: str) -> str:
     """Phrases said several ways become one token, so each pattern lists them once."""
     for pattern, replacement in _REWRITES:
         text = pattern.sub(replacement, text)
+    text = _HOUR_IN_WORDS.sub(_hour, text)
     return _NUMBER_BEFORE_MONTH.sub(lambda m: f"{NUMBER_WORDS[m.group(1)]} ", text)
 
 

@@ -35,6 +35,7 @@ from bot.storage.people import ChatIdentity, Membership, Role
 from bot.storage.people import Person as P
 from bot.texts import plain
 from tests.auxil.absences import record_exit
+from tests.auxil.attestations import UP_TO_PARTICIPANTS
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, FOR_TEXT, survives
 from tests.auxil.pdf import pdf_words
@@ -1178,19 +1179,7 @@ async def test_the_participants_question_says_ticked_only_when_some_are(
 ) -> None:
     """Explorer O: after « aucun délégué » and « Retour », « je les ai cochés » above a list
     where nobody was."""
-    for line in (
-        "/bilan",
-        "Agent de restauration",
-        "Programmer le bilan de fin",
-        "À distance",
-        "jeudi 26 novembre à 14 h",
-        "oui",
-        "2 heures",
-        "https://visio.example.org/bilan",
-        "oui",
-        "oui",
-        "non",
-    ):
+    for line in UP_TO_PARTICIPANTS:
         await trainer.says(line)
     assert "je les ai cochés" in trainer.last
     await trainer.says("aucun délégué")

@@ -14,23 +14,11 @@ from sqlalchemy import func, select
 
 from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
 from bot.storage.db import Database
+from tests.auxil.attestations import UP_TO_PARTICIPANTS
 from tests.auxil.dialogue import Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, survives
 from tests.auxil.pdf import pdf_words
 
-UP_TO_PARTICIPANTS = (
-    "/bilan",
-    "Agent de restauration",
-    "Programmer le bilan de fin",
-    "À distance",
-    "jeudi 26 novembre à 14 h",
-    "oui",
-    "2 heures",
-    "https://visio.example.org/bilan",
-    "oui",
-    "oui",
-    "non",
-)
 AGREED = "accord de Mme Sophie Leroy, par e-mail, le dimanche 22 novembre 2026"
 
 

@@ -28,6 +28,22 @@ BILAN_START = datetime(2026, 11, 26, 13, 0, tzinfo=UTC)
 BILAN_END = BILAN_START + timedelta(hours=2)
 
 
+UP_TO_PARTICIPANTS = (
+    "/bilan",
+    "Agent de restauration",
+    "Programmer le bilan de fin",
+    "À distance",
+    "jeudi 26 novembre à 14 h",
+    "oui",
+    "2 heures",
+    "https://visio.example.org/bilan",
+    "oui",
+    "oui",
+    "non",
+)
+"""``/bilan`` for the demo's Normandie formation, remote, Thursday 14 h, up to « Qui participe ? »."""
+
+
 async def schedule_bilan(
     trainer: Talker,
     formation: str = "Agent de restauration",
@@ -37,19 +53,7 @@ async def schedule_bilan(
 ) -> int:
     """``/bilan`` for the demo's Normandie formation (or ``formation``'s bilan ``which``),
     remote, Thursday 14 h, its delegates (but those named in ``untick``)."""
-    for line in (
-        "/bilan",
-        formation,
-        which,
-        "À distance",
-        "jeudi 26 novembre à 14 h",
-        "oui",
-        "2 heures",
-        "https://visio.example.org/bilan",
-        "oui",
-        "oui",
-        "non",
-    ):
+    for line in ("/bilan", formation, which, *UP_TO_PARTICIPANTS[3:]):
         await trainer.says(line)
     for name in untick:
         await trainer.presses(name)

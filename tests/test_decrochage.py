@@ -121,6 +121,7 @@ async def test_long_formation_entretien_compte_rendu_and_ticket(
     await trainer.presses("Oui, maintenant")
     await trainer.says("hier à 10h")
     assert "déjà passé" in trainer.last
+    assert "« Il a déjà eu lieu (plus tôt) »" in trainer.last  # the way for one held (O19)
     await trainer.says("jeudi")
     assert "à quelle heure" in trainer.last
     await trainer.says("jeudi à 14h")

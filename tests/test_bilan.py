@@ -1168,6 +1168,7 @@ async def test_deadlines_moved_onto_a_day_off_say_the_working_day_before(
     await schedule(trainer)
     await move_bilan(trainer, "26/11/2026", "lundi 7 décembre à 14 h")
     moved = said(trainer, "C'est déplacé")
+    assert moved.count("\n· ") >= 2 and "\n\n· " not in moved  # no blank line (explorer P)
     assert (
         "Envoyer le bilan pédagogique : samedi 5 décembre 2026 à 14 h 00, un samedi : à faire "
         "plutôt le vendredi 4 décembre 2026 (au lieu du "

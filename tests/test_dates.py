@@ -70,6 +70,7 @@ SCHEDULING = [
     ("mardi à neuf heures et demie", timed(2026, 11, 24, 9, 30)),
     ("mardi à dix heures moins le quart", timed(2026, 11, 24, 9, 45)),
     ("mardi à dix-sept heures", timed(2026, 11, 24, 17)),
+    ("mardi à vingt et une heures", timed(2026, 11, 24, 21)),
     ("9h", timed(2026, 11, 24, 9)),
     ("midi", timed(2026, 11, 23, 12)),
     ("midi et demi", timed(2026, 11, 23, 12, 30)),
@@ -202,6 +203,11 @@ LOGGING = [
 ]
 
 VAGUE_OR_IMPOSSIBLE = [
+    # Lengths, and minutes not read, are no hour (explorer P: 2 h in the night, 14 h 00).
+    "dans deux heures",
+    "il y a deux heures",
+    "quatorze heures trente-cinq",
+    "mardi à quatorze heures moins vingt",
     "",
     "   ",
     "\n\t",

@@ -176,7 +176,7 @@ async def test_markup_typed_by_the_user_is_refused_or_shown_escaped(
         await trainer.says(typed)
         assert trainer.last.startswith("L'intitulé est imprimé sur les attestations"), typed
         assert await step_of(db, trainer) == ("formation", "title")
-    await trainer.says("Cuisine & service")
+    await trainer.says("Cuisine & service n° 2")  # a sign, no picture (explorer P: « ° »)
     for _step, kind, value in HAPPY[1:10]:
         await answer(trainer, kind, value)
     await trainer.says("Zoé <i>Durand</i> & fils")  # markup is no trainee's name (explorer A)
@@ -190,10 +190,10 @@ async def test_markup_typed_by_the_user_is_refused_or_shown_escaped(
     await trainer.says("DUPONT, Zoé ; Durand & fils")  # a surname, a comma: one name
     await trainer.presses("Terminé")
     recap = trainer.replies[-1].text
-    assert "Cuisine &amp; service" in recap and "Cuisine & service" not in recap
+    assert "Cuisine &amp; service n° 2" in recap and "Cuisine & service" not in recap
     await trainer.presses("Enregistrer")
     saved = (await formations(db))[-1]
-    assert saved.title == "Cuisine & service"
+    assert saved.title == "Cuisine & service n° 2"
     assert saved.trainees[0].full_name == "DUPONT, Zoé"
     assert saved.trainees[0].company == "Durand & fils"
 
@@ -403,6 +403,7 @@ async def test_list_open_and_edit_a_formation(db: Database, trainer: Person) -> 
     await trainer.presses("Choisir les délégués")  # back as they were
     await trainer.says("Hugo, Paul")
     await trainer.presses("Terminé")
+    assert re.search(r"Pour représenter les stagiaires : \w+ \w+ et \w+ \w+\.", trainer.all_text)
     await trainer.presses("Terminé")
     assert "À tout moment : /formations" in trainer.last
     assert await step_of(db, trainer) == (None, None)

@@ -100,6 +100,8 @@ def test_what_a_typed_selection_names() -> None:
     assert read_selection("sauf Élise et 1", FIVE) == Selection(only=("2", "3", "4"))
     wrong = read_selection("3, 9", FIVE)
     assert isinstance(wrong, Invalid) and "numéro 9" in wrong.message
+    kept = read_selection("pas de changement", FIVE)  # no « none » (explorer P: all unticked)
+    assert isinstance(kept, Invalid)
     unknown = read_selection("Chloé, Zorro Élan", FIVE)  # quoted as typed (explorer O)
     assert isinstance(unknown, Invalid) and "« Zorro Élan »" in unknown.message
 

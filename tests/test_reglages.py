@@ -119,6 +119,8 @@ async def test_the_digest_hour_and_a_choice_setting(db: Database, trainer: Perso
     assert trainer.last.startswith(
         "Le récapitulatif part à l'heure pile : tapez 16 pour 16 h 00, ou 17 pour 17 h 00."
     )
+    await trainer.says("25 h 30")  # no such hour: its bounds, not « tapez 25 » (explorer P)
+    assert "entre 0 et 23" in trainer.last and "tapez 25" not in trainer.last
     await trainer.says("7 h 00")
     assert "C'est enregistré : 7 h pour « Heure du récapitulatif" in trainer.last
     assert "Aucune échéance" not in trainer.last  # no deadline hangs on it

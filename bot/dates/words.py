@@ -96,6 +96,7 @@ for _n in range(1, 10):
     _joiner = " et " if _n == 1 else "-"
     NUMBER_WORDS[f"vingt{_joiner}{_UNITS[_n]}"] = 20 + _n
 NUMBER_WORDS["trente et un"] = 31
+NUMBER_WORDS["vingt et une"] = 21  # « vingt et une heures » (explorer P: read as « une heure »)
 NUMBER_WORDS["quarante"] = 40
 NUMBER_WORDS["quarante-cinq"] = 45
 NUMBER_WORDS["cinquante"] = 50
@@ -156,10 +157,14 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
 )
 _NUMBER_BEFORE_MONTH = re.compile(rf"\b({ANY_NUMBER})\s+(?=(?:{ANY_MONTH})\b)")
 _HOUR_IN_WORDS = re.compile(
-    rf"\b({ANY_NUMBER})\s+heures?"
+    rf"(?:^|(?<=\ba\s)(?<!\by\sa\s)|(?<=\bvers\s)|(?<=\bdes\s))({ANY_NUMBER})\s+heures?"
     rf"(?:\s+(et\s+quart|et\s+demie?|moins\s+le\s+quart|{ANY_NUMBER})(?![\w-]))?"
+    rf"(?!\s+(?:moins|{ANY_NUMBER})\b|-)"
 )
-"""« quatorze heures trente » (explorer O: « 14h » was read, the words were not)."""
+"""« quatorze heures trente », « à neuf heures et demie » (explorer O: « 14h » was read, the
+words were not): at the start or after « à », « vers », « dès » only, so « dans deux heures »
+or « absente deux heures » stay lengths (explorer P); minutes it cannot read (« trente-cinq »,
+« moins vingt ») leave the whole as typed rather than an hour without them."""
 _MINUTE_WORDS = {"et quart": 15, "et demi": 30, "et demie": 30, "moins le quart": -15}
 
 

@@ -271,8 +271,10 @@ def typed_number(ctx: Context, spec: Setting) -> int | str | Retry | None:
     clock = _HOUR_AND_MINUTES.match(text) if spec.key == org_settings.DIGEST_HOUR.key else None
     if clock is not None and int(clock["m"]) == 0:
         return int(clock["h"])
-    if clock is not None:
+    if clock is not None and int(clock["h"]) <= 23 and int(clock["m"]) < 60:
         return Retry(ctx.render("reglages.hour_only", hour=int(clock["h"])))
+    if clock is not None:  # « 25 h 30 »: no hour to offer (explorer P)
+        return Retry(ctx.render("reglages.out_of_bounds", spec=spec))
     offered = buttons(spec)
     if ctx.chosen(list(offered), labels=offered) == "default":
         return "default"

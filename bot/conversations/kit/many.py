@@ -59,7 +59,9 @@ ALL_WORDS = frozenset({"tous", "toutes", "tout", "tout le monde", "tous coches",
 NONE_WORDS = frozenset({"aucun", "aucune", "personne", "rien", "aucun d eux", "decocher tout"})
 
 _NONE_OF = re.compile(
-    r"^(?:aucun|aucune|personne|pas (?:encore )?de|pas (?:encore )?d)(?: \w+)?"
+    r"^(?:aucun|aucune|personne|pas (?:encore )?de|pas (?:encore )?d)"
+    r"(?: (?:delegue|deleguee|delegues|deleguees|participant|participants|signe|signes"
+    r"|nom|noms|stagiaire|stagiaires|personne|d eux|d entre eux))?"
     r"(?: (?:pour (?:le moment|l instant|l heure|linstant)|encore|non plus))?$"
 )
 """« aucun délégué », « pas de délégués » (explorer N), « pas encore de délégués », « aucun

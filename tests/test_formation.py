@@ -769,6 +769,11 @@ async def test_a_last_part_of_one_line_at_the_delegates_question_is_added(
     assert "J'ajoute la suite de votre liste : 1 stagiaire de plus, 3 en tout." in (
         trainer.all_text
     )
+    await trainer.says("Anne Roc, Boulangerie Roc")  # a comma: the « ; » said (explorer P)
+    assert trainer.last.startswith(
+        "« Anne Roc » est déjà dans la liste. Pour noter son entreprise, séparez-la par un "
+        "point-virgule : « Anne Roc ; Boulangerie Roc »."
+    )
     await trainer.says("Anne Roc ; Boulangerie Roc")  # her line completed (explorer N)
     assert "Ligne d'Anne Roc complétée : entreprise Boulangerie Roc." in trainer.all_text
     assert "Qui sont les délégués" in trainer.last and "☐ Boulangerie" not in trainer.last

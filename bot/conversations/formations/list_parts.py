@@ -82,6 +82,19 @@ class ListGoesOn(PickMany):
             ctx.data["trainees"] = [*current, *found]  # lines completed in place, if any
             return Stay()
         outcome = await super().answer(ctx)
+        head, comma, rest = text.partition(",")
+        if (
+            isinstance(outcome, Retry)
+            and ctx.incoming.choice is None
+            and comma
+            and rest.strip()
+            and name_key(head) in listed
+        ):
+            # « Alice Dupont, Boulangerie »: her company, with a comma (explorer P: the hint
+            # offered to add « Alice Dupont, Boulangerie » as a trainee of its own).
+            return Retry(
+                ctx.render("formation.company_after_comma", name=head.strip(), rest=rest.strip())
+            )
         return no_choice_but_a_name(ctx, outcome, text if ctx.incoming.choice is None else "")
 
 

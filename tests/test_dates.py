@@ -71,6 +71,7 @@ SCHEDULING = [
     ("mardi à dix heures moins le quart", timed(2026, 11, 24, 9, 45)),
     ("mardi à dix-sept heures", timed(2026, 11, 24, 17)),
     ("mardi à vingt et une heures", timed(2026, 11, 24, 21)),
+    ("quatorze heures trente-cinq", timed(2026, 11, 23, 14, 35)),  # not 14 h 00 (explorer P)
     ("9h", timed(2026, 11, 24, 9)),
     ("midi", timed(2026, 11, 23, 12)),
     ("midi et demi", timed(2026, 11, 23, 12, 30)),
@@ -206,7 +207,6 @@ VAGUE_OR_IMPOSSIBLE = [
     # Lengths, and minutes not read, are no hour (explorer P: 2 h in the night, 14 h 00).
     "dans deux heures",
     "il y a deux heures",
-    "quatorze heures trente-cinq",
     "mardi à quatorze heures moins vingt",
     "",
     "   ",

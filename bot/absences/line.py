@@ -19,6 +19,7 @@ from datetime import datetime
 from bot import dates
 from bot.answers import closest_names as closest_names
 from bot.answers import match_names as match_names  # its home since the flow kit shares it
+from bot.dates.words import ANY_NUMBER, NUMBER_WORDS
 
 _DATE_FILLERS = {
     *("le", "la", "l", "du", "de", "des", "au", "dernier", "derniere", "passe", "ce", "a", "h"),
@@ -74,24 +75,10 @@ def as_typed(text: str, folded: str) -> str:
     return text[origin[found.start()] : origin[found.end() - 1] + 1]
 
 
-def _number_words() -> dict[str, int]:
-    """« un » to « cinquante-neuf », as a length is said (« dix-huit minutes »)."""
-    units = ["", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix"]
-    units += ["onze", "douze", "treize", "quatorze", "quinze", "seize"]
-    words = {word: n for n, word in enumerate(units) if word}
-    words |= {"une": 1, "dix-sept": 17, "dix-huit": 18, "dix-neuf": 19}
-    for tens, name in ((20, "vingt"), (30, "trente"), (40, "quarante"), (50, "cinquante")):
-        words |= {name: tens, f"{name} et un": tens + 1, f"{name} et une": tens + 1}
-        words |= {f"{name}-{units[unit]}": tens + unit for unit in range(2, 10)}
-    return words
-
-
-_NUMBER_WORDS = _number_words()
-_NUMBER = "|".join(re.escape(w) for w in sorted(_NUMBER_WORDS, key=len, reverse=True))
 _LENGTH = (
     r"(?:(?:un|1)\s+quart\s+d'\s*heure|trois\s+quarts?\s+d'\s*heure|une\s+demi\s*-?\s*heure"
-    rf"|(?:{_NUMBER}|\d{{1,5}})\s+minutes?"
-    rf"|(?:{_NUMBER}|\d{{1,2}})\s*h(?:eures?)?\s+et\s+(?:quart|demie)|(?:{_NUMBER})\s+heures?)"
+    rf"|(?:{ANY_NUMBER}|\d{{1,5}})\s+minutes?"
+    rf"|(?:{ANY_NUMBER}|\d{{1,2}})\s*h(?:eures?)?\s+et\s+(?:quart|demie)|(?:{ANY_NUMBER})\s+heures?)"
 )
 _SPOKEN = re.compile(
     rf"(?P<before>\bretard\s+(?:de\s+|d'\s*))(?P<after>{_LENGTH})(?![\w-])"
@@ -120,7 +107,7 @@ def _minutes(length: str) -> int:
     if found is None:
         return 0
     count = found["count"]
-    amount = int(count) if count.isdecimal() else _NUMBER_WORDS.get(count, 0)
+    amount = int(count) if count.isdecimal() else NUMBER_WORDS.get(count, 0)
     if found["unit"].startswith("minute"):
         return amount
     return amount * 60 + {"quart": 15, "demie": 30}.get(found["part"] or "", 0)

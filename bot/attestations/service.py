@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import dates
 from bot.answers import fold, visible
 from bot.bilans.view import ROLE_WORDS, BilanView, view_of
+from bot.formations.labels import TITLES
 from bot.formations.queries import Member, visible_to
 from bot.storage.attestations import (
     AttendanceSheet,
@@ -182,14 +183,12 @@ async def invitations_of(session: AsyncSession, bilan_id: int) -> list[Attestati
 
 # --- answers -----------------------------------------------------------------------------
 
-_CIVILITY = {"m", "mme", "mlle", "monsieur", "madame", "mademoiselle", "mr"}
-
 
 def same_name(typed: str, expected: str) -> bool:
     """Accents, case, civility and word order aside, is it the same name?"""
 
     def words(name: str) -> list[str]:
-        return sorted(w for w in fold(visible(name)).split() if w not in _CIVILITY)
+        return sorted(w for w in fold(visible(name)).split() if w not in TITLES)
 
     return bool(words(typed)) and words(typed) == words(expected)
 

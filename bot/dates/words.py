@@ -90,17 +90,19 @@ _UNITS = [
     "dix-huit",
     "dix-neuf",
 ]
-NUMBER_WORDS: dict[str, int] = {word: n for n, word in enumerate(_UNITS)}
-NUMBER_WORDS.update({"une": 1, "premier": 1, "vingt": 20, "trente": 30})
-for _n in range(1, 10):
-    _joiner = " et " if _n == 1 else "-"
-    NUMBER_WORDS[f"vingt{_joiner}{_UNITS[_n]}"] = 20 + _n
-NUMBER_WORDS["trente et un"] = 31
-NUMBER_WORDS["vingt et une"] = 21  # « vingt et une heures » (explorer P: read as « une heure »)
-NUMBER_WORDS["quarante"] = 40
-NUMBER_WORDS["quarante-cinq"] = 45
-NUMBER_WORDS["cinquante"] = 50
-del _n, _joiner
+
+
+def _number_words() -> dict[str, int]:
+    """« zéro » to « cinquante-neuf », folded: a day (« trente et un »), an hour, minutes
+    (« quatorze heures trente-cinq »), a length (« dix-huit minutes de retard »)."""
+    words = {word: n for n, word in enumerate(_UNITS)} | {"une": 1, "premier": 1}
+    for tens, name in ((20, "vingt"), (30, "trente"), (40, "quarante"), (50, "cinquante")):
+        words |= {name: tens, f"{name} et un": tens + 1, f"{name} et une": tens + 1}
+        words |= {f"{name}-{_UNITS[unit]}": tens + unit for unit in range(2, 10)}
+    return words
+
+
+NUMBER_WORDS = _number_words()
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -163,8 +165,8 @@ _HOUR_IN_WORDS = re.compile(
 )
 """« quatorze heures trente », « à neuf heures et demie » (explorer O: « 14h » was read, the
 words were not): at the start or after « à », « vers », « dès » only, so « dans deux heures »
-or « absente deux heures » stay lengths (explorer P); minutes it cannot read (« trente-cinq »,
-« moins vingt ») leave the whole as typed rather than an hour without them."""
+or « absente deux heures » stay lengths (explorer P); minutes it cannot read (« moins
+vingt ») leave the whole as typed rather than an hour without them."""
 _MINUTE_WORDS = {"et quart": 15, "et demi": 30, "et demie": 30, "moins le quart": -15}
 
 

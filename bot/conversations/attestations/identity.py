@@ -67,18 +67,16 @@ async def parse_name(ctx: Context, text: str) -> str | Invalid:
 async def after_name(ctx: Context, typed: str) -> Outcome:
     """Another name than the invited one is confirmed before the text shows it."""
     expected = await invited(ctx)
-    if (
-        expected is not None
-        and same_name(typed, expected.name)
-        and (fold(typed) == fold(visible(expected.name)) or typed == typed.lower())
-    ):
+    if expected is None:
+        return name_done(ctx)
+    if not same_name(typed, expected.name):
+        return Next("check_name")
+    if fold(typed) == fold(visible(expected.name)) or typed == typed.lower():
         # « léa martin », « moreau hugo »: the invitation's spelling on the sworn text
         # (explorers O, P: « Moi, léa martin, … » went to the Région), as « Oui, je suis Léa
         # Martin » gives it; « MOREAU Hugo », written as a name, is kept.
         ctx.data["name"] = visible(expected.name)
-    if expected is None or same_name(typed, expected.name):
-        return name_done(ctx)
-    return Next("check_name")
+    return name_done(ctx)
 
 
 def name_done(ctx: Context) -> Outcome:

@@ -127,7 +127,7 @@ def read_part(ctx: Context, text: str, listed: list[str]) -> list[dict[str, str 
         total = len(keys) + len(found)
         ctx.say("formation.list_part_added", added=len(found), total=total, already=already)
     elif already:  # every name there already: said, not a silent menu (explorer M)
-        saved = any(any(v.values()) for k, v in restated.items() if k not in completed)
+        saved = any(key not in completed for key in restated)  # given for someone saved
         ctx.say("formation.list_part_all_there", names=already, saved=saved)
     for line in completed.values():
         ctx.say("formation.list_part_completed", line=line)

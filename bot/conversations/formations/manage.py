@@ -394,18 +394,24 @@ def say_moved(ctx: Context, moved: Sequence[Moved]) -> None:
         if m.row.status == "open"
     )  # one line for each trainee's « Saisir la sortie dans EOS »: counted, not repeated
     today = ctx.now.astimezone(ctx.tz).date()
-    if alike:
-        ctx.say(
-            "formation.deadlines_moved",
-            moved=[
-                {"due": due, "title": title, "detail": detail, "old": old, "count": count}
-                # As /echeances says them (explorer N): a day off's working day before,
-                # and one now past.
-                | dict(zip(("weekend", "friday"), dates.weekend_words(due, today), strict=True))
-                | {"late": due < today}
-                for (due, title, detail, old), count in sorted(alike.items())
-            ],
+    lines = []
+    for (due, title, detail, old), count in sorted(alike.items()):
+        # As /echeances says them (explorer N): a day off's working day before, one past.
+        weekend, friday = dates.weekend_words(due, today)
+        lines.append(
+            {
+                "due": due,
+                "title": title,
+                "detail": detail,
+                "old": old,
+                "count": count,
+                "weekend": weekend,
+                "friday": friday,
+                "late": due < today,
+            }
         )
+    if lines:
+        ctx.say("formation.deadlines_moved", moved=lines)
 
 
 REMOVE_TRAINEE = Flow(

@@ -25,6 +25,7 @@ from bot import texts
 from bot.answers import Invalid, close_words, fold
 from bot.config import Settings
 from bot.conversations.kit.flow import Retry
+from bot.dates.words import ANY_MONTH
 from bot.messages import STALE, Choice, Incoming, Reply, numbers
 from bot.storage.held import Held
 from bot.storage.progress import LongWork
@@ -316,9 +317,7 @@ def matching(
     return matches
 
 
-_MONTH = re.compile(
-    r"janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre"
-)
+_MONTH = re.compile(rf"(?:{ANY_MONTH})\b")
 
 
 def _inside(word: str, label: str, dated: bool = False) -> bool:

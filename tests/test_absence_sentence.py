@@ -15,14 +15,15 @@ async def test_karim_absent_hier_matin_is_confirmed_then_logged(
     db: Database, trainer: Person
 ) -> None:
     await trainer.says("Karim absent hier matin")
-    assert trainer.last.startswith("Noter l'absence de Karim Benali, hier matin ?")
+    assert trainer.last.startswith(
+        "Noter l'absence de Karim Benali, hier matin (dimanche 22 novembre 2026) ?"
+    )
     assert trainer.buttons == ["Oui, noter", "Non"]
     assert await step_of(db, trainer) == ("absence_phrase", "go")
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Oui, noter")
-    assert "J'ai compris : dimanche 22 novembre 2026" in trainer.last
-    assert await step_of(db, trainer) == ("absence", "date")
-    await trainer.presses("Oui")
+    assert "J'ai compris" not in trainer.all_text  # the day was spelled out (explorer O O17)
+    assert await step_of(db, trainer) == ("absence", "weekend")
     await trainer.presses("Oui, l'enregistrer")  # a Sunday, asked once
     assert "Cette absence est-elle justifiée ?" in trainer.last  # the period was understood
     await trainer.presses("Non")
@@ -39,10 +40,11 @@ async def test_a_late_arrival_in_a_sentence_keeps_its_minutes(
     db: Database, trainer: Person
 ) -> None:
     await trainer.says("Julie en retard de 20 min ce matin")
-    assert trainer.last.startswith("Noter le retard de 20 min de Julie Petit, ce matin ?")
+    assert trainer.last.startswith(
+        "Noter le retard de 20 min de Julie Petit, ce matin (lundi 23 novembre 2026) ?"
+    )
     assert trainer.buttons == ["Oui, noter", "Non"]  # not « la noter » for a retard
-    await trainer.presses("Oui, noter")
-    await trainer.presses("Oui")
+    await trainer.presses("Oui, noter")  # the day spelled out: not confirmed again (O17)
     assert "Ce retard est-il justifié ?" in trainer.last
     await trainer.presses("Non")
     await trainer.presses("Passer")
@@ -58,9 +60,10 @@ async def test_a_reason_in_the_sentence_is_kept_not_shown_as_the_day(
 ) -> None:
     """Explorer L: « … hier à cause du bus ? » was asked back, then « Un motif connu ? »."""
     await trainer.says("Julie a eu un quart d'heure de retard hier à cause du bus")
-    assert trainer.last.startswith("Noter le retard de 15 min de Julie Petit, hier ?")
-    await trainer.presses("Oui, noter")
-    await trainer.presses("Oui")
+    assert trainer.last.startswith(
+        "Noter le retard de 15 min de Julie Petit, hier (dimanche 22 novembre 2026) ?"
+    )
+    await trainer.presses("Oui, noter")  # the day spelled out: not confirmed again (O17)
     await trainer.presses("Oui, l'enregistrer")  # a Sunday, asked once
     assert "Ce retard est-il justifié ?" in trainer.last
     await trainer.presses("Non")
@@ -77,8 +80,7 @@ async def test_a_reason_with_control_characters_is_asked_again_not_kept(
 ) -> None:
     """Explorer M: « à cause du bus\\x1b[31m\\x07 » went raw into the CSV export."""
     await trainer.says("Julie a eu 10 min de retard ce matin à cause du bus\x1b[31m\x07")
-    await trainer.presses("Oui, noter")
-    await trainer.presses("Oui")
+    await trainer.presses("Oui, noter")  # the day spelled out: not confirmed again (O17)
     await trainer.presses("Non")
     assert "Un motif connu" in trainer.last  # asked, as any answer with them would be
     await trainer.says("bus en retard")
@@ -92,10 +94,14 @@ async def test_what_is_not_a_late_arrival_to_note_is_not_offered(
     """Explorer L: « Julie était à l'heure, Karim … » offered Julie; « Julie n'a eu que »
     and « Julie sera » were names not found."""
     await trainer.says("Julie était à l'heure, Karim en retard de 10 min ce matin")
-    assert trainer.last.startswith("Noter le retard de 10 min de Karim Benali, ce matin ?")
+    assert trainer.last.startswith(
+        "Noter le retard de 10 min de Karim Benali, ce matin (lundi 23 novembre 2026) ?"
+    )
     await trainer.presses("Non")
     await trainer.says("Julie n'a eu que 5 min de retard hier")
-    assert trainer.last.startswith("Noter le retard de 5 min de Julie Petit, hier ?")
+    assert trainer.last.startswith(
+        "Noter le retard de 5 min de Julie Petit, hier (dimanche 22 novembre 2026) ?"
+    )
     await trainer.presses("Non")
     for future, said in (  # to come: the day ahead, not the last one (explorer M)
         (
@@ -110,10 +116,14 @@ async def test_what_is_not_a_late_arrival_to_note_is_not_offered(
         assert trainer.last.startswith(said), trainer.last
     assert "Je ne trouve pas" not in trainer.all_text
     await trainer.says("Julie sera absente cet après-midi")  # today's: noted (explorer O)
-    assert trainer.last.startswith("Noter l'absence de Julie Petit, cet après-midi ?")
+    assert trainer.last.startswith(
+        "Noter l'absence de Julie Petit, cet après-midi (lundi 23 novembre 2026) ?"
+    )
     await trainer.presses("Non")
     await trainer.says("Karim absent hier, sera rattrapé")  # yesterday's (explorer N)
-    assert trainer.last.startswith("Noter l'absence de Karim Benali, hier"), trainer.last
+    assert trainer.last.startswith(  # the day spelled out after its words (explorer O)
+        "Noter l'absence de Karim Benali, hier (dimanche 22 novembre 2026), sera rattrapé ?"
+    ), trainer.last
     await trainer.presses("Non")
     assert await absences(db) == []
 
@@ -122,14 +132,25 @@ async def test_a_late_arrival_in_hours_or_too_long_is_said(db: Database, trainer
     """Explorer E E12 e: « de 2h » was shown as part of the day; « 500 min » was echoed,
     then dropped without a word."""
     await trainer.says("Julie en retard de 1h30 hier")
-    assert trainer.last.startswith("Noter le retard de 1 h 30 de Julie Petit, hier ?")
+    assert trainer.last.startswith(
+        "Noter le retard de 1 h 30 de Julie Petit, hier (dimanche 22 novembre 2026) ?"
+    )
     await trainer.presses("Oui, noter")
-    assert "dimanche 22 novembre 2026, un retard de 1 h 30" in trainer.last
+    assert trainer.last.startswith("Le 22 novembre est un dimanche")  # the day not asked again
     await trainer.says("/annuler")
     for typed, shown in (  # without « en » too (explorer I)
-        ("Julie 20 min de retard hier", "Noter le retard de 20 min de Julie Petit, hier ?"),
-        ("Julie 1h de retard hier", "Noter le retard de 1 h de Julie Petit, hier ?"),
-        ("Julie retard de 20 min hier", "Noter le retard de 20 min de Julie Petit, hier ?"),
+        (
+            "Julie 20 min de retard hier",
+            "Noter le retard de 20 min de Julie Petit, hier (dimanche 22 novembre 2026) ?",
+        ),
+        (
+            "Julie 1h de retard hier",
+            "Noter le retard de 1 h de Julie Petit, hier (dimanche 22 novembre 2026) ?",
+        ),
+        (
+            "Julie retard de 20 min hier",
+            "Noter le retard de 20 min de Julie Petit, hier (dimanche 22 novembre 2026) ?",
+        ),
     ):
         await trainer.says(typed)
         assert trainer.last.startswith(shown), typed
@@ -138,14 +159,15 @@ async def test_a_late_arrival_in_hours_or_too_long_is_said(db: Database, trainer
     assert "(10000 min : un retard se compte jusqu'à 480 minutes" in trainer.last
     await trainer.says("/annuler")
     await trainer.says("Julie en retard de 500 min ce matin")
-    assert trainer.last.startswith("Noter le retard de Julie Petit, ce matin ?")  # not 8 h 20
+    assert trainer.last.startswith(
+        "Noter le retard de Julie Petit, ce matin (lundi 23 novembre 2026) ?"
+    )  # not 8 h 20
     # Said at once, not only after « Oui » (explorer L).
     assert "(500 min : un retard se compte jusqu'à 480 minutes ; au-delà, notez plutôt une" in (
         trainer.last
     )
     await trainer.presses("Oui, noter")
     assert "Un retard se compte entre 1 et 480 minutes." in trainer.all_text
-    await trainer.presses("Oui")
     assert "De combien de minutes, ce retard ?" in trainer.last
     await trainer.says("45")
     await trainer.presses("Non")
@@ -156,7 +178,9 @@ async def test_a_late_arrival_in_hours_or_too_long_is_said(db: Database, trainer
 
 async def test_declining_saves_nothing(db: Database, trainer: Person) -> None:
     await trainer.says("Absence de Léa hier")
-    assert trainer.last.startswith("Noter l'absence de Léa Martin, hier ?")
+    assert trainer.last.startswith(
+        "Noter l'absence de Léa Martin, hier (dimanche 22 novembre 2026) ?"
+    )
     await trainer.presses("Non")
     assert "je ne note rien" in trainer.last
     assert await step_of(db, trainer) == (None, None)
@@ -168,7 +192,7 @@ async def test_namesakes_are_named_once_then_asked_apart(db: Database, trainer: 
     await add_formation(db, title="Cariste", trainees=("Karim Benali", "Zoé Lambert"))
     await trainer.says("Karim Benali absent hier matin")
     assert trainer.last == (
-        "Noter l'absence de Karim Benali, hier matin ? Plusieurs de vos stagiaires portent ce "
+        "Noter l'absence de Karim Benali, hier matin (dimanche 22 novembre 2026) ? Plusieurs de vos stagiaires portent ce "
         "nom : je vous demanderai ensuite de qui il s'agit."
     )
     await trainer.presses("Oui, noter")
@@ -177,7 +201,9 @@ async def test_namesakes_are_named_once_then_asked_apart(db: Database, trainer: 
     assert any("Agent de restauration" in b for b in trainer.buttons)
     await trainer.says("/annuler")
     await trainer.says("Zoé absente hier")
-    assert trainer.last.startswith("Noter l'absence de Zoé Lambert, hier ?")
+    assert trainer.last.startswith(
+        "Noter l'absence de Zoé Lambert, hier (dimanche 22 novembre 2026) ?"
+    )
     assert "Plusieurs de vos stagiaires" not in trainer.last
     await trainer.says("Emma Benali absente hier")  # not known: the closest name once (M)
     assert trainer.buttons.count("Karim Benali") == 1, trainer.buttons
@@ -258,8 +284,7 @@ async def test_another_sentence_at_the_date_question_is_not_taken_as_the_date(
 ) -> None:
     """Explorer A: « Hugo absent ce matin » at Karim's « C'est bien ça ? » became Karim's
     absence of this morning, and Hugo's was never noted.  It starts Hugo's instead."""
-    await trainer.says("Karim absent hier matin")
-    await trainer.presses("Oui, noter")
+    await trainer.says("/absence Karim hier matin")
     assert "J'ai compris : dimanche 22 novembre 2026, le matin" in trainer.last
     for typed in ("Hugo absent ce matin", "léa en retard de 20 min"):
         await trainer.says(typed)
@@ -278,7 +303,7 @@ async def test_a_day_to_come_or_at_odds_is_said_at_once_not_confirmed_first(
     """Explorer A: « Noter l'absence de Karim Benali, demain ? » was asked, then refused."""
     await trainer.says("Karim absent demain matin")
     assert "Noter l'absence" not in trainer.all_text
-    assert "Le mardi 24 novembre 2026 est dans le futur" in trainer.all_text
+    assert "Le mardi 24 novembre 2026 est à venir" in trainer.all_text
     assert await step_of(db, trainer) == ("absence", "date")
     await trainer.says("/annuler")
     await trainer.says("/absence karim mardi 19 novembre matin")  # the 19th is a Thursday

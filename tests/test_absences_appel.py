@@ -287,11 +287,11 @@ async def test_a_typed_day_is_confirmed_and_the_line_fills_what_it_can(
     assert trainer.last.startswith("Appel du lundi 23 novembre 2026, matin – Projet professionnel")
     await trainer.says("/annuler")
     await trainer.says("/appel demain matin")
-    assert "dans le futur" in trainer.all_text
+    assert "est à venir" in trainer.all_text
     assert trainer.last.startswith("L'appel de quelle formation ?")
     await trainer.presses("Projet")
     await trainer.says("lundi prochain")
-    assert "dans le futur" in trainer.last
+    assert "est à venir" in trainer.last
     await trainer.presses("Un autre jour")
     await survives(db, trainer, FOR_CHOICES)
     await trainer.says("vendredi")

@@ -196,7 +196,7 @@ async def test_a_missing_day_is_asked_and_a_wrong_one_changed(
     assert trainer.last.startswith("Quel jour ?")
     await survives(db, trainer, FOR_CHOICES)
     await trainer.says("demain")
-    assert "dans le futur" in trainer.last
+    assert "est à venir" in trainer.last
     await trainer.says("vendredi")
     await trainer.presses("Oui")
     await survives(db, trainer, FOR_CHOICES)
@@ -390,13 +390,13 @@ async def test_several_days_too_many_or_to_come_are_said_and_one_day_asked(
     assert await step_of(db, trainer) == ("absence_group", "date")
     await trainer.says("/annuler")
     await trainer.says("Julie absente du 28/12 au 2/01")  # the coming one, not last winter's
-    assert "Le lundi 28 décembre 2026 est dans le futur" in trainer.all_text
+    assert "Le lundi 28 décembre 2026 est à venir" in trainer.all_text
     await trainer.says("/annuler")
     await trainer.says("Julie absente du 27/12 au 3/01")  # a Sunday first: that one named (L)
-    assert "Le dimanche 27 décembre 2026 est dans le futur" in trainer.all_text
+    assert "Le dimanche 27 décembre 2026 est à venir" in trainer.all_text
     await trainer.says("/annuler")
     await trainer.says("Julie absente du 20 au 25 novembre")
-    assert "Le mercredi 25 novembre 2026 est dans le futur" in trainer.all_text
+    assert "Le mercredi 25 novembre 2026 est à venir" in trainer.all_text
     assert await step_of(db, trainer) == ("absence_group", "date")
     await trainer.says("vendredi")
     await trainer.presses("Oui, c'est ça")
@@ -449,7 +449,7 @@ async def test_changing_the_day_of_several_days_takes_several_days(
     assert "matin" not in trainer.last
     await trainer.presses("Changer le jour")
     await trainer.says("du 20 au 30 novembre")  # reaches a day to come: said, the day asked
-    assert "Le lundi 30 novembre 2026 est dans le futur" in trainer.all_text
+    assert "Le lundi 30 novembre 2026 est à venir" in trainer.all_text
     assert await step_of(db, trainer) == ("absence_group", "date")
     await trainer.says("du 9 au 10 novembre l'après-midi")
     await trainer.presses("Enregistrer")

@@ -475,9 +475,9 @@ async def test_another_trainee_gets_the_explanation_and_a_draft_not_a_seat(
     assert "Bonjour Madame" in text and "souhaite prendre la parole" in text
     assert "Qui participe ?" in trainer.last
     await trainer.says("3, 4")  # Julie Petit and Karim Benali typed together
-    assert "pour que Karim Benali, Julie Petit participent ?" in trainer.last
+    assert "pour que Karim Benali et Julie Petit participent ?" in trainer.last
     await trainer.presses("Non, préparer le message")
-    assert "Je n'ajoute donc pas Karim Benali, Julie Petit" in trainer.all_text
+    assert "Je n'ajoute donc pas Karim Benali et Julie Petit" in trainer.all_text
     await trainer.presses("Hugo Moreau")  # untick
     await trainer.presses("Terminé")
     await trainer.presses("Terminé")  # no partner
@@ -485,6 +485,25 @@ async def test_another_trainee_gets_the_explanation_and_a_draft_not_a_seat(
     await trainer.presses("Programmer le bilan")
     [bilan] = await bilans(db)
     assert [(p.kind, p.name) for p in bilan.participants] == [("delegate", "Léa Martin")]
+
+
+async def test_a_formation_without_delegates_says_so_at_a_remote_bilan(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer P P10: « choisissez leurs noms » over a list where nobody is a delegate."""
+    async with db.sessions() as session, session.begin():
+        await session.execute(update(Trainee).values(is_delegate=False))
+    await trainer.says("/bilan")
+    for _step, kind, value in REMOTE[:11]:
+        await answer(trainer, kind, value)
+    text = trainer.last
+    assert "seuls les délégués des stagiaires sont invités" in text
+    assert "cette formation n'en a pas. Choisissez qui prendra la parole pour le groupe" in text
+    assert "choisissez leurs noms" not in text
+    assert "/formations, « Choisir les délégués »" in text
+    await trainer.presses("Terminé")  # nobody: the partners' question, then the recap
+    await trainer.presses("Terminé")
+    assert "Stagiaires : aucun" in trainer.last
 
 
 async def test_a_delegate_gone_before_the_bilan_is_not_ticked(

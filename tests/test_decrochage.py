@@ -353,8 +353,7 @@ async def test_since_when_suggests_the_absences_already_noted(trainer: Person) -
     await trainer.says("Hugo absent du 17 au 18 novembre")
     await trainer.presses("Enregistrer")
     await trainer.says("Hugo absent vendredi matin")
-    await trainer.presses("Oui")  # « Noter l'absence … ? »
-    await trainer.presses("Oui")  # the day
+    await trainer.presses("Oui")  # « Noter l'absence …, vendredi matin (vendredi 20 …) ? »
     await trainer.presses("Non")  # not justified
     await trainer.presses("Passer")
     await trainer.presses("Enregistrer")

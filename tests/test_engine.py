@@ -216,7 +216,9 @@ async def test_a_sentence_that_answers_nothing_here_starts_what_it_says(
     await trainer.says("Inès absente hier matin")
     assert "J'abandonne la saisie en cours, « voir mes échéances" in trainer.all_text
     assert "Je n'ai pas reconnu ce choix" not in trainer.all_text
-    assert trainer.last.endswith("Noter l'absence d'Inès Garnier, hier matin ?")
+    assert trainer.last.endswith(
+        "Noter l'absence d'Inès Garnier, hier matin (dimanche 22 novembre 2026) ?"
+    )
     assert (await step_of(db, trainer))[0] == "absence_phrase"
     # Words that start nothing get the question again, and only that: not the commands
     # those words point to, as they would outside a conversation.

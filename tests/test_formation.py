@@ -777,6 +777,8 @@ async def test_a_last_part_of_one_line_at_the_delegates_question_is_added(
     await trainer.says("Anne Roc ; Boulangerie Roc")  # her line completed (explorer N)
     assert "Ligne d'Anne Roc complétée : entreprise Boulangerie Roc." in trainer.all_text
     assert "Qui sont les délégués" in trainer.last and "☐ Boulangerie" not in trainer.last
+    await trainer.says("Ben, Élodie")  # ticks, one not found: not a name (explorer P P3)
+    assert trainer.last.startswith("Je ne trouve pas « Élodie » dans la liste")
     await trainer.says("Ben Soll")  # a listed name mistyped is ticked, not added
     assert "1 coché sur 3" in trainer.last
     await trainer.says("Aucun délégué")  # none, in the question's words (explorer N)

@@ -147,3 +147,14 @@ def test_a_number_typed_is_not_the_day_of_a_date_unless_a_month_is_typed() -> No
     values = list(labels)
     assert matching("Formation 23", values, labels=labels) == ["23"]
     assert matching("23 novembre", values, labels=labels) == ["22"]
+
+
+def test_a_number_sign_typed_in_any_spelling_fits_the_labels_n_degree() -> None:
+    """Explorer P P9: « numéro 2 », « no 2 » and « nº 2 » (the ordinal sign, folded « no »)
+    were « rien dans la liste ne correspond », where « n° 2 » works."""
+    labels = {str(n): f"Invitation n° {n} – créée le 4 décembre à 17 h 2{n}" for n in (1, 2, 3)}
+    values = list(labels)
+    for typed in ("n° 2", "N°2", "numéro 2", "no 2", "nº 2", "No. 2", "num 2"):
+        assert matching(typed, values, labels=labels) == ["2"], typed
+    assert matching("n° 4", values, labels=labels) == []
+    assert matching("no", values, labels=labels) == []

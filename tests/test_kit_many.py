@@ -94,6 +94,10 @@ def test_what_a_typed_selection_names() -> None:
         "Pas encore de délégués",  # explorer O
         "aucun délégué pour le moment",
         "personne pour l'instant",
+        "Pas encore",  # explorer P
+        "Rien pour le moment",
+        "On verra plus tard",
+        "plus tard",
     ):  # the question's words
         assert read_selection(none, FIVE) == Selection(only=()), none
     assert read_selection("tous sauf 3", FIVE) == Selection(only=("1", "2", "4", "5"))

@@ -49,10 +49,8 @@ from bot.conversations.absences.details import (
     fix_taken,
     flag_conflict,
     keep_reason,
-    keep_typed_period,
     proof_of,
     recap_values,
-    typed_period,
 )
 from bot.conversations.absences.steps import (
     current_formation,
@@ -61,6 +59,7 @@ from bot.conversations.absences.steps import (
     single_formation,
     who_steps,
 )
+from bot.conversations.absences.typed_period import keep_typed_period, typed_period
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import (
     Flow,

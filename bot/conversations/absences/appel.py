@@ -36,10 +36,6 @@ from bot.answers import YES_NO, Invalid, match_names
 from bot.conversations.absences.batch import offer_step, save_marks
 from bot.conversations.absences.details import (
     check_not_future,
-    half_day_besides,
-    keep_typed_period,
-    take_typed_period,
-    typed_period,
 )
 from bot.conversations.absences.roll import (
     HALF_WORDS,
@@ -49,6 +45,12 @@ from bot.conversations.absences.roll import (
     roster_rows,
 )
 from bot.conversations.absences.steps import current_formation
+from bot.conversations.absences.typed_period import (
+    half_day_besides,
+    keep_typed_period,
+    take_typed_period,
+    typed_period,
+)
 from bot.conversations.formations.choose import (
     by_relevance,
     day_of,

@@ -29,7 +29,6 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from bot import dates
-from bot.absences.line import read_period
 from bot.absences.log import (
     MAX_LATE_MINUTES,
     Conflict,
@@ -39,7 +38,6 @@ from bot.absences.log import (
     outside,
     period_label,
 )
-from bot.absences.sentence import read_absence_sentence
 from bot.absences.uploads import Upload
 from bot.answers import SKIP, Invalid, clean_line, fold, has_words
 from bot.conversations.absences.steps import (
@@ -49,6 +47,7 @@ from bot.conversations.absences.steps import (
     parse_note,
     upload_of,
 )
+from bot.conversations.absences.typed_period import period_besides, take_typed_period
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Leave, Next, Outcome, Step, stored_date
 from bot.conversations.kit.steps import (
@@ -58,6 +57,7 @@ from bot.conversations.kit.steps import (
     Pick,
     Text,
     TextParser,
+    besides_key,
     past_example,
 )
 
@@ -74,6 +74,7 @@ def detail_steps(
             prefer="past",
             check=check_day,
             then=after_date,
+            before=said_date_taken,
             unless_known=True,
             help="absence.help_date",
             example=absence_example,
@@ -268,64 +269,19 @@ def flag_conflict(ctx: Context, found: Conflict) -> None:
     }
 
 
-TYPED_PERIODS = {
-    "matin": "le matin",
-    "apres_midi": "l'après-midi",
-    "journee": "toute la journée",
-    "retard": "un retard",
-}
-"""How the confirmation of the date shows a period typed with it (« mardi 1er décembre
-2026, le matin »)."""
-
-
-def period_besides(ctx: Context, text: str) -> tuple[str, str | None]:
-    """« hier matin », « lundi retard de 20 min »: the period is kept for the period question
-    (not asked again once the date is confirmed), the rest goes to the date reader.
-
-    A sentence about someone's absence (« Hugo absent ce matin ») is no date for the
-    trainee in hand: nothing is read, so the engine starts that sentence's own absence
-    instead of giving its day to this one (explorer A)."""
-    if read_absence_sentence(text) is not None:
-        return "", None
-    period, minutes, rest = read_period(text)
-    if period is None:
-        ctx.data.pop("_typed_period", None)
-        return text, None
-    keep_typed_period(ctx, period, minutes)
-    return rest, typed_period(period, minutes)
-
-
-def half_day_besides(ctx: Context, text: str) -> tuple[str, str | None]:
-    """The roll call's: a half-day only (a late arrival is marked in the list, not typed with
-    the day: « hier retard » is read as « hier »)."""
-    rest, shown = period_besides(ctx, text)
-    if (ctx.data.get("_typed_period") or {}).get("period") == "retard":
-        ctx.data.pop("_typed_period")
-        return rest, None
-    return rest, shown
-
-
-def keep_typed_period(ctx: Context, period: str, minutes: int | None) -> None:
-    """A period typed with a date waits for the date's confirmation: « Non, corriger » drops
-    both, so the corrected day does not silently keep the first answer's half-day."""
-    ctx.data["_typed_period"] = {"period": period, "late_minutes": minutes}
-
-
-def take_typed_period(ctx: Context) -> None:
-    """The date is confirmed: the period typed with it is the answer to the period question."""
-    typed = ctx.data.pop("_typed_period", None)
-    if typed:
-        ctx.data["period"] = typed["period"]
-        if typed["late_minutes"]:
-            ctx.data["late_minutes"] = typed["late_minutes"]
-        else:
-            ctx.data.pop("late_minutes", None)
-
-
-def typed_period(period: str, minutes: int | None) -> str:
-    """« le matin », « un retard de 20 min »: a period as the date's confirmation shows it."""
-    shown = TYPED_PERIODS[period]
-    return f"{shown} de {dates.spell_minutes(minutes)}" if minutes else shown
+async def said_date_taken(ctx: Context) -> Outcome | None:
+    """The day a sentence's « Noter … ? » spelled out and the trainer confirmed is taken as
+    confirmed (explorer O O17: « J'ai compris : … C'est bien ça ? » right after it); a day
+    the step would refuse is asked as usual, where the reason is said."""
+    said, pending = ctx.data.pop("_said_date", None), ctx.data.get("_pending_date")
+    if not said or not pending or str(pending)[:10] != said:
+        return None
+    if await check_day(ctx, datetime.fromisoformat(str(pending))) is not None:
+        return None
+    ctx.data["date"] = ctx.data.pop("_pending_date")
+    for key in ("_day_date", besides_key("date")):
+        ctx.data.pop(key, None)
+    return await after_date(ctx, ctx.data["date"])
 
 
 async def after_date(ctx: Context, value: object) -> Outcome:

@@ -45,11 +45,10 @@ from bot.conversations.absences.appel import HALVES
 from bot.conversations.absences.batch import offer_step, save_marks
 from bot.conversations.absences.details import (
     check_not_future,
-    half_day_besides,
     keep_reason,
     reason_required_saying,
-    take_typed_period,
 )
+from bot.conversations.absences.typed_period import half_day_besides, take_typed_period
 from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Option, Outcome, Stay, stored_date

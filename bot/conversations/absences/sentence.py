@@ -1,10 +1,11 @@
 """An absence written as a sentence, outside any conversation: "Karim absent hier matin".
 
     Vous Karim absent hier matin
-    Bot  Noter l'absence de Karim Benali, hier matin ?    [Oui, noter] [Non]
+    Bot  Noter l'absence de Karim Benali, hier matin (dimanche 22 novembre 2026) ?
+                                                         [Oui, noter] [Non]
     Vous Oui, noter
-    Bot  J'ai compris : dimanche 22 novembre 2026. C'est bien ça ?
-         … then /absence, exactly as « /absence Karim hier matin » goes on.
+    Bot  Le 22 novembre est un dimanche : je l'enregistre quand même ?
+         … then /absence, as « /absence Karim hier matin » goes on, its day confirmed.
 
     Vous Karim et Julie absents hier matin
     Bot  Noter une absence non justifiée, matin du dimanche 22 novembre 2026, pour :
@@ -23,6 +24,7 @@ its own way.  Nothing is started without the confirmation.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from bot import dates, texts
 from bot.absences.days import read_days
@@ -141,8 +143,15 @@ async def phrase_start(ctx: Context) -> Outcome | None:
 
 def _past_day(ctx: Context, rest: str) -> bool:
     """Whether the sentence's words name a day that has come (today or before)."""
+    return said_day(ctx, rest) is not None
+
+
+def said_day(ctx: Context, rest: str) -> date | None:
+    """The day the sentence's words name, when it has come (today or before)."""
     understood = dates.understand(day_words(rest, ctx.now), ctx.now, "past")
-    return understood is not None and understood.when.date() <= ctx.now.date()
+    if understood is None or understood.when.date() > ctx.now.date():
+        return None
+    return understood.when.date()
 
 
 async def closest_options(ctx: Context) -> list[Option]:
@@ -170,8 +179,16 @@ async def confirm_values(ctx: Context) -> dict[str, object]:
     word that /absence will ask which one, not « Karim Benali ou Karim Benali ».
     """
     who = list(dict.fromkeys(ctx.data["_who"]))
+    rest = str(ctx.data["_rest"])
+    day = said_day(ctx, rest) if rest else None
+    head, comma, tail = rest.partition(",")
+    if not comma or said_day(ctx, head) != day:
+        head, tail = rest, ""
     return {
         "of_who": texts.of(" ou ".join(who)),
+        "day": day,  # spelled out after the words that name it (explorer O O17)
+        "head": head,
+        "tail": comma + tail if tail else "",
         "namesakes": len(who) == 1 and len(ctx.data["_who"]) > 1,
         "limit": MAX_LATE_MINUTES,  # a longer one is not shown as to note: said after
     }
@@ -183,6 +200,17 @@ async def go(ctx: Context) -> Outcome:
     if ctx.data.get("reason"):
         data["reason"] = ctx.data["reason"]
     return Switch("absence", data)
+
+
+async def go_as_said(ctx: Context) -> Outcome:
+    """« Oui, noter » to a question that spelled the day out: that day is not confirmed a
+    second time (explorer O O17: « J'ai compris : jeudi 3 décembre 2026, le matin. C'est
+    bien ça ? » came right after « Noter l'absence de Karim Benali, hier matin ? »)."""
+    outcome = await go(ctx)
+    day = said_day(ctx, str(ctx.data["_rest"])) if ctx.data["_rest"] else None
+    if day is not None and isinstance(outcome, Switch):
+        outcome.data["_said_date"] = day.isoformat()
+    return outcome
 
 
 PHRASE = Flow(
@@ -202,7 +230,7 @@ PHRASE = Flow(
             "go",
             ask="absence.sentence_confirm",
             values=confirm_values,
-            yes=go,
+            yes=go_as_said,
             no=leave_saying("absence.sentence_declined"),
             yes_label="Oui, noter",
             no_label="Non",

@@ -148,6 +148,10 @@ async def untick_departed(ctx: Context) -> None:
 
 async def before_participants(ctx: Context) -> Outcome | None:
     await untick_departed(ctx)
+    formation = await formation_of(ctx)
+    ctx.data["_no_delegates"] = formation is not None and not any(
+        t.is_delegate and not t.erased and not _gone_by(t, ctx) for t in formation.trainees
+    )
     return await file_derogation(ctx)
 
 

@@ -26,7 +26,7 @@ import re
 from dataclasses import replace
 
 from bot import texts
-from bot.answers import Invalid, fold
+from bot.answers import Invalid, fold, match_names
 from bot.conversations.formations.answers import WrongLines, parse_trainee_lines, trainee_bounds
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Outcome, Retry, Stay
@@ -95,7 +95,16 @@ class ListGoesOn(PickMany):
             return Retry(
                 ctx.render("formation.company_after_comma", name=head.strip(), rest=rest.strip())
             )
-        return no_choice_but_a_name(ctx, outcome, text if ctx.incoming.choice is None else "")
+        if ctx.incoming.choice is not None or names_a_listed_one(ctx, text):
+            return outcome  # « Bruno, Élodie »: ticks, one not found (explorer P P3)
+        return no_choice_but_a_name(ctx, outcome, text)
+
+
+def names_a_listed_one(ctx: Context, text: str) -> bool:
+    """Whether a piece of ``text``, between commas or « et », names one of the options."""
+    options = [(str(label), str(value)) for label, value in ctx.data.get("_options") or []]
+    pieces = [p.strip(" .!") for p in re.split(r"\s*(?:[,;+/]|\b[eE][tT]\b)\s*", text)]
+    return len(pieces) > 1 and any(p and match_names(p, options) for p in pieces)
 
 
 def read_part(ctx: Context, text: str, listed: list[str]) -> list[dict[str, str | None]] | Invalid:

@@ -295,7 +295,7 @@ def matching(
     inside the label (« rouen » in « Cariste – Rouen », accents and case
     aside), or else is one of its words give or take one typo.
     """
-    answer = fold(typed)
+    answer = _NUMBER_SIGN.sub(r"n \1", fold(typed))
     if not answer:
         return []
     for value in values:
@@ -303,6 +303,10 @@ def matching(
             return [value]
     if synonyms and synonyms.get(answer) in values:
         return [synonyms[answer]]
+    if _NUMBERED.fullmatch(answer):
+        # « n° 4 » names the label numbered 4, never one whose hour has a 4 in it.
+        sign = re.compile(rf"\b{answer}\b")
+        return [v for v in values if sign.search(fold(labels.get(v, v)))]
     words = answer.split()
     dated = any(_MONTH.fullmatch(w) for w in words)
     matches = [v for v in values if all(_inside(w, fold(labels.get(v, v)), dated) for w in words)]
@@ -318,6 +322,12 @@ def matching(
 
 
 _MONTH = re.compile(rf"(?:{ANY_MONTH})\b")
+
+_NUMBER_SIGN = re.compile(r"^(?:no|num|numero)\s(\d+)$")
+"""« numéro 2 », « no 2 », « nº 2 » (folded « no 2 ») as « n° 2 » (folded « n 2 ») in a label
+(explorer P P9)."""
+
+_NUMBERED = re.compile(r"n \d+")
 
 
 def _inside(word: str, label: str, dated: bool = False) -> bool:

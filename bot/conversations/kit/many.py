@@ -59,13 +59,15 @@ ALL_WORDS = frozenset({"tous", "toutes", "tout", "tout le monde", "tous coches",
 NONE_WORDS = frozenset({"aucun", "aucune", "personne", "rien", "aucun d eux", "decocher tout"})
 
 _NONE_OF = re.compile(
-    r"^(?:aucun|aucune|personne|pas (?:encore )?de|pas (?:encore )?d)"
+    r"^(?:aucun|aucune|personne|rien|pas encore|pas (?:encore )?de|pas (?:encore )?d)"
     r"(?: (?:delegue|deleguee|delegues|deleguees|participant|participants|signe|signes"
     r"|nom|noms|stagiaire|stagiaires|personne|d eux|d entre eux))?"
     r"(?: (?:pour (?:le moment|l instant|l heure|linstant)|encore|non plus))?$"
+    r"|^(?:on verra )?plus tard$|^on verra$|^pas maintenant$"
 )
 """« aucun délégué », « pas de délégués » (explorer N), « pas encore de délégués », « aucun
-délégué pour le moment » (explorer O): none, in the words of the question."""
+délégué pour le moment » (explorer O), « pas encore », « plus tard », « rien pour le moment »
+(explorer P): none, in the words of the question."""
 _BUT = re.compile(r"^(?:(?:tous|toutes|tout|tout le monde)\s+)?(?:sauf|excepte|hormis|moins)\s+")
 _RANGE = re.compile(r"^(\d{1,4})\s*(?:-|–|a|au|jusqu'a)\s*(\d{1,4})$")
 _SEPARATORS = re.compile(r"\s*(?:[,;+/\n]|\bet\b)\s*")

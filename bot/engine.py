@@ -38,6 +38,7 @@ from bot import invitations, progress, texts
 from bot.answers import MAX_TEXT, fold
 from bot.budget import Budget
 from bot.config import Settings
+from bot.conversations.kit import aside
 from bot.conversations.kit.context import Actor, Context
 from bot.conversations.kit.flow import Flow, Outcome, Retry, Step, Switch
 from bot.conversations.kit.runner import Position, Runner
@@ -57,7 +58,7 @@ from bot.typos import BACK_WORDS, HELP_WORDS, closest_commands, spoken_commands
 
 log = logging.getLogger(__name__)
 
-GLOBAL_COMMANDS = ("aide", "annuler", "help")
+GLOBAL_COMMANDS = ("aide", "annuler", "help", "reprendre")
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ class Engine:
         self.budget = Budget(self.clock)
         """Each account's turns and wrong codes (:mod:`bot.budget`): a flood slows only itself."""
         self.sealer = Sealer(settings.data_dir)
+        self._kept_for = timedelta(hours=settings.conversation_ttl_hours)  # or set aside
         self._locks: dict[tuple[str, str, str], asyncio.Lock] = {}
         self._waiting: dict[tuple[str, str, str], int] = {}
         self._works: dict[tuple[str, str], list[int]] = {}
@@ -267,11 +269,9 @@ class Engine:
         values = {
             "new_flow": flow,
             "new_step": step,
-            "new_data": ctx.data if flow else {"_q": ctx.data.get("_q", 0)},
+            "new_data": ctx.data if flow else aside.resting(ctx.data),
             "new_version": stand.version + 1,
-            "new_expires_at": (
-                ctx.now + timedelta(hours=self.settings.conversation_ttl_hours) if flow else None
-            ),
+            "new_expires_at": ctx.now + self._kept_for if flow else None,
             "new_updated_at": ctx.now,
         }
         if stand.id is None:
@@ -296,7 +296,7 @@ class Engine:
         command = ctx.incoming.command
         if flow is not None and state.expires_at is not None and state.expires_at < ctx.now:
             ctx.say("common.expired", summary=self.runner.outermost(ctx, flow).summary)
-            ctx.data = {"_q": ctx.data.get("_q", 0)}
+            ctx.data = aside.resting(ctx.data)
             if command is None:
                 return None, None
             flow = None
@@ -307,9 +307,9 @@ class Engine:
             return await self.outside(ctx)
         step = flow.step(step_name)
         typed = fold(ctx.incoming.text) if ctx.incoming.choice is None else ""
-        if not isinstance(step, Text) and typed in HELP_WORDS and not _offers(ctx, typed):
+        if not isinstance(step, Text) and typed in HELP_WORDS and not ctx.offers(typed):
             return await self._command(ctx, "aide", flow, step_name)
-        if typed in BACK_WORDS and not _offers(ctx, typed):
+        if typed in BACK_WORDS and not ctx.offers(typed):
             return await self.runner.back(ctx, flow, step)
         if not step.reads_numbers:
             ctx.press_number()
@@ -321,6 +321,7 @@ class Engine:
             for reader in self.features.free_text:
                 started = await reader(ctx)
                 if isinstance(started, Switch):
+                    aside.set_aside(ctx, flow.name, step.name, self._kept_for)
                     ctx.say("common.abandoned", summary=self.runner.outermost(ctx, flow).summary)
                     return await self.runner.outside(ctx, started)
                 del ctx.replies[said:]  # a suggestion of commands: the question's own re-ask
@@ -334,8 +335,10 @@ class Engine:
                 ctx.say("common.nothing_to_cancel")
                 return None, None
             ctx.say("common.cancelled", summary=self.runner.outermost(ctx, current).summary)
-            ctx.data = {"_q": ctx.data.get("_q", 0)}
+            ctx.data = aside.resting(ctx.data)
             return None, None
+        if command == "reprendre":
+            return await self.runner.take_up(ctx, current, step_name)
         if command in ("aide", "help"):
             if current is None and await self._guided(ctx):
                 return None, None
@@ -380,6 +383,8 @@ class Engine:
             # someone who is no member (a bilan's participant) nothing: it speaks for itself.
             again = outermost.name == target.flow
             if ctx.actor is not None and ctx.actor.is_member:
+                if not again and step_name is not None:
+                    aside.set_aside(ctx, current.name, step_name, self._kept_for)
                 ctx.say("common.again" if again else "common.abandoned", summary=outermost.summary)
         return await self.start(ctx, self.features.flows[target.flow], {})
 
@@ -462,7 +467,7 @@ class Engine:
             for name, flow in self.features.commands.items()
             if self._refusal(ctx, flow) is None and (flow.summary or flow.role is None)
         ]
-        return closest_commands(word, [*mine, "aide", "annuler"])
+        return closest_commands(word, [*mine, "aide", "annuler", "reprendre"])
 
     async def _help(self, ctx: Context, flow: Flow | None, step_name: str | None) -> None:
         if flow is not None and step_name is not None:
@@ -493,8 +498,3 @@ def _event_key(incoming: Incoming) -> dict[str, Any]:
 def account(incoming: Incoming) -> tuple[str, str]:
     """The account behind a message, whatever chat it wrote from: what a budget is kept for."""
     return incoming.platform.value, incoming.user
-
-
-def _offers(ctx: Context, typed: str) -> bool:
-    """The current question offers a choice of that very name (then it is that choice)."""
-    return any(fold(label) == typed for label, _ in ctx.data.get("_options") or [])

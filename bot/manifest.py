@@ -477,4 +477,5 @@ class Features:
         entries = [("aide", "Ce que je peux faire pour vous")]
         entries += [(f.command, f.menu) for f in self.commands.values() if f.command and f.menu]
         entries.append(("annuler", "Arrêter la saisie en cours"))
+        entries.append(("reprendre", "Revenir à la saisie mise de côté"))
         return entries

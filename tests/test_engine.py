@@ -26,6 +26,7 @@ from bot.storage.db import Database
 from bot.storage.formations import Formation
 from bot.storage.people import ChatIdentity, Membership, Role
 from bot.storage.people import Person as PersonRow
+from bot.storage.state import ConversationState
 from tests.auxil.attestations import codes, schedule_bilan
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import step_of
@@ -130,8 +131,51 @@ async def test_a_started_command_abandons_the_current_one(db: Database, trainer:
     await trainer.says("/formation")
     await trainer.says("Cuisine")
     await trainer.says("/formations")
-    assert "J'abandonne la saisie en cours" in trainer.all_text
+    assert "Je mets de côté" in trainer.all_text
     assert await step_of(db, trainer) == ("formations", "formation")
+
+
+async def test_a_conversation_left_for_another_command_is_taken_up_again(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Explorer O O21: /echeances typed in the middle of /formation dropped every answer;
+    it is set aside, /reprendre takes it up where it stood, the two change places, /annuler
+    of the other keeps it, and after a day it is gone."""
+    await trainer.says("/reprendre")
+    assert trainer.last.startswith("Il n'y a rien à reprendre.")
+    await trainer.says("/formation")
+    await trainer.says("Cuisine")
+    await trainer.presses("Une formation")
+    question = trainer.last
+    await trainer.says("/echeances")
+    assert "Je mets de côté « créer une formation », sans rien enregistrer : tapez /reprendre" in (
+        trainer.all_text
+    )
+    assert (await step_of(db, trainer))[0] == "echeances"
+    await trainer.says("/reprendre")
+    assert trainer.all_text.startswith(
+        "Je reprends « créer une formation » là où vous en étiez. Je mets de côté « voir mes "
+        "échéances"
+    )
+    assert trainer.last == question and await step_of(db, trainer) == ("formation", "funder")
+    await trainer.says("/absence")
+    await trainer.says("/annuler")  # the absence: the formation stays aside
+    await trainer.says("/reprendre")
+    assert trainer.last == question
+    await trainer.presses("Région Normandie")  # answers go on from there, « Cuisine » kept
+    assert await step_of(db, trainer) == ("formation", "mode")
+    async with db.sessions() as session:
+        [state] = (await session.scalars(select(ConversationState))).all()
+    assert state.data["title"] == "Cuisine" and "_aside" not in state.data  # none left
+    await trainer.says("Karim absent hier")  # a sentence leaves it too
+    await trainer.presses("Non")
+    await trainer.says("/reprendre")
+    assert "Je reprends « créer une formation »" in trainer.all_text
+    await trainer.says("/echeances")
+    clock.advance(hours=25)
+    await trainer.says("/annuler")
+    await trainer.says("/reprendre")
+    assert trainer.last.startswith("Il n'y a rien à reprendre.")
 
 
 async def test_leaving_once_saved_says_it_stays_saved(db: Database, trainer: Person) -> None:
@@ -175,7 +219,7 @@ async def test_the_command_of_what_is_under_way_starts_it_again_saying_so(
     for again in ("/attestation", f"/start {invited['Léa Martin']}"):
         lea.replies.clear()
         await lea.says(again)
-        assert "J'abandonne" not in lea.all_text and "Je reprends" not in lea.all_text
+        assert "Je mets de côté" not in lea.all_text and "Je reprends" not in lea.all_text
         assert "validé" not in lea.all_text
         assert lea.last.startswith("Pour commencer, quel est votre nom complet"), again
     await lea.says("Léa Martin")
@@ -186,7 +230,7 @@ async def test_the_command_of_what_is_under_way_starts_it_again_saying_so(
     await trainer.says("/formation")  # the same: started again, saying so
     assert "Je reprends « créer une formation » depuis le début" in trainer.all_text
     await trainer.says("/formations")  # another one: that one is abandoned
-    assert "J'abandonne la saisie en cours, « créer une formation »" in trainer.all_text
+    assert "Je mets de côté « créer une formation »" in trainer.all_text
 
 
 async def test_a_code_pasted_alone_outside_a_conversation_is_read_as_start(
@@ -214,7 +258,7 @@ async def test_a_sentence_that_answers_nothing_here_starts_what_it_says(
     pas reconnu ce choix » and the list again; the list is left and the absence noted."""
     await trainer.says("/echeances")
     await trainer.says("Inès absente hier matin")
-    assert "J'abandonne la saisie en cours, « voir mes échéances" in trainer.all_text
+    assert "Je mets de côté « voir mes échéances" in trainer.all_text
     assert "Je n'ai pas reconnu ce choix" not in trainer.all_text
     assert trainer.last.endswith(
         "Noter l'absence d'Inès Garnier, hier matin (dimanche 22 novembre 2026) ?"
@@ -356,7 +400,7 @@ async def test_a_refused_admin_command_keeps_the_conversation_under_way(
     question = claire.last
     await claire.says("/reglages")
     assert claire.all_text.startswith("Cette commande est réservée aux administrateurs")
-    assert "J'abandonne" not in claire.all_text
+    assert "Je mets de côté" not in claire.all_text
     assert claire.last == question  # asked again, where she was
     assert await step_of(db, claire) == ("formation", "kind")
     await claire.presses("Une formation")  # the buttons shown again are the current ones

@@ -89,6 +89,7 @@ def test_commands_and_menus_are_known_without_loading_anything() -> None:
     assert features.menu() == [
         ("aide", "Ce que je peux faire pour vous"),
         ("annuler", "Arrêter la saisie en cours"),
+        ("reprendre", "Revenir à la saisie mise de côté"),
     ]
     assert features.flows.get("") is None  # no conversation under way
     assert LOADS == []

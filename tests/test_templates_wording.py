@@ -314,7 +314,7 @@ async def test_leaving_names_what_was_left_without_nested_parentheses(trainer: P
     assert trainer.last.startswith("C'est annulé : noter une absence ou un retard.")
     await trainer.says("/suivi")
     await trainer.says("/absence")
-    assert "J'abandonne la saisie en cours, « voir le suivi individuel" in trainer.all_text
+    assert "Je mets de côté « voir le suivi individuel" in trainer.all_text
     for line in trainer.transcript:
         depth = 0
         for char in line:

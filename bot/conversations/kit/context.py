@@ -221,6 +221,10 @@ class Context:
     def _numbers(self) -> dict[str, str]:
         return dict(self.data.get("_numbers") or {})
 
+    def offers(self, typed: str) -> bool:
+        """The current question offers a choice of that very name (then it is that choice)."""
+        return any(fold(label) == typed for label, _ in self.data.get("_options") or [])
+
     def chosen(
         self,
         values: list[str] | tuple[str, ...],

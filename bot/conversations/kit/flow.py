@@ -289,6 +289,9 @@ class Flow:
         self._named = {s.name: s for s in (*self.steps, *self.branches)}
         self._after = {s.name: i + 1 for i, s in enumerate(self.steps)}
 
+    def has_step(self, name: str) -> bool:
+        return name in self._named
+
     def step(self, name: str) -> Step:
         try:
             return self._named[name]

@@ -11,8 +11,10 @@ stale after it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.conversations.kit import aside
 from bot.conversations.kit.flow import (
     Call,
     Finish,
@@ -38,7 +40,7 @@ Position = tuple[str | None, str | None]
 MAX_DEPTH = 8
 """Calls nested deeper than this are a programming error, not a dialogue."""
 
-_KEPT = ("_q", "_stack")
+_KEPT = ("_q", "_stack", aside.KEY)
 
 
 class Runner:
@@ -61,11 +63,43 @@ class Runner:
 
     async def begin(self, ctx: Context, flow: Flow, data: Mapping[str, Any]) -> Position:
         """Start ``flow`` afresh (a command, ``/start CODE``): no caller waits."""
-        ctx.data = {"_q": int(ctx.data.get("_q", 0))}
+        ctx.data = aside.resting(ctx.data)
         outcome = await self._enter(ctx, flow, data)
         if outcome is None:
             return None, None
         return await self.apply(ctx, flow, None, outcome)
+
+    async def take_up(self, ctx: Context, current: Flow | None, step: str | None) -> Position:
+        """/reprendre: the conversation set aside (:mod:`.aside`) where it stood, its
+        question asked again; the one under way, if any, is set aside in its place."""
+        found = aside.kept(ctx)
+        flow = self.flows().get(found["flow"]) if found else None
+        if found is None or flow is None or not flow.has_step(found["step"]):
+            ctx.data.pop(aside.KEY, None)
+            ctx.say("common.nothing_aside")
+            return await self._ask_again(ctx, current, step)
+        refusal = self.refusal(ctx, flow)
+        if refusal is not None:
+            ctx.say(refusal)
+            return await self._ask_again(ctx, current, step)
+        left = None
+        if current is not None and step is not None:
+            left = self.outermost(ctx, current).summary
+            keep_for = datetime.fromisoformat(found["until"]) - ctx.now
+            aside.set_aside(ctx, current.name, step, keep_for)
+        swapped = ctx.data.get(aside.KEY) if left is not None else None
+        ctx.data = {**found["data"], "_q": int(ctx.data.get("_q", 0)) + 1}
+        if swapped is not None:
+            ctx.data[aside.KEY] = swapped
+        ctx.say("common.taken_up", summary=self.outermost(ctx, flow).summary, left=left)
+        ctx.send(await flow.step(found["step"]).ask(ctx))
+        return flow.name, found["step"]
+
+    async def _ask_again(self, ctx: Context, flow: Flow | None, step: str | None) -> Position:
+        if flow is None or step is None:
+            return None, None
+        ctx.send(await flow.step(step).ask(ctx))
+        return flow.name, step
 
     async def outside(self, ctx: Context, outcome: Outcome) -> Position:
         """What an outcome does where no flow runs (a sentence typed out of any conversation).

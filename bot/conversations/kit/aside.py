@@ -1,0 +1,58 @@
+"""A conversation set aside by another command, taken up again with /reprendre.
+
+    Vous  /bilan  … (ten answers)
+    Bot   Invitez-vous des partenaires extérieurs ?
+    Vous  /echeances
+    Bot   Je mets de côté « programmer un bilan » : tapez /reprendre pour y revenir
+          là où vous en étiez.
+          (the deadlines)
+    Vous  /reprendre
+    Bot   Je reprends « programmer un bilan » là où vous en étiez.
+          Invitez-vous des partenaires extérieurs ?
+
+A command typed in the middle of a conversation used to drop it, ten answers
+with it (explorer O O21).  The last conversation left that way is kept, with
+its answers, its called flows and the question it stood at, in the
+conversation's own row (a restart keeps it), for as long as a conversation
+under way is kept (``conversation_ttl_hours``).  Taken up while another one is
+under way, the two change places.  Nothing in it was saved: what its questions
+check is checked again when they are answered.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.conversations.kit.context import Context
+
+KEY = "_aside"
+"""Where the conversation set aside waits, in the data of the one under way."""
+
+
+def set_aside(ctx: Context, flow: str, step: str, keep_for: timedelta) -> None:
+    """Keep the conversation under way (``flow`` at ``step``) to take up again later."""
+    ctx.data[KEY] = {
+        "flow": flow,
+        "step": step,
+        "data": {k: v for k, v in ctx.data.items() if k not in (KEY, "_q")},
+        "until": (ctx.now + keep_for).isoformat(),
+    }
+
+
+def kept(ctx: Context) -> dict[str, Any] | None:
+    """The conversation set aside, unless its time ran out."""
+    found = ctx.data.get(KEY)
+    if not isinstance(found, dict) or datetime.fromisoformat(found["until"]) < ctx.now:
+        return None
+    return found
+
+
+def resting(data: dict[str, Any]) -> dict[str, Any]:
+    """What a conversation's row keeps when nothing is under way: the question counter and
+    the conversation set aside."""
+    rest: dict[str, Any] = {"_q": data.get("_q", 0)}
+    if KEY in data:
+        rest[KEY] = data[KEY]
+    return rest

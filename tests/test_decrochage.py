@@ -117,11 +117,11 @@ async def test_long_formation_entretien_compte_rendu_and_ticket(
     formation = (await rows(db, Formation, id=f.formation_id))[0]
     assert formation.subcontracted is False
 
-    # Scheduling: in the future, with an hour.
+    # Scheduling: with an hour; a moment gone by is one already held (O19), said before « Oui ».
     await trainer.presses("Oui, maintenant")
     await trainer.says("hier à 10h")
-    assert "déjà passé" in trainer.last
-    assert "« Il a déjà eu lieu (plus tôt) »" in trainer.last  # the way for one held (O19)
+    assert "C'est déjà passé : je le note comme un entretien qui a eu lieu" in trainer.last
+    await trainer.presses("Non, corriger")
     await trainer.says("jeudi")
     assert "à quelle heure" in trainer.last
     await trainer.says("jeudi à 14h")
@@ -842,6 +842,39 @@ async def test_ticket_references_are_unique_per_organisation(store: Database) ->
                     filed_on=date(2026, 11, 23),
                 )
             )
+
+
+async def test_an_entretien_already_held_is_noted_then_its_compte_rendu_written(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer O O19: « hier à 14 h » was refused, the trainer told to give a date to come,
+    then to correct it in the compte rendu; it is noted at its real moment, since the sign."""
+    await trainer.says("/decrochage karim")
+    await trainer.presses("Manque de réactivité")
+    await trainer.presses("Terminé")
+    await seen_on(trainer, "jeudi")  # 19 November
+    await trainer.presses("Non")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Oui, maintenant")
+    await trainer.says("mercredi 18 novembre à 10 h")  # before the sign: checked
+    assert trainer.last.startswith(
+        "Le mercredi 18 novembre 2026 à 10 h 00 vient avant le premier signe de ce suivi (le "
+        "jeudi 19 novembre 2026) : vérifiez la date."
+    )
+    await trainer.says("vendredi dernier à 14 h")
+    assert "J'ai compris : vendredi 20 novembre 2026 à 14 h 00" in trainer.last
+    assert "C'est déjà passé : je le note comme un entretien qui a eu lieu" in trainer.last
+    said = "\n".join(r.text for r in await trainer.presses("Oui"))
+    assert "Entretien individuel avec Karim Benali noté le <b>vendredi 20 novembre" in said
+    assert "Je vous le rappellerai la veille" not in said
+    await trainer.presses("Rédiger le compte rendu")
+    await trainer.presses("Oui, comme prévu")
+    for text in ("Constat", "Causes", "Mesures"):
+        await trainer.says(f"{text} du jour")
+    await trainer.presses("Pas de prochain point")
+    await trainer.presses("Produire le compte rendu")
+    [entretien] = await rows(db, Entretien)
+    assert entretien.held_at == entretien.scheduled_at == datetime(2026, 11, 20, 13, tzinfo=UTC)
 
 
 async def test_an_entretien_held_this_morning_gets_the_hour_typed_not_the_planned_one(

@@ -11,7 +11,8 @@
          avec /decrochage, au plus tard le dimanche 29 novembre 2026 (un dimanche : à faire
          plutôt le vendredi 27 novembre 2026).
 
-A day off, an hour of the night, a day after the formation's end or after the
+A moment already past (since the follow-up's first sign) is an entretien already
+held: noted at that moment, its compte rendu asked next.  A day off, an hour of the night, a day after the formation's end or after the
 organisation's deadline are said in the confirmation, before « Oui » (explorer
 K: they came once saved, and a 3 h entretien went unsaid): an entretien on a
 Saturday happens, so none is refused.
@@ -38,11 +39,20 @@ from bot.dates import day_off, odd_hour, weekend_words
 from bot.storage.people import Role
 
 
-async def check_future(ctx: Context, when: datetime) -> str | None:
-    if when <= ctx.now:
-        return ctx.render("decrochage.entretien_past", when=when)
+async def check_moment(ctx: Context, when: datetime) -> str | None:
+    """A moment to come, or one past since the follow-up's first sign: an entretien already
+    held is noted at its real moment, then its compte rendu is written (explorer O O19:
+    « donnez ici une date à venir » was asked of a trainer who had held it)."""
     if when > ctx.now + timedelta(days=366):
         return ctx.render("decrochage.entretien_too_far")
+    if when > ctx.now:
+        return None
+    found = await load_followup(ctx)
+    if found is None:
+        return None  # the flow leaves, saying why
+    since = found.followup.sign_on or found.followup.opened_at.astimezone(ctx.tz).date()
+    if when.astimezone(ctx.tz).date() < since:
+        return ctx.render("decrochage.entretien_past", when=when, since=since)
     return None
 
 
@@ -56,7 +66,7 @@ def kind_of(ctx: Context) -> str:
 async def entretien_warnings(ctx: Context, when: datetime) -> list[str]:
     """What the date's confirmation adds (:class:`DateStep`'s ``warnings``)."""
     local = when.astimezone(ctx.tz)
-    warnings = []
+    warnings = [ctx.render("decrochage.entretien_held_before")] if when <= ctx.now else []
     if off := day_off(local.date()):
         warnings.append(ctx.render("common.day_off_warning", off=off))
     if odd_hour(local):
@@ -100,6 +110,7 @@ async def save_entretien(ctx: Context) -> None:
     ctx.say(
         "decrochage.entretien_saved",
         e=scheduled.entretien,
+        past=when <= ctx.now,
         when=when.astimezone(ctx.tz),
         due=due,
         weekend=weekend,
@@ -124,7 +135,7 @@ ENTRETIEN = Flow(
             ask="decrochage.ask_entretien_date",
             prefer="future",
             need_time=True,
-            check=check_future,
+            check=check_moment,
             help="decrochage.help_entretien_date",
             example=future_example,
             warnings=entretien_warnings,

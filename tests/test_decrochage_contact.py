@@ -114,3 +114,22 @@ async def test_a_contact_before_the_first_sign_is_said_and_does_not_count(
             assert "Attention" not in trainer.last
         await trainer.presses("Enregistrer")
     assert "Reste à contacter la personne elle-même" in trainer.all_text
+
+
+async def test_an_hour_typed_with_the_contact_s_day_is_said_not_kept(trainer: Person) -> None:
+    """Explorer O O19: « aujourd'hui à 11h » was confirmed as the day alone, the hour dropped
+    without a word; a contact keeps its day, and the confirmation says so."""
+    await open_followup(trainer, "thomas")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Plus tard")
+    await trainer.says("/decrochage thomas")
+    await trainer.presses("Noter un contact")
+    await trainer.presses("Thomas Fabre")
+    await trainer.presses("Téléphone")
+    await trainer.says("aujourd'hui à 11h")
+    assert trainer.last.startswith(
+        "J'ai compris : lundi 23 novembre 2026 (je garde le jour, pas l'heure). C'est bien ça ?"
+    )
+    await trainer.presses("Non, corriger")
+    await trainer.says("aujourd'hui")
+    assert trainer.last.startswith("J'ai compris : lundi 23 novembre 2026. C'est bien ça ?")

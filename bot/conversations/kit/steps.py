@@ -332,6 +332,11 @@ class DateStep(Step):
     def _day_key(self) -> str:
         return f"_day_{self.name}"
 
+    def _hour_key(self) -> str:
+        """An hour typed where only the day is kept (a contact « aujourd'hui à 11 h »):
+        said in the confirmation, not dropped unsaid (explorer O O19)."""
+        return f"_hour_{self.name}"
+
     def _besides_key(self) -> str:
         return besides_key(self.name)
 
@@ -365,7 +370,8 @@ class DateStep(Step):
             besides = ctx.data.get(self._besides_key())
             if besides:
                 shown = f"{shown}, {besides}"
-            said = [ctx.render("common.date_understood", shown=shown)]
+            dropped = ctx.data.get(self._hour_key())
+            said = [ctx.render("common.date_understood", shown=shown, dropped=dropped)]
             if self.warnings is not None:
                 said += await self.warnings(ctx, moment)
             return Reply(
@@ -388,13 +394,13 @@ class DateStep(Step):
                     ctx.data.pop(self._besides_key(), None)
                     return Retry(problem)
                 ctx.data[self.store] = ctx.data.pop(key)
-                ctx.data.pop(self._day_key(), None)
-                ctx.data.pop(self._besides_key(), None)
+                for done in (self._day_key(), self._besides_key(), self._hour_key()):
+                    ctx.data.pop(done, None)
                 return Next()
             if picked == "no":
                 ctx.data.pop(key)
-                ctx.data.pop(self._day_key(), None)
-                ctx.data.pop(self._besides_key(), None)
+                for done in (self._day_key(), self._besides_key(), self._hour_key()):
+                    ctx.data.pop(done, None)
                 return Retry(ctx.render("common.date_correct", example=await self.example_of(ctx)))
             # Typed another date instead of yes/no: understand it as the correction;
             # anything else keeps the pending date and asks again.
@@ -443,6 +449,10 @@ class DateStep(Step):
         if problem:
             return Retry(problem)
         ctx.data[key] = understood.when.isoformat()
+        if understood.has_time and not self.need_time:
+            ctx.data[self._hour_key()] = understood.when.strftime("%H:%M")
+        else:
+            ctx.data.pop(self._hour_key(), None)
         return Stay()
 
     async def _problem(self, ctx: Context, when: datetime) -> str | None:

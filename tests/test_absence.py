@@ -941,11 +941,17 @@ async def test_a_name_with_an_apostrophe_reads_as_typed_in_the_lists(trainer: Pe
     assert any(b.startswith("Seán O'Brien – entrée le") for b in trainer.buttons)
 
 
-async def test_repeated_absences_count_from_the_first_whichever_way_the_follow_up_opens(
+async def test_repeated_absences_count_from_their_repetition_whichever_way_it_opens(
     trainer: Person,
 ) -> None:
-    """Explorer K: opened from /absence, the first sign was the absence that made them
-    repeat (the second); /decrochage suggests the first: two entretien deadlines."""
+    """Explorer K: opened from /absence and from /decrochage, two first signs, two entretien
+    deadlines; explorer S S8: the sign appears with the absence that makes them repeat, not
+    with the first of them (an isolated absence weeks before made the entretien overdue)."""
+    await trainer.says("/absence karim lundi 26 octobre matin")  # isolated: 24 days before
+    await trainer.presses("Oui")
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
     for line in ("/absence karim jeudi après-midi", "/absence karim vendredi dernier matin"):
         await trainer.says(line)
         await trainer.presses("Oui")
@@ -955,7 +961,14 @@ async def test_repeated_absences_count_from_the_first_whichever_way_the_follow_u
     await trainer.presses("Ouvrir un suivi")
     await trainer.presses("Terminé")
     await trainer.presses("Non")
-    assert "Premier signe : l'absence du jeudi 19 novembre 2026" in trainer.last
+    assert "Premier signe : l'absence du vendredi 20 novembre 2026" in trainer.last
+    await trainer.presses("Abandonner")
+    await trainer.says("/decrochage karim")
+    await trainer.presses("Absences répétées")
+    await trainer.presses("Terminé")
+    assert "« vendredi 20 novembre » (l'absence avec laquelle les absences se sont répétées" in (
+        trainer.last
+    )
 
 
 async def test_absences_offers_only_the_formations_holding_some(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.absences.detection import Mark, repeated_absence, setting
+from bot.absences.detection import Mark, repeated_absence, repetition_began, setting
 
 D = date(2026, 11, 23)
 
@@ -61,3 +61,15 @@ def test_settings_change_the_thresholds_and_bad_values_fall_back_to_defaults() -
     assert setting({"absences_window_days": "beaucoup"}, "absences_window_days") == 14
     assert setting({"absences_window_days": 0}, "absences_window_days") == 14
     assert setting({"absences_half_days_threshold": 5}, "absences_half_days_threshold") == 5
+
+
+def test_repetition_begins_with_the_absence_that_reaches_a_threshold() -> None:
+    """Explorer S S8: an isolated absence weeks before is not when absences began to repeat."""
+    isolated, first, second = mark(1, 27), mark(2, 2), mark(3, 0)
+    assert repetition_began([second, isolated, first], {}, until=D) == D
+    assert repetition_began([isolated, first], {}, until=D) is None  # not repeated yet
+    # Three half-days, justified, on three days: the third reaches the threshold.
+    justified = [mark(i, 3 - i, justified=True) for i in (1, 2, 3)]
+    assert repetition_began(justified, {}, until=D) == D
+    assert repetition_began([mark(1, 40), mark(2, 35)], {}, until=D) is None  # too long ago
+    assert repetition_began([mark(1, 3, "retard"), mark(2, 0, "retard")], {}, until=D) is None

@@ -362,8 +362,8 @@ async def test_since_when_suggests_the_absences_already_noted(trainer: Person) -
     await trainer.presses("Absences répétées")
     await trainer.presses("Terminé")
     assert (
-        "Par exemple « aujourd'hui » ou « mardi 17 novembre » (la première absence notée ces "
-        "30 derniers jours)."
+        "Par exemple « aujourd'hui » ou « mercredi 18 novembre » (l'absence avec laquelle les "
+        "absences se sont répétées, selon les seuils de /reglages)."
     ) in trainer.last
     await trainer.says("Retour")
     await trainer.presses("Absences répétées")  # unticked

@@ -172,3 +172,24 @@ def repeated_absence(
             ):
                 best = found
     return best
+
+
+def repetition_began(
+    marks: Iterable[Mark], settings: Mapping[str, object], *, until: date, days: int = 30
+) -> date | None:
+    """The day absences began to repeat, within the ``days`` before ``until``: the absence
+    that reached a threshold, the absences replayed in the order of their days.
+
+    « Absences répétées » appears with that absence, not with the first of them: counted
+    from an isolated absence weeks before, the entretien was due before the sign existed
+    (explorer S S8: « Premier signe : l'absence du vendredi 6 novembre », due 13 November,
+    for absences repeated on 1 and 3 December).
+    """
+    since = until - timedelta(days=days)
+    recent = sorted(
+        (m for m in marks if m.counts and since < m.day <= until), key=lambda m: (m.day, m.id)
+    )
+    for index, mark in enumerate(recent):
+        if repeated_absence(recent[: index + 1], mark, settings) is not None:
+            return mark.day
+    return None

@@ -31,7 +31,7 @@ other case.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -259,25 +259,6 @@ async def _keep_proof(
         session, proof, organisation_id=organisation_id, kind=JUSTIFICATIF, by=by, now=now
     )
     return document.id
-
-
-async def recent_absence_days(
-    session: AsyncSession, trainee_id: int, today: date, *, days: int = 30
-) -> list[date]:
-    """The days the trainee was noted absent (not late) in the last ``days`` days, in order."""
-    found = await session.scalars(
-        select(Absence.day)
-        .where(
-            Absence.trainee_id == trainee_id,
-            Absence.deleted_at.is_(None),
-            Absence.period != "retard",
-            Absence.day <= today,
-            Absence.day > today - timedelta(days=days),
-        )
-        .distinct()
-        .order_by(Absence.day)
-    )
-    return list(found.all())
 
 
 async def repeated(session: AsyncSession, absence: Absence) -> Signal | None:

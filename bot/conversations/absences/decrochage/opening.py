@@ -36,8 +36,9 @@ from bot.absences.followups import (
     path_for,
     procedure_on,
 )
-from bot.absences.log import recent_absence_days, trainee_absence
+from bot.absences.log import trainee_absence
 from bot.absences.opened import AlreadyOpen
+from bot.absences.recent import recent_absence_days, repetition_day
 from bot.absences.vocabulary import labels
 from bot.conversations.absences.decrochage.common import (
     CAUSE_OPTIONS,
@@ -59,6 +60,7 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Call, Flow, Leave, Next, Outcome, Retry, leave_saying
 from bot.conversations.kit.steps import Confirm, DateStep, Pick, past_example
 from bot.rules.facts import ABSENCE_OR_RUPTURE
+from bot.storage.formations import Trainee
 
 
 async def decrochage_start(ctx: Context) -> Outcome | None:
@@ -102,12 +104,19 @@ async def after_trainee(ctx: Context, picked: str) -> Outcome:
     if absence is not None:  # opened after an absence: that day is the sign
         day = absence.day
         if "absences_repetees" in (ctx.data.get("signs") or []):
-            # Repeated absences: the first of them, as « Depuis quand ? » suggests it
-            # (explorer K: the two ways gave two entretien deadlines for the same facts).
-            noted = await recent_absence_days(ctx.session, trainee.id, absence.day)
-            day = min([absence.day, *(d for d in noted if not trainee.left_before(d))])
+            # Repeated absences: the day they began to repeat, as « Depuis quand ? » suggests
+            # it (explorer K: the two ways gave two entretien deadlines for the same facts).
+            day = await repeated_since(ctx, trainee, absence.day) or day
         ctx.data["sign_on"] = day.isoformat()
     return Next("signs")
+
+
+async def repeated_since(ctx: Context, trainee: Trainee, until: date) -> date | None:
+    """The day the trainee's absences began to repeat, by the organisation's thresholds."""
+    organisation = await organisation_of(ctx.session, ctx.organisation_id)
+    settings = organisation.settings if organisation is not None else {}
+    day = await repetition_day(ctx.session, trainee.id, until, settings or {})
+    return None if day is None or trainee.left_before(day) else day
 
 
 async def check_sign_day(ctx: Context, when: datetime) -> str | None:
@@ -130,20 +139,23 @@ async def check_sign_day(ctx: Context, when: datetime) -> str | None:
 
 
 async def sign_example(ctx: Context) -> str:
-    """The day to suggest for « Depuis quand ? »: with « Absences répétées » ticked, the first
-    absence noted in the last 30 days, with « Une absence » the last one (explorer E E12 i:
-    the bot knew them and suggested « hier »); else yesterday's working day."""
+    """The day to suggest for « Depuis quand ? »: with « Absences répétées » ticked, the day
+    they began to repeat (explorer S S8), else, as with « Une absence », the last absence
+    noted (explorer E E12 i: the bot knew them and suggested « hier »); else yesterday's
+    working day."""
     signs = set(ctx.data.get("signs") or [])
     trainee = await current_trainee(ctx)
     ctx.data.pop("_noted_absence", None)
     if trainee is not None and signs & {"absence", "absences_repetees"}:
         today = ctx.now.astimezone(ctx.tz).date()
+        if "absences_repetees" in signs and (began := await repeated_since(ctx, trainee, today)):
+            ctx.data["_noted_absence"] = "repeated"
+            return dates.spell_example(began)
         noted = await recent_absence_days(ctx.session, trainee.id, today)
         noted = [d for d in noted if not trainee.left_before(d)]  # refused after an exit
         if noted:
-            day = noted[0] if "absences_repetees" in signs else noted[-1]
-            ctx.data["_noted_absence"] = "first" if "absences_repetees" in signs else "last"
-            return dates.spell_example(day)
+            ctx.data["_noted_absence"] = "last"
+            return dates.spell_example(noted[-1])
     if trainee is not None and trainee.left_on and trainee.left_before(ctx.now.date()):
         return dates.spell_example(trainee.left_on)  # a day the question takes (explorer I)
     return await past_example(ctx)

@@ -1,0 +1,51 @@
+"""A trainee's recent absences, as a follow-up's first sign is dated from them.
+
+Bot  Depuis quand ? … Par exemple « aujourd'hui » ou « jeudi 3 décembre » (l'absence
+     avec laquelle les absences se sont répétées, selon les seuils de /reglages).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.absences.detection import Mark, repetition_began
+from bot.storage.absences import Absence
+
+
+async def recent_absence_days(
+    session: AsyncSession, trainee_id: int, today: date, *, days: int = 30
+) -> list[date]:
+    """The days the trainee was noted absent (not late) in the last ``days`` days, in order."""
+    found = await session.scalars(
+        select(Absence.day)
+        .where(
+            Absence.trainee_id == trainee_id,
+            Absence.deleted_at.is_(None),
+            Absence.period != "retard",
+            Absence.day <= today,
+            Absence.day > today - timedelta(days=days),
+        )
+        .distinct()
+        .order_by(Absence.day)
+    )
+    return list(found.all())
+
+
+async def repetition_day(
+    session: AsyncSession, trainee_id: int, until: date, settings: Mapping[str, object]
+) -> date | None:
+    """The day the trainee's absences began to repeat (:func:`repetition_began`), lately."""
+    rows = await session.scalars(
+        select(Absence).where(
+            Absence.trainee_id == trainee_id,
+            Absence.deleted_at.is_(None),
+            Absence.day <= until,
+            Absence.day > until - timedelta(days=30),
+        )
+    )
+    marks = [Mark(a.id, a.day, a.period, a.justified) for a in rows]
+    return repetition_began(marks, settings, until=until)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.formations import service
 from bot.formations.service import NewSession, NewTrainee
+from bot.storage.absences import Absence
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
@@ -269,3 +272,44 @@ async def test_creating_sends_one_insert_per_table_and_reads_back_nothing(
         assert {t.full_name: t.id for t in stored.trainees} == ids
         assert {s.label: s.id for s in stored.sessions} == parts
         assert all(t.created_at is not None for t in stored.trainees)
+
+
+@pytest.mark.postgres
+async def test_an_absence_saved_while_its_trainee_is_removed_is_kept(pg_db: Database) -> None:
+    """Explorer R R2: on PostgreSQL, an absence confirmed 30 ms before a colleague's « Oui,
+    retirer » was deleted with the trainee (the removal read no history, then its delete
+    waited for the absence and took it along).  The trainee is locked before the history is
+    read: the removal now sees the absence and refuses."""
+    async with pg_db.sessions() as session, session.begin():
+        people = await cast(session)
+        formation = await a_formation(session, people.formateur)
+        karim = formation.trainees[0]
+        ids = (formation.id, karim.id, formation.organisation_id)
+    formation_id, karim_id, organisation_id = ids
+    async with pg_db.sessions() as noting:
+        await noting.begin()
+        noting.add(
+            Absence(
+                organisation_id=organisation_id,
+                formation_id=formation_id,
+                trainee_id=karim_id,
+                day=date(2027, 1, 8),
+                period="matin",
+            )
+        )
+        await noting.flush()  # inserted, not committed: the absence's turn goes on
+
+        async def remove() -> object:
+            async with pg_db.sessions() as session, session.begin():
+                return await service.remove_trainee(
+                    session, people.formateur, formation_id, karim_id
+                )
+
+        removing = asyncio.create_task(remove())
+        await asyncio.sleep(0.3)
+        await noting.commit()
+    removed = await asyncio.wait_for(removing, 10)
+    assert isinstance(removed, service.History) and removed.absences == 1
+    async with pg_db.sessions() as session:
+        assert await session.scalar(select(func.count(Absence.id))) == 1
+        assert await session.get(Trainee, karim_id) is not None

@@ -316,6 +316,10 @@ async def remove_trainee(
     trainee = next((t for t in formation.trainees if str(t.id) == str(trainee_id)), None)
     if trainee is None:
         return None
+    # Locked before its history is read: an absence being saved from another chat is then
+    # seen here, or refused for want of its trainee; never confirmed, then deleted with the
+    # trainee (explorer R R2, PostgreSQL; SQLite has one writer).
+    await session.execute(select(Trainee.id).where(Trainee.id == trainee.id).with_for_update())
     history = await history_of(session, trainee.id)
     if history:
         return history

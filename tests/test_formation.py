@@ -779,6 +779,10 @@ async def test_a_last_part_of_one_line_at_the_delegates_question_is_added(
     assert "Qui sont les délégués" in trainer.last and "☐ Boulangerie" not in trainer.last
     await trainer.says("Ben, Élodie")  # ticks, one not found: not a name (explorer P P3)
     assert trainer.last.startswith("Je ne trouve pas « Élodie » dans la liste")
+    await trainer.says("Anne Roc ; Hélène Ibert")  # ticks between « ; » (explorer Q Q6)
+    assert "2 cochés sur 3" in trainer.last and "complétée" not in trainer.last
+    await trainer.says("1 ; 3")  # their numbers: unticked (Q7)
+    assert "Ligne 1" not in trainer.last
     await trainer.says("Ben Soll")  # a listed name mistyped is ticked, not added
     assert "1 coché sur 3" in trainer.last
     await trainer.says("Aucun délégué")  # none, in the question's words (explorer N)

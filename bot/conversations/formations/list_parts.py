@@ -71,9 +71,11 @@ class ListGoesOn(PickMany):
         text = ctx.incoming.text
         current = list(ctx.data.get("trainees") or [])
         listed = [name_key(str(t["name"])) for t in current]
-        lines = [line.strip() for line in text.splitlines() if line.strip()]
-        if ctx.incoming.choice is None and lines and all(name_key(n) in listed for n in lines):
-            # Names of the list, one per line: the delegates to tick (explorer I).
+        lines = [line.strip() for line in re.split(r"[;\n]", text) if line.strip()]
+        if ctx.incoming.choice is None and lines and all(ticks(ctx, n, listed) for n in lines):
+            # Names of the list or their numbers, one per line or between « ; »: the delegates
+            # to tick (explorer I; explorer Q: « Alice Dupont ; Chloé Martin » gave Alice the
+            # company « Chloé Martin », and « 1 ; 3 » was a wrong line of the list).
             ctx.incoming = replace(ctx.incoming, text=", ".join(lines))
         elif ctx.incoming.choice is None and looks_like_a_list(text):
             found = read_part(ctx, text, listed)
@@ -98,6 +100,15 @@ class ListGoesOn(PickMany):
         if ctx.incoming.choice is not None or names_a_listed_one(ctx, text):
             return outcome  # « Bruno, Élodie »: ticks, one not found (explorer P P3)
         return no_choice_but_a_name(ctx, outcome, text)
+
+
+def ticks(ctx: Context, piece: str, listed: list[str]) -> bool:
+    """A piece that names a trainee of the list (in full, or as the options are read) or
+    gives an option's number."""
+    if piece.isdecimal() or name_key(piece) in listed:
+        return True
+    options = [(str(label), str(value)) for label, value in ctx.data.get("_options") or []]
+    return len(match_names(piece, options)) == 1
 
 
 def names_a_listed_one(ctx: Context, text: str) -> bool:

@@ -115,6 +115,11 @@ async def test_what_is_not_a_late_arrival_to_note_is_not_offered(
         await trainer.says(future)
         assert trainer.last.startswith(said), trainer.last
     assert "Je ne trouve pas" not in trainer.all_text
+    await trainer.says("Julie absente cet aprem")  # « aprem » (explorer Q Q16)
+    assert trainer.last.startswith(
+        "Noter l'absence de Julie Petit, cet aprem (lundi 23 novembre 2026) ?"
+    ), trainer.last
+    await trainer.presses("Non")
     await trainer.says("Julie sera absente cet après-midi")  # today's: noted (explorer O)
     assert trainer.last.startswith(
         "Noter l'absence de Julie Petit, cet après-midi (lundi 23 novembre 2026) ?"

@@ -180,6 +180,9 @@ def test_the_day_words_leave_the_reason_out() -> None:
         ("retard de deux heures et quart", 135),
         ("retard de 2h et demie", 150),
         ("retard de quarante et une minutes", 41),
+        ("retard d'une heure trente ce matin", 90),  # not 1 h (explorer Q Q1)
+        ("retard de 1 h quinze", 75),
+        ("retard de deux heures vingt-cinq", 145),
     ],
 )
 def test_a_late_arrival_s_length_in_words(text: str, minutes: int) -> None:

@@ -72,6 +72,9 @@ SCHEDULING = [
     ("mardi à dix-sept heures", timed(2026, 11, 24, 17)),
     ("mardi à vingt et une heures", timed(2026, 11, 24, 21)),
     ("quatorze heures trente-cinq", timed(2026, 11, 23, 14, 35)),  # not 14 h 00 (explorer P)
+    ("mardi à 14 heures trente", timed(2026, 11, 24, 14, 30)),  # not 14 h 00 (explorer Q)
+    ("mardi à 9 h et quart", timed(2026, 11, 24, 9, 15)),
+    ("mardi à 10 heures moins le quart", timed(2026, 11, 24, 9, 45)),
     ("9h", timed(2026, 11, 24, 9)),
     ("midi", timed(2026, 11, 23, 12)),
     ("midi et demi", timed(2026, 11, 23, 12, 30)),

@@ -78,7 +78,9 @@ def as_typed(text: str, folded: str) -> str:
 _LENGTH = (
     r"(?:(?:un|1)\s+quart\s+d'\s*heure|trois\s+quarts?\s+d'\s*heure|une\s+demi\s*-?\s*heure"
     rf"|(?:{ANY_NUMBER}|\d{{1,5}})\s+minutes?"
-    rf"|(?:{ANY_NUMBER}|\d{{1,2}})\s*h(?:eures?)?\s+et\s+(?:quart|demie)|(?:{ANY_NUMBER})\s+heures?)"
+    rf"|(?:{ANY_NUMBER}|\d{{1,2}})\s*h(?:eures?)?\s+et\s+(?:quart|demie)"
+    rf"|(?:{ANY_NUMBER}|\d{{1,2}})\s*h(?:eures?)?\s+(?:{ANY_NUMBER})(?![\w-])"
+    rf"|(?:{ANY_NUMBER})\s+heures?)"
 )
 _SPOKEN = re.compile(
     rf"(?P<before>\bretard\s+(?:de\s+|d'\s*))(?P<after>{_LENGTH})(?![\w-])"
@@ -91,7 +93,7 @@ stays as typed)."""
 
 _SAID_LENGTH = re.compile(
     r"(?P<count>[a-z0-9-]+(?: et une?)?)\s*(?P<unit>minutes?|h(?:eures?)?)"
-    r"(?:\s+et\s+(?P<part>quart|demie))?"
+    r"(?:\s+et\s+(?P<part>quart|demie)|\s+(?P<more>[a-z-]+(?: et une?)?))?"
 )
 
 
@@ -110,7 +112,10 @@ def _minutes(length: str) -> int:
     amount = int(count) if count.isdecimal() else NUMBER_WORDS.get(count, 0)
     if found["unit"].startswith("minute"):
         return amount
-    return amount * 60 + {"quart": 15, "demie": 30}.get(found["part"] or "", 0)
+    more = NUMBER_WORDS.get(found["more"] or "", 0)  # « une heure trente » (explorer Q)
+    if more >= 60:
+        return 0
+    return amount * 60 + {"quart": 15, "demie": 30}.get(found["part"] or "", 0) + more
 
 
 def spoken_lengths(folded: str) -> str:
@@ -127,7 +132,7 @@ def spoken_lengths(folded: str) -> str:
 
 _REWRITES = [
     (re.compile(r"\bce\s+matin\b"), "aujourdhui matin"),
-    (re.compile(r"\bcet(?:te)?\s+apres\s*-?\s*midi\b"), "aujourdhui apres-midi"),
+    (re.compile(r"\bcet(?:te)?\s+(?:apres\s*-?\s*midi|aprem)\b"), "aujourdhui apres-midi"),
 ]
 _MINUTES = r"(?:minutes?|min|mn)"
 _HOURS = rf"\d{{1,2}}\s*h(?:eures?)?(?:\s*\d{{1,2}}(?:\s*{_MINUTES})?)?"

@@ -159,19 +159,26 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
 )
 _NUMBER_BEFORE_MONTH = re.compile(rf"\b({ANY_NUMBER})\s+(?=(?:{ANY_MONTH})\b)")
 _HOUR_IN_WORDS = re.compile(
-    rf"(?:^|(?<=\ba\s)(?<!\by\sa\s)|(?<=\bvers\s)|(?<=\bdes\s))({ANY_NUMBER})\s+heures?"
+    rf"(?:^|(?<=\ba\s)(?<!\by\sa\s)|(?<=\bvers\s)|(?<=\bdes\s))"
+    rf"(?:({ANY_NUMBER})\s+heures?"
     rf"(?:\s+(et\s+quart|et\s+demie?|moins\s+le\s+quart|{ANY_NUMBER})(?![\w-]))?"
+    rf"|(\d{{1,2}})\s*(?:heures?|h)\s+(et\s+quart|et\s+demie?|moins\s+le\s+quart"
+    rf"|{ANY_NUMBER})(?![\w-]))"
     rf"(?!\s+(?:moins|{ANY_NUMBER})\b|-)"
 )
 """« quatorze heures trente », « à neuf heures et demie » (explorer O: « 14h » was read, the
 words were not): at the start or after « à », « vers », « dès » only, so « dans deux heures »
 or « absente deux heures » stay lengths (explorer P); minutes it cannot read (« moins
-vingt ») leave the whole as typed rather than an hour without them."""
+vingt ») leave the whole as typed rather than an hour without them.  Minutes in words after
+an hour in digits too (« à 14 heures trente »)."""
 _MINUTE_WORDS = {"et quart": 15, "et demi": 30, "et demie": 30, "moins le quart": -15}
 
 
 def _hour(match: re.Match[str]) -> str:
-    hour, said = NUMBER_WORDS[match.group(1)], match.group(2)
+    if match.group(3):  # « 14 heures trente », « 9 h et quart » (explorer Q Q3: 14 h 00)
+        hour, said = int(match.group(3)), match.group(4)
+    else:
+        hour, said = NUMBER_WORDS[match.group(1)], match.group(2)
     minutes = _MINUTE_WORDS.get(" ".join(said.split())) if said else 0
     if minutes is None:
         minutes = NUMBER_WORDS[said]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 
@@ -14,6 +15,8 @@ from bot.deadlines.actions import (
     Limit,
     PostponeRefused,
     complete,
+    done_by_name,
+    done_just_now,
     mark_done_by_answers,
     postpone_deadline,
     postpone_limit,
@@ -67,6 +70,47 @@ async def test_complete_keeps_who_and_when_and_audits(session: AsyncSession) -> 
     assert await trail(session) == [("done", "deadline", actor, details)]
     assert (await session.scalar(select(AuditEntry.entity_id))) == docs.id
     assert (await session.scalar(select(AuditEntry.organisation_id))) == docs.organisation_id
+
+
+async def test_a_deadline_done_already_is_left_as_it_was(session: AsyncSession) -> None:
+    """Explorer R R13: two « Fait » on one deadline; the first stays, the second knows."""
+    actor, rows = await normandie(session)
+    docs = rows["NOR-DOCS"]
+    first = await complete(session, actor, docs.id, NOW)
+    assert first is not None and done_just_now(first, actor, NOW)
+    again = await complete(session, actor + 1, docs.id, datetime(2026, 11, 23, 9, 5, tzinfo=UTC))
+    assert again is not None and not done_just_now(again, actor + 1, NOW)
+    assert (again.done_by, again.done_at) == (actor, NOW)
+    assert [action for action, *_ in await trail(session)] == ["done"]
+    assert await done_by_name(session, again)
+
+
+@pytest.mark.postgres
+async def test_two_admins_pressing_done_at_once_on_postgresql(pg_db: Database) -> None:
+    """Explorer R R13: both were told « C'est noté »; the journal said both did it."""
+    async with pg_db.sessions() as s, s.begin():
+        actor, rows = await normandie(s)
+        docs_id = rows["NOR-DOCS"].id
+    async with pg_db.sessions() as first:
+        await first.begin()
+        await complete(first, actor, docs_id, NOW)  # locked, not committed yet
+
+        async def second() -> tuple[int | None, bool]:
+            async with pg_db.sessions() as s, s.begin():
+                row = await complete(s, actor, docs_id, datetime(2026, 11, 23, 9, 1, tzinfo=UTC))
+                assert row is not None
+                return row.done_by, done_just_now(row, actor, row.done_at or NOW)
+
+        pressing = asyncio.create_task(second())
+        await asyncio.sleep(0.3)
+        await first.commit()
+    done_by, _ = await asyncio.wait_for(pressing, 10)
+    assert done_by == actor
+    async with pg_db.sessions() as s:
+        done = await s.scalars(select(AuditEntry).where(AuditEntry.action == "done"))
+        assert len(done.all()) == 1
+        stored = await s.get(StoredDeadline, docs_id)
+        assert stored is not None and stored.done_at == NOW
 
 
 async def test_a_deadline_gone_is_none_and_nothing_is_audited(session: AsyncSession) -> None:

@@ -77,6 +77,33 @@ async def test_the_list_is_grouped_and_computed_for_every_formation(
     assert not any("Vérifier l'outil" in b for b in buttons)  # done when booking
 
 
+async def test_done_meanwhile_by_a_colleague_is_said_not_noted_twice(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer R R13: two « Fait » on one deadline were both « C'est noté », the journal
+    saying both did it; the second press says who did it, and when."""
+    await restauration(trainer)
+    await trainer.presses("Envoyer le bilan pédagogique")
+    async with db.sessions() as session, session.begin():  # done from another chat
+        docs = await session.scalar(
+            select(StoredDeadline).where(StoredDeadline.rule_id == "NOR-DOCS")
+        )
+        assert docs is not None
+        docs.status, docs.done_by = "done", 1
+        docs.done_at = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
+    await trainer.presses("Fait")
+    assert (
+        "L'échéance « Envoyer le bilan pédagogique » était déjà marquée faite par Camille "
+        "Durand le lundi 23 novembre 2026 à 9 h 30 : rien de plus à noter."
+    ) in trainer.all_text
+    assert "C'est noté" not in trainer.all_text
+    async with db.sessions() as session:
+        done = await session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "done", AuditEntry.entity_id == docs.id)
+        )
+        assert done.all() == []
+
+
 async def test_open_mark_done_and_postpone(db: Database, trainer: Person) -> None:
     await restauration(trainer)
     assert "Échéances de « Agent de restauration (démo) »" in trainer.last

@@ -45,7 +45,7 @@ from bot.rules import BEFORE_BILAN, WITHIN_SPAN, owed_bilans
 from bot.storage import audit
 from bot.storage.bilans import Bilan, StoredDeadline
 from bot.storage.formations import Formation
-from bot.storage.people import Organisation, zone_of
+from bot.storage.people import Organisation, Person, zone_of
 
 MAX_POSTPONE_DAYS = 180
 """A postponement further than this is a new plan, not a delay."""
@@ -187,14 +187,32 @@ def filed_by_its_dialogue(row: Listed) -> bool:
 async def complete(
     session: AsyncSession, actor_id: int, deadline_id: int, now: datetime
 ) -> StoredDeadline | None:
-    """Mark the deadline done by ``actor_id`` at ``now``; ``None`` if it no longer exists."""
-    row = await session.get(StoredDeadline, deadline_id)
+    """Mark the deadline done by ``actor_id`` at ``now``; ``None`` if it no longer exists.
+
+    The row is locked first, and one done meanwhile is left as it was (who did it, when):
+    two admins pressing « Fait » at once on PostgreSQL were both told « C'est noté », and
+    the journal said both did it (explorer R R13).  :func:`done_just_now` tells them apart.
+    """
+    row = await session.get(StoredDeadline, deadline_id, with_for_update=True)
     if row is None:
         return None
+    if row.status == "done":
+        return row
     mark_done(row, actor_id, now)
     _audit(session, actor_id, "done", row)
     await session.flush()
     return row
+
+
+def done_just_now(row: StoredDeadline, actor_id: int, now: datetime) -> bool:
+    """Whether :func:`complete` marked it, rather than finding it done already."""
+    return row.done_by == actor_id and row.done_at == now
+
+
+async def done_by_name(session: AsyncSession, row: StoredDeadline) -> str | None:
+    """Who marked the deadline done, as the journal names them."""
+    person = await session.get(Person, row.done_by) if row.done_by else None
+    return person.display_name if person is not None else None
 
 
 async def postpone_deadline(

@@ -53,6 +53,8 @@ from bot.deadlines.actions import (
     Limit,
     PostponeRefused,
     complete,
+    done_by_name,
+    done_just_now,
     earliest_postponement,
     filed_by_its_dialogue,
     postpone_deadline,
@@ -141,6 +143,19 @@ async def deadline_choices(ctx: Context) -> list[Option]:
     return options
 
 
+async def say_already_done(ctx: Context, rows: list[StoredDeadline]) -> None:
+    """Pressed « Fait » on what a colleague marked done a moment before: said, with who and
+    when, rather than « C'est noté » to both (explorer R R13)."""
+    first = rows[0]
+    ctx.say(
+        "echeances.already_done",
+        title=first.title,
+        count=len(rows),
+        by=await done_by_name(ctx.session, first),
+        at=first.done_at.astimezone(ctx.tz) if first.done_at else None,
+    )
+
+
 async def on_deadline(ctx: Context, picked: str) -> Outcome:
     if picked == "back":
         return Leave()
@@ -153,7 +168,10 @@ async def on_deadline(ctx: Context, picked: str) -> Outcome:
     if picked == "ticket" and filed_by_its_dialogue(row):
         return Switch("decrochage_ticket", {"followup_id": row.subject_id})
     if picked == "done":
-        await complete(ctx.session, ctx.person_id, row.id, ctx.now)
+        done = await complete(ctx.session, ctx.person_id, row.id, ctx.now)
+        if done is not None and not done_just_now(done, ctx.person_id, ctx.now):
+            await say_already_done(ctx, [done])
+            return Return(row.id)
         ctx.say("echeances.marked_done", title=row.title)
         return Return(row.id)
     if picked == "postpone":

@@ -36,13 +36,18 @@ from typing import Any
 
 from bot import dates
 from bot.answers import by_surname
-from bot.conversations.deadlines.echeance import DEADLINE, load_deadline, titles
+from bot.conversations.deadlines.echeance import (
+    DEADLINE,
+    load_deadline,
+    say_already_done,
+    titles,
+)
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import PAGE_SIZE, Call, Flow, Leave, Next, Outcome, Retry
 from bot.conversations.kit.labels import Piece, fit
 from bot.conversations.kit.pick import RETURN_PAGE
 from bot.conversations.kit.steps import Option, Pick
-from bot.deadlines.actions import complete, reopen, to_do
+from bot.deadlines.actions import complete, done_just_now, reopen, to_do
 from bot.deadlines.lines import Line, bundle, concerned
 from bot.deadlines.service import deadlines_of, group_of
 from bot.messages import label_limit
@@ -233,8 +238,11 @@ async def on_members(ctx: Context, picked: str) -> Outcome:
     if picked == "_back" or line is None:
         return Next("list")
     if picked == "_all_done":
-        for member in line.rows:
-            await complete(ctx.session, ctx.person_id, member.id, ctx.now)
+        done = [await complete(ctx.session, ctx.person_id, m.id, ctx.now) for m in line.rows]
+        rows = [row for row in done if row is not None]
+        if rows and not any(done_just_now(row, ctx.person_id, ctx.now) for row in rows):
+            await say_already_done(ctx, rows)  # a colleague's « Toutes faites » came first
+            return Next("list")
         ctx.say("echeances.all_done", title=line.title, who=line.briefly())
         ctx.data["undo_id"] = [member.id for member in line.rows]  # « ↩ Annuler » undoes all
         return Next("list")

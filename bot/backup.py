@@ -22,6 +22,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from bot import running
 from bot.files import make_private, private_dir
 
 
@@ -111,6 +112,11 @@ def forgotten_since(database_url: str, source: Path) -> list[tuple[str, int]]:
 def restore(database_url: str, data_dir: Path, source: Path) -> tuple[Path, Path | None]:
     """Put ``source`` in place of the database; returns (database, copy of the one replaced)."""
     database = sqlite_path(database_url)
+    if running.busy(database_url):  # it would go on with the restored data (explorer R R1)
+        raise BackupError(
+            "formabot tourne encore sur cette base : arrêtez-le d'abord (systemctl stop, "
+            "docker compose stop…), puis relancez la restauration. Rien n'a changé."
+        )
     if not source.is_file() or not is_formabot_database(source):
         raise BackupError(f"{source} n'est pas une sauvegarde formabot lisible : rien n'a changé.")
     saved = None

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
-from bot import config, exports
+from bot import config, exports, running
 from bot.app import FEATURES, build_engine, serve, setup_logging, transports_for
 from bot.cli_parser import parse
 from bot.files import why_unreadable, write_private
@@ -216,17 +216,19 @@ def first_line_read() -> Lines | None:
 
 
 async def cmd_run(settings: config.Settings, workers: int = 1) -> int:
+    console = not (settings.has_telegram or settings.has_matrix)
     refused = workers_refusal(settings, workers)
+    source = first_line_read() if console and refused is None else None
+    if refused is None and console and source is None:
+        # A server's start (Docker, systemd, cron: no terminal, nothing to read) without
+        # its token: the demo would have filled the real base (explorers J and L).
+        refused = NO_TOKEN_NO_TERMINAL
+    # SQLite: one process at a time, and no restore under it (explorer R R1, R11).
+    refused = refused or running.hold(settings.database_url)
     if refused is not None:
         print(refused, file=sys.stderr)
         return 2
-    if not (settings.has_telegram or settings.has_matrix):
-        source = first_line_read()
-        if source is None:
-            # A server's start (Docker, systemd, cron: no terminal, nothing to read) without
-            # its token: the demo would have filled the real base (explorers J and L).
-            print(NO_TOKEN_NO_TERMINAL, file=sys.stderr)
-            return 2
+    if source is not None:  # the console: no token, lines to read
         print(
             f"Aucun jeton Telegram ni Matrix configuré : console sur {settings.shown_database_url}"
             " (tapez /aide ; /quitter ou Ctrl-D pour quitter).",

@@ -71,7 +71,7 @@ def test_a_restarted_console_answers_without_loading_them(tmp_path: Path) -> Non
     code = "from bot import cli; cli.main(['run']); " + REPORT.format(names=(*HEAVY, "alembic"))
     done = python(code, tmp_path, stdin=messages)
     assert "Voici ce que je sais faire" in done.stdout  # the reply to /aide
-    assert "est dans le futur" in done.stdout  # "dans 15 jours" was read as a date
+    assert "est à venir" in done.stdout  # "dans 15 jours" was read as a date
     assert loaded(done.stdout) == []
 
 

@@ -84,6 +84,10 @@ def test_what_a_typed_selection_names() -> None:
     assert read_selection("2 à 4", FIVE) == Selection(toggle=("2", "3", "4"))
     assert read_selection("1 et 3", FIVE) == Selection(toggle=("1", "3"))
     assert read_selection("chloe, Bruno", FIVE) == Selection(toggle=("3", "2"))
+    exactly = read_selection("chloe, Bruno", FIVE, names_exactly=True)  # names: these
+    assert exactly == Selection(only=("2", "3"))
+    assert read_selection("chloe", FIVE, names_exactly=True) == Selection(toggle=("3",))
+    assert read_selection("3, 2", FIVE, names_exactly=True) == Selection(toggle=("3", "2"))
     assert read_selection("Chloé Faute", FIVE) == Selection(toggle=("3",))  # one letter wrong
     assert read_selection("Tous", FIVE) == Selection(only=("1", "2", "3", "4", "5"))
     assert read_selection("aucun", FIVE) == Selection(only=())
@@ -178,3 +182,14 @@ async def test_150_people_are_paged_with_the_ticks_and_numbers_kept(lea: Person)
     assert lea.buttons[:3] == ["☐ Stagiaire 141", "☐ Stagiaire 142", "☑ Stagiaire 143"]
     await lea.says("Terminé")
     assert lea.last == "145 gardé(s)."
+
+
+async def test_names_listed_are_the_ones_kept_ticked(lea: Person, db: Database) -> None:
+    """Explorer Q Q8: « Léa Martin et Julie Petit » at « Choisir les délégués » unticked Léa,
+    who was ticked already; names listed are the ones wanted, a single one is a press."""
+    await lea.says("/cocher")  # all five ticked
+    await lea.says("Chloé Faure et Damien Petit")
+    assert "2 cochés sur 5" in lea.all_text
+    assert [b[0] for b in lea.buttons[:5]] == ["☐", "☐", "☑", "☑", "☐"]
+    await lea.says("Chloé")  # one name: ticked or unticked, as a press
+    assert [b[0] for b in lea.buttons[:5]] == ["☐", "☐", "☐", "☑", "☐"]

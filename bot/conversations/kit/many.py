@@ -91,8 +91,11 @@ class Selection:
     only: tuple[str, ...] | None = None
 
 
-def read_selection(text: str, options: list[Option]) -> Selection | Invalid:
-    """The values a typed answer names, or why it names none (a French reason)."""
+def read_selection(
+    text: str, options: list[Option], *, names_exactly: bool = False
+) -> Selection | Invalid:
+    """The values a typed answer names, or why it names none (a French reason);
+    ``names_exactly``: several names listed are the ones to keep ticked."""
     soft = _soft(text)
     values = [o.value for o in options]
     words = _words(text)
@@ -108,6 +111,10 @@ def read_selection(text: str, options: list[Option]) -> Selection | Invalid:
         return Invalid(texts.say("common.pick_many_again"))
     if but:
         return Selection(only=tuple(v for v in values if v not in items))
+    if names_exactly and len(items) > 1 and not re.search(r"\d", soft):
+        # Names listed, « Léa Martin et Julie Petit »: exactly these (explorer Q Q8: Léa,
+        # ticked already, was unticked); numbers mirror the buttons, each one a press.
+        return Selection(only=tuple(v for v in values if v in items))
     return Selection(toggle=tuple(items))
 
 
@@ -235,7 +242,7 @@ class PickMany(Step):
         asked = typed_page(ctx.incoming.text, self._page(ctx), self._pages(ctx))
         if asked is not None:
             return self._turn(ctx, asked, edit=False)
-        selection = read_selection(ctx.incoming.text, offered)
+        selection = read_selection(ctx.incoming.text, offered, names_exactly=True)
         if isinstance(selection, Invalid):
             return Retry(selection.message)
         if selection.only == () and self.minimum == 0:

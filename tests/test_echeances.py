@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import build_scheduler
@@ -496,13 +497,20 @@ async def test_the_deadlines_are_numbered_alike_on_a_short_list_and_a_paged_one(
     assert trainer.last.startswith("Envoyer les modes d'emploi du bilan à distance")
 
 
+@pytest.mark.parametrize(
+    ("titles", "shared"),
+    [
+        (("CAP Cuisine", "CAP Pâtisserie"), " – Rouen – session de printemps 2027"),
+        # Explorer R R6: « Logistique groupe…sion d'hiver Rouen », the number cut away.
+        (("Logistique groupe 08", "Logistique groupe 18"), " – session d'hiver Rouen"),
+    ],
+)
 async def test_telegram_buttons_keep_what_tells_two_formations_apart(
-    db: Database, trainer: Person, person: Any
+    db: Database, trainer: Person, person: Any, titles: tuple[str, str], shared: str
 ) -> None:
     """Explorer H H5: on Telegram two buttons read « 🔴 07/09 2 entrées à saisir dans…uen –
     session de printemps 2027 », the formation's own name cut by the transport."""
-    shared = " – Rouen – session de printemps 2027"
-    for title in ("CAP Cuisine", "CAP Pâtisserie"):
+    for title in titles:
         formation = await add_formation(
             db, title=title + shared, funder="cvl", trainees=("Anne Roc", "Ben Sol")
         )
@@ -517,6 +525,6 @@ async def test_telegram_buttons_keep_what_tells_two_formations_apart(
     markup = keyboard(on_telegram.replies[-1])
     assert markup is not None
     shown = [button.text for row in markup.inline_keyboard for button in row]
-    for title in ("CAP Cuisine", "CAP Pâtisserie"):  # each formation's button names it
-        assert len([b for b in shown if f"· {title} – " in b]) == 3, shown
+    for title in titles:  # each formation's button names it
+        assert len([b for b in shown if f"· {title}" in b]) == 3, shown
     assert len(shown) == len(set(shown))  # no two buttons alike

@@ -107,9 +107,15 @@ async def list_choices(ctx: Context) -> list[Option]:
     if ctx.data.get("undo_id") is not None:
         options.append(Option("↩ Annuler le dernier « Fait »", "_undo"))
     several = ctx.data.get("filter") is None and len(with_deadlines) > 1
+    alike = ending_alike([names[i] for i in with_deadlines if i in names]) if several else set()
     options += [
         Option(
-            label(ctx, line, names.get(line.first.formation_id) if several else None),
+            label(
+                ctx,
+                line,
+                names.get(line.first.formation_id) if several else None,
+                names.get(line.first.formation_id) in alike,
+            ),
             f"g:{line.first.id}" if line.several else f"d:{line.first.id}",
         )
         for line in await current_lines(ctx, rows)
@@ -303,7 +309,23 @@ async def current_lines(ctx: Context, rows: list[StoredDeadline]) -> list[Line]:
     return bundle(rows, await concerned(ctx.session, rows), ctx.now)
 
 
-def label(ctx: Context, line: Line, formation: str | None) -> str:
+def ending_alike(names: list[str]) -> set[str]:
+    """The formation names that end as another one does (« … groupe 08 – session d'hiver
+    Rouen », « … groupe 18 – session d'hiver Rouen »): cut at their end, what tells them
+    apart is before it."""
+    return {name for name in names if any(o != name and _common_end(name, o) >= 8 for o in names)}
+
+
+def _common_end(one: str, other: str) -> int:
+    count = 0
+    for a, b in zip(reversed(one), reversed(other), strict=False):
+        if a != b:
+            break
+        count += 1
+    return count
+
+
+def label(ctx: Context, line: Line, formation: str | None, end_alike: bool = False) -> str:
     """ "🔴 01/12 Envoyer les modes d'emploi… – bilan de fin du 08/12 · Agent de restauration –
     Caen": what tells two lines apart (the trainee, the session, the bilan; the formation)
     stays, the deadline's title, which many lines share, is shortened first."""
@@ -323,5 +345,7 @@ def label(ctx: Context, line: Line, formation: str | None) -> str:
     if row.status == "postponed" and not line.several:
         pieces.append(Piece("(reportée)"))
     if formation:
-        pieces.append(Piece(formation, " · ", shrink=2, keep=24, middle=True))
+        # Cut in what the names share: their end when they end alike (explorer R R6: « …
+        # groupe…sion d'hiver Rouen » lost the group number), else their middle.
+        pieces.append(Piece(formation, " · ", shrink=2, keep=24, middle=not end_alike))
     return fit(pieces, label_limit(ctx.incoming.platform))

@@ -17,6 +17,7 @@ from tests.auxil.absences import (
     absences,
     add_formation,
     audit_entries,
+    note_unjustified,
     record_exit,
     rows,
     trainee_id,
@@ -58,16 +59,6 @@ STEP_BY_STEP = [
     ("proof", "file", "", tuple(b for b in FOR_CHOICES if b is not A_FILE)),
     ("recap", "press", "Enregistrer", FOR_CHOICES),
 ]
-
-
-async def note_unjustified(who: Person, line: str) -> None:
-    """``line`` (« /absence léa vendredi dernier matin »), its day confirmed, unjustified with
-    no motive, saved."""
-    await who.says(line)
-    await who.presses("Oui")
-    await who.presses("Non")
-    await who.presses("Passer")
-    await who.presses("Enregistrer")
 
 
 async def test_an_absence_step_by_step_with_its_proof(db: Database, trainer: Person) -> None:
@@ -947,11 +938,7 @@ async def test_repeated_absences_count_from_their_repetition_whichever_way_it_op
     """Explorer K: opened from /absence and from /decrochage, two first signs, two entretien
     deadlines; explorer S S8: the sign appears with the absence that makes them repeat, not
     with the first of them (an isolated absence weeks before made the entretien overdue)."""
-    await trainer.says("/absence karim lundi 26 octobre matin")  # isolated: 24 days before
-    await trainer.presses("Oui")
-    await trainer.presses("Non")
-    await trainer.presses("Passer")
-    await trainer.presses("Enregistrer")
+    await note_unjustified(trainer, "/absence karim lundi 26 octobre matin")  # 24 days before
     for line in ("/absence karim jeudi après-midi", "/absence karim vendredi dernier matin"):
         await trainer.says(line)
         await trainer.presses("Oui")

@@ -6,21 +6,13 @@ from datetime import date
 
 from bot.absences.recent import recent_absence_days, repetition_day
 from bot.storage.db import Database
-from tests.auxil.absences import trainee_id
+from tests.auxil.absences import note_unjustified, trainee_id
 from tests.auxil.dialogue import Person
 
 
-async def note(trainer: Person, line: str) -> None:
-    await trainer.says(line)
-    await trainer.presses("Oui")
-    await trainer.presses("Non")
-    await trainer.presses("Passer")
-    await trainer.presses("Enregistrer")
-
-
 async def test_the_days_noted_and_the_day_they_repeated(db: Database, trainer: Person) -> None:
-    await note(trainer, "/absence karim lundi 26 octobre matin")
-    await note(trainer, "/absence karim jeudi après-midi")  # 19 November
+    await note_unjustified(trainer, "/absence karim lundi 26 octobre matin")
+    await note_unjustified(trainer, "/absence karim jeudi après-midi")  # 19 November
     karim = await trainee_id(db, "Karim Benali")
     today = date(2026, 11, 23)
     async with db.sessions() as session:

@@ -24,11 +24,23 @@ async def give_company(db: Database, name: str, company: str) -> None:
         trainee.company = company
 
 
-async def note_contact(trainer: Person, command: str, whom: str) -> None:
+async def at_contact_day(trainer: Person, command: str, whom: str) -> None:
+    """``command``'s menu, « Noter un contact » with ``whom`` by phone: « Quel jour ? »."""
     await trainer.says(command)
     await trainer.presses("Noter un contact")
     await trainer.presses(whom)
     await trainer.presses("Téléphone")
+
+
+async def thomas_followed(trainer: Person) -> None:
+    """A short formation's follow-up opened for Thomas, its entretien left for later."""
+    await open_followup(trainer, "thomas")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Plus tard")
+
+
+async def note_contact(trainer: Person, command: str, whom: str) -> None:
+    await at_contact_day(trainer, command, whom)
     await trainer.says("aujourd'hui")
     await trainer.presses("Oui")
     await trainer.says("Tuteur joint")
@@ -38,9 +50,7 @@ async def note_contact(trainer: Person, command: str, whom: str) -> None:
 
 async def thomas_reached(trainer: Person) -> str:
     """A short formation's follow-up opened, a contact with the trainee noted: what is said."""
-    await open_followup(trainer, "thomas")
-    await trainer.presses("Ouvrir le suivi")
-    await trainer.presses("Plus tard")
+    await thomas_followed(trainer)
     await note_contact(trainer, "/decrochage thomas", "Thomas Fabre")
     return trainer.all_text[trainer.all_text.rindex("C'est noté") :]
 
@@ -93,14 +103,9 @@ async def test_a_contact_before_the_first_sign_is_said_and_does_not_count(
 ) -> None:
     """Explorer K: a contact « à la suite de l'absence » dated days before it was taken
     silently, and it closed the procedure's contact deadline."""
-    await open_followup(trainer, "thomas")  # first sign: today, Monday 23 November
-    await trainer.presses("Ouvrir le suivi")
-    await trainer.presses("Plus tard")
+    await thomas_followed(trainer)  # first sign: today, Monday 23 November
     for whom, day in (("Thomas Fabre", "le 16 novembre"), ("L'entreprise", "aujourd'hui")):
-        await trainer.says("/decrochage thomas")
-        await trainer.presses("Noter un contact")
-        await trainer.presses(whom)
-        await trainer.presses("Téléphone")
+        await at_contact_day(trainer, "/decrochage thomas", whom)
         await trainer.says(day)
         await trainer.presses("Oui")
         await trainer.says("Message laissé")
@@ -119,13 +124,8 @@ async def test_a_contact_before_the_first_sign_is_said_and_does_not_count(
 async def test_an_hour_typed_with_the_contact_s_day_is_said_not_kept(trainer: Person) -> None:
     """Explorer O O19: « aujourd'hui à 11h » was confirmed as the day alone, the hour dropped
     without a word; a contact keeps its day, and the confirmation says so."""
-    await open_followup(trainer, "thomas")
-    await trainer.presses("Ouvrir le suivi")
-    await trainer.presses("Plus tard")
-    await trainer.says("/decrochage thomas")
-    await trainer.presses("Noter un contact")
-    await trainer.presses("Thomas Fabre")
-    await trainer.presses("Téléphone")
+    await thomas_followed(trainer)
+    await at_contact_day(trainer, "/decrochage thomas", "Thomas Fabre")
     await trainer.says("aujourd'hui à 11h")
     assert trainer.last.startswith(
         "J'ai compris : lundi 23 novembre 2026 (je garde le jour, pas l'heure). C'est bien ça ?"

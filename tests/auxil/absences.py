@@ -162,3 +162,13 @@ async def writing_this_morning_s_compte_rendu(trainer: dialogue.Person, name: st
     await trainer.says("ce matin")
     await trainer.presses("Oui")
     await trainer.says("8 h 30")
+
+
+async def note_unjustified(who: dialogue.Person, line: str) -> None:
+    """``line`` (« /absence léa vendredi dernier matin »), its day confirmed, unjustified with
+    no motive, saved."""
+    await who.says(line)
+    await who.presses("Oui")
+    await who.presses("Non")
+    await who.presses("Passer")
+    await who.presses("Enregistrer")

@@ -57,7 +57,6 @@ from bot.conversations.kit.steps import (
     Pick,
     Text,
     TextParser,
-    besides_key,
     past_example,
 )
 
@@ -74,7 +73,7 @@ def detail_steps(
             prefer="past",
             check=check_day,
             then=after_date,
-            before=said_date_taken,
+            said="_said_date",  # a sentence's « Noter … ? » spelled the day out
             unless_known=True,
             help="absence.help_date",
             example=absence_example,
@@ -267,21 +266,6 @@ def flag_conflict(ctx: Context, found: Conflict) -> None:
         "at": at.isoformat() if at is not None else None,
         "today": at is not None and at.date() == ctx.now.date(),
     }
-
-
-async def said_date_taken(ctx: Context) -> Outcome | None:
-    """The day a sentence's « Noter … ? » spelled out and the trainer confirmed is taken as
-    confirmed (explorer O O17: « J'ai compris : … C'est bien ça ? » right after it); a day
-    the step would refuse is asked as usual, where the reason is said."""
-    said, pending = ctx.data.pop("_said_date", None), ctx.data.get("_pending_date")
-    if not said or not pending or str(pending)[:10] != said:
-        return None
-    if await check_day(ctx, datetime.fromisoformat(str(pending))) is not None:
-        return None
-    ctx.data["date"] = ctx.data.pop("_pending_date")
-    for key in ("_day_date", besides_key("date")):
-        ctx.data.pop(key, None)
-    return await after_date(ctx, ctx.data["date"])
 
 
 async def after_date(ctx: Context, value: object) -> Outcome:

@@ -134,20 +134,17 @@ async def phrase_start(ctx: Context) -> Outcome | None:
         ctx.data["_closest"] = closest  # « Kareem »: asked, the rest of the sentence kept
         return None
     ctx.data["_who"] = [name for name, key in people if key in found]
-    if sentence.rest and not _past_day(ctx, sentence.rest):
+    if sentence.rest and said_day(ctx, sentence.rest) is None:
         # « lundi 3 » (a Thursday), « demain »: no « Noter … ? » for a day /absence will
         # refuse; it says why at once and asks the day (explorer A).
         return await go(ctx)
     return None
 
 
-def _past_day(ctx: Context, rest: str) -> bool:
-    """Whether the sentence's words name a day that has come (today or before)."""
-    return said_day(ctx, rest) is not None
-
-
 def said_day(ctx: Context, rest: str) -> date | None:
     """The day the sentence's words name, when it has come (today or before)."""
+    if not rest:
+        return None
     understood = dates.understand(day_words(rest, ctx.now), ctx.now, "past")
     if understood is None or understood.when.date() > ctx.now.date():
         return None
@@ -180,7 +177,7 @@ async def confirm_values(ctx: Context) -> dict[str, object]:
     """
     who = list(dict.fromkeys(ctx.data["_who"]))
     rest = str(ctx.data["_rest"])
-    day = said_day(ctx, rest) if rest else None
+    day = said_day(ctx, rest)
     head, comma, tail = rest.partition(",")
     if not comma or said_day(ctx, head) != day:
         head, tail = rest, ""
@@ -194,7 +191,7 @@ async def confirm_values(ctx: Context) -> dict[str, object]:
     }
 
 
-async def go(ctx: Context) -> Outcome:
+async def go(ctx: Context) -> Switch:
     """Hand over to ``/absence`` with the line, as if typed after the command."""
     data: dict[str, object] = {"_line": _sentence(ctx).line}
     if ctx.data.get("reason"):
@@ -207,8 +204,8 @@ async def go_as_said(ctx: Context) -> Outcome:
     second time (explorer O O17: « J'ai compris : jeudi 3 décembre 2026, le matin. C'est
     bien ça ? » came right after « Noter l'absence de Karim Benali, hier matin ? »)."""
     outcome = await go(ctx)
-    day = said_day(ctx, str(ctx.data["_rest"])) if ctx.data["_rest"] else None
-    if day is not None and isinstance(outcome, Switch):
+    day = said_day(ctx, str(ctx.data["_rest"]))
+    if day is not None:
         outcome.data["_said_date"] = day.isoformat()
     return outcome
 

@@ -105,17 +105,19 @@ class ListGoesOn(PickMany):
 def ticks(ctx: Context, piece: str, listed: list[str]) -> bool:
     """A piece that names a trainee of the list (in full, or as the options are read) or
     gives an option's number."""
-    if piece.isdecimal() or name_key(piece) in listed:
-        return True
-    options = [(str(label), str(value)) for label, value in ctx.data.get("_options") or []]
-    return len(match_names(piece, options)) == 1
+    return piece.isdecimal() or name_key(piece) in listed or len(_named(ctx, piece)) == 1
 
 
 def names_a_listed_one(ctx: Context, text: str) -> bool:
     """Whether a piece of ``text``, between commas or « et », names one of the options."""
-    options = [(str(label), str(value)) for label, value in ctx.data.get("_options") or []]
     pieces = [p.strip(" .!") for p in re.split(r"\s*(?:[,;+/]|\b[eE][tT]\b)\s*", text)]
-    return len(pieces) > 1 and any(p and match_names(p, options) for p in pieces)
+    return len(pieces) > 1 and any(p and _named(ctx, p) for p in pieces)
+
+
+def _named(ctx: Context, piece: str) -> list[str]:
+    """The options of the question asked that ``piece`` names."""
+    options = [(str(label), str(value)) for label, value in ctx.data.get("_options") or []]
+    return list(match_names(piece, options))
 
 
 def read_part(ctx: Context, text: str, listed: list[str]) -> list[dict[str, str | None]] | Invalid:

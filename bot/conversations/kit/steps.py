@@ -302,9 +302,17 @@ class DateStep(Step):
         besides: Callable[[Context, str], tuple[str, str | None]] | None = None,
         other: Callable[[Context], Awaitable[Outcome | None]] | None = None,
         warnings: Callable[[Context, datetime], Awaitable[list[str]]] | None = None,
+        said: str | None = None,
         **hooks: Unpack[Hooks],
     ):
         super().__init__(name, **hooks)
+        self.said = said
+        """A data key holding a day (ISO) the person already confirmed in other words (a
+        sentence's « Noter l'absence …, hier matin (jeudi 3 décembre 2026) ? »): the same day
+        pending here is taken without « C'est bien ça ? » (explorer O O17), unless the step's
+        check refuses it, which the confirmation then says."""
+        if said is not None and self.before is None:
+            self.before = self._take_said
         self.prompt = ask
         self.prefer = prefer
         self.need_time = need_time
@@ -381,6 +389,21 @@ class DateStep(Step):
             )
         return Reply(text=await self.render(ctx, self.prompt, example=await self.example_of(ctx)))
 
+    def _confirmed(self, ctx: Context) -> None:
+        """The pending date is the answer."""
+        ctx.data[self.store] = ctx.data.pop(self._pending_key())
+        for done in (self._day_key(), self._besides_key(), self._hour_key()):
+            ctx.data.pop(done, None)
+
+    async def _take_said(self, ctx: Context) -> Outcome | None:
+        said, pending = ctx.data.pop(str(self.said), None), ctx.data.get(self._pending_key())
+        if not said or not pending or str(pending)[:10] != said:
+            return None
+        if await self._problem(ctx, datetime.fromisoformat(str(pending))):
+            return None  # asked as usual: « Oui » then says why
+        self._confirmed(ctx)
+        return await self.then(ctx, ctx.data[self.store]) if self.then else Next()
+
     async def answer(self, ctx: Context) -> Outcome:
         key = self._pending_key()
         if ctx.data.get(key):
@@ -393,9 +416,7 @@ class DateStep(Step):
                     ctx.data.pop(key)
                     ctx.data.pop(self._besides_key(), None)
                     return Retry(problem)
-                ctx.data[self.store] = ctx.data.pop(key)
-                for done in (self._day_key(), self._besides_key(), self._hour_key()):
-                    ctx.data.pop(done, None)
+                self._confirmed(ctx)
                 return Next()
             if picked == "no":
                 ctx.data.pop(key)

@@ -52,14 +52,13 @@ from bot.features import (
     people,
     privacy,
 )
-from bot.inbox import forget_handled_updates
 from bot.mailer import Mailer
 from bot.manifest import Feature, Features
 from bot.messages import Reply
 from bot.metrics import Endpoint
 from bot.outbox import Sender, SendFunction, forget_delivered_messages
 from bot.progress import resumer
-from bot.scheduler import Scheduler, forget_old_events
+from bot.scheduler import Scheduler, forget_handled_updates, forget_old_events
 from bot.storage.base import utcnow
 from bot.storage.db import Database
 

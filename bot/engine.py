@@ -40,12 +40,12 @@ from bot.budget import Budget
 from bot.config import Settings
 from bot.conversations.kit import aside
 from bot.conversations.kit.context import Actor, Context
-from bot.conversations.kit.flow import Flow, Outcome, Retry, Step, Switch
+from bot.conversations.kit.flow import Flow, Retry, Switch
 from bot.conversations.kit.runner import Position, Runner
 from bot.conversations.kit.steps import Text
-from bot.failures import log_failure
+from bot.failures import SPACE, log_failure
 from bot.manifest import Command, Features
-from bot.messages import BUSY, Incoming, Reply
+from bot.messages import BUSY, SAY_ONCE, Incoming, Reply
 from bot.metrics import METRICS
 from bot.privacy.replies import Sealer, delivered_copy, replayed, stored_copy
 from bot.storage import delivered
@@ -133,11 +133,15 @@ class Engine:
     async def _handle_with_retries(self, incoming: Incoming) -> list[Reply]:
         for attempt in range(5):
             try:
-                return await self._handle_once(incoming)
+                replies = await self._handle_once(incoming)
             except Exception as exc:
                 # A concurrent writer (another process) got there first, the same event
                 # arrived twice at once, or the server ended the connection (a restart:
                 # bot.storage.ping): start over from the database, which kept nothing.
+                # Not a disk full: nothing goes through until someone frees space.
+                if SPACE.lacking(exc):
+                    METRICS.error("DiskFull")
+                    return [Reply(text=texts.say("common.disk_full"), extras={BUSY: SAY_ONCE})]
                 again = isinstance(exc, StaleState | IntegrityError | OperationalError)
                 if not (again or connection_lost(exc)):
                     METRICS.error(type(exc).__name__)
@@ -145,6 +149,9 @@ class Engine:
                     return [Reply(text=texts.say("common.internal_error"))]
                 log.info("retrying event after %s (attempt %s)", type(exc).__name__, attempt + 1)
                 await asyncio.sleep(0.01 * (attempt + 1))
+            else:
+                SPACE.written()
+                return replies
         return [Reply(text=texts.say("common.busy"), extras={BUSY: "1"})]
 
     async def _handle_once(self, incoming: Incoming) -> list[Reply]:
@@ -231,10 +238,8 @@ class Engine:
                 rows.MOVE_IDENTITY, {"identity": row["identity_id"], "new_chat": incoming.chat}
             )
         if row["organisation_id"] is None:
-            actor = Actor(
-                person, row["person_name"], None, None, None, self.settings.default_timezone
-            )
-            return stand, actor
+            tz = self.settings.default_timezone
+            return stand, Actor(person, row["person_name"], None, None, None, tz)
         return stand, Actor(
             person_id=person,
             name=row["person_name"],
@@ -325,7 +330,7 @@ class Engine:
                     ctx.say("common.abandoned", summary=self.runner.outermost(ctx, flow).summary)
                     return await self.runner.outside(ctx, started)
                 del ctx.replies[said:]  # a suggestion of commands: the question's own re-ask
-        return await self._apply(ctx, flow, step, outcome)
+        return await self.runner.apply(ctx, flow, step, outcome)
 
     async def _command(
         self, ctx: Context, command: str, current: Flow | None, step_name: str | None
@@ -407,11 +412,6 @@ class Engine:
         if flow.role is Role.ADMIN and not ctx.actor.is_admin:
             return "common.admins_only"
         return None
-
-    async def _apply(
-        self, ctx: Context, flow: Flow, step: Step | None, outcome: Outcome
-    ) -> tuple[str | None, str | None]:
-        return await self.runner.apply(ctx, flow, step, outcome)
 
     async def outside(self, ctx: Context) -> Position:
         """Text typed outside any conversation: the one place that reads it.

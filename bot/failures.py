@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import traceback
 
+from bot.storage.full import disk_full
+
 log = logging.getLogger(__name__)
 
 
@@ -34,8 +36,9 @@ class Refusals:
         self.where, self.usual, self.most = where, usual, most
         self.count = 0
 
-    def refused(self, exc: BaseException) -> None:
-        if not self.count:
+    def refused(self, exc: BaseException, *, said: bool = False) -> None:
+        """``said``: the failure was logged already, in better words (:data:`SPACE`)."""
+        if not self.count and not said:
             log_failure(self.where, exc)
         self.count += 1
 
@@ -47,3 +50,42 @@ class Refusals:
     @property
     def pause(self) -> float:
         return min(self.usual * 2**self.count, self.most) if self.count else self.usual
+
+
+class Space:
+    """Writes the database's disk refused for want of space (:func:`disk_full`), process-wide.
+
+    Said once in the log, in words an operator acts on (« the disk is full »,
+    not « retrying after OperationalError »), shown by ``/healthz`` (503) until
+    a write goes through again, then said back.
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def lacking(self, exc: BaseException) -> bool:
+        """Whether ``exc`` is a disk full; noted if so."""
+        if not disk_full(exc):
+            return False
+        if not self.count:
+            log.error(
+                "writing to the database failed: the disk is full (%s); nothing is recorded "
+                "until space is freed, the messages are kept and tried again",
+                type(exc).__name__,
+            )
+        self.count += 1
+        return True
+
+    def written(self) -> None:
+        """A write went through: space was freed, if it lacked."""
+        if self.count:
+            log.info("the database is written again (%d refused for want of space)", self.count)
+            self.count = 0
+
+    @property
+    def full(self) -> bool:
+        return bool(self.count)
+
+
+SPACE = Space()
+"""The process's; the engine notes its turns' writes, ``/healthz`` reads it."""

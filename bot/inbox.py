@@ -50,27 +50,25 @@ import asyncio
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import select
 
-from bot.config import Settings
 from bot.engine import Engine, account
 from bot.failures import GaveUp, Refusals, log_failure
 from bot.inbox_marks import Done, Grouped, write_done
 from bot.inbox_payload import incoming_to_payload, payload_to_incoming
-from bot.messages import Incoming, Platform, Reply, gave_up
+from bot.messages import BUSY, SAY_ONCE, Incoming, Platform, Reply, gave_up
 from bot.outbox import PermanentFailure
 from bot.progress import while_slow
 from bot.storage import inbox as rows
 from bot.storage.base import utcnow
 from bot.storage.claimers import claimer, take_back
 from bot.storage.inbox import LEASE, InboxUpdate, Pending
-from bot.storage.state import redelivery_window
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +109,7 @@ class _Item:
     """Found in the table (a poll, a person's next row), not recorded by this process."""
     claimed: bool = False
     """Held by this process (claimed when recorded, or since): its turn needs no claim."""
+    told: bool = False  # the person was told why the turn waits (bot.messages.SAY_ONCE)
 
 
 class Inbox:
@@ -416,16 +415,25 @@ class Inbox:
         failures = 0
         while True:
             try:
-                return await attempt()
-            except Exception as exc:  # the database is away
+                done = await attempt()
+            except Exception as exc:  # the database is away: said at the first try only
                 failures += 1
-                log_failure(f"inbox update {what} (attempt {failures})", exc)
+                if failures == 1:
+                    log_failure(f"inbox update {what}", exc)
                 await asyncio.sleep(min(30.0, 0.5 * 2.0 ** min(failures, 6)))
+            else:
+                if failures:
+                    log.info("inbox update %s: through at try %d", what, failures + 1)
+                return done
 
     async def _turn(self, item: _Item) -> tuple[list[Reply], Done]:
         shows = None if self.typing is None else partial(self.typing, item.incoming)
         replies = await while_slow(self.engine.handle(item.incoming), shows)
         if gave_up(replies):
+            if replies[0].extras[BUSY] == SAY_ONCE and not item.told:
+                item.told = True  # a wait that may last (the disk full): said, once
+                with suppress(Exception):
+                    await self.deliver(item.incoming, {}, replies, 0, _uncounted)
             raise GaveUp  # still pending: :meth:`_again` tries it again, 1 s, 2 s … later
 
         async def sent(count: int) -> None:
@@ -488,13 +496,5 @@ class Inbox:
             await asyncio.gather(*list(self._workers.values()), return_exceptions=True)
 
 
-async def forget_handled_updates(session: AsyncSession, now: datetime, settings: Settings) -> None:
-    """Done rows (ids only) stop a late redelivery; after the platform's window none comes."""
-    for platform in Platform:
-        await session.execute(
-            delete(InboxUpdate).where(
-                InboxUpdate.platform == platform.value,
-                InboxUpdate.status == "done",
-                InboxUpdate.done_at < now - redelivery_window(platform.value),
-            )
-        )
+async def _uncounted(_count: int) -> None:
+    """A notice sent while the turn waits is none of its replies: nothing to record."""

@@ -207,6 +207,10 @@ BUSY = "busy"
 """In a reply's ``extras``: the engine gave the turn up, the database refusing it five times
 running (another process moving the same conversation, a server restarting)."""
 
+SAY_ONCE = "say once"
+"""The value of :data:`BUSY` for a wait that may last (the disk full, :mod:`bot.storage.full`):
+a transport that keeps the update says the reply's text once, not at every try."""
+
 
 STALE = "stale_press"
 """In a reply's ``extras``: the turn refused a button as no longer current (an old message,

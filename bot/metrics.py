@@ -23,8 +23,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
+from bot.failures import SPACE, Refusals, log_failure
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
 
@@ -70,7 +71,7 @@ METRICS = Metrics()
 
 async def backlog(db: Database, now: datetime) -> tuple[int, float]:
     """Messages waiting in the outbox, and the age in seconds of the oldest one."""
-    async with db.sessions() as session:
+    async with asyncio.timeout(2), db.sessions() as session:
         count, oldest = (
             await session.execute(
                 select(func.count(OutboxMessage.id), func.min(OutboxMessage.created_at)).where(
@@ -82,8 +83,13 @@ async def backlog(db: Database, now: datetime) -> tuple[int, float]:
     return int(count), max(0.0, age)
 
 
-def exposition(metrics: Metrics, waiting: int, age: float) -> str:
-    """The Prometheus text format (version 0.0.4)."""
+def exposition(metrics: Metrics, backlog: tuple[int, float] | None) -> str:
+    """The Prometheus text format (version 0.0.4).
+
+    ``backlog`` is the outbox's (:func:`backlog`), ``None`` when the database
+    did not answer: its two gauges are left out then (unknown, not zero) and
+    ``formabot_database_up`` says 0, the counters still there.
+    """
     lines = [
         "# HELP formabot_turns_total Messages handled, per transport.",
         "# TYPE formabot_turns_total counter",
@@ -120,23 +126,32 @@ def exposition(metrics: Metrics, waiting: int, age: float) -> str:
         for (p, o), n in sorted(metrics.outbox.items())
     ]
     lines += [
-        "# HELP formabot_outbox_backlog Messages waiting to be sent (all processes).",
-        "# TYPE formabot_outbox_backlog gauge",
-        f"formabot_outbox_backlog {waiting}",
-        "# HELP formabot_outbox_oldest_seconds Age of the oldest waiting message.",
-        "# TYPE formabot_outbox_oldest_seconds gauge",
-        f"formabot_outbox_oldest_seconds {age:.1f}",
+        "# HELP formabot_database_up Whether the database answered this scrape.",
+        "# TYPE formabot_database_up gauge",
+        f"formabot_database_up {0 if backlog is None else 1}",
     ]
+    if backlog is not None:
+        waiting, age = backlog
+        lines += [
+            "# HELP formabot_outbox_backlog Messages waiting to be sent (all processes).",
+            "# TYPE formabot_outbox_backlog gauge",
+            f"formabot_outbox_backlog {waiting}",
+            "# HELP formabot_outbox_oldest_seconds Age of the oldest waiting message.",
+            "# TYPE formabot_outbox_oldest_seconds gauge",
+            f"formabot_outbox_oldest_seconds {age:.1f}",
+        ]
     return "\n".join(lines) + "\n"
 
 
-async def healthy(db: Database) -> bool:
+async def healthy(db: Database, refusals: Refusals) -> bool:
+    """Whether the database answers; its going away and coming back are logged once each,
+    however often the supervisor asks."""
     try:
-        async with asyncio.timeout(2), db.engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+        await db.check()
     except Exception as exc:  # the database is down, locked or unreachable
-        log.warning("health check: the database did not answer (%s)", type(exc).__name__)
+        refusals.refused(exc)
         return False
+    refusals.answered()
     return True
 
 
@@ -146,6 +161,7 @@ class Endpoint:
     def __init__(self, db: Database, host: str, port: int) -> None:
         self.db, self.host, self.port = db, host, port
         self.server: asyncio.Server | None = None
+        self.refusals = Refusals("health check", 0, 0)
 
     async def start(self) -> None:
         self.server = await asyncio.start_server(self._serve, self.host, self.port)
@@ -165,7 +181,11 @@ class Endpoint:
                     pass  # headers: nothing in them matters here
             parts = request.decode("latin-1").split()
             path = parts[1] if len(parts) >= 2 and parts[0] == "GET" else ""
-            status, body, kind = await self._answer(path.split("?", 1)[0])
+            try:
+                status, body, kind = await self._answer(path.split("?", 1)[0])
+            except Exception as exc:  # a bug of ours: an answer all the same, not a closed socket
+                log_failure("metrics endpoint", exc)
+                status, body, kind = "500 Internal Server Error", "erreur\n", PLAIN
             payload = body.encode()
             writer.write(
                 f"HTTP/1.1 {status}\r\nContent-Type: {kind}\r\n"
@@ -179,11 +199,19 @@ class Endpoint:
             writer.close()
 
     async def _answer(self, path: str) -> tuple[str, str, str]:
-        plain = "text/plain; charset=utf-8"
         if path == "/healthz":
-            ok = await healthy(self.db)
-            return ("200 OK", "ok\n", plain) if ok else ("503 Service Unavailable", "base\n", plain)
+            if not await healthy(self.db, self.refusals):
+                return "503 Service Unavailable", "base\n", PLAIN
+            if SPACE.full:  # it answers, but takes nothing: a supervisor must know
+                return "503 Service Unavailable", "disque plein\n", PLAIN
+            return "200 OK", "ok\n", PLAIN
         if path == "/metrics":
-            waiting, age = await backlog(self.db, datetime.now(UTC))
-            return "200 OK", exposition(METRICS, waiting, age), "text/plain; version=0.0.4"
-        return "404 Not Found", "/healthz ou /metrics\n", plain
+            try:
+                waiting: tuple[int, float] | None = await backlog(self.db, datetime.now(UTC))
+            except Exception:  # the database is away: the process's own counters all the same
+                waiting = None
+            return "200 OK", exposition(METRICS, waiting), "text/plain; version=0.0.4"
+        return "404 Not Found", "/healthz ou /metrics\n", PLAIN
+
+
+PLAIN = "text/plain; charset=utf-8"

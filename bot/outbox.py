@@ -43,6 +43,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.failures import Refusals, log_failure
 from bot.manifest import Delivered, Outdated
 from bot.messages import Document, Reply
 from bot.metrics import METRICS
@@ -58,6 +59,7 @@ from bot.storage.base import utcnow
 from bot.storage.claimers import LONGEST, claimer, take_back
 from bot.storage.conflicts import insert_all_unless_taken
 from bot.storage.outbox import OutboxMessage
+from bot.storage.ping import may_be_lost
 from bot.storage.sweeps import delete_oldest
 
 log = logging.getLogger(__name__)
@@ -311,10 +313,8 @@ class Sender:
             try:
                 async with session.begin_nested():
                     gone = await self.outdated(session, rows, self.clock())
-            except Exception:
-                log.exception(
-                    "outbox: the second look at %s rows failed; sent as they are", len(rows)
-                )
+            except Exception as exc:
+                log_failure(f"outbox: the second look at {len(rows)} rows (sent as they are)", exc)
         if gone:
             await session.execute(
                 update(OutboxMessage)
@@ -384,8 +384,8 @@ class Sender:
             try:
                 async with session.begin_nested():
                     await hook(session, done)
-            except Exception:
-                log.exception("outbox %s: follow-up failed", row_id)
+            except Exception as exc:
+                log_failure(f"outbox {row_id}: follow-up", exc)
 
     async def _send(self, row: OutboxMessage) -> None:
         if row.platform == EMAIL and self.mailer is not None:
@@ -394,15 +394,28 @@ class Sender:
             await self.transports[row.platform](row.chat_id, payload_to_reply(row.payload))
 
     async def run_forever(self, stop: asyncio.Event, *, interval: float = 2.0) -> None:
+        """A pass every ``interval`` seconds; while the database is away, said once and
+        tried less and less often (up to :data:`AWAY_PAUSE_MAX`), then said back."""
+        refusals = Refusals("outbox sender pass", interval, AWAY_PAUSE_MAX)
         while not stop.is_set():
             try:
                 await self.run_once()
-            except Exception:
-                log.exception("outbox sender pass failed")
+            except Exception as exc:
+                if may_be_lost(exc):
+                    refusals.refused(exc)
+                else:
+                    log_failure("outbox sender pass", exc)
+            else:
+                refusals.answered()
             try:
-                await asyncio.wait_for(stop.wait(), timeout=interval)
+                await asyncio.wait_for(stop.wait(), timeout=refusals.pause)
             except TimeoutError:
                 pass
+
+
+AWAY_PAUSE_MAX = 30.0
+"""Seconds between two passes at most while the database is away: the messages it holds
+go out within that once it answers again."""
 
 
 DELIVERED_KEPT = timedelta(days=90)

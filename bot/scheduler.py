@@ -20,12 +20,13 @@ from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.failures import log_failure
+from bot.failures import Refusals, log_failure
 from bot.manifest import Job, OrganisationJob
 from bot.messages import Platform
 from bot.storage.db import Database, Sessions
 from bot.storage.inbox import InboxUpdate
 from bot.storage.matrix import MatrixEvent
+from bot.storage.ping import may_be_lost
 from bot.storage.state import ProcessedEvent, redelivery_window
 from bot.storage.sweeps import SWEEP_BATCH
 
@@ -80,6 +81,18 @@ async def forget_old_events(session: AsyncSession, now: datetime, settings: Sett
         )
 
 
+async def forget_handled_updates(session: AsyncSession, now: datetime, settings: Settings) -> None:
+    """Done rows (ids only) stop a late redelivery; after the platform's window none comes."""
+    for platform in Platform:
+        await session.execute(
+            delete(InboxUpdate).where(
+                InboxUpdate.platform == platform.value,
+                InboxUpdate.status == "done",
+                InboxUpdate.done_at < now - redelivery_window(platform.value),
+            )
+        )
+
+
 class Scheduler:
     def __init__(
         self,
@@ -93,6 +106,8 @@ class Scheduler:
         self.db = db
         self.settings = settings
         self.clock = clock or (lambda: datetime.now(UTC))
+        self.refusals = Refusals("scheduler tick", 0, 0)
+        """A database away is said once, not at every tick (the pause is the interval's)."""
 
     async def tick(self) -> None:
         """Each job once, in its own transactions: one that fails is logged, the others go on.
@@ -105,7 +120,12 @@ class Scheduler:
                 for function in self.jobs:
                     await self._run(sessions, function, now)
         except Exception as exc:
-            log_failure("scheduler tick", exc)
+            if may_be_lost(exc):
+                self.refusals.refused(exc)
+            else:
+                log_failure("scheduler tick", exc)
+        else:
+            self.refusals.answered()
 
     async def _run(self, sessions: Sessions, function: Job, now: datetime) -> None:
         try:
@@ -115,6 +135,8 @@ class Scheduler:
             async with sessions() as session, session.begin():
                 await function(session, now, self.settings)
         except Exception as exc:
+            if may_be_lost(exc) and not await self.db.answers():
+                raise  # the database is away: the tick stops here, said once (tick)
             log_failure(f"scheduled job {function.__name__}", exc)
 
     async def _each_organisation(

@@ -93,6 +93,15 @@ async def pg_db(pg_server_url: str) -> AsyncIterator[Database]:
         yield database
 
 
+@pytest.fixture
+async def away() -> AsyncIterator[Database]:
+    """A database that does not answer: a PostgreSQL server nobody runs (port 1), as during
+    a restart or a maintenance; every connection is refused at once."""
+    database = Database("postgresql+asyncpg://formabot@127.0.0.1:1/formabot", pool_timeout=1)
+    yield database
+    await database.dispose()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store(request: pytest.FixtureRequest) -> Database:
     """The same test on SQLite and on a real PostgreSQL."""

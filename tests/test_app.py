@@ -23,7 +23,6 @@ from bot.deadlines import exports as deadline_exports
 from bot.deadlines.catch_up import refresh_outdated
 from bot.deadlines.digest import send_digests
 from bot.deadlines.service import close_begun_bilans
-from bot.inbox import forget_handled_updates
 from bot.manifest import Feature, Features
 from bot.messages import Reply
 from bot.outbox import enqueue, forget_delivered_messages
@@ -33,7 +32,7 @@ from bot.privacy.retention import (
     forget_sent_messages,
     purge_expired,
 )
-from bot.scheduler import forget_old_events
+from bot.scheduler import forget_handled_updates, forget_old_events
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
 from bot.storage.progress import LongWork

@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.conversations.formations import create as formation_module
 from bot.conversations.kit.context import Context
 from bot.engine import Engine, Stand
+from bot.failures import SPACE
 from bot.messages import Incoming, Platform, Reply
 from bot.storage.absences import Absence
 from bot.storage.db import Database
@@ -29,6 +30,7 @@ from bot.storage.people import Person as PersonRow
 from bot.storage.state import ConversationState
 from tests.auxil.attestations import codes, schedule_bilan
 from tests.auxil.dialogue import Clock, Person
+from tests.auxil.disk import fill_the_disk, free_space, space_reset
 from tests.auxil.hostile import step_of
 from tests.auxil.statements import counting
 
@@ -330,6 +332,40 @@ async def test_an_unexpected_error_saves_nothing_and_logs_no_personal_data(
     assert await step_of(db, trainer) == ("formation", "recap")
     assert "ValueError" in caplog.text
     assert "Marie" not in caplog.text and "Dupont" not in caplog.text
+
+
+async def test_a_full_disk_is_said_to_the_person_and_once_in_the_log_and_nothing_is_lost(
+    db: Database, trainer: Person, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Explorer R R5: with the disk full, « Enregistrer » got no answer, and the log said only
+    « retrying event after OperationalError »; the turn is refused at once, not five times."""
+    caplog.set_level(logging.INFO, logger="bot")
+    await trainer.says("/formation")
+    for answer in ("Cuisine", "1", "4", "1", "du 1er au 19 décembre 2026", "oui", "non", "1"):
+        await trainer.says(answer)
+    await trainer.says("Marie Dupont")
+    await trainer.says("Terminé")
+    [save] = [c.data for r in trainer.replies for c in r.choices if c.label == "Enregistrer"]
+    before = await count_formations(db)
+    await fill_the_disk(db)
+    try:
+        for _ in range(2):
+            await trainer.presses_data(save)
+            assert trainer.last == texts.plain(texts.say("common.disk_full")), trainer.transcript
+            assert "place sera libérée" in trainer.last
+        assert SPACE.full
+        assert await count_formations(db) == before
+        assert await step_of(db, trainer) == ("formation", "recap")
+        assert caplog.text.count("the disk is full") == 1
+        assert "retrying event" not in caplog.text
+        assert "Marie" not in caplog.text and "Dupont" not in caplog.text
+        await free_space(db)
+        await trainer.presses_data(save)
+        assert await count_formations(db) == before + 1
+        assert not SPACE.full
+        assert "the database is written again (2 refused for want of space)" in caplog.text
+    finally:
+        space_reset()
 
 
 async def test_long_lists_are_paged(db: Database, trainer: Person, clock: Clock) -> None:

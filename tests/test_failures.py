@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 
 import pytest
 
-from bot.failures import log_failure
+from bot.failures import Refusals, Space, log_failure
 
 
 def test_the_message_of_an_error_is_never_logged(caplog: pytest.LogCaptureFixture) -> None:
@@ -20,3 +21,31 @@ def test_the_message_of_an_error_is_never_logged(caplog: pytest.LogCaptureFixtur
     line = record.getMessage()
     assert line.startswith("saving an absence failed: ValueError at test_failures.py:")
     assert "Léa" not in line and "absente" not in line and "duplicate" not in line
+
+
+def test_a_full_disk_is_said_once_then_said_back(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="bot.failures")
+    space = Space()
+    full = OSError(errno.ENOSPC, "No space left on device: /srv/formabot/Léa Martin.pdf")
+    assert not space.lacking(ValueError("autre chose")) and not space.full
+    assert space.lacking(full) and space.lacking(full) and space.full
+    space.written()
+    space.written()
+    assert not space.full
+    assert [r.getMessage().split(";")[0] for r in caplog.records] == [
+        "writing to the database failed: the disk is full (OSError)",
+        "the database is written again (2 refused for want of space)",
+    ]
+    assert "Léa" not in caplog.text
+
+
+def test_a_refusal_said_elsewhere_is_counted_not_logged(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="bot.failures")
+    refusals = Refusals("recording telegram updates", 0.5, 15.0)
+    refusals.refused(ConnectionRefusedError(), said=True)
+    refusals.refused(ConnectionRefusedError())
+    assert refusals.pause == 2.0
+    refusals.answered()
+    assert [r.getMessage() for r in caplog.records] == [
+        "recording telegram updates: the database answers again (2 refused)"
+    ]

@@ -14,13 +14,16 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 
+from bot import texts
 from bot.app import FEATURES
 from bot.config import Settings
 from bot.conversations.kit.context import Context
 from bot.engine import Engine
-from bot.inbox import Inbox, Sent, forget_handled_updates
+from bot.failures import SPACE
+from bot.inbox import Inbox, Sent
 from bot.inbox_payload import incoming_to_payload
 from bot.messages import Attachment, Document, Incoming, Platform, Reply
+from bot.scheduler import forget_handled_updates
 from bot.storage import inbox as inbox_rows
 from bot.storage.base import utcnow
 from bot.storage.db import Database
@@ -29,6 +32,7 @@ from bot.storage.outbox import OutboxMessage
 from bot.storage.state import ConversationState, ProcessedEvent
 from tests.auxil import processes
 from tests.auxil.dialogue import Clock
+from tests.auxil.disk import fill_the_disk, free_space, space_reset
 from tests.auxil.statements import plans, recording, scans
 
 PDF = b"%PDF-1.4 compte rendu \x00\xff"
@@ -376,6 +380,37 @@ async def test_done_rows_are_forgotten_after_the_platforms_window_pending_ones_n
             assert await session.scalar(select(func.count()).select_from(InboxUpdate)) == left
     [row] = await rows(store)
     assert row.event_id == "601"
+
+
+async def test_a_full_disk_is_said_once_and_the_update_handled_once_space_is_freed(
+    db: Database, settings: Settings, clock: Clock
+) -> None:
+    """Explorer R R5: a person whose turn the full disk refused heard nothing; told once now,
+    the update kept and tried again, answered as usual when space is freed."""
+    echo, chat = Echo(db, settings, clock), Chat()
+    before = Inbox(echo, Platform.TELEGRAM, chat.deliver)
+    before._stopping = True  # recorded, not handled: the disk fills up meanwhile
+    await before.record([(message("1", "700", "Enregistrer"), {})])
+    await fill_the_disk(db)
+    try:
+        inbox = Inbox(echo, Platform.TELEGRAM, chat.deliver)
+        futures = await inbox.resume()
+        await asyncio.sleep(1.8)  # tried at once, then 1 s later: two refusals
+        assert SPACE.count >= 2
+        notice = texts.say("common.disk_full")
+        assert chat.texts() == [notice]
+        [row] = await rows(db)
+        assert row.status == "pending"
+        await free_space(db)
+        await answered(futures)
+        assert chat.texts() == [notice, "reçu Enregistrer", "cr.pdf", "fin Enregistrer"]
+        [row] = await rows(db)
+        assert row.status == "done"
+        async with db.sessions() as session:
+            recorded = select(func.count()).select_from(ProcessedEvent)
+            assert await session.scalar(recorded.where(ProcessedEvent.event_id == "700")) == 1
+    finally:
+        space_reset()
 
 
 # --- several processes: the claim ---------------------------------------------------

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import replace
 from pathlib import Path
 
 import httpx
+import pytest
 
 from bot.app import serve
 from bot.config import Settings
@@ -15,6 +17,7 @@ from bot.metrics import METRICS, Endpoint
 from bot.outbox import Sender, enqueue
 from bot.storage.db import Database
 from tests.auxil.dialogue import Person
+from tests.auxil.disk import fill_the_disk, free_space, space_reset
 
 
 async def get(endpoint: Endpoint, path: str) -> httpx.Response:
@@ -97,3 +100,59 @@ async def test_the_running_bot_serves_them_on_the_configured_port(
     await asyncio.wait_for(serve(configured, db, [], until=ask), 30)
     assert [a.status_code for a in answers] == [200, 200]
     assert "formabot_outbox_backlog" in answers[1].text
+
+
+async def test_during_an_outage_metrics_keep_the_counters_and_health_is_said_once(
+    away: Database, db: Database, trainer: Person, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Explorer R R4: /metrics gave an empty reply while PostgreSQL was down, when Prometheus
+    needs it most; and every /healthz of the supervisor logged a line."""
+    caplog.set_level(logging.INFO, logger="bot")
+    await trainer.says("/aide")
+    turns = METRICS.turns["console"].count
+    endpoint = Endpoint(away, "127.0.0.1", 0)
+    await endpoint.start()
+    try:
+        scraped = await get(endpoint, "/metrics")
+        checks = [await get(endpoint, "/healthz") for _ in range(3)]
+        endpoint.db = db  # the database answers again
+        back = await get(endpoint, "/healthz")
+        scraped_back = await get(endpoint, "/metrics")
+    finally:
+        await endpoint.stop()
+    assert scraped.status_code == 200
+    lines = scraped.text.splitlines()
+    assert f'formabot_turns_total{{platform="console"}} {turns}' in lines
+    assert "formabot_database_up 0" in lines
+    assert not any(line.startswith("formabot_outbox_backlog") for line in lines)  # unknown
+    assert [c.status_code for c in checks] == [503, 503, 503]
+    assert caplog.text.count("health check failed") == 1
+    assert back.status_code == 200
+    assert "health check: the database answers again (3 refused)" in caplog.text
+    assert "formabot_database_up 1" in scraped_back.text.splitlines()
+    assert "formabot_outbox_backlog 0" in scraped_back.text.splitlines()
+
+
+async def test_healthz_says_the_disk_is_full_until_a_turn_is_written_again(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer R R5: with the disk full, /healthz said ok while every turn was refused."""
+    endpoint = Endpoint(db, "127.0.0.1", 0)
+    await endpoint.start()
+    await fill_the_disk(db)
+    try:
+        await trainer.says("/aide")
+        full = await get(endpoint, "/healthz")
+        scraped = await get(endpoint, "/metrics")
+        await free_space(db)
+        await trainer.says("/aide")
+        freed = await get(endpoint, "/healthz")
+    finally:
+        space_reset()
+        await endpoint.stop()
+    assert (full.status_code, full.text) == (503, "disque plein\n")
+    assert any(
+        line.startswith('formabot_errors_total{type="DiskFull"}')
+        for line in scraped.text.splitlines()
+    )
+    assert (freed.status_code, freed.text) == (200, "ok\n")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -273,3 +275,36 @@ async def test_a_second_look_that_fails_sends_the_message_as_it_is(
     sender = Sender(db.sessions, {"console": deliver}, outdated=broken, clock=clock)
     assert await sender.run_once() == 1
     assert len(sent) == 1 and await status_of_the_row(db) == "sent"
+
+
+async def test_a_database_away_is_logged_once_and_the_queue_goes_when_it_answers(
+    away: Database, db: Database, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Explorer R R3: while PostgreSQL was down, every pass (every 2 s) logged a traceback of
+    seventy lines; now once, no traceback, passes further and further apart, then said back."""
+    caplog.set_level(logging.INFO, logger="bot")
+    await queue_one(db, clock)
+    sent: list[str] = []
+
+    async def deliver(chat: str, reply: Reply) -> None:
+        sent.append(reply.text)
+
+    sender = Sender(away.sessions, {"console": deliver}, clock=clock)
+    stop = asyncio.Event()
+    running = asyncio.create_task(sender.run_forever(stop, interval=0.05))
+    await asyncio.sleep(0.6)  # passes at 0.05, 0.1, 0.2, 0.4 s: four refusals, not twelve
+    sender.sessions = db.sessions  # the database answers again
+    for _ in range(100):
+        if sent:
+            break
+        await asyncio.sleep(0.05)
+    stop.set()
+    await running
+    assert sent == ["x"]
+    failures = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert len(failures) == 1 and failures[0].getMessage().startswith("outbox sender pass failed")
+    assert "Traceback" not in caplog.text
+    refused = re.search(
+        r"outbox sender pass: the database answers again \((\d+) refused\)", caplog.text
+    )
+    assert refused is not None and 3 <= int(refused[1]) <= 6

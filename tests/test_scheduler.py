@@ -4,6 +4,7 @@ redelivery window, organisations done one per transaction, every query through a
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -333,25 +334,47 @@ async def test_a_job_whose_connection_the_server_drops_fails_alone(
     assert caplog.text.count("scheduled job dropped failed") == 2
 
 
-async def test_a_tick_without_its_database_is_logged_and_the_next_one_runs(
-    settings: Settings, clock: Clock, caplog: pytest.LogCaptureFixture
+async def test_a_tick_without_its_database_is_logged_once_and_the_next_one_runs(
+    away: Database, db: Database, settings: Settings, clock: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """A PostgreSQL server out of reach (nothing listens on port 1) fails the tick, logged,
-    instead of ending the scheduler's loop."""
-    unreachable = Database("postgresql+asyncpg://formabot@127.0.0.1:1/formabot", pool_timeout=1)
+    """A PostgreSQL server out of reach fails the tick instead of ending the scheduler's loop;
+    said once however many ticks it lasts, then said back (explorer R R3)."""
+    caplog.set_level(logging.INFO, logger="bot")
     ran: list[datetime] = []
 
     async def job(session: AsyncSession, now: datetime, settings: Settings) -> None:
         ran.append(now)
 
-    scheduler = Scheduler(unreachable, settings, [job], clock=clock)
-    try:
+    scheduler = Scheduler(away, settings, [job], clock=clock)
+    for _ in range(3):
         await scheduler.tick()
-        await scheduler.tick()
-    finally:
-        await unreachable.dispose()
     assert ran == []
-    assert caplog.text.count("scheduler tick failed") == 2
+    assert caplog.text.count("scheduler tick failed") == 1
+    assert "Traceback" not in caplog.text
+    scheduler.db = db  # the database answers again
+    await scheduler.tick()
+    assert len(ran) == 1
+    assert "scheduler tick: the database answers again (3 refused)" in caplog.text
+
+
+async def test_a_job_that_fails_on_an_answering_database_is_logged_each_time(
+    db: Database, settings: Settings, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A bug of one job is not a database away: logged at every tick, the other jobs run."""
+    ran: list[datetime] = []
+
+    async def broken(session: AsyncSession, now: datetime, settings: Settings) -> None:
+        await session.execute(text("SELECT * FROM no_such_table"))
+
+    async def job(session: AsyncSession, now: datetime, settings: Settings) -> None:
+        ran.append(now)
+
+    scheduler = Scheduler(db, settings, [broken, job], clock=clock)
+    await scheduler.tick()
+    await scheduler.tick()
+    assert len(ran) == 2
+    assert caplog.text.count("scheduled job broken failed: OperationalError") == 2
+    assert "no_such_table" not in caplog.text
 
 
 @pytest.mark.postgres

@@ -21,6 +21,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from bot import texts
 from bot.app import build_engine
 from bot.config import Settings
 from bot.storage.absences import Absence
@@ -30,6 +31,7 @@ from bot.storage.people import Membership
 from bot.storage.state import ConversationState
 from bot.transports.telegram import WEBHOOK_SECRET_FILE, TelegramTransport, webhook_secret
 from tests.auxil.dialogue import local_today
+from tests.auxil.disk import fill_the_disk, free_space, space_reset
 from tests.auxil.telegram_bot import wait_for as answer_after
 from tests.auxil.telegram_emulator import BotMessage, TelegramEmulator, TelegramUser
 
@@ -330,4 +332,32 @@ async def test_a_webhook_update_not_written_down_is_refused_and_comes_again(
         assert refused == [1]
         assert "answered 500" in emulator.logs()
     finally:
+        await transport.stop()
+
+
+async def test_updates_a_full_disk_refuses_are_said_once_and_answered_once_space_is_freed(
+    emulator: TelegramEmulator, db: Database, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Explorer R R5: with the disk full, a message got no answer, and each try of the
+    polling loop logged a line; now the log says the disk once, and the message is answered
+    once space is freed (never confirmed to Telegram before it is written down)."""
+    caplog.set_level(logging.INFO, logger="bot")
+    configured = replace(settings, telegram_token=TOKEN, telegram_base_url=emulator.url)
+    transport = TelegramTransport(configured, build_engine(db, configured), poll_interval=0.05)
+    await fill_the_disk(db)
+    await transport.start()
+    try:
+        async with emulator.user(TOKEN, user_id=9, first_name="Inès") as ines:
+            sent = await ines.send_command("/aide")
+            await asyncio.sleep(2.5)  # refused at 0, 1 s, 2 s: three tries, said once
+            [notice] = await ines.bot_messages()
+            assert notice.text == texts.plain(texts.say("common.disk_full"))
+            assert caplog.text.count("the disk is full") == 1
+            assert "recording telegram updates failed" not in caplog.text
+            await free_space(db)
+            await answer_after(ines, sent.message_id, "Je suis formabot", timeout=20)
+            assert len(await ines.bot_messages()) == 2
+        assert "the database is written again" in caplog.text
+    finally:
+        space_reset()
         await transport.stop()

@@ -201,6 +201,20 @@ class Database:
             )
         return size - len(failed)
 
+    async def check(self, within: float = 2.0) -> None:
+        """A ``SELECT 1`` answered within ``within`` seconds, or the reason it was not."""
+        async with asyncio.timeout(within), self.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+    async def answers(self) -> bool:
+        """Whether the database answers at all: what tells a database away (a restart, a
+        maintenance) from one statement that failed."""
+        try:
+            await self.check()
+        except Exception:  # down, locked or unreachable
+            return False
+        return True
+
     @asynccontextmanager
     async def series(self) -> AsyncIterator[Sessions]:
         """Sessions for a series of short transactions, such as a scheduler tick's jobs.

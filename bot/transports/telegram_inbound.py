@@ -32,7 +32,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter
 from tornado.httpserver import HTTPServer
 
 from bot.config import Settings
-from bot.failures import log_failure
+from bot.failures import SPACE, Refusals, log_failure
 from bot.files import kept_secret
 
 log = logging.getLogger("bot.transports.telegram")
@@ -81,6 +81,7 @@ async def poll(bot: Bot, receive: Receive, *, interval: float, recording: asynci
     """
     offset: int | None = None
     delay = RETRY_FIRST
+    refusals = Refusals("recording telegram updates", RETRY_FIRST, RETRY_MAX)
     while True:
         try:
             updates = await bot.get_updates(
@@ -100,9 +101,11 @@ async def poll(bot: Bot, receive: Receive, *, interval: float, recording: asynci
                 try:
                     await receive(updates)
                 except Exception as exc:  # not written down: not confirmed, asked again
-                    log_failure("recording telegram updates", exc)
-                    await asyncio.sleep(RETRY_FIRST)
+                    refusals.refused(exc, said=SPACE.lacking(exc))
+                    await asyncio.sleep(refusals.pause)
                     continue
+            refusals.answered()
+            SPACE.written()
             offset = updates[-1].update_id + 1
         if interval:
             await asyncio.sleep(interval)

@@ -15,8 +15,9 @@ shows ``pg_dump``/``pg_restore``; both commands say so instead of guessing.
 
 from __future__ import annotations
 
+import os
 import sqlite3
-from contextlib import closing
+from contextlib import closing, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from sqlalchemy.engine import make_url
 
 from bot import running
 from bot.files import make_private, private_dir
+from bot.unwritable import why_unwritable
 
 
 class BackupError(Exception):
@@ -43,25 +45,63 @@ def sqlite_path(database_url: str) -> Path:
 
 
 def default_target(data_dir: Path, now: datetime, prefix: str = "formabot") -> Path:
-    return private_dir(data_dir / "sauvegardes") / f"{prefix}-{now:%Y%m%d-%H%M%S}.db"
+    """A new file in ``sauvegardes`` (made by :func:`_copy`), named after the second; two
+    in the same second (two restores in a row) get ``-2``, ``-3``…"""
+    name = f"{prefix}-{now:%Y%m%d-%H%M%S}"
+    target, number = data_dir / "sauvegardes" / f"{name}.db", 2
+    while target.exists():
+        target, number = data_dir / "sauvegardes" / f"{name}-{number}.db", number + 1
+    return target
 
 
 def _copy(source: Path, target: Path) -> None:
-    """A consistent copy of ``source`` into ``target`` (a new file), readable by its owner only."""
+    """A consistent copy of ``source`` into ``target`` (a new file), readable by its owner only.
+
+    The copy is one file, in SQLite's rollback-journal mode, not the live
+    base's WAL: a base in WAL mode cannot be opened where nothing may be
+    written beside it, and a backup is read from such places (a medium
+    mounted read-only, explorer R R8).
+    """
     if target.exists():
         raise BackupError(f"{target} existe déjà : choisissez un autre nom.")
-    private_dir(target.parent)
-    with (
-        closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)) as reading,
-        closing(sqlite3.connect(target)) as writing,
-    ):
-        reading.backup(writing, pages=256)
-    make_private(target)
+    try:
+        private_dir(target.parent)
+        with closing(reader(source)) as reading, closing(sqlite3.connect(target)) as writing:
+            reading.backup(writing, pages=256)
+            writing.execute("PRAGMA journal_mode=DELETE")
+        make_private(target)
+    except (OSError, sqlite3.Error) as exc:
+        reason = why_unwritable(exc)
+        if reason is None:
+            raise
+        with suppress(OSError):
+            target.unlink(missing_ok=True)  # a copy cut short is no backup
+        raise BackupError(
+            f"Impossible d'écrire la copie dans {target.parent} : {reason}. Rien n'a changé."
+        ) from exc
+
+
+def reader(path: Path) -> sqlite3.Connection:
+    """``path`` opened for reading only; on read-only storage, as a file nobody changes.
+
+    SQLite opens a base in WAL mode by writing its shared-memory file beside
+    it: where that is refused (a read-only mount), the base is read as
+    ``immutable``, which is true there, since nothing can write to it.
+    """
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+    try:
+        connection.execute("SELECT 1 FROM sqlite_master LIMIT 1")
+    except sqlite3.OperationalError:
+        connection.close()
+        if os.access(path.parent, os.W_OK):
+            raise
+        connection = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+    return connection
 
 
 def is_formabot_database(path: Path) -> bool:
     try:
-        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+        with closing(reader(path)) as connection:
             tables = {
                 name
                 for (name,) in connection.execute(
@@ -97,7 +137,7 @@ def forgotten_since(database_url: str, source: Path) -> list[tuple[str, int]]:
     database = sqlite_path(database_url)
     if not database.exists() or not is_formabot_database(database):
         return []
-    with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as saved:
+    with closing(reader(source)) as saved:
         last = saved.execute("SELECT COALESCE(MAX(id), 0) FROM audit_log").fetchone()[0]
     marks = ",".join("?" for _ in FORGETTING)
     with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as live:
@@ -125,7 +165,7 @@ def restore(database_url: str, data_dir: Path, source: Path) -> tuple[Path, Path
         _copy(database, saved)
     private_dir(database.parent)
     with (
-        closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as reading,
+        closing(reader(source)) as reading,
         closing(sqlite3.connect(database, timeout=30)) as writing,
     ):
         reading.backup(writing)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import shutil
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.auxil.command import Done
+from tests.auxil.readonly import read_only_folder
 
 
 def titles(path: Path) -> list[str]:
@@ -73,6 +75,49 @@ def test_restore_puts_the_backup_back_and_keeps_the_replaced_database(
     assert set(titles(kept)) == {"Renommée par erreur"}
     exported = formabot(["export", "formations"])
     assert exported.returncode == 0 and before[0] in exported.stdout
+
+
+def test_a_backup_is_one_file_and_is_restored_from_a_read_only_medium(
+    formabot: Callable[[list[str]], Done], tmp_path: Path
+) -> None:
+    """Explorer R R8: a backup kept on a medium mounted read-only was refused as « not a
+    formabot backup »: in WAL mode, SQLite must write beside a base to open it."""
+    assert formabot(["demo"]).returncode == 0
+    database = tmp_path / "formabot.db"
+    before = titles(database)
+    assert formabot(["backup", str(tmp_path / "hier.db")]).returncode == 0
+    with contextlib.closing(sqlite3.connect(tmp_path / "hier.db")) as copy:
+        assert copy.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # not "wal"
+
+    shutil.copy(database, tmp_path / "vive.db")  # a copy of the live base, in WAL mode
+
+    def copied(folder: Path) -> None:
+        for name in ("hier.db", "vive.db"):
+            shutil.copy(tmp_path / name, folder / name)
+
+    with contextlib.closing(sqlite3.connect(database)) as connection:
+        connection.execute("UPDATE formations SET title = 'Renommée par erreur'")
+        connection.commit()
+    with read_only_folder(tmp_path / "cle", copied) as medium:
+        for source in ("hier.db", "vive.db"):
+            result = formabot(["restore", "--oui", str(medium / source)])
+            assert result.returncode == 0, result.stderr
+            assert titles(database) == before
+    kept = sorted(p.name for p in (tmp_path / "sauvegardes").glob("avant-restauration-*.db"))
+    assert len(kept) == 2  # two restores in the same second: two names
+
+
+def test_a_copy_that_cannot_be_written_is_said_and_nothing_is_left(
+    formabot: Callable[[list[str]], Done], tmp_path: Path
+) -> None:
+    assert formabot(["demo"]).returncode == 0
+    (tmp_path / "fichier").write_text("pas un dossier")
+    result = formabot(["backup", str(tmp_path / "fichier" / "hier.db")])
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"Impossible d'écrire la copie dans {tmp_path}/fichier : le fichier ne peut pas y être "
+        "créé ni ouvert (lecture seule, droits ou chemin). Rien n'a changé.\n"
+    )
 
 
 @pytest.mark.parametrize("content", [b"", b"pas une base", b"SQLite format 3\x00" + b"\x00" * 200])

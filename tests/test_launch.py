@@ -1,10 +1,15 @@
-"""A Ctrl-C while the ``formabot`` command loads its modules: a word, no traceback."""
+"""A Ctrl-C while the ``formabot`` command loads its modules, a data folder it cannot write
+to: a word in French, no traceback."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.auxil.readonly import read_only_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,3 +50,47 @@ def test_without_a_ctrl_c_the_command_runs() -> None:
         timeout=60,
     )
     assert done.returncode == 0 and "console" in done.stdout
+
+
+def formabot(data: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "MATRIX_"))
+    }
+    environment.pop("DATABASE_URL", None)
+    environment["FORMABOT_DATA_DIR"] = str(data)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=data.parent if data.parent.is_dir() else ROOT,
+        env=environment,
+        timeout=60,
+    )
+
+
+def test_a_data_folder_under_a_file_is_said_with_the_folder(tmp_path: Path) -> None:
+    (tmp_path / "fichier").write_text("pas un dossier")
+    for args in (["migrate"], ["run"], ["console"]):
+        done = formabot(tmp_path / "fichier" / "data", *args, stdin="/aide\n")
+        assert done.returncode == 1, done.stderr
+        assert "Traceback" not in done.stderr
+        assert done.stderr.startswith(f"formabot ne peut pas écrire dans {tmp_path}/fichier")
+        assert "le chemin passe par un fichier" in done.stderr
+
+
+def test_run_and_console_on_a_read_only_mount_say_so(tmp_path: Path) -> None:
+    """Explorer R R9: `formabot run` on a read-only folder printed Python's traceback."""
+
+    def a_demo(folder: Path) -> None:
+        assert formabot(folder / "data", "demo").returncode == 0
+
+    with read_only_folder(tmp_path / "monte", a_demo) as folder:
+        for args in (["run"], ["console"], ["backup"]):
+            done = formabot(folder / "data", *args, stdin="/aide\n")
+            assert done.returncode == 1, done.stderr
+            assert "Traceback" not in done.stderr
+            assert "le support est en lecture seule" in done.stderr or (
+                "lecture seule, droits ou chemin" in done.stderr
+            ), done.stderr
+    shutil.rmtree(tmp_path / "monte", ignore_errors=True)

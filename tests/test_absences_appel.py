@@ -202,6 +202,35 @@ async def test_a_half_day_already_noted_is_shown_reported_and_not_doubled(
     assert [n for n, _ in await names_of(db, saved)].count("Karim Benali") == 1
 
 
+async def test_the_afternoon_call_notes_its_own_late_arrival_and_only_once(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer U U7: the afternoon's call announced Julie's lateness, then dropped it as
+    « déjà noté »: the morning's was taken for it."""
+    await start_morning_call(trainer)
+    await trainer.says("retard : 4")
+    await trainer.presses("Enregistrer l'appel")
+    await trainer.says("/appel")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Cet après-midi")
+    assert "✅ Julie Petit" in trainer.buttons  # the morning's lateness is not this one
+    await trainer.says("retard : 4")
+    assert (
+        "Julie Petit a déjà un retard noté ce jour-là : celui de l'après-midi sera noté "
+        "comme un second retard." in trainer.last
+    )
+    await trainer.presses("Enregistrer l'appel")
+    assert "Retard (1) : Julie Petit." in trainer.last and "Déjà noté" not in trainer.last
+    late = [a for a in await absences(db) if a.period == "retard"]
+    assert sorted((a.late_half, a.late_rank) for a in late) == [("apres_midi", 2), ("matin", 1)]
+    # The afternoon called again (a colleague): Julie's is noted, not a third one.
+    await trainer.says("/appel")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Cet après-midi")
+    assert "🔒 Julie Petit (déjà noté : retard)" in trainer.buttons
+    assert len([a for a in await absences(db) if a.period == "retard"]) == 2
+
+
 async def test_a_whole_day_call_still_marks_the_half_day_left(
     db: Database, trainer: Person
 ) -> None:

@@ -85,7 +85,9 @@ async def test_a_call_saves_reports_flags_and_audits_in_one_transaction(store: D
                 Mark(formation, lea, "absent"),  # already noted this morning
                 Mark(formation, julie, "retard", 15),
                 Mark(formation, julie, "absent"),  # named twice: saved once
-                Mark(formation, hugo, "retard"),  # a second retard is not confirmed by a call
+                # Late already today, half-day unknown: the morning call's is a second one
+                # (its recap says so, explorer U U7).
+                Mark(formation, hugo, "retard"),
             ],
             day=TODAY,
             period="matin",
@@ -97,29 +99,51 @@ async def test_a_call_saves_reports_flags_and_audits_in_one_transaction(store: D
         assert [(t.full_name, a.period, a.late_minutes) for t, a in roll.saved] == [
             ("Karim Benali", "matin", None),
             ("Julie Petit", "retard", 15),
+            ("Hugo Moreau", "retard", None),
         ]
         assert [(t.full_name, c.kind, c.by) for t, c in roll.already] == [
             ("Léa Martin", "duplicate", "Camille Durand"),
-            ("Hugo Moreau", "late_twice", "Camille Durand"),
         ]
         assert [(f.trainee.full_name, f.signal.unjustified, f.followed) for f in roll.flags] == [
             ("Karim Benali", 2, False)
         ]
     async with store.sessions() as session:
         stored = (await session.scalars(select(Absence).order_by(Absence.id))).all()
-        assert len(stored) == 5
+        assert len(stored) == 6
+        assert [(a.late_half, a.late_rank) for a in stored if a.trainee_id == hugo.id] == [
+            (None, 1),
+            ("matin", 2),
+        ]
         entries = (await session.scalars(select(AuditEntry).order_by(AuditEntry.id))).all()
         calls = [e for e in entries if e.action == "rollcall"]
         assert len(calls) == 1
         assert calls[0].entity_id == formation.id
         assert {k: calls[0].details[k] for k in ("absent", "late", "present", "already")} == {
             "absent": 1,
-            "late": 1,
+            "late": 2,
             "present": 0,
-            "already": [lea.id, hugo.id],
+            "already": [lea.id],
         }
         assert [e.entity_id for e in entries if e.action == "repeated_absence"] == [karim.id]
         assert "Karim" not in str([e.details for e in entries])
+
+
+async def test_a_whole_day_call_does_not_confirm_a_second_late_arrival(db: Database) -> None:
+    async with db.sessions() as session, session.begin():
+        formation, camille = await setup(session)
+        hugo = named(formation, "Hugo Moreau")
+        await note(session, formation, hugo, TODAY, "retard", camille.id)
+        roll = await record_roll(
+            session,
+            [Mark(formation, hugo, "retard")],
+            day=TODAY,
+            period="journee",
+            formation=formation,
+            by=camille.id,
+            now=NOW,
+        )
+    assert roll.saved == []
+    assert [(t.full_name, c.kind) for t, c in roll.already] == [("Hugo Moreau", "late_twice")]
 
 
 async def test_a_call_with_everybody_present_is_audited_only(db: Database) -> None:

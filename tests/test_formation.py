@@ -92,6 +92,26 @@ async def test_a_trainer_creates_a_formation_step_by_step(db: Database, trainer:
     assert await step_of(db, trainer) == (None, None)
 
 
+async def test_a_list_pasted_at_the_chargee_de_mission_s_name_is_no_one_s_name(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer U U3: the trainees' list pasted a question early became the Région's adviser
+    « Anne Un Bob Deux Cyril Trois », and the formation had no trainee."""
+    await trainer.says("/formation")
+    for _step, kind, value in HAPPY[: HAPPY.index(("cm_name", "say", "Mme Sophie Leroy"))]:
+        await answer(trainer, kind, value)
+    await trainer.says("Anne Un\nBob Deux\nCyril Trois")
+    assert trainer.last.startswith("Vous avez envoyé 3 lignes : ici, j'attends un seul nom")
+    assert await step_of(db, trainer) == ("formation", "cm_name")
+    await trainer.presses("Passer")
+    await trainer.says("Anne Un\nBob Deux\nCyril Trois")
+    await trainer.presses("Terminé")
+    await trainer.presses("Enregistrer")
+    [f] = [f for f in await formations(db) if f.title == "Agent de restauration"]
+    assert f.cm_name is None
+    assert sorted(t.full_name for t in f.trainees) == ["Anne Un", "Bob Deux", "Cyril Trois"]
+
+
 async def test_the_same_dialogue_sent_again_makes_no_twin(db: Database, trainer: Person) -> None:
     """A paste replayed, or the whole dialogue re-sent after a crash: the same title, funder,
     dates and trainees are the formation already saved; another group (other trainees) is

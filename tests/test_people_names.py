@@ -73,3 +73,13 @@ def test_a_structure_may_hold_digits_and_signs_but_is_no_sentence() -> None:
     for said in ("Je suis arrivé en retard", "bonjour", "?", "x", "c'est quoi", "<b>CIDFF</b>"):
         refused = structure_name(said, unclear="Le nom de la structure, s'il vous plaît.")
         assert isinstance(refused, Invalid) and refused.message.startswith("Le nom"), said
+
+
+def test_several_lines_are_no_name_nor_structure() -> None:
+    """Explorer U U3: a list pasted at a name question went in as one name."""
+    refused = person_name("Anne Un\nBob Deux\n\nCyril Trois", example="Mme Sophie Leroy")
+    assert isinstance(refused, Invalid)
+    assert refused.message.startswith("Vous avez envoyé 3 lignes")
+    assert "Mme Sophie Leroy" in refused.message
+    assert person_name("  Sophie Leroy\n\n", example="x") == "Sophie Leroy"  # one line
+    assert isinstance(structure_name("CIDFF 14\nMission locale", unclear="non"), Invalid)

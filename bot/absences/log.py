@@ -76,6 +76,8 @@ class Details:
     late_minutes: int | None
     justified: bool
     reason: str | None
+    late_half: str | None = None
+    """A late arrival's half-day, when a roll call of that half-day noted it."""
 
     def stored(self) -> dict[str, object]:
         """The values of the :class:`Absence` columns (minutes only for a late arrival)."""
@@ -83,6 +85,7 @@ class Details:
             "day": self.day,
             "period": self.period,
             "late_minutes": self.late_minutes if self.period == "retard" else None,
+            "late_half": self.late_half if self.period == "retard" else None,
             "justified": self.justified,
             "reason": self.reason,
         }
@@ -163,13 +166,20 @@ async def conflict(
     *,
     exclude: int | None = None,
     late_twice_ok: bool = False,
+    late_half: str | None = None,
 ) -> Conflict | None:
-    """What ``period`` on ``day`` collides with: a duplicate first, else a second retard."""
+    """What ``period`` on ``day`` collides with: a duplicate first, else a second retard.
+
+    Two late arrivals whose half-days are both known (``late_half``, a roll
+    call's) are the same one when of the same half-day, two otherwise.
+    """
     found: Conflict | None = None
     for other in await same_day(session, trainee_id, day, exclude=exclude):
-        if overlap(period, other.period):
+        both_late = period == "retard" == other.period
+        known = both_late and late_half is not None and other.late_half is not None
+        if overlap(period, other.period) or (known and late_half == other.late_half):
             kind = "duplicate"
-        elif period == "retard" == other.period and not late_twice_ok:
+        elif both_late and not known and not late_twice_ok:
             kind = "late_twice"
         else:
             continue

@@ -74,7 +74,7 @@ async def roster(
     noted: dict[int, str] = {}
     halves: dict[int, set[str]] = {}
     for absence in rows:
-        if overlap(period, absence.period):
+        if overlap(period, absence.period) or absence.late_half == period:
             noted.setdefault(absence.trainee_id, period_label(absence.period, absence.late_minutes))
             halves.setdefault(absence.trainee_id, set()).add(absence.period)
     ordered = sorted(inside, key=lambda t: by_surname(t.full_name))
@@ -154,20 +154,25 @@ async def record_roll(
             continue
         seen.add(mark.trainee.id)
         kind = "retard" if mark.status == "retard" else (mark.period or period)
+        second = period in HALF_DAY_CALLS
         details = Details(
             day=day,
             period=kind,
             late_minutes=mark.late_minutes if kind == "retard" else None,
             justified=justified,
             reason=reason if justified else None,
+            late_half=period if second else None,
         )
-        # A call never confirms a second retard: one already noted that day is reported.
-        found = await conflict(session, mark.trainee.id, day, kind)
+        # A retard already noted that day: at a half-day's call, this one is the half-day's,
+        # a second one (its recap said so, :func:`late_already`); at a whole day's, reported.
+        found = await conflict(
+            session, mark.trainee.id, day, kind, late_twice_ok=second, late_half=details.late_half
+        )
         if found is not None:
             roll.already.append((mark.trainee, found))
             continue
         recorded = await record_absence(
-            session, mark.formation, mark.trainee, details, by=by, now=now
+            session, mark.formation, mark.trainee, details, another_late=second, by=by, now=now
         )
         if isinstance(recorded, Conflict):
             roll.already.append((mark.trainee, recorded))
@@ -205,6 +210,27 @@ async def record_roll(
         len(roll.flags),
     )
     return roll
+
+
+HALF_DAY_CALLS = ("matin", "apres_midi")
+"""The calls of one half-day: someone marked late there is late at that half-day."""
+
+
+async def late_already(session: AsyncSession, trainee_ids: Sequence[int], day: date) -> set[int]:
+    """Those of ``trainee_ids`` with a late arrival noted on ``day`` already: what the
+    recap of a call that marks them late says before it is saved (explorer U U7: the
+    afternoon's was announced, then dropped as « déjà noté »)."""
+    if not trainee_ids:
+        return set()
+    rows = await session.scalars(
+        select(Absence.trainee_id).where(
+            Absence.trainee_id.in_(trainee_ids),
+            Absence.day == day,
+            Absence.period == "retard",
+            Absence.deleted_at.is_(None),
+        )
+    )
+    return set(rows)  # this half-day's own is « déjà noté » in the list, never marked again
 
 
 def _flag(mark: Mark, recorded: Recorded) -> Flag | None:

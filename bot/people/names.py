@@ -77,6 +77,9 @@ def person_name(text: str, *, example: str, unclear: str | None = None) -> str |
     ``unclear`` when given (a dialogue's own, already rendered, explanation),
     else with the common one.
     """
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) > 1:  # a list pasted a question too early is no one's name (explorer U U3)
+        return Invalid(texts.say("onboarding.several_names", count=len(lines), example=example))
     name = clean_line(text, limit=100)
     if isinstance(name, Invalid):
         return name
@@ -96,7 +99,8 @@ def structure_name(text: str, *, unclear: str) -> str | Invalid:
     if isinstance(name, Invalid):
         return name
     if (
-        sum(ch.isalpha() for ch in name) < 2
+        len([line for line in text.splitlines() if line.strip()]) > 1
+        or sum(ch.isalpha() for ch in name) < 2
         or reads_like_a_sentence(name, max_words=MAX_STRUCTURE_WORDS)
         or any(ch in "<>{}[]" for ch in name)  # markup, printed as is on every document
     ):

@@ -135,6 +135,9 @@ class Absence(Base):
     late_minutes: Mapped[int | None] = mapped_column(Integer)
     late_rank: Mapped[int | None] = mapped_column(Integer)
     """A late arrival's rank among the trainee's late arrivals of the day (1, 2 …)."""
+    late_half: Mapped[str | None] = mapped_column(String(12))
+    """A late arrival's half-day (``matin`` | ``apres_midi``) when a roll call of that
+    half-day noted it: the afternoon's call then knows the morning's is another one."""
     justified: Mapped[bool] = mapped_column(Boolean, default=False)
     reason: Mapped[str | None] = mapped_column(String(300))
     proof_id: Mapped[int | None] = mapped_column(

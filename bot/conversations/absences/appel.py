@@ -31,7 +31,7 @@ from typing import ClassVar
 
 from bot.absences.line import understand_line
 from bot.absences.log import period_label
-from bot.absences.rollcall import Mark, roster
+from bot.absences.rollcall import HALF_DAY_CALLS, Mark, late_already, roster
 from bot.answers import YES_NO, Invalid, match_names
 from bot.conversations.absences.batch import offer_step, save_marks
 from bot.conversations.absences.details import (
@@ -273,13 +273,19 @@ class RecapStep(Step):
     """« Valider », « oui », « c'est bon »: the call is as shown, save it."""
 
     async def question(self, ctx: Context) -> Reply:
+        day, period = stored_date(ctx, "date"), str(ctx.data["period"])
+        marks = ctx.data.get("marks") or {}
+        late = [int(value) for _, value, _, _ in roster_rows(ctx) if marks.get(value) == "retard"]
+        again = await late_already(ctx.session, late, day)
         text = ctx.render(
             "absence_appel.recap",
-            day=stored_date(ctx, "date"),
-            half=period_label(str(ctx.data["period"]), None),
+            day=day,
+            half=period_label(period, None),
             absent=marked(ctx, "absent"),
             late=marked(ctx, "retard"),
             noted=[(name, noted) for name, _, noted, _ in roster_rows(ctx) if noted],
+            late_again=[name for name, value, _, _ in roster_rows(ctx) if int(value) in again],
+            second=period in HALF_DAY_CALLS,
             present=self.present(ctx),
         )
         choices = tuple(ctx.choice(label, value) for value, label in self.LABELS.items())

@@ -326,8 +326,7 @@ class Engine:
             for reader in self.features.free_text:
                 started = await reader(ctx)
                 if isinstance(started, Switch):
-                    aside.set_aside(ctx, flow.name, step.name, self._kept_for)
-                    ctx.say("common.abandoned", summary=self.runner.outermost(ctx, flow).summary)
+                    self.runner.leave(ctx, flow, step.name, self._kept_for)
                     return await self.runner.outside(ctx, started)
                 del ctx.replies[said:]  # a suggestion of commands: the question's own re-ask
         return await self.runner.apply(ctx, flow, step, outcome)
@@ -384,13 +383,14 @@ class Engine:
             return None, None
         if current is not None:
             outermost = self.runner.outermost(ctx, current)
-            # The command of what is under way starts it again, up to date, said as such; to
-            # someone who is no member (a bilan's participant) nothing: it speaks for itself.
+            # Its own command starts it again, up to date; to no member (a participant) nothing.
             again = outermost.name == target.flow
             if ctx.actor is not None and ctx.actor.is_member:
-                if not again and step_name is not None:
-                    aside.set_aside(ctx, current.name, step_name, self._kept_for)
-                ctx.say("common.again" if again else "common.abandoned", summary=outermost.summary)
+                if again or step_name is None:
+                    said = "common.again" if again else "common.abandoned"
+                    ctx.say(said, summary=outermost.summary)
+                else:
+                    self.runner.leave(ctx, current, step_name, self._kept_for)
         return await self.start(ctx, self.features.flows[target.flow], {})
 
     async def start(

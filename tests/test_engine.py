@@ -155,10 +155,9 @@ async def test_a_conversation_left_for_another_command_is_taken_up_again(
     )
     assert (await step_of(db, trainer))[0] == "echeances"
     await trainer.says("/reprendre")
-    assert trainer.all_text.startswith(
-        "Je reprends « créer une formation » là où vous en étiez. Je mets de côté « voir mes "
-        "échéances"
-    )
+    # A list looked through is closed, not set aside in its turn (explorer U U11).
+    assert trainer.all_text.startswith("Je reprends « créer une formation » là où vous en étiez.")
+    assert "Je mets de côté" not in trainer.all_text
     assert trainer.last == question and await step_of(db, trainer) == ("formation", "funder")
     await trainer.says("/absence")
     await trainer.says("/annuler")  # the absence: the formation stays aside
@@ -178,6 +177,34 @@ async def test_a_conversation_left_for_another_command_is_taken_up_again(
     await trainer.says("/annuler")
     await trainer.says("/reprendre")
     assert trainer.last.startswith("Il n'y a rien à reprendre.")
+
+
+async def test_a_look_at_a_list_never_takes_the_place_of_a_half_typed_dialogue(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer U U11: /echeances between two commands took the one place aside, and the next
+    command dropped /formation's answers without a word."""
+    await trainer.says("/formation")
+    await trainer.says("Formation longue importante")
+    await trainer.presses("Une formation")
+    question = trainer.last
+    await trainer.says("/echeances")
+    await trainer.says("/absence karim")
+    assert "Je mets de côté" not in trainer.all_text  # the list is closed, not set aside
+    await trainer.says("/reprendre")
+    assert trainer.all_text.startswith(
+        "Je reprends « créer une formation » là où vous en étiez. Je mets de côté « noter une "
+        "absence"
+    )
+    assert trainer.last == question
+    # Two dialogues left in turn: the one dropped is said.
+    await trainer.says("/bilan")
+    assert (
+        "Je n'en garde qu'une : « noter une absence ou un retard », mise de côté plus tôt, "
+        "est abandonnée." in trainer.all_text
+    )
+    await trainer.says("/reprendre")
+    assert trainer.last == question
 
 
 async def test_leaving_once_saved_says_it_stays_saved(db: Database, trainer: Person) -> None:
@@ -260,7 +287,7 @@ async def test_a_sentence_that_answers_nothing_here_starts_what_it_says(
     pas reconnu ce choix » and the list again; the list is left and the absence noted."""
     await trainer.says("/echeances")
     await trainer.says("Inès absente hier matin")
-    assert "Je mets de côté « voir mes échéances" in trainer.all_text
+    assert "Je mets de côté" not in trainer.all_text  # a list is closed, not set aside
     assert "Je n'ai pas reconnu ce choix" not in trainer.all_text
     assert trainer.last.endswith(
         "Noter l'absence d'Inès Garnier, hier matin (dimanche 22 novembre 2026) ?"

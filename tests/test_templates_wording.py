@@ -312,9 +312,9 @@ async def test_leaving_names_what_was_left_without_nested_parentheses(trainer: P
     await trainer.says("/absence")
     await trainer.says("/annuler")
     assert trainer.last.startswith("C'est annulé : noter une absence ou un retard.")
-    await trainer.says("/suivi")
+    await trainer.says("/decrochage")
     await trainer.says("/absence")
-    assert "Je mets de côté « voir le suivi individuel" in trainer.all_text
+    assert "Je mets de côté « suivre un décrochage »," in trainer.all_text
     for line in trainer.transcript:
         depth = 0
         for char in line:

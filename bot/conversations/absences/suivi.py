@@ -135,6 +135,7 @@ class TimelineStep(Step):
 
 SUIVI = Flow(
     "suivi",
+    browsing=True,
     # Its command, /aide line and who may use it: bot/features/absences.py.
     start=suivi_start,
     steps=[

@@ -217,6 +217,7 @@ async def reissue(ctx: Context, picked: str) -> Outcome:
 
 FLOW = Flow(
     "attestations",
+    browsing=True,
     # Its command, /aide line and who may use it: bot/features/attestations.py.
     start=attestations_start,
     steps=[

@@ -146,6 +146,7 @@ def _this_bilan(ctx: Context) -> dict[str, Any]:
 
 LIST = Flow(
     "bilans",
+    browsing=True,
     # Its command, /aide line and who may use it: bot/features/bilans.py.
     start=start,
     steps=[

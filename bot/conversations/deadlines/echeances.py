@@ -264,6 +264,7 @@ async def on_members(ctx: Context, picked: str) -> Outcome:
 
 FLOW = Flow(
     "echeances",
+    browsing=True,
     # Its command, /aide line and who may use it: bot/features/deadlines.py.
     start=echeances_start,
     steps=[

@@ -169,6 +169,7 @@ async def do_delete(ctx: Context) -> Outcome:
 
 LIST = Flow(
     "formations",
+    browsing=True,
     # Its command, /aide line and who may use it: bot/features/formations.py.
     start=list_start,
     steps=[

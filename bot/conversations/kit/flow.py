@@ -278,6 +278,9 @@ class Flow:
     """May run in a group chat (no personal data shown there)."""
     participants: bool = False
     """A bilan's participant may start it too, and its start hook answers them."""
+    browsing: bool = False
+    """A list looked through (the deadlines, the bilans, a follow-up): left for another
+    command at its own questions, it is closed, not set aside (:meth:`Runner.leave`)."""
     branches: list[Step] = field(default_factory=list)
     """Steps reached only by name (``Next("name")``), never in the sequence."""
 

@@ -11,7 +11,7 @@ stale after it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.conversations.kit import aside
@@ -61,6 +61,30 @@ class Runner:
             return self.flows().get(stack[0]["flow"], current)
         return current
 
+    def leave(self, ctx: Context, current: Flow, step: str, keep_for: timedelta) -> None:
+        """The conversation under way, left for another command: set aside (:mod:`.aside`)
+        and said so, with the one set aside before, if any, now dropped (only one is kept).
+
+        A list being looked through (``Flow.browsing``, at its own questions) is
+        closed instead, without a word: it holds nothing typed, and it must not
+        take the place of a half-typed one set aside before (explorer U U11: a
+        look at /echeances between two commands lost a /formation's answers).
+        """
+        if self._browsing(ctx, current):
+            return
+        outermost = self.outermost(ctx, current)
+        before = aside.kept(ctx)
+        dropped = None
+        if before is not None:
+            stack = before["data"].get("_stack") or [before]
+            dropped = getattr(self.flows().get(stack[0]["flow"]), "summary", None)
+        aside.set_aside(ctx, current.name, step, keep_for)
+        ctx.say("common.abandoned", summary=outermost.summary, dropped=dropped)
+
+    def _browsing(self, ctx: Context, current: Flow) -> bool:
+        """At a list's own questions (``Flow.browsing``), not in a dialogue it called."""
+        return self.outermost(ctx, current).browsing and not ctx.data.get("_stack")
+
     async def begin(self, ctx: Context, flow: Flow, data: Mapping[str, Any]) -> Position:
         """Start ``flow`` afresh (a command, ``/start CODE``): no caller waits."""
         ctx.data = aside.resting(ctx.data)
@@ -83,7 +107,7 @@ class Runner:
             ctx.say(refusal)
             return await self._ask_again(ctx, current, step)
         left = None
-        if current is not None and step is not None:
+        if current is not None and step is not None and not self._browsing(ctx, current):
             left = self.outermost(ctx, current).summary
             keep_for = datetime.fromisoformat(found["until"]) - ctx.now
             aside.set_aside(ctx, current.name, step, keep_for)

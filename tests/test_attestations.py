@@ -209,6 +209,10 @@ async def test_a_whole_round_from_scheduling_to_the_bundle(
     await hugo.presses("Délégué")
     await hugo.presses("Je n'ai pas participé")
     assert "pourquoi" in hugo.last
+    # Explorer U U10: the reason goes to the Région, so no health detail is asked for.
+    assert "figurera dans le dossier transmis à la Région : pas de détail sur votre santé" in (
+        hugo.last
+    )
     await hugo.says("J'étais malade ce jour-là")
     assert "vous déclarez ne pas avoir participé" in hugo.last
 

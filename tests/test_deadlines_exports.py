@@ -7,17 +7,19 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
 from icalendar import Calendar
+from sqlalchemy import select
 
 from bot import exports
 from bot.app import FEATURES
 from bot.deadlines import exports as deadline_exports
+from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from tests.auxil.absences import move_due
 from tests.auxil.command import Done
@@ -118,6 +120,30 @@ async def test_a_deadline_on_a_day_off_is_exported_with_the_working_day_before(
     assert (
         "Échéance : samedi 28 novembre 2026, un samedi ; placée ici, le jour ouvré d'avant."
         in str(events["NOR-PROOF"]["DESCRIPTION"])
+    )
+
+
+async def test_a_deadline_with_an_hour_on_a_day_off_is_placed_the_day_before_at_that_hour(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer T T1: NOR-DOCS due on a Saturday at 14 h sat on the Saturday in the calendar,
+    while the chat, the CSV and the letter to the chargée de mission said Friday."""
+    await schedule(trainer)
+    saturday = datetime(2026, 11, 28, 14, 0, tzinfo=PARIS)
+    async with db.sessions() as session, session.begin():
+        row = await session.scalar(
+            select(StoredDeadline).where(StoredDeadline.rule_id == "NOR-DOCS")
+        )
+        assert row is not None
+        row.due_on, row.due_at = saturday.date(), saturday.astimezone(UTC)
+    async with db.sessions() as session:
+        data = await deadline_exports.calendar(session, args(formation=1, format="ics"))
+    docs = {str(e["CATEGORIES"].cats[0]): e for e in Calendar.from_ical(data).events}["NOR-DOCS"]
+    assert docs.start == datetime(2026, 11, 27, 14, 0, tzinfo=PARIS)
+    assert docs.end == datetime(2026, 11, 27, 14, 30, tzinfo=PARIS)
+    assert (
+        "Échéance : samedi 28 novembre 2026 à 14 h 00, un samedi ; placée ici, le jour ouvré "
+        "d'avant." in str(docs["DESCRIPTION"]).replace("\n", " ")
     )
 
 

@@ -281,21 +281,25 @@ def deadlines_calendar(
         if row.status == "postponed" and row.postpone_reason:
             description += f" ({row.postpone_reason})"
         event.add("description", _clean(description, multiline=True))
-        if row.due_at is not None and row.status != "postponed":
-            start = row.due_at.astimezone(tz)
+        # A day off is no day to act: the event sits on the working day before, its
+        # description keeps the texts' date (« échéance du dimanche 6 décembre 2026 »); at
+        # the same hour for a deadline that has one (explorer T T1: NOR-DOCS on a Saturday).
+        timed = row.due_at is not None and row.status != "postponed"
+        due = row.due_at.astimezone(tz) if row.due_at is not None and timed else None
+        texts_day = due.date() if due is not None else row.effective_due
+        day = day_to_act(texts_day) or texts_day
+        if day != texts_day:
+            hour = f" à {due:%H} h {due:%M}" if due is not None else ""
+            description += (
+                f"\nÉchéance : {spell_date(texts_day)}{hour}, {day_off(texts_day)} ;"
+                " placée ici, le jour ouvré d'avant."
+            )
+            event["description"] = _clean(description, multiline=True)
+        if due is not None:
+            start = datetime.combine(day, due.time()).replace(tzinfo=tz)
             event.add("dtstart", start)
             event.add("dtend", start + timedelta(minutes=30))
-            day = start.date()
         else:
-            # A day off is no day to act: the event sits on the working day before, its
-            # description keeps the texts' date (« échéance du dimanche 6 décembre 2026 »).
-            day = day_to_act(row.effective_due) or row.effective_due
-            if day != row.effective_due:
-                description += (
-                    f"\nÉchéance : {spell_date(row.effective_due)}, {day_off(row.effective_due)} ;"
-                    " placée ici, le jour ouvré d'avant."
-                )
-                event["description"] = _clean(description, multiline=True)
             event.add("dtstart", day)
             event.add("dtend", day + timedelta(days=1))
         event.add("transp", "TRANSPARENT")

@@ -207,6 +207,24 @@ async def test_a_list_added_to_an_existing_formation_skips_who_is_there(
         assert secret not in caplog.text
 
 
+async def test_an_abandon_imported_in_the_chat_is_said_as_a_rupture(trainer: Person) -> None:
+    """Explorer T T3: the exit for abandon of a file's line opened nothing and said nothing."""
+    await trainer.says("/formations")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Ajouter des stagiaires")
+    rows = [
+        ("Nom", "Prénom", "Date de sortie", "Motif de sortie"),
+        ("Roux", "Sarah", "01/12/2026", "abandon"),
+    ]
+    await trainer.sends_file("sorties.csv", "text/csv", csv_file(rows))
+    await trainer.presses("Importer")
+    assert (
+        "Sarah Roux a abandonné la formation le mardi 1er décembre 2026 : c'est une rupture de "
+        "parcours" in trainer.all_text
+    )
+    assert "Ouvrez son suivi avec /decrochage Sarah Roux." in trainer.all_text
+
+
 async def test_a_list_sent_to_the_formations_menu_goes_to_adding_trainees(
     db: Database, trainer: Person
 ) -> None:

@@ -70,6 +70,33 @@ def test_a_list_is_previewed_confirmed_and_stored(
     assert len(trainees(formabot, formation)) == len(after)
 
 
+def test_an_abandon_in_the_file_is_said_as_a_rupture_to_follow_up(
+    formabot: Formabot, tmp_path: Path
+) -> None:
+    """Explorer T T3: an exit for abandon that came by a file was a rupture nobody was told
+    of: no offer, no deadline, « suivi de décrochage : non » in the Qualiopi bundle."""
+    formation = demo_formation(formabot)
+    path = tmp_path / "sorties.csv"
+    path.write_bytes(
+        csv_file(
+            [
+                ("Nom", "Prénom", "Date d'entrée", "Date de sortie", "Motif de sortie"),
+                ("Roux", "Sarah", "02/11/2026", "01/12/2026", "abandon"),
+                ("Blanc", "Yanis", "02/11/2026", "", ""),
+                ("Vidal", "Léo", "02/11/2026", "02/12/2026", "emploi"),
+            ]
+        )
+    )
+    done = formabot(["import", "stagiaires", "--formation", formation, "--oui", str(path)])
+    assert done.returncode == 0, done.stderr
+    assert (
+        "Sarah Roux a abandonné la formation le mardi 1er décembre 2026 : c'est une rupture de "
+        "parcours, que la procédure de l'organisme demande de suivre. Ouvrez son suivi avec "
+        "/decrochage Sarah Roux." in done.stdout
+    )
+    assert "Léo Vidal a abandonné" not in done.stdout and "Yanis Blanc a" not in done.stdout
+
+
 def test_declining_or_no_answer_imports_nothing(
     formabot: Formabot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -237,6 +237,9 @@ async def change_dates(
 class TraineesAdded:
     formation: Formation
     count: int
+    ruptures: tuple[tuple[str, date], ...] = ()
+    """Those added with an exit for abandon (a file's « Motif de sortie »): a rupture de
+    parcours the procedure follows up, said when the import is done (explorer T T3)."""
 
 
 async def add_trainees(
@@ -258,6 +261,7 @@ async def add_trainees(
     known = {t.name_key for t in formation.trainees}
     emails = {t.email.lower() for t in formation.trainees if t.email}
     added = 0
+    ruptures: list[tuple[str, date]] = []
     for trainee in trainees:
         key = name_key(trainee.name)
         email = trainee.email.lower() if trainee.email else None
@@ -268,10 +272,12 @@ async def add_trainees(
             emails.add(email)
         formation.trainees.append(trainee.stored(key, max(now.date(), formation.start_date)))
         added += 1
+        if trainee.exit_reason == "abandon" and trainee.left_on is not None:
+            ruptures.append((trainee.name, trainee.left_on))
     await session.flush()
     audit_formation(session, member, "add_trainees", formation.id, count=added)
     await refresh_deadlines(session, formation.id)
-    return TraineesAdded(formation, added)
+    return TraineesAdded(formation, added, tuple(ruptures))
 
 
 @dataclass(frozen=True)

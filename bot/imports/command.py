@@ -97,5 +97,12 @@ async def import_trainees(
         if added is None:
             _say(err, "cli_not_found", id=formation_id)
             return 1
-        _say(out, "done", count=added.count, f=added.formation, filename=seen.filename)
+        _say(
+            out,
+            "done",
+            count=added.count,
+            f=added.formation,
+            filename=seen.filename,
+            ruptures=added.ruptures,
+        )
     return 1 if seen.problems else 0

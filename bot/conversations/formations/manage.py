@@ -295,6 +295,7 @@ async def save_added(ctx: Context) -> None:
             count=added.count,
             f=added.formation,
             filename=sent["filename"],
+            ruptures=added.ruptures,
         )
         return
     # The entry a name typed without its day takes: today, or the start (explorer L: unsaid,

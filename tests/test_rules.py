@@ -830,6 +830,24 @@ def test_ely_long_entretien_compte_rendu_and_ticket() -> None:
     assert "livret de suivi" in report.explanation
 
 
+def test_the_ticket_is_never_due_before_the_compte_rendu_it_closes() -> None:
+    """Explorer T T6: an entretien held late made the ticket, which closes the follow-up,
+    due three days before the compte rendu of that entretien."""
+    late = elycoop(followup("long", entretien_at=at(2027, 2, 18, 10)))
+    found = by_key(deadlines(late, {}, PARIS))
+    report = found["ELY-LONG-COMPTE-RENDU:followup:5"]
+    ticket = found["ELY-LONG-TICKET:followup:5"]
+    assert report.due_on == date(2027, 2, 21)
+    assert ticket.due_on == report.due_on  # not the 15th, fourteen days after the opening
+    assert (
+        "(modifiable avec /reglages). Pas avant le compte rendu de l'entretien, que le ticket "
+        "vient clore (" in ticket.explanation
+    )
+    early = by_key(deadlines(elycoop(followup("long", entretien_at=at(2027, 2, 5, 10))), {}, PARIS))
+    assert early["ELY-LONG-TICKET:followup:5"].due_on == date(2027, 2, 15)  # as before
+    assert "Pas avant" not in early["ELY-LONG-TICKET:followup:5"].explanation
+
+
 def test_every_elycoop_delay_is_said_to_be_the_organisation_s() -> None:
     """Explorer F: 003 §2 sets no delay; the compte rendu's 3 days, the ticket's 14, the
     regard croisé's… read as the procedure's own."""

@@ -403,13 +403,20 @@ def deadlines(
         for subject in SCOPES[rule.scope](formation):
             if not all(_test(p, subject) for p in rule.subject_if):
                 continue
+            dues: dict[str | None, date] = {}
             for milestone in rule.milestones:
                 due = _due(milestone.offset, subject, settings, tz)
                 if due is None:
                     continue
                 due_on, due_at, anchor = due
+                later = dues.get(milestone.not_before) if milestone.not_before else None
+                if later is not None and later > due_on:
+                    due_on = later  # what it closes comes first
+                dues[milestone.key] = due_on
                 context = _context(subject, milestone, settings, tz, due_on, due_at, anchor)
                 sentence = _same_day(milestone, settings).format_map(context)
+                if due_on == later:
+                    sentence += milestone.not_before_said
                 found.append(
                     Deadline(
                         key=_key(rule, milestone, subject),

@@ -77,6 +77,12 @@ class Milestone:
     postponable: bool
     """True when the date is the organisation's choice (a setting where the seed is
     silent); False when the seed itself fixes it."""
+    not_before: str | None = None
+    """The key of a milestone of the same rule this one is never due before: the ticket
+    qualité closes a follow-up, so not before the compte rendu of a late entretien
+    (explorer T T6: the ticket fell due three days before it)."""
+    not_before_said: str = ""
+    """The sentence added to the explanation when that moved the date."""
     several: str | None = None
     """For a milestone owed once per trainee: what several of one formation are called
     together, after their count ("entrées à saisir dans EOS"), so a list shows one line

@@ -51,7 +51,12 @@ def _funder(rule: Rule) -> str:
 def _due(rule: Rule) -> str:
     if len(rule.milestones) == 1:
         return describe_offset(rule.milestones[0].offset)
-    return " ; ".join(f"{s.what} : {describe_offset(s.offset)}" for s in rule.milestones)
+    whats = {s.key: s.what for s in rule.milestones}
+    return " ; ".join(
+        f"{s.what} : {describe_offset(s.offset)}"
+        + (f", pas avant « {whats[s.not_before]} »" if s.not_before else "")
+        for s in rule.milestones
+    )
 
 
 def markdown_table() -> str:

@@ -41,8 +41,9 @@ ORG_DELAY = (
 """003 §2 asks each step, never by when: every delay here is a setting of the organisation."""
 
 
-def _ticket(of_what: str) -> Milestone:
-    """The ticket qualité that closes most Elycoop follow-ups (Qualiopi evidence)."""
+def _ticket(of_what: str, *, after: str | None = None) -> Milestone:
+    """The ticket qualité that closes most Elycoop follow-ups (Qualiopi evidence); ``after``:
+    the milestone it closes too, so never due before it (the compte rendu)."""
     return Milestone(
         key="TICKET",
         offset=Offset(anchor="followup_opened", unit="days", setting="ely_ticket_days"),
@@ -53,6 +54,8 @@ def _ticket(of_what: str) -> Milestone:
         + ORG_DELAY,
         what="saisir un ticket qualité",
         postponable=True,
+        not_before=after,
+        not_before_said=". Pas avant le compte rendu de l'entretien, que le ticket vient clore",
     )
 
 
@@ -141,7 +144,7 @@ ELYCOOP: tuple[Rule, ...] = (
                 postponable=True,
             ),
             _compte_rendu("livret de suivi"),
-            _ticket("le suivi {of_trainee}"),
+            _ticket("le suivi {of_trainee}", after="COMPTE-RENDU"),
         ),
     ),
     Rule(
@@ -199,7 +202,7 @@ ELYCOOP: tuple[Rule, ...] = (
                 postponable=True,
             ),
             _compte_rendu("livret de suivi bilan de compétences"),
-            _ticket("le suivi {of_trainee}"),
+            _ticket("le suivi {of_trainee}", after="COMPTE-RENDU"),
         ),
     ),
     Rule(

@@ -11,6 +11,7 @@ from bot.dates import (
     day_off,
     day_to_act,
     is_working_day,
+    next_working_day,
     previous_working_day,
     public_holiday,
     weekend_friday,
@@ -94,3 +95,10 @@ def test_the_day_to_act_whatever_today_is() -> None:
     assert day_to_act(date(2026, 11, 28)) == date(2026, 11, 27)  # a Saturday: the Friday
     assert day_to_act(date(2026, 12, 25)) == date(2026, 12, 24)  # Christmas
     assert day_to_act(date(2026, 11, 27)) is None  # a working day
+
+
+def test_the_working_day_after_a_weekend_or_a_holiday() -> None:
+    assert next_working_day(date(2027, 1, 9)) == date(2027, 1, 11)  # Saturday → Monday
+    assert next_working_day(date(2027, 3, 27)) == date(2027, 3, 30)  # past Easter Monday
+    assert next_working_day(date(2026, 12, 24)) == date(2026, 12, 28)  # Christmas, weekend
+    assert next_working_day(date(2027, 1, 4)) == date(2027, 1, 5)

@@ -677,6 +677,26 @@ def test_cvl_table_concerns_only_parcours_metiers() -> None:
     assert disabled_rules(visa, {}) == []
 
 
+def test_an_eos_entry_or_exit_on_a_day_off_is_the_working_day_after_never_before() -> None:
+    """Explorer T T2: « à faire plutôt » put Nora Ali's EOS entry on the Friday before her
+    entry on Easter Monday: data of someone who had not entered yet."""
+    formation = cvl(
+        trainees=(
+            TraineeFacts(id=8, entered_on=date(2027, 3, 29)),  # Easter Monday
+            TraineeFacts(id=9, entered_on=date(2027, 1, 9), left_on=date(2027, 5, 8)),  # Saturdays
+        ),
+    )
+    found = by_key(deadlines(formation, {}, PARIS))
+    nora = found["CVL-EOS-ENTRY:trainee:8"]
+    assert nora.due_on == date(2027, 3, 30)
+    assert (
+        "à son entrée en formation, le mardi 30 mars 2027. Son entrée tombe le lundi 29 mars "
+        "2027, férié (lundi de Pâques) : à saisir le jour ouvré suivant (" in nora.explanation
+    )
+    assert found["CVL-EOS-ENTRY:trainee:9"].due_on == date(2027, 1, 11)
+    assert found["CVL-EOS-EXIT:trainee:9"].due_on == date(2027, 5, 10)  # 8 May, Saturday
+
+
 def test_cvl_eos_at_entry_and_at_exit() -> None:
     formation = cvl(
         extended_end=date(2027, 7, 2),
@@ -693,6 +713,7 @@ def test_cvl_eos_at_entry_and_at_exit() -> None:
     assert dates["CVL-EOS-EXIT:trainee:9"] == date(2027, 7, 2)  # still in: leaves at the end
     assert not any(key.endswith(":trainee:10") for key in dates)
     eos = by_key(deadlines(formation, {}, PARIS))["CVL-EOS-EXIT:trainee:8"]
+    assert "jour ouvré" not in eos.explanation  # a working day: as it is
     assert eos.rule_id == "CVL-EOS"
     assert eos.source == (
         "bilan collectif de formation, Région Centre-Val de Loire (001), « Données quantitatives »"

@@ -92,6 +92,15 @@ def previous_working_day(day: date) -> date:
     return before
 
 
+def next_working_day(day: date) -> date:
+    """The working day after ``day`` (a Saturday's is the Monday, or the Tuesday after a
+    holiday Monday)."""
+    after = day + timedelta(days=1)
+    while not is_working_day(after):
+        after += timedelta(days=1)
+    return after
+
+
 def day_to_act(day: date) -> date | None:
     """The working day before a deadline of ``day`` that falls on a day off, whatever
     today is (a document, an export: read later); ``None`` on a working day."""

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.dates import day_off, next_working_day
 from bot.rules.catalogue import RULES
 from bot.rules.facts import (
     BilanFacts,
@@ -412,11 +413,16 @@ def deadlines(
                 later = dues.get(milestone.not_before) if milestone.not_before else None
                 if later is not None and later > due_on:
                     due_on = later  # what it closes comes first
+                event, off = due_on, day_off(due_on)
+                if milestone.day_off_after and due_at is None and off is not None:
+                    due_on = next_working_day(due_on)
                 dues[milestone.key] = due_on
                 context = _context(subject, milestone, settings, tz, due_on, due_at, anchor)
                 sentence = _same_day(milestone, settings).format_map(context)
                 if due_on == later:
                     sentence += milestone.not_before_said
+                if due_on != event and off is not None:
+                    sentence += milestone.day_off_after.format(day=spell_date(event), off=off)
                 found.append(
                     Deadline(
                         key=_key(rule, milestone, subject),
@@ -442,9 +448,6 @@ def _order(d: Deadline) -> tuple[date, int, float, str]:
     if d.due_at is None:
         return d.due_on, 1, 0.0, d.key
     return d.due_on, 0, d.due_at.timestamp(), d.key
-
-
-# ------------------------------------------------------------------ self-check
 
 
 def validate_rules(rules: Iterable[Rule] = RULES) -> list[str]:

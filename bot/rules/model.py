@@ -83,6 +83,11 @@ class Milestone:
     (explorer T T6: the ticket fell due three days before it)."""
     not_before_said: str = ""
     """The sentence added to the explanation when that moved the date."""
+    day_off_after: str = ""
+    """For a milestone done at an event itself (an entry, an exit): when the event falls on
+    a day off, the working day after it, never before (explorer T T2: « à faire plutôt »
+    put an EOS entry three days before the person entered); the sentence then added to the
+    explanation, with ``{day}`` (the event's) and ``{off}`` (« un samedi »)."""
     several: str | None = None
     """For a milestone owed once per trainee: what several of one formation are called
     together, after their count ("entrées à saisir dans EOS"), so a list shows one line

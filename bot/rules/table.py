@@ -55,6 +55,7 @@ def _due(rule: Rule) -> str:
     return " ; ".join(
         f"{s.what} : {describe_offset(s.offset)}"
         + (f", pas avant « {whats[s.not_before]} »" if s.not_before else "")
+        + (" (un jour sans formation : le jour ouvré suivant)" if s.day_off_after else "")
         for s in rule.milestones
     )
 

@@ -135,6 +135,7 @@ CENTRE_VAL_DE_LOIRE: tuple[Rule, ...] = (
                 what="données d'entrée dans EOS",
                 postponable=False,
                 several="entrées à saisir dans EOS",
+                day_off_after=". Son entrée tombe le {day}, {off} : à saisir le jour ouvré suivant",
             ),
             Milestone(
                 key="EXIT",
@@ -145,6 +146,7 @@ CENTRE_VAL_DE_LOIRE: tuple[Rule, ...] = (
                 what="données de sortie dans EOS",
                 postponable=False,
                 several="sorties à saisir dans EOS",
+                day_off_after=". Sa sortie tombe le {day}, {off} : à saisir le jour ouvré suivant",
             ),
         ),
     ),

@@ -177,7 +177,7 @@ async def test_a_whole_round_from_scheduling_to_the_bundle(
     assert "nom complet" in lea.last
     await lea.says("Léa Martin")
     assert "À quel titre" in lea.last
-    await lea.presses("Délégué")
+    await lea.says("Je suis déléguée")  # explorer U U9: a sentence, not the button
     shown = lea.last
     for words in (
         "Moi, Léa Martin, représentant les stagiaires de la formation "

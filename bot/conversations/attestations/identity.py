@@ -37,8 +37,25 @@ from bot.formations.labels import full_name_given
 from bot.people.names import person_name, structure_name, written_with
 
 ROLES = (
-    Option("Délégué ou déléguée des stagiaires", "delegate"),
-    Option("Partenaire (structure qui oriente ou accompagne)", "partner"),
+    Option(
+        "Délégué ou déléguée des stagiaires",
+        "delegate",
+        words=(
+            *("delegue", "deleguee", "je suis delegue", "je suis deleguee", "je suis le delegue"),
+            *("je suis la deleguee", "delegue des stagiaires", "deleguee des stagiaires"),
+            *("je represente les stagiaires", "representant des stagiaires"),
+        ),
+    ),
+    Option(
+        "Partenaire (structure qui oriente ou accompagne)",
+        "partner",
+        words=("partenaire", "je suis partenaire", "comme partenaire"),
+    ),
+)
+"""The roles, with what someone who never used a bot writes for them (explorer U U9:
+« je suis déléguée » was « Je n'ai pas reconnu ce choix »)."""
+TRAINEE_ROLE = Option(
+    "Stagiaire de la formation", "trainee", words=("stagiaire", "je suis stagiaire")
 )
 YES_WORDS = (
     *(word for word, meaning in YES_NO.items() if meaning == "yes"),
@@ -164,9 +181,10 @@ async def role_options(ctx: Context) -> list[Option]:
     to the trainer (:func:`bot.attestations.service.concerns_of`)."""
     found = await load(ctx)
     kind = "" if isinstance(found, str) else found.participant.kind
-    extra = [Option("Stagiaire de la formation", "trainee")] if kind == "trainee" else []
+    extra = [TRAINEE_ROLE] if kind == "trainee" else []
     options = [
-        replace(o, words=YES_WORDS) if o.value == kind else o for o in (ROLES[0], *extra, ROLES[1])
+        replace(o, words=(*o.words, *YES_WORDS)) if o.value == kind else o
+        for o in (ROLES[0], *extra, ROLES[1])
     ]
     return sorted(options, key=lambda o: o.value != kind)
 
@@ -176,7 +194,7 @@ async def role_values(ctx: Context) -> dict[str, Any]:
     a « oui » confirms, and its button's label."""
     expected = await invited(ctx)
     kind = expected.kind if expected is not None else ""
-    first = next((o.label for o in ROLES if o.value == kind), "Stagiaire de la formation")
+    first = next((o.label for o in ROLES if o.value == kind), TRAINEE_ROLE.label)
     return {"invited": kind, "first": first}
 
 

@@ -261,3 +261,19 @@ def by_surname(full_name: str) -> tuple[str, str]:
     surname = capitals if capitals and len(capitals) < len(words) else words[-1:]
     given = [w for w in words if w not in surname and fold(w) not in _PARTICLES]
     return fold(" ".join(surname)), fold(" ".join(given))
+
+
+_NO_THEN = re.compile(
+    r"^\s*(?:non|nan|pas (?:ça|ca))\b[\s,.;:!-]*"
+    r"(?:(?:en fait|plutôt|plutot|c'est|c’est|c est|ce sera|mais|le|la)\b[\s,.;:-]*)*",
+    re.IGNORECASE,
+)
+
+
+def correction(text: str) -> str | None:
+    """What follows a « non » that corrects at once: « non, du 14/12 au 30/04 », « non en
+    fait mercredi » give the new answer (the caller checks it reads as one); a bare « non »
+    or anything else, ``None`` (explorer U U1: the dates after « non » were refused)."""
+    found = _NO_THEN.match(text)
+    rest = text[found.end() :].strip() if found else ""
+    return rest or None

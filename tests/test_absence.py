@@ -95,6 +95,19 @@ async def test_an_absence_step_by_step_with_its_proof(db: Database, trainer: Per
     assert await step_of(db, trainer) == (None, None)
 
 
+async def test_a_day_corrected_after_a_no_is_taken_as_the_new_day(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer U U1: « non en fait jeudi » at « J'ai compris : … C'est bien ça ? »."""
+    await trainer.says("/absence karim")
+    await trainer.says("hier")
+    assert "dimanche 22 novembre 2026" in trainer.last
+    await trainer.says("non en fait jeudi")
+    assert trainer.last.startswith("J'ai compris : jeudi 19 novembre 2026. C'est bien ça ?")
+    await trainer.presses("Oui, c'est ça")
+    assert "Quand, ce jeudi 19 novembre 2026 ?" in trainer.last
+
+
 async def test_every_step_of_absence_survives_bad_input(db: Database, trainer: Person) -> None:
     await trainer.says("/absence")
     for step, kind, value, bads in STEP_BY_STEP:

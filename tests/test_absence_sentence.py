@@ -36,6 +36,27 @@ async def test_karim_absent_hier_matin_is_confirmed_then_logged(
     ]
 
 
+async def test_non_en_fait_another_day_asks_again_with_that_day(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer U U1: « non en fait mercredi » was refused (« Répondez par « Oui, noter » ou
+    « Non » »), and a bare « non » then dropped the absence; the day once, not twice."""
+    await trainer.says("Karim absent hier matin")
+    await trainer.says("non en fait jeudi")
+    assert trainer.last.startswith("Noter l'absence de Karim Benali, jeudi 19 novembre 2026 ?")
+    await trainer.says("non, plutôt vendredi après-midi")
+    assert trainer.last.startswith(
+        "Noter l'absence de Karim Benali, vendredi après-midi (vendredi 20 novembre 2026) ?"
+    )
+    await trainer.presses("Oui, noter")
+    assert "Cette absence est-elle justifiée ?" in trainer.last
+    await trainer.says("non merci")  # no day after it: a « non » as ever
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    [saved] = await absences(db)
+    assert (saved.day, saved.period) == (date(2026, 11, 20), "apres_midi")
+
+
 async def test_a_late_arrival_in_a_sentence_keeps_its_minutes(
     db: Database, trainer: Person
 ) -> None:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answers import Invalid, clean_line, fold, has_words, matrix_id, same_matrix_id, visible
+from bot.answers import (
+    Invalid,
+    clean_line,
+    correction,
+    fold,
+    has_words,
+    matrix_id,
+    same_matrix_id,
+    visible,
+)
 
 
 def test_words_need_a_letter_or_a_digit_or_as_many_letters_as_asked() -> None:
@@ -96,3 +105,12 @@ def test_matrix_ids_read_the_server_part_whatever_its_case_the_user_part_exactly
     assert same_matrix_id(f" {sophie} ", sophie)
     assert not same_matrix_id(sophie, "@Sophie.leroy:agent.tchap.gouv.fr")
     assert not same_matrix_id(sophie, "@sophie.leroy:agent.tchap.gouv.fr.evil.example")
+
+
+def test_a_no_that_corrects_at_once_gives_the_correction() -> None:
+    assert correction("non, du 14/12 au 30/04") == "du 14/12 au 30/04"
+    assert correction("Non en fait mercredi") == "mercredi"
+    assert correction("non c'est jeudi") == "jeudi"
+    assert correction("pas ça : le 3 mars") == "3 mars"
+    for plain in ("non", "Non.", "  non !", "oui", "nonante", "le 3 mars"):
+        assert correction(plain) is None, plain

@@ -112,6 +112,25 @@ async def test_a_list_pasted_at_the_chargee_de_mission_s_name_is_no_one_s_name(
     assert sorted(t.full_name for t in f.trainees) == ["Anne Un", "Bob Deux", "Cyril Trois"]
 
 
+async def test_dates_corrected_after_a_no_are_taken_as_the_new_dates(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer U U1: « non, du 14/12 au 30/04 » was refused though the bot says « ou donnez
+    directement d'autres dates »."""
+    await trainer.says("/formation")
+    for _step, kind, value in HAPPY[: HAPPY.index(("period", "press", "Oui"))]:
+        await answer(trainer, kind, value)
+    await trainer.says("non, du 14/12/2026 au 30/04/2027")
+    assert trainer.last.startswith(
+        "J'ai compris : du lundi 14 décembre 2026 au vendredi 30 avril 2027."
+    )
+    await trainer.says("non en fait du 4/01/2027 au 30/04/2027")
+    assert "du lundi 4 janvier 2027 au vendredi 30 avril 2027" in trainer.last
+    await trainer.says("non")  # alone: the dates asked again
+    assert await step_of(db, trainer) == ("formation", "period")
+    assert "J'ai compris" not in trainer.last
+
+
 async def test_the_same_dialogue_sent_again_makes_no_twin(db: Database, trainer: Person) -> None:
     """A paste replayed, or the whole dialogue re-sent after a crash: the same title, funder,
     dates and trainees are the formation already saved; another group (other trainees) is

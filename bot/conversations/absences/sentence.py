@@ -31,11 +31,19 @@ from bot.absences.days import read_days
 from bot.absences.line import day_words
 from bot.absences.log import MAX_LATE_MINUTES
 from bot.absences.sentence import AbsenceSentence, read_absence_sentence
-from bot.answers import by_surname, clean_line, closest_names, fold, has_words, match_names
+from bot.answers import (
+    by_surname,
+    clean_line,
+    closest_names,
+    correction,
+    fold,
+    has_words,
+    match_names,
+)
 from bot.conversations.absences.steps import single_formation
 from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Flow, Leave, Outcome, Switch, leave_saying
+from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Switch, leave_saying
 from bot.conversations.kit.steps import Confirm, Option, Pick
 from bot.storage.people import Role
 
@@ -181,9 +189,12 @@ async def confirm_values(ctx: Context) -> dict[str, object]:
     head, comma, tail = rest.partition(",")
     if not comma or said_day(ctx, head) != day:
         head, tail = rest, ""
+    spelled = set(fold(dates.spell_date(day)).split()) if day is not None else set()
     return {
         "of_who": texts.of(" ou ".join(who)),
         "day": day,  # spelled out after the words that name it (explorer O O17)
+        # « mercredi » is in « mercredi 2 décembre 2026 »: the day once, not twice
+        "same": bool(spelled) and set(fold(head).split()) <= spelled,
         "head": head,
         "tail": comma + tail if tail else "",
         "namesakes": len(who) == 1 and len(ctx.data["_who"]) > 1,
@@ -210,6 +221,16 @@ async def go_as_said(ctx: Context) -> Outcome:
     return outcome
 
 
+async def corrected_day(ctx: Context) -> Outcome | None:
+    """« non en fait mercredi » to « Noter l'absence …, hier matin ? »: the same question with
+    that day (explorer U U1: refused, and a bare « non » then dropped the absence)."""
+    rest = correction(ctx.incoming.text)
+    if rest is None or said_day(ctx, rest) is None:
+        return None
+    ctx.data["_rest"] = rest
+    return Next("go")
+
+
 PHRASE = Flow(
     "absence_phrase",
     role=Role.FORMATEUR,
@@ -231,6 +252,7 @@ PHRASE = Flow(
             no=leave_saying("absence.sentence_declined"),
             yes_label="Oui, noter",
             no_label="Non",
+            other=corrected_day,
         ),
     ],
 )

@@ -26,11 +26,12 @@ step's ``store``; ``check`` turns a day that does not fit into a re-ask.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import date
 from typing import Unpack
 
 from bot import dates
-from bot.answers import YES_NO, Invalid, clean_line
+from bot.answers import YES_NO, Invalid, clean_line, correction
 from bot.conversations.formations.answers import trainee_bounds, understand_dates
 from bot.conversations.formations.years import day_in_context
 from bot.conversations.kit.context import Context
@@ -105,6 +106,9 @@ class PeriodStep(Step):
     async def answer(self, ctx: Context) -> Outcome:
         key = self._pending_key()
         if ctx.data.get(key):
+            corrected = correction(ctx.incoming.text) if ctx.incoming.choice is None else None
+            if corrected is not None and isinstance(await self._understand(ctx, corrected), tuple):
+                ctx.incoming = replace(ctx.incoming, text=corrected)  # « non, du … au … »
             picked = ctx.chosen(["yes", "no"], labels={"yes": YES, "no": NO}, synonyms=YES_NO)
             if picked == "yes":
                 self._keep(ctx, ctx.data.pop(key))

@@ -206,6 +206,7 @@ class Confirm(Step):
         no: Callable[[Context], Awaitable[Outcome]] | None = None,
         yes_label: str = "Oui",
         no_label: str = "Non",
+        other: Callable[[Context], Awaitable[Outcome | None]] | None = None,
         **hooks: Unpack[Hooks],
     ):
         super().__init__(name, **hooks)
@@ -214,6 +215,8 @@ class Confirm(Step):
         self.no = no
         self.yes_label = yes_label
         self.no_label = no_label
+        self.other = other
+        """An answer that is neither, which the flow may take (« non en fait mercredi »)."""
 
     async def question(self, ctx: Context) -> Reply:
         return Reply(
@@ -225,6 +228,9 @@ class Confirm(Step):
     async def answer(self, ctx: Context) -> Outcome:
         labels = {"yes": self.yes_label, "no": self.no_label}
         picked = ctx.chosen(["yes", "no"], labels=labels, synonyms=YES_NO)
+        taken = await self.other(ctx) if picked is None and self.other is not None else None
+        if taken is not None:
+            return taken
         if picked is None:
             return Retry(ctx.render("common.yes_no_again", yes=self.yes_label, no=self.no_label))
         if isinstance(picked, Invalid):

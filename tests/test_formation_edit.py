@@ -346,3 +346,25 @@ async def open_deadlines(db: Database, formation_id: int) -> list[StoredDeadline
                 )
             )
         )
+
+
+async def test_a_formation_corrected_to_long_moves_its_open_follow_ups_to_the_long_path(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer T T10: « courte » corrected to « longue » left Thomas Fabre's open follow-up
+    on the short path: a contact, never the entretien individuel the procedure asks."""
+    for typed in ("/formations", "2", "6", "1", "1", "hier", "oui", "Abandon", "Oui"):
+        await trainer.says(typed)
+    for typed in ("Ouvrir un suivi", "Terminé", "Non", "Ouvrir le suivi"):
+        await trainer.says(typed)
+    projet = await stored(db, "Projet professionnel")
+    rules = {d.rule_id for d in await deadlines_of(db, projet.id) if ":followup:" in d.key}
+    assert rules == {"ELY-SHORT"}
+    for typed in ("/formations", "2", "Modifier la formation", "Courte ou longue", "Longue"):
+        await trainer.says(typed)
+    assert (
+        "Le suivi de décrochage ouvert pour Thomas Fabre suit désormais la procédure des "
+        "formations longues : un entretien individuel, son compte rendu, puis le ticket qualité"
+    ) in trainer.all_text
+    keys = {d.key.split(":")[0] for d in await deadlines_of(db, projet.id) if ":followup:" in d.key}
+    assert keys == {"ELY-LONG-ENTRETIEN", "ELY-LONG-TICKET"}

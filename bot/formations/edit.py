@@ -19,6 +19,7 @@ from typing import Literal
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.absences.followups import path_for
 from bot.deadlines.service import refresh_deadlines
 from bot.formations import labels
 from bot.formations.queries import Member, load_formation
@@ -47,6 +48,9 @@ class Edited:
     """The columns whose value changed, in :data:`EDITABLE` order."""
     held_by: Bilan | None = None
     """The bilan programmed that kept the funder or the nature from changing (nothing changed)."""
+    moved: tuple[str, ...] = ()
+    """The trainees whose open follow-up now follows the other path (« courte » corrected to
+    « longue »: the entretien and its compte rendu, explorer T T10), by name."""
 
 
 BILAN_BOUND = ("funder", "kind")
@@ -110,11 +114,39 @@ async def edit_formation(
         setattr(formation, name, value)
     _consistent(formation)
     changed = [name for name in EDITABLE if getattr(formation, name) != before[name]]
+    moved: list[str] = []
     if changed:
+        moved = await _follow_the_length(session, formation)
         audit_formation(session, member, "edit", formation.id, fields=changed)
         await session.flush()
         await refresh_deadlines(session, formation.id)
-    return Edited(formation, changed)
+    return Edited(formation, changed, moved=tuple(moved))
+
+
+async def _follow_the_length(session: AsyncSession, formation: Formation) -> list[str]:
+    """Open follow-ups of a formation now long (or short) take that path: the procedure is
+    the formation's, and its length was corrected, not the follow-up's facts."""
+    path = path_for(formation)
+    if path not in LENGTH_PATHS:
+        return []
+    opened = await session.scalars(
+        select(FollowUp).where(
+            FollowUp.formation_id == formation.id,
+            FollowUp.closed_at.is_(None),
+            FollowUp.path.in_(LENGTH_PATHS),
+            FollowUp.path != path,
+        )
+    )
+    names = {t.id: t.full_name for t in formation.trainees}
+    moved = []
+    for followup in opened:
+        followup.path = path
+        moved.append(names.get(followup.trainee_id, ""))
+    return sorted(n for n in moved if n)
+
+
+LENGTH_PATHS = ("short", "long")
+"""The paths a formation's length decides (003 §2); a bilan's and a VAE's are their own."""
 
 
 def proofs_unsendable(formation: Formation) -> bool:

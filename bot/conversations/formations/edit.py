@@ -153,6 +153,8 @@ def saver(topic: Topic) -> Callable[[Context], Any]:
             "formation.edited",
             fields=edited.fields,
             no_email=edit.proofs_unsendable(edited.formation),
+            moved=edited.moved,
+            long=edited.formation.long or edited.formation.certifying,
         )
 
     return save

@@ -1,14 +1,14 @@
 """The kinds of question a flow asks: free text, one choice, several, yes/no, a date, a menu.
 
-One choice (:class:`Pick`) and several (:class:`PickMany`) live in
-:mod:`bot.conversations.kit.pick` and :mod:`bot.conversations.kit.many` and
-are imported from here like the others.  Each takes its own arguments plus the hooks every step shares (see
-:class:`bot.conversations.kit.flow.Step`): ``store``, ``when``,
+One choice (:class:`Pick`) and several (:class:`PickMany`) live in :mod:`.pick` and
+:mod:`.many`, imported from here like the others.  Each takes its own arguments plus the
+hooks every step shares (:class:`bot.conversations.kit.flow.Step`): ``store``, ``when``,
 ``unless_known``, ``before``, ``values``, ``then`` and ``help``.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -194,6 +194,10 @@ class Menu(Step):
         return await self.answer(ctx)
 
 
+EXPLICIT_HOUR = re.compile(r"\d\s*(?:h|:)|\bmidi\b|\bminuit\b", re.IGNORECASE)
+"""An hour given as such (« 9h », « 14:30 », « midi »), not a part of the day."""
+
+
 class Confirm(Step):
     """A yes/no question; ``yes``/``no`` decide where the dialogue goes."""
 
@@ -302,7 +306,7 @@ class DateStep(Step):
         *,
         ask: str,
         prefer: Literal["future", "past"],
-        need_time: bool = False,
+        need_time: bool | Literal["kept"] = False,
         check: Callable[[Context, datetime], Awaitable[str | None]] | None = None,
         example: str | Callable[[Context], Awaitable[str]],
         besides: Callable[[Context, str], tuple[str, str | None]] | None = None,
@@ -322,6 +326,7 @@ class DateStep(Step):
         self.prompt = ask
         self.prefer = prefer
         self.need_time = need_time
+        """``"kept"``: an hour typed with the day is kept, not asked (``_timed_<store>``)."""
         self.check = check
         self.warnings = warnings
         """What the confirmation adds under « J'ai compris : … » (a day off, an hour of the
@@ -380,11 +385,13 @@ class DateStep(Step):
         pending = ctx.data.get(self._pending_key())
         if pending:
             moment = datetime.fromisoformat(pending)
-            shown = dates.spell_datetime(moment) if self.need_time else dates.spell_date(moment)
+            hour = ctx.data.get(self._hour_key())
+            timed = self.need_time is True or bool(hour and self.need_time)
+            shown = dates.spell_datetime(moment) if timed else dates.spell_date(moment)
             besides = ctx.data.get(self._besides_key())
             if besides:
                 shown = f"{shown}, {besides}"
-            dropped = ctx.data.get(self._hour_key())
+            dropped = None if self.need_time else hour
             said = [ctx.render("common.date_understood", shown=shown, dropped=dropped)]
             if self.warnings is not None:
                 said += await self.warnings(ctx, moment)
@@ -398,6 +405,8 @@ class DateStep(Step):
     def _confirmed(self, ctx: Context) -> None:
         """The pending date is the answer."""
         ctx.data[self.store] = ctx.data.pop(self._pending_key())
+        if self.need_time == "kept":
+            ctx.data[f"_timed_{self.store}"] = bool(ctx.data.get(self._hour_key()))
         for done in (self._day_key(), self._besides_key(), self._hour_key()):
             ctx.data.pop(done, None)
 
@@ -464,7 +473,7 @@ class DateStep(Step):
             stop = fold(ctx.incoming.text) in TEXT_STOPS
             return Retry(ctx.render("common.date_unclear", example=example, stop=stop))
         ctx.data[self._day_key()] = understood.when.date().isoformat()
-        if self.need_time and not understood.has_time:
+        if self.need_time is True and not understood.has_time:
             return Retry(
                 ctx.render(
                     "common.date_needs_time",
@@ -476,7 +485,9 @@ class DateStep(Step):
         if problem:
             return Retry(problem)
         ctx.data[key] = understood.when.isoformat()
-        if understood.has_time and not self.need_time:
+        # « ce matin » is 9 h for the reader, but no hour the person gave: not kept as one.
+        typed = self.need_time is False or EXPLICIT_HOUR.search(ctx.incoming.text) is not None
+        if understood.has_time and self.need_time is not True and typed:
             ctx.data[self._hour_key()] = understood.when.strftime("%H:%M")
         else:
             ctx.data.pop(self._hour_key(), None)

@@ -93,8 +93,16 @@ async def held_choice(ctx: Context, picked: str) -> Outcome:
 
 
 async def held_on(ctx: Context, value: Any) -> Outcome:
-    """The day it was held; its hour is asked next (never the planned one assumed)."""
-    return Next("held_time")
+    """The day it was held; its hour is asked next (never the planned one assumed), unless
+    typed with it (« ce matin 9 h », explorer U U8: said dropped, then asked)."""
+    if not ctx.data.pop("_timed_held_on", False):
+        return Next("held_time")
+    held = datetime.fromisoformat(str(value))
+    if held > ctx.now:  # « aujourd'hui à 18 h » at 15 h: the hour asked again, saying why
+        ctx.say("decrochage.held_moment_future", held=held)
+        return Next("held_time")
+    ctx.data["held_at"] = held.isoformat()
+    return Next("constat")
 
 
 async def parse_held_time(ctx: Context, text: str) -> str | Invalid:
@@ -236,6 +244,7 @@ COMPTE_RENDU = Flow(
             "held_on",
             ask="decrochage.ask_held_on",
             prefer="past",
+            need_time="kept",
             check=check_past,
             then=held_on,
             example=past_example,

@@ -705,6 +705,27 @@ async def test_an_e_mail_in_the_pasted_list_is_the_trainee_s_e_mail(
     }
 
 
+async def test_a_phone_in_the_pasted_list_is_kept_and_anything_else_refused(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer U U2: a third « ; » field, a phone or free text, was dropped without a word."""
+    await trainer.says("/formation")
+    await trainer.says("Agent de restauration")
+    for _step, kind, value in HAPPY[1:10]:
+        await answer(trainer, kind, value)
+    await trainer.says("Paul Henry ; Garage Vert ; 06 12 34 56 78\nAli Baba ; SARL X ; truc machin")
+    assert (
+        "Ligne 2 : je ne sais pas où mettre « truc machin ». Après le nom, mettez l'entreprise, "
+        "l'e-mail, le téléphone ou « entrée le … »" in trainer.all_text
+    )
+    assert await step_of(db, trainer) == ("formation", "trainees")
+    await trainer.says("Paul Henry ; 06.12.34.56.78 ; Garage Vert\nAli Baba ; SARL X")
+    await trainer.presses("Terminé")
+    await trainer.presses("Enregistrer")
+    people = {t.full_name: (t.company, t.phone) for t in (await formations(db))[-1].trainees}
+    assert people == {"Paul Henry": ("Garage Vert", "06.12.34.56.78"), "Ali Baba": ("SARL X", None)}
+
+
 async def test_an_exit_in_the_pasted_list_is_not_taken_for_a_company(trainer: Person) -> None:
     """Explorer B: « Jean Petit ; sortie le 15 janvier 2027 » was stored as his company."""
     await trainer.says("/formation")

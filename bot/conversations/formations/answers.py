@@ -387,8 +387,13 @@ def parse_trainee_lines(
         if already is not None and key in existing:
             already.append(name)
             if restated is not None and (company.strip() or entered_on):
-                works_at, email = _company_and_email(company)
-                restated[key] = {"company": works_at, "email": email, "entered_on": entered_on}
+                given = _details(company)
+                restated[key] = {
+                    "company": given["company"],
+                    "email": given["email"],
+                    "phone": given["phone"],
+                    "entered_on": entered_on,
+                }
             continue
         if key in seen:
             if key not in twice:  # one line for all its times (explorer M: « deux fois » twice)
@@ -397,9 +402,15 @@ def parse_trainee_lines(
             twice[key][2].append(number)
             continue
         seen[key], typed[key] = number, name
-        works_at, email = _company_and_email(company)
+        given = _details(company)
         trainees.append(
-            {"name": name, "company": works_at, "email": email, "entered_on": entered_on}
+            {
+                "name": name,
+                "company": given["company"],
+                "email": given["email"],
+                "phone": given["phone"],
+                "entered_on": entered_on,
+            }
         )
     for at, name, numbers in twice.values():
         wrong[at] = texts.say(
@@ -441,23 +452,36 @@ def _trainee_line(
         return Invalid(
             texts.say("formation.company_markup", number=number, typed=company.strip()[:40])
         )
+    unread = _details(company)["unread"]
+    if unread is not None:
+        return Invalid(texts.say("formation.trainee_unread", number=number, typed=unread[:40]))
     return name, company, entered_on
 
 
-def _company_and_email(rest: str) -> tuple[str | None, str | None]:
-    """What follows the name: « Boulangerie Martin », « alice@example.org » (an address is
-    the trainee's e-mail, never their company: explorer E), or both, « ; »-separated."""
-    company: str | None = None
-    email: str | None = None
+def _details(rest: str) -> dict[str, str | None]:
+    """What follows the name, « ; »-separated: the company (« Boulangerie Martin »), an
+    e-mail (never a company: explorer E) and a phone (« 06 12 34 56 78 »), in any order;
+    ``unread``: a further part none of them, which the line is refused for (explorer U U2:
+    dropped unsaid)."""
+    found: dict[str, str | None] = dict.fromkeys(("company", "email", "phone", "unread"))
     for part in rest.split(";"):
         cleaned = clean_line(part, limit=100) if part.strip() else None
         if not isinstance(cleaned, str) or not cleaned.strip():
             continue
-        if looks_like_email(cleaned.strip()) and email is None:
-            email = cleaned.strip().lower()
-        elif company is None:
-            company = cleaned.strip()
-    return company, email
+        value = cleaned.strip()
+        if looks_like_email(value) and found["email"] is None:
+            found["email"] = value.lower()
+        elif PHONE.fullmatch(value) and found["phone"] is None:
+            found["phone"] = value
+        elif found["company"] is None:
+            found["company"] = value
+        elif found["unread"] is None:
+            found["unread"] = value
+    return found
+
+
+PHONE = re.compile(r"(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}")
+"""A French phone number as people write it (« 06 12 34 56 78 », « 06.12.34.56.78 »)."""
 
 
 def stored_trainees(ctx: Context, *, delegates: Sequence[str] | None = None) -> list[NewTrainee]:

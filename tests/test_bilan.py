@@ -37,7 +37,7 @@ from bot.texts import plain
 from tests.auxil.absences import record_exit
 from tests.auxil.attestations import UP_TO_PARTICIPANTS
 from tests.auxil.dialogue import Clock, Person
-from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, FOR_TEXT, survives
+from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, FOR_TEXT, step_of, survives
 from tests.auxil.pdf import pdf_words
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -95,6 +95,31 @@ async def schedule(who: Person, steps: list[tuple[str, str, str]] = REMOTE) -> N
     await who.says("/bilan")
     for _step, kind, value in steps:
         await answer(who, kind, value)
+
+
+async def test_the_formation_s_charge_de_mission_is_no_partner(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer U U5: Mme Sophie Leroy, who follows the formation for the Région, added as a
+    partner, was asked to sign an attestation and listed as a partner in her own letter."""
+    first = REMOTE.index(("partner_name", "say", "M. Karim Haddad"))
+    await schedule(trainer, REMOTE[:first])
+    await trainer.says("Sophie LEROY")
+    assert trainer.all_text.startswith(
+        "Mme Sophie Leroy suit déjà cette formation pour la Région : l'invitation lui parvient "
+        "par le message qui lui est destiné, sans attestation à signer."
+    )
+    assert await step_of(db, trainer) == ("bilan_partner", "name")
+    for _step, kind, value in REMOTE[first:]:
+        await answer(trainer, kind, value)
+    [bilan] = await bilans(db)
+    async with db.sessions() as session:
+        names = (
+            await session.scalars(
+                select(BilanParticipant.name).where(BilanParticipant.bilan_id == bilan.id)
+            )
+        ).all()
+    assert "Sophie Leroy" not in " ".join(n or "" for n in names)
 
 
 async def move_bilan(who: Person, picked: str, when: str) -> None:

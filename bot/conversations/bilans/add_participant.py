@@ -71,7 +71,8 @@ async def what_choices(ctx: Context) -> list[Option]:
 
 async def picked_what(ctx: Context, what: str) -> Outcome:
     if what == "partner":
-        return Call(PARTNER.name, {}, store="new_partner", then="confirm_add")
+        cm = {"cm_name": ctx.data.get("cm_name")}  # not a partner (explorer U U5)
+        return Call(PARTNER.name, cm, store="new_partner", then="confirm_add")
     return Next("trainee")
 
 

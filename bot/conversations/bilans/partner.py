@@ -18,12 +18,13 @@ structure, contact) and the menu shows the list again.
 
 from __future__ import annotations
 
-from bot.answers import Invalid
+from bot.answers import Invalid, fold
 from bot.bilans.checks import contact
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Outcome, Return
 from bot.conversations.kit.steps import Text
 from bot.people.names import person_name, structure_name
+from bot.storage.formations import Formation
 from bot.storage.people import Role
 
 
@@ -44,10 +45,34 @@ async def hand_back(ctx: Context, _contact: object) -> Outcome:
 
 async def a_person(ctx: Context, text: str) -> str | Invalid:
     """A person's name as it will be printed on the agenda, the draft e-mail and the
-    invitation: letters, no sentence, no markup (« <b>Marc</b> » is refused)."""
-    return person_name(
+    invitation: letters, no sentence, no markup (« <b>Marc</b> » is refused); not the
+    formation's chargée de mission, who is told by her own message and attests nothing
+    (explorer U U5: invited to sign « l'attestation demandée par la Région »)."""
+    name = person_name(
         text, example="M. Karim Haddad", unclear=ctx.render("bilan.partner_name_invalid")
     )
+    cm = await _charge_de_mission(ctx)
+    if isinstance(name, str) and cm and _bare(name) == _bare(cm):
+        return Invalid(ctx.render("bilan.partner_is_cm", cm=cm))
+    return name
+
+
+async def _charge_de_mission(ctx: Context) -> str | None:
+    """Who follows the formation for the Région (the caller gives her name or the formation)."""
+    if ctx.data.get("cm_name"):
+        return str(ctx.data["cm_name"])
+    formation_id = ctx.data.get("formation_id")
+    formation = await ctx.session.get(Formation, int(formation_id)) if formation_id else None
+    return formation.cm_name if formation is not None else None
+
+
+def _bare(name: str) -> str:
+    """A name without its civility: « Mme Sophie Leroy » and « Sophie Leroy » are one."""
+    words = fold(name).split()
+    return " ".join(words[1:] if words and words[0] in CIVILITIES else words)
+
+
+CIVILITIES = frozenset({"mme", "m", "mr", "madame", "monsieur", "mlle"})
 
 
 async def a_structure(ctx: Context, text: str) -> str | Invalid:

@@ -459,6 +459,7 @@ SCHEDULE = Flow(
                     "Ajouter un partenaire extérieur",
                     "add",
                     call=PARTNER.name,
+                    data=lambda c: {"formation_id": c.data["formation_id"]},
                     store="new_partner",
                     when=_room_for_partners,
                 ),

@@ -50,9 +50,16 @@ trainer forwarded, pasted back whole."""
 def pasted(text: str) -> str:
     """The code as typed, without the quotes, spaces and punctuation a copy-paste adds; in a
     forwarded invitation pasted whole, the code after its « /start » (explorer G G8: the
-    participant read only about an older, cancelled bilan)."""
+    participant read only about an older, cancelled bilan); in a sentence, its one word
+    shaped as a code (« Bonjour, voici mon code : t4Dq… », explorer U U6: told to send the
+    code it held)."""
     forwarded = _FORWARDED.search(text) if len(text) < 4000 else None
-    return forwarded[1] if forwarded is not None else text.strip(_AROUND)
+    if forwarded is not None:
+        return forwarded[1]
+    bare = text.strip(_AROUND)
+    words = [w.strip(_AROUND) for w in text.split()] if len(text) < 4000 else []
+    codes = [w for w in words if looks_issued(w)]
+    return codes[0] if len(codes) == 1 and not looks_issued(bare) else bare
 
 
 def looks_issued(text: str) -> bool:

@@ -275,6 +275,10 @@ async def test_a_code_pasted_alone_outside_a_conversation_is_read_as_start(
     hugo = person("hugo", chat="groupe-7", is_group=True)
     await hugo.says(invited["Hugo Moreau"])
     assert "vous invite" not in hugo.all_text and "pas valable" not in hugo.all_text
+    # In a sentence, in his own chat (explorer U U6: told to send the code he had sent).
+    alone = person("hugo")
+    await alone.says(f"Bonjour, je suis Hugo Moreau, voici mon code : {invited['Hugo Moreau']}")
+    assert "Camille Durand vous invite" in alone.all_text
     await trainer.says("/formation")  # inside a conversation, it answers the question
     await trainer.says(invited["Hugo Moreau"])
     assert await step_of(db, trainer) == ("formation", "kind")

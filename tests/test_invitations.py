@@ -48,3 +48,13 @@ def test_a_forwarded_invitation_pasted_whole_gives_its_code() -> None:
     )
     assert invitations.pasted(forwarded) == code
     assert invitations.pasted(f"/start {code}x") != code  # a longer word is no code of ours
+
+
+def test_a_code_inside_a_sentence_is_that_code() -> None:
+    """Explorer U U6: « voici mon code : t4Dq… » got « envoyez /start suivi du code reçu »."""
+    code = "t4DqXmX4IBYHhkYkoXhPIg"
+    said = f"Je suis Hugo Moreau, délégué, voici mon code : {code}. Merci !"
+    assert invitations.pasted(said) == code
+    two = f"{code} ou Ab3dEf6hIj9kLm2nOp5qRs ?"
+    assert not invitations.looks_issued(invitations.pasted(two))  # two: which one? none
+    assert invitations.pasted("bonjour je ne comprends pas") == "bonjour je ne comprends pas"

@@ -206,6 +206,35 @@ async def test_a_bilan_d_etape_moves_no_further_than_the_end_of_its_span(
     assert moved is not None and moved.effective_due == date(2027, 1, 29)
 
 
+async def test_a_bilan_d_etape_takes_the_earlier_date_agreed_with_the_referent(
+    session: AsyncSession,
+) -> None:
+    """Explorer T T7: the date « arrêtée avec le référent territorial » could not be earlier
+    than the default mid-way point; « Reporter » only took later days."""
+    org, owner = await organisation(session)
+    f = await formation(
+        session,
+        org,
+        owner,
+        funder="cvl",
+        programme="parcours_metiers",
+        mode="esp",
+        start_date=date(2026, 11, 2),
+        end_date=date(2027, 6, 25),
+    )
+    await refresh_deadlines(session, f.id)
+    mid = await session.scalar(select(StoredDeadline).where(StoredDeadline.rule_id == "CVL-BQ-MID"))
+    assert mid is not None and mid.effective_due > date(2026, 12, 15)
+    default = mid.effective_due
+    assert postpone_problem(mid, date(2026, 12, 15), TODAY) is None  # earlier, agreed
+    assert postpone_problem(mid, date(2026, 11, 20), TODAY) == "too_early"  # gone by
+    assert postpone_problem(mid, default, TODAY) == "too_early"  # the same day
+    moved = await postpone_deadline(
+        session, owner.id, mid.id, NOW, to=date(2026, 12, 15), reason="convenu", today=TODAY
+    )
+    assert moved is not None and moved.effective_due == date(2026, 12, 15)
+
+
 async def test_reopen_undoes_done_and_a_postponement(session: AsyncSession) -> None:
     actor, rows = await normandie(session)
     visio, prep = rows["NOR-VISIO"], rows["NOR-PREP"]

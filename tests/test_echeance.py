@@ -63,6 +63,27 @@ async def test_a_bilan_d_etape_cannot_be_postponed_past_the_end_it_reviews(
     assert (await by_rule(db, "CVL-BQ-MID")).postponed_to == end
 
 
+async def test_a_bilan_d_etape_is_moved_to_an_earlier_date_agreed(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer T T7: « Choisissez une date après le samedi 2 janvier 2027 » for the date the
+    référente fixed before the Christmas break."""
+    mid = await by_rule(db, "CVL-BQ-MID")
+    earlier = mid.effective_due - timedelta(days=14)
+    while earlier.weekday() >= 5:
+        earlier -= timedelta(days=1)
+    await trainer.says("/echeances")
+    await trainer.presses("Produire le bilan d'étape")
+    await trainer.presses("Reporter")
+    await trainer.says(dates.spell_date(earlier))
+    await trainer.presses("Oui, c'est ça")
+    await trainer.says("date convenue avec la référente")
+    assert f"« Produire le bilan d'étape » est avancée au {dates.spell_date(earlier)}." in (
+        trainer.all_text
+    )
+    assert (await by_rule(db, "CVL-BQ-MID")).postponed_to == earlier
+
+
 async def test_a_postponement_to_a_weekend_is_questioned_once(
     db: Database, trainer: Person
 ) -> None:

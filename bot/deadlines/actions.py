@@ -146,7 +146,10 @@ def postpone_problem(
         return "fixed"
     if limit is not None and day >= limit.day:
         return "after_bilan" if limit.what == "bilan" else "after_end"
-    if day <= row.effective_due or day < today:
+    # A bilan d'étape's date is « arrêtée avec le référent territorial »: the date agreed may
+    # come earlier than the default mid-way point (explorer T T7), never before today.
+    earlier = row.rule_id in WITHIN_SPAN and day != row.effective_due
+    if (day <= row.effective_due and not earlier) or day < today:
         return "too_early"
     if day > row.effective_due + timedelta(days=MAX_POSTPONE_DAYS):
         return "too_far"
@@ -154,7 +157,10 @@ def postpone_problem(
 
 
 def earliest_postponement(row: StoredDeadline, today: date) -> date:
-    """The day a new date must come after: the day that counts now, or today if later."""
+    """The day a new date must come after: the day that counts now, or today if later (a
+    bilan d'étape's may come earlier: the day before today)."""
+    if row.rule_id in WITHIN_SPAN:
+        return today - timedelta(days=1)
     return max(row.effective_due, today)
 
 

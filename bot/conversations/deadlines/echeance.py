@@ -235,7 +235,7 @@ async def save_postponement(ctx: Context, reason: str) -> Outcome:
     if row is None:
         ctx.say("echeances.not_found")
         return Leave()
-    to = stored_date(ctx, "postpone_to")
+    to, before = stored_date(ctx, "postpone_to"), row.effective_due
     try:
         await postpone_deadline(
             ctx.session, ctx.person_id, row.id, ctx.now, to=to, reason=reason, today=ctx.now.date()
@@ -244,7 +244,7 @@ async def save_postponement(ctx: Context, reason: str) -> Outcome:
         limit = await postpone_limit(ctx.session, row)
         ctx.send(Reply(text=postpone_refusal(ctx, row, refused.problem, limit) or ""))
         return Leave()
-    ctx.say("echeances.postponed", title=row.title, to=to)
+    ctx.say("echeances.postponed", title=row.title, to=to, earlier=to < before)
     return Leave()
 
 

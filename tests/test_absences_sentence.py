@@ -30,6 +30,7 @@ from bot.absences.sentence import read_absence_sentence
         ("Karim abscent hier", ("Karim",), "Karim hier"),
         ("Julie absente du 1er au 3 décembre", ("Julie",), "Julie du 1er au 3 décembre"),
         ("absence de Karim du 1er au 3", ("Karim",), "Karim du 1er au 3"),
+        ("abs karim hier matin", ("karim",), "karim hier matin"),  # explorer U U13
         # The verbs a sentence puts before a late arrival (explorer I: « Julie a eu » was a name).
         ("Julie a eu 15 min de retard hier", ("Julie",), "Julie retard de 15 min hier"),
         ("Julie avait 15 min de retard hier", ("Julie",), "Julie retard de 15 min hier"),

@@ -66,7 +66,7 @@ _CONNECTOR = re.compile(r"^(?:car|parce\s+qu(?:e|'))\s*")
 """Left out of the reason (« car malade » → « malade »); « à cause du bus » reads as one."""
 _AFTER_NAME = re.compile(rf"^(?P<who>.+?)\s+{_VERB}(?P<what>{_ABSENT})(?P<rest>(?:\s.*)?)$")
 _BEFORE_NAME = re.compile(
-    r"^(?P<what>absence|absent|absente|retard)\s+(?:(?:de|du)\s+|d')?(?P<who>.+)$"
+    r"^(?P<what>absence|absent|absente|abs|retard)\s+(?:(?:de|du)\s+|d')?(?P<who>.+)$"
 )
 _SEVERAL = re.compile(r"\s*(?:,|\bet\b|&|\+)\s*")
 _NOT_NAMES = {

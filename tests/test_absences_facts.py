@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 from bot.absences.facts import followup_facts, to_facts
 from bot.rules import FormationFacts, deadlines
-from bot.storage.absences import Entretien, FollowUp
+from bot.storage.absences import Entretien, FollowUp, FollowUpSign
 from bot.storage.db import Database
 from tests.auxil.absences import add_formation, formation_id, seen_on
 from tests.auxil.dialogue import Person
@@ -34,6 +34,21 @@ def test_the_live_interview_is_the_latest_not_cancelled() -> None:
     assert (
         to_facts(FollowUp(id=8, trainee_id=3, path="long", opened_at=OPENED)).entretien_at is None
     )
+
+
+def test_a_rupture_is_dated_only_when_added_after_the_opening() -> None:
+    """Explorer T T4: the short formation's contact counts from an abandon added later."""
+    followup = FollowUp(id=7, trainee_id=3, path="short", opened_at=OPENED)
+    later = datetime(2026, 12, 3, 16, tzinfo=UTC)
+
+    def sign(code: str, at: datetime) -> FollowUpSign:
+        return FollowUpSign(followup_id=7, code=code, recorded_at=at)
+
+    opened_on_other = [sign("manque_reactivite", OPENED), sign("abandon", later)]
+    assert to_facts(followup, [], opened_on_other).rupture_at == later
+    opened_on_absence = [sign("absence", OPENED), sign("abandon", later)]
+    assert to_facts(followup, [], opened_on_absence).rupture_at is None
+    assert to_facts(followup, [], [sign("manque_reactivite", OPENED)]).rupture_at is None
 
 
 async def test_open_follow_ups_feed_the_rules_engine(db: Database, trainer: Person) -> None:

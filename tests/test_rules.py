@@ -851,6 +851,28 @@ def test_ely_long_entretien_compte_rendu_and_ticket() -> None:
     assert "livret de suivi" in report.explanation
 
 
+def test_a_rupture_added_later_counts_the_short_contact_from_its_day() -> None:
+    """Explorer T T4: a follow-up opened on « manque de réactivité » (16 January), then an
+    abandon on 3 February: the contact was dated from the 16th, overdue the moment it came."""
+    later = replace(
+        followup("short", sign_on=date(2027, 1, 18)),
+        signs=frozenset({"manque_reactivite", "abandon"}),
+        rupture_at=at(2027, 2, 4, 17),
+    )
+    found = by_key(deadlines(elycoop(later), {}, PARIS))["ELY-SHORT-CONTACT:followup:5"]
+    assert found.due_on == date(2027, 2, 5)  # the day it was said, + 1
+    left = elycoop(
+        later, trainees=(TraineeFacts(id=8, entered_on=date(2027, 1, 4), left_on=date(2027, 2, 3)),)
+    )
+    contact = by_key(deadlines(left, {}, PARIS))["ELY-SHORT-CONTACT:followup:5"]
+    assert contact.due_on == date(2027, 2, 4)  # the exit's day, + 1
+    assert "à la suite de l'absence ou de la rupture (le mercredi 3 février 2027)" in (
+        contact.explanation
+    )
+    opened_on_it = followup("short", sign_on=date(2027, 1, 18))
+    assert due(elycoop(opened_on_it))["ELY-SHORT-CONTACT:followup:5"] == date(2027, 1, 19)
+
+
 def test_the_ticket_is_never_due_before_the_compte_rendu_it_closes() -> None:
     """Explorer T T6: an entretien held late made the ticket, which closes the follow-up,
     due three days before the compte rendu of that entretien."""

@@ -14,11 +14,12 @@ the path: the entretien individuel (ELY-LONG) or the regard croisé
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.rules.facts import FollowUpFacts
+from bot.rules.facts import ABSENCE_OR_RUPTURE, FollowUpFacts
 from bot.storage.absences import Entretien, FollowUp, FollowUpSign
 
 
@@ -41,7 +42,17 @@ def to_facts(
         cause=followup.cause if followup.path == "bilan_comp" else None,
         sign_on=followup.sign_on,
         signs=frozenset(sign.code for sign in signs if sign.followup_id == followup.id),
+        rupture_at=rupture_at(
+            followup.opened_at, [sign for sign in signs if sign.followup_id == followup.id]
+        ),
     )
+
+
+def rupture_at(opened_at: datetime, signs: Sequence[FollowUpSign]) -> datetime | None:
+    """When the first sign of absence or rupture came, if it came after the opening (the
+    opening's signs are recorded at its very moment: :func:`bot.absences.followups.open_followup`)."""
+    ruptures = sorted(s.recorded_at for s in signs if s.code in ABSENCE_OR_RUPTURE)
+    return ruptures[0] if ruptures and ruptures[0] > opened_at + timedelta(seconds=1) else None
 
 
 async def followup_facts(session: AsyncSession, formation_id: int) -> tuple[FollowUpFacts, ...]:

@@ -62,7 +62,6 @@ class Subject:
 
 
 Moment = date | datetime
-
 # --------------------------------------------------------------------- registries
 
 SCOPES: dict[str, Callable[[FormationFacts], Iterable[Subject]]] = {
@@ -119,6 +118,14 @@ def _sign(s: Subject) -> Moment | None:
     return s.followup.sign_on or s.followup.opened_at
 
 
+def _rupture(s: Subject) -> date | None:
+    """An absence or a rupture added to a follow-up opened on other signs: its day, or the
+    exit's when that came first."""
+    came = s.followup.rupture_at if s.followup else None
+    left = s.trainee.left_on if s.trainee else None
+    return None if came is None else min(came.date(), left or came.date())
+
+
 ANCHORS: dict[str, Callable[[Subject], Moment | None]] = {
     "bilan_start": lambda s: s.bilan.starts_at if s.bilan else None,
     "bilan_end": lambda s: s.bilan.ends_at if s.bilan else None,
@@ -134,6 +141,7 @@ ANCHORS: dict[str, Callable[[Subject], Moment | None]] = {
     "trainee_exit": _trainee_exit,
     "followup_opened": lambda s: s.followup.opened_at if s.followup else None,
     "followup_sign": _sign,
+    "followup_rupture": lambda s: _rupture(s) or _sign(s),
     "followup_entretien": _entretien,
 }
 """``span_*`` anchors belong to owed bilans: ``span_end`` counts an extension,
@@ -154,16 +162,9 @@ ANCHOR_LABELS: dict[str, str] = {
     "trainee_exit": "la sortie de formation",
     "followup_opened": "l'ouverture du suivi",
     "followup_sign": "le premier signe (absence ou décrochage)",
+    "followup_rupture": "l'absence ou la rupture",
     "followup_entretien": "l'entretien",
 }
-
-
-def _path(s: Subject, arg: str) -> bool:
-    return s.followup is not None and s.followup.path == arg
-
-
-def _cause(s: Subject, arg: str) -> bool:
-    return s.followup is not None and s.followup.cause == arg
 
 
 PREDICATES: dict[str, Callable[[Subject, str], bool]] = {
@@ -173,8 +174,8 @@ PREDICATES: dict[str, Callable[[Subject, str], bool]] = {
     "subcontracted": lambda s, _: s.formation.subcontracted,
     "programme": lambda s, arg: s.formation.programme == arg,
     "mode": lambda s, arg: s.formation.mode == arg,
-    "path": _path,
-    "cause": _cause,
+    "path": lambda s, arg: s.followup is not None and s.followup.path == arg,
+    "cause": lambda s, arg: s.followup is not None and s.followup.cause == arg,
     "absent_or_gone": lambda s, _: s.followup is not None and s.followup.absent_or_gone,
 }
 """Predicates are written ``name`` or ``name:arg``; a leading ``!`` negates."""

@@ -172,6 +172,10 @@ class FollowUpFacts:
     « dès qu'un signe de décrochage apparaît » counts from it; unknown, from the opening."""
     signs: frozenset[str] = frozenset()
     """The codes of the signs observed; none known: every rule of the path applies."""
+    rupture_at: datetime | None = None
+    """When a sign of absence or rupture was added to a follow-up opened on other signs
+    (« manque de réactivité », then an abandon): what a short formation's contact counts
+    from (explorer T T4: from the old sign, overdue the moment it appeared)."""
 
     @property
     def absent_or_gone(self) -> bool:

@@ -94,11 +94,11 @@ ELYCOOP: tuple[Rule, ...] = (
             Milestone(
                 key="CONTACT",
                 offset=Offset(
-                    anchor="followup_sign", unit="days", setting="ely_short_contact_days"
+                    anchor="followup_rupture", unit="days", setting="ely_short_contact_days"
                 ),
                 title="Contacter la personne absente et son entreprise",
                 explanation="Prendre contact avec {trainee} et son entreprise au plus tard "
-                "{due}, à la suite de l'absence ou de la rupture ({sign}). La procédure ne fixe "
+                "{due}, à la suite de l'absence ou de la rupture ({anchor}). La procédure ne fixe "
                 "pas de délai : l'organisme s'est donné {delay} après l'absence (modifiable avec "
                 "/reglages)",
                 what="contacter la personne en formation et son entreprise",

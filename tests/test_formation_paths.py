@@ -277,6 +277,30 @@ async def test_an_exit_before_a_bilan_the_trainee_is_invited_to_says_it(trainer:
     ), trainer.buttons
 
 
+async def test_an_abandon_announced_ahead_opens_nothing_yet_and_says_when(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer T T5: an abandon noted ahead was said in the past (« a abandonné ») and
+    offered a follow-up whose first sign was a day to come."""
+    await trainer.says("/formations")
+    await trainer.presses(PROJET)
+    await trainer.presses("Entrées et sorties")
+    await trainer.presses("Inès Garnier")
+    await trainer.presses("Sa sortie")
+    await trainer.says("vendredi 27 novembre")  # the clock: Monday 23 November
+    await trainer.presses("Oui")
+    await trainer.presses("Abandon")
+    await trainer.presses("Oui")
+    assert (
+        "Inès Garnier quittera la formation le vendredi 27 novembre 2026 : c'est une rupture de "
+        "parcours, que la procédure de l'organisme demande de suivre. Ouvrez son suivi de "
+        "décrochage ce jour-là avec /decrochage Inès Garnier." in trainer.all_text
+    )
+    assert "a abandonné" not in trainer.all_text
+    assert trainer.last == "Que voulez-vous faire de « Projet professionnel (démo) » ?"
+    assert (await trainee(db, "Inès Garnier")).exit_reason == "abandon"
+
+
 async def test_an_abandon_is_a_sign_of_the_follow_up_already_open(
     db: Database, trainer: Person
 ) -> None:

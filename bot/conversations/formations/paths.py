@@ -222,6 +222,12 @@ async def save(ctx: Context) -> Outcome:
         "formation.path_saved" if done else "formation.trainee_not_found", what=ctx.data["what"]
     )
     if done and ctx.data["what"] == "exit" and ctx.data.get("exit_reason") == "abandon":
+        day = date.fromisoformat(ctx.data["exit_on"])
+        # Announced, not yet happened: no follow-up opened on a sign to come (explorer T T5).
+        ahead = day > ctx.now.date()
+        if ahead and await open_followup_of(ctx.session, int(ctx.data["trainee"])) is None:
+            ctx.say("formation.abandon_ahead", name=ctx.data.get("trainee_name"), day=day)
+            return Leave()
         return await offer_followup(ctx)
     return Leave()
 

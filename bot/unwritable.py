@@ -12,7 +12,7 @@ from __future__ import annotations
 import errno
 import sqlite3
 
-from bot.storage.full import disk_full
+from bot.storage.full import disk_full, wrapped
 
 SQLITE_READONLY = 8
 SQLITE_CANTOPEN = 14
@@ -22,23 +22,16 @@ def why_unwritable(exc: BaseException) -> str | None:
     """The reason ``exc`` gives, completing « … : … », or ``None`` when it is something else."""
     if disk_full(exc):
         return "le disque est plein"
-    seen: BaseException | None = exc
-    for _ in range(5):  # SQLAlchemy's error, the driver's
-        if seen is None:
-            return None
+    for seen in wrapped(exc):
         if isinstance(seen, OSError) and seen.errno == errno.EROFS:
             return "le support est en lecture seule"
         if isinstance(seen, OSError) and seen.errno in (errno.EACCES, errno.EPERM):
             return "formabot n'a pas le droit d'y écrire"
         if isinstance(seen, OSError) and seen.errno == errno.ENOTDIR:
             return "le chemin passe par un fichier, pas par un dossier"
-        if isinstance(seen, sqlite3.Error):
-            code = getattr(seen, "sqlite_errorcode", None)
-            if code is not None and code & 0xFF == SQLITE_READONLY:
-                return "le support est en lecture seule"
-            if code is not None and code & 0xFF == SQLITE_CANTOPEN:
-                return (
-                    "le fichier ne peut pas y être créé ni ouvert (lecture seule, droits ou chemin)"
-                )
-        seen = getattr(seen, "orig", None) or seen.__cause__ or seen.__context__
+        code = getattr(seen, "sqlite_errorcode", None) if isinstance(seen, sqlite3.Error) else None
+        if code is not None and code & 0xFF == SQLITE_READONLY:
+            return "le support est en lecture seule"
+        if code is not None and code & 0xFF == SQLITE_CANTOPEN:
+            return "le fichier ne peut pas y être créé ni ouvert (lecture seule, droits ou chemin)"
     return None

@@ -32,6 +32,7 @@ def to_facts(
     live = [e for e in entretiens if e.followup_id == followup.id and e.cancelled_at is None]
     live.sort(key=lambda e: (e.scheduled_at, e.id))
     current = live[-1] if live else None
+    mine = [sign for sign in signs if sign.followup_id == followup.id]
     return FollowUpFacts(
         id=followup.id,
         trainee_id=followup.trainee_id,
@@ -41,10 +42,8 @@ def to_facts(
         entretien_held_at=current.held_at if current else None,
         cause=followup.cause if followup.path == "bilan_comp" else None,
         sign_on=followup.sign_on,
-        signs=frozenset(sign.code for sign in signs if sign.followup_id == followup.id),
-        rupture_at=rupture_at(
-            followup.opened_at, [sign for sign in signs if sign.followup_id == followup.id]
-        ),
+        signs=frozenset(sign.code for sign in mine),
+        rupture_at=rupture_at(followup.opened_at, mine),
     )
 
 

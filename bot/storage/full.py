@@ -14,22 +14,27 @@ log and on ``/healthz``, not « retrying event after OperationalError ».
 from __future__ import annotations
 
 import errno
+from collections.abc import Iterator
 
 SQLITE_FULL = 13
 DISK_FULL = "53100"
 
 
+def wrapped(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and what it wraps: SQLAlchemy's error, the driver's, the database's."""
+    seen: BaseException | None = exc
+    for _ in range(5):
+        if seen is None:
+            return
+        yield seen
+        seen = getattr(seen, "orig", None) or seen.__cause__ or seen.__context__
+
+
 def disk_full(exc: BaseException) -> bool:
     """Whether ``exc``, or what it wraps, is a write refused for want of space."""
-    seen: BaseException | None = exc
-    for _ in range(5):  # SQLAlchemy's error, the driver's, the database's
-        if seen is None:
-            return False
-        if isinstance(seen, OSError) and seen.errno == errno.ENOSPC:
-            return True
-        if getattr(seen, "sqlite_errorcode", None) == SQLITE_FULL:
-            return True
-        if getattr(seen, "sqlstate", None) == DISK_FULL:
-            return True
-        seen = getattr(seen, "orig", None) or seen.__cause__
-    return False
+    return any(
+        (isinstance(seen, OSError) and seen.errno == errno.ENOSPC)
+        or getattr(seen, "sqlite_errorcode", None) == SQLITE_FULL
+        or getattr(seen, "sqlstate", None) == DISK_FULL
+        for seen in wrapped(exc)
+    )

@@ -30,7 +30,7 @@ from bot.storage.audit import AuditEntry
 from bot.storage.bilans import BilanParticipant, StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Trainee
-from bot.storage.people import Organisation
+from bot.storage.people import Organisation, Person
 from tests.test_deadlines import bilan, formation, organisation, paris
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -174,10 +174,11 @@ async def test_postpone_refuses_a_fixed_date_a_date_too_early_or_too_far(
     assert await trail(session) == []
 
 
-async def test_a_bilan_d_etape_moves_no_further_than_the_end_of_its_span(
-    session: AsyncSession,
-) -> None:
-    """Explorer F F10: postponed past the end, it reviewed nothing mid-way."""
+async def bilan_d_etape(
+    session: AsyncSession, start: date, end: date
+) -> tuple[Person, StoredDeadline]:
+    """A Centre-Val de Loire formation from ``start`` to ``end``: its owner and its bilan
+    d'étape (CVL-BQ-MID)."""
     org, owner = await organisation(session)
     f = await formation(
         session,
@@ -186,11 +187,20 @@ async def test_a_bilan_d_etape_moves_no_further_than_the_end_of_its_span(
         funder="cvl",
         programme="parcours_metiers",
         mode="esp",
-        start_date=date(2026, 9, 7),
-        end_date=date(2027, 1, 29),
+        start_date=start,
+        end_date=end,
     )
     await refresh_deadlines(session, f.id)
     mid = await session.scalar(select(StoredDeadline).where(StoredDeadline.rule_id == "CVL-BQ-MID"))
+    assert mid is not None
+    return owner, mid
+
+
+async def test_a_bilan_d_etape_moves_no_further_than_the_end_of_its_span(
+    session: AsyncSession,
+) -> None:
+    """Explorer F F10: postponed past the end, it reviewed nothing mid-way."""
+    owner, mid = await bilan_d_etape(session, date(2026, 9, 7), date(2027, 1, 29))
     assert mid is not None and mid.postponable
     bound = Limit(date(2027, 1, 30), "end")
     assert await postpone_limit(session, mid) == bound
@@ -211,19 +221,7 @@ async def test_a_bilan_d_etape_takes_the_earlier_date_agreed_with_the_referent(
 ) -> None:
     """Explorer T T7: the date « arrêtée avec le référent territorial » could not be earlier
     than the default mid-way point; « Reporter » only took later days."""
-    org, owner = await organisation(session)
-    f = await formation(
-        session,
-        org,
-        owner,
-        funder="cvl",
-        programme="parcours_metiers",
-        mode="esp",
-        start_date=date(2026, 11, 2),
-        end_date=date(2027, 6, 25),
-    )
-    await refresh_deadlines(session, f.id)
-    mid = await session.scalar(select(StoredDeadline).where(StoredDeadline.rule_id == "CVL-BQ-MID"))
+    owner, mid = await bilan_d_etape(session, date(2026, 11, 2), date(2027, 6, 25))
     assert mid is not None and mid.effective_due > date(2026, 12, 15)
     default = mid.effective_due
     assert postpone_problem(mid, date(2026, 12, 15), TODAY) is None  # earlier, agreed

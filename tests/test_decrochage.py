@@ -877,11 +877,8 @@ async def test_an_entretien_already_held_is_noted_then_its_compte_rendu_written(
     assert entretien.held_at == entretien.scheduled_at == datetime(2026, 11, 20, 13, tzinfo=UTC)
 
 
-async def test_the_hour_typed_with_the_day_an_entretien_was_held_is_kept_not_asked(
-    db: Database, trainer: Person
-) -> None:
-    """Explorer U U8: « ce matin 9h » got « je garde le jour, pas l'heure », then the very
-    next question asked the hour."""
+async def at_the_day_held(trainer: Person) -> None:
+    """Karim's entretien planned tomorrow at 10 h 30; its compte rendu, « Il a déjà eu lieu »."""
     await open_followup(trainer, "karim")
     await trainer.presses("Ouvrir le suivi")
     await trainer.presses("Oui, maintenant")
@@ -890,6 +887,14 @@ async def test_the_hour_typed_with_the_day_an_entretien_was_held_is_kept_not_ask
     await trainer.says("/decrochage karim")
     await trainer.presses("Rédiger le compte rendu")
     await trainer.presses("Il a déjà eu lieu")
+
+
+async def test_the_hour_typed_with_the_day_an_entretien_was_held_is_kept_not_asked(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer U U8: « ce matin 9h » got « je garde le jour, pas l'heure », then the very
+    next question asked the hour."""
+    await at_the_day_held(trainer)
     await trainer.says("aujourd'hui à 23 h")  # not yet: the hour asked, saying why
     await trainer.presses("Oui")
     assert "Le lundi 23 novembre 2026 à 23 h 00 n'est pas encore passé." in trainer.all_text
@@ -912,14 +917,7 @@ async def test_an_entretien_held_this_morning_gets_the_hour_typed_not_the_planne
     db: Database, trainer: Person, clock: Clock
 ) -> None:
     """Issue 11 item 4: planned tomorrow at 10 h 30, held this morning; nobody typed 10 h 30."""
-    await open_followup(trainer, "karim")
-    await trainer.presses("Ouvrir le suivi")
-    await trainer.presses("Oui, maintenant")
-    await trainer.says("demain 10h30")
-    await trainer.presses("Oui")
-    await trainer.says("/decrochage karim")
-    await trainer.presses("Rédiger le compte rendu")
-    await trainer.presses("Il a déjà eu lieu")
+    await at_the_day_held(trainer)
     await trainer.says("ce matin")
     await trainer.presses("Oui")
     assert "À quelle heure a-t-il commencé" in trainer.last

@@ -53,6 +53,14 @@ async def answer(who: Person, kind: str, value: str) -> None:
         await who.presses(value)
 
 
+async def at_the_trainees(trainer: Person) -> None:
+    """/formation answered as :data:`HAPPY` up to its list of trainees."""
+    await trainer.says("/formation")
+    await trainer.says("Agent de restauration")
+    for _step, kind, value in HAPPY[1:10]:
+        await answer(trainer, kind, value)
+
+
 async def formations(db: Database) -> list[Formation]:
     async with db.sessions() as session:
         rows = await session.scalars(select(Formation).order_by(Formation.id))
@@ -688,10 +696,7 @@ async def test_an_e_mail_in_the_pasted_list_is_the_trainee_s_e_mail(
     db: Database, trainer: Person
 ) -> None:
     """Explorer E: « Alice Bleu ; alice@example.org » was stored as Alice's company."""
-    await trainer.says("/formation")
-    await trainer.says("Agent de restauration")
-    for _step, kind, value in HAPPY[1:10]:
-        await answer(trainer, kind, value)
+    await at_the_trainees(trainer)
     await trainer.says(
         "Alice Bleu ; Alice@Example.org\nBob Vert ; Garage Vert ; bob@example.org\nZoé Blanc"
     )
@@ -709,10 +714,7 @@ async def test_a_phone_in_the_pasted_list_is_kept_and_anything_else_refused(
     db: Database, trainer: Person
 ) -> None:
     """Explorer U U2: a third « ; » field, a phone or free text, was dropped without a word."""
-    await trainer.says("/formation")
-    await trainer.says("Agent de restauration")
-    for _step, kind, value in HAPPY[1:10]:
-        await answer(trainer, kind, value)
+    await at_the_trainees(trainer)
     await trainer.says("Paul Henry ; Garage Vert ; 06 12 34 56 78\nAli Baba ; SARL X ; truc machin")
     assert (
         "Ligne 2 : je ne sais pas où mettre « truc machin ». Après le nom, mettez l'entreprise, "
@@ -728,10 +730,7 @@ async def test_a_phone_in_the_pasted_list_is_kept_and_anything_else_refused(
 
 async def test_an_exit_in_the_pasted_list_is_not_taken_for_a_company(trainer: Person) -> None:
     """Explorer B: « Jean Petit ; sortie le 15 janvier 2027 » was stored as his company."""
-    await trainer.says("/formation")
-    await trainer.says("Agent de restauration")
-    for _step, kind, value in HAPPY[1:10]:
-        await answer(trainer, kind, value)
+    await at_the_trainees(trainer)
     await trainer.says("Jean Petit ; sortie le 15 janvier 2027")
     assert trainer.last.startswith("Ligne 1 : une sortie ne se note pas dans la liste")
     # Said alike when creating and when adding (explorer N: « une fois la formation
@@ -773,10 +772,7 @@ async def test_a_list_the_chat_cut_in_several_messages_is_taken_whole(
     ]
     names = [f"{f} {last}" for f in [*firsts, "Oscar"] for last in lasts]
     parts = [names[:138], names[138:277], names[277:]]
-    await trainer.says("/formation")
-    await trainer.says("Agent de restauration")
-    for _step, kind, value in HAPPY[1:10]:
-        await answer(trainer, kind, value)
+    await at_the_trainees(trainer)
     await trainer.says("\n".join(f"{n} ; Entreprise {i}" for i, n in enumerate(parts[0])))
     assert "Qui sont les délégués des stagiaires" in trainer.last
     await trainer.says("\n".join(parts[1]))
@@ -813,10 +809,7 @@ async def test_a_last_part_of_one_line_at_the_delegates_question_is_added(
 ) -> None:
     """Explorer L: the chat cut a list before its last line, which came alone and was
     read as a tick (« Je n'ai pas reconnu ce choix »), the trainee lost."""
-    await trainer.says("/formation")
-    await trainer.says("Agent de restauration")
-    for _step, kind, value in HAPPY[1:10]:
-        await answer(trainer, kind, value)
+    await at_the_trainees(trainer)
     await trainer.says("Anne Roc\nBen Sol")
     await trainer.says("Merci beaucoup")  # words (explorer M: they were enrolled)
     assert "n'est pas une des réponses proposées. Si c'est la fin" not in trainer.last

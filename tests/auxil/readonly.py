@@ -1,7 +1,8 @@
-"""A folder on a real read-only file system: a small tmpfs, filled, then mounted read-only.
+"""A folder formabot cannot write to, for real.
 
-Root only, and only where the sandbox lets it mount (these machines do); elsewhere the
-test that asks for one is skipped, saying why.
+As root (CI, these machines): a small tmpfs, filled, then mounted read-only; root may
+mount here, and a refusal is an error of the machine, not a reason to skip. As another
+user: the folder made read-only for its owner (the system refuses the writes alike).
 """
 
 from __future__ import annotations
@@ -12,20 +13,23 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
-
 
 @contextmanager
 def read_only_folder(path: Path, fill: Callable[[Path], None]) -> Iterator[Path]:
-    """``path`` mounted as a tmpfs, ``fill(path)`` run while it is writable, then read-only."""
-    if os.geteuid() != 0:
-        pytest.skip("monter un système de fichiers en lecture seule demande d'être root")
+    """``path`` filled by ``fill(path)``, then made read-only."""
     path.mkdir(parents=True, exist_ok=True)
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(path)], capture_output=True
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"mount refusé ici : {mounted.stderr.decode(errors='replace').strip()}")
+    if os.geteuid() != 0:
+        fill(path)
+        folders = [path, *(p for p in path.rglob("*") if p.is_dir())]
+        for folder in folders:
+            folder.chmod(0o555)
+        try:
+            yield path
+        finally:
+            for folder in folders:
+                folder.chmod(0o755)
+        return
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(path)], check=True)
     try:
         fill(path)
         subprocess.run(["mount", "-o", "remount,ro", str(path)], check=True)

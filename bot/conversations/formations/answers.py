@@ -382,18 +382,14 @@ def parse_trainee_lines(
         if isinstance(read, Invalid):
             wrong.append(read.message)
             continue
-        name, company, entered_on = read
+        name, given, entered_on = read
         key = name_key(name)
         if already is not None and key in existing:
             already.append(name)
-            if restated is not None and (company.strip() or entered_on):
-                given = _details(company)
-                restated[key] = {
-                    "company": given["company"],
-                    "email": given["email"],
-                    "phone": given["phone"],
-                    "entered_on": entered_on,
-                }
+            besides = {k: given[k] for k in ("company", "email", "phone")}
+            besides["entered_on"] = entered_on
+            if restated is not None and any(besides.values()):
+                restated[key] = besides
             continue
         if key in seen:
             if key not in twice:  # one line for all its times (explorer M: « deux fois » twice)
@@ -402,7 +398,6 @@ def parse_trainee_lines(
             twice[key][2].append(number)
             continue
         seen[key], typed[key] = number, name
-        given = _details(company)
         trainees.append(
             {
                 "name": name,
@@ -430,8 +425,9 @@ def parse_trainee_lines(
 
 def _trainee_line(
     full_line: str, number: int, now: datetime | None, within: Period | None
-) -> tuple[str, str, str | None] | Invalid:
-    """One line of a list: its name, what follows the name, its entry day (ISO) if given."""
+) -> tuple[str, dict[str, str | None], str | None] | Invalid:
+    """One line of a list: its name, what follows the name (:func:`_details`), its entry day
+    (ISO) if given."""
     entry = _entry(full_line, number, now, within)
     if isinstance(entry, Invalid):
         return entry
@@ -452,10 +448,11 @@ def _trainee_line(
         return Invalid(
             texts.say("formation.company_markup", number=number, typed=company.strip()[:40])
         )
-    unread = _details(company)["unread"]
-    if unread is not None:
-        return Invalid(texts.say("formation.trainee_unread", number=number, typed=unread[:40]))
-    return name, company, entered_on
+    given = _details(company)
+    if given["unread"] is not None:
+        typed = given["unread"][:40]
+        return Invalid(texts.say("formation.trainee_unread", number=number, typed=typed))
+    return name, given, entered_on
 
 
 def _details(rest: str) -> dict[str, str | None]:

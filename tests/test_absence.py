@@ -108,6 +108,41 @@ async def test_a_day_corrected_after_a_no_is_taken_as_the_new_day(
     assert "Quand, ce jeudi 19 novembre 2026 ?" in trainer.last
 
 
+async def test_another_day_typed_at_the_half_day_question_is_that_day_to_confirm(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer U U12: « non en fait mercredi aprem » at « Quand, ce … ? » was « Je n'ai pas
+    reconnu ce choix », with no way to change the day."""
+    await trainer.says("/absence karim")
+    await trainer.says("vendredi")
+    await trainer.presses("Oui, c'est ça")
+    assert "Quand, ce vendredi 20 novembre 2026 ?" in trainer.last
+    await trainer.says("non en fait mercredi aprem")
+    assert trainer.last.startswith(
+        "J'ai compris : mercredi 18 novembre 2026, l'après-midi. C'est bien ça ?"
+    )
+    await trainer.presses("Oui, c'est ça")
+    assert "justifiée" in trainer.last
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    [saved] = await absences(db)
+    assert (saved.day, saved.period) == (date(2026, 11, 18), "apres_midi")
+
+
+async def test_a_day_to_come_typed_at_the_half_day_question_is_refused_and_the_day_kept(
+    db: Database, trainer: Person
+) -> None:
+    await trainer.says("/absence karim")
+    await trainer.says("vendredi")
+    await trainer.presses("Oui, c'est ça")
+    await trainer.says("non en fait demain")
+    assert "Quand, ce vendredi 20 novembre 2026 ?" in trainer.last
+    assert "mardi 24 novembre 2026" in trainer.last  # why: a day still to come
+    await trainer.presses("Le matin")
+    assert "justifiée" in trainer.last
+
+
 async def test_every_step_of_absence_survives_bad_input(db: Database, trainer: Person) -> None:
     await trainer.says("/absence")
     for step, kind, value, bads in STEP_BY_STEP:

@@ -192,3 +192,35 @@ async def test_a_first_name_alone_cannot_be_kept_for_the_attestation(
         "Garder « Hugues Morel »",
         "Corriger mon nom",
     ]
+
+
+async def test_i_could_not_come_at_the_role_question_leads_to_the_decline(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer U U9: « je n'ai pas pu venir, j'étais malade » was « Je n'ai pas reconnu ce
+    choix », and the person had to claim a title to be offered « Je n'ai pas participé »."""
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    await hugo.says(f"/start {invited['Hugo Moreau']}")
+    await hugo.says("Hugo Moreau")
+    assert "À quel titre" in hugo.last
+    await hugo.says("en fait je n'ai pas pu venir, j'étais malade")
+    assert "Vous n'avez pas participé à ce bilan" in hugo.all_text
+    assert "Je n'ai pas participé" in hugo.buttons
+    await hugo.presses("Je n'ai pas participé")
+    assert "pas de détail sur votre santé" in hugo.last
+    await hugo.says("empêchement")
+    (answer,) = await answers(db)
+    assert (answer.answer, answer.reason, answer.role) == ("declined", "empêchement", "delegate")
+
+
+async def test_a_role_refused_is_not_taken_for_an_absence(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    await hugo.says(f"/start {invited['Hugo Moreau']}")
+    await hugo.says("Hugo Moreau")
+    await hugo.says("je ne sais pas")
+    assert "Je n'ai pas reconnu ce choix" in hugo.last and "À quel titre" in hugo.last
+    assert await answers(db) == []

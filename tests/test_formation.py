@@ -365,6 +365,9 @@ async def test_centre_val_de_loire_asks_programme_action_type_and_sessions(
     await trainer.presses("Courte")
     await trainer.presses("Passer")
     await trainer.presses("Plus tard")
+    recap = trainer.last  # what was asked is shown before saving (explorer U, U15)
+    assert "Financeur : Région Centre-Val de Loire – Parcours Métiers" in recap
+    assert "Type d'action : Acquisition des premiers gestes professionnels" in recap
     await trainer.presses("Enregistrer")
     f = (await formations(db))[-1]
     assert (f.funder, f.programme, f.action_type) == ("cvl", "parcours_metiers", "premiers_gestes")

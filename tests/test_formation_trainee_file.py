@@ -108,8 +108,9 @@ async def test_a_workbook_sent_while_creating_is_previewed_then_saved_with_the_f
     assert "Qui sont les délégués" in trainer.last
     assert "☑ Marie Dupont" in trainer.buttons and "☐ Karim Benali" in trainer.buttons
     await trainer.presses("Terminé")
-    assert "Stagiaires : Marie Dupont (représente les stagiaires), Karim Benali (entrée le" in (
-        trainer.last
+    assert (
+        "Stagiaires : Marie Dupont (Boulangerie Martin, représente les stagiaires), "
+        "Karim Benali (entrée le" in trainer.last
     )
     await trainer.presses("Enregistrer")
     assert "2 stagiaires" in trainer.last

@@ -70,8 +70,8 @@ from bot.conversations.kit.flow import (
     Switch,
 )
 from bot.conversations.kit.steps import (
+    RECAP,
     Confirm,
-    Option,
     Pick,
     besides_key,
     wrong_weekday_said,
@@ -278,14 +278,6 @@ async def save_absence(ctx: Context) -> Outcome:
     ctx.data["saved_absence_id"] = recorded.absence.id
     ctx.data["_saved"] = True  # /annuler or another command now leaves only the offer
     return Next("offer")
-
-
-RECAP = [
-    Option("Enregistrer", "save", words=("oui", "ok", "valider")),
-    Option("Corriger", "fix", words=("non", "modifier", "changer")),
-    Option("Abandonner", "abandon", words=("annuler",)),
-]
-"""« Tout est juste ? »: « non » means something is wrong, not « throw it all away »."""
 
 
 async def recap_taken(ctx: Context, picked: str) -> Outcome:

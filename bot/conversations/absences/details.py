@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot import dates
@@ -39,7 +40,7 @@ from bot.absences.log import (
     period_label,
 )
 from bot.absences.uploads import Upload
-from bot.answers import SKIP, Invalid, clean_line, fold, has_words
+from bot.answers import SKIP, Invalid, clean_line, correction, fold, has_words
 from bot.conversations.absences.steps import (
     FileStep,
     current_formation,
@@ -49,7 +50,7 @@ from bot.conversations.absences.steps import (
 )
 from bot.conversations.absences.typed_period import period_besides, take_typed_period
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Leave, Next, Outcome, Step, stored_date
+from bot.conversations.kit.flow import Leave, Next, Outcome, Retry, Stay, Step, stored_date
 from bot.conversations.kit.steps import (
     Confirm,
     DateStep,
@@ -66,20 +67,21 @@ def detail_steps(
 ) -> list[Step]:
     """From the date to the proof: the same questions for a new absence and a correction
     (``several``: what a new absence does with several days typed for its date)."""
+    day = DateStep(
+        "date",
+        ask="absence.ask_date",
+        prefer="past",
+        check=check_day,
+        then=after_date,
+        said="_said_date",  # a sentence's « Noter … ? » spelled the day out
+        unless_known=True,
+        help="absence.help_date",
+        example=absence_example,
+        besides=period_besides,
+        other=several,
+    )
     return [
-        DateStep(
-            "date",
-            ask="absence.ask_date",
-            prefer="past",
-            check=check_day,
-            then=after_date,
-            said="_said_date",  # a sentence's « Noter … ? » spelled the day out
-            unless_known=True,
-            help="absence.help_date",
-            example=absence_example,
-            besides=period_besides,
-            other=several,
-        ),
+        day,
         Confirm(
             "weekend",
             ask="absence.ask_weekend",
@@ -103,6 +105,7 @@ def detail_steps(
             "period",
             ask="absence.ask_period",
             options=PERIODS,
+            other=another_day(day),
             then=after_period,
             unless_known=True,
             columns=2,
@@ -192,6 +195,28 @@ PERIODS = [
     Option("Toute la journée", "journee"),
     Option("Un retard", "retard"),
 ]
+
+
+def another_day(day: DateStep) -> Callable[[Context], Awaitable[Outcome | None]]:
+    """« Quand, ce vendredi ? »: « non en fait mercredi aprem » typed there is another day,
+    asked for confirmation as if typed at the date, not a choice refused (explorer U, U12)."""
+
+    async def taken(ctx: Context) -> Outcome | None:
+        text = correction(ctx.incoming.text) or ctx.incoming.text
+        found = dates.understand(text, ctx.now, "past")
+        if found is None or found.when.date().isoformat() == ctx.data.get("date"):
+            return None
+        kept = dict(ctx.data)
+        for key in (*FORGOTTEN["date"], "period", "late_minutes"):
+            ctx.data.pop(key, None)
+        ctx.incoming = replace(ctx.incoming, text=text)
+        outcome = await day.answer(ctx)
+        if isinstance(outcome, Stay):  # the new day understood, to confirm
+            return Next(day.name)
+        ctx.data = kept  # a day refused (one to come…): said, the day before kept
+        return Retry(outcome.message) if isinstance(outcome, Retry) else None
+
+    return taken
 
 
 # --- the checks: future, outside the formation, already logged ------------------------------

@@ -24,6 +24,7 @@ flow (``QUESTIONS`` in its sequence, ``BRANCHES`` reached by name).
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -176,6 +177,27 @@ async def after_known_structure(ctx: Context, kept: str | None) -> Outcome:
     return Next("text")
 
 
+NOT_THERE = re.compile(
+    r"\b(?:pas (?:pu )?(?:venir|venu|venue|participer|participe|assiste|assister|ete la)"
+    r"|pas (?:pu )?etre (?:la|present|presente)|pas ete present|pas ete presente"
+    r"|absente?|empechee?)\b"
+)
+"""« je n'ai pas pu venir, j'étais malade », « j'étais absente » (folded): no role to give."""
+
+
+async def not_there(ctx: Context) -> Outcome | None:
+    """« je n'ai pas pu venir » at the role question: the text is shown with its « Je n'ai
+    pas participé » (a declined answer is kept on the text shown, like any), the role the
+    invitation's (explorer U, U9: the person had to claim a title first)."""
+    if NOT_THERE.search(fold(ctx.incoming.text)) is None:
+        return None
+    expected = await invited(ctx)
+    kind = expected.kind if expected is not None else "delegate"
+    ctx.data["role"] = kind
+    ctx.say("attestation_participant.not_there")
+    return await after_role(ctx, kind)
+
+
 async def role_options(ctx: Context) -> list[Option]:
     """The roles, the invitation's first: it is the role expected; another one is flagged
     to the trainer (:func:`bot.attestations.service.concerns_of`)."""
@@ -211,6 +233,7 @@ QUESTIONS = [
         ask="attestation_participant.ask_role",
         options=role_options,
         values=role_values,
+        other=not_there,
         then=after_role,
         help="attestation_participant.help_role",
     ),

@@ -18,7 +18,7 @@ Bot  (Régions) Qui la suit à la Région ? Son adresse e-mail ?  [Passer]
 Bot  Collez la liste des stagiaires, un nom par ligne, ou envoyez-la en CSV ou Excel.  [Plus tard]
      (a file: its preview, then « Ajouter ces 12 stagiaires ? », see :mod:`.trainee_file`)
 Bot  Qui sont les délégués des stagiaires ?  ☐ Marie Dupont ☐ Karim Benali  [✅ Terminé]
-Bot  Récapitulatif … Tout est juste ?  [Enregistrer] [Abandonner]
+Bot  Récapitulatif … Tout est juste ?  [Enregistrer] [Corriger] [Abandonner]
 Vous Enregistrer
 Bot  C'est enregistré : Agent de restauration, du … au …, 3 stagiaires.
 """
@@ -37,10 +37,11 @@ from bot.conversations.formations.answers import (
 from bot.conversations.formations.choose import member
 from bot.conversations.formations.list_parts import ListGoesOn
 from bot.conversations.formations.period import PeriodStep
+from bot.conversations.formations.recap import passed_when_known, recap_steps
 from bot.conversations.formations.trainee_file import TraineeList, confirm_import
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Flow, finish_now, leave_saying
-from bot.conversations.kit.steps import Confirm, Option
+from bot.conversations.kit.flow import Flow
+from bot.conversations.kit.steps import Option
 from bot.formations.edit import proofs_unsendable
 from bot.formations.service import NewFormation, create_formation, same_formation
 
@@ -77,52 +78,53 @@ async def save_formation(ctx: Context) -> None:
     ctx.say("formation.saved", formation=formation, no_email=proofs_unsendable(formation))
 
 
-NEW = Flow(
-    "formation",
-    # Its command, /aide line and who may use it: bot/features/formations.py.
-    steps=[
-        q.title(),
-        q.kind(),
-        q.funder(),
-        q.programme(),
-        q.action_type(),
-        q.mode(),
-        PeriodStep("period", ask="formation.ask_period"),
-        q.several_sessions(),
-        q.sessions(),
-        q.certifying(),
-        q.length(),
-        q.remote_coaching(),
-        q.cm_name(),
-        q.cm_email(),
-        q.cm_matrix(),
-        TraineeList(
-            "trainees",
-            ask="formation.ask_trainees",
-            parse=parse_trainees,
-            values=entry_example,
-            multiline=True,
-            skip_label="Plus tard",
-            help="formation.help_trainees",
-        ),
-        confirm_import(),
-        ListGoesOn(
-            "delegates",
-            ask="formation.ask_delegates",
-            options=trainee_options,
-            when=lambda c: q.is_group_training(c) and bool(c.data.get("trainees")),
-            help="formation.help_delegates",
-        ),
-        Confirm(
-            "recap",
-            ask="formation.recap",
-            yes=finish_now,
-            no=leave_saying("formation.not_saved"),
-            yes_label="Enregistrer",
-            no_label="Abandonner",
-        ),
-    ],
-    finish=save_formation,
-)
+def new_formation() -> Flow:
+    """The dialogue above; its recap and « Corriger »: :mod:`.recap`."""
+    steps = passed_when_known(
+        [
+            q.title(),
+            q.kind(),
+            q.funder(),
+            q.programme(),
+            q.action_type(),
+            q.mode(),
+            PeriodStep("period", ask="formation.ask_period"),
+            q.several_sessions(),
+            q.sessions(),
+            q.certifying(),
+            q.length(),
+            q.remote_coaching(),
+            q.cm_name(),
+            q.cm_email(),
+            q.cm_matrix(),
+            TraineeList(
+                "trainees",
+                ask="formation.ask_trainees",
+                parse=parse_trainees,
+                values=entry_example,
+                multiline=True,
+                skip_label="Plus tard",
+                help="formation.help_trainees",
+            ),
+            confirm_import(),
+            ListGoesOn(
+                "delegates",
+                ask="formation.ask_delegates",
+                options=trainee_options,
+                when=lambda c: q.is_group_training(c) and bool(c.data.get("trainees")),
+                help="formation.help_delegates",
+            ),
+        ]
+    )
+    recap, fix = recap_steps(steps)
+    return Flow(
+        "formation",
+        # Its command, /aide line and who may use it: bot/features/formations.py.
+        steps=[*steps, recap],
+        branches=[fix],
+        finish=save_formation,
+    )
 
+
+NEW = new_formation()
 FLOWS = [NEW]

@@ -8,6 +8,7 @@ Imported from :mod:`bot.conversations.kit.steps` like every other step.
 from __future__ import annotations
 
 import math
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Unpack
 
 from bot.answers import MAX_TEXT, Invalid, fold
@@ -32,6 +33,14 @@ STOP_WORDS = frozenset(
 )
 """Folded words that ask to leave what is under way, typed without the slash."""
 
+RECAP = (
+    Option("Enregistrer", "save", words=("oui", "ok", "valider")),
+    Option("Corriger", "fix", words=("non", "modifier", "changer")),
+    Option("Abandonner", "abandon", words=("annuler",)),
+)
+"""A recap's « Tout est juste ? »: « non » means something is wrong, not « throw it all
+away » (an absence's, a formation's)."""
+
 if TYPE_CHECKING:
     from bot.conversations.kit.context import Context
 
@@ -54,12 +63,16 @@ class Pick(Step):
         ask: str,
         options: OptionSource,
         columns: int = 1,
+        other: Callable[[Context], Awaitable[Outcome | None]] | None = None,
         **hooks: Unpack[Hooks],
     ):
         super().__init__(name, **hooks)
         self.prompt = ask
         self.options = options
         self.columns = columns
+        self.other = other
+        """A typed answer that fits no option but that the flow takes otherwise (another day
+        at « Quand, ce vendredi ? », « je n'ai pas pu venir » at a role), or ``None``."""
 
     async def question(self, ctx: Context) -> Reply:
         options = await options_of(self.options, ctx)
@@ -166,7 +179,8 @@ class Pick(Step):
         found = _fitting(typed, shown, synonyms, hidden)
         if not found and len(shown) < len(offered):
             found = _fitting(typed, offered, synonyms, hidden)
-        return self.narrow(ctx, found, typed, shown)
+        taken = await self.other(ctx) if not found and self.other is not None else None
+        return taken if taken is not None else self.narrow(ctx, found, typed, shown)
 
     def narrow(self, ctx: Context, found: list[str], typed: str, shown: list[Option]) -> Outcome:
         """What part of a label typed does: the one option it fits taken, several shown alone."""

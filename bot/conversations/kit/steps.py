@@ -32,6 +32,7 @@ from bot.conversations.kit.flow import OptionSource as OptionSource
 from bot.conversations.kit.flow import options_of as options_of
 from bot.conversations.kit.many import FINISHED_WORDS
 from bot.conversations.kit.many import PickMany as PickMany
+from bot.conversations.kit.pick import RECAP as RECAP
 from bot.conversations.kit.pick import STOP_WORDS
 from bot.conversations.kit.pick import Pick as Pick
 from bot.messages import Reply

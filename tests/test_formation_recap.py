@@ -1,0 +1,173 @@
+"""A new formation's recap: « Corriger » asks one topic again and keeps the rest (U4, U15)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.storage.db import Database
+from tests.auxil.dialogue import Person
+from tests.auxil.hostile import FOR_CHOICES, step_of, survives
+from tests.test_formation import HAPPY, answer, formations
+
+
+async def at_the_recap(trainer: Person, trainees: str | None = None) -> None:
+    """/formation answered as :data:`HAPPY` (another list of trainees if given), at its recap."""
+    await trainer.says("/formation")
+    for step, kind, value in HAPPY[:-1]:
+        await answer(trainer, kind, trainees if step == "trainees" and trainees else value)
+    assert "Tout est juste ?" in trainer.last
+
+
+async def test_the_recap_shows_what_was_asked_companies_and_organisation(
+    trainer: Person,
+) -> None:
+    await at_the_recap(trainer)
+    recap = trainer.last
+    assert "Organisation : De date à date (un groupe)" in recap
+    assert "Marie Dupont (Boulangerie Martin, représente les stagiaires)" in recap
+    assert trainer.buttons == ["Enregistrer", "Corriger", "Abandonner"]
+
+
+async def test_dates_corrected_at_the_recap_are_saved_and_the_rest_kept(
+    db: Database, trainer: Person
+) -> None:
+    before = len(await formations(db))
+    await at_the_recap(trainer)
+    await trainer.presses("Corriger")
+    assert "Que voulez-vous corriger ?" in trainer.last
+    await trainer.presses("Dates")
+    assert "Quelles sont les dates" in trainer.last
+    await trainer.says("du 4 janvier au 30 juin 2027")
+    await trainer.presses("Oui")
+    recap = trainer.last
+    assert "Du lundi 4 janvier 2027 au mercredi 30 juin 2027" in recap
+    assert "Suivi Région : Mme Sophie Leroy (sophie.leroy@example.org)" in recap
+    assert "Certifiante, longue" in recap
+    await trainer.presses("Enregistrer")
+    saved = (await formations(db))[before:]
+    assert len(saved) == 1
+    f = saved[0]
+    assert (f.start_date, f.end_date) == (date(2027, 1, 4), date(2027, 6, 30))
+    assert (f.title, f.cm_email, f.long, f.certifying) == (
+        "Agent de restauration",
+        "sophie.leroy@example.org",
+        True,
+        True,
+    )
+    assert sorted(t.full_name for t in f.trainees) == [
+        "Julie Petit",
+        "Karim Benali",
+        "Marie Dupont",
+    ]
+    assert [t.full_name for t in f.trainees if t.is_delegate] == ["Marie Dupont"]
+
+
+async def test_a_no_at_the_recap_offers_corrections_and_loses_nothing(
+    db: Database, trainer: Person
+) -> None:
+    before = len(await formations(db))
+    await at_the_recap(trainer)
+    await trainer.says("non")
+    assert "Que voulez-vous corriger ?" in trainer.last
+    await trainer.presses("Intitulé")
+    await trainer.says("Agent polyvalent de restauration")
+    assert "Agent polyvalent de restauration" in trainer.last and "Tout est juste ?" in trainer.last
+    await trainer.presses("Enregistrer")
+    saved = (await formations(db))[before:]
+    assert [f.title for f in saved] == ["Agent polyvalent de restauration"]
+    assert len(saved[0].trainees) == 3
+
+
+async def test_a_formation_corrected_into_a_vae_drops_the_group_answers_and_back_asks_them(
+    db: Database, trainer: Person
+) -> None:
+    before = len(await formations(db))
+    await at_the_recap(trainer, trainees="Marie Dupont ; Boulangerie Martin")
+    await trainer.presses("Corriger")
+    await trainer.says("Nature")
+    await trainer.presses("Un accompagnement VAE")
+    recap = trainer.last
+    assert "Tout est juste ?" in recap
+    assert "Organisation" not in recap and "longue" not in recap
+    assert "représente les stagiaires" not in recap
+    await trainer.presses("Corriger")
+    await trainer.says("Nature")
+    await trainer.presses("Une formation")
+    # What a formation needs and a VAE did not is asked, nothing else.
+    assert "organisé" in trainer.last
+    await trainer.presses("De date à date")
+    assert "certifiante" in trainer.last
+    await trainer.presses("Non")
+    assert "courte ou longue" in trainer.last
+    await trainer.presses("Courte")
+    assert "délégués" in trainer.last
+    await trainer.presses("Terminé")
+    assert "Non certifiante, courte" in trainer.last
+    await trainer.presses("Enregistrer")
+    f = (await formations(db))[before:][0]
+    assert (f.kind, f.long, f.certifying, f.cm_name) == (
+        "formation",
+        False,
+        False,
+        "Mme Sophie Leroy",
+    )
+
+
+async def test_a_list_that_no_longer_fits_is_asked_again_and_says_why(trainer: Person) -> None:
+    await at_the_recap(trainer)
+    await trainer.presses("Corriger")
+    await trainer.says("Nature")
+    await trainer.presses("Un bilan de compétences")
+    assert "une seule personne" in trainer.all_text
+    assert "Renvoyez la liste des stagiaires" in trainer.all_text
+    await trainer.says("Marie Dupont")
+    assert "Tout est juste ?" in trainer.last and "Marie Dupont" in trainer.last
+
+
+async def test_new_dates_that_leave_an_entry_outside_ask_the_list_again(trainer: Person) -> None:
+    await at_the_recap(trainer, trainees="Marie Dupont\nKarim Benali ; entrée le 14 décembre 2026")
+    await trainer.presses("Corriger")
+    await trainer.presses("Dates")
+    await trainer.says("du 4 janvier au 30 juin 2027")
+    await trainer.presses("Oui")
+    assert "L'entrée de Karim Benali ne tombe plus dans les nouvelles dates" in trainer.all_text
+    await trainer.says("Marie Dupont\nKarim Benali ; entrée le 11 janvier 2027")
+    await trainer.presses("Terminé")
+    assert "Karim Benali (entrée le lundi 11 janvier 2027)" in trainer.last
+
+
+async def test_the_trainees_corrected_forget_the_delegates_chosen_among_the_old_list(
+    db: Database, trainer: Person
+) -> None:
+    before = len(await formations(db))
+    await at_the_recap(trainer)
+    await trainer.presses("Corriger")
+    await trainer.presses("Stagiaires")
+    await trainer.says("Léa Martin\nHugo Moreau")
+    assert "délégués" in trainer.last and "☐ Léa Martin" in trainer.buttons
+    await trainer.presses("Hugo Moreau")
+    await trainer.presses("Terminé")
+    assert "Stagiaires : Léa Martin, Hugo Moreau (représente les stagiaires)" in trainer.last
+    await trainer.presses("Enregistrer")
+    f = (await formations(db))[before:][0]
+    assert [(t.full_name, t.is_delegate) for t in f.trainees] == [
+        ("Léa Martin", False),
+        ("Hugo Moreau", True),
+    ]
+
+
+async def test_the_recap_and_its_corrections_survive_bad_input(
+    db: Database, trainer: Person
+) -> None:
+    before = len(await formations(db))
+    await at_the_recap(trainer)
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Corriger")
+    assert await step_of(db, trainer) == ("formation", "fix")
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.says("rien du tout")
+    assert await step_of(db, trainer) == ("formation", "fix")
+    await trainer.presses("Délégués")
+    await trainer.presses("Terminé")
+    await trainer.presses("Enregistrer")
+    assert len(await formations(db)) == before + 1

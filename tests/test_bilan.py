@@ -122,6 +122,39 @@ async def test_the_formation_s_charge_de_mission_is_no_partner(
     assert "Sophie Leroy" not in " ".join(n or "" for n in names)
 
 
+async def test_a_trainee_or_a_partner_already_invited_is_no_new_partner(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer W, W1: Karim Benali, a trainee outside the delegation, slipped in as a
+    « partenaire » with no agreement asked (000 §I); W2: the same partner twice got two links."""
+    first = REMOTE.index(("partner_name", "say", "M. Karim Haddad"))
+    await schedule(trainer, REMOTE[:first])
+    await trainer.says("Karim Benali")
+    assert trainer.all_text.startswith(
+        "Karim Benali suit cette formation comme stagiaire, ce n'est pas un partenaire"
+    )
+    assert "l'accord de la personne qui suit la formation à la Région" in trainer.all_text
+    assert await step_of(db, trainer) == ("bilan_partner", "name")
+    for _step, kind, value in REMOTE[first : first + 4]:  # M. Karim Haddad, then the menu
+        await answer(trainer, kind, value)
+    await trainer.says("Karim HADDAD")
+    assert trainer.all_text.startswith(
+        "Karim HADDAD a déjà une invitation comme partenaire à ce bilan : une seule par personne"
+    )
+    for _step, kind, value in REMOTE[first + 4 :]:
+        await answer(trainer, kind, value)
+    [bilan] = await bilans(db)
+    async with db.sessions() as session:
+        partners = (
+            await session.scalars(
+                select(BilanParticipant.name).where(
+                    BilanParticipant.bilan_id == bilan.id, BilanParticipant.kind == "partner"
+                )
+            )
+        ).all()
+    assert sorted(partners) == ["M. Karim Haddad", "Mme Lina Costa"]
+
+
 async def move_bilan(who: Person, picked: str, when: str) -> None:
     """/bilans, the bilan whose button holds ``picked``, « Déplacer » to ``when``, confirmed."""
     await who.says("/bilans")

@@ -81,6 +81,28 @@ async def test_a_partner_is_added_and_the_invitation_updated(db: Database, train
     )
 
 
+async def test_a_partner_already_invited_or_a_trainee_is_not_added_as_a_partner(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer W, W1 and W2, after scheduling."""
+    await schedule_bilan(trainer)
+    await open_menu(trainer)
+    await trainer.presses("Ajouter un participant")
+    await trainer.presses("Partenaire extérieur")
+    await trainer.says("Mme Agnès Roy")
+    await trainer.presses("Passer")
+    await trainer.presses("Passer")
+    await trainer.presses("Oui, l'ajouter")
+    await trainer.presses("Ajouter un participant")
+    await trainer.presses("Partenaire extérieur")
+    await trainer.says("Agnès Roy")
+    assert "a déjà une invitation comme partenaire à ce bilan" in trainer.last
+    await trainer.says("Julie Petit")
+    assert "Julie Petit suit cette formation comme stagiaire" in trainer.last
+    partners = [p.name for p in (await stored(db)).participants if p.kind == "partner"]
+    assert partners.count("Mme Agnès Roy") == 1 and "Julie Petit" not in partners
+
+
 async def test_a_trainee_gone_by_the_bilan_s_day_is_said_so(db: Database, trainer: Person) -> None:
     """Explorer I: Karim, who had left, was offered with nothing said."""
     await schedule_bilan(trainer)  # Thursday 26 November

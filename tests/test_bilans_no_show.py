@@ -146,3 +146,22 @@ async def test_a_participant_noted_absent_is_told_so_not_to_ask_for_a_new_link(
         "26 novembre 2026 à 17 h 30)" in trainer.last
     )
     assert "pas encore d'invitation" not in trainer.last
+
+
+async def test_a_link_first_opened_after_its_holder_was_noted_absent_says_so(
+    trainer: Person, person: Callable[..., Person], clock: Clock
+) -> None:
+    """Explorer W, W3: Hugo, who had never opened his link, was told it was « remplacé par un
+    nouveau », and went asking for a link nobody had."""
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    clock.advance(days=3, hours=7, minutes=30)
+    await trainer.says("/bilans")
+    await trainer.presses("26/11/2026")
+    await trainer.presses("Signaler un participant absent")
+    await trainer.presses("Hugo Moreau")
+    await trainer.presses("Oui, le noter")
+    hugo = person("hugo")
+    await hugo.says(f"/start {invited['Hugo Moreau']}")
+    assert hugo.last.startswith("Camille Durand a noté que vous n'avez pas participé à ce bilan")
+    assert "remplacé" not in hugo.all_text

@@ -412,10 +412,14 @@ async def noted_absent_by(
     """Who noted that this link's participant did not take part in the bilan (their link
     was revoked then), by name, ``""`` when unknown; ``None`` when they were not noted so.
 
-    Told only to the chat that had opened the link: it is about its holder.
+    Told to the chat that had opened the link, or to the first to open it (explorer W, W3:
+    one who never had was sent to ask for a « nouveau lien » nobody had): it is about its
+    holder, and names no one; a link another chat opened stays that chat's.
     """
     invitation = await _invitation(session, code, invitation_id)
-    if invitation is None or not redeemed_by(invitation, chat):
+    if invitation is None:
+        return None
+    if invitation.redeemed_at is not None and not redeemed_by(invitation, chat):
         return None
     participant = await session.get(BilanParticipant, invitation.participant_id)
     if participant is None or participant.no_show_at is None:

@@ -32,7 +32,7 @@ from bot.bilans.participants import (
 )
 from bot.conversations.attestations.trainer import invite_after_scheduling
 from bot.conversations.bilans.derogation import DEROGATION
-from bot.conversations.bilans.partner import PARTNER
+from bot.conversations.bilans.partner import PARTNER, partner_data
 from bot.conversations.bilans.shared import (
     after_change,
     invite_participants,
@@ -71,8 +71,13 @@ async def what_choices(ctx: Context) -> list[Option]:
 
 async def picked_what(ctx: Context, what: str) -> Outcome:
     if what == "partner":
-        cm = {"cm_name": ctx.data.get("cm_name")}  # not a partner (explorer U U5)
-        return Call(PARTNER.name, cm, store="new_partner", then="confirm_add")
+        found = await the_bilan(ctx)
+        if found is None:
+            return await unless_gone(ctx) or Leave()
+        bilan, formation = found
+        taken = [p.name for p in bilan.participants if p.kind == "partner"]
+        data = partner_data(formation.id, taken)
+        return Call(PARTNER.name, data, store="new_partner", then="confirm_add")
     return Next("trainee")
 
 

@@ -51,19 +51,31 @@ async def a_person(ctx: Context, text: str) -> str | Invalid:
     name = person_name(
         text, example="M. Karim Haddad", unclear=ctx.render("bilan.partner_name_invalid")
     )
-    cm = await _charge_de_mission(ctx)
-    if isinstance(name, str) and cm and _bare(name) == _bare(cm):
+    if not isinstance(name, str):
+        return name
+    formation_id = ctx.data.get("formation_id")
+    formation = await ctx.session.get(Formation, int(formation_id)) if formation_id else None
+    cm = formation.cm_name if formation is not None else None
+    if cm and _bare(name) == _bare(cm):
         return Invalid(ctx.render("bilan.partner_is_cm", cm=cm))
+    # Explorer W, W1: a trainee as « partenaire » passed by the delegates-only rule (000 §I),
+    # and would have sworn to a role that is not theirs.
+    trainees = formation.trainees if formation is not None else []
+    trainee = next(
+        (t for t in trainees if not t.erased and _bare(t.full_name) == _bare(name)), None
+    )
+    if trainee is not None:
+        return Invalid(ctx.render("bilan.partner_is_trainee", t=trainee))
+    # W2: the same partner twice got two links, one never answered: the file never complete.
+    if any(_bare(name) == _bare(str(taken)) for taken in ctx.data.get("taken") or []):
+        return Invalid(ctx.render("bilan.partner_twice", name=name))
     return name
 
 
-async def _charge_de_mission(ctx: Context) -> str | None:
-    """Who follows the formation for the Région (the caller gives her name or the formation)."""
-    if ctx.data.get("cm_name"):
-        return str(ctx.data["cm_name"])
-    formation_id = ctx.data.get("formation_id")
-    formation = await ctx.session.get(Formation, int(formation_id)) if formation_id else None
-    return formation.cm_name if formation is not None else None
+def partner_data(formation_id: int, taken: list[str]) -> dict[str, object]:
+    """What the partner dialogue starts with: the formation (its chargé(e) de mission and
+    trainees are no partners) and the partners already invited (not twice)."""
+    return {"formation_id": formation_id, "taken": taken}
 
 
 def _bare(name: str) -> str:

@@ -36,7 +36,7 @@ from bot.bilans.view import kind_label
 from bot.conversations.attestations.trainer import invite_after_scheduling
 from bot.conversations.bilans.derogation import DEROGATION
 from bot.conversations.bilans.funder_contact import tell_charge_de_mission
-from bot.conversations.bilans.partner import PARTNER
+from bot.conversations.bilans.partner import PARTNER, partner_data
 from bot.conversations.bilans.shared import (
     deadline_lines,
     formation_of,
@@ -459,7 +459,10 @@ SCHEDULE = Flow(
                     "Ajouter un partenaire extérieur",
                     "add",
                     call=PARTNER.name,
-                    data=lambda c: {"formation_id": c.data["formation_id"]},
+                    data=lambda c: partner_data(
+                        int(c.data["formation_id"]),
+                        [str(p["name"]) for p in c.data.get("partners") or []],
+                    ),
                     store="new_partner",
                     when=_room_for_partners,
                 ),

@@ -1135,7 +1135,7 @@ def test_the_invitation_s_caption_speaks_of_participants_only_when_there_are_som
     alone = say("bilan.caption_ics", forward=[], invited=False, no_smtp=False)
     assert alone == "Invitation à importer dans votre agenda"
     invited = say("bilan.caption_ics", forward=[], invited=True, no_smtp=False)
-    assert invited.endswith("(je l'envoie moi-même aux participants)")
+    assert invited.endswith("(les participants, je les préviens moi-même)")
     forward = say("bilan.caption_ics", forward=["Léa Martin"], invited=True, no_smtp=False)
     assert forward.endswith("à transmettre à : Léa Martin")
 

@@ -4,7 +4,7 @@ cannot write to them itself (no Matrix ID, no e-mail sending)."""
 from __future__ import annotations
 
 from tests.auxil.dialogue import Person
-from tests.test_bilan import schedule
+from tests.test_bilan import move_bilan, schedule
 
 
 async def test_a_cancellation_the_bot_cannot_send_is_given_to_forward(trainer: Person) -> None:
@@ -26,3 +26,32 @@ async def test_a_cancellation_the_bot_cannot_send_is_given_to_forward(trainer: P
     text = draft.content.decode()
     assert text.startswith("Objet : ")
     assert "annulé" in text and "jeudi 26 novembre 2026" in text
+    # Camille sends it from her own mailbox (explorer W, W11).
+    assert "envoyé par formabot" not in text
+
+
+def draft_for_the_charge_de_mission(trainer: Person) -> str:
+    """The last message to forward to the chargée de mission (no Matrix, no e-mail here)."""
+    drafts = [
+        r.document.content.decode()
+        for r in trainer.replies
+        if r.document is not None and r.document.filename.startswith("message-charge-de-mission-")
+    ]
+    return drafts[-1]
+
+
+async def test_a_moved_bilan_s_draft_says_it_moved_and_from_when(trainer: Person) -> None:
+    """Explorer W, W4: the draft the trainer forwards read « Je vous confirme le bilan … »
+    with the new date alone, a second bilan to its reader; the e-mail the bot sends said
+    « déplacé »."""
+    await schedule(trainer)
+    assert draft_for_the_charge_de_mission(trainer).startswith(
+        "Objet : Bilan de fin de formation"
+    )
+    await move_bilan(trainer, "26/11/2026", "jeudi 3 décembre à 10 h")
+    text = draft_for_the_charge_de_mission(trainer)
+    assert text.startswith("Objet : Bilan déplacé – Bilan de fin de formation")
+    assert (
+        "est déplacé : il aura lieu le jeudi 3 décembre 2026 de 10 h 00 à 12 h 00, au lieu du "
+        "jeudi 26 novembre 2026 à 14 h 00. L'invitation ci-jointe remplace la précédente."
+    ) in text

@@ -41,6 +41,7 @@ from bot.documents import ics
 from bot.documents.pdf import render_pdf
 from bot.mailer import EMAIL
 from bot.messages import Document
+from bot.outbox_payload import Mail
 from bot.storage.bilans import StoredDeadline
 
 AGENDA_PARTS = (
@@ -222,13 +223,12 @@ def email_to_chargee(view: BilanView, deadlines: Sequence[StoredDeadline], today
     )
 
 
-def email_document(
-    view: BilanView, deadlines: Sequence[StoredDeadline], *, today: date, caption: str
-) -> Document:
+def email_document(view: BilanView, mail: Mail, *, caption: str) -> Document:
+    """The e-mail to the chargé(e) de mission as a file the trainer forwards."""
     return Document(
         filename=f"message-charge-de-mission-{view.file_stem}.txt",
         mime_type="text/plain",
-        content=email_to_chargee(view, deadlines, today).encode("utf-8"),
+        content=f"Objet : {mail.subject}\n\n{mail.body}".encode(),
         caption=caption,
     )
 

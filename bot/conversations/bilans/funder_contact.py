@@ -51,7 +51,7 @@ async def tell_charge_de_mission(
     text = ctx.render(
         "bilan.notice_cancelled" if cancelled else "bilan.charge_de_mission_invitation", **words
     )
-    moved, old = None, ""
+    moved = None
     if moved_from is not None and not cancelled:
         old = dates.spell_datetime(moved_from)
         moved = ctx.render("bilan.charge_de_mission_moved", old=old, **words)
@@ -67,16 +67,12 @@ async def tell_charge_de_mission(
             mail = cancelled_mail(view, text, words)
             files = [invitation]
         else:
-            mail = as_mail(
-                documents.email_to_chargee(view, rows, ctx.now.astimezone(ctx.tz).date())
-            )
+            mail = charge_de_mission_mail(ctx, view, rows)
             if moved is not None:
-                # A move is news (to whoever got the first e-mail): said first, so the
-                # e-mail is not read as a second bilan.
-                key = "bilan.email_moved" if moved_from is not None else "bilan.email_updated"
-                said = texts.plain(ctx.render(key, old=old, **words))
-                what = "Bilan déplacé" if moved_from is not None else "Bilan mis à jour"
-                moved_email = (f"{what} – {mail.subject}", f"{said}\n\n{mail.body}")
+                news = charge_de_mission_mail(
+                    ctx, view, rows, moved_from=moved_from, updated=updated
+                )
+                moved_email = (news.subject, news.body)
             files = [invitation, documents.agenda_document(view, caption="")]
         email = (mail.subject, mail.body, files)
     invited = await invite_charge_de_mission(
@@ -91,7 +87,7 @@ async def tell_charge_de_mission(
     )
     if cancelled and invited.matrix is None and invited.email is None and view.formation.cm_name:
         # Promised the documents, told of nothing: the trainer forwards it (explorer F).
-        mail = cancelled_mail(view, text, words)
+        mail = cancelled_mail(view, text, words, forwarded=True)
         ctx.send(
             Reply(
                 document=Document(
@@ -113,12 +109,39 @@ async def tell_charge_de_mission(
         )
 
 
-def cancelled_mail(view: BilanView, notice: str, words: dict[str, Any]) -> Mail:
-    """The cancellation as the funder's contact reads it, by e-mail or forwarded."""
+def charge_de_mission_mail(
+    ctx: Context,
+    view: BilanView,
+    rows: Sequence[StoredDeadline],
+    *,
+    moved_from: datetime | None = None,
+    updated: bool = False,
+) -> Mail:
+    """The funder's own e-mail to its contact, a move or an update said first, so that it is
+    not read as a second bilan: sent by the bot, or the draft the trainer forwards alike
+    (explorer W, W4: the forwarded draft of a moved bilan said « Je vous confirme »)."""
+    today = ctx.now.astimezone(ctx.tz).date()
+    mail = as_mail(documents.email_to_chargee(view, rows, today))
+    if moved_from is None and not updated:
+        return mail
+    words = charge_de_mission_words(view, rows, today=today, emailed=False)
+    old = dates.spell_datetime(moved_from) if moved_from is not None else ""
+    key = "bilan.email_moved" if moved_from is not None else "bilan.email_updated"
+    said = texts.plain(ctx.render(key, old=old, **words))
+    what = "Bilan déplacé" if moved_from is not None else "Bilan mis à jour"
+    return Mail(subject=f"{what} – {mail.subject}", body=f"{said}\n\n{mail.body}")
+
+
+def cancelled_mail(
+    view: BilanView, notice: str, words: dict[str, Any], *, forwarded: bool = False
+) -> Mail:
+    """The cancellation as the funder's contact reads it, by e-mail or ``forwarded`` by the
+    trainer (then not « envoyé par formabot », explorer W, W11)."""
     return render_email(
         PARTICIPANT_EMAIL,
         v=view,
         event="cancelled",
+        forwarded=forwarded,
         name=view.formation.cm_name or "",
         notice=texts.plain(notice),
         when=words["when"],

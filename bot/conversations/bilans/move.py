@@ -103,7 +103,7 @@ async def save_move(ctx: Context) -> None:
         unreachable=move.unreachable,
         late=ctx.data.get("late"),
     )
-    await send_documents(ctx, view)
+    await send_documents(ctx, view, moved_from=move.old_start)
     await tell_charge_de_mission(ctx, view, moved_from=move.old_start)
 
 

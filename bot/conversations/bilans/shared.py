@@ -30,6 +30,7 @@ from bot.bilans.notify import (
 from bot.bilans.queries import documents_deadlines, documents_due, unreachable, visible_bilan
 from bot.bilans.view import ROLE_WORDS, BilanView, kind_label
 from bot.conversations.bilans.funder_contact import (
+    charge_de_mission_mail,
     emails_the_charge_de_mission,
     tell_charge_de_mission,
 )
@@ -161,10 +162,13 @@ async def invite_participants(
     ctx.say("bilan.participants_invited", names=names)
 
 
-async def send_documents(ctx: Context, view: BilanView) -> None:
-    """The invitation, the agenda, the funder's own message to its contact and, on site,
-    the feuille d'émargement to print.  The captions say to whom the trainer must still
-    forward them: only those the bot could not write to itself."""
+async def send_documents(
+    ctx: Context, view: BilanView, *, moved_from: datetime | None = None, updated: bool = False
+) -> None:
+    """The invitation, the agenda, the funder's own message to its contact (a move or an
+    update said first, as the bot's own e-mail says it) and, on site, the feuille
+    d'émargement to print.  The captions say to whom the trainer must still forward them:
+    only those the bot could not write to itself."""
     stamp = ctx.now
     rows = await documents_deadlines(ctx.session, view.bilan)
     missing = await unreachable(ctx.session, view.bilan, reach_of(ctx))
@@ -195,8 +199,7 @@ async def send_documents(ctx: Context, view: BilanView) -> None:
         Reply(
             document=documents.email_document(
                 view,
-                rows,
-                today=ctx.now.astimezone(ctx.tz).date(),
+                charge_de_mission_mail(ctx, view, rows, moved_from=moved_from, updated=updated),
                 caption=ctx.render(
                     "bilan.caption_email",
                     cm=cm,
@@ -256,7 +259,7 @@ async def picked_name(ctx: Context) -> dict[str, Any]:
 async def after_change(ctx: Context, view: BilanView) -> None:
     """A new version of the bilan (a participant, its link): the documents again, to
     forward; on Matrix, the chargé(e) de mission gets the new invitation."""
-    await send_documents(ctx, view)
+    await send_documents(ctx, view, updated=True)
     await tell_charge_de_mission(ctx, view, updated=True)
 
 

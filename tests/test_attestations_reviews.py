@@ -14,6 +14,7 @@ from bot.bilans.view import view_of
 from bot.storage.attestations import AttestationInvitation, AttestationReview
 from bot.storage.audit import AuditEntry
 from bot.storage.db import Database
+from bot.storage.outbox import OutboxMessage
 from tests.auxil.attestations import add_bilan, demo_author, issue_code
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
@@ -144,3 +145,46 @@ async def test_with_two_flagged_answers_the_dialogue_asks_whose_first(
     assert "Inès Roux" in trainer.last and "partenaire" in trainer.last
     await trainer.presses("Valider cette réponse")
     assert "À examiner : Karim Haddad" in trainer.last
+
+
+async def test_an_attestation_after_a_declined_answer_is_flagged_until_validated(
+    db: Database, demo: None, person: Callable[..., Talker], clock: Clock, trainer: Talker
+) -> None:
+    """Explorer W, W5: « Arrêt maladie ce jour-là », then an attestation: ✅ and a complete
+    file, the first answer only in the manifest."""
+    bilan_id = await add_bilan(db, start=START, participants=(("delegate", "Hugo Moreau", None),))
+    code = await issue_code(db, bilan_id, "Hugo Moreau", at=clock.now)
+    clock.advance(days=3, hours=7)
+    hugo = person("hugo")
+    for line in (f"/start {code}", "Hugo Moreau", "oui"):
+        await hugo.says(line)
+    await hugo.presses("Je n'ai pas participé")
+    await hugo.says("empêchement")
+    await hugo.says("/attestation")
+    await hugo.presses("Corriger ma réponse")
+    for line in ("Hugo Moreau", "oui"):
+        await hugo.says(line)
+    await hugo.presses("Je l'atteste")
+    async with db.sessions() as session, session.begin():
+        notice = (
+            await session.scalars(
+                select(OutboxMessage.payload)
+                .where(OutboxMessage.key.like("attestation:answer:%"))
+                .order_by(OutboxMessage.id)
+            )
+        ).all()[-1]
+        assert notice["text"].startswith("❔ Hugo Moreau a attesté sur l'honneur")
+        assert "avait d'abord déclaré ne pas avoir participé" in notice["text"]
+        author = Author(*await demo_author(session))
+        info = await view_of(session, bilan_id)
+        assert info is not None
+        prog = await progress(session, info, now=clock.now)
+        (row,) = prog.to_review
+        assert row.concerns == ("reversal",) and not prog.complete
+    await trainer.says("/attestations")
+    assert "❔ Hugo Moreau" in trainer.last
+    assert "⚠ avait d'abord déclaré ne pas avoir participé" in trainer.last
+    async with db.sessions() as session, session.begin():
+        await decide(session, info, row.participant.id, "validated", author=author, now=clock.now)
+        prog = await progress(session, info, now=clock.now)
+        assert prog.rows[0].state == "attested" and prog.complete

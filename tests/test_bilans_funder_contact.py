@@ -45,9 +45,7 @@ async def test_a_moved_bilan_s_draft_says_it_moved_and_from_when(trainer: Person
     with the new date alone, a second bilan to its reader; the e-mail the bot sends said
     « déplacé »."""
     await schedule(trainer)
-    assert draft_for_the_charge_de_mission(trainer).startswith(
-        "Objet : Bilan de fin de formation"
-    )
+    assert draft_for_the_charge_de_mission(trainer).startswith("Objet : Bilan de fin de formation")
     await move_bilan(trainer, "26/11/2026", "jeudi 3 décembre à 10 h")
     text = draft_for_the_charge_de_mission(trainer)
     assert text.startswith("Objet : Bilan déplacé – Bilan de fin de formation")

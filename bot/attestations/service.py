@@ -289,7 +289,10 @@ def concerns_of(
       answered, or a greeting became a name; the bundle cannot call the
       proofs complete on that word alone;
     - ``role``: the role chosen is not the one of the invitation (a partner
-      signing as a delegate).
+      signing as a delegate);
+    - ``reversal``: an attestation after the same participant swore not to have
+      taken part (explorer W, W5: « Arrêt maladie ce jour-là », then ✅ and a
+      complete file, the first answer only in the manifest).
     """
     rejected = {r.attestation_id for r in reviews if r.decision == "rejected"}
     discarded = {(a.platform, a.chat_user_id) for a in history if a.id in rejected}
@@ -314,6 +317,14 @@ def concerns_of(
         found.append("name")
     if answer.answer == "attested" and not answer.role_matches:
         found.append("role")
+    if answer.answer == "attested" and any(
+        a.participant_id == answer.participant_id
+        and a.version < answer.version
+        and a.answer == "declined"
+        and a.id not in rejected
+        for a in history
+    ):
+        found.append("reversal")
     validated = {(r.attestation_id, r.concern) for r in reviews if r.decision == "validated"}
     return tuple(c for c in found if (answer.id, c) not in validated)
 

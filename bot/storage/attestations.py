@@ -194,7 +194,7 @@ def _refuse_update(mapper: Any, connection: Any, target: Attestation) -> None:
     raise FrozenEvidence("an attestation is frozen once given; add a new version instead")
 
 
-REVIEW_CONCERNS = ("identity", "role")
+REVIEW_CONCERNS = ("identity", "name", "role", "reversal")
 
 
 REVIEW_DECISIONS = ("validated", "rejected")
@@ -219,7 +219,7 @@ class AttestationReview(Base):
         ForeignKey("attestations.id", ondelete="CASCADE"), index=True
     )
     concern: Mapped[str] = mapped_column(String(10))
-    """``identity`` | ``role``."""
+    """One of :data:`REVIEW_CONCERNS`."""
     decision: Mapped[str] = mapped_column(String(10))
     """``validated`` | ``rejected``."""
     decided_by: Mapped[int | None] = mapped_column(

@@ -73,6 +73,11 @@ async def test_another_name_is_confirmed_before_the_text_and_oui_takes_the_invit
         True,
         "delegate",
     )
+    # Explorer W, W9: « Nom tapé par la personne : Hugo Moreau » was not what he typed.
+    assert answer.pdf is not None
+    words = pdf_words(answer.pdf)
+    assert "Nom donné par la personne (tapé, ou confirmé parmi ceux proposés) : Hugo" in words
+    assert "Nom tapé" not in words
 
 
 async def test_the_role_question_takes_ok_for_the_invited_role(

@@ -214,6 +214,9 @@ async def test_a_whole_round_from_scheduling_to_the_bundle(
         hugo.last
     )
     await hugo.says("J'étais malade ce jour-là")
+    # Explorer W, W13: a health detail is pointed out once, and kept only if sent again.
+    assert hugo.last.startswith("Votre réponse parle de santé. Elle figurera telle quelle")
+    await hugo.says("J'étais malade ce jour-là")
     assert "vous déclarez ne pas avoir participé" in hugo.last
 
     # The frozen evidence.
@@ -531,6 +534,8 @@ async def lea_attests_hugo_declines(
             await talker.presses("Passer")
         else:
             await talker.says(reason)
+            if "Votre réponse parle de santé" in talker.last:
+                await talker.says(reason)  # kept all the same
 
 
 async def test_a_decline_without_reason_leaves_the_bundle_incomplete(

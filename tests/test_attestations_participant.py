@@ -27,6 +27,7 @@ from tests.auxil.attestations import (
     BILAN_END,
     BILAN_START,
     add_bilan,
+    after_the_bilan,
     codes,
     on_signed_sheet,
     schedule_bilan,
@@ -225,3 +226,22 @@ async def test_a_code_with_a_full_stop_or_quotes_opens_the_invitation(
     await hugo.says(f"/start « {invited['Hugo Moreau']} »")
     assert "Camille Durand vous invite" in hugo.all_text
     assert "pas valable" not in lea.all_text + hugo.all_text
+
+
+async def test_a_reason_that_speaks_of_health_is_pointed_out_and_another_taken(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer W, W13: « Arrêt maladie ce jour-là » went into the signed file sent to the
+    Région, though the question asked for no health detail."""
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    for line in (f"/start {invited['Hugo Moreau']}", "Hugo Moreau", "oui"):
+        await hugo.says(line)
+    await hugo.presses("Je n'ai pas participé")
+    await hugo.says("Arrêt maladie ce jour-là")
+    assert "Votre réponse parle de santé" in hugo.last and "« empêchement »" in hugo.last
+    assert "Passer" in hugo.buttons
+    await hugo.says("Empêchement")
+    async with db.sessions() as session:
+        (answer,) = (await session.scalars(select(Attestation))).all()
+    assert (answer.answer, answer.reason) == ("declined", "Empêchement")

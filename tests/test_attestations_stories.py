@@ -140,6 +140,7 @@ async def test_a_refusal_turned_into_an_attestation_by_another_account_is_not_co
     assert manifest["manquants"] == ["Léa Martin"]
     (flag,) = manifest["à_vérifier"]
     assert flag["nom"] == "Léa Martin" and "autre compte" in flag["motifs"][0]
+    assert flag["motifs"][1] == "attestation donnée après une déclaration de non-participation"
     lea = {p["nom"]: p for p in manifest["participants"]}["Léa Martin"]
     assert lea["état"] == "réponse à vérifier par l'organisme de formation"
     assert lea["justifié"] is False
@@ -165,8 +166,12 @@ async def test_a_refusal_turned_into_an_attestation_by_another_account_is_not_co
     assert "Dossier de preuves : complet." in trainer.last
     assert "Examiner une réponse signalée" not in trainer.buttons
     async with db.sessions() as session:
-        (review,) = (await session.scalars(select(AttestationReview))).all()
-        assert (review.concern, review.decision) == ("identity", "validated")
+        reviews = (await session.scalars(select(AttestationReview))).all()
+        # Another account, and an attestation after her refusal (explorer W, W5).
+        assert sorted((r.concern, r.decision) for r in reviews) == [
+            ("identity", "validated"),
+            ("reversal", "validated"),
+        ]
 
 
 async def test_a_new_link_merely_opened_by_another_account_flags_no_earlier_answer(
@@ -298,6 +303,10 @@ async def test_an_answer_not_validated_gets_a_new_link_and_the_account_is_not_he
     await lea.presses("Délégué")
     await lea.presses("Je l'atteste")
     await trainer.says("/attestations")
+    # Her own account, but after her « Absente » (explorer W, W5): seen before it counts.
+    assert "⚠ avait d'abord déclaré ne pas avoir participé" in trainer.last
+    await trainer.presses("Examiner une réponse signalée")
+    await trainer.presses("Valider cette réponse")
     assert "Dossier de preuves : complet." in trainer.last
 
 

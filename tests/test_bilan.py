@@ -399,6 +399,47 @@ async def test_on_site_bilan_for_a_centre_val_de_loire_esp_action(
     assert "Salle 2" in trainer.last and "Déplacer" in trainer.buttons
 
 
+async def test_a_bilan_d_etape_met_after_its_default_date_moves_the_written_bilan_there(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer W, W8: the letter promised the written bilan d'étape « au plus tard le jour de
+    cette rencontre, le mardi 5 janvier 2027 », while its deadline stayed on the default day
+    and was overdue in between; moved back before it, the default comes back."""
+    await trainer.says("/bilan")
+    await trainer.presses("Projet professionnel")
+    for _step, kind, value in [
+        ("which", "press", "Programmer le bilan d'étape"),
+        ("remote", "press", "Sur place"),
+        ("when", "say", "mardi 5 janvier 2027 à 10 h"),
+        ("when", "press", "Oui, c'est ça"),
+        ("duration", "say", "1 h 30"),
+        ("location", "say", "Salle 2, Orléans"),
+        ("participants", "press", "Terminé"),
+        ("partners", "press", "Terminé"),
+        ("recap", "press", "Programmer le bilan"),
+    ]:
+        await answer(trainer, kind, value)
+    email = documents(trainer)["txt"].content.decode()
+    assert "au plus tard le jour de cette rencontre, le mardi 5 janvier 2027" in email
+    [written] = await written_bilans(db)
+    assert (written.status, written.due_on, written.postponed_to) == (
+        "postponed",
+        date(2026, 12, 23),
+        date(2027, 1, 5),
+    )
+    await move_bilan(trainer, "05/01/2027", "jeudi 17 décembre à 10 h")
+    [written] = await written_bilans(db)
+    assert (written.status, written.postponed_to) == ("open", None)
+
+
+async def written_bilans(db: Database) -> list[StoredDeadline]:
+    async with db.sessions() as session:
+        rows = await session.scalars(
+            select(StoredDeadline).where(StoredDeadline.rule_id == "CVL-BQ-MID")
+        )
+        return list(rows.all())
+
+
 async def test_late_scheduling_warns_at_once_about_the_documents_deadline(
     db: Database, trainer: Person
 ) -> None:

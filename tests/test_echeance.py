@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from bot import dates
-from bot.deadlines.service import refresh_deadlines
+from bot.deadlines.service import refresh_deadlines, status_label
 from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation
@@ -82,6 +82,16 @@ async def test_a_bilan_d_etape_is_moved_to_an_earlier_date_agreed(
         trainer.all_text
     )
     assert (await by_rule(db, "CVL-BQ-MID")).postponed_to == earlier
+    # Said « avancée » wherever it is listed, never « reportée » to an earlier day.
+    await trainer.says("/echeances")
+    [line] = [b for b in trainer.buttons if "bilan d'étape" in b]
+    assert "(avancée)" in line and "reportée" not in line
+    await trainer.presses("Produire le bilan d'étape")
+    assert f", avancée au {dates.spell_date(earlier)}" in trainer.last
+    assert "Motif : date convenue avec la référente" in trainer.last
+    async with db.sessions() as session:
+        row = await session.get(StoredDeadline, mid.id)
+        assert row is not None and status_label(row) == "avancée"
 
 
 async def test_a_postponement_to_a_weekend_is_questioned_once(

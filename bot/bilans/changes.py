@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import dates, texts
 from bot.bilans.notify import ChatOf, notify_participants
 from bot.bilans.queries import deadlines_of_bilan, unreachable, visible_bilan
+from bot.bilans.schedule import agree_on_the_meeting_day
 from bot.bilans.view import BilanView, kind_label, view_with
 from bot.deadlines.actions import mark_done_by_answers
 from bot.deadlines.service import Moved, mark_done_by_key, refresh_deadlines
@@ -136,8 +137,9 @@ async def move_bilan(
         for m in refreshed.moved
         if m.row.subject == "bilan" and m.row.subject_id == bilan.id
     }
-    rows = await deadlines_of_bilan(session, bilan)
     tz = before.tz
+    await agree_on_the_meeting_day(session, bilan, tz, viewer.person_id, now)
+    rows = await deadlines_of_bilan(session, bilan)
     invitation = texts.say(  # for whoever's first invitation had not left yet
         "bilan.notice_invited",
         kind=kind_label(bilan.kind),

@@ -13,13 +13,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import dates
 from bot.bilans.participants import Derogation, needs_agreement, trainee_participant
-from bot.bilans.queries import bilan_formation, deadlines_of_bilan
+from bot.bilans.queries import bilan_formation, deadlines_of_bilan, written_bilan_deadline
 from bot.bilans.view import BilanView, view_with
-from bot.deadlines.service import refresh_deadlines
+from bot.deadlines.actions import postpone_limit, postpone_problem, reopen
+from bot.deadlines.service import STILL_TO_DO, postpone, refresh_deadlines
 from bot.formations.queries import Member
 from bot.storage import audit
 from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
@@ -131,5 +134,40 @@ async def schedule_bilan(
         remote=bilan.remote,
         participants=len(bilan.participants),
     )
+    view = await view_with(session, bilan, formation)
+    await agree_on_the_meeting_day(session, bilan, view.tz, viewer.person_id, now)
     rows = await deadlines_of_bilan(session, bilan)
-    return Scheduled(bilan=bilan, view=await view_with(session, bilan, formation), deadlines=rows)
+    return Scheduled(bilan=bilan, view=view, deadlines=rows)
+
+
+MEETING_DAY = "jour de la rencontre du bilan d'étape"
+"""The reason given to a written bilan d'étape's date moved to its meeting's day."""
+
+
+async def agree_on_the_meeting_day(
+    session: AsyncSession, bilan: Bilan, tz: ZoneInfo, actor_id: int, now: datetime
+) -> StoredDeadline | None:
+    """A Centre-Val de Loire bilan d'étape met after the written bilan's default date: the
+    letter to the référent(e) promises it « au plus tard le jour de cette rencontre », the
+    date « arrêtée » with them (001, note), so the deadline moves there (explorer W, W8: it
+    stayed on Saturday 2 January, overdue until the 5th).  A meeting moved back before the
+    default gives that date back; one the rules refuse (after the span's end) changes
+    nothing."""
+    row = await written_bilan_deadline(session, bilan)
+    if bilan.kind != "etape" or row is None or row.status not in STILL_TO_DO:
+        return None
+    day = bilan.starts_at.astimezone(tz).date()
+    ours = row.status == "postponed" and (row.postpone_reason or "").startswith(MEETING_DAY)
+    if day <= row.due_on:
+        if ours:
+            await reopen(session, actor_id, row.id, now)
+        return None
+    if day == row.effective_due or (row.status == "postponed" and not ours):
+        return None  # already there, or a date the trainer set: theirs
+    today = now.astimezone(tz).date()
+    if postpone_problem(row, day, today, await postpone_limit(session, row)) is not None:
+        return None
+    postpone(
+        row, to=day, reason=f"{MEETING_DAY}, {dates.spell_date(day)}", person_id=actor_id, now=now
+    )
+    return row

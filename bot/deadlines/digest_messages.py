@@ -34,7 +34,7 @@ from bot.answers import by_surname
 from bot.deadlines.documents import due_text
 from bot.deadlines.lines import Line, bundle
 from bot.deadlines.reminded import reminder_key
-from bot.deadlines.service import STILL_TO_DO, Group, Listed, order
+from bot.deadlines.service import STILL_TO_DO, Group, Listed, order, status_label
 from bot.messages import Reply
 from bot.outbox import Queued
 from bot.storage.bilans import Bilan, StoredDeadline
@@ -314,7 +314,7 @@ def digest_text(
             title=item.title,
             formation=titles.get(row.formation_id, ""),
             who=item.briefly(),
-            postponed="oui" if row.status == "postponed" and not item.several else "",
+            postponed=status_label(row) if row.status == "postponed" and not item.several else "",
             weekend=weekend,
             friday=friday,
         )
@@ -411,6 +411,8 @@ class Reminded(NamedTuple):
     """The working day before a day off is today: « à faire plutôt aujourd'hui, … »."""
     planned: str
     """The day it was due before it was postponed (its text still says that one)."""
+    moved: str
+    """« reportée » or « avancée », when ``planned``."""
 
 
 def day_off_words(row: Listed, today: date) -> tuple[str, str]:
@@ -437,4 +439,5 @@ def _reminded(
         friday=friday,
         friday_today=bool(friday) and dates.working_day_before(row.effective_due, today) == today,
         planned=dates.spell_date(row.due_on) if row.status == "postponed" else "",
+        moved=status_label(row),
     )

@@ -36,7 +36,7 @@ from bot.dates import (
     spell_time,
     working_day_before,
 )
-from bot.deadlines.service import STATUS_LABELS, Listed
+from bot.deadlines.service import Listed, status_label
 from bot.documents import ics
 from bot.documents.pdf import render_pdf
 from bot.mailer import EMAIL
@@ -276,7 +276,7 @@ def deadlines_calendar(
         formation = titles.get(row.formation_id, "")
         summary = f"{row.title} – {formation}" if formation else row.title
         event.add("summary", _clean(summary))
-        status = STATUS_LABELS.get(row.status, row.status)
+        status = status_label(row)
         description = f"{row.explanation}\nSource : {row.source}\nStatut : {status}"
         if row.status == "postponed" and row.postpone_reason:
             description += f" ({row.postpone_reason})"

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import dates
 from bot.deadlines.documents import deadlines_calendar
 from bot.deadlines.lines import concerned
-from bot.deadlines.service import STATUS_LABELS, order
+from bot.deadlines.service import order, status_label
 from bot.documents.sheets import Moment
 from bot.rules.catalogue import RULES_BY_ID
 from bot.storage.bilans import StoredDeadline
@@ -110,7 +110,7 @@ async def rows(session: AsyncSession, args: argparse.Namespace) -> list[dict[str
                 "source": citation(deadline, formation),
                 "public": AUDIENCES.get(deadline.audience, deadline.audience),
                 "reportable": deadline.postponable,
-                "statut": STATUS_LABELS.get(deadline.status, deadline.status),
+                "statut": status_label(deadline),
                 "reportée au": deadline.postponed_to,
                 "motif du report": deadline.postpone_reason,
                 "faite le": Moment(deadline.done_at.astimezone(tz), "minutes")

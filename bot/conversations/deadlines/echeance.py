@@ -66,7 +66,7 @@ from bot.deadlines.actions import (
 from bot.deadlines.documents import due_text
 from bot.deadlines.lines import concerned
 from bot.deadlines.org_settings import is_default
-from bot.deadlines.service import group_of
+from bot.deadlines.service import group_of, status_label
 from bot.formations.queries import visible_to
 from bot.messages import Reply
 from bot.rules.catalogue import milestone_of
@@ -99,6 +99,7 @@ async def deadline_values(ctx: Context) -> dict[str, Any]:
             "late": group_of(row, ctx.now) == "overdue",
             "postponed_to": dates.spell_date(row.postponed_to) if row.postponed_to else None,
             "status": row.status,
+            "moved": status_label(row),
             "reason": row.postpone_reason,
             "explanation": row.explanation,
             "source": row.source,

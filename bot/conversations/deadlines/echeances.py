@@ -49,7 +49,7 @@ from bot.conversations.kit.pick import RETURN_PAGE
 from bot.conversations.kit.steps import Option, Pick
 from bot.deadlines.actions import complete, done_just_now, reopen, to_do
 from bot.deadlines.lines import Line, bundle, concerned
-from bot.deadlines.service import deadlines_of, group_of
+from bot.deadlines.service import deadlines_of, group_of, status_label
 from bot.messages import label_limit
 from bot.storage.bilans import StoredDeadline
 from bot.undelivered import LIST_WINDOW, undelivered
@@ -344,7 +344,7 @@ def label(ctx: Context, line: Line, formation: str | None, end_alike: bool = Fal
         # This flow runs in private chats only (a bundle's names are in its detail).
         pieces.append(Piece(line.who, " – ", shrink=3, keep=14))
     if row.status == "postponed" and not line.several:
-        pieces.append(Piece("(reportée)"))
+        pieces.append(Piece(f"({status_label(row)})"))
     if formation:
         # Cut in what the names share: their end when they end alike (explorer R R6: « …
         # groupe…sion d'hiver Rouen » lost the group number), else their middle.

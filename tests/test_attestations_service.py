@@ -167,30 +167,6 @@ def test_visible_drops_what_could_disturb_a_chat() -> None:
     assert service.visible(None) == ""
 
 
-def test_a_name_other_than_the_invited_one_awaits_the_trainer_until_validated() -> None:
-    """Outside test C, defect 1: `nom_conforme: false` yet `à_vérifier: []`, `complet`."""
-    from bot.storage.attestations import AttestationReview
-
-    def typed(name_matches: bool, answer: str = "attested") -> Attestation:
-        return Attestation(
-            id=7,
-            participant_id=1,
-            version=1,
-            answer=answer,
-            name_matches=name_matches,
-            role_matches=True,
-            platform="console",
-            chat_user_id="lea",
-        )
-
-    assert service.concerns_of(typed(True), [], [], []) == ()
-    assert service.concerns_of(typed(False), [], [], []) == ("name",)
-    # A refusal typed under another name accounts for nobody either.
-    assert service.concerns_of(typed(False, "declined"), [], [], []) == ("name",)
-    validated = AttestationReview(attestation_id=7, concern="name", decision="validated")
-    assert service.concerns_of(typed(False), [], [], [validated]) == ()
-
-
 def test_a_role_is_said_beside_a_name_without_guessing_a_gender() -> None:
     assert service.ROLE_LABELS["delegate"] == "pour les stagiaires"
     assert all("(e)" not in words for words in service.ROLE_LABELS.values())

@@ -432,6 +432,35 @@ async def test_a_bilan_d_etape_met_after_its_default_date_moves_the_written_bila
     assert (written.status, written.postponed_to) == ("open", None)
 
 
+async def test_another_bilan_at_the_same_time_with_the_same_trainer_is_pointed_out(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer W, W7: a second bilan at the same hour was confirmed without a word."""
+    await schedule(trainer)  # Agent de restauration, Thursday 26 at 14 h, two hours
+    async with db.sessions() as session, session.begin():  # her too, civility and case aside
+        other = await session.scalar(
+            select(Formation).where(Formation.title.like("Projet professionnel%"))
+        )
+        assert other is not None
+        other.cm_name = "sophie LEROY"
+    await trainer.says("/bilan")
+    await trainer.presses("Projet professionnel")
+    await trainer.presses("Programmer le bilan d'étape")
+    await trainer.presses("Sur place")
+    await trainer.says("jeudi 26 novembre à 15 h")
+    assert (
+        "Attention : le bilan de fin de formation « Agent de restauration (démo) » a lieu à ce "
+        "moment-là (jeudi 26 novembre 2026 de 14 h 00 à 16 h 00), avec vous et Mme Sophie Leroy."
+    ) in trainer.last
+    await trainer.presses("Non, corriger")
+    await trainer.says("jeudi 26 novembre à 16 h")  # right after it: nothing to say
+    assert "Attention" not in trainer.last
+    await trainer.presses("Oui, c'est ça")
+    # Moved onto itself (a move keeps its own length, and is no clash with itself).
+    await move_bilan(trainer, "26/11/2026 à 14 h", "jeudi 26 novembre à 14 h 30")
+    assert "a lieu à ce moment-là" not in trainer.all_text
+
+
 async def written_bilans(db: Database) -> list[StoredDeadline]:
     async with db.sessions() as session:
         rows = await session.scalars(

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from bot import dates
-from bot.deadlines.service import refresh_deadlines, status_label
+from bot.deadlines.service import refresh_deadlines
+from bot.deadlines.status import status_label
 from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation

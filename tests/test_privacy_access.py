@@ -6,6 +6,7 @@ import asyncio
 import csv
 import io
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,11 +14,12 @@ import openpyxl
 import pytest
 
 from bot import cli
-from bot.privacy.access import AUDIT_COLUMNS, data_of
+from bot.privacy.access import AUDIT_COLUMNS, audit_of, data_of, members_of
 from bot.storage.audit import record
 from bot.storage.db import Database
-from tests.auxil.attestations import demo_author
+from tests.auxil.attestations import after_the_bilan, demo_author
 from tests.auxil.dialogue import Clock
+from tests.auxil.dialogue import Person as Talker
 from tests.auxil.privacy import everywhere
 
 AUDIT_HEADERS = [
@@ -145,3 +147,25 @@ def test_the_audit_trail_exports_by_the_cli(
 
     assert cli.main(["export", "audit", "--organisation", "999", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out) == []
+
+
+async def test_who_used_a_link_is_named_in_the_journal_and_the_members_export(
+    db: Database, trainer: Talker, person: Callable[..., Talker], clock: Clock
+) -> None:
+    """Explorer W, W10: « utilisation du lien » had no one in its actor column, and the
+    participants acting in the journal were in no list that resolves its numbers."""
+    invited = await after_the_bilan(trainer, clock)
+    await person("hugo").says(f"/start {invited['Hugo Moreau']}")
+    async with db.sessions() as session:
+        trail = await audit_of(session, None)
+        members = await members_of(session, None)
+    [used] = [e for e in trail if e["action"] == "utilisation du lien"]
+    actor = used["identifiant de la personne qui a agi"]
+    assert actor is not None
+    [row] = [m for m in members if m["identifiant"] == actor]
+    assert (row["nom"], row["rôle"], row["membre depuis"]) == (
+        "Hugo Moreau",
+        "personne invitée à un bilan (pas membre)",
+        None,
+    )
+    assert [m["nom"] for m in members].count("Camille Durand") == 1  # a member, once

@@ -157,7 +157,7 @@ def test_the_words_are_french_and_the_unknown_stays_as_stored() -> None:
         )
     )
     assert shown == {
-        "par": "reponse",
+        "par": "les réponses données en programmant le bilan",
         "identifiant de la règle": "NOR-VISIO",
         "nature": "représente les stagiaires",
         "rôle": "administrateur ou administratrice",

@@ -9,7 +9,7 @@ returned as the name of the message that explains them (a block of
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal, NamedTuple
 
@@ -273,9 +273,9 @@ async def redeem(
             return "code_revoked" if invitation.revoked_at is not None else "not_for_you"
         invitation.redeemed_person_id = await _person_for(session, participant, chat, author)
         await session.flush()
-        audit(
+        audit(  # by the person the first use made (explorer W, W10: no one was named)
             session,
-            author,
+            replace(author, person_id=invitation.redeemed_person_id),
             "redeem",
             "attestation_invitation",
             invitation.id,

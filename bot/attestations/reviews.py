@@ -1,6 +1,6 @@
 """The trainer's decision on an answer the bot flagged: validate it, or not.
 
-An answer is flagged (:func:`bot.attestations.service.concerns_of`) when it
+An answer is flagged (:func:`bot.attestations.concerns.concerns_of`) when it
 came from another chat account than an earlier answer or link of the same
 participant, or with a role other than the invitation's.  It does not count
 in the bundle until the trainer decides:

@@ -18,6 +18,7 @@ from bot.bilans.view import kind_label
 from bot.deadlines.facts import formation_facts
 from bot.deadlines.org_settings import rules_settings
 from bot.formations.queries import Member, load_formation, visible_to
+from bot.people.names import bare_name
 from bot.rules import BilanFacts, deadlines, owed_bilans
 from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
 from bot.storage.formations import Formation, Trainee
@@ -103,6 +104,58 @@ async def scheduled_bilans(session: AsyncSession, formation_id: int) -> list[Bil
             )
         ).all()
     )
+
+
+@dataclass(frozen=True)
+class Clash:
+    """Another bilan at the same time, and who would have to be at both."""
+
+    bilan: Bilan
+    title: str
+    same_trainer: bool
+    same_cm: str | None
+    """The chargé(e) de mission both formations name, if any."""
+
+
+async def clashes(
+    session: AsyncSession,
+    formation: Formation,
+    person_id: int,
+    start: datetime,
+    end: datetime,
+    *,
+    besides: int | None = None,
+) -> list[Clash]:
+    """The organisation's other bilans (not cancelled, not ``besides``) that overlap
+    [``start``, ``end``) and need the same trainer (scheduled by ``person_id``) or the
+    same chargé(e) de mission (explorer W, W7: two bilans at 14 h on 15 December, one
+    adviser invited to both, without a word)."""
+    found = await session.execute(
+        select(Bilan, Formation)
+        .join(Formation, Formation.id == Bilan.formation_id)
+        .where(
+            Bilan.organisation_id == formation.organisation_id,
+            Bilan.cancelled_at.is_(None),
+            Bilan.id != (besides or 0),
+            Bilan.starts_at < end,
+            Bilan.ends_at > start,
+        )
+        .order_by(Bilan.starts_at)
+    )
+    cm = bare_name(formation.cm_name or "")
+    result = []
+    for bilan, other in found.all():
+        shared = cm and bare_name(other.cm_name or "") == cm
+        if bilan.created_by == person_id or shared:
+            result.append(
+                Clash(
+                    bilan,
+                    other.title,
+                    bilan.created_by == person_id,
+                    other.cm_name if shared else None,
+                )
+            )
+    return result
 
 
 async def invited_after(session: AsyncSession, trainee: Trainee, day: date) -> list[Bilan]:

@@ -34,7 +34,8 @@ from bot.answers import by_surname
 from bot.deadlines.documents import due_text
 from bot.deadlines.lines import Line, bundle
 from bot.deadlines.reminded import reminder_key
-from bot.deadlines.service import STILL_TO_DO, Group, Listed, order, status_label
+from bot.deadlines.service import STILL_TO_DO, Group, Listed, order
+from bot.deadlines.status import status_label
 from bot.messages import Reply
 from bot.outbox import Queued
 from bot.storage.bilans import Bilan, StoredDeadline

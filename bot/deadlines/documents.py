@@ -36,7 +36,8 @@ from bot.dates import (
     spell_time,
     working_day_before,
 )
-from bot.deadlines.service import Listed, status_label
+from bot.deadlines.service import Listed
+from bot.deadlines.status import status_label
 from bot.documents import ics
 from bot.documents.pdf import render_pdf
 from bot.mailer import EMAIL

@@ -24,7 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import dates
 from bot.deadlines.documents import deadlines_calendar
 from bot.deadlines.lines import concerned
-from bot.deadlines.service import order, status_label
+from bot.deadlines.service import order
+from bot.deadlines.status import status_label
 from bot.documents.sheets import Moment
 from bot.rules.catalogue import RULES_BY_ID
 from bot.storage.bilans import StoredDeadline

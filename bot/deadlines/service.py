@@ -63,31 +63,6 @@ CLOSED = ("done", "missed")
 STILL_TO_DO = ("open", "postponed")
 """The other statuses (an ``IN`` on them can use an index, a ``NOT IN`` cannot)."""
 
-STATUS_LABELS = {
-    "open": "à faire",
-    "done": "fait",
-    "postponed": "reportée",
-    "missed": "non fait avant le bilan",
-}
-"""A status in the words of exports and documents."""
-
-
-class Dated(Protocol):
-    @property
-    def status(self) -> str: ...
-    @property
-    def due_on(self) -> date: ...
-    @property
-    def postponed_to(self) -> date | None: ...
-
-
-def status_label(row: Dated) -> str:
-    """The status in words: « reportée », but « avancée » for a date agreed earlier than the
-    rule's (a bilan d'étape's, explorer T T7: listed as « reportée » to an earlier day)."""
-    if row.status == "postponed" and row.postponed_to is not None and row.postponed_to < row.due_on:
-        return "avancée"
-    return STATUS_LABELS.get(row.status, row.status)
-
 
 _organisations: Table = Organisation.__table__  # type: ignore[assignment]
 _RULES_OF = select(_organisations.c.settings, _organisations.c.timezone).where(

@@ -43,6 +43,16 @@ MAX_NAME_WORDS = 6
 MAX_STRUCTURE_WORDS = 12
 
 
+CIVILITIES = frozenset({"mme", "m", "mr", "madame", "monsieur", "mlle"})
+
+
+def bare_name(name: str) -> str:
+    """A name without its civility, case or accents: « Mme Sophie Leroy » and « sophie
+    LEROY » are one person."""
+    words = fold(name).split()
+    return " ".join(words[1:] if words and words[0] in CIVILITIES else words)
+
+
 def reads_like_a_sentence(line: str, *, max_words: int) -> bool:
     """A greeting, a question or a sentence rather than a name."""
     words = fold(line).split()

@@ -412,7 +412,9 @@ async def member_rows(session: AsyncSession, args: argparse.Namespace) -> list[d
 
 async def members_of(session: AsyncSession, organisation_id: int | None) -> list[dict[str, Any]]:
     """Each member of each organisation (or of one): who a number of the journal is
-    (explorer J: it names people by number only, nothing to resolve them)."""
+    (explorer J: it names people by number only, nothing to resolve them); then the people
+    invited to a bilan who acted in it (a link used, an attestation given), who are no
+    members (explorer W, W10: their numbers in the journal resolved to no one)."""
     query = (
         select(Membership, Person, Organisation)
         .join(Person, Person.id == Membership.person_id)
@@ -421,7 +423,7 @@ async def members_of(session: AsyncSession, organisation_id: int | None) -> list
     )
     if organisation_id is not None:
         query = query.where(Membership.organisation_id == organisation_id)
-    return [
+    rows = [
         {
             "identifiant": person.id,
             "nom": person.display_name,
@@ -432,4 +434,42 @@ async def members_of(session: AsyncSession, organisation_id: int | None) -> list
             ),
         }
         for membership, person, organisation in (await session.execute(query)).all()
+    ]
+    return rows + await _invited_actors(session, organisation_id)
+
+
+INVITED = "personne invitée à un bilan (pas membre)"
+
+
+async def _invited_actors(
+    session: AsyncSession, organisation_id: int | None
+) -> list[dict[str, Any]]:
+    """The people of an organisation's journal who are none of its members."""
+    member = (
+        select(Membership.id)
+        .where(
+            Membership.person_id == AuditEntry.actor_id,
+            Membership.organisation_id == AuditEntry.organisation_id,
+        )
+        .exists()
+    )
+    query = (
+        select(Person, Organisation)
+        .join(AuditEntry, AuditEntry.actor_id == Person.id)
+        .join(Organisation, Organisation.id == AuditEntry.organisation_id)
+        .where(~member)
+        .distinct()
+        .order_by(Organisation.id, Person.id)
+    )
+    if organisation_id is not None:
+        query = query.where(AuditEntry.organisation_id == organisation_id)
+    return [
+        {
+            "identifiant": person.id,
+            "nom": person.display_name,
+            "rôle": INVITED,
+            "organisme": organisation.name,
+            "membre depuis": None,
+        }
+        for person, organisation in (await session.execute(query)).all()
     ]

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.absences.vocabulary import ENTRETIEN_KINDS
-from bot.deadlines.service import STATUS_LABELS
+from bot.deadlines.status import STATUS_LABELS
 
 ACTIONS = {
     "add_participant": "ajout d'une personne au bilan",
@@ -182,8 +182,12 @@ CM_ANSWERS = {
     "other_date": "autre date proposée",
     "cannot": "ne pourra pas venir",
 }
+DONE_BY = {"reponse": "les réponses données en programmant le bilan"}
+"""Who marked a deadline done, when it was no one's « Fait » (explorer W, W10: « par :
+reponse »)."""
 VALUES: dict[str, Mapping[str, str]] = {
     "answer": CM_ANSWERS,
+    "by": DONE_BY,
     "kind": {**PARTICIPANT_ROLES, **ENTRETIEN_KINDS},
     "role": ROLES,
     "undone": STATUS_LABELS,

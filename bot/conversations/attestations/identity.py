@@ -16,7 +16,7 @@ What someone who never used a bot types there ends on a sworn attestation,
 so a text that is no plausible name (:func:`bot.people.names.person_name`)
 is asked again, and a name other than the invited one is confirmed before
 the text is shown; kept, the answer waits for the trainer's check
-(:func:`bot.attestations.service.concerns_of`).  A partner whose structure
+(:func:`bot.attestations.concerns.concerns_of`).  A partner whose structure
 the trainer entered confirms or corrects it rather than typing it blank.
 The steps are those of :mod:`~bot.conversations.attestations.participant`'s
 flow (``QUESTIONS`` in its sequence, ``BRANCHES`` reached by name).
@@ -200,7 +200,7 @@ async def not_there(ctx: Context) -> Outcome | None:
 
 async def role_options(ctx: Context) -> list[Option]:
     """The roles, the invitation's first: it is the role expected; another one is flagged
-    to the trainer (:func:`bot.attestations.service.concerns_of`)."""
+    to the trainer (:func:`bot.attestations.concerns.concerns_of`)."""
     found = await load(ctx)
     kind = "" if isinstance(found, str) else found.participant.kind
     extra = [TRAINEE_ROLE] if kind == "trainee" else []

@@ -18,12 +18,12 @@ structure, contact) and the menu shows the list again.
 
 from __future__ import annotations
 
-from bot.answers import Invalid, fold
+from bot.answers import Invalid
 from bot.bilans.checks import contact
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Outcome, Return
 from bot.conversations.kit.steps import Text
-from bot.people.names import person_name, structure_name
+from bot.people.names import bare_name, person_name, structure_name
 from bot.storage.formations import Formation
 from bot.storage.people import Role
 
@@ -56,18 +56,18 @@ async def a_person(ctx: Context, text: str) -> str | Invalid:
     formation_id = ctx.data.get("formation_id")
     formation = await ctx.session.get(Formation, int(formation_id)) if formation_id else None
     cm = formation.cm_name if formation is not None else None
-    if cm and _bare(name) == _bare(cm):
+    if cm and bare_name(name) == bare_name(cm):
         return Invalid(ctx.render("bilan.partner_is_cm", cm=cm))
     # Explorer W, W1: a trainee as « partenaire » passed by the delegates-only rule (000 §I),
     # and would have sworn to a role that is not theirs.
     trainees = formation.trainees if formation is not None else []
     trainee = next(
-        (t for t in trainees if not t.erased and _bare(t.full_name) == _bare(name)), None
+        (t for t in trainees if not t.erased and bare_name(t.full_name) == bare_name(name)), None
     )
     if trainee is not None:
         return Invalid(ctx.render("bilan.partner_is_trainee", t=trainee))
     # W2: the same partner twice got two links, one never answered: the file never complete.
-    if any(_bare(name) == _bare(str(taken)) for taken in ctx.data.get("taken") or []):
+    if any(bare_name(name) == bare_name(str(taken)) for taken in ctx.data.get("taken") or []):
         return Invalid(ctx.render("bilan.partner_twice", name=name))
     return name
 
@@ -76,15 +76,6 @@ def partner_data(formation_id: int, taken: list[str]) -> dict[str, object]:
     """What the partner dialogue starts with: the formation (its chargé(e) de mission and
     trainees are no partners) and the partners already invited (not twice)."""
     return {"formation_id": formation_id, "taken": taken}
-
-
-def _bare(name: str) -> str:
-    """A name without its civility: « Mme Sophie Leroy » and « Sophie Leroy » are one."""
-    words = fold(name).split()
-    return " ".join(words[1:] if words and words[0] in CIVILITIES else words)
-
-
-CIVILITIES = frozenset({"mme", "m", "mr", "madame", "monsieur", "mlle"})
 
 
 async def a_structure(ctx: Context, text: str) -> str | Invalid:

@@ -27,7 +27,13 @@ from bot.bilans.notify import (
     Reach,
     notify_participants,
 )
-from bot.bilans.queries import documents_deadlines, documents_due, unreachable, visible_bilan
+from bot.bilans.queries import (
+    clashes,
+    documents_deadlines,
+    documents_due,
+    unreachable,
+    visible_bilan,
+)
 from bot.bilans.view import ROLE_WORDS, BilanView, kind_label
 from bot.conversations.bilans.funder_contact import (
     charge_de_mission_mail,
@@ -352,7 +358,39 @@ async def bilan_warnings(ctx: Context, when: datetime) -> list[str]:
         warnings.append(ctx.render("bilan.long_after_end_warning", end=formation.end_date))
     if late := await late_facts(ctx, when):
         warnings.append(ctx.render("bilan.late_warning", late=late))
+    if formation is not None:
+        warnings.extend(await clash_warnings(ctx, formation, when))
     return warnings
+
+
+async def clash_warnings(ctx: Context, formation: Formation, when: datetime) -> list[str]:
+    """Another bilan at that time with the same trainer or chargé(e) de mission: said, not
+    refused (two groups may share a visio). The length is the bilan's when it is moved,
+    the usual one when it is being scheduled (asked after the date)."""
+    besides = ctx.data.get("bilan_id")
+    moved = await ctx.session.get(Bilan, int(besides)) if besides else None
+    length = moved.ends_at - moved.starts_at if moved else timedelta(minutes=DEFAULT_MINUTES)
+    found = await clashes(
+        ctx.session,
+        formation,
+        ctx.person_id,
+        when,
+        when + length,
+        besides=moved.id if moved else None,
+    )
+    return [
+        ctx.render(
+            "bilan.clash_warning",
+            kind=kind_label(c.bilan.kind),
+            title=c.title,
+            span=dates.spell_span(
+                c.bilan.starts_at.astimezone(ctx.tz), c.bilan.ends_at.astimezone(ctx.tz)
+            ),
+            trainer=c.same_trainer,
+            cm=c.same_cm,
+        )
+        for c in found
+    ]
 
 
 def when_step(name: str, *, ask: str) -> DateStep:

@@ -66,7 +66,8 @@ from bot.deadlines.actions import (
 from bot.deadlines.documents import due_text
 from bot.deadlines.lines import concerned
 from bot.deadlines.org_settings import is_default
-from bot.deadlines.service import group_of, status_label
+from bot.deadlines.service import group_of
+from bot.deadlines.status import status_label
 from bot.formations.queries import visible_to
 from bot.messages import Reply
 from bot.rules.catalogue import milestone_of

@@ -49,7 +49,8 @@ from bot.conversations.kit.pick import RETURN_PAGE
 from bot.conversations.kit.steps import Option, Pick
 from bot.deadlines.actions import complete, done_just_now, reopen, to_do
 from bot.deadlines.lines import Line, bundle, concerned
-from bot.deadlines.service import deadlines_of, group_of, status_label
+from bot.deadlines.service import deadlines_of, group_of
+from bot.deadlines.status import status_label
 from bot.messages import label_limit
 from bot.storage.bilans import StoredDeadline
 from bot.undelivered import LIST_WINDOW, undelivered

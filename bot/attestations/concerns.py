@@ -1,0 +1,64 @@
+"""What the trainer must look at in an answer before it counts (no dialogue, no query)."""
+
+from __future__ import annotations
+
+from bot.storage.attestations import Attestation, AttestationInvitation, AttestationReview
+
+
+def concerns_of(
+    answer: Attestation,
+    history: list[Attestation],
+    invitations: list[AttestationInvitation],
+    reviews: list[AttestationReview],
+) -> tuple[str, ...]:
+    """What the trainer must look at before ``answer`` counts (not yet validated).
+
+    - ``identity``: it came from another chat account than an earlier answer
+      of the same participant, or than one that opened an earlier link of
+      theirs before it (a "Nouveau lien" after a refusal, opened by someone else,
+      who then answers; a link merely opened after the answer flags nothing:
+      explorer O saw a complete dossier turn incomplete by a click);
+      accounts whose answers the trainer rejected are not held against it;
+    - ``name``: the name typed is not the invited one (:func:`same_name`),
+      though the participant was asked « Vous êtes bien … ? »: someone else
+      answered, or a greeting became a name; the bundle cannot call the
+      proofs complete on that word alone;
+    - ``role``: the role chosen is not the one of the invitation (a partner
+      signing as a delegate);
+    - ``reversal``: an attestation after the same participant swore not to have
+      taken part (explorer W, W5: « Arrêt maladie ce jour-là », then ✅ and a
+      complete file, the first answer only in the manifest).
+    """
+    rejected = {r.attestation_id for r in reviews if r.decision == "rejected"}
+    discarded = {(a.platform, a.chat_user_id) for a in history if a.id in rejected}
+    account = (answer.platform, answer.chat_user_id)
+    others = {
+        (a.platform, a.chat_user_id)
+        for a in history
+        if a.participant_id == answer.participant_id and a.version < answer.version
+    } | {
+        (i.redeemed_platform or "", i.redeemed_user_id or "")
+        for i in invitations
+        if i.participant_id == answer.participant_id
+        and i.redeemed_at is not None
+        and i.redeemed_at < answer.answered_at  # a link opened after it says nothing of it
+        and i.id != answer.invitation_id
+    }
+    others -= discarded
+    found: list[str] = []
+    if others - {account}:
+        found.append("identity")
+    if not answer.name_matches:
+        found.append("name")
+    if answer.answer == "attested" and not answer.role_matches:
+        found.append("role")
+    if answer.answer == "attested" and any(
+        a.participant_id == answer.participant_id
+        and a.version < answer.version
+        and a.answer == "declined"
+        and a.id not in rejected
+        for a in history
+    ):
+        found.append("reversal")
+    validated = {(r.attestation_id, r.concern) for r in reviews if r.decision == "validated"}
+    return tuple(c for c in found if (answer.id, c) not in validated)

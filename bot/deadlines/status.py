@@ -1,0 +1,31 @@
+"""A deadline's status in words: what exports, documents and lists call it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Protocol
+
+STATUS_LABELS = {
+    "open": "à faire",
+    "done": "fait",
+    "postponed": "reportée",
+    "missed": "non fait avant le bilan",
+}
+"""A status in the words of exports and documents."""
+
+
+class Dated(Protocol):
+    @property
+    def status(self) -> str: ...
+    @property
+    def due_on(self) -> date: ...
+    @property
+    def postponed_to(self) -> date | None: ...
+
+
+def status_label(row: Dated) -> str:
+    """The status in words: « reportée », but « avancée » for a date agreed earlier than the
+    rule's (a bilan d'étape's, explorer T T7: listed as « reportée » to an earlier day)."""
+    if row.status == "postponed" and row.postponed_to is not None and row.postponed_to < row.due_on:
+        return "avancée"
+    return STATUS_LABELS.get(row.status, row.status)

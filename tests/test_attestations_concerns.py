@@ -1,0 +1,46 @@
+"""What the trainer must look at before an answer counts (bot/attestations/concerns.py)."""
+
+from __future__ import annotations
+
+from bot.attestations.concerns import concerns_of
+from bot.storage.attestations import Attestation, AttestationReview
+
+
+def typed(
+    name_matches: bool, answer: str = "attested", *, version: int = 1, id: int = 7
+) -> Attestation:
+    return Attestation(
+        id=id,
+        participant_id=1,
+        version=version,
+        answer=answer,
+        name_matches=name_matches,
+        role_matches=True,
+        platform="console",
+        chat_user_id="lea",
+    )
+
+
+def test_a_name_other_than_the_invited_one_awaits_the_trainer_until_validated() -> None:
+    """Outside test C, defect 1: `nom_conforme: false` yet `à_vérifier: []`, `complet`."""
+    assert concerns_of(typed(True), [], [], []) == ()
+    assert concerns_of(typed(False), [], [], []) == ("name",)
+    # A refusal typed under another name accounts for nobody either.
+    assert concerns_of(typed(False, "declined"), [], [], []) == ("name",)
+    validated = AttestationReview(attestation_id=7, concern="name", decision="validated")
+    assert concerns_of(typed(False), [], [], [validated]) == ()
+
+
+def test_an_attestation_after_a_refusal_awaits_the_trainer_unless_the_refusal_was_set_aside() -> (
+    None
+):
+    """Explorer W, W5: « Arrêt maladie ce jour-là », then ✅ and a complete file."""
+    refused = typed(True, "declined", version=1, id=6)
+    attested = typed(True, version=2)
+    assert concerns_of(attested, [refused, attested], [], []) == ("reversal",)
+    assert concerns_of(refused, [refused], [], []) == ()  # a refusal is no reversal
+    # The refusal the trainer set aside (someone else's) is not held against her.
+    set_aside = AttestationReview(attestation_id=6, concern="identity", decision="rejected")
+    assert concerns_of(attested, [refused, attested], [], [set_aside]) == ()
+    validated = AttestationReview(attestation_id=7, concern="reversal", decision="validated")
+    assert concerns_of(attested, [refused, attested], [], [validated]) == ()

@@ -331,6 +331,8 @@ def _word(value: Any, zone: ZoneInfo) -> str:
         return "—"
     if isinstance(value, bool):
         return "oui" if value else "non"
+    if isinstance(value, Moment):  # the journal's (explorer W: « 2026-12-05T00:49:52+01:00 »)
+        return dates.spell_datetime(value.at.astimezone(zone))
     if isinstance(value, str) and len(value) >= 19 and value[10:11] == "T":
         try:
             return dates.spell_datetime(datetime.fromisoformat(value).astimezone(zone))

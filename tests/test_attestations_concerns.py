@@ -44,3 +44,11 @@ def test_an_attestation_after_a_refusal_awaits_the_trainer_unless_the_refusal_wa
     assert concerns_of(attested, [refused, attested], [], [set_aside]) == ()
     validated = AttestationReview(attestation_id=7, concern="reversal", decision="validated")
     assert concerns_of(attested, [refused, attested], [], [validated]) == ()
+
+
+def test_an_account_that_attested_a_simultaneous_bilan_for_someone_else_is_flagged() -> None:
+    """Explorer W, W6; a refusal from that account says nothing of where it was."""
+    elsewhere = frozenset({("console", "lea")})
+    assert concerns_of(typed(True), [], [], [], elsewhere) == ("elsewhere",)
+    assert concerns_of(typed(True, "declined"), [], [], [], elsewhere) == ()
+    assert concerns_of(typed(True), [], [], [], frozenset({("telegram", "lea")})) == ()

@@ -188,3 +188,31 @@ async def test_an_attestation_after_a_declined_answer_is_flagged_until_validated
         await decide(session, info, row.participant.id, "validated", author=author, now=clock.now)
         prog = await progress(session, info, now=clock.now)
         assert prog.rows[0].state == "attested" and prog.complete
+
+
+async def test_one_account_attesting_two_simultaneous_bilans_is_flagged_on_the_second(
+    db: Database, demo: None, person: Callable[..., Talker], clock: Clock
+) -> None:
+    """Explorer W, W6: two namesakes « Léa Martin » in two formations, one account, two
+    bilans at the same hour: both files « complet », nothing flagged."""
+    first = await add_bilan(db, start=START)
+    second = await add_bilan(db, start=START, formation_title="Projet professionnel (démo)")
+    codes = [await issue_code(db, b, "Léa Martin", at=clock.now) for b in (first, second)]
+    clock.advance(days=3, hours=7)
+    lea = person("lea")
+    for code in codes:
+        for line in (f"/start {code}", "Léa Martin", "oui"):
+            await lea.says(line)
+        await lea.presses("Je l'atteste")
+    async with db.sessions() as session:
+        states = {}
+        for bilan_id in (first, second):
+            info = await view_of(session, bilan_id)
+            assert info is not None
+            (row,) = (await progress(session, info, now=clock.now)).rows
+            states[bilan_id] = (row.state, row.concerns)
+    # Each answer is seen with the other: one person was not at both.
+    assert states == {
+        first: ("to_review", ("elsewhere",)),
+        second: ("to_review", ("elsewhere",)),
+    }

@@ -10,6 +10,7 @@ def concerns_of(
     history: list[Attestation],
     invitations: list[AttestationInvitation],
     reviews: list[AttestationReview],
+    elsewhere: frozenset[tuple[str, str]] = frozenset(),
 ) -> tuple[str, ...]:
     """What the trainer must look at before ``answer`` counts (not yet validated).
 
@@ -27,7 +28,12 @@ def concerns_of(
       signing as a delegate);
     - ``reversal``: an attestation after the same participant swore not to have
       taken part (explorer W, W5: « Arrêt maladie ce jour-là », then ✅ and a
-      complete file, the first answer only in the manifest).
+      complete file, the first answer only in the manifest);
+    - ``elsewhere``: the same chat account attested, for someone else, a bilan of the
+      organisation held at the same time (``elsewhere``: those accounts, from
+      :func:`~bot.attestations.service.accounts_elsewhere`; explorer W, W6: one account
+      swore to two simultaneous bilans as two namesakes, a link sent to the wrong Léa
+      Martin, unflagged).
     """
     rejected = {r.attestation_id for r in reviews if r.decision == "rejected"}
     discarded = {(a.platform, a.chat_user_id) for a in history if a.id in rejected}
@@ -60,5 +66,7 @@ def concerns_of(
         for a in history
     ):
         found.append("reversal")
+    if answer.answer == "attested" and account in elsewhere:
+        found.append("elsewhere")
     validated = {(r.attestation_id, r.concern) for r in reviews if r.decision == "validated"}
     return tuple(c for c in found if (answer.id, c) not in validated)

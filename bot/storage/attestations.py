@@ -194,7 +194,7 @@ def _refuse_update(mapper: Any, connection: Any, target: Attestation) -> None:
     raise FrozenEvidence("an attestation is frozen once given; add a new version instead")
 
 
-REVIEW_CONCERNS = ("identity", "name", "role", "reversal")
+REVIEW_CONCERNS = ("identity", "name", "role", "reversal", "elsewhere")
 
 
 REVIEW_DECISIONS = ("validated", "rejected")

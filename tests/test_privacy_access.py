@@ -169,3 +169,34 @@ async def test_who_used_a_link_is_named_in_the_journal_and_the_members_export(
         None,
     )
     assert [m["nom"] for m in members].count("Camille Durand") == 1  # a member, once
+
+
+@pytest.mark.postgres
+async def test_the_members_export_lists_who_acted_without_being_a_member_on_postgresql(
+    pg_db: Database, clock: Clock
+) -> None:
+    """The distinct actors are read without comparing a JSON column (PostgreSQL refuses)."""
+    from bot import demo as demo_module
+    from bot.storage.people import Person
+
+    async with pg_db.sessions() as session, session.begin():
+        await demo_module.fill(session, today=clock.now.date())
+        _, organisation_id = await demo_author(session)
+        invited = Person(display_name="Hugo Moreau")
+        session.add(invited)
+        await session.flush()
+        for _ in range(2):  # twice in the journal, once in the list
+            record(
+                session,
+                organisation_id=organisation_id,
+                actor_id=invited.id,
+                action="redeem",
+                entity="attestation_invitation",
+                entity_id=1,
+            )
+    async with pg_db.sessions() as session:
+        members = await members_of(session, None)
+    assert [(m["nom"], m["rôle"]) for m in members] == [
+        ("Camille Durand", "administrateur ou administratrice"),
+        ("Hugo Moreau", "personne invitée à un bilan (pas membre)"),
+    ]

@@ -455,16 +455,20 @@ async def _invited_actors(
         )
         .exists()
     )
-    query = (
-        select(Person, Organisation)
-        .join(AuditEntry, AuditEntry.actor_id == Person.id)
-        .join(Organisation, Organisation.id == AuditEntry.organisation_id)
-        .where(~member)
+    actors = (
+        select(AuditEntry.actor_id, AuditEntry.organisation_id)
+        .where(AuditEntry.actor_id.is_not(None), ~member)
         .distinct()
-        .order_by(Organisation.id, Person.id)
     )
     if organisation_id is not None:
-        query = query.where(AuditEntry.organisation_id == organisation_id)
+        actors = actors.where(AuditEntry.organisation_id == organisation_id)
+    acted = actors.subquery()  # distinct ids first: PostgreSQL compares no JSON column
+    query = (
+        select(Person, Organisation)
+        .join(acted, acted.c.actor_id == Person.id)
+        .join(Organisation, Organisation.id == acted.c.organisation_id)
+        .order_by(Organisation.id, Person.id)
+    )
     return [
         {
             "identifiant": person.id,

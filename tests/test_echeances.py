@@ -406,6 +406,51 @@ async def test_the_list_costs_a_few_statements_however_many_formations(
     assert len(many) == len(few) <= 14, "\n".join([*few, "----", *many])
 
 
+async def test_an_exit_in_eos_cannot_be_marked_done_before_the_exit(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer T, T2: « Toutes faites » on 4 December marked done an EOS entry due on
+    29 March, a record of data entered before the person entered."""
+    await trainer.says("/echeances")
+    await trainer.presses("3 sorties à saisir dans EOS")
+    await trainer.presses("Toutes faites")
+    assert "Rien de « Saisir la sortie dans EOS » ne peut encore être noté fait." in (trainer.last)
+    assert "Celle de Thomas Fabre se fait à partir du" in trainer.last
+    await trainer.presses("Saisir la sortie dans EOS – Nadia Roux")
+    await trainer.presses("Fait")
+    assert "se fait à partir du" in trainer.last and "le jour même" in trainer.last
+    async with db.sessions() as session:
+        exits = (
+            await session.scalars(
+                select(StoredDeadline).where(StoredDeadline.key.like("CVL-EOS-EXIT:%"))
+            )
+        ).all()
+        assert {r.status for r in exits} == {"open"}
+    # Two exits this week, today's and Wednesday's: today's is noted, Wednesday's said.
+    first, second = sorted(exits, key=lambda r: r.id)[:2]
+    async with db.sessions() as session, session.begin():
+        for row_id, day in ((first.id, date(2026, 11, 23)), (second.id, date(2026, 11, 25))):
+            row = await session.get(StoredDeadline, row_id)
+            assert row is not None
+            row.due_on = day
+    await trainer.says("/echeances")
+    await trainer.presses("2 sorties à saisir dans EOS")
+    await trainer.presses("Toutes faites")
+    said = trainer.all_text
+    assert "✅ C'est noté : « Saisir la sortie dans EOS » faite pour " in said
+    assert "se fait à partir du mercredi 25 novembre 2026, le jour même." in said
+    async with db.sessions() as session:
+        statuses = {
+            r.id: r.status
+            for r in (
+                await session.scalars(
+                    select(StoredDeadline).where(StoredDeadline.key.like("CVL-EOS-EXIT:%"))
+                )
+            ).all()
+        }
+    assert (statuses[first.id], statuses[second.id]) == ("done", "open")
+
+
 async def test_a_deadline_on_a_day_off_gives_the_working_day_before(
     db: Database, trainer: Person
 ) -> None:

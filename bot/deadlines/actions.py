@@ -41,7 +41,7 @@ from bot.deadlines.service import (
     mark_done,
     postpone,
 )
-from bot.rules import BEFORE_BILAN, WITHIN_SPAN, owed_bilans
+from bot.rules import BEFORE_BILAN, WITHIN_SPAN, milestone_of, owed_bilans
 from bot.storage import audit
 from bot.storage.bilans import Bilan, StoredDeadline
 from bot.storage.formations import Formation
@@ -181,6 +181,14 @@ def _audit(
         formation_id=row.formation_id,
         **details,
     )
+
+
+def too_soon(row: Listed, today: date) -> bool:
+    """Something done at an event itself (an entry, an exit in EOS) before the event's day:
+    « Fait » months ahead recorded data entered before the person entered (explorer T,
+    T2: « Toutes faites » closed an entry due on 29 March on 4 December)."""
+    milestone = milestone_of(row.key)
+    return milestone is not None and bool(milestone.day_off_after) and today < row.due_on
 
 
 def filed_by_its_dialogue(row: Listed) -> bool:

@@ -61,6 +61,7 @@ from bot.deadlines.actions import (
     postpone_limit,
     postpone_problem,
     reopen,
+    too_soon,
     visible_deadline,
 )
 from bot.deadlines.documents import due_text
@@ -170,6 +171,8 @@ async def on_deadline(ctx: Context, picked: str) -> Outcome:
     if picked == "ticket" and filed_by_its_dialogue(row):
         return Switch("decrochage_ticket", {"followup_id": row.subject_id})
     if picked == "done":
+        if too_soon(row, ctx.now.astimezone(ctx.tz).date()):
+            return Retry(ctx.render("echeances.too_soon", title=row.title, day=row.due_on))
         done = await complete(ctx.session, ctx.person_id, row.id, ctx.now)
         if done is not None and not done_just_now(done, ctx.person_id, ctx.now):
             await say_already_done(ctx, [done])

@@ -47,7 +47,7 @@ from bot.conversations.kit.flow import PAGE_SIZE, Call, Flow, Leave, Next, Outco
 from bot.conversations.kit.labels import Piece, fit
 from bot.conversations.kit.pick import RETURN_PAGE
 from bot.conversations.kit.steps import Option, Pick
-from bot.deadlines.actions import complete, done_just_now, reopen, to_do
+from bot.deadlines.actions import complete, done_just_now, reopen, to_do, too_soon
 from bot.deadlines.lines import Line, bundle, concerned
 from bot.deadlines.service import deadlines_of, group_of
 from bot.deadlines.status import status_label
@@ -245,13 +245,24 @@ async def on_members(ctx: Context, picked: str) -> Outcome:
     if picked == "_back" or line is None:
         return Next("list")
     if picked == "_all_done":
-        done = [await complete(ctx.session, ctx.person_id, m.id, ctx.now) for m in line.rows]
+        today = ctx.now.astimezone(ctx.tz).date()
+        ahead = [m for m in line.rows if too_soon(m, today)]
+        due = [m for m in line.rows if m not in ahead]
+        who = await concerned(ctx.session, line.rows)
+        later = [(who.get(m.id, ""), m.due_on) for m in ahead]
+        if not due:
+            return Retry(ctx.render("echeances.all_too_soon", item=line.first.title, later=later))
+        done = [await complete(ctx.session, ctx.person_id, m.id, ctx.now) for m in due]
         rows = [row for row in done if row is not None]
         if rows and not any(done_just_now(row, ctx.person_id, ctx.now) for row in rows):
             await say_already_done(ctx, rows)  # a colleague's « Toutes faites » came first
             return Next("list")
-        ctx.say("echeances.all_done", title=line.title, who=line.briefly())
-        ctx.data["undo_id"] = [member.id for member in line.rows]  # « ↩ Annuler » undoes all
+        if later:  # those whose day has come; the others said, with their day
+            names = sorted((who.get(m.id, "") for m in due), key=by_surname)
+            ctx.say("echeances.some_done", item=line.first.title, names=names, later=later)
+        else:
+            ctx.say("echeances.all_done", title=line.title, who=line.briefly())
+        ctx.data["undo_id"] = [member.id for member in due]  # « ↩ Annuler » undoes them all
         return Next("list")
     opened = await load_deadline(ctx, picked.removeprefix("d:"))
     if opened is None or opened.id not in {r.id for r in line.rows}:

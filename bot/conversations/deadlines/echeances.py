@@ -52,6 +52,7 @@ from bot.deadlines.lines import Line, bundle, concerned
 from bot.deadlines.service import deadlines_of, group_of
 from bot.deadlines.status import status_label
 from bot.messages import label_limit
+from bot.rules import milestone_of
 from bot.storage.bilans import StoredDeadline
 from bot.undelivered import LIST_WINDOW, undelivered
 
@@ -215,12 +216,16 @@ async def members_values(ctx: Context) -> dict[str, Any]:
     names = await titles(ctx)
     if line is None:
         return {"bundle": None}
+    milestone = milestone_of(line.first.key)
     return {
         "bundle": {
             "title": line.title,
             "formation": names.get(line.first.formation_id, ""),
             "who": line.briefly(MEMBERS_NAMED),  # all of them are the buttons below
-            "explanation": line.first.explanation,
+            # What they share, not the first one's sentence (explorer U, U14: the group's
+            # text named one trainee of four, with that one's date).
+            "what": milestone.what if milestone else line.first.title,
+            "source": line.first.source,
         }
     }
 

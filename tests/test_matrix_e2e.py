@@ -34,6 +34,7 @@ from bot.storage.matrix import MatrixEvent, MatrixWelcome
 from bot.storage.people import ChatIdentity, Membership, Organisation
 from bot.storage.state import ConversationState
 from bot.transports.matrix import MatrixTransport
+from bot.transports.matrix.gaps import TIMELINE_LIMIT
 from bot.transports.telegram import TelegramTransport
 from tests.auxil.attestations import add_bilan, demo_author
 from tests.auxil.dialogue import Clock, Person, local_today
@@ -168,6 +169,43 @@ async def test_a_restart_reuses_the_device_and_knows_its_rooms(
             await again.stop()
     answers = [s for s in claire.in_room(room) if "nom de votre organisme" in s.body]
     assert len(answers) == 1
+
+
+async def test_every_message_sent_while_the_bot_was_down_is_answered_in_order(
+    synapse: Synapse,
+    db: Database,
+    settings: Settings,
+    bot_account: Account,
+    tmp_path: Path,
+) -> None:
+    """Explorer V, V2: a sync gives a few events per room and says ``limited``; thirteen
+    messages sent while the bot was down got ten answers, the first three lost for good."""
+    configured = bot_settings(settings, synapse, bot_account)
+    first = MatrixTransport(configured, build_engine(db, configured), sync_timeout_ms=5000)
+    await first.start()
+    async with MatrixPerson.joining(synapse, tmp_path, "claire") as claire:
+        room = await claire.open_dm(first.user_id)
+        await claire.ask(room, "/aide", "/start")
+        await first.stop()
+        waiting = len(claire.in_room(room))
+        sent = ["/echeances", *["/aide"] * (TIMELINE_LIMIT + 8), "/bilans"]
+        for text in sent:
+            await claire.say(room, text)
+        again = MatrixTransport(configured, build_engine(db, configured), sync_timeout_ms=5000)
+        await again.start()
+        try:
+            await claire.wait(
+                lambda: len(claire.in_room(room)) >= waiting + len(sent),
+                timeout=60,
+                what=f"{len(sent)} answers",
+            )
+        finally:
+            await again.stop()
+    answers = [s.body for s in claire.in_room(room)[waiting:]]
+    assert len(answers) == len(sent)
+    # The first message's answer first, the last one's last: in order, none lost.
+    assert "/start" in answers[0] and "/start" in answers[-1]  # not a member yet: both say so
+    assert sum("/start" in a for a in answers) == len(sent)
 
 
 async def test_a_failing_message_is_retried_then_set_aside_with_an_apology(

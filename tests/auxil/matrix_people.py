@@ -68,6 +68,9 @@ class Seen:
         return self.content.get("msgtype") == "m.file"
 
 
+MANY_PER_ROOM = {"room": {"timeline": {"limit": 500}}}
+
+
 class MatrixPerson:
     def __init__(self, server: Synapse, folder: Path, account: Account, *, auto_join: bool) -> None:
         self.server = server
@@ -125,7 +128,10 @@ class MatrixPerson:
 
     async def _sync(self, *, timeout: int, full_state: bool = False) -> None:
         client = self.client
-        response = await client.sync(timeout=timeout, full_state=full_state or None)
+        # Enough per room for a test's burst of replies (a sync gives 10 by default).
+        response = await client.sync(
+            timeout=timeout, full_state=full_state or None, sync_filter=MANY_PER_ROOM
+        )
         if not isinstance(response, SyncResponse):
             raise RuntimeError(str(response))
         if client.should_upload_keys:

@@ -5,7 +5,8 @@ Three loops that never wait on each other:
 - **sync** (:meth:`MatrixTransport._sync_loop`): long-polls the homeserver; nio
   decrypts what it can and tracks rooms and keys; the loop uploads, queries and
   claims keys, records the messages of the sync *and* its token in one SQL
-  transaction (:mod:`.inbox`), retries events whose room key had not arrived,
+  transaction (:mod:`.inbox`), with what a room's limit left out (:mod:`.gaps`),
+  retries events whose room key had not arrived,
   answers invitations and notices who left.  The very first sync is taken as
   history (nothing answered); the first after a restart asks ``full_state``.
 - **one worker per room** (:meth:`_work`): handles the room's recorded events in
@@ -32,13 +33,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from nio import (
-    AsyncClient,
-    DownloadResponse,
-    MegolmEvent,
-    RoomMemberEvent,
-    SyncResponse,
-)
+from nio import AsyncClient, DownloadResponse, MegolmEvent, RoomMemberEvent, SyncResponse
 from nio.crypto import decrypt_attachment
 
 from bot import texts
@@ -53,6 +48,7 @@ from bot.progress import TYPING_EVERY, while_slow
 from bot.storage.base import utcnow
 from bot.storage.matrix import MatrixEvent
 from bot.transports.matrix import render
+from bot.transports.matrix.gaps import SYNC_FILTER, fill_gaps
 from bot.transports.matrix.inbox import Inbox, Recorded
 from bot.transports.matrix.pacing import Outgoing, Pacer
 from bot.transports.matrix.rooms import Rooms
@@ -164,12 +160,14 @@ class MatrixTransport:
         never = self.token is None
         response = await self.client.sync(
             timeout=0 if first else self.sync_timeout_ms,
+            sync_filter=SYNC_FILTER,
             since=self.token,
             full_state=True if first else None,
         )
         if not isinstance(response, SyncResponse):
             raise RuntimeError(f"sync refused: {getattr(response, 'status_code', '?')}")
         await self._keys()
+        await fill_gaps(self.client, response, self.token)  # beyond a room's limit (V2)
         # The very first sync is history: nothing in it is answered.
         events = [] if never else self._collect(response)
         await self.inbox.record(events, response.next_batch)

@@ -168,3 +168,48 @@ async def test_a_call_with_everybody_present_is_audited_only(db: Database) -> No
             4,
             "apres_midi",
         )
+
+
+async def test_a_call_never_saves_late_and_absent_for_the_same_half_day(db: Database) -> None:
+    """Explorer V, V1: a call opened before Zoé noted Julie absent this morning saved her late
+    this morning too; late in the morning and absent in the afternoon still goes."""
+    async with db.sessions() as session, session.begin():
+        formation, camille = await setup(session)
+        julie, karim, hugo = (
+            named(formation, n) for n in ("Julie Petit", "Karim Benali", "Hugo Moreau")
+        )
+        await note(session, formation, julie, TODAY, "matin", camille.id)
+        await note(session, formation, hugo, TODAY, "retard", camille.id)  # half-day unknown
+        morning = await record_roll(
+            session,
+            [Mark(formation, julie, "retard", late_minutes=10)],
+            day=TODAY,
+            period="matin",
+            formation=formation,
+            by=camille.id,
+            now=NOW,
+        )
+        afternoon = await record_roll(
+            session,
+            [Mark(formation, karim, "absent"), Mark(formation, hugo, "absent")],
+            day=TODAY,
+            period="apres_midi",
+            formation=formation,
+            by=camille.id,
+            now=NOW,
+        )
+        late = await record_roll(  # Karim now absent this afternoon: not late then too
+            session,
+            [Mark(formation, karim, "retard", late_minutes=5)],
+            day=TODAY,
+            period="apres_midi",
+            formation=formation,
+            by=camille.id,
+            now=NOW,
+        )
+    assert morning.saved == []
+    assert [(t.full_name, c.kind, c.period) for t, c in morning.already] == [
+        ("Julie Petit", "late_and_half", "matin")
+    ]
+    assert sorted(t.full_name for t, _ in afternoon.saved) == ["Hugo Moreau", "Karim Benali"]
+    assert late.saved == [] and [t.full_name for t, _ in late.already] == ["Karim Benali"]

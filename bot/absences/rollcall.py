@@ -34,7 +34,9 @@ from bot.absences.log import (
     outside,
     overlap,
     period_label,
+    person_name,
     record_absence,
+    same_day,
 )
 from bot.answers import by_surname
 from bot.storage import audit
@@ -125,6 +127,18 @@ class Roll:
     flags: list[Flag]
 
 
+def _contradicting(kind: str, half: str | None, others: Sequence[Absence]) -> list[Absence]:
+    """Late and absent the same half-day, as noted meanwhile by someone else (explorer V,
+    V1: a call opened before Zoé noted Julie absent saved her late too), or late on a day
+    absent whole.  A late arrival whose half-day is unknown beside a half-day's absence may
+    be the other half (late in the morning, gone in the afternoon): saved, as before."""
+    if kind == "retard":
+        return [o for o in others if o.period == "journee" or (half and o.period == half)]
+    return [
+        o for o in others if o.period == "retard" and (kind == "journee" or o.late_half == kind)
+    ]
+
+
 async def record_roll(
     session: AsyncSession,
     marks: Sequence[Mark],
@@ -168,6 +182,16 @@ async def record_roll(
         found = await conflict(
             session, mark.trainee.id, day, kind, late_twice_ok=second, late_half=details.late_half
         )
+        clashing = _contradicting(
+            kind, details.late_half, await same_day(session, mark.trainee.id, day)
+        )
+        if found is None and clashing:
+            found = Conflict(
+                kind="late_and_half",
+                period=", ".join(period_label(o.period, o.late_minutes) for o in clashing),
+                by=await person_name(session, clashing[0].recorded_by),
+                at=clashing[0].recorded_at,
+            )
         if found is not None:
             roll.already.append((mark.trainee, found))
             continue

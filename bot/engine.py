@@ -299,9 +299,7 @@ class Engine:
                 return flow.name, step_name
             return None, None
         command = ctx.incoming.command
-        if flow is not None and state.expires_at is not None and state.expires_at < ctx.now:
-            ctx.say("common.expired", summary=self.runner.outermost(ctx, flow).summary)
-            ctx.data = aside.resting(ctx.data)
+        if flow is not None and self.runner.closes(ctx, flow, state.expires_at):
             if command is None:
                 return None, None
             flow = None

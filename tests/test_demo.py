@@ -16,6 +16,7 @@ from bot.storage.formations import Formation
 from bot.storage.people import Person as Account
 from bot.storage.people import no_organisation, only_the_demo
 from bot.storage.state import ConversationState
+from tests.auxil.attestations import add_colleague
 from tests.auxil.dialogue import Person
 from tests.test_bilan import schedule
 
@@ -68,3 +69,30 @@ async def test_the_demo_goes_whole_for_the_real_organisation(
     admin = person("nora")
     await admin.says("/start")
     assert "fuseau horaire" in admin.all_text or "nom de votre organisme" in admin.all_text
+
+
+async def test_a_dialogue_under_way_when_the_demo_goes_is_closed_with_a_word(
+    db: Database, trainer: Person, person: Callable[..., Person]
+) -> None:
+    """Explorer V, V3: a colleague who joined the demo, mid-/absence when `formabot demo
+    --retirer` ran, got « quelque chose s'est mal passé » at every answer."""
+    await add_colleague(db)
+    colleague = person("colleague")
+    await colleague.says("/echeances")
+    await colleague.says("/absence")
+    asked = colleague.last
+    async with db.sessions() as session, session.begin():
+        assert await demo.remove(session) == 1
+    await colleague.says("1")
+    said = colleague.all_text
+    assert said.startswith("J'ai refermé « noter une absence ou un retard » : vous ne faites plus")
+    assert "mal passé" not in said and asked not in said
+    async with db.sessions() as session:
+        assert (
+            await session.scalar(
+                select(ConversationState.flow).where(ConversationState.user_id == "colleague")
+            )
+            is None
+        )
+    await colleague.says("/aide")  # answered as anyone in no organisation
+    assert "mal passé" not in colleague.all_text

@@ -85,6 +85,20 @@ class Runner:
         """At a list's own questions (``Flow.browsing``), not in a dialogue it called."""
         return self.outermost(ctx, current).browsing and not ctx.data.get("_stack")
 
+    def closes(self, ctx: Context, current: Flow, expires_at: datetime | None) -> bool:
+        """The conversation under way ends here, said: it lapsed, or this person may no
+        longer use it (their organisation removed, their membership ended: explorer V, V3,
+        « quelque chose s'est mal passé » at every answer, only /annuler got out)."""
+        outermost = self.outermost(ctx, current)
+        if expires_at is not None and expires_at < ctx.now:
+            ctx.say("common.expired", summary=outermost.summary)
+        elif self.refusal(ctx, current) or self.refusal(ctx, outermost):
+            ctx.say("common.no_longer_yours", summary=outermost.summary)
+        else:
+            return False
+        ctx.data = aside.resting(ctx.data)
+        return True
+
     async def begin(self, ctx: Context, flow: Flow, data: Mapping[str, Any]) -> Position:
         """Start ``flow`` afresh (a command, ``/start CODE``): no caller waits."""
         ctx.data = aside.resting(ctx.data)

@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.formations import exports
-from bot.privacy.erasure import erased_name
+from bot.privacy.erasure import erase_trainee, erased_name
 from bot.storage.audit import AuditEntry
 from bot.storage.db import Database
 from bot.storage.formations import Trainee
 from bot.storage.privacy import ErasedInvitation
-from tests.auxil.attestations import add_colleague, codes, schedule_bilan
+from tests.auxil.attestations import add_colleague, codes, demo_author, schedule_bilan
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, step_of, survives
 from tests.auxil.privacy import everywhere, traces
@@ -191,3 +191,21 @@ async def test_an_erased_participants_old_link_says_the_invitation_went_with_her
         [kept] = (await session.scalars(select(ErasedInvitation))).all()
     assert len(kept.code_hash) == 64 and code not in kept.code_hash
     assert code not in caplog.text and "Martin" not in caplog.text
+
+
+async def test_a_dialogue_about_a_trainee_erased_meanwhile_says_so(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Explorer V, V4: closed with « Sans réponse depuis un moment » seconds after an answer."""
+    await trainer.says("/absence Hugo Moreau lundi matin")
+    async with db.sessions() as session, session.begin():
+        hugo = await session.scalar(select(Trainee).where(Trainee.full_name == "Hugo Moreau"))
+        assert hugo is not None
+        person_id, organisation_id = await demo_author(session)
+        await erase_trainee(session, organisation_id, hugo.id, person_id, clock.now)
+    await trainer.says("oui")
+    assert trainer.all_text.startswith(
+        "J'ai refermé « noter une absence ou un retard » : les données dont il s'agissait "
+        "viennent d'être effacées"
+    )
+    assert "Sans réponse" not in trainer.all_text

@@ -59,7 +59,11 @@ async def test_erasing_leaves_no_trace_in_any_table_but_the_evidence_sent(
             select(ConversationState).where(ConversationState.user_id == "formateur-2")
         )
         assert typing is not None
-        assert (typing.flow, typing.step, typing.data) == ("absence", None, {"_q": 3})
+        assert (typing.flow, typing.step, typing.data) == (
+            "absence",
+            None,
+            {"_q": 3, "_closed": "erased"},  # said so at their next message (explorer V, V4)
+        )
         assert typing.expires_at is not None and typing.expires_at <= clock.now
         [entry] = (
             await session.scalars(select(AuditEntry).where(AuditEntry.action == "erase"))

@@ -401,24 +401,28 @@ async def end_conversations_about(
             or (state.platform, state.chat_id, state.user_id) == asking
         ):
             continue
-        forget_answers(state, expires_at=now)
+        forget_answers(state, expires_at=now, why="erased")
         ended += 1
     await session.flush()
     return ended
 
 
-def forget_answers(state: ConversationState, *, expires_at: datetime | None = None) -> None:
+def forget_answers(
+    state: ConversationState, *, expires_at: datetime | None = None, why: str | None = None
+) -> None:
     """Keep which conversation it was (the one the person started), nothing they typed.
 
     The engine then says it expired when the person writes again
-    (``expires_at`` set to now makes it so at once).
+    (``expires_at`` set to now makes it so at once), or ``why`` it was closed
+    (:data:`bot.conversations.kit.runner.CLOSED`: ``erased``, explorer V, V4: « Sans
+    réponse depuis un moment » to someone who had answered seconds before).
     """
     data = dict(state.data or {})
     stack = data.get("_stack") or []
     outermost = stack[0].get("flow") if stack and isinstance(stack[0], dict) else None
     state.flow = str(outermost or state.flow)
     state.step = None
-    state.data = {"_q": data.get("_q", 0)}
+    state.data = {"_q": data.get("_q", 0), **({"_closed": why} if why else {})}
     if expires_at is not None:
         state.expires_at = expires_at
     state.version += 1

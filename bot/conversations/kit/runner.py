@@ -42,6 +42,9 @@ MAX_DEPTH = 8
 
 _KEPT = ("_q", "_stack", aside.KEY)
 
+CLOSED = "_closed"
+"""Why a conversation was closed by someone else (``erased``), said at its next message."""
+
 
 class Runner:
     """Carries a conversation from an outcome to the question it leads to."""
@@ -90,8 +93,12 @@ class Runner:
         longer use it (their organisation removed, their membership ended: explorer V, V3,
         « quelque chose s'est mal passé » at every answer, only /annuler got out)."""
         outermost = self.outermost(ctx, current)
-        if expires_at is not None and expires_at < ctx.now:
-            ctx.say("common.expired", summary=outermost.summary)
+        if expires_at is not None and expires_at <= ctx.now:  # « at once »: closed by now
+            why = ctx.data.get(CLOSED)  # closed by someone else's erasure, not by time
+            ctx.say(
+                "common.erased_meanwhile" if why == "erased" else "common.expired",
+                summary=outermost.summary,
+            )
         elif self.refusal(ctx, current) or self.refusal(ctx, outermost):
             ctx.say("common.no_longer_yours", summary=outermost.summary)
         else:

@@ -70,6 +70,7 @@ async def test_a_no_at_the_recap_offers_corrections_and_loses_nothing(
     await trainer.says("non")
     assert "Que voulez-vous corriger ?" in trainer.last
     await trainer.presses("Intitulé")
+    assert trainer.last.startswith("Quel est le bon intitulé ?")
     await trainer.says("Agent polyvalent de restauration")
     assert "Agent polyvalent de restauration" in trainer.last and "Tout est juste ?" in trainer.last
     await trainer.presses("Enregistrer")

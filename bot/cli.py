@@ -19,7 +19,6 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
 from bot import config, exports, running
@@ -76,19 +75,13 @@ async def fill_demo(db: Database, settings: config.Settings) -> bool:
     return True
 
 
-def _missing_sqlite_file(settings: config.Settings) -> bool:
-    """A SQLite base that does not exist yet (a mistyped FORMABOT_DATA_DIR, say)."""
-    url = make_url(settings.database_url)
-    if not url.get_backend_name().startswith("sqlite") or url.database in (None, "", ":memory:"):
-        return False
-    return not Path(url.database).exists()
-
-
 async def cmd_remove_demo(settings: config.Settings, *, yes: bool) -> int:
     """``formabot demo --retirer``: a base that got the demo by mistake made usable."""
     from bot import demo
 
-    if _missing_sqlite_file(settings):  # said before asking (explorer M), and nothing created
+    # An SQLite base that does not exist (a mistyped FORMABOT_DATA_DIR): said before asking
+    # (explorer M), and nothing created.
+    if (file := running.sqlite_file(settings.database_url)) is not None and not file.exists():
         print("Il n'y a pas d'organisme de démonstration dans cette base : rien n'est retiré.")
         return 1
     if not yes:
@@ -140,6 +133,10 @@ async def cmd_console(
     if settings.log_level == "INFO":
         # The terminal is the chat: routine log lines would interleave with it.
         logging.getLogger().setLevel(logging.WARNING)
+    refused = running.hold(settings.database_url)  # not beside a `run` (explorer V, V6)
+    if refused is not None:
+        print(refused, file=sys.stderr)
+        return 2
     db = await _open(settings)
     if offer_demo:
         async with db.sessions() as session:
@@ -238,6 +235,9 @@ async def cmd_run(settings: config.Settings, workers: int = 1) -> int:
             settings, "formateur", offer_demo=settings.is_sqlite, source=source
         )
     db = await _open(settings)
+    if (refused := await running.hold_receiving(settings.database_url)) is not None:
+        print(refused, file=sys.stderr)
+        return 2
     async with db.sessions() as session:
         if await only_the_demo(session):
             log.warning(ONLY_THE_DEMO)

@@ -7,7 +7,11 @@ the backup vanished unsaid (explorer R R1, R11).  ``formabot run`` holds an
 exclusive lock on a file next to the base for as long as it lives; the system
 drops it when the process ends, ``kill -9`` included, so nothing is left to
 clean after a crash.  PostgreSQL takes several processes (``--workers``,
-``formabot work``) and is restored with ``pg_restore``: nothing is held there.
+``formabot work``) and is restored with ``pg_restore``, but one of them only
+receives (Telegram hands its updates to one poller, a Matrix device is one
+process): ``formabot run`` holds a session advisory lock there
+(:func:`hold_receiving`), dropped by PostgreSQL when its connection ends
+(explorer V, V7: a second ``run`` started, and two pollers took turns).
 """
 
 from __future__ import annotations
@@ -15,21 +19,31 @@ from __future__ import annotations
 import fcntl
 import os
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from sqlalchemy.engine import make_url
 
 _held: IO[str] | None = None
 """The lock of this process, kept open until it ends."""
 
+RECEIVING = 0x666F726D61626F74  # « formabot », as 8 bytes
+"""The advisory lock key of the receiving process on PostgreSQL."""
+_receiving: list[Any] = []
+"""The connection that holds it, kept open until the process ends."""
 
-def lock_path(database_url: str) -> Path | None:
-    """The file locked next to an SQLite base; ``None`` for any other database."""
+
+def sqlite_file(database_url: str) -> Path | None:
+    """The file of an SQLite base; ``None`` for any other database (or one in memory)."""
     url = make_url(database_url)
     if not url.get_backend_name().startswith("sqlite") or url.database in (None, "", ":memory:"):
         return None
-    database = Path(str(url.database))
-    return database.with_name(database.name + ".verrou")
+    return Path(str(url.database))
+
+
+def lock_path(database_url: str) -> Path | None:
+    """The file locked next to an SQLite base; ``None`` for any other database."""
+    database = sqlite_file(database_url)
+    return None if database is None else database.with_name(database.name + ".verrou")
 
 
 def hold(database_url: str) -> str | None:
@@ -68,3 +82,37 @@ def busy(database_url: str) -> bool:
             return True
         fcntl.flock(handle, fcntl.LOCK_UN)
     return False
+
+
+async def hold_receiving(database_url: str) -> str | None:
+    """On PostgreSQL, take the receiving role for this process; why not, in French, when
+    another ``formabot run`` has it.  Its own connection, outside the pool, kept open."""
+    if sqlite_file(database_url) is not None or _receiving or "postgresql" not in database_url:
+        return None
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+    from sqlalchemy.pool import NullPool
+
+    engine = create_async_engine(database_url, poolclass=NullPool)
+    connection = await engine.connect()
+    if await connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": RECEIVING}):
+        await connection.commit()  # the lock is the session's: no transaction left open
+        _receiving.append(connection)
+        return None
+    await connection.close()
+    await engine.dispose()
+    return (
+        "Un autre « formabot run » reçoit déjà les messages de cette base PostgreSQL : un "
+        "seul processus reçoit (Telegram ne sert ses messages qu'à un seul, un appareil "
+        "Matrix est un seul processus). Arrêtez-le d'abord ; pour plus de bras, ajoutez des "
+        "« formabot work »."
+    )
+
+
+async def release_receiving() -> None:
+    """Give the receiving role back (a test; a process gives it back by ending)."""
+    while _receiving:
+        connection = _receiving.pop()
+        engine = connection.engine
+        await connection.close()
+        await engine.dispose()

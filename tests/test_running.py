@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from bot import running
 from tests.test_cli import run
@@ -20,10 +23,10 @@ HOLDER = (
 )
 
 
-def holding(url: str) -> subprocess.Popen[str]:
+def holding(url: str, holder: str = HOLDER) -> subprocess.Popen[str]:
     """Another process that holds the base, as ``formabot run`` does."""
     process = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, url],
+        [sys.executable, "-c", holder, url],
         stdout=subprocess.PIPE,
         text=True,
         cwd=Path(__file__).resolve().parent.parent,
@@ -52,6 +55,10 @@ def test_a_second_run_and_a_restore_are_refused_while_one_runs(tmp_path: Path) -
         assert second.returncode == 2
         assert "Un autre formabot tourne déjà sur cette base" in second.stderr
         assert "Bonjour" not in second.stdout and "/aide" not in second.stdout
+        # Explorer V, V6: the console wrote alongside a running bot.
+        console = run(["console", "--as", "formateur"], data, "/aide\n")
+        assert console.returncode == 2
+        assert "Un autre formabot tourne déjà sur cette base" in console.stderr
         restored = run(["restore", "--oui", str(tmp_path / "copie.db")], data)
         assert restored.returncode == 1
         assert "formabot tourne encore sur cette base : arrêtez-le d'abord" in restored.stderr
@@ -61,3 +68,33 @@ def test_a_second_run_and_a_restore_are_refused_while_one_runs(tmp_path: Path) -
         holder.wait()
     assert run(["restore", "--oui", str(tmp_path / "copie.db")], data).returncode == 0
     assert run(["run"], data, "/quitter\n").returncode == 0
+
+
+RECEIVER = (
+    "import asyncio, sys, time\n"
+    "from bot import running\n"
+    "assert asyncio.run(running.hold_receiving(sys.argv[1])) is None\n"
+    "print('tenu', flush=True)\n"
+    "time.sleep(60)\n"
+)
+
+
+@pytest.mark.postgres
+async def test_a_second_receiving_process_is_refused_on_postgresql(pg_server_url: str) -> None:
+    """Explorer V, V7: two « formabot run » on one PostgreSQL both polled Telegram."""
+    process = holding(pg_server_url, RECEIVER)
+    try:
+        said = await running.hold_receiving(pg_server_url)
+        assert said is not None and said.startswith(
+            "Un autre « formabot run » reçoit déjà les messages de cette base PostgreSQL"
+        )
+    finally:
+        os.kill(process.pid, signal.SIGKILL)  # a crash: PostgreSQL drops the lock with it
+        process.wait()
+    for _ in range(50):  # the server notices the dead connection at once, or nearly
+        said = await running.hold_receiving(pg_server_url)
+        if said is None:
+            break
+        await asyncio.sleep(0.1)
+    assert said is None
+    await running.release_receiving()

@@ -46,7 +46,7 @@ async def test_non_en_fait_another_day_asks_again_with_that_day(
     assert trainer.last.startswith("Noter l'absence de Karim Benali, jeudi 19 novembre 2026 ?")
     await trainer.says("non, plutôt vendredi après-midi")
     assert trainer.last.startswith(
-        "Noter l'absence de Karim Benali, vendredi après-midi (vendredi 20 novembre 2026) ?"
+        "Noter l'absence de Karim Benali, vendredi 20 novembre 2026, l'après-midi ?"
     )
     await trainer.presses("Oui, noter")
     assert "Cette absence est-elle justifiée ?" in trainer.last
@@ -55,6 +55,21 @@ async def test_non_en_fait_another_day_asks_again_with_that_day(
     await trainer.presses("Enregistrer")
     [saved] = await absences(db)
     assert (saved.day, saved.period) == (date(2026, 11, 20), "apres_midi")
+
+
+async def test_a_day_spelled_in_full_with_its_half_day_is_said_once(trainer: Person) -> None:
+    """Explorer T, T9: « …, lundi 23 novembre matin (lundi 23 novembre 2026) ? »."""
+    for typed, said in (
+        ("Julie absente vendredi 20 novembre matin", "vendredi 20 novembre 2026, le matin"),
+        (
+            "Julie absente vendredi 20 novembre après-midi",
+            "vendredi 20 novembre 2026, l'après-midi",
+        ),
+        ("Julie absente vendredi 20 novembre", "vendredi 20 novembre 2026"),
+    ):
+        await trainer.says(typed)
+        assert trainer.last.startswith(f"Noter l'absence de Julie Petit, {said} ?"), typed
+        await trainer.presses("Non")
 
 
 async def test_a_late_arrival_in_a_sentence_keeps_its_minutes(

@@ -95,7 +95,11 @@ async def test_every_field_typed_at_creation_is_corrected_and_the_deadlines_foll
     await trainer.presses("Suivi à la Région")
     await trainer.says("M. Paul Girard")
     await trainer.presses("Passer")  # no e-mail
-    assert "je ne pourrai jamais lui envoyer les preuves de participation" in trainer.all_text
+    # Now a Centre-Val de Loire formation: no proofs of participation are owed there
+    # (explorer T, T9), what cannot go to him is the bilans' invitations.
+    assert "je ne pourrai jamais lui envoyer moi-même les invitations aux bilans" in (
+        trainer.all_text
+    )
     await trainer.presses("Terminé")
     assert trainer.last == "Que voulez-vous faire de « Agent de restauration – session d'hiver » ?"
     await trainer.presses("Voir le détail")

@@ -90,6 +90,8 @@ async def test_a_formation_corrected_into_a_vae_drops_the_group_answers_and_back
     recap = trainer.last
     assert "Tout est juste ?" in recap
     assert "Organisation" not in recap and "longue" not in recap
+    # One person followed, not « Stagiaires » (explorer T, T9).
+    assert "Personne accompagnée : Marie Dupont (Boulangerie Martin)" in recap
     assert "représente les stagiaires" not in recap
     await trainer.presses("Corriger")
     await trainer.says("Nature")

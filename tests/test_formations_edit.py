@@ -62,7 +62,8 @@ async def test_a_correction_stores_audits_by_field_name_and_recomputes(store: Da
             "M. Paul Girard",
         )
         assert "CVL-BQ-END" in await open_rules(session, formation.id)
-        assert edit.proofs_unsendable(formation)  # a Région's formation, no e-mail
+        # A Région's formation, no e-mail: for the Centre-Val de Loire, no proofs are owed.
+        assert edit.proofs_unsendable(formation) == "cvl"
         assert (await audit_of(session, formation.id))[-1] == (
             "edit",
             {"fields": ["cm_name", "funder", "programme"]},

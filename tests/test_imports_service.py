@@ -218,3 +218,28 @@ def test_a_list_of_an_earlier_session_is_said_once() -> None:
         )
     )
     assert "Toutes ces dates" not in said
+
+
+def test_entry_days_of_the_file_are_not_said_missing() -> None:
+    """Explorer T, T9: « Sans date d'entrée dans le fichier, l'entrée est le début de la
+    formation » under a file that gave every entry day."""
+    start = BOUNDS[0]
+    dated = [("Nom", "Date d'entrée")] + [
+        (name, f"{start.day + 7:02d}/{start.month:02d}/{start.year}")
+        for name in ("Jean Dupont", "Léa Martin")
+    ]
+    said = texts.plain(
+        texts.say(
+            "formation_import.preview",
+            **preview("l.csv", csv_file(dated), now=NOW, bounds=BOUNDS).shown(),
+        )
+    )
+    assert "date d'entrée dans le fichier" not in said
+    one_without = [*dated, ("Zoé Vert", "")]
+    said = texts.plain(
+        texts.say(
+            "formation_import.preview",
+            **preview("l.csv", csv_file(one_without), now=NOW, bounds=BOUNDS).shown(),
+        )
+    )
+    assert "Pour qui n'a pas de date d'entrée dans le fichier, l'entrée est le début" in said

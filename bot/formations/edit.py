@@ -149,9 +149,12 @@ LENGTH_PATHS = ("short", "long")
 """The paths a formation's length decides (003 §2); a bilan's and a VAE's are their own."""
 
 
-def proofs_unsendable(formation: Formation) -> bool:
-    """A Région's formation without the chargé(e) de mission's e-mail: proofs cannot go."""
-    return formation.funder in labels.REGION_FUNDERS and not formation.cm_email
+def proofs_unsendable(formation: Formation) -> str | None:
+    """A Région's formation without the chargé(e) de mission's e-mail: what cannot go to
+    them, named by its funder (« normandie »: the proofs of participation; « cvl »: no
+    proofs are owed there, the bilans' invitations, explorer T T9), else ``None``."""
+    unsendable = formation.funder in labels.REGION_FUNDERS and not formation.cm_email
+    return formation.funder if unsendable else None
 
 
 async def replace_sessions(

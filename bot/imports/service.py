@@ -71,6 +71,9 @@ class Preview:
     """Headers of the columns left aside."""
     start: date | None = None
     """The formation's start: the entry of a trainee the file gives no date for."""
+    undated: int = 0
+    """The rows to add the file gave no entry day (explorer T, T9: « Sans date d'entrée dans
+    le fichier » was said under a file that gave every one)."""
 
     @property
     def refused_lines(self) -> int:
@@ -145,14 +148,16 @@ def preview(
         lines_of_name[key] = number
         if read.email:
             lines_of_email[read.email] = number
-        if read.entered_on is None and bounds is not None:
-            read = replace(read, entered_on=bounds[0])  # the group's list: from the start
+        undated = read.entered_on is None and start is not None
+        if undated:
+            read = replace(read, entered_on=start)  # the group's list: from the start
         if key in known.names or (read.email and read.email in known.emails):
             by_email = key not in known.names
             found = known.emails[read.email or ""] if by_email else known.names[key]
             result.already.append(Already(number, found, by_email))
             continue
         result.rows.append(read)
+        result.undated += undated
     if single:
         if len(result.rows) + len(known.names) > 1:
             # Who is followed already, when someone is (explorer J: a file naming one

@@ -177,6 +177,19 @@ async def closest_taken(ctx: Context, picked: str) -> Outcome:
     return await go(ctx)
 
 
+HALF_SAID = {
+    "matin": "le matin",
+    "le matin": "le matin",
+    "aprem": "l'après-midi",
+    "apres midi": "l'après-midi",
+    "l apres midi": "l'après-midi",
+    "journee": "toute la journée",
+    "toute la journee": "toute la journée",
+}
+"""The half-day's words left after a day spelled in full (folded), as the question says
+them."""
+
+
 async def confirm_values(ctx: Context) -> dict[str, object]:
     """ "de Karim Benali", "d'Éloïse Lefèvre": the elision a careful writer makes.
 
@@ -190,11 +203,15 @@ async def confirm_values(ctx: Context) -> dict[str, object]:
     if not comma or said_day(ctx, head) != day:
         head, tail = rest, ""
     spelled = set(fold(dates.spell_date(day)).split()) if day is not None else set()
+    extra = [w for w in fold(head).split() if w not in spelled]
+    # « lundi 23 novembre matin »: the day once, then its half (explorer T, T9: twice).
+    part = HALF_SAID.get(" ".join(extra))
     return {
         "of_who": texts.of(" ou ".join(who)),
         "day": day,  # spelled out after the words that name it (explorer O O17)
         # « mercredi » is in « mercredi 2 décembre 2026 »: the day once, not twice
-        "same": bool(spelled) and set(fold(head).split()) <= spelled,
+        "same": bool(spelled) and (not extra or part is not None),
+        "part": part,
         "head": head,
         "tail": comma + tail if tail else "",
         "namesakes": len(who) == 1 and len(ctx.data["_who"]) > 1,

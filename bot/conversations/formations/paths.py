@@ -249,7 +249,7 @@ async def offer_followup(ctx: Context) -> Outcome:
             await add_more_signs(
                 ctx.session, already, ctx.person_id, ctx.now, signs=["abandon"], note=None
             )
-        ctx.say("formation.abandon_sign_added", name=trainee.full_name)
+        ctx.say("formation.abandon_sign_added", name=trainee.full_name, path=already.path)
         return Leave()
     if not procedure_on(organisation) or formation.subcontracted:
         return Leave()

@@ -213,7 +213,7 @@ async def confirm_values(ctx: Context) -> dict[str, object]:
         "same": bool(spelled) and (not extra or part is not None),
         "part": part,
         "head": head,
-        "tail": comma + tail if tail else "",
+        "tail": tail.strip(),  # after its comma, which the question writes
         "namesakes": len(who) == 1 and len(ctx.data["_who"]) > 1,
         "limit": MAX_LATE_MINUTES,  # a longer one is not shown as to note: said after
     }

@@ -136,6 +136,24 @@ async def test_documents_both_ways_encrypted(
         assert caption.formatted == "Votre <b>bilan</b>"
 
 
+def transport(configured: Settings, db: Database) -> MatrixTransport:
+    return MatrixTransport(configured, build_engine(db, configured), sync_timeout_ms=5000)
+
+
+async def a_direct_chat_then_the_bot_stopped(
+    configured: Settings, db: Database, claire: MatrixPerson
+) -> tuple[str, str | None]:
+    """The bot started, Claire's direct chat with it answered once, the bot stopped:
+    (the room, the bot's device)."""
+    first = transport(configured, db)
+    await first.start()
+    device = first.client.device_id
+    room = await claire.open_dm(first.user_id)
+    await claire.ask(room, "/aide", "/start")
+    await first.stop()
+    return room, device
+
+
 async def test_a_restart_reuses_the_device_and_knows_its_rooms(
     synapse: Synapse,
     db: Database,
@@ -144,16 +162,11 @@ async def test_a_restart_reuses_the_device_and_knows_its_rooms(
     tmp_path: Path,
 ) -> None:
     configured = bot_settings(settings, synapse, bot_account)
-    first = MatrixTransport(configured, build_engine(db, configured), sync_timeout_ms=5000)
-    await first.start()
-    device = first.client.device_id
     async with MatrixPerson.joining(synapse, tmp_path, "claire") as claire:
-        room = await claire.open_dm(first.user_id)
-        await claire.ask(room, "/aide", "/start")
-        await first.stop()
+        room, device = await a_direct_chat_then_the_bot_stopped(configured, db, claire)
         waiting = len(claire.in_room(room))
         await claire.say(room, "/start")  # sent while the bot is down
-        again = MatrixTransport(configured, build_engine(db, configured), sync_timeout_ms=5000)
+        again = transport(configured, db)
         await again.start()
         try:
             await claire.reply_after(room, waiting, "nom de votre organisme")
@@ -181,17 +194,13 @@ async def test_every_message_sent_while_the_bot_was_down_is_answered_in_order(
     """Explorer V, V2: a sync gives a few events per room and says ``limited``; thirteen
     messages sent while the bot was down got ten answers, the first three lost for good."""
     configured = bot_settings(settings, synapse, bot_account)
-    first = MatrixTransport(configured, build_engine(db, configured), sync_timeout_ms=5000)
-    await first.start()
     async with MatrixPerson.joining(synapse, tmp_path, "claire") as claire:
-        room = await claire.open_dm(first.user_id)
-        await claire.ask(room, "/aide", "/start")
-        await first.stop()
+        room, _ = await a_direct_chat_then_the_bot_stopped(configured, db, claire)
         waiting = len(claire.in_room(room))
         sent = ["/echeances", *["/aide"] * (TIMELINE_LIMIT + 8), "/bilans"]
         for text in sent:
             await claire.say(room, text)
-        again = MatrixTransport(configured, build_engine(db, configured), sync_timeout_ms=5000)
+        again = transport(configured, db)
         await again.start()
         try:
             await claire.wait(

@@ -105,3 +105,31 @@ async def test_a_paged_call_with_buttons_is_saved_once(
         (GROUP[1], "matin"),
         (GROUP[22], "retard"),
     ]
+
+
+async def test_a_double_tap_on_a_name_counts_once(
+    emulator: TelegramEmulator, bot: TelegramTransport, db: Database
+) -> None:
+    """Explorer V, V5: a quick double tap on « ✅ Léa Martin » made her « ⏰ (retard) »."""
+    async with emulator.user(TOKEN, user_id=TRAINER_ID, first_name="Camille") as camille:
+        await camille.send_command("/appel")
+        await new_message(camille, 0, "L'appel de quelle formation ?")
+        before = await latest_id(camille)
+        await camille.press_button("Grand groupe")
+        await new_message(camille, before, "L'appel de quand ?")
+        before = await latest_id(camille)
+        await camille.press_button("Ce matin")
+        roll = await new_message(camille, before, "Appel du lundi 23 novembre 2026, matin")
+        data = roll.button(GROUP[3]).callback_data
+        assert data is not None
+        await camille.press(data, roll.message_id)
+        await camille.press(data, roll.message_id)  # the same button, before the list changed
+        roll = await edited(camille, roll.message_id, f"❌ {GROUP[3]} (absence)")
+        before = await latest_id(camille)
+        await camille.press_button("Suivants", roll)  # answered after both presses
+        roll = await edited(camille, roll.message_id, f"✅ {GROUP[22]}")
+        # The second press edited nothing and sent no copy of the list.
+        assert await latest_id(camille) == before
+        await camille.press_button("Valider l'appel", roll)
+        recap = await new_message(camille, before, "Enregistrer l'appel ?")
+        assert f"Absence (1) : {GROUP[3]}." in recap.body and "Retard" not in recap.body

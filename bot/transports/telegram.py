@@ -393,6 +393,11 @@ class TelegramTransport:
                 parse_mode=ParseMode.HTML,
                 reply_markup=keyboard(reply),
             )
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return  # it shows that already (a double tap's second press, explorer V V5)
+            log.info("edit failed, sending instead: %s", type(exc).__name__)
+            await self.send(chat_id, reply)
         except Exception as exc:
             log.info("edit failed, sending instead: %s", type(exc).__name__)
             await self.send(chat_id, reply)

@@ -214,6 +214,10 @@ def _paging(ctx: Context) -> tuple[int, int]:
     return clamp(int(ctx.data.get("_page", 0)), pages), pages
 
 
+SHOWN = "~"
+"""Between a roll button's value and the mark it showed when pressed."""
+
+
 class RollStep(Step):
     """The list with a toggle per trainee; "Valider l'appel" (or a typed list) goes on."""
 
@@ -242,9 +246,10 @@ class RollStep(Step):
                 label = f"{ICONS[status]} {name}"
                 if status:
                     label += " (absence)" if status == "absent" else " (retard)"
-            choices.append(
-                Choice(label=label, data=f"{ctx.question_id}|{value}", number=first + offset + 1)
-            )
+            # The mark shown rides with the button: a double tap's second press names a mark
+            # the list no longer shows (explorer V, V5: absent, then late, in one double tap).
+            data = f"{ctx.question_id}|{value}{SHOWN}{status or '-'}"
+            choices.append(Choice(label=label, data=data, number=first + offset + 1))
         choices += turn_choices(ctx, page, pages)
         choices.append(ctx.choice("Tous présents", "_all"))
         choices.append(ctx.choice("📋 Valider l'appel", "_done"))
@@ -270,6 +275,8 @@ class RollStep(Step):
         return typed or Retry(ctx.render("absence_appel.how_to_type"))
 
     def _touched(self, ctx: Context) -> Outcome:
+        pressed, _, shown = str(ctx.incoming.choice).partition(SHOWN)
+        ctx.incoming = replace(ctx.incoming, choice=pressed)
         locked = _locked(ctx)
         values = [o.value for o in roster_options(ctx)]
         picked = ctx.chosen([*values, "_prev", "_next", "_all", "_done"], labels={})
@@ -285,6 +292,8 @@ class RollStep(Step):
             ctx.data["marks"] = {}
             return Next()
         assert picked is not None
+        if shown and shown != (marks.get(picked) or "-"):
+            return Stay(edit=True)  # pressed on the list before its last change: done already
         if picked in locked:
             return Retry(
                 ctx.render(

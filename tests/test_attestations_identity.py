@@ -212,6 +212,10 @@ async def test_i_could_not_come_at_the_role_question_leads_to_the_decline(
     await hugo.says("en fait je n'ai pas pu venir, j'étais malade")
     assert "Vous n'avez pas participé à ce bilan" in hugo.all_text
     assert "Je n'ai pas participé" in hugo.buttons
+    # Explorer Y, Y4: « oui » there attested a presence he had just denied.
+    await hugo.says("oui")
+    assert hugo.last.startswith("Vous m'avez dit ne pas avoir pu venir")
+    assert await answers(db) == []
     await hugo.presses("Je n'ai pas participé")
     assert "pas de détail sur votre santé" in hugo.last
     await hugo.says("empêchement")

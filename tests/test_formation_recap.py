@@ -174,3 +174,37 @@ async def test_the_recap_and_its_corrections_survive_bad_input(
     await trainer.presses("Terminé")
     await trainer.presses("Enregistrer")
     assert len(await formations(db)) == before + 1
+
+
+async def test_retour_in_a_correction_goes_back_to_the_menu_then_the_recap_nothing_lost(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer Y, Y1 and Y2: « Retour » at a correction's question, then at the menu, failed
+    at every try, or saved the formation with no trainee."""
+    before = len(await formations(db))
+    await at_the_recap(trainer)
+    for topic in ("Dates", "Stagiaires", "Suivi à la Région", "Financeur", "Intitulé"):
+        await trainer.presses("Corriger")
+        await trainer.says(topic)
+        await trainer.says("Retour")
+        assert "Que voulez-vous corriger ?" in trainer.last, topic
+        await trainer.says("Retour")
+        recap = trainer.last
+        assert "Tout est juste ?" in recap and "mal passé" not in trainer.all_text, topic
+        assert "Marie Dupont (Boulangerie Martin, représente les stagiaires)" in recap, topic
+        assert "Suivi Région : Mme Sophie Leroy" in recap, topic
+    await trainer.presses("Enregistrer")
+    [f] = (await formations(db))[before:]
+    assert len(f.trainees) == 3 and f.cm_name == "Mme Sophie Leroy"
+
+
+async def test_an_entry_that_was_the_start_follows_new_dates(trainer: Person) -> None:
+    """Explorer Y, Y3: a trainee entering at the start was said outside new dates, or saved
+    entering on the old start."""
+    await at_the_recap(trainer, trainees="Marie Dupont\nKarim Benali ; entrée le 1er décembre 2026")
+    await trainer.presses("Corriger")
+    await trainer.presses("Dates")
+    await trainer.says("du 7 décembre 2026 au 15 juin 2027")
+    await trainer.presses("Oui")
+    assert "ne tombe plus" not in trainer.all_text
+    assert "Du lundi 7 décembre 2026" in trainer.last and "entrée le" not in trainer.last

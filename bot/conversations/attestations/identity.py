@@ -185,6 +185,10 @@ NOT_THERE = re.compile(
 """« je n'ai pas pu venir, j'étais malade », « j'étais absente » (folded): no role to give."""
 
 
+NOT_THERE_SAID = "_not_there"
+"""Set when the person said they could not come: a typed « oui » then attests nothing."""
+
+
 async def not_there(ctx: Context) -> Outcome | None:
     """« je n'ai pas pu venir » at the role question: the text is shown with its « Je n'ai
     pas participé » (a declined answer is kept on the text shown, like any), the role the
@@ -194,6 +198,7 @@ async def not_there(ctx: Context) -> Outcome | None:
     expected = await invited(ctx)
     kind = expected.kind if expected is not None else "delegate"
     ctx.data["role"] = kind
+    ctx.data[NOT_THERE_SAID] = True
     ctx.say("attestation_participant.not_there")
     return await after_role(ctx, kind)
 

@@ -61,7 +61,7 @@ from bot.attestations.service import (
 )
 from bot.bilans.view import BilanView, view_of
 from bot.conversations.attestations.held import load, refusal, tell
-from bot.conversations.attestations.identity import BRANCHES, QUESTIONS
+from bot.conversations.attestations.identity import BRANCHES, NOT_THERE_SAID, QUESTIONS
 from bot.conversations.attestations.steps import PickOrSay
 from bot.conversations.attestations.who import author_of, chat_of
 from bot.conversations.kit.context import Context
@@ -94,6 +94,7 @@ ASKED = (
     "answer",
     "reason",
     "fixing_name",
+    "_not_there",
 )
 """The answers of one round of questions, forgotten when a round starts again."""
 
@@ -267,6 +268,10 @@ async def take_sworn(ctx: Context, picked: str) -> Outcome:
         # Moved later while the text was shown: nothing is kept, the link still works.
         ctx.say("attestation_participant.too_early", **when_words(info, ctx.now))
         return Leave()
+    if picked == "attest" and ctx.data.get(NOT_THERE_SAID) and ctx.incoming.choice is None:
+        # « oui » after « je n'ai pas pu venir »: no sworn presence on a word that may mean
+        # « yes, I was not there » (explorer Y, Y4); the button itself still attests.
+        return Retry(ctx.render("attestation_participant.not_there_again"))
     if picked == "attest":
         ctx.data["answer"] = "attested"
         return Finish()

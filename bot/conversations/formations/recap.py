@@ -113,10 +113,40 @@ async def fix_options(ctx: Context) -> list[Option]:
 
 async def fix_taken(ctx: Context, picked: str) -> Outcome:
     fix = next(f for f in FIXES if f.step == picked)
+    # Kept aside: what is not answered anew (« Retour ») comes back at the recap (explorer
+    # Y, Y1 and Y2: the recap failed on a topic left unanswered, or saved it empty).
+    ctx.data[BEFORE] = {k: ctx.data[k] for k in fix.forgets if k in ctx.data}
     for key in (*fix.forgets, "recap"):
         ctx.data.pop(key, None)
     ctx.data[FIXING] = True
+    ctx.data["_trail"] = ["recap", "fix"]  # « Retour » goes back to the menu, then the recap
     return Next(fix.step)
+
+
+BEFORE = "_before_fix"
+"""The answers a correction forgot, until the recap."""
+
+
+def _restored(ctx: Context) -> None:
+    """At the recap: what the correction did not answer anew is the answer before it; an
+    entry that was the old start follows the new one (explorer Y, Y3: a file's undated
+    trainees entered on the old start, said « outside » the new dates)."""
+    before = dict(ctx.data.pop(BEFORE, None) or {})
+    if "trainees" in ctx.data and ctx.data["trainees"] != before.get("trainees"):
+        before.pop("delegates", None)  # chosen among the old list
+    if "start" in ctx.data and (ctx.data["start"], ctx.data.get("end")) != (
+        before.get("start"),
+        before.get("end"),
+    ):
+        before.pop("sessions", None)  # within the old dates
+        before.pop("several_sessions", None)
+    for key, value in before.items():
+        ctx.data.setdefault(key, value)
+    old, new = before.get("start"), ctx.data.get("start")
+    if old and new and old != new:
+        for trainee in ctx.data.get("trainees") or []:
+            if trainee.get("entered_on") == old:
+                trainee["entered_on"] = new
 
 
 def _stale(ctx: Context) -> str | None:
@@ -140,6 +170,7 @@ async def recap_reached(ctx: Context, steps: Sequence[Step]) -> Outcome | None:
     trainees again if it no longer fits (several people for a VAE, an entry outside the
     new dates)."""
     ctx.data.pop(FIXING, None)
+    _restored(ctx)
     for step in steps:
         if step.name != "recap" and not step.applies(ctx):
             for key in answered(step):

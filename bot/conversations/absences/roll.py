@@ -75,6 +75,8 @@ class Said:
 
 
 HALF_WORDS = {"matin": "le matin", "apres_midi": "l'après-midi"}
+HALF_SAID = {**HALF_WORDS, "journee": "toute la journée"}
+"""A period as a question says it after its day (« lundi 23 novembre 2026, le matin ? »)."""
 
 
 def roster_rows(ctx: Context) -> list[tuple[str, str, str, str]]:

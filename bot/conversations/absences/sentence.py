@@ -28,7 +28,7 @@ from datetime import date
 
 from bot import dates, texts
 from bot.absences.days import read_days
-from bot.absences.line import day_words
+from bot.absences.line import day_words, read_period
 from bot.absences.log import MAX_LATE_MINUTES
 from bot.absences.sentence import AbsenceSentence, read_absence_sentence
 from bot.answers import (
@@ -40,6 +40,7 @@ from bot.answers import (
     has_words,
     match_names,
 )
+from bot.conversations.absences.roll import HALF_SAID
 from bot.conversations.absences.steps import single_formation
 from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
@@ -177,19 +178,6 @@ async def closest_taken(ctx: Context, picked: str) -> Outcome:
     return await go(ctx)
 
 
-HALF_SAID = {
-    "matin": "le matin",
-    "le matin": "le matin",
-    "aprem": "l'après-midi",
-    "apres midi": "l'après-midi",
-    "l apres midi": "l'après-midi",
-    "journee": "toute la journée",
-    "toute la journee": "toute la journée",
-}
-"""The half-day's words left after a day spelled in full (folded), as the question says
-them."""
-
-
 async def confirm_values(ctx: Context) -> dict[str, object]:
     """ "de Karim Benali", "d'Éloïse Lefèvre": the elision a careful writer makes.
 
@@ -203,14 +191,16 @@ async def confirm_values(ctx: Context) -> dict[str, object]:
     if not comma or said_day(ctx, head) != day:
         head, tail = rest, ""
     spelled = set(fold(dates.spell_date(day)).split()) if day is not None else set()
-    extra = [w for w in fold(head).split() if w not in spelled]
-    # « lundi 23 novembre matin »: the day once, then its half (explorer T, T9: twice).
-    part = HALF_SAID.get(" ".join(extra))
+    # « lundi 23 novembre matin »: the day once, then its half (explorer T, T9: twice),
+    # the half read as /absence reads it.
+    period, _, without = read_period(head)
+    part = HALF_SAID.get(period or "")
+    extra = set(fold(without if part else head).split()) - spelled
     return {
         "of_who": texts.of(" ou ".join(who)),
         "day": day,  # spelled out after the words that name it (explorer O O17)
         # « mercredi » is in « mercredi 2 décembre 2026 »: the day once, not twice
-        "same": bool(spelled) and (not extra or part is not None),
+        "same": bool(spelled) and not extra,
         "part": part,
         "head": head,
         "tail": tail.strip(),  # after its comma, which the question writes

@@ -87,7 +87,7 @@ def busy(database_url: str) -> bool:
 async def hold_receiving(database_url: str) -> str | None:
     """On PostgreSQL, take the receiving role for this process; why not, in French, when
     another ``formabot run`` has it.  Its own connection, outside the pool, kept open."""
-    if sqlite_file(database_url) is not None or _receiving or "postgresql" not in database_url:
+    if _receiving or not make_url(database_url).get_backend_name().startswith("postgresql"):
         return None
     from sqlalchemy import text
     from sqlalchemy.ext.asyncio import create_async_engine

@@ -58,19 +58,24 @@ async def edited(user: TelegramUser, message_id: int, button: str) -> BotMessage
     return next(m for m in messages if m.message_id == message_id)
 
 
+async def this_morning_s_roll(camille: TelegramUser) -> BotMessage:
+    """/appel, « Grand groupe », « Ce matin »: the list of names."""
+    before = await latest_id(camille)
+    await camille.send_command("/appel")
+    await new_message(camille, before, "L'appel de quelle formation ?")
+    before = await latest_id(camille)
+    await camille.press_button("Grand groupe")
+    await new_message(camille, before, "L'appel de quand ?")
+    before = await latest_id(camille)
+    await camille.press_button("Ce matin")
+    return await new_message(camille, before, "Appel du lundi 23 novembre 2026, matin")
+
+
 async def test_a_paged_call_with_buttons_is_saved_once(
     emulator: TelegramEmulator, bot: TelegramTransport, db: Database
 ) -> None:
     async with emulator.user(TOKEN, user_id=TRAINER_ID, first_name="Camille") as camille:
-        before = await latest_id(camille)
-        await camille.send_command("/appel")
-        await new_message(camille, before, "L'appel de quelle formation ?")
-        before = await latest_id(camille)
-        await camille.press_button("Grand groupe")
-        await new_message(camille, before, "L'appel de quand ?")
-        before = await latest_id(camille)
-        await camille.press_button("Ce matin")
-        roll = await new_message(camille, before, "Appel du lundi 23 novembre 2026, matin")
+        roll = await this_morning_s_roll(camille)
         assert "Page 1 sur 2" in roll.body
         names = [t for t in roll.button_texts if t.startswith("✅ ")]
         assert names == [f"✅ {n}" for n in GROUP[:20]]
@@ -112,14 +117,7 @@ async def test_a_double_tap_on_a_name_counts_once(
 ) -> None:
     """Explorer V, V5: a quick double tap on « ✅ Léa Martin » made her « ⏰ (retard) »."""
     async with emulator.user(TOKEN, user_id=TRAINER_ID, first_name="Camille") as camille:
-        await camille.send_command("/appel")
-        await new_message(camille, 0, "L'appel de quelle formation ?")
-        before = await latest_id(camille)
-        await camille.press_button("Grand groupe")
-        await new_message(camille, before, "L'appel de quand ?")
-        before = await latest_id(camille)
-        await camille.press_button("Ce matin")
-        roll = await new_message(camille, before, "Appel du lundi 23 novembre 2026, matin")
+        roll = await this_morning_s_roll(camille)
         data = roll.button(GROUP[3]).callback_data
         assert data is not None
         await camille.press(data, roll.message_id)

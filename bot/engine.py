@@ -320,7 +320,7 @@ class Engine:
         if isinstance(outcome, Retry) and ctx.incoming.choice is None and not step.keeps_sentences:
             # Not an answer to this question, but a sentence that starts something
             # ("Inès absente hier matin" with /echeances' list still open): that.
-            said = len(ctx.replies)
+            said, ctx.in_dialogue = len(ctx.replies), True
             for reader in self.features.free_text:
                 started = await reader(ctx)
                 if isinstance(started, Switch):

@@ -295,6 +295,31 @@ async def test_the_one_line_form_asks_only_what_is_missing(db: Database, trainer
     )
 
 
+async def test_a_medical_detail_in_the_motive_is_pointed_out_once(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer Z, Z5: « arrêt maladie, gastro » was kept and exported though the question
+    says « sans détail médical »; sent again unchanged, it is the trainer's choice."""
+    await trainer.says("/absence Julie ce matin justifiée")
+    await trainer.presses("Oui")
+    await trainer.says("arrêt maladie, gastro")
+    assert trainer.last.startswith("Votre réponse donne un détail médical")
+    assert "Quel motif" in trainer.last
+    assert await step_of(db, trainer) == ("absence", "reason")
+    await trainer.says("arrêt maladie")
+    await trainer.presses("Pas de justificatif")
+    await trainer.presses("Enregistrer")
+    assert [a.reason for a in await absences(db)] == ["arrêt maladie"]
+
+    await trainer.says("/absence Karim ce matin justifiée")
+    await trainer.presses("Oui")
+    await trainer.says("opéré du genou")
+    await trainer.says("opéré du genou")  # kept, as sent again
+    await trainer.presses("Pas de justificatif")
+    await trainer.presses("Enregistrer")
+    assert [a.reason for a in await absences(db)] == ["arrêt maladie", "opéré du genou"]
+
+
 async def test_a_half_day_typed_with_the_date_is_shown_back_and_not_asked_again(
     db: Database, trainer: Person
 ) -> None:

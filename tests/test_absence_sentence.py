@@ -338,6 +338,28 @@ async def test_another_sentence_at_the_date_question_is_not_taken_as_the_date(
     assert await absences(db) == []  # nothing saved without its own confirmation
 
 
+async def test_a_reason_like_a_sentence_at_a_question_is_no_new_absence(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer Z Z2: « bus en retard » at « Ce retard est-il justifié ? » set the dialogue
+    aside for « Je ne trouve pas « bus » parmi vos stagiaires »; no trainee is named."""
+    await trainer.says("/absence julie")
+    await trainer.says("jeudi dernier, retard de 20 minutes")
+    await trainer.presses("Oui")
+    assert "Ce retard est-il justifié" in trainer.last
+    await trainer.says("bus en retard")
+    assert "Je mets de côté" not in trainer.all_text
+    assert "Répondez par « Oui » ou « Non »" in trainer.all_text
+    assert await step_of(db, trainer) == ("absence", "justified")
+    await trainer.presses("Oui")
+    await trainer.says("bus en retard")  # now the motive asked for
+    await trainer.presses("Pas de justificatif")
+    await trainer.presses("Enregistrer")
+    assert [(a.late_minutes, a.justified, a.reason) for a in await absences(db)] == [
+        (20, True, "bus en retard")
+    ]
+
+
 async def test_a_day_to_come_or_at_odds_is_said_at_once_not_confirmed_first(
     db: Database, trainer: Person
 ) -> None:

@@ -223,6 +223,52 @@ async def test_i_could_not_come_at_the_role_question_leads_to_the_decline(
     assert (answer.answer, answer.reason, answer.role) == ("declined", "empêchement", "delegate")
 
 
+async def test_a_partner_who_did_not_take_part_says_so_at_the_structure_question(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer Z, Z3: « je n'ai pas participé » at « Quelle structure représentez-vous ? »
+    was « Je n'ai pas compris », again and again, with no word that it could be said after."""
+    bilan_id = await add_bilan(
+        db,
+        start=BILAN_START,
+        participants=(
+            ("partner", "Julie Vasseur", None),
+            ("partner", "Jean Dupuis", "Mission locale de Caen"),
+        ),
+    )
+    codes = {
+        n: await issue_code(db, bilan_id, n, at=clock.now) for n in ("Julie Vasseur", "Jean Dupuis")
+    }
+    clock.now = BILAN_END + timedelta(minutes=30)
+    julie = person("julie")
+    await julie.says(f"/start {codes['Julie Vasseur']}")
+    await julie.says("Julie Vasseur")
+    await julie.presses("Partenaire")
+    await julie.says("en fait j'ai pas pu me connecter")
+    assert julie.last.startswith("C'est noté : vous n'avez pas participé à ce bilan")
+    await julie.says("Mission locale de Caen")
+    assert "pour la structure « Mission locale de Caen »" in julie.last
+    await julie.says("oui")  # not a sworn presence after what she said
+    assert julie.last.startswith("Vous m'avez dit ne pas avoir pu venir")
+    assert await answers(db) == []
+    await julie.presses("Je n'ai pas participé")
+    await julie.says("problème de connexion")
+
+    jean = person("jean")  # his structure known: kept, and the text shown at once
+    await jean.says(f"/start {codes['Jean Dupuis']}")
+    await jean.says("Jean Dupuis")
+    await jean.says("oui")
+    await jean.says("je n'ai pas participé")
+    assert "Vous n'avez pas participé à ce bilan" in jean.all_text
+    assert "pour la structure « Mission locale de Caen »" in jean.last
+    await jean.presses("Je n'ai pas participé")
+    await jean.says("empêchement")
+    assert sorted((a.structure, a.answer) for a in await answers(db)) == [
+        ("Mission locale de Caen", "declined"),
+        ("Mission locale de Caen", "declined"),
+    ]
+
+
 async def test_a_role_refused_is_not_taken_for_an_absence(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
 ) -> None:

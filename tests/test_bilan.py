@@ -1198,6 +1198,36 @@ async def test_an_hour_of_the_night_or_a_day_long_after_the_end_is_pointed_out(
     assert "Attention" not in trainer.last
 
 
+async def test_a_bilan_de_fin_months_before_the_end_or_an_etape_after_it_is_pointed_out(
+    trainer: Person,
+) -> None:
+    """Explorer Z, Z6: a « bilan de fin » booked three months and a half before the end went
+    into the invitations and the sworn text as such, without a word."""
+    await trainer.says("/bilan")
+    await trainer.presses("Projet professionnel")
+    await trainer.presses("Programmer le bilan de fin")
+    await trainer.presses("Sur place")
+    assert "par exemple « vendredi 12 mars à 14 h »" in trainer.last  # near the end, unwarned
+    await trainer.says("jeudi 10 décembre à 14 h")
+    assert (
+        "Attention : c'est plus de deux mois avant la fin de la formation (vendredi 26 mars "
+        "2027) ; un bilan de fin de formation se tient dans ses dernières semaines." in trainer.last
+    )
+    await trainer.presses("Non, corriger")
+    await trainer.says("lundi 15 mars à 14 h")
+    assert "Attention" not in trainer.last
+    await trainer.says("/annuler")
+
+    await trainer.says("/bilan")
+    await trainer.presses("Projet professionnel")
+    await trainer.presses("Programmer le bilan d'étape")
+    await trainer.presses("Sur place")
+    await trainer.says("mardi 30 mars à 14 h")
+    assert "c'est après la fin de la formation (vendredi 26 mars 2027) ; un bilan d'étape" in (
+        trainer.last
+    )
+
+
 def test_the_invitation_s_caption_speaks_of_participants_only_when_there_are_some() -> None:
     """Outside test: a bilan with nobody invited was captioned « je l'envoie moi-même aux
     participants »."""

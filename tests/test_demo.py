@@ -6,15 +6,15 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from bot import demo
 from bot.storage.absences import Absence
 from bot.storage.base import Base
 from bot.storage.db import Database
 from bot.storage.formations import Formation
+from bot.storage.people import Membership, no_organisation, only_the_demo
 from bot.storage.people import Person as Account
-from bot.storage.people import no_organisation, only_the_demo
 from bot.storage.state import ConversationState
 from tests.auxil.attestations import add_colleague
 from tests.auxil.dialogue import Person
@@ -96,3 +96,40 @@ async def test_a_dialogue_under_way_when_the_demo_goes_is_closed_with_a_word(
         )
     await colleague.says("/aide")  # answered as anyone in no organisation
     assert "mal passé" not in colleague.all_text
+
+
+async def test_a_colleague_of_the_demo_may_start_the_real_organisation_after_it(
+    db: Database, trainer: Person, person: Callable[..., Person]
+) -> None:
+    """Explorer Y, Y8: a colleague who joined the demo was told, after its removal, « Pour
+    reprendre votre attestation sur l'honneur, tapez /attestation », an attestation they
+    never had, and could not create the real organisation."""
+    await add_colleague(db)
+    colleague = person("colleague")
+    async with db.sessions() as session, session.begin():
+        assert await demo.remove(session) == 1
+    await colleague.says("bonjour")
+    assert "envoyez /start pour créer le vôtre" in colleague.last
+    await colleague.says("/start")
+    assert "/attestation" not in colleague.all_text
+    assert "créons votre organisme" in colleague.all_text
+    await colleague.says("Formation & Avenir")
+    await colleague.presses("Paris")
+    await colleague.says("Marc Lenoir")
+    await colleague.presses("Au masculin")
+    assert "Formation & Avenir" in colleague.all_text
+    await colleague.says("/start")
+    assert colleague.last.startswith("Re-bonjour Marc Lenoir !")
+
+
+async def test_a_former_member_is_told_so_where_an_organisation_remains(
+    db: Database, trainer: Person, person: Callable[..., Person]
+) -> None:
+    """Known, no member, no participant: no attestation to resume, the way back said."""
+    await add_colleague(db)
+    colleague = person("colleague")
+    async with db.sessions() as session, session.begin():
+        await session.execute(delete(Membership).where(Membership.role == "formateur"))
+    await colleague.says("/start")
+    assert "Vous ne faites plus partie d'aucun organisme" in colleague.last
+    assert "/attestation" not in colleague.last

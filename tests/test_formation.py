@@ -731,6 +731,34 @@ async def test_a_phone_in_the_pasted_list_is_kept_and_anything_else_refused(
     assert people == {"Paul Henry": ("Garage Vert", "06.12.34.56.78"), "Ali Baba": ("SARL X", None)}
 
 
+async def test_a_bare_day_in_the_pasted_list_is_the_entry_day_never_the_company(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer Z Z1: « Karim Benali ; ; 2 nov » stored « 2 nov » as his company, printed on the
+    follow-up documents; « ; Boulangerie ; 02/11 » refused the whole list."""
+    await at_the_trainees(trainer)
+    await trainer.says(
+        "Karim Benali ; ; 8 déc\nLéa Martin ; Boulangerie du Port ; 02/01\n"
+        "Zoé Petit ; Hôtel du 14 juillet"
+    )
+    assert "Karim Benali (8 déc)" not in trainer.all_text
+    await trainer.presses("Terminé")
+    await trainer.presses("Enregistrer")
+    people = {t.full_name: (t.company, t.entered_on) for t in (await formations(db))[-1].trainees}
+    assert people == {
+        "Karim Benali": (None, date(2026, 12, 8)),
+        "Léa Martin": ("Boulangerie du Port", date(2027, 1, 2)),
+        "Zoé Petit": ("Hôtel du 14 juillet", date(2026, 12, 1)),
+    }
+
+
+async def test_a_bare_day_outside_the_formation_is_refused_as_an_entry(trainer: Person) -> None:
+    """The day read as an entry is checked as « entrée le … » is."""
+    await at_the_trainees(trainer)
+    await trainer.says("Karim Benali ; Garage Vert ; 30/11")
+    assert trainer.last.startswith("Ligne 1 : l'entrée le lundi 30 novembre 2026 tombe hors")
+
+
 async def test_an_exit_in_the_pasted_list_is_not_taken_for_a_company(trainer: Person) -> None:
     """Explorer B: « Jean Petit ; sortie le 15 janvier 2027 » was stored as his company."""
     await at_the_trainees(trainer)

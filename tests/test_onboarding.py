@@ -177,7 +177,7 @@ async def test_an_admin_invites_a_formateur_with_a_one_time_code(
         )
     assert told is not None and told.chat_id == "claire"
     assert payload_to_reply(told.payload).text.startswith(
-        "Bruno Lefèvre a rejoint l'organisme comme formateur ou formatrice, avec l'invitation n° 1"
+        "Bruno Lefèvre a rejoint l'organisme comme formateur, avec l'invitation n° 1"
     )
     async with db.sessions() as session:
         forms = {p.display_name: p.address_form for p in await session.scalars(select(P))}

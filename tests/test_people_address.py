@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.people.address import address_form_of, remember_address_form
+from bot.people.address import address_form_of, remember_address_form, role_word
 from bot.storage.db import Database
 from bot.storage.people import ChatIdentity, Person
 
@@ -31,3 +31,17 @@ async def test_only_the_three_forms(db: Database) -> None:
     async with db.sessions() as session, session.begin():
         with pytest.raises(ValueError):
             await remember_address_form(session, platform="console", user_id="x", form="Madame")
+
+
+@pytest.mark.parametrize(
+    ("role", "form", "said"),
+    [
+        ("formateur", "f", "formatrice"),
+        ("formateur", "m", "formateur"),
+        ("formateur", "n", "formateur ou formatrice"),
+        ("admin", "f", "administratrice"),
+        ("admin", None, "administrateur ou administratrice"),
+    ],
+)
+def test_a_role_is_said_as_the_person_asked(role: str, form: str | None, said: str) -> None:
+    assert role_word(role, form) == said

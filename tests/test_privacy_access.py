@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 
 from bot import cli
+from bot.people.address import remember_address_form
 from bot.privacy.access import AUDIT_COLUMNS, audit_of, data_of, members_of
 from bot.storage.audit import record
 from bot.storage.db import Database
@@ -58,6 +59,13 @@ async def test_a_trainer_gets_their_account_memberships_formations_and_actions(
     assert [(a["organisme"], a["rôle"]) for a in held["adhésions"]] == [
         ("Organisme de démonstration", "administrateur ou administratrice")
     ]
+    async with db.sessions() as session, session.begin():  # explorer Z, Z8: as she asked
+        await remember_address_form(session, platform="console", user_id="formateur", form="f")
+    async with db.sessions() as session:
+        held = await data_of(session, "console", "formateur")
+        members = await members_of(session, None)
+    assert [a["rôle"] for a in held["adhésions"]] == ["administratrice"]
+    assert [m["rôle"] for m in members] == ["administratrice"]
     titles = sorted(f["intitulé"] for f in held["formations dont vous avez la charge"])
     assert titles == ["Agent de restauration (démo)", "Projet professionnel (démo)"]
     assert [(e["action"], e["objet"]) for e in held["journal des actions"]] == [

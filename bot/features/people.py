@@ -32,11 +32,11 @@ async def first_comer(ctx: Context) -> bool:
 
     On an empty base there is no invitation to ask for: the first person
     creates the organisation.  « bonjour », ``/aide`` or a command reserved to
-    members lead them there; ``False`` for someone known, or once an
-    organisation exists.  No dialogue is loaded for it: a stranger's first
+    members lead them there, a person known from a demo since removed too (explorer Y,
+    Y8); ``False`` for a member, or once an organisation exists.  No dialogue is loaded for it: a stranger's first
     message stays as quick as the start.
     """
-    if ctx.actor is not None:
+    if ctx.actor is not None and ctx.actor.is_member:
         return False
     from bot.people.organisations import has_organisation
 

@@ -29,7 +29,7 @@ from bot.imports.reading import Cell
 from bot.mailer import EMAIL
 
 NAME_LIMIT = 100
-"""As for a typed trainee (``TRAINEE_LINE_LIMIT`` of the dialogue)."""
+"""As for a typed trainee (``TRAINEE_LINE_LIMIT`` of the dialogue's list)."""
 
 Bounds = tuple[date, date]
 

@@ -15,6 +15,22 @@ from bot.storage.people import ChatIdentity, Person
 FORMS = ("f", "m", "n")
 """Féminin, masculin, neither (the bot then writes forms that need no agreement)."""
 
+ROLE_WORDS = {
+    ("admin", "f"): "administratrice",
+    ("admin", "m"): "administrateur",
+    ("formateur", "f"): "formatrice",
+    ("formateur", "m"): "formateur",
+    ("admin", ""): "administrateur ou administratrice",
+    ("formateur", ""): "formateur ou formatrice",
+}
+
+
+def role_word(role: str, form: str | None) -> str:
+    """A member's role as the person asked to be named (explorer Z, Z8: Marc, « au
+    masculin », was still « formateur ou formatrice » in his data and in the admin's
+    notice); both forms when they chose neither or were never asked."""
+    return ROLE_WORDS.get((role, form or "")) or ROLE_WORDS.get((role, ""), role)
+
 
 async def remember_address_form(
     session: AsyncSession, *, platform: str, user_id: str, form: str

@@ -29,9 +29,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates
 from bot.documents.sheets import Moment
+from bot.people.address import role_word
 from bot.privacy.audit_words import (
     PARTICIPANT_ROLES,
-    ROLES,
     action_words,
     details_words,
     entity_words,
@@ -111,7 +111,7 @@ async def data_of(session: AsyncSession, platform: str, user_id: str) -> dict[st
         held["adhésions"] = [
             {
                 "organisme": o.name,
-                "rôle": ROLES.get(m.role, m.role),
+                "rôle": role_word(m.role, person.address_form),
                 "depuis le": _when(m.created_at),
             }
             for m, o in memberships
@@ -429,7 +429,7 @@ async def members_of(session: AsyncSession, organisation_id: int | None) -> list
         {
             "identifiant": person.id,
             "nom": person.display_name,
-            "rôle": ROLES.get(membership.role, membership.role),
+            "rôle": role_word(membership.role, person.address_form),
             "organisme": organisation.name,
             "membre depuis": Moment(
                 membership.created_at.astimezone(zone_of(organisation)), "minutes"

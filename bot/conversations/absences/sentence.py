@@ -56,7 +56,9 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
     if ctx.actor is None or not ctx.actor.is_member or ctx.incoming.is_group:
         return None
     sentence = read_absence_sentence(ctx.incoming.text)
-    if sentence is None:
+    if sentence is None or (ctx.in_dialogue and not await names_a_trainee(ctx, sentence)):
+        # « bus en retard » at « Ce retard est-il justifié ? »: an answer, not a new absence
+        # (explorer Z Z2: the dialogue was set aside for « Je ne trouve pas « bus » »).
         return None
     if sentence.future:
         # « Julie sera absente lundi »: next Monday, noted that day (explorer M: the past one
@@ -86,6 +88,14 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
     if isinstance(reason, str) and has_words(reason):
         data["reason"] = reason
     return Switch("absence_group" if several else "absence_phrase", data)
+
+
+async def names_a_trainee(ctx: Context, sentence: AbsenceSentence) -> bool:
+    """Whether the sentence's first name is one of the trainees this person sees, or close
+    to one (« Emma Benali »: a slip, answered with the closest names)."""
+    people = [(t.full_name, t.id) for f in await visible_formations(ctx) for t in f.named_trainees]
+    typed = sentence.names[0]
+    return bool(match_names(typed, people) or closest_names(typed, [n for n, _ in people]))
 
 
 async def other_name(ctx: Context, sentence: AbsenceSentence) -> str | None:

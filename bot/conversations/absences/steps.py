@@ -44,6 +44,7 @@ from bot.conversations.kit.pick import WHOLE_WORDS, visible
 from bot.conversations.kit.steps import DateStep, Hooks, Option, Pick, TextParser
 from bot.documents.bundle import safe_name
 from bot.messages import Reply
+from bot.privacy.health import MEDICAL_DETAIL, point_out_once
 from bot.storage.absences import StoredDocument
 from bot.storage.formations import Formation, Trainee
 
@@ -235,7 +236,8 @@ def CheckedDateStep(
 
 
 def parse_note(limit: int) -> TextParser:
-    """One answer of at most ``limit`` characters, with letters in it; line breaks kept."""
+    """One answer of at most ``limit`` characters, with letters in it; line breaks kept; a
+    medical detail pointed out once (:mod:`bot.privacy.health`)."""
     assert limit <= MAX_TEXT
 
     async def parse(ctx: Context, text: str) -> str | Invalid:
@@ -251,6 +253,8 @@ def parse_note(limit: int) -> TextParser:
             return Invalid(ctx.render("suivi.note_too_long", length=len(note), limit=limit))
         if not any(ch.isalpha() for ch in note):
             return Invalid(ctx.render("suivi.note_no_letters"))
+        if point_out_once(ctx.data, note, MEDICAL_DETAIL):  # explorer Z, Z5
+            return Invalid(ctx.render("suivi.note_medical_detail"))
         return note
 
     return parse

@@ -137,7 +137,26 @@ async def take_name(ctx: Context, picked: str) -> Outcome:
     return name_done(ctx)
 
 
+NOT_THERE = re.compile(
+    r"\b(?:pas (?:pu )?(?:venir|venu|venue|participer|participe|assiste|assister|ete la)"
+    r"|pas (?:pu )?etre (?:la|present|presente)|pas ete present|pas ete presente"
+    r"|pas (?:pu|reussi a) (?:me )?(?:connecter|rejoindre)"
+    r"|absente?|empechee?)\b"
+)
+"""« je n'ai pas pu venir, j'étais malade », « j'étais absente », « j'ai pas pu me
+connecter » (folded): no role to give."""
+
+
+NOT_THERE_SAID = "_not_there"
+"""Set when the person said they could not come: a typed « oui » then attests nothing."""
+
+
 async def parse_structure(ctx: Context, text: str) -> str | Invalid:
+    """The structure's name; « je n'ai pas participé » is heard, and the structure asked
+    still, for the answer to say who declines (explorer Z, Z3: only « Je n'ai pas compris »)."""
+    if NOT_THERE.search(fold(text)) is not None:
+        ctx.data[NOT_THERE_SAID] = True
+        return Invalid(ctx.render("attestation_participant.not_there_structure"))
     return structure_name(text, unclear=ctx.render("attestation_participant.structure_unclear"))
 
 
@@ -159,6 +178,10 @@ async def parse_structure_again(ctx: Context, text: str) -> str | Invalid:
     typed = fold(text)
     if known and typed in YES_WORDS:
         return known
+    if known and NOT_THERE.search(typed) is not None:  # the structure kept, the text next
+        ctx.data[NOT_THERE_SAID] = True
+        ctx.say("attestation_participant.not_there")
+        return known
     if typed in ("non", "non ce n est pas ca", "corriger"):
         return Invalid(ctx.render("attestation_participant.structure_retype"))
     return await parse_structure(ctx, text)
@@ -175,18 +198,6 @@ async def after_known_structure(ctx: Context, kept: str | None) -> Outcome:
     if kept is None:  # the button: the structure as the trainer entered it
         ctx.data["structure"] = await known_structure(ctx)
     return Next("text")
-
-
-NOT_THERE = re.compile(
-    r"\b(?:pas (?:pu )?(?:venir|venu|venue|participer|participe|assiste|assister|ete la)"
-    r"|pas (?:pu )?etre (?:la|present|presente)|pas ete present|pas ete presente"
-    r"|absente?|empechee?)\b"
-)
-"""« je n'ai pas pu venir, j'étais malade », « j'étais absente » (folded): no role to give."""
-
-
-NOT_THERE_SAID = "_not_there"
-"""Set when the person said they could not come: a typed « oui » then attests nothing."""
 
 
 async def not_there(ctx: Context) -> Outcome | None:

@@ -42,13 +42,12 @@ adds a version (:mod:`bot.attestations.answers`).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from markupsafe import Markup
 
 from bot import dates
-from bot.answers import Invalid, clean_line, fold, visible
+from bot.answers import Invalid, clean_line, visible
 from bot.attestations import invitations
 from bot.attestations.answers import Said, record_answer
 from bot.attestations.evidence import attestation_text, text_sha256
@@ -68,6 +67,7 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome, Retry, Switch
 from bot.conversations.kit.steps import Option, Pick, Text
 from bot.messages import Document, Reply
+from bot.privacy.health import HEALTH, point_out_once
 from bot.storage.attestations import Attestation
 
 ANSWERS = (
@@ -196,14 +196,6 @@ async def pick_invitation(ctx: Context, picked: str) -> Outcome:
 # --- the questions -------------------------------------------------------------------------
 
 
-HEALTH = re.compile(
-    r"\b(?:malade|maladie|arret (?:de )?travail|medecin|medical|medicale|hopital|hospitalis\w*"
-    r"|enceinte|grossesse|accouchement|covid|grippe|gastro\w*|fievre|operation|opere|operee"
-    r"|handicap|depression|burn out|blesse|blessee|blessure|sante|soins?|urgences?)\b"
-)
-"""Words of health in a reason (folded): said before they go to the Région."""
-
-
 async def parse_reason(ctx: Context, text: str) -> str | Invalid:
     """The reason, as it will be read in the file sent to the Région; one that speaks of
     health is pointed out once, and kept if sent again (explorer W, W13: « Arrêt maladie
@@ -211,8 +203,7 @@ async def parse_reason(ctx: Context, text: str) -> str | Invalid:
     line = clean_line(text, limit=500)
     if isinstance(line, Invalid):
         return line
-    if HEALTH.search(fold(line)) and ctx.data.get("_health_said") != fold(line):
-        ctx.data["_health_said"] = fold(line)
+    if point_out_once(ctx.data, line, HEALTH):
         return Invalid(ctx.render("attestation_participant.reason_health"))
     return line
 

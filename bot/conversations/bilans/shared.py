@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot import dates
@@ -307,11 +307,15 @@ EXAMPLE_HOUR = 14
 
 async def when_example(ctx: Context) -> str:
     """A date :func:`check_when` accepts today: a weekday at 14 h, a week ahead (or from the
-    formation's start), not a day off, other than the bilan's current date."""
+    formation's start; for a bilan de fin, from two weeks before its end, so that the example
+    draws no warning of :func:`odd_for_its_kind`), not a day off, other than the bilan's
+    current date."""
     formation = await formation_of(ctx)
     day = ctx.now.astimezone(ctx.tz).date() + timedelta(days=7)
     if formation is not None:
         day = max(day, formation.start_date)
+        if ctx.data.get("kind") == "fin":
+            day = max(day, formation.end_date - timedelta(days=14))
     current = ctx.data.get("current_start")
     taken = datetime.fromisoformat(current).astimezone(ctx.tz).date() if current else None
     while not dates.is_working_day(day) or day == taken:
@@ -356,11 +360,32 @@ async def bilan_warnings(ctx: Context, when: datetime) -> list[str]:
     formation = await formation_of(ctx)
     if formation is not None and local.date() > formation.end_date + LONG_AFTER_END:
         warnings.append(ctx.render("bilan.long_after_end_warning", end=formation.end_date))
+    if formation is not None and (odd := await odd_for_its_kind(ctx, formation, local.date())):
+        warnings.append(odd)
     if late := await late_facts(ctx, when):
         warnings.append(ctx.render("bilan.late_warning", late=late))
     if formation is not None:
         warnings.extend(await clash_warnings(ctx, formation, when))
     return warnings
+
+
+EARLY_FOR_AN_END = timedelta(days=62)
+"""A bilan de fin de formation this long before the formation's end is pointed out."""
+
+
+async def odd_for_its_kind(ctx: Context, formation: Formation, day: date) -> str | None:
+    """A bilan de fin months before the end, or a bilan d'étape after it: a slip of the
+    date or of the kind, said, not refused (explorer Z, Z6: a « bilan de fin » booked three
+    months and a half before the end went into the sworn attestations as such)."""
+    kind = ctx.data.get("kind")
+    if kind is None and ctx.data.get("bilan_id"):  # moved: the bilan's own kind
+        moved = await ctx.session.get(Bilan, int(ctx.data["bilan_id"]))
+        kind = moved.kind if moved is not None else None
+    if kind == "fin" and day < formation.end_date - EARLY_FOR_AN_END:
+        return ctx.render("bilan.early_for_an_end_warning", end=formation.end_date)
+    if kind == "etape" and day > formation.end_date:
+        return ctx.render("bilan.etape_after_end_warning", end=formation.end_date)
+    return None
 
 
 async def clash_warnings(ctx: Context, formation: Formation, when: datetime) -> list[str]:

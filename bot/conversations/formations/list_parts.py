@@ -27,7 +27,8 @@ from dataclasses import replace
 
 from bot import texts
 from bot.answers import Invalid, fold, match_names
-from bot.conversations.formations.answers import WrongLines, parse_trainee_lines, trainee_bounds
+from bot.conversations.formations.answers import trainee_bounds
+from bot.conversations.formations.trainee_lines import WrongLines, parse_trainee_lines
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Outcome, Retry, Stay
 from bot.conversations.kit.many import PickMany

@@ -83,6 +83,9 @@ class Context:
     """The session, once a step asked for it (:attr:`session`)."""
     stale_press: bool = False
     """A button of this turn was refused as no longer current: said with :data:`STALE`."""
+    in_dialogue: bool = False
+    """The text is read for another dialogue while one is under way, whose question it did
+    not answer: a reader starts its own only when the text is surely for it."""
 
     @property
     def session(self) -> AsyncSession:

@@ -49,7 +49,7 @@ from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome, Switc
 from bot.conversations.kit.steps import Confirm, Option, Pick, Text
 from bot.messages import Reply
 from bot.people import membership, names
-from bot.people.address import remember_address_form
+from bot.people.address import remember_address_form, role_word
 from bot.people.chats import tell_person
 from bot.people.organisations import ChatAddress, create_first_organisation, has_organisation
 from bot.storage.people import Invitation, Role
@@ -114,15 +114,15 @@ async def start(ctx: Context) -> Outcome | None:
     if ctx.actor is not None and ctx.actor.is_member:
         ctx.say("onboarding.welcome_back")
         return Leave()
-    if ctx.actor is not None:
-        # A participant invited to a bilan: they came with a link once already.
-        if not await guided(ctx):
-            ctx.say("onboarding.participant_back")
-        return Leave()
     if await has_organisation(ctx.session):
+        # A bilan's participant, the Région's chargée de mission: where they stand. Someone
+        # known and none of these was a member (explorer Y, Y8: a former demo member was
+        # sent to an attestation they never had).
         if not await guided(ctx):
-            ctx.say("common.stranger")
+            ctx.say("common.stranger" if ctx.actor is None else "onboarding.no_longer_member")
         return Leave()
+    # Nobody uses the bot (the demo removed, say): anyone creates the organisation, a person
+    # known from the demo too (their chat is bound to the new admin).
     ctx.say("onboarding.first_welcome")
     return None
 
@@ -227,7 +227,7 @@ async def tell_inviter(ctx: Context, invitation_id: int, joined: membership.Join
     text = ctx.render(
         "onboarding.inviter_told",
         number=numbers[invitation.id],
-        role=joined.role,
+        role=role_word(joined.role, ctx.data.get("address_form")),
         created=invitation.created_at.astimezone(ctx.tz),
     )
     await tell_person(

@@ -1,0 +1,37 @@
+"""The lines of a pasted trainee list, read without the dialogue around them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.conversations.formations.trainee_lines import WrongLines, parse_trainee_lines
+
+NOW = datetime(2026, 12, 5, 10, tzinfo=ZoneInfo("Europe/Paris"))
+WITHIN = (date(2026, 11, 2), date(2027, 3, 26))
+
+
+@pytest.mark.parametrize(
+    ("typed", "company", "entry"),
+    [
+        ("Karim Benali ; ; 2 nov", None, "2026-11-02"),
+        ("Karim Benali ; Boulangerie du Port ; 02/11", "Boulangerie du Port", "2026-11-02"),
+        ("Karim Benali ; 1er décembre 2026 ; Garage Roy", "Garage Roy", "2026-12-01"),
+        ("Karim Benali ; le 3 mars", None, "2027-03-03"),
+        ("Karim Benali ; Hôtel du 14 juillet", "Hôtel du 14 juillet", None),
+        ("Karim Benali ; Garage Roy ; entrée le 8 décembre", "Garage Roy", "2026-12-08"),
+    ],
+)
+def test_a_part_that_is_only_a_day_is_the_entry(
+    typed: str, company: str | None, entry: str | None
+) -> None:
+    (line,) = parse_trainee_lines(typed, now=NOW, within=WITHIN)  # type: ignore[misc]
+    assert (line["name"], line["company"], line["entered_on"]) == ("Karim Benali", company, entry)
+
+
+def test_a_bare_day_outside_the_formation_is_a_wrong_line_said_with_its_number() -> None:
+    found = parse_trainee_lines("Léa Martin\nKarim Benali ; 3/3/2030", now=NOW, within=WITHIN)
+    assert isinstance(found, WrongLines)
+    assert found.message.startswith("Ligne 2 : l'entrée le dimanche 3 mars 2030 tombe hors")

@@ -1,0 +1,42 @@
+"""Health in what people write, pointed out once before it is kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.privacy.health import HEALTH, MEDICAL_DETAIL, SAID, point_out_once
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "arrêt maladie, gastro",
+        "son traitement contre la dépression",
+        "Migraine",
+        "opérée du genou",
+        "GRIPPE",
+        "enceinte",
+    ],
+)
+def test_a_diagnosis_or_a_treatment_is_a_medical_detail(typed: str) -> None:
+    assert point_out_once({}, typed, MEDICAL_DETAIL)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["arrêt maladie", "raison de santé", "rendez-vous médical", "convocation France Travail"],
+)
+def test_a_motive_s_category_is_no_medical_detail_but_speaks_of_health(typed: str) -> None:
+    """« arrêt maladie » is the motive the absence's question itself offers; the Région,
+    which reads a participant's reason, needs not even that."""
+    assert not point_out_once({}, typed, MEDICAL_DETAIL)
+    assert point_out_once({}, typed, HEALTH) is (typed != "convocation France Travail")
+
+
+def test_it_is_said_once_then_kept_when_sent_again_unchanged() -> None:
+    data: dict[str, object] = {}
+    assert point_out_once(data, "arrêt maladie, gastro", MEDICAL_DETAIL)
+    assert data[SAID] == "arret maladie gastro"
+    assert not point_out_once(data, "Arrêt maladie, gastro", MEDICAL_DETAIL)  # the same, kept
+    assert point_out_once(data, "gastro-entérite", MEDICAL_DETAIL)  # another one: said
+    assert not point_out_once(data, "empêchement", MEDICAL_DETAIL)

@@ -130,6 +130,32 @@ async def test_another_day_typed_at_the_half_day_question_is_that_day_to_confirm
     assert (saved.day, saved.period) == (date(2026, 11, 18), "apres_midi")
 
 
+async def test_a_half_day_in_other_words_at_the_half_day_question_is_that_half_day(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer Y, Y5: « non c'était le matin » was « Je n'ai pas compris cette date »."""
+    await trainer.says("/absence karim")
+    await trainer.says("vendredi")
+    await trainer.presses("Oui, c'est ça")
+    await trainer.says("non c'était le matin")
+    assert trainer.last.startswith("Cette absence est-elle justifiée ?")
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    await trainer.says("/absence julie")
+    await trainer.says("vendredi")
+    await trainer.presses("Oui, c'est ça")
+    await trainer.says("plutôt en retard de 10 min")
+    assert trainer.last.startswith("Ce retard est-il justifié ?")
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    assert [(a.day, a.period, a.late_minutes) for a in await absences(db)] == [
+        (date(2026, 11, 20), "matin", None),
+        (date(2026, 11, 20), "retard", 10),
+    ]
+
+
 async def test_a_day_to_come_typed_at_the_half_day_question_is_refused_and_the_day_kept(
     db: Database, trainer: Person
 ) -> None:

@@ -400,3 +400,29 @@ async def test_two_people_with_two_events_in_one_sentence_are_refused_not_mixed(
     # Another trainee's name that is no second subject is no second event.
     await trainer.says("Karim absent hier, rdv avec Mme Martin")
     assert trainer.last.startswith("Noter l'absence de Karim Benali")
+
+
+async def test_someone_ill_is_noted_with_the_motive_and_a_leaving_is_pointed_to_its_place(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer Z, Z4: « zoé était malade vendredi, elle a un arrêt » and « joao a abandonné
+    hier » got « Je ne suis pas sûr de ce que vous voulez faire »."""
+    await trainer.says("Julie était malade vendredi, elle a un arrêt")
+    assert trainer.last.startswith("Noter l'absence de Julie Petit, vendredi 20 novembre 2026 ?")
+    await trainer.presses("Oui, noter")
+    await trainer.presses("Toute la journée")
+    await trainer.presses("Oui")  # justified: the motive is not asked again
+    await trainer.presses("Pas de justificatif")
+    await trainer.presses("Enregistrer")
+    assert [(a.day, a.justified, a.reason) for a in await absences(db)] == [
+        (date(2026, 11, 20), True, "arrêt maladie")
+    ]
+
+    await trainer.says("Karim a abandonné hier")
+    assert trainer.last.startswith(
+        "Pour noter que Karim Benali a quitté la formation : /formations, puis la formation, "
+        "« Entrées et sorties »"
+    )
+    assert await step_of(db, trainer) == (None, None)
+    await trainer.says("joao a abandonné hier")
+    assert trainer.last.startswith("Je ne trouve pas « joao » parmi vos stagiaires.")

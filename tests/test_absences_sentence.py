@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.absences.sentence import read_absence_sentence
+from bot.absences.sentence import read_absence_sentence, read_left_sentence
 
 
 @pytest.mark.parametrize(
@@ -165,3 +165,36 @@ def test_a_sentence_said_to_come_is_marked(typed: str, future: bool) -> None:
     """Explorer M: « sera absente lundi » was last Monday's absence."""
     sentence = read_absence_sentence(typed)
     assert sentence is not None and sentence.future is future
+
+
+@pytest.mark.parametrize(
+    ("typed", "names", "rest", "reason"),
+    [
+        ("zoé était malade vendredi, elle a un arrêt", ("zoé",), "vendredi", "arrêt maladie"),
+        ("Karim malade hier", ("Karim",), "hier", "malade"),
+        ("Julie est malade", ("Julie",), "", "malade"),
+    ],
+)
+def test_someone_ill_is_an_absence_with_its_motive(
+    typed: str, names: tuple[str, ...], rest: str, reason: str
+) -> None:
+    """Explorer Z, Z4: « Je ne suis pas sûr de ce que vous voulez faire »."""
+    sentence = read_absence_sentence(typed)
+    assert sentence is not None
+    assert (sentence.names, sentence.rest.strip(), sentence.reason) == (names, rest, reason)
+
+
+@pytest.mark.parametrize(
+    ("typed", "name"),
+    [
+        ("joao a abandonné hier", "joao"),
+        ("Zoé Petit a quitté la formation", "Zoé Petit"),
+        ("Karim a arrêté le stage", "Karim"),
+        ("je suis malade", None),
+        ("il a abandonné", None),
+        ("Karim absent hier", None),
+    ],
+)
+def test_a_trainee_who_left_is_read_apart(typed: str, name: str | None) -> None:
+    assert read_left_sentence(typed) == name
+    assert typed != "je suis malade" or read_absence_sentence(typed) is None

@@ -208,3 +208,22 @@ async def test_an_entry_that_was_the_start_follows_new_dates(trainer: Person) ->
     await trainer.presses("Oui")
     assert "ne tombe plus" not in trainer.all_text
     assert "Du lundi 7 décembre 2026" in trainer.last and "entrée le" not in trainer.last
+
+
+async def test_a_topic_typed_at_the_recap_is_corrected_at_once_and_annuler_asks_for_the_slash(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer Y, Y9: « non, les dates », « corriger les dates » and « Dates » were « Je
+    n'ai pas reconnu ce choix »; « annuler » without its slash dropped the whole dialogue."""
+    await at_the_recap(trainer)
+    await trainer.says("annuler")
+    assert "/annuler" in trainer.last and "Tout est juste ?" in trainer.last
+    assert await step_of(db, trainer) == ("formation", "recap")
+    for typed in ("non, les dates", "corriger les dates", "Dates"):
+        await trainer.says(typed)
+        assert "Quelles sont les dates" in trainer.last, typed
+        await trainer.says("Retour")
+        await trainer.says("Retour")
+        assert "Tout est juste ?" in trainer.last, typed
+    await trainer.says("corriger les stagiaires")
+    assert await step_of(db, trainer) == ("formation", "trainees")

@@ -30,7 +30,9 @@ _ABSENT = (
     rf"(?:absente?s?|(?:en\s+|du\s+|(?P<amount>{_AMOUNT})\s+de\s+|(?P<ahead>{_AMOUNT})\s+en\s+)?retard"
     # What a trainer in a hurry types: « abs », a slip (« absnt », « abscent », « absant »),
     # « pas venue », « n'est pas venu », « ne sont pas venus », « pas là ».
-    r"|abs|abs?c?[ae]?nte?s?|(?:n'est\s+|ne\s+sont\s+|n'etait\s+|n'etaient\s+)?pas\s+(?:venue?s?|la))"
+    r"|abs|abs?c?[ae]?nte?s?|(?:n'est\s+|ne\s+sont\s+|n'etait\s+|n'etaient\s+)?pas\s+(?:venue?s?|la)"
+    # « Zoé était malade vendredi »: an absence, its motive said (explorer Z, Z4).
+    r"|(?P<ill>malades?))"
 )
 _VERB = (
     r"(?:(?:est|etait|sont|etaient|a\s+ete|ont\s+ete|a\s+eu|avait|a|ont\s+eu|avaient|ont"
@@ -134,6 +136,10 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
     if cause is not None:
         reason = as_typed(text, _CONNECTOR.sub("", cause["cause"])) or None
         rest = rest[: cause.start()]
+    if match.groupdict().get("ill"):
+        # « malade vendredi, elle a un arrêt »: the day before the comma, the motive said.
+        rest, _, besides = rest.partition(",")
+        reason = reason or ("arrêt maladie" if "arret" in besides else "malade")
     if what == "retard" and any(w in _NOT_NAMES for n in names for w in n.split()):
         return None  # « comment je note un retard ? » asks, names no one
     if what.endswith("pas la") and rest.strip() and not _DATE_START.match(f" {rest.strip()}"):
@@ -185,3 +191,23 @@ def _looks_like_a_name(words: str) -> bool:
         and not any(p in _DAY_WORDS for p in parts)
         and not any(ch.isdigit() for ch in words)
     )
+
+
+_LEFT = re.compile(
+    r"^(?P<who>.+?)\s+(?:a|avait|ont|avaient)\s+(?:abandonnee?s?|arretee?s?|quittee?s?|lache)"
+    r"(?:\s+(?:la\s+formation|le\s+stage|la\s+session))?\b"
+)
+
+
+def read_left_sentence(text: str) -> str | None:
+    """The name, as typed, of « Joao a abandonné hier », « Zoé a quitté la formation »: a
+    trainee who left, which is noted as an exit, not as an absence (explorer Z, Z4)."""
+    if len(text) > 300 or "\n" in text.strip():
+        return None
+    match = _LEFT.match(_soft(text))
+    if match is None or _NO_LONGER.search(match["who"]):
+        return None
+    who = match["who"].strip()
+    if not _looks_like_a_name(who) or any(w in _NOT_NAMES for w in who.split()):
+        return None
+    return as_typed(text, who)

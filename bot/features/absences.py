@@ -45,6 +45,13 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
     return await sentence.absence_sentence(ctx)
 
 
+async def left_sentence(ctx: Context) -> Outcome | None:
+    """ "Joao a abandonné hier": where a trainee's leaving is noted."""
+    from bot.conversations.absences import sentence
+
+    return await sentence.left_sentence(ctx)
+
+
 def services() -> Services:
     """The reminders, exports, settings and Qualiopi bundle, imported when first needed."""
     from bot.absences import detection, evidence, exports, reminders
@@ -108,6 +115,6 @@ FEATURE = Feature(
             ),
         ),
     ),
-    free_text=(absence_sentence,),
+    free_text=(absence_sentence, left_sentence),
     services=services,
 )

@@ -30,6 +30,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot import dates
+from bot.absences.line import read_period
 from bot.absences.log import (
     MAX_LATE_MINUTES,
     Conflict,
@@ -199,10 +200,18 @@ PERIODS = [
 
 def another_day(day: DateStep) -> Callable[[Context], Awaitable[Outcome | None]]:
     """« Quand, ce vendredi ? »: « non en fait mercredi aprem » typed there is another day,
-    asked for confirmation as if typed at the date, not a choice refused (explorer U, U12)."""
+    asked for confirmation as if typed at the date, not a choice refused (explorer U, U12);
+    « non c'était le matin », a half-day in other words, is that half-day."""
 
     async def taken(ctx: Context) -> Outcome | None:
         text = correction(ctx.incoming.text) or ctx.incoming.text
+        period, minutes, left = read_period(text)
+        if period is not None and dates.understand(left, ctx.now, "past") is None:
+            # « non c'était le matin »: the half-day of the day in hand (explorer Y, Y5).
+            ctx.data["period"] = period
+            if minutes is not None:
+                ctx.data["late_minutes"] = minutes
+            return await after_period(ctx, period)
         found = dates.understand(text, ctx.now, "past")
         if found is None or found.when.date().isoformat() == ctx.data.get("date"):
             return None

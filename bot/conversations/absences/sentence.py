@@ -30,7 +30,7 @@ from bot import dates, texts
 from bot.absences.days import read_days
 from bot.absences.line import day_words, read_period
 from bot.absences.log import MAX_LATE_MINUTES
-from bot.absences.sentence import AbsenceSentence, read_absence_sentence
+from bot.absences.sentence import AbsenceSentence, read_absence_sentence, read_left_sentence
 from bot.answers import (
     by_surname,
     clean_line,
@@ -88,6 +88,23 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
     if isinstance(reason, str) and has_words(reason):
         data["reason"] = reason
     return Switch("absence_group" if several else "absence_phrase", data)
+
+
+async def left_sentence(ctx: Context) -> Outcome | None:
+    """« Joao a abandonné hier »: where a trainee's leaving is noted (their exit, and a
+    follow-up's end), said with their name; nothing is started (explorer Z, Z4: « Je ne suis
+    pas sûr de ce que vous voulez faire »)."""
+    if ctx.actor is None or not ctx.actor.is_member or ctx.incoming.is_group:
+        return None
+    typed = read_left_sentence(ctx.incoming.text)
+    if typed is None:
+        return None
+    names = [t.full_name for f in await visible_formations(ctx) for t in f.named_trainees]
+    found = list(dict.fromkeys(match_names(typed, [(n, n) for n in names])))
+    if not found and ctx.in_dialogue:
+        return None
+    ctx.say("absence.left_said", names=found, typed=typed)
+    return Leave()
 
 
 async def names_a_trainee(ctx: Context, sentence: AbsenceSentence) -> bool:

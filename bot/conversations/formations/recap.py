@@ -21,10 +21,12 @@ it makes pointless is dropped at the recap (:func:`recap_reached`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from bot.answers import fold
 from bot.conversations.formations import questions as q
 from bot.conversations.formations.edit import TOPICS
 from bot.conversations.formations.period import PeriodStep
@@ -105,6 +107,26 @@ async def recap_taken(ctx: Context, picked: str) -> Outcome:
         return Next("fix")
     ctx.say("formation.not_saved")
     return Leave()
+
+
+FIX_SAID = re.compile(
+    r"^(?:non|corriger|modifier|changer)?[\s,:]*(?:(?:les|le|la|l|des|du|de\s+la|ses|son|sa)\s+)?"
+)
+"""What comes before a topic typed at the recap: « non, les dates », « corriger le titre »."""
+
+
+async def fix_typed(ctx: Context) -> Outcome | None:
+    """« non, les dates », « Dates » typed at the recap: that topic's correction at once
+    (explorer Y, Y9: « Je n'ai pas reconnu ce choix »)."""
+    rest = FIX_SAID.sub("", fold(ctx.incoming.text)).strip()
+    if not rest:
+        return None
+    found = [
+        o.value
+        for o in await fix_options(ctx)
+        if fold(o.label).startswith(rest) or rest in fold(o.label).split()
+    ]
+    return await fix_taken(ctx, found[0]) if len(found) == 1 else None
 
 
 async def fix_options(ctx: Context) -> list[Option]:
@@ -200,6 +222,7 @@ def recap_steps(steps: Sequence[Step]) -> tuple[Pick, Pick]:
         options=RECAP,
         values=labels,
         before=reached,
+        other=fix_typed,
         then=recap_taken,
     )
     fix = Pick("fix", ask="formation.ask_fix", options=fix_options, then=fix_taken)

@@ -36,10 +36,11 @@ STOP_WORDS = frozenset(
 RECAP = (
     Option("Enregistrer", "save", words=("oui", "ok", "valider")),
     Option("Corriger", "fix", words=("non", "modifier", "changer")),
-    Option("Abandonner", "abandon", words=("annuler",)),
+    Option("Abandonner", "abandon"),
 )
 """A recap's « Tout est juste ? »: « non » means something is wrong, not « throw it all
-away » (an absence's, a formation's)."""
+away » (an absence's, a formation's); « annuler » typed gets the answer it gets anywhere
+(« tapez /annuler »), not a dialogue dropped at once (explorer Y, Y9)."""
 
 if TYPE_CHECKING:
     from bot.conversations.kit.context import Context

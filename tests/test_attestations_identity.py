@@ -113,7 +113,10 @@ async def test_a_partner_confirms_or_corrects_the_structure_the_trainer_entered(
     await jean.says("Jean Dupuis")
     assert "D'après votre invitation, vous y participez comme partenaire" in jean.last
     await jean.says("oui")
-    assert "Votre invitation indique que vous représentez Mission locale de Caen" in jean.last
+    assert (
+        "Votre invitation indique que vous représentez la structure Mission locale de Caen"
+        in jean.last
+    )
     assert jean.buttons == ["Oui, c'est exact"]
     await jean.says("Je suis arrivé en retard")
     assert "Je n'ai pas compris" in jean.last and "Mission locale de Caen" in jean.last
@@ -267,6 +270,22 @@ async def test_a_partner_who_did_not_take_part_says_so_at_the_structure_question
         ("Mission locale de Caen", "declined"),
         ("Mission locale de Caen", "declined"),
     ]
+
+
+async def test_non_and_je_n_etais_pas_la_at_the_role_question_are_heard(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer Y, Y12: both were « Je n'ai pas reconnu ce choix »."""
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    await hugo.says(f"/start {invited['Hugo Moreau']}")
+    await hugo.says("Hugo Moreau")
+    await hugo.says("non")
+    assert hugo.last.startswith("D'accord : choisissez votre rôle parmi les réponses proposées.")
+    await hugo.says("je n'étais pas là")
+    assert "Vous n'avez pas participé à ce bilan" in hugo.all_text
+    assert "Je n'ai pas participé" in hugo.buttons
+    assert await answers(db) == []
 
 
 async def test_a_role_refused_is_not_taken_for_an_absence(

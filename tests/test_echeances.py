@@ -417,11 +417,11 @@ async def test_an_exit_in_eos_cannot_be_marked_done_before_the_exit(
     await trainer.says("/echeances")
     await trainer.presses("3 sorties à saisir dans EOS")
     await trainer.presses("Toutes faites")
-    assert "Rien de « Saisir la sortie dans EOS » ne peut encore être noté fait." in (trainer.last)
+    assert "Trop tôt pour noter « Saisir la sortie dans EOS » comme fait" in trainer.last
     assert "Celle de Thomas Fabre se fait à partir du" in trainer.last
     await trainer.presses("Saisir la sortie dans EOS – Nadia Roux")
     await trainer.presses("Fait")
-    assert "se fait à partir du" in trainer.last and "le jour même" in trainer.last
+    assert "se fait à partir du" in trainer.last and "le jour même" not in trainer.last
     async with db.sessions() as session:
         exits = (
             await session.scalars(
@@ -441,7 +441,7 @@ async def test_an_exit_in_eos_cannot_be_marked_done_before_the_exit(
     await trainer.presses("Toutes faites")
     said = trainer.all_text
     assert "✅ C'est noté : « Saisir la sortie dans EOS » faite pour " in said
-    assert "se fait à partir du mercredi 25 novembre 2026, le jour même." in said
+    assert "se fait à partir du mercredi 25 novembre 2026." in said
     async with db.sessions() as session:
         statuses = {
             r.id: r.status

@@ -888,8 +888,8 @@ async def test_a_list_part_after_ajouter_des_stagiaires_is_added_too(
     await trainer.presses("Ajouter des stagiaires")
     await trainer.says("Anne Roc\nBen Sol")
     assert (  # the entry they take is said (explorer L)
-        "2 stagiaires ajoutés à « Agent de restauration (démo) », avec pour entrée, sauf date "
-        "donnée, le lundi 23 novembre 2026 (une autre : « Entrées et sorties »)."
+        "2 stagiaires ajoutés à « Agent de restauration (démo) », avec pour entrée le lundi "
+        "23 novembre 2026 (une autre : « Entrées et sorties »)."
     ) in trainer.all_text
     await trainer.says("Cléa Mir ; Garage Mir\nDan Pic")
     assert "J'ajoute la suite de votre liste : 2 stagiaires de plus, 8 en tout." in (
@@ -954,3 +954,20 @@ async def test_a_trainee_with_a_history_is_not_removed(db: Database, trainer: Pe
     await trainer.presses("Hugo Moreau")
     await trainer.presses("Oui, retirer")
     assert "C'est fait : Hugo Moreau ne figure plus dans la formation." in trainer.all_text
+
+
+async def test_the_entry_given_by_default_is_said_only_for_those_without_one(
+    trainer: Person,
+) -> None:
+    """Explorer Z, Z12: « Hugo Lemoine ; entrée le 14/12 » was told « avec pour entrée, sauf
+    date donnée, le … », a day he did not take."""
+    await trainer.says("/formations")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Ajouter des stagiaires")
+    await trainer.says("Hugo Lemoine ; entrée le 14/12")
+    assert "1 stagiaire ajouté à « Agent de restauration (démo) »." in trainer.all_text
+    await trainer.says("/formations")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Ajouter des stagiaires")
+    await trainer.says("Anne Roc ; entrée le 14/12\nBen Sol")
+    assert "avec pour entrée, sauf date donnée, le lundi 23 novembre 2026" in trainer.all_text

@@ -65,7 +65,8 @@ async def test_the_admin_sees_what_goes_and_what_stays_then_erases(
 async def test_a_name_after_the_command_and_a_change_of_mind(db: Database, trainer: Person) -> None:
     await trainer.says("/effacer Hugo")
     assert "Effacer les données d'Hugo Moreau" in trainer.last
-    assert "0 absence, 0 suivi de décrochage" in trainer.last
+    # Nothing of what he does not have (explorer Z, Z12: « 0 suivi …, 0 attestation »).
+    assert "Seront effacés : son nom et son entreprise, les échéances" in trainer.last
     assert "Gardé" not in trainer.last  # nothing was sent for him
     await trainer.presses("Annuler")
     assert trainer.last == "Rien n'est effacé."

@@ -28,6 +28,7 @@ def document_of(who: Person) -> dict[str, object]:
     assert text.startswith("Vos données chez formabot\n\nPersonne\n")
     # Read by a person: no « null », « true », nor a UTC moment with its « T ».
     assert not re.search(r"\bnull\b|\btrue\b|\bfalse\b|\d{4}-\d\d-\d\d", text), text  # M: days too
+    assert '{"' not in text, text  # nor a journal entry's details as JSON (explorer Z, Z12)
     held: dict[str, object] = json.loads(machine.document.content)
     return held
 
@@ -164,3 +165,18 @@ async def test_a_participant_asking_for_erasure_is_told_whom_to_ask(
     assert "/effacer" not in lea.last
     await trainer.says("/effacer Léa")
     assert "Effacer les données de Léa Martin" in said(trainer)  # nothing was erased
+
+
+async def test_the_journal_s_details_are_words_in_the_text_to_read(trainer: Person) -> None:
+    await trainer.says("/formations")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Ajouter des stagiaires")
+    await trainer.says("Anne Roc\nBen Sol")
+    trainer.replies.clear()
+    await trainer.says("/mesdonnees")
+    document_of(trainer)
+    text = trainer.replies[0].document.content.decode("utf-8")  # type: ignore[union-attr]
+    assert "détails : nombre : 2" in text
+    # The answers of the dialogue under way, in words (explorer Z, Z12: « title », « kind »).
+    assert "intitulé : Agent de restauration (démo)" in text and "title" not in text
+    assert "sujet : voir et modifier mes formations" in text

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import dates
 from bot.answers import by_surname
 from bot.deadlines.first import store_first_deadlines
 from bot.deadlines.service import Moved, Refresh, refresh_deadlines
@@ -242,6 +243,16 @@ class TraineesAdded:
     parcours the procedure follows up, said when the import is done (explorer T T3)."""
 
 
+def default_entry(formation: Formation, today: date) -> date:
+    """The entry of a trainee added without one: today, or the start if later, or the next
+    working day when that is a weekend or a day off (explorer Z, Z12: « le samedi 5
+    décembre »), never after the end."""
+    day = max(today, formation.start_date)
+    while not dates.is_working_day(day) and day < formation.end_date:
+        day += timedelta(days=1)
+    return day
+
+
 async def add_trainees(
     session: AsyncSession,
     member: Member,
@@ -251,7 +262,7 @@ async def add_trainees(
     now: datetime,
 ) -> TraineesAdded | None:
     """Enrol the trainees not enrolled yet (by name, or by e-mail when one is given); they
-    enter on the day given, else today (or at the start, if later).
+    enter on the day given, else on :func:`default_entry`.
 
     ``now`` is in the organisation's time zone: its date is "today" there.
     """
@@ -270,7 +281,7 @@ async def add_trainees(
         known.add(key)
         if email:
             emails.add(email)
-        formation.trainees.append(trainee.stored(key, max(now.date(), formation.start_date)))
+        formation.trainees.append(trainee.stored(key, default_entry(formation, now.date())))
         added += 1
         if trainee.exit_reason == "abandon" and trainee.left_on is not None:
             ruptures.append((trainee.name, trainee.left_on))

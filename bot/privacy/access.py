@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import dates
 from bot.documents.sheets import Moment
 from bot.people.address import role_word
+from bot.privacy.answer_words import answer_key
 from bot.privacy.audit_words import (
     PARTICIPANT_ROLES,
     action_words,
@@ -173,7 +174,9 @@ async def data_of(session: AsyncSession, platform: str, user_id: str) -> dict[st
             "plateforme": s.platform,
             "conversation": s.chat_id,
             "sujet": s.flow,
-            "réponses gardées": {k: v for k, v in (s.data or {}).items() if not k.startswith("_")},
+            "réponses gardées": {
+                answer_key(k): v for k, v in (s.data or {}).items() if not k.startswith("_")
+            },
             "expire le": _when(s.expires_at),
         }
         for s in states
@@ -338,6 +341,14 @@ def _word(value: Any, zone: ZoneInfo) -> str:
             return dates.spell_datetime(datetime.fromisoformat(value).astimezone(zone))
         except ValueError:
             return value
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
+        # A journal entry's details (explorer Z, Z12: « détails : {"stagiaires": 12} »).
+        try:
+            shown = json.loads(value)
+        except ValueError:
+            return value
+        if isinstance(shown, dict):
+            return ", ".join(f"{k} : {_word(v, zone)}" for k, v in shown.items()) or "—"
     if isinstance(value, str) and len(value) == 10 and value[4::3] == "--":
         try:  # a day (« entrée : 2026-11-02 »: explorer M), said as the moments are
             return dates.spell_date(date.fromisoformat(value))

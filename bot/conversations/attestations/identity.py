@@ -32,7 +32,7 @@ from bot.answers import YES_NO, Invalid, clean_line, fold, visible
 from bot.attestations.service import same_name
 from bot.conversations.attestations.held import invited, load
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Next, Outcome
+from bot.conversations.kit.flow import Next, Outcome, Retry
 from bot.conversations.kit.steps import Option, Pick, Text
 from bot.formations.labels import full_name_given
 from bot.people.names import person_name, structure_name, written_with
@@ -63,6 +63,8 @@ YES_WORDS = (
     *("c est moi", "c est ca", "oui c est moi", "oui c est ca"),
 )
 """A « oui » to a question that proposes what the invitation says (the name, the role)."""
+NO_WORDS = frozenset(word for word, meaning in YES_NO.items() if meaning == "no")
+"""A « non » to it."""
 KEPT_LABEL = "Oui, c'est exact"
 
 
@@ -140,7 +142,7 @@ async def take_name(ctx: Context, picked: str) -> Outcome:
 NOT_THERE = re.compile(
     r"\b(?:pas (?:pu )?(?:venir|venu|venue|participer|participe|assiste|assister|ete la)"
     r"|pas (?:pu )?etre (?:la|present|presente)|pas ete present|pas ete presente"
-    r"|pas (?:pu|reussi a) (?:me )?(?:connecter|rejoindre)"
+    r"|pas (?:pu|reussi a) (?:me )?(?:connecter|rejoindre)|etais pas la"
     r"|absente?|empechee?)\b"
 )
 """« je n'ai pas pu venir, j'étais malade », « j'étais absente », « j'ai pas pu me
@@ -204,6 +206,8 @@ async def not_there(ctx: Context) -> Outcome | None:
     """« je n'ai pas pu venir » at the role question: the text is shown with its « Je n'ai
     pas participé » (a declined answer is kept on the text shown, like any), the role the
     invitation's (explorer U, U9: the person had to claim a title first)."""
+    if fold(ctx.incoming.text) in NO_WORDS:  # the question invites « oui » (explorer Y, Y12)
+        return Retry(ctx.render("attestation_participant.role_no"))
     if NOT_THERE.search(fold(ctx.incoming.text)) is None:
         return None
     expected = await invited(ctx)

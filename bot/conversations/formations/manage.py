@@ -298,10 +298,20 @@ async def save_added(ctx: Context) -> None:
             ruptures=added.ruptures,
         )
         return
-    # The entry a name typed without its day takes: today, or the start (explorer L: unsaid,
-    # and the absences of the days before were then « outside the formation »).
-    entered = max(ctx.now.date(), added.formation.start_date)
-    ctx.say("formation.trainees_added", count=added.count, f=added.formation, entered=entered)
+    # The entry a name typed without its day takes (explorer L: unsaid, and the absences of
+    # the days before were then « outside the formation »), said only if one took it, and
+    # « sauf date donnée » only if some gave theirs (explorer Z, Z12).
+    typed = ctx.data.get("trainees") or []
+    dated = sum(1 for t in typed if t.get("entered_on"))
+    ctx.say(
+        "formation.trainees_added",
+        count=added.count,
+        f=added.formation,
+        entered=service.default_entry(added.formation, ctx.now.date())
+        if dated < len(typed)
+        else None,
+        some_dated=dated > 0,
+    )
 
 
 async def adding(ctx: Context) -> Outcome | None:

@@ -37,6 +37,10 @@ READABLE = "mes-donnees-formabot.txt"
 async def holders(ctx: Context) -> tuple[dict[str, Any], list[dict[str, str]]]:
     """What is held about the person writing, and who holds it (organisme, trainer)."""
     held = await data_of(ctx.session, ctx.incoming.platform.value, ctx.incoming.user)
+    for under_way in held["conversations en cours"]:  # « formations »: the command's words
+        command = ctx.features.commands.get(under_way["sujet"])
+        if command is not None and command.summary:
+            under_way["sujet"] = command.summary
     return held, await held_by(ctx.session, held)
 
 

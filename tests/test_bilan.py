@@ -427,6 +427,13 @@ async def test_a_bilan_d_etape_met_after_its_default_date_moves_the_written_bila
         date(2026, 12, 23),
         date(2027, 1, 5),
     )
+    # Explorer Y, Y11: « Annuler le report » gave back 23/12, before the meeting, overdue;
+    # that date follows the bilan.
+    await trainer.says("/echeances")
+    await trainer.presses("Produire le bilan d'étape")
+    assert "jour de la rencontre du bilan d'étape" in trainer.last
+    assert not any(b.startswith("↩") for b in trainer.buttons), trainer.buttons
+    await trainer.says("/annuler")
     await move_bilan(trainer, "05/01/2027", "jeudi 17 décembre à 10 h")
     [written] = await written_bilans(db)
     assert (written.status, written.postponed_to) == ("open", None)

@@ -90,6 +90,7 @@ async def test_a_bilan_d_etape_is_moved_to_an_earlier_date_agreed(
     await trainer.presses("Produire le bilan d'étape")
     assert f", avancée au {dates.spell_date(earlier)}" in trainer.last
     assert "Motif : date convenue avec la référente" in trainer.last
+    assert "↩ Revenir à la date prévue" in trainer.buttons  # not « le report » (explorer Y, Y11)
     async with db.sessions() as session:
         row = await session.get(StoredDeadline, mid.id)
         assert row is not None and status_label(row) == "avancée"

@@ -207,6 +207,29 @@ async def test_a_look_at_a_list_never_takes_the_place_of_a_half_typed_dialogue(
     assert trainer.last == question
 
 
+async def test_one_deadline_opened_from_the_list_is_a_look_too(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer AA, AA10: one deadline opened from /echeances counted as the dialogue set
+    aside, and the next command dropped a half-typed /formation."""
+    await trainer.says("/formation")
+    await trainer.says("Formation longue importante")
+    question = trainer.last
+    await trainer.says("/echeances")
+    await trainer.says("2")
+    assert "Reporter" in trainer.buttons or "✅ Fait" in trainer.buttons, trainer.last
+    await trainer.says("/reglages")
+    assert "n'en garde qu'une" not in trainer.all_text
+    await trainer.says("/reprendre")
+    assert trainer.last == question
+    # « Reporter » under way is a dialogue: set aside.
+    await trainer.says("/echeances")
+    await trainer.says("2")
+    await trainer.presses("Reporter")
+    await trainer.says("/reglages")
+    assert "Je mets de côté « voir mes échéances" in trainer.all_text
+
+
 async def test_leaving_once_saved_says_it_stays_saved(db: Database, trainer: Person) -> None:
     """Explorers A and E: after « C'est noté », /annuler at the follow-up's offer said « C'est
     annulé … n'est pas enregistré », as if the absence were undone."""

@@ -23,6 +23,7 @@ from bot.bilans.queries import bilan_formation, deadlines_of_bilan, written_bila
 from bot.bilans.view import BilanView, view_with
 from bot.deadlines.actions import postpone_limit, postpone_problem, reopen
 from bot.deadlines.service import STILL_TO_DO, postpone, refresh_deadlines
+from bot.deadlines.status import MEETING_DAY
 from bot.formations.queries import Member
 from bot.storage import audit
 from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
@@ -138,10 +139,6 @@ async def schedule_bilan(
     await agree_on_the_meeting_day(session, bilan, view.tz, viewer.person_id, now)
     rows = await deadlines_of_bilan(session, bilan)
     return Scheduled(bilan=bilan, view=view, deadlines=rows)
-
-
-MEETING_DAY = "jour de la rencontre du bilan d'étape"
-"""The reason given to a written bilan d'étape's date moved to its meeting's day."""
 
 
 async def agree_on_the_meeting_day(

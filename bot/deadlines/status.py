@@ -13,6 +13,10 @@ STATUS_LABELS = {
 }
 """A status in the words of exports and documents."""
 
+MEETING_DAY = "jour de la rencontre du bilan d'étape"
+"""How a CVL bilan d'étape's written deadline moved to its meeting day begins its reason:
+that date follows the bilan, it is no one's report to undo."""
+
 
 class Dated(Protocol):
     @property

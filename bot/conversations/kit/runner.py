@@ -73,7 +73,7 @@ class Runner:
         take the place of a half-typed one set aside before (explorer U U11: a
         look at /echeances between two commands lost a /formation's answers).
         """
-        if self._browsing(ctx, current):
+        if self._browsing(ctx, current, step):
             return
         outermost = self.outermost(ctx, current)
         before = aside.kept(ctx)
@@ -84,9 +84,19 @@ class Runner:
         aside.set_aside(ctx, current.name, step, keep_for)
         ctx.say("common.abandoned", summary=outermost.summary, dropped=dropped)
 
-    def _browsing(self, ctx: Context, current: Flow) -> bool:
-        """At a list's own questions (``Flow.browsing``), not in a dialogue it called."""
-        return self.outermost(ctx, current).browsing and not ctx.data.get("_stack")
+    def _browsing(self, ctx: Context, current: Flow, step: str | None) -> bool:
+        """At a list's own questions (``Flow.browsing``), or at the first of a browsing flow
+        it called (one deadline opened from /echeances: explorer AA, AA10, its look took
+        the place of a half-typed /formation), not further (« Reporter » under way)."""
+        frames = ctx.data.get("_stack") or []
+        if not frames:
+            return current.browsing
+        callers = [self.flows().get(frame["flow"]) for frame in frames]
+        return (
+            all(flow is not None and flow.browsing for flow in callers)
+            and current.browsing
+            and step == current.steps[0].name
+        )
 
     def closes(self, ctx: Context, current: Flow, expires_at: datetime | None) -> bool:
         """The conversation under way ends here, said: it lapsed, or this person may no
@@ -128,7 +138,7 @@ class Runner:
             ctx.say(refusal)
             return await self._ask_again(ctx, current, step)
         left = None
-        if current is not None and step is not None and not self._browsing(ctx, current):
+        if current is not None and step is not None and not self._browsing(ctx, current, step):
             left = self.outermost(ctx, current).summary
             keep_for = datetime.fromisoformat(found["until"]) - ctx.now
             aside.set_aside(ctx, current.name, step, keep_for)

@@ -227,3 +227,56 @@ async def test_a_topic_typed_at_the_recap_is_corrected_at_once_and_annuler_asks_
         assert "Tout est juste ?" in trainer.last, typed
     await trainer.says("corriger les stagiaires")
     assert await step_of(db, trainer) == ("formation", "trainees")
+
+
+async def test_another_funder_asks_the_region_s_person_again(db: Database, trainer: Person) -> None:
+    """Explorer Y, Y10: Normandie's chargée de mission was kept, unasked, for a formation now
+    funded by the Centre-Val de Loire."""
+    await at_the_recap(trainer)
+    await trainer.says("corriger le financeur")
+    await trainer.presses("Centre-Val de Loire")
+    await trainer.presses("Parcours Métiers")
+    await trainer.presses("premiers gestes")
+    for _ in range(3):  # the questions the new funder needs, up to the Région's person
+        if "Le financeur a changé" in trainer.all_text:
+            break
+        await trainer.presses("Non")
+    assert "Le financeur a changé : la personne qui suit la formation n'est plus la même" in (
+        trainer.all_text
+    )
+    assert await step_of(db, trainer) == ("formation", "cm_name")
+    await trainer.says("M. Hugo Blanc")
+    await trainer.says("hugo.blanc@example.org")
+    assert "Suivi Région : M. Hugo Blanc (hugo.blanc@example.org)" in trainer.last
+    await trainer.presses("Enregistrer")
+    f = (await formations(db))[-1]
+    assert (f.funder, f.cm_name) == ("cvl", "M. Hugo Blanc")
+
+
+async def test_another_action_drops_the_composantes_its_sessions_no_longer_have(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer Y, Y10: « Session 1 (composante « Cuisine ») » was kept for an action of
+    another type, which no dialogue can give composantes."""
+    await trainer.says("/formation")
+    await trainer.says("Cuisinier")
+    await trainer.presses("Une formation")
+    await trainer.presses("Centre-Val de Loire")
+    await trainer.presses("Parcours Métiers")
+    await trainer.presses("Se former au(x) métier(s)")
+    await trainer.presses("De date à date")
+    await trainer.says("du 1er décembre 2026 au 30 juin 2027")
+    await trainer.presses("Oui")
+    await trainer.presses("Oui")
+    await trainer.says("Composante Cuisine\nSession 1 : du 7 décembre au 16 avril")
+    for label in ("Non", "Longue", "Passer", "Plus tard"):
+        await trainer.presses(label)
+    assert "(composante « Cuisine »)" in trainer.last
+    await trainer.says("corriger le financeur")
+    await trainer.presses("Centre-Val de Loire")
+    await trainer.presses("Parcours Métiers")
+    await trainer.presses("premiers gestes")
+    assert "Tout est juste ?" in trainer.last and "composante" not in trainer.last
+    await trainer.presses("Enregistrer")
+    f = (await formations(db))[-1]
+    assert [(s.label, s.composante) for s in f.sessions] == [("Session 1", None)]

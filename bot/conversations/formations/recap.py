@@ -34,7 +34,7 @@ from bot.conversations.formations.trainee_file import IMPORT
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Finish, Leave, Next, Outcome, Step
 from bot.conversations.kit.steps import RECAP, Option, Pick
-from bot.formations.labels import LABELS, SINGLE_PERSON_KINDS
+from bot.formations.labels import COMPOSANTE_ACTION_TYPES, LABELS, SINGLE_PERSON_KINDS
 
 FIXING = "_fixing"
 """Set by « Corriger » until the recap: the questions already answered are passed."""
@@ -192,7 +192,11 @@ async def recap_reached(ctx: Context, steps: Sequence[Step]) -> Outcome | None:
     trainees again if it no longer fits (several people for a VAE, an entry outside the
     new dates)."""
     ctx.data.pop(FIXING, None)
+    before = dict(ctx.data.get(BEFORE) or {})
     _restored(ctx)
+    asked = _another_funder(ctx, before)
+    if asked is not None:
+        return asked
     for step in steps:
         if step.name != "recap" and not step.applies(ctx):
             for key in answered(step):
@@ -205,6 +209,29 @@ async def recap_reached(ctx: Context, steps: Sequence[Step]) -> Outcome | None:
         ctx.data.pop(key, None)
     ctx.data[FIXING] = True
     return Next("trainees")
+
+
+CM = ("cm_name", "cm_email", "cm_matrix")
+
+
+def _another_funder(ctx: Context, before: dict[str, object]) -> Outcome | None:
+    """A correction that changed the funder or the action: the Région's person asked again
+    (explorer Y, Y10: Normandie's chargée kept for a Centre-Val de Loire formation), and
+    sessions grouped by composante dropped where the new action has none."""
+    if (
+        "funder" in before
+        and before["funder"] != ctx.data.get("funder")
+        and ctx.data.get("cm_name")
+    ):
+        ctx.say("formation.cm_again")
+        for key in CM:
+            ctx.data.pop(key, None)
+        ctx.data[FIXING] = True
+        return Next("cm_name")
+    grouped = ctx.data.get("action_type") in COMPOSANTE_ACTION_TYPES
+    if not grouped and any(s.get("composante") for s in ctx.data.get("sessions") or []):
+        ctx.data["sessions"] = [{**s, "composante": None} for s in ctx.data["sessions"]]
+    return None
 
 
 def recap_steps(steps: Sequence[Step]) -> tuple[Pick, Pick]:

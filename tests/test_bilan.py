@@ -1371,3 +1371,25 @@ async def test_the_participants_question_says_ticked_only_when_some_are(
     await trainer.says("Retour")
     assert "Qui participe ?" in trainer.last and "je les ai cochés" not in trainer.last
     assert "choisissez leurs noms, puis « Terminé »" in trainer.last
+
+
+async def test_the_visio_link_later_promises_a_reminder_only_where_one_comes(
+    trainer: Person,
+) -> None:
+    """Explorer AA, AA2: a Centre-Val de Loire bilan was promised « je vous rappellerai de le
+    donner », and nothing ever reminded (only the Normandie has that deadline)."""
+    await trainer.says("/bilan")
+    await trainer.presses("Projet professionnel")
+    await trainer.presses("Programmer le bilan d'étape")
+    await trainer.presses("À distance")
+    await trainer.says("mardi 5 janvier 2027 à 10 h")
+    await trainer.presses("Oui, c'est ça")
+    await trainer.presses("2 heures")
+    assert "Quel est le lien de la visio ?" in trainer.last
+    assert "depuis /bilans (« Donner le lien de la visio »)" in trainer.last
+    assert "rappellerai" not in trainer.last
+    await trainer.says("/annuler")
+    await trainer.says("/bilan")
+    for _step, kind, value in REMOTE[:6]:
+        await answer(trainer, kind, value)
+    assert "je vous rappellerai de le donner" in trainer.last

@@ -675,6 +675,7 @@ async def test_a_bilan_de_competences_is_not_asked_group_questions(
     assert "Récapitulatif" in trainer.last  # no delegates to choose
     assert "groupe" not in trainer.all_text.split("Bilan de compétences Mme Roux")[-1]
     await trainer.presses("Enregistrer")
+    assert ", pour Nadia Roux." in trainer.last and "stagiaire" not in trainer.last  # AA9
     f = (await formations(db))[-1]
     assert (f.kind, f.mode) == ("bilan_competences", "dates")
     assert [(t.full_name, t.is_delegate) for t in f.trainees] == [("Nadia Roux", False)]

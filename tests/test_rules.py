@@ -531,7 +531,9 @@ def test_session_keys_use_session_ids_and_survive_a_reordering() -> None:
     assert due(formation) == due(shuffled)
     assert "CVL-BQ-END:formation:3:session:21" in due(formation)
     texts = [d.explanation for d in of_rule(deadlines(shuffled, {}, PARIS), "CVL-BQ-END")]
-    assert texts[0].startswith("Bilan de fin de formation de la session 1 (du lundi 4 janvier 2027")
+    assert texts[0].startswith(
+        "Bilan qualitatif de fin, pour la session 1 (du lundi 4 janvier 2027"
+    )
 
 
 def test_premiers_gestes_de_date_a_date_owes_one_fin() -> None:

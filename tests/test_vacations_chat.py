@@ -34,7 +34,8 @@ async def test_rectorat_first_hours_participants_and_cap(db: Database, trainer: 
     assert "Vacations pour « PAF Numérique », 2 participants" in text
     assert "9 h 30 ÷ 2 h = 4,75 vacations" in text
     assert "Plafond appliqué, plafond d'une vacation par stagiaire ayant participé (2)" in text
-    assert "Le plafond d'une vacation par stagiaire ayant participé s'applique." in text
+    assert "Plafond appliqué, plafond d'une vacation par stagiaire ayant participé (2)" in text
+    assert text.count("plafond d'une vacation par stagiaire") == 1  # said once (explorer AA)
     assert "2 vacations" in text
     entry = [e for e in await audit_entries(db, "formation") if e.action == "vacations"][-1]
     assert entry.details == {
@@ -54,7 +55,8 @@ async def test_the_group_cap_and_the_rounding_setting(db: Database, trainer: Per
     await trainer.presses("PAF Groupe")
     await trainer.says("40 heures")
     await trainer.presses("Terminé")
-    assert "Le plafond de huit vacations pour un groupe s'applique." in trainer.last
+    assert "Plafond appliqué, plafond de 8 vacations pour un groupe" in trainer.last
+    assert "s'applique" not in trainer.last and "(2\u202f400 minutes)" in trainer.last
     await set_org_settings(db, rec_vacation_rounding="up")
     await trainer.says("/vacations")
     await trainer.presses("PAF Groupe")

@@ -17,9 +17,10 @@ __all__ = ["decimal", "of", "plural", "spell_date", "spell_datetime", "spell_tim
 
 
 def plural(amount: int, singular: str, plural_form: str | None = None) -> str:
-    """``1 jour``, ``7 jours``, ``0 jour`` (French takes the singular below 2)."""
+    """``1 jour``, ``7 jours``, ``0 jour`` (French takes the singular below 2); thousands
+    apart, ``1 200 minutes`` (explorer AA, AA9: « 1200 minutes »)."""
     word = singular if abs(amount) < 2 else (plural_form or singular + "s")
-    return f"{amount} {word}"
+    return f"{amount:,} {word}".replace(",", "\u202f")
 
 
 def decimal(value: float) -> str:

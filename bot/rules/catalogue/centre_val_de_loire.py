@@ -39,7 +39,7 @@ CENTRE_VAL_DE_LOIRE: tuple[Rule, ...] = (
                 key=None,
                 offset=Offset(anchor="span_end", unit="months", setting="cvl_bq_end_months"),
                 title="Envoyer le bilan qualitatif de fin",
-                explanation="Bilan de fin de formation de {span} à envoyer par e-mail aux référents "
+                explanation="Bilan qualitatif de fin, pour {span}, à envoyer par e-mail aux référents "
                 "territoriaux au plus tard {due}, {delay} après la fin retenue ({anchor}), puis à "
                 "gestionfp@centrevaldeloire.fr au moment du solde",
                 what="bilan qualitatif de fin aux référents territoriaux",

@@ -1393,3 +1393,36 @@ async def test_the_visio_link_later_promises_a_reminder_only_where_one_comes(
     for _step, kind, value in REMOTE[:6]:
         await answer(trainer, kind, value)
     assert "je vous rappellerai de le donner" in trainer.last
+
+
+async def test_a_slot_typed_with_the_date_gives_the_length_too(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer Z, Z12: « jeudi 10/12 de 14h à 16h », the usual way to give a slot, was « Je
+    n'ai pas compris cette date »."""
+    await trainer.says("/bilan")
+    for _step, kind, value in REMOTE[:3]:
+        await answer(trainer, kind, value)
+    await trainer.says("jeudi 26 novembre de 14h à 15h30")
+    assert trainer.last.startswith(
+        "J'ai compris : jeudi 26 novembre 2026 à 14 h 00, jusqu'à 15 h 30. C'est bien ça ?"
+    )
+    await trainer.presses("Non, corriger")  # another slot, its own length
+    await trainer.says("jeudi 26 novembre 14h-16h30")
+    await trainer.presses("Oui, c'est ça")
+    assert "Combien de temps" not in trainer.last
+    for _step, kind, value in REMOTE[6:]:
+        await answer(trainer, kind, value)
+    [bilan] = await bilans(db)
+    assert bilan.ends_at - bilan.starts_at == timedelta(hours=2, minutes=30)
+
+
+async def test_a_slot_corrected_into_a_mere_hour_asks_the_length(trainer: Person) -> None:
+    await trainer.says("/bilan")
+    for _step, kind, value in REMOTE[:3]:
+        await answer(trainer, kind, value)
+    await trainer.says("jeudi 26 novembre de 14h à 15h30")
+    await trainer.presses("Non, corriger")
+    await trainer.says("jeudi 26 novembre à 14 h")
+    await trainer.presses("Oui, c'est ça")
+    assert "Combien de temps" in trainer.last

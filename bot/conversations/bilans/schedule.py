@@ -401,8 +401,14 @@ SCHEDULE = Flow(
         ),
         Pick("which", ask="bilan.ask_which", options=which_choices, then=pick_which),
         Pick("remote", ask="bilan.ask_remote", options=MODES, help="bilan.help_remote"),
-        when_step("when", ask="bilan.ask_when"),
-        Text("duration", ask="bilan.ask_duration", parse=parse_duration, skip_label="2 heures"),
+        when_step("when", ask="bilan.ask_when", slot=True),
+        Text(
+            "duration",
+            ask="bilan.ask_duration",
+            parse=parse_duration,
+            skip_label="2 heures",
+            unless_known=True,
+        ),
         Text(
             "visio_url",
             ask="bilan.ask_visio_url",

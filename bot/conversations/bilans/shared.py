@@ -16,13 +16,14 @@ before a remote Normandie bilan at the latest), and again in the recap.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from bot import dates
 from bot.answers import Invalid, clean_line
-from bot.bilans.checks import DEFAULT_MINUTES, visio_url
+from bot.bilans.checks import DEFAULT_MINUTES, minutes_fit, visio_url
 from bot.bilans.notify import (
     Reach,
     notify_participants,
@@ -338,8 +339,12 @@ async def check_when(ctx: Context, when: datetime) -> str | None:
 
 
 async def keep_late_warning(ctx: Context, when: str) -> Outcome:
-    """Once the date is confirmed, its warning is kept for the recap and the last message."""
+    """Once the date is confirmed, its warning is kept for the recap and the last message,
+    and the length of a slot typed with it is the answer to « Combien de temps ? »."""
     ctx.data["late"] = await late_facts(ctx, datetime.fromisoformat(when))
+    typed = ctx.data.pop(TYPED_LENGTH, None)
+    if typed is not None:
+        ctx.data["duration"] = typed
     return Next()
 
 
@@ -418,8 +423,36 @@ async def clash_warnings(ctx: Context, formation: Formation, when: datetime) -> 
     ]
 
 
-def when_step(name: str, *, ask: str) -> DateStep:
-    """The bilan's date and time, towards the future, checked and warned about."""
+TIME_RANGE = re.compile(
+    r"(?:\bde\s+)?(?P<h1>\d{1,2})\s*h\s*(?P<m1>\d{2})?\s*(?:à|a|-|–|jusqu'à|jusqu'a)\s*"
+    r"(?P<h2>\d{1,2})\s*h\s*(?P<m2>\d{2})?\b",
+    re.I,
+)
+"""« de 14h à 16h », « 14h-16h30 »: a slot, as people give one."""
+TYPED_LENGTH = "_typed_minutes"
+"""The length a slot typed with the date gave, until the date is confirmed."""
+
+
+def slot_besides(ctx: Context, text: str) -> tuple[str, str | None]:
+    """« jeudi 10/12 de 14h à 16h »: the start goes to the date reader, the length is kept
+    for the duration question, not asked then (explorer Z, Z12: « Je n'ai pas compris
+    cette date »); a slot no bilan fits (over 8 hours, reversed) is left to that question."""
+    found = TIME_RANGE.search(text)
+    ctx.data.pop(TYPED_LENGTH, None)
+    if found is None:
+        return text, None
+    start = int(found["h1"]) * 60 + int(found["m1"] or 0)
+    end = int(found["h2"]) * 60 + int(found["m2"] or 0)
+    rest = f"{text[: found.start()]} à {found['h1']}h{found['m1'] or ''} {text[found.end() :]}"
+    if not minutes_fit(end - start):
+        return rest, None
+    ctx.data[TYPED_LENGTH] = end - start
+    return rest, f"jusqu'à {dates.spell_time(time(end // 60, end % 60))}"
+
+
+def when_step(name: str, *, ask: str, slot: bool = False) -> DateStep:
+    """The bilan's date and time, towards the future, checked and warned about; with
+    ``slot``, a slot typed with it gives the length too (:func:`slot_besides`)."""
     return DateStep(
         name,
         ask=ask,
@@ -427,6 +460,7 @@ def when_step(name: str, *, ask: str) -> DateStep:
         need_time=True,
         check=check_when,
         example=when_example,
+        besides=slot_besides if slot else None,
         then=keep_late_warning,
         warnings=bilan_warnings,
         help="bilan.help_when",

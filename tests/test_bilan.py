@@ -1426,3 +1426,23 @@ async def test_a_slot_corrected_into_a_mere_hour_asks_the_length(trainer: Person
     await trainer.says("jeudi 26 novembre à 14 h")
     await trainer.presses("Oui, c'est ça")
     assert "Combien de temps" in trainer.last
+
+
+async def test_a_trainee_typed_as_a_partner_on_site_is_told_no_agreement(trainer: Person) -> None:
+    """Explorer Y, Y6: the remote Normandie bilan's agreement was said for every bilan."""
+    await trainer.says("/bilan")
+    for _step, kind, value in [
+        ("formation", "press", "Agent de restauration"),
+        ("which", "press", "Programmer le bilan de fin"),
+        ("remote", "press", "Sur place"),
+        ("when", "say", "jeudi 26 novembre à 14 h"),
+        ("when", "press", "Oui, c'est ça"),
+        ("duration", "press", "2 heures"),
+        ("location", "say", "Salle 2, Caen"),
+        ("participants", "press", "Terminé"),
+        ("partners", "press", "Ajouter un partenaire"),
+    ]:
+        await answer(trainer, kind, value)
+    await trainer.says("Karim Benali")
+    assert trainer.last.startswith("Karim Benali suit cette formation comme stagiaire")
+    assert "accord" not in trainer.last

@@ -76,7 +76,7 @@ async def picked_what(ctx: Context, what: str) -> Outcome:
             return await unless_gone(ctx) or Leave()
         bilan, formation = found
         taken = [p.name for p in bilan.participants if p.kind == "partner"]
-        data = partner_data(formation.id, taken)
+        data = partner_data(formation.id, taken, remote=bilan.remote)
         return Call(PARTNER.name, data, store="new_partner", then="confirm_add")
     return Next("trainee")
 

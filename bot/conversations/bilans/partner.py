@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from bot.answers import Invalid
 from bot.bilans.checks import contact
+from bot.bilans.participants import needs_agreement
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Outcome, Return
 from bot.conversations.kit.steps import Text
@@ -65,17 +66,20 @@ async def a_person(ctx: Context, text: str) -> str | Invalid:
         (t for t in trainees if not t.erased and bare_name(t.full_name) == bare_name(name)), None
     )
     if trainee is not None:
-        return Invalid(ctx.render("bilan.partner_is_trainee", t=trainee))
+        assert formation is not None
+        agreement = needs_agreement(formation, trainee, remote=bool(ctx.data.get("remote")))
+        return Invalid(ctx.render("bilan.partner_is_trainee", t=trainee, agreement=agreement))
     # W2: the same partner twice got two links, one never answered: the file never complete.
     if any(bare_name(name) == bare_name(str(taken)) for taken in ctx.data.get("taken") or []):
         return Invalid(ctx.render("bilan.partner_twice", name=name))
     return name
 
 
-def partner_data(formation_id: int, taken: list[str]) -> dict[str, object]:
+def partner_data(formation_id: int, taken: list[str], *, remote: bool) -> dict[str, object]:
     """What the partner dialogue starts with: the formation (its chargé(e) de mission and
-    trainees are no partners) and the partners already invited (not twice)."""
-    return {"formation_id": formation_id, "taken": taken}
+    trainees are no partners), the partners already invited (not twice), and whether the
+    bilan is remote (a trainee outside the delegation needs the Région's agreement then)."""
+    return {"formation_id": formation_id, "taken": taken, "remote": remote}
 
 
 async def a_structure(ctx: Context, text: str) -> str | Invalid:

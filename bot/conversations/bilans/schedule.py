@@ -468,6 +468,7 @@ SCHEDULE = Flow(
                     data=lambda c: partner_data(
                         int(c.data["formation_id"]),
                         [str(p["name"]) for p in c.data.get("partners") or []],
+                        remote=_remote(c),
                     ),
                     store="new_partner",
                     when=_room_for_partners,

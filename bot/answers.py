@@ -75,6 +75,16 @@ def clean_line(text: str, *, limit: int) -> str | Invalid:
     return line
 
 
+PICTURES = {"👍": "oui", "👌": "ok", "✅": "oui", "✔": "oui", "👎": "non", "❌": "non"}
+"""A thumb or a tick sent for an answer, as its word (explorer Z, Z10: « 👍 » at « C'est
+bien ça ? » was « pas reconnu »)."""
+
+
+def picture_word(text: str) -> str:
+    """The word of a picture sent alone (:data:`PICTURES`), else the empty string."""
+    return PICTURES.get(text.strip().replace("\ufe0f", ""), "")
+
+
 YES_NO = {
     "oui": "yes",
     "o": "yes",

@@ -11,6 +11,7 @@ from bot.answers import (
     fold,
     has_words,
     matrix_id,
+    picture_word,
     same_matrix_id,
     visible,
 )
@@ -114,3 +115,15 @@ def test_a_no_that_corrects_at_once_gives_the_correction() -> None:
     assert correction("pas ça : le 3 mars") == "3 mars"
     for plain in ("non", "Non.", "  non !", "oui", "nonante", "le 3 mars"):
         assert correction(plain) is None, plain
+
+
+def test_a_thumb_or_a_tick_alone_is_its_word() -> None:
+    """Explorer Z, Z10: « 👍 » at « C'est bien ça ? » was « Je n'ai pas reconnu ce choix »."""
+    assert [picture_word(t) for t in ("👍", " ✅ ", "✔️", "👎", "👍 merci", "😀")] == [
+        "oui",
+        "oui",
+        "oui",
+        "non",
+        "",
+        "",
+    ]

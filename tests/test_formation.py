@@ -972,3 +972,17 @@ async def test_the_entry_given_by_default_is_said_only_for_those_without_one(
     await trainer.presses("Ajouter des stagiaires")
     await trainer.says("Anne Roc ; entrée le 14/12\nBen Sol")
     assert "avec pour entrée, sauf date donnée, le lundi 23 novembre 2026" in trainer.all_text
+
+
+async def test_esp_and_a_thumb_are_answers(db: Database, trainer: Person) -> None:
+    """Explorer Z, Z10: « ESP » at « Comment le groupe est-il organisé ? » and « 👍 » at a
+    date's « C'est bien ça ? » were « Je n'ai pas reconnu ce choix »."""
+    await trainer.says("/formation")
+    await trainer.says("Agent de restauration")
+    await trainer.presses("Une formation")
+    await trainer.presses("Région Normandie")
+    await trainer.says("ESP")
+    assert await step_of(db, trainer) == ("formation", "period")
+    await trainer.says("du 1er décembre 2026 au 15 juin 2027")
+    await trainer.says("👍")
+    assert await step_of(db, trainer) == ("formation", "certifying")

@@ -504,3 +504,24 @@ async def test_revoking_when_the_last_invitation_was_used_meanwhile_says_so(
     async with db.sessions() as session:
         [used] = (await session.scalars(select(Invitation))).all()
         assert used.revoked_at is None and used.used_by is not None
+
+
+async def test_the_words_people_answer_with_at_the_role_and_the_form(
+    db: Database, person: Callable[..., Person]
+) -> None:
+    """Explorer Z, Z10: « un formateur » at /inviter's role and « homme » at « Comment dois-je
+    parler de vous ? » were « Je n'ai pas reconnu ce choix »."""
+    claire = person("claire")
+    await first_admin(claire)
+    await claire.says("/inviter")
+    await claire.says("un formateur")
+    code = CODE.search(claire.last)
+    assert code, claire.last
+    bruno = person("bruno")
+    await bruno.says(f"/start {code[1]}")
+    await bruno.says("Bruno Lefèvre")
+    await bruno.says("homme")
+    assert "C'est fait" in bruno.last
+    async with db.sessions() as session:
+        forms = {p.display_name: p.address_form for p in await session.scalars(select(P))}
+    assert forms["Bruno Lefèvre"] == "m"

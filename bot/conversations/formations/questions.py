@@ -84,7 +84,11 @@ def mode() -> Pick:
     return Pick(
         "mode",
         ask="formation.ask_mode",
-        options=options(labels.MODES),
+        # « ESP », as everyone in the trade says it (explorer Z, Z10).
+        options=[
+            Option(o.label, o.value, ("esp",) if o.value == "esp" else ())
+            for o in options(labels.MODES)
+        ],
         help="formation.help_mode",
         when=is_group_training,
     )

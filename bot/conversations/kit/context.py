@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
-from bot.answers import Invalid, close_words, fold
+from bot.answers import Invalid, close_words, fold, picture_word
 from bot.config import Settings
 from bot.conversations.kit.flow import Retry
 from bot.dates.words import ANY_MONTH
@@ -250,7 +250,7 @@ class Context:
             if value not in values:
                 return Invalid(texts.say("common.forged_choice"))
             return value
-        answer = fold(self.incoming.text)
+        answer = fold(self.incoming.text) or picture_word(self.incoming.text)
         if not answer:
             return None
         if answer.isdecimal():

@@ -64,12 +64,17 @@ TIMEZONES = [
     Option("Polynésie (Pacific/Tahiti)", "Pacific/Tahiti"),
 ]
 ADDRESS_FORMS = [
-    Option("Au féminin : formatrice, administratrice", "f"),
-    Option("Au masculin : formateur, administrateur", "m"),
+    Option("Au féminin : formatrice, administratrice", "f", ("femme", "une femme", "madame")),
+    Option("Au masculin : formateur, administrateur", "m", ("homme", "un homme", "monsieur")),
     Option("Ni l'un ni l'autre", "n"),
 ]
+"""The words people answer with too (explorer Z, Z10: « homme » was « pas reconnu »)."""
 ROLES = [
-    Option("Formateur ou formatrice", Role.FORMATEUR.value),
+    Option(
+        "Formateur ou formatrice",
+        Role.FORMATEUR.value,
+        ("un formateur", "une formatrice", "formateur", "formatrice"),
+    ),
     Option("Administrateur ou administratrice (qualité, coordination)", Role.ADMIN.value),
 ]
 

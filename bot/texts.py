@@ -58,6 +58,7 @@ def environment() -> jinja2.Environment:
     env.filters["duree"] = dates.spell_minutes
     env.filters["jour_heure"] = lambda v: dates.spell_datetime(_moment(v))
     env.filters["heure"] = lambda v: dates.spell_time(_moment(v))
+    env.filters["chome"] = day_off_said
     env.filters["de"] = de
     env.filters["et"] = et
     env.filters["organisme"] = organisme
@@ -95,6 +96,16 @@ def upper_first(label: str) -> str:
     """ "Par message (Tchap)", "SMS": a label's first letter up, where ``str.capitalize``
     would also put "Tchap" and "SMS" down."""
     return label[:1].upper() + label[1:]
+
+
+def day_off_said(value: Any) -> str:
+    """« un samedi », « un jour férié (jour de l'An) » for a day nobody trains; else ""."""
+    from bot import dates  # as the filters above: not at start
+
+    off = dates.day_off(_moment(value))
+    if not off:
+        return ""
+    return f"un jour {off}" if off.startswith("férié") else off
 
 
 @jinja2.pass_eval_context

@@ -986,3 +986,19 @@ async def test_esp_and_a_thumb_are_answers(db: Database, trainer: Person) -> Non
     await trainer.says("du 1er décembre 2026 au 15 juin 2027")
     await trainer.says("👍")
     assert await step_of(db, trainer) == ("formation", "certifying")
+
+
+async def test_a_start_on_a_public_holiday_is_pointed_out_as_a_weekend_is(
+    trainer: Person,
+) -> None:
+    """Explorer AA, AA6: a formation from the 1st of January said nothing of the holiday."""
+    await trainer.says("/formation")
+    await trainer.says("PAF Hiver")
+    await trainer.presses("Une formation")
+    await trainer.presses("Rectorat")
+    await trainer.presses("De date à date")
+    await trainer.says("du 1er janvier au 31 janvier 2027")
+    assert (
+        "Attention, elle commencerait un jour férié (jour de l'An) et finirait un dimanche."
+        in trainer.last
+    )

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bot.app import build_scheduler
 from bot.config import Settings
+from bot.conversations.deadlines.echeances import short_scope
 from bot.deadlines.exports import rows as deadline_rows
 from bot.deadlines.service import refresh_deadlines
 from bot.messages import Platform
@@ -576,3 +577,36 @@ async def test_telegram_buttons_keep_what_tells_two_formations_apart(
     for title in titles:  # each formation's button names it
         assert len([b for b in shown if f"· {title}" in b]) == 3, shown
     assert len(shown) == len(set(shown))  # no two buttons alike
+
+
+def test_a_session_or_a_composante_is_named_short_in_a_button() -> None:
+    assert (
+        short_scope("la session « Session 1 » (du lundi 7 décembre 2026 au jeudi 31 décembre 2026)")
+        == "Session 1"
+    )
+    assert short_scope("la composante « Cuisine »") == "composante Cuisine"
+    assert short_scope("Karim Benali") == "Karim Benali"
+
+
+async def test_a_session_s_deadline_keeps_its_title_in_the_list(trainer: Person) -> None:
+    """Explorer AA, AA8: « Envoyer le bila… – la session « Session 1 » (du lundi 7 décembre
+    2026 au jeudi 31… »: the title cut for dates the detail gives."""
+    await trainer.says("/formation")
+    await trainer.says("Premiers gestes vente")
+    await trainer.presses("Une formation")
+    await trainer.presses("Centre-Val de Loire")
+    await trainer.presses("Parcours Métiers")
+    await trainer.presses("premiers gestes")
+    await trainer.presses("De date à date")
+    await trainer.says("du 1er mars au 30 juin 2027")
+    await trainer.presses("Oui")
+    await trainer.presses("Oui")
+    await trainer.says("Session 1 : du 1er au 31 mars 2027\nSession 2 : du 3 mai au 30 juin 2027")
+    for label in ("Non", "Courte", "Passer", "Plus tard", "Enregistrer"):
+        await trainer.presses(label)
+    await trainer.says("/echeances")
+    await trainer.presses("Filtrer par formation")
+    await trainer.presses("Premiers gestes vente")
+    assert any("Envoyer le bilan qualitatif de fin – Session 1" in b for b in trainer.buttons), (
+        trainer.buttons
+    )

@@ -31,6 +31,7 @@ undone from the list.  The writes are :mod:`bot.deadlines.actions`.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
@@ -343,6 +344,19 @@ def _common_end(one: str, other: str) -> int:
     return count
 
 
+SCOPE = re.compile(r"^la (?P<what>session|composante) « (?P<name>.+?) »(?: \(du [^)]*\))?$")
+
+
+def short_scope(who: str) -> str:
+    """« Session 1 » for « la session « Session 1 » (du lundi 7 décembre 2026 au …) », and
+    « composante Cuisine »: in a button, the deadline's title was cut to « Envoyer le
+    bila… » for dates the detail gives (explorer AA, AA8)."""
+    found = SCOPE.match(who)
+    if found is None:
+        return who
+    return found["name"] if found["what"] == "session" else f"composante {found['name']}"
+
+
 def label(ctx: Context, line: Line, formation: str | None, end_alike: bool = False) -> str:
     """ "🔴 01/12 Envoyer les modes d'emploi… – bilan de fin du 08/12 · Agent de restauration –
     Caen": what tells two lines apart (the trainee, the session, the bilan; the formation)
@@ -359,7 +373,7 @@ def label(ctx: Context, line: Line, formation: str | None, end_alike: bool = Fal
     pieces = [Piece(f"{marker} {day}"), Piece(line.title, shrink=1, keep=16)]
     if line.who and not line.several:
         # This flow runs in private chats only (a bundle's names are in its detail).
-        pieces.append(Piece(line.who, " – ", shrink=3, keep=14))
+        pieces.append(Piece(short_scope(line.who), " – ", shrink=3, keep=14))
     if row.status == "postponed" and not line.several:
         pieces.append(Piece(f"({status_label(row)})"))
     if formation:

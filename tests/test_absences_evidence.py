@@ -123,7 +123,7 @@ async def test_the_timeline_tells_deadlines_met_from_those_settled_at_closing(
         e.text for e in await timeline(session, trainee, "Europe/Paris") if e.kind == "echeance"
     ]
     assert texts == [
-        "Échéance faite : Contacter la personne absente et son entreprise",
+        "Échéance faite : Contacter la personne et son entreprise",
         "Échéance faite : Déposer les échanges et saisir le ticket qualité",
     ]
 
@@ -143,8 +143,7 @@ async def test_a_deadline_left_at_closing_says_so_in_the_timeline(session: Async
     events = [e for e in await timeline(session, trainee, "Europe/Paris") if e.kind == "echeance"]
     assert [(e.text, e.who) for e in events] == [
         (
-            "Échéance non tenue, close avec le suivi : "
-            "Contacter la personne absente et son entreprise",
+            "Échéance non tenue, close avec le suivi : Contacter la personne et son entreprise",
             "Camille Durand",
         ),
         ("Échéance faite : Déposer les échanges et saisir le ticket qualité", "Camille Durand"),

@@ -248,7 +248,7 @@ async def test_a_follow_up_reminder_names_its_trainee(
     await build_scheduler(db, settings, clock=clock).tick()  # contact due tomorrow
     [text] = [t for _, t in (await deliver(db)).texts() if "Rappel" in t]
     assert (
-        "Rappel : Contacter la personne absente et son entreprise – Thomas Fabre – Projet"
+        "Rappel : Contacter la personne et son entreprise – Thomas Fabre – Projet"
         in texts.plain(text)
     )
 

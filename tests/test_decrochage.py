@@ -957,7 +957,7 @@ async def test_a_contact_logged_in_decrochage_is_done_in_echeances_and_the_diges
     await open_followup(trainer, "thomas")
     await trainer.presses("Ouvrir le suivi")
     await trainer.presses("Plus tard")
-    contact = "Contacter la personne absente et son entreprise"
+    contact = "Contacter la personne et son entreprise"
     clock.now = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)  # 8:00 in Paris: contact due the 24th
     scheduler = build_scheduler(db, settings, clock=clock)
     await scheduler.tick()
@@ -1087,3 +1087,15 @@ async def test_a_short_formation_answers_an_absence_not_any_sign(
     await trainer.presses("Terminé")
     assert "Contacter Thomas Fabre et son entreprise (absence ou rupture" in trainer.last
     assert set(await tasks(db)) == {"CONTACT", "TICKET"}
+
+
+async def test_declining_to_open_is_not_abandonner_beside_an_abandon(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer Z, Z12: « Abandonner » was the way out under « Signes : Abandon de la
+    formation »."""
+    await open_followup(trainer, "karim")
+    assert "Ne rien ouvrir" in trainer.buttons and "Abandonner" not in trainer.buttons
+    await trainer.presses("Ne rien ouvrir")
+    assert "D'accord, aucun suivi n'est ouvert." in trainer.last
+    assert await rows(db, FollowUp) == []

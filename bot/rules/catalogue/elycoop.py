@@ -96,7 +96,7 @@ ELYCOOP: tuple[Rule, ...] = (
                 offset=Offset(
                     anchor="followup_rupture", unit="days", setting="ely_short_contact_days"
                 ),
-                title="Contacter la personne absente et son entreprise",
+                title="Contacter la personne et son entreprise",
                 explanation="Prendre contact avec {trainee} et son entreprise au plus tard "
                 "{due}, à la suite de l'absence ou de la rupture ({anchor}). La procédure ne fixe "
                 "pas de délai : l'organisme s'est donné {delay} après l'absence (modifiable avec "

@@ -10,7 +10,7 @@
     Bot  J'ai compris : lundi 16 novembre 2026. C'est bien ça ?   (the steps count from it)
     Bot  Intervenez-vous pour cette formation en sous-traitance d'un autre organisme ?
     You  Non
-    Bot  Récapitulatif … [Ouvrir le suivi] [Abandonner]
+    Bot  Récapitulatif … [Ouvrir le suivi] [Ne rien ouvrir]
     You  Ouvrir le suivi
     Bot  Suivi ouvert (formation longue ou certifiante). À faire :
          · Entretien individuel avec Karim Benali à tenir au plus tard le lundi 30 novembre 2026
@@ -268,7 +268,8 @@ MAIN = Flow(
             yes=save_opening,
             no=leave_saying("decrochage.not_opened"),
             yes_label="Ouvrir le suivi",
-            no_label="Abandonner",
+            # Not « Abandonner » under « Signes : Abandon de la formation » (explorer Z, Z12).
+            no_label="Ne rien ouvrir",
         ),
     ],
     branches=[

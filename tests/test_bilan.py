@@ -1307,7 +1307,8 @@ async def test_the_e_mail_to_the_charge_de_mission_after_a_move_says_it_moved(
     assert moved["subject"] == "Bilan déplacé – " + first["subject"].replace(
         "jeudi 26", "vendredi 27"
     )
-    assert moved["body"].startswith(
+    greeting, _, news = moved["body"].partition("\n\n")  # the news after the greeting (Y12)
+    assert greeting.startswith("Bonjour") and news.startswith(
         "Le bilan de fin de formation « Agent de restauration (démo) » est déplacé : il aura "
         "lieu le vendredi 27 novembre 2026"
     )

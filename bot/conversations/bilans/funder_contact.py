@@ -129,7 +129,12 @@ def charge_de_mission_mail(
     key = "bilan.email_moved" if moved_from is not None else "bilan.email_updated"
     said = texts.plain(ctx.render(key, old=old, **words))
     what = "Bilan déplacé" if moved_from is not None else "Bilan mis à jour"
-    return Mail(subject=f"{what} – {mail.subject}", body=f"{said}\n\n{mail.body}")
+    # After « Bonjour Madame, », as a letter says its news (explorer Y, Y12: above it).
+    greeting, gap, rest = mail.body.partition("\n")
+    if not greeting.startswith("Bonjour") or not gap:
+        return Mail(subject=f"{what} – {mail.subject}", body=f"{said}\n\n{mail.body}")
+    body = f"{greeting}\n\n{said}\n\n{rest.lstrip()}"
+    return Mail(subject=f"{what} – {mail.subject}", body=body)
 
 
 def cancelled_mail(

@@ -1002,3 +1002,28 @@ async def test_a_start_on_a_public_holiday_is_pointed_out_as_a_weekend_is(
         "Attention, elle commencerait un jour férié (jour de l'An) et finirait un dimanche."
         in trainer.last
     )
+
+
+async def test_a_session_s_label_without_its_colon_is_read_and_capitalised(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer Z, Z12: « session 2 du 1er mars au 30 juin » was « Je n'ai pas compris ces
+    dates », and « session 2 : … » was shown in lower case (Z9)."""
+    await trainer.says("/formation")
+    await trainer.says("Premiers gestes cuisine")
+    await trainer.presses("Une formation")
+    await trainer.presses("Centre-Val de Loire")
+    await trainer.presses("Parcours Métiers")
+    await trainer.presses("premiers gestes")
+    await trainer.presses("De date à date")
+    await trainer.says("du 1er décembre 2026 au 30 juin 2027")
+    await trainer.presses("Oui")
+    await trainer.presses("Oui")
+    await trainer.says("session 1 : du 7 décembre au 26 février\nsession 2 du 1er mars au 30 juin")
+    for label in ("Non", "Courte", "Passer", "Plus tard", "Enregistrer"):
+        await trainer.presses(label)
+    f = (await formations(db))[-1]
+    assert [(s.label, s.start_date) for s in f.sessions] == [
+        ("Session 1", date(2026, 12, 7)),
+        ("Session 2", date(2027, 3, 1)),
+    ]

@@ -148,6 +148,11 @@ def _reversed(line: str, now: datetime) -> bool:
 # --- sessions and trainees ----------------------------------------------------------
 
 SESSION_LINE = re.compile(r"^\s*(?P<label>[^:]{1,80}?)\s*:\s*(?P<period>.+)$")
+SESSION_WORDS = re.compile(
+    r"^\s*(?P<label>(?:session|module|groupe|promo(?:tion)?)\s+[\w-]{1,12})\s+(?P<period>du\s.+)$",
+    re.I,
+)
+"""« session 2 du 1er mars au 30 juin »: a label without its colon (explorer Z, Z12)."""
 HEADING = re.compile(r"^\s*(?:composante\s*:?\s*)?(?P<name>[^:]{1,80}?)\s*:?\s*$", re.I)
 
 
@@ -181,7 +186,7 @@ async def parse_sessions(ctx: Context, text: str) -> list[dict[str, str | None]]
     composante: str | None = None
     empty: str | None = None
     for number, line in enumerate(lines, start=1):
-        match = SESSION_LINE.match(line)
+        match = SESSION_LINE.match(line) or SESSION_WORDS.match(line)
         label, period_text = (
             (match["label"].strip(), match["period"])
             if match
@@ -204,7 +209,10 @@ async def parse_sessions(ctx: Context, text: str) -> list[dict[str, str | None]]
         cleaned = clean_line(label, limit=80)
         sessions.append(
             {
-                "label": cleaned if isinstance(cleaned, str) else f"Session {len(sessions) + 1}",
+                # « session 2 » shown as « Session 2 », a label's first letter up (Z9).
+                "label": cleaned[:1].upper() + cleaned[1:]
+                if isinstance(cleaned, str)
+                else f"Session {len(sessions) + 1}",
                 "start": period[0].isoformat(),
                 "end": period[1].isoformat(),
                 "composante": composante,

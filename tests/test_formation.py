@@ -604,7 +604,7 @@ async def test_a_trade_composante_in_several_sessions_stays_one_composante(
     await survives(db, trainer, FOR_NAMES)
     await trainer.says("Composante Cuisine\nComposante Service\nSession 1 : du 4 mai au 12 juin")
     assert "La composante « Cuisine » n'a aucune session" in trainer.last
-    await trainer.says("Session 1 du 2 mars au 10 avril\nSession 2 : du 4 mai au 12 juin")
+    await trainer.says("Cuisine du 2 mars au 10 avril\nSession 2 : du 4 mai au 12 juin")
     assert "Ligne 1 : Je n'ai pas compris ces dates" in trainer.last  # not a composante
     await trainer.says(
         "Composante Cuisine\n"

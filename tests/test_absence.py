@@ -1048,7 +1048,7 @@ async def test_repeated_absences_count_from_their_repetition_whichever_way_it_op
     await trainer.presses("Terminé")
     await trainer.presses("Non")
     assert "Premier signe : l'absence du vendredi 20 novembre 2026" in trainer.last
-    await trainer.presses("Abandonner")
+    await trainer.presses("Ne rien ouvrir")
     await trainer.says("/decrochage karim")
     await trainer.presses("Absences répétées")
     await trainer.presses("Terminé")

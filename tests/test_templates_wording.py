@@ -108,6 +108,7 @@ def sample_environment() -> jinja2.Environment:
     env.filters["et"] = et
     env.filters["organisme"] = organisme
     env.filters["de_la_formation"] = de_la_formation
+    env.filters["chome"] = lambda v: "un samedi"
     return env
 
 

@@ -1224,3 +1224,21 @@ def test_effective_end_is_the_latest_end() -> None:
     assert cvl().effective_end == date(2027, 6, 15)
     assert cvl(extended_end=date(2027, 8, 1)).effective_end == date(2027, 8, 1)
     assert cvl(extended_end=date(2027, 5, 1)).effective_end == date(2027, 6, 15)
+
+
+def test_a_delay_of_the_organisation_on_a_day_off_is_the_working_day_after() -> None:
+    """Explorer AA, AA1: an entretien on Saturday 26 December with a one-day compte rendu
+    gave « dimanche 27 (à faire plutôt le jeudi 24) », two days before the entretien; a
+    delay no text fixes, counted from an event, goes to the working day after, said."""
+    held = elycoop(followup("long", entretien_at=at(2026, 12, 26, 10)))
+    found = by_key(deadlines(held, {"ely_compte_rendu_days": 1}, PARIS))
+    report = found["ELY-LONG-COMPTE-RENDU:followup:5"]
+    assert report.due_on == date(2026, 12, 28)
+    assert (
+        "Ce délai, que l'organisme s'est donné, tombait le dimanche 27 décembre 2026, un "
+        "dimanche : c'est le jour ouvré suivant" in report.explanation
+    )
+    # Its working day before not before the entretien: « à faire plutôt » that day, as ever.
+    thursday = elycoop(followup("long", entretien_at=at(2026, 12, 24, 10)))
+    found = by_key(deadlines(thursday, {"ely_compte_rendu_days": 3}, PARIS))
+    assert found["ELY-LONG-COMPTE-RENDU:followup:5"].due_on == date(2026, 12, 27)

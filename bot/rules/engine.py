@@ -8,16 +8,15 @@ resolve those names, so a new Région's rule is a new entry in ``RULES``.
 Time arithmetic, decided once for every rule:
 
 * Days and months are calendar days in the organisation's zone: a bilan on
-  Thursday at 14 h 00 gives "J-7" on the previous Thursday, whatever the
-  UTC offset.  Months clamp to the end of a shorter month (31 January + 1
-  month = 28 or 29 February), as a person counting on a calendar would.
+  Thursday at 14 h 00 gives "J-7" on the previous Thursday, whatever the UTC
+  offset.  Months clamp to the end of a shorter month (31 January + 1 month =
+  28 or 29 February), as a person counting on a calendar would; a day off
+  moves only what :attr:`Milestone.day_off_after` says.
 * Hours ("48h avant maximum") have two readings that differ only on the
   weekends the clocks change: elapsed time (48 × 3600 s) and wall-clock time
   (same clock time, two days earlier).  The engine takes the *earlier* of the
-  two, so the deadline satisfies both readings: in autumn the wall-clock time
-  wins (10 h 00 two days before, i.e. 49 h), in spring the elapsed one (9 h 00,
-  because 10 h 00 would leave only 47 h).  A reminder one hour early never
-  breaks the rule; one hour late could.
+  two, which satisfies both: in autumn the wall-clock time wins (10 h 00 two
+  days before, 49 h), in spring the elapsed one (9 h 00, as 10 h 00 leaves 47 h).
 """
 
 from __future__ import annotations
@@ -391,12 +390,9 @@ def deadlines(
     settings: Mapping[str, object] | None = None,
     tz: ZoneInfo = DEFAULT_TZ,
 ) -> list[Deadline]:
-    """Every dated deadline ``formation`` owes, sorted by due day then moment.
-
-    Pure: no clock, no I/O.  Past deadlines are included; deciding what is
-    late, done or already notified is the scheduler's job, keyed on
-    :attr:`Deadline.key`, which does not change when dates move.
-    """
+    """Every dated deadline ``formation`` owes, sorted by due day then moment.  Pure: no
+    clock, no I/O; past ones included (late, done, notified: the scheduler's, keyed on
+    :attr:`Deadline.key`, which does not change when dates move)."""
     settings = settings or {}
     found: list[Deadline] = []
     for rule in RULES:
@@ -415,7 +411,7 @@ def deadlines(
                 if later is not None and later > due_on:
                     due_on = later  # what it closes comes first
                 event, off = due_on, day_off(due_on)
-                if milestone.day_off_after and due_at is None and off is not None:
+                if due_at is None and milestone.moves_off(due_on, _local_date(anchor, tz)):
                     due_on = next_working_day(due_on)
                 dues[milestone.key] = due_on
                 context = _context(subject, milestone, settings, tz, due_on, due_at, anchor)

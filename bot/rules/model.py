@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
+from bot.dates.working_days import is_working_day, previous_working_day
+
 Audience = Literal["formateur", "organisation"]
 Unit = Literal["hours", "days", "months", "percent"]
 Direction = Literal["before", "after"]
@@ -84,10 +86,24 @@ class Milestone:
     not_before_said: str = ""
     """The sentence added to the explanation when that moved the date."""
     day_off_after: str = ""
-    """For a milestone done at an event itself (an entry, an exit): when the event falls on
-    a day off, the working day after it, never before (explorer T T2: « à faire plutôt »
-    put an EOS entry three days before the person entered); the sentence then added to the
-    explanation, with ``{day}`` (the event's) and ``{off}`` (« un samedi »)."""
+    """For a milestone done at an event itself (an entry, an exit), or a few days after it
+    by a delay the organisation chose (:data:`ORG_DELAY_DAY_OFF`): when it falls on a day
+    off, the working day after it, never before (explorer T T2: « à faire plutôt » put an
+    EOS entry three days before the person entered; explorer AA, AA1: a compte rendu « à
+    faire plutôt » two days before its entretien); the sentence then added to the
+    explanation, with ``{day}`` (the day it fell on) and ``{off}`` (« un samedi »)."""
+    after_its_event: bool = False
+    """With :attr:`day_off_after`: moved only when the working day before would come before
+    the event it is counted from (a Saturday contact after a Friday absence stays « à faire
+    plutôt le vendredi », the day itself)."""
+
+    def moves_off(self, due: date, event: date) -> bool:
+        """Whether a day-less deadline due on ``due`` goes to the working day after it
+        (:attr:`day_off_after`, :attr:`after_its_event`; ``event``: the anchor's day)."""
+        if not self.day_off_after or is_working_day(due):
+            return False
+        return not self.after_its_event or previous_working_day(due) < event
+
     several: str | None = None
     """For a milestone owed once per trainee: what several of one formation are called
     together, after their count ("entrées à saisir dans EOS"), so a list shows one line
@@ -175,3 +191,10 @@ class Deadline:
     """What tells it apart from a deadline of the same title in the formation: the span of
     an owed bilan ("la composante « Cuisine »"), the bilan of a bilan's item ("bilan de fin
     du 26/11"); never a person's name."""
+
+
+ORG_DELAY_DAY_OFF = (
+    ". Ce délai, que l'organisme s'est donné, tombait le {day}, {off} : c'est le jour ouvré suivant"
+)
+"""The :attr:`Milestone.day_off_after` of a delay no text fixes, counted from an event that
+may itself fall just before a weekend (an entretien, a bilan, an absence)."""

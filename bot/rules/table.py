@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.rules.catalogue import RULES
 from bot.rules.engine import ANCHOR_LABELS
 from bot.rules.facts import FUNDERS, PROGRAMMES
-from bot.rules.model import Offset, Rule
+from bot.rules.model import Milestone, Offset, Rule
 from bot.rules.settings import SETTINGS_BY_KEY
 
 HEADER = ("id", "financeur", "déclencheur", "échéance", "à faire", "source")
@@ -50,14 +50,25 @@ def _funder(rule: Rule) -> str:
 
 def _due(rule: Rule) -> str:
     if len(rule.milestones) == 1:
-        return describe_offset(rule.milestones[0].offset)
+        return describe_offset(rule.milestones[0].offset) + _day_off(rule.milestones[0])
     whats = {s.key: s.what for s in rule.milestones}
     return " ; ".join(
         f"{s.what} : {describe_offset(s.offset)}"
         + (f", pas avant « {whats[s.not_before]} »" if s.not_before else "")
-        + (" (un jour sans formation : le jour ouvré suivant)" if s.day_off_after else "")
+        + _day_off(s)
         for s in rule.milestones
     )
+
+
+def _day_off(milestone: Milestone) -> str:
+    if not milestone.day_off_after:
+        return ""
+    if milestone.after_its_event:
+        return (
+            " (un jour sans formation : le jour ouvré d'avant, ou le suivant si celui d'avant"
+            " précède l'événement)"
+        )
+    return " (un jour sans formation : le jour ouvré suivant)"
 
 
 def markdown_table() -> str:

@@ -7,7 +7,7 @@ and one exclusion (sous-traitance).
 
 from __future__ import annotations
 
-from bot.rules.model import Exclusion, Milestone, Offset, Rule, Source, Toggle
+from bot.rules.model import ORG_DELAY_DAY_OFF, Exclusion, Milestone, Offset, Rule, Source, Toggle
 
 SEED_ELY = "003_569ea74481e5b0a1.txt"
 
@@ -71,6 +71,8 @@ def _compte_rendu(livret: str) -> Milestone:
         what=f"joindre le compte rendu de l'entretien au {livret} et le déposer dans l'espace "
         "de stockage formateur",
         postponable=True,
+        day_off_after=ORG_DELAY_DAY_OFF,
+        after_its_event=True,
     )
 
 
@@ -103,6 +105,8 @@ ELYCOOP: tuple[Rule, ...] = (
                 "/reglages)",
                 what="contacter la personne en formation et son entreprise",
                 postponable=True,
+                day_off_after=ORG_DELAY_DAY_OFF,
+                after_its_event=True,
             ),
             Milestone(
                 key="TICKET",

@@ -8,7 +8,7 @@ source, cited section by section, so the sources are built by ``_nor``.
 
 from __future__ import annotations
 
-from bot.rules.model import Milestone, Offset, Rule, Source
+from bot.rules.model import ORG_DELAY_DAY_OFF, Milestone, Offset, Rule, Source
 
 SEED_NOR = "000_ddadb60b9c7bf826.txt"
 
@@ -210,6 +210,8 @@ NORMANDIE: tuple[Rule, ...] = (
                 "(modifiable avec /reglages)",
                 what="émargement ou attestations sur l'honneur",
                 postponable=True,
+                day_off_after=ORG_DELAY_DAY_OFF,
+                after_its_event=True,
             ),
         ),
     ),

@@ -59,6 +59,7 @@ def environment() -> jinja2.Environment:
     env.filters["jour_heure"] = lambda v: dates.spell_datetime(_moment(v))
     env.filters["heure"] = lambda v: dates.spell_time(_moment(v))
     env.filters["chome"] = day_off_said
+    env.filters["regle"] = rule_said
     env.filters["de"] = de
     env.filters["et"] = et
     env.filters["organisme"] = organisme
@@ -96,6 +97,13 @@ def upper_first(label: str) -> str:
     """ "Par message (Tchap)", "SMS": a label's first letter up, where ``str.capitalize``
     would also put "Tchap" and "SMS" down."""
     return label[:1].upper() + label[1:]
+
+
+def rule_said(rule_id: str) -> str:
+    """``{{ rule_id|regle }}``: the rule in words (:func:`bot.rules.catalogue.rule_label`)."""
+    from bot.rules.catalogue import rule_label  # loaded when a rule is named, not at start
+
+    return rule_label(rule_id)
 
 
 def day_off_said(value: Any) -> str:

@@ -205,7 +205,8 @@ def test_export_qualiopi_on_the_command_line(
     assert files["tickets-qualite.csv"].startswith(codecs.BOM_UTF8)
     text = files["tickets-qualite.csv"].decode("utf-8-sig")
     assert text.split("\r\n")[0] == (
-        "référence;déposé le;formation;stagiaire;règle;ce qui a été fait;note;documents liés;"
+        "référence;déposé le;formation;stagiaire;règle;règle (en clair);ce qui a été fait;note;"
+        "documents liés;"
         "saisi par"
     )
     tickets = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=";"))

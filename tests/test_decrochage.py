@@ -171,10 +171,12 @@ async def test_long_formation_entretien_compte_rendu_and_ticket(
         "le 11 décembre, en fin de séance",
         "Retards",
         "Autre : s'isole du groupe",  # one line (explorer O: apart)
-        "ELY-LONG",
+        # The procedure in words, never its code (explorer Z, Z7).
+        "procédure Elycoop de prévention des ruptures – signe de décrochage dans une formation",
         "Camille Durand",
     ):
         assert expected in words, expected
+    assert "ELY-" not in words
     stored = (await rows(db, StoredDocument, kind="compte_rendu"))[0]
     assert stored.content == document.content
     assert stored.sha256 == hashlib.sha256(document.content).hexdigest()
@@ -221,6 +223,8 @@ async def test_long_formation_entretien_compte_rendu_and_ticket(
         timeline = pdf_words(archive.read("chronologie-karim-benali.pdf"))
     assert "TQ-2026-0001" in tickets and "Covoiturage avec un collègue" in tickets
     assert "Entretien individuel tenu" in timeline and "Ticket qualité TQ-2026-0001" in timeline
+    assert "ELY-" not in timeline  # the procedure in words (explorer Z, Z7)
+    assert "procédure Elycoop de prévention des ruptures – signe de décrochage" in timeline
     actions = [e.action for e in await audit_entries(db) if e.entity in ("followup", "entretien")]
     assert actions == ["open", "schedule", "reschedule", "compte_rendu", "ticket"]
     for entry in await audit_entries(db):
@@ -460,6 +464,13 @@ async def test_a_ticket_says_what_the_procedure_still_expects(
     await trainer.says("/decrochage inès")
     await trainer.presses("Saisir le ticket qualité")
     await trainer.presses("Rien à ajouter")
+    # The procedure in words, never its code (explorer Z, Z7: « (ELY-SHORT) »).
+    assert (
+        "Ticket qualité pour Inès Garnier (procédure Elycoop de prévention des ruptures – "
+        "absence ou rupture dans une formation courte) :" in trainer.last
+    )
+    assert "Suivi ouvert le lundi 23 novembre 2026 (procédure Elycoop" in trainer.last
+    assert "ELY-" not in trainer.last
     # Explorer D (F32): the ticket says which steps were not done, not only how many.
     assert "· Non fait à la clôture : un contact avec la personne." in trainer.last
     assert "· Non fait à la clôture : un contact avec l'entreprise." in trainer.last

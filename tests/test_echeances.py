@@ -115,7 +115,8 @@ async def test_open_mark_done_and_postpone(db: Database, trainer: Person) -> Non
     assert "Envoyer le bilan pédagogique" in text
     assert "Échéance : mardi 24 novembre 2026 à 14 h 00" in text
     assert "à Mme Sophie Leroy" in text and "Région Normandie, §I)." in text
-    assert "Référence de la règle : NOR-DOCS" in text and ".txt" not in text
+    assert "Règle : Région Normandie – bilan à distance programmé" in text and ".txt" not in text
+    assert "NOR-DOCS" not in text  # its code, no one's words (explorer Z, Z7)
     assert "ne peut pas être reportée" in text
     assert "Reporter" not in trainer.buttons  # 48 h is the seed's, not ours
     stamp = trainer.replies[-1].choices[0].data.split("|")[0]

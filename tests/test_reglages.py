@@ -65,9 +65,10 @@ async def test_cvl_table_is_off_with_its_reason_and_can_be_switched_on(
     assert "Pourquoi désactivé par défaut" in text
     assert "001 (PRF 2021-2024)" in text and "le texte le plus récent l'emporte" in text
     assert (
-        "CVL-TABLE (pièces pédagogiques exigées, Parcours Métiers, Région Centre-Val de Loire (002), §1)"
-        in text
+        "Région Centre-Val de Loire – entrée en formation du groupe de chaque session (pièces "
+        "pédagogiques exigées, Parcours Métiers, Région Centre-Val de Loire (002), §1)" in text
     )
+    assert "CVL-TABLE" not in text  # its code, no one's words (explorer Z, Z7)
     assert "Valeur actuelle : désactivé (valeur par défaut)" in text
     await trainer.presses("Activer")
     assert f"activé pour « {TABLE} »" in trainer.last

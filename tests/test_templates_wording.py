@@ -109,6 +109,7 @@ def sample_environment() -> jinja2.Environment:
     env.filters["organisme"] = organisme
     env.filters["de_la_formation"] = de_la_formation
     env.filters["chome"] = lambda v: "un samedi"
+    env.filters["regle"] = lambda v: "procédure Elycoop de prévention des ruptures – absence"
     return env
 
 

@@ -32,6 +32,7 @@ from bot.documents.pdf import render_pdf
 from bot.documents.sheets import Moment
 from bot.documents.sheets import write as sheet
 from bot.formations.labels import EXIT_REASONS
+from bot.rules.catalogue import rule_label
 from bot.storage.absences import Absence, FollowUp, QualityTicket, StoredDocument
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Organisation, Person, zone_of
@@ -53,6 +54,7 @@ TICKET_COLUMNS = (
     "formation",
     "stagiaire",
     "règle",
+    "règle (en clair)",
     "ce qui a été fait",
     "note",
     "documents liés",
@@ -197,6 +199,7 @@ async def ticket_rows(session: AsyncSession, formation: Formation) -> list[dict[
                 "formation": formation.title,
                 "stagiaire": names.get(ticket.trainee_id, ""),
                 "règle": ticket.rule_id,
+                "règle (en clair)": rule_label(ticket.rule_id),
                 "ce qui a été fait": " | ".join(ticket.actions),
                 "note": ticket.note,
                 "documents liés": " | ".join(f"{d.filename} (sha256 {d.sha256})" for d in linked),

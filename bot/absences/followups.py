@@ -432,6 +432,7 @@ def ticket_actions(summary: Summary, zone: str) -> list[str]:
         "decrochage.ticket_actions",
         s=summary,
         f=summary.followup,
+        rule=rule_for(summary.followup.path, summary.followup.cause),
         zone=ZoneInfo(zone),
         signs=SIGNS,
         whom=WITH_WHOM,

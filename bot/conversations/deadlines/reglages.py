@@ -45,6 +45,7 @@ from bot.deadlines.settings_change import (
 from bot.messages import Reply
 from bot.privacy.retention import RETENTION_YEARS, expired_formations, years_before
 from bot.rules import RULES_BY_ID, Setting, SettingError
+from bot.rules.catalogue import rule_label
 from bot.storage.people import Organisation
 
 
@@ -109,7 +110,7 @@ class SettingValue(Step):
             value=org_settings.shown(current(ctx, found, spec), spec),
             default=org_settings.shown(spec.default if default is None else default, spec),
             is_default=org_settings.is_default(found, spec),
-            rules=[f"{r.id} ({r.citation})" for r in rules],
+            rules=[f"{rule_label(r.id)} ({r.citation})" for r in rules],
             reasons=org_settings.toggle_reasons(spec) if spec.type is bool else [],
             number=spec.type is int,
             group=ctx.incoming.is_group,

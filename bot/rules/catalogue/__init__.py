@@ -21,12 +21,29 @@ from bot.rules.catalogue.centre_val_de_loire import CENTRE_VAL_DE_LOIRE
 from bot.rules.catalogue.elycoop import ELYCOOP
 from bot.rules.catalogue.normandie import NORMANDIE
 from bot.rules.catalogue.rectorat import RECTORAT
+from bot.rules.facts import FUNDERS
 from bot.rules.model import Milestone, Rule
 
 RULES: tuple[Rule, ...] = (*NORMANDIE, *CENTRE_VAL_DE_LOIRE, *RECTORAT, *ELYCOOP)
 """In this order in the README's rules table and in ``docs/RULES.md``."""
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
+
+ORGANISATION_PROCEDURE = "procédure Elycoop de prévention des ruptures"
+"""How a person names the organisation's own procedure (003), where a rule has no funder."""
+
+
+def rule_label(rule_id: str) -> str:
+    """A rule as a trainer or an auditor reads it, never its code (explorer Z, Z7: « procédure
+    ELY-LONG » in the chat, the compte rendu and the chronologie): who asks it, and when
+    (« procédure Elycoop de prévention des ruptures – signe de décrochage dans une formation
+    longue ou certifiante »); an id no longer in the catalogue, as stored."""
+    rule = RULES_BY_ID.get(rule_id)
+    if rule is None:
+        return rule_id
+    who = FUNDERS[rule.funder] if rule.funder else ORGANISATION_PROCEDURE
+    return f"{who} – {rule.trigger}"
+
 
 BEFORE_BILAN: frozenset[str] = frozenset(
     rule.id

@@ -1447,3 +1447,17 @@ async def test_a_trainee_typed_as_a_partner_on_site_is_told_no_agreement(trainer
     await trainer.says("Karim Benali")
     assert trainer.last.startswith("Karim Benali suit cette formation comme stagiaire")
     assert "accord" not in trainer.last
+
+
+async def test_a_partner_s_name_with_its_structure_glued_is_asked_apart(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer Z, Z11: « Mission locale de Caen, Julie Vasseur » was kept as her name and
+    printed on the invitation and the attestation."""
+    first = REMOTE.index(("partner_name", "say", "M. Karim Haddad"))
+    await schedule(trainer, REMOTE[:first])
+    await trainer.says("Mission locale de Caen, Julie Vasseur")
+    assert trainer.last.startswith("Écrivez seulement le nom de la personne")
+    assert await step_of(db, trainer) == ("bilan_partner", "name")
+    await trainer.says("Vasseur, Julie")  # a surname then a first name: a name
+    assert await step_of(db, trainer) == ("bilan_partner", "structure")

@@ -54,6 +54,11 @@ async def a_person(ctx: Context, text: str) -> str | Invalid:
     )
     if not isinstance(name, str):
         return name
+    parts = [p.split() for p in name.split(",")]
+    if len(parts) > 1 and all(len(p) >= 2 for p in parts):
+        # « Mission locale de Caen, Julie Vasseur »: the structure is the next question, and
+        # was printed as her name (explorer Z, Z11); « Vasseur, Julie » stays a name.
+        return Invalid(ctx.render("bilan.partner_name_and_structure"))
     formation_id = ctx.data.get("formation_id")
     formation = await ctx.session.get(Formation, int(formation_id)) if formation_id else None
     cm = formation.cm_name if formation is not None else None

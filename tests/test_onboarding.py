@@ -525,3 +525,21 @@ async def test_the_words_people_answer_with_at_the_role_and_the_form(
     async with db.sessions() as session:
         forms = {p.display_name: p.address_form for p in await session.scalars(select(P))}
     assert forms["Bruno Lefèvre"] == "m"
+
+
+async def test_a_first_name_alone_is_no_member_s_name(
+    db: Database, person: Callable[..., Person]
+) -> None:
+    """Explorer Z, Z10: « Marc » alone was taken, and signed his invitations so."""
+    claire = person("claire")
+    await first_admin(claire)
+    await claire.says("/inviter")
+    await claire.presses("Formateur")
+    code = CODE.search(claire.last)
+    assert code, claire.last
+    marc = person("marc")
+    await marc.says(f"/start {code[1]}")
+    await marc.says("Marc")
+    assert marc.last.startswith("« Marc » seul ne suffit pas : écrivez votre prénom et votre nom")
+    await marc.says("Marc Dubois-Lefèvre")
+    assert "Comment dois-je parler de vous" in marc.last

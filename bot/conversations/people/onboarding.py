@@ -47,6 +47,7 @@ from bot.answers import Invalid, matrix_id
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome, Switch
 from bot.conversations.kit.steps import Confirm, Option, Pick, Text
+from bot.formations.labels import full_name_given
 from bot.messages import Reply
 from bot.people import membership, names
 from bot.people.address import remember_address_form, role_word
@@ -84,8 +85,12 @@ async def parse_org_name(ctx: Context, text: str) -> str | Invalid:
 
 
 async def parse_person_name(ctx: Context, text: str) -> str | Invalid:
-    """The name of the person typing."""
-    return names.person_name(text, example="Claire Martin")
+    """The name of the person typing, first name and surname: it signs the invitations and
+    names them in the journal (explorer Z, Z10: « Marc » alone was taken)."""
+    name = names.person_name(text, example="Claire Martin")
+    if isinstance(name, str) and not full_name_given(name):
+        return Invalid(ctx.render("onboarding.name_one_word", typed=name[:40]))
+    return name
 
 
 async def guided(ctx: Context) -> bool:

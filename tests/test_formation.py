@@ -418,14 +418,14 @@ async def test_list_open_and_edit_a_formation(db: Database, trainer: Person) -> 
 
     await trainer.presses("Ajouter des stagiaires")
     await trainer.says("léa martin")  # already there, alone: nothing to add
-    assert "« léa martin » est déjà dans la formation : rien à ajouter." in trainer.last
+    assert "« Léa Martin » est déjà dans la formation : rien à ajouter." in trainer.last
     assert "se change avec" not in trainer.last
     await trainer.says("Léa Martin ; Garage du Port")  # a company for her: not taken, said
     assert "se change avec /formations → « Entrées et sorties" in trainer.last
     # A name already there is left out and said, the rest added (as a file's import does).
     await trainer.says("léa martin\nPaul Henry")
     assert (
-        "« léa martin » est déjà dans la formation : je ne l'ajoute pas une seconde fois."
+        "« Léa Martin » est déjà dans la formation : je ne l'ajoute pas une seconde fois."
         in trainer.all_text
     )
     assert "1 stagiaire ajouté" in trainer.all_text
@@ -1026,4 +1026,25 @@ async def test_a_session_s_label_without_its_colon_is_read_and_capitalised(
     assert [(s.label, s.start_date) for s in f.sessions] == [
         ("Session 1", date(2026, 12, 7)),
         ("Session 2", date(2027, 3, 1)),
+    ]
+
+
+async def test_names_typed_in_lower_case_are_stored_as_a_document_writes_them(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer Z, Z9: « mme hélène roussel » was printed so in every sworn attestation."""
+    await trainer.says("/formation")
+    for step, kind, value in HAPPY[:-1]:
+        if step == "cm_name":
+            value = "mme hélène roussel"
+        elif step == "trainees":
+            value = "marie dupont ; Boulangerie Martin\nKARIM BENALI\nJulie Petit"
+        await answer(trainer, kind, value)
+    await trainer.presses("Enregistrer")
+    f = (await formations(db))[-1]
+    assert f.cm_name == "Mme Hélène Roussel"
+    assert sorted(t.full_name for t in f.trainees) == [
+        "Julie Petit",
+        "Karim Benali",
+        "Marie Dupont",
     ]

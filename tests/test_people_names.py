@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.answers import Invalid
-from bot.people.names import organisation_name, person_name, reads_like_a_name, structure_name
+from bot.people.names import (
+    as_written,
+    organisation_name,
+    person_name,
+    reads_like_a_name,
+    structure_name,
+)
 
 
 def test_a_person_s_name_needs_letters_and_one_line() -> None:
@@ -83,3 +91,22 @@ def test_several_lines_are_no_name_nor_structure() -> None:
     assert "Mme Sophie Leroy" in refused.message
     assert person_name("  Sophie Leroy\n\n", example="x") == "Sophie Leroy"  # one line
     assert isinstance(structure_name("CIDFF 14\nMission locale", unclear="non"), Invalid)
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("sophie lemaitre", "Sophie Lemaitre"),
+        ("mme Hélène Roussel", "Mme Hélène Roussel"),
+        ("m. paul martin", "M. Paul Martin"),
+        ("JEAN-PIERRE N'DIAYE", "Jean-Pierre N'Diaye"),
+        ("marie de la tour", "Marie de la Tour"),
+        ("jeanne d'arc", "Jeanne d'Arc"),
+        ("McDonald Paul", "McDonald Paul"),  # the person's own spelling, kept
+        ("DUPONT Marie", "DUPONT Marie"),
+    ],
+)
+def test_a_name_typed_in_one_case_is_written_as_on_a_document(typed: str, written: str) -> None:
+    """Explorer Z, Z9: « sophie lemaitre », « mme Hélène Roussel » were printed as typed on
+    every invitation and sworn attestation."""
+    assert as_written(typed) == written

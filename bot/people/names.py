@@ -53,6 +53,49 @@ def bare_name(name: str) -> str:
     return " ".join(words[1:] if words and words[0] in CIVILITIES else words)
 
 
+CIVILITY_WRITTEN = {"mme": "Mme", "madame": "Mme", "m": "M.", "mr": "M.", "monsieur": "M."}
+CIVILITY_WRITTEN["mlle"] = "Mlle"
+PARTICLES = frozenset({"de", "du", "des", "la", "le", "van", "von", "der", "den", "ben", "el"})
+"""Words of a name written in lower case inside it (« Marie de la Tour »)."""
+
+
+def as_written(name: str) -> str:
+    """A name typed all in lower case or all in capitals, as it is written on a document:
+    « sophie lemaitre » → « Sophie Lemaitre », « mme hélène roussel » → « Mme Hélène
+    Roussel », « JEAN-PIERRE N'DIAYE » → « Jean-Pierre N'Diaye », « marie de la tour » →
+    « Marie de la Tour » (explorer Z, Z9: printed as typed in every sworn attestation).
+    A name in mixed case is the person's own spelling (« McDonald », « DUPONT Marie »): kept,
+    its civility alone written the usual way."""
+    words = name.split()
+    civility = CIVILITY_WRITTEN.get(fold(words[0])) if len(words) > 1 else None
+    if civility is not None:
+        words = words[1:]
+    letters = [ch for word in words for ch in word if ch.isalpha()]
+    one_case = all(ch.islower() for ch in letters) or (
+        all(ch.isupper() for ch in letters) and len(words) > 1
+    )
+    if letters and one_case:
+        words = [_written_word(word, first=i == 0) for i, word in enumerate(words)]
+    return " ".join([civility, *words] if civility else words)
+
+
+def _written_word(word: str, *, first: bool) -> str:
+    """One word: a particle in lower case (not first), each part of « jean-pierre » and
+    « n'diaye » up, « d'arc » as « d'Arc »."""
+    if not first and fold(word) in PARTICLES:
+        return word.lower()
+    parts = []
+    for part in word.split("-"):
+        head, apostrophe, tail = part.partition("'") if "'" in part else part.partition("’")
+        if apostrophe and tail:
+            keep = not first and head.lower() in ("d", "l")
+            head = head.lower() if keep else head[:1].upper() + head[1:].lower()
+            parts.append(f"{head}{apostrophe}{tail[:1].upper()}{tail[1:].lower()}")
+        else:
+            parts.append(part[:1].upper() + part[1:].lower())
+    return "-".join(parts)
+
+
 def reads_like_a_sentence(line: str, *, max_words: int) -> bool:
     """A greeting, a question or a sentence rather than a name."""
     words = fold(line).split()
@@ -99,7 +142,7 @@ def person_name(text: str, *, example: str, unclear: str | None = None) -> str |
         return Invalid(
             unclear or texts.say("onboarding.not_a_name", typed=name[:40], example=example)
         )
-    return name
+    return as_written(name)
 
 
 def structure_name(text: str, *, unclear: str) -> str | Invalid:

@@ -146,6 +146,19 @@ def test_a_full_name_column_is_taken_as_is() -> None:
     assert alone == [Problem(3, "one_word", None, "Gaston")]  # as a typed list refuses it
 
 
+@pytest.mark.parametrize(
+    ("cell", "name"),
+    [("Mme Isabelle Caron", "Isabelle Caron"), ("JULIE PETIT", "Julie Petit"), ("Mme Caron", None)],
+)
+def test_a_name_is_kept_without_its_civility_and_as_written(cell: str, name: str | None) -> None:
+    """Explorer Z, Z9: « Mme Isabelle Caron » kept « Mme » in the trainee's name."""
+    found = read_row(2, [cell], {"full_name": 0}, now=NOW, bounds=None)
+    if name is None:  # a civility and a surname: no first name, refused as before
+        assert isinstance(found, list) and found[0].code == "one_word"
+    else:
+        assert isinstance(found, Row) and found.name == name
+
+
 def test_every_problem_of_a_line_is_said_with_the_value_as_written() -> None:
     assert codes(
         line("Dupont", "Marie", "", "pas-un-mail", "12", "31/02/2027", "", "", "peut-être")

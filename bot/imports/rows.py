@@ -27,6 +27,7 @@ from bot.formations.labels import (
 )
 from bot.imports.reading import Cell
 from bot.mailer import EMAIL
+from bot.people.names import trainee_name
 
 NAME_LIMIT = 100
 """As for a typed trainee (``TRAINEE_LINE_LIMIT`` of the dialogue's list)."""
@@ -296,7 +297,7 @@ def read_row(
         return problems
     return Row(
         line=line,
-        name=name,
+        name=trainee_name(name),
         company=company if isinstance(company, str) else None,
         email=email,
         phone=phone,

@@ -79,6 +79,16 @@ def as_written(name: str) -> str:
     return " ".join([civility, *words] if civility else words)
 
 
+def trainee_name(name: str) -> str:
+    """A trainee's name as the lists and attestations print it: :func:`as_written`, without
+    a civility (« Mme Isabelle Caron » in a file's « Nom » column: explorer Z, Z9), which
+    the bot never prints before a trainee's name."""
+    words = name.split()
+    if len(words) > 2 and fold(words[0]) in CIVILITIES:
+        name = " ".join(words[1:])
+    return as_written(name)
+
+
 def _written_word(word: str, *, first: bool) -> str:
     """One word: a particle in lower case (not first), each part of « jean-pierre » and
     « n'diaye » up, « d'arc » as « d'Arc »."""

@@ -24,7 +24,7 @@ from bot.formations.labels import (
     written_like_a_name,
 )
 from bot.mailer import looks_like_email
-from bot.people.names import as_written
+from bot.people.names import trainee_name
 
 MAX_TRAINEES = 200
 TRAINEE_LINE_LIMIT = 100
@@ -205,7 +205,7 @@ def _trainee_line(
     if given["unread"] is not None:
         typed = given["unread"][:40]
         return Invalid(texts.say("formation.trainee_unread", number=number, typed=typed))
-    return as_written(name), given, entered_on
+    return trainee_name(name), given, entered_on
 
 
 def _details(rest: str) -> dict[str, str | None]:

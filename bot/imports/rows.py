@@ -187,10 +187,14 @@ _PHONE_NOISE = re.compile(r"[\s.\-/()]")
 
 
 def phone_of(cell: Cell) -> str | None:
-    """A French number spaced "06 12 34 56 78" (its lost 0 given back), or an international one."""
+    """A French number spaced "06 12 34 56 78" (its lost 0 given back, « +33 6 … » too), or
+    an international one."""
     digits = _PHONE_NOISE.sub("", text_of(cell))
     if digits.isdigit() and len(digits) == 9 and digits[0] != "0":
         digits = "0" + digits  # Excel drops the leading 0 of a number
+    french = re.fullmatch(r"(?:\+|00)33(\d{9})", digits)
+    if french:  # « +33 6 12 … » written as the other French numbers (explorer Z, Z12)
+        digits = "0" + french[1]
     if re.fullmatch(r"0\d{9}", digits):
         return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
     if re.fullmatch(r"(?:\+|00)\d{8,15}", digits):

@@ -63,7 +63,8 @@ async def test_cvl_table_is_off_with_its_reason_and_can_be_switched_on(
     await trainer.presses(TABLE)
     text = trainer.last
     assert "Pourquoi désactivé par défaut" in text
-    assert "001 (PRF 2021-2024)" in text and "le texte le plus récent l'emporte" in text
+    assert "le bilan collectif de formation (001, PRF 2021-2024)" in text  # named (AA9)
+    assert "le texte le plus récent l'emporte" in text
     assert (
         "Région Centre-Val de Loire – entrée en formation du groupe de chaque session (pièces "
         "pédagogiques exigées, Parcours Métiers, Région Centre-Val de Loire (002), §1)" in text

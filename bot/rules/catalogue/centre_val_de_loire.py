@@ -92,8 +92,9 @@ CENTRE_VAL_DE_LOIRE: tuple[Rule, ...] = (
         toggles=(
             Toggle(
                 setting="cvl_table_parcours_metiers",
-                reason="Le tableau de suivi des orientations et du recrutement est demandé par 002 "
-                "(§1), mais le texte plus récent 001 (PRF 2021-2024) précise que pour les Parcours "
+                reason="Le tableau de suivi des orientations et du recrutement est demandé par les "
+                "pièces pédagogiques exigées (002, §1), mais le texte plus récent sur le bilan "
+                "collectif de formation (001, PRF 2021-2024) précise que pour les Parcours "
                 "Métiers il n'est plus à compléter ni à transmettre : le texte le plus récent "
                 "l'emporte. L'organisation peut réactiver cette règle (réglage « Tableau de suivi "
                 "des orientations pour les Parcours Métiers »).",

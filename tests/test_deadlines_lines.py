@@ -133,7 +133,8 @@ async def test_trainees_and_follow_ups_are_named_when_shown_not_stored(
     # Four entries of 1 September, overdue, together; Zoé's (20 November) too: same group.
     [together] = lines
     assert together.title == "5 entrées à saisir dans EOS" and together.several
-    assert together.who == "Émile Abadie, Thomas Fabre, Inès Garnier, Zoé Lambert, Nadia Roux"
+    # By day, then by surname: Zoé's entry, later, last (explorers Y and AA).
+    assert together.who == "Émile Abadie, Thomas Fabre, Inès Garnier, Nadia Roux, Zoé Lambert"
     # Before Zoé's entry is due, hers is a line of its own.
     early = bundle(entries, who, datetime(2026, 11, 15, 9, 0, tzinfo=UTC))
     assert [(line.title, line.who) for line in early] == [

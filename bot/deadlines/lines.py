@@ -16,7 +16,7 @@ line, "3 entrées à saisir dans EOS", the names in its detail
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
-from bot.deadlines.service import Listed, group_of
+from bot.deadlines.service import L, Listed, group_of
 from bot.rules import milestone_of
 from bot.storage.absences import FollowUp
 from bot.storage.formations import Trainee
@@ -126,10 +126,16 @@ def bundle(rows: Sequence[Listed], who: dict[int, str], now: datetime) -> list[L
         if slot in placed:
             continue
         placed.add(slot)
-        names = sorted((who.get(r.id, "") for r in together), key=_surname)
+        names = [who.get(r.id, "") for r in in_order(together, who)]
         title = f"{len(together)} {milestone.several}"
         lines.append(Line(tuple(together), title, ", ".join(names), tuple(names)))
     return lines
+
+
+def in_order(rows: Iterable[L], who: Mapping[int, str]) -> list[L]:
+    """A group's members by day, then by surname: « 28/12 … Gaëlle Henry » before « 04/01 …
+    Farid Gomez » (explorers Y and AA: by surname alone, the days went back and forth)."""
+    return sorted(rows, key=lambda r: (r.effective_due, _surname(who.get(r.id, ""))))
 
 
 def _surname(name: str) -> str:

@@ -49,7 +49,7 @@ from bot.conversations.kit.labels import Piece, fit
 from bot.conversations.kit.pick import RETURN_PAGE
 from bot.conversations.kit.steps import Option, Pick
 from bot.deadlines.actions import complete, done_just_now, reopen, to_do, too_soon
-from bot.deadlines.lines import Line, bundle, concerned
+from bot.deadlines.lines import Line, bundle, concerned, in_order
 from bot.deadlines.service import deadlines_of, group_of
 from bot.deadlines.status import status_label
 from bot.messages import label_limit
@@ -237,7 +237,7 @@ async def members_choices(ctx: Context) -> list[Option]:
     if line is not None:
         who = await concerned(ctx.session, line.rows)
         # In the order the text above names them (explorer H H9: they differed).
-        rows = sorted(line.rows, key=lambda r: by_surname(who.get(r.id, "")))
+        rows = in_order(line.rows, who)
         options += [
             Option(label(ctx, Line((r,), r.title, who.get(r.id, "")), None), f"d:{r.id}")
             for r in rows

@@ -543,3 +543,13 @@ async def test_a_first_name_alone_is_no_member_s_name(
     assert marc.last.startswith("« Marc » seul ne suffit pas : écrivez votre prénom et votre nom")
     await marc.says("Marc Dubois-Lefèvre")
     assert "Comment dois-je parler de vous" in marc.last
+
+
+async def test_aide_during_the_creation_says_what_is_under_way(
+    person: Callable[..., Person],
+) -> None:
+    """Explorer Z, Z12: « Vous êtes en train de : commencer. »"""
+    nora = person("nora")
+    await nora.says("/start")
+    await nora.says("/aide")
+    assert "Vous êtes en train de : créer votre organisme." in nora.all_text

@@ -51,7 +51,7 @@ FEATURE = Feature(
     dialogues=Dialogues(
         flows,
         commands=(
-            Command("start", summary="commencer"),
+            Command("start", summary="créer votre organisme"),
             Command(
                 "inviter",
                 summary="inviter un formateur ou une formatrice, ou révoquer une invitation",

@@ -53,3 +53,24 @@ async def test_a_moved_bilan_s_draft_says_it_moved_and_from_when(trainer: Person
         "est déplacé : il aura lieu le jeudi 3 décembre 2026 de 10 h 00 à 12 h 00, au lieu du "
         "jeudi 26 novembre 2026 à 14 h 00. L'invitation ci-jointe remplace la précédente."
     ) in text
+
+
+async def test_an_on_site_bilan_s_letter_promises_nothing_no_deadline_follows(
+    trainer: Person,
+) -> None:
+    """Explorer AA, AA3: the letter for an on-site Normandie bilan promised the bilan
+    pédagogique « avant le bilan », a date no deadline reminded anyone of; it is brought
+    on the day."""
+    await trainer.says("/bilan")
+    for label in ("Agent de restauration", "Programmer le bilan de fin", "Sur place"):
+        await trainer.presses(label)
+    await trainer.says("jeudi 26 novembre à 14 h")
+    await trainer.presses("Oui, c'est ça")
+    await trainer.presses("2 heures")
+    await trainer.says("Salle 2, Caen")
+    await trainer.presses("Terminé")
+    await trainer.presses("Terminé")
+    await trainer.presses("Programmer le bilan")
+    text = draft_for_the_charge_de_mission(trainer)
+    assert "- le jour du bilan, sur place : le bilan pédagogique complété ;" in text
+    assert "avant le bilan" not in text

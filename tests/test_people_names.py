@@ -7,6 +7,7 @@ import pytest
 from bot.answers import Invalid
 from bot.people.names import (
     as_written,
+    bare_name,
     organisation_name,
     person_name,
     reads_like_a_name,
@@ -110,3 +111,9 @@ def test_a_name_typed_in_one_case_is_written_as_on_a_document(typed: str, writte
     """Explorer Z, Z9: « sophie lemaitre », « mme Hélène Roussel » were printed as typed on
     every invitation and sworn attestation."""
     assert as_written(typed) == written
+
+
+def test_a_name_is_the_same_person_whatever_its_civility_case_accents_or_order() -> None:
+    """Explorer Y, Y6: « Benali Karim » passed for someone other than Karim Benali."""
+    assert bare_name("Benali Karim") == bare_name("M. Karim BENALI") == bare_name("karim benali")
+    assert bare_name("Karim Benali") != bare_name("Karim Benamar")

@@ -47,14 +47,15 @@ CIVILITIES = frozenset({"mme", "m", "mr", "madame", "monsieur", "mlle"})
 
 
 def bare_name(name: str) -> str:
-    """A name without its civility, case or accents: « Mme Sophie Leroy » and « sophie
-    LEROY » are one person."""
+    """A name without its civility, case, accents or order: « Mme Sophie Leroy », « sophie
+    LEROY » and « Leroy Sophie » are one person (explorer Y, Y6: « Benali Karim », surname
+    first as French lists write it, passed for someone else than the trainee Karim Benali)."""
     words = fold(name).split()
-    return " ".join(words[1:] if words and words[0] in CIVILITIES else words)
+    return " ".join(sorted(words[1:] if words and words[0] in CIVILITIES else words))
 
 
 CIVILITY_WRITTEN = {"mme": "Mme", "madame": "Mme", "m": "M.", "mr": "M.", "monsieur": "M."}
-CIVILITY_WRITTEN["mlle"] = "Mlle"
+CIVILITY_WRITTEN["mlle"] = "Mme"  # « Mademoiselle » has left the administration's letters
 PARTICLES = frozenset({"de", "du", "des", "la", "le", "van", "von", "der", "den", "ben", "el"})
 """Words of a name written in lower case inside it (« Marie de la Tour »)."""
 

@@ -163,10 +163,7 @@ async def test_a_name_corrected_at_the_text_is_confirmed_then_the_text_comes_bac
 ) -> None:
     """« Corriger mon nom » asks the name only: another name is still confirmed, and then
     the text comes back, the role kept, not the role question."""
-    invited = await after_the_bilan(trainer, clock)
-    hugo = person("hugo")
-    await hugo.says(f"/start {invited['Hugo Moreau']}")
-    await hugo.says("Hugo Moreau")
+    hugo = await hugo_at_the_role(trainer, person, clock)
     await hugo.says("oui")
     await hugo.presses("Corriger mon nom")
     await hugo.says("Hugo Moreau-Petit")
@@ -207,10 +204,7 @@ async def test_i_could_not_come_at_the_role_question_leads_to_the_decline(
 ) -> None:
     """Explorer U U9: « je n'ai pas pu venir, j'étais malade » was « Je n'ai pas reconnu ce
     choix », and the person had to claim a title to be offered « Je n'ai pas participé »."""
-    invited = await after_the_bilan(trainer, clock)
-    hugo = person("hugo")
-    await hugo.says(f"/start {invited['Hugo Moreau']}")
-    await hugo.says("Hugo Moreau")
+    hugo = await hugo_at_the_role(trainer, person, clock)
     assert "À quel titre" in hugo.last
     await hugo.says("en fait je n'ai pas pu venir, j'étais malade")
     assert "Vous n'avez pas participé à ce bilan" in hugo.all_text
@@ -276,10 +270,7 @@ async def test_non_and_je_n_etais_pas_la_at_the_role_question_are_heard(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
 ) -> None:
     """Explorer Y, Y12: both were « Je n'ai pas reconnu ce choix »."""
-    invited = await after_the_bilan(trainer, clock)
-    hugo = person("hugo")
-    await hugo.says(f"/start {invited['Hugo Moreau']}")
-    await hugo.says("Hugo Moreau")
+    hugo = await hugo_at_the_role(trainer, person, clock)
     await hugo.says("non")
     assert hugo.last.startswith("D'accord : choisissez votre rôle parmi les réponses proposées.")
     await hugo.says("je n'étais pas là")
@@ -291,10 +282,17 @@ async def test_non_and_je_n_etais_pas_la_at_the_role_question_are_heard(
 async def test_a_role_refused_is_not_taken_for_an_absence(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
 ) -> None:
+    hugo = await hugo_at_the_role(trainer, person, clock)
+    await hugo.says("je ne sais pas")
+    assert "Je n'ai pas reconnu ce choix" in hugo.last and "À quel titre" in hugo.last
+    assert await answers(db) == []
+
+
+async def hugo_at_the_role(trainer: Talker, person: Callable[..., Talker], clock: Clock) -> Talker:
+    """The demo's bilan over, Hugo Moreau opens his link and gives his name: « À quel
+    titre … ? » is asked."""
     invited = await after_the_bilan(trainer, clock)
     hugo = person("hugo")
     await hugo.says(f"/start {invited['Hugo Moreau']}")
     await hugo.says("Hugo Moreau")
-    await hugo.says("je ne sais pas")
-    assert "Je n'ai pas reconnu ce choix" in hugo.last and "À quel titre" in hugo.last
-    assert await answers(db) == []
+    return hugo

@@ -27,6 +27,7 @@ from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, step_of, survives
 from tests.auxil.statements import counting
 from tests.test_bilan import schedule
 from tests.test_deadlines_exports import args as export_args
+from tests.test_formation import cvl_formation
 
 
 async def stored(db: Database) -> dict[str, StoredDeadline]:
@@ -592,13 +593,7 @@ def test_a_session_or_a_composante_is_named_short_in_a_button() -> None:
 async def test_a_session_s_deadline_keeps_its_title_in_the_list(trainer: Person) -> None:
     """Explorer AA, AA8: « Envoyer le bila… – la session « Session 1 » (du lundi 7 décembre
     2026 au jeudi 31… »: the title cut for dates the detail gives."""
-    await trainer.says("/formation")
-    await trainer.says("Premiers gestes vente")
-    await trainer.presses("Une formation")
-    await trainer.presses("Centre-Val de Loire")
-    await trainer.presses("Parcours Métiers")
-    await trainer.presses("premiers gestes")
-    await trainer.presses("De date à date")
+    await cvl_formation(trainer, "Premiers gestes vente", "premiers gestes")
     await trainer.says("du 1er mars au 30 juin 2027")
     await trainer.presses("Oui")
     await trainer.presses("Oui")

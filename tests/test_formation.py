@@ -61,6 +61,18 @@ async def at_the_trainees(trainer: Person) -> None:
         await answer(trainer, kind, value)
 
 
+async def cvl_formation(trainer: Person, title: str, action: str) -> None:
+    """/formation for the Centre-Val de Loire's Parcours Métiers, ``action`` the action type's
+    button, up to the dates of a formation « de date à date »."""
+    await trainer.says("/formation")
+    await trainer.says(title)
+    await trainer.presses("Une formation")
+    await trainer.presses("Centre-Val de Loire")
+    await trainer.presses("Parcours Métiers")
+    await trainer.presses(action)
+    await trainer.presses("De date à date")
+
+
 async def formations(db: Database) -> list[Formation]:
     async with db.sessions() as session:
         rows = await session.scalars(select(Formation).order_by(Formation.id))
@@ -589,13 +601,7 @@ async def test_a_trade_composante_in_several_sessions_stays_one_composante(
     db: Database, trainer: Person, clock: Clock
 ) -> None:
     clock.advance(days=8)  # Tuesday 1 December 2026
-    await trainer.says("/formation")
-    await trainer.says("Cuisinier")
-    await trainer.presses("Une formation")
-    await trainer.presses("Centre-Val de Loire")
-    await trainer.presses("Parcours Métiers")
-    await trainer.presses("Se former au(x) métier(s)")
-    await trainer.presses("De date à date")
+    await cvl_formation(trainer, "Cuisinier", "Se former au(x) métier(s)")
     await trainer.says("du 1er septembre au 30 juin")
     assert "mardi 1er septembre 2026" in trainer.last and "mercredi 30 juin 2027" in trainer.last
     await trainer.presses("Oui")
@@ -1009,13 +1015,7 @@ async def test_a_session_s_label_without_its_colon_is_read_and_capitalised(
 ) -> None:
     """Explorer Z, Z12: « session 2 du 1er mars au 30 juin » was « Je n'ai pas compris ces
     dates », and « session 2 : … » was shown in lower case (Z9)."""
-    await trainer.says("/formation")
-    await trainer.says("Premiers gestes cuisine")
-    await trainer.presses("Une formation")
-    await trainer.presses("Centre-Val de Loire")
-    await trainer.presses("Parcours Métiers")
-    await trainer.presses("premiers gestes")
-    await trainer.presses("De date à date")
+    await cvl_formation(trainer, "Premiers gestes cuisine", "premiers gestes")
     await trainer.says("du 1er décembre 2026 au 30 juin 2027")
     await trainer.presses("Oui")
     await trainer.presses("Oui")

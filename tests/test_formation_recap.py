@@ -7,7 +7,7 @@ from datetime import date
 from bot.storage.db import Database
 from tests.auxil.dialogue import Person
 from tests.auxil.hostile import FOR_CHOICES, step_of, survives
-from tests.test_formation import HAPPY, answer, formations
+from tests.test_formation import HAPPY, answer, cvl_formation, formations
 
 
 async def at_the_recap(trainer: Person, trainees: str | None = None) -> None:
@@ -258,13 +258,7 @@ async def test_another_action_drops_the_composantes_its_sessions_no_longer_have(
 ) -> None:
     """Explorer Y, Y10: « Session 1 (composante « Cuisine ») » was kept for an action of
     another type, which no dialogue can give composantes."""
-    await trainer.says("/formation")
-    await trainer.says("Cuisinier")
-    await trainer.presses("Une formation")
-    await trainer.presses("Centre-Val de Loire")
-    await trainer.presses("Parcours Métiers")
-    await trainer.presses("Se former au(x) métier(s)")
-    await trainer.presses("De date à date")
+    await cvl_formation(trainer, "Cuisinier", "Se former au(x) métier(s)")
     await trainer.says("du 1er décembre 2026 au 30 juin 2027")
     await trainer.presses("Oui")
     await trainer.presses("Oui")

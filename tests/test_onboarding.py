@@ -511,14 +511,8 @@ async def test_the_words_people_answer_with_at_the_role_and_the_form(
 ) -> None:
     """Explorer Z, Z10: « un formateur » at /inviter's role and « homme » at « Comment dois-je
     parler de vous ? » were « Je n'ai pas reconnu ce choix »."""
-    claire = person("claire")
-    await first_admin(claire)
-    await claire.says("/inviter")
-    await claire.says("un formateur")
-    code = CODE.search(claire.last)
-    assert code, claire.last
     bruno = person("bruno")
-    await bruno.says(f"/start {code[1]}")
+    await bruno.says(f"/start {await a_code(person('claire'), 'un formateur')}")
     await bruno.says("Bruno Lefèvre")
     await bruno.says("homme")
     assert "C'est fait" in bruno.last
@@ -531,14 +525,8 @@ async def test_a_first_name_alone_is_no_member_s_name(
     db: Database, person: Callable[..., Person]
 ) -> None:
     """Explorer Z, Z10: « Marc » alone was taken, and signed his invitations so."""
-    claire = person("claire")
-    await first_admin(claire)
-    await claire.says("/inviter")
-    await claire.presses("Formateur")
-    code = CODE.search(claire.last)
-    assert code, claire.last
     marc = person("marc")
-    await marc.says(f"/start {code[1]}")
+    await marc.says(f"/start {await a_code(person('claire'), 'Formateur')}")
     await marc.says("Marc")
     assert marc.last.startswith("« Marc » seul ne suffit pas : écrivez votre prénom et votre nom")
     await marc.says("Marc Dubois-Lefèvre")
@@ -553,3 +541,13 @@ async def test_aide_during_the_creation_says_what_is_under_way(
     await nora.says("/start")
     await nora.says("/aide")
     assert "Vous êtes en train de : créer votre organisme." in nora.all_text
+
+
+async def a_code(admin: Person, role: str) -> str:
+    """The organisation created by ``admin``, who asks /inviter for a code, the role typed."""
+    await first_admin(admin)
+    await admin.says("/inviter")
+    await admin.says(role)
+    code = CODE.search(admin.last)
+    assert code, admin.last
+    return code[1]

@@ -1424,6 +1424,11 @@ async def test_a_slot_corrected_into_a_mere_hour_asks_the_length(trainer: Person
         await answer(trainer, kind, value)
     await trainer.says("jeudi 26 novembre de 14h à 15h30")
     await trainer.presses("Non, corriger")
+    for typed in ("jeudi 26 novembre de 20h à 24h", "jeudi 26 novembre de 14h75 à 16h"):
+        await trainer.says(typed)  # no hour of a day: no length taken, nothing broken
+        assert "mal passé" not in trainer.last and "jusqu'à" not in trainer.last, typed
+        if "Non, corriger" in trainer.buttons:  # « 20h »: a day and an hour to confirm
+            await trainer.presses("Non, corriger")
     await trainer.says("jeudi 26 novembre à 14 h")
     await trainer.presses("Oui, c'est ça")
     assert "Combien de temps" in trainer.last

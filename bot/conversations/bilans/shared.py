@@ -441,11 +441,14 @@ def slot_besides(ctx: Context, text: str) -> tuple[str, str | None]:
     ctx.data.pop(TYPED_LENGTH, None)
     if found is None:
         return text, None
-    start = int(found["h1"]) * 60 + int(found["m1"] or 0)
-    end = int(found["h2"]) * 60 + int(found["m2"] or 0)
+    hours, minutes = (
+        (int(found["h1"]), int(found["h2"])),
+        (int(found["m1"] or 0), int(found["m2"] or 0)),
+    )
+    start, end = hours[0] * 60 + minutes[0], hours[1] * 60 + minutes[1]
     rest = f"{text[: found.start()]} à {found['h1']}h{found['m1'] or ''} {text[found.end() :]}"
-    if not minutes_fit(end - start):
-        return rest, None
+    if max(hours) > 23 or max(minutes) > 59 or not minutes_fit(end - start):
+        return rest, None  # « 20h à 24h », « 14h75 »: no hour of a day, said by the date reader
     ctx.data[TYPED_LENGTH] = end - start
     return rest, f"jusqu'à {dates.spell_time(time(end // 60, end % 60))}"
 

@@ -9,10 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.formations import exports
+from bot.outbox_payload import payload_to_reply
 from bot.privacy.erasure import erase_trainee, erased_name
 from bot.storage.audit import AuditEntry
 from bot.storage.db import Database
-from bot.storage.formations import Trainee
+from bot.storage.formations import Formation, Trainee
+from bot.storage.outbox import OutboxMessage
 from bot.storage.privacy import ErasedInvitation
 from tests.auxil.attestations import add_colleague, codes, demo_author, schedule_bilan
 from tests.auxil.dialogue import Clock, Person
@@ -210,3 +212,27 @@ async def test_a_dialogue_about_a_trainee_erased_meanwhile_says_so(
         "viennent d'être effacées"
     )
     assert "Sans réponse" not in trainer.all_text
+
+
+async def test_the_formation_s_trainer_is_told_without_the_name(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer Z, Z12: the trainer in charge was told nothing; the trainee just vanished from
+    their /appel."""
+    colleague_id, _ = await add_colleague(db)
+    async with db.sessions() as session, session.begin():
+        hugo = await session.scalar(select(Trainee).where(Trainee.full_name == "Hugo Moreau"))
+        assert hugo is not None
+        formation = await session.get(Formation, hugo.formation_id)
+        assert formation is not None
+        formation.owner_id = colleague_id
+    await trainer.says("/effacer Hugo")
+    await trainer.presses("Effacer définitivement")
+    async with db.sessions() as session:
+        told = await session.scalar(
+            select(OutboxMessage).where(OutboxMessage.key.like("erased:%:owner"))
+        )
+    assert told is not None and told.chat_id == "colleague"
+    text = payload_to_reply(told.payload).text
+    assert text.startswith("Camille Durand a effacé les données d'une personne de votre formation")
+    assert "Hugo" not in text and "« Personne effacée n°" in text

@@ -36,6 +36,8 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome
 from bot.conversations.kit.steps import Confirm
 from bot.conversations.privacy.mesdonnees import holders
+from bot.messages import Reply
+from bot.people.chats import tell_person
 from bot.privacy.erasure import Plan, erase_trainee, erased_name, plan_erasure
 
 
@@ -90,6 +92,24 @@ async def erase(ctx: Context) -> Outcome:
         delegate=plan.delegate,
         bilans=bilans_of(ctx, plan),
     )
+    owner = plan.formation.owner_id
+    if owner != ctx.person_id:
+        # The formation's trainer is told, without the name erased (explorer Z, Z12: the
+        # trainee just vanished from their /appel).
+        text = ctx.render(
+            "privacy.erased_told",
+            by=ctx.actor.name if ctx.actor else "",
+            formation=plan.formation.title,
+            pseudonym=erased_name(plan.trainee.id),
+        )
+        await tell_person(
+            ctx.session,
+            owner,
+            Reply(text=text),
+            key=f"erased:{plan.trainee.id}:owner",
+            organisation_id=plan.formation.organisation_id,
+            prefer=ctx.incoming.platform.value,
+        )
     return Leave()
 
 

@@ -253,7 +253,11 @@ def closest_names(typed: str, names: Sequence[str], *, limit: int = 3) -> list[s
     return [name for _, name in scored[:limit]]
 
 
-_PARTICLES = {"de", "du", "des", "d", "le", "la", "van", "von", "der", "di", "da", "del", "ben"}
+PARTICLES = frozenset(
+    {"de", "du", "des", "d", "le", "la", "van", "von", "der", "den", "di", "da", "del", "ben", "el"}
+)
+"""Words of a name that belong to its surname and are written in lower case inside it
+(« Paul de Lattre », « Marie de la Tour »): how names sort, are written and are read."""
 
 
 @lru_cache(maxsize=8192)
@@ -269,7 +273,7 @@ def by_surname(full_name: str) -> tuple[str, str]:
     words = full_name.split()
     capitals = [w for w in words if len(w) > 1 and w.isupper()]
     surname = capitals if capitals and len(capitals) < len(words) else words[-1:]
-    given = [w for w in words if w not in surname and fold(w) not in _PARTICLES]
+    given = [w for w in words if w not in surname and fold(w) not in PARTICLES]
     return fold(" ".join(surname)), fold(" ".join(given))
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from bot import texts
-from bot.answers import Invalid, clean_line, fold
+from bot.answers import PARTICLES, Invalid, clean_line, fold
 
 SENTENCE_WORDS = frozenset(
     {
@@ -56,8 +56,6 @@ def bare_name(name: str) -> str:
 
 CIVILITY_WRITTEN = {"mme": "Mme", "madame": "Mme", "m": "M.", "mr": "M.", "monsieur": "M."}
 CIVILITY_WRITTEN["mlle"] = "Mme"  # « Mademoiselle » has left the administration's letters
-PARTICLES = frozenset({"de", "du", "des", "la", "le", "van", "von", "der", "den", "ben", "el"})
-"""Words of a name written in lower case inside it (« Marie de la Tour »)."""
 
 
 def as_written(name: str) -> str:

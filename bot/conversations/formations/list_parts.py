@@ -26,7 +26,7 @@ import re
 from dataclasses import replace
 
 from bot import texts
-from bot.answers import Invalid, fold, match_names
+from bot.answers import PARTICLES, Invalid, fold, match_names
 from bot.conversations.formations.answers import trainee_bounds
 from bot.conversations.formations.trainee_lines import WrongLines, parse_trainee_lines
 from bot.conversations.kit.context import Context
@@ -39,10 +39,6 @@ def looks_like_a_list(text: str) -> bool:
     """Several lines, or a « ; » between a name and its company: what no tick is."""
     lines = [line for line in text.splitlines() if line.strip()]
     return len(lines) > 1 or ";" in text
-
-
-PARTICLES = frozenset({"de", "du", "des", "la", "le", "d", "van", "von", "der", "den", "ben", "el"})
-"""Words of a name written in lower case (« Marie de la Tour »)."""
 
 
 def one_name(text: str) -> bool:

@@ -23,7 +23,7 @@ from bot.bilans.queries import bilan_formation, deadlines_of_bilan, written_bila
 from bot.bilans.view import BilanView, view_with
 from bot.deadlines.actions import postpone_limit, postpone_problem, reopen
 from bot.deadlines.service import STILL_TO_DO, postpone, refresh_deadlines
-from bot.deadlines.status import MEETING_DAY
+from bot.deadlines.status import MEETING_DAY, at_the_meeting
 from bot.formations.queries import Member
 from bot.storage import audit
 from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
@@ -154,7 +154,7 @@ async def agree_on_the_meeting_day(
     if bilan.kind != "etape" or row is None or row.status not in STILL_TO_DO:
         return None
     day = bilan.starts_at.astimezone(tz).date()
-    ours = row.status == "postponed" and (row.postpone_reason or "").startswith(MEETING_DAY)
+    ours = at_the_meeting(row)
     if day <= row.due_on:
         if ours:
             await reopen(session, actor_id, row.id, now)

@@ -18,6 +18,19 @@ MEETING_DAY = "jour de la rencontre du bilan d'étape"
 that date follows the bilan, it is no one's report to undo."""
 
 
+class Postponed(Protocol):
+    @property
+    def status(self) -> str: ...
+    @property
+    def postpone_reason(self) -> str | None: ...
+
+
+def at_the_meeting(row: Postponed) -> bool:
+    """Moved to its bilan d'étape's meeting day (:data:`MEETING_DAY`): a date that follows
+    the bilan, which no one undoes by hand."""
+    return row.status == "postponed" and (row.postpone_reason or "").startswith(MEETING_DAY)
+
+
 class Dated(Protocol):
     @property
     def status(self) -> str: ...

@@ -68,7 +68,7 @@ from bot.deadlines.documents import due_text
 from bot.deadlines.lines import concerned
 from bot.deadlines.org_settings import is_default
 from bot.deadlines.service import group_of
-from bot.deadlines.status import MEETING_DAY, status_label
+from bot.deadlines.status import at_the_meeting, status_label
 from bot.formations.queries import visible_to
 from bot.messages import Reply
 from bot.rules.catalogue import milestone_of
@@ -140,7 +140,7 @@ async def deadline_choices(ctx: Context) -> list[Option]:
     ]
     if row.postponable:
         options.append(Option("Reporter", "postpone"))
-    if row.status == "postponed" and not (row.postpone_reason or "").startswith(MEETING_DAY):
+    if row.status == "postponed" and not at_the_meeting(row):
         # The day of a bilan d'étape's meeting follows the bilan (moved with it), not undone
         # here: that gave back a date before the meeting, overdue (explorer Y, Y11).
         earlier = status_label(row) == "avancée"
@@ -188,11 +188,7 @@ async def on_deadline(ctx: Context, picked: str) -> Outcome:
         if not row.postponable:
             return Retry(ctx.render("echeances.not_postponable", source=row.source))
         return Next()
-    if (
-        picked == "reopen"
-        and row.status == "postponed"
-        and not (row.postpone_reason or "").startswith(MEETING_DAY)
-    ):
+    if picked == "reopen" and row.status == "postponed" and not at_the_meeting(row):
         await reopen(ctx.session, ctx.person_id, row.id, ctx.now)
         ctx.say("echeances.postponement_cancelled", title=row.title, due=due_text(row, ctx.tz))
         return Leave()

@@ -93,16 +93,15 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
 async def left_sentence(ctx: Context) -> Outcome | None:
     """« Joao a abandonné hier »: where a trainee's leaving is noted (their exit, and a
     follow-up's end), said with their name; nothing is started (explorer Z, Z4: « Je ne suis
-    pas sûr de ce que vous voulez faire »)."""
-    if ctx.actor is None or not ctx.actor.is_member or ctx.incoming.is_group:
+    pas sûr de ce que vous voulez faire »). Within a dialogue it starts nothing, so it is
+    not read there at all (the question is asked again)."""
+    if ctx.actor is None or not ctx.actor.is_member or ctx.incoming.is_group or ctx.in_dialogue:
         return None
     typed = read_left_sentence(ctx.incoming.text)
     if typed is None:
         return None
     names = [t.full_name for f in await visible_formations(ctx) for t in f.named_trainees]
     found = list(dict.fromkeys(match_names(typed, [(n, n) for n in names])))
-    if not found and ctx.in_dialogue:
-        return None
     ctx.say("absence.left_said", names=found, typed=typed)
     return Leave()
 

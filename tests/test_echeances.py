@@ -27,7 +27,7 @@ from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, step_of, survives
 from tests.auxil.statements import counting
 from tests.test_bilan import schedule
 from tests.test_deadlines_exports import args as export_args
-from tests.test_formation import cvl_formation
+from tests.test_formation import cvl_sessions_saved
 
 
 async def stored(db: Database) -> dict[str, StoredDeadline]:
@@ -593,13 +593,13 @@ def test_a_session_or_a_composante_is_named_short_in_a_button() -> None:
 async def test_a_session_s_deadline_keeps_its_title_in_the_list(trainer: Person) -> None:
     """Explorer AA, AA8: « Envoyer le bila… – la session « Session 1 » (du lundi 7 décembre
     2026 au jeudi 31… »: the title cut for dates the detail gives."""
-    await cvl_formation(trainer, "Premiers gestes vente", "premiers gestes")
-    await trainer.says("du 1er mars au 30 juin 2027")
-    await trainer.presses("Oui")
-    await trainer.presses("Oui")
-    await trainer.says("Session 1 : du 1er au 31 mars 2027\nSession 2 : du 3 mai au 30 juin 2027")
-    for label in ("Non", "Courte", "Passer", "Plus tard", "Enregistrer"):
-        await trainer.presses(label)
+    await cvl_sessions_saved(
+        trainer,
+        "Premiers gestes vente",
+        "premiers gestes",
+        "du 1er mars au 30 juin 2027",
+        "Session 1 : du 1er au 31 mars 2027\nSession 2 : du 3 mai au 30 juin 2027",
+    )
     await trainer.says("/echeances")
     await trainer.presses("Filtrer par formation")
     await trainer.presses("Premiers gestes vente")

@@ -73,6 +73,20 @@ async def cvl_formation(trainer: Person, title: str, action: str) -> None:
     await trainer.presses("De date à date")
 
 
+async def cvl_sessions_saved(
+    trainer: Person, title: str, action: str, period: str, sessions: str
+) -> None:
+    """:func:`cvl_formation` given ``period`` and its ``sessions``, then saved as it comes
+    (not certifying, short, no chargé(e) de mission)."""
+    await cvl_formation(trainer, title, action)
+    await trainer.says(period)
+    await trainer.presses("Oui")
+    await trainer.presses("Oui")
+    await trainer.says(sessions)
+    for label in ("Non", "Courte", "Passer", "Plus tard", "Enregistrer"):
+        await trainer.presses(label)
+
+
 async def formations(db: Database) -> list[Formation]:
     async with db.sessions() as session:
         rows = await session.scalars(select(Formation).order_by(Formation.id))
@@ -1015,13 +1029,13 @@ async def test_a_session_s_label_without_its_colon_is_read_and_capitalised(
 ) -> None:
     """Explorer Z, Z12: « session 2 du 1er mars au 30 juin » was « Je n'ai pas compris ces
     dates », and « session 2 : … » was shown in lower case (Z9)."""
-    await cvl_formation(trainer, "Premiers gestes cuisine", "premiers gestes")
-    await trainer.says("du 1er décembre 2026 au 30 juin 2027")
-    await trainer.presses("Oui")
-    await trainer.presses("Oui")
-    await trainer.says("session 1 : du 7 décembre au 26 février\nsession 2 du 1er mars au 30 juin")
-    for label in ("Non", "Courte", "Passer", "Plus tard", "Enregistrer"):
-        await trainer.presses(label)
+    await cvl_sessions_saved(
+        trainer,
+        "Premiers gestes cuisine",
+        "premiers gestes",
+        "du 1er décembre 2026 au 30 juin 2027",
+        "session 1 : du 7 décembre au 26 février\nsession 2 du 1er mars au 30 juin",
+    )
     f = (await formations(db))[-1]
     assert [(s.label, s.start_date) for s in f.sessions] == [
         ("Session 1", date(2026, 12, 7)),

@@ -11,6 +11,7 @@ from bot.people.names import (
     organisation_name,
     person_name,
     reads_like_a_name,
+    several_names,
     structure_name,
 )
 
@@ -117,3 +118,9 @@ def test_a_name_is_the_same_person_whatever_its_civility_case_accents_or_order()
     """Explorer Y, Y6: « Benali Karim » passed for someone other than Karim Benali."""
     assert bare_name("Benali Karim") == bare_name("M. Karim BENALI") == bare_name("karim benali")
     assert bare_name("Karim Benali") != bare_name("Karim Benamar")
+
+
+def test_several_names_are_told_from_a_surname_then_a_first_name() -> None:
+    assert several_names("Karim Benali, Léa Martin")
+    assert several_names("Mission locale de Caen, Julie Vasseur")
+    assert not several_names("DUPONT, Marie") and not several_names("Julie Vasseur")

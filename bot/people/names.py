@@ -78,6 +78,14 @@ def as_written(name: str) -> str:
     return " ".join([civility, *words] if civility else words)
 
 
+def several_names(name: str) -> bool:
+    """« Karim Benali, Léa Martin », « Mission locale de Caen, Julie Vasseur » (two words or
+    more on both sides of a comma): more than one name, as a list's line or a partner's
+    name; not « DUPONT, Marie » (a surname, then a first name)."""
+    parts = [p.split() for p in name.split(",")]
+    return len(parts) > 2 or (len(parts) == 2 and all(len(p) >= 2 for p in parts))
+
+
 def trainee_name(name: str) -> str:
     """A trainee's name as the lists and attestations print it: :func:`as_written`, without
     a civility (« Mme Isabelle Caron » in a file's « Nom » column: explorer Z, Z9), which

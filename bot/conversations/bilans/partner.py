@@ -24,7 +24,7 @@ from bot.bilans.participants import needs_agreement
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Outcome, Return
 from bot.conversations.kit.steps import Text
-from bot.people.names import bare_name, person_name, structure_name
+from bot.people.names import bare_name, person_name, several_names, structure_name
 from bot.storage.formations import Formation
 from bot.storage.people import Role
 
@@ -54,8 +54,7 @@ async def a_person(ctx: Context, text: str) -> str | Invalid:
     )
     if not isinstance(name, str):
         return name
-    parts = [p.split() for p in name.split(",")]
-    if len(parts) > 1 and all(len(p) >= 2 for p in parts):
+    if several_names(name):
         # « Mission locale de Caen, Julie Vasseur »: the structure is the next question, and
         # was printed as her name (explorer Z, Z11); « Vasseur, Julie » stays a name.
         return Invalid(ctx.render("bilan.partner_name_and_structure"))

@@ -24,7 +24,7 @@ from bot.formations.labels import (
     written_like_a_name,
 )
 from bot.mailer import looks_like_email
-from bot.people.names import trainee_name
+from bot.people.names import several_names, trainee_name
 
 MAX_TRAINEES = 200
 TRAINEE_LINE_LIMIT = 100
@@ -37,13 +37,6 @@ ENTRY = re.compile(
     r"(?P<when>[^;]*)",
     re.I,
 )
-
-
-def several_names(name: str) -> bool:
-    """« Karim Benali, Léa Martin » (names of two words or more on both sides of a comma),
-    not « DUPONT, Marie » (a surname, then a first name)."""
-    parts = [p.split() for p in name.split(",")]
-    return len(parts) > 2 or (len(parts) == 2 and all(len(p) >= 2 for p in parts))
 
 
 def _entry(

@@ -3,11 +3,13 @@
 ``/mesdonnees`` gives a person the answers a dialogue keeps for them until it
 ends (their right of access); they were shown by the code's own names
 (« title », « kind », « formation_id »: explorer Z, Z12), English in a file a
-trainee opens. A key not listed here is shown as « réponse (clé) », never
-alone.
+trainee opens. The keys the journal names too take its words; a key named
+nowhere is shown as « réponse (clé) », never alone.
 """
 
 from __future__ import annotations
+
+from bot.privacy.audit_words import DETAIL_KEYS
 
 ANSWER_KEYS = {
     "absent_all_along": "absent tout du long",
@@ -15,10 +17,8 @@ ANSWER_KEYS = {
     "action_type": "type d'action",
     "address_form": "forme d'adresse",
     "agreed_by": "convenu par",
-    "answer": "réponse",
     "bilan": "bilan",
     "bilan_choice": "bilan choisi",
-    "bilan_id": "identifiant du bilan",
     "cancelled": "annulé",
     "causes": "causes",
     "certifying": "certifiante",
@@ -41,37 +41,27 @@ ANSWER_KEYS = {
     "exit_on": "jour de sortie",
     "exit_reason": "motif de sortie",
     "financeur": "financeur",
-    "formation_id": "identifiant de la formation",
     "formation_kind": "nature de la formation",
     "funder": "financeur",
     "held_at": "tenu le",
     "held_time": "heure",
-    "invitation_id": "identifiant de l'invitation",
-    "justified": "justifiée",
-    "kind": "nature",
     "late_minutes": "minutes de retard",
     "length": "durée de la formation",
     "location": "lieu",
     "long": "longue",
     "mesures": "mesures",
-    "minutes": "minutes",
     "mode": "organisation",
     "name": "nom",
     "new_name": "nouveau nom",
     "org_name": "nom de l'organisme",
     "outcome": "résultat",
-    "participants": "participants",
     "partners": "partenaires",
-    "period": "période",
     "programme": "programme",
     "reason": "motif",
-    "remote": "à distance",
     "remote_coaching": "accompagnement à distance",
-    "role": "rôle",
     "scheduled_at": "prévu le",
     "sessions": "sessions",
     "several_sessions": "plusieurs sessions",
-    "solution": "solution",
     "start": "début",
     "structure": "structure",
     "subcontracted": "sous-traitée",
@@ -80,12 +70,9 @@ ANSWER_KEYS = {
     "title": "intitulé",
     "titre": "intitulé",
     "trainee": "stagiaire",
-    "trainee_id": "identifiant du stagiaire",
     "trainee_name": "stagiaire",
-    "trainees": "stagiaires",
     "when": "date et heure",
     "who": "personne",
-    "with_whom": "avec qui",
     "your_name": "votre nom",
     "absence": "absence",
     "after": "suite",
@@ -106,7 +93,6 @@ ANSWER_KEYS = {
     "go": "choix",
     "held": "tenu",
     "held_on": "tenu le",
-    "how": "comment",
     "import_confirm": "import confirmé",
     "list": "liste",
     "livret": "livret",
@@ -125,7 +111,6 @@ ANSWER_KEYS = {
     "postpone_to": "reportée au",
     "postpone_weekend": "report un jour non ouvré",
     "prochain_point": "prochain point",
-    "proof": "justificatif",
     "proposed": "date proposée",
     "quand": "quand",
     "recap": "récapitulatif",
@@ -142,14 +127,11 @@ ANSWER_KEYS = {
     "sheet_file": "feuille d'émargement",
     "sheet_who": "personne",
     "sign_note": "signe observé",
-    "sign_on": "signes du",
-    "signs": "signes",
     "solution_note": "solution",
     "sworn": "attestation",
     "timeline": "chronologie",
     "topic": "sujet",
     "url": "lien",
-    "value": "valeur",
     "visio_draft": "message pour la visio",
     "visio_password": "mot de passe de la visio",
     "visio_password_text": "mot de passe de la visio",
@@ -163,7 +145,8 @@ ANSWER_KEYS = {
 
 
 def answer_key(key: str) -> str:
-    """The French name of an answer kept by a dialogue (« confirm_… »: a confirmation)."""
+    """The French name of an answer kept by a dialogue (« confirm_… »: a confirmation), the
+    journal's name for a key both hold (:data:`~bot.privacy.audit_words.DETAIL_KEYS`)."""
     if key.startswith("confirm"):
         return ANSWER_KEYS.get(key, "confirmation")
-    return ANSWER_KEYS.get(key) or f"réponse ({key})"
+    return ANSWER_KEYS.get(key) or DETAIL_KEYS.get(key) or f"réponse ({key})"

@@ -144,6 +144,7 @@ QUIET_LOGGERS = (
     "httpx",
     "httpcore",
     "nio",
+    "peewee",  # nio's key store: the people's Matrix IDs and the bot's key pickles (explorer AC5)
     "aiosqlite",
     "asyncpg",
     "sqlalchemy",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 import re
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -19,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from bot import demo as demo_module
-from bot.app import build_engine, build_scheduler
+from bot.app import QUIET_LOGGERS, build_engine, build_scheduler, setup_logging
 from bot.attestations import reminders
 from bot.attestations.service import Author
 from bot.bilans.view import view_of
@@ -408,6 +409,27 @@ async def test_messages_to_one_matrix_id_share_one_direct_chat(
         ]
         assert {s.room_id for s in sophie.seen} == {room}
         assert set(sophie.client.rooms) == {room}
+
+
+async def test_debug_logging_names_no_matrix_id(
+    synapse: Synapse, bot: MatrixTransport, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Explorer AC5: at DEBUG, nio's key store (peewee) logged its SQL with each Matrix ID
+    the bot wrote to, a Tchap ID being a name and a work address."""
+    levels = {name: logging.getLogger(name).level for name in QUIET_LOGGERS}
+    try:
+        setup_logging("DEBUG")
+        with caplog.at_level(logging.DEBUG):
+            async with MatrixPerson.joining(synapse, tmp_path, "sophie") as sophie:
+                await bot.send(sophie.user_id, Reply(text="Invitation au bilan"))
+                await sophie.wait(lambda: bool(sophie.seen), what="the invitation")
+                await bot.send(sophie.user_id, Reply(text="Le bilan est déplacé"))
+                await sophie.wait(lambda: len(sophie.seen) == 2, what="the second message")
+        assert caplog.records  # formabot's own DEBUG lines are there
+        assert sophie.user_id not in caplog.text
+    finally:
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
 
 
 async def test_someone_who_leaves_is_recorded_like_a_blocked_user_and_the_room_is_left(

@@ -39,7 +39,7 @@ from bot.answers import MAX_TEXT, fold
 from bot.budget import Budget
 from bot.config import Settings
 from bot.conversations.kit import aside
-from bot.conversations.kit.context import Actor, Context
+from bot.conversations.kit.context import ZONE, Actor, Context
 from bot.conversations.kit.flow import Flow, Retry, Switch
 from bot.conversations.kit.runner import Position, Runner
 from bot.conversations.kit.steps import Text
@@ -166,7 +166,9 @@ class Engine:
                 return [replayed(p, self.sealer) for p in row["seen"]]
             stand, actor = await self._load(turn, incoming, row)
             now = self.clock()
-            tz = actor.timezone if actor else self.settings.default_timezone
+            tz = (stand.data or {}).get(ZONE) or (
+                actor.timezone if actor else self.settings.default_timezone
+            )
             ctx = Context(
                 held=held,
                 incoming=incoming,

@@ -12,12 +12,13 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.config import Settings
 from bot.storage.bilans import Bilan
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
+from bot.storage.people import Organisation
 from bot.texts import plain
 from tests.auxil.attestations import schedule_bilan
 from tests.auxil.dialogue import Clock
@@ -150,6 +151,27 @@ async def test_another_date_is_asked_checked_and_passed_on_with_a_word(
         "Réponse de Mme Sophie Leroy, le 23 novembre : propose une autre date, "
         "le mardi 1er décembre 2026 à 10 h 00. « Le jeudi, je suis en commission. »"
     ) in trainer.last
+
+
+async def test_her_hour_is_read_in_the_organisations_time_as_the_invitation_says(
+    trainer: Talker, person: Callable[..., Talker], db: Database
+) -> None:
+    """Explorer AC2: with an organisation in Martinique, the invitation she read said 14 h
+    Martinique time, but her « 10 h » was read in Paris time: the trainer was told 5 h."""
+    async with db.sessions() as session, session.begin():
+        await session.execute(update(Organisation).values(timezone="America/Martinique"))
+    await follows(db, DEMO)
+    await schedule_bilan(trainer)
+    assert (await the_bilan(db)).starts_at == datetime(2026, 11, 26, 18, 0, tzinfo=UTC)
+    her = sophie(person)
+    await her.says("2")
+    await her.says("mardi 1er décembre à 10 h")
+    assert her.last.startswith("J'ai compris : mardi 1er décembre 2026 à 10 h 00.")
+    await her.presses("Oui, c'est ça")
+    await her.presses("Passer")
+    assert (await the_bilan(db)).cm_proposed_at == datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
+    [notice] = await told(db)
+    assert "propose une autre date : le mardi 1er décembre 2026 à 10 h 00." in notice
 
 
 async def test_cannot_come_with_no_word_and_a_move_asks_again(

@@ -142,6 +142,35 @@ async def test_the_first_comer_on_an_empty_bot_is_told_to_send_start(
         assert len((await session.scalars(select(Organisation))).all()) == 1
 
 
+async def test_the_admin_is_told_of_a_newcomer_in_her_own_time(
+    db: Database, person: Callable[..., Person]
+) -> None:
+    """Explorer AC4: the notice was written in the newcomer's time (Paris, no organisation
+    yet): « créée … à 10 h 00 » for a code the admin made at 5 h in Martinique."""
+    claire = person("claire")
+    await claire.says("/start")
+    await claire.says("Forma Plus")
+    await claire.presses("Guadeloupe, Martinique")
+    await claire.says("Claire Martin")
+    await claire.presses("Au féminin")
+    await claire.says("/inviter")
+    await claire.presses("Formateur")
+    code = CODE.search(claire.last)
+    assert code, claire.last
+    bruno = person("bruno")
+    await bruno.says(f"/start {code[1]}")
+    await bruno.says("Bruno Lefèvre")
+    await bruno.presses("Au masculin")
+    async with db.sessions() as session:
+        told = await session.scalar(
+            select(OutboxMessage).where(OutboxMessage.key.endswith(":joined"))
+        )
+    assert told is not None
+    assert payload_to_reply(told.payload).text.endswith(
+        "que vous avez créée le lundi 23 novembre 2026 à 5 h 00."
+    )
+
+
 async def test_an_admin_invites_a_formateur_with_a_one_time_code(
     db: Database, person: Callable[..., Person], clock: Clock
 ) -> None:

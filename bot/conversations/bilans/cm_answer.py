@@ -69,8 +69,15 @@ async def start(ctx: Context) -> Outcome | None:
         ctx.say("charge_de_mission.no_bilan_now")
         return Leave()
     if len(hers) == 1:
-        ctx.data["bilan_id"] = hers[0].bilan.id
+        _take(ctx, hers[0])
     return await _saved_when_complete(ctx)
+
+
+def _take(ctx: Context, her: HerBilan) -> None:
+    """The bilan she answers for; her hours are read in its organisation's time, the time
+    of the invitation she read (explorer AC2)."""
+    ctx.data["bilan_id"] = her.bilan.id
+    ctx.take_zone(her.tz)
 
 
 async def _saved_when_complete(ctx: Context) -> Outcome | None:
@@ -85,7 +92,11 @@ async def bilan_options(ctx: Context) -> list[Option]:
 
 
 async def on_bilan(ctx: Context, picked: str) -> Outcome:
-    ctx.data["bilan_id"] = int(picked)
+    her = next((b for b in await _hers(ctx) if b.bilan.id == int(picked)), None)
+    if her is None:  # over or cancelled since the list was shown
+        ctx.say("charge_de_mission.bilan_gone")
+        return Leave()
+    _take(ctx, her)
     return await _saved_when_complete(ctx) or Next()
 
 

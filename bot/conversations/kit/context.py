@@ -39,9 +39,13 @@ MAX_FUZZY = 200
 """Longer answers are not compared word by word with every choice (time, and no meaning)."""
 
 MAX_NUMBER_DIGITS = 6
+"""A longer number is no choice's (and ``int`` refuses thousands of digits)."""
 SIGNED = re.compile(r"[-+−–]\s*\d+")
 """A number with a sign typed where choices are numbered: not one of them."""
-"""A longer number is no choice's (and ``int`` refuses thousands of digits)."""
+
+ZONE = "_zone"
+"""The time zone a dialogue reads and writes hours in, when it is not its person's
+(:meth:`Context.take_zone`); the engine builds the next turns' clock in it."""
 
 
 @dataclass(frozen=True)
@@ -120,7 +124,18 @@ class Context:
 
     @property
     def tz(self) -> ZoneInfo:
+        zone = self.data.get(ZONE)
+        if zone:
+            return ZoneInfo(zone)
         return ZoneInfo(self.actor.timezone) if self.actor else self.settings.zone
+
+    def take_zone(self, zone: ZoneInfo) -> None:
+        """Read and write hours in ``zone`` for the rest of the dialogue: someone outside
+        the organisation (a chargée de mission) answering about its bilan types hours in
+        the time of the invitation she read, which is the organisation's (explorer AC2:
+        her « 10h30 » was read in Paris time and told the trainer in Martinique « 5 h 30 »)."""
+        self.data[ZONE] = zone.key
+        self.now = self.now.astimezone(zone)
 
     @property
     def person_id(self) -> int:

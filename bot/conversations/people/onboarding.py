@@ -53,7 +53,7 @@ from bot.people import membership, names
 from bot.people.address import remember_address_form, role_word
 from bot.people.chats import tell_person
 from bot.people.organisations import ChatAddress, create_first_organisation, has_organisation
-from bot.storage.people import Invitation, Role
+from bot.storage.people import Invitation, Organisation, Role, zone_of
 
 TIMEZONES = [
     Option("Métropole (Europe/Paris)", "Europe/Paris"),
@@ -238,7 +238,11 @@ async def tell_inviter(ctx: Context, invitation_id: int, joined: membership.Join
         "onboarding.inviter_told",
         number=numbers[invitation.id],
         role=role_word(joined.role, ctx.data.get("address_form")),
-        created=invitation.created_at.astimezone(ctx.tz),
+        # The admin's time, not the newcomer's (explorer AC4: « à 12 h 40 » in Paris for a
+        # code made at 7 h 40 in Martinique).
+        created=invitation.created_at.astimezone(
+            zone_of(await ctx.session.get(Organisation, invitation.organisation_id))
+        ),
     )
     await tell_person(
         ctx.session,

@@ -39,7 +39,7 @@ from bot.answers import MAX_TEXT, fold
 from bot.budget import Budget
 from bot.config import Settings
 from bot.conversations.kit import aside
-from bot.conversations.kit.context import ZONE, Actor, Context
+from bot.conversations.kit.context import Actor, Context, turn_zone
 from bot.conversations.kit.flow import Flow, Retry, Switch
 from bot.conversations.kit.runner import Position, Runner
 from bot.conversations.kit.steps import Text
@@ -166,9 +166,7 @@ class Engine:
                 return [replayed(p, self.sealer) for p in row["seen"]]
             stand, actor = await self._load(turn, incoming, row)
             now = self.clock()
-            tz = (stand.data or {}).get(ZONE) or (
-                actor.timezone if actor else self.settings.default_timezone
-            )
+            tz = turn_zone(stand.data or {}, actor, self.settings.default_timezone)
             ctx = Context(
                 held=held,
                 incoming=incoming,
@@ -300,6 +298,8 @@ class Engine:
                 ctx.send(await flow.step(step_name).ask(ctx))
                 return flow.name, step_name
             return None, None
+        if ctx.repeats_taken_press(answering=flow is not None):
+            return state.flow, state.step
         command = ctx.incoming.command
         if flow is not None and self.runner.closes(ctx, flow, state.expires_at):
             if command is None:

@@ -195,9 +195,13 @@ async def test_a_whole_round_from_scheduling_to_the_bundle(
         "Je n'ai pas participé",
         "Corriger mon nom",
     ]
+    [sworn] = [c.data for r in lea.replies for c in r.choices if c.label.startswith("Je l'")]
     await lea.presses("Je l'atteste")
     assert "Votre attestation est enregistrée" in lea.all_text
     (copy,) = [r.document for r in lea.replies if r.document is not None]
+    # Explorer AC1: the button tapped twice; the second press said « la conversation
+    # correspondante est terminée » just after her sworn statement. Now nothing.
+    assert await lea.presses_data(sworn) == []
     assert copy.mime_type == "application/pdf"
     copy_words = pdf_words(copy.content)
     assert "Attestation sur l'honneur – Léa Martin" in copy_words

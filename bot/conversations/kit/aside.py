@@ -49,10 +49,17 @@ def kept(ctx: Context) -> dict[str, Any] | None:
     return found
 
 
+PRESSED = "_pressed"
+"""The last button taken, as it came: the same press again is a double tap's second, which
+says nothing (:meth:`~bot.conversations.kit.context.Context.repeats_taken_press`)."""
+
+
 def resting(data: dict[str, Any]) -> dict[str, Any]:
-    """What a conversation's row keeps when nothing is under way: the question counter and
-    the conversation set aside."""
+    """What a conversation's row keeps when nothing is under way: the question counter, the
+    conversation set aside, and the last button taken (a sworn attestation's button tapped
+    twice ends the dialogue at the first)."""
     rest: dict[str, Any] = {"_q": data.get("_q", 0)}
-    if KEY in data:
-        rest[KEY] = data[KEY]
+    for key in (KEY, PRESSED):
+        if key in data:
+            rest[key] = data[key]
     return rest

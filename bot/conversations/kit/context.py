@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import texts
 from bot.answers import Invalid, close_words, fold, picture_word
 from bot.config import Settings
+from bot.conversations.kit.aside import PRESSED
 from bot.conversations.kit.flow import Retry
 from bot.dates.words import ANY_MONTH
 from bot.messages import STALE, Choice, Incoming, Reply, numbers
@@ -66,6 +67,12 @@ class Actor:
     @property
     def is_member(self) -> bool:
         return self.role is not None
+
+
+def turn_zone(data: Mapping[str, Any], actor: Actor | None, default: str) -> str:
+    """The time zone a turn's clock is in: the dialogue's own (:meth:`Context.take_zone`),
+    else its person's organisation's."""
+    return str(data.get(ZONE) or (actor.timezone if actor else default))
 
 
 @dataclass
@@ -212,6 +219,21 @@ class Context:
     def question_id(self) -> int:
         return int(self.data.get("_q", 0))
 
+    def repeats_taken_press(self, *, answering: bool) -> bool:
+        """This press is the button taken at the turn before, again, on a question since
+        answered: a double tap (or a slow network's retry), whose second press says nothing (explorer AC1: it
+        was told « Ce bouton vient d'un message plus ancien » and got the next question
+        twice; after a sworn attestation, « la conversation correspondante est terminée »).
+        ``answering``: a dialogue is under way, whose question still asked takes the same
+        button twice on purpose (a tick, then untick)."""
+        last, pressed = self.data.pop(PRESSED, None), self.incoming.choice
+        if pressed is None or pressed != last:
+            return False  # anything in between (« /annuler », then the old button) is not one
+        if answering and pressed.partition("|")[0] == str(self.question_id):
+            return False  # the question still asked: a tick taken back, a second press
+        self.data[PRESSED] = last
+        return True
+
     def choice(self, label: str, value: str, *, numbered: bool = True) -> Choice:
         """A button stamped with the current question, so stale ones are recognised."""
         return Choice(label=label, data=f"{self.question_id}|{value}", numbered=numbered)
@@ -264,6 +286,7 @@ class Context:
                 return Invalid(texts.say("common.stale_button"))
             if value not in values:
                 return Invalid(texts.say("common.forged_choice"))
+            self.data[PRESSED] = self.incoming.choice
             return value
         answer = fold(self.incoming.text) or picture_word(self.incoming.text)
         if not answer:

@@ -40,7 +40,7 @@ Position = tuple[str | None, str | None]
 MAX_DEPTH = 8
 """Calls nested deeper than this are a programming error, not a dialogue."""
 
-_KEPT = ("_q", "_stack", aside.KEY)
+_KEPT = ("_q", "_stack", aside.KEY, aside.PRESSED)
 
 CLOSED = "_closed"
 """Why a conversation was closed by someone else (``erased``), said at its next message."""

@@ -661,6 +661,35 @@ async def test_participants_who_opened_their_link_are_told_when_the_bilan_is_ove
     assert bilan_id
 
 
+async def test_the_end_of_the_bilan_told_while_her_questions_wait_points_to_them(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, settings: Settings
+) -> None:
+    """Explorer AC3: « envoyez /attestation » came between « À quel titre … ? » and her
+    answer, when the group had just been told to confirm at the visio's end."""
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    clock.advance(days=3, hours=6, minutes=5)
+    lea = person("lea")
+    await lea.says(f"/start {invited['Léa Martin']}")
+    await lea.says("Léa Martin")
+    assert "À quel titre" in lea.last
+    async with db.sessions() as session, session.begin():
+        await tell_participants_the_bilan_is_over(session, clock.now, settings)
+    async with db.sessions() as session:
+        notice = await session.scalar(
+            select(OutboxMessage).where(OutboxMessage.key.like("attestation:over:%"))
+        )
+    assert notice is not None and notice.chat_id == "lea"
+    assert notice.payload["text"].endswith(
+        "est terminé : pour confirmer votre participation, répondez à la question ci-dessus, "
+        "cela prend une minute."
+    )
+    assert "/attestation" not in notice.payload["text"]
+    await lea.presses("Délégué")
+    await lea.presses("Je l'atteste")
+    assert "Votre attestation est enregistrée" in lea.all_text
+
+
 async def test_a_cancelled_bilan_has_nothing_to_attest(
     trainer: Talker, person: Callable[..., Talker], db: Database
 ) -> None:

@@ -47,6 +47,7 @@ from bot.outbox import About, enqueue, queue_email
 from bot.privacy.replies import Sealer
 from bot.storage.attestations import Attestation, AttestationInvitation
 from bot.storage.bilans import Bilan, BilanParticipant
+from bot.storage.state import waiting_flow
 
 LOOK_BACK = timedelta(days=7)
 
@@ -270,6 +271,10 @@ def _audit_remind(
     )
 
 
+PARTICIPANT_FLOW = "attestation"
+"""The dialogue in which an invited person answers (``/attestation``)."""
+
+
 async def tell_participants_the_bilan_is_over(
     session: AsyncSession, now: datetime, settings: Settings
 ) -> None:
@@ -288,16 +293,27 @@ async def tell_participants_the_bilan_is_over(
         )
     ).all()
     for invitation, bilan in rows:
-        if not invitation.redeemed_platform or not invitation.redeemed_chat_id:
+        platform, chat = invitation.redeemed_platform, invitation.redeemed_chat_id
+        if not platform or not chat:
             continue
         info = await view_of(session, bilan.id)
         if info is None:
             continue
+        # Her attestation's questions under way (the group told « confirmez maintenant » at
+        # the visio's end): « envoyez /attestation » under a question waiting would send her
+        # elsewhere (explorer AC3).
+        user = invitation.redeemed_user_id or chat
+        waiting = await waiting_flow(session, platform, chat, user, now)
+        answering = waiting == PARTICIPANT_FLOW
         await enqueue(
             session,
             key=f"attestation:over:{invitation.id}:{bilan.sequence}",
-            platform=invitation.redeemed_platform,
-            chat_id=invitation.redeemed_chat_id,
-            reply=Reply(text=texts.say("attestation_participant.bilan_over", **when_words(info))),
+            platform=platform,
+            chat_id=chat,
+            reply=Reply(
+                text=texts.say(
+                    "attestation_participant.bilan_over", answering=answering, **when_words(info)
+                )
+            ),
             organisation_id=bilan.organisation_id,
         )

@@ -111,12 +111,20 @@ class ProcessedEvent(Base):
 async def under_way(session: AsyncSession, platform: str, chat: str, user: str) -> bool:
     """A question of this conversation still waits for its answer (``step`` set): what a
     console opened again shows first, its screen holding none of it."""
-    found = await session.scalar(
-        select(ConversationState.id).where(
-            ConversationState.platform == platform,
-            ConversationState.chat_id == chat,
-            ConversationState.user_id == user,
-            ConversationState.step.is_not(None),
-        )
+    return await waiting_flow(session, platform, chat, user) is not None
+
+
+async def waiting_flow(
+    session: AsyncSession, platform: str, chat: str, user: str, now: datetime | None = None
+) -> str | None:
+    """The dialogue whose question waits for an answer in this conversation; with ``now``,
+    only one not given up yet (its ``expires_at`` to come)."""
+    query = select(ConversationState.flow).where(
+        ConversationState.platform == platform,
+        ConversationState.chat_id == chat,
+        ConversationState.user_id == user,
+        ConversationState.step.is_not(None),
     )
-    return found is not None
+    if now is not None:
+        query = query.where(ConversationState.expires_at > now)
+    return await session.scalar(query)

@@ -52,6 +52,7 @@ from bot.attestations import invitations
 from bot.attestations.answers import Said, record_answer
 from bot.attestations.evidence import attestation_text, text_sha256
 from bot.attestations.keys import signing_key
+from bot.attestations.reminders import PARTICIPANT_FLOW
 from bot.attestations.service import (
     answers_open,
     current_answer,
@@ -377,7 +378,7 @@ async def save_answer(ctx: Context) -> None:
 
 
 FLOW = Flow(
-    "attestation",
+    PARTICIPANT_FLOW,
     # Its command, /aide line and who may use it: bot/features/attestations.py.
     start=participant_start,
     steps=[

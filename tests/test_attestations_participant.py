@@ -245,3 +245,35 @@ async def test_a_reason_that_speaks_of_health_is_pointed_out_and_another_taken(
     async with db.sessions() as session:
         (answer,) = (await session.scalars(select(Attestation))).all()
     assert (answer.answer, answer.reason) == ("declined", "Empêchement")
+
+
+@pytest.mark.parametrize(
+    "typed", ["je n'ai pas pu venir", "non j'étais absente", "J'étais empêché ce jour-là"]
+)
+async def test_saying_one_did_not_take_part_at_the_text_declines(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
+) -> None:
+    """Explorer AC6: the text says « Si vous n'avez pas participé à ce bilan, dites-le », but
+    only the button's own words were taken; each miss sent the twelve-line text again."""
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    for line in (f"/start {invited['Hugo Moreau']}", "Hugo Moreau", "oui"):
+        await hugo.says(line)
+    assert "Si vous n'avez pas participé à ce bilan, dites-le" in hugo.last
+    await hugo.says(typed)
+    assert "pourquoi" in hugo.last
+    await hugo.presses("Passer")
+    (answer,) = await answers(db)
+    assert answer.answer == "declined"
+
+
+async def test_a_sentence_at_the_text_that_says_nothing_of_it_is_asked_again(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    for line in (f"/start {invited['Hugo Moreau']}", "Hugo Moreau", "oui"):
+        await hugo.says(line)
+    await hugo.says("c'était bien")
+    assert hugo.last.startswith("Choisissez l'une des trois réponses")
+    assert await answers(db) == []

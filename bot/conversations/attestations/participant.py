@@ -61,7 +61,12 @@ from bot.attestations.service import (
 )
 from bot.bilans.view import BilanView, view_of
 from bot.conversations.attestations.held import load, refusal, tell
-from bot.conversations.attestations.identity import BRANCHES, NOT_THERE_SAID, QUESTIONS
+from bot.conversations.attestations.identity import (
+    BRANCHES,
+    NOT_THERE,
+    NOT_THERE_SAID,
+    QUESTIONS,
+)
 from bot.conversations.attestations.steps import PickOrSay
 from bot.conversations.attestations.who import author_of, chat_of
 from bot.conversations.kit.context import Context
@@ -84,6 +89,15 @@ ANSWER_SYNONYMS = {
     "non": "decline",
     "corriger": "fix",
 }
+
+
+def not_there(typed: str) -> str | None:
+    """« je n'ai pas pu venir », « non j'étais absente » at the text: the text invites it
+    (« Si vous n'avez pas participé à ce bilan, dites-le »), and declining swears nothing,
+    it asks why (explorer AC6: only the button's own words were taken)."""
+    return "decline" if NOT_THERE.search(typed) else None
+
+
 ASKED = (
     "name",
     "name_check",
@@ -397,6 +411,7 @@ FLOW = Flow(
             ask="attestation_participant.show_text",
             options=ANSWERS,
             synonyms=ANSWER_SYNONYMS,
+            heard=not_there,
             again="attestation_participant.pick_answer",
             before=freeze_if_needed,
             values=text_values,

@@ -80,8 +80,8 @@ class PickOrSay(Step):
 
     Unlike :class:`~bot.conversations.kit.steps.Pick`, the answers are always
     the same (no paging, nothing stored with the question), ``synonyms``
-    maps plain words to them, and an answer that names none is re-asked with
-    the step's own hint ``again``.
+    maps plain words to them, ``heard`` reads a sentence as one of them (folded),
+    and an answer that names none is re-asked with the step's own hint ``again``.
     """
 
     def __init__(
@@ -92,6 +92,7 @@ class PickOrSay(Step):
         options: Sequence[Option],
         synonyms: dict[str, str],
         again: str,
+        heard: Callable[[str], str | None] | None = None,
         **hooks: Unpack[Hooks],
     ):
         super().__init__(name, **hooks)
@@ -99,6 +100,7 @@ class PickOrSay(Step):
         self.options = tuple(options)
         self.synonyms = synonyms
         self.again = again
+        self.heard = heard
 
     async def question(self, ctx: Context) -> Reply:
         return Reply(
@@ -112,6 +114,8 @@ class PickOrSay(Step):
             labels={o.value: o.label for o in self.options},
             synonyms=self.synonyms,
         )
+        if picked is None and self.heard is not None and ctx.incoming.choice is None:
+            picked = self.heard(fold(ctx.incoming.text))
         if picked is None:
             return Retry(ctx.render(self.again))
         if isinstance(picked, Invalid):

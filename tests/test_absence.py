@@ -346,6 +346,20 @@ async def test_a_medical_detail_in_the_motive_is_pointed_out_once(
     assert [a.reason for a in await absences(db)] == ["arrêt maladie", "opéré du genou"]
 
 
+@pytest.mark.parametrize("stray", ["bof", "hmm ?", "🤔"])
+async def test_a_stray_word_at_the_confirmation_keeps_the_half_day(
+    db: Database, trainer: Person, stray: str
+) -> None:
+    """Explorer AC10: « bof » at « …, le matin. C'est bien ça ? » asked again without « le
+    matin », and « oui » then asked the half-day already given."""
+    await trainer.says("/absence karim")
+    await trainer.says("vendredi matin")
+    await trainer.says(stray)
+    assert "J'ai compris : vendredi 20 novembre 2026, le matin. C'est bien ça ?" in trainer.last
+    await trainer.says("oui")
+    assert "justifiée" in trainer.last and "Quand, ce" not in trainer.all_text
+
+
 async def test_a_half_day_typed_with_the_date_is_shown_back_and_not_asked_again(
     db: Database, trainer: Person
 ) -> None:

@@ -445,8 +445,10 @@ class DateStep(Step):
                 return Retry(picked.message)
             if ctx.incoming.choice is not None or not ctx.incoming.text.strip():
                 return Retry(ctx.render("common.yes_no_or_new_date", yes="Oui", no="Non"))
+            unread = dict(ctx.data)
             again = dates.understand(self._date_text(ctx), ctx.now, self.prefer)
             if again is None:
+                ctx.data = unread  # « bof » keeps the half-day read with the date (AC10)
                 impossible = dates.impossible_day(ctx.incoming.text)
                 if impossible is not None:  # a new date, wrong: say why rather than "oui ou non"
                     example = await self.example_of(ctx)

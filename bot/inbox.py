@@ -63,7 +63,7 @@ from bot.failures import GaveUp, Refusals, log_failure
 from bot.inbox_marks import Done, Grouped, write_done
 from bot.inbox_payload import incoming_to_payload, payload_to_incoming
 from bot.messages import BUSY, SAY_ONCE, Incoming, Platform, Reply, gave_up
-from bot.outbox import PermanentFailure
+from bot.outbox import PermanentFailure, unsure
 from bot.progress import while_slow
 from bot.storage import inbox as rows
 from bot.storage.base import utcnow
@@ -442,7 +442,6 @@ class Inbox:
                 async with self.db.transaction() as connection:
                     await rows.sent(connection, item.row, count)
 
-        left: Sequence[Reply] = ()
         try:
             await self.deliver(item.incoming, item.answer, replies, item.sent, sent)
         except PermanentFailure:
@@ -454,7 +453,8 @@ class Inbox:
                 type(exc).__name__,
             )
             left = replies[item.sent :]
-        return replies, Done(item.row, item.sent, item.incoming, left)
+            return replies, Done(item.row, item.sent, item.incoming, left, unsure(exc))
+        return replies, Done(item.row, item.sent, item.incoming)
 
     # --- stopping -----------------------------------------------------------------
 

@@ -29,7 +29,7 @@ from typing import Any, Generic, TypeVar
 
 from bot.engine import Engine
 from bot.messages import Incoming, Reply
-from bot.outbox import enqueue
+from bot.outbox import UNSURE_PAUSE, enqueue
 from bot.storage import inbox as rows
 
 Item = TypeVar("Item")
@@ -135,6 +135,9 @@ class Done:
     sent: int
     incoming: Incoming
     left: Sequence[Reply] = ()
+    unsure: bool = False
+    """The first of ``left`` may have arrived (:class:`~bot.outbox.MayHaveArrived`): they
+    wait :data:`~bot.outbox.UNSURE_PAUSE`, together, so they keep their order."""
 
 
 async def write_done(
@@ -148,8 +151,9 @@ async def write_done(
     the outbox: three statements for all of them, not three per turn.
     """
     async with engine.db.sessions() as session, session.begin():
+        now = clock()
         done = [(mark.row, mark.sent) for mark in marks]
-        await rows.done(await session.connection(), done, clock())
+        await rows.done(await session.connection(), done, now)
         await engine.delivered(session, *(mark.incoming for mark in marks))
         for mark in marks:
             platform, event = mark.incoming.platform.value, mark.incoming.event_id
@@ -160,5 +164,6 @@ async def write_done(
                     platform=platform,
                     chat_id=mark.incoming.chat,
                     reply=reply,
+                    not_before=now + UNSURE_PAUSE if mark.unsure else None,
                 )
     return [None] * len(marks)

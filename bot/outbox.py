@@ -73,6 +73,10 @@ GIVE_UP_AFTER = timedelta(days=1)
 CLAIM_TIMEOUT = timedelta(minutes=5)
 """A row claimed longer ago than this by a process that died is taken again (at once when
 that process ran on this host: :meth:`Sender._take_back_orphans`)."""
+UNSURE_PAUSE = timedelta(minutes=2)
+"""After a send that may have arrived (the platform took it but answered too late), the
+next try waits this long: a slow platform delivers the first meanwhile, and a second copy
+is the price of never losing one (explorer AC12: four copies after a 25 s stall)."""
 ORPHANS_EVERY = timedelta(minutes=1)
 """How often a sender looks for rows a dead process of this host left claimed."""
 
@@ -88,6 +92,11 @@ class PermanentFailure(Exception):
     def __init__(self, reason: str = "") -> None:
         super().__init__(reason)
         self.reason = reason or type(self).__name__
+
+
+class MayHaveArrived(Exception):
+    """The platform may have the message: the request went out and no answer came in
+    time.  Tried again, but not at once (:data:`UNSURE_PAUSE`)."""
 
 
 SendFunction = Callable[[str, Reply], Awaitable[None]]
@@ -224,6 +233,11 @@ async def _insert_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> set
     return {str(key) for key in await insert_all_unless_taken(session, OutboxMessage, rows, "key")}
 
 
+def unsure(exc: BaseException) -> bool:
+    """The failure may hide a delivery (:class:`MayHaveArrived`, raised as it or as cause)."""
+    return isinstance(exc, MayHaveArrived) or isinstance(exc.__cause__, MayHaveArrived)
+
+
 def backoff(attempts: int) -> timedelta:
     """How long to wait after ``attempts`` failed tries."""
     if attempts > FAST_ATTEMPTS:
@@ -350,7 +364,8 @@ class Sender:
                 outcome = {
                     "status": "failed" if give_up else "pending",
                     "attempts": attempts,
-                    "next_attempt_at": self.clock() + backoff(attempts),
+                    "next_attempt_at": self.clock()
+                    + max(backoff(attempts), UNSURE_PAUSE if unsure(exc) else timedelta(0)),
                     "last_error": type(exc).__name__,
                 }
                 log.warning(

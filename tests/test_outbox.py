@@ -17,6 +17,8 @@ from bot.outbox import (
     DELIVERED_KEPT,
     GIVE_UP_AFTER,
     SLOW_INTERVAL,
+    UNSURE_PAUSE,
+    MayHaveArrived,
     PermanentFailure,
     Sender,
     enqueue,
@@ -144,6 +146,29 @@ async def test_failures_are_retried_for_a_day_then_given_up(db: Database, clock:
     async with db.sessions() as session:
         row = await session.scalar(select(OutboxMessage))
         assert row is not None and row.status == "failed" and row.last_error == "ConnectionError"
+
+
+async def test_a_message_that_may_have_arrived_is_tried_again_after_a_pause(
+    db: Database, clock: Clock
+) -> None:
+    """Explorer AC12: tried again 5 s later, a stalled platform got a copy at each try."""
+    await queue_one(db, clock)
+    attempts: list[datetime] = []
+
+    async def slow(chat: str, reply: Reply) -> None:
+        attempts.append(clock.now)
+        if len(attempts) == 1:
+            raise MayHaveArrived("TimedOut")
+
+    sender = Sender(db.sessions, {"console": slow}, clock=clock)
+    started = clock.now
+    await sender.run_once()
+    clock.advance(seconds=60)
+    await sender.run_once()  # a plain failure would be due again by now
+    assert attempts == [started]
+    clock.advance(seconds=61)
+    assert await sender.run_once() == 1
+    assert attempts == [started, started + UNSURE_PAUSE + timedelta(seconds=1)]
 
 
 async def test_a_blocked_recipient_is_not_retried(db: Database, clock: Clock) -> None:

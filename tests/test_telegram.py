@@ -11,6 +11,7 @@ import asyncio
 import itertools
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -20,13 +21,20 @@ from telegram import Update
 from bot.app import build_engine
 from bot.config import Settings
 from bot.messages import Choice, Document, Reply
-from bot.outbox import PermanentFailure
+from bot.outbox import UNSURE_PAUSE, MayHaveArrived, PermanentFailure
 from bot.storage.db import Database
 from bot.storage.inbox import InboxUpdate
+from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity, Organisation
 from bot.storage.state import ConversationState
 from bot.texts import split_text
-from bot.transports.telegram import MAX_BUTTON, MAX_TEXT, TelegramTransport, keyboard
+from bot.transports.telegram import (
+    MAX_BUTTON,
+    MAX_TEXT,
+    SEND_TIMEOUT,
+    TelegramTransport,
+    keyboard,
+)
 from tests.auxil.absences import add_formation
 from tests.auxil.dialogue import Clock
 from tests.auxil.telegram_bot import link_to_telegram
@@ -312,6 +320,45 @@ async def test_a_blocked_bot_is_recorded_and_not_retried(
             select(ChatIdentity).where(ChatIdentity.platform == "telegram")
         )
         assert identity is not None and identity.blocked_at is not None
+
+
+async def test_a_message_telegram_answered_too_late_is_not_sent_again_at_once(
+    telegram: tuple[TelegramTransport, RecordingRequest],
+) -> None:
+    """Explorer AC12: a stalled Bot API delivered every timed-out try when it woke (four
+    copies). A message that may have arrived goes to the outbox; one that never left is
+    retried in place."""
+    transport, request = telegram
+    request.late = 1
+    with pytest.raises(MayHaveArrived):
+        await transport.send(str(TRAINER_ID), Reply(text="Rappel"))
+    assert len(request.called("sendMessage")) == 1
+    request.unreachable = 2
+    await transport.send(str(TRAINER_ID), Reply(text="Rappel"))
+    assert len(request.called("sendMessage")) == 2  # the third try went, once
+
+
+async def test_a_message_waits_twenty_seconds_for_telegrams_answer(
+    db: Database, settings: Settings
+) -> None:
+    """PTB's 5 s gave up on a Bot API slow for 25 s, which then delivered each try."""
+    engine = build_engine(db, replace(settings, telegram_token="123:ABC"))
+    transport = TelegramTransport(engine.settings, engine)
+    assert transport.app.bot.request.read_timeout == SEND_TIMEOUT == 20
+
+
+async def test_a_turns_reply_answered_too_late_waits_in_the_outbox(
+    telegram: tuple[TelegramTransport, RecordingRequest], db: Database
+) -> None:
+    transport, request = telegram
+    request.late = 1
+    await feed(transport, message("/aide"))
+    assert len(request.called("sendMessage")) == 1
+    async with db.sessions() as session:
+        (row,) = (await session.scalars(select(OutboxMessage))).all()
+    assert row.status == "pending" and row.payload["text"].startswith("Voici ce que je sais")
+    # The inbox's clock is the wall's: the row waits the pause from when it was queued.
+    assert abs(row.next_attempt_at - row.created_at - UNSURE_PAUSE) < timedelta(seconds=5)
 
 
 def test_long_messages_are_split_on_line_breaks() -> None:

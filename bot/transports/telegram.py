@@ -34,6 +34,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
+import httpx
 from sqlalchemy import update as sql_update
 from telegram import (
     BotCommand,
@@ -54,7 +55,7 @@ from bot.engine import Engine
 from bot.failures import log_failure
 from bot.inbox import Inbox, Sent
 from bot.messages import STALE, TELEGRAM_BUTTON, Attachment, Incoming, Platform, Reply, shorten
-from bot.outbox import PermanentFailure
+from bot.outbox import MayHaveArrived, PermanentFailure
 from bot.storage.base import utcnow
 from bot.storage.people import ChatIdentity
 from bot.transports.telegram_inbound import WEBHOOK_SECRET_FILE as WEBHOOK_SECRET_FILE
@@ -81,15 +82,31 @@ SHORT_DESCRIPTION = "L'assistant des formateurs : absences, bilans, attestations
 
 T = TypeVar("T")
 
+NEVER_SENT = (httpx.ConnectTimeout, httpx.PoolTimeout)
+"""Timeouts before the request left: nothing can have arrived."""
+SEND_TIMEOUT = 20.0
+"""Seconds a message's sending waits for Telegram's answer (PTB's 5 s gave up on a slow
+Bot API that then delivered: every retry was a copy)."""
 
-async def with_retries(call: Callable[[], Awaitable[T]], *, attempts: int = 4) -> T:
-    """Retry a Bot API call on network trouble, with backoff; flood waits are honoured."""
+
+async def with_retries(
+    call: Callable[[], Awaitable[T]], *, attempts: int = 4, sends: bool = False
+) -> T:
+    """Retry a Bot API call on network trouble, with backoff; flood waits are honoured.
+
+    A message sent (``sends``) whose answer did not come in time may have reached
+    Telegram: sent again at once, a stalled Bot API delivered every copy when it woke
+    (explorer AC12: four).  It is raised as :class:`MayHaveArrived`, for the outbox to try
+    later; a connection never made is retried here as any other.
+    """
     for attempt in range(1, attempts + 1):
         try:
             return await call()
         except RetryAfter as exc:
             await asyncio.sleep(min(seconds(exc.retry_after), 60))
         except (TimedOut, NetworkError) as exc:
+            if sends and isinstance(exc, TimedOut) and not isinstance(exc.__cause__, NEVER_SENT):
+                raise MayHaveArrived(type(exc).__name__) from exc
             if isinstance(exc, BadRequest) or attempt == attempts:
                 raise
             await asyncio.sleep(0.5 * 2 ** (attempt - 1))
@@ -131,6 +148,8 @@ class TelegramTransport:
             builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
         if request is not None:
             builder = builder.request(request).get_updates_request(request)
+        else:
+            builder = builder.read_timeout(SEND_TIMEOUT).write_timeout(SEND_TIMEOUT)
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
         self.app: Application[Any, Any, Any, Any, Any, Any] = builder.build()
         self.inbox = Inbox(
@@ -421,13 +440,14 @@ class TelegramTransport:
                 document = reply.document
                 caption = document.caption or (reply.text if len(reply.text) <= MAX_CAPTION else "")
                 await with_retries(
-                    lambda: bot.send_document(
+                    sends=True,
+                    call=lambda: bot.send_document(
                         chat_id=chat_id,
                         document=InputFile(document.content, filename=document.filename),
                         caption=caption or None,
                         parse_mode=ParseMode.HTML,
                         reply_markup=keyboard(reply) if not (reply.text and not caption) else None,
-                    )
+                    ),
                 )
                 if reply.text and not caption:
                     await self._send_text(chat_id, reply)
@@ -444,13 +464,14 @@ class TelegramTransport:
             if not part.strip():
                 part = texts.escape("…")
             await with_retries(
-                lambda part=part, last=last: self.app.bot.send_message(  # type: ignore[misc]
+                sends=True,
+                call=lambda part=part, last=last: self.app.bot.send_message(  # type: ignore[misc]
                     chat_id=chat_id,
                     text=part,
                     parse_mode=ParseMode.HTML,
                     reply_markup=keyboard(reply) if last else None,
                     disable_web_page_preview=True,
-                )
+                ),
             )
 
     async def _blocked(self, chat_id: str) -> None:

@@ -14,7 +14,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram.error import Forbidden
+import httpx
+from telegram.error import Forbidden, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 BOT = {
@@ -40,6 +41,10 @@ class RecordingRequest(BaseRequest):
         self.calls: list[Call] = []
         self.files: dict[str, bytes] = {}
         self.blocked_chats: set[str] = set()
+        self.late = 0
+        """The next messages sent are taken, but answered too late (a read timeout)."""
+        self.unreachable = 0
+        """The next messages sent never leave (a connection timeout)."""
         self._ids = itertools.count(100)
 
     async def initialize(self) -> None:
@@ -80,7 +85,13 @@ class RecordingRequest(BaseRequest):
                             str(value[0]),
                             content if isinstance(content, bytes) else content.read(),
                         )
+        if self.unreachable and name.startswith("send"):
+            self.unreachable -= 1
+            raise TimedOut() from httpx.ConnectTimeout("no connection")
         self.calls.append(Call(name, params, files))
+        if self.late and name.startswith("send"):
+            self.late -= 1
+            raise TimedOut() from httpx.ReadTimeout("no answer in time")
         chat = str(params.get("chat_id", ""))
         if chat in self.blocked_chats:
             return 403, json.dumps(

@@ -732,7 +732,7 @@ async def test_moving_a_bilan_moves_its_deadlines_keeps_done_marks_and_tells_peo
     assert "déjà la date prévue" in trainer.last
     await trainer.says("jeudi 3 décembre à 14 h")
     await trainer.presses("Oui, c'est ça")
-    assert "au jeudi 3 décembre 2026 à 14 h 00" in trainer.last
+    assert "au jeudi 3 décembre 2026 à 14 h 00, jusqu'à 16 h 00 ?" in trainer.last
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Oui, déplacer")
     text = said(trainer, "C'est déplacé")
@@ -1286,6 +1286,30 @@ async def test_a_bilan_on_a_day_off_is_pointed_out_not_refused(
         await answer(trainer, kind, value)
     [bilan] = await bilans(db)
     assert bilan.starts_at.astimezone(PARIS).strftime("%d/%m %H:%M") == stored
+
+
+@pytest.mark.parametrize(
+    ("typed", "until"),
+    [("jeudi 3 décembre de 14h à 16h30", "16 h 30"), ("jeudi 3 décembre 9h40-11h", "11 h 00")],
+)
+async def test_a_move_reads_a_slot_as_scheduling_does(
+    db: Database, trainer: Person, typed: str, until: str
+) -> None:
+    """Explorer AC13: « de 14h à 16h30 » at « Déplacer » was « Je n'ai pas compris cette
+    date », where « Quand ? » reads it: the start, and the slot's length."""
+    await schedule(trainer)
+    await trainer.says("/bilans")
+    await trainer.presses("26/11/2026")
+    await trainer.presses("Déplacer")
+    await trainer.says(typed)
+    assert trainer.last.startswith("J'ai compris : jeudi 3 décembre 2026 à ")
+    assert f"jusqu'à {until}. C'est bien ça ?" in trainer.last
+    await trainer.presses("Oui, c'est ça")
+    assert f"jusqu'à {until} ?" in trainer.last
+    await trainer.presses("Oui, déplacer")
+    [bilan] = await bilans(db)
+    end = bilan.ends_at.astimezone(PARIS)
+    assert f"{end.hour} h {end.minute:02d}" == until
 
 
 async def test_the_e_mail_to_the_charge_de_mission_after_a_move_says_it_moved(

@@ -12,7 +12,7 @@ what they return.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -118,15 +118,17 @@ async def move_bilan(
     starts_at: datetime,
     *,
     chat_of: ChatOf,
+    length: timedelta | None = None,
 ) -> Move | None:
-    """Move the bilan to ``starts_at``, same length; ``None`` if ``viewer`` may not see it."""
+    """Move the bilan to ``starts_at``, for ``length`` (a slot typed: « de 14h à 16h30 »)
+    or the same length; ``None`` if ``viewer`` may not see it."""
     found = await visible_bilan(session, viewer, bilan_id)
     if found is None:
         return None
     bilan, formation = found
     before = await view_with(session, bilan, formation)
     old_start = before.start
-    length = bilan.ends_at - bilan.starts_at
+    length = length or bilan.ends_at - bilan.starts_at
     bilan.starts_at = starts_at
     bilan.ends_at = starts_at + length
     bilan.next_version(now, same_date=False)

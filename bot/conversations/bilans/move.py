@@ -24,7 +24,7 @@ can reach are told (:mod:`bot.bilans.changes`).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot import dates
@@ -74,6 +74,13 @@ async def move_start(ctx: Context) -> Outcome | None:
     return None
 
 
+async def move_values(ctx: Context) -> dict[str, Any]:
+    """Its end, said: a slot typed (« de 14h à 16h30 ») may have changed the length
+    (explorer AC13: « Je n'ai pas compris cette date », where scheduling reads it)."""
+    start = datetime.fromisoformat(ctx.data["when"]).astimezone(ctx.tz)
+    return {"until": dates.spell_time(start + timedelta(minutes=ctx.data["duration"]))}
+
+
 async def save_move(ctx: Context) -> None:
     move = await move_bilan(
         ctx.session,
@@ -82,6 +89,7 @@ async def save_move(ctx: Context) -> None:
         ctx.data["bilan_id"],
         datetime.fromisoformat(ctx.data["when"]),
         chat_of=reach_of(ctx),
+        length=timedelta(minutes=ctx.data["duration"]),
     )
     if move is None:
         ctx.say("bilan.bilan_not_found")
@@ -119,10 +127,11 @@ MOVE = Flow(
     summary="déplacer un bilan",
     start=move_start,
     steps=[
-        when_step("when", ask="bilan.ask_new_when"),
+        when_step("when", ask="bilan.ask_new_when", slot=True),
         Confirm(
             "confirm_move",
             ask="bilan.confirm_move",
+            values=move_values,
             yes=finish_now,
             no=keep_bilan,
             yes_label="Oui, déplacer",

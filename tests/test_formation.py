@@ -848,6 +848,30 @@ async def test_a_list_the_chat_cut_in_several_messages_is_taken_whole(
     assert sum(t.is_delegate for t in saved.trainees) == 2
 
 
+async def test_a_line_the_chat_cut_in_two_is_read_whole(db: Database, trainer: Person) -> None:
+    """Explorer AC14: a client cuts a long message at its last blank before 4,096
+    characters, which may be inside a line: « Bruno Petit ; Entreprise » ended the first
+    part, « Petit » began the next, refused as a name alone; his company was saved cut."""
+    firsts = ["Anne", "Bruno", "Chloé", "Denis", "Emma", "Fanny", "Gilles", "Hugo", "Inès"]
+    lasts = ["Petit", "Roux", "Blanc", "Morel", "Faure", "Girard", "Lambert", "Bonnet"]
+    lines = [f"{f} {last} ; Boulangerie-{last}-{f}" for last in lasts for f in firsts]
+    lines += [f"{f} {last}-Martin ; Garage-{f}" for last in lasts for f in firsts]
+    text = "\n".join(lines)
+    assert len(text) > 4096
+    cut = text.rindex(" ", 0, 4096)
+    assert "\n" not in text[cut - 3 : cut + 3]  # inside a line
+    await at_the_trainees(trainer)
+    await trainer.says(text[:cut])
+    assert "Qui sont les délégués des stagiaires" in trainer.last
+    await trainer.says(text[cut + 1 :])
+    assert f"{len(lines)} en tout." in trainer.all_text
+    await trainer.presses("Terminé")
+    await trainer.presses("Enregistrer")
+    saved = (await formations(db))[-1]
+    expected = {line.split(" ; ")[0]: line.split(" ; ")[1] for line in lines}
+    assert {t.full_name: t.company for t in saved.trainees} == expected
+
+
 async def test_a_list_part_at_a_formation_s_menu_is_said_not_dropped(trainer: Person) -> None:
     await trainer.says("/formations")
     await trainer.presses("Agent de restauration")

@@ -7,7 +7,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.conversations.formations.trainee_lines import WrongLines, parse_trainee_lines
+from bot.conversations.formations.trainee_lines import (
+    CUT_NEAR,
+    CUT_TAIL,
+    WrongLines,
+    keep_tail,
+    parse_trainee_lines,
+    rejoined,
+)
+from bot.formations.labels import name_key
 
 NOW = datetime(2026, 12, 5, 10, tzinfo=ZoneInfo("Europe/Paris"))
 WITHIN = (date(2026, 11, 2), date(2027, 3, 26))
@@ -35,3 +43,20 @@ def test_a_bare_day_outside_the_formation_is_a_wrong_line_said_with_its_number()
     found = parse_trainee_lines("Léa Martin\nKarim Benali ; 3/3/2030", now=NOW, within=WITHIN)
     assert isinstance(found, WrongLines)
     assert found.message.startswith("Ligne 2 : l'entrée le dimanche 3 mars 2030 tombe hors")
+
+
+def test_a_line_cut_by_the_chat_is_put_back_together() -> None:
+    """Explorer AC14: the next part's first line ends the last line of a long part."""
+    data: dict[str, object] = {}
+    keep_tail(data, "Anne Petit ; Boulangerie\n" * 10)
+    assert CUT_TAIL not in data  # too short to have been cut
+    keep_tail(data, "x" * CUT_NEAR + "\nBruno Petit ; Entreprise")
+    assert data[CUT_TAIL] == "Bruno Petit ; Entreprise"
+    assert rejoined(data[CUT_TAIL], "Petit\nChloé Roux") == (
+        "Bruno Petit ; Entreprise Petit\nChloé Roux",
+        name_key("Bruno Petit"),
+    )
+    assert rejoined("Bruno", "Petit ; Entreprise") is None  # no trainee before: nothing cut
+    # A first line that is a trainee of its own: cut between two lines, nothing joined.
+    assert rejoined("Bruno Petit ; Entreprise", "Chloé Roux\nDenis Blanc") is None
+    assert rejoined(None, "Petit") is None

@@ -15,7 +15,7 @@ from typing import Literal
 
 from bot import dates, texts
 from bot.answers import Invalid, clean_line, matrix_id
-from bot.conversations.formations.trainee_lines import WrongLines, parse_trainee_lines
+from bot.conversations.formations.trainee_lines import WrongLines, keep_tail, parse_trainee_lines
 from bot.conversations.formations.years import (
     Period,
     names_a_day,
@@ -295,6 +295,7 @@ async def parse_trainees(ctx: Context, text: str) -> list[dict[str, str | None]]
         and len(found) + len(ctx.data.get("_existing_keys", [])) > 1
     ):
         return Invalid(texts.say("formation.single_person_only"))
+    keep_tail(ctx.data, text)
     return found
 
 

@@ -28,7 +28,13 @@ from dataclasses import replace
 from bot import texts
 from bot.answers import PARTICLES, Invalid, fold, match_names
 from bot.conversations.formations.answers import trainee_bounds
-from bot.conversations.formations.trainee_lines import WrongLines, parse_trainee_lines
+from bot.conversations.formations.trainee_lines import (
+    CUT_TAIL,
+    WrongLines,
+    keep_tail,
+    parse_trainee_lines,
+    rejoined,
+)
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Outcome, Retry, Stay
 from bot.conversations.kit.many import PickMany
@@ -75,9 +81,15 @@ class ListGoesOn(PickMany):
             # company « Chloé Martin », and « 1 ; 3 » was a wrong line of the list).
             ctx.incoming = replace(ctx.incoming, text=", ".join(lines))
         elif ctx.incoming.choice is None and looks_like_a_list(text):
+            joined = rejoined(ctx.data.get(CUT_TAIL), text)
+            if joined is not None:  # its first line ends the last one: read again, whole
+                text, cut = joined
+                current = [t for t in current if name_key(str(t["name"])) != cut]
+                listed = [key for key in listed if key != cut]
             found = read_part(ctx, text, listed)
             if isinstance(found, Invalid):
                 return Retry(found.message)
+            keep_tail(ctx.data, ctx.incoming.text)
             ctx.data["trainees"] = [*current, *found]  # lines completed in place, if any
             return Stay()
         outcome = await super().answer(ctx)

@@ -91,6 +91,40 @@ LINES_SAID = 10
 """Wrong lines said in one answer; the others are counted (« … et 4 autres lignes »)."""
 
 
+CUT_NEAR = 3_500
+"""A message this long may have been cut by the chat: Telegram's clients cut at 4,096
+characters, at a blank, which may be inside a line."""
+CUT_TAIL = "_cut_tail"
+"""The last line of a list's part the chat may have cut: the next part may complete it."""
+
+
+def keep_tail(data: dict[str, object], text: str) -> None:
+    """Remember the last line of a long part (:data:`CUT_NEAR`) for the next part."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(text) >= CUT_NEAR and lines:
+        data[CUT_TAIL] = lines[-1]
+    else:
+        data.pop(CUT_TAIL, None)
+
+
+def rejoined(tail: object, text: str) -> tuple[str, str] | None:
+    """``text`` with its first line put back at the end of ``tail``, the previous part's last
+    line, when that line alone is no trainee (« Petit », or « ; Boulangerie ») and the
+    joined one is one: a line cut by the chat (explorer AC, AC14: « Bruno Petit ;
+    Entreprise » then « Petit », his company saved cut); with the key of the trainee the
+    tail gave, read again now.  ``None`` otherwise."""
+    first, newline, rest = text.strip().partition("\n")
+    if not isinstance(tail, str) or not first.strip():
+        return None
+    joined = f"{tail} {first.strip()}"
+    was = parse_trainee_lines(tail)
+    if isinstance(was, Invalid) or not was or not isinstance(parse_trainee_lines(first), Invalid):
+        return None  # the first line is a trainee of its own: a part cut between two lines
+    if isinstance(parse_trainee_lines(joined), Invalid):
+        return None
+    return f"{joined}{newline}{rest}", name_key(str(was[0]["name"]))
+
+
 def parse_trainee_lines(
     text: str,
     *,

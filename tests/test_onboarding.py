@@ -47,6 +47,8 @@ async def test_the_first_person_creates_the_organisation_and_becomes_admin(
         "C'est fait : l'organisme Forma Plus est créé et vous en êtes l'administratrice."
         in claire.last
     )
+    # Explorer AC7: the zone, on which every hour depends, said back.
+    assert "Ses heures sont celles de : La Réunion (Indian/Reunion)." in claire.last
     async with db.sessions() as session:
         assert [p.address_form for p in await session.scalars(select(P))] == ["f"]
     async with db.sessions() as session:

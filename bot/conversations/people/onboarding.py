@@ -148,7 +148,13 @@ async def create_organisation(ctx: Context) -> None:
     # None: someone else created the organisation meanwhile (the schema lets one win).
     if created:
         await remember_form(ctx)
-    ctx.say("onboarding.organisation_created" if created else "onboarding.organisation_taken")
+    # The zone said back (explorer AC7: a « 2 » typed for Martinique went unsaid, and every
+    # hour of the organisation follows it).
+    zone = next((o.label for o in TIMEZONES if o.value == ctx.data["timezone"]), "")
+    ctx.say(
+        "onboarding.organisation_created" if created else "onboarding.organisation_taken",
+        zone=zone,
+    )
 
 
 async def remember_form(ctx: Context) -> None:

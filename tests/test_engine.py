@@ -101,6 +101,19 @@ async def test_cancel_and_unknown_commands(db: Database, trainer: Person) -> Non
     assert trainer.last.startswith("Votre message est trop long (5400 caractères, pour 4000")
 
 
+async def test_a_file_at_a_choice_is_said_to_be_a_file(db: Database, trainer: Person) -> None:
+    """Explorer AC9: a photo sent at a menu (the signed sheet at /attestations) was « Je n'ai
+    pas reconnu ce choix »; the question stays, nothing is taken."""
+    await trainer.says("/formation")
+    await trainer.says("Cuisine")
+    await trainer.sends_file("feuille.jpg", "image/jpeg", b"\xff\xd8\xff")
+    assert trainer.last.startswith("Je ne prends pas de fichier ni de photo à cette question")
+    assert "pas reconnu" not in trainer.all_text
+    assert await step_of(db, trainer) == ("formation", "kind")
+    await trainer.presses("Une formation")
+    assert await step_of(db, trainer) == ("formation", "funder")
+
+
 async def test_stale_and_forged_buttons_are_answered_politely(
     db: Database, trainer: Person
 ) -> None:

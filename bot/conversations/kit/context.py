@@ -289,6 +289,9 @@ class Context:
             self.data[PRESSED] = self.incoming.choice
             return value
         answer = fold(self.incoming.text) or picture_word(self.incoming.text)
+        if not answer and self.incoming.attachment is not None:
+            # A signed sheet, a note sent at a menu: no « choix pas reconnu » (explorer AC9).
+            return Invalid(texts.say("common.file_instead_of_choice"))
         if not answer:
             return None
         if answer.isdecimal():

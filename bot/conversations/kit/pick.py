@@ -153,6 +153,9 @@ class Pick(Step):
             return self._picked(ctx, picked, page, pages, edit=True)
         typed = ctx.incoming.text
         if not fold(typed):
+            refused = ctx.chosen([], labels={})  # a file said as a file (explorer AC9)
+            if isinstance(refused, Invalid):
+                return Retry(refused.message)
             return Retry(ctx.render("common.pick_again"))
         asked = typed_page(typed, page, pages) if pages > 1 else None
         if asked is not None:

@@ -89,7 +89,8 @@ def of(name: object) -> str:
     """ "de Karim Benali", "d'Inès Garnier", "d'Hugo Moreau": the elision a careful writer makes
     before a vowel or a mute h (a name's h is taken as mute, as in most first names)."""
     text = str(name)
-    first = unicodedata.normalize("NFD", text[:1])[:1].casefold()
+    # « d'« Agent de restauration » », the elision made across the quote (explorer AC8).
+    first = unicodedata.normalize("NFD", text.lstrip("«\u00a0\u202f ")[:1])[:1].casefold()
     return ("d'" if first and first in "aeiouyh" else "de ") + text
 
 

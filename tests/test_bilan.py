@@ -524,6 +524,31 @@ async def test_moving_a_bilan_too_close_shows_the_warning_once_escaped(
     assert "ce délai est déjà dépassé" in moved and "dimanche 22 novembre 2026" in moved
 
 
+async def test_an_on_site_normandie_agenda_claims_no_remote_procedure(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer AC8: the on-site agenda ended « conforme à la fiche procédure bilan à
+    distance … §II »."""
+    await trainer.says("/bilan")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Programmer")
+    await trainer.presses("Sur place")
+    await trainer.says("jeudi 3 décembre à 14 h")
+    await trainer.presses("Oui, c'est ça")
+    await trainer.says("2 h")
+    await trainer.says("Salle 2, 12 rue des Lilas, Caen")
+    while "Programmer le bilan" not in trainer.buttons:
+        await trainer.presses("Terminé")
+    await trainer.presses("Programmer le bilan")
+    [agenda] = [
+        pdf_words(r.document.content)
+        for r in trainer.replies
+        if r.document is not None and r.document.filename.startswith("ordre-du-jour")
+    ]
+    assert "Le bilan se déroule selon les attentes de la personne chargée de mission." in agenda
+    assert "à distance" not in agenda and "§II" not in agenda
+
+
 async def test_on_site_bilans_get_no_documents_warning(trainer: Person) -> None:
     await trainer.says("/bilan")
     await trainer.presses("Agent de restauration")

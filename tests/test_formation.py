@@ -440,7 +440,7 @@ async def test_list_open_and_edit_a_formation(db: Database, trainer: Person) -> 
     await trainer.presses("Oui")
     assert "Nouvelles dates" in trainer.all_text
     # Each change comes back to the menu of the same formation.
-    assert trainer.last == "Que voulez-vous faire de « Agent de restauration (démo) » ?"
+    assert trainer.last == "Que voulez-vous faire d'« Agent de restauration (démo) » ?"
 
     await trainer.presses("Ajouter des stagiaires")
     await trainer.says("léa martin")  # already there, alone: nothing to add

@@ -101,7 +101,7 @@ async def test_every_field_typed_at_creation_is_corrected_and_the_deadlines_foll
         trainer.all_text
     )
     await trainer.presses("Terminé")
-    assert trainer.last == "Que voulez-vous faire de « Agent de restauration – session d'hiver » ?"
+    assert trainer.last == "Que voulez-vous faire d'« Agent de restauration – session d'hiver » ?"
     await trainer.presses("Voir le détail")
     assert "Région Centre-Val de Loire – Parcours Métiers" in trainer.all_text
     assert "Non certifiante, courte" in trainer.all_text

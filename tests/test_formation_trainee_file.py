@@ -242,7 +242,7 @@ async def test_a_list_sent_to_the_formations_menu_goes_to_adding_trainees(
     assert await step_of(db, trainer) == ("formation_add", "import_confirm")
     await trainer.presses("Importer")
     assert "1 stagiaire importé" in trainer.all_text
-    assert trainer.last == "Que voulez-vous faire de « Agent de restauration (démo) » ?"
+    assert trainer.last == "Que voulez-vous faire d'« Agent de restauration (démo) » ?"
     assert (await stored(db, "Agent de restauration (démo)"))["Nadia Roy"].company == "Garage Roy"
     # Declined from there: the question of « Ajouter des stagiaires », nothing added.
     await trainer.sends_file("l.csv", "text/csv", b"Nom\r\nHugo Lemoine\r\n")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot import texts
 from bot.conversations.kit.pages import LINES, typed_page
 from bot.formations.queries import Member
 from bot.formations.service import NewTrainee, add_trainees
@@ -68,7 +69,7 @@ async def test_a_number_from_another_page_shows_that_page_then_takes_it(
     assert ninth.startswith("9. ")
     await trainer.says("9")
     title = ninth.removeprefix("9. ").rsplit(" (", 1)[0]
-    assert f"Que voulez-vous faire de « {title} » ?" in trainer.last
+    assert f"Que voulez-vous faire {texts.of(f'« {title} »')} ?" in trainer.last
 
 
 async def test_the_page_turn_buttons_still_work(
@@ -112,7 +113,7 @@ async def test_a_big_formation_is_read_a_page_at_a_time(
     assert "page 3 sur 3" in trainer.last and "Suivants" not in trainer.all_text
     await survives(db, trainer, FOR_CHOICES)
     await trainer.says("Terminé")
-    assert f"Que voulez-vous faire de « {title} » ?" in trainer.last
+    assert f"Que voulez-vous faire {texts.of(f'« {title} »')} ?" in trainer.last
 
 
 async def test_a_small_formation_says_an_entry_only_when_it_is_not_the_start(

@@ -141,6 +141,22 @@ async def test_a_question_is_sent_as_html_with_an_inline_keyboard(
     assert "Qui la finance" in request.called("sendMessage")[-1].params["text"]
 
 
+async def test_a_pressed_button_that_carries_its_tick_is_not_ticked_twice(
+    telegram: tuple[TelegramTransport, RecordingRequest],
+) -> None:
+    """Explorer AC8: « ✅ Terminé » pressed read « ✔ ✅ Terminé » on the question."""
+    transport, _ = telegram
+    question = {
+        "message_id": 78,
+        "date": 1_790_000_000,
+        "chat": {"id": TRAINER_ID, "type": "private"},
+        "text": "Qui sont les délégués ?",
+        "reply_markup": {"inline_keyboard": [[{"text": "✅ Terminé", "callback_data": "4|_done"}]]},
+    }
+    update = Update.de_json(press("4|_done", question=question), transport.app.bot)
+    assert transport._answer_to(update)["marked"] == "Qui sont les délégués ?\n\n✅ Terminé"
+
+
 async def test_a_second_button_of_the_same_question_leaves_the_first_one_shown(
     telegram: tuple[TelegramTransport, RecordingRequest], db: Database
 ) -> None:

@@ -39,7 +39,13 @@ def test_the_draft_to_the_charge_de_mission_greets_madame() -> None:
 
 @pytest.mark.parametrize(
     ("name", "said"),
-    [("Karim Benali", "de Karim Benali"), ("Inès Garnier", "d'Inès Garnier"), ("Hugo", "d'Hugo")],
+    [
+        ("Karim Benali", "de Karim Benali"),
+        ("Inès Garnier", "d'Inès Garnier"),
+        ("Hugo", "d'Hugo"),
+        ("« Agent de restauration »", "d'« Agent de restauration »"),  # explorer AC8
+        ("« Cariste »", "de « Cariste »"),
+    ],
 )
 def test_of_elides_before_a_vowel_or_a_mute_h(name: str, said: str) -> None:
     assert texts.of(name) == said

@@ -265,7 +265,8 @@ class TelegramTransport:
                     if button.callback_data == query.data:
                         label = button.text
         base = pressed.text_html or pressed.caption_html or ""
-        marked = f"{base}\n\n✔ {html.escape(label)}" if label else base
+        tick = "" if label.startswith(("✅", "✔")) else "✔ "  # not « ✔ ✅ Terminé » (AC8)
+        marked = f"{base}\n\n{tick}{html.escape(label)}" if label else base
         return {"pressed": pressed.message_id, "marked": marked}
 
     def _answers_me(self, message: Message) -> bool:

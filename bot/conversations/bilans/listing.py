@@ -137,7 +137,9 @@ async def resend(ctx: Context) -> Outcome:
     bilan, formation = found
     view = await view_with(ctx.session, bilan, formation)
     await send_documents(ctx, view)
-    return Leave()
+    # The bilan's menu again, as after every other action (explorer AC8: nothing came, and
+    # « Déplacer » typed next was « Je ne suis pas sûr de ce que vous voulez faire »).
+    return Next("action")
 
 
 def _this_bilan(ctx: Context) -> dict[str, Any]:

@@ -1005,6 +1005,7 @@ async def test_on_matrix_the_charge_de_mission_gets_the_invitation_from_the_bot(
 
     # Moved before the first invitation left: it is dropped, the new date is the invitation.
     await move("26/11/2026", "jeudi 3 décembre à 14 h")
+    assert "J'envoie moi-même l'invitation à Mme Sophie Leroy sur Matrix" in trainer.all_text
     dropped, second = await to_her()
     assert dropped.id == first.id and dropped.status == "cancelled"
     assert second.status == "pending"
@@ -1019,6 +1020,12 @@ async def test_on_matrix_the_charge_de_mission_gets_the_invitation_from_the_bot(
 
     # Moved once she has it: the message says it moved, with the updated event.
     await move("03/12/2026", "vendredi 4 décembre à 10 h")
+    # Explorer AC8: not « j'ouvre la conversation et elle en sera le premier message ».
+    assert (
+        "J'envoie moi-même la nouvelle date à Mme Sophie Leroy sur Matrix "
+        "(@sophie.leroy-normandie.fr:agent.tchap.gouv.fr), avec l'invitation mise à jour."
+    ) in trainer.all_text
+    assert "premier message" not in trainer.all_text
     _, still_sent, third = await to_her()
     assert still_sent.status == "sent"
     words = plain(third.payload["text"])

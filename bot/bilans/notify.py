@@ -181,6 +181,9 @@ class Invited:
 
     matrix: str | None = None
     email: str | None = None
+    news: bool = False
+    """What went on Matrix was the news of a change, a first invitation having left: the
+    conversation exists already."""
 
 
 async def invite_charge_de_mission(
@@ -209,6 +212,7 @@ async def invite_charge_de_mission(
     about = About(bilan_id=bilan.id, what="charge_de_mission")
     await replace_unsent(session, bilan, CHARGE_DE_MISSION, None)
     target = view.formation.cm_matrix if matrix else None
+    told = False
     if target:
         told = moved is not None and await _told(session, bilan, "matrix")
         await enqueue(
@@ -231,7 +235,7 @@ async def invite_charge_de_mission(
         )
     address = (view.formation.cm_email or "").strip()
     if email is None or not looks_like_email(address):
-        return Invited(matrix=target or None)
+        return Invited(matrix=target or None, news=told)
     subject, body, files = email
     if moved_email is not None and await _told(session, bilan, EMAIL):
         subject, body = moved_email
@@ -245,7 +249,7 @@ async def invite_charge_de_mission(
         organisation_id=bilan.organisation_id,
         about=about,
     )
-    return Invited(matrix=target or None, email=address)
+    return Invited(matrix=target or None, email=address, news=told)
 
 
 async def _told(session: AsyncSession, bilan: Bilan, platform: str) -> bool:

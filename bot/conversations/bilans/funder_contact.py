@@ -99,7 +99,12 @@ async def tell_charge_de_mission(
             )
         )
     if invited.matrix is not None and not cancelled:
-        ctx.say("bilan.charge_de_mission_sent", cm=view.formation.cm_name, matrix=invited.matrix)
+        ctx.say(
+            "bilan.charge_de_mission_sent",
+            cm=view.formation.cm_name,
+            matrix=invited.matrix,
+            news=("moved" if moved_from is not None else "updated") if invited.news else "",
+        )
     if invited.email is not None:
         ctx.say(
             "bilan.charge_de_mission_emailed",

@@ -138,6 +138,28 @@ async def test_the_digest_hour_and_a_choice_setting(db: Database, trainer: Perso
     }
 
 
+async def test_the_time_zone_chosen_by_a_slip_is_changed(db: Database, trainer: Person) -> None:
+    """Explorer AC7: chosen by one tap at /start, the zone could not be changed, and every
+    hour of the organisation followed it."""
+    await schedule(trainer)  # Thursday 26 November 2026 at 14 h, Paris
+    await trainer.says("/reglages")
+    await pick(trainer, "Fuseau horaire")
+    assert "Métropole (Europe/Paris)" in trainer.last
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Guadeloupe, Martinique")
+    assert trainer.last.startswith(
+        "C'est enregistré : Guadeloupe, Martinique (America/Martinique) pour « Fuseau horaire"
+    )
+    assert "Un bilan déjà programmé garde son moment" in trainer.last
+    assert (await organisation(db)).timezone == "America/Martinique"
+    await trainer.says("/bilans")
+    assert any(b.startswith("26/11/2026 à 9 h 00") for b in trainer.buttons), trainer.buttons
+    await trainer.says("/reglages")
+    await pick(trainer, "Fuseau horaire")
+    await trainer.presses("Valeur par défaut")
+    assert (await organisation(db)).timezone == "Europe/Paris"
+
+
 async def test_a_number_setting_numbers_no_button_and_a_choice_setting_does(
     db: Database, trainer: Person
 ) -> None:

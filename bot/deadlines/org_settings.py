@@ -20,8 +20,9 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from bot.people.zones import ZONES
 from bot.rules import RULES, SETTINGS, Setting, SettingError
-from bot.storage.people import Organisation
+from bot.storage.people import DEFAULT_TIMEZONE, Organisation
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,21 @@ DIGEST_HOUR = Setting(
     help="Chaque jour à cette heure (heure de l'organisme), le récapitulatif des échéances en "
     "retard et des sept prochains jours est envoyé.",
 )
+
+
+TIMEZONE = Setting(
+    key="timezone",
+    label="Fuseau horaire de l'organisme",
+    type=str,
+    default=DEFAULT_TIMEZONE,
+    choices=tuple(ZONES),
+    rules=(),
+    help="Toutes les heures de l'organisme (bilans, échéances, récapitulatif) sont dites et "
+    "lues dans ce fuseau, choisi à la création de l'organisme.",
+)
+"""Held in its own column (``organisations.timezone``), not in the settings' JSON: the
+engine reads it at every turn (explorer AC, AC7: chosen by a slip at /start, it could not
+be changed)."""
 
 
 def spec_of(key: str, catalogue: Sequence[Setting]) -> Setting | None:
@@ -67,6 +83,8 @@ def usable_rules_settings(raw: Mapping[str, Any] | None) -> dict[str, object]:
 
 def value_of(organisation: Organisation, spec: Setting, *, digest_default: int) -> object:
     """The value in force: the organisation's, else the default."""
+    if spec.key == TIMEZONE.key:
+        return organisation.timezone if organisation.timezone in ZONES else TIMEZONE.default
     raw = stored(organisation).get(spec.key)
     if raw is not None:
         try:
@@ -79,6 +97,8 @@ def value_of(organisation: Organisation, spec: Setting, *, digest_default: int) 
 
 
 def is_default(organisation: Organisation, spec: Setting) -> bool:
+    if spec.key == TIMEZONE.key:
+        return organisation.timezone == TIMEZONE.default
     return stored(organisation).get(spec.key) is None
 
 
@@ -89,6 +109,10 @@ def digest_hour(organisation: Organisation, default: int) -> int:
 
 def store(organisation: Organisation, spec: Setting, value: object | None) -> None:
     """Save ``value`` (checked by the caller) or, with ``None``, go back to the default."""
+    if spec.key == TIMEZONE.key:
+        organisation.timezone = str(TIMEZONE.default if value is None else spec.check(value))
+        organisation.digest_next_at = None  # its hour is the zone's
+        return
     values = stored(organisation)
     if value is None:
         values.pop(spec.key, None)
@@ -123,7 +147,7 @@ def shown(value: object, spec: Setting) -> str:
         return "activé" if value else "désactivé"
     if spec.key == DIGEST_HOUR.key:
         return f"{value} h"
-    return ROUNDING_WORDS.get(str(value), str(value))
+    return CHOICE_WORDS.get(str(value), str(value))
 
 
 ROUNDING_WORDS: Mapping[str, str] = {
@@ -131,6 +155,8 @@ ROUNDING_WORDS: Mapping[str, str] = {
     "nearest": "arrondi au plus proche",
     "up": "arrondi au supérieur",
 }
+CHOICE_WORDS: Mapping[str, str] = {**ROUNDING_WORDS, **ZONES}
+"""A choice as an admin reads it (its button, its value in /reglages)."""
 
 
 def markdown_table(catalogue: Sequence[Setting]) -> str:

@@ -22,7 +22,7 @@ def flows() -> Sequence[Flow]:
 def services() -> Services:
     """The rules, the digest, the exports and the settings, imported when first needed."""
     from bot.deadlines import catch_up, digest, exports, service
-    from bot.deadlines.org_settings import DIGEST_HOUR
+    from bot.deadlines.org_settings import DIGEST_HOUR, TIMEZONE
     from bot.deadlines.reminded import outdated_reminders
     from bot.rules import SETTINGS as RULE_SETTINGS
 
@@ -31,7 +31,7 @@ def services() -> Services:
         tables={"echeances": TableExport(exports.COLUMNS, exports.rows, title="Échéances")},
         calendars={"echeances": exports.calendar},
         outdated=(outdated_reminders,),
-        settings=(DIGEST_HOUR, *RULE_SETTINGS),
+        settings=(TIMEZONE, DIGEST_HOUR, *RULE_SETTINGS),
     )
 
 

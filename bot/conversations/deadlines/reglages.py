@@ -253,7 +253,7 @@ def buttons(spec: Setting) -> dict[str, str]:
     if spec.type is bool:
         offered = {"on": "Activer", "off": "Désactiver"}
     elif spec.choices:
-        offered = {c: org_settings.ROUNDING_WORDS.get(c, c) for c in spec.choices}
+        offered = {c: org_settings.CHOICE_WORDS.get(c, c) for c in spec.choices}
     else:
         offered = {}
     return offered | {"default": "Valeur par défaut"}

@@ -53,17 +53,10 @@ from bot.people import membership, names
 from bot.people.address import remember_address_form, role_word
 from bot.people.chats import tell_person
 from bot.people.organisations import ChatAddress, create_first_organisation, has_organisation
+from bot.people.zones import ZONES
 from bot.storage.people import Invitation, Organisation, Role, zone_of
 
-TIMEZONES = [
-    Option("Métropole (Europe/Paris)", "Europe/Paris"),
-    Option("Guadeloupe, Martinique (America/Martinique)", "America/Martinique"),
-    Option("Guyane (America/Cayenne)", "America/Cayenne"),
-    Option("La Réunion (Indian/Reunion)", "Indian/Reunion"),
-    Option("Mayotte (Indian/Mayotte)", "Indian/Mayotte"),
-    Option("Nouvelle-Calédonie (Pacific/Noumea)", "Pacific/Noumea"),
-    Option("Polynésie (Pacific/Tahiti)", "Pacific/Tahiti"),
-]
+TIMEZONES = [Option(label, zone) for zone, label in ZONES.items()]
 ADDRESS_FORMS = [
     Option("Au féminin : formatrice, administratrice", "f", ("femme", "une femme", "madame")),
     Option("Au masculin : formateur, administrateur", "m", ("homme", "un homme", "monsieur")),
@@ -150,7 +143,7 @@ async def create_organisation(ctx: Context) -> None:
         await remember_form(ctx)
     # The zone said back (explorer AC7: a « 2 » typed for Martinique went unsaid, and every
     # hour of the organisation follows it).
-    zone = next((o.label for o in TIMEZONES if o.value == ctx.data["timezone"]), "")
+    zone = ZONES.get(ctx.data["timezone"], "")
     ctx.say(
         "onboarding.organisation_created" if created else "onboarding.organisation_taken",
         zone=zone,

@@ -238,3 +238,20 @@ async def test_retour_at_a_setting_shows_the_settings_again_and_changes_nothing(
     await trainer.says("retour")
     assert "C'est la première question" in trainer.all_text
     assert (await organisation(db)).settings == {}
+
+
+async def test_the_settings_are_left_with_termine_or_another_command(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer AC8: no « Terminé » (typed, « pas reconnu »), and another command set the
+    look aside, « sans rien enregistrer : tapez /reprendre », though nothing was typed."""
+    await trainer.says("/reglages")
+    assert "Terminé" in trainer.buttons
+    await trainer.says("terminé")
+    assert trainer.last == "Réglages laissés tels quels."
+    assert await step_of(db, trainer) == (None, None)
+    await trainer.says("/reglages")
+    await trainer.says("/echeances")
+    assert "mets de côté" not in trainer.all_text
+    await trainer.says("/reprendre")
+    assert "régler" not in trainer.last

@@ -63,10 +63,13 @@ async def setting_choices(ctx: Context) -> list[Option]:
     for spec in ctx.features.settings:
         value = org_settings.shown(current(ctx, found, spec), spec)
         options.append(Option(f"{spec.label} : {value}", f"s:{spec.key}"))
-    return options
+    return [*options, Option("Terminé", "_done")]  # a way out (explorer AC8: none)
 
 
 async def on_setting(ctx: Context, picked: str) -> Outcome:
+    if picked == "_done":
+        ctx.say("reglages.done")
+        return Leave()
     if picked in ("_here", "_private"):
         here = picked == "_here"
         found = await choose_digest_chat(
@@ -200,6 +203,9 @@ async def save_setting(ctx: Context, value: object) -> Outcome:
 
 FLOW = Flow(
     "reglages",
+    # A look at the settings until one is picked: another command closes it, nothing typed
+    # is set aside (explorer AC8: « Je mets de côté … sans rien enregistrer »).
+    browsing=True,
     # Its command, /aide line and who may use it: bot/features/deadlines.py.
     steps=[
         Pick("setting", ask="reglages.ask_setting", options=setting_choices, then=on_setting),

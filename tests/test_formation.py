@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
+from bot.storage.state import ConversationState
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, FOR_TEXT, HTML, step_of, survives
 from tests.auxil.statements import counting
@@ -846,6 +847,23 @@ async def test_a_list_the_chat_cut_in_several_messages_is_taken_whole(
     saved = (await formations(db))[-1]
     assert sorted(t.full_name for t in saved.trainees) == sorted(names)
     assert sum(t.is_delegate for t in saved.trainees) == 2
+
+
+async def test_visa_plus_typed_is_visa_plus_not_visa(db: Database, trainer: Person) -> None:
+    """Explorer AD18: « Visa+ » folded to « visa », the whole label of the other programme:
+    the formation was saved under « Visa » without a word."""
+    for typed in ("Visa+", "VISA +", "visa plus", "Visa"):
+        for line in ("/annuler", "/formation", "Cuisine collective", "1", "2"):
+            await trainer.says(line)
+        assert "Visa+ Parcours vers l'Emploi" in trainer.buttons
+        await trainer.says(typed)
+        async with db.sessions() as session:
+            state = await session.scalar(
+                select(ConversationState).where(ConversationState.user_id == trainer.name)
+            )
+        assert state is not None
+        picked = {v for v in state.data.values() if v in ("visa", "visa_plus")}
+        assert picked == ({"visa"} if typed == "Visa" else {"visa_plus"}), typed
 
 
 async def test_a_line_the_chat_cut_in_two_is_read_whole(db: Database, trainer: Person) -> None:

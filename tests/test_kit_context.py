@@ -158,3 +158,12 @@ def test_a_number_sign_typed_in_any_spelling_fits_the_labels_n_degree() -> None:
         assert matching(typed, values, labels=labels) == ["2"], typed
     assert matching("n° 4", values, labels=labels) == []
     assert matching("no", values, labels=labels) == []
+
+
+def test_a_plus_sign_is_a_word_of_the_label() -> None:
+    """Explorer AD18: « Visa+ » was folded to « visa », the other programme's whole label."""
+    labels = {"visa": "Visa", "visa_plus": "Visa+ Parcours vers l'Emploi"}
+    values = list(labels)
+    assert matching("Visa+", values, labels=labels) == ["visa_plus"]
+    assert matching("visa plus", values, labels=labels) == ["visa_plus"]
+    assert matching("Visa", values, labels=labels) == ["visa"]

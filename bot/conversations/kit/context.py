@@ -343,30 +343,38 @@ def matching(
     inside the label (« rouen » in « Cariste – Rouen », accents and case
     aside), or else is one of its words give or take one typo.
     """
-    answer = _NUMBER_SIGN.sub(r"n \1", fold(typed))
+    answer = _NUMBER_SIGN.sub(r"n \1", _compared(typed))
     if not answer:
         return []
     for value in values:
-        if fold(labels.get(value, value)) == answer:
+        if _compared(labels.get(value, value)) == answer:
             return [value]
     if synonyms and synonyms.get(answer) in values:
         return [synonyms[answer]]
     if _NUMBERED.fullmatch(answer):
         # « n° 4 » names the label numbered 4, never one whose hour has a 4 in it.
         sign = re.compile(rf"\b{answer}\b")
-        return [v for v in values if sign.search(fold(labels.get(v, v)))]
+        return [v for v in values if sign.search(_compared(labels.get(v, v)))]
     words = answer.split()
     dated = any(_MONTH.fullmatch(w) for w in words)
-    matches = [v for v in values if all(_inside(w, fold(labels.get(v, v)), dated) for w in words)]
+    matches = [
+        v for v in values if all(_inside(w, _compared(labels.get(v, v)), dated) for w in words)
+    ]
     if not matches and len(answer) <= MAX_FUZZY:
         # One typo per word, as names tolerate ("presentiel", "a distnce").
         also = {v: [s for s, target in (synonyms or {}).items() if target == v] for v in values}
         matches = [
             v
             for v in values
-            if close_words(words, fold(" ".join([labels.get(v, v), *also[v]])).split())
+            if close_words(words, _compared(" ".join([labels.get(v, v), *also[v]])).split())
         ]
     return matches
+
+
+def _compared(text: str) -> str:
+    """A label or an answer as they are compared: folded, a « + » read as the word it is
+    (explorer AD18: « Visa+ » folded to « visa », the whole label of the other programme)."""
+    return fold(text.replace("+", " plus "))
 
 
 _MONTH = re.compile(rf"(?:{ANY_MONTH})\b")

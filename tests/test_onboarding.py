@@ -23,10 +23,10 @@ from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, survives
 CODE = re.compile(r"/start ([A-Za-z0-9_-]{16,})")
 
 
-async def first_admin(who: Person) -> None:
+async def first_admin(who: Person, zone: str = "Métropole") -> None:
     await who.says("/start")
     await who.says("Forma Plus")
-    await who.presses("Métropole")
+    await who.presses(zone)
     await who.says("Claire Martin")
     await who.presses("Au féminin")
 
@@ -150,11 +150,7 @@ async def test_the_admin_is_told_of_a_newcomer_in_her_own_time(
     """Explorer AC4: the notice was written in the newcomer's time (Paris, no organisation
     yet): « créée … à 10 h 00 » for a code the admin made at 5 h in Martinique."""
     claire = person("claire")
-    await claire.says("/start")
-    await claire.says("Forma Plus")
-    await claire.presses("Guadeloupe, Martinique")
-    await claire.says("Claire Martin")
-    await claire.presses("Au féminin")
+    await first_admin(claire, "Guadeloupe, Martinique")
     await claire.says("/inviter")
     await claire.presses("Formateur")
     code = CODE.search(claire.last)

@@ -58,8 +58,9 @@ async def _hers(ctx: Context) -> list[HerBilan]:
     return await her_bilans(ctx.session, ctx.incoming.user, ctx.now)
 
 
-async def _chosen(ctx: Context) -> HerBilan | None:
-    wanted = ctx.data.get("bilan_id")
+async def _chosen(ctx: Context, wanted: object = None) -> HerBilan | None:
+    """Her bilan ``wanted`` (by default the one chosen), if still to come."""
+    wanted = ctx.data.get("bilan_id") if wanted is None else wanted
     return next((b for b in await _hers(ctx) if b.bilan.id == wanted), None)
 
 
@@ -92,7 +93,7 @@ async def bilan_options(ctx: Context) -> list[Option]:
 
 
 async def on_bilan(ctx: Context, picked: str) -> Outcome:
-    her = next((b for b in await _hers(ctx) if b.bilan.id == int(picked)), None)
+    her = await _chosen(ctx, int(picked))
     if her is None:  # over or cancelled since the list was shown
         ctx.say("charge_de_mission.bilan_gone")
         return Leave()

@@ -131,10 +131,7 @@ class Context:
 
     @property
     def tz(self) -> ZoneInfo:
-        zone = self.data.get(ZONE)
-        if zone:
-            return ZoneInfo(zone)
-        return ZoneInfo(self.actor.timezone) if self.actor else self.settings.zone
+        return ZoneInfo(turn_zone(self.data, self.actor, self.settings.default_timezone))
 
     def take_zone(self, zone: ZoneInfo) -> None:
         """Read and write hours in ``zone`` for the rest of the dialogue: someone outside
@@ -289,11 +286,8 @@ class Context:
             self.data[PRESSED] = self.incoming.choice
             return value
         answer = fold(self.incoming.text) or picture_word(self.incoming.text)
-        if not answer and self.incoming.attachment is not None:
-            # A signed sheet, a note sent at a menu: no « choix pas reconnu » (explorer AC9).
-            return Invalid(texts.say("common.file_instead_of_choice"))
         if not answer:
-            return None
+            return self.file_at_choice()
         if answer.isdecimal():
             if SIGNED.fullmatch(self.incoming.text.strip()):  # « -1 » is no choice 1 (explorer E)
                 return Invalid(texts.say("common.signed_number", number=self.incoming.text[:12]))
@@ -319,6 +313,13 @@ class Context:
         return Invalid(
             texts.say("common.no_such_number", number=answer[:12], count=max(map(int, shown)))
         )
+
+    def file_at_choice(self) -> Invalid | None:
+        """A file or a photo alone where a choice is asked (a signed sheet at a menu): said as
+        such, not « choix pas reconnu » (explorer AC9); ``None`` for no file."""
+        if self.incoming.attachment is None or self.incoming.text.strip():
+            return None
+        return Invalid(texts.say("common.file_instead_of_choice"))
 
     def refuse_non_text(self) -> Retry | None:
         """The re-ask for a file, a photo or an old button where words were expected."""

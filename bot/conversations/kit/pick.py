@@ -153,10 +153,8 @@ class Pick(Step):
             return self._picked(ctx, picked, page, pages, edit=True)
         typed = ctx.incoming.text
         if not fold(typed):
-            refused = ctx.chosen([], labels={})  # a file said as a file (explorer AC9)
-            if isinstance(refused, Invalid):
-                return Retry(refused.message)
-            return Retry(ctx.render("common.pick_again"))
+            refused = ctx.file_at_choice()
+            return Retry(refused.message if refused else ctx.render("common.pick_again"))
         asked = typed_page(typed, page, pages) if pages > 1 else None
         if asked is not None:
             ctx.data["_page"] = asked

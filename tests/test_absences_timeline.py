@@ -68,3 +68,22 @@ async def test_a_days_contacts_come_after_the_follow_up_opened_that_day(
     words = pdf_words(document.content)
     assert words.index("Suivi de décrochage ouvert") < words.index("Contact avec")
     assert "premier signe observé le lundi 23 novembre 2026" in words
+
+
+async def test_an_entretien_given_already_past_is_held_in_the_timeline_never_planned(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Explorer AD13: noted as held, it was « Entretien individuel programmé pour … » in the
+    follow-up's timeline and its PDF, the proof an auditor reads."""
+    await open_followup(trainer, "karim")
+    await trainer.presses("Ouvrir le suivi")
+    clock.advance(hours=3)
+    await trainer.presses("Oui, maintenant")
+    await trainer.says("aujourd'hui à 9 h")
+    assert "C'est déjà passé" in trainer.last
+    await trainer.presses("Oui")
+    assert "entretien" in await kinds(db, "Karim Benali")
+    assert "programmation" not in await kinds(db, "Karim Benali")
+    await trainer.says("/suivi karim")
+    assert "Entretien individuel tenu" in trainer.last
+    assert "programmé" not in trainer.last

@@ -878,8 +878,17 @@ async def test_an_entretien_already_held_is_noted_then_its_compte_rendu_written(
     said = "\n".join(r.text for r in await trainer.presses("Oui"))
     assert "Entretien individuel avec Karim Benali noté le <b>vendredi 20 novembre" in said
     assert "Je vous le rappellerai la veille" not in said
-    await trainer.presses("Rédiger le compte rendu")
-    await trainer.presses("Oui, comme prévu")
+    # Explorer AD13: held, not « prévu », and no longer « à tenir » in the to-do list.
+    assert "entretien individuel tenu le vendredi 20 novembre 2026 à 14 h 00" in said
+    assert "prévu" not in said and "à tenir" not in said
+    [entretien] = await rows(db, Entretien)
+    assert entretien.held_at == entretien.scheduled_at
+    done = {r.key.split(":")[0] for r in await rows(db, StoredDeadline) if r.is_done}
+    assert done == {"ELY-LONG-ENTRETIEN"}
+    # Its compte rendu starts at the constat: « a-t-il eu lieu ? » is not asked of it.
+    assert (await trainer.presses("Rédiger le compte rendu"))[-1].text.startswith(
+        "Compte rendu, 1/4 – <b>Constat</b>"
+    )
     for text in ("Constat", "Causes", "Mesures"):
         await trainer.says(f"{text} du jour")
     await trainer.presses("Pas de prochain point")
@@ -1110,3 +1119,24 @@ async def test_declining_to_open_is_not_abandonner_beside_an_abandon(
     await trainer.presses("Ne rien ouvrir")
     assert "D'accord, aucun suivi n'est ouvert." in trainer.last
     assert await rows(db, FollowUp) == []
+
+
+async def test_an_entretien_noted_held_by_mistake_can_be_reprogrammed(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Explorer AD13: one given past is held at once; a wrong day is corrected by
+    « Reprogrammer l'entretien » (the first kept, cancelled), not held twice."""
+    await open_followup(trainer, "karim")
+    await trainer.presses("Ouvrir le suivi")
+    clock.advance(hours=3)
+    await trainer.presses("Oui, maintenant")
+    await trainer.says("aujourd'hui à 9 h")
+    await trainer.presses("Oui")
+    await trainer.presses("Reprogrammer l'entretien")
+    await trainer.says("demain 10 h")
+    await trainer.presses("Oui")
+    assert "programmé le mardi 24 novembre 2026 à 10 h 00" in trainer.all_text
+    first, second = sorted(await rows(db, Entretien), key=lambda e: e.id)
+    assert first.cancelled_at is not None and second.cancelled_at is None
+    assert second.held_at is None
+    assert not any(r.is_done for r in await rows(db, StoredDeadline, subject="followup"))

@@ -84,6 +84,17 @@ async def complete(
     return await mark_done_by_key(session, followup.formation_id, keys, actor_id, now)
 
 
+async def reopen(
+    session: AsyncSession, followup: FollowUp, steps: Iterable[str], now: datetime
+) -> None:
+    """Milestones a corrected fact no longer completes are to do again: an interview noted
+    as held, then reprogrammed to a day to come (explorer AD13)."""
+    keys = {deadline_key(followup, step) for step in steps}
+    for row in await deadlines_of(session, followup):
+        if row.key in keys and row.is_done:
+            row.status, row.done_at, row.done_by, row.updated_at = "open", None, None, now
+
+
 async def settle(
     session: AsyncSession, followup: FollowUp, actor_id: int, now: datetime
 ) -> list[StoredDeadline]:

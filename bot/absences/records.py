@@ -166,9 +166,14 @@ async def schedule_entretien(
     when: datetime,
     counsellor: str | None = None,
 ) -> Scheduled:
-    """A new interview; one planned and not held yet is cancelled (kept, rescheduled)."""
+    """A new interview; one with no compte rendu yet is cancelled (kept, rescheduled).
+
+    A moment already past is an interview held then: it is recorded as held, and its
+    milestone done (explorer AD13: it stayed « prévu », and « à tenir au plus tard » in the
+    to-do list, right after the bot had said it was noted as held)."""
     previous = await current_entretien(session, followup.id, kind)
-    rescheduled = previous is not None and previous.held_at is None
+    # One noted as held (given past) and with no compte rendu yet may still be corrected.
+    rescheduled = previous is not None and previous.compte_rendu_at is None
     if previous is not None and rescheduled:
         previous.cancelled_at = now
     entretien = Entretien(
@@ -176,12 +181,18 @@ async def schedule_entretien(
         kind=kind,
         counsellor=counsellor,
         scheduled_at=when,
+        held_at=when if when <= now else None,
         created_by=actor_id,
         created_at=now,
     )
     session.add(entretien)
     await session.flush()
     await refresh_deadlines(session, followup.formation_id)
+    milestone = [milestone_of_kind(kind)]
+    if entretien.held_at is not None:
+        await followup_deadlines.complete(session, followup, milestone, actor_id, now)
+    elif rescheduled and previous is not None and previous.held_at is not None:
+        await followup_deadlines.reopen(session, followup, milestone, now)
     due = {
         followup_deadlines.milestone_of(row): row.effective_due
         for row in await followup_deadlines.deadlines_of(session, followup)

@@ -239,16 +239,18 @@ async def timeline(session: AsyncSession, trainee: Trainee, zone: str) -> list[E
         )
     for e in entretiens:
         scheduled = local(e.scheduled_at)
-        events.append(
-            Event(
-                local(e.created_at).date(),
-                local(e.created_at),
-                "programmation",
-                _line("programmation", e=e, when=scheduled),
-                who(e.created_by),
-                e.created_at,
+        if e.held_at is None or e.scheduled_at > e.created_at:
+            # One given already past was noted as held, never planned (explorer AD13).
+            events.append(
+                Event(
+                    local(e.created_at).date(),
+                    local(e.created_at),
+                    "programmation",
+                    _line("programmation", e=e, when=scheduled),
+                    who(e.created_by),
+                    e.created_at,
+                )
             )
-        )
         if e.held_at:
             held = local(e.held_at)
             events.append(

@@ -14,6 +14,8 @@ date"), the day is asked, then the hour ("Quel jour a-t-il eu lieu ?" « ce
 matin » → "À quelle heure a-t-il commencé ?" « 8 h 45 »): the hour planned
 is never put in the compte rendu, the ticket or the Qualiopi file for an
 interview held at another time, and an hour still to come is refused.
+An interview noted when already past is held: its compte rendu starts at the
+constat.
 
 Called with ``{"followup_id": …, "kind": …}``; "il faut le reprogrammer"
 hands over to the scheduling dialogue.  The interview's and the compte
@@ -60,6 +62,9 @@ async def compte_rendu_start(ctx: Context) -> Outcome | None:
     ctx.data["scheduled_at"] = entretien.scheduled_at.astimezone(ctx.tz).isoformat()
     ctx.data["counsellor"] = entretien.counsellor
     ctx.data["scheduled_past"] = entretien.scheduled_at <= ctx.now
+    if entretien.held_at is not None:  # noted as held when given past: not asked again (AD13)
+        ctx.data["held_at"] = entretien.held_at.astimezone(ctx.tz).isoformat()
+        return Next("constat")
     return None
 
 

@@ -1083,6 +1083,8 @@ async def test_a_session_s_label_without_its_colon_is_read_and_capitalised(
         ("Session 1", date(2026, 12, 7)),
         ("Session 2", date(2027, 3, 1)),
     ]
+    # Saved with its trainees « Plus tard »: not « 0 stagiaire » (explorer AD21).
+    assert "au mercredi 30 juin 2027, aucun stagiaire pour l'instant (ajoutez-les" in trainer.last
 
 
 async def test_names_typed_in_lower_case_are_stored_as_a_document_writes_them(

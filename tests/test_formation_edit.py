@@ -374,3 +374,23 @@ async def test_a_formation_corrected_to_long_moves_its_open_follow_ups_to_the_lo
     ) in trainer.all_text
     keys = {d.key.split(":")[0] for d in await deadlines_of(db, projet.id) if ":followup:" in d.key}
     assert keys == {"ELY-LONG-ENTRETIEN", "ELY-LONG-TICKET"}
+
+
+async def test_a_title_another_formation_has_on_these_dates_is_refused(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer AD21: « Projet professionnel (démo) » given to the other demo formation was
+    « C'est corrigé : intitulé. », and every list showed two formations alike."""
+    projet = await stored(db, PROJET)
+    await open_edit(trainer)
+    await trainer.presses("Intitulé")
+    await trainer.says("projet PROFESSIONNEL (demo)")  # case, accents and signs aside
+    assert trainer.last.startswith(
+        f"« {projet.title} » est déjà l'intitulé d'une autre formation sur ces dates (du "
+        f"{spell_date(projet.start_date)} au {spell_date(projet.end_date)}) : les listes les "
+        "montreraient sous le même nom."
+    )
+    assert (await stored(db)).title.startswith(DEMO)
+    await trainer.says("Agent de restauration (démo)")  # its own title again: not another's
+    assert "C'est corrigé" not in trainer.all_text
+    assert "Rien n'a changé : c'était déjà ainsi." in trainer.all_text

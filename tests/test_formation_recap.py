@@ -274,3 +274,23 @@ async def test_another_action_drops_the_composantes_its_sessions_no_longer_have(
     await trainer.presses("Enregistrer")
     f = (await formations(db))[-1]
     assert [(s.label, s.composante) for s in f.sessions] == [("Session 1", None)]
+
+
+async def test_a_formation_named_as_another_on_its_dates_is_said_at_the_recap(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer AD21: a second « Agent de restauration » on the same dates was created without
+    a word; two groups of one training exist, so it is said, not refused."""
+    await at_the_recap(trainer)
+    assert "Attention" not in trainer.last
+    await trainer.presses("Enregistrer")
+    before = len(await formations(db))
+    await at_the_recap(trainer, "Zoé Lambert\nMarie Dupont")
+    assert (
+        "Attention : une formation porte déjà ce nom sur ces dates, Agent de restauration, du "
+        "mardi 1er décembre 2026 au mardi 15 juin 2027. Si c'est la même, abandonnez et "
+        "complétez-la avec /formations ; si c'est un autre groupe, donnez-lui un intitulé qui "
+        "l'en distingue"
+    ) in trainer.last
+    await trainer.presses("Enregistrer")  # another group: the trainer's to decide
+    assert len(await formations(db)) == before + 1

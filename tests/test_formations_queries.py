@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.formations.queries import Member, listed_formations, load_formation, visible_formations
+from bot.formations.queries import (
+    Member,
+    listed_formations,
+    load_formation,
+    namesakes,
+    title_key,
+    visible_formations,
+)
 from bot.storage.db import Database
 from tests.auxil.formations import a_formation, cast
 
@@ -77,3 +84,27 @@ async def test_a_list_of_choices_has_each_formation_s_dates_with_its_extension(
             extended.start_date,
         )
         assert listed.effective_end == extended.effective_end == date(2027, 9, 30)
+
+
+async def test_namesakes_are_the_formations_a_list_would_show_alike(db: Database) -> None:
+    """Explorer AD21: the same title, case, accents and signs aside, on dates that meet."""
+    async with db.sessions() as session, session.begin():
+        people = await cast(session)
+        demo = await a_formation(session, people.formateur, title="Agent de restauration (démo)")
+        await a_formation(session, people.formateur, title="Agent de restauration, Caen")
+        await a_formation(session, people.colleague, title="Agent de restauration (démo)")
+
+        async def found(title: str, start: date, end: date, **how: int) -> list[int]:
+            return [
+                f.id for f in await namesakes(session, people.formateur, title, start, end, **how)
+            ]
+
+        winter = (date(2027, 1, 4), date(2027, 3, 31))
+        assert await found("agent de restauration demo", *winter) == [demo.id]
+        assert await found("AGENT DE RESTAURATION – DÉMO", *winter) == [demo.id]
+        assert await found("Agent de restauration", *winter) == []
+        assert await found("Agent de restauration (démo)", *winter, besides=demo.id) == []
+        after = (date(2027, 6, 16), date(2027, 9, 30))  # the first ends on 15 June
+        assert await found("Agent de restauration (démo)", *after) == []
+        assert await found("Agent de restauration (démo)", date(2027, 6, 15), date(2027, 9, 30))
+        assert title_key("  Agent  de Restauration (Démo) ") == "agent de restauration demo"

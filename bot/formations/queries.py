@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 from datetime import date
 from functools import lru_cache
@@ -10,6 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.answers import fold
 from bot.storage.formations import Formation, effective_end
 
 
@@ -102,6 +104,35 @@ async def listed_formations(session: AsyncSession, member: Member) -> list[Liste
     """
     found = await session.execute(_LISTED[member.admin], _member(member))
     return [Listed(*row) for row in found]
+
+
+def title_key(title: str) -> str:
+    """A title as a reader tells titles apart: case, accents and signs aside."""
+    return " ".join(re.findall(r"\w+", fold(title)))
+
+
+async def namesakes(
+    session: AsyncSession,
+    member: Member,
+    title: str,
+    start: date,
+    end: date,
+    *,
+    besides: int | None = None,
+) -> list[Listed]:
+    """The formations ``member`` sees under the same title (as :func:`title_key` reads it) on
+    dates that meet ``start``–``end``, other than ``besides``: every list would show them
+    alike (explorer AD21: « agent de restauration (demo) » created next to « Agent de
+    restauration (démo) », same dates, without a word)."""
+    key = title_key(title)
+    return [
+        f
+        for f in await listed_formations(session, member)
+        if f.id != besides
+        and f.start_date <= end
+        and start <= f.effective_end
+        and title_key(f.title) == key
+    ]
 
 
 async def load_formation(

@@ -15,6 +15,7 @@ from typing import Literal
 
 from bot import dates, texts
 from bot.answers import Invalid, clean_line, matrix_id
+from bot.conversations.formations.choose import member
 from bot.conversations.formations.trainee_lines import WrongLines, keep_tail, parse_trainee_lines
 from bot.conversations.formations.years import (
     Period,
@@ -26,6 +27,7 @@ from bot.formations.labels import (
     COMPOSANTE_ACTION_TYPES,
     SINGLE_PERSON_KINDS,
 )
+from bot.formations.queries import namesakes
 from bot.formations.service import NewSession, NewTrainee
 from bot.imports.service import new_trainee
 from bot.mailer import EMAIL
@@ -48,6 +50,12 @@ async def parse_title(ctx: Context, text: str) -> str | Invalid:
         # Printed on every attestation and document of the Région (explorer O: « <b>Cuisine</b>
         # & service » went in as typed, an emoji dropped from the PDFs).
         return Invalid(texts.say("formation.title_signs"))
+    if "formation_id" in ctx.data:  # renaming: not onto another's title (explorer AD21)
+        start, end = (date.fromisoformat(ctx.data[k]) for k in ("start", "end"))
+        who, this = member(ctx), int(ctx.data["formation_id"])
+        twins = await namesakes(ctx.session, who, title, start, end, besides=this)
+        if twins:
+            return Invalid(ctx.render("formation.title_taken", formation=twins[0]))
     return title
 
 

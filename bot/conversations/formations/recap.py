@@ -28,6 +28,7 @@ from datetime import date
 
 from bot.answers import fold
 from bot.conversations.formations import questions as q
+from bot.conversations.formations.choose import member
 from bot.conversations.formations.edit import TOPICS
 from bot.conversations.formations.period import PeriodStep
 from bot.conversations.formations.trainee_file import IMPORT
@@ -35,6 +36,7 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Finish, Leave, Next, Outcome, Step
 from bot.conversations.kit.steps import RECAP, Option, Pick
 from bot.formations.labels import COMPOSANTE_ACTION_TYPES, LABELS, SINGLE_PERSON_KINDS
+from bot.formations.queries import namesakes
 
 FIXING = "_fixing"
 """Set by « Corriger » until the recap: the questions already answered are passed."""
@@ -241,7 +243,10 @@ def recap_steps(steps: Sequence[Step]) -> tuple[Pick, Pick]:
         return await recap_reached(ctx, steps)
 
     async def labels(ctx: Context) -> dict[str, object]:
-        return {"labels": LABELS}
+        """The labels, and the formations the lists would show under the same name."""
+        start, end = (date.fromisoformat(ctx.data[k]) for k in ("start", "end"))
+        twins = await namesakes(ctx.session, member(ctx), ctx.data["title"], start, end)
+        return {"labels": LABELS, "namesakes": twins}
 
     recap = Pick(
         "recap",

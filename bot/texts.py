@@ -87,11 +87,15 @@ def salutation(name: object) -> str:
 
 def of(name: object) -> str:
     """ "de Karim Benali", "d'Inès Garnier", "d'Hugo Moreau": the elision a careful writer makes
-    before a vowel or a mute h (a name's h is taken as mute, as in most first names)."""
+    before a vowel or a mute h (a name's h is taken as mute, as in most first names), and
+    before a y that is a vowel (« d'Yvonne », but « de Yanis »)."""
     text = str(name)
     # « d'« Agent de restauration » », the elision made across the quote (explorer AC8).
-    first = unicodedata.normalize("NFD", text.lstrip("«\u00a0\u202f ")[:1])[:1].casefold()
-    return ("d'" if first and first in "aeiouyh" else "de ") + text
+    head = unicodedata.normalize("NFD", text.lstrip("«\u00a0\u202f ")[:2]).casefold()
+    head = "".join(c for c in head if not unicodedata.combining(c))
+    # A y before a vowel is a consonant: de Yanis, de Youssef, de Yasmine; d'Yves (explorer AE3).
+    vowel = head[:1] in tuple("aeiouh") or (head[:1] == "y" and head[1:2] not in tuple("aeiou"))
+    return ("d'" if vowel else "de ") + text
 
 
 def upper_first(label: str) -> str:

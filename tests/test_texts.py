@@ -45,6 +45,14 @@ def test_the_draft_to_the_charge_de_mission_greets_madame() -> None:
         ("Hugo", "d'Hugo"),
         ("« Agent de restauration »", "d'« Agent de restauration »"),  # explorer AC8
         ("« Cariste »", "de « Cariste »"),
+        ("Élodie Roux", "d'Élodie Roux"),
+        # Explorer AE3: a y before a vowel is a consonant, a y before a consonant a vowel.
+        ("Yanis Diallo", "de Yanis Diallo"),
+        ("Youssef Kaci", "de Youssef Kaci"),
+        ("Yasmine", "de Yasmine"),
+        ("Yves Morel", "d'Yves Morel"),
+        ("Yvonne", "d'Yvonne"),
+        ("", "de "),
     ],
 )
 def test_of_elides_before_a_vowel_or_a_mute_h(name: str, said: str) -> None:

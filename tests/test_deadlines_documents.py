@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from icalendar import Calendar
 
+from bot.deadlines.documents import category_of, deadline_uid
 from bot.messages import Document
+from bot.storage.bilans import StoredDeadline
 from tests.auxil.dialogue import Person
 from tests.auxil.pdf import pdf_words
 
@@ -250,3 +252,21 @@ async def test_a_written_bilan_due_after_the_meeting_is_sent_afterwards(trainer:
     email = docs["txt"].content.decode()
     assert "je vous transmettrai ensuite le bilan qualitatif écrit de la formation" in email
     assert "- le bilan d'étape, d'ici le jeudi 31 décembre 2026 : la Région demande" in email
+
+
+def test_a_deadline_s_calendar_uid_is_its_organisation_s_and_the_same_each_export() -> None:
+    """Explorer AE4: « deadline-44@formabot » of two organismes a freelance trainer works for
+    was one event in her calendar, the second import replacing the first."""
+    row = StoredDeadline(id=44)
+    first, other = "1/2026-09-01T08:00:00.123456", "1/2026-10-14T16:30:00.654321"
+    assert deadline_uid(row, first) == deadline_uid(StoredDeadline(id=44), first)
+    assert deadline_uid(row, first) != deadline_uid(row, other)
+    assert deadline_uid(row, first) != deadline_uid(StoredDeadline(id=45), first)
+    assert deadline_uid(row, first).endswith("@formabot")
+
+
+def test_a_deadline_s_calendar_category_is_who_sets_it_in_words() -> None:
+    assert category_of("NOR-DOCS") == "Région Normandie"
+    assert category_of("CVL-EOS") == "Région Centre-Val de Loire"
+    assert category_of("REC-CONTRACT") == "Rectorat"
+    assert category_of("ELY-LONG") == "Procédure Elycoop de prévention des ruptures"

@@ -20,6 +20,7 @@ and the deadlines as a calendar.
 from __future__ import annotations
 
 import unicodedata
+import uuid
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -43,6 +44,7 @@ from bot.documents.pdf import render_pdf
 from bot.mailer import EMAIL
 from bot.messages import Document
 from bot.outbox_payload import Mail
+from bot.rules.catalogue import rule_label
 from bot.storage.bilans import StoredDeadline
 
 AGENDA_PARTS = (
@@ -247,18 +249,32 @@ def _clean(value: str, *, multiline: bool = False) -> str:
     return " ".join(kept.split())
 
 
+def deadline_uid(row: StoredDeadline, origin: str) -> str:
+    """The same from one export to the next (re-importing updates the events), and unlike any
+    other organisation's: ``origin`` names the organisation (its id and creation moment), so
+    the « deadline-44 » of two organismes a freelance trainer works for are two events
+    (explorer AE4: one replaced the other in her calendar)."""
+    return f"deadline-{uuid.uuid5(uuid.NAMESPACE_URL, f'{origin}/{row.id}').hex}@formabot"
+
+
+def category_of(rule_id: str) -> str:
+    """Who sets the deadline, as a calendar shows its categories next to the event: « Région
+    Normandie », « Procédure Elycoop de prévention des ruptures » (never the rule's code)."""
+    return texts.upper_first(rule_label(rule_id).split(" – ")[0])
+
+
 def deadlines_calendar(
     rows: Sequence[StoredDeadline],
     titles: Mapping[int, str],
     tz: ZoneInfo,
     *,
+    origins: Mapping[int, str],
     stamp: datetime | None = None,
 ) -> bytes:
     """One VEVENT per deadline: at its hour when it has one (30 min), else all day.
 
-    METHOD:PUBLISH (a calendar to subscribe to or import, not an invitation);
-    UIDs ``deadline-<id>@formabot`` stay the same from one export to the next,
-    so re-importing updates the events.
+    METHOD:PUBLISH (a calendar to subscribe to or import, not an invitation); ``origins``
+    names each formation's organisation for the UIDs (:func:`deadline_uid`).
     """
     from icalendar import Calendar, Event  # loaded when a calendar is asked for, not at start
 
@@ -272,7 +288,7 @@ def deadlines_calendar(
     last: date | None = None
     for row in rows:
         event = Event()
-        event.add("uid", f"deadline-{row.id}@formabot")
+        event.add("uid", deadline_uid(row, origins.get(row.formation_id, "")))
         event.add("dtstamp", (stamp or datetime.now(UTC)).astimezone(UTC))
         formation = titles.get(row.formation_id, "")
         summary = f"{row.title} – {formation}" if formation else row.title
@@ -304,7 +320,7 @@ def deadlines_calendar(
             event.add("dtstart", day)
             event.add("dtend", day + timedelta(days=1))
         event.add("transp", "TRANSPARENT")
-        event.add("categories", [row.rule_id])
+        event.add("categories", [category_of(row.rule_id)])
         calendar.add_component(event)
         first = day if first is None or day < first else first
         last = day if last is None or day > last else last

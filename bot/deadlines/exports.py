@@ -127,5 +127,6 @@ async def calendar(session: AsyncSession, args: argparse.Namespace) -> bytes:
     """The deadlines as one iCalendar file."""
     found = await _rows(session, args)
     titles = {f.id: f.title for _, f, _ in found}
+    origins = {f.id: f"{o.id}/{o.created_at.isoformat()}" for _, f, o in found}
     zone = zone_of(found[0][2]) if found else zone_of(None)
-    return deadlines_calendar([d for d, _, _ in found], titles, zone)
+    return deadlines_calendar([d for d, _, _ in found], titles, zone, origins=origins)

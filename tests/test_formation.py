@@ -138,6 +138,9 @@ async def test_a_list_pasted_at_the_chargee_de_mission_s_name_is_no_one_s_name(
     await trainer.says("Anne Un\nBob Deux\nCyril Trois")
     assert trainer.last.startswith("Vous avez envoyé 3 lignes : ici, j'attends un seul nom")
     assert await step_of(db, trainer) == ("formation", "cm_name")
+    await trainer.says("Mme")  # explorer AD5: « Bonjour Mme, » in the message to the Région
+    assert trainer.last.startswith("« Mme » seul ne suffit pas : écrivez aussi le nom")
+    assert await step_of(db, trainer) == ("formation", "cm_name")
     await trainer.presses("Passer")
     await trainer.says("Anne Un\nBob Deux\nCyril Trois")
     await trainer.presses("Terminé")

@@ -25,6 +25,18 @@ def test_a_person_s_name_needs_letters_and_one_line() -> None:
     assert isinstance(person_name("Zoé\x1b[31m", example="x"), Invalid)
 
 
+@pytest.mark.parametrize("typed", ["Mme", "M.", "Madame", "monsieur ", "Mlle", "mme."])
+def test_a_civility_alone_is_no_name(typed: str) -> None:
+    """Explorer AD5: « Mme » as the chargée de mission gave « Bonjour Mme, » to the Région."""
+    refused = person_name(typed, example="Mme Sophie Leroy")
+    assert isinstance(refused, Invalid)
+    assert refused.message == (
+        f"« {typed.strip()} » seul ne suffit pas : écrivez aussi le nom, par exemple "
+        "« Mme Sophie Leroy »."
+    )
+    assert person_name(f"{typed} Leroy", example="x") != refused
+
+
 def test_an_organisation_s_name_has_two_characters_and_letters() -> None:
     assert organisation_name("Forma Plus") == "Forma Plus"
     for bad in ("F", "42", "", "x" * 121):

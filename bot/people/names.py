@@ -155,6 +155,9 @@ def person_name(text: str, *, example: str, unclear: str | None = None) -> str |
         return name
     if not any(ch.isalpha() for ch in name):
         return Invalid(unclear or texts.say("onboarding.name_needs_letters", example=example))
+    if set(re.findall(r"[^\W\d_]+", fold(name))) <= CIVILITIES | {"mademoiselle"}:
+        # « Mme » alone: printed « Bonjour Mme, » and « Pour la Région : Mme » (explorer AD5).
+        return Invalid(texts.say("onboarding.civility_alone", typed=name, example=example))
     if not reads_like_a_name(name):
         return Invalid(
             unclear or texts.say("onboarding.not_a_name", typed=name[:40], example=example)

@@ -67,6 +67,14 @@ async def test_what_cannot_be_dates_is_said_precisely(db: Database, trainer: Per
         await trainer.says(one_day)  # a day, not a period: said as such
         assert trainer.last.startswith(f"J'ai compris une seule date, le {said}"), trainer.last
         assert "il me faut la date de début et la date de fin" in trainer.last
+    await trainer.says("du 1er janvier 2020 au 2 mars 2020")
+    assert trainer.last.startswith("Cette formation aurait commencé il y a plus de deux ans")
+    await trainer.says("du 1er mars 2099 au 2 mars 2099")  # explorer AD4: 2029 mistyped
+    assert trainer.last.startswith(
+        "Cette formation commencerait dans plus de deux ans : vérifiez l'année."
+    )
+    await trainer.says("du 2 mars 2027 au 15 juin 2035")
+    assert trainer.last.startswith("Plus de trois ans entre le début et la fin")
     await trainer.says("n'importe quoi")
     assert trainer.last.startswith("Je n'ai pas compris ces dates.")
     await survives(db, trainer, FOR_CHOICES)
@@ -85,6 +93,15 @@ async def test_an_impossible_day_typed_at_c_est_bien_ca_is_said(
     assert "du lundi 4 janvier 2027 au lundi 15 mars 2027. C'est bien ça ?" in trainer.last
     await trainer.says("ni oui ni non")
     assert "Répondez « Oui » ou « Non », ou donnez directement d'autres dates." in trainer.last
+    # Explorer AD3: other dates, wrong ones, are said why, as at the question itself.
+    for typed, why in (
+        ("du 1er janvier 1990 au 2 février 1990", "il y a plus de deux ans"),
+        ("du 2 mars 2027 au 15 juin 2035", "Plus de trois ans entre le début et la fin"),
+        ("du 1er mars 2099 au 2 mars 2099", "dans plus de deux ans"),
+    ):
+        await trainer.says(typed)
+        assert why in trainer.last and "Répondez « Oui »" not in trainer.last
+        assert "du lundi 4 janvier 2027 au lundi 15 mars 2027. C'est bien ça ?" in trainer.last
 
 
 async def test_new_dates_can_move_one_end_and_keep_the_other(db: Database, trainer: Person) -> None:

@@ -80,16 +80,20 @@ async def parse_matrix_id(ctx: Context, text: str) -> str | Invalid:
 
 # --- periods ------------------------------------------------------------------------
 
-Problem = Literal["end_before_start", "too_long", "too_old"]
+Problem = Literal["end_before_start", "too_long", "too_old", "too_far"]
 
 
 def period_problem(start: date, end: date, today: date) -> Problem | None:
+    """A slip of the year, either way: 2099 for 2029 would date every deadline in 2099
+    (explorer AD4: only the past had a limit)."""
     if end < start:
         return "end_before_start"
     if (end - start).days > 3 * 366:
         return "too_long"
     if start < today - timedelta(days=2 * 366):
         return "too_old"
+    if start > today + timedelta(days=2 * 366):
+        return "too_far"
     return None
 
 

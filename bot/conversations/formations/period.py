@@ -45,6 +45,11 @@ DayCheck = Callable[[Context, date], Awaitable[str | None]]
 """A day's problem as the French re-ask, or ``None`` when it fits."""
 
 
+def _unclear(ctx: Context) -> tuple[str, ...]:
+    """What is said of no dates at all: at « C'est bien ça ? » it is the yes/no question's."""
+    return (ctx.render("formation.period_unclear"), ctx.render("formation.day_unclear"))
+
+
 class PeriodStep(Step):
     """Start and end dates in one answer (or one day), shown back in full and confirmed."""
 
@@ -123,8 +128,10 @@ class PeriodStep(Step):
             if period is None or isinstance(period, Invalid):
                 if isinstance(picked, Invalid):
                     return Retry(picked.message)
-                if isinstance(period, Invalid) and dates.impossible_day(ctx.incoming.text):
-                    return Retry(period.message)  # « le 31 février n'existe pas »: say so
+                if isinstance(period, Invalid) and period.message not in _unclear(ctx):
+                    # Dates, but wrong ones (« le 31 février n'existe pas », a start in 1990,
+                    # explorer AD3): why, as at the question itself.
+                    return Retry(period.message)
                 return Retry(ctx.render("common.yes_no_or_new_date", yes="Oui", no="Non"))
         else:
             refusal = ctx.refuse_non_text()

@@ -43,10 +43,12 @@ from bot.attestations.service import (
     progress,
     structure_sworn,
 )
+from bot.bilans.participants import agreement_words, derogation_of
 from bot.bilans.view import BilanView, view_of
 from bot.documents.bundle import SIGNATURE, build_bundle, safe_name, sha256_hex
 from bot.documents.pdf import render_pdf
 from bot.storage.attestations import AttendanceSheet, Attestation
+from bot.storage.bilans import BilanParticipant
 
 MANIFEST_FORMAT = "formabot-attestations/2"
 KEY_FILE = "cle-publique.pem"
@@ -124,6 +126,40 @@ def status_words(row: ParticipantStatus, info: BilanView) -> str:
     )
 
 
+def agreement_entry(participant: BilanParticipant) -> dict[str, str] | None:
+    """The chargé(e) de mission's agreement for a trainee who is not a delegate, as the
+    agenda words it and in parts a program can read: without it, the Région reading the
+    bundle sees a trainee at a bilan « réservé aux représentants » (explorer AE1)."""
+    derogation = derogation_of(participant)
+    if derogation is None:
+        return None
+    return {
+        "texte": derogation.words(),
+        "donné_par": derogation.by,
+        "le": derogation.on.isoformat(),
+        "moyen": derogation.how_words,
+    }
+
+
+def role_words(row: ParticipantStatus) -> str:
+    """The summary's column Rôle: the invited role as the agenda says it, then what the
+    answer swore when it differs."""
+    p, answer = row.participant, row.answer
+    said = ROLE_LABELS.get(p.kind, p.kind)
+    if p.structure:
+        said += f" ({visible(p.structure)})"
+    if (agreement := agreement_words(p)) is not None:
+        said += f" ({agreement})"
+    # Sworn in another role (validated, or still to check): said beside the invited one,
+    # never hidden behind it (explorer M: « stagiaire » in the recap, the attestation
+    # « représentant les stagiaires »).
+    if answer is not None and answer.role != p.kind:
+        said += f" ; a attesté comme « {ROLE_LABELS.get(answer.role, answer.role)} »"
+    if sworn := structure_sworn(answer, p):
+        said += f" ; a attesté pour la structure « {sworn} »"
+    return said
+
+
 def _answer_entry(answer: Attestation, files: dict[str, str]) -> dict[str, Any]:
     return {
         "version": answer.version,
@@ -196,6 +232,7 @@ def assemble(prog: Progress, *, now: datetime, key: SigningKey) -> ProofBundle:
             "nom": visible(p.name),
             "invité_comme": ROLE_LABELS.get(p.kind, p.kind),
             "structure": p.structure,
+            "accord_chargé_de_mission": agreement_entry(p),
             "état": state_words(row.state),
             "justifié": row.accounted,
             "à_vérifier": row_concerns(row),
@@ -236,21 +273,7 @@ def assemble(prog: Progress, *, now: datetime, key: SigningKey) -> ProofBundle:
     rows = [
         {
             "name": visible(r.participant.name),
-            "role": ROLE_LABELS.get(r.participant.kind, r.participant.kind)
-            + (f" ({visible(r.participant.structure)})" if r.participant.structure else "")
-            # Sworn in another role (validated, or still to check): said beside the invited
-            # one, never hidden behind it (explorer M: « stagiaire » in the recap, the
-            # attestation « représentant les stagiaires »).
-            + (
-                f" ; a attesté comme « {ROLE_LABELS.get(r.answer.role, r.answer.role)} »"
-                if r.answer is not None and r.answer.role != r.participant.kind
-                else ""
-            )
-            + (
-                f" ; a attesté pour la structure « {sworn} »"
-                if (sworn := structure_sworn(r.answer, r.participant))
-                else ""
-            ),
+            "role": role_words(r),
             "status": status_words(r, info),
         }
         for r in prog.rows

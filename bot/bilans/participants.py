@@ -62,13 +62,17 @@ class Derogation:
     how: str
     """A key of :data:`AGREEMENT_WAYS`."""
 
+    @property
+    def how_words(self) -> str:
+        return AGREEMENT_WAYS.get(self.how, self.how)
+
     def words(self) -> str:
         """Plain text (escape it where markup is made): "accord de Mme Sophie Leroy, par
         e-mail, le lundi 23 novembre 2026"."""
         return texts.render_document(
             "documents/_agreement.txt.j2",
             by=self.by,
-            how=AGREEMENT_WAYS.get(self.how, self.how),
+            how=self.how_words,
             on=dates.spell_date(self.on),
         ).strip()
 
@@ -81,6 +85,14 @@ def derogation_of(participant: BilanParticipant) -> Derogation | None:
         on=participant.derogation_on,
         how=participant.derogation_how or "",
     )
+
+
+def agreement_words(participant: BilanParticipant) -> str | None:
+    """Said beside the trainee wherever the bilan's participants are listed (the agenda,
+    the draft e-mail, the proof bundle): one wording, so the Région reads the same
+    agreement in the file it receives as in the agenda it was sent (explorer AE1)."""
+    derogation = derogation_of(participant)
+    return derogation.words() if derogation is not None else None
 
 
 def single_person(formation: Formation) -> bool:

@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.bilans.participants import derogation_of
+from bot.bilans.participants import agreement_words
 from bot.bilans.view import BilanView, kind_label
 from bot.dates import (
     day_off,
@@ -133,9 +133,9 @@ def agreements(view: BilanView) -> dict[int, str]:
     """The chargé(e) de mission's agreement, in words, for each trainee invited by derogation."""
     found = {}
     for participant in view.bilan.participants:
-        derogation = derogation_of(participant)
-        if derogation is not None:
-            found[participant.id] = derogation.words()
+        words = agreement_words(participant)
+        if words is not None:
+            found[participant.id] = words
     return found
 
 

@@ -1,0 +1,86 @@
+"""The proof bundle (bot/attestations/bundle.py) read as its receiver reads it: the
+summary PDF and ``manifest.json`` of ``formabot export attestations``.
+
+The demo clock says Monday 23 November 2026, 10:00 in Paris; Karim Benali is a trainee of
+"Agent de restauration (démo)", not a delegate; Mme Sophie Leroy is its chargée de mission.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from bot import cli
+from bot.config import Settings
+from bot.storage.bilans import Bilan
+from tests.auxil.attestations import UP_TO_PARTICIPANTS, open_zip, schedule_bilan
+from tests.auxil.dialogue import Person as Talker
+from tests.auxil.pdf import pdf_words
+
+AGREED = "accord de Mme Sophie Leroy, par e-mail, le dimanche 22 novembre 2026"
+"""The agreement as the agenda and the draft e-mail say it (tests/test_bilans_derogation.py)."""
+
+
+async def schedule_with_karim(trainer: Talker) -> int:
+    """``/bilan`` with the delegates and Karim Benali, the chargée de mission having agreed
+    by e-mail yesterday; the bilan's id."""
+    for line in UP_TO_PARTICIPANTS:
+        await trainer.says(line)
+    await trainer.presses("Karim Benali")
+    await trainer.presses("Oui, j'ai cet accord")
+    await trainer.presses("Mme Sophie Leroy")
+    await trainer.says("hier")
+    await trainer.presses("Oui, c'est ça")
+    await trainer.presses("Par e-mail")
+    await trainer.presses("Terminé")
+    await trainer.presses("Terminé")
+    await trainer.presses("Programmer le bilan")
+    assert "C'est programmé" in trainer.all_text
+    agenda = next(
+        r.document for r in trainer.replies if r.document and r.document.filename.endswith(".pdf")
+    )
+    assert f"Karim Benali, stagiaire ({AGREED})" in pdf_words(agenda.content)
+    async with trainer.engine.db.sessions() as session:
+        bilan_id = await session.scalar(select(Bilan.id))
+        assert bilan_id is not None
+        return bilan_id
+
+
+async def exported(settings: Settings, bilan_id: int, tmp_path: Path) -> tuple[str, dict[str, Any]]:
+    """What ``formabot export attestations --bilan`` writes: the summary's words, the manifest."""
+    out = tmp_path / "preuves.zip"
+    args = cli.parse(["export", "attestations", "--bilan", str(bilan_id), "--out", str(out)])
+    assert await cli.cmd_export(settings, args) == 0
+    files, manifest = open_zip(out.read_bytes())
+    return " ".join(pdf_words(files["recapitulatif.pdf"]).split()), manifest
+
+
+async def test_the_bundle_carries_the_agreement_for_a_trainee_who_is_not_a_delegate(
+    trainer: Talker, settings: Settings, tmp_path: Path
+) -> None:
+    """Explorer AE1: the agenda said « accord de Mme Sophie Leroy … », the summary sent to
+    the Région said « stagiaire » alone, as if Karim Benali had no business there."""
+    bilan_id = await schedule_with_karim(trainer)
+    recap, manifest = await exported(settings, bilan_id, tmp_path)
+    assert f"stagiaire ({AGREED})" in recap, recap
+    by_name = {p["nom"]: p for p in manifest["participants"]}
+    assert by_name["Karim Benali"]["accord_chargé_de_mission"] == {
+        "texte": AGREED,
+        "donné_par": "Mme Sophie Leroy",
+        "le": "2026-11-22",
+        "moyen": "par e-mail",
+    }
+    # A delegate needs no agreement: none is invented.
+    assert by_name["Léa Martin"]["accord_chargé_de_mission"] is None
+    assert recap.count("accord de") == 1
+
+
+async def test_a_bundle_without_a_derogation_says_no_agreement(
+    trainer: Talker, settings: Settings, tmp_path: Path
+) -> None:
+    bilan_id = await schedule_bilan(trainer)
+    recap, manifest = await exported(settings, bilan_id, tmp_path)
+    assert "accord de" not in recap
+    assert {p["accord_chargé_de_mission"] for p in manifest["participants"]} == {None}

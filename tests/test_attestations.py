@@ -383,12 +383,8 @@ async def test_a_name_mismatch_is_accepted_and_flagged_to_the_trainer(
     ]
     await hugo.presses("Garder")
     assert "l'attestation portera le nom « Hugues Morel »" in hugo.all_text
-    await hugo.presses("Partenaire")
-    assert "Quelle structure" in hugo.last  # none entered for a delegate: asked blank
-    await hugo.says("Je suis arrivé en retard")
-    assert "Je n'ai pas compris" in hugo.last and "Quelle structure" in hugo.last
-    await hugo.says("Mission locale de Caen")
-    assert "pour la structure « Mission locale de Caen », partenaire" in hugo.last
+    await hugo.presses("Stagiaire de la formation")  # a delegate who says trainee only
+    assert "Moi, Hugues Morel, stagiaire de la formation" in hugo.last
     await hugo.presses("Je l'atteste")
     assert "enregistrée" in hugo.all_text
     async with db.sessions() as session:
@@ -406,7 +402,7 @@ async def test_a_name_mismatch_is_accepted_and_flagged_to_the_trainer(
     (zipped,) = [r.document for r in trainer.replies if r.document is not None]
     recap = pdf_words(open_zip(zipped.content)[0]["recapitulatif.pdf"])
     # The role sworn beside the invited one, never hidden behind it (explorer M).
-    assert "a attesté comme « partenaire »" in " ".join(recap.split()), recap
+    assert "a attesté comme « stagiaire »" in " ".join(recap.split()), recap
 
 
 async def test_relancer_gives_the_same_links_and_reminds_those_who_talk_to_the_bot(

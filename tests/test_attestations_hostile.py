@@ -66,10 +66,7 @@ async def test_every_step_of_the_participant_conversation(
     await lea.presses("Oui, je suis Léa Martin")
     assert await step_of(db, lea) == ("attestation", "role")
     await survives(db, lea, FOR_CHOICES)
-    await lea.presses("Partenaire")
-    assert await step_of(db, lea) == ("attestation", "structure")
-    await survives(db, lea, (*FOR_NAMES, SENTENCE))
-    await lea.says("Mission locale")
+    await lea.presses("Stagiaire de la formation")
     assert await step_of(db, lea) == ("attestation", "text")
     await survives(db, lea, FOR_CHOICES)
     await lea.presses("Je n'ai pas participé")
@@ -103,11 +100,29 @@ async def test_the_partner_s_structure_proposed_survives_bad_input(
     await jean.says(f"/start {await issue_code(db, bilan_id, 'Jean Dupuis', at=clock.now)}")
     clock.advance(hours=3)
     await jean.says("/attestation")
-    await jean.says("Jean Dupuis")
-    await jean.says("oui")
+    await jean.says("Jean Dupuis")  # a partner: no role to choose (explorer AE2)
     assert await step_of(db, jean) == ("attestation", "structure_known")
     await survives(db, jean, (*FOR_NAMES, SENTENCE, Bad("no", "non")))
     assert await saved(db) == (0, 0)
+
+
+async def test_the_structure_asked_of_a_partner_survives_bad_input(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """A partner has no role to choose (explorer AE2): the structure is asked at once."""
+    bilan_id = await add_bilan(
+        db, start=clock.now, participants=(("partner", "Julie Vasseur", None),)
+    )
+    julie = person("julie")
+    await julie.says(f"/start {await issue_code(db, bilan_id, 'Julie Vasseur', at=clock.now)}")
+    clock.advance(hours=3)
+    await julie.says("/attestation")
+    await julie.says("Julie Vasseur")
+    assert await step_of(db, julie) == ("attestation", "structure")
+    await survives(db, julie, (*FOR_NAMES, SENTENCE, Bad("a role", "déléguée")))
+    assert await saved(db) == (0, 0)
+    await julie.says("Mission locale")
+    assert await step_of(db, julie) == ("attestation", "text")
 
 
 async def test_every_step_of_the_trainer_conversation(

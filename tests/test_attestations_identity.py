@@ -21,6 +21,7 @@ from tests.auxil.attestations import (
 )
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
+from tests.auxil.hostile import FOR_CHOICES, FOR_TEXT, survives
 from tests.auxil.pdf import pdf_words
 
 
@@ -110,9 +111,8 @@ async def test_a_partner_confirms_or_corrects_the_structure_the_trainer_entered(
     clock.now = BILAN_END + timedelta(minutes=30)
     jean = person("jean")
     await jean.says(f"/start {jean_code}")
-    await jean.says("Jean Dupuis")
-    assert "D'après votre invitation, vous y participez comme partenaire" in jean.last
-    await jean.says("oui")
+    await jean.says("Jean Dupuis")  # a partner: no role to choose (explorer AE2)
+    assert "À quel titre" not in jean.all_text
     assert (
         "Votre invitation indique que vous représentez la structure Mission locale de Caen"
         in jean.last
@@ -129,7 +129,6 @@ async def test_a_partner_confirms_or_corrects_the_structure_the_trainer_entered(
     karim = person("karim")
     await karim.says(f"/start {karim_code}")
     await karim.says("Karim Haddad")
-    await karim.presses("Partenaire")
     await karim.says("France Travail Lisieux")  # corrected
     assert "pour la structure « France Travail Lisieux », partenaire" in karim.last
     await karim.presses("Je l'atteste")
@@ -240,7 +239,6 @@ async def test_a_partner_who_did_not_take_part_says_so_at_the_structure_question
     julie = person("julie")
     await julie.says(f"/start {codes['Julie Vasseur']}")
     await julie.says("Julie Vasseur")
-    await julie.presses("Partenaire")
     await julie.says("en fait j'ai pas pu me connecter")
     assert julie.last.startswith("C'est noté : vous n'avez pas participé à ce bilan")
     await julie.says("Mission locale de Caen")
@@ -254,7 +252,6 @@ async def test_a_partner_who_did_not_take_part_says_so_at_the_structure_question
     jean = person("jean")  # his structure known: kept, and the text shown at once
     await jean.says(f"/start {codes['Jean Dupuis']}")
     await jean.says("Jean Dupuis")
-    await jean.says("oui")
     await jean.says("je n'ai pas participé")
     assert "Vous n'avez pas participé à ce bilan" in jean.all_text
     assert "pour la structure « Mission locale de Caen »" in jean.last
@@ -296,3 +293,117 @@ async def hugo_at_the_role(trainer: Talker, person: Callable[..., Talker], clock
     await hugo.says(f"/start {invited['Hugo Moreau']}")
     await hugo.says("Hugo Moreau")
     return hugo
+
+
+NOT_THE_DELEGATE = "Votre invitation vous compte comme stagiaire de la formation"
+
+
+async def open_as(
+    db: Database, person: Callable[..., Talker], clock: Clock, kind: str, name: str, **more: str
+) -> Talker:
+    """A bilan over with one participant invited as ``kind`` (``structure`` for a partner),
+    who opens their link and gives their name."""
+    bilan_id = await add_bilan(
+        db, start=BILAN_START, participants=((kind, name, more.get("structure")),)
+    )
+    code = await issue_code(db, bilan_id, name, at=clock.now)
+    clock.now = BILAN_END + timedelta(minutes=30)
+    who = person(more.get("user", "karim"))
+    await who.says(f"/start {code}")
+    await who.says(name)
+    return who
+
+
+def forged(who: Talker, value: str) -> str:
+    """A button of the question shown, pointed at ``value`` (one it does not offer)."""
+    question = who.replies[-1].choices[0].data.split("|", 1)[0]
+    return f"{question}|{value}"
+
+
+async def test_a_trainee_outside_the_delegation_swears_as_a_trainee_without_being_asked(
+    demo: None, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer AE2: Karim Benali, invited « stagiaire (hors délégation) », was offered
+    « Délégué ou déléguée des stagiaires » and could swear « Moi, Karim Benali,
+    représentant les stagiaires … » under art. 441-7 of the code pénal."""
+    karim = await open_as(db, person, clock, "trainee", "Karim Benali")
+    assert "À quel titre" not in karim.all_text
+    assert "Délégué" not in " ".join(karim.buttons)
+    assert "Moi, Karim Benali, stagiaire de la formation" in karim.last
+    assert karim.buttons == [
+        "Je l'atteste sur l'honneur",
+        "Je n'ai pas participé",
+        "Corriger mon nom",
+    ]
+    # The role no longer offered, typed: said plainly, the text asked again, nothing kept.
+    for said in ("délégué", "je suis déléguée", "je représente les stagiaires", "partenaire"):
+        await karim.says(said)
+        assert karim.last.startswith(NOT_THE_DELEGATE), said
+        assert "demandez à" in karim.last and "Moi, Karim Benali, stagiaire" in karim.last
+    await karim.presses_data(forged(karim, "delegate"))
+    assert "représentant les stagiaires" not in karim.all_text
+    await survives(db, karim, FOR_CHOICES)
+    assert await answers(db) == []
+    await karim.presses("Je l'atteste")
+    (answer,) = await answers(db)
+    assert (answer.role, answer.role_matches) == ("trainee", True)
+
+
+async def test_a_partner_is_asked_the_structure_not_a_role(
+    demo: None, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    jean = await open_as(
+        db, person, clock, "partner", "Jean Dupuis", structure="Mission locale de Caen", user="jean"
+    )
+    assert "À quel titre" not in jean.all_text
+    assert "Votre invitation indique que vous représentez la structure" in jean.last
+    for said in ("délégué", "stagiaire"):
+        await jean.says(said)  # no structure called « délégué »
+        assert jean.last.startswith("Votre invitation vous compte comme partenaire"), said
+        assert "Votre invitation indique que vous représentez la structure" in jean.last
+    await jean.says("oui")
+    assert "Moi, Jean Dupuis, pour la structure « Mission locale de Caen », partenaire" in (
+        jean.last
+    )
+    await jean.says("je suis délégué")
+    assert jean.last.startswith("Votre invitation vous compte comme partenaire")
+    await jean.presses("Je l'atteste")
+    (answer,) = await answers(db)
+    assert (answer.role, answer.structure) == ("partner", "Mission locale de Caen")
+
+
+async def test_a_partner_without_a_structure_is_asked_it_at_once(
+    demo: None, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    julie = await open_as(db, person, clock, "partner", "Julie Vasseur", user="julie")
+    assert "À quel titre" not in julie.all_text
+    assert "Quelle structure représentez-vous ?" in julie.last
+    await julie.says("je suis déléguée des stagiaires")
+    assert julie.last.startswith("Votre invitation vous compte comme partenaire")
+    await survives(db, julie, FOR_TEXT)
+    await julie.says("France Travail Lisieux")
+    assert "pour la structure « France Travail Lisieux », partenaire" in julie.last
+
+
+async def test_a_delegate_may_say_a_trainee_only_and_the_trainer_is_told(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """A delegate is a trainee of the formation too: both are true, and « stagiaire » alone
+    (stepped down, or replaced) is the one mismatch left for the trainer to check."""
+    hugo = await hugo_at_the_role(trainer, person, clock)
+    assert hugo.buttons == ["Délégué ou déléguée des stagiaires", "Stagiaire de la formation"]
+    await hugo.says("partenaire")
+    assert hugo.last.startswith(
+        "Votre invitation vous compte comme délégué ou déléguée des stagiaires"
+    )
+    assert "À quel titre" in hugo.last
+    await hugo.presses_data(forged(hugo, "partner"))
+    assert "Partenaire" not in " ".join(hugo.buttons)
+    await survives(db, hugo, FOR_CHOICES)
+    await hugo.presses("Stagiaire de la formation")
+    assert "Moi, Hugo Moreau, stagiaire de la formation" in hugo.last
+    await hugo.presses("Je l'atteste")
+    (answer,) = await answers(db)
+    assert (answer.role, answer.role_matches) == ("trainee", False)
+    await trainer.says("/attestations")
+    assert "⚠ rôle choisi différent de celui de l'invitation" in trainer.last

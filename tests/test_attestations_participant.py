@@ -197,16 +197,15 @@ async def test_correcting_the_name_asks_the_name_only(
     await lea.says(f"/start {invited['Léa Martin']}")
     await lea.says("Lea Matin")
     await lea.presses("Garder")  # another name than the invited one is confirmed first
-    await lea.presses("Partenaire")
-    await lea.says("Mission locale de Caen")
+    await lea.presses("Stagiaire de la formation")
     await lea.presses("Corriger mon nom")
     assert "nom complet" in lea.last
     await lea.says("Léa Martin")
-    assert "Moi, Léa Martin, pour la structure « Mission locale de Caen »" in lea.last
-    assert "À quel titre" not in lea.all_text and "Quelle structure" not in lea.all_text
+    assert "Moi, Léa Martin, stagiaire de la formation" in lea.last
+    assert "À quel titre" not in lea.all_text
     await lea.presses("Je l'atteste")
     (answer,) = await answers(db)
-    assert answer.typed_name == "Léa Martin" and answer.role == "partner"
+    assert answer.typed_name == "Léa Martin" and answer.role == "trainee"
 
     await lea.says("/attestation")
     await lea.presses("Corriger ma réponse")  # a new round asks everything again

@@ -23,17 +23,15 @@ from tests.auxil.hostile import FOR_CHOICES, step_of, survives
 START = datetime(2026, 11, 26, 13, 0, tzinfo=UTC)
 
 
-async def partner_as_delegate(db: Database, person: Callable[..., Talker], clock: Clock) -> int:
-    """A partner who chose « Délégué(e) des stagiaires »: one flagged answer."""
-    bilan_id = await add_bilan(
-        db, start=START, participants=(("partner", "Karim Haddad", "France Travail"),)
-    )
+async def delegate_as_trainee(db: Database, person: Callable[..., Talker], clock: Clock) -> int:
+    """A delegate who chose « Stagiaire de la formation »: one flagged answer."""
+    bilan_id = await add_bilan(db, start=START, participants=(("delegate", "Karim Haddad", None),))
     code = await issue_code(db, bilan_id, "Karim Haddad", at=clock.now)
     clock.advance(days=3, hours=7)
     karim = person("karim")
     for line in (f"/start {code}", "Karim Haddad"):
         await karim.says(line)
-    await karim.presses("Délégué")
+    await karim.presses("Stagiaire de la formation")
     await karim.presses("Je l'atteste")
     return bilan_id
 
@@ -41,7 +39,7 @@ async def partner_as_delegate(db: Database, person: Callable[..., Talker], clock
 async def test_validated_counts_rejected_does_not_and_gets_a_new_link(
     db: Database, demo: None, person: Callable[..., Talker], clock: Clock
 ) -> None:
-    bilan_id = await partner_as_delegate(db, person, clock)
+    bilan_id = await delegate_as_trainee(db, person, clock)
     async with db.sessions() as session, session.begin():
         author = Author(*await demo_author(session))
         info = await view_of(session, bilan_id)
@@ -78,7 +76,7 @@ async def test_validated_counts_rejected_does_not_and_gets_a_new_link(
 async def test_a_validation_is_kept_with_who_and_when(
     db: Database, demo: None, person: Callable[..., Talker], clock: Clock
 ) -> None:
-    bilan_id = await partner_as_delegate(db, person, clock)
+    bilan_id = await delegate_as_trainee(db, person, clock)
     async with db.sessions() as session, session.begin():
         author = Author(*await demo_author(session))
         info = await view_of(session, bilan_id)
@@ -100,7 +98,7 @@ async def test_a_validation_is_kept_with_who_and_when(
 async def test_the_review_dialogue_survives_bad_input(
     db: Database, trainer: Talker, person: Callable[..., Talker], clock: Clock
 ) -> None:
-    await partner_as_delegate(db, person, clock)
+    await delegate_as_trainee(db, person, clock)
     await trainer.says("/attestations")
     await trainer.presses("Examiner une réponse signalée")
     assert await step_of(db, trainer) == ("attestations_review", "review_decision")
@@ -121,7 +119,7 @@ async def test_with_two_flagged_answers_the_dialogue_asks_whose_first(
         db,
         start=START,
         participants=(
-            ("partner", "Karim Haddad", "France Travail"),
+            ("delegate", "Karim Haddad", None),
             ("partner", "Inès Roux", "Mission locale"),
         ),
     )
@@ -129,12 +127,17 @@ async def test_with_two_flagged_answers_the_dialogue_asks_whose_first(
         n: await issue_code(db, bilan_id, n, at=clock.now) for n in ("Karim Haddad", "Inès Roux")
     }
     clock.advance(days=3, hours=7)
-    for user, name in (("karim", "Karim Haddad"), ("ines", "Inès Roux")):
-        who = person(user)
-        await who.says(f"/start {codes[name]}")
-        await who.says(name)
-        await who.presses("Délégué")
-        await who.presses("Je l'atteste")
+    karim = person("karim")  # a delegate saying trainee only: flagged
+    await karim.says(f"/start {codes['Karim Haddad']}")
+    await karim.says("Karim Haddad")
+    await karim.presses("Stagiaire de la formation")
+    await karim.presses("Je l'atteste")
+    ines = person("ines")  # a partner keeping another name: flagged
+    await ines.says(f"/start {codes['Inès Roux']}")
+    await ines.says("Inès Roussel")
+    await ines.presses("Garder")
+    await ines.says("oui")
+    await ines.presses("Je l'atteste")
     await trainer.says("/attestations")
     assert "À examiner : Karim Haddad, Inès Roux" in trainer.last
     await trainer.presses("Examiner une réponse signalée")
@@ -142,7 +145,7 @@ async def test_with_two_flagged_answers_the_dialogue_asks_whose_first(
     assert trainer.buttons == ["Karim Haddad", "Inès Roux", "Retour"]
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Inès Roux")
-    assert "Inès Roux" in trainer.last and "partenaire" in trainer.last
+    assert "Inès Roux" in trainer.last and "nom tapé « Inès Roussel »" in trainer.last
     await trainer.presses("Valider cette réponse")
     assert "À examiner : Karim Haddad" in trainer.last
 

@@ -336,8 +336,7 @@ async def test_nothing_about_a_participant_reaches_the_logs(
             await lea.says(f"/start {invited['Léa Martin']}")
             await lea.says("Léa Martinez")
             await lea.presses("Garder")
-            await lea.presses("Partenaire")
-            await lea.says("Structure Confidentielle Quiberon")
+            await lea.presses("Stagiaire de la formation")
             await lea.presses("Je l'atteste")
             await hugo.says(f"/start {invited['Hugo Moreau']}")
             await hugo.says("Hugo Moreau")
@@ -368,7 +367,6 @@ async def test_nothing_about_a_participant_reaches_the_logs(
         "Martinez",
         "Hugo",
         "Moreau",
-        "Quiberon",
         "Ouessant",
         "Groix",
         "Sophie",

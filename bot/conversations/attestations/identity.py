@@ -9,15 +9,18 @@
           [Corriger mon nom]
     Vous  oui
     Bot   À quel titre participez-vous à ce bilan ? D'après votre invitation, vous y
-          représentez les stagiaires …  [Délégué ou déléguée des stagiaires] [Partenaire …]
+          représentez les stagiaires …  [Délégué ou déléguée des stagiaires]
+          [Stagiaire de la formation]
     Vous  oui
 
 What someone who never used a bot types there ends on a sworn attestation,
 so a text that is no plausible name (:func:`bot.people.names.person_name`)
 is asked again, and a name other than the invited one is confirmed before
 the text is shown; kept, the answer waits for the trainer's check
-(:func:`bot.attestations.concerns.concerns_of`).  A partner whose structure
-the trainer entered confirms or corrects it rather than typing it blank.
+(:func:`bot.attestations.concerns.concerns_of`).  Only the roles the
+invitation makes true are offered, and one alone is not asked: the text
+says it.  A partner whose structure the trainer entered confirms or
+corrects it rather than typing it blank.
 The steps are those of :mod:`~bot.conversations.attestations.participant`'s
 flow (``QUESTIONS`` in its sequence, ``BRANCHES`` reached by name).
 """
@@ -29,6 +32,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot.answers import YES_NO, Invalid, clean_line, fold, visible
+from bot.attestations import invitations
 from bot.attestations.service import same_name
 from bot.conversations.attestations.held import invited, load
 from bot.conversations.kit.context import Context
@@ -37,27 +41,44 @@ from bot.conversations.kit.steps import Option, Pick, Text
 from bot.formations.labels import full_name_given
 from bot.people.names import person_name, structure_name, written_with
 
-ROLES = (
-    Option(
-        "Délégué ou déléguée des stagiaires",
-        "delegate",
-        words=(
-            *("delegue", "deleguee", "je suis delegue", "je suis deleguee", "je suis le delegue"),
-            *("je suis la deleguee", "delegue des stagiaires", "deleguee des stagiaires"),
-            *("je represente les stagiaires", "representant des stagiaires"),
-        ),
-    ),
-    Option(
-        "Partenaire (structure qui oriente ou accompagne)",
-        "partner",
-        words=("partenaire", "je suis partenaire", "comme partenaire"),
+DELEGATE_ROLE = Option(
+    "Délégué ou déléguée des stagiaires",
+    "delegate",
+    words=(
+        *("delegue", "deleguee", "je suis delegue", "je suis deleguee", "je suis le delegue"),
+        *("je suis la deleguee", "delegue des stagiaires", "deleguee des stagiaires"),
+        *("je represente les stagiaires", "representant des stagiaires"),
     ),
 )
-"""The roles, with what someone who never used a bot writes for them (explorer U U9:
-« je suis déléguée » was « Je n'ai pas reconnu ce choix »)."""
+"""With what someone who never used a bot writes for it (explorer U U9: « je suis
+déléguée » was « Je n'ai pas reconnu ce choix »)."""
+PARTNER_ROLE = Option(
+    "Partenaire (structure qui oriente ou accompagne)",
+    "partner",
+    words=("partenaire", "je suis partenaire", "comme partenaire"),
+)
 TRAINEE_ROLE = Option(
     "Stagiaire de la formation", "trainee", words=("stagiaire", "je suis stagiaire")
 )
+ROLES_OF = {
+    "delegate": (DELEGATE_ROLE, TRAINEE_ROLE),
+    "trainee": (TRAINEE_ROLE,),
+    "partner": (PARTNER_ROLE,),
+}
+"""The roles an invitation makes true, its own first.  The text cites art. 441-7 of the
+code pénal, so nobody is offered a role the bot knows to be false (explorer AE2: a trainee
+invited outside the delegation, and a partner, could swear « représentant les
+stagiaires »).  A delegate is a trainee of the formation too, and may say only that
+(stepped down, replaced): the trainer is told (:func:`bot.attestations.concerns.concerns_of`)."""
+ANY_ROLE = (DELEGATE_ROLE, TRAINEE_ROLE, PARTNER_ROLE)
+"""For an invitation whose role the bot does not know: the question is there for it."""
+ROLE_NAMED = (
+    ("delegate", re.compile(r"\bdelegue(?:e|s|es)?\b|\brepresent\w* (?:les |des )?stagiaires\b")),
+    ("partner", re.compile(r"\bpartenaires?\b")),
+    ("trainee", re.compile(r"\bstagiaire\b")),
+)
+"""A role named in a few words (folded), the one an invitation may not allow: « je suis
+déléguée », « partenaire », « stagiaire »."""
 YES_WORDS = (
     *(word for word, meaning in YES_NO.items() if meaning == "yes"),
     *("c est moi", "c est ca", "oui c est moi", "oui c est ca"),
@@ -159,6 +180,8 @@ async def parse_structure(ctx: Context, text: str) -> str | Invalid:
     if NOT_THERE.search(fold(text)) is not None:
         ctx.data[NOT_THERE_SAID] = True
         return Invalid(ctx.render("attestation_participant.not_there_structure"))
+    if (refused := await role_not_offered(ctx)) is not None:
+        return Invalid(refused.message)
     return structure_name(text, unclear=ctx.render("attestation_participant.structure_unclear"))
 
 
@@ -209,7 +232,7 @@ async def not_there(ctx: Context) -> Outcome | None:
     if fold(ctx.incoming.text) in NO_WORDS:  # the question invites « oui » (explorer Y, Y12)
         return Retry(ctx.render("attestation_participant.role_no"))
     if NOT_THERE.search(fold(ctx.incoming.text)) is None:
-        return None
+        return await role_not_offered(ctx)
     expected = await invited(ctx)
     kind = expected.kind if expected is not None else "delegate"
     ctx.data["role"] = kind
@@ -218,17 +241,17 @@ async def not_there(ctx: Context) -> Outcome | None:
     return await after_role(ctx, kind)
 
 
+def roles_for(kind: str) -> tuple[Option, ...]:
+    return ROLES_OF.get(kind, ANY_ROLE)
+
+
 async def role_options(ctx: Context) -> list[Option]:
-    """The roles, the invitation's first: it is the role expected; another one is flagged
-    to the trainer (:func:`bot.attestations.concerns.concerns_of`)."""
+    """The roles the invitation allows, its own first, which « oui » also takes."""
     found = await load(ctx)
     kind = "" if isinstance(found, str) else found.participant.kind
-    extra = [TRAINEE_ROLE] if kind == "trainee" else []
-    options = [
-        replace(o, words=(*o.words, *YES_WORDS)) if o.value == kind else o
-        for o in (ROLES[0], *extra, ROLES[1])
+    return [
+        replace(o, words=(*o.words, *YES_WORDS)) if o.value == kind else o for o in roles_for(kind)
     ]
-    return sorted(options, key=lambda o: o.value != kind)
 
 
 async def role_values(ctx: Context) -> dict[str, Any]:
@@ -236,8 +259,42 @@ async def role_values(ctx: Context) -> dict[str, Any]:
     a « oui » confirms, and its button's label."""
     expected = await invited(ctx)
     kind = expected.kind if expected is not None else ""
-    first = next((o.label for o in ROLES if o.value == kind), TRAINEE_ROLE.label)
-    return {"invited": kind, "first": first}
+    return {"invited": kind, "first": roles_for(kind)[0].label}
+
+
+async def one_role(ctx: Context) -> Outcome | None:
+    """The role question's ``before``: an invitation that allows one role is not asked it,
+    the text says it (a choice of one is no question)."""
+    expected = await invited(ctx)
+    offered = roles_for(expected.kind) if expected is not None else ANY_ROLE
+    if len(offered) > 1:
+        return None
+    ctx.data["role"] = offered[0].value
+    return await after_role(ctx, offered[0].value)
+
+
+async def role_not_offered(ctx: Context) -> Retry | None:
+    """A role typed that the invitation does not allow (« délégué » from a trainee outside
+    the delegation): said plainly, with whom to ask if the invitation is wrong, rather
+    than « Je n'ai pas reconnu ce choix » or a structure called « délégué »."""
+    typed = fold(ctx.incoming.text)
+    if ctx.incoming.choice is not None or len(typed.split()) > 8:
+        return None
+    named = next((kind for kind, words in ROLE_NAMED if words.search(typed)), None)
+    found = await load(ctx)
+    if named is None or isinstance(found, str):
+        return None
+    offered = roles_for(found.participant.kind)
+    if named in {o.value for o in offered}:
+        return None
+    return Retry(
+        ctx.render(
+            "attestation_participant.role_not_offered",
+            invited=found.participant.kind,
+            several=len(offered) > 1,
+            inviter=await invitations.inviter_name(ctx.session, found),
+        )
+    )
 
 
 QUESTIONS = [
@@ -253,6 +310,7 @@ QUESTIONS = [
         ask="attestation_participant.ask_role",
         options=role_options,
         values=role_values,
+        before=one_role,
         other=not_there,
         then=after_role,
         help="attestation_participant.help_role",

@@ -15,7 +15,7 @@ they get a person and a chat identity, no membership.
           Vous êtes bien Léa Martin ?  [Oui, je suis Léa Martin] [Garder « Léa Martine »] [Corriger mon nom]
     Vous  oui
     Bot   À quel titre participez-vous à ce bilan ? D'après votre invitation, vous y représentez
-          les stagiaires …  [Délégué ou déléguée des stagiaires] [Partenaire …]
+          les stagiaires …  [Délégué ou déléguée des stagiaires] [Stagiaire de la formation]
     Vous  oui
     Bot   Voici le texte de votre attestation … « j'atteste sur l'honneur avoir participé … »
           [Je l'atteste sur l'honneur] [Je n'ai pas participé] [Corriger mon nom]
@@ -66,6 +66,7 @@ from bot.conversations.attestations.identity import (
     NOT_THERE,
     NOT_THERE_SAID,
     QUESTIONS,
+    role_not_offered,
 )
 from bot.conversations.attestations.steps import PickOrSay
 from bot.conversations.attestations.who import author_of, chat_of
@@ -412,6 +413,7 @@ FLOW = Flow(
             options=ANSWERS,
             synonyms=ANSWER_SYNONYMS,
             heard=not_there,
+            other=role_not_offered,
             again="attestation_participant.pick_answer",
             before=freeze_if_needed,
             values=text_values,

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Unpack
 
 from bot.answers import Invalid, fold
@@ -93,6 +93,7 @@ class PickOrSay(Step):
         synonyms: dict[str, str],
         again: str,
         heard: Callable[[str], str | None] | None = None,
+        other: Callable[[Context], Awaitable[Outcome | None]] | None = None,
         **hooks: Unpack[Hooks],
     ):
         super().__init__(name, **hooks)
@@ -101,6 +102,9 @@ class PickOrSay(Step):
         self.synonyms = synonyms
         self.again = again
         self.heard = heard
+        self.other = other
+        """A typed answer that names none, which the flow answers itself (a role the
+        invitation does not allow), before the hint ``again``."""
 
     async def question(self, ctx: Context) -> Reply:
         return Reply(
@@ -116,6 +120,10 @@ class PickOrSay(Step):
         )
         if picked is None and self.heard is not None and ctx.incoming.choice is None:
             picked = self.heard(fold(ctx.incoming.text))
+        if picked is None and self.other is not None and ctx.incoming.choice is None:
+            taken = await self.other(ctx)
+            if taken is not None:
+                return taken
         if picked is None:
             return Retry(ctx.render(self.again))
         if isinstance(picked, Invalid):

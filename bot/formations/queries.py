@@ -8,7 +8,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, select
+from sqlalchemy import ColumnElement, Select, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.answers import fold
@@ -125,14 +125,25 @@ async def namesakes(
     alike (explorer AD21: « agent de restauration (demo) » created next to « Agent de
     restauration (démo) », same dates, without a word)."""
     key = title_key(title)
+    found = await session.execute(
+        _MEETING[member.admin], {**_member(member), "start": start, "end": end}
+    )
     return [
-        f
-        for f in await listed_formations(session, member)
-        if f.id != besides
-        and f.start_date <= end
-        and start <= f.effective_end
-        and title_key(f.title) == key
+        f for f in (Listed(*row) for row in found) if f.id != besides and title_key(f.title) == key
     ]
+
+
+_MEETING = {
+    admin: _visible(admin, *_LISTED_COLUMNS).where(
+        Formation.start_date <= bindparam("end"),
+        or_(
+            Formation.end_date >= bindparam("start"),
+            Formation.extended_end >= bindparam("start"),
+        ),
+    )
+    for admin in (True, False)
+}
+""":func:`namesakes`' statements: the formations whose dates meet, titles compared after."""
 
 
 async def load_formation(

@@ -245,7 +245,8 @@ def recap_steps(steps: Sequence[Step]) -> tuple[Pick, Pick]:
     async def labels(ctx: Context) -> dict[str, object]:
         """The labels, and the formations the lists would show under the same name."""
         start, end = (date.fromisoformat(ctx.data[k]) for k in ("start", "end"))
-        twins = await namesakes(ctx.session, member(ctx), ctx.data["title"], start, end)
+        with ctx.session.no_autoflush:  # nothing of this turn is a formation: flushed at commit
+            twins = await namesakes(ctx.session, member(ctx), ctx.data["title"], start, end)
         return {"labels": LABELS, "namesakes": twins}
 
     recap = Pick(

@@ -1524,3 +1524,26 @@ async def test_a_partner_s_name_with_its_structure_glued_is_asked_apart(
     assert await step_of(db, trainer) == ("bilan_partner", "name")
     await trainer.says("Vasseur, Julie")  # a surname then a first name: a name
     assert await step_of(db, trainer) == ("bilan_partner", "structure")
+
+
+async def test_a_structure_is_no_partner_s_name_and_pole_emploi_is_france_travail(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer AD14: « Pôle emploi » was taken as the partner's name, and « Pôle emploi
+    Caen » printed as her structure on the invitation, years after it was renamed."""
+    first = REMOTE.index(("partner_name", "say", "M. Karim Haddad"))
+    await schedule(trainer, REMOTE[:first])
+    await trainer.says("Pôle emploi")
+    assert trainer.last.startswith(
+        "« Pôle emploi » est le nom d'une structure : écrivez ici celui de la personne qui "
+        "viendra, par exemple « M. Karim Haddad » ; sa structure est la question suivante."
+    )
+    assert await step_of(db, trainer) == ("bilan_partner", "name")
+    await trainer.says("Mme Julie Vasseur")
+    await trainer.says("pôle emploi Caen")
+    assert (
+        "Pôle emploi s'appelle France Travail depuis le 1er janvier 2024 : j'écris « France "
+        "Travail Caen »." in trainer.all_text
+    )
+    await trainer.says("j.vasseur@example.org")
+    assert "Mme Julie Vasseur (France Travail Caen) – j.vasseur@example.org" in trainer.last

@@ -8,6 +8,8 @@ from bot.answers import Invalid
 from bot.people.names import (
     as_written,
     bare_name,
+    current_structure,
+    names_a_structure,
     organisation_name,
     person_name,
     reads_like_a_name,
@@ -136,3 +138,14 @@ def test_several_names_are_told_from_a_surname_then_a_first_name() -> None:
     assert several_names("Karim Benali, Léa Martin")
     assert several_names("Mission locale de Caen, Julie Vasseur")
     assert not several_names("DUPONT, Marie") and not several_names("Julie Vasseur")
+
+
+def test_a_structure_is_told_from_a_name_and_pole_emploi_is_france_travail() -> None:
+    """Explorer AD14."""
+    for structure in ("Pôle emploi", "pole-emploi Caen", "Mission locale de Caen", "CIDFF 14"):
+        assert names_a_structure(structure), structure
+    for person in ("M. Karim Haddad", "Agnès Centre", "Apolline Martin", "Julie Vasseur"):
+        assert not names_a_structure(person), person
+    assert current_structure("Pôle emploi Caen") == "France Travail Caen"
+    assert current_structure("POLE-EMPLOI") == "France Travail"
+    assert current_structure("Mission locale de Caen") == "Mission locale de Caen"

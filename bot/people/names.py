@@ -181,6 +181,27 @@ def structure_name(text: str, *, unclear: str) -> str | Invalid:
     return name
 
 
+STRUCTURE_HEAD = re.compile(
+    r"^(?:pole emploi|france travail|mission locale|cap emploi|apec|cidff|afpa|greta|epide"
+    r"|plie|association|agence|conseil (?:departemental|regional)|maison de|centre)\b"
+)
+"""How the structures that orient or accompany trainees begin (folded): where a person's name
+is asked, « Pôle emploi » is no one (explorer AD14)."""
+
+
+def names_a_structure(name: str) -> bool:
+    return STRUCTURE_HEAD.match(fold(name)) is not None
+
+
+POLE_EMPLOI = re.compile(r"^\s*p[ôo]le[\s-]*emploi\b", re.IGNORECASE)
+
+
+def current_structure(name: str) -> str:
+    """A structure under its current name: Pôle emploi is France Travail since 1 January 2024
+    (« Pôle emploi Caen » → « France Travail Caen »), as a careful writer puts it."""
+    return POLE_EMPLOI.sub("France Travail", name, count=1)
+
+
 ORGANISATION_SIGNS = " '’-–—.,&()/+:°"
 """What an organisation's name holds besides letters and digits (« AFPA – Caen » typed with a
 plain hyphen, « Forma+ », « OF Horizon (Rouen) »)."""

@@ -24,7 +24,14 @@ from bot.bilans.participants import needs_agreement
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Outcome, Return
 from bot.conversations.kit.steps import Text
-from bot.people.names import bare_name, person_name, several_names, structure_name
+from bot.people.names import (
+    bare_name,
+    current_structure,
+    names_a_structure,
+    person_name,
+    several_names,
+    structure_name,
+)
 from bot.storage.formations import Formation
 from bot.storage.people import Role
 
@@ -58,6 +65,8 @@ async def a_person(ctx: Context, text: str) -> str | Invalid:
         # « Mission locale de Caen, Julie Vasseur »: the structure is the next question, and
         # was printed as her name (explorer Z, Z11); « Vasseur, Julie » stays a name.
         return Invalid(ctx.render("bilan.partner_name_and_structure"))
+    if names_a_structure(name):  # « Pôle emploi » as her name (explorer AD14)
+        return Invalid(ctx.render("bilan.partner_name_is_structure", typed=name))
     formation_id = ctx.data.get("formation_id")
     formation = await ctx.session.get(Formation, int(formation_id)) if formation_id else None
     cm = formation.cm_name if formation is not None else None
@@ -87,8 +96,15 @@ def partner_data(formation_id: int, taken: list[str], *, remote: bool) -> dict[s
 
 
 async def a_structure(ctx: Context, text: str) -> str | Invalid:
-    """The partner's structure (« Mission locale de Caen », « CIDFF 14 »), as printed."""
-    return structure_name(text, unclear=ctx.render("bilan.structure_invalid"))
+    """The partner's structure (« Mission locale de Caen », « CIDFF 14 »), as printed: under
+    its current name, said (explorer AD14: « Pôle emploi Caen » printed on the invitation)."""
+    typed = structure_name(text, unclear=ctx.render("bilan.structure_invalid"))
+    if isinstance(typed, Invalid):
+        return typed
+    current = current_structure(typed)
+    if current != typed:
+        ctx.say("bilan.structure_renamed", typed=typed, current=current)
+    return current
 
 
 PARTNER = Flow(

@@ -291,3 +291,12 @@ def correction(text: str) -> str | None:
     found = _NO_THEN.match(text)
     rest = text[found.end() :].strip() if found else ""
     return rest or None
+
+
+EMOJI = re.compile("[\u2600-\u27bf\u2b00-\u2bff\ufe0f\U0001f000-\U0001faff]")
+
+
+def printable(text: str) -> bool:
+    """Fit to be printed as typed on the documents a funder or an auditor reads: no markup
+    signs (« <b>Cuisine</b> », « <script> ») and no emoji (the PDFs' fonts have none)."""
+    return "<" not in text and ">" not in text and EMOJI.search(text) is None

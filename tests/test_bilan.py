@@ -1134,6 +1134,12 @@ async def test_on_site_or_remote_is_understood_with_the_words_people_use(
     await trainer.presses("Oui, c'est ça")
     await trainer.presses("2 heures")
     assert "Où aura lieu le bilan" in trainer.last
+    for markup in ("<script>alert(1)</script>", "Salle <b>3</b>", "Salle 3 🏫"):  # AD15
+        await trainer.says(markup)
+        assert trainer.last.startswith(
+            "Le lieu est imprimé sur la feuille d'émargement et l'ordre du jour : écrivez-le "
+            "sans balises (« < > ») ni émoticônes"
+        )
     await trainer.says("Retour")
     assert "2 heures" in trainer.buttons  # the duration
     await trainer.says("Retour")

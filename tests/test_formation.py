@@ -1109,3 +1109,31 @@ async def test_names_typed_in_lower_case_are_stored_as_a_document_writes_them(
         "Karim Benali",
         "Marie Dupont",
     ]
+
+
+async def test_a_session_s_name_is_printable_and_its_own(db: Database, trainer: Person) -> None:
+    """Explorer AD19: « <b>S</b> » and « 😀 » were saved as sessions' names, printed in the
+    deadlines' titles, and two « Session 1 » could not be told apart."""
+    await cvl_formation(trainer, "Premiers gestes cuisine", "premiers gestes")
+    await trainer.says("du 4 janvier au 26 mars 2027")
+    await trainer.presses("Oui")
+    await trainer.presses("Oui")
+    for typed, said in (
+        (
+            "<b>S</b> : du 4 janvier au 5 février\nS2 : du 8 février au 26 mars",
+            "Ligne 1 : le nom de la session est imprimé dans les échéances et les documents ; "
+            "écrivez-le sans balises (« < > ») ni émoticônes",
+        ),
+        (
+            "S1 : du 4 janvier au 5 février\n😀 : du 8 février au 26 mars",
+            "Ligne 2 : le nom de la session est imprimé",
+        ),
+        (
+            "Session 1 : du 4 janvier au 5 février\nsession 1 : du 8 février au 26 mars",
+            "Ligne 2 : une autre session s'appelle déjà « session 1 » ; donnez à chacune un nom",
+        ),
+    ):
+        await trainer.says(typed)
+        assert trainer.last.startswith(said), trainer.last
+    await trainer.says("Session 1 : du 4 janvier au 5 février\nSession 2 : du 8 février au 26 mars")
+    assert trainer.last.startswith("Est-elle certifiante")  # the sessions taken

@@ -27,7 +27,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot import dates
-from bot.answers import Invalid, by_surname, clean_line
+from bot.answers import Invalid, by_surname, clean_line, printable
 from bot.bilans.checks import DEFAULT_MINUTES, MAX_PARTNERS, duration_minutes, minutes_fit
 from bot.bilans.participants import Derogation, single_person
 from bot.bilans.queries import bilan_formation, bilan_formations, owed_by
@@ -273,7 +273,12 @@ async def parse_duration(ctx: Context, text: str) -> int | Invalid:
 
 
 parse_password = words(100, "bilan.password_invalid")
-parse_place = words(300, "bilan.place_invalid")
+_place = words(300, "bilan.place_invalid")
+
+
+async def parse_place(ctx: Context, text: str) -> str | Invalid:
+    """Printed on the feuille d'émargement and the agenda: no markup (explorer AD15)."""
+    return await _place(ctx, text) if printable(text) else Invalid(ctx.render("bilan.place_signs"))
 
 
 async def give_visio_draft(ctx: Context) -> Outcome:

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 
 from bot import dates, texts
-from bot.answers import Invalid, clean_line, matrix_id
+from bot.answers import Invalid, clean_line, fold, matrix_id, printable
 from bot.conversations.formations.choose import member
 from bot.conversations.formations.trainee_lines import WrongLines, keep_tail, parse_trainee_lines
 from bot.conversations.formations.years import (
@@ -36,7 +36,6 @@ from bot.people.names import person_name
 MAX_SESSIONS = 30
 
 
-EMOJI = re.compile("[\u2600-\u27bf\u2b00-\u2bff\ufe0f\U0001f000-\U0001faff]")
 """Pictures (« 🍳 », « ☀ », « ✅ »), not signs a title uses (« n° 2 », « © », « ™ »)."""
 
 
@@ -46,7 +45,7 @@ async def parse_title(ctx: Context, text: str) -> str | Invalid:
         return title
     if len(title) < 3 or not any(ch.isalnum() for ch in title):
         return Invalid(texts.say("formation.title_too_short"))
-    if "<" in title or ">" in title or EMOJI.search(title):
+    if not printable(title):
         # Printed on every attestation and document of the Région (explorer O: « <b>Cuisine</b>
         # & service » went in as typed, an emoji dropped from the PDFs).
         return Invalid(texts.say("formation.title_signs"))
@@ -219,6 +218,10 @@ async def parse_sessions(ctx: Context, text: str) -> list[dict[str, str | None]]
                 texts.say("formation.session_outside", number=number, start=start, end=end)
             )
         cleaned = clean_line(label, limit=80)
+        if not printable(label):  # printed in the deadlines' titles (explorer AD19)
+            return Invalid(texts.say("formation.session_label_signs", number=number))
+        if any(fold(s["label"] or "") == fold(label) for s in sessions):
+            return Invalid(texts.say("formation.session_twice", number=number, label=label))
         sessions.append(
             {
                 # « session 2 » shown as « Session 2 », a label's first letter up (Z9).

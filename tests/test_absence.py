@@ -472,6 +472,9 @@ async def test_names_are_matched_tolerantly(db: Database, trainer: Person) -> No
     await trainer.says("zorglub")
     assert "Je ne trouve personne qui corresponde à « zorglub »" in trainer.last
     assert "suit « " not in trainer.last
+    for stop in ("annuler", "Stop"):  # explorer AD24: the way out, as at any other question
+        await trainer.says(stop)
+        assert trainer.last.startswith("Pour tout arrêter, tapez /annuler (avec la barre oblique)")
     await trainer.says("eloise")  # in the other formation: said, with the way back
     assert (
         "Je ne trouve personne qui corresponde à « eloise » dans cette formation. "

@@ -40,7 +40,7 @@ from bot.conversations.formations.choose import (
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Leave, Next, Outcome, Retry, Step
 from bot.conversations.kit.pages import typed_page
-from bot.conversations.kit.pick import WHOLE_WORDS, visible
+from bot.conversations.kit.pick import STOP_WORDS, WHOLE_WORDS, visible
 from bot.conversations.kit.steps import DateStep, Hooks, Option, Pick, TextParser
 from bot.documents.bundle import safe_name
 from bot.messages import Reply
@@ -115,6 +115,8 @@ class TraineeStep(Pick):
             (o.label.split(" – ")[0], o.value) for o in offered if not o.value.startswith("_")
         ]
         found = [str(value) for value in match_names(text, people)]
+        if not found and fold(text) in STOP_WORDS:  # « annuler »: the way out (explorer AD24)
+            return self.narrow(ctx, [], text, visible(ctx, offered))
         if not found:  # in another formation, perhaps: said, with the way back to it
             elsewhere = await trainee_anywhere(ctx, text)
             return Retry(

@@ -61,6 +61,8 @@ def environment() -> jinja2.Environment:
     env.filters["chome"] = day_off_said
     env.filters["regle"] = rule_said
     env.filters["de"] = de
+    env.filters["de_titre"] = de_titre
+    env.filters["nombre"] = number
     env.filters["et"] = et
     env.filters["organisme"] = organisme
     env.filters["de_la_formation"] = de_la_formation
@@ -127,6 +129,19 @@ def de(context: jinja2.nodes.EvalContext, name: object) -> str:
     if context.autoescape:
         return markupsafe.Markup(of(markupsafe.escape(name)))
     return of(name)
+
+
+def number(value: int) -> str:
+    """``{{ n|nombre }}``: « 12 979 », thousands apart by a narrow no-break space, as French
+    writes them (explorer AD26: « 12979 caractères »)."""
+    return f"{value:,}".replace(",", "\u202f")
+
+
+@jinja2.pass_eval_context
+def de_titre(context: jinja2.nodes.EvalContext, title: object) -> str:
+    """``{{ title|de_titre }}``: « de « Cariste » », « d'« Agent de restauration » », the elision
+    made across the quotes as everywhere else (explorer AD26)."""
+    return de(context, f"« {title} »")
 
 
 def de_la_formation(kind: object) -> str:

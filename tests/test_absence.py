@@ -104,6 +104,8 @@ async def test_a_day_corrected_after_a_no_is_taken_as_the_new_day(
     assert "dimanche 22 novembre 2026" in trainer.last
     await trainer.says("non en fait jeudi")
     assert trainer.last.startswith("J'ai compris : jeudi 19 novembre 2026. C'est bien ça ?")
+    await trainer.says("bof")  # one day asked: « une autre date » (explorer AD26)
+    assert "ou donnez directement une autre date." in trainer.last
     await trainer.presses("Oui, c'est ça")
     assert "Quand, ce jeudi 19 novembre 2026 ?" in trainer.last
 

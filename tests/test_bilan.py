@@ -1548,8 +1548,8 @@ async def test_a_structure_is_no_partner_s_name_and_pole_emploi_is_france_travai
     await trainer.says("Mme Julie Vasseur")
     await trainer.says("pôle emploi Caen")
     assert (
-        "Pôle emploi s'appelle France Travail depuis le 1er janvier 2024 : j'écris « France "
-        "Travail Caen »." in trainer.all_text
+        "« pôle emploi Caen » : cette structure s'appelle France Travail depuis le 1er janvier "
+        "2024 ; j'écris « France Travail Caen »." in trainer.all_text
     )
     await trainer.says("j.vasseur@example.org")
     assert "Mme Julie Vasseur (France Travail Caen) – j.vasseur@example.org" in trainer.last

@@ -258,7 +258,7 @@ async def test_a_refused_address_is_said_in_the_bilan_view(
     texts = sorted(plain(n.payload["text"]) for n in notices)
     assert all(n.chat_id == "formateur" for n in notices) and len(texts) == 3
     assert (
-        "Le bilan de fin de formation de « Agent de restauration (démo) », le jeudi 26 novembre"
+        "Le bilan de fin de formation d'« Agent de restauration (démo) », le jeudi 26 novembre"
         " 2026 à 14 h 00 : Invitation pour M. Karim Haddad (k.haddad@example.org) n'a pas pu"
         " être envoyée : adresse refusée. Transmettez-la-lui vous-même"
     ) in "\n".join(texts)

@@ -109,7 +109,7 @@ async def test_done_meanwhile_by_a_colleague_is_said_not_noted_twice(
 
 async def test_open_mark_done_and_postpone(db: Database, trainer: Person) -> None:
     await restauration(trainer)
-    assert "Échéances de « Agent de restauration (démo) »" in trainer.last
+    assert "Échéances d'« Agent de restauration (démo) »" in trainer.last
     assert trainer.buttons[:2] == ["Toutes les formations", "Terminé"]
     await trainer.presses("Envoyer le bilan pédagogique")
     text = trainer.last
@@ -260,7 +260,7 @@ async def test_the_last_done_and_a_postponement_can_be_undone(
     assert "Report annulé" in trainer.all_text and "jeudi 19 novembre 2026" in trainer.all_text
     prep = await by_rule(db, "NOR-PREP")
     assert (prep.status, prep.postponed_to, prep.postpone_reason) == ("open", None, None)
-    assert "Échéances de « Agent de restauration (démo) »" in trainer.last
+    assert "Échéances d'« Agent de restauration (démo) »" in trainer.last
     async with db.sessions() as session:
         actions = (
             await session.scalars(

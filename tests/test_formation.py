@@ -715,7 +715,7 @@ async def test_a_huge_answer_is_told_its_length_and_the_limit(trainer: Person) -
     await trainer.says("/formation")
     await trainer.says("x" * 10_000)
     assert trainer.last.startswith(
-        "Votre message est trop long (10000 caractères, pour 4000 au plus)."
+        "Votre message est trop long (10\u202f000 caractères, pour 4\u202f000 au plus)."
     )
     assert "intitulé" in trainer.last  # the question again
 

@@ -67,7 +67,7 @@ async def test_every_field_typed_at_creation_is_corrected_and_the_deadlines_foll
 
     await trainer.presses("Intitulé")
     # Explorer V, V8: not « Créons la formation » for one that exists.
-    assert trainer.last.startswith(f"Quel est le nouvel intitulé de « {before.title} » ?")
+    assert trainer.last.startswith(f"Quel est le nouvel intitulé d'« {before.title} » ?")
     await trainer.says("Agent de restauration – session d'hiver")
     assert "C'est corrigé : intitulé." in trainer.all_text
     # The menu of corrections comes back, with the new title.

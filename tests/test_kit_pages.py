@@ -105,7 +105,7 @@ async def test_a_big_formation_is_read_a_page_at_a_time(
     await trainer.presses("Voir le détail")
     detail, first = trainer.replies[-2].text, trainer.replies[-1].text
     assert "la liste suit, page par page" in detail and "Personne" not in detail
-    assert f"Stagiaires de « {title} » (" in first and ", page 1 sur 3 :" in first
+    assert f"Stagiaires d'« {title} » (" in first and ", page 1 sur 3 :" in first
     assert first.count("· ") == LINES
     assert all(len(r.text) < 4096 for r in trainer.replies)
     assert trainer.numbered[-2:] == ["– Suivants ▶ (2/3)", "– Terminé"]

@@ -21,7 +21,17 @@ import jinja2
 import pytest
 
 from bot.answers import fold
-from bot.texts import TEMPLATES_DIR, _tidy, de, de_la_formation, et, organisme, salutation
+from bot.texts import (
+    TEMPLATES_DIR,
+    _tidy,
+    de,
+    de_la_formation,
+    de_titre,
+    et,
+    number,
+    organisme,
+    salutation,
+)
 from tests.auxil.dialogue import Person
 from tests.auxil.source import syntax_tree
 
@@ -104,6 +114,8 @@ def sample_environment() -> jinja2.Environment:
     env.filters["duree"] = lambda v: "2 h"
     env.filters["heure"] = lambda v: "14 h 00"
     env.filters["de"] = de
+    env.filters["de_titre"] = de_titre
+    env.filters["nombre"] = lambda v: number(12979)
     env.filters["salutation"] = salutation
     env.filters["et"] = et
     env.filters["organisme"] = organisme

@@ -87,3 +87,21 @@ def test_a_bilan_de_fin_de_formation_is_not_said_of_the_formation_twice() -> Non
     render = env.from_string("au {{ kind }}{{ kind|de_la_formation }} « Cariste »").render
     assert render(kind="bilan de fin de formation") == "au bilan de fin de formation « Cariste »"
     assert render(kind="bilan d'étape") == "au bilan d'étape de la formation « Cariste »"
+
+
+def test_a_number_is_written_with_its_thousands_apart() -> None:
+    """Explorer AD26: « Votre message est trop long (12979 caractères, pour 12000 au plus) »."""
+    assert texts.number(12979) == "12\u202f979"
+    assert texts.number(4000) == "4\u202f000"
+    assert texts.number(999) == "999"
+    assert texts.say("common.message_too_long", length=5000, limit=4000).startswith(
+        "Votre message est trop long (5\u202f000 caractères, pour 4\u202f000 au plus)."
+    )
+
+
+def test_a_title_after_de_is_elided_across_its_quotes() -> None:
+    env = jinja2.Environment(autoescape=True)
+    env.filters["de_titre"] = texts.de_titre
+    said = env.from_string("Stagiaires {{ t|de_titre }}")
+    assert said.render(t="Agent de restauration") == "Stagiaires d'« Agent de restauration »"
+    assert said.render(t="Cariste <b>") == "Stagiaires de « Cariste &lt;b&gt; »"

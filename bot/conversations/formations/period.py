@@ -132,7 +132,11 @@ class PeriodStep(Step):
                     # Dates, but wrong ones (« le 31 février n'existe pas », a start in 1990,
                     # explorer AD3): why, as at the question itself.
                     return Retry(period.message)
-                return Retry(ctx.render("common.yes_no_or_new_date", yes="Oui", no="Non"))
+                return Retry(
+                    ctx.render(
+                        "common.yes_no_or_new_date", yes="Oui", no="Non", several=not self.single
+                    )
+                )
         else:
             refusal = ctx.refuse_non_text()
             if refusal:

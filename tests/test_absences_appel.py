@@ -76,11 +76,17 @@ async def test_a_typed_call_is_confirmed_once_then_saved_with_its_audit(
             "retard : 3 »."
         ), typed
     assert await step_of(db, trainer) == ("appel", "roll")
+    await trainer.says("absents : 1, 4 ; retard : 4")  # explorer AD10: « retard » kept unsaid
+    assert trainer.last.startswith(
+        "Votre message note Julie Petit à la fois en absence et en retard : lequel des deux ?"
+    )
+    assert await step_of(db, trainer) == ("appel", "roll")
     await trainer.says("absents : 1, 3 ; retard : 4")
     recap = trainer.last
     assert "Absences (2) : Karim Benali, Hugo Moreau." in recap
     assert "Retard (1) : Julie Petit." in recap
     assert "2 personnes présentes, dont 1 en retard." in recap  # Léa, and Julie who came late
+    assert "Les absences et les retards seront notés non justifiés" in recap
     assert await absences(db) == []  # nothing before the confirmation
     await trainer.presses("Enregistrer l'appel")
     said = trainer.all_text
@@ -209,6 +215,8 @@ async def test_the_afternoon_call_notes_its_own_late_arrival_and_only_once(
     « déjà noté »: the morning's was taken for it."""
     await start_morning_call(trainer)
     await trainer.says("retard : 4")
+    assert "Les retards seront notés non justifiés" in trainer.last  # no absence (AD10)
+    assert "Les absences" not in trainer.last
     await trainer.presses("Enregistrer l'appel")
     await trainer.says("/appel")
     await trainer.presses("Agent de restauration")

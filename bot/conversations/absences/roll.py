@@ -204,10 +204,21 @@ async def apply_typed(ctx: Context, *, worded: bool = False) -> Outcome | None:
         return Retry(said.message or ctx.render("absence_appel.how_to_type"))
     if worded and any(each.toggle for each in said):
         return Retry(ctx.render("absence_appel.recap_needs_word"))
+    if (both := _absent_and_late(said)) is not None:  # explorer AD10: « retard » kept unsaid
+        names = {o.value: o.label for o in roster_options(ctx)}
+        return Retry(ctx.render("absence_appel.absent_and_late", name=names.get(both, "")))
     remark = apply_marks(ctx, said)
     if remark is not None:
         ctx.send(Reply(text=remark))
     return Next()
+
+
+def _absent_and_late(said: list[Said]) -> str | None:
+    """Someone one message marks both absent and late (« absents : 3 ; retard : 3 »)."""
+    absent = {v for each in said if each.status == "absent" for v in each.values}
+    return next(
+        (v for each in said if each.status == "retard" for v in each.values if v in absent), None
+    )
 
 
 def _paging(ctx: Context) -> tuple[int, int]:

@@ -160,6 +160,19 @@ async def test_a_short_choice_does_not_ask_for_a_part_of_a_name(trainer: Person)
     await trainer.says("Cuisine niveau 2")  # at « De quoi s'agit-il ? » (three kinds)
     assert trainer.last.startswith("Je n'ai pas reconnu ce choix")
     assert "tapez son numéro." in trainer.last and "partie de son nom" not in trainer.last
+    # Explorer AD1, AD25: never echoed back as typed (a U+202E turned the reply round),
+    # and a huge answer told its length, as at a text question; a long echo cut with « … ».
+    for hostile in ("\u202eFormation test", "Agent\x07 de\x1b[31m cuisine"):
+        await trainer.says(hostile)
+        assert trainer.last.startswith(
+            "Votre message contient des caractères de contrôle invisibles"
+        ), hostile
+    await trainer.says("b" * 5000)
+    assert trainer.last.startswith(
+        "Votre message est trop long (5\u202f000 caractères, pour 4\u202f000 au plus)."
+    )
+    await trainer.says("Agent " * 30)
+    assert "« Agent Agent Agent Agent Agent Agent Agent Agent Agent Agent…" in trainer.last
 
 
 async def test_a_stop_word_typed_at_a_free_text_or_date_question_is_not_an_answer(

@@ -11,7 +11,7 @@ import math
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Unpack
 
-from bot.answers import MAX_TEXT, Invalid, fold
+from bot.answers import MAX_TEXT, Invalid, fold, has_control_characters
 from bot.conversations.kit.context import matching, typed_number
 from bot.conversations.kit.flow import (
     PAGE_SIZE,
@@ -152,6 +152,10 @@ class Pick(Step):
             assert picked is not None
             return self._picked(ctx, picked, page, pages, edit=True)
         typed = ctx.incoming.text
+        if has_control_characters(typed):  # never echoed: U+202E turned the reply round (AD1)
+            return Retry(ctx.render("common.control_characters"))
+        if len(typed) > MAX_TEXT:  # said as at a text question (explorer AD25)
+            return Retry(ctx.render("common.message_too_long", length=len(typed), limit=MAX_TEXT))
         if not fold(typed):
             refused = ctx.file_at_choice()
             return Retry(refused.message if refused else ctx.render("common.pick_again"))
@@ -195,13 +199,15 @@ class Pick(Step):
             return Retry(
                 ctx.render(
                     "common.pick_none",
-                    answer=typed.strip()[:60],
+                    answer=shorten(" ".join(typed.split()), 60),
                     stop=stop,
                     search=len(shown) > SEARCHED_FROM,
                 )
             )
         if set(found) >= {o.value for o in shown}:
-            return Retry(ctx.render("common.ambiguous", answer=typed.strip()[:60]))
+            return Retry(
+                ctx.render("common.ambiguous", answer=shorten(" ".join(typed.split()), 60))
+            )
         ctx.data.update(_only=found, _sought=" ".join(typed.split())[:60], _page=0)
         return Stay()
 

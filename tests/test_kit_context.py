@@ -169,3 +169,14 @@ def test_a_plus_sign_is_a_word_of_the_label() -> None:
     assert matching("Visa+", values, labels=labels) == ["visa_plus"]
     assert matching("visa plus", values, labels=labels) == ["visa_plus"]
     assert matching("Visa", values, labels=labels) == ["visa"]
+
+
+def test_a_word_typed_fits_where_it_starts_a_word_before_where_it_is_inside_one() -> None:
+    """Explorer AD16: « activé », the word the setting shows, was « Plusieurs choix
+    correspondent »: it is inside « Désactiver » too."""
+    labels = {"on": "Activer", "off": "Désactiver", "default": "Valeur par défaut"}
+    values = list(labels)
+    assert matching("ACTIVÉ", values, labels=labels) == ["on"]
+    assert matching("désactivé", values, labels=labels) == ["off"]
+    assert matching("activ", values, labels=labels) == ["on"]
+    assert matching("tiv", values, labels=labels) == ["on", "off"]  # inside both: both

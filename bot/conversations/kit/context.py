@@ -361,6 +361,11 @@ def matching(
     matches = [
         v for v in values if all(_inside(w, _compared(labels.get(v, v)), dated) for w in words)
     ]
+    if len(matches) > 1:  # « activé » is « Activer », not the « active » inside « Désactiver »
+        heads = [
+            v for v in matches if all(_starts_a_word(w, _compared(labels.get(v, v))) for w in words)
+        ]
+        matches = heads or matches
     if not matches and len(answer) <= MAX_FUZZY:
         # One typo per word, as names tolerate ("presentiel", "a distnce").
         also = {v: [s for s, target in (synonyms or {}).items() if target == v] for v in values}
@@ -396,6 +401,11 @@ def _inside(word: str, label: str, dated: bool = False) -> bool:
         day = "" if dated else rf"(?!\s+(?:{_MONTH.pattern}))"
         return re.search(rf"(?<!\d){word}(?!\d){day}", label) is not None
     return word in label
+
+
+def _starts_a_word(word: str, label: str) -> bool:
+    """(explorer AD16: « activé », the very word the setting shows, was « plusieurs choix »)."""
+    return re.search(rf"(?<!\w){re.escape(word)}", label) is not None
 
 
 def typed_number(text: str) -> int | None:

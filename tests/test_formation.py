@@ -688,8 +688,10 @@ async def test_a_bilan_de_competences_is_not_asked_group_questions(
     await trainer.says("/formation")
     await trainer.says("Bilan de compétences Mme Roux")
     await trainer.presses("Un bilan de compétences")
+    assert trainer.last.startswith("Qui le finance ?")  # explorer AD20: not « la »
     await trainer.presses("Autre financeur")
-    assert "Quelles sont les dates" in trainer.last  # no "Comment le groupe est-il organisé ?"
+    # No "Comment le groupe est-il organisé ?", and a bilan's dates, not « de la formation ».
+    assert trainer.last.startswith("Quelles sont les dates du bilan de compétences ?")
     await trainer.says("du 4 janvier au 26 février 2027")
     await trainer.presses("Oui")
     assert "la personne accompagnée" in trainer.last
@@ -700,6 +702,7 @@ async def test_a_bilan_de_competences_is_not_asked_group_questions(
     assert "groupe" not in trainer.all_text.split("Bilan de compétences Mme Roux")[-1]
     await trainer.presses("Enregistrer")
     assert ", pour Nadia Roux." in trainer.last and "stagiaire" not in trainer.last  # AA9
+    assert "Vous le retrouvez avec /formations." in trainer.last
     f = (await formations(db))[-1]
     assert (f.kind, f.mode) == ("bilan_competences", "dates")
     assert [(t.full_name, t.is_delegate) for t in f.trainees] == [("Nadia Roux", False)]

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot import texts
+from bot import dates, texts
 from bot.answers import MAX_TEXT, Invalid, clean_line, fold
 from bot.conversations.formations.years import Period, day_in_context
 from bot.dates.words import ANY_MONTH
@@ -62,7 +62,10 @@ def _entry(
         )
     day = day_in_context(when, now, within) if when else None
     if day is None:
-        return Invalid(texts.say("formation.entry_unclear", number=number, text=when[:40]))
+        # « 31/02 »: which day does not exist, as every date question says (explorer AD12).
+        wrong = dates.impossible_day(when) if when else None
+        said = {"impossible": wrong} if wrong else {}
+        return Invalid(texts.say("formation.entry_unclear", number=number, text=when[:40], **said))
     if within is not None and not within[0] <= day <= within[1]:
         return Invalid(
             texts.say(

@@ -180,3 +180,7 @@ def test_a_word_typed_fits_where_it_starts_a_word_before_where_it_is_inside_one(
     assert matching("désactivé", values, labels=labels) == ["off"]
     assert matching("activ", values, labels=labels) == ["on"]
     assert matching("tiv", values, labels=labels) == ["on", "off"]  # inside both: both
+    assert (
+        matching("s", ["none", "file"], labels={"none": "Pas de justificatif", "file": "x"}) == []
+    )
+    assert matching("a", ["a", "b"], labels={"a": "A", "b": "B"}) == ["a"]  # a label itself

@@ -356,6 +356,8 @@ def matching(
         # « n° 4 » names the label numbered 4, never one whose hour has a 4 in it.
         sign = re.compile(rf"\b{answer}\b")
         return [v for v in values if sign.search(_compared(labels.get(v, v)))]
+    if len(answer) == 1:  # a stray key (« s », explorer AD8) names no label it sits inside
+        return []
     words = answer.split()
     dated = any(_MONTH.fullmatch(w) for w in words)
     matches = [

@@ -6,15 +6,19 @@ Camille Durand (person 1) owns both demo formations.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.bilans.queries import (
+    LeftOut,
     bilan_formation,
     bilan_formations,
+    bilans_left_out,
     deadlines_of_bilan,
     documents_due,
     owed_by,
@@ -181,3 +185,55 @@ async def test_a_bilans_deadlines_in_order(db: Database) -> None:
             "NOR-DOCS",
             "NOR-PROOF",
         }
+
+
+@pytest.mark.usefixtures("demo")
+async def test_the_bilans_new_dates_leave_outside(db: Database) -> None:
+    """Explorer AD22: a bilan beyond an end brought forward (or before a start put back) is
+    named; not one already past, cancelled, or beyond an end that did not come nearer (a
+    bilan booked just after the end, as the rules allow, is no news when only the start
+    moves).
+    Its day is the organisation's: 0 h 30 in Paris on 5 January is 4 January in UTC."""
+    paris = ZoneInfo("Europe/Paris")
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    was = (date(2026, 10, 19), date(2027, 1, 8))
+    async with db.sessions() as session, session.begin():
+        restauration = await formation_titled(session, "Agent")
+        held = bilan(restauration, datetime(2026, 11, 2, 13, 0, tzinfo=UTC), kind="etape")
+        etape = bilan(restauration, datetime(2026, 11, 25, 13, 0, tzinfo=UTC), kind="etape")
+        fin = bilan(restauration, datetime(2027, 1, 4, 23, 30, tzinfo=UTC))
+        cancelled = bilan(restauration, datetime(2026, 12, 15, 13, 0, tzinfo=UTC))
+        cancelled.cancelled_at = now
+        after_end = bilan(restauration, datetime(2027, 1, 12, 13, 0, tzinfo=UTC))
+        session.add_all([held, etape, fin, cancelled, after_end])
+        await session.flush()
+
+        def left(new: tuple[date, date]) -> Awaitable[list[LeftOut]]:
+            return bilans_left_out(session, restauration.id, was, new, now=now, tz=paris)
+
+        assert await left(was) == []
+        assert await left((date(2026, 10, 19), date(2027, 1, 29))) == []
+        assert await left((date(2026, 10, 19), date(2027, 1, 5))) == [  # fin: 5 January in Paris
+            LeftOut(after_end, after=True)
+        ]
+        assert await left((date(2026, 10, 19), date(2027, 1, 4))) == [
+            LeftOut(fin, after=True),
+            LeftOut(after_end, after=True),
+        ]
+        assert await left((date(2026, 11, 30), date(2027, 1, 8))) == [LeftOut(etape, after=False)]
+        assert await left((date(2026, 11, 30), date(2026, 12, 4))) == [
+            LeftOut(etape, after=False),
+            LeftOut(fin, after=True),
+            LeftOut(after_end, after=True),
+        ]
+        assert await left((date(2026, 10, 5), date(2026, 11, 20))) == [
+            LeftOut(etape, after=True),
+            LeftOut(fin, after=True),
+            LeftOut(after_end, after=True),
+        ]
+        later = (date(2027, 2, 1), date(2027, 6, 4))  # put back by months: all before it
+        assert await left(later) == [
+            LeftOut(etape, after=False),
+            LeftOut(fin, after=False),
+            LeftOut(after_end, after=False),
+        ]

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.storage.db import Database
 from bot.storage.formations import Formation
 from tests.auxil.dialogue import Clock, Person
-from tests.auxil.hostile import FOR_CHOICES, survives
+from tests.auxil.hostile import FOR_CHOICES, step_of, survives
 
 
 async def at_the_dates_step(trainer: Person) -> None:
@@ -156,3 +156,35 @@ async def test_new_dates_move_the_first_day_entries_and_say_the_absences_left_ou
         assert formation is not None
         await session.refresh(formation, ["trainees"])
         assert {t.entered_on for t in formation.trainees} == {date(2026, 11, 23)}
+
+
+async def test_its_own_dates_again_are_said_to_be_its_dates(db: Database, trainer: Person) -> None:
+    """Explorer AD22: the formation's own dates typed again asked « C'est bien ça ? », as if
+    something would change; moving a bilan says « C'est déjà la date prévue » (one text for
+    both).  The question stays open for the dates meant, or /annuler."""
+    said = "Ce sont déjà ses dates : donnez les nouvelles dates, ou tapez /annuler pour ne rien changer."
+    await trainer.says("/formations")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Modifier les dates")
+    for typed in (
+        "du 19 octobre 2026 au 8 janvier 2027",
+        "jusqu'au 8 janvier",
+        "du 19/10 au 08/01",
+    ):
+        await trainer.says(typed)
+        assert trainer.last.startswith(f"{said}\n\nQuelles sont les nouvelles dates"), typed
+        assert "C'est bien ça" not in trainer.last
+        assert await step_of(db, trainer) == ("formation_dates", "period")
+    await trainer.says("jusqu'au 15 janvier")
+    assert "C'est bien ça ?" in trainer.last
+    await trainer.says("non, du 19 octobre 2026 au 8 janvier 2027")  # at « C'est bien ça ? »
+    assert trainer.last.startswith(f"{said}\n\nQuelles sont les nouvelles dates"), trainer.last
+    await trainer.says("Oui")  # nothing pending any more: not the 15 January
+    assert "Nouvelles dates enregistrées" not in trainer.all_text
+    await trainer.says("/annuler")
+    async with db.sessions() as session:
+        formation = await session.scalar(
+            select(Formation).where(Formation.title.startswith("Agent de restauration"))
+        )
+    assert formation is not None
+    assert (formation.start_date, formation.end_date) == (date(2026, 10, 19), date(2027, 1, 8))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -104,6 +105,41 @@ async def scheduled_bilans(session: AsyncSession, formation_id: int) -> list[Bil
             )
         ).all()
     )
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A bilan to come that new dates leave outside its formation."""
+
+    bilan: Bilan
+    after: bool
+    """After the new end; else before the new start."""
+
+
+async def bilans_left_out(
+    session: AsyncSession,
+    formation_id: int,
+    was: tuple[date, date],
+    new: tuple[date, date],
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+) -> list[LeftOut]:
+    """The bilans to come, not cancelled, after an end brought forward or before a start
+    put back, each on its day in the organisation's zone (explorer AD22: a formation
+    shortened to 4 December kept its bilan de fin of 15 January, invitations sent, unsaid).
+    Only an end that moved counts: a bilan booked just after the end is no news when the
+    start moves."""
+    found = []
+    for bilan in await scheduled_bilans(session, formation_id):
+        if bilan.ends_at <= now:
+            continue
+        day = bilan.starts_at.astimezone(tz).date()
+        if new[1] < was[1] and day > new[1]:
+            found.append(LeftOut(bilan, after=True))
+        elif new[0] > was[0] and day < new[0]:
+            found.append(LeftOut(bilan, after=False))
+    return found
 
 
 @dataclass(frozen=True)

@@ -334,7 +334,7 @@ async def check_when(ctx: Context, when: datetime) -> str | None:
         return ctx.render("bilan.when_before_start", start=formation.start_date)
     current = ctx.data.get("current_start")
     if current and datetime.fromisoformat(current) == when:
-        return ctx.render("bilan.when_unchanged")
+        return ctx.render("common.already_planned", period=False)
     return None
 
 

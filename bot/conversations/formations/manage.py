@@ -27,7 +27,8 @@
     Bot  Très bien. À tout moment : /formations.
 
 Each entry of the menu calls a small dialogue below (« Modifier la formation »:
-:mod:`.edit`; « Entrées et sorties »: :mod:`.paths`) and comes back to it.
+:mod:`.edit`; « Modifier les dates »: :mod:`.new_dates`; « Entrées et sorties »:
+:mod:`.paths`) and comes back to it.
 A bilan de compétences or a VAE follows one person: no delegates to choose.
 """
 
@@ -35,7 +36,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 from bot import dates
@@ -48,7 +48,6 @@ from bot.conversations.formations.choose import (
     member,
 )
 from bot.conversations.formations.list_parts import read_part
-from bot.conversations.formations.period import PeriodStep
 from bot.conversations.formations.questions import is_group_training
 from bot.conversations.formations.trainee_file import (
     ADDED,
@@ -245,37 +244,6 @@ async def editing(ctx: Context) -> Outcome | None:
     # The dates now, so that "jusqu'au 18 décembre" can move the end alone.
     ctx.data["_current"] = [formation.start_date.isoformat(), formation.end_date.isoformat()]
     return None
-
-
-async def save_dates(ctx: Context) -> None:
-    start, end = date.fromisoformat(ctx.data["start"]), date.fromisoformat(ctx.data["end"])
-    changed = await service.change_dates(
-        ctx.session, member(ctx), ctx.data["formation_id"], start, end
-    )
-    if changed is None:
-        ctx.say("formation.not_found")
-        return
-    ctx.say(
-        "formation.dates_saved",
-        f=changed.formation,
-        outside=changed.outside,
-        entries=changed.entries,
-    )
-    say_moved(ctx, changed.moved)
-    if changed.absences:
-        ctx.say(
-            "formation.absences_left_out", absences=changed.absences, where="en dehors de ces dates"
-        )
-
-
-EDIT_DATES = Flow(
-    "formation_dates",
-    role=Role.FORMATEUR,
-    summary="modifier les dates d'une formation",
-    start=editing,
-    steps=[PeriodStep("period", ask="formation.ask_new_period", one_end=True)],
-    finish=save_dates,
-)
 
 
 async def save_added(ctx: Context) -> None:
@@ -492,4 +460,4 @@ DELEGATES = Flow(
     finish=save_delegates,
 )
 
-FLOWS = [LIST, EDIT_DATES, ADD_TRAINEES, REMOVE_TRAINEE, DELEGATES]
+FLOWS = [LIST, ADD_TRAINEES, REMOVE_TRAINEE, DELEGATES]

@@ -16,7 +16,10 @@ ending on a Saturday or a Sunday is pointed out in that one confirmation.
 With ``one_end=True`` (new dates for a formation) one end alone, "jusqu'au
 18 décembre", changes that end and keeps the other, read from
 ``ctx.data["_current"]`` (the formation's dates, ISO) that the flow's start
-put there.
+put there.  Its own dates typed again are said to be its dates, as moving a
+bilan to its own date is (``common.already_planned``), and asked anew; as the kit's
+``DateStep``, ``warnings`` adds what the confirmation says under « C'est bien ça ? »
+(the bilans new dates would leave outside the formation).
 
 With ``single=True`` it asks one day of a trainee's path (entry, exit, end
 of an extension), read within ``ctx.data["_bounds"]`` and stored under the
@@ -43,6 +46,8 @@ YES, NO = "Oui, c'est ça", "Non, corriger"
 
 DayCheck = Callable[[Context, date], Awaitable[str | None]]
 """A day's problem as the French re-ask, or ``None`` when it fits."""
+PeriodWarnings = Callable[[Context, date, date], Awaitable[list[str]]]
+"""What a period would leave behind, said before « Oui » (French messages)."""
 
 
 def _unclear(ctx: Context) -> tuple[str, ...]:
@@ -61,6 +66,7 @@ class PeriodStep(Step):
         single: bool = False,
         one_end: bool = False,
         check: DayCheck | None = None,
+        warnings: PeriodWarnings | None = None,
         **hooks: Unpack[Hooks],
     ) -> None:
         hooks.setdefault("help", "formation.help_day" if single else "formation.help_dates")
@@ -69,6 +75,7 @@ class PeriodStep(Step):
         self.single = single
         self.one_end = one_end
         self.check = check
+        self.warnings = warnings
 
     def _pending_key(self) -> str:
         return f"_pending_{self.name}"
@@ -95,8 +102,11 @@ class PeriodStep(Step):
         if pending:
             start, end = (date.fromisoformat(x) for x in pending)
             key = "formation.day_understood" if self.single else "formation.period_understood"
+            said = [await self.render(ctx, key, start=start, end=end)]
+            if self.warnings is not None:
+                said += await self.warnings(ctx, start, end)
             return Reply(
-                text=await self.render(ctx, key, start=start, end=end),
+                text="\n\n".join(said),
                 choices=(ctx.choice(YES, "yes"), ctx.choice(NO, "no")),
                 columns=2,
             )
@@ -144,6 +154,10 @@ class PeriodStep(Step):
             period = await self._understand(ctx, ctx.incoming.text)
             if isinstance(period, Invalid):
                 return Retry(period.message)
-        ctx.data[key] = [period[0].isoformat(), period[1].isoformat()]
+        typed = [period[0].isoformat(), period[1].isoformat()]
+        if self.one_end and typed == ctx.data.get("_current"):
+            ctx.data.pop(key, None)  # not « C'est bien ça ? » about dates typed before
+            return Retry(ctx.render("common.already_planned", period=True))
+        ctx.data[key] = typed
         # Asked anew (not Stay): buttons under an earlier "c'est bien ça ?" go stale.
         return Next(self.name)

@@ -171,6 +171,9 @@ async def test_a_short_choice_does_not_ask_for_a_part_of_a_name(trainer: Person)
     assert trainer.last.startswith(
         "Votre message est trop long (5\u202f000 caractères, pour 4\u202f000 au plus)."
     )
+    for nothing in ("", "   ", "\u200b\u200b"):  # explorer AD2: nothing typed, said so
+        await trainer.says(nothing)
+        assert trainer.last.startswith("Je n'ai rien reçu : choisissez une des réponses"), nothing
     await trainer.says("Agent " * 30)
     assert "« Agent Agent Agent Agent Agent Agent Agent Agent Agent Agent…" in trainer.last
 

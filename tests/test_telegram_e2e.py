@@ -217,7 +217,7 @@ async def test_a_killed_bot_loses_nothing_and_does_nothing_twice(
             await process.wait()
             waiting = await claire.send_message("2")  # "Un bilan de compétences", while down
             process = await start()
-            await answer_after(claire, waiting.message_id, "Qui la finance", timeout=30)
+            await answer_after(claire, waiting.message_id, "Qui le finance", timeout=30)
 
             await click(claire, "Autre financeur", "dates")  # one person: no group question
             process.send_signal(signal.SIGKILL)

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Unpack
 
 from bot.answers import MAX_TEXT, Invalid, fold, has_control_characters
+from bot.answers import visible as visible_text
 from bot.conversations.kit.context import matching, typed_number
 from bot.conversations.kit.flow import (
     PAGE_SIZE,
@@ -156,9 +157,9 @@ class Pick(Step):
             return Retry(ctx.render("common.control_characters"))
         if len(typed) > MAX_TEXT:  # said as at a text question (explorer AD25)
             return Retry(ctx.render("common.message_too_long", length=len(typed), limit=MAX_TEXT))
-        if not fold(typed):
+        if not fold(visible_text(typed)):  # nothing, or zero-width spaces only (explorer AD2)
             refused = ctx.file_at_choice()
-            return Retry(refused.message if refused else ctx.render("common.pick_again"))
+            return Retry(refused.message if refused else ctx.render("common.pick_empty"))
         asked = typed_page(typed, page, pages) if pages > 1 else None
         if asked is not None:
             ctx.data["_page"] = asked

@@ -407,3 +407,22 @@ async def test_a_delegate_may_say_a_trainee_only_and_the_trainer_is_told(
     assert (answer.role, answer.role_matches) == ("trainee", False)
     await trainer.says("/attestations")
     assert "⚠ rôle choisi différent de celui de l'invitation" in trainer.last
+
+
+async def test_a_classmate_s_name_is_no_name_to_swear_under(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer AD23: Léa kept « Karim Benali » and swore « Moi, Karim Benali, … »; the
+    trainer was told only of a name « différent »."""
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    await hugo.says(f"/start {invited['Hugo Moreau']}")
+    for typed in ("Léa Martin", "martin léa"):
+        await hugo.says(typed)
+        assert hugo.last.startswith(
+            "« Léa Martin » est le nom d'un autre stagiaire de cette formation : chacun atteste "
+            "pour soi, avec sa propre invitation. Écrivez votre propre nom ;"
+        ), typed
+    await hugo.says("Hugues Morel")  # no one of the formation: checked as before
+    assert "Vous êtes bien Hugo Moreau ?" in hugo.last
+    assert await answers(db) == []

@@ -31,6 +31,8 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from sqlalchemy import select
+
 from bot.answers import YES_NO, Invalid, clean_line, fold, visible
 from bot.attestations import invitations
 from bot.attestations.service import same_name
@@ -40,6 +42,7 @@ from bot.conversations.kit.flow import Next, Outcome, Retry
 from bot.conversations.kit.steps import Option, Pick, Text
 from bot.formations.labels import full_name_given
 from bot.people.names import person_name, structure_name, written_with
+from bot.storage.formations import Trainee
 
 DELEGATE_ROLE = Option(
     "Délégué ou déléguée des stagiaires",
@@ -100,8 +103,28 @@ async def parse_name(ctx: Context, text: str) -> str | Invalid:
         and written_with(line, expected.name)
     ):
         return line
-    return person_name(
+    name = person_name(
         text, example="Claire Dubois", unclear=ctx.render("attestation_participant.name_unclear")
+    )
+    if isinstance(name, str) and expected is not None and not same_name(name, expected.name):
+        other = await classmate_named(ctx, name)
+        if other is not None:
+            return Invalid(ctx.render("attestation_participant.name_of_another", other=other))
+    return name
+
+
+async def classmate_named(ctx: Context, name: str) -> str | None:
+    """Another trainee of the formation under this name: each swears under their own
+    invitation (explorer AD23: « Karim Benali » kept on Léa's sworn text, the trainer told
+    only of a name « différent »)."""
+    found = await load(ctx)
+    if isinstance(found, str):
+        return None
+    trainees = await ctx.session.scalars(
+        select(Trainee).where(Trainee.formation_id == found.info.formation.id)
+    )
+    return next(
+        (t.full_name for t in trainees if not t.erased and same_name(name, t.full_name)), None
     )
 
 

@@ -187,12 +187,14 @@ async def schedule_entretien(
     )
     session.add(entretien)
     await session.flush()
-    await refresh_deadlines(session, followup.formation_id)
     milestone = [milestone_of_kind(kind)]
-    if entretien.held_at is not None:
+    if entretien.held_at is not None and followup.procedure_applies:
+        # The rows refreshed first, then its milestone marked done.
         await followup_deadlines.complete(session, followup, milestone, actor_id, now)
-    elif rescheduled and previous is not None and previous.held_at is not None:
-        await followup_deadlines.reopen(session, followup, milestone, now)
+    else:
+        await refresh_deadlines(session, followup.formation_id)
+        if rescheduled and previous is not None and previous.held_at is not None:
+            await followup_deadlines.reopen(session, followup, milestone, now)
     due = {
         followup_deadlines.milestone_of(row): row.effective_due
         for row in await followup_deadlines.deadlines_of(session, followup)

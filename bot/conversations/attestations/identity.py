@@ -94,7 +94,8 @@ KEPT_LABEL = "Oui, c'est exact"
 
 async def parse_name(ctx: Context, text: str) -> str | Invalid:
     """A plausible person's name; the invited name is always one, however unusual."""
-    expected = await invited(ctx)
+    found = await load(ctx)
+    expected = None if isinstance(found, str) else found.participant
     line = clean_line(text, limit=100)
     if (
         isinstance(line, str)
@@ -107,21 +108,19 @@ async def parse_name(ctx: Context, text: str) -> str | Invalid:
         text, example="Claire Dubois", unclear=ctx.render("attestation_participant.name_unclear")
     )
     if isinstance(name, str) and expected is not None and not same_name(name, expected.name):
-        other = await classmate_named(ctx, name)
+        assert not isinstance(found, str)
+        other = await classmate_named(ctx, found.info.formation.id, name)
         if other is not None:
             return Invalid(ctx.render("attestation_participant.name_of_another", other=other))
     return name
 
 
-async def classmate_named(ctx: Context, name: str) -> str | None:
+async def classmate_named(ctx: Context, formation_id: int, name: str) -> str | None:
     """Another trainee of the formation under this name: each swears under their own
     invitation (explorer AD23: « Karim Benali » kept on Léa's sworn text, the trainer told
     only of a name « différent »)."""
-    found = await load(ctx)
-    if isinstance(found, str):
-        return None
     trainees = await ctx.session.scalars(
-        select(Trainee).where(Trainee.formation_id == found.info.formation.id)
+        select(Trainee).where(Trainee.formation_id == formation_id)
     )
     return next(
         (t.full_name for t in trainees if not t.erased and same_name(name, t.full_name)), None

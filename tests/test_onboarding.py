@@ -548,6 +548,30 @@ async def test_the_words_people_answer_with_at_the_role_and_the_form(
     assert forms["Bruno Lefèvre"] == "m"
 
 
+async def test_a_civility_before_one_s_name_says_how_to_speak_of_one_and_is_not_kept(
+    db: Database, person: Callable[..., Person]
+) -> None:
+    """Explorer AD17: « Mme Zoé Durand » was her name on every invitation she signed (a
+    trainee's loses it), and she was asked « au féminin ou au masculin ? » right after."""
+    claire = person("claire")
+    zoe = person("zoe")
+    await zoe.says(f"/start {await a_code(claire, 'Formateur')}")
+    await zoe.says("mme zoé durand")
+    assert zoe.last.startswith("C'est fait, Zoé Durand : vous faites partie de l'organisme")
+    assert "Comment dois-je parler de vous" not in zoe.all_text
+    marc = person("marc")
+    await marc.says(f"/start {await another_code(claire)}")
+    await marc.says("Monsieur Marc Dubois")
+    assert marc.last.startswith("C'est fait, Marc Dubois : vous faites partie de l'organisme")
+    async with db.sessions() as session:
+        forms = {p.display_name: p.address_form for p in await session.scalars(select(P))}
+    assert forms == {"Claire Martin": "f", "Zoé Durand": "f", "Marc Dubois": "m"}
+    anne = person("anne")
+    await anne.says(f"/start {await another_code(claire)}")
+    await anne.says("Mme Durand")
+    assert anne.last.startswith("« Mme Durand » seul ne suffit pas")
+
+
 async def test_a_first_name_alone_is_no_member_s_name(
     db: Database, person: Callable[..., Person]
 ) -> None:
@@ -568,6 +592,15 @@ async def test_aide_during_the_creation_says_what_is_under_way(
     await nora.says("/start")
     await nora.says("/aide")
     assert "Vous êtes en train de : créer votre organisme." in nora.all_text
+
+
+async def another_code(admin: Person) -> str:
+    """A formateur's code from ``admin``, whose organisation exists (no code pending)."""
+    await admin.says("/inviter")
+    await admin.presses("Formateur")
+    code = CODE.search(admin.last)
+    assert code, admin.last
+    return code[1]
 
 
 async def a_code(admin: Person, role: str) -> str:

@@ -77,12 +77,26 @@ async def parse_org_name(ctx: Context, text: str) -> str | Invalid:
     return names.organisation_name(text)
 
 
+FORM_OF_CIVILITY = {"Mme": "f", "M.": "m"}
+"""How to speak of someone who gave her name with « Mme » or his with « M. »."""
+
+
 async def parse_person_name(ctx: Context, text: str) -> str | Invalid:
     """The name of the person typing, first name and surname: it signs the invitations and
-    names them in the journal (explorer Z, Z10: « Marc » alone was taken)."""
+    names them in the journal (explorer Z, Z10: « Marc » alone was taken).
+
+    A civility typed before it is not kept (« Mme Zoé Durand vous invite » signed her
+    invitations, explorer AD17; a trainee's loses it too) but answers the next question:
+    how to speak of her."""
     name = names.person_name(text, example="Claire Martin")
-    if isinstance(name, str) and not full_name_given(name):
+    if isinstance(name, Invalid):
+        return name
+    if not full_name_given(name):
         return Invalid(ctx.render("onboarding.name_one_word", typed=name[:40]))
+    civility, _, rest = name.partition(" ")
+    if civility in FORM_OF_CIVILITY:
+        ctx.data["address_form"] = FORM_OF_CIVILITY[civility]
+        return rest
     return name
 
 
@@ -161,7 +175,9 @@ async def remember_form(ctx: Context) -> None:
 
 
 def address_step() -> Pick:
-    return Pick("address_form", ask="onboarding.ask_address_form", options=ADDRESS_FORMS)
+    return Pick(
+        "address_form", ask="onboarding.ask_address_form", options=ADDRESS_FORMS, unless_known=True
+    )
 
 
 START = Flow(

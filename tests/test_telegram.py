@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
@@ -477,3 +478,25 @@ def test_a_long_button_keeps_its_start_and_its_end() -> None:
     assert first.text.startswith("🔴 01/12 Envoyer")
     assert first.text.endswith("Agent de restauration – Rouen")
     assert (second.text, second.callback_data) == (short, "1|b")
+
+
+async def test_a_configured_name_that_is_not_the_bot_s_is_said_at_start(
+    db: Database, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Explorer AC8: a stale TELEGRAM_USERNAME put two bots' names in one invitation (the
+    text's link and the chat's forwarding link, which takes getMe's)."""
+    warned = {}
+    for configured in ("formabot_test_bot", "Formabot_Test_Bot", "ancien_bot", ""):
+        mine = replace(settings, telegram_token="123:ABC", telegram_username=configured)
+        transport = TelegramTransport(mine, build_engine(db, mine), request=RecordingRequest())
+        await transport.app.initialize()
+        transport.username = transport.app.bot.username or ""
+        caplog.clear()
+        with caplog.at_level(logging.WARNING):
+            transport._check_username()
+        warned[configured] = caplog.text
+        await transport.app.shutdown()
+    assert warned["formabot_test_bot"] == warned["Formabot_Test_Bot"] == ""
+    assert "TELEGRAM_USERNAME is ancien_bot" in warned["ancien_bot"]
+    assert "set TELEGRAM_USERNAME=formabot_test_bot" in warned["ancien_bot"]
+    assert "TELEGRAM_USERNAME is not set" in warned[""]

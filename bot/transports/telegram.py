@@ -169,6 +169,19 @@ class TelegramTransport:
 
     # --- life cycle -------------------------------------------------------------
 
+    def _check_username(self) -> None:
+        """Say at start when TELEGRAM_USERNAME is not this bot's name (explorer AC8): the
+        invitations' texts take the setting (an e-mail may be written by a process with no
+        Telegram connection), their forwarding link getMe's, so a stale one mixed two bots."""
+        configured, actual = self.settings.telegram_username, self.username
+        if actual and configured.lower() != actual.lower():
+            log.warning(
+                "TELEGRAM_USERNAME is %s, not this token's bot: invitations would not lead "
+                "to it; set TELEGRAM_USERNAME=%s",
+                configured or "not set",
+                actual,
+            )
+
     async def start(self) -> None:
         """Reach the Bot API (waiting while it is unreachable), then receive.
 
@@ -177,6 +190,7 @@ class TelegramTransport:
         """
         await when_reachable("getMe", self.app.initialize)
         self.username = self.app.bot.username or ""
+        self._check_username()
         if not self.receiving:
             self.inbox.start_polling()
             log.info("telegram transport started (answering only)")

@@ -126,7 +126,7 @@ async def test_a_code_serves_one_chat_identity_only(
     assert "déjà été utilisé depuis un autre compte" in mallory.last
     reveals_nothing(mallory.all_text)
     await mallory.says("/attestation")
-    assert "Je ne trouve pas d'invitation" in mallory.last
+    assert "Si vous avez reçu un lien, ouvrez-le ; si vous avez reçu un code" in mallory.last
     # The same code on another platform is another identity too.
     from bot.messages import Platform
 

@@ -103,6 +103,11 @@ YES_NO = {
     "c est ca": "yes",
     "tout a fait": "yes",
     "bien sur": "yes",
+    "c est bon": "yes",  # explorer AG1: a hurried trainer's « c'est bon », « c bon »
+    "c bon": "yes",
+    "cest bon": "yes",
+    "ca marche": "yes",
+    "ca me va": "yes",
     "non": "no",
     "nan": "no",
     "non merci": "no",
@@ -111,6 +116,10 @@ YES_NO = {
     "pas du tout": "no",
     "corriger": "no",
 }
+
+
+AGREEING = tuple(word for word, meaning in YES_NO.items() if meaning == "yes")
+"""What says « yes » to an option the bot proposes (« oui », « ok », « c'est bon »)."""
 
 
 SKIP = {

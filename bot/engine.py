@@ -35,7 +35,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import invitations, progress, texts
-from bot.answers import MAX_TEXT, fold
+from bot.answers import fold
 from bot.budget import Budget
 from bot.config import Settings
 from bot.conversations.kit import aside
@@ -338,7 +338,7 @@ class Engine:
             if current is None:
                 ctx.say("common.nothing_to_cancel")
                 return None, None
-            ctx.say("common.cancelled", summary=self.runner.outermost(ctx, current).summary)
+            ctx.say("common.cancelled", flow=self.runner.outermost(ctx, current))
             ctx.data = aside.resting(ctx.data)
             return None, None
         if command == "reprendre":
@@ -446,7 +446,7 @@ class Engine:
             ctx.say("common.did_you_mean", close=spoken_commands(close))
             return None, None
         if not await self._guided(ctx):
-            ctx.say("common.idle", actor=ctx.actor, length=len(ctx.incoming.text), limit=MAX_TEXT)
+            self.runner.idle(ctx)
         return None, None
 
     async def _guided(self, ctx: Context) -> bool:

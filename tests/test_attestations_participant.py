@@ -276,3 +276,20 @@ async def test_a_sentence_at_the_text_that_says_nothing_of_it_is_asked_again(
     await hugo.says("c'était bien")
     assert hugo.last.startswith("Choisissez l'une des trois réponses")
     assert await answers(db) == []
+
+
+@pytest.mark.parametrize("typed", ["stop", "annuler", "arrête", "je veux arrêter"])
+async def test_asking_to_stop_at_the_text_is_told_the_way_out(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
+) -> None:
+    """Explorer AG2: a delegate who had never used a bot typed « stop », « arrête », « je veux
+    arrêter », « annuler » and got the sworn text back four times, never /annuler."""
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    for line in (f"/start {invited['Hugo Moreau']}", "Hugo Moreau", "oui", typed):
+        await hugo.says(line)
+    assert hugo.last.startswith("Pour tout arrêter, tapez /annuler (avec la barre oblique)")
+    assert await answers(db) == []
+    await hugo.says("/annuler")
+    assert "/attestation" in hugo.last  # how to come back
+    assert await answers(db) == []

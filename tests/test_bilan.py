@@ -97,6 +97,35 @@ async def schedule(who: Person, steps: list[tuple[str, str, str]] = REMOTE) -> N
         await answer(who, kind, value)
 
 
+async def test_a_hurried_trainer_answers_oui_and_non_to_the_questions_that_ask_them(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer AG1: « oui » to the bilan proposed, « oui » and « non » to « Invitez-vous des
+    partenaires extérieurs ? », « c'est bon » to the recap were « Je n'ai pas reconnu ce
+    choix »."""
+    typed = {
+        ("which", "Programmer le bilan de fin"): "oui",
+        ("partners", "Ajouter un partenaire"): "oui",
+        ("partners", "Terminé"): "non",
+        ("recap", "Programmer le bilan"): "c'est bon",
+    }
+    await trainer.says("/bilan")
+    for step, kind, value in REMOTE:
+        if (step, value) in typed:
+            await trainer.says(typed[step, value])
+            assert "pas reconnu" not in trainer.last, (step, trainer.last)
+        else:
+            await answer(trainer, kind, value)
+    [bilan] = await bilans(db)
+    async with db.sessions() as session:
+        names = await session.scalars(
+            select(BilanParticipant.name).where(
+                BilanParticipant.bilan_id == bilan.id, BilanParticipant.kind == "partner"
+            )
+        )
+        assert sorted(names) == ["M. Karim Haddad", "Mme Lina Costa"]
+
+
 async def test_the_formation_s_charge_de_mission_is_no_partner(
     db: Database, trainer: Person
 ) -> None:

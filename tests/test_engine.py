@@ -8,13 +8,14 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
 
-from bot import texts
+from bot import dates, texts
 from bot.app import FEATURES, build_engine
 from bot.config import Settings
 from bot.conversations.formations import create as formation_module
@@ -33,6 +34,8 @@ from tests.auxil.dialogue import Clock, Person
 from tests.auxil.disk import fill_the_disk, free_space, space_reset
 from tests.auxil.hostile import step_of
 from tests.auxil.statements import counting
+
+PARIS = ZoneInfo("Europe/Paris")
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -186,10 +189,23 @@ async def test_a_conversation_left_for_another_command_is_taken_up_again(
     await trainer.says("/reprendre")
     assert "Je reprends « créer une formation »" in trainer.all_text
     await trainer.says("/echeances")
-    clock.advance(hours=25)
+    # How long it waits is said, and reminded to whoever writes meanwhile (explorer AG3).
+    until = f"jusqu'au {dates.spell_datetime((clock.now + timedelta(hours=24)).astimezone(PARIS))}"
+    assert f"là où vous en étiez ({until})." in trainer.all_text
     await trainer.says("/annuler")
+    clock.advance(hours=20)
+    await trainer.says("bonjour")
+    assert "Vous aviez mis de côté « créer une formation » : tapez /reprendre" in trainer.last
+    clock.advance(hours=5)
+    await trainer.says("/reprendre")  # lapsed: said once, then forgotten
+    assert trainer.last == (
+        f"Vous aviez mis de côté « créer une formation » {until} : sans reprise avant, je l'ai "
+        "refermé, et rien n'en a été enregistré. Recommencez avec /formation."
+    )
     await trainer.says("/reprendre")
     assert trainer.last.startswith("Il n'y a rien à reprendre.")
+    await trainer.says("bonjour")
+    assert "mis de côté" not in trainer.last
 
 
 async def test_a_look_at_a_list_never_takes_the_place_of_a_half_typed_dialogue(

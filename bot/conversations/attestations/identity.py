@@ -33,7 +33,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.answers import YES_NO, Invalid, clean_line, fold, visible
+from bot.answers import AGREEING, YES_NO, Invalid, clean_line, fold, visible
 from bot.attestations import invitations
 from bot.attestations.service import same_name
 from bot.conversations.attestations.held import invited, load
@@ -83,7 +83,7 @@ ROLE_NAMED = (
 """A role named in a few words (folded), the one an invitation may not allow: « je suis
 déléguée », « partenaire », « stagiaire »."""
 YES_WORDS = (
-    *(word for word, meaning in YES_NO.items() if meaning == "yes"),
+    *AGREEING,
     *("c est moi", "c est ca", "oui c est moi", "oui c est ca"),
 )
 """A « oui » to a question that proposes what the invitation says (the name, the role)."""

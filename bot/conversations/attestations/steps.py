@@ -15,6 +15,7 @@ from typing import Unpack
 from bot.answers import Invalid, fold
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Leave, Next, Outcome, Retry, Step
+from bot.conversations.kit.pick import asks_to_stop
 from bot.conversations.kit.steps import Hooks, Option
 from bot.messages import Reply
 
@@ -124,6 +125,8 @@ class PickOrSay(Step):
             taken = await self.other(ctx)
             if taken is not None:
                 return taken
+        if picked is None and ctx.incoming.choice is None and asks_to_stop(ctx.incoming.text):
+            return Retry(ctx.render("common.pick_none", stop=True))
         if picked is None:
             return Retry(ctx.render(self.again))
         if isinstance(picked, Invalid):

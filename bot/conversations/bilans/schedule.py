@@ -27,7 +27,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot import dates
-from bot.answers import Invalid, by_surname, clean_line, printable
+from bot.answers import AGREEING, Invalid, by_surname, clean_line, printable
 from bot.bilans.checks import DEFAULT_MINUTES, MAX_PARTNERS, duration_minutes, minutes_fit
 from bot.bilans.participants import Derogation, single_person
 from bot.bilans.queries import bilan_formation, bilan_formations, owed_by
@@ -221,7 +221,9 @@ async def which_choices(ctx: Context) -> list[Option]:
     free = [(i, o) for i, o in enumerate(owed) if not o["scheduled"]]
     proposed = next((i for i, o in free if not o["past"]), free[0][0] if free else None)
     options = [
-        Option(f"Programmer le {o['label']}" + (" (proposé)" if i == proposed else ""), f"owed:{i}")
+        Option(f"Programmer le {o['label']} (proposé)", f"owed:{i}", AGREEING)  # « oui »: AG1
+        if i == proposed
+        else Option(f"Programmer le {o['label']}", f"owed:{i}")
         for i, o in sorted(free, key=lambda p: p[0] != proposed)
     ]
     options += [
@@ -477,8 +479,9 @@ SCHEDULE = Flow(
                     ),
                     store="new_partner",
                     when=_room_for_partners,
+                    words=("oui", "ouais", "oui oui"),  # the question is « Invitez-vous … ? »
                 ),
-                Entry("Terminé", "done", then=go_on),
+                Entry("Terminé", "done", then=go_on, words=("non", "nan", "non merci", "aucun")),
             ],
         ),
         Confirm(

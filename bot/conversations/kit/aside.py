@@ -49,6 +49,21 @@ def kept(ctx: Context) -> dict[str, Any] | None:
     return found
 
 
+def lapsed(ctx: Context) -> dict[str, Any] | None:
+    """The conversation set aside whose time ran out: said once at /reprendre (explorer
+    AG3: « Il n'y a rien à reprendre » read as if nothing had ever been set aside)."""
+    found = ctx.data.get(KEY)
+    if isinstance(found, dict) and kept(ctx) is None:
+        return found
+    return None
+
+
+def first_flow(found: dict[str, Any]) -> str:
+    """The flow the person started, of a conversation set aside (under its called flows)."""
+    stack = found["data"].get("_stack") or [found]
+    return str(stack[0]["flow"])
+
+
 PRESSED = "_pressed"
 """The last button taken, as it came: the same press again is a double tap's second, which
 says nothing (:meth:`~bot.conversations.kit.context.Context.repeats_taken_press`)."""

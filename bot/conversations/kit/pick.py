@@ -34,6 +34,17 @@ STOP_WORDS = frozenset(
 )
 """Folded words that ask to leave what is under way, typed without the slash."""
 
+
+def asks_to_stop(typed: str) -> bool:
+    """« annuler », « stop », or a short sentence saying it (« je veux arrêter », « stop
+    svp ») where no answer fits: the way out is then named (explorer AG2: a delegate who
+    typed them at her attestation was only shown the attestation again, four times)."""
+    words = fold(typed).split()
+    return fold(typed) in STOP_WORDS or (
+        0 < len(words) <= 4 and any(w in STOP_WORDS and w != "fin" for w in words)
+    )
+
+
 RECAP = (
     Option("Enregistrer", "save", words=("oui", "ok", "valider")),
     Option("Corriger", "fix", words=("non", "modifier", "changer")),
@@ -195,7 +206,7 @@ class Pick(Step):
             return self._picked(ctx, found[0], 0, 1, edit=False)
         if not found:
             # « annuler », « stop » typed where no option says it: the way out, named.
-            stop = fold(typed) in STOP_WORDS
+            stop = asks_to_stop(typed)
             # « une partie de son nom » for a list to search, not at « Oui / Non » (explorer O).
             return Retry(
                 ctx.render(

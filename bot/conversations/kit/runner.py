@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from bot import dates
+from bot.answers import MAX_TEXT
 from bot.conversations.kit import aside
 from bot.conversations.kit.flow import (
     Call,
@@ -76,13 +78,26 @@ class Runner:
         if self._browsing(ctx, current, step):
             return
         outermost = self.outermost(ctx, current)
-        before = aside.kept(ctx)
-        dropped = None
-        if before is not None:
-            stack = before["data"].get("_stack") or [before]
-            dropped = getattr(self.flows().get(stack[0]["flow"]), "summary", None)
+        dropped = self.aside_flow(aside.kept(ctx))
         aside.set_aside(ctx, current.name, step, keep_for)
-        ctx.say("common.abandoned", summary=outermost.summary, dropped=dropped)
+        ctx.say(
+            "common.abandoned",
+            summary=outermost.summary,
+            dropped=dropped.summary if dropped else None,
+            until=dates.spell_datetime((ctx.now + keep_for).astimezone(ctx.tz)),
+        )
+
+    def aside_flow(self, found: dict[str, Any] | None) -> Flow | None:
+        """The command a conversation set aside was started with (its name, its summary)."""
+        return self.flows().get(aside.first_flow(found)) if found is not None else None
+
+    def idle(self, ctx: Context) -> None:
+        """Text that answers nothing: what can be done, and the conversation set aside if one
+        waits (explorer AG3: « bonjour » the next morning said nothing of the /bilan left at
+        its tenth question, which lapsed a few hours later)."""
+        length = len(ctx.incoming.text)
+        waiting = self.aside_flow(aside.kept(ctx))
+        ctx.say("common.idle", length=length, limit=MAX_TEXT, aside=waiting)
 
     def _browsing(self, ctx: Context, current: Flow, step: str | None) -> bool:
         """At a list's own questions (``Flow.browsing``), or at the first of a browsing flow
@@ -130,8 +145,14 @@ class Runner:
         found = aside.kept(ctx)
         flow = self.flows().get(found["flow"]) if found else None
         if found is None or flow is None or not flow.has_step(found["step"]):
+            gone = aside.lapsed(ctx)
             ctx.data.pop(aside.KEY, None)
-            ctx.say("common.nothing_aside")
+            until = datetime.fromisoformat(gone["until"]).astimezone(ctx.tz) if gone else None
+            ctx.say(
+                "common.nothing_aside",
+                lapsed=self.aside_flow(gone),
+                until=dates.spell_datetime(until) if until else "",
+            )
             return await self._ask_again(ctx, current, step)
         refusal = self.refusal(ctx, flow)
         if refusal is not None:

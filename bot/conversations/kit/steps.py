@@ -115,10 +115,9 @@ class Text(Step):
 class Entry:
     """One line of a :class:`Menu`: a label, and what choosing it does.
 
-    ``call`` runs that flow as a sub-dialogue (with ``data(ctx)`` as its
-    start; its value, if any, stored under ``store``) and comes back to the
-    menu; ``then`` is any other answer; with neither, the entry ends the menu.
-    """
+    ``call`` runs that flow as a sub-dialogue (with ``data(ctx)`` as its start; its value,
+    if any, stored under ``store``) and comes back to the menu; ``then`` is any other
+    answer; with neither, the entry ends the menu."""
 
     label: str
     value: str
@@ -127,15 +126,15 @@ class Entry:
     store: str | None = None
     then: Callable[[Context], Awaitable[Outcome]] | None = None
     when: Predicate | None = None
+    words: tuple[str, ...] = ()  # typed for it (« oui » at « Invitez-vous … ? »)
 
 
 class Menu(Step):
     """A choice of things to do, shown again after each one is done.
 
-    The menu's text usually shows a state (a follow-up, a bilan's progress)
-    through its ``values`` hook; each :class:`Entry` calls a sub-flow or
-    answers directly, so coming "back" needs nothing written by hand.
-    """
+    The menu's text usually shows a state (a follow-up, a bilan's progress) through its
+    ``values`` hook; each :class:`Entry` calls a sub-flow or answers directly, so coming
+    "back" needs nothing written by hand."""
 
     def __init__(
         self,
@@ -161,7 +160,8 @@ class Menu(Step):
         )
 
     async def _options(self, ctx: Context) -> list[Option]:
-        return [Option(e.label, e.value) for e in self.entries if e.when is None or e.when(ctx)]
+        shown = [e for e in self.entries if e.when is None or e.when(ctx)]
+        return [Option(e.label, e.value, e.words) for e in shown]
 
     async def question(self, ctx: Context) -> Reply:
         return await self._picker.question(ctx)

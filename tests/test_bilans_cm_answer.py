@@ -100,7 +100,10 @@ async def test_her_help_says_how_to_answer_the_invitation(
     ) in her.all_text
 
 
-@pytest.mark.parametrize("typed", ["Je confirme.", "OK", "D'accord !", "je confirme ma présence"])
+@pytest.mark.parametrize(
+    "typed",
+    ["Je confirme.", "OK", "D'accord !", "je confirme ma présence", "Bonjour, je serai là"],
+)
 async def test_her_own_words_confirm_too(
     trainer: Talker, person: Callable[..., Talker], db: Database, typed: str
 ) -> None:
@@ -124,6 +127,11 @@ async def test_another_date_is_asked_checked_and_passed_on_with_a_word(
     assert her.last.startswith("Quelle date proposez-vous, avec l'heure ?")
     assert await step_of(db, her) == ("bilan_cm_answer", "proposed")
     await survives(db, her, FOR_CHOICES)
+    for typed in ("ok", "d'accord", "Oui", "1"):  # no date: no confirmation either (AG4)
+        await her.says(typed)
+        assert await step_of(db, her) == ("bilan_cm_answer", "proposed")
+        assert "Je n'ai pas compris cette date" in her.last, her.last
+    assert (await the_bilan(db)).cm_answer is None and await told(db) == []
     await her.says("hier à 10 h")
     assert "déjà passée" in her.last
     await her.says("31/02 à 10 h")

@@ -26,6 +26,10 @@ PARIS = ZoneInfo("Europe/Paris")
         ("3", "cannot"),
         ("Empêchée.", "cannot"),
         ("je ne pourrai pas venir", "cannot"),
+        ("Je ne pourrai pas venir, désolée.", "cannot"),  # explorer AG5
+        ("Bonjour Madame, je serai présente. Cordialement", "confirmed"),
+        ("Bonjour", None),
+        ("Merci", None),
         ("1 question : faut-il un ordinateur ?", None),
         ("je propose le 15 à 10 h", None),
         ("4", None),

@@ -12,6 +12,7 @@ invitation asks again.  The trainer is told at once (outbox) and reads it in
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -39,11 +40,27 @@ ANSWERS = {
 """Her three answers, in the order the invitation numbers them (« 1 » confirms)."""
 
 WORDS = {
-    CONFIRMED: ("je confirme", "confirme", "confirmee", "oui", "ok", "d accord", "c est note"),
+    CONFIRMED: (
+        *("je confirme", "confirme", "confirmee", "oui", "ok", "d accord", "c est note"),
+        *("je serai la", "je serai presente", "je serai present", "presente", "present"),
+    ),
     OTHER_DATE: ("autre date", "une autre date", "proposer une autre date", "je propose"),
-    CANNOT: ("je ne pourrai pas", "empeche", "empechee", "indisponible", "je ne peux pas"),
+    CANNOT: (
+        *("je ne pourrai pas", "empeche", "empechee", "indisponible", "je ne peux pas"),
+        *("je ne pourrai pas venir", "je ne pourrai pas etre la", "je ne serai pas la"),
+    ),
 }
 """What else she may type for each, folded (accents and case aside)."""
+
+ACKNOWLEDGING = frozenset({"oui", "ok", "d accord", "c est note"})
+"""Alone, her answer to the invitation; with a greeting, a word that she read a message."""
+
+POLITE = re.compile(
+    r"^(?:(?:bonjour|bonsoir|madame|monsieur|oui)\s+)*"
+    r"|(?:\s+(?:desolee|desole|merci|cordialement|bonne journee|bien a vous|a bientot))+$"
+)
+"""Greetings around her answer (« Bonjour, je serai là », « je ne pourrai pas venir,
+désolée »: explorer AG5, passed on as a message and the bilan left « pas encore reçue »)."""
 
 
 def answer_choices() -> tuple[Choice, ...]:
@@ -54,7 +71,10 @@ def answer_choices() -> tuple[Choice, ...]:
 def answer_of(text: str) -> str | None:
     """The answer ``text`` gives (« 1 », a label, a word of :data:`WORDS`), or ``None`` for a
     message of her own, which goes to the trainer as it is."""
-    typed = fold(text).strip(" .!")
+    whole = fold(text).strip(" .!")
+    typed = POLITE.sub("", whole)
+    if typed != whole and typed in ACKNOWLEDGING:
+        return None  # « c'est noté, merci » after a message of hers: no confirmation
     for number, (code, label) in enumerate(ANSWERS.items(), start=1):
         if typed in (str(number), fold(label), *WORDS[code]):
             return code

@@ -48,6 +48,10 @@ async def quick_answer(ctx: Context) -> Outcome | None:
     """« 1 », « je confirme », « empêchée »… from a chargée de mission (someone on Matrix, in
     private, no member: :func:`bot.features.bilans.charge_de_mission_answer`): her answer,
     the dialogue started with what it already knows; ``None`` for anything else."""
+    if ctx.in_dialogue:
+        # Not an answer to the question under way (« ok » while she looks for a date to
+        # propose: explorer AG4, read as « Je confirme ma présence » and told the trainer).
+        return None
     answer = answer_of(ctx.incoming.text)
     if answer is None or not await _hers(ctx):
         return None

@@ -40,7 +40,7 @@ from bot.budget import Budget
 from bot.config import Settings
 from bot.conversations.kit import aside
 from bot.conversations.kit.context import Actor, Context, turn_zone
-from bot.conversations.kit.flow import Flow, Retry, Switch
+from bot.conversations.kit.flow import Call, Flow, Retry, Switch
 from bot.conversations.kit.runner import Position, Runner
 from bot.conversations.kit.steps import Text
 from bot.failures import SPACE, log_failure
@@ -108,12 +108,10 @@ class Engine:
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """One message, in order behind the same person's, in turn with everyone else's.
 
-        Admission in two queues: a person's later messages wait behind their
-        own (the lock of their key), and only the oldest message of each person
-        waits for one of the :attr:`turns_at_once` slots, first come first
-        served.  A peak of people makes a fair queue in front of the pool
-        rather than hundreds of sessions waiting on it (and timing out).
-        """
+        Admission in two queues: a person's later messages wait behind their own (the lock
+        of their key), and only the oldest message of each person waits for one of the
+        :attr:`turns_at_once` slots, first come first served.  A peak of people makes a fair
+        queue in front of the pool rather than hundreds of sessions waiting on it."""
         key = incoming.key
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
@@ -201,14 +199,12 @@ class Engine:
     async def delivered(self, session: AsyncSession, *incomings: Incoming) -> None:
         """The events' replies were sent: keep only what a redelivery needs.
 
-        Called in the transaction that marks the updates done (several at
-        once: one read and one write for them all, :mod:`bot.storage.delivered`).
-        Documents and sealed codes are dropped; text (codes masked) and buttons
-        stay, so a redelivered event is answered again without a second effect,
-        until the platform's redelivery window has passed
-        (:func:`bot.scheduler.forget_old_events`).  Long work the turn asked for
-        (:meth:`Context.later <bot.conversations.kit.context.Context.later>`) starts now that its interim message is sent.
-        """
+        Called in the transaction that marks the updates done (several at once: one read
+        and one write for them all, :mod:`bot.storage.delivered`). Documents and sealed
+        codes are dropped; text (codes masked) and buttons stay, so a redelivered event is
+        answered again without a second effect, until the platform's redelivery window has
+        passed (:func:`bot.scheduler.forget_old_events`).  Long work the turn asked for
+        (:meth:`bot.conversations.kit.context.Context.later`) starts now its interim is sent."""
         keys = [(incoming.platform.value, incoming.event_id) for incoming in incomings]
         works = [work for key in keys for work in self._works.pop(key, ())]
         progress.start_after_commit(
@@ -268,9 +264,8 @@ class Engine:
         """Write the new state and record the event; the version check makes a concurrent
         writer's turn start over.
 
-        A first turn inserts the row: a concurrent first turn of the same key
-        fails that INSERT on the unique key and starts over the same way.
-        """
+        A first turn inserts the row: a concurrent first turn of the same key fails that
+        INSERT on the unique key and starts over the same way."""
         values = {
             "new_flow": flow,
             "new_step": step,
@@ -302,8 +297,8 @@ class Engine:
             return state.flow, state.step
         command = ctx.incoming.command
         if flow is not None and self.runner.closes(ctx, flow, state.expires_at):
-            if command is None:
-                return None, None
+            if command is None:  # « Anne absente hier » the morning after: read (explorer AF2)
+                return await self.outside(ctx, starts_only=True)
             flow = None
 
         if command is not None:
@@ -413,7 +408,7 @@ class Engine:
             return "common.admins_only"
         return None
 
-    async def outside(self, ctx: Context) -> Position:
+    async def outside(self, ctx: Context, *, starts_only: bool = False) -> Position:
         """Text typed outside any conversation: the one place that reads it.
 
         In order: an invitation's code alone (read as ``/start CODE``); each
@@ -421,10 +416,11 @@ class Engine:
         as "Karim absent hier matin" may start its flow, prefilled); "aide"
         without its slash; a word close to a command ("absense" → /absence);
         otherwise, to someone who is no member, what they can do
-        (``Feature.guides``), to anyone else the idle answer.
-        """
+        (``Feature.guides``), to anyone else the idle answer.  ``starts_only`` (a lapsed
+        conversation was just closed, said): only what starts something."""
         if ctx.incoming.choice is not None:
-            ctx.refuse_stale("common.stale_button_idle")
+            if not starts_only:
+                ctx.refuse_stale("common.stale_button_idle")
             return None, None
         code = invitations.pasted(ctx.incoming.text)
         if not ctx.incoming.is_group and invitations.looks_issued(code):
@@ -432,10 +428,14 @@ class Engine:
             # the same checks and the same limit on wrong codes.
             ctx.incoming = replace(ctx.incoming, text=f"/start {code}")
             return await self._command(ctx, "start", None, None)
+        said = len(ctx.replies)
         for reader in self.features.free_text:
             outcome = await reader(ctx)
-            if outcome is not None:
+            if isinstance(outcome, Switch | Call) or (outcome is not None and not starts_only):
                 return await self.runner.outside(ctx, outcome)
+        if starts_only:
+            del ctx.replies[said:]  # a suggestion of commands: the closing notice answers
+            return None, None
         typed = fold(ctx.incoming.text)
         if typed in HELP_WORDS:
             if not await self._guided(ctx):

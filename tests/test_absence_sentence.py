@@ -7,7 +7,7 @@ from datetime import date
 
 from bot.storage.db import Database
 from tests.auxil.absences import absences, add_formation, trainee_id
-from tests.auxil.dialogue import Person
+from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, step_of, survives
 
 
@@ -34,6 +34,23 @@ async def test_karim_absent_hier_matin_is_confirmed_then_logged(
     assert [(a.trainee_id, a.day, a.period, a.justified) for a in saved] == [
         (await trainee_id(db, "Karim Benali"), date(2026, 11, 22), "matin", False)
     ]
+
+
+async def test_the_morning_after_a_look_left_open_a_sentence_is_still_read(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Explorer AF2: /echeances left open in the evening, « Karim absent hier » the next
+    morning got only « Sans réponse depuis un moment, j'ai refermé … »: the absence was lost."""
+    await trainer.says("/echeances")
+    clock.advance(hours=25)
+    await trainer.says("Karim absent hier")
+    assert trainer.all_text.startswith("Sans réponse depuis un moment, j'ai refermé « voir")
+    assert trainer.last.startswith("Noter l'absence de Karim Benali, hier (lundi 23 novembre")
+    assert await step_of(db, trainer) == ("absence_phrase", "go")
+    clock.advance(hours=25)
+    await trainer.says("merci")  # nothing that starts anything: the notice alone
+    assert trainer.all_text.startswith("Sans réponse depuis un moment, j'ai refermé « noter")
+    assert len(trainer.replies) == 1 and await step_of(db, trainer) == (None, None)
 
 
 async def test_non_en_fait_another_day_asks_again_with_that_day(

@@ -293,3 +293,19 @@ async def test_asking_to_stop_at_the_text_is_told_the_way_out(
     await hugo.says("/annuler")
     assert "/attestation" in hugo.last  # how to come back
     assert await answers(db) == []
+
+
+async def test_an_attestation_left_a_day_says_how_to_start_again(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer AG10: « Recommencez quand vous voulez », to a delegate who never used a bot,
+    without the command every other message to her names."""
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    for line in (f"/start {invited['Hugo Moreau']}", "Hugo Moreau", "oui"):
+        await hugo.says(line)
+    clock.advance(hours=25)
+    await hugo.says("1")
+    assert hugo.all_text.startswith("Sans réponse depuis un moment, j'ai refermé « confirmer")
+    assert "Recommencez quand vous voulez : envoyez /attestation." in hugo.all_text
+    assert await answers(db) == []

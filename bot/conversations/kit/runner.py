@@ -123,6 +123,7 @@ class Runner:
             ctx.say(
                 "common.erased_meanwhile" if why == "erased" else "common.expired",
                 summary=outermost.summary,
+                flow=outermost,  # a participant is told the command to start again (AG10)
             )
         elif self.refusal(ctx, current) or self.refusal(ctx, outermost):
             ctx.say("common.no_longer_yours", summary=outermost.summary)

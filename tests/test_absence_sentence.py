@@ -53,6 +53,24 @@ async def test_the_morning_after_a_look_left_open_a_sentence_is_still_read(
     assert len(trainer.replies) == 1 and await step_of(db, trainer) == (None, None)
 
 
+async def test_a_sentence_typed_again_replaces_the_first_and_keeps_what_was_set_aside(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer AG7: « karim absent lundi » then « julie absente lundi » (the name was
+    wrong) set Karim's question aside, and dropped the half-typed /formation for it."""
+    await trainer.says("/formation")
+    await trainer.says("Cuisine du monde")
+    await trainer.says("Karim absent hier")
+    assert "Je mets de côté « créer une formation »" in trainer.all_text
+    await trainer.says("Julie absente hier")
+    assert "Je mets de côté" not in trainer.all_text and "abandonnée" not in trainer.all_text
+    assert trainer.last.startswith("Noter l'absence de Julie Petit, hier")
+    await trainer.says("/annuler")
+    await trainer.says("/reprendre")
+    assert trainer.all_text.startswith("Je reprends « créer une formation » là où vous en étiez.")
+    assert await step_of(db, trainer) == ("formation", "kind")
+
+
 async def test_non_en_fait_another_day_asks_again_with_that_day(
     db: Database, trainer: Person
 ) -> None:

@@ -269,6 +269,10 @@ PHRASE = Flow(
     role=Role.FORMATEUR,
     summary="noter une absence",
     start=phrase_start,
+    # Only the sentence's own confirmation: a sentence typed again (« julie absente lundi »
+    # for the « karim absent lundi » just typed) replaces it, and a half-typed /bilan set
+    # aside before stays there (explorer AG7: it was dropped for the mistaken question).
+    browsing=True,
     steps=[
         Pick(
             "closest",

@@ -287,6 +287,30 @@ async def test_namesakes_are_named_once_then_asked_apart(db: Database, trainer: 
     assert "de qui s'agit-il ?" in trainer.all_text
 
 
+async def test_many_of_one_first_name_are_counted_and_a_surname_picks_one(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer AG6: forty formations, « julien absent hier » named twenty « Julien … » in
+    one question, and « moreau », the natural answer, was refused."""
+    juliens = ("Julien André", "Julien Bernard", "Julien Moreau", "Julien Petit", "Julien Roy")
+    await add_formation(db, title="Cariste", trainees=juliens)
+    await trainer.says("julien absent hier")
+    assert trainer.last.startswith(
+        "Noter l'absence de Julien (5 stagiaires s'appellent ainsi : je vous demanderai "
+        "ensuite de qui il s'agit, ou répondez par son nom), hier (dimanche 22 novembre 2026) ?"
+    )
+    assert "Bernard" not in trainer.last
+    await trainer.says("moreau")
+    assert trainer.last.startswith(
+        "Noter l'absence de Julien Moreau, hier (dimanche 22 novembre 2026) ?"
+    )
+    await trainer.presses("Oui, noter")
+    for label in ("Oui, l'enregistrer", "Toute la journée", "Non", "Passer", "Enregistrer"):
+        await trainer.presses(label)  # a Sunday; no « de qui s'agit-il ? »
+    saved = await absences(db)
+    assert [a.trainee_id for a in saved] == [await trainee_id(db, "Julien Moreau")]
+
+
 async def test_several_names_go_to_one_confirmation_for_all(db: Database, trainer: Person) -> None:
     await trainer.says("Karim et Julie absents hier matin")
     assert "· Karim Benali" in trainer.last and "· Julie Petit" in trainer.last

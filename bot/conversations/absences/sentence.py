@@ -46,9 +46,15 @@ from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Switch, leave_saying
 from bot.conversations.kit.steps import Confirm, Option, Pick
+from bot.people.names import as_written
 from bot.storage.people import Role
 
 NONE = "_none"
+
+MANY_NAMESAKES = 3
+"""Up to this many people of that name are listed in « Noter l'absence de … ? », beyond it
+counted (explorer AG6: twenty « Julien … » in one question, in an organisation of 40
+formations)."""
 
 
 async def absence_sentence(ctx: Context) -> Outcome | None:
@@ -222,8 +228,10 @@ async def confirm_values(ctx: Context) -> dict[str, object]:
     period, _, without = read_period(head)
     part = HALF_SAID.get(period or "")
     extra = set(fold(without if part else head).split()) - spelled
+    many = len(who) if len(who) > MANY_NAMESAKES else 0  # twenty « Julien … » (AG6)
     return {
-        "of_who": texts.of(" ou ".join(who)),
+        "of_who": texts.of(as_written(ctx.data["_names"][0]) if many else " ou ".join(who)),
+        "many": many,
         "day": day,  # spelled out after the words that name it (explorer O O17)
         # « mercredi » is in « mercredi 2 décembre 2026 »: the day once, not twice
         "same": bool(spelled) and not extra,
@@ -252,6 +260,24 @@ async def go_as_said(ctx: Context) -> Outcome:
     if day is not None:
         outcome.data["_said_date"] = day.isoformat()
     return outcome
+
+
+async def corrected(ctx: Context) -> Outcome | None:
+    """What else than « oui » or « non » may answer « Noter l'absence … ? »."""
+    return await corrected_day(ctx) or narrowed(ctx)
+
+
+def narrowed(ctx: Context) -> Outcome | None:
+    """« moreau » to « Noter l'absence de Julien (20 stagiaires s'appellent ainsi …) ? »: the
+    same question about the one meant (explorer AG6: refused, the twenty names again)."""
+    who = list(dict.fromkeys(ctx.data["_who"]))
+    found = match_names(ctx.incoming.text, [(name, name) for name in who])
+    if len(who) < 2 or not found or len(set(found)) == len(who):
+        return None
+    ctx.data["_who"] = [name for name in ctx.data["_who"] if name in found]
+    if len(set(found)) == 1:
+        ctx.data["_names"] = [found[0], *list(ctx.data["_names"])[1:]]
+    return Next("go")
 
 
 async def corrected_day(ctx: Context) -> Outcome | None:
@@ -289,7 +315,7 @@ PHRASE = Flow(
             no=leave_saying("absence.sentence_declined"),
             yes_label="Oui, noter",
             no_label="Non",
-            other=corrected_day,
+            other=corrected,
         ),
     ],
 )

@@ -24,6 +24,15 @@ def test_two_unjustified_absences_within_fourteen_days_are_a_sign() -> None:
     assert (signal.unjustified, signal.start, signal.end) == (2, D - timedelta(days=13), D)
 
 
+def test_a_morning_and_an_afternoon_noted_apart_are_one_day_as_a_whole_day_is() -> None:
+    """Explorer AF1: two roll calls of one day made « 2 absences non justifiées », a sign,
+    while the same day noted « toute la journée » was none."""
+    assert repeated_absence([mark(1, 0, "matin")], mark(2, 0, "apres_midi"), {}) is None
+    assert repeated_absence([], mark(1, 0, "journee"), {}) is None
+    signal = repeated_absence([mark(1, 0, "matin"), mark(2, 0, "apres_midi")], mark(3, 2), {})
+    assert signal is not None and (signal.unjustified, signal.half_days) == (2, 3)
+
+
 def test_fifteen_days_apart_they_are_not() -> None:
     assert repeated_absence([mark(1, 14)], mark(2, 0), {}) is None
 

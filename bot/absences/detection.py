@@ -2,7 +2,8 @@
 
 The Elycoop procedure (003 §2) names "absence répétée" as a sign without
 saying how many: the threshold is an organisation setting.  By default a
-trainee shows the sign with **2 unjustified absences within 14 days**, or
+trainee shows the sign with **2 unjustified absences within 14 days** (on two
+days: a morning and an afternoon noted apart are one day's absence), or
 **3 half-days of absence of any kind within 14 days** (a journée counts two
 half-days).  A late arrival (retard) counts for neither: the trainee was
 there; repeated lateness is a sign of its own that the trainer ticks when
@@ -154,7 +155,9 @@ def repeated_absence(
         start = new.day - timedelta(days=window - 1 - shift)
         end = start + timedelta(days=window - 1)
         inside = [m for m in every if start <= m.day <= end]
-        unjustified = sum(1 for m in inside if not m.justified)
+        # Days, not rows: a morning and an afternoon noted apart (two roll calls) are one
+        # day away, as « toute la journée » is (explorer AF1: two « absences » from one day).
+        unjustified = len({m.day for m in inside if not m.justified})
         half_days = sum(m.half_days for m in inside)
         if unjustified >= max_unjustified or half_days >= max_half_days:
             found = Signal(

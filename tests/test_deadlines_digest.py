@@ -251,6 +251,9 @@ async def test_a_follow_up_reminder_names_its_trainee(
         "Rappel : Contacter la personne et son entreprise – Thomas Fabre – Projet"
         in texts.plain(text)
     )
+    # Noted in the follow-up, where the ticket reads it (explorer AF5), not « Fait ».
+    assert "Une fois fait, notez-le dans son suivi : /decrochage Thomas Fabre." in text
+    assert "puis « Fait »" not in text
 
 
 async def test_the_jobs_log_nothing_personal(

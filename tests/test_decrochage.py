@@ -1140,3 +1140,21 @@ async def test_an_entretien_noted_held_by_mistake_can_be_reprogrammed(
     assert first.cancelled_at is not None and second.cancelled_at is None
     assert second.held_at is None
     assert not any(r.is_done for r in await rows(db, StoredDeadline, subject="followup"))
+
+
+async def test_a_follow_up_s_step_in_the_deadlines_is_noted_in_the_follow_up_not_ticked(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer AF5: « ✅ Fait » in /echeances marked a contact done with nothing noted, and
+    the ticket of the same Qualiopi file then said « Non fait à la clôture »."""
+    await open_followup(trainer, "ines")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Plus tard")
+    await trainer.says("/echeances")
+    await trainer.presses("Contacter la personne et son entreprise")
+    assert "✅ Fait" not in trainer.buttons
+    await trainer.presses("Ouvrir le suivi pour le noter")
+    assert "Noter un contact" in trainer.buttons
+    assert "Inès Garnier" in trainer.last
+    await trainer.presses("Noter un contact")
+    assert "Avec qui" in trainer.all_text

@@ -414,6 +414,8 @@ class Reminded(NamedTuple):
     """The day it was due before it was postponed (its text still says that one)."""
     moved: str
     """« reportée » or « avancée », when ``planned``."""
+    in_followup: bool = False
+    """A décrochage follow-up's step: done when noted with /decrochage, not « Fait » (AF5)."""
 
 
 def day_off_words(row: Listed, today: date) -> tuple[str, str]:
@@ -441,4 +443,5 @@ def _reminded(
         friday_today=bool(friday) and dates.working_day_before(row.effective_due, today) == today,
         planned=dates.spell_date(row.due_on) if row.status == "postponed" else "",
         moved=status_label(row),
+        in_followup=row.subject == "followup",
     )

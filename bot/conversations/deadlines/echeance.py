@@ -73,6 +73,7 @@ from bot.formations.queries import visible_to
 from bot.messages import Reply
 from bot.rules.catalogue import milestone_of
 from bot.rules.settings import SETTINGS_BY_KEY
+from bot.storage.absences import FollowUp
 from bot.storage.bilans import StoredDeadline
 from bot.storage.formations import Formation
 from bot.storage.people import Organisation, Role
@@ -133,11 +134,15 @@ async def deadline_choices(ctx: Context) -> list[Option]:
     row = await load_deadline(ctx, ctx.data.get("deadline_id"))
     if row is None:
         return [Option("Retour à la liste", "back")]
-    options = [
-        Option("Saisir le ticket qualité", "ticket")
-        if filed_by_its_dialogue(row)
-        else Option("✅ Fait", "done")
-    ]
+    if filed_by_its_dialogue(row):
+        options = [Option("Saisir le ticket qualité", "ticket")]
+    elif row.subject == "followup":
+        # A contact, an entretien, a compte rendu: done when noted in the follow-up, not
+        # ticked here (explorer AF5: an entretien « fait » three days before its day, a
+        # contact « fait » that the ticket then called « Non fait à la clôture »).
+        options = [Option("Ouvrir le suivi pour le noter", "followup")]
+    else:
+        options = [Option("✅ Fait", "done")]
     if row.postponable:
         options.append(Option("Reporter", "postpone"))
     if row.status == "postponed" and not at_the_meeting(row):
@@ -175,6 +180,13 @@ async def on_deadline(ctx: Context, picked: str) -> Outcome:
         return Leave()
     if picked == "ticket" and filed_by_its_dialogue(row):
         return Switch("decrochage_ticket", {"followup_id": row.subject_id})
+    if picked == "followup" and row.subject == "followup":
+        followup = await ctx.session.get(FollowUp, row.subject_id)
+        if followup is None or followup.closed_at is not None:
+            ctx.say("decrochage.not_found")
+            return Leave()
+        opened = {"formation_id": followup.formation_id, "trainee_id": followup.trainee_id}
+        return Switch("decrochage", opened)
     if picked == "done":
         if too_soon(row, ctx.now.astimezone(ctx.tz).date()):
             return Retry(ctx.render("echeances.too_soon", title=row.title, day=row.due_on))

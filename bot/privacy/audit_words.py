@@ -43,6 +43,7 @@ ACTIONS = {
     "join": "adhésion",
     "livret": "dépôt du livret de suivi",
     "move": "déplacement",
+    "move_first_sign": "premier signe déplacé avec l'absence",
     "no_show": "absence au bilan notée",
     "no_show_cancelled": "absence au bilan annulée",
     "open": "ouverture",

@@ -28,6 +28,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.absences.days import read_days
+from bot.absences.first_sign import move_first_sign, opened_by
 from bot.absences.line import date_words
 from bot.absences.log import (
     Conflict,
@@ -264,6 +265,7 @@ async def save_correction(ctx: Context) -> Outcome:
     if absence is None:
         ctx.say("absence.not_found")
         return Leave()
+    before = absence.day
     changed = await correct_absence(
         ctx.session, absence, details_of(ctx), proof=proof_of(ctx), by=ctx.person_id, now=ctx.now
     )
@@ -271,12 +273,15 @@ async def save_correction(ctx: Context) -> Outcome:
         # The half-day was noted by someone else a moment ago, in another chat or process.
         flag_conflict(ctx, changed)
         return Next("conflict")
+    followup = await opened_by(ctx.session, absence)
+    moved = await move_first_sign(ctx.session, followup, before, absence.day, by=ctx.person_id)
     trainee = await current_trainee(ctx)
     ctx.say(
         "absence.updated",
         a=absence,
         name=trainee.full_name if trainee else "",
         label=period_label,
+        followup_moved=moved,
     )
     return Leave()
 
@@ -286,8 +291,10 @@ async def delete(ctx: Context) -> Outcome:
     if absence is None:
         ctx.say("absence.not_found")
         return Leave()
+    followup = await opened_by(ctx.session, absence)
     await delete_absence(ctx.session, absence, by=ctx.person_id, now=ctx.now)
-    ctx.say("absence.deleted")
+    trainee = await current_trainee(ctx) if followup is not None else None
+    ctx.say("absence.deleted", followup_of=trainee.full_name if trainee else "")
     return Leave()
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.absences.first_sign import move_first_sign
 from bot.absences.followups import (
     open_followup_of,
     organisation_of,
@@ -213,6 +214,8 @@ async def _write(ctx: Context) -> paths.PathChanged | None:
 
 
 async def save(ctx: Context) -> Outcome:
+    found = await _found(ctx)
+    left_on = found[1].left_on if found is not None else None  # an exit corrected: its day
     try:
         done = await _write(ctx)
     except ValueError:  # the path changed since the question (another chat, another person)
@@ -221,6 +224,13 @@ async def save(ctx: Context) -> Outcome:
     ctx.say(
         "formation.path_saved" if done else "formation.trainee_not_found", what=ctx.data["what"]
     )
+    if done and ctx.data["what"] == "exit" and left_on is not None:
+        # The follow-up the exit opened counts from its day: moved with it (explorer AF4).
+        day = date.fromisoformat(ctx.data["exit_on"])
+        followup = await open_followup_of(ctx.session, int(ctx.data["trainee"]))
+        if await move_first_sign(ctx.session, followup, left_on, day, by=ctx.person_id):
+            ctx.say("formation.exit_sign_moved", day=day)
+            return Leave()
     if done and ctx.data["what"] == "exit" and ctx.data.get("exit_reason") == "abandon":
         day = date.fromisoformat(ctx.data["exit_on"])
         # Announced, not yet happened: no follow-up opened on a sign to come (explorer T T5).

@@ -1091,3 +1091,35 @@ async def test_absences_offers_only_the_formations_holding_some(
     assert any(b.startswith("Agent de restauration") for b in offered)
     assert any(b.startswith("Projet professionnel") for b in offered)
     assert not any(b.startswith("Cariste") for b in offered)
+
+
+async def test_a_sick_leave_in_a_bilan_de_competences_offers_its_procedure(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer AF3: « arrêt maladie » noted during a bilan de compétences said nothing of
+    ELY-BILAN-COMP (a solution agreed: report, maintien, avenant), whose very case it is."""
+    await add_formation(
+        db, title="Bilan Zoé Durand", kind="bilan_competences", trainees=("Zoé Durand",)
+    )
+    await trainer.says("/absence zoé vendredi dernier journée justifiée")
+    await trainer.presses("Oui")
+    await trainer.says("en arrêt maladie")
+    await trainer.presses("Pas de justificatif")
+    await trainer.presses("Enregistrer")
+    assert "Zoé Durand est en arrêt maladie pendant son bilan de compétences" in trainer.all_text
+    assert "report des dates du bilan, maintien, ou avenant à la convention" in trainer.all_text
+    await trainer.presses("Ouvrir un suivi")
+    for label in ("Terminé", "Non"):  # the sign ticked; not subcontracted
+        if any(label in b for b in trainer.buttons):
+            await trainer.presses(label)
+    assert "Pour quelle raison" not in trainer.all_text  # the cause is known: not asked
+    await trainer.presses("Ouvrir le suivi")
+    [followup] = await rows(db, FollowUp)
+    assert (followup.path, followup.cause) == ("bilan_comp", "sick_leave")
+    await trainer.says("/annuler")
+    await trainer.says("/absence zoé jeudi dernier matin justifiée")  # a child's illness: none
+    await trainer.presses("Oui")
+    await trainer.says("enfant malade")
+    await trainer.presses("Pas de justificatif")
+    await trainer.presses("Enregistrer")
+    assert "arrêt maladie" not in trainer.all_text

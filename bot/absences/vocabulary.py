@@ -7,8 +7,10 @@ say it the same way.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
+from bot.answers import fold
 from bot.rules.facts import FOLLOWUP_PATHS
 
 JUSTIFICATIF = "justificatif"
@@ -49,6 +51,18 @@ CAUSES: dict[str, str] = {
     "sick_leave": "arrêt maladie",
     "difficulty": "difficulté pressentie ou avérée",
 }
+SICK_LEAVE = re.compile(
+    r"\barrets?\s+(?:de\s+)?(?:maladie|travail|medical)\b|\b(?:en|un|son|d un)\s+arret\b"
+)
+"""An absence's motive that says sick leave (folded): « arrêt maladie », « elle a un arrêt »,
+« en arrêt de travail »; not « malade » alone (a day's illness is no arrêt)."""
+
+
+def sick_leave_said(reason: str | None) -> bool:
+    """Whether an absence's motive is a sick leave (ELY-BILAN-COMP's very case)."""
+    return bool(reason) and SICK_LEAVE.search(fold(reason or "")) is not None
+
+
 PATH_LABELS: Mapping[str, str] = FOLLOWUP_PATHS
 """The rules' own words for the paths (« formation longue ou certifiante »)."""
 DOCUMENT_KINDS: dict[str, str] = {

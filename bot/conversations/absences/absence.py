@@ -30,6 +30,7 @@ with the check for repeated absence, is
 from __future__ import annotations
 
 from bot.absences.days import read_days
+from bot.absences.followups import organisation_of, procedure_on
 from bot.absences.line import as_typed, day_words, split_reason, understand_line
 from bot.absences.log import (
     MAX_LATE_MINUTES,
@@ -38,6 +39,7 @@ from bot.absences.log import (
     period_label,
     record_absence,
 )
+from bot.absences.vocabulary import sick_leave_said
 from bot.answers import by_surname, closest_names
 from bot.conversations.absences.batch import decrochage_data
 from bot.conversations.absences.details import (
@@ -77,6 +79,7 @@ from bot.conversations.kit.steps import (
     wrong_weekday_said,
 )
 from bot.messages import Reply
+from bot.storage.absences import Absence
 from bot.storage.formations import Formation
 
 
@@ -259,6 +262,8 @@ async def save_absence(ctx: Context) -> Outcome:
         return Next("conflict")
     ctx.say("absence.saved", a=recorded.absence, name=trainee.full_name, label=period_label)
     signal = recorded.signal
+    if signal is None and not recorded.followed:
+        return await sick_leave_in_a_bilan(ctx, formation, trainee.full_name, recorded.absence)
     if signal is None:
         return Leave()
     if recorded.followed:
@@ -280,6 +285,23 @@ async def save_absence(ctx: Context) -> Outcome:
     return Next("offer")
 
 
+async def sick_leave_in_a_bilan(
+    ctx: Context, formation: Formation, name: str, absence: Absence
+) -> Outcome:
+    """ELY-BILAN-COMP: a sick leave during a bilan de compétences calls for a solution agreed
+    with the person (report, maintien, avenant): offered as a short formation's first absence
+    offers its follow-up (explorer AF3: « arrêt maladie » noted, nothing said)."""
+    if formation.kind != "bilan_competences" or not sick_leave_said(absence.reason):
+        return Leave()
+    organisation = await organisation_of(ctx.session, ctx.organisation_id)
+    if not procedure_on(organisation) or formation.subcontracted:
+        return Leave()
+    ctx.data["_signal"] = {"sick_leave": True, "name": name}
+    ctx.data["saved_absence_id"] = absence.id
+    ctx.data["_saved"] = True  # /annuler or another command now leaves only the offer
+    return Next("offer")
+
+
 async def recap_taken(ctx: Context, picked: str) -> Outcome:
     if picked == "save":
         return await save_absence(ctx)
@@ -291,16 +313,16 @@ async def recap_taken(ctx: Context, picked: str) -> Outcome:
 
 async def open_decrochage(ctx: Context) -> Outcome:
     """A real hand-over: the absence is saved, the follow-up dialogue takes the conversation."""
-    single = bool((ctx.data.get("_signal") or {}).get("single"))
-    return Switch(
-        "decrochage",
-        decrochage_data(
-            ctx.data["formation_id"],
-            ctx.data["trainee_id"],
-            single=single,
-            absence_id=ctx.data.get("saved_absence_id"),
-        ),
+    said = ctx.data.get("_signal") or {}
+    data = decrochage_data(
+        ctx.data["formation_id"],
+        ctx.data["trainee_id"],
+        single=bool(said.get("single")),
+        absence_id=ctx.data.get("saved_absence_id"),
     )
+    if said.get("sick_leave"):
+        data |= {"cause": "sick_leave", "signs": ["difficultes_personnelles"]}
+    return Switch("decrochage", data)
 
 
 async def decline_decrochage(ctx: Context) -> Outcome:

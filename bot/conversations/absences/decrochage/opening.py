@@ -259,6 +259,7 @@ MAIN = Flow(
             "cause",
             ask="decrochage.ask_cause",
             options=CAUSE_OPTIONS,
+            unless_known=True,  # a sick leave noted as an absence's motive (explorer AF3)
             when=lambda c: c.data.get("formation_kind") == "bilan_competences",
         ),
         Confirm(

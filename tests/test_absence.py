@@ -1123,3 +1123,22 @@ async def test_a_sick_leave_in_a_bilan_de_competences_offers_its_procedure(
     await trainer.presses("Pas de justificatif")
     await trainer.presses("Enregistrer")
     assert "arrêt maladie" not in trainer.all_text
+
+
+@pytest.mark.parametrize("typed", ["je sais pas encore", "non pas encore", "on verra"])
+async def test_not_knowing_yet_whether_it_is_justified_is_an_answer(
+    db: Database, trainer: Person, typed: str
+) -> None:
+    """Explorer AG12: the morning after, before Karim has called, « je sais pas encore » got
+    « Répondez par « Oui » ou « Non » », twice."""
+    await trainer.says("/absence karim vendredi dernier matin")
+    await trainer.presses("Oui")
+    await trainer.says(typed)
+    assert "Répondez par" not in trainer.all_text
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    assert (
+        "absence non justifiée pour l'instant : quand vous en saurez plus, /absences, puis "
+        "« Justifiée ou non, motif »." in trainer.all_text
+    )
+    assert [a.justified for a in await absences(db)] == [False]

@@ -130,6 +130,7 @@ def detail_steps(
             ask="absence.ask_justified",
             unless_known=True,
             help="absence.help_justified",
+            other=not_known_yet,
         ),
         # "No reason" (None) is an answer too: these ask only while none was given.
         Text(
@@ -155,6 +156,20 @@ def detail_steps(
             when=lambda c: c.data.get("justified") is True and "proof" not in c.data,
         ),
     ]
+
+
+NOT_YET = re.compile(r"\b(?:sais pas|ne sais|pas encore|on verra|aucune idee|pas sure?)\b")
+"""« je sais pas encore », « on verra »: the morning after, before the trainee has called
+(explorer AG12: only « Oui » or « Non » were taken)."""
+
+
+async def not_known_yet(ctx: Context) -> Outcome | None:
+    """Not known yet whether it is justified: noted unjustified for now, and said how to
+    change it when the proof comes (/absences)."""
+    if NOT_YET.search(fold(ctx.incoming.text)) is None:
+        return None
+    ctx.data["justified"], ctx.data["_not_yet"] = False, True
+    return Next()
 
 
 NO_REASON = frozenset(

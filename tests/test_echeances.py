@@ -80,6 +80,21 @@ async def test_the_list_is_grouped_and_computed_for_every_formation(
     assert not any("Vérifier l'outil" in b for b in buttons)  # done when booking
 
 
+async def test_a_day_more_than_half_a_year_away_is_listed_with_its_year(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer AG9: « 01/07 » of July 2026 beside « 30/06 » of June 2027, only the colour
+    saying which year."""
+    await schedule(trainer)
+    await move_due(db, "NOR-PREP", date(2027, 6, 30))  # a Wednesday, seven months ahead
+    await trainer.says("/echeances")
+    await trainer.presses("Filtrer par formation")
+    await trainer.presses("Agent de restauration")
+    labels = [b for b in trainer.buttons if "Préparer le bilan" in b]
+    assert labels and labels[0].startswith("🔵 30/06/2027 "), labels
+    assert any(b.startswith("🔴 ") and "/2026" not in b for b in trainer.buttons)
+
+
 async def test_done_meanwhile_by_a_colleague_is_said_not_noted_twice(
     db: Database, trainer: Person
 ) -> None:

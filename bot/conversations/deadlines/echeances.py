@@ -344,6 +344,9 @@ def _common_end(one: str, other: str) -> int:
     return count
 
 
+HALF_A_YEAR = 183
+"""Closer to today than this, a day and a month name one day only."""
+
 SCOPE = re.compile(r"^la (?P<what>session|composante) « (?P<name>.+?) »(?: \(du [^)]*\))?$")
 
 
@@ -367,7 +370,10 @@ def label(ctx: Context, line: Line, formation: str | None, end_alike: bool = Fal
     # a postponement to a day off was asked for and kept as such (explorer E).
     today = ctx.now.astimezone(ctx.tz).date()
     before = None if row.status == "postponed" else dates.working_day_before(row.due_on, today)
-    day = f"{before or row.effective_due:%d/%m}"
+    shown = before or row.effective_due
+    # Its year when the day and month alone could be another year's (explorer AG9: « 01/07 »
+    # of July 2026 next to « 30/06 » of June 2027 in one list).
+    day = f"{shown:%d/%m}" if abs((shown - today).days) < HALF_A_YEAR else f"{shown:%d/%m/%Y}"
     if row.due_at is not None and row.status != "postponed":
         day += " " + dates.spell_time(row.due_at.astimezone(ctx.tz))
     pieces = [Piece(f"{marker} {day}"), Piece(line.title, shrink=1, keep=16)]

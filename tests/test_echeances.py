@@ -89,7 +89,11 @@ async def test_a_day_more_than_half_a_year_away_is_listed_with_its_year(
     await move_due(db, "NOR-PREP", date(2027, 6, 30))  # a Wednesday, seven months ahead
     await trainer.says("/echeances")
     await trainer.presses("Filtrer par formation")
+    offered = next(b for b in trainer.buttons if b.startswith("Agent de restauration"))
     await trainer.presses("Agent de restauration")
+    # The lines the list then shows, not the rows behind them (explorer AG8).
+    shown = [b for b in trainer.buttons if b[:1] in "🔴🟠🔵"]
+    assert offered.endswith(f" ({len(shown)} à faire)"), (offered, shown)
     labels = [b for b in trainer.buttons if "Préparer le bilan" in b]
     assert labels and labels[0].startswith("🔵 30/06/2027 "), labels
     assert any(b.startswith("🔴 ") and "/2026" not in b for b in trainer.buttons)

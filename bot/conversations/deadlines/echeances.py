@@ -162,11 +162,12 @@ async def undo_done(ctx: Context) -> Outcome:
 async def filter_choices(ctx: Context) -> list[Option]:
     names = await titles(ctx)
     rows = await deadlines_of(ctx.session, list(names))
-    counts: dict[int, int] = {}
-    for row in rows:
-        counts[row.formation_id] = counts.get(row.formation_id, 0) + 1
+    # The lines the list will show, « 12 entrées à saisir dans EOS » one (explorer AG8: the
+    # stored rows, 26, for a formation showing 4 lines, a bare « (26) » after « groupe 18 »).
+    counts = Counter(line.first.formation_id for line in bundle(rows, {}, ctx.now))
     return [
-        Option(f"{names[i]} ({counts[i]})", str(i)) for i in sorted(counts, key=lambda i: names[i])
+        Option(f"{names[i]} ({counts[i]} à faire)", str(i))
+        for i in sorted(counts, key=lambda i: names[i])
     ]
 
 

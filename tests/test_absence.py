@@ -1109,9 +1109,11 @@ async def test_a_sick_leave_in_a_bilan_de_competences_offers_its_procedure(
     assert "Zoé Durand est en arrêt maladie pendant son bilan de compétences" in trainer.all_text
     assert "report des dates du bilan, maintien, ou avenant à la convention" in trainer.all_text
     await trainer.presses("Ouvrir un suivi")
-    for label in ("Terminé", "Non"):  # the sign ticked; not subcontracted
-        if any(label in b for b in trainer.buttons):
-            await trainer.presses(label)
+    await trainer.presses("Terminé")  # the sign ticked
+    assert trainer.last.startswith(
+        "Pour ce bilan de compétences, intervenez-vous en sous-traitance"  # not « formation »
+    )
+    await trainer.presses("Non")
     assert "Pour quelle raison" not in trainer.all_text  # the cause is known: not asked
     await trainer.presses("Ouvrir le suivi")
     [followup] = await rows(db, FollowUp)

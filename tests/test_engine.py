@@ -285,6 +285,23 @@ async def test_leaving_once_saved_says_it_stays_saved(db: Database, trainer: Per
         await trainer.presses("Oui")
 
 
+async def test_an_offer_left_unanswered_a_day_says_what_was_saved_stays(
+    trainer: Person, clock: Clock
+) -> None:
+    """Explorer AF7: twenty days of absence saved, the follow-up's offer left overnight, then
+    « rien de ce qui n'avait pas été validé n'est enregistré »: read quickly, noted again."""
+    await trainer.says("/absence nadia vendredi matin")
+    for label in ("Oui", "Non", "Passer", "Enregistrer"):
+        await trainer.presses(label)
+    assert "Ouvrir un suivi de décrochage maintenant ?" in trainer.last
+    clock.advance(hours=25)
+    await trainer.says("oui")
+    assert trainer.all_text == (
+        "Sans réponse depuis un moment, j'ai refermé « noter une absence ou un retard » : ce qui "
+        "avait été enregistré le reste ; je laisse seulement la question qui suivait."
+    )
+
+
 async def test_the_command_of_what_is_under_way_starts_it_again_saying_so(
     db: Database, trainer: Person, person: Callable[..., Person], clock: Clock
 ) -> None:

@@ -309,3 +309,20 @@ async def test_an_attestation_left_a_day_says_how_to_start_again(
     assert hugo.all_text.startswith("Sans réponse depuis un moment, j'ai refermé « confirmer")
     assert "Recommencez quand vous voulez : envoyez /attestation." in hugo.all_text
     assert await answers(db) == []
+
+
+async def test_a_cut_code_pasted_during_the_attestation_says_how_to_go_back_to_it(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer AG11: his code pasted again, cut, ended his attestation without a word and
+    told him to ask for a new code, while his own still stood."""
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    for line in (f"/start {invited['Hugo Moreau']}", "Hugo Moreau"):
+        await hugo.says(line)
+    await hugo.says(f"/start {invited['Hugo Moreau'][:-3]}")
+    assert hugo.all_text.startswith("Ce code n'est pas valable.")
+    assert "/attestation" in hugo.all_text
+    await hugo.says("/attestation")
+    assert "quel est votre nom complet" in hugo.last
+    assert await answers(db) == []

@@ -127,6 +127,10 @@ async def start(ctx: Context) -> Outcome | None:
                 return outcome
         ctx.wrong_guess()
         ctx.say("onboarding.unknown_code")
+        if ctx.actor is not None and not ctx.actor.is_member:
+            # A participant's own invitation still stands: said, with the way back to her
+            # attestation (explorer AG11: a code pasted cut ended it without a word).
+            await guided(ctx)
         return Leave()
     if ctx.actor is not None and ctx.actor.is_member:
         ctx.say("onboarding.welcome_back")

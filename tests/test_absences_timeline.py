@@ -87,3 +87,23 @@ async def test_an_entretien_given_already_past_is_held_in_the_timeline_never_pla
     await trainer.says("/suivi karim")
     assert "Entretien individuel tenu" in trainer.last
     assert "programmé" not in trainer.last
+
+
+async def test_a_step_done_after_its_day_says_so(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Explorer AF7: the contact due on the 24th and made on the 26th read « Échéance faite »
+    alone, the CSV export having both dates."""
+    await open_followup(trainer, "thomas")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Plus tard")
+    clock.advance(days=3)
+    for whom in ("Thomas Fabre", "L'entreprise"):
+        await trainer.says("/decrochage thomas")
+        await trainer.presses("Noter un contact")
+        await contact(trainer, "aujourd'hui", whom)
+    await trainer.says("/suivi thomas")
+    assert (
+        "Échéance faite : Contacter la personne et son entreprise (en retard : elle était à "
+        "faire au plus tard le mardi 24 novembre 2026)" in trainer.last
+    )

@@ -293,12 +293,15 @@ async def timeline(session: AsyncSession, trainee: Trainee, zone: str) -> list[E
             continue
         moment = local(row.done_at)
         settled = row.done_at == closing.get(row.subject_id) and "-TICKET:" not in row.key
+        # Done after its day: said with the day it was due (explorer AF7: « Échéance faite »
+        # alone for a contact due on the Saturday and made on the Monday).
+        late = row.effective_due if moment.date() > row.effective_due else None
         events.append(
             Event(
                 moment.date(),
                 moment,
                 "echeance",
-                _line("echeance", row=row, settled=settled),
+                _line("echeance", row=row, settled=settled, late=late),
                 who(row.done_by),
                 row.done_at,
             )

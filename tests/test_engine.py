@@ -55,6 +55,7 @@ async def test_the_same_event_twice_has_one_effect(db: Database, trainer: Person
 
     await trainer.presses("Une formation")
     await trainer.presses("Autre financeur")
+    await trainer.presses("Passer")  # which one: not known yet
     await trainer.presses("De date à date")
     await trainer.says("du 1er au 19 décembre 2026")
     await trainer.presses("Oui")
@@ -415,6 +416,7 @@ async def test_an_unexpected_error_saves_nothing_and_logs_no_personal_data(
         "Cuisine",
         "1",
         "4",
+        "Passer",
         "1",
         "du 1er au 19 décembre 2026",
         "oui",
@@ -441,7 +443,9 @@ async def test_a_full_disk_is_said_to_the_person_and_once_in_the_log_and_nothing
     « retrying event after OperationalError »; the turn is refused at once, not five times."""
     caplog.set_level(logging.INFO, logger="bot")
     await trainer.says("/formation")
-    for answer in ("Cuisine", "1", "4", "1", "du 1er au 19 décembre 2026", "oui", "non", "1"):
+    for answer in (
+        *("Cuisine", "1", "4", "Passer", "1", "du 1er au 19 décembre 2026", "oui", "non", "1"),
+    ):
         await trainer.says(answer)
     await trainer.says("Marie Dupont")
     await trainer.says("Terminé")

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from bot.app import build_engine
 from bot.config import Settings
+from bot.formations import exports
 from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
@@ -690,6 +691,8 @@ async def test_a_bilan_de_competences_is_not_asked_group_questions(
     await trainer.presses("Un bilan de compétences")
     assert trainer.last.startswith("Qui le finance ?")  # explorer AD20: not « la »
     await trainer.presses("Autre financeur")
+    assert trainer.last.startswith("Quel financeur ?")  # explorer AD27
+    await trainer.presses("Passer")
     # No "Comment le groupe est-il organisé ?", and a bilan's dates, not « de la formation ».
     assert trainer.last.startswith("Quelles sont les dates du bilan de compétences ?")
     await trainer.says("du 4 janvier au 26 février 2027")
@@ -1140,3 +1143,51 @@ async def test_a_session_s_name_is_printable_and_its_own(db: Database, trainer: 
         assert trainer.last.startswith(said), trainer.last
     await trainer.says("Session 1 : du 4 janvier au 5 février\nSession 2 : du 8 février au 26 mars")
     assert trainer.last.startswith("Est-elle certifiante")  # the sessions taken
+
+
+async def test_another_funder_is_named_saved_shown_exported_and_dropped_with_it(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer AD27: « Autre financeur » asked nothing more; every such formation was
+    « Autre financeur » in its detail and exports."""
+    await trainer.says("/formation")
+    await trainer.says("Préparation au CACES")
+    await trainer.presses("Une formation")
+    await trainer.presses("Autre financeur")
+    assert trainer.last.startswith("Quel financeur ? Par exemple « France Travail »")
+    assert await step_of(db, trainer) == ("formation", "funder_name")
+    await survives(db, trainer, FOR_NAMES)
+    await trainer.says("OPCO Akto")
+    for kind, value in (
+        ("press", "De date à date"),
+        ("say", "du 1er décembre 2026 au 15 janvier 2027"),
+        ("press", "Oui"),
+        ("press", "Non"),
+        ("press", "Courte"),
+        ("press", "Plus tard"),
+    ):
+        await answer(trainer, kind, value)
+    assert "Financeur : OPCO Akto" in trainer.last
+    await trainer.presses("Enregistrer")
+    async with db.sessions() as session:
+        formation = await session.scalar(
+            select(Formation).where(Formation.title == "Préparation au CACES")
+        )
+    assert formation is not None and formation.funder_name == "OPCO Akto"
+    async with db.sessions() as session:
+        [row] = [
+            r
+            for r in await exports.formations(session, formation.organisation_id)
+            if r["identifiant"] == formation.id
+        ]
+    assert row["financeur"] == "OPCO Akto"
+    await trainer.says("/formations")
+    await trainer.presses("Préparation au CACES")
+    await trainer.presses("Voir le détail")
+    assert "Financeur : OPCO Akto" in trainer.all_text
+    await trainer.presses("Modifier la formation")
+    await trainer.presses("Financeur et programme")
+    await trainer.presses("Région Normandie")
+    async with db.sessions() as session:
+        changed = await session.get(Formation, formation.id)
+    assert changed is not None and (changed.funder, changed.funder_name) == ("normandie", None)

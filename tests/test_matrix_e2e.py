@@ -93,7 +93,8 @@ async def test_a_whole_dialogue_in_an_encrypted_direct_chat(
         await claire.ask(room, "/formation", "intitulé")
         await claire.ask(room, "Cuisine", "De quoi s'agit-il")
         await claire.ask(room, "1", "Qui la finance")
-        await claire.ask(room, "autre financeur", "organisé")
+        await claire.ask(room, "autre financeur", "Quel financeur")
+        await claire.ask(room, "France Travail", "organisé")
         await claire.ask(room, "De date à date", "dates")
         today = local_today()
         start, end = today - timedelta(days=10), today + timedelta(days=30)
@@ -705,6 +706,7 @@ FORMATION = [
     ("title", "", "Cuisine collective"),
     ("kind", "", "Une formation"),
     ("funder", "", "Autre financeur"),
+    ("funder_name", "", "France Travail"),
     ("mode", "", "De date à date"),
     ("period", "", f"du {local_today():%d/%m/%Y} au {local_today() + timedelta(days=60):%d/%m/%Y}"),
     ("period", "", "Oui"),

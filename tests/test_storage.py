@@ -112,6 +112,7 @@ async def test_a_whole_onboarding_dialogue_on_each_database(
     await claire.says("Cuisine")
     await claire.presses("Une formation")
     await claire.presses("Autre")
+    await claire.says("pôle emploi Caen")  # who pays: its current name kept (AD27)
     await claire.presses("De date à date")
     await claire.says("du 1er au 19 décembre 2026")
     await claire.presses("Oui")
@@ -125,6 +126,7 @@ async def test_a_whole_onboarding_dialogue_on_each_database(
         formation = await session.scalar(select(Formation))
         assert formation is not None
         await session.refresh(formation, ["trainees"])
+        assert formation.funder_name == "France Travail Caen"
         assert [(t.full_name, t.is_delegate) for t in formation.trainees] == [
             ("Ben Kaci", True),  # by surname: Kaci, Lopes, Roy
             ("Ana Lopes", False),

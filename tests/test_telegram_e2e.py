@@ -89,7 +89,8 @@ async def test_onboarding_an_invitation_deep_link_and_a_formation(
         await ask(bruno, "Cuisine <du> monde & co", "sans balises")  # a title takes none
         await ask(bruno, "Cuisine du monde & co", "De quoi s'agit-il")
         await click(bruno, "Une formation", "Qui la finance")
-        await click(bruno, "Autre financeur", "organisé")
+        await click(bruno, "Autre financeur", "Quel financeur")
+        await click(bruno, "Passer", "organisé")
         await click(bruno, "De date à date", "dates")
         today = local_today()
         start, end = today - timedelta(days=10), today + timedelta(days=30)
@@ -219,7 +220,8 @@ async def test_a_killed_bot_loses_nothing_and_does_nothing_twice(
             process = await start()
             await answer_after(claire, waiting.message_id, "Qui le finance", timeout=30)
 
-            await click(claire, "Autre financeur", "dates")  # one person: no group question
+            await click(claire, "Autre financeur", "Quel financeur")
+            await click(claire, "Passer", "dates")  # one person: no group question
             process.send_signal(signal.SIGKILL)
             await process.wait()
             process = await start()

@@ -28,7 +28,7 @@ from bot.storage.absences import FollowUp
 from bot.storage.bilans import Bilan
 from bot.storage.formations import Formation, FormationSession
 
-TEXT_FIELDS = ("title", "cm_name", "cm_email", "cm_matrix")
+TEXT_FIELDS = ("title", "funder_name", "cm_name", "cm_email", "cm_matrix")
 BOOL_FIELDS = ("certifying", "long", "remote_coaching")
 CODE_FIELDS: dict[str, dict[str, str]] = {
     "kind": labels.KINDS,
@@ -81,6 +81,8 @@ def _consistent(formation: Formation) -> None:
     if formation.funder != "cvl":
         formation.programme = None
         formation.action_type = None
+    if formation.funder != "autre":
+        formation.funder_name = None
     if formation.funder != "rectorat":
         formation.remote_coaching = False
     if formation.kind in labels.SINGLE_PERSON_KINDS:

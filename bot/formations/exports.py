@@ -83,7 +83,7 @@ async def formations(
                 "organisme": organisation.name,
                 "intitulé": formation.title,
                 "nature": _label("kind", formation.kind),
-                "financeur": _label("funder", formation.funder),
+                "financeur": formation.funder_name or _label("funder", formation.funder),
                 "programme": _label("programme", formation.programme),
                 "type d'action": _label("action_type", formation.action_type),
                 "mode": _label("mode", formation.mode) if group else None,

@@ -86,6 +86,7 @@ class NewFormation:
     end: date
     programme: str | None = None
     action_type: str | None = None
+    funder_name: str | None = None
     certifying: bool = False
     long: bool = False
     remote_coaching: bool = False
@@ -127,6 +128,7 @@ async def create_formation(
         owner_id=member.person_id,
         title=values.title,
         funder=values.funder,
+        funder_name=values.funder_name if values.funder == "autre" else None,
         programme=values.programme,
         action_type=values.action_type,
         mode=values.mode,

@@ -43,6 +43,7 @@ ANSWER_KEYS = {
     "financeur": "financeur",
     "formation_kind": "nature de la formation",
     "funder": "financeur",
+    "funder_name": "nom du financeur",
     "held_at": "tenu le",
     "held_time": "heure",
     "late_minutes": "minutes de retard",

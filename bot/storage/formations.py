@@ -66,6 +66,8 @@ class Formation(Base):
     title: Mapped[str] = mapped_column(String(200))
     funder: Mapped[str] = mapped_column(String(20))
     """``normandie`` | ``cvl`` | ``rectorat`` | ``autre`` (codes of bot.rules)."""
+    funder_name: Mapped[str | None] = mapped_column(String(150))
+    """For ``autre``: who pays, as the trainer wrote it (« France Travail », « OPCO Akto »)."""
     programme: Mapped[str | None] = mapped_column(String(40))
     action_type: Mapped[str | None] = mapped_column(String(40))
     mode: Mapped[str] = mapped_column(String(10), default="dates")

@@ -55,6 +55,7 @@ async def save_formation(ctx: Context) -> None:
     values = NewFormation(
         title=data["title"],
         funder=data["funder"],
+        funder_name=data.get("funder_name"),
         kind=data["kind"],
         mode=data.get("mode") or "dates",
         start=date.fromisoformat(data["start"]),
@@ -85,6 +86,7 @@ def new_formation() -> Flow:
             q.title(),
             q.kind(),
             q.funder(),
+            q.funder_name(),
             q.programme(),
             q.action_type(),
             q.mode(),

@@ -43,6 +43,7 @@ def prefill(ctx: Context, formation: Formation) -> None:
         title=formation.title,
         kind=formation.kind,
         funder=formation.funder,
+        funder_name=formation.funder_name,
         programme=formation.programme,
         action_type=formation.action_type,
         mode=formation.mode,
@@ -94,8 +95,8 @@ TOPICS = (
     Topic(
         "funder",
         "Financeur et programme",
-        (q.funder, q.programme, q.action_type),
-        ("funder", "programme", "action_type"),
+        (q.funder, q.funder_name, q.programme, q.action_type),
+        ("funder", "funder_name", "programme", "action_type"),
     ),
     Topic("mode", "Organisation du groupe", (q.mode,), ("mode",), q.is_group_training),
     Topic("sessions", "Sessions", (_sessions,), (), q.may_have_sessions),

@@ -13,6 +13,7 @@ which the correcting dialogues fill from the stored formation first.
 
 from __future__ import annotations
 
+from bot.answers import Invalid
 from bot.conversations.formations.answers import (
     parse_email,
     parse_matrix_id,
@@ -23,6 +24,7 @@ from bot.conversations.formations.answers import (
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.steps import Confirm, Option, Pick, Text
 from bot.formations import labels
+from bot.people.names import current_structure, structure_name
 
 
 def options(named: dict[str, str]) -> list[Option]:
@@ -57,6 +59,25 @@ def kind() -> Pick:
 
 def funder() -> Pick:
     return Pick("funder", ask="formation.ask_funder", options=options(labels.FUNDERS))
+
+
+async def parse_funder_name(ctx: Context, text: str) -> str | Invalid:
+    """Who pays, as a structure is named (« France Travail », « OPCO Akto », « l'entreprise
+    Durand »); « Pôle emploi » is written by its current name."""
+    name = structure_name(text, unclear=ctx.render("formation.funder_name_unclear"))
+    return name if isinstance(name, Invalid) else current_structure(name)
+
+
+def funder_name() -> Text:
+    """« Autre financeur »: which one (explorer AD27: every such formation exported as
+    « Autre financeur »)."""
+    return Text(
+        "funder_name",
+        ask="formation.ask_funder_name",
+        parse=parse_funder_name,
+        skip_label="Passer",
+        when=lambda c: c.data.get("funder") == "autre",
+    )
 
 
 def programme() -> Pick:

@@ -97,7 +97,7 @@ FIXES = (
     _topic("mode", "mode", "mode"),
     _topic("sessions", "several_sessions", "several_sessions", "sessions"),
     _topic("kind", "kind", "kind"),
-    _topic("funder", "funder", "funder", "programme", "action_type"),
+    _topic("funder", "funder", "funder", "funder_name", "programme", "action_type"),
     _topic("remote_coaching", "remote_coaching", "remote_coaching"),
 )
 

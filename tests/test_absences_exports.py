@@ -262,3 +262,81 @@ async def test_lookup_errors_and_organisation_filter(db: Database, trainer: Talk
                 "tickets-qualite.csv",
             ]
         assert await session.scalar(select(Trainee.id)) is not None
+
+
+async def test_every_kept_document_is_listed_by_its_name_in_the_bundle(
+    db: Database, trainer: Talker
+) -> None:
+    """Explorer AH1 and AH8: two justificatifs both sent as « arret.pdf » were one entry of
+    « documents conservés » (a recorded SHA-256 lost), under a name no file of the ZIP had;
+    a proof of exchange was « preuve_contact-2-… »."""
+    async with db.sessions() as session, session.begin():
+        formation = await session.scalar(select(Formation))
+        assert formation is not None
+        await session.refresh(formation, ["trainees"])
+        owner = await session.scalar(select(Person))
+        assert owner is not None
+        at = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+
+        def document(kind: str, name: str, content: bytes, **link: int) -> StoredDocument:
+            return StoredDocument(
+                organisation_id=formation.organisation_id,
+                kind=kind,
+                filename=name,
+                mime_type="application/pdf",
+                size=len(content),
+                sha256=hashlib.sha256(content).hexdigest(),
+                content=content,
+                created_by=owner.id,
+                created_at=at,
+                **link,
+            )
+
+        followup = FollowUp(
+            organisation_id=formation.organisation_id,
+            formation_id=formation.id,
+            trainee_id=formation.trainees[0].id,
+            path="short",
+            opened_by=owner.id,
+            opened_at=at,
+        )
+        session.add(followup)
+        await session.flush()
+        kept = [
+            document("justificatif", "arret.pdf", b"one"),
+            document("justificatif", "arret.pdf", b"two"),
+            document("preuve_contact", "preuve échange.txt", b"sms", followup_id=followup.id),
+        ]
+        session.add_all(kept)
+        await session.flush()
+        for trainee, proof in zip(formation.trainees, kept[:2], strict=False):
+            session.add(
+                Absence(
+                    organisation_id=formation.organisation_id,
+                    formation_id=formation.id,
+                    trainee_id=trainee.id,
+                    day=date(2026, 11, 20),
+                    period="journee",
+                    justified=True,
+                    reason="arrêt maladie",
+                    proof_id=proof.id,
+                    recorded_by=owner.id,
+                    recorded_at=at,
+                )
+            )
+        ids = [d.id for d in kept]
+    async with db.sessions() as session:
+        bundle = await qualiopi_bundle(session, formation.id)
+    with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
+        names = set(archive.namelist())
+        manifest = json.loads(archive.read("manifest.json"))
+    listed = manifest["documents conservés"]
+    assert set(listed) == {
+        f"justificatif-{ids[0]}-arret.pdf",
+        f"justificatif-{ids[1]}-arret.pdf",
+        f"preuve-echange-{ids[2]}-preuve échange.txt",
+    }
+    assert set(listed) <= names
+    assert {v["sha256 à l'enregistrement"] for v in listed.values()} == {
+        hashlib.sha256(c).hexdigest() for c in (b"one", b"two", b"sms")
+    }

@@ -9,8 +9,9 @@ The bundle holds, for one formation: ``absences.csv`` and ``tickets-qualite.csv`
 one timeline PDF per trainee with a décrochage follow-up; the comptes rendus
 exactly as they were produced (their SHA-256 in the manifest matches the one
 recorded when they were written); the proofs of exchanges and the livrets de
-suivi kept with the follow-ups.  Absence justificatifs (often medical) stay
-out: an auditor checks the follow-up, not a trainee's health.
+suivi kept with the follow-ups; and each justified absence's justificatif, named in
+``absences.csv`` (explorer J: « justifiée : oui » had nothing to show the auditor).  The
+bundle is the organisation's to hand to its auditor: it holds health motives and proofs.
 """
 
 from __future__ import annotations
@@ -163,10 +164,17 @@ async def absence_rows(
     return rows
 
 
+NAMED = {"justificatif": "justificatif", "preuve_contact": "preuve-echange"}
+"""What a stored document's name starts with in the bundle: words, not the stored code
+(explorer AH8: « preuve_contact-2-… » among « justificatif-1-… » and « chronologie-… »)."""
+
+
 def document_name(kind: str, document_id: int | None, filename: str) -> str:
     """A stored document's name in the Qualiopi bundle: a compte rendu by its own name,
     anything else prefixed with its kind and number (two « scan.pdf » never collide)."""
-    return filename if kind == "compte_rendu" else f"{kind}-{document_id}-{filename}"
+    if kind == "compte_rendu":
+        return filename
+    return f"{NAMED.get(kind, kind.replace('_', '-'))}-{document_id}-{filename}"
 
 
 async def ticket_rows(session: AsyncSession, formation: Formation) -> list[dict[str, Any]]:
@@ -202,7 +210,11 @@ async def ticket_rows(session: AsyncSession, formation: Formation) -> list[dict[
                 "règle (en clair)": rule_label(ticket.rule_id),
                 "ce qui a été fait": " | ".join(ticket.actions),
                 "note": ticket.note,
-                "documents liés": " | ".join(f"{d.filename} (sha256 {d.sha256})" for d in linked),
+                # By their names in the bundle, as the manifest lists them (explorer AH1).
+                "documents liés": " | ".join(
+                    f"{document_name(d.kind, d.id, d.filename)} (sha256 {d.sha256})"
+                    for d in linked
+                ),
                 "saisi par": people.get(ticket.created_by or 0, ""),
             }
         )
@@ -304,8 +316,13 @@ async def qualiopi_bundle(
         },
         "suivis": len(followed),
         "tickets qualité": len(tickets),
+        # Keyed by the file's name in the bundle: two « arret.pdf » were one entry, one
+        # recorded SHA-256 lost, and no name matched a file (explorer AH1).
         "documents conservés": {
-            d.filename: {"nature": kinds.get(d.kind, d.kind), "sha256 à l'enregistrement": d.sha256}
+            document_name(d.kind, d.id, d.filename): {
+                "nature": kinds.get(d.kind, d.kind),
+                "sha256 à l'enregistrement": d.sha256,
+            }
             for d in documents
         },
         "produit par": "formabot",

@@ -212,8 +212,7 @@ async def ticket_rows(session: AsyncSession, formation: Formation) -> list[dict[
                 "note": ticket.note,
                 # By their names in the bundle, as the manifest lists them (explorer AH1).
                 "documents liés": " | ".join(
-                    f"{document_name(d.kind, d.id, d.filename)} (sha256 {d.sha256})"
-                    for d in linked
+                    f"{document_name(d.kind, d.id, d.filename)} (sha256 {d.sha256})" for d in linked
                 ),
                 "saisi par": people.get(ticket.created_by or 0, ""),
             }

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import texts
 from bot.absences.vocabulary import labels
 from bot.answers import by_surname
+from bot.deadlines.settled import settled
 from bot.storage.absences import (
     Absence,
     Entretien,
@@ -292,16 +293,18 @@ async def timeline(session: AsyncSession, trainee: Trainee, zone: str) -> list[E
         if row.done_at is None:
             continue
         moment = local(row.done_at)
-        settled = row.done_at == closing.get(row.subject_id) and "-TICKET:" not in row.key
+        closed_with_it = settled(row, closing.get(row.subject_id))
         # Done after its day: said with the day it was due (explorer AF7: « Échéance faite »
         # alone for a contact due on the Saturday and made on the Monday).
-        late = row.effective_due if moment.date() > row.effective_due else None
+        late = (
+            row.effective_due if moment.date() > row.effective_due and not closed_with_it else None
+        )
         events.append(
             Event(
                 moment.date(),
                 moment,
                 "echeance",
-                _line("echeance", row=row, settled=settled, late=late),
+                _line("echeance", row=row, settled=closed_with_it, late=late),
                 who(row.done_by),
                 row.done_at,
             )

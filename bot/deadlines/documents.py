@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import unicodedata
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -38,6 +38,7 @@ from bot.dates import (
     working_day_before,
 )
 from bot.deadlines.service import Listed
+from bot.deadlines.settled import SETTLED
 from bot.deadlines.status import status_label
 from bot.documents import ics
 from bot.documents.pdf import render_pdf
@@ -270,6 +271,7 @@ def deadlines_calendar(
     *,
     origins: Mapping[int, str],
     stamp: datetime | None = None,
+    settled: Collection[int] = (),
 ) -> bytes:
     """One VEVENT per deadline: at its hour when it has one (30 min), else all day.
 
@@ -293,7 +295,7 @@ def deadlines_calendar(
         formation = titles.get(row.formation_id, "")
         summary = f"{row.title} – {formation}" if formation else row.title
         event.add("summary", _clean(summary))
-        status = status_label(row)
+        status = SETTLED if row.id in settled else status_label(row)  # explorer AH4
         description = f"{row.explanation}\nSource : {row.source}\nStatut : {status}"
         if row.status == "postponed" and row.postpone_reason:
             description += f" ({row.postpone_reason})"

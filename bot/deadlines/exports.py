@@ -25,6 +25,7 @@ from bot import dates
 from bot.deadlines.documents import deadlines_calendar
 from bot.deadlines.lines import concerned
 from bot.deadlines.service import order
+from bot.deadlines.settled import SETTLED, settled_among
 from bot.deadlines.status import status_label
 from bot.documents.sheets import Moment
 from bot.rules.catalogue import RULES_BY_ID
@@ -88,9 +89,11 @@ async def rows(session: AsyncSession, args: argparse.Namespace) -> list[dict[str
     found = await _rows(session, args)
     people = dict((await session.execute(select(Person.id, Person.display_name))).all())
     who = await concerned(session, [d for d, _, _ in found])
+    closed_with = await settled_among(session, [d for d, _, _ in found])
     out = []
     for deadline, formation, organisation in found:
         tz = zone_of(organisation)
+        done = deadline.done_at if deadline.id not in closed_with else None
         out.append(
             {
                 "identifiant": deadline.id,
@@ -111,13 +114,11 @@ async def rows(session: AsyncSession, args: argparse.Namespace) -> list[dict[str
                 "source": citation(deadline, formation),
                 "public": AUDIENCES.get(deadline.audience, deadline.audience),
                 "reportable": deadline.postponable,
-                "statut": status_label(deadline),
+                "statut": SETTLED if deadline.id in closed_with else status_label(deadline),
                 "reportée au": deadline.postponed_to,
                 "motif du report": deadline.postpone_reason,
-                "faite le": Moment(deadline.done_at.astimezone(tz), "minutes")
-                if deadline.done_at
-                else None,
-                "faite par": people.get(deadline.done_by) if deadline.done_by else None,
+                "faite le": Moment(done.astimezone(tz), "minutes") if done else None,
+                "faite par": people.get(deadline.done_by) if done and deadline.done_by else None,
             }
         )
     return out
@@ -129,4 +130,6 @@ async def calendar(session: AsyncSession, args: argparse.Namespace) -> bytes:
     titles = {f.id: f.title for _, f, _ in found}
     origins = {f.id: f"{o.id}/{o.created_at.isoformat()}" for _, f, o in found}
     zone = zone_of(found[0][2]) if found else zone_of(None)
-    return deadlines_calendar([d for d, _, _ in found], titles, zone, origins=origins)
+    rows = [d for d, _, _ in found]
+    closed_with = await settled_among(session, rows)
+    return deadlines_calendar(rows, titles, zone, origins=origins, settled=closed_with)

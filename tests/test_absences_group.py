@@ -59,8 +59,9 @@ async def test_two_names_one_confirmation_two_rows(db: Database, trainer: Person
         (karim, date(2026, 11, 22), "matin", None, False),
         (julie, date(2026, 11, 22), "matin", None, False),
     ]
-    calls = [e for e in await audit_entries(db, "formation") if e.action == "rollcall"]
+    calls = [e for e in await audit_entries(db, "formation") if e.action == "record_absences"]
     assert [(c.details["source"], c.details["absent"]) for c in calls] == [("phrase", 2)]
+    assert "present" not in calls[0].details  # no roll call: nobody counted present (AH6)
     assert await step_of(db, trainer) == (None, None)
 
 
@@ -151,7 +152,7 @@ async def test_an_ambiguous_name_is_asked_once_and_an_unknown_one_can_be_left(
     await trainer.presses("Enregistrer")
     ids = {t for t, *_ in await saved(db)}
     assert ids == {await trainee_id(db, "Karim Benali"), await trainee_id(db, "Léa Morel")}
-    calls = [e for e in await audit_entries(db, "formation") if e.action == "rollcall"]
+    calls = [e for e in await audit_entries(db, "formation") if e.action == "record_absences"]
     assert len(calls) == 2  # one per formation named
 
 

@@ -163,3 +163,31 @@ def test_the_words_are_french_and_the_unknown_stays_as_stored() -> None:
         "rôle": "administrateur ou administratrice",
         "statut précédent": "reportée",
     }
+
+
+def test_a_follow_up_s_and_an_absence_s_codes_are_words_too() -> None:
+    """Explorer AH5: « parcours : short », « signes : [absences_repetees] », « période :
+    journee », « moyen : telephone », « s'applique : true » in the journal an auditor opens."""
+    shown = json.loads(
+        details_words(
+            {
+                "path": "short",
+                "signs": ["absences_repetees", "difficultes_personnelles"],
+                "period": "journee",
+                "channel": "telephone",
+                "with_whom": "entreprise",
+                "source": "phrase",
+                "applies": True,
+                "cause": "sick_leave",
+            }
+        )
+    )
+    assert shown["parcours"] == "formation courte"
+    assert shown["signes"] == ["Absences répétées", "Difficultés personnelles ou de santé"]
+    assert (shown["période"], shown["moyen"], shown["avec qui"]) == (
+        "journée",
+        "téléphone",
+        "l'entreprise",
+    )
+    assert (shown["source"], shown["s'applique"]) == ("phrase tapée", "oui")
+    assert "short" not in json.dumps(shown) and "true" not in json.dumps(shown)

@@ -210,11 +210,14 @@ async def record_roll(
         called[formation.id] = formation
     for each in called.values():
         mine = [a for _, a in roll.saved if a.formation_id == each.id]
+        # A sentence naming several people is no roll call: no « présents : 0 » in the
+        # journal for a formation of five (explorer AH6).
+        called_roll = source == "appel"
         audit.record(
             session,
             organisation_id=each.organisation_id,
             actor_id=by,
-            action="rollcall",
+            action="rollcall" if called_roll else "record_absences",
             entity="formation",
             entity_id=each.id,
             source=source,
@@ -222,7 +225,7 @@ async def record_roll(
             period=period,
             absent=sum(1 for a in mine if a.period != "retard"),
             late=sum(1 for a in mine if a.period == "retard"),
-            present=present,
+            **({"present": present} if called_roll else {}),
             already=[t.id for t, _ in roll.already if t.formation_id == each.id],
         )
     # Ids and counts only: never a name (the logs hold no personal data).

@@ -14,7 +14,16 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from bot.absences.vocabulary import ENTRETIEN_KINDS
+from bot.absences.log import PERIOD_LABELS
+from bot.absences.vocabulary import (
+    CAUSES,
+    CHANNELS,
+    ENTRETIEN_KINDS,
+    PATH_LABELS,
+    SIGNS,
+    SOLUTIONS,
+    WITH_WHOM,
+)
 from bot.deadlines.status import STATUS_LABELS
 
 ACTIONS = {
@@ -52,6 +61,7 @@ ACTIONS = {
     "purge_retention": "effacement en fin de conservation",
     "redeem": "utilisation du lien",
     "reissue": "nouveau lien",
+    "record_absences": "absences notées en une fois",
     "reject": "refus",
     "remind": "relance",
     "remove_participant": "retrait d'une personne du bilan",
@@ -186,14 +196,24 @@ CM_ANSWERS = {
 DONE_BY = {"reponse": "les réponses données en programmant le bilan"}
 """Who marked a deadline done, when it was no one's « Fait » (explorer W, W10: « par :
 reponse »)."""
+SOURCES = {"appel": "appel", "phrase": "phrase tapée"}
 VALUES: dict[str, Mapping[str, str]] = {
     "answer": CM_ANSWERS,
     "by": DONE_BY,
+    "cause": CAUSES,
+    "channel": CHANNELS,
     "kind": {**PARTICIPANT_ROLES, **ENTRETIEN_KINDS},
+    "path": PATH_LABELS,
+    "period": PERIOD_LABELS,
     "role": ROLES,
+    "signs": SIGNS,
+    "solution": SOLUTIONS,
+    "source": SOURCES,
     "undone": STATUS_LABELS,
+    "with_whom": WITH_WHOM,
 }
-"""Detail values that are codes with a French label in the project, by key; others stay."""
+"""Detail values that are codes with a French label in the project, by key (a list's items
+each; explorer AH5: « parcours : short », « absences_repetees », « journee »); others stay."""
 
 
 def action_words(code: str) -> str:
@@ -210,7 +230,11 @@ def details_words(details: Mapping[str, Any]) -> str:
     shown: dict[str, Any] = {}
     for key, value in details.items():
         labels = VALUES.get(key, {})
-        if isinstance(value, str):
+        if isinstance(value, bool):
+            value = "oui" if value else "non"
+        elif isinstance(value, str):
             value = labels.get(value, value)
+        elif isinstance(value, list) and labels:
+            value = [labels.get(v, v) if isinstance(v, str) else v for v in value]
         shown[DETAIL_KEYS.get(key, key)] = value
     return json.dumps(shown, ensure_ascii=False, sort_keys=True)

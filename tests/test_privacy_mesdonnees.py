@@ -49,6 +49,8 @@ async def test_a_trainer_receives_their_data(trainer: Person) -> None:
         "participations aux bilans",
         "invitations reçues",
         "fiches de stagiaire",
+        "absences",
+        "suivis de décrochage",
         "attestations données",
         "journal des actions",
         "conversations en cours",
@@ -97,6 +99,10 @@ async def test_a_colleague_reads_the_trainees_data_is_the_organismes(
 async def test_a_delegate_invited_to_a_bilan_gets_all_the_organisme_holds_and_whom_to_ask(
     trainer: Person, person: Callable[..., Person]
 ) -> None:
+    await trainer.says("/absence léa vendredi dernier matin justifiée, rendez-vous médical")
+    await trainer.presses("Oui")
+    await trainer.presses("Pas de justificatif")
+    await trainer.presses("Enregistrer")
     await schedule_bilan(trainer)
     lea = person("lea")
     await lea.says(f"/start {codes(trainer.replies)['Léa Martin']}")
@@ -120,6 +126,14 @@ async def test_a_delegate_invited_to_a_bilan_gets_all_the_organisme_holds_and_wh
     [record] = held["fiches de stagiaire"]  # type: ignore[misc]
     assert record["entreprise"] == "Brasserie du Port"
     assert record["représente les stagiaires"] is True
+    # What the organisme noted on that record, its motive too (explorer AH7).
+    [absence] = held["absences"]  # type: ignore[misc]
+    assert (absence["jour"], absence["période"], absence["motif"]) == (
+        "2026-11-20",
+        "matin",
+        "rendez-vous médical",
+    )
+    assert "absences et leur motif" in text
 
 
 async def test_a_link_replaced_no_longer_gives_its_trainee_file_to_who_opened_it(

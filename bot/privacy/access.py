@@ -37,6 +37,7 @@ from bot.privacy.audit_words import (
     details_words,
     entity_words,
 )
+from bot.privacy.trainee_record import noted_about
 from bot.storage.attestations import Attestation, AttestationInvitation
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import Bilan, BilanParticipant
@@ -276,6 +277,7 @@ async def _participations(
         }
         for t, f in trainees
     ]
+    held.update(await noted_about(session, trainee_ids))  # explorer AH7: « tout », truly
 
 
 async def held_by(session: AsyncSession, held: dict[str, Any]) -> list[dict[str, str]]:

@@ -149,6 +149,17 @@ async def test_a_letter_written_after_the_48_hours_promises_today(trainer: Perso
     assert "dimanche 22 novembre" not in email
 
 
+async def test_a_letter_written_after_today_s_hour_promises_today_without_it(
+    trainer: Person,
+) -> None:
+    """Explorer AH3: written at 20 h 42, the draft promised the bilan pédagogique « au plus
+    tard le samedi 5 décembre 2026 à 14 h 00 », an hour already gone."""
+    docs = await normandie_remote(trainer, "mercredi 25 novembre à 9 h")  # 48 h: today 9 h
+    email = docs["txt"].content.decode()
+    assert "au plus tard le lundi 23 novembre 2026 : le bilan pédagogique" in email
+    assert "à 9 h 00 : le bilan pédagogique" not in email
+
+
 async def test_the_centre_val_de_loire_draft_asks_nothing_of_normandie(trainer: Person) -> None:
     """Item 6: the Centre-Val de Loire's contact gets its own message: the written bilan
     qualitatif (001, 002 §2), no bilan pédagogique at 48 h, no attestations."""

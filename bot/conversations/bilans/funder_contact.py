@@ -46,7 +46,7 @@ async def tell_charge_de_mission(
     rows = await documents_deadlines(ctx.session, view.bilan)
     emailed = emails_the_charge_de_mission(ctx, view)
     words = charge_de_mission_words(
-        view, rows, today=ctx.now.astimezone(ctx.tz).date(), emailed=emailed
+        view, rows, today=ctx.now.astimezone(ctx.tz).date(), emailed=emailed, now=ctx.now
     )
     text = ctx.render(
         "bilan.notice_cancelled" if cancelled else "bilan.charge_de_mission_invitation", **words
@@ -126,10 +126,10 @@ def charge_de_mission_mail(
     not read as a second bilan: sent by the bot, or the draft the trainer forwards alike
     (explorer W, W4: the forwarded draft of a moved bilan said « Je vous confirme »)."""
     today = ctx.now.astimezone(ctx.tz).date()
-    mail = as_mail(documents.email_to_chargee(view, rows, today))
+    mail = as_mail(documents.email_to_chargee(view, rows, today, ctx.now))
     if moved_from is None and not updated:
         return mail
-    words = charge_de_mission_words(view, rows, today=today, emailed=False)
+    words = charge_de_mission_words(view, rows, today=today, emailed=False, now=ctx.now)
     old = dates.spell_datetime(moved_from) if moved_from is not None else ""
     key = "bilan.email_moved" if moved_from is not None else "bilan.email_updated"
     said = texts.plain(ctx.render(key, old=old, **words))
@@ -160,7 +160,12 @@ def cancelled_mail(
 
 
 def charge_de_mission_words(
-    view: BilanView, rows: Sequence[StoredDeadline], *, today: date, emailed: bool
+    view: BilanView,
+    rows: Sequence[StoredDeadline],
+    *,
+    today: date,
+    emailed: bool,
+    now: datetime | None = None,
 ) -> dict[str, Any]:
     """What the chargé(e) de mission's chat message says, from what the e-mail draft says
     at length: who takes part (counts by role: no trainee's name in a chat), the password,
@@ -174,7 +179,7 @@ def charge_de_mission_words(
     password = ""
     if bilan.remote and bilan.visio_password_required:
         password = "joined" if bilan.visio_password else "apart"
-    due = documents.promised(rows, view.tz, today)
+    due = documents.promised(rows, view.tz, today, now)
     return {
         "cm": view.formation.cm_name or "",
         "kind": kind_label(bilan.kind),

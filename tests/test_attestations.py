@@ -570,6 +570,10 @@ async def test_a_declared_absence_ticked_on_the_sheet_is_to_verify(
     entry = {p["nom"]: p for p in manifest["participants"]}["Hugo Moreau"]
     assert entry["état"].startswith("à vérifier : déclare ne pas avoir participé")
     assert manifest["complet"] is False
+    # « à vérifier » in its état, so in the lists meant for what is to check (explorer AH9).
+    said = "déclare ne pas avoir participé, mais figure sur la feuille d'émargement"
+    assert entry["à_vérifier"] == [said]
+    assert [(f["nom"], f["motifs"]) for f in manifest["à_vérifier"]] == [("Hugo Moreau", [said])]
 
 
 def test_export_of_an_unknown_bilan_says_so(

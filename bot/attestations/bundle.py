@@ -103,7 +103,10 @@ def concern_words(concern: str, typed: str = "") -> str:
 def row_concerns(row: ParticipantStatus) -> list[str]:
     """What the trainer has to check in the participant's current answer, said."""
     typed = row.answer.typed_name if row.answer is not None else ""
-    return [concern_words(c, typed) for c in row.concerns]
+    said = [concern_words(c, typed) for c in row.concerns]
+    if row.state == "contradicted":  # its « état » says « à vérifier » (explorer AH9)
+        said.append(concern_words("contradicted"))
+    return said
 
 
 def status_words(row: ParticipantStatus, info: BilanView) -> str:

@@ -62,6 +62,9 @@ async def test_on_site_documents_list_every_trainee_ticked(trainer: Person) -> N
         ),
     )
     agenda = pdf_words(docs["pdf"].content)
+    # « de … à … », as the letter and the attestation say it (explorer AH11: « à 14 h 00 –
+    # 16 h 00 »), on the agenda and the sheet alike.
+    assert "jeudi 3 décembre 2026 de 14 h 00 à 16 h 00 (2 h)" in agenda
     for line in (
         "Hugo Moreau, pour les stagiaires",
         "Léa Martin, pour les stagiaires",
@@ -83,6 +86,7 @@ async def test_on_site_documents_list_every_trainee_ticked(trainer: Person) -> N
     assert "Envoyer les justificatifs de participation" in TRANSCRIPT[-1] + trainer.all_text
     sheet = pdf_words(docs["emargement"].content)
     assert "Feuille d'émargement – bilan de fin de formation" in sheet
+    assert "jeudi 3 décembre 2026 de 14 h 00 à 16 h 00" in sheet
     for line in (
         "Hugo Moreau Pour les stagiaires",
         "Léa Martin Pour les stagiaires",

@@ -34,6 +34,7 @@ from bot.dates import (
     spell_date,
     spell_datetime,
     spell_minutes,
+    spell_span,
     spell_time,
     working_day_before,
 )
@@ -146,8 +147,7 @@ def agenda_pdf(view: BilanView) -> bytes:
         v=view,
         agreement=agreements(view),
         kind=kind_label(view.bilan.kind),
-        when=spell_datetime(view.start),
-        until=spell_time(view.end),
+        span=spell_span(view.start, view.end),  # « de 14 h 00 à 16 h 00 » (explorer AH11)
         duration=spell_minutes(view.minutes),
         agenda=agenda(view),
         normandie=view.formation.funder == "normandie",
@@ -169,8 +169,7 @@ def sheet_document(view: BilanView, *, caption: str) -> Document:
         "feuille_emargement.html.j2",
         v=view,
         kind=kind_label(view.bilan.kind),
-        when=spell_datetime(view.start),
-        until=spell_time(view.end),
+        span=spell_span(view.start, view.end),
         normandie=view.formation.funder == "normandie",
     )
     return Document(

@@ -331,6 +331,9 @@ async def test_answers_erased_before_sending_are_declared_and_said_not_refused(
     code, out = run(tmp_path, settings, bundle.content, capsys)
     assert code == 0, out
     assert "Avant la réponse n° 1 (Hugo Moreau, version 1), des réponses ont été effacées" in out
+    # Not « continue » beside it: the gap said as the summary PDF says it (explorer AH10).
+    assert "interrompue 1 fois là où des réponses ont été effacées" in out
+    assert "et continue" not in out
     # Undeclared, the same break is refused (the manifest, signed again, says nothing of it).
     del manifest["chaîne_interrompue"]
     files["manifest.json"] = dump(manifest)

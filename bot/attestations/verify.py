@@ -115,6 +115,9 @@ def verify_bundle(data: bytes, *, expected: str | None = None, local: str | None
             state=str(manifest.get("état", "")),
             files=len(manifest.get(FILES) or []),
             links=len(manifest.get("chaîne") or []),
+            # Declared gaps (erasures) said in the same words as the summary PDF's, not
+            # « continue » next to them (explorer AH10).
+            gaps=len(manifest.get("chaîne_interrompue") or []),
             flagged=[
                 f"{f.get('nom', '')} : {' ; '.join(f.get('motifs') or [])}"
                 for f in manifest.get("à_vérifier") or []

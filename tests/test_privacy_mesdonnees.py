@@ -123,6 +123,18 @@ async def test_a_delegate_invited_to_a_bilan_gets_all_the_organisme_holds_and_wh
     assert taking["formation"] == "Agent de restauration (démo)"
     [invitation] = held["invitations reçues"]  # type: ignore[misc]
     assert invitation["expire le"] and invitation["ouverte le"]
+    # Which bilan, in words, not « bilan : 1 » alone (explorer AH12).
+    assert (
+        invitation["quel bilan"]
+        == taking["quel bilan"]
+        == (
+            "bilan de fin de formation du jeudi 26 novembre 2026 à 14 h 00 "
+            "(« Agent de restauration (démo) »)"
+        )
+    )
+    readable = lea.replies[0].document
+    assert readable is not None
+    assert "bilan de fin de formation du jeudi 26 novembre 2026" in readable.content.decode()
     [record] = held["fiches de stagiaire"]  # type: ignore[misc]
     assert record["entreprise"] == "Brasserie du Port"
     assert record["représente les stagiaires"] is True

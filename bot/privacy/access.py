@@ -37,6 +37,7 @@ from bot.privacy.audit_words import (
     details_words,
     entity_words,
 )
+from bot.privacy.bilan_names import NUMBER, name_the_bilans
 from bot.privacy.trainee_record import noted_about
 from bot.storage.attestations import Attestation, AttestationInvitation
 from bot.storage.audit import AuditEntry
@@ -137,7 +138,7 @@ async def data_of(session: AsyncSession, platform: str, user_id: str) -> dict[st
     await _participations(session, held, accounts, person, [a.participant_id for a in attestations])
     held["attestations données"] = [
         {
-            "bilan": a.bilan_id,
+            NUMBER: a.bilan_id,
             "version": a.version,
             "réponse": ANSWERS.get(a.answer, a.answer),
             "nom saisi": a.typed_name,
@@ -183,6 +184,7 @@ async def data_of(session: AsyncSession, platform: str, user_id: str) -> dict[st
         for s in states
         if s.flow
     ]
+    await name_the_bilans(session, held)  # « bilan : 1 » named no bilan (explorer AH12)
     return held
 
 
@@ -217,7 +219,7 @@ async def _participations(
     ).all()
     held["invitations reçues"] = [
         {
-            "bilan": i.bilan_id,
+            NUMBER: i.bilan_id,
             "créée le": _when(i.created_at),
             "expire le": _when(i.expires_at),
             "ouverte le": _when(i.redeemed_at),
@@ -243,7 +245,7 @@ async def _participations(
         {
             "organisme": o.name,
             "formation": f.title,
-            "bilan": b.id,
+            NUMBER: b.id,
             "début": _when(b.starts_at),
             "annulé le": _when(b.cancelled_at),
             "rôle": PARTICIPANT_ROLES.get(p.kind, p.kind),
@@ -283,7 +285,7 @@ async def _participations(
 async def held_by(session: AsyncSession, held: dict[str, Any]) -> list[dict[str, str]]:
     """Who holds a participant's data, and whom to write to: each organisme of their
     bilans with the trainer in charge of the formation (from :func:`data_of`'s bilans)."""
-    bilans = sorted({p["bilan"] for p in held["participations aux bilans"]})
+    bilans = sorted({p[NUMBER] for p in held["participations aux bilans"]})
     rows = (
         await session.execute(
             select(Organisation.name, Person.display_name)

@@ -68,6 +68,7 @@ async def test_a_days_contacts_come_after_the_follow_up_opened_that_day(
     words = pdf_words(document.content)
     assert words.index("Suivi de décrochage ouvert") < words.index("Contact avec")
     assert "premier signe observé le lundi 23 novembre 2026" in words
+    assert "Produit le :" in words  # a label like the others (explorer AH11)
 
 
 async def test_an_entretien_given_already_past_is_held_in_the_timeline_never_planned(

@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.answers import fold
 from bot.deadlines.service import refresh_deadlines
+from bot.privacy.erasure_scope import Scope, scope_of
 from bot.storage.absences import Absence, FollowUp, StoredDocument
 from bot.storage.attestations import Attestation, AttestationInvitation, ProofSending
 from bot.storage.audit import record
@@ -180,6 +181,7 @@ async def erase_trainee(
         p for p in await _ids(session, Absence.proof_id, Absence.trainee_id == trainee.id) if p
     ]
     people = await _answering_people(session, plan.dropped_participants | plan.kept_participants)
+    scope = await scope_of(session, organisation_id, people)  # not another's chats (AI2)
 
     await session.execute(delete(Absence).where(Absence.trainee_id == trainee.id))
     if proofs:
@@ -235,9 +237,10 @@ async def erase_trainee(
     trainee.company = trainee.email = trainee.phone = None
     trainee.is_delegate = False  # the pseudonym represents no one
     await session.flush()
-    await forget_people(session, people, even_if_answered=True)
-    await end_conversations_about(session, {"trainee_id": trainee.id}, names, now, asking=asking)
-    await scrub(session, names, pseudonym)
+    await forget_people(session, people, besides=plan.dropped_participants | plan.kept_participants)
+    about = {"trainee_id": trainee.id}
+    await end_conversations_about(session, about, names, now, asking=asking, scope=scope)
+    await scrub(session, names, pseudonym, scope)
     record(
         session,
         organisation_id=organisation_id,
@@ -296,6 +299,8 @@ async def delete_formation(session: AsyncSession, formation_id: int, now: dateti
         BilanParticipant.bilan_id.in_(select(Bilan.id).where(Bilan.formation_id == formation_id)),
     )
     people = await _answering_people(session, participants)
+    owner = await session.get(Formation, formation_id)
+    scope = await scope_of(session, owner.organisation_id, people) if owner else None
     # The database's ON DELETE CASCADE takes trainees, sessions, absences,
     # follow-ups (signs, contacts, entretiens, their documents, tickets),
     # bilans (participants, invitations, attestations, sheets, sendings) and
@@ -305,40 +310,34 @@ async def delete_formation(session: AsyncSession, formation_id: int, now: dateti
         await session.execute(delete(StoredDocument).where(StoredDocument.id.in_(proofs)))
     await session.flush()
     await forget_people(session, people)
-    await end_conversations_about(session, {"formation_id": formation_id}, names, now)
-    await scrub(session, names, PURGED_NAME)
+    await end_conversations_about(session, {"formation_id": formation_id}, names, now, scope=scope)
+    await scrub(session, names, PURGED_NAME, scope)
     return trainees
 
 
 async def forget_people(
-    session: AsyncSession, person_ids: Iterable[int], *, even_if_answered: bool = False
+    session: AsyncSession, person_ids: Iterable[int], *, besides: Iterable[int] = ()
 ) -> None:
-    """Delete the accounts made only to answer attestations (never a member's).
+    """Delete the accounts made only to answer attestations (never a member's nor an owner's).
 
-    After a purge, an account still used for another formation's attestation
-    stays; an erased trainee's account goes anyway (``even_if_answered``):
-    kept evidence names the chat account itself, and the database unlinks it.
+    An account still used for another bilan's answer or link stays: another formation's,
+    or another organisation's (explorer AI1: an erasure in one deleted the account the
+    same person answered the other's bilan with, whose journal then named no one).  The
+    answers of the participants being erased (``besides``) do not count: the kept evidence
+    names the chat account itself, and the database unlinks it.
     """
+    erased = list(besides)
     for person_id in set(person_ids):
-        member = await session.scalar(
-            select(Membership.id).where(Membership.person_id == person_id).limit(1)
+        answers = select(Attestation.id).where(
+            Attestation.person_id == person_id, Attestation.participant_id.not_in(erased)
         )
-        still = (
-            None
-            if even_if_answered
-            else await session.scalar(
-                select(Attestation.id).where(Attestation.person_id == person_id).limit(1)
-            )
-            or await session.scalar(
-                select(AttestationInvitation.id)
-                .where(AttestationInvitation.redeemed_person_id == person_id)
-                .limit(1)
-            )
+        links = select(AttestationInvitation.id).where(
+            AttestationInvitation.redeemed_person_id == person_id,
+            AttestationInvitation.participant_id.not_in(erased),
         )
-        owner = await session.scalar(
-            select(Formation.id).where(Formation.owner_id == person_id).limit(1)
-        )
-        if member is not None or still is not None or owner is not None:
+        member = select(Membership.id).where(Membership.person_id == person_id)
+        owner = select(Formation.id).where(Formation.owner_id == person_id)
+        if any([await session.scalar(q.limit(1)) for q in (answers, links, member, owner)]):
             continue
         identities = (
             await session.execute(
@@ -380,8 +379,10 @@ async def end_conversations_about(
     now: datetime,
     *,
     asking: tuple[str, str, str] | None = None,
+    scope: Scope | None = None,
 ) -> int:
-    """Conversations half-way about erased data lose what was typed, as at expiry.
+    """Conversations half-way about erased data lose what was typed, as at expiry; with
+    ``scope``, only the organisation's own chats (:mod:`.erasure_scope`).
 
     Another formateur may be typing an absence reason for the trainee: the
     answers go, and that person is told the conversation expired when they
@@ -399,6 +400,7 @@ async def end_conversations_about(
             state.flow is None
             or not about
             or (state.platform, state.chat_id, state.user_id) == asking
+            or (scope is not None and not scope.reaches(state))
         ):
             continue
         forget_answers(state, expires_at=now, why="erased")
@@ -448,8 +450,11 @@ _JSON_COLUMNS: tuple[tuple[type[Any], str], ...] = (
 )
 
 
-async def scrub(session: AsyncSession, names: Iterable[str], replacement: str) -> int:
-    """Replace ``names`` in every JSON copy the transports keep; the number of rows changed.
+async def scrub(
+    session: AsyncSession, names: Iterable[str], replacement: str, scope: Scope | None = None
+) -> int:
+    """Replace ``names`` in every JSON copy the transports keep (with ``scope``, the
+    organisation's own); the number of rows changed.
 
     Those tables are short-lived (a day or a week) and small, so they are
     read whole: JSON is stored escaped, which a SQL ``LIKE`` cannot search.
@@ -460,6 +465,8 @@ async def scrub(session: AsyncSession, names: Iterable[str], replacement: str) -
     changed = 0
     for model, column in _JSON_COLUMNS:
         for row in (await session.scalars(select(model))).all():
+            if scope is not None and not scope.reaches(row):
+                continue
             value = getattr(row, column)
             cleaned = _replace(value, wanted, replacement)
             if cleaned != value:

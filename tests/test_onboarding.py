@@ -231,6 +231,17 @@ async def test_an_admin_invites_a_formateur_with_a_one_time_code(
     assert admin_code, claire.last
     await bruno.says(f"/start {admin_code[1]}")
     assert bruno.last.startswith("C'est fait : vous administrez maintenant l'organisme")
+    # The admin who made the code is told, as of a newcomer (explorer AI3).
+    async with db.sessions() as session:
+        promoted = await session.scalar(
+            select(OutboxMessage)
+            .where(OutboxMessage.key.endswith(":joined"))
+            .order_by(OutboxMessage.id.desc())
+        )
+    assert promoted is not None and promoted.chat_id == "claire"
+    assert payload_to_reply(promoted.payload).text.startswith(
+        "Bruno Lefèvre est désormais administrateur de l'organisme, avec l'invitation n° 2"
+    )
     await bruno.says("/inviter")
     assert "réservée aux administrateurs" not in bruno.last
     await bruno.says("/annuler")

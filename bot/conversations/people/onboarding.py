@@ -54,7 +54,7 @@ from bot.people.address import remember_address_form, role_word
 from bot.people.chats import tell_person
 from bot.people.organisations import ChatAddress, create_first_organisation, has_organisation
 from bot.people.zones import ZONES
-from bot.storage.people import Invitation, Organisation, Role, zone_of
+from bot.storage.people import Invitation, Organisation, Person, Role, zone_of
 
 TIMEZONES = [Option(label, zone) for zone, label in ZONES.items()]
 ADDRESS_FORMS = [
@@ -217,8 +217,13 @@ async def join_with_invitation(ctx: Context, code: str) -> Outcome | None:
         and member is not None
         and await membership.promote(ctx.session, invitation, member, now=ctx.now)
     )
-    if promoted:
+    if promoted and member is not None:
         ctx.say("onboarding.promoted")
+        # Told to whom made the code, as a newcomer is (explorer AI3: an admin made
+        # without a word, who may now erase data).
+        person = await ctx.session.get(Person, member)
+        joined = membership.Joined(person_id=member, role=Role.ADMIN.value)
+        await tell_inviter(ctx, invitation.id, joined, who=person)
         return Leave()
     if refused is not None:
         ctx.say(f"onboarding.{refused}")
@@ -246,17 +251,22 @@ async def finish_joining(ctx: Context) -> None:
     await tell_inviter(ctx, ctx.data["invitation_id"], joined)
 
 
-async def tell_inviter(ctx: Context, invitation_id: int, joined: membership.Joined) -> None:
+async def tell_inviter(
+    ctx: Context, invitation_id: int, joined: membership.Joined, *, who: Person | None = None
+) -> None:
     """Who used the code, told to whom created it (explorer J: nothing told the admin that
-    the code reached the right person)."""
+    the code reached the right person); ``who``: a member it made admin."""
     invitation = await ctx.session.get(Invitation, invitation_id)
     if invitation is None or invitation.created_by == joined.person_id:
         return
     numbers = await membership.invitation_numbers(ctx.session, invitation.organisation_id)
+    form = who.address_form if who is not None else ctx.data.get("address_form")
     text = ctx.render(
         "onboarding.inviter_told",
+        name=who.display_name if who is not None else ctx.data["name"],
+        promoted=who is not None,
         number=numbers[invitation.id],
-        role=role_word(joined.role, ctx.data.get("address_form")),
+        role=role_word(joined.role, form),
         # The admin's time, not the newcomer's (explorer AC4: « à 12 h 40 » in Paris for a
         # code made at 7 h 40 in Martinique).
         created=invitation.created_at.astimezone(

@@ -113,8 +113,10 @@ async def test_a_delegate_invited_to_a_bilan_gets_all_the_organisme_holds_and_wh
     assert "adhésions" not in text and "dont vous avez la charge" not in text
     assert "des stagiaires sont tenus" not in text  # nothing about « the trainees » to one
     assert (
-        "Ces données sont tenues par Organisme de démonstration : pour les consulter, les "
-        "faire corriger ou effacer, adressez-vous à Camille Durand (Organisme de démonstration)."
+        "Ces données sont tenues par Organisme de démonstration : pour les consulter ou les "
+        "faire corriger, adressez-vous à Camille Durand (Organisme de démonstration), qui "
+        "transmet aussi une demande d'effacement à l'administration de l'organisme, seule à "
+        "pouvoir le faire."  # a formatrice cannot erase (explorer AI5)
         in text
     )
     held = document_of(lea)

@@ -141,6 +141,7 @@ def test_export_absences_on_the_command_line(
         table[0]
         == list(ABSENCE_COLUMNS)
         == [
+            "organisme",  # whose, when a base holds several (explorer AI4)
             "formation",
             "stagiaire",
             "date",
@@ -154,6 +155,7 @@ def test_export_absences_on_the_command_line(
     )
     assert table[1:] == [
         [
+            "Organisme de démonstration",
             "Agent de restauration (démo)",
             "Hugo Moreau",
             "2026-11-19",
@@ -165,6 +167,7 @@ def test_export_absences_on_the_command_line(
             "",
         ],
         [
+            "Organisme de démonstration",
             "Agent de restauration (démo)",
             "Julie Petit",
             "2026-11-20",
@@ -222,7 +225,7 @@ def test_export_qualiopi_on_the_command_line(
     # When each line was entered, to the minute (explorer J: same-day lines read unordered).
     assert re.search(r"Camille Durand, le \w+ \d+ novembre 2026 à \d+ h \d\d", timeline)
     absences = files["absences.csv"].decode("utf-8-sig")
-    assert absences.startswith("formation;stagiaire;date;période;") and "\r\n" in absences
+    assert absences.startswith("organisme;formation;stagiaire;date;période;") and "\r\n" in absences
     assert "oubli" not in absences  # the deleted absence
     assert "Julie Petit" not in timeline  # only Hugo's story in Hugo's timeline
 

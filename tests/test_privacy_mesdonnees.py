@@ -116,8 +116,7 @@ async def test_a_delegate_invited_to_a_bilan_gets_all_the_organisme_holds_and_wh
         "Ces données sont tenues par Organisme de démonstration : pour les consulter ou les "
         "faire corriger, adressez-vous à Camille Durand (Organisme de démonstration), qui "
         "transmet aussi une demande d'effacement à l'administration de l'organisme, seule à "
-        "pouvoir le faire."  # a formatrice cannot erase (explorer AI5)
-        in text
+        "pouvoir le faire." in text  # a formatrice cannot erase (explorer AI5)
     )
     held = document_of(lea)
     [taking] = held["participations aux bilans"]  # type: ignore[misc]

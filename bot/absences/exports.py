@@ -39,6 +39,7 @@ from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Organisation, Person, zone_of
 
 ABSENCE_COLUMNS = (
+    "organisme",  # several organisations on one base: whose (explorer AI4)
     "formation",
     "stagiaire",
     "date",
@@ -146,6 +147,7 @@ async def absence_rows(
         recorded = absence.recorded_at.astimezone(zone_of(organisation))
         rows.append(
             {
+                "organisme": organisation.name,
                 "formation": formation.title,
                 "stagiaire": trainee.full_name,
                 "date": absence.day,

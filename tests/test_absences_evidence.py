@@ -204,7 +204,8 @@ async def test_an_absence_s_proof_goes_into_the_qualiopi_bundle(session: AsyncSe
         assert archive.read(name) == b"%PDF-1.4 arret de travail"
         table = archive.read("absences.csv").decode("utf-8-sig")
     header, row = table.splitlines()[:2]
-    assert header.endswith(";justificatif") and row.endswith(f";{name}")
+    assert header.endswith(";justificatif;organisme")
+    assert row.endswith(f";{name};OF")
     assert verify_bundle(bundle).ok
 
 

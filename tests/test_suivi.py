@@ -147,6 +147,7 @@ async def test_exports_in_chat(db: Database, trainer: Person, clock: Clock) -> N
         "saisie par",
         "saisie le",
         "justificatif",
+        "organisme",
     ]
     assert table[1] == [
         "Agent de restauration (démo)",
@@ -158,6 +159,7 @@ async def test_exports_in_chat(db: Database, trainer: Person, clock: Clock) -> N
         "Camille Durand",
         "23/11/2026 10:00",
         "",
+        "Organisme de démonstration",
     ]
 
     await trainer.says("/exporter")

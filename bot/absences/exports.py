@@ -39,7 +39,6 @@ from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Organisation, Person, zone_of
 
 ABSENCE_COLUMNS = (
-    "organisme",  # several organisations on one base: whose (explorer AI4)
     "formation",
     "stagiaire",
     "date",
@@ -49,6 +48,7 @@ ABSENCE_COLUMNS = (
     "saisie par",
     "saisie le",
     "justificatif",
+    "organisme",  # several organisations on one base: whose (explorer AI4), last
 )
 TICKET_COLUMNS = (
     "référence",

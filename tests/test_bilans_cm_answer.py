@@ -339,3 +339,22 @@ async def test_with_no_bilan_to_come_her_1_is_passed_on_as_a_message(
     her = sophie(person)
     await her.says("1")
     assert "j'ai transmis votre message" in her.all_text
+
+
+async def test_another_date_proposed_in_her_own_sentence_is_confirmed_then_kept(
+    trainer: Talker, person: Callable[..., Talker], db: Database
+) -> None:
+    """Explorer AG5: « je propose le 21 janvier à 10h » was passed on as a message, the
+    bilan left « pas encore reçue » in /bilans."""
+    await follows(db, DEMO)
+    await schedule_bilan(trainer)
+    her = sophie(person)
+    await her.says("Bonjour, je propose le 1er décembre à 10 h")
+    assert her.last.startswith("J'ai compris : mardi 1er décembre 2026 à 10 h 00.")
+    await her.presses("Oui, c'est ça")
+    await her.presses("Passer")
+    bilan = await the_bilan(db)
+    assert bilan.cm_answer == "other_date"
+    assert bilan.cm_proposed_at == datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    [notice] = await told(db)
+    assert "propose une autre date : le mardi 1er décembre 2026 à 10 h 00." in notice

@@ -21,11 +21,12 @@ writes is no answer of these: it goes to the trainer as it is
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot import dates
-from bot.answers import visible
+from bot.answers import fold, visible
 from bot.bilans.cm_answers import (
     ANSWERS,
     CONFIRMED,
@@ -53,9 +54,27 @@ async def quick_answer(ctx: Context) -> Outcome | None:
         # propose: explorer AG4, read as « Je confirme ma présence » and told the trainer).
         return None
     answer = answer_of(ctx.incoming.text)
-    if answer is None or not await _hers(ctx):
+    proposed = PROPOSES.match(fold(ctx.incoming.text)) if answer is None else None
+    hers = await _hers(ctx) if answer is not None or proposed is not None else []
+    if not hers:
         return None
-    return Switch(FLOW.name, {"answer": answer})
+    if proposed is None:
+        return Switch(FLOW.name, {"answer": answer})
+    # « je propose le 21 janvier à 10h »: that date, in her bilan's time, to confirm (explorer
+    # AG5: passed on as a message, the bilan left « pas encore reçue »); with several
+    # bilans, which one is asked first, then the date.
+    data: dict[str, Any] = {"answer": OTHER_DATE}
+    if len(hers) == 1:
+        understood = dates.understand(proposed["rest"], ctx.now.astimezone(hers[0].tz), "future")
+        if understood is not None and understood.has_date and understood.has_time:
+            data[f"_pending_{PROPOSED}"] = understood.when.isoformat()
+    return Switch(FLOW.name, data)
+
+
+PROPOSES = re.compile(r"^(?:bonjour )?(?:madame |monsieur )?je (?:vous )?propose (?P<rest>.+)$")
+"""Another date proposed in a sentence of her own (folded): « Bonjour, je propose le 21
+janvier à 10h »."""
+PROPOSED = "proposed"
 
 
 async def _hers(ctx: Context) -> list[HerBilan]:
@@ -188,7 +207,7 @@ FLOW = Flow(
             then=on_answer,
         ),
         DateStep(
-            "proposed",
+            PROPOSED,
             ask="charge_de_mission.ask_date",
             prefer="future",
             need_time=True,

@@ -186,9 +186,7 @@ def due_text(row: Listed, tz: ZoneInfo) -> str:
     return spell_date(row.effective_due)
 
 
-def promised(
-    rows: Sequence[StoredDeadline], tz: ZoneInfo, today: date, now: datetime | None = None
-) -> dict[str, str]:
+def promised(rows: Sequence[StoredDeadline], tz: ZoneInfo, now: datetime) -> dict[str, str]:
     """When a letter to the funder's contact promises each rule's document: a deadline on a
     Saturday, a Sunday or a holiday is promised for the working day before, while that
     day is still to come (nobody writes to the Région « au plus tard le samedi »); one
@@ -196,9 +194,10 @@ def promised(
     for today (explorer F: « au plus tard le mercredi 2 décembre », written on the 4th), and
     so is one whose hour of today has passed (explorer AH3: « au plus tard le samedi 5
     décembre 2026 à 14 h 00 », written at 20 h 42)."""
+    today = now.astimezone(tz).date()
     said = {}
     for row in rows:
-        hour_gone = now is not None and row.due_at is not None and row.due_at <= now
+        hour_gone = row.due_at is not None and row.due_at <= now
         if row.effective_due < today or (hour_gone and row.status != "postponed"):
             # Booked too late: promised for today, not for a past day or hour.
             said[row.rule_id] = spell_date(today)
@@ -208,12 +207,10 @@ def promised(
     return said
 
 
-def email_to_chargee(
-    view: BilanView, deadlines: Sequence[StoredDeadline], today: date, now: datetime | None = None
-) -> str:
+def email_to_chargee(view: BilanView, deadlines: Sequence[StoredDeadline], now: datetime) -> str:
     """The draft e-mail to the Région's contact (plain text, to copy or forward), the
-    funder's own (:data:`EMAIL_TEMPLATES`), written ``today`` (at ``now``)."""
-    due = promised(deadlines, view.tz, today, now)
+    funder's own (:data:`EMAIL_TEMPLATES`), written ``now``."""
+    due = promised(deadlines, view.tz, now)
     # Whether each is due after the meeting's day: the draft says "ensuite" only then.
     after = {row.rule_id: row.effective_due > view.start.date() for row in deadlines}
     template = EMAIL_TEMPLATES.get(view.formation.funder, EMAIL_TEMPLATES["normandie"])

@@ -38,7 +38,7 @@ from bot.privacy.audit_words import (
     entity_words,
 )
 from bot.privacy.bilan_names import NUMBER, name_the_bilans
-from bot.privacy.trainee_record import noted_about
+from bot.privacy.trainee_record import noted_about, when_said
 from bot.storage.attestations import Attestation, AttestationInvitation
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import Bilan, BilanParticipant
@@ -54,10 +54,6 @@ from bot.storage.people import (
 from bot.storage.state import ConversationState
 
 ANSWERS = {"attested": "atteste avoir participé", "declined": "déclare ne pas avoir participé"}
-
-
-def _when(moment: datetime | None) -> str | None:
-    return moment.isoformat(timespec="seconds") if moment is not None else None
 
 
 async def data_of(session: AsyncSession, platform: str, user_id: str) -> dict[str, Any]:
@@ -82,15 +78,15 @@ async def data_of(session: AsyncSession, platform: str, user_id: str) -> dict[st
         else {
             "identifiant": person.id,
             "nom": person.display_name,
-            "créée le": _when(person.created_at),
+            "créée le": when_said(person.created_at),
         },
         "comptes de messagerie": [
             {
                 "plateforme": i.platform,
                 "identifiant": i.user_id,
                 "conversation privée": i.chat_id,
-                "bot bloqué le": _when(i.blocked_at),
-                "créé le": _when(i.created_at),
+                "bot bloqué le": when_said(i.blocked_at),
+                "créé le": when_said(i.created_at),
             }
             for i in identities
         ],
@@ -115,7 +111,7 @@ async def data_of(session: AsyncSession, platform: str, user_id: str) -> dict[st
             {
                 "organisme": o.name,
                 "rôle": role_word(m.role, person.address_form),
-                "depuis le": _when(m.created_at),
+                "depuis le": when_said(m.created_at),
             }
             for m, o in memberships
         ]
@@ -146,7 +142,7 @@ async def data_of(session: AsyncSession, platform: str, user_id: str) -> dict[st
             "structure": a.structure,
             "motif": a.reason,
             "texte affiché": a.text,
-            "répondu le": _when(a.answered_at),
+            "répondu le": when_said(a.answered_at),
             "plateforme": a.platform,
         }
         for a in attestations
@@ -179,7 +175,7 @@ async def data_of(session: AsyncSession, platform: str, user_id: str) -> dict[st
             "réponses gardées": {
                 answer_key(k): v for k, v in (s.data or {}).items() if not k.startswith("_")
             },
-            "expire le": _when(s.expires_at),
+            "expire le": when_said(s.expires_at),
         }
         for s in states
         if s.flow
@@ -220,10 +216,10 @@ async def _participations(
     held["invitations reçues"] = [
         {
             NUMBER: i.bilan_id,
-            "créée le": _when(i.created_at),
-            "expire le": _when(i.expires_at),
-            "ouverte le": _when(i.redeemed_at),
-            "retirée le": _when(i.revoked_at),
+            "créée le": when_said(i.created_at),
+            "expire le": when_said(i.expires_at),
+            "ouverte le": when_said(i.redeemed_at),
+            "retirée le": when_said(i.revoked_at),
         }
         for i in invitations
     ]
@@ -246,15 +242,15 @@ async def _participations(
             "organisme": o.name,
             "formation": f.title,
             NUMBER: b.id,
-            "début": _when(b.starts_at),
-            "annulé le": _when(b.cancelled_at),
+            "début": when_said(b.starts_at),
+            "annulé le": when_said(b.cancelled_at),
             "rôle": PARTICIPANT_ROLES.get(p.kind, p.kind),
             "nom": p.name,
             "structure": p.structure,
             "contact": p.contact,
-            "ajouté le": _when(p.created_at),
-            "retiré le": _when(p.removed_at),
-            "absence notée le": _when(p.no_show_at),
+            "ajouté le": when_said(p.created_at),
+            "retiré le": when_said(p.removed_at),
+            "absence notée le": when_said(p.no_show_at),
         }
         for p, b, f, o in rows
     ]

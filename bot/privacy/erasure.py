@@ -442,11 +442,11 @@ def _mentions(value: Any, names: list[str]) -> bool:
 
 _JSON_COLUMNS: tuple[tuple[type[Any], str], ...] = (
     (ConversationState, "data"),
-    (ProcessedEvent, "replies"),
     (InboxUpdate, "payload"),
+    (MatrixEvent, "source"),
+    (ProcessedEvent, "replies"),  # after the two above: they tell whose chat an event was
     (OutboxMessage, "payload"),
     (MatrixWelcome, "payload"),
-    (MatrixEvent, "source"),
 )
 
 

@@ -31,19 +31,28 @@ class Scope:
 
     organisation_id: int
     accounts: frozenset[tuple[str, str]]
-    others_events: frozenset[tuple[str, str]] = field(default_factory=frozenset)
-    """Handled events known to be another organisation's chats' (platform, event id)."""
+    others_events: set[tuple[str, str]] = field(default_factory=set)
+    """Handled events seen to be another organisation's chats' (platform, event id), as the
+    inbox and the Matrix queue are read: their stored replies are left as they are."""
 
     def reaches(self, row: Any) -> bool:
-        """Whether ``row`` (one of the tables the transports keep) is this organisation's."""
+        """Whether ``row`` (one of the tables the transports keep) is this organisation's;
+        the inbox and Matrix rows must come before the handled events (:func:`scrub`'s
+        order), which are known to be another's only through them."""
         if isinstance(row, ConversationState | InboxUpdate):  # by its person, or its chat
-            return bool({(row.platform, row.user_id), (row.platform, row.chat_id)} & self.accounts)
+            own = bool({(row.platform, row.user_id), (row.platform, row.chat_id)} & self.accounts)
+            if not own and isinstance(row, InboxUpdate):
+                self.others_events.add((row.platform, row.event_id))
+            return own
         if isinstance(row, OutboxMessage):
             if row.organisation_id is not None:
                 return row.organisation_id == self.organisation_id
             return (row.platform, row.chat_id) in self.accounts
         if isinstance(row, MatrixEvent):
-            return ("matrix", row.sender) in self.accounts
+            own = ("matrix", row.sender) in self.accounts
+            if not own:
+                self.others_events.add(("matrix", row.event_id))
+            return own
         if isinstance(row, MatrixWelcome):
             return ("matrix", row.invitee) in self.accounts
         if isinstance(row, ProcessedEvent):
@@ -64,15 +73,4 @@ async def scope_of(session: AsyncSession, organisation_id: int, answering: Itera
             )
         )
     )
-    others = {
-        (platform, event)
-        for platform, event, user in await session.execute(
-            select(InboxUpdate.platform, InboxUpdate.event_id, InboxUpdate.user_id)
-        )
-        if (platform, user) not in accounts
-    } | {
-        ("matrix", event)
-        for event, sender in await session.execute(select(MatrixEvent.event_id, MatrixEvent.sender))
-        if ("matrix", sender) not in accounts
-    }
-    return Scope(organisation_id, accounts, frozenset(others))
+    return Scope(organisation_id, accounts)

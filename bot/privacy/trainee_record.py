@@ -24,7 +24,8 @@ from bot.storage.absences import Absence, Entretien, FollowUp, FollowUpContact, 
 from bot.storage.formations import Formation
 
 
-def _when(moment: datetime | None) -> str | None:
+def when_said(moment: datetime | None) -> str | None:
+    """A moment in the access document (and /mesdonnees' text reads it back in words)."""
     return moment.isoformat(timespec="seconds") if moment is not None else None
 
 
@@ -75,7 +76,7 @@ async def noted_about(session: AsyncSession, trainee_ids: Sequence[int]) -> dict
         ],
         "suivis de décrochage": [
             {
-                "ouvert le": _when(f.opened_at),
+                "ouvert le": when_said(f.opened_at),
                 "parcours": PATH_LABELS.get(f.path, f.path),
                 "situation": CAUSES.get(f.cause or "", f.cause),
                 "premier signe observé le": f.sign_on.isoformat() if f.sign_on else None,
@@ -96,16 +97,16 @@ async def noted_about(session: AsyncSession, trainee_ids: Sequence[int]) -> dict
                 ],
                 "entretiens": [
                     {
-                        "prévu le": _when(e.scheduled_at),
-                        "tenu le": _when(e.held_at),
-                        "annulé le": _when(e.cancelled_at),
+                        "prévu le": when_said(e.scheduled_at),
+                        "tenu le": when_said(e.held_at),
+                        "annulé le": when_said(e.cancelled_at),
                         "mesures décidées": e.mesures,
                         "compte rendu rédigé": e.compte_rendu_id is not None,
                     }
                     for e in entretiens
                     if e.followup_id == f.id
                 ],
-                "clos le": _when(f.closed_at),
+                "clos le": when_said(f.closed_at),
             }
             for f in followups
         ],

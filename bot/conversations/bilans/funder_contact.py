@@ -8,7 +8,7 @@ promised documents for a bilan must hear that it is off).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from bot import dates, texts
@@ -45,9 +45,7 @@ async def tell_charge_de_mission(
     cancelled = view.bilan.cancelled_at is not None
     rows = await documents_deadlines(ctx.session, view.bilan)
     emailed = emails_the_charge_de_mission(ctx, view)
-    words = charge_de_mission_words(
-        view, rows, today=ctx.now.astimezone(ctx.tz).date(), emailed=emailed, now=ctx.now
-    )
+    words = charge_de_mission_words(view, rows, now=ctx.now, emailed=emailed)
     text = ctx.render(
         "bilan.notice_cancelled" if cancelled else "bilan.charge_de_mission_invitation", **words
     )
@@ -125,11 +123,10 @@ def charge_de_mission_mail(
     """The funder's own e-mail to its contact, a move or an update said first, so that it is
     not read as a second bilan: sent by the bot, or the draft the trainer forwards alike
     (explorer W, W4: the forwarded draft of a moved bilan said « Je vous confirme »)."""
-    today = ctx.now.astimezone(ctx.tz).date()
-    mail = as_mail(documents.email_to_chargee(view, rows, today, ctx.now))
+    mail = as_mail(documents.email_to_chargee(view, rows, ctx.now))
     if moved_from is None and not updated:
         return mail
-    words = charge_de_mission_words(view, rows, today=today, emailed=False, now=ctx.now)
+    words = charge_de_mission_words(view, rows, now=ctx.now, emailed=False)
     old = dates.spell_datetime(moved_from) if moved_from is not None else ""
     key = "bilan.email_moved" if moved_from is not None else "bilan.email_updated"
     said = texts.plain(ctx.render(key, old=old, **words))
@@ -163,9 +160,8 @@ def charge_de_mission_words(
     view: BilanView,
     rows: Sequence[StoredDeadline],
     *,
-    today: date,
+    now: datetime,
     emailed: bool,
-    now: datetime | None = None,
 ) -> dict[str, Any]:
     """What the chargé(e) de mission's chat message says, from what the e-mail draft says
     at length: who takes part (counts by role: no trainee's name in a chat), the password,
@@ -179,7 +175,7 @@ def charge_de_mission_words(
     password = ""
     if bilan.remote and bilan.visio_password_required:
         password = "joined" if bilan.visio_password else "apart"
-    due = documents.promised(rows, view.tz, today, now)
+    due = documents.promised(rows, view.tz, now)
     return {
         "cm": view.formation.cm_name or "",
         "kind": kind_label(bilan.kind),

@@ -158,7 +158,12 @@ class _WebhookHandler(tornado.web.RequestHandler):
 
 
 class Webhook:
-    """Listens on ``TELEGRAM_WEBHOOK_LISTEN:PORT`` at ``/telegram``, then tells Telegram."""
+    """Listens on ``TELEGRAM_WEBHOOK_LISTEN:PORT``, then tells Telegram.
+
+    Every path is served: a reverse proxy passes the public URL's path as it is
+    (``/telegram-9f8e7d``) or rewritten (``/telegram``), and an update refused
+    for its path would be lost without a word (explorer AM8). The secret header
+    is what tells Telegram's calls from others, whatever the path."""
 
     def __init__(self, settings: Settings, bot: Bot, receive: Receive) -> None:
         self.settings = settings
@@ -171,7 +176,7 @@ class Webhook:
         app = tornado.web.Application(
             [
                 (
-                    r"/telegram/?",
+                    r"/.*",
                     _WebhookHandler,
                     {"bot": self.bot, "receive": self.receive, "secret": secret},
                 )

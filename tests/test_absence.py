@@ -348,6 +348,21 @@ async def test_a_medical_detail_in_the_motive_is_pointed_out_once(
     assert [a.reason for a in await absences(db)] == ["arrêt maladie", "opéré du genou"]
 
 
+async def test_oui_to_the_medical_warning_keeps_the_motive_not_the_word(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer AK7: « oui » (keep it) after the warning was saved as the motive itself."""
+    await trainer.says("/absence Julie ce matin justifiée")
+    await trainer.presses("Oui")
+    await trainer.says("arrêt maladie, gastro")
+    assert trainer.last.startswith("Votre réponse donne un détail médical")
+    await trainer.says("oui")
+    await trainer.presses("Pas de justificatif")
+    assert "arrêt maladie, gastro" in trainer.last
+    await trainer.presses("Enregistrer")
+    assert [a.reason for a in await absences(db)] == ["arrêt maladie, gastro"]
+
+
 @pytest.mark.parametrize("stray", ["bof", "hmm ?", "🤔"])
 async def test_a_stray_word_at_the_confirmation_keeps_the_half_day(
     db: Database, trainer: Person, stray: str

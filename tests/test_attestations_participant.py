@@ -246,6 +246,24 @@ async def test_a_reason_that_speaks_of_health_is_pointed_out_and_another_taken(
     assert (answer.answer, answer.reason) == ("declined", "Empêchement")
 
 
+@pytest.mark.parametrize("agreeing", ["oui", "ok", "Je la garde"])
+async def test_oui_to_the_health_warning_keeps_the_reason_not_the_word(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, agreeing: str
+) -> None:
+    """Explorer AK7: « oui » after the warning reached the Région's dossier as the reason."""
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    for line in (f"/start {invited['Hugo Moreau']}", "Hugo Moreau", "oui"):
+        await hugo.says(line)
+    await hugo.presses("Je n'ai pas participé")
+    await hugo.says("j'étais malade, gastro")
+    assert "Votre réponse parle de santé" in hugo.last
+    await hugo.says(agreeing)
+    async with db.sessions() as session:
+        (answer,) = (await session.scalars(select(Attestation))).all()
+    assert (answer.answer, answer.reason) == ("declined", "j'étais malade, gastro")
+
+
 @pytest.mark.parametrize(
     "typed", ["je n'ai pas pu venir", "non j'étais absente", "J'étais empêché ce jour-là"]
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.privacy.health import HEALTH, MEDICAL_DETAIL, SAID, point_out_once
+from bot.privacy.health import HEALTH, MEDICAL_DETAIL, SAID, kept, point_out_once
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,18 @@ def test_it_is_said_once_then_kept_when_sent_again_unchanged() -> None:
     assert not point_out_once(data, "Arrêt maladie, gastro", MEDICAL_DETAIL)  # the same, kept
     assert point_out_once(data, "gastro-entérite", MEDICAL_DETAIL)  # another one: said
     assert not point_out_once(data, "empêchement", MEDICAL_DETAIL)
+
+
+@pytest.mark.parametrize("agreeing", ["oui", "OK", "je la garde", "telle quelle", "c'est bon"])
+def test_agreeing_to_the_warning_keeps_the_answer_pointed_out(agreeing: str) -> None:
+    """Explorer AK7: « oui » after the warning had become the answer itself."""
+    data: dict[str, object] = {}
+    assert kept(data, "arrêt maladie, gastro", MEDICAL_DETAIL) is None
+    assert kept(data, agreeing, MEDICAL_DETAIL) == "arrêt maladie, gastro"
+
+
+def test_agreeing_keeps_only_right_after_the_warning() -> None:
+    data: dict[str, object] = {}
+    assert kept(data, "arrêt maladie, gastro", MEDICAL_DETAIL) is None
+    assert kept(data, "arrêt maladie", MEDICAL_DETAIL) == "arrêt maladie"  # corrected
+    assert kept(data, "oui", MEDICAL_DETAIL) == "oui"  # a later answer is only itself

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.answers import fold
+from bot.answers import AGREEING, fold
 
 _DETAILS = (
     r"grippe|gastro\w*|covid\w*|fievre|angine|bronchite|rhume|migraines?|otite"
@@ -40,6 +40,35 @@ HEALTH = re.compile(rf"\b(?:{_DETAILS}|{_CATEGORIES})\b")
 SAID = "_health_said"
 """The answer (folded) last pointed out, in the dialogue's data: sent again, it is kept."""
 
+SAID_TEXT = "_health_said_text"
+"""The same answer as it was typed: what « oui » to the warning keeps."""
+
+KEEPING = frozenset(
+    {
+        *AGREEING,
+        "je garde",
+        "je la garde",
+        "je le garde",
+        "garder",
+        "gardez",
+        "gardez la",
+        "gardez le",
+        "on garde",
+        "telle quelle",
+        "tel quel",
+        "je laisse",
+        "je la laisse",
+        "laissez",
+        "laissez la",
+        "oui je garde",
+        "oui je la garde",
+        "oui gardez",
+        "oui gardez la",
+        "oui telle quelle",
+    }
+)
+"""Answers to the warning itself (« renvoyez-la telle quelle pour la garder ») that say keep it."""
+
 
 def point_out_once(data: dict[str, Any], text: str, words: re.Pattern[str]) -> bool:
     """Whether ``text`` holds ``words`` and was not pointed out already (then it is now)."""
@@ -47,4 +76,20 @@ def point_out_once(data: dict[str, Any], text: str, words: re.Pattern[str]) -> b
     if words.search(folded) is None or data.get(SAID) == folded:
         return False
     data[SAID] = folded
+    data[SAID_TEXT] = text
     return True
+
+
+def kept(data: dict[str, Any], text: str, words: re.Pattern[str]) -> str | None:
+    """The answer to keep, or None when ``text`` is to be pointed out (it is now).
+
+    Right after the warning, « oui », « ok » or « je la garde » answer the warning
+    as a question: they keep the answer pointed out, never become the answer
+    themselves (explorer AK7: a participant's reason reached the Région's dossier
+    as « oui », an absence's motive became « oui »)."""
+    said = data.pop(SAID_TEXT, None)
+    if isinstance(said, str) and fold(text) in KEEPING:
+        return said
+    if point_out_once(data, text, words):
+        return None
+    return text

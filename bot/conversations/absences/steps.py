@@ -44,7 +44,7 @@ from bot.conversations.kit.pick import STOP_WORDS, WHOLE_WORDS, visible
 from bot.conversations.kit.steps import DateStep, Hooks, Option, Pick, TextParser
 from bot.documents.bundle import safe_name
 from bot.messages import Reply
-from bot.privacy.health import MEDICAL_DETAIL, point_out_once
+from bot.privacy.health import MEDICAL_DETAIL, kept
 from bot.storage.absences import StoredDocument
 from bot.storage.formations import Formation, Trainee
 
@@ -255,9 +255,10 @@ def parse_note(limit: int) -> TextParser:
             return Invalid(ctx.render("suivi.note_too_long", length=len(note), limit=limit))
         if not any(ch.isalpha() for ch in note):
             return Invalid(ctx.render("suivi.note_no_letters"))
-        if point_out_once(ctx.data, note, MEDICAL_DETAIL):  # explorer Z, Z5
+        answer = kept(ctx.data, note, MEDICAL_DETAIL)  # explorer Z, Z5
+        if answer is None:
             return Invalid(ctx.render("suivi.note_medical_detail"))
-        return note
+        return answer
 
     return parse
 

@@ -74,7 +74,7 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome, Retry, Switch
 from bot.conversations.kit.steps import Option, Pick, Text
 from bot.messages import Document, Reply
-from bot.privacy.health import HEALTH, point_out_once
+from bot.privacy.health import HEALTH, kept
 from bot.storage.attestations import Attestation
 
 ANSWERS = (
@@ -219,9 +219,10 @@ async def parse_reason(ctx: Context, text: str) -> str | Invalid:
     line = clean_line(text, limit=500)
     if isinstance(line, Invalid):
         return line
-    if point_out_once(ctx.data, line, HEALTH):
+    reason = kept(ctx.data, line, HEALTH)
+    if reason is None:
         return Invalid(ctx.render("attestation_participant.reason_health"))
-    return line
+    return reason
 
 
 async def parse_anything(ctx: Context, text: str) -> str:

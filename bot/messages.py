@@ -20,6 +20,7 @@ How the platforms map:
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -58,6 +59,15 @@ class Incoming:
     """The name the platform shows for the user; never logged."""
     is_group: bool = False
     """The chat has several people in it: no personal data may be shown there."""
+
+    def __post_init__(self) -> None:
+        # Text pasted from macOS or iOS comes decomposed (« é » as « e » and an accent
+        # mark): every check and every stored copy sees it composed (explorer AK1:
+        # « Marie-Hélène » pasted so was « ne ressemble pas à un nom »).
+        for name in ("text", "display_name"):
+            value = getattr(self, name)
+            if not unicodedata.is_normalized("NFC", value):
+                object.__setattr__(self, name, unicodedata.normalize("NFC", value))
 
     @property
     def key(self) -> tuple[str, str, str]:

@@ -12,7 +12,6 @@ import codecs
 import csv
 import io
 import json
-import time
 import zipfile
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -207,7 +206,6 @@ def test_a_big_export_finishes_and_every_format_is_valid() -> None:
         }
         for n in range(10_000)
     ]
-    started = time.monotonic()
     workbook = write(rows, COLUMNS, "xlsx", title="Absences")
     sheet = sheet_of(workbook)
     assert sheet.max_row == 10_001
@@ -216,7 +214,6 @@ def test_a_big_export_finishes_and_every_format_is_valid() -> None:
     table = excel_rows(write(rows, COLUMNS, "csv-excel"))
     assert len(table) == 10_001 and table[-1][1] == "25/05/2026"
     assert csv_text(rows, COLUMNS).count("\n") == 10_001
-    assert time.monotonic() - started < 60  # a shared CI core; about 3 s on a laptop
 
 
 def test_json_keeps_iso_moments_as_the_plain_csv_writes_them() -> None:

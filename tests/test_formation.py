@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -149,6 +150,20 @@ async def test_a_list_pasted_at_the_chargee_de_mission_s_name_is_no_one_s_name(
     [f] = [f for f in await formations(db) if f.title == "Agent de restauration"]
     assert f.cm_name is None
     assert sorted(t.full_name for t in f.trainees) == ["Anne Un", "Bob Deux", "Cyril Trois"]
+
+
+async def test_names_pasted_decomposed_are_taken_and_stored_composed(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer AK1: « Marie-Hélène Le Bœuf » pasted from a Mac (« e » and an accent mark)
+    was « ne ressemble pas à un nom », though it looked exactly as typed."""
+    await at_the_trainees(trainer)
+    await trainer.says(unicodedata.normalize("NFD", "Marie-Hélène Le Bœuf\nÉric Noël"))
+    assert "ne ressemble pas à un nom" not in trainer.last
+    await trainer.presses("Terminé")
+    await trainer.presses("Enregistrer")
+    [f] = [f for f in await formations(db) if f.title == "Agent de restauration"]
+    assert sorted(t.full_name for t in f.trainees) == ["Marie-Hélène Le Bœuf", "Éric Noël"]
 
 
 async def test_dates_corrected_after_a_no_are_taken_as_the_new_dates(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -88,7 +89,10 @@ def read_table(filename: str, content: bytes, *, delimiter: str | None = None) -
         return _xlsx(content)
     if filename.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods")):
         raise Refused("broken_xlsx")  # named a workbook, but is none
-    return _csv(_decode(content), delimiter)
+    table = _csv(_decode(content), delimiter)
+    if not table.rows:  # a BOM alone, « ;;; » lines: what Excel saves of an empty sheet (AK8)
+        raise Refused("empty")
+    return table
 
 
 # --- CSV ----------------------------------------------------------------------------
@@ -185,8 +189,8 @@ def _more(table: Table, filled: int, rest: Iterator[tuple[int, Iterable[Cell]]])
 
 
 def _cell(value: object) -> Cell:
-    if isinstance(value, str):
-        return value.strip()[:MAX_CELL]
+    if isinstance(value, str):  # composed, as the chat's text is (explorer AK1)
+        return unicodedata.normalize("NFC", value.strip()[:MAX_CELL])
     if isinstance(value, int | float | bool | date | datetime | time) or value is None:
         return value
     return str(value)[:MAX_CELL]

@@ -376,16 +376,16 @@ class Engine:
                 ctx.send(await current.step(step_name).ask(ctx))
                 return current.name, step_name
             return None, None
-        if current is not None:
+        if current is not None and ctx.actor is not None and ctx.actor.is_member:
+            # Set aside, or started again up to date; to no member (a participant) nothing.
             outermost = self.runner.outermost(ctx, current)
-            # Its own command starts it again, up to date; to no member (a participant) nothing.
             again = outermost.name == target.flow
-            if ctx.actor is not None and ctx.actor.is_member:
-                if again or step_name is None:
-                    said = "common.again" if again else "common.abandoned"
-                    ctx.say(said, summary=outermost.summary)
-                else:
-                    self.runner.leave(ctx, current, step_name, self._kept_for)
+            if step_name is not None and not self.runner.starts_over(
+                ctx, current, step_name, again
+            ):
+                self.runner.leave(ctx, current, step_name, self._kept_for)
+            else:
+                ctx.say("common.again" if again else "common.abandoned", summary=outermost.summary)
         return await self.start(ctx, self.features.flows[target.flow], {})
 
     async def start(

@@ -348,6 +348,34 @@ async def test_a_medical_detail_in_the_motive_is_pointed_out_once(
     assert [a.reason for a in await absences(db)] == ["arrêt maladie", "opéré du genou"]
 
 
+async def test_another_absence_s_command_at_a_recap_sets_the_first_aside(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer AM4: « /absence julie lundi » at Karim's recap dropped Karim's absence, fully
+    answered, with « Je reprends … depuis le début »; the sentence set it aside."""
+    await trainer.says("/absence Julie ce matin justifiée")
+    await trainer.presses("Oui")
+    await trainer.says("arrêt maladie")
+    await trainer.presses("Pas de justificatif")
+    assert "Tout est juste" in trainer.last
+    await trainer.says("/absence Karim ce matin")
+    assert "Je mets de côté « noter une absence" in trainer.all_text
+    assert "depuis le début" not in trainer.all_text
+    await trainer.says("/reprendre")
+    assert "Tout est juste" in trainer.last and "Julie" in trainer.last
+    await trainer.presses("Enregistrer")
+    assert [a.reason for a in await absences(db)] == ["arrêt maladie"]
+
+
+async def test_the_bare_command_at_the_first_question_starts_over(
+    db: Database, trainer: Person
+) -> None:
+    await trainer.says("/absence")
+    await trainer.says("/absence")
+    assert "Je reprends « noter une absence" in trainer.all_text
+    assert "Je mets de côté" not in trainer.all_text
+
+
 async def test_oui_to_the_medical_warning_keeps_the_motive_not_the_word(
     db: Database, trainer: Person
 ) -> None:

@@ -99,6 +99,17 @@ class Runner:
         waiting = self.aside_flow(aside.kept(ctx))
         ctx.say("common.idle", length=length, limit=MAX_TEXT, aside=waiting)
 
+    def starts_over(self, ctx: Context, current: Flow, step: str, again: bool) -> bool:
+        """Its own command, bare, at its first question: started again, nothing typed lost.
+
+        Further on, or with something to note (« /absence julie lundi » at Karim's
+        recap), the one under way is set aside instead (:meth:`leave`): explorer
+        AM4, an absence fully answered was dropped as « depuis le début »."""
+        if not again or ctx.incoming.argument or ctx.data.get("_stack"):
+            return False
+        first = current.following(ctx, None)
+        return first is not None and first.name == step
+
     def _browsing(self, ctx: Context, current: Flow, step: str | None) -> bool:
         """At a list's own questions (``Flow.browsing``), or at the first of a browsing flow
         it called (one deadline opened from /echeances: explorer AA, AA10, its look took

@@ -120,6 +120,12 @@ def backup(database_url: str, data_dir: Path, target: Path | None = None) -> Pat
     source = sqlite_path(database_url)
     if not is_formabot_database(source):
         raise BackupError(f"{source} n'est pas une base formabot (ou n'existe pas encore).")
+    if target is not None and not target.parent.exists():
+        # A NAS not mounted: the copy would land on the local disk, said written (AM2).
+        raise BackupError(
+            f"Je ne peux pas écrire {target} : le dossier {target.parent} n'existe pas. "
+            "Rien n'a été écrit."
+        )
     target = target or default_target(data_dir, datetime.now(UTC))
     _copy(source, target)
     return target

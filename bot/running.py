@@ -23,6 +23,8 @@ from typing import IO, Any
 
 from sqlalchemy.engine import make_url
 
+from bot.files import PRIVATE_FILE, private_dir
+
 _held: IO[str] | None = None
 """The lock of this process, kept open until it ends."""
 
@@ -52,8 +54,8 @@ def hold(database_url: str) -> str | None:
     path = lock_path(database_url)
     if path is None or _held is not None:
         return None
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = path.open("a+", encoding="utf-8")
+    private_dir(path.parent)  # the first thing to make the data folder: 700 (explorer AM1)
+    handle = os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, PRIVATE_FILE), "a+")
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:

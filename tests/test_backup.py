@@ -120,6 +120,21 @@ def test_a_copy_that_cannot_be_written_is_said_and_nothing_is_left(
     )
 
 
+def test_a_copy_into_a_missing_folder_is_refused_not_made_there(
+    formabot: Callable[[list[str]], Done], tmp_path: Path
+) -> None:
+    """Explorer AM2: a NAS not mounted, and the nightly copy landed on the local disk, said
+    written; « export --out » refused the same path."""
+    assert formabot(["demo"]).returncode == 0
+    result = formabot(["backup", str(tmp_path / "nas" / "formabot" / "hier.db")])
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"Je ne peux pas écrire {tmp_path}/nas/formabot/hier.db : le dossier "
+        f"{tmp_path}/nas/formabot n'existe pas. Rien n'a été écrit.\n"
+    )
+    assert not (tmp_path / "nas").exists()
+
+
 @pytest.mark.parametrize("content", [b"", b"pas une base", b"SQLite format 3\x00" + b"\x00" * 200])
 def test_restore_refuses_what_is_not_a_formabot_backup(
     formabot: Callable[[list[str]], Done], tmp_path: Path, content: bytes

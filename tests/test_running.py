@@ -43,6 +43,19 @@ def test_the_lock_sits_next_to_an_sqlite_base_only(tmp_path: Path) -> None:
     assert not running.busy(url)  # nobody ever ran on it
 
 
+def test_the_data_folder_made_by_the_lock_is_private(tmp_path: Path) -> None:
+    """Explorer AM1: « FORMABOT_DATA_DIR=mon-organisme formabot console » made the folder
+    755 (the lock was its first file), listable by every account of the machine."""
+    folder = tmp_path / "mon-organisme"
+    holder = holding(f"sqlite+aiosqlite:///{folder / 'formabot.db'}")
+    try:
+        assert folder.stat().st_mode & 0o777 == 0o700
+        assert (folder / "formabot.db.verrou").stat().st_mode & 0o777 == 0o600
+    finally:
+        holder.kill()
+        holder.wait()
+
+
 def test_a_second_run_and_a_restore_are_refused_while_one_runs(tmp_path: Path) -> None:
     """Explorer R R11: a second « formabot run » on the same file started without a word;
     R1: « formabot restore » replaced the base under a running bot."""

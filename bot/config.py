@@ -154,6 +154,35 @@ def _at_least(name: str, default: int, lowest: int) -> int:
     return value
 
 
+def _between(name: str, default: int, lowest: int, highest: int) -> int:
+    """A whole number in range (explorer AM6: « FORMABOT_DIGEST_HOUR=25 » was taken, a port
+    of 99999 stopped the bot with a Python traceback)."""
+    value = _int(name, default)
+    if not lowest <= value <= highest:
+        raise SystemExit(f"{name} doit valoir de {lowest} à {highest} (reçu {value}).")
+    return value
+
+
+def _one_of(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """One of the documented words, never another silently read as one of them (« ssl »)."""
+    value = _str(name, default).lower()
+    if value not in choices:
+        said = ", ".join(choices[:-1]) + " ou " + choices[-1]
+        raise SystemExit(f"{name} doit valoir {said} (reçu {value!r}).")
+    return value
+
+
+def _folder(name: str) -> None:
+    """A folder named by the settings exists (a mistyped one would be ignored unsaid)."""
+    value = _str(name)
+    if value and not Path(value).is_dir():
+        raise SystemExit(f"{name} : le dossier {value!r} n'existe pas.")
+
+
+LOG_LEVELS = ("debug", "info", "warning", "error")
+PORT = (1, 65535)
+
+
 def _str(name: str, default: str = "") -> str:
     return os.environ.get(name, default).strip() or default
 
@@ -169,18 +198,19 @@ def load(env_file: str | None = ".env") -> Settings:
         ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise SystemExit(f"FORMABOT_TIMEZONE : fuseau horaire inconnu {zone!r}.") from exc
+    _folder("FORMABOT_TEMPLATES_DIR")
     return Settings(
         database_url=url,
         data_dir=data_dir,
         default_timezone=zone,
-        conversation_ttl_hours=_int("FORMABOT_CONVERSATION_TTL_HOURS", 24),
-        invitation_ttl_days=_int("FORMABOT_INVITATION_TTL_DAYS", 7),
-        log_level=_str("FORMABOT_LOG_LEVEL", "INFO").upper(),
+        conversation_ttl_hours=_at_least("FORMABOT_CONVERSATION_TTL_HOURS", 24, 1),
+        invitation_ttl_days=_at_least("FORMABOT_INVITATION_TTL_DAYS", 7, 1),
+        log_level=_one_of("FORMABOT_LOG_LEVEL", "info", LOG_LEVELS).upper(),
         telegram_token=_str("TELEGRAM_TOKEN"),
         telegram_base_url=_str("TELEGRAM_BASE_URL"),
         telegram_webhook_url=_str("TELEGRAM_WEBHOOK_URL"),
         telegram_webhook_listen=_str("TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1"),
-        telegram_webhook_port=_int("TELEGRAM_WEBHOOK_PORT", 8443),
+        telegram_webhook_port=_between("TELEGRAM_WEBHOOK_PORT", 8443, *PORT),
         telegram_webhook_secret=_str("TELEGRAM_WEBHOOK_SECRET"),
         telegram_poll_interval=_float("TELEGRAM_POLL_INTERVAL", 0.0),
         telegram_username=_str("TELEGRAM_USERNAME").lstrip("@"),
@@ -192,15 +222,15 @@ def load(env_file: str | None = ".env") -> Settings:
         matrix_pickle_key=_str("MATRIX_PICKLE_KEY"),
         matrix_messages_per_second=_positive("MATRIX_MESSAGES_PER_SECOND", 0.9),
         smtp_host=_str("SMTP_HOST"),
-        smtp_port=_int("SMTP_PORT", 587),
+        smtp_port=_between("SMTP_PORT", 587, *PORT),
         smtp_user=_str("SMTP_USER"),
         smtp_password=_str("SMTP_PASSWORD"),
         smtp_from=_str("SMTP_FROM"),
-        smtp_tls=_str("SMTP_TLS", "starttls").lower(),
-        scheduler_interval_seconds=_int("FORMABOT_SCHEDULER_INTERVAL_SECONDS", 60),
-        digest_hour=_int("FORMABOT_DIGEST_HOUR", 8),
+        smtp_tls=_one_of("SMTP_TLS", "starttls", ("starttls", "tls", "none")),
+        scheduler_interval_seconds=_at_least("FORMABOT_SCHEDULER_INTERVAL_SECONDS", 60, 1),
+        digest_hour=_between("FORMABOT_DIGEST_HOUR", 8, 0, 23),
         metrics_host=_str("FORMABOT_METRICS_HOST", "127.0.0.1"),
-        metrics_port=_int("FORMABOT_METRICS_PORT", 0),
+        metrics_port=_between("FORMABOT_METRICS_PORT", 0, 0, PORT[1]),
         db_pool_size=_at_least("FORMABOT_DB_POOL_SIZE", 15, 1),
         db_max_overflow=_at_least("FORMABOT_DB_MAX_OVERFLOW", 0, 0),
         db_pool_timeout=_positive("FORMABOT_DB_POOL_TIMEOUT", 30.0),

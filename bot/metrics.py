@@ -18,6 +18,7 @@ name, no text, nothing personal: platform names, exception types, numbers.
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -164,7 +165,14 @@ class Endpoint:
         self.refusals = Refusals("health check", 0, 0)
 
     async def start(self) -> None:
-        self.server = await asyncio.start_server(self._serve, self.host, self.port)
+        try:
+            self.server = await asyncio.start_server(self._serve, self.host, self.port)
+        except OSError as exc:  # taken, or an address not of this machine (explorer AM6)
+            why = "déjà pris" if exc.errno == errno.EADDRINUSE else "impossible à ouvrir"
+            raise SystemExit(
+                f"FORMABOT_METRICS_PORT : le port {self.port} de {self.host} est {why} "
+                "(un autre formabot, ou un autre service ?) : choisissez-en un autre."
+            ) from None
         self.port = self.server.sockets[0].getsockname()[1]
         log.info("health and metrics on http://%s:%s", self.host, self.port)
 

@@ -60,6 +60,38 @@ def test_a_wrong_pool_value_stops_with_a_french_sentence(
     assert str(stopped.value).startswith(said)
 
 
+@pytest.mark.parametrize(
+    ("key", "value", "said"),
+    [
+        ("FORMABOT_DIGEST_HOUR", "25", "FORMABOT_DIGEST_HOUR doit valoir de 0 à 23 (reçu 25)."),
+        ("FORMABOT_METRICS_PORT", "99999", "FORMABOT_METRICS_PORT doit valoir de 0 à 65535"),
+        ("TELEGRAM_WEBHOOK_PORT", "0", "TELEGRAM_WEBHOOK_PORT doit valoir de 1 à 65535"),
+        ("SMTP_PORT", "70000", "SMTP_PORT doit valoir de 1 à 65535"),
+        ("SMTP_TLS", "ssl", "SMTP_TLS doit valoir starttls, tls ou none (reçu 'ssl')."),
+        ("FORMABOT_LOG_LEVEL", "verbeux", "FORMABOT_LOG_LEVEL doit valoir debug, info, warning"),
+        ("FORMABOT_CONVERSATION_TTL_HOURS", "-1", "FORMABOT_CONVERSATION_TTL_HOURS doit valoir au"),
+        ("FORMABOT_SCHEDULER_INTERVAL_SECONDS", "0", "FORMABOT_SCHEDULER_INTERVAL_SECONDS doit"),
+        ("FORMABOT_TEMPLATES_DIR", "/nulle/part", "FORMABOT_TEMPLATES_DIR : le dossier"),
+    ],
+)
+def test_a_setting_out_of_its_range_stops_with_a_french_sentence(
+    monkeypatch: pytest.MonkeyPatch, key: str, value: str, said: str
+) -> None:
+    """Explorer AM6: a digest at 25 h was taken (shown so in /reglages), « ssl » was read as
+    starttls, an unknown log level printed English lines in the console."""
+    monkeypatch.setenv(key, value)
+    with pytest.raises(SystemExit) as stopped:
+        config.load(env_file=None)
+    assert str(stopped.value).startswith(said)
+
+
+def test_documented_words_are_taken_in_either_case(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SMTP_TLS", "TLS")
+    monkeypatch.setenv("FORMABOT_LOG_LEVEL", "debug")
+    settings = config.load(env_file=None)
+    assert (settings.smtp_tls, settings.log_level) == ("tls", "DEBUG")
+
+
 def test_every_pool_key_is_in_the_example_file() -> None:
     example = (ROOT / ".env.example").read_text("utf-8")
     for key in ("FORMABOT_DB_POOL_SIZE", "FORMABOT_DB_MAX_OVERFLOW", "FORMABOT_DB_POOL_TIMEOUT"):

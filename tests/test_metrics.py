@@ -83,6 +83,20 @@ async def test_healthz_says_whether_the_database_answers(db: Database, tmp_path:
     assert down.status_code == again.status_code == 503
 
 
+async def test_a_metrics_port_already_taken_stops_with_a_french_sentence(db: Database) -> None:
+    """Explorer AM6: a Python traceback (« OSError: [Errno 98] … address already in use »)."""
+    first = Endpoint(db, "127.0.0.1", 0)
+    await first.start()
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            await Endpoint(db, "127.0.0.1", first.port).start()
+    finally:
+        await first.stop()
+    assert str(stopped.value).startswith(
+        f"FORMABOT_METRICS_PORT : le port {first.port} de 127.0.0.1 est déjà pris"
+    )
+
+
 async def test_the_running_bot_serves_them_on_the_configured_port(
     db: Database, settings: Settings
 ) -> None:

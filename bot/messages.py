@@ -45,6 +45,10 @@ class Attachment:
         return self.mime_type.startswith("image/")
 
 
+_INVISIBLE = str.maketrans("", "", "\u200b\u2060\ufeff\u00ad")
+"""Zero-width space, word joiner, byte-order mark, soft hyphen: nothing a reader sees."""
+
+
 @dataclass(frozen=True)
 class Incoming:
     platform: Platform
@@ -63,11 +67,16 @@ class Incoming:
     def __post_init__(self) -> None:
         # Text pasted from macOS or iOS comes decomposed (« é » as « e » and an accent
         # mark): every check and every stored copy sees it composed (explorer AK1:
-        # « Marie-Hélène » pasted so was « ne ressemble pas à un nom »).
+        # « Marie-Hélène » pasted so was « ne ressemble pas à un nom »). The invisible
+        # characters a copy from a mail or a document carries go (AK6: a visio link
+        # with a zero-width space inside was sent broken to the participants).
         for name in ("text", "display_name"):
             value = getattr(self, name)
-            if not unicodedata.is_normalized("NFC", value):
-                object.__setattr__(self, name, unicodedata.normalize("NFC", value))
+            cleaned = value.translate(_INVISIBLE)
+            if not unicodedata.is_normalized("NFC", cleaned):
+                cleaned = unicodedata.normalize("NFC", cleaned)
+            if cleaned != value:
+                object.__setattr__(self, name, cleaned)
 
     @property
     def key(self) -> tuple[str, str, str]:

@@ -486,3 +486,23 @@ async def test_someone_ill_is_noted_with_the_motive_and_a_leaving_is_pointed_to_
     assert await step_of(db, trainer) == (None, None)
     await trainer.says("joao a abandonné hier")
     assert trainer.last.startswith("Je ne trouve pas « joao » parmi vos stagiaires.")
+
+
+async def test_a_bidi_override_in_a_sentence_is_never_quoted_back(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer AK2: « motif\u202e inversé » was echoed in « Noter l'absence … ? », which a
+    client then showed with its end turned round."""
+    await trainer.says("Karim absent vendredi matin, justifié, motif\u202e inversé")
+    assert "\u202e" not in trainer.all_text
+    assert trainer.last.startswith(
+        "Noter l'absence de Karim Benali, vendredi 20 novembre 2026, le matin, justifié, motif "
+    )
+    await trainer.presses("Oui, noter")
+    assert "Quel motif" in trainer.last  # the motive with it is asked again, as any answer
+
+
+async def test_a_zero_width_space_inside_a_name_is_dropped(trainer: Person) -> None:
+    """Explorer AK10: « Kar\u200bim absent vendredi » (a copy from a mail) was no name."""
+    await trainer.says("Kar\u200bim absent hier matin")
+    assert trainer.last.startswith("Noter l'absence de Karim Benali, hier matin")

@@ -39,6 +39,7 @@ from bot.answers import (
     fold,
     has_words,
     match_names,
+    visible,
 )
 from bot.conversations.absences.roll import HALF_SAID
 from bot.conversations.absences.steps import single_formation
@@ -66,6 +67,7 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
         # « bus en retard » at « Ce retard est-il justifié ? »: an answer, not a new absence
         # (explorer Z Z2: the dialogue was set aside for « Je ne trouve pas « bus » »).
         return None
+
     if sentence.future:
         # « Julie sera absente lundi »: next Monday, noted that day (explorer M: the past one
         # was offered).
@@ -236,8 +238,11 @@ async def confirm_values(ctx: Context) -> dict[str, object]:
         # « mercredi » is in « mercredi 2 décembre 2026 »: the day once, not twice
         "same": bool(spelled) and not extra,
         "part": part,
-        "head": head,
-        "tail": tail.strip(),  # after its comma, which the question writes
+        # Quoted back without what could disturb the chat (explorer AK2: a U+202E typed
+        # in the motive turned the end of « Noter … ? » round); the motive itself is
+        # checked as any answer is (:func:`absence_sentence`).
+        "head": visible(head),
+        "tail": visible(tail),  # after its comma, which the question writes
         "namesakes": len(who) == 1 and len(ctx.data["_who"]) > 1,
         "limit": MAX_LATE_MINUTES,  # a longer one is not shown as to note: said after
     }

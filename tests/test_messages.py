@@ -1,0 +1,33 @@
+"""What reaches the engine: text as the person meant it, whatever their keyboard or copy."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from bot.messages import Incoming, Platform
+
+
+def incoming(text: str, display_name: str = "") -> Incoming:
+    return Incoming(Platform.CONSOLE, "c", "u", "e1", text=text, display_name=display_name)
+
+
+def test_text_pasted_decomposed_is_read_composed() -> None:
+    """Explorer AK1: « Marie-Hélène » from a Mac was « ne ressemble pas à un nom »."""
+    typed = unicodedata.normalize("NFD", "Marie-Hélène Le Bœuf")
+    assert typed != "Marie-Hélène Le Bœuf"
+    assert incoming(typed, display_name=typed).text == "Marie-Hélène Le Bœuf"
+    assert incoming(typed, display_name=typed).display_name == "Marie-Hélène Le Bœuf"
+
+
+def test_invisible_characters_of_a_copy_are_dropped() -> None:
+    """Explorer AK6: a visio link with a zero-width space inside went broken to the
+    participants and the Région; the .ics alone was cleaned."""
+    link = "https://visio.exemple.fr/bilan\u200b-123\ufeff"
+    assert incoming(link).text == "https://visio.exemple.fr/bilan-123"
+    assert incoming("Kar\u2060im ab\u00adsent").text == "Karim absent"
+
+
+def test_what_is_seen_stays_as_it_is() -> None:
+    """A joiner inside an emoji, a bidi override (refused later, said) are not this layer's."""
+    for text in ("👩\u200d🏫 ok", "motif\u202e inversé", "/start ABC"):
+        assert incoming(text).text == text

@@ -3,6 +3,7 @@ someone else; hostile names in chat and PDF; and nothing about a participant in 
 
 from __future__ import annotations
 
+import html
 import logging
 import secrets
 from collections.abc import Callable
@@ -17,9 +18,11 @@ from bot.invitations import code_hash, new_code
 from bot.storage.attestations import Attestation, AttestationInvitation, FrozenEvidence
 from bot.storage.bilans import BilanParticipant
 from bot.storage.db import Database
+from bot.storage.outbox import OutboxMessage
 from tests.auxil.attestations import (
     BILAN_END,
     add_bilan,
+    after_the_bilan,
     codes,
     insert_other_organisation,
     issue_code,
@@ -376,3 +379,98 @@ async def test_nothing_about_a_participant_reaches_the_logs(
         *invited.values(),
     ):
         assert secret not in logged, secret  # …and nothing about a participant in it
+
+
+async def notices(db: Database, key: str) -> list[str]:
+    """What the outbox holds for the trainer under ``key`` (a LIKE pattern), plain text."""
+    async with db.sessions() as session:
+        payloads = (
+            await session.scalars(
+                select(OutboxMessage.payload)
+                .where(OutboxMessage.key.like(key))
+                .order_by(OutboxMessage.id)
+            )
+        ).all()
+    return [html.unescape(p["text"]) for p in payloads]
+
+
+async def forwarded_and_taken(
+    trainer: Talker, person: Callable[..., Talker], clock: Clock
+) -> tuple[Talker, Talker, dict[str, str]]:
+    """Léa's link forwarded to Aïcha, who opens it first; Léa is then refused on it."""
+    invited = await after_the_bilan(trainer, clock)
+    aicha, lea = person("aicha"), person("lea")
+    await aicha.says(f"/start {invited['Léa Martin']}")
+    trainer.replies.clear()
+    await lea.says(f"/start {invited['Léa Martin']}")
+    assert "déjà été utilisé depuis un autre compte" in lea.last
+    return aicha, lea, invited
+
+
+async def test_a_link_tried_by_another_account_is_told_to_the_trainer_once(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer AL3: the trainer read « Léa Martin a ouvert son lien », never that Léa was
+    refused on it: the forwarded-link case « Nouveau lien » exists for."""
+    _aicha, lea, invited = await forwarded_and_taken(trainer, person, clock)
+    (told,) = await notices(db, "attestation:contested:%")
+    assert told.startswith("⚠ Le lien d'attestation de Léa Martin (bilan de fin de formation du")
+    assert "essayé depuis un autre compte que celui qui l'a ouvert le" in told
+    assert "« Nouveau lien pour un participant »" in told
+    await lea.says(f"/start {invited['Léa Martin']}")  # again: told once
+    assert len(await notices(db, "attestation:contested:%")) == 1
+    async with db.sessions() as session:
+        contested = await session.scalar(
+            select(AttestationInvitation.contested_at).where(
+                AttestationInvitation.code_hash == code_hash(invited["Léa Martin"])
+            )
+        )
+    assert contested is not None
+
+
+async def test_an_answer_through_a_link_another_account_was_refused_on_is_to_examine(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer AL4: the classmate who opened the forwarded link swore in Léa's name, and it
+    counted as ✅, unflagged."""
+    aicha, _lea, _invited = await forwarded_and_taken(trainer, person, clock)
+    for line in ("Léa Martin", "oui"):
+        await aicha.says(line)
+    await aicha.presses("Je l'atteste")
+    assert "Votre attestation est enregistrée" in aicha.all_text
+    (told,) = await notices(db, "attestation:answer:%")
+    assert told.startswith("❔ Léa Martin a attesté")
+    assert "Son lien avait été essayé depuis un autre compte" in told
+    await trainer.says("/attestations")
+    assert "son lien avait été essayé depuis un autre compte" in trainer.all_text
+    assert "à examiner, elle ne compte pas encore" in trainer.last
+
+
+async def test_a_new_link_opened_from_another_account_asks_its_answer(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer AL5: the real Léa, on the new link, read « Vous avez déjà répondu … vous avez
+    attesté » and got the PDF the classmate swore from her own account."""
+    aicha, lea, _invited = await forwarded_and_taken(trainer, person, clock)
+    for line in ("Léa Martin", "oui"):
+        await aicha.says(line)
+    await aicha.presses("Je l'atteste")
+    await trainer.says("/attestations")
+    await trainer.presses("Nouveau lien pour un participant")
+    await trainer.presses("Léa Martin")
+    renewed = codes(trainer.replies)
+    lea.replies.clear()
+    await lea.says(f"/start {renewed['Léa Martin']}")
+    assert "Vous avez déjà répondu" not in lea.all_text
+    assert "depuis un autre compte que celui-ci" in lea.all_text
+    assert "nom complet" in lea.last
+    assert not any(r.document for r in lea.replies)
+    for line in ("Léa Martin", "oui"):
+        await lea.says(line)
+    await lea.presses("Je l'atteste")
+    async with db.sessions() as session:
+        answers = (await session.scalars(select(Attestation).order_by(Attestation.id))).all()
+    assert [(a.chat_user_id, a.version) for a in answers] == [
+        (aicha.name, 1),
+        (lea.name, 2),
+    ]

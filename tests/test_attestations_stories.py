@@ -298,7 +298,9 @@ async def test_an_answer_not_validated_gets_a_new_link_and_the_account_is_not_he
     assert "Votre attestation est enregistrée" not in intruder.last
     lea = person("lea")
     await lea.says(f"/start {again}")
-    await lea.presses("Corriger ma réponse")
+    # The answer set aside is no one's: her own asked, not « Vous avez déjà répondu » (AL5).
+    assert "Vous avez déjà répondu" not in lea.all_text
+    assert "depuis un autre compte" not in lea.all_text
     await lea.says("Léa Martin")
     await lea.presses("Délégué")
     await lea.presses("Je l'atteste")

@@ -29,6 +29,10 @@ def concerns_of(
     - ``reversal``: an attestation after the same participant swore not to have
       taken part (explorer W, W5: « Arrêt maladie ce jour-là », then ✅ and a
       complete file, the first answer only in the manifest);
+    - ``contested``: before it, another account was refused on the link it was given
+      through (:func:`bot.attestations.invitations.contested`; explorer AL4: a
+      delegate's link forwarded to a classmate, who opened it first and swore in
+      her name, counted unflagged);
     - ``elsewhere``: the same chat account attested, for someone else, a bilan of the
       organisation held at the same time (``elsewhere``: those accounts, from
       :func:`~bot.attestations.service.accounts_elsewhere`; explorer W, W6: one account
@@ -54,6 +58,13 @@ def concerns_of(
     found: list[str] = []
     if others - {account}:
         found.append("identity")
+    if any(
+        i.id == answer.invitation_id
+        and i.contested_at is not None
+        and i.contested_at <= answer.answered_at
+        for i in invitations
+    ):
+        found.append("contested")
     if not answer.name_matches:
         found.append("name")
     if answer.answer == "attested" and not answer.role_matches:

@@ -16,11 +16,13 @@ from typing import Literal, NamedTuple
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import invitations
+from bot import dates, invitations, texts
 from bot.answers import matrix_id, visible
-from bot.attestations.service import Author, Chat, audit
+from bot.attestations.service import Author, Chat, audit, when_words
 from bot.attestations.settings import invitation_expiry
 from bot.bilans.view import BilanView, view_of
+from bot.messages import Reply
+from bot.people.chats import tell_person
 from bot.privacy.replies import Sealer
 from bot.storage.attestations import AttestationInvitation
 from bot.storage.bilans import Bilan, BilanParticipant
@@ -231,6 +233,7 @@ async def redeem(
     if invitation.revoked_at is not None:
         return "code_revoked"
     if invitation.redeemed_at is not None and not redeemed_by(invitation, chat):
+        await contested(session, invitation, info, participant.name, now)
         return "not_for_you"
     if author.organisation_id == info.bilan.organisation_id:
         return "for_trainer"
@@ -283,6 +286,36 @@ async def redeem(
             bilan_id=info.bilan.id,
         )
     return invitation.id
+
+
+async def contested(
+    session: AsyncSession,
+    invitation: AttestationInvitation,
+    info: BilanView,
+    name: str,
+    now: datetime,
+) -> None:
+    """Another account refused on a link someone else opened: kept (an answer given through
+    it after that is to be examined) and told to the trainer once, while a new link can
+    still reach the right person (explorer AL3: « a ouvert son lien », and nothing said of
+    the delegate refused on her own link, forwarded to a classmate who swore in her name)."""
+    if invitation.contested_at is None:
+        invitation.contested_at = now
+    assert invitation.redeemed_at is not None
+    await tell_person(
+        session,
+        info.formation.owner_id,
+        Reply(
+            text=texts.say(
+                "attestation_trainer.notice_contested",
+                name=visible(name),
+                opened=dates.spell_datetime(invitation.redeemed_at.astimezone(info.tz)),
+                **when_words(info),
+            )
+        ),
+        key=f"attestation:contested:{invitation.id}",
+        organisation_id=info.bilan.organisation_id,
+    )
 
 
 async def _person_for(

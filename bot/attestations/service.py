@@ -216,6 +216,24 @@ async def current_answer(session: AsyncSession, participant_id: int) -> Attestat
     )
 
 
+async def answered_elsewhere(
+    session: AsyncSession, answer: Attestation | None, chat: Chat
+) -> bool | None:
+    """Whether ``answer`` came from another account than ``chat``'s: ``None`` when there is
+    none, or when the trainer set it aside (not validated: it is no one's answer now)."""
+    if answer is None:
+        return None
+    if (answer.platform, answer.chat_user_id) == (chat.platform, chat.user):
+        return False
+    set_aside = await session.scalar(
+        select(AttestationReview.id).where(
+            AttestationReview.attestation_id == answer.id,
+            AttestationReview.decision == "rejected",
+        )
+    )
+    return None if set_aside is not None else True
+
+
 async def attested_count(session: AsyncSession, bilan_id: int) -> int:
     """How many of the bilan's participants last answered with an attestation: what a
     cancellation would take the object from."""

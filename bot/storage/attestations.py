@@ -94,6 +94,9 @@ class AttestationInvitation(Base):
     redeemed_person_id: Mapped[int | None] = mapped_column(
         ForeignKey("people.id", ondelete="SET NULL"), index=True
     )
+    contested_at: Mapped[datetime | None] = mapped_column()
+    """When another account was first refused on it: a link forwarded, opened by someone
+    else (explorer AL3, AL4); an answer given through it after that is to be examined."""
 
     @property
     def is_redeemed(self) -> bool:
@@ -194,7 +197,7 @@ def _refuse_update(mapper: Any, connection: Any, target: Attestation) -> None:
     raise FrozenEvidence("an attestation is frozen once given; add a new version instead")
 
 
-REVIEW_CONCERNS = ("identity", "name", "role", "reversal", "elsewhere")
+REVIEW_CONCERNS = ("identity", "contested", "name", "role", "reversal", "elsewhere")
 
 
 REVIEW_DECISIONS = ("validated", "rejected")

@@ -54,6 +54,7 @@ from bot.attestations.evidence import attestation_text, text_sha256
 from bot.attestations.keys import signing_key
 from bot.attestations.reminders import PARTICIPANT_FLOW
 from bot.attestations.service import (
+    answered_elsewhere,
     answers_open,
     current_answer,
     names_other_dates,
@@ -145,7 +146,9 @@ async def route(ctx: Context, *, first: bool) -> Outcome:
     if isinstance(found, str):
         tell(ctx, found)
         return Leave()
-    if await current_answer(ctx.session, found.participant.id) is not None:
+    answer = await current_answer(ctx.session, found.participant.id)
+    elsewhere = await answered_elsewhere(ctx.session, answer, chat_of(ctx))
+    if elsewhere is False:
         return Next("after")
     opens = answers_open(found.info, ctx.now)
     if first or opens:
@@ -156,6 +159,11 @@ async def route(ctx: Context, *, first: bool) -> Outcome:
             again=not first,
             **when_words(found.info, ctx.now),
         )
+    if answer is not None and elsewhere:
+        # Answered from another account (a new link after one forwarded): never « vous avez
+        # attesté », nor that account's PDF; theirs is asked (explorer AL5).
+        at = dates.spell_datetime(answer.answered_at.astimezone(found.info.tz))
+        ctx.say("attestation_participant.answered_elsewhere", at=at)
     # The greeting of a first visit gives the visio already.
     return begin(ctx, found.info, visio=not first)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from bot.messages import Attachment, Incoming, Platform
@@ -25,6 +26,8 @@ def incoming_to_payload(incoming: Incoming) -> dict[str, Any]:
     }
     if incoming.choice is not None:
         payload["choice"] = incoming.choice
+    if incoming.sent_at is not None:
+        payload["sent_at"] = incoming.sent_at.isoformat()
     if incoming.attachment is not None:
         payload["attachment"] = {
             "filename": incoming.attachment.filename,
@@ -53,4 +56,5 @@ def payload_to_incoming(payload: Mapping[str, Any]) -> Incoming:
         attachment=attachment,
         display_name=payload.get("display_name", ""),
         is_group=bool(payload.get("is_group", False)),
+        sent_at=datetime.fromisoformat(payload["sent_at"]) if "sent_at" in payload else None,
     )

@@ -23,6 +23,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 
@@ -45,6 +46,9 @@ class Attachment:
         return self.mime_type.startswith("image/")
 
 
+WAITED_AT_LEAST = timedelta(minutes=1)
+WAITED_AT_MOST = timedelta(days=2)
+
 _INVISIBLE = str.maketrans("", "", "\u200b\u2060\ufeff\u00ad")
 """Zero-width space, word joiner, byte-order mark, soft hyphen: nothing a reader sees."""
 
@@ -63,6 +67,9 @@ class Incoming:
     """The name the platform shows for the user; never logged."""
     is_group: bool = False
     """The chat has several people in it: no personal data may be shown there."""
+    sent_at: datetime | None = None
+    """When the person sent it, as the platform says (Telegram's ``date``, Matrix's
+    ``origin_server_ts``); ``None`` for a button (Telegram gives no moment of the press)."""
 
     def __post_init__(self) -> None:
         # Text pasted from macOS or iOS comes decomposed (« é » as « e » and an accent
@@ -77,6 +84,18 @@ class Incoming:
                 cleaned = unicodedata.normalize("NFC", cleaned)
             if cleaned != value:
                 object.__setattr__(self, name, cleaned)
+
+    def read_at(self, now: datetime) -> datetime:
+        """The moment the message is read at: when it was sent, if it waited for the bot
+        (stopped, restarting) more than a minute and less than two days, else ``now``.
+
+        Explorer AJ1: « Inès absente ce matin », sent at 22 h 05 while the bot was down
+        and handled the next morning, was offered for the wrong day; AJ2: an answer given
+        an hour after the question was refused as « Sans réponse depuis un moment »."""
+        sent = self.sent_at
+        if sent is None or not now - WAITED_AT_MOST <= sent <= now - WAITED_AT_LEAST:
+            return now
+        return sent
 
     @property
     def key(self) -> tuple[str, str, str]:

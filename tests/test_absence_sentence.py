@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 
 from bot.storage.db import Database
 from tests.auxil.absences import absences, add_formation, trainee_id
@@ -65,6 +66,13 @@ async def test_a_sentence_typed_again_replaces_the_first_and_keeps_what_was_set_
     await trainer.says("Julie absente hier")
     assert "Je mets de côté" not in trainer.all_text and "abandonnée" not in trainer.all_text
     assert trainer.last.startswith("Noter l'absence de Julie Petit, hier")
+    # Said, whether Karim was a slip or another absence (explorer AJ5: dropped unsaid).
+    assert (
+        "Je remplace ma question sur Karim Benali par celle-ci : rien n'est noté pour Karim "
+        "Benali. S'il fallait le noter aussi, renvoyez la phrase ensuite." in trainer.all_text
+    )
+    await trainer.says("Julie absente avant-hier")  # the same person, corrected: nothing said
+    assert "Je remplace" not in trainer.all_text
     await trainer.says("/annuler")
     await trainer.says("/reprendre")
     assert trainer.all_text.startswith("Je reprends « créer une formation » là où vous en étiez.")
@@ -506,3 +514,37 @@ async def test_a_zero_width_space_inside_a_name_is_dropped(trainer: Person) -> N
     """Explorer AK10: « Kar\u200bim absent vendredi » (a copy from a mail) was no name."""
     await trainer.says("Kar\u200bim absent hier matin")
     assert trainer.last.startswith("Noter l'absence de Karim Benali, hier matin")
+
+
+async def test_a_sentence_sent_while_the_bot_was_down_is_read_when_it_was_sent(
+    trainer: Person, clock: Clock
+) -> None:
+    """Explorer AJ1: « Karim absent ce matin » sent at 22 h 05 on Sunday while the bot was
+    down, handled on Monday morning, was offered for Monday."""
+    sent = datetime(2026, 11, 22, 21, 5, tzinfo=UTC)  # Sunday, 22 h 05 in Paris
+    clock.now = datetime(2026, 11, 23, 7, 30, tzinfo=UTC)
+    waited = replace(trainer.incoming("Karim absent ce matin"), sent_at=sent)
+    await trainer.send(waited)
+    assert trainer.last.startswith(
+        "Noter l'absence de Karim Benali, ce matin (dimanche 22 novembre 2026) ?"
+    )
+    # Sent a moment ago (the usual case): read now.
+    await trainer.says("/annuler")
+    just = replace(trainer.incoming("Karim absent ce matin"), sent_at=clock.now)
+    await trainer.send(just)
+    assert "ce matin (lundi 23 novembre 2026)" in trainer.last
+
+
+async def test_an_answer_sent_in_time_while_the_bot_was_down_is_taken(
+    trainer: Person, clock: Clock
+) -> None:
+    """Explorer AJ2: answered an hour after the question, handled a day later: « Sans réponse
+    depuis un moment, j'ai refermé … », and the answer lost."""
+    await trainer.says("Karim absent vendredi matin")
+    await trainer.presses("Oui, noter")
+    assert "Cette absence est-elle justifiée ?" in trainer.last
+    answered = clock.now + timedelta(hours=1)
+    clock.advance(hours=25)
+    await trainer.send(replace(trainer.incoming("non"), sent_at=answered))
+    assert "Sans réponse depuis un moment" not in trainer.all_text
+    assert "Un motif connu" in trainer.last

@@ -19,7 +19,7 @@ from bot import cli
 from bot.app import build_engine
 from bot.attestations.evidence import text_sha256
 from bot.attestations.exports import attestations_bundle
-from bot.attestations.reminders import tell_participants_the_bilan_is_over
+from bot.attestations.reminders import answered_since, tell_participants_the_bilan_is_over
 from bot.config import Settings
 from bot.invitations import code_hash
 from bot.messages import Platform
@@ -685,9 +685,15 @@ async def test_the_end_of_the_bilan_told_while_her_questions_wait_points_to_them
         "cela prend une minute."
     )
     assert "/attestation" not in notice.payload["text"]
+    async with db.sessions() as session:
+        assert await answered_since(session, [notice], clock.now) == set()  # still to send
     await lea.presses("Délégué")
     await lea.presses("Je l'atteste")
     assert "Votre attestation est enregistrée" in lea.all_text
+    # Not sent after her « Merci ! » (explorer AJ3: it came two seconds later, pointing at a
+    # question no longer there): the sender's second look cancels it.
+    async with db.sessions() as session:
+        assert await answered_since(session, [notice], clock.now) == {notice.id}
 
 
 async def test_a_cancelled_bilan_has_nothing_to_attest(

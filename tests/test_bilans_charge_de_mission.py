@@ -64,7 +64,7 @@ async def test_her_answer_reaches_the_trainer_quoted_with_the_formation_and_bila
     await follows(db, "Agent de restauration (démo)")
     await schedule_bilan(trainer)
     her = sophie(person)
-    await her.says("Le 26 je ne suis pas disponible, je propose le 27 à 10 h")
+    await her.says("Le 26, faut-il prévoir un ordinateur pour la visio ?")
     assert her.all_text == THANKS
     [row] = await notices(db)
     assert (row.platform, row.chat_id) == ("console", "formateur")
@@ -72,9 +72,9 @@ async def test_her_answer_reaches_the_trainer_quoted_with_the_formation_and_bila
     assert text.startswith(f"<b>Message de Mme Sophie Leroy</b> ({SOPHIE})")
     assert "votre formation « Agent de restauration (démo) »" in text
     assert "(bilan de fin de formation du jeudi 26 novembre 2026 à 14 h 00)" in text
-    assert "« Le 26 je ne suis pas disponible, je propose le 27 à 10 h »" in text
+    assert "« Le 26, faut-il prévoir un ordinateur pour la visio ? »" in text
     assert "écrivez-lui directement, sur Tchap ou par e-mail (sophie.leroy@example.org)" in text
-    assert "je propose" not in caplog.text and "disponible" not in caplog.text
+    assert "ordinateur" not in caplog.text and "visio ?" not in caplog.text
 
     await her.says("c'est noté, merci")
     assert her.all_text == THANKS

@@ -358,3 +358,67 @@ async def test_another_date_proposed_in_her_own_sentence_is_confirmed_then_kept(
     assert bilan.cm_proposed_at == datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
     [notice] = await told(db)
     assert "propose une autre date : le mardi 1er décembre 2026 à 10 h 00." in notice
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Bonjour, c'est noté pour le 26, je serai présente. Merci de m'envoyer le bilan "
+        "pédagogique dès que possible.",
+        "Je confirme ma présence au bilan du 26 novembre.",
+        "Bonjour Madame Durand, je confirme ma présence. Cordialement, S. Leroy",
+        "OK pour moi",
+    ],
+)
+async def test_her_answer_in_a_sentence_of_her_own_is_kept_with_her_words(
+    trainer: Talker, person: Callable[..., Talker], db: Database, typed: str
+) -> None:
+    """Explorer AL1: answers a civil servant writes were passed on as messages, /bilans
+    saying « pas encore reçue » and the trainer with no way to record them."""
+    await follows(db, DEMO)
+    await schedule_bilan(trainer)
+    await sophie(person).says(typed)
+    bilan = await the_bilan(db)
+    assert bilan.cm_answer == "confirmed"
+    assert bilan.cm_note == " ".join(typed.split())  # what else she wrote reaches the trainer
+
+
+async def test_a_refusal_in_her_words_is_kept_and_a_move_asked_takes_its_date(
+    trainer: Talker, person: Callable[..., Talker], db: Database
+) -> None:
+    await follows(db, DEMO)
+    await schedule_bilan(trainer)
+    her = sophie(person)
+    await her.says("Je ne serai pas disponible le 26, désolée")
+    assert "vous ne pourrez pas venir au bilan" in her.all_text
+    bilan = await the_bilan(db)
+    assert (bilan.cm_answer, bilan.cm_note) == (
+        "cannot",
+        "Je ne serai pas disponible le 26, désolée",
+    )
+    await her.says(
+        "Je ne pourrai pas être présente jeudi. Pouvez-vous décaler au mardi 1er décembre à 10h ?"
+    )
+    assert her.last.startswith("J'ai compris : mardi 1er décembre 2026 à 10 h 00.")
+    await her.says("/annuler")
+    await her.says("Le 26 je ne suis pas disponible, je propose le 1er décembre à 10 h")
+    assert her.last.startswith("J'ai compris : mardi 1er décembre 2026 à 10 h 00.")
+    await her.presses("Oui, c'est ça")
+    await her.presses("Passer")
+    bilan = await the_bilan(db)
+    assert bilan.cm_answer == "other_date"
+    assert bilan.cm_proposed_at == datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "typed", ["Je serai présente si la visio fonctionne", "Je serai là ? Je ne sais pas encore"]
+)
+async def test_a_presence_with_a_condition_or_a_doubt_is_a_message(
+    trainer: Talker, person: Callable[..., Talker], db: Database, typed: str
+) -> None:
+    await follows(db, DEMO)
+    await schedule_bilan(trainer)
+    her = sophie(person)
+    await her.says(typed)
+    assert (await the_bilan(db)).cm_answer is None
+    assert "j'ai transmis votre message" in her.all_text

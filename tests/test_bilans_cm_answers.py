@@ -7,7 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.bilans.cm_answers import ANSWERS, answer_choices, answer_line, answer_of
+from bot.bilans.cm_answers import (
+    ANSWERS,
+    answer_choices,
+    answer_in_sentence,
+    answer_line,
+    answer_of,
+)
 from bot.storage.bilans import Bilan
 from bot.storage.formations import Formation
 
@@ -78,3 +84,24 @@ def test_the_answer_counts_for_its_version_only_and_says_when() -> None:
     bilan, formation = _bilan(**answered)
     formation.cm_matrix = None
     assert answer_line(bilan, formation, PARIS) is None  # she cannot answer through the bot
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("Je serai présente le 15. Cordialement", "confirmed"),
+        ("Très bien, je serai présente.", "confirmed"),
+        ("Parfait, merci, je confirme.", "confirmed"),
+        ("Je ne serai pas disponible le 15, désolée", "cannot"),
+        ("Je ne serai pas là", "cannot"),
+        ("je ne pourrai pas être présent, pouvez-vous décaler ?", "other_date"),
+        ("Je ne confirme pas encore", None),
+        ("Je serai présente sauf imprévu", None),
+        ("Je serai là ?", None),
+        ("Merci pour le document", None),
+        ("x" * 10_000, None),
+    ],
+)
+def test_her_answer_is_read_in_a_sentence_of_her_own(typed: str, code: str | None) -> None:
+    """Explorer AL1: whole sentences were only passed on as messages."""
+    assert answer_in_sentence(typed) == code

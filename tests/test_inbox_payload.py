@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from bot.inbox_payload import incoming_to_payload, payload_to_incoming
 from bot.messages import Attachment, Incoming, Platform
 
@@ -19,5 +21,6 @@ def test_an_incoming_survives_the_round_trip_through_json() -> None:
         attachment=Attachment("scan.pdf", "application/pdf", PDF),
         display_name="Léa",
         is_group=True,
+        sent_at=datetime(2026, 12, 8, 21, 5, tzinfo=UTC),  # read then, if handled late (AJ1)
     )
     assert payload_to_incoming(incoming_to_payload(incoming)) == incoming

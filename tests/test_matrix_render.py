@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 from bot.messages import Choice, Reply
 from bot.transports.matrix import render
@@ -91,3 +92,17 @@ def test_a_page_of_a_long_list_keeps_the_whole_lists_numbers() -> None:
     )
     assert '<ol><li value="21">☑ Stagiaire 021</li><li value="22">' in content["formatted_body"]
     assert "<ul><li>◀ Précédents</li><li>✅ Terminé</li></ul>" in content["formatted_body"]
+
+
+def test_an_event_s_moment_is_the_homeserver_s_and_anything_else_none() -> None:
+    """Explorer AJ1: a message sent while the bot was down is read when it was sent."""
+    assert render.sent_at({"origin_server_ts": 1_796_000_000_000}) == datetime(
+        2026, 11, 30, 0, 53, 20, tzinfo=UTC
+    )
+    for wrong in (
+        {},
+        {"origin_server_ts": "hier"},
+        {"origin_server_ts": True},
+        {"origin_server_ts": 10**20},
+    ):
+        assert render.sent_at(wrong) is None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 from bot.messages import Incoming, Platform
 
@@ -31,3 +33,18 @@ def test_what_is_seen_stays_as_it_is() -> None:
     """A joiner inside an emoji, a bidi override (refused later, said) are not this layer's."""
     for text in ("👩\u200d🏫 ok", "motif\u202e inversé", "/start ABC"):
         assert incoming(text).text == text
+
+
+def test_a_message_that_waited_is_read_when_it_was_sent() -> None:
+    """Explorer AJ1: sent while the bot was down, read at the moment it was sent; sent a
+    moment ago, from the future or from too long ago, read now."""
+    now = datetime(2026, 12, 9, 7, 30, tzinfo=UTC)
+    cases = {
+        now - timedelta(hours=10): now - timedelta(hours=10),
+        now - timedelta(seconds=20): now,
+        now + timedelta(minutes=5): now,
+        now - timedelta(days=3): now,
+        None: now,
+    }
+    for sent, read in cases.items():
+        assert replace(incoming("x"), sent_at=sent).read_at(now) == read, sent

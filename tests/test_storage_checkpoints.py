@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 from pathlib import Path
 
 import pytest
@@ -94,3 +96,27 @@ async def test_without_the_thread_the_commit_checkpoints_as_sqlite_does(tmp_path
     await write_past_the_threshold(database)
     assert path.stat().st_size > ROWS * 4000
     await database.dispose()
+
+
+def test_failing_checkpoints_are_said_once_and_tried_less_often(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Explorer AJ6: with the disk full, « checkpoint put off » fifty times a second in the
+    log, the thread retrying every 20 ms; said once now, the pause doubling."""
+    path = tmp_path / "abime.db"
+    path.write_bytes(b"pas une base SQLite " * 500)  # every checkpoint fails
+    monkeypatch.setattr(checkpoints, "EVERY", 0.005)
+    monkeypatch.setattr(checkpoints, "LONGEST", 0.02)
+    caplog.set_level(logging.INFO, logger="bot.storage.checkpoints")
+    thread = Checkpointer(str(path))
+    thread.start()
+    try:
+        for _ in range(200):
+            if thread.put_off >= 5:
+                break
+            time.sleep(0.01)
+    finally:
+        thread.stop()
+    assert thread.put_off >= 5
+    said = [r.getMessage() for r in caplog.records]
+    assert said == ["sqlite checkpoints put off (DatabaseError); said again when they go on"]

@@ -28,6 +28,7 @@ left alone (a restart after a long downtime does not wake old ones up).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -47,6 +48,7 @@ from bot.outbox import About, enqueue, queue_email
 from bot.privacy.replies import Sealer
 from bot.storage.attestations import Attestation, AttestationInvitation
 from bot.storage.bilans import Bilan, BilanParticipant
+from bot.storage.outbox import OutboxMessage
 from bot.storage.state import waiting_flow
 
 LOOK_BACK = timedelta(days=7)
@@ -317,3 +319,34 @@ async def tell_participants_the_bilan_is_over(
             ),
             organisation_id=bilan.organisation_id,
         )
+
+
+OVER = "attestation:over:"
+
+
+async def answered_since(
+    session: AsyncSession, messages: Sequence[OutboxMessage], _now: datetime
+) -> set[int]:
+    """The « bilan terminé : répondez » notices among ``messages`` whose participant has
+    answered since they were queued (explorer AJ3: sent two seconds after her « Merci ! »,
+    pointing at a question no longer there)."""
+    asked: dict[int, int] = {}
+    for message in messages:
+        number = message.key.removeprefix(OVER).split(":")[0]
+        if message.key.startswith(OVER) and number.isdigit():
+            asked[message.id] = int(number)
+    if not asked:
+        return set()
+    answered = set(
+        (
+            await session.scalars(
+                select(AttestationInvitation.id).where(
+                    AttestationInvitation.id.in_(set(asked.values())),
+                    exists().where(
+                        Attestation.participant_id == AttestationInvitation.participant_id
+                    ),
+                )
+            )
+        ).all()
+    )
+    return {message for message, invitation in asked.items() if invitation in answered}

@@ -63,6 +63,39 @@ POLITE = re.compile(
 désolée »: explorer AG5, passed on as a message and the bilan left « pas encore reçue »)."""
 
 
+IN_A_SENTENCE = (
+    (OTHER_DATE, re.compile(r"\b(?:autre date|decaler|reporter|deplacer|je (?:vous )?propose)\b")),
+    (
+        CANNOT,
+        re.compile(
+            r"\b(?:ne (?:pourrai|pourrais|peux|serai|serais) (?:pas|plus)|pas disponible"
+            r"|indisponible|empechee?|serai absente?)\b"
+        ),
+    ),
+    (CONFIRMED, re.compile(r"\b(?:je confirme|je serai (?:bien )?(?:la|presente?)|ok pour moi)\b")),
+)
+"""Her answer inside a sentence of her own (folded), in this order: « je ne pourrai pas être
+présente le 18, pouvez-vous décaler ? » asks for another date, « je ne serai pas la » is no
+« je serai la » (explorer AL1: « Je confirme ma présence au bilan du 15 décembre. », « Je ne
+serai pas disponible le 15, désolée » were passed on as messages, the bilan left « pas encore
+reçue »)."""
+WITH_A_CONDITION = re.compile(r"\b(?:si|sauf|sous reserve|peut etre|normalement)\b")
+"""A presence said with a condition (« je serai là si … ») is no confirmation."""
+
+
+def answer_in_sentence(text: str) -> str | None:
+    """The answer a sentence of hers gives, read as :data:`IN_A_SENTENCE`; ``None`` when it
+    gives none, or confirms only with a condition or a question in it."""
+    folded = fold(text[:2000])
+    for code, said in IN_A_SENTENCE:
+        if said.search(folded) is None:
+            continue
+        if code == CONFIRMED and ("?" in text or WITH_A_CONDITION.search(folded)):
+            return None
+        return code
+    return None
+
+
 def answer_choices() -> tuple[Choice, ...]:
     """The invitation's answers, numbered 1 to 3 on Matrix."""
     return tuple(Choice(label, f"cm:{code}") for code, label in ANSWERS.items())
@@ -76,7 +109,7 @@ def answer_of(text: str) -> str | None:
     if typed != whole and typed in ACKNOWLEDGING:
         return None  # « c'est noté, merci » after a message of hers: no confirmation
     for number, (code, label) in enumerate(ANSWERS.items(), start=1):
-        if typed in (str(number), fold(label), *WORDS[code]):
+        if typed in (str(number), fold(label), *WORDS[code]) or typed == f"reponse {number}":
             return code
     return None
 

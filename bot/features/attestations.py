@@ -44,6 +44,7 @@ def services() -> Services:
 
     return Services(
         jobs=(reminders.tell_participants_the_bilan_is_over,),
+        outdated=(reminders.answered_since,),
         files={"attestations": exports.attestations_bundle},
         settings=attestation_settings.SETTINGS,
         chat_resolvers=(invitations.participant_chat,),

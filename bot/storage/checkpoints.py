@@ -28,6 +28,8 @@ CHASING = 0.02
 """Seconds before the next one when the last could not copy it all (a transaction was open):
 the log starts over only once it is all copied, so in a burst of writes the thread tries
 again at once rather than let the log grow a second more."""
+LONGEST = 30.0
+"""Seconds between two tries at most while checkpoints fail (a full disk)."""
 FALLBACK_PAGES = 10_000
 """The loop's own connection checkpoints past this many pages of log (40 MB): a bound on the
 ``-wal`` file if this thread stops, not reached while it runs."""
@@ -40,6 +42,8 @@ class Checkpointer:
         self.path = path
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        self.put_off = 0
+        """Checkpoints failed in a row (the disk full, the file locked)."""
 
     def start(self) -> None:
         if self._thread is None:
@@ -70,6 +74,8 @@ class Checkpointer:
             return False
         try:
             return self._checkpoint(connection)
+        except sqlite3.Error:
+            return False
         finally:
             connection.close()
 
@@ -79,11 +85,34 @@ class Checkpointer:
         try:
             while not self._stopping.wait(wait):
                 connection = connection or self._connect()
-                complete = connection is not None and self._checkpoint(connection)
-                wait = EVERY if complete or connection is None else CHASING
+                if connection is None:
+                    wait = EVERY
+                    continue
+                try:
+                    complete = self._checkpoint(connection)
+                except sqlite3.Error as exc:  # busy, or the disk: the next round tries again
+                    wait = self._put_off(exc)
+                    continue
+                self._going_on()
+                wait = EVERY if complete else CHASING
         finally:
             if connection is not None:
                 connection.close()
+
+    def _put_off(self, exc: sqlite3.Error) -> float:
+        """Said once, then the pause doubles up to :data:`LONGEST` (explorer AJ6: a full disk
+        wrote « put off » to the log fifty times a second, the thread retrying every 20 ms)."""
+        if not self.put_off:
+            log.warning(
+                "sqlite checkpoints put off (%s); said again when they go on", type(exc).__name__
+            )
+        self.put_off += 1
+        return float(min(EVERY * 2**self.put_off, LONGEST))
+
+    def _going_on(self) -> None:
+        if self.put_off:
+            log.info("sqlite checkpoints go on again (%d put off)", self.put_off)
+        self.put_off = 0
 
     def _connect(self) -> sqlite3.Connection | None:
         """A connection to the file if it exists (``mode=rw``: this thread never creates one)."""
@@ -98,11 +127,5 @@ class Checkpointer:
 
     @staticmethod
     def _checkpoint(connection: sqlite3.Connection) -> bool:
-        try:
-            [(_busy, pages, copied)] = connection.execute(
-                "PRAGMA wal_checkpoint(PASSIVE)"
-            ).fetchall()
-        except sqlite3.Error as exc:  # busy, or the disk: the next round tries again
-            log.warning("sqlite checkpoint put off (%s)", type(exc).__name__)
-            return False
+        [(_busy, pages, copied)] = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
         return bool(copied >= pages)

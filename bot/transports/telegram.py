@@ -328,7 +328,7 @@ class TelegramTransport:
         if is_group and not (self._addressed_to_me(text) or self._answers_me(message)):
             return None
         attachment = await self._attachment(message)
-        return replace(base, text=text, attachment=attachment)
+        return replace(base, text=text, attachment=attachment, sent_at=message.date)
 
     async def _attachment(self, message: Message) -> Attachment | None:
         if message.document is not None:

@@ -82,6 +82,11 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
         # gave Julie's day to Karim (explorer E); one sentence per person, said so.
         ctx.say("absence.sentence_two_events", first=sentence.names[0], other=other)
         return Leave()
+    replaced = [str(w) for w in ctx.data.get("_who") or []] if ctx.in_dialogue else []
+    if replaced and not set(fold(sentence.names[0]).split()) <= set(fold(replaced[0]).split()):
+        # The confirmation for Karim replaced by Julie's: said, whether the name was a
+        # correction or another absence to note (explorer AJ5: Karim's dropped unsaid).
+        ctx.say("absence.sentence_replaced", who=" ou ".join(dict.fromkeys(replaced)))
     # Several people, or several days (« Julie absente du 1er au 3 décembre »): one recap.
     several = len(sentence.names) > 1 or read_days(day_words(sentence.rest, ctx.now), ctx.now)
     data: dict[str, object] = {

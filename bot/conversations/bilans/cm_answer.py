@@ -29,9 +29,11 @@ from bot import dates
 from bot.answers import fold, visible
 from bot.bilans.cm_answers import (
     ANSWERS,
+    CANNOT,
     CONFIRMED,
     OTHER_DATE,
     HerBilan,
+    answer_in_sentence,
     answer_of,
     her_bilans,
     keep_answer,
@@ -53,17 +55,26 @@ async def quick_answer(ctx: Context) -> Outcome | None:
         # Not an answer to the question under way (« ok » while she looks for a date to
         # propose: explorer AG4, read as « Je confirme ma présence » and told the trainer).
         return None
-    answer = answer_of(ctx.incoming.text)
-    proposed = PROPOSES.match(fold(ctx.incoming.text)) if answer is None else None
-    hers = await _hers(ctx) if answer is not None or proposed is not None else []
+    text = ctx.incoming.text
+    answer = answer_of(text)
+    # A sentence of her own (« Je ne serai pas disponible le 15, désolée »): its answer, her
+    # words kept for the trainer (explorer AL1: passed on as a message, « pas encore reçue »).
+    said = answer_in_sentence(text) if answer is None else None
+    folded = fold(text)
+    proposed = None
+    if answer is None:
+        proposed = PROPOSES.match(folded) or (MOVED_TO.search(folded) if said else None)
+    hers = await _hers(ctx) if answer or said or proposed else []
     if not hers:
         return None
+    data: dict[str, Any] = {"answer": answer or said or OTHER_DATE}
+    if said is not None:
+        data["note"] = " ".join(visible(text).split())[:NOTE_LIMIT]
     if proposed is None:
-        return Switch(FLOW.name, {"answer": answer})
+        return Switch(FLOW.name, data)
     # « je propose le 21 janvier à 10h »: that date, in her bilan's time, to confirm (explorer
     # AG5: passed on as a message, the bilan left « pas encore reçue »); with several
     # bilans, which one is asked first, then the date.
-    data: dict[str, Any] = {"answer": OTHER_DATE}
     if len(hers) == 1:
         understood = dates.understand(proposed["rest"], ctx.now.astimezone(hers[0].tz), "future")
         if understood is not None and understood.has_date and understood.has_time:
@@ -74,6 +85,10 @@ async def quick_answer(ctx: Context) -> Outcome | None:
 PROPOSES = re.compile(r"^(?:bonjour )?(?:madame |monsieur )?je (?:vous )?propose (?P<rest>.+)$")
 """Another date proposed in a sentence of her own (folded): « Bonjour, je propose le 21
 janvier à 10h »."""
+MOVED_TO = re.compile(
+    r"\b(?:decaler|reporter|deplacer|je (?:vous )?propose)(?: le bilan)? (?P<rest>(?:au|a|le) .+)$"
+)
+"""The date after « pouvez-vous décaler au mardi 12 janvier à 14 h ? » (folded)."""
 PROPOSED = "proposed"
 
 
@@ -105,8 +120,12 @@ def _take(ctx: Context, her: HerBilan) -> None:
 
 
 async def _saved_when_complete(ctx: Context) -> Outcome | None:
-    """A confirmation needs nothing more than its bilan: saved at once."""
-    if ctx.data.get("answer") == CONFIRMED and ctx.data.get("bilan_id") is not None:
+    """A confirmation needs nothing more than its bilan: saved at once; so does a refusal
+    already said in her own words (no « Un mot pour … ? » after them)."""
+    answer, note = ctx.data.get("answer"), ctx.data.get("note")
+    if ctx.data.get("bilan_id") is not None and (
+        answer == CONFIRMED or (answer == CANNOT and note)
+    ):
         return await save(ctx)
     return None
 

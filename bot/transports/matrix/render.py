@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from bot import texts
@@ -173,3 +174,14 @@ def addressed(text: str, content: dict[str, Any], me: str, names: tuple[str, ...
     if isinstance(mentions, dict) and me in (mentions.get("user_ids") or []):
         return stripped
     return None
+
+
+def sent_at(source: dict[str, Any]) -> datetime | None:
+    """When the homeserver received the event (``origin_server_ts``, milliseconds)."""
+    stamp = source.get("origin_server_ts")
+    if not isinstance(stamp, int) or isinstance(stamp, bool):
+        return None
+    try:
+        return datetime.fromtimestamp(stamp / 1000, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None

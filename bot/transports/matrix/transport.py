@@ -348,6 +348,7 @@ class MatrixTransport:
             attachment=attachment,
             display_name=name or "",
             is_group=row.is_group,
+            sent_at=render.sent_at(source),
         )
 
     async def _download(self, file: dict[str, Any]) -> Attachment:

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
 from bot.storage.db import Database
 from tests.auxil.absences import absences, add_formation, trainee_id
 from tests.auxil.dialogue import Clock, Person
@@ -548,3 +550,16 @@ async def test_an_answer_sent_in_time_while_the_bot_was_down_is_taken(
     await trainer.send(replace(trainer.incoming("non"), sent_at=answered))
     assert "Sans réponse depuis un moment" not in trainer.all_text
     assert "Un motif connu" in trainer.last
+
+
+@pytest.mark.parametrize(
+    "typed", ["Julie en retard ce matin de 20 min", "retard Julie ce matin 20 minutes"]
+)
+async def test_a_late_arrival_s_length_said_after_the_day_is_read(
+    trainer: Person, typed: str
+) -> None:
+    """Explorer AM3: « Je n'ai pas compris la date « aujourdhui de 20 min » », quoting words
+    nobody typed."""
+    await trainer.says(typed)
+    assert "Je n'ai pas compris" not in trainer.all_text
+    assert "lundi 23 novembre 2026, un retard de 20 min" in trainer.last

@@ -15,6 +15,7 @@ from datetime import timedelta
 from bot.attestations import invitations
 from bot.attestations.service import Author
 from bot.bilans.view import view_of
+from bot.messages import Platform
 from bot.storage.bilans import Bilan
 from bot.storage.db import Database
 from tests.auxil.attestations import BILAN_END, codes, schedule_bilan
@@ -180,3 +181,29 @@ async def test_a_stranger_and_a_member_keep_their_own_answers(
     assert STRANGER in stranger.last
     await trainer.says("bonjour")
     assert "Tapez /aide pour voir les commandes" in trainer.last
+
+
+async def test_a_partner_written_to_on_matrix_is_pointed_to_her_invitation(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer AL2: the partner the bot invited on Matrix typed « bonjour » in that very
+    chat and read that she needed an invitation « de votre organisme de formation »."""
+    bilan_id, _ = await invited(trainer)
+    async with db.sessions() as session, session.begin():
+        info = await view_of(session, bilan_id)
+        assert info is not None
+        participant = info.bilan.participants[0]
+        participant.contact = "@fatima:example.org"
+        await invitations.issue(session, info, participant, by=None, now=clock.now)
+    fatima = person("@fatima:example.org", Platform.MATRIX)
+    await fatima.says("bonjour")
+    assert STRANGER not in fatima.all_text
+    assert fatima.last.startswith(
+        "Bonjour ! Je vous ai écrit plus haut une invitation personnelle pour le bilan de fin "
+        "de formation du jeudi 26 novembre 2026 (formation « Agent de restauration (démo) », "
+        "Organisme de démonstration)."
+    )
+    assert "renvoyez-moi le message « /start … » qu'elle contient" in fatima.last
+    someone = person("@autre:example.org", Platform.MATRIX)
+    await someone.says("bonjour")
+    assert STRANGER in someone.last

@@ -70,8 +70,8 @@ def as_typed(text: str, folded: str) -> str:
             origin.append(index)
     pattern = r"\s+".join(re.escape(word) for word in words)
     found = re.search(rf"(?<!\w){pattern}(?!\w)", "".join(chars))
-    if found is None:
-        return folded
+    if found is None:  # never the reader's own spelling quoted back (explorer AM3)
+        return folded.replace("aujourdhui", "aujourd'hui")
     return text[origin[found.start()] : origin[found.end() - 1] + 1]
 
 
@@ -146,6 +146,14 @@ _LATE = [
 amount, in minutes or hours (explorer E E12 e: « de 2h » was read as part of the date)."""
 
 
+_LATER_AMOUNT = re.compile(
+    rf"(?:\bde\s+|\bd'\s*|(?<!\S))(\d{{1,5}}\s*{_MINUTES})(?![a-z0-9])"
+    rf"|(?:\bde\s+|\bd'\s*)({_HOURS})(?![a-z0-9])"
+)
+"""The length said after the day (« en retard ce matin de 20 min », « retard hier 15
+minutes »: explorer AM3, « Je n'ai pas compris la date »); hours only after « de », so that
+« à 9 h 30 » stays an hour."""
+
 _LEADING_AMOUNT = re.compile(rf"(?:de\s+|d'\s*)(\d{{1,5}}\s*{_MINUTES}|{_HOURS})(?![a-z0-9])")
 
 
@@ -217,6 +225,10 @@ def read_period(text: str) -> tuple[str | None, int | None, str]:
                 minutes = late_minutes_of(match.group(1))
             folded = folded[: match.start()] + " " + folded[match.end() :]
             break
+    later = _LATER_AMOUNT.search(folded) if period == "retard" and minutes is None else None
+    if later is not None:
+        minutes = late_minutes_of(later.group(1) or later.group(2))
+        folded = folded[: later.start()] + " " + folded[later.end() :]
     for pattern, named in _PERIOD_WORDS:
         match = pattern.search(folded)
         if match:

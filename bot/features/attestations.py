@@ -29,8 +29,10 @@ async def redeem(ctx: Context, code: str) -> Outcome | None:
 
 async def guide(ctx: Context) -> bool:
     """A bilan's participant writing outside any conversation: where they stand."""
-    if ctx.actor is None:  # a stranger: no invitation redeemed, nothing to load for them
-        return False
+    if ctx.actor is None:  # no invitation redeemed: perhaps one written to them (a partner)
+        from bot.conversations.attestations.guide import invited_here
+
+        return await invited_here(ctx)
     from bot.conversations.attestations.guide import where_they_stand
 
     return await where_they_stand(ctx)

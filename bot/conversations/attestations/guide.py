@@ -25,13 +25,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
 from bot import dates
 from bot.answers import fold
 from bot.attestations import invitations
 from bot.attestations.service import current_answer, names_other_dates, when_words
+from bot.bilans.view import view_of
 from bot.conversations.attestations.held import refusal, tell
 from bot.conversations.attestations.who import chat_of
 from bot.conversations.kit.context import Context
+from bot.storage.attestations import AttestationInvitation
+from bot.storage.bilans import Bilan
 from bot.typos import HELP_WORDS
 
 
@@ -80,3 +85,28 @@ def _asks_help(ctx: Context) -> bool:
     """/aide or « aide »: the answer then also names /mesdonnees, open to them too."""
     incoming = ctx.incoming
     return incoming.command == "aide" or fold(incoming.text.strip()) in HELP_WORDS
+
+
+async def invited_here(ctx: Context) -> bool:
+    """Someone the bot wrote an invitation to (a partner on Matrix) who writes before using
+    it: where it is, not « il faut une invitation de votre organisme » (explorer AL2: her
+    « bonjour » got that, her invitation just above); ``False`` for anyone else."""
+    chat = chat_of(ctx)
+    bilan_id = await ctx.session.scalar(
+        select(AttestationInvitation.bilan_id)
+        .join(Bilan, Bilan.id == AttestationInvitation.bilan_id)
+        .where(
+            AttestationInvitation.target_platform == chat.platform,
+            AttestationInvitation.target_user == chat.user,
+            AttestationInvitation.redeemed_at.is_(None),
+            AttestationInvitation.revoked_at.is_(None),
+            Bilan.cancelled_at.is_(None),
+        )
+        .order_by(AttestationInvitation.id.desc())
+        .limit(1)
+    )
+    info = await view_of(ctx.session, bilan_id) if bilan_id is not None else None
+    if info is None:
+        return False
+    ctx.say("attestation_participant.invited_here", **when_words(info, ctx.now))
+    return True

@@ -657,6 +657,10 @@ async def test_participants_who_opened_their_link_are_told_when_the_bilan_is_ove
     assert (notice.platform, notice.chat_id) == ("console", "lea")
     assert "/attestation" in notice.payload["text"] and "est terminé" in notice.payload["text"]
     assert len(await tick()) == 1  # exactly once
+    # Hugo opens his link after the end: greeted with the questions, no notice after them
+    # (explorer AL9: « répondez à la question ci-dessus » a second after the question).
+    await person("hugo").says(f"/start {invited['Hugo Moreau']}")
+    assert len(await tick()) == 1
     # Hugo never opened his link: the bot cannot write to him (the trainer relances).
     assert bilan_id
 
@@ -668,9 +672,10 @@ async def test_the_end_of_the_bilan_told_while_her_questions_wait_points_to_them
     answer, when the group had just been told to confirm at the visio's end."""
     await schedule_bilan(trainer)
     invited = codes(trainer.replies)
-    clock.advance(days=3, hours=6, minutes=5)
     lea = person("lea")
-    await lea.says(f"/start {invited['Léa Martin']}")
+    await lea.says(f"/start {invited['Léa Martin']}")  # opened before the end
+    clock.advance(days=3, hours=6, minutes=5)
+    await lea.says("/attestation")
     await lea.says("Léa Martin")
     assert "À quel titre" in lea.last
     async with db.sessions() as session, session.begin():

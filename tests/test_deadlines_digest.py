@@ -807,6 +807,8 @@ async def test_what_the_bilan_came_before_is_said_once_the_next_morning(
     await scheduler.tick()
     [(_, after)] = (await deliver(db)).digests()
     missed = after[after.index("⚪ Non fait avant le bilan") :]
+    # Since the previous digest, not « depuis hier » (explorer AL8: a bilan begun that day).
+    assert missed.startswith("⚪ Non fait avant le bilan, depuis le récapitulatif précédent (")
     assert (
         "· mardi 24 novembre 2026 à 14 h 00 – Envoyer le bilan pédagogique"
         " (bilan de fin du 26/11) – Agent de restauration (démo)"

@@ -286,6 +286,9 @@ async def tell_participants_the_bilan_is_over(
             .join(Bilan, Bilan.id == AttestationInvitation.bilan_id)
             .where(
                 AttestationInvitation.redeemed_at.is_not(None),
+                # Opened after the end: greeted with the questions then (explorer AL9: the
+                # notice came a second later, « répondez à la question ci-dessus »).
+                AttestationInvitation.redeemed_at < Bilan.ends_at,
                 AttestationInvitation.revoked_at.is_(None),
                 Bilan.cancelled_at.is_(None),
                 Bilan.ends_at <= now,

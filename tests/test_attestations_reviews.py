@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import func, select
 
+from bot.attestations.bundle import build
+from bot.attestations.keys import signing_key
 from bot.attestations.reviews import decide
 from bot.attestations.service import Author, progress
 from bot.bilans.view import view_of
@@ -15,10 +18,11 @@ from bot.storage.attestations import AttestationInvitation, AttestationReview
 from bot.storage.audit import AuditEntry
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
-from tests.auxil.attestations import add_bilan, demo_author, issue_code
+from tests.auxil.attestations import add_bilan, demo_author, issue_code, open_zip
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
 from tests.auxil.hostile import FOR_CHOICES, step_of, survives
+from tests.auxil.pdf import pdf_text
 
 START = datetime(2026, 11, 26, 13, 0, tzinfo=UTC)
 
@@ -74,7 +78,7 @@ async def test_validated_counts_rejected_does_not_and_gets_a_new_link(
 
 
 async def test_a_validation_is_kept_with_who_and_when(
-    db: Database, demo: None, person: Callable[..., Talker], clock: Clock
+    db: Database, demo: None, person: Callable[..., Talker], clock: Clock, tmp_path: Path
 ) -> None:
     bilan_id = await delegate_as_trainee(db, person, clock)
     async with db.sessions() as session, session.begin():
@@ -93,6 +97,25 @@ async def test_a_validation_is_kept_with_who_and_when(
             author.person_id,
             clock.now,
         )
+        # The proof bundle says it too (explorer AL6: a plain « attestée », nothing of the
+        # flag nor of who decided).
+        bundle = await build(session, bilan_id, now=clock.now, key=signing_key(tmp_path))
+    files, manifest = open_zip(bundle.content)
+    (entry,) = manifest["participants"]
+    assert entry["examens"] == [
+        {
+            "motif": "rôle choisi différent de celui de l'invitation",
+            "décision": "validée",
+            "par": "Camille Durand",
+            "le": "2026-11-26T16:00:00Z",
+            "le_local": "jeudi 26 novembre 2026 à 17 h 00",
+        }
+    ]
+    recap = pdf_text(next(c for n, c in files.items() if n.startswith("recapitulatif")))
+    assert "Réponses examinées par l'organisme" in recap
+    assert "Karim Haddad : rôle choisi différent de celui de l'invitation ; réponse validée" in (
+        " ".join(recap.split())
+    )
 
 
 async def test_the_review_dialogue_survives_bad_input(

@@ -8,11 +8,14 @@ import logging
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.app import setup_logging
+from bot.attestations.bundle import build
+from bot.attestations.keys import signing_key
 from bot.config import Settings
 from bot.invitations import code_hash, new_code
 from bot.storage.attestations import Attestation, AttestationInvitation, FrozenEvidence
@@ -447,7 +450,7 @@ async def test_an_answer_through_a_link_another_account_was_refused_on_is_to_exa
 
 
 async def test_a_new_link_opened_from_another_account_asks_its_answer(
-    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, tmp_path: Path
 ) -> None:
     """Explorer AL5: the real Léa, on the new link, read « Vous avez déjà répondu … vous avez
     attesté » and got the PDF the classmate swore from her own account."""
@@ -474,3 +477,12 @@ async def test_a_new_link_opened_from_another_account_asks_its_answer(
         (aicha.name, 1),
         (lea.name, 2),
     ]
+    # The bundle says the version replaced came from another account (explorer AL6).
+    async with db.sessions() as session:
+        bundle = await build(session, answers[0].bilan_id, now=clock.now, key=signing_key(tmp_path))
+    files, _ = open_zip(bundle.content)
+    recap = " ".join(pdf_text(files["recapitulatif.pdf"]).split())
+    assert (
+        "Léa Martin, version 1 du jeudi 26 novembre 2026 à 16 h 30, donnée depuis un autre "
+        "compte de messagerie que la version retenue" in recap
+    )

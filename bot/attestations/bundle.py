@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates, texts
@@ -49,6 +50,7 @@ from bot.documents.bundle import SIGNATURE, build_bundle, safe_name, sha256_hex
 from bot.documents.pdf import render_pdf
 from bot.storage.attestations import AttendanceSheet, Attestation
 from bot.storage.bilans import BilanParticipant
+from bot.storage.people import Person
 
 MANIFEST_FORMAT = "formabot-attestations/2"
 KEY_FILE = "cle-publique.pem"
@@ -185,6 +187,25 @@ def _answer_entry(answer: Attestation, files: dict[str, str]) -> dict[str, Any]:
     }
 
 
+def reviews_of(
+    prog: Progress, answer: Attestation, deciders: dict[int, str]
+) -> list[dict[str, Any]]:
+    """The trainer's decisions on ``answer``: what was flagged, decided by whom and when
+    (explorer AL6: a delegate's answer from a second account, validated, showed as a plain
+    « attestée », nothing of the flag nor of who decided)."""
+    return [
+        {
+            "motif": concern_words(r.concern, answer.typed_name),
+            "décision": "validée" if r.decision == "validated" else "écartée",
+            "par": deciders.get(r.decided_by) if r.decided_by is not None else None,
+            "le": utc_text(r.decided_at),
+            "le_local": _local(r.decided_at, prog.info),
+        }
+        for r in sorted(prog.reviews, key=lambda r: r.id)
+        if r.attestation_id == answer.id
+    ]
+
+
 def chain_entry(answer: Attestation) -> dict[str, Any]:
     """One link of the chain as the verifier recomputes it (no signature: ``null``)."""
     return {
@@ -219,8 +240,12 @@ def flagged(prog: Progress) -> list[dict[str, Any]]:
     return found
 
 
-def assemble(prog: Progress, *, now: datetime, key: SigningKey) -> ProofBundle:
-    """The ZIP of ``prog``, signed with ``key`` (pure: everything is already loaded)."""
+def assemble(
+    prog: Progress, *, now: datetime, key: SigningKey, deciders: dict[int, str] | None = None
+) -> ProofBundle:
+    """The ZIP of ``prog``, signed with ``key`` (pure: everything is already loaded);
+    ``deciders``: the names of those who examined flagged answers, by person id."""
+    deciders = deciders or {}
     info = prog.info
     words = bilan_words(info)
     files: list[tuple[str, bytes]] = []
@@ -259,6 +284,7 @@ def assemble(prog: Progress, *, now: datetime, key: SigningKey) -> ProofBundle:
                     {"name": names["texte"], "what": f"texte exact confirmé par {who}"}
                 )
             entry["réponse"] = _answer_entry(answer, names)
+            entry["examens"] = reviews_of(prog, answer, deciders)
         participants.append(entry)
     for sheet in prog.sheets:
         files.append((sheet_names[sheet.id], sheet.content))
@@ -268,6 +294,17 @@ def assemble(prog: Progress, *, now: datetime, key: SigningKey) -> ProofBundle:
     current = {r.answer.id for r in prog.rows if r.answer is not None}
     names_by_id = {r.participant.id: visible(r.participant.name) for r in prog.rows}
     superseded = [a for a in prog.history if a.id not in current]
+    kept_account = {
+        r.participant.id: (r.answer.platform, r.answer.chat_user_id)
+        for r in prog.rows
+        if r.answer is not None
+    }
+    examined = [
+        {"name": visible(r.participant.name), **review}
+        for r in prog.rows
+        if r.answer is not None
+        for review in reviews_of(prog, r.answer, deciders)
+    ]
     missing = prog.missing_names
     to_check = flagged(prog)
     cancelled_at = info.bilan.cancelled_at
@@ -294,9 +331,12 @@ def assemble(prog: Progress, *, now: datetime, key: SigningKey) -> ProofBundle:
                 "version": a.version,
                 "when": _local(a.answered_at, info),
                 "text_sha256": a.text_sha256,
+                "other_account": kept_account.get(a.participant_id)
+                not in (None, (a.platform, a.chat_user_id)),
             }
             for a in superseded
         ],
+        examined=examined,
         complete=prog.complete,
         held=prog.held,
         missing=missing,
@@ -386,4 +426,14 @@ async def build(
         organisation_id is not None and info.bilan.organisation_id != organisation_id
     ):
         raise LookupError(f"Bilan inconnu : {bilan_id}.")
-    return assemble(await progress(session, info, now=now), now=now, key=key)
+    prog = await progress(session, info, now=now)
+    ids = {r.decided_by for r in prog.reviews if r.decided_by is not None}
+    deciders = (
+        {
+            person.id: visible(person.display_name)
+            for person in (await session.scalars(select(Person).where(Person.id.in_(ids)))).all()
+        }
+        if ids
+        else {}
+    )
+    return assemble(prog, now=now, key=key, deciders=deciders)

@@ -166,6 +166,25 @@ async def test_names_pasted_decomposed_are_taken_and_stored_composed(
     assert sorted(t.full_name for t in f.trainees) == ["Marie-Hélène Le Bœuf", "Éric Noël"]
 
 
+async def test_fancy_letters_are_read_plain_and_letters_no_document_prints_refused(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer AK4: « 𝔐𝔞𝔯𝔦𝔢 𝔇𝔲𝔭𝔬𝔫𝔱 » and « 王伟 Li » were taken, and the compte rendu and
+    the sworn attestation printed « ? ? » for the person they are about."""
+    await at_the_trainees(trainer)
+    await trainer.says("王伟 Li\nAnne Roc")
+    assert (
+        "Ligne 1 : « 王伟 Li » contient des lettres que les documents (attestations, comptes "
+        "rendus, listes) ne peuvent pas imprimer (王伟) : écrivez ce nom en lettres latines"
+        in trainer.last
+    )
+    await trainer.says("𝔐𝔞𝔯𝔦𝔢 𝔇𝔲𝔭𝔬𝔫𝔱\nWang Wei\nÉlise Ωmega")
+    await trainer.presses("Terminé")
+    await trainer.presses("Enregistrer")
+    [f] = [f for f in await formations(db) if f.title == "Agent de restauration"]
+    assert sorted(t.full_name for t in f.trainees) == ["Marie Dupont", "Wang Wei", "Élise Ωmega"]
+
+
 async def test_dates_corrected_after_a_no_are_taken_as_the_new_dates(
     db: Database, trainer: Person
 ) -> None:

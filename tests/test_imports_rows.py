@@ -181,6 +181,7 @@ def test_every_problem_of_a_line_is_said_with_the_value_as_written() -> None:
         (('=HYPERLINK("http://x")', "x"), [("not_a_name", None, 'x =HYPERLINK("http://x")')]),
         (("", "SansNom"), [("no_last_name", "first_name", "SansNom")]),
         (("Gaston", ""), [("one_word", None, "Gaston")]),  # a surname alone (explorer L)
+        (("王", "伟"), [("unprintable", None, "伟 王")]),  # printed « ? » (explorer AK4)
         (("Martin", "Mme"), [("one_word", None, "Mme Martin")]),  # a civility (explorer M)
         (("Dupont", "Marie", "<i>SARL</i>"), [("company_markup", "company", "<i>SARL</i>")]),
         (("Dupont\x1b[31m", "Marie"), [("unreadable", "last_name", "Dupont\x1b[31m Marie"[:14])]),

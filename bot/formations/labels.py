@@ -6,6 +6,8 @@ as choices and the detail shows them back.
 
 from __future__ import annotations
 
+import unicodedata
+
 from bot.answers import fold
 
 FUNDERS = {
@@ -79,6 +81,29 @@ def written_like_a_name(name: str) -> bool:
     """Letters, blanks, « ' - . , » only: an emoji, « <b> » or a spreadsheet's formula in a
     name would be printed as is on every list and document (typed, or in a file)."""
     return all(ch.isalpha() or ch in " '’-.," for ch in name)
+
+
+def name_letters(name: str) -> str:
+    """``name`` in its letters' usual forms: « 𝔐𝔞𝔯𝔦𝔢 𝔇𝔲𝔭𝔬𝔫𝔱 » (the « fancy text » pasted
+    from a phone) is « Marie Dupont », as the bot already found it by (explorer AK4: the
+    documents printed « ? ? » in its place)."""
+    return unicodedata.normalize("NFKC", name)
+
+
+def unprintable(name: str) -> str:
+    """The letters of ``name`` the documents' font cannot draw (« 王伟 »), each once: the
+    attestations and comptes rendus would print « ? » for them (explorer AK4). Latin letters
+    are never looked up; without the fonts, nothing is said."""
+    rare = [ch for ch in dict.fromkeys(name) if ord(ch) > 0x24F and ch.isalpha()]
+    if not rare:
+        return ""
+    try:
+        from bot.documents.pdf import supported_codepoints
+
+        covered = supported_codepoints()
+    except Exception:  # fonts not installed: the PDFs say so themselves
+        return ""
+    return "".join(ch for ch in rare if ord(ch) not in covered)
 
 
 TITLES = frozenset(

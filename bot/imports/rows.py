@@ -22,6 +22,8 @@ from bot.answers import Invalid, clean_line, fold
 from bot.formations.labels import (
     EXIT_REASONS,
     full_name_given,
+    name_letters,
+    unprintable,
     written_like_a_company,
     written_like_a_name,
 )
@@ -237,7 +239,7 @@ def read_row(
     parts = [_clean(cell(f)) for f in ("full_name", "first_name", "last_name")]
     if any(isinstance(p, Invalid) for p in parts):
         wrong("unreadable", "full_name" if "full_name" in columns else "last_name")
-    words = [p for p in parts if isinstance(p, str)]
+    words = [name_letters(p) for p in parts if isinstance(p, str)]
     name = " ".join(words[:1] if isinstance(parts[0], str) else words)
     if not problems and not name:
         wrong("no_name")
@@ -248,6 +250,8 @@ def read_row(
     ):
         # As a typed list refuses it (explorer J: « <b>x</b> » and « =HYPERLINK(…) » came in).
         problems.append(Problem(line, "not_a_name", None, name[:60]))
+    elif not problems and unprintable(name):
+        problems.append(Problem(line, "unprintable", None, name[:60]))
     elif not problems and "last_name" in columns and parts[0] is None and parts[2] is None:
         wrong("no_last_name", "first_name")  # a first name alone, its surname cell empty
     elif not problems and not full_name_given(name):

@@ -20,6 +20,8 @@ from bot.dates.words import ANY_MONTH
 from bot.formations.labels import (
     full_name_given,
     name_key,
+    name_letters,
+    unprintable,
     written_like_a_company,
     written_like_a_name,
 )
@@ -216,11 +218,17 @@ def _trainee_line(
         return entry
     line, entered_on = entry
     name_part, _, company = line.partition(";")
-    name = clean_line(name_part, limit=TRAINEE_LINE_LIMIT)
+    name = clean_line(name_letters(name_part), limit=TRAINEE_LINE_LIMIT)
     if isinstance(name, Invalid):
         return Invalid(texts.say("formation.line_wrong", number=number, message=name.message))
     if not any(ch.isalpha() for ch in name) or not written_like_a_name(name):
         return Invalid(texts.say("formation.trainee_not_a_name", number=number, name=name[:40]))
+    if letters := unprintable(name):
+        return Invalid(
+            texts.say(
+                "formation.trainee_unprintable", number=number, name=name[:40], letters=letters[:10]
+            )
+        )
     if several_names(name):  # « Karim Benali, Léa Martin »: one trainee per line
         return Invalid(texts.say("formation.trainees_on_one_line", number=number))
     if not full_name_given(name):  # « Gaston », « Mme Martin »: as a file's import says it

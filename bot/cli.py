@@ -309,6 +309,7 @@ async def _export(db: Database, args: argparse.Namespace, features: Features) ->
         )
         return 2
     async with db.sessions() as session:
+        await exports.check_organisation(session, getattr(args, "organisation", None))
         if args.format == "ics":
             if args.what not in calendars:
                 print(f"« {args.what} » ne s'exporte pas en agenda (.ics).", file=sys.stderr)

@@ -37,6 +37,11 @@ FRENCH = {
         "option ambiguë : %(option)s peut désigner %(matches)s"
     ),
     "can't open '%(filename)s': %(error)s": "impossible d'ouvrir « %(filename)s » : %(error)s",
+    # Explorer AM10: « formabot demo --retirer=x » answered in English.
+    "ignored explicit argument %r": "cette option ne prend pas de valeur (reçu %r)",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": (
+        "commande inconnue : %(parser_name)r (au choix : %(choices)s)"
+    ),
 }
 
 

@@ -563,3 +563,11 @@ async def test_a_late_arrival_s_length_said_after_the_day_is_read(
     await trainer.says(typed)
     assert "Je n'ai pas compris" not in trainer.all_text
     assert "lundi 23 novembre 2026, un retard de 20 min" in trainer.last
+
+
+async def test_merci_at_the_confirmation_is_no_no(trainer: Person) -> None:
+    """Explorer AM11: « merci » was read as « non merci »: « D'accord, je ne note rien »."""
+    await trainer.says("Karim absent vendredi matin")
+    await trainer.says("merci")
+    assert "je ne note rien" not in trainer.all_text
+    assert "Noter l'absence de Karim Benali" in trainer.all_text  # asked again

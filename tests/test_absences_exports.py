@@ -242,6 +242,11 @@ def test_unknown_or_missing_formation_is_a_french_message(
     assert cli.main(["export", "absences", "--formation", "999"]) == 1
     captured = capsys.readouterr()
     assert "Formation 999 introuvable" in captured.err and captured.out == ""
+    # An unknown organisation too (explorer AM10: an empty file, code 0).
+    assert cli.main(["export", "formations", "--organisation", "99"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("Organisme 99 introuvable. Organismes : 1 (")
 
 
 async def test_lookup_errors_and_organisation_filter(db: Database, trainer: Talker) -> None:

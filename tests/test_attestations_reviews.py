@@ -210,6 +210,13 @@ async def test_an_attestation_after_a_declined_answer_is_flagged_until_validated
     await trainer.says("/attestations")
     assert "❔ Hugo Moreau" in trainer.last
     assert "⚠ avait d'abord déclaré ne pas avoir participé" in trainer.last
+    # What « Ne pas la valider » leaves of the answer before is said (explorer AL7).
+    await trainer.presses("Examiner une réponse signalée")
+    assert (
+        "Attention : cette réponse corrige sa réponse du jeudi 26 novembre 2026 à 17 h 00 "
+        "(non-participation déclarée). Écartée, elle ne laisse pas la précédente compter de "
+        "nouveau" in trainer.last
+    )
     async with db.sessions() as session, session.begin():
         await decide(session, info, row.participant.id, "validated", author=author, now=clock.now)
         prog = await progress(session, info, now=clock.now)

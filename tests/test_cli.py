@@ -362,6 +362,13 @@ def test_an_unknown_option_shows_its_own_command_s_usage(tmp_path: Path) -> None
     assert "utilisation : formabot demo [-h] [--retirer] [--oui]" in refused.stderr
     assert "formabot demo : erreur : arguments inconnus : --bogus" in refused.stderr
     assert not (tmp_path / "formabot.db").exists()
+    # Explorer AM10: a value given to an option that takes none was said in English.
+    valued = run(["demo", "--retirer=x"], tmp_path)
+    assert valued.returncode == 2
+    assert (
+        "formabot demo : erreur : argument --retirer : cette option ne prend pas de valeur "
+        "(reçu 'x')" in valued.stderr
+    )
 
 
 def test_the_members_export_resolves_the_journal_s_numbers(

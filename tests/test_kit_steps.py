@@ -174,6 +174,9 @@ async def test_a_short_choice_does_not_ask_for_a_part_of_a_name(trainer: Person)
     for nothing in ("", "   ", "\u200b\u200b"):  # explorer AD2: nothing typed, said so
         await trainer.says(nothing)
         assert trainer.last.startswith("Je n'ai rien reçu : choisissez une des réponses"), nothing
+    for sign in ("%", "*", "_"):  # something received, no choice (explorer AK9)
+        await trainer.says(sign)
+        assert trainer.last.startswith("Je n'ai pas reconnu ce choix"), sign
     await trainer.says("Agent " * 30)
     assert "« Agent Agent Agent Agent Agent Agent Agent Agent Agent Agent…" in trainer.last
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
 from bot import dates
 from bot.answers import visible
 from bot.attestations.evidence import PLATFORM_LABELS
@@ -29,6 +31,7 @@ from bot.conversations.attestations.who import author_of, sealer_of, this_bilan
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome, Retry
 from bot.conversations.kit.steps import Option, Pick
+from bot.storage.attestations import Attestation
 from bot.storage.people import Role
 
 DECISIONS = (
@@ -80,8 +83,23 @@ async def answer_values(ctx: Context) -> dict[str, Any]:
     if info is None or row is None or row.answer is None:
         return {"r": None}
     answer = row.answer
+    # A correction: what « Ne pas la valider » leaves of the answer before (explorer AL7:
+    # nothing, unsaid; the participant had to swear a fourth time).
+    earlier = await ctx.session.scalar(
+        select(Attestation)
+        .where(Attestation.participant_id == answer.participant_id)
+        .where(Attestation.version < answer.version)
+        .order_by(Attestation.version.desc())
+        .limit(1)
+    )
     return {
         "r": {
+            "earlier": {
+                "at": dates.spell_datetime(earlier.answered_at.astimezone(info.tz)),
+                "attested": earlier.answer == "attested",
+            }
+            if earlier is not None
+            else None,
             "name": visible(row.participant.name),
             "attested": answer.answer == "attested",
             "at": dates.spell_datetime(answer.answered_at.astimezone(info.tz)),

@@ -369,8 +369,13 @@ def matching(
         ]
         matches = heads or matches
     if not matches and len(answer) <= MAX_FUZZY:
-        # One typo per word, as names tolerate ("presentiel", "a distnce").
-        also = {v: [s for s, target in (synonyms or {}).items() if target == v] for v in values}
+        # One typo per word, as names tolerate ("presentiel", "a distnce"); a synonym of
+        # several words lends none of them alone (explorer AM11: « merci » was « non merci »,
+        # and the absence just described was not noted).
+        also = {
+            v: [s for s, target in (synonyms or {}).items() if target == v and " " not in s]
+            for v in values
+        }
         matches = [
             v
             for v in values

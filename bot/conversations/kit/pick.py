@@ -170,7 +170,10 @@ class Pick(Step):
             return Retry(ctx.render("common.message_too_long", length=len(typed), limit=MAX_TEXT))
         if not fold(visible_text(typed)):  # nothing, or zero-width spaces only (explorer AD2)
             refused = ctx.file_at_choice()
-            return Retry(refused.message if refused else ctx.render("common.pick_empty"))
+            # A sign or an emoji is something received, only not a choice (explorer AK9).
+            nothing = not visible_text(typed).strip()
+            said = ctx.render("common.pick_empty" if nothing else "common.pick_again")
+            return Retry(refused.message if refused else said)
         asked = typed_page(typed, page, pages) if pages > 1 else None
         if asked is not None:
             ctx.data["_page"] = asked

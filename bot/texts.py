@@ -271,8 +271,8 @@ def split_text(text: str, limit: int) -> list[str]:
             if current:
                 parts.append(current)
                 current = ""
-            parts.append(line[:limit])
-            line = line[limit:]
+            head, line = _cut_line(line, limit)
+            parts.append(head)
         candidate = f"{current}\n{line}" if current else line
         if len(candidate) > limit:
             parts.append(current)
@@ -282,3 +282,33 @@ def split_text(text: str, limit: int) -> list[str]:
     if current:
         parts.append(current)
     return parts
+
+
+_TAG = re.compile(r"<(/?)([a-z]+)[^>]*>")
+TAG_ROOM = 80
+"""What a cut keeps free for the tags it closes at its end (the chat markup nests two or three)."""
+
+
+def _cut_line(line: str, limit: int) -> tuple[str, str]:
+    """A line longer than ``limit`` cut in two: at a space if one is near, never inside a tag
+    or an entity (explorer AK5: « &amp » then « ; » on Telegram, and a tag cut in two is a
+    message refused), the tags open at the cut closed there and opened again after it."""
+    room = limit - TAG_ROOM
+    cut = line.rfind(" ", room // 2, room) + 1 or room
+    amp, semi = line.rfind("&", 0, cut), line.rfind(";", 0, cut)
+    if amp > semi and cut - amp < 12:
+        cut = amp
+    opening, closing = line.rfind("<", 0, cut), line.rfind(">", 0, cut)
+    if opening > closing:
+        cut = opening
+    cut = cut if cut > 0 else room  # a tag or an entity longer than a message: cut anyway
+    head, tail = line[:cut], line[cut:]
+    open_tags: list[tuple[str, str]] = []
+    for found in _TAG.finditer(head):
+        if found[1]:
+            if open_tags and open_tags[-1][0] == found[2]:
+                open_tags.pop()
+        else:
+            open_tags.append((found[2], found[0]))
+    closed = "".join(f"</{name}>" for name, _ in reversed(open_tags))
+    return head + closed, "".join(tag for _, tag in open_tags) + tail

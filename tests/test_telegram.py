@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import re
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
@@ -19,6 +20,7 @@ import pytest
 from sqlalchemy import delete, select
 from telegram import Update
 
+from bot import texts
 from bot.app import build_engine
 from bot.config import Settings
 from bot.messages import Choice, Document, Reply
@@ -383,7 +385,22 @@ def test_long_messages_are_split_on_line_breaks() -> None:
     parts = split_text(text, MAX_TEXT)
     assert len(parts) > 1 and all(len(p) <= 4096 for p in parts)
     assert "\n".join(parts) == text
-    assert split_text("y" * 9000, MAX_TEXT) == ["y" * 4096, "y" * 4096, "y" * 808]
+    plain = split_text("y" * 9000, MAX_TEXT)
+    assert "".join(plain) == "y" * 9000 and all(len(p) <= 4096 for p in plain)
+
+
+def test_a_long_line_is_cut_between_words_tags_and_entities() -> None:
+    """Explorer AK5: a line over 4,096 characters cut inside « &amp; » showed « &amp » and
+    « ; » on Telegram; cut inside a tag, the part would be refused."""
+    line = ("Tom &amp; <b>Jerry</b> " * 400) + "<i>" + "x &lt; y " * 300 + "</i>"
+    parts = split_text(line, MAX_TEXT)
+    assert len(parts) > 2 and all(len(p) <= 4096 for p in parts)
+    for part in parts:
+        assert re.fullmatch(r"(?:[^&<>]|&(?:amp|lt|gt|quot|#\d+);|<[^<>]*>)*", part), part[-20:]
+        for tag in ("b", "i"):  # every tag opened in a part is closed in it
+            assert part.count(f"<{tag}>") == part.count(f"</{tag}>"), (tag, part[:40])
+    assert texts.plain("".join(parts)) == texts.plain(line)
+    assert split_text("<a href='" + "y" * 9000 + "'>", MAX_TEXT)  # no endless loop
 
 
 async def test_debug_logging_shows_no_personal_data(

@@ -243,3 +243,20 @@ def test_entry_days_of_the_file_are_not_said_missing() -> None:
         )
     )
     assert "Pour qui n'a pas de date d'entrée dans le fichier, l'entrée est le début" in said
+
+
+def test_a_total_footer_is_no_line_and_a_serial_date_in_a_csv_is_read() -> None:
+    """Explorer AM9: « Total : 5 stagiaires » was a line to correct (the import always ended
+    in 1), and « 46330 » in a CSV's date column was « illisible », read in an .xlsx."""
+    rows = [
+        ("Nom", "Prénom", "Date d'entrée"),
+        ("Dupont", "Marie", "46358"),
+        ("Benali", "Karim", ""),
+        ("Total : 2 stagiaires", "", ""),
+    ]
+    found = preview("stagiaires.csv", csv_file(rows), now=NOW, bounds=BOUNDS)
+    assert [(r.name, r.entered_on) for r in found.rows] == [
+        ("Marie Dupont", date(2026, 12, 2)),
+        ("Karim Benali", date(2026, 12, 1)),
+    ]
+    assert found.problems == [] and found.lines == 2

@@ -123,6 +123,8 @@ def day_of(cell: Cell, now: datetime) -> date | str | None:
     text = text_of(cell)
     if not text:
         return None
+    if text.isdecimal() and 20000 <= int(text) <= 80000:  # a serial number saved as text (AM9)
+        return EXCEL_EPOCH + timedelta(days=int(text))
     numbers = _FRENCH.match(text)
     parts = (numbers[3], numbers[2], numbers[1]) if numbers else None
     iso = _ISO.match(text)
@@ -139,6 +141,13 @@ def day_of(cell: Cell, now: datetime) -> date | str | None:
         if understood is not None and understood.has_date:
             return understood.when.date()
     return "date_unclear"
+
+
+def total_row(cells: Sequence[Cell]) -> bool:
+    """A list's footer (« Total : 5 stagiaires », a count beside it): no trainee, and no line
+    to correct either (explorer AM9: `formabot import` always ended in 1 for it)."""
+    filled = [text_of(c) for c in cells if text_of(c)]
+    return 0 < len(filled) <= 2 and fold(filled[0]).startswith("total")
 
 
 _YES = {"oui", "o", "x", "1", "vrai", "true", "yes", "y", "delegue", "deleguee", "titulaire"}

@@ -25,7 +25,7 @@ from bot.formations.queries import Member, load_formation
 from bot.formations.service import NewTrainee, TraineesAdded, add_trainees
 from bot.imports.columns import find_header
 from bot.imports.reading import DELIMITERS, Refused, read_table
-from bot.imports.rows import Bounds, Problem, Row, read_row
+from bot.imports.rows import Bounds, Problem, Row, read_row, total_row
 from bot.storage.formations import Formation
 
 SHOWN_ROWS = 5
@@ -128,7 +128,7 @@ def preview(
                 break
     if header is None:
         raise Refused("no_header", found=[str(c)[:30] for c in table.rows[0][1] if c][:8])
-    body = table.rows[header.index + 1 :]
+    body = [row for row in table.rows[header.index + 1 :] if not total_row(row[1])]
     if not body:
         raise Refused("no_rows")
     start = bounds[0] if bounds else None

@@ -96,6 +96,8 @@ def test_the_answer_counts_for_its_version_only_and_says_when() -> None:
         ("Je ne serai pas là", "cannot"),
         ("je ne pourrai pas être présent, pouvez-vous décaler ?", "other_date"),
         ("Je ne confirme pas encore", None),
+        ("Je ne pourrai pas vous envoyer la fiche avant lundi", None),  # not her presence
+        ("Je ne pourrai pas assister au bilan", "cannot"),
         ("Je serai présente sauf imprévu", None),
         ("Je serai là ?", None),
         ("Merci pour le document", None),

@@ -68,8 +68,9 @@ IN_A_SENTENCE = (
     (
         CANNOT,
         re.compile(
-            r"\b(?:ne (?:pourrai|pourrais|peux|serai|serais) (?:pas|plus)|pas disponible"
-            r"|indisponible|empechee?|serai absente?)\b"
+            r"\b(?:ne (?:pourrai|pourrais|peux|serai|serais) (?:pas|plus) (?:y )?(?:venir"
+            r"|etre (?:la|presente?|disponible)|assister|participer|me (?:rendre|connecter)"
+            r"|disponible|presente?|la)|pas disponible|indisponible|empechee?|serai absente?)\b"
         ),
     ),
     (CONFIRMED, re.compile(r"\b(?:je confirme|je serai (?:bien )?(?:la|presente?)|ok pour moi)\b")),

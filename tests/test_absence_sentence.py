@@ -571,3 +571,11 @@ async def test_merci_at_the_confirmation_is_no_no(trainer: Person) -> None:
     await trainer.says("merci")
     assert "je ne note rien" not in trainer.all_text
     assert "Noter l'absence de Karim Benali" in trainer.all_text  # asked again
+
+
+async def test_a_day_that_does_not_exist_in_a_sentence_is_named(trainer: Person) -> None:
+    """Explorer AK3: « Je n'ai pas compris la date « le 31 février » », where the day's
+    question says « Le 31 février n'existe pas »."""
+    await trainer.says("Karim absent le 31 février")
+    assert "Le 31 février n'existe pas. Donnez une autre date" in trainer.all_text
+    assert "Je n'ai pas compris" not in trainer.all_text

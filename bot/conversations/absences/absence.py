@@ -29,6 +29,7 @@ with the check for repeated absence, is
 
 from __future__ import annotations
 
+from bot import dates
 from bot.absences.days import read_days
 from bot.absences.followups import organisation_of, procedure_on
 from bot.absences.line import as_typed, day_words, split_reason, understand_line
@@ -199,6 +200,9 @@ async def prefill(ctx: Context, text: str, formations: list[Formation]) -> None:
         mismatch = wrong_weekday_said(ctx, line.date_text, "past")  # « lundi 3 », a Thursday
         if mismatch is not None:
             ctx.send(Reply(text=mismatch))
+        elif (impossible := dates.impossible_day(line.date_text)) is not None:
+            # « le 31 février »: named, as at the day's question (explorer AK3).
+            ctx.say("common.date_impossible", day=impossible, example="hier matin")
         else:
             ctx.say("absence.quick_unknown_date", typed=as_typed(text, line.date_text)[:40])
     if len(line.matches) > 1:

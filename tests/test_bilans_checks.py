@@ -9,7 +9,7 @@ from bot.bilans.checks import contact, duration_minutes, minutes_fit, visio_url
 
 @pytest.mark.parametrize(
     ("typed", "minutes"),
-    [("2 h", 120), ("1 h 30", 90), ("90 minutes", 90), ("n'importe quoi", None)],
+    [("2 h", 120), ("1 h 30", 90), ("90 minutes", 90), ("n'importe quoi", None), ("-2 h", None)],
 )
 def test_durations_are_read_in_french(typed: str, minutes: int | None) -> None:
     assert duration_minutes(typed) == minutes

@@ -102,7 +102,9 @@ async def test_cancel_and_unknown_commands(db: Database, trainer: Person) -> Non
     await trainer.says("Un texte isolé")
     assert trainer.last.startswith("Je ne suis pas sûr de ce que vous voulez faire.")
     await trainer.says("Karim absent hier " * 300)  # explorer M: not « pas sûr »: too long
-    assert trainer.last.startswith("Votre message est trop long (5400 caractères, pour 4000")
+    assert trainer.last.startswith(
+        "Votre message est trop long (5\u202f400 caractères, pour 4\u202f000"
+    )
 
 
 async def test_a_file_at_a_choice_is_said_to_be_a_file(db: Database, trainer: Person) -> None:

@@ -25,7 +25,10 @@ HANDLE = re.compile(r"^@[A-Za-z0-9_.=\-/]{3,64}(:[A-Za-z0-9.\-]{1,190}(:[0-9]{1,
 
 
 def duration_minutes(line: str) -> int | None:
-    """Minutes of a duration in French ("1 h 30", "90 minutes"); ``None`` if unclear."""
+    """Minutes of a duration in French ("1 h 30", "90 minutes"); ``None`` if unclear, or
+    negative (explorer AK10: « -2 h » was taken as two hours without a word)."""
+    if line.lstrip().startswith(("-", "−", "–")):
+        return None
     duration = dates.understand_duration(line)
     if duration is None:
         return None

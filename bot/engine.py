@@ -419,7 +419,7 @@ class Engine:
         (``Feature.guides``), to anyone else the idle answer.  ``starts_only`` (a lapsed
         conversation was just closed, said): only what starts something."""
         if ctx.incoming.choice is not None:
-            if not starts_only:
+            if not starts_only and not await self._guided(ctx):  # a participant: where (AJ4)
                 ctx.refuse_stale("common.stale_button_idle")
             return None, None
         code = invitations.pasted(ctx.incoming.text)

@@ -207,3 +207,23 @@ async def test_a_partner_written_to_on_matrix_is_pointed_to_her_invitation(
     someone = person("@autre:example.org", Platform.MATRIX)
     await someone.says("bonjour")
     assert STRANGER in someone.last
+
+
+async def test_the_other_sworn_button_pressed_just_after_says_where_she_stands(
+    trainer: Talker, person: Callable[..., Talker], clock: Clock
+) -> None:
+    """Explorer AJ4: « Je n'ai pas participé » tapped right after « Je l'atteste » (a mis-tap
+    corrected at once) was « Ce bouton vient d'un ancien message … », not what she swore."""
+    _, code = await invited(trainer)
+    clock.now = BILAN_END + timedelta(hours=1)
+    lea = person("lea")
+    await lea.says(f"/start {code['Léa Martin']}")
+    await lea.says("Léa Martin")
+    await lea.presses("Délégué")
+    sworn = lea.replies
+    await lea.presses("Je l'atteste")
+    lea.replies = sworn
+    await lea.presses("Je n'ai pas participé")
+    assert "ancien message" not in lea.all_text
+    assert lea.last.startswith("Vous avez déjà répondu, le jeudi 26 novembre 2026 à 17 h 00")
+    assert "corriger votre réponse, envoyez /attestation" in lea.last

@@ -211,7 +211,10 @@ async def test_entretien_then_compte_rendu_then_ticket(session: AsyncSession) ->
         tz=PARIS,
     )
     assert document.kind == "compte_rendu" and second.entretien.compte_rendu_id == document.id
-    assert "Covoiturage" in pdf_words(document.content)
+    words = pdf_words(document.content)
+    assert "Covoiturage" in words
+    # Its rule, said once (explorer AM7: « Procédure procédure Elycoop … »).
+    assert "Règle suivie" in words and "Procédure procédure" not in words
     assert await due(session, followup) == {
         "ENTRETIEN": ("done", date(2026, 11, 30)),
         "COMPTE-RENDU": ("done", date(2026, 12, 4)),

@@ -10,8 +10,10 @@ refusal in one language.  A message it does not know stays as argparse wrote it.
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from bot import exports
 
@@ -58,8 +60,30 @@ def nombre(text: str) -> int:
     return int(text)
 
 
+_BOUND = re.compile(r" (?=[;:?!»])|(?<=«) ")
+
+
+class FrenchHelp(argparse.HelpFormatter):
+    """Help wrapped as French is printed: « ; », « : » or « » » never alone at a line's start
+    (explorer AM7: « … ouvre directement » then « ; --format xlsx » on the next line)."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return super()._split_lines(_BOUND.sub("\u00a0", text), width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return super()._fill_text(_BOUND.sub("\u00a0", text), width, indent)
+
+
+class FrenchParser(argparse.ArgumentParser):
+    """A parser whose help is :class:`FrenchHelp`, its commands' too (they are of its class)."""
+
+    def __init__(self, **options: Any) -> None:
+        options.setdefault("formatter_class", FrenchHelp)
+        super().__init__(**options)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = FrenchParser(
         prog="formabot",
         description="Assistant de conversation des formateurs : absences, bilans, "
         "attestations, échéances.",

@@ -6,6 +6,7 @@ Commands that read no standard input run in process (``bot.cli.main``); a real
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
@@ -24,6 +25,7 @@ from sqlalchemy import func, select
 
 from bot import cli
 from bot.app import FEATURES
+from bot.cli_parser import build_parser
 from bot.config import Settings
 from bot.demo import DEMO_USER
 from bot.storage.db import Database
@@ -387,3 +389,17 @@ def test_the_members_export_resolves_the_journal_s_numbers(
         "Organisme de démonstration",
     ]
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d\+0[12]:00", row[4])  # Paris, to the minute
+
+
+@pytest.mark.parametrize("width", [50, 60, 70, 80, 90, 100, 120])
+def test_help_never_starts_a_line_with_a_closing_sign(
+    width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Explorer AM7: « … ouvre directement » then « ; --format xlsx » on the next line."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, command in {"formabot": parser, **commands.choices}.items():
+        for line in command.format_help().splitlines():
+            assert not line.lstrip().startswith((";", ":", "»", "?", "!")), (name, line)
+            assert not line.rstrip().endswith("«"), (name, line)

@@ -151,8 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "what",
         metavar="QUOI",
-        help="formations, stagiaires, ou un export ajouté par une "
-        "fonctionnalité (absences, echeances, qualiopi, attestations…)",
+        help="formations, stagiaires, absences, echeances, membres, audit, qualiopi, "
+        "attestations (un nom inconnu dit la liste complète)",
     )
     export.add_argument(
         "--format",
@@ -160,9 +160,13 @@ def build_parser() -> argparse.ArgumentParser:
         default="csv",
         help="csv (défaut), csv-excel, xlsx, json, ou ics pour un agenda",
     )
-    export.add_argument("--organisation", type=nombre, default=None, help="id de l'organisme")
-    export.add_argument("--formation", type=nombre, default=None, help="id de la formation")
-    export.add_argument("--bilan", type=nombre, default=None, help="id du bilan")
+    export.add_argument(
+        "--organisation", type=nombre, default=None, help="identifiant de l'organisme"
+    )
+    export.add_argument(
+        "--formation", type=nombre, default=None, help="identifiant de la formation"
+    )
+    export.add_argument("--bilan", type=nombre, default=None, help="identifiant du bilan")
     export.add_argument("--out", type=Path, default=None, help="fichier à écrire")
     importing = sub.add_parser(
         "import",
@@ -177,7 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     importing.add_argument("fichier", type=Path, metavar="FICHIER", help="la liste : .csv ou .xlsx")
     importing.add_argument(
-        "--formation", type=nombre, required=True, metavar="ID", help="id de la formation"
+        "--formation", type=nombre, required=True, metavar="ID", help="identifiant de la formation"
     )
     importing.add_argument("--oui", action="store_true", help="importer sans demander")
     verifier = sub.add_parser(

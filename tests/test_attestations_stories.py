@@ -16,11 +16,14 @@ import pytest
 from sqlalchemy import select
 
 from bot import cli
+from bot.attestations.mail import proof_key
 from bot.attestations.sending import request_sending
 from bot.attestations.service import Author, Chat
 from bot.bilans.view import view_of
 from bot.config import Settings
+from bot.deadlines.service import refresh_deadlines
 from bot.storage.attestations import AttestationReview, ProofSending
+from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
 from tests.auxil.attestations import codes, open_zip, schedule_bilan
@@ -520,6 +523,12 @@ async def test_a_sent_bundle_going_stale_is_told_and_the_new_one_offered(
         )
         assert isinstance(sent, ProofSending)
         sent.status, sent.sent_at = "sent", clock.now
+        await refresh_deadlines(session, info.formation.id)
+        proofs = await session.scalar(
+            select(StoredDeadline).where(StoredDeadline.key == proof_key(bilan_id))
+        )
+        assert proofs is not None
+        proofs.status, proofs.done_at = "done", clock.now  # as the sending's outcome marks it
     await trainer.says("/attestations")
     assert "n'est plus à jour" not in trainer.last
     await trainer.presses("Terminé")
@@ -543,6 +552,13 @@ async def test_a_sent_bundle_going_stale_is_told_and_the_new_one_offered(
     text = notice.payload["text"]
     assert "envoyé à sophie.leroy@example.org" in text and "n'est plus à jour" in text
     assert "Léa Martin déclare maintenant ne pas avoir participé" in text
+    # The deadline to send the proofs is to do again (explorer AL7: it stayed « faite »).
+    assert "L'échéance d'envoi des justificatifs est de nouveau à faire" in text
+    async with db.sessions() as session:
+        reopened = await session.scalar(
+            select(StoredDeadline.status).where(StoredDeadline.key == proof_key(bilan_id))
+        )
+    assert reopened == "open"
     # The trainer is offered the new bundle, and sending it clears the warning.
     trainer.engine.settings = smtp
     await trainer.says("/attestations")

@@ -163,6 +163,10 @@ def test_the_words_are_french_and_the_unknown_stays_as_stored() -> None:
         "rôle": "administrateur ou administratrice",
         "statut précédent": "reportée",
     }
+    # A dossier sent, gone stale, reopens its deadline (explorer AL7): said so.
+    assert json.loads(details_words({"by": "reponse_apres_envoi"}))["par"] == (
+        "une réponse reçue après l'envoi du dossier de preuves"
+    )
 
 
 def test_a_follow_up_s_and_an_absence_s_codes_are_words_too() -> None:

@@ -24,6 +24,7 @@ from bot.attestations.chain import genesis, seal
 from bot.attestations.evidence import attestation_pdf, text_sha256
 from bot.attestations.invitations import Held
 from bot.attestations.keys import SigningKey
+from bot.attestations.mail import reopen_proofs
 from bot.attestations.service import (
     ROLE_LABELS,
     Author,
@@ -172,6 +173,7 @@ async def tell_trainer(
     sent = await last_sending(session, info.bilan.id)
     if sent is not None and sent.status != "failed":
         # The bundle the chargé(e) de mission has (or is about to get) no longer says this.
+        reopened = await reopen_proofs(session, info.bilan, answer.answered_at)
         await tell_person(
             session,
             info.formation.owner_id,
@@ -181,6 +183,7 @@ async def tell_trainer(
                     name=visible(participant.name),
                     attested=answer.answer == "attested",
                     to=sent.to_address,
+                    reopened=reopened,
                     **when_words(info),
                 )
             ),

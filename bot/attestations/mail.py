@@ -39,6 +39,7 @@ from bot.mailer import message_id
 from bot.messages import Document, Reply
 from bot.outbox import About, enqueue, queue_email
 from bot.people.chats import chat_of_person
+from bot.storage import audit
 from bot.storage.attestations import ProofSending
 from bot.storage.bilans import Bilan, StoredDeadline
 from bot.storage.outbox import OutboxMessage
@@ -125,6 +126,35 @@ async def _mark_proof_done(session: AsyncSession, row: ProofSending, at: datetim
             mark_done(deadline, row.requested_by, at)
         else:
             deadline.status, deadline.done_at, deadline.updated_at = "done", at, at
+    return True
+
+
+async def reopen_proofs(session: AsyncSession, bilan: Bilan, at: datetime) -> bool:
+    """The dossier sent has gone stale (an answer since): its NOR-PROOF deadline is open
+    again, so that /echeances and the digest bring it back; whether it was done (explorer
+    AL7: it stayed « faite », only a one-off notice saying the dossier was out of date)."""
+    deadline = await session.scalar(
+        select(StoredDeadline).where(
+            StoredDeadline.formation_id == bilan.formation_id,
+            StoredDeadline.key == proof_key(bilan.id),
+        )
+    )
+    if deadline is None or deadline.status != "done":
+        return False
+    deadline.status, deadline.updated_at = "open", at
+    deadline.done_at = deadline.done_by = None
+    audit.record(
+        session,
+        organisation_id=deadline.organisation_id,
+        actor_id=None,
+        action="reopen",
+        entity="deadline",
+        entity_id=deadline.id,
+        rule_id=deadline.rule_id,
+        formation_id=deadline.formation_id,
+        undone="done",
+        by="reponse_apres_envoi",
+    )
     return True
 
 

@@ -193,7 +193,10 @@ CM_ANSWERS = {
     "other_date": "autre date proposée",
     "cannot": "ne pourra pas venir",
 }
-DONE_BY = {"reponse": "les réponses données en programmant le bilan"}
+DONE_BY = {
+    "reponse": "les réponses données en programmant le bilan",
+    "reponse_apres_envoi": "une réponse reçue après l'envoi du dossier de preuves",
+}
 """Who marked a deadline done, when it was no one's « Fait » (explorer W, W10: « par :
 reponse »)."""
 SOURCES = {"appel": "appel", "phrase": "phrase tapée"}

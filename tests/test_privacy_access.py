@@ -153,8 +153,10 @@ def test_the_audit_trail_exports_by_the_cli(
     [cells] = [r for r in table if r[4] == "effacement"]
     assert cells[1] == datetime(2026, 12, 2, 17, 49, 35) and cells[5] == "stagiaire"
 
-    assert cli.main(["export", "audit", "--organisation", "999", "--format", "json"]) == 0
-    assert json.loads(capsys.readouterr().out) == []
+    # An organisation that does not exist is said, not an empty journal (explorer AM10).
+    assert cli.main(["export", "audit", "--organisation", "999", "--format", "json"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and "Organisme 999 introuvable." in captured.err
 
 
 async def test_who_used_a_link_is_named_in_the_journal_and_the_members_export(

@@ -15,9 +15,9 @@ if TYPE_CHECKING:
 
 def flows() -> Sequence[Flow]:
     """The dialogues, imported when one of them is first needed (:class:`Dialogues`)."""
-    from bot.conversations.people import onboarding
+    from bot.conversations.people import members, onboarding
 
-    return onboarding.FLOWS
+    return [*onboarding.FLOWS, *members.FLOWS]
 
 
 async def join_with_invitation(ctx: Context, code: str) -> Outcome | None:
@@ -56,6 +56,12 @@ FEATURE = Feature(
                 "inviter",
                 summary="inviter un formateur ou une formatrice, ou révoquer une invitation",
                 menu="Inviter un formateur (administrateurs)",
+                role=Role.ADMIN,
+            ),
+            Command(
+                "membres",
+                summary="nommer à l'administration, ou retirer un membre de l'organisme",
+                menu="Gérer les membres (administrateurs)",
                 role=Role.ADMIN,
             ),
         ),

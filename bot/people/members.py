@@ -1,0 +1,162 @@
+"""An organisation's members: who they are, a role given or taken back, a departure.
+
+A trainer who leaves must not keep receiving the reminders and notices that
+name her trainees, and her formations must not be left with no one in
+charge (explorer AP1, AP2: no way to end a membership but SQL, and the one
+removed by hand still got « Karim Benali a attesté … »).  Removing a member
+therefore hands her formations to another member in the same transaction:
+their deadlines, reminders and notices follow their owner.  An organisation
+always keeps an administrator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage import audit
+from bot.storage.formations import Formation
+from bot.storage.people import Membership, Person, Role
+
+
+@dataclass(frozen=True)
+class Member:
+    """A member as the admin's list shows her."""
+
+    person_id: int
+    name: str
+    role: str
+    form: str | None
+    """« f », « m » or « n »: how the words that name her agree."""
+    since: datetime
+    formations: tuple[str, ...]
+    """The titles of the formations she is in charge of, not deleted."""
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN.value
+
+
+async def members(session: AsyncSession, organisation_id: int) -> list[Member]:
+    """The organisation's members, by name, with the formations each is in charge of."""
+    rows = (
+        await session.execute(
+            select(Membership, Person)
+            .join(Person, Person.id == Membership.person_id)
+            .where(Membership.organisation_id == organisation_id)
+        )
+    ).all()
+    titles = (
+        await session.execute(
+            select(Formation.owner_id, Formation.title)
+            .where(Formation.organisation_id == organisation_id, Formation.deleted_at.is_(None))
+            .order_by(Formation.title)
+        )
+    ).all()
+    owned: dict[int, list[str]] = {}
+    for owner, title in titles:
+        owned.setdefault(owner, []).append(title)
+    found = [
+        Member(
+            p.id,
+            p.display_name,
+            m.role,
+            p.address_form,
+            m.created_at,
+            tuple(owned.get(p.id, [])),
+        )
+        for m, p in rows
+    ]
+    return sorted(found, key=lambda m: m.name.casefold())
+
+
+Changed = Literal["done", "last_admin", "gone"]
+
+
+async def _admins(session: AsyncSession, organisation_id: int) -> int:
+    return int(
+        await session.scalar(
+            select(func.count(Membership.id)).where(
+                Membership.organisation_id == organisation_id,
+                Membership.role == Role.ADMIN.value,
+            )
+        )
+        or 0
+    )
+
+
+async def _membership(
+    session: AsyncSession, organisation_id: int, person_id: int
+) -> Membership | None:
+    return await session.scalar(
+        select(Membership).where(
+            Membership.organisation_id == organisation_id, Membership.person_id == person_id
+        )
+    )
+
+
+async def set_role(
+    session: AsyncSession, organisation_id: int, person_id: int, role: Role, *, by: int
+) -> Changed:
+    """Give or take back the administration; never from the last administrator."""
+    member = await _membership(session, organisation_id, person_id)
+    if member is None:
+        return "gone"
+    if member.role == role.value:
+        return "done"
+    if role is Role.FORMATEUR and await _admins(session, organisation_id) <= 1:
+        return "last_admin"
+    member.role = role.value
+    audit.record(
+        session,
+        organisation_id=organisation_id,
+        actor_id=by,
+        action="promote" if role is Role.ADMIN else "demote",
+        entity="membership",
+        entity_id=member.id,
+    )
+    return "done"
+
+
+async def remove(
+    session: AsyncSession,
+    organisation_id: int,
+    person_id: int,
+    *,
+    successor: int | None,
+    by: int,
+) -> Changed:
+    """End a membership, her formations handed to ``successor`` (another member) first."""
+    member = await _membership(session, organisation_id, person_id)
+    if member is None:
+        return "gone"
+    if member.role == Role.ADMIN.value and await _admins(session, organisation_id) <= 1:
+        return "last_admin"
+    handed = 0
+    if successor is not None:
+        if await _membership(session, organisation_id, successor) is None:
+            return "gone"
+        result = await session.execute(
+            update(Formation)
+            .where(Formation.organisation_id == organisation_id, Formation.owner_id == person_id)
+            .values(owner_id=successor)
+            .execution_options(synchronize_session=False)
+        )
+        handed = int(result.rowcount or 0)  # type: ignore[attr-defined]
+    audit.record(
+        session,
+        organisation_id=organisation_id,
+        actor_id=by,
+        action="remove_member",
+        entity="membership",
+        entity_id=member.id,
+        person_id=person_id,
+        formations=handed,
+        successor_id=successor,
+    )
+    await session.delete(member)
+    return "done"

@@ -1,0 +1,159 @@
+"""``/membres``: the administration given or taken back, a member removed and her formations
+handed over (explorer AP1, AP2: only SQL could end a membership, and the one removed so
+still got reminders naming her trainees)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from sqlalchemy import select
+
+from bot.outbox_payload import payload_to_reply
+from bot.storage.audit import AuditEntry
+from bot.storage.db import Database
+from bot.storage.formations import Formation
+from bot.storage.outbox import OutboxMessage
+from bot.storage.people import Membership, Person
+from tests.auxil.dialogue import Person as Talker
+from tests.auxil.hostile import FOR_CHOICES, step_of, survives
+from tests.test_onboarding import CODE, first_admin
+
+
+async def joins(admin: Talker, who: Talker, name: str, form: str) -> None:
+    await admin.says("/inviter")
+    await admin.presses("Formateur")
+    code = CODE.search(admin.last)
+    assert code, admin.last
+    await who.says(f"/start {code[1]}")
+    await who.says(name)
+    await who.presses(form)
+
+
+async def organisation(person: Callable[..., Talker]) -> tuple[Talker, Talker, Talker]:
+    """Claire (admin), Bruno and Chloé (formateurs); Bruno in charge of one formation."""
+    claire, bruno, chloe = person("claire"), person("bruno"), person("chloe")
+    await first_admin(claire)
+    await joins(claire, bruno, "Bruno Lefèvre", "Au masculin")
+    await joins(claire, chloe, "Chloé Durand", "Au féminin")
+    await bruno.says("/formation")
+    await bruno.says("Agent de restauration")
+    return claire, bruno, chloe
+
+
+async def owned(db: Database, name: str) -> int:
+    async with db.sessions() as session:
+        person = await session.scalar(select(Person).where(Person.display_name == name))
+        assert person is not None
+        return person.id
+
+
+async def told(db: Database, chat: str) -> list[str]:
+    async with db.sessions() as session:
+        rows = (
+            await session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.key.like("membres:%"), OutboxMessage.chat_id == chat)
+                .order_by(OutboxMessage.id)
+            )
+        ).all()
+    return [payload_to_reply(r.payload).text for r in rows]
+
+
+async def test_a_member_removed_hands_her_formations_to_another(
+    db: Database, person: Callable[..., Talker]
+) -> None:
+    claire, bruno, _chloe = await organisation(person)
+    bruno_id = await owned(db, "Bruno Lefèvre")
+    async with db.sessions() as session, session.begin():
+        session.add(
+            Formation(
+                organisation_id=(await session.scalar(select(Membership.organisation_id))),
+                owner_id=bruno_id,
+                title="Cariste",
+                funder="autre",
+                start_date=date(2026, 12, 1),
+                end_date=date(2027, 3, 1),
+            )
+        )
+    await claire.says("/membres")
+    assert "Bruno Lefèvre (formateur, 1 formation)" in claire.buttons
+    assert "Chloé Durand (formatrice)" in claire.buttons
+    assert "Claire Martin (administratrice)" in claire.buttons
+    await claire.presses("Bruno Lefèvre")
+    assert claire.last.startswith("Bruno Lefèvre, formateur depuis le ")
+    assert "en charge de 1 formation : « Cariste »" in claire.last
+    await survives(db, claire, FOR_CHOICES)
+    await claire.presses("Retirer de l'organisme")
+    assert "À qui confier la formation de Bruno Lefèvre (« Cariste ») ?" in claire.last
+    assert "Bruno Lefèvre" not in claire.buttons
+    await claire.presses("Chloé Durand")
+    assert claire.last.startswith(
+        "Retirer Bruno Lefèvre de l'organisme ? Sa formation passe à Chloé Durand."
+    )
+    await claire.presses("Oui, confirmer")
+    assert claire.last.startswith(
+        "C'est fait : Bruno Lefèvre ne fait plus partie de l'organisme. Sa formation est "
+        "désormais en charge de Chloé Durand."
+    )
+    chloe_id = await owned(db, "Chloé Durand")
+    async with db.sessions() as session:
+        roles = {
+            p.display_name: m.role
+            for m, p in (
+                await session.execute(
+                    select(Membership, Person).join(Person, Person.id == Membership.person_id)
+                )
+            ).all()
+        }
+        owners = {f.title: f.owner_id for f in await session.scalars(select(Formation))}
+        entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "remove_member"))
+    assert roles == {"Claire Martin": "admin", "Chloé Durand": "formateur"}
+    assert owners["Cariste"] == chloe_id
+    assert entry is not None and entry.details["formations"] == 1
+    assert "Bruno" not in str(entry.details)
+    (to_bruno,) = await told(db, "bruno")
+    assert to_bruno.startswith(
+        "Claire Martin a mis fin à votre participation à l'organisme Forma Plus"
+    )
+    (to_chloe,) = await told(db, "chloe")
+    assert to_chloe.startswith("Claire Martin vous confie la formation de Bruno Lefèvre")
+    await bruno.says("/formations")
+    assert "Cariste" not in bruno.all_text
+
+
+async def test_the_administration_given_and_taken_back_never_from_the_last_admin(
+    db: Database, person: Callable[..., Talker]
+) -> None:
+    claire, bruno, _chloe = await organisation(person)
+    await claire.says("/membres")
+    await claire.presses("Claire Martin")
+    assert "Retirer de l'organisme" not in claire.buttons  # not herself
+    await claire.presses("Retirer de l'administration")
+    await claire.presses("Oui, confirmer")
+    assert claire.last.startswith(
+        "Claire Martin est la seule personne à administrer l'organisme : nommez d'abord"
+    )
+    await claire.says("/membres")
+    await claire.presses("Bruno Lefèvre")
+    await claire.presses("Nommer à l'administration")
+    assert "Confier l'administration de l'organisme à Bruno Lefèvre ?" in claire.last
+    await claire.presses("Oui, confirmer")
+    assert claire.last.startswith("C'est fait : Bruno Lefèvre administre désormais l'organisme.")
+    (to_bruno,) = await told(db, "bruno")
+    assert "vous a confié l'administration de l'organisme Forma Plus" in to_bruno
+    await bruno.says("/membres")
+    await bruno.presses("Claire Martin")
+    await bruno.presses("Retirer de l'administration")
+    await bruno.presses("Non")
+    assert claire.last  # nothing asked of her
+    assert bruno.last.startswith("Rien n'a changé")
+    assert await step_of(db, bruno) == (None, None)
+
+
+async def test_a_formateur_cannot_manage_members(
+    db: Database, person: Callable[..., Talker]
+) -> None:
+    _claire, bruno, _chloe = await organisation(person)
+    await bruno.says("/membres")
+    assert "réservée aux administrateurs" in bruno.all_text

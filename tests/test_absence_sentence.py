@@ -494,8 +494,14 @@ async def test_someone_ill_is_noted_with_the_motive_and_a_leaving_is_pointed_to_
         "« Entrées et sorties »"
     )
     assert await step_of(db, trainer) == (None, None)
+    assert "et la sortie avec son motif (« Abandon »)" in trainer.last
+    # What closes a follow-up is said right (explorer AO2: « /suivi le clôt »).
+    assert "/decrochage Karim Benali le mène jusqu'au ticket qualité, qui le clôt" in trainer.last
     await trainer.says("joao a abandonné hier")
     assert trainer.last.startswith("Je ne trouve pas « joao » parmi vos stagiaires.")
+    # Left for a job: that motive (AO2: « Abandon » was offered).
+    await trainer.says("Julie a quitté la formation, elle a trouvé un CDI")
+    assert "et la sortie avec son motif (« Emploi »)" in trainer.last
 
 
 async def test_a_bidi_override_in_a_sentence_is_never_quoted_back(

@@ -47,6 +47,7 @@ from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Switch, leave_saying
 from bot.conversations.kit.steps import Confirm, Option, Pick
+from bot.formations.labels import EXIT_REASONS
 from bot.people.names import as_written
 from bot.storage.people import Role
 
@@ -103,6 +104,17 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
     return Switch("absence_group" if several else "absence_phrase", data)
 
 
+_FOR_A_JOB = re.compile(
+    r"\b(?:cdi|cdd|emploi|travail|boulot|job|poste|embauche|embauchee|interim|contrat)\b"
+)
+
+
+def _exit_motive(text: str) -> str:
+    """The exit's motive the sentence says: « Emploi » for « elle a trouvé un CDI » (explorer
+    AO2: « Abandon » was offered), else « Abandon »."""
+    return EXIT_REASONS["emploi" if _FOR_A_JOB.search(fold(text)) else "abandon"]
+
+
 async def left_sentence(ctx: Context) -> Outcome | None:
     """« Joao a abandonné hier »: where a trainee's leaving is noted (their exit, and a
     follow-up's end), said with their name; nothing is started (explorer Z, Z4: « Je ne suis
@@ -115,7 +127,7 @@ async def left_sentence(ctx: Context) -> Outcome | None:
         return None
     names = [t.full_name for f in await visible_formations(ctx) for t in f.named_trainees]
     found = list(dict.fromkeys(match_names(typed, [(n, n) for n in names])))
-    ctx.say("absence.left_said", names=found, typed=typed)
+    ctx.say("absence.left_said", names=found, typed=typed, motive=_exit_motive(ctx.incoming.text))
     return Leave()
 
 

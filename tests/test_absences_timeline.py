@@ -5,8 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.absences.timeline import timeline
+from bot.formations.paths import record_exit
+from bot.formations.queries import Member
 from bot.storage.db import Database
-from bot.storage.formations import Trainee
+from bot.storage.formations import Formation, Trainee
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.pdf import pdf_words
 from tests.test_decrochage import open_followup
@@ -108,3 +110,34 @@ async def test_a_step_done_after_its_day_says_so(
         "Échéance faite : Contacter la personne et son entreprise (en retard : elle était à "
         "faire au plus tard le mardi 24 novembre 2026)" in trainer.last
     )
+
+
+async def test_the_exit_is_in_the_timeline_with_its_motive_and_who_recorded_it(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Explorer AO3: the timeline never said the trainee left (for a job), so an entretien
+    never held read as a procedure not followed."""
+    await open_followup(trainer, "thomas")
+    await trainer.presses("Ouvrir le suivi")
+    clock.advance(days=1)
+    async with db.sessions() as session, session.begin():
+        thomas = await session.scalar(select(Trainee).where(Trainee.full_name == "Thomas Fabre"))
+        assert thomas is not None
+        formation_id, trainee_id = thomas.formation_id, thomas.id
+        organisation_id = await session.scalar(
+            select(Formation.organisation_id).where(Formation.id == formation_id)
+        )
+        owner = await session.scalar(select(Formation.owner_id).where(Formation.id == formation_id))
+        assert organisation_id is not None and owner is not None
+        done = await record_exit(
+            session,
+            Member(organisation_id, owner, admin=True),
+            formation_id,
+            trainee_id,
+            clock.now.date(),
+            "emploi",
+        )
+        assert done is not None
+    assert (await kinds(db, "Thomas Fabre"))[-1] == "sortie"
+    await trainer.says("/suivi thomas")
+    assert "Sortie de la formation : emploi" in trainer.last

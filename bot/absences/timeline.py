@@ -24,6 +24,7 @@ from bot import texts
 from bot.absences.vocabulary import labels
 from bot.answers import by_surname
 from bot.deadlines.settled import settled
+from bot.formations.labels import EXIT_REASONS
 from bot.storage.absences import (
     Absence,
     Entretien,
@@ -33,6 +34,7 @@ from bot.storage.absences import (
     QualityTicket,
     StoredDocument,
 )
+from bot.storage.audit import AuditEntry
 from bot.storage.bilans import StoredDeadline
 from bot.storage.formations import Trainee
 from bot.storage.people import Person
@@ -138,9 +140,11 @@ async def timeline(session: AsyncSession, trainee: Trainee, zone: str) -> list[E
             )
         ).all()
     )
+    exit_entry = await _exit_entry(session, trainee)
     people = await _names(
         session,
-        {a.recorded_by for a in absences}
+        {exit_entry.actor_id if exit_entry else None}
+        | {a.recorded_by for a in absences}
         | {f.opened_by for f in followups}
         | {f.closed_by for f in followups}
         | {s.recorded_by for s in signs}
@@ -309,8 +313,33 @@ async def timeline(session: AsyncSession, trainee: Trainee, zone: str) -> list[E
                 row.done_at,
             )
         )
+    if trainee.left_on is not None:
+        # The exit that ends a follow-up is part of its story (explorer AO3: an entretien
+        # never held read as a procedure not followed, the exit for a job nowhere).
+        recorded = exit_entry.at if exit_entry else datetime.combine(trainee.left_on, time(12), tz)
+        events.append(
+            Event(
+                trainee.left_on,
+                None,
+                "sortie",
+                _line("sortie", motive=EXIT_REASONS.get(trainee.exit_reason or "", "")),
+                who(exit_entry.actor_id if exit_entry else None),
+                recorded,
+                about=time(23, 59),
+            )
+        )
     events.sort(key=lambda e: e.sort_key)
     return events
+
+
+async def _exit_entry(session: AsyncSession, trainee: Trainee) -> AuditEntry | None:
+    """Who recorded the trainee's exit, and when: the journal's last « trainee_exit » of her."""
+    entries = await session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.action == "trainee_exit", AuditEntry.entity_id == trainee.formation_id)
+        .order_by(AuditEntry.id.desc())
+    )
+    return next((e for e in entries if e.details.get("trainee_id") == trainee.id), None)
 
 
 async def followed_trainees(session: AsyncSession, formation_id: int) -> list[Trainee]:

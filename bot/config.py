@@ -179,7 +179,7 @@ def _folder(name: str) -> None:
         raise SystemExit(f"{name} : le dossier {value!r} n'existe pas.")
 
 
-LOG_LEVELS = ("debug", "info", "warning", "error")
+LOG_LEVELS = ("debug", "info", "warning", "warn", "error", "critical")
 PORT = (1, 65535)
 
 

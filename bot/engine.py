@@ -271,7 +271,7 @@ class Engine:
             "new_step": step,
             "new_data": ctx.data if flow else aside.resting(ctx.data),
             "new_version": stand.version + 1,
-            "new_expires_at": ctx.now + self._kept_for if flow else None,
+            "new_expires_at": max(ctx.now, self.clock()) + self._kept_for if flow else None,  # AN4
             "new_updated_at": ctx.now,
         }
         if stand.id is None:

@@ -311,4 +311,6 @@ def _cut_line(line: str, limit: int) -> tuple[str, str]:
         else:
             open_tags.append((found[2], found[0]))
     closed = "".join(f"</{name}>" for name, _ in reversed(open_tags))
-    return head + closed, "".join(tag for _, tag in open_tags) + tail
+    # A tag is opened again only when short: a link's long address would be carried from
+    # part to part and never leave room for the text (explorer AN8).
+    return head + closed, "".join(tag for _, tag in open_tags if len(tag) <= TAG_ROOM) + tail

@@ -585,3 +585,26 @@ async def test_a_day_that_does_not_exist_in_a_sentence_is_named(trainer: Person)
     await trainer.says("Karim absent le 31 février")
     assert "Le 31 février n'existe pas. Donnez une autre date" in trainer.all_text
     assert "Je n'ai pas compris" not in trainer.all_text
+
+
+@pytest.mark.parametrize("typed", ["oui tout à fait", "bien sure", "cest ça"])
+async def test_a_yes_of_several_words_or_with_a_slip_is_still_yes(
+    trainer: Person, typed: str
+) -> None:
+    """Explorer AN6: « oui tout à fait », « bien sure » were asked again after AM11."""
+    await trainer.says("Karim absent vendredi matin")
+    await trainer.says(typed)
+    assert "Noter l'absence" not in trainer.last
+
+
+async def test_a_dialogue_started_by_a_message_that_waited_lasts_from_its_question(
+    trainer: Person, clock: Clock
+) -> None:
+    """Explorer AN4: a message that waited 30 hours started a dialogue already lapsed, and
+    the next answer was « Sans réponse depuis un moment »."""
+    sent = clock.now
+    clock.advance(hours=30)
+    await trainer.send(replace(trainer.incoming("Karim absent ce matin"), sent_at=sent))
+    clock.advance(minutes=2)
+    await trainer.presses("Oui, noter")
+    assert "Sans réponse depuis un moment" not in trainer.all_text

@@ -486,3 +486,16 @@ async def test_a_new_link_opened_from_another_account_asks_its_answer(
         "Léa Martin, version 1 du jeudi 26 novembre 2026 à 16 h 30, donnée depuis un autre "
         "compte de messagerie que la version retenue" in recap
     )
+
+
+async def test_the_trainer_checking_a_link_already_opened_contests_nothing(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer AN5: the trainer tapping Léa's link to check it marked it « contested », and
+    Léa's honest answer was then « à examiner »."""
+    invited = await after_the_bilan(trainer, clock)
+    lea = person("lea")
+    await lea.says(f"/start {invited['Léa Martin']}")
+    await trainer.says(f"/start {invited['Léa Martin']}")
+    assert "déjà été utilisé depuis un autre compte" not in trainer.all_text
+    assert await notices(db, "attestation:contested:%") == []

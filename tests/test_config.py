@@ -90,6 +90,9 @@ def test_documented_words_are_taken_in_either_case(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("FORMABOT_LOG_LEVEL", "debug")
     settings = config.load(env_file=None)
     assert (settings.smtp_tls, settings.log_level) == ("tls", "DEBUG")
+    for level in ("CRITICAL", "WARN", "warning", "Error"):  # Python's names (explorer AN7)
+        monkeypatch.setenv("FORMABOT_LOG_LEVEL", level)
+        assert config.load(env_file=None).log_level == level.upper()
 
 
 def test_every_pool_key_is_in_the_example_file() -> None:

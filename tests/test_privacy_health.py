@@ -55,3 +55,14 @@ def test_agreeing_keeps_only_right_after_the_warning() -> None:
     assert kept(data, "arrêt maladie, gastro", MEDICAL_DETAIL) is None
     assert kept(data, "arrêt maladie", MEDICAL_DETAIL) == "arrêt maladie"  # corrected
     assert kept(data, "oui", MEDICAL_DETAIL) == "oui"  # a later answer is only itself
+
+
+@pytest.mark.parametrize(
+    "correcting", ["ok je corrige", "non merci", "pardon", "D'accord, je corrige"]
+)
+def test_saying_a_correction_comes_is_no_answer(correcting: str) -> None:
+    """Explorer AN9: « ok je corrige » was stored as the motive."""
+    data: dict[str, object] = {}
+    assert kept(data, "arrêt maladie, gastro", MEDICAL_DETAIL) is None
+    assert kept(data, correcting, MEDICAL_DETAIL) is None  # asked again
+    assert kept(data, "arrêt maladie", MEDICAL_DETAIL) == "arrêt maladie"

@@ -401,6 +401,8 @@ def test_a_long_line_is_cut_between_words_tags_and_entities() -> None:
             assert part.count(f"<{tag}>") == part.count(f"</{tag}>"), (tag, part[:40])
     assert texts.plain("".join(parts)) == texts.plain(line)
     assert split_text("<a href='" + "y" * 9000 + "'>", MAX_TEXT)  # no endless loop
+    long_link = "<a href='https://x.fr/" + "y" * 3000 + "'>" + "mot " * 2000 + "</a>"
+    assert all(len(p) <= 4096 for p in split_text(long_link, MAX_TEXT))  # AN8: ends
 
 
 async def test_debug_logging_shows_no_personal_data(

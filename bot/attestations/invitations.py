@@ -232,11 +232,11 @@ async def redeem(
         return None
     if invitation.revoked_at is not None:
         return "code_revoked"
+    if author.organisation_id == info.bilan.organisation_id:
+        return "for_trainer"  # before « not for you »: the trainer checking a link (AN5)
     if invitation.redeemed_at is not None and not redeemed_by(invitation, chat):
         await contested(session, invitation, info, participant.name, now)
         return "not_for_you"
-    if author.organisation_id == info.bilan.organisation_id:
-        return "for_trainer"
     if info.bilan.cancelled_at is not None:
         return "bilan_cancelled"
     if now > expiry(invitation, info):

@@ -70,6 +70,30 @@ KEEPING = frozenset(
 """Answers to the warning itself (« renvoyez-la telle quelle pour la garder ») that say keep it."""
 
 
+CORRECTING = frozenset(
+    {
+        "je corrige",
+        "ok je corrige",
+        "oui je corrige",
+        "d accord je corrige",
+        "je vais corriger",
+        "je modifie",
+        "je change",
+        "non merci",
+        "non",
+        "pardon",
+        "desole",
+        "desolee",
+        "oups",
+        "ah oui",
+        "ah d accord",
+        "merci",
+    }
+)
+"""Answers to the warning that say a correction comes, not the answer itself (explorer AN9:
+« ok je corrige » was saved as the absence's motive)."""
+
+
 def point_out_once(data: dict[str, Any], text: str, words: re.Pattern[str]) -> bool:
     """Whether ``text`` holds ``words`` and was not pointed out already (then it is now)."""
     folded = fold(text)
@@ -90,6 +114,9 @@ def kept(data: dict[str, Any], text: str, words: re.Pattern[str]) -> str | None:
     said = data.pop(SAID_TEXT, None)
     if isinstance(said, str) and fold(text) in KEEPING:
         return said
+    if isinstance(said, str) and fold(text) in CORRECTING:
+        data[SAID_TEXT] = said  # « ok je corrige »: the correction is still to come (AN9)
+        return None
     if point_out_once(data, text, words):
         return None
     return text

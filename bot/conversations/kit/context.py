@@ -370,10 +370,15 @@ def matching(
         matches = heads or matches
     if not matches and len(answer) <= MAX_FUZZY:
         # One typo per word, as names tolerate ("presentiel", "a distnce"); a synonym of
-        # several words lends none of them alone (explorer AM11: « merci » was « non merci »,
-        # and the absence just described was not noted).
+        # several words lends none of them to a single word typed (explorer AM11: « merci »
+        # was « non merci », and the absence just described was not noted).
+        alone = len(words) == 1
         also = {
-            v: [s for s, target in (synonyms or {}).items() if target == v and " " not in s]
+            v: [
+                s
+                for s, target in (synonyms or {}).items()
+                if target == v and not (alone and " " in s)
+            ]
             for v in values
         }
         matches = [

@@ -370,17 +370,49 @@ async def test_another_date_proposed_in_her_own_sentence_is_confirmed_then_kept(
         "OK pour moi",
     ],
 )
-async def test_her_answer_in_a_sentence_of_her_own_is_kept_with_her_words(
+async def test_her_answer_in_a_sentence_of_her_own_is_asked_then_kept(
     trainer: Talker, person: Callable[..., Talker], db: Database, typed: str
 ) -> None:
-    """Explorer AL1: answers a civil servant writes were passed on as messages, /bilans
-    saying « pas encore reçue » and the trainer with no way to record them."""
+    """Explorer AL1: answers a civil servant writes were passed on as messages only, /bilans
+    saying « pas encore reçue »; AN1: never recorded unasked either (« je confirme avoir
+    reçu le document » is no presence)."""
     await follows(db, DEMO)
     await schedule_bilan(trainer)
-    await sophie(person).says(typed)
-    bilan = await the_bilan(db)
-    assert bilan.cm_answer == "confirmed"
-    assert bilan.cm_note == " ".join(typed.split())  # what else she wrote reaches the trainer
+    her = sophie(person)
+    await her.says(typed)
+    assert "j'ai transmis votre message" in her.all_text  # her words reach the trainer
+    assert her.last.startswith("Est-ce aussi votre réponse à l'invitation au bilan (")
+    assert her.last.endswith(" : « Je confirme ma présence » ?")
+    assert (await the_bilan(db)).cm_answer is None  # not before she says so
+    await her.presses("Oui")
+    assert (await the_bilan(db)).cm_answer == "confirmed"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Je confirme avoir bien reçu le document.",
+        "Je ne peux pas me connecter au lien, pouvez-vous le renvoyer ?",
+        "Peut-on décaler l'envoi de la feuille d'émargement ?",
+    ],
+)
+async def test_a_sentence_that_only_looks_like_an_answer_is_a_message(
+    trainer: Talker, person: Callable[..., Talker], db: Database, typed: str
+) -> None:
+    """Explorer AN1-AN3: these were « présence confirmée », « ne pourra pas venir », « Quelle
+    date proposez-vous ? » (and the message never reached the trainer)."""
+    await follows(db, DEMO)
+    await schedule_bilan(trainer)
+    her = sophie(person)
+    await her.says(typed)
+    assert "j'ai transmis votre message" in her.all_text
+    await her.presses("Non")
+    assert her.last.startswith("D'accord : je ne note pas de réponse à l'invitation.")
+    assert (await the_bilan(db)).cm_answer is None
+    await her.says(typed)  # or she writes on instead of answering: passed on, nothing noted
+    await her.says("Merci de me renvoyer le lien de la visio")
+    assert "j'ai transmis votre message" in her.all_text
+    assert (await the_bilan(db)).cm_answer is None
 
 
 async def test_a_refusal_in_her_words_is_kept_and_a_move_asked_takes_its_date(
@@ -390,18 +422,14 @@ async def test_a_refusal_in_her_words_is_kept_and_a_move_asked_takes_its_date(
     await schedule_bilan(trainer)
     her = sophie(person)
     await her.says("Je ne serai pas disponible le 26, désolée")
+    assert her.last.endswith(" : « Je ne pourrai pas venir » ?")
+    await her.presses("Oui")
     assert "vous ne pourrez pas venir au bilan" in her.all_text
-    bilan = await the_bilan(db)
-    assert (bilan.cm_answer, bilan.cm_note) == (
-        "cannot",
-        "Je ne serai pas disponible le 26, désolée",
-    )
+    assert (await the_bilan(db)).cm_answer == "cannot"
     await her.says(
         "Je ne pourrai pas être présente jeudi. Pouvez-vous décaler au mardi 1er décembre à 10h ?"
     )
-    assert her.last.startswith("J'ai compris : mardi 1er décembre 2026 à 10 h 00.")
-    await her.says("/annuler")
-    await her.says("Le 26 je ne suis pas disponible, je propose le 1er décembre à 10 h")
+    # The date it proposes shown back to confirm: that is the question (AG5).
     assert her.last.startswith("J'ai compris : mardi 1er décembre 2026 à 10 h 00.")
     await her.presses("Oui, c'est ça")
     await her.presses("Passer")

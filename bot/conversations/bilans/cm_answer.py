@@ -38,10 +38,11 @@ from bot.bilans.cm_answers import (
     her_bilans,
     keep_answer,
 )
+from bot.conversations.bilans.charge_de_mission import answer as pass_on
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Switch
 from bot.conversations.kit.pick import Pick
-from bot.conversations.kit.steps import DateStep, Option, Text, words
+from bot.conversations.kit.steps import Confirm, DateStep, Option, Text, words
 from bot.storage.people import Person
 
 NOTE_LIMIT = 500
@@ -57,8 +58,8 @@ async def quick_answer(ctx: Context) -> Outcome | None:
         return None
     text = ctx.incoming.text
     answer = answer_of(text)
-    # A sentence of her own (« Je ne serai pas disponible le 15, désolée »): its answer, her
-    # words kept for the trainer (explorer AL1: passed on as a message, « pas encore reçue »).
+    # A sentence of her own (« Je ne serai pas disponible le 15, désolée »): what it seems to
+    # answer (explorer AL1: passed on as a message only, « pas encore reçue »).
     said = answer_in_sentence(text) if answer is None else None
     folded = fold(text)
     proposed = None
@@ -68,17 +69,21 @@ async def quick_answer(ctx: Context) -> Outcome | None:
     if not hers:
         return None
     data: dict[str, Any] = {"answer": answer or said or OTHER_DATE}
-    if said is not None:
-        data["note"] = " ".join(visible(text).split())[:NOTE_LIMIT]
-    if proposed is None:
-        return Switch(FLOW.name, data)
-    # « je propose le 21 janvier à 10h »: that date, in her bilan's time, to confirm (explorer
-    # AG5: passed on as a message, the bilan left « pas encore reçue »); with several
-    # bilans, which one is asked first, then the date.
-    if len(hers) == 1:
+    # « je propose le 21 janvier à 10h »: that date, in her bilan's time, shown back to
+    # confirm (explorer AG5); with several bilans, which one is asked first, then the date.
+    if proposed is not None and len(hers) == 1:
         understood = dates.understand(proposed["rest"], ctx.now.astimezone(hers[0].tz), "future")
         if understood is not None and understood.has_date and understood.has_time:
             data[f"_pending_{PROPOSED}"] = understood.when.isoformat()
+    if said is not None:
+        # Her sentence goes to the trainer as it is; what it seems to answer is asked, never
+        # kept unasked (explorer AN1-AN3: « je confirme avoir reçu le document » was
+        # « présence confirmée », « je ne peux pas me connecter au lien » « ne pourra pas
+        # venir »), unless a date it proposes is shown back to confirm anyway.
+        await pass_on(ctx)
+        data[READ] = True
+        if f"_pending_{PROPOSED}" not in data:
+            data[READING] = True
     return Switch(FLOW.name, data)
 
 
@@ -90,6 +95,8 @@ MOVED_TO = re.compile(
 )
 """The date after « pouvez-vous décaler au mardi 12 janvier à 14 h ? » (folded)."""
 PROPOSED = "proposed"
+READING = "_reading"
+"""Her answer as read in a sentence of hers, to be confirmed before it is kept."""
 
 
 async def _hers(ctx: Context) -> list[HerBilan]:
@@ -122,12 +129,41 @@ def _take(ctx: Context, her: HerBilan) -> None:
 async def _saved_when_complete(ctx: Context) -> Outcome | None:
     """A confirmation needs nothing more than its bilan: saved at once; so does a refusal
     already said in her own words (no « Un mot pour … ? » after them)."""
-    answer, note = ctx.data.get("answer"), ctx.data.get("note")
-    if ctx.data.get("bilan_id") is not None and (
-        answer == CONFIRMED or (answer == CANNOT and note)
-    ):
+    answer, said = ctx.data.get("answer"), ctx.data.get(READ)
+    if ctx.data.get(READING) or ctx.data.get("bilan_id") is None:
+        return None
+    if answer == CONFIRMED or (answer == CANNOT and said):
         return await save(ctx)
     return None
+
+
+READ = "_read_in_her_words"
+"""Her sentence was passed on, and its reading confirmed: no « Un mot pour … ? » after it."""
+
+
+async def reading_values(ctx: Context) -> dict[str, Any]:
+    her = await _chosen(ctx)
+    return {
+        "label": ANSWERS.get(str(ctx.data.get("answer")), ""),
+        "bilan": her.label if her else "",
+    }
+
+
+async def reading_confirmed(ctx: Context) -> Outcome:
+    ctx.data.pop(READING, None)
+    return await _saved_when_complete(ctx) or Next()
+
+
+async def reading_denied(ctx: Context) -> Outcome:
+    ctx.say("charge_de_mission.reading_denied")
+    return Leave()
+
+
+async def reading_other(ctx: Context) -> Outcome | None:
+    """Another message instead of « oui » or « non »: passed on too, the question dropped (her
+    words never swallowed by a re-ask)."""
+    await pass_on(ctx)
+    return Leave()
 
 
 async def bilan_options(ctx: Context) -> list[Option]:
@@ -217,6 +253,15 @@ FLOW = Flow(
             store="bilan_choice",
             when=lambda ctx: ctx.data.get("bilan_id") is None,
             then=on_bilan,
+        ),
+        Confirm(
+            "reading",
+            ask="charge_de_mission.ask_reading",
+            values=reading_values,
+            yes=reading_confirmed,
+            no=reading_denied,
+            other=reading_other,
+            when=lambda ctx: bool(ctx.data.get(READING)),
         ),
         Pick(
             "answer",

@@ -41,7 +41,7 @@ from bot.config import Settings
 from bot.conversations.kit import aside
 from bot.conversations.kit.context import Actor, Context, turn_zone
 from bot.conversations.kit.flow import Call, Flow, Retry, Switch
-from bot.conversations.kit.runner import Position, Runner
+from bot.conversations.kit.runner import STRANGER, Position, Runner
 from bot.conversations.kit.steps import Text
 from bot.failures import SPACE, log_failure
 from bot.manifest import Command, Features
@@ -199,12 +199,11 @@ class Engine:
     async def delivered(self, session: AsyncSession, *incomings: Incoming) -> None:
         """The events' replies were sent: keep only what a redelivery needs.
 
-        Called in the transaction that marks the updates done (several at once: one read
-        and one write for them all, :mod:`bot.storage.delivered`). Documents and sealed
-        codes are dropped; text (codes masked) and buttons stay, so a redelivered event is
-        answered again without a second effect, until the platform's redelivery window has
-        passed (:func:`bot.scheduler.forget_old_events`).  Long work the turn asked for
-        (:meth:`bot.conversations.kit.context.Context.later`) starts now its interim is sent."""
+        Called in the transaction that marks the updates done (several at once: one read and
+        one write for them all, :mod:`bot.storage.delivered`). Documents and sealed codes are
+        dropped; text (codes masked) and buttons stay, so a redelivered event is answered
+        again without a second effect, until the platform's redelivery window has passed
+        (:func:`bot.scheduler.forget_old_events`); long work the turn asked for starts now."""
         keys = [(incoming.platform.value, incoming.event_id) for incoming in incomings]
         works = [work for key in keys for work in self._works.pop(key, ())]
         progress.start_after_commit(
@@ -355,8 +354,12 @@ class Engine:
                 ctx.send(await current.step(step_name).ask(ctx))
                 return current.name, step_name
             return None, None
-        if refusal == "common.stranger" and current is None and await self._guided(ctx):
-            # Not for them, but someone expected (the chargée de mission): what they can do.
+        if refusal in (STRANGER, "common.participant_only") and current is None:
+            # What they can do (a participant, the chargée de mission); a former member (AP3)
+            if not await self._guided(ctx):
+                ctx.say(STRANGER if refusal == STRANGER else "onboarding.no_longer_member")
+            elif refusal != STRANGER:  # why the command is not theirs, before where they stand
+                ctx.replies.insert(0, Reply(text=ctx.render(refusal)))
             return None, None
         if target is None or (refusal is not None and current is not None):
             # Unknown, or not for this person: say so, and whatever was under
@@ -367,7 +370,7 @@ class Engine:
                     command=command[:40],
                     close=spoken_commands(self._closest(ctx, command)),
                 )
-            elif refusal == "common.stranger" and current is not None:
+            elif refusal == STRANGER and current is not None:
                 # Someone creating their organisation or joining one: not a stranger for long.
                 ctx.say("common.not_yet", command=command)
             else:
@@ -388,9 +391,7 @@ class Engine:
                 ctx.say("common.again" if again else "common.abandoned", summary=outermost.summary)
         return await self.start(ctx, self.features.flows[target.flow], {})
 
-    async def start(
-        self, ctx: Context, flow: Flow, data: dict[str, Any]
-    ) -> tuple[str | None, str | None]:
+    async def start(self, ctx: Context, flow: Flow, data: dict[str, Any]) -> Position:
         """Begin ``flow``: check who may use it, run its start hook, ask the first question."""
         return await self.runner.begin(ctx, flow, data)
 
@@ -400,7 +401,7 @@ class Engine:
         if flow.role is None:
             return None
         if ctx.actor is None:
-            return "common.stranger"
+            return STRANGER
         if not ctx.actor.is_member:
             # Known, from a bilan's invitation: "je ne vous connais pas" would be untrue.
             return None if flow.participants else "common.participant_only"
@@ -450,9 +451,8 @@ class Engine:
         return None, None
 
     async def _guided(self, ctx: Context) -> bool:
-        """Someone who is no member (a bilan's participant, the Région's chargée de mission
-        answering on Tchap) is told what they can do, not greeted as a stranger; ``False``
-        for a member, or when no guide spoke."""
+        """A non-member (a participant, the Région's chargée de mission on Tchap) is told what
+        they can do, not greeted as a stranger; ``False`` for a member, or no guide spoke."""
         if (ctx.actor is not None and ctx.actor.is_member) or ctx.incoming.is_group:
             return False
         for guide in self.features.guides:

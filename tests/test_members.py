@@ -120,6 +120,10 @@ async def test_a_member_removed_hands_her_formations_to_another(
     assert to_chloe.startswith("Claire Martin vous confie la formation de Bruno Lefèvre")
     await bruno.says("/formations")
     assert "Cariste" not in bruno.all_text
+    # Told he is no longer a member, not sent to an attestation (explorer AP3).
+    assert bruno.last.startswith(
+        "Re-bonjour Bruno Lefèvre ! Vous ne faites plus partie d'aucun organisme"
+    )
 
 
 async def test_the_administration_given_and_taken_back_never_from_the_last_admin(

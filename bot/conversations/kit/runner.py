@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 Position = tuple[str | None, str | None]
 """(flow, step) where the conversation now waits; (None, None) when it ended."""
 
+STRANGER = "common.stranger"
+"""The refusal to someone the bot does not know (the engine's, and where it is told apart)."""
+
 MAX_DEPTH = 8
 """Calls nested deeper than this are a programming error, not a dialogue."""
 

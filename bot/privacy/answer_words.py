@@ -59,6 +59,7 @@ ANSWER_KEYS = {
     "outcome": "résultat",
     "partners": "partenaires",
     "programme": "programme",
+    "reading": "réponse lue dans son message, confirmée",
     "reason": "motif",
     "remote_coaching": "accompagnement à distance",
     "scheduled_at": "prévu le",

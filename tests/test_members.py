@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import select
 
 from bot.outbox_payload import payload_to_reply
+from bot.privacy.access import members_of
 from bot.storage.audit import AuditEntry
 from bot.storage.db import Database
 from bot.storage.formations import Formation
@@ -120,6 +121,10 @@ async def test_a_member_removed_hands_her_formations_to_another(
     assert to_chloe.startswith("Claire Martin vous confie la formation de Bruno Lefèvre")
     await bruno.says("/formations")
     assert "Cariste" not in bruno.all_text
+    # The members' export says what he is now (explorer AP4: « personne invitée à un bilan »).
+    async with db.sessions() as session:
+        listed = {row["nom"]: row["rôle"] for row in await members_of(session, None)}
+    assert listed["Bruno Lefèvre"] == "ne fait plus partie de l'organisme"
     # Told he is no longer a member, not sent to an attestation (explorer AP3).
     assert bruno.last.startswith(
         "Re-bonjour Bruno Lefèvre ! Vous ne faites plus partie d'aucun organisme"

@@ -452,6 +452,7 @@ async def members_of(session: AsyncSession, organisation_id: int | None) -> list
 
 
 INVITED = "personne invitée à un bilan (pas membre)"
+FORMER = "ne fait plus partie de l'organisme"
 
 
 async def _invited_actors(
@@ -480,11 +481,15 @@ async def _invited_actors(
         .join(Organisation, Organisation.id == acted.c.organisation_id)
         .order_by(Organisation.id, Person.id)
     )
+    removals = await session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "remove_member")
+    )  # a former member is none of a bilan's invited (explorer AP4)
+    removed = {(e.organisation_id, e.details.get("person_id")) for e in removals}
     return [
         {
             "identifiant": person.id,
             "nom": person.display_name,
-            "rôle": INVITED,
+            "rôle": FORMER if (organisation.id, person.id) in removed else INVITED,
             "organisme": organisation.name,
             "membre depuis": None,
         }

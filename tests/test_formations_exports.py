@@ -44,6 +44,7 @@ async def test_rows_of_one_organisation_or_all(db: Database) -> None:
         )
         assert row["personne chargée de mission"] == "Mme Sophie Leroy"
         assert row["supprimée le"] is None
+        assert row["en charge"] == "Bruno"  # its formateur (explorer AP5: nowhere before)
         assert [r["intitulé"] for r in await exports.formations(session)] == [
             "Agent de restauration",
             "Ailleurs",
@@ -104,6 +105,7 @@ FORMATION_HEADERS = [
     "e-mail de la personne chargée de mission",
     "stagiaires",
     "supprimée le",
+    "en charge",  # who, for the admin (explorer AP5)
 ]
 TRAINEE_HEADERS = [
     "identifiant de la formation",
@@ -175,7 +177,7 @@ async def test_a_deletion_is_dated_in_the_organisation_s_time(db: Database) -> N
         [row] = await exports.formations(session, people.formateur.organisation_id)
     table = render([row], exports.FORMATION_COLUMNS, "csv-excel")
     text = table.decode("utf-8-sig") if isinstance(table, bytes) else table
-    assert text.splitlines()[1].endswith(";04/12/2026 12:50")
+    assert text.splitlines()[1].endswith(";04/12/2026 12:50;Bruno")
 
 
 async def test_a_vae_s_unasked_answers_are_empty_cells(db: Database) -> None:

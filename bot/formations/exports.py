@@ -24,7 +24,7 @@ from bot.answers import by_surname
 from bot.documents.sheets import Moment
 from bot.formations.labels import EXIT_REASONS, LABELS, SINGLE_PERSON_KINDS
 from bot.storage.formations import Formation, Trainee
-from bot.storage.people import Organisation, zone_of
+from bot.storage.people import Organisation, Person, zone_of
 
 FORMATION_COLUMNS = (
     "identifiant",
@@ -44,6 +44,7 @@ FORMATION_COLUMNS = (
     "e-mail de la personne chargée de mission",
     "stagiaires",
     "supprimée le",
+    "en charge",
 )
 TRAINEE_COLUMNS = (
     "identifiant de la formation",
@@ -64,15 +65,16 @@ async def formations(
     session: AsyncSession, organisation_id: int | None = None
 ) -> list[dict[str, Any]]:
     query = (
-        select(Formation, Organisation)
+        select(Formation, Organisation, Person.display_name)
         .join(Organisation, Organisation.id == Formation.organisation_id)
+        .join(Person, Person.id == Formation.owner_id)
         .options(selectinload(Formation.trainees))
         .order_by(Formation.id)
     )
     if organisation_id is not None:
         query = query.where(Formation.organisation_id == organisation_id)
     rows = []
-    for formation, organisation in (await session.execute(query)).all():
+    for formation, organisation, owner in (await session.execute(query)).all():
         deleted = formation.deleted_at
         # A bilan de compétences or a VAE is asked neither its mode, nor whether it is
         # certifying or long: empty cells, not defaults an auditor reads as facts (explorer J).
@@ -102,6 +104,8 @@ async def formations(
                     if deleted
                     else None
                 ),
+                # Who is in charge, last: the columns read by position stay (explorer AP5).
+                "en charge": owner,
             }
         )
     return rows

@@ -61,9 +61,10 @@ async def change_setting(
     found = await organisation(session, organisation_id)
     if found is None:
         return None
+    before = org_settings.value_of(found, spec, digest_default=digest_default)
     org_settings.store(found, spec, None if value is None else spec.check(value))
     refreshed = await refresh_organisation(session, organisation_id)
-    audit.record(
+    audit.record(  # what it was and what it is, in words: why a deadline moved (explorer AP6)
         session,
         organisation_id=organisation_id,
         actor_id=actor_id,
@@ -71,6 +72,11 @@ async def change_setting(
         entity="organisation",
         entity_id=organisation_id,
         key=spec.key,
+        label=spec.label,
+        before=org_settings.shown(before, spec),
+        after=org_settings.shown(
+            org_settings.value_of(found, spec, digest_default=digest_default), spec
+        ),
     )
     return SettingChanged(
         value=org_settings.value_of(found, spec, digest_default=digest_default),

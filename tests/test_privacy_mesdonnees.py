@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from bot.messages import Platform
+from bot.privacy import access
 from bot.storage.db import Database
 from tests.auxil.attestations import add_colleague, codes, schedule_bilan
 from tests.auxil.dialogue import Clock, Person
@@ -204,6 +206,13 @@ async def test_the_journal_s_details_are_words_in_the_text_to_read(trainer: Pers
     document_of(trainer)
     text = trainer.replies[0].document.content.decode("utf-8")  # type: ignore[union-attr]
     assert "détails : nombre : 2" in text
+    assert "['" not in text and "']" not in text  # no Python list (explorer AP8)
     # The answers of the dialogue under way, in words (explorer Z, Z12: « title », « kind »).
     assert "intitulé : Agent de restauration (démo)" in text and "title" not in text
     assert "sujet : voir et modifier mes formations" in text
+
+
+def test_a_list_in_the_journal_s_details_is_read_as_words() -> None:
+    """Explorer AP8: « signes : ['Une absence'] », Python's list, in the text to read."""
+    shown = access._word('{"signes": ["Une absence", "Retards"]}', ZoneInfo("Europe/Paris"))
+    assert shown == "signes : Une absence, Retards"

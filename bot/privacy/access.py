@@ -354,6 +354,8 @@ def _word(value: Any, zone: ZoneInfo) -> str:
             return dates.spell_date(date.fromisoformat(value))
         except ValueError:
             return value
+    if isinstance(value, list):  # « signes : Une absence », not Python's list (AP8)
+        return ", ".join(_word(v, zone) for v in value) or "—"
     return str(value)
 
 

@@ -624,6 +624,8 @@ async def test_vae_livret_de_suivi(db: Database, trainer: Person) -> None:
     await survives(db, trainer, NO_FILE)
     await trainer.sends_file("livret-suivi.pdf", "application/pdf", b"%PDF-1.4 livret")
     assert "Livret de suivi enregistré (livret-suivi.pdf)" in trainer.all_text
+    # Where the procedure wants it too, which the bot does not do (explorer AO8).
+    assert "Déposez-le aussi dans l'espace de stockage formateur (Dendreo)" in trainer.all_text
     livret = (await rows(db, StoredDocument))[0]
     assert livret.kind == "livret_suivi" and livret.followup_id is not None
     assert (await tasks(db))["LIVRET"].done_at is not None

@@ -1085,6 +1085,11 @@ async def test_the_next_point_is_a_day_to_come_written_out(db: Database, trainer
     await trainer.says("Retour")  # its first words name the day (explorer O)
     await trainer.says("lundi prochain en fin de séance")
     assert "lundi prochain en fin de séance (lundi 30 novembre 2026)" in trainer.last
+    # A day written out is not written again in brackets (explorer AO9).
+    await trainer.says("Retour")
+    await trainer.says("vendredi 4 décembre, en fin de séance")
+    assert "vendredi 4 décembre, en fin de séance" in trainer.last
+    assert "(vendredi 4 décembre 2026)" not in trainer.last
 
 
 async def test_a_short_formation_answers_an_absence_not_any_sign(

@@ -31,7 +31,7 @@ from typing import Any
 from bot import dates
 from bot.absences.followups import current_entretien, find_entretien
 from bot.absences.records import Report, write_compte_rendu
-from bot.answers import Invalid, clean_line
+from bot.answers import Invalid, clean_line, fold
 from bot.conversations.absences.decrochage.common import (
     abandon_step,
     check_past,
@@ -209,7 +209,9 @@ async def parse_next_point(ctx: Context, text: str) -> str | Invalid:
     day = understood.when.date()
     if day < ctx.now.date():
         return Invalid(ctx.render("decrochage.next_point_past", day=day))
-    return note if _YEAR.search(note) else f"{note} ({dates.spell_date(day)})"
+    if _YEAR.search(note) or fold(dates.spell_day_month(day)) in fold(note):
+        return note  # « vendredi 4 décembre » said once, not again in brackets (AO9)
+    return f"{note} ({dates.spell_date(day)})"
 
 
 async def next_point_example(ctx: Context) -> dict[str, Any]:

@@ -450,3 +450,33 @@ async def test_a_presence_with_a_condition_or_a_doubt_is_a_message(
     await her.says(typed)
     assert (await the_bilan(db)).cm_answer is None
     assert "j'ai transmis votre message" in her.all_text
+
+
+@pytest.mark.parametrize("yes", ["Oui, merci beaucoup", "Exactement", "oui je serai présente"])
+async def test_a_yes_in_her_words_at_the_reading_keeps_it(
+    trainer: Talker, person: Callable[..., Talker], db: Database, yes: str
+) -> None:
+    """Explorer AQ8: « Oui, merci beaucoup » was passed on as a message, nothing kept."""
+    await follows(db, DEMO)
+    await schedule_bilan(trainer)
+    her = sophie(person)
+    await her.says("Je confirme ma présence au bilan du 26 novembre.")
+    await her.says(yes)
+    assert (await the_bilan(db)).cm_answer == "confirmed"
+
+
+async def test_a_message_where_her_bilan_is_asked_is_passed_on(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer AQ2: « rien dans la liste ne correspond », and the trainer never read it."""
+    await add_organisations(db, 1, clock.now.date())
+    await follows(db, DEMO)
+    await follows(db, "Parcours 1")
+    await schedule_bilan(trainer)
+    await _bilan_of_parcours(db, clock)
+    her = sophie(person)
+    await her.says("1")
+    assert her.last.startswith("Pour quel bilan ?")
+    await her.says("Pouvez-vous m'envoyer la liste des délégués avant ?")
+    assert "j'ai transmis votre message" in her.all_text
+    assert await step_of(db, her) == ("bilan_cm_answer", "bilan")  # and asked again

@@ -98,6 +98,12 @@ def test_the_answer_counts_for_its_version_only_and_says_when() -> None:
         ("Je ne confirme pas encore", None),
         ("Je ne pourrai pas vous envoyer la fiche avant lundi", None),  # not her presence
         ("Je ne pourrai pas assister au bilan", "cannot"),
+        # Explorer AQ1: common ways to say it, passed on as messages only.
+        ("Je ne pourrai malheureusement pas être présente", "cannot"),
+        ("Je ne vais pas pouvoir venir", "cannot"),
+        ("Je vous confirme ma présence", "confirmed"),
+        ("J'y serai", "confirmed"),
+        ("Je participerai au bilan", "confirmed"),
         ("Je serai présente sauf imprévu", None),
         ("Je serai là ?", None),
         ("Merci pour le document", None),

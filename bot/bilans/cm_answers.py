@@ -68,12 +68,19 @@ IN_A_SENTENCE = (
     (
         CANNOT,
         re.compile(
-            r"\b(?:ne (?:pourrai|pourrais|peux|serai|serais) (?:pas|plus) (?:y )?(?:venir"
+            r"\b(?:ne (?:vais|pourrai|pourrais|peux|serai|serais)(?: \w+ment)? (?:pas|plus)"
+            r" (?:y )?(?:pouvoir )?(?:venir"
             r"|etre (?:la|presente?|disponible)|assister|participer|me (?:rendre|connecter)"
             r"|disponible|presente?|la)|pas disponible|indisponible|empechee?|serai absente?)\b"
         ),
     ),
-    (CONFIRMED, re.compile(r"\b(?:je confirme|je serai (?:bien )?(?:la|presente?)|ok pour moi)\b")),
+    (
+        CONFIRMED,
+        re.compile(
+            r"\b(?:je (?:vous )?confirme|je serai (?:bien )?(?:la|presente?)|ok pour moi"
+            r"|j y serai|je participerai)\b"
+        ),
+    ),
 )
 """Her answer inside a sentence of her own (folded), in this order: « je ne pourrai pas être
 présente le 18, pouvez-vous décaler ? » asks for another date, « je ne serai pas la » is no

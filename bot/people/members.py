@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage import audit
 from bot.storage.formations import Formation
-from bot.storage.people import Membership, Person, Role
+from bot.storage.people import Invitation, Membership, Person, Role
 
 
 @dataclass(frozen=True)
@@ -74,19 +74,21 @@ async def members(session: AsyncSession, organisation_id: int) -> list[Member]:
     return sorted(found, key=lambda m: m.name.casefold())
 
 
-Changed = Literal["done", "last_admin", "gone"]
+Changed = Literal["done", "last_admin", "gone", "successor_needed"]
 
 
 async def _admins(session: AsyncSession, organisation_id: int) -> int:
-    return int(
-        await session.scalar(
-            select(func.count(Membership.id)).where(
-                Membership.organisation_id == organisation_id,
-                Membership.role == Role.ADMIN.value,
-            )
+    """The administrators, their rows locked (PostgreSQL): two admins removing each other at
+    once never leave the organisation with none."""
+    rows = await session.scalars(
+        select(Membership.id)
+        .where(
+            Membership.organisation_id == organisation_id,
+            Membership.role == Role.ADMIN.value,
         )
-        or 0
+        .with_for_update()
     )
+    return len(rows.all())
 
 
 async def _membership(
@@ -129,6 +131,7 @@ async def remove(
     *,
     successor: int | None,
     by: int,
+    now: datetime,
 ) -> Changed:
     """End a membership, her formations handed to ``successor`` (another member) first."""
     member = await _membership(session, organisation_id, person_id)
@@ -136,10 +139,19 @@ async def remove(
         return "gone"
     if member.role == Role.ADMIN.value and await _admins(session, organisation_id) <= 1:
         return "last_admin"
+    owned = await session.scalar(
+        select(func.count(Formation.id)).where(
+            Formation.organisation_id == organisation_id, Formation.owner_id == person_id
+        )
+    )
+    if owned and (
+        successor is None or await _membership(session, organisation_id, successor) is None
+    ):
+        # Formations of hers and no one (still) there to take them: nothing done (explorer
+        # AQ5, AQ6: the successor removed meanwhile, a formation made meanwhile).
+        return "successor_needed"
     handed = 0
-    if successor is not None:
-        if await _membership(session, organisation_id, successor) is None:
-            return "gone"
+    if owned:
         result = await session.execute(
             update(Formation)
             .where(Formation.organisation_id == organisation_id, Formation.owner_id == person_id)
@@ -147,6 +159,19 @@ async def remove(
             .execution_options(synchronize_session=False)
         )
         handed = int(result.rowcount or 0)  # type: ignore[attr-defined]
+    # Her invitations not used yet stop working: no one joins by the hand of someone gone
+    # (explorer AQ7: her admin code made an administrator after she left).
+    await session.execute(
+        update(Invitation)
+        .where(
+            Invitation.organisation_id == organisation_id,
+            Invitation.created_by == person_id,
+            Invitation.used_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
     audit.record(
         session,
         organisation_id=organisation_id,

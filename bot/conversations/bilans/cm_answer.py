@@ -160,10 +160,28 @@ async def reading_denied(ctx: Context) -> Outcome:
 
 
 async def reading_other(ctx: Context) -> Outcome | None:
-    """Another message instead of « oui » or « non »: passed on too, the question dropped (her
-    words never swallowed by a re-ask)."""
+    """« Oui, merci beaucoup », « Exactement »: yes (explorer AQ8); « non, … »: no, her words
+    passed on; another message: passed on too, the question dropped (her words never
+    swallowed by a re-ask)."""
+    words = fold(ctx.incoming.text).split()
+    if words and words[0] in SAYS_YES:
+        return await reading_confirmed(ctx)
     await pass_on(ctx)
+    if words and words[0] == "non":
+        return await reading_denied(ctx)
     return Leave()
+
+
+SAYS_YES = frozenset({"oui", "exactement", "absolument", "effectivement", "parfaitement"})
+
+
+async def passed_on_instead(ctx: Context) -> Outcome | None:
+    """A message where her bilan is asked: passed on (explorer AQ2:
+    « rien dans la liste ne correspond », and the trainer never read it), the question asked
+    again; a word or two is a choice mistyped, only asked again."""
+    if len(fold(ctx.incoming.text).split()) >= 3:
+        await pass_on(ctx)
+    return None
 
 
 async def bilan_options(ctx: Context) -> list[Option]:
@@ -250,6 +268,7 @@ FLOW = Flow(
             "bilan",
             ask="charge_de_mission.ask_bilan",
             options=bilan_options,
+            other=passed_on_instead,
             store="bilan_choice",
             when=lambda ctx: ctx.data.get("bilan_id") is None,
             then=on_bilan,

@@ -145,6 +145,7 @@ async def apply(ctx: Context) -> None:
             member.person_id,
             successor=successor.person_id if successor else None,
             by=ctx.person_id,
+            now=ctx.now,
         )
     else:
         role = Role.ADMIN if action == PROMOTE else Role.FORMATEUR

@@ -43,9 +43,13 @@ class Turn:
 
 
 def working_day(after: date, days: int) -> date:
+    """``days`` from ``after``, moved off a weekend away from ``after``'s side: a day in the
+    past stays in the past (a Sunday's « yesterday » is Friday, never Monday to come: the
+    walk failed every Sunday)."""
     day = after + timedelta(days=days)
+    step = timedelta(days=-1 if days < 0 else 1)
     while day.weekday() >= 5:
-        day += timedelta(days=1)
+        day += step
     return day
 
 

@@ -34,12 +34,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates, texts
 from bot.config import Settings
+from bot.deadlines.actions import reopen
 from bot.deadlines.service import mark_done, refresh_deadlines
 from bot.mailer import message_id
 from bot.messages import Document, Reply
 from bot.outbox import About, enqueue, queue_email
 from bot.people.chats import chat_of_person
-from bot.storage import audit
 from bot.storage.attestations import ProofSending
 from bot.storage.bilans import Bilan, StoredDeadline
 from bot.storage.outbox import OutboxMessage
@@ -141,20 +141,7 @@ async def reopen_proofs(session: AsyncSession, bilan: Bilan, at: datetime) -> bo
     )
     if deadline is None or deadline.status != "done":
         return False
-    deadline.status, deadline.updated_at = "open", at
-    deadline.done_at = deadline.done_by = None
-    audit.record(
-        session,
-        organisation_id=deadline.organisation_id,
-        actor_id=None,
-        action="reopen",
-        entity="deadline",
-        entity_id=deadline.id,
-        rule_id=deadline.rule_id,
-        formation_id=deadline.formation_id,
-        undone="done",
-        by="reponse_apres_envoi",
-    )
+    await reopen(session, None, deadline.id, at, by="reponse_apres_envoi")
     return True
 
 

@@ -168,7 +168,7 @@ def earliest_postponement(row: StoredDeadline, today: date) -> date:
 
 
 def _audit(
-    session: AsyncSession, actor_id: int, action: str, row: StoredDeadline, **details: str
+    session: AsyncSession, actor_id: int | None, action: str, row: StoredDeadline, **details: str
 ) -> None:
     audit.record(
         session,
@@ -258,12 +258,13 @@ async def postpone_deadline(
 
 
 async def reopen(
-    session: AsyncSession, actor_id: int, deadline_id: int, now: datetime
+    session: AsyncSession, actor_id: int | None, deadline_id: int, now: datetime, **why: str
 ) -> StoredDeadline | None:
     """Undo "done" or a postponement: the deadline is open again at its computed date.
 
     ``None`` if it no longer exists; an open deadline is left as it is (and
-    nothing is audited).
+    nothing is audited).  ``actor_id`` None: no one's hand, ``why`` says what
+    (a dossier sent gone stale, :func:`bot.attestations.mail.reopen_proofs`).
     """
     row = await session.get(StoredDeadline, deadline_id)
     if row is None:
@@ -276,7 +277,7 @@ async def reopen(
     row.postponed_to = row.postponed_at = row.postponed_by = None
     row.postpone_reason = None
     row.updated_at = now
-    _audit(session, actor_id, "reopen", row, undone=undone)
+    _audit(session, actor_id, "reopen", row, undone=undone, **why)
     await session.flush()
     return row
 

@@ -231,6 +231,8 @@ async def test_an_admin_invites_a_formateur_with_a_one_time_code(
     assert admin_code, claire.last
     await bruno.says(f"/start {admin_code[1]}")
     assert bruno.last.startswith("C'est fait : vous administrez maintenant l'organisme")
+    # What now comes to an administrator by itself (explorer AP7: the digest, unsaid).
+    assert "Vous recevrez chaque matin le récapitulatif des échéances" in bruno.last
     # The admin who made the code is told, as of a newcomer (explorer AI3).
     async with db.sessions() as session:
         promoted = await session.scalar(

@@ -602,6 +602,8 @@ async def test_bilan_de_competences_difficulty_team_regard_croise_compte_rendu(
     document = next(r.document for r in trainer.replies if r.document is not None)
     words = pdf_words(document.content)
     assert "Regard croisé" in words and "Sophie Leroy" in words and "Zoé Lambert" in words
+    # The person of a bilan de compétences, as the bot calls her (explorer AO4: « Stagiaire »).
+    assert "Personne accompagnée" in words and "Stagiaire" not in words
     assert "mardi 1er décembre 2026 à 10 h 00" in words
     assert "Enquêtes métier auprès de deux professionnels" in words
     done = await tasks(db)

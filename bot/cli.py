@@ -27,7 +27,7 @@ from bot.cli_parser import parse
 from bot.files import why_unreadable, write_private
 from bot.manifest import Features
 from bot.storage.db import Database
-from bot.storage.people import no_organisation, only_the_demo
+from bot.storage.people import check_organisation, no_organisation, only_the_demo
 from bot.workers import Supervisor, stop_when_orphaned
 from bot.workers import refusal as workers_refusal
 
@@ -309,7 +309,7 @@ async def _export(db: Database, args: argparse.Namespace, features: Features) ->
         )
         return 2
     async with db.sessions() as session:
-        await exports.check_organisation(session, getattr(args, "organisation", None))
+        await check_organisation(session, getattr(args, "organisation", None))
         if args.format == "ics":
             if args.what not in calendars:
                 print(f"« {args.what} » ne s'exporte pas en agenda (.ics).", file=sys.stderr)

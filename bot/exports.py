@@ -13,11 +13,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time
 from typing import Any, Literal
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.documents import sheets
-from bot.storage.people import Organisation
 
 FORMATS = (*sheets.FORMATS, "json")
 """What ``formabot export NAME --format`` accepts for a table."""
@@ -53,14 +49,3 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, date | datetime | time):
         return value.isoformat()
     return value
-
-
-async def check_organisation(session: AsyncSession, wanted: int | None) -> None:
-    """A French :class:`LookupError` naming the organisations there are, when ``--organisation
-    wanted`` names none (explorer AM10: an empty file, code 0, where « --formation 99 » is
-    refused)."""
-    if wanted is None or await session.get(Organisation, wanted) is not None:
-        return
-    found = (await session.execute(select(Organisation.id, Organisation.name))).all()
-    listed = ", ".join(f"{i} ({name})" for i, name in found[:10]) or "aucun"
-    raise LookupError(f"Organisme {wanted} introuvable. Organismes : {listed}.")

@@ -279,14 +279,7 @@ async def test_a_cancellation_offers_her_no_answers(trainer: Talker, db: Databas
 async def test_with_two_bilans_she_is_asked_which_and_a_restart_keeps_the_question(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
 ) -> None:
-    await add_organisations(db, 1, clock.now.date())
-    await follows(db, DEMO)
-    await follows(db, "Parcours 1")
-    await schedule_bilan(trainer)
-    other = await _bilan_of_parcours(db, clock)
-    her = sophie(person)
-    await her.says("1")
-    assert her.last.startswith("Pour quel bilan ?")
+    her, other = await asked_which_bilan(trainer, person, db, clock)
     assert await step_of(db, her) == ("bilan_cm_answer", "bilan")
     await survives(db, her, FOR_CHOICES)
     # The same chat later (a restart keeps the state in SQL): the question is still open.
@@ -296,6 +289,22 @@ async def test_with_two_bilans_she_is_asked_which_and_a_restart_keeps_the_questi
     async with db.sessions() as session:
         answers = dict((await session.execute(select(Bilan.id, Bilan.cm_answer))).all())
     assert answers[other] == "confirmed" and list(answers.values()).count(None) == 1
+
+
+async def asked_which_bilan(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> tuple[Talker, int]:
+    """She follows two formations, each with a bilan to come, and answers « 1 »: asked which
+    bilan; the other bilan's id."""
+    await add_organisations(db, 1, clock.now.date())
+    await follows(db, DEMO)
+    await follows(db, "Parcours 1")
+    await schedule_bilan(trainer)
+    other = await _bilan_of_parcours(db, clock)
+    her = sophie(person)
+    await her.says("1")
+    assert her.last.startswith("Pour quel bilan ?")
+    return her, other
 
 
 async def _bilan_of_parcours(db: Database, clock: Clock) -> int:
@@ -469,14 +478,7 @@ async def test_a_message_where_her_bilan_is_asked_is_passed_on(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
 ) -> None:
     """Explorer AQ2: « rien dans la liste ne correspond », and the trainer never read it."""
-    await add_organisations(db, 1, clock.now.date())
-    await follows(db, DEMO)
-    await follows(db, "Parcours 1")
-    await schedule_bilan(trainer)
-    await _bilan_of_parcours(db, clock)
-    her = sophie(person)
-    await her.says("1")
-    assert her.last.startswith("Pour quel bilan ?")
+    her, _ = await asked_which_bilan(trainer, person, db, clock)
     await her.says("Pouvez-vous m'envoyer la liste des délégués avant ?")
     assert "j'ai transmis votre message" in her.all_text
     assert await step_of(db, her) == ("bilan_cm_answer", "bilan")  # and asked again

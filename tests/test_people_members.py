@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from bot.people import members
+from bot.storage.audit import AuditEntry
 from bot.storage.db import Database
 from bot.storage.formations import Formation
 from bot.storage.people import Invitation, Membership, Role
@@ -85,4 +86,30 @@ async def test_the_invitations_of_a_member_removed_stop_working(
     async with db.sessions() as session:
         left = await session.scalar(select(Invitation).where(Invitation.code_hash == "a" * 64))
         assert left is not None and left.revoked_at is not None
+        revoked = await session.scalar(select(AuditEntry).where(AuditEntry.action == "revoke"))
+        assert revoked is not None and revoked.entity_id == left.id  # as « Révoquer » does
         assert await session.scalar(select(Membership).where(Membership.person_id == chloe)) is None
+
+
+async def test_a_formation_deleted_asks_no_successor(
+    db: Database, person: Callable[..., Talker]
+) -> None:
+    """A deleted formation reminds no one: it does not keep its trainer in the organisation."""
+    await organisation(person)
+    claire, bruno = await owned(db, "Claire Martin"), await owned(db, "Bruno Lefèvre")
+    async with db.sessions() as session, session.begin():
+        session.add(
+            Formation(
+                organisation_id=1,
+                owner_id=bruno,
+                title="Ancienne",
+                funder="autre",
+                start_date=date(2026, 1, 5),
+                end_date=date(2026, 3, 1),
+                deleted_at=NOW,
+            )
+        )
+    async with db.sessions() as session, session.begin():
+        assert await members.remove(session, 1, bruno, successor=None, by=claire, now=NOW) == (
+            "done"
+        )

@@ -18,6 +18,7 @@ from typing import Literal
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.people.membership import revoke_invitation
 from bot.storage import audit
 from bot.storage.formations import Formation
 from bot.storage.people import Invitation, Membership, Person, Role
@@ -139,9 +140,11 @@ async def remove(
         return "gone"
     if member.role == Role.ADMIN.value and await _admins(session, organisation_id) <= 1:
         return "last_admin"
-    owned = await session.scalar(
+    owned = await session.scalar(  # deleted ones, which remind no one, ask no successor
         select(func.count(Formation.id)).where(
-            Formation.organisation_id == organisation_id, Formation.owner_id == person_id
+            Formation.organisation_id == organisation_id,
+            Formation.owner_id == person_id,
+            Formation.deleted_at.is_(None),
         )
     )
     if owned and (
@@ -151,7 +154,7 @@ async def remove(
         # AQ5, AQ6: the successor removed meanwhile, a formation made meanwhile).
         return "successor_needed"
     handed = 0
-    if owned:
+    if successor is not None:
         result = await session.execute(
             update(Formation)
             .where(Formation.organisation_id == organisation_id, Formation.owner_id == person_id)
@@ -159,19 +162,18 @@ async def remove(
             .execution_options(synchronize_session=False)
         )
         handed = int(result.rowcount or 0)  # type: ignore[attr-defined]
-    # Her invitations not used yet stop working: no one joins by the hand of someone gone
-    # (explorer AQ7: her admin code made an administrator after she left).
-    await session.execute(
-        update(Invitation)
-        .where(
+    # Her invitations not used yet stop working, each as « Révoquer » does it (its Matrix
+    # welcome not sent): no one joins by the hand of someone gone (explorer AQ7).
+    pending = await session.scalars(
+        select(Invitation.id).where(
             Invitation.organisation_id == organisation_id,
             Invitation.created_by == person_id,
             Invitation.used_at.is_(None),
             Invitation.revoked_at.is_(None),
         )
-        .values(revoked_at=now)
-        .execution_options(synchronize_session=False)
     )
+    for invitation_id in pending.all():
+        await revoke_invitation(session, organisation_id, invitation_id, by=by, now=now)
     audit.record(
         session,
         organisation_id=organisation_id,

@@ -483,10 +483,10 @@ async def _invited_actors(
         .join(Organisation, Organisation.id == acted.c.organisation_id)
         .order_by(Organisation.id, Person.id)
     )
-    removals = await session.scalars(
-        select(AuditEntry).where(AuditEntry.action == "remove_member")
-    )  # a former member is none of a bilan's invited (explorer AP4)
-    removed = {(e.organisation_id, e.details.get("person_id")) for e in removals}
+    gone = select(AuditEntry).where(AuditEntry.action == "remove_member")  # none invited (AP4)
+    if organisation_id is not None:
+        gone = gone.where(AuditEntry.organisation_id == organisation_id)
+    removed = {(e.organisation_id, e.details.get("person_id")) for e in await session.scalars(gone)}
     return [
         {
             "identifiant": person.id,

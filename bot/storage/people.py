@@ -150,3 +150,14 @@ async def no_organisation(session: AsyncSession) -> bool:
     """An empty base: what ``formabot run`` without a token fills with the demo (a check
     that needs none of the demo's modules, which every start would otherwise import)."""
     return await session.scalar(select(Organisation.id).limit(1)) is None
+
+
+async def check_organisation(session: AsyncSession, wanted: int | None) -> None:
+    """A French :class:`LookupError` naming the organisations there are, when ``--organisation
+    wanted`` names none (explorer AM10: an empty file, code 0, where « --formation 99 » is
+    refused)."""
+    if wanted is None or await session.get(Organisation, wanted) is not None:
+        return
+    found = (await session.execute(select(Organisation.id, Organisation.name))).all()
+    listed = ", ".join(f"{i} ({name})" for i, name in found[:10]) or "aucun"
+    raise LookupError(f"Organisme {wanted} introuvable. Organismes : {listed}.")

@@ -728,6 +728,44 @@ async def test_repeated_absence_is_said_at_once_and_opens_a_follow_up(
     assert await step_of(db, trainer) == (None, None)
 
 
+async def test_repeated_late_arrivals_are_a_sign_and_open_a_follow_up_on_retards(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer AO1: four unjustified retards in eight days, two hours missed, and not a word;
+    the follow-up counts from the retard with which they repeated."""
+    for line in (
+        "/absence karim en retard de 15 min mercredi",
+        "/absence karim retard 20 min jeudi",
+        "/absence karim retard 30 min vendredi dernier",
+    ):
+        assert "Attention" not in trainer.all_text
+        await trainer.says(line)
+        await trainer.presses("Oui")
+        await trainer.presses("Non")
+        await trainer.presses("Passer")
+        await trainer.presses("Enregistrer")
+    assert (
+        "Attention : Karim Benali compte 3 retards non justifiés en 14 jours "
+        "(du mercredi 18 novembre 2026 au vendredi 20 novembre 2026)" in trainer.all_text
+    )
+    assert "Ouvrir un suivi de décrochage maintenant ?" in trainer.last
+    signal = [e for e in await audit_entries(db, "trainee") if e.action == "repeated_lateness"]
+    assert signal and signal[-1].details["late"] == 3
+    await trainer.presses("Ouvrir un suivi")
+    assert "☑ Retards" in trainer.buttons
+    assert "☑ Absences répétées" not in trainer.buttons
+    await trainer.presses("Terminé")
+    await trainer.presses("Non")
+    assert "Premier signe : le retard du vendredi 20 novembre 2026" in trainer.last
+    await trainer.presses("Ne rien ouvrir")
+    await trainer.says("/decrochage karim")
+    await trainer.presses("Retards")
+    await trainer.presses("Terminé")
+    assert "« vendredi 20 novembre » (le retard avec lequel les retards se sont répétés" in (
+        trainer.last
+    )
+
+
 async def test_three_half_days_even_justified_make_a_sign_and_can_be_declined(
     db: Database, trainer: Person
 ) -> None:

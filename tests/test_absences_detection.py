@@ -45,10 +45,38 @@ def test_three_half_days_of_any_kind_are_a_sign_and_a_journee_counts_two() -> No
     assert signal.unjustified == 0
 
 
-def test_a_retard_counts_for_nothing() -> None:
+def test_a_retard_counts_for_no_absence_threshold() -> None:
     late = [mark(1, 1, "retard"), mark(2, 2, "retard")]
-    assert repeated_absence(late, mark(3, 0, "retard"), {}) is None
     assert repeated_absence(late, mark(3, 0, "matin"), {}) is None
+    assert repeated_absence([mark(1, 1)], mark(3, 0, "retard"), {}) is None
+
+
+def test_three_unjustified_late_arrivals_within_fourteen_days_are_a_sign() -> None:
+    """Explorer AO1: four retards in eight days, two hours missed, and not a word."""
+    late = [mark(1, 13, "retard"), mark(2, 6, "retard")]
+    signal = repeated_absence(late, mark(3, 0, "retard"), {})
+    assert signal is not None and signal.by_lates and signal.sign == "retards"
+    assert (signal.lates, signal.start, signal.end) == (3, D - timedelta(days=13), D)
+    assert not signal.by_unjustified and not signal.by_half_days
+    # Two of them on one day are two; a justified one is not a sign, nor counted.
+    assert repeated_absence([mark(1, 0, "retard")], mark(2, 0, "retard"), {}) is None
+    twice = repeated_absence([mark(1, 0, "retard"), mark(2, 0, "retard")], mark(3, 1, "retard"), {})
+    assert twice is not None and twice.lates == 3
+    assert repeated_absence(late, mark(3, 0, "retard", justified=True), {}) is None
+    assert (
+        repeated_absence([mark(1, 13, "retard", True), late[1]], mark(3, 0, "retard"), {}) is None
+    )
+    assert repeated_absence([mark(1, 14, "retard"), late[1]], mark(3, 0, "retard"), {}) is None
+    # The threshold is the organisation's; a short formation asks no more of a retard.
+    assert repeated_absence([], mark(1, 0, "retard"), {"lates_unjustified_threshold": 1})
+    assert repeated_absence([], mark(1, 0, "retard"), {}, short=True) is None
+
+
+def test_a_signal_says_the_sign_a_follow_up_starts_with() -> None:
+    repeated = repeated_absence([mark(1, 1)], mark(2, 0), {})
+    single = repeated_absence([], mark(1, 0), {}, short=True)
+    assert repeated is not None and repeated.sign == "absences_repetees"
+    assert single is not None and single.sign == "absence"
 
 
 def test_an_absence_logged_late_is_judged_against_the_days_around_it() -> None:
@@ -81,4 +109,11 @@ def test_repetition_begins_with_the_absence_that_reaches_a_threshold() -> None:
     justified = [mark(i, 3 - i, justified=True) for i in (1, 2, 3)]
     assert repetition_began(justified, {}, until=D) == D
     assert repetition_began([mark(1, 40), mark(2, 35)], {}, until=D) is None  # too long ago
-    assert repetition_began([mark(1, 3, "retard"), mark(2, 0, "retard")], {}, until=D) is None
+    lates = [
+        mark(1, 25, "retard"),  # alone, weeks before
+        mark(2, 5, "retard"),
+        mark(3, 3, "retard"),
+        mark(4, 1, "retard"),
+    ]
+    assert repetition_began(lates, {}, until=D) is None
+    assert repetition_began(lates, {}, until=D, lates=True) == D - timedelta(days=1)

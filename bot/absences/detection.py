@@ -6,8 +6,9 @@ trainee shows the sign with **2 unjustified absences within 14 days** (on two
 days: a morning and an afternoon noted apart are one day's absence), or
 **3 half-days of absence of any kind within 14 days** (a journée counts two
 half-days).  A late arrival (retard) counts for neither: the trainee was
-there; repeated lateness is a sign of its own that the trainer ticks when
-opening a follow-up.
+there.  Repeated lateness is a sign of its own (« Retards »): by default
+**3 unjustified late arrivals within 14 days** (explorer AO1: four retards
+in eight days, two hours missed, and not a word).
 
 Windows slide: the sign is shown when some 14-day window *containing the
 new absence* reaches a threshold, so an absence logged late (last week's,
@@ -33,13 +34,13 @@ log = logging.getLogger(__name__)
 SETTINGS: tuple[Setting, ...] = (
     Setting(
         key="absences_window_days",
-        label="Absences répétées : fenêtre (jours)",
+        label="Absences et retards répétés : fenêtre (jours)",
         type=int,
         default=14,
         minimum=1,
         maximum=90,
         rules=("ELY-SHORT", "ELY-LONG"),
-        help="Les absences comptent ensemble quand elles tombent dans cette fenêtre glissante.",
+        help="Les absences (et les retards) comptent ensemble quand ils tombent dans cette fenêtre glissante.",
     ),
     Setting(
         key="absences_unjustified_threshold",
@@ -60,6 +61,16 @@ SETTINGS: tuple[Setting, ...] = (
         maximum=40,
         rules=("ELY-SHORT", "ELY-LONG"),
         help="Trois demi-journées manquées en deux semaines, même justifiées, méritent un échange.",
+    ),
+    Setting(
+        key="lates_unjustified_threshold",
+        label="Retards répétés : nombre de retards non justifiés",
+        type=int,
+        default=3,
+        minimum=1,
+        maximum=20,
+        rules=("ELY-SHORT", "ELY-LONG"),
+        help="Trois retards non justifiés dans la même fenêtre : un signe de décrochage à suivre.",
     ),
 )
 _BY_KEY = {s.key: s for s in SETTINGS}
@@ -100,6 +111,10 @@ class Mark:
     def counts(self) -> bool:
         return self.half_days > 0
 
+    @property
+    def late(self) -> bool:
+        return self.period == "retard"
+
 
 @dataclass(frozen=True)
 class Signal:
@@ -114,6 +129,9 @@ class Signal:
     half_days_threshold: int
     single: bool = False
     """One absence in a short formation: the procedure applies from the first one."""
+    lates: int = 0
+    """Unjustified late arrivals in the window, when lateness repeats (then no absence counts)."""
+    lates_threshold: int = 0
 
     @property
     def by_unjustified(self) -> bool:
@@ -122,6 +140,15 @@ class Signal:
     @property
     def by_half_days(self) -> bool:
         return self.half_days >= self.half_days_threshold
+
+    @property
+    def by_lates(self) -> bool:
+        return self.lates_threshold > 0 and self.lates >= self.lates_threshold
+
+    @property
+    def sign(self) -> str:
+        """The sign of décrochage a follow-up opened on this signal starts with, ticked."""
+        return "retards" if self.by_lates else "absence" if self.single else "absences_repetees"
 
 
 def repeated_absence(
@@ -134,6 +161,8 @@ def repeated_absence(
     window = setting(settings, "absences_window_days")
     max_unjustified = setting(settings, "absences_unjustified_threshold")
     max_half_days = setting(settings, "absences_half_days_threshold")
+    if new.late:
+        return repeated_lateness(marks, new, settings)
     if not new.counts:
         return None
     if short:
@@ -177,8 +206,43 @@ def repeated_absence(
     return best
 
 
+def repeated_lateness(
+    marks: Iterable[Mark], new: Mark, settings: Mapping[str, object]
+) -> Signal | None:
+    """The signal when ``new``, an unjustified late arrival, makes lateness repeat: each
+    retard counts (two on one day are two), in a window containing ``new``."""
+    if new.justified:
+        return None
+    window = setting(settings, "absences_window_days")
+    threshold = setting(settings, "lates_unjustified_threshold")
+    lates = [m for m in marks if m.id != new.id and m.late and not m.justified] + [new]
+    windows = (
+        [m for m in lates if start <= m.day <= start + timedelta(days=window - 1)]
+        for start in (new.day - timedelta(days=shift) for shift in range(window))
+    )
+    inside = max(windows, key=len)  # the window that holds the most of them
+    if len(inside) < threshold:
+        return None
+    return Signal(
+        unjustified=0,
+        half_days=0,
+        start=min(m.day for m in inside),
+        end=max(m.day for m in inside),
+        window_days=window,
+        unjustified_threshold=setting(settings, "absences_unjustified_threshold"),
+        half_days_threshold=setting(settings, "absences_half_days_threshold"),
+        lates=len(inside),
+        lates_threshold=threshold,
+    )
+
+
 def repetition_began(
-    marks: Iterable[Mark], settings: Mapping[str, object], *, until: date, days: int = 30
+    marks: Iterable[Mark],
+    settings: Mapping[str, object],
+    *,
+    until: date,
+    days: int = 30,
+    lates: bool = False,
 ) -> date | None:
     """The day absences began to repeat, within the ``days`` before ``until``: the absence
     that reached a threshold, the absences replayed in the order of their days.
@@ -186,11 +250,13 @@ def repetition_began(
     « Absences répétées » appears with that absence, not with the first of them: counted
     from an isolated absence weeks before, the entretien was due before the sign existed
     (explorer S S8: « Premier signe : l'absence du vendredi 6 novembre », due 13 November,
-    for absences repeated on 1 and 3 December).
+    for absences repeated on 1 and 3 December).  ``lates``: the day late arrivals began to
+    repeat, the same way.
     """
     since = until - timedelta(days=days)
     recent = sorted(
-        (m for m in marks if m.counts and since < m.day <= until), key=lambda m: (m.day, m.id)
+        (m for m in marks if (m.late if lates else m.counts) and since < m.day <= until),
+        key=lambda m: (m.day, m.id),
     )
     for index, mark in enumerate(recent):
         if repeated_absence(recent[: index + 1], mark, settings) is not None:

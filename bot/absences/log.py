@@ -380,12 +380,15 @@ async def record_absence(
         session,
         organisation_id=formation.organisation_id,
         actor_id=by,
-        action="repeated_absence",
+        action="repeated_lateness" if signal.by_lates else "repeated_absence",
         entity="trainee",
         entity_id=trainee.id,
         absence_id=absence.id,
-        unjustified=signal.unjustified,
-        half_days=signal.half_days,
+        **(
+            {"late": signal.lates}
+            if signal.by_lates
+            else {"unjustified": signal.unjustified, "half_days": signal.half_days}
+        ),
     )
     followed = await open_followup_of(session, trainee.id) is not None
     return Recorded(absence, signal, followed=followed)

@@ -17,15 +17,16 @@ from bot.storage.absences import Absence
 
 
 async def recent_absence_days(
-    session: AsyncSession, trainee_id: int, today: date, *, days: int = 30
+    session: AsyncSession, trainee_id: int, today: date, *, days: int = 30, lates: bool = False
 ) -> list[date]:
-    """The days the trainee was noted absent (not late) in the last ``days`` days, in order."""
+    """The days the trainee was noted absent (``lates``: late) in the last ``days`` days,
+    in order."""
     found = await session.scalars(
         select(Absence.day)
         .where(
             Absence.trainee_id == trainee_id,
             Absence.deleted_at.is_(None),
-            Absence.period != "retard",
+            (Absence.period == "retard") if lates else (Absence.period != "retard"),
             Absence.day <= today,
             Absence.day > today - timedelta(days=days),
         )
@@ -36,9 +37,15 @@ async def recent_absence_days(
 
 
 async def repetition_day(
-    session: AsyncSession, trainee_id: int, until: date, settings: Mapping[str, object]
+    session: AsyncSession,
+    trainee_id: int,
+    until: date,
+    settings: Mapping[str, object],
+    *,
+    lates: bool = False,
 ) -> date | None:
-    """The day the trainee's absences began to repeat (:func:`repetition_began`), lately."""
+    """The day the trainee's absences (``lates``: late arrivals) began to repeat
+    (:func:`repetition_began`), lately."""
     rows = await session.scalars(
         select(Absence).where(
             Absence.trainee_id == trainee_id,
@@ -48,4 +55,4 @@ async def repetition_day(
         )
     )
     marks = [Mark(a.id, a.day, a.period, a.justified) for a in rows]
-    return repetition_began(marks, settings, until=until)
+    return repetition_began(marks, settings, until=until, lates=lates)

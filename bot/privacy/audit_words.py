@@ -70,6 +70,7 @@ ACTIONS = {
     "remove_trainee": "retrait de stagiaire",
     "reopen": "réouverture",
     "repeated_absence": "absences répétées signalées",
+    "repeated_lateness": "retards répétés signalés",
     "reschedule": "nouvelle date",
     "revoke": "révocation",
     "rollcall": "appel",

@@ -282,6 +282,9 @@ async def save_absence(ctx: Context) -> Outcome:
         "by_unjustified": signal.by_unjustified,
         "by_half_days": signal.by_half_days,
         "single": signal.single,
+        "lates": signal.lates,
+        "by_lates": signal.by_lates,
+        "sign": signal.sign,
         "name": trainee.full_name,
     }
     ctx.data["saved_absence_id"] = recorded.absence.id
@@ -321,7 +324,8 @@ async def open_decrochage(ctx: Context) -> Outcome:
     data = decrochage_data(
         ctx.data["formation_id"],
         ctx.data["trainee_id"],
-        single=bool(said.get("single")),
+        # A dialogue saved before « sign » was stored says it by « single ».
+        sign=str(said.get("sign") or ("absence" if said.get("single") else "absences_repetees")),
         absence_id=ctx.data.get("saved_absence_id"),
     )
     if said.get("sick_leave"):

@@ -34,13 +34,14 @@ from bot.storage.formations import Formation
 
 
 def decrochage_data(
-    formation_id: object, trainee_id: object, *, single: bool, absence_id: object
+    formation_id: object, trainee_id: object, *, sign: str, absence_id: object
 ) -> dict[str, Any]:
-    """What ``/decrochage`` starts with after an absence: the trainee, the sign ticked."""
+    """What ``/decrochage`` starts with after an absence: the trainee, the sign ticked
+    (:attr:`bot.absences.detection.Signal.sign`)."""
     return {
         "formation_id": formation_id,
         "trainee_id": trainee_id,
-        "signs": ["absence" if single else "absences_repetees"],
+        "signs": [sign],
         "absence_id": absence_id,
     }
 
@@ -120,7 +121,7 @@ async def save_marks(
         {
             "name": f.trainee.full_name,
             **decrochage_data(
-                f.formation.id, f.trainee.id, single=f.signal.single, absence_id=f.absence_id
+                f.formation.id, f.trainee.id, sign=f.signal.sign, absence_id=f.absence_id
             ),
         }
         for f in offers

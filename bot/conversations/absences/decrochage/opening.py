@@ -103,19 +103,23 @@ async def after_trainee(ctx: Context, picked: str) -> Outcome:
     absence = await trainee_absence(ctx.session, ctx.data.get("absence_id"), trainee.id)
     if absence is not None:  # opened after an absence: that day is the sign
         day = absence.day
-        if "absences_repetees" in (ctx.data.get("signs") or []):
+        signs = ctx.data.get("signs") or []
+        if "absences_repetees" in signs or "retards" in signs:
             # Repeated absences: the day they began to repeat, as « Depuis quand ? » suggests
             # it (explorer K: the two ways gave two entretien deadlines for the same facts).
-            day = await repeated_since(ctx, trainee, absence.day) or day
+            day = await repeated_since(ctx, trainee, absence.day, lates="retards" in signs) or day
         ctx.data["sign_on"] = day.isoformat()
     return Next("signs")
 
 
-async def repeated_since(ctx: Context, trainee: Trainee, until: date) -> date | None:
-    """The day the trainee's absences began to repeat, by the organisation's thresholds."""
+async def repeated_since(
+    ctx: Context, trainee: Trainee, until: date, *, lates: bool = False
+) -> date | None:
+    """The day the trainee's absences (``lates``: late arrivals) began to repeat, by the
+    organisation's thresholds."""
     organisation = await organisation_of(ctx.session, ctx.organisation_id)
     settings = organisation.settings if organisation is not None else {}
-    day = await repetition_day(ctx.session, trainee.id, until, settings or {})
+    day = await repetition_day(ctx.session, trainee.id, until, settings or {}, lates=lates)
     return None if day is None or trainee.left_before(day) else day
 
 
@@ -146,12 +150,16 @@ async def sign_example(ctx: Context) -> str:
     signs = set(ctx.data.get("signs") or [])
     trainee = await current_trainee(ctx)
     ctx.data.pop("_noted_absence", None)
-    if trainee is not None and signs & {"absence", "absences_repetees"}:
+    if trainee is not None and signs & {"absence", "absences_repetees", "retards"}:
         today = ctx.now.astimezone(ctx.tz).date()
-        if "absences_repetees" in signs and (began := await repeated_since(ctx, trainee, today)):
-            ctx.data["_noted_absence"] = "repeated"
+        lates = "absences_repetees" not in signs  # then « Retards » is what repeats
+        if signs & {"absences_repetees", "retards"} and (
+            began := await repeated_since(ctx, trainee, today, lates=lates)
+        ):
+            ctx.data["_noted_absence"] = "repeated_lates" if lates else "repeated"
             return dates.spell_example(began)
-        noted = await recent_absence_days(ctx.session, trainee.id, today)
+        lates = "absence" not in signs and lates  # only « Retards »: the last one
+        noted = await recent_absence_days(ctx.session, trainee.id, today, lates=lates)
         noted = [d for d in noted if not trainee.left_before(d)]  # refused after an exit
         if noted:
             ctx.data["_noted_absence"] = "last"

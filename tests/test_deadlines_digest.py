@@ -256,6 +256,33 @@ async def test_a_follow_up_reminder_names_its_trainee(
     assert "puis « Fait »" not in text
 
 
+async def test_an_overdue_entretien_already_booked_says_when(
+    db: Database, settings: Settings, clock: Clock, trainer: Person
+) -> None:
+    """Explorer AO6: the digest listed the overdue entretien without its booking, and a
+    coordinator chased a trainer who had set it for Thursday."""
+    await trainer.says("/decrochage hugo")
+    await trainer.presses("Baisse de motivation")
+    await trainer.presses("Terminé")
+    await seen_on(trainer, "lundi 9 novembre")  # the entretien was due on Monday 16
+    await trainer.presses("Non")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Oui, maintenant")
+    await trainer.says("jeudi à 9h")
+    await trainer.presses("Oui")
+    clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
+    await build_scheduler(db, settings, clock=clock).tick()
+    [(_, text)] = (await deliver(db)).digests()
+    assert (
+        "· lundi 16 novembre 2026 – Tenir l'entretien individuel (Hugo Moreau) – Agent de "
+        "restauration (démo) – prévu le jeudi 26 novembre 2026 à 9 h 00"
+    ) in text
+    assert text.count("prévu le") == 1  # the ticket and the compte rendu are not booked
+    await trainer.says("/echeances")
+    await trainer.presses(next(b for b in trainer.buttons if "entretien" in b))
+    assert "Prévu le jeudi 26 novembre 2026 à 9 h 00 : une fois tenu" in trainer.last
+
+
 async def test_the_jobs_log_nothing_personal(
     db: Database,
     settings: Settings,

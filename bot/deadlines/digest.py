@@ -81,7 +81,7 @@ from bot.deadlines.digest_messages import (
     reminder_messages,
     to_do_of,
 )
-from bot.deadlines.lines import concerned
+from bot.deadlines.lines import booked, concerned
 from bot.deadlines.org_settings import digest_hour
 from bot.deadlines.reminded import reminders_due
 from bot.deadlines.service import grouped
@@ -239,6 +239,9 @@ async def digests_of(
             )
         ],
     )
+    planned = await booked(
+        session, [r for d in due for g in ("overdue", "week") for r in groups[d.organisation.id][g]]
+    )
     private = await known_private(session, organisations)
     targets = {
         d.organisation.id: recipients(
@@ -274,6 +277,7 @@ async def digests_of(
                     who=who,
                     failures=failures.get(organisation.id, ()),
                     missed=missed.get(organisation.id, ()),
+                    booked=planned,
                 )
                 text = "\n\n".join(t for t in (text, purged.get(organisation.id)) if t) or None
                 if text is not None:

@@ -20,7 +20,7 @@ named in a group.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
@@ -241,6 +241,8 @@ class Shown(NamedTuple):
     weekend: str
     """« samedi » or « dimanche »: the line says « à faire plutôt le vendredi … »."""
     friday: str
+    booked: datetime | None = None
+    """An entretien still to hold: when it is planned (:func:`bot.deadlines.lines.booked`)."""
 
 
 def digest_text(
@@ -253,11 +255,13 @@ def digest_text(
     who: dict[int, str],
     failures: Sequence[Undelivered] = (),
     missed: Sequence[Item] = (),
+    booked: Mapping[int, datetime] | None = None,
 ) -> str | None:
     """The digest of ``groups`` (stored, still to do, :func:`grouped`) as one chat reads it;
     ``None``: nothing to say.
 
-    ``who`` names what each deadline concerns (:func:`bot.deadlines.lines.concerned`);
+    ``who`` names what each deadline concerns (:func:`bot.deadlines.lines.concerned`),
+    ``booked`` when an entretien is planned (:func:`bot.deadlines.lines.booked`);
     ``missed``: closed since the last digest because their bilan began first, said once.
     """
     overdue, week = groups["overdue"], groups["week"]
@@ -318,6 +322,7 @@ def digest_text(
             postponed=status_label(row) if row.status == "postponed" and not item.several else "",
             weekend=weekend,
             friday=friday,
+            booked=planned.astimezone(tz) if (planned := (booked or {}).get(row.id)) else None,
         )
 
     late = bundle(overdue, who, local)

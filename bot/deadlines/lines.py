@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.deadlines.service import L, Listed, group_of
 from bot.rules import milestone_of
-from bot.storage.absences import FollowUp
+from bot.storage.absences import Entretien, FollowUp
 from bot.storage.formations import Trainee
 
 T = TypeVar("T")
@@ -54,6 +54,37 @@ async def concerned(session: AsyncSession, rows: Sequence[Listed]) -> dict[int, 
             who = row.detail
         if who:
             out[row.id] = who
+    return out
+
+
+INTERVIEW_STEPS = {"ENTRETIEN": "individuel", "REGARD-CROISE": "regard_croise"}
+"""A follow-up's milestones met by an interview, and the interview's kind."""
+
+
+async def booked(session: AsyncSession, rows: Sequence[Listed]) -> dict[int, datetime]:
+    """Deadline id → the moment its interview is planned, for a follow-up's entretien (or
+    regard croisé) still to hold: overdue in the digest, it is already booked (explorer AO6:
+    a coordinator chased a trainer who had set it for Thursday)."""
+    wanted: dict[tuple[int, str], list[int]] = {}
+    for row in rows:
+        head = row.key.split(":", 1)[0]
+        for step, kind in INTERVIEW_STEPS.items():
+            if row.subject == "followup" and head.endswith(f"-{step}"):
+                wanted.setdefault((row.subject_id, kind), []).append(row.id)
+    followups = sorted({f for f, _ in wanted})
+    out: dict[int, datetime] = {}
+    for start in range(0, len(followups), SLICE):
+        found = await session.execute(
+            select(Entretien.followup_id, Entretien.kind, func.min(Entretien.scheduled_at))
+            .where(
+                Entretien.followup_id.in_(followups[start : start + SLICE]),
+                Entretien.held_at.is_(None),
+                Entretien.cancelled_at.is_(None),
+            )
+            .group_by(Entretien.followup_id, Entretien.kind)
+        )
+        for followup_id, kind, at in found.all():
+            out.update(dict.fromkeys(wanted.get((followup_id, kind), ()), at))
     return out
 
 

@@ -65,7 +65,7 @@ from bot.deadlines.actions import (
     visible_deadline,
 )
 from bot.deadlines.documents import due_text
-from bot.deadlines.lines import concerned
+from bot.deadlines.lines import booked, concerned
 from bot.deadlines.org_settings import is_default
 from bot.deadlines.service import group_of
 from bot.deadlines.status import at_the_meeting, status_label
@@ -111,6 +111,9 @@ async def deadline_values(ctx: Context) -> dict[str, Any]:
             "rule_id": row.rule_id,
             "weekend": weekend,
             "friday": friday,
+            "booked": planned.astimezone(ctx.tz)
+            if (planned := (await booked(ctx.session, [row])).get(row.id))
+            else None,
         }
     }
 

@@ -369,6 +369,29 @@ async def test_another_date_proposed_in_her_own_sentence_is_confirmed_then_kept(
     assert "propose une autre date : le mardi 1er décembre 2026 à 10 h 00." in notice
 
 
+async def test_with_two_bilans_the_date_she_proposed_is_shown_once_she_says_which(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer AQ4: with two bilans, the date in her sentence was dropped after « Pour quel
+    bilan ? », to be typed again."""
+    await add_organisations(db, 1, clock.now.date())
+    await follows(db, DEMO)
+    await follows(db, "Parcours 1")
+    await schedule_bilan(trainer)
+    other = await _bilan_of_parcours(db, clock)
+    her = sophie(person)
+    await her.says("Je vous propose le 10 décembre à 10h")
+    assert her.last.startswith("Pour quel bilan ?")
+    await her.says("2")
+    assert her.last.startswith("J'ai compris : jeudi 10 décembre 2026 à 10 h 00.")
+    await her.presses("Oui, c'est ça")
+    await her.presses("Passer")
+    async with db.sessions() as session:
+        bilan = await session.get(Bilan, other)
+    assert bilan is not None and bilan.cm_answer == "other_date"
+    assert bilan.cm_proposed_at == datetime(2026, 12, 10, 9, 0, tzinfo=UTC)
+
+
 @pytest.mark.parametrize(
     "typed",
     [

@@ -69,12 +69,8 @@ async def quick_answer(ctx: Context) -> Outcome | None:
     if not hers:
         return None
     data: dict[str, Any] = {"answer": answer or said or OTHER_DATE}
-    # « je propose le 21 janvier à 10h »: that date, in her bilan's time, shown back to
-    # confirm (explorer AG5); with several bilans, which one is asked first, then the date.
-    if proposed is not None and len(hers) == 1:
-        understood = dates.understand(proposed["rest"], ctx.now.astimezone(hers[0].tz), "future")
-        if understood is not None and understood.has_date and understood.has_time:
-            data[f"_pending_{PROPOSED}"] = understood.when.isoformat()
+    if proposed is not None:
+        data[PROPOSAL] = proposed["rest"]  # read once her bilan is known (:func:`_take`)
     if said is not None:
         # Her sentence goes to the trainer as it is; what it seems to answer is asked, never
         # kept unasked (explorer AN1-AN3: « je confirme avoir reçu le document » was
@@ -82,8 +78,7 @@ async def quick_answer(ctx: Context) -> Outcome | None:
         # venir »), unless a date it proposes is shown back to confirm anyway.
         await pass_on(ctx)
         data[READ] = True
-        if f"_pending_{PROPOSED}" not in data:
-            data[READING] = True
+        data[READING] = True
     return Switch(FLOW.name, data)
 
 
@@ -95,6 +90,8 @@ MOVED_TO = re.compile(
 )
 """The date after « pouvez-vous décaler au mardi 12 janvier à 14 h ? » (folded)."""
 PROPOSED = "proposed"
+PROPOSAL = "_proposal"
+"""The words after « je propose », until her bilan, whose time reads them, is known."""
 READING = "_reading"
 """Her answer as read in a sentence of hers, to be confirmed before it is kept."""
 
@@ -124,6 +121,16 @@ def _take(ctx: Context, her: HerBilan) -> None:
     of the invitation she read (explorer AC2)."""
     ctx.data["bilan_id"] = her.bilan.id
     ctx.take_zone(her.tz)
+    # « je propose le 21 janvier à 10h »: that date, in her bilan's time, shown back to
+    # confirm (explorer AG5), which is the question; with several bilans, once she said
+    # which (explorer AQ4: the date was dropped, to be typed again).
+    typed = ctx.data.pop(PROPOSAL, None)
+    understood = (
+        dates.understand(str(typed), ctx.now.astimezone(her.tz), "future") if typed else None
+    )
+    if understood is not None and understood.has_date and understood.has_time:
+        ctx.data[f"_pending_{PROPOSED}"] = understood.when.isoformat()
+        ctx.data.pop(READING, None)
 
 
 async def _saved_when_complete(ctx: Context) -> Outcome | None:

@@ -379,16 +379,12 @@ class Engine:
                 ctx.send(await current.step(step_name).ask(ctx))
                 return current.name, step_name
             return None, None
-        if current is not None and ctx.actor is not None and ctx.actor.is_member:
-            # Set aside, or started again up to date; to no member (a participant) nothing.
-            outermost = self.runner.outermost(ctx, current)
-            again = outermost.name == target.flow
-            if step_name is not None and not self.runner.starts_over(
-                ctx, current, step_name, again
-            ):
-                self.runner.leave(ctx, current, step_name, self._kept_for)
-            else:
-                ctx.say("common.again" if again else "common.abandoned", summary=outermost.summary)
+        if current is not None and ctx.actor is not None:
+            kept = await self.runner.before_command(
+                ctx, current, step_name, target.flow, self._kept_for, member=ctx.actor.is_member
+            )
+            if kept is not None:
+                return kept
         return await self.start(ctx, self.features.flows[target.flow], {})
 
     async def start(self, ctx: Context, flow: Flow, data: dict[str, Any]) -> Position:

@@ -186,6 +186,31 @@ async def test_coming_back_after_answering_hears_the_answer_not_the_greeting(
         assert "Bonjour" not in lea.all_text and "nom complet" not in lea.all_text
 
 
+async def test_a_bare_start_mid_answer_asks_the_question_again_and_another_command_keeps_it(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer AW6: a delegate lost at « Je l'atteste » typed /start; her name and role
+    went without a word, and /reprendre said there was nothing to resume."""
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    clock.now = BILAN_END + timedelta(minutes=5)
+    lea = person("lea")
+    await lea.says(f"/start {invited['Léa Martin']}")
+    await lea.says("Léa Martin")
+    await lea.presses("Délégué")
+    text = lea.last
+    assert "Moi, Léa Martin" in text
+    await lea.says("/start")
+    assert lea.last == text and "Je l'atteste sur l'honneur" in lea.buttons
+    await lea.says("/mesdonnees")
+    assert "/reprendre" in lea.all_text
+    await lea.says("/reprendre")
+    assert lea.last == text
+    await lea.presses("Je l'atteste")
+    (answer,) = await answers(db)
+    assert answer.typed_name == "Léa Martin" and answer.answer == "attested"
+
+
 async def test_correcting_the_name_asks_the_name_only(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
 ) -> None:

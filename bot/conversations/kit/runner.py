@@ -90,6 +90,34 @@ class Runner:
             until=dates.spell_datetime((ctx.now + keep_for).astimezone(ctx.tz)),
         )
 
+    async def before_command(
+        self,
+        ctx: Context,
+        current: Flow,
+        step: str | None,
+        target: str,
+        keep_for: timedelta,
+        *,
+        member: bool,
+    ) -> Position | None:
+        """The conversation under way when the command of ``target`` comes: set aside, or
+        started again up to date, and said.  To a participant (no member), its own command
+        or a code starts it again unsaid, a bare ``/start`` asks its question again (explorer AW6: a
+        delegate lost at « Je l'atteste » typed /start, and her answers went without a
+        word), another command sets it aside.  A position: the turn ends there."""
+        outermost = self.outermost(ctx, current)
+        again = outermost.name == target
+        if not member and step is not None:
+            if ctx.incoming.command == "start":  # with a code: the code's own answer
+                return None if ctx.incoming.argument else await self._ask_again(ctx, current, step)
+            if again:
+                return None
+        if step is not None and not self.starts_over(ctx, current, step, again):
+            self.leave(ctx, current, step, keep_for)
+        else:
+            ctx.say("common.again" if again else "common.abandoned", summary=outermost.summary)
+        return None
+
     def aside_flow(self, found: dict[str, Any] | None) -> Flow | None:
         """The command a conversation set aside was started with (its name, its summary)."""
         return self.flows().get(aside.first_flow(found)) if found is not None else None

@@ -47,6 +47,12 @@ def d(day: int, month: int = 11, year: int = 2026) -> date:
         ("le 2 et le 3", (d(2), d(3)), ()),
         ("samedi et dimanche", (d(21), d(22)), ()),
         ("hier et avant-hier", (d(21), d(22)), ()),
+        # « depuis jeudi »: from Thursday to today (explorer AW9: Thursday alone was noted);
+        # « depuis 3 jours »: the last three days of training, today among them.
+        ("depuis jeudi", (d(19), d(20), d(23)), (d(21), d(22))),
+        ("depuis le 18 novembre", (d(18), d(19), d(20), d(23)), (d(21), d(22))),
+        ("depuis 3 jours", (d(19), d(20), d(23)), (d(21), d(22))),
+        ("depuis trois jours", (d(19), d(20), d(23)), (d(21), d(22))),
     ],
 )
 def test_several_days(text: str, days: tuple[date, ...], skipped: tuple[date, ...]) -> None:
@@ -70,6 +76,10 @@ def test_several_days(text: str, days: tuple[date, ...], skipped: tuple[date, ..
         "le 20 décembre et le 3 novembre",  # a year apart: no list across a year
         "du " + "1 " * 300 + "au 3",
         "💥 et 🎉",
+        "depuis aujourd'hui",
+        "depuis 1 jour",
+        "depuis 99 jours",
+        "depuis zorro",
     ],
 )
 def test_one_day_or_no_days_is_not_several(text: str) -> None:

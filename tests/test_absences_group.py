@@ -65,6 +65,52 @@ async def test_two_names_one_confirmation_two_rows(db: Database, trainer: Person
     assert await step_of(db, trainer) == (None, None)
 
 
+async def test_not_come_since_thursday_notes_every_day_since(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer AW9: « Karim pas venu depuis jeudi » was one absence, on Thursday; the half-day
+    of « depuis mercredi après-midi » is its first day's, not every day's."""
+    await trainer.says("Karim pas venu depuis jeudi")
+    assert trainer.last.startswith(
+        "Noter une absence non justifiée du jeudi 19 novembre au lundi 23 novembre 2026 "
+        "(3 jours), pour :"
+    )
+    await trainer.presses("Enregistrer")
+    karim = await trainee_id(db, "Karim Benali")
+    assert [(t, day, period) for t, day, period, _, _ in await saved(db)] == [
+        (karim, date(2026, 11, 19), "journee"),
+        (karim, date(2026, 11, 20), "journee"),
+        (karim, date(2026, 11, 23), "journee"),
+    ]
+    await trainer.says("Julie absente depuis mercredi après-midi")
+    assert trainer.last.startswith(
+        "Noter une absence non justifiée du mercredi 18 novembre après-midi au lundi 23 "
+        "novembre 2026 (4 jours), pour :"
+    )
+
+
+async def test_several_days_then_a_comment_keep_the_days_and_the_comment(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer AW2: « Je n'ai pas compris la date « hier et aujourd'hui, pas de nouvelles,
+    j » »; explorer AW9 with the command: « /absence karim depuis jeudi » was Thursday."""
+    await trainer.says("Karim absent hier et aujourd'hui, pas de nouvelles, je l'appelle demain")
+    assert trainer.last.startswith(
+        "Noter une absence non justifiée le dimanche 22 novembre et le lundi 23 novembre 2026 "
+        "(2 jours), pour :"
+    )
+    await trainer.presses("Enregistrer")
+    karim = await trainee_id(db, "Karim Benali")
+    assert [(a.day, a.reason) for a in await absences(db) if a.trainee_id == karim] == [
+        (date(2026, 11, 22), "pas de nouvelles, je l'appelle demain"),
+        (date(2026, 11, 23), "pas de nouvelles, je l'appelle demain"),
+    ]
+    await trainer.says("/absence julie depuis jeudi")
+    assert trainer.last.startswith(
+        "Noter une absence non justifiée du jeudi 19 novembre au lundi 23 novembre 2026"
+    )
+
+
 async def test_three_names_outside_the_dates_are_said_and_kept(
     db: Database, trainer: Person
 ) -> None:

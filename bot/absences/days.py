@@ -8,6 +8,7 @@ is noted once it happened):
   3 », « de lundi à mercredi », « entre lundi et mercredi »; its Saturdays,
   Sundays and public holidays are left out (nobody is trained then) and
   said so;
+- « depuis jeudi »: the span from that day to today;
 - a list: « lundi et mardi », « le 3, le 4 et le 7 décembre »: exactly those
   days, a weekend day included if named (the confirmation points it out).
 
@@ -37,6 +38,7 @@ MOST_DAYS = 31
 _SPAN = re.compile(
     r"^(?:du|de|depuis)\s+(?P<a>.+?)\s+(?:au|a|jusqu'?\s*au|jusqu'?\s*a)\s+(?P<b>.+)$"
 )
+_SINCE = re.compile(r"(?:^|\s)depuis\s+(?P<a>.+)$")
 _BETWEEN = re.compile(r"^entre\s+(?P<a>.+?)\s+et\s+(?P<b>.+)$")
 _LIST = re.compile(r"\s*(?:,|\bet\b)\s*")
 _WEEKDAY = re.compile(r"^(?:le\s+)?(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)$")
@@ -98,7 +100,11 @@ def _span(text: str, now: datetime) -> tuple[date, date] | None:
         return period
     match = _SPAN.match(text) or _BETWEEN.match(text)
     if match is None:
-        return None
+        # « pas venu depuis jeudi »: from Thursday to today (explorer AW9: Thursday alone).
+        since = _SINCE.match(text)
+        start = _since_days(since["a"], now.date()) if since else None
+        start = start or (_one_day(since["a"], now) if since else None)
+        return (start, now.date()) if start is not None and start < now.date() else None
     start, end = _one_day(match["a"], now), _one_day(match["b"], now)
     if start is None or end is None:
         return None
@@ -111,6 +117,24 @@ def _span(text: str, now: datetime) -> tuple[date, date] | None:
         while start > end:
             end += timedelta(days=7)
     return start, end
+
+
+_COUNT = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "dix": 10}
+_DAYS_BACK = re.compile(r"^(?P<n>\d{1,2}|[a-z]+)\s+jours?(?:\s+de\s+formation)?$")
+
+
+def _since_days(text: str, today: date) -> date | None:
+    """« depuis 3 jours »: the first of the last three working days, today among them (on a
+    Monday: Thursday, Friday, Monday, as a trainer counts the days of training)."""
+    match = _DAYS_BACK.match(text.strip())
+    count = match and (int(match["n"]) if match["n"].isdigit() else _COUNT.get(match["n"], 0))
+    if not count or count > MOST_DAYS:
+        return None
+    day = today
+    while count > 1 or not dates.is_working_day(day):
+        count -= dates.is_working_day(day)
+        day -= timedelta(days=1)
+    return day
 
 
 def _listed(text: str, now: datetime) -> list[date] | None:
@@ -187,6 +211,16 @@ def span_halves(text: str) -> tuple[str, str] | None:
     matin »)."""
     folded = " ".join(soft_fold(text).split())
     match = _ENDS.search(folded)
+    since = _SINCE.search(folded) if match is None else None
+    if since is not None:
+        # « depuis mercredi matin »: the half-day is the start's, every day after it whole
+        # (then ``(journee, journee)``: not every day's morning).
+        first, _ = _half(since["a"])
+        return (
+            None
+            if first is None
+            else ("apres_midi" if first == "apres_midi" else "journee", "journee")
+        )
     if match is None:
         return None
     first, _ = _half(match["a"])
@@ -241,6 +275,18 @@ def read_days(text: str, now: datetime) -> Days | None:
     if listed is None or len(listed) < 2:
         return None
     return Days(days=tuple(listed))
+
+
+def read_days_and_words(text: str, now: datetime) -> tuple[Days | None, str]:
+    """:func:`read_days` of ``text``, or of its part before a comma when only that part names
+    days, with the words after it: « hier et aujourd'hui, pas de nouvelles, je l'appelle
+    demain » (explorer AW2: « Je n'ai pas compris la date »), the words kept as its motive."""
+    found = read_days(text, now)
+    head, comma, tail = text.partition(",")
+    if found is not None or not comma:
+        return found, ""
+    found = read_days(head, now)
+    return (found, tail.strip(" ,.")) if found is not None else (None, "")
 
 
 def _bare_day_after_end(text: str, end: date, now: datetime) -> tuple[date, date] | None:

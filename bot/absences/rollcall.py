@@ -174,7 +174,7 @@ async def record_roll(
             period=kind,
             late_minutes=mark.late_minutes if kind == "retard" else None,
             justified=justified,
-            reason=reason if justified else None,
+            reason=reason,  # a motive said of an unjustified absence too (AW2)
             late_half=period if second else None,
         )
         # A retard already noted that day: at a half-day's call, this one is the half-day's,

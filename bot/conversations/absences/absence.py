@@ -30,7 +30,7 @@ with the check for repeated absence, is
 from __future__ import annotations
 
 from bot import dates
-from bot.absences.days import read_days
+from bot.absences.days import read_days, read_days_and_words
 from bot.absences.followups import organisation_of, procedure_on
 from bot.absences.line import as_typed, day_words, split_reason, understand_line
 from bot.absences.log import (
@@ -139,10 +139,13 @@ def several_days(ctx: Context, text: str, formations: list[Formation]) -> Outcom
     """« /absence Julie du 1er au 3 décembre »: several days go to the one recap that notes
     them all (:mod:`.group`), as the same sentence typed without the command does."""
     people = [(t.full_name, (f.id, t.id)) for f in formations for t in f.named_trainees]
-    line = understand_line(split_reason(text[:300], ctx.now)[0], ctx.now, people)
-    if not line.name_text or line.when is not None or not line.date_text:
+    said = split_reason(text[:300], ctx.now)[0]
+    line = understand_line(said, ctx.now, people)
+    if not line.name_text or (line.when is None and not line.date_text):
         return None
-    if read_days(line.date_text, ctx.now) is None:
+    # « /absence karim depuis jeudi »: read as Thursday by the one-day reader (AW9).
+    dated = line.date_text or day_words(said.replace(line.name_text, " ", 1), ctx.now)
+    if read_days_and_words(dated, ctx.now)[0] is None:
         return None
     late = line.period == "retard"
     return Switch(

@@ -34,10 +34,11 @@ from bot.absences.days import (
     day_periods,
     list_periods,
     read_days,
+    read_days_and_words,
     span_halves,
     spell_days,
 )
-from bot.absences.line import date_words, read_period, split_reason, understand_line
+from bot.absences.line import as_typed, date_words, read_period, split_reason, understand_line
 from bot.absences.log import conflict, outside, period_label
 from bot.absences.rollcall import Mark
 from bot.answers import by_surname, closest_names, fold, match_names
@@ -174,9 +175,11 @@ def _read_when(ctx: Context) -> None:
         ctx.data["period"] = line.period
     if line.justified is not None:
         ctx.data["justified"] = line.justified
-    several = read_days(date_words(rest), ctx.now)
+    several, words = read_days_and_words(date_words(rest), ctx.now)
     if several is not None:
-        _take_days(ctx, rest, several)
+        if words and reason is None:
+            keep_reason(ctx, as_typed(rest, words))
+        _take_days(ctx, rest.partition(",")[0] if words else rest, several)
         return
     if line.when is not None and line.when.date() > ctx.now.date():
         ctx.say("absence.quick_future", day=line.when.date())
@@ -216,7 +219,10 @@ def _take_days(ctx: Context, text: str, several: Days) -> bool:
         return False
     if ctx.data.get("_late"):
         return True
-    own = _span_ends(several, span_halves(text)) if several.span else list_periods(text, ctx.now)
+    ends = span_halves(text) if several.span else None
+    if ends == ("journee", "journee"):  # « depuis mercredi matin »: every day whole
+        ctx.data["period"] = "journee"
+    own = _span_ends(several, ends) if several.span else list_periods(text, ctx.now)
     if own:  # « lundi matin et mardi après-midi », « de jeudi après-midi à lundi matin »
         ctx.data["_own"] = {day.isoformat(): period for day, period in own.items()}
         ctx.data["period"] = "journee"

@@ -87,17 +87,18 @@ def salutation(name: object) -> str:
     return "Madame" if found.group("madame") else "Monsieur"
 
 
-def of(name: object) -> str:
+def of(name: object, word: str = "de") -> str:
     """ "de Karim Benali", "d'Inès Garnier", "d'Hugo Moreau": the elision a careful writer makes
     before a vowel or a mute h (a name's h is taken as mute, as in most first names), and
-    before a y that is a vowel (« d'Yvonne », but « de Yanis »)."""
+    before a y that is a vowel (« d'Yvonne », but « de Yanis »); ``word`` « que »: « qu'Enzo »
+    (explorer AU7: « pour que Enzo André … participent »)."""
     text = str(name)
     # « d'« Agent de restauration » », the elision made across the quote (explorer AC8).
     head = unicodedata.normalize("NFD", text.lstrip("«\u00a0\u202f ")[:2]).casefold()
     head = "".join(c for c in head if not unicodedata.combining(c))
     # A y before a vowel is a consonant: de Yanis, de Youssef, de Yasmine; d'Yves (explorer AE3).
     vowel = head[:1] in tuple("aeiouh") or (head[:1] == "y" and head[1:2] not in tuple("aeiou"))
-    return ("d'" if vowel else "de ") + text
+    return (f"{word[:-1]}'" if vowel else f"{word} ") + text
 
 
 def upper_first(label: str) -> str:
@@ -124,11 +125,12 @@ def day_off_said(value: Any) -> str:
 
 
 @jinja2.pass_eval_context
-def de(context: jinja2.nodes.EvalContext, name: object) -> str:
-    """``{{ name|de }}``: :func:`of` in a template, the name escaped where the template escapes."""
+def de(context: jinja2.nodes.EvalContext, name: object, word: str = "de") -> str:
+    """``{{ name|de }}``, ``{{ names|de("que") }}``: :func:`of` in a template, the name escaped
+    where the template escapes."""
     if context.autoescape:
-        return markupsafe.Markup(of(markupsafe.escape(name)))
-    return of(name)
+        return markupsafe.Markup(of(markupsafe.escape(name), word))
+    return of(name, word)
 
 
 def number(value: int) -> str:

@@ -65,9 +65,7 @@ async def test_two_names_one_confirmation_two_rows(db: Database, trainer: Person
     assert await step_of(db, trainer) == (None, None)
 
 
-async def test_not_come_since_thursday_notes_every_day_since(
-    db: Database, trainer: Person
-) -> None:
+async def test_not_come_since_thursday_notes_every_day_since(db: Database, trainer: Person) -> None:
     """Explorer AW9: « Karim pas venu depuis jeudi » was one absence, on Thursday; the half-day
     of « depuis mercredi après-midi » is its first day's, not every day's."""
     await trainer.says("Karim pas venu depuis jeudi")

@@ -12,8 +12,10 @@ from sqlalchemy import func, select
 from bot.attestations.bundle import build
 from bot.attestations.keys import signing_key
 from bot.attestations.reviews import decide
+from bot.attestations.sending import bundle_for
 from bot.attestations.service import Author, progress
 from bot.bilans.view import view_of
+from bot.config import Settings
 from bot.storage.attestations import AttestationInvitation, AttestationReview
 from bot.storage.audit import AuditEntry
 from bot.storage.db import Database
@@ -78,7 +80,12 @@ async def test_validated_counts_rejected_does_not_and_gets_a_new_link(
 
 
 async def test_a_validation_is_kept_with_who_and_when(
-    db: Database, demo: None, person: Callable[..., Talker], clock: Clock, tmp_path: Path
+    db: Database,
+    demo: None,
+    person: Callable[..., Talker],
+    clock: Clock,
+    tmp_path: Path,
+    settings: Settings,
 ) -> None:
     bilan_id = await delegate_as_trainee(db, person, clock)
     async with db.sessions() as session, session.begin():
@@ -100,6 +107,10 @@ async def test_a_validation_is_kept_with_who_and_when(
         # The proof bundle says it too (explorer AL6: a plain « attestée », nothing of the
         # flag nor of who decided).
         bundle = await build(session, bilan_id, now=clock.now, key=signing_key(tmp_path))
+        # The trainer's copy from the chat, as the e-mailed one, says who too (explorer AU1).
+        chat_copy = await bundle_for(session, settings, info, author=author, now=clock.now)
+    (chat_entry,) = open_zip(chat_copy.content)[1]["participants"]
+    assert chat_entry["examens"][0]["par"] == "Camille Durand"
     files, manifest = open_zip(bundle.content)
     (entry,) = manifest["participants"]
     assert entry["examens"] == [

@@ -169,6 +169,18 @@ def test_the_words_are_french_and_the_unknown_stays_as_stored() -> None:
     )
 
 
+def test_why_an_attestation_was_examined_is_in_words() -> None:
+    """Explorer AU4: « réserves : ["identity"] » in the journal an auditor opens."""
+    shown = json.loads(details_words({"concerns": ["identity", "role"], "concern": "name"}))
+    assert shown == {
+        "réserves": [
+            "réponse depuis un autre compte de messagerie que le précédent",
+            "rôle choisi différent de celui de l'invitation",
+        ],
+        "réserve examinée": "nom tapé différent de celui de l'invitation",
+    }
+
+
 def test_a_follow_up_s_and_an_absence_s_codes_are_words_too() -> None:
     """Explorer AH5: « parcours : short », « signes : [absences_repetees] », « période :
     journee », « moyen : telephone », « s'applique : true » in the journal an auditor opens."""

@@ -59,6 +59,15 @@ def test_of_elides_before_a_vowel_or_a_mute_h(name: str, said: str) -> None:
     assert texts.of(name) == said
 
 
+def test_que_elides_as_de_does() -> None:
+    """Explorer AU7: « pour que Enzo André … participent »."""
+    assert texts.of("Enzo André et Léa Martin", "que") == "qu'Enzo André et Léa Martin"
+    assert texts.of("Karim Benali", "que") == "que Karim Benali"
+    assert "pour qu'Enzo André participe" in texts.plain(
+        texts.say("bilan.ask_agreement", d={"names": ["Enzo André"], "cm_name": "Anne Roy"})
+    )
+
+
 def test_a_list_of_names_is_said_with_et_and_escaped() -> None:
     env = jinja2.Environment(autoescape=True)
     env.filters["et"] = et

@@ -426,7 +426,15 @@ async def build(
         organisation_id is not None and info.bilan.organisation_id != organisation_id
     ):
         raise LookupError(f"Bilan inconnu : {bilan_id}.")
-    prog = await progress(session, info, now=now)
+    return await assembled(session, await progress(session, info, now=now), now=now, key=key)
+
+
+async def assembled(
+    session: AsyncSession, prog: Progress, *, now: datetime, key: SigningKey
+) -> ProofBundle:
+    """:func:`assemble` with the names of those who examined flagged answers, looked up: every
+    copy of the dossier says who validated (explorer AU1: the chat's and the e-mailed ones
+    read « par » null, the command line's « par Camille Durand »)."""
     ids = {r.decided_by for r in prog.reviews if r.decided_by is not None}
     deciders = (
         {

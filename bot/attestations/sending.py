@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
 from bot.attestations import mail
-from bot.attestations.bundle import ProofBundle, assemble
+from bot.attestations.bundle import ProofBundle, assembled
 from bot.attestations.evidence import bilan_words
 from bot.attestations.keys import signing_key, spaced
 from bot.attestations.service import Author, Chat, answers_open, audit, progress
@@ -33,8 +33,8 @@ async def bundle_for(
 ) -> ProofBundle:
     """The bundle as it stands, for the trainer to download (the export is audited), signed
     with the key of the data folder."""
-    bundle = assemble(
-        await progress(session, info, now=now), now=now, key=signing_key(settings.data_dir)
+    bundle = await assembled(
+        session, await progress(session, info, now=now), now=now, key=signing_key(settings.data_dir)
     )
     audit(session, author, "export", "bilan_proofs", info.bilan.id, complete=bundle.complete)
     return bundle
@@ -118,7 +118,7 @@ async def request_sending(
         return refusal
     assert info.formation.cm_email is not None
     key = signing_key(settings.data_dir)
-    bundle = assemble(await progress(session, info, now=now), now=now, key=key)
+    bundle = await assembled(session, await progress(session, info, now=now), now=now, key=key)
     subject, body = email_text(bilan_words(info), bundle, fingerprint=spaced(key.fingerprint))
     sending = ProofSending(
         organisation_id=info.bilan.organisation_id,

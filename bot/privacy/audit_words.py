@@ -126,6 +126,7 @@ DETAIL_KEYS = {
     "channel": "moyen",
     "complete": "complet",
     "concerns": "réserves",
+    "concern": "réserve examinée",
     "contact_id": "identifiant du contact",
     "count": "nombre",
     "day": "jour",
@@ -209,11 +210,25 @@ DONE_BY = {
 """Who marked a deadline done, when it was no one's « Fait » (explorer W, W10: « par :
 reponse »)."""
 SOURCES = {"appel": "appel", "phrase": "phrase tapée"}
+CONCERNS = {
+    "identity": "réponse depuis un autre compte de messagerie que le précédent",
+    "contested": "lien essayé depuis un autre compte de messagerie",
+    "name": "nom tapé différent de celui de l'invitation",
+    "role": "rôle choisi différent de celui de l'invitation",
+    "reversal": "attestation après une déclaration de non-participation",
+    "contradicted": "non-participation déclarée, mais sur la feuille d'émargement",
+    "elsewhere": "même compte qu'une attestation d'un bilan au même moment",
+    "moved": "réponse pour une ancienne date du bilan",
+}
+"""Why an attestation was examined, briefly (explorer AU4: « réserves : identity »); the
+proof bundle says each at length (``attestations_bundle.concern``)."""
 VALUES: dict[str, Mapping[str, str]] = {
     "answer": CM_ANSWERS,
     "by": DONE_BY,
     "cause": CAUSES,
     "channel": CHANNELS,
+    "concern": CONCERNS,
+    "concerns": CONCERNS,
     "kind": {**PARTICIPANT_ROLES, **ENTRETIEN_KINDS},
     "path": PATH_LABELS,
     "period": PERIOD_LABELS,

@@ -286,8 +286,8 @@ class Engine:
         """Handle the message; return where the conversation now stands."""
         flow = self.features.flows.get(state.flow or "")
         step_name = state.step
-        if not ctx.incoming.is_valid_unicode:
-            ctx.say("common.invalid_unicode")
+        if (unread := ctx.incoming.unread) is not None:
+            ctx.say(unread)  # a changed message, a voice message…: said, the question again
             if flow is not None and step_name is not None:
                 ctx.send(await flow.step(step_name).ask(ctx))
                 return flow.name, step_name

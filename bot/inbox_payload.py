@@ -28,6 +28,8 @@ def incoming_to_payload(incoming: Incoming) -> dict[str, Any]:
         payload["choice"] = incoming.choice
     if incoming.sent_at is not None:
         payload["sent_at"] = incoming.sent_at.isoformat()
+    if incoming.kind:
+        payload["kind"] = incoming.kind
     if incoming.attachment is not None:
         payload["attachment"] = {
             "filename": incoming.attachment.filename,
@@ -57,4 +59,5 @@ def payload_to_incoming(payload: Mapping[str, Any]) -> Incoming:
         display_name=payload.get("display_name", ""),
         is_group=bool(payload.get("is_group", False)),
         sent_at=datetime.fromisoformat(payload["sent_at"]) if "sent_at" in payload else None,
+        kind=str(payload.get("kind", "")),
     )

@@ -53,6 +53,13 @@ _INVISIBLE = str.maketrans("", "", "\u200b\u2060\ufeff\u00ad")
 """Zero-width space, word joiner, byte-order mark, soft hyphen: nothing a reader sees."""
 
 
+UNREAD = ("edit", "reaction", "voice", "media")
+"""What a person may send that the bot does not read, each said so and not taken as an empty
+answer (explorers AW3, AW5, AT1, AT2: an edit from « 1 » to « 3 » ignored without a word, a
+voice message « Je n'ai rien reçu »): a message changed, a reaction, a voice message, and a
+sticker, a place, a contact card or a poll."""
+
+
 @dataclass(frozen=True)
 class Incoming:
     platform: Platform
@@ -70,6 +77,8 @@ class Incoming:
     sent_at: datetime | None = None
     """When the person sent it, as the platform says (Telegram's ``date``, Matrix's
     ``origin_server_ts``); ``None`` for a button (Telegram gives no moment of the press)."""
+    kind: str = ""
+    """What came that the bot does not read, :data:`UNREAD`; "" for a message it reads."""
 
     def __post_init__(self) -> None:
         # Text pasted from macOS or iOS comes decomposed (« é » as « e » and an accent
@@ -109,6 +118,13 @@ class Incoming:
             return None
         word = text[1:].split(maxsplit=1)[0]
         return word.split("@", 1)[0].lower() or None
+
+    @property
+    def unread(self) -> str | None:
+        """Why the message is not read, as the chat message that says so; ``None``: it is."""
+        if self.kind in UNREAD:
+            return f"common.unread_{self.kind}"
+        return None if self.is_valid_unicode else "common.invalid_unicode"
 
     @property
     def is_valid_unicode(self) -> bool:

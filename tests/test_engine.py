@@ -674,3 +674,21 @@ async def test_two_processes_racing_on_one_person_keep_one_effect_per_event(
     if not store.is_sqlite:  # PostgreSQL runs both turns at once: the races did happen
         assert "retrying event after IntegrityError" in caplog.text
         assert "retrying event after StaleState" in caplog.text
+
+
+@pytest.mark.parametrize("kind", ["edit", "reaction", "voice", "media"])
+async def test_what_is_not_read_is_said_and_the_question_stays(
+    db: Database, trainer: Person, kind: str
+) -> None:
+    """Explorers AT1, AT2, AW3, AW5: an edit, a reaction, a voice message or a sticker was
+    ignored without a word, or taken as an empty answer (« Je n'ai rien reçu »)."""
+    await trainer.says("/formation")
+    asked = trainer.last
+    await trainer.send(replace(trainer.incoming(""), kind=kind))
+    assert trainer.replies[0].text == texts.say(f"common.unread_{kind}")
+    assert trainer.last == asked
+    assert "rien reçu" not in trainer.all_text
+    assert await step_of(db, trainer) == ("formation", "title")
+    await trainer.says("/annuler")
+    await trainer.send(replace(trainer.incoming(""), kind=kind))  # outside: said, nothing more
+    assert [r.text for r in trainer.replies] == [texts.say(f"common.unread_{kind}")]

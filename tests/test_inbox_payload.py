@@ -24,3 +24,5 @@ def test_an_incoming_survives_the_round_trip_through_json() -> None:
         sent_at=datetime(2026, 12, 8, 21, 5, tzinfo=UTC),  # read then, if handled late (AJ1)
     )
     assert payload_to_incoming(incoming_to_payload(incoming)) == incoming
+    edited = Incoming(Platform.MATRIX, "!r", "@u", "$e", kind="edit")  # said so once read
+    assert payload_to_incoming(incoming_to_payload(edited)) == edited

@@ -49,8 +49,16 @@ def test_only_the_plain_body_is_read_and_reply_fallbacks_are_dropped() -> None:
         "type": "m.room.message",
         "content": {"msgtype": "m.text", "body": "x", "m.relates_to": {"rel_type": "m.replace"}},
     }
-    assert not render.is_message(edit)
+    # An edit, a reaction, a place: not read, but come in to be said so (explorers AT1, AT2).
+    assert render.kind_of(edit) == "edit" and render.read(edit).text == ""
+    reaction = {"type": "m.reaction", "content": {"m.relates_to": {"key": "👍"}}}
+    assert render.kind_of(reaction) == "reaction"
+    assert render.kind_of({"type": "m.room.message", "content": {"msgtype": "m.location"}}) == (
+        "media"
+    )
+    assert render.kind_of(source) == ""
     assert not render.is_message({"type": "org.example.unknown", "content": {}})
+    assert not render.is_message({"type": "m.room.message", "content": {}})
 
 
 def test_in_a_group_only_what_is_addressed_to_the_bot_is_read() -> None:

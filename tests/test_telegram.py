@@ -38,6 +38,7 @@ from bot.transports.telegram import (
     TelegramTransport,
     keyboard,
 )
+from bot.transports.telegram_inbound import ALLOWED_UPDATES
 from tests.auxil.absences import add_formation
 from tests.auxil.dialogue import Clock
 from tests.auxil.telegram_bot import link_to_telegram
@@ -142,6 +143,39 @@ async def test_a_question_is_sent_as_html_with_an_inline_keyboard(
     edited = request.called("editMessageText")[-1].params
     assert edited["text"].endswith("✔ Une formation") and "reply_markup" not in edited
     assert "Qui la finance" in request.called("sendMessage")[-1].params["text"]
+
+
+async def test_an_edit_a_voice_message_a_sticker_are_said_and_the_question_kept(
+    telegram: tuple[TelegramTransport, RecordingRequest],
+) -> None:
+    """Explorers AW3, AW5: a message corrected by an edit was silently not the one read, a
+    voice message or a sticker was « Je n'ai rien reçu »."""
+    transport, request = telegram
+    await feed(transport, message("/formation"))
+    asked = request.called("sendMessage")[-1].params["text"]
+    edited = message("Cuisine du monde")
+    edited["edited_message"] = edited.pop("message")
+    voice = {"voice": {"file_id": "v1", "file_unique_id": "u1", "duration": 3}}
+    sticker = {
+        "sticker": {
+            "file_id": "s1",
+            "file_unique_id": "u2",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+        }
+    }
+    for update, said in (
+        (edited, "Vous avez modifié un message déjà envoyé : je ne lis pas les modifications"),
+        (message("", extra=voice), "Je ne peux pas écouter les messages vocaux"),
+        (message("", extra=sticker), "Je ne lis que du texte, des photos et des documents"),
+    ):
+        await feed(transport, update)
+        texts = [c.params["text"] for c in request.called("sendMessage")[-2:]]
+        assert texts[0].startswith(said) and texts[1] == asked
+    assert Update.EDITED_MESSAGE in ALLOWED_UPDATES
 
 
 async def test_a_pressed_button_that_carries_its_tick_is_not_ticked_twice(

@@ -59,7 +59,14 @@ from bot.outbox import MayHaveArrived, PermanentFailure
 from bot.storage.base import utcnow
 from bot.storage.people import ChatIdentity
 from bot.transports.telegram_inbound import WEBHOOK_SECRET_FILE as WEBHOOK_SECRET_FILE
-from bot.transports.telegram_inbound import Webhook, poll, seconds, when_reachable
+from bot.transports.telegram_inbound import (
+    Webhook,
+    file_of,
+    poll,
+    seconds,
+    unread_kind,
+    when_reachable,
+)
 from bot.transports.telegram_inbound import webhook_secret as webhook_secret
 
 log = logging.getLogger(__name__)
@@ -321,32 +328,22 @@ class TelegramTransport:
             except Exception as exc:  # an expired query still carries a valid choice
                 log.info("callback answer refused: %s", type(exc).__name__)
             return replace(base, choice=query.data or "")
-        message = update.message
+        message = update.message or update.edited_message
         if message is None:
             return None
         text = message.text or message.caption or ""
         if is_group and not (self._addressed_to_me(text) or self._answers_me(message)):
             return None
+        if kind := unread_kind(message, edited=update.edited_message is not None):
+            return replace(base, kind=kind, sent_at=message.date)
         attachment = await self._attachment(message)
         return replace(base, text=text, attachment=attachment, sent_at=message.date)
 
     async def _attachment(self, message: Message) -> Attachment | None:
-        if message.document is not None:
-            document = message.document
-            name = document.file_name or "document"
-            mime = document.mime_type or "application/octet-stream"
-            size = document.file_size or 0
-            file_id = document.file_id
-        elif message.photo:
-            photo = message.photo[-1]
-            name, mime, size, file_id = (
-                "photo.jpg",
-                "image/jpeg",
-                photo.file_size or 0,
-                photo.file_id,
-            )
-        else:
+        found = file_of(message)
+        if found is None:
             return None
+        name, mime, size, file_id = found
         if size > MAX_DOWNLOAD:
             return Attachment(name, mime, b"")
         try:

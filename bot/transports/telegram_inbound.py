@@ -27,7 +27,7 @@ from datetime import timedelta
 from typing import TypeVar
 
 import tornado.web
-from telegram import Bot, Update
+from telegram import Bot, Message, Update
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from tornado.httpserver import HTTPServer
 
@@ -37,7 +37,35 @@ from bot.files import kept_secret
 
 log = logging.getLogger("bot.transports.telegram")
 
-ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY)
+ALLOWED_UPDATES = (Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY)
+"""A message changed comes too, to be told it is not read (explorer AW5: the day corrected
+in an edit was silently not the one saved)."""
+
+
+def unread_kind(message: Message, *, edited: bool) -> str:
+    """What a message is that the bot does not read (:data:`bot.messages.UNREAD`), or ""."""
+    if edited:
+        return "edit"
+    if message.voice or message.audio or message.video_note:
+        return "voice"
+    if message.text or message.caption or message.document or message.photo:
+        return ""
+    return "media"  # a sticker, a place, a contact card, a poll, a video…
+
+
+def file_of(message: Message) -> tuple[str, str, int, str] | None:
+    """The document or the photo a message carries: its name, type, size and file id."""
+    if message.document is not None:
+        document = message.document
+        name = document.file_name or "document"
+        mime = document.mime_type or "application/octet-stream"
+        return name, mime, document.file_size or 0, document.file_id
+    if message.photo:
+        photo = message.photo[-1]
+        return "photo.jpg", "image/jpeg", photo.file_size or 0, photo.file_id
+    return None
+
+
 POLL_TIMEOUT = 10
 """Seconds a ``getUpdates`` long poll waits for something to arrive."""
 RETRY_FIRST = 0.5

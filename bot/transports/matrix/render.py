@@ -117,21 +117,35 @@ def _without_reply_fallback(body: str, content: dict[str, Any]) -> str:
 
 
 def is_message(source: dict[str, Any]) -> bool:
-    """A message a person wrote: not an edit, a reaction, a state or unknown event."""
-    if source.get("type") != "m.room.message":
-        return False
+    """Something a person sent: a message, or an edit, a reaction, a place (:func:`kind_of`),
+    not a state or an unknown event."""
+    return kind_of(source) is not None
+
+
+def kind_of(source: dict[str, Any]) -> str | None:
+    """ "" for a message the bot reads; what the bot does not read, said so
+    (:data:`bot.messages.UNREAD`: explorers AT1, AT2, her « 1 » edited into « 3 » and her
+    👍 under the invitation ignored without a word); ``None`` for no message."""
     content = source.get("content")
     if not isinstance(content, dict):
-        return False
+        return None
+    if source.get("type") == "m.reaction":
+        return "reaction"
+    if source.get("type") != "m.room.message":
+        return None
     relates = content.get("m.relates_to")
     if isinstance(relates, dict) and relates.get("rel_type") == "m.replace":
-        return False
-    return content.get("msgtype") in (*TEXT_TYPES, *FILE_TYPES)
+        return "edit"
+    if content.get("msgtype") in (*TEXT_TYPES, *FILE_TYPES):
+        return ""
+    return "media" if isinstance(content.get("msgtype"), str) else None
 
 
 def read(source: dict[str, Any]) -> Said:
     """Text and attachment of a message event (``formatted_body`` is ignored)."""
     content = source.get("content") or {}
+    if kind_of(source):  # an edit, a reaction…: nothing read (:data:`bot.messages.UNREAD`)
+        return Said()
     msgtype = content.get("msgtype")
     body = content.get("body")
     body = body if isinstance(body, str) else ""

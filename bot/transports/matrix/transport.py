@@ -218,7 +218,7 @@ class MatrixTransport:
                 if source is None:
                     continue
                 if group:
-                    said = render.read(source)
+                    said = render.read(source)  # an edit, a reaction: no text, not addressed
                     if said.file is not None:
                         continue  # no personal data in groups: files are not taken there
                     text = render.addressed(said.text, source["content"], me, self._names(room))
@@ -334,6 +334,7 @@ class MatrixTransport:
 
     async def _incoming(self, row: MatrixEvent) -> Incoming:
         source = row.source
+        kind = render.kind_of(source) or ""
         said = render.read(source)
         text = str(source.get("formabot_text", said.text))
         attachment = await self._download(said.file) if said.file is not None else None
@@ -349,6 +350,7 @@ class MatrixTransport:
             display_name=name or "",
             is_group=row.is_group,
             sent_at=render.sent_at(source),
+            kind=kind,
         )
 
     async def _download(self, file: dict[str, Any]) -> Attachment:

@@ -211,6 +211,26 @@ async def test_a_bare_start_mid_answer_asks_the_question_again_and_another_comma
     assert answer.typed_name == "Léa Martin" and answer.answer == "attested"
 
 
+async def test_a_thumb_is_no_oath(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer AW11: a 👍 under the text, the way a long message is acknowledged, gave the
+    sworn attestation (« article 441-7 du code pénal »)."""
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    clock.now = BILAN_END + timedelta(minutes=5)
+    lea = person("lea")
+    await lea.says(f"/start {invited['Léa Martin']}")
+    await lea.says("Léa Martin")
+    await lea.presses("Délégué")
+    await lea.says("👍")
+    assert "ne se donne pas d'un pouce levé" in lea.all_text
+    assert await answers(db) == []
+    await lea.says("je l'atteste")
+    (answer,) = await answers(db)
+    assert answer.answer == "attested"
+
+
 async def test_correcting_the_name_asks_the_name_only(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
 ) -> None:

@@ -47,7 +47,7 @@ from typing import Any
 from markupsafe import Markup
 
 from bot import dates
-from bot.answers import Invalid, clean_line, visible
+from bot.answers import Invalid, clean_line, picture_word, visible
 from bot.attestations import invitations
 from bot.attestations.answers import Said, record_answer
 from bot.attestations.evidence import attestation_text, text_sha256
@@ -288,6 +288,9 @@ async def take_sworn(ctx: Context, picked: str) -> Outcome:
         # « oui » after « je n'ai pas pu venir »: no sworn presence on a word that may mean
         # « yes, I was not there » (explorer Y, Y4); the button itself still attests.
         return Retry(ctx.render("attestation_participant.not_there_again"))
+    if picked == "attest" and ctx.incoming.choice is None and picture_word(ctx.incoming.text):
+        # A 👍 is how a long message is acknowledged, not an oath (explorer AW11).
+        return Retry(ctx.render("attestation_participant.no_oath_by_picture"))
     if picked == "attest":
         ctx.data["answer"] = "attested"
         return Finish()

@@ -25,6 +25,17 @@ async def test_a_sentence_gets_the_command_its_words_point_to(
     assert "/attestations : suivre les attestations d'un bilan" in trainer.last
 
 
+async def test_a_trainee_who_stops_coming_points_to_the_follow_up_never_to_erasure(
+    trainer: Person,
+) -> None:
+    """Explorer AW1: « j'ai un stagiaire qui ne vient plus » offered /effacer first."""
+    await trainer.says("j'ai un stagiaire qui ne vient plus")
+    assert trainer.last.startswith("Vous voulez peut-être :\n/decrochage")
+    assert "/effacer" not in trainer.last
+    await trainer.says("je dois effacer les données d'un stagiaire")
+    assert "/effacer" in trainer.last
+
+
 async def test_nothing_close_gets_the_usual_answer(db: Database, trainer: Person) -> None:
     await trainer.says("il fait beau aujourd'hui sur la plage")
     assert "peut-être" not in trainer.last
@@ -39,3 +50,16 @@ async def test_only_commands_the_person_may_use(
     await stranger.says("je voudrais créer une nouvelle formation")
     assert "/formation :" not in stranger.last
     assert await step_of(db, stranger) == (None, None)
+
+
+async def test_a_member_s_hello_and_thanks_are_answered_as_such(trainer: Person) -> None:
+    """Explorer AW4: « bonjour », « merci », « au revoir » got « Je ne suis pas sûr de ce
+    que vous voulez faire »."""
+    for typed, said in (
+        ("bonjour", "Bonjour ! Dites-moi par exemple « Karim absent hier matin »"),
+        ("Merci beaucoup !", "Avec plaisir !"),
+        ("au revoir", "Au revoir, à bientôt !"),
+    ):
+        await trainer.says(typed)
+        assert trainer.last.startswith(said), typed
+        assert "pas sûr" not in trainer.last

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot import dates
-from bot.answers import MAX_TEXT
+from bot.answers import MAX_TEXT, fold
 from bot.conversations.kit import aside
 from bot.conversations.kit.flow import (
     Call,
@@ -37,6 +37,13 @@ if TYPE_CHECKING:
     from bot.conversations.kit.context import Context
 
 Position = tuple[str | None, str | None]
+COURTESY = {
+    **dict.fromkeys(("bonjour", "salut", "bonsoir", "hello", "coucou"), "hello"),
+    **dict.fromkeys(("merci", "merci bien", "super merci", "parfait merci"), "thanks"),
+    **dict.fromkeys(("au revoir", "bonne journee", "bonne soiree", "a bientot"), "bye"),
+}
+"""A member's « bonjour », « merci », « au revoir » out of any conversation: answered as such
+(explorer AW4: « Je ne suis pas sûr de ce que vous voulez faire »)."""
 """(flow, step) where the conversation now waits; (None, None) when it ended."""
 
 STRANGER = "common.stranger"
@@ -128,7 +135,8 @@ class Runner:
         its tenth question, which lapsed a few hours later)."""
         length = len(ctx.incoming.text)
         waiting = self.aside_flow(aside.kept(ctx))
-        ctx.say("common.idle", length=length, limit=MAX_TEXT, aside=waiting)
+        polite = COURTESY.get(fold(ctx.incoming.text).removesuffix(" beaucoup"), "")
+        ctx.say("common.idle", length=length, limit=MAX_TEXT, aside=waiting, polite=polite)
 
     def starts_over(self, ctx: Context, current: Flow, step: str, again: bool) -> bool:
         """Its own command, bare, at its first question: started again, nothing typed lost.

@@ -32,6 +32,16 @@ _STOP = {
 }
 
 
+_ALSO = {
+    "decrochage": "stagiaire vient venue nouvelles abandonne decroche lache motivation",
+    "absence": "stagiaire absent absente retard venu",
+}
+"""How trainers say what a command is for, beyond its summary (explorer AW1: « j'ai un stagiaire
+qui ne vient plus » was offered /effacer and /suivi, never /decrochage)."""
+_ONLY_ASKED = {"effacer": "effacer supprimer donnees rgpd oublier"}
+"""A command offered only to words of its own: an erasure is never a guess."""
+
+
 def _stems(text: str) -> set[str]:
     return {w[:5] for w in fold(text).split() if len(w) >= 4 and w not in _STOP}
 
@@ -55,8 +65,10 @@ async def closest_commands(ctx: Context) -> Outcome | None:
         if not _may_use(ctx, flow):
             continue
         summary = flow.summary.split(" (")[0]  # its example or aside is not what it does
+        if command in _ONLY_ASKED and not words & _stems(_ONLY_ASKED[command]):
+            continue
         vocabulary = _stems(f"{command} {summary} {(flow.menu or '').split(' (')[0]}")
-        score = len(words & vocabulary)
+        score = len(words & (vocabulary | _stems(_ALSO.get(command, ""))))
         if score:
             scored.append((score, command, summary))
     if not scored:

@@ -18,7 +18,7 @@ from bot.messages import Platform
 from bot.storage.db import Database
 from bot.storage.formations import Formation
 from bot.storage.outbox import OutboxMessage
-from tests.auxil.attestations import schedule_bilan
+from tests.auxil.attestations import codes, schedule_bilan
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
 from tests.auxil.hostile import FOR_CHOICES, HTML, HUGE, survives_outside
@@ -109,22 +109,46 @@ async def test_commands_explain_what_the_bot_does_for_her_and_pass_nothing_on(
     assert await notices(db) == []
 
 
-async def test_formations_of_two_organisations_each_owner_told_once(
+async def test_formations_of_two_organisations_her_message_goes_to_the_one_named(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
 ) -> None:
     await add_organisations(db, 1, clock.now.date())
     for title in ("Agent de restauration (démo)", "Projet professionnel (démo)", "Parcours 1"):
         await follows(db, title)
     her = sophie(person)
-    await her.says("Bien reçu.")
-    assert her.all_text == (
-        "Merci, j'ai transmis votre message à Camille Durand (Organisme de démonstration) "
-        "et à Admin 1 (Organisme 1), qui vous répondront."
+    # Explorer AX1: her message about one organisation's trainee reached the other's trainer.
+    await her.says("Karim Benali est hospitalisé, il ne viendra pas.")
+    assert her.all_text.startswith(
+        "Vous suivez des formations de plusieurs organismes (Organisme de démonstration et "
+        "Organisme 1) : je ne sais pas auquel transmettre votre message."
     )
+    assert await notices(db) == []
+    await her.says("Pour l'Organisme de démonstration : Karim Benali est hospitalisé.")
+    assert her.last.startswith(
+        "Merci, j'ai transmis votre message à Camille Durand (Organisme de démonstration), "
+        "qui vous répondra.\nJe ne l'ai pas transmis à Organisme 1 : s'il le concerne aussi"
+    )
+    await her.says("Parcours 1 : bien reçu.")  # a formation named says which, too
     rows = await notices(db)
-    assert sorted(r.chat_id for r in rows) == ["admin-1", "formateur"]
-    camille = next(r.payload["text"] for r in rows if r.chat_id == "formateur")
+    assert [r.chat_id for r in rows] == ["formateur", "admin-1"]
+    camille = rows[0].payload["text"]
     assert "vos formations « Agent de restauration (démo) » et « Projet professionnel" in camille
+    assert "Karim" not in rows[1].payload["text"]
+
+
+async def test_a_participant_typed_as_chargee_de_mission_is_not_taken_for_her(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer AX1: a delegate's Matrix ID typed as a formation's chargée de mission, and her
+    « je suis malade cette semaine » went to that formation's trainer."""
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    lea = person("@lea.martin:matrix.org", Platform.MATRIX)
+    await lea.says(f"/start {invited['Léa Martin']}")
+    await follows(db, "Projet professionnel (démo)", "@lea.martin:matrix.org")
+    await lea.says("Bonjour, c'est Léa Martin, je suis malade cette semaine")
+    assert "j'ai transmis" not in lea.all_text
+    assert await notices(db) == []
 
 
 async def test_an_unknown_matrix_user_is_still_a_stranger(

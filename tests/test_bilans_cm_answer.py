@@ -503,5 +503,8 @@ async def test_a_message_where_her_bilan_is_asked_is_passed_on(
     """Explorer AQ2: « rien dans la liste ne correspond », and the trainer never read it."""
     her, _ = await asked_which_bilan(trainer, person, db, clock)
     await her.says("Pouvez-vous m'envoyer la liste des délégués avant ?")
-    assert "j'ai transmis votre message" in her.all_text
+    # Two organisations, nothing naming one: sent to neither, she is asked to say which (AX1).
+    assert "je ne sais pas auquel transmettre votre message" in her.all_text
+    await her.says("Organisme 1 : pouvez-vous m'envoyer la liste des délégués avant ?")
+    assert "j'ai transmis votre message à Admin 1 (Organisme 1)" in her.all_text
     assert await step_of(db, her) == ("bilan_cm_answer", "bilan")  # and asked again

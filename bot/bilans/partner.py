@@ -16,15 +16,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates, texts
-from bot.answers import visible
+from bot.answers import fold, visible
 from bot.bilans.queries import scheduled_bilans
 from bot.bilans.view import kind_label
 from bot.messages import Reply
 from bot.people.chats import tell_person
 from bot.storage.formations import Formation, followed_by
+from bot.storage.outbox import OutboxMessage
 from bot.storage.people import Organisation, Person, zone_of
 
 FORWARD_LIMIT = 2000
@@ -88,6 +90,39 @@ async def _followed(
         start = dates.spell_datetime(bilan.starts_at.astimezone(zone_of(organisation)))
         when = f"{kind_label(bilan.kind)} du {start}"
     return Followed(formation, visible(formation.title), when)
+
+
+async def meant_for(
+    session: AsyncSession, trainers: list[Trainer], text: str, chat: str
+) -> list[Trainer] | None:
+    """The trainers of the one organisation her message is for; ``None`` when she follows
+    several and nothing says which (then it goes to nobody, and she is asked).
+
+    Explorer AX1: a Région's chargée de mission follows formations of several organisations,
+    and her « Karim Benali … est hospitalisé » about one of them reached every one.  Which
+    one: an organisation or a formation her message names, else the organisation of the
+    last message the bot wrote to her in this chat (she answers what she just read)."""
+    organisations = {t.organisation_id for t in trainers}
+    if len(organisations) == 1:
+        return trainers
+    said = f" {fold(text)} "
+    named = {
+        t.organisation_id
+        for t in trainers
+        if f" {fold(t.organisation)} " in said
+        or any(f" {fold(f.title)} " in said for f in t.followed if fold(f.title))
+    }
+    if not named:
+        last = await session.scalar(
+            select(OutboxMessage.organisation_id)
+            .where(OutboxMessage.chat_id == chat, OutboxMessage.organisation_id.in_(organisations))
+            .order_by(OutboxMessage.id.desc())
+            .limit(1)
+        )
+        named = {last} if last is not None else set()
+    if len(named) != 1:
+        return None
+    return [t for t in trainers if t.organisation_id in named]
 
 
 def her_name(trainers: list[Trainer]) -> str:

@@ -20,7 +20,7 @@ are passed on to nobody.
 from __future__ import annotations
 
 from bot.answers import fold
-from bot.bilans.partner import forward, her_name, trainers_of
+from bot.bilans.partner import forward, her_name, meant_for, trainers_of
 from bot.conversations.kit.context import Context
 from bot.messages import Platform
 from bot.typos import HELP_WORDS
@@ -30,7 +30,9 @@ async def answer(ctx: Context) -> bool:
     """Pass her message on and tell her so; ``False`` for anyone who is not a chargée de
     mission named on a formation (the next guide, or the stranger's answer, then)."""
     incoming = ctx.incoming
-    if incoming.platform is not Platform.MATRIX or incoming.is_group:
+    if incoming.platform is not Platform.MATRIX or incoming.is_group or ctx.actor is not None:
+        # Someone known (a bilan's participant): never taken for a chargée de mission whose
+        # Matrix ID a trainer typed, her messages sent to him (explorer AX1).
         return False
     trainers = await trainers_of(ctx.session, incoming.user, ctx.now)
     if not trainers:
@@ -47,6 +49,12 @@ async def answer(ctx: Context) -> bool:
             file=incoming.attachment is not None,
         )
         return True
+    meant = await meant_for(ctx.session, trainers, text, incoming.chat)
+    if meant is None:  # she follows several organisations, and nothing says which
+        ctx.say("charge_de_mission.which_organisation", trainers=trainers)
+        return True
+    others = [t for t in trainers if t not in meant]
+    trainers = meant
     reached = await forward(
         ctx.session,
         trainers,
@@ -56,5 +64,5 @@ async def answer(ctx: Context) -> bool:
         text=text,
     )
     missed = [t for t in trainers if t not in reached]
-    ctx.say("charge_de_mission.thanks", reached=reached, missed=missed)
+    ctx.say("charge_de_mission.thanks", reached=reached, missed=missed, others=others)
     return True

@@ -26,7 +26,7 @@ from bot.deadlines.service import close_begun_bilans
 from bot.manifest import Feature, Features
 from bot.messages import Reply
 from bot.outbox import enqueue, forget_delivered_messages
-from bot.privacy import access
+from bot.privacy import journal_rows
 from bot.privacy.retention import (
     forget_abandoned_conversations,
     forget_sent_messages,
@@ -80,8 +80,8 @@ def test_the_cli_offers_every_export_of_every_feature() -> None:
         "audit",
         "membres",
     }
-    assert FEATURES.tables["audit"].rows is access.audit_rows
-    assert FEATURES.tables["membres"].rows is access.member_rows
+    assert FEATURES.tables["audit"].rows is journal_rows.audit_rows
+    assert FEATURES.tables["membres"].rows is journal_rows.member_rows
     assert set(FEATURES.files) == {"qualiopi", "attestations"}
     assert set(FEATURES.calendars) == {"echeances"}
     assert FEATURES.tables["absences"].rows is absence_exports.cli_absences

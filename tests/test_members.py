@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import select
 
 from bot.outbox_payload import payload_to_reply
-from bot.privacy.access import members_of
+from bot.privacy.journal_rows import members_of
 from bot.storage.audit import AuditEntry
 from bot.storage.db import Database
 from bot.storage.formations import Formation

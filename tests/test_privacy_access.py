@@ -15,7 +15,8 @@ import pytest
 
 from bot import cli
 from bot.people.address import remember_address_form
-from bot.privacy.access import AUDIT_COLUMNS, audit_of, data_of, members_of
+from bot.privacy.access import data_of
+from bot.privacy.journal_rows import AUDIT_COLUMNS, audit_of, members_of
 from bot.storage.audit import record
 from bot.storage.db import Database
 from tests.auxil.attestations import after_the_bilan, demo_author

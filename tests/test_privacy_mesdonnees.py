@@ -51,8 +51,7 @@ async def test_a_trainer_receives_their_data(trainer: Person) -> None:
         "participations aux bilans",
         "invitations reçues",
         "fiches de stagiaire",
-        "absences",
-        "suivis de décrochage",
+        "notes de l'organisme",
         "attestations données",
         "journal des actions",
         "conversations en cours",
@@ -141,14 +140,29 @@ async def test_a_delegate_invited_to_a_bilan_gets_all_the_organisme_holds_and_wh
     [record] = held["fiches de stagiaire"]  # type: ignore[misc]
     assert record["entreprise"] == "Brasserie du Port"
     assert record["représente les stagiaires"] is True
-    # What the organisme noted on that record, its motive too (explorer AH7).
-    [absence] = held["absences"]  # type: ignore[misc]
-    assert (absence["jour"], absence["période"], absence["motif"]) == (
-        "2026-11-20",
-        "matin",
-        "rendez-vous médical",
-    )
-    assert "absences et leur motif" in text
+    # What the organisme noted (a motive, a follow-up: health, private life) is not handed to
+    # whoever holds a link, but named, with whom to ask (explorer AX5, after AH7).
+    assert "rendez-vous médical" not in json.dumps(held, ensure_ascii=False)
+    [notes] = held["notes de l'organisme"]  # type: ignore[misc]
+    assert notes["organisme"] == "Organisme de démonstration"
+    assert "il vérifiera votre identité" in notes["absences et suivi"]
+    assert "demandez-le-lui, il vérifiera votre identité" in text
+
+
+async def test_a_link_contested_gives_no_trainee_file(
+    trainer: Person, person: Callable[..., Person]
+) -> None:
+    """Explorer AX5: Léa's link, forwarded to a classmate who opened it first, still gave him
+    her trainee file after Léa tried it (the link contested)."""
+    await schedule_bilan(trainer)
+    link = codes(trainer.replies)["Léa Martin"]
+    classmate = person("classmate")
+    await classmate.says(f"/start {link}")
+    await person("lea").says(f"/start {link}")  # refused: contested
+    classmate.replies.clear()
+    await classmate.says("/mesdonnees")
+    held = document_of(classmate)
+    assert held["fiches de stagiaire"] == [] and held["notes de l'organisme"] == []
 
 
 async def test_a_link_replaced_no_longer_gives_its_trainee_file_to_who_opened_it(

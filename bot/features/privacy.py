@@ -21,7 +21,7 @@ def flows() -> Sequence[Flow]:
 
 def services() -> Services:
     """The retention jobs, the audit export and its setting, imported when first needed."""
-    from bot.privacy import access, retention
+    from bot.privacy import journal_rows, retention
 
     return Services(
         jobs=(
@@ -30,8 +30,12 @@ def services() -> Services:
             retention.forget_sent_messages,
         ),
         tables={
-            "audit": TableExport(access.AUDIT_COLUMNS, access.audit_rows, title=access.AUDIT_TITLE),
-            "membres": TableExport(access.MEMBER_COLUMNS, access.member_rows, title="Membres"),
+            "audit": TableExport(
+                journal_rows.AUDIT_COLUMNS, journal_rows.audit_rows, title=journal_rows.AUDIT_TITLE
+            ),
+            "membres": TableExport(
+                journal_rows.MEMBER_COLUMNS, journal_rows.member_rows, title="Membres"
+            ),
         },
         settings=(retention.RETENTION_YEARS,),
     )

@@ -8,7 +8,8 @@ formations they are in charge of (titles only), their bilan participations
 (bilan, formation, organisme, role, name, structure, contact), the
 invitations they opened (issue, expiry, revocation), the trainee record a
 participation stands for (name, company, e-mail, phone, whether they
-represent the trainees, entry and exit), the attestations they gave
+represent the trainees, entry and exit; not what the organisme noted on it,
+named with whom to ask: a link is no proof of identity), the attestations they gave
 (answers, typed name, role, structure, reason, time, platform), the audit
 entries about them or made by them, and the conversation in progress.
 The organisme holds a participant's data: :func:`held_by` names it, and
@@ -18,13 +19,12 @@ erased.
 
 from __future__ import annotations
 
-import argparse
 import json
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates
@@ -33,12 +33,9 @@ from bot.people.address import role_word
 from bot.privacy.answer_words import answer_key
 from bot.privacy.audit_words import (
     PARTICIPANT_ROLES,
-    action_words,
-    details_words,
-    entity_words,
 )
 from bot.privacy.bilan_names import NUMBER, name_the_bilans
-from bot.privacy.trainee_record import noted_about, when_said
+from bot.privacy.journal_rows import audit_rows_where
 from bot.storage.attestations import Attestation, AttestationInvitation
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import Bilan, BilanParticipant
@@ -48,12 +45,15 @@ from bot.storage.people import (
     Membership,
     Organisation,
     Person,
-    zone_named,
-    zone_of,
 )
 from bot.storage.state import ConversationState
 
 ANSWERS = {"attested": "atteste avoir participé", "declined": "déclare ne pas avoir participé"}
+
+
+def when_said(moment: datetime | None) -> str | None:
+    """A moment in the access document (and /mesdonnees' text reads it back in words)."""
+    return moment.isoformat(timespec="seconds") if moment is not None else None
 
 
 async def data_of(session: AsyncSession, platform: str, user_id: str) -> dict[str, Any]:
@@ -95,6 +95,7 @@ async def data_of(session: AsyncSession, platform: str, user_id: str) -> dict[st
         "participations aux bilans": [],
         "invitations reçues": [],
         "fiches de stagiaire": [],
+        "notes de l'organisme": [],
         "attestations données": [],
         "journal des actions": [],
         "conversations en cours": [],
@@ -148,7 +149,7 @@ async def data_of(session: AsyncSession, platform: str, user_id: str) -> dict[st
         for a in attestations
     ]
     if person is not None:
-        held["journal des actions"] = await _audit_rows(
+        held["journal des actions"] = await audit_rows_where(
             session,
             or_(
                 AuditEntry.actor_id == person.id,
@@ -227,6 +228,9 @@ async def _participations(
     # its participant's record to the account that opened it, unless that account
     # attested as them (explorer G G5: whoever opened Hugo's link kept his trainee file).
     wanted = sorted({i.participant_id for i in invitations if i.revoked_at is None} | set(answered))
+    # A link tried from another account than the one that opened it (explorer AX5: forwarded
+    # to a classmate) shows that account no one's trainee record.
+    contested = {i.participant_id for i in invitations if i.contested_at is not None}
     rows = (
         await session.execute(
             select(BilanParticipant, Bilan, Formation, Organisation)
@@ -254,7 +258,9 @@ async def _participations(
         }
         for p, b, f, o in rows
     ]
-    trainee_ids = sorted({p.trainee_id for p, *_ in rows if p.trainee_id is not None})
+    trainee_ids = sorted(
+        {p.trainee_id for p, *_ in rows if p.trainee_id is not None and p.id not in contested}
+    )
     trainees = (
         await session.execute(
             select(Trainee, Formation)
@@ -275,7 +281,19 @@ async def _participations(
         }
         for t, f in trainees
     ]
-    held.update(await noted_about(session, trainee_ids))  # explorer AH7: « tout », truly
+    # What the organisme noted (absences and their motives, a décrochage follow-up: health,
+    # private life) is handed over by the organisme, which checks who asks, not to whoever
+    # holds a link (explorer AX5: a classmate read « idées noires, suivie par un psychologue »).
+    held["notes de l'organisme"] = [
+        {
+            "organisme": o.name,
+            "formation": f.title,
+            "absences et suivi": "gardés par l'organisme : demandez-les-lui, il vérifiera "
+            "votre identité avant de vous les remettre",
+        }
+        for p, b, f, o in rows
+        if p.trainee_id in trainee_ids
+    ]
 
 
 async def held_by(session: AsyncSession, held: dict[str, Any]) -> list[dict[str, str]]:
@@ -357,143 +375,3 @@ def _word(value: Any, zone: ZoneInfo) -> str:
     if isinstance(value, list):  # « signes : Une absence », not Python's list (AP8)
         return ", ".join(_word(v, zone) for v in value) or "—"
     return str(value)
-
-
-# --- the audit trail ---------------------------------------------------------------------
-
-AUDIT_TITLE = "Journal des actions"
-"""The name of the workbook's sheet, in ``/journal`` and ``formabot export audit``."""
-AUDIT_COLUMNS = (
-    "identifiant",
-    "date",
-    "identifiant de l'organisme",
-    "identifiant de la personne qui a agi",
-    "action",
-    "objet",
-    "identifiant de l'objet",
-    "détails",
-)
-
-
-def audit_row(entry: AuditEntry, zone: ZoneInfo) -> dict[str, Any]:
-    """One entry as the admin and the auditor read it: French words, the local time."""
-    return {
-        "identifiant": entry.id,
-        "date": Moment(entry.at.astimezone(zone), "seconds"),
-        "identifiant de l'organisme": entry.organisation_id,
-        "identifiant de la personne qui a agi": entry.actor_id,
-        "action": action_words(entry.action),
-        "objet": entity_words(entry.entity),
-        "identifiant de l'objet": entry.entity_id,
-        "détails": details_words(entry.details or {}),
-    }
-
-
-async def audit_of(session: AsyncSession, organisation_id: int | None) -> list[dict[str, Any]]:
-    """The trail, oldest first (ids and actions, no names); one organisation's, or all.
-
-    Each entry's time is in its organisation's zone (Paris for one without).
-    """
-    if organisation_id is None:
-        return await _audit_rows(session, true())
-    return await _audit_rows(session, AuditEntry.organisation_id == organisation_id)
-
-
-async def _audit_rows(
-    session: AsyncSession, condition: ColumnElement[bool]
-) -> list[dict[str, Any]]:
-    query = (
-        select(AuditEntry, Organisation.timezone)
-        .outerjoin(Organisation, Organisation.id == AuditEntry.organisation_id)
-        .where(condition)
-        .order_by(AuditEntry.id)
-    )
-    found = (await session.execute(query)).all()
-    return [audit_row(entry, zone_named(timezone)) for entry, timezone in found]
-
-
-async def audit_rows(session: AsyncSession, args: argparse.Namespace) -> list[dict[str, Any]]:
-    """``formabot export audit [--organisation ID]``."""
-    return await audit_of(session, getattr(args, "organisation", None))
-
-
-MEMBER_COLUMNS = ("identifiant", "nom", "rôle", "organisme", "membre depuis")
-"""``formabot export membres``: the numbers the audit trail gives people, with their names."""
-
-
-async def member_rows(session: AsyncSession, args: argparse.Namespace) -> list[dict[str, Any]]:
-    return await members_of(session, args.organisation)
-
-
-async def members_of(session: AsyncSession, organisation_id: int | None) -> list[dict[str, Any]]:
-    """Each member of each organisation (or of one): who a number of the journal is
-    (explorer J: it names people by number only, nothing to resolve them); then the people
-    invited to a bilan who acted in it (a link used, an attestation given), who are no
-    members (explorer W, W10: their numbers in the journal resolved to no one)."""
-    query = (
-        select(Membership, Person, Organisation)
-        .join(Person, Person.id == Membership.person_id)
-        .join(Organisation, Organisation.id == Membership.organisation_id)
-        .order_by(Organisation.id, Person.id)
-    )
-    if organisation_id is not None:
-        query = query.where(Membership.organisation_id == organisation_id)
-    rows = [
-        {
-            "identifiant": person.id,
-            "nom": person.display_name,
-            "rôle": role_word(membership.role, person.address_form),
-            "organisme": organisation.name,
-            "membre depuis": Moment(
-                membership.created_at.astimezone(zone_of(organisation)), "minutes"
-            ),
-        }
-        for membership, person, organisation in (await session.execute(query)).all()
-    ]
-    return rows + await _invited_actors(session, organisation_id)
-
-
-INVITED = "personne invitée à un bilan (pas membre)"
-FORMER = "ne fait plus partie de l'organisme"
-
-
-async def _invited_actors(
-    session: AsyncSession, organisation_id: int | None
-) -> list[dict[str, Any]]:
-    """The people of an organisation's journal who are none of its members."""
-    member = (
-        select(Membership.id)
-        .where(
-            Membership.person_id == AuditEntry.actor_id,
-            Membership.organisation_id == AuditEntry.organisation_id,
-        )
-        .exists()
-    )
-    actors = (
-        select(AuditEntry.actor_id, AuditEntry.organisation_id)
-        .where(AuditEntry.actor_id.is_not(None), ~member)
-        .distinct()
-    )
-    if organisation_id is not None:
-        actors = actors.where(AuditEntry.organisation_id == organisation_id)
-    acted = actors.subquery()  # distinct ids first: PostgreSQL compares no JSON column
-    query = (
-        select(Person, Organisation)
-        .join(acted, acted.c.actor_id == Person.id)
-        .join(Organisation, Organisation.id == acted.c.organisation_id)
-        .order_by(Organisation.id, Person.id)
-    )
-    gone = select(AuditEntry).where(AuditEntry.action == "remove_member")  # none invited (AP4)
-    if organisation_id is not None:
-        gone = gone.where(AuditEntry.organisation_id == organisation_id)
-    removed = {(e.organisation_id, e.details.get("person_id")) for e in await session.scalars(gone)}
-    return [
-        {
-            "identifiant": person.id,
-            "nom": person.display_name,
-            "rôle": FORMER if (organisation.id, person.id) in removed else INVITED,
-            "organisme": organisation.name,
-            "membre depuis": None,
-        }
-        for person, organisation in (await session.execute(query)).all()
-    ]

@@ -10,7 +10,7 @@
            [document] journal-organisme.xlsx
 
 The same rows as ``formabot export audit --organisation ID --format xlsx``
-(:func:`bot.privacy.access.audit_of`): a workbook, like ``/exporter``'s
+(:func:`bot.privacy.journal_rows.audit_of`): a workbook, like ``/exporter``'s
 "Excel" choice, because a CSV with commas opens in one column in French Excel.
 """
 
@@ -20,7 +20,7 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Outcome
 from bot.documents.sheets import MIME, workbook
 from bot.messages import Document, Reply
-from bot.privacy.access import AUDIT_COLUMNS, AUDIT_TITLE, audit_of, members_of
+from bot.privacy.journal_rows import AUDIT_COLUMNS, AUDIT_TITLE, audit_of, members_of
 
 
 async def send_journal(ctx: Context) -> Outcome:

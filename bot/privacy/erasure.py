@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.answers import fold
 from bot.deadlines.service import refresh_deadlines
+from bot.privacy.erasure_outbox import withhold_pending
 from bot.privacy.erasure_scope import Scope, scope_of
 from bot.storage.absences import Absence, FollowUp, StoredDocument
 from bot.storage.attestations import Attestation, AttestationInvitation, ProofSending
@@ -202,6 +203,7 @@ async def erase_trainee(
         await session.execute(
             delete(Attestation).where(Attestation.id.in_(plan.dropped_attestations))
         )
+    await withhold_pending(session, trainee, plan.kept_participants)  # before any renaming
     if plan.dropped_participants:
         codes = await _ids(
             session,

@@ -1,0 +1,58 @@
+"""An erasure and the e-mails still waiting: nothing sent to the erased person, no file naming
+her sent to anyone (explorer AX7), with a real SMTP server on loopback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+
+from bot.config import Settings
+from bot.storage.db import Database
+from bot.storage.formations import Trainee
+from tests.auxil.dialogue import Person
+from tests.auxil.smtp import SmtpServer, mail_settings, send_emails
+from tests.test_bilans_notify import STEPS
+
+
+@pytest.fixture
+def settings(tmp_path: Path, smtp: SmtpServer) -> Settings:
+    return mail_settings(
+        Settings(
+            database_url=f"sqlite+aiosqlite:///{tmp_path / 'formabot.db'}",
+            data_dir=tmp_path,
+            telegram_token="123:abc",
+            telegram_username="formabot_demo_bot",
+        ),
+        smtp,
+    )
+
+
+async def test_what_waits_for_her_is_withheld_and_no_file_names_her(
+    trainer: Person, db: Database, settings: Settings, smtp: SmtpServer
+) -> None:
+    async with db.sessions() as session, session.begin():
+        await session.execute(
+            update(Trainee)
+            .where(Trainee.full_name == "Léa Martin")
+            .values(email="lea.martin@example.org")
+        )
+    for line in STEPS:
+        await trainer.says(line)
+    assert "Léa Martin" in trainer.all_text  # invited by e-mail, not sent yet (SMTP slow)
+    await trainer.says("/effacer léa")
+    await trainer.presses("Effacer définitivement")
+    await send_emails(db, settings)
+    assert smtp.received, "the others' e-mails still go"
+    assert not [r for r in smtp.received if "lea.martin@example.org" in r.rcpt_tos]
+    for received in smtp.received:
+        for part in received.message.walk():
+            if part.get_content_maintype() == "text":
+                assert "Léa Martin" not in str(part.get_content())
+        # An agenda PDF or an .ics named the participants: the files of what waited about
+        # her bilan are dropped, its text (the pseudonym in it) still goes.
+        assert not list(received.message.iter_attachments())
+    async with db.sessions() as session:
+        left = await session.scalars(select(Trainee.email).where(Trainee.email.is_not(None)))
+        assert "lea.martin@example.org" not in left.all()

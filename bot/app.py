@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Mapping
@@ -156,8 +157,24 @@ QUIET_LOGGERS = (
 )
 
 
+class MaskedIds(logging.Filter):
+    """A Matrix ID or an e-mail address in a log line, masked: on Tchap the ID is the person's
+    name and work address, and the Matrix library's own warnings print it (explorer AX6:
+    « Received a undecryptable Megolm event from a unknown device: @lea.martin… »)."""
+
+    PATTERN = re.compile(r"@[\w.=+/-]+:[\w.-]+|[\w.+-]+@[\w-]+\.[\w.-]+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        said = record.getMessage()
+        masked = self.PATTERN.sub("[identifiant masqué]", said)
+        if masked != said:
+            record.msg, record.args = masked, ()
+        return True
+
+
 def setup_logging(level: str) -> None:
-    """Plain logs with no personal data: chatty libraries are held at WARNING."""
+    """Plain logs with no personal data: chatty libraries are held at WARNING, and what they
+    still say is masked of people's identifiers (:class:`MaskedIds`)."""
     logging.basicConfig(
         level=getattr(logging, level, logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -165,6 +182,9 @@ def setup_logging(level: str) -> None:
     )
     for noisy in QUIET_LOGGERS:
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, MaskedIds) for f in handler.filters):
+            handler.addFilter(MaskedIds())
 
 
 WARM_UP_AFTER = 2.0

@@ -237,3 +237,33 @@ async def test_a_process_on_postgresql_opens_its_pool_as_it_starts(
 
     await asyncio.wait_for(serve(settings, pg_db, [], until=first_second), 60)
     assert seen == [15]
+
+
+def test_people_s_identifiers_in_a_library_s_log_line_are_masked() -> None:
+    """Explorer AX6: nio's warning « Received a undecryptable Megolm event from a unknown
+    device: @lea.martin…:agent.tchap.gouv.fr NEWPHONE » printed the person's Tchap ID."""
+    import logging
+
+    from bot.app import MaskedIds
+
+    record = logging.LogRecord(
+        "nio.crypto.log",
+        logging.WARNING,
+        __file__,
+        1,
+        "Received a undecryptable Megolm event from a unknown device: %s %s",
+        ("@lea.martin-mission-locale.fr:agent.tchap.gouv.fr", "NEWPHONE"),
+        None,
+    )
+    assert MaskedIds().filter(record)
+    said = record.getMessage()
+    assert "lea.martin" not in said and "tchap" not in said
+    assert said.endswith("device: [identifiant masqué] NEWPHONE")
+    mail = logging.LogRecord(
+        "mail.log", logging.WARNING, __file__, 1, "to a.b@example.org", (), None
+    )
+    MaskedIds().filter(mail)
+    assert mail.getMessage() == "to [identifiant masqué]"
+    plain = logging.LogRecord("bot", logging.INFO, __file__, 1, "outbox %d: sent", (3,), None)
+    MaskedIds().filter(plain)
+    assert plain.getMessage() == "outbox 3: sent"

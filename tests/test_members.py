@@ -9,6 +9,8 @@ from datetime import date
 
 from sqlalchemy import select
 
+from bot.messages import Reply
+from bot.outbox import enqueue
 from bot.outbox_payload import payload_to_reply
 from bot.privacy.journal_rows import members_of
 from bot.storage.audit import AuditEntry
@@ -77,6 +79,15 @@ async def test_a_member_removed_hands_her_formations_to_another(
                 end_date=date(2027, 3, 1),
             )
         )
+    async with db.sessions() as session, session.begin():  # a reminder waiting for him
+        await enqueue(
+            session,
+            key="rappel:test:bruno",
+            platform="console",
+            chat_id="bruno",
+            reply=Reply(text="⏰ Rappel : Contacter la personne et son entreprise – Karim Benali"),
+            organisation_id=await session.scalar(select(Membership.organisation_id)),
+        )
     await claire.says("/membres")
     assert "Bruno Lefèvre (formateur, 1 formation)" in claire.buttons
     assert "Chloé Durand (formatrice)" in claire.buttons
@@ -113,6 +124,11 @@ async def test_a_member_removed_hands_her_formations_to_another(
     assert owners["Cariste"] == chloe_id
     assert entry is not None and entry.details["formations"] == 1
     assert "Bruno" not in str(entry.details)
+    async with db.sessions() as session:  # not sent after he left (explorer AX8)
+        waiting = await session.scalar(
+            select(OutboxMessage.status).where(OutboxMessage.key == "rappel:test:bruno")
+        )
+    assert waiting == "cancelled"
     (to_bruno,) = await told(db, "bruno")
     assert to_bruno.startswith(
         "Claire Martin a mis fin à votre participation à l'organisme Forma Plus"

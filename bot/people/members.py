@@ -18,10 +18,12 @@ from typing import Literal
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.outbox import cancel_pending
 from bot.people.membership import revoke_invitation
 from bot.storage import audit
 from bot.storage.formations import Formation
-from bot.storage.people import Invitation, Membership, Person, Role
+from bot.storage.outbox import OutboxMessage
+from bot.storage.people import ChatIdentity, Invitation, Membership, Person, Role
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,14 @@ async def remove(
     )
     for invitation_id in pending.all():
         await revoke_invitation(session, organisation_id, invitation_id, by=by, now=now)
+    # What the organisation's outbox still holds for her (a reminder naming a trainee, a
+    # digest) is not sent after she left (explorer AX8); the notice of her removal comes next.
+    chats = select(ChatIdentity.chat_id).where(ChatIdentity.person_id == person_id)
+    await cancel_pending(
+        session,
+        OutboxMessage.organisation_id == organisation_id,
+        OutboxMessage.chat_id.in_(chats),
+    )
     audit.record(
         session,
         organisation_id=organisation_id,

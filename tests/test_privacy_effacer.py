@@ -16,6 +16,7 @@ from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
 from bot.storage.outbox import OutboxMessage
 from bot.storage.privacy import ErasedInvitation
+from bot.storage.state import ProcessedEvent
 from tests.auxil.attestations import add_colleague, codes, demo_author, schedule_bilan
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, step_of, survives
@@ -236,3 +237,27 @@ async def test_the_formation_s_trainer_is_told_without_the_name(
     text = payload_to_reply(told.payload).text
     assert text.startswith("Camille Durand a effacé les données d'une personne de votre formation")
     assert "Hugo" not in text and "« Personne effacée n°" in text
+
+
+async def test_the_admin_s_own_dialogue_set_aside_and_the_replies_kept_go_with_the_person(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer AX2: the absence set aside for /effacer came back by /reprendre with the name;
+    AX3: the replies kept for a redelivery still quoted the motive under the pseudonym."""
+    await trainer.says("/absence julie vendredi dernier matin")
+    await trainer.presses("Oui")
+    await trainer.presses("Oui")
+    await trainer.says("violences signalées par sa sœur")
+    await trainer.presses("Pas de justificatif")
+    await trainer.presses("Enregistrer")
+    await trainer.says("Julie Petit absente jeudi matin")
+    await trainer.presses("Oui, noter")
+    await trainer.says("/effacer julie")
+    await trainer.presses("Effacer définitivement")
+    assert "La saisie que vous aviez mise de côté à son sujet est abandonnée." in trainer.last
+    await trainer.says("/reprendre")
+    assert "Julie" not in trainer.last and "Il n'y a rien à reprendre" in trainer.last
+    async with db.sessions() as session:
+        kept = (await session.scalars(select(ProcessedEvent.replies))).all()
+    assert any("Personne effacée" in str(r) for r in kept)  # the erasure's own answer
+    assert not [r for r in kept if "violences" in str(r) or "Julie" in str(r)]

@@ -472,7 +472,9 @@ async def scrub(
             value = getattr(row, column)
             cleaned = _replace(value, wanted, replacement)
             if cleaned != value:
-                setattr(row, column, cleaned)
+                # A reply kept for a redelivery quoted what was noted too (a follow-up's
+                # note, a motive): dropped whole, not renamed (explorer AX3).
+                setattr(row, column, [] if model is ProcessedEvent else cleaned)
                 changed += 1
     await session.flush()
     return changed

@@ -32,6 +32,7 @@ from typing import Any
 
 from bot import dates
 from bot.conversations.absences.steps import preset_trainee, who_steps
+from bot.conversations.kit import aside
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome
 from bot.conversations.kit.steps import Confirm
@@ -85,12 +86,19 @@ async def erase(ctx: Context) -> Outcome:
     if plan is None:
         ctx.say("privacy.trainee_gone")
         return Leave()
+    # Her own dialogue about the person, set aside for /effacer, goes too: the engine writes
+    # this chat's state after the erasure (explorer AX2: /reprendre showed the name again).
+    waiting = ctx.data.get(aside.KEY) or {}
+    dropped = str((waiting.get("data") or {}).get("trainee_id")) == str(plan.trainee.id)
+    if dropped:
+        ctx.data.pop(aside.KEY)
     ctx.say(
         "privacy.erased",
         pseudonym=erased_name(plan.trainee.id),
         kept=plan.kept,
         delegate=plan.delegate,
         bilans=bilans_of(ctx, plan),
+        dropped=dropped,
     )
     owner = plan.formation.owner_id
     if owner != ctx.person_id:

@@ -60,6 +60,10 @@ async def test_what_cannot_be_dates_is_said_precisely(db: Database, trainer: Per
     assert trainer.last.startswith("Il me faut aussi la date de fin : donnez les deux")
     await trainer.says("du 15/06/2027 au 02/03/2027")
     assert trainer.last.startswith("La date de fin est avant la date de début.")
+    # Without years, the same slip is no year-long formation begun eleven months ago (AS2).
+    for slip in ("du 15 décembre au 10 décembre", "du 15 janvier au 10 janvier"):
+        await trainer.says(slip)
+        assert trainer.last.startswith("La date de fin est avant la date de début."), slip
     for one_day, said in (
         ("15 mars 2027", "lundi 15 mars 2027"),
         ("01/01/2020", "mercredi 1er janvier 2020"),

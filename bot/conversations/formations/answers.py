@@ -19,6 +19,7 @@ from bot.conversations.formations.choose import member
 from bot.conversations.formations.trainee_lines import WrongLines, keep_tail, parse_trainee_lines
 from bot.conversations.formations.years import (
     Period,
+    has_year,
     names_a_day,
     period_in_context,
 )
@@ -96,6 +97,10 @@ def period_problem(start: date, end: date, today: date) -> Problem | None:
     return None
 
 
+YEARLESS_AT_MOST = 330
+"""Days a period typed without its years may last: longer, its end came before its start."""
+
+
 def understand_dates(
     text: str, now: datetime, within: Period | None = None, current: Period | None = None
 ) -> tuple[date, date] | Invalid:
@@ -122,6 +127,10 @@ def understand_dates(
         if single is not None and single.has_date:  # « 15 mars 2027 »: one day, not a period
             return Invalid(texts.say("formation.period_one_day", day=single.when.date()))
         return Invalid(texts.say("formation.period_unclear"))
+    if not has_year(line) and (period[1] - period[0]).days > YEARLESS_AT_MOST:
+        # « du 15 décembre au 10 décembre »: the end typed before the start, not a year
+        # begun eleven months ago (explorer AS2); typed with years, it is refused the same.
+        return Invalid(texts.say("formation.period_reversed"))
     problem = period_problem(period[0], period[1], now.date())
     if problem:
         return Invalid(texts.say("formation.period_wrong", problem=problem))

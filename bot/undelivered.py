@@ -13,8 +13,8 @@ the bot knows one.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -46,8 +46,14 @@ class Undelivered:
     what: str
     to: str
     at: datetime
+    """When it was meant to go (queued), not when the bot gave up (explorer AV5)."""
     blocked: bool
     """True when the platform refused for good (the person blocked the bot)."""
+
+    def local(self, zone: tzinfo) -> Undelivered:
+        """Its moment in the organisation's time (explorer AV5: « à 6 h 00 », UTC)."""
+        at = self.at if self.at.tzinfo is not None else self.at.replace(tzinfo=UTC)
+        return replace(self, at=at.astimezone(zone))
 
 
 def kind_of(key: str) -> str:
@@ -79,7 +85,7 @@ async def undelivered_of(
                 OutboxMessage.key,
                 OutboxMessage.platform,
                 OutboxMessage.chat_id,
-                given_up_at,
+                OutboxMessage.created_at,
             )
             .where(
                 OutboxMessage.organisation_id.in_(list(organisation_ids)),

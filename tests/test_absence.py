@@ -778,9 +778,7 @@ async def test_three_half_days_even_justified_make_a_sign_and_can_be_declined(
     assert "Nadia Roux est dans une formation courte" in trainer.all_text
     await trainer.presses("Pas maintenant")
     # No follow-up, no deadline: said (explorer AS1: « Pas maintenant », and never a word).
-    assert "rien ne vous rappellera le contact avec la personne et son entreprise" in (
-        trainer.last
-    )
+    assert "rien ne vous rappellera le contact avec la personne et son entreprise" in (trainer.last)
     await trainer.says("/absence nadia jeudi matin justifiée")
     await trainer.presses("Oui")
     await trainer.says("enfant malade")

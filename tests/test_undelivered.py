@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
 from bot import demo, texts
 from bot.app import build_scheduler
 from bot.config import Settings
+from bot.dates import spell_datetime
 from bot.messages import Reply
 from bot.outbox import GIVE_UP_AFTER, Sender, enqueue
 from bot.storage.db import Database
@@ -74,7 +76,16 @@ async def test_a_day_long_outage_is_told_in_the_next_digest_once(
     [(chat, digest)] = recorder.digests()
     assert chat == "formateur"
     assert "Non envoyés malgré une journée d'essais" in digest
-    assert "le récapitulatif des échéances à Camille Durand (" in digest
+    async with db.sessions() as session:
+        queued = await session.scalar(
+            select(OutboxMessage.created_at).where(OutboxMessage.key.like("digest:%"))
+        )
+    assert queued is not None
+    # When it was meant to go, in Paris time (explorer AV5: the give-up's moment, in UTC).
+    local = queued.replace(tzinfo=queued.tzinfo or UTC).astimezone(ZoneInfo("Europe/Paris"))
+    assert f"le récapitulatif des échéances à Camille Durand, prévu le {spell_datetime(local)}" in (
+        digest
+    )
     assert "une invitation à attester à une personne qui n'a pas encore parlé au bot" in digest
     assert "le bot ne réessaiera plus" in digest
 

@@ -308,7 +308,7 @@ def digest_text(
             # coming weekend's, or the next one's on a Saturday or a Sunday.
             friday=min(fridays, default=None),
             next_weekend=not dates.is_working_day(today),
-            undelivered=list(failures),
+            undelivered=[f.local(tz) for f in failures],
         )
 
     def line(item: Line) -> Shown:
@@ -338,7 +338,7 @@ def digest_text(
         week_more=max(0, len(soon) - MAX_LINES),
         missed=[line(r) for r in gone[:MAX_LINES]],
         missed_more=max(0, len(gone) - MAX_LINES),
-        undelivered=list(failures),
+        undelivered=[f.local(tz) for f in failures],
     )
 
 

@@ -92,7 +92,7 @@ async def list_values(ctx: Context) -> dict[str, Any]:
     return {
         "counts": dict(counts),
         "filter_title": names.get(ctx.data.get("filter") or 0),
-        "undelivered": failures,
+        "undelivered": [f.local(ctx.tz) for f in failures],
     }
 
 

@@ -180,7 +180,8 @@ async def test_a_stranger_and_a_member_keep_their_own_answers(
     await stranger.says("bonjour")
     assert STRANGER in stranger.last
     await trainer.says("bonjour")
-    assert "Tapez /aide pour voir les commandes" in trainer.last
+    assert "Tapez /aide pour voir toutes les commandes" in trainer.last  # greeted (AW4)
+    assert STRANGER not in trainer.last
 
 
 async def test_a_partner_written_to_on_matrix_is_pointed_to_her_invitation(

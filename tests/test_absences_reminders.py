@@ -191,3 +191,14 @@ async def test_no_reminder_is_queued_for_a_trainee_gone_before_the_entretien(
     await trainer.presses("Oui")
     await tick(db, settings, datetime(2026, 11, 25, 7, 0, tzinfo=UTC))
     assert await outbox(db) == []
+
+
+async def test_found_at_3_h_after_a_night_s_restart_it_waits_for_the_morning(
+    db: Database, settings: Settings, trainer: Person
+) -> None:
+    """Explorer AV8: the bot back at 3 h sent the entretien's reminder to the trainer's phone
+    at 3 h; it goes at the digest hour."""
+    await schedule(trainer, "jeudi 26 novembre à 14h")
+    await tick(db, settings, datetime(2026, 11, 26, 2, 0, tzinfo=UTC))  # 3 h in Paris
+    [message] = await outbox(db)
+    assert message.next_attempt_at == datetime(2026, 11, 26, 7, 0, tzinfo=UTC)  # 8 h, Paris

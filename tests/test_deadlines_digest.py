@@ -894,3 +894,28 @@ def test_a_deadline_postponed_to_a_day_off_is_reminded_for_that_day() -> None:
         "À faire demain : samedi 2 janvier 2027 (reportée ; elle était prévue le vendredi "
         "1er janvier 2027)."
     ) in text
+
+
+async def test_a_change_made_at_night_is_left_to_the_morning_s_digest(
+    db: Database, settings: Settings, clock: Clock, trainer: Person
+) -> None:
+    """Explorer AV7: a follow-up opened at 22 h sent a colleague « À faire demain » and a
+    second digest at 22 h 10, both again at 8 h."""
+    scheduler = build_scheduler(db, settings, clock=clock)
+    clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # 8 h in Paris: the day's digest
+    await scheduler.tick()
+    await deliver(db)
+    clock.now = datetime(2026, 11, 24, 21, 0, tzinfo=UTC)  # 22 h
+    await trainer.says("/decrochage thomas")
+    await trainer.presses("Absences répétées")
+    await trainer.presses("Terminé")
+    await seen_on(trainer, "aujourd'hui")
+    await trainer.presses("Non")
+    await trainer.presses("Ouvrir le suivi")  # its contact is due tomorrow
+    clock.now = datetime(2026, 11, 24, 21, 10, tzinfo=UTC)
+    await scheduler.tick()
+    assert (await deliver(db)).sent == []
+    clock.now = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)  # 8 h: the morning says it
+    await scheduler.tick()
+    said = [t for _, t in (await deliver(db)).texts()]
+    assert any("Contacter la personne et son entreprise" in t for t in said)

@@ -23,6 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
 from bot.config import Settings
+from bot.dates.night import morning_after
+from bot.deadlines.org_settings import digest_hour
 from bot.messages import Reply
 from bot.outbox import enqueue
 from bot.storage.absences import Entretien, FollowUp
@@ -68,7 +70,8 @@ async def entretien_reminders(session: AsyncSession, now: datetime, settings: Se
         .order_by(Entretien.scheduled_at, Entretien.id)
     )
     for entretien, formation, trainee, organisation in rows.all():
-        if now < reminder_due(entretien.scheduled_at, organisation.timezone, settings.digest_hour):
+        hour = digest_hour(organisation, settings.digest_hour)  # the organisation's (AV2)
+        if now < reminder_due(entretien.scheduled_at, organisation.timezone, hour):
             continue
         if trainee.left_before(entretien.scheduled_at.astimezone(zone_of(organisation)).date()):
             continue  # gone before it (explorer K: reminded of a trainee who had left)
@@ -95,6 +98,8 @@ async def entretien_reminders(session: AsyncSession, now: datetime, settings: Se
             chat_id=identity.chat_id,
             reply=Reply(text=text),
             organisation_id=organisation.id,
+            # Due while the bot was down, found at 3 h: sent in the morning (explorer AV8).
+            not_before=morning_after(now, zone_of(organisation), hour),
         )
 
 

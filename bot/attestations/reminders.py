@@ -42,6 +42,7 @@ from bot.attestations.service import Author, audit, progress, when_words
 from bot.bilans.notify import email_of
 from bot.bilans.view import BilanView, view_of
 from bot.config import Settings
+from bot.dates.night import morning_after
 from bot.mailer import render_email
 from bot.messages import Reply
 from bot.outbox import About, enqueue, queue_email
@@ -321,6 +322,8 @@ async def tell_participants_the_bilan_is_over(
                 )
             ),
             organisation_id=bilan.organisation_id,
+            # Found at 3 h after a night's restart: told in the morning (explorer AV8).
+            not_before=morning_after(now, info.tz, settings.digest_hour),
         )
 
 

@@ -71,6 +71,7 @@ from sqlalchemy import or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.dates.night import is_night
 from bot.deadlines.digest_messages import (
     Recipient,
     admins_of,
@@ -179,7 +180,18 @@ async def claim(
             and organisation.digest_next_at <= today[organisation.id],
         )
         for organisation in sorted(organisations, key=lambda o: o.id)
-        if organisation.id in claimed and now >= today[organisation.id]
+        if organisation.id in claimed
+        and now >= today[organisation.id]
+        # A look again after a change, at night: left to the morning's digest (AV7).
+        and (
+            (
+                organisation.digest_next_at is not None
+                and organisation.digest_next_at <= today[organisation.id]
+            )
+            or not is_night(
+                local_now(organisation, now), digest_hour(organisation, settings.digest_hour)
+            )
+        )
     ]
 
 

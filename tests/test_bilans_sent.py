@@ -15,6 +15,7 @@ from bot.outbox import About, enqueue, queue_email
 from bot.storage.bilans import Bilan
 from bot.storage.db import Database
 from bot.storage.formations import Formation
+from bot.storage.matrix import MatrixWelcome
 from bot.storage.outbox import OutboxMessage
 from bot.texts import plain
 from tests.auxil.attestations import BILAN_START, add_bilan
@@ -96,6 +97,25 @@ async def test_each_message_is_listed_with_what_became_of_it(db: Database, demo:
     ]
     assert lines[0].when == "3 mars à 10 h 02"
     assert lines[0].feminine and not lines[3].feminine
+
+    # The Matrix chat opened for it, not joined yet: waiting, not « envoyé » (explorer AT3).
+    async with db.sessions() as session, session.begin():
+        row = await session.scalar(select(OutboxMessage).where(OutboxMessage.key == "e"))
+        assert row is not None
+        session.add(
+            MatrixWelcome(
+                account="@formabot:example.org",
+                key="dm:e",
+                room_id="!dm:example.org",
+                invitee="@karim:example.org",
+                payload=row.payload,
+            )
+        )
+        await session.flush()
+        bilan = await session.get(Bilan, bilan_id)
+        assert bilan is not None and formation is not None
+        lines = await sent_lines(session, bilan, formation, PARIS)
+    assert lines[-1].status == "unjoined"
 
 
 async def test_a_message_given_up_is_told_to_the_trainer_once(db: Database, demo: None) -> None:

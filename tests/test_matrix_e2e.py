@@ -388,6 +388,23 @@ async def test_a_direct_chat_opened_by_the_bot_welcomes_after_the_join_even_afte
     assert [s.body for s in region.in_room(room)] == ["Bonjour, je suis formabot."]
 
 
+async def test_a_welcome_waiting_in_a_chat_never_joined_goes_to_the_one_she_opens(
+    synapse: Synapse, bot: MatrixTransport, db: Database, tmp_path: Path
+) -> None:
+    """Explorer AT3: the moved bilan's invitation waited in a chat she never accepted, while
+    she wrote from one she opened herself."""
+    async with MatrixPerson.joining(synapse, tmp_path, "nathalie", auto_join=False) as her:
+        await bot.send(her.user_id, Reply(text="Le bilan est déplacé à 9 h"))
+        await her.wait(lambda: bool(her.client.invited_rooms), what="the invitation")
+        [ignored] = list(her.client.invited_rooms)
+        mine = await her.open_dm(bot.user_id)
+        seen = await her.reply_after(mine, 0, "Le bilan est déplacé à 9 h")
+        assert seen.room_id == mine
+        async with db.sessions() as session:
+            row = await session.scalar(select(MatrixWelcome))
+        assert row is not None and row.room_id == mine and row.room_id != ignored
+
+
 async def test_messages_to_one_matrix_id_share_one_direct_chat(
     synapse: Synapse, bot: MatrixTransport, tmp_path: Path
 ) -> None:

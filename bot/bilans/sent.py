@@ -25,6 +25,7 @@ from bot.outbox import EMAIL
 from bot.people.chats import tell_person
 from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.formations import Formation
+from bot.storage.matrix import MatrixWelcome
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import Organisation, zone_of
 
@@ -97,10 +98,31 @@ async def sent_lines(
             .order_by(OutboxMessage.created_at, OutboxMessage.id)
         )
     ).all()
-    return [_line(row, name, formation, tz) for row, name in rows]
+    waiting = await _unjoined(session, [row for row, _ in rows])
+    return [_line(row, name, formation, tz, waiting) for row, name in rows]
 
 
-def _line(row: OutboxMessage, name: str | None, formation: Formation, tz: ZoneInfo) -> SentLine:
+async def _unjoined(session: AsyncSession, rows: list[OutboxMessage]) -> set[int]:
+    """The rows « sent » to a Matrix ID as the welcome of a chat the bot opened, which the
+    person has not joined yet (explorer AT3: « envoyée » for days, the new hour never read)."""
+    invitees = {r.chat_id for r in rows if r.platform == "matrix" and r.chat_id.startswith("@")}
+    if not invitees:
+        return set()
+    pending = (
+        await session.execute(
+            select(MatrixWelcome.invitee, MatrixWelcome.payload).where(
+                MatrixWelcome.invitee.in_(invitees), MatrixWelcome.status == "pending"
+            )
+        )
+    ).all()
+    return {
+        r.id for r in rows for who, payload in pending if (r.chat_id, r.payload) == (who, payload)
+    }
+
+
+def _line(
+    row: OutboxMessage, name: str | None, formation: Formation, tz: ZoneInfo, waiting: set[int]
+) -> SentLine:
     what, feminine = WHAT.get(row.about or "", ("Message", False))
     who = name if row.participant_id is not None else formation.cm_name
     moment = (row.sent_at or row.created_at).astimezone(tz)
@@ -109,7 +131,9 @@ def _line(row: OutboxMessage, name: str | None, formation: Formation, tz: ZoneIn
         feminine=feminine,
         name=visible(who) or "la personne chargée de mission",
         where=_where(row),
-        status="pending" if row.status == "sending" else row.status,
+        status="pending"
+        if row.status == "sending"
+        else ("unjoined" if row.id in waiting else row.status),
         when=f"{dates.spell_day_month(moment)} à {dates.spell_time(moment)}",
         reason=_reason(row) if row.status == "failed" else "",
     )
@@ -136,7 +160,7 @@ async def tell_trainer_of_failure(session: AsyncSession, row: OutboxMessage) -> 
         Reply(
             text=texts.say(
                 "bilan.not_sent",
-                m=_line(row, name, formation, tz),
+                m=_line(row, name, formation, tz, set()),
                 kind=kind_label(bilan.kind),
                 title=formation.title,
                 when=dates.spell_datetime(bilan.starts_at.astimezone(tz)),

@@ -169,17 +169,32 @@ class Rooms:
                 return room_id
         return None
 
+    def _joined_direct_chat(self, invitee: str) -> str | None:
+        """A room of the bot and ``invitee`` alone, that ``invitee`` has joined."""
+        for room_id, room in self.t.client.rooms.items():
+            member = room.users.get(invitee)
+            if member is not None and not member.invited and room.member_count <= 2:
+                return str(room_id)
+        return None
+
     async def welcomes(self) -> None:
         """Send what waits for rooms whose invitee has joined: a room's messages one after
         the other, in the order written, one room at a time (a file's upload let the next
         message overtake it)."""
         waiting: dict[str, list[tuple[int, dict[str, Any]]]] = {}
         for row in await self.t.inbox.pending_welcomes():
-            room = self.t.client.rooms.get(row.room_id)
+            room_id = str(row.room_id)
+            room = self.t.client.rooms.get(room_id)
             member = room.users.get(row.invitee) if room is not None else None
-            if member is None or member.invited or row.room_id in self._welcoming:
-                continue
-            waiting.setdefault(str(row.room_id), []).append((row.id, row.payload))
+            if member is None or member.invited:
+                # Not joined there, but in a direct chat she opened herself (explorer AT3: the
+                # moved bilan's invitation waited in the room she never accepted): sent there.
+                room_id = self._joined_direct_chat(row.invitee) or ""
+                if not room_id:
+                    continue
+                await self.t.inbox.welcome_room(row.id, room_id)
+            if room_id not in self._welcoming:
+                waiting.setdefault(room_id, []).append((row.id, row.payload))
         for room_id, rows in waiting.items():
             self._welcoming.add(room_id)
             self.t._spawn(self._welcome(room_id, rows))

@@ -369,6 +369,26 @@ async def test_another_date_proposed_in_her_own_sentence_is_confirmed_then_kept(
     assert "propose une autre date : le mardi 1er décembre 2026 à 10 h 00." in notice
 
 
+async def test_with_two_bilans_the_day_she_names_says_which(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer AT4: « je confirme ma présence au bilan du vendredi 15 janvier », the one
+    bilan of hers that day, was asked « Pour quel bilan ? »."""
+    await add_organisations(db, 1, clock.now.date())
+    await follows(db, DEMO)
+    await follows(db, "Parcours 1")
+    await schedule_bilan(trainer)
+    other = await _bilan_of_parcours(db, clock)  # Thursday 3 December
+    her = sophie(person)
+    await her.says("Bonjour, je confirme ma présence au bilan du jeudi 3 décembre.")
+    assert "Pour quel bilan" not in her.all_text
+    assert "Parcours 1" in her.last
+    await her.says("oui")
+    async with db.sessions() as session:
+        answers = dict((await session.execute(select(Bilan.id, Bilan.cm_answer))).all())
+    assert answers[other] == "confirmed" and list(answers.values()).count(None) == 1
+
+
 async def test_with_two_bilans_the_date_she_proposed_is_shown_once_she_says_which(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
 ) -> None:

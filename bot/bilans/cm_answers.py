@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -129,6 +129,10 @@ class HerBilan:
     bilan: Bilan
     formation: Formation
     tz: ZoneInfo
+
+    @property
+    def local_day(self) -> date:
+        return self.bilan.starts_at.astimezone(self.tz).date()
 
     @property
     def label(self) -> str:

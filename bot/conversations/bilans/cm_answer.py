@@ -69,6 +69,11 @@ async def quick_answer(ctx: Context) -> Outcome | None:
     if not hers:
         return None
     data: dict[str, Any] = {"answer": answer or said or OTHER_DATE}
+    # « … au bilan du vendredi 15 janvier »: the one bilan of hers that day, not asked
+    # again (explorer AT4).
+    named = [h for h in hers if f" {fold(dates.spell_day_month(h.local_day))} " in f" {folded} "]
+    if len(hers) > 1 and len(named) == 1:
+        data["bilan_id"] = named[0].bilan.id
     if proposed is not None:
         data[PROPOSAL] = proposed["rest"]  # read once her bilan is known (:func:`_take`)
     if said is not None:
@@ -111,8 +116,10 @@ async def start(ctx: Context) -> Outcome | None:
     if not hers:
         ctx.say("charge_de_mission.no_bilan_now")
         return Leave()
-    if len(hers) == 1:
-        _take(ctx, hers[0])
+    wanted = ctx.data.get("bilan_id")
+    chosen = next((h for h in hers if h.bilan.id == wanted), hers[0] if len(hers) == 1 else None)
+    if chosen is not None:
+        _take(ctx, chosen)
     return await _saved_when_complete(ctx)
 
 

@@ -493,6 +493,11 @@ async def test_an_on_site_participant_is_accounted_for_by_the_signed_sheet(
     await trainer.says("/attestations")
     assert "incomplet, il manque Hugo Moreau" in trainer.last
     await trainer.presses("Déposer la feuille")
+    # A remote bilan: the sheet proves only who came to the premises (explorer AU2, 000 §III).
+    assert trainer.last.startswith(
+        "Ce bilan s'est tenu à distance : pour la Région, la feuille d'émargement ne prouve "
+        "la présence que des personnes venues dans vos locaux"
+    )
     await trainer.presses("Hugo Moreau")
     await trainer.presses("Terminé")
     assert "photo ou le PDF" in trainer.last

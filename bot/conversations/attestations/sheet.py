@@ -35,6 +35,7 @@ async def sheet_start(ctx: Context) -> Outcome | None:
     if not info.bilan.participants:
         ctx.say("attestation_trainer.no_participants")
         return Leave()
+    ctx.data["_remote"] = info.bilan.remote  # said at the question (explorer AU2)
     return None
 
 

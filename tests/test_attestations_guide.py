@@ -179,6 +179,9 @@ async def test_a_stranger_and_a_member_keep_their_own_answers(
     stranger = person("inconnu")
     await stranger.says("bonjour")
     assert STRANGER in stranger.last
+    # A delegate writing before opening her link is pointed to it (explorer AW7).
+    await stranger.says("c ki ?")
+    assert "Ouvrez le lien personnel que votre formateur ou votre formatrice" in stranger.last
     await trainer.says("bonjour")
     assert "Tapez /aide pour voir toutes les commandes" in trainer.last  # greeted (AW4)
     assert STRANGER not in trainer.last

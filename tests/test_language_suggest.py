@@ -63,3 +63,14 @@ async def test_a_member_s_hello_and_thanks_are_answered_as_such(trainer: Person)
         await trainer.says(typed)
         assert trainer.last.startswith(said), typed
         assert "pas sûr" not in trainer.last
+
+
+async def test_a_file_sent_outside_a_question_is_said_not_kept(trainer: Person) -> None:
+    """Explorer AW13: a photo of a signed paper was « Je ne suis pas sûr … »; the trainer
+    believed it filed."""
+    await trainer.sends_file("certificat.jpg", "image/jpeg", b"\xff\xd8\xff")
+    assert trainer.last.startswith(
+        "J'ai bien reçu « certificat.jpg », mais je ne garde pas de fichier en dehors d'une "
+        "question : il n'est pas enregistré."
+    )
+    assert "/absences" in trainer.last and "/attestations" in trainer.last

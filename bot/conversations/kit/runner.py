@@ -136,7 +136,10 @@ class Runner:
         length = len(ctx.incoming.text)
         waiting = self.aside_flow(aside.kept(ctx))
         polite = COURTESY.get(fold(ctx.incoming.text).removesuffix(" beaucoup"), "")
-        ctx.say("common.idle", length=length, limit=MAX_TEXT, aside=waiting, polite=polite)
+        file = ctx.incoming.attachment.filename if ctx.incoming.attachment else ""
+        ctx.say(
+            "common.idle", length=length, limit=MAX_TEXT, aside=waiting, polite=polite, file=file
+        )
 
     def starts_over(self, ctx: Context, current: Flow, step: str, again: bool) -> bool:
         """Its own command, bare, at its first question: started again, nothing typed lost.

@@ -1227,3 +1227,19 @@ async def test_not_knowing_yet_whether_it_is_justified_is_an_answer(
         "« Justifiée ou non, motif »." in trainer.all_text
     )
     assert [a.justified for a in await absences(db)] == [False]
+
+
+async def test_answers_said_in_a_sentence_are_read(db: Database, trainer: Person) -> None:
+    """Explorer AW8: « la formation agent de restauration », « c'est Karim » and « non, il n'a
+    pas prévenu » were refused, the person answering as to a colleague."""
+    await trainer.says("/absence")
+    await trainer.says("la formation agent de restauration")
+    assert trainer.last.startswith("De qui s'agit-il ?")
+    await trainer.says("c'est Karim")
+    assert "Karim Benali" in trainer.last
+    await trainer.says("vendredi dernier")
+    if "Oui, c'est ça" in trainer.buttons:
+        await trainer.presses("Oui, c'est ça")
+    await trainer.presses("Toute la journée")
+    await trainer.says("non, il n'a pas prévenu")
+    assert trainer.last.startswith("Un motif connu ?")

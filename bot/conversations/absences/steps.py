@@ -16,6 +16,7 @@ Names are matched by :func:`bot.absences.line.match_names`.
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any, Unpack
 
@@ -114,6 +115,8 @@ class TraineeStep(Pick):
         people = [
             (o.label.split(" – ")[0], o.value) for o in offered if not o.value.startswith("_")
         ]
+        # « c'est Karim », « pour Julie »: the name said in a sentence (explorer AW8).
+        text = re.sub(r"(?i)^(?:c'est|c’est|pour|de|avec)\s+", "", text) or text
         found = [str(value) for value in match_names(text, people)]
         if not found and fold(text) in STOP_WORDS:  # « annuler »: the way out (explorer AD24)
             return self.narrow(ctx, [], text, visible(ctx, offered))

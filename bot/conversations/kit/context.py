@@ -268,8 +268,10 @@ class Context:
         *,
         labels: dict[str, str],
         synonyms: dict[str, str] | None = None,
+        first: bool = False,
     ) -> str | Invalid | None:
-        """Which of ``values`` the user picked: by button, number, label or synonym.
+        """Which of ``values`` the user picked: by button, number, label or synonym; with
+        ``first``, by the first word of a sentence too (« non, il n'a pas prévenu »).
 
         A number is read as shown with the question (:meth:`shown`), never
         as a rank in ``values``.  ``None`` means the answer names no option
@@ -297,6 +299,9 @@ class Context:
             return matches[0]
         if len(matches) > 1:
             return Invalid(texts.say("common.ambiguous", answer=self.incoming.text.strip()[:60]))
+        head = answer.split()[0]
+        if first and head != answer and (synonyms or {}).get(head) in values:
+            return (synonyms or {})[head]  # a sentence answering yes or no (explorer AW8)
         return None
 
     def _by_number(self, answer: str, values: list[str] | tuple[str, ...]) -> str | Invalid | None:
@@ -368,6 +373,9 @@ def matching(
             v for v in matches if all(_starts_a_word(w, _compared(labels.get(v, v))) for w in words)
         ]
         matches = heads or matches
+    if not matches and (plain := _FILLERS.sub("", answer)) != answer:
+        # « la restauration », « c'est Karim »: what a person says around the choice (AW8).
+        return matching(plain, values, labels=labels, synonyms=synonyms)
     if not matches and len(answer) <= MAX_FUZZY:
         # One typo per word, as names tolerate ("presentiel", "a distnce"); a synonym of
         # several words lends none of them to a single word typed (explorer AM11: « merci »
@@ -397,6 +405,7 @@ def _compared(text: str) -> str:
 
 _MONTH = re.compile(rf"(?:{ANY_MONTH})\b")
 
+_FILLERS = re.compile(r"^(?:c est |celle de |celui de |la formation |la |le |les |l )+")
 _NUMBER_SIGN = re.compile(r"^(?:no|num|numero)\s(\d+)$")
 """« numéro 2 », « no 2 », « nº 2 » (folded « no 2 ») as « n° 2 » (folded « n 2 ») in a label
 (explorer P P9)."""

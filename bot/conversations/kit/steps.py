@@ -236,6 +236,8 @@ class Confirm(Step):
         taken = await self.other(ctx) if picked is None and self.other is not None else None
         if taken is not None:
             return taken
+        if picked is None:  # « non, il n'a pas prévenu »: its first word (explorer AW8)
+            picked = ctx.chosen(["yes", "no"], labels=labels, synonyms=YES_NO, first=True)
         if picked is None:
             return Retry(ctx.render("common.yes_no_again", yes=self.yes_label, no=self.no_label))
         if isinstance(picked, Invalid):
@@ -451,10 +453,8 @@ class DateStep(Step):
                 ctx.data = unread  # « bof » keeps the half-day read with the date (AC10)
                 impossible = dates.impossible_day(ctx.incoming.text)
                 if impossible is not None:  # a new date, wrong: say why rather than "oui ou non"
-                    example = await self.example_of(ctx)
-                    return Retry(
-                        ctx.render("common.date_impossible", day=impossible, example=example)
-                    )
+                    said = {"day": impossible, "example": await self.example_of(ctx)}
+                    return Retry(ctx.render("common.date_impossible", **said))
                 return Retry(ctx.render("common.yes_no_or_new_date", yes="Oui", no="Non"))
             ctx.data[self._day_key()] = ctx.data.pop(key)
         refusal = ctx.refuse_non_text()

@@ -469,7 +469,10 @@ class Engine:
         if flow is not None and step_name is not None:
             step = flow.step(step_name)
             hint = ctx.render(step.help) if step.help else ""
-            ctx.say("common.help_in_flow", summary=flow.summary, hint=hint)
+            first = flow.following(ctx, None)  # nothing before it: no « Retour » (AW12)
+            alone = first is not None and first.name == step_name and not ctx.data.get("_stack")
+            summary = flow.summary.split(" (")[0]  # its example is no part of what is done
+            ctx.say("common.help_in_flow", summary=summary, hint=hint, first=alone)
             ctx.send(await step.ask(ctx))  # the question itself, off screen after a restart
             return
         # Members see what they may do; the flows open to anyone (/start, the

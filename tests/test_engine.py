@@ -581,6 +581,15 @@ async def test_aide_without_a_slash_is_the_help(trainer: Person) -> None:
     await trainer.says("aide")
     assert "Vous êtes en train de : créer une formation" in trainer.all_text
     assert trainer.last == "De quoi s'agit-il ?" and "Une formation" in trainer.buttons
+    assert "« Retour »" in trainer.all_text  # a question before this one
+    # At the first question nothing comes before; a summary's example is not « what you are
+    # doing » (explorer AW12).
+    await trainer.says("/absence")
+    trainer.replies.clear()
+    await trainer.says("/aide")
+    said = trainer.all_text
+    assert "Vous êtes en train de : noter une absence ou un retard." in said
+    assert "« Retour »" not in said and "(ex." not in said
 
 
 async def test_a_formatrices_aide_lists_her_data_but_not_the_admins_erasure(

@@ -34,6 +34,7 @@ from bot.bilans.queries import bilan_formation, bilan_formations, owed_by
 from bot.bilans.schedule import Partner, Plan, Visio, schedule_bilan
 from bot.bilans.view import kind_label
 from bot.conversations.attestations.trainer import invite_after_scheduling
+from bot.conversations.bilans.departed import gone_by, leave_out_departed, untick_departed
 from bot.conversations.bilans.derogation import DEROGATION
 from bot.conversations.bilans.funder_contact import tell_charge_de_mission
 from bot.conversations.bilans.partner import PARTNER, partner_data
@@ -63,7 +64,6 @@ from bot.conversations.kit.flow import (
 )
 from bot.conversations.kit.steps import Confirm, Entry, Menu, Option, Pick, PickMany, Text, words
 from bot.deadlines.actions import mark_done_by_answers
-from bot.storage.formations import Trainee
 
 MODES = [
     Option("À distance, en visio", "remote", words=("distanciel", "visioconférence")),
@@ -100,6 +100,7 @@ class DelegatesStep(PickMany):
         ctx.data.pop("_departed", None)  # said once, with the first list
         before = set(ctx.data.get(self.store) or [])
         outcome = await super().answer(ctx)
+        await leave_out_departed(ctx, before, self.store)
         if not _delegates_only(ctx):
             return outcome
         formation = await formation_of(ctx)
@@ -126,31 +127,11 @@ class DelegatesStep(PickMany):
         )
 
 
-def _gone_by(trainee: Trainee, ctx: Context) -> bool:
-    """Whether the trainee's exit comes before the bilan's day: no longer in the group."""
-    when = ctx.data.get("when")
-    return bool(when) and trainee.left_before(datetime.fromisoformat(str(when)).date())
-
-
-async def untick_departed(ctx: Context) -> None:
-    """Once the day is known, a delegate whose exit comes before it is no longer ticked
-    (explorer F F19): someone who left does not speak for the group.  Done once per day
-    chosen, so that ticking them back on purpose holds."""
-    formation = await formation_of(ctx)
-    if formation is None or ctx.data.get("_departed_for") == ctx.data.get("when"):
-        return
-    ctx.data["_departed_for"] = ctx.data.get("when")
-    gone = {str(t.id): t.full_name for t in formation.trainees if _gone_by(t, ctx)}
-    ticked = list(ctx.data.get("participants") or [])
-    ctx.data["participants"] = [t for t in ticked if t not in gone]
-    ctx.data["_departed"] = [gone[t] for t in ticked if t in gone]
-
-
 async def before_participants(ctx: Context) -> Outcome | None:
     await untick_departed(ctx)
     formation = await formation_of(ctx)
     ctx.data["_no_delegates"] = formation is not None and not any(
-        t.is_delegate and not t.erased and not _gone_by(t, ctx) for t in formation.trainees
+        t.is_delegate and not t.erased and not gone_by(t, ctx) for t in formation.trainees
     )
     return await file_derogation(ctx)
 
@@ -301,7 +282,7 @@ async def trainee_choices(ctx: Context) -> list[Option]:
         suffix = " (pour les stagiaires)" if trainee.is_delegate else ""
         if restricted and not trainee.is_delegate:
             suffix = " (hors délégation)"
-        if _gone_by(trainee, ctx):  # no longer the group's voice, whatever they were
+        if gone_by(trainee, ctx):  # no longer the group's voice, whatever they were
             suffix = " " + ctx.label("bilan.departed_option", t=trainee)
         options.append(Option(trainee.full_name + suffix, str(trainee.id)))
     return options

@@ -79,7 +79,7 @@ def _soft(text: str) -> str:
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
-def _words(text: str) -> str:
+def words_of(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", _soft(text)).split())
 
 
@@ -98,7 +98,7 @@ def read_selection(
     ``names_exactly``: several names listed are the ones to keep ticked."""
     soft = _soft(text)
     values = [o.value for o in options]
-    words = _words(text)
+    words = words_of(text)
     if words in ALL_WORDS:
         return Selection(only=tuple(values))
     if words in NONE_WORDS or _NONE_OF.match(words):
@@ -234,10 +234,10 @@ class PickMany(Step):
             return Retry(
                 ctx.render("common.message_too_long", length=len(ctx.incoming.text), limit=MAX_TEXT)
             )
-        words = _words(ctx.incoming.text)
+        words = words_of(ctx.incoming.text)
         if not words:
             return Retry(ctx.render("common.pick_many_again"))
-        if words in DONE_WORDS or words == _words(self.done_label):
+        if words in DONE_WORDS or words == words_of(self.done_label):
             return self._done(ctx, ticked)
         asked = typed_page(ctx.incoming.text, self._page(ctx), self._pages(ctx))
         if asked is not None:

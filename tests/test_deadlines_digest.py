@@ -749,6 +749,9 @@ def test_a_tuesday_deadline_after_easter_monday_is_reminded_on_the_friday() -> N
     message, ids = reminded_alone(item, datetime(2027, 3, 26, 8, 0), "Agent de restauration")
     assert "À faire d'ici le mardi 30 mars 2027 à 10 h 00." in (message.reply.text or "")
     assert ids == (1,) and message.key == "rappel:k:2027-03-26"
+    # Its hour past (a digest at 18 h on the day): late, not « À faire aujourd'hui » (AV9).
+    assert reminders_due([item], tuesday, datetime(2027, 3, 30, 7, 59, tzinfo=UTC)) == [item]
+    assert reminders_due([item], tuesday, datetime(2027, 3, 30, 16, 0, tzinfo=UTC)) == []
 
 
 def test_many_reminders_of_one_formateur_come_as_one_list() -> None:

@@ -227,7 +227,7 @@ async def digests_of(
     rows = {oid: [r for r in each if r.status != "missed"] for oid, each in found.items()}
     groups = {d.organisation.id: grouped(rows.get(d.organisation.id, []), d.local) for d in due}
     reminders = {
-        d.organisation.id: reminders_due(rows.get(d.organisation.id, []), d.local.date())
+        d.organisation.id: reminders_due(rows.get(d.organisation.id, []), d.local.date(), now)
         for d in due
     }
     admins = await admins_of(session, organisations)

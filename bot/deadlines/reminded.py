@@ -23,7 +23,7 @@ from bot.storage.outbox import OutboxMessage
 Due = TypeVar("Due", bound=Listed)
 
 
-def reminders_due(rows: Sequence[Due], today: date) -> list[Due]:
+def reminders_due(rows: Sequence[Due], today: date, now: datetime | None = None) -> list[Due]:
     """The formateurs' own deadlines to be reminded of ``today`` (``rows``: those still to do).
 
     One reminder the day before, one on the day, every day of the week; and one on
@@ -31,6 +31,8 @@ def reminders_due(rows: Sequence[Due], today: date) -> list[Due]:
     Sunday or a Monday; the Thursday when that Friday is a holiday, the Friday
     before a Tuesday after Easter Monday), so that nobody discovers it too late.  Three days at most, each
     its own key (:func:`reminder_key`): the Friday's for a Saturday is the day before's.
+    A deadline whose hour has passed by ``now`` is no « À faire aujourd'hui »: it is late,
+    and the digest says so (explorer AV9: reminded at 18 h of « … à 14 h 00 »).
     """
     tomorrow = today + timedelta(days=1)
     return [
@@ -41,6 +43,7 @@ def reminders_due(rows: Sequence[Due], today: date) -> list[Due]:
             row.effective_due in (today, tomorrow)
             or dates.previous_working_day(row.effective_due) == today
         )
+        and not (now and row.due_at and row.status != "postponed" and row.due_at <= now)
     ]
 
 

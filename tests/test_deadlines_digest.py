@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
-from bot import texts
+from bot import dates, texts
 from bot.app import build_scheduler, build_sender
 from bot.config import Settings
 from bot.deadlines.digest import digest_of, send_digests
@@ -922,3 +922,39 @@ async def test_a_change_made_at_night_is_left_to_the_morning_s_digest(
     await scheduler.tick()
     said = [t for _, t in (await deliver(db)).texts()]
     assert any("Contacter la personne et son entreprise" in t for t in said)
+
+
+async def test_entries_of_several_days_on_one_line_say_their_days(
+    db: Database, settings: Settings, clock: Clock, demo: None
+) -> None:
+    """Explorer AV1: « lundi 14 septembre – 2 entrées à saisir dans EOS (Nadia Roux, Thomas
+    Fabre) », Thomas having entered on the 21st."""
+    from bot.deadlines.service import refresh_deadlines
+    from bot.storage.formations import Trainee
+
+    async with db.sessions() as session, session.begin():
+        entries = (
+            await session.scalars(
+                select(StoredDeadline).where(StoredDeadline.key.like("CVL-EOS-ENTRY:%"))
+            )
+        ).all()
+        assert len(entries) >= 2
+        trainee = await session.get(Trainee, entries[-1].subject_id)
+        assert trainee is not None and trainee.entered_on is not None
+        trainee.entered_on = trainee.entered_on + timedelta(days=7)
+        await session.flush()
+        await refresh_deadlines(session, entries[-1].formation_id)
+        days = sorted(
+            {
+                d.due_on
+                for d in await session.scalars(
+                    select(StoredDeadline).where(StoredDeadline.key.like("CVL-EOS-ENTRY:%"))
+                )
+            }
+        )
+    clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
+    await build_scheduler(db, settings, clock=clock).tick()
+    [(_, text)] = (await deliver(db)).digests()
+    line = next(x for x in text.splitlines() if "entrées à saisir dans EOS" in x)
+    assert line.startswith(f"· du {dates.spell_date(days[0]).rsplit(' ', 1)[0]} au ")
+    assert dates.spell_date(days[-1]) in line

@@ -17,6 +17,7 @@ from bot.dates.spelling import (
     spell_example,
     spell_minutes,
     spell_span,
+    spell_span_days,
     spell_time,
     weekend_day,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "spell_example",
     "spell_minutes",
     "spell_span",
+    "spell_span_days",
     "spell_time",
     "understand",
     "understand_duration",

@@ -26,6 +26,15 @@ def spell_date(d: date | datetime) -> str:
     return f"{_WEEKDAY_NAMES[d.weekday()]} {spell_day_month(d)} {d.year}"
 
 
+def spell_span_days(first: date, last: date) -> str:
+    """ "du lundi 14 septembre au lundi 21 septembre 2026": days apart, the year said once
+    when both share it."""
+    start = spell_date(first)
+    if first.year == last.year:
+        start = start.removesuffix(f" {first.year}")
+    return f"du {start} au {spell_date(last)}"
+
+
 def spell_day_month(d: date | datetime) -> str:
     """ "6 décembre", "1er mars": the short form a sentence uses when the weekday follows."""
     return day_and_month(d.day, d.month)

@@ -314,8 +314,11 @@ def digest_text(
     def line(item: Line) -> Shown:
         row = item.first
         weekend, friday = day_off_words(row, today)
+        days = sorted({r.effective_due for r in item.rows})
         return Shown(
-            due=due_text(row, tz),
+            # Entries of several days on one line: their days, not the first's (AV1: Thomas,
+            # entered on the 21st, read as due on the 14th).
+            due=due_text(row, tz) if len(days) == 1 else dates.spell_span_days(days[0], days[-1]),
             title=item.title,
             formation=titles.get(row.formation_id, ""),
             who=item.briefly(),

@@ -517,6 +517,28 @@ async def test_a_yes_in_her_words_at_the_reading_keeps_it(
     assert (await the_bilan(db)).cm_answer == "confirmed"
 
 
+@pytest.mark.parametrize(
+    ("then", "kept"),
+    [
+        ("Oui, mais je ne pourrai rester qu'une heure, je dois partir à 15h.", "confirmed"),
+        ("Oui enfin non, je viens de voir que j'ai un comité ce jour-là.", None),
+    ],
+)
+async def test_a_yes_with_a_caveat_passes_it_on_and_a_yes_then_no_keeps_nothing(
+    trainer: Talker, person: Callable[..., Talker], db: Database, then: str, kept: str | None
+) -> None:
+    """Explorer AR2: « Oui, mais je ne pourrai rester qu'une heure » confirmed, the caveat
+    reaching no one; « Oui enfin non, j'ai un comité » confirmed her presence."""
+    await follows(db, DEMO)
+    await schedule_bilan(trainer)
+    her = sophie(person)
+    await her.says("Je confirme ma présence au bilan du 26 novembre.")
+    await her.says(then)
+    assert (await the_bilan(db)).cm_answer == kept
+    passed = [r.payload["text"] for r in await notices(db, "charge-de-mission:")]
+    assert any(then.split(",")[-1].strip()[:20] in plain(p) for p in passed)
+
+
 async def test_a_message_where_her_bilan_is_asked_is_passed_on(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
 ) -> None:

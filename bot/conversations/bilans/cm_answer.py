@@ -178,7 +178,10 @@ async def reading_other(ctx: Context) -> Outcome | None:
     passed on; another message: passed on too, the question dropped (her words never
     swallowed by a re-ask)."""
     words = fold(ctx.incoming.text).split()
-    if words and words[0] in SAYS_YES:
+    said = [w for w in words[1:] if w not in POLITE]
+    if words and words[0] in SAYS_YES and not {"non", "enfin"} & set(said):
+        if said:  # « Oui, mais je ne pourrai rester qu'une heure »: her words go too (AR2)
+            await pass_on(ctx)
         return await reading_confirmed(ctx)
     await pass_on(ctx)
     if words and words[0] == "non":
@@ -187,6 +190,27 @@ async def reading_other(ctx: Context) -> Outcome | None:
 
 
 SAYS_YES = frozenset({"oui", "exactement", "absolument", "effectivement", "parfaitement"})
+POLITE = frozenset(
+    {
+        "merci",
+        "beaucoup",
+        "bien",
+        "madame",
+        "monsieur",
+        "c",
+        "est",
+        "ca",
+        "cela",
+        "tout",
+        "a",
+        "fait",
+        "bonne",
+        "journee",
+        "cordialement",
+        "bonjour",
+    }
+)
+"""Words around a yes that add nothing to pass on (« Oui, merci beaucoup, bonne journée »)."""
 
 
 async def passed_on_instead(ctx: Context) -> Outcome | None:

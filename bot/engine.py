@@ -173,6 +173,7 @@ class Engine:
                 now=now.astimezone(ZoneInfo(tz)),
                 settings=self.settings,
                 features=self.features,
+                handled=self.clock(),
             )
             flow_name, step_name = await self._route(ctx, stand)
             await ctx.settle()

@@ -701,3 +701,21 @@ async def test_what_is_not_read_is_said_and_the_question_stays(
     await trainer.says("/annuler")
     await trainer.send(replace(trainer.incoming(""), kind=kind))  # outside: said, nothing more
     assert [r.text for r in trainer.replies] == [texts.say(f"common.unread_{kind}")]
+
+
+async def test_a_command_that_waited_sets_aside_until_a_moment_to_come(
+    trainer: Person, clock: Clock
+) -> None:
+    """Explorer AR1: a command handled 30 h after it was sent set the dialogue aside
+    « jusqu'au » a moment already past, and /reprendre a minute later said it was closed."""
+    await trainer.says("/absence")
+    sent = clock.now
+    clock.advance(hours=30)
+    await trainer.send(replace(trainer.incoming("/echeances"), sent_at=sent))
+    said = trainer.all_text
+    kept = clock.now + timedelta(hours=24)
+    assert dates.spell_datetime(kept.astimezone(ZoneInfo("Europe/Paris"))) in said
+    clock.advance(minutes=1)
+    await trainer.says("/reprendre")
+    assert "je l'ai refermé" not in trainer.last
+    assert "Dans quelle formation ?" in trainer.last

@@ -37,7 +37,7 @@ def set_aside(ctx: Context, flow: str, step: str, keep_for: timedelta) -> None:
         "flow": flow,
         "step": step,
         "data": {k: v for k, v in ctx.data.items() if k not in (KEY, "_q")},
-        "until": (ctx.now + keep_for).isoformat(),
+        "until": (ctx.later_of_now + keep_for).isoformat(),
     }
 
 

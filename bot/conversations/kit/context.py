@@ -97,6 +97,14 @@ class Context:
     in_dialogue: bool = False
     """The text is read for another dialogue while one is under way, whose question it did
     not answer: a reader starts its own only when the text is surely for it."""
+    handled: datetime | None = None
+    """When the turn is handled; :attr:`now` is when the message was sent, if it waited."""
+
+    @property
+    def later_of_now(self) -> datetime:
+        """The later of :attr:`now` and :attr:`handled`: what is kept « jusqu'au … » counts
+        from it, never from a moment the bot was down (explorer AR1)."""
+        return max(self.now, self.handled) if self.handled is not None else self.now
 
     @property
     def session(self) -> AsyncSession:

@@ -94,7 +94,7 @@ class Runner:
             "common.abandoned",
             summary=outermost.summary,
             dropped=dropped.summary if dropped else None,
-            until=dates.spell_datetime((ctx.now + keep_for).astimezone(ctx.tz)),
+            until=dates.spell_datetime((ctx.later_of_now + keep_for).astimezone(ctx.tz)),
         )
 
     async def before_command(

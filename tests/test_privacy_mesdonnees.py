@@ -55,6 +55,7 @@ async def test_a_trainer_receives_their_data(trainer: Person) -> None:
         "attestations données",
         "journal des actions",
         "conversations en cours",
+        "formations où vous êtes la personne chargée de mission",
     }
 
 
@@ -230,3 +231,34 @@ def test_a_list_in_the_journal_s_details_is_read_as_words() -> None:
     """Explorer AP8: « signes : ['Une absence'] », Python's list, in the text to read."""
     shown = access._word('{"signes": ["Une absence", "Retards"]}', ZoneInfo("Europe/Paris"))
     assert shown == "signes : Une absence, Retards"
+
+
+async def test_the_charge_de_mission_is_told_what_the_formations_hold_about_her(
+    trainer: Person, person: Callable[..., Person], db: Database
+) -> None:
+    """Explorer AX4: her /mesdonnees said « Je ne relie ce compte à personne », while the
+    formations hold her name, e-mail, Matrix ID and her answers."""
+    from sqlalchemy import update
+
+    from bot.storage.formations import Formation
+
+    async with db.sessions() as session, session.begin():
+        await session.execute(
+            update(Formation)
+            .where(Formation.title == "Agent de restauration (démo)")
+            .values(cm_matrix="@sophie.leroy:agent.tchap.gouv.fr")
+        )
+    await schedule_bilan(trainer)
+    her = person("@sophie.leroy:agent.tchap.gouv.fr", Platform.MATRIX)
+    await her.says("1")  # she confirms
+    her.replies.clear()
+    await her.says("/mesdonnees")
+    text = said(her)
+    assert text.startswith("Voici ce que formabot garde à votre sujet comme personne chargée")
+    assert "adressez-vous à Camille Durand (Organisme de démonstration)" in text
+    held = document_of(her)
+    [followed] = held["formations où vous êtes la personne chargée de mission"]  # type: ignore[misc]
+    assert followed["formation"] == "Agent de restauration (démo)"
+    assert followed["e-mail"] == "sophie.leroy@example.org"
+    [answered] = followed["réponses aux invitations"]
+    assert answered["réponse"] == "Je confirme ma présence"

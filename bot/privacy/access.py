@@ -35,6 +35,8 @@ from bot.privacy.audit_words import (
     PARTICIPANT_ROLES,
 )
 from bot.privacy.bilan_names import NUMBER, name_the_bilans
+from bot.privacy.followed import KEY as FOLLOWED
+from bot.privacy.followed import as_charge_de_mission
 from bot.privacy.journal_rows import audit_rows_where
 from bot.storage.attestations import Attestation, AttestationInvitation
 from bot.storage.audit import AuditEntry
@@ -99,6 +101,7 @@ async def data_of(session: AsyncSession, platform: str, user_id: str) -> dict[st
         "attestations données": [],
         "journal des actions": [],
         "conversations en cours": [],
+        FOLLOWED: await as_charge_de_mission(session, platform, user_id),
     }
     if person is not None:
         memberships = (
@@ -300,16 +303,29 @@ async def held_by(session: AsyncSession, held: dict[str, Any]) -> list[dict[str,
     """Who holds a participant's data, and whom to write to: each organisme of their
     bilans with the trainer in charge of the formation (from :func:`data_of`'s bilans)."""
     bilans = sorted({p[NUMBER] for p in held["participations aux bilans"]})
-    rows = (
-        await session.execute(
-            select(Organisation.name, Person.display_name)
-            .select_from(Bilan)
-            .join(Formation, Formation.id == Bilan.formation_id)
+    followed = {(f["organisme"], f["formation"]) for f in held.get(FOLLOWED) or []}
+    rows: list[tuple[str, str]] = [
+        (o, t)
+        for o, t in (
+            await session.execute(
+                select(Organisation.name, Person.display_name)
+                .select_from(Bilan)
+                .join(Formation, Formation.id == Bilan.formation_id)
+                .join(Organisation, Organisation.id == Formation.organisation_id)
+                .join(Person, Person.id == Formation.owner_id)
+                .where(Bilan.id.in_(bilans))
+            )
+        ).all()
+    ]
+    if followed:  # a chargée de mission: the trainers of the formations naming her (AX4)
+        found = await session.execute(
+            select(Organisation.name, Formation.title, Person.display_name)
+            .select_from(Formation)
             .join(Organisation, Organisation.id == Formation.organisation_id)
             .join(Person, Person.id == Formation.owner_id)
-            .where(Bilan.id.in_(bilans))
+            .where(Formation.title.in_({t for _, t in followed}))
         )
-    ).all()
+        rows += [(o, p) for o, t, p in found.all() if (o, t) in followed]
     return [{"organisme": o, "formateur": t} for o, t in sorted(set(rows))]
 
 

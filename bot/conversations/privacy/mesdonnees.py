@@ -29,6 +29,7 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Outcome
 from bot.messages import Document, Reply
 from bot.privacy.access import as_document, as_text, data_of, held_by
+from bot.privacy.followed import KEY as FOLLOWED
 
 FILENAME = "mes-donnees-formabot.json"
 READABLE = "mes-donnees-formabot.txt"
@@ -45,11 +46,14 @@ async def holders(ctx: Context) -> tuple[dict[str, Any], list[dict[str, str]]]:
 
 
 def asker(ctx: Context, held: dict[str, Any]) -> str:
-    """Whose wording: ``admin``, ``formateur``, ``participant`` or ``inconnu``."""
+    """Whose wording: ``admin``, ``formateur``, ``participant``, ``charge_de_mission`` (a
+    Région's chargée de mission the formations name, explorer AX4) or ``inconnu``."""
     if ctx.actor is not None and ctx.actor.is_member:
         return "admin" if ctx.actor.is_admin else "formateur"
     known = held["personne"] is not None or bool(held["attestations données"])
-    return "participant" if known or held["participations aux bilans"] else "inconnu"
+    if known or held["participations aux bilans"]:
+        return "participant"
+    return "charge_de_mission" if held.get(FOLLOWED) else "inconnu"
 
 
 async def send_my_data(ctx: Context) -> Outcome:

@@ -145,6 +145,8 @@ async def test_a_member_removed_hands_her_formations_to_another(
     assert bruno.last.startswith(
         "Re-bonjour Bruno Lefèvre ! Vous ne faites plus partie d'aucun organisme"
     )
+    await bruno.says("bonjour")  # plain text too, not the stranger's greeting (AX9)
+    assert bruno.last.startswith("Re-bonjour Bruno Lefèvre !")
 
 
 async def test_the_administration_given_and_taken_back_never_from_the_last_admin(

@@ -133,6 +133,11 @@ class Runner:
         """Text that answers nothing: what can be done, and the conversation set aside if one
         waits (explorer AG3: « bonjour » the next morning said nothing of the /bilan left at
         its tenth question, which lapsed a few hours later)."""
+        if ctx.actor is not None and not ctx.actor.is_member:
+            # Known, no participant to guide: a member removed, told so, not greeted as a
+            # stranger asking for an invitation (explorer AX9).
+            ctx.say("onboarding.no_longer_member", actor=ctx.actor)
+            return
         length = len(ctx.incoming.text)
         waiting = self.aside_flow(aside.kept(ctx))
         polite = COURTESY.get(fold(ctx.incoming.text).removesuffix(" beaucoup"), "")

@@ -549,6 +549,8 @@ async def test_a_decline_without_reason_leaves_the_bundle_incomplete(
     await lea_attests_hugo_declines(trainer, person, clock, reason=None)
     await trainer.says("/attestations")
     assert "sans raison donnée" in trainer.last
+    # How to settle it (explorer AU9: « à préciser », and nothing said of how).
+    assert "demandez-lui d'envoyer /attestation puis « Corriger ma réponse »" in trainer.last
     # He answered: what is missing is his reason, not his answer (explorer X).
     assert "incomplet, il manque Hugo Moreau (refus sans raison donnée)" in trainer.last
 

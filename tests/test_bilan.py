@@ -534,6 +534,22 @@ async def test_late_scheduling_warns_at_once_about_the_documents_deadline(
     assert "<b>" not in trainer.last and "&lt;" not in trainer.replies[-1].text
 
 
+async def test_a_documents_deadline_on_a_day_off_whose_working_day_is_today_is_said(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Explorer AS3: booked on a Friday afternoon for the Tuesday, the bilan pédagogique due
+    on the Sunday (44 h away) had to leave that very day, and nothing said so."""
+    clock.now = datetime(2026, 11, 27, 13, 0, tzinfo=UTC)  # Friday, 14 h in Paris
+    await trainer.says("/bilan")
+    for _step, kind, value in REMOTE[:3]:
+        await answer(trainer, kind, value)
+    await trainer.says("mardi 1er décembre à 10 h")
+    assert "dimanche 29 novembre 2026 à 10 h 00" in trainer.last
+    assert "c'est donc aujourd'hui, dernier jour ouvré avant, qu'il faut l'envoyer" in (
+        trainer.last
+    )
+
+
 async def test_moving_a_bilan_too_close_shows_the_warning_once_escaped(
     db: Database, trainer: Person
 ) -> None:

@@ -294,12 +294,18 @@ async def late_facts(ctx: Context, when: datetime) -> dict[str, Any] | None:
     )
     if due is None:
         return None
-    if when - ctx.now >= timedelta(hours=LATE_HOURS) and due - ctx.now >= timedelta(hours=24):
+    # Due on a day off whose last working day before is today (explorer AS3: booked on the
+    # Friday before Whit Monday, due the Sunday, 43 h away, and not a word).
+    today = ctx.now.astimezone(ctx.tz).date()
+    act_today = dates.day_to_act(due.astimezone(ctx.tz).date()) == today
+    far = when - ctx.now >= timedelta(hours=LATE_HOURS) and due - ctx.now >= timedelta(hours=24)
+    if far and not act_today:
         return None
     return {
         "due": dates.spell_datetime(due.astimezone(ctx.tz)),
         "missed": due <= ctx.now,
         "cm": formation.cm_name,
+        "today": act_today and due > ctx.now,
     }
 
 

@@ -13,7 +13,7 @@ NOW = datetime(2026, 12, 4, 9, tzinfo=UTC)
 
 
 def context(data: dict[str, Any], now: datetime = NOW) -> Context:
-    return cast(Context, SimpleNamespace(data=data, now=now))
+    return cast(Context, SimpleNamespace(data=data, now=now, later_of_now=now))
 
 
 def test_it_keeps_the_answers_and_the_called_flows_not_the_counter() -> None:

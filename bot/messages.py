@@ -53,11 +53,12 @@ _INVISIBLE = str.maketrans("", "", "\u200b\u2060\ufeff\u00ad")
 """Zero-width space, word joiner, byte-order mark, soft hyphen: nothing a reader sees."""
 
 
-UNREAD = ("edit", "reaction", "voice", "media")
+UNREAD = ("edit", "reaction", "voice", "media", "forward")
 """What a person may send that the bot does not read, each said so and not taken as an empty
 answer (explorers AW3, AW5, AT1, AT2: an edit from « 1 » to « 3 » ignored without a word, a
-voice message « Je n'ai rien reçu »): a message changed, a reaction, a voice message, and a
-sticker, a place, a contact card or a poll."""
+voice message « Je n'ai rien reçu »): a message changed, a reaction, a voice message, a
+sticker, a place, a contact card or a poll, and someone else's message forwarded (AW10: a
+trainee's « Bonjour madame je serai absente demain » read as the trainer's words)."""
 
 
 @dataclass(frozen=True)

@@ -685,7 +685,7 @@ async def test_two_processes_racing_on_one_person_keep_one_effect_per_event(
         assert "retrying event after StaleState" in caplog.text
 
 
-@pytest.mark.parametrize("kind", ["edit", "reaction", "voice", "media"])
+@pytest.mark.parametrize("kind", ["edit", "reaction", "voice", "media", "forward"])
 async def test_what_is_not_read_is_said_and_the_question_stays(
     db: Database, trainer: Person, kind: str
 ) -> None:

@@ -171,6 +171,19 @@ async def test_an_edit_a_voice_message_a_sticker_are_said_and_the_question_kept(
         (edited, "Vous avez modifié un message déjà envoyé : je ne lis pas les modifications"),
         (message("", extra=voice), "Je ne peux pas écouter les messages vocaux"),
         (message("", extra=sticker), "Je ne lis que du texte, des photos et des documents"),
+        (
+            message(
+                "Bonjour madame je serai absente demain",
+                extra={
+                    "forward_origin": {
+                        "type": "hidden_user",
+                        "date": 1_790_000_000,
+                        "sender_user_name": "Julie",
+                    }
+                },
+            ),
+            "Vous m'avez transféré le message de quelqu'un d'autre",
+        ),
     ):
         await feed(transport, update)
         texts = [c.params["text"] for c in request.called("sendMessage")[-2:]]

@@ -48,6 +48,8 @@ def unread_kind(message: Message, *, edited: bool) -> str:
         return "edit"
     if message.voice or message.audio or message.video_note:
         return "voice"
+    if message.forward_origin is not None and not (message.document or message.photo):
+        return "forward"  # someone else's words, not the person's (explorer AW10)
     if message.text or message.caption or message.document or message.photo:
         return ""
     return "media"  # a sticker, a place, a contact card, a poll, a video…

@@ -18,6 +18,7 @@ from bot.messages import Platform
 from bot.storage.db import Database
 from bot.storage.formations import Formation
 from bot.storage.outbox import OutboxMessage
+from bot.texts import plain
 from tests.auxil.attestations import codes, schedule_bilan
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
@@ -176,3 +177,17 @@ async def test_hostile_input_is_answered_and_a_huge_message_is_cut(
     html = next(r.payload["text"] for r in rows if "gras" in r.payload["text"])
     assert "&lt;script&gt;" in html and "<script>" not in html
     assert HTML not in html and HUGE not in huge
+
+
+async def test_a_file_she_sends_is_not_passed_on_but_the_trainer_hears_of_it(
+    trainer: Talker, person: Callable[..., Talker], db: Database
+) -> None:
+    """Explorer AT5: her file was refused to her, and the trainer never knew she sent one."""
+    await follows(db, "Agent de restauration (démo)")
+    her = sophie(person)
+    await her.sends_file("modele-bilan.docx", "application/octet-stream", b"PK\x03\x04")
+    assert "Je ne transmets que du texte" in her.last
+    [notice] = await notices(db)
+    assert "[un fichier, « modele-bilan.docx », que je ne transmets pas" in plain(
+        notice.payload["text"]
+    )

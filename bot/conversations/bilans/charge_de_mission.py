@@ -39,6 +39,22 @@ async def answer(ctx: Context) -> bool:
         return False
     name = her_name(trainers)
     text = incoming.text.strip()
+    if incoming.attachment is not None and (
+        meant := await meant_for(ctx.session, trainers, text, incoming.chat)
+    ):
+        # The file is not passed on, but the trainer hears she sent one (explorer AT5).
+        said = ctx.render(
+            "charge_de_mission.file_not_passed", filename=incoming.attachment.filename
+        )
+        kind = Platform.MATRIX.value
+        await forward(
+            ctx.session,
+            meant,
+            user=incoming.user,
+            platform=kind,
+            event=incoming.event_id,
+            text=said,
+        )
     if incoming.command is not None or fold(text) in HELP_WORDS or not text:
         ctx.say(
             "charge_de_mission.help",

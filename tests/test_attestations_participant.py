@@ -167,11 +167,8 @@ async def test_the_engine_stores_no_answer_and_no_complete_proofs_before_the_end
     assert await answers(db) == []
 
 
-async def test_coming_back_after_answering_hears_the_answer_not_the_greeting(
-    trainer: Talker, person: Callable[..., Talker], clock: Clock
-) -> None:
-    """Outside test (item 17): « C'est simple et rapide : je vous demande votre nom », then
-    « Vous avez déjà répondu »."""
+async def lea_at_the_text(trainer: Talker, person: Callable[..., Talker], clock: Clock) -> Talker:
+    """The bilan scheduled and over; Léa, its delegate, shown her attestation's text."""
     await schedule_bilan(trainer)
     invited = codes(trainer.replies)
     clock.now = BILAN_END + timedelta(minutes=5)
@@ -179,6 +176,16 @@ async def test_coming_back_after_answering_hears_the_answer_not_the_greeting(
     await lea.says(f"/start {invited['Léa Martin']}")
     await lea.says("Léa Martin")
     await lea.presses("Délégué")
+    return lea
+
+
+async def test_coming_back_after_answering_hears_the_answer_not_the_greeting(
+    trainer: Talker, person: Callable[..., Talker], clock: Clock
+) -> None:
+    """Outside test (item 17): « C'est simple et rapide : je vous demande votre nom », then
+    « Vous avez déjà répondu »."""
+    lea = await lea_at_the_text(trainer, person, clock)
+    invited = codes(trainer.replies)
     await lea.presses("Je l'atteste")
     for again in ("/attestation", f"/start {invited['Léa Martin']}"):
         await lea.says(again)
@@ -191,13 +198,7 @@ async def test_a_bare_start_mid_answer_asks_the_question_again_and_another_comma
 ) -> None:
     """Explorer AW6: a delegate lost at « Je l'atteste » typed /start; her name and role
     went without a word, and /reprendre said there was nothing to resume."""
-    await schedule_bilan(trainer)
-    invited = codes(trainer.replies)
-    clock.now = BILAN_END + timedelta(minutes=5)
-    lea = person("lea")
-    await lea.says(f"/start {invited['Léa Martin']}")
-    await lea.says("Léa Martin")
-    await lea.presses("Délégué")
+    lea = await lea_at_the_text(trainer, person, clock)
     text = lea.last
     assert "Moi, Léa Martin" in text
     await lea.says("/start")
@@ -216,13 +217,7 @@ async def test_a_thumb_is_no_oath(
 ) -> None:
     """Explorer AW11: a 👍 under the text, the way a long message is acknowledged, gave the
     sworn attestation (« article 441-7 du code pénal »)."""
-    await schedule_bilan(trainer)
-    invited = codes(trainer.replies)
-    clock.now = BILAN_END + timedelta(minutes=5)
-    lea = person("lea")
-    await lea.says(f"/start {invited['Léa Martin']}")
-    await lea.says("Léa Martin")
-    await lea.presses("Délégué")
+    lea = await lea_at_the_text(trainer, person, clock)
     await lea.says("👍")
     assert "ne se donne pas d'un pouce levé" in lea.all_text
     assert await answers(db) == []

@@ -296,15 +296,22 @@ async def asked_which_bilan(
 ) -> tuple[Talker, int]:
     """She follows two formations, each with a bilan to come, and answers « 1 »: asked which
     bilan; the other bilan's id."""
+    her, other = await two_bilans(trainer, person, db, clock)
+    await her.says("1")
+    assert her.last.startswith("Pour quel bilan ?")
+    return her, other
+
+
+async def two_bilans(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> tuple[Talker, int]:
+    """She follows two formations of two organisations, each with a bilan to come: her, and
+    the other organisation's bilan (Thursday 3 December)."""
     await add_organisations(db, 1, clock.now.date())
     await follows(db, DEMO)
     await follows(db, "Parcours 1")
     await schedule_bilan(trainer)
-    other = await _bilan_of_parcours(db, clock)
-    her = sophie(person)
-    await her.says("1")
-    assert her.last.startswith("Pour quel bilan ?")
-    return her, other
+    return sophie(person), await _bilan_of_parcours(db, clock)
 
 
 async def _bilan_of_parcours(db: Database, clock: Clock) -> int:
@@ -374,12 +381,7 @@ async def test_with_two_bilans_the_day_she_names_says_which(
 ) -> None:
     """Explorer AT4: « je confirme ma présence au bilan du vendredi 15 janvier », the one
     bilan of hers that day, was asked « Pour quel bilan ? »."""
-    await add_organisations(db, 1, clock.now.date())
-    await follows(db, DEMO)
-    await follows(db, "Parcours 1")
-    await schedule_bilan(trainer)
-    other = await _bilan_of_parcours(db, clock)  # Thursday 3 December
-    her = sophie(person)
+    her, other = await two_bilans(trainer, person, db, clock)  # the other: 3 December
     await her.says("Bonjour, je confirme ma présence au bilan du jeudi 3 décembre.")
     assert "Pour quel bilan" not in her.all_text
     assert "Parcours 1" in her.last
@@ -394,12 +396,7 @@ async def test_with_two_bilans_the_date_she_proposed_is_shown_once_she_says_whic
 ) -> None:
     """Explorer AQ4: with two bilans, the date in her sentence was dropped after « Pour quel
     bilan ? », to be typed again."""
-    await add_organisations(db, 1, clock.now.date())
-    await follows(db, DEMO)
-    await follows(db, "Parcours 1")
-    await schedule_bilan(trainer)
-    other = await _bilan_of_parcours(db, clock)
-    her = sophie(person)
+    her, other = await two_bilans(trainer, person, db, clock)
     await her.says("Je vous propose le 10 décembre à 10h")
     assert her.last.startswith("Pour quel bilan ?")
     await her.says("2")

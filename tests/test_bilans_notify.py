@@ -36,7 +36,7 @@ from tests.auxil.smtp import (
     Received,
     SmtpServer,
     free_port,
-    mail_settings,
+    mailing_bot_settings,
     send_emails,
 )
 from tests.auxil.synapse import Synapse
@@ -73,15 +73,7 @@ STEPS = [
 
 @pytest.fixture
 def settings(tmp_path: Path, smtp: SmtpServer) -> Settings:
-    return mail_settings(
-        Settings(
-            database_url=f"sqlite+aiosqlite:///{tmp_path / 'formabot.db'}",
-            data_dir=tmp_path,
-            telegram_token="123:abc",
-            telegram_username="formabot_demo_bot",
-        ),
-        smtp,
-    )
+    return mailing_bot_settings(tmp_path, smtp)
 
 
 async def schedule(trainer: Person) -> None:

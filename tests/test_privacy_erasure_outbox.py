@@ -12,21 +12,13 @@ from bot.config import Settings
 from bot.storage.db import Database
 from bot.storage.formations import Trainee
 from tests.auxil.dialogue import Person
-from tests.auxil.smtp import SmtpServer, mail_settings, send_emails
+from tests.auxil.smtp import SmtpServer, mailing_bot_settings, send_emails
 from tests.test_bilans_notify import STEPS
 
 
 @pytest.fixture
 def settings(tmp_path: Path, smtp: SmtpServer) -> Settings:
-    return mail_settings(
-        Settings(
-            database_url=f"sqlite+aiosqlite:///{tmp_path / 'formabot.db'}",
-            data_dir=tmp_path,
-            telegram_token="123:abc",
-            telegram_username="formabot_demo_bot",
-        ),
-        smtp,
-    )
+    return mailing_bot_settings(tmp_path, smtp)
 
 
 async def test_what_waits_for_her_is_withheld_and_no_file_names_her(

@@ -26,9 +26,6 @@ from bot.storage.people import (
     zone_of,
 )
 
-ANSWERS = {"attested": "atteste avoir participé", "declined": "déclare ne pas avoir participé"}
-
-
 # --- the audit trail ---------------------------------------------------------------------
 
 AUDIT_TITLE = "Journal des actions"

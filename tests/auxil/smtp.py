@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -88,6 +89,19 @@ def smtp_server() -> Iterator[SmtpServer]:
 
 
 SENDER = "formabot@forma-demo.example"
+
+
+def mailing_bot_settings(tmp_path: Path, server: SmtpServer) -> Settings:
+    """A Telegram bot's settings, its database in ``tmp_path``, mailing through ``server``."""
+    return mail_settings(
+        Settings(
+            database_url=f"sqlite+aiosqlite:///{tmp_path / 'formabot.db'}",
+            data_dir=tmp_path,
+            telegram_token="123:abc",
+            telegram_username="formabot_demo_bot",
+        ),
+        server,
+    )
 
 
 def mail_settings(settings: Settings, server: SmtpServer) -> Settings:

@@ -12,8 +12,14 @@ from sqlalchemy import select
 
 from bot.storage.audit import AuditEntry
 from bot.storage.db import Database
-from tests.auxil.attestations import add_colleague, insert_other_organisation
-from tests.auxil.dialogue import Person
+from tests.auxil.attestations import (
+    BILAN_END,
+    add_colleague,
+    codes,
+    insert_other_organisation,
+    schedule_bilan,
+)
+from tests.auxil.dialogue import Clock, Person
 from tests.test_privacy_access import AUDIT_HEADERS
 
 
@@ -55,12 +61,32 @@ async def test_an_admin_receives_the_trail_in_french_without_names(
     )
     # Who the numbers are (explorer J: nothing resolved them), trainees never among them.
     assert (
-        f"Les membres de l'organisme, par numéro : n° {stored.actor_id} Camille Durand "
-        "(la liste complète : formabot export membres)."
+        f"Les membres de l'organisme, par numéro : n° {stored.actor_id} Camille Durand.\n"
+        "La liste complète, avec le rôle de chacun : formabot export membres."
     ) in trainer.last
+    assert "Les autres personnes" not in trainer.last  # none: nobody invited answered
 
     await add_colleague(db)
     colleague = person("colleague")
     await colleague.says("/journal")
     assert "réservée aux administrateurs" in colleague.last
     assert colleague.replies[0].document is None
+
+
+async def test_people_invited_to_a_bilan_are_not_called_members(
+    trainer: Person, person: Callable[..., Person], clock: Clock
+) -> None:
+    """Explorer AU5: the journal's message called the bilan's participants « les membres de
+    l'organisme »."""
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    clock.now = BILAN_END + timedelta(minutes=5)
+    lea = person("lea")
+    await lea.says(f"/start {invited['Léa Martin']}")
+    await lea.says("Léa Martin")
+    await lea.presses("Délégué")
+    await lea.presses("Je l'atteste")
+    await trainer.says("/journal")
+    members, _, others = trainer.last.partition("Les autres personnes du journal")
+    assert "Camille Durand" in members and "Léa Martin" not in members
+    assert "Léa Martin" in others

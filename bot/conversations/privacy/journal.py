@@ -20,7 +20,14 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Outcome
 from bot.documents.sheets import MIME, workbook
 from bot.messages import Document, Reply
-from bot.privacy.journal_rows import AUDIT_COLUMNS, AUDIT_TITLE, audit_of, members_of
+from bot.privacy.journal_rows import (
+    AUDIT_COLUMNS,
+    AUDIT_TITLE,
+    FORMER,
+    INVITED,
+    audit_of,
+    members_of,
+)
 
 
 async def send_journal(ctx: Context) -> Outcome:
@@ -28,7 +35,9 @@ async def send_journal(ctx: Context) -> Outcome:
     members = await members_of(ctx.session, ctx.organisation_id)
     ctx.send(
         Reply(
-            text=ctx.render("privacy.journal", count=len(rows), members=members),
+            text=ctx.render(
+                "privacy.journal", count=len(rows), members=members, outside=(INVITED, FORMER)
+            ),
             document=Document(
                 filename="journal-organisme.xlsx",
                 mime_type=MIME["xlsx"],

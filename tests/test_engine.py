@@ -259,7 +259,7 @@ async def test_one_deadline_opened_from_the_list_is_a_look_too(
     await trainer.says("2")
     await trainer.presses("Reporter")
     await trainer.says("/reglages")
-    assert "Je mets de côté « voir mes échéances" in trainer.all_text
+    assert "Je mets de côté « voir vos échéances" in trainer.all_text
 
 
 async def test_leaving_once_saved_says_it_stays_saved(db: Database, trainer: Person) -> None:

@@ -224,7 +224,7 @@ async def test_the_journal_s_details_are_words_in_the_text_to_read(trainer: Pers
     assert "['" not in text and "']" not in text  # no Python list (explorer AP8)
     # The answers of the dialogue under way, in words (explorer Z, Z12: « title », « kind »).
     assert "intitulé : Agent de restauration (démo)" in text and "title" not in text
-    assert "sujet : voir et modifier mes formations" in text
+    assert "sujet : voir et modifier vos formations" in text
 
 
 def test_a_list_in_the_journal_s_details_is_read_as_words() -> None:

@@ -87,7 +87,7 @@ FEATURE = Feature(
             ),
             Command(
                 "absences",
-                summary="corriger ou supprimer une absence que j'ai notée",
+                summary="corriger ou supprimer une absence que vous avez notée",
                 role=Role.FORMATEUR,
             ),
             Command(

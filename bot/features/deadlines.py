@@ -42,7 +42,7 @@ FEATURE = Feature(
         commands=(
             Command(
                 "echeances",
-                summary="voir mes échéances, les marquer faites ou les reporter",
+                summary="voir vos échéances, les marquer faites ou les reporter",
                 menu="Mes échéances",
                 role=Role.FORMATEUR,
             ),

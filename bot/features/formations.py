@@ -52,7 +52,7 @@ FEATURE = Feature(
             ),
             Command(
                 "formations",
-                summary="voir et modifier mes formations",
+                summary="voir et modifier vos formations",
                 menu="Voir et modifier mes formations",
                 role=Role.FORMATEUR,
             ),

@@ -635,6 +635,17 @@ def test_a_weekend_hint_points_to_a_friday_still_to_come(today: date, hint: str)
     assert (weekend_friday(date(2026, 11, 29), today) is None) == (hint == "")
 
 
+def test_a_holiday_keeps_its_name_once_its_working_day_before_is_past() -> None:
+    """Explorer AS4: « À faire demain : lundi 25 mai » on the Sunday, nothing of Whit Monday."""
+    whit_monday = date(2026, 5, 25)
+    assert weekend_words(whit_monday, date(2026, 5, 22)) == (
+        "jour férié, lundi de Pentecôte",
+        "vendredi 22 mai 2026",
+    )
+    assert weekend_words(whit_monday, date(2026, 5, 24)) == ("jour férié, lundi de Pentecôte", "")
+    assert weekend_words(date(2026, 5, 24), date(2026, 5, 24)) == ("", "")  # a Sunday: its date
+
+
 @pytest.mark.parametrize(
     ("text", "prefer", "expected"),
     [

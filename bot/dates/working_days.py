@@ -132,7 +132,10 @@ def weekend_words(day: date, today: date) -> tuple[str, str]:
     « aujourd'hui »: a message is often read a day later."""
     before = working_day_before(day, today)
     if before is None:
-        return "", ""
+        # Its working day before gone by, a holiday still says it is one (explorer AS4:
+        # « À faire demain : lundi 25 mai » on the Sunday, nothing of Whit Monday).
+        holiday = public_holiday(day) if not weekend_day(day) else None
+        return (f"jour férié, {holiday}", "") if holiday else ("", "")
     weekend = weekend_day(day)
     what = f"un {weekend}" if weekend else f"jour férié, {public_holiday(day)}"
     return what, spell_date(before)

@@ -187,7 +187,7 @@ def test_nor_docs_48_hours_before_the_bilan_with_the_seed_sentence() -> None:
     assert docs.due_at is not None and docs.due_at.utcoffset() == timedelta(hours=1)
     assert docs.explanation == (
         "Bilan pédagogique à envoyer à Mme X avant le mardi 24 novembre 2026 à 14 h 00 : "
-        "la fiche exige « 48h avant maximum » ; l'organisme s'en donne 48 h (modifiable avec "
+        "la fiche exige « 48h avant maximum » ; l'organisme se donne 48 h avant le bilan (modifiable avec "
         "/reglages) (fiche procédure bilan à distance, Région Normandie, §I)."
     )
     assert docs.source == "fiche procédure bilan à distance, Région Normandie, §I"
@@ -986,7 +986,7 @@ def test_settings_overrides_change_due_dates() -> None:
     assert found["NOR-DOCS:bilan:12"].due_at == at(2026, 11, 23, 14)
     # Explorer F: the 72 h are the organisation's margin, the 48 h the fiche's limit.
     assert (
-        "la fiche exige « 48h avant maximum » ; l'organisme s'en donne 72 h"
+        "la fiche exige « 48h avant maximum » ; l'organisme se donne 72 h avant le bilan"
         in found["NOR-DOCS:bilan:12"].explanation
     )
     assert found["NOR-PROOF:bilan:12"].due_on == date(2026, 11, 29)

@@ -40,7 +40,8 @@ CENTRE_VAL_DE_LOIRE: tuple[Rule, ...] = (
                 offset=Offset(anchor="span_end", unit="months", setting="cvl_bq_end_months"),
                 title="Envoyer le bilan qualitatif de fin",
                 explanation="Bilan qualitatif de fin, pour {span}, à envoyer par e-mail aux référents "
-                "territoriaux au plus tard {due}, {delay} après la fin retenue ({anchor}), puis à "
+                "territoriaux dans les meilleurs délais et au plus tard {due}, {delay} après la fin "
+                "retenue ({anchor}), puis à "
                 "gestionfp@centrevaldeloire.fr au moment du solde",
                 what="bilan qualitatif de fin aux référents territoriaux",
                 postponable=False,

@@ -102,7 +102,7 @@ NORMANDIE: tuple[Rule, ...] = (
                 ),
                 title="Envoyer le bilan pédagogique",
                 explanation="Bilan pédagogique à envoyer {a_chargee} avant {due} : la fiche exige "
-                "« 48h avant maximum » ; l'organisme s'en donne {delay} (modifiable avec "
+                "« 48h avant maximum » ; l'organisme se donne {delay} avant le bilan (modifiable avec "
                 "/reglages)",
                 what="bilan pédagogique complété à la personne chargée de mission",
                 postponable=False,

@@ -95,6 +95,8 @@ async def test_a_delay_is_typed_within_its_bounds_and_moves_the_deadlines(
 ) -> None:
     await schedule(trainer)
     await trainer.says("/reglages")
+    # Days counted as the calendar counts them, said where the numbers are chosen (AS9).
+    assert "ils se comptent en jours calendaires" in trainer.all_text
     await pick(trainer, DOCS)
     text = trainer.last
     assert "48h avant maximum" in text and "entre 48 et 336" in text

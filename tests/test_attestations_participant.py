@@ -23,6 +23,8 @@ from bot.config import Settings
 from bot.storage.attestations import Attestation
 from bot.storage.bilans import Bilan
 from bot.storage.db import Database
+from bot.storage.outbox import OutboxMessage
+from bot.texts import plain
 from tests.auxil.attestations import (
     BILAN_END,
     BILAN_START,
@@ -333,6 +335,17 @@ async def test_a_sentence_at_the_text_that_says_nothing_of_it_is_asked_again(
         await hugo.says(line)
     await hugo.says("c'était bien")
     assert hugo.last.startswith("Choisissez l'une des trois réponses")
+    assert await answers(db) == []
+    # A sentence of his own is passed on to the trainer, and asked again (explorer AU3: « j'ai
+    # dû quitter la visio à 15 h » was lost).
+    await hugo.says("J'ai dû quitter la visio à 15 h, désolé")
+    assert hugo.last.startswith("J'ai transmis votre message à Camille Durand.")
+    async with db.sessions() as session:
+        told = await session.scalar(
+            select(OutboxMessage).where(OutboxMessage.key.like("attestation:words:%"))
+        )
+    assert told is not None and told.chat_id == "formateur"
+    assert "« J'ai dû quitter la visio à 15 h, désolé »" in plain(told.payload["text"])
     assert await answers(db) == []
 
 

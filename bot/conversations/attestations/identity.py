@@ -41,6 +41,8 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Next, Outcome, Retry
 from bot.conversations.kit.steps import Option, Pick, Text
 from bot.formations.labels import full_name_given
+from bot.messages import Reply
+from bot.people.chats import tell_person
 from bot.people.names import person_name, structure_name, written_with
 from bot.storage.formations import Trainee
 
@@ -314,6 +316,40 @@ async def role_not_offered(ctx: Context) -> Retry | None:
             "attestation_participant.role_not_offered",
             invited=found.participant.kind,
             several=len(offered) > 1,
+            inviter=await invitations.inviter_name(ctx.session, found),
+        )
+    )
+
+
+async def role_or_words(ctx: Context) -> Retry | None:
+    """At the attestation's text: a role not offered (:func:`role_not_offered`), or words of
+    the person's own (« j'ai dû quitter la visio à 15 h »), passed on to the trainer and the
+    question asked again (explorer AU3: what he said was lost, and the text came back)."""
+    taken = await role_not_offered(ctx)
+    text = visible(ctx.incoming.text).strip()
+    if taken is not None or ctx.incoming.choice is not None or len(fold(text).split()) < 4:
+        return taken
+    found = await load(ctx)
+    if isinstance(found, str):
+        return None
+    info = found.info
+    await tell_person(
+        ctx.session,
+        info.formation.owner_id,
+        Reply(
+            text=ctx.render(
+                "attestation_participant.words_to_trainer",
+                name=visible(found.participant.name),
+                title=visible(info.formation.title),
+                words=text[:500],
+            )
+        ),
+        key=f"attestation:words:{ctx.incoming.platform.value}:{ctx.incoming.event_id}"[:255],
+        organisation_id=info.bilan.organisation_id,
+    )
+    return Retry(
+        ctx.render(
+            "attestation_participant.words_passed_on",
             inviter=await invitations.inviter_name(ctx.session, found),
         )
     )

@@ -67,7 +67,7 @@ from bot.conversations.attestations.identity import (
     NOT_THERE,
     NOT_THERE_SAID,
     QUESTIONS,
-    role_not_offered,
+    role_or_words,
 )
 from bot.conversations.attestations.steps import PickOrSay
 from bot.conversations.attestations.who import author_of, chat_of
@@ -425,7 +425,7 @@ FLOW = Flow(
             options=ANSWERS,
             synonyms=ANSWER_SYNONYMS,
             heard=not_there,
-            other=role_not_offered,
+            other=role_or_words,
             again="attestation_participant.pick_answer",
             before=freeze_if_needed,
             values=text_values,

@@ -77,8 +77,9 @@ def test_a_deadline_on_easter_monday_is_pointed_to_the_friday_before() -> None:
     # The group digest's « ce week-end » counts weekends only.
     assert weekend_friday(monday, date(2027, 3, 22)) is None
     assert working_day_before(monday, date(2027, 3, 22)) == date(2027, 3, 26)
-    # On the holiday itself the day before is past: no hint.
-    assert weekend_words(monday, monday) == ("", "")
+    # On the holiday itself the day before is past: no working day to point to, but it is
+    # still said to be a holiday (explorer AS4).
+    assert weekend_words(monday, monday) == ("jour férié, lundi de Pâques", "")
 
 
 def test_a_weekend_after_a_friday_holiday_is_done_on_the_thursday() -> None:

@@ -77,7 +77,10 @@ async def test_another_name_is_confirmed_before_the_text_and_oui_takes_the_invit
     # Explorer W, W9: « Nom tapé par la personne : Hugo Moreau » was not what he typed.
     assert answer.pdf is not None
     words = pdf_words(answer.pdf)
-    assert "Nom attesté (tapé par la personne, reconnu dans ce qu'elle a tapé, ou confirmé parmi ceux proposés) : Hugo" in words
+    assert (
+        "Nom attesté (tapé par la personne, reconnu dans ce qu'elle a tapé, ou confirmé parmi ceux proposés) : Hugo"
+        in words
+    )
     assert "Nom tapé" not in words
 
 

@@ -958,3 +958,23 @@ async def test_entries_of_several_days_on_one_line_say_their_days(
     line = next(x for x in text.splitlines() if "entrées à saisir dans EOS" in x)
     assert line.startswith(f"· du {dates.spell_date(days[0]).rsplit(' ', 1)[0]} au ")
     assert dates.spell_date(days[-1]) in line
+
+
+async def test_a_reminder_kept_back_past_its_day_is_not_sent_the_next_day(
+    db: Database, settings: Settings, clock: Clock, trainer: Person
+) -> None:
+    """Explorer AV6: kept back by an outage, « À faire demain » came the next day, just
+    before that day's « aujourd'hui »."""
+    from bot.deadlines.reminded import outdated_reminders
+
+    await schedule(trainer, bilan_on("mardi 8 décembre à 10 h"))
+    clock.now = at_eight(4)  # Friday 4 December: the Sunday's deadline reminded
+    await build_scheduler(db, settings, clock=clock).tick()
+    async with db.sessions() as session:
+        rows = (
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.key.like("rappel:%")))
+        ).all()
+        assert rows
+        assert await outdated_reminders(session, rows, clock.now) == set()
+        later = clock.now + timedelta(days=1)
+        assert await outdated_reminders(session, rows, later) == {r.id for r in rows}

@@ -56,10 +56,13 @@ def reminder_key(row: Listed, today: date) -> str:
 
 
 async def outdated_reminders(
-    session: AsyncSession, messages: Sequence[OutboxMessage], _now: datetime
+    session: AsyncSession, messages: Sequence[OutboxMessage], now: datetime
 ) -> set[int]:
     """The reminders among ``messages`` that no longer hold: their deadline done, closed,
-    gone, or postponed so far that the day they were queued for is no longer a reminder's."""
+    gone, or postponed so far that the day they were queued for is no longer a reminder's;
+    or queued for a day already over, its « À faire demain » now untrue, the day's own
+    reminder queued at the digest hour (explorer AV6: kept back by an outage, it came the
+    next day still saying « demain »)."""
     asked: dict[int, tuple[int, str, date]] = {}
     for message in messages:
         key, _, day = message.key.removeprefix(REMINDER).rpartition(":")
@@ -85,5 +88,5 @@ async def outdated_reminders(
     return {
         message
         for message, (org, key, day) in asked.items()
-        if not reminders_due(still.get((org, key), []), day)
+        if day < now.date() or not reminders_due(still.get((org, key), []), day)
     }

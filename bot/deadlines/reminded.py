@@ -19,6 +19,7 @@ from bot import dates
 from bot.deadlines.service import STILL_TO_DO, Listed
 from bot.storage.bilans import StoredDeadline
 from bot.storage.outbox import OutboxMessage
+from bot.storage.people import Organisation, zone_named
 
 Due = TypeVar("Due", bound=Listed)
 
@@ -85,8 +86,18 @@ async def outdated_reminders(
     still: dict[tuple[int, str], list[StoredDeadline]] = {}
     for row in open_ones:
         still.setdefault((row.organisation_id, row.key), []).append(row)
+    zones = dict(
+        (
+            await session.execute(
+                select(Organisation.id, Organisation.timezone).where(
+                    Organisation.id.in_({org for org, _, _ in asked.values()})
+                )
+            )
+        ).all()
+    )
     return {
         message
         for message, (org, key, day) in asked.items()
-        if day < now.date() or not reminders_due(still.get((org, key), []), day)
+        if day < now.astimezone(zone_named(zones.get(org))).date()
+        or not reminders_due(still.get((org, key), []), day)
     }

@@ -330,7 +330,11 @@ async def test_the_command_of_what_is_under_way_starts_it_again_saying_so(
     await trainer.says("/formation")
     await trainer.says("/formation")  # the same: started again, saying so
     assert "Je reprends « créer une formation » depuis le début" in trainer.all_text
-    await trainer.says("/formations")  # another one: that one is abandoned
+    await trainer.says("/formations")  # another one, nothing answered: replaced, unsaid (AR3)
+    assert "Je mets de côté" not in trainer.all_text
+    await trainer.says("/formation")
+    await trainer.says("Cuisine")
+    await trainer.says("/formations")  # an answer given: set aside
     assert "Je mets de côté « créer une formation »" in trainer.all_text
 
 
@@ -709,6 +713,7 @@ async def test_a_command_that_waited_sets_aside_until_a_moment_to_come(
     """Explorer AR1: a command handled 30 h after it was sent set the dialogue aside
     « jusqu'au » a moment already past, and /reprendre a minute later said it was closed."""
     await trainer.says("/absence")
+    await trainer.presses("Agent de restauration")  # an answer: set aside, not replaced
     sent = clock.now
     clock.advance(hours=30)
     await trainer.send(replace(trainer.incoming("/echeances"), sent_at=sent))
@@ -718,4 +723,28 @@ async def test_a_command_that_waited_sets_aside_until_a_moment_to_come(
     clock.advance(minutes=1)
     await trainer.says("/reprendre")
     assert "je l'ai refermé" not in trainer.last
-    assert "Dans quelle formation ?" in trainer.last
+    assert "De qui s'agit-il ?" in trainer.last
+
+
+async def test_a_dialogue_with_nothing_answered_is_replaced_and_one_further_on_set_aside(
+    trainer: Person,
+) -> None:
+    """Explorer AR3: « /absence julie lundi » at /absence's first question set aside an empty
+    /absence and dropped the /bilan kept before it; AR4: a bare « /absence » at its sixth
+    question started it over, its answers gone."""
+    await trainer.says("/bilan")
+    await trainer.presses("Agent de restauration")
+    await trainer.says("/absence")  # the /bilan, answered, set aside
+    assert "Je mets de côté « programmer un bilan »" in trainer.all_text
+    await trainer.says("/absence julie lundi")  # nothing answered: replaced, /bilan kept
+    assert "Je n'en garde qu'une" not in trainer.all_text
+    await trainer.says("/annuler")
+    await trainer.says("/reprendre")
+    assert "Je reprends « programmer un bilan »" in trainer.all_text
+    await trainer.says("/absence karim vendredi dernier matin")
+    await trainer.presses("Non")  # not justified: « Un motif connu ? »
+    await trainer.says("/absence")  # further on: set aside, not started over
+    assert "Je reprends « noter une absence ou un retard » depuis le début" not in (
+        trainer.all_text
+    )
+    assert "Je mets de côté « noter une absence ou un retard »" in trainer.all_text

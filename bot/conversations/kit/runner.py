@@ -121,8 +121,8 @@ class Runner:
                 return None
         if step is not None and not self.starts_over(ctx, current, step, again):
             self.leave(ctx, current, step, keep_for)
-        else:
-            ctx.say("common.again" if again else "common.abandoned", summary=outermost.summary)
+        elif again:
+            ctx.say("common.again", summary=outermost.summary)
         return None
 
     def aside_flow(self, found: dict[str, Any] | None) -> Flow | None:
@@ -147,15 +147,18 @@ class Runner:
         )
 
     def starts_over(self, ctx: Context, current: Flow, step: str, again: bool) -> bool:
-        """Its own command, bare, at its first question: started again, nothing typed lost.
+        """Nothing answered yet, no question before this one holding an answer: started again
+        (its own command) or replaced, nothing typed lost, and what was set aside before
+        kept (explorer AR3: an empty /absence set aside dropped the /bilan kept before it).
 
-        Further on, or with something to note (« /absence julie lundi » at Karim's
-        recap), the one under way is set aside instead (:meth:`leave`): explorer
-        AM4, an absence fully answered was dropped as « depuis le début »."""
-        if not again or ctx.incoming.argument or ctx.data.get("_stack"):
+        Further on (« /absence julie lundi » at Karim's recap, a bare « /absence » at its
+        sixth question), the one under way is set aside instead (:meth:`leave`): explorers
+        AM4, AR4, answers dropped as « depuis le début »."""
+        if ctx.data.get("_stack"):
             return False
-        first = current.following(ctx, None)
-        return first is not None and first.name == step
+        names = [s.name for s in current.steps]
+        before = current.steps[: names.index(step)] if step in names else current.steps
+        return not any(s.store in ctx.data for s in before)
 
     def _browsing(self, ctx: Context, current: Flow, step: str | None) -> bool:
         """At a list's own questions (``Flow.browsing``), or at the first of a browsing flow

@@ -49,7 +49,9 @@ async def test_the_last_admin_stays_and_formations_are_never_left_with_no_one(
             == "last_admin"
         )
         assert (
-            await members.set_role(session, organisation_id, claire, Role.FORMATEUR, by=claire)
+            await members.set_role(
+                session, organisation_id, claire, Role.FORMATEUR, by=claire, now=NOW
+            )
             == "last_admin"
         )
         for successor in (None, 999_999):  # none chosen, or no longer a member
@@ -69,7 +71,7 @@ async def test_the_invitations_of_a_member_removed_stop_working(
     await organisation(person)
     claire, chloe = await owned(db, "Claire Martin"), await owned(db, "Chloé Durand")
     async with db.sessions() as session, session.begin():
-        await members.set_role(session, 1, chloe, Role.ADMIN, by=claire)
+        await members.set_role(session, 1, chloe, Role.ADMIN, by=claire, now=NOW)
         session.add(
             Invitation(
                 organisation_id=1,
@@ -89,6 +91,32 @@ async def test_the_invitations_of_a_member_removed_stop_working(
         revoked = await session.scalar(select(AuditEntry).where(AuditEntry.action == "revoke"))
         assert revoked is not None and revoked.entity_id == left.id  # as « Révoquer » does
         assert await session.scalar(select(Membership).where(Membership.person_id == chloe)) is None
+
+
+async def test_an_administrator_s_codes_stop_with_her_administration(
+    db: Database, person: Callable[..., Talker]
+) -> None:
+    """Explorer AR: demoted, her pending administrator's code still made an administrator;
+    her trainer's codes stay, as she still is a member."""
+    await organisation(person)
+    claire, chloe = await owned(db, "Claire Martin"), await owned(db, "Chloé Durand")
+    async with db.sessions() as session, session.begin():
+        await members.set_role(session, 1, chloe, Role.ADMIN, by=claire, now=NOW)
+        for code, role in (("a", Role.ADMIN), ("b", Role.FORMATEUR)):
+            session.add(
+                Invitation(
+                    organisation_id=1,
+                    code_hash=code * 64,
+                    role=role.value,
+                    created_by=chloe,
+                    expires_at=datetime(2026, 12, 31, tzinfo=UTC),
+                )
+            )
+    async with db.sessions() as session, session.begin():
+        await members.set_role(session, 1, chloe, Role.FORMATEUR, by=claire, now=NOW)
+    async with db.sessions() as session:
+        codes = {i.code_hash[0]: i.revoked_at for i in await session.scalars(select(Invitation))}
+    assert codes["a"] is not None and codes["b"] is None
 
 
 async def test_a_formation_deleted_asks_no_successor(

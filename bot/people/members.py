@@ -105,7 +105,13 @@ async def _membership(
 
 
 async def set_role(
-    session: AsyncSession, organisation_id: int, person_id: int, role: Role, *, by: int
+    session: AsyncSession,
+    organisation_id: int,
+    person_id: int,
+    role: Role,
+    *,
+    by: int,
+    now: datetime,
 ) -> Changed:
     """Give or take back the administration; never from the last administrator."""
     member = await _membership(session, organisation_id, person_id)
@@ -124,7 +130,36 @@ async def set_role(
         entity="membership",
         entity_id=member.id,
     )
+    if role is Role.FORMATEUR:  # an administrator's codes she made stop with her role (AR)
+        await _revoke_invitations(
+            session, organisation_id, person_id, by=by, now=now, role=Role.ADMIN
+        )
     return "done"
+
+
+async def _revoke_invitations(
+    session: AsyncSession,
+    organisation_id: int,
+    person_id: int,
+    *,
+    by: int,
+    now: datetime,
+    role: Role | None = None,
+) -> None:
+    """Her invitations not used yet (of ``role`` only, if given) stop working, each as
+    « Révoquer » does it (its Matrix welcome not sent): no one joins by the hand of someone
+    gone, nor becomes an administrator by the hand of someone who no longer is one."""
+    pending = await session.scalars(
+        select(Invitation.id).where(
+            Invitation.organisation_id == organisation_id,
+            Invitation.created_by == person_id,
+            Invitation.used_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            *([Invitation.role == role.value] if role is not None else []),
+        )
+    )
+    for invitation_id in pending.all():
+        await revoke_invitation(session, organisation_id, invitation_id, by=by, now=now)
 
 
 async def remove(
@@ -164,18 +199,7 @@ async def remove(
             .execution_options(synchronize_session=False)
         )
         handed = int(result.rowcount or 0)  # type: ignore[attr-defined]
-    # Her invitations not used yet stop working, each as « Révoquer » does it (its Matrix
-    # welcome not sent): no one joins by the hand of someone gone (explorer AQ7).
-    pending = await session.scalars(
-        select(Invitation.id).where(
-            Invitation.organisation_id == organisation_id,
-            Invitation.created_by == person_id,
-            Invitation.used_at.is_(None),
-            Invitation.revoked_at.is_(None),
-        )
-    )
-    for invitation_id in pending.all():
-        await revoke_invitation(session, organisation_id, invitation_id, by=by, now=now)
+    await _revoke_invitations(session, organisation_id, person_id, by=by, now=now)  # AQ7
     # What the organisation's outbox still holds for her (a reminder naming a trainee, a
     # digest) is not sent after she left (explorer AX8); the notice of her removal comes next.
     chats = select(ChatIdentity.chat_id).where(ChatIdentity.person_id == person_id)

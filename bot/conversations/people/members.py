@@ -150,7 +150,7 @@ async def apply(ctx: Context) -> None:
     else:
         role = Role.ADMIN if action == PROMOTE else Role.FORMATEUR
         outcome = await service.set_role(
-            ctx.session, ctx.organisation_id, member.person_id, role, by=ctx.person_id
+            ctx.session, ctx.organisation_id, member.person_id, role, by=ctx.person_id, now=ctx.now
         )
     if outcome != "done":
         ctx.say(f"membres.{outcome}", name=visible(member.name))

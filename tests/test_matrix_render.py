@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from bot.messages import Choice, Reply
 from bot.transports.matrix import render
 from bot.transports.matrix.pacing import Pacer
+from bot.transports.matrix.transport import _message
 
 
 def test_choices_are_numbered_in_body_and_an_ordered_list_in_html() -> None:
@@ -114,3 +115,16 @@ def test_an_event_s_moment_is_the_homeserver_s_and_anything_else_none() -> None:
         {"origin_server_ts": 10**20},
     ):
         assert render.sent_at(wrong) is None
+    # Kept with what the inbox stores of an event, not lost on the way (explorer AY2).
+    kept = _message(
+        {
+            "type": "m.room.message",
+            "event_id": "$x",
+            "sender": "@a:example.org",
+            "origin_server_ts": 1_796_000_000_000,
+            "content": {"msgtype": "m.text", "body": "Karim absent hier"},
+        }
+    )
+    assert kept is not None and render.sent_at(kept) == datetime(
+        2026, 11, 30, 0, 53, 20, tzinfo=UTC
+    )

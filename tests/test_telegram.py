@@ -38,7 +38,7 @@ from bot.transports.telegram import (
     TelegramTransport,
     keyboard,
 )
-from bot.transports.telegram_inbound import ALLOWED_UPDATES
+from bot.transports.telegram_inbound import ALLOWED_UPDATES, unread_kind
 from tests.auxil.absences import add_formation
 from tests.auxil.dialogue import Clock
 from tests.auxil.telegram_bot import link_to_telegram
@@ -189,6 +189,17 @@ async def test_an_edit_a_voice_message_a_sticker_are_said_and_the_question_kept(
         texts = [c.params["text"] for c in request.called("sendMessage")[-2:]]
         assert texts[0].startswith(said) and texts[1] == asked
     assert Update.EDITED_MESSAGE in ALLOWED_UPDATES
+    # An invitation forwarded whole, or one's own message forwarded, is read (explorer AY1).
+    hidden = {"type": "hidden_user", "date": 1_790_000_000, "sender_user_name": "Camille"}
+    mine = {
+        "type": "user",
+        "date": 1_790_000_000,
+        "sender_user": {"id": TRAINER_ID, "is_bot": False, "first_name": "Camille"},
+    }
+    for text, origin in (("Bienvenue ! Envoyez au bot : /start ABC123", hidden), ("lundi", mine)):
+        update = Update.de_json(message(text, extra={"forward_origin": origin}), transport.app.bot)
+        assert update.message is not None
+        assert unread_kind(update.message, edited=False) == "", text
 
 
 async def test_a_pressed_button_that_carries_its_tick_is_not_ticked_twice(

@@ -48,11 +48,23 @@ def unread_kind(message: Message, *, edited: bool) -> str:
         return "edit"
     if message.voice or message.audio or message.video_note:
         return "voice"
-    if message.forward_origin is not None and not (message.document or message.photo):
+    if _forwarded_words(message):
         return "forward"  # someone else's words, not the person's (explorer AW10)
     if message.text or message.caption or message.document or message.photo:
         return ""
     return "media"  # a sticker, a place, a contact card, a poll, a video…
+
+
+def _forwarded_words(message: Message) -> bool:
+    """Someone else's words forwarded: not a file (a certificate forwarded is one), not the
+    person's own message, not an invitation (« … envoyez au bot : /start CODE », forwarded
+    whole, is how a newcomer sends it: explorer AY1)."""
+    origin = message.forward_origin
+    if origin is None or message.document or message.photo:
+        return False
+    sender = getattr(origin, "sender_user", None)
+    own = sender is not None and message.from_user is not None and sender.id == message.from_user.id
+    return not own and "/start" not in (message.text or message.caption or "")
 
 
 def file_of(message: Message) -> tuple[str, str, int, str] | None:

@@ -493,6 +493,7 @@ def _message(source: dict[str, Any]) -> dict[str, Any] | None:
         "event_id": source.get("event_id"),
         "sender": source.get("sender"),
         "content": source.get("content"),
+        "origin_server_ts": source.get("origin_server_ts"),  # when sent (AJ1; explorer AY2)
     }
     if not isinstance(kept["event_id"], str) or not render.is_message(kept):
         return None

@@ -80,6 +80,10 @@ async def test_not_come_since_thursday_notes_every_day_since(db: Database, train
         (karim, date(2026, 11, 20), "journee"),
         (karim, date(2026, 11, 23), "journee"),
     ]
+    # « en retard depuis mardi » is one retard, not one every day since (explorer AY4).
+    await trainer.says("Hugo en retard depuis mardi")
+    assert trainer.last.startswith("Noter un retard non justifié du mardi 17 novembre 2026,")
+    await trainer.presses("Abandonner")
     await trainer.says("Julie absente depuis mercredi après-midi")
     assert trainer.last.startswith(
         "Noter une absence non justifiée du mercredi 18 novembre après-midi au lundi 23 "
@@ -97,16 +101,23 @@ async def test_several_days_then_a_comment_keep_the_days_and_the_comment(
         "Noter une absence non justifiée le dimanche 22 novembre et le lundi 23 novembre 2026 "
         "(2 jours), pour :"
     )
+    # The motive it will save, shown (explorer AY3).
+    assert "Motif : pas de nouvelles, je l'appelle demain" in trainer.last
     await trainer.presses("Enregistrer")
     karim = await trainee_id(db, "Karim Benali")
     assert [(a.day, a.reason) for a in await absences(db) if a.trainee_id == karim] == [
         (date(2026, 11, 22), "pas de nouvelles, je l'appelle demain"),
         (date(2026, 11, 23), "pas de nouvelles, je l'appelle demain"),
     ]
-    await trainer.says("/absence julie depuis jeudi")
+    await trainer.says("/absence julie depuis jeudi, convocation France Travail")
     assert trainer.last.startswith(
         "Noter une absence non justifiée du jeudi 19 novembre au lundi 23 novembre 2026"
     )
+    assert "Motif : convocation France Travail" in trainer.last  # kept after « depuis » (AY3)
+    await trainer.presses("Abandonner")
+    # « le 25 il revient » is no day of absence, but what was said of it (explorer AY5).
+    await trainer.says("Léa absente hier et aujourd'hui, le 25 il revient")
+    assert "octobre" not in trainer.last and "Motif : le 25 il revient" in trainer.last
 
 
 async def test_three_names_outside_the_dates_are_said_and_kept(

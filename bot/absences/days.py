@@ -281,12 +281,11 @@ def read_days_and_words(text: str, now: datetime) -> tuple[Days | None, str]:
     """:func:`read_days` of ``text``, or of its part before a comma when only that part names
     days, with the words after it: « hier et aujourd'hui, pas de nouvelles, je l'appelle
     demain » (explorer AW2: « Je n'ai pas compris la date »), the words kept as its motive."""
-    found = read_days(text, now)
     head, comma, tail = text.partition(",")
-    if found is not None or not comma:
-        return found, ""
-    found = read_days(head, now)
-    return (found, tail.strip(" ,.")) if found is not None else (None, "")
+    first = read_days(head, now) if comma else None
+    if first is not None:  # « depuis jeudi, convocation … », « …, le 25 il revient » (AY3, AY5)
+        return first, tail.strip(" ,.")
+    return read_days(text, now), ""
 
 
 def _bare_day_after_end(text: str, end: date, now: datetime) -> tuple[date, date] | None:

@@ -118,13 +118,14 @@ async def test_formations_of_two_organisations_her_message_goes_to_the_one_named
         await follows(db, title)
     her = sophie(person)
     # Explorer AX1: her message about one organisation's trainee reached the other's trainer.
-    await her.says("Karim Benali est hospitalisé, il ne viendra pas.")
+    await her.says("Bien reçu, je reviens vers vous.")
     assert her.all_text.startswith(
         "Vous suivez des formations de plusieurs organismes (Organisme de démonstration et "
         "Organisme 1) : je ne sais pas auquel transmettre votre message."
     )
     assert await notices(db) == []
-    await her.says("Pour l'Organisme de démonstration : Karim Benali est hospitalisé.")
+    # A trainee named says which (explorer AY10: it went to the last to have written her).
+    await her.says("Karim Benali est hospitalisé, il ne viendra pas.")
     assert her.last.startswith(
         "Merci, j'ai transmis votre message à Camille Durand (Organisme de démonstration), "
         "qui vous répondra.\nJe ne l'ai pas transmis à Organisme 1 : s'il le concerne aussi"
@@ -191,3 +192,16 @@ async def test_a_file_she_sends_is_not_passed_on_but_the_trainer_hears_of_it(
     assert "[un fichier, « modele-bilan.docx », que je ne transmets pas" in plain(
         notice.payload["text"]
     )
+
+
+async def test_her_help_with_two_organisations_says_to_name_which(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer AY13: her /aide promised to pass every message on to both trainers, while a
+    message naming neither goes to no one."""
+    await add_organisations(db, 1, clock.now.date())
+    for title in ("Agent de restauration (démo)", "Parcours 1"):
+        await follows(db, title)
+    her = sophie(person)
+    await her.says("/aide")
+    assert "en nommant l'organisme, la formation ou la personne dont il s'agit" in her.last

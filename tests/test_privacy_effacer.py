@@ -261,3 +261,13 @@ async def test_the_admin_s_own_dialogue_set_aside_and_the_replies_kept_go_with_t
         kept = (await session.scalars(select(ProcessedEvent.replies))).all()
     assert any("Personne effacée" in str(r) for r in kept)  # the erasure's own answer
     assert not [r for r in kept if "violences" in str(r) or "Julie" in str(r)]
+
+
+async def test_a_yes_with_a_but_does_not_erase(db: Database, trainer: Person) -> None:
+    """Explorer AY8: « oui mais garde ses absences » at the confirmation erased for good."""
+    await trainer.says("/effacer julie")
+    await trainer.says("oui mais garde ses absences")
+    async with db.sessions() as session:
+        kept = await session.scalar(select(Trainee).where(Trainee.full_name == "Julie Petit"))
+    assert kept is not None
+    assert await step_of(db, trainer) == ("effacer", "confirm")

@@ -48,3 +48,28 @@ async def test_what_waits_for_her_is_withheld_and_no_file_names_her(
     async with db.sessions() as session:
         left = await session.scalars(select(Trainee.email).where(Trainee.email.is_not(None)))
         assert "lea.martin@example.org" not in left.all()
+
+
+async def test_another_participant_sharing_her_address_keeps_his_messages(
+    trainer: Person, db: Database, settings: Settings, smtp: SmtpServer
+) -> None:
+    """Explorer AY9: the other delegate, reached at the same centre's address, lost his
+    invitation and his link when she was erased."""
+    async with db.sessions() as session, session.begin():
+        await session.execute(
+            update(Trainee)
+            .where(Trainee.full_name.in_(("Léa Martin", "Hugo Moreau")))
+            .values(email="accueil@centre.example")
+        )
+    for line in STEPS:
+        await trainer.says(line)
+    await trainer.says("/effacer léa")
+    await trainer.presses("Effacer définitivement")
+    await send_emails(db, settings)
+    to_centre = [r for r in smtp.received if "accueil@centre.example" in r.rcpt_tos]
+    assert to_centre and all(
+        "Hugo Moreau" in str(part.get_content())
+        for r in to_centre
+        for part in r.message.walk()
+        if part.get_content_type() == "text/plain"
+    )

@@ -189,6 +189,12 @@ async def test_an_edit_a_voice_message_a_sticker_are_said_and_the_question_kept(
         texts = [c.params["text"] for c in request.called("sendMessage")[-2:]]
         assert texts[0].startswith(said) and texts[1] == asked
     assert Update.EDITED_MESSAGE in ALLOWED_UPDATES
+    # A live location moving comes as edits: nothing to say to each (explorer AY12).
+    before = len(request.called("sendMessage"))
+    moving = message("", extra={"location": {"latitude": 49.18, "longitude": -0.37}})
+    moving["edited_message"] = moving.pop("message")
+    await feed(transport, moving)
+    assert len(request.called("sendMessage")) == before
     # An invitation forwarded whole, or one's own message forwarded, is read (explorer AY1).
     hidden = {"type": "hidden_user", "date": 1_790_000_000, "sender_user_name": "Camille"}
     mine = {

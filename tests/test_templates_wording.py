@@ -327,6 +327,7 @@ async def test_leaving_names_what_was_left_without_nested_parentheses(trainer: P
     await trainer.says("/annuler")
     assert trainer.last.startswith("C'est annulé : noter une absence ou un retard.")
     await trainer.says("/decrochage")
+    await trainer.presses("Agent de restauration")  # an answer: set aside, not replaced
     await trainer.says("/absence")
     assert "Je mets de côté « suivre un décrochage »," in trainer.all_text
     for line in trainer.transcript:

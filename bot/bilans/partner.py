@@ -25,8 +25,7 @@ from bot.bilans.queries import scheduled_bilans
 from bot.bilans.view import kind_label
 from bot.messages import Reply
 from bot.people.chats import tell_person
-from bot.storage.formations import Formation, followed_by
-from bot.storage.outbox import OutboxMessage
+from bot.storage.formations import Formation, Trainee, followed_by
 from bot.storage.people import Organisation, Person, zone_of
 
 FORWARD_LIMIT = 2000
@@ -100,8 +99,9 @@ async def meant_for(
 
     Explorer AX1: a Région's chargée de mission follows formations of several organisations,
     and her « Karim Benali … est hospitalisé » about one of them reached every one.  Which
-    one: an organisation or a formation her message names, else the organisation of the
-    last message the bot wrote to her in this chat (she answers what she just read)."""
+    one: an organisation, a formation or a trainee her message names.  Never guessed from
+    the last message the bot wrote her (explorer AY10: a trainee's health went to the other
+    organisation, the last to have written)."""
     organisations = {t.organisation_id for t in trainers}
     if len(organisations) == 1:
         return trainers
@@ -112,14 +112,15 @@ async def meant_for(
         if f" {fold(t.organisation)} " in said
         or any(f" {fold(f.title)} " in said for f in t.followed if fold(f.title))
     }
-    if not named:
-        last = await session.scalar(
-            select(OutboxMessage.organisation_id)
-            .where(OutboxMessage.chat_id == chat, OutboxMessage.organisation_id.in_(organisations))
-            .order_by(OutboxMessage.id.desc())
-            .limit(1)
-        )
-        named = {last} if last is not None else set()
+    formations = {f.formation.id: t.organisation_id for t in trainers for f in t.followed}
+    people = await session.execute(
+        select(Trainee.formation_id, Trainee.full_name).where(Trainee.formation_id.in_(formations))
+    )
+    named |= {
+        formations[formation_id]
+        for formation_id, name in people.all()
+        if fold(name) and f" {fold(name)} " in said
+    }
     if len(named) != 1:
         return None
     return [t for t in trainers if t.organisation_id in named]

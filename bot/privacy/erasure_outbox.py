@@ -40,7 +40,11 @@ async def withhold_pending(session: AsyncSession, trainee: Trainee, kept: Collec
         session,
         or_(
             OutboxMessage.participant_id.in_([r.id for r in rows]),
-            (OutboxMessage.platform == EMAIL) & OutboxMessage.chat_id.in_(addresses),
+            # Her address, for no one else's participation (a centre's shared address:
+            # the other delegate's invitation stays, explorer AY9).
+            (OutboxMessage.platform == EMAIL)
+            & OutboxMessage.chat_id.in_(addresses)
+            & OutboxMessage.participant_id.is_(None),
         ),
     )
     about = await session.scalars(

@@ -334,6 +334,8 @@ class TelegramTransport:
         text = message.text or message.caption or ""
         if is_group and not (self._addressed_to_me(text) or self._answers_me(message)):
             return None
+        if update.edited_message is not None and message.location is not None:
+            return None  # a live location moving, not a message changed (explorer AY12)
         if kind := unread_kind(message, edited=update.edited_message is not None):
             return replace(base, kind=kind, sent_at=message.date)
         attachment = await self._attachment(message)

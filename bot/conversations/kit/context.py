@@ -279,7 +279,7 @@ class Context:
         first: bool = False,
     ) -> str | Invalid | None:
         """Which of ``values`` the user picked: by button, number, label or synonym; with
-        ``first``, by the first word of a sentence too (« non, il n'a pas prévenu »).
+        ``first``, a sentence whose first word is no (« non, il n'a pas prévenu »).
 
         A number is read as shown with the question (:meth:`shown`), never
         as a rank in ``values``.  ``None`` means the answer names no option
@@ -308,8 +308,10 @@ class Context:
         if len(matches) > 1:
             return Invalid(texts.say("common.ambiguous", answer=self.incoming.text.strip()[:60]))
         head = answer.split()[0]
-        if first and head != answer and (synonyms or {}).get(head) in values:
-            return (synonyms or {})[head]  # a sentence answering yes or no (explorer AW8)
+        if first and head != answer and (synonyms or {}).get(head) == "no" and "no" in values:
+            # « non, il n'a pas prévenu » (explorer AW8); never a yes so read: « oui mais
+            # garde ses absences » at /effacer's confirmation erased (explorer AY8).
+            return "no"
         return None
 
     def _by_number(self, answer: str, values: list[str] | tuple[str, ...]) -> str | Invalid | None:

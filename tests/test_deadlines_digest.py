@@ -978,3 +978,24 @@ async def test_a_reminder_kept_back_past_its_day_is_not_sent_the_next_day(
         assert await outdated_reminders(session, rows, clock.now) == set()
         later = clock.now + timedelta(days=1)
         assert await outdated_reminders(session, rows, later) == {r.id for r in rows}
+
+
+async def test_the_day_s_digest_not_sent_yet_goes_even_at_night(
+    db: Database, settings: Settings, clock: Clock, trainer: Person
+) -> None:
+    """Explorer AY7: back at 22 h after a down day, a change before the first tick left the
+    day's digest unsent: the night rule held back what was no look again."""
+    scheduler = build_scheduler(db, settings, clock=clock)
+    clock.now = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # Monday's digest
+    await scheduler.tick()
+    await deliver(db)
+    clock.now = datetime(2026, 11, 24, 21, 0, tzinfo=UTC)  # Tuesday 22 h, down all day
+    await trainer.says("/decrochage thomas")
+    await trainer.presses("Absences répétées")
+    await trainer.presses("Terminé")
+    await seen_on(trainer, "aujourd'hui")
+    await trainer.presses("Non")
+    await trainer.presses("Ouvrir le suivi")
+    clock.now = datetime(2026, 11, 24, 21, 1, tzinfo=UTC)
+    await scheduler.tick()
+    assert [t for _, t in (await deliver(db)).digests() if "mardi 24 novembre" in t]

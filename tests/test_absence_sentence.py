@@ -608,3 +608,10 @@ async def test_a_dialogue_started_by_a_message_that_waited_lasts_from_its_questi
     clock.advance(minutes=2)
     await trainer.presses("Oui, noter")
     assert "Sans réponse depuis un moment" not in trainer.all_text
+
+
+async def test_a_greeting_before_the_sentence_is_no_name(trainer: Person) -> None:
+    """Explorer AY11: « bonjour, Karim absent aujourd'hui » was « Je ne trouve pas « bonjour »
+    parmi vos stagiaires »."""
+    await trainer.says("Bonjour, Karim absent aujourd'hui")
+    assert trainer.last.startswith("Noter l'absence de Karim Benali, aujourd'hui")

@@ -111,10 +111,15 @@ def _soft(text: str) -> str:
     return " ".join(spoken_lengths(soft_fold(text)).strip(" .!?;").split())
 
 
+_GREETING = re.compile(r"(?i)^(?:bonjour|bonsoir|salut|hello|coucou)\b[\s,.!:;-]*")
+
+
 def read_absence_sentence(text: str) -> AbsenceSentence | None:
     """The absence a free sentence reports, or ``None`` when it does not report one."""
     if len(text) > 300 or "\n" in text.strip():
         return None
+    # « Bonjour, Karim absent aujourd'hui »: the greeting is no name (explorer AY11).
+    text = _GREETING.sub("", text.strip()) or text
     line = _soft(text)
     match = _AFTER_NAME.match(line)
     if match is not None:

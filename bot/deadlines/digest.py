@@ -187,8 +187,7 @@ async def claim(
     night = [
         d
         for d in due
-        if not d.first_look
-        and is_night(d.local, digest_hour(d.organisation, settings.digest_hour))
+        if not d.first_look and is_night(d.local, digest_hour(d.organisation, settings.digest_hour))
     ]
     told = await _digest_queued(session, night)
     return [d for d in due if d.organisation.id not in told]

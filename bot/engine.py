@@ -163,8 +163,8 @@ class Engine:
             if row["seen"] is not None:  # handled before: its stored replies, nothing else
                 return [replayed(p, self.sealer) for p in row["seen"]]
             stand, actor = await self._load(turn, incoming, row)
-            now = incoming.read_at(self.clock())  # sent while the bot was down: then (AJ1)
             tz = turn_zone(stand.data or {}, actor, self.settings.default_timezone)
+            now = incoming.read_at(self.clock(), ZoneInfo(tz))  # sent while down: then (AJ1)
             ctx = Context(
                 held=held,
                 incoming=incoming,

@@ -23,7 +23,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
 
 
@@ -95,7 +95,7 @@ class Incoming:
             if cleaned != value:
                 object.__setattr__(self, name, cleaned)
 
-    def read_at(self, now: datetime) -> datetime:
+    def read_at(self, now: datetime, zone: tzinfo | None = None) -> datetime:
         """The moment the message is read at: when it was sent, if it waited for the bot
         (stopped, restarting) more than a minute and less than two days, else ``now``.
 
@@ -103,9 +103,12 @@ class Incoming:
         and handled the next morning, was offered for the wrong day; AJ2: an answer given
         an hour after the question was refused as « Sans réponse depuis un moment »."""
         sent = self.sent_at
-        if sent is None or not now - WAITED_AT_MOST <= sent <= now - WAITED_AT_LEAST:
+        if sent is None or not now - WAITED_AT_MOST <= sent <= now:
             return now
-        return sent
+        # Sent before midnight, handled just after (``zone``: the organisation's): its day is
+        # the day it was sent, however short the wait (explorer AR5).
+        crossed = zone is not None and sent.astimezone(zone).date() != now.astimezone(zone).date()
+        return sent if crossed or sent <= now - WAITED_AT_LEAST else now
 
     @property
     def key(self) -> tuple[str, str, str]:

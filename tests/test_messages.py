@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.messages import Incoming, Platform
 
@@ -48,3 +49,16 @@ def test_a_message_that_waited_is_read_when_it_was_sent() -> None:
     }
     for sent, read in cases.items():
         assert replace(incoming("x"), sent_at=sent).read_at(now) == read, sent
+
+
+def test_a_message_sent_before_midnight_and_handled_after_is_of_its_day() -> None:
+    """Explorer AR5: « aujourd'hui » sent at 23:59:50, handled 30 s later, was the next day."""
+    paris = ZoneInfo("Europe/Paris")
+    sent = datetime(2026, 11, 23, 23, 59, 50, tzinfo=paris)
+    now = sent + timedelta(seconds=30)
+    assert replace(incoming("x"), sent_at=sent).read_at(now, paris) == sent
+    assert replace(incoming("x"), sent_at=sent).read_at(now) == now  # no zone: as before
+    early = datetime(2026, 11, 23, 10, 0, 5, tzinfo=paris)  # the same day: read now
+    assert replace(incoming("x"), sent_at=early).read_at(early + timedelta(seconds=9), paris) == (
+        early + timedelta(seconds=9)
+    )

@@ -13,6 +13,7 @@ from bot.absences.days import (
     day_periods,
     list_periods,
     read_days,
+    read_days_and_words,
     span_halves,
     spell_days,
 )
@@ -237,3 +238,10 @@ def test_listed_days_are_spelled_with_their_half_days() -> None:
         (d(16), "matin"),
         (d(17), "apres_midi"),
     ]
+
+
+def test_today_then_since_a_day_is_the_span_and_its_motive() -> None:
+    """Explorer AY6: « absent aujourd'hui, malade depuis jeudi » was Thursday and Monday."""
+    found, words = read_days_and_words("aujourd'hui, malade depuis jeudi", NOW)
+    assert found is not None and found.days == (d(19), d(20), d(23))
+    assert words == "malade"

@@ -285,6 +285,12 @@ def read_days_and_words(text: str, now: datetime) -> tuple[Days | None, str]:
     first = read_days(head, now) if comma else None
     if first is not None:  # « depuis jeudi, convocation … », « …, le 25 il revient » (AY3, AY5)
         return first, tail.strip(" ,.")
+    since = _SINCE.search(tail) if comma else None
+    spanned = read_days(f"depuis {since['a']}", now) if since else None
+    if since and spanned is not None and _one_day(head, now) == now.date():
+        # « absent aujourd'hui, malade depuis jeudi »: Thursday to today, « malade » its
+        # motive (explorer AY6: Thursday and Monday, Friday left out).
+        return spanned, tail[: since.start()].strip(" ,.")
     return read_days(text, now), ""
 
 

@@ -172,7 +172,7 @@ async def claim(
                 .execution_options(synchronize_session=False)
             )
         )
-    due = [
+    return [
         Due(
             organisation,
             local_now(organisation, now),
@@ -182,31 +182,6 @@ async def claim(
         for organisation in sorted(organisations, key=lambda o: o.id)
         if organisation.id in claimed and now >= today[organisation.id]
     ]
-    # A look again after a change, at night, once the day's digest went: left to the
-    # morning's (explorer AV7); the day's digest not sent yet still goes (explorer AY7).
-    night = [
-        d
-        for d in due
-        if not d.first_look and is_night(d.local, digest_hour(d.organisation, settings.digest_hour))
-    ]
-    told = await _digest_queued(session, night)
-    return [d for d in due if d.organisation.id not in told]
-
-
-async def _digest_queued(session: AsyncSession, due: Sequence[Due]) -> set[int]:
-    """Those of ``due`` whose digest of their local day is in the outbox already: a range of
-    the key's index (``digest:org:<id>:<day>`` and its ``:person:<id>``), no ``LIKE``."""
-    found: set[int] = set()
-    for d in due:
-        base = f"digest:org:{d.organisation.id}:{d.local.date().isoformat()}"
-        hit = await session.scalar(
-            select(OutboxMessage.id)
-            .where(OutboxMessage.key >= base, OutboxMessage.key < base + ";")
-            .limit(1)
-        )
-        if hit is not None:
-            found.add(d.organisation.id)
-    return found
 
 
 async def digest_of(
@@ -280,6 +255,14 @@ async def digests_of(
         for d in due
     }
     told = await _already_queued(session, [d for d in due if not d.first_look], targets)
+    # A look again after a change, at night, once the day's digest went: its reminders are
+    # left to the morning's (explorer AV7); the day's digest not sent yet still goes (AY7).
+    asleep = {
+        d.organisation.id
+        for d in due
+        if d.organisation.id in told
+        and is_night(d.local, digest_hour(d.organisation, settings.digest_hour))
+    }
     telling = {
         d.organisation.id
         for d in due
@@ -316,6 +299,8 @@ async def digests_of(
                             organisation.id,
                         )
                     )
+        if organisation.id in asleep:
+            continue
         for message, ids in reminder_messages(
             organisation, d.local, reminders[organisation.id], formations, chats, who
         ):

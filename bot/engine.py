@@ -271,7 +271,7 @@ class Engine:
             "new_step": step,
             "new_data": ctx.data if flow else aside.resting(ctx.data),
             "new_version": stand.version + 1,
-            "new_expires_at": max(ctx.now, self.clock()) + self._kept_for if flow else None,  # AN4
+            "new_expires_at": ctx.later_of_now + self._kept_for if flow else None,  # AN4
             "new_updated_at": ctx.now,
         }
         if stand.id is None:
@@ -470,9 +470,8 @@ class Engine:
         if flow is not None and step_name is not None:
             step = flow.step(step_name)
             hint = ctx.render(step.help) if step.help else ""
-            first = flow.following(ctx, None)  # nothing before it: no « Retour » (AW12)
-            alone = first is not None and first.name == step_name and not ctx.data.get("_stack")
             summary = flow.summary.split(" (")[0]  # its example is no part of what is done
+            alone = not self.runner.goes_back(ctx, step_name)  # no « Retour » then (AW12)
             ctx.say("common.help_in_flow", summary=summary, hint=hint, first=alone)
             ctx.send(await step.ask(ctx))  # the question itself, off screen after a restart
             return

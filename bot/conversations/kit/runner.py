@@ -119,7 +119,7 @@ class Runner:
                 return None if ctx.incoming.argument else await self._ask_again(ctx, current, step)
             if again:
                 return None
-        if step is not None and not self.starts_over(ctx, current, step, again):
+        if step is not None and not self.starts_over(ctx, current, step):
             self.leave(ctx, current, step, keep_for)
         elif again:
             ctx.say("common.again", summary=outermost.summary)
@@ -146,7 +146,7 @@ class Runner:
             "common.idle", length=length, limit=MAX_TEXT, aside=waiting, polite=polite, file=file
         )
 
-    def starts_over(self, ctx: Context, current: Flow, step: str, again: bool) -> bool:
+    def starts_over(self, ctx: Context, current: Flow, step: str) -> bool:
         """Nothing answered yet, no question before this one holding an answer: started again
         (its own command) or replaced, nothing typed lost, and what was set aside before
         kept (explorer AR3: an empty /absence set aside dropped the /bilan kept before it).
@@ -347,6 +347,16 @@ class Runner:
                 continue
         raise RuntimeError(f"flow {flow.name} loops without asking anything")
 
+    def _earlier(self, ctx: Context, step: str) -> list[str]:
+        """The questions asked before ``step`` in this flow, oldest first."""
+        trail = list(ctx.data.get("_trail") or [])
+        return trail[:-1] if trail and trail[-1] == step else trail
+
+    def goes_back(self, ctx: Context, step: str) -> bool:
+        """Whether « Retour » at ``step`` goes somewhere (:meth:`back`): a question asked
+        before it, or the flow that called this one; /aide offers it only then (AW12)."""
+        return bool(self._earlier(ctx, step) or ctx.data.get("_stack"))
+
     async def back(self, ctx: Context, flow: Flow, step: Step) -> Position:
         """ "Retour": the question asked before this one, in this flow.
 
@@ -357,9 +367,7 @@ class Runner:
         """
         for key in [k for k in ctx.data if k in (f"_pending_{step.name}", f"_day_{step.name}")]:
             ctx.data.pop(key)
-        trail = list(ctx.data.get("_trail") or [])
-        if trail and trail[-1] == step.name:
-            trail.pop()
+        trail = self._earlier(ctx, step.name)
         if trail:
             ctx.data["_trail"] = trail[:-1]
             return await self.apply(ctx, flow, step, Next(trail[-1]))

@@ -334,14 +334,10 @@ def spell_days(days: Sequence[date], *, span: bool, own: Mapping[str, str] | Non
     count = f"({len(days)} jours)"
     last = f"{dates.spell_date(days[-1])}{half.get(days[-1].isoformat(), '')}"
     if span:
-        return (
-            f"du {_short(days[0], days[-1])}{half.get(days[0].isoformat(), '')} au {last} {count}"
-        )
-    named = [f"le {_short(day, days[-1])}{half.get(day.isoformat(), '')}" for day in days[:-1]]
+        first = dates.spell_date_before(days[0], days[-1]) + half.get(days[0].isoformat(), "")
+        return f"du {first} au {last} {count}"
+    named = [
+        f"le {dates.spell_date_before(day, days[-1])}{half.get(day.isoformat(), '')}"
+        for day in days[:-1]
+    ]
     return f"{', '.join(named)} et le {last} {count}"
-
-
-def _short(day: date, last: date) -> str:
-    """``day`` without its year when ``last`` (spelled in full after it) has the same."""
-    spelled = dates.spell_date(day)
-    return spelled.removesuffix(f" {day.year}") if day.year == last.year else spelled

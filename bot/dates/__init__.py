@@ -12,6 +12,7 @@ from bot.dates.moments import NEAR_AHEAD, Prefer, Understood, understand
 from bot.dates.periods import understand_one_end, understand_period
 from bot.dates.spelling import (
     spell_date,
+    spell_date_before,
     spell_datetime,
     spell_day_month,
     spell_example,
@@ -47,6 +48,7 @@ __all__ = [
     "previous_working_day",
     "public_holiday",
     "spell_date",
+    "spell_date_before",
     "spell_datetime",
     "spell_day_month",
     "spell_example",

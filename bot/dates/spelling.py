@@ -26,13 +26,16 @@ def spell_date(d: date | datetime) -> str:
     return f"{_WEEKDAY_NAMES[d.weekday()]} {spell_day_month(d)} {d.year}"
 
 
+def spell_date_before(day: date, last: date) -> str:
+    """``day`` spelled without its year when ``last``, spelled in full after it, has it."""
+    spelled = spell_date(day)
+    return spelled.removesuffix(f" {day.year}") if day.year == last.year else spelled
+
+
 def spell_span_days(first: date, last: date) -> str:
     """ "du lundi 14 septembre au lundi 21 septembre 2026": days apart, the year said once
     when both share it."""
-    start = spell_date(first)
-    if first.year == last.year:
-        start = start.removesuffix(f" {first.year}")
-    return f"du {start} au {spell_date(last)}"
+    return f"du {spell_date_before(first, last)} au {spell_date(last)}"
 
 
 def spell_day_month(d: date | datetime) -> str:

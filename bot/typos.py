@@ -19,6 +19,10 @@ HELP_WORDS = frozenset(
 )
 """Typed without a slash, these answer like ``/aide`` (outside a free-text question)."""
 
+GREETINGS = ("bonjour", "bonsoir", "salut", "hello", "coucou")
+"""A greeting, alone (a member's « bonjour », :data:`bot.conversations.kit.runner.COURTESY`)
+or before a sentence (« Bonjour, Karim absent aujourd'hui »)."""
+
 BACK_WORDS = frozenset(
     {"retour", "revenir", "retour arriere", "revenir en arriere", "en arriere", "back"}
     | {"question precedente", "revenir a la question precedente"}

@@ -22,6 +22,7 @@ from bot.absences.line import (
     soft_fold,
     spoken_lengths,
 )
+from bot.typos import GREETINGS
 
 _AMOUNT = r"(?:\d{1,5}\s*(?:minutes?|min|mn)|\d{1,2}\s*h(?:eures?)?(?:\s*\d{1,2})?)"
 _ABSENT = (
@@ -111,7 +112,7 @@ def _soft(text: str) -> str:
     return " ".join(spoken_lengths(soft_fold(text)).strip(" .!?;").split())
 
 
-_GREETING = re.compile(r"(?i)^(?:bonjour|bonsoir|salut|hello|coucou)\b[\s,.!:;-]*")
+_GREETING = re.compile(rf"(?i)^(?:{'|'.join(GREETINGS)})\b[\s,.!:;-]*")
 
 
 def read_absence_sentence(text: str) -> AbsenceSentence | None:

@@ -32,13 +32,14 @@ from bot.conversations.kit.flow import (
 )
 from bot.conversations.kit.pages import LIST_KEYS
 from bot.messages import Reply
+from bot.typos import GREETINGS
 
 if TYPE_CHECKING:
     from bot.conversations.kit.context import Context
 
 Position = tuple[str | None, str | None]
 COURTESY = {
-    **dict.fromkeys(("bonjour", "salut", "bonsoir", "hello", "coucou"), "hello"),
+    **dict.fromkeys(GREETINGS, "hello"),
     **dict.fromkeys(("merci", "merci bien", "super merci", "parfait merci"), "thanks"),
     **dict.fromkeys(("au revoir", "bonne journee", "bonne soiree", "a bientot"), "bye"),
 }

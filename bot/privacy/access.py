@@ -38,6 +38,7 @@ from bot.privacy.bilan_names import NUMBER, name_the_bilans
 from bot.privacy.followed import KEY as FOLLOWED
 from bot.privacy.followed import as_charge_de_mission
 from bot.privacy.journal_rows import audit_rows_where
+from bot.privacy.moments import when_said
 from bot.storage.attestations import Attestation, AttestationInvitation
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import Bilan, BilanParticipant
@@ -51,11 +52,6 @@ from bot.storage.people import (
 from bot.storage.state import ConversationState
 
 ANSWERS = {"attested": "atteste avoir participé", "declined": "déclare ne pas avoir participé"}
-
-
-def when_said(moment: datetime | None) -> str | None:
-    """A moment in the access document (and /mesdonnees' text reads it back in words)."""
-    return moment.isoformat(timespec="seconds") if moment is not None else None
 
 
 async def data_of(session: AsyncSession, platform: str, user_id: str) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.bilans.cm_answers import ANSWERS
+from bot.privacy.moments import when_said
 from bot.storage.bilans import Bilan
 from bot.storage.formations import followed_by
 from bot.storage.people import Organisation
@@ -55,14 +56,10 @@ async def as_charge_de_mission(
             "identifiant Matrix": f.cm_matrix,
             "réponses aux invitations": [
                 {
-                    "bilan du": b.starts_at.isoformat(timespec="minutes"),
+                    "bilan du": when_said(b.starts_at),
                     "réponse": ANSWERS.get(b.cm_answer or "", b.cm_answer),
-                    "répondu le": b.cm_answered_at.isoformat(timespec="seconds")
-                    if b.cm_answered_at
-                    else None,
-                    "date proposée": b.cm_proposed_at.isoformat(timespec="minutes")
-                    if b.cm_proposed_at
-                    else None,
+                    "répondu le": when_said(b.cm_answered_at),
+                    "date proposée": when_said(b.cm_proposed_at),
                     "mot": b.cm_note,
                 }
                 for b in bilans

@@ -31,6 +31,7 @@ from tests.auxil.attestations import (
     add_bilan,
     after_the_bilan,
     codes,
+    lea_at_the_text,
     on_signed_sheet,
     schedule_bilan,
 )
@@ -167,18 +168,6 @@ async def test_the_engine_stores_no_answer_and_no_complete_proofs_before_the_end
         assert not early.missing and not early.complete
         assert (await service.progress(session, info, now=BILAN_END)).complete
     assert await answers(db) == []
-
-
-async def lea_at_the_text(trainer: Talker, person: Callable[..., Talker], clock: Clock) -> Talker:
-    """The bilan scheduled and over; Léa, its delegate, shown her attestation's text."""
-    await schedule_bilan(trainer)
-    invited = codes(trainer.replies)
-    clock.now = BILAN_END + timedelta(minutes=5)
-    lea = person("lea")
-    await lea.says(f"/start {invited['Léa Martin']}")
-    await lea.says("Léa Martin")
-    await lea.presses("Délégué")
-    return lea
 
 
 async def test_coming_back_after_answering_hears_the_answer_not_the_greeting(

@@ -735,28 +735,6 @@ async def test_a_delegate_gone_before_the_bilan_is_not_ticked(
     assert [p.name for p in bilan.participants] == ["Hugo Moreau"]
 
 
-async def test_tous_leaves_out_a_trainee_gone_before_the_bilan(
-    db: Database, trainer: Person
-) -> None:
-    """Explorer AU6: « tous » ticked a trainee gone weeks before; the chargée de mission's
-    message and the agenda announced her."""
-    await record_exit(db, "Léa Martin", date(2026, 11, 25))
-    await trainer.says("/bilan")
-    for _step, kind, value in REMOTE[:11]:
-        await answer(trainer, kind, value)
-    await trainer.says("tous")
-    said = trainer.all_text
-    assert "Avez-vous l'accord" in said  # the others need the chargée de mission's agreement
-    assert "Léa Martin" not in said.split("Avez-vous l'accord")[-1]
-    await trainer.presses("Non, préparer le message")
-    assert "☐ Léa Martin – sortie le mercredi 25 novembre 2026" in trainer.buttons
-    await trainer.presses("Terminé")
-    await trainer.presses("Terminé")  # no partner
-    await trainer.presses("Programmer le bilan")
-    [bilan] = await bilans(db)
-    assert "Léa Martin" not in [p.name for p in bilan.participants]
-
-
 async def test_abandoning_at_the_recap_and_cancelling_save_nothing(
     db: Database, trainer: Person
 ) -> None:

@@ -7,10 +7,12 @@ from datetime import date
 from bot.storage.db import Database
 from tests.auxil.absences import record_exit
 from tests.auxil.dialogue import Person
-from tests.test_bilan import REMOTE, answer
+from tests.test_bilan import REMOTE, answer, bilans
 
 
 async def test_neither_the_day_chosen_nor_tous_ticks_her(db: Database, trainer: Person) -> None:
+    """Explorer AU6: « tous » ticked a trainee gone weeks before; the chargée de mission's
+    message and the agenda announced her."""
     await record_exit(db, "Léa Martin", date(2026, 11, 25))
     await trainer.says("/bilan")
     for _step, kind, value in REMOTE[:11]:
@@ -20,6 +22,14 @@ async def test_neither_the_day_chosen_nor_tous_ticks_her(db: Database, trainer: 
     )
     await trainer.presses("Hugo Moreau")  # unticked, to see « tous » tick him back
     await trainer.says("tous")
+    said = trainer.all_text
+    assert "Avez-vous l'accord" in said  # the others need the chargée de mission's agreement
+    assert "Léa Martin" not in said.split("Avez-vous l'accord")[-1]
     await trainer.presses("Non, préparer le message")
     assert "☑ Hugo Moreau (pour les stagiaires)" in trainer.buttons
     assert "☐ Léa Martin – sortie le mercredi 25 novembre 2026" in trainer.buttons
+    await trainer.presses("Terminé")
+    await trainer.presses("Terminé")  # no partner
+    await trainer.presses("Programmer le bilan")
+    [bilan] = await bilans(db)
+    assert "Léa Martin" not in [p.name for p in bilan.participants]

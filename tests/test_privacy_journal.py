@@ -13,11 +13,9 @@ from sqlalchemy import select
 from bot.storage.audit import AuditEntry
 from bot.storage.db import Database
 from tests.auxil.attestations import (
-    BILAN_END,
     add_colleague,
-    codes,
     insert_other_organisation,
-    schedule_bilan,
+    lea_at_the_text,
 )
 from tests.auxil.dialogue import Clock, Person
 from tests.test_privacy_access import AUDIT_HEADERS
@@ -78,13 +76,7 @@ async def test_people_invited_to_a_bilan_are_not_called_members(
 ) -> None:
     """Explorer AU5: the journal's message called the bilan's participants « les membres de
     l'organisme »."""
-    await schedule_bilan(trainer)
-    invited = codes(trainer.replies)
-    clock.now = BILAN_END + timedelta(minutes=5)
-    lea = person("lea")
-    await lea.says(f"/start {invited['Léa Martin']}")
-    await lea.says("Léa Martin")
-    await lea.presses("Délégué")
+    lea = await lea_at_the_text(trainer, person, clock)
     await lea.presses("Je l'atteste")
     await trainer.says("/journal")
     members, _, others = trainer.last.partition("Les autres personnes du journal")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -260,3 +261,15 @@ async def after_the_bilan(trainer: Talker, clock: Clock) -> dict[str, str]:
     invited = codes(trainer.replies)
     clock.now = BILAN_END + timedelta(minutes=30)
     return invited
+
+
+async def lea_at_the_text(trainer: Talker, person: Callable[..., Talker], clock: Clock) -> Talker:
+    """The bilan scheduled and over; Léa, its delegate, shown her attestation's text."""
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    clock.now = BILAN_END + timedelta(minutes=5)
+    lea = person("lea")
+    await lea.says(f"/start {invited['Léa Martin']}")
+    await lea.says("Léa Martin")
+    await lea.presses("Délégué")
+    return lea

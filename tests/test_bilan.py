@@ -34,7 +34,6 @@ from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity, Membership, Role
 from bot.storage.people import Person as P
 from bot.texts import plain
-from tests.auxil.absences import record_exit
 from tests.auxil.attestations import UP_TO_PARTICIPANTS
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, FOR_TEXT, step_of, survives
@@ -709,30 +708,6 @@ async def test_a_formation_without_delegates_says_so_at_a_remote_bilan(
     await trainer.presses("Terminé")  # nobody: the partners' question, then the recap
     await trainer.presses("Terminé")
     assert "Stagiaires : aucun" in trainer.last
-
-
-async def test_a_delegate_gone_before_the_bilan_is_not_ticked(
-    db: Database, trainer: Person
-) -> None:
-    """Explorer F F19: someone who left no longer speaks for the group."""
-    await record_exit(db, "Léa Martin", date(2026, 11, 25))
-    await trainer.says("/bilan")
-    for _step, kind, value in REMOTE[:11]:
-        await answer(trainer, kind, value)
-    assert "Léa Martin : sortie de formation avant le bilan, je n'ai pas coché ce nom." in (
-        trainer.last
-    )
-    assert "☐ Léa Martin – sortie le mercredi 25 novembre 2026" in trainer.buttons
-    assert "☑ Hugo Moreau (pour les stagiaires)" in trainer.buttons
-    await trainer.presses("Léa Martin")  # ticked back on purpose: it holds
-    assert "☑ Léa Martin – sortie le mercredi 25 novembre 2026" in trainer.buttons
-    assert "je n'ai pas coché" not in trainer.last
-    await trainer.presses("Léa Martin")
-    await trainer.presses("Terminé")
-    await trainer.presses("Terminé")  # no partner
-    await trainer.presses("Programmer le bilan")
-    [bilan] = await bilans(db)
-    assert [p.name for p in bilan.participants] == ["Hugo Moreau"]
 
 
 async def test_abandoning_at_the_recap_and_cancelling_save_nothing(

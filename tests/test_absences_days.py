@@ -245,3 +245,10 @@ def test_today_then_since_a_day_is_the_span_and_its_motive() -> None:
     found, words = read_days_and_words("aujourd'hui, malade depuis jeudi", NOW)
     assert found is not None and found.days == (d(19), d(20), d(23))
     assert words == "malade"
+
+
+def test_a_retard_since_a_day_is_no_span() -> None:
+    """Explorer AY4: « en retard depuis mardi » became a retard on each day since."""
+    assert read_days_and_words("depuis mardi", NOW, late=True) == (None, "")
+    found, _ = read_days_and_words("depuis mardi", NOW)
+    assert found is not None and found.span

@@ -277,10 +277,13 @@ def read_days(text: str, now: datetime) -> Days | None:
     return Days(days=tuple(listed))
 
 
-def read_days_and_words(text: str, now: datetime) -> tuple[Days | None, str]:
+def read_days_and_words(text: str, now: datetime, *, late: bool = False) -> tuple[Days | None, str]:
     """:func:`read_days` of ``text``, or of its part before a comma when only that part names
     days, with the words after it: « hier et aujourd'hui, pas de nouvelles, je l'appelle
-    demain » (explorer AW2: « Je n'ai pas compris la date »), the words kept as its motive."""
+    demain » (explorer AW2: « Je n'ai pas compris la date »), the words kept as its motive.
+    ``late``: a retard « depuis mardi » is one day's, no span (explorer AY4)."""
+    if late and _SINCE.search(text):
+        return None, ""
     head, comma, tail = text.partition(",")
     first = read_days(head, now) if comma else None
     if first is not None:  # « depuis jeudi, convocation … », « …, le 25 il revient » (AY3, AY5)

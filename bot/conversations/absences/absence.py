@@ -143,13 +143,11 @@ def several_days(ctx: Context, text: str, formations: list[Formation]) -> Outcom
     line = understand_line(said, ctx.now, people)
     if not line.name_text or (line.when is None and not line.date_text):
         return None
-    # « /absence karim depuis jeudi »: read as Thursday by the one-day reader (AW9); « en
-    # retard depuis mardi » is no retard every day since (explorer AY4).
+    # « /absence karim depuis jeudi »: read as Thursday by the one-day reader (AW9).
     dated = line.date_text or day_words(said.replace(line.name_text, " ", 1), ctx.now)
-    since_late = line.period == "retard" and "depuis" in dated
-    if since_late or read_days_and_words(dated, ctx.now)[0] is None:
-        return None
     late = line.period == "retard"
+    if read_days_and_words(dated, ctx.now, late=late)[0] is None:
+        return None
     return Switch(
         "absence_group",
         {

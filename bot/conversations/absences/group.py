@@ -175,9 +175,9 @@ def _read_when(ctx: Context) -> None:
         ctx.data["period"] = line.period
     if line.justified is not None:
         ctx.data["justified"] = line.justified
-    several, words = read_days_and_words(date_words(rest), ctx.now)
-    if ctx.data.get("_late") and several is not None and "depuis" in date_words(rest):
-        several = None  # « en retard depuis mardi »: no retard every day since (AY4)
+    several, words = read_days_and_words(
+        date_words(rest), ctx.now, late=bool(ctx.data.get("_late"))
+    )
     if several is not None:
         if words and reason is None:
             keep_reason(ctx, as_typed(rest, words))

@@ -99,7 +99,7 @@ async def sent_lines(
         )
     ).all()
     waiting = await _unjoined(session, [row for row, _ in rows])
-    return [_line(row, name, formation, tz, waiting) for row, name in rows]
+    return [sent_line(row, name, formation, tz, waiting) for row, name in rows]
 
 
 async def _unjoined(session: AsyncSession, rows: list[OutboxMessage]) -> set[int]:
@@ -120,8 +120,12 @@ async def _unjoined(session: AsyncSession, rows: list[OutboxMessage]) -> set[int
     }
 
 
-def _line(
-    row: OutboxMessage, name: str | None, formation: Formation, tz: ZoneInfo, waiting: set[int]
+def sent_line(
+    row: OutboxMessage,
+    name: str | None,
+    formation: Formation,
+    tz: ZoneInfo,
+    waiting: frozenset[int] | set[int] = frozenset(),
 ) -> SentLine:
     what, feminine = WHAT.get(row.about or "", ("Message", False))
     who = name if row.participant_id is not None else formation.cm_name
@@ -160,7 +164,7 @@ async def tell_trainer_of_failure(session: AsyncSession, row: OutboxMessage) -> 
         Reply(
             text=texts.say(
                 "bilan.not_sent",
-                m=_line(row, name, formation, tz, set()),
+                m=sent_line(row, name, formation, tz),
                 kind=kind_label(bilan.kind),
                 title=formation.title,
                 when=dates.spell_datetime(bilan.starts_at.astimezone(tz)),

@@ -46,10 +46,13 @@ async def charge_de_mission_answer(ctx: Context) -> Outcome | None:
 
 
 def services() -> Services:
-    """What the outbox tells of a bilan's message, imported when first needed."""
-    from bot.bilans import sent
+    """What the outbox tells of a bilan's message, and the job that tells of a Matrix chat never
+    joined, imported when first needed."""
+    from bot.bilans import sent, unjoined
 
-    return Services(delivered=(sent.tell_trainer_of_failure,))
+    return Services(
+        delivered=(sent.tell_trainer_of_failure,), jobs=(unjoined.tell_trainers_of_unjoined,)
+    )
 
 
 FEATURE = Feature(

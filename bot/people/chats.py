@@ -6,6 +6,8 @@ proof bundle sent) go to one chat of the person concerned: this picks it.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -47,9 +49,10 @@ async def tell_person(
     key: str,
     organisation_id: int,
     prefer: str | None = None,
+    not_before: datetime | None = None,
 ) -> bool:
-    """Queue ``reply`` for the person's chat (:func:`chat_of_person`), once per ``key``;
-    False when the bot has no chat to write to them in."""
+    """Queue ``reply`` for the person's chat (:func:`chat_of_person`), once per ``key``, not
+    before ``not_before`` when given; False when the bot has no chat to write to them in."""
     where = await chat_of_person(session, person_id, prefer=prefer)
     if where is None:
         return False
@@ -60,5 +63,6 @@ async def tell_person(
         chat_id=where[1],
         reply=reply,
         organisation_id=organisation_id,
+        not_before=not_before,
     )
     return True

@@ -1,0 +1,103 @@
+"""A Matrix chat opened for a bilan and not joined after a day: the trainer is told once,
+while the bilan is to come, in the day (explorer AT3)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+
+from bot.bilans.unjoined import tell_trainers_of_unjoined
+from bot.config import Settings
+from bot.messages import Reply
+from bot.outbox import About, enqueue
+from bot.storage.bilans import Bilan
+from bot.storage.db import Database
+from bot.storage.matrix import MatrixWelcome
+from bot.storage.outbox import OutboxMessage
+from bot.texts import plain
+from tests.auxil.attestations import BILAN_START, add_bilan
+
+SOPHIE = "@sophie.leroy:agent.tchap.gouv.fr"
+OPENED = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # 10 h in Paris, three days before the bilan
+
+
+async def invitation_waiting(db: Database, *, joined: bool = False) -> int:
+    """The chargée de mission's invitation, « sent » into a chat she has not joined."""
+    bilan_id = await add_bilan(db, start=BILAN_START)
+    async with db.sessions() as session, session.begin():
+        await enqueue(
+            session,
+            key="cm",
+            platform="matrix",
+            chat_id=SOPHIE,
+            reply=Reply(text="Vous êtes invitée au bilan."),
+            about=About(bilan_id=bilan_id, participant_id=None, what="charge_de_mission"),
+        )
+        row = await session.scalar(select(OutboxMessage).where(OutboxMessage.key == "cm"))
+        assert row is not None
+        row.status, row.sent_at = "sent", OPENED
+        session.add(
+            MatrixWelcome(
+                account="@formabot:example.org",
+                key="dm:cm",
+                room_id="!dm:example.org",
+                invitee=SOPHIE,
+                payload=row.payload,
+                created_at=OPENED,
+                status="sent" if joined else "pending",
+            )
+        )
+    return bilan_id
+
+
+async def tick(db: Database, now: datetime, settings: Settings) -> list[OutboxMessage]:
+    async with db.sessions() as session, session.begin():
+        await tell_trainers_of_unjoined(session, now, settings)
+    async with db.sessions() as session:
+        found = await session.scalars(
+            select(OutboxMessage).where(OutboxMessage.key.like("bilan:%:unjoined:%"))
+        )
+        return list(found.all())
+
+
+async def test_the_trainer_hears_once_of_a_chat_not_joined_after_a_day(
+    db: Database, demo: None, settings: Settings
+) -> None:
+    await invitation_waiting(db)
+    assert await tick(db, OPENED + timedelta(hours=23), settings) == []  # not a day yet
+    (notice,) = await tick(db, OPENED + timedelta(days=1, hours=1), settings)
+    assert (notice.platform, notice.chat_id) == ("console", "formateur")
+    assert plain(notice.payload["text"]) == (
+        "Le bilan d'étape d'« Agent de restauration (démo) », le jeudi 26 novembre 2026 à "
+        "14 h 00 : Invitation (sur Matrix) n'est pas encore parvenue à Mme "
+        "Sophie Leroy. Cette personne n'a pas rejoint la conversation que je lui ai ouverte le "
+        "23 novembre à 10 h 00 : prévenez-la autrement (e-mail, téléphone) ; le message "
+        "l'attend dans cette conversation. Le détail de ce que j'ai envoyé est dans /bilans."
+    )
+    # Each tick after it: the same notice, not a second one.
+    assert len(await tick(db, OPENED + timedelta(days=2), settings)) == 1
+
+
+async def test_a_night_tick_tells_the_trainer_in_the_morning(
+    db: Database, demo: None, settings: Settings
+) -> None:
+    await invitation_waiting(db)
+    night = datetime(2026, 11, 24, 22, 30, tzinfo=UTC)  # 23 h 30 in Paris
+    (notice,) = await tick(db, night, settings)
+    morning = datetime(2026, 11, 25, settings.digest_hour - 1, 0, tzinfo=UTC)
+    assert notice.next_attempt_at.replace(tzinfo=UTC) == morning
+
+
+async def test_nothing_is_said_once_joined_past_or_cancelled(
+    db: Database, demo: None, settings: Settings
+) -> None:
+    await invitation_waiting(db, joined=True)
+    assert await tick(db, OPENED + timedelta(days=2), settings) == []
+    async with db.sessions() as session, session.begin():
+        await session.execute(update(MatrixWelcome).values(status="pending"))
+        await session.execute(update(Bilan).values(cancelled_at=OPENED))
+    assert await tick(db, OPENED + timedelta(days=2), settings) == []
+    async with db.sessions() as session, session.begin():
+        await session.execute(update(Bilan).values(cancelled_at=None))
+    assert await tick(db, BILAN_START + timedelta(minutes=1), settings) == []  # begun

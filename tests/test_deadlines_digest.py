@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot import dates, texts
 from bot.app import build_scheduler, build_sender
@@ -980,22 +980,32 @@ async def test_a_reminder_kept_back_past_its_day_is_not_sent_the_next_day(
         assert await outdated_reminders(session, rows, later) == {r.id for r in rows}
 
 
-async def test_the_day_s_digest_not_sent_yet_goes_even_at_night(
+async def test_a_change_at_night_after_a_quiet_morning_waits_for_the_morning_too(
     db: Database, settings: Settings, clock: Clock, trainer: Person
 ) -> None:
-    """Explorer AY7: back at 22 h after a down day, a change before the first tick left the
-    day's digest unsent: the night rule held back what was no look again."""
+    """Explorer AZ6: the morning's digest had nothing to say, so nothing of the day was
+    queued, and a change at 22 h sent a digest and a « ⏰ Rappel » at 22 h 10, both again at
+    8 h. A look again at night waits, whatever the morning said: the next morning's digest
+    says it all (explorer AY7's case, the bot down all day then a change before its first
+    tick, waits with it: a look again cannot tell a quiet morning from a missed one)."""
     scheduler = build_scheduler(db, settings, clock=clock)
-    clock.now = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # Monday's digest
+    clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # 8 h in Paris
+    async with db.sessions() as session, session.begin():
+        await session.execute(update(StoredDeadline).values(status="done"))
     await scheduler.tick()
-    await deliver(db)
-    clock.now = datetime(2026, 11, 24, 21, 0, tzinfo=UTC)  # Tuesday 22 h, down all day
+    assert (await deliver(db)).sent == []  # a quiet morning: nothing queued
+    clock.now = datetime(2026, 11, 24, 21, 0, tzinfo=UTC)  # 22 h
     await trainer.says("/decrochage thomas")
     await trainer.presses("Absences répétées")
     await trainer.presses("Terminé")
     await seen_on(trainer, "aujourd'hui")
     await trainer.presses("Non")
-    await trainer.presses("Ouvrir le suivi")
-    clock.now = datetime(2026, 11, 24, 21, 1, tzinfo=UTC)
+    await trainer.presses("Ouvrir le suivi")  # its contact is due tomorrow
+    clock.now = datetime(2026, 11, 24, 21, 10, tzinfo=UTC)
     await scheduler.tick()
-    assert [t for _, t in (await deliver(db)).digests() if "mardi 24 novembre" in t]
+    assert (await deliver(db)).sent == []
+    clock.now = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)  # 8 h: the morning says it, once
+    await scheduler.tick()
+    said = [t for _, t in (await deliver(db)).texts()]
+    assert sum("Contacter la personne et son entreprise" in t for t in said) >= 1
+    assert not any("À faire demain" in t for t in said)

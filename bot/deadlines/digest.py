@@ -254,15 +254,15 @@ async def digests_of(
         )
         for d in due
     }
-    told = await _already_queued(session, [d for d in due if not d.first_look], targets)
-    # A look again after a change, at night, once the day's digest went: its reminders are
-    # left to the morning's (explorer AV7); the day's digest not sent yet still goes (AY7).
+    # A look again after a change, at night: its digest and reminders are left to the
+    # morning's (explorer AV7), whether the day's digest went or had nothing to say (AZ6).
     asleep = {
         d.organisation.id
         for d in due
-        if d.organisation.id in told
-        and is_night(d.local, digest_hour(d.organisation, settings.digest_hour))
+        if not d.first_look and is_night(d.local, digest_hour(d.organisation, settings.digest_hour))
     }
+    looked_again = [d for d in due if not d.first_look and d.organisation.id not in asleep]
+    told = asleep | await _already_queued(session, looked_again, targets)
     telling = {
         d.organisation.id
         for d in due

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
-from bot.formations.labels import LABELS, full_name_given, name_key, written_like_a_company
+from bot.formations.labels import (
+    LABELS,
+    full_name_given,
+    name_key,
+    told_apart,
+    written_like_a_company,
+)
 
 
 def test_a_name_key_ignores_case_accents_and_spacing() -> None:
@@ -44,3 +52,18 @@ def test_a_company_s_name_holds_no_markup_nor_formula() -> None:
 )
 def test_a_full_name_has_two_parts_besides_a_civility(name: str, given: bool) -> None:
     assert full_name_given(name) is given
+
+
+def test_formations_of_one_title_are_told_apart_by_their_start_day() -> None:
+    """Explorer BD1, BD2: three « Agent de restauration » read alike in every list."""
+    assert told_apart(
+        [
+            (1, "Agent de restauration", date(2026, 9, 14)),
+            (2, "agent de restauration", date(2026, 11, 2)),
+            (3, "Cariste", date(2026, 11, 2)),
+        ]
+    ) == {
+        1: "Agent de restauration (lundi 14 septembre 2026)",
+        2: "agent de restauration (lundi 2 novembre 2026)",
+        3: "Cariste",
+    }

@@ -7,7 +7,11 @@ as choices and the detail shows them back.
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date
 
+from bot import dates
 from bot.answers import fold
 
 FUNDERS = {
@@ -129,3 +133,16 @@ def written_like_a_company(company: str) -> bool:
 def name_key(name: str) -> str:
     """How two trainees' names are compared: "Dupont" and "DUPONT" are one trainee."""
     return fold(name)
+
+
+def told_apart(formations: Iterable[tuple[int, str, date]]) -> dict[int, str]:
+    """Each formation's name where several are listed, by id: its title, and its start day
+    when another of them has the same title (« Agent de restauration (lundi 2 novembre
+    2026) »), as /formations tells them apart (explorer BD1, BD2: three groups of one
+    training read alike in every choice and list but that one)."""
+    found = list(formations)
+    count = Counter(name_key(title) for _, title, _ in found)
+    return {
+        fid: title if count[name_key(title)] == 1 else f"{title} ({dates.spell_date(start)})"
+        for fid, title, start in found
+    }

@@ -44,6 +44,7 @@ from bot.conversations.kit.pages import typed_page
 from bot.conversations.kit.pick import STOP_WORDS, WHOLE_WORDS, visible
 from bot.conversations.kit.steps import DateStep, Hooks, Option, Pick, TextParser
 from bot.documents.bundle import safe_name
+from bot.formations.labels import told_apart
 from bot.messages import Reply
 from bot.privacy.health import MEDICAL_DETAIL, kept
 from bot.storage.absences import StoredDocument
@@ -399,7 +400,9 @@ def offer_people(ctx: Context, typed: str, found: list[tuple[Formation, Trainee]
     formations = by_relevance(list({f.id: f for f, _ in found}.values()), day_of(ctx))
     rank = {f.id: index for index, f in enumerate(formations)}
     ordered = sorted(found, key=lambda pair: (rank[pair[0].id], by_surname(pair[1].full_name)))
-    ctx.data["_people"] = [[f"{t.full_name} · {f.title}", f"{f.id}:{t.id}"] for f, t in ordered]
+    # Two groups of one training told apart by their start day (explorer BD1).
+    named = told_apart((f.id, f.title, f.start_date) for f in formations)
+    ctx.data["_people"] = [[f"{t.full_name} · {named[f.id]}", f"{f.id}:{t.id}"] for f, t in ordered]
     ctx.data["_people_typed"] = " ".join(typed.split())[:40]
     ctx.data.pop("formation_id", None)
 

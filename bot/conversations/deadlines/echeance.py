@@ -69,6 +69,7 @@ from bot.deadlines.lines import booked, concerned
 from bot.deadlines.org_settings import is_default
 from bot.deadlines.service import group_of
 from bot.deadlines.status import at_the_meeting, status_label
+from bot.formations.labels import told_apart
 from bot.formations.queries import visible_to
 from bot.messages import Reply
 from bot.rules.catalogue import milestone_of
@@ -316,7 +317,7 @@ DEADLINE = Flow(
 
 
 async def titles(ctx: Context) -> dict[int, str]:
-    """The formations this person may see: id → title.
+    """The formations this person may see: id → title (with its start day when two share it).
 
     One light query a turn (ids and titles only; kept in the turn's session,
     since every step of the list asks for them and they cannot change within a
@@ -327,11 +328,12 @@ async def titles(ctx: Context) -> dict[int, str]:
     found = ctx.session.info.get(key)
     if found is None:
         rows = await ctx.session.execute(
-            select(Formation.id, Formation.title)
+            select(Formation.id, Formation.title, Formation.start_date)
             .where(*visible_to(seen))
             .order_by(Formation.start_date.desc(), Formation.id.desc())
         )
-        found = ctx.session.info[key] = {int(i): str(t) for i, t in rows.all()}
+        # Two groups of one training told apart by their start day (explorer BD2).
+        found = ctx.session.info[key] = told_apart((int(i), str(t), d) for i, t, d in rows.all())
     return dict(found)
 
 

@@ -36,7 +36,7 @@ from collections import Counter
 from typing import Any
 
 from bot import dates
-from bot.answers import by_surname
+from bot.answers import by_surname, fold
 from bot.conversations.deadlines.echeance import (
     DEADLINE,
     load_deadline,
@@ -167,7 +167,7 @@ async def filter_choices(ctx: Context) -> list[Option]:
     counts = Counter(line.first.formation_id for line in bundle(rows, {}, ctx.now))
     return [
         Option(f"{names[i]} ({counts[i]} à faire)", str(i))
-        for i in sorted(counts, key=lambda i: names[i])
+        for i in sorted(counts, key=lambda i: fold(names[i]))  # « Électricité » under E (BD8)
     ]
 
 

@@ -314,9 +314,10 @@ async def test_who_may_correct_what(db: Database) -> None:
             )
             return [a.id for a in found]
 
-        # The most recent first; a formateur sees only theirs, an admin all.
+        # The most recent first; a formateur sees theirs, and all of the formations in her
+        # charge (explorer BD4); an admin all.
         assert await editable(w.camille.id, True) == [theirs.absence.id, mine.absence.id]
-        assert await editable(w.camille.id, False) == [mine.absence.id]
+        assert await editable(w.camille.id, False) == [theirs.absence.id, mine.absence.id]
         assert await editable(other.id, False) == [theirs.absence.id]
         assert (
             await editable_absences(

@@ -33,7 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -231,7 +231,8 @@ async def editable_absences(
     person_id: int,
     admin: bool,
 ) -> list[Absence]:
-    """The absences of a formation one may correct (an admin: all; others: their own)."""
+    """The absences of a formation one may correct (an admin: all; the formation's trainer:
+    all of hers; others: their own)."""
     query = (
         select(Absence)
         .where(
@@ -243,7 +244,7 @@ async def editable_absences(
         .limit(60)
     )
     if not admin:
-        query = query.where(Absence.recorded_by == person_id)
+        query = query.where(_noted_or_in_charge(person_id))
     return list((await session.scalars(query)).all())
 
 
@@ -256,8 +257,18 @@ async def formations_with_editable(
         Absence.organisation_id == organisation_id, Absence.deleted_at.is_(None)
     )
     if not admin:
-        query = query.where(Absence.recorded_by == person_id)
+        query = query.where(_noted_or_in_charge(person_id))
     return set((await session.scalars(query.distinct())).all())
+
+
+def _noted_or_in_charge(person_id: int) -> ColumnElement[bool]:
+    """Absences the person noted, or of a formation she is in charge of: one handed over by
+    /membres holds absences its former trainer noted (explorer BD4: nobody but an
+    administrator could mark one justified when the certificate came)."""
+    return or_(
+        Absence.recorded_by == person_id,
+        Absence.formation_id.in_(select(Formation.id).where(Formation.owner_id == person_id)),
+    )
 
 
 async def _keep_proof(

@@ -87,7 +87,7 @@ FEATURE = Feature(
             ),
             Command(
                 "absences",
-                summary="corriger ou supprimer une absence que vous avez notée",
+                summary="corriger ou supprimer une absence déjà notée",
                 role=Role.FORMATEUR,
             ),
             Command(

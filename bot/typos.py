@@ -19,9 +19,26 @@ HELP_WORDS = frozenset(
 )
 """Typed without a slash, these answer like ``/aide`` (outside a free-text question)."""
 
-GREETINGS = ("bonjour", "bonsoir", "salut", "hello", "coucou")
+GREETINGS = ("bonjour", "rebonjour", "bjr", "bonsoir", "salut", "hello", "coucou")
 """A greeting, alone (a member's « bonjour », :data:`bot.conversations.kit.runner.COURTESY`)
 or before a sentence (« Bonjour, Karim absent aujourd'hui »)."""
+
+SIGN_OFFS = (
+    "merci",
+    "merci bien",
+    "merci d'avance",
+    "bonne journee",
+    "bonne fin de journee",
+    "bonne soiree",
+    "bonne semaine",
+    "a demain",
+    "a bientot",
+    "au revoir",
+    "cordialement",
+    "bises",
+)
+"""Folded words that close a message (« …, merci », « …, bonne journée »): said, not read as
+a motive or a half-day (explorer AZ15: « bonne journée » was « toute la journée »)."""
 
 BACK_WORDS = frozenset(
     {"retour", "revenir", "retour arriere", "revenir en arriere", "en arriere", "back"}

@@ -9,8 +9,10 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
+from sqlalchemy import update
 
 from bot.app import setup_logging
+from bot.storage import people
 from bot.storage.absences import Absence, FollowUp, StoredDocument
 from bot.storage.db import Database
 from tests.auxil.absences import (
@@ -851,7 +853,7 @@ async def test_an_absence_can_be_corrected_then_deleted(db: Database, trainer: P
         "delete",
     ]
     await trainer.says("/absences")
-    assert "Je ne trouve aucune absence que vous ayez notée : rien à corriger" in trainer.last
+    assert "Je ne trouve aucune absence à corriger : ni notée par vous" in trainer.last
 
 
 async def test_correction_steps_survive_bad_input(db: Database, trainer: Person) -> None:
@@ -1084,6 +1086,18 @@ async def test_a_name_many_trainees_share_is_a_choice_showing_their_formation(
     assert await step_of(db, trainer) == ("absence", "date")
 
 
+async def test_two_groups_of_one_training_are_told_apart_by_their_start_day(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer BD1: two « Karim Benali · Agent de restauration » buttons, one per group."""
+    await add_formation(db, title="Agent de restauration (démo)", trainees=("Karim Benali",))
+    await trainer.says("/absence Karim Benali hier")
+    assert sorted(b for b in trainer.buttons if b.startswith("Karim")) == [
+        "Karim Benali · Agent de restauration (démo) (lundi 19 octobre 2026)",
+        "Karim Benali · Agent de restauration (démo) (mardi 3 novembre 2026)",
+    ]
+
+
 async def test_the_formations_running_come_first(db: Database, trainer: Person) -> None:
     await a_crowd(db, trainer.engine.clock().date())
     await trainer.says("/absence")
@@ -1166,7 +1180,7 @@ async def test_absences_offers_only_the_formations_holding_some(
     the dialogue on one of them."""
     await add_formation(db, title="Cariste", trainees=("Zoé Lambert", "Paul Roc"))
     await trainer.says("/absences")
-    assert "Je ne trouve aucune absence que vous ayez notée : rien à corriger" in trainer.last
+    assert "Je ne trouve aucune absence à corriger : ni notée par vous" in trainer.last
     await note_unjustified(trainer, "/absence léa vendredi dernier matin")
     await note_unjustified(trainer, "/absence nadia vendredi dernier matin")
     await trainer.says("/absences")
@@ -1174,6 +1188,24 @@ async def test_absences_offers_only_the_formations_holding_some(
     assert any(b.startswith("Agent de restauration") for b in offered)
     assert any(b.startswith("Projet professionnel") for b in offered)
     assert not any(b.startswith("Cariste") for b in offered)
+
+
+async def test_the_trainer_in_charge_corrects_an_absence_a_colleague_noted(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer BD4: a formation handed over by /membres held its former trainer's absences,
+    which only an administrator could correct."""
+    await note_unjustified(trainer, "/absence léa vendredi dernier matin")
+    async with db.sessions() as session, session.begin():
+        marc = people.Person(display_name="Marc Dubois")
+        session.add(marc)
+        await session.flush()
+        await session.execute(update(Absence).values(recorded_by=marc.id))
+        # Camille is no administrator: in charge of the formation only.
+        await session.execute(update(people.Membership).values(role=people.Role.FORMATEUR.value))
+    await trainer.says("/absences")
+    assert "Je ne trouve aucune absence" not in trainer.last
+    assert any("Léa Martin" in b for b in trainer.buttons)
 
 
 async def test_a_sick_leave_in_a_bilan_de_competences_offers_its_procedure(

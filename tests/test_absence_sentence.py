@@ -139,10 +139,12 @@ async def test_a_late_arrival_in_a_sentence_keeps_its_minutes(
 async def test_a_reason_in_the_sentence_is_kept_not_shown_as_the_day(
     db: Database, trainer: Person
 ) -> None:
-    """Explorer L: « … hier à cause du bus ? » was asked back, then « Un motif connu ? »."""
+    """Explorer L: « … hier à cause du bus ? » was asked back, then « Un motif connu ? »;
+    the motive is shown after the day, as it is kept (explorer AY5)."""
     await trainer.says("Julie a eu un quart d'heure de retard hier à cause du bus")
     assert trainer.last.startswith(
-        "Noter le retard de 15 min de Julie Petit, hier (dimanche 22 novembre 2026) ?"
+        "Noter le retard de 15 min de Julie Petit, hier (dimanche 22 novembre 2026), "
+        "à cause du bus ?"
     )
     await trainer.presses("Oui, noter")  # the day spelled out: not confirmed again (O17)
     await trainer.presses("Oui, l'enregistrer")  # a Sunday, asked once
@@ -472,13 +474,32 @@ async def test_two_people_with_two_events_in_one_sentence_are_refused_not_mixed(
     assert trainer.last.startswith("Noter l'absence de Karim Benali")
 
 
+async def test_what_is_said_after_the_day_is_its_motive(db: Database, trainer: Person) -> None:
+    """Explorer AY5: « Karim absent hier, mardi il revient » was two days off, Tuesday 17
+    and Sunday 22; « hier, pas de nouvelles » was shown back, then lost."""
+    await trainer.says("Karim absent vendredi, mardi il revient")
+    assert trainer.last.startswith(
+        "Noter l'absence de Karim Benali, vendredi 20 novembre 2026, mardi il revient ?"
+    )
+    await trainer.presses("Oui, noter")
+    await trainer.presses("Toute la journée")
+    await trainer.presses("Non")
+    assert "Non justifiée : mardi il revient" in trainer.last  # not asked again
+    await trainer.presses("Enregistrer")
+    assert [(a.day, a.justified, a.reason) for a in await absences(db)] == [
+        (date(2026, 11, 20), False, "mardi il revient")
+    ]
+
+
 async def test_someone_ill_is_noted_with_the_motive_and_a_leaving_is_pointed_to_its_place(
     db: Database, trainer: Person
 ) -> None:
     """Explorer Z, Z4: « zoé était malade vendredi, elle a un arrêt » and « joao a abandonné
     hier » got « Je ne suis pas sûr de ce que vous voulez faire »."""
     await trainer.says("Julie était malade vendredi, elle a un arrêt")
-    assert trainer.last.startswith("Noter l'absence de Julie Petit, vendredi 20 novembre 2026 ?")
+    assert trainer.last.startswith(
+        "Noter l'absence de Julie Petit, vendredi 20 novembre 2026, arrêt maladie ?"
+    )
     await trainer.presses("Oui, noter")
     await trainer.presses("Toute la journée")
     await trainer.presses("Oui")  # justified: the motive is not asked again

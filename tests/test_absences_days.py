@@ -54,6 +54,14 @@ def d(day: int, month: int = 11, year: int = 2026) -> date:
         ("depuis le 18 novembre", (d(18), d(19), d(20), d(23)), (d(21), d(22))),
         ("depuis 3 jours", (d(19), d(20), d(23)), (d(21), d(22))),
         ("depuis trois jours", (d(19), d(20), d(23)), (d(21), d(22))),
+        # « huit jours », « quinze jours »: a week, a fortnight (explorer AZ5).
+        ("depuis 8 jours", (d(16), d(17), d(18), d(19), d(20), d(23)), (d(21), d(22))),
+        ("depuis une semaine", (d(16), d(17), d(18), d(19), d(20), d(23)), (d(21), d(22))),
+        (
+            "depuis neuf jours",
+            (d(10), d(12), d(13), d(16), d(17), d(18), d(19), d(20), d(23)),
+            (d(11), d(14), d(15), d(21), d(22)),
+        ),
     ],
 )
 def test_several_days(text: str, days: tuple[date, ...], skipped: tuple[date, ...]) -> None:
@@ -81,6 +89,7 @@ def test_several_days(text: str, days: tuple[date, ...], skipped: tuple[date, ..
         "depuis 1 jour",
         "depuis 99 jours",
         "depuis zorro",
+        "hier, mardi il revient",  # a day, and what was said of it (explorer AY5)
     ],
 )
 def test_one_day_or_no_days_is_not_several(text: str) -> None:
@@ -245,6 +254,31 @@ def test_today_then_since_a_day_is_the_span_and_its_motive() -> None:
     found, words = read_days_and_words("aujourd'hui, malade depuis jeudi", NOW)
     assert found is not None and found.days == (d(19), d(20), d(23))
     assert words == "malade"
+
+
+@pytest.mark.parametrize(
+    ("text", "days", "words"),
+    [
+        # AZ4: up to the day before the comma; AZ1: a second comma's words are motive.
+        ("hier, malade depuis jeudi", (d(19), d(20)), "malade"),
+        (
+            "aujourd'hui, malade depuis jeudi, revient mercredi",
+            (d(19), d(20), d(23)),
+            "malade, revient mercredi",
+        ),
+    ],
+)
+def test_a_day_then_since_a_day_is_the_span_up_to_it(
+    text: str, days: tuple[date, ...], words: str
+) -> None:
+    found, said = read_days_and_words(text, NOW)
+    assert found is not None and (found.days, said) == (days, words)
+
+
+def test_fifteen_days_is_a_fortnight() -> None:
+    found = read_days("depuis quinze jours", NOW)
+    assert found is not None and found.first == d(9)
+    assert read_days("depuis 15 jours", NOW) == found
 
 
 def test_a_retard_since_a_day_is_no_span() -> None:

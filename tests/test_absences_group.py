@@ -82,8 +82,10 @@ async def test_not_come_since_thursday_notes_every_day_since(db: Database, train
     ]
     # « en retard depuis mardi » is one retard, not one every day since (explorer AY4).
     await trainer.says("Hugo en retard depuis mardi")
-    assert trainer.last.startswith("Noter un retard non justifié du mardi 17 novembre 2026,")
-    await trainer.presses("Abandonner")
+    assert trainer.last.startswith(
+        "Noter le retard d'Hugo Moreau, depuis mardi (mardi 17 novembre 2026) ?"
+    )
+    await trainer.presses("Non")
     await trainer.says("Julie absente depuis mercredi après-midi")
     assert trainer.last.startswith(
         "Noter une absence non justifiée du mercredi 18 novembre après-midi au lundi 23 "
@@ -118,6 +120,23 @@ async def test_several_days_then_a_comment_keep_the_days_and_the_comment(
     # « le 25 il revient » is no day of absence, but what was said of it (explorer AY5).
     await trainer.says("Léa absente hier et aujourd'hui, le 25 il revient")
     assert "octobre" not in trainer.last and "Motif : le 25 il revient" in trainer.last
+
+
+async def test_this_morning_after_days_off_sick_is_today_s_morning_only(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer AZ3: « absent ce matin, malade depuis jeudi » was three mornings."""
+    await trainer.says("Karim absent ce matin, malade depuis jeudi")
+    assert trainer.last.startswith(
+        "Noter une absence non justifiée du jeudi 19 novembre au lundi 23 novembre 2026 matin "
+        "(3 jours), pour :"
+    )
+    await trainer.presses("Enregistrer")
+    assert [(day, period) for _, day, period, _, _ in await saved(db)] == [
+        (date(2026, 11, 19), "journee"),
+        (date(2026, 11, 20), "journee"),
+        (date(2026, 11, 23), "matin"),
+    ]
 
 
 async def test_three_names_outside_the_dates_are_said_and_kept(

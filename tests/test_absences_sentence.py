@@ -130,6 +130,22 @@ def test_other_text_is_not_an_absence(typed: str) -> None:
         ("Karim absent ce matin car malade", "ce matin", "malade"),
         ("Karim absent hier, parce qu'il était malade", "hier", "il était malade"),
         ("Karim absent hier, justifié car malade", "hier, justifié car malade", None),
+        # What is said after the day's comma is its motive, not a second day (explorer AY5);
+        # more days or a half-day after the comma stay the day's words.
+        ("Karim absent hier, mardi il revient", "hier", "mardi il revient"),
+        ("Karim absent hier, pas de nouvelles", "hier", "pas de nouvelles"),
+        ("Karim absent lundi, mardi et mercredi", "lundi, mardi et mercredi", None),
+        ("Karim absent hier, le matin", "hier, le matin", None),
+        ("Julie absente lundi, 20 min de retard", "lundi, 20 min de retard", None),
+        # A retard's « depuis » is its motive, today's retard (explorer AZ2); an absence's
+        # is days to read (AY6).
+        ("Karim en retard aujourd'hui, malade depuis jeudi", "aujourd'hui", "malade depuis jeudi"),
+        ("Karim absent aujourd'hui, malade depuis jeudi", "aujourd'hui, malade depuis jeudi", None),
+        # Greetings and sign-offs name no one and say no motive (explorer AZ14, AZ15).
+        ("Bonjour Camille, Karim absent hier", "hier", None),
+        ("Bonjour à tous, Karim absent hier, merci", "hier", None),
+        ("Bjr, Karim absent aujourd'hui, bonne journée !", "aujourd'hui", None),
+        ("Karim absent hier, pas de nouvelles. Bonne soirée", "hier", "pas de nouvelles"),
         # Number words in a reason stay as typed (explorer N: « de 7 heures », accents lost).
         (
             "Karim absent hier matin car il a raté le train de sept heures",

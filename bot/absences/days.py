@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from bot import dates
-from bot.absences.line import date_words, read_period, soft_fold
+from bot.absences.line import date_words, names_a_day_only, read_period, soft_fold
 
 MOST_DAYS = 31
 """The longest span read, in calendar days: a month."""
@@ -119,17 +119,30 @@ def _span(text: str, now: datetime) -> tuple[date, date] | None:
     return start, end
 
 
-_COUNT = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "dix": 10}
-_DAYS_BACK = re.compile(r"^(?P<n>\d{1,2}|[a-z]+)\s+jours?(?:\s+de\s+formation)?$")
+_COUNT = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7}
+_COUNT |= {"huit": 8, "neuf": 9, "dix": 10, "quinze": 15}
+_DAYS_BACK = re.compile(
+    r"^(?P<n>\d{1,2}|[a-z]+)\s+(?:(?P<weeks>semaines?)|jours?)(?:\s+de\s+formation)?$"
+)
+_WEEKS_SAID_IN_DAYS = {8: 1, 15: 2}
+"""« huit jours », « quinze jours »: a week, a fortnight, as French says them (explorer AZ5:
+15 days of training went back three weeks)."""
 
 
 def _since_days(text: str, today: date) -> date | None:
     """« depuis 3 jours »: the first of the last three working days, today among them (on a
-    Monday: Thursday, Friday, Monday, as a trainer counts the days of training)."""
+    Monday: Thursday, Friday, Monday, as a trainer counts the days of training); « depuis une
+    semaine », « depuis 8 jours »: the same weekday a week before (or the working day after)."""
     match = _DAYS_BACK.match(text.strip())
     count = match and (int(match["n"]) if match["n"].isdigit() else _COUNT.get(match["n"], 0))
-    if not count or count > MOST_DAYS:
+    if not match or not count or count > MOST_DAYS:
         return None
+    weeks = count if match["weeks"] else _WEEKS_SAID_IN_DAYS.get(count)
+    if weeks is not None:
+        day = today - timedelta(weeks=weeks)
+        while not dates.is_working_day(day):
+            day += timedelta(days=1)
+        return day
     day = today
     while count > 1 or not dates.is_working_day(day):
         count -= dates.is_working_day(day)
@@ -150,7 +163,7 @@ def _listed(text: str, now: datetime) -> list[date] | None:
 def _listed_in_order(text: str, now: datetime) -> list[date] | None:
     """The days of a list, in the order typed (a day per part)."""
     parts = [p for p in _LIST.split(text) if p]
-    if len(parts) < 2:
+    if len(parts) < 2 or not all(names_a_day_only(part) for part in parts):
         return None
     # « les 30 et 31 octobre »: a day alone takes the month (and year) of the last one.
     month = _MONTH_AFTER.match(parts[-1])
@@ -289,11 +302,20 @@ def read_days_and_words(text: str, now: datetime, *, late: bool = False) -> tupl
     if first is not None:  # « depuis jeudi, convocation … », « …, le 25 il revient » (AY3, AY5)
         return first, tail.strip(" ,.")
     since = _SINCE.search(tail) if comma else None
-    spanned = read_days(f"depuis {since['a']}", now) if since else None
-    if since and spanned is not None and _one_day(head, now) == now.date():
-        # « absent aujourd'hui, malade depuis jeudi »: Thursday to today, « malade » its
-        # motive (explorer AY6: Thursday and Monday, Friday left out).
-        return spanned, tail[: since.start()].strip(" ,.")
+    if since is not None:
+        # « absent aujourd'hui, malade depuis jeudi »: Thursday to today, « malade » its motive
+        # (explorer AY6: Thursday and Monday, Friday left out); « hier, malade depuis jeudi »
+        # up to yesterday (AZ4), « …, revient mercredi » after a second comma is motive (AZ1).
+        start, _, after = since["a"].partition(",")
+        spanned, last = read_days(f"depuis {start}", now), _one_day(head, now)
+        if spanned is not None and last is not None and spanned.first < last:
+            days = tuple(day for day in spanned.days if day <= last)
+            skipped = tuple(day for day in spanned.skipped if day <= last)
+            words = (tail[: since.start()], after)
+            if len(days) > 1:
+                return replace(spanned, days=days, skipped=skipped), ", ".join(
+                    w.strip(" ,.") for w in words if w.strip(" ,.")
+                )
     return read_days(text, now), ""
 
 

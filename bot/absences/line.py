@@ -19,13 +19,35 @@ from datetime import datetime
 from bot import dates
 from bot.answers import closest_names as closest_names
 from bot.answers import match_names as match_names  # its home since the flow kit shares it
-from bot.dates.words import ANY_NUMBER, NUMBER_WORDS
+from bot.dates.words import ANY_NUMBER, MONTH_WORDS, NUMBER_WORDS, WEEKDAY_WORDS
 
 _DATE_FILLERS = {
     *("le", "la", "l", "du", "de", "des", "au", "dernier", "derniere", "passe", "ce", "a", "h"),
     *("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre"),
     *("octobre", "novembre", "decembre", "janv", "fevr", "sept", "oct", "nov", "dec"),
 }
+
+
+_DATE_STARTS = {"depuis", "il", "y", "avant", "apres", "dans", "en", "jusqu", "cette", "cet"}
+
+
+def _dated(word: str, date_of: Callable[[list[str]], datetime | None]) -> bool:
+    """Whether ``word`` may begin or end the words of a date (« hier », « le », « 3/12 »,
+    « depuis »), not another name's."""
+    return (
+        word in _DATE_FILLERS
+        or word in _DATE_STARTS
+        or any(ch.isdigit() for ch in word)
+        or date_of([word]) is not None
+    )
+
+
+def _another_name(word: str, text: str, people: list[tuple[str, tuple[int, int]]]) -> bool:
+    """Whether ``word`` (folded) reads as part of a name: typed with a capital, or a word of
+    someone's name."""
+    return as_typed(text, word)[:1].isupper() or any(
+        word in soft_fold(name).split() for name, _ in people
+    )
 
 
 def _unknown_name(
@@ -36,7 +58,7 @@ def _unknown_name(
         for name, rest in ((tokens[:size], tokens[size:]), (tokens[-size:], tokens[:-size])):
             if date_of(rest) != whole:
                 continue
-            if all(w not in _DATE_FILLERS and date_of([w]) is None for w in name):
+            if not any(_dated(w, date_of) for w in name):
                 return " ".join(name)
     return ""
 
@@ -268,6 +290,21 @@ def day_words(text: str, now: datetime) -> str:
     return date_words(split_reason(text, now)[0])
 
 
+_DAY_FILLER = re.compile(
+    r"(?:le|la|les|l|du|au|et|hier|aujourd|hui|aujourdhui|avant|demain|apres|midi|matin|journee"
+    r"|toute|ce|cet|cette|er|dernier|derniere|prochaine?|semaine)"
+)
+
+
+def names_a_day_only(text: str) -> bool:
+    """« mardi », « le 3 décembre », « lundi dernier » name a day; « mardi il revient » says
+    something of one (explorer AY5: « absent hier, mardi il revient » was two days off)."""
+    return all(
+        _DAY_FILLER.fullmatch(word) or word in WEEKDAY_WORDS or word in MONTH_WORDS
+        for word in re.findall(r"[a-z]+", soft_fold(text))
+    )
+
+
 def date_words(text: str) -> str:
     """``text`` folded, without its half-day, late-arrival and "justifiée" words: what is left
     to name the day or days (« du 1er au 3 décembre matin justifiée » → « du 1er au 3
@@ -309,11 +346,19 @@ def _understand_folded(text: str, now: datetime, people: list[tuple[str, tuple[i
 
     best: tuple[list[tuple[int, int]], list[str], list[str]] | None = None
     for size in range(len(tokens), 0, -1):
-        for name, rest in ((tokens[:size], tokens[size:]), (tokens[-size:], tokens[:-size])):
+        for name, rest, beside in (
+            (tokens[:size], tokens[size:], tokens[size : size + 1]),
+            (tokens[-size:], tokens[:-size], tokens[-size - 1 : -size]),
+        ):
             if any(ch.isdigit() for word in name for ch in word):
                 continue
             found = match_names(" ".join(name), people)
             if not found:
+                continue
+            if beside and _another_name(beside[0], text, people) and not _dated(beside[0], date_of):
+                # « Karim Benali hier », nobody of that name: « Benali » is a name, not a date
+                # word, so the name is not « Karim » (explorer BD5: other Karims
+                # « correspondaient »); « karim malade hier » stays Karim's.
                 continue
             if not rest or date_of(rest) is not None:
                 line.matches, line.name_text = found, " ".join(name)

@@ -19,10 +19,12 @@ from bot.absences.line import (
     as_typed,
     late_minutes_of,
     leading_late_minutes,
+    names_a_day_only,
+    read_period,
     soft_fold,
     spoken_lengths,
 )
-from bot.typos import GREETINGS
+from bot.typos import GREETINGS, SIGN_OFFS
 
 _AMOUNT = r"(?:\d{1,5}\s*(?:minutes?|min|mn)|\d{1,2}\s*h(?:eures?)?(?:\s*\d{1,2})?)"
 _ABSENT = (
@@ -113,6 +115,27 @@ def _soft(text: str) -> str:
 
 
 _GREETING = re.compile(rf"(?i)^(?:{'|'.join(GREETINGS)})\b[\s,.!:;-]*")
+_ADDRESSED = re.compile(
+    rf"(?i)^(?:{'|'.join(GREETINGS)})\s+(?P<to>[^,.!:;]{{1,30}}?)\s*[,.!:;]+\s*"
+)
+"""« Bonjour Camille, … », « Bonjour à tous, … »: the greeting and whom it greets, up to its
+punctuation (explorer AZ14: « Je ne trouve pas « Camille » parmi vos stagiaires »)."""
+_NAMES_AN_ABSENCE = re.compile(r"\b(?:absente?s?|abs|retard|pas|malades?|venue?s?)\b")
+_SIGNED_OFF = re.compile(rf"[\s,.;!-]*\b(?:{'|'.join(SIGN_OFFS)})[\s.!]*$")
+
+
+def _without_courtesies(text: str) -> str:
+    """The sentence without its greeting (« Bonjour, », « Bonjour Camille, ») and its
+    sign-off (« , merci », « bonne journée ! »), which name no one and no day."""
+    addressed = _ADDRESSED.match(text)
+    if addressed is not None and not _NAMES_AN_ABSENCE.search(soft_fold(addressed["to"])):
+        text = text[addressed.end() :]
+    text = _GREETING.sub("", text) or text
+    while (signed := _SIGNED_OFF.search(folded := soft_fold(text))) and signed.start() > 0:
+        if len(folded) != len(text):  # a letter folded into two: left as typed
+            break
+        text = text[: signed.start()]
+    return text
 
 
 def read_absence_sentence(text: str) -> AbsenceSentence | None:
@@ -120,7 +143,7 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
     if len(text) > 300 or "\n" in text.strip():
         return None
     # « Bonjour, Karim absent aujourd'hui »: the greeting is no name (explorer AY11).
-    text = _GREETING.sub("", text.strip()) or text
+    text = _without_courtesies(text.strip())
     line = _soft(text)
     match = _AFTER_NAME.match(line)
     if match is not None:
@@ -146,6 +169,9 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
         # « malade vendredi, elle a un arrêt »: the day before the comma, the motive said.
         rest, _, besides = rest.partition(",")
         reason = reason or ("arrêt maladie" if "arret" in besides else "malade")
+    elif cause is None and "justifi" not in rest:
+        rest, motive = _said_of_the_day(rest, late="retard" in what)
+        reason = as_typed(text, motive) if motive else None
     if what == "retard" and any(w in _NOT_NAMES for n in names for w in n.split()):
         return None  # « comment je note un retard ? » asks, names no one
     if what.endswith("pas la") and rest.strip() and not _DATE_START.match(f" {rest.strip()}"):
@@ -169,6 +195,21 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
         reason=reason,
         future=bool(match.groupdict().get("future")),
     )
+
+
+def _said_of_the_day(rest: str, *, late: bool) -> tuple[str, str]:
+    """« hier, pas de nouvelles », « hier, mardi il revient »: the day, and the words after
+    its comma, its motive (explorer AY5: « mardi il revient » was a second day off); a comma
+    before more days or a half-day (« lundi, mardi et mercredi », « hier, le matin ») stays,
+    and so does an absence « malade depuis jeudi », days to read (explorer AY6), not a
+    retard's (explorer AZ2: « en retard aujourd'hui, malade depuis jeudi » was Thursday's)."""
+    head, comma, tail = rest.partition(",")
+    tail = tail.strip(" ,.;")
+    if not comma or names_a_day_only(tail) or read_period(tail)[0] is not None:
+        return rest, ""
+    if not late and re.search(r"\bdepuis\b", tail):
+        return rest, ""
+    return head.strip(), tail
 
 
 _DATE_START = re.compile(

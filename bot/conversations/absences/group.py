@@ -54,6 +54,7 @@ from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Option, Outcome, Stay, stored_date
 from bot.conversations.kit.steps import DateStep, Pick, Text, past_example
+from bot.formations.labels import told_apart
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Role
 
@@ -127,8 +128,10 @@ def _running(
     return [p for p in people if p[1][0].start_date <= today <= p[1][0].effective_end]
 
 
-def _label(formation: Formation, trainee: Trainee, several: bool) -> str:
-    return f"{trainee.full_name} – {formation.title}" if several else trainee.full_name
+def _label(trainee: Trainee, formation: str | None) -> str:
+    """« Karim Benali – Agent de restauration (lundi 2 novembre 2026) » for someone with
+    several formations, the name alone otherwise."""
+    return f"{trainee.full_name} – {formation}" if formation else trainee.full_name
 
 
 async def group_start(ctx: Context) -> Outcome | None:
@@ -136,7 +139,8 @@ async def group_start(ctx: Context) -> Outcome | None:
     if not people:
         ctx.say("absence.no_formation")
         return Leave()
-    titles = {f.id for _, (f, _) in people}
+    # Two groups of one training told apart by their start day (explorer BD1).
+    titles = told_apart({f.id: (f.id, f.title, f.start_date) for _, (f, _) in people}.values())
     resolved: list[list[str]] = list(ctx.data.get("_resolved") or [])  # /absence's trainee
     unresolved: list[dict[str, object]] = []
     running = _running(people, ctx.now.date())
@@ -153,7 +157,7 @@ async def group_start(ctx: Context) -> Outcome | None:
                 "typed": str(typed)[:40],
                 "none": not match_names(str(typed), people),
                 "options": [
-                    [_label(f, t, len(titles) > 1), f"{f.id}|{t.id}"]
+                    [_label(t, titles[f.id] if len(titles) > 1 else None), f"{f.id}|{t.id}"]
                     for f, t in sorted(found, key=lambda k: by_surname(k[1].full_name))
                 ],
             }
@@ -181,7 +185,12 @@ def _read_when(ctx: Context) -> None:
     if several is not None:
         if words and reason is None:
             keep_reason(ctx, as_typed(rest, words))
-        _take_days(ctx, rest.partition(",")[0] if words else rest, several)
+        head = rest.partition(",")[0] if words else rest
+        half = read_period(head)[0] if words and several.span else None
+        if _take_days(ctx, head, several) and half in ("matin", "apres_midi"):
+            # « ce matin, malade depuis jeudi »: this morning is today's, the days before it
+            # whole (explorer AZ3: three mornings).
+            ctx.data["_own"], ctx.data["period"] = {several.last.isoformat(): half}, "journee"
         return
     if line.when is not None and line.when.date() > ctx.now.date():
         ctx.say("absence.quick_future", day=line.when.date())

@@ -27,7 +27,7 @@ import re
 from datetime import date
 
 from bot import dates, texts
-from bot.absences.days import read_days
+from bot.absences.days import read_days_and_words
 from bot.absences.line import day_words, read_period
 from bot.absences.log import MAX_LATE_MINUTES
 from bot.absences.sentence import AbsenceSentence, read_absence_sentence, read_left_sentence
@@ -89,7 +89,10 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
         # correction or another absence to note (explorer AJ5: Karim's dropped unsaid).
         ctx.say("absence.sentence_replaced", who=" ou ".join(dict.fromkeys(replaced)))
     # Several people, or several days (« Julie absente du 1er au 3 décembre »): one recap.
-    several = len(sentence.names) > 1 or read_days(day_words(sentence.rest, ctx.now), ctx.now)
+    several = (
+        len(sentence.names) > 1
+        or read_days_and_words(day_words(sentence.rest, ctx.now), ctx.now, late=sentence.late)[0]
+    )
     data: dict[str, object] = {
         "_names": list(sentence.names),
         "_rest": sentence.rest,
@@ -259,7 +262,9 @@ async def confirm_values(ctx: Context) -> dict[str, object]:
         # in the motive turned the end of « Noter … ? » round); the motive itself is
         # checked as any answer is (:func:`absence_sentence`).
         "head": visible(head),
-        "tail": visible(tail),  # after its comma, which the question writes
+        # after its comma, which the question writes; the motive read apart (« à cause du
+        # bus », « hier, mardi il revient »: explorer AY5) is shown where it was typed
+        "tail": visible(tail or str(ctx.data.get("reason") or "")),
         "namesakes": len(who) == 1 and len(ctx.data["_who"]) > 1,
         "limit": MAX_LATE_MINUTES,  # a longer one is not shown as to note: said after
     }

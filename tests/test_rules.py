@@ -56,6 +56,7 @@ RULE_IDS = {
     "ELY-BILAN-COMP",
     "ELY-BILAN-DIFF",
     "ELY-VAE",
+    "ELY-VAE-CANDIDATE",
 }
 
 
@@ -1165,7 +1166,32 @@ def everything() -> list[FormationFacts]:
             followup("bilan_comp", id=4, entretien_at=at(2027, 2, 10, 14)),
             followup("vae", id=5),
         ),
+        elycoop(id=7, title="VAE – Marc Leroux", kind="vae"),
     ]
+
+
+def test_every_vae_candidate_owes_a_livret_and_a_ticket_at_the_end() -> None:
+    """Explorer BB5: a VAE owed nothing until a « signe de décrochage » was declared, though
+    003 §2 asks every candidate's livret de suivi and a ticket qualité."""
+    vae = elycoop(
+        title="VAE – Marc Leroux",
+        kind="vae",
+        trainees=(TraineeFacts(id=8, entered_on=date(2027, 1, 4), name="Marc Leroux"),),
+    )
+    found = by_key(of_rule(deadlines(vae, {}, PARIS), "ELY-VAE-CANDIDATE"))
+    assert {k: d.due_on for k, d in found.items()} == {
+        "ELY-VAE-CANDIDATE-LIVRET:trainee:8": date(2027, 6, 30),
+        "ELY-VAE-CANDIDATE-TICKET:trainee:8": date(2027, 6, 30),
+    }
+    livret = found["ELY-VAE-CANDIDATE-LIVRET:trainee:8"]
+    assert livret.explanation.startswith(
+        "Livret de suivi VAE de Marc Leroux, avec le compte rendu du jury blanc et les échanges "
+        "de mail, à déposer dans l'espace de stockage formateur à la fin de son accompagnement, "
+    )
+    # A formation, or a VAE of an organisation that does not apply the procedure: nothing.
+    assert not of_rule(deadlines(replace(vae, kind="formation"), {}, PARIS), "ELY-VAE-CANDIDATE")
+    off = {"ely_procedure": False}
+    assert not of_rule(deadlines(vae, off, PARIS), "ELY-VAE-CANDIDATE")
 
 
 def test_every_rule_and_milestone_is_exercised_and_worded() -> None:

@@ -76,6 +76,7 @@ def facts_of(
         start=formation.start_date,
         end=max(formation.end_date, formation.start_date),
         mode="esp" if formation.mode == "esp" else "dates",
+        kind=formation.kind,
         programme=programme,
         action_type=action_type,
         extended_end=formation.extended_end,

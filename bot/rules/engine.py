@@ -173,6 +173,7 @@ PREDICATES: dict[str, Callable[[Subject, str], bool]] = {
     "subcontracted": lambda s, _: s.formation.subcontracted,
     "programme": lambda s, arg: s.formation.programme == arg,
     "mode": lambda s, arg: s.formation.mode == arg,
+    "kind": lambda s, arg: s.formation.kind == arg,
     "path": lambda s, arg: s.followup is not None and s.followup.path == arg,
     "cause": lambda s, arg: s.followup is not None and s.followup.cause == arg,
     "absent_or_gone": lambda s, _: s.followup is not None and s.followup.absent_or_gone,

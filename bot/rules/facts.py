@@ -206,6 +206,9 @@ class FormationFacts:
     start: date
     end: date
     mode: Mode = "dates"
+    kind: str = "formation"
+    """``formation`` | ``bilan_competences`` | ``vae``: what is followed (the Elycoop procedure
+    asks a livret de suivi of every VAE candidate)."""
     programme: str | None = None
     action_type: str | None = None
     extended_end: date | None = None

@@ -200,7 +200,14 @@ SETTINGS: tuple[Setting, ...] = (
         label="Appliquer la procédure Elycoop de prévention des ruptures",
         type=bool,
         default=True,
-        rules=("ELY-SHORT", "ELY-LONG", "ELY-BILAN-COMP", "ELY-BILAN-DIFF", "ELY-VAE"),
+        rules=(
+            "ELY-SHORT",
+            "ELY-LONG",
+            "ELY-BILAN-COMP",
+            "ELY-BILAN-DIFF",
+            "ELY-VAE",
+            "ELY-VAE-CANDIDATE",
+        ),
         help="Procédure interne d'Elycoop (prévention des ruptures de parcours) ; un autre organisme peut la désactiver.",
     ),
     Setting(

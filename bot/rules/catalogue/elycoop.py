@@ -234,4 +234,43 @@ ELYCOOP: tuple[Rule, ...] = (
             _ticket("le suivi VAE {of_trainee}"),
         ),
     ),
+    Rule(
+        id="ELY-VAE-CANDIDATE",
+        funder=None,
+        programmes=None,
+        scope="trainees",
+        applies_if=("kind:vae",),
+        toggles=_ELY_TOGGLE,
+        exclusions=_ELY_EXCLUSION,
+        trigger="chaque candidat accompagné en VAE",
+        what="livret de suivi VAE (jury blanc consigné, échanges de mail avec le candidat) dans "
+        "l'espace de stockage formateur ; ticket qualité",
+        audience="formateur",
+        sources=_ely("§2 VAE, §3 Pour les VAE"),
+        milestones=(
+            Milestone(
+                key="LIVRET",
+                offset=Offset(anchor="trainee_exit", unit="days"),
+                title="Déposer le livret de suivi VAE",
+                explanation="Livret de suivi VAE {of_trainee}, avec le compte rendu du jury blanc "
+                "et les échanges de mail, à déposer dans l'espace de stockage formateur à la fin "
+                "de son accompagnement, {due}",
+                what="livret de suivi VAE et échanges de mail",
+                postponable=True,
+                several="livrets de suivi VAE à déposer",
+            ),
+            Milestone(
+                key="TICKET",
+                offset=Offset(anchor="trainee_exit", unit="days"),
+                title="Saisir le ticket qualité",
+                explanation="Ticket qualité à saisir pour le suivi VAE {of_trainee}, à la fin de "
+                "son accompagnement, {due}",
+                what="saisir un ticket qualité",
+                postponable=True,
+                not_before="LIVRET",
+                not_before_said=". Pas avant le dépôt du livret de suivi, que le ticket vient clore",
+                several="tickets qualité à saisir",
+            ),
+        ),
+    ),
 )

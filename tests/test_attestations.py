@@ -543,16 +543,16 @@ async def lea_attests_hugo_declines(
                 await talker.says(reason)  # kept all the same
 
 
-async def test_a_decline_without_reason_leaves_the_bundle_incomplete(
+async def test_a_decline_without_reason_is_an_answer_the_bundle_counts(
     trainer: Talker, person: Callable[..., Talker], clock: Clock
 ) -> None:
+    """Explorer BB2: told the reason was optional, Hugo then made the dossier « incomplet,
+    il manque Hugo Moreau (refus sans raison donnée) », sent so to the Région."""
     await lea_attests_hugo_declines(trainer, person, clock, reason=None)
     await trainer.says("/attestations")
+    assert "déclare ne pas avoir participé" in trainer.last
     assert "sans raison donnée" in trainer.last
-    # How to settle it (explorer AU9: « à préciser », and nothing said of how).
-    assert "demandez-lui d'envoyer /attestation puis « Corriger ma réponse »" in trainer.last
-    # He answered: what is missing is his reason, not his answer (explorer X).
-    assert "incomplet, il manque Hugo Moreau (refus sans raison donnée)" in trainer.last
+    assert "refus" not in trainer.last and "incomplet" not in trainer.last
 
 
 async def test_a_declared_absence_ticked_on_the_sheet_is_to_verify(

@@ -357,8 +357,9 @@ class ParticipantStatus:
 
     @property
     def accounted(self) -> bool:
-        """Attested, declined with a reason, on the uploaded sheet, or recorded absent."""
-        return self.state in ("attested", "on_sheet", "declined", "absent")
+        """Attested, declined (with a reason or not: it was offered as optional, explorer BB2),
+        on the uploaded sheet, or recorded absent."""
+        return self.state in ("attested", "on_sheet", "declined", "declined_no_reason", "absent")
 
 
 @dataclass(frozen=True)
@@ -383,11 +384,9 @@ class Progress:
 
     @property
     def missing_names(self) -> list[str]:
-        """Who the dossier still lacks, as the trainer and the adviser read it: a refusal
-        without a reason is an answer, so it is named as what it lacks, not as silence."""
+        """Who the dossier still lacks, as the trainer and the adviser read it."""
         return [
             visible(r.participant.name)
-            + (" (refus sans raison donnée)" if r.state == "declined_no_reason" else "")
             + (
                 " (déclare ne pas avoir participé, mais figure sur la feuille d'émargement)"
                 if r.state == "contradicted"

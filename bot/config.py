@@ -187,12 +187,39 @@ def _str(name: str, default: str = "") -> str:
     return os.environ.get(name, default).strip() or default
 
 
+DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg", "postgresql+psycopg")
+"""The database drivers formabot talks through (asynchronous ones)."""
+
+
+def _database_url(url: str) -> str:
+    """``url``, or a stop naming DATABASE_URL when it names no driver formabot has (explorer
+    BC5: « postgresql:// », « sqlite:/// », « mysql:// » ended in a 40-line traceback)."""
+    try:
+        driver = make_url(url).drivername
+    except ArgumentError as exc:
+        raise SystemExit(
+            "DATABASE_URL n'est pas une adresse de base lisible : écrivez par exemple "
+            "postgresql+asyncpg://utilisateur:motdepasse@hôte:5432/base, ou "
+            "sqlite+aiosqlite:///data/formabot.db."
+        ) from exc
+    if driver not in DRIVERS:
+        shown = masked_url(url)
+        raise SystemExit(
+            f"DATABASE_URL doit commencer par {', '.join(d + '://' for d in DRIVERS[:-1])} ou "
+            f"{DRIVERS[-1]}:// (reçu {shown}) : formabot parle aux bases de façon asynchrone, "
+            "par exemple « postgresql+asyncpg:// » au lieu de « postgresql:// »."
+        )
+    return url
+
+
 def load(env_file: str | None = ".env") -> Settings:
     """Read the settings once at start-up; a bad value stops with a French message."""
     if env_file and Path(env_file).exists():
         load_dotenv(env_file, override=False)
     data_dir = Path(_str("FORMABOT_DATA_DIR", "data"))
-    url = _str("DATABASE_URL", "") or f"sqlite+aiosqlite:///{data_dir / 'formabot.db'}"
+    url = _database_url(
+        _str("DATABASE_URL", "") or f"sqlite+aiosqlite:///{data_dir / 'formabot.db'}"
+    )
     zone = _str("FORMABOT_TIMEZONE", "Europe/Paris")
     try:
         ZoneInfo(zone)

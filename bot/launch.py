@@ -6,7 +6,8 @@ anywhere else before the bot's own handler is in place
 (:func:`bot.cli.main`): « Interrompu. » and the exit code 130.  A data
 folder formabot cannot write to (a read-only mount, another user's folder,
 a full disk) is said in French, with the folder, not with a traceback
-(explorer R R9).
+(explorer R R9); so is a database or a Telegram token that refuses the start,
+the key named and the secret kept out (:mod:`bot.refused`).
 """
 
 from __future__ import annotations
@@ -24,12 +25,17 @@ def main() -> int:
     try:
         return run()
     except Exception as exc:
+        from bot.refused import why_refused
         from bot.unwritable import why_unwritable
 
         reason = why_unwritable(exc)
-        if reason is None:
+        if reason is not None:
+            print(unwritable(exc, reason), file=sys.stderr)
+            return 1
+        refusal = why_refused(exc)  # a database or a Bot API that says no (explorer BC5, BC6)
+        if refusal is None:
             raise
-        print(unwritable(exc, reason), file=sys.stderr)
+        print(refusal, file=sys.stderr)
         return 1
 
 

@@ -116,3 +116,17 @@ async def test_a_postgresql_pool_takes_the_sizes_sqlite_keeps_one_connection(
     )
     await pg.dispose()
     await lite.dispose()
+
+
+def test_a_database_url_without_an_asynchronous_driver_stops_with_its_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Explorer BC5: « postgresql:// » ended in « No module named 'psycopg' »."""
+    monkeypatch.setenv("DATABASE_URL", "postgresql://moi:secret@127.0.0.1/base")
+    with pytest.raises(SystemExit) as stopped:
+        config.load(env_file=None)
+    said = str(stopped.value)
+    assert said.startswith("DATABASE_URL doit commencer par sqlite+aiosqlite://")
+    assert "secret" not in said and "postgresql://moi:***@127.0.0.1/base" in said
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://moi@127.0.0.1/base")
+    assert config.load(env_file=None).database_url.startswith("postgresql+psycopg://")

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from tests.auxil.readonly import read_only_folder
@@ -52,12 +55,15 @@ def test_without_a_ctrl_c_the_command_runs() -> None:
     assert done.returncode == 0 and "console" in done.stdout
 
 
-def formabot(data: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def formabot(
+    data: Path, *args: str, stdin: str = "", **env: str
+) -> subprocess.CompletedProcess[str]:
     environment = {
         k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "MATRIX_"))
     }
     environment.pop("DATABASE_URL", None)
     environment["FORMABOT_DATA_DIR"] = str(data)
+    environment.update(env)
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,
@@ -93,3 +99,57 @@ def test_run_and_console_on_a_read_only_mount_say_so(tmp_path: Path) -> None:
             reasons = ("lecture seule", "n'a pas le droit d'y écrire")  # root: a ro mount
             assert any(reason in done.stderr for reason in reasons), done.stderr
     shutil.rmtree(tmp_path / "monte", ignore_errors=True)
+
+
+def test_a_database_url_that_cannot_serve_is_said_with_its_key(tmp_path: Path) -> None:
+    """Explorer BC5: « postgresql:// », « sqlite:/// », a PostgreSQL down ended in a traceback."""
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]  # nothing listens there once closed
+    cases = {
+        "postgresql://moi:secret@127.0.0.1/base": "DATABASE_URL doit commencer par",
+        "sqlite:///formabot.db": "DATABASE_URL doit commencer par",
+        "n'importe quoi": "DATABASE_URL n'est pas une adresse de base lisible",
+        f"postgresql+asyncpg://moi:secret@127.0.0.1:{port}/base": "ne répond pas",
+    }
+    for url, said in cases.items():
+        done = formabot(tmp_path / "data", "migrate", DATABASE_URL=url)
+        assert done.returncode == 1, done.stderr
+        assert said in done.stderr and "Traceback" not in done.stderr, done.stderr
+        assert "secret" not in done.stderr
+
+
+class Refusing(BaseHTTPRequestHandler):
+    """A Bot API that refuses every token, as Telegram answers a wrong one."""
+
+    def do_POST(self) -> None:
+        body = b'{"ok":false,"error_code":401,"description":"Unauthorized"}'
+        self.send_response(401)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+def test_a_token_telegram_refuses_is_said_without_printing_it(tmp_path: Path) -> None:
+    """Explorer BC6: a traceback ending « The token `123:wrong` was rejected »."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Refusing)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        done = formabot(
+            tmp_path / "data",
+            "run",
+            TELEGRAM_TOKEN="123456:jeton-faux-secret",
+            TELEGRAM_BASE_URL=f"http://127.0.0.1:{server.server_address[1]}/bot",
+        )
+    finally:
+        server.shutdown()
+    assert done.returncode == 1, done.stderr
+    assert "Telegram refuse le jeton TELEGRAM_TOKEN" in done.stderr
+    assert "jeton-faux-secret" not in done.stderr + done.stdout
+    assert "Traceback" not in done.stderr

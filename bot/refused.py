@@ -1,0 +1,43 @@
+"""What a start could not reach, or was refused by, in the French its operator reads.
+
+A PostgreSQL down or on the wrong port, a password the server refuses, a
+Telegram token it rejects: Python's traceback (« ConnectionRefusedError »,
+« InvalidToken: The token `123:…` was rejected ») names neither the setting
+to correct nor keeps the secret out of the log (explorer BC5, BC6).
+:mod:`bot.launch` says it instead, naming the key; never the secret itself.
+"""
+
+from __future__ import annotations
+
+import socket
+
+from bot.storage.full import wrapped
+
+_POSTGRES_REFUSALS = {
+    "28P01": "le mot de passe est refusé",
+    "28000": "l'utilisateur n'est pas autorisé",
+    "3D000": "cette base n'existe pas sur le serveur",
+}
+"""SQLSTATE codes a PostgreSQL server answers a wrong DATABASE_URL with."""
+
+
+def why_refused(exc: BaseException) -> str | None:
+    """The sentence for ``exc``, or ``None`` when it is something else."""
+    for seen in wrapped(exc):
+        kind = type(seen)
+        if kind.__name__ == "InvalidToken" and kind.__module__.startswith("telegram"):
+            return (
+                "Telegram refuse le jeton TELEGRAM_TOKEN : vérifiez dans .env le jeton que "
+                "@BotFather a donné (sans guillemets ni espace), puis relancez."
+            )
+        state = getattr(seen, "sqlstate", None)
+        if state in _POSTGRES_REFUSALS:
+            return f"La base de DATABASE_URL refuse la connexion : {_POSTGRES_REFUSALS[state]}."
+        if isinstance(seen, ConnectionRefusedError):
+            return (
+                "La base de DATABASE_URL ne répond pas (connexion refusée) : vérifiez que "
+                "PostgreSQL est démarré, et son hôte et son port dans DATABASE_URL."
+            )
+        if isinstance(seen, socket.gaierror):
+            return "L'hôte de DATABASE_URL est introuvable : vérifiez son nom dans .env."
+    return None

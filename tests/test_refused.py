@@ -1,0 +1,35 @@
+"""What a start could not reach or was refused by, said with the key to correct."""
+
+from __future__ import annotations
+
+import socket
+
+from sqlalchemy.exc import OperationalError
+from telegram.error import InvalidToken
+
+from bot.refused import why_refused
+
+
+class ServerSaid(Exception):
+    """A driver's error carrying the server's SQLSTATE, as asyncpg's do."""
+
+    def __init__(self, sqlstate: str) -> None:
+        super().__init__(sqlstate)
+        self.sqlstate = sqlstate
+
+
+def test_each_refusal_names_its_key_and_keeps_the_secret_out() -> None:
+    token = why_refused(InvalidToken("The token `123:secret` was rejected by the server."))
+    assert token is not None and "TELEGRAM_TOKEN" in token and "secret" not in token
+    wrapped = OperationalError("connect", {}, ServerSaid("28P01"))
+    assert why_refused(wrapped) == (
+        "La base de DATABASE_URL refuse la connexion : le mot de passe est refusé."
+    )
+    assert "n'existe pas" in (why_refused(ServerSaid("3D000")) or "")
+    assert "ne répond pas" in (why_refused(ConnectionRefusedError(111, "refused")) or "")
+    assert "introuvable" in (why_refused(socket.gaierror(-2, "Name unknown")) or "")
+
+
+def test_anything_else_is_left_to_its_traceback() -> None:
+    assert why_refused(ValueError("a bug")) is None
+    assert why_refused(ServerSaid("23505")) is None

@@ -74,6 +74,11 @@ async def test_exports_are_audited_and_an_empty_table_is_none(session: AsyncSess
     assert verdict.ok and verdict.notes[0].startswith("Dossier non signé (« Dossier Qualiopi")
     assert "les 4 fichiers sont bien ceux que liste son manifest.json" in verdict.notes[0]
     assert not verify_bundle(altered(bundle, "absences.csv")).ok
+    # Asked who produced it, an unsigned bundle cannot say (explorer BC11: ✓ for « abc »).
+    asked = verify_bundle(bundle, expected="abc")
+    assert not asked.ok and asked.problems[0].startswith(
+        "Ce dossier n'est pas signé : je ne peux pas vérifier qu'il vient de la clé"
+    )
     pdf = await timeline_document(session, formation, trainee, camille.id, NOW)
     assert "Karim Benali" in pdf_words(pdf)
     entries = (await session.scalars(select(AuditEntry).order_by(AuditEntry.id))).all()

@@ -90,6 +90,10 @@ def verify_bundle(data: bytes, *, expected: str | None = None, local: str | None
         if verdict.ok:
             what = str(manifest.get("objet") or "")
             verdict.note("unsigned", what=what, files=len(manifest.get(FILES) or []))
+        if expected is not None:
+            # Asked who produced it: an unsigned bundle cannot say (explorer BC11: ✓ and 0
+            # for any fingerprint, « abc » included).
+            verdict.wrong("unsigned_expected", expected=expected.strip()[:80])
         return verdict
     if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
         verdict.wrong("unknown_format", expected=MANIFEST_FORMAT)

@@ -133,6 +133,15 @@ def test_demo_then_exports_in_csv_and_json(formabot: Callable[[list[str]], Done]
     unknown = formabot(["export", "nimportequoi"])
     assert unknown.returncode == 2 and "Export inconnu" in unknown.stderr
 
+    # « --formation » names the formation exported (explorer BC19: every one was).
+    second = max(int(f["identifiant"]) for f in formations)
+    for what in ("stagiaires", "formations"):
+        done = formabot(["export", what, "--formation", str(second), "--format", "json"])
+        key = "identifiant de la formation" if what == "stagiaires" else "identifiant"
+        assert {row[key] for row in json.loads(done.stdout)} == {second}, what
+    missing = formabot(["export", "stagiaires", "--formation", "999"])
+    assert missing.returncode == 1 and "Formation 999 introuvable" in missing.stderr
+
 
 @pytest.mark.slow
 def test_run_on_an_empty_base_opens_the_console_on_the_demo(tmp_path: Path) -> None:

@@ -27,12 +27,12 @@ def services() -> Services:
         tables={
             "formations": TableExport(
                 exports.FORMATION_COLUMNS,
-                lambda s, a: exports.formations(s, a.organisation),
+                lambda s, a: exports.formations(s, a.organisation, a.formation),
                 title="Formations",
             ),
             "stagiaires": TableExport(
                 exports.TRAINEE_COLUMNS,
-                lambda s, a: exports.trainees(s, a.organisation),
+                lambda s, a: exports.trainees(s, a.organisation, a.formation),
                 title="Stagiaires",
             ),
         },

@@ -289,6 +289,7 @@ async def serve(
                 after(BACKGROUND_AFTER, lambda: build_scheduler(db, settings).run_forever(stop))
             )
         )
+    failed: list[BaseException] = []
     if until is not None:
 
         async def _until() -> None:
@@ -307,6 +308,8 @@ async def serve(
                 await asyncio.wait_for(sender.run_once(), WORK_GRACE)
             except TimeoutError:
                 log.info("stopping with long work unfinished: it resumes at the next start")
+            except Exception as exc:  # raised once stopped: said, exit code 1 (explorer BA2)
+                failed.append(exc)
             finally:
                 stop.set()
 
@@ -324,3 +327,5 @@ async def serve(
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
     await endpoint.stop()
+    if failed:  # a console whose lines could not be recorded (a base locked): not a success
+        raise failed[0]

@@ -3,7 +3,9 @@
 A PostgreSQL down or on the wrong port, a password the server refuses, a
 Telegram token it rejects: Python's traceback (« ConnectionRefusedError »,
 « InvalidToken: The token `123:…` was rejected ») names neither the setting
-to correct nor keeps the secret out of the log (explorer BC5, BC6).
+to correct nor keeps the secret out of the log (explorer BC5, BC6); a SQLite
+base another program keeps locked left a piped console silent, code 0
+(explorer BA2).
 :mod:`bot.launch` says it instead, naming the key; never the secret itself.
 """
 
@@ -13,6 +15,8 @@ import socket
 
 from bot.storage.full import wrapped
 
+SQLITE_BUSY = 5
+SQLITE_LOCKED = 6
 _POSTGRES_REFUSALS = {
     "28P01": "le mot de passe est refusé",
     "28000": "l'utilisateur n'est pas autorisé",
@@ -40,4 +44,10 @@ def why_refused(exc: BaseException) -> str | None:
             )
         if isinstance(seen, socket.gaierror):
             return "L'hôte de DATABASE_URL est introuvable : vérifiez son nom dans .env."
+        if getattr(seen, "sqlite_errorcode", None) in (SQLITE_BUSY, SQLITE_LOCKED):
+            return (
+                "La base est occupée par un autre programme (une transaction d'écriture reste "
+                "ouverte : un « sqlite3 » ou un outil de sauvegarde ?) : ce qui n'a pas reçu de "
+                "réponse n'est pas enregistré. Réessayez quand il l'aura libérée."
+            )
     return None

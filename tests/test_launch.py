@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -152,4 +153,19 @@ def test_a_token_telegram_refuses_is_said_without_printing_it(tmp_path: Path) ->
     assert done.returncode == 1, done.stderr
     assert "Telegram refuse le jeton TELEGRAM_TOKEN" in done.stderr
     assert "jeton-faux-secret" not in done.stderr + done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_a_piped_console_on_a_base_another_program_locks_says_so(tmp_path: Path) -> None:
+    """Explorer BA2: nothing printed, nothing recorded, exit code 0."""
+    data = tmp_path / "data"
+    assert formabot(data, "demo").returncode == 0
+    holder = sqlite3.connect(data / "formabot.db", isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # an operator's « sqlite3 » with a write open
+    try:
+        done = formabot(data, "console", "--as", "formateur", stdin="/absence\nKarim Benali\n")
+    finally:
+        holder.close()
+    assert done.returncode == 1, done.stderr
+    assert "La base est occupée par un autre programme" in done.stderr
     assert "Traceback" not in done.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import sqlite3
 
 from sqlalchemy.exc import OperationalError
 from telegram.error import InvalidToken
@@ -28,6 +29,14 @@ def test_each_refusal_names_its_key_and_keeps_the_secret_out() -> None:
     assert "n'existe pas" in (why_refused(ServerSaid("3D000")) or "")
     assert "ne répond pas" in (why_refused(ConnectionRefusedError(111, "refused")) or "")
     assert "introuvable" in (why_refused(socket.gaierror(-2, "Name unknown")) or "")
+
+
+def test_a_base_another_program_locks_is_said() -> None:
+    """Explorer BA2: a piped console on a locked base printed nothing, code 0."""
+    locked = sqlite3.OperationalError("database is locked")
+    locked.sqlite_errorcode = sqlite3.SQLITE_BUSY
+    said = why_refused(OperationalError("insert", {}, locked))
+    assert said is not None and said.startswith("La base est occupée par un autre programme")
 
 
 def test_anything_else_is_left_to_its_traceback() -> None:

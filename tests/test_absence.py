@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import update
@@ -15,6 +15,7 @@ from bot.app import setup_logging
 from bot.storage import people
 from bot.storage.absences import Absence, FollowUp, StoredDocument
 from bot.storage.db import Database
+from bot.storage.formations import Formation
 from tests.auxil.absences import (
     absences,
     add_formation,
@@ -1188,6 +1189,25 @@ async def test_absences_offers_only_the_formations_holding_some(
     assert any(b.startswith("Agent de restauration") for b in offered)
     assert any(b.startswith("Projet professionnel") for b in offered)
     assert not any(b.startswith("Cariste") for b in offered)
+
+
+async def test_a_formation_deleted_before_the_absence_is_saved_is_said(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer BA1: a colleague deleted the formation at the recap; « Je ne trouve pas ce
+    stagiaire dans cette formation. », masculine, and no word of why."""
+    await trainer.says("/absence léa vendredi dernier matin")
+    await trainer.presses("Oui")
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    async with db.sessions() as session, session.begin():
+        await session.execute(update(Formation).values(deleted_at=datetime(2026, 11, 23, tzinfo=UTC)))
+    await trainer.presses("Enregistrer")
+    assert trainer.last.startswith(
+        "Je ne trouve plus cette personne dans cette formation : la formation ou la personne a "
+        "sans doute été supprimée"
+    )
+    assert await absences(db) == []
 
 
 async def test_the_trainer_in_charge_corrects_an_absence_a_colleague_noted(

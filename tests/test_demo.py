@@ -85,7 +85,10 @@ async def test_a_dialogue_under_way_when_the_demo_goes_is_closed_with_a_word(
         assert await demo.remove(session) == 1
     await colleague.says("1")
     said = colleague.all_text
-    assert said.startswith("J'ai refermé « noter une absence ou un retard » : vous ne faites plus")
+    assert said.startswith(
+        "J'ai refermé « noter une absence ou un retard » : vous ne faites plus partie de "
+        "l'organisme concerné : votre accès a été retiré."
+    )
     assert "mal passé" not in said and asked not in said
     async with db.sessions() as session:
         assert (

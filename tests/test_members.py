@@ -178,6 +178,30 @@ async def test_the_administration_given_and_taken_back_never_from_the_last_admin
     assert await step_of(db, bruno) == (None, None)
 
 
+async def test_an_administrator_demoted_mid_dialogue_is_told_why(
+    db: Database, person: Callable[..., Talker]
+) -> None:
+    """Explorer AZ11: Chloé, demoted while removing Bruno, read « vous ne faites plus partie de
+    l'organisme concerné (il a peut-être été retiré entre-temps) », still a member."""
+    claire, _bruno, chloe = await organisation(person)
+    await claire.says("/membres")
+    await claire.presses("Chloé Durand")
+    await claire.presses("Nommer à l'administration")
+    await claire.presses("Oui, confirmer")
+    await chloe.says("/membres")
+    await chloe.presses("Bruno Lefèvre")
+    await chloe.presses("Retirer de l'organisme")
+    await claire.says("/membres")
+    await claire.presses("Chloé Durand")
+    await claire.presses("Retirer de l'administration")
+    await claire.presses("Oui, confirmer")
+    await chloe.presses(chloe.buttons[0])
+    assert chloe.last.startswith(
+        "J'ai refermé « nommer à l'administration, ou retirer un membre de l'organisme » : vous "
+        "n'administrez plus l'organisme, et cette commande est réservée à son administration."
+    )
+
+
 async def test_a_formateur_cannot_manage_members(
     db: Database, person: Callable[..., Talker]
 ) -> None:

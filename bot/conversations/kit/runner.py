@@ -187,8 +187,10 @@ class Runner:
                 summary=outermost.summary,
                 flow=outermost,  # a participant is told the command to start again (AG10)
             )
-        elif self.refusal(ctx, current) or self.refusal(ctx, outermost):
-            ctx.say("common.no_longer_yours", summary=outermost.summary)
+        elif why := (self.refusal(ctx, current) or self.refusal(ctx, outermost)):
+            # Which it is, said (explorer AZ11, BD10: a demoted administrator, still a member,
+            # read « vous ne faites plus partie de l'organisme », « il a peut-être été retiré »).
+            ctx.say("common.no_longer_yours", summary=outermost.summary, why=why)
         else:
             return False
         ctx.data = aside.resting(ctx.data)

@@ -262,10 +262,8 @@ class Engine:
         recorded: dict[str, Any],
     ) -> None:
         """Write the new state and record the event; the version check makes a concurrent
-        writer's turn start over.
-
-        A first turn inserts the row: a concurrent first turn of the same key fails that
-        INSERT on the unique key and starts over the same way."""
+        writer's turn start over. A first turn inserts the row: a concurrent first turn of the
+        same key fails that INSERT on the unique key and starts over the same way."""
         values = {
             "new_flow": flow,
             "new_step": step,
@@ -448,8 +446,7 @@ class Engine:
         return None, None
 
     async def _guided(self, ctx: Context) -> bool:
-        """A non-member (a participant, the Région's chargée de mission on Tchap) is told what
-        they can do, not greeted as a stranger; ``False`` for a member, or no guide spoke."""
+        """A non-member (a participant, a chargée de mission) is told what they can do."""
         if (ctx.actor is not None and ctx.actor.is_member) or ctx.incoming.is_group:
             return False
         for guide in self.features.guides:
@@ -475,11 +472,14 @@ class Engine:
             ctx.say("common.help_in_flow", summary=summary, hint=hint, first=alone)
             ctx.send(await step.ask(ctx))  # the question itself, off screen after a restart
             return
+        if ctx.actor is not None and not ctx.actor.is_member:  # a participant, a former member
+            if not await self._guided(ctx):  # explorer BD10: greeted as a stranger
+                ctx.say("onboarding.no_longer_member", actor=ctx.actor)
+            return
         # Members see what they may do; the flows open to anyone (/start, the
         # participants' /attestation, /effacer's answer to them) are for people who are not.
-        member = ctx.actor is None or ctx.actor.is_member
         flows = [f for f in self.features.commands.values() if f.summary and (f.role or f.in_help)]
-        available = [f for f in flows if member and self._refusal(ctx, f) is None]
+        available = [f for f in flows if ctx.actor and self._refusal(ctx, f) is None]
         ctx.say("common.help", flows=available, actor=ctx.actor)
 
 

@@ -147,6 +147,10 @@ async def test_a_member_removed_hands_her_formations_to_another(
     )
     await bruno.says("bonjour")  # plain text too, not the stranger's greeting (AX9)
     assert bruno.last.startswith("Re-bonjour Bruno Lefèvre !")
+    await bruno.says("/aide")  # his help too, not the stranger's (explorer BD10)
+    assert bruno.last.startswith(
+        "Re-bonjour Bruno Lefèvre ! Vous ne faites plus partie d'aucun organisme sur formabot"
+    )
 
 
 async def test_the_administration_given_and_taken_back_never_from_the_last_admin(

@@ -1201,7 +1201,9 @@ async def test_a_formation_deleted_before_the_absence_is_saved_is_said(
     await trainer.presses("Non")
     await trainer.presses("Passer")
     async with db.sessions() as session, session.begin():
-        await session.execute(update(Formation).values(deleted_at=datetime(2026, 11, 23, tzinfo=UTC)))
+        await session.execute(
+            update(Formation).values(deleted_at=datetime(2026, 11, 23, tzinfo=UTC))
+        )
     await trainer.presses("Enregistrer")
     assert trainer.last.startswith(
         "Je ne trouve plus cette personne dans cette formation : la formation ou la personne a "

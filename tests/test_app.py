@@ -18,6 +18,7 @@ from bot.app import FEATURES, build_engine, build_scheduler, serve
 from bot.attestations import exports as attestation_exports
 from bot.attestations import sending as attestation_sending
 from bot.attestations.reminders import tell_participants_the_bilan_is_over
+from bot.bilans.unjoined import tell_trainers_of_unjoined
 from bot.config import Settings
 from bot.deadlines import exports as deadline_exports
 from bot.deadlines.catch_up import refresh_outdated
@@ -51,6 +52,7 @@ EVERY_JOB = {
     purge_expired,
     forget_abandoned_conversations,
     forget_sent_messages,
+    tell_trainers_of_unjoined,
 }
 
 

@@ -474,6 +474,21 @@ async def test_two_people_with_two_events_in_one_sentence_are_refused_not_mixed(
     assert trainer.last.startswith("Noter l'absence de Karim Benali")
 
 
+async def test_a_command_at_the_sentence_s_question_says_nothing_was_noted(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer AZ8: « Karim absent hier », then /echeances at « Noter … ? »: dropped without
+    a word, /reprendre had nothing."""
+    await trainer.says("Karim absent hier")
+    await trainer.says("/echeances")
+    assert (
+        "Je n'ai pas noté l'absence de Karim Benali (hier) : renvoyez la phrase quand vous "
+        "voudrez la noter." in trainer.all_text
+    )
+    assert trainer.last.startswith("Échéances")  # the command answered all the same
+    assert await absences(db) == []
+
+
 async def test_what_is_said_after_the_day_is_its_motive(db: Database, trainer: Person) -> None:
     """Explorer AY5: « Karim absent hier, mardi il revient » was two days off, Tuesday 17
     and Sunday 22; « hier, pas de nouvelles » was shown back, then lost."""

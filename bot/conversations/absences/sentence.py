@@ -326,6 +326,7 @@ PHRASE = Flow(
     # for the « karim absent lundi » just typed) replaces it, and a half-typed /bilan set
     # aside before stays there (explorer AG7: it was dropped for the mistaken question).
     browsing=True,
+    left_saying="absence.sentence_left",
     steps=[
         Pick(
             "closest",

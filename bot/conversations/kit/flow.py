@@ -283,6 +283,9 @@ class Flow:
     command at its own questions, it is closed, not set aside (:meth:`Runner.leave`)."""
     branches: list[Step] = field(default_factory=list)
     """Steps reached only by name (``Next("name")``), never in the sequence."""
+    left_saying: str = ""
+    """Said when another command closes it at its own questions (``browsing``): what a
+    sentence's confirmation held is not noted (explorer AZ8: dropped without a word)."""
 
     def __post_init__(self) -> None:
         names = [s.name for s in (*self.steps, *self.branches)]

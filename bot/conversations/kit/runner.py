@@ -87,6 +87,8 @@ class Runner:
         look at /echeances between two commands lost a /formation's answers).
         """
         if self._browsing(ctx, current, step):
+            if current.left_saying:
+                ctx.say(current.left_saying, d=ctx.data)
             return
         outermost = self.outermost(ctx, current)
         dropped = self.aside_flow(aside.kept(ctx))
@@ -124,6 +126,8 @@ class Runner:
             self.leave(ctx, current, step, keep_for)
         elif again:
             ctx.say("common.again", summary=outermost.summary)
+        elif step is not None and current.left_saying:  # a sentence's question (AZ8)
+            ctx.say(current.left_saying, d=ctx.data)
         return None
 
     def aside_flow(self, found: dict[str, Any] | None) -> Flow | None:

@@ -203,6 +203,23 @@ async def test_a_bare_start_mid_answer_asks_the_question_again_and_another_comma
     assert answer.typed_name == "Léa Martin" and answer.answer == "attested"
 
 
+async def test_a_mistyped_code_mid_answer_sets_her_answers_aside(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer AZ12: a delegate re-pasting her invitation with a character missing lost her
+    name and role without a word."""
+    lea = await lea_at_the_text(trainer, person, clock)
+    text = lea.last
+    await lea.says("/start ZZZZ-ZZZZ")
+    assert "Je mets de côté « confirmer votre participation à un bilan »" in lea.all_text
+    assert "Ce code n'est pas valable" in lea.all_text
+    await lea.says("/reprendre")
+    assert lea.last == text
+    await lea.presses("Je l'atteste")
+    (answer,) = await answers(db)
+    assert answer.typed_name == "Léa Martin" and answer.answer == "attested"
+
+
 async def test_a_thumb_is_no_oath(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
 ) -> None:
@@ -380,9 +397,14 @@ async def test_a_cut_code_pasted_during_the_attestation_says_how_to_go_back_to_i
     hugo = person("hugo")
     for line in (f"/start {invited['Hugo Moreau']}", "Hugo Moreau"):
         await hugo.says(line)
+    asked = hugo.last
     await hugo.says(f"/start {invited['Hugo Moreau'][:-3]}")
-    assert hugo.all_text.startswith("Ce code n'est pas valable.")
-    assert "/attestation" in hugo.all_text
-    await hugo.says("/attestation")
-    assert "quel est votre nom complet" in hugo.last
+    # His answers set aside, said first (explorer AZ12: they went without a word).
+    assert hugo.all_text.startswith(
+        "Je mets de côté « confirmer votre participation à un bilan », sans rien enregistrer : "
+        "tapez /reprendre"
+    )
+    assert "Ce code n'est pas valable." in hugo.all_text
+    await hugo.says("/reprendre")
+    assert hugo.last == asked
     assert await answers(db) == []

@@ -118,8 +118,12 @@ class Runner:
         outermost = self.outermost(ctx, current)
         again = outermost.name == target
         if not member and step is not None:
-            if ctx.incoming.command == "start":  # with a code: the code's own answer
-                return None if ctx.incoming.argument else await self._ask_again(ctx, current, step)
+            if ctx.incoming.command == "start" and not ctx.incoming.argument:
+                return await self._ask_again(ctx, current, step)
+            if ctx.incoming.command == "start":  # with a code: the code's own answer, her
+                if not self.starts_over(ctx, current, step):  # answers set aside (AZ12: a
+                    self.leave(ctx, current, step, keep_for)  # mistyped code lost them)
+                return None
             if again:
                 return None
         if step is not None and not self.starts_over(ctx, current, step):

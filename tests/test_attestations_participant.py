@@ -182,6 +182,9 @@ async def test_coming_back_after_answering_hears_the_answer_not_the_greeting(
         await lea.says(again)
         assert lea.last.startswith("Vous avez déjà répondu, le jeudi 26 novembre 2026"), again
         assert "Bonjour" not in lea.all_text and "nom complet" not in lea.all_text
+    await lea.says("/reprendre")  # no trainer's command as its example (explorer AZ13)
+    assert "par exemple /mesdonnees tapé au milieu de votre attestation" in lea.all_text
+    assert "/echeances" not in lea.all_text
 
 
 async def test_a_bare_start_mid_answer_asks_the_question_again_and_another_command_keeps_it(
@@ -227,7 +230,9 @@ async def test_a_thumb_is_no_oath(
     sworn attestation (« article 441-7 du code pénal »)."""
     lea = await lea_at_the_text(trainer, person, clock)
     await lea.says("👍")
-    assert "ne se donne pas d'un pouce levé" in lea.all_text
+    assert "ne se donne pas d'un simple signe (👍, ✅)" in lea.all_text
+    await lea.says("✅")  # a tick is no thumb, and no oath either (explorer AZ13)
+    assert lea.last.startswith("Une attestation sur l'honneur ne se donne pas d'un simple signe")
     assert await answers(db) == []
     await lea.says("je l'atteste")
     (answer,) = await answers(db)

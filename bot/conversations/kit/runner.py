@@ -121,8 +121,9 @@ class Runner:
             if ctx.incoming.command == "start" and not ctx.incoming.argument:
                 return await self._ask_again(ctx, current, step)
             if ctx.incoming.command == "start":  # with a code: the code's own answer, her
-                if not self.starts_over(ctx, current, step):  # answers set aside (AZ12: a
-                    self.leave(ctx, current, step, keep_for)  # mistyped code lost them)
+                answering = any(s.name == step for s in current.steps)  # answers set aside
+                if answering and not self.starts_over(ctx, current, step):  # (AZ12: lost to
+                    self.leave(ctx, current, step, keep_for)  # a mistyped code)
                 return None
             if again:
                 return None
@@ -225,6 +226,7 @@ class Runner:
                 "common.nothing_aside",
                 lapsed=self.aside_flow(gone),
                 until=dates.spell_datetime(until) if until else "",
+                member=ctx.actor is not None and ctx.actor.is_member,  # its example (AZ13)
             )
             return await self._ask_again(ctx, current, step)
         refusal = self.refusal(ctx, flow)

@@ -58,6 +58,12 @@ def test_only_the_plain_body_is_read_and_reply_fallbacks_are_dropped() -> None:
         "media"
     )
     assert render.kind_of(source) == ""
+    # Element's and Tchap's voice message is an m.audio: a voice message, not a file (AZ7).
+    voice = {"msgtype": "m.audio", "body": "Voice message.ogg", "url": "mxc://x/y"}
+    assert render.kind_of({"type": "m.room.message", "content": voice}) == "voice"
+    assert render.read({"type": "m.room.message", "content": voice}).file is None
+    video = {"type": "m.room.message", "content": {"msgtype": "m.video", "body": "v.mp4"}}
+    assert render.kind_of(video) == "media"
     assert not render.is_message({"type": "org.example.unknown", "content": {}})
     assert not render.is_message({"type": "m.room.message", "content": {}})
 

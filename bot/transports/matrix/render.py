@@ -30,7 +30,10 @@ MAX_INCOMING = 20_000
 MAX_DOWNLOAD = 20 * 1024 * 1024
 
 TEXT_TYPES = ("m.text", "m.notice", "m.emote")
-FILE_TYPES = ("m.file", "m.image", "m.audio", "m.video")
+FILE_TYPES = ("m.file", "m.image")
+UNREAD_TYPES = {"m.audio": "voice", "m.video": "media"}
+"""Element's and Tchap's voice message is an ``m.audio``: not listened to, said so as on
+Telegram, not answered about files and justificatifs (explorer AZ7)."""
 
 
 def _markup_to_html(markup: str) -> str:
@@ -136,6 +139,8 @@ def kind_of(source: dict[str, Any]) -> str | None:
     relates = content.get("m.relates_to")
     if isinstance(relates, dict) and relates.get("rel_type") == "m.replace":
         return "edit"
+    if content.get("msgtype") in UNREAD_TYPES:
+        return UNREAD_TYPES[content["msgtype"]]
     if content.get("msgtype") in (*TEXT_TYPES, *FILE_TYPES):
         return ""
     return "media" if isinstance(content.get("msgtype"), str) else None

@@ -169,6 +169,9 @@ class MaskedIds(logging.Filter):
         masked = self.PATTERN.sub("[identifiant masqué]", said)
         if masked != said:
             record.msg, record.args = masked, ()
+        if record.exc_info and not record.exc_text:  # a traceback's text too (explorer AZ16)
+            shown = logging.Formatter().formatException(record.exc_info)
+            record.exc_text = self.PATTERN.sub("[identifiant masqué]", shown)
         return True
 
 

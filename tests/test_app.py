@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
+import sys
 from pathlib import Path
 
 import pytest
@@ -269,3 +270,11 @@ def test_people_s_identifiers_in_a_library_s_log_line_are_masked() -> None:
     plain = logging.LogRecord("bot", logging.INFO, __file__, 1, "outbox %d: sent", (3,), None)
     MaskedIds().filter(plain)
     assert plain.getMessage() == "outbox 3: sent"
+    # A traceback's text is masked too (explorer AZ16: a library's error printed the ID).
+    try:
+        raise ValueError("no room with @lea.martin:agent.tchap.gouv.fr")
+    except ValueError:
+        failed = logging.LogRecord("nio", logging.ERROR, __file__, 1, "failed", (), sys.exc_info())
+    MaskedIds().filter(failed)
+    shown = logging.Formatter().format(failed)
+    assert "lea.martin" not in shown and "ValueError: no room with [identifiant masqué]" in shown

@@ -15,7 +15,7 @@ from bot import dates, texts
 from bot.app import build_scheduler, build_sender
 from bot.config import Settings
 from bot.deadlines.digest import digest_of, send_digests
-from bot.deadlines.digest_messages import Item, Titled, reminder_messages
+from bot.deadlines.digest_messages import Item, Titled, digest_text, reminder_messages
 from bot.deadlines.reminded import reminders_due
 from bot.messages import Reply
 from bot.outbox import Queued, Sender
@@ -752,6 +752,48 @@ def test_a_tuesday_deadline_after_easter_monday_is_reminded_on_the_friday() -> N
     # Its hour past (a digest at 18 h on the day): late, not « À faire aujourd'hui » (AV9).
     assert reminders_due([item], tuesday, datetime(2027, 3, 30, 7, 59, tzinfo=UTC)) == [item]
     assert reminders_due([item], tuesday, datetime(2027, 3, 30, 16, 0, tzinfo=UTC)) == []
+
+
+def test_a_long_overdue_list_shows_the_latest_and_counts_the_older() -> None:
+    """Explorer BD3: cut at 25, oldest first, the same lines every morning for eighteen days;
+    what became overdue since was only « … et 169 autres »."""
+    local = datetime(2026, 12, 11, 8, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    late = [
+        Item(
+            id=n,
+            organisation_id=1,
+            formation_id=1,
+            key=f"k{n}",
+            subject="formation",
+            subject_id=1,
+            due_on=date(2026, 11, 1) + timedelta(days=n),
+            due_at=None,
+            title=f"Échéance {n}",
+            detail=None,
+            explanation="",
+            source="",
+            audience="organisation",
+            status="to_do",
+            postponed_to=None,
+            reminded_at=None,
+        )
+        for n in range(30)
+    ]
+    text = digest_text(
+        Organisation(id=1, name="Organisme", timezone="Europe/Paris"),
+        {"overdue": late, "week": []},
+        local,
+        private=True,
+        formations={1: Titled("Cuisine", "formation", 7)},
+        who={},
+    )
+    said = texts.plain(text or "")
+    assert (
+        "🔴 En retard (30) :\n· … 5 plus anciennes, toutes dans /echeances ; les plus récentes :"
+        in said
+    )
+    assert "Échéance 29 –" in said and "Échéance 5 –" in said
+    assert "Échéance 4 –" not in said and "Échéance 0 –" not in said
 
 
 def test_many_reminders_of_one_formateur_come_as_one_list() -> None:

@@ -335,7 +335,9 @@ def digest_text(
         "digest.private",
         day=today,
         organisation=organisation.name,
-        overdue=[line(r) for r in late[:MAX_LINES]],
+        # The latest overdue, not the same oldest ones every morning (explorer BD3: for
+        # eighteen days the 25 oldest, everything newer « … et 169 autres »).
+        overdue=[line(r) for r in late[-MAX_LINES:]],
         overdue_more=max(0, len(late) - MAX_LINES),
         week=[line(r) for r in soon[:MAX_LINES]],
         week_more=max(0, len(soon) - MAX_LINES),

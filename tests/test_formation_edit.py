@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from bot.dates import spell_date
 from bot.deadlines.service import refresh_deadlines
+from bot.storage import people
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import Bilan, StoredDeadline
 from bot.storage.db import Database
@@ -126,6 +127,27 @@ async def test_every_field_typed_at_creation_is_corrected_and_the_deadlines_foll
     assert {"fields": ["funder", "programme", "action_type"]} in edits
     assert {"fields": ["cm_name", "cm_email"]} in edits
     assert all("Girard" not in str(details) for details in edits)  # names never in the audit
+
+
+async def test_the_detail_of_someone_else_s_formation_says_who_is_in_charge(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer BD6: an administrator with forty formations could not see whose each was."""
+    await trainer.says("/formations")
+    await trainer.presses(DEMO)
+    await trainer.presses("Voir le détail")
+    assert "En charge :" not in trainer.all_text  # her own: nothing to say
+    async with db.sessions() as session, session.begin():
+        marc = people.Person(display_name="Marc Dubois")
+        session.add(marc)
+        await session.flush()
+        formation = await session.scalar(select(Formation).where(Formation.title.startswith(DEMO)))
+        assert formation is not None
+        formation.owner_id = marc.id
+    await trainer.says("/formations")
+    await trainer.presses(DEMO)
+    await trainer.presses("Voir le détail")
+    assert "En charge : Marc Dubois" in trainer.all_text
 
 
 async def test_a_formation_created_by_mistake_is_deleted_after_confirmation(

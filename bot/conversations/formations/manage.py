@@ -68,7 +68,7 @@ from bot.formations.labels import LABELS
 from bot.formations.paths import last_path_end
 from bot.messages import Reply
 from bot.storage.formations import Formation
-from bot.storage.people import Role
+from bot.storage.people import Person, Role
 
 
 async def list_start(ctx: Context) -> Outcome | None:
@@ -110,6 +110,9 @@ async def show_detail(ctx: Context) -> Outcome:
     if formation is None:
         return Leave()
     paged = len(formation.trainees) > LINES
+    # Someone else's formation (an administrator's look): who is in charge (explorer BD6).
+    mine = formation.owner_id == ctx.person_id
+    owner = None if mine else await ctx.session.get(Person, formation.owner_id)
     ctx.say(
         "formation.detail",
         f=formation,
@@ -117,6 +120,7 @@ async def show_detail(ctx: Context) -> Outcome:
         no_email=proofs_unsendable(formation),
         last_end=last_path_end(formation),
         paged=paged,
+        owner=owner.display_name if owner else None,
     )
     return Next("roster" if paged else "action")
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import update
+
+from bot.storage import people
 from bot.storage.db import Database
+from bot.storage.formations import Formation
 from tests.auxil.dialogue import Person
 from tests.auxil.hostile import FOR_CHOICES, step_of, survives
 from tests.test_formation import HAPPY, answer, cvl_formation, formations
@@ -294,3 +298,29 @@ async def test_a_formation_named_as_another_on_its_dates_is_said_at_the_recap(
     ) in trainer.last
     await trainer.presses("Enregistrer")  # another group: the trainer's to decide
     assert len(await formations(db)) == before + 1
+
+
+async def test_a_colleague_s_formation_of_the_same_name_and_dates_is_said_too(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer BD7: Marc's « Agent de restauration » on Sophie's dates, no word to him; the
+    administration then saw two identical lines."""
+    await at_the_recap(trainer)
+    await trainer.presses("Enregistrer")
+    async with db.sessions() as session, session.begin():
+        marc = people.Person(display_name="Marc Dubois")
+        session.add(marc)
+        await session.flush()
+        await session.execute(
+            update(Formation)
+            .where(Formation.title == "Agent de restauration")
+            .values(owner_id=marc.id)
+        )
+        # Camille no administrator: she sees her formations alone.
+        await session.execute(update(people.Membership).values(role=people.Role.FORMATEUR.value))
+    await at_the_recap(trainer, "Zoé Lambert\nMarie Dupont")
+    assert (
+        "Attention : une formation d'un ou d'une collègue de l'organisme porte déjà ce nom sur "
+        "ces dates, Agent de restauration, du mardi 1er décembre 2026 au mardi 15 juin 2027. Si "
+        "c'est un autre groupe, donnez-lui un intitulé qui l'en distingue"
+    ) in trainer.last

@@ -85,6 +85,7 @@ class Listed:
     start_date: date
     end_date: date
     extended_end: date | None
+    owner_id: int
 
     @property
     def effective_end(self) -> date:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from bot.answers import fold
@@ -245,9 +245,12 @@ def recap_steps(steps: Sequence[Step]) -> tuple[Pick, Pick]:
     async def labels(ctx: Context) -> dict[str, object]:
         """The labels, and the formations the lists would show under the same name."""
         start, end = (date.fromisoformat(ctx.data[k]) for k in ("start", "end"))
+        # The organisation's, a colleague's too: the administration's lists would show them
+        # alike (explorer BD7: two trainers' « Agent de restauration » from one day).
+        everyone = replace(member(ctx), admin=True)
         with ctx.session.no_autoflush:  # nothing of this turn is a formation: flushed at commit
-            twins = await namesakes(ctx.session, member(ctx), ctx.data["title"], start, end)
-        return {"labels": LABELS, "namesakes": twins}
+            twins = await namesakes(ctx.session, everyone, ctx.data["title"], start, end)
+        return {"labels": LABELS, "namesakes": twins, "me": ctx.person_id}
 
     recap = Pick(
         "recap",

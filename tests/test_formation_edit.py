@@ -13,6 +13,7 @@ from bot.storage.audit import AuditEntry
 from bot.storage.bilans import Bilan, StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
+from tests.auxil.absences import add_formation
 from tests.auxil.dialogue import Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, FOR_TEXT, step_of, survives
 
@@ -148,6 +149,25 @@ async def test_the_detail_of_someone_else_s_formation_says_who_is_in_charge(
     await trainer.presses(DEMO)
     await trainer.presses("Voir le détail")
     assert "En charge : Marc Dubois" in trainer.all_text
+
+
+async def test_a_trainee_s_name_at_which_formation_opens_hers(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer BD9: « Julie Fabre » at « Quelle formation ? » was « pas reconnu »."""
+    await trainer.says("/formations")
+    await trainer.says("Léa Martin")
+    assert trainer.last.startswith("Que voulez-vous faire d'« Agent de restauration (démo) » ?")
+    await trainer.says("/annuler")
+    await add_formation(db, title="Cariste", trainees=("Léa Martin",))
+    await trainer.says("/formations")
+    await trainer.says("martin")
+    assert trainer.last.startswith(
+        "Le nom « martin » figure dans plusieurs de vos formations : Cariste (mardi 3 novembre "
+        "2026), Agent de restauration (démo) (lundi 19 octobre 2026). Laquelle ouvrir ?"
+    )
+    await trainer.says("zorglub")
+    assert "Je n'ai pas reconnu ce choix" in trainer.last
 
 
 async def test_a_formation_created_by_mistake_is_deleted_after_confirmation(

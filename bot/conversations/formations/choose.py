@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import Protocol, TypeVar
 
 from bot import dates
+from bot.answers import fold
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.labels import Piece, fit
 from bot.conversations.kit.steps import Option
@@ -96,3 +97,18 @@ def formation_option(f: Formation | queries.Listed) -> Option:
 
 async def formation_options(ctx: Context) -> list[Option]:
     return [formation_option(f) for f in by_relevance(await listed_formations(ctx), day_of(ctx))]
+
+
+async def formations_of_trainee(ctx: Context) -> list[Formation] | None:
+    """The formations of the trainee a name typed at « Quelle formation ? » names (« Julie
+    Fabre », « fabre »): where she is, as a trainer thinks of a group (explorer BD9: « pas
+    reconnu »); ``None`` when it names nobody."""
+    words = fold(ctx.incoming.text).split()
+    if not words or len(" ".join(words)) < 3 or len(words) > 4:
+        return None
+    found = [
+        f
+        for f in await visible_formations(ctx)
+        if any(set(words) <= set(fold(t.full_name).split()) for t in f.named_trainees)
+    ]
+    return found or None

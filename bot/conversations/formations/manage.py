@@ -39,10 +39,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot import dates
-from bot.answers import Invalid
+from bot.answers import Invalid, visible
 from bot.conversations.formations.answers import parse_trainees, stored_trainees
 from bot.conversations.formations.choose import (
+    formation_option,
     formation_options,
+    formations_of_trainee,
     listed_formations,
     load_formation,
     member,
@@ -85,6 +87,19 @@ async def open_formation(ctx: Context, picked: str) -> Outcome:
         return Retry(ctx.render("formation.not_found"))
     ctx.data["formation_id"] = formation.id
     return Next()
+
+
+async def by_trainee(ctx: Context) -> Outcome | None:
+    """A trainee's name at « Quelle formation ? »: her formation opened, or hers named."""
+    found = await formations_of_trainee(ctx)
+    if found is None:
+        return None
+    if len(found) == 1:
+        return await open_formation(ctx, str(found[0].id))
+    named = [formation_option(f).label for f in found]
+    return Retry(
+        ctx.render("formation.trainee_in", typed=visible(ctx.incoming.text)[:40], named=named)
+    )
 
 
 async def this_formation(ctx: Context) -> Formation | None:
@@ -183,6 +198,7 @@ LIST = Flow(
             options=formation_options,
             unless_known=True,
             then=open_formation,
+            other=by_trainee,
         ),
         MenuTakingAList(
             "action",

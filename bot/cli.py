@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
 
-from bot import config, exports, running
-from bot.app import FEATURES, build_engine, serve, setup_logging, transports_for
+from bot import config, running
+from bot.app import build_engine, serve, setup_logging, transports_for
+from bot.cli_data import cmd_export, cmd_import, open_base
 from bot.cli_parser import parse
-from bot.files import why_unreadable, write_private
-from bot.manifest import Features
+from bot.files import why_unreadable
 from bot.storage.db import Database
-from bot.storage.people import check_organisation, no_organisation, only_the_demo
+from bot.storage.people import no_organisation, only_the_demo
 from bot.workers import Supervisor, stop_when_orphaned
 from bot.workers import refusal as workers_refusal
 
@@ -37,19 +37,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-async def _open(settings: config.Settings) -> Database:
-    db = Database(
-        settings.database_url,
-        pool_size=settings.db_pool_size,
-        max_overflow=settings.db_max_overflow,
-        pool_timeout=settings.db_pool_timeout,
-    )
-    await db.migrate()
-    return db
-
-
 async def cmd_migrate(settings: config.Settings) -> int:
-    db = await _open(settings)
+    db = await open_base(settings)
     await db.dispose()
     print("Base à jour.")
     return 0
@@ -92,7 +81,7 @@ async def cmd_remove_demo(settings: config.Settings, *, yes: bool) -> int:
         if typed is None or typed.strip().lower() not in ("o", "oui"):
             print("Rien n'est retiré.")
             return 1
-    db = await _open(settings)
+    db = await open_base(settings)
     async with db.sessions() as session, session.begin():
         removed = await demo.remove(session)
     await db.dispose()
@@ -107,7 +96,7 @@ async def cmd_remove_demo(settings: config.Settings, *, yes: bool) -> int:
 
 
 async def cmd_demo(settings: config.Settings) -> int:
-    db = await _open(settings)
+    db = await open_base(settings)
     filled = await fill_demo(db, settings)
     await db.dispose()
     if not filled:
@@ -137,7 +126,7 @@ async def cmd_console(
     if refused is not None:
         print(refused, file=sys.stderr)
         return 2
-    db = await _open(settings)
+    db = await open_base(settings)
     if offer_demo:
         async with db.sessions() as session:
             empty = await no_organisation(session)
@@ -234,7 +223,7 @@ async def cmd_run(settings: config.Settings, workers: int = 1) -> int:
         return await cmd_console(
             settings, "formateur", offer_demo=settings.is_sqlite, source=source
         )
-    db = await _open(settings)
+    db = await open_base(settings)
     if (refused := await running.hold_receiving(settings.database_url)) is not None:
         print(refused, file=sys.stderr)
         return 2
@@ -260,7 +249,7 @@ async def cmd_work(settings: config.Settings) -> int:
         return 2
     from bot.transports.telegram import TelegramTransport  # slow to import: here only
 
-    db = await _open(settings)
+    db = await open_base(settings)
     engine = build_engine(db, settings)
     orphaned = asyncio.create_task(stop_when_orphaned())
     try:
@@ -271,103 +260,6 @@ async def cmd_work(settings: config.Settings) -> int:
         orphaned.cancel()
         await db.dispose()
     return 0
-
-
-async def cmd_export(
-    settings: config.Settings, args: argparse.Namespace, features: Features = FEATURES
-) -> int:
-    args.data_dir = settings.data_dir  # its key signs a proof bundle
-    db = await _open(settings)
-    try:
-        return await _export(db, args, features)
-    except LookupError as exc:  # an unknown formation or bilan: said in French
-        print(str(exc), file=sys.stderr)
-        return 1
-    finally:
-        await db.dispose()
-
-
-def _emit(data: bytes | str, out: Path | None) -> None:
-    """Write to --out (saying so) or to standard output."""
-    if out is not None:
-        write_private(out, data)  # names, absences: personal data
-        print(f"Écrit : {out} ({out.stat().st_size} octets)", file=sys.stderr)
-    elif isinstance(data, str):
-        sys.stdout.write(data)
-    else:
-        sys.stdout.flush()  # what was printed before comes first
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-
-
-async def _export(db: Database, args: argparse.Namespace, features: Features) -> int:
-    tables, files, calendars = features.tables, features.files, features.calendars
-    if args.out is not None and not args.out.parent.is_dir():  # said before any work
-        print(
-            f"Je ne peux pas écrire {args.out} : le dossier {args.out.parent} n'existe pas.",
-            file=sys.stderr,
-        )
-        return 2
-    async with db.sessions() as session:
-        await check_organisation(session, getattr(args, "organisation", None))
-        if args.format == "ics":
-            if args.what not in calendars:
-                print(f"« {args.what} » ne s'exporte pas en agenda (.ics).", file=sys.stderr)
-                return 2
-            _emit(await calendars[args.what](session, args), args.out)
-            return 0
-        if args.what in tables:
-            if args.format == "xlsx" and args.out is None and sys.stdout.isatty():
-                print(
-                    "Un classeur XLSX ne s'affiche pas : précisez --out FICHIER.xlsx.",
-                    file=sys.stderr,
-                )
-                return 2
-            table = tables[args.what]
-            rows = await table.rows(session, args)
-            title = table.title or args.what.capitalize()
-            _emit(exports.render(rows, table.columns, args.format, title=title), args.out)
-            return 0
-        if args.what in files:
-            if args.out is None:
-                print("Cet export produit un fichier : précisez --out FICHIER.", file=sys.stderr)
-                return 2
-            _emit(await files[args.what](session, args), args.out)
-            return 0
-    known = ", ".join(sorted([*tables, *files]))
-    print(f"Export inconnu « {args.what} ». Disponibles : {known}.", file=sys.stderr)
-    return 2
-
-
-def cmd_import(settings: config.Settings, args: argparse.Namespace) -> int:
-    """``formabot import stagiaires``: the file read here, the rest in :mod:`bot.imports.command`."""
-    from bot import texts
-    from bot.imports.command import import_trainees, read_file
-
-    content = read_file(args.fichier, sys.stderr)
-    if content is None:
-        return 1
-
-    async def run(content: bytes) -> int:
-        db = await _open(settings)
-        try:
-            return await import_trainees(
-                db,
-                args.formation,
-                args.fichier.name,
-                content,
-                yes=args.oui,
-                ask=input,
-                out=sys.stdout,
-                err=sys.stderr,
-            )
-        except EOFError:  # no answer on standard input: nothing imported
-            print(texts.plain(texts.say("formation_import.cli_no")))
-            return 1
-        finally:
-            await db.dispose()
-
-    return asyncio.run(run(content))
 
 
 def cmd_verifier(settings: config.Settings, args: argparse.Namespace) -> int:
@@ -454,7 +346,7 @@ async def cmd_backup(settings: config.Settings, args: argparse.Namespace) -> int
         return 1
     if saved is not None:
         print(f"La base remplacée est gardée ici : {saved}.")
-    await (await _open(settings)).dispose()  # a backup of an older version: brought up to date
+    await (await open_base(settings)).dispose()  # a backup of an older version: brought up to date
     print(f"Sauvegarde remise en place : {database}.")
     return 0
 

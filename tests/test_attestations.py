@@ -588,6 +588,7 @@ def test_export_of_an_unknown_bilan_says_so(
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'f.db'}")
     monkeypatch.setenv("FORMABOT_DATA_DIR", str(tmp_path))
+    assert cli.main(["migrate"]) == 0  # a base, with no bilan
     out = tmp_path / "x.zip"
     assert cli.main(["export", "attestations", "--bilan", "999", "--out", str(out)]) == 1
     said = capsys.readouterr().err

@@ -120,10 +120,9 @@ class Runner:
         if not member and step is not None:
             if ctx.incoming.command == "start" and not ctx.incoming.argument:
                 return await self._ask_again(ctx, current, step)
-            if ctx.incoming.command == "start":  # with a code: the code's own answer, her
-                answering = any(s.name == step for s in current.steps)  # answers set aside
-                if answering and not self.starts_over(ctx, current, step):  # (AZ12: lost to
-                    self.leave(ctx, current, step, keep_for)  # a mistyped code)
+            if ctx.incoming.command == "start":  # with a code: the code's own answer, what
+                if self.typed_before(ctx, current, step):  # she typed set aside (AZ12: lost
+                    self.leave(ctx, current, step, keep_for)  # to a mistyped code)
                 return None
             if again:
                 return None
@@ -166,9 +165,13 @@ class Runner:
         AM4, AR4, answers dropped as « depuis le début »."""
         if ctx.data.get("_stack"):
             return False
-        names = [s.name for s in current.steps]
-        before = current.steps[: names.index(step)] if step in names else current.steps
-        return not any(s.store in ctx.data for s in before)
+        before = _before(current, step)
+        return not any(s.store in ctx.data for s in (current.steps if before is None else before))
+
+    def typed_before(self, ctx: Context, current: Flow, step: str) -> bool:
+        """Whether a question of the sequence before ``step`` holds what the person typed (not
+        what its start knew: a participant's invitation, ``unless_known``)."""
+        return any(s.store in ctx.data and not s.unless_known for s in _before(current, step) or [])
 
     def _browsing(self, ctx: Context, current: Flow, step: str | None) -> bool:
         """At a list's own questions (``Flow.browsing``), or at the first of a browsing flow
@@ -420,3 +423,9 @@ def _prefixed(message: str, question: Reply) -> Reply:
         choices=question.choices,
         columns=question.columns,
     )
+
+
+def _before(flow: Flow, step: str) -> list[Step] | None:
+    """The questions of ``flow``'s sequence before ``step``; ``None`` for a branch's."""
+    names = [s.name for s in flow.steps]
+    return flow.steps[: names.index(step)] if step in names else None

@@ -130,3 +130,29 @@ def test_a_database_url_without_an_asynchronous_driver_stops_with_its_key(
     assert "secret" not in said and "postgresql://moi:***@127.0.0.1/base" in said
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://moi@127.0.0.1/base")
     assert config.load(env_file=None).database_url.startswith("postgresql+psycopg://")
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ({"SMTP_HOST": "smtp.example.org"}, "SMTP_HOST est renseigné mais pas SMTP_FROM"),
+        ({"SMTP_FROM": "bot@example.org"}, "SMTP_FROM est renseigné mais pas SMTP_HOST"),
+        ({"MATRIX_HOMESERVER": "https://m.example.org"}, "MATRIX_HOMESERVER est renseigné mais"),
+        ({"MATRIX_USER_ID": "@bot:example.org"}, "MATRIX_USER_ID est renseigné mais pas"),
+        (
+            {"SMTP_HOST": "smtp.example.org", "SMTP_FROM": "pasunemail"},
+            "SMTP_FROM doit être une adresse e-mail (reçu « pasunemail »)",
+        ),
+    ],
+)
+def test_a_channel_half_configured_stops_naming_the_missing_key(
+    monkeypatch: pytest.MonkeyPatch, given: dict[str, str], said: str
+) -> None:
+    """Explorer BC7: switched off without a word, the log saying no SMTP server was set."""
+    for key in ("SMTP_HOST", "SMTP_FROM", "MATRIX_HOMESERVER", "MATRIX_USER_ID"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in given.items():
+        monkeypatch.setenv(key, value)
+    with pytest.raises(SystemExit) as stopped:
+        config.load(env_file=None)
+    assert str(stopped.value).startswith(said)

@@ -25,6 +25,7 @@ from bot import config, running
 from bot.app import build_engine, serve, setup_logging, transports_for
 from bot.cli_data import cmd_export, cmd_import, open_base
 from bot.cli_parser import parse
+from bot.documents.fonts import missing_fonts
 from bot.files import why_unreadable
 from bot.storage.db import Database
 from bot.storage.people import no_organisation, only_the_demo
@@ -126,6 +127,7 @@ async def cmd_console(
     if refused is not None:
         print(refused, file=sys.stderr)
         return 2
+    warn_of_fonts()
     db = await open_base(settings)
     if offer_demo:
         async with db.sessions() as session:
@@ -201,6 +203,12 @@ def first_line_read() -> Lines | None:
     return None if first == "" else Replaying(first, sys.stdin)
 
 
+def warn_of_fonts() -> None:
+    """No PDF can be made here: said at start, not by the first bilan failing (BC20)."""
+    if (said := missing_fonts()) is not None:
+        print(said, file=sys.stderr)
+
+
 async def cmd_run(settings: config.Settings, workers: int = 1) -> int:
     console = not (settings.has_telegram or settings.has_matrix)
     refused = workers_refusal(settings, workers)
@@ -223,6 +231,7 @@ async def cmd_run(settings: config.Settings, workers: int = 1) -> int:
         return await cmd_console(
             settings, "formateur", offer_demo=settings.is_sqlite, source=source
         )
+    warn_of_fonts()
     db = await open_base(settings)
     if (refused := await running.hold_receiving(settings.database_url)) is not None:
         print(refused, file=sys.stderr)

@@ -13,7 +13,7 @@ from typing import Any
 import jinja2
 import pytest
 
-from bot.documents import pdf
+from bot.documents import fonts, pdf
 from bot.documents.pdf import (
     MAX_WORD,
     FontMissingError,
@@ -178,13 +178,14 @@ def test_clean_text_rules() -> None:
 def test_missing_fonts_say_which_package_to_install(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(pdf, "FONT_DIR", tmp_path)
+    monkeypatch.setattr(fonts, "FONT_DIRS", (tmp_path,))
 
     with pytest.raises(FontMissingError) as caught:
         html_to_pdf("<p>x</p>", title="x")
     message = str(caught.value)
     assert "apt-get install fonts-dejavu-core fonts-dejavu-extra" in message
-    assert str(tmp_path / "DejaVuSans.ttf") in message
+    assert "DejaVuSans.ttf, DejaVuSans-Bold.ttf, DejaVuSans-Oblique.ttf" in message
+    assert str(tmp_path) in message
 
 
 # ------------------------------------------------------------------ render_pdf

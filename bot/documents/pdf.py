@@ -33,21 +33,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.documents.fonts import FONT_FILES, font_dirs, found_fonts
 from bot.texts import environment
 
 if TYPE_CHECKING:
     from fpdf import FPDF
     from fpdf.fonts import TextStyle
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FAMILY = "DejaVu"
-# fpdf2 style -> (file, Debian package that ships it).
-FONT_FILES: dict[str, tuple[str, str]] = {
-    "": ("DejaVuSans.ttf", "fonts-dejavu-core"),
-    "B": ("DejaVuSans-Bold.ttf", "fonts-dejavu-core"),
-    "I": ("DejaVuSans-Oblique.ttf", "fonts-dejavu-extra"),
-    "BI": ("DejaVuSans-BoldOblique.ttf", "fonts-dejavu-extra"),
-}
 
 BODY_SIZE_PT = 10.5
 MARGIN_MM = 20.0
@@ -72,22 +65,16 @@ class DocumentError(ValueError):
 
 
 def font_paths() -> dict[str, Path]:
-    """The four DejaVu Sans files, or a FontMissingError naming the package."""
-    paths: dict[str, Path] = {}
-    missing: list[str] = []
-    packages: set[str] = set()
-    for style, (name, package) in FONT_FILES.items():
-        path = FONT_DIR / name
-        if path.is_file():
-            paths[style] = path
-        else:
-            missing.append(str(path))
-            packages.add(package)
+    """The four DejaVu Sans files (:mod:`bot.documents.fonts`), or a FontMissingError
+    naming the package."""
+    paths, missing = found_fonts()
     if missing:
+        packages = sorted({p for n, p in FONT_FILES.values() if n in missing})
         raise FontMissingError(
             "PDF documents need the DejaVu fonts, not found: "
             + ", ".join(missing)
-            + f"; install them with `apt-get install {' '.join(sorted(packages))}`"
+            + f" in {', '.join(str(d) for d in font_dirs())}"
+            + f"; install them with `apt-get install {' '.join(packages)}`"
         )
     return paths
 

@@ -153,7 +153,7 @@ async def cmd_console(
                 print(
                     "Organisme de démonstration chargé : vous êtes Camille Durand, formatrice et"
                     " administratrice. Pour créer votre propre organisme, sur une base à lui :"
-                    " FORMABOT_DATA_DIR=mon-organisme formabot console --as VOTRE_NOM, puis"
+                    " FORMABOT_DATA_DIR=data-mon-organisme formabot console --as VOTRE_NOM, puis"
                     " /start.",
                     flush=True,
                 )

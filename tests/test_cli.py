@@ -155,7 +155,7 @@ def test_run_on_an_empty_base_opens_the_console_on_the_demo(tmp_path: Path) -> N
     assert "Noter l'absence de Karim Benali, hier matin (" in again.stdout
     # What the line says to do for one's own organisation: a named console on a base of
     # its own is given no demo, and /start creates the organisation there.
-    assert "FORMABOT_DATA_DIR=mon-organisme formabot console --as VOTRE_NOM" in first.stdout
+    assert "FORMABOT_DATA_DIR=data-mon-organisme formabot console --as VOTRE_NOM" in first.stdout
     own = run(["console", "--as", "nora"], tmp_path / "mon-organisme", "/start\nMon OF\n")
     assert "démonstration" not in own.stdout and "fuseau horaire" in own.stdout
 

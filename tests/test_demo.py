@@ -43,6 +43,18 @@ async def test_is_empty_until_filled(db: Database) -> None:
         assert not await no_organisation(session)
 
 
+async def test_a_stranger_s_start_on_the_demo_alone_says_how_to_create_one_s_own(
+    db: Database, trainer: Person, person: Callable[..., Person]
+) -> None:
+    """Explorer BC3, BC15: the owner's own /start after `make run` filled the demo was told to
+    ask her organisation for an invitation, nothing more."""
+    nora = person("nora")
+    await nora.says("/start")
+    assert nora.all_text.startswith("Je ne vous connais pas encore.")
+    assert "cette base ne contient que l'organisme de démonstration" in nora.last
+    assert "formabot demo --retirer" in nora.last
+
+
 async def test_the_demo_goes_whole_for_the_real_organisation(
     db: Database, trainer: Person, person: Callable[..., Person]
 ) -> None:

@@ -54,7 +54,7 @@ from bot.people.address import remember_address_form, role_word
 from bot.people.chats import tell_person
 from bot.people.organisations import ChatAddress, create_first_organisation, has_organisation
 from bot.people.zones import ZONES
-from bot.storage.people import Invitation, Organisation, Person, Role, zone_of
+from bot.storage.people import Invitation, Organisation, Person, Role, only_the_demo, zone_of
 
 TIMEZONES = [Option(label, zone) for zone, label in ZONES.items()]
 ADDRESS_FORMS = [
@@ -141,6 +141,10 @@ async def start(ctx: Context) -> Outcome | None:
         # sent to an attestation they never had).
         if not await guided(ctx):
             ctx.say("common.stranger" if ctx.actor is None else "onboarding.no_longer_member")
+            if ctx.actor is None and await only_the_demo(ctx.session):
+                # The owner's own /start on a base `make run` filled with the demo (explorer
+                # BC3, BC15: told to ask her organisation for an invitation).
+                ctx.say("onboarding.demo_only")
         return Leave()
     # Nobody uses the bot (the demo removed, say): anyone creates the organisation, a person
     # known from the demo too (their chat is bound to the new admin).

@@ -51,7 +51,10 @@ async def test_the_piped_session_example_creates_the_organisation(
     person: Callable[..., Person],
 ) -> None:
     """The README's first example, line by line: each answer lands on its question."""
-    found = re.findall(r"printf '(/start[^']*)' \| formabot console --as (\w+)", README.read_text())
+    found = re.findall(
+        r"printf '(/start[^']*)' \| FORMABOT_DATA_DIR=[\w-]+ \.venv/bin/formabot console --as (\w+)",
+        README.read_text(),
+    )
     assert len(found) == 1, "README must hold the piped session example once"
     lines, name = found[0]
     who = person(name)

@@ -24,8 +24,8 @@ RECTORAT: tuple[Rule, ...] = (
         scope="formation",
         applies_if=("remote_coaching",),
         trigger="accompagnement à distance prévu",
-        what="contrat signé par le formateur et le responsable académique de la formation, "
-        "avant la mise en place",
+        what="contrat signé par la personne qui assure la formation et le responsable "
+        "académique de la formation, avant la mise en place",
         audience="formateur",
         sources=_REC,
         milestones=(
@@ -38,9 +38,10 @@ RECTORAT: tuple[Rule, ...] = (
                     setting="rec_contract_days_before",
                 ),
                 title="Faire signer le contrat d'accompagnement à distance",
-                explanation="Contrat d'accompagnement à distance à faire signer par le formateur et "
-                "le responsable académique de la formation au plus tard {due}, avant le début de la "
-                "formation {formation} ({anchor}) : sans contrat préalable, pas de rémunération",
+                explanation="Contrat d'accompagnement à distance à signer par la personne qui "
+                "assure la formation et par le responsable académique de la formation au plus tard "
+                "{due}, avant le début de la formation {formation} ({anchor}) : sans contrat "
+                "préalable, pas de rémunération",
                 what="contrat signé avant la mise en place",
                 postponable=False,
             ),

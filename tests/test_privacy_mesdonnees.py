@@ -255,10 +255,28 @@ async def test_the_charge_de_mission_is_told_what_the_formations_hold_about_her(
     await her.says("/mesdonnees")
     text = said(her)
     assert text.startswith("Voici ce que formabot garde à votre sujet comme personne chargée")
-    assert "adressez-vous à Camille Durand (Organisme de démonstration)" in text
+    assert "adressez-vous à Camille Durand (Organisme de démonstration), qui transmet aussi" in text
+    # Where her messages go, as they go (explorer AZ10: « aux formateurs concernés »).
+    assert "quand vous suivez plusieurs organismes, à celui que votre message nomme" in text
     held = document_of(her)
     [followed] = held["formations où vous êtes la personne chargée de mission"]  # type: ignore[misc]
     assert followed["formation"] == "Agent de restauration (démo)"
     assert followed["e-mail"] == "sophie.leroy@example.org"
     [answered] = followed["réponses aux invitations"]
     assert answered["réponse"] == "Je confirme ma présence"
+
+
+def test_several_holders_transmit_in_the_plural() -> None:
+    """Explorer AZ10: « … ou à Camille Durand (…), qui transmet … de l'organisme », for two."""
+    from bot import texts
+
+    said = texts.plain(
+        texts.say(
+            "privacy.held_by",
+            holders=[
+                {"formateur": "Admin 1", "organisme": "Organisme 1"},
+                {"formateur": "Camille Durand", "organisme": "Organisme de démonstration"},
+            ],
+        )
+    )
+    assert "qui transmettent aussi une demande d'effacement à l'administration de leur" in said

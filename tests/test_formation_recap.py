@@ -320,7 +320,7 @@ async def test_a_colleague_s_formation_of_the_same_name_and_dates_is_said_too(
         await session.execute(update(people.Membership).values(role=people.Role.FORMATEUR.value))
     await at_the_recap(trainer, "Zoé Lambert\nMarie Dupont")
     assert (
-        "Attention : une formation d'un ou d'une collègue de l'organisme porte déjà ce nom sur "
+        "Attention : une formation d'un autre membre de l'organisme porte déjà ce nom sur "
         "ces dates, Agent de restauration, du mardi 1er décembre 2026 au mardi 15 juin 2027. Si "
         "c'est un autre groupe, donnez-lui un intitulé qui l'en distingue"
     ) in trainer.last

@@ -13,11 +13,14 @@ import asyncio
 import sys
 from pathlib import Path
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot import config, exports, running
 from bot.app import FEATURES
 from bot.files import write_private
 from bot.manifest import Features
 from bot.storage.db import Database
+from bot.storage.formations import Formation
 from bot.storage.people import check_organisation
 
 
@@ -99,6 +102,7 @@ async def _export(db: Database, args: argparse.Namespace, features: Features) ->
     tables, files, calendars = features.tables, features.files, features.calendars
     async with db.sessions() as session:
         await check_organisation(session, getattr(args, "organisation", None))
+        await check_formation(session, args)
         if args.format == "ics":
             if args.what not in calendars:
                 print(f"« {args.what} » ne s'exporte pas en agenda (.ics).", file=sys.stderr)
@@ -123,6 +127,19 @@ async def _export(db: Database, args: argparse.Namespace, features: Features) ->
                 return 2
             _emit(await files[args.what](session, args), args.out)
     return 0
+
+
+async def check_formation(session: AsyncSession, args: argparse.Namespace) -> None:
+    """A French :class:`LookupError` for a ``--formation`` the base (or the organisation)
+    lacks, whatever the export (explorer BC19, CA11: an empty file, code 0)."""
+    wanted = getattr(args, "formation", None)
+    if wanted is None:
+        return
+    found = await session.get(Formation, wanted)
+    if found is None or getattr(args, "organisation", None) not in (None, found.organisation_id):
+        raise LookupError(
+            f"Formation {wanted} introuvable. La liste des formations : formabot export formations."
+        )
 
 
 def cmd_import(settings: config.Settings, args: argparse.Namespace) -> int:

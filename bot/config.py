@@ -187,7 +187,7 @@ def _str(name: str, default: str = "") -> str:
     return os.environ.get(name, default).strip() or default
 
 
-DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg", "postgresql+psycopg")
+DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 """The database drivers formabot talks through (asynchronous ones)."""
 
 
@@ -205,8 +205,8 @@ def _database_url(url: str) -> str:
     if driver not in DRIVERS:
         shown = masked_url(url)
         raise SystemExit(
-            f"DATABASE_URL doit commencer par {', '.join(d + '://' for d in DRIVERS[:-1])} ou "
-            f"{DRIVERS[-1]}:// (reçu {shown}) : formabot parle aux bases de façon asynchrone, "
+            f"DATABASE_URL doit commencer par {DRIVERS[0]}:// ou {DRIVERS[1]}:// (reçu "
+            f"{shown}) : formabot parle aux bases de façon asynchrone, "
             "par exemple « postgresql+asyncpg:// » au lieu de « postgresql:// »."
         )
     return url

@@ -47,7 +47,7 @@ def why_refused(exc: BaseException) -> str | None:
         if getattr(seen, "sqlite_errorcode", None) in (SQLITE_BUSY, SQLITE_LOCKED):
             return (
                 "La base est occupée par un autre programme (une transaction d'écriture reste "
-                "ouverte : un « sqlite3 » ou un outil de sauvegarde ?) : ce qui n'a pas reçu de "
-                "réponse n'est pas enregistré. Réessayez quand il l'aura libérée."
+                "ouverte : un « sqlite3 » ou un outil de sauvegarde ?) : ce qui était en cours "
+                "n'est pas enregistré. Réessayez quand il l'aura libérée."
             )
     return None

@@ -33,9 +33,18 @@ SIGN_OFFS = (
     "bonne semaine",
     "a demain",
     "a bientot",
+    "a plus",
     "au revoir",
     "cordialement",
+    "bien cordialement",
     "bises",
+    "bisous",
+    "merci beaucoup",
+    "bon week-end",
+    "bon weekend",
+    "bonne fin de semaine",
+    "bonne soiree a vous",
+    "bonne journee a vous",
 )
 """Folded words that close a message (« …, merci », « …, bonne journée »): said, not read as
 a motive or a half-day (explorer AZ15: « bonne journée » was « toute la journée »)."""

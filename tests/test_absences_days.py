@@ -57,6 +57,9 @@ def d(day: int, month: int = 11, year: int = 2026) -> date:
         # « huit jours », « quinze jours »: a week, a fortnight (explorer AZ5).
         ("depuis 8 jours", (d(16), d(17), d(18), d(19), d(20), d(23)), (d(21), d(22))),
         ("depuis une semaine", (d(16), d(17), d(18), d(19), d(20), d(23)), (d(21), d(22))),
+        ("depuis 7 jours", (d(16), d(17), d(18), d(19), d(20), d(23)), (d(21), d(22))),  # CA6
+        ("jeudi et vendredi derniers", (d(19), d(20)), ()),  # explorer CA7
+        ("vendredi, lundi aussi", (d(20), d(23)), ()),  # explorer CA1
         (
             "depuis neuf jours",
             (d(10), d(12), d(13), d(16), d(17), d(18), d(19), d(20), d(23)),
@@ -273,6 +276,16 @@ def test_a_day_then_since_a_day_is_the_span_up_to_it(
 ) -> None:
     found, said = read_days_and_words(text, NOW)
     assert found is not None and (found.days, said) == (days, words)
+
+
+def test_since_a_day_off_up_to_today_is_today_with_its_motive() -> None:
+    """Explorer CA5: « aujourd'hui, malade depuis samedi » on a Monday asked a nonsense date."""
+    found, said = read_days_and_words("aujourd'hui, malade depuis samedi", NOW)
+    assert found is not None and (found.days, found.skipped, said) == (
+        (d(23),),
+        (d(21), d(22)),
+        "malade",
+    )
 
 
 def test_fifteen_days_is_a_fortnight() -> None:

@@ -146,6 +146,15 @@ def test_other_text_is_not_an_absence(typed: str) -> None:
         ("Bonjour à tous, Karim absent hier, merci", "hier", None),
         ("Bjr, Karim absent aujourd'hui, bonne journée !", "aujourd'hui", None),
         ("Karim absent hier, pas de nouvelles. Bonne soirée", "hier", "pas de nouvelles"),
+        # Explorer CA: a day with its adverb is a day, several days then a motive, the person
+        # greeted the subject when nobody follows, sign-offs the list knows in any form.
+        ("Julie absente vendredi, lundi aussi", "vendredi, lundi aussi", None),
+        ("Julie absente jeudi, vendredi, malade", "jeudi, vendredi", "malade"),
+        ("Bonjour Karim, absent hier", "hier", None),
+        ("Bonjour Julie, en retard de 20 minutes ce matin", "ce matin", None),
+        ("Karim absent hier, très bonne journée", "hier", None),
+        ("Karim absent hier, merci et bonne journée à tous", "hier", None),
+        ("Julie absente vendredi, 1/2 journée", "vendredi, 1/2 journée", None),
         # Number words in a reason stay as typed (explorer N: « de 7 heures », accents lost).
         (
             "Karim absent hier matin car il a raté le train de sept heures",

@@ -34,3 +34,14 @@ def test_on_a_base_the_export_reads_it(formabot: Callable[[list[str]], Done]) ->
     done = formabot(["export", "formations"])
     assert done.returncode == 0
     assert len(list(csv.DictReader(io.StringIO(done.stdout)))) == 2
+
+
+def test_an_unknown_formation_is_said_by_every_export(
+    formabot: Callable[[list[str]], Done],
+) -> None:
+    """Explorer CA11: « export echeances --formation 99 » wrote the header alone, code 0."""
+    assert formabot(["demo"]).returncode == 0
+    for what in ("echeances", "audit", "absences", "stagiaires", "formations"):
+        done = formabot(["export", what, "--formation", "99"])
+        assert done.returncode == 1 and "Formation 99 introuvable" in done.stderr, what
+        assert done.stdout == "", what

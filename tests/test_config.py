@@ -126,10 +126,16 @@ def test_a_database_url_without_an_asynchronous_driver_stops_with_its_key(
     with pytest.raises(SystemExit) as stopped:
         config.load(env_file=None)
     said = str(stopped.value)
-    assert said.startswith("DATABASE_URL doit commencer par sqlite+aiosqlite://")
+    assert said.startswith(
+        "DATABASE_URL doit commencer par sqlite+aiosqlite:// ou postgresql+asyncpg:// (reçu"
+    )
     assert "secret" not in said and "postgresql://moi:***@127.0.0.1/base" in said
+    # A driver formabot does not ship is refused the same way (explorer CA9).
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://moi@127.0.0.1/base")
-    assert config.load(env_file=None).database_url.startswith("postgresql+psycopg://")
+    with pytest.raises(SystemExit):
+        config.load(env_file=None)
+    monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://moi@127.0.0.1/base")
+    assert config.load(env_file=None).database_url.startswith("postgresql+asyncpg://")
 
 
 @pytest.mark.parametrize(

@@ -794,6 +794,17 @@ def test_a_long_overdue_list_shows_the_latest_and_counts_the_older() -> None:
     )
     assert "Échéance 29 –" in said and "Échéance 5 –" in said
     assert "Échéance 4 –" not in said and "Échéance 0 –" not in said
+    one_more = digest_text(
+        Organisation(id=1, name="Organisme", timezone="Europe/Paris"),
+        {"overdue": late[:26], "week": []},
+        local,
+        private=True,
+        formations={1: Titled("Cuisine", "formation", 7)},
+        who={},
+    )
+    assert "· … 1 plus ancienne, dans /echeances ; les plus récentes :" in texts.plain(
+        one_more or ""
+    )  # « toutes » for several only (explorer CA10)
 
 
 def test_many_reminders_of_one_formateur_come_as_one_list() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.dates import spell_date
 from bot.deadlines.service import refresh_deadlines
@@ -436,3 +436,23 @@ async def test_a_title_another_formation_has_on_these_dates_is_refused(
     await trainer.says("Agent de restauration (démo)")  # its own title again: not another's
     assert "C'est corrigé" not in trainer.all_text
     assert "Rien n'a changé : c'était déjà ainsi." in trainer.all_text
+
+
+async def test_a_colleague_s_title_on_these_dates_is_refused_to_a_trainer_too(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer CA14: a trainer who is no administrator renamed her formation onto a
+    colleague's title and dates; the administration then saw two identical lines."""
+    projet = await stored(db, PROJET)
+    async with db.sessions() as session, session.begin():
+        marc = people.Person(display_name="Marc Dubois")
+        session.add(marc)
+        await session.flush()
+        mine = await session.get(Formation, projet.id)
+        assert mine is not None
+        mine.owner_id = marc.id
+        await session.execute(update(people.Membership).values(role=people.Role.FORMATEUR.value))
+    await open_edit(trainer)
+    await trainer.presses("Intitulé")
+    await trainer.says(projet.title)
+    assert trainer.last.startswith(f"« {projet.title} » est déjà l'intitulé d'une autre formation")

@@ -1184,6 +1184,11 @@ def test_every_vae_candidate_owes_a_livret_and_a_ticket_at_the_end() -> None:
         "ELY-VAE-CANDIDATE-TICKET:trainee:8": date(2027, 6, 30),
     }
     livret = found["ELY-VAE-CANDIDATE-LIVRET:trainee:8"]
+    # Told apart from a follow-up's livret and ticket (explorer CA8: the same titles twice).
+    assert livret.title == "Déposer le livret de suivi VAE en fin d'accompagnement"
+    ticket = found["ELY-VAE-CANDIDATE-TICKET:trainee:8"]
+    assert ticket.title == "Saisir le ticket qualité de fin d'accompagnement VAE"
+    assert "pour l'accompagnement VAE de Marc Leroux" in ticket.explanation
     assert livret.explanation.startswith(
         "Livret de suivi VAE de Marc Leroux, avec le compte rendu du jury blanc et les échanges "
         "de mail, à déposer dans l'espace de stockage formateur à la fin de son accompagnement, "

@@ -124,7 +124,7 @@ _COUNT |= {"huit": 8, "neuf": 9, "dix": 10, "quinze": 15}
 _DAYS_BACK = re.compile(
     r"^(?P<n>\d{1,2}|[a-z]+)\s+(?:(?P<weeks>semaines?)|jours?)(?:\s+de\s+formation)?$"
 )
-_WEEKS_SAID_IN_DAYS = {8: 1, 15: 2}
+_WEEKS_SAID_IN_DAYS = {7: 1, 8: 1, 14: 2, 15: 2}
 """« huit jours », « quinze jours »: a week, a fortnight, as French says them (explorer AZ5:
 15 days of training went back three weeks)."""
 
@@ -308,11 +308,11 @@ def read_days_and_words(text: str, now: datetime, *, late: bool = False) -> tupl
         # up to yesterday (AZ4), « …, revient mercredi » after a second comma is motive (AZ1).
         start, _, after = since["a"].partition(",")
         spanned, last = read_days(f"depuis {start}", now), _one_day(head, now)
-        if spanned is not None and last is not None and spanned.first < last:
+        if spanned is not None and last is not None and min(spanned.days + spanned.skipped) < last:
             days = tuple(day for day in spanned.days if day <= last)
             skipped = tuple(day for day in spanned.skipped if day <= last)
             words = (tail[: since.start()], after)
-            if len(days) > 1:
+            if days:  # one day of training in it (« aujourd'hui, malade depuis samedi »): CA5
                 return replace(spanned, days=days, skipped=skipped), ", ".join(
                     w.strip(" ,.") for w in words if w.strip(" ,.")
                 )

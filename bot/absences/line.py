@@ -42,12 +42,10 @@ def _dated(word: str, date_of: Callable[[list[str]], datetime | None]) -> bool:
     )
 
 
-def _another_name(word: str, text: str, people: list[tuple[str, tuple[int, int]]]) -> bool:
-    """Whether ``word`` (folded) reads as part of a name: typed with a capital, or a word of
-    someone's name."""
-    return as_typed(text, word)[:1].isupper() or any(
-        word in soft_fold(name).split() for name, _ in people
-    )
+def _another_name(word: str, people: list[tuple[str, tuple[int, int]]]) -> bool:
+    """Whether ``word`` (folded) is a word of someone's name: « benali » beside « karim » names
+    another person; « Malade », capitalised by a phone, names nobody (explorer CA4)."""
+    return any(word in soft_fold(name).split() for name, _ in people)
 
 
 def _unknown_name(
@@ -153,6 +151,8 @@ def spoken_lengths(folded: str) -> str:
 
 
 _REWRITES = [
+    # « 1/2 journée » on an attendance sheet is a half-day, not the 1st of February (CA13).
+    (re.compile(r"(?<![\d/])1\s*/\s*2\s*(?:journee|j)\b"), "demi-journee"),
     (re.compile(r"\bce\s+matin\b"), "aujourdhui matin"),
     (re.compile(r"\bcet(?:te)?\s+(?:apres\s*-?\s*midi|aprem)\b"), "aujourdhui apres-midi"),
 ]
@@ -202,7 +202,8 @@ _ARTICLE = r"(?:\b(?:le|la|les|l'|dans\s+la|en|chaque|tous\s+les)\s*)?"
 """« le matin », « l'après-midi », « dans la matinée »: the article goes with the half-day,
 not with the date (« du 16 au 18, le matin » names the 16th to the 18th)."""
 _PERIOD_WORDS = [
-    (re.compile(r"\b(?:toute\s+la\s+)?journee(?:\s+entiere)?\b"), "journee"),
+    # « demi-journée » says no half: asked, not the whole day (explorer CA13).
+    (re.compile(r"(?<!demi-)(?<!demi )\b(?:toute\s+la\s+)?journee(?:\s+entiere)?\b"), "journee"),
     (re.compile(_ARTICLE + r"(?:\bapres\s*-?\s*midis?\b|\baprem\b)"), "apres_midi"),
     (re.compile(_ARTICLE + r"\bmatin(?:ee|s)?\b"), "matin"),
 ]
@@ -292,7 +293,10 @@ def day_words(text: str, now: datetime) -> str:
 
 _DAY_FILLER = re.compile(
     r"(?:le|la|les|l|du|au|et|hier|aujourd|hui|aujourdhui|avant|demain|apres|midi|matin|journee"
-    r"|toute|ce|cet|cette|er|dernier|derniere|prochaine?|semaine)"
+    r"|toute|ce|cet|cette|er|derniere?s?|prochaine?s?|passee?s?|semaine|soir|soiree|demi"
+    # What goes with the days of a list, not a comment (explorer CA1, CA7: « vendredi, lundi
+    # aussi », « jeudi et vendredi derniers », « … justifiés » were read as one day).
+    r"|aussi|egalement|puis|idem|encore|non|justifiee?s?|absente?s?)"
 )
 
 
@@ -355,7 +359,7 @@ def _understand_folded(text: str, now: datetime, people: list[tuple[str, tuple[i
             found = match_names(" ".join(name), people)
             if not found:
                 continue
-            if beside and _another_name(beside[0], text, people) and not _dated(beside[0], date_of):
+            if beside and _another_name(beside[0], people) and not _dated(beside[0], date_of):
                 # « Karim Benali hier », nobody of that name: « Benali » is a name, not a date
                 # word, so the name is not « Karim » (explorer BD5: other Karims
                 # « correspondaient »); « karim malade hier » stays Karim's.

@@ -75,7 +75,7 @@ _BEFORE_NAME = re.compile(
 )
 _SEVERAL = re.compile(r"\s*(?:,|\bet\b|&|\+)\s*")
 _NOT_NAMES = {
-    *("je", "j", "il", "elle", "on", "nous", "vous", "ils", "elles", "qui", "personne"),
+    *("je", "j", "il", "elle", "on", "nous", "vous", "ils", "elles", "qui", "personne", "en"),
     *("le", "la", "les", "l", "un", "une", "des", "mon", "ma", "mes", "tout", "tous", "toute"),
 }
 """First words that start a sentence about someone, but not a name ("je suis absent demain")."""
@@ -121,14 +121,25 @@ _ADDRESSED = re.compile(
 """« Bonjour Camille, … », « Bonjour à tous, … »: the greeting and whom it greets, up to its
 punctuation (explorer AZ14: « Je ne trouve pas « Camille » parmi vos stagiaires »)."""
 _NAMES_AN_ABSENCE = re.compile(r"\b(?:absente?s?|abs|retard|pas|malades?|venue?s?)\b")
-_SIGNED_OFF = re.compile(rf"[\s,.;!-]*\b(?:{'|'.join(SIGN_OFFS)})[\s.!]*$")
+_SIGNED_OFF = re.compile(
+    rf"[\s,.;!-]*\b(?:(?:tres|et)\s+)?(?:{'|'.join(SIGN_OFFS)})(?:\s+a\s+(?:vous|tous))?[\s.!]*$"
+)
+
+
+_NO_SUBJECT = re.compile(
+    r"^(?:est\s+|etait\s+|sont\s+|a\s+ete\s+|n'est\s+|ne\s+sont\s+)?(?:absente?s?\b|abs\b"
+    r"|en\s+retard|retard\b|pas\s+venue?s?|pas\s+la\b|malades?\b|\d)"
+)
+"""What follows a greeting that names nobody (« absent hier », « en retard »): the person
+greeted is then the subject (« Bonjour Julie, en retard ce matin »: explorer CA2, CA3)."""
 
 
 def _without_courtesies(text: str) -> str:
     """The sentence without its greeting (« Bonjour, », « Bonjour Camille, ») and its
     sign-off (« , merci », « bonne journée ! »), which name no one and no day."""
     addressed = _ADDRESSED.match(text)
-    if addressed is not None and not _NAMES_AN_ABSENCE.search(soft_fold(addressed["to"])):
+    greeted = addressed is not None and not _NAMES_AN_ABSENCE.search(soft_fold(addressed["to"]))
+    if addressed is not None and greeted and not _NO_SUBJECT.match(_soft(text[addressed.end() :])):
         text = text[addressed.end() :]
     text = _GREETING.sub("", text) or text
     while (signed := _SIGNED_OFF.search(folded := soft_fold(text))) and signed.start() > 0:
@@ -203,13 +214,16 @@ def _said_of_the_day(rest: str, *, late: bool) -> tuple[str, str]:
     before more days or a half-day (« lundi, mardi et mercredi », « hier, le matin ») stays,
     and so does an absence « malade depuis jeudi », days to read (explorer AY6), not a
     retard's (explorer AZ2: « en retard aujourd'hui, malade depuis jeudi » was Thursday's)."""
-    head, comma, tail = rest.partition(",")
-    tail = tail.strip(" ,.;")
-    if not comma or names_a_day_only(tail) or read_period(tail)[0] is not None:
+    parts = rest.split(",")
+    days = 1  # the first part is the day; the next ones too while they name days alone
+    while days < len(parts) and (
+        names_a_day_only(parts[days]) or read_period(parts[days])[0] is not None
+    ):
+        days += 1
+    tail = ",".join(parts[days:]).strip(" ,.;")
+    if not tail or (not late and re.search(r"\bdepuis\b", tail)):
         return rest, ""
-    if not late and re.search(r"\bdepuis\b", tail):
-        return rest, ""
-    return head.strip(), tail
+    return ",".join(parts[:days]).strip(), tail
 
 
 _DATE_START = re.compile(

@@ -64,9 +64,8 @@ TRAINEE_COLUMNS = (
 async def formations(
     session: AsyncSession, organisation_id: int | None = None, formation_id: int | None = None
 ) -> list[dict[str, Any]]:
-    """Every formation, or the one ``--formation`` names (explorer BC19: the option was
-    ignored, and every formation exported)."""
-    await _known(session, formation_id, organisation_id)
+    """Every formation, or the one ``--formation`` names (checked by the command: explorer
+    BC19, the option was ignored and every formation exported)."""
     query = (
         select(Formation, Organisation, Person.display_name)
         .join(Organisation, Organisation.id == Formation.organisation_id)
@@ -116,20 +115,6 @@ async def formations(
     return rows
 
 
-async def _known(
-    session: AsyncSession, formation_id: int | None, organisation_id: int | None
-) -> None:
-    """A French :class:`LookupError` for a formation the base (or the organisation) lacks."""
-    if formation_id is None:
-        return
-    found = await session.get(Formation, formation_id)
-    if found is None or organisation_id not in (None, found.organisation_id):
-        raise LookupError(
-            f"Formation {formation_id} introuvable. "
-            "La liste des formations : formabot export formations."
-        )
-
-
 def _label(column: str, code: str | None) -> str | None:
     """The words the chat shows for a stored code (a code no longer offered: as stored)."""
     return LABELS[column].get(code, code) if code is not None else None
@@ -140,7 +125,6 @@ async def trainees(
 ) -> list[dict[str, Any]]:
     """Every formation's trainees, or those of the one ``--formation`` names: a file to move
     them to another formation holds them alone (explorer BC19: everyone's were added)."""
-    await _known(session, formation_id, organisation_id)
     query = (
         select(Trainee, Formation)
         .join(Formation, Formation.id == Trainee.formation_id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Literal
 
@@ -52,7 +53,8 @@ async def parse_title(ctx: Context, text: str) -> str | Invalid:
         return Invalid(texts.say("formation.title_signs"))
     if "formation_id" in ctx.data:  # renaming: not onto another's title (explorer AD21)
         start, end = (date.fromisoformat(ctx.data[k]) for k in ("start", "end"))
-        who, this = member(ctx), int(ctx.data["formation_id"])
+        # The organisation's, a colleague's too, as the recap's warning (explorer CA14).
+        who, this = replace(member(ctx), admin=True), int(ctx.data["formation_id"])
         twins = await namesakes(ctx.session, who, title, start, end, besides=this)
         if twins:
             return Invalid(ctx.render("formation.title_taken", formation=twins[0]))

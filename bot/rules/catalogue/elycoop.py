@@ -251,7 +251,7 @@ ELYCOOP: tuple[Rule, ...] = (
             Milestone(
                 key="LIVRET",
                 offset=Offset(anchor="trainee_exit", unit="days"),
-                title="Déposer le livret de suivi VAE",
+                title="Déposer le livret de suivi VAE en fin d'accompagnement",
                 explanation="Livret de suivi VAE {of_trainee}, avec le compte rendu du jury blanc "
                 "et les échanges de mail, à déposer dans l'espace de stockage formateur à la fin "
                 "de son accompagnement, {due}",
@@ -262,9 +262,9 @@ ELYCOOP: tuple[Rule, ...] = (
             Milestone(
                 key="TICKET",
                 offset=Offset(anchor="trainee_exit", unit="days"),
-                title="Saisir le ticket qualité",
-                explanation="Ticket qualité à saisir pour le suivi VAE {of_trainee}, à la fin de "
-                "son accompagnement, {due}",
+                title="Saisir le ticket qualité de fin d'accompagnement VAE",
+                explanation="Ticket qualité à saisir pour l'accompagnement VAE {of_trainee}, à la "
+                "fin de celui-ci, {due}",
                 what="saisir un ticket qualité",
                 postponable=True,
                 not_before="LIVRET",

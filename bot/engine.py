@@ -53,7 +53,7 @@ from bot.storage import turn_rows as rows
 from bot.storage.base import utcnow
 from bot.storage.db import Database
 from bot.storage.people import Role
-from bot.storage.ping import connection_lost
+from bot.storage.ping import connection_lost, database_away
 from bot.typos import BACK_WORDS, HELP_WORDS, closest_commands, spoken_commands
 
 log = logging.getLogger(__name__)
@@ -133,13 +133,14 @@ class Engine:
             try:
                 replies = await self._handle_once(incoming)
             except Exception as exc:
-                # A concurrent writer (another process) got there first, the same event
-                # arrived twice at once, or the server ended the connection (a restart:
-                # bot.storage.ping): start over from the database, which kept nothing.
-                # Not a disk full: nothing goes through until someone frees space.
+                # A concurrent writer got there first, the same event came twice at once, the
+                # server ended the connection (bot.storage.ping): start over from the database,
+                # which kept nothing. Not a disk full: nothing goes through until space is freed.
                 if SPACE.lacking(exc):
                     METRICS.error("DiskFull")
                     return [Reply(text=texts.say("common.disk_full"), extras={BUSY: SAY_ONCE})]
+                if database_away(exc):  # tried again later from the inbox (explorer BA9)
+                    break
                 again = isinstance(exc, StaleState | IntegrityError | OperationalError)
                 if not (again or connection_lost(exc)):
                     METRICS.error(type(exc).__name__)

@@ -748,3 +748,23 @@ async def test_a_dialogue_with_nothing_answered_is_replaced_and_one_further_on_s
         trainer.all_text
     )
     assert "Je mets de côté « noter une absence ou un retard »" in trainer.all_text
+
+
+async def test_a_database_that_cannot_be_reached_leaves_the_turn_to_a_later_try(
+    db: Database, settings: Settings, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Explorer BA9: a restart refused the retry's connection; the message was answered
+    « quelque chose s'est mal passé » and dropped. Now the engine gives the turn up, which
+    the transports' inbox tries again (1 s, 2 s … later), nothing answered meanwhile."""
+    from bot.messages import gave_up
+
+    engine = build_engine(db, settings, clock=clock)
+    tries: list[int] = []
+
+    async def refused(incoming: Incoming) -> list[Reply]:
+        tries.append(1)
+        raise ConnectionRefusedError(111, "Connect call failed")
+
+    monkeypatch.setattr(engine, "_handle_once", refused)
+    replies = await engine.handle(Incoming(Platform.CONSOLE, "u", "u", "ev-1", text="/aide"))
+    assert gave_up(replies) and len(tries) == 1

@@ -112,3 +112,24 @@ def test_both_ways_the_server_ends_a_connection_start_the_turn_over() -> None:
     assert not connection_lost(error(IntegrityError, "23505"))
     assert not connection_lost(error(ProgrammingError, "42P01"))
     assert not connection_lost(ValueError("a bug of ours"))
+
+
+def test_a_server_that_cannot_be_reached_is_away_not_a_bug() -> None:
+    """Explorer BA9: the retry met the server still down (« connection refused », « the
+    database system is starting up »), was answered « quelque chose s'est mal passé », and
+    the message dropped."""
+    import socket
+
+    from sqlalchemy.exc import OperationalError
+
+    from bot.storage.ping import database_away
+
+    class Starting(Exception):
+        sqlstate = "57P03"
+
+    assert database_away(ConnectionRefusedError(111, "Connect call failed"))
+    assert database_away(OperationalError("connect", None, ConnectionResetError()))
+    assert database_away(socket.gaierror(-2, "Name or service not known"))
+    assert database_away(Starting("the database system is starting up"))
+    assert not database_away(ValueError("a bug of ours"))
+    assert not database_away(OSError(28, "No space left on device"))

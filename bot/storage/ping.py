@@ -22,6 +22,7 @@ starts it over on a checked connection (:meth:`bot.engine.Engine.handle`).
 
 from __future__ import annotations
 
+import socket
 import time
 from typing import Any
 
@@ -104,3 +105,21 @@ def connection_lost(exc: BaseException) -> bool:
         return True
     code = getattr(getattr(exc, "orig", None), "sqlstate", None)
     return isinstance(exc, DBAPIError) and isinstance(code, str) and code.startswith(LOST)
+
+
+def database_away(exc: BaseException) -> bool:
+    """Whether the server cannot be reached at all (down, restarting, starting up): the turn
+    is left for the transports' later tries, not answered « quelque chose s'est mal passé »
+    (explorer BA9: a restart refused the retry's connection, the message was dropped and the
+    next answers fell on the wrong question)."""
+    seen: BaseException | None = exc
+    for _ in range(5):
+        if seen is None:
+            return False
+        if isinstance(seen, ConnectionError | socket.gaierror):
+            return True
+        code = getattr(seen, "sqlstate", None)
+        if isinstance(code, str) and code.startswith(LOST):  # 57P03: starting up
+            return True
+        seen = getattr(seen, "orig", None) or seen.__cause__ or seen.__context__
+    return False

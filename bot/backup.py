@@ -64,18 +64,22 @@ def _copy(source: Path, target: Path) -> None:
     """
     if target.exists():
         raise BackupError(f"{target} existe déjà : choisissez un autre nom.")
+    # Written under a name of its own, then renamed: a copy killed half-way (a reboot, the
+    # OOM killer) never bears a backup's name (explorer BA6).
+    partial = target.with_name(target.name + ".partiel")
     try:
         private_dir(target.parent)
-        with closing(reader(source)) as reading, closing(sqlite3.connect(target)) as writing:
+        with closing(reader(source)) as reading, closing(sqlite3.connect(partial)) as writing:
             reading.backup(writing, pages=256)
             writing.execute("PRAGMA journal_mode=DELETE")
-        make_private(target)
+        make_private(partial)
+        partial.rename(target)
     except (OSError, sqlite3.Error) as exc:
         reason = why_unwritable(exc)
+        with suppress(OSError):
+            partial.unlink(missing_ok=True)  # a copy cut short is no backup
         if reason is None:
             raise
-        with suppress(OSError):
-            target.unlink(missing_ok=True)  # a copy cut short is no backup
         raise BackupError(
             f"Impossible d'écrire la copie dans {target.parent} : {reason}. Rien n'a changé."
         ) from exc

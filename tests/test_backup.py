@@ -57,6 +57,26 @@ def test_a_backup_taken_while_the_bot_writes_is_whole_and_private(
     assert titles(copy) == titles(database)
 
 
+def test_a_backup_killed_before_it_ends_bears_no_backup_s_name(
+    formabot: Callable[[list[str]], Done], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Explorer BA6: killed half-way, the copy was named like a finished backup."""
+    assert formabot(["demo"]).returncode == 0
+    real_rename = Path.rename
+
+    def killed(self: Path, target: Path) -> Path:
+        raise KeyboardInterrupt  # the process stopped between the copy and its naming
+
+    monkeypatch.setattr(Path, "rename", killed)
+    formabot(["backup"])
+    monkeypatch.setattr(Path, "rename", real_rename)
+    assert list((tmp_path / "sauvegardes").glob("*.db")) == []
+    assert [p.name.endswith(".db.partiel") for p in (tmp_path / "sauvegardes").iterdir()] == [True]
+    assert formabot(["backup"]).returncode == 0  # the next night's: whole, named
+    [copy] = (tmp_path / "sauvegardes").glob("*.db")
+    assert titles(copy) == titles(tmp_path / "formabot.db")
+
+
 def test_restore_puts_the_backup_back_and_keeps_the_replaced_database(
     formabot: Callable[[list[str]], Done], tmp_path: Path
 ) -> None:

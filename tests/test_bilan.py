@@ -449,6 +449,13 @@ async def test_a_bilan_d_etape_met_after_its_default_date_moves_the_written_bila
         await answer(trainer, kind, value)
     email = documents(trainer)["txt"].content.decode()
     assert "au plus tard le jour de cette rencontre, le mardi 5 janvier 2027" in email
+    # The agenda sent with it says the same, not « transmis ensuite » (explorer BB6).
+    [agenda] = [
+        pdf_words(r.document.content)
+        for r in trainer.replies
+        if r.document is not None and r.document.filename.startswith("ordre-du-jour")
+    ]
+    assert "transmis ensuite" not in agenda and "à la date convenue avec eux" in agenda
     [written] = await written_bilans(db)
     assert (written.status, written.due_on, written.postponed_to) == (
         "postponed",

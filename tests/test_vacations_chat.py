@@ -25,7 +25,7 @@ async def test_rectorat_first_hours_participants_and_cap(db: Database, trainer: 
     await trainer.says("beaucoup")
     assert "Je n'ai pas compris cette durée" in trainer.last
     await trainer.says("9h30")
-    assert "Qui a effectivement participé" in trainer.last
+    assert "Qui a effectivement participé à la formation ?" in trainer.last  # 004 §3 (BB4)
     assert trainer.buttons[:3] == ["☑ Bruno Colin", "☑ Chloé Faure", "☑ Anne Roy"]  # by surname
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Chloé Faure")  # untick: did not take part

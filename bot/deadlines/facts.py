@@ -19,11 +19,20 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.absences.facts import followup_facts
-from bot.rules import BilanFacts, FollowUpFacts, FormationFacts, SessionFacts, TraineeFacts
+from bot.deadlines.org_settings import usable_rules_settings
+from bot.rules import (
+    BilanFacts,
+    FollowUpFacts,
+    FormationFacts,
+    SessionFacts,
+    TraineeFacts,
+    disabled_rules,
+)
 from bot.rules.facts import ACTION_TYPES, FUNDERS, PROGRAMMES
 from bot.storage.base import utcnow
 from bot.storage.bilans import Bilan
 from bot.storage.formations import Formation
+from bot.storage.people import Organisation
 
 
 def bilan_facts(bilan: Bilan) -> BilanFacts:
@@ -106,3 +115,11 @@ def facts_of(
         followups=followups,
         subcontracted=bool(formation.subcontracted),
     )
+
+
+async def rules_off(session: AsyncSession, formation: Formation) -> list[tuple[str, str]]:
+    """What the texts ask that is off for ``formation``, and why, as its detail says it (a
+    CVL Parcours Métiers' tracking table: explorer BB3, said only in an admin's /reglages)."""
+    organisation = await session.get(Organisation, formation.organisation_id)
+    settings = usable_rules_settings(organisation.settings if organisation else None)
+    return [(rule.what, why) for rule, why in disabled_rules(facts_of(formation), settings)]

@@ -63,6 +63,7 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Return, leave_saying
 from bot.conversations.kit.pages import LINES, Reading
 from bot.conversations.kit.steps import Confirm, Entry, Option, Pick, PickMany
+from bot.deadlines.facts import rules_off
 from bot.deadlines.service import Moved
 from bot.formations import service
 from bot.formations.edit import delete_formation, proofs_unsendable
@@ -136,6 +137,7 @@ async def show_detail(ctx: Context) -> Outcome:
         last_end=last_path_end(formation),
         paged=paged,
         owner=owner.display_name if owner else None,
+        off=await rules_off(ctx.session, formation),
     )
     return Next("roster" if paged else "action")
 

@@ -6,6 +6,7 @@ import asyncio
 import itertools
 import logging
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -754,29 +755,34 @@ def test_a_tuesday_deadline_after_easter_monday_is_reminded_on_the_friday() -> N
     assert reminders_due([item], tuesday, datetime(2027, 3, 30, 16, 0, tzinfo=UTC)) == []
 
 
+def an_item(n: int, due: date, **changes: Any) -> Item:
+    """The ``n``-th deadline still to do, due on ``due``, of formation 1 or 2 by parity."""
+    return Item(
+        id=n,
+        organisation_id=1,
+        formation_id=n % 2 + 1,
+        key=f"k{n}",
+        subject="formation",
+        subject_id=1,
+        due_on=due,
+        due_at=None,
+        title=f"Échéance {n}",
+        detail=None,
+        explanation="",
+        source="",
+        audience="formateur",
+        status="to_do",
+        postponed_to=None,
+        reminded_at=None,
+    )._replace(**changes)
+
+
 def test_a_long_overdue_list_shows_the_latest_and_counts_the_older() -> None:
     """Explorer BD3: cut at 25, oldest first, the same lines every morning for eighteen days;
     what became overdue since was only « … et 169 autres »."""
     local = datetime(2026, 12, 11, 8, 0, tzinfo=ZoneInfo("Europe/Paris"))
     late = [
-        Item(
-            id=n,
-            organisation_id=1,
-            formation_id=1,
-            key=f"k{n}",
-            subject="formation",
-            subject_id=1,
-            due_on=date(2026, 11, 1) + timedelta(days=n),
-            due_at=None,
-            title=f"Échéance {n}",
-            detail=None,
-            explanation="",
-            source="",
-            audience="organisation",
-            status="to_do",
-            postponed_to=None,
-            reminded_at=None,
-        )
+        an_item(n, date(2026, 11, 1) + timedelta(days=n), formation_id=1, audience="organisation")
         for n in range(30)
     ]
     text = digest_text(
@@ -813,24 +819,7 @@ def test_many_reminders_of_one_formateur_come_as_one_list() -> None:
     today = date(2026, 12, 4)  # a Friday
 
     def item(n: int, due: date, reminded: datetime | None = None) -> Item:
-        return Item(
-            id=n,
-            organisation_id=1,
-            formation_id=n % 2 + 1,
-            key=f"k{n}",
-            subject="formation",
-            subject_id=1,
-            due_on=due,
-            due_at=None,
-            title=f"Échéance {n}",
-            detail=None,
-            explanation="Ce que dit le texte.",
-            source="",
-            audience="formateur",
-            status="to_do",
-            postponed_to=None,
-            reminded_at=reminded,
-        )
+        return an_item(n, due, reminded_at=reminded, explanation="Ce que dit le texte.")
 
     rows = [item(n, date(2026, 12, 5)) for n in range(1, 5)]  # Saturday: Friday's hint
     rows += [item(5, today), item(6, today, reminded=datetime(2026, 12, 4, 7, 5, tzinfo=UTC))]

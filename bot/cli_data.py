@@ -18,9 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import config, exports, running
 from bot.app import FEATURES
 from bot.files import write_private
+from bot.formations.queries import find_formation
 from bot.manifest import Features
 from bot.storage.db import Database
-from bot.storage.formations import Formation
 from bot.storage.people import check_organisation
 
 
@@ -132,14 +132,9 @@ async def _export(db: Database, args: argparse.Namespace, features: Features) ->
 async def check_formation(session: AsyncSession, args: argparse.Namespace) -> None:
     """A French :class:`LookupError` for a ``--formation`` the base (or the organisation)
     lacks, whatever the export (explorer BC19, CA11: an empty file, code 0)."""
-    wanted = getattr(args, "formation", None)
-    if wanted is None:
-        return
-    found = await session.get(Formation, wanted)
-    if found is None or getattr(args, "organisation", None) not in (None, found.organisation_id):
-        raise LookupError(
-            f"Formation {wanted} introuvable. La liste des formations : formabot export formations."
-        )
+    await find_formation(
+        session, getattr(args, "formation", None), getattr(args, "organisation", None)
+    )
 
 
 def cmd_import(settings: config.Settings, args: argparse.Namespace) -> int:

@@ -33,6 +33,7 @@ from bot.documents.pdf import render_pdf
 from bot.documents.sheets import Moment
 from bot.documents.sheets import write as sheet
 from bot.formations.labels import EXIT_REASONS
+from bot.formations.queries import find_formation
 from bot.rules.catalogue import rule_label
 from bot.storage.absences import Absence, FollowUp, QualityTicket, StoredDocument
 from bot.storage.formations import Formation, Trainee
@@ -97,23 +98,6 @@ async def exit_rows(session: AsyncSession, formation: Formation) -> list[dict[st
         for t in sorted(formation.trainees, key=lambda t: (t.left_on or date.max, t.full_name))
         if t.left_on is not None
     ]
-
-
-async def find_formation(
-    session: AsyncSession, formation_id: int | None, organisation_id: int | None = None
-) -> Formation | None:
-    """The formation, or a French :class:`LookupError` when it is unknown."""
-    if formation_id is None:
-        return None
-    formation = await session.get(Formation, formation_id)
-    if formation is None or (
-        organisation_id is not None and formation.organisation_id != organisation_id
-    ):
-        raise LookupError(
-            f"Formation {formation_id} introuvable. "
-            "La liste des formations : formabot export formations."
-        )
-    return formation
 
 
 async def _people(session: AsyncSession) -> dict[int, str]:

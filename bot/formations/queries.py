@@ -184,3 +184,20 @@ async def load_formation(
         return None
     await session.refresh(formation, ["trainees", "sessions"])
     return formation
+
+
+async def find_formation(
+    session: AsyncSession, formation_id: int | None, organisation_id: int | None = None
+) -> Formation | None:
+    """The formation, or a French :class:`LookupError` when it is unknown."""
+    if formation_id is None:
+        return None
+    formation = await session.get(Formation, formation_id)
+    if formation is None or (
+        organisation_id is not None and formation.organisation_id != organisation_id
+    ):
+        raise LookupError(
+            f"Formation {formation_id} introuvable. "
+            "La liste des formations : formabot export formations."
+        )
+    return formation

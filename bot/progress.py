@@ -108,6 +108,14 @@ def _spawn(
     task = asyncio.ensure_future(run(sessions, works, settings, work_id, clock=clock))
     _running.add(task)
     task.add_done_callback(_running.discard)
+    task.add_done_callback(_said)
+
+
+def _said(task: asyncio.Task[str]) -> None:
+    """A run that could not even claim or record (the database away): logged, by type only,
+    and left to the scheduler's next look (explorer BA10: nothing was ever said)."""
+    if not task.cancelled() and (exc := task.exception()) is not None:
+        log.warning("long work: run stopped (%s), resumed later", type(exc).__name__)
 
 
 async def wait_for_works() -> None:
@@ -211,7 +219,13 @@ async def run(
         work = works.get(kind)
         if work is None:
             raise LookupError("unknown work")
-        async with sessions() as session, session.begin():
+        # A work stuck on a connection a restart killed fails once it outlasts its claim, and
+        # is tried again, not left « running » for ever (explorer BA10).
+        async with (
+            asyncio.timeout(CLAIM_TIMEOUT.total_seconds()),
+            sessions() as session,
+            session.begin(),
+        ):
             replies = await work(session, args, clock(), settings)
             for number, reply in enumerate(replies):
                 await enqueue(

@@ -146,6 +146,24 @@ async def test_a_work_killed_midway_is_done_once_after_the_restart(
     assert (sent.key, sent.payload["text"]) == (f"work:{work_id}:0", "Prêt : 1")
 
 
+async def test_a_work_stuck_past_its_claim_fails_and_is_tried_again(
+    db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Explorer BA10: a ZIP stuck on a connection a PostgreSQL restart killed stayed
+    « running » for ever, the trainer promised a file that never came."""
+
+    async def stuck(
+        session: AsyncSession, args: dict[str, Any], now: datetime, settings: Settings
+    ) -> list[Reply]:
+        await asyncio.sleep(3600)
+        return []
+
+    monkeypatch.setattr(progress, "CLAIM_TIMEOUT", timedelta(seconds=0.2))
+    work_id = await add_work(db, "bundle", n=1)
+    assert await progress.run(db.sessions, {"bundle": stuck}, settings, work_id) == "pending"
+    assert await status_of(db, work_id) == ("pending", 1)  # for the scheduler's next look
+
+
 async def test_a_work_whose_process_was_killed_on_this_host_is_taken_over_at_once(
     db: Database, settings: Settings
 ) -> None:

@@ -183,6 +183,21 @@ async def test_a_trainee_s_name_at_which_formation_opens_hers(
     assert "Je n'ai pas reconnu ce choix" in trainer.last
 
 
+async def test_the_deletion_asks_about_the_formation_as_it_is_named_now(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer BA8: renamed by a colleague meanwhile, it was offered for deletion under the
+    name it no longer had."""
+    await trainer.says("/formations")
+    await trainer.presses(DEMO)
+    async with db.sessions() as session, session.begin():
+        formation = await session.scalar(select(Formation).where(Formation.title.startswith(DEMO)))
+        assert formation is not None
+        formation.title = "Titre A"
+    await trainer.presses("Supprimer la formation")
+    assert trainer.last.startswith("Supprimer la formation « Titre A » ?")
+
+
 async def test_a_formation_created_by_mistake_is_deleted_after_confirmation(
     db: Database, trainer: Person
 ) -> None:

@@ -243,6 +243,8 @@ LIST = Flow(
         Confirm(
             "confirm_delete",
             ask="formation.confirm_delete",
+            # Its title as it is now: a colleague may have renamed it meanwhile (BA8).
+            before=still_there,
             yes=do_delete,
             no=keep_it,
             yes_label="Oui, supprimer",

@@ -242,9 +242,11 @@ async def cmd_run(settings: config.Settings, workers: int = 1) -> int:
     engine = build_engine(db, settings)
     supervisor = Supervisor(settings, workers - 1)
     supervisor.start()  # after the migration: the children find the schema up to date
+    watching = asyncio.create_task(running.watch_receiving())  # explorer BA4
     try:
         await serve(settings, db, transports_for(settings, engine))
     finally:
+        watching.cancel()
         await supervisor.stop()
         await db.dispose()
     return 0

@@ -16,14 +16,20 @@ process): ``formabot run`` holds a session advisory lock there
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
+import logging
 import os
+import signal
+from contextlib import suppress
 from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy.engine import make_url
 
 from bot.files import PRIVATE_FILE, private_dir
+
+log = logging.getLogger(__name__)
 
 _held: IO[str] | None = None
 """The lock of this process, kept open until it ends."""
@@ -111,10 +117,50 @@ async def hold_receiving(database_url: str) -> str | None:
     )
 
 
+async def still_receiving() -> bool:
+    """Whether this process still holds the receiving role: its connection checked, and the
+    lock taken again on a new one when a PostgreSQL restart dropped it with the connection;
+    ``False`` when another process took it meanwhile (explorer BA4: after a restart a second
+    ``formabot run`` started and polled beside the first)."""
+    from sqlalchemy import text
+
+    if not _receiving:
+        return True
+    connection = _receiving[0]
+    try:
+        await connection.scalar(text("SELECT 1"))
+        return True
+    except Exception:  # the connection died with the server: the lock went with it
+        with suppress(Exception):
+            await connection.close()
+    try:
+        fresh = await connection.engine.connect()
+    except Exception:  # the database still away: looked at again later
+        return True
+    if await fresh.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": RECEIVING}):
+        await fresh.commit()
+        _receiving[0] = fresh
+        return True
+    await fresh.close()
+    return False
+
+
+async def watch_receiving(every: float = 30.0) -> None:
+    """The receiving role looked at every ``every`` seconds; lost to another process, this one
+    stops as on SIGTERM, said in its log (never two pollers on one bot)."""
+    while True:
+        await asyncio.sleep(every)
+        if not await still_receiving():
+            log.error("another formabot run took the receiving role after a restart: stopping")
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
+
+
 async def release_receiving() -> None:
     """Give the receiving role back (a test; a process gives it back by ending)."""
     while _receiving:
         connection = _receiving.pop()
         engine = connection.engine
-        await connection.close()
+        with suppress(Exception):  # a connection a restart already cut
+            await connection.close()
         await engine.dispose()

@@ -111,3 +111,41 @@ async def test_a_second_receiving_process_is_refused_on_postgresql(pg_server_url
         await asyncio.sleep(0.1)
     assert said is None
     await running.release_receiving()
+
+
+@pytest.mark.postgres
+async def test_the_receiving_role_is_taken_again_after_a_restart_or_given_up(
+    pg_server_url: str,
+) -> None:
+    """Explorer BA4: a PostgreSQL restart dropped the lock with its connection; a second
+    « formabot run » then started and polled beside the first."""
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    async def cut_the_receiver() -> None:  # what a restart does to its connection
+        async with admin.connect() as connection:
+            await connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_locks"
+                    " WHERE locktype = 'advisory' AND objid = :low"
+                ),
+                {"low": running.RECEIVING & 0xFFFFFFFF},
+            )
+            await connection.commit()
+
+    admin = create_async_engine(pg_server_url)
+    try:
+        assert await running.hold_receiving(pg_server_url) is None
+        assert await running.still_receiving()
+        await cut_the_receiver()
+        assert await running.still_receiving()  # taken again on a new connection
+        await cut_the_receiver()
+        process = holding(pg_server_url, RECEIVER)  # another took it meanwhile
+        try:
+            assert not await running.still_receiving()
+        finally:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait()
+    finally:
+        await running.release_receiving()
+        await admin.dispose()

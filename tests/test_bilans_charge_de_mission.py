@@ -133,6 +133,10 @@ async def test_formations_of_two_organisations_her_message_goes_to_the_one_named
     await her.says("Parcours 1 : bien reçu.")  # a formation named says which, too
     rows = await notices(db)
     assert [r.chat_id for r in rows] == ["formateur", "admin-1"]
+    # A file naming nobody: she is told nobody heard of it, and how (explorer AZ9).
+    await her.sends_file("arret-maladie.pdf", "application/pdf", b"%PDF-1.4")
+    assert "je ne sais pas auquel dire que vous avez envoyé ce fichier" in her.all_text
+    assert [r.chat_id for r in await notices(db)] == ["formateur", "admin-1"]
     camille = rows[0].payload["text"]
     assert "vos formations « Agent de restauration (démo) » et « Projet professionnel" in camille
     assert "Karim" not in rows[1].payload["text"]

@@ -39,9 +39,12 @@ async def answer(ctx: Context) -> bool:
         return False
     name = her_name(trainers)
     text = incoming.text.strip()
-    if incoming.attachment is not None and (
+    unsaid = False  # a file whose trainer nothing names (explorer AZ9: nobody heard of it)
+    if incoming.attachment is not None and not (
         meant := await meant_for(ctx.session, trainers, text, incoming.chat)
     ):
+        unsaid = True
+    elif incoming.attachment is not None and meant:
         # The file is not passed on, but the trainer hears she sent one (explorer AT5).
         said = ctx.render(
             "charge_de_mission.file_not_passed", filename=incoming.attachment.filename
@@ -64,6 +67,8 @@ async def answer(ctx: Context) -> bool:
             empty=not text and incoming.command is None,
             file=incoming.attachment is not None,
         )
+        if unsaid:
+            ctx.say("charge_de_mission.which_organisation", trainers=trainers, file=True)
         return True
     meant = await meant_for(ctx.session, trainers, text, incoming.chat)
     if meant is None:  # she follows several organisations, and nothing says which

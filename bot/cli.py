@@ -203,6 +203,12 @@ def first_line_read() -> Lines | None:
     return None if first == "" else Replaying(first, sys.stdin)
 
 
+def _base_shown(settings: config.Settings) -> str:
+    """The base as a person reads it: the SQLite file, not a driver's URL (explorer BC2)."""
+    file = running.sqlite_file(settings.database_url)
+    return str(file) if file is not None else settings.shown_database_url
+
+
 def warn_of_fonts() -> None:
     """No PDF can be made here: said at start, not by the first bilan failing (BC20)."""
     if (said := missing_fonts()) is not None:
@@ -224,7 +230,7 @@ async def cmd_run(settings: config.Settings, workers: int = 1) -> int:
         return 2
     if source is not None:  # the console: no token, lines to read
         print(
-            f"Aucun jeton Telegram ni Matrix configuré : console sur {settings.shown_database_url}"
+            f"Aucun jeton Telegram ni Matrix configuré : console sur {_base_shown(settings)}"
             " (tapez /aide ; /quitter ou Ctrl-D pour quitter).",
             flush=True,
         )

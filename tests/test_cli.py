@@ -165,6 +165,10 @@ async def test_at_the_keyboard_the_demo_is_offered_and_enter_takes_it(tmp_path: 
     offer = "Charger l'organisme de démonstration ? [O/n]"
     taken = await in_a_terminal(["run"], tmp_path / "oui", [(offer, b"\n"), ("vous> ", CTRL_D)])
     assert "vous êtes Camille Durand" in taken.shown and taken.code == 0
+    # Ctrl-D at the prompt: a farewell on its own line, not the shell's prompt glued to
+    # « vous> » (explorer BC1); the base said as its file (BC2).
+    assert taken.shown.endswith("vous> \nAu revoir !\n")
+    assert f"console sur {tmp_path}/oui/formabot.db" in taken.shown
     declined = await in_a_terminal(
         ["run"], tmp_path / "non", [(offer, b"n\n"), ("vous> ", b"/aide\n"), ("vous> ", CTRL_D)]
     )

@@ -239,6 +239,8 @@ class Console:
                 if line == "":
                     line = None
             if line is None:
+                if interactive:  # Ctrl-D at the prompt: its own line, as /quitter (BC1)
+                    print("\nAu revoir !", file=self.out, flush=True)
                 return
             line = line.rstrip("\r\n")
             if is_leaving(line):

@@ -44,7 +44,7 @@ async def fill(
     session: AsyncSession, *, today: date, timezone: str = "Europe/Paris"
 ) -> Organisation:
     organisation = Organisation(name=DEMO_ORGANISATION, timezone=timezone)
-    camille = Person(display_name="Camille Durand")
+    camille = Person(display_name="Camille Durand", address_form="f")  # « formatrice » (BC10)
     session.add_all([organisation, camille])
     await session.flush()
     session.add(

@@ -398,7 +398,7 @@ def test_the_members_export_resolves_the_journal_s_numbers(
     assert row[:4] == [
         "1",
         "Camille Durand",
-        "administrateur ou administratrice",
+        "administratrice",
         "Organisme de démonstration",
     ]
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d\+0[12]:00", row[4])  # Paris, to the minute

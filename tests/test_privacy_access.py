@@ -58,7 +58,7 @@ async def test_a_trainer_gets_their_account_memberships_formations_and_actions(
         ("console", "formateur")
     ]
     assert [(a["organisme"], a["rôle"]) for a in held["adhésions"]] == [
-        ("Organisme de démonstration", "administrateur ou administratrice")
+        ("Organisme de démonstration", "administratrice")
     ]
     async with db.sessions() as session, session.begin():  # explorer Z, Z8: as she asked
         await remember_address_form(session, platform="console", user_id="formateur", form="f")
@@ -208,6 +208,6 @@ async def test_the_members_export_lists_who_acted_without_being_a_member_on_post
     async with pg_db.sessions() as session:
         members = await members_of(session, None)
     assert [(m["nom"], m["rôle"]) for m in members] == [
-        ("Camille Durand", "administrateur ou administratrice"),
+        ("Camille Durand", "administratrice"),
         ("Hugo Moreau", "personne invitée à un bilan (pas membre)"),
     ]

@@ -489,6 +489,16 @@ async def test_a_command_at_the_sentence_s_question_says_nothing_was_noted(
     assert await absences(db) == []
 
 
+async def test_another_name_after_the_day_s_comma_is_no_motive(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer CB1: « Julie absente vendredi, Karim aussi » kept « Karim aussi » as Julie's
+    motive, and Karim was never noted."""
+    await trainer.says("Julie absente vendredi, Karim aussi")
+    assert trainer.last.startswith("Je note une seule chose par phrase")
+    assert await absences(db) == []
+
+
 async def test_what_is_said_after_the_day_is_its_motive(db: Database, trainer: Person) -> None:
     """Explorer AY5: « Karim absent hier, mardi il revient » was two days off, Tuesday 17
     and Sunday 22; « hier, pas de nouvelles » was shown back, then lost."""

@@ -139,6 +139,20 @@ async def test_this_morning_after_days_off_sick_is_today_s_morning_only(
     ]
 
 
+async def test_a_half_day_said_without_its_half_is_asked_for_every_day(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer CB2: « jeudi et vendredi 1/2 journée » was saved as two whole days."""
+    await trainer.says("Julie absente jeudi et vendredi 1/2 journée")
+    assert trainer.last == "Quelle demi-journée, chacun de ces 2 jours ?"
+    await trainer.presses("Le matin")
+    await trainer.presses("Enregistrer")
+    assert {(day, period) for _, day, period, _, _ in await saved(db)} == {
+        (date(2026, 11, 19), "matin"),
+        (date(2026, 11, 20), "matin"),
+    }
+
+
 async def test_three_names_outside_the_dates_are_said_and_kept(
     db: Database, trainer: Person
 ) -> None:

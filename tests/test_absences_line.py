@@ -102,7 +102,8 @@ def test_what_is_not_understood_is_said_back() -> None:
 
 def test_a_first_name_known_with_a_surname_nobody_has_is_nobody() -> None:
     """Explorer BD5: « Karim Dupont hier » dropped « Dupont » and matched Karim Benali."""
-    for typed in ("Karim Dupont hier", "hier Karim Dupont", "karim martin hier"):  # names
+    # A surname nobody has, capitalised, is nobody too (explorer CB5: Karim Benali's recap).
+    for typed in ("Karim Dupont hier", "hier Karim Dupont", "karim martin hier", "Karim Zorg hier"):
         line = understand_line(typed, NOW, PEOPLE)
         assert line.matches == [] and line.name_text.casefold().startswith("karim"), typed
         assert line.when is not None and line.when.day == 22

@@ -42,10 +42,21 @@ def _dated(word: str, date_of: Callable[[list[str]], datetime | None]) -> bool:
     )
 
 
-def _another_name(word: str, people: list[tuple[str, tuple[int, int]]]) -> bool:
-    """Whether ``word`` (folded) is a word of someone's name: « benali » beside « karim » names
-    another person; « Malade », capitalised by a phone, names nobody (explorer CA4)."""
-    return any(word in soft_fold(name).split() for name, _ in people)
+_SAID_OF_SOMEONE = re.compile(
+    r"(?:malades?|excusee?s?|absente?s?|justifiee?s?|hospitalisee?s?|convoquee?s?|enfants?"
+    r"|rdv|rendez|covid|greve|accident|arret|medecin|transport|bus|train|panne|famille|deuil"
+    r"|prevenu|prevenue|prevenus|non|pas|toujours|encore|aussi)"
+)
+"""Words a phone capitalises after a name that say something of the person, not her name."""
+
+
+def _another_name(word: str, text: str, people: list[tuple[str, tuple[int, int]]]) -> bool:
+    """Whether ``word`` (folded) reads as part of a name: a word of someone's name
+    (« benali » beside « karim »), or typed with a capital and no word said of someone
+    (« Karim Dupont », nobody of that name: explorer BD5, CB5; « Karim Malade »: CA4)."""
+    if any(word in soft_fold(name).split() for name, _ in people):
+        return True
+    return as_typed(text, word)[:1].isupper() and not _SAID_OF_SOMEONE.fullmatch(word)
 
 
 def _unknown_name(
@@ -359,7 +370,7 @@ def _understand_folded(text: str, now: datetime, people: list[tuple[str, tuple[i
             found = match_names(" ".join(name), people)
             if not found:
                 continue
-            if beside and _another_name(beside[0], people) and not _dated(beside[0], date_of):
+            if beside and _another_name(beside[0], text, people) and not _dated(beside[0], date_of):
                 # « Karim Benali hier », nobody of that name: « Benali » is a name, not a date
                 # word, so the name is not « Karim » (explorer BD5: other Karims
                 # « correspondaient »); « karim malade hier » stays Karim's.

@@ -191,6 +191,8 @@ def _read_when(ctx: Context) -> None:
             # « ce matin, malade depuis jeudi »: this morning is today's, the days before it
             # whole (explorer AZ3: three mornings).
             ctx.data["_own"], ctx.data["period"] = {several.last.isoformat(): half}, "journee"
+        elif line.period is None and "demi" in read_period(rest)[2]:
+            ctx.data.pop("period", None)  # « 1/2 journée », which half: asked (CB2)
         return
     if line.when is not None and line.when.date() > ctx.now.date():
         ctx.say("absence.quick_future", day=line.when.date())

@@ -154,10 +154,13 @@ async def other_name(ctx: Context, sentence: AbsenceSentence) -> str | None:
         for w in _words(t.full_name)
         if len(w) >= 3
     }
-    for found in re.finditer(r"[^\W\d_][\w'-]*", sentence.rest):
+    # The motive read after the day's comma too (explorer CB1: « Julie absente vendredi,
+    # Karim aussi » kept « Karim aussi » as Julie's motive).
+    said = sentence.rest + (f", {sentence.reason}" if sentence.reason else "")
+    for found in re.finditer(r"[^\W\d_][\w'-]*", said):
         word = str(found.group(0))
         # Joined like another subject (« et Julie », « , Hugo »), not « avec Mme Martin ».
-        joined = re.search(r"(?:[,;]|\bet|\bpuis|\bmais)\s*$", sentence.rest[: found.start()])
+        joined = re.search(r"(?:[,;]|\bet|\bpuis|\bmais)\s*$", said[: found.start()])
         if joined and fold(word) in known and fold(word) not in typed:
             return word
     return None

@@ -382,6 +382,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _command(settings: config.Settings, args: argparse.Namespace) -> int:
+    if args.command in ("run", "work", "console"):
+        config.paired(settings)
     if args.command == "run":
         return asyncio.run(cmd_run(settings, args.workers))
     if args.command == "work":

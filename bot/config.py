@@ -226,43 +226,41 @@ def load(env_file: str | None = ".env") -> Settings:
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise SystemExit(f"FORMABOT_TIMEZONE : fuseau horaire inconnu {zone!r}.") from exc
     _folder("FORMABOT_TEMPLATES_DIR")
-    return _paired(
-        Settings(
-            database_url=url,
-            data_dir=data_dir,
-            default_timezone=zone,
-            conversation_ttl_hours=_at_least("FORMABOT_CONVERSATION_TTL_HOURS", 24, 1),
-            invitation_ttl_days=_at_least("FORMABOT_INVITATION_TTL_DAYS", 7, 1),
-            log_level=_one_of("FORMABOT_LOG_LEVEL", "info", LOG_LEVELS).upper(),
-            telegram_token=_str("TELEGRAM_TOKEN"),
-            telegram_base_url=_str("TELEGRAM_BASE_URL"),
-            telegram_webhook_url=_str("TELEGRAM_WEBHOOK_URL"),
-            telegram_webhook_listen=_str("TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1"),
-            telegram_webhook_port=_between("TELEGRAM_WEBHOOK_PORT", 8443, *PORT),
-            telegram_webhook_secret=_str("TELEGRAM_WEBHOOK_SECRET"),
-            telegram_poll_interval=_float("TELEGRAM_POLL_INTERVAL", 0.0),
-            telegram_username=_str("TELEGRAM_USERNAME").lstrip("@"),
-            matrix_homeserver=_str("MATRIX_HOMESERVER"),
-            matrix_user_id=_str("MATRIX_USER_ID"),
-            matrix_password=_str("MATRIX_PASSWORD"),
-            matrix_access_token=_str("MATRIX_ACCESS_TOKEN"),
-            matrix_device_name=_str("MATRIX_DEVICE_NAME", "formabot"),
-            matrix_pickle_key=_str("MATRIX_PICKLE_KEY"),
-            matrix_messages_per_second=_positive("MATRIX_MESSAGES_PER_SECOND", 0.9),
-            smtp_host=_str("SMTP_HOST"),
-            smtp_port=_between("SMTP_PORT", 587, *PORT),
-            smtp_user=_str("SMTP_USER"),
-            smtp_password=_str("SMTP_PASSWORD"),
-            smtp_from=_str("SMTP_FROM"),
-            smtp_tls=_one_of("SMTP_TLS", "starttls", ("starttls", "tls", "none")),
-            scheduler_interval_seconds=_at_least("FORMABOT_SCHEDULER_INTERVAL_SECONDS", 60, 1),
-            digest_hour=_between("FORMABOT_DIGEST_HOUR", 8, 0, 23),
-            metrics_host=_str("FORMABOT_METRICS_HOST", "127.0.0.1"),
-            metrics_port=_between("FORMABOT_METRICS_PORT", 0, 0, PORT[1]),
-            db_pool_size=_at_least("FORMABOT_DB_POOL_SIZE", 15, 1),
-            db_max_overflow=_at_least("FORMABOT_DB_MAX_OVERFLOW", 0, 0),
-            db_pool_timeout=_positive("FORMABOT_DB_POOL_TIMEOUT", 30.0),
-        )
+    return Settings(
+        database_url=url,
+        data_dir=data_dir,
+        default_timezone=zone,
+        conversation_ttl_hours=_at_least("FORMABOT_CONVERSATION_TTL_HOURS", 24, 1),
+        invitation_ttl_days=_at_least("FORMABOT_INVITATION_TTL_DAYS", 7, 1),
+        log_level=_one_of("FORMABOT_LOG_LEVEL", "info", LOG_LEVELS).upper(),
+        telegram_token=_str("TELEGRAM_TOKEN"),
+        telegram_base_url=_str("TELEGRAM_BASE_URL"),
+        telegram_webhook_url=_str("TELEGRAM_WEBHOOK_URL"),
+        telegram_webhook_listen=_str("TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1"),
+        telegram_webhook_port=_between("TELEGRAM_WEBHOOK_PORT", 8443, *PORT),
+        telegram_webhook_secret=_str("TELEGRAM_WEBHOOK_SECRET"),
+        telegram_poll_interval=_float("TELEGRAM_POLL_INTERVAL", 0.0),
+        telegram_username=_str("TELEGRAM_USERNAME").lstrip("@"),
+        matrix_homeserver=_str("MATRIX_HOMESERVER"),
+        matrix_user_id=_str("MATRIX_USER_ID"),
+        matrix_password=_str("MATRIX_PASSWORD"),
+        matrix_access_token=_str("MATRIX_ACCESS_TOKEN"),
+        matrix_device_name=_str("MATRIX_DEVICE_NAME", "formabot"),
+        matrix_pickle_key=_str("MATRIX_PICKLE_KEY"),
+        matrix_messages_per_second=_positive("MATRIX_MESSAGES_PER_SECOND", 0.9),
+        smtp_host=_str("SMTP_HOST"),
+        smtp_port=_between("SMTP_PORT", 587, *PORT),
+        smtp_user=_str("SMTP_USER"),
+        smtp_password=_str("SMTP_PASSWORD"),
+        smtp_from=_str("SMTP_FROM"),
+        smtp_tls=_one_of("SMTP_TLS", "starttls", ("starttls", "tls", "none")),
+        scheduler_interval_seconds=_at_least("FORMABOT_SCHEDULER_INTERVAL_SECONDS", 60, 1),
+        digest_hour=_between("FORMABOT_DIGEST_HOUR", 8, 0, 23),
+        metrics_host=_str("FORMABOT_METRICS_HOST", "127.0.0.1"),
+        metrics_port=_between("FORMABOT_METRICS_PORT", 0, 0, PORT[1]),
+        db_pool_size=_at_least("FORMABOT_DB_POOL_SIZE", 15, 1),
+        db_max_overflow=_at_least("FORMABOT_DB_MAX_OVERFLOW", 0, 0),
+        db_pool_timeout=_positive("FORMABOT_DB_POOL_TIMEOUT", 30.0),
     )
 
 
@@ -275,10 +273,11 @@ _PAIRS = (
 """Keys that only work together: one without the other switched its channel off unsaid."""
 
 
-def _paired(settings: Settings) -> Settings:
+def paired(settings: Settings) -> Settings:
     """``settings``, or a stop naming the key missing beside the one given (explorer BC7: an
     SMTP_HOST without SMTP_FROM was logged « no SMTP server configured », every e-mail became
-    a draft to forward)."""
+    a draft to forward). Asked by the commands that serve (``run``, ``work``, ``console``),
+    not by a nightly backup or an export, which no channel concerns (explorer CB8)."""
     for given, attribute, missing, other, what in _PAIRS:
         if getattr(settings, attribute) and not getattr(settings, other):
             raise SystemExit(

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import os
 import shutil
+import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -183,8 +184,10 @@ def formabot(
         capsys.readouterr()
         try:
             code = cli.main(args)
-        except SystemExit as stop:  # argparse: --help, bad arguments
-            code = int(stop.code or 0)
+        except SystemExit as stop:  # argparse: --help, bad arguments; a setting refused
+            if isinstance(stop.code, str):
+                print(stop.code, file=sys.stderr)  # as Python prints it, code 1
+            code = 1 if isinstance(stop.code, str) else int(stop.code or 0)
         out, err = capsys.readouterr()
         return Done(code, out, err)
 

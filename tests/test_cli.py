@@ -416,3 +416,18 @@ def test_help_never_starts_a_line_with_a_closing_sign(
         for line in command.format_help().splitlines():
             assert not line.lstrip().startswith((";", ":", "»", "?", "!")), (name, line)
             assert not line.rstrip().endswith("«"), (name, line)
+
+
+def test_a_half_configured_channel_stops_what_serves_not_a_backup(
+    formabot: Callable[[list[str]], Done], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Explorer BC7, CB8: the start is stopped, naming the missing key; a nightly backup or
+    an export, which no channel concerns, still goes."""
+    assert formabot(["demo"]).returncode == 0
+    monkeypatch.setenv("SMTP_HOST", "smtp.example.org")
+    monkeypatch.delenv("SMTP_FROM", raising=False)
+    assert formabot(["backup"]).returncode == 0
+    assert formabot(["export", "formations"]).returncode == 0
+    done = formabot(["run"])
+    assert done.returncode == 1
+    assert "SMTP_HOST est renseigné mais pas SMTP_FROM" in done.stderr

@@ -151,17 +151,26 @@ async def test_the_detail_of_someone_else_s_formation_says_who_is_in_charge(
     assert "En charge : Marc Dubois" in trainer.all_text
 
 
-async def test_the_detail_says_what_the_texts_ask_that_is_off_here(trainer: Person) -> None:
+async def test_the_detail_says_what_the_texts_ask_that_is_off_here(
+    db: Database, trainer: Person
+) -> None:
     """Explorer BB3: why a CVL Parcours Métiers owes no tracking table was said only in an
     administrator's /reglages."""
     await trainer.says("/formations")
     await trainer.presses(PROJET)
     await trainer.presses("Voir le détail")
     assert (
-        "Ne s'applique pas ici : tableau de suivi des orientations et du recrutement"
-        in trainer.all_text
+        "Ne s'applique pas ici : Le tableau de suivi des orientations et du recrutement est "
+        "demandé par les pièces pédagogiques exigées" in trainer.all_text
     )
     assert "pour les Parcours Métiers il n'est plus à compléter" in trainer.all_text
+    # The organisation's own procedure switched off: one line, not one per rule (CB9).
+    async with db.sessions() as session, session.begin():
+        await session.execute(update(people.Organisation).values(settings={"ely_procedure": False}))
+    await trainer.says("/formations")
+    await trainer.presses(PROJET)
+    await trainer.presses("Voir le détail")
+    assert trainer.all_text.count("L'organisation n'applique pas la procédure Elycoop") == 1
 
 
 async def test_a_trainee_s_name_at_which_formation_opens_hers(

@@ -117,9 +117,11 @@ def facts_of(
     )
 
 
-async def rules_off(session: AsyncSession, formation: Formation) -> list[tuple[str, str]]:
-    """What the texts ask that is off for ``formation``, and why, as its detail says it (a
-    CVL Parcours Métiers' tracking table: explorer BB3, said only in an admin's /reglages)."""
+async def rules_off(session: AsyncSession, formation: Formation) -> list[str]:
+    """Why what the texts ask is off for ``formation``, each reason once, as its detail says
+    it (a CVL Parcours Métiers' tracking table: explorer BB3, said only in an admin's
+    /reglages; the Elycoop procedure off: one line, not one per rule, explorer CB9)."""
     organisation = await session.get(Organisation, formation.organisation_id)
     settings = usable_rules_settings(organisation.settings if organisation else None)
-    return [(rule.what, why) for rule, why in disabled_rules(facts_of(formation), settings)]
+    off = disabled_rules(facts_of(formation), settings)
+    return list(dict.fromkeys(why for _rule, why in off))

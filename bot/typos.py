@@ -45,6 +45,9 @@ SIGN_OFFS = (
     "bonne fin de semaine",
     "bonne soiree a vous",
     "bonne journee a vous",
+    "a plus tard",
+    "bien a vous",
+    "a toute",
 )
 """Folded words that close a message (« …, merci », « …, bonne journée »): said, not read as
 a motive or a half-day (explorer AZ15: « bonne journée » was « toute la journée »)."""

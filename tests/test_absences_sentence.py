@@ -94,6 +94,9 @@ def test_sentences_that_report_an_absence(typed: str, names: tuple[str, ...], li
     "typed",
     [
         "Bonjour",
+        # Whom a greeting addresses is never a trainee (explorer CB4, CB12).
+        "Bonjour à tous, absent hier",
+        "Bonjour Monsieur, en retard ce matin Karim",
         # A late arrival denied is none (explorer L: « Julie n'est pas » taken for a name).
         "Julie n'est pas arrivée en retard hier",
         "Julie est arrivée en retard hier ? non pas du tout",
@@ -155,6 +158,8 @@ def test_other_text_is_not_an_absence(typed: str) -> None:
         ("Karim absent hier, très bonne journée", "hier", None),
         ("Karim absent hier, merci et bonne journée à tous", "hier", None),
         ("Julie absente vendredi, 1/2 journée", "vendredi, 1/2 journée", None),
+        ("Karim absent hier, bonne soirée à toi", "hier", None),  # explorer CB15
+        ("Karim absent hier, bien à vous", "hier", None),
         # Number words in a reason stay as typed (explorer N: « de 7 heures », accents lost).
         (
             "Karim absent hier matin car il a raté le train de sept heures",

@@ -122,7 +122,7 @@ _ADDRESSED = re.compile(
 punctuation (explorer AZ14: « Je ne trouve pas « Camille » parmi vos stagiaires »)."""
 _NAMES_AN_ABSENCE = re.compile(r"\b(?:absente?s?|abs|retard|pas|malades?|venue?s?)\b")
 _SIGNED_OFF = re.compile(
-    rf"[\s,.;!-]*\b(?:(?:tres|et)\s+)?(?:{'|'.join(SIGN_OFFS)})(?:\s+a\s+(?:vous|tous))?[\s.!]*$"
+    rf"[\s,.;!-]*\b(?:(?:tres|et)\s+)?(?:{'|'.join(SIGN_OFFS)})(?:\s+a\s+(?:vous|tous|toi))?[\s.!]*$"
 )
 
 
@@ -134,12 +134,26 @@ _NO_SUBJECT = re.compile(
 greeted is then the subject (« Bonjour Julie, en retard ce matin »: explorer CA2, CA3)."""
 
 
+_NOBODY_GREETED = re.compile(
+    r"(?:a\s+)?(?:tous|toutes|tout\s+le\s+monde|monsieur|madame|mademoiselle|mme|mr|m\.?"
+    r"|formabot|l'equipe|la\s+team|les\s+collegues|vous|toi)"
+)
+"""Whom a greeting addresses that is never a trainee (explorer CB4, CB12)."""
+
+
 def _without_courtesies(text: str) -> str:
     """The sentence without its greeting (« Bonjour, », « Bonjour Camille, ») and its
     sign-off (« , merci », « bonne journée ! »), which name no one and no day."""
     addressed = _ADDRESSED.match(text)
     greeted = addressed is not None and not _NAMES_AN_ABSENCE.search(soft_fold(addressed["to"]))
-    if addressed is not None and greeted and not _NO_SUBJECT.match(_soft(text[addressed.end() :])):
+    if (
+        addressed is not None
+        and greeted
+        and (
+            _NOBODY_GREETED.fullmatch(_soft(addressed["to"]))
+            or not _NO_SUBJECT.match(_soft(text[addressed.end() :]))
+        )
+    ):
         text = text[addressed.end() :]
     text = _GREETING.sub("", text) or text
     while (signed := _SIGNED_OFF.search(folded := soft_fold(text))) and signed.start() > 0:

@@ -143,3 +143,21 @@ async def test_dates_that_keep_the_bilan_inside_say_nothing_of_it(
     assert "tombe maintenant" not in trainer.all_text
     assert (await stored(db)).end_date == date(2027, 1, 7)
     assert await step_of(db, trainer) == ("formations", "action")  # back to the menu
+
+
+async def test_dates_moved_onto_another_formation_of_its_title_are_said(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer CB11: « Modifier les dates » put two formations of one title on the same
+    dates without a word, and every list showed them alike."""
+    from tests.auxil.absences import add_formation
+
+    other = await add_formation(db, title=(await stored(db)).title)  # 3 Nov to 2 Jan
+    async with db.sessions() as session, session.begin():
+        twin = await session.get(Formation, other)
+        assert twin is not None
+        twin.start_date, twin.end_date = date(2027, 2, 1), date(2027, 6, 30)
+    await new_dates(trainer, "du 1er février au 30 juin 2027")
+    assert "Attention : « Agent de restauration (démo) » est aussi l'intitulé d'une autre " in (
+        trainer.last
+    )

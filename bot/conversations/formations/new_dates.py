@@ -21,6 +21,7 @@ own dates typed again are said to be its dates (:class:`.period.PeriodStep`).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -32,6 +33,7 @@ from bot.conversations.formations.period import PeriodStep
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow
 from bot.formations import service
+from bot.formations.queries import namesakes
 from bot.storage.people import Role
 
 
@@ -53,7 +55,12 @@ async def left_out(ctx: Context, start: date, end: date) -> list[dict[str, Any]]
 
 async def before_yes(ctx: Context, start: date, end: date) -> list[str]:
     bilans = await left_out(ctx, start, end)
-    return [ctx.render("formation.bilans_left_out", bilans=bilans, saved=False)] if bilans else []
+    said = [ctx.render("formation.bilans_left_out", bilans=bilans, saved=False)] if bilans else []
+    # Moved onto the dates of another formation of its title, a colleague's too (CB11).
+    everyone, this = replace(member(ctx), admin=True), int(ctx.data["formation_id"])
+    title = str(ctx.data.get("title") or "")
+    twins = await namesakes(ctx.session, everyone, title, start, end, besides=this)
+    return [*said, ctx.render("formation.dates_namesake", formation=twins[0])] if twins else said
 
 
 async def save_dates(ctx: Context) -> None:

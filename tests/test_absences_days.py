@@ -288,6 +288,19 @@ def test_since_a_day_off_up_to_today_is_today_with_its_motive() -> None:
     )
 
 
+def test_since_days_off_up_to_a_day_off_is_that_day_with_its_motive() -> None:
+    """Explorer CB6: « hier, malade depuis samedi » on a Monday offered two weekend days."""
+    found, said = read_days_and_words("hier, malade depuis samedi", NOW)
+    assert found is not None and (found.days, found.skipped, said) == ((d(22),), (d(21),), "malade")
+
+
+def test_days_of_training_are_counted_as_such() -> None:
+    """Explorer CB6: « 7 jours de formation » became a calendar week; « quatorze » unread."""
+    found = read_days("depuis 7 jours de formation", NOW)
+    assert found is not None and len(found.days) == 7 and found.first == d(13)
+    assert read_days("depuis quatorze jours", NOW) == read_days("depuis 14 jours", NOW)
+
+
 def test_fifteen_days_is_a_fortnight() -> None:
     found = read_days("depuis quinze jours", NOW)
     assert found is not None and found.first == d(9)

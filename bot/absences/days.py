@@ -120,9 +120,10 @@ def _span(text: str, now: datetime) -> tuple[date, date] | None:
 
 
 _COUNT = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7}
-_COUNT |= {"huit": 8, "neuf": 9, "dix": 10, "quinze": 15}
+_COUNT |= {"huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13}
+_COUNT |= {"quatorze": 14, "quinze": 15, "vingt": 20}
 _DAYS_BACK = re.compile(
-    r"^(?P<n>\d{1,2}|[a-z]+)\s+(?:(?P<weeks>semaines?)|jours?)(?:\s+de\s+formation)?$"
+    r"^(?P<n>\d{1,2}|[a-z]+)\s+(?:(?P<weeks>semaines?)|jours?)(?P<training>\s+de\s+formation)?$"
 )
 _WEEKS_SAID_IN_DAYS = {7: 1, 8: 1, 14: 2, 15: 2}
 """« huit jours », « quinze jours »: a week, a fortnight, as French says them (explorer AZ5:
@@ -137,7 +138,10 @@ def _since_days(text: str, today: date) -> date | None:
     count = match and (int(match["n"]) if match["n"].isdigit() else _COUNT.get(match["n"], 0))
     if not match or not count or count > MOST_DAYS:
         return None
-    weeks = count if match["weeks"] else _WEEKS_SAID_IN_DAYS.get(count)
+    # « 7 jours de formation » counts days of training, as said (explorer CB6).
+    weeks = (
+        count if match["weeks"] else None if match["training"] else _WEEKS_SAID_IN_DAYS.get(count)
+    )
     if weeks is not None:
         day = today - timedelta(weeks=weeks)
         while not dates.is_working_day(day):
@@ -309,8 +313,10 @@ def read_days_and_words(text: str, now: datetime, *, late: bool = False) -> tupl
         start, _, after = since["a"].partition(",")
         spanned, last = read_days(f"depuis {start}", now), _one_day(head, now)
         if spanned is not None and last is not None and min(spanned.days + spanned.skipped) < last:
-            days = tuple(day for day in spanned.days if day <= last)
-            skipped = tuple(day for day in spanned.skipped if day <= last)
+            # No day of training in it (« hier, malade depuis samedi » on a Monday): the day
+            # said, a day off pointed out as such (explorer CB6).
+            days = tuple(day for day in spanned.days if day <= last) or (last,)
+            skipped = tuple(day for day in spanned.skipped if day <= last and day not in days)
             words = (tail[: since.start()], after)
             if days:  # one day of training in it (« aujourd'hui, malade depuis samedi »): CA5
                 return replace(spanned, days=days, skipped=skipped), ", ".join(

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from bot.formations.queries import (
     Member,
+    find_formation,
     listed_formations,
     load_formation,
     namesakes,
@@ -14,6 +17,7 @@ from bot.formations.queries import (
 )
 from bot.storage.db import Database
 from tests.auxil.formations import a_formation, cast
+from tests.auxil.organisations import add_organisations
 
 
 async def test_each_person_sees_what_is_theirs_to_see(db: Database) -> None:
@@ -108,3 +112,18 @@ async def test_namesakes_are_the_formations_a_list_would_show_alike(db: Database
         assert await found("Agent de restauration (démo)", *after) == []
         assert await found("Agent de restauration (démo)", date(2027, 6, 15), date(2027, 9, 30))
         assert title_key("  Agent  de Restauration (Démo) ") == "agent de restauration demo"
+
+
+async def test_a_formation_of_another_organisation_is_said_as_such(
+    db: Database, demo: None
+) -> None:
+    """Explorer CB7: « Formation 1 introuvable » for a formation of organisation 1."""
+    await add_organisations(db, 1, date(2026, 11, 23))
+    async with db.sessions() as session:
+        assert (await find_formation(session, 1, 1)) is not None
+        with pytest.raises(LookupError) as other:
+            await find_formation(session, 1, 2)
+        with pytest.raises(LookupError) as unknown:
+            await find_formation(session, 999, None)
+    assert str(other.value).startswith("La formation 1 n'est pas de l'organisme 2")
+    assert str(unknown.value).startswith("Formation 999 introuvable.")

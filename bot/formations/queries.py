@@ -193,11 +193,14 @@ async def find_formation(
     if formation_id is None:
         return None
     formation = await session.get(Formation, formation_id)
-    if formation is None or (
-        organisation_id is not None and formation.organisation_id != organisation_id
-    ):
+    if formation is None:
         raise LookupError(
             f"Formation {formation_id} introuvable. "
             "La liste des formations : formabot export formations."
+        )
+    if organisation_id is not None and formation.organisation_id != organisation_id:
+        raise LookupError(  # it exists, elsewhere (explorer CB7: « introuvable »)
+            f"La formation {formation_id} n'est pas de l'organisme {organisation_id} (elle est "
+            f"de l'organisme {formation.organisation_id})."
         )
     return formation

@@ -160,6 +160,9 @@ def test_other_text_is_not_an_absence(typed: str) -> None:
         ("Julie absente vendredi, 1/2 journée", "vendredi, 1/2 journée", None),
         ("Karim absent hier, bonne soirée à toi", "hier", None),  # explorer CB15
         ("Karim absent hier, bien à vous", "hier", None),
+        # A retard's length after its comma is the retard's, not a motive (explorer CB13).
+        ("Karim en retard ce matin, 20 minutes", "ce matin, 20 minutes", None),
+        ("Karim en retard ce matin, 20 min, le bus", "ce matin, 20 min", "le bus"),
         # Number words in a reason stay as typed (explorer N: « de 7 heures », accents lost).
         (
             "Karim absent hier matin car il a raté le train de sept heures",

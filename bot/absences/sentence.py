@@ -222,6 +222,10 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
     )
 
 
+_LENGTH_ALONE = re.compile(rf"(?:de\s+)?{_AMOUNT}")
+"""A retard's length said after its comma: the retard's, not a motive."""
+
+
 def _said_of_the_day(rest: str, *, late: bool) -> tuple[str, str]:
     """« hier, pas de nouvelles », « hier, mardi il revient »: the day, and the words after
     its comma, its motive (explorer AY5: « mardi il revient » was a second day off); a comma
@@ -231,7 +235,9 @@ def _said_of_the_day(rest: str, *, late: bool) -> tuple[str, str]:
     parts = rest.split(",")
     days = 1  # the first part is the day; the next ones too while they name days alone
     while days < len(parts) and (
-        names_a_day_only(parts[days]) or read_period(parts[days])[0] is not None
+        names_a_day_only(parts[days])
+        or read_period(parts[days])[0] is not None
+        or (late and _LENGTH_ALONE.fullmatch(_soft(parts[days])))  # « , 20 minutes »: CB13
     ):
         days += 1
     tail = ",".join(parts[days:]).strip(" ,.;")

@@ -47,6 +47,28 @@ class Recorder:
         return [(chat, text) for chat, text in self.texts() if "Échéances du" in text]
 
 
+def an_item(n: int, due: date, **changes: Any) -> Item:
+    """The ``n``-th deadline still to do, due on ``due``, of formation 1 or 2 by parity."""
+    return Item(
+        id=n,
+        organisation_id=1,
+        formation_id=n % 2 + 1,
+        key=f"k{n}",
+        subject="formation",
+        subject_id=1,
+        due_on=due,
+        due_at=None,
+        title=f"Échéance {n}",
+        detail=None,
+        explanation="",
+        source="",
+        audience="formateur",
+        status="to_do",
+        postponed_to=None,
+        reminded_at=None,
+    )._replace(**changes)
+
+
 async def keys(db: Database, prefix: str) -> list[str]:
     async with db.sessions() as session:
         rows = await session.scalars(
@@ -726,22 +748,13 @@ def test_a_tuesday_deadline_after_easter_monday_is_reminded_on_the_friday() -> N
     """The Friday before Easter Monday is the last working day before a Tuesday deadline: the
     reminder goes out then, and says by which day."""
     tuesday = date(2027, 3, 30)
-    item = Item(
-        id=1,
-        organisation_id=1,
+    item = an_item(
+        1,
+        tuesday,
         formation_id=1,
         key="k",
-        subject="formation",
-        subject_id=1,
-        due_on=tuesday,
         due_at=datetime(2027, 3, 30, 8, 0, tzinfo=UTC),
         title="Envoyer le bilan pédagogique",
-        detail=None,
-        explanation="",
-        source="",
-        audience="formateur",
-        status="to_do",
-        postponed_to=None,
     )
     reminded = {
         day: bool(reminders_due([item], date(2027, 3, day))) for day in (25, 26, 27, 28, 29, 30)
@@ -753,28 +766,6 @@ def test_a_tuesday_deadline_after_easter_monday_is_reminded_on_the_friday() -> N
     # Its hour past (a digest at 18 h on the day): late, not « À faire aujourd'hui » (AV9).
     assert reminders_due([item], tuesday, datetime(2027, 3, 30, 7, 59, tzinfo=UTC)) == [item]
     assert reminders_due([item], tuesday, datetime(2027, 3, 30, 16, 0, tzinfo=UTC)) == []
-
-
-def an_item(n: int, due: date, **changes: Any) -> Item:
-    """The ``n``-th deadline still to do, due on ``due``, of formation 1 or 2 by parity."""
-    return Item(
-        id=n,
-        organisation_id=1,
-        formation_id=n % 2 + 1,
-        key=f"k{n}",
-        subject="formation",
-        subject_id=1,
-        due_on=due,
-        due_at=None,
-        title=f"Échéance {n}",
-        detail=None,
-        explanation="",
-        source="",
-        audience="formateur",
-        status="to_do",
-        postponed_to=None,
-        reminded_at=None,
-    )._replace(**changes)
 
 
 def test_a_long_overdue_list_shows_the_latest_and_counts_the_older() -> None:
@@ -915,20 +906,14 @@ async def test_a_group_digest_counts_what_the_bilan_came_before(
 def test_a_deadline_postponed_to_a_day_off_is_reminded_for_that_day() -> None:
     """Explorer K: postponed to Saturday 2 January on purpose, the ticket was reminded
     « à faire plutôt le jeudi 31 décembre », before even its first day, the Friday 1st."""
-    item = Item(
-        id=1,
-        organisation_id=1,
+    item = an_item(
+        1,
+        date(2027, 1, 1),
         formation_id=1,
         key="k",
         subject="followup",
-        subject_id=1,
-        due_on=date(2027, 1, 1),
-        due_at=None,
         title="Déposer les échanges et saisir le ticket qualité",
-        detail=None,
         explanation="Ticket qualité à saisir au plus tard le vendredi 1er janvier 2027.",
-        source="",
-        audience="formateur",
         status="postponed",
         postponed_to=date(2027, 1, 2),
     )

@@ -124,16 +124,12 @@ _NAMES_AN_ABSENCE = re.compile(r"\b(?:absente?s?|abs|retard|pas|malades?|venue?s
 _SIGNED_OFF = re.compile(
     rf"[\s,.;!-]*\b(?:(?:tres|et)\s+)?(?:{'|'.join(SIGN_OFFS)})(?:\s+a\s+(?:vous|tous|toi))?[\s.!]*$"
 )
-
-
 _NO_SUBJECT = re.compile(
     r"^(?:est\s+|etait\s+|sont\s+|a\s+ete\s+|n'est\s+|ne\s+sont\s+)?(?:absente?s?\b|abs\b"
     r"|en\s+retard|retard\b|pas\s+venue?s?|pas\s+la\b|malades?\b|\d)"
 )
 """What follows a greeting that names nobody (« absent hier », « en retard »): the person
 greeted is then the subject (« Bonjour Julie, en retard ce matin »: explorer CA2, CA3)."""
-
-
 _NOBODY_GREETED = re.compile(
     r"(?:a\s+)?(?:tous|toutes|tout\s+le\s+monde|monsieur|madame|mademoiselle|mme|mr|m\.?"
     r"|formabot|l'equipe|la\s+team|les\s+collegues|vous|toi)"
@@ -141,19 +137,20 @@ _NOBODY_GREETED = re.compile(
 """Whom a greeting addresses that is never a trainee (explorer CB4, CB12)."""
 
 
+def _greeted_apart(to: str, after: str) -> bool:
+    """Whether whom a greeting addresses is no subject of what follows: never a trainee
+    (« Monsieur », « à tous »), or a name before another subject (« Bonjour Camille, Karim
+    absent »); not « Bonjour Julie, en retard ce matin », which is Julie's."""
+    if _NAMES_AN_ABSENCE.search(soft_fold(to)):
+        return False
+    return bool(_NOBODY_GREETED.fullmatch(_soft(to))) or not _NO_SUBJECT.match(_soft(after))
+
+
 def _without_courtesies(text: str) -> str:
     """The sentence without its greeting (« Bonjour, », « Bonjour Camille, ») and its
     sign-off (« , merci », « bonne journée ! »), which name no one and no day."""
     addressed = _ADDRESSED.match(text)
-    greeted = addressed is not None and not _NAMES_AN_ABSENCE.search(soft_fold(addressed["to"]))
-    if (
-        addressed is not None
-        and greeted
-        and (
-            _NOBODY_GREETED.fullmatch(_soft(addressed["to"]))
-            or not _NO_SUBJECT.match(_soft(text[addressed.end() :]))
-        )
-    ):
+    if addressed is not None and _greeted_apart(addressed["to"], text[addressed.end() :]):
         text = text[addressed.end() :]
     text = _GREETING.sub("", text) or text
     while (signed := _SIGNED_OFF.search(folded := soft_fold(text))) and signed.start() > 0:

@@ -255,7 +255,7 @@ async def test_lookup_errors_and_organisation_filter(db: Database, trainer: Talk
             await absence_rows(session, formation_id=999)
         formation = await session.scalar(select(Formation))
         assert formation is not None
-        with pytest.raises(LookupError, match="introuvable"):
+        with pytest.raises(LookupError, match="n'est pas de l'organisme"):  # elsewhere (CB7)
             await qualiopi_bundle(
                 session, formation.id, organisation_id=formation.organisation_id + 1
             )

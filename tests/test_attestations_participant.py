@@ -32,6 +32,7 @@ from tests.auxil.attestations import (
     after_the_bilan,
     codes,
     lea_at_the_text,
+    lea_opening_her_link,
     on_signed_sheet,
     schedule_bilan,
 )
@@ -243,11 +244,7 @@ async def test_correcting_the_name_asks_the_name_only(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
 ) -> None:
     """Outside test (item 17): « Corriger mon nom » asked the name, then the role again."""
-    await schedule_bilan(trainer)
-    invited = codes(trainer.replies)
-    clock.now = BILAN_END + timedelta(minutes=5)
-    lea = person("lea")
-    await lea.says(f"/start {invited['Léa Martin']}")
+    lea = await lea_opening_her_link(trainer, person, clock)
     await lea.says("Lea Matin")
     await lea.presses("Garder")  # another name than the invited one is confirmed first
     await lea.presses("Stagiaire de la formation")

@@ -926,6 +926,19 @@ def test_a_deadline_postponed_to_a_day_off_is_reminded_for_that_day() -> None:
     ) in text
 
 
+async def a_followup_opened_at_ten_pm(trainer: Person, clock: Clock) -> None:
+    """Tuesday 24 November at 22 h, a follow-up opened whose contact is due tomorrow; the
+    clock then at 22 h 10."""
+    clock.now = datetime(2026, 11, 24, 21, 0, tzinfo=UTC)
+    await trainer.says("/decrochage thomas")
+    await trainer.presses("Absences répétées")
+    await trainer.presses("Terminé")
+    await seen_on(trainer, "aujourd'hui")
+    await trainer.presses("Non")
+    await trainer.presses("Ouvrir le suivi")
+    clock.now = datetime(2026, 11, 24, 21, 10, tzinfo=UTC)
+
+
 async def test_a_change_made_at_night_is_left_to_the_morning_s_digest(
     db: Database, settings: Settings, clock: Clock, trainer: Person
 ) -> None:
@@ -935,15 +948,8 @@ async def test_a_change_made_at_night_is_left_to_the_morning_s_digest(
     clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # 8 h in Paris: the day's digest
     await scheduler.tick()
     await deliver(db)
-    clock.now = datetime(2026, 11, 24, 21, 0, tzinfo=UTC)  # 22 h
-    await trainer.says("/decrochage thomas")
-    await trainer.presses("Absences répétées")
-    await trainer.presses("Terminé")
-    await seen_on(trainer, "aujourd'hui")
-    await trainer.presses("Non")
-    await trainer.presses("Ouvrir le suivi")  # its contact is due tomorrow
-    clock.now = datetime(2026, 11, 24, 21, 10, tzinfo=UTC)
-    await scheduler.tick()
+    await a_followup_opened_at_ten_pm(trainer, clock)
+    await scheduler.tick()  # 22 h 10
     assert (await deliver(db)).sent == []
     clock.now = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)  # 8 h: the morning says it
     await scheduler.tick()
@@ -1021,15 +1027,8 @@ async def test_a_change_at_night_after_a_quiet_morning_waits_for_the_morning_too
         await session.execute(update(StoredDeadline).values(status="done"))
     await scheduler.tick()
     assert (await deliver(db)).sent == []  # a quiet morning: nothing queued
-    clock.now = datetime(2026, 11, 24, 21, 0, tzinfo=UTC)  # 22 h
-    await trainer.says("/decrochage thomas")
-    await trainer.presses("Absences répétées")
-    await trainer.presses("Terminé")
-    await seen_on(trainer, "aujourd'hui")
-    await trainer.presses("Non")
-    await trainer.presses("Ouvrir le suivi")  # its contact is due tomorrow
-    clock.now = datetime(2026, 11, 24, 21, 10, tzinfo=UTC)
-    await scheduler.tick()
+    await a_followup_opened_at_ten_pm(trainer, clock)
+    await scheduler.tick()  # 22 h 10
     assert (await deliver(db)).sent == []
     clock.now = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)  # 8 h: the morning says it, once
     await scheduler.tick()

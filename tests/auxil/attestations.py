@@ -263,13 +263,21 @@ async def after_the_bilan(trainer: Talker, clock: Clock) -> dict[str, str]:
     return invited
 
 
-async def lea_at_the_text(trainer: Talker, person: Callable[..., Talker], clock: Clock) -> Talker:
-    """The bilan scheduled and over; Léa, its delegate, shown her attestation's text."""
+async def lea_opening_her_link(
+    trainer: Talker, person: Callable[..., Talker], clock: Clock
+) -> Talker:
+    """The bilan scheduled and over; Léa, its delegate, asked her name by her link."""
     await schedule_bilan(trainer)
     invited = codes(trainer.replies)
     clock.now = BILAN_END + timedelta(minutes=5)
     lea = person("lea")
     await lea.says(f"/start {invited['Léa Martin']}")
+    return lea
+
+
+async def lea_at_the_text(trainer: Talker, person: Callable[..., Talker], clock: Clock) -> Talker:
+    """The bilan scheduled and over; Léa, its delegate, shown her attestation's text."""
+    lea = await lea_opening_her_link(trainer, person, clock)
     await lea.says("Léa Martin")
     await lea.presses("Délégué")
     return lea

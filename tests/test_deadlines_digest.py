@@ -112,6 +112,22 @@ async def test_one_digest_a_day_even_with_two_processes(
     assert (await deliver(db)).sent == []  # nothing twice
 
 
+async def test_two_groups_of_one_title_are_told_apart_by_their_start_day(
+    db: Database, settings: Settings, clock: Clock, demo: None
+) -> None:
+    """Explorer BD2: three groups of « Agent de restauration » read alike in every line."""
+    async with db.sessions() as session, session.begin():
+        formations = {f.title: f for f in await session.scalars(select(Formation))}
+        formations["Agent de restauration (démo)"].title = "Projet professionnel (démo)"
+        start = formations["Projet professionnel (démo)"].start_date
+    clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
+    await build_scheduler(db, settings, clock=clock).tick()
+    [(_, text)] = (await deliver(db)).digests()
+    # The other group owes nothing this week: the line still says which one is late.
+    assert f"– Projet professionnel (démo) ({dates.spell_date(start)})" in text
+    assert "– Projet professionnel (démo)\n" not in text + "\n"
+
+
 async def test_a_digest_missed_while_down_is_sent_once_the_same_day_only(
     db: Database, settings: Settings, clock: Clock, demo: None
 ) -> None:

@@ -14,9 +14,16 @@ if TYPE_CHECKING:
 
 def flows() -> Sequence[Flow]:
     """The dialogues, imported when one of them is first needed (:class:`Dialogues`)."""
-    from bot.conversations.formations import create, edit, manage, new_dates, paths
+    from bot.conversations.formations import create, edit, handover, manage, new_dates, paths
 
-    return (*create.FLOWS, *manage.FLOWS, *new_dates.FLOWS, *edit.FLOWS, *paths.FLOWS)
+    return (
+        *create.FLOWS,
+        *manage.FLOWS,
+        *new_dates.FLOWS,
+        *edit.FLOWS,
+        *paths.FLOWS,
+        *handover.FLOWS,
+    )
 
 
 def services() -> Services:

@@ -34,6 +34,7 @@ from bot.storage.formations import (
     name_keys,
     same_title_and_dates,
 )
+from bot.storage.people import Membership
 
 
 @dataclass(frozen=True)
@@ -360,3 +361,47 @@ async def set_delegates(
         trainee.is_delegate = str(trainee.id) in chosen
     audit_formation(session, member, "set_delegates", formation.id, count=len(chosen))
     return [t.full_name for t in formation.trainees if t.is_delegate]
+
+
+@dataclass(frozen=True)
+class HandedOver:
+    """A formation given to another member: its title now, and who had it."""
+
+    title: str
+    previous_owner_id: int
+
+
+async def hand_over(
+    session: AsyncSession, member: Member, formation_id: int, to_person_id: int
+) -> HandedOver | str | None:
+    """Give one formation to another member of the organisation, who then receives its
+    deadlines, reminders and participants' answers (explorer BD6: only removing its trainer
+    from the organisation moved a formation, and all hers at once).
+
+    ``None``: the formation is gone or not ``member``'s to give; « absent »: the person
+    chosen left the organisation meanwhile; « already »: she is already in charge of it.
+    """
+    formation = await load_formation(session, member, formation_id)
+    if formation is None:
+        return None
+    still_there = await session.scalar(
+        select(Membership.id).where(
+            Membership.organisation_id == member.organisation_id,
+            Membership.person_id == to_person_id,
+        )
+    )
+    if still_there is None:
+        return "absent"
+    if formation.owner_id == to_person_id:
+        return "already"
+    previous = formation.owner_id
+    formation.owner_id = to_person_id
+    audit_formation(
+        session,
+        member,
+        "hand_over",
+        formation.id,
+        previous_owner_id=previous,
+        owner_id=to_person_id,
+    )
+    return HandedOver(formation.title, previous)

@@ -57,6 +57,7 @@ ANSWER_KEYS = {
     "new_name": "nouveau nom",
     "org_name": "nom de l'organisme",
     "outcome": "résultat",
+    "new_owner": "membre qui reprend la formation",
     "partners": "partenaires",
     "programme": "programme",
     "reading": "réponse lue dans son message, confirmée",

@@ -6,7 +6,8 @@
     Bot  Que voulez-vous faire de « Agent de restauration » ?
          [Voir le détail] [Modifier la formation] [Modifier les dates]
          [Ajouter des stagiaires] [Retirer un stagiaire] [Entrées et sorties, nom d'un stagiaire]
-         [Choisir les délégués] [Supprimer la formation] [Terminé]
+         [Choisir les délégués] [Confier à une autre personne] [Supprimer la formation]
+         [Terminé]
     Vous Modifier les dates
     Bot  Quelles sont les nouvelles dates de « Agent de restauration » ?
     Vous du 1er octobre 2026 au 20 février 2027
@@ -19,6 +20,7 @@
     Vous [liste.xlsx]  (also straight to the menu: its preview, then « Ajouter ces … ? »)
     Vous Retirer un stagiaire → Quel stagiaire retirer ? → Retirer Karim Benali ? [Oui, retirer]
     Vous Choisir les délégués → ☑ Léa Martin ☐ Paul Henry … [✅ Terminé]
+    Vous Confier à une autre personne → À qui confier … ? → Confier … à Chloé Durand ? (:mod:`.handover`)
     Vous Supprimer la formation
     Bot  Supprimer « Agent de restauration » ? … [Oui, supprimer] [Non, garder]
     Vous Oui, supprimer
@@ -49,6 +51,7 @@ from bot.conversations.formations.choose import (
     load_formation,
     member,
 )
+from bot.conversations.formations.handover import HANDED
 from bot.conversations.formations.list_parts import read_part
 from bot.conversations.formations.questions import is_group_training
 from bot.conversations.formations.trainee_file import (
@@ -112,7 +115,10 @@ async def this_formation(ctx: Context) -> Formation | None:
 
 
 async def still_there(ctx: Context) -> Outcome | None:
-    """Before the menu (again): the formation may have gone meanwhile."""
+    """Before the menu (again): the formation may have gone meanwhile, or been handed to
+    someone else by this person, who no longer sees it."""
+    if ctx.data.pop(HANDED, None):
+        return Leave()
     formation = await this_formation(ctx)
     if formation is None:
         return Leave()
@@ -226,6 +232,13 @@ LIST = Flow(
                     call="formation_delegates",
                     data=its_id,
                     when=is_group_training,
+                ),
+                Entry(
+                    "Confier à une autre personne",
+                    "handover",
+                    call="formation_handover",
+                    data=its_id,
+                    store=HANDED,
                 ),
                 Entry("Supprimer la formation", "delete", then=ask_delete),
                 Entry("Terminé", "done", then=leave_saying("formation.edit_done")),

@@ -77,12 +77,16 @@ class Pick(Step):
         options: OptionSource,
         columns: int = 1,
         other: Callable[[Context], Awaitable[Outcome | None]] | None = None,
+        paged: bool = True,
         **hooks: Unpack[Hooks],
     ):
         super().__init__(name, **hooks)
         self.prompt = ask
         self.options = options
         self.columns = columns
+        self.paged = paged
+        """``False`` for a menu's few actions: all shown at once, « Terminé » with them (its
+        tenth entry put « Supprimer la formation » and « Terminé » on a second page)."""
         self.other = other
         """A typed answer that fits no option but that the flow takes otherwise (another day
         at « Quand, ce vendredi ? », « je n'ai pas pu venir » at a role), or ``None``."""
@@ -120,7 +124,7 @@ class Pick(Step):
     ) -> tuple[Choice, ...]:
         whole = (ctx.choice("Toute la liste", WHOLE, numbered=False),) if narrowed else ()
         head, listed, tail = pinned(options)
-        if len(options) <= PAGE_SIZE + 1:
+        if not self.paged or len(options) <= PAGE_SIZE + 1:
             # The list's own numbered alike on short and paged lists (explorer I: « 1 » was
             # « Terminé » on a short /echeances, the first deadline on a paged one).
             listed_only = bool(head or tail) and bool(listed)
@@ -151,7 +155,7 @@ class Pick(Step):
     async def answer(self, ctx: Context) -> Outcome:
         offered = [Option(label, value) for label, value in ctx.data.get("_options", [])]
         shown = visible(ctx, offered)
-        paged = len(shown) > PAGE_SIZE + 1
+        paged = self.paged and len(shown) > PAGE_SIZE + 1
         shown = pinned(shown)[1]  # numbers name the listed ones (the rest is unnumbered)
         pages = math.ceil(len(shown) / PAGE_SIZE) if paged else 1
         page = clamp(int(ctx.data.get("_page", 0)), pages)

@@ -149,15 +149,9 @@ class Menu(Step):
         self.prompt = ask
         self.entries = tuple(entries)
         self.columns = columns
-        # The picker only shows and reads the choice; the menu's own hooks stay the menu's.
-        self._picker = Pick(
-            name,
-            ask=ask,
-            options=self._options,
-            columns=columns,
-            store=self.store,
-            values=self.values,
-        )
+        # The picker only shows and reads the choice, never paged; the menu's hooks stay its own.
+        self._picker = Pick(name, ask=ask, options=self._options, columns=columns, paged=False)
+        self._picker.store, self._picker.values = self.store, self.values
 
     async def _options(self, ctx: Context) -> list[Option]:
         shown = [e for e in self.entries if e.when is None or e.when(ctx)]

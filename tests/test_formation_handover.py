@@ -1,0 +1,210 @@
+"""« Confier à une autre personne »: one formation handed to a colleague (explorer BD6: only
+removing its trainer from the organisation moved a formation, and all hers at once)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from sqlalchemy import select
+
+from bot.outbox_payload import payload_to_reply
+from bot.storage.audit import AuditEntry
+from bot.storage.db import Database
+from bot.storage.formations import Formation
+from bot.storage.outbox import OutboxMessage
+from bot.storage.people import Membership
+from tests.auxil.dialogue import Person as Talker
+from tests.auxil.hostile import FOR_CHOICES, survives
+from tests.test_members import joins, owned
+from tests.test_onboarding import first_admin
+
+
+async def team(person: Callable[..., Talker], db: Database) -> tuple[Talker, Talker, Talker]:
+    """Claire (admin), Bruno and Chloé (formateurs); Bruno in charge of « Cariste »."""
+    claire, bruno, chloe = person("claire"), person("bruno"), person("chloe")
+    await first_admin(claire)
+    await joins(claire, bruno, "Bruno Lefèvre", "Au masculin")
+    await joins(claire, chloe, "Chloé Durand", "Au féminin")
+    bruno_id = await owned(db, "Bruno Lefèvre")
+    async with db.sessions() as session, session.begin():
+        session.add(
+            Formation(
+                organisation_id=(await session.scalar(select(Membership.organisation_id))),
+                owner_id=bruno_id,
+                title="Cariste",
+                funder="autre",
+                start_date=date(2026, 12, 1),
+                end_date=date(2027, 3, 1),
+            )
+        )
+    return claire, bruno, chloe
+
+
+async def told(db: Database, chat: str) -> list[str]:
+    async with db.sessions() as session:
+        rows = await session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.key.like("confier:%"), OutboxMessage.chat_id == chat)
+            .order_by(OutboxMessage.id)
+        )
+        return [payload_to_reply(r.payload).text for r in rows]
+
+
+async def owner_of(db: Database, title: str) -> int:
+    async with db.sessions() as session:
+        owner = await session.scalar(select(Formation.owner_id).where(Formation.title == title))
+        assert owner is not None
+        return owner
+
+
+async def opens_handover(who: Talker) -> None:
+    await who.says("/formations")
+    if "Quelle formation" in who.last:
+        await who.presses("Cariste")
+    await who.presses("Confier à une autre personne")
+
+
+async def test_a_trainer_hands_her_formation_to_a_colleague_and_no_longer_sees_it(
+    db: Database, person: Callable[..., Talker]
+) -> None:
+    _claire, bruno, chloe = await team(person, db)
+    await opens_handover(bruno)
+    assert bruno.last.startswith(
+        "À qui confier « Cariste » ? Ses échéances, ses rappels et les réponses des "
+        "participants iront à cette personne."
+    )
+    assert bruno.buttons == ["Chloé Durand", "Claire Martin"]  # not himself, in charge of it
+    await survives(db, bruno, FOR_CHOICES)
+    await bruno.presses("Chloé Durand")
+    assert (
+        bruno.last
+        == "Confier « Cariste » à Chloé Durand ? Vous ne la verrez plus dans /formations."
+    )
+    await survives(db, bruno, FOR_CHOICES)
+    await bruno.presses("Oui, confier")
+    assert bruno.last == (
+        "C'est fait : Chloé Durand a désormais la charge de « Cariste » ; un message l'en avertit."
+    )
+    assert await owner_of(db, "Cariste") == await owned(db, "Chloé Durand")
+    (to_chloe,) = await told(db, "chloe")
+    assert to_chloe.startswith(
+        "Bruno Lefèvre vous confie la formation « Cariste » : ses échéances, ses rappels et les "
+        "réponses des participants vous reviennent désormais"
+    )
+    assert await told(db, "bruno") == [] and await told(db, "claire") == []
+    await bruno.says("/formations")  # the menu closed behind him, and the formation is gone
+    assert "Cariste" not in bruno.all_text
+    await chloe.says("/formations")
+    assert "Que voulez-vous faire de « Cariste » ?" in chloe.last or any(
+        "Cariste" in b for b in chloe.buttons
+    )
+    async with db.sessions() as session:
+        entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "hand_over"))
+    assert entry is not None
+    assert entry.details == {
+        "previous_owner_id": await owned(db, "Bruno Lefèvre"),
+        "owner_id": await owned(db, "Chloé Durand"),
+    }
+
+
+async def test_an_administrator_hands_a_colleague_s_formation_and_both_are_told(
+    db: Database, person: Callable[..., Talker]
+) -> None:
+    claire, _bruno, _chloe = await team(person, db)
+    await opens_handover(claire)
+    assert claire.buttons == ["Chloé Durand", "Claire Martin (vous)"]
+    await claire.presses("Chloé Durand")
+    assert claire.last == "Confier « Cariste » à Chloé Durand ?"  # she still sees it
+    await claire.presses("Oui, confier")
+    assert "C'est fait : Chloé Durand a désormais la charge de « Cariste »" in claire.all_text
+    assert claire.last.startswith("Que voulez-vous faire de « Cariste » ?")  # the menu again
+    await claire.presses("Voir le détail")
+    assert "En charge : Chloé Durand" in claire.all_text
+    (to_bruno,) = await told(db, "bruno")
+    assert to_bruno.startswith(
+        "Claire Martin a confié la formation « Cariste » à Chloé Durand : ses échéances, ses "
+        "rappels et les réponses des participants vont désormais à cette personne."
+    )
+    (to_chloe,) = await told(db, "chloe")
+    assert to_chloe.startswith("Claire Martin vous confie la formation « Cariste »")
+
+
+async def test_saying_no_keeps_the_formation_where_it_was(
+    db: Database, person: Callable[..., Talker]
+) -> None:
+    _claire, bruno, _chloe = await team(person, db)
+    await opens_handover(bruno)
+    await bruno.presses("Chloé Durand")
+    await bruno.presses("Non")
+    assert "D'accord, rien n'est changé." in bruno.all_text
+    assert bruno.last == "Que voulez-vous faire de « Cariste » ?"  # back to the menu
+    assert await owner_of(db, "Cariste") == await owned(db, "Bruno Lefèvre")
+    assert await told(db, "chloe") == []
+
+
+async def test_the_colleague_chosen_who_left_meanwhile_changes_nothing(
+    db: Database, person: Callable[..., Talker]
+) -> None:
+    claire, bruno, _chloe = await team(person, db)
+    await opens_handover(bruno)
+    await bruno.presses("Chloé Durand")
+    await claire.says("/membres")  # Chloé leaves before Bruno confirms
+    await claire.presses("Chloé Durand")
+    await claire.presses("Retirer de l'organisme")
+    await claire.presses("Oui, confirmer")
+    await bruno.presses("Oui, confier")
+    assert (
+        "Cette personne ne fait plus partie de l'organisme : rien n'a changé. Choisissez de "
+        "nouveau « Confier à une autre personne »."
+    ) in bruno.all_text
+    assert await owner_of(db, "Cariste") == await owned(db, "Bruno Lefèvre")
+
+
+async def test_alone_in_the_organisation_the_trainer_is_told_whom_to_invite(
+    db: Database, person: Callable[..., Talker]
+) -> None:
+    claire = person("claire")
+    await first_admin(claire)
+    async with db.sessions() as session, session.begin():
+        membership = await session.scalar(select(Membership))
+        assert membership is not None
+        session.add(
+            Formation(
+                organisation_id=membership.organisation_id,
+                owner_id=membership.person_id,
+                title="Cariste",
+                funder="autre",
+                start_date=date(2026, 12, 1),
+                end_date=date(2027, 3, 1),
+            )
+        )
+    await opens_handover(claire)
+    assert "Personne d'autre ne fait partie de l'organisme pour l'instant : invitez d'abord" in (
+        claire.all_text
+    )
+    assert claire.last.startswith("Que voulez-vous faire de « Cariste » ?")
+
+
+async def test_the_menu_shows_every_entry_at_once_with_its_way_out(
+    db: Database, person: Callable[..., Talker]
+) -> None:
+    """Ten entries: a menu is never paged (« Supprimer » and « Terminé » were on page 2)."""
+    _claire, bruno, _chloe = await team(person, db)
+    await bruno.says("/formations")
+    if "Quelle formation" in bruno.last:
+        await bruno.presses("Cariste")
+    assert bruno.buttons == [
+        "Voir le détail",
+        "Modifier la formation",
+        "Modifier les dates",
+        "Ajouter des stagiaires",
+        "Retirer un stagiaire",
+        "Entrées et sorties, nom d'un stagiaire",
+        "Choisir les délégués",
+        "Confier à une autre personne",
+        "Supprimer la formation",
+        "Terminé",
+    ]
+    await bruno.says("10")
+    assert bruno.last == "Très bien. À tout moment : /formations."

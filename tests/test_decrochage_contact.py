@@ -7,10 +7,13 @@ individuel (ELY-LONG), never with « contacter la personne et son entreprise ».
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.storage.db import Database
 from bot.storage.formations import Trainee
 from tests.auxil.absences import trainee_id
-from tests.auxil.dialogue import Person
+from tests.auxil.dialogue import Clock, Person
+from tests.auxil.hostile import FOR_CHOICES, survives
 from tests.test_decrochage import open_followup, tasks
 
 SHORT_RULE = "la procédure demande de contacter la personne et son entreprise"
@@ -133,3 +136,64 @@ async def test_an_hour_typed_with_the_contact_s_day_is_said_not_kept(trainer: Pe
     await trainer.presses("Non, corriger")
     await trainer.says("aujourd'hui")
     assert trainer.last.startswith("J'ai compris : lundi 23 novembre 2026. C'est bien ça ?")
+
+
+async def test_a_trainee_with_no_employer_is_noted_as_such_and_the_contact_is_done(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Explorer BB1: a job seeker has no company to reach; the contact step stayed open and
+    the ticket closed it « non tenue », an auditor reading a step missed."""
+    saved = await thomas_reached(trainer)
+    assert (
+        "Sans employeur à joindre, notez-le : « Noter un contact », puis « Pas d'entreprise à "
+        "contacter (sans employeur) »."
+    ) in saved
+    await trainer.says("/decrochage thomas")
+    await trainer.presses("Noter un contact")
+    assert "Pas d'entreprise à contacter (sans employeur)" in trainer.buttons
+    await trainer.presses("Pas d'entreprise à contacter (sans employeur)")
+    assert trainer.last.startswith(
+        "Noter que Thomas Fabre n'a pas d'entreprise à contacter (pas d'employeur) ? Pour une "
+        "formation courte, la procédure demande de contacter la personne et son entreprise"
+    )
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Enregistrer")
+    assert "C'est noté : pas d'entreprise à contacter." in trainer.all_text
+    assert "Reste à contacter" not in trainer.all_text[trainer.all_text.rindex("C'est noté") :]
+    assert (await tasks(db))["CONTACT"].status == "done"
+    clock.now += timedelta(minutes=5)  # the ticket, a while later
+    await trainer.says("/decrochage thomas")
+    await trainer.presses("Saisir le ticket qualité")
+    assert (
+        "Pas d'entreprise à contacter (la personne n'a pas d'employeur), noté le lundi 23 "
+        "novembre 2026."
+    ) in trainer.last
+    assert "Non fait à la clôture" not in trainer.last
+    await trainer.presses("Rien à ajouter")
+    await trainer.presses("Enregistrer le ticket")
+    await trainer.says("/suivi thomas")
+    assert "Pas d'entreprise à contacter : la personne n'a pas d'employeur" in trainer.all_text
+    assert "non tenue" not in trainer.all_text
+
+
+async def test_a_known_company_offers_no_way_round_it(db: Database, trainer: Person) -> None:
+    await give_company(db, "Thomas Fabre", "Garage Martin")
+    await thomas_followed(trainer)
+    await trainer.says("/decrochage thomas")
+    await trainer.presses("Noter un contact")
+    assert "L'entreprise (Garage Martin)" in trainer.buttons
+    assert not any("Pas d'entreprise" in b for b in trainer.buttons)
+
+
+async def test_no_employer_noted_first_leaves_the_trainee_to_contact(
+    db: Database, trainer: Person
+) -> None:
+    await thomas_followed(trainer)
+    await trainer.says("/decrochage thomas")
+    await trainer.presses("Noter un contact")
+    await trainer.presses("Pas d'entreprise à contacter (sans employeur)")
+    await trainer.presses("Enregistrer")
+    assert (
+        "C'est noté : pas d'entreprise à contacter.\nReste à contacter la personne elle-même : "
+    ) in trainer.all_text
+    assert (await tasks(db))["CONTACT"].status == "open"

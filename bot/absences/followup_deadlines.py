@@ -11,7 +11,7 @@ personal reminders stop showing it:
 recorded in /decrochage            milestone marked done
 =================================  ===========================================
 contacts with the trainee *and*    ``CONTACT`` (ELY-SHORT, even when no
-their company                      company is known yet: the seed asks both)
+their company, or « no company »   company is known yet: the seed asks both)
 a compte rendu                     ``ENTRETIEN`` or ``REGARD-CROISE``, and
                                    ``COMPTE-RENDU``
 the solution agreed                ``SOLUTION`` (ELY-BILAN-COMP)
@@ -32,6 +32,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.absences.followups import contacts_of, rule_for
+from bot.absences.vocabulary import NO_COMPANY
 from bot.deadlines.service import deadlines_of_subject, mark_done_by_key, refresh_deadlines
 from bot.rules.catalogue import RULES_BY_ID
 from bot.storage.absences import FollowUp
@@ -111,8 +112,8 @@ async def contacts_missing(session: AsyncSession, followup: FollowUp) -> list[st
 
     ELY-SHORT asks to contact "le participant absent ... et l'entreprise" (003 §2):
     both, even when the company is not known yet, since an auditor reads the
-    seed, not our records (a trainee with no employer is settled by the ticket
-    qualité, which closes the follow-up and its deadlines).  No other path asks for contacts (a long or certifying formation's is the
+    seed, not our records; a trainee with no employer is noted as such instead
+    (:data:`~bot.absences.vocabulary.NO_COMPANY`, explorer BB1).  No other path asks for contacts (a long or certifying formation's is the
     entretien individuel, ELY-LONG), nor does a follow-up outside the procedure.
     """
     if followup.path != "short" or not followup.procedure_applies:
@@ -124,6 +125,8 @@ async def contacts_missing(session: AsyncSession, followup: FollowUp) -> list[st
         for c in await contacts_of(session, followup.id)
         if since is None or c.contacted_on >= since
     }
+    if NO_COMPANY in done:  # no employer to reach: the trainee is the whole contact (BB1)
+        done.add("entreprise")
     return [who for who in ("stagiaire", "entreprise") if who not in done]
 
 

@@ -39,6 +39,7 @@ from bot.absences.vocabulary import (
     DOCUMENT_KINDS,
     ENTRETIEN_KINDS,
     GAPS,
+    NO_COMPANY,
     SIGNS,
     SOLUTIONS,
     WITH_WHOM,
@@ -394,7 +395,7 @@ class Summary:
         if f.path == "short":
             if not self.has_contact_with("stagiaire"):
                 gaps.append("contact_stagiaire")
-            if not self.has_contact_with("entreprise"):
+            if not self.has_contact_with("entreprise") and not self.has_contact_with(NO_COMPANY):
                 gaps.append("contact_entreprise")
         elif f.path == "long":
             if self.entretien is None or self.entretien.held_at is None:

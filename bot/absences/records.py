@@ -32,7 +32,7 @@ from bot.absences.followups import (
     ticket_actions,
 )
 from bot.absences.uploads import Upload
-from bot.absences.vocabulary import SIGNS
+from bot.absences.vocabulary import NO_COMPANY, SIGNS
 from bot.deadlines.service import refresh_deadlines
 from bot.documents.pdf import render_pdf
 from bot.storage import audit
@@ -121,7 +121,7 @@ async def record_contact(
     )
     session.add(contact)
     await session.flush()
-    if with_whom in ("stagiaire", "entreprise"):
+    if with_whom in ("stagiaire", "entreprise", NO_COMPANY):
         await followup_deadlines.contact_recorded(session, followup, actor_id, now)
     _audit(
         session,

@@ -31,7 +31,12 @@ WITH_WHOM: dict[str, str] = {
     "entreprise": "l'entreprise",
     "equipe": "l'équipe (échange de pratiques)",
     "autre": "une autre personne",
+    "sans_entreprise": "aucune entreprise : la personne n'a pas d'employeur",
 }
+NO_COMPANY = "sans_entreprise"
+"""Noted instead of a contact with the company when the trainee has none (a job seeker):
+ELY-SHORT's « et l'entreprise » has nobody to reach (explorer BB1: the contact step stayed
+open and was closed « non tenue » by the ticket, an auditor reading a step missed)."""
 CHANNELS: dict[str, str] = {
     "telephone": "téléphone",
     "email": "e-mail",
@@ -40,6 +45,7 @@ CHANNELS: dict[str, str] = {
     "en_personne": "en personne",
     "courrier": "courrier",
     "reunion": "réunion",
+    "aucun": "sans objet",
 }
 SOLUTIONS: dict[str, str] = {
     "report": "report des dates du bilan",

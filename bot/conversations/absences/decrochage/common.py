@@ -39,7 +39,9 @@ WHOM_OPTIONS = [
     Option("Une autre personne (famille, prescripteur…)", "autre"),
 ]
 CHANNEL_OPTIONS = [
-    Option(texts.upper_first(label), code) for code, label in CHANNELS.items() if code != "reunion"
+    Option(texts.upper_first(label), code)
+    for code, label in CHANNELS.items()
+    if code not in ("reunion", "aucun")
 ]
 SOLUTION_OPTIONS = [
     Option("Report des dates du bilan", "report"),

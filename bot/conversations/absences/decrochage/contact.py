@@ -22,7 +22,8 @@ Called from the follow-up's menu (``with_whom``/``channel`` given for the
 team's exchange).  In a short formation (ELY-SHORT), contacts with the trainee
 *and* the company (both, even when no company is known yet: the seed asks
 both) are the procedure's contact done, in ``/echeances`` too; until then the bot says who
-is left.  In a long or certifying one (ELY-LONG) the procedure is the
+is left.  A trainee with no employer (no company known) is noted as such instead of the
+company's contact: « Pas d'entreprise à contacter (sans employeur) », then the recap.  In a long or certifying one (ELY-LONG) the procedure is the
 entretien individuel: the bot recalls it while none is planned.
 """
 
@@ -33,7 +34,7 @@ from typing import Any
 from bot.absences.followup_deadlines import contacts_missing
 from bot.absences.followups import current_entretien
 from bot.absences.records import record_contact
-from bot.absences.vocabulary import labels
+from bot.absences.vocabulary import NO_COMPANY, labels
 from bot.conversations.absences.decrochage.common import (
     CHANNEL_OPTIONS,
     WHOM_OPTIONS,
@@ -46,19 +47,36 @@ from bot.conversations.absences.decrochage.common import (
 )
 from bot.conversations.absences.steps import FileStep, parse_note
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Flow, Leave, Outcome, stored_date
+from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, stored_date
 from bot.conversations.kit.steps import Confirm, DateStep, Option, Pick, Text, past_example
 from bot.storage.people import Role
 
 
 async def company_options(ctx: Context) -> list[Option]:
-    """The trainee by name, the company named when known: nobody reads "le/la stagiaire"."""
+    """The trainee by name, the company named when known: nobody reads "le/la stagiaire".
+    With no company known, « Pas d'entreprise à contacter » too (a job seeker: BB1)."""
     named = {"stagiaire": ctx.data.get("name"), "entreprise": ctx.data.get("company")}
     labels = {"stagiaire": "{}", "entreprise": "L'entreprise ({})"}
-    return [
+    options = [
         Option(labels[o.value].format(named[o.value]), o.value) if named.get(o.value) else o
         for o in WHOM_OPTIONS
     ]
+    if not ctx.data.get("company"):
+        options.insert(2, Option("Pas d'entreprise à contacter (sans employeur)", NO_COMPANY))
+    return options
+
+
+def _reached(ctx: Context) -> bool:
+    """A contact made, not « no company to contact », which has no means, day or proof."""
+    return ctx.data.get("with_whom") != NO_COMPANY
+
+
+async def whom_picked(ctx: Context, whom: str) -> Outcome:
+    if whom == NO_COMPANY:  # said today, as it is today: nothing else to ask
+        ctx.data.update(channel="aucun", outcome="", proof=None)
+        ctx.data["contacted_on"] = ctx.now.astimezone(ctx.tz).replace(tzinfo=None).isoformat()
+        return Next("recap")
+    return Next()
 
 
 async def contact_values(ctx: Context) -> dict[str, Any]:
@@ -87,7 +105,7 @@ async def save_contact(ctx: Context) -> Outcome:
     )
     followup = found.followup
     missing = []
-    if ctx.data["with_whom"] in ("stagiaire", "entreprise"):
+    if ctx.data["with_whom"] in ("stagiaire", "entreprise", NO_COMPANY):
         missing = await contacts_missing(ctx.session, followup)
     # ELY-LONG answers any sign with an entretien individuel, not with contacts: say so
     # while none is planned, so a contact is not taken for the procedure done.
@@ -113,13 +131,20 @@ CONTACT = Flow(
     summary="noter un contact de suivi",
     start=step_start,
     steps=[
-        Pick("with_whom", ask="decrochage.ask_whom", options=company_options, unless_known=True),
+        Pick(
+            "with_whom",
+            ask="decrochage.ask_whom",
+            options=company_options,
+            unless_known=True,
+            then=whom_picked,
+        ),
         Pick(
             "channel",
             ask="decrochage.ask_channel",
             options=CHANNEL_OPTIONS,
             unless_known=True,
             columns=2,
+            when=_reached,
         ),
         DateStep(
             "contacted_on",
@@ -127,13 +152,15 @@ CONTACT = Flow(
             prefer="past",
             check=check_past,
             example=past_example,
+            when=_reached,
         ),
-        Text("outcome", ask="decrochage.ask_outcome", parse=parse_note(500)),
+        Text("outcome", ask="decrochage.ask_outcome", parse=parse_note(500), when=_reached),
         FileStep(
             "proof",
             ask="decrochage.ask_contact_proof",
             skip_label="Pas de preuve",
             help="decrochage.help_contact_proof",
+            when=_reached,
         ),
         Confirm(
             "recap",

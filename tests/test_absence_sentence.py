@@ -661,3 +661,35 @@ async def test_a_greeting_before_the_sentence_is_no_name(trainer: Person) -> Non
     parmi vos stagiaires »."""
     await trainer.says("Bonjour, Karim absent aujourd'hui")
     assert trainer.last.startswith("Noter l'absence de Karim Benali, aujourd'hui")
+
+
+async def test_a_list_of_days_then_a_word_is_the_days_and_their_motive(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer DA2: « lundi et mardi sans justificatif », « … malade » were refused, then
+    read as a clash of days (« tombe un mardi : vouliez-vous dire … »)."""
+    await trainer.says("Léa absente jeudi et vendredi malade")
+    assert (
+        "Noter une absence non justifiée le jeudi 19 novembre et le vendredi 20 novembre 2026 "
+        "(2 jours), pour :\n· Léa Martin\nMotif : malade"
+    ) in trainer.last
+    await trainer.presses("Enregistrer")
+    assert {(a.day, a.reason) for a in await absences(db)} == {
+        (date(2026, 11, 19), "malade"),
+        (date(2026, 11, 20), "malade"),
+    }
+    await trainer.says("Karim absent mardi, mercredi et jeudi sans justificatif")
+    assert "vouliez-vous dire" not in trainer.all_text
+    assert (
+        "le mardi 17 novembre, le mercredi 18 novembre et le jeudi 19 novembre 2026 (3 jours)"
+    ) in trainer.last
+
+
+async def test_a_motive_after_a_span_s_second_comma_keeps_its_accents(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer DA8: « rendez-vous a l'hopital » in the recap, the export and the bundle."""
+    await trainer.says("Léa absente aujourd'hui, malade depuis jeudi, rendez-vous à l'hôpital")
+    assert "Motif : malade, rendez-vous à l'hôpital" in trainer.last
+    await trainer.presses("Enregistrer")
+    assert {a.reason for a in await absences(db)} == {"malade, rendez-vous à l'hôpital"}

@@ -269,6 +269,9 @@ def test_today_then_since_a_day_is_the_span_and_its_motive() -> None:
             (d(19), d(20), d(23)),
             "malade, revient mercredi",
         ),
+        # DA9: a past Friday, « depuis mardi » that week's Tuesday, not this week's.
+        ("vendredi, malade depuis mardi", (d(17), d(18), d(19), d(20)), "malade"),
+        ("vendredi, malade depuis jeudi", (d(19), d(20)), "malade"),
     ],
 )
 def test_a_day_then_since_a_day_is_the_span_up_to_it(
@@ -312,3 +315,24 @@ def test_a_retard_since_a_day_is_no_span() -> None:
     assert read_days_and_words("depuis mardi", NOW, late=True) == (None, "")
     found, _ = read_days_and_words("depuis mardi", NOW)
     assert found is not None and found.span
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("jeudi et vendredi sans justificatif", (d(19), d(20))),
+        ("mardi, mercredi et jeudi malade", (d(17), d(18), d(19))),
+        ("le 19 et le 20 pour maladie", (d(19), d(20))),
+    ],
+)
+def test_words_after_a_list_s_last_day_leave_the_days_read(
+    text: str, days: tuple[date, ...]
+) -> None:
+    """Explorer DA2: the whole list was refused for the words after its last day."""
+    found = read_days(text, NOW)
+    assert found is not None and found.days == days
+
+
+def test_a_day_said_after_a_comma_with_words_is_still_no_second_day() -> None:
+    """Explorer AY5 stays: « hier, mardi il revient » names one day."""
+    assert read_days("vendredi, mardi il revient", NOW) is None

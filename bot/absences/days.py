@@ -30,7 +30,13 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from bot import dates
-from bot.absences.line import date_words, names_a_day_only, read_period, soft_fold
+from bot.absences.line import (
+    date_words,
+    names_a_day_only,
+    read_period,
+    soft_fold,
+    trailing_words,
+)
 
 MOST_DAYS = 31
 """The longest span read, in calendar days: a month."""
@@ -165,8 +171,9 @@ def _listed(text: str, now: datetime) -> list[date] | None:
 
 
 def _listed_in_order(text: str, now: datetime) -> list[date] | None:
-    """The days of a list, in the order typed (a day per part)."""
-    parts = [p for p in _LIST.split(text) if p]
+    """The days of a list, in the order typed (a day per part), words after the last one
+    left out (:func:`~bot.absences.line.trailing_words`)."""
+    parts = [p for p in _LIST.split(trailing_words(text)[0]) if p]
     if len(parts) < 2 or not all(names_a_day_only(part) for part in parts):
         return None
     # « les 30 et 31 octobre »: a day alone takes the month (and year) of the last one.
@@ -282,16 +289,21 @@ def read_days(text: str, now: datetime) -> Days | None:
             if typed_end is not None and 0 < (start - typed_end).days < MOST_DAYS:
                 return Days(days=(start, typed_end), span=True, too_long=True, backwards=True)
             return Days(days=(start, end), span=True, too_long=True)
-        every = [start + timedelta(days=n) for n in range((end - start).days + 1)]
-        kept = tuple(day for day in every if dates.is_working_day(day))
-        skipped = tuple(day for day in every if not dates.is_working_day(day))
-        if not kept:  # « du samedi au dimanche »: the days as named, pointed out in the recap
-            return Days(days=tuple(every), span=True)
-        return Days(days=kept, skipped=skipped, span=True)
+        return _every_day(start, end)
     listed = _listed(folded, now)
     if listed is None or len(listed) < 2:
         return None
     return Days(days=tuple(listed))
+
+
+def _every_day(start: date, end: date) -> Days:
+    """The working days from ``start`` to ``end``, the days off between them set apart."""
+    every = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    kept = tuple(day for day in every if dates.is_working_day(day))
+    skipped = tuple(day for day in every if not dates.is_working_day(day))
+    if not kept:  # « du samedi au dimanche »: the days as named, pointed out in the recap
+        return Days(days=tuple(every), span=True)
+    return Days(days=kept, skipped=skipped, span=True)
 
 
 def read_days_and_words(text: str, now: datetime, *, late: bool = False) -> tuple[Days | None, str]:
@@ -312,6 +324,10 @@ def read_days_and_words(text: str, now: datetime, *, late: bool = False) -> tupl
         # up to yesterday (AZ4), « …, revient mercredi » after a second comma is motive (AZ1).
         start, _, after = since["a"].partition(",")
         spanned, last = read_days(f"depuis {start}", now), _one_day(head, now)
+        begin = _one_day(start.strip(), now) if _WEEKDAY.match(start.strip()) else None
+        if begin is not None and last is not None and begin > last:
+            # « vendredi, malade depuis mardi »: that week's Tuesday, not this one (DA9).
+            spanned = _every_day(begin - timedelta(days=7 * (1 + (begin - last).days // 7)), last)
         if spanned is not None and last is not None and min(spanned.days + spanned.skipped) < last:
             # No day of training in it (« hier, malade depuis samedi » on a Monday): the day
             # said, a day off pointed out as such (explorer CB6).

@@ -320,6 +320,27 @@ def names_a_day_only(text: str) -> bool:
     )
 
 
+_A_DAY = re.compile(r"\d|\b(?:hier|aujourd|demain)")
+_LAST_OF_A_LIST = re.compile(r"^(?P<head>.*\bet\s+)(?P<last>[^,]+)$")
+
+
+def trailing_words(text: str) -> tuple[str, str]:
+    """A list of days (folded) and the words after its last day, when that day comes after
+    « et »: « lundi et mardi malade » → (« lundi et mardi », « malade ») (explorer DA2: the
+    whole list was refused, then « mardi 1er » taken for a clash).  After a comma the words
+    are no day's (« hier, mardi il revient »: explorer AY5): ``(text, "")``."""
+    match = _LAST_OF_A_LIST.match(text.strip())
+    if match is None or names_a_day_only(match["last"]):
+        return text, ""
+    words = match["last"].split()
+    for n in range(len(words) - 1, 0, -1):
+        day = " ".join(words[:n])
+        named = _A_DAY.search(day) or any(w in WEEKDAY_WORDS or w in MONTH_WORDS for w in words[:n])
+        if named and names_a_day_only(day):
+            return match["head"] + day, " ".join(words[n:])
+    return text, ""
+
+
 def date_words(text: str) -> str:
     """``text`` folded, without its half-day, late-arrival and "justifiée" words: what is left
     to name the day or days (« du 1er au 3 décembre matin justifiée » → « du 1er au 3

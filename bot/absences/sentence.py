@@ -23,6 +23,7 @@ from bot.absences.line import (
     read_period,
     soft_fold,
     spoken_lengths,
+    trailing_words,
 )
 from bot.typos import GREETINGS, SIGN_OFFS
 
@@ -238,6 +239,9 @@ def _said_of_the_day(rest: str, *, late: bool) -> tuple[str, str]:
     ):
         days += 1
     tail = ",".join(parts[days:]).strip(" ,.;")
+    if not tail and not late:  # « hier et aujourd'hui malade »: the list's motive (DA2)
+        head, tail = trailing_words(rest)
+        return (head, tail) if tail and "depuis" not in tail else (rest, "")
     if not tail or (not late and re.search(r"\bdepuis\b", tail)):
         return rest, ""
     return ",".join(parts[:days]).strip(), tail

@@ -183,8 +183,8 @@ def _read_when(ctx: Context) -> None:
         date_words(rest), ctx.now, late=bool(ctx.data.get("_late"))
     )
     if several is not None:
-        if words and reason is None:
-            keep_reason(ctx, as_typed(rest, words))
+        if words and reason is None:  # each part as typed: they may be apart (DA8)
+            keep_reason(ctx, ", ".join(as_typed(rest, w.strip()) for w in words.split(",")))
         head = rest.partition(",")[0] if words else rest
         half = read_period(head)[0] if words and several.span else None
         if _take_days(ctx, head, several) and half in ("matin", "apres_midi"):

@@ -336,3 +336,13 @@ def test_words_after_a_list_s_last_day_leave_the_days_read(
 def test_a_day_said_after_a_comma_with_words_is_still_no_second_day() -> None:
     """Explorer AY5 stays: « hier, mardi il revient » names one day."""
     assert read_days("vendredi, mardi il revient", NOW) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["jeudi, de nouveau vendredi", "jeudi, toujours absent vendredi", "jeudi, pareil vendredi"],
+)
+def test_a_second_day_said_again_after_the_comma_is_a_day(text: str) -> None:
+    """Explorer DA14: the second day was the motive, the first one alone noted."""
+    found, said = read_days_and_words(text, NOW)
+    assert found is not None and (found.days, said) == ((d(19), d(20)), "")

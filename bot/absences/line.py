@@ -307,7 +307,9 @@ _DAY_FILLER = re.compile(
     r"|toute|ce|cet|cette|er|derniere?s?|prochaine?s?|passee?s?|semaine|soir|soiree|demi"
     # What goes with the days of a list, not a comment (explorer CA1, CA7: « vendredi, lundi
     # aussi », « jeudi et vendredi derniers », « … justifiés » were read as one day).
-    r"|aussi|egalement|puis|idem|encore|non|justifiee?s?|absente?s?)"
+    r"|aussi|egalement|puis|idem|encore|non|justifiee?s?|absente?s?"
+    # « lundi, de nouveau aujourd'hui », « …, toujours absent aujourd'hui » (explorer DA14).
+    r"|de|nouveau|toujours|pareil|pareille|meme)"
 )
 
 

@@ -410,3 +410,32 @@ async def test_a_cut_code_pasted_during_the_attestation_says_how_to_go_back_to_i
     await hugo.says("/reprendre")
     assert hugo.last == asked
     assert await answers(db) == []
+
+
+async def test_a_sentence_before_the_bilan_is_passed_on_to_the_trainer(
+    trainer: Talker, person: Callable[..., Talker], db: Database
+) -> None:
+    """Explorer DC4: « Je ne pourrai pas venir … » before the bilan was answered « Rien à
+    faire pour l'instant », and the trainer, who may need another delegate, never knew."""
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    lea = person("lea")
+    await lea.says(f"/start {invited['Léa Martin']}")
+    await lea.says("c'est quand ?")  # a short question: the time of the bilan, nothing sent
+    await lea.says("Je ne pourrai pas venir, j'ai un entretien d'embauche ce jour-là")
+    assert "J'ai transmis votre message à Camille Durand." in lea.all_text
+    assert "Rien à faire pour l'instant" in lea.last  # and what to do, as before
+    async with db.sessions() as session:
+        told = (
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.key.like("attestation:words:%"))
+            )
+        ).all()
+    assert [(t.chat_id, plain(t.payload["text"])) for t in told] == [
+        (
+            "formateur",
+            "Léa Martin, à qui est demandée l'attestation de participation au bilan de « Agent "
+            "de restauration (démo) », vous écrit : « Je ne pourrai pas venir, j'ai un entretien "
+            "d'embauche ce jour-là »",
+        )
+    ]

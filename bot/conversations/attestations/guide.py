@@ -33,6 +33,7 @@ from bot.attestations import invitations
 from bot.attestations.service import current_answer, names_other_dates, when_words
 from bot.bilans.view import view_of
 from bot.conversations.attestations.held import refusal, tell
+from bot.conversations.attestations.identity import words_before_the_end
 from bot.conversations.attestations.who import chat_of
 from bot.conversations.kit.context import Context
 from bot.storage.attestations import AttestationInvitation
@@ -61,6 +62,7 @@ async def where_they_stand(ctx: Context) -> bool:
         tell(ctx, await refusal(ctx, found, invitation_id=held[0].id))
         return True
     info = found.info
+    await words_before_the_end(ctx, found)
     answer = await current_answer(ctx.session, found.participant.id)
     words: dict[str, Any] = {"several": False, "answered": False, "outdated": False}
     if answer is not None:

@@ -35,7 +35,8 @@ from sqlalchemy import select
 
 from bot.answers import AGREEING, YES_NO, Invalid, clean_line, fold, visible
 from bot.attestations import invitations
-from bot.attestations.service import same_name
+from bot.attestations.invitations import Held
+from bot.attestations.service import answers_open, same_name
 from bot.conversations.attestations.held import invited, load
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Next, Outcome, Retry
@@ -326,12 +327,17 @@ async def role_or_words(ctx: Context) -> Retry | None:
     the person's own (« j'ai dû quitter la visio à 15 h »), passed on to the trainer and the
     question asked again (explorer AU3: what he said was lost, and the text came back)."""
     taken = await role_not_offered(ctx)
-    text = visible(ctx.incoming.text).strip()
-    if taken is not None or ctx.incoming.choice is not None or len(fold(text).split()) < 4:
+    text = own_words(ctx)
+    if taken is not None or text is None:
         return taken
     found = await load(ctx)
     if isinstance(found, str):
         return None
+    return Retry(await pass_on(ctx, found, text, "attestation_participant.words_passed_on"))
+
+
+async def pass_on(ctx: Context, found: Held, text: str, said: str) -> str:
+    """The person's own words sent to the formation's trainer; what ``said`` tells them."""
     info = found.info
     await tell_person(
         ctx.session,
@@ -347,12 +353,25 @@ async def role_or_words(ctx: Context) -> Retry | None:
         key=f"attestation:words:{ctx.incoming.platform.value}:{ctx.incoming.event_id}"[:255],
         organisation_id=info.bilan.organisation_id,
     )
-    return Retry(
-        ctx.render(
-            "attestation_participant.words_passed_on",
-            inviter=await invitations.inviter_name(ctx.session, found),
-        )
-    )
+    return ctx.render(said, inviter=await invitations.inviter_name(ctx.session, found))
+
+
+async def words_before_the_end(ctx: Context, found: Held) -> None:
+    """« Je ne pourrai pas venir, j'ai un entretien d'embauche » before the bilan: passed on
+    to the trainer, who may need another delegate (explorer DC4: « Rien à faire pour
+    l'instant », and nobody heard of it)."""
+    text = own_words(ctx)
+    if text and not answers_open(found.info, ctx.now):
+        said = await pass_on(ctx, found, text, "attestation_participant.words_passed_on_early")
+        ctx.send(Reply(text=said))
+
+
+def own_words(ctx: Context) -> str | None:
+    """A sentence of the person's own (four words or more), not a button nor a command."""
+    text = visible(ctx.incoming.text).strip()
+    if ctx.incoming.choice is not None or text.startswith("/") or len(fold(text).split()) < 4:
+        return None
+    return text
 
 
 QUESTIONS = [

@@ -693,3 +693,26 @@ async def test_a_motive_after_a_span_s_second_comma_keeps_its_accents(
     assert "Motif : malade, rendez-vous à l'hôpital" in trainer.last
     await trainer.presses("Enregistrer")
     assert {a.reason for a in await absences(db)} == {"malade, rendez-vous à l'hôpital"}
+
+
+async def test_jusqu_a_demain_is_a_day_not_a_sign_off(trainer: Person) -> None:
+    """Explorer DA1: the sign-off « à demain » was cut from « jusqu'à demain »: « Noter
+    l'absence de Karim Benali, aujourd'hui jusqu' (…) ? »."""
+    await trainer.says("Karim absent aujourd'hui jusqu'à demain")
+    assert "jusqu'" not in trainer.last
+    assert "Le mardi 24 novembre 2026 est à venir" in trainer.all_text
+    await trainer.says("/annuler")
+    await trainer.says("Karim absent hier, à demain !")  # after a comma: a sign-off still
+    assert trainer.last.startswith(
+        "Noter l'absence de Karim Benali, hier (dimanche 22 novembre 2026) ?"
+    )
+
+
+async def test_on_a_sunday_the_day_to_come_named_is_the_next_one(
+    trainer: Person, clock: Clock
+) -> None:
+    """« aujourd'hui jusqu'à demain » on a Sunday named Sunday itself « à venir »."""
+    clock.now = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+    await trainer.says("Karim absent aujourd'hui jusqu'à demain")
+    assert "Le lundi 23 novembre 2026 est à venir" in trainer.all_text
+    assert "dimanche 22 novembre 2026 est à venir" not in trainer.all_text

@@ -122,8 +122,11 @@ _ADDRESSED = re.compile(
 """« Bonjour Camille, … », « Bonjour à tous, … »: the greeting and whom it greets, up to its
 punctuation (explorer AZ14: « Je ne trouve pas « Camille » parmi vos stagiaires »)."""
 _NAMES_AN_ABSENCE = re.compile(r"\b(?:absente?s?|abs|retard|pas|malades?|venue?s?)\b")
+_TO_LATER = "|".join(w for w in SIGN_OFFS if w.startswith("a "))
 _SIGNED_OFF = re.compile(
-    rf"[\s,.;!-]*\b(?:(?:tres|et)\s+)?(?:{'|'.join(SIGN_OFFS)})(?:\s+a\s+(?:vous|tous|toi))?[\s.!]*$"
+    rf"(?:[\s,.;!-]*\b(?:(?:tres|et)\s+)?(?:{'|'.join(w for w in SIGN_OFFS if w[:2] != 'a ')})"
+    # « à demain » after a stop only: « jusqu'à demain », « de lundi à demain » are days (DA1).
+    rf"|\s*[,.;!-][\s,.;!-]*(?:{_TO_LATER}))(?:\s+a\s+(?:vous|tous|toi))?[\s.!]*$"
 )
 _NO_SUBJECT = re.compile(
     r"^(?:est\s+|etait\s+|sont\s+|a\s+ete\s+|n'est\s+|ne\s+sont\s+)?(?:absente?s?\b|abs\b"

@@ -214,7 +214,8 @@ def _keep_days(ctx: Context, several: Days) -> None:
     if several.last > ctx.now.date():
         # The ends as typed, a weekend's day included (explorer L: « du 20/12 » named the 21st).
         typed = (*several.days, *several.skipped)
-        first_to_come = min(typed) if several.first > ctx.now.date() else max(typed)
+        today = ctx.now.date()  # a day off of today's not named « à venir » (a Sunday's)
+        first_to_come = min(d for d in typed if d > today) if several.first > today else max(typed)
         ctx.say("absence.quick_future", day=first_to_come)
         return
     ctx.data["_days"] = [day.isoformat() for day in several.days]

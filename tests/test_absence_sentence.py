@@ -605,7 +605,14 @@ async def test_an_answer_sent_in_time_while_the_bot_was_down_is_taken(
 
 
 @pytest.mark.parametrize(
-    "typed", ["Julie en retard ce matin de 20 min", "retard Julie ce matin 20 minutes"]
+    "typed",
+    [
+        "Julie en retard ce matin de 20 min",
+        "retard Julie ce matin 20 minutes",
+        # DA13: the length after the comma, roughly or in words, was the motive.
+        "Julie en retard ce matin, environ 20 min",
+        "Julie en retard ce matin, 20 min à peu près",
+    ],
 )
 async def test_a_late_arrival_s_length_said_after_the_day_is_read(
     trainer: Person, typed: str
@@ -716,3 +723,11 @@ async def test_on_a_sunday_the_day_to_come_named_is_the_next_one(
     await trainer.says("Karim absent aujourd'hui jusqu'à demain")
     assert "Le lundi 23 novembre 2026 est à venir" in trainer.all_text
     assert "dimanche 22 novembre 2026 est à venir" not in trainer.all_text
+
+
+async def test_a_quarter_of_an_hour_after_the_comma_is_the_retard_s_length(
+    trainer: Person,
+) -> None:
+    """Explorer DA13: « …, un quart d'heure » was shown as a motive, the minutes asked."""
+    await trainer.says("Julie en retard ce matin, un quart d'heure")
+    assert "lundi 23 novembre 2026, un retard de 15 min" in trainer.last

@@ -225,6 +225,17 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
 
 _LENGTH_ALONE = re.compile(rf"(?:de\s+)?{_AMOUNT}")
 """A retard's length said after its comma: the retard's, not a motive."""
+_ROUGHLY = re.compile(r"\b(?:environ|a\s+peu\s+pres|pres\s+de|presque|bien)\b|~")
+
+
+def _length_of(part: str) -> str | None:
+    """``part`` as « 20 min » when it says a retard's length alone, roughly or in words
+    (« environ 20 min », « un quart d'heure »: explorer DA13, the minutes asked again)."""
+    said = " ".join(_ROUGHLY.sub(" ", _soft(part)).split())
+    if _LENGTH_ALONE.fullmatch(said):
+        return said
+    spoken = spoken_lengths(f"retard de {said}").removeprefix("retard de ")
+    return spoken if re.fullmatch(r"\d{1,5} min", spoken) else None
 
 
 def _said_of_the_day(rest: str, *, late: bool) -> tuple[str, str]:
@@ -235,18 +246,19 @@ def _said_of_the_day(rest: str, *, late: bool) -> tuple[str, str]:
     retard's (explorer AZ2: « en retard aujourd'hui, malade depuis jeudi » was Thursday's)."""
     parts = rest.split(",")
     days = 1  # the first part is the day; the next ones too while they name days alone
-    while days < len(parts) and (
-        names_a_day_only(parts[days])
-        or read_period(parts[days])[0] is not None
-        or (late and _LENGTH_ALONE.fullmatch(_soft(parts[days])))  # « , 20 minutes »: CB13
-    ):
+    while days < len(parts):
+        length = _length_of(parts[days]) if late else None  # « , 20 minutes »: CB13
+        if length is not None:
+            parts[days] = f" {length}"
+        elif not (names_a_day_only(parts[days]) or read_period(parts[days])[0] is not None):
+            break
         days += 1
     tail = ",".join(parts[days:]).strip(" ,.;")
     if not tail and not late:  # « hier et aujourd'hui malade »: the list's motive (DA2)
         head, tail = trailing_words(rest)
         return (head, tail) if tail and "depuis" not in tail else (rest, "")
     if not tail or (not late and re.search(r"\bdepuis\b", tail)):
-        return rest, ""
+        return ",".join(parts).strip() if late else rest, ""
     return ",".join(parts[:days]).strip(), tail
 
 

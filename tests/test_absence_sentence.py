@@ -496,7 +496,20 @@ async def test_another_name_after_the_day_s_comma_is_no_motive(
     motive, and Karim was never noted."""
     await trainer.says("Julie absente vendredi, Karim aussi")
     assert trainer.last.startswith("Je note une seule chose par phrase")
+    await trainer.says("Julie absente vendredi, karim aussi")  # typed lowercase, then its event
+    assert trainer.last.startswith("Je note une seule chose par phrase")
     assert await absences(db) == []
+
+
+async def test_a_motive_starting_with_a_trainee_s_surname_as_a_word_is_a_motive(
+    trainer: Person,
+) -> None:
+    """Explorer DA10: « petit souci de voiture » was refused for Julie Petit, with the example
+    « Retard de petit ce matin »."""
+    await trainer.says("Karim absent vendredi, petit souci de voiture")
+    assert trainer.last.startswith(
+        "Noter l'absence de Karim Benali, vendredi 20 novembre 2026, petit souci de voiture ?"
+    )
 
 
 async def test_what_is_said_after_the_day_is_its_motive(db: Database, trainer: Person) -> None:

@@ -161,9 +161,18 @@ async def other_name(ctx: Context, sentence: AbsenceSentence) -> str | None:
         word = str(found.group(0))
         # Joined like another subject (« et Julie », « , Hugo »), not « avec Mme Martin ».
         joined = re.search(r"(?:[,;]|\bet|\bpuis|\bmais)\s*$", said[: found.start()])
-        if joined and fold(word) in known and fold(word) not in typed:
+        # A name as names are written, or followed by its event: « petit souci de voiture »
+        # is a motive, though Julie Petit is a trainee (explorer DA10).
+        named = word[:1].isupper() or _AN_EVENT.match(fold(said[found.end() :]))
+        if joined and named and fold(word) in known and fold(word) not in typed:
             return word
     return None
+
+
+_AN_EVENT = re.compile(
+    r"\s*(?:est\s+|etait\s+)?(?:absente?s?|abs|en\s+retard|retard|aussi|egalement|malade"
+    r"|pas\s+la|pas\s+venue?)\b"
+)
 
 
 def _words(name: str) -> set[str]:

@@ -34,6 +34,17 @@ def why_refused(exc: BaseException) -> str | None:
                 "Telegram refuse le jeton TELEGRAM_TOKEN : vérifiez dans .env le jeton que "
                 "@BotFather a donné (sans guillemets ni espace), puis relancez."
             )
+        if kind.__name__ == "LoginFailed" and kind.__module__.startswith("bot.transports"):
+            return (
+                f"{seen} Vérifiez MATRIX_USER_ID, MATRIX_PASSWORD ou MATRIX_ACCESS_TOKEN dans .env."
+            )
+        if kind.__module__.startswith("aiohttp") and isinstance(seen, OSError):
+            # Matrix speaks through aiohttp, the databases do not (explorer DA11: a homeserver
+            # not started yet was said to be the database's fault).
+            return (
+                "Le serveur Matrix de MATRIX_HOMESERVER ne répond pas ou est introuvable : "
+                "vérifiez son adresse dans .env et qu'il est démarré, puis relancez."
+            )
         state = getattr(seen, "sqlstate", None)
         if state in _POSTGRES_REFUSALS:
             return f"La base de DATABASE_URL refuse la connexion : {_POSTGRES_REFUSALS[state]}."

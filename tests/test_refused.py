@@ -5,10 +5,12 @@ from __future__ import annotations
 import socket
 import sqlite3
 
+import aiohttp
 from sqlalchemy.exc import OperationalError
 from telegram.error import InvalidToken
 
 from bot.refused import why_refused
+from bot.transports.matrix.session import LoginFailed
 
 
 class ServerSaid(Exception):
@@ -42,3 +44,21 @@ def test_a_base_another_program_locks_is_said() -> None:
 def test_anything_else_is_left_to_its_traceback() -> None:
     assert why_refused(ValueError("a bug")) is None
     assert why_refused(ServerSaid("23505")) is None
+
+
+async def test_a_matrix_homeserver_out_of_reach_is_named_not_the_database() -> None:
+    """Explorer DA11: « La base de DATABASE_URL ne répond pas » on a SQLite base that was
+    fine, the Matrix homeserver named nowhere."""
+    async with aiohttp.ClientSession() as client:
+        try:
+            await client.get("http://127.0.0.1:1/_matrix/client/versions")
+        except aiohttp.ClientError as exc:
+            said = why_refused(exc)
+    assert said is not None and said.startswith(
+        "Le serveur Matrix de MATRIX_HOMESERVER ne répond pas ou est introuvable"
+    )
+    assert "DATABASE_URL" not in said
+    missing = why_refused(
+        LoginFailed("Ni MATRIX_PASSWORD ni MATRIX_ACCESS_TOKEN : connexion impossible.")
+    )
+    assert missing is not None and missing.startswith("Ni MATRIX_PASSWORD ni MATRIX_ACCESS_TOKEN")

@@ -20,7 +20,14 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/formabot.db"
 
 
 def masked_url(url: str) -> str:
-    """A database URL fit to print: its password replaced by ``***``."""
+    """A database URL fit to print: its password replaced by ``***``, up to the last « @ »
+    (a password with an « @ » unescaped, as a provider's panel gives it, was split at its
+    first one and its end printed: explorer DA5)."""
+    scheme, sep, rest = url.partition("://")
+    if sep and "@" in rest:
+        credentials, _, host = rest.rpartition("@")
+        user = credentials.partition(":")[0]
+        url = f"{scheme}://{user}:***@{host}" if ":" in credentials else url
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:

@@ -130,6 +130,13 @@ def test_a_database_url_without_an_asynchronous_driver_stops_with_its_key(
         "DATABASE_URL doit commencer par sqlite+aiosqlite:// ou postgresql+asyncpg:// (reçu"
     )
     assert "secret" not in said and "postgresql://moi:***@127.0.0.1/base" in said
+    # A password with an « @ » as a provider gives it: no part of it (explorer DA5).
+    monkeypatch.setenv("DATABASE_URL", "postgresql://moi:Azerty@2026!@db.example.org/base")
+    with pytest.raises(SystemExit) as stopped:
+        config.load(env_file=None)
+    said = str(stopped.value)
+    assert "2026!" not in said and "Azerty" not in said
+    assert "postgresql://moi:***@db.example.org/base" in said
     # A driver formabot does not ship is refused the same way (explorer CA9).
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://moi@127.0.0.1/base")
     with pytest.raises(SystemExit):

@@ -169,7 +169,10 @@ async def test_a_whole_round_from_scheduling_to_the_bundle(
     assert "Rien à faire pour l'instant" in lea.last
     await lea.says("c'est quand ?")
     assert "Rien à faire pour l'instant" in lea.last
-    assert "après le bilan, à partir du jeudi 26 novembre 2026 à 16 h 00" in lea.last
+    assert (  # its start first, then its end (explorer DC7: only its end was said)
+        "a lieu le jeudi 26 novembre 2026 de 14 h 00 à 16 h 00, à distance.\nRien à faire pour "
+        "l'instant : revenez après le bilan, à partir de 16 h 00 ce jour-là"
+    ) in lea.last
 
     # Thursday, after the bilan: /attestation resumes (the link is bound to her chat).
     clock.advance(days=3, hours=7, minutes=30)  # Thursday 16 h 30 UTC, 17 h 30 in Paris

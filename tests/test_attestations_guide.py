@@ -237,3 +237,26 @@ async def test_the_other_sworn_button_pressed_just_after_says_where_she_stands(
     assert "ancien message" not in lea.all_text
     assert lea.last.startswith("Vous avez déjà répondu, le jeudi 26 novembre 2026 à 17 h 00")
     assert "corriger votre réponse, envoyez /attestation" in lea.last
+
+
+async def test_after_a_cancellation_the_bilan_planned_since_is_named(
+    trainer: Talker, person: Callable[..., Talker]
+) -> None:
+    """Explorer DC12: « le bilan a bien lieu le 26 ? » got « Ce bilan a été annulé » though
+    another one, hers too, was planned since."""
+    _, code = await invited(trainer)
+    lea = person("lea")
+    await lea.says(f"/start {code['Léa Martin']}")
+    await trainer.says("/bilans")
+    await trainer.presses("26/11/2026")
+    await trainer.presses("Annuler le bilan")
+    await trainer.presses("Oui, annuler le bilan")
+    await lea.says("bonjour")
+    assert lea.last == "Ce bilan a été annulé : il n'y a rien à confirmer. Merci !"
+    await schedule_bilan(trainer)  # planned again, Léa among its delegates
+    await lea.says("le bilan a bien lieu jeudi ?")
+    assert lea.last.startswith(
+        "Le bilan de votre invitation a été annulé. Un autre bilan de fin de formation "
+        "« Agent de restauration (démo) » est prévu le jeudi 26 novembre 2026 de 14 h 00 à "
+        "16 h 00, à distance : Camille Durand vous transmettra sa nouvelle invitation."
+    )

@@ -28,16 +28,16 @@ from typing import Any
 from sqlalchemy import select
 
 from bot import dates
-from bot.answers import fold
+from bot.answers import fold, visible
 from bot.attestations import invitations
 from bot.attestations.service import current_answer, names_other_dates, when_words
-from bot.bilans.view import view_of
+from bot.bilans.view import BilanView, view_of
 from bot.conversations.attestations.held import refusal, tell
 from bot.conversations.attestations.identity import words_before_the_end
 from bot.conversations.attestations.who import chat_of
 from bot.conversations.kit.context import Context
 from bot.storage.attestations import AttestationInvitation
-from bot.storage.bilans import Bilan
+from bot.storage.bilans import Bilan, BilanParticipant
 from bot.typos import HELP_WORDS
 
 
@@ -47,7 +47,15 @@ async def where_they_stand(ctx: Context) -> bool:
     held = await invitations.held_by(ctx.session, chat)
     if not held:
         if await invitations.held_by(ctx.session, chat, cancelled=True):
-            ctx.say("attestation_participant.bilan_cancelled")
+            other = await _planned_since(ctx)
+            if other is None:
+                ctx.say("attestation_participant.bilan_cancelled")
+            else:
+                ctx.say(
+                    "attestation_participant.bilan_cancelled_other",
+                    trainer=visible(other.trainer),
+                    **when_words(other, ctx.now),
+                )
             return True
         redeemed = await invitations.last_redeemed(ctx.session, chat)
         if redeemed is not None:
@@ -81,6 +89,35 @@ async def where_they_stand(ctx: Context) -> bool:
         **words,
     )
     return True
+
+
+async def _planned_since(ctx: Context) -> BilanView | None:
+    """The bilan of the same formation planned since for the person of a cancelled one
+    (explorer DC12: « Ce bilan a été annulé » answered « le bilan a bien lieu le 18 ? »)."""
+    last = (await invitations.held_by(ctx.session, chat_of(ctx), cancelled=True))[-1]
+    was = await ctx.session.get(BilanParticipant, last.participant_id)
+    cancelled = await ctx.session.get(Bilan, last.bilan_id)
+    if was is None or cancelled is None:
+        return None
+    same = (
+        BilanParticipant.trainee_id == was.trainee_id
+        if was.trainee_id is not None
+        else BilanParticipant.name == was.name
+    )
+    bilan_id = await ctx.session.scalar(
+        select(Bilan.id)
+        .join(BilanParticipant, BilanParticipant.bilan_id == Bilan.id)
+        .where(
+            Bilan.formation_id == cancelled.formation_id,
+            Bilan.cancelled_at.is_(None),
+            Bilan.ends_at > ctx.now,
+            BilanParticipant.removed_at.is_(None),
+            same,
+        )
+        .order_by(Bilan.starts_at)
+        .limit(1)
+    )
+    return await view_of(ctx.session, bilan_id) if bilan_id is not None else None
 
 
 def _asks_help(ctx: Context) -> bool:

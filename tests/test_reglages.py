@@ -257,3 +257,13 @@ async def test_the_settings_are_left_with_termine_or_another_command(
     assert "mets de côté" not in trainer.all_text
     await trainer.says("/reprendre")
     assert "régler" not in trainer.last
+
+
+async def test_a_setting_on_by_default_says_no_reason_against_itself(trainer: Person) -> None:
+    """Explorer DA12: « Pourquoi activé par défaut : L'organisation n'applique pas la
+    procédure Elycoop … », six times, once per rule the setting turns off."""
+    await trainer.says("/reglages")
+    await trainer.says("Appliquer la procédure Elycoop de prévention des ruptures")
+    text = trainer.last
+    assert "Appliquer la procédure Elycoop de prévention des ruptures" in text
+    assert "Pourquoi" not in text and "n'applique pas" not in text

@@ -135,10 +135,16 @@ def digest_destination(organisation: Organisation, chat: str) -> str:
 
 
 def toggle_reasons(spec: Setting) -> list[str]:
-    """Why a rule this (boolean) setting toggles is off by default: the rules' own words."""
-    return [
+    """Why the rules this (boolean) setting toggles are off by default, each reason once:
+    the rules' own words, which say why a rule is off; none for a setting on by default
+    (explorer DA12: « Pourquoi activé par défaut : L'organisation n'applique pas la
+    procédure … », six times, one per rule)."""
+    if spec.default is not False:
+        return []
+    reasons = (
         toggle.reason for rule in RULES for toggle in rule.toggles if toggle.setting == spec.key
-    ]
+    )
+    return list(dict.fromkeys(reasons))
 
 
 def shown(value: object, spec: Setting) -> str:

@@ -547,3 +547,23 @@ async def test_a_message_where_her_bilan_is_asked_is_passed_on(
     await her.says("Organisme 1 : pouvez-vous m'envoyer la liste des délégués avant ?")
     assert "j'ai transmis votre message à Admin 1 (Organisme 1)" in her.all_text
     assert await step_of(db, her) == ("bilan_cm_answer", "bilan")  # and asked again
+
+
+async def test_an_hour_alone_she_proposes_is_on_her_bilan_s_day(
+    trainer: Talker, person: Callable[..., Talker], db: Database
+) -> None:
+    """Explorer DC3: « à 14h30 » (the same day, half an hour later) was recorded as today,
+    and passed on so to the trainer."""
+    await follows(db, DEMO)
+    await schedule_bilan(trainer)  # Thursday 26 November, 14 h
+    her = sophie(person)
+    for typed, shown in (("à 14h30", "14 h 30"), ("même jour, 16h", "16 h 00")):
+        await her.says("2")
+        await her.says(typed)
+        assert her.last.startswith(f"J'ai compris : jeudi 26 novembre 2026 à {shown}."), typed
+        await her.says("/annuler")
+    await her.says("Je propose plutôt à 15h30 le même jour")
+    assert "jeudi 26 novembre 2026 à 15 h 30" in her.last
+    await her.says("oui")
+    await her.presses("Passer")
+    assert (await the_bilan(db)).cm_proposed_at == datetime(2026, 11, 26, 14, 30, tzinfo=UTC)

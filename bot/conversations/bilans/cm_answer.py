@@ -133,11 +133,29 @@ def _take(ctx: Context, her: HerBilan) -> None:
     # which (explorer AQ4: the date was dropped, to be typed again).
     typed = ctx.data.pop(PROPOSAL, None)
     understood = (
-        dates.understand(str(typed), ctx.now.astimezone(her.tz), "future") if typed else None
+        dates.understand(_hour_words(ctx, str(typed))[0], ctx.now.astimezone(her.tz), "future")
+        if typed
+        else None
     )
-    if understood is not None and understood.has_date and understood.has_time:
+    # An hour alone is on her bilan's day (explorer DC3: « à 14h30 » was today's, a Sunday,
+    # and went so to the trainer), in her sentence as at the date question.
+    ctx.data[f"_day_{PROPOSED}"] = her.local_day.isoformat()
+    if understood is not None and understood.has_time and not understood.has_date:
+        understood = dates.Understood(
+            when=datetime.combine(her.local_day, understood.when.timetz()), has_time=True
+        )
+    if understood is not None and understood.has_time:
         ctx.data[f"_pending_{PROPOSED}"] = understood.when.isoformat()
         ctx.data.pop(READING, None)
+
+
+_SAME_DAY = re.compile(r"(?i)\b(?:le\s+)?m[êe]me\s+jour\b|\bplut[ôo]t\b|\bdu\s+coup\b")
+
+
+def _hour_words(_ctx: Context, text: str) -> tuple[str, None]:
+    """Her date's words without « le même jour », « plutôt »: the hour she says falls on her
+    bilan's day (explorer DC3: « même jour, 14h30 » was not understood, « à 14h30 » today)."""
+    return " ".join(_SAME_DAY.sub(" ", text).split()), None
 
 
 async def _saved_when_complete(ctx: Context) -> Outcome | None:
@@ -334,6 +352,7 @@ FLOW = Flow(
             need_time=True,
             check=check_date,
             example=date_example,
+            besides=_hour_words,
             when=lambda ctx: ctx.data.get("answer") == OTHER_DATE,
         ),
         Text(

@@ -28,7 +28,7 @@ from bot.storage.formations import Trainee
 from bot.storage.outbox import OutboxMessage
 from bot.texts import plain
 from bot.transports.matrix import MatrixTransport
-from tests.auxil.attestations import BILAN_START, add_bilan
+from tests.auxil.attestations import BILAN_START, add_bilan, schedule_bilan
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.matrix_people import MatrixPerson
 from tests.auxil.smtp import (
@@ -472,3 +472,23 @@ async def test_a_trainee_whose_e_mail_came_with_the_list_gets_the_link_by_e_mail
         m for m in to(smtp, "lea.martin@example.org") if "Attestation" in str(m.message["Subject"])
     ]
     assert "https://t.me/formabot_demo_bot?start=" in body(mail)
+
+
+async def test_one_person_to_tell_by_hand_is_spoken_of_in_the_singular(trainer: Person) -> None:
+    """Explorer DB2, DC9: « je ne peux leur écrire … Transmettez-leur … leur agenda » for one."""
+    await schedule_bilan(trainer, untick=("Hugo Moreau",))
+    for step in ("/bilans", "26/11/2026", "Déplacer", "vendredi 27 novembre à 10 h"):
+        await (trainer.says(step) if step.startswith(("/", "vendredi")) else trainer.presses(step))
+    await trainer.presses("Oui, c'est ça")
+    await trainer.presses("Oui, déplacer")
+    assert (
+        "Prévenez vous-même (je ne peux lui écrire ni dans une conversation ni par e-mail) : "
+        "Léa Martin. Transmettez-lui l'invitation mise à jour ci-jointe : son agenda remplacera "
+        "l'ancienne date."
+    ) in trainer.all_text
+    await trainer.says("/bilans")
+    await trainer.presses("27/11/2026")
+    await trainer.presses("Annuler le bilan")
+    await trainer.presses("Oui, annuler le bilan")
+    cancelled = trainer.all_text
+    assert "je ne peux lui écrire" in cancelled and "Transmettez-lui l'annulation" in cancelled

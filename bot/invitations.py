@@ -42,9 +42,10 @@ def same_hash(a: str, b: str) -> bool:
     return hmac.compare_digest(a, b)
 
 
-_FORWARDED = re.compile(r"/start\s+([A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])")
+_FORWARDED = re.compile(r"(?:/start\s+|[?&]start=)([A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])")
 """« … envoyez au bot formabot : /start Ab3… Ce code est personnel … »: the invitation a
-trainer forwarded, pasted back whole."""
+trainer forwarded, pasted back whole; or its link, « https://t.me/…?start=Ab3… », pasted
+as a message by someone who could not open it (explorer DB1)."""
 
 
 def pasted(text: str) -> str:

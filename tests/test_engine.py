@@ -348,6 +348,10 @@ async def test_a_code_pasted_alone_outside_a_conversation_is_read_as_start(
     lea = person("lea")
     await lea.says(f"{invited['Léa Martin']}.")
     assert "Camille Durand vous invite" in lea.all_text
+    # The link itself pasted as a message (explorer DB1: « Ouvrez le lien personnel … »).
+    other = person("lea-pc")
+    await other.says(f"https://t.me/formabot_bot?start={invited['Léa Martin']}")
+    assert other.all_text.startswith("Ce lien a déjà été utilisé depuis un autre compte")
     hugo = person("hugo", chat="groupe-7", is_group=True)
     await hugo.says(invited["Hugo Moreau"])
     assert "vous invite" not in hugo.all_text and "pas valable" not in hugo.all_text

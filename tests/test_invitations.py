@@ -47,6 +47,8 @@ def test_a_forwarded_invitation_pasted_whole_gives_its_code() -> None:
         "\nCe code est personnel, ne le transmettez pas."
     )
     assert invitations.pasted(forwarded) == code
+    # Its link pasted as a message (explorer DB1).
+    assert invitations.pasted(f"https://t.me/formabot_bot?start={code}") == code
     assert invitations.pasted(f"/start {code}x") != code  # a longer word is no code of ours
 
 

@@ -154,11 +154,17 @@ def de_la_formation(kind: object) -> str:
 
 
 @jinja2.pass_eval_context
-def organisme(context: jinja2.nodes.EvalContext, name: object) -> str:
+def organisme(context: jinja2.nodes.EvalContext, name: object, start: bool = True) -> str:
     """``{{ name|organisme }}`` at a sentence's start: « L'organisme Forma Plus », but
-    « Organisme de démonstration » as it is (explorer M: « L'organisme Organisme de … »)."""
+    « Organisme de démonstration » as it is (explorer M: « L'organisme Organisme de … »);
+    ``organisme(false)`` inside one: « l'organisme Forma Plus », « l'Organisme de
+    démonstration » (explorer DE6: « de l'organisme Organisme de démonstration »)."""
     shown = str(markupsafe.escape(name)) if context.autoescape else str(name)
-    text = shown if str(name).strip().casefold().startswith("organisme") else f"L'organisme {shown}"
+    named = str(name).strip().casefold().startswith("organisme")
+    if start:
+        text = shown if named else f"L'organisme {shown}"
+    else:
+        text = f"l'{shown}" if named else f"l'organisme {shown}"
     return markupsafe.Markup(text) if context.autoescape else text
 
 

@@ -186,7 +186,8 @@ async def test_a_whole_round_from_scheduling_to_the_bundle(
         "Moi, Léa Martin, représentant les stagiaires de la formation "
         "« Agent de restauration (démo) »",
         "financée par la Région Normandie",
-        "atteste sur l'honneur avoir participé au bilan de fin de formation",
+        # Not « … de fin de formation de cette formation » (explorer DE3).
+        "atteste sur l'honneur avoir participé au bilan de fin de formation, qui s'est tenu",
         "à distance, en visioconférence, le jeudi 26 novembre 2026, de 14 h 00 à 16 h 00",
         "organisé par Organisme de démonstration, représenté par Camille Durand",
         "la formation est suivie pour la Région Normandie par Mme Sophie Leroy.",

@@ -123,6 +123,12 @@ async def test_a_hurried_trainer_answers_oui_and_non_to_the_questions_that_ask_t
             )
         )
         assert sorted(names) == ["M. Karim Haddad", "Mme Lina Costa"]
+    # The invitations to forward greet by the civility (explorer DE4: « Bonjour Mme Lina
+    # Costa, »), as the e-mails do.
+    shown = [plain(r.text) for r in trainer.replies]
+    assert any(t.startswith("Bonjour Madame,\n") for t in shown)
+    assert any(t.startswith("Bonjour Monsieur,\n") for t in shown)
+    assert not any(t.startswith(("Bonjour Mme", "Bonjour M. ")) for t in shown)
 
 
 async def test_the_formation_s_charge_de_mission_is_no_partner(
@@ -637,6 +643,8 @@ async def test_visio_checks_and_the_message_to_the_chargee_de_mission(
     assert "Objet : Bilan à distance – Agent de restauration (démo)" in draft
     assert "Bonjour Madame" in draft
     assert "n'exige pas de mot de passe" in draft and "solution technologique adaptée" in draft
+    # Not « le bilan de fin de formation de la formation « … » » (explorer DE3).
+    assert "Nous préparons le bilan de fin de formation « Agent de restauration (démo) »" in draft
     assert "Qui participe" in trainer.last  # no password: not asked whether to include it
     for _step, kind, value in REMOTE[11:]:
         await answer(trainer, kind, value)

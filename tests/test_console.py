@@ -261,7 +261,7 @@ async def test_a_terminal_opened_again_shows_the_question_under_way(tmp_path: Pa
     screen = await in_a_terminal(["console", "--as", "claire"], tmp_path, [("vous> ", CTRL_D)])
     shown = screen.shown
     assert "Reprise de la conversation en cours" in shown
-    assert "Vous êtes en train de : créer une formation" in shown
+    assert "En cours : créer une formation" in shown
     resumed = shown.split("Reprise de la conversation en cours")[1]
     assert "De quoi s'agit-il" in resumed and "1. Une formation" in resumed
     # Asked once, before the prompt: nothing else was answered.
@@ -283,7 +283,7 @@ async def test_a_terminal_with_nothing_under_way_opens_on_the_prompt(
     await Console(engine, name="formateur", documents=Path("/tmp"), out=again).run(Terminal())
     shown = again.getvalue()
     resumed = shown.split("Reprise de la conversation en cours :")[1]
-    assert resumed.index("Vous êtes en train de : créer une formation") < resumed.index(
+    assert resumed.index("En cours : créer une formation") < resumed.index(
         "Quel est son intitulé ?"
     )
     # The question, last, before the farewell of the input's end (explorer BC1).
@@ -395,4 +395,4 @@ async def test_quitter_ends_the_console_and_reaches_no_dialogue(engine: Engine, 
     await Console(engine, name="formateur", documents=Path("/tmp"), out=again).run(
         io.StringIO("/aide\n")
     )
-    assert "Vous êtes en train de" in again.getvalue()
+    assert "En cours : " in again.getvalue()

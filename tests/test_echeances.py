@@ -344,7 +344,7 @@ async def test_entries_of_one_formation_are_one_line_opening_on_the_names(
     await trainer.presses("3 entrées à saisir dans EOS")
     assert "Thomas Fabre, Inès Garnier, Nadia Roux" in trainer.last
     # What they share, not the first one's sentence (explorer U, U14).
-    assert "À faire pour chacun, à son jour : données d'entrée dans EOS (" in trainer.last
+    assert "À faire pour chaque personne, à sa date : données d'entrée dans EOS (" in trainer.last
     assert "Données de" not in trainer.last and "Données d'" not in trainer.last
     assert "🔴 21/09 Saisir l'entrée dans EOS – Inès Garnier" in trainer.buttons
     await survives(db, trainer, FOR_CHOICES)

@@ -587,7 +587,7 @@ async def test_aide_without_a_slash_is_the_help(trainer: Person) -> None:
     await trainer.says("/formation")
     await trainer.says("Cuisine")
     await trainer.says("aide")
-    assert "Vous êtes en train de : créer une formation" in trainer.all_text
+    assert "En cours : créer une formation" in trainer.all_text
     assert trainer.last == "De quoi s'agit-il ?" and "Une formation" in trainer.buttons
     assert "« Retour »" in trainer.all_text  # a question before this one
     # At the first question nothing comes before; a summary's example is not « what you are
@@ -596,7 +596,7 @@ async def test_aide_without_a_slash_is_the_help(trainer: Person) -> None:
     trainer.replies.clear()
     await trainer.says("/aide")
     said = trainer.all_text
-    assert "Vous êtes en train de : noter une absence ou un retard." in said
+    assert "En cours : noter une absence ou un retard." in said
     assert "« Retour »" not in said and "(ex." not in said
 
 

@@ -97,7 +97,10 @@ async def test_a_member_removed_hands_her_formations_to_another(
     assert "en charge de 1 formation : « Cariste »" in claire.last
     await survives(db, claire, FOR_CHOICES)
     await claire.presses("Retirer de l'organisme")
-    assert "À qui confier la formation de Bruno Lefèvre (« Cariste ») ?" in claire.last
+    assert (
+        "À qui confier la formation de Bruno Lefèvre (« Cariste ») ? Ses échéances, ses rappels "
+        "et les réponses des participants iront à cette personne."  # not « Leurs » (DE6)
+    ) in claire.last
     assert "Bruno Lefèvre" not in claire.buttons
     await claire.presses("Chloé Durand")
     assert claire.last.startswith(
@@ -106,7 +109,7 @@ async def test_a_member_removed_hands_her_formations_to_another(
     await claire.presses("Oui, confirmer")
     assert claire.last.startswith(
         "C'est fait : Bruno Lefèvre ne fait plus partie de l'organisme. Sa formation est "
-        "désormais en charge de Chloé Durand."
+        "désormais confiée à Chloé Durand."
     )
     chloe_id = await owned(db, "Chloé Durand")
     async with db.sessions() as session:

@@ -604,7 +604,7 @@ async def test_aide_during_the_creation_says_what_is_under_way(
     nora = person("nora")
     await nora.says("/start")
     await nora.says("/aide")
-    assert "Vous êtes en train de : créer votre organisme." in nora.all_text
+    assert "En cours : créer votre organisme." in nora.all_text
 
 
 async def another_code(admin: Person) -> str:

@@ -184,15 +184,21 @@ end of a line (``{% endif %}``, ``{% include %}``) does when trim_blocks eats th
 GENDERED = re.compile(
     r"\((?:e|le|la|ne|rice|euse|es)\)"
     r"|\b(?:le|la|il|elle|un|une)/(?:le|la|il|elle|un|une)\b"
-    r"|\b(?:la ou le|le ou la|il ou elle|elle ou il|quel ou quelle|un ou (?:d')?une)\b"
+    r"|\b(?:la ou le|le ou la|il ou elle|elle ou il|quel ou quelle|un ou (?:d')?une"
+    # « ce ou cette stagiaire » (explorer DE15), « celui ou celle », « son ou sa »
+    r"|ce ou cette|cette ou ce|celui ou celle|celle ou celui|son ou sa|sa ou son)\b"
     r"|·e\b",
     re.IGNORECASE,
 )
 """Both genders written at once, which the rules forbid: "quel(le)", "le/la", "la ou le"…
 Agree with the person the bot knows, or rephrase ("la personne", "Le suivi de qui ?")."""
 
-UNELIDED = re.compile(r"\bde (?:<b>)?{{(?![^}]*\|de\b)[^}]*(?:name|who|organisation|\bby\b)[^}]*}}")
-"""A name after a plain "de" in a template's source: "de Inès" where ``|de`` writes "d'Inès"."""
+UNELIDED = re.compile(
+    r"\bde (?:<b>)?{{(?![^}]*\|(?:de\b|organisme\(false\)))[^}]*(?:name|who|organisation|\bby\b)"
+    r"[^}]*}}"
+)
+"""A name after a plain "de" in a template's source: "de Inès" where ``|de`` writes "d'Inès"
+(``|organisme(false)`` writes « l'organisme … », elided already)."""
 
 NAMES = re.compile(r"name|who|organisation")
 """What a value printed after "de" in Python is, when it is a name (for :func:`unelided`)."""

@@ -87,6 +87,12 @@ def test_an_organisation_is_introduced_once() -> None:
     assert render(name="Forma Plus") == "L'organisme Forma Plus vous invite"
     assert render(name="Organisme de démonstration") == "Organisme de démonstration vous invite"
     assert render(name="Forma & Co") == "L'organisme Forma &amp; Co vous invite"
+    # Inside a sentence (explorer DE6: « l'administration de l'organisme Organisme de … »).
+    inside = env.from_string("l'administration de {{ name|organisme(false) }}").render
+    assert inside(name="Forma Plus") == "l'administration de l'organisme Forma Plus"
+    assert inside(name="Organisme de démonstration") == (
+        "l'administration de l'Organisme de démonstration"
+    )
 
 
 def test_a_bilan_de_fin_de_formation_is_not_said_of_the_formation_twice() -> None:

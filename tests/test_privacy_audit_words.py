@@ -207,3 +207,24 @@ def test_a_follow_up_s_and_an_absence_s_codes_are_words_too() -> None:
     )
     assert (shown["source"], shown["s'applique"]) == ("phrase tapée", "oui")
     assert "short" not in json.dumps(shown) and "true" not in json.dumps(shown)
+
+
+def test_a_correction_s_fields_and_former_values_and_the_vacations_are_in_words() -> None:
+    """Explorer DE12: « congés » for the Rectorat's vacations, « arrondi : down »,
+    « late_minutes », « justified », « false » in the journal an auditor opens."""
+    assert action_words("vacations") == "calcul des vacations"
+    assert action_words("ticket") == "ticket qualité"
+    vacations = json.loads(details_words({"rounding": "down", "vacations": 4}))
+    assert vacations == {"arrondi": "à l'inférieur", "vacations": 4}
+    corrected = json.loads(
+        details_words(
+            {
+                "fields": ["late_minutes", "justified", "reason"],
+                "previous": {"day": "2026-12-06", "justified": False, "period": "retard"},
+            }
+        )
+    )
+    assert corrected == {
+        "champs": ["minutes de retard", "justifiée", "motif"],
+        "valeurs précédentes": {"jour": "2026-12-06", "justifiée": "non", "période": "retard"},
+    }

@@ -82,7 +82,7 @@ ACTIONS = {
     "setting": "réglage",
     "signs": "signes de décrochage notés",
     "solution": "solution notée",
-    "ticket": "signalement qualité",
+    "ticket": "ticket qualité",
     "trainee_correct": "correction de stagiaire",
     "trainee_entry": "entrée de stagiaire",
     "trainee_exit": "sortie de stagiaire",
@@ -90,7 +90,7 @@ ACTIONS = {
     "update": "modification",
     "upload_sheet": "dépôt d'une feuille d'émargement",
     "validate": "validation",
-    "vacations": "congés",
+    "vacations": "calcul des vacations",
     "visio_link": "lien de visioconférence",
 }
 """Each ``action`` code: the noun of what was done."""
@@ -185,7 +185,7 @@ DETAIL_KEYS = {
     "trainees": "stagiaires",
     "undone": "statut précédent",
     "unjustified": "non justifiées",
-    "vacations": "congés",
+    "vacations": "vacations",
     "value": "valeur",
     "version": "version",
     "what": "quoi",
@@ -225,6 +225,35 @@ CONCERNS = {
 }
 """Why an attestation was examined, briefly (explorer AU4: « réserves : identity »); the
 proof bundle says each at length (``attestations_bundle.concern``)."""
+FIELDS = {
+    "day": "jour",
+    "period": "période",
+    "late_minutes": "minutes de retard",
+    "late_half": "demi-journée du retard",
+    "justified": "justifiée",
+    "reason": "motif",
+    "proof": "justificatif",
+    "title": "intitulé",
+    "funder_name": "nom du financeur",
+    "cm_name": "nom de la personne chargée de mission",
+    "cm_email": "adresse de la personne chargée de mission",
+    "cm_matrix": "compte Matrix de la personne chargée de mission",
+    "certifying": "certifiante",
+    "long": "longue",
+    "remote_coaching": "accompagnement à distance",
+    "kind": "nature",
+    "funder": "financeur",
+    "programme": "programme",
+    "action_type": "type d'action",
+    "mode": "organisation",
+}
+"""A changed column's French name (``champs``, and the keys of ``valeurs précédentes``:
+explorer DE12, « late_minutes », « justified » in the journal an auditor opens)."""
+ROUNDINGS = {
+    "down": "à l'inférieur",
+    "nearest": "au plus proche",
+    "up": "au supérieur",
+}
 VALUES: dict[str, Mapping[str, str]] = {
     "answer": CM_ANSWERS,
     "by": DONE_BY,
@@ -235,7 +264,9 @@ VALUES: dict[str, Mapping[str, str]] = {
     "kind": {**PARTICIPANT_ROLES, **ENTRETIEN_KINDS},
     "path": PATH_LABELS,
     "period": PERIOD_LABELS,
+    "fields": FIELDS,
     "role": ROLES,
+    "rounding": ROUNDINGS,
     "signs": SIGNS,
     "solution": SOLUTIONS,
     "source": SOURCES,
@@ -257,6 +288,12 @@ def entity_words(code: str) -> str:
 
 def details_words(details: Mapping[str, Any]) -> str:
     """``details`` as JSON with French keys (sorted), its coded values in French."""
+    return json.dumps(_in_words(details, DETAIL_KEYS), ensure_ascii=False, sort_keys=True)
+
+
+def _in_words(details: Mapping[str, Any], keys: Mapping[str, str]) -> dict[str, Any]:
+    """Each key in French, each coded value too; the columns' values before a change
+    (« valeurs précédentes ») by their columns' French names."""
     shown: dict[str, Any] = {}
     for key, value in details.items():
         labels = VALUES.get(key, {})
@@ -266,5 +303,7 @@ def details_words(details: Mapping[str, Any]) -> str:
             value = labels.get(value, value)
         elif isinstance(value, list) and labels:
             value = [labels.get(v, v) if isinstance(v, str) else v for v in value]
-        shown[DETAIL_KEYS.get(key, key)] = value
-    return json.dumps(shown, ensure_ascii=False, sort_keys=True)
+        elif isinstance(value, Mapping):
+            value = _in_words(value, FIELDS)
+        shown[keys.get(key, key)] = value
+    return shown

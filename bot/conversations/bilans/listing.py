@@ -112,8 +112,7 @@ async def detail(ctx: Context) -> dict[str, Any]:
         "detail": {
             "title": formation.title,
             "kind": kind_label(bilan.kind),
-            "when": dates.spell_datetime(view.start),
-            "until": dates.spell_time(view.end),
+            "when": dates.spell_span(view.start, view.end),
             "remote": bilan.remote,
             "url": bilan.visio_url,
             "location": bilan.location,

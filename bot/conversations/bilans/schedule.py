@@ -367,8 +367,7 @@ async def save_bilan(ctx: Context) -> None:
     ctx.say(
         "bilan.scheduled",
         kind=kind_label(scheduled.bilan.kind),
-        when=dates.spell_datetime(view.start),
-        until=dates.spell_time(view.end),
+        when=dates.spell_span(view.start, view.end),
         remote=scheduled.bilan.remote,
         deadlines=deadline_lines(ctx, scheduled.deadlines),
         title=view.formation.title,

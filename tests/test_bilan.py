@@ -267,7 +267,10 @@ async def test_a_remote_bilan_is_scheduled_with_its_deadlines_and_documents(
             assert "Stagiaires : Léa Martin, Hugo Moreau" in recap
             assert "M. Karim Haddad (Mission locale de Caen), Mme Lina Costa" in recap
     text = trainer.all_text
-    assert "C'est programmé" in text and "jeudi 26 novembre 2026 de 14 h 00 à 16 h 00, à distance" in text
+    assert (
+        "C'est programmé" in text
+        and "jeudi 26 novembre 2026 de 14 h 00 à 16 h 00, à distance" in text
+    )
     assert "Envoyer le bilan pédagogique : mardi 24 novembre 2026 à 14 h 00" in text
     assert "Envoyer les justificatifs de participation : jeudi 3 décembre 2026" in text
 
@@ -796,7 +799,9 @@ async def test_moving_a_bilan_moves_its_deadlines_keeps_done_marks_and_tells_peo
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Oui, déplacer")
     text = said(trainer, "C'est déplacé")
-    assert "C'est déplacé" in text and "jeudi 3 décembre 2026 de 14 h 00 à 16 h 00 (au lieu du" in text
+    assert (
+        "C'est déplacé" in text and "jeudi 3 décembre 2026 de 14 h 00 à 16 h 00 (au lieu du" in text
+    )
     assert (
         "Envoyer le bilan pédagogique : mardi 1er décembre 2026 à 14 h 00 "
         "(au lieu du mardi 24 novembre 2026 à 14 h 00)"

@@ -549,7 +549,7 @@ async def test_a_refused_admin_command_keeps_the_conversation_under_way(
     await claire.says("Cuisine")
     question = claire.last
     await claire.says("/reglages")
-    assert claire.all_text.startswith("Cette commande est réservée aux administrateurs")
+    assert claire.all_text.startswith("Cette commande est réservée à l'administration")
     assert "Je mets de côté" not in claire.all_text
     assert claire.last == question  # asked again, where she was
     assert await step_of(db, claire) == ("formation", "kind")

@@ -214,4 +214,4 @@ async def test_a_formateur_cannot_manage_members(
 ) -> None:
     _claire, bruno, _chloe = await organisation(person)
     await bruno.says("/membres")
-    assert "réservée aux administrateurs" in bruno.all_text
+    assert "réservée à l'administration" in bruno.all_text

@@ -212,7 +212,7 @@ async def test_an_admin_invites_a_formateur_with_a_one_time_code(
     await bruno.says("/aide")
     assert "/formation" in bruno.last and "/inviter" not in bruno.last
     await bruno.says("/inviter")
-    assert "réservée aux administrateurs" in bruno.last
+    assert "réservée à l'administration" in bruno.last
 
     chloe = person("chloe")
     await chloe.says(f"/start {code[1]}")
@@ -245,7 +245,7 @@ async def test_an_admin_invites_a_formateur_with_a_one_time_code(
         "Bruno Lefèvre est désormais administrateur de l'organisme, avec l'invitation n° 2"
     )
     await bruno.says("/inviter")
-    assert "réservée aux administrateurs" not in bruno.last
+    assert "réservée à l'administration" not in bruno.last
     await bruno.says("/annuler")
     async with db.sessions() as session:
         roles = sorted(m.role for m in await session.scalars(select(Membership)))
@@ -524,7 +524,7 @@ async def test_only_admins_see_or_revoke_invitations(
     await bruno.presses("Au masculin")
     await invite(claire)
     await bruno.says("/inviter")
-    assert "réservée aux administrateurs" in bruno.last
+    assert "réservée à l'administration" in bruno.last
     assert "Invitations en attente" not in bruno.all_text
 
 

@@ -39,7 +39,10 @@ async def test_the_admin_sees_what_goes_and_what_stays_then_erases(
     assert "Les données de quelle personne effacer ?" in trainer.last
     await trainer.says("benali")
     text = trainer.last
-    assert "Effacer les données de Karim Benali (Agent de restauration (démo)) ?" in text
+    assert (
+        "Effacer les données de Karim Benali, stagiaire d'« Agent de restauration (démo) » ?"
+        in text
+    )
     assert "1 absence, 1 suivi de décrochage" in text
     assert "2 documents (justificatifs, preuves, comptes rendus)" in text
     assert "1 attestation non encore transmise au financeur" in text
@@ -82,7 +85,7 @@ async def test_only_an_admin_may_erase(
     await add_colleague(db)
     colleague = person("colleague")
     await colleague.says("/effacer Hugo")
-    assert "réservée aux administrateurs" in colleague.last
+    assert "réservée à l'administration" in colleague.last
     assert "Hugo Moreau" in await names(db)
     stranger = person("inconnu")
     await stranger.says("/effacer")

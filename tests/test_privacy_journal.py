@@ -67,7 +67,7 @@ async def test_an_admin_receives_the_trail_in_french_without_names(
     await add_colleague(db)
     colleague = person("colleague")
     await colleague.says("/journal")
-    assert "réservée aux administrateurs" in colleague.last
+    assert "réservée à l'administration" in colleague.last
     assert colleague.replies[0].document is None
 
 

@@ -57,7 +57,7 @@ async def test_cvl_table_is_off_with_its_reason_and_can_be_switched_on(
     assert await deadlines(db, "CVL-TABLE") == []
     await trainer.says("/reglages")
     assert "Réglages d'Organisme de démonstration" in trainer.last
-    assert "à 8 h, en message privé à chaque administrateur" in trainer.last
+    assert "à 8 h, en message privé à chaque membre de l'administration" in trainer.last
     await trainer.presses("Suivants")
     assert shown(trainer, TABLE) == f"{TABLE} : désactivé"
     await trainer.presses(TABLE)
@@ -222,7 +222,7 @@ async def test_only_admins_change_settings(db: Database, trainer: Person, person
         )
     colleague = person("claire")
     await colleague.says("/reglages")
-    assert "réservée aux administrateurs" in colleague.last
+    assert "réservée à l'administration" in colleague.last
     assert (await organisation(db)).settings == {}
 
 

@@ -356,7 +356,9 @@ async def test_names_and_people_are_written_as_a_careful_person_would(trainer: P
     await trainer.presses("Projet professionnel")
     assert "Les données de quelle personne effacer ?" in trainer.last
     await trainer.says("Inès")
-    assert "Effacer les données d'Inès Garnier (Projet professionnel (démo)) ?" in trainer.last
+    assert "Effacer les données d'Inès Garnier, stagiaire de « Projet professionnel (démo) » ?" in (
+        trainer.last
+    )  # no nested parentheses (explorer DE16)
     assert "les échéances qui concernent cette personne" in trainer.last
     await trainer.says("/suivi")
     await trainer.presses("Projet professionnel")

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot import invitations, texts
 from bot.app import build_engine
 from bot.config import Settings
+from bot.messages import Platform
 from bot.outbox_payload import payload_to_reply
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
@@ -120,6 +121,14 @@ async def test_a_stranger_gets_a_polite_explanation_and_nothing_else(
     assert "demandez-lui une invitation, puis envoyez /start suivi du code reçu" in (stranger.last)
     assert "Ouvrez le lien personnel que votre formateur ou votre formatrice" in stranger.last
     assert "Pour commencer, envoyez /start." not in stranger.last
+    # On Matrix the invitation is a message to send back, never a link (explorer DC5).
+    on_matrix = person("@lea.martin:example.org", Platform.MATRIX)
+    await on_matrix.says("Bonjour, Camille m'a dit de vous écrire pour le bilan")
+    assert (
+        "Envoyez-moi ici le message « /start … » que votre formateur ou votre formatrice vous a "
+        "transmis."
+    ) in on_matrix.last
+    assert "lien personnel" not in on_matrix.last
     async with db.sessions() as session:
         assert len((await session.scalars(select(P))).all()) == 1
 

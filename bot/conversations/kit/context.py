@@ -165,7 +165,12 @@ class Context:
 
     def render(self, key: str, **extra: Any) -> str:
         """A chat message from the templates, with the answers so far as ``d``."""
-        context: dict[str, Any] = {"d": self.data, "actor": self.actor, "now": self.now}
+        context: dict[str, Any] = {
+            "d": self.data,
+            "actor": self.actor,
+            "now": self.now,
+            "platform": self.incoming.platform.value,  # a Matrix user gets no link (DC5)
+        }
         return texts.say(key, **(context | extra))
 
     def label(self, key: str, **extra: Any) -> str:

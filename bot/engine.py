@@ -355,10 +355,10 @@ class Engine:
                 return current.name, step_name
             return None, None
         if refusal in (STRANGER, "common.participant_only") and current is None:
-            # What they can do (a participant, the chargée de mission); a former member (AP3)
-            if not await self._guided(ctx):
+            # What they can do (a participant, the chargée de mission, in private: DC6); AP3
+            if not (self.runner.in_a_group(ctx) or await self._guided(ctx)):
                 ctx.say(STRANGER if refusal == STRANGER else "onboarding.no_longer_member")
-            elif refusal != STRANGER:  # why the command is not theirs, before where they stand
+            elif refusal != STRANGER and not ctx.incoming.is_group:  # why not theirs, first
                 ctx.replies.insert(0, Reply(text=ctx.render(refusal)))
             return None, None
         if target is None or (refusal is not None and current is not None):
@@ -473,9 +473,9 @@ class Engine:
             ctx.say("common.help_in_flow", summary=summary, hint=hint, first=alone)
             ctx.send(await step.ask(ctx))  # the question itself, off screen after a restart
             return
-        if ctx.actor is not None and not ctx.actor.is_member:  # a participant, a former member
-            if not await self._guided(ctx):  # explorer BD10: greeted as a stranger
-                ctx.say("onboarding.no_longer_member", actor=ctx.actor)
+        if self.runner.in_a_group(ctx) or (ctx.actor is not None and not ctx.actor.is_member):
+            if not ctx.incoming.is_group and not await self._guided(ctx):  # BD10: a stranger
+                ctx.say("onboarding.no_longer_member", actor=ctx.actor)  # a former member
             return
         # Members see what they may do; the flows open to anyone (/start, the
         # participants' /attestation, /effacer's answer to them) are for people who are not.

@@ -772,3 +772,23 @@ async def test_a_database_that_cannot_be_reached_leaves_the_turn_to_a_later_try(
     monkeypatch.setattr(engine, "_handle_once", refused)
     replies = await engine.handle(Incoming(Platform.CONSOLE, "u", "u", "ev-1", text="/aide"))
     assert gave_up(replies) and len(tries) == 1
+
+
+async def test_in_a_group_someone_who_is_no_member_is_asked_to_write_in_private(
+    trainer: Person, person: Callable[..., Person]
+) -> None:
+    """Explorer DC6: in a group the chargée de mission got the stranger's « il faut une
+    invitation », a délégué « Vous ne faites plus partie d'aucun organisme », before all."""
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    await person("lea").says(f"/start {invited['Léa Martin']}")
+    in_group = person("lea", chat="groupe-bilan", is_group=True)
+    stranger = person("sophie", chat="groupe-bilan", is_group=True)
+    for who, typed in ((in_group, "formabot, à quelle heure est le bilan ?"), (stranger, "/aide")):
+        await who.says(typed)
+        assert who.last == (
+            "Pour votre invitation, votre bilan ou votre attestation, écrivez-moi en message "
+            "privé : dans un groupe, je ne réponds qu'aux membres de l'organisme."
+        ), typed
+    await in_group.says("/bilans")
+    assert "plus partie" not in in_group.all_text and "message privé" in in_group.last

@@ -48,6 +48,10 @@ COURTESY = {
 """(flow, step) where the conversation now waits; (None, None) when it ended."""
 
 STRANGER = "common.stranger"
+GROUP_NOT_MEMBER = "common.group_not_member"
+"""In a group, to someone who is no member (a chargée de mission, a délégué): to write in
+private, where what concerns them is said, never « Vous ne faites plus partie d'aucun
+organisme » before everyone (explorer DC6)."""
 """The refusal to someone the bot does not know (the engine's, and where it is told apart)."""
 
 MAX_DEPTH = 8
@@ -138,10 +142,19 @@ class Runner:
         """The command a conversation set aside was started with (its name, its summary)."""
         return self.flows().get(aside.first_flow(found)) if found is not None else None
 
+    def in_a_group(self, ctx: Context) -> bool:
+        """Someone who is no member, in a group: told to write in private (DC6), and done."""
+        if ctx.incoming.is_group and not (ctx.actor is not None and ctx.actor.is_member):
+            ctx.say(GROUP_NOT_MEMBER)
+            return True
+        return False
+
     def idle(self, ctx: Context) -> None:
         """Text that answers nothing: what can be done, and the conversation set aside if one
         waits (explorer AG3: « bonjour » the next morning said nothing of the /bilan left at
         its tenth question, which lapsed a few hours later)."""
+        if self.in_a_group(ctx):
+            return
         if ctx.actor is not None and not ctx.actor.is_member:
             # Known, no participant to guide: a member removed, told so, not greeted as a
             # stranger asking for an invitation (explorer AX9).

@@ -137,6 +137,8 @@ async def test_a_list_pasted_at_the_chargee_de_mission_s_name_is_no_one_s_name(
     await trainer.says("/formation")
     for _step, kind, value in HAPPY[: HAPPY.index(("cm_name", "say", "Mme Sophie Leroy"))]:
         await answer(trainer, kind, value)
+    # Her civility asked for by its example (explorer DC1: « Bonjour Sophie Leroy, »).
+    assert "Son nom avec Madame ou Monsieur, par exemple « Mme Sophie Leroy »" in trainer.last
     await trainer.says("Anne Un\nBob Deux\nCyril Trois")
     assert trainer.last.startswith("Vous avez envoyé 3 lignes : ici, j'attends un seul nom")
     assert await step_of(db, trainer) == ("formation", "cm_name")

@@ -744,3 +744,16 @@ async def test_a_quarter_of_an_hour_after_the_comma_is_the_retard_s_length(
     """Explorer DA13: « …, un quart d'heure » was shown as a motive, the minutes asked."""
     await trainer.says("Julie en retard ce matin, un quart d'heure")
     assert "lundi 23 novembre 2026, un retard de 15 min" in trainer.last
+
+
+async def test_what_and_when_then_who_after_a_colon_is_read(db: Database, trainer: Person) -> None:
+    """Explorer DA6: « En retard ce matin : Karim », « Absents vendredi : Karim, Léa », as a
+    list is written in a chat, got « Vous voulez peut-être : /absence »."""
+    await trainer.says("En retard ce matin : Karim")
+    assert "lundi 23 novembre 2026" in trainer.last and "retard" in trainer.last
+    assert "/absence" not in trainer.last
+    await trainer.says("/annuler")
+    await trainer.says("Absents vendredi : Karim, Léa")
+    assert trainer.last == "Quelle demi-journée, ce vendredi 20 novembre 2026 ?"
+    await trainer.presses("Toute la journée")
+    assert "· Karim Benali\n· Léa Martin" in trainer.all_text

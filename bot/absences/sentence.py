@@ -71,6 +71,11 @@ _CAUSE = re.compile(
 _CONNECTOR = re.compile(r"^(?:car|parce\s+qu(?:e|'))\s*")
 """Left out of the reason (« car malade » → « malade »); « à cause du bus » reads as one."""
 _AFTER_NAME = re.compile(rf"^(?P<who>.+?)\s+{_VERB}(?P<what>{_ABSENT})(?P<rest>(?:\s.*)?)$")
+_LABEL_FIRST = re.compile(
+    r"^(?:en\s+)?(?P<what>retard|absente?s?|abs)\b(?P<rest>[^:]*?)\s*:\s*(?P<who>[^:]+)$"
+)
+"""What, when, then who after a colon, as a list is written in a chat: « En retard ce matin :
+Karim », « Absents hier : Karim, Léa » (explorer DA6: an absence to suggest)."""
 _BEFORE_NAME = re.compile(
     r"^(?P<what>absence|absent|absente|abs|retard)\s+(?:(?:de|du)\s+|d')?(?P<who>.+)$"
 )
@@ -171,7 +176,7 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
     # « Bonjour, Karim absent aujourd'hui »: the greeting is no name (explorer AY11).
     text = _without_courtesies(text.strip())
     line = _soft(text)
-    match = _AFTER_NAME.match(line)
+    match = _LABEL_FIRST.match(line) or _AFTER_NAME.match(line)
     if match is not None:
         who, what, rest = match["who"], match["what"], match["rest"]
     else:

@@ -207,6 +207,27 @@ async def test_the_deletion_asks_about_the_formation_as_it_is_named_now(
     assert trainer.last.startswith("Supprimer la formation « Titre A » ?")
 
 
+async def test_one_of_two_groups_of_one_title_is_named_by_its_start_day(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer DA16: « Supprimer la formation « Agent de restauration » ? », but which one?"""
+    async with db.sessions() as session, session.begin():
+        both = (await session.scalars(select(Formation).order_by(Formation.id))).all()
+        both[1].title = both[0].title
+        title, starts = both[0].title, {spell_date(f.start_date) for f in both}
+    await trainer.says("/formations")
+    await trainer.says("1")
+    shown = trainer.last
+    assert shown.startswith(f"Que voulez-vous faire d'« {title} (") or shown.startswith(
+        f"Que voulez-vous faire de « {title} ("
+    )
+    await trainer.presses("Supprimer la formation")
+    assert any(
+        trainer.last.startswith(f"Supprimer la formation « {title} ({start}) » ?")
+        for start in starts
+    ), trainer.last
+
+
 async def test_a_formation_created_by_mistake_is_deleted_after_confirmation(
     db: Database, trainer: Person
 ) -> None:

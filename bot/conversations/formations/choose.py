@@ -23,6 +23,7 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.labels import Piece, fit
 from bot.conversations.kit.steps import Option
 from bot.formations import queries
+from bot.formations.labels import told_apart
 from bot.storage.formations import Formation
 
 
@@ -93,6 +94,15 @@ def formation_option(f: Formation | queries.Listed) -> Option:
     day = f"({dates.spell_date(f.start_date)})"
     label = fit([Piece(f.title, shrink=1, keep=24), Piece(day)])
     return Option(label, str(f.id), search="" if f.title in label else f.title)
+
+
+async def named_apart(ctx: Context, formation: Formation) -> str:
+    """Its title, with its start day when another formation one sees has the same title
+    (explorer DA16: « Supprimer la formation « Agent de restauration » ? », but which?)."""
+    listed = await listed_formations(ctx)
+    return told_apart((f.id, f.title, f.start_date) for f in listed).get(
+        formation.id, formation.title
+    )
 
 
 async def formation_options(ctx: Context) -> list[Option]:

@@ -20,7 +20,7 @@
     Vous [liste.xlsx]  (also straight to the menu: its preview, then « Ajouter ces … ? »)
     Vous Retirer un stagiaire → Quel stagiaire retirer ? → Retirer Karim Benali ? [Oui, retirer]
     Vous Choisir les délégués → ☑ Léa Martin ☐ Paul Henry … [✅ Terminé]
-    Vous Confier à une autre personne → À qui confier … ? → Confier … à Chloé Durand ? (:mod:`.handover`)
+    Vous Confier à une autre personne → À qui confier … ? → … à Chloé Durand ? (:mod:`.handover`)
     Vous Supprimer la formation
     Bot  Supprimer « Agent de restauration » ? … [Oui, supprimer] [Non, garder]
     Vous Oui, supprimer
@@ -28,10 +28,9 @@
     Vous Terminé
     Bot  Très bien. À tout moment : /formations.
 
-Each entry of the menu calls a small dialogue below (« Modifier la formation »:
-:mod:`.edit`; « Modifier les dates »: :mod:`.new_dates`; « Entrées et sorties »:
-:mod:`.paths`) and comes back to it.
-A bilan de compétences or a VAE follows one person: no delegates to choose.
+Each entry of the menu calls a small dialogue below (« Modifier la formation »: :mod:`.edit`;
+« Modifier les dates »: :mod:`.new_dates`; « Entrées et sorties »: :mod:`.paths`) and comes
+back to it. A bilan de compétences or a VAE follows one person: no delegates to choose.
 """
 
 from __future__ import annotations
@@ -50,6 +49,7 @@ from bot.conversations.formations.choose import (
     listed_formations,
     load_formation,
     member,
+    named_apart,
 )
 from bot.conversations.formations.handover import HANDED
 from bot.conversations.formations.list_parts import read_part
@@ -122,8 +122,8 @@ async def still_there(ctx: Context) -> Outcome | None:
     formation = await this_formation(ctx)
     if formation is None:
         return Leave()
-    ctx.data["title"] = formation.title
-    ctx.data["kind"] = formation.kind
+    ctx.data["title"], ctx.data["kind"] = formation.title, formation.kind
+    ctx.data["_named"] = await named_apart(ctx, formation)  # two groups of one title: DA16
     return None
 
 

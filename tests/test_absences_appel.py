@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import update
@@ -490,3 +490,15 @@ async def test_strangers_and_other_roles_cannot_call(
     await stranger.says("/appel")
     assert await step_of(db, stranger) == (None, None)
     assert "Appel du" not in stranger.all_text
+
+
+async def test_a_call_on_a_day_off_is_pointed_out_once(trainer: Person, clock: Clock) -> None:
+    """Explorer DE14: a roll call on a Sunday was taken without a word, while /absence asks."""
+    clock.now = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)  # Sunday, 10 h in Paris
+    await start_morning_call(trainer)
+    assert (
+        "Le dimanche 22 novembre 2026 est un jour sans cours d'habitude (week-end ou jour "
+        "férié) : si ce n'est pas le bon jour, tapez /annuler et refaites l'appel avec le bon."
+    ) in trainer.all_text
+    await trainer.says("absents : 1")
+    assert "jour sans cours" not in trainer.all_text  # once

@@ -29,6 +29,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
+from bot import dates
 from bot.absences.line import understand_line
 from bot.absences.log import period_label
 from bot.absences.rollcall import HALF_DAY_CALLS, Mark, late_already, roster
@@ -238,6 +239,8 @@ async def load_roster(ctx: Context) -> Outcome | None:
         for key in ("date", "period", "_pending_date", "_typed_period"):
             ctx.data.pop(key, None)
         return Next("quand")
+    if not dates.is_working_day(day) and "_roster" not in ctx.data:  # said once (DE14)
+        ctx.say("absence_appel.day_off", day=day)
     ctx.data["_roster"] = [
         [c.trainee.full_name, str(c.trainee.id), c.noted or "", c.half_left or ""] for c in called
     ]

@@ -270,10 +270,14 @@ async def test_a_cancellation_offers_her_no_answers(trainer: Talker, db: Databas
             .limit(1)
         )
     assert last is not None
-    assert plain(last.payload["text"]).startswith(
-        "Le bilan de fin de formation « Agent de restauration (démo) », prévu le jeudi"
+    # Greeted as her invitation was, and told who comes back to her (explorer DC10).
+    assert plain(last.payload["text"]) == (
+        "Bonjour Madame,\nLe bilan de fin de formation « Agent de restauration (démo) », prévu "
+        "le jeudi 26 novembre 2026 à 14 h 00, est annulé. Camille Durand reviendra vers vous si "
+        "une autre date est fixée."
     )
     assert not last.payload.get("choices")
+    assert "J'envoie moi-même l'annulation à Mme Sophie Leroy sur Matrix" in trainer.all_text
 
 
 async def test_with_two_bilans_she_is_asked_which_and_a_restart_keeps_the_question(

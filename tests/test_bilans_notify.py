@@ -189,8 +189,15 @@ async def test_the_invitation_goes_by_e_mail_and_only_the_rest_is_left_to_forwar
     assert str(cancel.message["Subject"]).startswith("Annulation")
     method, event = calendar_of(cancel)
     assert (method, event["uid"], event["sequence"]) == ("CANCEL", uid, 2)
-    method, _ = calendar_of(to(smtp, "sophie.leroy@example.org")[-1])
+    cancelled = to(smtp, "sophie.leroy@example.org")[-1]
+    method, _ = calendar_of(cancelled)
     assert method == "CANCEL"
+    words = next(
+        part.get_content()
+        for part in cancelled.message.walk()
+        if part.get_content_type() == "text/plain"
+    )
+    assert words.count("Bonjour Madame,") == 1  # greeted once (explorer DC10)
 
 
 async def test_a_bilan_moved_before_its_invitations_left_sends_only_the_new_date(

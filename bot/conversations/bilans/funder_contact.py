@@ -47,7 +47,8 @@ async def tell_charge_de_mission(
     emailed = emails_the_charge_de_mission(ctx, view)
     words = charge_de_mission_words(view, rows, now=ctx.now, emailed=emailed)
     text = ctx.render(
-        "bilan.notice_cancelled" if cancelled else "bilan.charge_de_mission_invitation", **words
+        "bilan.charge_de_mission_cancelled" if cancelled else "bilan.charge_de_mission_invitation",
+        **words,
     )
     moved = None
     if moved_from is not None and not cancelled:
@@ -62,7 +63,7 @@ async def tell_charge_de_mission(
     moved_email: tuple[str, str] | None = None
     if emailed:
         if cancelled:
-            mail = cancelled_mail(view, text, words)
+            mail = cancelled_mail(view, ctx.render("bilan.notice_cancelled", **words), words)
             files = [invitation]
         else:
             mail = charge_de_mission_mail(ctx, view, rows)
@@ -85,7 +86,8 @@ async def tell_charge_de_mission(
     )
     if cancelled and invited.matrix is None and invited.email is None and view.formation.cm_name:
         # Promised the documents, told of nothing: the trainer forwards it (explorer F).
-        mail = cancelled_mail(view, text, words, forwarded=True)
+        notice = ctx.render("bilan.notice_cancelled", **words)  # the e-mail greets her itself
+        mail = cancelled_mail(view, notice, words, forwarded=True)
         ctx.send(
             Reply(
                 document=Document(
@@ -96,12 +98,16 @@ async def tell_charge_de_mission(
                 )
             )
         )
-    if invited.matrix is not None and not cancelled:
+    if invited.matrix is not None:  # the cancellation too (explorer DC10: told nothing)
         ctx.say(
             "bilan.charge_de_mission_sent",
             cm=view.formation.cm_name,
             matrix=invited.matrix,
-            news=("moved" if moved_from is not None else "updated") if invited.news else "",
+            news="cancelled"
+            if cancelled
+            else ("moved" if moved_from is not None else "updated")
+            if invited.news
+            else "",
         )
     if invited.email is not None:
         ctx.say(

@@ -676,7 +676,7 @@ async def test_the_password_stays_out_of_the_invitation_unless_asked(
     [bilan] = await bilans(db)
     assert bilan.visio_password is None and bilan.visio_password_required
     _, event = event_of(documents(trainer)["ics"].content)
-    assert "Mot de passe : communiqué séparément." in str(event["DESCRIPTION"])
+    assert "Mot de passe : communiqué à part." in str(event["DESCRIPTION"])
 
 
 async def test_another_trainee_gets_the_explanation_and_a_draft_not_a_seat(
@@ -854,7 +854,7 @@ async def test_moving_a_bilan_moves_its_deadlines_keeps_done_marks_and_tells_peo
     await trainer.presses("Annuler le bilan")
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Non, le garder")
-    assert "rien n'est changé" in trainer.all_text
+    assert "rien n'a changé" in trainer.all_text
     assert "Annuler le bilan" in trainer.buttons  # back at the bilan's menu
     await trainer.says("/bilans")
     await trainer.presses("03/12/2026")

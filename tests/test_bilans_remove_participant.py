@@ -83,7 +83,7 @@ async def test_saying_no_changes_nothing(db: Database, trainer: Person) -> None:
     await trainer.presses("Retirer un participant")
     await trainer.presses("Léa Martin")
     await trainer.presses("Non")
-    assert "rien n'est changé" in trainer.all_text
+    assert "rien n'a changé" in trainer.all_text
     async with db.sessions() as session:
         bilan = await session.scalar(select(Bilan))
         assert bilan is not None and bilan.sequence == 0 and len(bilan.participants) == 2

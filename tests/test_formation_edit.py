@@ -240,7 +240,7 @@ async def test_a_formation_created_by_mistake_is_deleted_after_confirmation(
     assert "créée par erreur" in trainer.last and "le journal garde" in trainer.last
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Non, garder")
-    assert "rien n'est changé" in trainer.all_text
+    assert "rien n'a changé" in trainer.all_text
     assert trainer.last == f"Que voulez-vous faire de « {formation.title} » ?"
     assert (await stored(db, PROJET)).deleted_at is None
 

@@ -137,7 +137,7 @@ async def test_saying_no_keeps_the_formation_where_it_was(
     await opens_handover(bruno)
     await bruno.presses("Chloé Durand")
     await bruno.presses("Non")
-    assert "D'accord, rien n'est changé." in bruno.all_text
+    assert "D'accord, rien n'a changé." in bruno.all_text
     assert bruno.last == "Que voulez-vous faire de « Cariste » ?"  # back to the menu
     assert await owner_of(db, "Cariste") == await owned(db, "Bruno Lefèvre")
     assert await told(db, "chloe") == []

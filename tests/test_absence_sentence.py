@@ -498,6 +498,8 @@ async def test_another_name_after_the_day_s_comma_is_no_motive(
     assert trainer.last.startswith("Je note une seule chose par phrase")
     await trainer.says("Julie absente vendredi, karim aussi")  # typed lowercase, then its event
     assert trainer.last.startswith("Je note une seule chose par phrase")
+    await trainer.says("karim absent vendredi, léa idem")  # a first name, however typed (DF4)
+    assert trainer.last.startswith("Je note une seule chose par phrase")
     assert await absences(db) == []
 
 
@@ -722,10 +724,16 @@ async def test_jusqu_a_demain_is_a_day_not_a_sign_off(trainer: Person) -> None:
     assert "jusqu'" not in trainer.last
     assert "Le mardi 24 novembre 2026 est à venir" in trainer.all_text
     await trainer.says("/annuler")
-    await trainer.says("Karim absent hier, à demain !")  # after a comma: a sign-off still
-    assert trainer.last.startswith(
-        "Noter l'absence de Karim Benali, hier (dimanche 22 novembre 2026) ?"
-    )
+    for typed in (
+        "Karim absent hier, à demain !",  # after a comma: a sign-off still
+        "Karim absent hier merci à demain",  # after another one (explorer DF1)
+        "Karim absent hier, merci et à demain",
+    ):
+        await trainer.says(typed)
+        assert trainer.last.startswith(
+            "Noter l'absence de Karim Benali, hier (dimanche 22 novembre 2026) ?"
+        ), typed
+        await trainer.says("/annuler")
 
 
 async def test_on_a_sunday_the_day_to_come_named_is_the_next_one(
@@ -753,6 +761,16 @@ async def test_what_and_when_then_who_after_a_colon_is_read(db: Database, traine
     assert "lundi 23 novembre 2026" in trainer.last and "retard" in trainer.last
     assert "/absence" not in trainer.last
     await trainer.says("/annuler")
+    # After a name, the colon's words are no names (DF8); a question is one (DF2).
+    await trainer.says("/annuler")
+    await trainer.says("Retard de Karim ce matin : 20 min")
+    assert "lundi 23 novembre 2026, un retard de 20 min" in trainer.last
+    await trainer.says("/annuler")
+    await trainer.says("Retard de Julie ce matin : bus")
+    assert "Je ne trouve pas" not in trainer.last and "Julie Petit" in trainer.last
+    await trainer.says("/annuler")
+    await trainer.says("Retard : que faire ?")
+    assert "Je ne trouve pas" not in trainer.last and "/absence" in trainer.last
     await trainer.says("Absents vendredi : Karim, Léa")
     assert trainer.last == "Quelle demi-journée, ce vendredi 20 novembre 2026 ?"
     await trainer.presses("Toute la journée")

@@ -323,6 +323,7 @@ def test_a_retard_since_a_day_is_no_span() -> None:
         ("jeudi et vendredi sans justificatif", (d(19), d(20))),
         ("mardi, mercredi et jeudi malade", (d(17), d(18), d(19))),
         ("le 19 et le 20 pour maladie", (d(19), d(20))),
+        ("mardi et mercredi inclus", (d(17), d(18))),  # no motive « inclus » (DF3)
     ],
 )
 def test_words_after_a_list_s_last_day_leave_the_days_read(

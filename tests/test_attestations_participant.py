@@ -23,7 +23,9 @@ from bot.config import Settings
 from bot.storage.attestations import Attestation
 from bot.storage.bilans import Bilan
 from bot.storage.db import Database
+from bot.storage.formations import Formation
 from bot.storage.outbox import OutboxMessage
+from bot.storage.people import Membership, Person
 from bot.texts import plain
 from tests.auxil.attestations import (
     BILAN_END,
@@ -422,6 +424,8 @@ async def test_a_sentence_before_the_bilan_is_passed_on_to_the_trainer(
     lea = person("lea")
     await lea.says(f"/start {invited['Léa Martin']}")
     await lea.says("c'est quand ?")  # a short question: the time of the bilan, nothing sent
+    await lea.says("ok merci bien, à jeudi alors")  # thanks only: nothing to pass on (DF10)
+    assert "J'ai transmis" not in lea.all_text
     await lea.says("Je ne pourrai pas venir, j'ai un entretien d'embauche ce jour-là")
     assert "J'ai transmis votre message à Camille Durand." in lea.all_text
     assert "Rien à faire pour l'instant" in lea.last  # and what to do, as before
@@ -439,3 +443,30 @@ async def test_a_sentence_before_the_bilan_is_passed_on_to_the_trainer(
             "d'embauche ce jour-là »",
         )
     ]
+
+
+async def test_her_words_are_said_passed_on_to_the_formation_s_trainer_now(
+    trainer: Talker, person: Callable[..., Talker], db: Database
+) -> None:
+    """Explorer DF5: the formation handed to Bruno, Léa's words went to him, but she was told
+    « J'ai transmis votre message à Camille Durand », who had sent her the link."""
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    lea = person("lea")
+    await lea.says(f"/start {invited['Léa Martin']}")
+    async with db.sessions() as session, session.begin():
+        bruno = Person(display_name="Bruno Lefèvre")
+        session.add(bruno)
+        await session.flush()
+        bilan = await session.scalar(select(Bilan))
+        assert bilan is not None
+        formation = await session.get(Formation, bilan.formation_id)
+        assert formation is not None
+        session.add(
+            Membership(
+                organisation_id=formation.organisation_id, person_id=bruno.id, role="formateur"
+            )
+        )
+        formation.owner_id = bruno.id
+    await lea.says("Je ne pourrai pas venir, j'ai un entretien d'embauche ce jour-là")
+    assert "J'ai transmis votre message à Bruno Lefèvre." in lea.all_text

@@ -561,10 +561,14 @@ async def test_an_hour_alone_she_proposes_is_on_her_bilan_s_day(
     await follows(db, DEMO)
     await schedule_bilan(trainer)  # Thursday 26 November, 14 h
     her = sophie(person)
-    for typed, shown in (("à 14h30", "14 h 30"), ("même jour, 16h", "16 h 00")):
+    for typed, shown in (
+        ("à 14h30", "jeudi 26 novembre 2026 à 14 h 30"),
+        ("même jour, 16h", "jeudi 26 novembre 2026 à 16 h 00"),
+        ("le lendemain à 14h", "vendredi 27 novembre 2026 à 14 h 00"),  # DF7: the day after
+    ):
         await her.says("2")
         await her.says(typed)
-        assert her.last.startswith(f"J'ai compris : jeudi 26 novembre 2026 à {shown}."), typed
+        assert her.last.startswith(f"J'ai compris : {shown}."), typed
         await her.says("/annuler")
     await her.says("Je propose plutôt à 15h30 le même jour")
     assert "jeudi 26 novembre 2026 à 15 h 30" in her.last

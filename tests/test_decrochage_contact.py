@@ -197,3 +197,19 @@ async def test_no_employer_noted_first_leaves_the_trainee_to_contact(
         "C'est noté : pas d'entreprise à contacter.\nReste à contacter la personne elle-même : "
     ) in trainer.all_text
     assert (await tasks(db))["CONTACT"].status == "open"
+
+
+async def test_back_from_no_employer_a_contact_asks_its_means_again(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer DF6: « Retour » from « Pas d'entreprise », then the trainee: « Contact avec
+    Thomas Fabre par sans objet » was saved, the means never asked."""
+    await thomas_followed(trainer)
+    await trainer.says("/decrochage thomas")
+    await trainer.presses("Noter un contact")
+    await trainer.presses("Pas d'entreprise à contacter (sans employeur)")
+    await trainer.says("retour")
+    await trainer.presses("Thomas Fabre")
+    assert trainer.last.startswith("Par quel moyen ?")
+    await trainer.presses("Téléphone")
+    assert "Quel jour ?" in trainer.last

@@ -208,3 +208,19 @@ async def test_the_menu_shows_every_entry_at_once_with_its_way_out(
     ]
     await bruno.says("10")
     assert bruno.last == "Très bien. À tout moment : /formations."
+
+
+async def test_an_administrator_taking_it_herself_is_spoken_to_as_such(
+    db: Database, person: Callable[..., Talker]
+) -> None:
+    """Explorer DF9: « Claire Martin a désormais la charge … ; un message l'en avertit » to
+    Claire herself, and « Claire Martin a confié … à Claire Martin » to the former trainer."""
+    claire, _bruno, _chloe = await team(person, db)
+    await opens_handover(claire)
+    await claire.presses("Claire Martin (vous)")
+    assert claire.last == "Prendre vous-même la charge de « Cariste » ?"
+    await claire.presses("Oui, confier")
+    assert "C'est fait : vous avez désormais la charge de « Cariste »." in claire.all_text
+    (to_bruno,) = await told(db, "bruno")
+    assert to_bruno.startswith("Claire Martin a repris la formation « Cariste » : ")
+    assert await told(db, "claire") == []

@@ -309,7 +309,7 @@ _DAY_FILLER = re.compile(
     # aussi », « jeudi et vendredi derniers », « … justifiés » were read as one day).
     r"|aussi|egalement|puis|idem|encore|non|justifiee?s?|absente?s?"
     # « lundi, de nouveau aujourd'hui », « …, toujours absent aujourd'hui » (explorer DA14).
-    r"|de|nouveau|toujours|pareil|pareille|meme)"
+    r"|de|nouveau|toujours|pareil|pareille|meme|inclus|compris)"
 )
 
 

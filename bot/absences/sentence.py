@@ -76,6 +76,21 @@ _LABEL_FIRST = re.compile(
 )
 """What, when, then who after a colon, as a list is written in a chat: « En retard ce matin :
 Karim », « Absents hier : Karim, Léa » (explorer DA6: an absence to suggest)."""
+_ASKING = re.compile(r"\?|\b(?:que|quoi|comment|pourquoi|quand|combien|faire|faut)\b")
+
+
+def _label_first(line: str) -> re.Match[str] | None:
+    """:data:`_LABEL_FIRST`, when what comes before the colon names a day only and what comes
+    after names people: « Retard de Julie ce matin : bus » is Julie's, its motive after the
+    colon, « Retard : que faire ? » a question (explorer DF2, DF8)."""
+    match = _LABEL_FIRST.match(line)
+    if match is None or not names_a_day_only(match["rest"]) or _ASKING.search(match["who"]):
+        return None
+    if any(w in _NOT_NAMES for w in match["who"].split()):
+        return None
+    return match
+
+
 _BEFORE_NAME = re.compile(
     r"^(?P<what>absence|absent|absente|abs|retard)\s+(?:(?:de|du)\s+|d')?(?P<who>.+)$"
 )
@@ -128,9 +143,12 @@ _ADDRESSED = re.compile(
 punctuation (explorer AZ14: « Je ne trouve pas « Camille » parmi vos stagiaires »)."""
 _NAMES_AN_ABSENCE = re.compile(r"\b(?:absente?s?|abs|retard|pas|malades?|venue?s?)\b")
 _TO_LATER = "|".join(w for w in SIGN_OFFS if w.startswith("a "))
+_THANKS = "|".join(w for w in SIGN_OFFS if w[:2] != "a ")
 _SIGNED_OFF = re.compile(
-    rf"(?:[\s,.;!-]*\b(?:(?:tres|et)\s+)?(?:{'|'.join(w for w in SIGN_OFFS if w[:2] != 'a ')})"
-    # « à demain » after a stop only: « jusqu'à demain », « de lundi à demain » are days (DA1).
+    rf"(?:[\s,.;!-]*\b(?:(?:tres|et)\s+)?(?:{_THANKS})"
+    # « à demain » after a stop or another sign-off only (« merci et à demain »: DF1), never
+    # after days: « jusqu'à demain », « de lundi à demain » are days (explorer DA1).
+    rf"(?:[\s,.;!-]+(?:et\s+)?(?:{_TO_LATER}))?"
     rf"|\s*[,.;!-][\s,.;!-]*(?:{_TO_LATER}))(?:\s+a\s+(?:vous|tous|toi))?[\s.!]*$"
 )
 _NO_SUBJECT = re.compile(
@@ -176,7 +194,7 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
     # « Bonjour, Karim absent aujourd'hui »: the greeting is no name (explorer AY11).
     text = _without_courtesies(text.strip())
     line = _soft(text)
-    match = _LABEL_FIRST.match(line) or _AFTER_NAME.match(line)
+    match = _label_first(line) or _AFTER_NAME.match(line)
     if match is not None:
         who, what, rest = match["who"], match["what"], match["rest"]
     else:

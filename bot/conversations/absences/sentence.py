@@ -147,13 +147,9 @@ async def other_name(ctx: Context, sentence: AbsenceSentence) -> str | None:
     retard »), as typed: another person's event, which the sentence's reading would give to
     the people named first."""
     typed = {w for name in sentence.names for w in _words(name)}
-    known = {
-        w
-        for f in await visible_formations(ctx)
-        for t in f.named_trainees
-        for w in _words(t.full_name)
-        if len(w) >= 3
-    }
+    names = [t.full_name for f in await visible_formations(ctx) for t in f.named_trainees]
+    known = {w for name in names for w in _words(name) if len(w) >= 3}
+    first_names = {fold(name.split()[0]) for name in names if name.split()}
     # The motive read after the day's comma too (explorer CB1: « Julie absente vendredi,
     # Karim aussi » kept « Karim aussi » as Julie's motive).
     said = sentence.rest + (f", {sentence.reason}" if sentence.reason else "")
@@ -161,9 +157,14 @@ async def other_name(ctx: Context, sentence: AbsenceSentence) -> str | None:
         word = str(found.group(0))
         # Joined like another subject (« et Julie », « , Hugo »), not « avec Mme Martin ».
         joined = re.search(r"(?:[,;]|\bet|\bpuis|\bmais)\s*$", said[: found.start()])
-        # A name as names are written, or followed by its event: « petit souci de voiture »
-        # is a motive, though Julie Petit is a trainee (explorer DA10).
-        named = word[:1].isupper() or _AN_EVENT.match(fold(said[found.end() :]))
+        # A first name, however typed (« …, léa idem »: explorer DF4); a surname as names are
+        # written, or followed by its event: « petit souci de voiture » is a motive, though
+        # Julie Petit is a trainee (explorer DA10).
+        named = (
+            fold(word) in first_names
+            or word[:1].isupper()
+            or _AN_EVENT.match(fold(said[found.end() :]))
+        )
         if joined and named and fold(word) in known and fold(word) not in typed:
             return word
     return None

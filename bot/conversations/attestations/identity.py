@@ -46,6 +46,7 @@ from bot.messages import Reply
 from bot.people.chats import tell_person
 from bot.people.names import person_name, structure_name, written_with
 from bot.storage.formations import Trainee
+from bot.storage.people import Person
 
 DELEGATE_ROLE = Option(
     "Délégué ou déléguée des stagiaires",
@@ -353,7 +354,9 @@ async def pass_on(ctx: Context, found: Held, text: str, said: str) -> str:
         key=f"attestation:words:{ctx.incoming.platform.value}:{ctx.incoming.event_id}"[:255],
         organisation_id=info.bilan.organisation_id,
     )
-    return ctx.render(said, inviter=await invitations.inviter_name(ctx.session, found))
+    # Named as who reads it: the formation's trainer now, whoever sent the link (DF5).
+    trainer = await ctx.session.get(Person, info.formation.owner_id)
+    return ctx.render(said, inviter=visible(trainer.display_name) if trainer else info.trainer)
 
 
 async def words_before_the_end(ctx: Context, found: Held) -> None:
@@ -361,9 +364,21 @@ async def words_before_the_end(ctx: Context, found: Held) -> None:
     to the trainer, who may need another delegate (explorer DC4: « Rien à faire pour
     l'instant », and nobody heard of it)."""
     text = own_words(ctx)
-    if text and not answers_open(found.info, ctx.now):
+    if text and not answers_open(found.info, ctx.now) and not _courtesy_only(text):
         said = await pass_on(ctx, found, text, "attestation_participant.words_passed_on_early")
         ctx.send(Reply(text=said))
+
+
+_COURTESY = re.compile(
+    r"\b(?:ok|okay|oki|d'?accord|merci|beaucoup|bien|bonjour|bonsoir|salut|alors|super|top"
+    r"|parfait|tres|a|au|bientot|demain|plus|tard|bonne|journee|soiree|et|cordialement|vous"
+    r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|tout|toute|tous|la|le)\b"
+)
+
+
+def _courtesy_only(text: str) -> bool:
+    """« ok merci bien, à jeudi alors »: thanks, nothing to pass on (explorer DF10)."""
+    return len(_COURTESY.sub(" ", fold(text)).split()) < 3
 
 
 def own_words(ctx: Context) -> str | None:

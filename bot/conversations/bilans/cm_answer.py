@@ -22,7 +22,7 @@ writes is no answer of these: it goes to the trainer as it is
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot import dates
@@ -132,14 +132,14 @@ def _take(ctx: Context, her: HerBilan) -> None:
     # confirm (explorer AG5), which is the question; with several bilans, once she said
     # which (explorer AQ4: the date was dropped, to be typed again).
     typed = ctx.data.pop(PROPOSAL, None)
+    # An hour alone is on her bilan's day (explorer DC3: « à 14h30 » was today's, a Sunday,
+    # and went so to the trainer), in her sentence as at the date question.
+    ctx.data[f"_day_{PROPOSED}"] = her.local_day.isoformat()
     understood = (
         dates.understand(_hour_words(ctx, str(typed))[0], ctx.now.astimezone(her.tz), "future")
         if typed
         else None
     )
-    # An hour alone is on her bilan's day (explorer DC3: « à 14h30 » was today's, a Sunday,
-    # and went so to the trainer), in her sentence as at the date question.
-    ctx.data[f"_day_{PROPOSED}"] = her.local_day.isoformat()
     if understood is not None and understood.has_time and not understood.has_date:
         understood = dates.Understood(
             when=datetime.combine(her.local_day, understood.when.timetz()), has_time=True
@@ -152,9 +152,17 @@ def _take(ctx: Context, her: HerBilan) -> None:
 _SAME_DAY = re.compile(r"(?i)\b(?:le\s+)?m[êe]me\s+jour\b|\bplut[ôo]t\b|\bdu\s+coup\b")
 
 
-def _hour_words(_ctx: Context, text: str) -> tuple[str, None]:
+_NEXT_DAY = re.compile(r"(?i)\b(?:le\s+)?lendemain\b")
+
+
+def _hour_words(ctx: Context, text: str) -> tuple[str, None]:
     """Her date's words without « le même jour », « plutôt »: the hour she says falls on her
-    bilan's day (explorer DC3: « même jour, 14h30 » was not understood, « à 14h30 » today)."""
+    bilan's day (explorer DC3: « même jour, 14h30 » was not understood, « à 14h30 » today);
+    « le lendemain » is the day after it (DF7: it was the very slot she declined)."""
+    day = ctx.data.get(f"_day_{PROPOSED}")
+    if day and _NEXT_DAY.search(text):
+        after = date.fromisoformat(str(day)) + timedelta(days=1)
+        text = _NEXT_DAY.sub(f" le {dates.spell_date(after)} ", text)
     return " ".join(_SAME_DAY.sub(" ", text).split()), None
 
 

@@ -95,6 +95,7 @@ async def confirm_values(ctx: Context) -> dict[str, Any]:
     return {
         "title": ctx.data.get("title", ""),
         "to": visible(chosen.name) if chosen else "",
+        "to_herself": chosen is not None and chosen.person_id == ctx.person_id,
         "yours": giving_mine_away,
     }
 
@@ -117,6 +118,7 @@ async def hand_it(ctx: Context) -> Outcome:
         "title": visible(handed.title),
         "to": visible(chosen.name),
         "by": visible(ctx.actor.name) if ctx.actor else "",
+        "herself": chosen.person_id == ctx.person_id,  # an administrator taking it (DF9)
     }
     ctx.say("handover.done", **words)
     told = {chosen.person_id: "handover.told_new", handed.previous_owner_id: "handover.told_former"}

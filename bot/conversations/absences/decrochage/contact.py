@@ -76,6 +76,9 @@ async def whom_picked(ctx: Context, whom: str) -> Outcome:
         ctx.data.update(channel="aucun", outcome="", proof=None)
         ctx.data["contacted_on"] = ctx.now.astimezone(ctx.tz).replace(tzinfo=None).isoformat()
         return Next("recap")
+    if ctx.data.get("channel") == "aucun":  # « Retour » from it: a real contact's questions
+        for key in ("channel", "outcome", "proof", "contacted_on"):  # (explorer DF6)
+            ctx.data.pop(key, None)
     return Next()
 
 

@@ -291,6 +291,32 @@ def test_explicit_days_do_not_move_with_preference() -> None:
         assert understand(text, NOW, "future") == understand(text, NOW, "past"), text
 
 
+@pytest.mark.parametrize(
+    ("text", "prefer", "expected"),
+    [
+        ("jeu 14h", "future", timed(2026, 11, 26, 14)),
+        ("jeu à 14h", "future", timed(2026, 11, 26, 14)),
+        ("ven 16h", "past", timed(2026, 11, 20, 16)),
+        ("ven 9h30", "future", timed(2026, 11, 27, 9, 30)),
+        ("lun matin", "future", timed(2026, 11, 30, 9)),
+    ],
+)
+def test_a_weekday_cut_short_before_an_hour_is_that_day(
+    text: str, prefer: str, expected: Understood
+) -> None:
+    """Explorer DG6: « jeu 14h » on a Tuesday was Tuesday at 14 h, the day dropped unsaid."""
+    found = understand(text, NOW, prefer)  # type: ignore[arg-type]
+    assert found is not None and found.has_date
+    same(found, expected)
+
+
+def test_a_weekday_cut_short_alone_is_that_day() -> None:
+    """Explorer DG4: « ven » at « Quel jour ? » was « Je n'ai pas compris la date »."""
+    found = understand("ven", NOW, "past")
+    assert found is not None and found.when.date() == date(2026, 11, 20)
+    assert understand("sam", NOW, "past") is None  # alone, « Sam » may be a name
+
+
 def test_a_bare_time_just_ahead_stays_today() -> None:
     """dateparser with TIMEZONE set pushed such times to the next day."""
     late = datetime(2026, 11, 23, 23, 30, tzinfo=PARIS)

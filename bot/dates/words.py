@@ -152,6 +152,15 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
             rf"\b(lun|mar|mer|jeu|ven|sam|dim)\s+(?=\d{{1,2}}(?:\s*er)?(?:\s*(?:{ANY_MONTH})\b|[/.\-]\d))",
             lambda m: _SHORT_WEEKDAYS[m.group(1)] + " ",
         ),
+        # « jeu 14h », « ven aprem », « lun matin », « ven » alone: a weekday cut short before an
+        # hour or a half-day (explorer DG4, DG6: the day dropped, the hour put on today);
+        # « mar », « mer » stay unread (March, the sea), « sam » alone may be a name.
+        (
+            r"\b(lun|jeu|ven|sam|dim)\.?(?=\s+(?:\d{1,2}\s*(?:h|:)|a\s+\d"
+            r"|(?:apresmidi|matin|soir|midi|dernier|prochain)\b))",
+            lambda m: _SHORT_WEEKDAYS[m.group(1)],
+        ),
+        (r"^\s*(lun|jeu|ven|dim)\.?\s*$", lambda m: _SHORT_WEEKDAYS[m.group(1)]),
         (r"\b1\s*er\b", "1"),
         (r"\ble\s+premier\s*$", "le 1"),
         (r"\b(heures?|hrs?|h)\s+pile\b", r"\1"),

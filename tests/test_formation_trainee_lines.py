@@ -60,3 +60,28 @@ def test_a_line_cut_by_the_chat_is_put_back_together() -> None:
     # A first line that is a trainee of its own: cut between two lines, nothing joined.
     assert rejoined("Bruno Petit ; Entreprise", "Chloé Roux\nDenis Blanc") is None
     assert rejoined(None, "Petit") is None
+
+
+def test_cells_copied_from_a_spreadsheet_are_the_name_and_what_follows_it() -> None:
+    """Explorer DG1: rows copied from Excel (tabs between cells) were « ne ressemble pas à
+    un nom », the whole list dropped."""
+    found = parse_trainee_lines(
+        "Léa Martin\tSARL Propre\tlea.martin@free.fr\nKarim Benali\t\tkarim@example.org",
+        now=NOW,
+        within=WITHIN,
+    )
+    assert not isinstance(found, WrongLines)
+    assert [(t["name"], t["company"], t["email"]) for t in found] == [
+        ("Léa Martin", "SARL Propre", "lea.martin@free.fr"),
+        ("Karim Benali", None, "karim@example.org"),
+    ]
+
+
+def test_a_line_refused_says_how_to_separate_and_is_quoted_cut_with_an_ellipsis() -> None:
+    """Explorer DG1, DG2: no word of « ; », and « … marie.dupont@gmail.c » cut mid-word."""
+    found = parse_trainee_lines(
+        "DUPONT Marie - Boulangerie Martin - marie.dupont@gmail.com", now=NOW, within=WITHIN
+    )
+    assert isinstance(found, WrongLines)
+    assert "« DUPONT Marie - Boulangerie Martin - mar… »" in found.message
+    assert "se sépare du nom par « ; »" in found.message

@@ -26,6 +26,7 @@ from bot.formations.labels import (
     written_like_a_name,
 )
 from bot.mailer import looks_like_email
+from bot.messages import shorten
 from bot.people.names import several_names, trainee_name
 
 MAX_TRAINEES = 200
@@ -67,7 +68,9 @@ def _entry(
         # « 31/02 »: which day does not exist, as every date question says (explorer AD12).
         wrong = dates.impossible_day(when) if when else None
         said = {"impossible": wrong} if wrong else {}
-        return Invalid(texts.say("formation.entry_unclear", number=number, text=when[:40], **said))
+        return Invalid(
+            texts.say("formation.entry_unclear", number=number, text=shorten(when, 40), **said)
+        )
     if within is not None and not within[0] <= day <= within[1]:
         return Invalid(
             texts.say(
@@ -212,7 +215,9 @@ def _trainee_line(
     full_line: str, number: int, now: datetime | None, within: Period | None
 ) -> tuple[str, dict[str, str | None], str | None] | Invalid:
     """One line of a list: its name, what follows the name (:func:`_details`), its entry day
-    (ISO) if given."""
+    (ISO) if given. Cells copied from a spreadsheet are separated by tabs: read as « ; »
+    (explorer DG1: the whole row was « ne ressemble pas à un nom »)."""
+    full_line = re.sub(r"\s*\t+\s*", " ; ", full_line.strip("\t"))
     entry = _entry(full_line, number, now, within)
     if isinstance(entry, Invalid):
         return entry
@@ -222,26 +227,33 @@ def _trainee_line(
     if isinstance(name, Invalid):
         return Invalid(texts.say("formation.line_wrong", number=number, message=name.message))
     if not any(ch.isalpha() for ch in name) or not written_like_a_name(name):
-        return Invalid(texts.say("formation.trainee_not_a_name", number=number, name=name[:40]))
+        return Invalid(
+            texts.say("formation.trainee_not_a_name", number=number, name=shorten(name, 40))
+        )
     if letters := unprintable(name):
         return Invalid(
             texts.say(
-                "formation.trainee_unprintable", number=number, name=name[:40], letters=letters[:10]
+                "formation.trainee_unprintable",
+                number=number,
+                name=shorten(name, 40),
+                letters=letters[:10],
             )
         )
     if several_names(name):  # « Karim Benali, Léa Martin »: one trainee per line
         return Invalid(texts.say("formation.trainees_on_one_line", number=number))
     if not full_name_given(name):  # « Gaston », « Mme Martin »: as a file's import says it
-        return Invalid(texts.say("formation.trainee_one_word", number=number, name=name[:40]))
+        return Invalid(
+            texts.say("formation.trainee_one_word", number=number, name=shorten(name, 40))
+        )
     if EXIT.search(company):  # « ; sortie le 15 janvier »: no company, and no exit here
         return Invalid(texts.say("formation.trainee_exit_in_list", number=number))
     if not written_like_a_company(company):
         return Invalid(
-            texts.say("formation.company_markup", number=number, typed=company.strip()[:40])
+            texts.say("formation.company_markup", number=number, typed=shorten(company.strip(), 40))
         )
     given = _details(company)
     if given["unread"] is not None:
-        typed = given["unread"][:40]
+        typed = shorten(given["unread"], 40)
         return Invalid(texts.say("formation.trainee_unread", number=number, typed=typed))
     return trainee_name(name), given, entered_on
 

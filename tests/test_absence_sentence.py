@@ -775,3 +775,9 @@ async def test_what_and_when_then_who_after_a_colon_is_read(db: Database, traine
     assert trainer.last == "Quelle demi-journée, ce vendredi 20 novembre 2026 ?"
     await trainer.presses("Toute la journée")
     assert "· Karim Benali\n· Léa Martin" in trainer.all_text
+
+
+async def test_a_negation_typed_without_its_apostrophe_is_read(trainer: Person) -> None:
+    """Explorer DG15: « hugo n est pas venu vendredi » looked for a trainee « hugo n »."""
+    await trainer.says("hugo n est pas venu vendredi")
+    assert trainer.last.startswith("Noter l'absence d'Hugo Moreau, vendredi 20 novembre 2026 ?")

@@ -131,8 +131,13 @@ class AbsenceSentence:
         return " ".join(w for w in words if w)
 
 
+_NO_APOSTROPHE = re.compile(r"\b([nj])\s+(est|etait|a|ai|ont|sont|etaient|vient|viendra)\b")
+"""« hugo n est pas venu », typed without its apostrophe on a phone (explorer DG15)."""
+
+
 def _soft(text: str) -> str:
-    return " ".join(spoken_lengths(soft_fold(text)).strip(" .!?;").split())
+    folded = _NO_APOSTROPHE.sub(r"\1'\2", spoken_lengths(soft_fold(text)))
+    return " ".join(folded.strip(" .!?;").split())
 
 
 _GREETING = re.compile(rf"(?i)^(?:{'|'.join(GREETINGS)})\b[\s,.!:;-]*")

@@ -184,3 +184,12 @@ def test_a_word_typed_fits_where_it_starts_a_word_before_where_it_is_inside_one(
         matching("s", ["none", "file"], labels={"none": "Pas de justificatif", "file": "x"}) == []
     )
     assert matching("a", ["a", "b"], labels={"a": "A", "b": "B"}) == ["a"]  # a label itself
+
+
+def test_a_verb_typed_is_its_yes_not_the_choice_that_denies_it() -> None:
+    """Explorer DG8: « ouvrir » at « Ouvrir ce suivi ? » was « Plusieurs choix correspondent »
+    because « Ne rien ouvrir » holds the word too."""
+    labels = {"open": "Ouvrir le suivi", "no": "Ne rien ouvrir"}
+    assert matching("ouvrir", ["open", "no"], labels=labels) == ["open"]
+    assert matching("ne rien ouvrir", ["open", "no"], labels=labels) == ["no"]
+    assert matching("rien", ["open", "no"], labels=labels) == ["no"]

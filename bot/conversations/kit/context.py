@@ -388,6 +388,11 @@ def matching(
             v for v in matches if all(_starts_a_word(w, _compared(labels.get(v, v))) for w in words)
         ]
         matches = heads or matches
+    if len(matches) > 1 and not _NEGATION.search(answer):
+        # « ouvrir » is « Ouvrir le suivi », not « Ne rien ouvrir » (explorer DG8).
+        matches = [v for v in matches if not _NEGATION.search(_compared(labels.get(v, v)))] or (
+            matches
+        )
     if not matches and (plain := _FILLERS.sub("", answer)) != answer:
         # « la restauration », « c'est Karim »: what a person says around the choice (AW8).
         return matching(plain, values, labels=labels, synonyms=synonyms)
@@ -410,6 +415,9 @@ def matching(
             if close_words(words, _compared(" ".join([labels.get(v, v), *also[v]])).split())
         ]
     return matches
+
+
+_NEGATION = re.compile(r"\b(?:ne|n'|non|pas|rien|aucun|aucune|sans)\b")
 
 
 def _compared(text: str) -> str:

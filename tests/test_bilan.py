@@ -625,7 +625,6 @@ async def test_visio_checks_and_the_message_to_the_chargee_de_mission(
     for _step, kind, value in REMOTE[:6]:
         await answer(trainer, kind, value)
     for bad in (
-        "visio.example.org/abc",
         "https://exa mple.org",
         "javascript:alert(1)",
         "ftp://files.example.org/x",

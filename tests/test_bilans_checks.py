@@ -34,7 +34,6 @@ def test_a_full_visio_link_is_kept_as_typed(link: str) -> None:
 @pytest.mark.parametrize(
     "link",
     [
-        "visio.example.org/abc",
         "https://exa mple.org",
         "javascript:alert(1)",
         "ftp://files.example.org/x",
@@ -50,6 +49,12 @@ def test_a_full_visio_link_is_kept_as_typed(link: str) -> None:
 )
 def test_anything_else_is_not_a_visio_link(link: str) -> None:
     assert visio_url(link) is None
+
+
+def test_a_link_copied_without_its_https_is_completed() -> None:
+    """Explorer DG13: « meet.google.com/abc-defg-hij », as Meet shows it, was refused."""
+    assert visio_url("meet.google.com/abc-defg-hij") == "https://meet.google.com/abc-defg-hij"
+    assert visio_url("visio") is None and visio_url("bonjour.") is None
 
 
 def test_a_contact_is_an_address_or_a_handle() -> None:

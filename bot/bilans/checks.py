@@ -43,12 +43,18 @@ _NOT_IN_URLS = frozenset(' <>"\\`{}|^')
 """RFC 3986: never bare in an address."""
 
 
+_BARE_HOST = re.compile(r"(?i)^(?:[a-z0-9-]+\.)+[a-z]{2,}(?:[/:?#]|$)")
+"""A host name and its path without « https:// » (www.…, meet.google.com/…)."""
+
+
 def visio_url(line: str) -> str | None:
     """The link if it is a full http(s) address with a plausible host, and nothing an address
     must percent-encode (« <b> », quotes): it is copied into invitations, the ``.ics`` and the
     letter to the chargée de mission as it is."""
     if any(c in _NOT_IN_URLS for c in line):
         return None
+    if "://" not in line and _BARE_HOST.match(line):
+        line = f"https://{line}"  # « meet.google.com/abc-defg-hij », as Meet shows it (DG13)
     try:
         parts = urlsplit(line)
         host = parts.hostname or ""

@@ -9,6 +9,7 @@ Thursday 26 November 2026, 14 h 00 to 16 h 00 in Paris (13 h to 15 h UTC).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -470,3 +471,21 @@ async def test_her_words_are_said_passed_on_to_the_formation_s_trainer_now(
         formation.owner_id = bruno.id
     await lea.says("Je ne pourrai pas venir, j'ai un entretien d'embauche ce jour-là")
     assert "J'ai transmis votre message à Bruno Lefèvre." in lea.all_text
+
+
+async def test_a_yes_typed_before_the_text_was_shown_swears_nothing(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer DB8: « oui » typed twice while the bot restarted: the second, sent before
+    the text existed, was signed as « Je l'atteste sur l'honneur » on it."""
+    lea = await lea_at_the_text(trainer, person, clock)
+    early = replace(lea.incoming("oui"), sent_at=clock.now - timedelta(seconds=4))
+    await lea.send(early)
+    assert lea.last.startswith(
+        "Votre réponse est partie avant que le texte de l'attestation ne s'affiche : je ne la "
+        "compte pas."
+    )
+    assert await answers(db) == []
+    await lea.says("oui")  # read, then typed
+    (answer,) = await answers(db)
+    assert answer.answer == "attested"

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -379,6 +380,17 @@ _COURTESY = re.compile(
 def _courtesy_only(text: str) -> bool:
     """« ok merci bien, à jeudi alors »: thanks, nothing to pass on (explorer DF10)."""
     return len(_COURTESY.sub(" ", fold(text)).split()) < 3
+
+
+SHOWN_AT = "_text_shown_at"
+"""When the attestation's text went out (the turn's handling, not its message's sending)."""
+
+
+def typed_before_the_text(ctx: Context) -> bool:
+    """Whether this typed answer was sent before the attestation's text went out: « oui »
+    typed twice while the bot restarted swore to a text not shown yet (explorer DB8)."""
+    sent, shown = ctx.incoming.sent_at, ctx.data.get(SHOWN_AT)
+    return sent is not None and shown is not None and sent < datetime.fromisoformat(shown)
 
 
 def own_words(ctx: Context) -> str | None:

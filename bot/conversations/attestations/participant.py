@@ -67,7 +67,9 @@ from bot.conversations.attestations.identity import (
     NOT_THERE,
     NOT_THERE_SAID,
     QUESTIONS,
+    SHOWN_AT,
     role_or_words,
+    typed_before_the_text,
 )
 from bot.conversations.attestations.steps import PickOrSay
 from bot.conversations.attestations.who import author_of, chat_of
@@ -288,6 +290,8 @@ async def take_sworn(ctx: Context, picked: str) -> Outcome:
         # « oui » after « je n'ai pas pu venir »: no sworn presence on a word that may mean
         # « yes, I was not there » (explorer Y, Y4); the button itself still attests.
         return Retry(ctx.render("attestation_participant.not_there_again"))
+    if ctx.incoming.choice is None and typed_before_the_text(ctx):  # a 2nd « oui »: DB8
+        return Retry(ctx.render("attestation_participant.answered_before_text"))
     if picked == "attest" and ctx.incoming.choice is None and picture_word(ctx.incoming.text):
         # A 👍 is how a long message is acknowledged, not an oath (explorer AW11).
         return Retry(ctx.render("attestation_participant.no_oath_by_picture"))
@@ -481,6 +485,7 @@ def freeze_text(ctx: Context, info: BilanView) -> None:
     text = text_for(ctx, info)
     ctx.data["text"] = text
     ctx.data["text_sha256"] = text_sha256(text)
+    ctx.data[SHOWN_AT] = ctx.later_of_now.isoformat()  # when it goes out, not when asked
 
 
 def _document(answer: Attestation) -> Document:

@@ -489,3 +489,17 @@ async def test_a_yes_typed_before_the_text_was_shown_swears_nothing(
     await lea.says("oui")  # read, then typed
     (answer,) = await answers(db)
     assert answer.answer == "attested"
+
+
+async def test_a_bare_no_at_the_text_declares_nothing_nor_does_a_reason_that_took_part(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer DB5: « non » (meaning « not right ») declined at once, and « mais si j'ai
+    participé, la date est fausse » was signed as the reason of a non-participation."""
+    lea = await lea_at_the_text(trainer, person, clock)
+    await lea.says("non")
+    assert lea.last.startswith("Choisissez l'une des trois réponses")
+    await lea.presses("Je n'ai pas participé")
+    await lea.says("mais si j'ai participé, je voulais dire que la date est fausse")
+    assert lea.last.startswith("Vous écrivez avoir participé : dans ce cas, ne déclarez pas")
+    assert await answers(db) == []

@@ -382,6 +382,16 @@ def _courtesy_only(text: str) -> bool:
     return len(_COURTESY.sub(" ", fold(text)).split()) < 3
 
 
+_TOOK_PART = re.compile(
+    r"\b(?:j ai (?:bien )?participe|j etais (?:bien )?la|j y etais|si j etais)\b"
+)
+
+
+def took_part(text: str) -> bool:
+    """« mais si j'ai participé, la date est fausse »: no reason for not taking part."""
+    return _TOOK_PART.search(fold(text)) is not None
+
+
 SHOWN_AT = "_text_shown_at"
 """When the attestation's text went out (the turn's handling, not its message's sending)."""
 

@@ -69,6 +69,7 @@ from bot.conversations.attestations.identity import (
     QUESTIONS,
     SHOWN_AT,
     role_or_words,
+    took_part,
     typed_before_the_text,
 )
 from bot.conversations.attestations.steps import PickOrSay
@@ -90,8 +91,7 @@ ANSWER_SYNONYMS = {
     "j atteste": "attest",
     "je l atteste": "attest",
     "je confirme": "attest",
-    "non": "decline",
-    "corriger": "fix",
+    "corriger": "fix",  # « non » alone is no declaration: « not right » too (explorer DB5)
 }
 
 
@@ -229,6 +229,8 @@ async def parse_reason(ctx: Context, text: str) -> str | Invalid:
     line = clean_line(text, limit=500)
     if isinstance(line, Invalid):
         return line
+    if took_part(line):  # « mais si j'ai participé … » (explorer DB5)
+        return Invalid(ctx.render("attestation_participant.reason_took_part"))
     reason = kept(ctx.data, line, HEALTH)
     if reason is None:
         return Invalid(ctx.render("attestation_participant.reason_health"))

@@ -592,3 +592,31 @@ async def test_a_participant_whose_answer_was_set_aside_can_be_said_absent(
     await trainer.presses("Oui, le noter")
     await trainer.says("/attestations")
     assert "Dossier de preuves : complet." in trainer.last
+
+
+async def test_an_answer_set_aside_is_asked_again_from_the_same_account(
+    trainer: Talker,
+    person: Callable[..., Talker],
+    after_bilan: Callable[[], None],
+) -> None:
+    """Explorer DB3: set aside by the trainer, his answer was shown back to its author as
+    standing (« Vous avez déjà répondu … vous avez attesté »), the rejected PDF offered."""
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    after_bilan()
+    hugo = person("hugo")
+    await hugo.says(f"/start {invited['Hugo Moreau']}")
+    await hugo.says("Hugo Moreau-Durand")  # a name other than the invitation's: flagged
+    if "Garder" in " ".join(hugo.buttons):
+        await hugo.presses("Garder")
+    await hugo.presses("Délégué")
+    await hugo.presses("Je l'atteste")
+    await trainer.says("/attestations")
+    await trainer.presses("Examiner une réponse signalée")
+    await trainer.presses("Ne pas la valider")
+    await hugo.says(f"/start {codes(trainer.replies)['Hugo Moreau']}")
+    assert "Vous avez déjà répondu" not in hugo.all_text
+    assert "Recevoir à nouveau mon attestation" not in hugo.buttons
+    assert "nom complet" in hugo.last
+    await hugo.says("bonjour")
+    assert "Vous avez déjà répondu" not in hugo.all_text

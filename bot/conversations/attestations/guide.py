@@ -30,7 +30,7 @@ from sqlalchemy import select
 from bot import dates
 from bot.answers import fold, visible
 from bot.attestations import invitations
-from bot.attestations.service import current_answer, names_other_dates, when_words
+from bot.attestations.service import current_answer, names_other_dates, set_aside, when_words
 from bot.bilans.view import BilanView, view_of
 from bot.conversations.attestations.held import refusal, tell
 from bot.conversations.attestations.identity import words_before_the_end
@@ -72,6 +72,8 @@ async def where_they_stand(ctx: Context) -> bool:
     info = found.info
     await words_before_the_end(ctx, found)
     answer = await current_answer(ctx.session, found.participant.id)
+    if answer is not None and await set_aside(ctx.session, answer):
+        answer = None  # not kept: to answer again (explorer DB3)
     words: dict[str, Any] = {"several": False, "answered": False, "outdated": False}
     if answer is not None:
         words |= {

@@ -618,5 +618,13 @@ async def test_an_answer_set_aside_is_asked_again_from_the_same_account(
     assert "Vous avez déjà répondu" not in hugo.all_text
     assert "Recevoir à nouveau mon attestation" not in hugo.buttons
     assert "nom complet" in hugo.last
-    await hugo.says("bonjour")
-    assert "Vous avez déjà répondu" not in hugo.all_text
+    await hugo.says("Hugo Moreau")
+    await hugo.presses("Délégué")
+    await hugo.presses("Je l'atteste")
+    # The version set aside says so in the bundle, not as a plain correction (explorer DB4).
+    await trainer.says("/attestations")
+    await trainer.presses("Recevoir le dossier")
+    files, manifest = open_zip(bundle_of(trainer))
+    (earlier,) = manifest["versions_remplacées"]
+    assert [e["décision"] for e in earlier["examens"]] == ["écartée"]
+    assert "Hugo Moreau (version 1) : " in pdf_words(files["recapitulatif.pdf"])

@@ -304,6 +304,10 @@ def assemble(
         for r in prog.rows
         if r.answer is not None
         for review in reviews_of(prog, r.answer, deciders)
+    ] + [  # a version set aside then answered again (explorer DB4: read as a correction)
+        {"name": names_by_id.get(a.participant_id, ""), "version": a.version, **review}
+        for a in superseded
+        for review in reviews_of(prog, a, deciders)
     ]
     missing = prog.missing_names
     to_check = flagged(prog)
@@ -372,7 +376,12 @@ def assemble(
         "à_vérifier": to_check,
         "participants": participants,
         "versions_remplacées": [
-            {"participant_id": a.participant_id, **_answer_entry(a, {})} for a in superseded
+            {
+                "participant_id": a.participant_id,
+                **_answer_entry(a, {}),
+                "examens": reviews_of(prog, a, deciders),
+            }
+            for a in superseded
         ],
         "chaîne": links,
         "chaîne_interrompue": gaps(links, info.bilan.id),

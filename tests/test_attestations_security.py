@@ -484,7 +484,7 @@ async def test_a_new_link_opened_from_another_account_asks_its_answer(
     recap = " ".join(pdf_text(files["recapitulatif.pdf"]).split())
     assert (
         "Léa Martin, version 1 du jeudi 26 novembre 2026 à 16 h 30, donnée depuis un autre "
-        "compte de messagerie que la version retenue" in recap
+        "compte de messagerie que la version retenue : attestée, texte" in recap  # its answer: DB7
     )
 
 

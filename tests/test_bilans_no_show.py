@@ -85,6 +85,7 @@ async def test_a_no_show_makes_the_bundle_complete_without_them(
     # Nobody else to record: the entry says so.
     await trainer.presses("Signaler un participant absent")
     assert "il n'y a personne à signaler" in trainer.all_text
+    assert "figurent sur la feuille d'émargement déposée" in trainer.all_text  # DB9
 
 
 async def test_a_no_show_recorded_by_mistake_is_undone(

@@ -335,6 +335,8 @@ def assemble(
                 "version": a.version,
                 "when": _local(a.answered_at, info),
                 "text_sha256": a.text_sha256,
+                "answer": a.answer,  # what it said, not only its text (explorer DB7)
+                "reason": visible(a.reason) if a.reason else "",
                 "other_account": kept_account.get(a.participant_id)
                 not in (None, (a.platform, a.chat_user_id)),
             }

@@ -704,6 +704,19 @@ async def test_the_end_of_the_bilan_told_while_her_questions_wait_points_to_them
     assert "/attestation" not in notice.payload["text"]
     async with db.sessions() as session:
         assert await answered_since(session, [notice], clock.now) == set()  # still to send
+    # Her link replaced meanwhile: not sent either (explorer DB10), and back again for the rest.
+    async with db.sessions() as session, session.begin():
+        invitation = await session.scalar(
+            select(AttestationInvitation).where(AttestationInvitation.redeemed_chat_id == "lea")
+        )
+        assert invitation is not None
+        invitation.revoked_at = clock.now
+    async with db.sessions() as session:
+        assert await answered_since(session, [notice], clock.now) == {notice.id}
+    async with db.sessions() as session, session.begin():
+        invitation = await session.get(AttestationInvitation, invitation.id)
+        assert invitation is not None
+        invitation.revoked_at = None
     await lea.presses("Délégué")
     await lea.presses("Je l'atteste")
     assert "Votre attestation est enregistrée" in lea.all_text

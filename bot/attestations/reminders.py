@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates, texts
@@ -334,7 +334,7 @@ async def answered_since(
     session: AsyncSession, messages: Sequence[OutboxMessage], _now: datetime
 ) -> set[int]:
     """The « bilan terminé : répondez » notices among ``messages`` whose participant has
-    answered since they were queued (explorer AJ3: sent two seconds after her « Merci ! »,
+    answered since they were queued, or whose link was replaced since (explorer AJ3: sent two seconds after her « Merci ! »,
     pointing at a question no longer there)."""
     asked: dict[int, int] = {}
     for message in messages:
@@ -348,8 +348,13 @@ async def answered_since(
             await session.scalars(
                 select(AttestationInvitation.id).where(
                     AttestationInvitation.id.in_(set(asked.values())),
-                    exists().where(
-                        Attestation.participant_id == AttestationInvitation.participant_id
+                    or_(
+                        exists().where(
+                            Attestation.participant_id == AttestationInvitation.participant_id
+                        ),
+                        # Its link replaced since (explorer DB10: « envoyez /attestation »,
+                        # then « Ce lien a été remplacé »).
+                        AttestationInvitation.revoked_at.is_not(None),
                     ),
                 )
             )

@@ -4,7 +4,6 @@ removing its trainer from the organisation moved a formation, and all hers at on
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 from sqlalchemy import select
 
@@ -13,10 +12,9 @@ from bot.storage.audit import AuditEntry
 from bot.storage.db import Database
 from bot.storage.formations import Formation
 from bot.storage.outbox import OutboxMessage
-from bot.storage.people import Membership
 from tests.auxil.dialogue import Person as Talker
 from tests.auxil.hostile import FOR_CHOICES, survives
-from tests.test_members import joins, owned
+from tests.test_members import gives_cariste, joins, owned
 from tests.test_onboarding import first_admin
 
 
@@ -26,18 +24,7 @@ async def team(person: Callable[..., Talker], db: Database) -> tuple[Talker, Tal
     await first_admin(claire)
     await joins(claire, bruno, "Bruno Lefèvre", "Au masculin")
     await joins(claire, chloe, "Chloé Durand", "Au féminin")
-    bruno_id = await owned(db, "Bruno Lefèvre")
-    async with db.sessions() as session, session.begin():
-        session.add(
-            Formation(
-                organisation_id=(await session.scalar(select(Membership.organisation_id))),
-                owner_id=bruno_id,
-                title="Cariste",
-                funder="autre",
-                start_date=date(2026, 12, 1),
-                end_date=date(2027, 3, 1),
-            )
-        )
+    await gives_cariste(db, await owned(db, "Bruno Lefèvre"))
     return claire, bruno, chloe
 
 
@@ -166,19 +153,7 @@ async def test_alone_in_the_organisation_the_trainer_is_told_whom_to_invite(
 ) -> None:
     claire = person("claire")
     await first_admin(claire)
-    async with db.sessions() as session, session.begin():
-        membership = await session.scalar(select(Membership))
-        assert membership is not None
-        session.add(
-            Formation(
-                organisation_id=membership.organisation_id,
-                owner_id=membership.person_id,
-                title="Cariste",
-                funder="autre",
-                start_date=date(2026, 12, 1),
-                end_date=date(2027, 3, 1),
-            )
-        )
+    await gives_cariste(db, await owned(db, "Claire Martin"))
     await opens_handover(claire)
     assert "Personne d'autre ne fait partie de l'organisme pour l'instant : invitez d'abord" in (
         claire.all_text

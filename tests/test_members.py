@@ -51,6 +51,21 @@ async def owned(db: Database, name: str) -> int:
         return person.id
 
 
+async def gives_cariste(db: Database, owner_id: int) -> None:
+    """A formation « Cariste » of the organisation, in charge of ``owner_id``."""
+    async with db.sessions() as session, session.begin():
+        session.add(
+            Formation(
+                organisation_id=(await session.scalar(select(Membership.organisation_id))),
+                owner_id=owner_id,
+                title="Cariste",
+                funder="autre",
+                start_date=date(2026, 12, 1),
+                end_date=date(2027, 3, 1),
+            )
+        )
+
+
 async def told(db: Database, chat: str) -> list[str]:
     async with db.sessions() as session:
         rows = (
@@ -68,17 +83,7 @@ async def test_a_member_removed_hands_her_formations_to_another(
 ) -> None:
     claire, bruno, _chloe = await organisation(person)
     bruno_id = await owned(db, "Bruno Lefèvre")
-    async with db.sessions() as session, session.begin():
-        session.add(
-            Formation(
-                organisation_id=(await session.scalar(select(Membership.organisation_id))),
-                owner_id=bruno_id,
-                title="Cariste",
-                funder="autre",
-                start_date=date(2026, 12, 1),
-                end_date=date(2027, 3, 1),
-            )
-        )
+    await gives_cariste(db, bruno_id)
     async with db.sessions() as session, session.begin():  # a reminder waiting for him
         await enqueue(
             session,

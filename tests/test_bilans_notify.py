@@ -17,9 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.app import FEATURES, build_engine
 from bot.bilans.changes import move_bilan
 from bot.bilans.notify import Reach
+from bot.bilans.view import BilanView
 from bot.config import Settings
+from bot.deadlines.documents import invitation_document
 from bot.formations.queries import Member
 from bot.mailer import Mailer
+from bot.messages import Document
 from bot.outbox import CLAIM_TIMEOUT, Sender
 from bot.storage.base import utcnow
 from bot.storage.bilans import Bilan, BilanParticipant
@@ -437,7 +440,7 @@ async def test_on_matrix_the_bot_opens_the_direct_chat_itself(
                 bilan = await session.get(Bilan, bilan_id)
                 assert bilan is not None
                 bilan.participants[0].contact = karim.user_id
-            reach = Reach(chat_of=nobody, email=False, matrix=True)
+            reach = Reach(chat_of=nobody, email=False, matrix=True, calendar=calendar)
             async with db.sessions() as session, session.begin():
                 moved = await move_bilan(
                     session,
@@ -454,12 +457,21 @@ async def test_on_matrix_the_bot_opens_the_direct_chat_itself(
             (room,) = list(karim.client.rooms)
             seen = await karim.reply_after(room, 0, "est déplacé")
             assert seen.decrypted and "il aura lieu le vendredi 27 novembre 2026" in seen.body
+            # The agenda's file with it, as the chargée de mission gets it (explorer DC13).
+            await karim.wait(
+                lambda: any(m.is_file and m.body.endswith(".ics") for m in karim.in_room(room)),
+                what="the .ics",
+            )
     finally:
         await bot.stop()
 
 
 async def nobody(session: AsyncSession, participant: BilanParticipant) -> tuple[str, str] | None:
     return None
+
+
+def calendar(view: BilanView, cancelled: bool) -> Document:
+    return invitation_document(view, stamp=utcnow(), caption="", cancelled=cancelled)
 
 
 async def test_a_trainee_whose_e_mail_came_with_the_list_gets_the_link_by_e_mail(

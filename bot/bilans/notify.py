@@ -162,12 +162,18 @@ async def notify_participants(
                 about=about,
             )
         else:
+            calendar = None
+            if platform == "matrix" and isinstance(chat_of, Reach) and chat_of.calendar:
+                # Its agenda's file too, as the chargée de mission gets it (explorer DC13).
+                view = view or await view_of(session, bilan)
+                cancelled = event in ("cancelled", "removed")
+                calendar = chat_of.calendar(view, cancelled) if view is not None else None
             await enqueue(
                 session,
                 key=key,
                 platform=platform,
                 chat_id=chat_id,
-                reply=Reply(text=said),
+                reply=Reply(text=said, document=calendar),
                 organisation_id=bilan.organisation_id,
                 about=about,
             )

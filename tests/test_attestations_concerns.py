@@ -52,3 +52,19 @@ def test_an_account_that_attested_a_simultaneous_bilan_for_someone_else_is_flagg
     assert concerns_of(typed(True), [], [], [], elsewhere) == ("elsewhere",)
     assert concerns_of(typed(True, "declined"), [], [], [], elsewhere) == ()
     assert concerns_of(typed(True), [], [], [], frozenset({("telegram", "lea")})) == ()
+
+
+def test_a_concern_weighed_for_an_earlier_answer_of_the_same_account_is_no_news() -> None:
+    """Explorer DB6: after the trainer validated Léa's attestation that followed her
+    declaration, the same confirmation again from her account made the dossier
+    incomplete for the same concern."""
+    refused = typed(True, "declined", version=1, id=6)
+    attested = typed(True, version=2, id=7)
+    again = typed(True, version=3, id=8)
+    validated = AttestationReview(attestation_id=7, concern="reversal", decision="validated")
+    history = [refused, attested, again]
+    assert concerns_of(again, history, [], [validated]) == ()
+    assert concerns_of(again, history, [], []) == ("reversal",)  # weighed by nobody yet
+    elsewhere = typed(True, version=3, id=9)
+    elsewhere.chat_user_id = "someone-else"  # another account: weighed anew
+    assert "reversal" in concerns_of(elsewhere, [refused, attested, elsewhere], [], [validated])

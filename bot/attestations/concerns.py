@@ -80,4 +80,19 @@ def concerns_of(
     if answer.answer == "attested" and account in elsewhere:
         found.append("elsewhere")
     validated = {(r.attestation_id, r.concern) for r in reviews if r.decision == "validated"}
-    return tuple(c for c in found if (answer.id, c) not in validated)
+    # Weighed already for an earlier answer of this person from this very account: the link
+    # tried elsewhere, the earlier declaration, the other account are no news at a correction
+    # (explorer DB6: a complete dossier incomplete again after the same confirmation).
+    earlier = {
+        a.id
+        for a in history
+        if a.participant_id == answer.participant_id
+        and a.version < answer.version
+        and (a.platform, a.chat_user_id) == account
+    }
+    weighed = {c for a_id, c in validated if a_id in earlier} & {
+        "contested",
+        "reversal",
+        "identity",
+    }
+    return tuple(c for c in found if (answer.id, c) not in validated and c not in weighed)

@@ -220,23 +220,18 @@ async def answered_elsewhere(
     session: AsyncSession, answer: Attestation | None, chat: Chat
 ) -> bool | None:
     """Whether ``answer`` came from another account than ``chat``'s: ``None`` when there is
-    none, or when the trainer set it aside (not validated: it is no one's answer now)."""
+    none, or when the trainer set it aside, from this very account too: asked again, never
+    shown back as standing (explorer DB3: « Vous avez déjà répondu … », its PDF offered)."""
     if answer is None or await set_aside(session, answer):
-        # Set aside, from this very account too: asked again, never shown back as standing
-        # (explorer DB3: « Vous avez déjà répondu … », the rejected PDF offered).
         return None
     return (answer.platform, answer.chat_user_id) != (chat.platform, chat.user)
 
 
 async def set_aside(session: AsyncSession, answer: Attestation) -> bool:
     """Whether the trainer set ``answer`` aside (« Ne pas la valider »)."""
-    found = await session.scalar(
-        select(AttestationReview.id).where(
-            AttestationReview.attestation_id == answer.id,
-            AttestationReview.decision == "rejected",
-        )
-    )
-    return found is not None
+    rejected = AttestationReview.decision == "rejected"
+    found = select(AttestationReview.id).where(AttestationReview.attestation_id == answer.id)
+    return await session.scalar(found.where(rejected)) is not None
 
 
 async def attested_count(session: AsyncSession, bilan_id: int) -> int:

@@ -823,20 +823,20 @@ async def test_a_bare_day_outside_the_formation_is_refused_as_an_entry(trainer: 
     """The day read as an entry is checked as « entrée le … » is."""
     await at_the_trainees(trainer)
     await trainer.says("Karim Benali ; Garage Vert ; 30/11")
-    assert trainer.last.startswith("Ligne 1 : l'entrée le lundi 30 novembre 2026 tombe hors")
+    assert trainer.last.startswith("L'entrée le lundi 30 novembre 2026 tombe hors")
 
 
 async def test_an_exit_in_the_pasted_list_is_not_taken_for_a_company(trainer: Person) -> None:
     """Explorer B: « Jean Petit ; sortie le 15 janvier 2027 » was stored as his company."""
     await at_the_trainees(trainer)
     await trainer.says("Jean Petit ; sortie le 15 janvier 2027")
-    assert trainer.last.startswith("Ligne 1 : une sortie ne se note pas dans la liste")
+    assert trainer.last.startswith("Une sortie ne se note pas dans la liste")
     # Said alike when creating and when adding (explorer N: « une fois la formation
     # enregistrée » was said of a formation saved long ago).
     assert "elle se note ensuite avec /formations → « Entrées et sorties" in trainer.last
     await trainer.says("Jean Petit ; <i>SARL</i> Sud")  # markup: printed as is (explorer L)
     assert trainer.last.startswith(
-        "Ligne 1 : l'entreprise « <i>SARL</i> Sud » contient des signes de mise en forme"
+        "L'entreprise « <i>SARL</i> Sud » contient des signes de mise en forme"
     )
     await trainer.says("Jean Petit ; Boulangerie Sortie Sud")  # a company that says « sortie »
     assert "une sortie ne se note pas" not in trainer.last

@@ -55,9 +55,9 @@ async def test_an_entry_date_typed_when_adding_is_the_entry_not_the_company(
     await trainer.says("Zoé Lambert ; entrée le 30 avril 2027")
     assert "hors des dates de la formation" in trainer.last
     await trainer.says("Zoé Lambert ; entrée le n'importe quand")
-    assert "je n'ai pas compris la date d'entrée" in trainer.last
+    assert "Je n'ai pas compris la date d'entrée" in trainer.last
     await trainer.says("Zoé Lambert ; entrée le 31/02")  # explorer AD12: which day, said
-    assert trainer.last.startswith("Ligne 1 : le 31 février n'existe pas. Écrivez par exemple")
+    assert trainer.last.startswith("Le 31 février n'existe pas. Écrivez par exemple")
 
 
 async def test_an_exit_with_its_reason_and_an_extension_are_recorded_by_chat(

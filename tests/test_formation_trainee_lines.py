@@ -85,3 +85,12 @@ def test_a_line_refused_says_how_to_separate_and_is_quoted_cut_with_an_ellipsis(
     assert isinstance(found, WrongLines)
     assert "« DUPONT Marie - Boulangerie Martin - mar… »" in found.message
     assert "se sépare du nom par « ; »" in found.message
+
+
+def test_a_one_line_answer_is_refused_without_its_line_number() -> None:
+    """Explorer DG14: « Ligne 1 : « mme aubert » seul ne suffit pas » at a question of one name."""
+    found = parse_trainee_lines("mme aubert", now=NOW, within=WITHIN)
+    assert isinstance(found, WrongLines)
+    assert found.message.startswith("« mme aubert » seul ne suffit pas")
+    two = parse_trainee_lines("mme aubert\nLéa Martin", now=NOW, within=WITHIN)
+    assert isinstance(two, WrongLines) and two.message.startswith("Ligne 1 : « mme aubert »")

@@ -167,8 +167,9 @@ def parse_trainee_lines(
     seen: dict[str, int] = {key: 0 for key in existing}
     for number, full_line in enumerate(lines, start=1):
         read = _trainee_line(full_line, number, now, within)
-        if isinstance(read, Invalid):
-            wrong.append(read.message)
+        if isinstance(read, Invalid):  # a one-line answer has no « Ligne 1 » (DG14)
+            alone = texts.upper_first(read.message.removeprefix("Ligne 1 : "))
+            wrong.append(alone if len(lines) == 1 else read.message)
             continue
         name, given, entered_on = read
         key = name_key(name)

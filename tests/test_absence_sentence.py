@@ -781,3 +781,15 @@ async def test_a_negation_typed_without_its_apostrophe_is_read(trainer: Person) 
     """Explorer DG15: « hugo n est pas venu vendredi » looked for a trainee « hugo n »."""
     await trainer.says("hugo n est pas venu vendredi")
     assert trainer.last.startswith("Noter l'absence d'Hugo Moreau, vendredi 20 novembre 2026 ?")
+
+
+async def test_a_whole_week_in_a_sentence_is_noted_day_by_day(
+    trainer: Person, clock: Clock
+) -> None:
+    """Explorer DA15: « Karim absent toute la semaine » was not read."""
+    clock.now = datetime(2026, 11, 27, 16, 0, tzinfo=UTC)  # Friday
+    await trainer.says("Karim absent toute la semaine")
+    assert (
+        "Noter une absence non justifiée du lundi 23 novembre au vendredi 27 novembre 2026 "
+        "(5 jours), pour :\n· Karim Benali"
+    ) in trainer.last

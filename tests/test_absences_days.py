@@ -347,3 +347,19 @@ def test_a_second_day_said_again_after_the_comma_is_a_day(text: str) -> None:
     """Explorer DA14: the second day was the motive, the first one alone noted."""
     found, said = read_days_and_words(text, NOW)
     assert found is not None and (found.days, said) == ((d(19), d(20)), "")
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("toute la semaine", (d(23), d(24), d(25))),
+        ("cette semaine", (d(23), d(24), d(25))),
+        ("depuis le début de la semaine", (d(23), d(24), d(25))),
+        ("la semaine dernière", (d(16), d(17), d(18), d(19), d(20))),
+    ],
+)
+def test_a_week_said_in_words_is_its_days_of_training(text: str, days: tuple[date, ...]) -> None:
+    """Explorer DA15: « Karim absent toute la semaine » was « Je n'ai pas compris la date »."""
+    wednesday = NOW.replace(day=25)
+    found = read_days(text, wednesday)
+    assert found is not None and found.days == days

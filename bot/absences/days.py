@@ -48,6 +48,13 @@ _SINCE = re.compile(r"(?:^|\s)depuis\s+(?P<a>.+)$")
 _BETWEEN = re.compile(r"^entre\s+(?P<a>.+?)\s+et\s+(?P<b>.+)$")
 _LIST = re.compile(r"\s*(?:,|\bet\b)\s*")
 _WEEKDAY = re.compile(r"^(?:le\s+)?(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)$")
+_THIS_WEEK = re.compile(
+    r"^(?:toute\s+(?:la|cette)\s+semaine|cette\s+semaine|depuis\s+(?:le\s+)?debut\s+de\s+"
+    r"(?:la|cette)\s+semaine)$"
+)
+"""Monday to today: what has passed of this week."""
+_LAST_WEEK = re.compile(r"^(?:toute\s+)?la\s+semaine\s+derniere$")
+"""Monday to Friday of the week before."""
 _DAY_ONLY = re.compile(r"^(?:les?\s+)?(?P<day>\d{1,2})(?:er)?$")
 _MONTH_AFTER = re.compile(r"^(?:les?\s+)?(?:[a-z]+\s+)?\d{1,2}(?:er)?\s+(?P<month>\D.*)$")
 
@@ -274,6 +281,13 @@ def read_days(text: str, now: datetime) -> Days | None:
     folded = " ".join(soft_fold(text).strip(" .!?;").split())
     if not folded or len(folded) > 200:
         return None
+    week = _THIS_WEEK.match(folded) or _LAST_WEEK.match(folded)
+    if week is not None:  # « toute la semaine », « cette semaine » (explorer DA15)
+        today = now.date()
+        monday = today - timedelta(days=today.weekday())
+        if week.re is _LAST_WEEK:
+            return _every_day(monday - timedelta(days=7), monday - timedelta(days=3))
+        return _every_day(monday, today) if today > monday else None
     span = _span(folded, now)
     if span is not None:
         start, end = span

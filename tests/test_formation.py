@@ -1227,3 +1227,18 @@ async def test_another_funder_is_named_saved_shown_exported_and_dropped_with_it(
     async with db.sessions() as session:
         changed = await session.get(Formation, formation.id)
     assert changed is not None and (changed.funder, changed.funder_name) == ("normandie", None)
+
+
+async def test_the_sessions_example_is_cut_from_the_formation_s_dates_and_typed_back(
+    trainer: Person,
+) -> None:
+    """Explorer DG11: the example (« Session 3 : du 7 septembre au 16 octobre ») fell outside
+    the formation's dates, and typed back was « cette session sort des dates »."""
+    await cvl_formation(trainer, "Cuisinier", "Se former au(x) métier(s)")
+    await trainer.says("du 1er décembre 2026 au 30 juin 2027")
+    await trainer.presses("Oui")
+    await trainer.presses("Oui")  # several sessions
+    example = trainer.last.split("Par exemple :\n", 1)[1].split("\nLe nom", 1)[0]
+    assert "Session 1 : du 1er décembre au " in example
+    await trainer.says(example)
+    assert "sort des dates" not in trainer.all_text and "Ligne" not in trainer.all_text

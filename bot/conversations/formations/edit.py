@@ -82,6 +82,7 @@ def _sessions() -> Text:
     return Text(
         "sessions",
         ask="formation.ask_sessions",
+        values=q.session_examples,
         parse=parse_sessions,
         multiline=True,
         skip_label="Aucune session",

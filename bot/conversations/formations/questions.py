@@ -13,6 +13,10 @@ which the correcting dialogues fill from the stored formation first.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from typing import Any
+
+from bot import dates
 from bot.answers import Invalid
 from bot.conversations.formations.answers import (
     parse_email,
@@ -119,10 +123,30 @@ def several_sessions() -> Confirm:
     return Confirm("several_sessions", ask="formation.ask_several_sessions", when=may_have_sessions)
 
 
+async def session_examples(ctx: Context) -> dict[str, Any]:
+    """Three sessions cut from the formation's own dates, so that the example typed back is
+    accepted (explorer DG11: « du 7 septembre au 16 octobre », outside them, was refused)."""
+    try:
+        start, end = date.fromisoformat(ctx.data["start"]), date.fromisoformat(ctx.data["end"])
+    except (KeyError, TypeError, ValueError):
+        return {"examples": []}
+    third = max((end - start).days // 3, 1)
+    cuts = [start, start + timedelta(days=third), start + timedelta(days=2 * third), end]
+    spans = [(cuts[n], cuts[n + 1] - timedelta(days=1 if n < 2 else 0)) for n in range(3)]
+    return {
+        "examples": [
+            f"du {dates.spell_day_month(a)} au {dates.spell_day_month(b)}" for a, b in spans
+        ]
+        if third > 2
+        else []
+    }
+
+
 def sessions() -> Text:
     return Text(
         "sessions",
         ask="formation.ask_sessions",
+        values=session_examples,
         parse=parse_sessions,
         multiline=True,
         when=lambda c: may_have_sessions(c) and bool(c.data.get("several_sessions")),

@@ -26,9 +26,8 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Return
 from bot.conversations.kit.pick import Pick
 from bot.conversations.kit.steps import Confirm, Option
+from bot.conversations.people.told import tell_each
 from bot.formations import service
-from bot.messages import Reply
-from bot.people.chats import tell_person
 from bot.people.members import Member, members
 from bot.storage.people import Role
 
@@ -122,16 +121,8 @@ async def hand_it(ctx: Context) -> Outcome:
     }
     ctx.say("handover.done", **words)
     told = {chosen.person_id: "handover.told_new", handed.previous_owner_id: "handover.told_former"}
-    for person_id, block in told.items():
-        if person_id == ctx.person_id:
-            continue
-        await tell_person(
-            ctx.session,
-            person_id,
-            Reply(text=ctx.render(block, **words)),
-            key=f"confier:{ctx.data['formation_id']}:{person_id}:{ctx.incoming.event_id}"[:255],
-            organisation_id=ctx.organisation_id,
-        )
+    others = {person: block for person, block in told.items() if person != ctx.person_id}
+    await tell_each(ctx, others, words, key=f"confier:{ctx.data['formation_id']}")
     still_seen = await load_formation(ctx, ctx.data["formation_id"])
     return Return(still_seen is None)
 

@@ -26,9 +26,8 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome
 from bot.conversations.kit.pick import Pick
 from bot.conversations.kit.steps import Confirm, Option
-from bot.messages import Reply
+from bot.conversations.people.told import tell_each
 from bot.people import members as service
-from bot.people.chats import tell_person
 from bot.storage.people import Role
 
 PROMOTE, DEMOTE, REMOVE, BACK = "promote", "demote", "remove", "back"
@@ -168,14 +167,7 @@ async def apply(ctx: Context) -> None:
     told = {member.person_id: "membres.told_member"}
     if successor is not None and member.formations and successor.person_id != ctx.person_id:
         told[successor.person_id] = "membres.told_successor"
-    for person_id, block in told.items():
-        await tell_person(
-            ctx.session,
-            person_id,
-            Reply(text=ctx.render(block, **words)),
-            key=f"membres:{action}:{member.person_id}:{person_id}:{ctx.incoming.event_id}"[:255],
-            organisation_id=ctx.organisation_id,
-        )
+    await tell_each(ctx, told, words, key=f"membres:{action}:{member.person_id}")
 
 
 MEMBERS = Flow(

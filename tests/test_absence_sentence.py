@@ -793,3 +793,37 @@ async def test_a_whole_week_in_a_sentence_is_noted_day_by_day(
         "Noter une absence non justifiée du lundi 23 novembre au vendredi 27 novembre 2026 "
         "(5 jours), pour :\n· Karim Benali"
     ) in trainer.last
+
+
+async def test_a_late_arrival_keeps_the_half_day_said_with_it(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer DG5: « 20 min de retard jeudi matin » was asked back with « le matin », then
+    saved without it; a second late arrival the other half-day was asked about as the same."""
+    for said, half in (
+        ("20 min de retard ce matin", "le matin"),
+        ("10 min de retard cet aprem", "l'après-midi"),
+    ):
+        await trainer.says(f"Julie {said}")
+        await trainer.presses("Oui, noter")
+        await trainer.presses("Non")
+        await trainer.presses("Passer")
+        await trainer.presses("Enregistrer")
+        assert (
+            f"C'est noté : Julie Petit, retard de {said[:6]} {half} du lundi 23 novembre 2026, non justifié."
+            in trainer.all_text
+        )
+        assert "second retard" not in trainer.all_text  # two half-days said: two late arrivals
+    await trainer.says("Julie en retard ce matin")
+    await trainer.presses("Oui, noter")
+    await trainer.says("5")
+    assert trainer.last.startswith(
+        "Pour Julie Petit, le lundi 23 novembre 2026, ce retard est déjà noté (retard de 20 min "
+        "le matin, noté par Camille Durand à 10 h 00) : il ne peut pas compter deux fois."
+    )
+    assert "Enregistrer quand même" not in trainer.buttons
+    saved = await absences(db)
+    assert [(a.period, a.late_minutes, a.late_half) for a in saved] == [
+        ("retard", 20, "matin"),
+        ("retard", 10, "apres_midi"),
+    ]

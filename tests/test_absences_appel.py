@@ -235,7 +235,7 @@ async def test_the_afternoon_call_notes_its_own_late_arrival_and_only_once(
     await trainer.says("/appel")
     await trainer.presses("Agent de restauration")
     await trainer.presses("Cet après-midi")
-    assert "🔒 Julie Petit (déjà noté : retard)" in trainer.buttons
+    assert "🔒 Julie Petit (déjà noté : retard l'après-midi)" in trainer.buttons
     assert len([a for a in await absences(db) if a.period == "retard"]) == 2
 
 

@@ -56,6 +56,7 @@ async def fill(url: str) -> int:
                     day=day,
                     period=period,
                     late_minutes=15 if period == "retard" else None,
+                    late_half="apres_midi" if period == "retard" else None,  # DG5
                     justified=justified,
                     reason=reason,
                     recorded_by=owner.id,
@@ -158,7 +159,7 @@ def test_export_absences_on_the_command_line(
             "Agent de restauration (démo)",
             "Hugo Moreau",
             "2026-11-19",
-            "retard de 15 min",
+            "retard de 15 min l'après-midi",
             "non",
             "",
             "Camille Durand",

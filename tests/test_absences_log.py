@@ -7,21 +7,17 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import demo
 from bot.absences.log import (
     Details,
-    conflict,
     correct_absence,
     decline_followup,
     delete_absence,
     editable_absences,
     outside,
-    overlap,
-    period_label,
     record_absence,
 )
 from bot.absences.uploads import Upload
@@ -331,50 +327,6 @@ async def test_who_may_correct_what(db: Database) -> None:
         )
 
 
-async def test_conflicts_on_the_same_day(db: Database) -> None:
-    async with db.sessions() as session, session.begin():
-        w = await world(session)
-        hugo = w.trainee("Hugo Moreau")
-        day = date(2026, 11, 20)
-        morning = await record_absence(
-            session, w.formation, hugo, unjustified(day), by=w.camille.id, now=NOW
-        )
-        found = await conflict(session, hugo.id, day, "journee")
-        assert found is not None
-        assert (found.kind, found.period, found.by) == ("duplicate", "matin", "Camille Durand")
-        assert await conflict(session, hugo.id, day, "apres_midi") is None
-        assert await conflict(session, hugo.id, day, "matin", exclude=morning.absence.id) is None
-        assert await conflict(session, hugo.id, date(2026, 11, 19), "matin") is None
-
-        await record_absence(
-            session,
-            w.formation,
-            hugo,
-            Details(day, "retard", 10, False, None),
-            by=w.camille.id,
-            now=NOW,
-        )
-        late = await conflict(session, hugo.id, day, "retard")
-        assert late is not None and (late.kind, late.period) == ("late_twice", "retard de 10 min")
-        assert await conflict(session, hugo.id, day, "retard", late_twice_ok=True) is None
-
-
-@pytest.mark.parametrize(
-    ("first", "second", "collide"),
-    [
-        ("matin", "matin", True),
-        ("matin", "apres_midi", False),
-        ("journee", "apres_midi", True),
-        ("retard", "retard", False),
-        ("retard", "matin", False),
-        ("retard", "journee", True),
-    ],
-)
-def test_which_periods_overlap(first: str, second: str, collide: bool) -> None:
-    assert overlap(first, second) is collide
-    assert overlap(second, first) is collide
-
-
 async def test_a_day_outside_the_trainee_s_time_in_the_formation(db: Database) -> None:
     async with db.sessions() as session, session.begin():
         w = await world(session)
@@ -385,10 +337,3 @@ async def test_a_day_outside_the_trainee_s_time_in_the_formation(db: Database) -
         assert outside(w.formation, lea, date(2026, 10, 1)) == (start, end)
         lea.left_on = date(2026, 11, 20)
         assert outside(w.formation, lea, date(2026, 11, 21)) == (start, date(2026, 11, 20))
-
-
-def test_periods_in_words() -> None:
-    assert period_label("apres_midi", None) == "après-midi"
-    assert period_label("journee", None) == "journée"
-    assert period_label("retard", 20) == "retard de 20 min"
-    assert period_label("retard", None) == "retard"

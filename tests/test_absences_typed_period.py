@@ -44,3 +44,15 @@ def test_another_person_s_sentence_is_no_date_and_the_roll_call_takes_half_days_
     _rest, shown = half_day_besides(ctx, "hier retard")
     assert shown is None and "_typed_period" not in ctx.data
     assert half_day_besides(ctx, "hier après-midi")[1] == "l'après-midi"
+
+
+def test_a_late_arrival_s_half_day_is_shown_and_kept_then_forgotten() -> None:
+    """Explorer DG5: « jeudi matin retard de 20 min » lost its morning once confirmed."""
+    ctx = context()
+    rest, shown = period_besides(ctx, "jeudi matin retard de 20 min")
+    assert (rest.strip(), shown) == ("jeudi", "un retard de 20 min le matin")
+    take_typed_period(ctx)
+    assert (ctx.data["period"], ctx.data["late_half"]) == ("retard", "matin")
+    period_besides(ctx, "jeudi retard")
+    take_typed_period(ctx)
+    assert ctx.data["period"] == "retard" and "late_half" not in ctx.data

@@ -29,8 +29,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
+from bot.absences.clashes import Conflict
 from bot.absences.followups import open_followup
-from bot.absences.log import Conflict, Details, Recorded, correct_absence, record_absence
+from bot.absences.log import Details, Recorded, correct_absence, record_absence
 from bot.absences.opened import AlreadyOpen
 from bot.app import build_engine, build_scheduler
 from bot.config import Settings

@@ -25,7 +25,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates
-from bot.absences.log import period_label
+from bot.absences.clashes import period_label
 from bot.absences.timeline import followed_trainees, timeline
 from bot.absences.vocabulary import JUSTIFICATIF, labels
 from bot.documents.bundle import build_bundle, slug
@@ -135,7 +135,7 @@ async def absence_rows(
                 "formation": formation.title,
                 "stagiaire": trainee.full_name,
                 "date": absence.day,
-                "période": period_label(absence.period, absence.late_minutes),
+                "période": period_label(absence.period, absence.late_minutes, absence.late_half),
                 "justifiée": absence.justified,
                 "motif": absence.reason,
                 "saisie par": people.get(absence.recorded_by or 0, ""),

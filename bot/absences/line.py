@@ -235,6 +235,8 @@ class Line:
     date_text: str = ""
     period: str | None = None
     late_minutes: int | None = None
+    late_half: str | None = None
+    """The half-day a late arrival is said of (« 20 min de retard jeudi matin »)."""
     justified: bool | None = None
 
 
@@ -245,8 +247,17 @@ def read_period(text: str) -> tuple[str | None, int | None, str]:
     ("retard", 20, "lundi"); the text comes back folded (:func:`soft_fold`),
     "ce matin" as "aujourdhui", which the date reader understands.
     """
+    period, minutes, _, rest = read_period_and_half(text)
+    return period, minutes, rest
+
+
+def read_period_and_half(text: str) -> tuple[str | None, int | None, str | None, str]:
+    """:func:`read_period`, and the half-day a late arrival is said of: « 20 min de retard
+    jeudi matin » → ("retard", 20, "matin", "jeudi"), the morning kept with the late arrival
+    (explorer DG5: said back in the question, then dropped)."""
     period: str | None = None
     minutes: int | None = None
+    half: str | None = None
     folded = " ".join(soft_fold(text).split())
     for pattern, replacement in _REWRITES:
         folded = pattern.sub(replacement, folded)
@@ -268,8 +279,10 @@ def read_period(text: str) -> tuple[str | None, int | None, str]:
         if match:
             if period is None:
                 period = named
+            elif period == "retard" and named != "journee" and half is None:
+                half = named
             folded = folded[: match.start()] + " " + folded[match.end() :]
-    return period, minutes, " ".join(folded.split())
+    return period, minutes, half, " ".join(folded.split())
 
 
 _REASON = re.compile(
@@ -365,7 +378,7 @@ def understand_line(text: str, now: datetime, people: list[tuple[str, tuple[int,
 
 def _understand_folded(text: str, now: datetime, people: list[tuple[str, tuple[int, int]]]) -> Line:
     line = Line()
-    line.period, line.late_minutes, folded = read_period(text)
+    line.period, line.late_minutes, line.late_half, folded = read_period_and_half(text)
     for pattern, justified in _JUSTIFIED:
         match = pattern.search(folded)
         if match:

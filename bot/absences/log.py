@@ -37,7 +37,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import dates
+from bot.absences.clashes import Conflict, conflict
 from bot.absences.detection import Mark, Signal, repeated_absence
 from bot.absences.followups import open_followup_of, short_procedure
 from bot.absences.uploads import Upload, keep_upload
@@ -46,25 +46,9 @@ from bot.storage import audit
 from bot.storage.absences import Absence
 from bot.storage.conflicts import insert_unless_taken
 from bot.storage.formations import Formation, Trainee
-from bot.storage.people import Organisation, Person
-
-PERIOD_LABELS = {
-    "matin": "matin",
-    "apres_midi": "après-midi",
-    "journee": "journée",
-    "retard": "retard",
-}
-HALF_DAYS = {"matin": {"m"}, "apres_midi": {"a"}, "journee": {"m", "a"}, "retard": set()}
-"""The half-days (morning ``m``, afternoon ``a``) each period covers."""
+from bot.storage.people import Organisation
 
 MAX_LATE_MINUTES = 8 * 60
-
-
-def period_label(period: str, late_minutes: int | None) -> str:
-    """ "matin", "journée", "retard de 20 min": how a period reads in chats and exports."""
-    if period == "retard" and late_minutes:
-        return f"retard de {dates.spell_minutes(late_minutes)}"
-    return PERIOD_LABELS.get(period, period)
 
 
 @dataclass(frozen=True)
@@ -101,45 +85,6 @@ def outside(formation: Formation, trainee: Trainee, day: date) -> tuple[date, da
     return (start, end) if day < start or day > end else None
 
 
-def overlap(first: str, second: str) -> bool:
-    """Whether two periods of the same day count the same half-day twice."""
-    if first == "retard" and second == "retard":
-        return False
-    if "retard" in (first, second):
-        # Late on a day the trainee is noted absent all day: a contradiction.
-        return "journee" in (first, second)
-    return bool(HALF_DAYS[first] & HALF_DAYS[second])
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """An absence already logged that the new one collides with."""
-
-    kind: str
-    """``duplicate`` (refused), ``late_twice`` (a second late arrival) or ``late_and_half``
-    (a late arrival and a half-day's absence the same day), the last two kept if confirmed."""
-    period: str
-    """The period already logged, in words."""
-    by: str
-    """Who logged it."""
-    at: datetime | None = None
-    """When they logged it (UTC)."""
-
-
-async def same_day(
-    session: AsyncSession, trainee_id: int, day: date, *, exclude: int | None = None
-) -> list[Absence]:
-    """The trainee's absences on ``day`` (not deleted), but ``exclude`` (the one corrected)."""
-    rows = await session.scalars(
-        select(Absence).where(
-            Absence.trainee_id == trainee_id,
-            Absence.day == day,
-            Absence.deleted_at.is_(None),
-        )
-    )
-    return [a for a in rows if a.id != exclude]
-
-
 async def trainee_absence(
     session: AsyncSession, absence_id: object, trainee_id: int
 ) -> Absence | None:
@@ -151,73 +96,6 @@ async def trainee_absence(
     if absence is None or absence.trainee_id != trainee_id or absence.deleted_at is not None:
         return None
     return absence
-
-
-async def person_name(session: AsyncSession, person_id: int | None) -> str:
-    person = await session.get(Person, person_id) if person_id else None
-    return person.display_name if person else "?"
-
-
-async def conflict(
-    session: AsyncSession,
-    trainee_id: int,
-    day: date,
-    period: str,
-    *,
-    exclude: int | None = None,
-    late_twice_ok: bool = False,
-    late_half: str | None = None,
-) -> Conflict | None:
-    """What ``period`` on ``day`` collides with: a duplicate first, else a second retard.
-
-    Two late arrivals whose half-days are both known (``late_half``, a roll
-    call's) are the same one when of the same half-day, two otherwise.
-    """
-    found: Conflict | None = None
-    for other in await same_day(session, trainee_id, day, exclude=exclude):
-        both_late = period == "retard" == other.period
-        known = both_late and late_half is not None and other.late_half is not None
-        if overlap(period, other.period) or (known and late_half == other.late_half):
-            kind = "duplicate"
-        elif both_late and not known and not late_twice_ok:
-            kind = "late_twice"
-        else:
-            continue
-        found = Conflict(
-            kind=kind,
-            period=period_label(other.period, other.late_minutes),
-            by=await person_name(session, other.recorded_by),
-            at=other.recorded_at,
-        )
-        if kind == "duplicate":
-            break
-    return found
-
-
-async def late_beside(
-    session: AsyncSession,
-    trainee_id: int,
-    day: date,
-    period: str,
-    *,
-    exclude: int | None = None,
-) -> Conflict | None:
-    """A late arrival and a half-day's absence on the same day (either noted first): fine on
-    two half-days, a contradiction on the same one, which the day alone cannot tell, so the
-    dialogue asks (explorer D F29: both were saved without a word)."""
-    wanted = {"retard": ("matin", "apres_midi"), "matin": ("retard",), "apres_midi": ("retard",)}
-    others = await same_day(session, trainee_id, day, exclude=exclude)
-    found = [o for o in others if o.period in wanted.get(period, ())]
-    if not found:
-        return None
-    # Absent the morning and the afternoon is absent all day: no half-day left to be late.
-    whole = period == "retard" and {o.period for o in found} == {"matin", "apres_midi"}
-    return Conflict(
-        kind="duplicate" if whole else "late_and_half",
-        period=", ".join(period_label(o.period, o.late_minutes) for o in found),
-        by=await person_name(session, found[0].recorded_by),
-        at=found[0].recorded_at,
-    )
 
 
 # --- the log ----------------------------------------------------------------------------

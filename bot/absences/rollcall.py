@@ -25,19 +25,9 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.absences.clashes import Conflict, conflict, overlap, period_label, person_name, same_day
 from bot.absences.detection import Signal
-from bot.absences.log import (
-    Conflict,
-    Details,
-    Recorded,
-    conflict,
-    outside,
-    overlap,
-    period_label,
-    person_name,
-    record_absence,
-    same_day,
-)
+from bot.absences.log import Details, Recorded, outside, record_absence
 from bot.answers import by_surname
 from bot.storage import audit
 from bot.storage.absences import Absence
@@ -77,7 +67,10 @@ async def roster(
     halves: dict[int, set[str]] = {}
     for absence in rows:
         if overlap(period, absence.period) or absence.late_half == period:
-            noted.setdefault(absence.trainee_id, period_label(absence.period, absence.late_minutes))
+            noted.setdefault(
+                absence.trainee_id,
+                period_label(absence.period, absence.late_minutes, absence.late_half),
+            )
             halves.setdefault(absence.trainee_id, set()).add(absence.period)
     ordered = sorted(inside, key=lambda t: by_surname(t.full_name))
     other = {"matin": "apres_midi", "apres_midi": "matin"}
@@ -188,7 +181,9 @@ async def record_roll(
         if found is None and clashing:
             found = Conflict(
                 kind="late_and_half",
-                period=", ".join(period_label(o.period, o.late_minutes) for o in clashing),
+                period=", ".join(
+                    period_label(o.period, o.late_minutes, o.late_half) for o in clashing
+                ),
                 by=await person_name(session, clashing[0].recorded_by),
                 at=clashing[0].recorded_at,
             )

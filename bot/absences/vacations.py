@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates
-from bot.absences.log import HALF_DAYS
+from bot.absences.clashes import HALF_DAYS
 from bot.rules.settings import Rounding, SettingError, rounding_setting
 from bot.rules.vacations import VacationsResult, compute_vacations
 from bot.storage import audit

@@ -14,7 +14,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from bot.absences.log import PERIOD_LABELS
+from bot.absences.clashes import PERIOD_LABELS
 from bot.absences.vocabulary import (
     CAUSES,
     CHANNELS,

@@ -57,7 +57,8 @@ async def _redeem(session: AsyncSession, side: int, **args: Any) -> str:
 
 
 async def _absence(session: AsyncSession, side: int, **args: Any) -> str:
-    from bot.absences.log import Conflict, Details, record_absence
+    from bot.absences.clashes import Conflict
+    from bot.absences.log import Details, record_absence
     from bot.storage.formations import Formation, Trainee
 
     formation = await session.get(Formation, args["formation_id"])

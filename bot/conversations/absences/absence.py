@@ -30,16 +30,11 @@ with the check for repeated absence, is
 from __future__ import annotations
 
 from bot import dates
+from bot.absences.clashes import Conflict, period_label
 from bot.absences.days import read_days, read_days_and_words
 from bot.absences.followups import organisation_of, procedure_on
 from bot.absences.line import as_typed, day_words, split_reason, understand_line
-from bot.absences.log import (
-    MAX_LATE_MINUTES,
-    Conflict,
-    decline_followup,
-    period_label,
-    record_absence,
-)
+from bot.absences.log import MAX_LATE_MINUTES, decline_followup, record_absence
 from bot.absences.vocabulary import sick_leave_said
 from bot.answers import by_surname, closest_names
 from bot.conversations.absences.batch import decrochage_data
@@ -174,11 +169,13 @@ async def prefill(ctx: Context, text: str, formations: list[Formation]) -> None:
         minutes = None
     if line.period is not None:
         if line.when is not None and line.when.date() <= ctx.now.date():
-            keep_typed_period(ctx, line.period, minutes)  # kept once its date is confirmed
+            keep_typed_period(ctx, line.period, minutes, line.late_half)  # once date confirmed
         else:
             ctx.data["period"] = line.period
             if minutes:
                 ctx.data["late_minutes"] = minutes
+            if line.late_half:
+                ctx.data["late_half"] = line.late_half
     if line.justified is not None:
         ctx.data["justified"] = line.justified
     chosen = by_id[line.matches[0][1]][1] if len(line.matches) == 1 else None
@@ -198,7 +195,7 @@ async def prefill(ctx: Context, text: str, formations: list[Formation]) -> None:
         else:
             ctx.data["_pending_date"] = line.when.isoformat()  # the date step confirms it
             if line.period is not None:  # shown with it: « dimanche 22 novembre 2026, le matin »
-                ctx.data[besides_key("date")] = typed_period(line.period, minutes)
+                ctx.data[besides_key("date")] = typed_period(line.period, minutes, line.late_half)
     elif line.date_text:
         mismatch = wrong_weekday_said(ctx, line.date_text, "past")  # « lundi 3 », a Thursday
         if mismatch is not None:
@@ -258,8 +255,10 @@ async def save_absence(ctx: Context) -> Outcome:
         trainee,
         details,
         proof=proof_of(ctx),
-        # "Enregistrer quand même" on a second late arrival that day.
-        another_late=ctx.data.get("_conflict_ok") == f"{details.day.isoformat()}|{details.period}",
+        # "Enregistrer quand même" on a second late arrival that day, or one of a half-day
+        # said, which :func:`checked` found apart from those noted, in this transaction.
+        another_late=details.late_half is not None
+        or ctx.data.get("_conflict_ok") == f"{details.day.isoformat()}|{details.period}",
         by=ctx.person_id,
         now=ctx.now,
     )

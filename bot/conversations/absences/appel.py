@@ -30,8 +30,8 @@ from datetime import datetime
 from typing import ClassVar
 
 from bot import dates
+from bot.absences.clashes import period_label
 from bot.absences.line import understand_line
-from bot.absences.log import period_label
 from bot.absences.rollcall import HALF_DAY_CALLS, Mark, late_already, roster
 from bot.answers import YES_NO, Invalid, match_names
 from bot.conversations.absences.batch import offer_step, save_marks

@@ -24,8 +24,9 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from bot.absences.clashes import Conflict, period_label
 from bot.absences.days import day_periods, spell_days
-from bot.absences.log import Conflict, decline_followup, period_label
+from bot.absences.log import decline_followup
 from bot.absences.rollcall import Flag, Mark, Roll, record_roll
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Leave, Next, Option, Outcome, Switch

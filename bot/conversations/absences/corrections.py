@@ -27,16 +27,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.absences.clashes import Conflict, period_label
 from bot.absences.days import read_days
 from bot.absences.first_sign import move_first_sign, opened_by
 from bot.absences.line import date_words
 from bot.absences.log import (
-    Conflict,
     correct_absence,
     delete_absence,
     editable_absences,
     formations_with_editable,
-    period_label,
 )
 from bot.conversations.absences.details import (
     FORGOTTEN,
@@ -160,7 +159,7 @@ async def absence_options(ctx: Context) -> list[Option]:
         gone = (
             " – après sa sortie" if trainee is not None and trainee.left_before(absence.day) else ""
         )
-        return f"{absence.day:%d/%m} {period_label(absence.period, absence.late_minutes)} – {name}{gone}"
+        return f"{absence.day:%d/%m} {period_label(absence.period, absence.late_minutes, absence.late_half)} – {name}{gone}"
 
     return [Option(label(a), str(a.id)) for a in await editable(ctx)]
 
@@ -238,6 +237,7 @@ async def keep_stored(ctx: Context, absence: Absence) -> None:
         date=datetime.combine(absence.day, datetime.min.time(), ctx.tz).isoformat(),
         period=absence.period,
         late_minutes=absence.late_minutes,
+        late_half=absence.late_half,
         justified=absence.justified,
         reason=absence.reason,
         proof=None,

@@ -30,16 +30,9 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot import dates
+from bot.absences.clashes import Conflict, conflict, late_beside, period_label
 from bot.absences.line import read_period
-from bot.absences.log import (
-    MAX_LATE_MINUTES,
-    Conflict,
-    Details,
-    conflict,
-    late_beside,
-    outside,
-    period_label,
-)
+from bot.absences.log import MAX_LATE_MINUTES, Details, outside
 from bot.absences.uploads import Upload
 from bot.answers import SKIP, Invalid, clean_line, correction, fold, has_words
 from bot.conversations.absences.steps import (
@@ -231,7 +224,7 @@ def another_day(day: DateStep) -> Callable[[Context], Awaitable[Outcome | None]]
         if found is None or found.when.date().isoformat() == ctx.data.get("date"):
             return None
         kept = dict(ctx.data)
-        for key in (*FORGOTTEN["date"], "period", "late_minutes"):
+        for key in (*FORGOTTEN["date"], *FORGOTTEN["period"]):
             ctx.data.pop(key, None)
         ctx.incoming = replace(ctx.incoming, text=text)
         outcome = await day.answer(ctx)
@@ -296,11 +289,18 @@ async def assess(ctx: Context) -> None:
         return
     confirmed = ctx.data.get("_conflict_ok") == f"{day.isoformat()}|{period}"
     exclude = ctx.data.get("absence_id")
+    half = ctx.data.get("late_half") if period == "retard" else None
     found = await conflict(
-        ctx.session, trainee.id, day, period, exclude=exclude, late_twice_ok=confirmed
+        ctx.session,
+        trainee.id,
+        day,
+        period,
+        exclude=exclude,
+        late_twice_ok=confirmed,
+        late_half=half,
     )
     if found is None and not confirmed:
-        found = await late_beside(ctx.session, trainee.id, day, period, exclude=exclude)
+        found = await late_beside(ctx.session, trainee.id, day, period, half, exclude=exclude)
     if found is not None:
         flag_conflict(ctx, found)
 
@@ -326,6 +326,7 @@ async def after_date(ctx: Context, value: object) -> Outcome:
 async def after_period(ctx: Context, picked: str) -> Outcome:
     if picked != "retard":
         ctx.data.pop("late_minutes", None)
+        ctx.data.pop("late_half", None)
     await assess(ctx)
     return Next()
 
@@ -394,7 +395,7 @@ async def resolve_conflict(ctx: Context, picked: str) -> Outcome:
             ctx.data.pop(key, None)
         return Next("date")
     if picked == "period":
-        for key in ("period", "late_minutes", "_conflict"):
+        for key in ("period", "late_minutes", "late_half", "_conflict"):
             ctx.data.pop(key, None)
         return Next("period")
     if picked == "anyway":
@@ -425,7 +426,7 @@ FORGOTTEN = {
         "_conflict_ok",
         "_weekend_ok",
     ),
-    "period": ("period", "late_minutes", "_conflict", "_conflict_ok"),
+    "period": ("period", "late_minutes", "late_half", "_conflict", "_conflict_ok"),
     "justified": ("justified", "reason", "proof"),
     "reason": ("reason",),
     "proof": ("proof",),
@@ -470,7 +471,9 @@ async def recap_values(ctx: Context) -> dict[str, object]:
     return {
         "title": formation.title if formation else "",
         "day": stored_date(ctx, "date"),
-        "label": period_label(ctx.data["period"], ctx.data.get("late_minutes")),
+        "label": period_label(
+            ctx.data["period"], ctx.data.get("late_minutes"), ctx.data.get("late_half")
+        ),
         "proof": (ctx.data.get("proof") or {}).get("filename"),
     }
 
@@ -482,6 +485,7 @@ def details_of(ctx: Context) -> Details:
         late_minutes=ctx.data.get("late_minutes"),
         justified=bool(ctx.data.get("justified")),
         reason=ctx.data.get("reason"),
+        late_half=ctx.data.get("late_half"),
     )
 
 

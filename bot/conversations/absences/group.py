@@ -28,6 +28,7 @@ import re
 from datetime import date, datetime, time
 
 from bot import dates
+from bot.absences.clashes import conflict, period_label
 from bot.absences.days import (
     MOST_DAYS,
     Days,
@@ -39,7 +40,7 @@ from bot.absences.days import (
     spell_days,
 )
 from bot.absences.line import as_typed, date_words, read_period, split_reason, understand_line
-from bot.absences.log import conflict, outside, period_label
+from bot.absences.log import outside
 from bot.absences.rollcall import Mark
 from bot.answers import by_surname, closest_names, fold, match_names
 from bot.conversations.absences.appel import HALVES

@@ -12,7 +12,7 @@ first answer's half-day).
 from __future__ import annotations
 
 from bot import dates
-from bot.absences.line import read_period
+from bot.absences.line import read_period_and_half
 from bot.absences.sentence import read_absence_sentence
 from bot.conversations.kit.context import Context
 
@@ -35,12 +35,12 @@ def period_besides(ctx: Context, text: str) -> tuple[str, str | None]:
     instead of giving its day to this one (explorer A)."""
     if read_absence_sentence(text) is not None:
         return "", None
-    period, minutes, rest = read_period(text)
+    period, minutes, half, rest = read_period_and_half(text)
     if period is None:
         ctx.data.pop("_typed_period", None)
         return text, None
-    keep_typed_period(ctx, period, minutes)
-    return rest, typed_period(period, minutes)
+    keep_typed_period(ctx, period, minutes, half)
+    return rest, typed_period(period, minutes, half)
 
 
 def half_day_besides(ctx: Context, text: str) -> tuple[str, str | None]:
@@ -53,10 +53,12 @@ def half_day_besides(ctx: Context, text: str) -> tuple[str, str | None]:
     return rest, shown
 
 
-def keep_typed_period(ctx: Context, period: str, minutes: int | None) -> None:
+def keep_typed_period(
+    ctx: Context, period: str, minutes: int | None, half: str | None = None
+) -> None:
     """A period typed with a date waits for the date's confirmation: « Non, corriger » drops
     both, so the corrected day does not silently keep the first answer's half-day."""
-    ctx.data["_typed_period"] = {"period": period, "late_minutes": minutes}
+    ctx.data["_typed_period"] = {"period": period, "late_minutes": minutes, "late_half": half}
 
 
 def take_typed_period(ctx: Context) -> None:
@@ -64,13 +66,15 @@ def take_typed_period(ctx: Context) -> None:
     typed = ctx.data.pop("_typed_period", None)
     if typed:
         ctx.data["period"] = typed["period"]
-        if typed["late_minutes"]:
-            ctx.data["late_minutes"] = typed["late_minutes"]
-        else:
-            ctx.data.pop("late_minutes", None)
+        for key in ("late_minutes", "late_half"):
+            if typed.get(key):
+                ctx.data[key] = typed[key]
+            else:
+                ctx.data.pop(key, None)
 
 
-def typed_period(period: str, minutes: int | None) -> str:
-    """« le matin », « un retard de 20 min »: a period as the date's confirmation shows it."""
-    shown = TYPED_PERIODS[period]
-    return f"{shown} de {dates.spell_minutes(minutes)}" if minutes else shown
+def typed_period(period: str, minutes: int | None, half: str | None = None) -> str:
+    """« le matin », « un retard de 20 min le matin »: a period as the date's confirmation
+    shows it."""
+    shown = TYPED_PERIODS[period] + (f" de {dates.spell_minutes(minutes)}" if minutes else "")
+    return shown + (f" {TYPED_PERIODS[half]}" if half in ("matin", "apres_midi") else "")

@@ -292,8 +292,9 @@ async def test_a_remote_bilan_is_scheduled_with_its_deadlines_and_documents(
     rows = await deadlines_of(db, bilan)
     assert {rule: row.due_on for rule, row in rows.items()} == {
         "NOR-VISIO": date(2026, 11, 23),  # « at scheduling »: today
-        "NOR-PREP": date(2026, 11, 19),
-        "NOR-GUIDES": date(2026, 11, 19),
+        # Booked on Monday for Thursday: J-7 was gone, the day before it is left (EB1).
+        "NOR-PREP": date(2026, 11, 25),
+        "NOR-GUIDES": date(2026, 11, 25),
         "NOR-DELEGATES": date(2026, 11, 23),
         "NOR-DOCS": date(2026, 11, 24),
         "NOR-PROOF": date(2026, 12, 3),
@@ -786,7 +787,7 @@ async def test_moving_a_bilan_moves_its_deadlines_keeps_done_marks_and_tells_peo
 
     await trainer.says("/bilans")
     await trainer.presses("26/11/2026")
-    assert "Préparer le bilan avec le groupe : jeudi 19 novembre 2026 ✅ faite" in trainer.last
+    assert "Préparer le bilan avec le groupe : mercredi 25 novembre 2026 ✅ faite" in trainer.last
     await trainer.presses("Déplacer")
     assert "bilan prévu le jeudi 26 novembre 2026 à 14 h 00" in trainer.last
     await survives(db, trainer, FOR_CHOICES)

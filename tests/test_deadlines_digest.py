@@ -231,7 +231,13 @@ async def test_each_formateur_is_reminded_the_day_before_and_the_day_itself(
     assert "Envoyer le bilan pédagogique – bilan de fin du 26/11 – Agent" in texts.plain(text)
     clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
     await scheduler.tick()
-    assert len(await keys(db, "rappel:")) == 2
+    assert sorted(k.split(":")[1] + k[-3:] for k in await keys(db, "rappel:")) == [
+        "NOR-DOCS-23",
+        "NOR-DOCS-24",
+        # Due the day before the bilan, booked three days ahead (explorer EB1): « demain ».
+        "NOR-GUIDES-24",
+        "NOR-PREP-24",
+    ]
     assert any("À faire aujourd'hui" in text for _, text in (await deliver(db)).texts())
 
 

@@ -15,7 +15,7 @@ from bot.deadlines.exports import rows as deadline_rows
 from bot.deadlines.service import refresh_deadlines
 from bot.messages import Platform
 from bot.storage.audit import AuditEntry
-from bot.storage.bilans import StoredDeadline
+from bot.storage.bilans import Bilan, StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import ChatIdentity, Membership, Role
@@ -43,9 +43,22 @@ async def by_rule(db: Database, rule_id: str) -> StoredDeadline:
     return row
 
 
+async def scheduled_long_ago(trainer: Person) -> None:
+    """The demo's remote bilan of Thursday 26 November, as if booked on the 12th: its
+    preparation and guides, due the 19th, are late (booked on the Monday before, they
+    would be due the Wednesday: explorer EB1)."""
+    await schedule(trainer)
+    db = trainer.engine.db
+    async with db.sessions() as session, session.begin():
+        [bilan] = (await session.scalars(select(Bilan))).all()
+        bilan.created_at = datetime(2026, 11, 12, 9, 0, tzinfo=UTC)
+        await session.flush()
+        await refresh_deadlines(session, bilan.formation_id)
+
+
 async def restauration(trainer: Person) -> None:
     """A bilan scheduled, then /echeances narrowed to « Agent de restauration »."""
-    await schedule(trainer)
+    await scheduled_long_ago(trainer)
     await trainer.says("/echeances")
     await trainer.presses("Filtrer par formation")
     await trainer.presses("Agent de restauration")
@@ -54,7 +67,7 @@ async def restauration(trainer: Person) -> None:
 async def test_the_list_is_grouped_and_computed_for_every_formation(
     db: Database, trainer: Person
 ) -> None:
-    await schedule(trainer)
+    await scheduled_long_ago(trainer)
     await trainer.says("/echeances")
     text = trainer.last
     assert "Échéances de l'organisme" in text  # Camille is an admin
@@ -85,7 +98,7 @@ async def test_a_day_more_than_half_a_year_away_is_listed_with_its_year(
 ) -> None:
     """Explorer AG9: « 01/07 » of July 2026 beside « 30/06 » of June 2027, only the colour
     saying which year."""
-    await schedule(trainer)
+    await scheduled_long_ago(trainer)
     await move_due(db, "NOR-PREP", date(2027, 6, 30))  # a Wednesday, seven months ahead
     await trainer.says("/echeances")
     await trainer.presses("Filtrer par formation")
@@ -182,7 +195,7 @@ async def test_open_mark_done_and_postpone(db: Database, trainer: Person) -> Non
 
 
 async def test_every_step_of_echeances_survives_bad_input(db: Database, trainer: Person) -> None:
-    await schedule(trainer)
+    await scheduled_long_ago(trainer)
     await trainer.says("/echeances")
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Filtrer par formation")
@@ -308,7 +321,7 @@ async def test_after_the_bilan_its_pre_bilan_items_are_closed_not_red(
 ) -> None:
     """Issue 11 item 16: once the bilan has begun, what was not done before it is closed as
     « non fait avant le bilan », kept so, and never red again."""
-    await schedule(trainer)
+    await scheduled_long_ago(trainer)
     clock.now = datetime(2026, 11, 26, 13, 30, tzinfo=UTC)  # the bilan began at 14 h
     await build_scheduler(db, settings, clock=clock).tick()  # nobody opens anything
     prep = await by_rule(db, "NOR-PREP")

@@ -30,7 +30,7 @@ from bot.rules import (
     owed_bilans,
     rounding_setting,
 )
-from bot.rules.engine import add_months, shift_hours, validate_rules
+from bot.rules.engine import validate_rules
 from bot.rules.model import Milestone, Offset, Rule
 from bot.rules.settings import SETTINGS_BY_KEY, validate_settings
 
@@ -74,6 +74,7 @@ def bilan(
     remote: bool = True,
     kind: str = "fin",
     cancelled: bool = False,
+    booked: datetime | None = None,
 ) -> BilanFacts:
     start = starts_at or at(2026, 11, 26, 14)
     return BilanFacts(
@@ -83,7 +84,7 @@ def bilan(
         starts_at=start,
         ends_at=start + timedelta(hours=hours),
         cancelled=cancelled,
-        scheduled_at=at(2026, 11, 16, 10),  # booked ten days before
+        scheduled_at=booked or start - timedelta(days=10, hours=4),  # ten days before
     )
 
 
@@ -229,20 +230,32 @@ def test_nor_docs_straddling_the_spring_change_keeps_48_elapsed_hours() -> None:
     assert elapsed(docs.due_at, start) == timedelta(hours=48)
 
 
-def test_shift_hours_into_the_spring_gap_lands_after_it() -> None:
-    # 02:30 on Sunday 29 March 2026 does not exist in Paris: 48 h after Friday 02:30 CET
-    # is 03:30 CEST, both readings agree once the gap is skipped.
-    moved = shift_hours(at(2026, 3, 27, 2, 30), 48, PARIS)
-    assert moved.astimezone(UTC) == datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
-    assert (moved.hour, moved.minute, moved.utcoffset()) == (3, 30, timedelta(hours=2))
-
-
-def test_shift_hours_in_the_repeated_autumn_hour_takes_the_first_occurrence() -> None:
-    # 24 h before Monday 26 Oct 2026 02:10 CET: both readings say "Sunday 02:10", which
-    # happens twice; the earlier instant (02:10 CEST, 00:10 UTC) is kept.
-    moved = shift_hours(at(2026, 10, 26, 2, 10), -24, PARIS)
-    assert moved.astimezone(UTC) == datetime(2026, 10, 25, 0, 10, tzinfo=UTC)
-    assert moved.utcoffset() == timedelta(hours=2)
+@pytest.mark.parametrize(
+    ("booked", "starts", "prep"),
+    [
+        # Booked on Monday for Thursday: J-7 (the 10th) was gone, the Wednesday is left.
+        (at(2026, 12, 14, 9), at(2026, 12, 17, 14), date(2026, 12, 16)),
+        # Booked on the J-7 itself: that day stays.
+        (at(2026, 12, 14, 9), at(2026, 12, 21, 14), date(2026, 12, 14)),
+        # For a Monday, the Friday before it; for the same day, that day.
+        (at(2026, 12, 15, 9), at(2026, 12, 21, 14), date(2026, 12, 18)),
+        (at(2026, 12, 17, 8), at(2026, 12, 17, 14), date(2026, 12, 17)),
+        # Christmas Eve booked for Monday 28: the day before Christmas, not Christmas.
+        (at(2026, 12, 23, 9), at(2026, 12, 28, 14), date(2026, 12, 24)),
+    ],
+)
+def test_a_target_before_the_bilan_is_never_before_its_booking(
+    booked: datetime, starts: datetime, prep: date
+) -> None:
+    """Explorer EB1: a bilan booked three days ahead had its preparation and its guides
+    « déjà dépassée » from the booking, while the fiche only says « en amont »."""
+    found = by_key(deadlines(normandie(bilan(starts_at=starts, booked=booked)), {}, PARIS))
+    for rule in ("NOR-PREP", "NOR-GUIDES"):
+        late = found[f"{rule}:bilan:12"]
+        assert late.due_on == prep
+        said = "le bilan ayant été programmé moins de 7 jours à l'avance"
+        assert (said in late.explanation) is (prep != (starts - timedelta(days=7)).date())
+    assert found["NOR-DOCS:bilan:12"].due_at == starts - timedelta(hours=48)  # the seed's own
 
 
 def test_bilan_stored_in_utc_is_reckoned_in_the_organisation_zone() -> None:
@@ -418,13 +431,6 @@ def test_cvl_bilan_qualitatif_one_month_after_the_end() -> None:
 def test_cvl_month_is_a_calendar_month(end: date, expected: date) -> None:
     formation = cvl(start=date(2026, 10, 1), end=end)
     assert due(formation)["CVL-BQ-END:formation:3"] == expected
-
-
-def test_add_months_both_ways() -> None:
-    assert add_months(date(2027, 3, 31), -1) == date(2027, 2, 28)
-    assert add_months(date(2027, 1, 15), -1) == date(2026, 12, 15)
-    assert add_months(date(2027, 1, 15), 0) == date(2027, 1, 15)
-    assert add_months(date(2027, 1, 15), 25) == date(2029, 2, 15)
 
 
 def test_extension_moves_the_final_bilan() -> None:

@@ -5,29 +5,18 @@ organisation's settings and its time zone.  Rules name what they need
 (an anchor, a scope of subjects, a predicate) and the small registries below
 resolve those names, so a new Région's rule is a new entry in ``RULES``.
 
-Time arithmetic, decided once for every rule:
-
-* Days and months are calendar days in the organisation's zone: a bilan on
-  Thursday at 14 h 00 gives "J-7" on the previous Thursday, whatever the UTC
-  offset.  Months clamp to the end of a shorter month (31 January + 1 month =
-  28 or 29 February), as a person counting on a calendar would; a day off
-  moves only what :attr:`Milestone.day_off_after` says.
-* Hours ("48h avant maximum") have two readings that differ only on the
-  weekends the clocks change: elapsed time (48 × 3600 s) and wall-clock time
-  (same clock time, two days earlier).  The engine takes the *earlier* of the
-  two, which satisfies both: in autumn the wall-clock time wins (10 h 00 two
-  days before, 49 h), in spring the elapsed one (9 h 00, as 10 h 00 leaves 47 h).
+The time arithmetic every rule shares is :mod:`bot.rules.arithmetic`.
 """
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.dates import day_off, next_working_day
+from bot.dates import day_off, next_working_day, previous_working_day
+from bot.rules.arithmetic import Moment, add_months, local_date, local_moment, shift_hours
 from bot.rules.catalogue import RULES
 from bot.rules.facts import (
     BilanFacts,
@@ -60,7 +49,6 @@ class Subject:
     """A session (or the whole formation, when it has none), for what each session owes."""
 
 
-Moment = date | datetime
 # --------------------------------------------------------------------- registries
 
 SCOPES: dict[str, Callable[[FormationFacts], Iterable[Subject]]] = {
@@ -187,39 +175,6 @@ def _test(name: str, subject: Subject) -> bool:
     return PREDICATES[base](subject, arg) != negate
 
 
-# ------------------------------------------------------------------ arithmetic
-
-
-def add_months(day: date, months: int) -> date:
-    """Calendar months, clamped: 15 June + 1 = 15 July; 31 January + 1 = 28/29 February."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
-
-
-def _local_date(moment: Moment, tz: ZoneInfo) -> date:
-    return moment.astimezone(tz).date() if isinstance(moment, datetime) else moment
-
-
-def _local_moment(moment: Moment, tz: ZoneInfo) -> datetime:
-    if isinstance(moment, datetime):
-        return moment.astimezone(tz)
-    return datetime.combine(moment, time(0), tzinfo=tz)
-
-
-def shift_hours(moment: datetime, hours: int, tz: ZoneInfo) -> datetime:
-    """``moment`` + ``hours`` (negative: before), the earlier of elapsed and wall-clock time."""
-    local = moment.astimezone(tz)
-    elapsed = (local.astimezone(UTC) + timedelta(hours=hours)).astimezone(tz)
-    naive = local.replace(tzinfo=None) + timedelta(hours=hours)
-    # A wall-clock time in the spring gap does not exist; the UTC round trip moves it
-    # past the gap.  An ambiguous autumn time takes its first occurrence (fold=0).
-    wall = naive.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
-    # Compare instants: Python compares two datetimes sharing a tzinfo by wall clock.
-    return min(wall, elapsed, key=lambda moment: moment.astimezone(UTC))
-
-
 def amount_of(offset: Offset, settings: Mapping[str, object]) -> int:
     return offset.amount if offset.setting is None else int_setting(settings, offset.setting)
 
@@ -234,9 +189,9 @@ def _due(
     amount = amount_of(offset, settings)
     sign = -1 if offset.direction == "before" else 1
     if offset.unit == "hours":
-        due_at = shift_hours(_local_moment(anchor, tz), sign * amount, tz)
+        due_at = shift_hours(local_moment(anchor, tz), sign * amount, tz)
         return due_at.date(), due_at, anchor
-    day = _local_date(anchor, tz)
+    day = local_date(anchor, tz)
     if offset.unit == "days":
         return day + timedelta(days=sign * amount), None, anchor
     if offset.unit == "months":
@@ -245,7 +200,7 @@ def _due(
     towards = ANCHORS[offset.towards or ""](subject)
     if towards is None:
         return None
-    span = (_local_date(towards, tz) - day).days
+    span = (local_date(towards, tz) - day).days
     return day + timedelta(days=span * amount // 100), None, anchor
 
 
@@ -317,7 +272,7 @@ def _context(
         context["opened"] = "le " + spell_date(subject.followup.opened_at.astimezone(tz).date())
         sign = _sign(subject)
         assert sign is not None
-        context["sign"] = "le " + spell_date(_local_date(sign, tz))
+        context["sign"] = "le " + spell_date(local_date(sign, tz))
         entretien = _entretien(subject)
         context["entretien"] = (
             "du " + spell_datetime(entretien.astimezone(tz)) if entretien else "individuel"
@@ -412,8 +367,10 @@ def deadlines(
                 if later is not None and later > due_on:
                     due_on = later  # what it closes comes first
                 event, off = due_on, day_off(due_on)
-                if due_at is None and milestone.moves_off(due_on, _local_date(anchor, tz)):
+                if due_at is None and milestone.moves_off(due_on, local_date(anchor, tz)):
                     due_on = next_working_day(due_on)
+                booked = _booked_late(subject, due_on, tz) if milestone.booked_late else None
+                due_on = booked or due_on
                 dues[milestone.key] = due_on
                 context = _context(subject, milestone, settings, tz, due_on, due_at, anchor)
                 sentence = _same_day(milestone, settings).format_map(context)
@@ -421,6 +378,8 @@ def deadlines(
                     sentence += milestone.not_before_said
                 if due_on != event and off is not None:
                     sentence += milestone.day_off_after.format(day=spell_date(event), off=off)
+                if booked is not None:
+                    sentence += milestone.booked_late.format_map(context)
                 found.append(
                     Deadline(
                         key=_key(rule, milestone, subject),
@@ -439,6 +398,18 @@ def deadlines(
                     )
                 )
     return sorted(found, key=_order)
+
+
+def _booked_late(subject: Subject, due_on: date, tz: ZoneInfo) -> date | None:
+    """Where a target before the bilan goes when the bilan was booked after it
+    (:attr:`Milestone.booked_late`); ``None`` when it was not."""
+    bilan = subject.bilan
+    if bilan is None or bilan.scheduled_at is None:
+        return None
+    booked = local_date(bilan.scheduled_at, tz)
+    if due_on >= booked:
+        return None
+    return max(booked, previous_working_day(local_date(bilan.starts_at, tz)))
 
 
 def _order(d: Deadline) -> tuple[date, int, float, str]:

@@ -92,6 +92,12 @@ class Milestone:
     EOS entry three days before the person entered; explorer AA, AA1: a compte rendu « à
     faire plutôt » two days before its entretien); the sentence then added to the
     explanation, with ``{day}`` (the day it fell on) and ``{off}`` (« un samedi »)."""
+    booked_late: str = ""
+    """For a target the organisation set before a bilan where the seed only says « en amont »
+    (NOR-PREP, NOR-GUIDES): a bilan booked after that target leaves it due the last working
+    day before the bilan (the booking day at the earliest), this sentence added, with the
+    explanation's fields (explorer EB1: « déjà dépassée » from the booking of a bilan three
+    days away, which the Région's fiche does not say)."""
     after_its_event: bool = False
     """With :attr:`day_off_after`: moved only when the working day before would come before
     the event it is counted from (a Saturday contact after a Friday absence stays « à faire

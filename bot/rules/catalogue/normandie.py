@@ -19,6 +19,12 @@ def _nor(section: str) -> tuple[Source, ...]:
     return (Source(file=SEED_NOR, section=section, label=NOR_LABEL),)
 
 
+BOOKED_LATE = (
+    " ; le bilan ayant été programmé moins de {delay} à l'avance, c'est au plus tard le "
+    "dernier jour ouvré qui le précède"
+)
+"""What a target before the bilan says when booking the bilan left less than it."""
+
 NORMANDIE: tuple[Rule, ...] = (
     Rule(
         id="NOR-PREP",
@@ -47,6 +53,7 @@ NORMANDIE: tuple[Rule, ...] = (
                 "(modifiable avec /reglages)",
                 what="temps d'échange avec le groupe avant le bilan (rappel)",
                 postponable=True,
+                booked_late=BOOKED_LATE,
             ),
         ),
     ),
@@ -77,6 +84,7 @@ NORMANDIE: tuple[Rule, ...] = (
                 "(modifiable avec /reglages)",
                 what="modes d'emploi aux délégués et aux partenaires",
                 postponable=True,
+                booked_late=BOOKED_LATE,
             ),
         ),
     ),

@@ -521,6 +521,41 @@ async def written_bilans(db: Database) -> list[StoredDeadline]:
         return list(rows.all())
 
 
+async def test_a_clash_follows_the_trainer_in_charge_not_who_scheduled(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer EA14: once « Agent de restauration » was handed to Nina, its bilan still
+    clashed « avec vous » with Camille's, who had scheduled it, and not with Nina's."""
+    await schedule(trainer)  # Agent de restauration, Thursday 26 at 14 h, by Camille
+    async with db.sessions() as session, session.begin():
+        nina = P(display_name="Nina Colleague")
+        session.add(nina)
+        await session.flush()
+        handed = await session.scalar(select(Formation).where(Formation.title.like("Agent%")))
+        assert handed is not None
+        handed.owner_id = nina.id
+
+    async def schedules_projet() -> str:
+        await trainer.says("/bilan")
+        await trainer.presses("Projet professionnel")
+        await trainer.presses("Programmer le bilan d'étape")
+        await trainer.presses("Sur place")
+        await trainer.says("jeudi 26 novembre à 15 h")
+        said = trainer.last
+        await trainer.says("/annuler")
+        return said
+
+    assert "Attention" not in await schedules_projet()  # no longer hers
+    async with db.sessions() as session, session.begin():
+        projet = await session.scalar(select(Formation).where(Formation.title.like("Projet%")))
+        assert projet is not None
+        projet.owner_id = nina.id  # Camille, an administrator, schedules for Nina
+    assert (
+        "Attention : le bilan de fin de formation « Agent de restauration (démo) » a lieu à ce "
+        "moment-là (jeudi 26 novembre 2026 de 14 h 00 à 16 h 00), avec Nina Colleague."
+    ) in await schedules_projet()
+
+
 async def test_late_scheduling_warns_at_once_about_the_documents_deadline(
     db: Database, trainer: Person
 ) -> None:

@@ -22,6 +22,7 @@ from bot.app import FEATURES
 from bot.deadlines import exports as deadline_exports
 from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
+from bot.storage.formations import Formation
 from tests.auxil.absences import move_due
 from tests.auxil.command import Done
 from tests.auxil.dialogue import Person
@@ -114,6 +115,29 @@ async def test_ics_is_one_event_per_deadline(db: Database, trainer: Person, tmp_
     zone_comments = [str(z["COMMENT"]) for z in calendar.walk("VTIMEZONE")]
     assert zone_comments and all(c.startswith("Fuseau horaire valable du") for c in zone_comments)
     assert b"This timezone" not in data.replace(b"\r\n ", b"")
+
+
+async def test_two_groups_of_one_title_are_told_apart_in_the_exports(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer ED6: imported in one agenda, two « Agent de restauration » groups' events read
+    alike; /echeances and the digest name each by its start day."""
+    await schedule(trainer)
+    async with db.sessions() as session, session.begin():
+        other = await session.scalar(select(Formation).where(Formation.title.like("Projet%")))
+        assert other is not None
+        other.title = "Agent de restauration (démo)"
+    async with db.sessions() as session:
+        data = await deadline_exports.calendar(session, args(formation=1, format="ics"))
+        table = await deadline_exports.rows(session, args(formation=1))
+    summaries = {str(e["SUMMARY"]) for e in Calendar.from_ical(data).events}
+    assert (
+        "Envoyer le bilan pédagogique – Agent de restauration (démo) (lundi 19 octobre "
+        "2026)" in summaries
+    )
+    assert {r["formation"] for r in table} == {
+        "Agent de restauration (démo) (lundi 19 octobre 2026)"
+    }
 
 
 async def test_a_deadline_on_a_day_off_is_exported_with_the_working_day_before(

@@ -4,11 +4,13 @@ removing its trainer from the organisation moved a formation, and all hers at on
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
 from bot.outbox_payload import payload_to_reply
 from bot.storage.audit import AuditEntry
+from bot.storage.bilans import Bilan
 from bot.storage.db import Database
 from bot.storage.formations import Formation
 from bot.storage.outbox import OutboxMessage
@@ -199,3 +201,48 @@ async def test_an_administrator_taking_it_herself_is_spoken_to_as_such(
     (to_bruno,) = await told(db, "bruno")
     assert to_bruno.startswith("Claire Martin a repris la formation « Cariste » : ")
     assert await told(db, "claire") == []
+
+
+async def test_the_formation_is_named_apart_and_its_bilan_said_to_the_one_who_takes_it(
+    db: Database, person: Callable[..., Talker]
+) -> None:
+    """Explorers EA4 and ED3: Chloé, who had a « Cariste » of her own, was handed « Cariste »
+    without its start day, and nobody told her a bilan of it was scheduled."""
+    _claire, bruno, _chloe = await team(person, db)
+    chloe_id = await owned(db, "Chloé Durand")
+    async with db.sessions() as session, session.begin():
+        bruno_s = await session.scalar(select(Formation).where(Formation.title == "Cariste"))
+        assert bruno_s is not None
+        session.add(
+            Formation(
+                organisation_id=bruno_s.organisation_id,
+                owner_id=chloe_id,
+                title="Cariste",
+                funder="autre",
+                start_date=date(2027, 1, 4),
+                end_date=date(2027, 4, 2),
+            )
+        )
+        starts = datetime(2027, 2, 25, 14, 0, tzinfo=UTC)
+        session.add(
+            Bilan(
+                organisation_id=bruno_s.organisation_id,
+                formation_id=bruno_s.id,
+                kind="fin",
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=2),
+            )
+        )
+    await opens_handover(bruno)
+    assert bruno.last.startswith("À qui confier « Cariste (mardi 1er décembre 2026) » ?")
+    await bruno.presses("Chloé Durand")
+    assert bruno.last.startswith("Confier « Cariste (mardi 1er décembre 2026) » à Chloé Durand ?")
+    await bruno.presses("Oui, confier")
+    (to_chloe,) = await told(db, "chloe")
+    assert to_chloe.startswith(
+        "Bruno Lefèvre vous confie la formation « Cariste (mardi 1er décembre 2026) » :"
+    )
+    assert to_chloe.endswith(
+        "Déjà programmé : le bilan de fin de formation du jeudi 25 février 2027 à 15 h 00 "
+        "(/bilans)."
+    )

@@ -5,7 +5,7 @@ still got reminders naming her trainees)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -220,3 +220,36 @@ async def test_a_formateur_cannot_manage_members(
     _claire, bruno, _chloe = await organisation(person)
     await bruno.says("/membres")
     assert "réservée à l'administration" in bruno.all_text
+
+
+async def test_a_member_s_formations_in_french_order_and_told_apart(
+    db: Database, person: Callable[..., Talker]
+) -> None:
+    """Explorers ED3 and ED4: « Électricien » came after « Prépa », and two groups of one
+    title read alike in the member's card and in the question of her successor."""
+    claire, _bruno, _chloe = await organisation(person)
+    bruno_id = await owned(db, "Bruno Lefèvre")
+    await gives_cariste(db, bruno_id)
+    async with db.sessions() as session, session.begin():
+        org = await session.scalar(select(Membership.organisation_id))
+        for title, start in (
+            ("Prépa compétences", date(2026, 9, 7)),
+            ("Électricien du bâtiment", date(2026, 10, 5)),
+            ("Cariste", date(2027, 1, 4)),
+        ):
+            session.add(
+                Formation(
+                    organisation_id=org,
+                    owner_id=bruno_id,
+                    title=title,
+                    funder="autre",
+                    start_date=start,
+                    end_date=start + timedelta(days=90),
+                )
+            )
+    await claire.says("/membres")
+    await claire.presses("Bruno Lefèvre")
+    assert (
+        "en charge de 4 formations : « Cariste (mardi 1er décembre 2026) », « Cariste (lundi 4 "
+        "janvier 2027) », « Électricien du bâtiment », « Prépa compétences »"
+    ) in claire.last

@@ -156,16 +156,16 @@ class Clash:
 async def clashes(
     session: AsyncSession,
     formation: Formation,
-    person_id: int,
     start: datetime,
     end: datetime,
     *,
     besides: int | None = None,
 ) -> list[Clash]:
     """The organisation's other bilans (not cancelled, not ``besides``) that overlap
-    [``start``, ``end``) and need the same trainer (scheduled by ``person_id``) or the
-    same chargé(e) de mission (explorer W, W7: two bilans at 14 h on 15 December, one
-    adviser invited to both, without a word)."""
+    [``start``, ``end``) and need the same trainer (the one in charge of both formations,
+    whoever scheduled them: explorer EA14, a formation handed over kept its bilans'
+    clashes with the one who gave it) or the same chargé(e) de mission (explorer W, W7:
+    two bilans at 14 h on 15 December, one adviser invited to both, without a word)."""
     found = await session.execute(
         select(Bilan, Formation)
         .join(Formation, Formation.id == Bilan.formation_id)
@@ -182,14 +182,10 @@ async def clashes(
     result = []
     for bilan, other in found.all():
         shared = cm and bare_name(other.cm_name or "") == cm
-        if bilan.created_by == person_id or shared:
+        same_trainer = other.owner_id == formation.owner_id
+        if same_trainer or shared:
             result.append(
-                Clash(
-                    bilan,
-                    other.title,
-                    bilan.created_by == person_id,
-                    other.cm_name if shared else None,
-                )
+                Clash(bilan, other.title, same_trainer, other.cm_name if shared else None)
             )
     return result
 

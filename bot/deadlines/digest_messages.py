@@ -27,7 +27,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, or_, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates, texts
 from bot.answers import by_surname
@@ -36,7 +36,7 @@ from bot.deadlines.lines import Line, bundle
 from bot.deadlines.reminded import reminder_key
 from bot.deadlines.service import STILL_TO_DO, Group, Listed, order
 from bot.deadlines.status import status_label
-from bot.formations.labels import told_apart
+from bot.formations.queries import names_apart
 from bot.messages import Reply
 from bot.outbox import Queued
 from bot.storage.bilans import Bilan, StoredDeadline
@@ -229,24 +229,9 @@ async def to_do_of(
         rows.setdefault(item.organisation_id, []).append(item)
     for each in rows.values():
         each.sort(key=order)
-    names = await _told_apart(connection, rows)
+    names = await names_apart(connection, rows)
     formations = {fid: Titled(names[fid], kind, owner) for fid, (kind, owner) in seen.items()}
     return rows, formations
-
-
-async def _told_apart(connection: AsyncConnection, rows: dict[int, list[Item]]) -> dict[int, str]:
-    """Each formation's name in the organisations of ``rows``, told apart from the others of
-    its organisation (a group with nothing due this week still shares its title): one query
-    for the chunk, ids, titles and start days only."""
-    found = await connection.execute(
-        select(
-            Formation.organisation_id, Formation.id, Formation.title, Formation.start_date
-        ).where(Formation.organisation_id.in_(list(rows)))
-    )
-    listed: dict[int, list[tuple[int, str, date]]] = {}
-    for organisation_id, fid, title, start in found:
-        listed.setdefault(organisation_id, []).append((fid, title, start))
-    return {fid: name for each in listed.values() for fid, name in told_apart(each).items()}
 
 
 class Shown(NamedTuple):

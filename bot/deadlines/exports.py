@@ -28,6 +28,7 @@ from bot.deadlines.service import order
 from bot.deadlines.settled import SETTLED, settled_among
 from bot.deadlines.status import status_label
 from bot.documents.sheets import Moment
+from bot.formations.queries import names_apart
 from bot.rules.catalogue import RULES_BY_ID
 from bot.storage.bilans import StoredDeadline
 from bot.storage.formations import Formation
@@ -90,6 +91,7 @@ async def rows(session: AsyncSession, args: argparse.Namespace) -> list[dict[str
     people = dict((await session.execute(select(Person.id, Person.display_name))).all())
     who = await concerned(session, [d for d, _, _ in found])
     closed_with = await settled_among(session, [d for d, _, _ in found])
+    named = await names_apart(session, {o.id for _, _, o in found})
     out = []
     for deadline, formation, organisation in found:
         tz = zone_of(organisation)
@@ -99,7 +101,7 @@ async def rows(session: AsyncSession, args: argparse.Namespace) -> list[dict[str
                 "identifiant": deadline.id,
                 "organisme": organisation.name,
                 "identifiant de la formation": formation.id,
-                "formation": formation.title,
+                "formation": named.get(formation.id, formation.title),
                 "règle": deadline.rule_id,
                 "clé": deadline.key,
                 "échéance": deadline.due_on,
@@ -127,7 +129,9 @@ async def rows(session: AsyncSession, args: argparse.Namespace) -> list[dict[str
 async def calendar(session: AsyncSession, args: argparse.Namespace) -> bytes:
     """The deadlines as one iCalendar file."""
     found = await _rows(session, args)
-    titles = {f.id: f.title for _, f, _ in found}
+    # Two groups of one title told apart, as /echeances and the digest do (explorer ED6).
+    named = await names_apart(session, {o.id for _, _, o in found})
+    titles = {f.id: named.get(f.id, f.title) for _, f, _ in found}
     origins = {f.id: f"{o.id}/{o.created_at.isoformat()}" for _, f, o in found}
     zone = zone_of(found[0][2]) if found else zone_of(None)
     rows = [d for d, _, _ in found]

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, bindparam, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.answers import fold
+from bot.formations.labels import told_apart
 from bot.storage.formations import Formation, effective_end
 
 
@@ -161,6 +163,35 @@ _LISTED_AMONG = {
     for admin in (True, False)
 }
 """:func:`namesakes`' second statement, for the few whose titles are the same."""
+
+
+async def named_in_organisation(session: AsyncSession, formation: Formation) -> str:
+    """Its title, with its start day when another formation of its organisation has the same
+    title: what a message to another member names, who may have the other one (explorer
+    EA4, ED3: « vous confie la formation « Agent de restauration » » to a trainer who had
+    one already)."""
+    named = await names_apart(session, [formation.organisation_id])
+    return named.get(formation.id, formation.title)
+
+
+async def names_apart(
+    db: AsyncSession | AsyncConnection, organisation_ids: Iterable[int]
+) -> dict[int, str]:
+    """Every formation's name in these organisations, told apart from the others of its
+    organisation (:func:`told_apart`; a group with nothing to show still shares its title):
+    one query, ids, titles and start days only."""
+    found = await db.execute(
+        select(
+            Formation.organisation_id, Formation.id, Formation.title, Formation.start_date
+        ).where(
+            Formation.organisation_id.in_(list(organisation_ids)),
+            Formation.deleted_at.is_(None),
+        )
+    )
+    listed: dict[int, list[tuple[int, str, date]]] = {}
+    for organisation_id, fid, title, start in found:
+        listed.setdefault(organisation_id, []).append((fid, title, start))
+    return {fid: name for each in listed.values() for fid, name in told_apart(each).items()}
 
 
 async def load_formation(

@@ -18,6 +18,8 @@ from typing import Literal
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.answers import fold
+from bot.formations.labels import told_apart
 from bot.outbox import cancel_pending
 from bot.people.membership import revoke_invitation
 from bot.storage import audit
@@ -55,14 +57,17 @@ async def members(session: AsyncSession, organisation_id: int) -> list[Member]:
     ).all()
     titles = (
         await session.execute(
-            select(Formation.owner_id, Formation.title)
-            .where(Formation.organisation_id == organisation_id, Formation.deleted_at.is_(None))
-            .order_by(Formation.title)
+            select(Formation.owner_id, Formation.id, Formation.title, Formation.start_date).where(
+                Formation.organisation_id == organisation_id, Formation.deleted_at.is_(None)
+            )
         )
     ).all()
+    # Two groups of one title told apart by their start day (explorer ED3), in French order:
+    # « Électricien » under E, not after « Prépa » (explorer ED4).
+    named = told_apart((fid, title, start) for _, fid, title, start in titles)
     owned: dict[int, list[str]] = {}
-    for owner, title in titles:
-        owned.setdefault(owner, []).append(title)
+    for owner, fid, _, _ in sorted(titles, key=lambda row: (fold(row[2]), row[3])):
+        owned.setdefault(owner, []).append(named[fid])
     found = [
         Member(
             p.id,
@@ -74,7 +79,7 @@ async def members(session: AsyncSession, organisation_id: int) -> list[Member]:
         )
         for m, p in rows
     ]
-    return sorted(found, key=lambda m: m.name.casefold())
+    return sorted(found, key=lambda m: fold(m.name))
 
 
 Changed = Literal["done", "last_admin", "gone", "successor_needed"]

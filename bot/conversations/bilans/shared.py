@@ -22,7 +22,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from bot import dates
-from bot.answers import Invalid, clean_line
+from bot.answers import Invalid, clean_line, visible
 from bot.bilans.checks import DEFAULT_MINUTES, minutes_fit, visio_url
 from bot.bilans.notify import (
     Reach,
@@ -51,6 +51,7 @@ from bot.mailer import looks_like_email
 from bot.messages import Document, Reply
 from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
 from bot.storage.formations import Formation
+from bot.storage.people import Person
 
 LATE_HOURS = 48
 """Fewer hours than this before a remote Normandie bilan: the documents deadline is at risk."""
@@ -409,7 +410,6 @@ async def clash_warnings(ctx: Context, formation: Formation, when: datetime) -> 
     found = await clashes(
         ctx.session,
         formation,
-        ctx.person_id,
         when,
         when + length,
         besides=moved.id if moved else None,
@@ -422,11 +422,19 @@ async def clash_warnings(ctx: Context, formation: Formation, when: datetime) -> 
             span=dates.spell_span(
                 c.bilan.starts_at.astimezone(ctx.tz), c.bilan.ends_at.astimezone(ctx.tz)
             ),
-            trainer=c.same_trainer,
+            trainer=(await _trainer_of(ctx, formation)) if c.same_trainer else None,
             cm=c.same_cm,
         )
         for c in found
     ]
+
+
+async def _trainer_of(ctx: Context, formation: Formation) -> str:
+    """« vous », or the name of the one in charge when someone else schedules for her."""
+    if formation.owner_id == ctx.person_id:
+        return "vous"
+    owner = await ctx.session.get(Person, formation.owner_id)
+    return visible(owner.display_name) if owner is not None else "la même personne"
 
 
 TIME_RANGE = re.compile(

@@ -21,6 +21,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.answers import visible
+from bot.bilans.queries import scheduled_bilans
+from bot.bilans.view import kind_label
 from bot.conversations.formations.choose import load_formation, member
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Return
@@ -28,7 +30,9 @@ from bot.conversations.kit.pick import Pick
 from bot.conversations.kit.steps import Confirm, Option
 from bot.conversations.people.told import tell_each
 from bot.formations import service
+from bot.formations.queries import named_in_organisation
 from bot.people.members import Member, members
+from bot.storage.formations import Formation
 from bot.storage.people import Role
 
 HANDED = "_handed"
@@ -52,7 +56,7 @@ async def start(ctx: Context) -> Outcome | None:
     if formation is None:
         ctx.say("formation.not_found")
         return Return(True)
-    ctx.data["title"] = formation.title
+    ctx.data["title"] = await named_in_organisation(ctx.session, formation)
     if not await _others(ctx):
         admin = ctx.actor is not None and ctx.actor.is_admin
         ctx.say("handover.nobody_else", admin=admin)
@@ -113,11 +117,20 @@ async def hand_it(ctx: Context) -> Outcome:
     if isinstance(handed, str):
         ctx.say(f"handover.{handed}", to=visible(chosen.name))
         return Leave()
+    formation = await ctx.session.get(Formation, ctx.data["formation_id"])
+    assert formation is not None  # handed over just now, in this transaction
     words = {
-        "title": visible(handed.title),
+        "title": visible(await named_in_organisation(ctx.session, formation)),
         "to": visible(chosen.name),
         "by": visible(ctx.actor.name) if ctx.actor else "",
         "herself": chosen.person_id == ctx.person_id,  # an administrator taking it (DF9)
+        # What comes with it, for the one who takes it (explorer ED3: a bilan scheduled by
+        # the former trainer, nobody said so).
+        "bilans": [
+            (kind_label(b.kind), b.starts_at.astimezone(ctx.tz))
+            for b in await scheduled_bilans(ctx.session, formation.id)
+            if b.starts_at > ctx.now
+        ],
     }
     ctx.say("handover.done", **words)
     told = {chosen.person_id: "handover.told_new", handed.previous_owner_id: "handover.told_former"}

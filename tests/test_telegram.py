@@ -364,6 +364,21 @@ async def test_documents_go_out_with_send_document(
     assert call.files["document"] == ("cr.pdf", b"%PDF-1.4 x")
 
 
+async def test_a_document_s_own_caption_does_not_drop_the_text_beside_it(
+    telegram: tuple[TelegramTransport, RecordingRequest],
+) -> None:
+    """Explorer EC5: « Voici le compte rendu. … déposez-le dans … (Dendreo) » never reached a
+    Telegram chat: the file's caption took the text's place."""
+    transport, request = telegram
+    said = "Voici le compte rendu. Déposez-le dans l'espace de stockage formateur."
+    document = Document("cr.pdf", "application/pdf", b"%PDF-1.4 x", caption="Compte rendu")
+    await transport.send("555", Reply(text=said, document=document, choices=(Choice("Ok", "ok"),)))
+    sent = request.called("sendDocument")[-1]
+    assert sent.params["caption"] == "Compte rendu" and "reply_markup" not in sent.params
+    text = request.called("sendMessage")[-1]
+    assert text.params["text"] == said and "reply_markup" in text.params
+
+
 async def test_a_file_sent_by_the_user_reaches_the_engine(
     telegram: tuple[TelegramTransport, RecordingRequest],
 ) -> None:

@@ -453,6 +453,10 @@ class TelegramTransport:
             if reply.document is not None:
                 document = reply.document
                 caption = document.caption or (reply.text if len(reply.text) <= MAX_CAPTION else "")
+                # A text of its own beside the file's caption is sent too, after it, with
+                # the buttons (explorer EC5: the compte rendu's « déposez-le dans Dendreo »,
+                # /journal's members by number were lost behind a caption).
+                text_apart = bool(reply.text) and reply.text != caption
                 await with_retries(
                     sends=True,
                     call=lambda: bot.send_document(
@@ -460,10 +464,10 @@ class TelegramTransport:
                         document=InputFile(document.content, filename=document.filename),
                         caption=caption or None,
                         parse_mode=ParseMode.HTML,
-                        reply_markup=keyboard(reply) if not (reply.text and not caption) else None,
+                        reply_markup=None if text_apart else keyboard(reply),
                     ),
                 )
-                if reply.text and not caption:
+                if text_apart:
                     await self._send_text(chat_id, reply)
                 return
             await self._send_text(chat_id, reply)

@@ -391,3 +391,33 @@ async def test_a_choice_is_typed_with_a_typo_or_another_word(lea: Person) -> Non
     assert lea.last == "Quelle taille ?"
     await lea.says("moyenne")
     assert lea.all_text.startswith("Je n'ai pas reconnu ce choix")
+
+
+async def test_what_was_set_aside_survives_a_called_dialogue(db: Database, trainer: Person) -> None:
+    """Explorer EC3: a conversation set aside by /decrochage was lost once a step of its menu
+    (a contact noted) came back to it: the caller's frame was rebuilt without it."""
+    await trainer.says("/absence julie")
+    await trainer.says("hier matin")
+    await trainer.says("/formations")
+    assert "Je mets de côté « noter une absence ou un retard »" in trainer.all_text
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Modifier la formation")
+    await trainer.says("Retour")
+    assert trainer.last.startswith("Que voulez-vous faire d'« Agent de restauration")
+    await trainer.presses("Terminé")
+    await trainer.says("/reprendre")
+    assert "Je reprends « noter une absence ou un retard » là où vous en étiez." in trainer.all_text
+
+
+async def test_a_double_tap_on_the_press_that_ends_a_called_dialogue_says_nothing(
+    lea: Person,
+) -> None:
+    """Explorer EC4: the second tap of « Enregistrer » in a follow-up's step answered « Ce
+    bouton vient d'un message plus ancien » and showed the menu again."""
+    await open_notebook(lea)
+    await lea.presses("Ajouter une note")
+    await lea.says("acheter du pain")
+    confirm = next(c for r in lea.replies for c in r.choices if c.label == "Oui")
+    await lea.presses_data(confirm.data)
+    assert lea.last == "Carnet de Léa : 1 note(s)."
+    assert await lea.presses_data(confirm.data) == []

@@ -408,7 +408,11 @@ class Runner:
         """Back to the caller on top of the stack, with the called flow's value."""
         stack = list(ctx.data["_stack"])
         frame = stack.pop()
-        ctx.data = {"_q": int(ctx.data.get("_q", 0)), **frame["data"]}
+        # What is set aside and the press that ended the called flow belong to the person,
+        # not to the frame (explorer EC3: a conversation set aside was lost at the first
+        # return to a menu; EC4: the second tap of that press answered « plus ancien »).
+        held = {k: ctx.data[k] for k in (aside.KEY, aside.PRESSED) if k in ctx.data}
+        ctx.data = {"_q": int(ctx.data.get("_q", 0)), **frame["data"], **held}
         if stack:
             ctx.data["_stack"] = stack
         if stored and frame["store"]:

@@ -501,5 +501,5 @@ async def test_a_bare_no_at_the_text_declares_nothing_nor_does_a_reason_that_too
     assert lea.last.startswith("Choisissez l'une des trois réponses")
     await lea.presses("Je n'ai pas participé")
     await lea.says("mais si j'ai participé, je voulais dire que la date est fausse")
-    assert lea.last.startswith("Vous écrivez avoir participé : dans ce cas, ne déclarez pas")
+    assert lea.last.startswith("Vous écrivez avoir participé à ce bilan. Tapez « Retour »")
     assert await answers(db) == []

@@ -33,8 +33,8 @@ from bot.attestations import invitations
 from bot.attestations.service import current_answer, names_other_dates, set_aside, when_words
 from bot.bilans.view import BilanView, view_of
 from bot.conversations.attestations.held import refusal, tell
-from bot.conversations.attestations.identity import words_before_the_end
 from bot.conversations.attestations.who import chat_of
+from bot.conversations.attestations.words import words_before_the_end
 from bot.conversations.kit.context import Context
 from bot.storage.attestations import AttestationInvitation
 from bot.storage.bilans import Bilan, BilanParticipant

@@ -36,18 +36,15 @@ from sqlalchemy import select
 
 from bot.answers import AGREEING, YES_NO, Invalid, clean_line, fold, visible
 from bot.attestations import invitations
-from bot.attestations.invitations import Held
-from bot.attestations.service import answers_open, same_name
+from bot.attestations.service import same_name
 from bot.conversations.attestations.held import invited, load
+from bot.conversations.attestations.words import own_words, pass_on
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Next, Outcome, Retry
 from bot.conversations.kit.steps import Option, Pick, Text
 from bot.formations.labels import full_name_given
-from bot.messages import Reply
-from bot.people.chats import tell_person
 from bot.people.names import person_name, structure_name, written_with
 from bot.storage.formations import Trainee
-from bot.storage.people import Person
 
 DELEGATE_ROLE = Option(
     "Délégué ou déléguée des stagiaires",
@@ -338,60 +335,6 @@ async def role_or_words(ctx: Context) -> Retry | None:
     return Retry(await pass_on(ctx, found, text, "attestation_participant.words_passed_on"))
 
 
-async def pass_on(ctx: Context, found: Held, text: str, said: str) -> str:
-    """The person's own words sent to the formation's trainer; what ``said`` tells them."""
-    info = found.info
-    await tell_person(
-        ctx.session,
-        info.formation.owner_id,
-        Reply(
-            text=ctx.render(
-                "attestation_participant.words_to_trainer",
-                name=visible(found.participant.name),
-                title=visible(info.formation.title),
-                words=text[:500],
-            )
-        ),
-        key=f"attestation:words:{ctx.incoming.platform.value}:{ctx.incoming.event_id}"[:255],
-        organisation_id=info.bilan.organisation_id,
-    )
-    # Named as who reads it: the formation's trainer now, whoever sent the link (DF5).
-    trainer = await ctx.session.get(Person, info.formation.owner_id)
-    return ctx.render(said, inviter=visible(trainer.display_name) if trainer else info.trainer)
-
-
-async def words_before_the_end(ctx: Context, found: Held) -> None:
-    """« Je ne pourrai pas venir, j'ai un entretien d'embauche » before the bilan: passed on
-    to the trainer, who may need another delegate (explorer DC4: « Rien à faire pour
-    l'instant », and nobody heard of it)."""
-    text = own_words(ctx)
-    if text and not answers_open(found.info, ctx.now) and not _courtesy_only(text):
-        said = await pass_on(ctx, found, text, "attestation_participant.words_passed_on_early")
-        ctx.send(Reply(text=said))
-
-
-_COURTESY = re.compile(
-    r"\b(?:ok|okay|oki|d'?accord|merci|beaucoup|bien|bonjour|bonsoir|salut|alors|super|top"
-    r"|parfait|tres|a|au|bientot|demain|plus|tard|bonne|journee|soiree|et|cordialement|vous"
-    r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|tout|toute|tous|la|le)\b"
-)
-
-
-def _courtesy_only(text: str) -> bool:
-    """« ok merci bien, à jeudi alors »: thanks, nothing to pass on (explorer DF10)."""
-    return len(_COURTESY.sub(" ", fold(text)).split()) < 3
-
-
-_TOOK_PART = re.compile(
-    r"\b(?:j ai (?:bien )?participe|j etais (?:bien )?la|j y etais|si j etais)\b"
-)
-
-
-def took_part(text: str) -> bool:
-    """« mais si j'ai participé, la date est fausse »: no reason for not taking part."""
-    return _TOOK_PART.search(fold(text)) is not None
-
-
 SHOWN_AT = "_text_shown_at"
 """When the attestation's text went out (the turn's handling, not its message's sending)."""
 
@@ -401,14 +344,6 @@ def typed_before_the_text(ctx: Context) -> bool:
     typed twice while the bot restarted swore to a text not shown yet (explorer DB8)."""
     sent, shown = ctx.incoming.sent_at, ctx.data.get(SHOWN_AT)
     return sent is not None and shown is not None and sent < datetime.fromisoformat(shown)
-
-
-def own_words(ctx: Context) -> str | None:
-    """A sentence of the person's own (four words or more), not a button nor a command."""
-    text = visible(ctx.incoming.text).strip()
-    if ctx.incoming.choice is not None or text.startswith("/") or len(fold(text).split()) < 4:
-        return None
-    return text
 
 
 QUESTIONS = [

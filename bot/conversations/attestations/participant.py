@@ -47,7 +47,7 @@ from typing import Any
 from markupsafe import Markup
 
 from bot import dates
-from bot.answers import Invalid, clean_line, picture_word, visible
+from bot.answers import picture_word, visible
 from bot.attestations import invitations
 from bot.attestations.answers import Said, record_answer
 from bot.attestations.evidence import attestation_text, text_sha256
@@ -69,16 +69,15 @@ from bot.conversations.attestations.identity import (
     QUESTIONS,
     SHOWN_AT,
     role_or_words,
-    took_part,
     typed_before_the_text,
 )
 from bot.conversations.attestations.steps import PickOrSay
 from bot.conversations.attestations.who import author_of, chat_of
+from bot.conversations.attestations.words import parse_reason
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome, Retry, Switch
 from bot.conversations.kit.steps import Option, Pick, Text
 from bot.messages import Document, Reply
-from bot.privacy.health import HEALTH, kept
 from bot.storage.attestations import Attestation
 
 ANSWERS = (
@@ -220,21 +219,6 @@ async def pick_invitation(ctx: Context, picked: str) -> Outcome:
 
 
 # --- the questions -------------------------------------------------------------------------
-
-
-async def parse_reason(ctx: Context, text: str) -> str | Invalid:
-    """The reason, as it will be read in the file sent to the Région; one that speaks of
-    health is pointed out once, and kept if sent again (explorer W, W13: « Arrêt maladie
-    ce jour-là » went into the signed file though the question asked for no detail)."""
-    line = clean_line(text, limit=500)
-    if isinstance(line, Invalid):
-        return line
-    if took_part(line):  # « mais si j'ai participé … » (explorer DB5)
-        return Invalid(ctx.render("attestation_participant.reason_took_part"))
-    reason = kept(ctx.data, line, HEALTH)
-    if reason is None:
-        return Invalid(ctx.render("attestation_participant.reason_health"))
-    return reason
 
 
 async def parse_anything(ctx: Context, text: str) -> str:

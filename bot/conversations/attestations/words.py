@@ -1,0 +1,211 @@
+"""A participant's own words: passed on to the formation's trainer, or read as a reason.
+
+Before the bilan, what a participant writes to the bot is answered by where she stands
+(:mod:`~bot.conversations.attestations.guide`); a sentence that tells the trainer something
+is passed on as well, whatever its length:
+
+    Vous  Absente jeudi, désolée
+    Bot   J'ai transmis votre message à Camille Durand.
+    Bot   Le bilan de fin de formation … Rien à faire pour l'instant : …
+    Vous  Ok merci, c'est noté, à jeudi          (thanks: not passed on)
+
+After it, the reason for not taking part is refused only when it says she took part in this
+bilan (« mais si j'ai participé, la date est fausse »), not when it speaks of taking part in
+something else (« J'ai participé à une journée de recrutement ce jour-là »).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.answers import Invalid, clean_line, fold, visible
+from bot.attestations.invitations import Held
+from bot.attestations.service import answers_open
+from bot.conversations.attestations.held import load
+from bot.conversations.kit.context import Context
+from bot.messages import Reply
+from bot.people.chats import tell_person
+from bot.privacy.health import HEALTH, kept
+from bot.storage.people import Person
+from bot.typos import HELP_WORDS
+
+
+def typed_words(ctx: Context) -> str | None:
+    """What the person typed, not a button nor a command."""
+    text = visible(ctx.incoming.text).strip()
+    if ctx.incoming.choice is not None or text.startswith("/") or not fold(text):
+        return None
+    return text
+
+
+def own_words(ctx: Context) -> str | None:
+    """A sentence of the person's own (four words or more), not a button nor a command."""
+    text = typed_words(ctx)
+    return text if text is not None and len(fold(text).split()) >= 4 else None
+
+
+async def trainer_name(ctx: Context, found: Held) -> str:
+    """Who reads what is passed on: the formation's trainer now, whoever sent the link (DF5)."""
+    trainer = await ctx.session.get(Person, found.info.formation.owner_id)
+    return trainer.display_name if trainer else found.info.trainer
+
+
+async def pass_on(ctx: Context, found: Held, text: str, said: str) -> str:
+    """The person's own words sent to the formation's trainer; what ``said`` tells them."""
+    info = found.info
+    await tell_person(
+        ctx.session,
+        info.formation.owner_id,
+        Reply(
+            text=ctx.render(
+                "attestation_participant.words_to_trainer",
+                name=visible(found.participant.name),
+                title=visible(info.formation.title),
+                words=text[:500],
+            )
+        ),
+        key=f"attestation:words:{ctx.incoming.platform.value}:{ctx.incoming.event_id}"[:255],
+        organisation_id=info.bilan.organisation_id,
+    )
+    return ctx.render(said, inviter=visible(await trainer_name(ctx, found)))
+
+
+async def words_before_the_end(ctx: Context, found: Held) -> None:
+    """« Je ne pourrai pas venir, j'ai un entretien d'embauche » before the bilan: passed on
+    to the trainer, who may need another delegate (explorer DC4: « Rien à faire pour
+    l'instant », and nobody heard of it); « Absente jeudi, désolée » too, however short, and
+    not « Ok merci, c'est noté, à jeudi » (explorer EA10)."""
+    text = typed_words(ctx)
+    if text is None or answers_open(found.info, ctx.now):
+        return
+    if _tells_something(text):
+        said = await pass_on(ctx, found, text, "attestation_participant.words_passed_on_early")
+        ctx.send(Reply(text=said))
+
+
+def _tells_something(text: str) -> bool:
+    """Whether the trainer needs these words: she will not come, will be late, or asks what
+    the answer does not say; or a sentence of four words or more that is not thanks alone."""
+    typed = fold(text)
+    if typed in HELP_WORDS:
+        return False
+    if _AWAY.search(typed) or ("?" in text and not _settled(typed)):
+        return True
+    return len(typed.split()) >= 4 and not courtesy_only(text)
+
+
+_AWAY = re.compile(
+    r"\b(?:absente?s?|absence|indispo\w*|pas dispo\w*|empeche\w*|retard\w*|malade"
+    r"|impossible|annul\w*|(?:peux|pourrai|pourrais|pourra|serai|serais|viendrai|viendrais"
+    r"|vais|pense) pas|pas (?:pouvoir|venir|etre la|y etre|participer|assister))\b"
+)
+"""« absente jeudi », « pas dispo », « empêchée », « en retard », « je ne pourrai pas »."""
+
+_COURTESY = re.compile(
+    r"\b(?:ok|okay|oki|d|accord|merci|beaucoup|bien|bonjour|bonsoir|salut|alors|super|top"
+    r"|parfait|tres|a|au|bientot|demain|plus|tard|bonne|journee|soiree|et|cordialement|vous"
+    r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|tout|toute|tous|la|le"
+    r"|c|est|note|notee|recu|recue|compris|entendu|ca|marche|nickel|genial|cool|impeccable"
+    r"|je|j|serai|y|present|presente|pas de (?:souci|soucis|probleme|problemes))\b"
+)
+
+
+def courtesy_only(text: str) -> bool:
+    """« ok merci bien, à jeudi alors », « Ok merci, c'est noté, à jeudi »: thanks, nothing to
+    pass on (explorers DF10, EA10)."""
+    return len(_COURTESY.sub(" ", fold(text)).split()) < 3
+
+
+_SETTLED = frozenset(
+    {"c", "est", "ce", "quand", "ou", "quel", "quelle", "heure", "date", "jour", "lien", "lieu"}
+    | {"le", "la", "l", "bilan", "a", "au", "bien", "aura", "il", "y", "ca", "commence", "on"}
+    | {"comment", "je", "me", "se", "connecte", "connecter", "rejoindre", "donc", "alors"}
+    | {"bonjour", "merci", "ok", "euh", "pardon", "quoi", "qu", "que", "excusez", "moi"}
+    | {"svp", "s", "vous", "plait"}
+)
+"""The words of a question the answer itself settles: « c'est quand ? », « c'est où ? »."""
+
+
+def _settled(typed: str) -> bool:
+    return all(word in _SETTLED for word in typed.split())
+
+
+# --- the reason for not taking part --------------------------------------------------------
+
+
+async def parse_reason(ctx: Context, text: str) -> str | Invalid:
+    """The reason, as it will be read in the file sent to the Région; one that speaks of
+    health is pointed out once, and kept if sent again (explorer W, W13: « Arrêt maladie
+    ce jour-là » went into the signed file though the question asked for no detail)."""
+    line = clean_line(text, limit=500)
+    if isinstance(line, Invalid):
+        return line
+    if took_part(line):  # « mais si j'ai participé … » (explorer DB5), said plainly (EA5)
+        found = await load(ctx)
+        trainer = None if isinstance(found, str) else visible(await trainer_name(ctx, found))
+        return Invalid(ctx.render("attestation_participant.reason_took_part", trainer=trainer))
+    reason = kept(ctx.data, line, HEALTH)
+    if reason is None:
+        return Invalid(ctx.render("attestation_participant.reason_health"))
+    return reason
+
+
+_CLAUSES = re.compile(r"[,;:.!?…()\n]+")
+
+_CLAIM = re.compile(
+    r"(?:^|\s)(?P<if>si\s+)?j\s*(?:"
+    r"ai\s+(?:bien\s+|pourtant\s+|quand\s+meme\s+|effectivement\s+|deja\s+)?"
+    r"(?:participe|assiste)"
+    r"|y\s*(?:etais|ai\s+participe|ai\s+assiste|suis\s+allee?)(?:\s+bien)?"
+    r"|(?P<was>etais)\s+(?:bien\s+)?(?P<there>la|presente?|connectee?))"
+    r"(?=\s|$)"
+)
+_NEGATION = frozenset({"pas", "plus", "jamais", "point", "rien"})
+_PREPOSITIONS = frozenset({"a", "au", "aux", "chez", "en", "dans", "avec", "pour", "sur", "de"})
+_DETERMINERS = frozenset({"le", "la", "l", "les", "ce", "cette", "cet", "tout", "toute", "du"})
+_THIS_BILAN = frozenset(
+    {"bilan", "visio", "visioconference", "distance", "ligne", "teams", "zoom", "entier"}
+)
+_AFTER_THERE = frozenset(
+    {"mais", "et", "pourtant", "moi", "aussi", "bien", "hier", "ce", "de", "du", "a", "au"}
+    | {"en", "je", "j", "quand", "tout", "toute", "jusqu", "lundi", "mardi", "mercredi"}
+    | {"jeudi", "vendredi", "samedi", "dimanche", "pendant", "avec", "donc"}
+)
+"""What may follow « j'étais là » (not « j'étais la seule », « j'étais là-bas »)."""
+_PLAIN = (_AFTER_THERE | _THIS_BILAN | _DETERMINERS | _PREPOSITIONS) - {"je", "j", "mais", "et"}
+"""The words that leave « si j'étais là … » the whole answer, not a condition."""
+
+
+def took_part(text: str) -> bool:
+    """« mais si j'ai participé, la date est fausse », « j'y étais », « j'ai bien participé
+    au bilan »: no reason for not taking part (explorer DB5).  Not « J'ai participé à une
+    journée de recrutement », « si j'étais venue … », « J'étais la seule de l'équipe au
+    magasin », « j'y étais pas autorisée »: true reasons (explorer EA5)."""
+    clauses = [c for c in (fold(part) for part in _CLAUSES.split(text)) if c]
+    for at, clause in enumerate(clauses):
+        for claim in _CLAIM.finditer(clause):
+            rest = clause[claim.end() :].split()
+            if not _claims_this_bilan(rest, there=claim["there"] == "la"):
+                continue
+            # « si j'étais là, je n'aurais pas … » is a condition; « mais si j'étais là
+            # jeudi ! » (the whole answer) says she was.
+            said_more = at < len(clauses) - 1 or any(w not in _PLAIN for w in rest)
+            if claim["if"] and claim["was"] and said_more:
+                continue
+            return True
+    return False
+
+
+def _claims_this_bilan(rest: list[str], *, there: bool) -> bool:
+    """Whether the words after « j'ai participé » (« j'étais là ») leave it a claim of taking
+    part in this bilan: nothing, « au bilan », « jeudi », « mais … »; not « à une journée de
+    recrutement », « pas autorisée », nor « la seule » after « j'étais la »."""
+    if not rest:
+        return True
+    first = rest[0]
+    if first in _NEGATION:
+        return False
+    if first in _PREPOSITIONS:
+        noun = next((w for w in rest[1:] if w not in _DETERMINERS), "")
+        return noun in _THIS_BILAN or noun[:1].isdigit()
+    return first in _AFTER_THERE if there else True

@@ -1,0 +1,164 @@
+"""A participant's own words: passed on to the trainer before the bilan, and a reason for not
+taking part that says she took part.
+
+The demo's bilan is Thursday 26 November 2026, 14 h 00 to 16 h 00 in Paris; Camille Durand
+is its formation's trainer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import select
+
+from bot.storage.attestations import Attestation
+from bot.storage.db import Database
+from bot.storage.outbox import OutboxMessage
+from bot.texts import plain
+from tests.auxil.attestations import after_the_bilan, codes, schedule_bilan
+from tests.auxil.dialogue import Clock
+from tests.auxil.dialogue import Person as Talker
+
+REFUSED = (
+    "Vous écrivez avoir participé à ce bilan. Tapez « Retour » pour revenir au texte de "
+    "l'attestation : s'il est exact, choisissez plutôt « Je l'atteste sur l'honneur » ; "
+    "sinon, écrivez-y ce qui ne va pas, je le transmettrai à Camille Durand. Pour ne rien "
+    "enregistrer, envoyez /annuler."
+)
+
+
+async def answers(db: Database) -> list[Attestation]:
+    async with db.sessions() as session:
+        return list((await session.scalars(select(Attestation))).all())
+
+
+async def told_the_trainer(db: Database) -> list[str]:
+    async with db.sessions() as session:
+        told = await session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.key.like("attestation:words:%"))
+            .order_by(OutboxMessage.id)
+        )
+        return [plain(t.payload["text"]) for t in told]
+
+
+async def hugo_asked_why(trainer: Talker, person: Callable[..., Talker], clock: Clock) -> Talker:
+    """After the bilan, Hugo at « pourquoi vous n'avez pas participé ? »."""
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    for line in (f"/start {invited['Hugo Moreau']}", "Hugo Moreau", "oui"):
+        await hugo.says(line)
+    await hugo.presses("Je n'ai pas participé")
+    assert "pourquoi vous n'avez pas participé" in hugo.last
+    return hugo
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "j'ai participé",
+        "J'y étais !",
+        "j'étais là",
+        "J'ai bien participé au bilan",
+        "si, j'ai participé",
+        "Mais si j'étais là jeudi",
+        "j'étais bien présente à la visio",
+    ],
+)
+async def test_a_reason_that_says_one_took_part_in_the_bilan_is_refused_in_plain_words(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
+) -> None:
+    """Explorer EA5: the refusal read « dans ce cas, ne déclarez pas ne pas avoir participé »;
+    it now says what to choose instead, and « Retour » leads there."""
+    hugo = await hugo_asked_why(trainer, person, clock)
+    await hugo.says(typed)
+    assert hugo.last.startswith(REFUSED + "\n")  # then the question again
+    assert await answers(db) == []
+    await hugo.says("Retour")
+    assert "Voici le texte de votre attestation" in hugo.last
+    assert await answers(db) == []
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "J'ai participé à une journée de recrutement chez mon futur employeur ce jour-là",
+        "si j'étais venue j'aurais perdu ma journée de travail",
+        "J'étais la seule de l'équipe au magasin ce jour-là",
+        "j'y étais pas autorisée",
+        "J'ai participé à la formation mais pas au bilan",
+        "Si j'étais là, je n'aurais pas pu garder mon fils",
+    ],
+)
+async def test_a_true_reason_that_speaks_of_taking_part_in_something_else_is_kept(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
+) -> None:
+    """Explorer EA5: « J'ai participé à une journée de recrutement … », « si j'étais venue
+    … », « J'étais la seule de l'équipe au magasin … », « j'y étais pas autorisée » were
+    refused as « Vous écrivez avoir participé », and nothing could be stored."""
+    hugo = await hugo_asked_why(trainer, person, clock)
+    await hugo.says(typed)
+    assert "Vous écrivez avoir participé" not in hugo.all_text
+    (answer,) = await answers(db)
+    assert (answer.answer, answer.reason) == ("declined", typed)
+
+
+async def start_before_the_bilan(trainer: Talker, person: Callable[..., Talker]) -> Talker:
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    lea = person("lea")
+    await lea.says(f"/start {invited['Léa Martin']}")
+    return lea
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Absente jeudi, désolée",
+        "pas dispo jeudi",
+        "je ne pourrai pas venir",
+        "empêchée",
+        "En retard jeudi",
+        "Visio obligatoire ?",
+    ],
+)
+async def test_a_short_sentence_before_the_bilan_that_she_will_not_come_is_passed_on(
+    trainer: Talker, person: Callable[..., Talker], db: Database, typed: str
+) -> None:
+    """Explorer EA10: « Absente jeudi, désolée » was not passed on (fewer than four words),
+    and the delegate believed she had warned the trainer."""
+    lea = await start_before_the_bilan(trainer, person)
+    await lea.says(typed)
+    assert "J'ai transmis votre message à Camille Durand." in lea.all_text
+    assert "Rien à faire pour l'instant" in lea.last
+    assert await told_the_trainer(db) == [
+        "Léa Martin, à qui est demandée l'attestation de participation au bilan de « Agent "
+        f"de restauration (démo) », vous écrit : « {typed} »"
+    ]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Ok merci, c'est noté, à jeudi",
+        "ok merci",
+        "c'est noté",
+        "Bien reçu, merci beaucoup",
+        "merci, à jeudi",
+        "Très bien, je serai là, pas de souci",
+        "c'est où ?",
+        "?",
+        "je comprends pas",
+    ],
+)
+async def test_thanks_before_the_bilan_are_not_passed_on(
+    trainer: Talker, person: Callable[..., Talker], db: Database, typed: str
+) -> None:
+    """Explorer EA10: « Ok merci, c'est noté, à jeudi » reached the trainer (explorer DF10
+    meant thanks kept back); a question the answer itself settles (where, when) neither."""
+    lea = await start_before_the_bilan(trainer, person)
+    await lea.says(typed)
+    assert "J'ai transmis" not in lea.all_text
+    assert "Rien à faire pour l'instant" in lea.last
+    assert await told_the_trainer(db) == []

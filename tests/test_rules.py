@@ -1203,6 +1203,15 @@ def test_every_vae_candidate_owes_a_livret_and_a_ticket_at_the_end() -> None:
     assert not of_rule(deadlines(replace(vae, kind="formation"), {}, PARIS), "ELY-VAE-CANDIDATE")
     off = {"ely_procedure": False}
     assert not of_rule(deadlines(vae, off, PARIS), "ELY-VAE-CANDIDATE")
+    # Ending on Ascension Thursday: the Friday after, never the Wednesday before (EB3).
+    ascension = by_key(
+        of_rule(deadlines(replace(vae, end=date(2027, 5, 6)), {}, PARIS), "ELY-VAE-CANDIDATE")
+    )
+    assert {d.due_on for d in ascension.values()} == {date(2027, 5, 7)}
+    assert (
+        "La fin de l'accompagnement tombe le jeudi 6 mai 2027, férié (Ascension) : c'est le jour "
+        "ouvré suivant" in ascension["ELY-VAE-CANDIDATE-LIVRET:trainee:8"].explanation
+    )
 
 
 def test_every_rule_and_milestone_is_exercised_and_worded() -> None:

@@ -40,6 +40,11 @@ ORG_DELAY = (
 )
 """003 §2 asks each step, never by when: every delay here is a setting of the organisation."""
 
+VAE_END_DAY_OFF = ". La fin de l'accompagnement tombe le {day}, {off} : c'est le jour ouvré suivant"
+"""What a VAE's end-of-accompaniment livret and ticket say when the end falls on a day off:
+they hold what was done until the end, so never before it (explorer EB3: moved to the
+Wednesday before an Ascension end, where the CVL exit of the same day went to the Friday)."""
+
 
 def _ticket(of_what: str, *, after: str | None = None) -> Milestone:
     """The ticket qualité that closes most Elycoop follow-ups (Qualiopi evidence); ``after``:
@@ -257,6 +262,7 @@ ELYCOOP: tuple[Rule, ...] = (
                 "de son accompagnement, {due}",
                 what="livret de suivi VAE et échanges de mail",
                 postponable=True,
+                day_off_after=VAE_END_DAY_OFF,
                 several="livrets de suivi VAE à déposer",
             ),
             Milestone(
@@ -267,6 +273,7 @@ ELYCOOP: tuple[Rule, ...] = (
                 "fin de celui-ci, {due}",
                 what="saisir un ticket qualité",
                 postponable=True,
+                day_off_after=VAE_END_DAY_OFF,
                 not_before="LIVRET",
                 not_before_said=". Pas avant le dépôt du livret de suivi, que le ticket vient clore",
                 several="tickets qualité à saisir",

@@ -58,10 +58,11 @@ async def test_an_admin_receives_the_trail_in_french_without_names(
         trainer.last
     )
     # Who the numbers are (explorer J: nothing resolved them), trainees never among them.
-    assert (
-        f"Les membres de l'organisme, par numéro : n° {stored.actor_id} Camille Durand.\n"
-        "La liste complète, avec le rôle de chacun : formabot export membres."
+    assert (  # with each one's role, here and not in a server's command (explorer ED5)
+        f"Les membres de l'organisme, par numéro : n° {stored.actor_id} Camille Durand "
+        "(administratrice)."
     ) in trainer.last
+    assert "formabot export" not in trainer.last
     assert "Les autres personnes" not in trainer.last  # none: nobody invited answered
 
     await add_colleague(db)

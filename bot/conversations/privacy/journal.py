@@ -5,8 +5,8 @@
            ancienne à la plus récente (date à l'heure de l'organisme, personne qui a agi,
            action, objet, détails). Il ne contient aucun nom ni motif : les personnes et
            les objets y sont désignés par leur numéro.
-           Les membres de l'organisme, par numéro : n° 1 Camille Durand, n° 4 Bernard
-           Lefèvre (la liste complète : formabot export membres).
+           Les membres de l'organisme, par numéro : n° 1 Camille Durand
+           (administratrice), n° 4 Bernard Lefèvre (formateur).
            [document] journal-organisme.xlsx
 
 The same rows as ``formabot export audit --organisation ID --format xlsx``

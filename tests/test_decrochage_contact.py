@@ -79,6 +79,20 @@ async def test_a_long_formation_recalls_the_entretien_not_the_company(
     assert ENTRETIEN not in saved and "Reste à contacter" not in saved
 
 
+async def test_a_long_formation_offers_no_way_round_the_company(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer EA3: « Pas d'entreprise à contacter » was offered in a long formation, whose
+    procedure asks no company's contact, with its sentence about short formations."""
+    await open_followup(trainer, "karim")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Plus tard")
+    await trainer.says("/decrochage karim")
+    await trainer.presses("Noter un contact")
+    assert not any("Pas d'entreprise" in b for b in trainer.buttons)
+    assert "Karim Benali" in trainer.buttons
+
+
 async def test_a_short_formation_still_asks_for_the_company(db: Database, trainer: Person) -> None:
     await give_company(db, "Thomas Fabre", "Garage Martin")
     saved = await thomas_reached(trainer)
@@ -158,6 +172,7 @@ async def test_a_trainee_with_no_employer_is_noted_as_such_and_the_contact_is_do
     )
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Enregistrer")
+    assert "contacts : 1" in trainer.all_text  # Thomas himself; « sans employeur » is none (EA3)
     assert "C'est noté : pas d'entreprise à contacter." in trainer.all_text
     assert "Reste à contacter" not in trainer.all_text[trainer.all_text.rindex("C'est noté") :]
     assert (await tasks(db))["CONTACT"].status == "done"

@@ -54,14 +54,17 @@ from bot.storage.people import Role
 
 async def company_options(ctx: Context) -> list[Option]:
     """The trainee by name, the company named when known: nobody reads "le/la stagiaire".
-    With no company known, « Pas d'entreprise à contacter » too (a job seeker: BB1)."""
+    With no company known, « Pas d'entreprise à contacter » too (a job seeker: BB1), where
+    the procedure asks the company's contact, in a short formation (explorer EA3: offered,
+    and its sentence about short formations said, in a long one)."""
     named = {"stagiaire": ctx.data.get("name"), "entreprise": ctx.data.get("company")}
     labels = {"stagiaire": "{}", "entreprise": "L'entreprise ({})"}
     options = [
         Option(labels[o.value].format(named[o.value]), o.value) if named.get(o.value) else o
         for o in WHOM_OPTIONS
     ]
-    if not ctx.data.get("company"):
+    found = await load_followup(ctx) if not ctx.data.get("company") else None
+    if found is not None and found.followup.path == "short":
         options.insert(2, Option("Pas d'entreprise à contacter (sans employeur)", NO_COMPANY))
     return options
 

@@ -67,6 +67,9 @@ def environment() -> jinja2.Environment:
     env.filters["organisme"] = organisme
     env.filters["de_la_formation"] = de_la_formation
     env.filters["salutation"] = salutation
+    env.filters["periode"] = lambda start, end, capital=False: period_said(
+        _moment(start), _moment(end), capital=capital
+    )
     return env
 
 
@@ -74,6 +77,19 @@ _CIVILITY = re.compile(
     r"^\s*(?:(?P<madame>mme|madame|mlle|mademoiselle)|(?P<monsieur>m|mr|monsieur))(?:\.\s*|\s+)",
     re.IGNORECASE,
 )
+
+
+def period_said(start: object, end: object, *, capital: bool = False) -> str:
+    """« du lundi 2 mars 2027 au mardi 15 juin 2027 », and « le vendredi 27 novembre 2026 »
+    for a formation of one day (explorer ED2: « du vendredi 27 novembre 2026 au vendredi 27
+    novembre 2026 »)."""
+    from bot import dates
+
+    if start == end:
+        said = f"le {dates.spell_date(start)}"
+    else:
+        said = f"du {dates.spell_date(start)} au {dates.spell_date(end)}"
+    return said[0].upper() + said[1:] if capital else said
 
 
 def salutation(name: object) -> str:

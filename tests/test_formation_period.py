@@ -15,6 +15,7 @@ from bot.storage.db import Database
 from bot.storage.formations import Formation
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, step_of, survives
+from tests.test_formation import HAPPY, answer
 
 
 async def at_the_dates_step(trainer: Person) -> None:
@@ -48,6 +49,35 @@ async def test_days_counted_from_today_and_shortened_weekdays_are_understood(
     )
 
 
+async def test_a_formation_of_one_day_is_typed_as_its_day(db: Database, trainer: Person) -> None:
+    """Explorer ED2: « le 27 novembre 2026 » was refused (« il me faut la date de début et la
+    date de fin »), and « du 27 au 27 novembre » said back « du vendredi 27 novembre 2026 au
+    vendredi 27 novembre 2026 »."""
+    await trainer.says("/formation")
+    for step, kind, value in HAPPY:
+        if step == "period" and kind == "say":
+            await trainer.says("le 15 mars 2027")
+            assert trainer.last.startswith(
+                "J'ai compris : une formation d'une journée, le lundi 15 mars 2027. C'est bien ça ?"
+            )
+            await survives(db, trainer, FOR_CHOICES)
+        else:
+            await answer(trainer, kind, value)
+    said = "\n".join(trainer.transcript)
+    assert "\nLe lundi 15 mars 2027\n" in said and "au lundi 15 mars 2027" not in said
+    assert trainer.last.startswith(
+        "C'est enregistré : Agent de restauration, le lundi 15 mars 2027, 3 stagiaires."
+    )
+    async with db.sessions() as session:
+        saved = await session.scalar(
+            select(Formation).where(Formation.title == "Agent de restauration")
+        )
+    assert saved is not None and (saved.start_date, saved.end_date) == (
+        date(2027, 3, 15),
+        date(2027, 3, 15),
+    )
+
+
 async def test_what_cannot_be_dates_is_said_precisely(db: Database, trainer: Person) -> None:
     await at_the_dates_step(trainer)
     await trainer.says("du 2 au 31 février 2027")
@@ -64,13 +94,8 @@ async def test_what_cannot_be_dates_is_said_precisely(db: Database, trainer: Per
     for slip in ("du 15 décembre au 10 décembre", "du 15 janvier au 10 janvier"):
         await trainer.says(slip)
         assert trainer.last.startswith("La date de fin est avant la date de début."), slip
-    for one_day, said in (
-        ("15 mars 2027", "lundi 15 mars 2027"),
-        ("01/01/2020", "mercredi 1er janvier 2020"),
-    ):
-        await trainer.says(one_day)  # a day, not a period: said as such
-        assert trainer.last.startswith(f"J'ai compris une seule date, le {said}"), trainer.last
-        assert "il me faut la date de début et la date de fin" in trainer.last
+    await trainer.says("01/01/2020")  # one day, too old as a period would be
+    assert trainer.last.startswith("Le début remonterait à plus de deux ans")
     await trainer.says("du 1er janvier 2020 au 2 mars 2020")
     assert trainer.last.startswith("Le début remonterait à plus de deux ans")
     await trainer.says("du 1er mars 2099 au 2 mars 2099")  # explorer AD4: 2029 mistyped

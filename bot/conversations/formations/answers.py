@@ -126,9 +126,11 @@ def understand_dates(
         if _reversed(line, now):
             return Invalid(texts.say("formation.period_reversed"))
         single = dates.understand(line, now, "future")
-        if single is not None and single.has_date:  # « 15 mars 2027 »: one day, not a period
-            return Invalid(texts.say("formation.period_one_day", day=single.when.date()))
-        return Invalid(texts.say("formation.period_unclear"))
+        if single is None or not single.has_date:
+            return Invalid(texts.say("formation.period_unclear"))
+        # « le 27 novembre 2026 »: a formation of one day, as OPCO trainings often are
+        # (explorer ED2: refused, only « du 27 au 27 novembre » taken); confirmed as such.
+        period = (single.when.date(), single.when.date())
     if not has_year(line) and (period[1] - period[0]).days > YEARLESS_AT_MOST:
         # « du 15 décembre au 10 décembre »: the end typed before the start, not a year
         # begun eleven months ago (explorer AS2); typed with years, it is refused the same.

@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -79,7 +80,7 @@ _CIVILITY = re.compile(
 )
 
 
-def period_said(start: object, end: object, *, capital: bool = False) -> str:
+def period_said(start: date, end: date, *, capital: bool = False) -> str:
     """« du lundi 2 mars 2027 au mardi 15 juin 2027 », and « le vendredi 27 novembre 2026 »
     for a formation of one day (explorer ED2: « du vendredi 27 novembre 2026 au vendredi 27
     novembre 2026 »)."""

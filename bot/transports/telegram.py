@@ -32,9 +32,8 @@ import html
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import Any
 
-import httpx
 from sqlalchemy import update as sql_update
 from telegram import (
     BotCommand,
@@ -45,7 +44,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
@@ -55,15 +54,16 @@ from bot.engine import Engine
 from bot.failures import log_failure
 from bot.inbox import Inbox, Sent
 from bot.messages import STALE, TELEGRAM_BUTTON, Attachment, Incoming, Platform, Reply, shorten
-from bot.outbox import MayHaveArrived, PermanentFailure
+from bot.outbox import PermanentFailure
 from bot.storage.base import utcnow
 from bot.storage.people import ChatIdentity
+from bot.transports.telegram_calls import SEND_TIMEOUT as SEND_TIMEOUT
+from bot.transports.telegram_calls import with_retries
 from bot.transports.telegram_inbound import WEBHOOK_SECRET_FILE as WEBHOOK_SECRET_FILE
 from bot.transports.telegram_inbound import (
     Webhook,
     file_of,
     poll,
-    seconds,
     unread_kind,
     when_reachable,
 )
@@ -86,38 +86,6 @@ DESCRIPTION = (
     "bilans à distance, attestations sur l'honneur, échéances des financeurs."
 )
 SHORT_DESCRIPTION = "L'assistant des formateurs : absences, bilans, attestations, échéances."
-
-T = TypeVar("T")
-
-NEVER_SENT = (httpx.ConnectTimeout, httpx.PoolTimeout)
-"""Timeouts before the request left: nothing can have arrived."""
-SEND_TIMEOUT = 20.0
-"""Seconds a message's sending waits for Telegram's answer (PTB's 5 s gave up on a slow
-Bot API that then delivered: every retry was a copy)."""
-
-
-async def with_retries(
-    call: Callable[[], Awaitable[T]], *, attempts: int = 4, sends: bool = False
-) -> T:
-    """Retry a Bot API call on network trouble, with backoff; flood waits are honoured.
-
-    A message sent (``sends``) whose answer did not come in time may have reached
-    Telegram: sent again at once, a stalled Bot API delivered every copy when it woke
-    (explorer AC12: four).  It is raised as :class:`MayHaveArrived`, for the outbox to try
-    later; a connection never made is retried here as any other.
-    """
-    for attempt in range(1, attempts + 1):
-        try:
-            return await call()
-        except RetryAfter as exc:
-            await asyncio.sleep(min(seconds(exc.retry_after), 60))
-        except (TimedOut, NetworkError) as exc:
-            if sends and isinstance(exc, TimedOut) and not isinstance(exc.__cause__, NEVER_SENT):
-                raise MayHaveArrived(type(exc).__name__) from exc
-            if isinstance(exc, BadRequest) or attempt == attempts:
-                raise
-            await asyncio.sleep(0.5 * 2 ** (attempt - 1))
-    return await call()
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:

@@ -196,6 +196,10 @@ class Choice:
     numbered: bool = True
     """False: shown with a dash and typed by its label only, where a number typed is an
     answer in itself (a setting's value), so no number on screen can mean two things."""
+    detail: str = ""
+    """The whole line a platform's narrow buttons cut (Telegram): listed, numbered, under the
+    message's text there (explorer ED1: « Envoyer le bila… – Chloé…nier » was all an
+    administrator could read of 34 deadlines)."""
 
 
 def numbering(choices: tuple[Choice, ...]) -> list[str]:

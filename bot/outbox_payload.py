@@ -48,7 +48,9 @@ def reply_to_payload(reply: Reply) -> dict[str, Any]:
         # A choice's own number and dash (a page of a long list) are part of what it shows:
         # a reply shown again after a restart must read the same.
         payload["choices"] = [
-            [c.label, c.data] + ([c.number, c.numbered] if c.number or not c.numbered else [])
+            [c.label, c.data]
+            + ([c.number, c.numbered] if c.number or not c.numbered or c.detail else [])
+            + ([c.detail] if c.detail else [])
             for c in reply.choices
         ]
     if reply.edit_previous:

@@ -611,6 +611,11 @@ async def test_telegram_buttons_keep_what_tells_two_formations_apart(
     for title in titles:  # each formation's button names it
         assert len([b for b in shown if f"· {title}" in b]) == 3, shown
     assert len(shown) == len(set(shown))  # no two buttons alike
+    # Explorer ED1: what the buttons cut is listed whole with the question, for Telegram.
+    details = [c.detail for c in on_telegram.replies[-1].choices if c.detail]
+    assert details and all(len(b) <= 64 for b in shown)
+    for title in titles:
+        assert any(d.endswith(f"· {title}{shared}") for d in details), details
 
 
 def test_a_session_or_a_composante_is_named_short_in_a_button() -> None:

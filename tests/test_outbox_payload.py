@@ -38,6 +38,9 @@ def test_a_page_of_a_long_list_reads_the_same_when_shown_again() -> None:
     assert payload_to_reply({"text": "Qui ?", "choices": [["Oui", "1|yes"]]}).choices == (
         Choice("Oui", "1|yes"),
     )
+    # The whole line a narrow button cuts (explorer ED1) is kept too, for Telegram.
+    cut = (Choice("🔵 30/04 Déposer le livr…", "1|d:4", detail="🔵 30/04 Déposer le livret"),)
+    assert payload_to_reply(reply_to_payload(Reply("Vos échéances :", choices=cut))).choices == cut
 
 
 def test_a_sent_mail_keeps_its_files_names_not_their_content() -> None:

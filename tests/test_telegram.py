@@ -379,6 +379,22 @@ async def test_a_document_s_own_caption_does_not_drop_the_text_beside_it(
     assert text.params["text"] == said and "reply_markup" in text.params
 
 
+async def test_what_the_buttons_cut_is_listed_whole_under_the_question(
+    telegram: tuple[TelegramTransport, RecordingRequest],
+) -> None:
+    """Explorer ED1: at 40 formations, /echeances' buttons read « Envoyer le bila… –
+    Chloé…nier »; the whole lines now come with the question, numbered as typed."""
+    transport, request = telegram
+    whole = "🔵 30/04 Déposer le livret de suivi VAE – Chloé Fournier · VAE Titre professionnel"
+    choices = (
+        Choice("Terminé", "q|_quit", numbered=False),
+        Choice("🔵 30/04 Déposer le livr… – Chloé Fournier · VAE…", "q|d:1", 9, True, whole),
+    )
+    await transport.send("555", Reply(text="Vos échéances :", choices=choices))
+    sent = request.called("sendMessage")[-1].params["text"]
+    assert sent == f"Vos échéances :\n\n9. {whole}"
+
+
 async def test_a_file_sent_by_the_user_reaches_the_engine(
     telegram: tuple[TelegramTransport, RecordingRequest],
 ) -> None:

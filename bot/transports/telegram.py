@@ -53,7 +53,16 @@ from bot.config import Settings
 from bot.engine import Engine
 from bot.failures import log_failure
 from bot.inbox import Inbox, Sent
-from bot.messages import STALE, TELEGRAM_BUTTON, Attachment, Incoming, Platform, Reply, shorten
+from bot.messages import (
+    STALE,
+    TELEGRAM_BUTTON,
+    Attachment,
+    Incoming,
+    Platform,
+    Reply,
+    numbering,
+    shorten,
+)
 from bot.outbox import PermanentFailure
 from bot.storage.base import utcnow
 from bot.storage.people import ChatIdentity
@@ -405,6 +414,13 @@ class TelegramTransport:
 
     def _text(self, reply: Reply) -> str:
         text = reply.text
+        details = [
+            f"{number} {texts.escape(choice.detail)}"
+            for number, choice in zip(numbering(reply.choices), reply.choices, strict=True)
+            if choice.detail
+        ]
+        if details:  # the lines its buttons cut, whole (explorer ED1)
+            text = "\n".join([text, "", *details]) if text else "\n".join(details)
         code = reply.extras.get("invite_code")
         if code and self.username:
             link = f"https://t.me/{self.username}?start={code}"

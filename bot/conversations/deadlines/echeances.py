@@ -111,18 +111,18 @@ async def list_choices(ctx: Context) -> list[Option]:
         options.append(Option("↩ Annuler le dernier « Fait »", "_undo"))
     several = ctx.data.get("filter") is None and len(with_deadlines) > 1
     alike = ending_alike([names[i] for i in with_deadlines if i in names]) if several else set()
-    options += [
-        Option(
-            label(
-                ctx,
-                line,
-                names.get(line.first.formation_id) if several else None,
-                names.get(line.first.formation_id) in alike,
-            ),
-            f"g:{line.first.id}" if line.several else f"d:{line.first.id}",
+    for line in await current_lines(ctx, rows):
+        named = names.get(line.first.formation_id) if several else None
+        shown = label(ctx, line, named, named in alike)
+        # Where buttons cut it (Telegram), the whole line is listed with the question.
+        whole = label(ctx, line, named, named in alike, limit=WHOLE_LINE)
+        options.append(
+            Option(
+                shown,
+                f"g:{line.first.id}" if line.several else f"d:{line.first.id}",
+                detail=whole if whole != shown else "",
+            )
         )
-        for line in await current_lines(ctx, rows)
-    ]
     return options
 
 
@@ -361,7 +361,18 @@ def short_scope(who: str) -> str:
     return found["name"] if found["what"] == "session" else f"composante {found['name']}"
 
 
-def label(ctx: Context, line: Line, formation: str | None, end_alike: bool = False) -> str:
+WHOLE_LINE = 200
+"""A line's length where nothing of it is cut (its title, trainee and formation whole)."""
+
+
+def label(
+    ctx: Context,
+    line: Line,
+    formation: str | None,
+    end_alike: bool = False,
+    *,
+    limit: int | None = None,
+) -> str:
     """ "🔴 01/12 Envoyer les modes d'emploi… – bilan de fin du 08/12 · Agent de restauration –
     Caen": what tells two lines apart (the trainee, the session, the bilan; the formation)
     stays, the deadline's title, which many lines share, is shortened first."""
@@ -387,4 +398,4 @@ def label(ctx: Context, line: Line, formation: str | None, end_alike: bool = Fal
         # Cut in what the names share: their end when they end alike (explorer R R6: « …
         # groupe…sion d'hiver Rouen » lost the group number), else their middle.
         pieces.append(Piece(formation, " · ", shrink=2, keep=24, middle=not end_alike))
-    return fit(pieces, label_limit(ctx.incoming.platform))
+    return fit(pieces, limit or label_limit(ctx.incoming.platform))

@@ -244,9 +244,11 @@ class Context:
         self.data[PRESSED] = last
         return True
 
-    def choice(self, label: str, value: str, *, numbered: bool = True) -> Choice:
+    def choice(self, label: str, value: str, *, numbered: bool = True, detail: str = "") -> Choice:
         """A button stamped with the current question, so stale ones are recognised."""
-        return Choice(label=label, data=f"{self.question_id}|{value}", numbered=numbered)
+        return Choice(
+            label=label, data=f"{self.question_id}|{value}", numbered=numbered, detail=detail
+        )
 
     def shown(self, question: Reply) -> Reply:
         """Keep the numbers ``question`` shows, for the answer to read (:meth:`press_number`)."""

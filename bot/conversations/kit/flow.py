@@ -233,6 +233,8 @@ class Option:
     search: str = ""
     """The whole text a cut label hides (a long title): a part of it typed finds the option
     (explorer O: « Caen Nord » was « rien dans la liste ne correspond »)."""
+    detail: str = ""
+    """The whole line where the label was fitted to narrow buttons (:attr:`Choice.detail`)."""
 
 
 OptionSource = Sequence[Option] | Callable[["Context"], Awaitable[Sequence[Option]]]

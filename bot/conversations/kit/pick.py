@@ -134,6 +134,7 @@ class Pick(Step):
                         shorten(o.label),
                         o.value,
                         numbered=not (listed_only and o.value.startswith("_")),
+                        detail=o.detail,
                     )
                     for o in options
                 )
@@ -143,7 +144,12 @@ class Pick(Step):
         page = clamp(page, pages)
         first = page * PAGE_SIZE
         shown = tuple(
-            Choice(shorten(o.label), f"{ctx.question_id}|{o.value}", number=first + offset + 1)
+            Choice(
+                shorten(o.label),
+                f"{ctx.question_id}|{o.value}",
+                number=first + offset + 1,
+                detail=o.detail,
+            )
             for offset, o in enumerate(listed[first : first + PAGE_SIZE])
         )
         around = [

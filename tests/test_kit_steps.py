@@ -200,3 +200,19 @@ async def test_a_stop_word_typed_at_a_free_text_or_date_question_is_not_an_answe
     await trainer.says("arrêter")
     assert "Pour tout arrêter, tapez /annuler" in trainer.last
     assert "écrivez la date, par exemple « " in trainer.last
+
+
+async def test_a_file_with_words_at_a_written_question_is_refused_whole(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer EC7: « Mon constat en PJ » sent with a PDF became a compte rendu's constat,
+    the file dropped unsaid."""
+    await trainer.says("/formation")
+    await trainer.sends_file("intitule.pdf", "application/pdf", b"%PDF-1.4 x", "Cariste")
+    assert trainer.last.startswith(
+        "J'attends une réponse écrite ici, pas un fichier ni une photo. Je ne garde ni le "
+        "fichier ni le texte envoyé avec lui : écrivez votre réponse dans un message seul."
+    )
+    assert await step_of(db, trainer) == ("formation", "title")
+    await trainer.says("Cariste")
+    assert trainer.last == "De quoi s'agit-il ?"  # the title taken from its own message

@@ -348,8 +348,11 @@ class Context:
         if self.incoming.choice is not None:
             self.stale_press = True
             return Retry(texts.say("common.stale_button"))
-        if self.incoming.attachment is not None and not self.incoming.text.strip():
-            return Retry(texts.say("common.file_instead_of_text"))
+        if self.incoming.attachment is not None:
+            # Its caption is no answer either (explorer EC7: « Mon constat en PJ » became a
+            # compte rendu's constat, the PDF dropped unsaid).
+            words = bool(self.incoming.text.strip())
+            return Retry(texts.say("common.file_instead_of_text", with_words=words))
         return None
 
 

@@ -48,9 +48,18 @@ SIGN_OFFS = (
     "a plus tard",
     "bien a vous",
     "a toute",
+    "svp",
+    "stp",
+    "s'il vous plait",
+    "s'il te plait",
+    "sil vous plait",
+    "sil te plait",
+    "s il vous plait",
+    "s il te plait",
 )
-"""Folded words that close a message (« …, merci », « …, bonne journée »): said, not read as
-a motive or a half-day (explorer AZ15: « bonne journée » was « toute la journée »)."""
+"""Folded words that close a message (« …, merci », « …, bonne journée », « svp »): said, not
+read as a motive or a half-day (explorer AZ15: « bonne journée » was « toute la journée »;
+EA13: « svp » was a motive)."""
 
 BACK_WORDS = frozenset(
     {"retour", "revenir", "retour arriere", "revenir en arriere", "en arriere", "back"}

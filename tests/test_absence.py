@@ -1297,3 +1297,29 @@ async def test_answers_said_in_a_sentence_are_read(db: Database, trainer: Person
     await trainer.presses("Toute la journée")
     await trainer.says("non, il n'a pas prévenu")
     assert trainer.last.startswith("Un motif connu ?")
+
+
+async def test_the_words_after_a_list_of_days_reach_the_recap(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer EA1: « /absence Karim jeudi et vendredi malade » noted both days without
+    « malade », « … Julie aussi » noted Karim alone, Julie unsaid; at « Quel jour … ? » and at
+    « Changer le jour » alike."""
+    await trainer.says("/absence Karim jeudi et vendredi malade")
+    assert trainer.last.endswith("(2 jours), pour :\n· Karim Benali\nMotif : malade")
+    await trainer.says("/annuler")
+    await trainer.says("/absence Karim jeudi et vendredi Julie aussi")
+    assert "vous parlez aussi de « Julie » après ce que vous dites de Karim" in trainer.last
+    assert "Je n'ai rien noté" in trainer.last and await step_of(db, trainer) == (None, None)
+    await trainer.says("/absence Karim")
+    assert "Quel jour" in trainer.last
+    await trainer.says("jeudi et vendredi sans nouvelles")
+    assert trainer.last.endswith("(2 jours), pour :\n· Karim Benali\nMotif : sans nouvelles")
+    await trainer.presses("Changer le jour")
+    await trainer.says("mardi et mercredi rdv France Travail")
+    assert trainer.last.endswith("(2 jours), pour :\n· Karim Benali\nMotif : rdv France Travail")
+    await trainer.presses("Enregistrer")
+    assert {(a.day, a.reason) for a in await absences(db)} == {
+        (date(2026, 11, 17), "rdv France Travail"),
+        (date(2026, 11, 18), "rdv France Travail"),
+    }

@@ -827,3 +827,85 @@ async def test_a_late_arrival_keeps_the_half_day_said_with_it(
         ("retard", 20, "matin"),
         ("retard", 10, "apres_midi"),
     ]
+
+
+async def test_a_span_s_motive_typed_without_a_comma_is_kept(db: Database, trainer: Person) -> None:
+    """Explorer EA6: « du 16 au 18 novembre malade » noted the days without their motive,
+    while « mardi et mercredi malade » kept it."""
+    await trainer.says("Karim absent du 16 au 18 novembre malade")
+    assert (
+        "Noter une absence non justifiée du lundi 16 novembre au mercredi 18 novembre 2026 "
+        "(3 jours), pour :\n· Karim Benali\nMotif : malade"
+    ) in trainer.last
+    await trainer.presses("Enregistrer")
+    assert {a.reason for a in await absences(db)} == {"malade"}
+    for typed, motive in (
+        ("Karim absent de mardi à jeudi grippe", "grippe"),
+        ("Karim absent depuis jeudi rdv France Travail", "rdv France Travail"),
+        ("Karim absent toute la semaine dernière malade", "malade"),
+    ):
+        await trainer.says(typed)
+        assert f"Motif : {motive}" in trainer.last, typed
+        await trainer.says("/annuler")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Karim absent jeudi et vendredi pareil pour Léa",
+        "Karim absent vendredi, pareil pour Léa",
+        "Karim absent vendredi, idem pour Léa",
+        "Karim absent vendredi, même chose pour Léa",
+        "Karim absent vendredi, de même que Léa",
+        "Karim absent vendredi ainsi que Léa",
+    ],
+)
+async def test_the_same_for_another_trainee_is_no_motive(
+    db: Database, trainer: Person, typed: str
+) -> None:
+    """Explorer EA11: « pareil pour Léa » was stored as Karim's motive, Léa never noted."""
+    await trainer.says(typed)
+    assert "vous parlez aussi de « Léa » après ce que vous dites de Karim" in trainer.last
+    assert "Je n'ai rien noté" in trainer.last
+    assert await step_of(db, trainer) == (None, None)
+
+
+async def test_hours_after_a_list_of_days_are_never_its_motive(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer EA12: « de 14h à 17h » was the motive of two whole days, « 9h15 » dropped; a
+    retard's length after the list was its motive, not its length."""
+    for typed in (
+        "Karim absent jeudi et vendredi de 14h à 17h",
+        "Karim absent jeudi et vendredi 14h-17h",
+        "Julie en retard jeudi et vendredi 9h15",
+    ):
+        await trainer.says(typed)
+        assert "Je n'ai pas compris la date « jeudi et vendredi " in trainer.all_text, typed
+        assert "Motif" not in trainer.all_text and "tombe un" not in trainer.all_text
+        await trainer.says("/annuler")
+    await trainer.says("Julie en retard jeudi et vendredi, 10 minutes")
+    assert trainer.last.startswith(
+        "Noter un retard non justifié de 10 min le jeudi 19 novembre et le vendredi 20 novembre"
+    )
+    assert "Motif" not in trainer.last
+    await trainer.presses("Enregistrer")
+    assert {(a.day, a.late_minutes, a.reason) for a in await absences(db)} == {
+        (date(2026, 11, 19), 10, None),
+        (date(2026, 11, 20), 10, None),
+    }
+
+
+async def test_courtesy_after_the_days_is_no_motive(trainer: Person) -> None:
+    """Explorer EA13: « svp », « stp » were stored as the motive."""
+    for typed in (
+        "Karim absent jeudi et vendredi svp",
+        "Karim absent jeudi et vendredi stp merci",
+        "/absence Karim jeudi et vendredi s'il vous plaît",
+    ):
+        await trainer.says(typed)
+        assert trainer.last.endswith("(2 jours), pour :\n· Karim Benali"), typed
+        assert "Motif" not in trainer.last and "svp" not in trainer.last, typed
+        await trainer.says("/annuler")
+    await trainer.says("Karim absent vendredi svp")
+    assert trainer.last.startswith("Noter l'absence de Karim Benali, vendredi 20 novembre 2026 ?")

@@ -363,3 +363,44 @@ def test_a_week_said_in_words_is_its_days_of_training(text: str, days: tuple[dat
     wednesday = NOW.replace(day=25)
     found = read_days(text, wednesday)
     assert found is not None and found.days == days
+
+
+@pytest.mark.parametrize(
+    ("text", "days", "words"),
+    [
+        ("du 16 au 18 novembre malade", (d(16), d(17), d(18)), "malade"),
+        ("de mardi a jeudi grippe", (d(17), d(18), d(19)), "grippe"),
+        ("du mardi au jeudi enfant malade", (d(17), d(18), d(19)), "enfant malade"),
+        ("depuis jeudi rdv France Travail", (d(19), d(20), d(23)), "rdv france travail"),
+        ("du mardi au mercredi inclus malade", (d(17), d(18)), "malade"),
+        ("la semaine dernière malade", (d(16), d(17), d(18), d(19), d(20)), "malade"),
+        ("mardi et mercredi malade", (d(17), d(18)), "malade"),
+        ("mardi et mercredi sans nouvelles", (d(17), d(18)), "sans nouvelles"),
+    ],
+)
+def test_the_words_after_a_span_or_a_list_are_returned_as_its_motive(
+    text: str, days: tuple[date, ...], words: str
+) -> None:
+    """Explorer EA6, EA1: the span read, its motive typed without a comma dropped unsaid; a
+    list's words cut by :func:`read_days` and never given to /absence's recap."""
+    found, said = read_days_and_words(text, NOW)
+    assert found is not None and (found.days, said) == (days, words)
+
+
+@pytest.mark.parametrize(
+    "text", ["mardi et mercredi svp", "mardi et mercredi stp merci", "du 16 au 18, s'il vous plaît"]
+)
+def test_courtesy_after_the_days_is_no_motive(text: str) -> None:
+    """Explorer EA13: « svp » was stored as the motive."""
+    found, said = read_days_and_words(text, NOW)
+    assert found is not None and said == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["mardi et mercredi de 14h a 17h", "mardi et mercredi 14h-17h", "mardi et mercredi 9h15"],
+)
+def test_hours_after_a_list_leave_the_list_unread(text: str) -> None:
+    """Explorer EA12: two whole days noted, « 14h à 17h » as their motive; refused now, as
+    « hier de 14h à 17h » is."""
+    assert read_days_and_words(text, NOW) == (None, "")

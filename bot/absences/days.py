@@ -31,6 +31,7 @@ from datetime import date, datetime, timedelta
 
 from bot import dates
 from bot.absences.line import (
+    courtesy_only,
     date_words,
     names_a_day_only,
     read_period,
@@ -281,6 +282,7 @@ def read_days(text: str, now: datetime) -> Days | None:
     folded = " ".join(soft_fold(text).strip(" .!?;").split())
     if not folded or len(folded) > 200:
         return None
+    folded = trailing_words(folded)[0]  # « du lundi au mercredi malade »: the days (EA6)
     week = _THIS_WEEK.match(folded) or _LAST_WEEK.match(folded)
     if week is not None:  # « toute la semaine », « cette semaine » (explorer DA15)
         today = now.date()
@@ -330,7 +332,7 @@ def read_days_and_words(text: str, now: datetime, *, late: bool = False) -> tupl
     head, comma, tail = text.partition(",")
     first = read_days(head, now) if comma else None
     if first is not None:  # « depuis jeudi, convocation … », « …, le 25 il revient » (AY3, AY5)
-        return first, tail.strip(" ,.")
+        return first, "" if courtesy_only(tail) else tail.strip(" ,.")  # « …, svp »: EA13
     since = _SINCE.search(tail) if comma else None
     if since is not None:
         # « absent aujourd'hui, malade depuis jeudi »: Thursday to today, « malade » its motive
@@ -352,7 +354,12 @@ def read_days_and_words(text: str, now: datetime, *, late: bool = False) -> tupl
                 return replace(spanned, days=days, skipped=skipped), ", ".join(
                     w.strip(" ,.") for w in words if w.strip(" ,.")
                 )
-    return read_days(text, now), ""
+    found = read_days(text, now)
+    if found is None:
+        return None, ""
+    # « lundi et mardi malade », « du lundi au mercredi grippe »: the words after the last
+    # day, its motive (explorer EA1, EA6: dropped unsaid).
+    return found, trailing_words(" ".join(soft_fold(text).strip(" .!?;").split()))[1]
 
 
 def _bare_day_after_end(text: str, end: date, now: datetime) -> tuple[date, date] | None:

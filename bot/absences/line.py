@@ -20,6 +20,7 @@ from bot import dates
 from bot.answers import closest_names as closest_names
 from bot.answers import match_names as match_names  # its home since the flow kit shares it
 from bot.dates.words import ANY_NUMBER, MONTH_WORDS, NUMBER_WORDS, WEEKDAY_WORDS
+from bot.typos import SIGN_OFFS
 
 _DATE_FILLERS = {
     *("le", "la", "l", "du", "de", "des", "au", "dernier", "derniere", "passe", "ce", "a", "h"),
@@ -336,23 +337,49 @@ def names_a_day_only(text: str) -> bool:
 
 
 _A_DAY = re.compile(r"\d|\b(?:hier|aujourd|demain)")
-_LAST_OF_A_LIST = re.compile(r"^(?P<head>.*\bet\s+)(?P<last>[^,]+)$")
+_LAST_DAY = re.compile(
+    r"^(?P<head>.*\bet\s+"  # a list's last day: « lundi et mardi malade »
+    # a span's end (explorer EA6: « du 30 novembre au 2 décembre malade » lost its motive)
+    r"|(?:.*?\s)?(?:du|de)\s+.+?\s(?:au|a|jusqu'?\s*au|jusqu'?\s*a)\s+"
+    r"|(?:.*?\s)?depuis\s+"
+    r"|(?:toute\s+)?(?:la|cette)\s+semaine\s+)(?P<last>[^,]+)$"
+)
+_A_UNIT = re.compile(r"(?:jours?|semaines?|mois|ans?|minutes?|min|mn|h|heures?)\b")
+_COURTESY_ONLY = re.compile(
+    rf"(?:[\s,.;!-]*\b(?:(?:tres|et)\s+)?(?:{'|'.join(SIGN_OFFS)})\b)+[\s,.;!-]*"
+)
+
+
+def courtesy_only(words: str) -> bool:
+    """« svp », « stp merci », « s'il vous plaît »: courtesy, never a motive (explorer EA13)."""
+    return bool(words.strip()) and bool(_COURTESY_ONLY.fullmatch(soft_fold(words).strip()))
 
 
 def trailing_words(text: str) -> tuple[str, str]:
-    """A list of days (folded) and the words after its last day, when that day comes after
-    « et »: « lundi et mardi malade » → (« lundi et mardi », « malade ») (explorer DA2: the
-    whole list was refused, then « mardi 1er » taken for a clash).  After a comma the words
-    are no day's (« hier, mardi il revient »: explorer AY5): ``(text, "")``."""
-    match = _LAST_OF_A_LIST.match(text.strip())
+    """A list of days or a span (folded) and the words after its last day: « lundi et mardi
+    malade » → (« lundi et mardi », « malade ») (explorer DA2: the whole list was refused,
+    then « mardi 1er » taken for a clash), « depuis lundi rdv France Travail », « toute la
+    semaine malade » alike (explorer EA6: the span's words were dropped unsaid).  After a
+    comma the words are no day's (« hier, mardi il revient »: explorer AY5): ``(text, "")``;
+    so too when they hold a figure (« de 14h à 17h », « 9h15 »: hours, never a motive, and
+    the days not read: explorer EA12).  Courtesy words are left out (« svp »: EA13)."""
+    match = _LAST_DAY.match(text.strip())
     if match is None or names_a_day_only(match["last"]):
         return text, ""
     words = match["last"].split()
-    for n in range(len(words) - 1, 0, -1):
+    week = match["head"].rstrip().endswith("semaine")
+    for n in range(len(words) - 1, -1 if week else 0, -1):
         day = " ".join(words[:n])
-        named = _A_DAY.search(day) or any(w in WEEKDAY_WORDS or w in MONTH_WORDS for w in words[:n])
+        named = (
+            week
+            or _A_DAY.search(day)
+            or any(w in WEEKDAY_WORDS or w in MONTH_WORDS for w in words[:n])
+        )
         if named and names_a_day_only(day):
-            return match["head"] + day, " ".join(words[n:])
+            tail = " ".join(words[n:])
+            if re.search(r"\d", tail) or _A_UNIT.match(tail):
+                return text, ""  # « 14h », « depuis 3 jours », « mardi 10 minutes »
+            return (match["head"] + day).strip(), "" if courtesy_only(tail) else tail
     return text, ""
 
 

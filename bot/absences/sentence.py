@@ -241,6 +241,11 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
             return None  # « 0 min de retard » says no late arrival (explorer L)
     elif late:
         minutes, rest = leading_late_minutes(rest.strip())
+        length = _LENGTH_LAST.search(rest) if minutes is None else None
+        if length is not None and _SEVERAL_DAYS.search(rest[: length.start()]):
+            # « lundi et mardi, 10 minutes »: the length of each late arrival, not a motive
+            # nor « mardi 10 » (explorer EA12); one day's is read with it, as before (DA13).
+            minutes, rest = int(length["minutes"]), rest[: length.start()]
     return AbsenceSentence(
         names=tuple(as_typed(text, name) for name in names),
         rest=as_typed(text, rest),
@@ -253,6 +258,11 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
 
 _LENGTH_ALONE = re.compile(rf"(?:de\s+)?{_AMOUNT}")
 """A retard's length said after its comma: the retard's, not a motive."""
+_LENGTH_LAST = re.compile(
+    r"(?:^|,|\s)\s*(?:de\s+|d'\s*)?(?P<minutes>\d{1,5})\s*(?:minutes?|min|mn)\s*[.,;!]?\s*$"
+)
+"""A retard's length in minutes at the end of its days (« lundi et mardi 10 minutes »)."""
+_SEVERAL_DAYS = re.compile(r"\bet\b|^\s*(?:du|de|depuis|entre)\b")
 _ROUGHLY = re.compile(r"\b(?:environ|a\s+peu\s+pres|pres\s+de|presque|bien)\b|~")
 
 

@@ -36,7 +36,7 @@ from bot.absences.followups import organisation_of, procedure_on
 from bot.absences.line import as_typed, day_words, split_reason, understand_line
 from bot.absences.log import MAX_LATE_MINUTES, decline_followup, record_absence
 from bot.absences.vocabulary import sick_leave_said
-from bot.answers import by_surname, closest_names
+from bot.answers import by_surname, closest_names, fold
 from bot.conversations.absences.batch import decrochage_data
 from bot.conversations.absences.details import (
     assess,
@@ -74,6 +74,7 @@ from bot.conversations.kit.steps import (
     besides_key,
     wrong_weekday_said,
 )
+from bot.dates.words import WEEKDAY_WORDS
 from bot.messages import Reply
 from bot.storage.absences import Absence
 from bot.storage.formations import Formation
@@ -197,7 +198,10 @@ async def prefill(ctx: Context, text: str, formations: list[Formation]) -> None:
             if line.period is not None:  # shown with it: « dimanche 22 novembre 2026, le matin »
                 ctx.data[besides_key("date")] = typed_period(line.period, minutes, line.late_half)
     elif line.date_text:
-        mismatch = wrong_weekday_said(ctx, line.date_text, "past")  # « lundi 3 », a Thursday
+        # « lundi 3 », a Thursday; not a list of days left unread for its other words
+        # (« lundi et mardi 9h15 »: « Le 1er décembre tombe un mardi »: explorer EA12).
+        weekdays = [w for w in fold(line.date_text).split() if w in WEEKDAY_WORDS]
+        mismatch = None if len(weekdays) > 1 else wrong_weekday_said(ctx, line.date_text, "past")
         if mismatch is not None:
             ctx.send(Reply(text=mismatch))
         elif (impossible := dates.impossible_day(line.date_text)) is not None:

@@ -25,21 +25,20 @@ bot does not know the trainees' gender: its sentences need no agreement.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import date
 
 from bot import dates
 from bot.absences.clashes import conflict, period_label
 from bot.absences.days import (
-    MOST_DAYS,
-    Days,
     day_periods,
-    list_periods,
-    read_days,
     read_days_and_words,
-    span_halves,
     spell_days,
 )
-from bot.absences.line import as_typed, date_words, read_period, split_reason, understand_line
+from bot.absences.line import (
+    as_typed,
+    date_words,
+    read_period,
+)
 from bot.absences.log import outside
 from bot.absences.rollcall import Mark
 from bot.answers import by_surname, closest_names, fold, match_names
@@ -50,10 +49,17 @@ from bot.conversations.absences.details import (
     keep_reason,
     reason_required_saying,
 )
+from bot.conversations.absences.group_days import (
+    days_of,
+    own_periods,
+    read_when,
+    take_days,
+)
+from bot.conversations.absences.sentence import another_trainee
 from bot.conversations.absences.typed_period import half_day_besides, take_typed_period
 from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Flow, Leave, Next, Option, Outcome, Stay, stored_date
+from bot.conversations.kit.flow import Flow, Leave, Next, Option, Outcome, Stay
 from bot.conversations.kit.steps import DateStep, Pick, Text, past_example
 from bot.formations.labels import told_apart
 from bot.storage.formations import Formation, Trainee
@@ -164,127 +170,40 @@ async def group_start(ctx: Context) -> Outcome | None:
             }
         )
     ctx.data["_resolved"], ctx.data["_unresolved"] = resolved, unresolved
-    _read_when(ctx)
+    read_when(ctx)
+    typed = [str(n) for n in ctx.data.get("_names") or []]
+    named = typed or [t.full_name for _, t in await chosen(ctx)]
+    other = await another_trainee(ctx, named, f", {ctx.data.get('reason') or ''}")
+    if other is not None and named:
+        # « /absence Karim lundi et mardi Julie aussi »: Julie's words are no motive of
+        # Karim's, refused as the same sentence typed without the command (explorer EA1).
+        ctx.say("absence.sentence_two_events", first=named[0], other=other)
+        return Leave()
     return None
-
-
-def _read_when(ctx: Context) -> None:
-    """The day (or days), the half-day and "justifiée" the sentence gives; the rest is asked."""
-    rest, reason = split_reason(str(ctx.data.get("_rest") or "")[:300], ctx.now)
-    keep_reason(ctx, reason)
-    # The line reader knows "justifiée"; several people are "justifiés" / "justifiées".
-    line = understand_line(re.sub(r"\b(justifi[eé]e?)s\b", r"\1", rest, flags=re.I), ctx.now, [])
-    if ctx.data.get("_late"):
-        ctx.data["period"] = "retard"
-    elif line.period in ("matin", "apres_midi", "journee"):
-        ctx.data["period"] = line.period
-    if line.justified is not None:
-        ctx.data["justified"] = line.justified
-    several, words = read_days_and_words(
-        date_words(rest), ctx.now, late=bool(ctx.data.get("_late"))
-    )
-    if several is not None:
-        if words and reason is None:  # each part as typed: they may be apart (DA8)
-            keep_reason(ctx, ", ".join(as_typed(rest, w.strip()) for w in words.split(",")))
-        head = rest.partition(",")[0] if words else rest
-        half = read_period(head)[0] if words and several.span else None
-        if _take_days(ctx, head, several) and half in ("matin", "apres_midi"):
-            # « ce matin, malade depuis jeudi »: this morning is today's, the days before it
-            # whole (explorer AZ3: three mornings).
-            ctx.data["_own"], ctx.data["period"] = {several.last.isoformat(): half}, "journee"
-        elif line.period is None and "demi" in read_period(rest)[2]:
-            ctx.data.pop("period", None)  # « 1/2 journée », which half: asked (CB2)
-        return
-    if line.when is not None and line.when.date() > ctx.now.date():
-        ctx.say("absence.quick_future", day=line.when.date())
-    elif line.when is not None:
-        ctx.data["date"] = line.when.isoformat()  # shown in full in the confirmation
-    elif line.name_text:
-        ctx.say("absence.quick_unknown_date", typed=line.name_text[:40])
-
-
-def _keep_days(ctx: Context, several: Days) -> None:
-    """Several days: each is noted, the whole day unless a half-day was said; or why not (then
-    the day is asked)."""
-    if several.backwards:
-        ctx.say("absence.days_backwards", first=several.first, last=several.last)
-        return
-    if several.too_long:
-        ctx.say("absence.days_too_long", first=several.first, last=several.last, most=MOST_DAYS)
-        return
-    if several.last > ctx.now.date():
-        # The ends as typed, a weekend's day included (explorer L: « du 20/12 » named the 21st).
-        typed = (*several.days, *several.skipped)
-        today = ctx.now.date()  # a day off of today's not named « à venir » (a Sunday's)
-        first_to_come = min(d for d in typed if d > today) if several.first > today else max(typed)
-        ctx.say("absence.quick_future", day=first_to_come)
-        return
-    ctx.data["_days"] = [day.isoformat() for day in several.days]
-    ctx.data["_skipped"] = [day.isoformat() for day in several.skipped]
-    ctx.data["_span"] = several.span
-    ctx.data["date"] = datetime.combine(several.first, time(), ctx.tz).isoformat()
-    ctx.data.setdefault("period", "journee")
-
-
-def _take_days(ctx: Context, text: str, several: Days) -> bool:
-    """Several days kept with the half-days of their ends; ``False`` (and said why) when they
-    cannot be noted."""
-    _keep_days(ctx, several)
-    if "_days" not in ctx.data:
-        return False
-    if ctx.data.get("_late"):
-        return True
-    ends = span_halves(text) if several.span else None
-    if ends == ("journee", "journee"):  # « depuis mercredi matin »: every day whole
-        ctx.data["period"] = "journee"
-    own = _span_ends(several, ends) if several.span else list_periods(text, ctx.now)
-    if own:  # « lundi matin et mardi après-midi », « de jeudi après-midi à lundi matin »
-        ctx.data["_own"] = {day.isoformat(): period for day, period in own.items()}
-        ctx.data["period"] = "journee"
-    return True
 
 
 async def several_typed(ctx: Context) -> Outcome | None:
     """« Changer le jour », then « du 23 au 24 novembre »: several days again, with the
     half-day typed with them (explorer D F16: « Je n'ai pas compris cette date »)."""
     text = ctx.incoming.text[:300]
-    several = read_days(date_words(text), ctx.now)
+    several, words = read_days_and_words(
+        date_words(text), ctx.now, late=bool(ctx.data.get("_late"))
+    )
     if several is None:
         return None
+    if words:  # « lundi et mardi malade »: the motive now said (explorer EA1)
+        named = [t.full_name for _, t in await chosen(ctx)]
+        other = await another_trainee(ctx, named, f", {words}")
+        if other is not None and named:
+            ctx.say("absence.sentence_two_events", first=named[0], other=other)
+            return Leave()
+        keep_reason(ctx, ", ".join(as_typed(text, w.strip()) for w in words.split(",")))
     period = read_period(text)[0]
     if period in ("matin", "apres_midi", "journee") and not ctx.data.get("_late"):
         ctx.data["period"] = period
     for key in ("_own", "_typed_period"):  # read here: not taken again after it
         ctx.data.pop(key, None)
-    return Next("recap") if _take_days(ctx, text, several) else Stay()
-
-
-def _span_ends(several: Days, ends: tuple[str, str] | None) -> dict[date, str] | None:
-    """« de jeudi après-midi à lundi matin »: the ends' half-days, the days between whole.
-    An end that fell on a day off (« de samedi matin à mardi ») left nothing to halve."""
-    if ends is None:
-        return None
-    first, last = ends
-    if several.skipped and several.skipped[0] < several.first:
-        first = "journee"
-    if several.skipped and several.skipped[-1] > several.last:
-        last = "journee"
-    if (first, last) == ("journee", "journee"):
-        return None
-    return {several.first: first, several.last: last}
-
-
-def _own(ctx: Context) -> dict[str, str] | None:
-    own = ctx.data.get("_own")
-    return {str(k): str(v) for k, v in own.items()} if own else None
-
-
-def _days(ctx: Context) -> list[date]:
-    """The days to note: those of « du … au … » or « lundi et mardi », else the one day."""
-    several = ctx.data.get("_days")
-    if several:
-        return [date.fromisoformat(day) for day in several]
-    return [stored_date(ctx, "date")]
+    return Next("recap") if take_days(ctx, text, several) else Stay()
 
 
 async def after_date(ctx: Context, value: object) -> Outcome:
@@ -342,7 +261,7 @@ async def chosen(ctx: Context) -> list[tuple[Formation, Trainee]]:
 
 
 async def recap_values(ctx: Context) -> dict[str, object]:
-    days = _days(ctx)
+    days = days_of(ctx)
     period = str(ctx.data["period"])
     people = await chosen(ctx)
     several = len(days) > 1
@@ -362,7 +281,7 @@ async def recap_values(ctx: Context) -> dict[str, object]:
                     more=len(away) - 1,
                 )
             )
-        for day, its_period in day_periods(days, period, _own(ctx)):
+        for day, its_period in day_periods(days, period, own_periods(ctx)):
             found = await conflict(ctx.session, trainee.id, day, its_period)
             if found is not None:
                 notes.append(
@@ -375,7 +294,7 @@ async def recap_values(ctx: Context) -> dict[str, object]:
                 )
     return {
         "day": days[0],
-        "when": spell_days(days, span=bool(ctx.data.get("_span")), own=_own(ctx))
+        "when": spell_days(days, span=bool(ctx.data.get("_span")), own=own_periods(ctx))
         if several
         else "",
         "half": period_label(period, ctx.data.get("_minutes")),
@@ -390,7 +309,7 @@ async def recap_values(ctx: Context) -> dict[str, object]:
 
 async def _all_left(ctx: Context) -> bool:
     """Every day named comes after the exit of every person named: nothing to note."""
-    days = _days(ctx)
+    days = days_of(ctx)
     return all(t.left_before(day) for _, t in await chosen(ctx) for day in days)
 
 
@@ -468,10 +387,10 @@ async def recap_taken(ctx: Context, picked: str) -> Outcome:
     return await save_marks(
         ctx,
         [Mark(f, t, status, int(minutes) if minutes else None) for f, t in people],
-        days=_days(ctx),
+        days=days_of(ctx),
         span=bool(ctx.data.get("_span")),
         period=period,
-        own=_own(ctx),
+        own=own_periods(ctx),
         justified=bool(ctx.data.get("justified")),
         reason=ctx.data.get("reason"),
         source="phrase",

@@ -24,11 +24,12 @@ its own way.  Nothing is started without the confirmation.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 
 from bot import dates, texts
 from bot.absences.days import read_days_and_words
-from bot.absences.line import day_words, read_period
+from bot.absences.line import day_words, read_period, soft_fold
 from bot.absences.log import MAX_LATE_MINUTES
 from bot.absences.sentence import AbsenceSentence, read_absence_sentence, read_left_sentence
 from bot.answers import (
@@ -146,17 +147,31 @@ async def other_name(ctx: Context, sentence: AbsenceSentence) -> str | None:
     """A trainee's first name or surname in the words after the names (« … et Julie en
     retard »), as typed: another person's event, which the sentence's reading would give to
     the people named first."""
-    typed = {w for name in sentence.names for w in _words(name)}
-    names = [t.full_name for f in await visible_formations(ctx) for t in f.named_trainees]
-    known = {w for name in names for w in _words(name) if len(w) >= 3}
-    first_names = {fold(name.split()[0]) for name in names if name.split()}
     # The motive read after the day's comma too (explorer CB1: « Julie absente vendredi,
     # Karim aussi » kept « Karim aussi » as Julie's motive).
     said = sentence.rest + (f", {sentence.reason}" if sentence.reason else "")
+    return await another_trainee(ctx, sentence.names, said)
+
+
+_JOINED = re.compile(
+    r"(?:[,;]|\bet|\bpuis|\bmais"
+    # « pareil pour Léa », « idem pour Léa », « de même que Julie », « ainsi que Léa »
+    # (explorer EA11: Léa was stored as Karim's motive).
+    r"|\b(?:pareil(?:le)?|idem|meme\s+chose|de\s+meme)[\s,]*(?:pour|que)?|\bainsi\s+que)\s*$"
+)
+
+
+async def another_trainee(ctx: Context, names: Sequence[str], said: str) -> str | None:
+    """A trainee's name, as typed, in ``said`` (what was typed besides ``names``), joined as
+    another subject: the words of another person's event, never a motive."""
+    typed = {w for name in names for w in _words(name)}
+    people = [t.full_name for f in await visible_formations(ctx) for t in f.named_trainees]
+    known = {w for name in people for w in _words(name) if len(w) >= 3}
+    first_names = {fold(name.split()[0]) for name in people if name.split()}
     for found in re.finditer(r"[^\W\d_][\w'-]*", said):
         word = str(found.group(0))
         # Joined like another subject (« et Julie », « , Hugo »), not « avec Mme Martin ».
-        joined = re.search(r"(?:[,;]|\bet|\bpuis|\bmais)\s*$", said[: found.start()])
+        joined = _JOINED.search(soft_fold(said[: found.start()]))
         # A first name, however typed (« …, léa idem »: explorer DF4); a surname as names are
         # written, or followed by its event: « petit souci de voiture » is a motive, though
         # Julie Petit is a trainee (explorer DA10).

@@ -909,3 +909,53 @@ async def test_courtesy_after_the_days_is_no_motive(trainer: Person) -> None:
         await trainer.says("/annuler")
     await trainer.says("Karim absent vendredi svp")
     assert trainer.last.startswith("Noter l'absence de Karim Benali, vendredi 20 novembre 2026 ?")
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("Absents ce matin : aucun", "Personne d'absent : je ne note rien."),
+        ("Absents aujourd'hui : néant", "Personne d'absent : je ne note rien."),
+        ("Absents : RAS", "Personne d'absent : je ne note rien."),
+        ("Absents ce matin : aucun absent", "Personne d'absent : je ne note rien."),
+        ("Absents ce matin : pas d'absent", "Personne d'absent : je ne note rien."),
+        ("Absents ce matin : personne", "Personne d'absent : je ne note rien."),
+        ("Absents ce matin : 0", "Personne d'absent : je ne note rien."),
+        ("Aucun absent aujourd'hui", "Personne d'absent : je ne note rien."),
+        ("Retards : aucun", "Personne en retard : je ne note rien."),
+        ("Pas de retard ce matin", "Personne en retard : je ne note rien."),
+    ],
+)
+async def test_nobody_absent_is_no_name_to_look_for(
+    db: Database, trainer: Person, typed: str, said: str
+) -> None:
+    """Explorer EA8: « Je ne trouve pas « aucun » parmi vos stagiaires »."""
+    await trainer.says(typed)
+    assert trainer.last == said
+    assert await step_of(db, trainer) == (None, None) and await absences(db) == []
+
+
+async def test_a_motive_after_each_name_of_a_list_is_refused_with_an_example(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer EA8: « Absents aujourd'hui : Karim malade, Léa rdv » looked for « Karim
+    malade », then « Léa rdv », Léa never offered: one motive each, refused with an example
+    that is read; one name with its motive is that person's."""
+    await trainer.says("Absents aujourd'hui : Karim malade, Léa rdv")
+    assert trainer.last == (
+        "Je n'ai rien noté : dans une même phrase, je ne sais pas lire un motif différent pour "
+        "chacun. Écrivez une phrase par personne, par exemple « Absence de Karim aujourd'hui, "
+        "malade », puis « Absence de Léa aujourd'hui, rdv »."
+    )
+    assert await step_of(db, trainer) == (None, None)
+    await trainer.says("Absence de Karim aujourd'hui, malade")
+    assert trainer.last.startswith(
+        "Noter l'absence de Karim Benali, aujourd'hui (lundi 23 novembre 2026), malade ?"
+    )
+    await trainer.says("/annuler")
+    await trainer.says("Absents vendredi : Karim malade")
+    assert trainer.last.startswith("Noter l'absence de Karim Benali, vendredi 20 novembre 2026")
+    assert trainer.last.endswith(", malade ?")
+    await trainer.says("/annuler")
+    await trainer.says("Absents vendredi : Karim Dupont")  # a name nobody has, as before
+    assert trainer.last.startswith("Je ne trouve pas « Karim Dupont » parmi vos stagiaires.")

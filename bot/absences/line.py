@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -51,7 +51,7 @@ _SAID_OF_SOMEONE = re.compile(
 """Words a phone capitalises after a name that say something of the person, not her name."""
 
 
-def _another_name(word: str, text: str, people: list[tuple[str, tuple[int, int]]]) -> bool:
+def another_name(word: str, text: str, people: Sequence[tuple[str, object]]) -> bool:
     """Whether ``word`` (folded) reads as part of a name: a word of someone's name
     (« benali » beside « karim »), or typed with a capital and no word said of someone
     (« Karim Dupont », nobody of that name: explorer BD5, CB5; « Karim Malade »: CA4)."""
@@ -433,7 +433,7 @@ def _understand_folded(text: str, now: datetime, people: list[tuple[str, tuple[i
             found = match_names(" ".join(name), people)
             if not found:
                 continue
-            if beside and _another_name(beside[0], text, people) and not _dated(beside[0], date_of):
+            if beside and another_name(beside[0], text, people) and not _dated(beside[0], date_of):
                 # « Karim Benali hier », nobody of that name: « Benali » is a name, not a date
                 # word, so the name is not « Karim » (explorer BD5: other Karims
                 # « correspondaient »); « karim malade hier » stays Karim's.

@@ -72,10 +72,21 @@ _CONNECTOR = re.compile(r"^(?:car|parce\s+qu(?:e|'))\s*")
 """Left out of the reason (« car malade » → « malade »); « à cause du bus » reads as one."""
 _AFTER_NAME = re.compile(rf"^(?P<who>.+?)\s+{_VERB}(?P<what>{_ABSENT})(?P<rest>(?:\s.*)?)$")
 _LABEL_FIRST = re.compile(
-    r"^(?:en\s+)?(?P<what>retard|absente?s?|abs)\b(?P<rest>[^:]*?)\s*:\s*(?P<who>[^:]+)$"
+    r"^(?:en\s+)?(?P<what>retards?|absente?s?|abs)\b(?P<rest>[^:]*?)\s*:\s*(?P<who>[^:]+)$"
 )
 """What, when, then who after a colon, as a list is written in a chat: « En retard ce matin :
 Karim », « Absents hier : Karim, Léa » (explorer DA6: an absence to suggest)."""
+_NOBODY = re.compile(
+    r"(?:aucune?|personne|neant|ras|r\.a\.s|rien|0|zero|pas\s+d'absente?s?|pas\s+de\s+retards?)"
+    r"(?:\s+(?:absente?s?|d'absente?s?|en\s+retard|retard))?"
+)
+"""« Absents ce matin : aucun », « néant », « RAS », « pas d'absent »: nobody to note
+(explorer EA8: « Je ne trouve pas « aucun » parmi vos stagiaires »)."""
+_NOBODY_FIRST = re.compile(
+    r"^(?:aucune?\s+|pas\s+d'\s*|pas\s+de\s+|personne\s+d'\s*|personne\s+(?=en\s))"
+    r"(?P<what>absente?s?|(?:en\s+)?retards?)\b(?P<rest>.*)$"
+)
+"""« Aucun absent aujourd'hui », « Pas de retard ce matin », « Personne en retard »."""
 _ASKING = re.compile(r"\?|\b(?:que|quoi|comment|pourquoi|quand|combien|faire|faut)\b")
 
 
@@ -94,10 +105,14 @@ def _label_first(line: str) -> re.Match[str] | None:
 _BEFORE_NAME = re.compile(
     r"^(?P<what>absence|absent|absente|abs|retard)\s+(?:(?:de|du)\s+|d')?(?P<who>.+)$"
 )
+_NAMED_AFTER = re.compile(r"(?:absence|retard)\s+(?:de|du|d')")
+"""What a sentence starting « Absence de … » says before a word such as « malade »: no
+name, the name after it (explorer EA8: the example given was not read)."""
 _SEVERAL = re.compile(r"\s*(?:,|\bet\b|&|\+)\s*")
 _NOT_NAMES = {
     *("je", "j", "il", "elle", "on", "nous", "vous", "ils", "elles", "qui", "personne", "en"),
     *("le", "la", "les", "l", "un", "une", "des", "mon", "ma", "mes", "tout", "tous", "toute"),
+    *("aucun", "aucune", "rien", "pas", "neant", "ras"),  # nobody's names (explorer EA8)
 }
 """First words that start a sentence about someone, but not a name ("je suis absent demain")."""
 _DAY_WORDS = {
@@ -122,6 +137,12 @@ class AbsenceSentence:
     """What follows « à cause de », « car », « parce que », as typed."""
     future: bool = False
     """Said to come (« sera », « arrivera »): refused, its day read ahead."""
+    nobody: bool = False
+    """« Absents ce matin : aucun », « Aucun absent aujourd'hui »: nobody to note, said so
+    (explorer EA8); ``names`` is empty."""
+    labelled: bool = False
+    """Written as a list in a chat, what first, then who after a colon (« Absents aujourd'hui :
+    Karim malade, Léa rdv »): a name's words may say something of the person (EA8)."""
 
     @property
     def line(self) -> str:
@@ -199,7 +220,12 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
     # « Bonjour, Karim absent aujourd'hui »: the greeting is no name (explorer AY11).
     text = _without_courtesies(text.strip())
     line = _soft(text)
+    nobody = _nobody(line)
+    if nobody is not None:
+        return nobody
     match = _label_first(line) or _AFTER_NAME.match(line)
+    if match is not None and _NAMED_AFTER.match(match["who"]):
+        match = None  # « Absence de Karim hier, malade »: Karim's, « malade » its motive
     if match is not None:
         who, what, rest = match["who"], match["what"], match["rest"]
     else:
@@ -253,6 +279,20 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
         minutes=minutes,
         reason=reason,
         future=bool(match.groupdict().get("future")),
+        labelled=match.re is _LABEL_FIRST,
+    )
+
+
+def _nobody(line: str) -> AbsenceSentence | None:
+    """« Absents ce matin : aucun », « Retards : néant », « Aucun absent aujourd'hui », « Pas
+    d'absent ce matin »: nobody to note (explorer EA8), or ``None``."""
+    match = _LABEL_FIRST.match(line)
+    if match is None or not _NOBODY.fullmatch(match["who"].strip(" .!")):
+        match = _NOBODY_FIRST.match(line)
+    if match is None or not names_a_day_only(match["rest"]):
+        return None
+    return AbsenceSentence(
+        names=(), rest=match["rest"].strip(), late="retard" in match["what"], nobody=True
     )
 
 

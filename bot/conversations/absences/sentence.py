@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 from bot import dates, texts
 from bot.absences.days import read_days_and_words
-from bot.absences.line import day_words, read_period, soft_fold
+from bot.absences.line import another_name, day_words, read_period, soft_fold
 from bot.absences.log import MAX_LATE_MINUTES
 from bot.absences.sentence import AbsenceSentence, read_absence_sentence, read_left_sentence
 from bot.answers import (
@@ -65,6 +66,12 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
     if ctx.actor is None or not ctx.actor.is_member or ctx.incoming.is_group:
         return None
     sentence = read_absence_sentence(ctx.incoming.text)
+    if sentence is not None and sentence.nobody:
+        if ctx.in_dialogue:  # « aucun » may answer the question in hand
+            return None
+        # « Absents ce matin : aucun »: nobody to look for (explorer EA8).
+        ctx.say("absence.nobody_said", late=sentence.late)
+        return Leave()
     if sentence is None or (ctx.in_dialogue and not await names_a_trainee(ctx, sentence)):
         # « bus en retard » at « Ce retard est-il justifié ? »: an answer, not a new absence
         # (explorer Z Z2: the dialogue was set aside for « Je ne trouve pas « bus » »).
@@ -78,6 +85,16 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
         if day != ctx.now.date():  # « sera absente cet après-midi »: today's, noted (O1)
             ctx.say("absence.said_to_come", day=day, late=sentence.late)
             return Leave()
+    if sentence.labelled:
+        said = await names_and_motives(ctx, sentence)
+        motives = [motive for _, motive in said if motive]
+        if motives and len(said) > 1:
+            # « Absents aujourd'hui : Karim malade, Léa rdv »: one motive each, which a
+            # sentence for several people has not (explorer EA8: Léa could not be noted).
+            ctx.say("absence.sentence_motives_apart", said=said, day=sentence.rest)
+            return Leave()
+        if motives:  # « Absents aujourd'hui : Karim malade »: Karim's motive
+            sentence = replace(sentence, names=(said[0][0],), reason=sentence.reason or motives[0])
     other = await other_name(ctx, sentence)
     if other is not None:
         # « Karim absent hier matin et Julie en retard ce matin »: two events in one sentence
@@ -133,6 +150,25 @@ async def left_sentence(ctx: Context) -> Outcome | None:
     found = list(dict.fromkeys(match_names(typed, [(n, n) for n in names])))
     ctx.say("absence.left_said", names=found, typed=typed, motive=_exit_motive(ctx.incoming.text))
     return Leave()
+
+
+async def names_and_motives(ctx: Context, sentence: AbsenceSentence) -> list[tuple[str, str]]:
+    """Each name of « Absents aujourd'hui : Karim malade, Léa rdv » and the words typed after
+    it that say something of the person (« malade »), when the words before them name a
+    trainee and they are no name (« Karim Dupont » stays a name nobody has: explorer BD5)."""
+    people = [(t.full_name, t.id) for f in await visible_formations(ctx) for t in f.named_trainees]
+    said: list[tuple[str, str]] = []
+    for typed in sentence.names:
+        words, motive = typed.split(), ""
+        for cut in range(len(words) - 1, 0, -1) if not match_names(typed, people) else ():
+            after = words[cut:]
+            if match_names(" ".join(words[:cut]), people) and not another_name(
+                soft_fold(after[0]), typed, people
+            ):
+                typed, motive = " ".join(words[:cut]), " ".join(after)
+                break
+        said.append((typed, motive))
+    return said
 
 
 async def names_a_trainee(ctx: Context, sentence: AbsenceSentence) -> bool:

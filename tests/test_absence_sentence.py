@@ -959,3 +959,18 @@ async def test_a_motive_after_each_name_of_a_list_is_refused_with_an_example(
     await trainer.says("/annuler")
     await trainer.says("Absents vendredi : Karim Dupont")  # a name nobody has, as before
     assert trainer.last.startswith("Je ne trouve pas « Karim Dupont » parmi vos stagiaires.")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Julie n'a pas pu venir vendredi",
+        "julie n a pas pu venir vendredi",
+        "Julie pas pu venir vendredi",
+    ],
+)
+async def test_could_not_come_is_an_absence(trainer: Person, typed: str) -> None:
+    """Explorer EA15: « Julie n'a pas pu venir hier » got « Je ne suis pas sûr de ce que vous
+    voulez faire », while « Julie n'est pas venue hier » was read."""
+    await trainer.says(typed)
+    assert trainer.last.startswith("Noter l'absence de Julie Petit, vendredi 20 novembre 2026 ?")

@@ -35,6 +35,8 @@ _ABSENT = (
     # What a trainer in a hurry types: « abs », a slip (« absnt », « abscent », « absant »),
     # « pas venue », « n'est pas venu », « ne sont pas venus », « pas là ».
     r"|abs|abs?c?[ae]?nte?s?|(?:n'est\s+|ne\s+sont\s+|n'etait\s+|n'etaient\s+)?pas\s+(?:venue?s?|la)"
+    # « Julie n'a pas pu venir hier », the most common way to say it (explorer EA15).
+    r"|(?:n'(?:a|ont|avait|avaient)\s+)?pas\s+pu\s+venir"
     # « Zoé était malade vendredi »: an absence, its motive said (explorer Z, Z4).
     r"|(?P<ill>malades?))"
 )

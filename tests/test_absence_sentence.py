@@ -974,3 +974,19 @@ async def test_could_not_come_is_an_absence(trainer: Person, typed: str) -> None
     voulez faire », while « Julie n'est pas venue hier » was read."""
     await trainer.says(typed)
     assert trainer.last.startswith("Noter l'absence de Julie Petit, vendredi 20 novembre 2026 ?")
+
+
+async def test_short_weekdays_are_read_in_a_list(trainer: Person) -> None:
+    """Explorer EA7: « ven et lun » was « Je n'ai pas compris la date », while « ven » alone and
+    « vendredi et lundi » were read."""
+    await trainer.says("Karim absent jeu et ven")
+    assert trainer.last.startswith(
+        "Noter une absence non justifiée le jeudi 19 novembre et le vendredi 20 novembre 2026 "
+        "(2 jours), pour :"
+    )
+    await trainer.says("/annuler")
+    await trainer.says("Karim absent ven aprem et lun matin")
+    assert trainer.last.startswith(
+        "Noter une absence non justifiée le vendredi 20 novembre après-midi et le lundi "
+        "23 novembre 2026 matin (2 jours), pour :"
+    )

@@ -327,11 +327,19 @@ _DAY_FILLER = re.compile(
 )
 
 
+SHORT_WEEKDAYS = frozenset({"lun", "jeu", "ven", "dim"})
+"""Weekdays cut short that the date reader knows alone (« ven »), read in a list too (« ven
+et lun »: explorer EA7); « mar », « mer », « sam » stay unread (March, the sea, a name)."""
+
+
 def names_a_day_only(text: str) -> bool:
     """« mardi », « le 3 décembre », « lundi dernier » name a day; « mardi il revient » says
     something of one (explorer AY5: « absent hier, mardi il revient » was two days off)."""
     return all(
-        _DAY_FILLER.fullmatch(word) or word in WEEKDAY_WORDS or word in MONTH_WORDS
+        _DAY_FILLER.fullmatch(word)
+        or word in WEEKDAY_WORDS
+        or word in MONTH_WORDS
+        or word in SHORT_WEEKDAYS
         for word in re.findall(r"[a-z]+", soft_fold(text))
     )
 
@@ -373,7 +381,7 @@ def trailing_words(text: str) -> tuple[str, str]:
         named = (
             week
             or _A_DAY.search(day)
-            or any(w in WEEKDAY_WORDS or w in MONTH_WORDS for w in words[:n])
+            or any(w in WEEKDAY_WORDS or w in MONTH_WORDS or w in SHORT_WEEKDAYS for w in words[:n])
         )
         if named and names_a_day_only(day):
             tail = " ".join(words[n:])

@@ -990,3 +990,15 @@ async def test_short_weekdays_are_read_in_a_list(trainer: Person) -> None:
         "Noter une absence non justifiée le vendredi 20 novembre après-midi et le lundi "
         "23 novembre 2026 matin (2 jours), pour :"
     )
+
+
+async def test_the_whole_week_said_on_a_monday_is_that_monday(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer EA9: « Je n'ai pas compris la date « toute la semaine » » on a Monday."""
+    await trainer.says("Karim absent toute la semaine")
+    assert trainer.last.startswith(
+        "Noter une absence non justifiée, journée du lundi 23 novembre 2026, pour :\n· Karim Benali"
+    )
+    await trainer.presses("Enregistrer")
+    assert [a.day for a in await absences(db)] == [date(2026, 11, 23)]

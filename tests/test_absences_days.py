@@ -404,3 +404,14 @@ def test_hours_after_a_list_leave_the_list_unread(text: str) -> None:
     """Explorer EA12: two whole days noted, « 14h à 17h » as their motive; refused now, as
     « hier de 14h à 17h » is."""
     assert read_days_and_words(text, NOW) == (None, "")
+
+
+def test_this_week_on_a_monday_is_that_monday_and_on_a_weekend_monday_to_friday() -> None:
+    """Explorer EA9: on a Monday « toute la semaine » was « Je n'ai pas compris la date »; on a
+    Sunday, Saturday and Sunday, never typed, were « laissés de côté »."""
+    for text in ("toute la semaine", "cette semaine", "depuis le début de la semaine"):
+        found = read_days(text, NOW)
+        assert found is not None and (found.days, found.skipped) == ((d(23),), ()), text
+    found = read_days("toute la semaine", NOW.replace(day=29))  # a Sunday
+    assert found is not None
+    assert (found.days, found.skipped) == ((d(23), d(24), d(25), d(26), d(27)), ())

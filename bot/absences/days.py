@@ -278,7 +278,8 @@ def day_periods(
 
 def read_days(text: str, now: datetime) -> Days | None:
     """The several days ``text`` names (its half-day words already taken out); ``None`` for
-    one day or for text that names no days."""
+    one day or for text that names no days, but for « toute la semaine » said on a Monday:
+    that Monday, said as the week typed (explorer EA9: « Je n'ai pas compris la date »)."""
     folded = " ".join(soft_fold(text).strip(" .!?;").split())
     if not folded or len(folded) > 200:
         return None
@@ -289,7 +290,10 @@ def read_days(text: str, now: datetime) -> Days | None:
         monday = today - timedelta(days=today.weekday())
         if week.re is _LAST_WEEK:
             return _every_day(monday - timedelta(days=7), monday - timedelta(days=3))
-        return _every_day(monday, today) if today > monday else None
+        if today == monday:  # Monday's « toute la semaine »: today, not « pas compris » (EA9)
+            return Days(days=(today,), span=True) if dates.is_working_day(today) else None
+        # On a weekend, Monday to Friday: the weekend, not typed, is not « laissé de côté »
+        return _every_day(monday, min(today, monday + timedelta(days=4)))
     span = _span(folded, now)
     if span is not None:
         start, end = span

@@ -121,6 +121,11 @@ def sample_environment() -> jinja2.Environment:
     env.filters["organisme"] = organisme
     env.filters["de_la_formation"] = de_la_formation
     env.filters["chome"] = lambda v: "un samedi"
+    env.filters["periode"] = lambda v, end, capital=False: (
+        "Du lundi 23 novembre 2026 au jeudi 26 novembre 2026"
+        if capital
+        else "du lundi 23 novembre 2026 au jeudi 26 novembre 2026"
+    )
     env.filters["regle"] = lambda v: "procédure Elycoop de prévention des ruptures – absence"
     return env
 

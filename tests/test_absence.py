@@ -1323,3 +1323,19 @@ async def test_the_words_after_a_list_of_days_reach_the_recap(
         (date(2026, 11, 17), "rdv France Travail"),
         (date(2026, 11, 18), "rdv France Travail"),
     }
+
+
+async def test_two_people_after_the_command_are_noted_both(db: Database, trainer: Person) -> None:
+    """Explorer EC6: « /absence Hugo et Léa vendredi matin » noted Hugo alone, Léa dropped
+    without a word; « /absence Hugo, Léa … » found nobody."""
+    for typed in ("/absence Hugo et Léa vendredi matin", "/absence Hugo, Léa vendredi matin"):
+        await trainer.says(typed)
+        assert trainer.last.startswith(
+            "Noter une absence non justifiée, matin du vendredi 20 novembre 2026, pour :"
+        ), trainer.last
+        assert "· Hugo Moreau\n· Léa Martin" in trainer.last
+        await trainer.says("/annuler")
+    await trainer.says("/absence Hugo et Léa vendredi matin")
+    await trainer.presses("Enregistrer")
+    names = {await trainee_id(db, n): n for n in ("Hugo Moreau", "Léa Martin")}
+    assert sorted(names[a.trainee_id] for a in await absences(db)) == ["Hugo Moreau", "Léa Martin"]

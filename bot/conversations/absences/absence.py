@@ -35,8 +35,9 @@ from bot.absences.days import read_days, read_days_and_words
 from bot.absences.followups import organisation_of, procedure_on
 from bot.absences.line import as_typed, day_words, split_reason, understand_line
 from bot.absences.log import MAX_LATE_MINUTES, decline_followup, record_absence
+from bot.absences.sentence import read_absence_sentence
 from bot.absences.vocabulary import sick_leave_said
-from bot.answers import by_surname, closest_names, fold
+from bot.answers import by_surname, clean_line, closest_names, fold, has_words
 from bot.conversations.absences.batch import decrochage_data
 from bot.conversations.absences.details import (
     assess,
@@ -124,11 +125,30 @@ async def absence_start(ctx: Context) -> Outcome | None:
     argument = ctx.incoming.argument if ctx.incoming.command == "absence" else ""
     argument = str(ctx.data.pop("_line", "")) or argument
     if argument:
-        several = several_days(ctx, argument, formations)
+        several = several_people(argument) or several_days(ctx, argument, formations)
         if several is not None:
             return several
         await prefill(ctx, argument, formations)
     return None
+
+
+def several_people(text: str) -> Outcome | None:
+    """« /absence Hugo et Léa vendredi matin »: two people, one recap that notes them both
+    (:mod:`.group`), as the same words typed without the command (explorer EC6: Hugo alone
+    was noted, Léa dropped unsaid)."""
+    said = read_absence_sentence(text) or read_absence_sentence(f"absent {text}")
+    if said is None or len(said.names) < 2 or said.future or said.nobody:
+        return None
+    data: dict[str, object] = {
+        "_names": list(said.names),
+        "_rest": said.rest,
+        "_late": said.late,
+        "_minutes": said.minutes,
+    }
+    reason = clean_line(said.reason, limit=300) if said.reason else None
+    if isinstance(reason, str) and has_words(reason):
+        data["reason"] = reason
+    return Switch("absence_group", data)
 
 
 def several_days(ctx: Context, text: str, formations: list[Formation]) -> Outcome | None:

@@ -193,3 +193,16 @@ async def test_names_listed_are_the_ones_kept_ticked(lea: Person, db: Database) 
     assert [b[0] for b in lea.buttons[:5]] == ["☐", "☐", "☑", "☑", "☐"]
     await lea.says("Chloé")  # one name: ticked or unticked, as a press
     assert [b[0] for b in lea.buttons[:5]] == ["☐", "☐", "☐", "☑", "☐"]
+
+
+async def test_a_double_tap_leaves_the_box_as_the_first_tap_set_it(lea: Person) -> None:
+    """Explorer EC2: two presses of « ☐ Retards » sent back to back (a double tap, a slow
+    network's retry) ticked then unticked the sign."""
+    await lea.says("/cocher")
+    chloe = next(c for r in lea.replies for c in r.choices if c.label.endswith("Chloé Faure"))
+    await lea.presses_data(chloe.data)
+    assert lea.buttons[2] == "☐ Chloé Faure"
+    await lea.presses_data(chloe.data)  # the same button, as shown before the first press
+    assert lea.buttons[2] == "☐ Chloé Faure"
+    await lea.presses("Chloé Faure")  # the button as shown now: ticked again
+    assert lea.buttons[2] == "☑ Chloé Faure"

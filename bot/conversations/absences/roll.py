@@ -31,7 +31,7 @@ from bot.absences.line import soft_fold
 from bot.answers import MAX_TEXT, Invalid, fold, has_control_characters
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Hooks, Next, Option, Outcome, Retry, Stay, Step
-from bot.conversations.kit.many import DONE_WORDS, PAGE, read_selection
+from bot.conversations.kit.many import DONE_WORDS, PAGE, SHOWN, read_selection
 from bot.conversations.kit.pages import TURNS, clamp, turn_choices, turned, typed_page
 from bot.messages import Choice, Reply
 
@@ -225,10 +225,6 @@ def _paging(ctx: Context) -> tuple[int, int]:
     """The roll's page shown (0-based) and its number of pages."""
     pages = max(1, math.ceil(len(ctx.data.get("_roster") or []) / PAGE))
     return clamp(int(ctx.data.get("_page", 0)), pages), pages
-
-
-SHOWN = "~"
-"""Between a roll button's value and the mark it showed when pressed."""
 
 
 class RollStep(Step):

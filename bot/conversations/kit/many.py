@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Unpack
 
 from bot import texts
@@ -162,6 +162,12 @@ def _items(soft: str, options: list[Option], typed: dict[str, str]) -> list[str]
     return found
 
 
+SHOWN = "~"
+"""Between a ticking button's value and the state it showed when pressed: a double tap's
+second press names a state the list no longer shows, and changes nothing (explorer V, V5
+for the roll call; EC2: a sign of décrochage ticked, then unticked by a double tap)."""
+
+
 class PickMany(Step):
     """Tick several options, then "Terminé": delegates, participants, signs of décrochage."""
 
@@ -193,7 +199,7 @@ class PickMany(Step):
         choices = [
             Choice(
                 label=("☑ " if o.value in ticked else "☐ ") + o.label,
-                data=f"{ctx.question_id}|{o.value}",
+                data=f"{ctx.question_id}|{o.value}{SHOWN}{int(o.value in ticked)}",
                 number=first + offset + 1,
             )
             for offset, o in enumerate(options[first : first + PAGE])
@@ -216,6 +222,8 @@ class PickMany(Step):
         offered = [Option(label, value) for label, value in ctx.data.get("_options", [])]
         ticked: list[str] = list(ctx.data.get(self.store, []))
         if ctx.incoming.choice is not None:
+            pressed, _, shown = ctx.incoming.choice.partition(SHOWN)
+            ctx.incoming = replace(ctx.incoming, choice=pressed)
             picked = ctx.chosen([*(o.value for o in offered), "_done", "_prev", "_next"], labels={})
             if isinstance(picked, Invalid):
                 return Retry(picked.message)
@@ -224,6 +232,8 @@ class PickMany(Step):
             if picked == "_done":
                 return self._done(ctx, ticked)
             assert picked is not None
+            if shown and (shown == "1") != (picked in ticked):
+                return Stay(edit=True)  # pressed on the list before its last change: done
             ticked = [v for v in ticked if v != picked] if picked in ticked else [*ticked, picked]
             ctx.data[self.store] = ticked
             return Stay(edit=True)

@@ -94,3 +94,11 @@ def test_a_one_line_answer_is_refused_without_its_line_number() -> None:
     assert found.message.startswith("« mme aubert » seul ne suffit pas")
     two = parse_trainee_lines("mme aubert\nLéa Martin", now=NOW, within=WITHIN)
     assert isinstance(two, WrongLines) and two.message.startswith("Ligne 1 : « mme aubert »")
+
+
+def test_a_company_pasted_with_bidi_marks_is_kept_without_them_and_a_long_one_refused() -> None:
+    """Explorer EC1: « *Cie* & _Fils_ \\u202eevil\\u202c » left Hugo with no company, unsaid."""
+    [hugo] = parse_trainee_lines("Hugo Moreau ; *Cie* & _Fils_ \u202eevil\u202c")
+    assert hugo["company"] == "*Cie* & _Fils_ evil"
+    refused = parse_trainee_lines("Hugo Moreau ; " + "Boulangerie " * 12)
+    assert isinstance(refused, WrongLines) and "Je ne sais pas où mettre" in refused.message

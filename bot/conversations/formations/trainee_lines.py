@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot import dates, texts
-from bot.answers import MAX_TEXT, Invalid, clean_line, fold
+from bot.answers import MAX_TEXT, Invalid, clean_line, fold, visible
 from bot.conversations.formations.years import Period, day_in_context
 from bot.dates.words import ANY_MONTH
 from bot.formations.labels import (
@@ -266,8 +266,13 @@ def _details(rest: str) -> dict[str, str | None]:
     dropped unsaid)."""
     found: dict[str, str | None] = dict.fromkeys(("company", "email", "phone", "unread"))
     for part in rest.split(";"):
-        cleaned = clean_line(part, limit=100) if part.strip() else None
-        if not isinstance(cleaned, str) or not cleaned.strip():
+        # Bidi marks copied with a company from a PDF are left out; a part still refused (a
+        # hundred characters and more) refuses the line (explorer EC1: dropped unsaid).
+        cleaned = clean_line(visible(part), limit=100) if visible(part) else None
+        if isinstance(cleaned, Invalid):
+            found["unread"] = found["unread"] or visible(part)
+            continue
+        if cleaned is None or not cleaned.strip():
             continue
         value = cleaned.strip()
         if looks_like_email(value) and found["email"] is None:

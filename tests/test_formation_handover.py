@@ -12,7 +12,7 @@ from bot.outbox_payload import payload_to_reply
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import Bilan
 from bot.storage.db import Database
-from bot.storage.formations import Formation
+from bot.storage.formations import Formation, Trainee
 from bot.storage.outbox import OutboxMessage
 from tests.auxil.dialogue import Person as Talker
 from tests.auxil.hostile import FOR_CHOICES, survives
@@ -246,3 +246,29 @@ async def test_the_formation_is_named_apart_and_its_bilan_said_to_the_one_who_ta
         "Déjà programmé : le bilan de fin de formation du jeudi 25 février 2027 à 15 h 00 "
         "(/bilans)."
     )
+
+
+async def test_a_recap_under_way_for_a_formation_handed_over_says_why_nothing_is_noted(
+    db: Database, person: Callable[..., Talker]
+) -> None:
+    """Explorer EA2: « Enregistrer » pressed after the formation was handed over answered
+    « Personne à noter … Pour recommencer, écrivez … », which would fail again."""
+    claire, bruno, _chloe = await team(person, db)
+    async with db.sessions() as session, session.begin():
+        cariste = await session.scalar(select(Formation).where(Formation.title == "Cariste"))
+        assert cariste is not None
+        cariste.start_date = date(2026, 11, 2)
+        session.add(
+            Trainee(formation_id=cariste.id, full_name="Karim Benali", name_key="karim benali")
+        )
+    await bruno.says("Karim absent lundi et mardi")
+    assert "Karim Benali" in bruno.last and "Enregistrer" in bruno.buttons
+    await opens_handover(claire)
+    await claire.presses("Chloé Durand")
+    await claire.presses("Oui, confier")
+    await bruno.presses("Enregistrer")
+    assert bruno.last.startswith(
+        "Je n'ai rien noté : les personnes de ce récapitulatif ne sont plus dans vos formations"
+    )
+    await bruno.says("/formations")
+    assert bruno.last.startswith("Vous n'avez aucune formation pour l'instant.")

@@ -379,7 +379,10 @@ async def recap_taken(ctx: Context, picked: str) -> Outcome:
         return Leave()
     people = await chosen(ctx)
     if not people:
-        ctx.say("absence_appel.group_nobody")
+        # Named, then out of one's formations meanwhile (a formation handed over: explorer
+        # EA2, « Personne à noter » and « écrivez … » to type again what would fail again).
+        gone = bool(ctx.data.get("_resolved"))
+        ctx.say("absence_appel.group_gone" if gone else "absence_appel.group_nobody")
         return Leave()
     period = str(ctx.data["period"])
     minutes = ctx.data.get("_minutes")

@@ -1044,6 +1044,14 @@ async def test_on_matrix_the_charge_de_mission_gets_the_invitation_from_the_bot(
         "J'envoie moi-même l'invitation à Mme Sophie Leroy sur Matrix "
         "(@sophie.leroy-normandie.fr:agent.tchap.gouv.fr)" in trainer.all_text
     )
+    # The draft promises the agenda « ci-joint »: hers to send by e-mail, said (DC8).
+    [draft] = [
+        r.document for r in trainer.replies if r.document and "message" in r.document.filename
+    ]
+    assert draft.caption == (
+        "Message pour Mme Sophie Leroy, à lui envoyer par e-mail avec l'ordre du jour ci-dessus si "
+        "vous le souhaitez : sur Matrix, je lui envoie moi-même l'invitation seule"
+    )
 
     async def to_her() -> list[OutboxMessage]:
         async with db.sessions() as session:

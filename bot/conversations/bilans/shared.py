@@ -214,6 +214,9 @@ async def send_documents(
                     emailed=view.formation.cm_email
                     if emails_the_charge_de_mission(ctx, view)
                     else None,
+                    # On Matrix she gets the invitation alone: the agenda is the trainer's
+                    # to send, said (explorer DC8: the draft promised it « ci-joint »).
+                    matrix=bool(view.formation.cm_matrix) and ctx.settings.has_matrix,
                 ),
             )
         )

@@ -990,6 +990,18 @@ async def test_short_weekdays_are_read_in_a_list(trainer: Person) -> None:
         "Noter une absence non justifiée le vendredi 20 novembre après-midi et le lundi "
         "23 novembre 2026 matin (2 jours), pour :"
     )
+    # « mar », « mer », « sam » too, in a list of weekdays (explorer EE2: « Karim lun »).
+    for typed, said in (
+        ("Karim absent lun et mar", "le lundi 16 novembre et le mardi 17 novembre 2026"),
+        (
+            "Karim absent mar, mer et jeu",
+            "le mardi 17 novembre, le mercredi 18 novembre et le jeudi 19 novembre 2026",
+        ),
+    ):
+        await trainer.says("/annuler")
+        await trainer.says(typed)
+        assert trainer.last.startswith(f"Noter une absence non justifiée {said}"), trainer.last
+        assert "Karim Benali" in trainer.last
 
 
 async def test_the_whole_week_said_on_a_monday_is_that_monday(

@@ -393,6 +393,10 @@ async def test_what_the_buttons_cut_is_listed_whole_under_the_question(
     await transport.send("555", Reply(text="Vos échéances :", choices=choices))
     sent = request.called("sendMessage")[-1].params["text"]
     assert sent == f"Vos échéances :\n\n9. {whole}"
+    # The page turned edits the message: the whole lines go with it (explorer EE5).
+    await transport._edit("555", 42, Reply(text="Vos échéances :", choices=choices))
+    edited = request.called("editMessageText")[-1].params["text"]
+    assert edited == f"Vos échéances :\n\n9. {whole}"
 
 
 async def test_a_file_sent_by_the_user_reaches_the_engine(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import jinja2
 import pytest
 
@@ -120,3 +122,22 @@ def test_a_title_after_de_is_elided_across_its_quotes() -> None:
     said = env.from_string("Stagiaires {{ t|de_titre }}")
     assert said.render(t="Agent de restauration") == "Stagiaires d'« Agent de restauration »"
     assert said.render(t="Cariste <b>") == "Stagiaires de « Cariste &lt;b&gt; »"
+
+
+def test_a_period_of_one_day_is_said_as_its_day() -> None:
+    """Explorer ED2, EE4: « du lundi 15 mars 2027 au lundi 15 mars 2027 »."""
+    one = date(2027, 3, 15)
+    assert texts.period_said(one, one) == "le lundi 15 mars 2027"
+    assert texts.period_said(one, one, capital=True) == "Le lundi 15 mars 2027"
+    assert (
+        texts.period_said(one, date(2027, 6, 15)) == "du lundi 15 mars 2027 au mardi 15 juin 2027"
+    )
+    said = texts.say(
+        "absence.ask_outside",
+        d={
+            "date": "2027-03-16",
+            "name": "Karim Benali",
+            "_outside": {"start": "2027-03-15", "end": "2027-03-15"},
+        },
+    )
+    assert "(le lundi 15 mars 2027)" in said

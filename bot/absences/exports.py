@@ -38,6 +38,7 @@ from bot.rules.catalogue import rule_label
 from bot.storage.absences import Absence, FollowUp, QualityTicket, StoredDocument
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Organisation, Person, zone_of
+from bot.texts import period_said
 
 ABSENCE_COLUMNS = (
     "formation",
@@ -218,8 +219,7 @@ async def timeline_pdf(
         company=trainee.company,
         formation=formation,
         organisation=organisation.name if organisation else "",
-        start=dates.spell_date(formation.start_date),
-        end=dates.spell_date(formation.effective_end),
+        period=period_said(formation.start_date, formation.effective_end),
         generated=dates.spell_datetime(now.astimezone(ZoneInfo(zone))),
         events=[
             {

@@ -82,6 +82,30 @@ def soft_fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
 
 
+_SHORT_DAYS = {"lun": "lundi", "mar": "mardi", "mer": "mercredi", "jeu": "jeudi"}
+_SHORT_DAYS |= {"ven": "vendredi", "sam": "samedi", "dim": "dimanche"}
+_A_DAY_OF_A_LIST = (
+    r"(?:lun|mar|mer|jeu|ven|sam|dim|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\.?"
+    r"(?:\s+(?:matin|aprem|apres-midi|apres\s+midi))?"
+)
+_WEEKDAY_LIST = re.compile(
+    rf"\b{_A_DAY_OF_A_LIST}(?:\s*(?:,|\bet\b)\s*{_A_DAY_OF_A_LIST})+(?![\w-])"
+)
+
+
+def weekday_lists(folded: str) -> str:
+    """« lun et mar », « mer, jeu et ven » (folded): weekdays cut short in a list of weekdays
+    written whole, where « mar » cannot be March nor « sam » a name (explorer EE2: « Karim
+    absent lun et mar » read « Karim lun » as a name)."""
+
+    def whole(match: re.Match[str]) -> str:
+        return re.sub(
+            r"\b(lun|mar|mer|jeu|ven|sam|dim)\b\.?", lambda m: _SHORT_DAYS[m[1]], match[0]
+        )
+
+    return _WEEKDAY_LIST.sub(whole, folded)
+
+
 def as_typed(text: str, folded: str) -> str:
     """The words of ``text`` that ``folded`` stands for, as typed: "léa" → "Léa", "decembre" →
     "décembre".
@@ -259,7 +283,7 @@ def read_period_and_half(text: str) -> tuple[str | None, int | None, str | None,
     period: str | None = None
     minutes: int | None = None
     half: str | None = None
-    folded = " ".join(soft_fold(text).split())
+    folded = weekday_lists(" ".join(soft_fold(text).split()))
     for pattern, replacement in _REWRITES:
         folded = pattern.sub(replacement, folded)
     folded = spoken_lengths(folded)

@@ -24,6 +24,7 @@ from bot.absences.line import (
     soft_fold,
     spoken_lengths,
     trailing_words,
+    weekday_lists,
 )
 from bot.typos import GREETINGS, SIGN_OFFS
 
@@ -159,7 +160,7 @@ _NO_APOSTROPHE = re.compile(r"\b([nj])\s+(est|etait|a|ai|ont|sont|etaient|vient|
 
 
 def _soft(text: str) -> str:
-    folded = _NO_APOSTROPHE.sub(r"\1'\2", spoken_lengths(soft_fold(text)))
+    folded = weekday_lists(_NO_APOSTROPHE.sub(r"\1'\2", spoken_lengths(soft_fold(text))))
     return " ".join(folded.strip(" .!?;").split())
 
 

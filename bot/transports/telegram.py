@@ -397,7 +397,8 @@ class TelegramTransport:
     async def _edit(self, chat_id: str, message_id: int, reply: Reply) -> None:
         try:
             await self.app.bot.edit_message_text(
-                texts.split_text(reply.text, MAX_TEXT)[0],
+                # The whole lines with the page turned too (explorer EE5: page 2 had none).
+                texts.split_text(self._text(reply), MAX_TEXT)[0],
                 chat_id=chat_id,
                 message_id=message_id,
                 parse_mode=ParseMode.HTML,
@@ -436,11 +437,12 @@ class TelegramTransport:
         try:
             if reply.document is not None:
                 document = reply.document
-                caption = document.caption or (reply.text if len(reply.text) <= MAX_CAPTION else "")
+                full = self._text(reply)
+                caption = document.caption or (full if len(full) <= MAX_CAPTION else "")
                 # A text of its own beside the file's caption is sent too, after it, with
                 # the buttons (explorer EC5: the compte rendu's « déposez-le dans Dendreo »,
                 # /journal's members by number were lost behind a caption).
-                text_apart = bool(reply.text) and reply.text != caption
+                text_apart = bool(full) and full != caption
                 await with_retries(
                     sends=True,
                     call=lambda: bot.send_document(

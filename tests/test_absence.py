@@ -1339,3 +1339,20 @@ async def test_two_people_after_the_command_are_noted_both(db: Database, trainer
     await trainer.presses("Enregistrer")
     names = {await trainee_id(db, n): n for n in ("Hugo Moreau", "Léa Martin")}
     assert sorted(names[a.trainee_id] for a in await absences(db)) == ["Hugo Moreau", "Léa Martin"]
+
+
+async def test_the_motive_sent_as_the_caption_of_the_proof_keeps_both(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer EE6: the scan of the arrêt sent with « arrêt maladie » at « Quel motif ? » was
+    refused whole, the trainer left thinking the scan unwanted."""
+    await trainer.says("/absence")
+    for step, kind, value, _bads in STEP_BY_STEP:
+        if step == "reason":
+            await trainer.sends_file("arret.pdf", "application/pdf", PDF, "arrêt maladie")
+            assert await step_of(db, trainer) == ("absence", "recap")  # no proof asked again
+            assert "Justificatif : arret.pdf" in trainer.last  # the recap names the proof kept
+        elif step != "proof":
+            await answer(trainer, kind, value)
+    [saved] = await absences(db)
+    assert (saved.reason, saved.proof_id is not None) == ("arrêt maladie", True)

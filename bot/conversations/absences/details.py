@@ -37,6 +37,7 @@ from bot.absences.uploads import Upload
 from bot.answers import SKIP, Invalid, clean_line, correction, fold, has_words
 from bot.conversations.absences.steps import (
     FileStep,
+    TextWithProof,
     current_formation,
     current_trainee,
     parse_note,
@@ -126,8 +127,9 @@ def detail_steps(
             other=not_known_yet,
         ),
         # "No reason" (None) is an answer too: these ask only while none was given.
-        Text(
+        TextWithProof(
             "reason",
+            proof="proof",
             ask="absence.ask_reason",
             parse=required_reason,
             when=lambda c: c.data.get("justified") is True and "reason" not in c.data,

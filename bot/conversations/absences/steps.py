@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any, Unpack
 
 from bot.absences.followups import MAX_UPLOAD_BYTES, accepted_mime
@@ -42,10 +43,10 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Leave, Next, Outcome, Retry, Step
 from bot.conversations.kit.pages import typed_page
 from bot.conversations.kit.pick import STOP_WORDS, WHOLE_WORDS, visible
-from bot.conversations.kit.steps import DateStep, Hooks, Option, Pick, TextParser
+from bot.conversations.kit.steps import DateStep, Hooks, Option, Pick, Text, TextParser
 from bot.documents.bundle import safe_name
 from bot.formations.labels import told_apart
-from bot.messages import Reply
+from bot.messages import Attachment, Reply
 from bot.privacy.health import MEDICAL_DETAIL, kept
 from bot.storage.absences import StoredDocument
 from bot.storage.formations import Formation, Trainee
@@ -169,18 +170,50 @@ class FileStep(Step):
                     ctx.data[self.store] = None
                     return Next()
             return Retry(ctx.render("suivi.file_expected", optional=bool(self.skip_label)))
-        if not accepted_mime(attachment.mime_type):
-            return Retry(ctx.render("suivi.file_refused_type"))
-        if not attachment.content:
-            return Retry(ctx.render("suivi.file_empty"))
-        if len(attachment.content) > MAX_UPLOAD_BYTES:
-            return Retry(ctx.render("suivi.file_too_big", limit=MAX_UPLOAD_BYTES // (1024 * 1024)))
-        ctx.data[self.store] = {
-            "filename": safe_name(attachment.filename or "fichier")[:120],
-            "mime": attachment.mime_type.lower().strip()[:100],
-            "b64": base64.b64encode(attachment.content).decode("ascii"),
-        }
+        stored = file_kept(ctx, attachment)
+        if isinstance(stored, Retry):
+            return stored
+        ctx.data[self.store] = stored
         return Next()
+
+
+def file_kept(ctx: Context, attachment: Attachment) -> dict[str, str] | Retry:
+    """What a :class:`FileStep` keeps of a file, or why it is refused."""
+    if not accepted_mime(attachment.mime_type):
+        return Retry(ctx.render("suivi.file_refused_type"))
+    if not attachment.content:
+        return Retry(ctx.render("suivi.file_empty"))
+    if len(attachment.content) > MAX_UPLOAD_BYTES:
+        return Retry(ctx.render("suivi.file_too_big", limit=MAX_UPLOAD_BYTES // (1024 * 1024)))
+    return {
+        "filename": safe_name(attachment.filename or "fichier")[:120],
+        "mime": attachment.mime_type.lower().strip()[:100],
+        "b64": base64.b64encode(attachment.content).decode("ascii"),
+    }
+
+
+class TextWithProof(Text):
+    """A text question whose answer may come as the caption of the proof itself: « arrêt
+    maladie » sent with the scan of the arrêt, the motive taken and the file kept as the
+    proof the next question asks for (explorer EE6: refused whole, the scan thought
+    unwanted)."""
+
+    def __init__(self, name: str, *, proof: str, **kwargs: Any) -> None:
+        super().__init__(name, **kwargs)
+        self.proof = proof
+
+    async def answer(self, ctx: Context) -> Outcome:
+        attachment = ctx.incoming.attachment
+        if attachment is None or not ctx.incoming.text.strip():
+            return await super().answer(ctx)
+        stored = file_kept(ctx, attachment)
+        if isinstance(stored, Retry):
+            return stored
+        ctx.incoming = replace(ctx.incoming, attachment=None)
+        outcome = await super().answer(ctx)
+        if not isinstance(outcome, Retry):
+            ctx.data[self.proof] = stored
+        return outcome
 
 
 def upload_of(stored: Any) -> Upload | None:

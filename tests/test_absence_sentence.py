@@ -959,6 +959,11 @@ async def test_a_motive_after_each_name_of_a_list_is_refused_with_an_example(
     await trainer.says("/annuler")
     await trainer.says("Absents vendredi : Karim Dupont")  # a name nobody has, as before
     assert trainer.last.startswith("Je ne trouve pas « Karim Dupont » parmi vos stagiaires.")
+    # One motive after the last name is the list's (explorer EE1).
+    await trainer.says("Absents vendredi : Karim et Léa malades")
+    await trainer.presses("Toute la journée")
+    assert trainer.last.startswith("Noter une absence non justifiée, journée du vendredi 20")
+    assert trainer.last.endswith("· Karim Benali\n· Léa Martin\nMotif : malades"), trainer.last
 
 
 @pytest.mark.parametrize(

@@ -88,6 +88,14 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
     if sentence.labelled:
         said = await names_and_motives(ctx, sentence)
         motives = [motive for _, motive in said if motive]
+        if len(motives) == 1 and said[-1][1] and len(said) > 1:
+            # « Karim et Léa malades »: one motive, after the last name, the list's (explorer
+            # EE1: refused as « un motif différent pour chacun »).
+            said[-1] = (said[-1][0], "")
+            sentence = replace(
+                sentence, names=tuple(n for n, _ in said), reason=sentence.reason or motives[0]
+            )
+            motives = []
         if motives and len(said) > 1:
             # « Absents aujourd'hui : Karim malade, Léa rdv »: one motive each, which a
             # sentence for several people has not (explorer EA8: Léa could not be noted).

@@ -1335,6 +1335,8 @@ async def test_two_people_after_the_command_are_noted_both(db: Database, trainer
         ), trainer.last
         assert "· Hugo Moreau\n· Léa Martin" in trainer.last
         await trainer.says("/annuler")
+    await trainer.says("/absence Julie en retard vendredi et Karim")  # two events (EE3)
+    assert "vous parlez aussi de « Karim »" in trainer.last and "Je n'ai rien noté" in trainer.last
     await trainer.says("/absence Hugo et Léa vendredi matin")
     await trainer.presses("Enregistrer")
     names = {await trainee_id(db, n): n for n in ("Hugo Moreau", "Léa Martin")}

@@ -51,6 +51,7 @@ from bot.conversations.absences.details import (
     proof_of,
     recap_values,
 )
+from bot.conversations.absences.sentence import other_name
 from bot.conversations.absences.steps import (
     current_formation,
     current_trainee,
@@ -125,20 +126,27 @@ async def absence_start(ctx: Context) -> Outcome | None:
     argument = ctx.incoming.argument if ctx.incoming.command == "absence" else ""
     argument = str(ctx.data.pop("_line", "")) or argument
     if argument:
-        several = several_people(argument) or several_days(ctx, argument, formations)
+        several = await several_people(ctx, argument) or several_days(ctx, argument, formations)
         if several is not None:
             return several
         await prefill(ctx, argument, formations)
     return None
 
 
-def several_people(text: str) -> Outcome | None:
+async def several_people(ctx: Context, text: str) -> Outcome | None:
     """« /absence Hugo et Léa vendredi matin »: two people, one recap that notes them both
     (:mod:`.group`), as the same words typed without the command (explorer EC6: Hugo alone
-    was noted, Léa dropped unsaid)."""
+    was noted, Léa dropped unsaid); « /absence Julie en retard vendredi et Karim », another
+    person's event after the first one's, refused as that sentence is (explorer EE3)."""
     said = read_absence_sentence(text) or read_absence_sentence(f"absent {text}")
-    if said is None or len(said.names) < 2 or said.future or said.nobody:
+    if said is None or said.future or said.nobody:
         return None
+    if len(said.names) == 1:
+        other = await other_name(ctx, said)
+        if other is None:
+            return None
+        ctx.say("absence.sentence_two_events", first=said.names[0], other=other)
+        return Leave()
     data: dict[str, object] = {
         "_names": list(said.names),
         "_rest": said.rest,

@@ -37,7 +37,7 @@ from bot.absences.line import as_typed, day_words, split_reason, understand_line
 from bot.absences.log import MAX_LATE_MINUTES, decline_followup, record_absence
 from bot.absences.sentence import read_absence_sentence
 from bot.absences.vocabulary import sick_leave_said
-from bot.answers import by_surname, clean_line, closest_names, fold, has_words
+from bot.answers import by_surname, closest_names, fold
 from bot.conversations.absences.batch import decrochage_data
 from bot.conversations.absences.details import (
     assess,
@@ -51,7 +51,7 @@ from bot.conversations.absences.details import (
     proof_of,
     recap_values,
 )
-from bot.conversations.absences.sentence import other_name
+from bot.conversations.absences.sentence import other_name, said_data
 from bot.conversations.absences.steps import (
     current_formation,
     current_trainee,
@@ -147,16 +147,7 @@ async def several_people(ctx: Context, text: str) -> Outcome | None:
             return None
         ctx.say("absence.sentence_two_events", first=said.names[0], other=other)
         return Leave()
-    data: dict[str, object] = {
-        "_names": list(said.names),
-        "_rest": said.rest,
-        "_late": said.late,
-        "_minutes": said.minutes,
-    }
-    reason = clean_line(said.reason, limit=300) if said.reason else None
-    if isinstance(reason, str) and has_words(reason):
-        data["reason"] = reason
-    return Switch("absence_group", data)
+    return Switch("absence_group", said_data(said))
 
 
 def several_days(ctx: Context, text: str, formations: list[Formation]) -> Outcome | None:

@@ -119,18 +119,23 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
         len(sentence.names) > 1
         or read_days_and_words(day_words(sentence.rest, ctx.now), ctx.now, late=sentence.late)[0]
     )
+    return Switch("absence_group" if several else "absence_phrase", said_data(sentence))
+
+
+def said_data(sentence: AbsenceSentence) -> dict[str, object]:
+    """What a sentence gives the dialogue that notes it: the names, the rest to read the days
+    from, a late arrival's length, and its motive, checked as « Un motif connu ? »'s answer
+    is (« à cause du bus »; explorer M: control characters reached the exports)."""
     data: dict[str, object] = {
         "_names": list(sentence.names),
         "_rest": sentence.rest,
         "_late": sentence.late,
         "_minutes": sentence.minutes,
     }
-    # « à cause du bus »: the answer to « Un motif connu ? », checked as that answer is
-    # (explorer M: control characters reached the exports).
     reason = clean_line(sentence.reason, limit=300) if sentence.reason else None
     if isinstance(reason, str) and has_words(reason):
         data["reason"] = reason
-    return Switch("absence_group" if several else "absence_phrase", data)
+    return data
 
 
 _FOR_A_JOB = re.compile(

@@ -25,6 +25,7 @@ async def at_the_dates_step(trainer: Person) -> None:
     await trainer.presses("Région Normandie")
     await trainer.presses("De date à date")
     assert "Quelles sont les dates de la formation" in trainer.last
+    assert "« le 2 mars 2027 » pour une formation d'une journée" in trainer.last  # ED2
 
 
 async def test_days_counted_from_today_and_shortened_weekdays_are_understood(

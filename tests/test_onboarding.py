@@ -633,3 +633,19 @@ async def a_code(admin: Person, role: str) -> str:
     code = CODE.search(admin.last)
     assert code, admin.last
     return code[1]
+
+
+async def test_a_choice_typed_as_a_number_word_is_that_number(
+    db: Database, person: Callable[..., Person]
+) -> None:
+    """Explorer EF1: « un » typed for « 1. Au féminin » was « Ni l'un ni l'autre » (its
+    « l'un »), the gender stored neutral without a word; « deux » was « pas reconnu »."""
+    claire = person("claire")
+    await claire.says("/start")
+    await claire.says("Forma Plus")
+    await claire.says("un")  # « 1. Métropole »
+    await claire.says("Claire Martin")
+    await claire.says("un")
+    async with db.sessions() as session:
+        form = await session.scalar(select(P.address_form).where(P.display_name == "Claire Martin"))
+    assert form == "f"

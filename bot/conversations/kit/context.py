@@ -309,6 +309,11 @@ class Context:
             if SIGNED.fullmatch(self.incoming.text.strip()):  # « -1 » is no choice 1 (explorer E)
                 return Invalid(texts.say("common.signed_number", number=self.incoming.text[:12]))
             return self._by_number(answer, values)
+        said = choice_word(answer)
+        if said is not None and answer not in (fold(label) for label in labels.values()):
+            # « un », « deux », « le premier » for the numbers shown (explorer EF1: « un » was
+            # « Ni l'un ni l'autre », the gender stored neutral without a word).
+            return self._by_number(str(said), values)
         matches = matching(answer, values, labels=labels, synonyms=synonyms)
         if len(matches) == 1:
             return matches[0]
@@ -463,6 +468,25 @@ def typed_number(text: str) -> int | None:
     if not answer.isdecimal() or len(answer) > MAX_NUMBER_DIGITS or SIGNED.fullmatch(text.strip()):
         return None
     return int(answer)
+
+
+_CHOICE_WORDS = {
+    **dict.fromkeys(("un", "une", "premier", "premiere"), 1),
+    **dict.fromkeys(("deux", "deuxieme", "second", "seconde"), 2),
+    **{w: n for n, w in enumerate(("trois", "quatre", "cinq", "six", "sept", "huit"), 3)},
+    **{f"{w}ieme": n for n, w in enumerate(("trois", "quatr", "cinqu", "six", "sept", "huit"), 3)},
+    "neuf": 9,
+    "neuvieme": 9,
+    "dix": 10,
+    "dixieme": 10,
+}
+_CHOICE_LEAD = re.compile(r"^(?:(?:le|la|l|choix|reponse|numero|n|no)\s+)+")
+
+
+def choice_word(answer: str) -> int | None:
+    """« un », « deux », « le premier », « choix trois » (folded): the number of a choice
+    written as a word, as phones and people do; ``None`` otherwise."""
+    return _CHOICE_WORDS.get(_CHOICE_LEAD.sub("", answer.replace("'", " ")).strip())
 
 
 def _number(text: str) -> str | None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Unpack
 
 from bot.answers import MAX_TEXT, Invalid, fold, has_control_characters
 from bot.answers import visible as visible_text
-from bot.conversations.kit.context import matching, typed_number
+from bot.conversations.kit.context import choice_word, matching, typed_number
 from bot.conversations.kit.flow import (
     PAGE_SIZE,
     Hooks,
@@ -190,6 +190,9 @@ class Pick(Step):
             return Stay()
         if fold(typed) in WHOLE_WORDS and len(shown) < len(offered):
             return self._picked(ctx, WHOLE, page, pages, edit=False)
+        worded = choice_word(fold(typed))
+        if worded is not None and fold(typed) not in (fold(o.label) for o in offered):
+            typed = str(worded)  # « un », « le deuxième »: the number shown (explorer EF1)
         if fold(typed).isdecimal():
             number = typed_number(typed) or 0
             if not shown:

@@ -278,3 +278,21 @@ def test_people_s_identifiers_in_a_library_s_log_line_are_masked() -> None:
     MaskedIds().filter(failed)
     shown = logging.Formatter().format(failed)
     assert "lea.martin" not in shown and "ValueError: no room with [identifiant masqué]" in shown
+
+
+def test_what_nio_dumps_of_a_decrypted_event_never_reaches_the_log(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Explorer EF8: « Error validating event … On instance['content']: {'body':
+    'Karim-Benali-arret.pdf' …} » was written at WARNING, the default level."""
+    import logging
+
+    from bot.app import setup_logging
+
+    setup_logging("INFO")
+    with caplog.at_level(logging.INFO):
+        logging.getLogger("nio.events.misc").warning("On instance['content']: %s", "arret.pdf")
+        logging.getLogger("nio.crypto.log").warning("Error decrypting megolm event")
+        logging.getLogger("nio.rooms").warning("kept")
+    assert "arret.pdf" not in caplog.text and "megolm" not in caplog.text
+    assert "kept" in caplog.text

@@ -1019,3 +1019,22 @@ async def test_the_whole_week_said_on_a_monday_is_that_monday(
     )
     await trainer.presses("Enregistrer")
     assert [a.day for a in await absences(db)] == [date(2026, 11, 23)]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Pour info, Karim était absent vendredi",
+        "Note que Karim est absent vendredi",
+        "Peux-tu noter que Karim est absent vendredi",
+        "Merci de noter l'absence de Karim vendredi",
+        "À noter : Karim absent vendredi",
+    ],
+)
+async def test_what_a_trainer_writes_before_the_absence_is_set_aside(
+    trainer: Person, typed: str
+) -> None:
+    """Explorer EF12: « Je ne trouve pas « Pour info » parmi vos stagiaires », « … « Note que
+    Lucas » … », while « Bonjour, Lucas était absent … » was read."""
+    await trainer.says(typed)
+    assert trainer.last.startswith("Noter l'absence de Karim Benali, vendredi 20 novembre 2026 ?")

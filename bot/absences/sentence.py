@@ -202,13 +202,30 @@ def _greeted_apart(to: str, after: str) -> bool:
     return bool(_NOBODY_GREETED.fullmatch(_soft(to))) or not _NO_SUBJECT.match(_soft(after))
 
 
+_LEAD_IN = re.compile(
+    r"(?i)^(?:(?:pour\s+(?:info(?:rmation)?|ton\s+info|votre\s+info(?:rmation)?)"
+    r"|petite?\s+info|(?:je\s+(?:te|vous)\s+)?signale\s+que|[aà]\s+noter)(?!\w)"
+    r"|(?:(?:merci\s+de|peux[\s-]*tu|pouvez[\s-]*vous|tu\s+peux|vous\s+pouvez|peut[\s-]*on"
+    r"|il\s+faut)\s+)?not(?:er|ez|e)(?!\w)(?:\s+que(?!\w)|\s+qu['’]|\s+(?=l['’]|une?\s))?)"
+    r"[\s:,!.-]*"
+)
+"""« Pour info, », « Note que », « Peux-tu noter que », « Merci de noter l'absence de »:
+what a trainer writes to an assistant before the absence (explorer EF12: « Je ne trouve pas
+« Pour info » parmi vos stagiaires »)."""
+_ARTICLE = re.compile(r"(?i)^(?:l['’]\s*|une?\s+)(?=(?:absence|retard)\b)")
+
+
 def _without_courtesies(text: str) -> str:
-    """The sentence without its greeting (« Bonjour, », « Bonjour Camille, ») and its
-    sign-off (« , merci », « bonne journée ! »), which name no one and no day."""
+    """The sentence without its greeting (« Bonjour, », « Bonjour Camille, »), its lead-in
+    (« Pour info, », « Merci de noter l'absence de … ») and its sign-off (« , merci »,
+    « bonne journée ! »), which name no one and no day."""
     addressed = _ADDRESSED.match(text)
     if addressed is not None and _greeted_apart(addressed["to"], text[addressed.end() :]):
         text = text[addressed.end() :]
     text = _GREETING.sub("", text) or text
+    led = _LEAD_IN.match(text)
+    if led is not None and led.end() < len(text):
+        text = _ARTICLE.sub("", text[led.end() :]) or text
     while (signed := _SIGNED_OFF.search(folded := soft_fold(text))) and signed.start() > 0:
         if len(folded) != len(text):  # a letter folded into two: left as typed
             break

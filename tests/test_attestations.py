@@ -9,11 +9,11 @@ import argparse
 import hashlib
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot import cli
 from bot.app import build_engine
@@ -448,6 +448,19 @@ async def test_relancer_gives_the_same_links_and_reminds_those_who_talk_to_the_b
         )
         assert count == 2
         assert len((await session.scalars(select(AttestationInvitation))).all()) == 2
+    # Léa left her chat with the bot meanwhile: said so, no reminder into it (explorer EF9).
+    async with db.sessions() as session, session.begin():
+        await session.execute(
+            update(ChatIdentity)
+            .where(ChatIdentity.chat_id == "lea")
+            .values(blocked_at=datetime(2026, 11, 27, 9, tzinfo=UTC))
+        )
+    await trainer.presses("Inviter ou relancer")
+    assert "Rappel envoyé directement" not in trainer.all_text
+    assert (
+        "Léa Martin a quitté la conversation avec moi : je ne peux plus lui écrire. Prévenez "
+        "cette personne autrement, ou choisissez « Nouveau lien pour un participant »."
+    ) in trainer.all_text
     # Hugo's link, given twice, works (after the bilan: the attestation is asked).
     hugo = person("hugo")
     await hugo.says(f"/start {first['Hugo Moreau']}")

@@ -50,9 +50,25 @@ from bot.privacy.replies import Sealer
 from bot.storage.attestations import Attestation, AttestationInvitation
 from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.outbox import OutboxMessage
+from bot.storage.people import ChatIdentity
 from bot.storage.state import waiting_flow
 
 LOOK_BACK = timedelta(days=7)
+
+
+async def _chat_now(session: AsyncSession, live: AttestationInvitation) -> str | None:
+    """Where the person who used the link talks to the bot now (a Matrix chat left and
+    another opened: the new one); ``None`` once she left it, or blocked the bot."""
+    found = await session.execute(
+        select(ChatIdentity.chat_id, ChatIdentity.blocked_at).where(
+            ChatIdentity.platform == live.redeemed_platform,
+            ChatIdentity.user_id == live.redeemed_user_id,
+        )
+    )
+    row = found.first()
+    if row is None:  # no identity kept: the chat the link was used in
+        return live.redeemed_chat_id
+    return None if row.blocked_at is not None else row.chat_id
 
 
 @dataclass(frozen=True)
@@ -72,11 +88,20 @@ class Invited:
     lost: list[str] = field(default_factory=list)
     """Those whose link cannot be shown again (issued before ``0022_relances``, or sealed
     with another data folder's key): only "Nouveau lien" helps, and only if asked."""
+    left: list[str] = field(default_factory=list)
+    """Those who left their chat with the bot (or blocked it): nothing reaches them there
+    (explorer EF9: « Rappel envoyé directement à … Julie Roux », who had left)."""
 
     @property
     def anything(self) -> bool:
         return bool(
-            self.fresh or self.again or self.reminded or self.on_matrix or self.emailed or self.lost
+            self.fresh
+            or self.again
+            or self.reminded
+            or self.on_matrix
+            or self.emailed
+            or self.lost
+            or self.left
         )
 
 
@@ -138,12 +163,15 @@ async def invite_or_remind(
             continue
         name = visible(row.participant.name)
         if live is not None and live.redeemed_at is not None:
-            if live.redeemed_platform and live.redeemed_chat_id:
+            chat = await _chat_now(session, live) if live.redeemed_platform else None
+            if live.redeemed_platform and chat is None:
+                done.left.append(name)
+            elif live.redeemed_platform and chat:
                 await enqueue(
                     session,
                     key=f"attestation:remind:{live.id}:{event}",
                     platform=live.redeemed_platform,
-                    chat_id=live.redeemed_chat_id,
+                    chat_id=chat,
                     organisation_id=info.bilan.organisation_id,
                     reply=Reply(
                         text=texts.say(
@@ -299,8 +327,9 @@ async def tell_participants_the_bilan_is_over(
         )
     ).all()
     for invitation, bilan in rows:
-        platform, chat = invitation.redeemed_platform, invitation.redeemed_chat_id
-        if not platform or not chat:
+        platform = invitation.redeemed_platform
+        chat = await _chat_now(session, invitation) if platform else None
+        if not platform or not chat:  # never used, or her chat left since (explorer EF9)
             continue
         info = await view_of(session, bilan.id)
         if info is None:

@@ -394,6 +394,8 @@ def tell_invited(ctx: Context, info: BilanView, done: Invited) -> None:
         ctx.say("attestation_trainer.sent_by_email", names=done.emailed)
     if done.lost:
         ctx.say("attestation_trainer.lost_links", names=done.lost)
+    if done.left:
+        ctx.say("attestation_trainer.left_chat", names=done.left)
 
 
 def email_links(ctx: Context) -> reminders.Links | None:

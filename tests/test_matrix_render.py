@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from bot.messages import Choice, Reply
 from bot.transports.matrix import render
 from bot.transports.matrix.pacing import Pacer
-from bot.transports.matrix.transport import _message
 
 
 def test_choices_are_numbered_in_body_and_an_ordered_list_in_html() -> None:
@@ -122,7 +121,7 @@ def test_an_event_s_moment_is_the_homeserver_s_and_anything_else_none() -> None:
     ):
         assert render.sent_at(wrong) is None
     # Kept with what the inbox stores of an event, not lost on the way (explorer AY2).
-    kept = _message(
+    kept = render.message_source(
         {
             "type": "m.room.message",
             "event_id": "$x",

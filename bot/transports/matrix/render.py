@@ -204,3 +204,17 @@ def sent_at(source: dict[str, Any]) -> datetime | None:
         return datetime.fromtimestamp(stamp / 1000, UTC)
     except (OverflowError, OSError, ValueError):
         return None
+
+
+def message_source(source: dict[str, Any]) -> dict[str, Any] | None:
+    """The parts of a message event that are kept, or None when it is no message."""
+    kept = {
+        "type": source.get("type"),
+        "event_id": source.get("event_id"),
+        "sender": source.get("sender"),
+        "content": source.get("content"),
+        "origin_server_ts": source.get("origin_server_ts"),  # when sent (AJ1; explorer AY2)
+    }
+    if not isinstance(kept["event_id"], str) or not is_message(kept):
+        return None
+    return kept

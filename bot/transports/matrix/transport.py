@@ -30,7 +30,6 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import timedelta
 from typing import Any
 
 from nio import AsyncClient, DownloadResponse, MegolmEvent, RoomMemberEvent, SyncResponse
@@ -45,7 +44,6 @@ from bot.messages import Attachment, Incoming, Platform, Reply, gave_up
 from bot.outbox import PermanentFailure
 from bot.outbox_payload import reply_to_payload
 from bot.progress import TYPING_EVERY, while_slow
-from bot.storage.base import utcnow
 from bot.storage.matrix import MatrixEvent
 from bot.transports.matrix import render
 from bot.transports.matrix.gaps import SYNC_FILTER, fill_gaps
@@ -53,6 +51,7 @@ from bot.transports.matrix.inbox import Inbox, Recorded
 from bot.transports.matrix.pacing import Outgoing, Pacer
 from bot.transports.matrix.rooms import Rooms
 from bot.transports.matrix.session import open_client
+from bot.transports.matrix.undecrypted import Undecrypted
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +59,6 @@ MAX_ATTEMPTS = 3
 """Tries of one incoming event before it is set aside."""
 SYNC_TIMEOUT_MS = 30_000
 ROOM_WAIT = 30.0
-UNDECRYPTABLE_FOR = timedelta(days=1)
-"""An event whose room key never came is set aside after this long."""
 """How long a send waits for a room just joined to appear in a sync."""
 
 
@@ -92,6 +89,7 @@ class MatrixTransport:
         self._background: set[asyncio.Task[Any]] = set()
         self._joining: set[str] = set()
         self.rooms = Rooms(self)
+        self.undecrypted = Undecrypted(self)
 
     @property
     def client(self) -> AsyncClient:
@@ -178,7 +176,7 @@ class MatrixTransport:
             # Left, kicked or banned: nio keeps the room; sends must be refused.
             self.client.rooms.pop(room_id, None)
             self._spawn(self.inbox.gone(room_id))
-        await self._retry_undecrypted()
+        await self.undecrypted.retry()
         for room_id in await self.inbox.rooms_waiting():
             self._wake(room_id)
         await self.rooms.welcomes()
@@ -214,7 +212,7 @@ class MatrixTransport:
                         Recorded(event.event_id, room_id, sender, event.source, group, True)
                     )
                     continue
-                source = _message(event.source)
+                source = render.message_source(event.source)
                 if source is None:
                     continue
                 if group:
@@ -232,30 +230,6 @@ class MatrixTransport:
         localpart = self.user_id[1:].split(":", 1)[0]
         shown = room.user_name(self.user_id) if room is not None else None
         return tuple(n for n in (shown, localpart) if n)
-
-    async def _retry_undecrypted(self) -> None:
-        """Events that arrived before their room key: try again after each sync."""
-        for row in await self.inbox.undecrypted():
-            if row.received_at < utcnow() - UNDECRYPTABLE_FOR:
-                await self.inbox.failed(row.id, row.attempts, "undecryptable", give_up=True)
-                log.warning("matrix: an event never became readable; set aside")
-                continue
-            event = MegolmEvent.from_dict(row.source)
-            if not isinstance(event, MegolmEvent):
-                await self.inbox.decrypted(row.id, None)
-                continue
-            event.room_id = row.room_id
-            try:
-                clear = self.client.decrypt_event(event)
-            except Exception:
-                continue  # still no key; nio asks for it as the sync goes on
-            source = _message(getattr(clear, "source", {}) or {})
-            if source is not None and row.is_group:
-                text = render.addressed(
-                    render.read(source).text, source["content"], self.user_id, ()
-                )
-                source = None if text is None else {**source, "formabot_text": text}
-            await self.inbox.decrypted(row.id, source)
 
     # --- handling, room by room ----------------------------------------------------------
 
@@ -484,17 +458,3 @@ def _sender(
         )
 
     return send
-
-
-def _message(source: dict[str, Any]) -> dict[str, Any] | None:
-    """The parts of a message event that are kept, or None when it is no message."""
-    kept = {
-        "type": source.get("type"),
-        "event_id": source.get("event_id"),
-        "sender": source.get("sender"),
-        "content": source.get("content"),
-        "origin_server_ts": source.get("origin_server_ts"),  # when sent (AJ1; explorer AY2)
-    }
-    if not isinstance(kept["event_id"], str) or not render.is_message(kept):
-        return None
-    return kept

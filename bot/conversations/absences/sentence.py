@@ -63,9 +63,15 @@ formations)."""
 
 async def absence_sentence(ctx: Context) -> Outcome | None:
     """Reader of text outside any conversation: the confirmation if it reports an absence."""
-    if ctx.actor is None or not ctx.actor.is_member or ctx.incoming.is_group:
+    if ctx.actor is None or not ctx.actor.is_member:
         return None
     sentence = read_absence_sentence(ctx.incoming.text)
+    if ctx.incoming.is_group:
+        if sentence is None or sentence.nobody:
+            return None
+        # Said why, not « pas sûr » (explorer EF7): no trainee's absence in a group room.
+        ctx.say("common.private_only")
+        return Leave()
     if sentence is not None and sentence.nobody:
         if ctx.in_dialogue:  # « aucun » may answer the question in hand
             return None

@@ -133,3 +133,18 @@ def test_an_event_s_moment_is_the_homeserver_s_and_anything_else_none() -> None:
     assert kept is not None and render.sent_at(kept) == datetime(
         2026, 11, 30, 0, 53, 20, tzinfo=UTC
     )
+
+
+def test_a_question_says_how_to_answer_it_the_same_in_both_forms() -> None:
+    """Explorer EF6: the hint was in the HTML only; EF11: in a group, « Répondez par le
+    numéro » led to silence, only what names the bot being read there."""
+    reply = Reply(text="Quel réglage ?", choices=(Choice("Délais", "1|d"), Choice("Heure", "1|h")))
+    [alone] = render.text_contents(reply)
+    assert alone["body"].endswith("2. Heure\nRépondez par le numéro ou le libellé.")
+    assert alone["formatted_body"].endswith("<i>Répondez par le numéro ou le libellé.</i>")
+    [grouped] = render.text_contents(reply, group="formabot")
+    said = (
+        "Dans ce salon, répondez en citant ce message, ou en commençant par « formabot : » "
+        "(puis le numéro ou le libellé)."
+    )
+    assert grouped["body"].endswith(said)

@@ -40,8 +40,11 @@ def _markup_to_html(markup: str) -> str:
     return markup.replace("\n", "<br>")
 
 
-def text_contents(reply: Reply) -> list[dict[str, Any]]:
-    """The ``m.room.message`` contents of a reply's text and choices (one or more events)."""
+def text_contents(reply: Reply, *, group: str = "") -> list[dict[str, Any]]:
+    """The ``m.room.message`` contents of a reply's text and choices (one or more events).
+
+    ``group``: the bot's name in a room of more than two, where only what is addressed to it
+    is read; the hint says how to answer (explorer EF11: the number typed was never read)."""
     markup = reply.text
     if not markup.strip() and not reply.choices:
         return []
@@ -67,9 +70,14 @@ def text_contents(reply: Reply) -> list[dict[str, Any]]:
                 f"<ul>{others}</ul>" if others else ""
             )
             plain = f"{plain}\n\n{numbered}" if plain else numbered
-            # No number shown (a setting's value is typed): no hint to answer by one.
-            hint = html.escape(texts.plain(texts.say("common.answer_by_number"))) if items else ""
-            formatted = f"{formatted}{lists}<i>{hint}</i>" if hint else f"{formatted}{lists}"
+            # No number shown (a setting's value is typed): no hint to answer by one. The
+            # same hint in both forms (explorer EF6: the plain body had none).
+            hint = texts.plain(texts.say("common.answer_by_number", name=group))
+            hint = hint if items or group else ""
+            plain = f"{plain}\n{hint}" if hint else plain
+            formatted = (
+                f"{formatted}{lists}<i>{html.escape(hint)}</i>" if hint else f"{formatted}{lists}"
+            )
         contents.append(
             {
                 "msgtype": "m.text",

@@ -395,7 +395,9 @@ class MatrixTransport:
                 reply = replace(reply, text=reply.document.caption)
         # The words first, then the file they speak of (explorer G: the chargée de mission's
         # chat opened on a bare « bilan-….ics », « Bonjour Madame » after it).
-        sends = [*render.text_contents(reply), *upload]
+        # In a group what is read is what is addressed: the hint says how (explorer EF11).
+        group = self._names(room)[0] if room.member_count > 2 else ""
+        sends = [*render.text_contents(reply, group=group), *upload]
         client = self.client
         for index, content in enumerate(sends):
             # The same transaction id twice is one message for the homeserver: a

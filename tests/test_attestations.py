@@ -86,10 +86,11 @@ async def test_on_matrix_an_invitation_to_forward_names_the_bot_s_address(
     invitations = [plain(r.text) for r in trainer.replies if r.extras.get("invite_code")]
     assert len(invitations) == 2
     for text, code in zip(invitations, codes(trainer.replies).values(), strict=True):
-        assert (
-            "Sur Tchap (ou un autre client Matrix) : ouvrez une discussion avec @formabot:ex.org "
-            f"et envoyez-y ce message : /start {code}"
+        assert (  # one way to answer, Tchap's (explorer EF10: the step given twice)
+            "(une minute suffit), sur Tchap (ou un autre client Matrix), ouvrez une discussion "
+            f"avec @formabot:ex.org et envoyez-y ce message : /start {code}"
         ) in text
+        assert text.count(f"/start {code}") == 1 and "envoyez au bot formabot" not in text
 
 
 async def test_a_bilan_with_nobody_invited_says_so(trainer: Talker) -> None:

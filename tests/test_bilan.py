@@ -1044,6 +1044,13 @@ async def test_on_matrix_the_charge_de_mission_gets_the_invitation_from_the_bot(
         "J'envoie moi-même l'invitation à Mme Sophie Leroy sur Matrix "
         "(@sophie.leroy-normandie.fr:agent.tchap.gouv.fr)" in trainer.all_text
     )
+    # Matrix alone: one way to answer, Tchap's (explorer EF10: « envoyez au bot formabot »).
+    invitations = [r.text for r in trainer.replies if "/start " in r.text]
+    assert invitations and all("envoyez au bot formabot" not in t for t in invitations)
+    assert all(
+        "sur Tchap (ou un autre client Matrix), ouvrez une discussion avec @formabot:localhost" in t
+        for t in invitations
+    )
     # The draft promises the agenda « ci-joint »: hers to send by e-mail, said (DC8).
     [draft] = [
         r.document for r in trainer.replies if r.document and "message" in r.document.filename

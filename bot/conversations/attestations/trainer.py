@@ -371,6 +371,7 @@ def invitation_reply(ctx: Context, info: BilanView, fresh: Fresh) -> Reply:
             code=fresh.code,
             expires=_local(info, fresh.expires_at),
             matrix=ctx.settings.matrix_user_id if ctx.settings.has_matrix else "",
+            telegram=ctx.settings.has_telegram,
             **when_words(info, ctx.now),
         ),
         # Read by the participant it is forwarded to: on Telegram, their link to tap.

@@ -438,13 +438,13 @@ async def test_debug_logging_names_no_matrix_id(
     try:
         setup_logging("DEBUG")
         with caplog.at_level(logging.DEBUG):
+            # Logging at DEBUG for formabot (its libraries' chatter held back: SILENT_LOGGERS).
+            assert logging.getLogger("bot.transports.matrix").isEnabledFor(logging.DEBUG)
             async with MatrixPerson.joining(synapse, tmp_path, "sophie") as sophie:
                 await bot.send(sophie.user_id, Reply(text="Invitation au bilan"))
                 await sophie.wait(lambda: bool(sophie.seen), what="the invitation")
                 await bot.send(sophie.user_id, Reply(text="Le bilan est déplacé"))
                 await sophie.wait(lambda: len(sophie.seen) == 2, what="the second message")
-        # Logging at DEBUG for formabot (its libraries' chatter held back: SILENT_LOGGERS).
-        assert logging.getLogger("bot.transports.matrix").isEnabledFor(logging.DEBUG)
         assert sophie.user_id not in caplog.text
     finally:
         for name, level in levels.items():

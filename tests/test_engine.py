@@ -792,3 +792,19 @@ async def test_in_a_group_someone_who_is_no_member_is_asked_to_write_in_private(
         ), typed
     await in_group.says("/bilans")
     assert "plus partie" not in in_group.all_text and "message privé" in in_group.last
+
+
+async def test_a_private_dialogue_in_a_chat_become_a_group_is_closed_saying_why(
+    db: Database, person: Callable[..., Person], demo: None
+) -> None:
+    """Explorer EF13: « J'ai refermé « … » : elle ne se mène qu'en conversation privée », the
+    « elle » of nothing, and not a word of the absence just typed."""
+    alone = person("formateur", chat="salon-7")
+    await alone.says("/absence karim")
+    together = person("formateur", chat="salon-7", is_group=True)
+    await together.says("Léa absente vendredi matin")
+    assert (
+        "cette conversation compte désormais d'autres personnes, et cette démarche ne se mène "
+        "qu'en conversation privée avec moi (le message que vous venez d'envoyer n'a pas été "
+        "traité : envoyez-le-moi en message privé)"
+    ) in together.all_text

@@ -206,3 +206,13 @@ async def test_a_double_tap_leaves_the_box_as_the_first_tap_set_it(lea: Person) 
     assert lea.buttons[2] == "☐ Chloé Faure"
     await lea.presses("Chloé Faure")  # the button as shown now: ticked again
     assert lea.buttons[2] == "☑ Chloé Faure"
+
+
+async def test_a_file_at_a_checklist_is_said_to_come_after_the_names(lea: Person) -> None:
+    """Explorer EF14: the photo of the signed sheet sent at « Qui figure sur la feuille ? »
+    got « J'attends une réponse écrite ici », at a question where names are ticked."""
+    await lea.says("/cocher")
+    await lea.sends_file("feuille.png", "image/png", b"\x89PNG fake")
+    assert lea.last.startswith(
+        "Je ne prends pas de fichier ni de photo à cette question : choisissez d'abord"
+    )

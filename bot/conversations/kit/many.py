@@ -237,6 +237,8 @@ class PickMany(Step):
             ticked = [v for v in ticked if v != picked] if picked in ticked else [*ticked, picked]
             ctx.data[self.store] = ticked
             return Stay(edit=True)
+        if ctx.incoming.attachment is not None:  # names are ticked here (explorer EF14)
+            return Retry(ctx.render("common.file_instead_of_choice"))
         refusal = ctx.refuse_non_text()
         if refusal:
             return refusal

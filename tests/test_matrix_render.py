@@ -148,3 +148,21 @@ def test_a_question_says_how_to_answer_it_the_same_in_both_forms() -> None:
         "(puis le numéro ou le libellé)."
     )
     assert grouped["body"].endswith(said)
+
+
+def test_element_s_markdown_is_read_as_the_person_sees_it() -> None:
+    """Explorer EF2: « Yanis dit être **démotivé** » reached the compte rendu's PDF with its
+    asterisks; asterisks typed without formatting stay."""
+    formatted = {
+        "msgtype": "m.text",
+        "body": "Yanis dit être **démotivé** par les horaires, `coupés` et *le* _transport_",
+        "format": "org.matrix.custom.html",
+        "formatted_body": "Yanis dit être <strong>démotivé</strong> par les horaires, "
+        "<code>coupés</code> et <em>le</em> <em>transport</em>",
+    }
+    said = render.read({"type": "m.room.message", "content": formatted})
+    assert said.text == "Yanis dit être démotivé par les horaires, coupés et le transport"
+    plain = {"msgtype": "m.text", "body": "note **importante** 2*3*4 et nom_de_fichier"}
+    assert render.read({"type": "m.room.message", "content": plain}).text == plain["body"]
+    bold_only = {**formatted, "body": "2*3*4 **fort**", "formatted_body": "2*3*4 <strong>fort"}
+    assert render.read({"type": "m.room.message", "content": bold_only}).text == "2*3*4 fort"

@@ -127,6 +127,33 @@ def _without_reply_fallback(body: str, content: dict[str, Any]) -> str:
     return body
 
 
+_MARKDOWN = (
+    ("strong", re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__")),
+    (
+        "em",
+        re.compile(
+            r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])|(?<!\w)_(?=\S)([^_\n]+?)(?<=\S)_(?!\w)"
+        ),
+    ),
+    ("code", re.compile(r"`([^`\n]+)`")),
+)
+"""Element's Markdown, as its plain ``body`` keeps it, and the tag the formatted body shows."""
+
+
+def _without_markdown(body: str, content: dict[str, Any]) -> str:
+    """« Yanis dit être **démotivé** » as the person sees it, « démotivé » in bold: the
+    markers out of the text the bot reads, which reaches the compte rendu's PDF (explorer
+    EF2), only where the formatted body shows that formatting (asterisks typed as such
+    stay)."""
+    shown = content.get("formatted_body")
+    if content.get("format") != "org.matrix.custom.html" or not isinstance(shown, str):
+        return body
+    for tag, marked in _MARKDOWN:
+        if f"<{tag}>" in shown:
+            body = marked.sub(lambda m: next(g for g in m.groups() if g is not None), body)
+    return body
+
+
 def is_message(source: dict[str, Any]) -> bool:
     """Something a person sent: a message, or an edit, a reaction, a place (:func:`kind_of`),
     not a state or an unknown event."""
@@ -163,7 +190,8 @@ def read(source: dict[str, Any]) -> Said:
     body = content.get("body")
     body = body if isinstance(body, str) else ""
     if msgtype in TEXT_TYPES:
-        return Said(text=_without_reply_fallback(body, content)[:MAX_INCOMING])
+        text = _without_markdown(_without_reply_fallback(body, content), content)
+        return Said(text=text[:MAX_INCOMING])
     if msgtype in FILE_TYPES:
         raw_info, raw_file = content.get("info"), content.get("file")
         info: dict[str, Any] = raw_info if isinstance(raw_info, dict) else {}

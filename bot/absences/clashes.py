@@ -25,7 +25,10 @@ PERIOD_LABELS = {
     "retard": "retard",
 }
 
-LATE_HALVES = {"matin": " le matin", "apres_midi": " l'après-midi"}
+HALF_WORDS = {"matin": "le matin", "apres_midi": "l'après-midi"}
+"""A half-day as a sentence says it after its day (« lundi 23 novembre 2026, le matin »), or
+after a late arrival (« retard de 20 min le matin »)."""
+HALF_SAID = {**HALF_WORDS, "journee": "toute la journée"}
 
 HALF_DAYS = {"matin": {"m"}, "apres_midi": {"a"}, "journee": {"m", "a"}, "retard": set()}
 """The half-days (morning ``m``, afternoon ``a``) each period covers."""
@@ -37,7 +40,8 @@ def period_label(period: str, late_minutes: int | None, late_half: str | None = 
     if period != "retard":
         return PERIOD_LABELS.get(period, period)
     length = f" de {dates.spell_minutes(late_minutes)}" if late_minutes else ""
-    return f"retard{length}{LATE_HALVES.get(late_half or '', '')}"
+    half = f" {HALF_WORDS[late_half]}" if late_half in HALF_WORDS else ""
+    return f"retard{length}{half}"
 
 
 def overlap(first: str, second: str) -> bool:

@@ -19,7 +19,13 @@ from datetime import datetime
 from bot import dates
 from bot.answers import closest_names as closest_names
 from bot.answers import match_names as match_names  # its home since the flow kit shares it
-from bot.dates.words import ANY_NUMBER, MONTH_WORDS, NUMBER_WORDS, WEEKDAY_WORDS
+from bot.dates.words import (
+    ANY_NUMBER,
+    MONTH_WORDS,
+    NUMBER_WORDS,
+    SHORT_WEEKDAY_NAMES,
+    WEEKDAY_WORDS,
+)
 from bot.typos import SIGN_OFFS
 
 _DATE_FILLERS = {
@@ -82,8 +88,6 @@ def soft_fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
 
 
-_SHORT_DAYS = {"lun": "lundi", "mar": "mardi", "mer": "mercredi", "jeu": "jeudi"}
-_SHORT_DAYS |= {"ven": "vendredi", "sam": "samedi", "dim": "dimanche"}
 _A_DAY_OF_A_LIST = (
     r"(?:lun|mar|mer|jeu|ven|sam|dim|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\.?"
     r"(?:\s+(?:matin|aprem|apres-midi|apres\s+midi))?"
@@ -100,7 +104,7 @@ def weekday_lists(folded: str) -> str:
 
     def whole(match: re.Match[str]) -> str:
         return re.sub(
-            r"\b(lun|mar|mer|jeu|ven|sam|dim)\b\.?", lambda m: _SHORT_DAYS[m[1]], match[0]
+            r"\b(lun|mar|mer|jeu|ven|sam|dim)\b\.?", lambda m: SHORT_WEEKDAY_NAMES[m[1]], match[0]
         )
 
     return _WEEKDAY_LIST.sub(whole, folded)

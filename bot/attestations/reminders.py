@@ -46,29 +46,25 @@ from bot.dates.night import morning_after
 from bot.mailer import render_email
 from bot.messages import Reply
 from bot.outbox import About, enqueue, queue_email
+from bot.people.chats import chat_of_person
 from bot.privacy.replies import Sealer
 from bot.storage.attestations import Attestation, AttestationInvitation
 from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.outbox import OutboxMessage
-from bot.storage.people import ChatIdentity
 from bot.storage.state import waiting_flow
 
 LOOK_BACK = timedelta(days=7)
 
 
-async def _chat_now(session: AsyncSession, live: AttestationInvitation) -> str | None:
-    """Where the person who used the link talks to the bot now (a Matrix chat left and
-    another opened: the new one); ``None`` once she left it, or blocked the bot."""
-    found = await session.execute(
-        select(ChatIdentity.chat_id, ChatIdentity.blocked_at).where(
-            ChatIdentity.platform == live.redeemed_platform,
-            ChatIdentity.user_id == live.redeemed_user_id,
-        )
-    )
-    row = found.first()
-    if row is None:  # no identity kept: the chat the link was used in
-        return live.redeemed_chat_id
-    return None if row.blocked_at is not None else row.chat_id
+async def _chat_now(session: AsyncSession, live: AttestationInvitation) -> tuple[str, str] | None:
+    """(platform, chat) where the person who used the link talks to the bot now (a Matrix
+    chat left and another opened: the new one); ``None`` once she left it, or blocked the
+    bot, everywhere (:func:`bot.people.chats.chat_of_person`)."""
+    if live.redeemed_person_id is None:  # no person kept: the chat the link was used in
+        if not live.redeemed_platform or not live.redeemed_chat_id:
+            return None
+        return live.redeemed_platform, live.redeemed_chat_id
+    return await chat_of_person(session, live.redeemed_person_id, prefer=live.redeemed_platform)
 
 
 @dataclass(frozen=True)
@@ -166,12 +162,12 @@ async def invite_or_remind(
             chat = await _chat_now(session, live) if live.redeemed_platform else None
             if live.redeemed_platform and chat is None:
                 done.left.append(name)
-            elif live.redeemed_platform and chat:
+            elif chat is not None:
                 await enqueue(
                     session,
                     key=f"attestation:remind:{live.id}:{event}",
-                    platform=live.redeemed_platform,
-                    chat_id=chat,
+                    platform=chat[0],
+                    chat_id=chat[1],
                     organisation_id=info.bilan.organisation_id,
                     reply=Reply(
                         text=texts.say(
@@ -327,10 +323,10 @@ async def tell_participants_the_bilan_is_over(
         )
     ).all()
     for invitation, bilan in rows:
-        platform = invitation.redeemed_platform
-        chat = await _chat_now(session, invitation) if platform else None
-        if not platform or not chat:  # never used, or her chat left since (explorer EF9)
+        reached = await _chat_now(session, invitation) if invitation.redeemed_platform else None
+        if reached is None:  # never used, or her chat left since (explorer EF9)
             continue
+        platform, chat = reached
         info = await view_of(session, bilan.id)
         if info is None:
             continue

@@ -114,7 +114,7 @@ ANY_WEEKDAY = _alternation(WEEKDAY_WORDS)
 ANY_MONTH = _alternation(MONTH_WORDS)
 ANY_NUMBER = _alternation(NUMBER_WORDS)
 
-_SHORT_WEEKDAYS = {
+SHORT_WEEKDAY_NAMES = {
     "lun": "lundi",
     "mar": "mardi",
     "mer": "mercredi",
@@ -150,7 +150,7 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         # "lun 23 nov", "ven. 4/12": a weekday cut short, only right before the day it names
         (
             rf"\b(lun|mar|mer|jeu|ven|sam|dim)\s+(?=\d{{1,2}}(?:\s*er)?(?:\s*(?:{ANY_MONTH})\b|[/.\-]\d))",
-            lambda m: _SHORT_WEEKDAYS[m.group(1)] + " ",
+            lambda m: SHORT_WEEKDAY_NAMES[m.group(1)] + " ",
         ),
         # « jeu 14h », « ven aprem », « lun matin », « ven » alone: a weekday cut short before an
         # hour or a half-day (explorer DG4, DG6: the day dropped, the hour put on today);
@@ -158,9 +158,9 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         (
             r"\b(lun|jeu|ven|sam|dim)\.?(?=\s+(?:\d{1,2}\s*(?:h|:)|a\s+\d"
             r"|(?:apresmidi|matin|soir|midi|dernier|prochain)\b))",
-            lambda m: _SHORT_WEEKDAYS[m.group(1)],
+            lambda m: SHORT_WEEKDAY_NAMES[m.group(1)],
         ),
-        (r"^\s*(lun|jeu|ven|dim)\.?\s*$", lambda m: _SHORT_WEEKDAYS[m.group(1)]),
+        (r"^\s*(lun|jeu|ven|dim)\.?\s*$", lambda m: SHORT_WEEKDAY_NAMES[m.group(1)]),
         (r"\b1\s*er\b", "1"),
         (r"\ble\s+premier\s*$", "le 1"),
         (r"\b(heures?|hrs?|h)\s+pile\b", r"\1"),

@@ -30,7 +30,7 @@ from datetime import datetime
 from typing import ClassVar
 
 from bot import dates
-from bot.absences.clashes import period_label
+from bot.absences.clashes import HALF_WORDS, period_label
 from bot.absences.line import understand_line
 from bot.absences.rollcall import HALF_DAY_CALLS, Mark, late_already, roster
 from bot.answers import YES_NO, Invalid, match_names
@@ -39,7 +39,6 @@ from bot.conversations.absences.details import (
     check_not_future,
 )
 from bot.conversations.absences.roll import (
-    HALF_WORDS,
     ROLL_DONE,
     RollStep,
     apply_typed,

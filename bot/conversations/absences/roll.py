@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Unpack
 
+from bot.absences.clashes import HALF_WORDS
 from bot.absences.line import soft_fold
 from bot.answers import MAX_TEXT, Invalid, fold, has_control_characters
 from bot.conversations.kit.context import Context
@@ -72,11 +73,6 @@ class Said:
     """``tous`` / ``tous sauf …`` / ``aucun``: the others lose this status."""
     toggle: bool = False
     """Numbers with no word: absent, or present again if already absent."""
-
-
-HALF_WORDS = {"matin": "le matin", "apres_midi": "l'après-midi"}
-HALF_SAID = {**HALF_WORDS, "journee": "toute la journée"}
-"""A period as a question says it after its day (« lundi 23 novembre 2026, le matin ? »)."""
 
 
 def roster_rows(ctx: Context) -> list[tuple[str, str, str, str]]:

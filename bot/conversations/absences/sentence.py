@@ -29,6 +29,7 @@ from dataclasses import replace
 from datetime import date
 
 from bot import dates, texts
+from bot.absences.clashes import HALF_SAID
 from bot.absences.days import read_days_and_words
 from bot.absences.line import another_name, day_words, read_period, soft_fold
 from bot.absences.log import MAX_LATE_MINUTES
@@ -43,7 +44,6 @@ from bot.answers import (
     match_names,
     visible,
 )
-from bot.conversations.absences.roll import HALF_SAID
 from bot.conversations.absences.steps import single_formation
 from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context

@@ -12,16 +12,12 @@ first answer's half-day).
 from __future__ import annotations
 
 from bot import dates
+from bot.absences.clashes import HALF_SAID
 from bot.absences.line import read_period_and_half
 from bot.absences.sentence import read_absence_sentence
 from bot.conversations.kit.context import Context
 
-TYPED_PERIODS = {
-    "matin": "le matin",
-    "apres_midi": "l'après-midi",
-    "journee": "toute la journée",
-    "retard": "un retard",
-}
+TYPED_PERIODS = {**HALF_SAID, "retard": "un retard"}
 """How the confirmation of the date shows a period typed with it (« mardi 1er décembre
 2026, le matin »)."""
 

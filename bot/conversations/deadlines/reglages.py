@@ -269,9 +269,9 @@ def typed_number(ctx: Context, spec: Setting) -> int | str | Retry | None:
     """A number typed for an integer setting; ``None`` when a button was pressed."""
     if ctx.incoming.choice is not None:
         return None
-    if ctx.incoming.attachment is not None:  # its caption no answer either (EC7)
-        words = bool(ctx.incoming.text.strip())
-        return Retry(ctx.render("common.file_instead_of_text", with_words=words))
+    refusal = ctx.refuse_non_text()  # a file, its caption no answer either (EC7)
+    if refusal is not None:
+        return refusal
     text = ctx.incoming.text
     number = _NUMBER.match(text) if len(text) < 40 else None
     if number is not None:

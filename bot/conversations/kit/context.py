@@ -26,7 +26,7 @@ from bot.answers import Invalid, close_words, fold, picture_word
 from bot.config import Settings
 from bot.conversations.kit.aside import PRESSED
 from bot.conversations.kit.flow import Retry
-from bot.dates.words import ANY_MONTH
+from bot.dates.words import ANY_MONTH, NUMBER_WORDS
 from bot.messages import STALE, Choice, Incoming, Reply, numbers
 from bot.storage.held import Held
 from bot.storage.progress import LongWork
@@ -471,14 +471,11 @@ def typed_number(text: str) -> int | None:
 
 
 _CHOICE_WORDS = {
-    **dict.fromkeys(("un", "une", "premier", "premiere"), 1),
-    **dict.fromkeys(("deux", "deuxieme", "second", "seconde"), 2),
-    **{w: n for n, w in enumerate(("trois", "quatre", "cinq", "six", "sept", "huit"), 3)},
-    **{f"{w}ieme": n for n, w in enumerate(("trois", "quatr", "cinqu", "six", "sept", "huit"), 3)},
-    "neuf": 9,
-    "neuvieme": 9,
-    "dix": 10,
-    "dixieme": 10,
+    **{word: n for word, n in NUMBER_WORDS.items() if 1 <= n <= 10},
+    "premiere": 1,
+    **dict.fromkeys(("deuxieme", "second", "seconde"), 2),
+    **{f"{w}ieme": n for n, w in enumerate(("trois", "quatr", "cinqu", "six", "sept"), 3)},
+    **{"huitieme": 8, "neuvieme": 9, "dixieme": 10},
 }
 _CHOICE_LEAD = re.compile(r"^(?:(?:le|la|l|choix|reponse|numero|n|no)\s+)+")
 

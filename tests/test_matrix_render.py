@@ -166,3 +166,11 @@ def test_element_s_markdown_is_read_as_the_person_sees_it() -> None:
     assert render.read({"type": "m.room.message", "content": plain}).text == plain["body"]
     bold_only = {**formatted, "body": "2*3*4 **fort**", "formatted_body": "2*3*4 <strong>fort"}
     assert render.read({"type": "m.room.message", "content": bold_only}).text == "2*3*4 fort"
+
+
+def test_a_huge_message_reaches_the_engine_whole_so_its_length_is_told_right() -> None:
+    """Explorer EF4: 26,000 characters were cut to 20,000 here, and the bot said « trop long
+    (20 000 caractères) »; the homeserver's own cap on an event bounds what arrives."""
+    body = "Karim absent lundi matin. " * 1000
+    source = {"type": "m.room.message", "content": {"msgtype": "m.text", "body": body}}
+    assert len(render.read(source).text) == 26_000

@@ -14,15 +14,18 @@ import openpyxl
 import pytest
 
 from bot import cli
+from bot.messages import Platform
 from bot.people.address import remember_address_form
 from bot.privacy.access import data_of
 from bot.privacy.journal_rows import AUDIT_COLUMNS, audit_of, members_of
 from bot.storage.audit import record
 from bot.storage.db import Database
+from bot.transports.matrix.inbox import Inbox
 from tests.auxil.attestations import after_the_bilan, demo_author
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
 from tests.auxil.privacy import everywhere
+from tests.test_onboarding import first_admin
 
 AUDIT_HEADERS = [
     "identifiant",
@@ -73,6 +76,19 @@ async def test_a_trainer_gets_their_account_memberships_formations_and_actions(
         ("création", "formation")
     ]  # the entry by nobody is not theirs
     assert held["attestations données"] == []
+
+
+async def test_on_matrix_the_account_says_when_she_left_the_chat_not_blocked_the_bot(
+    db: Database, person: Callable[..., Talker]
+) -> None:
+    """Explorer EF5: « bot bloqué le : — » on a Matrix account, Telegram's word."""
+    claire = person("@claire:localhost", Platform.MATRIX, chat="!a:localhost")
+    await first_admin(claire)
+    await Inbox(db.sessions, "@formabot:localhost").gone("!a:localhost")
+    async with db.sessions() as session:
+        held = await data_of(session, "matrix", "@claire:localhost")
+    (account,) = held["comptes de messagerie"]
+    assert "bot bloqué le" not in account and account["conversation quittée le"]
 
 
 async def test_a_participant_gets_the_attestations_they_gave(

@@ -83,7 +83,10 @@ async def data_of(session: AsyncSession, platform: str, user_id: str) -> dict[st
                 "plateforme": i.platform,
                 "identifiant": i.user_id,
                 "conversation privée": i.chat_id,
-                "bot bloqué le": when_said(i.blocked_at),
+                # Blocking is Telegram's word; on Matrix she left the chat (explorer EF5).
+                ("conversation quittée le" if i.platform == "matrix" else "bot bloqué le"): (
+                    when_said(i.blocked_at)
+                ),
                 "créé le": when_said(i.created_at),
             }
             for i in identities

@@ -20,6 +20,7 @@ from bot.storage.base import utcnow
 from bot.storage.formations import followed_by
 from bot.storage.matrix import MatrixEvent, MatrixSyncToken, MatrixWelcome
 from bot.storage.people import ChatIdentity
+from bot.storage.state import ConversationState
 
 KEEP_DONE = timedelta(days=7)
 """Handled events are remembered (without content) this long, against redelivery."""
@@ -195,17 +196,23 @@ class Inbox:
             )
 
     async def back(self, room_id: str, user_id: str) -> None:
-        """A person who had left writes again from a direct chat: reachable there."""
+        """A person who had left writes again from a direct chat: reachable there, and the
+        dialogue under way in the chat she left (with what it set aside) follows her, one
+        conversation per person (explorer EF5: her answer in the new chat was « pas sûr de ce
+        que vous voulez faire », `/reprendre` found nothing)."""
+        mine = (
+            ChatIdentity.platform == "matrix",
+            ChatIdentity.user_id == user_id,
+            ChatIdentity.blocked_at.is_not(None),
+        )
         async with self.sessions() as session, session.begin():
+            left = (await session.scalars(select(ChatIdentity.chat_id).where(*mine))).all()
+            if not left:
+                return
             await session.execute(
-                update(ChatIdentity)
-                .where(
-                    ChatIdentity.platform == "matrix",
-                    ChatIdentity.user_id == user_id,
-                    ChatIdentity.blocked_at.is_not(None),
-                )
-                .values(blocked_at=None, chat_id=room_id)
+                update(ChatIdentity).where(*mine).values(blocked_at=None, chat_id=room_id)
             )
+            await _follow(session, [c for c in left if c != room_id], room_id, user_id)
 
     async def is_known(self, user_id: str) -> bool:
         """Someone formabot knows: a chat account of theirs on Matrix, or the Région's
@@ -284,3 +291,28 @@ class Inbox:
                 .where(MatrixWelcome.id == row_id)
                 .values(status="sent", sent_at=utcnow())
             )
+
+
+async def _follow(session: AsyncSession, left: list[str], room_id: str, user_id: str) -> None:
+    """Her latest dialogue in the direct chats she left moved to the one she writes from now,
+    unless one is under way there already (a group's dialogues stay in their group)."""
+    states = (
+        ConversationState.platform == "matrix",
+        ConversationState.user_id == user_id,
+    )
+    here = await session.scalar(
+        select(ConversationState).where(*states, ConversationState.chat_id == room_id)
+    )
+    if (here is not None and here.flow is not None) or not left:
+        return
+    latest = await session.scalar(
+        select(ConversationState)
+        .where(*states, ConversationState.chat_id.in_(left), ConversationState.flow.is_not(None))
+        .order_by(ConversationState.updated_at.desc())
+        .limit(1)
+    )
+    if latest is not None:
+        if here is not None:  # a greeting's row, no dialogue: the unique key wants it gone
+            await session.delete(here)
+            await session.flush()
+        latest.chat_id = room_id

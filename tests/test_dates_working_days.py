@@ -98,6 +98,16 @@ def test_the_day_to_act_whatever_today_is() -> None:
     assert day_to_act(date(2026, 11, 27)) is None  # a working day
 
 
+def test_no_day_to_act_before_the_deadline_was_known() -> None:
+    """Explorer DG10: created on the Sunday it is due, no Friday before it existed."""
+    sunday = date(2026, 11, 29)
+    assert day_to_act(sunday, known=sunday) is None
+    assert day_to_act(sunday, known=date(2026, 11, 28)) is None
+    assert day_to_act(sunday, known=date(2026, 11, 27)) == date(2026, 11, 27)
+    # Known after its day: late from the start, the texts' working day stays the advice.
+    assert day_to_act(sunday, known=date(2026, 12, 1)) == date(2026, 11, 27)
+
+
 def test_the_working_day_after_a_weekend_or_a_holiday() -> None:
     assert next_working_day(date(2027, 1, 9)) == date(2027, 1, 11)  # Saturday → Monday
     assert next_working_day(date(2027, 3, 27)) == date(2027, 3, 30)  # past Easter Monday

@@ -161,6 +161,25 @@ async def test_a_deadline_on_a_day_off_is_exported_with_the_working_day_before(
     )
 
 
+async def test_no_day_to_act_before_the_deadline_existed(db: Database, trainer: Person) -> None:
+    """Explorer DG10: a deadline created on a Sunday, due that Sunday, was exported « à faire
+    plutôt le » the Friday before it existed, and sat in the calendar's past week."""
+    await schedule(trainer)
+    sunday = date(2026, 11, 29)
+    async with db.sessions() as session, session.begin():
+        row = await session.scalar(
+            select(StoredDeadline).where(StoredDeadline.rule_id == "NOR-PROOF")
+        )
+        assert row is not None
+        row.due_on, row.created_at = sunday, datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
+    async with db.sessions() as session:
+        rows = {r["règle"]: r for r in await deadline_exports.rows(session, args(formation=1))}
+    assert rows["NOR-PROOF"]["à faire plutôt le"] is None
+    proof = (await events_by_rule(db))["NOR-PROOF"]
+    assert proof.start == sunday
+    assert "placée ici" not in str(proof["DESCRIPTION"])
+
+
 async def test_a_deadline_with_an_hour_on_a_day_off_is_placed_the_day_before_at_that_hour(
     db: Database, trainer: Person
 ) -> None:

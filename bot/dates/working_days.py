@@ -101,10 +101,16 @@ def next_working_day(day: date) -> date:
     return after
 
 
-def day_to_act(day: date) -> date | None:
+def day_to_act(day: date, known: date | None = None) -> date | None:
     """The working day before a deadline of ``day`` that falls on a day off, whatever
-    today is (a document, an export: read later); ``None`` on a working day."""
-    return None if is_working_day(day) else previous_working_day(day)
+    today is (a document, an export: read later); ``None`` on a working day, and for a
+    deadline ``known`` only in the days off before it, when no working day was left to do it
+    (explorer DG10: a Friday advised for a deadline created on the Sunday it is due). One
+    known after its day was late from the start: the texts' working day stays its advice."""
+    if is_working_day(day):
+        return None
+    before = previous_working_day(day)
+    return None if known is not None and before < known <= day else before
 
 
 def working_day_before(day: date, today: date) -> date | None:

@@ -310,7 +310,7 @@ def deadlines_calendar(
         timed = row.due_at is not None and row.status != "postponed"
         due = row.due_at.astimezone(tz) if row.due_at is not None and timed else None
         texts_day = due.date() if due is not None else row.effective_due
-        day = day_to_act(texts_day) or texts_day
+        day = day_to_act(texts_day, row.created_at.astimezone(tz).date()) or texts_day
         if day != texts_day:
             hour = f" à {due:%H} h {due:%M}" if due is not None else ""
             description += (

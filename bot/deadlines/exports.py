@@ -109,7 +109,9 @@ async def rows(session: AsyncSession, args: argparse.Namespace) -> list[dict[str
                 if deadline.due_at
                 else None,
                 # The texts' date stays in « échéance »; empty on a working day.
-                "à faire plutôt le": dates.day_to_act(deadline.effective_due),
+                "à faire plutôt le": dates.day_to_act(
+                    deadline.effective_due, deadline.created_at.astimezone(tz).date()
+                ),
                 "titre": deadline.title,
                 "concerne": who.get(deadline.id),
                 "explication": deadline.explanation,

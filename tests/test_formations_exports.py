@@ -144,20 +144,20 @@ def test_the_files_headers_are_french_words_in_every_format(
         ("Projet professionnel (démo)", "Élaboration de projet professionnel", "non"),
     ]
     assert [(f["nature"], f["financeur"], f["programme"], f["mode"]) for f in formations] == [
-        ("Une formation", "Région Normandie", "", "De date à date (un groupe)"),
+        ("Formation", "Région Normandie", "", "De date à date (un groupe)"),
         (
-            "Une formation",
+            "Formation",
             "Région Centre-Val de Loire",
             "Parcours Métiers",
             "Entrées et sorties permanentes",
         ),
     ]
     excel = formabot(["export", "formations", "--format", "csv-excel"]).stdout
-    assert ";Une formation;Région Centre-Val de Loire;Parcours Métiers;" in excel
+    assert ";Formation;Région Centre-Val de Loire;Parcours Métiers;" in excel
     sheet = openpyxl.load_workbook(tmp_path / "formations.xlsx").active
     assert sheet is not None
     assert [c.value for c in sheet[3]][3:8] == [
-        "Une formation",
+        "Formation",
         "Région Centre-Val de Loire",
         "Parcours Métiers",
         "Élaboration de projet professionnel",

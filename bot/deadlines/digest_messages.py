@@ -36,6 +36,7 @@ from bot.deadlines.lines import Line, bundle
 from bot.deadlines.reminded import reminder_key
 from bot.deadlines.service import STILL_TO_DO, Group, Listed, order
 from bot.deadlines.status import status_label
+from bot.formations.labels import KIND_NOUNS, SINGLE_PERSON_KINDS
 from bot.formations.queries import names_apart
 from bot.messages import Reply
 from bot.outbox import Queued
@@ -47,7 +48,7 @@ from bot.undelivered import Undelivered
 MAX_LINES = 25
 """Lines per group in a private digest; the rest is counted ("… et 4 autres")."""
 
-INDIVIDUAL_KINDS = {"bilan_competences": "Bilan de compétences", "vae": "Accompagnement VAE"}
+INDIVIDUAL_KINDS = {k: KIND_NOUNS[k] for k in SINGLE_PERSON_KINDS}
 """Formations for one person, whose title often names them: a group digest numbers them."""
 
 

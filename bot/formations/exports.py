@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.answers import by_surname
 from bot.documents.sheets import Moment
-from bot.formations.labels import EXIT_REASONS, LABELS, SINGLE_PERSON_KINDS
+from bot.formations.labels import EXIT_REASONS, KIND_NOUNS, LABELS, SINGLE_PERSON_KINDS
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Organisation, Person, zone_of
 
@@ -88,7 +88,7 @@ async def formations(
                 "identifiant": formation.id,
                 "organisme": organisation.name,
                 "intitulé": formation.title,
-                "nature": _label("kind", formation.kind),
+                "nature": KIND_NOUNS.get(formation.kind, formation.kind),
                 "financeur": formation.funder_name or _label("funder", formation.funder),
                 "programme": _label("programme", formation.programme),
                 "type d'action": _label("action_type", formation.action_type),

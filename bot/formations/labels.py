@@ -43,6 +43,13 @@ KINDS = {
     "bilan_competences": "Un bilan de compétences",
     "vae": "Un accompagnement VAE",
 }
+KIND_NOUNS = {
+    "formation": "Formation",
+    "bilan_competences": "Bilan de compétences",
+    "vae": "Accompagnement VAE",
+}
+"""A formation's nature as a file names it, a noun with no article (explorer DE9: the
+export's « nature » read « Une formation », the chat's button)."""
 LENGTHS = {
     "courte": "Courte",
     "longue": "Longue",

@@ -26,7 +26,7 @@ from tests.auxil.absences import (
     trainee_id,
     writing_this_morning_s_compte_rendu,
 )
-from tests.auxil.dialogue import Person
+from tests.auxil.dialogue import Clock, Person
 from tests.auxil.formations import TRADES, a_crowd
 from tests.auxil.hostile import (
     A_FILE,
@@ -111,6 +111,31 @@ async def test_a_day_corrected_after_a_no_is_taken_as_the_new_day(
     assert "ou donnez directement une autre date." in trainer.last
     await trainer.presses("Oui, c'est ça")
     assert "Quand, ce jeudi 19 novembre 2026 ?" in trainer.last
+
+
+async def test_a_day_of_the_month_in_words_is_a_date_not_a_choice_number(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Explorer GA1: « le premier » typed to correct the day was « Oui, c'est ça » (choice 1)
+    at the date's confirmation and « Le matin » at « Quand ? », the absence kept silently on
+    the wrong day, and « Oui, noter » at a sentence's recap; « le deux » was « Non »."""
+    clock.now = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)  # a Thursday
+    await trainer.says("/absence karim")
+    await trainer.says("hier")
+    await trainer.says("le deux")  # no date the reader knows, no « Non » either: asked again
+    assert trainer.last.startswith("Répondez « Oui » ou « Non », ou donnez directement")
+    await trainer.says("le premier")
+    assert trainer.last.startswith("J'ai compris : mardi 1er décembre 2026. C'est bien ça ?")
+    await trainer.says("non, hier")
+    await trainer.says("un")  # a number word alone stays the choice shown
+    assert "Quand, ce mercredi 2 décembre 2026 ?" in trainer.last
+    await trainer.says("le premier")
+    assert trainer.last.startswith("J'ai compris : mardi 1er décembre 2026. C'est bien ça ?")
+    await trainer.says("/annuler")
+    await trainer.says("Karim absent hier")
+    assert "Noter l'absence de Karim Benali" in trainer.last
+    await trainer.says("le premier")
+    assert not await absences(db)
 
 
 async def test_another_day_typed_at_the_half_day_question_is_that_day_to_confirm(

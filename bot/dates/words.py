@@ -105,6 +105,17 @@ def _number_words() -> dict[str, int]:
 NUMBER_WORDS = _number_words()
 
 
+def a_day_of_the_month(answer: str) -> bool:
+    """« le premier », « premier », « 1er », « le deux » … « le trente et un » (folded): a day
+    of the month as French says it, which a question that also reads dates must not take for
+    a choice's number (explorer GA1: « le premier » typed to correct a date was « Oui »)."""
+    said = answer.replace("'", " ").strip()
+    if said in ("premier", "1er", "le 1er"):
+        return True
+    word = said.removeprefix("le ")
+    return word != said and 1 <= NUMBER_WORDS.get(word, 0) <= 31
+
+
 def _alternation(words: Iterable[str]) -> str:
     """Longest first, so that "janvier" wins over "jan"."""
     return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))

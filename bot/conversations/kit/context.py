@@ -26,7 +26,7 @@ from bot.answers import Invalid, close_words, fold, picture_word
 from bot.config import Settings
 from bot.conversations.kit.aside import PRESSED
 from bot.conversations.kit.flow import Retry
-from bot.dates.words import ANY_MONTH, NUMBER_WORDS
+from bot.dates.words import ANY_MONTH, NUMBER_WORDS, a_day_of_the_month
 from bot.messages import STALE, Choice, Incoming, Reply, numbers
 from bot.storage.held import Held
 from bot.storage.progress import LongWork
@@ -284,9 +284,11 @@ class Context:
         labels: dict[str, str],
         synonyms: dict[str, str] | None = None,
         first: bool = False,
+        dates: bool = False,
     ) -> str | Invalid | None:
         """Which of ``values`` the user picked: by button, number, label or synonym; with
-        ``first``, a sentence whose first word is no (« non, il n'a pas prévenu »).
+        ``first``, a sentence whose first word is no (« non, il n'a pas prévenu »); with
+        ``dates``, a day of the month is left to the caller's reading of a date.
 
         A number is read as shown with the question (:meth:`shown`), never
         as a rank in ``values``.  ``None`` means the answer names no option
@@ -309,7 +311,7 @@ class Context:
             if SIGNED.fullmatch(self.incoming.text.strip()):  # « -1 » is no choice 1 (explorer E)
                 return Invalid(texts.say("common.signed_number", number=self.incoming.text[:12]))
             return self._by_number(answer, values)
-        said = choice_word(answer)
+        said = choice_word(answer, dates=dates)
         if said is not None and answer not in (fold(label) for label in labels.values()):
             # « un », « deux », « le premier » for the numbers shown (explorer EF1: « un » was
             # « Ni l'un ni l'autre », the gender stored neutral without a word).
@@ -480,9 +482,12 @@ _CHOICE_WORDS = {
 _CHOICE_LEAD = re.compile(r"^(?:(?:le|la|l|choix|reponse|numero|n|no)\s+)+")
 
 
-def choice_word(answer: str) -> int | None:
+def choice_word(answer: str, *, dates: bool = False) -> int | None:
     """« un », « deux », « le premier », « choix trois » (folded): the number of a choice
-    written as a word, as phones and people do; ``None`` otherwise."""
+    written as a word, as phones and people do; ``None`` otherwise, and for a day of the
+    month where the question also reads ``dates``."""
+    if dates and a_day_of_the_month(answer):
+        return None
     return _CHOICE_WORDS.get(_CHOICE_LEAD.sub("", answer.replace("'", " ")).strip())
 
 

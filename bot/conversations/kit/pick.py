@@ -27,6 +27,7 @@ from bot.conversations.kit.flow import (
     options_of,
 )
 from bot.conversations.kit.pages import LIST_KEYS, TURNS, clamp, turn_choices, turned, typed_page
+from bot.dates.words import a_day_of_the_month
 from bot.messages import Choice, Reply, shorten
 
 STOP_WORDS = frozenset(
@@ -192,6 +193,11 @@ class Pick(Step):
             return self._picked(ctx, WHOLE, page, pages, edit=False)
         worded = choice_word(fold(typed))
         if worded is not None and fold(typed) not in (fold(o.label) for o in offered):
+            if self.other is not None and a_day_of_the_month(fold(typed)):
+                # « le premier » the 1st where the flow reads another day (explorer GA1).
+                taken = await self.other(ctx)
+                if taken is not None:
+                    return taken
             typed = str(worded)  # « un », « le deuxième »: the number shown (explorer EF1)
         if fold(typed).isdecimal():
             number = typed_number(typed) or 0

@@ -226,7 +226,8 @@ class Confirm(Step):
 
     async def answer(self, ctx: Context) -> Outcome:
         labels = {"yes": self.yes_label, "no": self.no_label}
-        picked = ctx.chosen(["yes", "no"], labels=labels, synonyms=YES_NO)
+        other = self.other is not None  # « le premier » may be its correction (GA1)
+        picked = ctx.chosen(["yes", "no"], labels=labels, synonyms=YES_NO, dates=other)
         taken = await self.other(ctx) if picked is None and self.other is not None else None
         if taken is not None:
             return taken
@@ -420,7 +421,7 @@ class DateStep(Step):
         key = self._pending_key()
         if ctx.data.get(key):
             labels = {"yes": "Oui, c'est ça", "no": "Non, corriger"}
-            picked = ctx.chosen(["yes", "no"], labels=labels, synonyms=YES_NO)
+            picked = ctx.chosen(["yes", "no"], labels=labels, synonyms=YES_NO, dates=True)
             if picked == "yes":
                 # A date read from a sentence is held to the step's rule as a typed one is.
                 problem = await self._problem(ctx, datetime.fromisoformat(ctx.data[key]))

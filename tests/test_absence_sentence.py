@@ -551,18 +551,28 @@ async def test_someone_ill_is_noted_with_the_motive_and_a_leaving_is_pointed_to_
 
     await trainer.says("Karim a abandonné hier")
     assert trainer.last.startswith(
-        "Pour noter que Karim Benali a quitté la formation : /formations, puis la formation, "
+        "Pour noter la sortie de Karim Benali : /formations, puis la formation, "
         "« Entrées et sorties »"
     )
     assert await step_of(db, trainer) == (None, None)
-    assert "et la sortie avec son motif (« Abandon »)" in trainer.last
+    assert "et la sortie avec sa date, même à venir, et son motif (« Abandon »)" in trainer.last
     # What closes a follow-up is said right (explorer AO2: « /suivi le clôt »).
     assert "/decrochage Karim Benali le mène jusqu'au ticket qualité, qui le clôt" in trainer.last
     await trainer.says("joao a abandonné hier")
     assert trainer.last.startswith("Je ne trouve pas « joao » parmi vos stagiaires.")
     # Left for a job: that motive (AO2: « Abandon » was offered).
     await trainer.says("Julie a quitté la formation, elle a trouvé un CDI")
-    assert "et la sortie avec son motif (« Emploi »)" in trainer.last
+    assert "et son motif (« Emploi »)" in trainer.last
+    # Told ahead (explorer GF6: the general menu): the same way to note it.
+    for ahead in (
+        "Julie quitte la formation vendredi, elle a trouvé un CDI",
+        "Julie va quitter le stage",
+        "julie abandonne",
+    ):
+        await trainer.says(ahead)
+        assert trainer.last.startswith("Pour noter la sortie de Julie Petit :"), ahead
+    await trainer.says("Julie quitte à 16 h vendredi")
+    assert "Pour noter la sortie" not in trainer.last
 
 
 async def test_a_bidi_override_in_a_sentence_is_never_quoted_back(

@@ -388,9 +388,15 @@ def _looks_like_a_name(words: str) -> bool:
     )
 
 
+_THE_FORMATION = r"(?:la\s+formation|le\s+stage|la\s+session)"
 _LEFT = re.compile(
-    r"^(?P<who>.+?)\s+(?:a|avait|ont|avaient)\s+(?:abandonnee?s?|arretee?s?|quittee?s?|lache)"
-    r"(?:\s+(?:la\s+formation|le\s+stage|la\s+session))?\b"
+    r"^(?P<who>.+?)\s+(?:"
+    rf"(?:a|avait|ont|avaient)\s+(?:abandonnee?s?|arretee?s?|quittee?s?|lache)(?:\s+{_THE_FORMATION})?"
+    # Told ahead, as a job is (explorer GF6: « Nadia quitte la formation vendredi, elle a
+    # trouvé un CDI » got the general menu); « Julie quitte à 16 h » is a leaving early.
+    rf"|(?:quitte|quittent|arrete|arretent|va\s+quitter|vont\s+quitter|va\s+arreter)\s+{_THE_FORMATION}"
+    r"|(?:abandonne|abandonnent|va\s+abandonner|vont\s+abandonner)"
+    r")\b"
 )
 
 

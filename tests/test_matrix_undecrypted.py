@@ -6,8 +6,14 @@ from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any, cast
 
+from sqlalchemy import select, update
+
 from bot.messages import Reply
 from bot.storage.base import utcnow
+from bot.storage.db import Database
+from bot.storage.matrix import MatrixEvent
+from bot.transports.matrix.inbox import Inbox, Recorded
+from bot.transports.matrix.transport import MatrixTransport
 from bot.transports.matrix.undecrypted import Undecrypted
 
 ENCRYPTED = {
@@ -41,7 +47,12 @@ class FakeTransport:
         def decrypt_event(event: Any) -> Any:
             raise ValueError("no session")
 
-        self.inbox = SimpleNamespace(undecrypted=undecrypted, failed=failed)
+        async def resend_asked(row_id: int) -> None:
+            pass
+
+        self.inbox = SimpleNamespace(
+            undecrypted=undecrypted, failed=failed, resend_asked=resend_asked
+        )
         self.client = SimpleNamespace(decrypt_event=decrypt_event)
         self.user_id = "@formabot:localhost"
 
@@ -58,6 +69,7 @@ def row(row_id: int, minutes_ago: float, *, group: bool = False) -> Any:
         room_id=f"!salle{row_id}:localhost",
         is_group=group,
         event_id=f"$chiffre{row_id}",
+        resend_asked_at=None,
     )
 
 
@@ -75,3 +87,89 @@ async def test_a_message_never_decrypted_is_said_once_then_set_aside() -> None:
         "parvenue. Renvoyez-le, s'il vous plaît."
     )
     assert fake.given_up == [4, 4]
+
+
+# --- with the inbox itself: what is stored when the key comes late --------------------
+
+ME = "@bot-of:localhost"
+CLAIRE = "@claire:localhost"
+
+
+class LateKey:
+    """A transport whose client has no key for the events until ``key_came``, with the real
+    inbox: a new :class:`Undecrypted` on it is the transport after a restart."""
+
+    def __init__(self, inbox: Inbox, display_name: str = "formabot") -> None:
+        self.inbox = inbox
+        self.user_id = ME
+        self.sent: list[tuple[str, str | None]] = []
+        self.clear: dict[str, Any] | None = None
+
+        def decrypt_event(event: Any) -> Any:
+            if self.clear is None:
+                raise ValueError("no session")
+            return SimpleNamespace(source=self.clear)
+
+        room = SimpleNamespace(user_name=lambda user: display_name if user == ME else None)
+        self.client = SimpleNamespace(decrypt_event=decrypt_event, rooms={"!salle:localhost": room})
+
+    def key_came(self, body: str) -> None:
+        self.clear = {
+            "type": "m.room.message",
+            "event_id": "$chiffre",
+            "sender": CLAIRE,
+            "origin_server_ts": 1,
+            "content": {"msgtype": "m.text", "body": body},
+        }
+
+    async def _deliver(self, room_id: str, reply: Reply, *, tx: str | None = None) -> None:
+        self.sent.append((room_id, tx))
+
+    _names = MatrixTransport._names
+
+
+async def received(db: Database, *, minutes_ago: float, group: bool = False) -> Inbox:
+    inbox = Inbox(db.sessions, ME)
+    event = Recorded("$chiffre", "!salle:localhost", CLAIRE, ENCRYPTED, group, encrypted=True)
+    await inbox.record([event], None)
+    async with db.sessions() as session, session.begin():
+        await session.execute(
+            update(MatrixEvent).values(received_at=utcnow() - timedelta(minutes=minutes_ago))
+        )
+    return inbox
+
+
+async def stored(db: Database) -> tuple[str, dict[str, Any]]:
+    async with db.sessions() as session:
+        row = await session.scalar(select(MatrixEvent))
+        assert row is not None
+        return row.status, row.source
+
+
+async def test_a_message_she_was_asked_to_send_again_is_not_handled_when_its_key_comes(
+    db: Database,
+) -> None:
+    """Explorer GA2: told « Renvoyez-le », she sent it again and that copy was answered; the
+    original, decrypted later, was handled too, as the answer to whatever was asked by then
+    (« 1 » meant for a date became « Le matin »). Kept after a restart: the notice is stored."""
+    inbox = await received(db, minutes_ago=5)
+    transport = LateKey(inbox)
+    await Undecrypted(cast(Any, transport)).retry()
+    assert transport.sent == [("!salle:localhost", "unreadable/$chiffre")]
+    await Undecrypted(cast(Any, transport)).retry()  # restarted: not said again
+    assert len(transport.sent) == 1
+    transport.key_came("1")
+    await Undecrypted(cast(Any, transport)).retry()  # restarted again, then the key
+    assert await stored(db) == ("done", {})
+    assert await inbox.next_in("!salle:localhost") is None
+    assert len(transport.sent) == 1
+
+
+async def test_a_message_whose_key_comes_before_she_is_asked_is_handled(db: Database) -> None:
+    inbox = await received(db, minutes_ago=1)
+    transport = LateKey(inbox)
+    await Undecrypted(cast(Any, transport)).retry()
+    transport.key_came("1")
+    await Undecrypted(cast(Any, transport)).retry()
+    status, source = await stored(db)
+    assert (status, source["content"]["body"], transport.sent) == ("pending", "1", [])

@@ -6,7 +6,8 @@ in the same transaction that records the events the sync brought, so an event
 is either recorded or fetched again (nio saves its token before handling).
 Each event row waits (``pending``, or ``encrypted`` while its room key has not
 arrived) until handled and answered, then is ``done`` (its content dropped) or,
-after a few failed attempts, ``failed`` (set aside).
+after a few failed attempts, ``failed`` (set aside).  An ``encrypted`` one whose
+sender was asked to send it again is ``done`` unhandled when its key comes.
 """
 
 from __future__ import annotations
@@ -49,6 +50,10 @@ class MatrixEvent(Base):
     last_error: Mapped[str | None] = mapped_column(String(200))
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     handled_at: Mapped[datetime | None] = mapped_column()
+    resend_asked_at: Mapped[datetime | None] = mapped_column()
+    """When the sender, whose message's room key had not come, was asked to send it again:
+    the key coming after that sets the event aside, the copy sent again is the one answered
+    (explorer GA2)."""
 
 
 class MatrixWelcome(Base):

@@ -149,6 +149,13 @@ class Inbox:
                 update(MatrixEvent).where(MatrixEvent.id == row_id).values(**values)
             )
 
+    async def resend_asked(self, row_id: int) -> None:
+        """Its sender was asked to send it again: if its key comes, it is not handled."""
+        async with self.sessions() as session, session.begin():
+            await session.execute(
+                update(MatrixEvent).where(MatrixEvent.id == row_id).values(resend_asked_at=utcnow())
+            )
+
     async def done(self, row_id: int) -> None:
         async with self.sessions() as session, session.begin():
             await session.execute(

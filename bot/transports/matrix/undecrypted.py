@@ -5,7 +5,10 @@ message itself, or, from a device the bot has never seen, not at all (« Impossi
 déchiffrer » on the person's side).  The event waits in the inbox and is decrypted when
 its key comes; past :data:`SAID_AFTER` in a direct chat the person is asked once to send it
 again (explorer EF3: silence, then the message dropped a day later), and past
-:data:`UNDECRYPTABLE_FOR` it is set aside.
+:data:`UNDECRYPTABLE_FOR` it is set aside.  Once asked (stored, so a restart knows it),
+the message is set aside unhandled if its key comes after all: the copy sent again is the
+one answered (explorer GA2: the original was handled too, late, as the answer to whatever
+was asked by then).
 """
 
 from __future__ import annotations
@@ -35,13 +38,15 @@ SAID_AFTER = timedelta(minutes=2)
 class Undecrypted:
     def __init__(self, transport: MatrixTransport) -> None:
         self.t = transport
-        self._said: set[int] = set()
-        """The inbox rows whose sender was asked to send again (the transaction id keeps it
-        once on the homeserver's side across restarts too)."""
+        self._tried: set[int] = set()
+        """The inbox rows whose notice was tried since the start: a notice that could not be
+        sent is tried again after a restart only (the transaction id keeps it once on the
+        homeserver's side); one sent is stored (``resend_asked_at``)."""
 
     async def retry(self) -> None:
-        """Each event still waiting for its key: decrypted if the key came, else said once
-        after :data:`SAID_AFTER`, set aside after :data:`UNDECRYPTABLE_FOR`."""
+        """Each event still waiting for its key: decrypted if the key came (set aside if its
+        sender was asked to send it again), else said once after :data:`SAID_AFTER`, set
+        aside after :data:`UNDECRYPTABLE_FOR`."""
         for row in await self.t.inbox.undecrypted():
             if row.received_at < utcnow() - UNDECRYPTABLE_FOR:
                 await self.t.inbox.failed(row.id, row.attempts, "undecryptable", give_up=True)
@@ -56,8 +61,13 @@ class Undecrypted:
                 clear = self.t.client.decrypt_event(event)
             except Exception:
                 # Still no key; nio asks for it as the sync goes on.
-                if not row.is_group and row.received_at < utcnow() - SAID_AFTER:
+                asked = row.resend_asked_at is not None
+                if not asked and not row.is_group and row.received_at < utcnow() - SAID_AFTER:
                     await self._say(row.id, row.room_id, row.event_id)
+                continue
+            if row.resend_asked_at is not None:
+                await self.t.inbox.done(row.id)
+                log.info("matrix: an event readable after its sender was asked to resend it")
                 continue
             source = render.message_source(getattr(clear, "source", {}) or {})
             if source is not None and row.is_group:
@@ -68,12 +78,14 @@ class Undecrypted:
             await self.t.inbox.decrypted(row.id, source)
 
     async def _say(self, row_id: int, room_id: str, event_id: str) -> None:
-        if row_id in self._said:
+        if row_id in self._tried:
             return
-        self._said.add(row_id)
+        self._tried.add(row_id)
         try:
             await self.t._deliver(
                 room_id, Reply(text=texts.say("common.unreadable")), tx=f"unreadable/{event_id}"
             )
         except Exception as failure:
             log.info("matrix: unreadable notice not sent (%s)", type(failure).__name__)
+            return
+        await self.t.inbox.resend_asked(row_id)

@@ -173,3 +173,17 @@ async def test_a_message_whose_key_comes_before_she_is_asked_is_handled(db: Data
     await Undecrypted(cast(Any, transport)).retry()
     status, source = await stored(db)
     assert (status, source["content"]["body"], transport.sent) == ("pending", "1", [])
+
+
+async def test_in_a_group_a_late_message_is_addressed_by_the_bots_display_name(
+    db: Database,
+) -> None:
+    """Explorer GA3: « formabot : 1 », as every question in a group says to answer, was read
+    at sync time but set aside unsaid when its key came late (the display name was not
+    among the names)."""
+    inbox = await received(db, minutes_ago=0.5, group=True)
+    transport = LateKey(inbox, display_name="formabot")
+    transport.key_came("formabot : 1")
+    await Undecrypted(cast(Any, transport)).retry()
+    status, source = await stored(db)
+    assert (status, source["formabot_text"]) == ("pending", "1")

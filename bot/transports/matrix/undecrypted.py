@@ -71,8 +71,11 @@ class Undecrypted:
                 continue
             source = render.message_source(getattr(clear, "source", {}) or {})
             if source is not None and row.is_group:
+                # The names of the sync (the display name the group's hint teaches), whenever
+                # the key came (explorer GA3: « formabot : 1 » set aside unsaid when late).
+                names = self.t._names(self.t.client.rooms.get(row.room_id))
                 text = render.addressed(
-                    render.read(source).text, source["content"], self.t.user_id, ()
+                    render.read(source).text, source["content"], self.t.user_id, names
                 )
                 source = None if text is None else {**source, "formabot_text": text}
             await self.t.inbox.decrypted(row.id, source)

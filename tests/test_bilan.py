@@ -26,7 +26,7 @@ from bot.app import FEATURES, build_engine
 from bot.config import Settings
 from bot.engine import Engine
 from bot.manifest import Feature, Features
-from bot.messages import Document
+from bot.messages import Document, Platform
 from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
@@ -599,6 +599,28 @@ async def test_a_documents_deadline_on_a_day_off_whose_working_day_is_today_is_s
     assert "c'est donc aujourd'hui, dernier jour ouvré avant, qu'il faut l'envoyer" in (
         trainer.last
     )
+
+
+async def test_on_telegram_a_bilan_s_button_says_its_kind_short_and_lists_the_line_whole(
+    db: Database, trainer: Person, person: Any
+) -> None:
+    """Explorer GE7: « 12/01/2027 à 11 h 00 – bilan de…rmation – Agent de restauration », the
+    transport's cut inside a word, and no whole line under the question."""
+    await schedule(trainer)
+    async with db.sessions() as s, s.begin():
+        camille = await s.scalar(select(P).where(P.display_name == "Camille Durand"))
+        assert camille is not None
+        s.add(ChatIdentity(person_id=camille.id, platform="telegram", user_id="c", chat_id="c"))
+    on_telegram = person("c", Platform.TELEGRAM)
+    await on_telegram.says("/bilans")
+    (choice,) = [c for c in on_telegram.replies[-1].choices if c.label.startswith("26/11/2026")]
+    assert choice.label == "26/11/2026 à 14 h 00 – fin – Agent de restauration (démo)"
+    assert choice.detail == (
+        "26/11/2026 à 14 h 00 – bilan de fin de formation – Agent de restauration (démo)"
+    )
+    await trainer.says("/bilans")  # where the label fits, the whole line and no detail
+    (choice,) = [c for c in trainer.replies[-1].choices if c.label.startswith("26/11/2026")]
+    assert "bilan de fin de formation" in choice.label and not choice.detail
 
 
 async def test_moving_a_bilan_too_close_shows_the_warning_once_escaped(

@@ -616,6 +616,11 @@ async def test_telegram_buttons_keep_what_tells_two_formations_apart(
     assert details and all(len(b) <= 64 for b in shown)
     for title in titles:
         assert any(d.endswith(f"· {title}{shared}") for d in details), details
+    # Explorer GE7: every deadline listed, a short one too, the numbers running on.
+    lines = [
+        c for c in on_telegram.replies[-1].choices if c.data.split("|")[-1][:2] in ("d:", "g:")
+    ]
+    assert lines and all(c.detail for c in lines)
 
 
 def test_a_session_or_a_composante_is_named_short_in_a_button() -> None:

@@ -48,7 +48,9 @@ from bot.conversations.bilans.shared import (
 from bot.conversations.bilans.visio_link import LINK
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, leave_saying
+from bot.conversations.kit.labels import Piece, fit
 from bot.conversations.kit.steps import Entry, Menu, Option, Pick
+from bot.messages import label_limit
 
 
 async def start(ctx: Context) -> Outcome | None:
@@ -60,14 +62,33 @@ async def start(ctx: Context) -> Outcome | None:
     return None
 
 
+SHORT_KINDS = {"etape": "étape", "fin": "fin"}
+"""A bilan's kind where the button is narrow (Telegram): « 12/01/2027 à 11 h 00 – fin – … »."""
+
+
 async def bilan_choices(ctx: Context) -> list[Option]:
-    return [
-        Option(
-            f"{short_moment(b.starts_at, ctx)} – {kind_label(b.kind)} – {f.title}"[:90],
-            str(b.id),
+    """Each bilan by its moment, kind and formation; where the button is narrow, the kind
+    said short and the title cut in its middle, the whole line listed with the question
+    (explorer GE7: « bilan de…rmation – Agent de restauration », cut inside a word)."""
+    limit = label_limit(ctx.incoming.platform)
+    options = []
+    for b, f in await visible_bilans(ctx.session, viewer_of(ctx), ctx.now):
+        moment = short_moment(b.starts_at, ctx)
+        whole = f"{moment} – {kind_label(b.kind)} – {f.title}"
+        shown = (
+            whole
+            if len(whole) <= limit
+            else fit(
+                [
+                    Piece(moment),
+                    Piece(SHORT_KINDS.get(b.kind, "bilan"), joiner=" – "),
+                    Piece(f.title, joiner=" – ", shrink=1, keep=20, middle=True),
+                ],
+                limit,
+            )
         )
-        for b, f in await visible_bilans(ctx.session, viewer_of(ctx), ctx.now)
-    ]
+        options.append(Option(shown, str(b.id), detail=whole if shown != whole else ""))
+    return options
 
 
 async def open_bilan(ctx: Context, picked: str) -> Outcome:

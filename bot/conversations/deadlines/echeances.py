@@ -111,18 +111,16 @@ async def list_choices(ctx: Context) -> list[Option]:
         options.append(Option("↩ Annuler le dernier « Fait »", "_undo"))
     several = ctx.data.get("filter") is None and len(with_deadlines) > 1
     alike = ending_alike([names[i] for i in with_deadlines if i in names]) if several else set()
+    lines = []
     for line in await current_lines(ctx, rows):
         named = names.get(line.first.formation_id) if several else None
         shown = label(ctx, line, named, named in alike)
-        # Where buttons cut it (Telegram), the whole line is listed with the question.
         whole = label(ctx, line, named, named in alike, limit=WHOLE_LINE)
-        options.append(
-            Option(
-                shown,
-                f"g:{line.first.id}" if line.several else f"d:{line.first.id}",
-                detail=whole if whole != shown else "",
-            )
-        )
+        lines.append((shown, f"g:{line.first.id}" if line.several else f"d:{line.first.id}", whole))
+    # Where buttons cut a line (Telegram), every line is listed whole with the question, so
+    # the numbers run on (explorer GE7: « 1. 2. 4. 5. » read as a deadline gone).
+    cut = any(whole != shown for shown, _, whole in lines)
+    options += [Option(shown, data, detail=whole if cut else "") for shown, data, whole in lines]
     return options
 
 

@@ -480,6 +480,7 @@ async def test_ouais_and_nan_answer_a_confirmation(db: Database, trainer: Person
     await trainer.says("vendredi")
     await trainer.says("nan")
     assert "corrigeons" in trainer.last
+    assert trainer.last.count("par exemple") == 1  # the question's only (explorer GE6)
     await trainer.says("jeudi dernier")
     await trainer.says("ouais")
     assert "Quand, ce jeudi 19 novembre 2026" in trainer.last

@@ -1185,7 +1185,10 @@ async def test_a_day_then_its_hour_keeps_the_day_as_reported(db: Database, train
     for _step, kind, value in REMOTE[:3]:
         await answer(trainer, kind, value)
     await trainer.says("16 décembre")
-    assert trainer.last.startswith("J'ai bien le mercredi 16 décembre 2026, mais à quelle heure ?")
+    assert trainer.last.startswith(
+        "J'ai bien le mercredi 16 décembre 2026, mais à quelle heure ? Tapez-la seule, par "
+        "exemple « 14 h » ou « 9 h 30 » : je garde ce jour."
+    )  # explorer GE6: « par exemple « vendredi 15 janvier à 14 h » », another day
     await trainer.says("14h")
     assert "mercredi 16 décembre 2026 à 14 h 00" in trainer.last
     await trainer.says("15 h 30")  # an hour instead of "oui": the same day, that hour

@@ -435,7 +435,7 @@ class DateStep(Step):
                 ctx.data.pop(key)
                 for done in (self._day_key(), self._besides_key(), self._hour_key()):
                     ctx.data.pop(done, None)
-                return Retry(ctx.render("common.date_correct", example=await self.example_of(ctx)))
+                return Retry(ctx.render("common.date_correct"))
             # Typed another date instead of yes/no: understand it as the correction;
             # anything else keeps the pending date and asks again.
             if isinstance(picked, Invalid):
@@ -473,11 +473,7 @@ class DateStep(Step):
         ctx.data[self._day_key()] = understood.when.date().isoformat()
         if self.need_time is True and not understood.has_time:
             return Retry(
-                ctx.render(
-                    "common.date_needs_time",
-                    day=dates.spell_date(understood.when),
-                    example=await self.example_of(ctx),
-                )
+                ctx.render("common.date_needs_time", day=dates.spell_date(understood.when))
             )
         problem = await self._problem(ctx, understood.when)
         if problem:

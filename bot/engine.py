@@ -379,13 +379,12 @@ class Engine:
                 ctx.send(await current.step(step_name).ask(ctx))
                 return current.name, step_name
             return None, None
+        flow = self.features.flows[target.flow]
         if current is not None and ctx.actor is not None:
-            kept = await self.runner.before_command(
-                ctx, current, step_name, target.flow, self._kept_for, member=ctx.actor.is_member
+            return await self.runner.over(
+                ctx, current, step_name, flow, self._kept_for, member=ctx.actor.is_member
             )
-            if kept is not None:
-                return kept
-        return await self.start(ctx, self.features.flows[target.flow], {})
+        return await self.start(ctx, flow, {})
 
     async def start(self, ctx: Context, flow: Flow, data: dict[str, Any]) -> Position:
         """Begin ``flow``: check who may use it, run its start hook, ask the first question."""

@@ -18,8 +18,9 @@ from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity, Invitation, Membership, Organisation
 from bot.storage.people import Person as P
+from tests.auxil.attestations import codes, schedule_bilan
 from tests.auxil.dialogue import Clock, Person
-from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, survives
+from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, step_of, survives
 
 CODE = re.compile(r"/start ([A-Za-z0-9_-]{16,})")
 
@@ -649,3 +650,39 @@ async def test_a_choice_typed_as_a_number_word_is_that_number(
     async with db.sessions() as session:
         form = await session.scalar(select(P.address_form).where(P.display_name == "Claire Martin"))
     assert form == "f"
+
+
+async def test_a_start_mid_dialogue_that_starts_nothing_sets_nothing_aside(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer GD5: a mistyped code (`/start ABCD-EFGH`, a deep link from an expired
+    invitation) in the middle of /absence set it aside, abandoned the /formation set aside
+    before, and only then said the code was not valid. A code refused, a bare /start (the
+    Telegram « Démarrer » button), a participant's link opened by the trainer: said, and the
+    question in hand asked again, nothing set aside or lost."""
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    await trainer.says("/formation")
+    await trainer.says("Cuisine")
+    await trainer.presses("Une formation")
+    await trainer.says("/absence")  # the formation set aside, as designed
+    await trainer.says("Karim Benali")
+    question = trainer.last
+    await trainer.says("/start ABCD-EFGH")
+    assert trainer.all_text == (
+        "Ce code n'est pas valable. Vérifiez qu'il est complet (copiez-le tel quel), ou "
+        f"demandez-en un nouveau à la personne qui vous l'a envoyé.\n{question}"
+    )
+    assert await step_of(db, trainer) == ("absence", "date")
+    await trainer.says("/start")
+    assert trainer.all_text == (
+        f"Re-bonjour Camille Durand ! Nous en étions à cette question :\n{question}"
+    )
+    await trainer.says(f"/start {invited['Léa Martin']}")
+    assert trainer.all_text.startswith("Ce lien est à transférer à la personne invitée")
+    assert "Je mets de côté" not in trainer.all_text and trainer.last == question
+    await trainer.says("12 novembre")  # the absence goes on where it stood
+    assert "jeudi 12 novembre 2026" in trainer.last
+    await trainer.says("/reprendre")  # and the formation is still there
+    assert trainer.all_text.startswith("Je reprends « créer une formation » là où vous en étiez")
+    assert await step_of(db, trainer) == ("formation", "funder")

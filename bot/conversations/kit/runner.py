@@ -10,6 +10,7 @@ stale after it.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -137,6 +138,51 @@ class Runner:
         elif step is not None and current.left_saying:  # a sentence's question (AZ8)
             ctx.say(current.left_saying, d=ctx.data)
         return None
+
+    async def over(
+        self,
+        ctx: Context,
+        current: Flow,
+        step: str | None,
+        flow: Flow,
+        keep_for: timedelta,
+        *,
+        member: bool,
+    ) -> Position:
+        """``flow``'s command typed while ``current`` waits at ``step``: what is under way set
+        aside (:meth:`before_command`), then ``flow`` begun.  A member's ``/start`` runs
+        first: only when it starts a conversation is the one under way set aside; a code
+        refused, a bare ``/start``, a link not hers say so and ask the question in hand again
+        (explorer GD5: a mistyped code set the dialogue aside, abandoned the one set aside
+        before, and was then refused)."""
+        if member and step is not None and ctx.incoming.command == "start":
+            return await self._start_over(ctx, current, step, flow, keep_for)
+        kept = await self.before_command(ctx, current, step, flow.name, keep_for, member=member)
+        if kept is not None:
+            return kept
+        return await self.begin(ctx, flow, {})
+
+    async def _start_over(
+        self, ctx: Context, current: Flow, step: str, flow: Flow, keep_for: timedelta
+    ) -> Position:
+        """:meth:`over` for a member's ``/start``: its hook first, on what the conversation's
+        row keeps at rest; what it said comes after the words of what it set aside."""
+        under_way, said = copy.deepcopy(ctx.data), len(ctx.replies)
+        ctx.data, ctx.in_dialogue = aside.resting(ctx.data), True
+        outcome = await self._enter(ctx, flow, {})
+        ctx.in_dialogue = False
+        if outcome is None or isinstance(outcome, Leave):
+            ctx.data = under_way
+            return await self._ask_again(ctx, current, step)
+        started, words = ctx.data, ctx.replies[said:]
+        ctx.data = under_way
+        del ctx.replies[said:]
+        await self.before_command(ctx, current, step, flow.name, keep_for, member=True)
+        if aside.KEY in ctx.data:
+            started[aside.KEY] = ctx.data[aside.KEY]
+        ctx.data = started
+        ctx.replies.extend(words)
+        return await self.apply(ctx, flow, None, outcome)
 
     def aside_flow(self, found: dict[str, Any] | None) -> Flow | None:
         """The command a conversation set aside was started with (its name, its summary)."""

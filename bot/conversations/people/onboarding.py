@@ -133,7 +133,7 @@ async def start(ctx: Context) -> Outcome | None:
             await guided(ctx)
         return Leave()
     if ctx.actor is not None and ctx.actor.is_member:
-        ctx.say("onboarding.welcome_back")
+        ctx.say("onboarding.welcome_back", waiting=ctx.in_dialogue)  # its question next (GD5)
         return Leave()
     if await has_organisation(ctx.session):
         # A bilan's participant, the Région's chargée de mission: where they stand. Someone

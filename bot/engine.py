@@ -323,7 +323,7 @@ class Engine:
                     self.runner.leave(ctx, flow, step.name, self._kept_for)
                     return await self.runner.outside(ctx, started)
                 del ctx.replies[said:]  # a suggestion of commands: the question's own re-ask
-        return await self.runner.apply(ctx, flow, step, outcome)
+        return await self.runner.answered(ctx, flow, step, outcome)
 
     async def _command(
         self, ctx: Context, command: str, current: Flow | None, step_name: str | None

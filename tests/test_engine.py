@@ -45,6 +45,33 @@ async def count_formations(db: Database) -> int:
         return int(await session.scalar(select(func.count(Formation.id))) or 0)
 
 
+async def test_a_last_answer_typed_twice_is_said_already_taken(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer GD6: « Enregistrer » typed twice at once (a double tap on Matrix or the
+    console, a retry with a new id): one absence saved, but the second read « Je ne suis pas
+    sûr de ce que vous voulez faire », as if the first had not been understood. It is now
+    said to be done already, as a button pressed twice is taken once; anything in between
+    and the same word is read afresh."""
+    await trainer.says("/absence karim vendredi dernier matin")
+    await trainer.presses("Oui")
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    first, second = trainer.incoming("Enregistrer"), trainer.incoming("Enregistrer")
+    answers = await asyncio.gather(trainer.send(first), trainer.send(second))
+    said = sorted(texts.plain(r.text) for replies in answers for r in replies)
+    assert len(said) == 2
+    assert said[0] == (
+        "C'est déjà fait : votre message « Enregistrer » m'est parvenu deux fois, je ne l'ai "
+        "pris en compte qu'une fois."
+    )
+    assert said[1].startswith("C'est noté : Karim Benali")
+    async with db.sessions() as session:
+        assert await session.scalar(select(func.count(Absence.id))) == 1
+    await trainer.says("Enregistrer")  # a third, after that: the idle answer again
+    assert trainer.last.startswith("Je ne suis pas sûr de ce que vous voulez faire")
+
+
 async def test_the_same_event_twice_has_one_effect(db: Database, trainer: Person) -> None:
     await trainer.says("/formation")
     title = trainer.incoming("Formation en double", event_id="update-42")

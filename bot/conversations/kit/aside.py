@@ -21,8 +21,11 @@ check is checked again when they are answered.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
+
+from bot.answers import fold
 
 if TYPE_CHECKING:
     from bot.conversations.kit.context import Context
@@ -66,7 +69,14 @@ def first_flow(found: dict[str, Any]) -> str:
 
 PRESSED = "_pressed"
 """The last button taken, as it came: the same press again is a double tap's second, which
-says nothing (:meth:`~bot.conversations.kit.context.Context.repeats_taken_press`)."""
+says nothing (:meth:`~bot.conversations.kit.context.Context.repeats_taken_press`); or the
+digest of the text that ended the conversation (:func:`typed`), whose second is said taken."""
+
+
+def typed(text: str) -> str:
+    """What :data:`PRESSED` holds after a typed answer ended the conversation: a digest of it
+    as compared (:func:`~bot.answers.fold`), never the words themselves (explorer GD6)."""
+    return "typed:" + hashlib.sha256(fold(text).encode()).hexdigest()[:16]
 
 
 def resting(data: dict[str, Any]) -> dict[str, Any]:

@@ -1,44 +1,27 @@
-"""What an outcome does: from one answer to the next question, across called flows.
-
-A flow may call another (:class:`~bot.conversations.kit.flow.Call`) and get
-its value back.  The callers wait as frames in ``ctx.data["_stack"]`` (their
-flow, step, answers and where to put the value), so the stack is stored with
-the rest of the conversation and survives a restart like any answer.  The
-question counter ``_q`` runs across frames: a button from before a call is
-stale after it.
+"""The conversation under way and what else comes: another command sets it aside
+(:mod:`.aside`) or starts it again, /reprendre takes it up, it lapses or is closed, and
+text that answers nothing is answered.  From an outcome to the next question:
+:mod:`.carry`.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot import dates
 from bot.answers import MAX_TEXT, fold
 from bot.conversations.kit import aside
-from bot.conversations.kit.flow import (
-    Call,
-    Finish,
-    Flow,
-    Leave,
-    Next,
-    Outcome,
-    Retry,
-    Return,
-    Stay,
-    Step,
-    Switch,
-)
-from bot.conversations.kit.pages import LIST_KEYS
-from bot.messages import Reply
+from bot.conversations.kit.carry import Carrier, Position
+from bot.conversations.kit.flow import Flow, Leave, Step
 from bot.typos import GREETINGS
 
 if TYPE_CHECKING:
     from bot.conversations.kit.context import Context
 
-Position = tuple[str | None, str | None]
+__all__ = ["CLOSED", "COURTESY", "GROUP_NOT_MEMBER", "STRANGER", "Position", "Runner"]
+
 COURTESY = {
     **dict.fromkeys(GREETINGS, "hello"),
     **dict.fromkeys(("merci", "merci bien", "super merci", "parfait merci"), "thanks"),
@@ -46,7 +29,6 @@ COURTESY = {
 }
 """A member's « bonjour », « merci », « au revoir » out of any conversation: answered as such
 (explorer AW4: « Je ne suis pas sûr de ce que vous voulez faire »)."""
-"""(flow, step) where the conversation now waits; (None, None) when it ended."""
 
 STRANGER = "common.stranger"
 GROUP_NOT_MEMBER = "common.group_not_member"
@@ -55,25 +37,13 @@ private, where what concerns them is said, never « Vous ne faites plus partie d
 organisme » before everyone (explorer DC6)."""
 """The refusal to someone the bot does not know (the engine's, and where it is told apart)."""
 
-MAX_DEPTH = 8
-"""Calls nested deeper than this are a programming error, not a dialogue."""
-
-_KEPT = ("_q", "_stack", aside.KEY, aside.PRESSED)
-
 CLOSED = "_closed"
 """Why a conversation was closed by someone else (``erased``), said at its next message."""
 
 
-class Runner:
-    """Carries a conversation from an outcome to the question it leads to."""
-
-    def __init__(
-        self,
-        flows: Callable[[], Mapping[str, Flow]],
-        refusal: Callable[[Context, Flow], str | None],
-    ) -> None:
-        self.flows = flows
-        self.refusal = refusal
+class Runner(Carrier):
+    """Carries a conversation from an outcome to the question it leads to (:class:`Carrier`),
+    and through what else comes while it waits."""
 
     def outermost(self, ctx: Context, current: Flow) -> Flow:
         """The flow the person started (the bottom of the stack), for what /annuler says."""
@@ -267,14 +237,6 @@ class Runner:
         ctx.data = aside.resting(ctx.data)
         return True
 
-    async def begin(self, ctx: Context, flow: Flow, data: Mapping[str, Any]) -> Position:
-        """Start ``flow`` afresh (a command, ``/start CODE``): no caller waits."""
-        ctx.data = aside.resting(ctx.data)
-        outcome = await self._enter(ctx, flow, data)
-        if outcome is None:
-            return None, None
-        return await self.apply(ctx, flow, None, outcome)
-
     async def take_up(self, ctx: Context, current: Flow | None, step: str | None) -> Position:
         """/reprendre: the conversation set aside (:mod:`.aside`) where it stood, its
         question asked again; the one under way, if any, is set aside in its place."""
@@ -307,185 +269,6 @@ class Runner:
         ctx.say("common.taken_up", summary=self.outermost(ctx, flow).summary, left=left)
         ctx.send(await flow.step(found["step"]).ask(ctx))
         return flow.name, found["step"]
-
-    async def _ask_again(self, ctx: Context, flow: Flow | None, step: str | None) -> Position:
-        if flow is None or step is None:
-            return None, None
-        ctx.send(await flow.step(step).ask(ctx))
-        return flow.name, step
-
-    async def outside(self, ctx: Context, outcome: Outcome) -> Position:
-        """What an outcome does where no flow runs (a sentence typed out of any conversation).
-
-        ``Switch``/``Call`` start their flow afresh with the data given (its
-        checks and ``start`` hook apply); ``Retry`` says its message; anything
-        else ends the turn with what was said.
-        """
-        if isinstance(outcome, Switch | Call):
-            return await self.begin(ctx, self.flows()[outcome.flow], outcome.data)
-        if isinstance(outcome, Retry):
-            ctx.send(Reply(text=outcome.message))
-        return None, None
-
-    async def _enter(self, ctx: Context, flow: Flow, data: Mapping[str, Any]) -> Outcome | None:
-        """Open ``flow`` above the current stack; ``None`` when this person may not."""
-        kept = {k: ctx.data[k] for k in _KEPT if k in ctx.data}
-        ctx.data = {**kept, **data}
-        refusal = self.refusal(ctx, flow)
-        if refusal is not None:
-            ctx.say(refusal)
-            ctx.data = kept
-            return None
-        outcome = await flow.start(ctx) if flow.start is not None else None
-        return Next() if outcome is None else outcome
-
-    async def apply(
-        self, ctx: Context, flow: Flow, step: Step | None, outcome: Outcome
-    ) -> Position:
-        for _ in range(100):  # a chain of skips, calls and returns, bounded against loops
-            if isinstance(outcome, Retry):
-                assert step is not None
-                question = await step.ask(ctx)
-                ctx.send(_prefixed(outcome.message, question))
-                return flow.name, step.name
-            if isinstance(outcome, Stay):
-                assert step is not None
-                question = await step.ask(ctx)
-                if outcome.message:
-                    question = _prefixed(outcome.message, question)
-                elif outcome.edit:
-                    question = Reply(
-                        text=question.text,
-                        choices=question.choices,
-                        columns=question.columns,
-                        edit_previous=True,
-                    )
-                ctx.send(question)
-                return flow.name, step.name
-            if isinstance(outcome, Switch):
-                target = self.flows()[outcome.flow]
-                entered = await self._enter(ctx, target, outcome.data)
-                if entered is None:
-                    outcome = Leave()
-                    continue
-                flow, step, outcome = target, None, entered
-                continue
-            if isinstance(outcome, Call):
-                target = self.flows()[outcome.flow]
-                stack = list(ctx.data.get("_stack") or [])
-                if len(stack) >= MAX_DEPTH:
-                    raise RuntimeError(f"flow {flow.name} calls too deep")
-                stack.append(
-                    {
-                        "flow": flow.name,
-                        "step": step.name if step else None,
-                        "store": outcome.store,
-                        "then": outcome.then,
-                        "data": {k: v for k, v in ctx.data.items() if k not in _KEPT},
-                    }
-                )
-                ctx.data["_stack"] = stack
-                entered = await self._enter(ctx, target, outcome.data)
-                if entered is None:  # refused: back to the caller, which asks again
-                    flow, step, outcome = self._pop(ctx, None, stored=False)
-                    continue
-                flow, step, outcome = target, None, entered
-                continue
-            if isinstance(outcome, Next):
-                following = (
-                    flow.step(outcome.step)
-                    if outcome.step
-                    else flow.following(ctx, step.name if step else None)
-                )
-                if following is not None:
-                    if following.before is not None:
-                        hooked = await following.before(ctx)
-                        if hooked is not None:
-                            step, outcome = following, hooked
-                            continue
-                    ctx.data["_q"] = int(ctx.data.get("_q", 0)) + 1
-                    for key in LIST_KEYS:
-                        ctx.data.pop(key, None)
-                    _walked(ctx, following.name)
-                    ctx.send(await following.ask(ctx))
-                    return flow.name, following.name
-                outcome = Finish()
-            if isinstance(outcome, Finish):
-                if flow.finish is not None:
-                    await flow.finish(ctx)
-                outcome = Return(ctx.data.get("_result"))
-            if isinstance(outcome, Leave | Return):
-                if not ctx.data.get("_stack"):
-                    return None, None
-                value = outcome.value if isinstance(outcome, Return) else None
-                flow, step, outcome = self._pop(ctx, value, stored=isinstance(outcome, Return))
-                continue
-        raise RuntimeError(f"flow {flow.name} loops without asking anything")
-
-    def _earlier(self, ctx: Context, step: str) -> list[str]:
-        """The questions asked before ``step`` in this flow, oldest first."""
-        trail = list(ctx.data.get("_trail") or [])
-        return trail[:-1] if trail and trail[-1] == step else trail
-
-    def goes_back(self, ctx: Context, step: str) -> bool:
-        """Whether « Retour » at ``step`` goes somewhere (:meth:`back`): a question asked
-        before it, or the flow that called this one; /aide offers it only then (AW12)."""
-        return bool(self._earlier(ctx, step) or ctx.data.get("_stack"))
-
-    async def back(self, ctx: Context, flow: Flow, step: Step) -> Position:
-        """ "Retour": the question asked before this one, in this flow.
-
-        At a flow's first question, a called flow ends (its caller, a menu,
-        is shown again); the flow the person started says it is the first
-        question and asks it again (/annuler stops everything).  A question
-        asked again keeps its earlier answer until it is answered anew.
-        """
-        for key in [k for k in ctx.data if k in (f"_pending_{step.name}", f"_day_{step.name}")]:
-            ctx.data.pop(key)
-        trail = self._earlier(ctx, step.name)
-        if trail:
-            ctx.data["_trail"] = trail[:-1]
-            return await self.apply(ctx, flow, step, Next(trail[-1]))
-        if ctx.data.get("_stack"):
-            return await self.apply(ctx, flow, step, Leave())
-        return await self.apply(ctx, flow, step, Stay(message=ctx.render("common.back_at_start")))
-
-    def _pop(self, ctx: Context, value: Any, *, stored: bool) -> tuple[Flow, Step | None, Outcome]:
-        """Back to the caller on top of the stack, with the called flow's value."""
-        stack = list(ctx.data["_stack"])
-        frame = stack.pop()
-        # What is set aside and the press that ended the called flow belong to the person,
-        # not to the frame (explorer EC3: a conversation set aside was lost at the first
-        # return to a menu; EC4: the second tap of that press answered « plus ancien »).
-        held = {k: ctx.data[k] for k in (aside.KEY, aside.PRESSED) if k in ctx.data}
-        ctx.data = {"_q": int(ctx.data.get("_q", 0)), **frame["data"], **held}
-        if stack:
-            ctx.data["_stack"] = stack
-        if stored and frame["store"]:
-            ctx.data[frame["store"]] = value
-        flow = self.flows()[frame["flow"]]
-        step = flow.step(frame["step"]) if frame["step"] else None
-        if frame["then"]:
-            return flow, step, Next(frame["then"])
-        if step is not None:  # a menu asks again, with fresh buttons
-            return flow, step, Next(step.name)
-        return flow, None, Next()
-
-
-def _walked(ctx: Context, name: str) -> None:
-    """Note the question asked, for "Retour"; asked again, what came after it is forgotten."""
-    trail = list(ctx.data.get("_trail") or [])
-    if name in trail:
-        trail = trail[: trail.index(name)]
-    ctx.data["_trail"] = [*trail, name]
-
-
-def _prefixed(message: str, question: Reply) -> Reply:
-    return Reply(
-        text=f"{message}\n\n{question.text}" if question.text else message,
-        choices=question.choices,
-        columns=question.columns,
-    )
 
 
 def _before(flow: Flow, step: str) -> list[Step] | None:

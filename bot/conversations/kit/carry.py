@@ -1,0 +1,253 @@
+"""What an outcome does: from one answer to the next question, across called flows.
+
+A flow may call another (:class:`~bot.conversations.kit.flow.Call`) and get
+its value back.  The callers wait as frames in ``ctx.data["_stack"]`` (their
+flow, step, answers and where to put the value), so the stack is stored with
+the rest of the conversation and survives a restart like any answer.  The
+question counter ``_q`` runs across frames: a button from before a call is
+stale after it.  What other commands do to the conversation under way:
+:mod:`.runner`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from bot.conversations.kit import aside
+from bot.conversations.kit.flow import (
+    Call,
+    Finish,
+    Flow,
+    Leave,
+    Next,
+    Outcome,
+    Retry,
+    Return,
+    Stay,
+    Step,
+    Switch,
+)
+from bot.conversations.kit.pages import LIST_KEYS
+from bot.messages import Reply
+
+if TYPE_CHECKING:
+    from bot.conversations.kit.context import Context
+
+Position = tuple[str | None, str | None]
+"""(flow, step) where the conversation now waits; (None, None) when it ended."""
+
+MAX_DEPTH = 8
+"""Calls nested deeper than this are a programming error, not a dialogue."""
+
+_KEPT = ("_q", "_stack", aside.KEY, aside.PRESSED)
+
+
+class Carrier:
+    """Carries a conversation from an outcome to the question it leads to."""
+
+    def __init__(
+        self,
+        flows: Callable[[], Mapping[str, Flow]],
+        refusal: Callable[[Context, Flow], str | None],
+    ) -> None:
+        self.flows = flows
+        self.refusal = refusal
+
+    async def begin(self, ctx: Context, flow: Flow, data: Mapping[str, Any]) -> Position:
+        """Start ``flow`` afresh (a command, ``/start CODE``): no caller waits."""
+        ctx.data = aside.resting(ctx.data)
+        outcome = await self._enter(ctx, flow, data)
+        if outcome is None:
+            return None, None
+        return await self.apply(ctx, flow, None, outcome)
+
+    async def _ask_again(self, ctx: Context, flow: Flow | None, step: str | None) -> Position:
+        if flow is None or step is None:
+            return None, None
+        ctx.send(await flow.step(step).ask(ctx))
+        return flow.name, step
+
+    async def outside(self, ctx: Context, outcome: Outcome) -> Position:
+        """What an outcome does where no flow runs (a sentence typed out of any conversation).
+
+        ``Switch``/``Call`` start their flow afresh with the data given (its
+        checks and ``start`` hook apply); ``Retry`` says its message; anything
+        else ends the turn with what was said.
+        """
+        if isinstance(outcome, Switch | Call):
+            return await self.begin(ctx, self.flows()[outcome.flow], outcome.data)
+        if isinstance(outcome, Retry):
+            ctx.send(Reply(text=outcome.message))
+        return None, None
+
+    async def _enter(self, ctx: Context, flow: Flow, data: Mapping[str, Any]) -> Outcome | None:
+        """Open ``flow`` above the current stack; ``None`` when this person may not."""
+        kept = {k: ctx.data[k] for k in _KEPT if k in ctx.data}
+        ctx.data = {**kept, **data}
+        refusal = self.refusal(ctx, flow)
+        if refusal is not None:
+            ctx.say(refusal)
+            ctx.data = kept
+            return None
+        outcome = await flow.start(ctx) if flow.start is not None else None
+        return Next() if outcome is None else outcome
+
+    async def apply(
+        self, ctx: Context, flow: Flow, step: Step | None, outcome: Outcome
+    ) -> Position:
+        for _ in range(100):  # a chain of skips, calls and returns, bounded against loops
+            if isinstance(outcome, Retry):
+                assert step is not None
+                question = await step.ask(ctx)
+                ctx.send(_prefixed(outcome.message, question))
+                return flow.name, step.name
+            if isinstance(outcome, Stay):
+                assert step is not None
+                question = await step.ask(ctx)
+                if outcome.message:
+                    question = _prefixed(outcome.message, question)
+                elif outcome.edit:
+                    question = Reply(
+                        text=question.text,
+                        choices=question.choices,
+                        columns=question.columns,
+                        edit_previous=True,
+                    )
+                ctx.send(question)
+                return flow.name, step.name
+            if isinstance(outcome, Switch):
+                target = self.flows()[outcome.flow]
+                entered = await self._enter(ctx, target, outcome.data)
+                if entered is None:
+                    outcome = Leave()
+                    continue
+                flow, step, outcome = target, None, entered
+                continue
+            if isinstance(outcome, Call):
+                target = self.flows()[outcome.flow]
+                stack = list(ctx.data.get("_stack") or [])
+                if len(stack) >= MAX_DEPTH:
+                    raise RuntimeError(f"flow {flow.name} calls too deep")
+                stack.append(
+                    {
+                        "flow": flow.name,
+                        "step": step.name if step else None,
+                        "store": outcome.store,
+                        "then": outcome.then,
+                        "data": {k: v for k, v in ctx.data.items() if k not in _KEPT},
+                    }
+                )
+                ctx.data["_stack"] = stack
+                entered = await self._enter(ctx, target, outcome.data)
+                if entered is None:  # refused: back to the caller, which asks again
+                    flow, step, outcome = self._pop(ctx, None, stored=False)
+                    continue
+                flow, step, outcome = target, None, entered
+                continue
+            if isinstance(outcome, Next):
+                following = (
+                    flow.step(outcome.step)
+                    if outcome.step
+                    else flow.following(ctx, step.name if step else None)
+                )
+                if following is not None:
+                    if following.before is not None:
+                        hooked = await following.before(ctx)
+                        if hooked is not None:
+                            step, outcome = following, hooked
+                            continue
+                    ctx.data["_q"] = int(ctx.data.get("_q", 0)) + 1
+                    for key in LIST_KEYS:
+                        ctx.data.pop(key, None)
+                    _walked(ctx, following.name)
+                    ctx.send(await following.ask(ctx))
+                    return flow.name, following.name
+                outcome = Finish()
+            if isinstance(outcome, Finish):
+                if flow.finish is not None:
+                    await flow.finish(ctx)
+                outcome = Return(ctx.data.get("_result"))
+            if isinstance(outcome, Leave | Return):
+                if not ctx.data.get("_stack"):
+                    return None, None
+                value = outcome.value if isinstance(outcome, Return) else None
+                flow, step, outcome = self._pop(ctx, value, stored=isinstance(outcome, Return))
+                continue
+        raise RuntimeError(f"flow {flow.name} loops without asking anything")
+
+    async def answered(self, ctx: Context, flow: Flow, step: Step, outcome: Outcome) -> Position:
+        """:meth:`apply` to what was answered at ``step``.  A text that ends the conversation
+        is remembered (a digest, not its words) until the next message: the same text again,
+        a double tap on Matrix or the console, is then said taken once (explorer GD6: the
+        second « Enregistrer » read « Je ne suis pas sûr de ce que vous voulez faire »)."""
+        position = await self.apply(ctx, flow, step, outcome)
+        typed = ctx.incoming.text
+        if position == (None, None) and typed.strip() and ctx.incoming.attachment is None:
+            ctx.data[aside.PRESSED] = aside.typed(typed)
+        return position
+
+    def _earlier(self, ctx: Context, step: str) -> list[str]:
+        """The questions asked before ``step`` in this flow, oldest first."""
+        trail = list(ctx.data.get("_trail") or [])
+        return trail[:-1] if trail and trail[-1] == step else trail
+
+    def goes_back(self, ctx: Context, step: str) -> bool:
+        """Whether « Retour » at ``step`` goes somewhere (:meth:`back`): a question asked
+        before it, or the flow that called this one; /aide offers it only then (AW12)."""
+        return bool(self._earlier(ctx, step) or ctx.data.get("_stack"))
+
+    async def back(self, ctx: Context, flow: Flow, step: Step) -> Position:
+        """ "Retour": the question asked before this one, in this flow.
+
+        At a flow's first question, a called flow ends (its caller, a menu,
+        is shown again); the flow the person started says it is the first
+        question and asks it again (/annuler stops everything).  A question
+        asked again keeps its earlier answer until it is answered anew.
+        """
+        for key in [k for k in ctx.data if k in (f"_pending_{step.name}", f"_day_{step.name}")]:
+            ctx.data.pop(key)
+        trail = self._earlier(ctx, step.name)
+        if trail:
+            ctx.data["_trail"] = trail[:-1]
+            return await self.apply(ctx, flow, step, Next(trail[-1]))
+        if ctx.data.get("_stack"):
+            return await self.apply(ctx, flow, step, Leave())
+        return await self.apply(ctx, flow, step, Stay(message=ctx.render("common.back_at_start")))
+
+    def _pop(self, ctx: Context, value: Any, *, stored: bool) -> tuple[Flow, Step | None, Outcome]:
+        """Back to the caller on top of the stack, with the called flow's value."""
+        stack = list(ctx.data["_stack"])
+        frame = stack.pop()
+        # What is set aside and the press that ended the called flow belong to the person,
+        # not to the frame (explorer EC3: a conversation set aside was lost at the first
+        # return to a menu; EC4: the second tap of that press answered « plus ancien »).
+        held = {k: ctx.data[k] for k in (aside.KEY, aside.PRESSED) if k in ctx.data}
+        ctx.data = {"_q": int(ctx.data.get("_q", 0)), **frame["data"], **held}
+        if stack:
+            ctx.data["_stack"] = stack
+        if stored and frame["store"]:
+            ctx.data[frame["store"]] = value
+        flow = self.flows()[frame["flow"]]
+        step = flow.step(frame["step"]) if frame["step"] else None
+        if frame["then"]:
+            return flow, step, Next(frame["then"])
+        if step is not None:  # a menu asks again, with fresh buttons
+            return flow, step, Next(step.name)
+        return flow, None, Next()
+
+
+def _walked(ctx: Context, name: str) -> None:
+    """Note the question asked, for "Retour"; asked again, what came after it is forgotten."""
+    trail = list(ctx.data.get("_trail") or [])
+    if name in trail:
+        trail = trail[: trail.index(name)]
+    ctx.data["_trail"] = [*trail, name]
+
+
+def _prefixed(message: str, question: Reply) -> Reply:
+    return Reply(
+        text=f"{message}\n\n{question.text}" if question.text else message,
+        choices=question.choices,
+        columns=question.columns,
+    )

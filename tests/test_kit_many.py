@@ -157,6 +157,22 @@ async def test_wrong_and_hostile_answers_are_refused_in_french(lea: Person, db: 
     assert lea.last == "5 gardé(s)."
 
 
+async def test_control_characters_are_refused_never_echoed(lea: Person, db: Database) -> None:
+    """Explorer GD3: a bell and the terminal's « clear screen » (or a NUL) went back as typed
+    in « Je ne trouve pas « … » dans la liste » (the console's screen cleared); refused as
+    at every other question, the ticks kept."""
+    await lea.says("/cocher")
+    for hostile in ("\x07\x1b[2J", "Chloé\x00", "\u202eAnne Roy"):
+        await lea.says(hostile)
+        assert lea.all_text.startswith(
+            "Votre message contient des caractères de contrôle invisibles : retapez-le"
+        ), hostile
+        assert "\x1b" not in lea.all_text and "\x00" not in lea.all_text
+        assert await step_of(db, lea) == ("cocher", "who")
+    await lea.presses("Terminé")
+    assert lea.last == "5 gardé(s)."
+
+
 async def test_150_people_are_paged_with_the_ticks_and_numbers_kept(lea: Person) -> None:
     await lea.says("/cocher 150")
     assert len(lea.buttons) == PAGE + 2  # a page, "Suivants", "Terminé"

@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Unpack
 
 from bot import texts
-from bot.answers import MAX_TEXT, Invalid, match_names
+from bot.answers import MAX_TEXT, Invalid, has_control_characters, match_names
 from bot.conversations.kit.flow import (
     Hooks,
     Next,
@@ -242,6 +242,8 @@ class PickMany(Step):
         refusal = ctx.refuse_non_text()
         if refusal:
             return refusal
+        if has_control_characters(ctx.incoming.text):  # never echoed (explorer GD3, as Pick)
+            return Retry(ctx.render("common.control_characters"))
         if len(ctx.incoming.text) > MAX_TEXT:
             return Retry(
                 ctx.render("common.message_too_long", length=len(ctx.incoming.text), limit=MAX_TEXT)

@@ -20,6 +20,7 @@ How the platforms map:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -51,6 +52,28 @@ WAITED_AT_MOST = timedelta(days=2)
 
 _INVISIBLE = str.maketrans("", "", "\u200b\u2060\ufeff\u00ad")
 """Zero-width space, word joiner, byte-order mark, soft hyphen: nothing a reader sees."""
+
+_MARKS = re.compile("[\u200c-\u200f\u061c]")
+_EMOJI_PARTS = ("So", "Sk", "Mn")
+"""What comes before a joiner that is part of an emoji (👩‍🏫: a symbol, a skin tone, U+FE0F)."""
+
+
+def _without_marks(text: str) -> str:
+    """Left-to-right and right-to-left marks (U+200E, U+200F, U+061C), and the joiners
+    (U+200C, U+200D) but within an emoji, left out: copied from a mail with a name, they
+    made « « Sophie Leroy » ne ressemble pas à un nom », nothing visible to correct
+    (explorer GD4)."""
+    if _MARKS.search(text) is None:
+        return text
+    return "".join(
+        ch
+        for n, ch in enumerate(text)
+        if ch not in "\u200e\u200f\u061c"
+        and (
+            ch not in "\u200c\u200d"
+            or (n > 0 and unicodedata.category(text[n - 1]) in _EMOJI_PARTS)
+        )
+    )
 
 
 UNREAD = ("edit", "reaction", "voice", "media", "forward")
@@ -86,10 +109,11 @@ class Incoming:
         # mark): every check and every stored copy sees it composed (explorer AK1:
         # « Marie-Hélène » pasted so was « ne ressemble pas à un nom »). The invisible
         # characters a copy from a mail or a document carries go (AK6: a visio link
-        # with a zero-width space inside was sent broken to the participants).
+        # with a zero-width space inside was sent broken to the participants), and so do the
+        # direction marks and the joiners between letters (GD4).
         for name in ("text", "display_name"):
             value = getattr(self, name)
-            cleaned = value.translate(_INVISIBLE)
+            cleaned = _without_marks(value.translate(_INVISIBLE))
             if not unicodedata.is_normalized("NFC", cleaned):
                 cleaned = unicodedata.normalize("NFC", cleaned)
             if cleaned != value:

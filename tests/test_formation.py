@@ -168,6 +168,28 @@ async def test_names_pasted_decomposed_are_taken_and_stored_composed(
     assert sorted(t.full_name for t in f.trainees) == ["Marie-Hélène Le Bœuf", "Éric Noël"]
 
 
+async def test_invisible_direction_marks_and_joiners_in_names_are_left_out(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer GD4: a right-to-left mark (as a copy from a mail carries) or a joiner inside
+    a name gave « « Sophie Leroy » ne ressemble pas à un nom », nothing visible to correct;
+    only such marks were quoted as « « ‌‍ » »."""
+    await trainer.says("/formation")
+    for _step, kind, value in HAPPY[: HAPPY.index(("cm_name", "say", "Mme Sophie Leroy"))]:
+        await answer(trainer, kind, value)
+    await trainer.says("Mme Sophie\u200f Leroy\u200e")
+    assert await step_of(db, trainer) == ("formation", "cm_email")
+    await trainer.says("sophie.leroy@example.org")
+    await trainer.says("\u200b\u200c\u200d\u2060\u200f")
+    assert trainer.last.startswith("La liste est vide : collez les noms, un par ligne.")
+    await trainer.says("Ana\u200f Lopes\nJu\u200dlie Pe\u200ctit\nKarim\u061c Benali")
+    await trainer.presses("Terminé")
+    await trainer.presses("Enregistrer")
+    [f] = [f for f in await formations(db) if f.title == "Agent de restauration"]
+    assert f.cm_name == "Mme Sophie Leroy"
+    assert sorted(t.full_name for t in f.trainees) == ["Ana Lopes", "Julie Petit", "Karim Benali"]
+
+
 async def test_fancy_letters_are_read_plain_and_letters_no_document_prints_refused(
     db: Database, trainer: Person
 ) -> None:

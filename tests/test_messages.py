@@ -30,6 +30,17 @@ def test_invisible_characters_of_a_copy_are_dropped() -> None:
     assert incoming("Kar\u2060im ab\u00adsent").text == "Karim absent"
 
 
+def test_direction_marks_and_joiners_between_letters_are_dropped() -> None:
+    """Explorer GD4: « Sophie\u200f Leroy » (a right-to-left mark from a mail) was « ne
+    ressemble pas à un nom »; a joiner between letters shows nothing either. Within an
+    emoji the joiner stays (:func:`test_what_is_seen_stays_as_it_is`)."""
+    assert incoming("Sophie\u200f Leroy\u200e", display_name="Léa\u061c").text == "Sophie Leroy"
+    assert incoming("x", display_name="Léa\u061c Martin").display_name == "Léa Martin"
+    assert incoming("Ben\u200dKaci Pe\u200ctit").text == "BenKaci Petit"
+    assert incoming("\u200c\u200d\u200e").text == ""
+    assert incoming("👍\u200d\u200e🏻").text == "👍\u200d🏻"
+
+
 def test_what_is_seen_stays_as_it_is() -> None:
     """A joiner inside an emoji, a bidi override (refused later, said) are not this layer's."""
     for text in ("👩\u200d🏫 ok", "motif\u202e inversé", "/start ABC"):

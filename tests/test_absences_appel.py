@@ -158,6 +158,26 @@ async def test_a_number_typed_at_the_recap_is_the_choice_shown_with_it(
     assert await names_of(db, await absences(db)) == [("Karim Benali", "matin")]
 
 
+async def test_what_the_roll_does_not_find_is_quoted_as_typed(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer GD9: « Je ne trouve pas « 31 fevrier » dans la liste » quoted what was typed
+    without its accents, at the list and at its recap; emojis alone at the recap are no
+    name it could not find."""
+    await start_morning_call(trainer)
+    await trainer.says("31 février")
+    assert trainer.all_text.startswith("Je ne trouve pas « 31 février » dans la liste")
+    await trainer.says("absents : Zoé Élie, 1")
+    assert trainer.all_text.startswith("Je ne trouve pas « Zoé Élie » dans la liste")
+    await trainer.says("absents : 1")
+    await trainer.says("retard : Hélène")
+    assert trainer.all_text.startswith("Je ne trouve pas « Hélène » dans la liste")
+    await trainer.says("😀🎉🔥")
+    assert "Je ne trouve pas" not in trainer.all_text
+    await trainer.says("Enregistrer")
+    assert await names_of(db, await absences(db)) == [("Karim Benali", "matin")]
+
+
 async def test_the_recap_is_saved_with_the_words_a_trainer_types(
     db: Database, trainer: Person
 ) -> None:

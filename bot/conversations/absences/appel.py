@@ -33,7 +33,7 @@ from bot import dates
 from bot.absences.clashes import HALF_WORDS, period_label
 from bot.absences.line import understand_line
 from bot.absences.rollcall import HALF_DAY_CALLS, Mark, late_already, roster
-from bot.answers import YES_NO, Invalid, match_names
+from bot.answers import YES_NO, Invalid, fold, match_names
 from bot.conversations.absences.batch import offer_step, save_marks
 from bot.conversations.absences.details import (
     check_not_future,
@@ -326,7 +326,8 @@ class RecapStep(Step):
         refusal = ctx.refuse_non_text()
         if refusal:
             return refusal
-        typed = await apply_typed(ctx, worded=True) if text.strip() else None
+        # Emojis alone are no name not found, the choices said again (explorer GD9).
+        typed = await apply_typed(ctx, worded=True) if fold(text) else None
         if isinstance(typed, Next):
             return Stay()
         return typed or Retry(ctx.render("absence_appel.recap_again"))

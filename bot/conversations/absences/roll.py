@@ -120,7 +120,7 @@ def read_marks(text: str, options: list[Option]) -> list[Said] | Invalid | None:
                 toggle = False
             if not body.strip(" ,.:"):
                 return Invalid("")  # a word with nobody: the caller says how to write it
-            selection = read_selection(body.strip(" ,.:"), options)
+            selection = read_selection(body.strip(" ,.:"), options, said=text)
             if isinstance(selection, Invalid):
                 return selection
             if selection.only is not None:

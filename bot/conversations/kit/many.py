@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Unpack
 
@@ -92,10 +93,12 @@ class Selection:
 
 
 def read_selection(
-    text: str, options: list[Option], *, names_exactly: bool = False
+    text: str, options: list[Option], *, names_exactly: bool = False, said: str = ""
 ) -> Selection | Invalid:
     """The values a typed answer names, or why it names none (a French reason);
-    ``names_exactly``: several names listed are the ones to keep ticked."""
+    ``names_exactly``: several names listed are the ones to keep ticked; ``said``: the whole
+    message as typed, where ``text`` is a folded part of it (the roll call's), for a piece
+    not found to be quoted as typed (explorer GD9: « Je ne trouve pas « 31 fevrier » »)."""
     soft = _soft(text)
     values = [o.value for o in options]
     words = words_of(text)
@@ -104,7 +107,7 @@ def read_selection(
     if words in NONE_WORDS or _NONE_OF.match(words):
         return Selection(only=())
     but = _BUT.match(soft)
-    items = _items(soft[but.end() :] if but else soft, options, _as_typed(text))
+    items = _items(soft[but.end() :] if but else soft, options, _as_typed(said or text))
     if isinstance(items, Invalid):
         return items
     if not items:
@@ -118,14 +121,32 @@ def read_selection(
     return Selection(toggle=tuple(items))
 
 
-def _as_typed(text: str) -> dict[str, str]:
-    """Each piece of ``text`` as typed, by its folded form: a piece not found is quoted with
-    its accents and capitals (explorer O: « Je ne trouve pas « elodie » »)."""
+def _as_typed(text: str) -> Callable[[str], str]:
+    """Each piece of ``text`` as typed, from its folded form: a piece not found is quoted with
+    its accents and capitals (explorer O: « Je ne trouve pas « elodie » »), one of a longer
+    message too, its words found in it (GD9: « absents : Zoé » quoted « zoe »)."""
     pieces = re.split(r"\s*(?:[,;+/\n]|\b[eE][tT]\b)\s*", text)
-    return {_soft(piece).strip(" .!"): piece.strip(" .!") for piece in pieces if piece.strip()}
+    whole = {_soft(piece).strip(" .!"): piece.strip(" .!") for piece in pieces if piece.strip()}
+    words = [word.strip(_EDGES) for word in text.split()]
+    folded = [_soft(word) for word in words]
+
+    def quote(piece: str) -> str:
+        if piece in whole:
+            return whole[piece]
+        wanted = piece.split()
+        for start in range(len(words) - len(wanted) + 1):
+            if wanted and folded[start : start + len(wanted)] == wanted:
+                return " ".join(words[start : start + len(wanted)])
+        return piece
+
+    return quote
 
 
-def _items(soft: str, options: list[Option], typed: dict[str, str]) -> list[str] | Invalid:
+_EDGES = " ,;:.!?+/"
+"""What a word of a message may carry, not part of a name (« Zoé, » « absents: »)."""
+
+
+def _items(soft: str, options: list[Option], typed: Callable[[str], str]) -> list[str] | Invalid:
     values = [o.value for o in options]
     found: list[str] = []
 
@@ -149,10 +170,10 @@ def _items(soft: str, options: list[Option], typed: dict[str, str]) -> list[str]
         else:
             matches = match_names(piece, [(o.label, o.value) for o in options])
             if not matches:
-                answer = typed.get(piece, piece)[:60]
+                answer = typed(piece)[:60]
                 return Invalid(texts.say("common.pick_many_unknown", answer=answer))
             if len(matches) > 1:
-                return Invalid(texts.say("common.ambiguous", answer=typed.get(piece, piece)[:60]))
+                return Invalid(texts.say("common.ambiguous", answer=typed(piece)[:60]))
             picked = list(matches)
         for value in picked:
             if isinstance(value, Invalid):

@@ -79,6 +79,12 @@ def typed(text: str) -> str:
     return "typed:" + hashlib.sha256(fold(text).encode()).hexdigest()[:16]
 
 
+def typed_again(last: object, text: str) -> bool:
+    """``text`` is the one that ended the conversation (``last``, :data:`PRESSED`), come
+    again; no digest made at the turns that follow anything else."""
+    return isinstance(last, str) and last.startswith("typed:") and last == typed(text)
+
+
 def resting(data: dict[str, Any]) -> dict[str, Any]:
     """What a conversation's row keeps when nothing is under way: the question counter, the
     conversation set aside, and the last button taken (a sworn attestation's button tapped

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import texts
 from bot.answers import Invalid, close_words, fold, picture_word, visible
 from bot.config import Settings
-from bot.conversations.kit.aside import PRESSED, typed
+from bot.conversations.kit.aside import PRESSED, typed_again
 from bot.conversations.kit.flow import Retry
 from bot.dates.words import ANY_MONTH, NUMBER_WORDS, a_day_of_the_month
 from bot.messages import STALE, Choice, Incoming, Reply, numbers
@@ -237,7 +237,7 @@ class Context:
         ``answering``: a dialogue is under way, whose question still asked takes the same
         button twice on purpose (a tick, then untick)."""
         last, pressed = self.data.pop(PRESSED, None), self.incoming.choice
-        if pressed is None and not answering and last == typed(self.incoming.text):
+        if pressed is None and not answering and typed_again(last, self.incoming.text):
             # The text that ended the conversation, sent twice: said taken once (GD6).
             self.say("common.typed_twice", typed=visible(self.incoming.text)[:60])
             return True

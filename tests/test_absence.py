@@ -475,6 +475,27 @@ async def test_an_impossible_day_typed_instead_of_confirming_is_said(
     assert "Quand, ce vendredi 20 novembre 2026" in trainer.last
 
 
+async def test_a_year_far_off_typed_in_digits_is_said_to_be_the_problem(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer GD8: « le 12/03/2226 » got « Je n'ai pas compris cette date », though the
+    date is well formed and the year alone is wrong; typed at « C'est bien ça ? » too."""
+    await trainer.says("/absence léa")
+    await trainer.says("le 12/03/2226")
+    assert trainer.all_text.startswith(
+        "L'année 2226 semble fausse : vérifiez-la et redonnez la date, par exemple « vendredi"
+    )
+    assert await step_of(db, trainer) == ("absence", "date")
+    await trainer.says("vendredi")
+    await trainer.says("le 12 mars 1826")
+    assert "L'année 1826 semble fausse" in trainer.all_text
+    assert "J'ai compris : vendredi 20 novembre 2026. C'est bien ça ?" in trainer.last
+    await trainer.says("/annuler")
+    await trainer.says("/absence léa le 3/12/2226 matin")  # the one-line form says it too
+    assert "L'année 2226 semble fausse" in trainer.all_text
+    assert await absences(db) == []
+
+
 async def test_ouais_and_nan_answer_a_confirmation(db: Database, trainer: Person) -> None:
     await trainer.says("/absence léa")
     await trainer.says("vendredi")

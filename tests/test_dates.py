@@ -29,6 +29,7 @@ from bot.dates import (
     weekend_friday,
     weekend_words,
     wrong_weekday,
+    wrong_year,
 )
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -495,6 +496,30 @@ IMPOSSIBLE = [
 @pytest.mark.parametrize(("text", "expected"), IMPOSSIBLE, ids=[t[:30] for t, _ in IMPOSSIBLE])
 def test_impossible_day_is_named(text: str, expected: str | None) -> None:
     assert impossible_day(text) == expected
+
+
+WRONG_YEARS = [
+    ("le 12/03/2226", "2226"),
+    ("le 12/03/1826", "1826"),
+    ("du 1/12/2026 au 31/12/9999", "9999"),
+    ("le 12 mars 2226 à 14h", "2226"),
+    ("2226-03-12", "2226"),
+    ("le 31/12/99999", "99999"),
+    ("le 12/03/2027", None),
+    ("le 12/03/27", None),  # two digits: this century
+    ("12/03", None),
+    ("il y a 200 ans", None),  # no year typed: the question's own check says (explorer GD1)
+    ("le 12/03/2226 " * 30, None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), WRONG_YEARS, ids=[t[:30] for t, _ in WRONG_YEARS])
+def test_a_year_no_one_means_is_named(text: str, expected: str | None) -> None:
+    """Explorer GD8: « le 12/03/2226 » was « Je n'ai pas compris cette date », the year the
+    only thing wrong and unsaid."""
+    assert wrong_year(text) == expected
+    if expected is not None:
+        assert understand(text, NOW, "past") is None  # still no date read
 
 
 # --- durations -------------------------------------------------------------

@@ -76,6 +76,8 @@ async def test_an_exit_with_its_reason_and_an_extension_are_recorded_by_chat(
     await survives(db, trainer, FOR_CHOICES)
     await trainer.says("le 30 avril")  # after the end of her path
     assert "après la fin du parcours" in trainer.last
+    await trainer.says("le 18/12/2226")  # explorer GD8: the year said, not « pas compris »
+    assert trainer.last.startswith("L'année 2226 semble fausse : vérifiez-la et redonnez la")
     await trainer.says("le 18 décembre")
     assert "vendredi 18 décembre 2026" in trainer.last
     await trainer.presses("Oui")

@@ -108,6 +108,18 @@ async def test_what_cannot_be_dates_is_said_precisely(db: Database, trainer: Per
     await survives(db, trainer, FOR_CHOICES)
 
 
+async def test_a_year_no_one_means_is_named_at_the_dates(db: Database, trainer: Person) -> None:
+    """Explorer GD8: « du 1/12/2026 au 31/12/9999 » was « Je n'ai pas compris ces dates »."""
+    await at_the_dates_step(trainer)
+    await trainer.says("du 1/12/2026 au 31/12/9999")
+    assert trainer.last.startswith(
+        "L'année 9999 semble fausse : vérifiez-la et redonnez les dates, par exemple « du 2 mars"
+    )
+    await trainer.says("du 12/03/2226 au 12/05/2226")
+    assert trainer.last.startswith("L'année 2226 semble fausse")
+    assert await step_of(db, trainer) == ("formation", "period")
+
+
 async def test_an_impossible_day_typed_at_c_est_bien_ca_is_said(
     db: Database, trainer: Person
 ) -> None:

@@ -7,7 +7,7 @@ every reader shares one vocabulary and one way of folding what was typed
 """
 
 from bot.dates.durations import understand_duration
-from bot.dates.impossible import impossible_day, wrong_weekday
+from bot.dates.impossible import impossible_day, wrong_weekday, wrong_year
 from bot.dates.moments import NEAR_AHEAD, Prefer, Understood, understand
 from bot.dates.periods import understand_one_end, understand_period
 from bot.dates.spelling import (
@@ -65,4 +65,5 @@ __all__ = [
     "weekend_words",
     "working_day_before",
     "wrong_weekday",
+    "wrong_year",
 ]

@@ -1,5 +1,6 @@
-"""A day that no calendar has ("31 février", "31/04", "29/02/2027"), named back; a weekday
-that does not match its date ("mercredi 10 décembre", a Thursday), said so.
+"""A day that no calendar has ("31 février", "31/04", "29/02/2027"), named back; a year no
+one means ("12/03/2226"), named too; a weekday that does not match its date ("mercredi 10
+décembre", a Thursday), said so.
 
 Readers answer ``None`` for it like for anything they cannot read; the
 dialogues ask this first, so the person learns what is wrong rather than
@@ -19,6 +20,7 @@ from bot.dates.words import (
     MAX_LENGTH,
     MONTH_WORDS,
     WEEKDAY_WORDS,
+    YEARS,
     fold,
     rewrite,
     valid_date,
@@ -43,6 +45,26 @@ def impossible_day(text: str) -> str | None:
         if valid_date(int(year) if year else 2000, month, day) is None:
             named = day_and_month(day, month)
             return f"{named} {year}" if year else named
+    return None
+
+
+_YEAR = re.compile(
+    rf"(?<![\d/.\-])(?:\d{{1,2}}(?:[/.\-]\d{{1,2}}[/.\-]|\s*(?:{ANY_MONTH})\s+)(\d{{3,8}})"
+    r"|(\d{4,8})-\d{1,2}-\d{1,2})(?![\d/.\-])"
+)
+
+
+def wrong_year(text: str) -> str | None:
+    """The first year of a date in ``text`` that is none of :data:`~bot.dates.words.YEARS`,
+    as typed (« le 12/03/2226 », « 12 mars 1826 », « 31/12/99999 »), or ``None``: the
+    readers refuse such a date, and the person learns that the year is what is wrong
+    (explorer GD8: « Je n'ai pas compris cette date »)."""
+    if len(text) > MAX_LENGTH:
+        return None
+    for match in _YEAR.finditer(rewrite(fold(text))):
+        year = match.group(1) or match.group(2)
+        if not YEARS[0] <= int(year) <= YEARS[1]:
+            return year
     return None
 
 

@@ -244,6 +244,11 @@ def valid_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
+YEARS = (1900, 2200)
+"""The years a date typed in full may name; one outside is a typo, named back as such
+(:func:`bot.dates.impossible.wrong_year`)."""
+
+
 def parse_year(raw: str | None) -> int | None:
     """Two digits mean this century; a year far from ours is a typo, not a date."""
     if raw is None:
@@ -251,6 +256,6 @@ def parse_year(raw: str | None) -> int | None:
     year = int(raw)
     if len(raw) == 2:
         year += 2000
-    if not 1900 <= year <= 2200:
+    if not YEARS[0] <= year <= YEARS[1]:
         raise Unclear
     return year

@@ -29,7 +29,6 @@ with the check for repeated absence, is
 
 from __future__ import annotations
 
-from bot import dates
 from bot.absences.clashes import Conflict, period_label
 from bot.absences.days import read_days, read_days_and_words
 from bot.absences.followups import organisation_of, procedure_on
@@ -76,6 +75,7 @@ from bot.conversations.kit.steps import (
     besides_key,
     wrong_weekday_said,
 )
+from bot.conversations.kit.wrong_dates import impossible_said
 from bot.dates.words import WEEKDAY_WORDS
 from bot.messages import Reply
 from bot.storage.absences import Absence
@@ -223,9 +223,9 @@ async def prefill(ctx: Context, text: str, formations: list[Formation]) -> None:
         mismatch = None if len(weekdays) > 1 else wrong_weekday_said(ctx, line.date_text, "past")
         if mismatch is not None:
             ctx.send(Reply(text=mismatch))
-        elif (impossible := dates.impossible_day(line.date_text)) is not None:
-            # « le 31 février »: named, as at the day's question (explorer AK3).
-            ctx.say("common.date_impossible", day=impossible, example="hier matin")
+        elif (impossible := impossible_said(ctx, line.date_text, "hier matin")) is not None:
+            # « le 31 février », « le 3/12/2226 »: named, as at the day's question (AK3, GD8).
+            ctx.send(Reply(text=impossible))
         else:
             ctx.say("absence.quick_unknown_date", typed=as_typed(text, line.date_text)[:40])
     if len(line.matches) > 1:

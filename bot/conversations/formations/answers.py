@@ -123,6 +123,9 @@ def understand_dates(
         day = dates.impossible_day(line)
         if day is not None:
             return Invalid(texts.say("formation.period_impossible", day=day))
+        if (year := dates.wrong_year(line)) is not None:  # « du 1/12/2026 au 31/12/9999 »: GD8
+            said = {"example": "du 2 mars au 15 juin 2027", "several": True}
+            return Invalid(texts.say("common.date_wrong_year", year=year, **said))
         if _reversed(line, now):
             return Invalid(texts.say("formation.period_reversed"))
         single = dates.understand(line, now, "future")

@@ -93,6 +93,9 @@ class PeriodStep(Step):
             impossible = dates.impossible_day(line)
             if impossible is not None:
                 return Invalid(ctx.render("formation.day_impossible", day=impossible))
+            if (year := dates.wrong_year(line)) is not None:  # explorer GD8
+                said = ctx.render("common.date_wrong_year", year=year, example="le 18 décembre")
+                return Invalid(said)
             return Invalid(ctx.render("formation.day_unclear"))
         problem = await self.check(ctx, day) if self.check else None
         return Invalid(problem) if problem else (day, day)

@@ -35,6 +35,8 @@ from bot.conversations.kit.many import PickMany as PickMany
 from bot.conversations.kit.pick import RECAP as RECAP
 from bot.conversations.kit.pick import STOP_WORDS
 from bot.conversations.kit.pick import Pick as Pick
+from bot.conversations.kit.wrong_dates import impossible_said
+from bot.conversations.kit.wrong_dates import wrong_weekday_said as wrong_weekday_said
 from bot.messages import Reply
 
 TEXT_STOPS = STOP_WORDS - {"fin"}
@@ -262,23 +264,6 @@ async def future_example(ctx: Context) -> str:
     return dates.spell_example(day, hour=14)
 
 
-def wrong_weekday_said(ctx: Context, text: str, prefer: Literal["future", "past"]) -> str | None:
-    """« mercredi 10 décembre », a Thursday: which is which, both offered; ``None`` when the
-    text names no weekday at odds with its date."""
-    mismatch = dates.wrong_weekday(text, ctx.now, prefer)
-    if mismatch is None:
-        return None
-    named, meant = mismatch
-    one = dates.spell_example(named)
-    return ctx.render(
-        "common.date_wrong_weekday",
-        day=f"{dates.spell_day_month(named)} {named.year}",
-        weekday=one.split()[0],
-        one=one,
-        other=dates.spell_example(meant),
-    )
-
-
 def besides_key(step: str) -> str:
     """Where a :class:`DateStep` keeps the words shown after the date it confirms (a prefill
     from a sentence sets them too: « /absence Benali hier matin »)."""
@@ -446,10 +431,9 @@ class DateStep(Step):
             again = dates.understand(self._date_text(ctx), ctx.now, self.prefer)
             if again is None:
                 ctx.data = unread  # « bof » keeps the half-day read with the date (AC10)
-                impossible = dates.impossible_day(ctx.incoming.text)
-                if impossible is not None:  # a new date, wrong: say why rather than "oui ou non"
-                    said = {"day": impossible, "example": await self.example_of(ctx)}
-                    return Retry(ctx.render("common.date_impossible", **said))
+                said = impossible_said(ctx, ctx.incoming.text, await self.example_of(ctx))
+                if said is not None:  # a new date, wrong: say why rather than "oui ou non"
+                    return Retry(said)
                 return Retry(ctx.render("common.yes_no_or_new_date", yes="Oui", no="Non"))
             ctx.data[self._day_key()] = ctx.data.pop(key)
         refusal = ctx.refuse_non_text()
@@ -462,9 +446,9 @@ class DateStep(Step):
                 return taken
         if understood is None:
             example = await self.example_of(ctx)
-            impossible = dates.impossible_day(ctx.incoming.text)
+            impossible = impossible_said(ctx, ctx.incoming.text, example)
             if impossible is not None:
-                return Retry(ctx.render("common.date_impossible", day=impossible, example=example))
+                return Retry(impossible)
             mismatch = wrong_weekday_said(ctx, self._date_text(ctx), self.prefer)
             if mismatch is not None:
                 return Retry(mismatch)

@@ -1,0 +1,44 @@
+"""What a date question says of a date typed that it cannot take: a day no calendar has
+(« Le 31 février n'existe pas »), a year no one means (« L'année 2226 semble fausse »), a
+weekday at odds with its date (« Le 10 décembre 2026 tombe un jeudi »).
+
+Said rather than « Je n'ai pas compris cette date »: the person learns what to correct.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from bot import dates
+
+if TYPE_CHECKING:
+    from bot.conversations.kit.context import Context
+
+
+def impossible_said(ctx: Context, text: str, example: str) -> str | None:
+    """The day of ``text`` that does not exist, or its year far off (explorer GD8: « le
+    12/03/2226 » was « pas compris »), said with ``example``; ``None`` when neither."""
+    impossible = dates.impossible_day(text)
+    if impossible is not None:
+        return ctx.render("common.date_impossible", day=impossible, example=example)
+    year = dates.wrong_year(text)
+    if year is not None:
+        return ctx.render("common.date_wrong_year", year=year, example=example)
+    return None
+
+
+def wrong_weekday_said(ctx: Context, text: str, prefer: Literal["future", "past"]) -> str | None:
+    """« mercredi 10 décembre », a Thursday: which is which, both offered; ``None`` when the
+    text names no weekday at odds with its date."""
+    mismatch = dates.wrong_weekday(text, ctx.now, prefer)
+    if mismatch is None:
+        return None
+    named, meant = mismatch
+    one = dates.spell_example(named)
+    return ctx.render(
+        "common.date_wrong_weekday",
+        day=f"{dates.spell_day_month(named)} {named.year}",
+        weekday=one.split()[0],
+        one=one,
+        other=dates.spell_example(meant),
+    )

@@ -654,6 +654,31 @@ async def test_a_date_outside_the_formation_is_said_and_can_be_kept_or_corrected
     assert (await absences(db))[-1].day == date(2026, 10, 16)
 
 
+async def test_a_day_years_away_from_the_formation_is_refused_not_offered_anyway(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer GD1: « il y a 200 ans » was « jeudi 23 novembre 1826 », « en dehors de la
+    période » then « Enregistrer quand même »: an absence in 1826 saved after two presses.
+    The override is for a day near the trainee's dates; a year away, the year is wrong."""
+    await trainer.says("/absence léa")
+    await trainer.says("il y a 200 ans")
+    assert trainer.all_text.startswith(
+        "Le jeudi 23 novembre 1826 est à plus d'un an de la période de formation de Léa"
+        " Martin (du lundi 19 octobre 2026 au vendredi 8 janvier 2027) : vérifiez l'année"
+        " et redonnez la date, par exemple « vendredi 20 novembre »."
+    )
+    assert "Enregistrer quand même" not in trainer.buttons
+    assert await step_of(db, trainer) == ("absence", "date")
+    await trainer.says("il y a 2 ans")
+    assert "Le samedi 23 novembre 2024 est à plus d'un an de la période" in trainer.all_text
+    await trainer.says("/annuler")
+    await trainer.says("/absence léa il y a 50 ans matin")  # the one-line form, confirmed
+    await trainer.presses("Oui")
+    assert "mardi 23 novembre 1976 est à plus d'un an" in trainer.all_text
+    assert await step_of(db, trainer) == ("absence", "date")
+    assert await absences(db) == []
+
+
 async def test_nothing_is_noted_after_a_trainee_s_exit(db: Database, trainer: Person) -> None:
     """Explorer E E11: an absence after a departure was one tap away (« quand même »)."""
     await record_exit(db, "Karim Benali", date(2026, 11, 18))

@@ -16,8 +16,8 @@
 
 A date in the future is refused; a Saturday or a Sunday is questioned once
 ("Le 6 décembre est un dimanche : je l'enregistre quand même ?"); a date outside the trainee's time in the
-formation is said and can be kept ("outside"); the same half-day logged
-twice cannot be, a second late arrival the same day can after confirmation
+formation is said and can be kept ("outside"; a year away, refused: :mod:`.day_checks`); the
+same half-day logged twice cannot be, a second late arrival the same day can after confirmation
 ("conflict").  Questions already answered (by the one-line form, or by the
 absence being corrected) are skipped.
 """
@@ -27,7 +27,6 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import datetime, timedelta
 
 from bot import dates
 from bot.absences.clashes import Conflict, conflict, late_beside, period_label
@@ -35,6 +34,8 @@ from bot.absences.line import read_period
 from bot.absences.log import MAX_LATE_MINUTES, Details, outside
 from bot.absences.uploads import Upload
 from bot.answers import SKIP, Invalid, clean_line, correction, fold, has_words
+from bot.conversations.absences.day_checks import absence_example, check_day
+from bot.conversations.absences.day_checks import check_not_future as check_not_future
 from bot.conversations.absences.steps import (
     FileStep,
     TextWithProof,
@@ -53,7 +54,6 @@ from bot.conversations.kit.steps import (
     Pick,
     Text,
     TextParser,
-    past_example,
 )
 
 
@@ -238,34 +238,7 @@ def another_day(day: DateStep) -> Callable[[Context], Awaitable[Outcome | None]]
     return taken
 
 
-# --- the checks: future, outside the formation, already logged ------------------------------
-
-
-async def check_not_future(ctx: Context, when: datetime) -> str | None:
-    if when.date() > ctx.now.date():
-        return ctx.render("absence.future", day=when.date())
-    return None
-
-
-async def absence_example(ctx: Context) -> str:
-    """Yesterday's working day, or the trainee's exit before it (explorer I: « hier » was
-    offered after an exit, then refused); the question then offers no « aujourd'hui »."""
-    trainee = await current_trainee(ctx)
-    yesterday = ctx.now.astimezone(ctx.tz).date() - timedelta(days=1)
-    gone = trainee.left_on if trainee is not None and trainee.left_before(yesterday) else None
-    ctx.data["_gone"] = gone is not None
-    return dates.spell_example(gone) if gone is not None else await past_example(ctx)
-
-
-async def check_day(ctx: Context, when: datetime) -> str | None:
-    """A past day, and not after the trainee's exit (the exit's date is corrected in
-    /formations, not worked around here)."""
-    problem = await check_not_future(ctx, when)
-    if problem is None:
-        trainee = await current_trainee(ctx)
-        if trainee is not None and trainee.left_before(when.date()):
-            return ctx.render("absence.after_exit", day=when.date(), t=trainee)
-    return problem
+# --- the checks: outside the formation, already logged ------------------------------------
 
 
 async def assess(ctx: Context) -> None:

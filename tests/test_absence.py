@@ -475,6 +475,26 @@ async def test_an_impossible_day_typed_instead_of_confirming_is_said(
     assert "Quand, ce vendredi 20 novembre 2026" in trainer.last
 
 
+async def test_a_negative_or_huge_lateness_is_said_so(db: Database, trainer: Person) -> None:
+    """Explorer GD7: « -5 minutes » was a 5-minute lateness, « 5000 » and « 1441 » « Je n'ai
+    pas compris cette durée » where « 0 » got the range."""
+    await trainer.says("/absence léa vendredi")
+    await trainer.presses("Oui")
+    await trainer.presses("Un retard")
+    for typed in ("-5 minutes", "-5"):
+        await trainer.says(typed)
+        assert trainer.all_text.startswith(
+            "Une durée ne peut pas être négative : écrivez-la sans le signe moins, par exemple"
+            " « 20 »."
+        ), typed
+        assert await step_of(db, trainer) == ("absence", "late_minutes")
+    for typed in ("5000", "1441", "9" * 20):
+        await trainer.says(typed)
+        assert trainer.all_text.startswith("Un retard se compte entre 1 et 480 minutes"), typed
+    await trainer.says("20")
+    assert "Ce retard est-il justifié ?" in trainer.last
+
+
 async def test_a_year_far_off_typed_in_digits_is_said_to_be_the_problem(
     db: Database, trainer: Person
 ) -> None:

@@ -1206,6 +1206,26 @@ async def test_a_day_then_its_hour_keeps_the_day_as_reported(db: Database, train
     assert bilan.starts_at.astimezone(PARIS) == datetime(2026, 12, 16, 14, 0, tzinfo=PARIS)
 
 
+async def test_a_negative_or_huge_duration_is_said_so(db: Database, trainer: Person) -> None:
+    """Explorer GD7: « -2 h » was taken as a 2-hour bilan (its words fit the « 2 heures »
+    button's), « 99999 h » was « Je n'ai pas compris cette durée »."""
+    await trainer.says("/bilan")
+    for _step, kind, value in REMOTE[:5]:
+        await answer(trainer, kind, value)
+    for typed in ("-2 h", "-90"):
+        await trainer.says(typed)
+        assert trainer.all_text.startswith(
+            "Une durée ne peut pas être négative : écrivez-la sans le signe moins, par exemple"
+            " « 2 h »."
+        ), typed
+        assert await step_of(db, trainer) == ("bilan", "duration")
+    for typed in ("99999 h", "9" * 20 + " minutes"):
+        await trainer.says(typed)
+        assert trainer.all_text.startswith("Un bilan dure entre 30 minutes et 8 heures"), typed
+    await trainer.says("2 h")
+    assert "lien de la visio" in trainer.last
+
+
 async def test_the_duration_s_number_is_its_button_and_durations_are_still_typed(
     db: Database, trainer: Person
 ) -> None:

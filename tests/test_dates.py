@@ -28,6 +28,7 @@ from bot.dates import (
     understand_period,
     weekend_friday,
     weekend_words,
+    wrong_duration,
     wrong_weekday,
     wrong_year,
 )
@@ -564,6 +565,34 @@ def test_duration(text: str, expected: timedelta) -> None:
 @pytest.mark.parametrize("text", DURATIONS_REFUSED, ids=lambda t: repr(t[:30]))
 def test_duration_refused(text: str) -> None:
     assert understand_duration(text) is None
+
+
+WRONG_DURATIONS = [
+    ("-2 h", "negative"),
+    ("-5 minutes", "negative"),
+    ("−9 h", "negative"),
+    ("- 90", "negative"),
+    ("99999 h", "too_long"),
+    ("5000", "too_long"),
+    ("1441", "too_long"),
+    ("environ 100000 h", "too_long"),
+    ("9" * 20 + " minutes", "too_long"),
+    ("2 h", None),
+    ("5000 minutes", None),  # read: the question's own range says the rest
+    ("20", None),
+    ("2 h 75", None),
+    ("1e9", None),
+    ("longtemps", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), WRONG_DURATIONS, ids=[t[:30] for t, _ in WRONG_DURATIONS]
+)
+def test_a_length_negative_or_past_any_range_is_named(text: str, expected: str | None) -> None:
+    """Explorer GD7: « -2 h » was two hours (the sign folded away), « 99999 h » « pas
+    compris » where the question has a range to say."""
+    assert wrong_duration(text) == expected
 
 
 # --- spelling --------------------------------------------------------------

@@ -66,6 +66,26 @@ async def test_the_group_cap_and_the_rounding_setting(db: Database, trainer: Per
     assert "Aucun plafond ne s'applique." in trainer.last
 
 
+async def test_negative_or_huge_hours_are_said_so(db: Database, trainer: Person) -> None:
+    """Explorer GD7: « -9 h » was nine hours, « 9999 » and « 100000 h » « Je n'ai pas
+    compris cette durée » where « 0 » got the range."""
+    await add_formation(db, title="PAF Numérique", funder="rectorat", trainees=TRAINEES)
+    await trainer.says("/vacations")
+    await trainer.presses("PAF Numérique")
+    for typed in ("-9 h", "-9"):
+        await trainer.says(typed)
+        assert trainer.all_text.startswith(
+            "Une durée ne peut pas être négative : écrivez-la sans le signe moins, par exemple"
+            " « 9 »."
+        ), typed
+        assert await step_of(db, trainer) == ("vacations", "minutes")
+    for typed in ("9999", "100000 h"):
+        await trainer.says(typed)
+        assert trainer.all_text.startswith("Entre quelques minutes et 500 heures"), typed
+    await trainer.says("9")
+    assert "Qui a effectivement participé" in trainer.last
+
+
 async def test_someone_absent_all_along_is_not_proposed(db: Database, trainer: Person) -> None:
     await add_formation(db, title="PAF Court", funder="rectorat", trainees=TRAINEES)
     # The formation started 20 days ago: Chloé absent every working day since (the 11th

@@ -6,7 +6,7 @@ every reader shares one vocabulary and one way of folding what was typed
 (:mod:`bot.dates.words`); callers import from here.
 """
 
-from bot.dates.durations import understand_duration
+from bot.dates.durations import understand_duration, wrong_duration
 from bot.dates.impossible import impossible_day, wrong_weekday, wrong_year
 from bot.dates.moments import NEAR_AHEAD, Prefer, Understood, understand
 from bot.dates.periods import understand_one_end, understand_period
@@ -64,6 +64,7 @@ __all__ = [
     "weekend_friday",
     "weekend_words",
     "working_day_before",
+    "wrong_duration",
     "wrong_weekday",
     "wrong_year",
 ]

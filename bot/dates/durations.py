@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Literal
 
 from bot.dates.words import ANY_NUMBER, MAX_LENGTH, NUMBER_WORDS, fold
 
@@ -63,3 +64,22 @@ def understand_duration(text: str) -> timedelta | None:
     if minutes <= 0 or minutes > 10_000 * 60:
         return None
     return timedelta(minutes=round(minutes))
+
+
+_SIGNED = re.compile(r"^\s*[-−–—]\s*\d")
+_UNREAD_AMOUNT = re.compile(r"^0*[1-9]\d{3,}(?:\.\d+)?\s*(?:heures?|hrs?|h|minutes?|mins?|mn|m)?$")
+
+
+def wrong_duration(text: str) -> Literal["negative", "too_long"] | None:
+    """Why an amount of time typed is none a question takes, where it names one: a minus
+    sign before it (« -2 h », « -5 minutes »: folding drops the sign, and the rest was read
+    as a length), or more digits than any length asked has (« 99999 h », « 5000 »: beyond
+    what is read, while the question has a range to say).  Explorer GD7."""
+    if len(text) > MAX_LENGTH:
+        return None
+    if _SIGNED.match(text):
+        return "negative"
+    folded = re.sub(r"\s+environ$", "", _DURATION_FILLER.sub("", fold(text)))
+    if _UNREAD_AMOUNT.match(folded) and understand_duration(text) is None:
+        return "too_long"
+    return None

@@ -310,14 +310,17 @@ async def parse_minutes(ctx: Context, text: str) -> int | Invalid:
     line = clean_line(text, limit=40)
     if isinstance(line, Invalid):
         return Invalid(ctx.render("absence.minutes_unclear"))
+    wrong = dates.wrong_duration(line)  # « -5 minutes », « 5000 »: explorer GD7
+    if wrong == "negative":
+        return Invalid(ctx.render("common.duration_negative", example="20"))
     digits = re.fullmatch(r"(\d{1,3})\s*(?:minutes?|min|mn|m)?", line.lower())
     minutes: int | None = int(digits.group(1)) if digits else None
     if minutes is None:
         duration = dates.understand_duration(line)
         minutes = int(duration.total_seconds() // 60) if duration else None
-    if minutes is None:
+    if minutes is None and not wrong:
         return Invalid(ctx.render("absence.minutes_unclear"))
-    if not 1 <= minutes <= MAX_LATE_MINUTES:
+    if minutes is None or not 1 <= minutes <= MAX_LATE_MINUTES:
         return Invalid(ctx.render("absence.minutes_range", limit=MAX_LATE_MINUTES))
     return minutes
 

@@ -124,6 +124,9 @@ async def parse_hours(ctx: Context, text: str) -> int | Invalid:
     line = clean_line(text, limit=60)
     if isinstance(line, Invalid):
         return Invalid(ctx.render("vacations.hours_unclear"))
+    wrong = dates.wrong_duration(line)  # « -9 h », « 9999 »: explorer GD7
+    if wrong == "negative":
+        return Invalid(ctx.render("common.duration_negative", example="9"))
     minutes: int | None = None
     decimal = _DECIMAL_HOURS.match(line.lower())
     if decimal:
@@ -133,9 +136,9 @@ async def parse_hours(ctx: Context, text: str) -> int | Invalid:
         duration = dates.understand_duration(line)
         if duration is not None:
             minutes = int(duration.total_seconds() // 60)
-    if minutes is None:
+    if minutes is None and not wrong:
         return Invalid(ctx.render("vacations.hours_unclear"))
-    if not 1 <= minutes <= MAX_HOURS * 60:
+    if minutes is None or not 1 <= minutes <= MAX_HOURS * 60:
         return Invalid(ctx.render("vacations.hours_range", limit=MAX_HOURS))
     return minutes
 

@@ -247,9 +247,12 @@ async def parse_duration(ctx: Context, text: str) -> int | Invalid:
     line = clean_line(text, limit=60)
     if isinstance(line, Invalid):
         return line
+    wrong = dates.wrong_duration(line)  # « -2 h », « 99999 h »: explorer GD7
+    if wrong == "negative":
+        return Invalid(ctx.render("common.duration_negative", example="2 h"))
     minutes = duration_minutes(line)
     if minutes is None:
-        return Invalid(ctx.render("bilan.duration_unclear"))
+        return Invalid(ctx.render("bilan.duration_bounds" if wrong else "bilan.duration_unclear"))
     if not minutes_fit(minutes):
         return Invalid(ctx.render("bilan.duration_bounds"))
     return minutes

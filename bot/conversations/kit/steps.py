@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal, Unpack
 
 from bot import dates
 from bot.answers import MAX_TEXT, SKIP, YES_NO, Invalid, clean_line, fold, has_words
+from bot.conversations.kit.context import SIGNED
 from bot.conversations.kit.flow import (
     Call,
     Leave,
@@ -93,8 +94,10 @@ class Text(Step):
 
     async def answer(self, ctx: Context) -> Outcome:
         skip = ctx.chosen(("skip",), labels={"skip": self.skip_label or ""})
-        # The skip words exactly (not give or take a typo, as labels are: « Rian » is a name).
-        if self.skip_label and (skip == "skip" or fold(ctx.incoming.text) in SKIP):
+        # The skip words exactly (not give or take a typo, as labels are: « Rian » is a name),
+        # and no signed number (« -2 h » is no « 2 heures »: explorer GD7).
+        signed = SIGNED.match(ctx.incoming.text.strip()) is not None
+        if self.skip_label and not signed and (skip == "skip" or fold(ctx.incoming.text) in SKIP):
             ctx.data[self.store] = None
             return Next()
         refusal = ctx.refuse_non_text()

@@ -261,6 +261,24 @@ async def test_no_at_the_recap_corrects_one_answer_and_keeps_the_others(
     assert len(await absences(db)) == 1
 
 
+async def test_a_number_typed_where_a_proof_is_asked_is_told_what_is_expected(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer GD2: « 0 » at « Avez-vous un justificatif ? » was « tapez un numéro entre 1
+    et 1 », not that a file (or « Pas de justificatif ») is what the question wants."""
+    await trainer.says("Karim absent vendredi matin, justifié, rdv France Travail")
+    await trainer.presses("Oui")
+    for typed in ("0", "-1", "2"):
+        await trainer.says(typed)
+        assert trainer.all_text.startswith(
+            "J'attends un fichier ou une photo ici (ou choisissez la réponse proposée si vous"
+            " n'en avez pas)."
+        ), typed
+        assert await step_of(db, trainer) == ("absence", "proof")
+    await trainer.says("1")  # the number shown: « Pas de justificatif »
+    assert "Justifiée : rdv France Travail" in trainer.last
+
+
 async def test_the_reason_written_in_the_line_is_kept_not_asked(
     db: Database, trainer: Person
 ) -> None:

@@ -1206,6 +1206,21 @@ async def test_a_day_then_its_hour_keeps_the_day_as_reported(db: Database, train
     assert bilan.starts_at.astimezone(PARIS) == datetime(2026, 12, 16, 14, 0, tzinfo=PARIS)
 
 
+async def test_a_number_at_a_single_choice_is_told_the_one_there_is(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer GD2: « tapez un numéro entre 1 et 1 » where one choice is shown."""
+    await trainer.says("/bilan")
+    await trainer.presses("Agent de restauration")
+    assert trainer.numbered == ["1. Programmer le bilan de fin de formation (proposé)"]
+    await trainer.says("2")
+    assert trainer.all_text.startswith(
+        "Il n'y a pas de choix numéro 2 : tapez 1, ou choisissez la réponse proposée."
+    )
+    await trainer.says("1")
+    assert await step_of(db, trainer) == ("bilan", "remote")
+
+
 async def test_a_negative_or_huge_duration_is_said_so(db: Database, trainer: Person) -> None:
     """Explorer GD7: « -2 h » was taken as a 2-hour bilan (its words fit the « 2 heures »
     button's), « 99999 h » was « Je n'ai pas compris cette durée »."""

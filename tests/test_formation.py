@@ -129,6 +129,27 @@ async def test_a_trainer_creates_a_formation_step_by_step(db: Database, trainer:
     assert await step_of(db, trainer) == (None, None)
 
 
+async def test_a_signed_or_huge_number_at_a_choice_is_said_as_typed(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer GD2: « -1 » at « De quoi s'agit-il ? » was « Il n'y a pas de choix numéro 1 :
+    tapez un numéro entre 1 et 3 » (choice 1 exists), twenty nines quoted as twelve."""
+    await trainer.says("/formation")
+    await trainer.says("Agent de restauration")
+    await trainer.says("-1")
+    assert trainer.all_text.startswith(
+        "« -1 » n'est pas un des choix : choisissez une des réponses proposées, ou tapez son"
+        " numéro tel qu'il est affiché (sans signe)."
+    )
+    await trainer.says("9" * 20)
+    assert trainer.all_text.startswith(
+        "Il n'y a pas de choix portant ce numéro : tapez un numéro entre 1 et 3."
+    )
+    await trainer.says("44")
+    assert trainer.all_text.startswith("Il n'y a pas de choix numéro 44 : tapez un numéro")
+    assert await step_of(db, trainer) == ("formation", "kind")
+
+
 async def test_a_list_pasted_at_the_chargee_de_mission_s_name_is_no_one_s_name(
     db: Database, trainer: Person
 ) -> None:

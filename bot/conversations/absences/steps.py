@@ -164,7 +164,9 @@ class FileStep(Step):
                     labels={"skip": self.skip_label},
                     synonyms={"non": "skip", "passer": "skip", "aucun": "skip", "rien": "skip"},
                 )
-                if isinstance(picked, Invalid):
+                # A stale button is said; a number typed (« 0 », « -1 ») is told the file is
+                # wanted, not « tapez un numéro entre 1 et 1 » (explorer GD2).
+                if isinstance(picked, Invalid) and ctx.incoming.choice is not None:
                     return Retry(picked.message)
                 if picked == "skip":
                     ctx.data[self.store] = None

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Unpack
 
 from bot.answers import MAX_TEXT, Invalid, fold, has_control_characters
 from bot.answers import visible as visible_text
-from bot.conversations.kit.context import choice_word, matching, typed_number
+from bot.conversations.kit.context import SIGNED, choice_word, matching, typed_number
 from bot.conversations.kit.flow import (
     PAGE_SIZE,
     Hooks,
@@ -203,9 +203,11 @@ class Pick(Step):
             number = typed_number(typed) or 0
             if not shown:
                 return Retry(ctx.render("common.pick_again"))
+            if SIGNED.fullmatch(typed.strip()):  # « -1 » is no choice 1 (explorer GD2, as E)
+                return Retry(ctx.render("common.signed_number", number=typed.strip()[:12]))
             if not 1 <= number <= len(shown):
-                said = fold(typed)[:12]
-                return Retry(ctx.render("common.no_such_number", number=said, count=len(shown)))
+                quoted = fold(typed) if len(fold(typed)) <= 12 else None  # 20 nines: « ce numéro »
+                return Retry(ctx.render("common.no_such_number", number=quoted, count=len(shown)))
             if pages > 1 and (number - 1) // PAGE_SIZE != page:
                 # Not on this page: shown with its page first, never taken unseen.
                 ctx.data["_page"] = (number - 1) // PAGE_SIZE

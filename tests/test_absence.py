@@ -14,6 +14,7 @@ from sqlalchemy import update
 from bot.app import setup_logging
 from bot.storage import people
 from bot.storage.absences import Absence, FollowUp, StoredDocument
+from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation
 from tests.auxil.absences import (
@@ -1288,6 +1289,54 @@ async def test_repeated_absences_count_from_their_repetition_whichever_way_it_op
     assert "« vendredi 20 novembre » (l'absence avec laquelle les absences se sont répétées" in (
         trainer.last
     )
+
+
+async def test_a_second_follow_up_counts_from_its_own_absences_not_the_closed_ones(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer GF1: Karim's first follow-up, on his absences of 10 and 12 November, closed on
+    the 17th; absent again on the 20th and the 23rd, his second follow-up took « Premier
+    signe : l'absence du jeudi 12 novembre », its entretien « dépassé » at its opening, the
+    ticket and the timeline contradicting the first one's."""
+    await note_unjustified(trainer, "/absence karim mardi 10 novembre journée")
+    await note_unjustified(trainer, "/absence karim jeudi 12 novembre journée")
+    await trainer.presses("Pas maintenant")
+    karim = await trainee_id(db, "Karim Benali")
+    async with db.sessions() as session, session.begin():
+        formation = await session.get(Formation, (await absences(db))[0].formation_id)
+        assert formation is not None
+        session.add(
+            FollowUp(
+                organisation_id=formation.organisation_id,
+                formation_id=formation.id,
+                trainee_id=karim,
+                path="long",
+                sign_on=date(2026, 11, 12),
+                opened_at=datetime(2026, 11, 12, 16, tzinfo=UTC),
+                closed_at=datetime(2026, 11, 17, 16, tzinfo=UTC),
+            )
+        )
+    await note_unjustified(trainer, "/absence karim vendredi dernier journée")
+    await note_unjustified(trainer, "/absence karim ce matin")
+    await trainer.presses("Ouvrir un suivi")
+    await trainer.presses("Terminé")
+    await trainer.presses("Non")
+    assert "Premier signe : l'absence du lundi 23 novembre 2026" in trainer.last
+    await trainer.presses("Ouvrir le suivi")
+    assert (
+        "Entretien individuel avec Karim Benali à tenir au plus tard le lundi 30 novembre 2026"
+        in trainer.all_text
+    )
+    assert "dépassé" not in trainer.all_text
+    assert [f.sign_on for f in await rows(db, FollowUp)] == [
+        date(2026, 11, 12),
+        date(2026, 11, 23),
+    ]
+    second = (await rows(db, FollowUp))[-1]
+    due = await rows(db, StoredDeadline, subject="followup", subject_id=second.id)
+    assert date(2026, 11, 30) in [d.due_on for d in due]  # what the deadlines export reads
+    await trainer.says("/suivi karim")
+    assert "premier signe observé le lundi 23 novembre 2026" in trainer.all_text
 
 
 async def test_absences_offers_only_the_formations_holding_some(

@@ -117,3 +117,16 @@ def test_repetition_begins_with_the_absence_that_reaches_a_threshold() -> None:
     ]
     assert repetition_began(lates, {}, until=D) is None
     assert repetition_began(lates, {}, until=D, lates=True) == D - timedelta(days=1)
+
+
+def test_repetition_does_not_reach_back_past_a_follow_up_closed_on_those_absences() -> None:
+    """Explorer GF1: absences on 2 and 4 November, their follow-up closed on the 17th, then
+    absences on the 23rd and 24th: the second follow-up's first sign is the 24th, not the
+    4th (the entretien was due a fortnight before the follow-up existed)."""
+    until = date(2026, 11, 24)
+    days = (date(2026, 11, 2), date(2026, 11, 4), date(2026, 11, 23), until)
+    marks = [Mark(i, day, "journee", False) for i, day in enumerate(days, start=1)]
+    assert repetition_began(marks, {}, until=until) == date(2026, 11, 4)
+    closed = date(2026, 11, 17)
+    assert repetition_began(marks, {}, until=until, after=closed) == until
+    assert repetition_began(marks[:3], {}, until=date(2026, 11, 23), after=closed) is None

@@ -243,6 +243,7 @@ def repetition_began(
     until: date,
     days: int = 30,
     lates: bool = False,
+    after: date | None = None,
 ) -> date | None:
     """The day absences began to repeat, within the ``days`` before ``until``: the absence
     that reached a threshold, the absences replayed in the order of their days.
@@ -252,8 +253,16 @@ def repetition_began(
     (explorer S S8: « Premier signe : l'absence du vendredi 6 novembre », due 13 November,
     for absences repeated on 1 and 3 December).  ``lates``: the day late arrivals began to
     repeat, the same way.
+
+    ``after``: the day the trainee's last follow-up closed.  The absences before it were
+    that follow-up's and do not count again: a second follow-up took the first one's sign,
+    its entretien « dépassé » at its opening, its ticket contradicting the first one's
+    (explorer GF1).  The closing day itself still counts (absent that afternoon, the
+    trainee was not in its ticket).
     """
     since = until - timedelta(days=days)
+    if after is not None:
+        since = max(since, after - timedelta(days=1))
     recent = sorted(
         (m for m in marks if (m.late if lates else m.counts) and since < m.day <= until),
         key=lambda m: (m.day, m.id),

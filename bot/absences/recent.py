@@ -7,13 +7,13 @@ Bot  Depuis quand ? … Par exemple « aujourd'hui » ou « jeudi 3 décembre »
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date, timedelta, tzinfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.absences.detection import Mark, repetition_began
-from bot.storage.absences import Absence
+from bot.storage.absences import Absence, FollowUp
 
 
 async def recent_absence_days(
@@ -42,10 +42,19 @@ async def repetition_day(
     until: date,
     settings: Mapping[str, object],
     *,
+    tz: tzinfo,
     lates: bool = False,
 ) -> date | None:
     """The day the trainee's absences (``lates``: late arrivals) began to repeat
-    (:func:`repetition_began`), lately."""
+    (:func:`repetition_began`), lately, and since the last follow-up closed (explorer GF1:
+    the absences it covered do not open a second one); ``tz``: the organisation's, for the
+    day it closed."""
+    closed = await session.scalar(
+        select(func.max(FollowUp.closed_at)).where(
+            FollowUp.trainee_id == trainee_id, FollowUp.closed_at.is_not(None)
+        )
+    )
+    after = closed.astimezone(tz).date() if closed is not None else None
     rows = await session.scalars(
         select(Absence).where(
             Absence.trainee_id == trainee_id,
@@ -55,4 +64,4 @@ async def repetition_day(
         )
     )
     marks = [Mark(a.id, a.day, a.period, a.justified) for a in rows]
-    return repetition_began(marks, settings, until=until, lates=lates)
+    return repetition_began(marks, settings, until=until, lates=lates, after=after)

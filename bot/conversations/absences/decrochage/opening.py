@@ -119,7 +119,9 @@ async def repeated_since(
     organisation's thresholds."""
     organisation = await organisation_of(ctx.session, ctx.organisation_id)
     settings = organisation.settings if organisation is not None else {}
-    day = await repetition_day(ctx.session, trainee.id, until, settings or {}, lates=lates)
+    day = await repetition_day(
+        ctx.session, trainee.id, until, settings or {}, tz=ctx.tz, lates=lates
+    )
     return None if day is None or trainee.left_before(day) else day
 
 

@@ -573,6 +573,8 @@ async def test_someone_ill_is_noted_with_the_motive_and_a_leaving_is_pointed_to_
         assert trainer.last.startswith("Pour noter la sortie de Julie Petit :"), ahead
     await trainer.says("Julie quitte à 16 h vendredi")
     assert "Pour noter la sortie" not in trainer.last
+    await trainer.says("Inès a abandonné hier")  # the elision (explorer GF5: « que Inès »)
+    assert trainer.last.startswith("Pour noter la sortie d'Inès Garnier :")
 
 
 async def test_a_bidi_override_in_a_sentence_is_never_quoted_back(

@@ -58,7 +58,7 @@ async def test_a_no_show_makes_the_bundle_complete_without_them(
     assert trainer.buttons == ["Hugo Moreau (pour les stagiaires)"]  # Léa attested: not offered
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Hugo Moreau")
-    assert "Noter que Hugo Moreau n'a pas participé au bilan ?" in trainer.last
+    assert "Noter qu'Hugo Moreau n'a pas participé au bilan ?" in trainer.last
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Oui, le noter")
     assert "C'est noté : Hugo Moreau n'a pas participé au bilan." in trainer.all_text

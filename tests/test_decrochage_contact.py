@@ -228,3 +228,17 @@ async def test_back_from_no_employer_a_contact_asks_its_means_again(
     assert trainer.last.startswith("Par quel moyen ?")
     await trainer.presses("Téléphone")
     assert "Quel jour ?" in trainer.last
+
+
+async def test_no_employer_is_asked_with_the_elision_before_a_vowel(trainer: Person) -> None:
+    """Explorer GF5: « Noter que Inès Garnier n'a pas d'entreprise à contacter ? », where the
+    bot writes « d'Inès » everywhere else."""
+    await open_followup(trainer, "inès")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Plus tard")
+    await trainer.says("/decrochage inès")
+    await trainer.presses("Noter un contact")
+    await trainer.presses("Pas d'entreprise à contacter (sans employeur)")
+    assert trainer.last.startswith(
+        "Noter qu'Inès Garnier n'a pas d'entreprise à contacter (pas d'employeur) ?"
+    )

@@ -199,11 +199,13 @@ GENDERED = re.compile(
 Agree with the person the bot knows, or rephrase ("la personne", "Le suivi de qui ?")."""
 
 UNELIDED = re.compile(
-    r"\bde (?:<b>)?{{(?![^}]*\|(?:de\b|organisme\(false\)))[^}]*(?:name|who|organisation|\bby\b)"
-    r"[^}]*}}"
+    r"\b(?:de|que) (?:<b>)?{{(?![^}]*\|(?:de\b|organisme\(false\)))[^}]*"
+    r"(?:name|who|organisation|\bby\b)[^}]*}}",
+    re.IGNORECASE,
 )
-"""A name after a plain "de" in a template's source: "de Inès" where ``|de`` writes "d'Inès"
-(``|organisme(false)`` writes « l'organisme … », elided already)."""
+"""A name after a plain "de" or "que" in a template's source: "de Inès", "Noter que Inès"
+where ``|de`` and ``|de("que")`` write "d'Inès", "qu'Inès" (explorer GF5;
+``|organisme(false)`` writes « l'organisme … », elided already)."""
 
 NAMES = re.compile(r"name|who|organisation")
 """What a value printed after "de" in Python is, when it is a name (for :func:`unelided`)."""
@@ -285,11 +287,12 @@ def said_by_python() -> Iterator[tuple[str, ast.Constant | ast.JoinedStr]]:
 
 
 def unelided(node: ast.JoinedStr) -> bool:
-    """``f"… de {name}"``: the f-string prints a name after "de", whatever its first letter."""
+    """``f"… de {name}"``, ``f"… que {name}"``: the f-string prints a name after "de" or
+    "que", whatever its first letter (explorer GF5)."""
     pairs = zip(node.values, node.values[1:], strict=False)
     return any(
         isinstance(text, ast.Constant)
-        and str(text.value).endswith(" de ")
+        and str(text.value).endswith((" de ", " que "))
         and isinstance(value, ast.FormattedValue)
         and NAMES.search(ast.unparse(value.value)) is not None
         for text, value in pairs

@@ -327,8 +327,9 @@ async def test_an_abandon_is_a_sign_of_the_follow_up_already_open(
         "formation."
     ) in trainer.all_text
     # A long formation's path has an entretien (a short one's has none: explorer T, T9).
-    assert "(un entretien prévu après la sortie est à annuler ou à reprogrammer, le ticket" in (
-        trainer.all_text
+    assert (
+        "(un entretien prévu après la sortie s'annule avec « Annuler l'entretien » ou se reprogramme, le ticket"
+        in (trainer.all_text)
     )
     async with db.sessions() as session:
         signs = (await session.scalars(select(FollowUpSign.code))).all()

@@ -427,11 +427,13 @@ async def summary_of(session: AsyncSession, followup: FollowUp) -> Summary:
     )
 
 
-def ticket_actions(summary: Summary, zone: str) -> list[str]:
-    """What was done, one plain French line each, for the ticket qualité."""
+def ticket_actions(summary: Summary, zone: str, left_on: date | None = None) -> list[str]:
+    """What was done, one plain French line each, for the ticket qualité; ``left_on``: the
+    trainee's exit, said with an entretien cancelled for it (explorer GF3)."""
     rendered = texts.say(
         "decrochage.ticket_actions",
         s=summary,
+        left_on=left_on,
         f=summary.followup,
         rule=rule_for(summary.followup.path, summary.followup.cause),
         zone=ZoneInfo(zone),

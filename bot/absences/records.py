@@ -1,6 +1,6 @@
 """What a follow-up records, one function per thing a trainer does in ``/decrochage``.
 
-A contact, an entretien scheduled (or rescheduled), its compte rendu (a PDF
+A contact, an entretien scheduled (rescheduled, or cancelled), its compte rendu (a PDF
 kept as evidence), the solution agreed, the livret de suivi, more signs,
 the ticket qualité that closes the follow-up, or closing it without one.
 Each writes its rows and its audit entry, and marks done the deadlines the
@@ -217,6 +217,36 @@ async def schedule_entretien(
     )
 
 
+async def cancel_entretien(
+    session: AsyncSession,
+    followup: FollowUp,
+    entretien: Entretien,
+    actor_id: int,
+    now: datetime,
+    *,
+    reason: str,
+    note: str | None = None,
+) -> None:
+    """An interview that will not be held (the trainee left, did not come…), cancelled with
+    its reason, kept: the ticket and the timeline say it was cancelled and why, not « pas
+    encore tenu » (explorer GF3).  Its compte rendu is no longer due; the interview the
+    procedure expects stays to do (another may be scheduled)."""
+    entretien.cancelled_at, entretien.cancelled_by = now, actor_id
+    entretien.cancel_reason, entretien.cancel_note = reason, note
+    await refresh_deadlines(session, followup.formation_id)
+    _audit(
+        session,
+        followup,
+        actor_id,
+        "cancel",
+        "entretien",
+        entretien.id,
+        followup_id=followup.id,
+        kind=entretien.kind,
+        cancel_reason=reason,
+    )
+
+
 @dataclass(frozen=True)
 class Report:
     """What the compte rendu says, as typed."""
@@ -396,7 +426,7 @@ async def file_ticket(
         formation_id=formation.id,
         trainee_id=trainee.id,
         rule_id=rule_for(followup.path, followup.cause),
-        actions=ticket_actions(s, zone),
+        actions=ticket_actions(s, zone, trainee.left_on),
         note=note,
         document_ids=[d.id for d in s.documents],
         filed_on=today,

@@ -150,6 +150,7 @@ async def timeline(session: AsyncSession, trainee: Trainee, zone: str) -> list[E
         | {s.recorded_by for s in signs}
         | {c.recorded_by for c in contacts}
         | {e.created_by for e in entretiens}
+        | {e.cancelled_by for e in entretiens}
         | {t.created_by for t in tickets}
         | {d.created_by for d in documents}
         | {row.done_by for row in deadlines},
@@ -254,6 +255,18 @@ async def timeline(session: AsyncSession, trainee: Trainee, zone: str) -> list[E
                     _line("programmation", e=e, when=scheduled),
                     who(e.created_by),
                     e.created_at,
+                )
+            )
+        if e.cancelled_at and e.cancel_reason:  # not to be held, and why (explorer GF3)
+            cancelled = local(e.cancelled_at)
+            events.append(
+                Event(
+                    cancelled.date(),
+                    cancelled,
+                    "annulation",
+                    _line("annulation", e=e, when=scheduled),
+                    who(e.cancelled_by),
+                    e.cancelled_at,
                 )
             )
         if e.held_at:

@@ -92,6 +92,13 @@ ENTRETIEN_KINDS: dict[str, str] = {
     "individuel": "entretien individuel",
     "regard_croise": "regard croisé",
 }
+CANCEL_REASONS: dict[str, str] = {
+    "sortie": "la personne a quitté la formation",
+    "absente": "la personne ne s'est pas présentée",
+    "autre": "autre raison",
+}
+"""Why an entretien will not be held (explorer GF3: only « reprogrammer » was offered, and the
+ticket of a trainee gone read « pas encore tenu »)."""
 
 
 def labels() -> Mapping[str, Mapping[str, str]]:
@@ -105,5 +112,6 @@ def labels() -> Mapping[str, Mapping[str, str]]:
         "paths": PATH_LABELS,
         "documents": DOCUMENT_KINDS,
         "entretiens": ENTRETIEN_KINDS,
+        "cancel_reasons": CANCEL_REASONS,
         "gaps": GAPS,
     }

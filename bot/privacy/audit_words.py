@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.absences.clashes import PERIOD_LABELS
 from bot.absences.vocabulary import (
+    CANCEL_REASONS,
     CAUSES,
     CHANNELS,
     ENTRETIEN_KINDS,
@@ -123,6 +124,7 @@ DETAIL_KEYS = {
     "attestations": "attestations",
     "bilan_id": "identifiant du bilan",
     "by": "par",
+    "cancel_reason": "motif de l'annulation",
     "cap": "plafond",
     "channel": "moyen",
     "complete": "complet",
@@ -257,6 +259,7 @@ ROUNDINGS = {
 VALUES: dict[str, Mapping[str, str]] = {
     "answer": CM_ANSWERS,
     "by": DONE_BY,
+    "cancel_reason": CANCEL_REASONS,
     "cause": CAUSES,
     "channel": CHANNELS,
     "concern": CONCERNS,

@@ -278,7 +278,15 @@ class Entretien(Base):
     scheduled_at: Mapped[datetime] = mapped_column(index=True)
     held_at: Mapped[datetime | None] = mapped_column()
     cancelled_at: Mapped[datetime | None] = mapped_column()
-    """Set when it is rescheduled (a new row takes over) or abandoned."""
+    """Set when it is rescheduled (a new row takes over) or cancelled (``cancel_reason``)."""
+    cancel_reason: Mapped[str | None] = mapped_column(String(20))
+    """Cancelled, not to be held: ``sortie`` | ``absente`` | ``autre``
+    (:data:`bot.absences.vocabulary.CANCEL_REASONS`); ``None`` when rescheduled."""
+    cancel_note: Mapped[str | None] = mapped_column(String(300))
+    """The reason in words, for ``autre``."""
+    cancelled_by: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
     constat: Mapped[str | None] = mapped_column(Text)
     causes: Mapped[str | None] = mapped_column(Text)
     mesures: Mapped[str | None] = mapped_column(Text)

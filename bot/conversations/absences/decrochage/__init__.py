@@ -6,7 +6,7 @@
     You  /decrochage karim
     Bot  Suivi de Karim Benali … À faire : … Que voulez-vous faire ?   (:mod:`.menu`)
     You  Noter un contact                                    (:mod:`.contact`)
-    …    Programmer l'entretien (:mod:`.entretien`), rédiger son compte rendu
+    …    Programmer l'entretien (:mod:`.entretien`), l'annuler (:mod:`.cancel`), rédiger son compte rendu
          (:mod:`.compte_rendu`), noter la solution (:mod:`.solution`), déposer le
          livret (:mod:`.livret`), ajouter des signes (:mod:`.signs`), saisir le ticket
          qualité ou clore (:mod:`.closing`) – each comes back to the menu.
@@ -15,6 +15,7 @@ What each step writes is a service of :mod:`bot.absences.records`; what is
 due, and done, is the formation's deadlines (:mod:`bot.absences.followup_deadlines`).
 """
 
+from bot.conversations.absences.decrochage.cancel import CANCEL
 from bot.conversations.absences.decrochage.closing import CLOSE, TICKET
 from bot.conversations.absences.decrochage.compte_rendu import COMPTE_RENDU
 from bot.conversations.absences.decrochage.contact import CONTACT
@@ -24,4 +25,4 @@ from bot.conversations.absences.decrochage.opening import MAIN
 from bot.conversations.absences.decrochage.signs import SIGNS
 from bot.conversations.absences.decrochage.solution import SOLUTION
 
-FLOWS = [MAIN, CONTACT, ENTRETIEN, COMPTE_RENDU, SOLUTION, LIVRET, SIGNS, TICKET, CLOSE]
+FLOWS = [MAIN, CONTACT, ENTRETIEN, CANCEL, COMPTE_RENDU, SOLUTION, LIVRET, SIGNS, TICKET, CLOSE]

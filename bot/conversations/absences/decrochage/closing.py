@@ -49,7 +49,7 @@ async def ticket_start(ctx: Context) -> Outcome | None:
     if found is None:
         return Leave()
     s = await summary_of(ctx.session, found.followup)
-    ctx.data["_actions"] = ticket_actions(s, _zone(ctx))
+    ctx.data["_actions"] = ticket_actions(s, _zone(ctx), found.trainee.left_on)
     ctx.data["_missing"] = [GAPS[gap] for gap in s.missing()]
     return None
 

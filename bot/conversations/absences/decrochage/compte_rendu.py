@@ -2,6 +2,7 @@
 
     Bot  L'entretien prévu le vendredi 27 novembre 2026 à 9 h 30 a-t-il eu lieu ?
          [Oui, comme prévu] [Oui, mais à une autre date] [Non, il faut le reprogrammer]
+         [Non, et il n'aura pas lieu]
     You  Oui, comme prévu                 (another date: « Quel jour a-t-il eu lieu ? »)
     Bot  Compte rendu, 1/4 – Constat : qu'avez-vous constaté avec Karim Benali ?
     You  …                                (2/4 causes, 3/4 mesures, 4/4 prochain point)
@@ -18,7 +19,8 @@ An interview noted when already past is held: its compte rendu starts at the
 constat.
 
 Called with ``{"followup_id": …, "kind": …}``; "il faut le reprogrammer"
-hands over to the scheduling dialogue.  The interview's and the compte
+hands over to the scheduling dialogue, "il n'aura pas lieu" to cancelling it
+(:mod:`.cancel`).  The interview's and the compte
 rendu's deadlines are then done.
 """
 
@@ -74,11 +76,13 @@ async def held_options(ctx: Context) -> list[Option]:
             Option("Oui, comme prévu", "as_planned"),
             Option("Oui, mais à une autre date", "other_day"),
             Option("Non, il faut le reprogrammer", "reschedule"),
+            Option("Non, et il n'aura pas lieu", "cancel"),
         ]
     return [
         Option("Il a déjà eu lieu (plus tôt)", "other_day"),
         Option("Non, pas encore", "not_yet"),
         Option("Il faut le reprogrammer", "reschedule"),
+        Option("Il n'aura pas lieu", "cancel"),
     ]
 
 
@@ -88,9 +92,9 @@ async def held_choice(ctx: Context, picked: str) -> Outcome:
         return Next()
     if picked == "other_day":
         return Next("held_on")
-    if picked == "reschedule":
+    if picked in ("reschedule", "cancel"):  # cancelled: the trainee left… (explorer GF3)
         return Switch(
-            "decrochage_entretien",
+            "decrochage_entretien" if picked == "reschedule" else "decrochage_cancel_entretien",
             {"followup_id": ctx.data["followup_id"], "kind": ctx.data.get("kind", "individuel")},
         )
     ctx.say("decrochage.not_yet", when=datetime.fromisoformat(ctx.data["scheduled_at"]))

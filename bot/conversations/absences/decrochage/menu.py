@@ -5,7 +5,8 @@
          Signes : 3 · contacts : 0 · entretien individuel prévu le jeudi 26 novembre…
          À faire :
          · Compte rendu de l'entretien de Karim Benali à rédiger au plus tard le …
-         [Rédiger le compte rendu…] [Reprogrammer l'entretien] [Noter un contact]
+         [Rédiger le compte rendu…] [Reprogrammer l'entretien] [Annuler l'entretien]
+         [Noter un contact]
          [Ajouter des signes observés] [Saisir le ticket qualité (clôture)]
          [Voir la chronologie] [Terminé]
     You  Noter un contact
@@ -45,8 +46,9 @@ def _on(path: str, *, cause: str | None = None, sick: bool | None = None) -> Any
     return applies
 
 
-def _interview(path: str, sick: bool | None, *, live: bool) -> Any:
-    """An interview entry: to schedule (none live) or to report on (live, no report yet)."""
+def _interview(path: str, sick: bool | None, *, live: bool, held: bool | None = None) -> Any:
+    """An interview entry: to schedule (none live) or to report on (live, no report yet);
+    ``held=False``: only while it is not held (to cancel it, explorer GF3)."""
     on = _on(path, sick=sick)
 
     def applies(ctx: Context) -> bool:
@@ -54,6 +56,8 @@ def _interview(path: str, sick: bool | None, *, live: bool) -> Any:
             return False
         if not live:
             return not _state(ctx, "live")
+        if held is not None and _state(ctx, "held") != held:
+            return False
         return _state(ctx, "live") and not _state(ctx, "reported")
 
     return applies
@@ -103,6 +107,13 @@ ENTRIES = [
         when=_interview("long", None, live=True),
     ),
     Entry(
+        "Annuler l'entretien",
+        "cancel",
+        call="decrochage_cancel_entretien",
+        data=INDIVIDUEL,
+        when=_interview("long", None, live=True, held=False),
+    ),
+    Entry(
         "Noter la solution convenue",
         "solution",
         call="decrochage_solution",
@@ -136,6 +147,13 @@ ENTRIES = [
         call="decrochage_entretien",
         data=REGARD,
         when=_interview("bilan_comp", False, live=True),
+    ),
+    Entry(
+        "Annuler le regard croisé",
+        "cancel_regard",
+        call="decrochage_cancel_entretien",
+        data=REGARD,
+        when=_interview("bilan_comp", False, live=True, held=False),
     ),
     Entry(
         "Déposer le livret de suivi",
@@ -178,6 +196,7 @@ async def menu_before(ctx: Context) -> Outcome | None:
     ctx.data["_menu"] = {
         "live": s.entretien is not None,
         "reported": s.entretien is not None and s.entretien.compte_rendu_id is not None,
+        "held": s.entretien is not None and s.entretien.held_at is not None,
         "equipe": s.has_contact_with("equipe"),
         "livret": s.has_livret,
         "solution": found.followup.solution is not None,

@@ -1,0 +1,122 @@
+"""Cancelling an entretien that will not be held (explorer GF3): the trainee left, or did
+not come and will not be seen again.  Only « Reprogrammer » was offered, though the bot
+itself said to « annuler » it when the exit was saved, and the closing ticket read « pas
+encore tenu » in a closed file."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.storage.db import Database
+from tests.auxil.absences import Entretien, record_exit, rows
+from tests.auxil.dialogue import Clock, Person
+from tests.auxil.hostile import FOR_CHOICES, survives
+from tests.test_decrochage import open_followup, tasks
+
+
+async def karim_s_entretien_on_thursday(trainer: Person) -> None:
+    await open_followup(trainer, "karim")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Oui, maintenant")
+    await trainer.says("jeudi 16h")
+    await trainer.presses("Oui")
+
+
+async def test_an_entretien_after_the_exit_is_cancelled_and_the_ticket_says_so(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    await karim_s_entretien_on_thursday(trainer)
+    await record_exit(db, "Karim Benali", date(2026, 11, 23))
+    await trainer.says("/decrochage karim")
+    assert "Annuler l'entretien" in trainer.buttons
+    await trainer.presses("Annuler l'entretien")
+    assert trainer.last.startswith(
+        "Annuler l'entretien individuel du jeudi 26 novembre 2026 à 16 h 00 avec Karim Benali : "
+        "pour quelle raison ?"
+    )
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("La personne a quitté la formation")
+    assert trainer.last.startswith(
+        "Annuler l'entretien individuel du jeudi 26 novembre 2026 à 16 h 00 avec Karim Benali : "
+        "la personne a quitté la formation (sortie le lundi 23 novembre 2026) ?"
+    )
+    await trainer.presses("Oui, l'annuler")
+    assert (
+        "C'est noté : l'entretien individuel du jeudi 26 novembre 2026 à 16 h 00 est annulé, "
+        "sans rappel ; raison : la personne a quitté la formation (sortie le lundi 23 novembre "
+        "2026)."
+    ) in trainer.all_text
+    [entretien] = await rows(db, Entretien)
+    assert entretien.cancelled_at is not None and entretien.cancel_reason == "sortie"
+    assert entretien.cancelled_by is not None
+    assert "COMPTE-RENDU" not in await tasks(db)  # no compte rendu due for it
+    assert "Programmer l'entretien individuel" in trainer.buttons  # back to the menu
+    assert "entretien individuel prévu" not in trainer.all_text.rsplit("Suivi de", 1)[-1]
+
+    await trainer.presses("Saisir le ticket qualité")
+    assert (
+        "Entretien individuel du jeudi 26 novembre 2026 à 16 h 00 annulé le lundi 23 novembre "
+        "2026 : la personne a quitté la formation (sortie le lundi 23 novembre 2026)."
+    ) in trainer.last
+    assert "pas encore tenu" not in trainer.last
+    await trainer.presses("Rien à ajouter")
+    await trainer.presses("Enregistrer le ticket")
+    await trainer.says("/suivi karim")
+    assert "programmé pour le jeudi 26 novembre 2026 à 16 h 00 (annulé ensuite)" in (
+        trainer.all_text
+    )
+    assert (
+        "Entretien individuel du jeudi 26 novembre 2026 à 16 h 00 annulé : la personne a quitté "
+        "la formation (Camille Durand)"
+    ) in trainer.all_text
+
+
+async def test_a_no_show_is_cancelled_from_the_compte_rendu_s_question(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """« a-t-il eu lieu ? » offered only « reprogrammer » for a trainee who did not come."""
+    await karim_s_entretien_on_thursday(trainer)
+    clock.advance(days=3, hours=9)  # Thursday 26, 18 h
+    await trainer.says("/decrochage karim")
+    await trainer.presses("Rédiger le compte rendu")
+    await trainer.presses("Non, et il n'aura pas lieu")
+    await trainer.presses("La personne ne s'est pas présentée")
+    await trainer.presses("Oui, l'annuler")
+    assert "est annulé, sans rappel ; raison : la personne ne s'est pas présentée." in (
+        trainer.all_text
+    )
+    [entretien] = await rows(db, Entretien)
+    assert entretien.cancel_reason == "absente"
+
+
+async def test_another_reason_is_asked_and_kept(db: Database, trainer: Person) -> None:
+    await karim_s_entretien_on_thursday(trainer)
+    await trainer.says("/decrochage karim")
+    await trainer.presses("Annuler l'entretien")
+    await trainer.presses("Une autre raison")
+    assert trainer.last.startswith("Quelle raison ?")
+    await trainer.says("hospitalisé pour trois semaines")
+    await trainer.presses("Non, le garder")
+    assert (await rows(db, Entretien))[0].cancelled_at is None
+    await trainer.says("/decrochage karim")
+    await trainer.presses("Annuler l'entretien")
+    await trainer.presses("Une autre raison")
+    await trainer.says("hospitalisé pour trois semaines")
+    await trainer.presses("Oui, l'annuler")
+    [entretien] = await rows(db, Entretien)
+    assert (entretien.cancel_reason, entretien.cancel_note) == (
+        "autre",
+        "hospitalisé pour trois semaines",
+    )
+    await trainer.presses("Saisir le ticket qualité")
+    assert "annulé le lundi 23 novembre 2026 : hospitalisé pour trois semaines." in trainer.last
+
+
+async def test_a_held_entretien_is_not_offered_to_cancel(trainer: Person) -> None:
+    await open_followup(trainer, "karim")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Oui, maintenant")
+    await trainer.says("aujourd'hui 8h")
+    await trainer.presses("Oui")
+    await trainer.says("/decrochage karim")
+    assert "Annuler l'entretien" not in trainer.buttons

@@ -175,7 +175,9 @@ async def test_the_second_unjustified_absence_is_a_signal_audited_and_said_follo
         )
         assert third.signal is not None and third.followed
 
-        await decline_followup(session, w.formation.organisation_id, karim.id, by=w.camille.id)
+        await decline_followup(
+            session, w.formation.organisation_id, karim.id, by=w.camille.id, now=NOW
+        )
         entry = (await w.audit())[-1]
         assert (entry.action, entry.entity, entry.entity_id) == (
             "decline_followup",

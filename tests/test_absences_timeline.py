@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 from sqlalchemy import select
 
+from bot.absences.exports import qualiopi_bundle
 from bot.absences.timeline import timeline
 from bot.formations.paths import record_exit
 from bot.formations.queries import Member
@@ -54,6 +58,7 @@ async def test_a_days_contacts_come_after_the_follow_up_opened_that_day(
     # The contact logged a day late has no hour: it still comes after the opening.
     assert await kinds(db, "Thomas Fabre") == [
         "absence",
+        "signe_vu",  # « Pas maintenant » at 10 h (explorer GF2)
         "ouverture",
         "signes",
         "contact",
@@ -141,3 +146,39 @@ async def test_the_exit_is_in_the_timeline_with_its_motive_and_who_recorded_it(
     assert (await kinds(db, "Thomas Fabre"))[-1] == "sortie"
     await trainer.says("/suivi thomas")
     assert "Sortie de la formation : emploi" in trainer.last
+
+
+async def test_a_sign_declined_is_a_dated_line_of_the_timeline_and_of_the_bundle(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Explorer GF2: « Pas maintenant » left no trace in the Qualiopi bundle: no timeline for
+    Hugo (three half-days missed in four days, no follow-up), nothing between Thomas's
+    absence and his follow-up opened six days later; an auditor needs the sign seen, and
+    who chose not to open one."""
+    for line in (
+        "/absence hugo mercredi 18 novembre après-midi justifiée",
+        "/absence hugo jeudi 19 novembre matin justifiée",
+        "/absence hugo vendredi dernier matin justifiée",
+    ):
+        await trainer.says(line)
+        await trainer.presses("Oui")
+        await trainer.says("rendez-vous médical")
+        await trainer.presses("Pas de justificatif")
+        await trainer.presses("Enregistrer")
+    assert "Hugo Moreau a manqué 3 demi-journées en 14 jours" in trainer.all_text
+    await trainer.presses("Pas maintenant")
+    assert (await kinds(db, "Hugo Moreau"))[-1] == "signe_vu"
+    await trainer.says("/suivi hugo")
+    assert (
+        "lundi 23 novembre 2026 – Signe de décrochage relevé (Absences répétées) : suivi non "
+        "ouvert pour l'instant (« Pas maintenant ») (Camille Durand)"
+    ) in trainer.last
+    async with db.sessions() as session:
+        formation = await session.scalar(
+            select(Formation).where(Formation.title.startswith("Agent"))
+        )
+        assert formation is not None
+        bundle = await qualiopi_bundle(session, formation.id)
+    with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
+        words = pdf_words(archive.read("chronologie-hugo-moreau.pdf"))
+    assert "suivi non ouvert pour l'instant" in words

@@ -284,17 +284,27 @@ async def record_absence(
 
 
 async def decline_followup(
-    session: AsyncSession, organisation_id: int, trainee_id: int, *, by: int
+    session: AsyncSession,
+    organisation_id: int,
+    trainee_id: int,
+    *,
+    by: int,
+    now: datetime,
+    sign: str | None = None,
 ) -> None:
-    """The trainer saw the sign and chose not to open a follow-up now: the audit says so."""
-    audit.record(
+    """The trainer saw the sign (``sign``: its code, :attr:`Signal.sign`) and chose not to
+    open a follow-up now: the audit says so, and the trainee's timeline reads it (explorer
+    GF2: the bundle held no trace of a sign looked at), dated by ``now``."""
+    entry = audit.record(
         session,
         organisation_id=organisation_id,
         actor_id=by,
         action="decline_followup",
         entity="trainee",
         entity_id=trainee_id,
+        **({"signs": [sign]} if sign else {}),
     )
+    entry.at = now
 
 
 async def correct_absence(

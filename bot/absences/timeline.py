@@ -141,9 +141,11 @@ async def timeline(session: AsyncSession, trainee: Trainee, zone: str) -> list[E
         ).all()
     )
     exit_entry = await _exit_entry(session, trainee)
+    declined = await _declined(session, trainee)
     people = await _names(
         session,
         {exit_entry.actor_id if exit_entry else None}
+        | {e.actor_id for e in declined}
         | {a.recorded_by for a in absences}
         | {f.opened_by for f in followups}
         | {f.closed_by for f in followups}
@@ -326,6 +328,18 @@ async def timeline(session: AsyncSession, trainee: Trainee, zone: str) -> list[E
                 row.done_at,
             )
         )
+    for entry in declined:  # a sign seen, no follow-up opened (explorer GF2)
+        moment = local(entry.at)
+        events.append(
+            Event(
+                moment.date(),
+                moment,
+                "signe_vu",
+                _line("signe_vu", signs=entry.details.get("signs") or []),
+                who(entry.actor_id),
+                entry.at,
+            )
+        )
     if trainee.left_on is not None:
         # The exit that ends a follow-up is part of its story (explorer AO3: an entretien
         # never held read as a procedure not followed, the exit for a job nowhere).
@@ -355,14 +369,33 @@ async def _exit_entry(session: AsyncSession, trainee: Trainee) -> AuditEntry | N
     return next((e for e in entries if e.details.get("trainee_id") == trainee.id), None)
 
 
+async def _declined(session: AsyncSession, trainee: Trainee) -> list[AuditEntry]:
+    """The signs of décrochage the bot raised for the trainee and the trainer left without a
+    follow-up (« Pas maintenant »), from the journal."""
+    found = await session.scalars(
+        select(AuditEntry)
+        .where(
+            AuditEntry.action == "decline_followup",
+            AuditEntry.entity == "trainee",
+            AuditEntry.entity_id == trainee.id,
+        )
+        .order_by(AuditEntry.id)
+    )
+    return list(found.all())
+
+
 async def followed_trainees(session: AsyncSession, formation_id: int) -> list[Trainee]:
-    """Trainees of a formation with at least one follow-up, by name."""
+    """Trainees of a formation with at least one follow-up, or a sign declined (explorer
+    GF2: three half-days missed, « Pas maintenant », and no timeline in the bundle), by
+    name."""
+    declined = select(AuditEntry.entity_id).where(
+        AuditEntry.action == "decline_followup", AuditEntry.entity == "trainee"
+    )
     rows = await session.scalars(
         select(Trainee).where(
             Trainee.formation_id == formation_id,
-            Trainee.id.in_(
-                select(FollowUp.trainee_id).where(FollowUp.formation_id == formation_id)
-            ),
+            Trainee.id.in_(select(FollowUp.trainee_id).where(FollowUp.formation_id == formation_id))
+            | Trainee.id.in_(declined),
         )
     )
     return sorted(rows.all(), key=lambda t: by_surname(t.full_name))

@@ -359,8 +359,14 @@ async def open_decrochage(ctx: Context) -> Outcome:
 
 
 async def decline_decrochage(ctx: Context) -> Outcome:
+    said = ctx.data.get("_signal") or {}
     await decline_followup(
-        ctx.session, ctx.organisation_id, int(ctx.data["trainee_id"]), by=ctx.person_id
+        ctx.session,
+        ctx.organisation_id,
+        int(ctx.data["trainee_id"]),
+        by=ctx.person_id,
+        now=ctx.now,
+        sign="difficultes_personnelles" if said.get("sick_leave") else said.get("sign"),
     )
     ctx.say("absence.offer_declined")
     return Leave()

@@ -144,7 +144,12 @@ async def offer_taken(ctx: Context, picked: str) -> Outcome:
     if picked == "_later":
         for offer in offers:
             await decline_followup(
-                ctx.session, ctx.organisation_id, int(offer["trainee_id"]), by=ctx.person_id
+                ctx.session,
+                ctx.organisation_id,
+                int(offer["trainee_id"]),
+                by=ctx.person_id,
+                now=ctx.now,
+                sign=(offer.get("signs") or [None])[0],
             )
         ctx.say("absence.offer_declined")
         return Leave()

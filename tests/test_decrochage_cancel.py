@@ -10,7 +10,7 @@ from datetime import date
 from bot.storage.db import Database
 from tests.auxil.absences import Entretien, record_exit, rows
 from tests.auxil.dialogue import Clock, Person
-from tests.auxil.hostile import FOR_CHOICES, survives
+from tests.auxil.hostile import FOR_CHOICES, FOR_TEXT, survives
 from tests.test_decrochage import open_followup, tasks
 
 
@@ -95,7 +95,9 @@ async def test_another_reason_is_asked_and_kept(db: Database, trainer: Person) -
     await trainer.presses("Annuler l'entretien")
     await trainer.presses("Une autre raison")
     assert trainer.last.startswith("Quelle raison ?")
+    await survives(db, trainer, FOR_TEXT)
     await trainer.says("hospitalisé pour trois semaines")
+    await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Non, le garder")
     assert (await rows(db, Entretien))[0].cancelled_at is None
     await trainer.says("/decrochage karim")

@@ -81,6 +81,11 @@ async def test_csv_and_json_rows(db: Database, trainer: Person) -> None:
     )
     assert docs["formation"] == "Agent de restauration (démo)"
     assert docs["source"] == "fiche procédure bilan à distance, Région Normandie, §I"
+    # The source in its own column, not in brackets again at the explanation's end (DE8).
+    assert (
+        docs["explication"].endswith("(modifiable avec /reglages).")
+        and "§I" not in docs["explication"]
+    )
     assert (docs["public"], by_rule["NOR-VISIO"]["public"]) == (
         "personne chargée de la formation",
         "organisme",

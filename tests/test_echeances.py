@@ -147,7 +147,11 @@ async def test_open_mark_done_and_postpone(db: Database, trainer: Person) -> Non
     text = trainer.last
     assert "Envoyer le bilan pédagogique" in text
     assert "Échéance : mardi 24 novembre 2026 à 14 h 00" in text
-    assert "à Mme Sophie Leroy" in text and "Région Normandie, §I)." in text
+    assert (
+        "à Mme Sophie Leroy" in text
+        and "Source : fiche procédure bilan à distance, Région Normandie, §I\n" in text
+    )
+    assert "§I)" not in text  # said once, on its own line (explorer DE8)
     assert "Règle : Région Normandie – bilan à distance programmé" in text and ".txt" not in text
     assert "NOR-DOCS" not in text  # its code, no one's words (explorer Z, Z7)
     assert "ne peut pas être reportée" in text

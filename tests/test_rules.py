@@ -31,7 +31,7 @@ from bot.rules import (
     rounding_setting,
 )
 from bot.rules.engine import validate_rules
-from bot.rules.model import Milestone, Offset, Rule
+from bot.rules.model import Milestone, Offset, Rule, without_source
 from bot.rules.settings import SETTINGS_BY_KEY, validate_settings
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -1288,3 +1288,12 @@ def test_a_delay_of_the_organisation_on_a_day_off_is_the_working_day_after() -> 
     thursday = elycoop(followup("long", entretien_at=at(2026, 12, 24, 10)))
     found = by_key(deadlines(thursday, {"ely_compte_rendu_days": 3}, PARIS))
     assert found["ELY-LONG-COMPTE-RENDU:followup:5"].due_on == date(2026, 12, 27)
+
+
+def test_an_explanation_said_without_its_source_where_the_source_has_its_own_line() -> None:
+    """Explorer DE8: « … (à 50 % du parcours, à défaut d'une date convenue) (bilan collectif
+    de formation, …). », two brackets in a row; the calendar gave the source twice."""
+    source = "fiche procédure bilan à distance, Région Normandie, §I"
+    said = f"Au plus tard 48 h avant le bilan (heure de début) ({source})."
+    assert without_source(said, source) == "Au plus tard 48 h avant le bilan (heure de début)."
+    assert without_source("Sans source.", source) == "Sans source."

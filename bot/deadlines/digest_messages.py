@@ -40,6 +40,7 @@ from bot.formations.labels import KIND_NOUNS, SINGLE_PERSON_KINDS
 from bot.formations.queries import names_apart
 from bot.messages import Reply
 from bot.outbox import Queued
+from bot.rules.model import without_source
 from bot.storage.bilans import Bilan, StoredDeadline
 from bot.storage.formations import Formation
 from bot.storage.people import ChatIdentity, Membership, Organisation, Role, zone_of
@@ -393,7 +394,8 @@ def reminder_messages(
         shown = [_reminded(row, formation.title, who, tz, today) for row, formation in theirs]
         if len(theirs) <= MOST_SINGLE_REMINDERS:
             for (row, _), one in zip(theirs, shown, strict=True):
-                text = texts.say("digest.reminder", r=one, explanation=row.explanation)
+                said = without_source(row.explanation, row.source)
+                text = texts.say("digest.reminder", r=one, explanation=said, source=row.source)
                 key = reminder_key(row, today)
                 single = Queued(
                     key, identity.platform, identity.chat_id, Reply(text), organisation.id

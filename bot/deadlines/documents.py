@@ -47,6 +47,7 @@ from bot.mailer import EMAIL
 from bot.messages import Document
 from bot.outbox_payload import Mail
 from bot.rules.catalogue import rule_label
+from bot.rules.model import without_source
 from bot.storage.bilans import StoredDeadline
 
 AGENDA_PARTS = (
@@ -300,7 +301,8 @@ def deadlines_calendar(
         summary = f"{row.title} – {formation}" if formation else row.title
         event.add("summary", _clean(summary))
         status = SETTLED if row.id in settled else status_label(row)  # explorer AH4
-        description = f"{row.explanation}\nSource : {row.source}\nStatut : {status}"
+        said = without_source(row.explanation, row.source)
+        description = f"{said}\nSource : {row.source}\nStatut : {status}"
         if row.status == "postponed" and row.postpone_reason:
             description += f" ({row.postpone_reason})"
         event.add("description", _clean(description, multiline=True))

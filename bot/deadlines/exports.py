@@ -30,6 +30,7 @@ from bot.deadlines.status import status_label
 from bot.documents.sheets import Moment
 from bot.formations.queries import names_apart
 from bot.rules.catalogue import RULES_BY_ID
+from bot.rules.model import without_source
 from bot.storage.bilans import StoredDeadline
 from bot.storage.formations import Formation
 from bot.storage.people import Organisation, Person, zone_of
@@ -114,7 +115,7 @@ async def rows(session: AsyncSession, args: argparse.Namespace) -> list[dict[str
                 ),
                 "titre": deadline.title,
                 "concerne": who.get(deadline.id),
-                "explication": deadline.explanation,
+                "explication": without_source(deadline.explanation, deadline.source),
                 "source": citation(deadline, formation),
                 "public": AUDIENCES.get(deadline.audience, deadline.audience),
                 "reportable": deadline.postponable,

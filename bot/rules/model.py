@@ -175,6 +175,16 @@ class Rule:
         return " ; ".join(s.citation for s in self.sources_for(programme))
 
 
+def without_source(explanation: str, source: str) -> str:
+    """A deadline's explanation without the source it ends with in brackets, where the source
+    is given on its own line or in its own column (explorer DE8: « … (à 50 % du parcours, à
+    défaut d'une date convenue) (bilan collectif de formation, Région Centre-Val de Loire
+    (001), note 1 ; …). », two brackets in a row, and the source said twice in the calendar).
+    The stored explanation keeps it: a row read alone still cites its text."""
+    tail = f" ({source})."
+    return explanation[: -len(tail)] + "." if explanation.endswith(tail) else explanation
+
+
 @dataclass(frozen=True, kw_only=True)
 class Deadline:
     key: str

@@ -73,6 +73,7 @@ from bot.formations.labels import told_apart
 from bot.formations.queries import visible_to
 from bot.messages import Reply
 from bot.rules.catalogue import milestone_of
+from bot.rules.model import without_source
 from bot.rules.settings import SETTINGS_BY_KEY
 from bot.storage.absences import FollowUp
 from bot.storage.bilans import StoredDeadline
@@ -105,7 +106,7 @@ async def deadline_values(ctx: Context) -> dict[str, Any]:
             "status": row.status,
             "moved": status_label(row),
             "reason": row.postpone_reason,
-            "explanation": row.explanation,
+            "explanation": without_source(row.explanation, row.source),
             "source": row.source,
             "postponable": row.postponable,
             "org_delay": await _org_delay(ctx, row),

@@ -1695,6 +1695,11 @@ async def test_a_structure_is_no_partner_s_name_and_pole_emploi_is_france_travai
         "viendra, par exemple « M. Karim Haddad » ; sa structure est la question suivante."
     )
     assert await step_of(db, trainer) == ("bilan_partner", "name")
+    await trainer.says("mme julie vasseur pole emploi caen")  # explorer DG9: one name of five
+    assert trainer.last.startswith(
+        "« Pole Emploi Caen » semble être sa structure : écrivez ici le nom de la personne "
+        "seul, par exemple « Mme Julie Vasseur » ; sa structure est la question suivante."
+    )
     await trainer.says("Mme Julie Vasseur")
     await trainer.says("pôle emploi Caen")
     assert (

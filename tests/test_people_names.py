@@ -9,6 +9,7 @@ from bot.people.names import (
     as_written,
     bare_name,
     current_structure,
+    name_and_structure,
     names_a_structure,
     organisation_name,
     person_name,
@@ -148,4 +149,15 @@ def test_a_structure_is_told_from_a_name_and_pole_emploi_is_france_travail() -> 
         assert not names_a_structure(person), person
     assert current_structure("Pôle emploi Caen") == "France Travail Caen"
     assert current_structure("POLE-EMPLOI") == "France Travail"
+
+
+def test_a_structure_typed_after_a_person_s_name_is_told_apart() -> None:
+    """Explorer DG9: « mme durand pole emploi caen » was printed as a five-word name."""
+    assert name_and_structure("Mme Durand Pole Emploi Caen") == ("Mme Durand", "Pole Emploi Caen")
+    assert name_and_structure("Julie Vasseur Mission locale de Caen") == (
+        "Julie Vasseur",
+        "Mission locale de Caen",
+    )
+    for person in ("M. Karim Haddad", "Agnès Centre", "Marie Greta", "Julie Vasseur"):
+        assert name_and_structure(person) is None, person
     assert current_structure("Mission locale de Caen") == "Mission locale de Caen"

@@ -193,6 +193,23 @@ def names_a_structure(name: str) -> bool:
     return STRUCTURE_HEAD.match(fold(name)) is not None
 
 
+_STRUCTURE_NAMED = re.compile(
+    r"^(?:pole[\s-]*emploi|france travail|mission locale|cap emploi|apec|cidff|afpa|epide)\b"
+)
+"""The structures whose name no person bears (not « Centre », « Greta »: names too)."""
+
+
+def name_and_structure(name: str) -> tuple[str, str] | None:
+    """A person's name followed by her structure, each as typed (« Mme Durand Pole Emploi
+    Caen » → « Mme Durand », « Pole Emploi Caen »), or ``None``: the whole was printed as her
+    name on the agenda and the letter to the Région (explorer DG9)."""
+    words = name.split()
+    for cut in range(1, len(words)):
+        if _STRUCTURE_NAMED.match(fold(" ".join(words[cut:]))):
+            return " ".join(words[:cut]), " ".join(words[cut:])
+    return None
+
+
 POLE_EMPLOI = re.compile(r"^\s*p[ôo]le[\s-]*emploi\b", re.IGNORECASE)
 
 

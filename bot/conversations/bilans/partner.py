@@ -27,6 +27,7 @@ from bot.conversations.kit.steps import Text
 from bot.people.names import (
     bare_name,
     current_structure,
+    name_and_structure,
     names_a_structure,
     person_name,
     several_names,
@@ -67,6 +68,10 @@ async def a_person(ctx: Context, text: str) -> str | Invalid:
         return Invalid(ctx.render("bilan.partner_name_and_structure"))
     if names_a_structure(name):  # « Pôle emploi » as her name (explorer AD14)
         return Invalid(ctx.render("bilan.partner_name_is_structure", typed=name))
+    both = name_and_structure(name)
+    if both is not None:  # « mme durand pole emploi caen » (explorer DG9)
+        said = {"name": both[0], "structure": both[1]}
+        return Invalid(ctx.render("bilan.partner_name_with_structure", **said))
     formation_id = ctx.data.get("formation_id")
     formation = await ctx.session.get(Formation, int(formation_id)) if formation_id else None
     cm = formation.cm_name if formation is not None else None

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.bilans.changes import cancel_bilan, move_bilan
+from bot.bilans.changes import cancel_bilan, move_bilan, set_visio_link
 from bot.bilans.notify import notify_participants
 from bot.bilans.schedule import Partner, Plan, Visio, schedule_bilan
 from bot.formations.queries import Member
@@ -31,7 +31,10 @@ async def lea_only(session: AsyncSession, participant: BilanParticipant) -> Any:
     return ("console", "lea-martin") if participant.name == "Léa Martin" else None
 
 
-async def scheduled(db: Database, clock: Clock) -> int:
+VISIO = Visio("https://visio.example.org/b", True, True)
+
+
+async def scheduled(db: Database, clock: Clock, visio: Visio = VISIO) -> int:
     """A remote bilan of the Normandie demo formation, its two delegates and a partner."""
     async with db.sessions() as session, session.begin():
         formation = await session.scalar(select(Formation).where(Formation.funder == "normandie"))
@@ -53,7 +56,7 @@ async def scheduled(db: Database, clock: Clock) -> int:
                 owed_key="fin",
                 starts_at=STARTS,
                 minutes=120,
-                visio=Visio("https://visio.example.org/b", True, True),
+                visio=visio,
                 trainee_ids=list(delegates),
                 partners=[Partner("M. Karim Haddad")],
             ),
@@ -111,7 +114,10 @@ async def test_a_moved_bilan_takes_its_deadlines_along_and_tells_who_can_be_reac
             " lieu le jeudi 3 décembre 2026 de 14 h 00 à 16 h 00"
             " (au lieu du jeudi 26 novembre 2026 à 14 h 00).\n"
             # The link again: an earlier message with it may have been read after this one.
-            "Le lien de la visio ne change pas : https://visio.example.org/b"
+            "Le lien de la visio ne change pas : https://visio.example.org/b\n"
+            # A password asked, not written in the invitation: said to come apart, as the
+            # invitation does (explorer GE2).
+            "Mot de passe : communiqué à part."
         )
         entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "move"))
         assert entry is not None and entry.entity_id == bilan_id
@@ -181,3 +187,45 @@ async def test_the_same_change_handled_twice_queues_one_message(db: Database, cl
             assert reached == 1
     async with db.sessions() as session:
         assert len((await session.scalars(select(OutboxMessage.key))).all()) == 1
+
+
+async def lea_reads(session: AsyncSession, bilan_id: int, event: str) -> str:
+    """The text queued to Léa Martin for ``event`` (the latest version of the bilan)."""
+    bilan = await session.get(Bilan, bilan_id)
+    assert bilan is not None
+    await session.refresh(bilan, ["participants"])
+    lea = next(p for p in bilan.participants if p.name == "Léa Martin")
+    notice = await session.scalar(
+        select(OutboxMessage).where(
+            OutboxMessage.key == f"bilan:{bilan_id}:{event}:{bilan.sequence}:participant:{lea.id}"
+        )
+    )
+    assert notice is not None
+    return str(notice.payload["text"])
+
+
+@pytest.mark.usefixtures("demo")
+async def test_the_link_given_later_and_the_move_carry_the_password_of_the_invitation(
+    db: Database, clock: Clock
+) -> None:
+    """Explorer GE2: the trainer chose to write the visio's password in the invitation and
+    gave the link later; the participants the bot writes to got the link alone, and hit
+    a password prompt at the start of the bilan.  The link's message and the move's
+    « ne change pas » now carry it, as the invitation does."""
+    bilan_id = await scheduled(db, clock, Visio(None, True, False, "Resto2027!"))
+    async with db.sessions() as session, session.begin():
+        link = "https://visio.example.org/resto"
+        given = await set_visio_link(session, ADMIN, clock.now, bilan_id, link, chat_of=lea_only)
+        assert given is not None and given.reached == 1
+        assert await lea_reads(session, bilan_id, "link") == (
+            "Le lien de la visioconférence du bilan de fin de formation"
+            " « Agent de restauration (démo) », le jeudi 26 novembre 2026 à 14 h 00 :"
+            f" {link}\nMot de passe : Resto2027!"
+        )
+        assert await move_bilan(session, ADMIN, clock.now, bilan_id, LATER, chat_of=lea_only)
+        assert await lea_reads(session, bilan_id, "moved") == (
+            "Le bilan de fin de formation « Agent de restauration (démo) » est déplacé : il aura"
+            " lieu le jeudi 3 décembre 2026 de 14 h 00 à 16 h 00"
+            " (au lieu du jeudi 26 novembre 2026 à 14 h 00).\n"
+            f"Le lien de la visio ne change pas : {link}\nMot de passe : Resto2027!"
+        )

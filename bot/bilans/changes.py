@@ -96,6 +96,9 @@ async def _recorded_and_told(
         "title": formation.title,
         # Moved: the visio's link again, so that no earlier message is needed to join.
         "visio": (bilan.visio_url or "") if bilan.remote else "",
+        # With the link, its password as the invitation says it (explorer GE2).
+        "visio_password": bilan.visio_password or "",
+        "visio_password_required": bool(bilan.visio_password_required),
         **words,
     }
     reached = await notify_participants(

@@ -74,3 +74,24 @@ async def test_an_on_site_bilan_s_letter_promises_nothing_no_deadline_follows(
     text = draft_for_the_charge_de_mission(trainer)
     assert "- le jour du bilan, sur place : le bilan pédagogique complété ;" in text
     assert "avant le bilan" not in text
+
+
+async def test_after_a_move_the_trainer_is_told_to_warn_the_charge_de_mission(
+    trainer: Person,
+) -> None:
+    """Explorer GE3: after a move the letter came captioned as at scheduling (« ce qui sera
+    envoyé, et quand »), and nothing said that Mme Sophie Leroy, whom the bot cannot
+    reach (no Matrix, no e-mail sending), still had the old date; the cancel says it."""
+    await schedule(trainer)
+    await move_bilan(trainer, "26/11/2026", "jeudi 3 décembre à 10 h")
+    [draft] = [
+        r.document
+        for r in trainer.replies
+        if r.document is not None and r.document.filename.startswith("message-charge-de-mission-")
+    ][-1:]
+    assert draft.caption == (
+        "Prévenez aussi Mme Sophie Leroy, personne chargée de mission, qui attend ce bilan : je"
+        " ne peux lui écrire ni dans une conversation ni par e-mail. Voici le message annonçant"
+        " la nouvelle date, à lui transmettre avec l'invitation mise à jour et l'ordre du jour"
+        " ci-dessus."
+    )

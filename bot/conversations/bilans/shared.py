@@ -217,6 +217,9 @@ async def send_documents(
                     # On Matrix she gets the invitation alone: the agenda is the trainer's
                     # to send, said (explorer DC8: the draft promised it « ci-joint »).
                     matrix=bool(view.formation.cm_matrix) and ctx.settings.has_matrix,
+                    # Told of nothing by the bot, she keeps the old date unless the
+                    # trainer forwards this (explorer GE3).
+                    news="moved" if moved_from is not None else "updated" if updated else "",
                 ),
             )
         )

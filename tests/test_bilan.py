@@ -1370,6 +1370,22 @@ async def test_a_day_that_does_not_exist_is_named_at_the_when_step(trainer: Pers
     assert trainer.last.startswith("J'ai compris : jeudi 26 novembre 2026 à 14 h 00.")
 
 
+async def test_a_weekday_and_a_day_number_without_month_name_the_date_they_agree_on(
+    trainer: Person,
+) -> None:
+    """Explorer GE1: « mardi 12 à 10h » got « Je n'ai pas compris cette date », « le mardi
+    12 » « samedi 12 décembre » or « mardi 8 décembre » (23 November 2026: the 12th that
+    is a Tuesday comes in January)."""
+    await trainer.says("/bilan")
+    for _step, kind, value in REMOTE[:3]:
+        await answer(trainer, kind, value)
+    await trainer.says("mardi 12 à 10h")
+    assert trainer.last.startswith("J'ai compris : mardi 12 janvier 2027 à 10 h 00."), trainer.last
+    await trainer.presses("Non, corriger")
+    await trainer.says("le mardi 12 à 10h")
+    assert trainer.last.startswith("J'ai compris : mardi 12 janvier 2027 à 10 h 00."), trainer.last
+
+
 async def test_an_hour_of_the_night_or_a_day_long_after_the_end_is_pointed_out(
     trainer: Person,
 ) -> None:

@@ -768,3 +768,32 @@ def test_a_weekday_that_does_not_fit_its_date(
     text: str, prefer: Prefer, expected: tuple[date, date] | None
 ) -> None:
     assert wrong_weekday(text, NOW, prefer) == expected
+
+
+SUNDAY = datetime(2026, 12, 6, 12, 30, tzinfo=PARIS)
+"""Sunday 6 December 2026: the coming 12th is a Saturday, the next Tuesday the 12th is
+12 January 2027."""
+
+
+@pytest.mark.parametrize(
+    ("text", "prefer", "expected"),
+    [
+        ("mardi 12 à 10h", "future", timed(2027, 1, 12, 10)),
+        ("le mardi 12 à 10h", "future", timed(2027, 1, 12, 10)),
+        ("jeudi 7 à 14h", "future", timed(2027, 1, 7, 14)),
+        ("le vendredi 8 à 16h30", "future", timed(2027, 1, 8, 16, 30)),
+        ("mardi 8 à 10h", "future", timed(2026, 12, 8, 10)),  # this month's still
+        ("lundi 12", "past", day(2026, 10, 12)),  # on the side the question leans to
+        ("mardi 12", "past", None),  # none within two months back
+        ("vendredi 26", "future", None),  # 26 February 2027: too far to be meant
+    ],
+)
+def test_a_weekday_and_a_day_number_name_the_next_date_where_they_agree(
+    text: str, prefer: Prefer, expected: Understood | None
+) -> None:
+    """Explorer GE1: « mardi 12 à 10h » with no month was « Je n'ai pas compris cette
+    date », « le mardi 12 » offered samedi 12 or mardi 8 décembre; it is the next 12th
+    that is a Tuesday, within two months on the question's side."""
+    same(understand(text, SUNDAY, prefer), expected)
+    if expected is not None:
+        assert wrong_weekday(text, SUNDAY, prefer) is None

@@ -74,12 +74,14 @@ _WEEKDAY = re.compile(rf"\b({ANY_WEEKDAY})\b")
 def wrong_weekday(text: str, now: datetime, prefer: Prefer) -> tuple[date, date] | None:
     """ "mercredi 10 décembre" when the 10th is a Thursday: the day the date names and the
     day the weekday names in its week (Wednesday 9th), either of which was meant; ``None``
-    when ``text`` names no weekday, or one that fits, or no day without it."""
+    when ``text`` names no weekday, or one that fits (« le mardi 12 » read as the next
+    12th that is a Tuesday, not « samedi 12 ou mardi 8 décembre »: explorer GE1), or no
+    day without it."""
     if len(text) > MAX_LENGTH:
         return None
     folded = rewrite(fold(text))
     named = _WEEKDAY.search(folded)
-    if named is None:
+    if named is None or understand(folded, now, prefer) is not None:
         return None
     alone = understand(folded[: named.start()] + " " + folded[named.end() :], now, prefer)
     if alone is None or not alone.has_date:

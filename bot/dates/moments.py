@@ -21,6 +21,7 @@ from bot.dates.words import (
     ANY_MONTH,
     ANY_NUMBER,
     ANY_WEEKDAY,
+    DATE_WORDS,
     MAX_LENGTH,
     MONTH_WORDS,
     NUMBER_WORDS,
@@ -80,54 +81,6 @@ _RELATIVE_DAYS = {"aujourdhui": 0, "demain": 1, "apresdemain": 2, "hier": -1, "a
 _DAY_ONLY = re.compile(r"\ble\s+(\d{1,2})" + _NA + r"(?![h\d])")
 _OFFSET = re.compile(
     rf"\b(dans|il\s+y\s+a)\s+(\d{{1,3}}|{ANY_NUMBER})\s+(jours?|semaines?|mois|ans?|annees?)\b"
-)
-
-# Words that, left over once a date is read, mean the text said more than we
-# understood ("lundi ou mardi", "jeudi matin ou soir").
-_DATE_WORDS = frozenset(
-    [
-        *WEEKDAY_WORDS,
-        "janvier",
-        "fevrier",
-        "mars",
-        "avril",
-        "juin",
-        "juillet",
-        "aout",
-        "septembre",
-        "octobre",
-        "novembre",
-        "decembre",
-        "prochain",
-        "dernier",
-        "semprochaine",
-        "enhuit",
-        "enquinze",
-        "semaine",
-        "semaines",
-        "mois",
-        "jour",
-        "jours",
-        "heure",
-        "heures",
-        "minute",
-        "minutes",
-        "matin",
-        "matinee",
-        "soir",
-        "soiree",
-        "apresmidi",
-        "midi",
-        "minuit",
-        "nuit",
-        "aujourdhui",
-        "demain",
-        "apresdemain",
-        "hier",
-        "avanthier",
-        "weekend",
-        "week",
-    ]
 )
 
 
@@ -277,6 +230,20 @@ class Resolver:
             if candidate is not None and not rejected(candidate):
                 return candidate
         raise Unclear
+
+    def on_weekday(self, spec: PartialDate, weekday: int) -> date | None:
+        """« mardi 12 » with no month: the next 12th that is a Tuesday on the side the
+        question leans to (12 January 2027 on 6 December 2026), within
+        :data:`NEAR_AHEAD` days: further, the weekday or the day is a typo (explorer GE1)."""
+        step = 1 if self.prefer == "future" else -1
+        rejected = self.is_past if self.prefer == "future" else self.is_future
+        for k in range(3):
+            month0 = self.today.month - 1 + k * step
+            found = valid_date(self.today.year + month0 // 12, month0 % 12 + 1, spec.day)
+            if found is None or found.weekday() != weekday or rejected(found):
+                continue
+            return found if abs((found - self.today).days) <= NEAR_AHEAD else None
+        return None
 
     def nearer(self, past: date, spec: PartialDate) -> date:
         """A day and month leaning to the past, unless the same day ahead is nearer and
@@ -428,7 +395,7 @@ def _understand(text: str, now: datetime, prefer: Prefer) -> Understood | None:
             dates.append(_offset(m, now))
 
     leftover = text.split()
-    if any(c.isdigit() for c in text) or any(w in _DATE_WORDS for w in leftover):
+    if any(c.isdigit() for c in text) or any(w in DATE_WORDS for w in leftover):
         raise Unclear
     if len(dates) > 1 or len(weekdays) > 1:
         raise Unclear
@@ -449,6 +416,8 @@ def _understand(text: str, now: datetime, prefer: Prefer) -> Understood | None:
                 flipped = resolver.flipped().partial(spec)
                 if abs((flipped - resolver.today).days) <= 31:
                     resolved = flipped
+                if resolved.weekday() != named.index and spec.month is None:
+                    resolved = resolver.on_weekday(spec, named.index) or resolved
             if resolved.weekday() != named.index:
                 raise Unclear
             if named.modifier is not None:

@@ -125,6 +125,54 @@ ANY_WEEKDAY = _alternation(WEEKDAY_WORDS)
 ANY_MONTH = _alternation(MONTH_WORDS)
 ANY_NUMBER = _alternation(NUMBER_WORDS)
 
+# Words that, left over once a date is read, mean the text said more than we
+# understood ("lundi ou mardi", "jeudi matin ou soir").
+DATE_WORDS = frozenset(
+    [
+        *WEEKDAY_WORDS,
+        "janvier",
+        "fevrier",
+        "mars",
+        "avril",
+        "juin",
+        "juillet",
+        "aout",
+        "septembre",
+        "octobre",
+        "novembre",
+        "decembre",
+        "prochain",
+        "dernier",
+        "semprochaine",
+        "enhuit",
+        "enquinze",
+        "semaine",
+        "semaines",
+        "mois",
+        "jour",
+        "jours",
+        "heure",
+        "heures",
+        "minute",
+        "minutes",
+        "matin",
+        "matinee",
+        "soir",
+        "soiree",
+        "apresmidi",
+        "midi",
+        "minuit",
+        "nuit",
+        "aujourdhui",
+        "demain",
+        "apresdemain",
+        "hier",
+        "avanthier",
+        "weekend",
+        "week",
+    ]
+)
+
 SHORT_WEEKDAY_NAMES = {
     "lun": "lundi",
     "mar": "mardi",

@@ -356,7 +356,12 @@ async def test_a_sentence_at_the_text_that_says_nothing_of_it_is_asked_again(
             select(OutboxMessage).where(OutboxMessage.key.like("attestation:words:%"))
         )
     assert told is not None and told.chat_id == "formateur"
-    assert "« J'ai dû quitter la visio à 15 h, désolé »" in plain(told.payload["text"])
+    # After the bilan, the words come with his answer to the attestation (explorer GE5).
+    assert plain(told.payload["text"]) == (
+        "Hugo Moreau (pour les stagiaires, bilan de fin de formation « Agent de restauration "
+        "(démo) » du jeudi 26 novembre 2026) vous écrit en répondant à l'attestation de "
+        "participation : « J'ai dû quitter la visio à 15 h, désolé »"
+    )
     assert await answers(db) == []
 
 
@@ -439,9 +444,10 @@ async def test_a_sentence_before_the_bilan_is_passed_on_to_the_trainer(
     assert [(t.chat_id, plain(t.payload["text"])) for t in told] == [
         (
             "formateur",
-            "Léa Martin, à qui est demandée l'attestation de participation au bilan de « Agent "
-            "de restauration (démo) », vous écrit : « Je ne pourrai pas venir, j'ai un entretien "
-            "d'embauche ce jour-là »",
+            # Not « au bilan de « Agent … » », nor an attestation asked before it (GE5).
+            "Léa Martin (pour les stagiaires, bilan de fin de formation « Agent de restauration "
+            "(démo) » du jeudi 26 novembre 2026) vous écrit : « Je ne pourrai pas venir, j'ai un "
+            "entretien d'embauche ce jour-là »",
         )
     ]
 

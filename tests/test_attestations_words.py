@@ -132,9 +132,10 @@ async def test_a_short_sentence_before_the_bilan_that_she_will_not_come_is_passe
     await lea.says(typed)
     assert "J'ai transmis votre message à Camille Durand." in lea.all_text
     assert "Rien à faire pour l'instant" in lea.last
+    # Who she is, which bilan; no attestation asked before it (explorer GE5).
     assert await told_the_trainer(db) == [
-        "Léa Martin, à qui est demandée l'attestation de participation au bilan de « Agent "
-        f"de restauration (démo) », vous écrit : « {typed} »"
+        "Léa Martin (pour les stagiaires, bilan de fin de formation « Agent de restauration "
+        f"(démo) » du jeudi 26 novembre 2026) vous écrit : « {typed} »"
     ]
 
 

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import re
 
+from bot import dates
 from bot.answers import Invalid, clean_line, fold, visible
 from bot.attestations.invitations import Held
-from bot.attestations.service import answers_open
+from bot.attestations.service import ROLE_LABELS, answers_open
 from bot.conversations.attestations.held import load
 from bot.conversations.kit.context import Context
 from bot.messages import Reply
@@ -60,7 +61,11 @@ async def pass_on(ctx: Context, found: Held, text: str, said: str) -> str:
             text=ctx.render(
                 "attestation_participant.words_to_trainer",
                 name=visible(found.participant.name),
+                role=ROLE_LABELS.get(found.participant.kind, "participant"),
+                kind=info.kind_label,
                 title=visible(info.formation.title),
+                day=dates.spell_date(info.start),
+                answering=answers_open(info, ctx.now),
                 words=text[:500],
             )
         ),

@@ -69,7 +69,7 @@ async def test_each_invitation_says_what_to_do_after_the_bilan_on_a_line_of_its_
     assert len(invitations) == 2
     for text in invitations:
         assert "Tchap" not in text  # the bot is not on Matrix here
-        assert "à 14 h 00, à distance.\nPour rejoindre la visio" in text
+        assert "de 14 h 00 à 16 h 00, à distance.\nPour rejoindre la visio" in text
         assert "communiqué à part.\nAprès le bilan, pour l'attestation" in text
         assert "l'attestation sur l'honneur demandée par la Région (une minute" in text
 
@@ -165,7 +165,7 @@ async def test_a_whole_round_from_scheduling_to_the_bundle(
     assert "Organisme de démonstration" in lea.all_text
     assert "Camille Durand vous invite" in lea.all_text
     assert "bilan de fin de formation" in lea.all_text
-    assert "a lieu le jeudi 26 novembre 2026 à 14 h 00, à distance" in lea.all_text
+    assert "a lieu le jeudi 26 novembre 2026 de 14 h 00 à 16 h 00, à distance" in lea.all_text
     assert "Pour rejoindre la visio : https://visio.example.org/bilan" in lea.all_text
     assert "Rien à faire pour l'instant" in lea.last
     await lea.says("c'est quand ?")

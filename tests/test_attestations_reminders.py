@@ -142,7 +142,10 @@ async def test_before_the_bilan_a_reminder_gives_the_date_and_asks_nothing(
                 select(OutboxMessage).where(OutboxMessage.key.like("attestation:remind:%"))
             )
         }
-    assert "Le bilan a lieu le <b>jeudi 26 novembre 2026</b> à 14 h 00" in texts["before"]
+    # Its end too: a délégué(e) or a partner at work asks for the time off (explorer GE9).
+    assert (
+        "Le bilan a lieu le <b>jeudi 26 novembre 2026</b> de 14 h 00 à 16 h 00" in texts["before"]
+    )
     assert "confirmer" not in texts["before"] and "approche" in texts["before"]
     # While it runs, it has begun (explorer H H6: « approche », twenty minutes in).
     assert "approche" not in texts["during"] and "a commencé." in texts["during"]

@@ -1149,6 +1149,13 @@ async def test_an_entretien_noted_held_by_mistake_can_be_reprogrammed(
     assert first.cancelled_at is not None and second.cancelled_at is None
     assert second.held_at is None
     assert not any(r.is_done for r in await rows(db, StoredDeadline, subject="followup"))
+    await trainer.says("/decrochage karim")
+    await trainer.presses("Saisir le ticket qualité")
+    # When it was moved, and to when (explorer GF4: « … à 9 h 00 reprogrammé. »).
+    assert (
+        "Entretien individuel du lundi 23 novembre 2026 à 9 h 00 reprogrammé le lundi 23 "
+        "novembre 2026 au mardi 24 novembre 2026 à 10 h 00."
+    ) in trainer.last
 
 
 async def test_a_follow_up_s_step_in_the_deadlines_is_noted_in_the_follow_up_not_ticked(

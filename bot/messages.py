@@ -298,6 +298,13 @@ SAY_ONCE = "say once"
 a transport that keeps the update says the reply's text once, not at every try."""
 
 
+SENT_AS = "outbox_key"
+"""In a reply's ``extras``, set by the outbox as it sends: the message's own key, so a
+transport that must not send one message twice (Matrix, opening a direct chat for it) tells
+a retry of it from another message of the same words (explorer GB3: a relance, word for word
+the invitation, was taken for it and never sent)."""
+
+
 STALE = "stale_press"
 """In a reply's ``extras``: the turn refused a button as no longer current (an old message,
 or a second button of one question pressed before the first was answered).  A transport

@@ -35,7 +35,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -45,7 +45,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.failures import Refusals, log_failure
 from bot.manifest import Delivered, Outdated
-from bot.messages import Document, Reply
+from bot.messages import SENT_AS, Document, Reply
 from bot.metrics import METRICS
 from bot.outbox_payload import (
     Mail,
@@ -406,7 +406,9 @@ class Sender:
         if row.platform == EMAIL and self.mailer is not None:
             await self.mailer(row.chat_id, payload_to_mail(row.payload), row.key)
         else:
-            await self.transports[row.platform](row.chat_id, payload_to_reply(row.payload))
+            reply = payload_to_reply(row.payload)
+            sent_as = replace(reply, extras={**reply.extras, SENT_AS: row.key})
+            await self.transports[row.platform](row.chat_id, sent_as)
 
     async def run_forever(self, stop: asyncio.Event, *, interval: float = 2.0) -> None:
         """A pass every ``interval`` seconds; while the database is away, said once and

@@ -24,7 +24,7 @@ from bot.config import Settings
 from bot.invitations import code_hash
 from bot.messages import Platform
 from bot.storage.attestations import Attestation, AttestationInvitation
-from bot.storage.bilans import Bilan
+from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity, Membership, Person
@@ -91,6 +91,35 @@ async def test_on_matrix_an_invitation_to_forward_names_the_bot_s_address(
             f"avec @formabot:ex.org et envoyez-y ce message : /start {code}"
         ) in text
         assert text.count(f"/start {code}") == 1 and "envoyez au bot formabot" not in text
+
+
+async def test_on_matrix_a_relance_sent_by_the_bot_is_said_a_relance(
+    db: Database, settings: Settings, clock: Clock, demo: None
+) -> None:
+    """Explorer GB3: the relance of an invitation the bot sent on Matrix was said « j'ouvre la
+    conversation … dès qu'elle sera acceptée », of a chat open and joined."""
+    on_matrix = replace(
+        settings, matrix_homeserver="https://matrix.example.org", matrix_user_id="@formabot:ex.org"
+    )
+    trainer = Talker(build_engine(db, on_matrix, clock=clock), "formateur", Platform.CONSOLE)
+    await schedule_bilan(trainer, untick=("Hugo Moreau",))
+    async with db.sessions() as session, session.begin():
+        await session.execute(
+            update(BilanParticipant)
+            .where(BilanParticipant.name == "Léa Martin")
+            .values(contact="@lea:ex.org")
+        )
+        await session.execute(update(AttestationInvitation).values(revoked_at=clock.now))
+    said = []
+    for _ in range(2):
+        await trainer.says("/attestations")
+        await trainer.presses("Inviter ou relancer")
+        said.append(trainer.all_text)
+    assert "J'envoie moi-même l'invitation sur Matrix à Léa Martin" in said[0]
+    assert (
+        "Je relance moi-même Léa Martin sur Matrix, avec le même lien personnel, dans la "
+        "conversation que je lui ai ouverte. Rien à transférer."
+    ) in said[1].split("J'envoie moi-même")[-1]
 
 
 async def test_a_bilan_with_nobody_invited_says_so(trainer: Talker) -> None:

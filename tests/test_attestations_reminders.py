@@ -177,7 +177,8 @@ async def test_a_participant_on_matrix_gets_the_same_link_from_the_bot_at_each_r
         again = await reminders.invite_or_remind(
             session, info, author=author, now=clock.now, event="c:2", on_matrix=True, sealer=sealer
         )
-        assert again.on_matrix == ["Léa Martin"] and again.fresh == []
+        # The same link again, said a relance to both (explorer GB3).
+        assert again.on_matrix_again == ["Léa Martin"] and again.fresh == again.on_matrix == []
         sent = (
             await session.scalars(
                 select(OutboxMessage)
@@ -202,6 +203,8 @@ async def test_a_participant_on_matrix_gets_the_same_link_from_the_bot_at_each_r
             code = text.split("/start ", 1)[1].split("<", 1)[0].strip()
             assert live.code_hash == code_hash(code)  # the live link, the same both times
             assert "Le bilan a lieu le" in text and "confirmer" not in text
+        relance = "Je vous renvoie votre invitation, restée sans réponse : le lien est le même."
+        assert [relance in m.payload["text"] for m in sent] == [False, True]
 
 
 async def test_a_relance_by_e_mail_sends_the_same_link_again_as_a_reminder(

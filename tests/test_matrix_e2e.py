@@ -25,8 +25,8 @@ from bot.attestations import reminders
 from bot.attestations.service import Author
 from bot.bilans.view import view_of
 from bot.config import Settings
-from bot.messages import Document, Incoming, Reply
-from bot.outbox import PermanentFailure, Sender
+from bot.messages import SENT_AS, Document, Incoming, Reply
+from bot.outbox import PermanentFailure, Sender, enqueue
 from bot.storage.absences import Absence
 from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.db import Database
@@ -406,7 +406,7 @@ async def test_a_welcome_waiting_in_a_chat_never_joined_goes_to_the_one_she_open
 
 
 async def test_messages_to_one_matrix_id_share_one_direct_chat(
-    synapse: Synapse, bot: MatrixTransport, tmp_path: Path
+    synapse: Synapse, bot: MatrixTransport, db: Database, tmp_path: Path
 ) -> None:
     """Explorer G G1: every moved bilan opened another chat with the chargée de mission."""
     async with MatrixPerson.joining(synapse, tmp_path, "sophie") as sophie:
@@ -427,6 +427,30 @@ async def test_messages_to_one_matrix_id_share_one_direct_chat(
         ]
         assert {s.room_id for s in sophie.seen} == {room}
         assert set(sophie.client.rooms) == {room}
+        # Explorer GB3: a relance, word for word the invitation, was taken for it and never
+        # sent; a message sent again (a retry of its outbox row) still goes once.
+        async with db.sessions() as session, session.begin():
+            for key in ("invite:1", "invite:1:relance"):
+                await enqueue(
+                    session,
+                    key=key,
+                    platform="matrix",
+                    chat_id=sophie.user_id,
+                    reply=Reply(text="Votre lien"),
+                )
+        sender = Sender(db.sessions, {"matrix": bot.send})
+        assert await sender.run_once() == 2
+        for said in ("Entre", "Fin"):
+            if said == "Fin":  # the first row sent again, as after a crash before it was marked
+                await bot.send(sophie.user_id, Reply("Votre lien", extras={SENT_AS: "invite:1"}))
+            await bot.send(sophie.user_id, Reply(said))
+            await sophie.wait(lambda w=said: any(s.body == w for s in sophie.seen), what=said)
+        assert [s.body for s in sophie.in_room(room)][-4:] == [
+            "Votre lien",
+            "Votre lien",
+            "Entre",
+            "Fin",
+        ]
 
 
 async def test_debug_logging_names_no_matrix_id(

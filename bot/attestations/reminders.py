@@ -79,6 +79,9 @@ class Invited:
     """Those who already talk to the bot, reminded in their own chat."""
     on_matrix: list[str] = field(default_factory=list)
     """Those whose invitation the bot sent itself, in a Matrix chat it opened."""
+    on_matrix_again: list[str] = field(default_factory=list)
+    """Those whose invitation it sent again there, the same link as a reminder (explorer GB3:
+    « j'ouvre la conversation … dès qu'elle sera acceptée », of a chat open and joined)."""
     emailed: list[str] = field(default_factory=list)
     """Those whose link the bot sent itself by e-mail."""
     lost: list[str] = field(default_factory=list)
@@ -95,6 +98,7 @@ class Invited:
             or self.again
             or self.reminded
             or self.on_matrix
+            or self.on_matrix_again
             or self.emailed
             or self.lost
             or self.left
@@ -230,6 +234,7 @@ async def invite_or_remind(
             reply=Reply(
                 text=texts.say(
                     "attestation_participant.matrix_invitation",
+                    again=invitation is live,
                     name=name,
                     code=code,
                     expires=dates.spell_datetime(fresh.expires_at.astimezone(info.tz)),
@@ -237,7 +242,7 @@ async def invite_or_remind(
                 )
             ),
         )
-        done.on_matrix.append(name)
+        (done.on_matrix_again if invitation is live else done.on_matrix).append(name)
     return done
 
 

@@ -391,6 +391,8 @@ def tell_invited(ctx: Context, info: BilanView, done: Invited) -> None:
         ctx.say("attestation_trainer.reminded", names=done.reminded)
     if done.on_matrix:
         ctx.say("attestation_trainer.sent_on_matrix", names=done.on_matrix)
+    if done.on_matrix_again:
+        ctx.say("attestation_trainer.sent_on_matrix_again", names=done.on_matrix_again)
     if done.emailed:
         ctx.say("attestation_trainer.sent_by_email", names=done.emailed)
     if done.lost:

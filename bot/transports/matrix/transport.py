@@ -40,7 +40,7 @@ from bot.answers import matrix_id
 from bot.config import Settings
 from bot.engine import Engine, account
 from bot.failures import GaveUp, log_failure
-from bot.messages import Attachment, Incoming, Platform, Reply, gave_up
+from bot.messages import SENT_AS, Attachment, Incoming, Platform, Reply, gave_up
 from bot.outbox import PermanentFailure
 from bot.outbox_payload import reply_to_payload
 from bot.progress import TYPING_EVERY, while_slow
@@ -357,12 +357,14 @@ class MatrixTransport:
         ``chat_id`` may be a person's Matrix ID instead of a room: the bot
         then opens the direct chat itself (on Tchap an external cannot) and
         the message is the welcome sent once they join.  The same message
-        asked twice opens one room.
+        asked twice (the outbox's retry: its key, :data:`~bot.messages.SENT_AS`) opens one
+        room and is sent once; another of the same words is sent again (explorer GB3).
         """
         if matrix_id(chat_id):
-            fingerprint = hashlib.sha256(
-                json.dumps([chat_id, reply_to_payload(reply)], sort_keys=True).encode()
-            ).hexdigest()[:32]
+            which = [chat_id, reply_to_payload(reply), reply.extras.get(SENT_AS)]
+            fingerprint = hashlib.sha256(json.dumps(which, sort_keys=True).encode()).hexdigest()[
+                :32
+            ]
             await self.open_direct_chat(chat_id, reply, key=f"dm:{fingerprint}")
             return
         try:

@@ -435,6 +435,13 @@ async def test_a_sentence_before_the_bilan_is_passed_on_to_the_trainer(
     await lea.says("Je ne pourrai pas venir, j'ai un entretien d'embauche ce jour-là")
     assert "J'ai transmis votre message à Camille Durand." in lea.all_text
     assert "Rien à faire pour l'instant" in lea.last  # and what to do, as before
+    # A huge one is cut, said to both (explorer GB2: 500 characters, inside a word, unsaid).
+    await lea.says("La visio a coupé plusieurs fois, je vous explique. " * 60)
+    cut = ("La visio a coupé plusieurs fois, je vous explique. " * 60)[:2000].rstrip()
+    assert (
+        "J'ai transmis votre message à Camille Durand (ses 2\u202f000 premiers caractères : "
+        "écrivez-lui directement pour le reste)."
+    ) in lea.all_text
     async with db.sessions() as session:
         told = (
             await session.scalars(
@@ -448,7 +455,13 @@ async def test_a_sentence_before_the_bilan_is_passed_on_to_the_trainer(
             "Léa Martin (pour les stagiaires, bilan de fin de formation « Agent de restauration "
             "(démo) » du jeudi 26 novembre 2026) vous écrit : « Je ne pourrai pas venir, j'ai un "
             "entretien d'embauche ce jour-là »",
-        )
+        ),
+        (
+            "formateur",
+            "Léa Martin (pour les stagiaires, bilan de fin de formation « Agent de restauration "
+            f"(démo) » du jeudi 26 novembre 2026) vous écrit : « {cut} […] »\n"
+            "(Message coupé : il faisait 3\u202f059 caractères.)",
+        ),
     ]
 
 

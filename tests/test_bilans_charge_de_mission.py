@@ -178,7 +178,7 @@ async def test_hostile_input_is_answered_and_a_huge_message_is_cut(
     rows = await notices(db)
     huge = next(r.payload["text"] for r in rows if "x" * 100 in r.payload["text"])
     assert "x" * 2000 in huge and "x" * 2001 not in huge
-    assert "(Message coupé : il faisait 10000 caractères.)" in huge
+    assert "(Message coupé : il faisait 10\u202f000 caractères.)" in huge
     html = next(r.payload["text"] for r in rows if "gras" in r.payload["text"])
     assert "&lt;script&gt;" in html and "<script>" not in html
     assert HTML not in html and HUGE not in huge

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.messages import Reply
-from bot.people.chats import chat_of_person, tell_person
+from bot.people.chats import FORWARD_LIMIT, capped, chat_of_person, tell_person
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity, Organisation, Person
@@ -55,3 +55,9 @@ async def test_a_notice_is_queued_once_in_that_chat_or_not_at_all(db: Database) 
         )
         queued = (await session.scalars(select(OutboxMessage))).all()
         assert [(m.key, m.platform, m.chat_id) for m in queued] == [("avis:1", "matrix", "!r")]
+
+
+def test_a_long_message_is_cut_and_its_length_kept_to_say_so() -> None:
+    assert capped("  je propose le 15 à 10 h \u202e ") == ("je propose le 15 à 10 h", None)
+    shown, full = capped("é" * (FORWARD_LIMIT + 5))
+    assert (len(shown), full) == (FORWARD_LIMIT, FORWARD_LIMIT + 5)

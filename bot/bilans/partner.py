@@ -24,12 +24,9 @@ from bot.answers import fold, visible
 from bot.bilans.queries import scheduled_bilans
 from bot.bilans.view import kind_label
 from bot.messages import Reply
-from bot.people.chats import tell_person
+from bot.people.chats import capped, tell_person
 from bot.storage.formations import Formation, Trainee, followed_by
 from bot.storage.people import Organisation, Person, zone_of
-
-FORWARD_LIMIT = 2000
-"""Characters of her message passed on: a chat notice, not a mailbox (the rest is cut, said)."""
 
 
 @dataclass(frozen=True)
@@ -134,15 +131,6 @@ def her_name(trainers: list[Trainer]) -> str:
             if name:
                 return name
     return ""
-
-
-def capped(text: str) -> tuple[str, int | None]:
-    """Her message as passed on: invisible characters dropped, cut at :data:`FORWARD_LIMIT`
-    (with its full length, to say so) so that a huge paste stays one readable notice."""
-    shown = visible(text).strip()
-    if len(shown) <= FORWARD_LIMIT:
-        return shown, None
-    return shown[:FORWARD_LIMIT].rstrip(), len(shown)
 
 
 async def forward(

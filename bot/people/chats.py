@@ -2,6 +2,8 @@
 
 Notices the bot sends on its own (an e-mail that could not be delivered, a
 proof bundle sent) go to one chat of the person concerned: this picks it.
+Someone's own words passed on to a trainer go the same way, cut to a
+notice's length (:func:`capped`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.answers import visible
 from bot.messages import Reply
 from bot.outbox import enqueue
 from bot.storage.people import ChatIdentity
@@ -66,3 +69,17 @@ async def tell_person(
         not_before=not_before,
     )
     return True
+
+
+FORWARD_LIMIT = 2000
+"""Characters of someone's message passed on: a chat notice, not a mailbox (the rest is cut,
+said to both sides)."""
+
+
+def capped(text: str) -> tuple[str, int | None]:
+    """A message as passed on: invisible characters dropped, cut at :data:`FORWARD_LIMIT`
+    (with its full length, to say so) so that a huge paste stays one readable notice."""
+    shown = visible(text).strip()
+    if len(shown) <= FORWARD_LIMIT:
+        return shown, None
+    return shown[:FORWARD_LIMIT].rstrip(), len(shown)

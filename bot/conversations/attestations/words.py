@@ -25,7 +25,7 @@ from bot.attestations.service import ROLE_LABELS, answers_open
 from bot.conversations.attestations.held import load
 from bot.conversations.kit.context import Context
 from bot.messages import Reply
-from bot.people.chats import tell_person
+from bot.people.chats import FORWARD_LIMIT, capped, tell_person
 from bot.privacy.health import HEALTH, kept
 from bot.storage.people import Person
 from bot.typos import HELP_WORDS
@@ -52,8 +52,10 @@ async def trainer_name(ctx: Context, found: Held) -> str:
 
 
 async def pass_on(ctx: Context, found: Held, text: str, said: str) -> str:
-    """The person's own words sent to the formation's trainer; what ``said`` tells them."""
+    """The person's own words sent to the formation's trainer; what ``said`` tells them, the
+    cut of a long message said to both (explorer GB2)."""
     info = found.info
+    words, full_length = capped(text)
     await tell_person(
         ctx.session,
         info.formation.owner_id,
@@ -66,13 +68,15 @@ async def pass_on(ctx: Context, found: Held, text: str, said: str) -> str:
                 title=visible(info.formation.title),
                 day=dates.spell_date(info.start),
                 answering=answers_open(info, ctx.now),
-                words=text[:500],
+                words=words,
+                full_length=full_length,
             )
         ),
         key=f"attestation:words:{ctx.incoming.platform.value}:{ctx.incoming.event_id}"[:255],
         organisation_id=info.bilan.organisation_id,
     )
-    return ctx.render(said, inviter=visible(await trainer_name(ctx, found)))
+    cut = FORWARD_LIMIT if full_length else None
+    return ctx.render(said, inviter=visible(await trainer_name(ctx, found)), cut=cut)
 
 
 async def words_before_the_end(ctx: Context, found: Held) -> None:

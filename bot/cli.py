@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from bot import config, running
 from bot.app import build_engine, serve, setup_logging, transports_for
 from bot.cli_data import cmd_export, cmd_import, open_base
+from bot.cli_keys import cmd_new_key, key_not_saved, key_refusal
 from bot.cli_parser import parse
 from bot.documents.fonts import missing_fonts
 from bot.files import why_unreadable
@@ -129,6 +130,10 @@ async def cmd_console(
         return 2
     warn_of_fonts()
     db = await open_base(settings)
+    if (refused := await key_refusal(db, settings)) is not None:
+        print(refused, file=sys.stderr)
+        await db.dispose()
+        return 1
     if offer_demo:
         async with db.sessions() as session:
             empty = await no_organisation(session)
@@ -242,6 +247,10 @@ async def cmd_run(settings: config.Settings, workers: int = 1) -> int:
     if (refused := await running.hold_receiving(settings.database_url)) is not None:
         print(refused, file=sys.stderr)
         return 2
+    if (refused := await key_refusal(db, settings)) is not None:
+        print(refused, file=sys.stderr)
+        await db.dispose()
+        return 1
     async with db.sessions() as session:
         if await only_the_demo(session):
             log.warning(ONLY_THE_DEMO)
@@ -267,6 +276,10 @@ async def cmd_work(settings: config.Settings) -> int:
     from bot.transports.telegram import TelegramTransport  # slow to import: here only
 
     db = await open_base(settings)
+    if (refused := await key_refusal(db, settings)) is not None:
+        print(refused, file=sys.stderr)
+        await db.dispose()
+        return 1
     engine = build_engine(db, settings)
     orphaned = asyncio.create_task(stop_when_orphaned())
     try:
@@ -353,6 +366,7 @@ async def cmd_backup(settings: config.Settings, args: argparse.Namespace) -> int
         if args.command == "backup":
             written = backup(settings.database_url, settings.data_dir, args.out)
             print(f"Sauvegarde écrite : {written} ({written.stat().st_size} octets).")
+            key_not_saved(settings.data_dir)
             return 0
         if not args.oui and not _forgetting_undone_agreed(settings, args.source):
             print("Rien n'a changé.")
@@ -402,6 +416,8 @@ def _command(settings: config.Settings, args: argparse.Namespace) -> int:
         return cmd_import(settings, args)
     if args.command == "verifier":
         return cmd_verifier(settings, args)
+    if args.command == "nouvelle-cle":
+        return asyncio.run(cmd_new_key(settings, yes=args.oui))
     if args.command in ("backup", "restore"):
         return asyncio.run(cmd_backup(settings, args))
     return 2

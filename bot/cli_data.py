@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import config, exports, running
 from bot.app import FEATURES
+from bot.attestations.keys import KeyMissing
 from bot.files import write_private
 from bot.formations.queries import find_formation
 from bot.manifest import Features
@@ -63,7 +64,7 @@ async def cmd_export(
     db = await open_base(settings)
     try:
         return await _export(db, args, features)
-    except LookupError as exc:  # an unknown formation or bilan: said in French
+    except (LookupError, KeyMissing) as exc:  # an unknown bilan, the key not here: in French
         print(str(exc), file=sys.stderr)
         return 1
     finally:

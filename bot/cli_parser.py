@@ -203,6 +203,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="afficher la clé publique de cet organisme et son empreinte, à publier",
     )
+    new_key = sub.add_parser(
+        "nouvelle-cle",
+        help="signer avec une nouvelle clé quand celle des attestations est perdue",
+        description="Seulement si la clé qui a signé les attestations de la base est perdue "
+        "pour de bon (aucune sauvegarde du dossier de données) : une nouvelle clé la "
+        "remplace, dont l'empreinte est à publier de nouveau.",
+    )
+    new_key.add_argument("--oui", action="store_true", help="remplacer sans demander")
     saving = sub.add_parser(
         "backup",
         help="sauvegarder la base SQLite (le bot peut tourner)",

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.attestations.bundle import build
-from bot.attestations.keys import signing_key
+from bot.attestations.keys import organisation_key
 from bot.dates.spelling import spell_date
 from bot.storage.bilans import Bilan
 from bot.storage.formations import Formation
@@ -28,12 +28,13 @@ LISTED = 30
 async def attestations_bundle(session: AsyncSession, args: argparse.Namespace) -> bytes:
     if args.bilan is None:
         raise LookupError("Précisez le bilan : --bilan ID." + await _choices(session, args))
+    key = await organisation_key(session, Path(getattr(args, "data_dir", None) or "data"))
     try:
         bundle = await build(
             session,
             int(args.bilan),
             now=datetime.now(UTC),
-            key=signing_key(Path(getattr(args, "data_dir", None) or "data")),
+            key=key,
             organisation_id=args.organisation,
         )
     except LookupError as unknown:

@@ -16,7 +16,7 @@ from bot import texts
 from bot.attestations import mail
 from bot.attestations.bundle import ProofBundle, assembled
 from bot.attestations.evidence import bilan_words
-from bot.attestations.keys import signing_key, spaced
+from bot.attestations.keys import organisation_key, spaced
 from bot.attestations.service import Author, Chat, answers_open, audit, progress
 from bot.bilans.view import BilanView, view_of
 from bot.config import Settings
@@ -33,9 +33,8 @@ async def bundle_for(
 ) -> ProofBundle:
     """The bundle as it stands, for the trainer to download (the export is audited), signed
     with the key of the data folder."""
-    bundle = await assembled(
-        session, await progress(session, info, now=now), now=now, key=signing_key(settings.data_dir)
-    )
+    key = await organisation_key(session, settings.data_dir)  # never a new one (GC15)
+    bundle = await assembled(session, await progress(session, info, now=now), now=now, key=key)
     audit(session, author, "export", "bilan_proofs", info.bilan.id, complete=bundle.complete)
     return bundle
 
@@ -117,7 +116,7 @@ async def request_sending(
     if refusal is not None:
         return refusal
     assert info.formation.cm_email is not None
-    key = signing_key(settings.data_dir)
+    key = await organisation_key(session, settings.data_dir)
     bundle = await assembled(session, await progress(session, info, now=now), now=now, key=key)
     subject, body = email_text(bilan_words(info), bundle, fingerprint=spaced(key.fingerprint))
     sending = ProofSending(

@@ -51,7 +51,7 @@ from bot.answers import picture_word, visible
 from bot.attestations import invitations
 from bot.attestations.answers import Said, record_answer
 from bot.attestations.evidence import attestation_text, text_sha256
-from bot.attestations.keys import signing_key
+from bot.attestations.keys import organisation_key
 from bot.attestations.reminders import PARTICIPANT_FLOW
 from bot.attestations.service import (
     answered_elsewhere,
@@ -377,7 +377,7 @@ async def save_answer(ctx: Context) -> None:
         chat=chat_of(ctx),
         author=author_of(ctx),
         now=ctx.now,
-        key=signing_key(ctx.settings.data_dir),
+        key=await organisation_key(ctx.session, ctx.settings.data_dir),
     )
     when = dates.spell_datetime(answer.answered_at.astimezone(found.info.tz))
     organisation = visible(found.info.organisation_name)

@@ -175,6 +175,19 @@ NO_TOKEN_NO_TERMINAL = (
     "renseignez TELEGRAM_TOKEN (ou MATRIX_HOMESERVER, MATRIX_USER_ID et MATRIX_PASSWORD) "
     "dans .env, puis relancez. Rien n'est écrit dans la base."
 )
+
+
+def no_env_file() -> str:
+    """Where no ``.env`` was read, said (explorer GC14: started by a unit without
+    ``WorkingDirectory=``, the operator read « renseignez … dans .env » of a file filled in)."""
+    if Path(".env").exists():
+        return ""
+    return (
+        f" (Aucun fichier .env dans {Path.cwd()}, le dossier courant : lancez formabot depuis "
+        "son dossier, ou WorkingDirectory= dans l'unité systemd.)"
+    )
+
+
 ONLY_THE_DEMO = (
     "the base holds the demo organisation only: newcomers will be told to ask for an "
     "invitation; remove it with `formabot demo --retirer` to let the first /start create "
@@ -227,7 +240,7 @@ async def cmd_run(settings: config.Settings, workers: int = 1) -> int:
     if refused is None and console and source is None:
         # A server's start (Docker, systemd, cron: no terminal, nothing to read) without
         # its token: the demo would have filled the real base (explorers J and L).
-        refused = NO_TOKEN_NO_TERMINAL
+        refused = NO_TOKEN_NO_TERMINAL + no_env_file()
     # SQLite: one process at a time, and no restore under it (explorer R R1, R11).
     refused = refused or running.hold(settings.database_url)
     if refused is not None:

@@ -335,6 +335,7 @@ def test_a_service_started_without_its_token_fills_nothing(tmp_path: Path, given
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "MATRIX_"))}
     env.pop("DATABASE_URL", None)
     env["FORMABOT_DATA_DIR"] = str(tmp_path / "data")
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
     (tmp_path / "empty").write_bytes(b"")
     with (tmp_path / "empty").open("rb") as empty:
         stdin: dict[str, Any] = {
@@ -351,9 +352,12 @@ def test_a_service_started_without_its_token_fills_nothing(tmp_path: Path, given
             env=env,
             timeout=120,
             check=False,
+            cwd=tmp_path,  # as a unit without WorkingDirectory= starts it
         )
     assert started.returncode == 2
     assert "pas de terminal pour la console : renseignez TELEGRAM_TOKEN" in started.stderr
+    # Explorer GC14: the .env filled in elsewhere, « renseignez … dans .env » read alone.
+    assert f"(Aucun fichier .env dans {tmp_path}, le dossier courant" in started.stderr
     assert "démonstration" not in started.stdout
     assert not (tmp_path / "data").exists()
 

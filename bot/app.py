@@ -185,7 +185,8 @@ def setup_logging(level: str) -> None:
     still say is masked of people's identifiers (:class:`MaskedIds`)."""
     logging.basicConfig(
         level=getattr(logging, level, logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        # The process: with --workers the parent and its children write one log (GC7).
+        format="%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s",
         stream=sys.stderr,
     )
     for noisy in QUIET_LOGGERS:

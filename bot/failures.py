@@ -17,10 +17,24 @@ log = logging.getLogger(__name__)
 
 
 def log_failure(where: str, exc: BaseException) -> None:
-    """``where`` failed: the exception's type and where it was raised, nothing it says."""
+    """``where`` failed: the exception's type and where it was raised, nothing it says; a
+    driver's error wrapped by SQLAlchemy names the driver's class and the SQLSTATE too, no
+    personal data, what happened (explorer GC7: « DBAPIError at asyncpg.py:855 » for a
+    PostgreSQL shut down, ``AdminShutdownError`` 57P01)."""
     frames = traceback.extract_tb(exc.__traceback__)
     places = " <- ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in reversed(frames))
-    log.error("%s failed: %s at %s", where, type(exc).__name__, places)
+    log.error("%s failed: %s at %s", where, kind_of(exc), places)
+
+
+def kind_of(exc: BaseException) -> str:
+    """« DBAPIError (AdminShutdownError, SQLSTATE 57P01) », or the type alone."""
+    orig = getattr(exc, "orig", None)
+    if orig is None:
+        return type(exc).__name__
+    inner = getattr(orig, "__cause__", None) or orig  # asyncpg's, under the adapter's
+    state = getattr(inner, "sqlstate", None) or getattr(orig, "pgcode", None)
+    said = type(inner).__name__ + (f", SQLSTATE {state}" if isinstance(state, str) else "")
+    return f"{type(exc).__name__} ({said})"
 
 
 class GaveUp(Exception):

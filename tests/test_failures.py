@@ -6,6 +6,7 @@ import errno
 import logging
 
 import pytest
+from sqlalchemy.exc import DBAPIError
 
 from bot.failures import Refusals, Space, log_failure
 
@@ -21,6 +22,27 @@ def test_the_message_of_an_error_is_never_logged(caplog: pytest.LogCaptureFixtur
     line = record.getMessage()
     assert line.startswith("saving an absence failed: ValueError at test_failures.py:")
     assert "Léa" not in line and "absente" not in line and "duplicate" not in line
+
+
+def test_a_database_error_says_the_driver_s_class_and_sqlstate_not_its_message(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Explorer GC7: « DBAPIError at asyncpg.py:855 » said nothing of a PostgreSQL shut down."""
+
+    class AdminShutdownError(Exception):
+        sqlstate = "57P01"
+
+    caplog.set_level(logging.ERROR, logger="bot.failures")
+    said = AdminShutdownError("terminating connection, last query: Karim Benali malade")
+    try:
+        raise DBAPIError("SELECT …", {}, said)
+    except DBAPIError as exc:
+        log_failure("looking for inbox rows", exc)
+    line = caplog.records[-1].getMessage()
+    assert line.startswith(
+        "looking for inbox rows failed: DBAPIError (AdminShutdownError, SQLSTATE 57P01) at "
+    )
+    assert "Karim" not in line and "terminating" not in line
 
 
 def test_a_full_disk_is_said_once_then_said_back(caplog: pytest.LogCaptureFixture) -> None:

@@ -158,11 +158,13 @@ class TelegramTransport:
         invitations' texts take the setting (an e-mail may be written by a process with no
         Telegram connection), their forwarding link getMe's, so a stale one mixed two bots."""
         configured, actual = self.settings.telegram_username, self.username
-        if actual and configured.lower() != actual.lower():
+        if actual and not configured:
+            log.warning("TELEGRAM_USERNAME is not set: set TELEGRAM_USERNAME=%s", actual)
+        elif actual and configured.lower() != actual.lower():
             log.warning(
                 "TELEGRAM_USERNAME is %s, not this token's bot: invitations would not lead "
                 "to it; set TELEGRAM_USERNAME=%s",
-                configured or "not set",
+                configured,
                 actual,
             )
 

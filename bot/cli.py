@@ -14,6 +14,7 @@ import os
 import stat
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -416,7 +417,10 @@ def _command(settings: config.Settings, args: argparse.Namespace) -> int:
     if args.command == "work":
         return asyncio.run(cmd_work(settings))
     if args.command == "console":
-        return asyncio.run(cmd_console(settings, args.name, offer_demo=False))
+        # A person at a terminal, nobody to scrape: the running bot keeps its /metrics port
+        # (explorer GC11: « le port … est déjà pris » beside the production bot).
+        quiet = replace(settings, metrics_port=0)
+        return asyncio.run(cmd_console(quiet, args.name, offer_demo=False))
     if args.command == "demo":
         if args.retirer:
             return asyncio.run(cmd_remove_demo(settings, yes=args.oui))

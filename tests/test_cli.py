@@ -13,6 +13,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Callable
@@ -435,3 +436,27 @@ def test_a_half_configured_channel_stops_what_serves_not_a_backup(
     done = formabot(["run"])
     assert done.returncode == 1
     assert "SMTP_HOST est renseigné mais pas SMTP_FROM" in done.stderr
+
+
+def test_the_console_beside_a_running_bot_leaves_its_metrics_port_alone(tmp_path: Path) -> None:
+    """Explorer GC11: with FORMABOT_METRICS_PORT in .env, `formabot console` beside the
+    production bot was refused, « le port … est déjà pris »."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "MATRIX_"))}
+        env.pop("DATABASE_URL", None)
+        env["FORMABOT_DATA_DIR"] = str(tmp_path / "data")
+        env["FORMABOT_METRICS_PORT"] = str(taken.getsockname()[1])
+        said = subprocess.run(
+            [*FORMABOT, "console", "--as", "operateur"],
+            input="/aide\n",
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=False,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
+    assert said.returncode == 0 and "déjà pris" not in said.stderr
+    assert "/start" in said.stdout

@@ -21,6 +21,7 @@ from bot.attestations.keys import signing_key
 from bot.attestations.service import Author, Chat
 from bot.bilans.view import view_of
 from bot.config import Settings
+from bot.messages import Platform
 from bot.storage.attestations import Attestation
 from bot.storage.bilans import Bilan
 from bot.storage.db import Database
@@ -506,6 +507,29 @@ async def test_a_yes_typed_before_the_text_was_shown_swears_nothing(
     )
     assert await answers(db) == []
     await lea.says("oui")  # read, then typed
+    (answer,) = await answers(db)
+    assert answer.answer == "attested"
+
+
+async def test_on_matrix_a_yes_handled_seconds_after_the_text_is_asked_again(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer GB6: the pacer posts the text about a second after its turn; a second « oui »
+    sent 0.56 s before it was there was signed as the oath on it."""
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    clock.now = BILAN_END + timedelta(minutes=5)
+    lea = person("@lea:ex.org", Platform.MATRIX, chat="!lea:ex.org")
+    await lea.says(f"/start {invited['Léa Martin']}")
+    await lea.says("Léa Martin")
+    await lea.says("1")  # Délégué: the text follows
+    assert "Moi, Léa Martin," in lea.all_text
+    clock.advance(seconds=2)
+    await lea.says("oui")
+    assert lea.last.startswith("Votre réponse est partie avant que le texte")
+    assert await answers(db) == []
+    clock.advance(seconds=30)  # read, then typed
+    await lea.says("oui")
     (answer,) = await answers(db)
     assert answer.answer == "attested"
 

@@ -25,6 +25,7 @@ from bot.attestations import reminders
 from bot.attestations.service import Author
 from bot.bilans.view import view_of
 from bot.config import Settings
+from bot.conversations.attestations.identity import PACED
 from bot.messages import SENT_AS, Document, Incoming, Reply
 from bot.outbox import PermanentFailure, Sender, enqueue
 from bot.storage.absences import Absence
@@ -593,6 +594,7 @@ async def test_a_participant_answers_on_matrix_and_the_trainer_on_telegram_is_to
             await lea.ask(room, "Léa Martin", "À quel titre")
             sworn = await lea.ask(room, "Délégué", "atteste sur l'honneur")
             assert "Moi, Léa Martin," in sworn.body
+            await asyncio.sleep(PACED.total_seconds())  # read: sooner is asked again (GB6)
             await lea.ask(room, "Je l'atteste", "Votre attestation est enregistrée")
             copy = await lea.reply_after(room, 0, ".pdf")
             assert copy.is_file and (await lea.download(copy)).startswith(b"%PDF")

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -43,6 +43,7 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Next, Outcome, Retry
 from bot.conversations.kit.steps import Option, Pick, Text
 from bot.formations.labels import full_name_given
+from bot.messages import Platform
 from bot.people.names import person_name, structure_name, written_with
 from bot.storage.formations import Trainee
 
@@ -339,11 +340,25 @@ SHOWN_AT = "_text_shown_at"
 """When the attestation's text went out (the turn's handling, not its message's sending)."""
 
 
+PACED = timedelta(seconds=5)
+"""On Matrix, how long after its turn the attestation's text may reach the room: the pacer
+spaces the bot's messages (about one a second, more behind Tchap's 429s and the encryption's
+key sharing), so a typed answer handled sooner may have left before the text was there
+(explorer GB6: a second « oui » sent 0.56 s before the text was signed as the oath on it).
+Nobody reads a sworn text in five seconds: such an answer is asked again."""
+
+
 def typed_before_the_text(ctx: Context) -> bool:
     """Whether this typed answer was sent before the attestation's text went out: « oui »
-    typed twice while the bot restarted swore to a text not shown yet (explorer DB8)."""
+    typed twice while the bot restarted swore to a text not shown yet (explorer DB8); on
+    Matrix, one handled within :data:`PACED` of it too (GB6)."""
     sent, shown = ctx.incoming.sent_at, ctx.data.get(SHOWN_AT)
-    return sent is not None and shown is not None and sent < datetime.fromisoformat(shown)
+    if shown is None:
+        return False
+    out = datetime.fromisoformat(shown)
+    if ctx.incoming.platform is Platform.MATRIX and ctx.later_of_now < out + PACED:
+        return True
+    return sent is not None and sent < out
 
 
 QUESTIONS = [

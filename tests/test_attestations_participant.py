@@ -511,6 +511,22 @@ async def test_a_yes_typed_before_the_text_was_shown_swears_nothing(
     assert answer.answer == "attested"
 
 
+async def test_on_matrix_no_button_is_named_where_none_is_shown(
+    trainer: Talker, person: Callable[..., Talker], clock: Clock
+) -> None:
+    """Explorer GB4: « choisissez le bouton « Je l'atteste sur l'honneur » » on Matrix."""
+    await schedule_bilan(trainer)
+    invited = codes(trainer.replies)
+    clock.now = BILAN_END + timedelta(minutes=5)
+    lea = person("@lea:ex.org", Platform.MATRIX, chat="!lea:ex.org")
+    for said in (f"/start {invited['Léa Martin']}", "Léa Martin", "1"):
+        await lea.says(said)
+    clock.advance(minutes=1)
+    await lea.says("👍")
+    assert "choisissez « Je l'atteste sur l'honneur » ou écrivez « je l'atteste »" in lea.last
+    assert "bouton" not in lea.last
+
+
 async def test_on_matrix_a_yes_handled_seconds_after_the_text_is_asked_again(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
 ) -> None:

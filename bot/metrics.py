@@ -119,7 +119,7 @@ def exposition(metrics: Metrics, backlog: tuple[int, float] | None) -> str:
     ]
     lines += [f'formabot_errors_total{{type="{k}"}} {n}' for k, n in sorted(metrics.errors.items())]
     lines += [
-        "# HELP formabot_outbox_messages_total Messages the outbox sent or gave up, per transport.",
+        "# HELP formabot_outbox_messages_total Outbox tries per transport: sent, pending (to retry) or failed (given up).",
         "# TYPE formabot_outbox_messages_total counter",
     ]
     lines += [

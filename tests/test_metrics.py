@@ -57,6 +57,8 @@ async def test_metrics_count_the_turns_the_outbox_and_its_backlog(
         for line in lines
     )
     assert "Camille" not in response.text and "Durand" not in response.text
+    # Its outcomes named where an operator reads them (explorer GC5: « sent or gave up »).
+    assert any("sent, pending (to retry) or failed (given up)" in line for line in lines)
 
 
 async def test_healthz_says_whether_the_database_answers(db: Database, tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from contextlib import closing, suppress
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -42,6 +42,13 @@ def sqlite_path(database_url: str) -> Path:
     if not url.database or url.database == ":memory:":
         raise BackupError("La base SQLite est en mémoire : il n'y a rien à sauvegarder.")
     return Path(url.database)
+
+
+def server_now() -> datetime:
+    """The server's local time, that of `ls -l` and of its cron: a name in UTC said 11:58
+    beside a file dated 12:58, and a night's backup after midnight in summer the day before
+    (explorer GC12)."""
+    return datetime.now().astimezone()
 
 
 def default_target(data_dir: Path, now: datetime, prefix: str = "formabot") -> Path:
@@ -130,7 +137,7 @@ def backup(database_url: str, data_dir: Path, target: Path | None = None) -> Pat
             f"Je ne peux pas écrire {target} : le dossier {target.parent} n'existe pas. "
             "Rien n'a été écrit."
         )
-    target = target or default_target(data_dir, datetime.now(UTC))
+    target = target or default_target(data_dir, server_now())
     _copy(source, target)
     return target
 
@@ -171,7 +178,7 @@ def restore(database_url: str, data_dir: Path, source: Path) -> tuple[Path, Path
         raise BackupError(f"{source} n'est pas une sauvegarde formabot lisible : rien n'a changé.")
     saved = None
     if database.exists() and is_formabot_database(database):
-        saved = default_target(data_dir, datetime.now(UTC), prefix="avant-restauration")
+        saved = default_target(data_dir, server_now(), prefix="avant-restauration")
         _copy(database, saved)
     private_dir(database.parent)
     with (

@@ -6,11 +6,14 @@ import contextlib
 import shutil
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from bot.backup import backup
 from tests.auxil.command import Done
 from tests.auxil.readonly import read_only_folder
 
@@ -206,3 +209,21 @@ def test_a_backup_that_brings_back_erased_data_is_asked_first(
     done = formabot(["restore", "--oui", str(tmp_path / "hier.db")])
     assert done.returncode == 0 and "Sauvegarde remise en place" in done.stdout
     assert "Après effacement" not in titles(database)
+
+
+def test_a_backup_is_named_in_the_server_s_own_time(
+    formabot: Callable[[list[str]], Done], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Explorer GC12: named in UTC, « …-115812.db » beside a file `ls` dates 12:58, and a
+    night's backup after midnight in summer under the day before."""
+    assert formabot(["demo"]).returncode == 0
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")  # UTC+14: another day than UTC's, often
+    time.tzset()
+    try:
+        written = backup(f"sqlite+aiosqlite:///{tmp_path / 'formabot.db'}", tmp_path)
+        local = datetime.now()
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    named = datetime.strptime(written.stem.removeprefix("formabot-"), "%Y%m%d-%H%M%S")
+    assert abs(local - named) < timedelta(minutes=1)

@@ -921,6 +921,26 @@ async def test_courtesy_after_the_days_is_no_motive(trainer: Person) -> None:
         await trainer.says("/annuler")
     await trainer.says("Karim absent vendredi svp")
     assert trainer.last.startswith("Noter l'absence de Karim Benali, vendredi 20 novembre 2026 ?")
+    # Explorer DA7: a signature, « merci de noter », « bon courage », « cdt », « à toutes »,
+    # a 👍 were the motive (« hier. Cordialement (mardi 8 décembre 2026), Camille »).
+    for typed in (
+        "Karim absent vendredi. Cordialement, Camille",
+        "Karim absent vendredi, merci de noter",
+        "Karim absent vendredi, bon courage",
+        "Karim absent vendredi, cdt",
+        "Karim absent vendredi, bonne journée à toutes",
+        "Karim absent vendredi 👍",
+    ):
+        await trainer.says("/annuler")
+        await trainer.says(typed)
+        assert trainer.last.startswith(
+            "Noter l'absence de Karim Benali, vendredi 20 novembre 2026 ?"
+        ), typed
+    await trainer.says("/annuler")
+    await trainer.says("Karim absent vendredi, malade, merci")  # the motive stays
+    assert trainer.last.startswith(
+        "Noter l'absence de Karim Benali, vendredi 20 novembre 2026, malade ?"
+    )
 
 
 @pytest.mark.parametrize(

@@ -178,8 +178,12 @@ _SIGNED_OFF = re.compile(
     # « à demain » after a stop or another sign-off only (« merci et à demain »: DF1), never
     # after days: « jusqu'à demain », « de lundi à demain » are days (explorer DA1).
     rf"(?:[\s,.;!-]+(?:et\s+)?(?:{_TO_LATER}))?"
-    rf"|\s*[,.;!-][\s,.;!-]*(?:{_TO_LATER}))(?:\s+a\s+(?:vous|tous|toi))?[\s.!]*$"
+    rf"|\s*[,.;!-][\s,.;!-]*(?:{_TO_LATER}))(?:\s+a\s+(?:vous|tous|toutes|toi))?"
+    # Signed with a first name after a comma (« Cordialement, Camille »: explorer DA7).
+    r"(?:\s*,\s*[a-z][a-z-]{1,20})?[\s.!]*$"
 )
+_PICTURES_AT_END = re.compile(r"[\s\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]+$")
+"""« Karim absent hier 👍 »: the sign is no part of the day nor of the motive (DA7)."""
 _NO_SUBJECT = re.compile(
     r"^(?:est\s+|etait\s+|sont\s+|a\s+ete\s+|n'est\s+|ne\s+sont\s+)?(?:absente?s?\b|abs\b"
     r"|en\s+retard|retard\b|pas\s+venue?s?|pas\s+la\b|malades?\b|\d)"
@@ -226,6 +230,7 @@ def _without_courtesies(text: str) -> str:
     led = _LEAD_IN.match(text)
     if led is not None and led.end() < len(text):
         text = _ARTICLE.sub("", text[led.end() :]) or text
+    text = _PICTURES_AT_END.sub("", text) or text
     while (signed := _SIGNED_OFF.search(folded := soft_fold(text))) and signed.start() > 0:
         if len(folded) != len(text):  # a letter folded into two: left as typed
             break

@@ -441,6 +441,19 @@ async def test_her_answer_in_a_sentence_of_her_own_is_asked_then_kept(
     assert (await the_bilan(db)).cm_answer == "confirmed"
 
 
+async def test_le_premier_at_her_answer_s_question_is_its_first_choice(
+    trainer: Talker, person: Callable[..., Talker], db: Database
+) -> None:
+    """Explorer HA1: « le premier » (a day of the month elsewhere) was passed on as a message
+    and her answer dropped; this question reads no date."""
+    await follows(db, DEMO)
+    await schedule_bilan(trainer)
+    her = sophie(person)
+    await her.says("Je confirme ma présence au bilan du 26 novembre.")
+    await her.says("le premier")
+    assert (await the_bilan(db)).cm_answer == "confirmed"
+
+
 @pytest.mark.parametrize(
     "typed",
     [

@@ -427,6 +427,7 @@ PHRASE = Flow(
             yes_label="Oui, noter",
             no_label="Non",
             other=corrected,
+            dates=True,
         ),
     ],
 )

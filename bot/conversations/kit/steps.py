@@ -211,6 +211,7 @@ class Confirm(Step):
         yes_label: str = "Oui",
         no_label: str = "Non",
         other: Callable[[Context], Awaitable[Outcome | None]] | None = None,
+        dates: bool = False,
         **hooks: Unpack[Hooks],
     ):
         super().__init__(name, **hooks)
@@ -221,6 +222,10 @@ class Confirm(Step):
         self.no_label = no_label
         self.other = other
         """An answer that is neither, which the flow may take (« non en fait mercredi »)."""
+        self.dates = dates
+        """``other`` reads a day: « le premier » is the 1st, no « Oui » (explorer GA1); where
+        it reads none, the choice word stays the choice (HA1: a chargée de mission's « le
+        premier » was passed on as a message, her answer dropped)."""
 
     async def question(self, ctx: Context) -> Reply:
         return Reply(
@@ -231,8 +236,7 @@ class Confirm(Step):
 
     async def answer(self, ctx: Context) -> Outcome:
         labels = {"yes": self.yes_label, "no": self.no_label}
-        other = self.other is not None  # « le premier » may be its correction (GA1)
-        picked = ctx.chosen(["yes", "no"], labels=labels, synonyms=YES_NO, dates=other)
+        picked = ctx.chosen(["yes", "no"], labels=labels, synonyms=YES_NO, dates=self.dates)
         taken = await self.other(ctx) if picked is None and self.other is not None else None
         if taken is not None:
             return taken

@@ -573,6 +573,16 @@ async def test_someone_ill_is_noted_with_the_motive_and_a_leaving_is_pointed_to_
         assert trainer.last.startswith("Pour noter la sortie de Julie Petit :"), ahead
     await trainer.says("Julie quitte à 16 h vendredi")
     assert "Pour noter la sortie" not in trainer.last
+    # Leaving early for the day, or giving up an exercise, is no exit (explorer HA2).
+    for early in (
+        "Julie quitte la formation à 15h aujourd'hui pour un rdv médical",
+        "Julie quitte le stage plus tôt demain, rdv France Travail",
+        "Julie arrête le stage à midi jeudi",
+        "Julie abandonne l'exercice, elle est malade",
+    ):
+        await trainer.says("/annuler")
+        await trainer.says(early)
+        assert "Pour noter la sortie" not in trainer.last, early
     await trainer.says("Inès a abandonné hier")  # the elision (explorer GF5: « que Inès »)
     assert trainer.last.startswith("Pour noter la sortie d'Inès Garnier :")
 

@@ -399,10 +399,17 @@ _LEFT = re.compile(
     rf"(?:a|avait|ont|avaient)\s+(?:abandonnee?s?|arretee?s?|quittee?s?|lache)(?:\s+{_THE_FORMATION})?"
     # Told ahead, as a job is (explorer GF6: « Nadia quitte la formation vendredi, elle a
     # trouvé un CDI » got the general menu); « Julie quitte à 16 h » is a leaving early.
-    rf"|(?:quitte|quittent|arrete|arretent|va\s+quitter|vont\s+quitter|va\s+arreter)\s+{_THE_FORMATION}"
+    rf"|(?P<ahead>(?:quitte|quittent|arrete|arretent|va\s+quitter|vont\s+quitter|va\s+arreter)"
+    rf"\s+{_THE_FORMATION}"
     r"|(?:abandonne|abandonnent|va\s+abandonner|vont\s+abandonner)"
+    rf"(?:\s+{_THE_FORMATION})?(?!\s+(?:l'|le\b|la\b|les\b|un\b|une\b|son\b|sa\b|ses\b)))"
     r")\b"
 )
+_EARLY = re.compile(
+    r"\d\s*h\b|\d\s*:\s*\d|\bmidi\b|\bplus\s+tot\b|\ben\s+avance\b|\bavant\s+la\s+fin\b"
+)
+"""What makes « Léa quitte la formation à 15 h », « … plus tôt demain » a leaving early for
+the day, not for good (explorer HA2)."""
 
 
 def read_left_sentence(text: str) -> str | None:
@@ -410,8 +417,11 @@ def read_left_sentence(text: str) -> str | None:
     trainee who left, which is noted as an exit, not as an absence (explorer Z, Z4)."""
     if len(text) > 300 or "\n" in text.strip():
         return None
-    match = _LEFT.match(_soft(text))
+    soft = _soft(text)
+    match = _LEFT.match(soft)
     if match is None or _NO_LONGER.search(match["who"]):
+        return None
+    if match["ahead"] and _EARLY.search(soft[match.end() :]):
         return None
     who = match["who"].strip()
     if not _looks_like_a_name(who) or any(w in _NOT_NAMES for w in who.split()):

@@ -157,6 +157,12 @@ async def test_long_formation_entretien_compte_rendu_and_ticket(
     await trainer.says("Covoiturage avec un collègue\nHoraires aménagés le lundi")
     await trainer.says("le 11 décembre, en fin de séance")
     assert "Horaires aménagés le lundi" in trainer.last
+    # Explorer HB13: « corriger » was « Abandonner », the four answers thrown away unasked.
+    await trainer.says("corriger les causes")
+    assert trainer.last.startswith("« Abandonner » effacerait ce que vous avez saisi.")
+    await trainer.says("Retour")
+    await trainer.says("le 11 décembre, en fin de séance")
+    assert "Horaires aménagés le lundi" in trainer.last  # nothing lost
     await trainer.presses("Produire le compte rendu")
     document = next(r.document for r in trainer.replies if r.document is not None)
     assert document.mime_type == "application/pdf"

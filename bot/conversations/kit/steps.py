@@ -246,11 +246,22 @@ class Confirm(Step):
             return Retry(ctx.render("common.yes_no_again", yes=self.yes_label, no=self.no_label))
         if isinstance(picked, Invalid):
             return Retry(picked.message)
+        if picked == "no" and _corrects(ctx, self.no_label):  # never a silent « Abandonner »
+            return Retry(ctx.render("common.correct_by_back", no=self.no_label))
         ctx.data[self.store] = picked == "yes"
         handler = self.yes if picked == "yes" else self.no
         if handler is not None:
             return await handler(ctx)
         return Next()
+
+
+def _corrects(ctx: Context, no_label: str) -> bool:
+    """« corriger (les causes) » typed where « non » is « Abandonner » (explorer HB13: the
+    compte rendu's four answers thrown away without a question)."""
+    typed = fold(ctx.incoming.text)
+    return (
+        ctx.incoming.choice is None and typed.startswith("corrig") and "abandon" in fold(no_label)
+    )
 
 
 async def past_example(ctx: Context) -> str:

@@ -1080,3 +1080,15 @@ async def test_what_a_trainer_writes_before_the_absence_is_set_aside(
     Lucas » … », while « Bonjour, Lucas était absent … » was read."""
     await trainer.says(typed)
     assert trainer.last.startswith("Noter l'absence de Karim Benali, vendredi 20 novembre 2026 ?")
+
+
+async def test_an_impossible_day_for_several_people_is_said_not_moved_to_another_month(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer HA5: « le 31 février » for two people was read as Saturday 31 October, and
+    « le 12/03/2226 » as « pas compris », where one person's sentence says what is wrong."""
+    await trainer.says("karim et léa absents le 31 février")
+    assert trainer.last.startswith("Le 31 février n'existe pas.")
+    await trainer.says("karim et léa absents le 12/03/2226")
+    assert trainer.last.startswith("L'année 2226 semble fausse")
+    assert not await absences(db)

@@ -5,7 +5,8 @@ Telegram token it rejects: Python's traceback (« ConnectionRefusedError »,
 « InvalidToken: The token `123:…` was rejected ») names neither the setting
 to correct nor keeps the secret out of the log (explorer BC5, BC6); a SQLite
 base another program keeps locked left a piped console silent, code 0
-(explorer BA2).
+(explorer BA2); a base whose tables are not the version it records
+(a restore over a newer base) ended in a migration's traceback (explorer GC1).
 :mod:`bot.launch` says it instead, naming the key; never the secret itself.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import socket
 
 from bot.storage.full import wrapped
+from bot.storage.revisions import SchemaMismatch
 
 SQLITE_BUSY = 5
 SQLITE_LOCKED = 6
@@ -28,6 +30,8 @@ _POSTGRES_REFUSALS = {
 def why_refused(exc: BaseException) -> str | None:
     """The sentence for ``exc``, or ``None`` when it is something else."""
     for seen in wrapped(exc):
+        if isinstance(seen, SchemaMismatch):  # its own sentence (explorer GC1)
+            return str(seen)
         kind = type(seen)
         if kind.__name__ == "InvalidToken" and kind.__module__.startswith("telegram"):
             return (

@@ -169,3 +169,23 @@ def test_a_piped_console_on_a_base_another_program_locks_says_so(tmp_path: Path)
     assert done.returncode == 1, done.stderr
     assert "La base est occupée par un autre programme" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_base_restored_over_a_newer_one_is_said_not_a_traceback(tmp_path: Path) -> None:
+    """Explorer GC1: the README's `pg_restore --clean` of a pre-upgrade dump over the
+    upgraded base kept the dump's version beside the newer tables; `formabot migrate` then
+    died on « column "address_form" … already exists » in a 100-line traceback."""
+    data = tmp_path / "data"
+    assert formabot(data, "migrate").returncode == 0
+    base = sqlite3.connect(data / "formabot.db", isolation_level=None)
+    base.execute("UPDATE alembic_version SET version_num = '0011_retention'")
+    base.close()
+    for args in (["migrate"], ["run"]):
+        done = formabot(data, *args, stdin="/aide\n")
+        assert done.returncode == 1, done.stderr
+        assert "Traceback" not in done.stderr
+        assert done.stderr.startswith(
+            "La base ne correspond pas à la version de formabot qu'elle enregistre "
+            "(0011_retention) : "
+        ), done.stderr
+        assert done.stderr.count("\n") == 1

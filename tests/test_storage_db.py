@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 from bot.storage import db as db_module
 from bot.storage.db import Database
 from bot.storage.models import Base
+from bot.storage.revisions import SchemaMismatch
 
 
 class Interrupted(Exception):
@@ -122,6 +123,7 @@ async def test_an_upgrade_interrupted_anywhere_keeps_the_data(
 KILLED = """
 import asyncio, sys
 from bot.storage.db import Database
+from bot.storage.revisions import SchemaMismatch
 database = Database(sys.argv[1])
 print("go", flush=True)
 asyncio.run(database.migrate())
@@ -191,13 +193,60 @@ async def test_a_database_up_to_date_is_not_handed_to_alembic_again(
     (head,) = db_module.schema_heads()
     async with store.engine.begin() as connection:
         await connection.execute(text("UPDATE alembic_version SET version_num = 'older'"))
-    with pytest.raises(Exception, match="older"):  # an unknown version: Alembic says so
+    with pytest.raises(SchemaMismatch, match="older"):  # an unknown version: said, no Alembic
         await store.migrate()
-    assert upgrades == ["head"]
+    assert upgrades == []
     async with store.engine.begin() as connection:
         await connection.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": head})
     await store.migrate()
+    assert upgrades == []
+    async with store.engine.begin() as connection:
+        await connection.execute(text("DROP TABLE alembic_version"))
+    with pytest.raises(SchemaMismatch):  # behind: handed to Alembic, which finds the tables
+        await store.migrate()
     assert upgrades == ["head"]
+
+
+async def recorded(database: Database) -> str:
+    async with database.engine.connect() as connection:
+        rows = await connection.execute(text("SELECT version_num FROM alembic_version"))
+        return str(rows.scalar_one())
+
+
+async def test_a_base_whose_tables_are_not_its_recorded_version_is_refused_in_french(
+    store: Database,
+) -> None:
+    """Explorer GC1: a pre-upgrade dump restored by `pg_restore --clean` over the upgraded
+    base left the dump's 0011 recorded beside the upgraded tables, and `formabot migrate`
+    died on 0016's « column "address_form" already exists » in a 100-line traceback."""
+    async with store.engine.begin() as connection:
+        await connection.execute(text("UPDATE alembic_version SET version_num = '0011_retention'"))
+    with pytest.raises(SchemaMismatch) as refused:
+        await store.migrate()
+    assert str(refused.value) == (
+        "La base ne correspond pas à la version de formabot qu'elle enregistre "
+        "(0011_retention) : des tables ou des colonnes d'une autre version y sont déjà, ou y "
+        "manquent, comme après une sauvegarde restaurée par-dessus une base plus récente ; "
+        "rien n'a été modifié : restaurez la sauvegarde dans une base vide (voir « Mettre en "
+        "production » dans le README), puis relancez."
+    )
+    assert await recorded(store) == "0011_retention"  # all or nothing: nothing done
+
+
+async def test_a_base_from_a_newer_formabot_is_refused_in_french(store: Database) -> None:
+    """Explorer GC1: the code rolled back without the base: Alembic's « Can't locate
+    revision » traceback."""
+    async with store.engine.begin() as connection:
+        await connection.execute(text("UPDATE alembic_version SET version_num = '0099_later'"))
+    with pytest.raises(SchemaMismatch) as refused:
+        await store.migrate()
+    assert str(refused.value) == (
+        "La base a été mise à jour par une version de formabot plus récente que celle-ci "
+        "(0099_later) : rien n'a été modifié ; lancez la version qui l'a mise à jour, ou "
+        "restaurez dans une base vide la sauvegarde prise avant cette mise à jour (voir "
+        "« Mettre en production » dans le README)."
+    )
+    assert await recorded(store) == "0099_later"
     assert await schema_is_complete(store)
 
 

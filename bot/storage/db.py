@@ -14,13 +14,11 @@ they differ.
 
 from __future__ import annotations
 
-import ast
 import asyncio
 import logging
-import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
-from functools import lru_cache, partial
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +45,7 @@ from bot.storage.held import (
 )
 from bot.storage.inline import creator, reset_inline
 from bot.storage.ping import Pings, may_be_lost
+from bot.storage.revisions import SchemaMismatch, is_mismatch, schema_heads, unknown
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -349,9 +348,24 @@ class Database:
         run on a connection of their own where formabot emits ``BEGIN``
         itself: SQLite's DDL is transactional, and an interrupted upgrade
         leaves the database exactly as it was before it.
+
+        A base that records a version this code does not know, or whose tables
+        are not those of the version it records, raises :class:`SchemaMismatch`
+        (explorer GC1), nothing changed.
         """
-        if target == "head" and await self._at_head():
+        recorded = await self.recorded()
+        if target == "head" and recorded == schema_heads():
             return
+        if recorded and unknown(recorded):
+            raise SchemaMismatch(recorded, newer=True)
+        try:
+            await self._upgrade(target)
+        except DBAPIError as exc:
+            if is_mismatch(exc):
+                raise SchemaMismatch(recorded) from exc
+            raise
+
+    async def _upgrade(self, target: str) -> None:
         if not self.is_sqlite:
             async with self.engine.begin() as connection:
                 await connection.run_sync(_upgrade, target)
@@ -367,14 +381,16 @@ class Database:
         finally:
             await engine.dispose()
 
-    async def _at_head(self) -> bool:
-        """Whether the database records exactly the heads of the migration files."""
+    async def recorded(self) -> frozenset[str] | None:
+        """The versions the database records; ``None`` without a version table (a new base)."""
         async with self.engine.connect() as connection:
             try:
                 rows = await connection.execute(text("SELECT version_num FROM alembic_version"))
-            except DBAPIError:  # no version table yet: a new database
-                return False
-            return {row[0] for row in rows} == schema_heads()
+            except DBAPIError as exc:
+                if is_mismatch(exc):  # no version table yet: a new database
+                    return None
+                raise  # a refusal (explorer GC8: « permission denied »), said as such
+            return frozenset(row[0] for row in rows)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -386,31 +402,6 @@ def _open(engine: Engine) -> Connection:
     connection = engine.connect()
     connection.begin()
     return connection
-
-
-@lru_cache(maxsize=1)
-def schema_heads() -> frozenset[str]:
-    """The head revisions of the migration files, read without importing Alembic.
-
-    Each file assigns ``revision`` and ``down_revision`` (a string, a tuple
-    for a merge, or None) on a line of its own at module level; a head is a
-    revision no other one comes down from.  Only those two lines are read
-    (parsing every migration whole was a twentieth of a start).
-    """
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for path in (MIGRATIONS / "versions").glob("*.py"):
-        for name, value in _REVISION_LINE.findall(path.read_text(encoding="utf-8")):
-            found = ast.literal_eval(value)
-            if name == "revision":
-                revisions.add(found)
-            else:
-                parents.update([found] if isinstance(found, str) else found or ())
-    return frozenset(revisions - parents)
-
-
-_REVISION_LINE = re.compile(r"^(revision|down_revision)\b[^=\n]*=\s*(.+?)\s*$", re.MULTILINE)
-"""``revision: str = "0019_imports"``, ``down_revision = ("a", "b")``: the name and the value."""
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

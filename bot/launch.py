@@ -32,11 +32,22 @@ def main() -> int:
         if reason is not None:
             print(unwritable(exc, reason), file=sys.stderr)
             return 1
-        refusal = why_refused(exc)  # a database or a Bot API that says no (explorer BC5, BC6)
+        # A database or a Bot API that says no (explorer BC5, BC6, GC8).
+        refusal = why_refused(exc, database_url())
         if refusal is None:
             raise
         print(refusal, file=sys.stderr)
         return 1
+
+
+def database_url() -> str | None:
+    """The settings' DATABASE_URL, when they can be read: a refusal names its user and base."""
+    from bot import config
+
+    try:
+        return config.load().database_url
+    except (Exception, SystemExit):
+        return None
 
 
 def unwritable(exc: BaseException, reason: str) -> str:

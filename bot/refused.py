@@ -12,7 +12,10 @@ base another program keeps locked left a piped console silent, code 0
 
 from __future__ import annotations
 
+import re
 import socket
+
+from sqlalchemy.engine import make_url
 
 from bot.storage.full import wrapped
 from bot.storage.revisions import SchemaMismatch
@@ -25,10 +28,34 @@ _POSTGRES_REFUSALS = {
     "3D000": "cette base n'existe pas sur le serveur",
 }
 """SQLSTATE codes a PostgreSQL server answers a wrong DATABASE_URL with."""
+INSUFFICIENT_PRIVILEGE = "42501"
 
 
-def why_refused(exc: BaseException) -> str | None:
-    """The sentence for ``exc``, or ``None`` when it is something else."""
+def _not_owner(url: str | None) -> str:
+    """A user that may not create the tables (explorer GC8: since PostgreSQL 15, `GRANT ALL
+    ON DATABASE` opens no table to it in `public`), with the command that gives it the base."""
+    parsed = make_url(url) if url else None
+    user = _identifier((parsed.username if parsed else None) or "formabot")
+    base = _identifier((parsed.database if parsed else None) or "formabot")
+    return (
+        f"L'utilisateur {user} de DATABASE_URL n'a pas le droit de créer ou de lire les tables "
+        f"de la base {base} (depuis PostgreSQL 15, seul le propriétaire d'une base peut y "
+        "créer des tables) : en tant que postgres, faites-le propriétaire de la base "
+        f"(ALTER DATABASE {base} OWNER TO {user};) et de ses tables si un autre utilisateur "
+        "les a créées, puis relancez."
+    )
+
+
+def _identifier(name: str) -> str:
+    """``name`` as PostgreSQL reads it in a command: quoted unless plain lower case."""
+    if re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        return name
+    return '"' + name.replace('"', '""') + '"'
+
+
+def why_refused(exc: BaseException, database_url: str | None = None) -> str | None:
+    """The sentence for ``exc``, or ``None`` when it is something else; ``database_url``
+    names the user and the base in a command to type (never its password)."""
     for seen in wrapped(exc):
         if isinstance(seen, SchemaMismatch):  # its own sentence (explorer GC1)
             return str(seen)
@@ -50,6 +77,8 @@ def why_refused(exc: BaseException) -> str | None:
                 "vérifiez son adresse dans .env et qu'il est démarré, puis relancez."
             )
         state = getattr(seen, "sqlstate", None)
+        if state == INSUFFICIENT_PRIVILEGE:
+            return _not_owner(database_url)
         if state in _POSTGRES_REFUSALS:
             return f"La base de DATABASE_URL refuse la connexion : {_POSTGRES_REFUSALS[state]}."
         if isinstance(seen, ConnectionRefusedError):

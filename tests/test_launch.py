@@ -3,6 +3,7 @@ to: a word in French, no traceback."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import socket
@@ -10,8 +11,11 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+import pytest
 
 from tests.auxil.readonly import read_only_folder
 
@@ -189,3 +193,37 @@ def test_a_base_restored_over_a_newer_one_is_said_not_a_traceback(tmp_path: Path
             "(0011_retention) : "
         ), done.stderr
         assert done.stderr.count("\n") == 1
+
+
+@pytest.mark.postgres
+async def test_a_base_its_user_does_not_own_is_said_with_the_fix(
+    tmp_path: Path, pg_server_url: str
+) -> None:
+    """Explorer GC8: the usual recipe (`CREATE DATABASE`, `GRANT ALL PRIVILEGES ON DATABASE`)
+    on PostgreSQL 15 left `public` closed to the user: a 165-line traceback."""
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    server = make_url(pg_server_url)
+    admin = await asyncpg.connect(
+        f"postgresql://{server.username}@{server.host}:{server.port}/{server.database}"
+    )
+    suffix = uuid.uuid4().hex[:8]
+    user, base = f"granted_{suffix}", f"grant_{suffix}"
+    await admin.execute(f"CREATE ROLE {user} LOGIN PASSWORD 'secret'")
+    await admin.execute(f"CREATE DATABASE {base}")
+    await admin.execute(f"GRANT ALL PRIVILEGES ON DATABASE {base} TO {user}")
+    try:
+        url = f"postgresql+asyncpg://{user}:secret@{server.host}:{server.port}/{base}"
+        done = await asyncio.to_thread(formabot, tmp_path / "data", "migrate", DATABASE_URL=url)
+    finally:
+        await admin.execute(f"DROP DATABASE {base} WITH (FORCE)")
+        await admin.execute(f"DROP ROLE {user}")
+        await admin.close()
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith(
+        f"L'utilisateur {user} de DATABASE_URL n'a pas le droit de créer ou de lire les "
+        f"tables de la base {base} "
+    ), done.stderr
+    assert f"(ALTER DATABASE {base} OWNER TO {user};)" in done.stderr
+    assert "Traceback" not in done.stderr and "secret" not in done.stderr

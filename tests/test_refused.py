@@ -6,7 +6,7 @@ import socket
 import sqlite3
 
 import aiohttp
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from telegram.error import InvalidToken
 
 from bot.refused import why_refused
@@ -62,3 +62,20 @@ async def test_a_matrix_homeserver_out_of_reach_is_named_not_the_database() -> N
         LoginFailed("Ni MATRIX_PASSWORD ni MATRIX_ACCESS_TOKEN : connexion impossible.")
     )
     assert missing is not None and missing.startswith("Ni MATRIX_PASSWORD ni MATRIX_ACCESS_TOKEN")
+
+
+def test_a_user_that_does_not_own_its_base_is_told_how_to_give_it() -> None:
+    """Explorer GC8: on PostgreSQL 15, `GRANT ALL ON DATABASE` lets no table be created in
+    `public`; `formabot migrate` ended in a 165-line traceback « permission denied for
+    schema public »."""
+    refused = ProgrammingError("CREATE TABLE organisations", {}, ServerSaid("42501"))
+    url = "postgresql+asyncpg://formabot:secret@127.0.0.1:5432/formabot_grant"
+    assert why_refused(refused, url) == (
+        "L'utilisateur formabot de DATABASE_URL n'a pas le droit de créer ou de lire les "
+        "tables de la base formabot_grant (depuis PostgreSQL 15, seul le propriétaire d'une "
+        "base peut y créer des tables) : en tant que postgres, faites-le propriétaire de la "
+        "base (ALTER DATABASE formabot_grant OWNER TO formabot;) et de ses tables si un autre "
+        "utilisateur les a créées, puis relancez."
+    )
+    odd = "postgresql+asyncpg://Forma-Bot:secret@127.0.0.1/base-1"
+    assert 'ALTER DATABASE "base-1" OWNER TO "Forma-Bot";' in (why_refused(refused, odd) or "")

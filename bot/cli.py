@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot import config, running
 from bot.app import build_engine, serve, setup_logging, transports_for
-from bot.cli_data import cmd_export, cmd_import, open_base
+from bot.cli_data import base_of, cmd_export, cmd_import, open_base
 from bot.cli_keys import cmd_new_key, key_not_saved, key_refusal
 from bot.cli_parser import parse
 from bot.documents.fonts import missing_fonts
@@ -41,9 +41,27 @@ log = logging.getLogger(__name__)
 
 
 async def cmd_migrate(settings: config.Settings) -> int:
-    db = await open_base(settings)
-    await db.dispose()
-    print("Base à jour.")
+    """``formabot migrate``: says what it did (explorer GC6: « Base à jour. » after 27
+    migrations as after none), from which version to which."""
+    from bot.storage.revisions import applied_between
+
+    db = base_of(settings)
+    try:
+        before = await db.recorded()
+        await db.migrate()
+        after = await db.recorded() or frozenset()
+    finally:
+        await db.dispose()
+    applied = applied_between(before or (), after)
+    now = ", ".join(sorted(after))
+    plural = "s" if applied > 1 else ""
+    count = f"{applied} migration{plural} appliquée{plural}"
+    if applied == 0:
+        print(f"Base déjà à jour ({now}).")
+    elif not before:
+        print(f"Base créée et mise à jour : {count} ({now}).")
+    else:
+        print(f"Base mise à jour de {', '.join(sorted(before))} à {now} : {count}.")
     return 0
 
 

@@ -25,14 +25,19 @@ from bot.storage.db import Database
 from bot.storage.people import check_organisation
 
 
-async def open_base(settings: config.Settings) -> Database:
-    """The base, brought up to date first (every command works on the current schema)."""
-    db = Database(
+def base_of(settings: config.Settings) -> Database:
+    """The settings' base, as it is (not migrated yet)."""
+    return Database(
         settings.database_url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout,
     )
+
+
+async def open_base(settings: config.Settings) -> Database:
+    """The base, brought up to date first (every command works on the current schema)."""
+    db = base_of(settings)
     await db.migrate()
     return db
 

@@ -7,6 +7,7 @@ Commands that read no standard input run in process (``bot.cli.main``); a real
 from __future__ import annotations
 
 import argparse
+import asyncio
 import csv
 import io
 import json
@@ -460,3 +461,33 @@ def test_the_console_beside_a_running_bot_leaves_its_metrics_port_alone(tmp_path
         )
     assert said.returncode == 0 and "déjà pris" not in said.stderr
     assert "/start" in said.stdout
+
+
+def test_migrate_says_how_many_migrations_it_applied(
+    formabot: Callable[[list[str]], Done], tmp_path: Path
+) -> None:
+    """Explorer GC6: « Base à jour. » after 27 migrations as after none: the operator could
+    not tell whether the upgrade happened, nor from which version."""
+    from alembic.script import ScriptDirectory
+
+    from bot.storage.db import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config())
+    (head,) = script.get_heads()
+    everything = len(list(script.walk_revisions()))
+    since_0011 = len(list(script.iterate_revisions(head, "0011_retention")))
+    assert formabot(["migrate"]).stdout == (
+        f"Base créée et mise à jour : {everything} migrations appliquées ({head}).\n"
+    )
+    assert formabot(["migrate"]).stdout == f"Base déjà à jour ({head}).\n"
+
+    async def at_0011() -> None:
+        (tmp_path / "formabot.db").unlink()
+        database = Database(f"sqlite+aiosqlite:///{tmp_path / 'formabot.db'}")
+        await database.migrate("0011_retention")
+        await database.dispose()
+
+    asyncio.run(at_0011())
+    assert formabot(["migrate"]).stdout == (
+        f"Base mise à jour de 0011_retention à {head} : {since_0011} migrations appliquées.\n"
+    )

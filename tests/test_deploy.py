@@ -226,6 +226,6 @@ def test_the_image_layout_runs_the_bot_from_its_own_folder(tmp_path: Path) -> No
         )
         return done.stdout
 
-    assert "Base à jour." in formabot("migrate")
+    assert "Base créée et mise à jour" in formabot("migrate")
     transcript = formabot("run", stdin="/aide\n")  # no token: the console
     assert "Voici ce que je sais faire" in transcript  # the templates were found, the demo too

@@ -9,7 +9,7 @@ SYNAPSE_VERSION := 1.163.2
 SYNAPSE_VENV := .venv-synapse
 SYNAPSE_STAMP := $(SYNAPSE_VENV)/.installed-$(SYNAPSE_VERSION)
 
-.PHONY: run test lint typecheck check peers bench clean demo
+.PHONY: run install test lint typecheck check peers bench clean demo
 
 $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ $(SYNAPSE_STAMP):
 	@touch $(SYNAPSE_STAMP)
 
 peers: $(NODE_STAMP) $(SYNAPSE_STAMP)
+
+## make install: the virtualenv and what pyproject.toml declares, again when it changed
+## (after a `git pull`: explorer GC13)
+install: $(STAMP)
 
 ## make run: install, migrate, start the bot (console when no token is configured)
 run: $(STAMP)

@@ -229,3 +229,17 @@ def test_the_image_layout_runs_the_bot_from_its_own_folder(tmp_path: Path) -> No
     assert "Base créée et mise à jour" in formabot("migrate")
     transcript = formabot("run", stdin="/aide\n")  # no token: the console
     assert "Voici ce que je sais faire" in transcript  # the templates were found, the demo too
+
+
+def test_an_upgrade_without_containers_reinstalls_the_dependencies() -> None:
+    """Explorer GC13: « stop, git pull, formabot migrate, start » kept the old virtualenv:
+    the bot started, then the first XLSX export or attestation failed on a dependency
+    pyproject had added (openpyxl, cryptography)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    upgrades = readme.split("- **Upgrades**:", 1)[1].split("\n\n", 1)[0]
+    assert upgrades.index("git pull") < upgrades.index("make install")
+    assert upgrades.index("make install") < upgrades.index("formabot migrate")
+    planned = subprocess.run(
+        ["make", "-nB", "install"], capture_output=True, text=True, cwd=ROOT, check=True
+    ).stdout
+    assert 'pip install --quiet -e ".[test]"' in planned  # what pyproject.toml declares

@@ -11,7 +11,9 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PY=${PYTHON:-python3}
 WORK=$(mktemp -d /tmp/formabot-image.XXXXXX)
 BOT_PID=
-cleanup() { [ -n "$BOT_PID" ] && kill "$BOT_PID" 2>/dev/null; rm -rf "$WORK"; }
+# The bot runs in a process group of its own (set -m below): the whole pipeline is stopped,
+# not only its subshell (the bot outlived the script by a minute).
+cleanup() { [ -n "$BOT_PID" ] && kill -- "-$BOT_PID" 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
 chmod 755 "$WORK"
 
@@ -35,7 +37,10 @@ mkdir -m 700 "$WORK/data"
 
 UNPRIVILEGED=
 if [ "$(id -u)" = 0 ]; then
-  if setpriv --reuid=nobody --regid=nogroup --clear-groups "$WORK/opt/bin/python" -c pass 2>/dev/null; then
+  # Through `env`: setpriv execs its command with root's capabilities still in effect, so
+  # an interpreter under /root (mode 700) passed this test and then failed as nobody
+  # (explorer GC9); env's own exec has none, as every later one.
+  if setpriv --reuid=nobody --regid=nogroup --clear-groups env "$WORK/opt/bin/python" -c pass 2>/dev/null; then
     UNPRIVILEGED=1
     chown nobody "$WORK/data"
   else  # e.g. an interpreter under /root (pyenv): the image's is in /usr/local
@@ -53,15 +58,25 @@ as_user() {  # the image runs as a user with no rights outside /data
   fi
 }
 
-echo "3/4 formabot migrate, then /aide on the console" >&2
+echo "3/4 formabot migrate, then /aide on the console (the demo, on an empty base)" >&2
 (cd "$WORK" && as_user formabot migrate)
-(cd "$WORK" && printf '/aide\n' | as_user formabot run) | grep "formabot aide les formateurs" >/dev/null
+# What `run` answers today: on an empty base it loads the demo and answers as its trainer
+# (explorer GC9: it looked for the stranger's help and failed here, silently);
+# tests/test_deploy.py checks that the text below is in that answer.
+if ! (cd "$WORK" && printf '/aide\n' | as_user formabot run) | grep -F "Voici ce que je sais faire" >/dev/null; then
+  echo "image-check: /aide on the console did not answer with the demo's help" >&2
+  exit 1
+fi
 
 echo "4/4 the HEALTHCHECK against a running bot" >&2
 METRICS_PORT=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 export METRICS_PORT
-(cd "$WORK" && sleep 60 | as_user formabot run >/dev/null) &
+# A first line, then a pipe that stays open: a pipe that gives nothing is a service's start
+# without its token, refused (explorers J, L), and the old `sleep 60 |` never served.
+set -m
+(cd "$WORK" && (printf '/aide\n'; sleep 60) | as_user formabot run >/dev/null) &
 BOT_PID=$!
+set +m
 for _ in $(seq 60); do
   if as_user python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$METRICS_PORT/healthz', timeout=4)" 2>/dev/null; then
     echo "image-check: ok (wheels $(ls "$WORK/wheels" | wc -l), healthz 200, as $(as_user id -un))"

@@ -229,6 +229,19 @@ def test_the_image_layout_runs_the_bot_from_its_own_folder(tmp_path: Path) -> No
     assert "Base créée et mise à jour" in formabot("migrate")
     transcript = formabot("run", stdin="/aide\n")  # no token: the console
     assert "Voici ce que je sais faire" in transcript  # the templates were found, the demo too
+    assert image_check_expects() in transcript  # explorer GC9: the script's step 3 holds
+
+
+def image_check_expects() -> str:
+    """What ``scripts/image-check.sh`` looks for in ``/aide`` piped into ``formabot run``
+    (explorer GC9: the stranger's help, while `run` had answered as the demo for weeks)."""
+    script = (ROOT / "scripts" / "image-check.sh").read_text(encoding="utf-8")
+    (line,) = [
+        line for line in script.splitlines() if "printf '/aide\\n'" in line and "grep" in line
+    ]
+    found = re.search(r'\| grep (?:-F )?"([^"]+)"', line)
+    assert found is not None, line
+    return found.group(1)
 
 
 def test_an_upgrade_without_containers_reinstalls_the_dependencies() -> None:

@@ -256,3 +256,33 @@ def test_an_upgrade_without_containers_reinstalls_the_dependencies() -> None:
         ["make", "-nB", "install"], capture_output=True, text=True, cwd=ROOT, check=True
     ).stdout
     assert 'pip install --quiet -e ".[test]"' in planned  # what pyproject.toml declares
+
+
+def backup_recipes() -> list[str]:
+    """The README's commands that write a backup with a shell redirection (`> FILE`)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    joined = re.sub(r"\n\s*", " ", readme)  # a command wrapped across lines, made whole
+    found = re.findall(r"[^`\n]*(?:pg_dump|tar czf)[^`\n]*> *formabot-[^`\n]*", joined)
+    assert len(found) >= 3, found  # compose: the base and the volume; without: the base
+    return found
+
+
+def test_the_readme_s_backups_are_written_for_their_owner_only() -> None:
+    """Explorer GC3: `pg_dump … > formabot-DATE.dump` and the volume's tar wrote the personal
+    data and the keys 644, the umask's, while formabot's own files are 600."""
+    for recipe in backup_recipes():
+        assert "umask 077" in recipe, recipe
+
+
+def test_the_readme_s_backups_at_the_checkout_s_top_are_git_ignored(tmp_path: Path) -> None:
+    """Explorer GC4: `formabot-DATE.dump` and `formabot-data.tgz`, written where the compose
+    recipes run (the checkout), were one `git add -A` away from a commit."""
+    names = []
+    for recipe in backup_recipes():
+        written = re.search(r"> *(formabot-\S+)", recipe.replace("$(date +%F)", "2026-12-06"))
+        assert written is not None, recipe
+        names.append(written.group(1))
+    checked = subprocess.run(
+        ["git", "check-ignore", "--no-index", *names], capture_output=True, text=True, cwd=ROOT
+    )
+    assert set(checked.stdout.split()) == set(names)

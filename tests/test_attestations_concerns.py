@@ -68,3 +68,16 @@ def test_a_concern_weighed_for_an_earlier_answer_of_the_same_account_is_no_news(
     elsewhere = typed(True, version=3, id=9)
     elsewhere.chat_user_id = "someone-else"  # another account: weighed anew
     assert "reversal" in concerns_of(elsewhere, [refused, attested, elsewhere], [], [validated])
+
+
+def test_words_written_before_attesting_await_the_trainer_until_validated() -> None:
+    """Explorer GB5: « oui mais je suis partie à midi », then « OUI !!! », counted unflagged;
+    words before a declaration of non-participation contradict nothing."""
+    attested = typed(True)
+    attested.words_before = "oui mais je suis partie à midi"
+    assert concerns_of(attested, [], [], []) == ("reserve",)
+    declined = typed(True, "declined")
+    declined.words_before = "je ne pouvais pas me connecter"
+    assert concerns_of(declined, [], [], []) == ()
+    validated = AttestationReview(attestation_id=7, concern="reserve", decision="validated")
+    assert concerns_of(attested, [], [], [validated]) == ()

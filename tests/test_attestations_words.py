@@ -8,17 +8,23 @@ is its formation's trainer.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+from bot import cli
+from bot.config import Settings
 from bot.storage.attestations import Attestation
+from bot.storage.bilans import Bilan
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
 from bot.texts import plain
-from tests.auxil.attestations import after_the_bilan, codes, schedule_bilan
+from tests.auxil.attestations import after_the_bilan, codes, open_zip, schedule_bilan
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
+from tests.auxil.pdf import pdf_words
 
 REFUSED = (
     "Vous écrivez avoir participé à ce bilan. Tapez « Retour » pour revenir au texte de "
@@ -163,3 +169,125 @@ async def test_thanks_before_the_bilan_are_not_passed_on(
     assert "J'ai transmis" not in lea.all_text
     assert "Rien à faire pour l'instant" in lea.last
     assert await told_the_trainer(db) == []
+
+
+# --- words passed on at the text, then the oath (explorer GB5) --------------------------------
+
+
+async def notice_of_the_answer(db: Database) -> str:
+    """The trainer's notice « ✅ (or ❔) … a attesté … » of the one answer given."""
+    async with db.sessions() as session:
+        told = await session.scalar(
+            select(OutboxMessage).where(OutboxMessage.key.like("attestation:answer:%"))
+        )
+    assert told is not None
+    return plain(told.payload["text"])
+
+
+async def exported(settings: Settings, db: Database, tmp_path: Path) -> tuple[str, dict[str, Any]]:
+    """What ``formabot export attestations --bilan`` writes: the summary's words, the manifest."""
+    async with db.sessions() as session:
+        bilan_id = await session.scalar(select(Bilan.id))
+    out = tmp_path / "preuves.zip"
+    args = cli.parse(["export", "attestations", "--bilan", str(bilan_id), "--out", str(out)])
+    assert await cli.cmd_export(settings, args) == 0
+    files, manifest = open_zip(out.read_bytes())
+    return " ".join(pdf_words(files["recapitulatif.pdf"]).split()), manifest
+
+
+async def test_words_passed_on_at_the_text_then_the_oath_flag_the_answer_with_the_words(
+    trainer: Talker,
+    person: Callable[..., Talker],
+    db: Database,
+    clock: Clock,
+    settings: Settings,
+    tmp_path: Path,
+) -> None:
+    """Explorer GB5: « oui mais je suis partie à midi » under the text, passed on to the
+    trainer, then « OUI !!! »: the attestation counted, unflagged, and the words were in
+    no part of the evidence. They are kept with the answer, which awaits the trainer."""
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    for line in (f"/start {invited['Hugo Moreau']}", "Hugo Moreau", "oui"):
+        await hugo.says(line)
+    await hugo.says("oui mais je suis partie à midi")
+    assert hugo.last.startswith("J'ai transmis votre message à Camille Durand.")
+    await hugo.says("OUI !!!")
+    assert "Votre attestation est enregistrée" in hugo.all_text
+    (answer,) = await answers(db)
+    assert (answer.answer, answer.words_before) == ("attested", "oui mais je suis partie à midi")
+    notice = await notice_of_the_answer(db)
+    assert notice.startswith("❔ Hugo Moreau a attesté sur l'honneur sa participation")
+    assert (
+        "⚠ Avant d'attester, Hugo Moreau a écrit : « oui mais je suis partie à midi ». La "
+        "réponse ne compte pas tant que vous ne l'avez pas examinée" in notice
+    )
+    await trainer.says("/attestations")
+    status = plain(trainer.last)
+    assert "❔ Hugo Moreau" in status
+    assert "⚠ a écrit avant d'attester : « oui mais je suis partie à midi »" in status
+    assert "Dossier de preuves : incomplet" in status
+    recap, manifest = await exported(settings, db, tmp_path)
+    said = "a écrit avant d'attester : « oui mais je suis partie à midi »"
+    assert said in recap, recap
+    (hugo_entry,) = [p for p in manifest["participants"] if p["nom"] == "Hugo Moreau"]
+    assert hugo_entry["à_vérifier"] == [said]
+    assert hugo_entry["réponse"]["écrit_avant_de_répondre"] == "oui mais je suis partie à midi"
+    # Validated after a call, it counts, the words still shown beside it.
+    await trainer.presses("Examiner une réponse signalée")
+    if "Quelle réponse" in trainer.last:
+        await trainer.presses("Hugo Moreau")
+    assert "⚠ Avant d'attester, Hugo Moreau a écrit : « oui mais je suis partie à midi »" in (
+        plain(trainer.last)
+    )
+    await trainer.presses("Valider")
+    assert "la réponse d'Hugo Moreau est validée" in trainer.all_text
+    await trainer.says("/attestations")
+    assert "✅ Hugo Moreau" in trainer.last
+    assert "a écrit avant d'attester : « oui mais je suis partie à midi » (réponse validée)" in (
+        plain(trainer.last)
+    )
+    recap, manifest = await exported(settings, db, tmp_path)
+    assert f"attestation sur l'honneur du jeudi 26 novembre 2026 à 16 h 30 ; {said}" in recap
+    (hugo_entry,) = [p for p in manifest["participants"] if p["nom"] == "Hugo Moreau"]
+    assert hugo_entry["à_vérifier"] == []
+    assert hugo_entry["examens"][0]["motif"] == said
+
+
+async def test_an_oath_without_words_before_it_stays_unflagged(
+    trainer: Talker,
+    person: Callable[..., Talker],
+    db: Database,
+    clock: Clock,
+    settings: Settings,
+    tmp_path: Path,
+) -> None:
+    """Explorer GB5's counterpart: « oui » under the text, nothing else said, counts at once."""
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    for line in (f"/start {invited['Hugo Moreau']}", "Hugo Moreau", "oui", "oui"):
+        await hugo.says(line)
+    (answer,) = await answers(db)
+    assert (answer.answer, answer.words_before) == ("attested", None)
+    assert (await notice_of_the_answer(db)).startswith("✅ Hugo Moreau a attesté")
+    _, manifest = await exported(settings, db, tmp_path)
+    (hugo_entry,) = [p for p in manifest["participants"] if p["nom"] == "Hugo Moreau"]
+    assert hugo_entry["à_vérifier"] == []
+    assert hugo_entry["réponse"]["écrit_avant_de_répondre"] is None
+
+
+async def test_several_messages_before_the_oath_are_all_kept_one_a_line(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer GB5: each message passed on at the text is the answer's, as the trainer read it."""
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    for line in (f"/start {invited['Hugo Moreau']}", "Hugo Moreau", "oui"):
+        await hugo.says(line)
+    await hugo.says("J'ai dû quitter la visio à 15 h")
+    await hugo.says("Je suis revenu un quart d'heure après")
+    await hugo.presses("Je l'atteste sur l'honneur")
+    (answer,) = await answers(db)
+    assert answer.words_before == (
+        "J'ai dû quitter la visio à 15 h\nJe suis revenu un quart d'heure après"
+    )

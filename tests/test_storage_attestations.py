@@ -9,7 +9,12 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from bot import demo
-from bot.storage.attestations import SIGNED_COLUMNS, Attestation, FrozenEvidence
+from bot.storage.attestations import (
+    FROZEN_COLUMNS,
+    SIGNED_COLUMNS,
+    Attestation,
+    FrozenEvidence,
+)
 from bot.storage.db import Database
 from tests.auxil.attestations import BILAN_START, add_bilan
 from tests.auxil.dialogue import Clock
@@ -47,7 +52,8 @@ async def stored_attestation(store: Database, clock: Clock) -> int:
 
 async def test_a_raw_update_of_any_signed_column_is_refused(store: Database, clock: Clock) -> None:
     row_id = await stored_attestation(store, clock)
-    for column in SIGNED_COLUMNS:
+    # The words written before the answer too, unsigned but kept as given (explorer GB5).
+    for column in FROZEN_COLUMNS:
         # Even writing the same value: the trigger fires on the column being set at all.
         with pytest.raises(DBAPIError, match="attestation figée"):
             async with store.sessions() as session, session.begin():

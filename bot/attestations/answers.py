@@ -60,6 +60,8 @@ class Said:
     text: str
     attested: bool
     reason: str | None = None
+    words_before: str | None = None
+    """What they wrote under the text before answering, as passed on (explorer GB5)."""
 
 
 async def record_answer(
@@ -104,6 +106,7 @@ async def record_answer(
         ),
         bilan_starts_at=info.bilan.starts_at,
         bilan_ends_at=info.bilan.ends_at,
+        words_before=said.words_before,
     )
     if said.attested:
         answer.pdf = attestation_pdf(answer, info)

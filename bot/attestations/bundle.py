@@ -96,16 +96,17 @@ def state_words(state: str) -> str:
     return words("state", state=state)
 
 
-def concern_words(concern: str, typed: str = "") -> str:
-    """``identity`` | ``name`` (with the name ``typed``) | ``role`` | ``moved``, said to the
-    auditor."""
-    return words("concern", concern=concern, typed=typed)
+def concern_words(concern: str, typed: str = "", said: str | None = None) -> str:
+    """``identity`` | ``name`` (with the name ``typed``) | ``role`` | ``reserve`` (with the
+    words ``said`` before attesting) | ``moved``, said to the auditor."""
+    return words("concern", concern=concern, typed=typed, words=said or "")
 
 
 def row_concerns(row: ParticipantStatus) -> list[str]:
     """What the trainer has to check in the participant's current answer, said."""
-    typed = row.answer.typed_name if row.answer is not None else ""
-    said = [concern_words(c, typed) for c in row.concerns]
+    answer = row.answer
+    typed, before = (answer.typed_name, answer.words_before) if answer else ("", None)
+    said = [concern_words(c, typed, before) for c in row.concerns]
     if row.state == "contradicted":  # its « état » says « à vérifier » (explorer AH9)
         said.append(concern_words("contradicted"))
     return said
@@ -125,6 +126,8 @@ def status_words(row: ParticipantStatus, info: BilanView) -> str:
         state=state,
         at=_local(answer.answered_at, info),
         typed="" if answer.name_matches else answer.typed_name,
+        # Kept beside the oath once validated, as the review weighed them (explorer GB5).
+        words=answer.words_before or "",
         former=_local(former, info) if former is not None else "",
         concerns=row_concerns(row),
         reason=(answer.reason or "").strip(),
@@ -183,6 +186,8 @@ def _answer_entry(answer: Attestation, files: dict[str, str]) -> dict[str, Any]:
         "pdf_sha256": answer.pdf_sha256,
         "bilan_du": utc_text(answer.bilan_starts_at),
         "bilan_au": utc_text(answer.bilan_ends_at),
+        # Not in the signed record (its keys are fixed), in the signed manifest (GB5).
+        "écrit_avant_de_répondre": answer.words_before,
         **files,
     }
 
@@ -195,7 +200,7 @@ def reviews_of(
     « attestée », nothing of the flag nor of who decided)."""
     return [
         {
-            "motif": concern_words(r.concern, answer.typed_name),
+            "motif": concern_words(r.concern, answer.typed_name, answer.words_before),
             "décision": "validée" if r.decision == "validated" else "écartée",
             "par": deciders.get(r.decided_by) if r.decided_by is not None else None,
             "le": utc_text(r.decided_at),

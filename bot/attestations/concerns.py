@@ -37,7 +37,10 @@ def concerns_of(
       organisation held at the same time (``elsewhere``: those accounts, from
       :func:`~bot.attestations.service.accounts_elsewhere`; explorer W, W6: one account
       swore to two simultaneous bilans as two namesakes, a link sent to the wrong Léa
-      Martin, unflagged).
+      Martin, unflagged);
+    - ``reserve``: the participant wrote words under the text, passed on to the trainer,
+      before attesting in the same round (explorer GB5: « oui mais je suis partie à midi »,
+      then « OUI !!! », counted unflagged).
     """
     rejected = {r.attestation_id for r in reviews if r.decision == "rejected"}
     discarded = {(a.platform, a.chat_user_id) for a in history if a.id in rejected}
@@ -79,6 +82,8 @@ def concerns_of(
         found.append("reversal")
     if answer.answer == "attested" and account in elsewhere:
         found.append("elsewhere")
+    if answer.answer == "attested" and answer.words_before:
+        found.append("reserve")
     validated = {(r.attestation_id, r.concern) for r in reviews if r.decision == "validated"}
     # Weighed already for an earlier answer of this person from this very account: the link
     # tried elsewhere, the earlier declaration, the other account are no news at a correction

@@ -144,6 +144,7 @@ async def data_of(session: AsyncSession, platform: str, user_id: str) -> dict[st
             "rôle": PARTICIPANT_ROLES.get(a.role, a.role),
             "structure": a.structure,
             "motif": a.reason,
+            "écrit avant de répondre": a.words_before,
             "texte affiché": a.text,
             "répondu le": when_said(a.answered_at),
             "plateforme": a.platform,

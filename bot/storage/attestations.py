@@ -21,7 +21,8 @@ Tables:
   de mission: the bundle exactly as sent, its hash, and the outcome.
 - ``attestation_reviews``: the trainer's decision on an answer the bot
   flagged (given from another chat account than an earlier answer or link
-  of the same participant; a role other than the invitation's).
+  of the same participant; a role other than the invitation's; words written
+  under the text before attesting).
 
 Each attestation is chained to the previous one of its bilan and signed
 with the organisation's Ed25519 key (:mod:`bot.attestations.chain`,
@@ -157,6 +158,13 @@ class Attestation(Base):
     signature: Mapped[str | None] = mapped_column(String(128))
     """Ed25519 signature of ``chain_sha256`` (hex), by the key of ``key_sha256``."""
     key_sha256: Mapped[str | None] = mapped_column(String(64))
+    words_before: Mapped[str | None] = mapped_column(Text)
+    """What the participant wrote under the text before answering, in the same round, as it
+    was passed on to the trainer (« oui mais je suis partie à midi »; several messages one a
+    line): the answer is flagged ``reserve`` (explorer GB5: the attestation counted, the
+    words in no part of the evidence).  Not in the signed record, whose keys are fixed
+    (:data:`bot.attestations.chain.RECORD_KEYS`); in the bundle's signed manifest, and
+    refused an ``UPDATE`` like the signed columns (migration ``0041_words_before``)."""
 
 
 SIGNED_COLUMNS = (
@@ -185,7 +193,11 @@ SIGNED_COLUMNS = (
     "signature",
     "key_sha256",
 )
-"""What the database refuses to update (the foreign keys that may be set to NULL are not)."""
+"""What the signed record covers, and the database refuses to update (the foreign keys that
+may be set to NULL are not)."""
+FROZEN_COLUMNS = (*SIGNED_COLUMNS, "words_before")
+"""What the database refuses to update: the signed columns, and the words written before the
+answer (unsigned, kept as given all the same)."""
 
 
 class FrozenEvidence(Exception):
@@ -197,7 +209,7 @@ def _refuse_update(mapper: Any, connection: Any, target: Attestation) -> None:
     raise FrozenEvidence("an attestation is frozen once given; add a new version instead")
 
 
-REVIEW_CONCERNS = ("identity", "contested", "name", "role", "reversal", "elsewhere")
+REVIEW_CONCERNS = ("identity", "contested", "name", "role", "reversal", "elsewhere", "reserve")
 
 
 REVIEW_DECISIONS = ("validated", "rejected")

@@ -44,6 +44,7 @@ from bot.conversations.kit.flow import Next, Outcome, Retry
 from bot.conversations.kit.steps import Option, Pick, Text
 from bot.formations.labels import full_name_given
 from bot.messages import Platform
+from bot.people.chats import capped
 from bot.people.names import person_name, structure_name, written_with
 from bot.storage.formations import Trainee
 
@@ -333,7 +334,25 @@ async def role_or_words(ctx: Context) -> Retry | None:
     found = await load(ctx)
     if isinstance(found, str):
         return None
-    return Retry(await pass_on(ctx, found, text, "attestation_participant.words_passed_on"))
+    said = await pass_on(ctx, found, text, "attestation_participant.words_passed_on")
+    keep_words(ctx, text)
+    return Retry(said)
+
+
+SAID_BEFORE = "said_before"
+"""The words passed on at the text in this round, kept with the answer (:func:`keep_words`)."""
+
+
+def keep_words(ctx: Context, text: str) -> None:
+    """Words passed on at the text are kept for the answer that follows in the same round,
+    as the trainer read them (cut the same way, said with « […] »), several one a line:
+    « oui mais je suis partie à midi », then « OUI !!! », counted unflagged and the words
+    were in no part of the evidence (explorer GB5)."""
+    words, full_length = capped(text)
+    if full_length:
+        words += " […]"
+    earlier = ctx.data.get(SAID_BEFORE)
+    ctx.data[SAID_BEFORE] = f"{earlier}\n{words}" if earlier else words
 
 
 SHOWN_AT = "_text_shown_at"

@@ -67,6 +67,7 @@ from bot.conversations.attestations.identity import (
     NOT_THERE,
     NOT_THERE_SAID,
     QUESTIONS,
+    SAID_BEFORE,
     SHOWN_AT,
     role_or_words,
     typed_before_the_text,
@@ -113,6 +114,7 @@ ASKED = (
     "reason",
     "fixing_name",
     "_not_there",
+    SAID_BEFORE,
 )
 """The answers of one round of questions, forgotten when a round starts again."""
 
@@ -373,6 +375,7 @@ async def save_answer(ctx: Context) -> None:
             text=text,
             attested=ctx.data.get("answer") == "attested",
             reason=ctx.data.get("reason"),
+            words_before=ctx.data.get(SAID_BEFORE),
         ),
         chat=chat_of(ctx),
         author=author_of(ctx),

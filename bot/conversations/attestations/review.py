@@ -109,6 +109,7 @@ async def answer_values(ctx: Context) -> dict[str, Any]:
             "concerns": list(row.concerns),
             "invited_as": ROLE_LABELS.get(row.participant.kind, row.participant.kind),
             "chosen": ROLE_LABELS.get(answer.role, answer.role),
+            "words": answer.words_before or "",
         }
     }
 

@@ -344,6 +344,8 @@ def row_words(row: ParticipantStatus, info: BilanView) -> dict[str, Any]:
         "sworn_for": structure_sworn(answer, p),
         "typed": answer.typed_name if answer is not None else "",
         "concerns": list(row.concerns),
+        # Written under the text before attesting: said as long as the name typed is (GB5).
+        "words": (answer.words_before or "") if answer and answer.answer == "attested" else "",
         "former": (
             _local(info, answer.bilan_starts_at)
             if answer is not None and answer.bilan_starts_at is not None

@@ -44,7 +44,7 @@ from bot.conversations.kit.flow import Next, Outcome, Retry
 from bot.conversations.kit.steps import Option, Pick, Text
 from bot.formations.labels import full_name_given
 from bot.messages import Platform
-from bot.people.chats import capped
+from bot.people.chats import FORWARD_LIMIT, capped
 from bot.people.names import person_name, structure_name, written_with
 from bot.storage.formations import Trainee
 
@@ -352,6 +352,8 @@ def keep_words(ctx: Context, text: str) -> None:
     if full_length:
         words += " […]"
     earlier = ctx.data.get(SAID_BEFORE)
+    if earlier and len(earlier) >= 2 * FORWARD_LIMIT:
+        return  # the first messages kept: enough for the review, the rest went to the trainer
     ctx.data[SAID_BEFORE] = f"{earlier}\n{words}" if earlier else words
 
 

@@ -181,9 +181,12 @@ def structure_name(text: str, *, unclear: str) -> str | Invalid:
     return name
 
 
+_NAMED_STRUCTURES = "pole emploi|france travail|mission locale|cap emploi|apec|cidff|afpa|epide"
+"""The structures whose name no person bears (folded; not « Centre », « Greta »: names too)."""
+
 STRUCTURE_HEAD = re.compile(
-    r"^(?:pole emploi|france travail|mission locale|cap emploi|apec|cidff|afpa|greta|epide"
-    r"|plie|association|agence|conseil (?:departemental|regional)|maison de|centre)\b"
+    rf"^(?:{_NAMED_STRUCTURES}|greta|plie|association|agence"
+    r"|conseil (?:departemental|regional)|maison de|centre)\b"
 )
 """How the structures that orient or accompany trainees begin (folded): where a person's name
 is asked, « Pôle emploi » is no one (explorer AD14)."""
@@ -193,10 +196,7 @@ def names_a_structure(name: str) -> bool:
     return STRUCTURE_HEAD.match(fold(name)) is not None
 
 
-_STRUCTURE_NAMED = re.compile(
-    r"^(?:pole[\s-]*emploi|france travail|mission locale|cap emploi|apec|cidff|afpa|epide)\b"
-)
-"""The structures whose name no person bears (not « Centre », « Greta »: names too)."""
+_STRUCTURE_NAMED = re.compile(rf"^(?:{_NAMED_STRUCTURES})\b")
 
 
 def name_and_structure(name: str) -> tuple[str, str] | None:

@@ -1583,9 +1583,26 @@ async def test_deadlines_moved_onto_a_day_off_say_the_working_day_before(
     moved = said(trainer, "C'est déplacé")
     assert moved.count("\n· ") >= 2 and "\n\n· " not in moved  # no blank line (explorer P)
     assert (
-        "Envoyer le bilan pédagogique : samedi 5 décembre 2026 à 14 h 00, un samedi : à faire "
-        "plutôt le vendredi 4 décembre 2026 (au lieu du "
+        "Envoyer le bilan pédagogique : samedi 5 décembre 2026 à 14 h 00 (au lieu du mardi "
+        "24 novembre 2026 à 14 h 00), un samedi : à faire plutôt le vendredi 4 décembre 2026"
     ) in moved
+
+
+async def test_a_deadline_whose_working_day_stays_says_so_not_the_same_day_twice(
+    trainer: Person,
+) -> None:
+    """Explorer HB7: moved from Thursday 7 to Friday 8 January, « modes d'emploi » falls on
+    New Year's Day and is done the Thursday before, as it was: « à faire plutôt le jeudi
+    31 décembre 2026 (au lieu du jeudi 31 décembre 2026) » read as the same day twice."""
+    await schedule(trainer, bilan_on("jeudi 7 janvier à 10 h"))
+    await move_bilan(trainer, "07/01/2027", "vendredi 8 janvier à 14 h")
+    moved = said(trainer, "C'est déplacé")
+    assert "(au lieu du jeudi 31 décembre 2026)" in moved
+    assert (
+        "vendredi 1er janvier 2027 (au lieu du jeudi 31 décembre 2026), jour férié, jour de "
+        "l'An : à faire le jeudi 31 décembre 2026, comme avant"
+    ) in moved
+    assert "plutôt le jeudi 31 décembre 2026" not in moved
 
 
 async def test_the_participants_question_says_ticked_only_when_some_are(

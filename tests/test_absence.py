@@ -842,6 +842,33 @@ async def test_repeated_absence_is_said_at_once_and_opens_a_follow_up(
     assert await step_of(db, trainer) == (None, None)
 
 
+async def test_the_offer_left_after_saving_is_named_by_what_waits_not_by_the_absence(
+    trainer: Person,
+) -> None:
+    """Explorer HB3: the absences saved, the décrochage offer left for something else was
+    called « noter une absence ou un retard » at every later message and at /reprendre, as if
+    nothing had been saved: a trainer in a hurry types the absence again."""
+    for line in ("/absence karim vendredi dernier matin", "/absence karim jeudi après-midi"):
+        await trainer.says(line)
+        await trainer.presses("Oui")
+        await trainer.presses("Non")
+        await trainer.presses("Passer")
+        await trainer.presses("Enregistrer")
+    assert "Ouvrir un suivi de décrochage maintenant ?" in trainer.last
+    await trainer.says("/echeances")
+    await trainer.says("/annuler")
+    await trainer.says("qsdfgh")
+    assert "Vous aviez mis de côté « ouvrir un suivi de décrochage » : tapez /reprendre" in (
+        trainer.last
+    )
+    assert "noter une absence" not in trainer.last
+    await trainer.says("/reprendre")
+    assert "Je reprends « ouvrir un suivi de décrochage » là où vous en étiez." in (
+        trainer.all_text
+    )
+    assert "Ouvrir un suivi de décrochage maintenant ?" in trainer.last
+
+
 async def test_repeated_late_arrivals_are_a_sign_and_open_a_follow_up_on_retards(
     db: Database, trainer: Person
 ) -> None:

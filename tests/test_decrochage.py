@@ -66,6 +66,18 @@ async def open_followup(who: Person, name: str, *, subcontracted: str = "Non") -
         await who.presses(subcontracted)
 
 
+async def test_the_next_step_left_after_opening_is_named_by_itself(trainer: Person) -> None:
+    """Explorer HB3: the follow-up opened, « Le programmer maintenant ? » left for another
+    command was called « suivre un décrochage » later, as if the opening were still to do."""
+    await open_followup(trainer, "Karim")
+    await trainer.presses("Ouvrir le suivi")
+    assert "Le programmer maintenant ?" in trainer.last
+    await trainer.says("/echeances")
+    await trainer.says("/annuler")
+    await trainer.says("bonjour")
+    assert "Vous aviez mis de côté « programmer l'entretien individuel »" in trainer.last
+
+
 async def test_long_formation_entretien_compte_rendu_and_ticket(
     db: Database, trainer: Person, clock: Clock
 ) -> None:

@@ -313,7 +313,8 @@ async def save_absence(ctx: Context) -> Outcome:
         "name": trainee.full_name,
     }
     ctx.data["saved_absence_id"] = recorded.absence.id
-    ctx.data["_saved"] = True  # /annuler or another command now leaves only the offer
+    # /annuler or another command now leaves only the offer, named so (HB3).
+    ctx.data["_saved"] = "ouvrir un suivi de décrochage"
     return Next("offer")
 
 
@@ -330,7 +331,8 @@ async def sick_leave_in_a_bilan(
         return Leave()
     ctx.data["_signal"] = {"sick_leave": True, "name": name}
     ctx.data["saved_absence_id"] = absence.id
-    ctx.data["_saved"] = True  # /annuler or another command now leaves only the offer
+    # /annuler or another command now leaves only the offer, named so (HB3).
+    ctx.data["_saved"] = "ouvrir le suivi où noter la solution"
     return Next("offer")
 
 

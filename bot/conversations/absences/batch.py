@@ -127,7 +127,8 @@ async def save_marks(
         }
         for f in offers
     ]
-    ctx.data["_saved"] = True  # /annuler or another command now leaves only the offer
+    # /annuler or another command now leaves only the offer, named so (HB3).
+    ctx.data["_saved"] = "ouvrir un suivi de décrochage"
     return Next("offer")
 
 

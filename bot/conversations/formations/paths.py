@@ -264,7 +264,8 @@ async def offer_followup(ctx: Context) -> Outcome:
     if not procedure_on(organisation) or formation.subcontracted:
         return Leave()
     ctx.data["_path"] = path_for(formation)
-    ctx.data["_saved"] = True  # the exit is saved: /annuler leaves only the offer
+    # The exit is saved: /annuler leaves only the offer, named so (HB3).
+    ctx.data["_saved"] = "ouvrir un suivi de décrochage"
     return Next("followup")
 
 

@@ -61,6 +61,15 @@ def lapsed(ctx: Context) -> dict[str, Any] | None:
     return None
 
 
+def waiting_words(data: dict[str, Any], summary: str) -> str:
+    """What waits, in « Vous aviez mis de côté « … » »: once a dialogue saved what it was
+    started for and only offers what may follow, its ``_saved`` holds the offer's words
+    (explorer HB3: the décrochage offer left after the absences were saved was called
+    « noter plusieurs absences en une fois », and a trainer in a hurry typed them again)."""
+    saved = data.get("_saved")
+    return saved if isinstance(saved, str) else summary
+
+
 def first_flow(found: dict[str, Any]) -> str:
     """The flow the person started, of a conversation set aside (under its called flows)."""
     stack = found["data"].get("_stack") or [found]

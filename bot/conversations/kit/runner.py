@@ -66,12 +66,12 @@ class Runner(Carrier):
                 ctx.say(current.left_saying, d=ctx.data)
             return
         outermost = self.outermost(ctx, current)
-        dropped = self.aside_flow(aside.kept(ctx))
+        dropped = self.aside_words(aside.kept(ctx))
         aside.set_aside(ctx, current.name, step, keep_for)
         ctx.say(
             "common.abandoned",
             summary=outermost.summary,
-            dropped=dropped.summary if dropped else None,
+            dropped=dropped,
             until=dates.spell_datetime((ctx.later_of_now + keep_for).astimezone(ctx.tz)),
         )
 
@@ -158,6 +158,11 @@ class Runner(Carrier):
         """The command a conversation set aside was started with (its name, its summary)."""
         return self.flows().get(aside.first_flow(found)) if found is not None else None
 
+    def aside_words(self, found: dict[str, Any] | None) -> str | None:
+        """What the conversation set aside waits for, as said to the person."""
+        flow = self.aside_flow(found)
+        return aside.waiting_words(found["data"], flow.summary) if found and flow else None
+
     def in_a_group(self, ctx: Context) -> bool:
         """Someone who is no member, in a group: told to write in private (DC6), and done."""
         if ctx.incoming.is_group and not (ctx.actor is not None and ctx.actor.is_member):
@@ -177,7 +182,7 @@ class Runner(Carrier):
             ctx.say("onboarding.no_longer_member", actor=ctx.actor)
             return
         length = len(ctx.incoming.text)
-        waiting = self.aside_flow(aside.kept(ctx))
+        waiting = self.aside_words(aside.kept(ctx))
         polite = COURTESY.get(fold(ctx.incoming.text).removesuffix(" beaucoup"), "")
         file = ctx.incoming.attachment.filename if ctx.incoming.attachment else ""
         ctx.say(
@@ -259,14 +264,15 @@ class Runner(Carrier):
             return await self._ask_again(ctx, current, step)
         left = None
         if current is not None and step is not None and not self._browsing(ctx, current, step):
-            left = self.outermost(ctx, current).summary
+            left = aside.waiting_words(ctx.data, self.outermost(ctx, current).summary)
             keep_for = datetime.fromisoformat(found["until"]) - ctx.now
             aside.set_aside(ctx, current.name, step, keep_for)
         swapped = ctx.data.get(aside.KEY) if left is not None else None
         ctx.data = {**found["data"], "_q": int(ctx.data.get("_q", 0)) + 1}
         if swapped is not None:
             ctx.data[aside.KEY] = swapped
-        ctx.say("common.taken_up", summary=self.outermost(ctx, flow).summary, left=left)
+        summary = aside.waiting_words(ctx.data, self.outermost(ctx, flow).summary)
+        ctx.say("common.taken_up", summary=summary, left=left)
         ctx.send(await flow.step(found["step"]).ask(ctx))
         return flow.name, found["step"]
 

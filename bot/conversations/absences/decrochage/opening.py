@@ -220,8 +220,20 @@ async def save_opening(ctx: Context) -> Outcome:
         return Leave()
     if followup.path == "short" and not ABSENCE_OR_RUPTURE & set(ctx.data.get("signs") or []):
         return Leave()  # nothing is asked yet: no contact to offer (said in « opened »)
-    ctx.data["_saved"] = True  # /annuler now leaves only « Programmer maintenant ? »
+    # /annuler now leaves only « Programmer maintenant ? », named so when set aside (HB3).
+    ctx.data["_saved"] = next_words(followup.path, ctx.data.get("cause"))
     return Next("next")
+
+
+def next_words(path: str, cause: object) -> str:
+    """The procedure's next step, as « Prochaine étape » asks it (``decrochage.ask_next``)."""
+    if path == "bilan_comp" and cause == "sick_leave":
+        return "noter la solution"
+    return {
+        "long": "programmer l'entretien individuel",
+        "bilan_comp": "noter l'échange en équipe",
+        "vae": "déposer le livret de suivi",
+    }.get(path, "noter un contact")
 
 
 async def go_next(ctx: Context) -> Outcome:

@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from icalendar import Calendar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.bilans.changes import cancel_bilan, move_bilan, set_visio_link
-from bot.bilans.notify import notify_participants
+from bot.bilans.notify import Reach, notify_participants
 from bot.bilans.schedule import Partner, Plan, Visio, schedule_bilan
+from bot.deadlines.documents import invitation_document
 from bot.formations.queries import Member
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import Bilan, BilanParticipant, StoredDeadline
@@ -122,6 +125,42 @@ async def test_a_moved_bilan_takes_its_deadlines_along_and_tells_who_can_be_reac
         entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "move"))
         assert entry is not None and entry.entity_id == bilan_id
         assert entry.details == {"formation_id": bilan.formation_id, "sequence": 1}
+
+
+@pytest.mark.usefixtures("demo")
+async def test_a_participant_told_in_her_chat_gets_the_updated_invitation_for_her_agenda(
+    db: Database, clock: Clock
+) -> None:
+    """Explorer GE4: Léa, on Telegram or the console, had imported the first ``.ics`` the
+    trainer forwarded; told of the move in her chat without a file, her agenda kept the old
+    date (only Matrix participants got one, DC13). The move's and the cancellation's notices
+    carry the bilan's ``.ics`` (same UID, SEQUENCE raised; METHOD:CANCEL when cancelled)."""
+    bilan_id = await scheduled(db, clock)
+    reach = Reach(
+        chat_of=lea_only,
+        calendar=lambda view, cancelled: invitation_document(
+            view, stamp=clock.now, caption="", cancelled=cancelled
+        ),
+    )
+    async with db.sessions() as session, session.begin():
+        assert await move_bilan(session, ADMIN, clock.now, bilan_id, LATER, chat_of=reach)
+    async with db.sessions() as session, session.begin():
+        assert await cancel_bilan(session, ADMIN, clock.now, bilan_id, chat_of=reach)
+    async with db.sessions() as session:
+        rows = (
+            await session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.bilan_id == bilan_id, OutboxMessage.chat_id == "lea-martin")
+                .order_by(OutboxMessage.id)
+            )
+        ).all()
+    sent = {row.about: row.payload["document"] for row in rows}
+    assert set(sent) == {"moved", "cancelled"}
+    for about, method, sequence in (("moved", "PUBLISH", 1), ("cancelled", "CANCEL", 2)):
+        assert sent[about]["filename"].endswith(".ics")
+        ics = Calendar.from_ical(base64.b64decode(sent[about]["content"]))
+        (event,) = ics.events
+        assert (str(ics["METHOD"]), int(event["SEQUENCE"])) == (method, sequence)
 
 
 @pytest.mark.usefixtures("demo")

@@ -163,8 +163,9 @@ async def notify_participants(
             )
         else:
             calendar = None
-            if platform == "matrix" and isinstance(chat_of, Reach) and chat_of.calendar:
-                # Its agenda's file too, as the chargée de mission gets it (explorer DC13).
+            if isinstance(chat_of, Reach) and chat_of.calendar:
+                # Its agenda's file too, as the chargée de mission gets it (explorer DC13,
+                # Matrix); in any chat, the one the trainer forwarded is updated (GE4).
                 view = view or await view_of(session, bilan)
                 cancelled = event in ("cancelled", "removed")
                 calendar = chat_of.calendar(view, cancelled) if view is not None else None

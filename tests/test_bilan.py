@@ -62,7 +62,7 @@ REMOTE = [
     ("partners", "press", "Ajouter un partenaire"),
     ("partner_name", "say", "Mme Lina Costa"),
     ("partner_structure", "press", "Passer"),
-    ("partner_contact", "say", "@lina_costa"),
+    ("partner_contact", "press", "Passer"),
     ("partners", "press", "Terminé"),
     ("recap", "press", "Programmer le bilan"),
 ]
@@ -285,7 +285,7 @@ async def test_a_remote_bilan_is_scheduled_with_its_deadlines_and_documents(
         ("delegate", "Léa Martin", None, None),  # by surname: Martin, Moreau
         ("delegate", "Hugo Moreau", None, None),
         ("partner", "M. Karim Haddad", "Mission locale de Caen", "k.haddad@example.org"),
-        ("partner", "Mme Lina Costa", None, "@lina_costa"),
+        ("partner", "Mme Lina Costa", None, None),
     ]
     assert all(p.trainee_id for p in bilan.participants if p.kind == "delegate")
 
@@ -1699,6 +1699,41 @@ async def test_a_trainee_typed_as_a_partner_on_site_is_told_no_agreement(trainer
     assert "accord" not in trainer.last
     await trainer.says("BENALI Karim")  # surname first, as lists write it (explorer Y, Y6)
     assert trainer.last.startswith("Karim Benali suit cette formation comme stagiaire")
+
+
+CONTACT = REMOTE.index(("partner_contact", "say", "k.haddad@example.org"))
+
+
+async def test_without_matrix_a_partner_s_contact_is_an_e_mail_not_a_pseudo(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer GE8: « identifiant de messagerie (@pseudo) » was asked, stored, shown, and
+    never used: a Telegram bot cannot write to a username."""
+    await schedule(trainer, REMOTE[:CONTACT])
+    assert trainer.last.startswith("Son adresse e-mail ? Ou « Passer ».")
+    await trainer.says("@marclef")
+    assert trainer.last.startswith("Je ne peux pas écrire à un pseudo")
+    assert await step_of(db, trainer) == ("bilan_partner", "contact")
+    await trainer.says("k.haddad@example.org")
+    assert "· M. Karim Haddad (Mission locale de Caen) – k.haddad@example.org" in trainer.last
+    assert "pseudo" not in trainer.last
+
+
+async def test_on_matrix_a_partner_s_contact_is_a_whole_matrix_id(
+    db: Database, settings: Settings, clock: Clock, demo: None
+) -> None:
+    """Explorer GE8: a bare « @pseudo » without its server reached nobody on Matrix."""
+    on_matrix = replace(
+        settings, matrix_homeserver="http://127.0.0.1:1", matrix_user_id="@formabot:localhost"
+    )
+    trainer = Person(build_engine(db, on_matrix, clock=clock), "formateur")
+    await schedule(trainer, REMOTE[:CONTACT])
+    assert "son identifiant Tchap ou Matrix" in trainer.last
+    await trainer.says("@karim_haddad")
+    assert "« @prenom.nom:serveur »" in trainer.last
+    assert await step_of(db, trainer) == ("bilan_partner", "contact")
+    await trainer.says("@karim.haddad:agent.tchap.gouv.fr")
+    assert "– @karim.haddad:agent.tchap.gouv.fr" in trainer.last
 
 
 async def test_a_partner_s_name_with_its_structure_glued_is_asked_apart(

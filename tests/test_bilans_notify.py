@@ -68,7 +68,7 @@ STEPS = [
     "Ajouter un partenaire",
     "Mme Lina Costa",
     "Passer",
-    "@lina_costa",
+    "Passer",
     "Terminé",
     "Programmer le bilan",
 ]

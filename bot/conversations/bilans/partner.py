@@ -7,7 +7,7 @@
     You  M. Karim Haddad
     Bot  Sa structure ? (par exemple « Mission locale de Caen »), ou « Passer ».
     You  Mission locale de Caen
-    Bot  Son e-mail, ou son identifiant de messagerie (@pseudo) ? Ou « Passer ».
+    Bot  Son adresse e-mail ? Ou « Passer ».  (on Matrix: or her whole Matrix ID)
     You  k.haddad@example.org
     Bot  Partenaires invités : · M. Karim Haddad (Mission locale de Caen) – k.haddad@…
          Un autre partenaire extérieur ?  [Ajouter un partenaire extérieur] [Terminé]
@@ -18,12 +18,13 @@ structure, contact) and the menu shows the list again.
 
 from __future__ import annotations
 
-from bot.answers import Invalid
+from bot.answers import Invalid, matrix_id
 from bot.bilans.checks import contact
 from bot.bilans.participants import needs_agreement
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Outcome, Return
 from bot.conversations.kit.steps import Text
+from bot.mailer import looks_like_email
 from bot.people.names import (
     bare_name,
     current_structure,
@@ -37,9 +38,21 @@ from bot.storage.formations import Formation
 from bot.storage.people import Role
 
 
+async def reachable_by(ctx: Context) -> dict[str, bool]:
+    """Matrix on: a Matrix ID is a way to write to her, not otherwise (explorer GE8)."""
+    return {"matrix": ctx.settings.has_matrix}
+
+
 async def parse_contact(ctx: Context, text: str) -> str | Invalid:
+    """An e-mail address, or on Matrix a whole Matrix ID: what the bot can write to.  A
+    Telegram « @pseudo » was asked, stored, shown and never used (explorer GE8): a bot
+    cannot write to a username, nor to a Matrix name without its server."""
     found = contact(text)
-    return found if found is not None else Invalid(ctx.render("bilan.contact_invalid"))
+    matrix = ctx.settings.has_matrix
+    if found is not None and (looks_like_email(found) or (matrix and matrix_id(found))):
+        return found
+    handle = found is not None
+    return Invalid(ctx.render("bilan.contact_invalid", matrix=matrix, handle=handle))
 
 
 async def hand_back(ctx: Context, _contact: object) -> Outcome:
@@ -132,6 +145,7 @@ PARTNER = Flow(
             "contact",
             ask="bilan.ask_partner_contact",
             parse=parse_contact,
+            values=reachable_by,
             skip_label="Passer",
             then=hand_back,
         ),

@@ -202,6 +202,21 @@ async def test_a_stop_word_typed_at_a_free_text_or_date_question_is_not_an_answe
     assert "écrivez la date, par exemple « " in trainer.last
 
 
+async def test_a_file_at_a_written_question_is_told_where_files_go(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer DG3: a second list sent at « Qui sont les délégués ? » got « J'attends une
+    réponse écrite ici » and nothing said where a list, a proof or a signed sheet goes."""
+    await trainer.says("/formation")
+    await trainer.sends_file("stagiaires.xlsx", "application/vnd.ms-excel", b"PK x")
+    assert "pas un fichier ni une photo" in trainer.last
+    assert (
+        "une liste de stagiaires avec /formations, « Ajouter des stagiaires », une fois la "
+        "formation enregistrée" in trainer.last
+    )
+    assert await step_of(db, trainer) == ("formation", "title")
+
+
 async def test_a_file_with_words_at_a_written_question_is_refused_whole(
     db: Database, trainer: Person
 ) -> None:

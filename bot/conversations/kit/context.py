@@ -363,7 +363,7 @@ class Context:
             # Its caption is no answer either (explorer EC7: « Mon constat en PJ » became a
             # compte rendu's constat, the PDF dropped unsaid).
             words = bool(self.incoming.text.strip())
-            return Retry(texts.say("common.file_instead_of_text", with_words=words))
+            return Retry(self.render("common.file_instead_of_text", with_words=words))
         return None
 
 

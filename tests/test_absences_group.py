@@ -616,3 +616,43 @@ async def test_retour_never_reopens_a_settled_question(db: Database, trainer: Pe
     await trainer.presses("Enregistrer")
     karim = await trainee_id(db, "Karim Benali")
     assert await saved(db) == [(karim, date(2026, 11, 22), "matin", None, False)]
+
+
+async def test_a_day_years_away_is_refused_for_several_people_as_for_one(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer HA4: « karim et léa absents il y a 200 ans » asked the half-day of « jeudi 23
+    novembre 1826 », then « je le note quand même si vous enregistrez »: two absences saved in
+    1826, where one name is refused (GD1). The same check, the same words, for the sentence's
+    day, a day typed at the question, and several days typed at « Changer le jour »."""
+    far = (
+        "Le jeudi 23 novembre 1826 est à plus d'un an de la période de formation de Karim"
+        " Benali (du lundi 19 octobre 2026 au vendredi 8 janvier 2027) : vérifiez l'année"
+        " et redonnez la date, par exemple « vendredi 20 novembre »."
+    )
+    await trainer.says("karim et léa absents il y a 200 ans")
+    assert trainer.all_text.startswith(far)
+    assert "Quelle demi-journée" not in trainer.all_text
+    assert await step_of(db, trainer) == ("absence_group", "date")
+    await trainer.says("il y a 2 ans")
+    assert trainer.all_text.startswith(
+        "Le samedi 23 novembre 2024 est à plus d'un an de la période de formation de Karim"
+    )
+    assert await step_of(db, trainer) == ("absence_group", "date")
+    await trainer.says("/annuler")
+    await trainer.says("karim et léa absents hier matin")
+    await trainer.presses("Changer le jour")
+    await trainer.says("du 10 au 12 novembre 2024")
+    assert trainer.all_text.startswith(
+        "Le mardi 12 novembre 2024 est à plus d'un an de la période de formation de Karim"
+    )
+    assert await step_of(db, trainer) == ("absence_group", "date")
+    await trainer.says("vendredi dernier")  # a day near the dates is still taken
+    await trainer.presses("Oui, c'est ça")
+    assert trainer.last.startswith(
+        "Noter une absence non justifiée, matin du vendredi 20 novembre 2026, pour :"
+    )
+    await trainer.says("/annuler")
+    await trainer.says("karim absent du 10 au 12 novembre 2024")  # several days, one name
+    assert trainer.all_text.startswith("Le mardi 12 novembre 2024 est à plus d'un an")
+    assert await absences(db) == []

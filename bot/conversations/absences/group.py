@@ -18,14 +18,16 @@ several trainees, or nobody, is asked once, with the candidates (or the
 closest names) and "Ne pas le noter".  What is missing (the day, the
 half-day) is asked; the day understood is shown in full in the one
 confirmation, with what deserves a second look (a weekend, a day outside a
-trainee's dates, a half-day already noted, which is left as it is).  The
+trainee's dates, a half-day already noted, which is left as it is).  A day
+more than a year from someone's dates is refused as for one person (explorer
+HA4: :func:`.day_checks.far_from_dates`).  The
 bot does not know the trainees' gender: its sentences need no agreement.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 from bot import dates
 from bot.absences.clashes import conflict, period_label
@@ -44,6 +46,7 @@ from bot.absences.rollcall import Mark
 from bot.answers import by_surname, closest_names, fold, match_names
 from bot.conversations.absences.appel import HALVES
 from bot.conversations.absences.batch import offer_step, save_marks
+from bot.conversations.absences.day_checks import far_from_dates
 from bot.conversations.absences.details import (
     check_not_future,
     keep_reason,
@@ -62,6 +65,7 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Option, Outcome, Stay
 from bot.conversations.kit.steps import DateStep, Pick, Text, past_example
 from bot.formations.labels import told_apart
+from bot.messages import Reply
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Role
 
@@ -86,7 +90,7 @@ def new_group() -> Flow:
                 "date",
                 ask="absence_appel.ask_group_date",
                 prefer="past",
-                check=check_not_future,
+                check=check_group_day,
                 then=after_date,
                 unless_known=True,
                 example=past_example,
@@ -179,6 +183,8 @@ async def group_start(ctx: Context) -> Outcome | None:
         # Karim's, refused as the same sentence typed without the command (explorer EA1).
         ctx.say("absence.sentence_two_events", first=named[0], other=other)
         return Leave()
+    if not unresolved:
+        await _refused_far(ctx)
     return None
 
 
@@ -203,7 +209,9 @@ async def several_typed(ctx: Context) -> Outcome | None:
         ctx.data["period"] = period
     for key in ("_own", "_typed_period"):  # read here: not taken again after it
         ctx.data.pop(key, None)
-    return Next("recap") if take_days(ctx, text, several) else Stay()
+    if not take_days(ctx, text, several):
+        return Stay()
+    return Stay() if await _refused_far(ctx) else Next("recap")
 
 
 async def after_date(ctx: Context, value: object) -> Outcome:
@@ -237,6 +245,7 @@ async def after_who(ctx: Context, picked: str) -> Outcome:
         ctx.say("absence_appel.group_nobody")
         return Leave()
     _no_way_back(ctx)  # the names are settled: « Retour » does not reopen an answered one
+    await _refused_far(ctx)
     return Next()
 
 
@@ -244,6 +253,38 @@ def _no_way_back(ctx: Context) -> None:
     """Forget the questions asked so far for « Retour »: what they asked is settled or
     cleared (explorer D: « retour » then reopened a question whose data was gone)."""
     ctx.data.pop("_trail", None)
+
+
+# --- the day ---------------------------------------------------------------------------
+
+
+def _forget_days(ctx: Context) -> None:
+    """The day or days read so far dropped: the date is asked again."""
+    for key in ("date", "_pending_date", "recap", "_days", "_skipped", "_span", "_own"):
+        ctx.data.pop(key, None)
+
+
+async def check_group_day(ctx: Context, when: datetime) -> str | None:
+    """A day typed at the date question: past, and not a year from the dates of anyone named
+    (explorer HA4: « il y a 200 ans » was an absence in 1826 « noted anyway »)."""
+    problem = await check_not_future(ctx, when)
+    if problem is not None:
+        return problem
+    return await far_from_dates(ctx, await chosen(ctx), [when.date()], past_example)
+
+
+async def _refused_far(ctx: Context) -> bool:
+    """The day or days the sentence (or « Changer le jour ») named, once the names are
+    settled: one a year from someone's dates is said as for one person and asked again
+    (explorer HA4), not shown in the recap to be saved anyway."""
+    if ctx.data.get("date") is None:
+        return False
+    said = await far_from_dates(ctx, await chosen(ctx), days_of(ctx), past_example)
+    if said is None:
+        return False
+    ctx.send(Reply(text=said))
+    _forget_days(ctx)
+    return True
 
 
 async def chosen(ctx: Context) -> list[tuple[Formation, Trainee]]:
@@ -362,16 +403,7 @@ async def recap_taken(ctx: Context, picked: str) -> Outcome:
         ctx.data["_justifying"] = True
         return Next("reason")
     if picked == "date":
-        for key in (
-            "date",
-            "_pending_date",
-            "recap",
-            "_days",
-            "_skipped",
-            "_span",
-            "_own",
-        ):
-            ctx.data.pop(key, None)
+        _forget_days(ctx)
         _no_way_back(ctx)
         return Next("date")
     if picked == "abandon":

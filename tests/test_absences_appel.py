@@ -522,3 +522,38 @@ async def test_a_call_on_a_day_off_is_pointed_out_once(trainer: Person, clock: C
     ) in trainer.all_text
     await trainer.says("absents : 1")
     assert "jour sans cours" not in trainer.all_text  # once
+
+
+async def test_a_day_that_cannot_be_is_said_never_today_called_instead(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer HA6: « /appel 31 février matin » took « 31 février » for a formation's name,
+    then opened the roll call of today, the day typed dropped unsaid; « le 31 février » was
+    the 31st of October. The words of every date question say what is wrong, and the day is
+    asked."""
+    await trainer.says("/appel 31 février matin")
+    assert trainer.all_text.startswith(
+        "Le 31 février n'existe pas. Donnez une autre date, par exemple « vendredi 20 novembre"
+        " matin »."
+    )
+    assert "Je ne reconnais pas la formation" not in trainer.all_text
+    await trainer.presses("Agent de restauration")
+    assert trainer.last.startswith("L'appel de quand ?")  # not « Appel du lundi 23 novembre »
+    await trainer.says("/annuler")
+    await trainer.says("/appel restauration le 12/03/2226 matin")
+    assert trainer.all_text.startswith("L'année 2226 semble fausse : vérifiez-la")
+    assert trainer.last.startswith("L'appel de quand ?")
+    await trainer.says("/annuler")
+    await trainer.says("/appel restauration le 31 février")
+    assert trainer.all_text.startswith("Le 31 février n'existe pas.")
+    assert "octobre" not in trainer.all_text
+    await trainer.says("/annuler")
+    await trainer.says("/appel restauration le 45 matin")
+    assert trainer.all_text.startswith("Je n'ai pas compris la date « le 45 ».")
+    assert trainer.last.startswith("L'appel de quand ?")
+    await trainer.says("31 février matin")  # typed at « L'appel de quand ? » too
+    assert trainer.last.startswith("Le 31 février n'existe pas.")
+    await trainer.says("mardi 10 novembre matin")  # a Tuesday, the 10th: taken
+    await trainer.presses("Oui")
+    assert trainer.last.startswith("Appel du mardi 10 novembre 2026, matin")
+    assert await absences(db) == []

@@ -31,7 +31,7 @@ from typing import ClassVar
 
 from bot import dates
 from bot.absences.clashes import HALF_WORDS, period_label
-from bot.absences.line import understand_line
+from bot.absences.line import as_typed, date_words, soft_fold, understand_line
 from bot.absences.rollcall import HALF_DAY_CALLS, Mark, late_already, roster
 from bot.answers import YES_NO, Invalid, fold, match_names
 from bot.conversations.absences.batch import offer_step, save_marks
@@ -69,7 +69,15 @@ from bot.conversations.kit.flow import (
     Step,
     stored_date,
 )
-from bot.conversations.kit.steps import DateStep, Pick, besides_key, past_example
+from bot.conversations.kit.steps import (
+    DateStep,
+    Pick,
+    besides_key,
+    past_example,
+    wrong_weekday_said,
+)
+from bot.conversations.kit.wrong_dates import impossible_said
+from bot.dates.words import MONTH_WORDS, WEEKDAY_WORDS
 from bot.messages import Reply
 from bot.storage.formations import Formation
 
@@ -145,20 +153,68 @@ async def appel_start(ctx: Context) -> Outcome | None:
         ctx.data["formation_id"] = formations[0].id
     argument = ctx.incoming.argument if ctx.incoming.command == "appel" else ""
     if argument:
-        prefill(ctx, argument, formations)
+        await prefill(ctx, argument, formations)
     return None
 
 
-def prefill(ctx: Context, text: str, formations: list[Formation]) -> None:
-    """ "/appel restauration hier matin": keep what the line says, confirm a typed date."""
-    line = understand_line(text[:300], ctx.now, [])
-    if line.name_text:
-        found = match_names(line.name_text, [(f.title, f.id) for f in formations])
-        if len(found) == 1:
-            ctx.data["formation_id"] = found[0]
-        else:
-            ctx.say("absence_appel.formation_unclear", typed=line.name_text[:40])
+async def prefill(ctx: Context, text: str, formations: list[Formation]) -> None:
+    """ "/appel restauration hier matin": keep what the line says, confirm a typed date.  A
+    day it names that cannot be taken is said as at every date question, and asked: never
+    today's roll call opened in its place (explorer HA6: « /appel 31 février matin » took
+    « 31 février » for a formation and called today)."""
+    text = text[:300]
+    line = understand_line(text, ctx.now, [])
+    titles = [(f.title, f.id) for f in formations]
+    found = match_names(line.name_text, titles) if line.name_text else []
+    name, unread = (line.name_text, "") if len(found) == 1 else _split_day(line.name_text)
+    if unread and name:
+        found = match_names(name, titles)
+    if len(found) == 1:
+        ctx.data["formation_id"] = found[0]
+    elif name:
+        ctx.say("absence_appel.formation_unclear", typed=name[:40])
+    wrong = await wrong_day(ctx, _day_text(text, name))
+    if wrong is None and unread:
+        wrong = ctx.render("absence.quick_unknown_date", typed=as_typed(text, unread)[:40])
+    if wrong is not None:
+        ctx.send(Reply(text=wrong))
+        return
     _keep_when(ctx, line.when, line.period)
+
+
+_DAY_WORDS = frozenset({"le", "du", "au", "l", "er"})
+"""Words that go with a day's number (« le 45 »), taken with it when one is there."""
+
+
+def _split_day(name: str) -> tuple[str, str]:
+    """What the line reader left as a formation's name: its words naming no day, and those
+    naming a day it could not read (« restauration le 45 » → « restauration », « le 45 »)."""
+    words = name.split()
+
+    def dated(word: str) -> bool:
+        folded = fold(word)
+        return any(c.isdigit() for c in folded) or folded in MONTH_WORDS or folded in WEEKDAY_WORDS
+
+    if not any(dated(w) for w in words):
+        return name, ""
+    day = [w for w in words if dated(w) or fold(w) in _DAY_WORDS]
+    return " ".join(w for w in words if w not in day), " ".join(day)
+
+
+def _day_text(text: str, name: str) -> str:
+    """What of ``text`` names the day: its words less the half-day's and the formation's."""
+    others = set(soft_fold(name).split())
+    return " ".join(w for w in date_words(text).split() if w not in others)
+
+
+async def wrong_day(ctx: Context, day_text: str) -> str | None:
+    """« mardi 10 décembre » (a Thursday), « 31 février », « 12/03/2226 »: what is wrong with
+    the day typed, in the words of every date question (:mod:`.kit.wrong_dates`), or
+    ``None``."""
+    if not day_text.strip():
+        return None
+    example = f"{await past_example(ctx)} matin"
+    return wrong_weekday_said(ctx, day_text, "past") or impossible_said(ctx, day_text, example)
 
 
 def _keep_when(ctx: Context, when: datetime | None, period: str | None) -> None:
@@ -208,7 +264,8 @@ class WhenStep(Pick):
             return outcome
         line = understand_line(text, ctx.now, [])
         if line.when is None or line.name_text:
-            return Retry(ctx.render("absence_appel.when_unclear"))
+            wrong = await wrong_day(ctx, date_words(text))  # explorer HA6
+            return Retry(wrong or ctx.render("absence_appel.when_unclear"))
         if line.when.date() > ctx.now.date():
             return Retry(ctx.render("absence.future", day=line.when.date()))
         _keep_when(ctx, line.when, line.period)

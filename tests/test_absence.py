@@ -1324,7 +1324,8 @@ async def test_a_second_follow_up_counts_from_its_own_absences_not_the_closed_on
     """Explorer GF1: Karim's first follow-up, on his absences of 10 and 12 November, closed on
     the 17th; absent again on the 20th and the 23rd, his second follow-up took « Premier
     signe : l'absence du jeudi 12 novembre », its entretien « dépassé » at its opening, the
-    ticket and the timeline contradicting the first one's."""
+    ticket and the timeline contradicting the first one's. Explorer HA3: the sign itself
+    counts from the closing too."""
     await note_unjustified(trainer, "/absence karim mardi 10 novembre journée")
     await note_unjustified(trainer, "/absence karim jeudi 12 novembre journée")
     await trainer.presses("Pas maintenant")
@@ -1344,7 +1345,13 @@ async def test_a_second_follow_up_counts_from_its_own_absences_not_the_closed_on
             )
         )
     await note_unjustified(trainer, "/absence karim vendredi dernier journée")
+    # Explorer HA3: the closed follow-up's absences raised « 3 absences non justifiées en 14
+    # jours (du mardi 10 novembre … au vendredi 20 novembre) » again, on one absence.
+    assert "C'est noté : Karim Benali, journée du vendredi 20 novembre 2026" in trainer.all_text
+    assert "Ouvrir un suivi" not in trainer.buttons
+    assert "signe de décrochage" not in trainer.all_text
     await note_unjustified(trainer, "/absence karim ce matin")
+    assert "2 absences non justifiées en 14 jours (du vendredi 20 novembre" in trainer.all_text
     await trainer.presses("Ouvrir un suivi")
     await trainer.presses("Terminé")
     await trainer.presses("Non")

@@ -130,3 +130,26 @@ def test_repetition_does_not_reach_back_past_a_follow_up_closed_on_those_absence
     closed = date(2026, 11, 17)
     assert repetition_began(marks, {}, until=until, after=closed) == until
     assert repetition_began(marks[:3], {}, until=date(2026, 11, 23), after=closed) is None
+
+
+def test_the_sign_is_not_raised_by_the_absences_a_closed_follow_up_covered() -> None:
+    """Explorer HA3: absences on 10 and 12 November, their follow-up closed on the 17th, then
+    one absence on the 20th: « Absences répétées : 3 absences du 10 au 20 novembre » came
+    again, while the follow-up it opened dated its first sign on the 20th. The detection
+    counts from the closing day, as :func:`repetition_began` does; the closing day counts."""
+    closed = date(2026, 11, 17)
+    days = (date(2026, 11, 10), date(2026, 11, 12))
+    before = [Mark(i, day, "journee", False) for i, day in enumerate(days, start=1)]
+    new = Mark(3, date(2026, 11, 20), "journee", False)
+    assert repeated_absence(before, new, {}) is not None
+    assert repeated_absence(before, new, {}, after=closed) is None
+    on_closing = Mark(4, closed, "matin", False)
+    signal = repeated_absence([*before, on_closing], new, {}, after=closed)
+    assert signal is not None and (signal.start, signal.end) == (closed, new.day)
+    late_before = [Mark(i, date(2026, 11, 9 + i), "retard", False) for i in (1, 2)]
+    late = Mark(5, date(2026, 11, 20), "retard", False)
+    assert repeated_absence(late_before, late, {}) is not None
+    assert repeated_absence(late_before, late, {}, after=closed) is None
+    old = Mark(6, date(2026, 11, 13), "journee", False)  # one of those days, typed late
+    assert repeated_absence(before, old, {}, after=closed) is None
+    assert repeated_absence([], old, {}, short=True, after=closed) is None

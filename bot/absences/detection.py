@@ -152,12 +152,27 @@ class Signal:
 
 
 def repeated_absence(
-    marks: Iterable[Mark], new: Mark, settings: Mapping[str, object], *, short: bool = False
+    marks: Iterable[Mark],
+    new: Mark,
+    settings: Mapping[str, object],
+    *,
+    short: bool = False,
+    after: date | None = None,
 ) -> Signal | None:
     """The signal when ``new`` (already among ``marks`` or not) makes absence repeated.
 
     ``short``: the formation follows ELY-SHORT, where one absence is enough.
+
+    ``after``: the day the trainee's last follow-up closed. The absences before it were that
+    follow-up's and count no more, the sign raised on saving as the first sign dated when
+    the next follow-up opens (:func:`repetition_began`; explorer HA3: a closed follow-up's
+    two absences and one new one made « 3 absences du 10 au 20 novembre », the follow-up it
+    opened a first sign on the 20th). The closing day itself counts.
     """
+    if after is not None:
+        if new.day < after:
+            return None
+        marks = [m for m in marks if m.day >= after]
     window = setting(settings, "absences_window_days")
     max_unjustified = setting(settings, "absences_unjustified_threshold")
     max_half_days = setting(settings, "absences_half_days_threshold")
@@ -261,13 +276,11 @@ def repetition_began(
     trainee was not in its ticket).
     """
     since = until - timedelta(days=days)
-    if after is not None:
-        since = max(since, after - timedelta(days=1))
     recent = sorted(
         (m for m in marks if (m.late if lates else m.counts) and since < m.day <= until),
         key=lambda m: (m.day, m.id),
     )
     for index, mark in enumerate(recent):
-        if repeated_absence(recent[: index + 1], mark, settings) is not None:
+        if repeated_absence(recent[: index + 1], mark, settings, after=after) is not None:
             return mark.day
     return None

@@ -40,13 +40,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.absences.clashes import Conflict, conflict
 from bot.absences.detection import Mark, Signal, repeated_absence
 from bot.absences.followups import open_followup_of, short_procedure
+from bot.absences.recent import last_closed_on
 from bot.absences.uploads import Upload, keep_upload
 from bot.absences.vocabulary import JUSTIFICATIF
 from bot.storage import audit
 from bot.storage.absences import Absence
 from bot.storage.conflicts import insert_unless_taken
 from bot.storage.formations import Formation, Trainee
-from bot.storage.people import Organisation
+from bot.storage.people import Organisation, zone_of
 
 MAX_LATE_MINUTES = 8 * 60
 
@@ -161,7 +162,9 @@ async def _keep_proof(
 
 
 async def repeated(session: AsyncSession, absence: Absence) -> Signal | None:
-    """Whether ``absence`` makes the trainee's absences repeat (the organisation's thresholds)."""
+    """Whether ``absence`` makes the trainee's absences repeat (the organisation's thresholds),
+    counted since the last follow-up closed, as the next follow-up's first sign is (explorer
+    HA3: :func:`~bot.absences.recent.last_closed_on`)."""
     rows = await session.scalars(
         select(Absence).where(
             Absence.trainee_id == absence.trainee_id, Absence.deleted_at.is_(None)
@@ -175,6 +178,7 @@ async def repeated(session: AsyncSession, absence: Absence) -> Signal | None:
         Mark(absence.id, absence.day, absence.period, absence.justified),
         organisation.settings if organisation else {},
         short=formation is not None and short_procedure(organisation, formation),
+        after=await last_closed_on(session, absence.trainee_id, tz=zone_of(organisation)),
     )
 
 

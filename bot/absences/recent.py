@@ -36,6 +36,19 @@ async def recent_absence_days(
     return list(found.all())
 
 
+async def last_closed_on(session: AsyncSession, trainee_id: int, *, tz: tzinfo) -> date | None:
+    """The day (in ``tz``, the organisation's) the trainee's last follow-up closed: the
+    absences before it were that follow-up's, counted neither by the sign raised on saving
+    (:func:`bot.absences.log.repeated`) nor by the first sign of the next one (explorer GF1,
+    HA3)."""
+    closed = await session.scalar(
+        select(func.max(FollowUp.closed_at)).where(
+            FollowUp.trainee_id == trainee_id, FollowUp.closed_at.is_not(None)
+        )
+    )
+    return closed.astimezone(tz).date() if closed is not None else None
+
+
 async def repetition_day(
     session: AsyncSession,
     trainee_id: int,
@@ -49,12 +62,7 @@ async def repetition_day(
     (:func:`repetition_began`), lately, and since the last follow-up closed (explorer GF1:
     the absences it covered do not open a second one); ``tz``: the organisation's, for the
     day it closed."""
-    closed = await session.scalar(
-        select(func.max(FollowUp.closed_at)).where(
-            FollowUp.trainee_id == trainee_id, FollowUp.closed_at.is_not(None)
-        )
-    )
-    after = closed.astimezone(tz).date() if closed is not None else None
+    after = await last_closed_on(session, trainee_id, tz=tz)
     rows = await session.scalars(
         select(Absence).where(
             Absence.trainee_id == trainee_id,

@@ -272,6 +272,24 @@ def test_the_readme_s_backups_are_written_for_their_owner_only() -> None:
     data and the keys 644, the umask's, while formabot's own files are 600."""
     for recipe in backup_recipes():
         assert "umask 077" in recipe, recipe
+        # In a subshell: pasted bare, the umask stayed, and the next `git pull` wrote code the
+        # image's user could not read (explorer IA5).
+        assert re.search(r"\(umask 077 && [^)]*> *formabot-[^)]*\)", recipe), recipe
+
+
+def test_the_readme_s_restores_read_the_dump_through_the_shell_and_stop_at_a_failure() -> None:
+    """Explorer IA4: `sudo -u postgres pg_restore -d formabot FILE` could not open the 600
+    dump the backup recipe writes; the base was dropped, and the `formabot migrate` after it
+    made a new empty one, code 0."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sh\n(.*?)```", readme, flags=re.DOTALL)
+    restores = [b for b in blocks if "pg_restore" in b]
+    assert len(restores) == 2, restores  # with compose, and without
+    for block in restores:
+        lines = [line.strip() for line in block.replace("\\\n", " ").splitlines() if line.strip()]
+        assert all(line.endswith("&&") for line in lines[:-1]), block
+        [restore] = [line for line in lines if "pg_restore" in line]
+        assert "--exit-on-error" in restore and re.search(r"< *formabot-DATE\.dump", restore)
 
 
 def test_the_readme_s_backups_at_the_checkout_s_top_are_git_ignored(tmp_path: Path) -> None:
@@ -279,7 +297,7 @@ def test_the_readme_s_backups_at_the_checkout_s_top_are_git_ignored(tmp_path: Pa
     recipes run (the checkout), were one `git add -A` away from a commit."""
     names = []
     for recipe in backup_recipes():
-        written = re.search(r"> *(formabot-\S+)", recipe.replace("$(date +%F)", "2026-12-06"))
+        written = re.search(r"> *(formabot-[^\s)]+)", recipe.replace("$(date +%F)", "2026-12-06"))
         assert written is not None, recipe
         names.append(written.group(1))
     checked = subprocess.run(

@@ -21,7 +21,7 @@ from bot.storage.formations import Formation, Trainee
 from bot.storage.people import ChatIdentity, Membership, Role
 from bot.storage.people import Person as P
 from bot.transports.telegram import keyboard
-from tests.auxil.absences import add_formation, move_due
+from tests.auxil.absences import add_formation, move_due, record_exit
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, step_of, survives
 from tests.auxil.statements import counting
@@ -468,7 +468,8 @@ async def test_an_exit_in_eos_cannot_be_marked_done_before_the_exit(
             )
         ).all()
         assert {r.status for r in exits} == {"open"}
-    # Two exits this week, today's and Wednesday's: today's is noted, Wednesday's said.
+    # Two exits this week, today's and Wednesday's: two lines (explorer IC1), today's can be
+    # noted, Wednesday's not yet.
     first, second = sorted(exits, key=lambda r: r.id)[:2]
     async with db.sessions() as session, session.begin():
         for row_id, day in ((first.id, date(2026, 11, 23)), (second.id, date(2026, 11, 25))):
@@ -476,11 +477,14 @@ async def test_an_exit_in_eos_cannot_be_marked_done_before_the_exit(
             assert row is not None
             row.due_on = day
     await trainer.says("/echeances")
-    await trainer.presses("2 sorties à saisir dans EOS")
-    await trainer.presses("Toutes faites")
-    said = trainer.all_text
-    assert "✅ C'est noté : « Saisir la sortie dans EOS » faite pour " in said
-    assert "se fait à partir du mercredi 25 novembre 2026." in said
+    assert "🟠 23/11 Saisir la sortie dans EOS – Thomas Fabre" in trainer.buttons
+    assert "🟠 25/11 Saisir la sortie dans EOS – Inès Garnier" in trainer.buttons
+    await trainer.presses("25/11 Saisir la sortie")
+    await trainer.presses("Fait")
+    assert "se fait à partir du mercredi 25 novembre 2026" in trainer.last
+    await trainer.says("/echeances")
+    await trainer.presses("23/11 Saisir la sortie")
+    await trainer.presses("Fait")
     async with db.sessions() as session:
         statuses = {
             r.id: r.status
@@ -652,3 +656,26 @@ async def test_a_session_s_deadline_keeps_its_title_in_the_list(trainer: Person)
     assert any("Envoyer le bilan qualitatif de fin – Session 1" in b for b in trainer.buttons), (
         trainer.buttons
     )
+
+
+async def test_exits_of_different_days_are_not_one_line_dated_by_the_earliest(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer IC1: Nadia's exit on Monday 28 December drew the two others of March into
+    « 🔵 28/12 3 sorties à saisir dans EOS »: the admin read three exits to enter that day.
+    Exits still to come are taken together only when due the same day."""
+    await record_exit(db, "Nadia Roux", date(2026, 12, 25), "emploi")
+    async with db.sessions() as session, session.begin():
+        nadia = await session.scalar(select(Trainee).where(Trainee.full_name == "Nadia Roux"))
+        assert nadia is not None
+        await refresh_deadlines(session, nadia.formation_id)
+    await trainer.says("/echeances")
+    exits = [b for b in trainer.buttons if "sortie" in b]
+    assert exits == [
+        "🔵 28/12 Saisir la sortie dans EOS – Nadia Roux",
+        "🔵 26/03 2 sorties à saisir dans EOS",
+    ]
+    assert "🔵 plus tard : 4" in trainer.last  # the lines shown, as before
+    await trainer.presses("2 sorties à saisir dans EOS")
+    assert "Thomas Fabre, Inès Garnier." in trainer.last
+    assert not any("Nadia" in b for b in trainer.buttons)

@@ -8,9 +8,9 @@ holds no name), the span or the bilan otherwise (``StoredDeadline.detail``,
 written by the rules).
 
 A formation's entry and exit items (CVL-EOS, CVL-TABLE: one per trainee)
-that fall in the same group (overdue, this week, later) are shown as one
-line, "3 entrées à saisir dans EOS", the names in its detail
-(:func:`bundle`); a single one stays a line of its own.
+that are overdue, or still to come on the same day, are shown as one line,
+"3 entrées à saisir dans EOS", the names in its detail (:func:`bundle`); a
+single one stays a line of its own.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TypeVar
 
 from sqlalchemy import func, select
@@ -136,20 +136,21 @@ class Line:
 
 
 def bundle(rows: Sequence[Listed], who: dict[int, str], now: datetime) -> list[Line]:
-    """``rows`` as lines, the per-trainee items of one formation and group together.
+    """``rows`` as lines, the per-trainee items of one formation together: the overdue
+    ones, and those still to come on the same day.
 
     The order of ``rows`` is kept (a bundle sits where its first item was).
     """
     lines: list[Line] = []
-    pending: dict[tuple[int, str, str], list[Listed]] = {}
+    pending: dict[Slot, list[Listed]] = {}
     for row in rows:
         milestone = milestone_of(row.key)
         if row.subject == "trainee" and milestone is not None and milestone.several:
-            pending.setdefault((row.formation_id, row.title, group_of(row, now)), []).append(row)
-    placed: set[tuple[int, str, str]] = set()
+            pending.setdefault(_slot(row, now), []).append(row)
+    placed: set[Slot] = set()
     for row in rows:
         milestone = milestone_of(row.key)
-        slot = (row.formation_id, row.title, group_of(row, now))
+        slot = _slot(row, now)
         together = pending.get(slot) if row.subject == "trainee" else None
         if together is None or len(together) < 2 or milestone is None or not milestone.several:
             lines.append(Line((row,), row.title, who.get(row.id, "")))
@@ -161,6 +162,18 @@ def bundle(rows: Sequence[Listed], who: dict[int, str], now: datetime) -> list[L
         title = f"{len(together)} {milestone.several}"
         lines.append(Line(tuple(together), title, ", ".join(names), tuple(names)))
     return lines
+
+
+Slot = tuple[int, str, str, date | None]
+"""What a bundle's items share: formation, title, group, and the day unless overdue."""
+
+
+def _slot(row: Listed, now: datetime) -> Slot:
+    """Overdue items of several days stay one line (the digest says their days, explorer
+    AV1); items still to come are taken together only when due the same day (explorer IC1:
+    an exit of 28 December drew two of April into « 🔵 28/12 3 sorties à saisir dans EOS »)."""
+    group = group_of(row, now)
+    return (row.formation_id, row.title, group, None if group == "overdue" else row.effective_due)
 
 
 def in_order(rows: Iterable[L], who: Mapping[int, str]) -> list[L]:

@@ -105,3 +105,36 @@ async def test_the_link_can_come_later_and_closes_its_deadline(
     link = rows["NOR-VISIO-LINK"]
     assert link.status == "done" and link.done_by == bilan.created_by
     assert rows["NOR-VISIO"].status == "done"
+
+
+async def test_a_link_for_a_bilan_booked_late_is_due_the_day_before_not_overdue(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer IC2: booked on Monday for Thursday, the link « plus tard » was due seven days
+    before the bilan, « ⚠️ déjà dépassée » from the booking, though the fiche fixes no delay
+    for it: as the preparation and the guides (explorer EB1), the last working day before."""
+    for line in (
+        "/bilan",
+        "Agent de restauration",
+        "Programmer le bilan de fin",
+        "À distance",
+        "jeudi 26 novembre à 14 h",
+        "oui",
+        "2 heures",
+    ):
+        await trainer.says(line)
+    await trainer.presses("Plus tard")
+    for line in ("oui", "oui", "non", "Terminé", "Terminé"):
+        await trainer.says(line)
+    await trainer.presses("Programmer le bilan")
+    said = trainer.all_text
+    assert "Donner le lien de la visio : mercredi 25 novembre 2026\n" in said + "\n"
+    assert "Donner le lien de la visio : jeudi 19 novembre 2026" not in said
+    _, rows = await the_bilan(db)
+    link = rows["NOR-VISIO-LINK"]
+    assert (link.status, link.due_on) == ("open", date(2026, 11, 25))
+    assert (
+        "La fiche ne fixe pas de délai : l'organisme s'est donné 7 jours avant le bilan "
+        "(modifiable avec /reglages) ; le bilan ayant été programmé moins de 7 jours à "
+        "l'avance, c'est au plus tard le dernier jour ouvré qui le précède"
+    ) in link.explanation

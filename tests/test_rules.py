@@ -248,9 +248,11 @@ def test_a_target_before_the_bilan_is_never_before_its_booking(
     booked: datetime, starts: datetime, prep: date
 ) -> None:
     """Explorer EB1: a bilan booked three days ahead had its preparation and its guides
-    « déjà dépassée » from the booking, while the fiche only says « en amont »."""
-    found = by_key(deadlines(normandie(bilan(starts_at=starts, booked=booked)), {}, PARIS))
-    for rule in ("NOR-PREP", "NOR-GUIDES"):
+    « déjà dépassée » from the booking, while the fiche only says « en amont »; the visio
+    link to give « plus tard » too, for which the fiche fixes no delay (explorer IC2)."""
+    booking = replace(bilan(starts_at=starts, booked=booked), link_missing=True)
+    found = by_key(deadlines(normandie(booking), {}, PARIS))
+    for rule in ("NOR-PREP", "NOR-GUIDES", "NOR-VISIO-LINK"):
         late = found[f"{rule}:bilan:12"]
         assert late.due_on == prep
         said = "le bilan ayant été programmé moins de 7 jours à l'avance"

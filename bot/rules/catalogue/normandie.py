@@ -165,10 +165,16 @@ NORMANDIE: tuple[Rule, ...] = (
                     setting="nor_delegates_days_before",
                 ),
                 title="Donner le lien de la visio",
+                # The fiche asks a secured tool, not when its link is given: the delay is the
+                # organisation's, and a bilan booked after it leaves the day before (explorer
+                # IC2, as EB1 for NOR-PREP and NOR-GUIDES).
                 explanation="Lien de la visioconférence du {bilan} à donner d'ici {due} (avec "
-                "/bilans) : l'invitation des délégués et des partenaires doit le porter",
+                "/bilans) : l'invitation des délégués et des partenaires doit le porter. La "
+                "fiche ne fixe pas de délai : l'organisme s'est donné {delay} avant le bilan "
+                "(modifiable avec /reglages)",
                 what="lien de la visio, pour les invitations",
                 postponable=True,
+                booked_late=BOOKED_LATE,
             ),
         ),
     ),

@@ -1192,3 +1192,62 @@ async def test_a_follow_up_s_step_in_the_deadlines_is_noted_in_the_follow_up_not
     assert "Inès Garnier" in trainer.last
     await trainer.presses("Noter un contact")
     assert "Avec qui" in trainer.all_text
+
+
+async def test_a_sign_on_the_last_day_asks_the_entretien_within_the_formation(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Explorer IC3: a sign on the last day of a long formation (Friday 18 December) gave an
+    entretien due on Christmas, and the example offered, « lundi 21 décembre à 14 h », was
+    then warned « après la fin de la formation ». The procedure places it « tout au long de
+    la formation »: due that last day, the example a moment of it."""
+    restauration = await formation_id(db, "Agent de restauration")
+    async with db.sessions() as session, session.begin():
+        formation = await session.get(Formation, restauration)
+        assert formation is not None
+        formation.end_date = date(2026, 12, 18)
+    clock.now = datetime(2026, 12, 18, 14, 0, tzinfo=UTC)  # 15 h in Paris
+    await open_followup(trainer, "karim")
+    await trainer.presses("Ouvrir le suivi")
+    said = trainer.all_text
+    assert (
+        "Entretien individuel avec Karim Benali à tenir au plus tard le vendredi 18 décembre 2026"
+    ) in said
+    assert "25 décembre" not in said
+    entretien = (await tasks(db))["ENTRETIEN"]
+    assert entretien.due_on == date(2026, 12, 18)
+    assert (
+        "la procédure le situant « tout au long de la formation », qui finit le vendredi "
+        "18 décembre 2026, c'est au plus tard ce jour-là"
+    ) in entretien.explanation
+    await trainer.presses("Oui, maintenant")
+    assert "par exemple « vendredi 18 décembre à 16 h »" in trainer.last
+    await trainer.says("vendredi 18 décembre à 16 h")
+    assert "Attention" not in trainer.last
+    await trainer.presses("Non, corriger")
+    await trainer.says("lundi 21 décembre à 14 h")  # after the end: both warnings agree
+    assert "après la fin de la formation (le vendredi 18 décembre 2026)" in trainer.last
+    assert "l'organisme l'attendait au plus tard le vendredi 18 décembre 2026" in trainer.last
+
+
+async def test_a_follow_up_opened_after_the_end_is_not_told_its_entretien_is_after_it(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Explorer IC3: opened once the formation is over, the entretien is due the
+    organisation's 7 days after the sign, after the end: a day then is not questioned."""
+    restauration = await formation_id(db, "Agent de restauration")
+    async with db.sessions() as session, session.begin():
+        formation = await session.get(Formation, restauration)
+        assert formation is not None
+        formation.end_date = date(2026, 12, 18)
+    clock.now = datetime(2026, 12, 21, 9, 0, tzinfo=UTC)  # Monday after the last day
+    await trainer.says("/decrochage karim")
+    await trainer.presses("Manque de réactivité")
+    await trainer.presses("Terminé")
+    await seen_on(trainer, "jeudi 17 décembre")
+    await trainer.presses("Non")
+    await trainer.presses("Ouvrir le suivi")
+    assert (await tasks(db))["ENTRETIEN"].due_on == date(2026, 12, 24)
+    await trainer.presses("Oui, maintenant")
+    await trainer.says("mardi 22 décembre à 14 h")
+    assert "Attention" not in trainer.last

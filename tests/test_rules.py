@@ -31,6 +31,7 @@ from bot.rules import (
     rounding_setting,
 )
 from bot.rules.engine import validate_rules
+from bot.rules.french import spell_date
 from bot.rules.model import Milestone, Offset, Rule, without_source
 from bot.rules.settings import SETTINGS_BY_KEY, validate_settings
 
@@ -837,6 +838,53 @@ def test_a_follow_up_without_a_sign_day_counts_from_its_opening() -> None:
     entretien = legacy["ELY-LONG-ENTRETIEN:followup:5"]
     assert entretien.due_on == date(2027, 2, 8)
     assert "(premier signe : le lundi 1er février 2027)" in entretien.explanation
+
+
+@pytest.mark.parametrize(
+    ("sign", "opened", "changes", "expected", "capped"),
+    [
+        # A sign on the last day (Friday 15 January): the entretien that day, not the 22nd.
+        (date(2027, 1, 15), at(2027, 1, 15, 16), {}, date(2027, 1, 15), True),
+        # Three days before the end: the end, not a week after the sign.
+        (date(2027, 1, 12), at(2027, 1, 12, 9), {}, date(2027, 1, 15), True),
+        # A week before the end: the organisation's 7 days fit within the formation.
+        (date(2027, 1, 8), at(2027, 1, 8, 9), {}, date(2027, 1, 15), False),
+        # Opened once the formation is over: the organisation's 7 days from the sign.
+        (date(2027, 1, 14), at(2027, 1, 18, 9), {}, date(2027, 1, 21), False),
+        # The trainee's own extension is the end of their path.
+        (
+            date(2027, 1, 15),
+            at(2027, 1, 15, 9),
+            {"path_end": date(2027, 1, 19)},
+            date(2027, 1, 19),
+            True,
+        ),
+        # An abandon recorded is not the end of the formation.
+        (
+            date(2027, 1, 11),
+            at(2027, 1, 11, 9),
+            {"left_on": date(2027, 1, 11)},
+            date(2027, 1, 15),
+            True,
+        ),
+    ],
+)
+def test_a_long_formation_s_entretien_is_due_by_its_end(
+    sign: date, opened: datetime, changes: dict[str, date], expected: date, capped: bool
+) -> None:
+    """Explorer IC3: a sign on the last day of a long formation gave an entretien due a week
+    after the end; the procedure places it « tout au long de la formation »."""
+    trainee = replace(TraineeFacts(id=8, entered_on=date(2027, 1, 4), name="Léa Martin"), **changes)
+    formation = elycoop(
+        followup("long", sign_on=sign, opened_at=opened),
+        start=date(2027, 1, 4),
+        end=date(2027, 1, 15),
+        trainees=(trainee,),
+    )
+    entretien = by_key(deadlines(formation, {}, PARIS))["ELY-LONG-ENTRETIEN:followup:5"]
+    assert entretien.due_on == expected
+    said = f"qui finit le {spell_date(expected)}, c'est au plus tard ce jour-là"
+    assert (said in entretien.explanation) is capped
 
 
 def test_ely_long_entretien_compte_rendu_and_ticket() -> None:

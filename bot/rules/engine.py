@@ -273,6 +273,7 @@ def _context(
         sign = _sign(subject)
         assert sign is not None
         context["sign"] = "le " + spell_date(local_date(sign, tz))
+        context["path_end"] = "le " + spell_date(_path_end(subject))
         entretien = _entretien(subject)
         context["entretien"] = (
             "du " + spell_datetime(entretien.astimezone(tz)) if entretien else "individuel"
@@ -370,7 +371,8 @@ def deadlines(
                 if due_at is None and milestone.moves_off(due_on, local_date(anchor, tz)):
                     due_on = next_working_day(due_on)
                 booked = _booked_late(subject, due_on, tz) if milestone.booked_late else None
-                due_on = booked or due_on
+                ended = _within_path(subject, due_on, tz) if milestone.within_path else None
+                due_on = booked or ended or due_on
                 dues[milestone.key] = due_on
                 context = _context(subject, milestone, settings, tz, due_on, due_at, anchor)
                 sentence = _same_day(milestone, settings).format_map(context)
@@ -380,6 +382,8 @@ def deadlines(
                     sentence += milestone.day_off_after.format(day=spell_date(event), off=off)
                 if booked is not None:
                     sentence += milestone.booked_late.format_map(context)
+                if ended is not None:
+                    sentence += milestone.within_path.format_map(context)
                 found.append(
                     Deadline(
                         key=_key(rule, milestone, subject),
@@ -410,6 +414,26 @@ def _booked_late(subject: Subject, due_on: date, tz: ZoneInfo) -> date | None:
     if due_on >= booked:
         return None
     return max(booked, previous_working_day(local_date(bilan.starts_at, tz)))
+
+
+def _path_end(s: Subject) -> date:
+    """The last day of the followed trainee's path: their extension, else the group's end (an
+    exit is not the formation's end: an entretien after an abandon is still held)."""
+    end, trainee = s.formation.group_end, s.trainee
+    if trainee is not None and trainee.path_end is not None and trainee.path_end > end:
+        return trainee.path_end
+    return end
+
+
+def _within_path(subject: Subject, due_on: date, tz: ZoneInfo) -> date | None:
+    """The path's last day for a step due after it, of a follow-up opened by then
+    (:attr:`Milestone.within_path`); ``None`` otherwise."""
+    if subject.followup is None:
+        return None
+    end = _path_end(subject)
+    if due_on <= end or local_date(subject.followup.opened_at, tz) > end:
+        return None
+    return end
 
 
 def _order(d: Deadline) -> tuple[date, int, float, str]:

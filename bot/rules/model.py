@@ -98,6 +98,12 @@ class Milestone:
     day before the bilan (the booking day at the earliest), this sentence added, with the
     explanation's fields (explorer EB1: « déjà dépassée » from the booking of a bilan three
     days away, which the Région's fiche does not say)."""
+    within_path: str = ""
+    """For a step the procedure places during the formation (ELY-LONG's entretien, « tout au
+    long de la formation … dès qu'un signe de décrochage apparaît »): for a follow-up opened
+    by the end of the trainee's path, due that last day at the latest, this sentence added,
+    with ``{path_end}`` (explorer IC3: a sign on the last day gave an entretien a week after
+    the end, a day the bot itself then questioned)."""
     after_its_event: bool = False
     """With :attr:`day_off_after`: moved only when the working day before would come before
     the event it is counted from (a Saturday contact after a Friday absence stays « à faire

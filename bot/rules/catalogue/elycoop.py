@@ -151,6 +151,8 @@ ELYCOOP: tuple[Rule, ...] = (
                 "s'est donné {delay} après ce signe (modifiable avec /reglages)",
                 what="entretien individuel",
                 postponable=True,
+                within_path=" ; la procédure le situant « tout au long de la formation », qui finit "
+                "{path_end}, c'est au plus tard ce jour-là",
             ),
             _compte_rendu("livret de suivi"),
             _ticket("le suivi {of_trainee}", after="COMPTE-RENDU"),

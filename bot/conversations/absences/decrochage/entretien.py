@@ -35,7 +35,8 @@ from bot.conversations.absences.decrochage.common import (
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, stored_datetime
 from bot.conversations.kit.steps import DateStep, Text, future_example, words
-from bot.dates import day_off, odd_hour, weekend_words
+from bot.dates import day_off, next_working_day, odd_hour, spell_example, weekend_words
+from bot.formations.paths import path_end
 from bot.storage.people import Role
 
 
@@ -74,9 +75,7 @@ async def entretien_warnings(ctx: Context, when: datetime) -> list[str]:
     found = await load_followup(ctx)
     if found is None:
         return warnings
-    end = found.formation.extended_end or found.formation.end_date
-    if local.date() > end:
-        warnings.append(ctx.render("decrochage.entretien_after_end", end=end))
+    end = path_end(found.formation, found.trainee)
     expected = next(
         (
             row.effective_due
@@ -85,9 +84,33 @@ async def entretien_warnings(ctx: Context, when: datetime) -> list[str]:
         ),
         None,
     )
+    # Not when the procedure's own date is after the end (a follow-up opened once the
+    # formation was over: explorer IC3, the bot questioning the day it asked for).
+    if local.date() > end and (expected is None or expected <= end):
+        warnings.append(ctx.render("decrochage.entretien_after_end", end=end))
     if expected is not None and local.date() > expected:
         warnings.append(ctx.render("decrochage.entretien_late", deadline=expected))
     return warnings
+
+
+LAST_EXAMPLE_HOUR = 17
+"""The latest hour an example on the formation's last day proposes."""
+
+
+async def entretien_example(ctx: Context) -> str:
+    """The next working day at 14 h, or, when that is after the end of the trainee's path
+    and today is still in it, an hour to come today (explorer IC3: « lundi 21 décembre à
+    14 h » offered on the last day, then warned « après la fin de la formation »)."""
+    example = await future_example(ctx)
+    found = await load_followup(ctx)
+    if found is None:
+        return example
+    local = ctx.now.astimezone(ctx.tz)
+    end = path_end(found.formation, found.trainee)
+    following = next_working_day(local.date())  # future_example's day
+    if following <= end or local.date() > end or local.hour >= LAST_EXAMPLE_HOUR:
+        return example  # within the formation, or no time left in it
+    return spell_example(local.date(), hour=local.hour + 1)
 
 
 async def save_entretien(ctx: Context) -> None:
@@ -137,7 +160,7 @@ ENTRETIEN = Flow(
             need_time=True,
             check=check_moment,
             help="decrochage.help_entretien_date",
-            example=future_example,
+            example=entretien_example,
             warnings=entretien_warnings,
         ),
     ],

@@ -128,6 +128,7 @@ ANCHORS: dict[str, Callable[[Subject], Moment | None]] = {
     "trainee_exit": _trainee_exit,
     "followup_opened": lambda s: s.followup.opened_at if s.followup else None,
     "followup_sign": _sign,
+    "followup_difficulty": _sign,
     "followup_rupture": lambda s: _rupture(s) or _sign(s),
     "followup_entretien": _entretien,
 }
@@ -149,6 +150,7 @@ ANCHOR_LABELS: dict[str, str] = {
     "trainee_exit": "la sortie de formation",
     "followup_opened": "l'ouverture du suivi",
     "followup_sign": "le premier signe (absence ou décrochage)",
+    "followup_difficulty": "la difficulté constatée",
     "followup_rupture": "l'absence ou la rupture",
     "followup_entretien": "l'entretien",
 }

@@ -131,6 +131,9 @@ class Toggle:
 
     setting: str
     reason: str
+    brief: str = ""
+    """Why it is off, for the rules table, when its setting is off by default (explorer IC4:
+    CVL-TABLE read there as a live deadline)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -139,6 +142,8 @@ class Exclusion:
 
     predicate: str
     reason: str
+    brief: str = ""
+    """The case, for the rules table (explorer IC4: the Elycoop rows never said it)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -161,6 +166,9 @@ class Rule:
     """Predicates each subject must satisfy (a remote bilan, a follow-up's path…)."""
     toggles: tuple[Toggle, ...] = ()
     exclusions: tuple[Exclusion, ...] = ()
+    origin: str = ""
+    """Where a rule the seed does not state as such comes from (the organisation's reminder,
+    its reading of the text), said after its source in the rules table (explorer IC4)."""
 
     @property
     def source_ref(self) -> str:

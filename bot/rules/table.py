@@ -71,6 +71,22 @@ def _day_off(milestone: Milestone) -> str:
     return " (un jour sans formation : le jour ouvré suivant)"
 
 
+def _trigger(rule: Rule) -> str:
+    """The trigger, and when the rule is off: by default (CVL-TABLE), or in a case its source
+    excludes (the Elycoop procedure for a subcontractor; explorer IC4)."""
+    notes = [
+        f"désactivée par défaut (réglage `{t.setting}`) : {t.brief}"
+        for t in rule.toggles
+        if SETTINGS_BY_KEY[t.setting].default is False
+    ]
+    notes += [e.brief for e in rule.exclusions if e.brief]
+    return " ; ".join([rule.trigger, *notes])
+
+
+def _source(rule: Rule) -> str:
+    return f"{rule.source_ref} ({rule.origin})" if rule.origin else rule.source_ref
+
+
 def markdown_table() -> str:
     """One row per rule: id, funder, trigger, due, what, source."""
     lines = [
@@ -78,7 +94,7 @@ def markdown_table() -> str:
         "| " + " | ".join("---" for _ in HEADER) + " |",
     ]
     for rule in RULES:
-        row = (rule.id, _funder(rule), rule.trigger, _due(rule), rule.what, rule.source_ref)
+        row = (rule.id, _funder(rule), _trigger(rule), _due(rule), rule.what, _source(rule))
         lines.append("| " + " | ".join(_cell(c) for c in row) + " |")
     return "\n".join(lines) + "\n"
 

@@ -99,6 +99,8 @@ CENTRE_VAL_DE_LOIRE: tuple[Rule, ...] = (
                 "Métiers il n'est plus à compléter ni à transmettre : le texte le plus récent "
                 "l'emporte. L'organisation peut réactiver cette règle (réglage « Tableau de suivi "
                 "des orientations pour les Parcours Métiers »).",
+                brief="le texte plus récent (001, PRF 2021-2024) ne la demande plus pour les "
+                "Parcours Métiers",
             ),
         ),
         milestones=(

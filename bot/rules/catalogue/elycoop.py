@@ -30,6 +30,8 @@ _ELY_EXCLUSION = (
         predicate="subcontracted",
         reason="La procédure Elycoop ne s'applique pas quand le formateur intervient en "
         "sous-traitance d'un autre organisme de formation (procédure Elycoop, Objet).",
+        brief="ne s'applique pas quand le formateur intervient en sous-traitance d'un autre "
+        "organisme de formation (003, Objet)",
     ),
 )
 
@@ -203,7 +205,11 @@ ELYCOOP: tuple[Rule, ...] = (
             Milestone(
                 key="REGARD-CROISE",
                 offset=Offset(
-                    anchor="followup_sign", unit="days", setting="ely_regard_croise_days"
+                    # « difficulté pressentie (ou avérée) », neither an absence nor a
+                    # décrochage (explorer IC4); the day asked as the first sign.
+                    anchor="followup_difficulty",
+                    unit="days",
+                    setting="ely_regard_croise_days",
                 ),
                 title="Organiser le regard croisé",
                 explanation="Échange en groupe d'échanges de pratiques puis regard croisé "
@@ -250,6 +256,8 @@ ELYCOOP: tuple[Rule, ...] = (
         toggles=_ELY_TOGGLE,
         exclusions=_ELY_EXCLUSION,
         trigger="chaque candidat accompagné en VAE",
+        origin="lecture de l'organisme : le livret de suivi couvre tout l'accompagnement, il est "
+        "déposé à sa fin",
         what="livret de suivi VAE (jury blanc consigné, échanges de mail avec le candidat) dans "
         "l'espace de stockage formateur ; ticket qualité",
         audience="formateur",

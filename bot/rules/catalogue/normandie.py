@@ -151,6 +151,7 @@ NORMANDIE: tuple[Rule, ...] = (
         scope="bilans",
         subject_if=("bilan_remote", "bilan_link_missing"),
         trigger="bilan à distance programmé sans son lien de visio (« plus tard »)",
+        origin="rappel de l'organisme : la fiche ne fixe pas de délai pour le lien",
         what="donner le lien de la visioconférence, pour que l'invitation des délégués et des "
         "partenaires le porte ; l'échéance se ferme quand le lien est ajouté dans /bilans",
         audience="formateur",

@@ -230,7 +230,8 @@ class Engine:
         person = row["person_id"]
         if person is None:
             return stand, None
-        if not incoming.is_group and row["identity_chat"] != incoming.chat:
+        moved = row["identity_chat"] != incoming.chat or row["identity_blocked"] is not None
+        if not incoming.is_group and moved:
             await turn.write(
                 rows.MOVE_IDENTITY, {"identity": row["identity_id"], "new_chat": incoming.chat}
             )

@@ -25,6 +25,7 @@ from bot.app import build_engine
 from bot.config import Settings
 from bot.messages import Choice, Document, Reply
 from bot.outbox import UNSURE_PAUSE, MayHaveArrived, PermanentFailure
+from bot.people.chats import chat_of_person
 from bot.storage.db import Database
 from bot.storage.inbox import InboxUpdate
 from bot.storage.outbox import OutboxMessage
@@ -438,6 +439,25 @@ async def test_a_blocked_bot_is_recorded_and_not_retried(
             select(ChatIdentity).where(ChatIdentity.platform == "telegram")
         )
         assert identity is not None and identity.blocked_at is not None
+
+
+async def test_someone_who_unblocked_the_bot_and_writes_is_written_to_again(
+    telegram: tuple[TelegramTransport, RecordingRequest], db: Database
+) -> None:
+    """Explorer ID3: Claire blocked the bot once, then unblocked it and went on using it;
+    ``blocked_at`` stayed, and no digest, reminder or « X a rejoint » reached her again."""
+    transport, request = telegram
+    request.blocked_chats.add(str(TRAINER_ID))
+    with pytest.raises(PermanentFailure):
+        await transport.send(str(TRAINER_ID), Reply(text="Rappel"))
+    request.blocked_chats.clear()
+    await feed(transport, message("/aide"))
+    async with db.sessions() as session:
+        identity = await session.scalar(
+            select(ChatIdentity).where(ChatIdentity.platform == "telegram")
+        )
+        assert identity is not None and identity.blocked_at is None
+        assert await chat_of_person(session, identity.person_id) == ("telegram", str(TRAINER_ID))
 
 
 async def test_a_message_telegram_answered_too_late_is_not_sent_again_at_once(

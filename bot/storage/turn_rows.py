@@ -39,7 +39,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, Table, and_, bindparam, insert, literal, select, update
+from sqlalchemy import String, Table, and_, bindparam, insert, literal, null, select, update
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -82,6 +82,7 @@ LOAD = (
         _states.c.expires_at,
         _identities.c.id.label("identity_id"),
         _identities.c.chat_id.label("identity_chat"),
+        _identities.c.blocked_at.label("identity_blocked"),
         _people.c.id.label("person_id"),
         _people.c.display_name.label("person_name"),
         _memberships.c.role,
@@ -112,9 +113,11 @@ LOAD = (
 MOVE_IDENTITY = (
     update(_identities)
     .where(_identities.c.id == bindparam("identity"))
-    .values(chat_id=bindparam("new_chat"))
+    .values(chat_id=bindparam("new_chat"), blocked_at=null())
 )
-"""A person writing from another private chat: their replies go there from now on."""
+"""A person writing from another private chat, or from one where the bot was blocked: their
+replies go there from now on, and what the bot says first too (explorer ID3: someone who had
+blocked the bot once and come back got no digest, reminder or notice again)."""
 
 STATE_VALUES = ("flow", "step", "data", "version", "expires_at", "updated_at")
 """What a turn writes in the state row, bound as ``new_<name>``."""

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from bot import texts
 from bot.storage.db import Database
 from tests.auxil.absences import absences, add_formation, trainee_id
 from tests.auxil.dialogue import Clock, Person
@@ -438,8 +439,7 @@ async def test_a_day_to_come_or_at_odds_is_said_at_once_not_confirmed_first(
     await trainer.says("Karim absent demain matin")
     assert "Noter l'absence" not in trainer.all_text
     assert "Le mardi 24 novembre 2026 est à venir" in trainer.all_text
-    assert await step_of(db, trainer) == ("absence", "date")
-    await trainer.says("/annuler")
+    assert await step_of(db, trainer) == (None, None)  # nothing opened (explorer HB14)
     await trainer.says("/absence karim mardi 19 novembre matin")  # the 19th is a Thursday
     assert (
         "Le 19 novembre 2026 tombe un jeudi : vouliez-vous dire « jeudi 19 novembre » ou "
@@ -1092,3 +1092,41 @@ async def test_an_impossible_day_for_several_people_is_said_not_moved_to_another
     await trainer.says("karim et léa absents le 12/03/2226")
     assert trainer.last.startswith("L'année 2226 semble fausse")
     assert not await absences(db)
+
+
+async def test_a_day_to_come_without_sera_is_said_once_and_opens_nothing(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Explorer HB14: « Julie absente demain, rendez-vous France Travail » was said « à venir »,
+    then « Quel jour a eu lieu l'absence … ? » opened; « Karim sera absent … » opened nothing.
+    The bot's own example after a forwarded message was such a sentence."""
+    clock.advance(days=3)  # Thursday 26 November 2026
+    for ahead, said in (
+        ("Julie absente demain, rendez-vous France Travail", "Le vendredi 27 novembre 2026"),
+        ("Karim absent lundi prochain", "Le lundi 30 novembre 2026"),
+        ("Karim sera absent lundi prochain", "Le lundi 30 novembre 2026"),
+        ("Karim et Léa absents demain", "Le vendredi 27 novembre 2026"),
+        ("Julie absente du 28/12 au 2/01", "Le lundi 28 décembre 2026"),
+    ):
+        await trainer.says(ahead)
+        assert trainer.all_text == (
+            f"{said} est à venir : une absence se note le jour même ou après coup ; "
+            "annoncée à l'avance, notez-la ce jour-là."
+        ), ahead
+        assert await step_of(db, trainer) == (None, None), ahead
+    await trainer.says("Léa en retard demain")
+    assert trainer.all_text == (
+        "Le vendredi 27 novembre 2026 est à venir : un retard se note le jour même ou après "
+        "coup ; annoncé à l'avance, notez-le ce jour-là."
+    )
+    assert await step_of(db, trainer) == (None, None)
+    # A span that began already is still asked again (some of its days may be noted).
+    await trainer.says("Julie absente du 23 au 27 novembre")
+    assert "Le vendredi 27 novembre 2026 est à venir" in trainer.all_text
+    assert await step_of(db, trainer) == ("absence_group", "date")
+    await trainer.says("/annuler")
+    # The example after a forwarded message is one the bot takes.
+    forwarded = texts.plain(texts.say("common.unread_forward"))
+    example = forwarded.rsplit("par exemple « ", 1)[1].removesuffix(" ».")
+    await trainer.says(example)
+    assert trainer.last.startswith("Noter l'absence de Julie Petit, hier (mercredi 25 novembre")

@@ -93,6 +93,11 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
         if day != ctx.now.date():  # « sera absente cet après-midi »: today's, noted (O1)
             ctx.say("absence.said_to_come", day=day, late=sentence.late)
             return Leave()
+    elif (coming := day_to_come(ctx, sentence)) is not None:
+        # « Julie absente demain », « Karim absent lundi prochain »: said once, as with « sera »,
+        # nothing opened (explorer HB14: « Quel jour a eu lieu l'absence … ? » came after).
+        ctx.say("absence.said_to_come", day=coming, late=sentence.late)
+        return Leave()
     if sentence.labelled:
         said = await names_and_motives(ctx, sentence)
         motives = [motive for _, motive in said if motive]
@@ -133,6 +138,24 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
         or read_days_and_words(day_words(sentence.rest, ctx.now), ctx.now, late=sentence.late)[0]
     )
     return Switch("absence_group" if several else "absence_phrase", said_data(sentence))
+
+
+def day_to_come(ctx: Context, sentence: AbsenceSentence) -> date | None:
+    """The first day the sentence names when every one it names is to come (« demain », « lundi
+    prochain », « du 28/12 au 2/01 »), else ``None``: a span begun already (« du lundi à
+    demain ») is asked again, some of its days to note (explorer HB14)."""
+    words = day_words(sentence.rest, ctx.now)
+    if not words:
+        return None
+    today = ctx.now.date()
+    several = read_days_and_words(words, ctx.now, late=sentence.late)[0]
+    if several is not None:
+        typed = [*several.days, *several.skipped]  # a weekend's end as typed (« du 27/12 »)
+        return min(typed) if typed and min(typed) > today else None
+    understood = dates.understand(words, ctx.now, "past")
+    if understood is None or not understood.has_date or understood.when.date() <= today:
+        return None
+    return understood.when.date()
 
 
 def said_data(sentence: AbsenceSentence) -> dict[str, object]:
@@ -288,8 +311,9 @@ async def phrase_start(ctx: Context) -> Outcome | None:
         return None
     ctx.data["_who"] = [name for name, key in people if key in found]
     if sentence.rest and said_day(ctx, sentence.rest) is None:
-        # « lundi 3 » (a Thursday), « demain »: no « Noter … ? » for a day /absence will
-        # refuse; it says why at once and asks the day (explorer A).
+        # « lundi 3 » (a Thursday), a day not understood: no « Noter … ? » for a day /absence
+        # will refuse; it says why at once and asks the day (explorer A; a day to come is
+        # said before, nothing opened: HB14).
         return await go(ctx)
     return None
 

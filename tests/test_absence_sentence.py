@@ -1130,3 +1130,62 @@ async def test_a_day_to_come_without_sera_is_said_once_and_opens_nothing(
     example = forwarded.rsplit("par exemple « ", 1)[1].removesuffix(" ».")
     await trainer.says(example)
     assert trainer.last.startswith("Noter l'absence de Julie Petit, hier (mercredi 25 novembre")
+
+
+_EARLY_NOTE = (
+    " (Un départ avant la fin de la séance se note comme une absence de la demi-journée ; "
+    "répondez « Non » s'il n'y a rien à noter.)"
+)
+
+
+async def test_a_leaving_early_is_offered_as_the_half_day_s_absence_or_said_to_come(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Explorer HB2: « Julie est partie à 16h hier », « Karim partira plus tôt jeudi » got
+    « Je ne suis pas sûr … »; « Inès a trouvé un CDI, elle arrête lundi » too, a leaving for
+    good told ahead. « Julie quitte à 16 h vendredi » stays no exit (HA2)."""
+    clock.advance(days=3)  # Thursday 26 November 2026
+    await trainer.says("Julie est partie à 16h hier")
+    assert trainer.last == (
+        "Noter l'absence de Julie Petit, hier après-midi (mercredi 25 novembre 2026), départ à "
+        f"16 h ?{_EARLY_NOTE}"
+    )
+    await trainer.presses("Oui, noter")
+    await trainer.presses("Non")
+    assert "Non justifiée : départ à 16 h" in trainer.last
+    await trainer.presses("Enregistrer")
+    assert [(a.day, a.period, a.reason) for a in await absences(db)] == [
+        (date(2026, 11, 25), "apres_midi", "départ à 16 h")
+    ]
+    await trainer.says("Julie partie plus tôt hier, rdv France Travail")  # no hour: half asked
+    assert trainer.last == (
+        "Noter l'absence de Julie Petit, hier (mercredi 25 novembre 2026), départ avant la fin "
+        f"de la séance, rdv France Travail ?{_EARLY_NOTE}"
+    )
+    await trainer.presses("Oui, noter")
+    assert trainer.last.startswith("Quand, ce mercredi 25 novembre 2026 ?")
+    await trainer.says("/annuler")
+    await trainer.says("Léa quitte la formation à 15h30 aujourd'hui pour un rdv médical")
+    assert trainer.last.startswith(
+        "Noter l'absence de Léa Martin, cet après-midi (jeudi 26 novembre 2026), départ à "
+        "15 h 30 pour un rdv médical ?"
+    )
+    await trainer.says("/annuler")
+    for ahead, day in (
+        ("Karim partira plus tôt lundi", "lundi 30 novembre"),
+        ("Nadia partira à 15h demain", "vendredi 27 novembre"),
+        ("Julie quitte à 16 h vendredi", "vendredi 27 novembre"),
+    ):
+        await trainer.says(ahead)
+        assert trainer.all_text == (
+            f"Le {day} 2026 est à venir : un départ avant la fin de la séance se note le jour "
+            "même ou après coup ; annoncé à l'avance, notez-le ce jour-là."
+        ), ahead
+        assert await step_of(db, trainer) == (None, None), ahead
+    for job in (
+        "Inès a trouvé un CDI, elle arrête lundi",
+        "Inès arrête lundi, elle a trouvé un CDI",
+    ):
+        await trainer.says(job)
+        assert trainer.last.startswith("Pour noter la sortie d'Inès Garnier :"), job
+        assert "et son motif (« Emploi »)" in trainer.last, job

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.absences.sentence import read_absence_sentence, read_left_sentence
+from bot.absences.leaving import read_early_leaving, read_left_sentence
+from bot.absences.sentence import read_absence_sentence
 
 
 @pytest.mark.parametrize(
@@ -226,8 +227,67 @@ def test_someone_ill_is_an_absence_with_its_motive(
         ("je suis malade", None),
         ("il a abandonné", None),
         ("Karim absent hier", None),
+        # Told ahead with the job found (explorer HB2); an hour in the job's clause is no
+        # leaving early, one right after the verb is.
+        ("Inès a trouvé un CDI, elle arrête lundi", "Inès"),
+        ("Inès arrête lundi, elle a trouvé un CDI", "Inès"),
+        ("Julie quitte la formation vendredi, elle a trouvé un CDI à 35h", "Julie"),
+        ("Julie a quitté la formation à 15h hier", None),
+        ("Julie quitte à 16 h vendredi", None),
+        ("Inès a trouvé un CDI", None),
     ],
 )
 def test_a_trainee_who_left_is_read_apart(typed: str, name: str | None) -> None:
     assert read_left_sentence(typed) == name
     assert typed != "je suis malade" or read_absence_sentence(typed) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "names", "rest", "reason", "future"),
+    [
+        ("Julie est partie à 16h hier", ("Julie",), "hier après-midi", "départ à 16 h", False),
+        (
+            "Julie partie plus tôt hier",
+            ("Julie",),
+            "hier",
+            "départ avant la fin de la séance",
+            False,
+        ),
+        ("Léa est partie à midi", ("Léa",), "cet après-midi", "départ à midi", False),
+        ("Nadia partira à 15h demain", ("Nadia",), "demain après-midi", "départ à 15 h", True),
+        ("Karim va partir vers 10h30 jeudi", ("Karim",), "jeudi", "départ vers 10 h 30", True),
+        (
+            "Karim et Léa sont partis à 15h30 hier, bus",
+            ("Karim", "Léa"),
+            "hier après-midi",
+            "départ à 15 h 30, bus",
+            False,
+        ),
+    ],
+)
+def test_a_leaving_early_is_read_as_the_half_day_s_absence(
+    typed: str, names: tuple[str, ...], rest: str, reason: str, future: bool
+) -> None:
+    """Explorer HB2: « Je ne suis pas sûr … » for each of them."""
+    sentence = read_early_leaving(typed)
+    assert sentence is not None and sentence.leaving
+    assert (sentence.names, sentence.rest, sentence.reason, sentence.future) == (
+        names,
+        rest,
+        reason,
+        future,
+    )
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Julie est partie hier",  # no hour, no « plus tôt »: nothing says it was early
+        "elle est partie à 16h hier",
+        "Julie est partie à 25h hier",  # no such hour
+        "Julie quitte la formation vendredi",
+        "Julie quitte la formation avant la fin, elle a trouvé un emploi",
+    ],
+)
+def test_what_is_no_leaving_early(typed: str) -> None:
+    assert read_early_leaving(typed) is None

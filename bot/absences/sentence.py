@@ -57,7 +57,7 @@ _DENIED = re.compile(r"\b(?:pas|jamais|sans\s+retard|aucun\s+retard)\b")
 """« Julie n'est pas arrivée en retard », « non pas du tout »: no late arrival said (explorer L:
 the negation was taken for a name, and Julie offered for a retard).  Its words, not « n' »,
 which begins names (« Aminata N'Diaye en retard »)."""
-_NO_LONGER = re.compile(r"\bn'(?:est|etait|a)\s+plus\b|\bne\s+sont\s+plus\b")
+NO_LONGER = re.compile(r"\bn'(?:est|etait|a)\s+plus\b|\bne\s+sont\s+plus\b")
 """« Julie n'est plus en retard », « Karim n'est plus absent »: nothing to note."""
 _ON_TIME = re.compile(
     r"\b(?:est|etait|sont|etaient|arrivee?s?)\s+(?:a\s+l'heure|presente?s?|la)\b|\ba\s+l'heure\b"
@@ -100,7 +100,7 @@ def _label_first(line: str) -> re.Match[str] | None:
     match = _LABEL_FIRST.match(line)
     if match is None or not names_a_day_only(match["rest"]) or _ASKING.search(match["who"]):
         return None
-    if any(w in _NOT_NAMES for w in match["who"].split()):
+    if any(w in NOT_NAMES for w in match["who"].split()):
         return None
     return match
 
@@ -112,7 +112,7 @@ _NAMED_AFTER = re.compile(r"(?:absence|retard)\s+(?:de|du|d')")
 """What a sentence starting « Absence de … » says before a word such as « malade »: no
 name, the name after it (explorer EA8: the example given was not read)."""
 _SEVERAL = re.compile(r"\s*(?:,|\bet\b|&|\+)\s*")
-_NOT_NAMES = {
+NOT_NAMES = {
     *("je", "j", "il", "elle", "on", "nous", "vous", "ils", "elles", "qui", "personne", "en"),
     *("le", "la", "les", "l", "un", "une", "des", "mon", "ma", "mes", "tout", "tous", "toute"),
     *("aucun", "aucune", "rien", "pas", "neant", "ras"),  # nobody's names (explorer EA8)
@@ -146,6 +146,10 @@ class AbsenceSentence:
     labelled: bool = False
     """Written as a list in a chat, what first, then who after a colon (« Absents aujourd'hui :
     Karim malade, Léa rdv »): a name's words may say something of the person (EA8)."""
+    leaving: bool = False
+    """A leaving before the end of the séance (« Julie est partie à 16 h hier »), read by
+    :func:`bot.absences.leaving.read_early_leaving`: noted as the half-day's absence, its hour
+    the motive (explorer HB2)."""
 
     @property
     def line(self) -> str:
@@ -159,7 +163,8 @@ _NO_APOSTROPHE = re.compile(r"\b([nj])\s+(est|etait|a|ai|ont|sont|etaient|vient|
 """« hugo n est pas venu », typed without its apostrophe on a phone (explorer DG15)."""
 
 
-def _soft(text: str) -> str:
+def sentence_words(text: str) -> str:
+    """``text`` as the readers read it: folded, its lengths in figures, « n est » as « n'est »."""
     folded = weekday_lists(_NO_APOSTROPHE.sub(r"\1'\2", spoken_lengths(soft_fold(text))))
     return " ".join(folded.strip(" .!?;").split())
 
@@ -203,7 +208,9 @@ def _greeted_apart(to: str, after: str) -> bool:
     absent »); not « Bonjour Julie, en retard ce matin », which is Julie's."""
     if _NAMES_AN_ABSENCE.search(soft_fold(to)):
         return False
-    return bool(_NOBODY_GREETED.fullmatch(_soft(to))) or not _NO_SUBJECT.match(_soft(after))
+    return bool(_NOBODY_GREETED.fullmatch(sentence_words(to))) or not _NO_SUBJECT.match(
+        sentence_words(after)
+    )
 
 
 _LEAD_IN = re.compile(
@@ -219,7 +226,7 @@ what a trainer writes to an assistant before the absence (explorer EF12: « Je n
 _ARTICLE = re.compile(r"(?i)^(?:l['’]\s*|une?\s+)(?=(?:absence|retard)\b)")
 
 
-def _without_courtesies(text: str) -> str:
+def without_courtesies(text: str) -> str:
     """The sentence without its greeting (« Bonjour, », « Bonjour Camille, »), its lead-in
     (« Pour info, », « Merci de noter l'absence de … ») and its sign-off (« , merci »,
     « bonne journée ! »), which name no one and no day."""
@@ -243,8 +250,8 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
     if len(text) > 300 or "\n" in text.strip():
         return None
     # « Bonjour, Karim absent aujourd'hui »: the greeting is no name (explorer AY11).
-    text = _without_courtesies(text.strip())
-    line = _soft(text)
+    text = without_courtesies(text.strip())
+    line = sentence_words(text)
     nobody = _nobody(line)
     if nobody is not None:
         return nobody
@@ -259,11 +266,11 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
             return None
         what = match["what"]
         who, rest = _split_name(match["who"])
-    if _NO_LONGER.search(line) or _CORRECTION.search(rest):
+    if NO_LONGER.search(line) or _CORRECTION.search(rest):
         return None
     said = [n for n in _SEVERAL.split(who) if n]
     names = tuple(n for n in said if not _ON_TIME.search(n))
-    if not names or any(not _looks_like_a_name(n) for n in names):
+    if not names or any(not looks_like_a_name(n) for n in names):
         return None
     reason = None
     cause = None if "justifi" in rest else _CAUSE.search(rest)  # else split_reason's
@@ -277,7 +284,7 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
     elif cause is None and "justifi" not in rest:
         rest, motive = _said_of_the_day(rest, late="retard" in what)
         reason = as_typed(text, motive) if motive else None
-    if what == "retard" and any(w in _NOT_NAMES for n in names for w in n.split()):
+    if what == "retard" and any(w in NOT_NAMES for n in names for w in n.split()):
         return None  # « comment je note un retard ? » asks, names no one
     if what.endswith("pas la") and rest.strip() and not _DATE_START.match(f" {rest.strip()}"):
         return None  # « Karim pas la peine »: « pas là » says an absence only before a day
@@ -334,7 +341,7 @@ _ROUGHLY = re.compile(r"\b(?:environ|a\s+peu\s+pres|pres\s+de|presque|bien)\b|~"
 def _length_of(part: str) -> str | None:
     """``part`` as « 20 min » when it says a retard's length alone, roughly or in words
     (« environ 20 min », « un quart d'heure »: explorer DA13, the minutes asked again)."""
-    said = " ".join(_ROUGHLY.sub(" ", _soft(part)).split())
+    said = " ".join(_ROUGHLY.sub(" ", sentence_words(part)).split())
     if _LENGTH_ALONE.fullmatch(said):
         return said
     spoken = spoken_lengths(f"retard de {said}").removeprefix("retard de ")
@@ -381,49 +388,13 @@ def _split_name(words: str) -> tuple[str, str]:
     return words[:cut].strip(), words[cut:].strip()
 
 
-def _looks_like_a_name(words: str) -> bool:
+def looks_like_a_name(words: str) -> bool:
     parts = words.split()
     return (
         0 < len(parts) <= 4
         and all(any(ch.isalpha() for ch in p) for p in parts)
         and all(ch.isalpha() or ch in " '-" for ch in words)
-        and parts[0] not in _NOT_NAMES
+        and parts[0] not in NOT_NAMES
         and not any(p in _DAY_WORDS for p in parts)
         and not any(ch.isdigit() for ch in words)
     )
-
-
-_THE_FORMATION = r"(?:la\s+formation|le\s+stage|la\s+session)"
-_LEFT = re.compile(
-    r"^(?P<who>.+?)\s+(?:"
-    rf"(?:a|avait|ont|avaient)\s+(?:abandonnee?s?|arretee?s?|quittee?s?|lache)(?:\s+{_THE_FORMATION})?"
-    # Told ahead, as a job is (explorer GF6: « Nadia quitte la formation vendredi, elle a
-    # trouvé un CDI » got the general menu); « Julie quitte à 16 h » is a leaving early.
-    rf"|(?P<ahead>(?:quitte|quittent|arrete|arretent|va\s+quitter|vont\s+quitter|va\s+arreter)"
-    rf"\s+{_THE_FORMATION}"
-    r"|(?:abandonne|abandonnent|va\s+abandonner|vont\s+abandonner)"
-    rf"(?:\s+{_THE_FORMATION})?(?!\s+(?:l'|le\b|la\b|les\b|un\b|une\b|son\b|sa\b|ses\b)))"
-    r")\b"
-)
-_EARLY = re.compile(
-    r"\d\s*h\b|\d\s*:\s*\d|\bmidi\b|\bplus\s+tot\b|\ben\s+avance\b|\bavant\s+la\s+fin\b"
-)
-"""What makes « Léa quitte la formation à 15 h », « … plus tôt demain » a leaving early for
-the day, not for good (explorer HA2)."""
-
-
-def read_left_sentence(text: str) -> str | None:
-    """The name, as typed, of « Joao a abandonné hier », « Zoé a quitté la formation »: a
-    trainee who left, which is noted as an exit, not as an absence (explorer Z, Z4)."""
-    if len(text) > 300 or "\n" in text.strip():
-        return None
-    soft = _soft(text)
-    match = _LEFT.match(soft)
-    if match is None or _NO_LONGER.search(match["who"]):
-        return None
-    if match["ahead"] and _EARLY.search(soft[match.end() :]):
-        return None
-    who = match["who"].strip()
-    if not _looks_like_a_name(who) or any(w in _NOT_NAMES for w in who.split()):
-        return None
-    return as_typed(text, who)

@@ -31,9 +31,10 @@ from datetime import date
 from bot import dates, texts
 from bot.absences.clashes import HALF_SAID
 from bot.absences.days import read_days_and_words
+from bot.absences.leaving import read_early_leaving, read_left_sentence
 from bot.absences.line import another_name, day_words, read_period, soft_fold
 from bot.absences.log import MAX_LATE_MINUTES
-from bot.absences.sentence import AbsenceSentence, read_absence_sentence, read_left_sentence
+from bot.absences.sentence import AbsenceSentence, read_absence_sentence
 from bot.answers import (
     by_surname,
     clean_line,
@@ -67,7 +68,9 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
     """Reader of text outside any conversation: the confirmation if it reports an absence."""
     if ctx.actor is None or not ctx.actor.is_member:
         return None
-    sentence = read_absence_sentence(ctx.incoming.text)
+    # « Julie est partie à 16 h hier »: the half-day's absence, its hour the motive (HB2).
+    text = ctx.incoming.text
+    sentence = read_absence_sentence(text) or read_early_leaving(text)
     if ctx.incoming.is_group:
         if sentence is None or sentence.nobody:
             return None
@@ -91,12 +94,12 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
         ahead = dates.understand(day_words(sentence.rest, ctx.now), ctx.now, "future")
         day = ahead.when.date() if ahead is not None and ahead.has_date else None
         if day != ctx.now.date():  # « sera absente cet après-midi »: today's, noted (O1)
-            ctx.say("absence.said_to_come", day=day, late=sentence.late)
+            ctx.say("absence.said_to_come", day=day, late=sentence.late, leaving=sentence.leaving)
             return Leave()
     elif (coming := day_to_come(ctx, sentence)) is not None:
         # « Julie absente demain », « Karim absent lundi prochain »: said once, as with « sera »,
         # nothing opened (explorer HB14: « Quel jour a eu lieu l'absence … ? » came after).
-        ctx.say("absence.said_to_come", day=coming, late=sentence.late)
+        ctx.say("absence.said_to_come", day=coming, late=sentence.late, leaving=sentence.leaving)
         return Leave()
     if sentence.labelled:
         said = await names_and_motives(ctx, sentence)
@@ -168,6 +171,8 @@ def said_data(sentence: AbsenceSentence) -> dict[str, object]:
         "_late": sentence.late,
         "_minutes": sentence.minutes,
     }
+    if sentence.leaving:  # said in the confirmation: how a leaving early is noted (HB2)
+        data["_leaving"] = True
     reason = clean_line(sentence.reason, limit=300) if sentence.reason else None
     if isinstance(reason, str) and has_words(reason):
         data["reason"] = reason

@@ -1,0 +1,168 @@
+"""A trainee leaving, said in a sentence outside any conversation: for good (« Joao a abandonné
+hier », « Inès a trouvé un CDI, elle arrête lundi »: an exit, noted in the formation), or
+before the end of the séance (« Julie est partie à 16 h hier »: noted as the half-day's
+absence, its hour the motive).
+
+What tells them apart is an hour, « plus tôt », « en avance » or « avant la fin » in the words
+right after the verb, before any comma (explorers HA2, HB2): « Julie quitte la formation à
+15 h » leaves early, « Julie quitte la formation vendredi, elle a trouvé un CDI à 35 h » for
+good.  Both only read: the dialogue says or asks before anything is noted.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.absences.line import as_typed, names_a_day_only, read_period, soft_fold
+from bot.absences.sentence import (
+    NO_LONGER,
+    NOT_NAMES,
+    AbsenceSentence,
+    looks_like_a_name,
+    sentence_words,
+    without_courtesies,
+)
+
+_THE_FORMATION = r"(?:la\s+formation|le\s+stage|la\s+session)"
+_LEFT = re.compile(
+    r"^(?P<who>.+?)\s+(?:"
+    rf"(?:a|avait|ont|avaient)\s+(?:abandonnee?s?|arretee?s?|quittee?s?|lache)(?:\s+{_THE_FORMATION})?"
+    # Told ahead, as a job is (explorer GF6: « Nadia quitte la formation vendredi, elle a
+    # trouvé un CDI » got the general menu); « Julie quitte à 16 h » is a leaving early.
+    rf"|(?:quitte|quittent|arrete|arretent|va\s+quitter|vont\s+quitter|va\s+arreter)"
+    rf"\s+{_THE_FORMATION}"
+    r"|(?:abandonne|abandonnent|va\s+abandonner|vont\s+abandonner)"
+    rf"(?:\s+{_THE_FORMATION})?(?!\s+(?:l'|le\b|la\b|les\b|un\b|une\b|son\b|sa\b|ses\b))"
+    r")\b"
+)
+_HIRED = (
+    r"(?:a|ont|vient\s+d'|viennent\s+d')\s*(?:trouve|decroche|signe)\s+(?:un|une|du|son|sa)\s+"
+    r"(?:cdi|cdd|emploi|travail|boulot|job|poste|contrat)\b"
+)
+_STOPS = (
+    r"(?:arrete|arretent|arretera|quitte|quittent|quittera|part|partent|partira|finit|termine"
+    r"|nous\s+quitte|va\s+(?:arreter|quitter|partir)|vont\s+(?:arreter|quitter|partir))\b"
+)
+_PRONOUN = r"(?:(?:il|elle|iel)\s+)?"
+_HIRED_THEN_STOPS = re.compile(
+    rf"^(?P<who>.+?)\s+{_HIRED}[^,;]*[,;]\s*(?:et\s+|donc\s+)?{_PRONOUN}{_STOPS}"
+)
+"""« Inès a trouvé un CDI, elle arrête lundi »: told ahead, a leaving for good (HB2)."""
+_STOPS_FOR_A_JOB = re.compile(
+    rf"^(?P<who>.+?)\s+{_STOPS}[^,;]*[,;]\s*(?:car\s+|parce\s+qu'\s*)?{_PRONOUN}{_HIRED}"
+)
+"""« Inès arrête lundi, elle a trouvé un CDI »: the same, the job said after."""
+
+
+def read_left_sentence(text: str) -> str | None:
+    """The name, as typed, of « Joao a abandonné hier », « Zoé a quitté la formation »: a
+    trainee who left, which is noted as an exit, not as an absence (explorer Z, Z4)."""
+    if len(text) > 300 or "\n" in text.strip():
+        return None
+    soft = sentence_words(text)
+    match = _LEFT.match(soft) or _HIRED_THEN_STOPS.match(soft) or _STOPS_FOR_A_JOB.match(soft)
+    if match is None or NO_LONGER.search(match["who"]) or read_early_leaving(text) is not None:
+        return None  # « Julie a quitté la formation à 15 h hier »: for the day (HA2, HB2)
+    who = match["who"].strip()
+    if not looks_like_a_name(who) or any(w in NOT_NAMES for w in who.split()):
+        return None
+    return as_typed(text, who)
+
+
+_GONE = (
+    r"(?:est|etait|sont|etaient)\s+(?:partie?s?|sortie?s?)|partie?s?"
+    r"|(?:a|ont|avait|avaient)\s+(?:du\s+)?(?:quitte|partir|quitter|filer)"
+)
+_GOING = (
+    r"part|partent|partira|partiront|quitte|quittent|quittera|quitteront|arrete|arretent"
+    r"|arretera|s'en\s+va|s'en\s+vont|s'en\s+ira"
+    r"|(?:va|vont|doit|doivent|devra|devront)\s+(?:partir|quitter|arreter)"
+)
+_PLACE = (
+    r"la\s+formation|le\s+stage|la\s+session|la\s+salle|la\s+classe|le\s+centre|les?\s+cours"
+    r"|la\s+seance"
+)
+_WENT = re.compile(
+    rf"^(?P<who>.+?)\s+(?:(?P<gone>{_GONE})|(?P<going>{_GOING}))(?:\s+(?:{_PLACE}))?"
+    r"(?P<rest>(?:\s.*)?)$"
+)
+_EARLY = re.compile(
+    r"\b(?P<at>a|vers|des|avant)\s+(?:(?P<hour>\d{1,2})\s*(?:h|:)\s*(?P<minute>\d{2})?(?!\d)"
+    r"|(?P<noon>midi)\b)"
+    r"|\b(?:plus\s+tot|en\s+avance|avant\s+la\s+fin(?:\s+d[eu]\s+(?:la\s+)?"
+    r"(?:journee|seance|matinee|cours))?)\b"
+)
+"""What makes a leaving one for the day: an hour, « plus tôt », « en avance », « avant la
+fin » (explorer HA2)."""
+_WHY = re.compile(r"\s+(?=(?:pour|car|parce\s+qu|a\s+cause\s+d|en\s+raison\s+d)\b)")
+_SEVERAL = re.compile(r"\s*(?:,|\bet\b|&|\+)\s*")
+_AT_WORDS = {"a": "à", "vers": "vers", "des": "dès", "avant": "avant"}
+AFTERNOON_FROM = 12
+"""A leaving at noon or after misses the afternoon; before, the half-day is asked."""
+
+
+def read_early_leaving(text: str) -> AbsenceSentence | None:
+    """« Julie est partie à 16 h hier », « Karim partira plus tôt jeudi »: a leaving before
+    the end of the séance, as the absence of the afternoon when its hour is noon or after
+    (else of the day, its half asked), the motive « départ à 16 h » (explorer HB2: « Je ne
+    suis pas sûr … »). ``future`` when told ahead (« partira », « quitte à 16 h vendredi »),
+    answered as « sera absent » is; ``None`` when no hour nor « plus tôt » says so."""
+    if len(text) > 300 or "\n" in text.strip():
+        return None
+    typed = without_courtesies(text.strip())
+    soft = sentence_words(typed)
+    match = _WENT.match(soft)
+    if match is None or NO_LONGER.search(match["who"]):
+        return None
+    clause, comma, after = match["rest"].partition(",")
+    early = _EARLY.search(clause)
+    if early is None:
+        return None
+    said_hour = early["hour"] is not None or early["noon"] is not None
+    if not said_hour and re.search(rf"\b{_HIRED}", soft):
+        return None  # « quitte la formation avant la fin, elle a trouvé un emploi »: for good
+    hour = int(early["hour"]) if early["hour"] is not None else 12 if early["noon"] else None
+    if hour is not None and (hour > 23 or int(early["minute"] or 0) > 59):
+        return None
+    day, _, why = _WHY.sub("\n", f"{clause[: early.start()]} {clause[early.end() :]}").partition(
+        "\n"
+    )
+    day = " ".join(day.split())
+    names = [n for n in _SEVERAL.split(match["who"]) if n]
+    if not names_a_day_only(day) or not names:
+        return None
+    if any(not looks_like_a_name(n) or n.split()[0] in NOT_NAMES for n in names):
+        return None
+    return AbsenceSentence(
+        names=tuple(as_typed(typed, n) for n in names),
+        rest=_half_day(as_typed(typed, day) if day else "", hour),
+        late=False,
+        reason=_motive(typed, early, why, after if comma else ""),
+        future=match["going"] is not None,
+        leaving=True,
+    )
+
+
+def _half_day(day: str, hour: int | None) -> str:
+    """The day's words with the afternoon a leaving at noon or after misses: « hier » →
+    « hier après-midi », nothing or « aujourd'hui » → « cet après-midi »; a half-day typed
+    stays."""
+    if read_period(day)[0] is not None or hour is None or hour < AFTERNOON_FROM:
+        return day or "aujourd'hui"
+    today = not day or re.fullmatch(r"aujourd'?\s*hui", soft_fold(day).strip())
+    return "cet après-midi" if today else f"{day} après-midi"
+
+
+def _motive(typed: str, early: re.Match[str], why: str, after: str) -> str:
+    """« départ à 16 h », « départ vers 15 h 30 pour un rdv médical », « départ avant la fin de
+    la séance, rdv France Travail »: the absence's motive, the words after the hour as typed."""
+    if early["noon"]:
+        said = f"départ {_AT_WORDS[early['at']]} midi"
+    elif early["hour"] is not None:
+        minute = f" {early['minute']}" if early["minute"] and early["minute"] != "00" else ""
+        said = f"départ {_AT_WORDS[early['at']]} {int(early['hour'])} h{minute}"
+    else:
+        said = "départ avant la fin de la séance"
+    why = as_typed(typed, why.strip()) if why.strip() else ""
+    after = as_typed(typed, after.strip(" .;")) if after.strip(" .;") else ""
+    return ", ".join(w for w in (f"{said} {why}".strip(), after) if w)

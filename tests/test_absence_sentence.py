@@ -1189,3 +1189,40 @@ async def test_a_leaving_early_is_offered_as_the_half_day_s_absence_or_said_to_c
         await trainer.says(job)
         assert trainer.last.startswith("Pour noter la sortie d'Inès Garnier :"), job
         assert "et son motif (« Emploi »)" in trainer.last, job
+
+
+async def test_an_arrival_hour_is_no_motive_and_alone_says_a_late_arrival(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer HB1: « Léa en retard ce matin, arrivée à 10h20 » was shown back and saved with
+    « arrivée à 10h20 » as the motive, the minutes asked besides; « Léa est arrivée à 10h20 »
+    got « Je ne suis pas sûr … ». No start hour is known: the minutes are asked."""
+    await trainer.says("Léa en retard ce matin, arrivée à 10h20")
+    assert trainer.last.startswith(
+        "Noter le retard de Léa Martin, ce matin (lundi 23 novembre 2026) ?"
+    )
+    await trainer.presses("Oui, noter")
+    assert trainer.last.startswith("De combien de minutes, ce retard ?")
+    await trainer.says("80")
+    await trainer.presses("Non")
+    await trainer.presses("Passer")  # the motive asked, not taken from the hour
+    assert "10h20" not in trainer.all_text and "arrivée" not in trainer.all_text
+    await trainer.presses("Enregistrer")
+    assert [(a.day, a.late_minutes, a.reason) for a in await absences(db)] == [
+        (date(2026, 11, 23), 80, None)
+    ]
+    for alone, said in (
+        ("Léa est arrivée à 10h20", "ce matin (lundi 23 novembre 2026)"),
+        ("Léa arrivée à 10h20", "ce matin (lundi 23 novembre 2026)"),
+        (
+            "Léa est arrivée vers 14 h 10 vendredi",
+            "vendredi 20 novembre 2026, l'après-midi",
+        ),
+    ):
+        await trainer.says(alone)
+        assert trainer.last.startswith(f"Noter le retard de Léa Martin, {said} ?"), alone
+        await trainer.says("/annuler")
+    await trainer.says("Léa en retard hier, arrivée à 9h40, bus en panne")
+    assert trainer.last.startswith(
+        "Noter le retard de Léa Martin, hier matin (dimanche 22 novembre 2026), bus en panne ?"
+    )

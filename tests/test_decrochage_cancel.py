@@ -122,3 +122,74 @@ async def test_a_held_entretien_is_not_offered_to_cancel(trainer: Person) -> Non
     await trainer.presses("Oui")
     await trainer.says("/decrochage karim")
     assert "Annuler l'entretien" not in trainer.buttons
+
+
+async def test_before_its_hour_only_reasons_that_can_be_true_are_offered(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer HB4: on Monday, « La personne ne s'est pas présentée » was offered (and
+    written so in the ticket qualité) for an entretien on Thursday, and « La personne a
+    quitté la formation » for someone whose exit was not recorded."""
+    await karim_s_entretien_on_thursday(trainer)
+    await trainer.says("/decrochage karim")
+    await trainer.presses("Annuler l'entretien")
+    assert trainer.buttons == [
+        "La personne a prévenu qu'elle ne viendrait pas",
+        "Une autre raison",
+        "Ne pas l'annuler",
+    ]
+    assert (
+        "Si Karim Benali a quitté la formation, enregistrez d'abord sa sortie : /formations, "
+        "puis « Entrées et sorties »"
+    ) in trainer.last
+    await trainer.says("il ne s'est pas présenté")
+    assert trainer.all_text.startswith(
+        "L'entretien individuel est prévu le jeudi 26 novembre 2026 à 16 h 00 : il n'a pas "
+        "encore eu lieu, je ne peux pas noter que la personne ne s'est pas présentée."
+    )
+    await trainer.says("il a quitté la formation")
+    assert trainer.all_text.startswith(
+        "Aucune sortie n'est enregistrée pour Karim Benali : enregistrez-la d'abord"
+    )
+    await trainer.presses("Une autre raison")
+    await trainer.says("ne s'est pas présenté")
+    assert "il n'a pas encore eu lieu" in trainer.all_text
+    assert "Écrivez une autre raison" in trainer.last and "Quelle raison ?" in trainer.last
+    await trainer.says("a abandonné la formation")
+    assert "Aucune sortie n'est enregistrée pour Karim Benali" in trainer.all_text
+    await trainer.says("/annuler")
+    assert (await rows(db, Entretien))[0].cancelled_at is None
+
+    await trainer.says("/decrochage karim")
+    await trainer.presses("Annuler l'entretien")
+    await trainer.presses("La personne a prévenu qu'elle ne viendrait pas")
+    await trainer.presses("Oui, l'annuler")
+    assert (
+        "est annulé, sans rappel ; raison : la personne a prévenu qu'elle ne viendrait pas."
+    ) in trainer.all_text
+    [entretien] = await rows(db, Entretien)
+    assert entretien.cancel_reason == "prevenu"
+    await trainer.presses("Saisir le ticket qualité")
+    assert (
+        "annulé le lundi 23 novembre 2026 : la personne a prévenu qu'elle ne viendrait pas."
+    ) in trainer.last
+    assert "ne s'est pas présentée" not in trainer.last
+
+
+async def test_past_its_hour_a_no_show_is_offered_and_an_exit_once_recorded(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Explorer HB4: « ne s'est pas présentée » once the hour is past; « a quitté la
+    formation » only with an exit recorded."""
+    await karim_s_entretien_on_thursday(trainer)
+    clock.advance(days=3, hours=9)  # Thursday 26, 18 h
+    await trainer.says("/decrochage karim")
+    await trainer.presses("Annuler l'entretien")
+    assert "La personne ne s'est pas présentée" in trainer.buttons
+    assert "La personne a quitté la formation" not in trainer.buttons
+    await trainer.says("/annuler")
+    await record_exit(db, "Karim Benali", date(2026, 11, 25))
+    await trainer.says("/decrochage karim")
+    await trainer.presses("Annuler l'entretien")
+    assert "La personne a quitté la formation" in trainer.buttons
+    assert "enregistrez d'abord sa sortie" not in trainer.last

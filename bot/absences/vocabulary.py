@@ -95,6 +95,7 @@ ENTRETIEN_KINDS: dict[str, str] = {
 CANCEL_REASONS: dict[str, str] = {
     "sortie": "la personne a quitté la formation",
     "absente": "la personne ne s'est pas présentée",
+    "prevenu": "la personne a prévenu qu'elle ne viendrait pas",
     "autre": "autre raison",
 }
 """Why an entretien will not be held (explorer GF3: only « reprogrammer » was offered, and the

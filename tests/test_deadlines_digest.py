@@ -1057,3 +1057,42 @@ async def test_a_change_at_night_after_a_quiet_morning_waits_for_the_morning_too
     said = [t for _, t in (await deliver(db)).texts()]
     assert sum("Contacter la personne et son entreprise" in t for t in said) >= 1
     assert not any("À faire demain" in t for t in said)
+
+
+async def test_an_entretien_past_its_hour_is_asked_about_not_said_to_come(
+    db: Database, settings: Settings, clock: Clock, trainer: Person
+) -> None:
+    """Explorer HB15: two days after it, the digest still said the entretien was « prévu le
+    mercredi 25 novembre » and the reminder « Tenir l'entretien … À faire d'ici le lundi
+    30 », as of an appointment to come: it is past, its compte rendu or a new day is due."""
+    await trainer.says("/decrochage karim")
+    await trainer.presses("Manque de réactivité")
+    await trainer.presses("Terminé")
+    await seen_on(trainer, "aujourd'hui")
+    await trainer.presses("Non")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Oui, maintenant")
+    await trainer.says("mercredi 14h")
+    await trainer.presses("Oui")
+    clock.now = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)  # Friday 27, 8 h in Paris
+    await build_scheduler(db, settings, clock=clock).tick()
+    sent = (await deliver(db)).texts()
+    [digest] = [t for _, t in sent if "Échéances du" in t]
+    assert (
+        "Tenir l'entretien individuel (Karim Benali) – Agent de restauration "
+        "(démo) – prévu le mercredi 25 novembre 2026 à 14 h 00 : a-t-il eu lieu ? Rédigez son "
+        "compte rendu, ou reprogrammez-le (/decrochage Karim Benali)"
+    ) in digest
+    [reminder] = [t for _, t in sent if "Rappel : Tenir l'entretien" in t]
+    assert (
+        "L'entretien individuel était prévu le mercredi 25 novembre 2026 à 14 h 00 : a-t-il eu "
+        "lieu ? Rédigez son compte rendu, ou reprogrammez-le : /decrochage Karim Benali, d'ici "
+        "le lundi 30 novembre 2026."
+    ) in reminder
+    assert "À faire d'ici" not in reminder and "Une fois fait" not in reminder
+    await trainer.says("/echeances")
+    await trainer.presses(next(b for b in trainer.buttons if "Tenir l'entretien" in b))
+    assert (
+        "Prévu le mercredi 25 novembre 2026 à 14 h 00 : a-t-il eu lieu ? Rédigez son compte "
+        "rendu, ou reprogrammez-le, avec /decrochage"
+    ) in trainer.last

@@ -240,8 +240,12 @@ async def digests_of(
             )
         ],
     )
-    planned = await booked(
-        session, [r for d in due for g in ("overdue", "week") for r in groups[d.organisation.id][g]]
+    planned = await booked(  # the reminders' too: one past its hour is asked about (HB15)
+        session,
+        [
+            *(r for d in due for g in ("overdue", "week") for r in groups[d.organisation.id][g]),
+            *(r for d in due for r in reminders[d.organisation.id]),
+        ],
     )
     private = await known_private(session, organisations)
     targets = {
@@ -302,7 +306,7 @@ async def digests_of(
         if organisation.id in asleep:
             continue
         for message, ids in reminder_messages(
-            organisation, d.local, reminders[organisation.id], formations, chats, who
+            organisation, d.local, reminders[organisation.id], formations, chats, who, planned
         ):
             messages.append(message)
             reminding[message.key] = ids

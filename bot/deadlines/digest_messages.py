@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import dates, texts
 from bot.answers import by_surname
 from bot.deadlines.documents import due_text
-from bot.deadlines.lines import Line, bundle
+from bot.deadlines.lines import Line, bundle, interview_kind
 from bot.deadlines.reminded import reminder_key
 from bot.deadlines.service import STILL_TO_DO, Group, Listed, order
 from bot.deadlines.status import status_label
@@ -250,6 +250,8 @@ class Shown(NamedTuple):
     friday: str
     booked: datetime | None = None
     """An entretien still to hold: when it is planned (:func:`bot.deadlines.lines.booked`)."""
+    passed: bool = False
+    """That moment is past: « a-t-il eu lieu ? », not « prévu » alone (explorer HB15)."""
 
 
 def digest_text(
@@ -333,6 +335,7 @@ def digest_text(
             weekend=weekend,
             friday=friday,
             booked=planned.astimezone(tz) if (planned := (booked or {}).get(row.id)) else None,
+            passed=planned is not None and planned <= local,
         )
 
     late = bundle(overdue, who, local)
@@ -366,10 +369,11 @@ def reminder_messages(
     formations: dict[int, Titled],
     chats: dict[int, ChatIdentity],
     who: dict[int, str],
+    booked: Mapping[int, datetime] | None = None,
 ) -> list[tuple[Queued, tuple[int, ...]]]:
     """Each formateur's own deadlines of today and tomorrow, and on a Friday the weekend's
     and the Monday's, in private (:func:`bot.deadlines.reminded.reminders_due`), with the deadlines each message
-    reminds of.
+    reminds of; ``booked``: an entretien's planned moment, asked about once past (HB15).
 
     A deadline already reminded of today (a second look after a change) is left out; a
     formateur with more than :data:`MOST_SINGLE_REMINDERS` gets one message listing them.
@@ -391,7 +395,10 @@ def reminder_messages(
         theirs.sort(
             key=lambda i: (i[0].effective_due, i[0].title, by_surname(who.get(i[0].id, "")))
         )
-        shown = [_reminded(row, formation.title, who, tz, today) for row, formation in theirs]
+        shown = [
+            _reminded(row, formation.title, who, local, (booked or {}).get(row.id))
+            for row, formation in theirs
+        ]
         if len(theirs) <= MOST_SINGLE_REMINDERS:
             for (row, _), one in zip(theirs, shown, strict=True):
                 said = without_source(row.explanation, row.source)
@@ -434,6 +441,11 @@ class Reminded(NamedTuple):
     """« reportée » or « avancée », when ``planned``."""
     in_followup: bool = False
     """A décrochage follow-up's step: done when noted with /decrochage, not « Fait » (AF5)."""
+    held_yet: datetime | None = None
+    """An entretien planned at this past moment, not noted as held: « a-t-il eu lieu ? »
+    rather than « à faire d'ici » (explorer HB15)."""
+    regard: bool = False
+    """That interview is a regard croisé."""
 
 
 def day_off_words(row: Listed, today: date) -> tuple[str, str]:
@@ -446,8 +458,10 @@ def day_off_words(row: Listed, today: date) -> tuple[str, str]:
 
 
 def _reminded(
-    row: Item, formation: str, who: dict[int, str], tz: ZoneInfo, today: date
+    row: Item, formation: str, who: dict[int, str], local: datetime, planned: datetime | None
 ) -> Reminded:
+    tz, today = local.tzinfo, local.date()
+    assert isinstance(tz, ZoneInfo)
     weekend, friday = day_off_words(row, today)
     return Reminded(
         title=row.title,
@@ -462,4 +476,6 @@ def _reminded(
         planned=dates.spell_date(row.due_on) if row.status == "postponed" else "",
         moved=status_label(row),
         in_followup=row.subject == "followup",
+        held_yet=planned.astimezone(tz) if planned is not None and planned <= local else None,
+        regard=interview_kind(row) == "regard_croise",
     )

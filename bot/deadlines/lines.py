@@ -61,16 +61,23 @@ INTERVIEW_STEPS = {"ENTRETIEN": "individuel", "REGARD-CROISE": "regard_croise"}
 """A follow-up's milestones met by an interview, and the interview's kind."""
 
 
+def interview_kind(row: Listed) -> str | None:
+    """The kind of interview that meets a follow-up's deadline (:data:`INTERVIEW_STEPS`), or
+    ``None`` for any other deadline."""
+    if row.subject != "followup":
+        return None
+    head = row.key.split(":", 1)[0]
+    return next((k for step, k in INTERVIEW_STEPS.items() if head.endswith(f"-{step}")), None)
+
+
 async def booked(session: AsyncSession, rows: Sequence[Listed]) -> dict[int, datetime]:
     """Deadline id → the moment its interview is planned, for a follow-up's entretien (or
     regard croisé) still to hold: overdue in the digest, it is already booked (explorer AO6:
     a coordinator chased a trainer who had set it for Thursday)."""
     wanted: dict[tuple[int, str], list[int]] = {}
     for row in rows:
-        head = row.key.split(":", 1)[0]
-        for step, kind in INTERVIEW_STEPS.items():
-            if row.subject == "followup" and head.endswith(f"-{step}"):
-                wanted.setdefault((row.subject_id, kind), []).append(row.id)
+        if (kind := interview_kind(row)) is not None:
+            wanted.setdefault((row.subject_id, kind), []).append(row.id)
     followups = sorted({f for f, _ in wanted})
     out: dict[int, datetime] = {}
     for start in range(0, len(followups), SLICE):

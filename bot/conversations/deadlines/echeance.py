@@ -116,6 +116,7 @@ async def deadline_values(ctx: Context) -> dict[str, Any]:
             "booked": planned.astimezone(ctx.tz)
             if (planned := (await booked(ctx.session, [row])).get(row.id))
             else None,
+            "booked_passed": planned is not None and planned <= ctx.now,  # HB15
         }
     }
 

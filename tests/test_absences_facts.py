@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 from bot.absences.facts import followup_facts, to_facts
 from bot.rules import FormationFacts, deadlines
-from bot.storage.absences import Entretien, FollowUp, FollowUpSign
+from bot.storage.absences import Entretien, FollowUp, FollowUpContact, FollowUpSign
 from bot.storage.db import Database
 from tests.auxil.absences import add_formation, formation_id, seen_on
 from tests.auxil.dialogue import Person
@@ -49,6 +49,20 @@ def test_a_rupture_is_dated_only_when_added_after_the_opening() -> None:
     opened_on_absence = [sign("absence", OPENED), sign("abandon", later)]
     assert to_facts(followup, [], opened_on_absence).rupture_at is None
     assert to_facts(followup, [], [sign("manque_reactivite", OPENED)]).rupture_at is None
+
+
+def test_who_was_reached_counts_from_the_first_sign_and_no_employer_is_the_company() -> None:
+    """Explorer HB10: what is left of a short formation's contact is said from these."""
+    followup = FollowUp(id=7, trainee_id=3, path="short", opened_at=OPENED)
+    followup.sign_on = date(2026, 11, 20)
+
+    def contact(whom: str, day: date) -> FollowUpContact:
+        return FollowUpContact(followup_id=7, with_whom=whom, contacted_on=day)
+
+    before = [contact("stagiaire", date(2026, 11, 19)), contact("autre", date(2026, 11, 23))]
+    assert to_facts(followup, contacts=before).reached == frozenset()
+    after = [contact("stagiaire", date(2026, 11, 20)), contact("sans_entreprise", OPENED.date())]
+    assert to_facts(followup, contacts=after).reached == {"stagiaire", "entreprise"}
 
 
 async def test_open_follow_ups_feed_the_rules_engine(db: Database, trainer: Person) -> None:

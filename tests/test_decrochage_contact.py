@@ -242,3 +242,50 @@ async def test_no_employer_is_asked_with_the_elision_before_a_vowel(trainer: Per
     assert trainer.last.startswith(
         "Noter qu'Inès Garnier n'a pas d'entreprise à contacter (pas d'employeur) ?"
     )
+
+
+async def test_once_the_trainee_is_reached_what_is_left_is_the_company(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer HB10: once Thomas was reached, the menu, /echeances and the digest still read
+    « Contacter Thomas Fabre et son entreprise »: a trainer back a week later could not tell
+    that only the employer (or « Pas d'entreprise à contacter ») was missing."""
+    await thomas_reached(trainer)
+    await trainer.says("/decrochage thomas")
+    assert "Contacter Thomas Fabre et son entreprise" not in trainer.last
+    assert (
+        "· Contacter l'entreprise de Thomas Fabre, ou noter qu'il n'y en a pas, au plus tard le "
+    ) in trainer.last
+    assert "; le contact avec Thomas Fabre est noté" in trainer.last
+    contact = (await tasks(db))["CONTACT"]
+    assert contact.title == "Contacter l'entreprise de la personne"
+    assert contact.explanation.startswith(
+        "Prendre contact avec l'entreprise de Thomas Fabre au plus tard le "
+    )
+    assert "le contact avec Thomas Fabre est noté" in contact.explanation
+    await trainer.says("/echeances")
+    assert any("Contacter l'entreprise de la personne" in b for b in trainer.buttons)
+
+    await give_company(db, "Thomas Fabre", "Garage Martin")
+    await trainer.says("/decrochage thomas")
+    assert "· Contacter l'entreprise de Thomas Fabre (Garage Martin) au plus tard le " in (
+        trainer.last
+    )
+    await note_contact(trainer, "/decrochage thomas", "L'entreprise (Garage Martin)")
+    contact = (await tasks(db))["CONTACT"]
+    assert (contact.status, contact.title) == ("done", "Contacter la personne et son entreprise")
+
+
+async def test_no_employer_noted_first_leaves_the_trainee_in_the_deadline(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer HB10, the other way round: « Pas d'entreprise » noted, the trainee is left."""
+    await thomas_followed(trainer)
+    await trainer.says("/decrochage thomas")
+    await trainer.presses("Noter un contact")
+    await trainer.presses("Pas d'entreprise à contacter (sans employeur)")
+    await trainer.presses("Enregistrer")
+    await trainer.says("/decrochage thomas")
+    assert "· Contacter Thomas Fabre au plus tard le " in trainer.last
+    assert "; pas d'entreprise à contacter, c'est noté" in trainer.last
+    assert (await tasks(db))["CONTACT"].title == "Contacter la personne"

@@ -19,16 +19,18 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.absences.vocabulary import NO_COMPANY
 from bot.rules.facts import ABSENCE_OR_RUPTURE, FollowUpFacts
-from bot.storage.absences import Entretien, FollowUp, FollowUpSign
+from bot.storage.absences import Entretien, FollowUp, FollowUpContact, FollowUpSign
 
 
 def to_facts(
     followup: FollowUp,
     entretiens: Sequence[Entretien] = (),
     signs: Sequence[FollowUpSign] = (),
+    contacts: Sequence[FollowUpContact] = (),
 ) -> FollowUpFacts:
-    """One follow-up, its interviews and its signs, as the rules need them."""
+    """One follow-up, its interviews, its signs and its contacts, as the rules need them."""
     live = [e for e in entretiens if e.followup_id == followup.id and e.cancelled_at is None]
     live.sort(key=lambda e: (e.scheduled_at, e.id))
     current = live[-1] if live else None
@@ -44,7 +46,21 @@ def to_facts(
         sign_on=followup.sign_on,
         signs=frozenset(sign.code for sign in mine),
         rupture_at=rupture_at(followup.opened_at, mine),
+        reached=reached(followup, contacts),
     )
+
+
+def reached(followup: FollowUp, contacts: Sequence[FollowUpContact]) -> frozenset[str]:
+    """Who of the trainee and the company was contacted since the first sign (« no employer »
+    counting as the company), as :func:`bot.absences.followup_deadlines.contacts_missing`
+    counts them: what is left of a short formation's contact is said (explorer HB10)."""
+    since = followup.sign_on
+    met = {
+        "entreprise" if c.with_whom == NO_COMPANY else c.with_whom
+        for c in contacts
+        if c.followup_id == followup.id and (since is None or c.contacted_on >= since)
+    }
+    return frozenset(met & {"stagiaire", "entreprise"})
 
 
 def rupture_at(opened_at: datetime, signs: Sequence[FollowUpSign]) -> datetime | None:
@@ -85,4 +101,13 @@ async def followup_facts(session: AsyncSession, formation_id: int) -> tuple[Foll
             )
         ).all()
     )
-    return tuple(to_facts(f, entretiens, signs) for f in followups)
+    contacts = list(
+        (
+            await session.scalars(
+                select(FollowUpContact).where(
+                    FollowUpContact.followup_id.in_([f.id for f in followups])
+                )
+            )
+        ).all()
+    )
+    return tuple(to_facts(f, entretiens, signs, contacts) for f in followups)

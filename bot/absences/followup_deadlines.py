@@ -133,7 +133,10 @@ async def contacts_missing(session: AsyncSession, followup: FollowUp) -> list[st
 async def contact_recorded(
     session: AsyncSession, followup: FollowUp, actor_id: int, now: datetime
 ) -> list[StoredDeadline]:
-    """After a contact: ``CONTACT`` is done once every contact it asks for is recorded."""
+    """After a contact: ``CONTACT`` is done once every contact it asks for is recorded; till
+    then its words say who is left (the rows refreshed, explorer HB10)."""
     if await contacts_missing(session, followup):
+        if followup.procedure_applies:
+            await refresh_deadlines(session, followup.formation_id)
         return []
     return await complete(session, followup, ["CONTACT"], actor_id, now)

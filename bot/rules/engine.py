@@ -11,7 +11,7 @@ The time arithmetic every rule shares is :mod:`bot.rules.arithmetic`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -167,8 +167,22 @@ PREDICATES: dict[str, Callable[[Subject, str], bool]] = {
     "path": lambda s, arg: s.followup is not None and s.followup.path == arg,
     "cause": lambda s, arg: s.followup is not None and s.followup.cause == arg,
     "absent_or_gone": lambda s, _: s.followup is not None and s.followup.absent_or_gone,
+    # The contact's other half reached, this one left (explorer HB10).
+    "only_left": lambda s, arg: (
+        s.followup is not None
+        and bool(s.followup.reached)
+        and s.followup.reached == {"stagiaire", "entreprise"} - {arg}
+    ),
 }
 """Predicates are written ``name`` or ``name:arg``; a leading ``!`` negates."""
+
+
+def _worded(milestone: Milestone, subject: Subject) -> Milestone:
+    """The milestone in the words of what is left of it (:attr:`Milestone.wordings`)."""
+    for wording in milestone.wordings:
+        if _test(wording.when, subject):
+            return replace(milestone, title=wording.title, explanation=wording.explanation)
+    return milestone
 
 
 def _test(name: str, subject: Subject) -> bool:
@@ -361,7 +375,7 @@ def deadlines(
             if not all(_test(p, subject) for p in rule.subject_if):
                 continue
             dues: dict[str | None, date] = {}
-            for milestone in rule.milestones:
+            for milestone in (_worded(m, subject) for m in rule.milestones):
                 due = _due(milestone.offset, subject, settings, tz)
                 if due is None:
                     continue

@@ -172,6 +172,10 @@ class FollowUpFacts:
     « dès qu'un signe de décrochage apparaît » counts from it; unknown, from the opening."""
     signs: frozenset[str] = frozenset()
     """The codes of the signs observed; none known: every rule of the path applies."""
+    reached: frozenset[str] = frozenset()
+    """Who was contacted since the first sign, of those a short formation's procedure asks
+    (``stagiaire``, ``entreprise``; « no employer » counts as the company): what is left
+    of the contact is said (explorer HB10)."""
     rupture_at: datetime | None = None
     """When a sign of absence or rupture was added to a follow-up opened on other signs
     (« manque de réactivité », then an abandon): what a short formation's contact counts

@@ -61,6 +61,18 @@ class Offset:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Wording:
+    """A milestone's title and explanation while a predicate of the engine holds: what is
+    left once part of it is done (explorer HB10: « Contacter la personne et son entreprise »
+    still, a week after the person was reached)."""
+
+    when: str
+    """A predicate, as :attr:`Rule.subject_if` writes them (``only_left:entreprise``)."""
+    title: str
+    explanation: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class Milestone:
     """One dated thing to do; a rule has one or several (CVL-EOS: entry, exit).
 
@@ -115,6 +127,9 @@ class Milestone:
         if not self.day_off_after or is_working_day(due):
             return False
         return not self.after_its_event or previous_working_day(due) < event
+
+    wordings: tuple[Wording, ...] = ()
+    """Other words for it while part of it is done (the first whose predicate holds)."""
 
     several: str | None = None
     """For a milestone owed once per trainee: what several of one formation are called

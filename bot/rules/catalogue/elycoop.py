@@ -7,7 +7,16 @@ and one exclusion (sous-traitance).
 
 from __future__ import annotations
 
-from bot.rules.model import ORG_DELAY_DAY_OFF, Exclusion, Milestone, Offset, Rule, Source, Toggle
+from bot.rules.model import (
+    ORG_DELAY_DAY_OFF,
+    Exclusion,
+    Milestone,
+    Offset,
+    Rule,
+    Source,
+    Toggle,
+    Wording,
+)
 
 SEED_ELY = "003_569ea74481e5b0a1.txt"
 
@@ -114,6 +123,26 @@ ELYCOOP: tuple[Rule, ...] = (
                 postponable=True,
                 day_off_after=ORG_DELAY_DAY_OFF,
                 after_its_event=True,
+                # What is left once one of them is reached (explorer HB10).
+                wordings=(
+                    Wording(
+                        when="only_left:entreprise",
+                        title="Contacter l'entreprise de la personne",
+                        explanation="Prendre contact avec l'entreprise {of_trainee} au plus tard "
+                        "{due}, à la suite de l'absence ou de la rupture ({anchor}) : le contact "
+                        "avec {trainee} est noté ; sans employeur, notez « Pas d'entreprise à "
+                        "contacter ». La procédure ne fixe pas de délai : l'organisme s'est donné "
+                        "{delay} après l'absence (modifiable avec /reglages)",
+                    ),
+                    Wording(
+                        when="only_left:stagiaire",
+                        title="Contacter la personne",
+                        explanation="Prendre contact avec {trainee} au plus tard {due}, à la "
+                        "suite de l'absence ou de la rupture ({anchor}) : pour son entreprise, "
+                        "c'est noté. La procédure ne fixe pas de délai : l'organisme s'est donné "
+                        "{delay} après l'absence (modifiable avec /reglages)",
+                    ),
+                ),
             ),
             Milestone(
                 key="TICKET",

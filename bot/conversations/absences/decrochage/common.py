@@ -16,9 +16,9 @@ from typing import Any
 
 from bot import texts
 from bot.absences import followup_deadlines
-from bot.absences.followups import find_followup
+from bot.absences.followups import contacts_of, find_followup
 from bot.absences.uploads import Upload
-from bot.absences.vocabulary import CHANNELS, SIGNS
+from bot.absences.vocabulary import CHANNELS, NO_COMPANY, SIGNS
 from bot.conversations.absences.steps import parse_note, upload_of
 from bot.conversations.formations.choose import load_formation
 from bot.conversations.kit.context import Context
@@ -154,14 +154,24 @@ def upload(ctx: Context, key: str) -> Upload | None:
 
 
 async def todo(ctx: Context, followup: FollowUp) -> list[dict[str, Any]]:
-    """What the procedure still expects, from the follow-up's deadlines (block ``todo``)."""
+    """What the procedure still expects, from the follow-up's deadlines (block ``todo``);
+    the contact's ``missing``: who is left of the trainee and the company, and ``no_company``
+    when « no employer » was noted (explorer HB10)."""
     today = ctx.now.astimezone(ctx.tz).date()
     todo = []
     for row in await followup_deadlines.left(ctx.session, followup):
         weekend, friday = weekend_words(row.effective_due, today)
+        milestone = followup_deadlines.milestone_of(row)
+        missing, no_company = [], False
+        if milestone == "CONTACT":
+            missing = await followup_deadlines.contacts_missing(ctx.session, followup)
+            contacts = await contacts_of(ctx.session, followup.id)
+            no_company = any(c.with_whom == NO_COMPANY for c in contacts)
         todo.append(
             {
-                "milestone": followup_deadlines.milestone_of(row),
+                "milestone": milestone,
+                "missing": missing,
+                "no_company": no_company,
                 "due": row.effective_due,
                 "late": row.effective_due < today,
                 "weekend": weekend,

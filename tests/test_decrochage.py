@@ -482,17 +482,22 @@ async def test_a_ticket_says_what_the_procedure_still_expects(
     await trainer.says("/decrochage inès")
     await trainer.presses("Saisir le ticket qualité")
     await trainer.presses("Rien à ajouter")
-    # The procedure in words, never its code (explorer Z, Z7: « (ELY-SHORT) »).
+    # The procedure in words, never its code (explorer Z, Z7: « (ELY-SHORT) »), and once
+    # (explorer HB5: the header and the first line both said it).
+    assert "Ticket qualité pour Inès Garnier :" in trainer.last
     assert (
-        "Ticket qualité pour Inès Garnier (procédure Elycoop de prévention des ruptures – "
-        "absence ou rupture dans une formation courte) :" in trainer.last
+        "Suivi ouvert le lundi 23 novembre 2026 (procédure Elycoop de prévention des ruptures – "
+        "absence ou rupture dans une formation courte)." in trainer.last
     )
-    assert "Suivi ouvert le lundi 23 novembre 2026 (procédure Elycoop" in trainer.last
+    assert trainer.last.count("procédure Elycoop") == 1
     assert "ELY-" not in trainer.last
     # Explorer D (F32): the ticket says which steps were not done, not only how many.
     assert "· Non fait à la clôture : un contact avec la personne." in trainer.last
     assert "· Non fait à la clôture : un contact avec l'entreprise." in trainer.last
     await trainer.presses("Enregistrer le ticket")
+    # /exporter, the trainer's own command, not the server's (explorer HB5).
+    assert "Il figure dans les exports de l'organisme (/exporter)." in trainer.all_text
+    assert "formabot export" not in trainer.all_text
     ticket = (await rows(db, QualityTicket))[0]
     assert ticket.actions[-2:] == [
         "Non fait à la clôture : un contact avec la personne.",

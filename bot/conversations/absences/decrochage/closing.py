@@ -20,9 +20,7 @@ done, as its history.
 
 from __future__ import annotations
 
-from typing import Any
-
-from bot.absences.followups import rule_for, summary_of, ticket_actions
+from bot.absences.followups import summary_of, ticket_actions
 from bot.absences.records import close_followup, file_ticket
 from bot.absences.vocabulary import GAPS
 from bot.conversations.absences.decrochage.common import (
@@ -52,10 +50,6 @@ async def ticket_start(ctx: Context) -> Outcome | None:
     ctx.data["_actions"] = ticket_actions(s, _zone(ctx), found.trainee.left_on)
     ctx.data["_missing"] = [GAPS[gap] for gap in s.missing()]
     return None
-
-
-async def ticket_values(ctx: Context) -> dict[str, Any]:
-    return {"rule": rule_for(str(ctx.data["path"]), ctx.data.get("cause"))}
 
 
 async def save_ticket(ctx: Context) -> Outcome:
@@ -101,7 +95,6 @@ TICKET = Flow(
         Confirm(
             "recap",
             ask="decrochage.recap_ticket",
-            values=ticket_values,
             yes=save_ticket,
             no=abandon_step,
             yes_label="Enregistrer le ticket",

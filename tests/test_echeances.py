@@ -367,6 +367,11 @@ async def test_entries_of_one_formation_are_one_line_opening_on_the_names(
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Saisir l'entrée dans EOS – Inès Garnier")
     await trainer.presses("Fait")
+    # Whose, of the three of that title (explorer HB16).
+    assert (
+        "✅ C'est noté : l'échéance « Saisir l'entrée dans EOS » d'Inès Garnier est faite."
+        in trainer.all_text
+    )
     assert "Nadia Roux" in trainer.last and "Inès Garnier" not in trainer.last
     await trainer.presses("Toutes faites")
     assert "2 entrées à saisir dans EOS faites (Thomas Fabre, Nadia Roux)" in trainer.all_text

@@ -200,7 +200,10 @@ async def on_deadline(ctx: Context, picked: str) -> Outcome:
         if done is not None and not done_just_now(done, ctx.person_id, ctx.now):
             await say_already_done(ctx, [done])
             return Return(row.id)
-        ctx.say("echeances.marked_done", title=row.title)
+        # Whose: three « Saisir l'entrée dans EOS » read alike (explorer HB16).
+        named = row.subject in ("trainee", "followup")
+        who = (await concerned(ctx.session, [row])).get(row.id, "") if named else ""
+        ctx.say("echeances.marked_done", title=row.title, who=who)
         return Return(row.id)
     if picked == "postpone":
         if not row.postponable:

@@ -31,7 +31,11 @@ async def test_the_contact_never_made_is_not_done_in_the_export_nor_the_calendar
     await trainer.presses("Rien à ajouter")
     await trainer.presses("Enregistrer le ticket")
     await trainer.says("/suivi thomas")
-    assert "Échéance non tenue, close avec le suivi : Contacter la personne" in trainer.last
+    # What was not done, in the words of what was left of it (explorer HB10).
+    assert (
+        "Échéance non tenue, close avec le suivi : Contacter l'entreprise de la personne"
+        in trainer.last
+    )
     async with db.sessions() as session:
         formation = await session.scalar(
             select(Formation.id).where(Formation.title.startswith("Projet"))

@@ -1,17 +1,17 @@
-"""The one place where rules become dates: anchors, offsets, predicates.
+"""The one place where rules become dates: offsets counted from anchors.
 
 :func:`deadlines` is a pure function of a formation's facts, the
 organisation's settings and its time zone.  Rules name what they need
-(an anchor, a scope of subjects, a predicate) and the small registries below
-resolve those names, so a new Région's rule is a new entry in ``RULES``.
+(an anchor, a scope of subjects, a predicate) and the small registries of
+:mod:`bot.rules.subjects` resolve those names, so a new Région's rule is a new
+entry in ``RULES``.
 
 The time arithmetic every rule shares is :mod:`bot.rules.arithmetic`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,176 +19,24 @@ from bot.dates import day_off, next_working_day, previous_working_day
 from bot.rules.arithmetic import Moment, add_months, local_date, local_moment, shift_hours
 from bot.rules.catalogue import RULES
 from bot.rules.facts import (
-    BilanFacts,
-    FollowUpFacts,
     FormationFacts,
-    TraineeFacts,
 )
 from bot.rules.french import of, plural, spell_date, spell_datetime
-from bot.rules.model import Deadline, Milestone, Offset, Rule, SubjectKind
-from bot.rules.owed import OwedBilan, Span, owed_bilans, session_spans
+from bot.rules.model import Deadline, Milestone, Offset, Rule
 from bot.rules.settings import SETTINGS_BY_KEY, bool_setting, int_setting
+from bot.rules.subjects import (
+    ANCHORS,
+    PREDICATES,
+    SCOPES,
+    Subject,
+    entretien_of,
+    holds,
+    path_end,
+    sign_of,
+    worded,
+)
 
 DEFAULT_TZ = ZoneInfo("Europe/Paris")
-
-
-@dataclass(frozen=True)
-class Subject:
-    """What one deadline is about: the formation itself, a bilan, a trainee, a follow-up,
-    or an owed bilan (whose subject is the formation, narrowed by ``key_suffix``)."""
-
-    formation: FormationFacts
-    kind: SubjectKind
-    id: int
-    key_suffix: str = ""
-    bilan: BilanFacts | None = None
-    trainee: TraineeFacts | None = None
-    followup: FollowUpFacts | None = None
-    owed: OwedBilan | None = None
-    span: Span | None = None
-    """A session (or the whole formation, when it has none), for what each session owes."""
-
-
-# --------------------------------------------------------------------- registries
-
-SCOPES: dict[str, Callable[[FormationFacts], Iterable[Subject]]] = {
-    "formation": lambda f: [Subject(f, "formation", f.id)],
-    # A cancelled bilan owes nothing: it simply is not a subject.
-    "bilans": lambda f: [Subject(f, "bilan", b.id, bilan=b) for b in f.bilans if not b.cancelled],
-    "trainees": lambda f: [Subject(f, "trainee", t.id, trainee=t) for t in f.trainees],
-    "followups": lambda f: [
-        Subject(f, "followup", u.id, followup=u, trainee=f.trainee(u.trainee_id))
-        for u in f.followups
-    ],
-    "sessions": lambda f: [
-        Subject(
-            f,
-            "formation",
-            f.id,
-            key_suffix=f":session:{s.session_key}" if s.session_key is not None else "",
-            span=s,
-        )
-        for s in session_spans(f)
-    ],
-    "owed_fin": lambda f: [
-        Subject(f, "formation", f.id, key_suffix=o.key_suffix, owed=o)
-        for o in owed_bilans(f)
-        if o.kind == "fin"
-    ],
-    "owed_etape": lambda f: [
-        Subject(f, "formation", f.id, key_suffix=o.key_suffix, owed=o)
-        for o in owed_bilans(f)
-        if o.kind == "etape"
-    ],
-}
-
-
-def _trainee_exit(s: Subject) -> date | None:
-    """A trainee leaves on ``left_on``; one who entered and has no exit yet leaves at the
-    end of their path (their own extension, else the group's end)."""
-    if s.trainee is None:
-        return None
-    return s.trainee.exit_on(s.formation.group_end)
-
-
-def _entretien(s: Subject) -> datetime | None:
-    """The entretien as held, else as planned: the compte rendu follows whichever is known."""
-    if s.followup is None:
-        return None
-    return s.followup.entretien_held_at or s.followup.entretien_at
-
-
-def _sign(s: Subject) -> Moment | None:
-    """The first sign's day, else (a follow-up from before it was asked) its opening."""
-    if s.followup is None:
-        return None
-    return s.followup.sign_on or s.followup.opened_at
-
-
-def _rupture(s: Subject) -> date | None:
-    """An absence or a rupture added to a follow-up opened on other signs: its day, or the
-    exit's when that came first."""
-    came = s.followup.rupture_at if s.followup else None
-    left = s.trainee.left_on if s.trainee else None
-    return None if came is None else min(came.date(), left or came.date())
-
-
-ANCHORS: dict[str, Callable[[Subject], Moment | None]] = {
-    "bilan_start": lambda s: s.bilan.starts_at if s.bilan else None,
-    "bilan_end": lambda s: s.bilan.ends_at if s.bilan else None,
-    "bilan_scheduled": lambda s: s.bilan.scheduled_at if s.bilan else None,
-    "formation_start": lambda s: s.formation.start,
-    "formation_end": lambda s: s.formation.end,
-    "formation_effective_end": lambda s: s.formation.effective_end,
-    "span_start": lambda s: s.owed.start if s.owed else None,
-    "span_end": lambda s: s.owed.end if s.owed else None,
-    "span_planned_end": lambda s: s.owed.planned_end if s.owed else None,
-    "session_start": lambda s: s.span.start if s.span else None,
-    "trainee_entry": lambda s: s.trainee.entered_on if s.trainee else None,
-    "trainee_exit": _trainee_exit,
-    "followup_opened": lambda s: s.followup.opened_at if s.followup else None,
-    "followup_sign": _sign,
-    "followup_difficulty": _sign,
-    "followup_rupture": lambda s: _rupture(s) or _sign(s),
-    "followup_entretien": _entretien,
-}
-"""``span_*`` anchors belong to owed bilans: ``span_end`` counts an extension,
-``span_planned_end`` does not (a bilan d'étape is agreed before any extension)."""
-
-ANCHOR_LABELS: dict[str, str] = {
-    "bilan_start": "le début du bilan",
-    "bilan_end": "la fin du bilan",
-    "bilan_scheduled": "la programmation du bilan",
-    "formation_start": "le début de la formation",
-    "formation_end": "la fin prévue de la formation",
-    "formation_effective_end": "la fin de la formation, prolongation comprise",
-    "span_start": "le début de la session",
-    "span_end": "la fin de la formation, de la session ou de la composante, prolongation comprise",
-    "span_planned_end": "la fin prévue",
-    "session_start": "l'entrée en formation de la session",
-    "trainee_entry": "l'entrée en formation",
-    "trainee_exit": "la sortie de formation",
-    "followup_opened": "l'ouverture du suivi",
-    "followup_sign": "le premier signe (absence ou décrochage)",
-    "followup_difficulty": "la difficulté constatée",
-    "followup_rupture": "l'absence ou la rupture",
-    "followup_entretien": "l'entretien",
-}
-
-
-PREDICATES: dict[str, Callable[[Subject, str], bool]] = {
-    "bilan_remote": lambda s, _: s.bilan is not None and s.bilan.remote,
-    "bilan_link_missing": lambda s, _: s.bilan is not None and s.bilan.link_missing,
-    "remote_coaching": lambda s, _: s.formation.remote_coaching,
-    "subcontracted": lambda s, _: s.formation.subcontracted,
-    "programme": lambda s, arg: s.formation.programme == arg,
-    "mode": lambda s, arg: s.formation.mode == arg,
-    "kind": lambda s, arg: s.formation.kind == arg,
-    "path": lambda s, arg: s.followup is not None and s.followup.path == arg,
-    "cause": lambda s, arg: s.followup is not None and s.followup.cause == arg,
-    "absent_or_gone": lambda s, _: s.followup is not None and s.followup.absent_or_gone,
-    # The contact's other half reached, this one left (explorer HB10).
-    "only_left": lambda s, arg: (
-        s.followup is not None
-        and bool(s.followup.reached)
-        and s.followup.reached == {"stagiaire", "entreprise"} - {arg}
-    ),
-}
-"""Predicates are written ``name`` or ``name:arg``; a leading ``!`` negates."""
-
-
-def _worded(milestone: Milestone, subject: Subject) -> Milestone:
-    """The milestone in the words of what is left of it (:attr:`Milestone.wordings`)."""
-    for wording in milestone.wordings:
-        if _test(wording.when, subject):
-            return replace(milestone, title=wording.title, explanation=wording.explanation)
-    return milestone
-
-
-def _test(name: str, subject: Subject) -> bool:
-    negate = name.startswith("!")
-    base, _, arg = name.removeprefix("!").partition(":")
-    return PREDICATES[base](subject, arg) != negate
 
 
 def amount_of(offset: Offset, settings: Mapping[str, object]) -> int:
@@ -286,11 +134,11 @@ def _context(
         context["of_trainee"] = of(context["trainee"])
     if subject.followup is not None:
         context["opened"] = "le " + spell_date(subject.followup.opened_at.astimezone(tz).date())
-        sign = _sign(subject)
+        sign = sign_of(subject)
         assert sign is not None
         context["sign"] = "le " + spell_date(local_date(sign, tz))
-        context["path_end"] = "le " + spell_date(_path_end(subject))
-        entretien = _entretien(subject)
+        context["path_end"] = "le " + spell_date(path_end(subject))
+        entretien = entretien_of(subject)
         context["entretien"] = (
             "du " + spell_datetime(entretien.astimezone(tz)) if entretien else "individuel"
         )
@@ -307,7 +155,7 @@ def _applies(rule: Rule, formation: FormationFacts) -> bool:
     if rule.programmes is not None and formation.programme not in rule.programmes:
         return False
     whole = Subject(formation, "formation", formation.id)
-    return all(_test(p, whole) for p in rule.applies_if)
+    return all(holds(p, whole) for p in rule.applies_if)
 
 
 def _off_reason(
@@ -315,7 +163,7 @@ def _off_reason(
 ) -> str | None:
     whole = Subject(formation, "formation", formation.id)
     for exclusion in rule.exclusions:
-        if _test(exclusion.predicate, whole):
+        if holds(exclusion.predicate, whole):
             return exclusion.reason
     for toggle in rule.toggles:
         if not bool_setting(settings, toggle.setting):
@@ -372,10 +220,10 @@ def deadlines(
         if not _applies(rule, formation) or _off_reason(rule, formation, settings):
             continue
         for subject in SCOPES[rule.scope](formation):
-            if not all(_test(p, subject) for p in rule.subject_if):
+            if not all(holds(p, subject) for p in rule.subject_if):
                 continue
             dues: dict[str | None, date] = {}
-            for milestone in (_worded(m, subject) for m in rule.milestones):
+            for milestone in (worded(m, subject) for m in rule.milestones):
                 due = _due(milestone.offset, subject, settings, tz)
                 if due is None:
                     continue
@@ -432,21 +280,12 @@ def _booked_late(subject: Subject, due_on: date, tz: ZoneInfo) -> date | None:
     return max(booked, previous_working_day(local_date(bilan.starts_at, tz)))
 
 
-def _path_end(s: Subject) -> date:
-    """The last day of the followed trainee's path: their extension, else the group's end (an
-    exit is not the formation's end: an entretien after an abandon is still held)."""
-    end, trainee = s.formation.group_end, s.trainee
-    if trainee is not None and trainee.path_end is not None and trainee.path_end > end:
-        return trainee.path_end
-    return end
-
-
 def _within_path(subject: Subject, due_on: date, tz: ZoneInfo) -> date | None:
     """The path's last day for a step due after it, of a follow-up opened by then
     (:attr:`Milestone.within_path`); ``None`` otherwise."""
     if subject.followup is None:
         return None
-    end = _path_end(subject)
+    end = path_end(subject)
     if due_on <= end or local_date(subject.followup.opened_at, tz) > end:
         return None
     return end

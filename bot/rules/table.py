@@ -7,10 +7,10 @@ checks that every rule id appears with its source.
 from __future__ import annotations
 
 from bot.rules.catalogue import RULES
-from bot.rules.engine import ANCHOR_LABELS
 from bot.rules.facts import FUNDERS, PROGRAMMES
 from bot.rules.model import Milestone, Offset, Rule
 from bot.rules.settings import SETTINGS_BY_KEY
+from bot.rules.subjects import ANCHOR_LABELS
 
 HEADER = ("id", "financeur", "déclencheur", "échéance", "à faire", "source")
 

@@ -638,3 +638,49 @@ async def test_a_configured_name_that_is_not_the_bot_s_is_said_at_start(
     assert "TELEGRAM_USERNAME is ancien_bot" in warned["ancien_bot"]
     assert "set TELEGRAM_USERNAME=formabot_test_bot" in warned["ancien_bot"]
     assert "TELEGRAM_USERNAME is not set" in warned[""]
+
+
+async def test_an_update_that_cannot_be_read_is_skipped_and_not_logged(
+    telegram: tuple[TelegramTransport, RecordingRequest], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Explorer ID5: one update python-telegram-bot could not build (a service message whose
+    ``from`` lacks ``is_bot``) stopped polling for good, and the whole pending batch — names,
+    texts — was logged at CRITICAL every few seconds. It is skipped, its id and the error's
+    class logged; the others are answered."""
+    transport, request = telegram
+    unreadable = message("/aide", update_id=8_000_001)
+    unreadable["message"]["from"] = {"id": 1002, "first_name": "Claire", "last_name": "Martin"}
+    unreadable["message"]["chat"] = {"id": -5001, "type": "group"}
+    unreadable["message"]["migrate_to_chat_id"] = -1005001
+    request.updates = [
+        unreadable,
+        message("Absence de Zorglub Secretname", update_id=8_000_002),
+    ]
+    from bot.app import QUIET_LOGGERS, setup_logging
+
+    before = {name: logging.getLogger(name).level for name in QUIET_LOGGERS}
+    setup_logging("DEBUG")  # as `formabot run` at its most talkative
+    try:
+        with caplog.at_level(logging.DEBUG):
+            await transport.start()
+            for _ in range(200):
+                if request.called("sendMessage"):
+                    break
+                await asyncio.sleep(0.02)
+            for _ in range(50):  # the next getUpdates confirms both
+                offsets = [c.params.get("offset") for c in request.called("getUpdates")]
+                if 8_000_003 in offsets:
+                    break
+                await asyncio.sleep(0.02)
+    finally:
+        await transport.stop()
+        for name, level in before.items():
+            logging.getLogger(name).setLevel(level)
+    answered = request.called("sendMessage")
+    assert answered and answered[0].params["chat_id"] == TRAINER_ID  # the one behind it
+    assert 8_000_003 in offsets
+    logged = caplog.text
+    assert "8000001" in logged and "TypeError" in logged
+    for private in ("Claire", "Martin", "Zorglub", "Secretname"):
+        assert private not in logged
+    assert not [r for r in caplog.records if r.levelno >= logging.CRITICAL]

@@ -115,6 +115,43 @@ async def when_reachable(what: str, call: Callable[[], Awaitable[T]]) -> T:
             delay = min(RETRY_MAX, delay * 2)
 
 
+GET_UPDATES_MARGIN = 10.0
+"""Seconds a ``getUpdates`` answer may take beyond its long poll."""
+
+
+async def fetch(bot: Bot, offset: int | None) -> tuple[list[Update], int | None]:
+    """The updates Telegram holds from ``offset`` on, and the offset that confirms them.
+
+    The batch is read one update at a time (explorer ID5): PTB's ``get_updates``
+    reads it whole, so one update it cannot build (a type newer than the installed
+    PTB, a malformed field) failed every batch for ever, and PTB logged the whole
+    batch — names, texts — at CRITICAL each time. An unreadable update is skipped,
+    confirmed with the others, and logged by its id and the error's class only,
+    as the webhook does.
+    """
+    data = {
+        "offset": offset,
+        "timeout": POLL_TIMEOUT,
+        "allowed_updates": list(ALLOWED_UPDATES),
+    }
+    raw = await bot._post("getUpdates", data, read_timeout=POLL_TIMEOUT + GET_UPDATES_MARGIN)
+    updates: list[Update] = []
+    last: int | None = None
+    for item in raw if isinstance(raw, list) else []:
+        update_id = item.get("update_id") if isinstance(item, dict) else None
+        if isinstance(update_id, int):
+            last = update_id if last is None else max(last, update_id)
+        try:
+            updates.append(Update.de_json(item, bot))
+        except Exception as exc:
+            log.warning(
+                "telegram polling: update %s could not be read (%s), skipped",
+                update_id,
+                type(exc).__name__,
+            )
+    return updates, (offset if last is None else last + 1)
+
+
 async def poll(bot: Bot, receive: Receive, *, interval: float, recording: asyncio.Lock) -> None:
     """``getUpdates`` for ever; a batch is received before the next offset confirms it.
 
@@ -126,9 +163,7 @@ async def poll(bot: Bot, receive: Receive, *, interval: float, recording: asynci
     refusals = Refusals("recording telegram updates", RETRY_FIRST, RETRY_MAX)
     while True:
         try:
-            updates = await bot.get_updates(
-                offset=offset, timeout=POLL_TIMEOUT, allowed_updates=list(ALLOWED_UPDATES)
-            )
+            updates, after = await fetch(bot, offset)
         except RetryAfter as exc:
             await asyncio.sleep(seconds(exc.retry_after))
             continue
@@ -148,7 +183,7 @@ async def poll(bot: Bot, receive: Receive, *, interval: float, recording: asynci
                     continue
             refusals.answered()
             SPACE.written()
-            offset = updates[-1].update_id + 1
+        offset = after
         if interval:
             await asyncio.sleep(interval)
 

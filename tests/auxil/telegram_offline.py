@@ -45,6 +45,8 @@ class RecordingRequest(BaseRequest):
         """The next messages sent are taken, but answered too late (a read timeout)."""
         self.unreachable = 0
         """The next messages sent never leave (a connection timeout)."""
+        self.updates: list[dict[str, Any]] = []
+        """What ``getUpdates`` returns, as Telegram sends it: those from its ``offset`` on."""
         self._ids = itertools.count(100)
 
     async def initialize(self) -> None:
@@ -141,7 +143,8 @@ class RecordingRequest(BaseRequest):
                 "file_path": file_id,
             }
         if name == "getUpdates":
-            return []
+            offset = int(params.get("offset") or 0)
+            return [u for u in self.updates if u.get("update_id", 0) >= offset]
         if name == "getMyCommands":
             last = self.called("setMyCommands")
             return last[-1].params.get("commands", []) if last else []

@@ -684,3 +684,44 @@ async def test_an_update_that_cannot_be_read_is_skipped_and_not_logged(
     for private in ("Claire", "Martin", "Zorglub", "Secretname"):
         assert private not in logged
     assert not [r for r in caplog.records if r.levelno >= logging.CRITICAL]
+
+
+async def test_in_a_group_someone_else_s_tap_leaves_the_trainer_s_buttons_alone(
+    telegram: tuple[TelegramTransport, RecordingRequest], db: Database
+) -> None:
+    """Explorer ID1: Bruno's tap on a button of Camille's /reglages in the group wiped her
+    keyboard and told the group « la conversation correspondante est terminée », untrue."""
+    transport, request = telegram
+    asked = message("/reglages@formabot_test_bot", chat=-100, chat_type="supergroup")
+    await feed(transport, asked)
+    menu = request.called("sendMessage")[-1].params
+    # The bot answers her message: whom its buttons are for is the message it replies to.
+    assert menu["reply_parameters"]["message_id"] == asked["message"]["message_id"]
+    buttons = [b for row in menu["reply_markup"]["inline_keyboard"] for b in row]
+    here = next(b for b in buttons if "ici" in b["text"])
+    shown = {
+        "message_id": 91,
+        "date": 1_790_000_000,
+        "chat": {"id": -100, "type": "supergroup"},
+        "from": {"id": transport.app.bot.id, "is_bot": True, "first_name": "formabot"},
+        "text": menu["text"],
+        "reply_markup": menu["reply_markup"],
+        "reply_to_message": asked["message"],
+    }
+    before = len(request.calls)
+    await feed(transport, press(here["callback_data"], question=shown, user=1002))
+    calls = request.calls[before:]
+    assert [c.method for c in calls] == ["answerCallbackQuery"]  # nothing in the group
+    said = calls[0].params
+    assert said["show_alert"] is True
+    assert "ne sont que pour cette personne" in said["text"]
+    assert "message privé" in said["text"] and "terminée" not in said["text"]
+    async with db.sessions() as session:
+        state = await session.scalar(select(ConversationState))
+        assert state is not None and state.user_id == str(TRAINER_ID)
+    # Her own tap is taken, as before.
+    await feed(transport, press(here["callback_data"], question=shown))
+    assert request.called("editMessageText")[-1].params["text"].endswith(here["text"])
+    reply = request.called("sendMessage")[-1].params
+    assert "arrivera ici" in reply["text"]
+    assert reply["reply_parameters"]["message_id"] == asked["message"]["message_id"]

@@ -41,9 +41,10 @@ from telegram import (
     InlineKeyboardMarkup,
     InputFile,
     Message,
+    ReplyParameters,
     Update,
 )
-from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest
@@ -68,6 +69,14 @@ from bot.storage.base import utcnow
 from bot.storage.people import ChatIdentity
 from bot.transports.telegram_calls import SEND_TIMEOUT as SEND_TIMEOUT
 from bot.transports.telegram_calls import with_retries
+from bot.transports.telegram_groups import (
+    GROUPS,
+    addressed_to_me,
+    answers_me,
+    reply_parameters,
+    reply_to,
+    someone_elses,
+)
 from bot.transports.telegram_inbound import WEBHOOK_SECRET_FILE as WEBHOOK_SECRET_FILE
 from bot.transports.telegram_inbound import (
     Webhook,
@@ -252,10 +261,11 @@ class TelegramTransport:
         return None if incoming is None else (incoming, self._answer_to(update))
 
     def _answer_to(self, update: Update) -> dict[str, Any]:
-        """What answering needs besides the chat: the message whose button was pressed."""
+        """What answering needs besides the chat: the message whose button was pressed, and
+        in a group the person's message the replies answer (:func:`telegram_groups.reply_to`)."""
         query = update.callback_query
         if query is None or not isinstance(query.message, Message):
-            return {}
+            return reply_to(update)
         pressed = query.message
         label = ""
         markup = pressed.reply_markup
@@ -267,31 +277,14 @@ class TelegramTransport:
         base = pressed.text_html or pressed.caption_html or ""
         tick = "" if label.startswith(("✅", "✔")) else "✔ "  # not « ✔ ✅ Terminé » (AC8)
         marked = f"{base}\n\n{tick}{html.escape(label)}" if label else base
-        return {"pressed": pressed.message_id, "marked": marked}
-
-    def _answers_me(self, message: Message) -> bool:
-        """A reply to one of the bot's messages: Telegram delivers it even in a group where
-        the bot reads only commands, and it is how a typed answer reaches it there
-        (explorer G G4: « 10 » for the digest's hour was ignored)."""
-        replied = message.reply_to_message
-        author = replied.from_user if replied is not None else None
-        return author is not None and author.id == self.app.bot.id
-
-    def _addressed_to_me(self, text: str) -> bool:
-        """In a group, only commands (``/aide`` or ``/aide@thisbot``) are for the bot."""
-        if not text.startswith("/"):
-            return False
-        word = text.split(maxsplit=1)[0]
-        if "@" in word:
-            return word.split("@", 1)[1].lower() == self.username.lower()
-        return True
+        return {"pressed": pressed.message_id, "marked": marked, **reply_to(update)}
 
     async def to_incoming(self, update: Update) -> Incoming | None:
         user = update.effective_user
         chat = update.effective_chat
         if user is None or chat is None or user.is_bot:
             return None
-        is_group = chat.type in (ChatType.GROUP, ChatType.SUPERGROUP, ChatType.CHANNEL)
+        is_group = chat.type in GROUPS
         base = Incoming(
             platform=Platform.TELEGRAM,
             chat=str(chat.id),
@@ -302,16 +295,22 @@ class TelegramTransport:
         )
         query = update.callback_query
         if query is not None:
+            # Someone else's button in a group: told to her alone, the message left as it
+            # is, nothing handled (explorer ID1).
+            elsewhere = someone_elses(update)
+            said = texts.plain(texts.say("common.someone_elses_button")) if elsewhere else None
             try:
-                await query.answer()
+                await query.answer(said, show_alert=elsewhere)
             except Exception as exc:  # an expired query still carries a valid choice
                 log.info("callback answer refused: %s", type(exc).__name__)
-            return replace(base, choice=query.data or "")
+            return None if elsewhere else replace(base, choice=query.data or "")
         message = update.message or update.edited_message
         if message is None:
             return None
         text = message.text or message.caption or ""
-        if is_group and not (self._addressed_to_me(text) or self._answers_me(message)):
+        if is_group and not (
+            addressed_to_me(text, self.username) or answers_me(message, self.app.bot.id)
+        ):
             return None
         if update.edited_message is not None and message.location is not None:
             return None  # a live location moving, not a message changed (explorer AY12)
@@ -356,6 +355,7 @@ class TelegramTransport:
         """
         chat_id = incoming.chat
         pressed: int | None = answer.get("pressed")
+        answering: int | None = answer.get("reply_to")
         editable = pressed
         if pressed is not None and not any(r.edit_previous for r in replies):
             if skip == 0:
@@ -374,7 +374,7 @@ class TelegramTransport:
             if target is not None:
                 await self._edit(chat_id, target, reply)
             else:
-                await self.send(chat_id, reply)
+                await self.send(chat_id, reply, reply_to=answering)
             await sent(index + 1)
 
     async def _mark_chosen(self, chat_id: str, message_id: int, marked: str) -> None:
@@ -433,9 +433,11 @@ class TelegramTransport:
             text = f"{text}\n\n{html.escape(words)} : {html.escape(link)}"
         return text
 
-    async def send(self, chat_id: str, reply: Reply) -> None:
-        """Send one reply; a blocked bot is recorded and refused for good."""
+    async def send(self, chat_id: str, reply: Reply, *, reply_to: int | None = None) -> None:
+        """Send one reply; a blocked bot is recorded and refused for good. ``reply_to``: in a
+        group, the person's message it answers (:mod:`bot.transports.telegram_groups`)."""
         bot = self.app.bot
+        answering = reply_parameters(reply_to)
         try:
             if reply.document is not None:
                 document = reply.document
@@ -453,17 +455,20 @@ class TelegramTransport:
                         caption=caption or None,
                         parse_mode=ParseMode.HTML,
                         reply_markup=None if text_apart else keyboard(reply),
+                        reply_parameters=answering,
                     ),
                 )
                 if text_apart:
-                    await self._send_text(chat_id, reply)
+                    await self._send_text(chat_id, reply, answering)
                 return
-            await self._send_text(chat_id, reply)
+            await self._send_text(chat_id, reply, answering)
         except Forbidden as exc:
             await self._blocked(chat_id)
             raise PermanentFailure(type(exc).__name__) from exc
 
-    async def _send_text(self, chat_id: str, reply: Reply) -> None:
+    async def _send_text(
+        self, chat_id: str, reply: Reply, answering: ReplyParameters | None = None
+    ) -> None:
         parts = texts.split_text(self._text(reply), MAX_TEXT) or [""]
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
@@ -477,6 +482,7 @@ class TelegramTransport:
                     parse_mode=ParseMode.HTML,
                     reply_markup=keyboard(reply) if last else None,
                     disable_web_page_preview=True,
+                    reply_parameters=answering,
                 ),
             )
 

@@ -33,6 +33,7 @@ from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
 from bot.storage.matrix import MatrixEvent, MatrixWelcome
+from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity, Membership, Organisation
 from bot.storage.state import ConversationState
 from bot.transports.matrix import MatrixTransport
@@ -652,6 +653,46 @@ async def test_a_digest_posted_to_a_group_room_names_no_trainee(
         assert "Projet professionnel (démo) : 3 en retard" in digest.body
         for name in ("Nadia Roux", "Thomas Fabre", "Inès Garnier", "Karim Benali"):
             assert name not in digest.body
+
+
+async def test_kicked_from_the_digest_s_room_the_bot_sends_it_to_the_admins_again(
+    synapse: Synapse, bot: MatrixTransport, db: Database, demo: None, tmp_path: Path
+) -> None:
+    """Explorer ID2: the bot kicked from the room chosen for the digest kept it as the
+    digest's; its own leave was skipped, and every send there refused for good."""
+    async with (
+        MatrixPerson.joining(synapse, tmp_path, "camille") as camille,
+        MatrixPerson.joining(synapse, tmp_path, "julien") as julien,
+    ):
+        async with db.sessions() as session, session.begin():
+            admin, _ = await demo_author(session)
+            session.add(
+                ChatIdentity(
+                    person_id=admin, platform="matrix", user_id=camille.user_id, chat_id=""
+                )
+            )
+        created = await camille.client.room_create(
+            name="Équipe pédagogique", invite=[bot.user_id, julien.user_id]
+        )
+        assert isinstance(created, RoomCreateResponse)
+        room = str(created.room_id)
+        await camille.wait(lambda: camille.has_joined(room, bot.user_id), what="the bot joining")
+        async with db.sessions() as session, session.begin():
+            organisation = await session.scalar(select(Organisation))
+            assert organisation is not None
+            organisation.digest_chat = f"matrix:{room}"
+        await camille.client.room_kick(room, bot.user_id)
+        chosen: str | None = f"matrix:{room}"
+        for _ in range(200):
+            async with db.sessions() as session:
+                chosen = await session.scalar(select(Organisation.digest_chat))
+                told = await session.scalar(
+                    select(OutboxMessage.key).where(OutboxMessage.key.startswith("digest-chat"))
+                )
+            if chosen is None and told is not None:
+                break
+            await asyncio.sleep(0.05)
+        assert chosen is None and told is not None
 
 
 async def test_a_formation_an_absence_and_a_bilan_through_matrix_with_its_documents(

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from bot.messages import Platform
 from bot.storage.db import Database
-from bot.storage.people import ChatIdentity
+from bot.storage.outbox import OutboxMessage
+from bot.storage.people import ChatIdentity, Organisation
 from bot.storage.state import ConversationState
 from bot.transports.matrix.inbox import Inbox
 from tests.auxil.dialogue import Person
@@ -74,3 +75,34 @@ async def test_a_dialogue_under_way_in_the_new_chat_is_kept_and_the_old_one_left
             await session.execute(select(ConversationState.chat_id, ConversationState.flow))
         ).all()
     assert sorted(rows) == [("!new:localhost", "inviter"), ("!old:localhost", "formation")]
+
+
+async def test_the_bot_out_of_the_digest_s_room_sends_it_to_the_admins_and_tells_them(
+    db: Database, person: Callable[..., Person]
+) -> None:
+    """Explorer ID2: Claire kicked the bot from the room chosen for the digest; every digest,
+    and the « non remis » notice, went on to that room, /reglages still said « dans une
+    autre discussion (un groupe) »."""
+    claire = await claire_on_matrix(person)
+    async with db.sessions() as session, session.begin():
+        organisation = await session.scalar(select(Organisation))
+        assert organisation is not None
+        organisation.digest_chat = "matrix:!team:localhost"
+    inbox = Inbox(db.sessions, "@formabot:localhost")
+    await inbox.gone("!team:localhost", "@bruno:localhost")  # someone else left: kept
+    async with db.sessions() as session:
+        assert await session.scalar(select(Organisation.digest_chat)) == "matrix:!team:localhost"
+    await inbox.gone("!team:localhost")  # the bot is out (kicked, or the room emptied)
+    async with db.sessions() as session:
+        assert await session.scalar(select(Organisation.digest_chat)) is None
+        told = (await session.scalars(select(OutboxMessage))).all()
+    assert [(m.platform, m.chat_id) for m in told] == [("matrix", "!old:localhost")]
+    assert (
+        told[0]
+        .payload["text"]
+        .startswith(
+            "Je ne fais plus partie du salon choisi pour le récapitulatif quotidien des échéances"
+        )
+    )
+    await claire.says("/reglages")
+    assert "en message privé à chaque membre de l'administration" in claire.last

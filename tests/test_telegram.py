@@ -725,3 +725,99 @@ async def test_in_a_group_someone_else_s_tap_leaves_the_trainer_s_buttons_alone(
     reply = request.called("sendMessage")[-1].params
     assert "arrivera ici" in reply["text"]
     assert reply["reply_parameters"]["message_id"] == asked["message"]["message_id"]
+
+
+async def _choose_here(
+    transport: TelegramTransport, request: RecordingRequest, chat: int, chat_type: str
+) -> str:
+    """Camille's /reglages in the group, then « 📍 Recevoir le récapitulatif ici »: what the
+    bot said."""
+    asked = message("/reglages@formabot_test_bot", chat=chat, chat_type=chat_type)
+    await feed(transport, asked)
+    menu = request.called("sendMessage")[-1].params
+    buttons = [b for row in menu["reply_markup"]["inline_keyboard"] for b in row]
+    here = next(b for b in buttons if "ici" in b["text"])
+    shown = {
+        "message_id": 92,
+        "date": 1_790_000_000,
+        "chat": {"id": chat, "type": chat_type},
+        "text": menu["text"],
+        "reply_markup": menu["reply_markup"],
+        "reply_to_message": asked["message"],
+    }
+    await feed(transport, press(here["callback_data"], question=shown))
+    return str(request.called("sendMessage")[-1].params["text"])
+
+
+async def _digest_chat(db: Database) -> str | None:
+    async with db.sessions() as session:
+        organisation = await session.scalar(select(Organisation))
+        assert organisation is not None
+        return organisation.digest_chat
+
+
+async def test_a_group_upgraded_to_a_supergroup_keeps_the_digest(
+    telegram: tuple[TelegramTransport, RecordingRequest], db: Database
+) -> None:
+    """Explorer ID2: the group chosen for the digest became a supergroup (a new chat id);
+    the digest went on to the dead chat, and /reglages there said « dans une autre
+    discussion (un groupe) »."""
+    transport, request = telegram
+    said = await _choose_here(transport, request, -100, "group")
+    assert "Si ce groupe devient un supergroupe, le récapitulatif le suit." in said
+    assert "Si l'on me retire de ce groupe, il repart en message privé" in said
+    assert await _digest_chat(db) == "telegram:-100"
+    before = len(request.calls)
+    upgraded = message("", chat=-100, chat_type="group", extra={"migrate_to_chat_id": -1000100})
+    del upgraded["message"]["text"]
+    arrived = message(
+        "", chat=-1000100, chat_type="supergroup", extra={"migrate_from_chat_id": -100}
+    )
+    del arrived["message"]["text"]
+    await feed(transport, upgraded)
+    await feed(transport, arrived)
+    assert len(request.calls) == before  # nothing said
+    assert await _digest_chat(db) == "telegram:-1000100"
+    await feed(
+        transport,
+        message("/reglages@formabot_test_bot", chat=-1000100, chat_type="supergroup"),
+    )
+    menu = request.called("sendMessage")[-1].params
+    assert "à 8 h, dans cette discussion." in menu["text"]
+
+
+async def test_a_send_to_a_group_become_a_supergroup_follows_it(
+    telegram: tuple[TelegramTransport, RecordingRequest], db: Database
+) -> None:
+    """Explorer ID2: Telegram's « group chat was upgraded to a supergroup chat » was retried
+    for a day, then the digest given up; now it goes to the new chat, which is kept."""
+    transport, request = telegram
+    await _choose_here(transport, request, -100, "group")
+    request.migrated["-100"] = -1000100
+    await transport.send("-100", Reply(text="Récapitulatif du jour"))
+    sent = [c.params["chat_id"] for c in request.called("sendMessage")[-2:]]
+    assert sent == [-100, -1000100]
+    assert await _digest_chat(db) == "telegram:-1000100"
+
+
+async def test_removed_from_the_digest_s_group_the_admins_get_it_in_private_and_are_told(
+    telegram: tuple[TelegramTransport, RecordingRequest], db: Database
+) -> None:
+    """Explorer ID2: the bot no longer in the digest's group (403): every digest, and the
+    « non remis » notice put in the next one, went on to a chat it cannot write to."""
+    transport, request = telegram
+    await _choose_here(transport, request, -100, "group")
+    request.blocked_chats.add("-100")
+    with pytest.raises(PermanentFailure):
+        await transport.send("-100", Reply(text="Récapitulatif du jour"))
+    assert await _digest_chat(db) is None
+    async with db.sessions() as session:
+        told = (
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.key.startswith("digest-chat-lost:"))
+            )
+        ).all()
+    assert [(m.platform, m.chat_id) for m in told] == [("telegram", str(TRAINER_ID))]
+    text = told[0].payload["text"]
+    assert text.startswith("Je ne fais plus partie du groupe choisi pour le récapitulatif")
+    assert "vous arrive désormais ici, en message privé" in text

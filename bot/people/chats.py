@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.answers import visible
 from bot.messages import Reply
 from bot.outbox import enqueue
+from bot.storage.outbox import OutboxMessage
 from bot.storage.people import ChatIdentity
+from bot.storage.state import ConversationState
 
 
 async def chat_of_person(
@@ -42,6 +44,38 @@ async def chat_of_person(
         key=lambda i: (i.platform != prefer, i.platform == "console", i.id),
     )
     return best.platform, best.chat_id
+
+
+async def chat_moved(session: AsyncSession, platform: str, old: str, new: str) -> None:
+    """The chat ``old`` goes on as ``new`` (a Telegram group upgraded to a supergroup,
+    explorer ID2): the accounts reached there, the dialogues under way in it (one already
+    begun in the new one kept) and the messages still to send follow it."""
+    await session.execute(
+        update(ChatIdentity)
+        .where(ChatIdentity.platform == platform, ChatIdentity.chat_id == old)
+        .values(chat_id=new)
+    )
+    there = select(ConversationState.user_id).where(
+        ConversationState.platform == platform, ConversationState.chat_id == new
+    )
+    await session.execute(
+        update(ConversationState)
+        .where(
+            ConversationState.platform == platform,
+            ConversationState.chat_id == old,
+            ConversationState.user_id.not_in(there),
+        )
+        .values(chat_id=new)
+    )
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.platform == platform,
+            OutboxMessage.chat_id == old,
+            OutboxMessage.status == "pending",
+        )
+        .values(chat_id=new)
+    )
 
 
 async def tell_person(

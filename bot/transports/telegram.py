@@ -34,7 +34,6 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import update as sql_update
 from telegram import (
     BotCommand,
     InlineKeyboardButton,
@@ -45,7 +44,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, ChatMigrated, Forbidden
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
@@ -65,10 +64,9 @@ from bot.messages import (
     shorten,
 )
 from bot.outbox import PermanentFailure
-from bot.storage.base import utcnow
-from bot.storage.people import ChatIdentity
 from bot.transports.telegram_calls import SEND_TIMEOUT as SEND_TIMEOUT
 from bot.transports.telegram_calls import with_retries
+from bot.transports.telegram_chats import blocked, migration, moved
 from bot.transports.telegram_groups import (
     GROUPS,
     addressed_to_me,
@@ -280,6 +278,9 @@ class TelegramTransport:
         return {"pressed": pressed.message_id, "marked": marked, **reply_to(update)}
 
     async def to_incoming(self, update: Update) -> Incoming | None:
+        if upgraded := migration(update):
+            await moved(self.engine.db, *upgraded)  # nothing to answer (explorer ID2)
+            return None
         user = update.effective_user
         chat = update.effective_chat
         if user is None or chat is None or user.is_bot:
@@ -463,8 +464,12 @@ class TelegramTransport:
                 return
             await self._send_text(chat_id, reply, answering)
         except Forbidden as exc:
-            await self._blocked(chat_id)
+            await blocked(self.engine.db, chat_id)
             raise PermanentFailure(type(exc).__name__) from exc
+        except ChatMigrated as exc:  # a group become a supergroup (explorer ID2)
+            new = str(exc.new_chat_id)
+            await moved(self.engine.db, chat_id, new)
+            await self.send(new, reply, reply_to=reply_to)
 
     async def _send_text(
         self, chat_id: str, reply: Reply, answering: ReplyParameters | None = None
@@ -485,12 +490,3 @@ class TelegramTransport:
                     reply_parameters=answering,
                 ),
             )
-
-    async def _blocked(self, chat_id: str) -> None:
-        async with self.engine.db.sessions() as session, session.begin():
-            await session.execute(
-                sql_update(ChatIdentity)
-                .where(ChatIdentity.platform == self.platform, ChatIdentity.chat_id == chat_id)
-                .values(blocked_at=utcnow())
-            )
-        log.info("a recipient blocked the bot; not retrying")

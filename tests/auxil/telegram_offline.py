@@ -45,6 +45,8 @@ class RecordingRequest(BaseRequest):
         """The next messages sent are taken, but answered too late (a read timeout)."""
         self.unreachable = 0
         """The next messages sent never leave (a connection timeout)."""
+        self.migrated: dict[str, int] = {}
+        """Groups upgraded to a supergroup: a send there is refused with the new chat's id."""
         self.updates: list[dict[str, Any]] = []
         """What ``getUpdates`` returns, as Telegram sends it: those from its ``offset`` on."""
         self._ids = itertools.count(100)
@@ -101,6 +103,15 @@ class RecordingRequest(BaseRequest):
                     "ok": False,
                     "error_code": 403,
                     "description": "Forbidden: bot was blocked by the user",
+                }
+            ).encode()
+        if chat in self.migrated:
+            return 400, json.dumps(
+                {
+                    "ok": False,
+                    "error_code": 400,
+                    "description": "Bad Request: group chat was upgraded to a supergroup chat",
+                    "parameters": {"migrate_to_chat_id": self.migrated[chat]},
                 }
             ).encode()
         return 200, json.dumps({"ok": True, "result": self._result(name, params, files)}).encode()

@@ -84,6 +84,7 @@ async def on_setting(ctx: Context, picked: str) -> Outcome:
                 "reglages.digest_here" if here else "reglages.digest_private",
                 group=ctx.incoming.is_group,
                 hour=digest_hour(ctx, found),
+                platform=ctx.incoming.platform.value,
             )
         return Leave()
     key = picked.removeprefix("s:")

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.deadlines.digest_chat import digest_chat_lost
 from bot.storage.base import utcnow
 from bot.storage.formations import followed_by
 from bot.storage.matrix import MatrixEvent, MatrixSyncToken, MatrixWelcome
@@ -186,8 +187,12 @@ class Inbox:
     # --- people who left ----------------------------------------------------------------
 
     async def gone(self, room_id: str, user_id: str | None = None) -> None:
-        """Like a blocked Telegram user: whoever is reached in that room is reached no more."""
+        """Like a blocked Telegram user: whoever is reached in that room is reached no more.
+        The bot out of the room (``user_id`` None: kicked, or left it empty) that was the
+        digest's: the digest goes back to the admins in private, told once (explorer ID2)."""
         async with self.sessions() as session, session.begin():
+            if user_id is None:
+                await digest_chat_lost(session, "matrix", room_id)
             query = update(ChatIdentity).where(
                 ChatIdentity.platform == "matrix",
                 ChatIdentity.chat_id == room_id,

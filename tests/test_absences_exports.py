@@ -19,6 +19,8 @@ from sqlalchemy import select
 
 from bot import cli
 from bot.absences.exports import ABSENCE_COLUMNS, absence_rows, qualiopi_bundle
+from bot.attestations.verify import verify_bundle
+from bot.documents.bundle import build_bundle
 from bot.storage.absences import Absence, Entretien, FollowUp, QualityTicket, StoredDocument
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
@@ -349,3 +351,136 @@ async def test_every_kept_document_is_listed_by_its_name_in_the_bundle(
     assert {v["sha256 à l'enregistrement"] for v in listed.values()} == {
         hashlib.sha256(c).hexdigest() for c in (b"one", b"two", b"sms")
     }
+
+
+async def test_two_comptes_rendus_of_one_day_each_keep_their_own_name_and_hash(
+    db: Database, trainer: Talker
+) -> None:
+    """Explorer IB5: two comptes rendus of one trainee on one day are both
+    « compte-rendu-…-2026-11-23.pdf »; the ZIP numbered the second « -2 » but « documents
+    conservés » had one entry, under the first one's name, with the second one's SHA-256
+    (the first read as altered, the second had none), and `formabot verifier` said ✓."""
+    async with db.sessions() as session, session.begin():
+        formation = await session.scalar(select(Formation))
+        assert formation is not None
+        await session.refresh(formation, ["trainees"])
+        trainee = formation.trainees[0]
+        owner = await session.scalar(select(Person))
+        assert owner is not None
+        at = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+        name = f"compte-rendu-{trainee.name_key.replace(' ', '-')}-2026-11-23.pdf"
+        followups = [
+            FollowUp(
+                organisation_id=formation.organisation_id,
+                formation_id=formation.id,
+                trainee_id=trainee.id,
+                path="long",
+                opened_by=owner.id,
+                opened_at=at,
+                closed_at=closed,  # the first one closed before the second was opened
+            )
+            for closed in (at, None)
+        ]
+        session.add_all(followups)
+        await session.flush()
+        reports = [
+            StoredDocument(
+                organisation_id=formation.organisation_id,
+                followup_id=followup.id,
+                kind="compte_rendu",
+                filename=name,
+                mime_type="application/pdf",
+                size=len(content),
+                sha256=hashlib.sha256(content).hexdigest(),
+                content=content,
+                created_by=owner.id,
+                created_at=at,
+            )
+            for followup, content in zip(followups, (b"%PDF first", b"%PDF second"), strict=True)
+        ]
+        session.add_all(reports)
+        await session.flush()
+        session.add(
+            QualityTicket(
+                organisation_id=formation.organisation_id,
+                reference="TQ-2026-0001",
+                year=2026,
+                number=1,
+                followup_id=followups[1].id,
+                formation_id=formation.id,
+                trainee_id=trainee.id,
+                rule_id="ELY-LONG",
+                actions=["Entretien individuel tenu"],
+                document_ids=[reports[1].id],
+                filed_on=date(2026, 11, 23),
+                created_by=owner.id,
+                created_at=at,
+            )
+        )
+    async with db.sessions() as session:
+        bundle = await qualiopi_bundle(session, formation.id)
+    with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
+        files = {n: archive.read(n) for n in archive.namelist()}
+    manifest = json.loads(files["manifest.json"])
+    second = name.replace(".pdf", "-2.pdf")
+    assert manifest["documents conservés"] == {
+        name: {
+            "nature": "compte rendu d'entretien",
+            "sha256 à l'enregistrement": hashlib.sha256(b"%PDF first").hexdigest(),
+        },
+        second: {
+            "nature": "compte rendu d'entretien",
+            "sha256 à l'enregistrement": hashlib.sha256(b"%PDF second").hexdigest(),
+        },
+    }
+    assert (files[name], files[second]) == (b"%PDF first", b"%PDF second")
+    # The ticket's « documents liés » names the file of the ZIP that is its compte rendu.
+    tickets = files["tickets-qualite.csv"].decode("utf-8-sig")
+    digest = hashlib.sha256(b"%PDF second").hexdigest()
+    assert f"{second} (sha256 {digest})" in tickets
+    verdict = verify_bundle(bundle)
+    assert verdict.ok and (
+        "et les 2 documents conservés ont encore l'empreinte relevée à leur enregistrement."
+        in verdict.notes[0]
+    )
+
+
+def test_the_verifier_checks_kept_documents_against_their_recorded_hash() -> None:
+    """Explorer IB5: `formabot verifier` checked the « fichiers » list only; a kept document
+    whose bytes are no longer those recorded when it was stored (the base rewritten, the
+    hash computed again at export) passed as intact."""
+    manifest = {
+        "objet": "Dossier Qualiopi, indicateur 12 : suivi des absences et des décrochages",
+        "documents conservés": {
+            "compte-rendu-karim-benali-2026-12-08.pdf": {
+                "nature": "compte rendu d'entretien",
+                "sha256 à l'enregistrement": hashlib.sha256(b"%PDF as written").hexdigest(),
+            },
+            "justificatif-3-arret.pdf": {
+                "nature": "justificatif d'absence",
+                "sha256 à l'enregistrement": hashlib.sha256(b"arret").hexdigest(),
+            },
+        },
+    }
+    intact = build_bundle(
+        [
+            ("compte-rendu-karim-benali-2026-12-08.pdf", b"%PDF as written"),
+            ("justificatif-3-arret.pdf", b"arret"),
+        ],
+        manifest=manifest,
+    )
+    assert verify_bundle(intact).ok
+    rewritten = build_bundle(
+        [
+            ("compte-rendu-karim-benali-2026-12-08.pdf", b"%PDF rewritten"),
+            ("autre.pdf", b"arret"),
+        ],
+        manifest=manifest,
+    )
+    verdict = verify_bundle(rewritten)
+    assert verdict.problems == [
+        "Le document conservé compte-rendu-karim-benali-2026-12-08.pdf n'a plus l'empreinte"
+        " SHA-256 relevée quand il a été enregistré : il a été modifié depuis.",
+        "Le document conservé justificatif-3-arret.pdf, listé dans le manifeste, manque dans"
+        " l'archive.",
+    ]

@@ -17,6 +17,7 @@ bundle is the organisation's to hand to its auditor: it holds health motives and
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,7 +29,7 @@ from bot import dates
 from bot.absences.clashes import period_label
 from bot.absences.timeline import followed_trainees, timeline
 from bot.absences.vocabulary import JUSTIFICATIF, labels
-from bot.documents.bundle import build_bundle, slug
+from bot.documents.bundle import build_bundle, slug, unique_names
 from bot.documents.pdf import render_pdf
 from bot.documents.sheets import Moment
 from bot.documents.sheets import write as sheet
@@ -110,8 +111,10 @@ async def absence_rows(
     *,
     organisation_id: int | None = None,
     formation_id: int | None = None,
+    named: Mapping[int, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """One row per absence (deleted ones excluded), by formation, date and name."""
+    """One row per absence (deleted ones excluded), by formation, date and name
+    (``named``: the proofs' names in the Qualiopi bundle, by document id)."""
     await find_formation(session, formation_id, organisation_id)
     query = (
         select(Absence, Formation, Trainee, Organisation, StoredDocument.filename)
@@ -143,7 +146,9 @@ async def absence_rows(
                 "saisie le": Moment(recorded, "minutes"),
                 # The proof as the Qualiopi bundle names it (explorer J: « justifiée : oui »
                 # with nothing to show, although the trainer had sent it).
-                "justificatif": document_name(JUSTIFICATIF, absence.proof_id, proof)
+                "justificatif": (named or {}).get(
+                    absence.proof_id or 0, document_name(JUSTIFICATIF, absence.proof_id, proof)
+                )
                 if proof is not None
                 else None,
             }
@@ -164,7 +169,10 @@ def document_name(kind: str, document_id: int | None, filename: str) -> str:
     return f"{NAMED.get(kind, kind.replace('_', '-'))}-{document_id}-{filename}"
 
 
-async def ticket_rows(session: AsyncSession, formation: Formation) -> list[dict[str, Any]]:
+async def ticket_rows(
+    session: AsyncSession, formation: Formation, named: Mapping[int, str] | None = None
+) -> list[dict[str, Any]]:
+    """One row per ticket qualité; ``named``: the documents' names in the bundle, by id."""
     tickets = (
         await session.scalars(
             select(QualityTicket)
@@ -199,7 +207,9 @@ async def ticket_rows(session: AsyncSession, formation: Formation) -> list[dict[
                 "note": ticket.note,
                 # By their names in the bundle, as the manifest lists them (explorer AH1).
                 "documents liés": " | ".join(
-                    f"{document_name(d.kind, d.id, d.filename)} (sha256 {d.sha256})" for d in linked
+                    f"{(named or {}).get(d.id, document_name(d.kind, d.id, d.filename))}"
+                    f" (sha256 {d.sha256})"
+                    for d in linked
                 ),
                 "saisi par": people.get(ticket.created_by or 0, ""),
             }
@@ -252,23 +262,62 @@ async def qualiopi_bundle(
     assert formation is not None
     await session.refresh(formation, ["trainees"])
     moment = now or datetime.now(UTC)
+    followed = await followed_trainees(session, formation.id)
+    documents = await _kept_documents(session, formation)
+    tables = ["absences.csv", "tickets-qualite.csv", "sorties.csv"]
+    timelines = [f"chronologie-{slug(t.full_name, empty='stagiaire')}.pdf" for t in followed]
+    # Every name as the ZIP will hold it, before anything is written: the manifest, the
+    # tickets and the absences name a kept document as its file is named (explorer IB5: two
+    # comptes rendus of one day, the second « -2 » in the ZIP, listed once under the first
+    # one's name with the second one's SHA-256).
+    names = unique_names(
+        [*tables, *timelines, *(document_name(d.kind, d.id, d.filename) for d in documents)]
+    )
+    first = len(tables) + len(timelines)
+    named = dict(zip([d.id for d in documents], names[first:], strict=True))
     files: list[tuple[str, bytes]] = []
     # The tables in the CSV French Excel opens with a double click (";", BOM, 23/11/2026):
     # still plain text any tool reads, and the same bytes for the same data.
-    absences = await absence_rows(session, formation_id=formation.id)
+    absences = await absence_rows(session, formation_id=formation.id, named=named)
     files.append(("absences.csv", sheet(absences, ABSENCE_COLUMNS, "csv-excel")))
-    tickets = await ticket_rows(session, formation)
+    tickets = await ticket_rows(session, formation, named)
     files.append(("tickets-qualite.csv", sheet(tickets, TICKET_COLUMNS, "csv-excel")))
     exits = await exit_rows(session, formation)
     files.append(("sorties.csv", sheet(exits, EXIT_COLUMNS, "csv-excel")))
-    followed = await followed_trainees(session, formation.id)
-    for trainee in followed:
-        files.append(
-            (
-                f"chronologie-{slug(trainee.full_name, empty='stagiaire')}.pdf",
-                await timeline_pdf(session, formation, trainee, moment),
-            )
-        )
+    for trainee, name in zip(followed, names[len(tables) : first], strict=True):
+        files.append((name, await timeline_pdf(session, formation, trainee, moment)))
+    kinds = labels()["documents"]
+    for document in documents:
+        files.append((named[document.id], document.content))
+    organisation = await session.get(Organisation, formation.organisation_id)
+    manifest = {
+        "objet": "Dossier Qualiopi, indicateur 12 : suivi des absences et des décrochages",
+        "organisme": organisation.name if organisation else "",
+        "formation": {
+            "id": formation.id,
+            "intitulé": formation.title,
+            "début": formation.start_date,
+            "fin": formation.effective_end,
+        },
+        "suivis": len(followed),
+        "tickets qualité": len(tickets),
+        # Keyed by the file's name in the bundle: two « arret.pdf » were one entry, one
+        # recorded SHA-256 lost, and no name matched a file (explorer AH1, IB5).
+        "documents conservés": {
+            named[d.id]: {
+                "nature": kinds.get(d.kind, d.kind),
+                "sha256 à l'enregistrement": d.sha256,
+            }
+            for d in documents
+        },
+        "produit par": "formabot",
+    }
+    return build_bundle(files, manifest=manifest, created=moment)
+
+
+async def _kept_documents(session: AsyncSession, formation: Formation) -> list[StoredDocument]:
+    """The documents kept with the formation's follow-ups and its live absences' proofs,
+    in the order they were stored."""
     proofs = select(Absence.proof_id).where(
         Absence.formation_id == formation.id, Absence.deleted_at.is_(None)
     )
@@ -285,34 +334,7 @@ async def qualiopi_bundle(
             .order_by(StoredDocument.created_at, StoredDocument.id)
         )
     ).all()
-    kinds = labels()["documents"]
-    for document in documents:
-        name = document_name(document.kind, document.id, document.filename)
-        files.append((name, document.content))
-    organisation = await session.get(Organisation, formation.organisation_id)
-    manifest = {
-        "objet": "Dossier Qualiopi, indicateur 12 : suivi des absences et des décrochages",
-        "organisme": organisation.name if organisation else "",
-        "formation": {
-            "id": formation.id,
-            "intitulé": formation.title,
-            "début": formation.start_date,
-            "fin": formation.effective_end,
-        },
-        "suivis": len(followed),
-        "tickets qualité": len(tickets),
-        # Keyed by the file's name in the bundle: two « arret.pdf » were one entry, one
-        # recorded SHA-256 lost, and no name matched a file (explorer AH1).
-        "documents conservés": {
-            document_name(d.kind, d.id, d.filename): {
-                "nature": kinds.get(d.kind, d.kind),
-                "sha256 à l'enregistrement": d.sha256,
-            }
-            for d in documents
-        },
-        "produit par": "formabot",
-    }
-    return build_bundle(files, manifest=manifest, created=moment)
+    return list(documents)
 
 
 # --- command line registration ------------------------------------------------------------

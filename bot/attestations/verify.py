@@ -4,7 +4,9 @@ What is checked, in this order, each failure said in French:
 
 1. the ZIP and its ``manifest.json`` can be read, in the signed format (an
    unsigned bundle, the Qualiopi one, gets step 4 alone, and is said to be
-   unsigned: its hashes show nothing was damaged, not who made it);
+   unsigned: its hashes show nothing was damaged, not who made it; its kept
+   documents, « documents conservés », against the SHA-256 recorded when each
+   was stored, explorer IB5);
 2. ``manifest.json.signature`` is the Ed25519 signature of the manifest's
    exact bytes by the public key the manifest carries;
 3. that key is the organisation's: its fingerprint equals the one given
@@ -37,6 +39,10 @@ from bot.attestations.bundle import MANIFEST_FORMAT
 from bot.attestations.chain import genesis, link_hash
 from bot.attestations.keys import fingerprint, load_public, spaced, verify
 from bot.documents.bundle import FILES, MANIFEST, SIGNATURE, sha256_hex
+
+KEPT = "documents conservés"
+"""The Qualiopi bundle's kept documents, by name: ``{"nature", RECORDED}``."""
+RECORDED = "sha256 à l'enregistrement"
 
 
 @dataclass
@@ -87,9 +93,16 @@ def verify_bundle(data: bytes, *, expected: str | None = None, local: str | None
         # An unsigned bundle (the Qualiopi one): its files against its own list, and said
         # so (explorer J: refused as « un dossier plus ancien », made a second before).
         _check_files(verdict, manifest, contents)
+        _check_kept(verdict, manifest, contents)
         if verdict.ok:
             what = str(manifest.get("objet") or "")
-            verdict.note("unsigned", what=what, files=len(manifest.get(FILES) or []))
+            kept = manifest.get(KEPT)
+            verdict.note(
+                "unsigned",
+                what=what,
+                files=len(manifest.get(FILES) or []),
+                kept=len(kept) if isinstance(kept, dict) else 0,
+            )
         if expected is not None:
             # Asked who produced it: an unsigned bundle cannot say (explorer BC11: ✓ and 0
             # for any fingerprint, « abc » included).
@@ -159,6 +172,22 @@ def _check_files(verdict: Verdict, manifest: dict[str, Any], contents: dict[str,
             verdict.wrong("file_changed", name=name)
     for name in sorted(set(contents) - listed - {MANIFEST, SIGNATURE}):
         verdict.wrong("file_extra", name=name)
+
+
+def _check_kept(verdict: Verdict, manifest: dict[str, Any], contents: dict[str, bytes]) -> None:
+    """The Qualiopi bundle's kept documents against the SHA-256 recorded when each was
+    stored: the « fichiers » hashes are computed at export, so a document rewritten in the
+    base since passed as intact (explorer IB5, where one name also carried the other
+    compte rendu's hash)."""
+    kept = manifest.get(KEPT)
+    if not isinstance(kept, dict):
+        return
+    for name, entry in kept.items():
+        content = contents.get(name)
+        if content is None:
+            verdict.wrong("kept_missing", name=name)
+        elif not isinstance(entry, dict) or sha256_hex(content) != entry.get(RECORDED):
+            verdict.wrong("kept_changed", name=name)
 
 
 def _check_chain(verdict: Verdict, manifest: dict[str, Any], key: Any, printed: str) -> None:

@@ -3,8 +3,10 @@ what they store, what they audit, and which of the rules' deadlines they mark do
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -210,7 +212,8 @@ async def test_entretien_then_compte_rendu_then_ticket(session: AsyncSession) ->
         organisation_name="OF",
         tz=PARIS,
     )
-    assert document.kind == "compte_rendu" and second.entretien.compte_rendu_id == document.id
+    assert document is not None and document.kind == "compte_rendu"
+    assert second.entretien.compte_rendu_id == document.id
     words = pdf_words(document.content)
     assert "Covoiturage" in words
     # Its rule, said once (explorer AM7: « Procédure procédure Elycoop … »).
@@ -288,3 +291,87 @@ async def test_solution_livret_and_more_signs(session: AsyncSession) -> None:
         "LIVRET": ("done", date(2026, 11, 30)),
         "TICKET": ("open", date(2026, 12, 7)),
     }
+
+
+WHEN = datetime(2026, 12, 10, 13, 0, tzinfo=UTC)
+
+
+async def racing(pg_db: Database, call: Any, *ids: int) -> tuple[Any, Any]:
+    """``call(session, *ids)`` in a transaction left open, then in a second one started while
+    the first holds; the first committed, what each returned."""
+    async with pg_db.sessions() as first:
+        await first.begin()
+        won = await call(first, *ids)
+
+        async def second() -> Any:
+            async with pg_db.sessions() as s, s.begin():
+                return await call(s, *ids)
+
+        pressing = asyncio.create_task(second())
+        await asyncio.sleep(0.3)
+        await first.commit()
+    return won, await asyncio.wait_for(pressing, 10)
+
+
+async def scheduling(session: AsyncSession, followup_id: int, actor_id: int) -> Any:
+    followup = await session.get(FollowUp, followup_id)
+    assert followup is not None
+    return await schedule_entretien(session, followup, actor_id, NOW, kind="individuel", when=WHEN)
+
+
+@pytest.mark.postgres
+async def test_two_admins_scheduling_one_entretien_at_once_on_postgresql(pg_db: Database) -> None:
+    """Explorer IB3: both pressed « Oui » at once, both were told « programmé », two live
+    entretiens stood (two reminders, two lines in the timeline).  Now the second waits for
+    the first and reschedules it."""
+    async with pg_db.sessions() as s, s.begin():
+        followup, camille, _, _ = await opened(s, long=True)
+        ids = followup.id, camille.id
+    won, second = await racing(pg_db, scheduling, *ids)
+    assert not won.rescheduled and won.replaced is None
+    assert second.rescheduled and second.replaced.id == won.entretien.id
+    async with pg_db.sessions() as s:
+        live = (await s.scalars(select(Entretien).where(Entretien.cancelled_at.is_(None)))).all()
+        assert [e.id for e in live] == [second.entretien.id]
+        assert (await actions(s))[-2:] == ["entretien:schedule", "entretien:reschedule"]
+
+
+async def writing(session: AsyncSession, followup_id: int, entretien_id: int, actor_id: int) -> Any:
+    followup = await session.get(FollowUp, followup_id)
+    entretien = await session.get(Entretien, entretien_id)
+    formation = await session.get(Formation, followup.formation_id if followup else 0)
+    trainee = await session.get(Trainee, followup.trainee_id if followup else 0)
+    assert followup and entretien and formation and trainee
+    return await write_compte_rendu(
+        session,
+        followup,
+        entretien,
+        actor_id,
+        NOW + timedelta(hours=3),
+        report=Report(NOW, "Constat", "Plus de voiture", "Covoiturage", None),
+        formation=formation,
+        trainee=trainee,
+        author="Camille Durand",
+        organisation_name="OF",
+        tz=PARIS,
+    )
+
+
+@pytest.mark.postgres
+async def test_two_admins_writing_one_compte_rendu_at_once_on_postgresql(pg_db: Database) -> None:
+    """Explorer IB4: both pressed « Produire le compte rendu » at once: two PDFs kept, the
+    entretien pointing at the second.  Now the second writes nothing (``None``)."""
+    async with pg_db.sessions() as s, s.begin():
+        followup, camille, _, _ = await opened(s, long=True)
+        scheduled = await schedule_entretien(
+            s, followup, camille.id, NOW, kind="individuel", when=NOW
+        )
+        ids = followup.id, scheduled.entretien.id, camille.id
+    won, second = await racing(pg_db, writing, *ids)
+    assert won is not None and second is None
+    async with pg_db.sessions() as s:
+        kept = (await s.scalars(select(StoredDocument))).all()
+        assert [d.id for d in kept] == [won.id]
+        entretien = await s.get(Entretien, ids[1])
+        assert entretien is not None and entretien.compte_rendu_id == won.id
+        assert (await actions(s)).count("entretien:compte_rendu") == 1

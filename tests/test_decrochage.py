@@ -3,9 +3,12 @@ what is asked, what is stored, the deadlines met, the compte rendu PDF and the t
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import zipfile
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -14,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.absences.exports import qualiopi_bundle
 from bot.absences.facts import followup_facts
-from bot.app import build_scheduler
+from bot.app import build_engine, build_scheduler
 from bot.config import Settings
 from bot.dates import spell_date
 from bot.storage.absences import (
@@ -42,6 +45,7 @@ from tests.auxil.dialogue import Clock, Person
 from tests.auxil.hostile import A_FILE, FOR_CHOICES, FOR_NAMES, step_of, survives
 from tests.auxil.pdf import pdf_words
 from tests.test_deadlines_digest import deliver
+from tests.test_onboarding import CODE
 
 SCREENSHOT = b"\x89PNG capture sms"
 NO_FILE = tuple(b for b in FOR_CHOICES if b is not A_FILE)
@@ -1256,3 +1260,121 @@ async def test_a_follow_up_opened_after_the_end_is_not_told_its_entretien_is_aft
     await trainer.presses("Oui, maintenant")
     await trainer.says("mardi 22 décembre à 14 h")
     assert "Attention" not in trainer.last
+
+
+async def bruno_admin(trainer: Person, bruno: Person) -> None:
+    """Camille (the demo's administrator) makes Bruno Petit an administrator too."""
+    await trainer.says("/inviter")
+    await trainer.presses("Administrateur")
+    code = CODE.search(trainer.last)
+    assert code, trainer.last
+    await bruno.says(f"/start {code[1]}")
+    await bruno.says("Bruno Petit")
+    await bruno.presses("Au masculin")
+
+
+async def at_the_entretien_s_confirmation(who: Person, when: str) -> None:
+    await who.says("/decrochage karim")
+    await who.presses("Programmer l'entretien individuel")
+    await who.says(when)
+    assert "C'est bien ça ?" in who.last
+
+
+async def test_an_entretien_scheduled_meanwhile_by_another_admin_is_rescheduled_and_said(
+    db: Database, trainer: Person, person: Callable[..., Person]
+) -> None:
+    """Explorer IB3 (the stale menu): Bruno's menu still offered « Programmer », Camille
+    scheduled it meanwhile; Bruno read « programmé », no word of Camille's.  Now one entretien
+    stands, Bruno's, and he reads « reprogrammé » and when Camille had it."""
+    bruno = person("bruno")
+    await bruno_admin(trainer, bruno)
+    await open_followup(trainer, "karim")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Plus tard")
+    await at_the_entretien_s_confirmation(trainer, "jeudi à 14h")
+    await at_the_entretien_s_confirmation(bruno, "jeudi à 15h")
+    await trainer.presses("Oui")
+    assert "programmé le jeudi 26 novembre 2026 à 14 h 00. Je vous" in trainer.all_text
+    await bruno.presses("Oui")
+    assert (
+        "Entretien individuel avec Karim Benali reprogrammé le jeudi 26 novembre 2026 à 15 h 00"
+        " (Camille Durand l'avait programmé entre-temps pour le jeudi 26 novembre 2026 à 14 h 00)."
+        " Je vous le rappellerai la veille."
+    ) in bruno.all_text
+    first, second = sorted(await rows(db, Entretien), key=lambda e: e.id)
+    assert first.cancelled_at is not None and second.cancelled_at is None
+    # Rescheduled by the menu's own button, the reply says so, and from when.
+    await trainer.says("/decrochage karim")
+    await trainer.presses("Reprogrammer l'entretien")
+    await trainer.says("vendredi à 9h")
+    await trainer.presses("Oui")
+    assert (
+        "reprogrammé le vendredi 27 novembre 2026 à 9 h 00 (il était prévu le jeudi 26 novembre"
+        " 2026 à 15 h 00)."
+    ) in trainer.all_text
+
+
+async def test_a_compte_rendu_written_meanwhile_by_another_admin_is_not_written_twice(
+    db: Database, trainer: Person, person: Callable[..., Person]
+) -> None:
+    """Explorer IB4: two administrators producing the same entretien's compte rendu: two
+    PDFs kept, two in the Qualiopi bundle.  Now the second is told it is written, by whom."""
+    bruno = person("bruno")
+    await bruno_admin(trainer, bruno)
+    await open_followup(trainer, "karim")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Oui, maintenant")
+    await trainer.says("aujourd'hui à 9h")
+    await trainer.presses("Oui")
+    for who in (trainer, bruno):
+        await who.says("/decrochage karim")
+        await who.presses("Rédiger le compte rendu")
+        for text in ("Constat", "Causes", "Mesures"):
+            await who.says(f"{text} du jour")
+        await who.presses("Pas de prochain point")
+    await trainer.presses("Produire le compte rendu")
+    replies = await bruno.presses("Produire le compte rendu")
+    assert not any(r.document for r in replies)
+    assert bruno.all_text.count(
+        "Le compte rendu de cet entretien est déjà rédigé (par Camille Durand, le lundi"
+        " 23 novembre 2026 à 10 h 00) : vous le retrouvez avec /suivi."
+    )
+    [kept] = await rows(db, StoredDocument, kind="compte_rendu")
+    [entretien] = await rows(db, Entretien)
+    assert entretien.compte_rendu_id == kept.id
+    reports = [e for e in await audit_entries(db) if e.action == "compte_rendu"]
+    assert len(reports) == 1
+
+
+@pytest.mark.postgres
+async def test_two_admins_confirming_one_entretien_at_once_on_postgresql(
+    pg_db: Database, settings: Settings, clock: Clock
+) -> None:
+    """Explorer IB3 (two processes, `x/s6.py`): both pressed « Oui, c'est ça » at the same
+    moment; both read « programmé », two live entretiens, two reminders the evening before."""
+    from bot import demo
+
+    async with pg_db.sessions() as session, session.begin():
+        await demo.fill(session, today=clock.now.date())
+    here = replace(settings, database_url=pg_db.url)
+    other = Database(pg_db.url)
+    try:
+        trainer = Person(build_engine(pg_db, here, clock=clock), "formateur")
+        bruno = Person(build_engine(other, here, clock=clock), "bruno")
+        await bruno_admin(trainer, bruno)
+        await open_followup(trainer, "karim")
+        await trainer.presses("Ouvrir le suivi")
+        await trainer.presses("Plus tard")
+        await at_the_entretien_s_confirmation(trainer, "jeudi à 14h")
+        await at_the_entretien_s_confirmation(bruno, "jeudi à 14h")
+        said = await asyncio.gather(trainer.presses("Oui"), bruno.presses("Oui"))
+        async with pg_db.sessions() as session:
+            live = (
+                await session.scalars(select(Entretien).where(Entretien.cancelled_at.is_(None)))
+            ).all()
+            assert len(live) == 1
+        texts_said = [" ".join(r.text for r in replies) for replies in said]
+        assert sum("reprogrammé le" in t for t in texts_said) == 1
+        assert any("l'avait programmé entre-temps pour le" in t for t in texts_said)
+    finally:
+        await other.dispose()

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates
@@ -89,6 +90,17 @@ async def _keep(
     return document
 
 
+async def lock_followup(session: AsyncSession, followup: FollowUp) -> None:
+    """Hold the follow-up's row until the turn commits (PostgreSQL: ``FOR NO KEY UPDATE``;
+    SQLite's turns take the whole base already): two administrators scheduling its entretien
+    or writing its compte rendu at the same moment go one after the other, the second
+    reading what the first wrote (explorer IB3: two live entretiens, two reminders; IB4: two
+    comptes rendus)."""
+    await session.execute(
+        select(FollowUp.id).where(FollowUp.id == followup.id).with_for_update(key_share=True)
+    )
+
+
 # --- contacts ----------------------------------------------------------------------
 
 
@@ -154,6 +166,8 @@ class Scheduled:
     """The day the procedure expected the interview by (None when it does not apply)."""
     compte_rendu_by: date | None
     """The day its compte rendu is due (None when the procedure does not apply)."""
+    replaced: Entretien | None = None
+    """The interview it took over (kept, cancelled), if any."""
 
 
 async def schedule_entretien(
@@ -170,7 +184,9 @@ async def schedule_entretien(
 
     A moment already past is an interview held then: it is recorded as held, and its
     milestone done (explorer AD13: it stayed « prévu », and « à tenir au plus tard » in the
-    to-do list, right after the bot had said it was noted as held)."""
+    to-do list, right after the bot had said it was noted as held).  The follow-up is
+    locked first: one scheduled meanwhile by someone else is the one replaced (IB3)."""
+    await lock_followup(session, followup)
     previous = await current_entretien(session, followup.id, kind)
     # One noted as held (given past) and with no compte rendu yet may still be corrected.
     rescheduled = previous is not None and previous.compte_rendu_at is None
@@ -214,6 +230,7 @@ async def schedule_entretien(
         rescheduled=rescheduled,
         expected_by=due.get(milestone_of_kind(kind)),
         compte_rendu_by=due.get("COMPTE-RENDU"),
+        replaced=previous if rescheduled else None,
     )
 
 
@@ -271,9 +288,15 @@ async def write_compte_rendu(
     author: str,
     organisation_name: str,
     tz: ZoneInfo,
-) -> StoredDocument:
+) -> StoredDocument | None:
     """The interview held, its compte rendu produced as a PDF and kept; the interview's
-    and the compte rendu's deadlines are done."""
+    and the compte rendu's deadlines are done.  ``None``, and nothing written, when its
+    compte rendu was written meanwhile (the follow-up locked, the interview read again:
+    explorer IB4, two PDFs kept for one entretien)."""
+    await lock_followup(session, followup)
+    await session.refresh(entretien)
+    if entretien.compte_rendu_id is not None:
+        return None
     entretien.held_at = report.held_at
     entretien.constat = report.constat
     entretien.causes = report.causes

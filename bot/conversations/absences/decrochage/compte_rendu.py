@@ -21,7 +21,9 @@ constat.
 Called with ``{"followup_id": …, "kind": …}``; "il faut le reprogrammer"
 hands over to the scheduling dialogue, "il n'aura pas lieu" to cancelling it
 (:mod:`.cancel`).  The interview's and the compte
-rendu's deadlines are then done.
+rendu's deadlines are then done.  One compte rendu per interview: a second one
+produced meanwhile (two administrators pressing « Produire » at once) is not, and
+says who wrote the first and when (explorer IB4).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot import dates
+from bot.absences.clashes import person_name
 from bot.absences.followups import current_entretien, find_entretien
 from bot.absences.records import Report, write_compte_rendu
 from bot.answers import Invalid, clean_line, fold
@@ -45,6 +48,7 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Switch, stored_datetime
 from bot.conversations.kit.steps import Confirm, DateStep, Option, Pick, Text, past_example
 from bot.messages import Document, Reply
+from bot.storage.absences import Entretien, StoredDocument
 from bot.storage.people import Role
 
 
@@ -58,7 +62,7 @@ async def compte_rendu_start(ctx: Context) -> Outcome | None:
         ctx.say("decrochage.no_entretien")
         return Leave()
     if entretien.compte_rendu_id is not None:
-        ctx.say("decrochage.compte_rendu_exists")
+        await say_written(ctx, entretien)
         return Leave()
     ctx.data["entretien_id"] = entretien.id
     ctx.data["scheduled_at"] = entretien.scheduled_at.astimezone(ctx.tz).isoformat()
@@ -68,6 +72,19 @@ async def compte_rendu_start(ctx: Context) -> Outcome | None:
         ctx.data["held_at"] = entretien.held_at.astimezone(ctx.tz).isoformat()
         return Next("constat")
     return None
+
+
+async def say_written(ctx: Context, entretien: Entretien) -> None:
+    """Its compte rendu is written already: by whom and when (explorer IB4: the second of
+    two pressing « Produire » at once got a second PDF)."""
+    document = await ctx.session.get(StoredDocument, entretien.compte_rendu_id or 0)
+    by = document.created_by if document is not None else None
+    on = entretien.compte_rendu_at
+    ctx.say(
+        "decrochage.compte_rendu_exists",
+        by="vous" if by == ctx.person_id else (await person_name(ctx.session, by) if by else ""),
+        on=on.astimezone(ctx.tz) if on is not None else None,
+    )
 
 
 async def held_options(ctx: Context) -> list[Option]:
@@ -165,6 +182,9 @@ async def save_compte_rendu(ctx: Context) -> Outcome:
         organisation_name=(ctx.actor.organisation_name or "") if ctx.actor else "",
         tz=ctx.tz,
     )
+    if document is None:  # written meanwhile by someone else (explorer IB4)
+        await say_written(ctx, entretien)
+        return Leave()
     ctx.send(
         Reply(
             text=ctx.render("decrochage.compte_rendu_ready"),

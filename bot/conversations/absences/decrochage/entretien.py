@@ -18,14 +18,19 @@ K: they came once saved, and a 3 h entretien went unsaid): an entretien on a
 Saturday happens, so none is refused.
 
 Called with ``{"followup_id": …, "kind": "individuel" | "regard_croise"}``;
-an interview planned and not held yet is replaced (kept, cancelled).
+an interview planned and not held yet is replaced (kept, cancelled), and the reply says
+« reprogrammé » and when it was: one another administrator scheduled while this
+dialogue was under way is replaced too, and said with its author (explorer IB3:
+« programmé » and two live entretiens).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot.absences.clashes import person_name
 from bot.absences.followup_deadlines import deadlines_of, milestone_of
+from bot.absences.followups import current_entretien
 from bot.absences.records import milestone_of_kind, schedule_entretien
 from bot.conversations.absences.decrochage.common import (
     load_followup,
@@ -33,11 +38,23 @@ from bot.conversations.absences.decrochage.common import (
     step_start,
 )
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Flow, stored_datetime
+from bot.conversations.kit.flow import Flow, Outcome, stored_datetime
 from bot.conversations.kit.steps import DateStep, Text, future_example, words
 from bot.dates import day_off, next_working_day, odd_hour, spell_example, weekend_words
 from bot.formations.paths import path_end
 from bot.storage.people import Role
+
+
+async def entretien_start(ctx: Context) -> Outcome | None:
+    """The follow-up open, and the interview this dialogue will replace, if any: one
+    scheduled meanwhile by someone else is said at the end (explorer IB3)."""
+    outcome = await step_start(ctx)
+    if outcome is not None:
+        return outcome
+    current = await current_entretien(ctx.session, int(ctx.data["followup_id"]), kind_of(ctx))
+    replaces = current is not None and current.compte_rendu_at is None
+    ctx.data["_replaces"] = current.id if current is not None and replaces else None
+    return None
 
 
 async def check_moment(ctx: Context, when: datetime) -> str | None:
@@ -127,6 +144,9 @@ async def save_entretien(ctx: Context) -> None:
         when=when,
         counsellor=ctx.data.get("counsellor"),
     )
+    replaced = scheduled.replaced
+    meanwhile = replaced is not None and replaced.id != ctx.data.get("_replaces")
+    by = replaced.created_by if replaced is not None and meanwhile else None
     day = when.astimezone(ctx.tz).date()
     due = scheduled.compte_rendu_by
     weekend, friday = weekend_words(due, day) if due else ("", "")
@@ -138,6 +158,9 @@ async def save_entretien(ctx: Context) -> None:
         due=due,
         weekend=weekend,
         friday=friday,
+        before=replaced.scheduled_at.astimezone(ctx.tz) if replaced is not None else None,
+        meanwhile=meanwhile,
+        by="" if by in (None, ctx.person_id) else await person_name(ctx.session, by),
     )
 
 
@@ -145,7 +168,7 @@ ENTRETIEN = Flow(
     "decrochage_entretien",
     role=Role.FORMATEUR,
     summary="programmer un entretien de suivi",
-    start=step_start,
+    start=entretien_start,
     steps=[
         Text(
             "counsellor",

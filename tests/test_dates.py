@@ -15,6 +15,7 @@ import pytest
 from bot.dates import (
     Prefer,
     Understood,
+    clock_change,
     impossible_day,
     previous_working_day,
     spell_date,
@@ -377,6 +378,20 @@ def test_time_in_autumn_overlap_takes_the_first() -> None:
     assert got is not None
     assert got.when.replace(tzinfo=None) == datetime(2026, 10, 25, 2, 30)
     assert got.when.utcoffset() == timedelta(hours=2)
+
+
+def test_an_hour_moved_or_doubled_by_the_change_of_time_is_told() -> None:
+    """Explorer IB1: « dimanche 28 mars à 2h30 » was shown back as 3 h 30, no word why;
+    the hour typed is kept with the moment, for the question to say it."""
+    spring = understand("demain 2h30", BEFORE_SPRING, "future")
+    assert spring is not None and spring.typed == time(2, 30)
+    assert clock_change(spring.when, spring.typed) == "ete"
+    autumn = understand("demain 2h30", BEFORE_AUTUMN, "future")
+    assert autumn is not None and clock_change(autumn.when, autumn.typed) == "hiver"
+    plain = understand("demain 3h30", BEFORE_SPRING, "future")
+    assert plain is not None and clock_change(plain.when, plain.typed) is None
+    day_only = understand("demain", BEFORE_SPRING, "future")
+    assert day_only is not None and clock_change(day_only.when, day_only.typed) is None
 
 
 def test_weekday_across_the_change_keeps_wall_clock() -> None:

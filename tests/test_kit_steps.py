@@ -11,7 +11,7 @@ to the same step, on a Friday and on a Sunday.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -98,6 +98,55 @@ async def test_the_absence_date_examples(trainer: Person) -> None:
     assert "Quel jour a eu lieu l'absence" in trainer.last
     await each_example_is_accepted(trainer, trainer.last)
     await unclear_and_refused(trainer, "demain")
+
+
+SPRING = datetime(2027, 3, 25, 9, 0, tzinfo=UTC)  # Thursday 25 March 2027, 10 h in Paris
+
+
+@pytest.mark.parametrize("clock", [Clock(now=SPRING)], ids=["spring"])
+async def test_an_hour_the_change_of_time_moves_is_said_in_the_confirmation(
+    trainer: Person, clock: Clock
+) -> None:
+    """Explorer IB1: « dimanche 28 mars à 2h30 » was confirmed as « 3 h 30 », an hour
+    never typed, with no word why; said in the date question every dialogue shares."""
+    from tests.test_decrochage import open_followup
+
+    await open_followup(trainer, "karim")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Oui, maintenant")
+    await trainer.says("dimanche 28 mars à 2h30")
+    assert "J'ai compris : dimanche 28 mars 2027 à 3 h 30. C'est bien ça ?" in trainer.last
+    assert (
+        "2 h 30 n'existe pas cette nuit-là : c'est le passage à l'heure d'été, on avance d'une"
+        " heure. J'ai donc compté 3 h 30."
+    ) in trainer.last
+    # The day first, then the hour alone: the same (it was 2 h 30 « +01:00 », shown 2 h 30).
+    await trainer.presses("Non, corriger")
+    await trainer.says("dimanche 28 mars")
+    await trainer.says("2h30")
+    assert "dimanche 28 mars 2027 à 3 h 30" in trainer.last
+    assert "2 h 30 n'existe pas cette nuit-là" in trainer.last
+    await trainer.says("dimanche 28 mars à 4h")  # another hour instead of « Oui »: no word
+    assert "à 4 h 00" in trainer.last and "n'existe pas" not in trainer.last
+    await trainer.says("dimanche 31 octobre à 2h30")
+    assert "dimanche 31 octobre 2027 à 2 h 30" in trainer.last
+    assert (
+        "2 h 30 revient deux fois cette nuit-là : c'est le passage à l'heure d'hiver, on recule"
+        " d'une heure. J'ai compté la première fois, avant le changement d'heure."
+    ) in trainer.last
+
+
+@pytest.mark.parametrize("clock", [Clock(now=SPRING + timedelta(days=4))], ids=["monday"])
+async def test_a_day_asked_without_its_hour_says_nothing_of_the_change_of_time(
+    trainer: Person, clock: Clock
+) -> None:
+    """Explorer IB1: the hour an absence's day drops is not commented on."""
+    await trainer.says("/absence")
+    await trainer.presses("Agent de restauration")
+    await trainer.says("karim")
+    await trainer.says("dimanche 28 mars à 2h30")
+    assert "J'ai compris : dimanche 28 mars 2027" in trainer.last
+    assert "n'existe pas" not in trainer.last
 
 
 # --- a list narrowed by what is typed ------------------------------------------------------

@@ -8,7 +8,7 @@ every reader shares one vocabulary and one way of folding what was typed
 
 from bot.dates.durations import understand_duration, wrong_duration
 from bot.dates.impossible import impossible_day, wrong_weekday, wrong_year
-from bot.dates.moments import NEAR_AHEAD, Prefer, Understood, understand
+from bot.dates.moments import NEAR_AHEAD, Prefer, Understood, at_wall, clock_change, understand
 from bot.dates.periods import understand_one_end, understand_period
 from bot.dates.spelling import (
     spell_date,
@@ -39,6 +39,8 @@ __all__ = [
     "NEAR_AHEAD",
     "Prefer",
     "Understood",
+    "at_wall",
+    "clock_change",
     "day_off",
     "day_to_act",
     "impossible_day",

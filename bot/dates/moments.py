@@ -95,6 +95,9 @@ class Understood:
     when: datetime
     has_time: bool
     has_date: bool = field(default=True, compare=False)
+    typed: time | None = field(default=None, compare=False)
+    """The hour as said, on the wall clock: not ``when``'s on the night of a change of time
+    (:func:`clock_change`)."""
 
 
 def _take(pattern: re.Pattern[str], text: str) -> tuple[list[re.Match[str]], str]:
@@ -262,6 +265,22 @@ class Resolver:
         if self.prefer == "past" and self.at(self.today) > self.now:
             return self.today - timedelta(days=1)
         return self.today
+
+
+def clock_change(when: datetime, typed: time | None) -> str | None:
+    """``"ete"`` when the hour ``typed`` does not exist on ``when``'s day (the spring change:
+    ``when`` is the hour it means), ``"hiver"`` when it comes twice (the autumn one: ``when``
+    is the first), else ``None`` (explorer IB1: 2 h 30 shown back as 3 h 30, no word why)."""
+    if typed is None or when.tzinfo is None:
+        return None
+    if (when.hour, when.minute) != (typed.hour, typed.minute):
+        return "ete"
+    return "hiver" if when.replace(fold=1).utcoffset() != when.utcoffset() else None
+
+
+def at_wall(day: date, clock: time, zone: tzinfo | None) -> datetime:
+    """``clock`` on ``day`` in ``zone``, as :func:`understand` places an hour said."""
+    return _localise(day, clock, zone)
 
 
 def _localise(day: date, clock: time, zone: tzinfo | None) -> datetime:
@@ -436,7 +455,10 @@ def _understand(text: str, now: datetime, prefer: Prefer) -> Understood | None:
     else:
         return None
     return Understood(
-        when=resolver.at(resolved), has_time=clock is not None, has_date=bool(dates or weekdays)
+        when=resolver.at(resolved),
+        has_time=clock is not None,
+        has_date=bool(dates or weekdays),
+        typed=clock,
     )
 
 

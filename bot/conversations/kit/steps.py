@@ -36,7 +36,7 @@ from bot.conversations.kit.many import PickMany as PickMany
 from bot.conversations.kit.pick import RECAP as RECAP
 from bot.conversations.kit.pick import STOP_WORDS
 from bot.conversations.kit.pick import Pick as Pick
-from bot.conversations.kit.wrong_dates import impossible_said
+from bot.conversations.kit.wrong_dates import clock_change_said, impossible_said
 from bot.conversations.kit.wrong_dates import wrong_weekday_said as wrong_weekday_said
 from bot.messages import Reply
 
@@ -360,6 +360,9 @@ class DateStep(Step):
     def _besides_key(self) -> str:
         return besides_key(self.name)
 
+    def _typed_key(self) -> str:
+        return f"_typed_{self.name}"  # the hour said, when a change of time moves it (IB1)
+
     def _date_text(self, ctx: Context) -> str:
         """What was typed, less what :attr:`besides` read (its words kept for the confirmation)."""
         if self.besides is None:
@@ -376,10 +379,11 @@ class DateStep(Step):
         understood = dates.understand(self._date_text(ctx), ctx.now, self.prefer)
         if understood is None or understood.has_date or not day:
             return understood
-        known = date.fromisoformat(day[:10])
-        return dates.Understood(
-            when=understood.when.replace(year=known.year, month=known.month, day=known.day),
+        known, typed = date.fromisoformat(day[:10]), understood.typed
+        return dates.Understood(  # placed on that day as on any (its change of time: IB1)
+            when=dates.at_wall(known, typed or understood.when.time(), understood.when.tzinfo),
             has_time=understood.has_time,
+            typed=typed,
         )
 
     async def question(self, ctx: Context) -> Reply:
@@ -394,6 +398,7 @@ class DateStep(Step):
                 shown = f"{shown}, {besides}"
             dropped = None if self.need_time else hour
             said = [ctx.render("common.date_understood", shown=shown, dropped=dropped)]
+            said += clock_change_said(ctx, moment, timed and ctx.data.get(self._typed_key()))
             if self.warnings is not None:
                 said += await self.warnings(ctx, moment)
             return Reply(
@@ -408,7 +413,7 @@ class DateStep(Step):
         ctx.data[self.store] = ctx.data.pop(self._pending_key())
         if self.need_time == "kept":
             ctx.data[f"_timed_{self.store}"] = bool(ctx.data.get(self._hour_key()))
-        for done in (self._day_key(), self._besides_key(), self._hour_key()):
+        for done in (self._day_key(), self._besides_key(), self._hour_key(), self._typed_key()):
             ctx.data.pop(done, None)
 
     async def _take_said(self, ctx: Context) -> Outcome | None:
@@ -481,6 +486,7 @@ class DateStep(Step):
         if problem:
             return Retry(problem)
         ctx.data[key] = understood.when.isoformat()
+        ctx.data[self._typed_key()] = understood.typed.isoformat() if understood.typed else None
         # « ce matin » is 9 h for the reader, but no hour the person gave: not kept as one.
         typed = self.need_time is False or EXPLICIT_HOUR.search(ctx.incoming.text) is not None
         if understood.has_time and self.need_time is not True and typed:

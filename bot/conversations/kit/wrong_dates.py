@@ -1,12 +1,14 @@
 """What a date question says of a date typed that it cannot take: a day no calendar has
 (« Le 31 février n'existe pas »), a year no one means (« L'année 2226 semble fausse »), a
-weekday at odds with its date (« Le 10 décembre 2026 tombe un jeudi »).
+weekday at odds with its date (« Le 10 décembre 2026 tombe un jeudi »); and of an hour the
+change of time moves (« 2 h 30 n'existe pas cette nuit-là »).
 
 Said rather than « Je n'ai pas compris cette date »: the person learns what to correct.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from typing import TYPE_CHECKING, Literal
 
 from bot import dates
@@ -42,3 +44,14 @@ def wrong_weekday_said(ctx: Context, text: str, prefer: Literal["future", "past"
         one=one,
         other=dates.spell_example(meant),
     )
+
+
+def clock_change_said(ctx: Context, moment: datetime, typed: object) -> list[str]:
+    """Under « J'ai compris : dimanche 28 mars 2027 à 3 h 30 », why not the 2 h 30 typed
+    (``typed``, ISO; anything else when the hour is not shown): it does not exist that
+    night, or comes twice (explorer IB1: moved, no word why)."""
+    said = time.fromisoformat(typed) if isinstance(typed, str) and typed else None
+    change = dates.clock_change(moment.astimezone(ctx.tz), said)  # kept as a bare offset
+    if change is None or said is None:
+        return []
+    return [ctx.render("common.clock_change", change=change, typed=said, moment=moment)]

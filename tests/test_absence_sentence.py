@@ -1226,3 +1226,59 @@ async def test_an_arrival_hour_is_no_motive_and_alone_says_a_late_arrival(
     assert trainer.last.startswith(
         "Noter le retard de Léa Martin, hier matin (dimanche 22 novembre 2026), bus en panne ?"
     )
+
+
+async def test_a_sentence_confirmed_after_midnight_keeps_the_day_it_was_asked_about(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Explorer IB2: « Karim absent ce matin » asked at 23:59 on Monday and confirmed at
+    00:01 was saved on Tuesday, the day of the « oui »; the words mean the moment typed."""
+    clock.now = datetime(2026, 11, 23, 22, 59, tzinfo=UTC)  # Monday 23:59 in Paris
+    await trainer.says("Karim absent ce matin")
+    assert trainer.last.startswith(
+        "Noter l'absence de Karim Benali, ce matin (lundi 23 novembre 2026) ?"
+    )
+    clock.advance(minutes=2)
+    await trainer.presses("Oui, noter")
+    assert "J'ai compris" not in trainer.all_text
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    assert "lundi 23 novembre 2026" in trainer.all_text
+    await trainer.presses("Enregistrer")
+    assert "C'est noté : Karim Benali, matin du lundi 23 novembre 2026" in trainer.all_text
+    assert [(a.day, a.period) for a in await absences(db)] == [(date(2026, 11, 23), "matin")]
+
+
+async def test_a_sentence_left_open_overnight_is_asked_again_with_its_day(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Explorer IB2: « Karim absent hier après-midi » typed in the evening, the question shown
+    again and answered the next morning: the day shown that evening, still; saved on it."""
+    clock.now = datetime(2026, 11, 24, 16, 50, tzinfo=UTC)  # Tuesday 17:50 in Paris
+    await trainer.says("Karim absent hier après-midi")
+    assert trainer.last.startswith(
+        "Noter l'absence de Karim Benali, hier après-midi (lundi 23 novembre 2026) ?"
+    )
+    clock.now = datetime(2026, 11, 25, 7, 30, tzinfo=UTC)  # Wednesday 8:30
+    await trainer.says("/aide")
+    assert "hier après-midi (lundi 23 novembre 2026) ?" in trainer.all_text
+    await trainer.says("oui")
+    assert "J'ai compris" not in trainer.all_text
+    await trainer.presses("Non")
+    await trainer.presses("Passer")
+    await trainer.presses("Enregistrer")
+    assert "après-midi du lundi 23 novembre 2026" in trainer.all_text
+    assert [(a.day, a.period) for a in await absences(db)] == [(date(2026, 11, 23), "apres_midi")]
+
+
+async def test_a_day_corrected_the_next_morning_means_that_morning(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Explorer IB2: a correction typed the next morning is read at its own moment."""
+    clock.now = datetime(2026, 11, 24, 16, 50, tzinfo=UTC)  # Tuesday 17:50 in Paris
+    await trainer.says("Karim absent ce matin")
+    clock.now = datetime(2026, 11, 25, 7, 30, tzinfo=UTC)  # Wednesday 8:30
+    await trainer.says("non en fait hier matin")
+    assert trainer.last.startswith(
+        "Noter l'absence de Karim Benali, hier matin (mardi 24 novembre 2026) ?"
+    )

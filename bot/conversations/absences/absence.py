@@ -29,6 +29,8 @@ with the check for repeated absence, is
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.absences.clashes import Conflict, period_label
 from bot.absences.days import read_days, read_days_and_words
 from bot.absences.followups import organisation_of, procedure_on
@@ -125,11 +127,16 @@ async def absence_start(ctx: Context) -> Outcome | None:
     # Typed after the command, or a sentence confirmed (:mod:`.sentence`) handed over.
     argument = ctx.incoming.argument if ctx.incoming.command == "absence" else ""
     argument = str(ctx.data.pop("_line", "")) or argument
+    # A sentence's words read at the moment it was typed, not at its « oui » (explorer IB2).
+    at = ctx.data.pop("_at", None)
+    moment = datetime.fromisoformat(at) if isinstance(at, str) else ctx.now
     if argument:
-        several = await several_people(ctx, argument) or several_days(ctx, argument, formations)
+        several = await several_people(ctx, argument) or several_days(
+            ctx, argument, formations, moment
+        )
         if several is not None:
             return several
-        await prefill(ctx, argument, formations)
+        await prefill(ctx, argument, formations, moment)
     return None
 
 
@@ -150,18 +157,20 @@ async def several_people(ctx: Context, text: str) -> Outcome | None:
     return Switch("absence_group", said_data(said))
 
 
-def several_days(ctx: Context, text: str, formations: list[Formation]) -> Outcome | None:
+def several_days(
+    ctx: Context, text: str, formations: list[Formation], now: datetime
+) -> Outcome | None:
     """« /absence Julie du 1er au 3 décembre »: several days go to the one recap that notes
     them all (:mod:`.group`), as the same sentence typed without the command does."""
     people = [(t.full_name, (f.id, t.id)) for f in formations for t in f.named_trainees]
-    said = split_reason(text[:300], ctx.now)[0]
-    line = understand_line(said, ctx.now, people)
+    said = split_reason(text[:300], now)[0]
+    line = understand_line(said, now, people)
     if not line.name_text or (line.when is None and not line.date_text):
         return None
     # « /absence karim depuis jeudi »: read as Thursday by the one-day reader (AW9).
-    dated = line.date_text or day_words(said.replace(line.name_text, " ", 1), ctx.now)
+    dated = line.date_text or day_words(said.replace(line.name_text, " ", 1), now)
     late = line.period == "retard"
-    if read_days_and_words(dated, ctx.now, late=late)[0] is None:
+    if read_days_and_words(dated, now, late=late)[0] is None:
         return None
     return Switch(
         "absence_group",
@@ -174,21 +183,22 @@ def several_days(ctx: Context, text: str, formations: list[Formation]) -> Outcom
     )
 
 
-async def prefill(ctx: Context, text: str, formations: list[Formation]) -> None:
-    """Keep as answers what the line says; say what it named unclearly."""
+async def prefill(ctx: Context, text: str, formations: list[Formation], now: datetime) -> None:
+    """Keep as answers what the line says, its relative days read at ``now`` (when typed);
+    say what it named unclearly."""
     if "formation_id" in ctx.data:
         formations = [f for f in formations if f.id == ctx.data["formation_id"]]
     people = [(t.full_name, (f.id, t.id)) for f in formations for t in f.named_trainees]
     by_id = {t.id: (f, t) for f in formations for t in f.named_trainees}
-    text, reason = split_reason(text[:300], ctx.now)
-    line = understand_line(text, ctx.now, people)
+    text, reason = split_reason(text[:300], now)
+    line = understand_line(text, now, people)
     keep_reason(ctx, reason)
     minutes = line.late_minutes if line.period == "retard" else None
     if minutes and minutes > MAX_LATE_MINUTES:  # said, then asked (not dropped unsaid)
         ctx.say("absence.minutes_range", limit=MAX_LATE_MINUTES)
         minutes = None
     if line.period is not None:
-        if line.when is not None and line.when.date() <= ctx.now.date():
+        if line.when is not None and line.when.date() <= now.date():
             keep_typed_period(ctx, line.period, minutes, line.late_half)  # once date confirmed
         else:
             ctx.data["period"] = line.period
@@ -207,7 +217,7 @@ async def prefill(ctx: Context, text: str, formations: list[Formation]) -> None:
         closest = closest_names(line.name_text, known)
         ctx.say("absence.quick_unknown", typed=line.name_text[:40], closest=closest)
     if line.when is not None:
-        if line.when.date() > ctx.now.date():
+        if line.when.date() > now.date():
             ctx.say("absence.quick_future", day=line.when.date())
         elif chosen is not None and chosen.left_before(line.when.date()):
             # Said at once, the day asked again (explorer I: two confirmations, then this).

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 from bot import dates, texts
 from bot.absences.clashes import HALF_SAID
@@ -297,6 +297,8 @@ def _sentence(ctx: Context) -> AbsenceSentence:
 async def phrase_start(ctx: Context) -> Outcome | None:
     """Say at once when nobody is known by that name; else ask."""
     sentence = _sentence(ctx)
+    # The moment typed: « ce matin » confirmed after midnight is still that morning (IB2).
+    ctx.data["_at"] = ctx.now.isoformat()
     formations = await single_formation(ctx)
     if not formations:
         ctx.say("absence.no_formation")
@@ -323,12 +325,22 @@ async def phrase_start(ctx: Context) -> Outcome | None:
     return None
 
 
-def said_day(ctx: Context, rest: str) -> date | None:
-    """The day the sentence's words name, when it has come (today or before)."""
+def typed_at(ctx: Context) -> datetime:
+    """When the sentence was typed: its relative words (« ce matin », « hier ») mean that
+    moment, not the answer's (explorer IB2: confirmed after midnight, or the next morning,
+    the absence went to the day of the « oui », not the day the question spelled out)."""
+    at = ctx.data.get("_at")
+    return datetime.fromisoformat(at) if isinstance(at, str) else ctx.now
+
+
+def said_day(ctx: Context, rest: str, now: datetime | None = None) -> date | None:
+    """The day the sentence's words name, when it had come (that day or before) at ``now``,
+    by default the moment the sentence was typed."""
     if not rest:
         return None
-    understood = dates.understand(day_words(rest, ctx.now), ctx.now, "past")
-    if understood is None or understood.when.date() > ctx.now.date():
+    now = now or typed_at(ctx)
+    understood = dates.understand(day_words(rest, now), now, "past")
+    if understood is None or understood.when.date() > now.date():
         return None
     return understood.when.date()
 
@@ -390,8 +402,9 @@ async def confirm_values(ctx: Context) -> dict[str, object]:
 
 
 async def go(ctx: Context) -> Switch:
-    """Hand over to ``/absence`` with the line, as if typed after the command."""
-    data: dict[str, object] = {"_line": _sentence(ctx).line}
+    """Hand over to ``/absence`` with the line, as if typed after the command at the moment
+    the sentence was (explorer IB2)."""
+    data: dict[str, object] = {"_line": _sentence(ctx).line, "_at": typed_at(ctx).isoformat()}
     if ctx.data.get("reason"):
         data["reason"] = ctx.data["reason"]
     return Switch("absence", data)
@@ -430,9 +443,10 @@ async def corrected_day(ctx: Context) -> Outcome | None:
     """« non en fait mercredi » to « Noter l'absence …, hier matin ? »: the same question with
     that day (explorer U U1: refused, and a bare « non » then dropped the absence)."""
     rest = correction(ctx.incoming.text)
-    if rest is None or said_day(ctx, rest) is None:
+    if rest is None or said_day(ctx, rest, ctx.now) is None:
         return None
     ctx.data["_rest"] = rest
+    ctx.data["_at"] = ctx.now.isoformat()  # « hier » typed now means now's yesterday (IB2)
     return Next("go")
 
 

@@ -1088,10 +1088,40 @@ async def test_an_impossible_day_for_several_people_is_said_not_moved_to_another
     """Explorer HA5: « le 31 février » for two people was read as Saturday 31 October, and
     « le 12/03/2226 » as « pas compris », where one person's sentence says what is wrong."""
     await trainer.says("karim et léa absents le 31 février")
-    assert trainer.last.startswith("Le 31 février n'existe pas.")
+    assert trainer.all_text.startswith("Le 31 février n'existe pas.")
+    await trainer.says("/annuler")  # the day is asked for them (explorer IA2)
     await trainer.says("karim et léa absents le 12/03/2226")
-    assert trainer.last.startswith("L'année 2226 semble fausse")
+    assert trainer.all_text.startswith("L'année 2226 semble fausse")
     assert not await absences(db)
+
+
+async def test_an_impossible_day_for_several_people_asks_the_day_for_them(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer IA2: « Donnez une autre date » for two people had closed the dialogue: the
+    date typed next got « Je ne suis pas sûr », the names lost. Asked as for one person."""
+    await trainer.says("karim et léa absents le 31 février matin")
+    assert trainer.all_text == (
+        "Le 31 février n'existe pas. Donnez une autre date, par exemple « vendredi 20"
+        " novembre ».\n"
+        "Quel jour ? (par exemple « aujourd'hui » ou « vendredi 20 novembre »)"
+    )
+    assert await step_of(db, trainer) == ("absence_group", "date")
+    await trainer.says("vendredi dernier")
+    await trainer.presses("Oui, c'est ça")
+    assert trainer.last.startswith(
+        "Noter une absence non justifiée, matin du vendredi 20 novembre 2026, pour :"
+    )
+    assert "Karim Benali" in trainer.last and "Léa Martin" in trainer.last
+    await trainer.says("/annuler")
+    await trainer.says("karim et léa absents le 12/03/2226")
+    assert trainer.all_text.startswith("L'année 2226 semble fausse")
+    assert "pas compris" not in trainer.all_text
+    assert await step_of(db, trainer) == ("absence_group", "date")
+    await trainer.says("/annuler")
+    await trainer.says("/absence karim et léa le 31 février")  # the command, the same
+    assert trainer.all_text.startswith("Le 31 février n'existe pas.")
+    assert await step_of(db, trainer) == ("absence_group", "date")
 
 
 async def test_a_day_to_come_without_sera_is_said_once_and_opens_nothing(

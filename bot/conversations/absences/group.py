@@ -64,6 +64,7 @@ from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Option, Outcome, Stay
 from bot.conversations.kit.steps import DateStep, Pick, Text, past_example
+from bot.conversations.kit.wrong_dates import impossible_said
 from bot.formations.labels import told_apart
 from bot.messages import Reply
 from bot.storage.formations import Formation, Trainee
@@ -174,7 +175,12 @@ async def group_start(ctx: Context) -> Outcome | None:
             }
         )
     ctx.data["_resolved"], ctx.data["_unresolved"] = resolved, unresolved
-    read_when(ctx)
+    # « karim et léa absents le 31 février »: why, then the day asked for them, as for one
+    # person (explorer IA2: « Donnez une autre date », but the dialogue was closed).
+    wrong = impossible_said(ctx, str(ctx.data.get("_rest") or ""), await past_example(ctx))
+    if wrong is not None:
+        ctx.data["_wrong_day"] = wrong  # said with the date's question, once names are settled
+    read_when(ctx, days=wrong is None)
     typed = [str(n) for n in ctx.data.get("_names") or []]
     named = typed or [t.full_name for _, t in await chosen(ctx)]
     other = await another_trainee(ctx, named, f", {ctx.data.get('reason') or ''}")
@@ -184,7 +190,7 @@ async def group_start(ctx: Context) -> Outcome | None:
         ctx.say("absence.sentence_two_events", first=named[0], other=other)
         return Leave()
     if not unresolved:
-        await _refused_far(ctx)
+        await _refused_day(ctx)
     return None
 
 
@@ -245,7 +251,7 @@ async def after_who(ctx: Context, picked: str) -> Outcome:
         ctx.say("absence_appel.group_nobody")
         return Leave()
     _no_way_back(ctx)  # the names are settled: « Retour » does not reopen an answered one
-    await _refused_far(ctx)
+    await _refused_day(ctx)
     return Next()
 
 
@@ -271,6 +277,16 @@ async def check_group_day(ctx: Context, when: datetime) -> str | None:
     if problem is not None:
         return problem
     return await far_from_dates(ctx, await chosen(ctx), [when.date()], past_example)
+
+
+async def _refused_day(ctx: Context) -> bool:
+    """The sentence's day refused, said before its question: a day that does not exist (IA2),
+    or one a year from someone's dates (HA4)."""
+    wrong = ctx.data.pop("_wrong_day", None)
+    if wrong is not None:
+        ctx.send(Reply(text=str(wrong)))
+        return True
+    return await _refused_far(ctx)
 
 
 async def _refused_far(ctx: Context) -> bool:

@@ -26,8 +26,9 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import stored_date
 
 
-def read_when(ctx: Context) -> None:
-    """The day (or days), the half-day and "justifiée" the sentence gives; the rest is asked."""
+def read_when(ctx: Context, days: bool = True) -> None:
+    """The day (or days), the half-day and "justifiée" the sentence gives; the rest is asked.
+    Without ``days`` (a day that does not exist, said by the caller), the day is asked."""
     rest, reason = split_reason(str(ctx.data.get("_rest") or "")[:300], ctx.now)
     keep_reason(ctx, reason)
     # The line reader knows "justifiée"; several people are "justifiés" / "justifiées".
@@ -38,6 +39,8 @@ def read_when(ctx: Context) -> None:
         ctx.data["period"] = line.period
     if line.justified is not None:
         ctx.data["justified"] = line.justified
+    if not days:
+        return
     several, words = read_days_and_words(
         date_words(rest), ctx.now, late=bool(ctx.data.get("_late"))
     )

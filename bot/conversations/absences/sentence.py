@@ -50,9 +50,7 @@ from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Switch, leave_saying
 from bot.conversations.kit.steps import Confirm, Option, Pick
-from bot.conversations.kit.wrong_dates import impossible_said
 from bot.formations.labels import EXIT_REASONS
-from bot.messages import Reply
 from bot.people.names import as_written
 from bot.storage.people import Role
 
@@ -130,11 +128,6 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
         # The confirmation for Karim replaced by Julie's: said, whether the name was a
         # correction or another absence to note (explorer AJ5: Karim's dropped unsaid).
         ctx.say("absence.sentence_replaced", who=" ou ".join(dict.fromkeys(replaced)))
-    if len(sentence.names) > 1 and (wrong := impossible_said(ctx, sentence.rest, "hier")):
-        # « karim et léa absents le 31 février »: read as the 31 October (the month dropped),
-        # « … le 12/03/2226 » as « pas compris »; said as for one name (explorer HA5).
-        ctx.send(Reply(text=wrong))
-        return Leave()
     # Several people, or several days (« Julie absente du 1er au 3 décembre »): one recap.
     several = (
         len(sentence.names) > 1

@@ -1557,3 +1557,23 @@ async def test_the_motive_sent_as_the_caption_of_the_proof_keeps_both(
             await answer(trainer, kind, value)
     [saved] = await absences(db)
     assert (saved.reason, saved.proof_id is not None) == ("arrêt maladie", True)
+
+
+async def test_29_february_in_a_year_without_one_is_named_at_every_date_question(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Explorer IB6: « le 29 février » typed in 2027 was « J'ai compris : jeudi 29 février
+    2024 », then refused as a year from Karim's dates: no such day this year, said at once."""
+    clock.now = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)  # Monday 4 January 2027
+    none = "Le 29 février 2027 n'existe pas. Donnez une autre date, par exemple « "
+    await trainer.says("/absence karim le 29 février")
+    assert trainer.all_text.startswith(none) and "2024" not in trainer.all_text
+    await trainer.says("29/02")  # at the date's question
+    assert trainer.all_text.startswith(none) and "2024" not in trainer.all_text
+    await trainer.says("/annuler")
+    await trainer.says("Karim absent le 29 février")
+    assert trainer.all_text.startswith(none)
+    await trainer.says("/annuler")
+    await trainer.says("Karim et Léa absents le 29 février")
+    assert trainer.all_text.startswith(none) and "plus d'un an" not in trainer.all_text
+    assert not await absences(db)

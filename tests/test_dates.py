@@ -157,7 +157,6 @@ SCHEDULING = [
     ("le 26/11 à 9h", timed(2026, 11, 26, 9)),
     ("jeudi 3/12/2026", day(2026, 12, 3)),
     ("lundi 30/11", day(2026, 11, 30)),
-    ("29/02", day(2028, 2, 29)),
     # words around the date, typos, markup
     ("RDV: mercredi, 10h.", timed(2026, 11, 25, 10)),
     ("plutôt mardi svp", day(2026, 11, 24)),
@@ -201,7 +200,6 @@ LOGGING = [
     ("vendredi dernier", day(2026, 11, 20)),
     ("il y a 3 jours", day(2026, 11, 20)),
     ("il y a deux semaines", day(2026, 11, 9)),
-    ("29/02", day(2024, 2, 29)),
     # the weekday says which month, even on the unexpected side: the caller re-asks
     ("jeudi 26", day(2026, 11, 26)),
     ("mercredi 2 décembre", day(2026, 12, 2)),
@@ -512,6 +510,34 @@ IMPOSSIBLE = [
 @pytest.mark.parametrize(("text", "expected"), IMPOSSIBLE, ids=[t[:30] for t, _ in IMPOSSIBLE])
 def test_impossible_day_is_named(text: str, expected: str | None) -> None:
     assert impossible_day(text) == expected
+
+
+LEAP_DAYS: list[tuple[datetime, Prefer, date | None, str | None]] = [
+    # typed on, leaning, read as, or the day named as one that does not exist
+    (NOW, "future", None, "29 février 2027"),
+    (NOW, "past", None, "29 février 2026"),
+    (at(2027, 1, 1, 10), "past", None, "29 février 2027"),  # as « le 28 février » is read
+    (at(2027, 1, 1, 10), "future", None, "29 février 2027"),
+    (at(2028, 1, 1, 10), "past", date(2028, 2, 29), None),  # near ahead: then « à venir »
+    (at(2028, 2, 29, 10), "future", date(2028, 2, 29), None),
+    (at(2028, 3, 1, 10), "past", date(2028, 2, 29), None),
+    (at(2029, 1, 1, 10), "past", date(2028, 2, 29), None),
+    (at(2027, 12, 1, 10), "future", date(2028, 2, 29), None),
+]
+
+
+@pytest.mark.parametrize(("now", "prefer", "read", "named"), LEAP_DAYS)
+def test_29_february_without_a_year_is_of_the_year_28_february_is(
+    now: datetime, prefer: Prefer, read: date | None, named: str | None
+) -> None:
+    """Explorer IB6: « le 29 février » typed in 2027 was read as 29 February 2024 (the reader
+    went back to a leap year), confirmed, then refused as years away: it is the year « le 28
+    février » would be, and in a year without one the day is named as not existing."""
+    for text in ("le 29 février", "29/02"):
+        understood = understand(text, now, prefer)
+        assert (understood.when.date() if understood else None) == read
+        assert impossible_day(text, now, prefer) == named
+    assert impossible_day("le 29 février") is None  # no moment: a leap year will have it
 
 
 WRONG_YEARS = [

@@ -30,9 +30,11 @@ _TEXTUAL = re.compile(rf"(?<![\d/.\-])(\d{{1,2}})\s*({ANY_MONTH})\b(?:\s+(\d{{4}
 _NUMERIC = re.compile(r"(?<![\d/.\-])(\d{1,2})[/.\-](\d{1,2})(?:[/.\-](\d{4}))?(?![\d/.\-])")
 
 
-def impossible_day(text: str) -> str | None:
+def impossible_day(text: str, now: datetime | None = None, prefer: Prefer = "past") -> str | None:
     """The first day named in ``text`` that does not exist, spelled ("31 février",
-    "29 février 2027"), or ``None``.  A month number past 12 is not a day at all."""
+    "29 février 2027"), or ``None``.  A month number past 12 is not a day at all.  With
+    ``now``, a 29 February without a year is of the year the readers give it (leaning to
+    ``prefer``), named when that year has none (explorer IB6)."""
     if len(text) > MAX_LENGTH:
         return None
     text = rewrite(fold(text))
@@ -42,10 +44,22 @@ def impossible_day(text: str) -> str | None:
         day, year = int(match.group(1)), match.group(3)
         if not 1 <= month <= 12:
             continue
+        if not year and now is not None and (month, day) == (2, 29):
+            year = str(_leap_year_read(now, prefer))
         if valid_date(int(year) if year else 2000, month, day) is None:
             named = day_and_month(day, month)
             return f"{named} {year}" if year else named
     return None
+
+
+def _leap_year_read(now: datetime, prefer: Prefer) -> int:
+    """The year « le 29 février » is read in: that of « le 28 février », unless this year
+    has its own on the side ``prefer`` leans to (:meth:`.moments.Resolver.leap_day`)."""
+    leap = understand("29/02", now, prefer)
+    if leap is not None:
+        return leap.when.year
+    stand_in = understand("28/02", now, prefer)
+    return stand_in.when.year if stand_in is not None else now.year
 
 
 _YEAR = re.compile(

@@ -228,10 +228,30 @@ class Resolver:
                 if candidate is not None and not rejected(candidate):
                     return candidate
             raise Unclear
-        for k in range(9):  # 29 February waits for a leap year
+        if (spec.month, spec.day) == (2, 29):
+            return self.leap_day()
+        for k in range(2):
             candidate = valid_date(self.today.year + k * step, spec.month, spec.day)
             if candidate is not None and not rejected(candidate):
                 return candidate
+        raise Unclear
+
+    def leap_day(self) -> date:
+        """29 February without a year: this year's when on the side leant to, else of the
+        year « le 28 février » is read in or the one before, or none (explorer IB6: typed in
+        2027, it went back to 2024, confirmed, then refused as years away;
+        :func:`bot.dates.impossible_day` names it instead)."""
+        rejected = self.is_past if self.prefer == "future" else self.is_future
+        this_year = valid_date(self.today.year, 2, 29)
+        if this_year is not None and not rejected(this_year):
+            return this_year
+        stand_in = PartialDate(28, 2)
+        base = self.partial(stand_in)
+        # The near one ahead when it has one (on 1 January 2028), else the year before.
+        for year in dict.fromkeys((self.nearer(base, stand_in).year, base.year)):
+            found = valid_date(year, 2, 29)
+            if found is not None:
+                return found
         raise Unclear
 
     def on_weekday(self, spec: PartialDate, weekday: int) -> date | None:

@@ -454,7 +454,9 @@ class DateStep(Step):
             again = dates.understand(self._date_text(ctx), ctx.now, self.prefer)
             if again is None:
                 ctx.data = unread  # « bof » keeps the half-day read with the date (AC10)
-                said = impossible_said(ctx, ctx.incoming.text, await self.example_of(ctx))
+                said = impossible_said(
+                    ctx, ctx.incoming.text, await self.example_of(ctx), self.prefer
+                )
                 if said is not None:  # a new date, wrong: say why rather than "oui ou non"
                     return Retry(said)
                 return Retry(ctx.render("common.yes_no_or_new_date", yes="Oui", no="Non"))
@@ -469,7 +471,7 @@ class DateStep(Step):
                 return taken
         if understood is None:
             example = await self.example_of(ctx)
-            impossible = impossible_said(ctx, ctx.incoming.text, example)
+            impossible = impossible_said(ctx, ctx.incoming.text, example, self.prefer)
             if impossible is not None:
                 return Retry(impossible)
             mismatch = wrong_weekday_said(ctx, self._date_text(ctx), self.prefer)

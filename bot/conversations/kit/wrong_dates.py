@@ -17,10 +17,14 @@ if TYPE_CHECKING:
     from bot.conversations.kit.context import Context
 
 
-def impossible_said(ctx: Context, text: str, example: str) -> str | None:
+def impossible_said(
+    ctx: Context, text: str, example: str, prefer: Literal["future", "past"] = "past"
+) -> str | None:
     """The day of ``text`` that does not exist, or its year far off (explorer GD8: « le
-    12/03/2226 » was « pas compris »), said with ``example``; ``None`` when neither."""
-    impossible = dates.impossible_day(text)
+    12/03/2226 » was « pas compris »), said with ``example``; ``None`` when neither. A 29
+    February without a year is of the year the question reads it in, leaning to ``prefer``
+    (explorer IB6: « le 29 février » typed in 2027 was read as 29 February 2024)."""
+    impossible = dates.impossible_day(text, ctx.now, prefer)
     if impossible is not None:
         return ctx.render("common.date_impossible", day=impossible, example=example)
     year = dates.wrong_year(text)

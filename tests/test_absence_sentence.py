@@ -568,6 +568,9 @@ async def test_someone_ill_is_noted_with_the_motive_and_a_leaving_is_pointed_to_
         "Julie quitte la formation vendredi, elle a trouvé un CDI",
         "Julie va quitter le stage",
         "julie abandonne",
+        # However it is said (explorer IA1: the general menu).
+        "Julie abandonne sa formation",
+        "Julie abandonne le dispositif",
     ):
         await trainer.says(ahead)
         assert trainer.last.startswith("Pour noter la sortie de Julie Petit :"), ahead
@@ -579,6 +582,8 @@ async def test_someone_ill_is_noted_with_the_motive_and_a_leaving_is_pointed_to_
         "Julie quitte le stage plus tôt demain, rdv France Travail",
         "Julie arrête le stage à midi jeudi",
         "Julie abandonne l'exercice, elle est malade",
+        "Julie a abandonné l'exercice",
+        "Julie a quitté la salle",  # a room is no formation (explorer IA1)
     ):
         await trainer.says("/annuler")
         await trainer.says(early)

@@ -235,6 +235,20 @@ def test_someone_ill_is_an_absence_with_its_motive(
         ("Julie a quitté la formation à 15h hier", None),
         ("Julie quitte à 16 h vendredi", None),
         ("Inès a trouvé un CDI", None),
+        # Leaving for good said naturally (explorer IA1): its formation however named;
+        # anything else left or given up is no formation.
+        ("Julie abandonne sa formation", "Julie"),
+        ("Julie abandonne sa formation, elle a trouvé un CDI", "Julie"),
+        ("Julie abandonne le dispositif", "Julie"),
+        ("Julie arrête son stage", "Julie"),
+        ("Julie quitte le dispositif", "Julie"),
+        ("Julie abandonne la formation le 15 décembre", "Julie"),
+        ("Julie a quitté sa formation", "Julie"),
+        ("Julie a quitté la formation le 15 décembre", "Julie"),
+        ("Julie abandonne l'exercice", None),
+        ("Julie a abandonné l'exercice", None),
+        ("Julie a quitté la salle", None),
+        ("Julie a quitté la salle à 15h", None),
     ],
 )
 def test_a_trainee_who_left_is_read_apart(typed: str, name: str | None) -> None:

@@ -23,17 +23,24 @@ from bot.absences.sentence import (
     without_courtesies,
 )
 
-_THE_FORMATION = r"(?:la\s+formation|le\s+stage|la\s+session)"
+_THE_FORMATION = (
+    r"(?:(?:la|le|sa|son|cette|ce|leur)\s+|l')"
+    r"(?:formation|stage|session|dispositif|parcours|cursus|programme)\b"
+)
+"""The formation however named (« sa formation », « le dispositif »: explorer IA1)."""
+_NOTHING_ELSE = r"(?!\s+(?:l'|le|la|les|un|une|son|sa|ses|leur|ce|cette|cet)\b)"
+"""No other thing left or given up (« l'exercice », « la salle »: explorer IA1)."""
 _LEFT = re.compile(
     r"^(?P<who>.+?)\s+(?:"
-    rf"(?:a|avait|ont|avaient)\s+(?:abandonnee?s?|arretee?s?|quittee?s?|lache)(?:\s+{_THE_FORMATION})?"
+    r"(?:a|avait|ont|avaient)\s+(?:abandonnee?s?|arretee?s?|quittee?s?|lache)\b"
+    rf"(?:\s+{_THE_FORMATION}|{_NOTHING_ELSE})"
     # Told ahead, as a job is (explorer GF6: « Nadia quitte la formation vendredi, elle a
     # trouvé un CDI » got the general menu); « Julie quitte à 16 h » is a leaving early.
     rf"|(?:quitte|quittent|arrete|arretent|va\s+quitter|vont\s+quitter|va\s+arreter)"
     rf"\s+{_THE_FORMATION}"
-    r"|(?:abandonne|abandonnent|va\s+abandonner|vont\s+abandonner)"
-    rf"(?:\s+{_THE_FORMATION})?(?!\s+(?:l'|le\b|la\b|les\b|un\b|une\b|son\b|sa\b|ses\b))"
-    r")\b"
+    r"|(?:abandonne|abandonnent|va\s+abandonner|vont\s+abandonner)\b"
+    rf"(?:\s+{_THE_FORMATION}|{_NOTHING_ELSE})"
+    r")"
 )
 _HIRED = (
     r"(?:a|ont|vient\s+d'|viennent\s+d')\s*(?:trouve|decroche|signe)\s+(?:un|une|du|son|sa)\s+"

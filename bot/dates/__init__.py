@@ -8,7 +8,7 @@ every reader shares one vocabulary and one way of folding what was typed
 
 from bot.dates.durations import understand_duration, wrong_duration
 from bot.dates.impossible import impossible_day, wrong_weekday, wrong_year
-from bot.dates.moments import NEAR_AHEAD, Prefer, Understood, at_wall, clock_change, understand
+from bot.dates.moments import NEAR_AHEAD, Prefer, Understood, understand
 from bot.dates.periods import understand_one_end, understand_period
 from bot.dates.spelling import (
     spell_date,
@@ -22,6 +22,7 @@ from bot.dates.spelling import (
     spell_time,
     weekend_day,
 )
+from bot.dates.wall_clock import at_wall, clock_change
 from bot.dates.working_days import (
     day_off,
     day_to_act,

@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta
 from typing import Literal
 
+from bot.dates.wall_clock import at_wall
 from bot.dates.words import (
     ANY_MONTH,
     ANY_NUMBER,
@@ -187,7 +188,7 @@ class Resolver:
         return Resolver(self.now, other, self.clock)
 
     def at(self, day: date) -> datetime:
-        return _localise(day, self.clock or time(0), self.now.tzinfo)
+        return at_wall(day, self.clock or time(0), self.now.tzinfo)
 
     def is_past(self, day: date) -> bool:
         if self.clock is not None:
@@ -285,34 +286,6 @@ class Resolver:
         if self.prefer == "past" and self.at(self.today) > self.now:
             return self.today - timedelta(days=1)
         return self.today
-
-
-def clock_change(when: datetime, typed: time | None) -> str | None:
-    """``"ete"`` when the hour ``typed`` does not exist on ``when``'s day (the spring change:
-    ``when`` is the hour it means), ``"hiver"`` when it comes twice (the autumn one: ``when``
-    is the first), else ``None`` (explorer IB1: 2 h 30 shown back as 3 h 30, no word why)."""
-    if typed is None or when.tzinfo is None:
-        return None
-    if (when.hour, when.minute) != (typed.hour, typed.minute):
-        return "ete"
-    return "hiver" if when.replace(fold=1).utcoffset() != when.utcoffset() else None
-
-
-def at_wall(day: date, clock: time, zone: tzinfo | None) -> datetime:
-    """``clock`` on ``day`` in ``zone``, as :func:`understand` places an hour said."""
-    return _localise(day, clock, zone)
-
-
-def _localise(day: date, clock: time, zone: tzinfo | None) -> datetime:
-    """Wall-clock time to an aware datetime that exists.
-
-    Going through UTC moves a time in the spring-forward gap (02:30) to the
-    hour it means (03:30), and keeps the first of two autumn 02:30s.
-    """
-    naive = datetime.combine(day, clock)
-    if zone is None:
-        return naive
-    return naive.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)
 
 
 def _offset(match: re.Match[str], now: datetime) -> date:

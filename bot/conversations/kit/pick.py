@@ -35,6 +35,9 @@ STOP_WORDS = frozenset(
 )
 """Folded words that ask to leave what is under way, typed without the slash."""
 
+TEXT_STOPS = STOP_WORDS - {"fin"}
+"""Typed alone as an answer, a way out asked without the slash (« fin » may end a list)."""
+
 
 def asks_to_stop(typed: str) -> bool:
     """« annuler », « stop », or a short sentence saying it (« je veux arrêter », « stop

@@ -93,15 +93,26 @@ def period_said(start: date, end: date, *, capital: bool = False) -> str:
     return said[0].upper() + said[1:] if capital else said
 
 
-def salutation(name: object) -> str:
+def salutation(name: object, named: bool = False) -> str:
     """ "Madame" for "Mme Sophie Leroy", "Monsieur" for "M. Paul Girard": a letter to the
     administration greets by the civility alone, never "Mme" with a first name; a name typed
-    without one is greeted as typed ("Bonjour Sophie Leroy")."""
+    without one is greeted as typed ("Bonjour Sophie Leroy").
+
+    ``named``: the civility and the surname, « Madame Diallo » for « Mme Awa Diallo », in an
+    invitation the trainer forwards: two « Bonjour Madame, » differing only by their code
+    could not be told apart (explorer HB6). The surname is the words after the first one, or
+    the words in capitals (« Mme DUPONT Marie »), or the one word there is."""
     text = str(name).strip()
     found = _CIVILITY.match(text)
-    if found is None or not text[found.end() :].strip():
+    rest = text[found.end() :].split() if found is not None else []
+    if found is None or not rest:
         return text
-    return "Madame" if found.group("madame") else "Monsieur"
+    civility = "Madame" if found.group("madame") else "Monsieur"
+    if not named:
+        return civility
+    capitals = [w for w in rest if sum(c.isalpha() for c in w) > 1 and w.isupper()]
+    surname = capitals if capitals and len(capitals) < len(rest) else rest[1:] or rest
+    return f"{civility} {' '.join(surname)}"
 
 
 def of(name: object, word: str = "de") -> str:

@@ -124,11 +124,30 @@ async def test_a_hurried_trainer_answers_oui_and_non_to_the_questions_that_ask_t
         )
         assert sorted(names) == ["M. Karim Haddad", "Mme Lina Costa"]
     # The invitations to forward greet by the civility (explorer DE4: « Bonjour Mme Lina
-    # Costa, »), as the e-mails do.
+    # Costa, »), and the surname, so that the trainer tells them apart (explorer HB6).
     shown = [plain(r.text) for r in trainer.replies]
-    assert any(t.startswith("Bonjour Madame,\n") for t in shown)
-    assert any(t.startswith("Bonjour Monsieur,\n") for t in shown)
+    assert any(t.startswith("Bonjour Madame Costa,\n") for t in shown)
+    assert any(t.startswith("Bonjour Monsieur Haddad,\n") for t in shown)
     assert not any(t.startswith(("Bonjour Mme", "Bonjour M. ")) for t in shown)
+
+
+async def test_two_partners_given_as_madame_get_invitations_that_name_them(
+    trainer: Person,
+) -> None:
+    """Explorer HB6: « Mme Awa Diallo » and « Mme Claire Dubois » got two invitations
+    « Bonjour Madame, » that differed only by their personal code; a swap bound each to the
+    other's attestation. Each invitation to forward names its addressee."""
+    partners = {"M. Karim Haddad": "Mme Awa Diallo", "Mme Lina Costa": "Mme Claire Dubois"}
+    await schedule(
+        trainer,
+        [(s, k, partners.get(v, v) if s == "partner_name" else v) for s, k, v in REMOTE],
+    )
+    shown = [plain(r.text) for r in trainer.replies]
+    assert "Transférez chacune à la personne qu'elle nomme" in trainer.all_text
+    [diallo] = [t for t in shown if t.startswith("Bonjour Madame Diallo,\n")]
+    [dubois] = [t for t in shown if t.startswith("Bonjour Madame Dubois,\n")]
+    assert "/start " in diallo and "/start " in dubois
+    assert not any(t.startswith("Bonjour Madame,") for t in shown)
 
 
 async def test_the_formation_s_charge_de_mission_is_no_partner(

@@ -64,6 +64,9 @@ async def test_a_partner_is_added_and_the_invitation_updated(db: Database, train
     await survives(db, trainer, FOR_CHOICES)
     await trainer.presses("Oui, l'ajouter")
     assert "C'est fait : Mme Agnès Roy participera au bilan." in trainer.all_text
+    # Her invitation to forward names her (explorer HB6: « Bonjour Madame, »).
+    assert "Transférez-la à la personne qu'elle nomme" in trainer.all_text
+    assert "Bonjour Madame Roy,\n" in trainer.all_text
     calendar = Calendar.from_ical(document(trainer, ".ics"))
     [event] = calendar.events
     assert int(event["SEQUENCE"]) == 1

@@ -141,3 +141,24 @@ def test_a_period_of_one_day_is_said_as_its_day() -> None:
         },
     )
     assert "(le lundi 15 mars 2027)" in said
+
+
+@pytest.mark.parametrize(
+    ("typed", "greeted"),
+    [
+        ("Mme Awa Diallo", "Madame Diallo"),
+        ("Mme Claire Dubois", "Madame Dubois"),
+        ("Madame Leroy", "Madame Leroy"),
+        ("M. Jean de La Fontaine", "Monsieur de La Fontaine"),
+        ("Mme Marie-Claire N'Diaye", "Madame N'Diaye"),
+        ("Mme DUPONT Marie", "Madame DUPONT"),  # the name in capitals is the surname
+        ("M. A. Girard", "Monsieur Girard"),
+        ("Sophie Leroy", "Sophie Leroy"),  # no civility: as typed, already told apart
+        ("Mme", "Mme"),
+    ],
+)
+def test_a_forwarded_invitation_greets_by_civility_and_surname(typed: str, greeted: str) -> None:
+    """Explorer HB6: two partners « Mme Awa Diallo » and « Mme Claire Dubois » got two
+    invitations « Bonjour Madame, » differing only by their code: whose was whose, nothing
+    said. A message forwarded by the trainer names its addressee."""
+    assert texts.salutation(typed, named=True) == greeted

@@ -122,7 +122,9 @@ async def test_a_partner_confirms_or_corrects_the_structure_the_trainer_entered(
     )
     assert jean.buttons == ["Oui, c'est exact"]
     await jean.says("Je suis arrivé en retard")
-    assert "Je n'ai pas compris" in jean.last and "Mission locale de Caen" in jean.last
+    # No structure, and no word lost: passed on to the trainer (explorer HB12).
+    assert jean.last.startswith("J'ai transmis votre message à Camille Durand.")
+    assert "Mission locale de Caen" in jean.last
     await jean.says("non")
     assert "écrivez le nom exact de la structure" in jean.last
     await jean.says("oui")
@@ -386,6 +388,30 @@ async def test_a_partner_without_a_structure_is_asked_it_at_once(
     await survives(db, julie, FOR_TEXT)
     await julie.says("France Travail Lisieux")
     assert "pour la structure « France Travail Lisieux », partenaire" in julie.last
+
+
+async def test_a_reservation_at_the_structure_question_is_passed_on_and_kept(
+    demo: None, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer HB12: words said at the structure question go the way of those written at
+    the text (GB5): passed on to the trainer, kept with the answer, the question asked again."""
+    julie = await open_as(db, person, clock, "partner", "Julie Vasseur", user="julie")
+    await julie.says("Cap emploi, mais je suis partie au bout d'une heure")
+    assert julie.last.startswith(
+        "J'ai transmis votre message à Camille Durand. Pour l'attestation, il me faut ici"
+        " seulement le nom de la structure que vous représentez."
+    )
+    assert julie.last.endswith(
+        "Quelle structure représentez-vous ? (par exemple « France"
+        " Travail Caen » ou « Mission locale de Lisieux »)"
+    )
+    await julie.says("Cap emploi")
+    await julie.presses("Je l'atteste")
+    (answer,) = await answers(db)
+    assert (answer.structure, answer.words_before) == (
+        "Cap emploi",
+        "Cap emploi, mais je suis partie au bout d'une heure",
+    )
 
 
 async def test_a_delegate_may_say_a_trainee_only_and_the_trainer_is_told(

@@ -291,3 +291,68 @@ async def test_several_messages_before_the_oath_are_all_kept_one_a_line(
     assert answer.words_before == (
         "J'ai dû quitter la visio à 15 h\nJe suis revenu un quart d'heure après"
     )
+
+
+async def test_a_reservation_at_the_name_or_the_role_is_passed_on_and_kept_with_the_answer(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer HB12: « Hugo Moreau, mais je n'étais là que la première heure » at the name,
+    « oui, mais seulement la première heure » at the role were only « Je n'ai pas compris »
+    and « Je n'ai pas reconnu ce choix »: nothing reached the trainer nor the evidence, and
+    the oath then counted unflagged. They go the way of words written at the text (GB5)."""
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    await hugo.says(f"/start {invited['Hugo Moreau']}")
+    await hugo.says("Hugo Moreau, mais je n'étais là que la première heure")
+    assert hugo.last.startswith(
+        "J'ai transmis votre message à Camille Durand. Pour l'attestation, il me faut ici"
+        " seulement votre prénom et votre nom, tels que vous les signez."
+    )
+    assert hugo.last.endswith(
+        "quel est votre nom complet, prénom et nom ? (par exemple « Claire Dubois »)"
+    )
+    await hugo.says("Hugo Moreau")
+    assert "À quel titre participez-vous à ce bilan ?" in hugo.last
+    await hugo.says("oui, mais seulement la première heure")
+    assert hugo.last.startswith(
+        "J'ai transmis votre message à Camille Durand. Pour l'attestation, choisissez votre"
+        " rôle parmi les réponses proposées"
+    )
+    told = await told_the_trainer(db)
+    assert len(told) == 2
+    assert told[0].endswith("« Hugo Moreau, mais je n'étais là que la première heure »"), told
+    assert told[1].endswith("« oui, mais seulement la première heure »"), told
+    await hugo.says("oui")
+    assert "j'atteste sur l'honneur" in hugo.last
+    await hugo.presses("Je l'atteste sur l'honneur")
+    (answer,) = await answers(db)
+    assert answer.words_before == (
+        "Hugo Moreau, mais je n'étais là que la première heure\n"
+        "oui, mais seulement la première heure"
+    )
+    notice = await notice_of_the_answer(db)
+    assert notice.startswith("❔ Hugo Moreau a attesté sur l'honneur sa participation"), notice
+
+
+@pytest.mark.parametrize(
+    ("at", "typed"),
+    [
+        ("name", "Bonjour, je m'appelle Hugo Moreau"),
+        ("name", "je suis Hugo Moreau le délégué"),
+        ("role", "oui c'est bien ça merci"),
+        ("role", "oui je suis bien délégué"),
+    ],
+)
+async def test_a_name_or_a_yes_said_in_a_sentence_is_not_passed_on(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, at: str, typed: str
+) -> None:
+    """Explorer HB12's counterpart: a name or an agreement in a few words says nothing to the
+    trainer, and flags no answer."""
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    await hugo.says(f"/start {invited['Hugo Moreau']}")
+    if at == "role":
+        await hugo.says("Hugo Moreau")
+    await hugo.says(typed)
+    assert "J'ai transmis" not in hugo.last
+    assert await told_the_trainer(db) == []

@@ -111,7 +111,12 @@ async def parse_name(ctx: Context, text: str) -> str | Invalid:
     name = person_name(
         text, example="Claire Dubois", unclear=ctx.render("attestation_participant.name_unclear")
     )
-    if isinstance(name, str) and expected is not None and not same_name(name, expected.name):
+    if isinstance(name, Invalid):
+        # « Hugo Moreau, mais je n'étais là que la première heure » (explorer HB12).
+        invited_words = frozenset(fold(expected.name).split()) if expected else frozenset()
+        said = await words_passed_on(ctx, "name", NAME_WORDS | invited_words)
+        return Invalid(said) if said is not None else name
+    if expected is not None and not same_name(name, expected.name):
         assert not isinstance(found, str)
         other = await classmate_named(ctx, found.info.formation.id, name)
         if other is not None:
@@ -208,7 +213,11 @@ async def parse_structure(ctx: Context, text: str) -> str | Invalid:
         return Invalid(ctx.render("attestation_participant.not_there_structure"))
     if (refused := await role_not_offered(ctx)) is not None:
         return Invalid(refused.message)
-    return structure_name(text, unclear=ctx.render("attestation_participant.structure_unclear"))
+    name = structure_name(text, unclear=ctx.render("attestation_participant.structure_unclear"))
+    if isinstance(name, Invalid):  # « Cap emploi, mais je suis partie à 15 h » (HB12)
+        said = await words_passed_on(ctx, "structure", ROLE_WORDS)
+        return Invalid(said) if said is not None else name
+    return name
 
 
 async def known_structure(ctx: Context) -> str | None:
@@ -258,7 +267,11 @@ async def not_there(ctx: Context) -> Outcome | None:
     if fold(ctx.incoming.text) in NO_WORDS:  # the question invites « oui » (explorer Y, Y12)
         return Retry(ctx.render("attestation_participant.role_no"))
     if NOT_THERE.search(fold(ctx.incoming.text)) is None:
-        return await role_not_offered(ctx)
+        if (refused := await role_not_offered(ctx)) is not None:
+            return refused
+        # « oui, mais seulement la première heure » (explorer HB12).
+        said = await words_passed_on(ctx, "role", ROLE_WORDS)
+        return Retry(said) if said is not None else None
     expected = await invited(ctx)
     kind = expected.kind if expected is not None else "delegate"
     ctx.data["role"] = kind
@@ -328,15 +341,41 @@ async def role_or_words(ctx: Context) -> Retry | None:
     the person's own (« j'ai dû quitter la visio à 15 h »), passed on to the trainer and the
     question asked again (explorer AU3: what he said was lost, and the text came back)."""
     taken = await role_not_offered(ctx)
-    text = own_words(ctx)
-    if taken is not None or text is None:
+    if taken is not None:
         return taken
+    said = await words_passed_on(ctx, "text")
+    return Retry(said) if said is not None else None
+
+
+ROLE_WORDS = frozenset(
+    {"delegue", "deleguee", "des", "stagiaires", "stagiaire", "partenaire", "representant"}
+    | {"representante"}
+)
+"""A role said in a sentence (folded), which tells the trainer nothing."""
+NAME_WORDS = frozenset({"bonjour", "bonsoir", "salut", "je", "m", "appelle", "moi", "mon"})
+NAME_WORDS |= {"nom", "prenom", "c", "est"} | ROLE_WORDS
+"""What introduces a name (« Bonjour, je m'appelle Hugo Moreau »): no message."""
+
+
+async def words_passed_on(
+    ctx: Context, step: str, besides: frozenset[str] = frozenset()
+) -> str | None:
+    """Words of the person's own at any question of the attestation (``step``: ``name``,
+    ``role``, ``structure``, ``text``), not a name nor a choice (:func:`own_words`, besides
+    ``besides``): passed on to the trainer, kept for the answer that follows
+    (:func:`keep_words`), and what to answer still said (``None``: no such words). One path
+    for every question (explorer HB12: « Hugo Moreau, mais je n'étais là que la première
+    heure » at the name, « oui, mais seulement la première heure » at the role were lost,
+    and the oath then counted unflagged; at the text they were kept, GB5)."""
+    text = own_words(ctx, besides)
+    if text is None:
+        return None
     found = await load(ctx)
     if isinstance(found, str):
         return None
-    said = await pass_on(ctx, found, text, "attestation_participant.words_passed_on")
+    said = await pass_on(ctx, found, text, "attestation_participant.words_passed_on", step=step)
     keep_words(ctx, text)
-    return Retry(said)
+    return said
 
 
 SAID_BEFORE = "said_before"

@@ -39,10 +39,24 @@ def typed_words(ctx: Context) -> str | None:
     return text
 
 
-def own_words(ctx: Context) -> str | None:
-    """A sentence of the person's own (four words or more), not a button nor a command."""
+def own_words(ctx: Context, besides: frozenset[str] = frozenset()) -> str | None:
+    """A sentence of the person's own, not a button nor a command: four words or more besides
+    ``besides`` (folded: at the name, the name and the words that introduce it), and not
+    thanks or an agreement alone (« oui c'est bien ça merci »). One test for every question
+    of the attestation (explorer HB12: the name's and the role's words were lost)."""
     text = typed_words(ctx)
-    return text if text is not None and len(fold(text).split()) >= 4 else None
+    if text is None:
+        return None
+    rest = " ".join(word for word in fold(text).split() if word not in besides)
+    said = len(rest.split()) >= 4 and not courtesy_only(rest) and not _LOST.fullmatch(rest)
+    return text if said else None
+
+
+_LOST = re.compile(
+    r"(?:je )?(?:ne |n )?(?:sais|comprends|comprend) (?:pas|rien)(?: (?:trop|du tout|bien))?"
+)
+"""« je ne sais pas », « je ne comprends rien »: the question asked again says what to answer,
+nothing for the trainer."""
 
 
 async def trainer_name(ctx: Context, found: Held) -> str:
@@ -51,9 +65,9 @@ async def trainer_name(ctx: Context, found: Held) -> str:
     return trainer.display_name if trainer else found.info.trainer
 
 
-async def pass_on(ctx: Context, found: Held, text: str, said: str) -> str:
-    """The person's own words sent to the formation's trainer; what ``said`` tells them, the
-    cut of a long message said to both (explorer GB2)."""
+async def pass_on(ctx: Context, found: Held, text: str, said: str, **values: object) -> str:
+    """The person's own words sent to the formation's trainer; what ``said`` tells them (with
+    ``values``), the cut of a long message said to both (explorer GB2)."""
     info = found.info
     words, full_length = capped(text)
     await tell_person(
@@ -76,7 +90,7 @@ async def pass_on(ctx: Context, found: Held, text: str, said: str) -> str:
         organisation_id=info.bilan.organisation_id,
     )
     cut = FORWARD_LIMIT if full_length else None
-    return ctx.render(said, inviter=visible(await trainer_name(ctx, found)), cut=cut)
+    return ctx.render(said, inviter=visible(await trainer_name(ctx, found)), cut=cut, **values)
 
 
 async def words_before_the_end(ctx: Context, found: Held) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot import invitations, texts
@@ -262,6 +263,40 @@ async def test_an_admin_invites_a_formateur_with_a_one_time_code(
         assert roles == ["admin", "admin"]
     await bruno.says(f"/start {admin_code[1]}")  # used up
     assert "déjà" in bruno.last
+
+
+@pytest.mark.parametrize(
+    ("role", "said", "example"),
+    [
+        ("Formateur", "votre nom et comment vous désigner (formatrice ou formateur)", "formatrice"),
+        (
+            "Administrateur",
+            "votre nom et comment vous désigner (administratrice ou administrateur)",
+            "l'administratrice",
+        ),
+    ],
+)
+async def test_the_invitation_to_forward_names_both_questions_and_the_second_fits_the_role(
+    db: Database, person: Callable[..., Person], role: str, said: str, example: str
+) -> None:
+    """Explorer HB11: « Le bot vous demande ensuite votre nom, et c'est tout », then a second
+    question came, its example « vous en êtes l'administratrice » to someone joining as a
+    trainer."""
+    claire = person("claire")
+    await first_admin(claire)
+    await claire.says("/inviter")
+    await claire.presses(role)
+    code = CODE.search(claire.last)
+    assert code, claire.last
+    assert f"Le bot vous demande ensuite {said}, rien de plus." in claire.last
+    assert "et c'est tout" not in claire.last
+    sam = person("sam")
+    await sam.says(f"/start {code[1]}")
+    await sam.says("Sam Girard")
+    assert sam.last.startswith("Comment dois-je parler de vous")
+    assert example in sam.last
+    if role == "Formateur":
+        assert "administr" not in sam.last.split("\n")[0]
 
 
 async def test_a_code_pasted_alone_or_with_a_full_stop_is_read_as_start(

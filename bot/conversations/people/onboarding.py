@@ -182,9 +182,21 @@ async def remember_form(ctx: Context) -> None:
     )
 
 
+async def role_values(ctx: Context) -> dict[str, str]:
+    """The role the person will hold: the question's example is a word they will meet
+    (explorer HB11: « vous en êtes l'administratrice » to someone joining as a trainer)."""
+    invitation_id = ctx.data.get("invitation_id")
+    invitation = await ctx.session.get(Invitation, invitation_id) if invitation_id else None
+    return {"role": invitation.role if invitation is not None else Role.ADMIN.value}
+
+
 def address_step() -> Pick:
     return Pick(
-        "address_form", ask="onboarding.ask_address_form", options=ADDRESS_FORMS, unless_known=True
+        "address_form",
+        ask="onboarding.ask_address_form",
+        options=ADDRESS_FORMS,
+        values=role_values,
+        unless_known=True,
     )
 
 
@@ -413,6 +425,7 @@ async def issue_invitation(ctx: Context) -> None:
     forward = ctx.render(
         "onboarding.invitation_to_forward",
         code=code,
+        role=ctx.data["role"],
         expires=invitation.expires_at.astimezone(ctx.tz),
         organisation=ctx.actor.organisation_name if ctx.actor else "",
         inviter=ctx.actor.name if ctx.actor else "",

@@ -228,3 +228,13 @@ def test_a_correction_s_fields_and_former_values_and_the_vacations_are_in_words(
         "champs": ["minutes de retard", "justifiée", "motif"],
         "valeurs précédentes": {"jour": "2026-12-06", "justifiée": "non", "période": "retard"},
     }
+
+
+def test_how_a_participant_was_reminded_is_in_words() -> None:
+    """Explorer HB9: « comment : link » (and « comment : chat ») in /mesdonnees and /journal
+    for each attestation reminder."""
+    said = [json.loads(details_words({"how": how}))["comment"] for how in ("link", "chat")]
+    assert said == [
+        "le même lien redonné à transférer",
+        "message dans sa conversation avec le bot",
+    ]

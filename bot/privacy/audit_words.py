@@ -257,6 +257,12 @@ ROUNDINGS = {
     "nearest": "au plus proche",
     "up": "au supérieur",
 }
+REMINDED_HOW = {
+    "chat": "message dans sa conversation avec le bot",
+    "link": "le même lien redonné à transférer",
+    "matrix": "lien envoyé par le bot sur Matrix",
+}
+"""How an attestation reminder went (``remind``'s ``how``; explorer HB9: « comment : link »)."""
 VALUES: dict[str, Mapping[str, str]] = {
     "answer": CM_ANSWERS,
     "by": DONE_BY,
@@ -269,6 +275,7 @@ VALUES: dict[str, Mapping[str, str]] = {
     "path": PATH_LABELS,
     "period": PERIOD_LABELS,
     "fields": FIELDS,
+    "how": REMINDED_HOW,
     "role": ROLES,
     "rounding": ROUNDINGS,
     "signs": SIGNS,

@@ -253,7 +253,7 @@ async def test_a_whole_round_from_scheduling_to_the_bundle(
     )
     await hugo.says("J'étais malade ce jour-là")
     # Explorer W, W13: a health detail is pointed out once, and kept only if sent again.
-    assert hugo.last.startswith("Votre réponse parle de santé. Elle figurera telle quelle")
+    assert hugo.last.startswith("Si votre réponse parle de santé, sachez qu'elle figurera")
     await hugo.says("J'étais malade ce jour-là")
     assert "vous déclarez ne pas avoir participé" in hugo.last
 
@@ -586,7 +586,7 @@ async def lea_attests_hugo_declines(
             await talker.presses("Passer")
         else:
             await talker.says(reason)
-            if "Votre réponse parle de santé" in talker.last:
+            if "Si votre réponse parle de santé" in talker.last:
                 await talker.says(reason)  # kept all the same
 
 

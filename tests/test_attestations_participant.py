@@ -292,12 +292,34 @@ async def test_a_reason_that_speaks_of_health_is_pointed_out_and_another_taken(
         await hugo.says(line)
     await hugo.presses("Je n'ai pas participé")
     await hugo.says("Arrêt maladie ce jour-là")
-    assert "Votre réponse parle de santé" in hugo.last and "« empêchement »" in hugo.last
+    assert "Si votre réponse parle de santé" in hugo.last and "« empêchement »" in hugo.last
     assert "Passer" in hugo.buttons
     await hugo.says("Empêchement")
     async with db.sessions() as session:
         (answer,) = (await session.scalars(select(Attestation))).all()
     assert (answer.answer, answer.reason) == ("declined", "Empêchement")
+
+
+async def test_an_urgence_is_kept_as_the_reason_and_the_health_warning_asks_softly(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer HB8: « parti à 14h30, urgence » was answered « Votre réponse parle de santé »:
+    an urgence is no word of health, and the warning, a guess from words, says « si »."""
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    for line in (f"/start {invited['Hugo Moreau']}", "Hugo Moreau", "oui"):
+        await hugo.says(line)
+    await hugo.presses("Je n'ai pas participé")
+    await hugo.says("J'accompagnais ma mère à l'hôpital")
+    assert hugo.last.startswith(
+        "Si votre réponse parle de santé, sachez qu'elle figurera telle quelle dans le dossier"
+        " transmis à la Région, qui n'a pas besoin de ce détail"
+    )
+    await hugo.says("parti à 14h30, urgence")
+    assert "santé" not in hugo.last
+    async with db.sessions() as session:
+        (answer,) = (await session.scalars(select(Attestation))).all()
+    assert (answer.answer, answer.reason) == ("declined", "parti à 14h30, urgence")
 
 
 @pytest.mark.parametrize("agreeing", ["oui", "ok", "Je la garde"])
@@ -311,7 +333,7 @@ async def test_oui_to_the_health_warning_keeps_the_reason_not_the_word(
         await hugo.says(line)
     await hugo.presses("Je n'ai pas participé")
     await hugo.says("j'étais malade, gastro")
-    assert "Votre réponse parle de santé" in hugo.last
+    assert "Si votre réponse parle de santé" in hugo.last
     await hugo.says(agreeing)
     async with db.sessions() as session:
         (answer,) = (await session.scalars(select(Attestation))).all()

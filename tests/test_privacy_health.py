@@ -66,3 +66,20 @@ def test_saying_a_correction_comes_is_no_answer(correcting: str) -> None:
     assert kept(data, "arrêt maladie, gastro", MEDICAL_DETAIL) is None
     assert kept(data, correcting, MEDICAL_DETAIL) is None  # asked again
     assert kept(data, "arrêt maladie", MEDICAL_DETAIL) == "arrêt maladie"
+
+
+@pytest.mark.parametrize(
+    ("typed", "health"),
+    [
+        ("parti à 14h30, urgence", False),
+        ("une urgence familiale", False),
+        ("urgence professionnelle", False),
+        ("soins à un proche", False),
+        ("j'étais aux urgences", True),
+        ("urgence médicale", True),
+    ],
+)
+def test_an_urgence_or_soins_alone_is_no_word_of_health(typed: str, health: bool) -> None:
+    """Explorer HB8: « parti à 14h30, urgence » was answered « Votre réponse parle de santé »;
+    an urgence is as often a family's or a job's. The emergency ward still is health."""
+    assert point_out_once({}, typed, HEALTH) is health

@@ -28,8 +28,11 @@ _DETAILS = (
 )
 _CATEGORIES = (
     r"malade|maladie|arret (?:de )?travail|medecin|medical|medicale|hopital|hospitalis\w*"
-    r"|sante|soins?|urgences?"
+    r"|sante|(?:aux|les|des) urgences"
 )
+"""« une urgence » (a family's, a job's) and « soins » (« soins à un proche ») alone are no
+word of health (explorer HB8: « parti à 14h30, urgence » was « Votre réponse parle de
+santé »); the emergency ward (« aux urgences ») is."""
 
 MEDICAL_DETAIL = re.compile(rf"\b(?:{_DETAILS})\b")
 """A diagnosis, a treatment or a condition (folded): more than a file's motive needs."""

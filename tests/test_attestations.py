@@ -452,7 +452,11 @@ async def test_relancer_gives_the_same_links_and_reminds_those_who_talk_to_the_b
     await trainer.presses("Inviter ou relancer")
     again = codes(trainer.replies)
     assert again == {"Hugo Moreau": first["Hugo Moreau"]}  # the same link, not a new one
-    assert "Son lien reste le même" in trainer.all_text
+    # Said once (explorer HB16: « … restent les mêmes … (aucun lien n'a changé) »).
+    assert "Son lien reste le même : voici à nouveau l'invitation à transférer." in (
+        trainer.all_text
+    )
+    assert "aucun lien n'a changé" not in trainer.all_text
     assert "Rappel envoyé directement à Léa Martin" in trainer.all_text
     async with db.sessions() as session:
         rows = (await session.scalars(select(AttestationInvitation))).all()

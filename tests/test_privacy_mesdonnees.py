@@ -66,6 +66,11 @@ async def test_a_participant_known_by_their_attestation(
     karim = person("9001", Platform.TELEGRAM)
     await karim.says("/mesdonnees")
     assert "Voici tout ce que formabot garde" in said(karim)
+    # She typed a command: there is no link (explorer HB16: « ne passe pas par ce lien »).
+    assert "ce lien" not in said(karim)
+    assert "(absences et leur motif, suivi) n'est pas dans ce document : demandez-le-lui" in (
+        said(karim)
+    )
     held = document_of(karim)
     assert len(held["attestations données"]) == 2  # type: ignore[arg-type]
 

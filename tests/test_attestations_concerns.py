@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.attestations.concerns import concerns_of
+from bot.attestations.concerns import concerns_of, reserves
 from bot.storage.attestations import Attestation, AttestationReview
 
 
@@ -81,3 +81,22 @@ def test_words_written_before_attesting_await_the_trainer_until_validated() -> N
     assert concerns_of(declined, [], [], []) == ()
     validated = AttestationReview(attestation_id=7, concern="reserve", decision="validated")
     assert concerns_of(attested, [], [], [validated]) == ()
+
+
+def test_only_words_that_may_take_the_oath_back_are_a_reserve() -> None:
+    """Explorer IA3: thanks and confirmation held the oath back like a reservation."""
+    for said in (
+        "Bonjour, merci pour ce bilan très intéressant",
+        "oui j'ai bien participé au bilan",
+        "c'est bien moi Hugo Moreau",
+        None,
+        "",
+    ):
+        assert not reserves(said, "Hugo Moreau"), said
+    for said in (
+        "oui mais je suis partie à midi",
+        "je n'étais là que la première heure",
+        "merci, j'ai eu des soucis de connexion",
+        "j'ai participé à la moitié",
+    ):
+        assert reserves(said, "Hugo Moreau"), said

@@ -276,6 +276,36 @@ async def test_an_oath_without_words_before_it_stays_unflagged(
     assert hugo_entry["réponse"]["écrit_avant_de_répondre"] is None
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Bonjour, merci pour ce bilan très intéressant",
+        "oui j'ai bien participé au bilan",
+        "je confirme avoir participé au bilan",
+        "c'est bien moi Hugo Moreau",
+    ],
+)
+async def test_words_that_only_confirm_before_the_oath_keep_it_counting(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, typed: str
+) -> None:
+    """Explorer IA3: thanks or « oui j'ai bien participé au bilan » under the text held the
+    oath back for the trainer's review (❔, the dossier incomplete) like a reservation; they
+    are kept with the answer, which counts at once."""
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    for line in (f"/start {invited['Hugo Moreau']}", "Hugo Moreau", "oui", typed, "oui"):
+        await hugo.says(line)
+    assert "Votre attestation est enregistrée" in hugo.all_text
+    (answer,) = await answers(db)
+    assert answer.answer == "attested"
+    notice = await notice_of_the_answer(db)
+    assert notice.startswith("✅ Hugo Moreau a attesté"), notice
+    assert "ne compte pas tant que" not in notice
+    await trainer.says("/attestations")
+    assert "✅ Hugo Moreau" in trainer.last
+    assert "(réponse validée)" not in plain(trainer.last)
+
+
 async def test_several_messages_before_the_oath_are_all_kept_one_a_line(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
 ) -> None:

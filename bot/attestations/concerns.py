@@ -2,7 +2,36 @@
 
 from __future__ import annotations
 
+import re
+
+from bot.answers import fold
 from bot.storage.attestations import Attestation, AttestationInvitation, AttestationReview
+
+_CONFIRMING = frozenset(
+    """
+    oui bien merci beaucoup bonjour bonsoir madame monsieur j je ai confirme confirmer avoir
+    participe participer participation au a ce cette le la les l du de des d un une bilan visio
+    reunion seance formation c est moi tres bon bonne super parfait top genial cordialement
+    bravo toute tout equipe pour et journee en effet present presente presence etait etais y
+    suis atteste certifie sur honneur mon ma nom vous votre bientot ok accord interessant
+    enrichissant agreable encore ici voila
+    """.split()  # noqa: SIM905 (a list of eighty words reads better as words)
+)
+"""Words of thanks, greeting or confirmation: a message made of them alone holds no reserve."""
+
+
+def reserves(words: str | None, name: str | None = "") -> bool:
+    """Whether words written before the oath may take it back: anything but thanks and
+    confirmation (the person's own name aside).  Explorer GB5 kept « oui mais je suis partie à
+    midi » with the answer for the trainer to examine; explorer IA3: « Bonjour, merci pour ce
+    bilan » or « oui j'ai bien participé au bilan » held every polite answer back the same way.
+    A word outside the list is a reserve: a missed one costs the Région's proof more than a
+    review costs the trainer."""
+    if not words:
+        return False
+    own = set(fold(name or "").split())
+    said = re.findall(r"[a-z]+", fold(words))
+    return any(word not in _CONFIRMING and word not in own for word in said)
 
 
 def concerns_of(
@@ -82,7 +111,7 @@ def concerns_of(
         found.append("reversal")
     if answer.answer == "attested" and account in elsewhere:
         found.append("elsewhere")
-    if answer.answer == "attested" and answer.words_before:
+    if answer.answer == "attested" and reserves(answer.words_before, answer.typed_name):
         found.append("reserve")
     validated = {(r.attestation_id, r.concern) for r in reviews if r.decision == "validated"}
     # Weighed already for an earlier answer of this person from this very account: the link

@@ -44,6 +44,7 @@ from typing import Any
 from bot import dates
 from bot.answers import visible
 from bot.attestations import invitations, reminders
+from bot.attestations.concerns import reserves
 from bot.attestations.evidence import bilan_words
 from bot.attestations.invitations import Fresh
 from bot.attestations.reminders import Invited
@@ -346,6 +347,8 @@ def row_words(row: ParticipantStatus, info: BilanView) -> dict[str, Any]:
         "concerns": list(row.concerns),
         # Written under the text before attesting: said as long as the name typed is (GB5).
         "words": (answer.words_before or "") if answer and answer.answer == "attested" else "",
+        # Only words that may take the oath back were examined: « (réponse validée) » (IA3).
+        "reserved": answer is not None and reserves(answer.words_before, answer.typed_name),
         "former": (
             _local(info, answer.bilan_starts_at)
             if answer is not None and answer.bilan_starts_at is not None

@@ -1317,3 +1317,65 @@ async def test_a_day_corrected_the_next_morning_means_that_morning(
     assert trainer.last.startswith(
         "Noter l'absence de Karim Benali, hier matin (mardi 24 novembre 2026) ?"
     )
+
+
+async def test_an_arrival_hour_after_an_absence_leaves_it_an_absence(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer JA13: « Karim absent hier matin, il est arrivé à 14h » was offered as « hier
+    matin en retard » and saved as a 5-hour retard, no absence: only a sentence with no other
+    kind word (absent, retard, parti…) is an arrival alone."""
+    await trainer.says("Karim absent hier matin, il est arrivé à 14h")
+    assert trainer.last.startswith(
+        "Noter l'absence de Karim Benali, hier matin (dimanche 22 novembre 2026)"
+    )
+    assert "en retard" not in trainer.last
+    await trainer.presses("Oui, noter")
+    await trainer.presses("Oui, l'enregistrer")  # a Sunday, asked once
+    assert "minutes" not in trainer.all_text
+    await trainer.presses("Non")
+    await trainer.presses("Enregistrer")
+    assert [(a.day, a.period, a.late_minutes) for a in await absences(db)] == [
+        (date(2026, 11, 22), "matin", None)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        # Explorer JA4: a bare « 10h » glued the words on either side of it.
+        (
+            "Léa en retard hier, arrivée à 10h pour cause de bus",
+            "Noter le retard de Léa Martin, hier matin (dimanche 22 novembre 2026), pour cause de bus ?",
+        ),
+        ("Léa arrivée à 10h en retard", "Noter le retard de Léa Martin, ce matin (lundi"),
+        ("Karim arrivé à 10h hier en retard", "Noter le retard de Karim Benali, hier matin (dim"),
+        # Explorer JA8: what follows the arrival hour is no day.
+        (
+            "Léa en retard hier, elle est arrivée à 14h30 au lieu de 13h30",
+            "Noter le retard de Léa Martin, hier après-midi (dimanche 22 novembre 2026), au lieu",
+        ),
+    ],
+)
+async def test_an_arrival_hour_is_cut_out_of_the_sentence_cleanly(
+    trainer: Person, typed: str, said: str
+) -> None:
+    await trainer.says(typed)
+    assert trainer.last.startswith(said), trainer.last
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Karim est arrivé à 10h et reparti à 16h",
+        "Léa est arrivée à 25h",
+        "Léa en retard, arrivée à 9h15 au lieu de 9h",  # was « au lieu de 9h matin » as the day
+    ],
+)
+async def test_an_arrival_with_more_than_a_day_after_it_is_not_offered(
+    db: Database, trainer: Person, typed: str
+) -> None:
+    """Explorer JA8: « et reparti à 16h » was read as the day (yesterday), « 25h » as an hour."""
+    await trainer.says(typed)
+    assert "Noter le retard" not in trainer.all_text
+    assert await step_of(db, trainer) != ("absence_phrase", "go")

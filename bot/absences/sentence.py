@@ -315,28 +315,63 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
     )
 
 
-_HOUR = r"(?P<hour>\d{1,2})\s*(?:h|:)\s*(?:\d{2})?(?!\d)"
+_HOUR = r"(?P<hour>\d{1,2})\s*(?:h|:)(?:\s*(?P<minute>\d{2}))?(?!\d)"
+"""« 10h », « 10 h 20 », « 10:20 »; the blank after a bare « 10h » is no part of it (explorer
+JA4: « hierpour cause de bus », « leaen »)."""
 _ARRIVED = re.compile(
-    rf"(?:\s*,\s*|\s+)(?:(?:il|elle)\s+)?(?:est\s+|etait\s+|sont\s+)?arrivee?s?\s+(?:a|vers)\s+{_HOUR}"
+    rf"(?P<comma>\s*,\s*|\s+)(?:(?:il|elle)\s+)?(?:est\s+|etait\s+|sont\s+)?arrivee?s?\s+"
+    rf"(?:a|vers)\s+{_HOUR}"
 )
 """« …, arrivée à 10h20 »: when, not why (explorer HB1: it was kept as the motive)."""
-_ARRIVED_ALONE = re.compile(rf"^(?P<who>.+?){_ARRIVED.pattern}(?P<rest>(?:\s.*)?)$")
+_OTHER_KIND = re.compile(
+    r"\b(?:absente?s?|abs|malades?|pas\s+(?:venue?s?|la|pu\s+venir)|retard|(?:re)?partie?s?"
+    r"|(?:re)?sortie?s?|quitte\w*)\b"
+)
+"""What makes a sentence more than an arrival (explorer JA13, JA8)."""
+
+
+_SAYS_A_DAY = re.compile(
+    r"\d|hier|aujourd|hui|demain|matin|midi|soir|journee|semaine|derniere?s?|prochaine?s?"
+    r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+)
+
+
+def _day_first(words: str) -> tuple[str, str]:
+    """ "hier en retard" → ("hier", "en retard"): the day words that start ``words``, up to a
+    word that says a day (« au lieu de 13h30 » starts with none)."""
+    said = words.split()
+    for count in range(len(said), 0, -1):
+        head = " ".join(said[:count])
+        if _SAYS_A_DAY.fullmatch(said[count - 1]) and names_a_day_only(head):
+            return head, " ".join(said[count:])
+    return "", " ".join(said)
 
 
 def _arrival_apart(line: str) -> tuple[str, int | None]:
     """The sentence without the hour a late arrival was at, and that hour: « léa en retard ce
     matin, arrivee a 10h20 » → (« léa en retard ce matin », 10); « léa est arrivee a 10h20 »
     alone is that late arrival (explorer HB1: « Je ne suis pas sûr … »). No hour a half-day
-    starts at is known: its minutes are asked, as for « Léa en retard ce matin »."""
-    if "retard" not in line:
-        alone = _ARRIVED_ALONE.match(line)
-        if alone is None:
-            return line, None
-        return f"{alone['who']} en retard{alone['rest']}", int(alone["hour"])
+    starts at is known: its minutes are asked, as for « Léa en retard ce matin ».
+
+    Only a sentence with no other kind word is an arrival alone: « Karim absent hier matin,
+    il est arrivé à 14h » stays the morning's absence (explorer JA13); and the words after the
+    hour are its day only when they name a day (explorer JA8: « et reparti à 16h »)."""
     arrived = _ARRIVED.search(line)
-    if arrived is None:
+    if arrived is None or int(arrived["hour"]) > 23 or int(arrived["minute"] or 0) > 59:
         return line, None
-    return line[: arrived.start()] + line[arrived.end() :], int(arrived["hour"])
+    before, after = line[: arrived.start()], line[arrived.end() :]
+    clause, comma, further = after.partition(",")
+    day, besides = _day_first(clause)
+    late = "retard" in line
+    if not late:
+        if _OTHER_KIND.search(before + " " + after) or besides:
+            return line, None
+        said = f"{before} en retard {day}{comma} {further}"
+    elif arrived["comma"].strip():  # « léa en retard hier, arrivée à 10h pour cause de bus »
+        said = f"{before} {day}{', ' if besides else ''}{besides}{comma} {further}"
+    else:  # « karim arrivé à 10h hier en retard »
+        said = f"{before} {besides} {day}{comma} {further}"
+    return re.sub(r"\s+,", ",", " ".join(said.split())).strip(" ,"), int(arrived["hour"])
 
 
 def _with_half_of(rest: str, hour: int | None) -> str:

@@ -1379,3 +1379,23 @@ async def test_an_arrival_with_more_than_a_day_after_it_is_not_offered(
     await trainer.says(typed)
     assert "Noter le retard" not in trainer.all_text
     assert await step_of(db, trainer) != ("absence_phrase", "go")
+
+
+async def test_leaving_the_closest_name_question_says_what_was_not_noted(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer JA3: after « Kareem absent hier » (« Vouliez-vous dire : »), any command or new
+    sentence crashed (« Désolé, quelque chose s'est mal passé ») until /annuler: the words
+    said on leaving named a person not chosen yet."""
+    await trainer.says("Kareem absent hier")
+    assert trainer.last.startswith("Je ne trouve pas « Kareem » parmi vos stagiaires.")
+    await trainer.says("/echeances")
+    assert "Désolé" not in trainer.all_text
+    assert trainer.all_text.startswith(
+        "Je n'ai pas noté l'absence de Kareem (hier) : renvoyez la phrase"
+    )
+    await trainer.says("Kareem absent hier")
+    await trainer.says("Karim absent hier")
+    assert "Désolé" not in trainer.all_text
+    assert trainer.last.startswith("Noter l'absence de Karim Benali, hier (dimanche")
+    assert await absences(db) == []

@@ -1399,3 +1399,15 @@ async def test_leaving_the_closest_name_question_says_what_was_not_noted(
     assert "Désolé" not in trainer.all_text
     assert trainer.last.startswith("Noter l'absence de Karim Benali, hier (dimanche")
     assert await absences(db) == []
+
+
+async def test_leaving_the_formation_for_good_at_an_hour_is_an_exit(trainer: Person) -> None:
+    """Explorer JA5: « Karim a quitté la formation hier à 15h, il ne reviendra pas » was offered
+    as the afternoon's absence, « … vendredi à midi, il a trouvé un CDI » as a leaving early to
+    come: the trainee left in the roll call, the exit unrecorded."""
+    await trainer.says("Karim a quitté la formation hier à 15h, il ne reviendra pas")
+    assert trainer.last.startswith("Pour noter la sortie de Karim Benali :")
+    assert "et son motif (« Abandon »)" in trainer.last
+    await trainer.says("Karim quitte la formation vendredi à midi, il a trouvé un CDI")
+    assert trainer.last.startswith("Pour noter la sortie de Karim Benali :")
+    assert "et son motif (« Emploi »)" in trainer.last

@@ -249,6 +249,15 @@ def test_someone_ill_is_an_absence_with_its_motive(
         ("Julie a abandonné l'exercice", None),
         ("Julie a quitté la salle", None),
         ("Julie a quitté la salle à 15h", None),
+        # The formation named, an hour after its day or words after the comma that say it is
+        # for good: an exit, not a half-day's absence (explorer JA5).
+        ("Karim a quitté la formation hier à 15h, il ne reviendra pas", "Karim"),
+        ("Karim a quitté la formation à 10h ce matin, il abandonne", "Karim"),
+        ("Karim quitte la formation vendredi à midi, il a trouvé un CDI", "Karim"),
+        ("Karim quitte la formation vendredi à 12h, il a trouvé un CDI", "Karim"),
+        ("Karim arrête la formation le 4 décembre à midi", "Karim"),
+        ("Julie arrête le stage à midi jeudi", None),
+        ("Julie quitte la formation à 15h aujourd'hui pour un rdv médical", None),
     ],
 )
 def test_a_trainee_who_left_is_read_apart(typed: str, name: str | None) -> None:

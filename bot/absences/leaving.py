@@ -6,7 +6,9 @@ absence, its hour the motive).
 What tells them apart is an hour, « plus tôt », « en avance » or « avant la fin » in the words
 right after the verb, before any comma (explorers HA2, HB2): « Julie quitte la formation à
 15 h » leaves early, « Julie quitte la formation vendredi, elle a trouvé un CDI à 35 h » for
-good.  Both only read: the dialogue says or asks before anything is noted.
+good; so is a leaving of the formation whose hour comes after its day (« Karim quitte la
+formation vendredi à midi ») or whose words after the comma say it (« …, il ne reviendra pas »:
+explorer JA5).  Both only read: the dialogue says or asks before anything is noted.
 """
 
 from __future__ import annotations
@@ -90,7 +92,7 @@ _PLACE = (
     r"|la\s+seance"
 )
 _WENT = re.compile(
-    rf"^(?P<who>.+?)\s+(?:(?P<gone>{_GONE})|(?P<going>{_GOING}))(?:\s+(?:{_PLACE}))?"
+    rf"^(?P<who>.+?)\s+(?:(?P<gone>{_GONE})|(?P<going>{_GOING}))(?:\s+(?P<place>{_PLACE}))?"
     r"(?P<rest>(?:\s.*)?)$"
 )
 _EARLY = re.compile(
@@ -101,6 +103,12 @@ _EARLY = re.compile(
 )
 """What makes a leaving one for the day: an hour, « plus tôt », « en avance », « avant la
 fin » (explorer HA2)."""
+_FOR_GOOD = re.compile(
+    rf"\b(?:{_HIRED}|ne\s+(?:re)?(?:viendra|vient)\s+(?:pas|plus)|abandonnee?s?"
+    r"|definitivement|pour\s+de\s+bon|pour\s+toujours)\b"
+)
+"""What says a leaving of the formation is for good (« il ne reviendra pas », « il abandonne »,
+« il a trouvé un CDI »): an exit, whatever hour is said (explorer JA5)."""
 _WHY = re.compile(r"\s+(?=(?:pour|car|parce\s+qu|a\s+cause\s+d|en\s+raison\s+d)\b)")
 _SEVERAL = re.compile(r"\s*(?:,|\bet\b|&|\+)\s*")
 _AT_WORDS = {"a": "à", "vers": "vers", "des": "dès", "avant": "avant"}
@@ -126,6 +134,10 @@ def read_early_leaving(text: str) -> AbsenceSentence | None:
     if early is None:
         return None
     said_hour = early["hour"] is not None or early["noon"] is not None
+    if re.fullmatch(_THE_FORMATION, match["place"] or "") and (
+        clause[: early.start()].strip() or _FOR_GOOD.search(after)
+    ):
+        return None  # « a quitté la formation hier à 15h, il ne reviendra pas »: for good (JA5)
     if not said_hour and re.search(rf"\b{_HIRED}", soft):
         return None  # « quitte la formation avant la fin, elle a trouvé un emploi »: for good
     hour = int(early["hour"]) if early["hour"] is not None else 12 if early["noon"] else None

@@ -286,6 +286,22 @@ def test_a_trainee_who_left_is_read_apart(typed: str, name: str | None) -> None:
             "départ à 15 h 30, bus",
             False,
         ),
+        # The day after the reason (explorer JA6: noted today, « hier » in the motive), and
+        # after a bare hour (JA4).
+        (
+            "Julie est partie à 16h pour un rdv hier",
+            ("Julie",),
+            "hier après-midi",
+            "départ à 16 h pour un rdv",
+            False,
+        ),
+        (
+            "Julie est partie à 16h hier pour un rdv",
+            ("Julie",),
+            "hier après-midi",
+            "départ à 16 h pour un rdv",
+            False,
+        ),
     ],
 )
 def test_a_leaving_early_is_read_as_the_half_day_s_absence(

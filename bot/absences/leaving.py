@@ -147,6 +147,8 @@ def read_early_leaving(text: str) -> AbsenceSentence | None:
         "\n"
     )
     day = " ".join(day.split())
+    if not day:  # « partie à 16h pour un rdv hier »: the day after the reason (explorer JA6)
+        day, why = _day_at_the_end(why)
     names = [n for n in _SEVERAL.split(match["who"]) if n]
     if not names_a_day_only(day) or not names:
         return None
@@ -160,6 +162,21 @@ def read_early_leaving(text: str) -> AbsenceSentence | None:
         future=match["going"] is not None,
         leaving=True,
     )
+
+
+_A_DAY = re.compile(
+    r"\d|\b(?:hier|aujourd|demain|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
+)
+
+
+def _day_at_the_end(why: str) -> tuple[str, str]:
+    """ "pour un rdv hier" → ("hier", "pour un rdv"): the day words that end the reason."""
+    words = why.split()
+    for count in range(len(words) - 1, 0, -1):
+        tail = " ".join(words[-count:])
+        if names_a_day_only(tail) and _A_DAY.search(tail):
+            return tail, " ".join(words[:-count])
+    return "", why
 
 
 def _half_day(day: str, hour: int | None) -> str:

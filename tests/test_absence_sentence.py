@@ -1411,3 +1411,18 @@ async def test_leaving_the_formation_for_good_at_an_hour_is_an_exit(trainer: Per
     await trainer.says("Karim quitte la formation vendredi à midi, il a trouvé un CDI")
     assert trainer.last.startswith("Pour noter la sortie de Karim Benali :")
     assert "et son motif (« Emploi »)" in trainer.last
+
+
+async def test_a_past_day_said_besides_a_day_to_come_is_not_dropped_unsaid(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer JA9: « Julie absente demain, elle était absente hier aussi » said only that
+    tomorrow is to come; yesterday's absence, in the same sentence, was dropped unsaid."""
+    await trainer.says("Julie absente demain, elle était absente hier aussi")
+    assert trainer.last.startswith("Le mardi 24 novembre 2026 est à venir")
+    assert trainer.last.endswith(
+        "Rien n'est noté pour hier : écrivez « Absence de Julie hier » pour le noter."
+    )
+    assert await absences(db) == []
+    await trainer.says("Julie absente demain")
+    assert "Rien n'est noté" not in trainer.last

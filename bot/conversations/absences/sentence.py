@@ -92,12 +92,12 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
         ahead = dates.understand(day_words(sentence.rest, ctx.now), ctx.now, "future")
         day = ahead.when.date() if ahead is not None and ahead.has_date else None
         if day != ctx.now.date():  # « sera absente cet après-midi »: today's, noted (O1)
-            ctx.say("absence.said_to_come", day=day, late=sentence.late, leaving=sentence.leaving)
+            ctx.say("absence.said_to_come", day=day, **_past_besides(sentence))
             return Leave()
     elif (coming := day_to_come(ctx, sentence)) is not None:
         # « Julie absente demain », « Karim absent lundi prochain »: said once, as with « sera »,
         # nothing opened (explorer HB14: « Quel jour a eu lieu l'absence … ? » came after).
-        ctx.say("absence.said_to_come", day=coming, late=sentence.late, leaving=sentence.leaving)
+        ctx.say("absence.said_to_come", day=coming, **_past_besides(sentence))
         return Leave()
     if sentence.labelled:
         said = await names_and_motives(ctx, sentence)
@@ -134,6 +134,17 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
         or read_days_and_words(day_words(sentence.rest, ctx.now), ctx.now, late=sentence.late)[0]
     )
     return Switch("absence_group" if several else "absence_phrase", said_data(sentence))
+
+
+_PAST_DAY = re.compile(r"\b(?:avant-hier|hier)\b")
+
+
+def _past_besides(sentence: AbsenceSentence) -> dict[str, object]:
+    """What « … est à venir » is told: the kind, and a past day said besides (« Julie absente
+    demain, elle était absente hier aussi »), not noted, said so (explorer JA9)."""
+    past = _PAST_DAY.search(soft_fold(sentence.reason or ""))
+    said = {"name": sentence.names[0], "past": past[0]} if past else {}
+    return {"late": sentence.late, "leaving": sentence.leaving, **said}
 
 
 def day_to_come(ctx: Context, sentence: AbsenceSentence) -> date | None:

@@ -869,6 +869,30 @@ async def test_the_offer_left_after_saving_is_named_by_what_waits_not_by_the_abs
     assert "Ouvrir un suivi de décrochage maintenant ?" in trainer.last
 
 
+async def test_the_offer_left_after_saving_lapsed_says_what_was_saved_stays(
+    trainer: Person, clock: Clock, db: Database
+) -> None:
+    """Explorer JA1: the offer set aside after the absences were saved, lapsed, was said at
+    /reprendre as « « noter une absence ou un retard » … rien n'en a été enregistré.
+    Recommencez avec /absence », both absences saved: HB3's trap on its last path."""
+    for line in ("/absence karim vendredi dernier matin", "/absence karim jeudi après-midi"):
+        await trainer.says(line)
+        for label in ("Oui", "Non", "Passer", "Enregistrer"):
+            await trainer.presses(label)
+    await trainer.says("/echeances")
+    await trainer.says("/annuler")
+    clock.advance(days=3)
+    await trainer.says("/reprendre")
+    assert trainer.all_text.startswith(
+        "Vous aviez mis de côté « ouvrir un suivi de décrochage » jusqu'au "
+    )
+    assert trainer.all_text.endswith(
+        " : sans reprise avant, je l'ai refermé ; ce qui avait été enregistré le reste."
+    )
+    assert "Recommencez" not in trainer.all_text
+    assert len(await absences(db)) == 2
+
+
 async def test_repeated_late_arrivals_are_a_sign_and_open_a_follow_up_on_retards(
     db: Database, trainer: Person
 ) -> None:

@@ -82,6 +82,24 @@ async def test_the_next_step_left_after_opening_is_named_by_itself(trainer: Pers
     assert "Vous aviez mis de côté « programmer l'entretien individuel »" in trainer.last
 
 
+async def test_the_next_step_left_after_opening_lapsed_says_the_follow_up_stays(
+    trainer: Person, clock: Clock
+) -> None:
+    """Explorer JA1: that step left until it lapsed was said « suivre un décrochage … rien
+    n'en a été enregistré. Recommencez avec /decrochage », the follow-up open."""
+    await open_followup(trainer, "Karim")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.says("/echeances")
+    await trainer.says("/annuler")
+    clock.advance(days=3)
+    await trainer.says("/reprendre")
+    assert trainer.all_text.startswith(
+        "Vous aviez mis de côté « programmer l'entretien individuel » jusqu'au "
+    )
+    assert "ce qui avait été enregistré le reste." in trainer.all_text
+    assert "Recommencez" not in trainer.all_text
+
+
 async def test_long_formation_entretien_compte_rendu_and_ticket(
     db: Database, trainer: Person, clock: Clock
 ) -> None:

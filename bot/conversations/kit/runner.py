@@ -251,9 +251,12 @@ class Runner(Carrier):
             gone = aside.lapsed(ctx)
             ctx.data.pop(aside.KEY, None)
             until = datetime.fromisoformat(gone["until"]).astimezone(ctx.tz) if gone else None
+            # Named by what waited, saved or not (explorer JA1: an offer left after the
+            # absences were saved lapsed into « rien n'en a été enregistré »).
             ctx.say(
                 "common.nothing_aside",
                 lapsed=self.aside_flow(gone),
+                saved=gone["data"].get("_saved") if gone else None,
                 until=dates.spell_datetime(until) if until else "",
                 member=ctx.actor is not None and ctx.actor.is_member,  # its example (AZ13)
             )

@@ -1755,6 +1755,21 @@ async def test_on_matrix_a_partner_s_contact_is_a_whole_matrix_id(
     assert "– @karim.haddad:agent.tchap.gouv.fr" in trainer.last
 
 
+async def test_on_matrix_a_partner_s_matrix_id_typed_with_capitals_is_kept_lower_case(
+    db: Database, settings: Settings, clock: Clock, demo: None
+) -> None:
+    """Explorer JA12: « @Karim.Haddad:matrix.org », copied from a display name, was refused
+    as not « entier, serveur compris »; Matrix user parts are lower-case, as e-mails are
+    kept, so it is kept as Matrix writes it, and the list shows it so."""
+    on_matrix = replace(
+        settings, matrix_homeserver="http://127.0.0.1:1", matrix_user_id="@formabot:localhost"
+    )
+    trainer = Person(build_engine(db, on_matrix, clock=clock), "formateur")
+    await schedule(trainer, REMOTE[:CONTACT])
+    await trainer.says("@Karim.Haddad:Matrix.org")
+    assert "· M. Karim Haddad (Mission locale de Caen) – @karim.haddad:matrix.org" in (trainer.last)
+
+
 async def test_a_partner_s_name_with_its_structure_glued_is_asked_apart(
     db: Database, trainer: Person
 ) -> None:

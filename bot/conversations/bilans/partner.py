@@ -46,11 +46,17 @@ async def reachable_by(ctx: Context) -> dict[str, bool]:
 async def parse_contact(ctx: Context, text: str) -> str | Invalid:
     """An e-mail address, or on Matrix a whole Matrix ID: what the bot can write to.  A
     Telegram « @pseudo » was asked, stored, shown and never used (explorer GE8): a bot
-    cannot write to a username, nor to a Matrix name without its server."""
+    cannot write to a username, nor to a Matrix name without its server.
+
+    A Matrix ID typed with capitals (« @Karim.Haddad:matrix.org », copied from a display
+    name) is kept lower-case, as an e-mail is: user parts are lower-case in the Matrix
+    grammar, and servers create them so (explorer JA12: it was refused as not « entier »)."""
     found = contact(text)
     matrix = ctx.settings.has_matrix
-    if found is not None and (looks_like_email(found) or (matrix and matrix_id(found))):
+    if found is not None and looks_like_email(found):
         return found
+    if found is not None and matrix and (user := matrix_id(found.lower())):
+        return user
     handle = found is not None
     return Invalid(ctx.render("bilan.contact_invalid", matrix=matrix, handle=handle))
 

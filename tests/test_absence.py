@@ -1583,6 +1583,42 @@ async def test_the_motive_sent_as_the_caption_of_the_proof_keeps_both(
     assert (saved.reason, saved.proof_id is not None) == ("arrêt maladie", True)
 
 
+async def test_a_file_alone_at_the_motive_is_told_where_it_goes_in_this_dialogue(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer JA2: the justificatif sent at « Quel motif ? » got the list of where files go
+    (« se joint avec /absences (ou en notant l'absence) »), while it is the next question;
+    at « Un motif connu ? » (not justified), how to get that question."""
+    await trainer.says("/absence karim vendredi dernier matin")
+    await trainer.presses("Oui")
+    await trainer.presses("Oui")
+    await trainer.sends_file("arret.pdf", "application/pdf", PDF)
+    assert trainer.all_text.startswith(
+        "J'attends d'abord le motif, en quelques mots. Le justificatif vous est demandé juste "
+        "après : renvoyez-le à la question suivante."
+    )
+    assert await step_of(db, trainer) == ("absence", "reason")
+    await trainer.says("arrêt maladie")
+    assert trainer.last.startswith("Avez-vous un justificatif (photo ou fichier PDF) ?")
+    await trainer.says("/annuler")
+    await trainer.says("/absence karim vendredi dernier matin")
+    await trainer.presses("Oui")
+    await trainer.presses("Non")
+    await trainer.sends_file("arret.pdf", "application/pdf", PDF)
+    assert trainer.all_text.startswith(
+        "J'attends une réponse écrite ici, pas un fichier ni une photo. Vous avez répondu que "
+        "cette absence n'est pas justifiée : si elle l'est, choisissez au récapitulatif "
+        "« Corriger », puis « Justifiée ou non », et le justificatif vous sera demandé."
+    )
+    assert "/absences" not in trainer.all_text
+    await trainer.presses("Passer")  # the way said is there
+    await trainer.presses("Corriger")
+    await trainer.presses("Justifiée ou non")
+    await trainer.presses("Oui")
+    await trainer.says("arrêt maladie")
+    assert trainer.last.startswith("Avez-vous un justificatif (photo ou fichier PDF) ?")
+
+
 async def test_29_february_in_a_year_without_one_is_named_at_every_date_question(
     db: Database, trainer: Person, clock: Clock
 ) -> None:

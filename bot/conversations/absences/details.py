@@ -38,6 +38,7 @@ from bot.conversations.absences.day_checks import absence_example, check_day
 from bot.conversations.absences.day_checks import check_not_future as check_not_future
 from bot.conversations.absences.steps import (
     FileStep,
+    ReasonText,
     TextWithProof,
     current_formation,
     current_trainee,
@@ -135,7 +136,7 @@ def detail_steps(
             when=lambda c: c.data.get("justified") is True and "reason" not in c.data,
             help="absence.help_reason",
         ),
-        Text(
+        ReasonText(
             "reason_optional",
             ask="absence.ask_reason_optional",
             parse=parse_note(300),

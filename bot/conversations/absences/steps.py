@@ -194,11 +194,30 @@ def file_kept(ctx: Context, attachment: Attachment) -> dict[str, str] | Retry:
     }
 
 
-class TextWithProof(Text):
+class ReasonText(Text):
+    """The motive of an absence: a file sent there (the justificatif) is told where it goes
+    in this very dialogue, not the list of commands taking files (explorer JA2: « se joint
+    avec /absences (ou en notant l'absence) » while noting it)."""
+
+    proof_next = False
+    """Whether the justificatif is the next question."""
+
+    async def answer(self, ctx: Context) -> Outcome:
+        attachment = ctx.incoming.attachment
+        words = bool(ctx.incoming.text.strip())
+        if attachment is not None and not (self.proof_next and words):
+            said = ctx.render("absence.file_at_reason", proof_next=self.proof_next, words=words)
+            return Retry(said)
+        return await super().answer(ctx)
+
+
+class TextWithProof(ReasonText):
     """A text question whose answer may come as the caption of the proof itself: « arrêt
     maladie » sent with the scan of the arrêt, the motive taken and the file kept as the
     proof the next question asks for (explorer EE6: refused whole, the scan thought
     unwanted)."""
+
+    proof_next = True
 
     def __init__(self, name: str, *, proof: str, **kwargs: Any) -> None:
         super().__init__(name, **kwargs)

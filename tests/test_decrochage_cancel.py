@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from bot.storage.db import Database
 from tests.auxil.absences import Entretien, record_exit, rows
 from tests.auxil.dialogue import Clock, Person
@@ -174,6 +176,53 @@ async def test_before_its_hour_only_reasons_that_can_be_true_are_offered(
         "annulé le lundi 23 novembre 2026 : la personne a prévenu qu'elle ne viendrait pas."
     ) in trainer.last
     assert "ne s'est pas présentée" not in trainer.last
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "hospitalisé, absent depuis lundi",
+        "il sera absent jeudi, convocation au tribunal",
+        "pas venu en formation depuis une semaine",
+        "il a quitté la région",
+    ],
+)
+async def test_a_reason_typed_at_the_buttons_is_read_as_written(
+    db: Database, trainer: Person, typed: str
+) -> None:
+    """Explorer JA11: before the entretien's hour, any « absent » or « pas venu » typed at the
+    buttons was refused as a no-show at the entretien, and « a quitté la région » as an
+    exit not recorded; they are another reason, to write at its question."""
+    await karim_s_entretien_on_thursday(trainer)
+    await trainer.says("/decrochage karim")
+    await trainer.presses("Annuler l'entretien")
+    await trainer.says(typed)
+    assert trainer.all_text.startswith(
+        "Je n'ai pas reconnu ce choix. Pour écrire la raison vous-même, choisissez « Une autre "
+        "raison » : je vous la demanderai ensuite."
+    )
+    await trainer.presses("Une autre raison")
+    await trainer.says(typed)
+    assert trainer.all_text.startswith(
+        "Annuler l'entretien individuel du jeudi 26 novembre 2026 à 16 h 00 avec Karim Benali : "
+        f"{typed} ?"
+    )
+    await trainer.presses("Oui, l'annuler")
+    [entretien] = await rows(db, Entretien)
+    assert (entretien.cancel_reason, entretien.cancel_note) == ("autre", typed)
+
+
+async def test_a_no_show_typed_short_at_the_buttons_is_still_refused_before_the_hour(
+    trainer: Person,
+) -> None:
+    """Explorer JA11 narrowed the words read as a no-show at the buttons; said alone they
+    still are one (explorer HB4)."""
+    await karim_s_entretien_on_thursday(trainer)
+    await trainer.says("/decrochage karim")
+    await trainer.presses("Annuler l'entretien")
+    for typed in ("absent", "il n'est pas venu", "no show"):
+        await trainer.says(typed)
+        assert "il n'a pas encore eu lieu" in trainer.all_text
 
 
 async def test_past_its_hour_a_no_show_is_offered_and_an_exit_once_recorded(

@@ -58,11 +58,19 @@ _NO_SHOW = re.compile(
     r"|\b(absente?|pas venue?|pas presentee?) (a|au) (l )?(entretien|rendez vous|rdv)\b"
 )
 """A typed reason saying the trainee did not come to the entretien (folded)."""
-_NO_SHOW_WORDS = re.compile(r"\b(absente?|pas venue?|pas presentee?|no show)\b")
-"""At the reasons' buttons, fewer words say it (« absente », « pas venu »); in a reason
-written, they may be about the formation (« absent depuis deux semaines »)."""
-_EXIT = re.compile(r"\b(a|est|ont) (quitte|abandonne)\b|\b(abandon|sortie?) de (la )?formation\b")
-"""A typed reason saying the trainee left the formation (folded)."""
+_NO_SHOW_WORDS = re.compile(
+    r"(?:(?:il|elle|la personne) )?(?:(?:est|n est|etait|n etait) )?"
+    r"(?:absente?|pas venue?|pas presentee?|no show)"
+)
+"""At the reasons' buttons, fewer words say it, alone (« absente », « il n'est pas venu »);
+followed by more, they are about the formation (« absent depuis lundi », « pas venu en
+formation depuis une semaine »: explorer JA11, refused as a no-show at the entretien)."""
+_EXIT = re.compile(
+    r"\b(a|est|ont) (quitte|abandonne)(?: (?:la |sa )?formation\b| le stage\b|$)"
+    r"|\b(abandon|sortie?) de (la )?formation\b"
+)
+"""A typed reason saying the trainee left the formation (folded), not somewhere else
+(« a quitté la région »: explorer JA11)."""
 
 
 def _passed(ctx: Context) -> bool:
@@ -89,7 +97,7 @@ def untrue_reason(ctx: Context, typed: str, *, at_note: bool) -> str | None:
     """What is wrong with a typed reason that cannot be true now: a no-show before the
     hour, an exit not recorded (explorer HB4: « check a typed reason too »)."""
     folded = fold(typed)
-    no_show = _NO_SHOW.search(folded) or (not at_note and _NO_SHOW_WORDS.search(folded))
+    no_show = _NO_SHOW.search(folded) or (not at_note and _NO_SHOW_WORDS.fullmatch(folded))
     if not _passed(ctx) and no_show:
         return ctx.render(
             "decrochage.cancel_not_passed",
@@ -102,9 +110,15 @@ def untrue_reason(ctx: Context, typed: str, *, at_note: bool) -> str | None:
 
 
 async def typed_reason(ctx: Context) -> Outcome | None:
-    """A reason typed that fits no button: said why when it cannot be true now."""
+    """A reason typed that fits no button: said why when it cannot be true now; a few words
+    otherwise, told where to write them (explorer JA11: « il sera absent jeudi, convocation
+    au tribunal » was refused as a no-show at the entretien)."""
     said = untrue_reason(ctx, ctx.incoming.text, at_note=False)
-    return Retry(said) if said is not None else None
+    if said is not None:
+        return Retry(said)
+    if len(fold(ctx.incoming.text).split()) < 2:
+        return None
+    return Retry(ctx.render("decrochage.cancel_write_it"))
 
 
 async def parse_reason_note(ctx: Context, text: str) -> str | Invalid:

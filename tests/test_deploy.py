@@ -292,6 +292,18 @@ def test_the_readme_s_restores_read_the_dump_through_the_shell_and_stop_at_a_fai
         assert "--exit-on-error" in restore and re.search(r"< *formabot-DATE\.dump", restore)
 
 
+def test_the_readme_s_restore_and_upgrade_with_compose_start_the_workers_again() -> None:
+    """Explorer JA7: the restore stopped the workers (`--profile workers stop … worker`) and
+    restarted with a bare `docker compose up -d`, which starts no service of a profile: the
+    `worker` containers stayed down, silently; the upgrade left them on the old image."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    joined = re.sub(r"\n\s*", " ", readme)
+    restore = joined.split("6. **Backups.**", 1)[1].split("7. **Upgrades.**", 1)[0]
+    upgrade = joined.split("7. **Upgrades.**", 1)[1].split("8. **More processes**", 1)[0]
+    for step in (restore, upgrade):
+        assert "docker compose --profile workers up -d --scale worker=" in step, step
+
+
 def test_the_readme_s_backups_at_the_checkout_s_top_are_git_ignored(tmp_path: Path) -> None:
     """Explorer GC4: `formabot-DATE.dump` and `formabot-data.tgz`, written where the compose
     recipes run (the checkout), were one `git add -A` away from a commit."""

@@ -1426,3 +1426,20 @@ async def test_a_past_day_said_besides_a_day_to_come_is_not_dropped_unsaid(
     assert await absences(db) == []
     await trainer.says("Julie absente demain")
     assert "Rien n'est noté" not in trainer.last
+
+
+async def test_leaving_the_formation_at_an_hour_for_a_rdv_is_the_half_day(
+    trainer: Person,
+) -> None:
+    """Explorer JB2: « Julie a quitté la formation hier à 15h pour un rdv » was pointed to the
+    exit with the motive « Abandon », as any hour after the day was: it is the afternoon's
+    absence, its hour the motive; only words saying it is for good make it an exit."""
+    await trainer.says("Julie a quitté la formation hier à 15h pour un rdv")
+    assert trainer.last.startswith(
+        "Noter l'absence de Julie Petit, hier après-midi (dimanche 22 novembre 2026), "
+        "départ à 15 h pour un rdv ?"
+    )
+    await trainer.says("/annuler")
+    await trainer.says("Julie a quitté la formation à 15h, elle ne reviendra pas aujourd'hui")
+    assert trainer.last.startswith("Noter l'absence de Julie Petit, cet après-midi")
+    assert "Abandon" not in trainer.all_text

@@ -249,15 +249,27 @@ def test_someone_ill_is_an_absence_with_its_motive(
         ("Julie a abandonné l'exercice", None),
         ("Julie a quitté la salle", None),
         ("Julie a quitté la salle à 15h", None),
-        # The formation named, an hour after its day or words after the comma that say it is
-        # for good: an exit, not a half-day's absence (explorer JA5).
+        # The formation named and words that say it is for good: an exit, not a half-day's
+        # absence, whatever hour is said (explorer JA5).
         ("Karim a quitté la formation hier à 15h, il ne reviendra pas", "Karim"),
+        ("Karim a quitté la formation hier à 15h, il ne reviendra plus", "Karim"),
         ("Karim a quitté la formation à 10h ce matin, il abandonne", "Karim"),
         ("Karim quitte la formation vendredi à midi, il a trouvé un CDI", "Karim"),
         ("Karim quitte la formation vendredi à 12h, il a trouvé un CDI", "Karim"),
-        ("Karim arrête la formation le 4 décembre à midi", "Karim"),
+        ("Julie a quitté la formation définitivement hier à 15h", "Julie"),
         ("Julie arrête le stage à midi jeudi", None),
         ("Julie quitte la formation à 15h aujourd'hui pour un rdv médical", None),
+        # An hour alone, wherever the day is, is a leaving early (explorer JB2: these were
+        # pointed to the exit with « Abandon »).
+        ("Karim arrête la formation le 4 décembre à midi", None),
+        ("Julie a quitté la formation hier à 15h pour un rdv", None),
+        ("Julie quitte la formation demain à 15h pour un rdv médical", None),
+        ("Julie a quitté la formation à 15h, elle ne reviendra pas aujourd'hui", None),
+        ("Julie a quitté la formation à 15h, elle ne reviendra pas de la journée", None),
+        ("Julie a quitté la session de ce matin à 11h", None),
+        ("Karim a quitté la formation ce matin à 11h pour un rdv", None),
+        ("Julie a quitté la formation vendredi à 16h, elle avait un rdv médical", None),
+        ("Karim quitte le stage lundi à 10h pour un rdv", None),
     ],
 )
 def test_a_trainee_who_left_is_read_apart(typed: str, name: str | None) -> None:

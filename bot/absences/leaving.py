@@ -6,9 +6,9 @@ absence, its hour the motive).
 What tells them apart is an hour, « plus tôt », « en avance » or « avant la fin » in the words
 right after the verb, before any comma (explorers HA2, HB2): « Julie quitte la formation à
 15 h » leaves early, « Julie quitte la formation vendredi, elle a trouvé un CDI à 35 h » for
-good; so is a leaving of the formation whose hour comes after its day (« Karim quitte la
-formation vendredi à midi ») or whose words after the comma say it (« …, il ne reviendra pas »:
-explorer JA5).  Both only read: the dialogue says or asks before anything is noted.
+good; so is a leaving of the formation whose words say it (« …, il ne reviendra pas », « il
+abandonne »: explorer JA5), not one whose hour merely comes after its day (« a quitté la
+formation hier à 15h pour un rdv »: explorer JB2).  Both only read: the dialogue says or asks before anything is noted.
 """
 
 from __future__ import annotations
@@ -103,12 +103,20 @@ _EARLY = re.compile(
 )
 """What makes a leaving one for the day: an hour, « plus tôt », « en avance », « avant la
 fin » (explorer HA2)."""
+_NOT_BACK_FOR = (
+    r"(?!\s+(?:de\s+(?:la\s+)?(?:journee|matinee|seance|semaine)|aujourd|demain|hier|ce|cet"
+    r"|cette|avant|apres|d'ici|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|le\s+\d"
+    r"|\d|en\s+cours|la\s+semaine)\b)"
+)
+"""« il ne reviendra pas aujourd'hui / cet après-midi / de la journée »: only that day (JB2)."""
 _FOR_GOOD = re.compile(
-    rf"\b(?:{_HIRED}|ne\s+(?:re)?(?:viendra|vient)\s+(?:pas|plus)|abandonnee?s?"
-    r"|definitivement|pour\s+de\s+bon|pour\s+toujours)\b"
+    rf"\b(?:{_HIRED}|ne\s+(?:re)?(?:viendra|vient)\s+(?:pas|plus){_NOT_BACK_FOR}|abandonnee?s?"
+    r"|abandonner|definitivement|pour\s+de\s+bon|pour\s+toujours)\b"
 )
 """What says a leaving of the formation is for good (« il ne reviendra pas », « il abandonne »,
-« il a trouvé un CDI »): an exit, whatever hour is said (explorer JA5)."""
+« il a trouvé un CDI »): an exit, whatever hour is said (explorer JA5); without them, an hour
+is a leaving early, wherever the day is (« a quitté la formation hier à 15h pour un rdv »:
+explorer JB2)."""
 _WHY = re.compile(r"\s+(?=(?:pour|car|parce\s+qu|a\s+cause\s+d|en\s+raison\s+d)\b)")
 _SEVERAL = re.compile(r"\s*(?:,|\bet\b|&|\+)\s*")
 _AT_WORDS = {"a": "à", "vers": "vers", "des": "dès", "avant": "avant"}
@@ -134,9 +142,7 @@ def read_early_leaving(text: str) -> AbsenceSentence | None:
     if early is None:
         return None
     said_hour = early["hour"] is not None or early["noon"] is not None
-    if re.fullmatch(_THE_FORMATION, match["place"] or "") and (
-        clause[: early.start()].strip() or _FOR_GOOD.search(after)
-    ):
+    if re.fullmatch(_THE_FORMATION, match["place"] or "") and _FOR_GOOD.search(f"{clause} {after}"):
         return None  # « a quitté la formation hier à 15h, il ne reviendra pas »: for good (JA5)
     if not said_hour and re.search(rf"\b{_HIRED}", soft):
         return None  # « quitte la formation avant la fin, elle a trouvé un emploi »: for good

@@ -1443,3 +1443,29 @@ async def test_leaving_the_formation_at_an_hour_for_a_rdv_is_the_half_day(
     await trainer.says("Julie a quitté la formation à 15h, elle ne reviendra pas aujourd'hui")
     assert trainer.last.startswith("Noter l'absence de Julie Petit, cet après-midi")
     assert "Abandon" not in trainer.all_text
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("Léa est arrivée à 14h cet après-midi", "Noter le retard de Léa Martin, cet après-midi"),
+        (
+            "Léa est arrivée à 9h30 ce matin à cause du bus",
+            "Noter le retard de Léa Martin, ce matin (lundi 23 novembre 2026), à cause du bus ?",
+        ),
+        ("Karim arrivé à 10h car malade", "Noter le retard de Karim Benali, ce matin (lundi"),
+        ("Léa est arrivée à 10h le 3 décembre", "Le jeudi 3 décembre 2026 est à venir"),
+        (
+            "Léa est arrivée à 10h hier à cause de la grève",
+            "Noter le retard de Léa Martin, hier matin (dimanche 22 novembre 2026), à cause de",
+        ),
+    ],
+)
+async def test_an_arrival_alone_with_its_day_or_motive_is_a_late_arrival(
+    trainer: Person, typed: str, said: str
+) -> None:
+    """Explorer JB1: with no « retard » typed, an arrival followed by its motive (« à cause du
+    bus », « car malade ») or by a day with its month or « cet après-midi » got « Je ne suis
+    pas sûr … »: the day's words knew no month, and any word after them was refused."""
+    await trainer.says(typed)
+    assert trainer.last.startswith(said), trainer.last

@@ -331,9 +331,18 @@ _OTHER_KIND = re.compile(
 
 
 _SAYS_A_DAY = re.compile(
-    r"\d|hier|aujourd|hui|demain|matin|midi|soir|journee|semaine|derniere?s?|prochaine?s?"
-    r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+    r"\d+(?:er)?(?:[/.-]\d+)*|hier|aujourd|hui|demain|matin|midi|apres-?midi|aprem|soir|journee"
+    r"|semaine|derniere?s?|prochaine?s?|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+    r"|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre"
 )
+"""A word a day's words may end with: « le 3 décembre », « 20/11 », « cet après-midi »
+(explorer JB1: « … à 10h le 3 décembre » stopped at « le 3 »)."""
+_A_MOTIVE = re.compile(
+    r"(?:\(|(?:a|pour)\s+cause\s+d|car\b|pour\b|parce\s+qu|en\s+raison\s+d|suite\s+a\b"
+    r"|en\s+\w+$)"
+)
+"""What the words after an arrival's day start with when they are its motive: « à cause du
+bus », « car malade », « (bus) », « en bus » (explorer JB1)."""
 
 
 def _day_first(words: str) -> tuple[str, str]:
@@ -355,7 +364,9 @@ def _arrival_apart(line: str) -> tuple[str, int | None]:
 
     Only a sentence with no other kind word is an arrival alone: « Karim absent hier matin,
     il est arrivé à 14h » stays the morning's absence (explorer JA13); and the words after the
-    hour are its day only when they name a day (explorer JA8: « et reparti à 16h »)."""
+    hour are its day only when they name a day (explorer JA8: « et reparti à 16h »), its
+    motive when they say why (explorer JB1: « à 9h30 ce matin à cause du bus », « car
+    malade »)."""
     arrived = _ARRIVED.search(line)
     if arrived is None or int(arrived["hour"]) > 23 or int(arrived["minute"] or 0) > 59:
         return line, None
@@ -364,9 +375,12 @@ def _arrival_apart(line: str) -> tuple[str, int | None]:
     day, besides = _day_first(clause)
     late = "retard" in line
     if not late:
-        if _OTHER_KIND.search(before + " " + after) or besides:
+        motive_told = re.sub(r"\bmalades?\b", "", after)  # « car malade »: why (JB1)
+        if _OTHER_KIND.search(f"{before} {motive_told}") or (
+            besides and not _A_MOTIVE.match(besides)
+        ):
             return line, None
-        said = f"{before} en retard {day}{comma} {further}"
+        said = f"{before} en retard {day} {besides}{comma} {further}"
     elif arrived["comma"].strip():  # « léa en retard hier, arrivée à 10h pour cause de bus »
         said = f"{before} {day}{', ' if besides else ''}{besides}{comma} {further}"
     else:  # « karim arrivé à 10h hier en retard »

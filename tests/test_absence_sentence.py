@@ -1469,3 +1469,17 @@ async def test_an_arrival_alone_with_its_day_or_motive_is_a_late_arrival(
     pas sûr … »: the day's words knew no month, and any word after them was refused."""
     await trainer.says(typed)
     assert trainer.last.startswith(said), trainer.last
+
+
+async def test_a_day_inside_a_leaving_s_motive_is_the_appointment_s(trainer: Person) -> None:
+    """Explorer JB3: « Julie est partie à 16h pour un rdv lundi matin » was offered as the
+    morning's absence, « … rdv chez France Travail demain » refused as a day to come: only
+    « hier », « avant-hier » or « vendredi dernier » that end the reason are the leaving's."""
+    await trainer.says("Julie est partie à 16h pour un rdv lundi matin")
+    assert trainer.last.startswith(
+        "Noter l'absence de Julie Petit, cet après-midi (lundi 23 novembre 2026), "
+        "départ à 16 h pour un rdv lundi matin ?"
+    ), trainer.last
+    await trainer.says("/annuler")
+    await trainer.says("Julie est partie à 16h pour un rdv chez France Travail demain")
+    assert trainer.last.startswith("Noter l'absence de Julie Petit, cet après-midi (lundi")

@@ -170,17 +170,21 @@ def read_early_leaving(text: str) -> AbsenceSentence | None:
     )
 
 
-_A_DAY = re.compile(
-    r"\d|\b(?:hier|aujourd|demain|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
+_PAST_DAY = re.compile(
+    r"(?:avant[- ]?)?hier|(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+derniere?"
 )
+"""The only days taken from the end of a reason: past for sure, so the leaving's, not the
+appointment's (explorer JB3: « pour un rdv lundi matin », « … demain », « … du 3 »)."""
 
 
 def _day_at_the_end(why: str) -> tuple[str, str]:
-    """ "pour un rdv hier" → ("hier", "pour un rdv"): the day words that end the reason."""
+    """ "pour un rdv hier" → ("hier", "pour un rdv"): the day that ends the reason, when it
+    can only be the leaving's (« hier », « avant-hier », « vendredi dernier »); any other stays
+    in the reason and the leaving is today's (explorer JB3)."""
     words = why.split()
-    for count in range(len(words) - 1, 0, -1):
+    for count in (2, 1):
         tail = " ".join(words[-count:])
-        if names_a_day_only(tail) and _A_DAY.search(tail):
+        if len(words) > count and _PAST_DAY.fullmatch(tail):
             return tail, " ".join(words[:-count])
     return "", why
 

@@ -1421,7 +1421,7 @@ async def test_a_past_day_said_besides_a_day_to_come_is_not_dropped_unsaid(
     await trainer.says("Julie absente demain, elle était absente hier aussi")
     assert trainer.last.startswith("Le mardi 24 novembre 2026 est à venir")
     assert trainer.last.endswith(
-        "Rien n'est noté pour hier : écrivez « Absence de Julie hier » pour le noter."
+        "Rien n'est noté pour hier : écrivez « Julie était absente hier » pour le noter."
     )
     assert await absences(db) == []
     await trainer.says("Julie absente demain")
@@ -1483,3 +1483,34 @@ async def test_a_day_inside_a_leaving_s_motive_is_the_appointment_s(trainer: Per
     await trainer.says("/annuler")
     await trainer.says("Julie est partie à 16h pour un rdv chez France Travail demain")
     assert trainer.last.startswith("Noter l'absence de Julie Petit, cet après-midi (lundi")
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        (
+            "Karim et Léa absents demain, ils étaient absents hier aussi",
+            " Rien n'est noté pour hier : écrivez « Karim et Léa étaient absents hier » pour le "
+            "noter.",
+        ),
+        (
+            "Julie partira à 15h demain, elle est partie à 15h hier aussi",
+            " Rien n'est noté pour hier : écrivez « Julie est partie à 15h hier » pour le noter.",
+        ),
+        ("Julie absente demain, rdv pris hier avec France Travail", None),
+    ],
+)
+async def test_the_past_day_said_besides_is_noted_with_its_own_words(
+    db: Database, trainer: Person, typed: str, said: str | None
+) -> None:
+    """Explorer JB6: « Absence de Karim hier » was suggested, Léa dropped, « Absence » for a
+    departure at 15 h, and for « rdv pris hier » where nobody was absent; the sentence to type
+    is now the words said, with the names, and typing it notes what it says."""
+    await trainer.says(typed)
+    assert "est à venir" in trainer.last
+    if said is None:
+        assert "Rien n'est noté" not in trainer.last
+        return
+    assert trainer.last.endswith(said), trainer.last
+    await trainer.says(said.split("« ")[1].split(" »")[0])
+    assert "dimanche 22 novembre 2026" in trainer.last, trainer.last  # yesterday, a Sunday

@@ -29,6 +29,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from bot import dates, texts
+from bot.absences.besides import past_said_besides
 from bot.absences.clashes import HALF_SAID
 from bot.absences.days import read_days_and_words
 from bot.absences.leaving import read_early_leaving, read_left_sentence
@@ -136,15 +137,10 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
     return Switch("absence_group" if several else "absence_phrase", said_data(sentence))
 
 
-_PAST_DAY = re.compile(r"\b(?:avant-hier|hier)\b")
-
-
 def _past_besides(sentence: AbsenceSentence) -> dict[str, object]:
     """What « … est à venir » is told: the kind, and a past day said besides (« Julie absente
-    demain, elle était absente hier aussi »), not noted, said so (explorer JA9)."""
-    past = _PAST_DAY.search(soft_fold(sentence.reason or ""))
-    said = {"name": sentence.names[0], "past": past[0]} if past else {}
-    return {"late": sentence.late, "leaving": sentence.leaving, **said}
+    demain, elle était absente hier aussi »), not noted, said so (explorer JA9, JB6)."""
+    return {"late": sentence.late, "leaving": sentence.leaving, **past_said_besides(sentence)}
 
 
 def day_to_come(ctx: Context, sentence: AbsenceSentence) -> date | None:

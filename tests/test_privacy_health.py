@@ -83,3 +83,28 @@ def test_an_urgence_or_soins_alone_is_no_word_of_health(typed: str, health: bool
     """Explorer HB8: « parti à 14h30, urgence » was answered « Votre réponse parle de santé »;
     an urgence is as often a family's or a job's. The emergency ward still is health."""
     assert point_out_once({}, typed, HEALTH) is health
+
+
+@pytest.mark.parametrize(
+    ("typed", "health"),
+    [
+        ("soins médicaux", True),
+        ("soins dentaires", True),
+        ("Soins infirmiers à domicile", True),
+        ("frais médicaux", True),
+        ("urgences", True),
+        ("Urgences de Rouen", True),
+        ("urgences pédiatriques avec mon fils", True),
+        ("passé à l'urgence", True),
+        ("urgence vitale", True),
+        ("parti à 14h30, urgence", False),
+        ("soins à un proche", False),
+        ("des urgences familiales", False),
+        ("urgences professionnelles à gérer", False),
+    ],
+)
+def test_the_ward_and_medical_soins_stay_words_of_health(typed: str, health: bool) -> None:
+    """Explorer JB8: dropping « soins » and « urgence » alone (HB8) had dropped « soins
+    médicaux », « soins dentaires », « urgences » (the ward) and « urgences pédiatriques »
+    too: a reason sent to the Région without the one warning."""
+    assert point_out_once({}, typed, HEALTH) is health

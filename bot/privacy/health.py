@@ -27,12 +27,16 @@ _DETAILS = (
     r"|addiction|alcool\w*|drogues?|suicid\w*"
 )
 _CATEGORIES = (
-    r"malade|maladie|arret (?:de )?travail|medecin|medical|medicale|hopital|hospitalis\w*"
-    r"|sante|(?:aux|les|des) urgences"
+    r"malade|maladie|arret (?:de )?travail|medecin|medica(?:l|le|ux|les)|hopital|hospitalis\w*"
+    r"|sante|soins (?:dentaires|infirmiers|hospitaliers|intensifs|palliatifs)"
+    r"|urgences(?! (?:familiales|professionnelles|personnelles|administratives|a gerer))"
+    r"|a l urgence|urgence (?:vitale|pediatrique|dentaire|hospitaliere)"
 )
 """« une urgence » (a family's, a job's) and « soins » (« soins à un proche ») alone are no
 word of health (explorer HB8: « parti à 14h30, urgence » was « Votre réponse parle de
-santé »); the emergency ward (« aux urgences ») is."""
+santé »); the emergency ward (« urgences », « à l'urgence ») and medical soins are
+(explorer JB8: « soins médicaux », « soins dentaires », « urgences pédiatriques » had
+lost the warning with them; « médicaux » is the plural of « médical »)."""
 
 MEDICAL_DETAIL = re.compile(rf"\b(?:{_DETAILS})\b")
 """A diagnosis, a treatment or a condition (folded): more than a file's motive needs."""

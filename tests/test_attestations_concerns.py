@@ -100,3 +100,21 @@ def test_only_words_that_may_take_the_oath_back_are_a_reserve() -> None:
         "j'ai participé à la moitié",
     ):
         assert reserves(said, "Hugo Moreau"), said
+
+
+def test_a_role_confirmed_is_no_reserve() -> None:
+    """Explorer JB5: « oui je suis bien le délégué de la formation », written before the
+    oath, held it back (« ❔ … ne compte pas tant que vous ne l'avez pas examinée »)."""
+    for said in (
+        "oui je suis bien le délégué de la formation",
+        "oui, c'est moi le délégué du groupe",
+        "je suis la déléguée des stagiaires",
+        "représentante des stagiaires de la promo",
+        "je suis partenaire",
+    ):
+        assert not reserves(said, "Hugo Moreau"), said
+    for said in (
+        "je ne suis plus délégué depuis lundi",
+        "délégué mais je suis partie à midi",
+    ):
+        assert reserves(said, "Hugo Moreau"), said

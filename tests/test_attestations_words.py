@@ -386,3 +386,39 @@ async def test_a_name_or_a_yes_said_in_a_sentence_is_not_passed_on(
     await hugo.says(typed)
     assert "J'ai transmis" not in hugo.last
     assert await told_the_trainer(db) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "role"),
+    [
+        ("oui je suis bien le délégué de la formation", "delegate"),
+        ("oui, c'est moi le délégué du groupe", "delegate"),
+        ("Oui je suis bien le représentant des stagiaires", "delegate"),
+        ("je suis bien stagiaire de la formation", "trainee"),
+    ],
+)
+async def test_a_role_confirmed_in_a_sentence_is_the_role(
+    trainer: Talker,
+    person: Callable[..., Talker],
+    db: Database,
+    clock: Clock,
+    typed: str,
+    role: str,
+) -> None:
+    """Explorer JB5: « oui je suis bien le délégué de la formation » at the role question was
+    passed on to the trainer as a message, and the oath then flagged « ❔ … ne compte pas
+    tant que vous ne l'avez pas examinée ». A sentence that only confirms the role is that
+    role: the text comes, nothing is passed on, the oath counts unflagged."""
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    await hugo.says(f"/start {invited['Hugo Moreau']}")
+    await hugo.says("Hugo Moreau")
+    await hugo.says(typed)
+    assert "j'atteste sur l'honneur" in hugo.last, hugo.last
+    assert await told_the_trainer(db) == []
+    await hugo.presses("Je l'atteste sur l'honneur")
+    (answer,) = await answers(db)
+    assert answer.role == role
+    assert answer.words_before is None
+    notice = await notice_of_the_answer(db)
+    assert notice.startswith("✅" if role == "delegate" else "❔"), notice

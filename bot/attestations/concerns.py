@@ -14,10 +14,13 @@ _CONFIRMING = frozenset(
     reunion seance formation c est moi tres bon bonne super parfait top genial cordialement
     bravo toute tout equipe pour et journee en effet present presente presence etait etais y
     suis atteste certifie sur honneur mon ma nom vous votre bientot ok accord interessant
-    enrichissant agreable encore ici voila
+    enrichissant agreable encore ici voila delegue deleguee delegues deleguees representant
+    representante representants representantes represente stagiaire stagiaires partenaire
+    partenaires groupe promo promotion session
     """.split()  # noqa: SIM905 (a list of eighty words reads better as words)
 )
-"""Words of thanks, greeting or confirmation: a message made of them alone holds no reserve."""
+"""Words of thanks, greeting or confirmation: a message made of them alone holds no reserve.
+The role words too: « oui je suis bien le délégué de la formation » confirms (explorer JB5)."""
 
 
 def reserves(words: str | None, name: str | None = "") -> bool:

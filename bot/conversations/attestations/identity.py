@@ -269,6 +269,9 @@ async def not_there(ctx: Context) -> Outcome | None:
     if NOT_THERE.search(fold(ctx.incoming.text)) is None:
         if (refused := await role_not_offered(ctx)) is not None:
             return refused
+        if (confirmed := await role_confirmed(ctx)) is not None:
+            ctx.data["role"] = confirmed
+            return await after_role(ctx, confirmed)
         # « oui, mais seulement la première heure » (explorer HB12).
         said = await words_passed_on(ctx, "role", ROLE_WORDS)
         return Retry(said) if said is not None else None
@@ -278,6 +281,34 @@ async def not_there(ctx: Context) -> Outcome | None:
     ctx.data[NOT_THERE_SAID] = True
     ctx.say("attestation_participant.not_there")
     return await after_role(ctx, kind)
+
+
+async def role_confirmed(ctx: Context) -> str | None:
+    """The role a sentence only confirms: « oui je suis bien le délégué de la formation »,
+    « oui, c'est moi le délégué du groupe » (explorer JB5: passed on to the trainer, and the
+    oath then held back as a reserve). The role named if offered, or the invitation's."""
+    typed = fold(ctx.incoming.text)
+    words = set(typed.split())
+    if not words or not words <= _CONFIRMING_ROLE:
+        return None
+    found = await load(ctx)
+    if isinstance(found, str):
+        return None
+    offered = {o.value for o in roles_for(found.participant.kind)}
+    named = [kind for kind, said in ROLE_NAMED if said.search(typed) and kind in offered]
+    if named:
+        return named[0]
+    return found.participant.kind if words & {"oui", "moi"} else None
+
+
+_CONFIRMING_ROLE = frozenset(
+    """
+    oui bien je j suis c est moi le la l les un une de du des d en effet tout a fait exactement
+    delegue deleguee representant representante represente stagiaire stagiaires partenaire
+    formation groupe promo promotion session bilan ce cette pour ici comme
+    """.split()  # noqa: SIM905 (words read better as words)
+)
+"""The words of a sentence that only says yes to the role asked (folded)."""
 
 
 def roles_for(kind: str) -> tuple[Option, ...]:

@@ -15,6 +15,7 @@ from bot.storage.formations import Formation, Trainee
 from tests.auxil.absences import absences, add_formation, audit_entries, record_exit, trainee_id
 from tests.auxil.dialogue import Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, step_of, survives
+from tests.test_absence import PDF
 
 
 async def saved(db: Database) -> list[tuple[int, date, str, int | None, bool]]:
@@ -656,3 +657,26 @@ async def test_a_day_years_away_is_refused_for_several_people_as_for_one(
     await trainer.says("karim absent du 10 au 12 novembre 2024")  # several days, one name
     assert trainer.all_text.startswith("Le mardi 12 novembre 2024 est à plus d'un an")
     assert await absences(db) == []
+
+
+async def test_a_file_at_the_group_s_motive_is_told_where_the_justificatif_goes(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer JB7: a file sent at the group's « Quel motif ? » got the list of commands
+    taking files (« se joint avec /absences (ou en notant l'absence) ») while noting it, as
+    /absence's motive did before JA2. A group's justificatifs are joined to each absence
+    once noted."""
+    await trainer.says("karim et léa absents vendredi dernier matin")
+    await trainer.presses("Justifiée")
+    assert trainer.last.startswith("Quel motif ? Le même pour chacun")
+    for caption in ("", "arrêt maladie"):
+        await trainer.sends_file("arret.pdf", "application/pdf", PDF, caption)
+        assert trainer.all_text.startswith(
+            "J'attends d'abord le motif, en quelques mots."
+            + (" Je ne garde ni le fichier ni le texte envoyé avec lui." if caption else "")
+            + " Le justificatif se joint à chaque absence une fois notée : /absences,"
+            " l'absence, puis « Justifiée ou non, motif »."
+        ), trainer.all_text
+        assert await step_of(db, trainer) == ("absence_group", "reason")
+    await trainer.says("arrêt maladie")
+    assert "Motif : arrêt maladie" in trainer.last

@@ -59,11 +59,12 @@ from bot.conversations.absences.group_days import (
     take_days,
 )
 from bot.conversations.absences.sentence import another_trainee
+from bot.conversations.absences.steps import GroupReasonText
 from bot.conversations.absences.typed_period import half_day_besides, take_typed_period
 from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Option, Outcome, Stay
-from bot.conversations.kit.steps import DateStep, Pick, Text, past_example
+from bot.conversations.kit.steps import DateStep, Pick, past_example
 from bot.conversations.kit.wrong_dates import impossible_said
 from bot.formations.labels import told_apart
 from bot.messages import Reply
@@ -99,7 +100,7 @@ def new_group() -> Flow:
                 other=several_typed,
             ),
             Pick("period", ask="absence_appel.ask_period", options=HALVES, unless_known=True),
-            Text(
+            GroupReasonText(
                 "reason",
                 ask="absence_appel.ask_group_reason",
                 parse=reason_required_saying("absence_appel.group_reason_required"),

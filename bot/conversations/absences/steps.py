@@ -202,13 +202,25 @@ class ReasonText(Text):
     proof_next = False
     """Whether the justificatif is the next question."""
 
+    file_said = "absence.file_at_reason"
+    """What a file sent here is told."""
+
     async def answer(self, ctx: Context) -> Outcome:
         attachment = ctx.incoming.attachment
         words = bool(ctx.incoming.text.strip())
         if attachment is not None and not (self.proof_next and words):
-            said = ctx.render("absence.file_at_reason", proof_next=self.proof_next, words=words)
+            said = ctx.render(self.file_said, proof_next=self.proof_next, words=words)
             return Retry(said)
         return await super().answer(ctx)
+
+
+class GroupReasonText(ReasonText):
+    """The motive of several absences at once (:mod:`~bot.conversations.absences.group`),
+    which asks no justificatif: a file there is told it is joined to each absence once
+    noted, with /absences (explorer JB7: the list of commands taking files, « ou en notant
+    l'absence », while noting it)."""
+
+    file_said = "absence_appel.group_file_at_reason"
 
 
 class TextWithProof(ReasonText):

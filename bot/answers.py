@@ -164,6 +164,15 @@ def matrix_id(text: str) -> str | None:
     return candidate if MATRIX_ID.match(candidate) else None
 
 
+def typed_matrix_id(text: str) -> str | None:
+    """A Matrix ID as a person types it (a partner's contact, a chargé(e) de mission's ID,
+    /inviter's argument), lower-cased: user parts are lower-case in the Matrix grammar and
+    servers create them so, so « @Karim.Haddad:matrix.org » was copied from a display name
+    and the bot could reach it only as « @karim.haddad:matrix.org » (explorer JA12; JB4: it
+    was read so at the partner's question only)."""
+    return matrix_id(text.lower())
+
+
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 """A terminal escape sequence (colours, cursor moves): dropped whole, not just its ESC."""
 

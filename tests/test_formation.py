@@ -657,6 +657,26 @@ async def test_on_matrix_the_charge_de_mission_s_matrix_id_is_asked_and_kept(
     assert saved.cm_matrix == "@sophie.leroy-normandie.fr:agent.tchap.gouv.fr"
 
 
+async def test_the_charge_de_mission_s_matrix_id_typed_with_capitals_is_kept_lower_case(
+    db: Database, settings: Settings, clock: Clock, demo: None
+) -> None:
+    """Explorer JB4: « @Sophie.Leroy:Agent.Tchap.Gouv.fr » was accepted as a partner's
+    contact (JA12) but refused here; one reading of a typed Matrix ID everywhere."""
+    on_matrix = replace(
+        settings, matrix_homeserver="http://127.0.0.1:1", matrix_user_id="@formabot:localhost"
+    )
+    trainer = Person(build_engine(db, on_matrix, clock=clock), "formateur")
+    before = len(await formations(db))
+    await trainer.says("/formation")
+    for step, kind, value in HAPPY:
+        await answer(trainer, kind, value)
+        if step == "cm_email":
+            await trainer.says("@Sophie.Leroy-Normandie.fr:Agent.Tchap.Gouv.fr")
+    assert "C'est enregistré" in trainer.last
+    [saved] = (await formations(db))[before:]
+    assert saved.cm_matrix == "@sophie.leroy-normandie.fr:agent.tchap.gouv.fr"
+
+
 # --- issue 11: composantes (13), dates in context (19), single-person formats (22) ----------
 
 

@@ -409,6 +409,22 @@ async def test_inviting_someone_by_matrix_id_queues_the_code_for_the_bot_to_deli
     assert "Camille Durand vous invite à rejoindre Organisme de démonstration" in welcome
 
 
+async def test_an_invitation_to_a_matrix_id_with_capitals_goes_to_it_lower_case(
+    db: Database, settings: Settings, clock: Clock, demo: None
+) -> None:
+    """Explorer JB4: « /inviter @Bruno.Lefevre:Tchap.example » was « Je n'ai pas reconnu un
+    identifiant Matrix », though a partner's ID so typed is kept lower-case (JA12)."""
+    admin = Person(build_engine(db, on_matrix(settings), clock=clock), "formateur")
+    await admin.says("/inviter @Bruno.Lefevre:Tchap.example")
+    await admin.presses("Formateur")
+    assert "J'ouvre une conversation avec @bruno.lefevre:tchap.example sur Matrix" in (
+        admin.all_text
+    )
+    async with db.sessions() as session:
+        [row] = (await session.scalars(select(OutboxMessage))).all()
+    assert (row.platform, row.chat_id) == ("matrix", "@bruno.lefevre:tchap.example")
+
+
 async def test_an_invitation_argument_that_is_no_matrix_id_is_explained(
     db: Database, settings: Settings, clock: Clock, demo: None
 ) -> None:

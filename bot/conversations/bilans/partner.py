@@ -18,7 +18,7 @@ structure, contact) and the menu shows the list again.
 
 from __future__ import annotations
 
-from bot.answers import Invalid, matrix_id
+from bot.answers import Invalid, typed_matrix_id
 from bot.bilans.checks import contact
 from bot.bilans.participants import needs_agreement
 from bot.conversations.kit.context import Context
@@ -55,7 +55,7 @@ async def parse_contact(ctx: Context, text: str) -> str | Invalid:
     matrix = ctx.settings.has_matrix
     if found is not None and looks_like_email(found):
         return found
-    if found is not None and matrix and (user := matrix_id(found.lower())):
+    if found is not None and matrix and (user := typed_matrix_id(found)):
         return user
     handle = found is not None
     return Invalid(ctx.render("bilan.contact_invalid", matrix=matrix, handle=handle))

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 
 from bot import dates, texts
-from bot.answers import Invalid, clean_line, fold, matrix_id, printable
+from bot.answers import Invalid, clean_line, fold, printable, typed_matrix_id
 from bot.conversations.formations.choose import member
 from bot.conversations.formations.trainee_lines import WrongLines, keep_tail, parse_trainee_lines
 from bot.conversations.formations.years import (
@@ -74,7 +74,7 @@ async def parse_email(ctx: Context, text: str) -> str | Invalid:
 
 
 async def parse_matrix_id(ctx: Context, text: str) -> str | Invalid:
-    found = matrix_id(text)
+    found = typed_matrix_id(text)  # capitals read as Matrix writes them (explorer JB4)
     if found is None:
         return Invalid(texts.say("formation.matrix_id_invalid"))
     return found

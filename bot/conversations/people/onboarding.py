@@ -43,7 +43,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot import invitations, texts
-from bot.answers import Invalid, matrix_id
+from bot.answers import Invalid, typed_matrix_id
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome, Switch
 from bot.conversations.kit.steps import Confirm, Option, Pick, Text
@@ -331,7 +331,7 @@ async def invitee_on_matrix(ctx: Context) -> Outcome | None:
         if not await membership.pending_invitations(ctx.session, ctx.organisation_id, now=ctx.now):
             ctx.data["action"] = "new"
         return None
-    found = matrix_id(typed)
+    found = typed_matrix_id(typed)  # « @Bruno.Lefevre:… » as Matrix writes it (JB4)
     if found is None:
         ctx.say("onboarding.invite_argument_unclear")
         return Leave()

@@ -7,7 +7,7 @@ import re
 from bot.answers import fold
 from bot.storage.attestations import Attestation, AttestationInvitation, AttestationReview
 
-_CONFIRMING = frozenset(
+CONFIRMING = frozenset(
     """
     oui bien merci beaucoup bonjour bonsoir madame monsieur j je ai confirme confirmer avoir
     participe participer participation au a ce cette le la les l du de des d un une bilan visio
@@ -16,11 +16,12 @@ _CONFIRMING = frozenset(
     suis atteste certifie sur honneur mon ma nom vous votre bientot ok accord interessant
     enrichissant agreable encore ici voila delegue deleguee delegues deleguees representant
     representante representants representantes represente stagiaire stagiaires partenaire
-    partenaires groupe promo promotion session
+    partenaires groupe promo promotion session fait exactement comme
     """.split()  # noqa: SIM905 (a list of eighty words reads better as words)
 )
 """Words of thanks, greeting or confirmation: a message made of them alone holds no reserve.
-The role words too: « oui je suis bien le délégué de la formation » confirms (explorer JB5)."""
+The role words too: « oui je suis bien le délégué de la formation » confirms (explorer JB5);
+the role question reads its confirmations with the same words."""
 
 
 def reserves(words: str | None, name: str | None = "") -> bool:
@@ -34,7 +35,7 @@ def reserves(words: str | None, name: str | None = "") -> bool:
         return False
     own = set(fold(name or "").split())
     said = re.findall(r"[a-z]+", fold(words))
-    return any(word not in _CONFIRMING and word not in own for word in said)
+    return any(word not in CONFIRMING and word not in own for word in said)
 
 
 def concerns_of(

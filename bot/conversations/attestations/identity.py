@@ -36,6 +36,7 @@ from sqlalchemy import select
 
 from bot.answers import AGREEING, YES_NO, Invalid, clean_line, fold, visible
 from bot.attestations import invitations
+from bot.attestations.concerns import CONFIRMING
 from bot.attestations.service import same_name
 from bot.conversations.attestations.held import invited, load
 from bot.conversations.attestations.words import own_words, pass_on
@@ -289,7 +290,7 @@ async def role_confirmed(ctx: Context) -> str | None:
     oath then held back as a reserve). The role named if offered, or the invitation's."""
     typed = fold(ctx.incoming.text)
     words = set(typed.split())
-    if not words or not words <= _CONFIRMING_ROLE:
+    if not words or not words <= CONFIRMING:
         return None
     found = await load(ctx)
     if isinstance(found, str):
@@ -299,16 +300,6 @@ async def role_confirmed(ctx: Context) -> str | None:
     if named:
         return named[0]
     return found.participant.kind if words & {"oui", "moi"} else None
-
-
-_CONFIRMING_ROLE = frozenset(
-    """
-    oui bien je j suis c est moi le la l les un une de du des d en effet tout a fait exactement
-    delegue deleguee representant representante represente stagiaire stagiaires partenaire
-    formation groupe promo promotion session bilan ce cette pour ici comme
-    """.split()  # noqa: SIM905 (words read better as words)
-)
-"""The words of a sentence that only says yes to the role asked (folded)."""
 
 
 def roles_for(kind: str) -> tuple[Option, ...]:

@@ -39,7 +39,7 @@ from bot.absences.log import MAX_LATE_MINUTES, decline_followup, record_absence
 from bot.absences.sentence import read_absence_sentence
 from bot.absences.vocabulary import sick_leave_said
 from bot.answers import by_surname, closest_names, fold
-from bot.conversations.absences.batch import decrochage_data
+from bot.conversations.absences.batch import OFFER_FOLLOW_UP, decrochage_data
 from bot.conversations.absences.details import (
     assess,
     checked,
@@ -324,7 +324,7 @@ async def save_absence(ctx: Context) -> Outcome:
     }
     ctx.data["saved_absence_id"] = recorded.absence.id
     # /annuler or another command now leaves only the offer, named so (HB3).
-    ctx.data["_saved"] = "ouvrir un suivi de décrochage"
+    ctx.data["_saved"] = OFFER_FOLLOW_UP
     return Next("offer")
 
 

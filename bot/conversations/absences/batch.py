@@ -33,6 +33,10 @@ from bot.conversations.kit.flow import Leave, Next, Option, Outcome, Switch
 from bot.conversations.kit.steps import Pick
 from bot.storage.formations import Formation
 
+OFFER_FOLLOW_UP = "ouvrir un suivi de décrochage"
+"""What waits once absences or an exit are saved and a follow-up is offered, as said when
+that offer is set aside (``_saved``, :func:`bot.conversations.kit.aside.waiting_words`)."""
+
 
 def decrochage_data(
     formation_id: object, trainee_id: object, *, sign: str, absence_id: object
@@ -128,7 +132,7 @@ async def save_marks(
         for f in offers
     ]
     # /annuler or another command now leaves only the offer, named so (HB3).
-    ctx.data["_saved"] = "ouvrir un suivi de décrochage"
+    ctx.data["_saved"] = OFFER_FOLLOW_UP
     return Next("offer")
 
 

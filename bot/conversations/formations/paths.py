@@ -37,6 +37,7 @@ from bot.absences.records import add_more_signs
 from bot.absences.reminders import entretiens_after
 from bot.answers import Invalid, clean_line
 from bot.bilans.queries import invited_after
+from bot.conversations.absences.batch import OFFER_FOLLOW_UP
 from bot.conversations.formations.choose import load_formation, member
 from bot.conversations.formations.period import DayCheck, PeriodStep
 from bot.conversations.formations.questions import options
@@ -265,7 +266,7 @@ async def offer_followup(ctx: Context) -> Outcome:
         return Leave()
     ctx.data["_path"] = path_for(formation)
     # The exit is saved: /annuler leaves only the offer, named so (HB3).
-    ctx.data["_saved"] = "ouvrir un suivi de décrochage"
+    ctx.data["_saved"] = OFFER_FOLLOW_UP
     return Next("followup")
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
+from bot.deadlines.digest_messages import digest_address
 from bot.messages import Reply
 from bot.people.chats import tell_person
 from bot.storage import audit
@@ -25,16 +26,12 @@ from bot.storage.base import utcnow
 from bot.storage.people import Membership, Organisation, Role
 
 
-def _key(platform: str, chat_id: str) -> str:
-    return f"{platform}:{chat_id}"
-
-
 async def digest_chat_moved(session: AsyncSession, platform: str, old: str, new: str) -> None:
     """The digest's chat ``old`` is now ``new`` (a Telegram group upgraded to a supergroup)."""
     await session.execute(
         update(Organisation)
-        .where(Organisation.digest_chat == _key(platform, old))
-        .values(digest_chat=_key(platform, new))
+        .where(Organisation.digest_chat == digest_address(platform, old))
+        .values(digest_chat=digest_address(platform, new))
     )
 
 
@@ -43,7 +40,9 @@ async def digest_chat_lost(session: AsyncSession, platform: str, chat_id: str) -
     sends it to its admins in private again, and tells them once; how many there were."""
     found = (
         await session.scalars(
-            select(Organisation).where(Organisation.digest_chat == _key(platform, chat_id))
+            select(Organisation).where(
+                Organisation.digest_chat == digest_address(platform, chat_id)
+            )
         )
     ).all()
     stamp = utcnow().strftime("%Y%m%d%H%M%S")

@@ -104,6 +104,12 @@ async def admins_of(
     return found
 
 
+def digest_address(platform: str, chat_id: str) -> str:
+    """How ``Organisation.digest_chat`` keeps a chat (``platform:chat id``), read back by
+    :func:`digest_chat_of`."""
+    return f"{platform}:{chat_id}"
+
+
 def digest_chat_of(organisation: Organisation) -> tuple[str, str] | None:
     """(platform, chat id) of the chat an admin chose for the digest, if any."""
     if organisation.digest_chat and ":" in organisation.digest_chat:

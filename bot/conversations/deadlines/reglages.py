@@ -36,6 +36,7 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Step, leave_saying
 from bot.conversations.kit.steps import Confirm, Option, Pick
 from bot.deadlines import org_settings
+from bot.deadlines.digest_messages import digest_address
 from bot.deadlines.settings_change import (
     change_setting,
     choose_digest_chat,
@@ -240,7 +241,7 @@ _SYNONYMS = {"oui": "on", "non": "off", "activer": "on", "desactiver": "off"}
 
 def this_chat(ctx: Context) -> str:
     """This chat's address as the digest keeps it (``platform:chat id``)."""
-    return f"{ctx.incoming.platform.value}:{ctx.incoming.chat}"
+    return digest_address(ctx.incoming.platform.value, ctx.incoming.chat)
 
 
 def current(ctx: Context, found: Organisation, spec: Setting) -> object:

@@ -51,7 +51,8 @@ FEATURE = Feature(
     dialogues=Dialogues(
         flows,
         commands=(
-            Command("start", summary="créer votre organisme"),
+            # In groups too: a code typed there is voided, not just refused (explorer ID4).
+            Command("start", summary="créer votre organisme", in_groups=True),
             Command(
                 "inviter",
                 summary="inviter un formateur ou une formatrice, ou révoquer une invitation",

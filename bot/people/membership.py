@@ -288,9 +288,18 @@ Revoked = Literal["revoked", "already_used", "already_revoked", "not_found"]
 
 
 async def revoke_invitation(
-    session: AsyncSession, organisation_id: int, invitation_id: int, *, by: int, now: datetime
+    session: AsyncSession,
+    organisation_id: int,
+    invitation_id: int,
+    *,
+    by: int | None,
+    now: datetime,
+    **details: str,
 ) -> Revoked:
     """Revoke a pending invitation of the organisation; what happened, in one word.
+
+    ``by``: the member who revoked it, ``None`` for the bot itself (a code shown in
+    a group, :mod:`bot.conversations.people.in_group`), ``details`` saying why.
 
     The same conditional update as a redemption: if the invitee redeems the
     code at the same moment, exactly one of the two happens.
@@ -319,6 +328,7 @@ async def revoke_invitation(
         action="revoke",
         entity="invitation",
         entity_id=invitation_id,
+        **details,
     )
     await session.execute(
         update(OutboxMessage)

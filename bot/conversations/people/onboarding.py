@@ -47,6 +47,7 @@ from bot.answers import Invalid, typed_matrix_id
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome, Switch
 from bot.conversations.kit.steps import Confirm, Option, Pick, Text
+from bot.conversations.people.in_group import started_in_group
 from bot.formations.labels import full_name_given
 from bot.messages import Reply
 from bot.people import membership, names
@@ -120,6 +121,8 @@ def address(ctx: Context) -> ChatAddress:
 async def start(ctx: Context) -> Outcome | None:
     # « /start CODE. » or « /start « CODE » »: the code without what a copy-paste added.
     code = invitations.pasted(ctx.incoming.argument)
+    if ctx.incoming.is_group:
+        return await started_in_group(ctx, code)
     if code:
         for handler in ctx.features.start_codes:
             outcome = await handler(ctx, code)

@@ -300,6 +300,29 @@ async def test_a_formation_named_as_another_on_its_dates_is_said_at_the_recap(
     assert len(await formations(db)) == before + 1
 
 
+async def test_many_formations_of_the_same_name_are_said_in_one_paragraph(
+    db: Database, trainer: Person
+) -> None:
+    """Five « Agent de restauration » on the same dates: the recap named each in a paragraph
+    of its own, five times « Attention … » (a hundred in the benchmark); now one paragraph,
+    the first three named, the others counted."""
+    for group in ("Jean Petit", "Anne Roux", "Paul Blanc", "Inès Garnier", "Hugo Moreau"):
+        await at_the_recap(trainer, f"{group}\nMarie Dupont")  # other groups: no twin
+        await trainer.presses("Enregistrer")
+    await at_the_recap(trainer, "Zoé Lambert\nMarie Dupont")
+    recap = trainer.last
+    assert recap.count("Attention") == 1 and recap.count("Agent de restauration") == 4
+    period = "du mardi 1er décembre 2026 au mardi 15 juin 2027"
+    assert (
+        f"Attention : 5 formations portent déjà ce nom sur ces dates : Agent de restauration, "
+        f"{period} ; Agent de restauration, {period} ; Agent de restauration, {period}, et 2 "
+        "autres. Si c'est l'une d'elles, abandonnez et complétez-la avec /formations"
+    ) in recap
+    await trainer.presses("Enregistrer")
+    await at_the_recap(trainer, "Zoé Lambert\nMarie Dupont")
+    assert ", et 3 autres. Si" in trainer.last
+
+
 async def test_a_colleague_s_formation_of_the_same_name_and_dates_is_said_too(
     db: Database, trainer: Person
 ) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Select, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -119,6 +119,17 @@ def title_key(title: str) -> str:
     return " ".join(re.findall(r"\w+", fold(title)))
 
 
+class Twins(NamedTuple):
+    """Formations under one title on dates that meet: the first few, and how many in all."""
+
+    shown: list[Listed]
+    total: int
+
+
+SHOWN_TWINS = 3
+"""Namesakes named in a message; the others counted (« et 97 autres »)."""
+
+
 async def namesakes(
     session: AsyncSession,
     member: Member,
@@ -127,21 +138,25 @@ async def namesakes(
     end: date,
     *,
     besides: int | None = None,
-) -> list[Listed]:
+) -> Twins:
     """The formations ``member`` sees under the same title (as :func:`title_key` reads it) on
     dates that meet ``start``–``end``, other than ``besides``: every list would show them
     alike (explorer AD21: « agent de restauration (demo) » created next to « Agent de
-    restauration (démo) », same dates, without a word)."""
+    restauration (démo) », same dates, without a word).  The first :data:`SHOWN_TWINS`
+    read whole, the others counted: a recap naming a hundred of them, one paragraph each,
+    was a message no one reads and the turn's largest cost."""
     key = title_key(title)
     connection = await session.connection()  # Core: only titles and ids, no ORM on each row
     found = await connection.execute(
         _MEETING[member.admin], {**_member(member), "start": start, "end": end}
     )
-    same = [id_ for id_, other in found if id_ != besides and title_key(other) == key]
+    same = sorted(id_ for id_, other in found if id_ != besides and title_key(other) == key)
     if not same:
-        return []
-    listed = await connection.execute(_LISTED_AMONG[member.admin], {**_member(member), "ids": same})
-    return [Listed(*row) for row in listed]
+        return Twins([], 0)
+    listed = await connection.execute(
+        _LISTED_AMONG[member.admin], {**_member(member), "ids": same[:SHOWN_TWINS]}
+    )
+    return Twins([Listed(*row) for row in listed], len(same))
 
 
 _MEETING = {

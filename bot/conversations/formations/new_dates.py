@@ -60,7 +60,9 @@ async def before_yes(ctx: Context, start: date, end: date) -> list[str]:
     everyone, this = replace(member(ctx), admin=True), int(ctx.data["formation_id"])
     title = str(ctx.data.get("title") or "")
     twins = await namesakes(ctx.session, everyone, title, start, end, besides=this)
-    return [*said, ctx.render("formation.dates_namesake", formation=twins[0])] if twins else said
+    if not twins.shown:
+        return said
+    return [*said, ctx.render("formation.dates_namesake", formation=twins.shown[0])]
 
 
 async def save_dates(ctx: Context) -> None:

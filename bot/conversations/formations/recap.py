@@ -250,7 +250,12 @@ def recap_steps(steps: Sequence[Step]) -> tuple[Pick, Pick]:
         everyone = replace(member(ctx), admin=True)
         with ctx.session.no_autoflush:  # nothing of this turn is a formation: flushed at commit
             twins = await namesakes(ctx.session, everyone, ctx.data["title"], start, end)
-        return {"labels": LABELS, "namesakes": twins, "me": ctx.person_id}
+        return {
+            "labels": LABELS,
+            "namesakes": twins.shown,
+            "twins": twins.total,
+            "me": ctx.person_id,
+        }
 
     recap = Pick(
         "recap",

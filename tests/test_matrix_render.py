@@ -75,6 +75,33 @@ def test_in_a_group_only_what_is_addressed_to_the_bot_is_read() -> None:
     assert render.addressed("oui", {"m.mentions": {"user_ids": [me]}}, me, ()) == "oui"
 
 
+def test_a_reply_or_a_thread_names_the_events_it_answers_and_the_answer_stays_in_it() -> None:
+    """Explorer ID6: a reply to the bot's question, or a message in a thread on it, is for the
+    bot (the events it answers are looked at); the answer to a message in a thread goes in
+    that thread, as a reply to it for clients that show no threads."""
+    reply = {"m.relates_to": {"m.in_reply_to": {"event_id": "$question"}}}
+    thread = {
+        "m.relates_to": {
+            "rel_type": "m.thread",
+            "event_id": "$question",
+            "is_falling_back": True,
+            "m.in_reply_to": {"event_id": "$dernier"},
+        }
+    }
+    assert render.related(reply) == ("$question",)
+    assert render.related(thread) == ("$question", "$dernier")
+    assert render.related({"m.relates_to": {"rel_type": "m.replace", "event_id": "$x"}}) == ()
+    assert render.related({"m.relates_to": "n'importe quoi"}) == render.related({}) == ()
+    assert render.in_thread(thread, "$sienne") == {
+        "rel_type": "m.thread",
+        "event_id": "$question",
+        "is_falling_back": True,
+        "m.in_reply_to": {"event_id": "$sienne"},
+    }
+    assert render.in_thread(reply, "$sienne") is None
+    assert render.in_thread({"m.relates_to": {"rel_type": "m.thread"}}, "$sienne") is None
+
+
 async def test_the_pacer_spaces_calls_and_honours_a_pause() -> None:
     now = [0.0]
     pacer = Pacer(2.0, clock=lambda: now[0])

@@ -6,6 +6,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any, cast
 
+from nio import RoomGetEventResponse
 from sqlalchemy import select, update
 
 from bot.messages import Reply
@@ -13,6 +14,7 @@ from bot.storage.base import utcnow
 from bot.storage.db import Database
 from bot.storage.matrix import MatrixEvent
 from bot.transports.matrix.inbox import Inbox, Recorded
+from bot.transports.matrix.replies import Own
 from bot.transports.matrix.transport import MatrixTransport
 from bot.transports.matrix.undecrypted import Undecrypted
 
@@ -56,7 +58,9 @@ class FakeTransport:
         self.client = SimpleNamespace(decrypt_event=decrypt_event)
         self.user_id = "@formabot:localhost"
 
-    async def _deliver(self, room_id: str, reply: Reply, *, tx: str | None = None) -> None:
+    async def _deliver(
+        self, room_id: str, reply: Reply, *, tx: str | None = None, thread: Any = None
+    ) -> None:
         self.sent.append((room_id, reply, tx))
 
 
@@ -111,18 +115,36 @@ class LateKey:
             return SimpleNamespace(source=self.clear)
 
         room = SimpleNamespace(user_name=lambda user: display_name if user == ME else None)
-        self.client = SimpleNamespace(decrypt_event=decrypt_event, rooms={"!salle:localhost": room})
 
-    def key_came(self, body: str) -> None:
+        async def get(room_id: str, event_id: str) -> Any:  # the homeserver: whose event
+            sender = ME if event_id == "$question" else CLAIRE
+            return RoomGetEventResponse.from_dict(
+                {
+                    "type": "m.room.message",
+                    "event_id": event_id,
+                    "sender": sender,
+                    "origin_server_ts": 1,
+                    "content": {"msgtype": "m.text", "body": "…"},
+                }
+            )
+
+        self.client = SimpleNamespace(
+            decrypt_event=decrypt_event, rooms={"!salle:localhost": room}, room_get_event=get
+        )
+        self.own = Own(cast(Any, self))
+
+    def key_came(self, body: str, **content: Any) -> None:
         self.clear = {
             "type": "m.room.message",
             "event_id": "$chiffre",
             "sender": CLAIRE,
             "origin_server_ts": 1,
-            "content": {"msgtype": "m.text", "body": body},
+            "content": {"msgtype": "m.text", "body": body, **content},
         }
 
-    async def _deliver(self, room_id: str, reply: Reply, *, tx: str | None = None) -> None:
+    async def _deliver(
+        self, room_id: str, reply: Reply, *, tx: str | None = None, thread: Any = None
+    ) -> None:
         self.sent.append((room_id, tx))
 
     _names = MatrixTransport._names
@@ -187,3 +209,22 @@ async def test_in_a_group_a_late_message_is_addressed_by_the_bots_display_name(
     await Undecrypted(cast(Any, transport)).retry()
     status, source = await stored(db)
     assert (status, source["formabot_text"]) == ("pending", "1")
+
+
+async def test_in_a_group_a_late_reply_to_the_bots_question_is_for_the_bot(db: Database) -> None:
+    """Explorer ID6: « Terminé » in reply to the bot's question, without a mention, was
+    ignored; a reply to someone else's message still is."""
+    inbox = await received(db, minutes_ago=0.5, group=True)
+    transport = LateKey(inbox)
+    transport.key_came("Terminé", **{"m.relates_to": {"m.in_reply_to": {"event_id": "$question"}}})
+    await Undecrypted(cast(Any, transport)).retry()
+    status, source = await stored(db)
+    assert (status, source["formabot_text"]) == ("pending", "Terminé")
+
+
+async def test_in_a_group_a_late_reply_to_someone_else_is_not_read(db: Database) -> None:
+    inbox = await received(db, minutes_ago=0.5, group=True)
+    transport = LateKey(inbox)
+    transport.key_came("Terminé", **{"m.relates_to": {"m.in_reply_to": {"event_id": "$autre"}}})
+    await Undecrypted(cast(Any, transport)).retry()
+    assert await stored(db) == ("done", {})

@@ -233,6 +233,43 @@ def addressed(text: str, content: dict[str, Any], me: str, names: tuple[str, ...
     return None
 
 
+def related(content: dict[str, Any]) -> tuple[str, ...]:
+    """The events a message answers: the root of the thread it is in (``rel_type``
+    ``m.thread``), then the one it replies to (``m.in_reply_to``).  One of them the bot's:
+    the message is for the bot, whatever the client put in ``m.mentions`` (explorer ID6: the
+    answer given in reply to its question, as it asks, was ignored without a mention)."""
+    relates = content.get("m.relates_to")
+    if not isinstance(relates, dict):
+        return ()
+    found: list[str] = []
+    root = relates.get("event_id")
+    if relates.get("rel_type") == "m.thread" and isinstance(root, str) and root:
+        found.append(root)
+    reply = relates.get("m.in_reply_to")
+    parent = reply.get("event_id") if isinstance(reply, dict) else None
+    if isinstance(parent, str) and parent:
+        found.append(parent)
+    return tuple(dict.fromkeys(found))
+
+
+def in_thread(content: dict[str, Any], event_id: str) -> dict[str, Any] | None:
+    """The ``m.relates_to`` of the bot's answer to ``event_id``, sent in a thread: the same
+    thread, and a reply to the message for clients that show no threads (explorer ID6: the
+    answer came in the main timeline); None out of a thread."""
+    relates = content.get("m.relates_to")
+    if not isinstance(relates, dict) or relates.get("rel_type") != "m.thread":
+        return None
+    root = relates.get("event_id")
+    if not isinstance(root, str) or not root:
+        return None
+    return {
+        "rel_type": "m.thread",
+        "event_id": root,
+        "is_falling_back": True,
+        "m.in_reply_to": {"event_id": event_id},
+    }
+
+
 def sent_at(source: dict[str, Any]) -> datetime | None:
     """When the homeserver received the event (``origin_server_ts``, milliseconds)."""
     stamp = source.get("origin_server_ts")

@@ -49,6 +49,7 @@ from bot.transports.matrix import render
 from bot.transports.matrix.gaps import SYNC_FILTER, fill_gaps
 from bot.transports.matrix.inbox import Inbox, Recorded
 from bot.transports.matrix.pacing import Outgoing, Pacer
+from bot.transports.matrix.replies import Own
 from bot.transports.matrix.rooms import Rooms
 from bot.transports.matrix.session import open_client
 from bot.transports.matrix.undecrypted import Undecrypted
@@ -90,6 +91,7 @@ class MatrixTransport:
         self._joining: set[str] = set()
         self.rooms = Rooms(self)
         self.undecrypted = Undecrypted(self)
+        self.own = Own(self)
 
     @property
     def client(self) -> AsyncClient:
@@ -167,7 +169,7 @@ class MatrixTransport:
         await self._keys()
         await fill_gaps(self.client, response, self.token)  # beyond a room's limit (V2)
         # The very first sync is history: nothing in it is answered.
-        events = [] if never else self._collect(response)
+        events = [] if never else await self._collect(response)
         await self.inbox.record(events, response.next_batch)
         self.token = response.next_batch
         for room_id, info in response.rooms.invite.items():
@@ -194,7 +196,7 @@ class MatrixTransport:
         if client.outgoing_to_device_messages:
             await client.send_to_device_messages()
 
-    def _collect(self, response: SyncResponse) -> list[Recorded]:
+    async def _collect(self, response: SyncResponse) -> list[Recorded]:
         me = self.user_id
         found: list[Recorded] = []
         for room_id, info in response.rooms.join.items():
@@ -205,6 +207,8 @@ class MatrixTransport:
                     self.rooms.membership(room_id, event)
                     continue
                 sender = getattr(event, "sender", "")
+                if sender == me and isinstance(getattr(event, "event_id", None), str):
+                    self.own.saw(event.event_id)  # a reply to it is for the bot (ID6)
                 if not sender or sender == me:
                     continue
                 if isinstance(event, MegolmEvent):
@@ -219,7 +223,7 @@ class MatrixTransport:
                     said = render.read(source)  # an edit, a reaction: no text, not addressed
                     if said.file is not None:
                         continue  # no personal data in groups: files are not taken there
-                    text = render.addressed(said.text, source["content"], me, self._names(room))
+                    text = await self.own.addressed(room_id, said.text, source["content"])
                     if text is None:
                         continue
                     source["formabot_text"] = text
@@ -253,6 +257,7 @@ class MatrixTransport:
 
     async def _handle(self, row: MatrixEvent) -> None:
         attempt = row.attempts
+        thread_of = render.in_thread(row.source.get("content") or {}, row.event_id)
         while True:
             attempt += 1
             try:
@@ -267,7 +272,9 @@ class MatrixTransport:
                     raise GaveUp  # kept in the room's inbox, tried again a moment later
                 for index, reply in enumerate(replies):
                     target = reply.chat or row.room_id
-                    await self._deliver(target, reply, tx=f"{row.event_id}/{index}")
+                    # In the thread of her message, if she wrote in one (explorer ID6).
+                    thread = thread_of if target == row.room_id else None
+                    await self._deliver(target, reply, tx=f"{row.event_id}/{index}", thread=thread)
                 await self._delivered(incoming)
                 await self.inbox.done(row.id)
                 return
@@ -290,7 +297,10 @@ class MatrixTransport:
                     )
                     try:
                         await self._deliver(
-                            row.room_id, Reply(text=texts.say("common.set_aside")), tx=row.event_id
+                            row.room_id,
+                            Reply(text=texts.say("common.set_aside")),
+                            tx=row.event_id,
+                            thread=thread_of,
                         )
                     except Exception as failure:
                         log.info("matrix: apology not sent (%s)", type(failure).__name__)
@@ -388,7 +398,15 @@ class MatrixTransport:
         self._joining.discard(room_id)
         return self.client.rooms[room_id]
 
-    async def _deliver(self, room_id: str, reply: Reply, *, tx: str | None = None) -> None:
+    async def _deliver(
+        self,
+        room_id: str,
+        reply: Reply,
+        *,
+        tx: str | None = None,
+        thread: dict[str, Any] | None = None,
+    ) -> None:
+        """``thread``: the ``m.relates_to`` of every event sent (:func:`.render.in_thread`)."""
         room = await self._room(room_id)
         upload: list[dict[str, Any]] = []
         if reply.document is not None:
@@ -400,6 +418,8 @@ class MatrixTransport:
         # In a group what is read is what is addressed: the hint says how (explorer EF11).
         group = self._names(room)[0] if room.member_count > 2 else ""
         sends = [*render.text_contents(reply, group=group), *upload]
+        if thread is not None:
+            sends = [{**content, "m.relates_to": thread} for content in sends]
         client = self.client
         for index, content in enumerate(sends):
             # The same transaction id twice is one message for the homeserver: a

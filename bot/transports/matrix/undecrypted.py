@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from nio import MegolmEvent
 
@@ -63,7 +63,8 @@ class Undecrypted:
                 # Still no key; nio asks for it as the sync goes on.
                 asked = row.resend_asked_at is not None
                 if not asked and not row.is_group and row.received_at < utcnow() - SAID_AFTER:
-                    await self._say(row.id, row.room_id, row.event_id)
+                    thread = render.in_thread(row.source.get("content") or {}, row.event_id)
+                    await self._say(row.id, row.room_id, row.event_id, thread)
                 continue
             if row.resend_asked_at is not None:
                 await self.t.inbox.done(row.id)
@@ -73,20 +74,25 @@ class Undecrypted:
             if source is not None and row.is_group:
                 # The names of the sync (the display name the group's hint teaches), whenever
                 # the key came (explorer GA3: « formabot : 1 » set aside unsaid when late).
-                names = self.t._names(self.t.client.rooms.get(row.room_id))
-                text = render.addressed(
-                    render.read(source).text, source["content"], self.t.user_id, names
+                # A reply or a thread on the bot's own message too (explorer ID6).
+                text = await self.t.own.addressed(
+                    row.room_id, render.read(source).text, source["content"]
                 )
                 source = None if text is None else {**source, "formabot_text": text}
             await self.t.inbox.decrypted(row.id, source)
 
-    async def _say(self, row_id: int, room_id: str, event_id: str) -> None:
+    async def _say(
+        self, row_id: int, room_id: str, event_id: str, thread: dict[str, Any] | None
+    ) -> None:
         if row_id in self._tried:
             return
         self._tried.add(row_id)
         try:
             await self.t._deliver(
-                room_id, Reply(text=texts.say("common.unreadable")), tx=f"unreadable/{event_id}"
+                room_id,
+                Reply(text=texts.say("common.unreadable")),
+                tx=f"unreadable/{event_id}",
+                thread=thread,  # a thread's relation stays readable (explorer ID6)
             )
         except Exception as failure:
             log.info("matrix: unreadable notice not sent (%s)", type(failure).__name__)

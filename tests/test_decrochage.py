@@ -1332,6 +1332,53 @@ async def test_an_entretien_scheduled_meanwhile_by_another_admin_is_rescheduled_
     ) in trainer.all_text
 
 
+async def test_the_admin_whose_entretien_another_replaced_is_told_once_in_her_chat(
+    db: Database, trainer: Person, person: Callable[..., Person]
+) -> None:
+    """Explorer IB3, left by IB: Bruno's scheduling replaced Camille's entretien and only
+    Bruno's reply said so; Camille, told nothing, still expected hers.  Now Camille reads
+    in her chat which one, by whom and for when; Bruno is not told of his own, and each
+    replacement is said once."""
+    bruno = person("bruno")
+    await bruno_admin(trainer, bruno)
+    await open_followup(trainer, "karim")
+    await trainer.presses("Ouvrir le suivi")
+    await trainer.presses("Plus tard")
+    await at_the_entretien_s_confirmation(trainer, "jeudi à 14h")
+    await at_the_entretien_s_confirmation(bruno, "jeudi à 15h")
+    await trainer.presses("Oui")
+    await bruno.presses("Oui")
+    told = [
+        (chat, text) for chat, text in (await deliver(db)).texts() if "vous aviez programmé" in text
+    ]
+    assert told == [
+        (
+            "formateur",
+            "L'entretien individuel avec Karim Benali (Agent de restauration (démo)) que vous"
+            " aviez programmé le jeudi 26 novembre 2026 à 14 h 00 a été reprogrammé par Bruno"
+            " Petit au jeudi 26 novembre 2026 à 15 h 00.",
+        )
+    ]
+    assert [t for t in (await deliver(db)).texts() if "vous aviez programmé" in t[1]] == []
+    # Bruno moving his own: nobody told; Camille moving Bruno's: Bruno told.
+    for who, when in ((bruno, "vendredi à 9h"), (trainer, "vendredi à 10h")):
+        await who.says("/decrochage karim")
+        await who.presses("Reprogrammer l'entretien")
+        await who.says(when)
+        await who.presses("Oui")
+    told = [
+        (chat, text) for chat, text in (await deliver(db)).texts() if "vous aviez programmé" in text
+    ]
+    assert told == [
+        (
+            "bruno",
+            "L'entretien individuel avec Karim Benali (Agent de restauration (démo)) que vous"
+            " aviez programmé le vendredi 27 novembre 2026 à 9 h 00 a été reprogrammé par"
+            " Camille Durand au vendredi 27 novembre 2026 à 10 h 00.",
+        )
+    ]
+
+
 async def test_a_compte_rendu_written_meanwhile_by_another_admin_is_not_written_twice(
     db: Database, trainer: Person, person: Callable[..., Person]
 ) -> None:

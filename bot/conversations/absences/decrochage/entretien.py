@@ -21,7 +21,9 @@ Called with ``{"followup_id": …, "kind": "individuel" | "regard_croise"}``;
 an interview planned and not held yet is replaced (kept, cancelled), and the reply says
 « reprogrammé » and when it was: one another administrator scheduled while this
 dialogue was under way is replaced too, and said with its author (explorer IB3:
-« programmé » and two live entretiens).
+« programmé » and two live entretiens).  The person who had scheduled the one replaced,
+when it is someone else, is told in her chat, once: which entretien, by whom, for when
+(explorer IB3, left by IB: she went on expecting the first).
 """
 
 from __future__ import annotations
@@ -42,6 +44,10 @@ from bot.conversations.kit.flow import Flow, Outcome, stored_datetime
 from bot.conversations.kit.steps import DateStep, Text, future_example, words
 from bot.dates import day_off, next_working_day, odd_hour, spell_example, weekend_words
 from bot.formations.paths import path_end
+from bot.messages import Reply
+from bot.people.chats import tell_person
+from bot.storage.absences import Entretien
+from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Role
 
 
@@ -161,6 +167,36 @@ async def save_entretien(ctx: Context) -> None:
         before=replaced.scheduled_at.astimezone(ctx.tz) if replaced is not None else None,
         meanwhile=meanwhile,
         by="" if by in (None, ctx.person_id) else await person_name(ctx.session, by),
+    )
+    if replaced is not None:
+        await tell_replaced(ctx, replaced, scheduled.entretien, found.formation, found.trainee)
+
+
+async def tell_replaced(
+    ctx: Context, replaced: Entretien, entretien: Entretien, formation: Formation, trainee: Trainee
+) -> None:
+    """Whoever had scheduled the entretien replaced, when not the one replacing it, told in
+    her chat (outbox, once per entretien replaced): the trainee, the day and hour it was,
+    by whom and for when now (explorer IB3: Camille's entretien replaced by Bruno's, and
+    Camille told nothing, still expecting hers)."""
+    if replaced.created_by is None or replaced.created_by == ctx.person_id:
+        return
+    text = ctx.render(
+        "decrochage.entretien_replaced_told",
+        e=entretien,
+        name=trainee.full_name,
+        title=formation.title,
+        before=replaced.scheduled_at.astimezone(ctx.tz),
+        when=entretien.scheduled_at.astimezone(ctx.tz),
+        past=entretien.held_at is not None,
+        by=await person_name(ctx.session, ctx.person_id),
+    )
+    await tell_person(
+        ctx.session,
+        replaced.created_by,
+        Reply(text=text),
+        key=f"entretien-replaced:{replaced.id}",
+        organisation_id=formation.organisation_id,
     )
 
 

@@ -1443,3 +1443,114 @@ async def test_two_admins_confirming_one_entretien_at_once_on_postgresql(
         assert any("l'avait programmé entre-temps pour le" in t for t in texts_said)
     finally:
         await other.dispose()
+
+
+async def camille_s_compte_rendu_typed(trainer: Person, bruno: Person) -> None:
+    """Bruno an administrator; Karim's entretien planned for Thursday 14 h; Camille writing
+    its compte rendu (held this morning at 8 h 30), her four answers typed."""
+    await bruno_admin(trainer, bruno)
+    await open_followup(trainer, "karim")
+    await writing_this_morning_s_compte_rendu(trainer, "karim")
+    for text in ("Constat", "Causes", "Mesures"):
+        await trainer.says(f"{text} du jour")
+
+
+async def test_a_compte_rendu_of_an_entretien_moved_meanwhile_is_saved_only_when_held(
+    db: Database, trainer: Person, person: Callable[..., Person]
+) -> None:
+    """Explorer IB, left by IB4's fix: Bruno rescheduled the entretien while Camille wrote
+    its compte rendu; « Produire » saved it on the cancelled one, no word said.  Now Camille
+    is told, keeps her answers, and « quand même » makes hers the entretien held, Bruno's
+    cancelled and Bruno told."""
+    bruno = person("bruno")
+    await camille_s_compte_rendu_typed(trainer, bruno)
+    await trainer.presses("Pas de prochain point")
+    assert "Je produis le compte rendu en PDF ?" in trainer.last
+    await bruno.says("/decrochage karim")
+    await bruno.presses("Reprogrammer l'entretien")
+    await bruno.says("vendredi à 10h")
+    await bruno.presses("Oui")
+    replies = await trainer.presses("Produire le compte rendu")
+    assert not any(r.document for r in replies)
+    assert (
+        "Attention : pendant que vous rédigiez ce compte rendu, Bruno Petit a reprogrammé cet"
+        " entretien (prévu le jeudi 26 novembre 2026 à 14 h 00) au vendredi 27 novembre 2026"
+        " à 10 h 00.\nS'il a bien eu lieu le lundi 23 novembre 2026 à 8 h 30, enregistrez quand"
+        " même le compte rendu : il sera noté comme tenu, et celui du vendredi"
+        " 27 novembre 2026 à 10 h 00 annulé."
+    ) in trainer.last
+    assert "Constat : Constat du jour" in trainer.last  # the answers kept, shown
+    assert trainer.buttons == [
+        "Enregistrer quand même (l'entretien a bien eu lieu)",
+        "Ne pas enregistrer",
+    ]
+    await survives(db, trainer, FOR_CHOICES)
+    replies = await trainer.presses("Enregistrer quand même")
+    assert any(r.document for r in replies)
+    first, second = await rows(db, Entretien)
+    assert first.cancelled_at is None and first.compte_rendu_id is not None
+    assert first.held_at == datetime(2026, 11, 23, 7, 30, tzinfo=UTC)  # 8 h 30 in Paris, stored UTC
+    assert second.cancelled_at is not None and second.cancel_reason == "autre"
+    assert second.cancel_note == "l'entretien du jeudi 26 novembre 2026 à 14 h 00 a bien eu lieu"
+    told = [t for t in (await deliver(db)).texts() if "a rédigé le compte rendu" in t[1]]
+    assert told == [
+        (
+            "bruno",
+            "Camille Durand a rédigé le compte rendu de l'entretien individuel avec Karim"
+            " Benali (Agent de restauration (démo)) du jeudi 26 novembre 2026 à 14 h 00 : il a"
+            " bien eu lieu. Celui que vous aviez programmé pour le vendredi 27 novembre 2026"
+            " à 10 h 00 est donc annulé.",
+        )
+    ]
+    await trainer.says("/suivi karim")
+    assert (
+        "Entretien individuel du vendredi 27 novembre 2026 à 10 h 00 annulé : l'entretien du"
+        " jeudi 26 novembre 2026 à 14 h 00 a bien eu lieu (Camille Durand)"
+    ) in trainer.all_text
+
+
+@pytest.mark.parametrize("saved", [False, True])
+async def test_a_compte_rendu_of_an_entretien_cancelled_meanwhile_is_said_at_the_recap(
+    db: Database, trainer: Person, person: Callable[..., Person], saved: bool
+) -> None:
+    """Explorer IB, left by IB4's fix: cancelled by Bruno before Camille's recap, it is said
+    at the recap itself; « Ne pas enregistrer » writes nothing, the entretien stays
+    cancelled; « quand même » saves it, the entretien held, no longer cancelled, and Bruno
+    is told."""
+    bruno = person("bruno")
+    await camille_s_compte_rendu_typed(trainer, bruno)
+    await bruno.says("/decrochage karim")
+    await bruno.presses("Annuler l'entretien")
+    await bruno.presses("La personne a prévenu qu'elle ne viendrait pas")
+    await bruno.presses("Oui, l'annuler")
+    await trainer.presses("Pas de prochain point")
+    assert (
+        "Attention : pendant que vous rédigiez ce compte rendu, Bruno Petit a annulé cet"
+        " entretien (prévu le jeudi 26 novembre 2026 à 14 h 00) ; raison : la personne a"
+        " prévenu qu'elle ne viendrait pas.\nS'il a bien eu lieu le lundi 23 novembre 2026 à"
+        " 8 h 30, enregistrez quand même le compte rendu : il sera noté comme tenu."
+    ) in trainer.last
+    told = "a rédigé le compte rendu"
+    if not saved:
+        await trainer.presses("Ne pas enregistrer")
+        assert "Compte rendu non enregistré : le suivi reste tel quel." in trainer.all_text
+        assert await rows(db, StoredDocument, kind="compte_rendu") == []
+        [entretien] = await rows(db, Entretien)
+        assert entretien.cancel_reason == "prevenu" and entretien.compte_rendu_id is None
+        assert [t for t in (await deliver(db)).texts() if told in t[1]] == []
+        return
+    await trainer.presses("Enregistrer quand même")
+    [kept] = await rows(db, StoredDocument, kind="compte_rendu")
+    [entretien] = await rows(db, Entretien)
+    assert entretien.cancelled_at is None and entretien.cancel_reason is None
+    assert entretien.compte_rendu_id == kept.id and entretien.held_at is not None
+    assert [t for t in (await deliver(db)).texts() if told in t[1]] == [
+        (
+            "bruno",
+            "Camille Durand a rédigé le compte rendu de l'entretien individuel avec Karim"
+            " Benali (Agent de restauration (démo)) du jeudi 26 novembre 2026 à 14 h 00, que"
+            " vous aviez annulé : il a bien eu lieu, il n'est plus annulé.",
+        )
+    ]
+    await trainer.says("/suivi karim")
+    assert "lundi 23 novembre 2026 8 h 30 – Entretien individuel tenu" in trainer.all_text

@@ -51,6 +51,7 @@ ACTIONS = {
     "invite": "invitation",
     "invite_on_matrix": "invitation sur Matrix",
     "hand_over": "formation confiée à un autre membre",
+    "held_after_all": "entretien finalement tenu (annulation levée)",
     "join": "adhésion",
     "livret": "dépôt du livret de suivi",
     "move": "déplacement",

@@ -23,7 +23,10 @@ hands over to the scheduling dialogue, "il n'aura pas lieu" to cancelling it
 (:mod:`.cancel`).  The interview's and the compte
 rendu's deadlines are then done.  One compte rendu per interview: a second one
 produced meanwhile (two administrators pressing « Produire » at once) is not, and
-says who wrote the first and when (explorer IB4).
+says who wrote the first and when (explorer IB4).  An interview cancelled or rescheduled
+by someone else while its compte rendu was written is said at the last confirmation, with
+« Enregistrer quand même (l'entretien a bien eu lieu) » / « Ne pas enregistrer »
+(:mod:`.meanwhile`, explorer IB: it was saved on the cancelled one, no word said).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from typing import Any
 from bot import dates
 from bot.absences.clashes import person_name
 from bot.absences.followups import current_entretien, find_entretien
+from bot.absences.meanwhile import held_after_all, what_became
 from bot.absences.records import Report, write_compte_rendu
 from bot.answers import Invalid, clean_line, fold
 from bot.conversations.absences.decrochage.common import (
@@ -43,9 +47,22 @@ from bot.conversations.absences.decrochage.common import (
     open_followup_or_leave,
     step_start,
 )
+from bot.conversations.absences.decrochage.meanwhile import (
+    changed_meanwhile,
+    meanwhile_values,
+    tell_held_after_all,
+)
 from bot.conversations.absences.steps import parse_note
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Switch, stored_datetime
+from bot.conversations.kit.flow import (
+    Flow,
+    Leave,
+    Next,
+    Outcome,
+    Switch,
+    leave_saying,
+    stored_datetime,
+)
 from bot.conversations.kit.steps import Confirm, DateStep, Option, Pick, Text, past_example
 from bot.messages import Document, Reply
 from bot.storage.absences import Entretien, StoredDocument
@@ -155,6 +172,10 @@ async def recap_values(ctx: Context) -> dict[str, Any]:
     return {"held": datetime.fromisoformat(ctx.data["held_at"])}
 
 
+async def anyway_values(ctx: Context) -> dict[str, Any]:
+    return await recap_values(ctx) | await meanwhile_values(ctx)
+
+
 async def save_compte_rendu(ctx: Context) -> Outcome:
     found = await open_followup_or_leave(ctx)
     if found is None:
@@ -163,6 +184,17 @@ async def save_compte_rendu(ctx: Context) -> Outcome:
     if entretien is None:
         ctx.say("decrochage.no_entretien")
         return Leave()
+    became = await what_became(ctx.session, found.followup, entretien)
+    cancelled = None
+    if became is not None and entretien.compte_rendu_id is None:
+        if not ctx.data.get("anyway"):  # cancelled or moved since the recap: asked first
+            return Next("anyway")
+        note = ctx.label(
+            "decrochage.held_after_all_note", before=entretien.scheduled_at.astimezone(ctx.tz)
+        )
+        cancelled = await held_after_all(
+            ctx.session, found.followup, entretien, ctx.person_id, ctx.now, note=note
+        )
     document = await write_compte_rendu(
         ctx.session,
         found.followup,
@@ -185,6 +217,8 @@ async def save_compte_rendu(ctx: Context) -> Outcome:
     if document is None:  # written meanwhile by someone else (explorer IB4)
         await say_written(ctx, entretien)
         return Leave()
+    if became is not None:
+        await tell_held_after_all(ctx, entretien, became, cancelled, found.formation, found.trainee)
     ctx.send(
         Reply(
             text=ctx.render("decrochage.compte_rendu_ready"),
@@ -264,6 +298,7 @@ COMPTE_RENDU = Flow(
             "recap",
             ask="decrochage.recap_compte_rendu",
             values=recap_values,
+            before=changed_meanwhile,
             yes=save_compte_rendu,
             no=abandon_step,
             yes_label="Produire le compte rendu",
@@ -271,6 +306,15 @@ COMPTE_RENDU = Flow(
         ),
     ],
     branches=[
+        Confirm(
+            "anyway",
+            ask="decrochage.recap_compte_rendu_meanwhile",
+            values=anyway_values,
+            yes=save_compte_rendu,
+            no=leave_saying("decrochage.compte_rendu_not_saved"),
+            yes_label="Enregistrer quand même (l'entretien a bien eu lieu)",
+            no_label="Ne pas enregistrer",
+        ),
         DateStep(
             "held_on",
             ask="decrochage.ask_held_on",

@@ -557,3 +557,40 @@ async def test_a_day_that_cannot_be_is_said_never_today_called_instead(
     await trainer.presses("Oui")
     assert trainer.last.startswith("Appel du mardi 10 novembre 2026, matin")
     assert await absences(db) == []
+
+
+async def test_a_title_with_a_number_is_the_formation_not_part_of_the_day(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer JA10: with a formation « Groupe 3 », « /appel groupe 3 mardi 10 novembre
+    matin » read « groupe » as the formation and « 3 mardi » as a date it could not read. The
+    formations' own titles are matched first (the longest the line starts with, case and
+    accents aside); the rest is the day."""
+    for title in ("Groupe 2", "Groupe 3", "CAP 1", "Promo 2026"):
+        await add_formation(db, title=title)
+    await trainer.says("/appel groupe 3 mardi 10 novembre matin")
+    assert trainer.all_text == "J'ai compris : mardi 10 novembre 2026, le matin. C'est bien ça ?"
+    await trainer.presses("Oui")
+    assert trainer.last.startswith("Appel du mardi 10 novembre 2026, matin – Groupe 3")
+    await trainer.says("/annuler")
+    for line, title in (
+        ("/appel GROUPE 2 hier après-midi", "Groupe 2"),
+        ("/appel cap 1 vendredi 20 novembre matin", "CAP 1"),
+        ("/appel Promo 2026 le 10 novembre matin", "Promo 2026"),
+    ):
+        await trainer.says(line)
+        assert trainer.all_text.startswith("J'ai compris : "), line
+        await trainer.presses("Oui")
+        assert f"matin – {title}" in trainer.last or f"après-midi – {title}" in trainer.last
+        await trainer.says("/annuler")
+    await trainer.says("/appel groupe 3 31 février matin")
+    assert trainer.all_text.startswith("Le 31 février n'existe pas.")
+    assert "formation" not in trainer.all_text
+    assert trainer.last.startswith("L'appel de quand ?")  # Groupe 3 kept, the day asked
+    await trainer.says("mardi 10 novembre matin")
+    await trainer.presses("Oui")
+    assert trainer.last.startswith("Appel du mardi 10 novembre 2026, matin – Groupe 3")
+    await trainer.says("/annuler")
+    await trainer.says("/appel groupe 3 le 45 matin")
+    assert trainer.all_text.startswith("Je n'ai pas compris la date « le 45 ».")
+    assert "formation" not in trainer.all_text

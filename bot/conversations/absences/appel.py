@@ -26,6 +26,7 @@ one call to :func:`bot.absences.rollcall.record_roll`.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import ClassVar
 
@@ -163,16 +164,24 @@ async def prefill(ctx: Context, text: str, formations: list[Formation]) -> None:
     today's roll call opened in its place (explorer HA6: « /appel 31 février matin » took
     « 31 février » for a formation and called today)."""
     text = text[:300]
-    line = understand_line(text, ctx.now, [])
-    titles = [(f.title, f.id) for f in formations]
-    found = match_names(line.name_text, titles) if line.name_text else []
-    name, unread = (line.name_text, "") if len(found) == 1 else _split_day(line.name_text)
-    if unread and name:
-        found = match_names(name, titles)
-    if len(found) == 1:
-        ctx.data["formation_id"] = found[0]
-    elif name:
-        ctx.say("absence_appel.formation_unclear", typed=name[:40])
+    titled, rest = _title_first(text, formations)
+    if titled:  # « groupe 3 mardi 10 novembre matin »: the title's « 3 » is no day's (JA10)
+        if len(titled) == 1:
+            ctx.data["formation_id"] = titled[0].id
+        text = rest
+        line = understand_line(text, ctx.now, [])
+        name, unread = "", line.name_text
+    else:
+        line = understand_line(text, ctx.now, [])
+        titles = [(f.title, f.id) for f in formations]
+        found = match_names(line.name_text, titles) if line.name_text else []
+        name, unread = (line.name_text, "") if len(found) == 1 else _split_day(line.name_text)
+        if unread and name:
+            found = match_names(name, titles)
+        if len(found) == 1:
+            ctx.data["formation_id"] = found[0]
+        elif name:
+            ctx.say("absence_appel.formation_unclear", typed=name[:40])
     wrong = await wrong_day(ctx, _day_text(text, name))
     if wrong is None and unread:
         wrong = ctx.render("absence.quick_unknown_date", typed=as_typed(text, unread)[:40])
@@ -180,6 +189,33 @@ async def prefill(ctx: Context, text: str, formations: list[Formation]) -> None:
         ctx.send(Reply(text=wrong))
         return
     _keep_when(ctx, line.when, line.period)
+
+
+def _title_first(text: str, formations: list[Formation]) -> tuple[list[Formation], str]:
+    """The formations whose whole title the line starts with (the longest such title, case and
+    accents aside), and the rest of the line as typed; ``([], text)`` when none does.
+
+    Explorer JA10: with « Groupe 3 », « CAP 1 » or « Promo 2026 », the title's number was
+    read as part of the day (« /appel groupe 3 mardi 10 novembre matin » → formation
+    « groupe », date « 3 mardi »): the formations' own titles are matched first."""
+    said: list[str] = []
+    ends: list[tuple[int, int]] = []  # (words folded so far, where the typed word ends)
+    for word in re.finditer(r"\S+", text):
+        said.extend(fold(word[0]).split())
+        ends.append((len(said), word.end()))
+    best: list[Formation] = []
+    best_size, cut = 0, 0
+    for formation in formations:
+        title = fold(formation.title).split()
+        if not title or len(title) < best_size or said[: len(title)] != title:
+            continue
+        end = next((e for n, e in ends if n == len(title)), None)
+        if end is None:  # the title ends inside a typed word (« groupe 3-mardi »)
+            continue
+        if len(title) > best_size:
+            best, best_size, cut = [], len(title), end
+        best.append(formation)
+    return best, text[cut:].strip() if best else text
 
 
 _DAY_WORDS = frozenset({"le", "du", "au", "l", "er"})

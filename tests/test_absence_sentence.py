@@ -1514,3 +1514,54 @@ async def test_the_past_day_said_besides_is_noted_with_its_own_words(
     assert trainer.last.endswith(said), trainer.last
     await trainer.says(said.split("« ")[1].split(" »")[0])
     assert "dimanche 22 novembre 2026" in trainer.last, trainer.last  # yesterday, a Sunday
+
+
+async def test_an_absence_s_day_said_after_the_arrival_hour_is_the_absence_s(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer JA13 (its last case): « Karim absent le matin, arrivé vers 13h30 hier » was
+    asked « Quel jour ? » (or offered as « le matin en retard »): the day after the arrival
+    hour is the absence's when the absence names none; the arrival stays its motive."""
+    await trainer.says("Karim absent le matin, arrivé vers 13h30 hier")
+    assert trainer.last.startswith(
+        "Noter l'absence de Karim Benali, hier matin (dimanche 22 novembre 2026), "
+        "arrivé vers 13h30 ?"
+    )
+    await trainer.presses("Oui, noter")
+    await trainer.presses("Oui, l'enregistrer")  # a Sunday, asked once
+    assert "minutes" not in trainer.all_text
+    await trainer.presses("Non")
+    await trainer.presses("Enregistrer")
+    assert [(a.day, a.period, a.late_minutes) for a in await absences(db)] == [
+        (date(2026, 11, 22), "matin", None)
+    ]
+    await trainer.says("Julie absente l'après-midi, arrivée à 16h avant-hier")
+    assert trainer.last.startswith(
+        "Noter l'absence de Julie Petit, avant-hier après-midi (samedi 21 novembre 2026), "
+        "arrivée à 16h ?"
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        # Explorer JA8: the day before the hour was not read (« Je ne suis pas sûr … »).
+        ("Léa est arrivée hier à 10h20", "Noter le retard de Léa Martin, hier matin (dimanche"),
+        ("Léa est arrivée à 10h20 hier", "Noter le retard de Léa Martin, hier matin (dimanche"),
+        ("Léa est arrivée ce matin à 10h20", "Noter le retard de Léa Martin, ce matin (lundi"),
+        # Explorer JB1: a motive after a comma, « elle était malade », was not read.
+        (
+            "Léa est arrivée à 10h, elle était malade",
+            "Noter le retard de Léa Martin, ce matin (lundi 23 novembre 2026), elle était malade ?",
+        ),
+        ("Léa est arrivée à 10h, malade", "Noter le retard de Léa Martin, ce matin (lundi"),
+        ("Karim arrivé à 10h car malade", "Noter le retard de Karim Benali, ce matin (lundi"),
+        ("Léa en retard, elle était malade", "Noter le retard de Léa Martin, elle était malade ?"),
+    ],
+)
+async def test_an_arrival_with_its_day_first_or_its_motive_after_a_comma_is_a_late_arrival(
+    trainer: Person, typed: str, said: str
+) -> None:
+    await trainer.says(typed)
+    assert trainer.last.startswith(said), trainer.last
+

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.absences.arrival import arrival_apart, with_half_of
 from bot.absences.line import (
     as_typed,
     late_minutes_of,
@@ -73,7 +74,13 @@ _CAUSE = re.compile(
 """« … hier à cause du bus »: the reason, kept as the answer to « Un motif connu ? »."""
 _CONNECTOR = re.compile(r"^(?:car|parce\s+qu(?:e|'))\s*")
 """Left out of the reason (« car malade » → « malade »); « à cause du bus » reads as one."""
-_AFTER_NAME = re.compile(rf"^(?P<who>.+?)\s+{_VERB}(?P<what>{_ABSENT})(?P<rest>(?:\s.*)?)$")
+_AFTER_NAME = re.compile(
+    rf"^(?P<who>.+?)\s+{_VERB}(?P<what>{_ABSENT})(?P<rest>(?:\s.*|,(?![^,]*\d).*)?)$"
+)
+"""Who, what, then the day and the motive; a comma right after what is said when a motive
+with no figure follows (« Léa en retard, elle était malade », « Léa est arrivée à 10h,
+malade »: explorer JB1, the words were read as a name « Léa en retard » or not at all); a
+length or an hour there (« , 20 min », « , au lieu de 9h ») is not read as one."""
 _LABEL_FIRST = re.compile(
     r"^(?:en\s+)?(?P<what>retards?|absente?s?|abs)\b(?P<rest>[^:]*?)\s*:\s*(?P<who>[^:]+)$"
 )
@@ -251,7 +258,7 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
         return None
     # « Bonjour, Karim absent aujourd'hui »: the greeting is no name (explorer AY11).
     text = without_courtesies(text.strip())
-    line, arrived = _arrival_apart(sentence_words(text))
+    line, arrived = arrival_apart(sentence_words(text))
     nobody = _nobody(line)
     if nobody is not None:
         return nobody
@@ -306,7 +313,7 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
             minutes, rest = int(length["minutes"]), rest[: length.start()]
     return AbsenceSentence(
         names=tuple(as_typed(text, name) for name in names),
-        rest=_with_half_of(as_typed(text, rest), arrived) if late else as_typed(text, rest),
+        rest=with_half_of(_rest_typed(text, rest), arrived) if late else _rest_typed(text, rest),
         late=late,
         minutes=minutes,
         reason=reason,
@@ -315,88 +322,12 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
     )
 
 
-_HOUR = r"(?P<hour>\d{1,2})\s*(?:h|:)(?:\s*(?P<minute>\d{2}))?(?!\d)"
-"""« 10h », « 10 h 20 », « 10:20 »; the blank after a bare « 10h » is no part of it (explorer
-JA4: « hierpour cause de bus », « leaen »)."""
-_ARRIVED = re.compile(
-    rf"(?P<comma>\s*,\s*|\s+)(?:(?:il|elle)\s+)?(?:est\s+|etait\s+|sont\s+)?arrivee?s?\s+"
-    rf"(?:a|vers)\s+{_HOUR}"
-)
-"""« …, arrivée à 10h20 »: when, not why (explorer HB1: it was kept as the motive)."""
-_OTHER_KIND = re.compile(
-    r"\b(?:absente?s?|abs|malades?|pas\s+(?:venue?s?|la|pu\s+venir)|retard|(?:re)?partie?s?"
-    r"|(?:re)?sortie?s?|quitte\w*)\b"
-)
-"""What makes a sentence more than an arrival (explorer JA13, JA8)."""
-
-
-_SAYS_A_DAY = re.compile(
-    r"\d+(?:er)?(?:[/.-]\d+)*|hier|aujourd|hui|demain|matin|midi|apres-?midi|aprem|soir|journee"
-    r"|semaine|derniere?s?|prochaine?s?|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
-    r"|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre"
-)
-"""A word a day's words may end with: « le 3 décembre », « 20/11 », « cet après-midi »
-(explorer JB1: « … à 10h le 3 décembre » stopped at « le 3 »)."""
-_A_MOTIVE = re.compile(
-    r"(?:\(|(?:a|pour)\s+cause\s+d|car\b|pour\b|parce\s+qu|en\s+raison\s+d|suite\s+a\b"
-    r"|en\s+\w+$)"
-)
-"""What the words after an arrival's day start with when they are its motive: « à cause du
-bus », « car malade », « (bus) », « en bus » (explorer JB1)."""
-
-
-def _day_first(words: str) -> tuple[str, str]:
-    """ "hier en retard" → ("hier", "en retard"): the day words that start ``words``, up to a
-    word that says a day (« au lieu de 13h30 » starts with none)."""
-    said = words.split()
-    for count in range(len(said), 0, -1):
-        head = " ".join(said[:count])
-        if _SAYS_A_DAY.fullmatch(said[count - 1]) and names_a_day_only(head):
-            return head, " ".join(said[count:])
-    return "", " ".join(said)
-
-
-def _arrival_apart(line: str) -> tuple[str, int | None]:
-    """The sentence without the hour a late arrival was at, and that hour: « léa en retard ce
-    matin, arrivee a 10h20 » → (« léa en retard ce matin », 10); « léa est arrivee a 10h20 »
-    alone is that late arrival (explorer HB1: « Je ne suis pas sûr … »). No hour a half-day
-    starts at is known: its minutes are asked, as for « Léa en retard ce matin ».
-
-    Only a sentence with no other kind word is an arrival alone: « Karim absent hier matin,
-    il est arrivé à 14h » stays the morning's absence (explorer JA13); and the words after the
-    hour are its day only when they name a day (explorer JA8: « et reparti à 16h »), its
-    motive when they say why (explorer JB1: « à 9h30 ce matin à cause du bus », « car
-    malade »)."""
-    arrived = _ARRIVED.search(line)
-    if arrived is None or int(arrived["hour"]) > 23 or int(arrived["minute"] or 0) > 59:
-        return line, None
-    before, after = line[: arrived.start()], line[arrived.end() :]
-    clause, comma, further = after.partition(",")
-    day, besides = _day_first(clause)
-    late = "retard" in line
-    if not late:
-        motive_told = re.sub(r"\bmalades?\b", "", after)  # « car malade »: why (JB1)
-        if _OTHER_KIND.search(f"{before} {motive_told}") or (
-            besides and not _A_MOTIVE.match(besides)
-        ):
-            return line, None
-        said = f"{before} en retard {day} {besides}{comma} {further}"
-    elif arrived["comma"].strip():  # « léa en retard hier, arrivée à 10h pour cause de bus »
-        said = f"{before} {day}{', ' if besides else ''}{besides}{comma} {further}"
-    else:  # « karim arrivé à 10h hier en retard »
-        said = f"{before} {besides} {day}{comma} {further}"
-    return re.sub(r"\s+,", ",", " ".join(said.split())).strip(" ,"), int(arrived["hour"])
-
-
-def _with_half_of(rest: str, hour: int | None) -> str:
-    """A late arrival's day with the half-day its arrival hour says, when none was typed:
-    « hier » → « hier matin », nothing → « ce matin » (« cet après-midi » from noon)."""
-    if hour is None or hour > 23 or read_period(rest)[0] is not None:
-        return rest
-    morning = hour < 12
-    if not rest or re.fullmatch(r"aujourd'?\s*hui", soft_fold(rest).strip()):
-        return "ce matin" if morning else "cet après-midi"
-    return f"{rest} {'matin' if morning else 'après-midi'}"
+def _rest_typed(text: str, rest: str) -> str:
+    """:func:`as_typed` of the words after what was said, a comma first kept (« Karim absent,
+    Léa en retard »: « Léa », as typed, in the words that name another person)."""
+    if not rest.lstrip().startswith(","):
+        return as_typed(text, rest)
+    return f", {as_typed(text, rest.lstrip(' ,'))}"
 
 
 def _nobody(line: str) -> AbsenceSentence | None:

@@ -1,0 +1,138 @@
+"""The hour a late arrival was at, in a sentence (« Léa est arrivée à 10h20 », « Léa en retard
+ce matin, arrivée à 10h20 »): taken out of the sentence, its day kept, the half-day it says
+added; after an absence (« Karim absent le matin, arrivé vers 13h30 hier ») the arrival is the
+absence's motive and its day the absence's.  Read for :mod:`bot.absences.sentence`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.absences.line import names_a_day_only, read_period, soft_fold
+
+_HOUR = r"(?P<hour>\d{1,2})\s*(?:h|:)(?:\s*(?P<minute>\d{2}))?(?!\d)"
+"""« 10h », « 10 h 20 », « 10:20 »; the blank after a bare « 10h » is no part of it (explorer
+JA4: « hierpour cause de bus », « leaen »)."""
+_ARRIVED = re.compile(
+    rf"(?P<comma>\s*,\s*|\s+)(?:(?:il|elle)\s+)?(?:est\s+|etait\s+|sont\s+)?arrivee?s?\s+"
+    rf"(?P<between>(?:[\w'/-]+\s+){{0,4}}?)(?:a|vers)\s+{_HOUR}"
+)
+"""« …, arrivée à 10h20 »: when, not why (explorer HB1: it was kept as the motive); the day
+may come before the hour (« arrivée hier à 10h20 »: explorer JA8)."""
+_OTHER_KIND = re.compile(
+    r"\b(?:absente?s?|abs|malades?|pas\s+(?:venue?s?|la|pu\s+venir)|retard|(?:re)?partie?s?"
+    r"|(?:re)?sortie?s?|quitte\w*)\b"
+)
+"""What makes a sentence more than an arrival (explorer JA13, JA8)."""
+
+
+_SAYS_A_DAY = re.compile(
+    r"\d+(?:er)?(?:[/.-]\d+)*|(?:avant-)?hier|aujourd|hui|demain|matin|midi|apres-?midi|aprem|soir|journee"
+    r"|semaine|derniere?s?|prochaine?s?|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+    r"|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre"
+)
+"""A word a day's words may end with: « le 3 décembre », « 20/11 », « cet après-midi »
+(explorer JB1: « … à 10h le 3 décembre » stopped at « le 3 »)."""
+_A_MOTIVE = re.compile(
+    r"(?:\(|(?:a|pour)\s+cause\s+d|car\b|pour\b|parce\s+qu|en\s+raison\s+d|suite\s+a\b"
+    r"|en\s+\w+$)"
+)
+"""What the words after an arrival's day start with when they are its motive: « à cause du
+bus », « car malade », « (bus) », « en bus » (explorer JB1)."""
+
+
+def _day_first(words: str) -> tuple[str, str]:
+    """ "hier en retard" → ("hier", "en retard"): the day words that start ``words``, up to a
+    word that says a day (« au lieu de 13h30 » starts with none)."""
+    said = words.split()
+    for count in range(len(said), 0, -1):
+        head = " ".join(said[:count])
+        if _SAYS_A_DAY.fullmatch(said[count - 1]) and names_a_day_only(head):
+            return head, " ".join(said[count:])
+    return "", " ".join(said)
+
+
+def arrival_apart(line: str) -> tuple[str, int | None]:
+    """The sentence without the hour a late arrival was at, and that hour: « léa en retard ce
+    matin, arrivee a 10h20 » → (« léa en retard ce matin », 10); « léa est arrivee a 10h20 »
+    alone is that late arrival (explorer HB1: « Je ne suis pas sûr … »). No hour a half-day
+    starts at is known: its minutes are asked, as for « Léa en retard ce matin ».
+
+    Only a sentence with no other kind word is an arrival alone: « Karim absent hier matin,
+    il est arrivé à 14h » stays the morning's absence (explorer JA13); and the words after the
+    hour are its day only when they name a day (explorer JA8: « et reparti à 16h »), its
+    motive when they say why (explorer JB1: « à 9h30 ce matin à cause du bus », « car
+    malade »)."""
+    arrived = _ARRIVED.search(line)
+    if arrived is None or int(arrived["hour"]) > 23 or int(arrived["minute"] or 0) > 59:
+        return line, None
+    between = arrived["between"].strip()
+    if between and not _names_a_day(between):  # « arrivée en retard à 10h »: read as typed
+        return line, None
+    before, after = line[: arrived.start()], line[arrived.end() :]
+    clause, comma, further = after.partition(",")
+    day, besides = _day_first(clause)
+    day = f"{between} {day}".strip()  # « arrivée hier à 10h20 » as « à 10h20 hier » (JA8)
+    late = "retard" in line
+    if not late:
+        if day and arrived["comma"].strip() and _ABSENCE_SAID.search(before):
+            return _absence_s_day(before, day, line[arrived.start() : arrived.end()], after), None
+        motive_told = re.sub(r"\bmalades?\b", "", after)  # « car malade »: why (JB1)
+        if _OTHER_KIND.search(f"{before} {motive_told}") or (
+            besides and not _A_MOTIVE.match(besides)
+        ):
+            return line, None
+        said = f"{before} en retard {day} {besides}{comma} {further}"
+    elif arrived["comma"].strip():  # « léa en retard hier, arrivée à 10h pour cause de bus »
+        said = f"{before} {day}{', ' if besides else ''}{besides}{comma} {further}"
+    else:  # « karim arrivé à 10h hier en retard »
+        said = f"{before} {besides} {day}{comma} {further}"
+    return re.sub(r"\s+,", ",", " ".join(said.split())).strip(" ,"), int(arrived["hour"])
+
+
+def _names_a_day(words: str) -> bool:
+    """« hier », « ce matin », « le 3 décembre »: day words only, one of them a day's."""
+    return names_a_day_only(words) and any(_SAYS_A_DAY.fullmatch(w) for w in words.split())
+
+
+_ABSENCE_SAID = re.compile(r"\b(?:absente?s?|abs|pas\s+(?:venue?s?|la|pu\s+venir))\b")
+_HALF_LAST = re.compile(r"\s+(?:(?:le|dans\s+la)\s+|l')?(?P<half>matin|apres-midi|aprem)$")
+
+
+def _absence_s_day(before: str, day: str, arrival: str, after: str) -> str:
+    """« karim absent le matin, arrive vers 13h30 hier » → « karim absent hier matin, arrive
+    vers 13h30 »: the day after the arrival hour is the absence's, when the absence names none
+    (explorer JA13: it was offered for today, or as « le matin en retard »); the arrival stays
+    its motive, with its day when more follows (« …, il avait un rdv »), so that it reads as
+    typed. An absence with its own day, or more than a day after the hour, stays as typed."""
+    clause, _, tail = after.partition(",")
+    if _day_first(clause)[1] or any(
+        _SAYS_A_DAY.fullmatch(w) and w not in _HALF_WORDS for w in before.split()
+    ):
+        return f"{before}{arrival}{after}"
+    half = _HALF_LAST.search(before)
+    # The half-day moved reads as it is written (« après-midi »), not as typed: it moved.
+    said = (
+        f"{before[: half.start()]} {day} {_HALF_WRITTEN.get(half['half'], half['half'])}"
+        if half
+        else f"{before} {day}"
+    )
+    told = arrival.strip(" ,")
+    if tail.strip() or not clause.strip():  # the day before the hour, or more after it
+        told = f"{told}{after}"
+    return " ".join(f"{said}, {told}".split())
+
+
+_HALF_WRITTEN = {"apres-midi": "après-midi", "aprem": "après-midi"}
+_HALF_WORDS = frozenset({"matin", "midi", "apres-midi", "aprem", "soir", "journee"})
+
+
+def with_half_of(rest: str, hour: int | None) -> str:
+    """A late arrival's day with the half-day its arrival hour says, when none was typed:
+    « hier » → « hier matin », nothing → « ce matin » (« cet après-midi » from noon)."""
+    if hour is None or hour > 23 or read_period(rest)[0] is not None:
+        return rest
+    morning = hour < 12
+    if not rest or re.fullmatch(r"aujourd'?\s*hui", soft_fold(rest).strip()):
+        return "ce matin" if morning else "cet après-midi"
+    return f"{rest} {'matin' if morning else 'après-midi'}"

@@ -1565,3 +1565,13 @@ async def test_an_arrival_with_its_day_first_or_its_motive_after_a_comma_is_a_la
     await trainer.says(typed)
     assert trainer.last.startswith(said), trainer.last
 
+
+async def test_stopping_the_formation_on_a_day_is_an_exit(trainer: Person) -> None:
+    """Explorer JA5: « Karim arrête la formation le 4 décembre à midi » was answered as a leaving
+    early to come; stopping the formation on a day is leaving it, pointed to the exit as « il ne
+    reviendra pas » is. With the hour right after it, the day's leaving early (HA2)."""
+    await trainer.says("Karim arrête la formation le 4 décembre à midi")
+    assert trainer.last.startswith("Pour noter la sortie de Karim Benali :")
+    assert "et son motif (« Abandon »)" in trainer.last
+    await trainer.says("Julie arrête le stage à midi jeudi")
+    assert "Pour noter la sortie" not in trainer.last

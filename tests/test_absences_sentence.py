@@ -259,9 +259,14 @@ def test_someone_ill_is_an_absence_with_its_motive(
         ("Julie a quitté la formation définitivement hier à 15h", "Julie"),
         ("Julie arrête le stage à midi jeudi", None),
         ("Julie quitte la formation à 15h aujourd'hui pour un rdv médical", None),
+        # Stopping the formation on a day said before the hour is an exit (explorer JA5, the
+        # lead's decision after JB2); with the hour right after, the day's leaving early.
+        ("Karim arrête la formation le 4 décembre à midi", "Karim"),
+        ("Karim arrêtera la formation vendredi à 16h", "Karim"),
+        ("Karim va arrêter la formation lundi à 10h", "Karim"),
+        ("Karim arrête la formation à 15h", None),
         # An hour alone, wherever the day is, is a leaving early (explorer JB2: these were
         # pointed to the exit with « Abandon »).
-        ("Karim arrête la formation le 4 décembre à midi", None),
         ("Julie a quitté la formation hier à 15h pour un rdv", None),
         ("Julie quitte la formation demain à 15h pour un rdv médical", None),
         ("Julie a quitté la formation à 15h, elle ne reviendra pas aujourd'hui", None),

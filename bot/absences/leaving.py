@@ -38,7 +38,8 @@ _LEFT = re.compile(
     rf"(?:\s+{_THE_FORMATION}|{_NOTHING_ELSE})"
     # Told ahead, as a job is (explorer GF6: « Nadia quitte la formation vendredi, elle a
     # trouvé un CDI » got the general menu); « Julie quitte à 16 h » is a leaving early.
-    rf"|(?:quitte|quittent|arrete|arretent|va\s+quitter|vont\s+quitter|va\s+arreter)"
+    rf"|(?:quitte|quittent|arrete|arretent|arretera|va\s+quitter|vont\s+quitter|va\s+arreter"
+    rf"|vont\s+arreter)"
     rf"\s+{_THE_FORMATION}"
     r"|(?:abandonne|abandonnent|va\s+abandonner|vont\s+abandonner)\b"
     rf"(?:\s+{_THE_FORMATION}|{_NOTHING_ELSE})"
@@ -117,6 +118,22 @@ _FOR_GOOD = re.compile(
 « il a trouvé un CDI »): an exit, whatever hour is said (explorer JA5); without them, an hour
 is a leaving early, wherever the day is (« a quitté la formation hier à 15h pour un rdv »:
 explorer JB2)."""
+_STOPPING = re.compile(r"(?:arrete|arretent|arretera|(?:va|vont)\s+arreter)$")
+_COURSE = ("la formation", "le stage")
+
+
+def _stops_on_a_day(went: re.Match[str], before_hour: str) -> bool:
+    """« Karim arrête la formation le 4 décembre à midi »: stopping the formation on a day said
+    before the hour is leaving it for good, as « il ne reviendra pas » says (explorer JA5); with
+    the hour right after it (« Julie arrête le stage à midi jeudi ») it is the day's leaving
+    early, as « quitte la formation à 15 h » is (explorers HA2, JB2)."""
+    return (
+        bool(_STOPPING.match(went["going"] or ""))
+        and went["place"] in _COURSE
+        and bool(before_hour.strip())
+    )
+
+
 _WHY = re.compile(r"\s+(?=(?:pour|car|parce\s+qu|a\s+cause\s+d|en\s+raison\s+d)\b)")
 _SEVERAL = re.compile(r"\s*(?:,|\bet\b|&|\+)\s*")
 _AT_WORDS = {"a": "à", "vers": "vers", "des": "dès", "avant": "avant"}
@@ -142,6 +159,8 @@ def read_early_leaving(text: str) -> AbsenceSentence | None:
     if early is None:
         return None
     said_hour = early["hour"] is not None or early["noon"] is not None
+    if _stops_on_a_day(match, clause[: early.start()]):
+        return None  # « arrête la formation le 4 décembre à midi »: stops it, an exit (JA5)
     if re.fullmatch(_THE_FORMATION, match["place"] or "") and _FOR_GOOD.search(f"{clause} {after}"):
         return None  # « a quitté la formation hier à 15h, il ne reviendra pas »: for good (JA5)
     if not said_hour and re.search(rf"\b{_HIRED}", soft):

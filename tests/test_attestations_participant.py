@@ -322,6 +322,27 @@ async def test_an_urgence_is_kept_as_the_reason_and_the_health_warning_asks_soft
     assert (answer.answer, answer.reason) == ("declined", "parti à 14h30, urgence")
 
 
+async def test_family_emergencies_are_kept_as_the_reason_without_the_health_warning(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer FT (closing 35): « des urgences familiales » as the reason for not taking part
+    no longer got the health warning. Decided: family emergencies say nothing of anyone's
+    health (an event in the family, not the emergency ward), so the reason is kept at once;
+    « urgences » alone (the ward) and « urgences pédiatriques » still get the warning."""
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    for line in (f"/start {invited['Hugo Moreau']}", "Hugo Moreau", "oui"):
+        await hugo.says(line)
+    await hugo.presses("Je n'ai pas participé")
+    await hugo.says("urgences pédiatriques avec mon fils")
+    assert hugo.last.startswith("Si votre réponse parle de santé")
+    await hugo.says("des urgences familiales")
+    assert "santé" not in hugo.last
+    async with db.sessions() as session:
+        (answer,) = (await session.scalars(select(Attestation))).all()
+    assert (answer.answer, answer.reason) == ("declined", "des urgences familiales")
+
+
 @pytest.mark.parametrize("agreeing", ["oui", "ok", "Je la garde"])
 async def test_oui_to_the_health_warning_keeps_the_reason_not_the_word(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, agreeing: str

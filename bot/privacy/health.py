@@ -36,7 +36,9 @@ _CATEGORIES = (
 word of health (explorer HB8: « parti à 14h30, urgence » was « Votre réponse parle de
 santé »); the emergency ward (« urgences », « à l'urgence ») and medical soins are
 (explorer JB8: « soins médicaux », « soins dentaires », « urgences pédiatriques » had
-lost the warning with them; « médicaux » is the plural of « médical »)."""
+lost the warning with them; « médicaux » is the plural of « médical »). « Des urgences
+familiales » is kept without the warning, by decision (explorer FT): an event in the family,
+no word of anyone's health."""
 
 MEDICAL_DETAIL = re.compile(rf"\b(?:{_DETAILS})\b")
 """A diagnosis, a treatment or a condition (folded): more than a file's motive needs."""

@@ -15,6 +15,7 @@ from tests.auxil.attestations import schedule_bilan
 from tests.auxil.dialogue import Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, step_of, survives
 from tests.test_decrochage import open_followup
+from tests.test_formation import cvl_sessions_saved
 
 PROJET = "Projet professionnel"  # the demo's CVL formation: 24 September 2026 – 23 March 2027
 
@@ -365,3 +366,105 @@ async def test_an_exit_recorded_again_says_it_replaces_the_first(trainer: Person
         said = trainer.last
         await trainer.presses("Oui")
     assert "(motif : emploi), à la place de celle du vendredi 20 novembre 2026." in said
+
+
+async def session_deadlines(db: Database, title: str) -> dict[str, date]:
+    """The CVL-EOS exits and CVL-BQ-END fins of ``title``, keyed without their ids."""
+    async with db.sessions() as session:
+        formation = await session.scalar(select(Formation).where(Formation.title == title))
+        assert formation is not None
+        await session.refresh(formation, ["trainees", "sessions"])
+        names = {t.id: t.full_name for t in formation.trainees}
+        labels = {s.id: s.label for s in formation.sessions}
+        rows = await session.scalars(
+            select(StoredDeadline).where(StoredDeadline.formation_id == formation.id)
+        )
+        found = {}
+        for row in rows:
+            rule, _, rest = row.key.partition(":")
+            if rule == "CVL-EOS-EXIT":
+                found[f"sortie {names[int(rest.rsplit(':', 1)[1])]}"] = row.due_on
+            elif rule == "CVL-BQ-END":
+                found[f"fin {labels[int(rest.rsplit(':', 1)[1])]}"] = row.due_on
+        return found
+
+
+async def test_a_trainee_of_session_1_leaves_with_it_and_is_prolonged_from_there(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer IC5, hand-computed from 001 « Données quantitatives » and 002 §2, « ATTENTION »:
+    « Premiers gestes cuisine », 1 March → 30 June 2027, session 1 from 1 to 31 March, session
+    2 from 3 May to 30 June.  Karim Benali, entered on 1 March, follows session 1: his EOS exit
+    is Wed 31 March (it was Wed 30 June), and a bon de commande supplémentaire to Tue 20 April
+    (refused before: « doit finir après la fin actuelle du parcours ») moves his exit and
+    session 1's final bilan, due a month later, Thu 20 May; session 2's stays Fri 30 July.
+    Nadia Roux, given without her entry, is asked her session."""
+    title = "Premiers gestes cuisine"
+    await cvl_sessions_saved(
+        trainer,
+        title,
+        "premiers gestes",
+        "du 1er mars au 30 juin 2027",
+        "Session 1 : du 1er au 31 mars 2027\nSession 2 : du 3 mai au 30 juin 2027",
+    )
+    await trainer.says("/formations")
+    await trainer.presses(title)
+    await trainer.presses("Ajouter des stagiaires")
+    await trainer.says("Karim Benali ; entrée le 1er mars 2027")
+    assert "1 stagiaire ajouté à « Premiers gestes cuisine »." in trainer.all_text
+    assert "Session 1 (du 1er au 31 mars 2027) : Karim Benali." in trainer.all_text
+    await trainer.presses("Ajouter des stagiaires")
+    await trainer.says("Nadia Roux")
+    assert trainer.last == (
+        "Dans quelle session de « Premiers gestes cuisine » est Nadia Roux ? Sa sortie de "
+        "formation (EOS) est prévue à la fin de cette session."
+    )
+    assert trainer.buttons == [
+        "Session 1 : du 1er au 31 mars 2027",
+        "Session 2 : du 3 mai au 30 juin 2027",
+    ]
+    await survives(db, trainer, FOR_CHOICES)
+    await trainer.presses("Session 2 : du 3 mai au 30 juin 2027")
+    assert (
+        "1 stagiaire ajouté à « Premiers gestes cuisine », avec pour entrée le lundi 3 mai 2027"
+        in trainer.all_text
+    )
+    assert "Session 2 (du 3 mai au 30 juin 2027) : Nadia Roux." in trainer.all_text
+    assert await session_deadlines(db, title) == {
+        "sortie Karim Benali": date(2027, 3, 31),
+        "sortie Nadia Roux": date(2027, 6, 30),
+        "fin Session 1": date(2027, 4, 30),
+        "fin Session 2": date(2027, 7, 30),
+    }
+
+    await trainer.presses("Entrées et sorties")
+    await trainer.presses("Karim Benali")
+    await trainer.presses("Une prolongation de parcours")
+    await trainer.says("jusqu'au 20 avril 2027")
+    assert trainer.last == "J'ai compris : le mardi 20 avril 2027. C'est bien ça ?"
+    await trainer.presses("Oui")
+    assert "Parcours de Karim Benali prolongé jusqu'au mardi 20 avril 2027" in trainer.last
+    await trainer.presses("Oui")
+    assert "Le bilan de fin de la session « Session 1 » attendra la fin de ce parcours" in (
+        trainer.all_text
+    )
+    assert await session_deadlines(db, title) == {
+        "sortie Karim Benali": date(2027, 4, 20),
+        "sortie Nadia Roux": date(2027, 6, 30),
+        "fin Session 1": date(2027, 5, 20),
+        "fin Session 2": date(2027, 7, 30),
+    }
+    await trainer.presses("Voir le détail")
+    assert "· Karim Benali – Session 1, parcours prolongé jusqu'au mardi 20 avril 2027" in (
+        trainer.all_text
+    )
+    assert "· Nadia Roux – Session 2 – entrée le lundi 3 mai 2027" in trainer.all_text
+
+    # Her entry corrected to a day of session 1: she follows it, and leaves with it.
+    await trainer.presses("Entrées et sorties")
+    await trainer.presses("Nadia Roux")
+    await trainer.presses("Sa date d'entrée")
+    await trainer.says("le 2 mars 2027")
+    await trainer.presses("Oui")
+    await trainer.presses("Oui")
+    assert (await session_deadlines(db, title))["sortie Nadia Roux"] == date(2027, 3, 31)

@@ -751,6 +751,68 @@ def test_one_trainee_extended_moves_their_exit_and_the_final_bilan_only() -> Non
     assert fin.extended and "bon de commande supplémentaire" in fin.reason
 
 
+def premiers_gestes_cuisine(*trainees: TraineeFacts) -> FormationFacts:
+    """IC5's formation: « premiers gestes », 1 March → 30 June 2027, session 1 from 1 to 31
+    March (id 31), session 2 from 3 May to 30 June (id 32)."""
+    return cvl(
+        action_type="premiers_gestes",
+        start=date(2027, 3, 1),
+        end=date(2027, 6, 30),
+        sessions=(
+            SessionFacts(start=date(2027, 3, 1), end=date(2027, 3, 31), id=31, label="Session 1"),
+            SessionFacts(start=date(2027, 5, 3), end=date(2027, 6, 30), id=32, label="Session 2"),
+        ),
+        trainees=trainees,
+    )
+
+
+def test_a_trainee_of_session_1_leaves_with_it_and_its_extension_moves_its_final_bilan() -> None:
+    """Explorer IC5 (001 « Données quantitatives », 002 §2 and « ATTENTION »): Karim Benali
+    enters session 1 on Mon 1 March 2027; his EOS exit is Wed 31 March (session 2, 3 May–30
+    June, is another group), not Wed 30 June.  A bon de commande supplémentaire to Tue 20
+    April moves his exit and session 1's final bilan to a month after it, Thu 20 May;
+    session 2's stays Fri 30 July.  A trainee of session 2 and one of no session (a row
+    from before) leave at the formation's end, as before."""
+    karim = TraineeFacts(id=8, entered_on=date(2027, 3, 1), name="Karim Benali", session_id=31)
+    others = (
+        TraineeFacts(id=9, entered_on=date(2027, 5, 3), session_id=32),
+        TraineeFacts(id=10, entered_on=date(2027, 3, 1)),
+    )
+    dates = due(premiers_gestes_cuisine(karim, *others))
+    assert dates["CVL-EOS-ENTRY:trainee:8"] == date(2027, 3, 1)
+    assert dates["CVL-EOS-EXIT:trainee:8"] == date(2027, 3, 31)
+    assert dates["CVL-EOS-EXIT:trainee:9"] == date(2027, 6, 30)
+    assert dates["CVL-EOS-EXIT:trainee:10"] == date(2027, 6, 30)
+    assert dates["CVL-BQ-END:formation:3:session:31"] == date(2027, 4, 30)
+    assert dates["CVL-BQ-END:formation:3:session:32"] == date(2027, 7, 30)
+
+    extended = premiers_gestes_cuisine(replace(karim, path_end=date(2027, 4, 20)), *others)
+    found = by_key(deadlines(extended, {}, PARIS))
+    assert found["CVL-EOS-EXIT:trainee:8"].due_on == date(2027, 4, 20)
+    fin = found["CVL-BQ-END:formation:3:session:31"]
+    assert fin.due_on == date(2027, 5, 20)
+    assert "au plus tard le jeudi 20 mai 2027, 1 mois après la fin retenue (le mardi 20 avril" in (
+        fin.explanation
+    )
+    reason = next(o.reason for o in owed_bilans(extended) if o.session_key == 31)
+    assert "Un bon de commande supplémentaire reporte la fin retenue au mardi 20 avril" in reason
+    assert found["CVL-BQ-END:formation:3:session:32"].due_on == date(2027, 7, 30)
+
+
+def test_the_sessions_of_composantes_are_not_groups_of_their_own() -> None:
+    """Explorer IC5: every trainee of « se former au(x) métier(s) » follows each composante
+    in turn; a session given there does not end their path."""
+    formation = cvl(
+        action_type="metiers",
+        sessions=(
+            SessionFacts(start=date(2027, 1, 4), end=date(2027, 2, 26), id=1, composante="A"),
+            SessionFacts(start=date(2027, 3, 1), end=date(2027, 6, 15), id=2, composante="B"),
+        ),
+        trainees=(TraineeFacts(id=8, entered_on=date(2027, 1, 4), session_id=1),),
+    )
+    assert due(formation)["CVL-EOS-EXIT:trainee:8"] == date(2027, 6, 15)
+
+
 def test_an_early_exit_does_not_bring_the_final_bilan_forward() -> None:
     formation = cvl(
         trainees=(TraineeFacts(id=8, entered_on=date(2027, 1, 4), left_on=date(2027, 2, 12)),)

@@ -108,6 +108,7 @@ def facts_of(
                 left_on=t.left_on,
                 name=t.full_name,
                 path_end=t.path_end,
+                session_id=t.session_id,
             )
             for t in formation.trainees
         ),

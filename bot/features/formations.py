@@ -14,11 +14,20 @@ if TYPE_CHECKING:
 
 def flows() -> Sequence[Flow]:
     """The dialogues, imported when one of them is first needed (:class:`Dialogues`)."""
-    from bot.conversations.formations import create, edit, handover, manage, new_dates, paths
+    from bot.conversations.formations import (
+        adding,
+        create,
+        edit,
+        handover,
+        manage,
+        new_dates,
+        paths,
+    )
 
     return (
         *create.FLOWS,
         *manage.FLOWS,
+        *adding.FLOWS,
         *new_dates.FLOWS,
         *edit.FLOWS,
         *paths.FLOWS,

@@ -186,6 +186,10 @@ async def replace_sessions(
                     end_date=new.end,
                 )
             )
+    gone = {row.id for row in rows[len(sessions) :]}
+    for trainee in formation.trainees:  # they follow the whole formation again (explorer IC5)
+        if trainee.session_id in gone:
+            trainee.session_id = None
     for row in rows[len(sessions) :]:
         formation.sessions.remove(row)
     await session.flush()

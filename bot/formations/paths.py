@@ -25,6 +25,7 @@ from bot.deadlines.service import refresh_deadlines
 from bot.formations.labels import EXIT_REASONS, name_key
 from bot.formations.queries import Member, load_formation
 from bot.formations.service import audit_formation
+from bot.formations.sessions import group_end, session_at
 from bot.storage.absences import Absence
 from bot.storage.formations import Formation, Trainee
 
@@ -33,11 +34,13 @@ Problem = Literal[
 ]
 
 
-def path_end(formation: Formation, trainee: Trainee) -> date:
-    """The last day of this trainee's path: their extension, else the formation's end."""
-    if trainee.path_end is not None and trainee.path_end > formation.effective_end:
+def path_end(formation: Formation, trainee: Trainee, session_id: int | None = None) -> date:
+    """The last day of this trainee's path: their extension, else their group's end, their
+    session's if they follow an earlier one (explorer IC5), else the formation's."""
+    end = group_end(formation, trainee, session_id)
+    if trainee.path_end is not None and trainee.path_end > end:
         return trainee.path_end
-    return formation.effective_end
+    return end
 
 
 def last_path_end(formation: Formation) -> date:
@@ -49,7 +52,12 @@ def entry_problem(formation: Formation, trainee: Trainee | None, on: date) -> Pr
     """An entry falls within the formation, and before the trainee's exit if recorded."""
     if on < formation.start_date:
         return "before_start"
-    if on > (path_end(formation, trainee) if trainee else formation.effective_end):
+    if trainee is None:
+        end = formation.effective_end
+    else:  # an entry moved into another session moves the trainee there (explorer IC5)
+        moved = session_at(formation, on)
+        end = path_end(formation, trainee, moved.id if moved else None)
+    if on > end:
         return "after_end"
     if trainee is not None and trainee.left_on is not None and on > trainee.left_on:
         return "after_exit"
@@ -110,6 +118,9 @@ async def set_entry(
     if entry_problem(found[0], found[1], on):
         raise ValueError("entry date outside the trainee's path")
     found[1].entered_on = on
+    moved = session_at(found[0], on)
+    if moved is not None:
+        found[1].session_id = moved.id
     return await _saved(session, member, found, "trainee_entry")
 
 

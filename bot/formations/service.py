@@ -22,6 +22,7 @@ from bot.deadlines.first import store_first_deadlines
 from bot.deadlines.service import Moved, Refresh, refresh_deadlines
 from bot.formations.labels import name_key
 from bot.formations.queries import Member, load_formation
+from bot.formations.sessions import group_sessions, session_at, session_label, session_of
 from bot.storage import audit
 from bot.storage.absences import Absence, FollowUp
 from bot.storage.audit import AuditEntry
@@ -244,14 +245,23 @@ class TraineesAdded:
     ruptures: tuple[tuple[str, date], ...] = ()
     """Those added with an exit for abandon (a file's « Motif de sortie »): a rupture de
     parcours the procedure follows up, said when the import is done (explorer T T3)."""
+    sessions: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """In a formation of several sessions: each session (« Session 1 : du 1er au 31 mars
+    2027 ») with the names added to it, and « » with those of none (explorer IC5)."""
 
 
-def default_entry(formation: Formation, today: date) -> date:
+def default_entry(formation: Formation, today: date, part: FormationSession | None = None) -> date:
     """The entry of a trainee added without one: today, or the start if later, or the next
     working day when that is a weekend or a day off (explorer Z, Z12: « le samedi 5
-    décembre »), never after the end."""
-    day = max(today, formation.start_date)
-    while not dates.is_working_day(day) and day < formation.end_date:
+    décembre »), never after the end; of their session, when they follow one (explorer
+    IC5: a trainee of session 2 entered on the first day of session 1)."""
+    if part is None:
+        start, end = formation.start_date, formation.end_date
+        day = max(today, start)
+    else:  # a session that has ended: its last day, not after it
+        start, end = part.start_date, part.end_date
+        day = min(max(today, start), end)
+    while not dates.is_working_day(day) and day < end:
         day += timedelta(days=1)
     return day
 
@@ -263,10 +273,13 @@ async def add_trainees(
     trainees: Sequence[NewTrainee],
     *,
     now: datetime,
+    session_id: int | None = None,
 ) -> TraineesAdded | None:
     """Enrol the trainees not enrolled yet (by name, or by e-mail when one is given); they
     enter on the day given, else on :func:`default_entry`.
 
+    In a formation of several sessions, each follows the session their entry falls in,
+    else the one chosen (``session_id``), else none: the whole formation (explorer IC5).
     ``now`` is in the organisation's time zone: its date is "today" there.
     """
     formation = await load_formation(session, member, formation_id)
@@ -275,6 +288,7 @@ async def add_trainees(
     known = {t.name_key for t in formation.trainees}
     emails = {t.email.lower() for t in formation.trainees if t.email}
     added = 0
+    new: list[Trainee] = []
     ruptures: list[tuple[str, date]] = []
     for trainee in trainees:
         key = name_key(trainee.name)
@@ -284,14 +298,33 @@ async def add_trainees(
         known.add(key)
         if email:
             emails.add(email)
-        formation.trainees.append(trainee.stored(key, default_entry(formation, now.date())))
+        part = session_at(formation, trainee.entered_on) or session_of(formation, session_id)
+        stored = trainee.stored(key, default_entry(formation, now.date(), part))
+        stored.session_id = part.id if part else None
+        formation.trainees.append(stored)
+        new.append(stored)
         added += 1
         if trainee.exit_reason == "abandon" and trainee.left_on is not None:
             ruptures.append((trainee.name, trainee.left_on))
     await session.flush()
     audit_formation(session, member, "add_trainees", formation.id, count=added)
     await refresh_deadlines(session, formation.id)
-    return TraineesAdded(formation, added, tuple(ruptures))
+    return TraineesAdded(formation, added, tuple(ruptures), _placed(formation, new))
+
+
+def _placed(
+    formation: Formation, added: Sequence[Trainee]
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Who was added to which session, in session order; nothing for one session."""
+    sessions = group_sessions(formation)
+    if not sessions:
+        return ()
+    placed = [
+        (session_label(s), tuple(t.full_name for t in added if t.session_id == s.id))
+        for s in sessions
+    ]
+    placed.append(("", tuple(t.full_name for t in added if t.session_id is None)))
+    return tuple((label, names) for label, names in placed if names)
 
 
 @dataclass(frozen=True)

@@ -105,6 +105,11 @@ class TraineeFacts:
     ``path_end`` is the end of this trainee's path when a bon de commande
     supplémentaire extended it (002, « ATTENTION »): they leave then, unless
     ``left_on`` says they left earlier, and the final bilan waits for it.
+
+    ``session_id`` is the session (its :attr:`SessionFacts.id`) this trainee follows in
+    a formation of several sessions: their group ends with it, and their extension moves
+    that session's final bilan (explorer IC5: a trainee of session 1 left only at the
+    end of the last session).  ``None``: the whole formation, as before.
     """
 
     id: int
@@ -112,6 +117,15 @@ class TraineeFacts:
     left_on: date | None = None
     name: str | None = None
     path_end: date | None = None
+    session_id: int | None = None
+
+    @property
+    def later_end(self) -> date | None:
+        """What this path adds to the end that counts: the recorded exit, else the
+        extension (an early exit never brings it forward: the caller takes the latest)."""
+        if self.left_on is not None:
+            return self.left_on
+        return self.path_end
 
     def exit_on(self, group_end: date) -> date | None:
         """When this path ends: the recorded exit, else its extension, else the group's end.
@@ -247,9 +261,42 @@ class FormationFacts:
         A bon de commande supplémentaire for the whole formation or for one
         trainee moves it later; an early exit never moves it earlier.
         """
-        ends = [t.path_end for t in self.trainees if t.path_end is not None and t.left_on is None]
-        ends += [t.left_on for t in self.trainees if t.left_on is not None]
+        ends = [t.later_end for t in self.trainees if t.later_end is not None]
         return max([self.group_end, *ends])
 
     def trainee(self, trainee_id: int) -> TraineeFacts | None:
         return next((t for t in self.trainees if t.id == trainee_id), None)
+
+    @property
+    def sessions_are_groups(self) -> bool:
+        """Several sessions, each its own group of trainees: not the composantes of « se
+        former au(x) métier(s) », which every trainee follows in turn (explorer IC5)."""
+        return len(self.sessions) > 1 and len({s.composante for s in self.sessions}) == 1
+
+    def earlier_session(self, trainee: TraineeFacts) -> SessionFacts | None:
+        """The session ``trainee`` follows when it ends before the last one; ``None`` for
+        a trainee of the last session or of none: their group ends with the formation."""
+        if not self.sessions_are_groups or trainee.session_id is None:
+            return None
+        session = next((s for s in self.sessions if s.id == trainee.session_id), None)
+        last = max(s.end for s in self.sessions)
+        return session if session is not None and session.end < last else None
+
+    def group_end_of(self, trainee: TraineeFacts) -> date:
+        """When the group ``trainee`` follows ends: their session's end (explorer IC5: a
+        trainee of session 1 of « premiers gestes », 1–31 March, is out of EOS on 31 March,
+        not at the end of session 2 in June), else the formation's."""
+        session = self.earlier_session(trainee)
+        return self.group_end if session is None else session.end
+
+    def session_end(self, session: SessionFacts) -> date:
+        """The end that counts for ``session``'s final bilan: its planned end, or later
+        when one of its trainees' path was extended (002 « ATTENTION »: « le bilan final est
+        attendu à l'issue du bon de commande supplémentaire »); the last session's also
+        counts the formation's extension and the trainees of no earlier session."""
+        if session.end >= max(s.end for s in self.sessions):
+            others = [t for t in self.trainees if self.earlier_session(t) is None]
+            ends = [t.later_end for t in others if t.later_end is not None]
+            return max([session.end, self.group_end, *ends])
+        mine = [t for t in self.trainees if self.earlier_session(t) is session]
+        return max([session.end, *(t.later_end for t in mine if t.later_end is not None)])

@@ -122,8 +122,10 @@ def _ordered(formation: FormationFacts) -> list[tuple[int, SessionFacts]]:
 
 
 def _session_spans(formation: FormationFacts) -> list[Span]:
+    """Each session's span; its end counts the extensions of its own trainees' paths
+    (explorer IC5: a bon de commande supplémentaire for a trainee of session 1 moves session
+    1's final bilan, not the last one's)."""
     ordered = _ordered(formation)
-    last_end = max(s.end for _, s in ordered)
     spans = []
     for number, (position, session) in enumerate(ordered, start=1):
         name = f"session « {session.label} »" if session.label else f"session {number}"
@@ -131,7 +133,7 @@ def _session_spans(formation: FormationFacts) -> list[Span]:
             Span(
                 start=session.start,
                 planned_end=session.end,
-                end=_extend(formation, session.end, last_end),
+                end=formation.session_end(session),
                 label=f"la {name} ({_dates(session.start, session.end)})",
                 session=number,
                 session_key=session.id if session.id is not None else position,

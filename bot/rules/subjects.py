@@ -75,10 +75,11 @@ SCOPES: dict[str, Callable[[FormationFacts], Iterable[Subject]]] = {
 
 def _trainee_exit(s: Subject) -> date | None:
     """A trainee leaves on ``left_on``; one who entered and has no exit yet leaves at the
-    end of their path (their own extension, else the group's end)."""
+    end of their path (their own extension, else their group's end: their session's, explorer
+    IC5)."""
     if s.trainee is None:
         return None
-    return s.trainee.exit_on(s.formation.group_end)
+    return s.trainee.exit_on(s.formation.group_end_of(s.trainee))
 
 
 def entretien_of(s: Subject) -> datetime | None:
@@ -182,9 +183,13 @@ def holds(name: str, subject: Subject) -> bool:
 
 
 def path_end(s: Subject) -> date:
-    """The last day of the followed trainee's path: their extension, else the group's end (an
-    exit is not the formation's end: an entretien after an abandon is still held)."""
-    end, trainee = s.formation.group_end, s.trainee
-    if trainee is not None and trainee.path_end is not None and trainee.path_end > end:
+    """The last day of the followed trainee's path: their extension, else their group's end,
+    their session's if they follow one (explorer IC5) (an exit is not the formation's end: an
+    entretien after an abandon is still held)."""
+    trainee = s.trainee
+    if trainee is None:
+        return s.formation.group_end
+    end = s.formation.group_end_of(trainee)
+    if trainee.path_end is not None and trainee.path_end > end:
         return trainee.path_end
     return end

@@ -161,6 +161,11 @@ class Trainee(Base):
     """Why they left (a code of ``bot.formations.labels.EXIT_REASONS``), with ``left_on``."""
     path_end: Mapped[date | None] = mapped_column()
     """End of this trainee's path when a bon de commande supplémentaire extends it."""
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("formation_sessions.id", ondelete="SET NULL"), index=True
+    )
+    """The session followed in a formation of several sessions: the path ends with it
+    (explorer IC5); ``None``: the whole formation (one session, or a row from before)."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     formation: Mapped[Formation] = relationship(back_populates="trainees")

@@ -40,8 +40,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot import dates
-from bot.answers import Invalid, visible
-from bot.conversations.formations.answers import parse_trainees, stored_trainees
+from bot.answers import visible
 from bot.conversations.formations.choose import (
     formation_option,
     formation_options,
@@ -52,18 +51,13 @@ from bot.conversations.formations.choose import (
     named_apart,
 )
 from bot.conversations.formations.handover import HANDED
-from bot.conversations.formations.list_parts import read_part
 from bot.conversations.formations.questions import is_group_training
 from bot.conversations.formations.trainee_file import (
     ADDED,
-    IMPORT,
-    NEXT_PART,
     MenuTakingAList,
-    TraineeList,
-    confirm_import,
 )
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Return, leave_saying
+from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, leave_saying
 from bot.conversations.kit.pages import LINES, Reading
 from bot.conversations.kit.steps import Confirm, Entry, Option, Pick, PickMany
 from bot.deadlines.facts import rules_off
@@ -72,7 +66,6 @@ from bot.formations import service
 from bot.formations.edit import delete_formation, proofs_unsendable
 from bot.formations.labels import LABELS
 from bot.formations.paths import last_path_end
-from bot.messages import Reply
 from bot.storage.formations import Formation
 from bot.storage.people import Person, Role
 
@@ -283,80 +276,6 @@ async def editing(ctx: Context) -> Outcome | None:
     return None
 
 
-async def save_added(ctx: Context) -> None:
-    added = await service.add_trainees(
-        ctx.session, member(ctx), ctx.data["formation_id"], stored_trainees(ctx), now=ctx.now
-    )
-    if added is None:
-        ctx.say("formation.not_found")
-        return
-    ctx.data["_result"] = True  # the menu takes a next part of the list (MenuTakingAList)
-    if NEXT_PART in ctx.data:
-        return  # said by read_part
-    sent = ctx.data.get(IMPORT)
-    if sent:
-        ctx.say(
-            "formation_import.done",
-            count=added.count,
-            f=added.formation,
-            filename=sent["filename"],
-            ruptures=added.ruptures,
-        )
-        return
-    # The entry a name typed without its day takes (explorer L: unsaid, and the absences of
-    # the days before were then « outside the formation »), said only if one took it, and
-    # « sauf date donnée » only if some gave theirs (explorer Z, Z12).
-    typed = ctx.data.get("trainees") or []
-    dated = sum(1 for t in typed if t.get("entered_on"))
-    ctx.say(
-        "formation.trainees_added",
-        count=added.count,
-        f=added.formation,
-        entered=service.default_entry(added.formation, ctx.now.date())
-        if dated < len(typed)
-        else None,
-        some_dated=dated > 0,
-    )
-
-
-async def adding(ctx: Context) -> Outcome | None:
-    """A list sent to the menu comes with its rows: straight to the confirmation; the next
-    part of a list cut by the chat is read as the list question reads it, and saved."""
-    outcome = await editing(ctx)
-    if outcome is None and ctx.data.get(IMPORT):
-        return Next("import_confirm")
-    part = ctx.data.get(NEXT_PART)
-    if outcome is None and part is not None:
-        found = read_part(ctx, part, [])
-        if isinstance(found, Invalid):
-            ctx.send(Reply(text=found.message))
-            return Return(True)  # the part sent again, corrected, is taken too (explorer L)
-        if found:
-            ctx.data["trainees"] = found
-            await save_added(ctx)
-        return Return(ctx.data.get("_result"))
-    return outcome
-
-
-ADD_TRAINEES = Flow(
-    "formation_add",
-    role=Role.FORMATEUR,
-    summary="ajouter des stagiaires",
-    start=adding,
-    steps=[
-        TraineeList(
-            "trainees",
-            ask="formation.ask_more_trainees",
-            parse=parse_trainees,
-            multiline=True,
-            help="formation.help_trainees",
-        ),
-        confirm_import(),
-    ],
-    finish=save_added,
-)
-
-
 async def existing_trainee_options(ctx: Context) -> list[Option]:
     formation = await load_formation(ctx, ctx.data.get("formation_id"))
     if formation is None:
@@ -497,4 +416,4 @@ DELEGATES = Flow(
     finish=save_delegates,
 )
 
-FLOWS = [LIST, ADD_TRAINEES, REMOVE_TRAINEE, DELEGATES]
+FLOWS = [LIST, REMOVE_TRAINEE, DELEGATES]

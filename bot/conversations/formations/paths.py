@@ -46,6 +46,7 @@ from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Switch
 from bot.conversations.kit.steps import Confirm, Option, Pick, Text
 from bot.formations import paths
 from bot.formations.labels import EXIT_REASONS, written_like_a_company
+from bot.formations.sessions import earlier_session
 from bot.people.names import person_name
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Role
@@ -222,8 +223,12 @@ async def save(ctx: Context) -> Outcome:
     except ValueError:  # the path changed since the question (another chat, another person)
         ctx.say("formation.path_changed")
         return Leave()
+    # A trainee of an earlier session: it is that session's final bilan that waits (IC5).
+    own = earlier_session(*found) if found is not None else None
     ctx.say(
-        "formation.path_saved" if done else "formation.trainee_not_found", what=ctx.data["what"]
+        "formation.path_saved" if done else "formation.trainee_not_found",
+        what=ctx.data["what"],
+        session=own.label if own is not None else None,
     )
     if done and ctx.data["what"] == "exit" and left_on is not None:
         # The follow-up the exit opened counts from its day: moved with it (explorer AF4).

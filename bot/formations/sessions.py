@@ -1,0 +1,70 @@
+"""Which session a trainee follows, in a formation of several sessions (explorer IC5).
+
+A « premiers gestes » formation in two sessions (1–31 March, 3 May–30 June 2027) is two
+groups: a trainee of session 1 leaves when it ends, and a bon de commande supplémentaire
+prolongs their path from there.  The sessions of « se former au(x) métier(s) » grouped in
+composantes are not groups: every trainee follows each composante in turn.  The rules read
+the same from the facts (:meth:`bot.rules.facts.FormationFacts.group_end_of`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.dates.spelling import day_and_month
+from bot.storage.formations import Formation, FormationSession, Trainee
+
+
+def group_sessions(formation: Formation) -> list[FormationSession]:
+    """The formation's sessions in date order when each is a group of its own, else none."""
+    sessions = sorted(formation.sessions, key=lambda s: (s.start_date, s.id or 0))
+    several = len(sessions) > 1 and len({s.composante for s in sessions}) == 1
+    return sessions if several else []
+
+
+def session_at(formation: Formation, day: date | None) -> FormationSession | None:
+    """The session ``day`` falls in, if one does."""
+    if day is None:
+        return None
+    return next((s for s in group_sessions(formation) if s.start_date <= day <= s.end_date), None)
+
+
+def session_of(formation: Formation, session_id: int | None) -> FormationSession | None:
+    """The group session of this id, if the formation still has it."""
+    return next((s for s in group_sessions(formation) if s.id == session_id), None)
+
+
+def earlier_session(
+    formation: Formation, trainee: Trainee, session_id: int | None = None
+) -> FormationSession | None:
+    """The session a trainee follows when it ends before the last one; ``None`` for one of
+    the last session or of none, whose group ends with the formation.  ``session_id``: the
+    session they would follow (an entry moved into another one), else their own."""
+    session = session_of(formation, trainee.session_id if session_id is None else session_id)
+    if session is None or session.end_date >= max(s.end_date for s in formation.sessions):
+        return None
+    return session
+
+
+def group_end(formation: Formation, trainee: Trainee, session_id: int | None = None) -> date:
+    """When the group a trainee follows ends: their session's end when it ends before the
+    last, else the formation's (extension included)."""
+    session = earlier_session(formation, trainee, session_id)
+    return formation.effective_end if session is None else session.end_date
+
+
+def short_period(start: date, end: date) -> str:
+    """« du 1er au 31 mars 2027 », « du 3 mai au 30 juin 2027 », « du 3 décembre 2026 au 15
+    janvier 2027 »: a session's dates short enough for a button."""
+    if (start.year, start.month) == (end.year, end.month):
+        first = "1er" if start.day == 1 else str(start.day)
+    elif start.year == end.year:
+        first = day_and_month(start.day, start.month)
+    else:
+        first = f"{day_and_month(start.day, start.month)} {start.year}"
+    return f"du {first} au {day_and_month(end.day, end.month)} {end.year}"
+
+
+def session_label(session: FormationSession) -> str:
+    """« Session 1 (du 1er au 31 mars 2027) »: a session named in a sentence."""
+    return f"{session.label} ({short_period(session.start_date, session.end_date)})"

@@ -1195,6 +1195,58 @@ async def test_a_session_s_label_without_its_colon_is_read_and_capitalised(
     assert "au mercredi 30 juin 2027, aucun stagiaire pour l'instant (ajoutez-les" in trainer.last
 
 
+async def test_trainees_typed_at_the_creation_follow_their_session(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer IC5: at /formation too, a trainee of « premiers gestes » in two sessions
+    (1–31 March, 3 May–30 June 2027) follows the session their entry falls in, else the one
+    asked (the entry then its first day); each leaves with it in EOS."""
+    await cvl_formation(trainer, "Premiers gestes cuisine", "premiers gestes")
+    await trainer.says("du 1er mars au 30 juin 2027")
+    await trainer.presses("Oui")
+    await trainer.presses("Oui")
+    await trainer.says("Session 1 : du 1er au 31 mars 2027\nSession 2 : du 3 mai au 30 juin 2027")
+    for label in ("Non", "Courte", "Passer"):
+        await trainer.presses(label)
+    await trainer.says("Karim Benali ; entrée le 1er mars 2027\nNadia Roux\nInès Garnier")
+    assert trainer.last == (
+        "Dans quelle session de « Premiers gestes cuisine » sont Nadia Roux et Inès Garnier ? "
+        "Leur sortie de formation (EOS) est prévue à la fin de cette session."
+    )
+    await trainer.presses("Session 2 : du 3 mai au 30 juin 2027")
+    await trainer.presses("Terminé")  # no delegate yet
+    await trainer.presses("Enregistrer")
+    assert "Session 1 (du 1er au 31 mars 2027) : Karim Benali." in trainer.all_text
+    assert "Session 2 (du 3 mai au 30 juin 2027) : Inès Garnier et Nadia Roux." in (
+        trainer.all_text
+    )
+    f = (await formations(db))[-1]
+    first, second = sorted(f.sessions, key=lambda s: s.start_date)
+    assert sorted((t.full_name, t.session_id, t.entered_on) for t in f.trainees) == [
+        ("Inès Garnier", second.id, date(2027, 5, 3)),
+        ("Karim Benali", first.id, date(2027, 3, 1)),
+        ("Nadia Roux", second.id, date(2027, 5, 3)),
+    ]
+    async with db.sessions() as session:
+        exits = dict(
+            (
+                await session.execute(
+                    select(StoredDeadline.key, StoredDeadline.due_on).where(
+                        StoredDeadline.formation_id == f.id,
+                        StoredDeadline.rule_id == "CVL-EOS",
+                        StoredDeadline.key.startswith("CVL-EOS-EXIT"),
+                    )
+                )
+            ).all()
+        )
+    by_name = {t.full_name: exits[f"CVL-EOS-EXIT:trainee:{t.id}"] for t in f.trainees}
+    assert by_name == {
+        "Karim Benali": date(2027, 3, 31),
+        "Nadia Roux": date(2027, 6, 30),
+        "Inès Garnier": date(2027, 6, 30),
+    }
+
+
 async def test_names_typed_in_lower_case_are_stored_as_a_document_writes_them(
     db: Database, trainer: Person
 ) -> None:

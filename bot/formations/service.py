@@ -97,6 +97,25 @@ class NewFormation:
     cm_matrix: str | None = None
     sessions: Sequence[NewSession] = field(default_factory=tuple)
     trainees: Sequence[NewTrainee] = field(default_factory=tuple)
+    trainee_session: int | None = None
+    """The position in ``sessions`` of the session chosen for the trainees whose entry falls
+    in none (explorer IC5); those whose entry falls in one follow it."""
+
+    def placed(self) -> dict[str, int]:
+        """The session each trainee follows (by name key), where the sessions are groups:
+        several, of one composante (or none)."""
+        parts = list(self.sessions)
+        if len(parts) < 2 or len({p.composante for p in parts}) > 1:
+            return {}
+        chosen = self.trainee_session if self.trainee_session in range(len(parts)) else None
+        found = {}
+        for trainee in self.trainees:
+            day = trainee.entered_on
+            fits = (i for i, p in enumerate(parts) if day is not None and p.start <= day <= p.end)
+            position = next(fits, chosen)
+            if position is not None:
+                found[name_key(trainee.name)] = position
+        return found
 
 
 def audit_formation(
@@ -155,9 +174,13 @@ async def create_formation(
                 end_date=part.end,
             )
         )
+    placed = values.placed()
     for trainee in values.trainees:
-        formation.trainees.append(trainee.stored(name_key(trainee.name), formation.start_date))
-    await insert_new(session, formation)
+        key = name_key(trainee.name)
+        position = placed.get(key)
+        start = formation.start_date if position is None else values.sessions[position].start
+        formation.trainees.append(trainee.stored(key, start))
+    await insert_new(session, formation, placed)
     details = {"trainees": len(formation.trainees)}
     await audit.write(
         session, AuditEntry(**_entry(member, "create", formation.id), details=details)
@@ -309,10 +332,10 @@ async def add_trainees(
     await session.flush()
     audit_formation(session, member, "add_trainees", formation.id, count=added)
     await refresh_deadlines(session, formation.id)
-    return TraineesAdded(formation, added, tuple(ruptures), _placed(formation, new))
+    return TraineesAdded(formation, added, tuple(ruptures), placed_in_sessions(formation, new))
 
 
-def _placed(
+def placed_in_sessions(
     formation: Formation, added: Sequence[Trainee]
 ) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Who was added to which session, in session order; nothing for one session."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -199,7 +200,9 @@ _INSERT_TRAINEES = insert(_trainees).returning(_trainees.c.name_key, _trainees.c
 _INSERT_SESSIONS = insert(_sessions).returning(_sessions.c.id, sort_by_parameter_order=True)
 
 
-async def insert_new(session: AsyncSession, formation: Formation) -> None:
+async def insert_new(
+    session: AsyncSession, formation: Formation, placed: Mapping[str, int] | None = None
+) -> None:
     """Write a new ``formation`` with its trainees and sessions: one ``INSERT`` per table.
 
     The unit of work would send one ``INSERT … RETURNING`` per trainee and
@@ -212,19 +215,14 @@ async def insert_new(session: AsyncSession, formation: Formation) -> None:
     join ``session`` as if just loaded (``make_transient_to_detached``): no
     SQL, nothing expired, and a later change to them is an ordinary
     ``UPDATE``.
+
+    ``placed``: the session each trainee follows (explorer IC5), by ``name_key``, as its
+    position in ``formation.sessions``: written first, their ids go with the trainees.
     """
     connection = await session.connection()
     formation.id = (
         await connection.execute(_INSERT_FORMATION, row_to_insert(formation, _formations))
     ).scalar_one()
-    if formation.trainees:
-        for trainee in formation.trainees:
-            trainee.formation_id = formation.id
-        rows = [row_to_insert(trainee, _trainees) for trainee in formation.trainees]
-        ids: dict[str, int] = dict((await connection.execute(_INSERT_TRAINEES, rows)).all())
-        for trainee in formation.trainees:
-            trainee.id = ids[trainee.name_key]
-            make_transient_to_detached(trainee)
     if formation.sessions:
         for part in formation.sessions:
             part.formation_id = formation.id
@@ -233,6 +231,17 @@ async def insert_new(session: AsyncSession, formation: Formation) -> None:
         for part, part_id in zip(formation.sessions, ids_in_order, strict=True):
             part.id = part_id
             make_transient_to_detached(part)
+    if formation.trainees:
+        for trainee in formation.trainees:
+            trainee.formation_id = formation.id
+            position = (placed or {}).get(trainee.name_key)
+            if position is not None:
+                trainee.session_id = formation.sessions[position].id
+        rows = [row_to_insert(trainee, _trainees) for trainee in formation.trainees]
+        ids: dict[str, int] = dict((await connection.execute(_INSERT_TRAINEES, rows)).all())
+        for trainee in formation.trainees:
+            trainee.id = ids[trainee.name_key]
+            make_transient_to_detached(trainee)
     make_transient_to_detached(formation)
     session.add(formation)
 

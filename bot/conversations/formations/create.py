@@ -26,6 +26,7 @@ Bot  C'est enregistré : Agent de restauration, du … au …, 3 stagiaires.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from bot.conversations.formations import questions as q
 from bot.conversations.formations.answers import (
@@ -39,11 +40,17 @@ from bot.conversations.formations.list_parts import ListGoesOn
 from bot.conversations.formations.period import PeriodStep
 from bot.conversations.formations.recap import passed_when_known, recap_steps
 from bot.conversations.formations.trainee_file import TraineeList, confirm_import
+from bot.conversations.formations.trainee_sessions import groups, session_question
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow
 from bot.conversations.kit.steps import Option
 from bot.formations.edit import proofs_unsendable
-from bot.formations.service import NewFormation, create_formation, same_formation
+from bot.formations.service import (
+    NewFormation,
+    create_formation,
+    placed_in_sessions,
+    same_formation,
+)
 
 
 async def trainee_options(ctx: Context) -> list[Option]:
@@ -70,6 +77,7 @@ async def save_formation(ctx: Context) -> None:
         cm_matrix=data.get("cm_matrix"),
         sessions=stored_sessions(ctx),
         trainees=stored_trainees(ctx, delegates=data.get("delegates") or []),
+        trainee_session=int(data["trainee_session"]) if data.get("trainee_session") else None,
     )
     twin = await same_formation(ctx.session, member(ctx), values)
     if twin is not None:
@@ -77,6 +85,18 @@ async def save_formation(ctx: Context) -> None:
         return
     formation = await create_formation(ctx.session, member(ctx), values)
     ctx.say("formation.saved", formation=formation, no_email=proofs_unsendable(formation))
+    placed = placed_in_sessions(formation, formation.trainees)
+    if placed:  # who follows which session (explorer IC5)
+        ctx.say("formation.trainees_sessions", sessions=placed)
+
+
+def typed_sessions(ctx: Context) -> list[list[Any]]:
+    """The sessions typed, when each is a group: [position, label, start, end] by start."""
+    sessions = ctx.data.get("sessions") or []
+    if not groups(sessions):
+        return []
+    rows = [[str(i), s["label"], s["start"], s["end"]] for i, s in enumerate(sessions)]
+    return sorted(rows, key=lambda r: (r[2], r[3]))
 
 
 def new_formation() -> Flow:
@@ -109,6 +129,7 @@ def new_formation() -> Flow:
                 help="formation.help_trainees",
             ),
             confirm_import(),
+            session_question("trainee_session", typed_sessions, when=q.is_group_training),
             ListGoesOn(
                 "delegates",
                 ask="formation.ask_delegates",

@@ -88,14 +88,18 @@ def _has_trainees(ctx: Context) -> bool:
 FIXES = (
     # The usual slips first: the menu shows eight a page.
     _topic("title", "title", "title"),
-    Fix("Dates", "period", ("start", "end", "several_sessions", "sessions")),
-    Fix("Stagiaires", "trainees", ("trainees", IMPORT, "import_confirm", "delegates")),
+    Fix("Dates", "period", ("start", "end", "several_sessions", "sessions", "trainee_session")),
+    Fix(
+        "Stagiaires",
+        "trainees",
+        ("trainees", IMPORT, "import_confirm", "trainee_session", "delegates"),
+    ),
     Fix("Délégués", "delegates", ("delegates",), _has_trainees),
     _topic("cm", "cm_name", "cm_name", "cm_email", "cm_matrix"),
     _topic("length", "length", "length"),
     _topic("certifying", "certifying", "certifying"),
     _topic("mode", "mode", "mode"),
-    _topic("sessions", "several_sessions", "several_sessions", "sessions"),
+    _topic("sessions", "several_sessions", "several_sessions", "sessions", "trainee_session"),
     _topic("kind", "kind", "kind"),
     _topic("funder", "funder", "funder", "funder_name", "programme", "action_type"),
     _topic("remote_coaching", "remote_coaching", "remote_coaching"),

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.formations import edit
 from bot.formations.queries import visible_formations
-from bot.formations.service import NewSession
+from bot.formations.service import NewSession, NewTrainee
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import Bilan, StoredDeadline
 from bot.storage.db import Database
@@ -113,6 +113,54 @@ async def test_bad_values_are_refused_and_strangers_see_nothing(store: Database)
             )
             assert await edit.delete_formation(session, stranger, formation.id, now=NOW) is None
         assert formation.title == "Agent de restauration"
+
+
+async def test_a_session_taken_away_leaves_its_trainees_to_the_whole_formation(
+    store: Database,
+) -> None:
+    """Explorer IC5: in « premiers gestes » in two sessions, Nadia Roux (session 1) leaves
+    on 31 March, Karim Benali (session 2) on 30 June; the sessions corrected to one, the
+    one removed lets Karim go (no session) and both leave at the formation's end."""
+    async with store.sessions() as session, session.begin():
+        people = await cast(session)
+        formation = await a_formation(
+            session,
+            people.formateur,
+            funder="cvl",
+            programme="parcours_metiers",
+            action_type="premiers_gestes",
+            start=date(2027, 3, 1),
+            end=date(2027, 6, 30),
+            sessions=(
+                NewSession("Session 1", date(2027, 3, 1), date(2027, 3, 31)),
+                NewSession("Session 2", date(2027, 5, 3), date(2027, 6, 30)),
+            ),
+            trainees=(
+                NewTrainee("Nadia Roux", entered_on=date(2027, 3, 1)),
+                NewTrainee("Karim Benali", entered_on=date(2027, 5, 3)),
+            ),
+        )
+        karim, nadia = formation.trainees
+
+        async def exits() -> list[date]:
+            keys = [f"CVL-EOS-EXIT:trainee:{t.id}" for t in (nadia, karim)]
+            rows = await session.execute(
+                select(StoredDeadline.key, StoredDeadline.due_on).where(
+                    StoredDeadline.key.in_(keys)
+                )
+            )
+            found = dict(rows.all())
+            return [found[k] for k in keys]
+
+        assert await exits() == [date(2027, 3, 31), date(2027, 6, 30)]
+        await edit.replace_sessions(
+            session,
+            people.formateur,
+            formation.id,
+            [NewSession("Session 1", date(2027, 3, 1), date(2027, 6, 30))],
+        )
+        assert karim.session_id is None
+        assert await exits() == [date(2027, 6, 30), date(2027, 6, 30)]
 
 
 async def test_sessions_are_replaced_in_place_keeping_their_ids(store: Database) -> None:

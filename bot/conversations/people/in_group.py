@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Leave, Outcome
-from bot.messages import Reply
+from bot.conversations.people.told import tell
 from bot.people import membership
-from bot.people.chats import tell_person
 from bot.storage.people import Invitation, Organisation, zone_of
 
 
@@ -48,16 +47,13 @@ async def _void(ctx: Context, invitation: Invitation) -> bool:
         return False
     numbers = await membership.invitation_numbers(ctx.session, invitation.organisation_id)
     organisation = await ctx.session.get(Organisation, invitation.organisation_id)
-    text = ctx.render(
-        "onboarding.inviter_code_voided",
-        number=numbers[invitation.id],
-        created=invitation.created_at.astimezone(zone_of(organisation)),
-    )
-    await tell_person(
-        ctx.session,
+    await tell(
+        ctx,
         invitation.created_by,
-        Reply(text=text),
+        "onboarding.inviter_code_voided",
         key=f"invitation:{invitation.id}:shown_in_group",
         organisation_id=invitation.organisation_id,
+        number=numbers[invitation.id],
+        created=invitation.created_at.astimezone(zone_of(organisation)),
     )
     return True

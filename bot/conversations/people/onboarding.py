@@ -48,11 +48,11 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome, Switch
 from bot.conversations.kit.steps import Confirm, Option, Pick, Text
 from bot.conversations.people.in_group import started_in_group
+from bot.conversations.people.told import tell
 from bot.formations.labels import full_name_given
 from bot.messages import Reply
 from bot.people import membership, names
 from bot.people.address import remember_address_form, role_word
-from bot.people.chats import tell_person
 from bot.people.organisations import ChatAddress, create_first_organisation, has_organisation
 from bot.people.zones import ZONES
 from bot.storage.people import Invitation, Organisation, Person, Role, only_the_demo, zone_of
@@ -280,8 +280,13 @@ async def tell_inviter(
         return
     numbers = await membership.invitation_numbers(ctx.session, invitation.organisation_id)
     form = who.address_form if who is not None else ctx.data.get("address_form")
-    text = ctx.render(
+    await tell(
+        ctx,
+        invitation.created_by,
         "onboarding.inviter_told",
+        key=f"invitation:{invitation.id}:joined",
+        organisation_id=invitation.organisation_id,
+        prefer=ctx.incoming.platform.value,
         name=who.display_name if who is not None else ctx.data["name"],
         promoted=who is not None,
         number=numbers[invitation.id],
@@ -291,14 +296,6 @@ async def tell_inviter(
         created=invitation.created_at.astimezone(
             zone_of(await ctx.session.get(Organisation, invitation.organisation_id))
         ),
-    )
-    await tell_person(
-        ctx.session,
-        invitation.created_by,
-        Reply(text=text),
-        key=f"invitation:{invitation.id}:joined",
-        organisation_id=invitation.organisation_id,
-        prefer=ctx.incoming.platform.value,
     )
 
 

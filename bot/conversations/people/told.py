@@ -17,10 +17,33 @@ async def tell_each(
     ``words``; once per event: ``key``, then the person and the turn's event, is the
     outbox's unique key (a member removed and her successor; a formation handed over)."""
     for person_id, block in told.items():
-        await tell_person(
-            ctx.session,
+        await tell(
+            ctx,
             person_id,
-            Reply(text=ctx.render(block, **words)),
+            block,
             key=f"{key}:{person_id}:{ctx.incoming.event_id}"[:255],
             organisation_id=ctx.organisation_id,
+            **words,
         )
+
+
+async def tell(
+    ctx: Context,
+    person_id: int,
+    block: str,
+    *,
+    key: str,
+    organisation_id: int,
+    prefer: str | None = None,
+    **words: Any,
+) -> None:
+    """One person told, in her chat, the ``block`` rendered with ``words``; once per ``key``
+    (the outbox's unique key): someone else's change that concerns her."""
+    await tell_person(
+        ctx.session,
+        person_id,
+        Reply(text=ctx.render(block, **words)),
+        key=key,
+        organisation_id=organisation_id,
+        prefer=prefer,
+    )

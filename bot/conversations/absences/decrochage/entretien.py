@@ -42,10 +42,9 @@ from bot.conversations.absences.decrochage.common import (
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Outcome, stored_datetime
 from bot.conversations.kit.steps import DateStep, Text, future_example, words
+from bot.conversations.people.told import tell
 from bot.dates import day_off, next_working_day, odd_hour, spell_example, weekend_words
 from bot.formations.paths import path_end
-from bot.messages import Reply
-from bot.people.chats import tell_person
 from bot.storage.absences import Entretien
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Role
@@ -181,8 +180,12 @@ async def tell_replaced(
     Camille told nothing, still expecting hers)."""
     if replaced.created_by is None or replaced.created_by == ctx.person_id:
         return
-    text = ctx.render(
+    await tell(
+        ctx,
+        replaced.created_by,
         "decrochage.entretien_replaced_told",
+        key=f"entretien-replaced:{replaced.id}",
+        organisation_id=formation.organisation_id,
         e=entretien,
         name=trainee.full_name,
         title=formation.title,
@@ -190,13 +193,6 @@ async def tell_replaced(
         when=entretien.scheduled_at.astimezone(ctx.tz),
         past=entretien.held_at is not None,
         by=await person_name(ctx.session, ctx.person_id),
-    )
-    await tell_person(
-        ctx.session,
-        replaced.created_by,
-        Reply(text=text),
-        key=f"entretien-replaced:{replaced.id}",
-        organisation_id=formation.organisation_id,
     )
 
 

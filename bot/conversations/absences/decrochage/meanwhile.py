@@ -22,8 +22,7 @@ from bot.absences.vocabulary import CANCEL_REASONS
 from bot.conversations.absences.decrochage.common import load_followup
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Next, Outcome
-from bot.messages import Reply
-from bot.people.chats import tell_person
+from bot.conversations.people.told import tell
 from bot.storage.absences import Entretien
 from bot.storage.formations import Formation, Trainee
 
@@ -92,19 +91,16 @@ async def tell_held_after_all(
     for person_id, theirs in told.items():
         if person_id == ctx.person_id:
             continue
-        text = ctx.render(
+        await tell(
+            ctx,
+            person_id,
             "decrochage.held_after_all_told",
+            key=f"entretien-held-after-all:{entretien.id}:{person_id}",
+            organisation_id=formation.organisation_id,
             e=entretien,
             name=trainee.full_name,
             title=formation.title,
             before=entretien.scheduled_at.astimezone(ctx.tz),
             by=writer,
             theirs=theirs.scheduled_at.astimezone(ctx.tz) if theirs is not None else None,
-        )
-        await tell_person(
-            ctx.session,
-            person_id,
-            Reply(text=text),
-            key=f"entretien-held-after-all:{entretien.id}:{person_id}",
-            organisation_id=formation.organisation_id,
         )

@@ -422,3 +422,106 @@ async def test_a_role_confirmed_in_a_sentence_is_the_role(
     assert answer.words_before is None
     notice = await notice_of_the_answer(db)
     assert notice.startswith("✅" if role == "delegate" else "❔"), notice
+
+
+CHEMO = "je suis partie à 15 h pour ma séance de chimiothérapie"
+
+HEALTH_WORDS = (
+    "Je n'ai pas encore transmis votre message : s'il parle de santé, sachez qu'il serait "
+    "joint tel quel à votre réponse, dans le dossier transmis à la Région, qui n'a pas besoin "
+    "de ce détail. Réécrivez-le plutôt sans ce détail (par exemple « j'ai quitté le bilan plus "
+    "tôt pour un rendez-vous ») ; pour le transmettre malgré tout à Camille Durand, renvoyez-le "
+    "tel quel. Pour l'attestation, choisissez ensuite l'une des réponses ci-dessous."
+)
+
+
+async def hugo_at_the_text(trainer: Talker, person: Callable[..., Talker], clock: Clock) -> Talker:
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    for line in (f"/start {invited['Hugo Moreau']}", "Hugo Moreau", "oui"):
+        await hugo.says(line)
+    assert "j'atteste sur l'honneur" in hugo.last
+    return hugo
+
+
+async def test_words_that_speak_of_health_before_the_oath_are_pointed_out_then_reworded(
+    trainer: Talker,
+    person: Callable[..., Talker],
+    db: Database,
+    clock: Clock,
+    settings: Settings,
+    tmp_path: Path,
+) -> None:
+    """Explorer KC7: « je suis partie à 15 h pour ma séance de chimiothérapie » under the
+    text went, unwarned, into the signed dossier for the Région (recap twice, manifest). The
+    words are read as the reason for not taking part is (one reading, one warning): pointed
+    out before anything is passed on or kept; reworded, the new words are what the answer
+    keeps, so the dossier carries no health detail."""
+    hugo = await hugo_at_the_text(trainer, person, clock)
+    await hugo.says(CHEMO)
+    assert hugo.last.startswith(HEALTH_WORDS), hugo.last
+    assert await told_the_trainer(db) == []
+    await hugo.says("j'ai quitté le bilan à 15 h pour un rendez-vous")
+    assert hugo.last.startswith("J'ai transmis votre message à Camille Durand.")
+    (told,) = await told_the_trainer(db)
+    assert told.endswith("« j'ai quitté le bilan à 15 h pour un rendez-vous »"), told
+    await hugo.presses("Je l'atteste sur l'honneur")
+    (answer,) = await answers(db)
+    assert answer.words_before == "j'ai quitté le bilan à 15 h pour un rendez-vous"
+    recap, manifest = await exported(settings, db, tmp_path)
+    assert "chimio" not in recap and "chimio" not in str(manifest)
+    assert "j'ai quitté le bilan à 15 h pour un rendez-vous" in recap
+
+
+async def test_words_that_speak_of_health_sent_again_unchanged_are_passed_on_and_kept(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer KC7: warned, the participant may keep the words all the same (as the reason:
+    sent again unchanged); then they are passed on and kept with the answer, knowingly."""
+    hugo = await hugo_at_the_text(trainer, person, clock)
+    await hugo.says(CHEMO)
+    await hugo.says(CHEMO)
+    assert hugo.last.startswith("J'ai transmis votre message à Camille Durand.")
+    (told,) = await told_the_trainer(db)
+    assert told.endswith(f"« {CHEMO} »"), told
+    await hugo.presses("Je l'atteste sur l'honneur")
+    (answer,) = await answers(db)
+    assert answer.words_before == CHEMO
+
+
+async def test_an_oath_right_after_the_health_warning_says_the_message_was_not_passed_on(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer KC7 (and GB5): « Je l'atteste » right after the warning would lose the words
+    unsaid, the leaving early with them: it is said once that the message went nowhere; the
+    oath chosen again is given without it, and the trainer hears nothing of health."""
+    hugo = await hugo_at_the_text(trainer, person, clock)
+    await hugo.says(CHEMO)
+    await hugo.presses("Je l'atteste sur l'honneur")
+    assert hugo.last.startswith(
+        "Votre message n'a été ni transmis à Camille Durand ni joint à votre réponse : "
+        "renvoyez-le, sans le détail de santé ou tel quel, ou choisissez à nouveau « Je "
+        "l'atteste sur l'honneur » pour attester sans lui."
+    ), hugo.last
+    assert await answers(db) == []
+    await hugo.presses("Je l'atteste sur l'honneur")
+    assert "Votre attestation est enregistrée" in hugo.all_text
+    (answer,) = await answers(db)
+    assert (answer.answer, answer.words_before) == ("attested", None)
+    assert await told_the_trainer(db) == []
+
+
+async def test_a_decline_after_the_health_warning_then_oui_is_no_reason_taken_from_the_words(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer KC7: the words' warning and the reason's share one memory: the words left
+    behind never become the reason (« oui » to the reason's question is no keeping of them)."""
+    hugo = await hugo_at_the_text(trainer, person, clock)
+    await hugo.says(CHEMO)
+    await hugo.presses("Je n'ai pas participé")
+    assert "choisissez à nouveau « Je n'ai pas participé »" in hugo.last
+    await hugo.presses("Je n'ai pas participé")
+    assert hugo.last.startswith("C'est noté. Pouvez-vous dire en quelques mots pourquoi")
+    await hugo.says("oui")
+    (answer,) = await answers(db)
+    assert answer.answer == "declined" and answer.reason == "oui"

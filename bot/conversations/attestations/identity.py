@@ -39,7 +39,7 @@ from bot.attestations import invitations
 from bot.attestations.concerns import CONFIRMING
 from bot.attestations.service import same_name
 from bot.conversations.attestations.held import invited, load
-from bot.conversations.attestations.words import own_words, pass_on
+from bot.conversations.attestations.words import own_words, pass_on, words_checked
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Next, Outcome, Retry
 from bot.conversations.kit.steps import Option, Pick, Text
@@ -395,8 +395,11 @@ async def words_passed_on(
     found = await load(ctx)
     if isinstance(found, str):
         return None
-    said = await pass_on(ctx, found, text, "attestation_participant.words_passed_on", step=step)
-    keep_words(ctx, text)
+    checked = await words_checked(ctx, found, text, step)  # health pointed out (KC7)
+    if isinstance(checked, Invalid):
+        return checked.message
+    said = await pass_on(ctx, found, checked, "attestation_participant.words_passed_on", step=step)
+    keep_words(ctx, checked)
     return said
 
 

@@ -74,7 +74,7 @@ from bot.conversations.attestations.identity import (
 )
 from bot.conversations.attestations.steps import PickOrSay
 from bot.conversations.attestations.who import author_of, chat_of
-from bot.conversations.attestations.words import parse_reason
+from bot.conversations.attestations.words import parse_reason, words_left_behind
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome, Retry, Switch
 from bot.conversations.kit.steps import Option, Pick, Text
@@ -274,6 +274,8 @@ async def take_sworn(ctx: Context, picked: str) -> Outcome:
         # Moved later while the text was shown: nothing is kept, the link still works.
         ctx.say("attestation_participant.too_early", **when_words(info, ctx.now))
         return Leave()
+    if (left := await words_left_behind(ctx, found, picked == "attest")) is not None:
+        return Retry(left)  # words pointed out for health, gone nowhere yet (explorer KC7)
     if picked == "attest" and ctx.data.get(NOT_THERE_SAID) and ctx.incoming.choice is None:
         # « oui » after « je n'ai pas pu venir »: no sworn presence on a word that may mean
         # « yes, I was not there » (explorer Y, Y4); the button itself still attests.

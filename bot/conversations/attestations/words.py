@@ -26,7 +26,7 @@ from bot.conversations.attestations.held import load
 from bot.conversations.kit.context import Context
 from bot.messages import Reply
 from bot.people.chats import FORWARD_LIMIT, capped, tell_person
-from bot.privacy.health import HEALTH, kept
+from bot.privacy.health import HEALTH, SAID, SAID_TEXT, kept
 from bot.storage.people import Person
 from bot.typos import HELP_WORDS
 
@@ -167,10 +167,44 @@ async def parse_reason(ctx: Context, text: str) -> str | Invalid:
         found = await load(ctx)
         trainer = None if isinstance(found, str) else visible(await trainer_name(ctx, found))
         return Invalid(ctx.render("attestation_participant.reason_took_part", trainer=trainer))
-    reason = kept(ctx.data, line, HEALTH)
-    if reason is None:
-        return Invalid(ctx.render("attestation_participant.reason_health"))
-    return reason
+    return health_checked(ctx, line, "reason")
+
+
+def health_checked(ctx: Context, text: str, what: str, **values: object) -> str | Invalid:
+    """What a participant wrote that goes to the Région, or, once, the warning that it may
+    speak of health (``Invalid``): one reading (:data:`~bot.privacy.health.HEALTH`, kept when
+    sent again unchanged) and one warning (``attestation_participant.health``) for the reason
+    for not taking part (``what``: ``reason``, explorer W13) and for words written at a
+    question before answering (``words``, with ``inviter`` and ``step``): those went unwarned
+    into the signed dossier for the Région (explorer KC7: « je suis partie à 15 h pour ma
+    séance de chimiothérapie », twice in the recap and in the manifest)."""
+    said = kept(ctx.data, text, HEALTH)
+    if said is None:
+        return Invalid(ctx.render("attestation_participant.health", what=what, **values))
+    return said
+
+
+async def words_checked(ctx: Context, found: Held, text: str, step: str) -> str | Invalid:
+    """Words of the person's own at ``step``, to pass on and keep with the answer; or the
+    health warning, before anything is passed on or kept (explorer KC7): what the answer
+    keeps, and the dossier for the Région carries, is what the person leaves after it
+    (written again without the detail, or sent again unchanged), decided before the answer
+    is recorded and signed."""
+    inviter = visible(await trainer_name(ctx, found))
+    return health_checked(ctx, text, "words", inviter=inviter, step=step, held=True)
+
+
+async def words_left_behind(ctx: Context, found: Held, attest: bool) -> str | None:
+    """At the answer, words pointed out for health and since neither written again nor sent
+    unchanged: said once that they went nowhere (explorer KC7, GB5: the leaving early they
+    told would be lost unsaid); the answer chosen again goes without them. Leaving the
+    question, the warning's memory is dropped: the reason's own reading starts afresh, and
+    « oui » there never keeps the words (:func:`~bot.privacy.health.kept`)."""
+    if ctx.data.pop(SAID_TEXT, None) is None:
+        ctx.data.pop(SAID, None)
+        return None
+    inviter = visible(await trainer_name(ctx, found))
+    return ctx.render("attestation_participant.words_held", inviter=inviter, attest=attest)
 
 
 _CLAUSES = re.compile(r"[,;:.!?…()\n]+")

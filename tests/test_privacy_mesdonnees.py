@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.messages import Platform
 from bot.privacy import access
 from bot.storage.db import Database
-from tests.auxil.attestations import add_colleague, codes, schedule_bilan
+from tests.auxil.attestations import add_colleague, after_the_bilan, codes, schedule_bilan
 from tests.auxil.dialogue import Clock, Person
 from tests.auxil.privacy import everywhere
 
@@ -285,3 +285,37 @@ def test_several_holders_transmit_in_the_plural() -> None:
         )
     )
     assert "qui transmettent aussi une demande d'effacement à l'administration de leur" in said
+
+
+async def test_a_participant_s_file_says_how_the_organisme_examined_the_answer(
+    trainer: Person, person: Callable[..., Person], clock: Clock
+) -> None:
+    """Explorer KC9: Hugo's words before attesting, validated by Camille Durand, were in his
+    /mesdonnees file but not that his answer was flagged, examined and validated, which the
+    dossier sent to the Région says (RGPD art. 15: data about him, passed on)."""
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    for line in (f"/start {invited['Hugo Moreau']}", "Hugo Moreau", "oui"):
+        await hugo.says(line)
+    await hugo.says("je suis arrivé à 14 h 40 à cause d'un problème de connexion")
+    await hugo.presses("Je l'atteste sur l'honneur")
+    await trainer.says("/attestations")
+    await trainer.presses("Examiner une réponse signalée")
+    if "Quelle réponse" in trainer.last:
+        await trainer.presses("Hugo Moreau")
+    await trainer.presses("Valider cette réponse")
+    hugo.replies.clear()
+    await hugo.says("/mesdonnees")
+    held = document_of(hugo)
+    [given] = held["attestations données"]  # type: ignore[misc]
+    [review] = given["examen par l'organisme"]
+    assert review["motif"] == (
+        "a écrit avant d'attester : « je suis arrivé à 14 h 40 à cause d'un problème de connexion »"
+    )
+    assert (review["décision"], review["par"]) == ("validée", "Camille Durand")
+    assert review["le"]
+    readable = hugo.replies[0].document
+    assert readable is not None
+    text = readable.content.decode()
+    assert "examen par l'organisme" in text and "décision : validée" in text, text
+    assert "par : Camille Durand" in text

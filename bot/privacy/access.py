@@ -10,7 +10,8 @@ invitations they opened (issue, expiry, revocation), the trainee record a
 participation stands for (name, company, e-mail, phone, whether they
 represent the trainees, entry and exit; not what the organisme noted on it,
 named with whom to ask: a link is no proof of identity), the attestations they gave
-(answers, typed name, role, structure, reason, time, platform), the audit
+(answers, typed name, role, structure, reason, time, platform, and the organisme's review
+of each flagged one: explorer KC9), the audit
 entries about them or made by them, and the conversation in progress.
 The organisme holds a participant's data: :func:`held_by` names it, and
 the trainer to write to, for whoever asks how to have them corrected or
@@ -20,6 +21,7 @@ erased.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,6 +30,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dates
+from bot.attestations.bundle import concern_words
 from bot.documents.sheets import Moment
 from bot.people.address import role_word
 from bot.privacy.answer_words import answer_key
@@ -39,7 +42,7 @@ from bot.privacy.followed import KEY as FOLLOWED
 from bot.privacy.followed import as_charge_de_mission
 from bot.privacy.journal_rows import audit_rows_where
 from bot.privacy.moments import when_said
-from bot.storage.attestations import Attestation, AttestationInvitation
+from bot.storage.attestations import Attestation, AttestationInvitation, AttestationReview
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import Bilan, BilanParticipant
 from bot.storage.formations import Formation, Trainee
@@ -135,6 +138,7 @@ async def data_of(session: AsyncSession, platform: str, user_id: str) -> dict[st
         await session.scalars(select(Attestation).where(given).order_by(Attestation.id))
     ).all()
     await _participations(session, held, accounts, person, [a.participant_id for a in attestations])
+    reviewed = await _reviews(session, attestations)
     held["attestations données"] = [
         {
             NUMBER: a.bilan_id,
@@ -148,6 +152,7 @@ async def data_of(session: AsyncSession, platform: str, user_id: str) -> dict[st
             "texte affiché": a.text,
             "répondu le": when_said(a.answered_at),
             "plateforme": a.platform,
+            "examen par l'organisme": reviewed.get(a.id, []),
         }
         for a in attestations
     ]
@@ -186,6 +191,35 @@ async def data_of(session: AsyncSession, platform: str, user_id: str) -> dict[st
     ]
     await name_the_bilans(session, held)  # « bilan : 1 » named no bilan (explorer AH12)
     return held
+
+
+async def _reviews(
+    session: AsyncSession, attestations: Sequence[Attestation]
+) -> dict[int, list[dict[str, Any]]]:
+    """The organisme's decisions on each answer, by its id: what was flagged, validated or
+    set aside, by whom and when, as the dossier sent to the Région says them (explorer KC9:
+    the file gave the words written before attesting, not that the answer was examined)."""
+    by_id = {a.id: a for a in attestations}
+    rows = (
+        await session.execute(
+            select(AttestationReview, Person.display_name)
+            .outerjoin(Person, Person.id == AttestationReview.decided_by)
+            .where(AttestationReview.attestation_id.in_(by_id))
+            .order_by(AttestationReview.id)
+        )
+    ).all()
+    found: dict[int, list[dict[str, Any]]] = {}
+    for review, decider in rows:
+        answer = by_id[review.attestation_id]
+        found.setdefault(answer.id, []).append(
+            {
+                "motif": concern_words(review.concern, answer.typed_name, answer.words_before),
+                "décision": "validée" if review.decision == "validated" else "écartée",
+                "par": decider,
+                "le": when_said(review.decided_at),
+            }
+        )
+    return found
 
 
 def _opened_by(accounts: set[tuple[str, str]], person: Person | None) -> Any:

@@ -21,7 +21,13 @@ from bot.storage.bilans import Bilan
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
 from bot.texts import plain
-from tests.auxil.attestations import after_the_bilan, codes, open_zip, schedule_bilan
+from tests.auxil.attestations import (
+    after_the_bilan,
+    codes,
+    lea_at_the_text,
+    open_zip,
+    schedule_bilan,
+)
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
 from tests.auxil.pdf import pdf_words
@@ -525,3 +531,35 @@ async def test_a_decline_after_the_health_warning_then_oui_is_no_reason_taken_fr
     await hugo.says("oui")
     (answer,) = await answers(db)
     assert answer.answer == "declined" and answer.reason == "oui"
+
+
+@pytest.mark.parametrize(
+    ("typed", "validate"),
+    [
+        ("je suis arrivée à 14 h 40 à cause d'un problème de connexion", True),
+        ("Bonjour, merci pour ce bilan très intéressant", False),
+    ],
+)
+async def test_the_line_of_words_before_the_oath_leaves_the_next_participant_on_its_own_line(
+    trainer: Talker,
+    person: Callable[..., Talker],
+    clock: Clock,
+    typed: str,
+    validate: bool,
+) -> None:
+    """Explorer KC3: « a écrit avant d'attester : « … » (réponse validée)⏳ Hugo Moreau … »:
+    the next participant was glued to the end of the line (a validated reservation, or
+    words that flag nothing)."""
+    lea = await lea_at_the_text(trainer, person, clock)
+    await lea.says(typed)
+    await lea.presses("Je l'atteste sur l'honneur")
+    await trainer.says("/attestations")
+    if validate:
+        await trainer.presses("Examiner une réponse signalée")
+        await trainer.presses("Valider cette réponse")
+        await trainer.says("/attestations")
+    lines = plain(trainer.last).splitlines()
+    (said,) = [line for line in lines if "a écrit avant d'attester" in line]
+    ending = " (réponse validée)" if validate else ""
+    assert said.endswith(f"« {typed} »{ending}"), said
+    assert lines[lines.index(said) + 1].startswith("⏳ Hugo Moreau"), lines

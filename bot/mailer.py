@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import datetime
+from email.header import Header
 from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any
@@ -81,26 +82,61 @@ def compose(
     message = EmailMessage()
     message["From"] = settings.smtp_from
     message["To"] = to
-    message["Subject"] = mail.subject
+    _subject(message, mail.subject)
     message["Date"] = format_datetime(now or utcnow())
     message["Message-ID"] = message_id(ref, settings)
     message.set_content(mail.body)
     for attached in mail.attachments:
         maintype, _, subtype = attached.mime_type.partition("/")
-        params: dict[str, Any] = {}
-        if attached.mime_type == "text/calendar":
-            # Calendar clients offer "accept / decline" for an iTIP request only
-            # when the part names its method.
-            method = b"METHOD:CANCEL" if b"METHOD:CANCEL" in attached.content else b"METHOD:REQUEST"
-            params["params"] = {"method": method.decode().partition(":")[2]}
         message.add_attachment(
             attached.content,
             maintype=maintype or "application",
             subtype=subtype or "octet-stream",
             filename=attached.filename,
-            **params,
+            params=_text_params(attached.mime_type, attached.content),
         )
     return message
+
+
+ICS_METHOD = re.compile(rb"^METHOD:([A-Za-z-]+)\r?$", re.MULTILINE)
+
+
+def _text_params(mime_type: str, content: bytes) -> dict[str, str]:
+    """The charset of a text part, and the iTIP method of a calendar: the file's own.
+
+    Bytes get no charset from the email package, and text/* without one is
+    US-ASCII (RFC 2046): accents of a UTF-8 ``.ics`` read as garbage in a strict
+    client (explorer KC2).  RFC 6047 §2.4 wants ``method`` equal to the file's
+    METHOD: a published invitation (no organiser to answer to) labelled REQUEST
+    made clients offer « Accepter » that goes nowhere (explorer KC1).
+    """
+    params: dict[str, str] = {}
+    if not mime_type.startswith("text/"):
+        return params
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return params
+    params["charset"] = "utf-8"
+    if mime_type == "text/calendar" and (method := ICS_METHOD.search(content)):
+        params["method"] = method.group(1).decode("ascii").upper()
+    return params
+
+
+def _subject(message: EmailMessage, subject: str) -> None:
+    """``Subject``, encoded whole when it is not ASCII.
+
+    Python's folder (CPython gh-144156) puts the space between two words at
+    a fold between two encoded-words, where RFC 2047 §6.2 has it ignored: clients
+    showed « de la formation« Projet … » (explorer KC6).  Encoded by
+    :class:`email.header.Header`, every space is inside an encoded-word; stored raw,
+    in lines under 78 characters, the policy sends it unchanged and reads it back
+    decoded (``message["Subject"]`` is the subject as written).
+    """
+    if subject.isascii():
+        message["Subject"] = subject
+        return
+    message.set_raw("Subject", Header(subject, "utf-8", header_name="Subject").encode())
 
 
 async def transmit(message: EmailMessage, settings: Settings) -> None:

@@ -103,3 +103,46 @@ async def test_smtp_tls_modes_and_login(
     assert (options["username"], options["password"]) == ("of", "secret")
     with pytest.raises(mailer.MailNotConfigured):
         await mailer.transmit(EmailMessage(), replace(settings, smtp_host=""))
+
+
+def _sent(message: EmailMessage) -> EmailMessage:
+    """The message as the recipient's client parses it (CRLF lines, SMTP policy)."""
+    parsed = message_from_bytes(message.as_bytes(policy=policy.SMTP), policy=policy.default)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
+
+
+def test_the_ics_part_says_the_method_and_charset_of_the_file(settings: Settings) -> None:
+    """Explorer KC1, KC2: a published invitation (no organiser to answer to) went out as
+    ``method="REQUEST"``, and without charset its accents read as US-ASCII."""
+    ics = (
+        "BEGIN:VCALENDAR\r\nMETHOD:PUBLISH\r\nBEGIN:VEVENT\r\n"
+        "SUMMARY:Bilan de fin de formation – Agent de restauration (démo)\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n"
+    ).encode()
+    mail = Mail("Objet", "Bonjour,\n", (Document("bilan.ics", "text/calendar", ics),))
+    parsed = _sent(mailer.compose("x@example.org", mail, settings, ref="1.bilan:1"))
+    (part,) = list(parsed.iter_attachments())
+    assert part.get_content_type() == "text/calendar"
+    assert part.get_param("method") == "PUBLISH"
+    assert part.get_content_charset() == "utf-8"
+    assert "Bilan de fin de formation – Agent de restauration (démo)" in part.get_content()
+    assert part.get_content().encode() == ics
+
+
+def test_a_long_subject_with_accents_and_quotes_arrives_as_written(settings: Settings) -> None:
+    """Explorer KC6: Python's folder dropped the space between two encoded-words
+    (« de la formation« Projet … »)."""
+    subjects = [
+        "Invitation – bilan d'étape de la formation « Projet professionnel (démo) »"
+        " – jeudi 10 décembre 2026 à 9 h 30",
+        "Bilan mis à jour – bilan de fin de la formation « Agent de restauration (démo) »"
+        " – lundi 7 décembre 2026 à 14 h 00, « visio » déplacée à la demande de Mme Awa Diallo"
+        " (France Travail Caen Nord) – « Échange avec les délégués » à 15 h 00",
+        "Justificatifs du bilan",
+    ]
+    for subject in subjects:
+        sent = mailer.compose("x@example.org", Mail(subject, "Bonjour,\n"), settings, ref="1.k")
+        raw = sent.as_bytes(policy=policy.SMTP)
+        assert all(len(line) <= 78 for line in raw.split(b"\r\n\r\n")[0].split(b"\r\n"))
+        assert _sent(sent)["Subject"] == subject

@@ -7,7 +7,7 @@ and the caller passes that lookup in.  A :class:`Reach` adds what the bot
 can do by itself beyond the chats it knows: open a Matrix direct chat with a
 participant whose contact is a Matrix ID (when the bot is on Matrix), or
 write to a participant whose contact is an e-mail address (when SMTP is
-configured), the bilan's ``.ics`` attached (METHOD:REQUEST, or CANCEL, same
+configured), the bilan's ``.ics`` attached (METHOD:PUBLISH, or CANCEL, same
 UID, SEQUENCE raised by a move or a cancellation).
 
 Each participant reached gets one message per change, queued in the outbox

@@ -10,12 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from bot import cli
 from bot.config import Settings
 from bot.storage.bilans import Bilan
-from tests.auxil.attestations import UP_TO_PARTICIPANTS, open_zip, schedule_bilan
+from bot.storage.db import Database
+from tests.auxil.attestations import UP_TO_PARTICIPANTS, add_bilan, open_zip, schedule_bilan
 from tests.auxil.dialogue import Person as Talker
 from tests.auxil.pdf import pdf_words
 
@@ -84,3 +86,36 @@ async def test_a_bundle_without_a_derogation_says_no_agreement(
     recap, manifest = await exported(settings, bilan_id, tmp_path)
     assert "accord de" not in recap
     assert {p["accord_chargé_de_mission"] for p in manifest["participants"]} == {None}
+
+
+NORMANDIE_PROOFS = (
+    "Justificatifs de participation au bilan (Région Normandie, fiche procédure bilan à "
+    "distance, §III ; règle NOR-PROOF)"
+)
+
+
+async def test_the_signed_manifest_names_the_procedure_of_its_own_funder_or_none(
+    trainer: Talker,
+    db: Database,
+    settings: Settings,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Explorer KC5: the bundle of a Centre-Val de Loire bilan on site said it followed the
+    Région Normandie's remote-bilan procedure (rule NOR-PROOF); no CVL text asks for proofs
+    of participation (seeds 001, 002), so it names none.  Without any answer, neither the
+    summary nor the verifier speaks of answers chained (« chaîne de 0 réponse signée »)."""
+    cvl = await add_bilan(db, formation_title="Projet professionnel (démo)", remote=False)
+    recap, manifest = await exported(settings, cvl, tmp_path)
+    assert manifest["bilan"]["financeur"] == "Région Centre-Val de Loire"
+    assert manifest["objet"] == "Justificatifs de participation au bilan"
+    assert "Normandie" not in recap and "NOR-" not in recap
+    assert "chaînée" not in recap
+    assert "manifest.json est signé (fichier manifest.json.signature) par la clé" in recap
+    capsys.readouterr()
+    assert cli.cmd_verifier(settings, cli.parse(["verifier", str(tmp_path / "preuves.zip")])) == 0
+    said = capsys.readouterr().out
+    assert "conformes au manifeste, aucune réponse de participant." in said, said
+    normandie = await schedule_bilan(trainer)
+    _, manifest = await exported(settings, normandie, tmp_path)
+    assert manifest["objet"] == NORMANDIE_PROOFS

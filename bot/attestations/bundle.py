@@ -245,6 +245,24 @@ def flagged(prog: Progress) -> list[dict[str, Any]]:
     return found
 
 
+PROOFS = "Justificatifs de participation au bilan"
+
+
+def subject_of(info: BilanView) -> str:
+    """The manifest's ``objet``: the procedure that asks for these proofs, or none.
+
+    The Région Normandie's (seed 000 §III, rule NOR-PROOF) asks for them after a
+    bilan remote or on site; no other funder's text does (the Centre-Val de Loire's
+    seeds 001 and 002 ask for a written bilan qualitatif): a CVL bilan's proofs
+    cited the Normandie procedure (explorer KC5).
+    """
+    if info.formation.funder == "normandie":
+        return (
+            f"{PROOFS} (Région Normandie, fiche procédure bilan à distance, §III ; règle NOR-PROOF)"
+        )
+    return PROOFS
+
+
 def assemble(
     prog: Progress, *, now: datetime, key: SigningKey, deciders: dict[int, str] | None = None
 ) -> ProofBundle:
@@ -357,11 +375,11 @@ def assemble(
         flagged=to_check,
         fingerprint=spaced(key.fingerprint),
         erased=len(gaps(links, info.bilan.id)),
+        answered=len(links),
     )
     manifest: dict[str, Any] = {
         "format": MANIFEST_FORMAT,
-        "objet": "Justificatifs de participation au bilan (Région Normandie, fiche procédure "
-        "bilan à distance, §III ; règle NOR-PROOF)",
+        "objet": subject_of(info),
         "bilan": {
             "id": info.bilan.id,
             "nature": words["kind"],

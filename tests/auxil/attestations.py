@@ -170,6 +170,7 @@ async def add_bilan(
     kind: str = "etape",
     participants: tuple[tuple[str, str, str | None], ...] = (("delegate", "Léa Martin", None),),
     formation_title: str = "Agent de restauration (démo)",
+    remote: bool = True,
 ) -> int:
     """Another bilan of a demo formation, inserted as rows (kind, name, structure)."""
     async with db.sessions() as session, session.begin():
@@ -181,7 +182,7 @@ async def add_bilan(
             organisation_id=formation.organisation_id,
             formation_id=formation.id,
             kind=kind,
-            remote=True,
+            remote=remote,
             starts_at=start,
             ends_at=start + timedelta(hours=2),
             participants=[

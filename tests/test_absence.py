@@ -300,6 +300,24 @@ async def test_the_reason_written_in_the_line_is_kept_not_asked(
     }
 
 
+async def test_a_motive_naming_pole_emploi_is_kept_as_typed_on_screen_and_in_exports(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer KC8, decided: a motive is the trainer's sentence, confirmed as typed before
+    « Enregistrer »; the export says what was confirmed (a structure, which the bot prints as
+    the partner's organisation, is written « France Travail »: explorer AD14)."""
+    from bot.absences.exports import absence_rows
+
+    await trainer.says("Karim absent vendredi matin, justifié, convocation Pôle emploi")
+    await trainer.presses("Oui")
+    await trainer.presses("Pas de justificatif")
+    assert "Justifiée : convocation Pôle emploi" in trainer.last
+    await trainer.presses("Enregistrer")
+    async with db.sessions() as session:
+        (row,) = await absence_rows(session)
+    assert row["motif"] == "convocation Pôle emploi"
+
+
 async def test_a_late_arrival_and_a_half_day_absence_the_same_day_are_questioned(
     db: Database, trainer: Person
 ) -> None:

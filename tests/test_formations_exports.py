@@ -9,12 +9,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import openpyxl
+from sqlalchemy import select
 
 from bot.exports import render
 from bot.formations import exports
 from bot.formations.service import NewTrainee
 from bot.storage.db import Database
-from bot.storage.formations import Formation
+from bot.storage.formations import Formation, Trainee
 from tests.auxil.absences import add_formation
 from tests.auxil.command import Done
 from tests.auxil.dialogue import Person
@@ -56,6 +57,18 @@ async def test_rows_of_one_organisation_or_all(db: Database) -> None:
             ("Marie Dupont", "Boulangerie Martin", True),
         ]
         assert all(set(t) == set(exports.TRAINEE_COLUMNS) for t in trainees)
+        # The journal's « identifiant de stagiaire », resolved here (explorer KC4), last.
+        assert exports.TRAINEE_COLUMNS[-1] == "identifiant de stagiaire"
+        theirs = (
+            select(Trainee)
+            .join(Formation)
+            .where(Formation.organisation_id == people.formateur.organisation_id)
+        )
+        ids = {t.full_name: t.id for t in (await session.scalars(theirs)).all()}
+        assert [t["identifiant de stagiaire"] for t in trainees] == [
+            ids["Karim Benali"],
+            ids["Marie Dupont"],
+        ]
         assert len(await exports.trainees(session)) == 4
 
 
@@ -119,6 +132,7 @@ TRAINEE_HEADERS = [
     "fin de parcours",
     "e-mail",
     "téléphone",
+    "identifiant de stagiaire",  # the journal's number (explorer KC4)
 ]
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bot.storage.audit import AuditEntry
 from bot.storage.db import Database
+from tests.auxil.absences import trainee_id
 from tests.auxil.attestations import (
     add_colleague,
     insert_other_organisation,
@@ -70,6 +71,43 @@ async def test_an_admin_receives_the_trail_in_french_without_names(
     await colleague.says("/journal")
     assert "réservée à l'administration" in colleague.last
     assert colleague.replies[0].document is None
+
+
+async def test_the_message_says_whose_trainee_numbers_the_journal_gives(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer KC4: the journal's « identifiant de stagiaire » and « objet : stagiaire » rows
+    gave numbers resolved nowhere, read as the members' « n° 1 Camille Durand ».  The message
+    names the trainees by their own series; the workbook still names no one."""
+    karim, hugo = await trainee_id(db, "Karim Benali"), await trainee_id(db, "Hugo Moreau")
+    julie = await trainee_id(db, "Julie Petit")
+    await trainer.says("/formations")
+    await trainer.presses("Agent de restauration")
+    await trainer.presses("Retirer un stagiaire")
+    await trainer.presses("Julie Petit")
+    await trainer.presses("Oui, retirer")
+    assert "Julie Petit ne figure plus dans la formation" in trainer.all_text
+    await trainer.says("Karim absent vendredi matin, justifié, rdv France Travail")
+    await trainer.presses("Oui")
+    await trainer.presses("Pas de justificatif")
+    await trainer.presses("Enregistrer")
+    await trainer.says("/effacer Hugo")
+    await trainer.presses("Effacer définitivement")
+    await trainer.says("/journal")
+    said = trainer.last
+    assert (
+        "Les stagiaires ont leur propre série de numéros (objet « stagiaire », ou « identifiant"
+        f" de stagiaire » dans les détails) : stagiaire n° {karim} Karim Benali, stagiaire"
+        f" n° {hugo} (données effacées), stagiaire n° {julie} (nom non conservé après son"
+        " retrait de la formation)."
+    ) in said, said
+    assert "Moreau" not in said and "Petit" not in said
+    document = trainer.replies[-1].document
+    assert document is not None
+    sheet = openpyxl.load_workbook(io.BytesIO(document.content)).active
+    assert sheet is not None
+    cells = str([list(row) for row in sheet.iter_rows(values_only=True)])
+    assert "Karim" not in cells and "Benali" not in cells
 
 
 async def test_people_invited_to_a_bilan_are_not_called_members(

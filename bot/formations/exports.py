@@ -58,6 +58,7 @@ TRAINEE_COLUMNS = (
     "fin de parcours",
     "e-mail",
     "téléphone",
+    "identifiant de stagiaire",
 )
 
 
@@ -149,6 +150,9 @@ async def trainees(
             # (explorer J: imported, then lost on the way).
             "e-mail": trainee.email,
             "téléphone": trainee.phone,
+            # The number the journal gives the trainee (« identifiant de stagiaire »), which
+            # nothing resolved (explorer KC4); last, the columns read by position stay.
+            "identifiant de stagiaire": trainee.id,
         }
         for trainee, formation in sorted(
             (await session.execute(query)).all(),

@@ -18,6 +18,7 @@ from bot.privacy.audit_words import (
     entity_words,
 )
 from bot.storage.audit import AuditEntry
+from bot.storage.formations import Formation, Trainee
 from bot.storage.people import (
     Membership,
     Organisation,
@@ -82,6 +83,44 @@ async def audit_rows_where(
 async def audit_rows(session: AsyncSession, args: argparse.Namespace) -> list[dict[str, Any]]:
     """``formabot export audit [--organisation ID]``."""
     return await audit_of(session, getattr(args, "organisation", None))
+
+
+async def trainees_in_journal(session: AsyncSession, organisation_id: int) -> list[dict[str, Any]]:
+    """The trainees the organisation's journal numbers (objet « stagiaire », or « identifiant
+    de stagiaire » in the details), by number: ``identifiant``, ``nom`` (``None`` once
+    erased, or gone with a removal from the formation) and ``effacé``.
+
+    Their numbers are a series of their own, which nothing resolved and which read as the
+    members' « n° » (explorer KC4: « stagiaire 1 » taken for n° 1 Camille Durand).  For the
+    admin's message only: the journal itself names no one.
+    """
+    entries = await session.execute(
+        select(AuditEntry.entity, AuditEntry.entity_id, AuditEntry.details).where(
+            AuditEntry.organisation_id == organisation_id
+        )
+    )
+    numbers: set[int] = set()
+    for entity, entity_id, details in entries.all():
+        if entity == "trainee" and entity_id is not None:
+            numbers.add(entity_id)
+        if isinstance(named := (details or {}).get("trainee_id"), int):
+            numbers.add(named)
+    if not numbers:
+        return []
+    found = await session.scalars(
+        select(Trainee)
+        .join(Formation, Formation.id == Trainee.formation_id)
+        .where(Trainee.id.in_(numbers), Formation.organisation_id == organisation_id)
+    )
+    kept = {t.id: t for t in found.all()}
+    return [
+        {
+            "identifiant": n,
+            "nom": t.full_name if (t := kept.get(n)) is not None and not t.erased else None,
+            "effacé": t is not None and t.erased,
+        }
+        for n in sorted(numbers)
+    ]
 
 
 MEMBER_COLUMNS = ("identifiant", "nom", "rôle", "organisme", "membre depuis")

@@ -7,6 +7,9 @@
            les objets y sont désignés par leur numéro.
            Les membres de l'organisme, par numéro : n° 1 Camille Durand
            (administratrice), n° 4 Bernard Lefèvre (formateur).
+           Les stagiaires ont leur propre série de numéros (objet « stagiaire », ou
+           « identifiant de stagiaire » dans les détails) : stagiaire n° 1 Karim Benali,
+           stagiaire n° 3 (données effacées).
            [document] journal-organisme.xlsx
 
 The same rows as ``formabot export audit --organisation ID --format xlsx``
@@ -27,16 +30,26 @@ from bot.privacy.journal_rows import (
     INVITED,
     audit_of,
     members_of,
+    trainees_in_journal,
 )
 
 
 async def send_journal(ctx: Context) -> Outcome:
     rows = await audit_of(ctx.session, ctx.organisation_id)
     members = await members_of(ctx.session, ctx.organisation_id)
+    trainees = (
+        await trainees_in_journal(ctx.session, ctx.organisation_id)
+        if ctx.organisation_id is not None
+        else []
+    )
     ctx.send(
         Reply(
             text=ctx.render(
-                "privacy.journal", count=len(rows), members=members, outside=(INVITED, FORMER)
+                "privacy.journal",
+                count=len(rows),
+                members=members,
+                outside=(INVITED, FORMER),
+                trainees=trainees,
             ),
             document=Document(
                 filename="journal-organisme.xlsx",

@@ -315,3 +315,11 @@ def gave_up(replies: Sequence[Reply]) -> bool:
     """The engine's only answer is that it gave the turn up (:data:`BUSY`): a transport that
     keeps the update (a durable inbox) tries it again later instead of sending that."""
     return len(replies) == 1 and BUSY in replies[0].extras
+
+
+ROOM_NAME = "matrix_room_name"
+ROOM_TOPIC = "matrix_room_topic"
+"""In a reply's ``extras`` (:mod:`bot.matrix_room`): the name and topic of the direct chat the
+Matrix transport opens for it, when the reply goes to a Matrix ID (explorer DC2: the invitation
+arrived bare, saying neither which organisation nor why).  Kept with the reply in the outbox;
+ignored when the room exists already and on other platforms."""

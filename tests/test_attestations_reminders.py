@@ -14,6 +14,7 @@ from bot.attestations import invitations, reminders, service
 from bot.attestations.service import Author, Chat
 from bot.bilans.view import BilanView
 from bot.invitations import code_hash
+from bot.messages import ROOM_NAME, ROOM_TOPIC
 from bot.outbox_payload import payload_to_mail
 from bot.privacy.replies import Sealer
 from bot.storage.attestations import AttestationInvitation
@@ -205,6 +206,52 @@ async def test_a_participant_on_matrix_gets_the_same_link_from_the_bot_at_each_r
             assert "Le bilan a lieu le" in text and "confirmer" not in text
         relance = "Je vous renvoie votre invitation, restée sans réponse : le lien est le même."
         assert [relance in m.payload["text"] for m in sent] == [False, True]
+
+
+async def test_the_chat_opened_for_the_link_names_the_organisation_and_the_bilan_not_her(
+    db: Database, demo: None, clock: Clock, tmp_path: Path
+) -> None:
+    """Explorer DC2: the Matrix invitation arrived bare; its room now says who writes and why
+    (the bilan to come, then the attestation once it is over), and never the trainee's name."""
+    bilan_id = await add_bilan(db, start=BILAN_START, participants=TWO)
+    async with db.sessions() as session, session.begin():
+        lea = await session.scalar(
+            select(BilanParticipant).where(
+                BilanParticipant.bilan_id == bilan_id, BilanParticipant.name == "Léa Martin"
+            )
+        )
+        assert lea is not None
+        lea.contact = "@lea.martin:tchap.example"
+        author = Author(*await demo_author(session))
+        info = await info_of(session, bilan_id)
+        for event, now in (("c:1", clock.now), ("c:2", BILAN_END + timedelta(hours=1))):
+            await reminders.invite_or_remind(
+                session,
+                info,
+                author=author,
+                now=now,
+                event=event,
+                on_matrix=True,
+                sealer=Sealer(tmp_path),
+            )
+        sent = (
+            await session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.key.like("attestation:invite:%"))
+                .order_by(OutboxMessage.id)
+            )
+        ).all()
+    topics = [m.payload["extras"][ROOM_TOPIC] for m in sent]
+    assert topics == [
+        "Organisme de démonstration (Camille Durand) : invitation au bilan d'étape du jeudi "
+        "26 novembre 2026",
+        "Organisme de démonstration (Camille Durand) : attestation de participation au bilan "
+        "d'étape du jeudi 26 novembre 2026",
+    ]
+    assert {m.payload["extras"][ROOM_NAME] for m in sent} == {
+        "formabot – Organisme de démonstration"
+    }
+    assert not any("Léa" in str(m.payload["extras"]) for m in sent)
 
 
 async def test_a_relance_by_e_mail_sends_the_same_link_again_as_a_reminder(

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.config import Settings
+from bot.messages import ROOM_NAME, ROOM_TOPIC
 from bot.storage.bilans import Bilan
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
@@ -278,6 +279,39 @@ async def test_a_cancellation_offers_her_no_answers(trainer: Talker, db: Databas
     )
     assert not last.payload.get("choices")
     assert "J'envoie moi-même l'annulation à Mme Sophie Leroy sur Matrix" in trainer.all_text
+
+
+async def test_the_chat_opened_for_her_says_which_organisation_and_which_bilan(
+    trainer: Talker, db: Database
+) -> None:
+    """Explorer DC2: on Tchap she saw « formabot vous invite » and nothing else before
+    accepting; the room the bot opens is named and says why, no trainee named."""
+    await follows(db, DEMO)
+    await schedule_bilan(trainer)
+    await trainer.says("/bilans")
+    await trainer.presses("26/11/2026")
+    await trainer.presses("Annuler le bilan")
+    await trainer.presses("Oui, annuler le bilan")
+    async with db.sessions() as session:
+        rows = (
+            await session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.key.like("bilan:%:charge-de-mission:%:matrix"))
+                .order_by(OutboxMessage.id)
+            )
+        ).all()
+    rooms = [(r.payload["extras"][ROOM_NAME], r.payload["extras"][ROOM_TOPIC]) for r in rows]
+    day = "bilan de fin de formation du jeudi 26 novembre 2026"
+    assert rooms == [
+        (
+            "formabot – Organisme de démonstration",
+            f"Organisme de démonstration (Camille Durand) : invitation au {day}",
+        ),
+        (
+            "formabot – Organisme de démonstration",
+            f"Organisme de démonstration (Camille Durand) : annulation du {day}",
+        ),
+    ]
 
 
 async def test_with_two_bilans_she_is_asked_which_and_a_restart_keeps_the_question(

@@ -457,6 +457,13 @@ async def test_on_matrix_the_bot_opens_the_direct_chat_itself(
             (room,) = list(karim.client.rooms)
             seen = await karim.reply_after(room, 0, "est déplacé")
             assert seen.decrypted and "il aura lieu le vendredi 27 novembre 2026" in seen.body
+            # The chat says who writes and why, no one's name but the trainer's (explorer DC2).
+            joined = karim.client.rooms[room]
+            assert (joined.name, joined.topic) == (
+                "formabot – Organisme de démonstration",
+                "Organisme de démonstration (Camille Durand) : bilan d'étape du vendredi "
+                "27 novembre 2026",
+            )
             # The agenda's file with it, as the chargée de mission gets it (explorer DC13).
             await karim.wait(
                 lambda: any(m.is_file and m.body.endswith(".ics") for m in karim.in_room(room)),

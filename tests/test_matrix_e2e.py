@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import logging
 import re
 from collections.abc import AsyncIterator
@@ -13,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from nio import RoomCreateResponse
 from openpyxl import load_workbook
@@ -23,9 +25,11 @@ from bot import demo as demo_module
 from bot.app import QUIET_LOGGERS, SILENT_LOGGERS, build_engine, build_scheduler, setup_logging
 from bot.attestations import reminders
 from bot.attestations.service import Author
+from bot.bilans.notify import invite_charge_de_mission
 from bot.bilans.view import view_of
 from bot.config import Settings
 from bot.conversations.attestations.identity import PACED
+from bot.dates import spell_date
 from bot.messages import SENT_AS, Document, Incoming, Reply
 from bot.outbox import PermanentFailure, Sender, enqueue
 from bot.storage.absences import Absence
@@ -891,3 +895,47 @@ async def test_the_charge_de_mission_opens_the_chat_herself_and_confirms_with_1(
         async with db.sessions() as session:
             bilan = await session.get(Bilan, bilan_id)
             assert bilan is not None and bilan.cm_answer == "confirmed"
+
+
+async def test_the_invitation_she_sees_before_accepting_names_the_organisation_and_why(
+    synapse: Synapse, bot: MatrixTransport, db: Database, demo: None, tmp_path: Path
+) -> None:
+    """Explorer DC2: the chargée de mission's pending invitation carried no name, no topic:
+    « formabot vous invite », Tchap warning of an unknown inviter, nothing saying which
+    organisation or which bilan.  What she sees is the invitation's stripped state, read
+    here as her client reads it (``GET /sync``); no trainee is named in it."""
+    async with MatrixPerson.joining(synapse, tmp_path, "sophie", auto_join=False) as sophie:
+        async with db.sessions() as session, session.begin():
+            formation = await session.scalar(
+                select(Formation).where(Formation.title == "Agent de restauration (démo)")
+            )
+            assert formation is not None
+            formation.cm_matrix = sophie.user_id
+        start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=10)
+        bilan_id = await add_bilan(db, start=start, kind="fin")
+        ics = Document("bilan.ics", "text/calendar", b"BEGIN:VCALENDAR\nEND:VCALENDAR\n")
+        async with db.sessions() as session, session.begin():
+            view = await view_of(session, bilan_id)
+            assert view is not None
+            await invite_charge_de_mission(
+                session, view, text="Bonjour Madame,", invitation=ics, matrix=True, email=None
+            )
+        assert await Sender(db.sessions, {"matrix": bot.send}).run_once() == 1
+        await sophie.wait(lambda: bool(sophie.client.invited_rooms), what="the invitation")
+        [room] = list(sophie.client.invited_rooms)
+        async with httpx.AsyncClient() as http:
+            response = await http.get(
+                f"{synapse.url}/_matrix/client/v3/sync",
+                params={"timeout": "0"},
+                headers={"Authorization": f"Bearer {sophie.client.access_token}"},
+            )
+        events = response.json()["rooms"]["invite"][room]["invite_state"]["events"]
+        state = {e["type"]: e["content"] for e in events if e.get("state_key") == ""}
+        assert state["m.room.name"]["name"] == "formabot – Organisme de démonstration"
+        assert state["m.room.topic"]["topic"] == (
+            "Organisme de démonstration (Camille Durand) : invitation au bilan de fin de "
+            f"formation du {spell_date(view.start)}"
+        )
+        assert "Léa" not in json.dumps(events)
+        [invite] = [e for e in events if e.get("state_key") == sophie.user_id]
+        assert invite["content"]["is_direct"] is True  # still a direct chat for Tchap

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot import invitations, texts
 from bot.app import build_engine
 from bot.config import Settings
-from bot.messages import Platform
+from bot.messages import ROOM_NAME, ROOM_TOPIC, Platform
 from bot.outbox_payload import payload_to_reply
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxMessage
@@ -407,6 +407,12 @@ async def test_inviting_someone_by_matrix_id_queues_the_code_for_the_bot_to_deli
     welcome = texts.plain(row.payload["text"])
     assert f"/start {code.group(1)}" in welcome
     assert "Camille Durand vous invite à rejoindre Organisme de démonstration" in welcome
+    # Explorer DC2: the chat the bot opens says who invites, before it is accepted.
+    assert (row.payload["extras"][ROOM_NAME], row.payload["extras"][ROOM_TOPIC]) == (
+        "formabot – Organisme de démonstration",
+        "Organisme de démonstration (Camille Durand) : invitation à rejoindre l'organisme sur "
+        "formabot",
+    )
 
 
 async def test_an_invitation_to_a_matrix_id_with_capitals_goes_to_it_lower_case(

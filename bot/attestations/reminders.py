@@ -44,6 +44,7 @@ from bot.bilans.view import BilanView, view_of
 from bot.config import Settings
 from bot.dates.night import morning_after
 from bot.mailer import render_email
+from bot.matrix_room import about_bilan
 from bot.messages import Reply
 from bot.outbox import About, enqueue, queue_email
 from bot.people.chats import chat_of_person
@@ -224,6 +225,7 @@ async def invite_or_remind(
         if contact is None:
             (done.fresh if invitation is not live else done.again).append(fresh)
             continue
+        words = when_words(info, now)
         await enqueue(
             session,
             key=f"attestation:invite:{invitation.id}:matrix"
@@ -238,8 +240,10 @@ async def invite_or_remind(
                     name=name,
                     code=code,
                     expires=dates.spell_datetime(fresh.expires_at.astimezone(info.tz)),
-                    **when_words(info, now),
-                )
+                    **words,
+                ),
+                # The direct chat opened for it says who writes and why (explorer DC2).
+                extras=about_bilan(info, "invited" if words["before"] else "attestation"),
             ),
         )
         (done.on_matrix_again if invitation is live else done.on_matrix).append(name)

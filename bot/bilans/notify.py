@@ -33,6 +33,7 @@ from bot.answers import matrix_id
 from bot.bilans.cm_answers import answer_choices
 from bot.bilans.view import BilanView, view_of
 from bot.mailer import looks_like_email, render_email
+from bot.matrix_room import about_bilan
 from bot.messages import Document, Reply
 from bot.outbox import EMAIL, About, cancel_pending, enqueue, queue_email
 from bot.storage.attestations import Attestation
@@ -169,12 +170,16 @@ async def notify_participants(
                 view = view or await view_of(session, bilan)
                 cancelled = event in ("cancelled", "removed")
                 calendar = chat_of.calendar(view, cancelled) if view is not None else None
+            extras: dict[str, str] = {}
+            if platform == "matrix" and matrix_id(chat_id):  # a direct chat to open (DC2)
+                view = view or await view_of(session, bilan)
+                extras = about_bilan(view, what) if view is not None else {}
             await enqueue(
                 session,
                 key=key,
                 platform=platform,
                 chat_id=chat_id,
-                reply=Reply(text=said, document=calendar),
+                reply=Reply(text=said, document=calendar, extras=extras),
                 organisation_id=bilan.organisation_id,
                 about=about,
             )
@@ -236,6 +241,8 @@ async def invite_charge_de_mission(
                 choices=()
                 if bilan.cancelled_at is not None or bilan.cm_answered
                 else answer_choices(),
+                # The direct chat opened for it says who writes and why (explorer DC2).
+                extras=about_bilan(view, "cancelled" if bilan.cancelled_at else "invited"),
             ),
             organisation_id=bilan.organisation_id,
             about=About(bilan_id=bilan.id, what=CHARGE_DE_MISSION[1]) if told else about,

@@ -50,6 +50,7 @@ from bot.conversations.kit.steps import Confirm, Option, Pick, Text
 from bot.conversations.people.in_group import started_in_group
 from bot.conversations.people.told import tell
 from bot.formations.labels import full_name_given
+from bot.matrix_room import to_join
 from bot.messages import Reply
 from bot.people import membership, names
 from bot.people.address import remember_address_form, role_word
@@ -443,7 +444,7 @@ async def issue_invitation(ctx: Context) -> None:
             inviter=ctx.actor.name if ctx.actor else "",
         )
         await membership.invite_on_matrix(
-            ctx.session, invitation, matrix_user=matrix_user, welcome=Reply(text=welcome)
+            ctx.session, invitation, matrix_user=matrix_user, welcome=to_join(ctx.actor, welcome)
         )
         ctx.say("onboarding.matrix_invitation_sent", matrix_user=matrix_user)
 

@@ -13,7 +13,8 @@
   sends nothing more there.
 - :meth:`Rooms.open_direct_chat` creates an encrypted ``is_direct`` room with
   exactly one invitee and stores the welcome, sent once the invitee has joined
-  (checked after every sync, so a join days later or after restarts works).
+  (checked after every sync, so a join days later or after restarts works); the
+  room is named and given a topic from the welcome's extras (:mod:`bot.matrix_room`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from sqlalchemy import func, select
 from bot.answers import MATRIX_ID
 from bot.failures import log_failure
 from bot.invitations import looks_like_code
-from bot.messages import Reply
+from bot.messages import ROOM_NAME, ROOM_TOPIC, Reply
 from bot.outbox_payload import payload_to_reply, reply_to_payload
 from bot.storage.people import Organisation
 from bot.transports.matrix.inbox import Recorded
@@ -133,6 +134,12 @@ class Rooms:
         (an external on Tchap cannot open one).  The welcome waits in SQL, so it
         is sent when the invitee joins, days later or after restarts; ``key``
         names the purpose (``invitation:12``): asking again returns the same room.
+
+        The room's name and topic come from the welcome's extras (:mod:`bot.matrix_room`),
+        set at its creation only: the invitation she sees before accepting says which
+        organisation writes and why (explorer DC2: it arrived bare).
+        No invitation ``reason``: the Matrix API gives one to ``/invite`` only, and an
+        invitation made so would lose ``is_direct`` (Tchap would not show a direct chat).
         """
         if not MXID.match(invitee) or invitee == self.t.user_id:
             raise ValueError("not a Matrix ID of someone else")
@@ -149,12 +156,15 @@ class Rooms:
             await self.welcomes()
             return shared
         client = self.t.client
+        name, topic = welcome.extras.get(ROOM_NAME), welcome.extras.get(ROOM_TOPIC)
         created = await self.t.outgoing.submit(
             lambda: client.room_create(
                 is_direct=True,
                 invite=[invitee],
                 preset=RoomPreset.trusted_private_chat,
                 initial_state=[ENCRYPTION],
+                name=name,
+                topic=topic,
             )
         )
         assert isinstance(created, RoomCreateResponse)

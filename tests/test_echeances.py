@@ -684,3 +684,35 @@ async def test_exits_of_different_days_are_not_one_line_dated_by_the_earliest(
     await trainer.presses("2 sorties à saisir dans EOS")
     assert "Thomas Fabre, Inès Garnier." in trainer.last
     assert not any("Nadia" in b for b in trainer.buttons)
+
+
+async def test_telegram_buttons_keep_the_trainee_whole_and_the_start_day_of_twins(
+    db: Database, trainer: Person, person: Any
+) -> None:
+    """Explorer KB, KB2: two « Agent de restauration » got the same button, « … – Inès David
+    · Agent de restauration (… », their start day cut away, and names were cut in their
+    middle (« Youss…ure… »): the deadline's title gives way first, down to a few letters."""
+    for today in (date(2026, 11, 23), date(2026, 11, 26)):
+        formation = await add_formation(
+            db,
+            title="Agent de restauration",
+            funder="cvl",
+            trainees=("Youssef Laurent-Bertrand",),
+            today=today,
+        )
+        async with db.sessions() as session, session.begin():
+            await refresh_deadlines(session, formation)
+    async with db.sessions() as s, s.begin():
+        camille = await s.scalar(select(P).where(P.display_name == "Camille Durand"))
+        assert camille is not None
+        s.add(ChatIdentity(person_id=camille.id, platform="telegram", user_id="c", chat_id="c"))
+    on_telegram = person("c", Platform.TELEGRAM)
+    await on_telegram.says("/echeances")
+    markup = keyboard(on_telegram.replies[-1])
+    assert markup is not None
+    shown = [b.text for row in markup.inline_keyboard for b in row if b.text[0] in "🔴🟠🔵"]
+    assert len(shown) == len(set(shown)), shown  # no two buttons alike
+    assert all(len(b) <= 64 for b in shown), shown
+    twins = [b for b in shown if "Agent de" in b]
+    assert sorted(b[-7:] for b in twins) == ["(03/11)"] * 3 + ["(06/11)"] * 3, shown
+    assert len([b for b in twins if "– Youssef Laurent-Bertrand · Agent de" in b]) == 4

@@ -62,3 +62,18 @@ def test_shorten() -> None:
     assert shorten("a" * 100) == "a" * (MAX_LABEL - 1) + "…"
     assert shorten("Agent de restauration – Caen", 16, middle=True) == "Agent de… – Caen"
     assert len(shorten("é" * 300, 64, middle=True)) == 64
+
+
+def test_what_is_still_too_long_is_cut_in_the_pieces_order_not_in_the_label_s_middle() -> None:
+    """Explorer KB, KB2: the whole label cut in its middle fell inside the trainee's name
+    (« Tenir l'entreti… – Youss…ure… · Aide à domicile – Évreux »)."""
+    label = fit(
+        [
+            Piece("🟠 08/12"),
+            Piece("Tenir l'entretien individuel", shrink=1, keep=16),
+            Piece("Youssef Laurent", " – ", shrink=3, keep=15),
+            Piece("Aide à domicile – Évreux", " · ", shrink=2, keep=24, middle=True),
+        ],
+        64,
+    )
+    assert label == "🟠 08/12 Tenir l'en… – Youssef Laurent · Aide à domicile – Évreux"

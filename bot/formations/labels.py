@@ -148,8 +148,16 @@ def told_apart(formations: Iterable[tuple[int, str, date]]) -> dict[int, str]:
     2026) »), as /formations tells them apart (explorer BD1, BD2: three groups of one
     training read alike in every choice and list but that one)."""
     found = list(formations)
-    count = Counter(name_key(title) for _, title, _ in found)
+    shared = sharing_a_title(found)
     return {
-        fid: title if count[name_key(title)] == 1 else f"{title} ({dates.spell_date(start)})"
+        fid: f"{title} ({dates.spell_date(start)})" if fid in shared else title
         for fid, title, start in found
     }
+
+
+def sharing_a_title(formations: Iterable[tuple[int, str, date]]) -> set[int]:
+    """The formations whose title another of them has: those :func:`told_apart` names with
+    their start day."""
+    found = list(formations)
+    count = Counter(name_key(title) for _, title, _ in found)
+    return {fid for fid, title, _ in found if count[name_key(title)] > 1}

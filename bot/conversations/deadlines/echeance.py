@@ -29,7 +29,7 @@ or ``"quit"``.  The writes are :mod:`bot.deadlines.actions`.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -322,11 +322,17 @@ DEADLINE = Flow(
 
 
 async def titles(ctx: Context) -> dict[int, str]:
-    """The formations this person may see: id → title (with its start day when two share it).
+    """The formations this person may see: id → title (with its start day when two share it:
+    explorer BD2)."""
+    return told_apart(await seen_formations(ctx))
 
-    One light query a turn (ids and titles only; kept in the turn's session,
-    since every step of the list asks for them and they cannot change within a
-    turn of ``/echeances``): 40 formations cost what two do.
+
+async def seen_formations(ctx: Context) -> list[tuple[int, str, date]]:
+    """The formations this person may see: id, title and start day, latest first.
+
+    One light query a turn (kept in the turn's session, since every step of the list asks
+    for them and they cannot change within a turn of ``/echeances``): 40 formations cost
+    what two do.
     """
     seen = member(ctx)
     key = ("echeances.titles", seen)
@@ -337,9 +343,8 @@ async def titles(ctx: Context) -> dict[int, str]:
             .where(*visible_to(seen))
             .order_by(Formation.start_date.desc(), Formation.id.desc())
         )
-        # Two groups of one training told apart by their start day (explorer BD2).
-        found = ctx.session.info[key] = told_apart((int(i), str(t), d) for i, t, d in rows.all())
-    return dict(found)
+        found = ctx.session.info[key] = [(int(i), str(t), d) for i, t, d in rows.all()]
+    return list(found)
 
 
 async def load_deadline(ctx: Context, deadline_id: object) -> StoredDeadline | None:

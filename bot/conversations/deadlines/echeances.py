@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import date
 from typing import Any
 
 from bot import dates
@@ -41,6 +42,7 @@ from bot.conversations.deadlines.echeance import (
     DEADLINE,
     load_deadline,
     say_already_done,
+    seen_formations,
     titles,
 )
 from bot.conversations.kit.context import Context
@@ -52,6 +54,7 @@ from bot.deadlines.actions import complete, done_just_now, reopen, to_do, too_so
 from bot.deadlines.lines import Line, bundle, concerned, in_order
 from bot.deadlines.service import deadlines_of, group_of
 from bot.deadlines.status import status_label
+from bot.formations.labels import sharing_a_title
 from bot.messages import label_limit
 from bot.rules import milestone_of
 from bot.storage.bilans import StoredDeadline
@@ -110,12 +113,20 @@ async def list_choices(ctx: Context) -> list[Option]:
     if ctx.data.get("undo_id") is not None:
         options.append(Option("↩ Annuler le dernier « Fait »", "_undo"))
     several = ctx.data.get("filter") is None and len(with_deadlines) > 1
-    alike = ending_alike([names[i] for i in with_deadlines if i in names]) if several else set()
+    seen = await seen_formations(ctx)
+    raw = {fid: (title, start) for fid, title, start in seen}
+    # Two formations of one title: in a button, the title and its start day short, the day
+    # never cut (explorer KB, KB2: « … · Agent de restauration (… » twice, the day cut away).
+    twins = sharing_a_title(seen)
+    alike = ending_alike([raw[i][0] for i in with_deadlines if i in raw]) if several else set()
+    today = ctx.now.astimezone(ctx.tz).date()
     lines = []
     for line in await current_lines(ctx, rows):
-        named = names.get(line.first.formation_id) if several else None
-        shown = label(ctx, line, named, named in alike)
-        whole = label(ctx, line, named, named in alike, limit=WHOLE_LINE)
+        fid = line.first.formation_id
+        title, start = raw.get(fid, ("", today)) if several else ("", today)
+        day = f"({short_day(start, today)})" if fid in twins else ""
+        shown = label(ctx, line, title, title in alike, day=day)
+        whole = label(ctx, line, names.get(fid) if several else None, limit=WHOLE_LINE)
         lines.append((shown, f"g:{line.first.id}" if line.several else f"d:{line.first.id}", whole))
     # Where buttons cut a line (Telegram), every line is listed whole with the question, so
     # the numbers run on (explorer GE7: « 1. 2. 4. 5. » read as a deadline gone).
@@ -328,10 +339,22 @@ async def current_lines(ctx: Context, rows: list[StoredDeadline]) -> list[Line]:
 
 
 def ending_alike(names: list[str]) -> set[str]:
-    """The formation names that end as another one does (« … groupe 08 – session d'hiver
-    Rouen », « … groupe 18 – session d'hiver Rouen »): cut at their end, what tells them
-    apart is before it."""
-    return {name for name in names if any(o != name and _common_end(name, o) >= 8 for o in names)}
+    """The formation names that end as the one closest to them does (« … groupe 08 – session
+    d'hiver Rouen », « … groupe 18 – session d'hiver Rouen »): cut at their end, what tells
+    them apart is before it.  Closest: the name sharing most with it, start and end; a city
+    ending several trades does not make « Agent de restauration – Évreux » end alike, its
+    twin « … – Caen » shares its start (explorer KB, KB2: « Agent de restauration – É… »)."""
+    alike = set()
+    for name in names:
+        others = [(_common_start(name, o), _common_end(name, o)) for o in names if o != name]
+        start, end = max(others, key=sum, default=(0, 0))
+        if end >= 8 and end > start:
+            alike.add(name)
+    return alike
+
+
+def _common_start(one: str, other: str) -> int:
+    return _common_end(one[::-1], other[::-1])
 
 
 def _common_end(one: str, other: str) -> int:
@@ -346,6 +369,13 @@ def _common_end(one: str, other: str) -> int:
 HALF_A_YEAR = 183
 """Closer to today than this, a day and a month name one day only."""
 
+
+def short_day(day: date, today: date) -> str:
+    """« 08/12 »; with its year when the day and month alone could be another year's
+    (explorer AG9: « 01/07 » of July 2026 next to « 30/06 » of June 2027 in one list)."""
+    return f"{day:%d/%m}" if abs((day - today).days) < HALF_A_YEAR else f"{day:%d/%m/%Y}"
+
+
 SCOPE = re.compile(r"^la (?P<what>session|composante) « (?P<name>.+?) »(?: \(du [^)]*\))?$")
 
 
@@ -359,6 +389,9 @@ def short_scope(who: str) -> str:
     return found["name"] if found["what"] == "session" else f"composante {found['name']}"
 
 
+WHOLE_NAME = 32
+"""A trainee's name up to this length is never cut in a button (a longer one is, last)."""
+
 WHOLE_LINE = 200
 """A line's length where nothing of it is cut (its title, trainee and formation whole)."""
 
@@ -369,11 +402,14 @@ def label(
     formation: str | None,
     end_alike: bool = False,
     *,
+    day: str = "",
     limit: int | None = None,
 ) -> str:
     """ "🔴 01/12 Envoyer les modes d'emploi… – bilan de fin du 08/12 · Agent de restauration –
-    Caen": what tells two lines apart (the trainee, the session, the bilan; the formation)
-    stays, the deadline's title, which many lines share, is shortened first."""
+    Caen": what tells two lines apart (the trainee, the session, the bilan; the formation and
+    its start ``day`` when another has its title) stays, the deadline's title, which many
+    lines share, is shortened first, down to a few letters if need be; a trainee's name is
+    never cut (explorer KB, KB2: « Youss…ure… », « Chloé…rand »)."""
     row = line.first
     marker = MARKERS[group_of(row, ctx.now)]
     # Due on a day off still to come: the working day before is the day to act (explorer B);
@@ -381,19 +417,21 @@ def label(
     today = ctx.now.astimezone(ctx.tz).date()
     before = None if row.status == "postponed" else dates.working_day_before(row.due_on, today)
     shown = before or row.effective_due
-    # Its year when the day and month alone could be another year's (explorer AG9: « 01/07 »
-    # of July 2026 next to « 30/06 » of June 2027 in one list).
-    day = f"{shown:%d/%m}" if abs((shown - today).days) < HALF_A_YEAR else f"{shown:%d/%m/%Y}"
+    due = short_day(shown, today)
     if row.due_at is not None and row.status != "postponed":
-        day += " " + dates.spell_time(row.due_at.astimezone(ctx.tz))
-    pieces = [Piece(f"{marker} {day}"), Piece(line.title, shrink=1, keep=16)]
+        due += " " + dates.spell_time(row.due_at.astimezone(ctx.tz))
+    pieces = [Piece(f"{marker} {due}"), Piece(line.title, shrink=1, keep=10)]
     if line.who and not line.several:
         # This flow runs in private chats only (a bundle's names are in its detail).
-        pieces.append(Piece(short_scope(line.who), " – ", shrink=3, keep=14))
+        person = row.subject in ("trainee", "followup")
+        keep = min(len(line.who), WHOLE_NAME) if person else 14
+        pieces.append(Piece(short_scope(line.who), " – ", shrink=3, keep=keep))
     if row.status == "postponed" and not line.several:
         pieces.append(Piece(f"({status_label(row)})"))
     if formation:
         # Cut in what the names share: their end when they end alike (explorer R R6: « …
         # groupe…sion d'hiver Rouen » lost the group number), else their middle.
-        pieces.append(Piece(formation, " · ", shrink=2, keep=24, middle=not end_alike))
+        pieces.append(Piece(formation, " · ", shrink=2, keep=20, middle=not end_alike))
+        if day:
+            pieces.append(Piece(day))
     return fit(pieces, limit or label_limit(ctx.incoming.platform))

@@ -6,7 +6,10 @@ Agent de… » read the same for Caen and for Rouen.  A label is built
 from :class:`Piece` s instead, each saying how far it may shrink and in which
 order: a long title every line repeats gives way first, the name that tells
 two lines apart last, cut in its middle (« Agent de r… – Caen ») so its two
-ends stay.  A label that fits is left exactly as it reads.
+ends stay.  Pieces at their ``keep`` still too long give way again, in the same
+order, below it: the label is never cut as a whole in its middle, which fell inside
+a trainee's name (explorer KB, KB2: « Youss…ure… »).  A label that fits is left
+exactly as it reads.
 """
 
 from __future__ import annotations
@@ -30,20 +33,21 @@ class Piece:
 
 
 def fit(pieces: Sequence[Piece], limit: int = MAX_LABEL) -> str:
-    """The pieces joined, shortened in their ``shrink`` order until the label fits ``limit``."""
+    """The pieces joined, shortened in their ``shrink`` order until the label fits ``limit``:
+    each down to its ``keep`` first, then, if that is not enough, below it."""
     texts = [p.text for p in pieces]
     excess = len(_joined(pieces, texts)) - limit
-    for index in sorted(
-        (i for i, p in enumerate(pieces) if p.shrink), key=lambda i: pieces[i].shrink
-    ):
-        if excess <= 0:
-            break
-        piece = pieces[index]
-        room = len(piece.text) - max(piece.keep, 2)
-        if room <= 0:
-            continue
-        texts[index] = shorten(piece.text, len(piece.text) - min(excess, room), middle=piece.middle)
-        excess -= len(piece.text) - len(texts[index])
+    order = sorted((i for i, p in enumerate(pieces) if p.shrink), key=lambda i: pieces[i].shrink)
+    for floor in (lambda piece: max(piece.keep, 2), lambda piece: 2):
+        for index in order:
+            if excess <= 0:
+                break
+            piece, before = pieces[index], len(texts[index])
+            room = before - floor(piece)
+            if room <= 0:
+                continue
+            texts[index] = shorten(piece.text, before - min(excess, room), middle=piece.middle)
+            excess -= before - len(texts[index])
     return shorten(_joined(pieces, texts), limit, middle=True)
 
 

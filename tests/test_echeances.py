@@ -716,3 +716,33 @@ async def test_telegram_buttons_keep_the_trainee_whole_and_the_start_day_of_twin
     twins = [b for b in shown if "Agent de" in b]
     assert sorted(b[-7:] for b in twins) == ["(03/11)"] * 3 + ["(06/11)"] * 3, shown
     assert len([b for b in twins if "– Youssef Laurent-Bertrand · Agent de" in b]) == 4
+
+
+async def test_a_deadline_opened_from_page_2_comes_back_to_page_2(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer KB, KB5: a deadline opened from page 8 of forty formations' deadlines, then
+    « Fait » or « Retour à la liste », brought the list back on page 1."""
+    for city in ("Caen", "Rouen", "Évreux", "Le Havre"):
+        formation = await add_formation(
+            db, title=f"Cariste – {city}", funder="cvl", trainees=("Anne Roc", "Ben Sol")
+        )
+        async with db.sessions() as session, session.begin():
+            await refresh_deadlines(session, formation)
+    await trainer.says("/echeances")
+    await trainer.presses("Suivants")
+    second = [b for b in trainer.buttons if b.startswith("🔵") and "Envoyer" in b]
+    grouped = [b for b in trainer.buttons if b.startswith("🔵") and "sorties" in b]
+    assert second and grouped, trainer.buttons
+    await trainer.presses(second[0])
+    await trainer.presses("Retour à la liste")
+    assert any(b.startswith("◀ Précédents") for b in trainer.buttons), trainer.buttons
+    assert second[0] in trainer.buttons
+    await trainer.presses(grouped[-1])  # a line of several names, then back
+    await trainer.presses("Retour à la liste")
+    assert any(b.startswith("◀ Précédents") for b in trainer.buttons), trainer.buttons
+    await trainer.presses(second[-1])
+    await trainer.presses("Fait")
+    assert "C'est noté" in trainer.all_text
+    assert any(b.startswith("◀ Précédents") for b in trainer.buttons), trainer.buttons
+    assert second[-1] not in trainer.buttons

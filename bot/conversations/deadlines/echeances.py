@@ -46,9 +46,9 @@ from bot.conversations.deadlines.echeance import (
     titles,
 )
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import PAGE_SIZE, Call, Flow, Leave, Next, Outcome, Retry
+from bot.conversations.kit.flow import Call, Flow, Leave, Next, Outcome, Retry
 from bot.conversations.kit.labels import Piece, fit
-from bot.conversations.kit.pick import RETURN_PAGE
+from bot.conversations.kit.pick import RETURN_PAGE, page_of
 from bot.conversations.kit.steps import Option, Pick
 from bot.deadlines.actions import complete, done_just_now, reopen, to_do, too_soon
 from bot.deadlines.lines import Line, bundle, concerned, in_order
@@ -146,13 +146,26 @@ async def on_list(ctx: Context, picked: str) -> Outcome:
         return Next("list")
     if picked == "_undo":
         return await undo_done(ctx)
+    # Back on the page the line was opened from afterwards (explorer KB, KB5: page 1 of 8).
     if picked.startswith("g:"):
         ctx.data["members_of"] = picked.removeprefix("g:")
+        ctx.data[LIST_PAGE] = page_of(ctx, picked)
         return Next("members")
     row = await load_deadline(ctx, picked.removeprefix("d:"))
     if row is None:
         return Retry(ctx.render("echeances.not_found"))
+    ctx.data[RETURN_PAGE] = page_of(ctx, picked)
     return Call("echeance", {"deadline_id": row.id}, store="closed")
+
+
+LIST_PAGE = "list_page"
+"""The list's page a group of names was opened from, for the list shown again."""
+
+
+def back_to_list(ctx: Context) -> Outcome:
+    """The list again, on the page the group of names was opened from."""
+    ctx.data[RETURN_PAGE] = ctx.data.pop(LIST_PAGE, 0)
+    return Next("list")
 
 
 async def undo_done(ctx: Context) -> Outcome:
@@ -212,8 +225,7 @@ async def back_to_members(ctx: Context) -> Outcome | None:
     if isinstance(closed, int):
         ctx.data["undo_id"] = closed
     if await members_line(ctx) is None:
-        ctx.data.pop(RETURN_PAGE, None)  # the list starts on its first page
-        return Next("list")
+        return back_to_list(ctx)
     return None
 
 
@@ -259,7 +271,7 @@ async def members_choices(ctx: Context) -> list[Option]:
 async def on_members(ctx: Context, picked: str) -> Outcome:
     line = await members_line(ctx)
     if picked == "_back" or line is None:
-        return Next("list")
+        return back_to_list(ctx)
     if picked == "_all_done":
         today = ctx.now.astimezone(ctx.tz).date()
         ahead = [m for m in line.rows if too_soon(m, today)]
@@ -272,21 +284,18 @@ async def on_members(ctx: Context, picked: str) -> Outcome:
         rows = [row for row in done if row is not None]
         if rows and not any(done_just_now(row, ctx.person_id, ctx.now) for row in rows):
             await say_already_done(ctx, rows)  # a colleague's « Toutes faites » came first
-            return Next("list")
+            return back_to_list(ctx)
         if later:  # those whose day has come; the others said, with their day
             names = sorted((who.get(m.id, "") for m in due), key=by_surname)
             ctx.say("echeances.some_done", item=line.first.title, names=names, later=later)
         else:
             ctx.say("echeances.all_done", title=line.title, who=line.briefly())
         ctx.data["undo_id"] = [member.id for member in due]  # « ↩ Annuler » undoes them all
-        return Next("list")
+        return back_to_list(ctx)
     opened = await load_deadline(ctx, picked.removeprefix("d:"))
     if opened is None or opened.id not in {r.id for r in line.rows}:
         return Retry(ctx.render("echeances.not_found"))
-    # Back on the page of that name afterwards (explorer I: page 1 again, every time).
-    listed = [v for _, v in ctx.data.get("_options") or [] if not str(v).startswith("_")]
-    if picked in listed:
-        ctx.data[RETURN_PAGE] = listed.index(picked) // PAGE_SIZE
+    ctx.data[RETURN_PAGE] = page_of(ctx, picked)  # back on that name's page (explorer I)
     return Call("echeance", {"deadline_id": opened.id}, store="closed")
 
 

@@ -277,6 +277,14 @@ RETURN_PAGE = "_return_page"
 """The page a list is shown on when asked again (a group's members after one was opened)."""
 
 
+def page_of(ctx: Context, picked: str) -> int:
+    """The page of the list just answered that shows ``picked`` (0 if it is none of its
+    listed ones): where to ask it again (:data:`RETURN_PAGE`) once what was opened from it
+    closes (explorers I and KB, KB5: page 1 again, every time)."""
+    listed = [v for _, v in ctx.data.get("_options") or [] if not str(v).startswith("_")]
+    return listed.index(picked) // PAGE_SIZE if picked in listed else 0
+
+
 def pinned(options: list[Option]) -> tuple[list[Option], list[Option], list[Option]]:
     """A paged list's options: those before it and after it (their values start with « _ »:
     « Terminé », « ✅ Toutes faites », « Retour à la liste »), shown on every page,

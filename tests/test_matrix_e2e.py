@@ -654,7 +654,7 @@ async def test_a_digest_posted_to_a_group_room_names_no_trainee(
         assert await Sender(db.sessions, {"matrix": bot.send}).run_once() == 1
         digest = await julien.reply_after(room, 0, "en retard")
         assert digest.decrypted
-        assert "Projet professionnel (démo) : 3 en retard" in digest.body
+        assert "Projet professionnel (démo) : 1 en retard" in digest.body
         for name in ("Nadia Roux", "Thomas Fabre", "Inès Garnier", "Karim Benali"):
             assert name not in digest.body
 

@@ -298,19 +298,22 @@ def digest_text(
         counts: dict[int, dict[str, int]] = {}
         fridays = set()
         for name, items in (("overdue", overdue), ("week", week), ("missed", missed)):
-            for row in items:
+            # Lines, as the private digest and /echeances count them: « 10 entrées à saisir
+            # dans EOS » is one (explorer KB, KB6: « Maçon – Caen : 21 en retard », 3 lines).
+            for item in bundle(items, {}, local):
                 count = counts.setdefault(
-                    row.formation_id, {"overdue": 0, "week": 0, "weekend": 0, "missed": 0}
+                    item.first.formation_id, {"overdue": 0, "week": 0, "weekend": 0, "missed": 0}
                 )
                 count[name] += 1
-                friday = (
-                    None
-                    if row.status == "postponed"
-                    else dates.weekend_friday(row.effective_due, today)
-                )
-                if name != "missed" and friday:
+                on_friday = {
+                    friday
+                    for row in item.rows
+                    if row.status != "postponed"
+                    and (friday := dates.weekend_friday(row.effective_due, today))
+                }
+                if name != "missed" and on_friday:
                     count["weekend"] += 1
-                    fridays.add(friday)
+                    fridays |= on_friday
         lines = [
             {"title": titles.get(fid, ""), **c}
             for fid, c in sorted(counts.items(), key=lambda p: titles.get(p[0], ""))

@@ -1575,3 +1575,39 @@ async def test_stopping_the_formation_on_a_day_is_an_exit(trainer: Person) -> No
     assert "et son motif (« Abandon »)" in trainer.last
     await trainer.says("Julie arrête le stage à midi jeudi")
     assert "Pour noter la sortie" not in trainer.last
+
+
+async def test_namesakes_in_several_formations_are_counted_as_trainees(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer KB, KB1: « 9 stagiaires s'appellent ainsi » for twenty Léa (« Léa Martin » in
+    three formations counted once), and five Léa of three names listed as three names."""
+    await add_formation(db, title="Cariste", trainees=("Maëlle Martin", "Maëlle Simon"))
+    await add_formation(
+        db, title="Maçon", trainees=("Maëlle Martin", "Maëlle Simon", "Maëlle Dubois")
+    )
+    await trainer.says("Maëlle absente hier")
+    assert trainer.last.startswith(
+        "Noter l'absence de Maëlle (5 stagiaires s'appellent ainsi : je vous demanderai "
+        "ensuite de qui il s'agit, ou répondez par son nom), hier"
+    )
+    await trainer.says("/annuler")
+    await add_formation(db, title="Cuisine", trainees=("Maëlle Petit",))
+    await trainer.says("Maëlle absente hier")
+    assert trainer.last.startswith("Noter l'absence de Maëlle (6 stagiaires s'appellent ainsi")
+    await trainer.presses("Oui, noter")
+    assert len([b for b in trainer.buttons if b.startswith("Maëlle ")]) == 6, trainer.buttons
+
+
+async def test_three_trainees_of_two_names_say_which_name_several_bear(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer KB, KB1: namesakes among the names listed were not announced."""
+    await add_formation(db, title="Cariste", trainees=("Maëlle Martin", "Maëlle Simon"))
+    await add_formation(db, title="Maçon", trainees=("Maëlle Martin",))
+    await trainer.says("Maëlle absente hier")
+    assert trainer.last == (
+        "Noter l'absence de Maëlle Martin ou Maëlle Simon, hier (dimanche 22 novembre 2026) ? "
+        "Plusieurs de vos stagiaires s'appellent Maëlle Martin : je vous demanderai ensuite de "
+        "qui il s'agit."
+    )

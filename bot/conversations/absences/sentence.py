@@ -367,7 +367,8 @@ async def confirm_values(ctx: Context) -> dict[str, object]:
     """ "de Karim Benali", "d'Éloïse Lefèvre": the elision a careful writer makes.
 
     Namesakes (two Karim Benali in two formations) are named once, with a
-    word that /absence will ask which one, not « Karim Benali ou Karim Benali ».
+    word that /absence will ask which one, not « Karim Benali ou Karim Benali »;
+    more than :data:`MANY_NAMESAKES` trainees are counted.
     """
     who = list(dict.fromkeys(ctx.data["_who"]))
     rest = str(ctx.data["_rest"])
@@ -381,7 +382,10 @@ async def confirm_values(ctx: Context) -> dict[str, object]:
     period, _, without = read_period(head)
     part = HALF_SAID.get(period or "")
     extra = set(fold(without if part else head).split()) - spelled
-    many = len(who) if len(who) > MANY_NAMESAKES else 0  # twenty « Julien … » (AG6)
+    # Twenty « Julien … » (AG6): the trainees counted, not their names (explorer KB, KB1:
+    # « 9 stagiaires s'appellent ainsi » for 20 Léa, « Léa Martin » in three formations).
+    trainees = len(ctx.data["_who"])
+    many = trainees if trainees > MANY_NAMESAKES else 0
     return {
         "of_who": texts.of(as_written(ctx.data["_names"][0]) if many else " ou ".join(who)),
         "many": many,
@@ -396,7 +400,10 @@ async def confirm_values(ctx: Context) -> dict[str, object]:
         # after its comma, which the question writes; the motive read apart (« à cause du
         # bus », « hier, mardi il revient »: explorer AY5) is shown where it was typed
         "tail": visible(tail or str(ctx.data.get("reason") or "")),
-        "namesakes": len(who) == 1 and len(ctx.data["_who"]) > 1,
+        # A name several trainees bear, named once: asked apart next (with three trainees at
+        # most, one name: « Léa Martin ou Léa Simon », two Léa Martin).
+        "namesakes": "" if many else next((n for n in who if ctx.data["_who"].count(n) > 1), ""),
+        "one_name": len(who) == 1,
         "limit": MAX_LATE_MINUTES,  # a longer one is not shown as to note: said after
     }
 

@@ -713,9 +713,9 @@ async def test_telegram_buttons_keep_the_trainee_whole_and_the_start_day_of_twin
     shown = [b.text for row in markup.inline_keyboard for b in row if b.text[0] in "🔴🟠🔵"]
     assert len(shown) == len(set(shown)), shown  # no two buttons alike
     assert all(len(b) <= 64 for b in shown), shown
-    twins = [b for b in shown if "Agent de" in b]
+    twins = [b for b in shown if "Agent d" in b]
     assert sorted(b[-7:] for b in twins) == ["(03/11)"] * 3 + ["(06/11)"] * 3, shown
-    assert len([b for b in twins if "– Youssef Laurent-Bertrand · Agent de" in b]) == 4
+    assert len([b for b in twins if "– Youssef Laurent-Bertrand · Agent d" in b]) == 4
 
 
 async def test_a_deadline_opened_from_page_2_comes_back_to_page_2(
@@ -746,3 +746,25 @@ async def test_a_deadline_opened_from_page_2_comes_back_to_page_2(
     assert "C'est noté" in trainer.all_text
     assert any(b.startswith("◀ Précédents") for b in trainer.buttons), trainer.buttons
     assert second[-1] not in trainer.buttons
+
+
+async def test_telegram_buttons_of_one_bilan_keep_its_day_and_what_tells_titles_apart(
+    db: Database, trainer: Person, person: Any
+) -> None:
+    """Explorer KB, KB2: the label cut as a whole in its middle took the bilan's day
+    (« Envoyer les mod… – bilan…fin… »); a title keeps what tells it from the others of its
+    bilan (« Envoyer les m… », « Envoyer les j… »), however short the rest makes it."""
+    await scheduled_long_ago(trainer)
+    await add_formation(db, title="Assistant de vie aux familles – Cherbourg-en-Cotentin")
+    async with db.sessions() as s, s.begin():
+        camille = await s.scalar(select(P).where(P.display_name == "Camille Durand"))
+        assert camille is not None
+        s.add(ChatIdentity(person_id=camille.id, platform="telegram", user_id="c", chat_id="c"))
+    on_telegram = person("c", Platform.TELEGRAM)
+    await on_telegram.says("/echeances")
+    markup = keyboard(on_telegram.replies[-1])
+    assert markup is not None
+    shown = [b.text for row in markup.inline_keyboard for b in row if b.text[0] in "🔴🟠🔵"]
+    bilan = [b for b in shown if "– bilan" in b]
+    assert len(bilan) == 4 and all(len(b) <= 64 and "26/11 ·" in b for b in bilan), shown
+    assert any("Envoyer les m" in b for b in bilan) and any("Envoyer les j" in b for b in bilan)

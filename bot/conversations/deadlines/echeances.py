@@ -121,11 +121,12 @@ async def list_choices(ctx: Context) -> list[Option]:
     alike = ending_alike([raw[i][0] for i in with_deadlines if i in raw]) if several else set()
     today = ctx.now.astimezone(ctx.tz).date()
     lines = []
-    for line in await current_lines(ctx, rows):
+    current = await current_lines(ctx, rows)
+    for line, keep in zip(current, title_keeps(current), strict=True):
         fid = line.first.formation_id
         title, start = raw.get(fid, ("", today)) if several else ("", today)
         day = f"({short_day(start, today)})" if fid in twins else ""
-        shown = label(ctx, line, title, title in alike, day=day)
+        shown = label(ctx, line, title, title in alike, day=day, title_keep=keep)
         whole = label(ctx, line, names.get(fid) if several else None, limit=WHOLE_LINE)
         lines.append((shown, f"g:{line.first.id}" if line.several else f"d:{line.first.id}", whole))
     # Where buttons cut a line (Telegram), every line is listed whole with the question, so
@@ -362,6 +363,26 @@ def ending_alike(names: list[str]) -> set[str]:
     return alike
 
 
+TITLE_KEEP = 10
+"""What a deadline's title keeps at least in a button, « Tenir l'e… », when others of that
+line's trainee or bilan start otherwise."""
+
+
+def title_keeps(lines: list[Line]) -> list[int]:
+    """How much of each line's title its button keeps: enough to tell it from the other
+    titles of its trainee or bilan in its formation, « Envoyer les m… » and « Envoyer les
+    j… » (explorer KB, KB2: what the other pieces share goes before, never what differs)."""
+    titles: dict[tuple[int, str], set[str]] = {}
+    for line in lines:
+        titles.setdefault((line.first.formation_id, line.who), set()).add(line.title)
+    keeps = []
+    for line in lines:
+        others = titles[(line.first.formation_id, line.who)] - {line.title}
+        shared = max((_common_start(line.title, other) for other in others), default=0)
+        keeps.append(max(TITLE_KEEP, shared + 2))  # the first letter that differs, and « … »
+    return keeps
+
+
 def _common_start(one: str, other: str) -> int:
     return _common_end(one[::-1], other[::-1])
 
@@ -412,6 +433,7 @@ def label(
     end_alike: bool = False,
     *,
     day: str = "",
+    title_keep: int = TITLE_KEEP,
     limit: int | None = None,
 ) -> str:
     """ "🔴 01/12 Envoyer les modes d'emploi… – bilan de fin du 08/12 · Agent de restauration –
@@ -429,12 +451,13 @@ def label(
     due = short_day(shown, today)
     if row.due_at is not None and row.status != "postponed":
         due += " " + dates.spell_time(row.due_at.astimezone(ctx.tz))
-    pieces = [Piece(f"{marker} {due}"), Piece(line.title, shrink=1, keep=10)]
+    pieces = [Piece(f"{marker} {due}"), Piece(line.title, shrink=1, keep=title_keep)]
     if line.who and not line.several:
         # This flow runs in private chats only (a bundle's names are in its detail).
-        person = row.subject in ("trainee", "followup")
-        keep = min(len(line.who), WHOLE_NAME) if person else 14
-        pieces.append(Piece(short_scope(line.who), " – ", shrink=3, keep=keep))
+        if row.subject in ("trainee", "followup"):
+            pieces.append(Piece(line.who, " – ", shrink=3, keep=min(len(line.who), WHOLE_NAME)))
+        else:  # « bilan de fin du 26/11 », « Session 1 »: its end tells two apart
+            pieces.append(Piece(short_scope(line.who), " – ", shrink=3, keep=14, middle=True))
     if row.status == "postponed" and not line.several:
         pieces.append(Piece(f"({status_label(row)})"))
     if formation:

@@ -6,9 +6,10 @@ Agent de… » read the same for Caen and for Rouen.  A label is built
 from :class:`Piece` s instead, each saying how far it may shrink and in which
 order: a long title every line repeats gives way first, the name that tells
 two lines apart last, cut in its middle (« Agent de r… – Caen ») so its two
-ends stay.  Pieces at their ``keep`` still too long give way again, in the same
-order, below it: the label is never cut as a whole in its middle, which fell inside
-a trainee's name (explorer KB, KB2: « Youss…ure… »).  A label that fits is left
+ends stay.  Pieces at their ``keep`` still too long give way again below it, a
+letter each in turn, the last of the order (a trainee's name) only after them: the
+label is never cut as a whole in its middle, which fell inside a trainee's name
+(explorer KB, KB2: « Youss…ure… »).  A label that fits is left
 exactly as it reads.
 """
 
@@ -34,21 +35,32 @@ class Piece:
 
 def fit(pieces: Sequence[Piece], limit: int = MAX_LABEL) -> str:
     """The pieces joined, shortened in their ``shrink`` order until the label fits ``limit``:
-    each down to its ``keep`` first, then, if that is not enough, below it."""
+    each down to its ``keep`` first; if that is not enough, all but the last of that order
+    below it, a letter each in turn, then that last one."""
     texts = [p.text for p in pieces]
     excess = len(_joined(pieces, texts)) - limit
     order = sorted((i for i, p in enumerate(pieces) if p.shrink), key=lambda i: pieces[i].shrink)
-    for floor in (lambda piece: max(piece.keep, 2), lambda piece: 2):
-        for index in order:
-            if excess <= 0:
-                break
-            piece, before = pieces[index], len(texts[index])
-            room = before - floor(piece)
-            if room <= 0:
-                continue
-            texts[index] = shorten(piece.text, before - min(excess, room), middle=piece.middle)
-            excess -= before - len(texts[index])
+    for index in order:
+        if excess > 0:
+            excess -= _cut(pieces[index], texts, index, excess, max(pieces[index].keep, 2))
+    turns = [order[:-1], order[-1:]]
+    for turn in turns:
+        while excess > 0 and any(len(texts[i]) > 2 for i in turn):
+            for index in turn:
+                if excess > 0 and len(texts[index]) > 2:
+                    excess -= _cut(pieces[index], texts, index, 1, 2)
     return shorten(_joined(pieces, texts), limit, middle=True)
+
+
+def _cut(piece: Piece, texts: list[str], index: int, wanted: int, floor: int) -> int:
+    """``texts[index]`` shortened by up to ``wanted`` characters, not below ``floor``: how
+    many it lost."""
+    before = len(texts[index])
+    room = before - floor
+    if room <= 0:
+        return 0
+    texts[index] = shorten(piece.text, before - min(wanted, room), middle=piece.middle)
+    return before - len(texts[index])
 
 
 def _joined(pieces: Sequence[Piece], texts: list[str]) -> str:

@@ -37,6 +37,7 @@ from bot.conversations.attestations.trainer import invite_after_scheduling
 from bot.conversations.bilans.departed import gone_by, leave_out_departed, untick_departed
 from bot.conversations.bilans.derogation import DEROGATION
 from bot.conversations.bilans.funder_contact import tell_charge_de_mission
+from bot.conversations.bilans.in_charge import someone_else_in_charge, tell_the_trainer_in_charge
 from bot.conversations.bilans.partner import PARTNER, partner_data
 from bot.conversations.bilans.shared import (
     deadline_lines,
@@ -367,13 +368,17 @@ async def save_bilan(ctx: Context) -> None:
         return
     await mark_done_by_answers(ctx.session, scheduled.bilan.id, ctx.person_id, ctx.now)
     view = scheduled.view
+    deadlines = deadline_lines(ctx, scheduled.deadlines)
+    told = await tell_the_trainer_in_charge(ctx, view, deadlines)
     ctx.say(
         "bilan.scheduled",
         kind=kind_label(scheduled.bilan.kind),
         when=dates.spell_span(view.start, view.end),
         remote=scheduled.bilan.remote,
-        deadlines=deadline_lines(ctx, scheduled.deadlines),
+        deadlines=deadlines,
         title=view.formation.title,
+        owner=someone_else_in_charge(ctx, view),  # explorer KB4
+        told=told,
     )
     await invite_participants(ctx, view)
     await send_documents(ctx, view)

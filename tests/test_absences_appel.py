@@ -11,13 +11,18 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from bot.app import build_engine, setup_logging
 from bot.config import Settings
+from bot.outbox_payload import payload_to_reply
 from bot.storage.bilans import StoredDeadline
 from bot.storage.db import Database
 from bot.storage.formations import Formation, Trainee
+from bot.storage.outbox import OutboxMessage
+from bot.storage.people import ChatIdentity
+from bot.storage.people import Person as P
+from bot.texts import plain
 from tests.auxil.absences import (
     FollowUp,
     absences,
@@ -594,3 +599,97 @@ async def test_a_title_with_a_number_is_the_formation_not_part_of_the_day(
     await trainer.says("/appel groupe 3 le 45 matin")
     assert trainer.all_text.startswith("Je n'ai pas compris la date « le 45 ».")
     assert "formation" not in trainer.all_text
+
+
+async def nina_in_charge(db: Database, *, chat: bool = True) -> None:
+    """« Agent de restauration » handed to Nina; Camille, the demo's administrator, calls."""
+    async with db.sessions() as session, session.begin():
+        nina = P(display_name="Nina Colleague")
+        session.add(nina)
+        await session.flush()
+        if chat:
+            session.add(
+                ChatIdentity(person_id=nina.id, platform="telegram", user_id="n", chat_id="n")
+            )
+        await session.execute(
+            update(Formation).where(Formation.title.like("Agent%")).values(owner_id=nina.id)
+        )
+
+
+async def told_in(db: Database, chat: str) -> list[str]:
+    async with db.sessions() as session:
+        found = await session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.chat_id == chat, OutboxMessage.key.like("decrochage-signs:%"))
+            .order_by(OutboxMessage.id)
+        )
+        return [plain(payload_to_reply(r.payload).text) for r in found]
+
+
+async def two_absences_then_a_call(trainer: Person) -> None:
+    for line in ("/absence karim vendredi dernier matin", "/absence hugo vendredi dernier matin"):
+        await trainer.says(line)
+        await trainer.presses("Oui")
+        await trainer.presses("Non")
+        await trainer.presses("Passer")
+        await trainer.presses("Enregistrer")
+    await start_morning_call(trainer)
+    await trainer.says("absents : 1, 2, 3")
+    await trainer.presses("Enregistrer l'appel")
+
+
+async def test_an_administrator_s_call_tells_the_trainer_in_charge_of_the_signs(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer KB9: Claire (administrator) taking the call of Bruno's formation read the
+    décrochage signs alone; Bruno, who holds the entretiens, heard nothing, and « Pas
+    maintenant » lost them."""
+    await nina_in_charge(db)
+    await two_absences_then_a_call(trainer)
+    assert (
+        "J'envoie ces signes de décrochage à Nina Colleague, en charge de « Agent de "
+        "restauration (démo) »."
+    ) in trainer.all_text
+    await trainer.presses("Pas maintenant")
+    (to_nina,) = await told_in(db, "n")
+    assert to_nina.startswith(
+        "Camille Durand a fait l'appel de votre formation « Agent de restauration (démo) » : "
+        "lundi 23 novembre 2026, matin.\n"
+    )
+    assert "Signes de décrochage :" in to_nina
+    assert (
+        "· Karim Benali : 2 absences non justifiées en 14 jours → ouvrir un suivi : "
+        "/decrochage Karim Benali"
+    ) in to_nina
+    assert "· Hugo Moreau : 2 absences non justifiées en 14 jours" in to_nina
+    assert "Léa Martin" not in to_nina
+    # The next call's absence is a new sign for Karim alone: told, once.
+    await trainer.says("/appel restauration cet après-midi")
+    await trainer.says("absents : 1")
+    await trainer.presses("Enregistrer l'appel")
+    told = await told_in(db, "n")
+    assert len(told) == 2 and "lundi 23 novembre 2026, après-midi." in told[1]
+    assert "· Karim Benali :" in told[1] and "Hugo Moreau" not in told[1]
+
+
+async def test_a_trainer_in_charge_without_a_chat_is_left_to_the_caller(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer KB9: no chat to write to her in, the person who called is asked to."""
+    await nina_in_charge(db, chat=False)
+    await two_absences_then_a_call(trainer)
+    assert (
+        "Je ne peux pas écrire à Nina Colleague, en charge de « Agent de restauration (démo) » : "
+        "pensez à lui transmettre ces signes de décrochage."
+    ) in trainer.all_text
+
+
+async def test_her_own_call_tells_nobody_else(db: Database, trainer: Person) -> None:
+    """Explorer KB9: the trainer in charge calling reads the signs, and nothing is queued."""
+    await two_absences_then_a_call(trainer)
+    assert "Signes de décrochage :" in trainer.all_text
+    assert "J'envoie ces signes" not in trainer.all_text
+    assert await told_in(db, "c") == []
+    async with db.sessions() as session:
+        keys = (await session.scalars(select(OutboxMessage.key))).all()
+    assert not [k for k in keys if k.startswith("decrochage-signs:")]

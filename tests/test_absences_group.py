@@ -16,6 +16,7 @@ from tests.auxil.absences import absences, add_formation, audit_entries, record_
 from tests.auxil.dialogue import Person
 from tests.auxil.hostile import FOR_CHOICES, FOR_NAMES, step_of, survives
 from tests.test_absence import PDF
+from tests.test_absences_appel import nina_in_charge, told_in
 
 
 async def saved(db: Database) -> list[tuple[int, date, str, int | None, bool]]:
@@ -680,3 +681,22 @@ async def test_a_file_at_the_group_s_motive_is_told_where_the_justificatif_goes(
         assert await step_of(db, trainer) == ("absence_group", "reason")
     await trainer.says("arrêt maladie")
     assert "Motif : arrêt maladie" in trainer.last
+
+
+async def test_a_sentence_in_a_colleague_s_formation_tells_its_trainer_of_the_signs(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer KB9: an administrator's sentence reaching décrochage signs in a formation she
+    is not in charge of tells its trainer, as /appel does."""
+    await nina_in_charge(db)
+    await trainer.says("Karim et Julie absents vendredi matin")
+    await trainer.presses("Enregistrer")
+    await trainer.says("Karim et Julie absents ce matin")
+    await trainer.presses("Enregistrer")
+    assert "J'envoie ces signes de décrochage à Nina Colleague" in trainer.all_text
+    (to_nina,) = await told_in(db, "n")
+    assert to_nina.startswith(
+        "Camille Durand a noté des absences dans votre formation « Agent de restauration "
+        "(démo) » : lundi 23 novembre 2026, matin."
+    )
+    assert "· Karim Benali : 2 absences" in to_nina and "· Julie Petit : 2 absences" in to_nina

@@ -24,10 +24,12 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from bot import dates
 from bot.absences.clashes import Conflict, period_label
 from bot.absences.days import day_periods, spell_days
 from bot.absences.log import decline_followup
 from bot.absences.rollcall import Flag, Mark, Roll, record_roll
+from bot.conversations.absences.in_charge import tell_trainers_in_charge
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Leave, Next, Option, Outcome, Switch
 from bot.conversations.kit.steps import Pick
@@ -102,15 +104,17 @@ async def save_marks(
         flags.update((f.trainee.id, f) for f in one.flags)
     roll.flags = list(flags.values())
     titles = {m.formation.title for m in marks} | ({formation.title} if formation else set())
+    when = spell_days(days, span=span, own=own) if len(days) > 1 else ""
+    half = "" if period == "retard" or own else period_label(period, None)
     ctx.say(
         "absence_appel.saved",
         roll=roll,
         away=_once([t.full_name for t, a in roll.saved if a.period != "retard"]),
         late=_once([t.full_name for t, a in roll.saved if a.period == "retard"]),
         day=days[0],
-        when=spell_days(days, span=span, own=own) if len(days) > 1 else "",
+        when=when,
         already=already,
-        half="" if period == "retard" or own else period_label(period, None),
+        half=half,
         title=titles.pop() if len(titles) == 1 else "",
         justified=justified,
         source=source,
@@ -119,6 +123,11 @@ async def save_marks(
         gone = [day for day in days if mark.trainee.left_before(day)]
         if gone:
             ctx.say("absence_appel.group_left", t=mark.trainee, gone=gone, all=days)
+    # Signs in a colleague's formation reach its trainer too (explorer KB9).
+    spelled = when or dates.spell_date(days[0])
+    await tell_trainers_in_charge(
+        ctx, roll.flags, source=source, when=f"{spelled}, {half}" if half else spelled
+    )
     offers = [f for f in roll.flags if not f.followed]
     if not offers:
         return Leave()

@@ -184,10 +184,16 @@ async def test_a_trainee_s_name_at_which_formation_opens_hers(
     await add_formation(db, title="Cariste", trainees=("Léa Martin",))
     await trainer.says("/formations")
     await trainer.says("martin")
-    assert trainer.last.startswith(
-        "Le nom « martin » figure dans plusieurs de vos formations : Cariste (mardi 3 novembre "
-        "2026), Agent de restauration (démo) (lundi 19 octobre 2026). Laquelle ouvrir ?"
+    # Explorer KB3: the formations holding the name as the buttons, not named in a paragraph.
+    assert trainer.last == (
+        "Quelle formation ?\nLe nom « martin » figure dans 2 formations sur 3 : choisissez la "
+        "bonne ou tapez son numéro (« Toute la liste » pour revenir à l'ensemble)."
     )
+    assert trainer.buttons == [
+        "Cariste (mardi 3 novembre 2026)",
+        "Agent de restauration (démo) (lundi 19 octobre 2026)",
+        "Toute la liste",
+    ]
     await trainer.says("zorglub")
     assert "Je n'ai pas reconnu ce choix" in trainer.last
 
@@ -514,3 +520,30 @@ async def test_a_colleague_s_title_on_these_dates_is_refused_to_a_trainer_too(
     await trainer.presses("Intitulé")
     await trainer.says(projet.title)
     assert trainer.last.startswith(f"« {projet.title} » est déjà l'intitulé d'une autre formation")
+
+
+async def test_a_name_in_many_formations_narrows_the_paged_list_to_them(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer KB3: « martin », in 26 of 40 formations, was a 1,420-character paragraph
+    naming them, and the buttons still the whole list's page 1 of 5."""
+    for n in range(1, 13):
+        await add_formation(db, title=f"Cariste {n:02}", trainees=("Paul Martin",))
+    for n in range(1, 4):
+        await add_formation(db, title=f"Maçon {n}", trainees=("Zoé Lambert",))
+    await trainer.says("/formations")
+    await trainer.says("martin")
+    said = trainer.last
+    assert said.startswith("Quelle formation ?\nLe nom « martin » figure dans 13 formations sur")
+    assert len(said) < 300 and "Cariste 01" not in said
+    assert "Maçon 1" not in trainer.buttons and "Toute la liste" in trainer.buttons
+    assert "Suivants ▶ (2/2)" in trainer.buttons or any(
+        b.startswith("Suivants") for b in trainer.buttons
+    )
+    await trainer.presses("Suivants")
+    assert not [b for b in trainer.buttons if b.startswith("Maçon")]
+    await trainer.presses("Toute la liste")
+    assert "figure dans" not in trainer.last
+    await trainer.says("paul martin")
+    await trainer.presses("Cariste 12")
+    assert trainer.last.startswith("Que voulez-vous faire de « Cariste 12 » ?")

@@ -42,7 +42,6 @@ from typing import Any
 from bot import dates
 from bot.answers import visible
 from bot.conversations.formations.choose import (
-    formation_option,
     formation_options,
     formations_of_trainee,
     listed_formations,
@@ -57,7 +56,7 @@ from bot.conversations.formations.trainee_file import (
     MenuTakingAList,
 )
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, leave_saying
+from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Stay, leave_saying
 from bot.conversations.kit.pages import LINES, Reading
 from bot.conversations.kit.steps import Confirm, Entry, Option, Pick, PickMany
 from bot.deadlines.facts import rules_off
@@ -83,6 +82,7 @@ async def open_formation(ctx: Context, picked: str) -> Outcome:
         ctx.data.pop("formation_id", None)
         return Retry(ctx.render("formation.not_found"))
     ctx.data["formation_id"] = formation.id
+    ctx.data.pop("_by_name", None)  # the narrowed list's words, once it is answered
     return Next()
 
 
@@ -93,10 +93,10 @@ async def by_trainee(ctx: Context) -> Outcome | None:
         return None
     if len(found) == 1:
         return await open_formation(ctx, str(found[0].id))
-    named = [formation_option(f).label for f in found]
-    return Retry(
-        ctx.render("formation.trainee_in", typed=visible(ctx.incoming.text)[:40], named=named)
-    )
+    # Several: those alone, paged, with « Toute la liste » (explorer KB3: 26 named in prose).
+    sought = " ".join(visible(ctx.incoming.text).split())[:60]
+    ctx.data.update(_only=[str(f.id) for f in found], _sought=sought, _page=0, _by_name=sought)
+    return Stay()
 
 
 async def this_formation(ctx: Context) -> Formation | None:

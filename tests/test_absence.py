@@ -1655,3 +1655,29 @@ async def test_29_february_in_a_year_without_one_is_named_at_every_date_question
     await trainer.says("Karim et Léa absents le 29 février")
     assert trainer.all_text.startswith(none) and "plus d'un an" not in trainer.all_text
     assert not await absences(db)
+
+
+async def test_the_words_after_absences_choose_the_formation_and_the_trainee(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer KB7: « /absences Karim Benali » asked « Dans quelle formation ? » of all,
+    the name used nowhere."""
+    for line in ("/absence karim hier matin", "/absence léa hier matin", "/absence nadia hier"):
+        await trainer.says(line)
+        await trainer.presses("Oui")
+        if "Oui, l'enregistrer" in trainer.buttons:
+            await trainer.presses("Oui, l'enregistrer")
+        if "Le matin" in trainer.buttons:
+            await trainer.presses("Le matin")
+        await trainer.presses("Non")
+        await trainer.presses("Passer")
+        await trainer.presses("Enregistrer")
+        if "Pas maintenant" in trainer.buttons:
+            await trainer.presses("Pas maintenant")
+    await trainer.says("/absences Karim Benali")
+    assert trainer.last.startswith("Quelle absence ?")
+    assert trainer.buttons == ["22/11 matin – Karim Benali", "Toute la liste"]
+    await trainer.says("/annuler")
+    await trainer.says("/absences projet")
+    assert trainer.last.startswith("Quelle absence ?")
+    assert [b for b in trainer.buttons if "Nadia Roux" in b]

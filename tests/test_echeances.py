@@ -768,3 +768,25 @@ async def test_telegram_buttons_of_one_bilan_keep_its_day_and_what_tells_titles_
     bilan = [b for b in shown if "– bilan" in b]
     assert len(bilan) == 4 and all(len(b) <= 64 and "26/11 ·" in b for b in bilan), shown
     assert any("Envoyer les m" in b for b in bilan) and any("Envoyer les j" in b for b in bilan)
+
+
+async def test_the_words_after_echeances_filter_the_list(db: Database, trainer: Person) -> None:
+    """Explorer KB7: « /echeances Maçon » listed the whole organisation's deadlines."""
+    await scheduled_long_ago(trainer)
+    await trainer.says("/echeances restauration")
+    assert trainer.last.startswith("Échéances d'« Agent de restauration (démo) » :")
+    await trainer.says("/annuler")
+    await trainer.says("/echeances démo")  # both demo formations: which one
+    assert trainer.last == "Quelle formation ?"
+    assert trainer.buttons == [
+        "Agent de restauration (démo) (4 à faire)",
+        "Projet professionnel (démo) (4 à faire)",
+    ]
+    await trainer.presses("Projet professionnel")
+    assert trainer.last.startswith("Échéances de « Projet professionnel (démo) » :")
+    await trainer.says("/annuler")
+    await trainer.says("/echeances zorglub")
+    assert trainer.replies[-2].text == (
+        "Aucune formation ne correspond à « zorglub » : voici toutes les échéances."
+    )
+    assert trainer.last.startswith("Échéances de l'organisme")

@@ -547,3 +547,27 @@ async def test_a_name_in_many_formations_narrows_the_paged_list_to_them(
     await trainer.says("paul martin")
     await trainer.presses("Cariste 12")
     assert trainer.last.startswith("Que voulez-vous faire de « Cariste 12 » ?")
+
+
+async def test_the_words_after_formations_answer_which_formation(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer KB7: « /formations Maçon – Caen » showed page 1 of the whole list, the words
+    dropped without a word."""
+    await add_formation(db, title="Cariste", trainees=("Paul Henry",))
+    await trainer.says("/formations cariste")
+    assert trainer.last.startswith("Que voulez-vous faire de « Cariste » ?")
+    await trainer.says("/annuler")
+    await trainer.says("/formations Paul Henry")  # a trainee's name: his formation
+    assert trainer.last.startswith("Que voulez-vous faire de « Cariste » ?")
+    await trainer.says("/annuler")
+    await trainer.says("/formations démo")
+    assert trainer.last.startswith("Quelle formation ?\n2 choix sur 3 correspondent à « démo » :")
+    assert "Cariste" not in " ".join(trainer.buttons) and "Toute la liste" in trainer.buttons
+    await trainer.says("/annuler")
+    await trainer.says("/formations zorglub")
+    assert trainer.replies[-2].text == (
+        "Aucune formation ne correspond à « zorglub », ni aucun stagiaire : choisissez dans la "
+        "liste."
+    )
+    assert trainer.last == "Quelle formation ?" and len(trainer.buttons) == 3

@@ -194,3 +194,13 @@ async def test_exporter_on_the_console_writes_a_workbook_that_opens(
     sheet = openpyxl.load_workbook(written).active
     assert sheet is not None and sheet["B2"].value == "Karim Benali"
     assert sheet["C2"].is_date and sheet["C2"].number_format == "dd/mm/yyyy"
+
+
+async def test_the_words_after_exporter_choose_the_formation(db: Database, trainer: Person) -> None:
+    """Explorer KB7: « /exporter Maçon – Caen » asked « Dans quelle formation ? » of all."""
+    await trainer.says("/exporter restauration")
+    assert trainer.last == "Quel export d'« Agent de restauration (démo) » ?"
+    await trainer.says("/annuler")
+    await trainer.says("/exporter zorglub")
+    assert "Aucune formation ne correspond à « zorglub », ni aucun stagiaire" in trainer.all_text
+    assert trainer.last.startswith("Dans quelle formation ?")

@@ -52,8 +52,10 @@ from bot.conversations.absences.steps import (
     current_trainee,
     single_formation,
 )
+from bot.conversations.formations.after_command import read_after_command, typed_after
 from bot.conversations.formations.choose import formation_options
-from bot.conversations.kit.context import Context
+from bot.conversations.kit.carry import NARROWED
+from bot.conversations.kit.context import Context, matching
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, leave_saying
 from bot.conversations.kit.steps import Confirm, Option, Pick
 from bot.storage.absences import Absence
@@ -190,10 +192,25 @@ async def edit_start(ctx: Context) -> Outcome | None:
             return Leave()
         if len(offered) == 1:  # one formation holds them: no question
             ctx.data["formation_id"] = int(offered[0].value)
+        else:  # « /absences Maçon – Caen », « /absences Karim Benali » (explorer KB7)
+            await read_after_command(ctx, "absences", offered)
     if "formation_id" in ctx.data and not await editable(ctx):
         ctx.say("absence.none_to_edit")
         return Leave()
+    ctx.data["_after"] = typed_after(ctx, "absences")[:200]
+    if "formation_id" in ctx.data:
+        await narrow_to_trainee(ctx)
     return None
+
+
+async def narrow_to_trainee(ctx: Context) -> None:
+    """« /absences Karim Benali », the formation known: his absences alone (explorer KB7)."""
+    typed = str(ctx.data.get("_after") or "")
+    options = await absence_options(ctx) if typed else []
+    labels = {o.value: [*o.label.split(" – "), ""][1] for o in options}  # the name alone
+    found = matching(typed, list(labels), labels=labels)
+    if found and len(found) < len(options):
+        ctx.data[NARROWED] = {"_only": found, "_sought": typed[:60], "_page": 0}
 
 
 async def choose_formation(ctx: Context, picked: str) -> Outcome:
@@ -202,6 +219,7 @@ async def choose_formation(ctx: Context, picked: str) -> Outcome:
     if not await editable(ctx):
         ctx.say("absence.none_to_edit")
         return Leave()
+    await narrow_to_trainee(ctx)
     return Next()
 
 

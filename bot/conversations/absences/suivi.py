@@ -35,6 +35,7 @@ from bot.conversations.absences.steps import (
     single_formation,
     who_steps,
 )
+from bot.conversations.formations.after_command import read_after_command
 from bot.conversations.formations.choose import formation_options, load_formation
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Stay, Step
@@ -163,6 +164,8 @@ async def export_start(ctx: Context) -> Outcome | None:
     if not await single_formation(ctx):
         ctx.say("suivi.no_formation")
         return Leave()
+    if "formation_id" not in ctx.data:  # « /exporter Maçon – Caen » (explorer KB7)
+        await read_after_command(ctx, "exporter", await formation_options(ctx))
     return None
 
 

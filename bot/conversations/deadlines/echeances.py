@@ -45,6 +45,7 @@ from bot.conversations.deadlines.echeance import (
     seen_formations,
     titles,
 )
+from bot.conversations.formations.after_command import read_after_command
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Call, Flow, Leave, Next, Outcome, Retry
 from bot.conversations.kit.labels import Piece, fit
@@ -67,7 +68,11 @@ async def echeances_start(ctx: Context) -> Outcome | None:
     if not await to_do(ctx.session, list(await titles(ctx)), ctx.now):
         ctx.say("echeances.none", admin=bool(ctx.actor and ctx.actor.is_admin))
         return Leave()
-    return None
+    # « /echeances Maçon »: that formation's deadlines, or the formations it fits (KB7).
+    found = await read_after_command(
+        ctx, "echeances", await filter_choices(ctx), store="filter", trainees=False
+    )
+    return Next("filter") if len(found) > 1 else None
 
 
 async def back_from_deadline(ctx: Context) -> Outcome | None:

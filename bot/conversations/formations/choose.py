@@ -109,11 +109,11 @@ async def formation_options(ctx: Context) -> list[Option]:
     return [formation_option(f) for f in by_relevance(await listed_formations(ctx), day_of(ctx))]
 
 
-async def formations_of_trainee(ctx: Context) -> list[Formation] | None:
-    """The formations of the trainee a name typed at « Quelle formation ? » names (« Julie
-    Fabre », « fabre »): where she is, as a trainer thinks of a group (explorer BD9: « pas
-    reconnu »); ``None`` when it names nobody."""
-    words = fold(ctx.incoming.text).split()
+async def formations_of_trainee(ctx: Context, typed: str | None = None) -> list[Formation] | None:
+    """The formations of the trainee a name typed at « Quelle formation ? » (or after the
+    command, ``typed``: explorer KB7) names (« Julie Fabre », « fabre »): where she is, as a
+    trainer thinks of a group (explorer BD9: « pas reconnu »); ``None`` when it names nobody."""
+    words = fold(ctx.incoming.text if typed is None else typed).split()
     if not words or len(" ".join(words)) < 3 or len(words) > 4:
         return None
     found = [

@@ -40,11 +40,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot import dates
-from bot.answers import visible
 from bot.conversations.formations.choose import (
     formation_options,
-    formations_of_trainee,
-    listed_formations,
     load_formation,
     member,
     named_apart,
@@ -55,8 +52,9 @@ from bot.conversations.formations.trainee_file import (
     ADDED,
     MenuTakingAList,
 )
+from bot.conversations.formations.which import by_trainee, list_start, open_formation
 from bot.conversations.kit.context import Context
-from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, Stay, leave_saying
+from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, leave_saying
 from bot.conversations.kit.pages import LINES, Reading
 from bot.conversations.kit.steps import Confirm, Entry, Option, Pick, PickMany
 from bot.deadlines.facts import rules_off
@@ -67,36 +65,6 @@ from bot.formations.labels import LABELS
 from bot.formations.paths import last_path_end
 from bot.storage.formations import Formation
 from bot.storage.people import Person, Role
-
-
-async def list_start(ctx: Context) -> Outcome | None:
-    if not await listed_formations(ctx):
-        ctx.say("formation.none_yet")
-        return Leave()
-    return None
-
-
-async def open_formation(ctx: Context, picked: str) -> Outcome:
-    formation = await load_formation(ctx, picked)
-    if formation is None:
-        ctx.data.pop("formation_id", None)
-        return Retry(ctx.render("formation.not_found"))
-    ctx.data["formation_id"] = formation.id
-    ctx.data.pop("_by_name", None)  # the narrowed list's words, once it is answered
-    return Next()
-
-
-async def by_trainee(ctx: Context) -> Outcome | None:
-    """A trainee's name at « Quelle formation ? »: her formation opened, or hers named."""
-    found = await formations_of_trainee(ctx)
-    if found is None:
-        return None
-    if len(found) == 1:
-        return await open_formation(ctx, str(found[0].id))
-    # Several: those alone, paged, with « Toute la liste » (explorer KB3: 26 named in prose).
-    sought = " ".join(visible(ctx.incoming.text).split())[:60]
-    ctx.data.update(_only=[str(f.id) for f in found], _sought=sought, _page=0, _by_name=sought)
-    return Stay()
 
 
 async def this_formation(ctx: Context) -> Formation | None:

@@ -42,6 +42,10 @@ MAX_DEPTH = 8
 
 _KEPT = ("_q", "_stack", aside.KEY, aside.PRESSED)
 
+NARROWED = "_narrowed"
+"""How the next list question starts narrowed (its ``_only``, ``_sought``…), set before it is
+asked: the words typed after a command fitting several options (explorer KB7)."""
+
 
 class Carrier:
     """Carries a conversation from an outcome to the question it leads to."""
@@ -160,6 +164,7 @@ class Carrier:
                     ctx.data["_q"] = int(ctx.data.get("_q", 0)) + 1
                     for key in LIST_KEYS:
                         ctx.data.pop(key, None)
+                    ctx.data.update(ctx.data.pop(NARROWED, None) or {})
                     _walked(ctx, following.name)
                     ctx.send(await following.ask(ctx))
                     return flow.name, following.name

@@ -1,0 +1,72 @@
+"""The words typed after a command whose first question is « Quelle formation ? ».
+
+« /formations Maçon – Caen », « /exporter maçon », « /absences Karim Benali »: at forty
+formations the words after a command are the quickest way in, and the bot's own hints teach
+that form (« /decrochage Karim Benali »); they were dropped without a word (explorer KB7).
+They are read as the answer to that question would be: the one formation they fit chosen,
+several shown alone (paged, with « Toute la liste »), a trainee's name standing for the
+formations she is in; words that fit nothing are said not to, above the whole list.
+"""
+
+from __future__ import annotations
+
+from bot.answers import has_control_characters
+from bot.conversations.formations.choose import formations_of_trainee
+from bot.conversations.kit.carry import NARROWED
+from bot.conversations.kit.context import Context, matching
+from bot.conversations.kit.steps import Option
+
+LONGEST = 200
+"""Past this, what follows a command is no formation's name (a paste): said unread."""
+
+
+def typed_after(ctx: Context, command: str) -> str:
+    """What follows ``/command`` in the message that started the flow, spaces tidied."""
+    text = ctx.incoming.argument if ctx.incoming.command == command else ""
+    return " ".join(text.split())
+
+
+async def fitting_formations(
+    ctx: Context, typed: str, options: list[Option], *, trainees: bool = True
+) -> tuple[list[str], bool]:
+    """The options (formation ids) ``typed`` fits, and whether it did as a trainee's name."""
+    if len(typed) > LONGEST or has_control_characters(typed):
+        return [], False
+    labels = {o.value: f"{o.label} {o.search}".strip() for o in options}
+    found = matching(typed, [o.value for o in options], labels=labels)
+    if found or not trainees:
+        return found, False
+    holding = {str(f.id) for f in await formations_of_trainee(ctx, typed) or []}
+    return [o.value for o in options if o.value in holding], True
+
+
+async def read_after_command(
+    ctx: Context,
+    command: str,
+    options: list[Option],
+    *,
+    store: str = "formation_id",
+    trainees: bool = True,
+) -> list[str]:
+    """The words after ``/command`` as the answer to « Quelle formation ? » (``options``):
+    the one they fit stored under ``store`` (the question then skipped), several left for
+    the question to show alone, none said so. The formations they fit, for the caller."""
+    typed = typed_after(ctx, command)
+    if not typed:
+        return []
+    found, by_name = await fitting_formations(ctx, typed, options, trainees=trainees)
+    if len(found) == 1:
+        ctx.data[store] = int(found[0])
+    elif found:
+        sought = typed[:60]
+        ctx.data[NARROWED] = {"_only": found, "_sought": sought, "_page": 0}
+        if by_name:
+            ctx.data["_by_name"] = sought  # « Le nom « martin » figure dans … » (KB3)
+    else:
+        ctx.say(
+            "formation.after_command_unknown",
+            typed=typed[:60] if len(typed) <= LONGEST else "",
+            command=command,
+            trainees=trainees,
+        )
+    return found

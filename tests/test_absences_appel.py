@@ -693,3 +693,24 @@ async def test_her_own_call_tells_nobody_else(db: Database, trainer: Person) -> 
     async with db.sessions() as session:
         keys = (await session.scalars(select(OutboxMessage.key))).all()
     assert not [k for k in keys if k.startswith("decrochage-signs:")]
+
+
+async def test_an_administrator_s_one_absence_tells_the_trainer_in_charge_of_the_sign(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer KB9, « Same question for a sentence »: one absence noted by an administrator
+    reaching a sign in a colleague's formation is told to its trainer as a call's are."""
+    await nina_in_charge(db)
+    for line in ("/absence karim vendredi dernier matin", "/absence karim ce matin"):
+        await trainer.says(line)
+        await trainer.presses("Oui")
+        await trainer.presses("Non")
+        await trainer.presses("Passer")
+        await trainer.presses("Enregistrer")
+    assert "J'envoie ces signes de décrochage à Nina Colleague" in trainer.all_text
+    (to_nina,) = await told_in(db, "n")
+    assert to_nina.startswith(
+        "Camille Durand a noté une absence dans votre formation « Agent de restauration "
+        "(démo) » : Karim Benali, matin du lundi 23 novembre 2026.\n"
+    )
+    assert "· Karim Benali : 2 absences non justifiées en 14 jours → ouvrir un suivi" in to_nina

@@ -52,6 +52,7 @@ from bot.conversations.absences.details import (
     proof_of,
     recap_values,
 )
+from bot.conversations.absences.in_charge import tell_of_one
 from bot.conversations.absences.sentence import other_name, said_data
 from bot.conversations.absences.steps import (
     current_formation,
@@ -300,6 +301,7 @@ async def save_absence(ctx: Context) -> Outcome:
         flag_conflict(ctx, recorded)
         return Next("conflict")
     ctx.say("absence.saved", a=recorded.absence, name=trainee.full_name, label=period_label)
+    await tell_of_one(ctx, formation, trainee, recorded)  # a colleague's trainee: KB9
     signal = recorded.signal
     if signal is None and not recorded.followed:
         return await sick_leave_in_a_bilan(ctx, formation, trainee.full_name, recorded.absence)

@@ -13,12 +13,16 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
+from bot import dates
+from bot.absences.clashes import period_label
+from bot.absences.log import Recorded
 from bot.absences.rollcall import Flag
 from bot.answers import visible
 from bot.conversations.kit.context import Context
 from bot.formations.queries import named_in_organisation
 from bot.messages import Reply
 from bot.people.chats import tell_person
+from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Person
 
 
@@ -61,3 +65,17 @@ async def tell_trainers_in_charge(
         owners.append({"name": name, "title": title, "told": told})
     if owners:
         ctx.say("absence_appel.owner_told", owners=owners)
+
+
+async def tell_of_one(
+    ctx: Context, formation: Formation, trainee: Trainee, recorded: Recorded
+) -> None:
+    """« /absence Hugo vendredi » by someone else reaching a sign: told as a call's are."""
+    if recorded.signal is None:
+        return
+    a = recorded.absence
+    flag = Flag(trainee, formation, recorded.signal, recorded.followed, a.id)
+    label = period_label(a.period, a.late_minutes, a.late_half)
+    when = f"{trainee.full_name}, {label} du {dates.spell_date(a.day)}"
+    source = "retard" if a.period == "retard" else "absence"
+    await tell_trainers_in_charge(ctx, [flag], source=source, when=when)

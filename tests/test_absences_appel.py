@@ -654,7 +654,7 @@ async def test_an_administrator_s_call_tells_the_trainer_in_charge_of_the_signs(
     (to_nina,) = await told_in(db, "n")
     assert to_nina.startswith(
         "Camille Durand a fait l'appel de votre formation « Agent de restauration (démo) » : "
-        "lundi 23 novembre 2026, matin.\n"
+        "lundi 23 novembre 2026, matin.\n\nSignes de décrochage :\n"
     )
     assert "Signes de décrochage :" in to_nina
     assert (

@@ -19,9 +19,8 @@ from bot.absences.log import Recorded
 from bot.absences.rollcall import Flag
 from bot.answers import visible
 from bot.conversations.kit.context import Context
+from bot.conversations.people.told import tell
 from bot.formations.queries import named_in_organisation
-from bot.messages import Reply
-from bot.people.chats import tell_person
 from bot.storage.formations import Formation, Trainee
 from bot.storage.people import Person
 
@@ -47,19 +46,20 @@ async def tell_trainers_in_charge(
         formation = theirs[0].formation
         owner = await ctx.session.get(Person, formation.owner_id)
         title = visible(await named_in_organisation(ctx.session, formation))
-        words = {
+        words: dict[str, Any] = {
             "by": visible(ctx.actor.name) if ctx.actor else "",
             "title": title,
             "when": when,
             "source": source,
             "flags": theirs,
         }
-        told = await tell_person(
-            ctx.session,
+        told = await tell(
+            ctx,
             formation.owner_id,
-            Reply(text=ctx.render("absence_appel.told_owner", **words)),
+            "absence_appel.told_owner",
             key=_key(formation_id, theirs),
             organisation_id=ctx.organisation_id,
+            **words,
         )
         name = visible(owner.display_name) if owner else ""
         owners.append({"name": name, "title": title, "told": told})

@@ -14,9 +14,8 @@ from bot import dates
 from bot.answers import visible
 from bot.bilans.view import BilanView, kind_label
 from bot.conversations.kit.context import Context
+from bot.conversations.people.told import tell
 from bot.formations.queries import named_in_organisation
-from bot.messages import Reply
-from bot.people.chats import tell_person
 
 
 def someone_else_in_charge(ctx: Context, view: BilanView) -> str:
@@ -32,7 +31,7 @@ async def tell_the_trainer_in_charge(
     scheduling is asked to)."""
     if not someone_else_in_charge(ctx, view):
         return False
-    words = {
+    words: dict[str, Any] = {
         "by": visible(ctx.actor.name) if ctx.actor else "",
         "kind": kind_label(view.bilan.kind),
         "title": visible(await named_in_organisation(ctx.session, view.formation)),
@@ -40,10 +39,11 @@ async def tell_the_trainer_in_charge(
         "remote": view.bilan.remote,
         "deadlines": deadlines,
     }
-    return await tell_person(
-        ctx.session,
+    return await tell(
+        ctx,
         view.formation.owner_id,
-        Reply(text=ctx.render("bilan.told_owner", **words)),
+        "bilan.told_owner",
         key=f"bilan-scheduled:{view.bilan.id}:{view.formation.owner_id}",
         organisation_id=ctx.organisation_id,
+        **words,
     )

@@ -36,10 +36,11 @@ async def tell(
     organisation_id: int,
     prefer: str | None = None,
     **words: Any,
-) -> None:
+) -> bool:
     """One person told, in her chat, the ``block`` rendered with ``words``; once per ``key``
-    (the outbox's unique key): someone else's change that concerns her."""
-    await tell_person(
+    (the outbox's unique key): someone else's change that concerns her.  False when the bot
+    has no chat to write to her in (the caller says so to whom made the change)."""
+    return await tell_person(
         ctx.session,
         person_id,
         Reply(text=ctx.render(block, **words)),

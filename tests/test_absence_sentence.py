@@ -1413,6 +1413,56 @@ async def test_leaving_the_formation_for_good_at_an_hour_is_an_exit(trainer: Per
     assert "et son motif (« Emploi »)" in trainer.last
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Karim a quitté la formation hier à 15h, abandon",
+        "Karim a quitté la formation hier à 15h, il arrête",
+        "Karim a quitté la formation vendredi à 15h, il arrête la formation",
+        "Karim a quitté la formation vendredi à 15h, démission",
+        "Karim a quitté la formation hier à 15h, il ne reviendra jamais",
+        "Karim a quitté la formation hier à 15h, il ne veut plus venir",
+        "Karim a quitté la formation hier à 15h, sortie définitive",
+        "Karim a quitté la formation hier à 15h, il ne reviendra pas ce n'est plus la peine",
+        "Karim a quitté la formation hier à 15h, il ne reviendra pas avant la fin de la formation",
+        "Karim a quitté la formation hier à 15h, il ne reviendra pas d'ici la fin de la formation",
+    ],
+)
+async def test_leaving_the_formation_at_an_hour_with_words_of_a_dropout_is_an_exit(
+    db: Database, trainer: Person, typed: str
+) -> None:
+    """Explorer KA7: « abandon », « il arrête (la formation) », « démission », « il ne reviendra
+    jamais », « … pas avant la fin de la formation » after a leaving of the formation with an
+    hour were offered as the afternoon's absence, whose motive said he left for good: the
+    exit and the décrochage follow-up went unrecorded."""
+    await trainer.says(typed)
+    assert trainer.last.startswith("Pour noter la sortie de Karim Benali :"), trainer.last
+    assert "et son motif (« Abandon »)" in trainer.last
+    assert await absences(db) == []
+
+
+async def test_several_leaving_the_formation_for_good_are_pointed_to_each_exit(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer KA7: « Karim et Léa ont quitté la formation vendredi à 15h, ils ne reviendront
+    pas » was one press from two half-day absences « départ à 15 h, ils ne reviendront pas »;
+    a leaving for good of the formation too at an hour (« ne reviendra pas » was), it is
+    pointed to their exits, each named."""
+    await trainer.says(
+        "Karim et Léa ont quitté la formation vendredi à 15h, ils ne reviendront pas"
+    )
+    assert trainer.last.startswith(
+        "Pour noter les sorties de Karim Benali et de Léa Martin : /formations, puis la "
+        "formation, « Entrées et sorties », et chaque sortie avec sa date"
+    ), trainer.last
+    assert trainer.buttons == [] or not trainer.buttons
+    assert await absences(db) == []
+    await trainer.says(
+        "Karim a quitté la formation à 15h vendredi, il ne reviendra pas avant lundi"
+    )
+    assert trainer.last.startswith("Noter l'absence de Karim Benali, vendredi 20 novembre 2026")
+
+
 async def test_a_past_day_said_besides_a_day_to_come_is_not_dropped_unsaid(
     db: Database, trainer: Person
 ) -> None:

@@ -105,19 +105,28 @@ _EARLY = re.compile(
 """What makes a leaving one for the day: an hour, « plus tôt », « en avance », « avant la
 fin » (explorer HA2)."""
 _NOT_BACK_FOR = (
-    r"(?!\s+(?:de\s+(?:la\s+)?(?:journee|matinee|seance|semaine)|aujourd|demain|hier|ce|cet"
-    r"|cette|avant|apres|d'ici|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|le\s+\d"
-    r"|\d|en\s+cours|la\s+semaine)\b)"
+    r"(?!\s+(?:de\s+(?:la\s+)?(?:journee|matinee|seance|semaine)|aujourd|demain|hier"
+    r"|ce(?!\s+n')|cet|cette|(?:avant|d'ici)(?!\s+la\s+fin)|apres|lundi|mardi|mercredi|jeudi"
+    r"|vendredi|samedi|dimanche|le\s+\d|\d|en\s+cours|la\s+semaine)\b)"
 )
-"""« il ne reviendra pas aujourd'hui / cet après-midi / de la journée »: only that day (JB2)."""
+"""« il ne reviendra pas aujourd'hui / cet après-midi / de la journée »: only that day (JB2);
+not « … avant la fin de la formation », « … d'ici la fin », « … ce n'est plus la peine »
+(explorer KA7)."""
+_STOPS_NOW = rf"(?:il|elle|iel|ils|elles)\s+arrete(?:nt)?(?=\s*(?:[,;.!]|$)|\s+{_THE_FORMATION})"
+"""« …, il arrête », « …, elle arrête la formation »: stopping, nothing else said (KA7)."""
 _FOR_GOOD = re.compile(
-    rf"\b(?:{_HIRED}|ne\s+(?:re)?(?:viendra|vient)\s+(?:pas|plus){_NOT_BACK_FOR}|abandonnee?s?"
-    r"|abandonner|definitivement|pour\s+de\s+bon|pour\s+toujours)\b"
+    rf"\b(?:{_HIRED}|{_STOPS_NOW}"
+    r"|ne\s+(?:re)?(?:viendra|vient|viendront|viennent)\s+(?:(?:pas|plus)"
+    rf"{_NOT_BACK_FOR}|jamais)"
+    r"|ne\s+(?:veut|veulent|voudra|voudront)\s+plus|abandon|abandonnee?s?|abandonner"
+    r"|demission\w*|sortie\s+definitive|definitivement|pour\s+de\s+bon|pour\s+toujours)\b"
 )
 """What says a leaving of the formation is for good (« il ne reviendra pas », « il abandonne »,
-« il a trouvé un CDI »): an exit, whatever hour is said (explorer JA5); without them, an hour
-is a leaving early, wherever the day is (« a quitté la formation hier à 15h pour un rdv »:
-explorer JB2)."""
+« il a trouvé un CDI »): an exit, whatever hour is said (explorer JA5); so are « abandon »,
+« il arrête (la formation) », « démission », « sortie définitive », « il ne reviendra jamais »,
+« il ne veut plus venir », « ils ne reviendront pas » (explorer KA7: noted as a half-day's
+absence); without them, an hour is a leaving early, wherever the day is (« a quitté la
+formation hier à 15h pour un rdv »: explorer JB2)."""
 _STOPPING = re.compile(r"(?:arrete|arretent|arretera|(?:va|vont)\s+arreter)$")
 _COURSE = ("la formation", "le stage")
 

@@ -47,9 +47,9 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
 
 async def left_sentence(ctx: Context) -> Outcome | None:
     """ "Joao a abandonné hier": where a trainee's leaving is noted."""
-    from bot.conversations.absences import sentence
+    from bot.conversations.absences import left
 
-    return await sentence.left_sentence(ctx)
+    return await left.left_sentence(ctx)
 
 
 def services() -> Services:

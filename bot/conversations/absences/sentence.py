@@ -32,7 +32,7 @@ from bot import dates, texts
 from bot.absences.besides import past_said_besides
 from bot.absences.clashes import HALF_SAID
 from bot.absences.days import read_days_and_words
-from bot.absences.leaving import read_early_leaving, read_left_sentence
+from bot.absences.leaving import read_early_leaving
 from bot.absences.line import another_name, day_words, read_period, soft_fold
 from bot.absences.log import MAX_LATE_MINUTES
 from bot.absences.sentence import AbsenceSentence, read_absence_sentence
@@ -51,7 +51,6 @@ from bot.conversations.formations.choose import visible_formations
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Switch, leave_saying
 from bot.conversations.kit.steps import Confirm, Option, Pick
-from bot.formations.labels import EXIT_REASONS
 from bot.people.names import as_written
 from bot.storage.people import Role
 
@@ -177,33 +176,6 @@ def said_data(sentence: AbsenceSentence) -> dict[str, object]:
     if isinstance(reason, str) and has_words(reason):
         data["reason"] = reason
     return data
-
-
-_FOR_A_JOB = re.compile(
-    r"\b(?:cdi|cdd|emploi|travail|boulot|job|poste|embauche|embauchee|interim|contrat)\b"
-)
-
-
-def _exit_motive(text: str) -> str:
-    """The exit's motive the sentence says: « Emploi » for « elle a trouvé un CDI » (explorer
-    AO2: « Abandon » was offered), else « Abandon »."""
-    return EXIT_REASONS["emploi" if _FOR_A_JOB.search(fold(text)) else "abandon"]
-
-
-async def left_sentence(ctx: Context) -> Outcome | None:
-    """« Joao a abandonné hier »: where a trainee's leaving is noted (their exit, and a
-    follow-up's end), said with their name; nothing is started (explorer Z, Z4: « Je ne suis
-    pas sûr de ce que vous voulez faire »). Within a dialogue it starts nothing, so it is
-    not read there at all (the question is asked again)."""
-    if ctx.actor is None or not ctx.actor.is_member or ctx.incoming.is_group or ctx.in_dialogue:
-        return None
-    typed = read_left_sentence(ctx.incoming.text)
-    if typed is None:
-        return None
-    names = [t.full_name for f in await visible_formations(ctx) for t in f.named_trainees]
-    found = list(dict.fromkeys(match_names(typed, [(n, n) for n in names])))
-    ctx.say("absence.left_said", names=found, typed=typed, motive=_exit_motive(ctx.incoming.text))
-    return Leave()
 
 
 async def names_and_motives(ctx: Context, sentence: AbsenceSentence) -> list[tuple[str, str]]:

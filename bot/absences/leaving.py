@@ -14,8 +14,10 @@ formation hier à 15h pour un rdv »: explorer JB2).  Both only read: the dialog
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
-from bot.absences.line import as_typed, names_a_day_only, read_period, soft_fold
+from bot import dates
+from bot.absences.line import as_typed, day_words, names_a_day_only, read_period, soft_fold
 from bot.absences.sentence import (
     NO_LONGER,
     NOT_NAMES,
@@ -24,6 +26,7 @@ from bot.absences.sentence import (
     sentence_words,
     without_courtesies,
 )
+from bot.dates.words import MONTH_WORDS
 
 _THE_FORMATION = (
     r"(?:(?:la|le|sa|son|cette|ce|leur)\s+|l')"
@@ -150,12 +153,13 @@ AFTERNOON_FROM = 12
 """A leaving at noon or after misses the afternoon; before, the half-day is asked."""
 
 
-def read_early_leaving(text: str) -> AbsenceSentence | None:
+def read_early_leaving(text: str, now: datetime | None = None) -> AbsenceSentence | None:
     """« Julie est partie à 16 h hier », « Karim partira plus tôt jeudi »: a leaving before
     the end of the séance, as the absence of the afternoon when its hour is noon or after
     (else of the day, its half asked), the motive « départ à 16 h » (explorer HB2: « Je ne
     suis pas sûr … »). ``future`` when told ahead (« partira », « quitte à 16 h vendredi »),
-    answered as « sera absent » is; ``None`` when no hour nor « plus tôt » says so."""
+    answered as « sera absent » is; ``None`` when no hour nor « plus tôt » says so. ``now``
+    tells a past date at the end of the reason (« pour un rdv le 20/11 ») from one to come."""
     if len(text) > 300 or "\n" in text.strip():
         return None
     typed = without_courtesies(text.strip())
@@ -181,8 +185,9 @@ def read_early_leaving(text: str) -> AbsenceSentence | None:
         "\n"
     )
     day = " ".join(day.split())
+    asked = False
     if not day:  # « partie à 16h pour un rdv hier »: the day after the reason (explorer JA6)
-        day, why = _day_at_the_end(why)
+        day, why, asked = _day_at_the_end(why, hour, now)
     names = [n for n in _SEVERAL.split(match["who"]) if n]
     if not names_a_day_only(day) or not names:
         return None
@@ -190,7 +195,8 @@ def read_early_leaving(text: str) -> AbsenceSentence | None:
         return None
     return AbsenceSentence(
         names=tuple(as_typed(typed, n) for n in names),
-        rest=_half_day(as_typed(typed, day) if day else "", hour),
+        # Unsure whose day it is: none said, so that it is asked (explorer KA1).
+        rest="" if asked else _half_day(as_typed(typed, day) if day else "", hour),
         late=False,
         reason=_motive(typed, early, why, after if comma else ""),
         future=match["going"] is not None,
@@ -201,20 +207,74 @@ def read_early_leaving(text: str) -> AbsenceSentence | None:
 _PAST_DAY = re.compile(
     r"(?:avant[- ]?)?hier|(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+derniere?"
 )
-"""The only days taken from the end of a reason: past for sure, so the leaving's, not the
-appointment's (explorer JB3: « pour un rdv lundi matin », « … demain », « … du 3 »)."""
+"""Days past for sure, whatever the date: the leaving's when they end its reason."""
+_OF = re.compile(r"^(?:de|du|d')\s*", re.IGNORECASE)
+_EVENING = re.compile(r"\s+soir$", re.IGNORECASE)
+_LONGEST_DAY = 5
+"""The most words a day at the end of a reason is looked for in (« le jeudi 19 novembre »)."""
 
 
-def _day_at_the_end(why: str) -> tuple[str, str]:
-    """ "pour un rdv hier" → ("hier", "pour un rdv"): the day that ends the reason, when it
-    can only be the leaving's (« hier », « avant-hier », « vendredi dernier »); any other stays
-    in the reason and the leaving is today's (explorer JB3)."""
+def _day_at_the_end(why: str, hour: int | None, now: datetime | None) -> tuple[str, str, bool]:
+    """ "pour un rdv hier matin" → ("hier matin", "pour un rdv", False): the day that ends the
+    reason, the leaving's when it is past for sure (« hier matin », « avant-hier », « vendredi
+    dernier », « le 20/11 », « jeudi 19 novembre »: explorer KA1, they were noted today); one
+    that is today or to come is the appointment's and stays in the reason, the leaving today's
+    (explorer JB3: « pour un rdv lundi matin », « … demain »). ``True`` last when it may be
+    either (« pour un rdv vendredi »: last Friday's or next one's), or when its half-day is not
+    the hour's (« partie à 16h pour un rdv hier matin »): the day is asked, never guessed."""
     words = why.split()
-    for count in (2, 1):
+    for count in range(min(len(words) - 1, _LONGEST_DAY), 0, -1):
         tail = " ".join(words[-count:])
-        if len(words) > count and _PAST_DAY.fullmatch(tail):
-            return tail, " ".join(words[:-count])
-    return "", why
+        if not names_a_day_only(tail):
+            continue
+        kept = " ".join(words[:-count])
+        of = _OF.match(tail)
+        day = _EVENING.sub(" après-midi", tail[of.end() :] if of else tail)
+        when = _when(tail, now)
+        if when == "none":
+            continue
+        if when == "ahead":
+            return "", why, False
+        if when == "unsure" or not _half_agrees(day, hour):
+            return "", why, True
+        # « pour son rdv de vendredi dernier »: the reason kept whole (KA1: « … rdv de ? »)
+        return day, why if of else kept, False
+    return "", why, False
+
+
+def _when(tail: str, now: datetime | None) -> str:
+    """« past » when the words name a day before ``now``'s for sure, « ahead » when they name
+    today or a day to come, « unsure » when they may name either (a weekday alone, « le 3 »:
+    last one or next one), « none » when they name no day."""
+    rest = read_period(tail)[2].strip()
+    if _PAST_DAY.fullmatch(_OF.sub("", rest)):
+        return "past"
+    if now is None:
+        return "none"
+    said = day_words(tail, now)
+    before = dates.understand(said, now, "past") if said else None
+    if before is None or not before.has_date:
+        return "unsure" if re.search(r"\bderniere?s?\b|\bpassee?s?\b", rest) else "none"
+    after = dates.understand(said, now, "future")
+    past, today = before.when.date(), now.date()
+    ahead = after.when.date() if after is not None and after.has_date else past
+    if past >= today:
+        return "ahead"
+    if ahead == past:
+        return "past"
+    if re.search(r"\d+/\d+", rest) or any(w in MONTH_WORDS for w in rest.split()):
+        # « le 20/11 »: this year's, three days ago, or next year's: the nearest (KA1)
+        return "past" if today - past <= ahead - today else "ahead"
+    return "unsure"
+
+
+def _half_agrees(day: str, hour: int | None) -> bool:
+    """Whether the half-day said (« hier matin ») is the one the hour falls in: a leaving at
+    16 h « pour un rdv hier matin » is not that morning's (explorer JB3)."""
+    period = read_period(day)[0]
+    if hour is None or period not in ("matin", "apres_midi"):
+        return True
+    return (period == "matin") == (hour < AFTERNOON_FROM)
 
 
 def _half_day(day: str, hour: int | None) -> str:

@@ -68,7 +68,7 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
         return None
     # « Julie est partie à 16 h hier »: the half-day's absence, its hour the motive (HB2).
     text = ctx.incoming.text
-    sentence = read_absence_sentence(text) or read_early_leaving(text)
+    sentence = read_absence_sentence(text) or read_early_leaving(text, ctx.now)
     if ctx.incoming.is_group:
         if sentence is None or sentence.nobody:
             return None

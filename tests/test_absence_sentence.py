@@ -1521,6 +1521,64 @@ async def test_an_arrival_alone_with_its_day_or_motive_is_a_late_arrival(
     assert trainer.last.startswith(said), trainer.last
 
 
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        (
+            "Léa est arrivée à 10h pour le rattrapage de jeudi",
+            "Noter le retard de Léa Martin, ce matin (lundi 23 novembre 2026), pour le "
+            "rattrapage de jeudi ?",
+        ),
+        (
+            "Léa est arrivée à 10h (rdv jeudi)",
+            "Noter le retard de Léa Martin, ce matin (lundi 23 novembre 2026), (rdv jeudi) ?",
+        ),
+        (
+            "Léa est arrivée à 10h pour un rdv",
+            "Noter le retard de Léa Martin, ce matin (lundi 23 novembre 2026), pour un rdv ?",
+        ),
+        (
+            "Léa est arrivée à 10h hier (grève)",
+            "Noter le retard de Léa Martin, hier matin (dimanche 22 novembre 2026), (grève) ?",
+        ),
+        (
+            "Karim est arrivé à 10h ce matin en bus",
+            "Noter le retard de Karim Benali, ce matin (lundi 23 novembre 2026), en bus ?",
+        ),
+    ],
+)
+async def test_the_day_inside_an_arrival_s_motive_is_not_the_arrival_s(
+    trainer: Person, typed: str, said: str
+) -> None:
+    """Explorer KA10 (and KA3): the words after an arrival's hour and day were put where the
+    day goes, « pour le rattrapage de jeudi » offered as Thursday's late arrival, « (rdv
+    jeudi) » too, « (grève) » glued to the day (« hier (grève) matin ») and lost: they are
+    its motive, the day the one typed before them or today."""
+    await trainer.says(typed)
+    assert trainer.last.startswith(said), trainer.last
+
+
+async def test_an_arrival_then_a_leaving_is_not_a_late_arrival_of_another_day(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Explorer KA10: « Léa est arrivée à 10h pour repartir à 11h » typed on Tuesday was saved
+    as Monday's late arrival, its leaving at 11 h lost: two things in one sentence, nothing is
+    offered."""
+    clock.advance(hours=24)
+    await trainer.says("Léa est arrivée à 10h pour repartir à 11h")
+    assert "Noter" not in trainer.last, trainer.last
+    assert trainer.buttons == [] or not trainer.buttons
+    assert await absences(db) == []
+    await trainer.says("Léa est arrivée à 10h pour le rattrapage de jeudi")
+    await trainer.presses("Oui, noter")
+    await trainer.says("60")
+    await trainer.presses("Non")
+    await trainer.presses("Enregistrer")
+    [saved] = await absences(db)
+    assert (str(saved.day), saved.late_minutes) == ("2026-11-24", 60)
+    assert saved.reason == "pour le rattrapage de jeudi"
+
+
 async def test_a_day_inside_a_leaving_s_motive_is_the_appointment_s(trainer: Person) -> None:
     """Explorer JB3: « Julie est partie à 16h pour un rdv lundi matin » was offered as the
     morning's absence, « … rdv chez France Travail demain » refused as a day to come: only

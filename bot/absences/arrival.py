@@ -21,9 +21,10 @@ _ARRIVED = re.compile(
 may come before the hour (« arrivée hier à 10h20 »: explorer JA8)."""
 _OTHER_KIND = re.compile(
     r"\b(?:absente?s?|abs|malades?|pas\s+(?:venue?s?|la|pu\s+venir)|retard|(?:re)?partie?s?"
-    r"|(?:re)?sortie?s?|quitte\w*)\b"
+    r"|(?:re)?sortie?s?|quitte\w*|(?:re)?partir|(?:re)?sortir)\b"
 )
-"""What makes a sentence more than an arrival (explorer JA13, JA8)."""
+"""What makes a sentence more than an arrival (explorer JA13, JA8; KA10: « arrivée à 10h pour
+repartir à 11h » is a leaving too, not a late arrival of the day « pour repartir à 11h »)."""
 
 
 _SAYS_A_DAY = re.compile(
@@ -82,7 +83,9 @@ def arrival_apart(line: str) -> tuple[str, int | None]:
             besides and not _A_MOTIVE.match(besides)
         ):
             return line, None
-        said = f"{before} en retard {day} {besides}{comma} {further}"
+        # The motive after a comma, as typed after one: its words are no day (explorer KA10:
+        # « pour le rattrapage de jeudi » was read as the day, « (bus) » glued to it: KA3).
+        said = f"{before} en retard {day}{', ' if besides else ''}{besides}{comma} {further}"
     elif arrived["comma"].strip():  # « léa en retard hier, arrivée à 10h pour cause de bus »
         said = f"{before} {day}{', ' if besides else ''}{besides}{comma} {further}"
     else:  # « karim arrivé à 10h hier en retard »

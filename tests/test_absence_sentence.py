@@ -1579,6 +1579,30 @@ async def test_an_arrival_then_a_leaving_is_not_a_late_arrival_of_another_day(
     assert saved.reason == "pour le rattrapage de jeudi"
 
 
+async def test_an_absence_from_an_hour_with_no_day_is_today_s(
+    db: Database, trainer: Person, clock: Clock
+) -> None:
+    """Explorer KA9: « Karim absent à partir de 14h » typed on Tuesday at 11 h was offered for
+    Monday (the last 14 h past), its date only in brackets; an hour said with no day is
+    today's, for one person or several."""
+    clock.advance(hours=24)
+    await trainer.says("Karim absent à partir de 14h")
+    assert trainer.last.startswith(
+        "Noter l'absence de Karim Benali, aujourd'hui à partir de 14h (mardi 24 novembre 2026) ?"
+    ), trainer.last
+    await trainer.presses("Oui, noter")
+    assert trainer.last.startswith("Quand, ce mardi 24 novembre 2026 ?"), trainer.last
+    await trainer.says("/annuler")
+    await trainer.says("Karim et Léa absents à partir de 14h")
+    assert trainer.last.startswith("Quelle demi-journée, ce mardi 24 novembre 2026 ?")
+    await trainer.says("/annuler")
+    await trainer.says("Karim absent hier à partir de 14h")
+    assert trainer.last.startswith(
+        "Noter l'absence de Karim Benali, hier à partir de 14h (lundi 23 novembre 2026) ?"
+    )
+    assert await absences(db) == []
+
+
 async def test_a_day_inside_a_leaving_s_motive_is_the_appointment_s(trainer: Person) -> None:
     """Explorer JB3: « Julie est partie à 16h pour un rdv lundi matin » was offered as the
     morning's absence, « … rdv chez France Travail demain » refused as a day to come: only

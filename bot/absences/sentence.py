@@ -313,7 +313,9 @@ def read_absence_sentence(text: str) -> AbsenceSentence | None:
             minutes, rest = int(length["minutes"]), rest[: length.start()]
     return AbsenceSentence(
         names=tuple(as_typed(text, name) for name in names),
-        rest=with_half_of(_rest_typed(text, rest), arrived) if late else _rest_typed(text, rest),
+        rest=with_half_of(_rest_typed(text, rest), arrived)
+        if late
+        else _today_s_hour(_rest_typed(text, rest)),
         late=late,
         minutes=minutes,
         reason=reason,
@@ -328,6 +330,21 @@ def _rest_typed(text: str, rest: str) -> str:
     if not rest.lstrip().startswith(","):
         return as_typed(text, rest)
     return f", {as_typed(text, rest.lstrip(' ,'))}"
+
+
+_FROM_AN_HOUR = re.compile(
+    r"(?:a\s+partir\s+d(?:e\s+|')|des\s+|depuis\s+)(?:\d{1,2}\s*(?:h|:)\s*(?:\d{2})?|midi)"
+)
+
+
+def _today_s_hour(rest: str) -> str:
+    """« à partir de 14h » → « aujourd'hui à partir de 14h »: an hour said with no day is
+    today's (explorer KA9: typed at 11 h, it was read as the last time it struck, yesterday's,
+    as a leaving's hour never was)."""
+    head = rest.partition(",")[0]
+    if not _FROM_AN_HOUR.fullmatch(soft_fold(head).strip()):
+        return rest
+    return f"aujourd'hui {rest.strip()}"
 
 
 def _nobody(line: str) -> AbsenceSentence | None:

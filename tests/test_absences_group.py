@@ -700,3 +700,23 @@ async def test_a_sentence_in_a_colleague_s_formation_tells_its_trainer_of_the_si
         "(démo) » : lundi 23 novembre 2026, matin."
     )
     assert "· Karim Benali : 2 absences" in to_nina and "· Julie Petit : 2 absences" in to_nina
+
+
+async def test_another_kind_told_after_the_day_is_the_motive_not_the_day(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer KA8: « Karim et Léa absents ce matin, ils étaient en retard vendredi » was
+    noted as both absent on Friday morning (the kind from one part, the day from the other),
+    this morning's absences dropped unsaid; as for one person, what follows the day is its
+    motive."""
+    await trainer.says("Karim et Léa absents ce matin, ils étaient en retard vendredi")
+    assert trainer.last.startswith(
+        "Noter une absence non justifiée, matin du lundi 23 novembre 2026, pour :"
+    ), trainer.last
+    assert "Motif : ils étaient en retard vendredi" in trainer.last
+    await trainer.presses("Enregistrer")
+    rows = await absences(db)
+    assert {(a.day, a.period, a.reason) for a in rows} == {
+        (date(2026, 11, 23), "matin", "ils étaient en retard vendredi")
+    }
+    assert len(rows) == 2

@@ -16,7 +16,9 @@ from bot.absences.days import (
 from bot.absences.line import (
     as_typed,
     date_words,
+    names_a_day_only,
     read_period,
+    soft_fold,
     split_reason,
     trailing_words,
     understand_line,
@@ -29,8 +31,9 @@ from bot.conversations.kit.flow import stored_date
 def read_when(ctx: Context, days: bool = True) -> None:
     """The day (or days), the half-day and "justifiée" the sentence gives; the rest is asked.
     Without ``days`` (a day that does not exist, said by the caller), the day is asked."""
-    rest, reason = split_reason(str(ctx.data.get("_rest") or "")[:300], ctx.now)
-    keep_reason(ctx, reason)
+    rest, told = _kind_told_apart(str(ctx.data.get("_rest") or "")[:300])
+    rest, reason = split_reason(rest, ctx.now)
+    keep_reason(ctx, reason or told)
     # The line reader knows "justifiée"; several people are "justifiés" / "justifiées".
     line = understand_line(re.sub(r"\b(justifi[eé]e?)s\b", r"\1", rest, flags=re.I), ctx.now, [])
     if ctx.data.get("_late"):
@@ -65,6 +68,24 @@ def read_when(ctx: Context, days: bool = True) -> None:
         ctx.data["date"] = line.when.isoformat()  # shown in full in the confirmation
     elif line.name_text:
         ctx.say("absence.quick_unknown_date", typed=line.name_text[:40])
+
+
+_ANOTHER_KIND = re.compile(
+    r"\b(?:absente?s?|abs|retard|(?:re)?partie?s?|quitte\w*|pas\s+(?:venue?s?|la))\b"
+)
+
+
+def _kind_told_apart(rest: str) -> tuple[str, str | None]:
+    """« ce matin, ils étaient en retard vendredi » → (« ce matin », « ils étaient en retard
+    vendredi »): after the day, another kind of event is told, not read (explorer KA8: both
+    were noted absent on Friday, the kind from one part and the day from the other); as for
+    one person (« Karim absent ce matin, il était déjà absent vendredi »), it is the motive."""
+    head, comma, tail = rest.partition(",")
+    if not comma or not head.strip() or not names_a_day_only(head):
+        return rest, None
+    if not _ANOTHER_KIND.search(soft_fold(tail)):
+        return rest, None
+    return head, tail.strip(" .") or None
 
 
 def keep_days(ctx: Context, several: Days) -> None:

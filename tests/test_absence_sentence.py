@@ -1725,6 +1725,20 @@ async def test_the_past_day_said_besides_is_noted_with_its_own_words(
     assert "dimanche 22 novembre 2026" in trainer.last, trainer.last  # yesterday, a Sunday
 
 
+async def test_a_pronoun_for_one_of_several_gets_no_sentence_to_type(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer KA2: « écrivez « Karim et Léa était absente hier » » was dictated, and typing
+    it noted Karim absent too; the past day is said as not noted, no sentence dictated."""
+    await trainer.says("Karim et Léa absents demain, elle était absente hier aussi")
+    assert trainer.last.endswith(
+        " Rien n'est noté pour hier : pour le noter, écrivez une phrase à part, avec le nom de "
+        "chaque personne."
+    ), trainer.last
+    assert "Karim et Léa était" not in trainer.all_text
+    assert await absences(db) == []
+
+
 async def test_an_absence_s_day_said_after_the_arrival_hour_is_the_absence_s(
     db: Database, trainer: Person
 ) -> None:

@@ -92,12 +92,12 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
         ahead = dates.understand(day_words(sentence.rest, ctx.now), ctx.now, "future")
         day = ahead.when.date() if ahead is not None and ahead.has_date else None
         if day != ctx.now.date():  # « sera absente cet après-midi »: today's, noted (O1)
-            ctx.say("absence.said_to_come", day=day, **_past_besides(sentence))
+            ctx.say("absence.said_to_come", day=day, **_past_besides(sentence, text))
             return Leave()
     elif (coming := day_to_come(ctx, sentence)) is not None:
         # « Julie absente demain », « Karim absent lundi prochain »: said once, as with « sera »,
         # nothing opened (explorer HB14: « Quel jour a eu lieu l'absence … ? » came after).
-        ctx.say("absence.said_to_come", day=coming, **_past_besides(sentence))
+        ctx.say("absence.said_to_come", day=coming, **_past_besides(sentence, text))
         return Leave()
     if sentence.labelled:
         said = await names_and_motives(ctx, sentence)
@@ -136,10 +136,11 @@ async def absence_sentence(ctx: Context) -> Outcome | None:
     return Switch("absence_group" if several else "absence_phrase", said_data(sentence))
 
 
-def _past_besides(sentence: AbsenceSentence) -> dict[str, object]:
+def _past_besides(sentence: AbsenceSentence, typed: str) -> dict[str, object]:
     """What « … est à venir » is told: the kind, and a past day said besides (« Julie absente
     demain, elle était absente hier aussi »), not noted, said so (explorer JA9, JB6)."""
-    return {"late": sentence.late, "leaving": sentence.leaving, **past_said_besides(sentence)}
+    besides = past_said_besides(sentence, typed)
+    return {"late": sentence.late, "leaving": sentence.leaving, **besides}
 
 
 def day_to_come(ctx: Context, sentence: AbsenceSentence) -> date | None:

@@ -118,3 +118,23 @@ def test_a_role_confirmed_is_no_reserve() -> None:
         "délégué mais je suis partie à midi",
     ):
         assert reserves(said, "Hugo Moreau"), said
+
+
+def test_another_role_than_the_one_sworn_is_a_reserve() -> None:
+    """Explorer KA6: « j'ai participé comme stagiaire » written before swearing to represent
+    the stagiaires counted at once (✅): the role words, added for the role question, were no
+    reserve whatever role they named. Only the role sworn is confirmed by them."""
+    for said in (
+        "j'ai participé comme stagiaire",
+        "fait comme stagiaire de la session",
+        "je suis partenaire",
+    ):
+        assert reserves(said, "Hugo Moreau", "delegate"), said
+    assert reserves("je suis le délégué", "Hugo Moreau", "partner")
+    for said, role in (
+        ("oui je suis bien le délégué de la formation", "delegate"),
+        ("je suis la déléguée des stagiaires", "delegate"),
+        ("je suis partenaire", "partner"),
+        ("je suis bien stagiaire de la formation", "trainee"),
+    ):
+        assert not reserves(said, "Hugo Moreau", role), said

@@ -563,3 +563,22 @@ async def test_the_line_of_words_before_the_oath_leaves_the_next_participant_on_
     ending = " (réponse validée)" if validate else ""
     assert said.endswith(f"« {typed} »{ending}"), said
     assert lines[lines.index(said) + 1].startswith("⏳ Hugo Moreau"), lines
+
+
+async def test_taking_part_as_a_stagiaire_before_the_delegate_s_oath_is_held_back(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer KA6: « j'ai participé comme stagiaire » written before swearing to represent
+    the stagiaires was held back (❔) before the role words joined the reserve's list, then
+    counted at once (✅); it is for the trainer to look at again."""
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    await hugo.says(f"/start {invited['Hugo Moreau']}")
+    await hugo.says("Hugo Moreau")
+    await hugo.says("oui")
+    await hugo.says("j'ai participé comme stagiaire")
+    await hugo.presses("Je l'atteste sur l'honneur")
+    (answer,) = await answers(db)
+    assert (answer.role, answer.words_before) == ("delegate", "j'ai participé comme stagiaire")
+    notice = await notice_of_the_answer(db)
+    assert notice.startswith("❔"), notice

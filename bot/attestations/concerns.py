@@ -14,19 +14,32 @@ CONFIRMING = frozenset(
     reunion seance formation c est moi tres bon bonne super parfait top genial cordialement
     bravo toute tout equipe pour et journee en effet present presente presence etait etais y
     suis atteste certifie sur honneur mon ma nom vous votre bientot ok accord interessant
-    enrichissant agreable encore ici voila delegue deleguee delegues deleguees representant
-    representante representants representantes represente stagiaire stagiaires partenaire
-    partenaires groupe promo promotion session fait exactement comme
+    enrichissant agreable encore ici voila groupe promo promotion session
     """.split()  # noqa: SIM905 (a list of eighty words reads better as words)
 )
-"""Words of thanks, greeting or confirmation: a message made of them alone holds no reserve.
-The role words too: « oui je suis bien le délégué de la formation » confirms (explorer JB5);
-the role question reads its confirmations with the same words."""
+"""Words of thanks, greeting or confirmation: a message made of them alone holds no reserve."""
+ROLE_WORDS = {
+    "delegate": frozenset(
+        """
+        delegue deleguee delegues deleguees representant representante representants
+        representantes represente stagiaires
+        """.split()  # noqa: SIM905
+    ),
+    "partner": frozenset({"partenaire", "partenaires"}),
+    "trainee": frozenset({"stagiaire", "stagiaires"}),
+}
+"""The words of each role: the role sworn confirmed in them is no reserve (« oui je suis bien
+le délégué de la formation »: explorer JB5), another role is (« j'ai participé comme
+stagiaire » under the delegate's oath: explorer KA6, it counted at once)."""
+ROLE_CONFIRMING = CONFIRMING.union(*ROLE_WORDS.values(), {"fait", "exactement", "comme"})
+"""What a sentence that only says yes to the role question is made of (« oui, tout à fait,
+comme délégué »); which role it names is read apart."""
 
 
-def reserves(words: str | None, name: str | None = "") -> bool:
+def reserves(words: str | None, name: str | None = "", role: str | None = None) -> bool:
     """Whether words written before the oath may take it back: anything but thanks and
-    confirmation (the person's own name aside).  Explorer GB5 kept « oui mais je suis partie à
+    confirmation (the person's own name aside), and the words of the ``role`` sworn (any
+    role's when it is not given).  Explorer GB5 kept « oui mais je suis partie à
     midi » with the answer for the trainer to examine; explorer IA3: « Bonjour, merci pour ce
     bilan » or « oui j'ai bien participé au bilan » held every polite answer back the same way.
     A word outside the list is a reserve: a missed one costs the Région's proof more than a
@@ -34,8 +47,9 @@ def reserves(words: str | None, name: str | None = "") -> bool:
     if not words:
         return False
     own = set(fold(name or "").split())
+    roles = ROLE_WORDS.get(role, frozenset()) if role is not None else ROLE_CONFIRMING
     said = re.findall(r"[a-z]+", fold(words))
-    return any(word not in CONFIRMING and word not in own for word in said)
+    return any(word not in CONFIRMING and word not in roles and word not in own for word in said)
 
 
 def concerns_of(
@@ -115,7 +129,9 @@ def concerns_of(
         found.append("reversal")
     if answer.answer == "attested" and account in elsewhere:
         found.append("elsewhere")
-    if answer.answer == "attested" and reserves(answer.words_before, answer.typed_name):
+    if answer.answer == "attested" and reserves(
+        answer.words_before, answer.typed_name, answer.role
+    ):
         found.append("reserve")
     validated = {(r.attestation_id, r.concern) for r in reviews if r.decision == "validated"}
     # Weighed already for an earlier answer of this person from this very account: the link

@@ -36,7 +36,7 @@ from sqlalchemy import select
 
 from bot.answers import AGREEING, YES_NO, Invalid, clean_line, fold, visible
 from bot.attestations import invitations
-from bot.attestations.concerns import CONFIRMING
+from bot.attestations.concerns import ROLE_CONFIRMING
 from bot.attestations.service import same_name
 from bot.conversations.attestations.held import invited, load
 from bot.conversations.attestations.words import own_words, pass_on, words_checked
@@ -290,7 +290,7 @@ async def role_confirmed(ctx: Context) -> str | None:
     oath then held back as a reserve). The role named if offered, or the invitation's."""
     typed = fold(ctx.incoming.text)
     words = set(typed.split())
-    if not words or not words <= CONFIRMING:
+    if not words or not words <= ROLE_CONFIRMING:
         return None
     found = await load(ctx)
     if isinstance(found, str):

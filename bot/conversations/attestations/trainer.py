@@ -348,7 +348,8 @@ def row_words(row: ParticipantStatus, info: BilanView) -> dict[str, Any]:
         # Written under the text before attesting: said as long as the name typed is (GB5).
         "words": (answer.words_before or "") if answer and answer.answer == "attested" else "",
         # Only words that may take the oath back were examined: « (réponse validée) » (IA3).
-        "reserved": answer is not None and reserves(answer.words_before, answer.typed_name),
+        "reserved": answer is not None
+        and reserves(answer.words_before, answer.typed_name, answer.role),
         "former": (
             _local(info, answer.bilan_starts_at)
             if answer is not None and answer.bilan_starts_at is not None

@@ -108,3 +108,28 @@ def test_the_ward_and_medical_soins_stay_words_of_health(typed: str, health: boo
     médicaux », « soins dentaires », « urgences » (the ward) and « urgences pédiatriques »
     too: a reason sent to the Région without the one warning."""
     assert point_out_once({}, typed, HEALTH) is health
+
+
+@pytest.mark.parametrize(
+    ("typed", "health"),
+    [
+        ("j'ai dû parer à l'urgence", False),
+        ("faire face à l'urgence d'un dossier", False),
+        ("il fallait répondre à l'urgence", False),
+        ("urgences pro", False),
+        ("urgences perso", False),
+        ("urgences client à gérer", False),
+        ("plusieurs urgences ce jour-là", False),
+        ("passé à l'urgence", True),
+        ("aux urgences", True),
+        ("je travaillais aux urgences", True),
+        ("urgences de Rouen", True),
+    ],
+)
+def test_an_urgence_to_face_or_a_job_s_urgences_are_no_word_of_health(
+    typed: str, health: bool
+) -> None:
+    """Explorer KA5: « faire face à l'urgence d'un dossier », « urgences pro » got « Si votre
+    réponse parle de santé … » and nothing was saved: « à l'urgence » was matched anywhere,
+    and only the long words after « urgences » (« professionnelles ») were known."""
+    assert point_out_once({}, typed, HEALTH) is health

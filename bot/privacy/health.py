@@ -29,8 +29,11 @@ _DETAILS = (
 _CATEGORIES = (
     r"malade|maladie|arret (?:de )?travail|medecin|medica(?:l|le|ux|les)|hopital|hospitalis\w*"
     r"|sante|soins (?:dentaires|infirmiers|hospitaliers|intensifs|palliatifs)"
-    r"|urgences(?! (?:familiales|professionnelles|personnelles|administratives|a gerer))"
-    r"|a l urgence|urgence (?:vitale|pediatrique|dentaire|hospitaliere)"
+    r"|(?<!plusieurs )(?<!quelques )(?<!deux )(?<!trois )(?<!d autres )urgences"
+    r"(?! (?:familiales|professionnelles|personnelles|administratives|pro|perso|clients?"
+    r"|boulot|a gerer|a traiter|au travail|au bureau)\b)"
+    r"|(?<!parer )(?<!face )(?<!repondre )a l urgence"
+    r"|urgence (?:vitale|pediatrique|dentaire|hospitaliere)"
 )
 """« une urgence » (a family's, a job's) and « soins » (« soins à un proche ») alone are no
 word of health (explorer HB8: « parti à 14h30, urgence » was « Votre réponse parle de
@@ -38,7 +41,8 @@ santé »); the emergency ward (« urgences », « à l'urgence ») and medical 
 (explorer JB8: « soins médicaux », « soins dentaires », « urgences pédiatriques » had
 lost the warning with them; « médicaux » is the plural of « médical »). « Des urgences
 familiales » is kept without the warning, by decision (explorer FT): an event in the family,
-no word of anyone's health."""
+no word of anyone's health. Nor are « faire face / parer / répondre à l'urgence », « urgences
+pro / perso / client », « plusieurs urgences » (explorer KA5: the warning came for them)."""
 
 MEDICAL_DETAIL = re.compile(rf"\b(?:{_DETAILS})\b")
 """A diagnosis, a treatment or a condition (folded): more than a file's motive needs."""

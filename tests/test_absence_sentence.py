@@ -1545,6 +1545,23 @@ async def test_an_arrival_alone_with_its_day_or_motive_is_a_late_arrival(
             "Karim est arrivé à 10h ce matin en bus",
             "Noter le retard de Karim Benali, ce matin (lundi 23 novembre 2026), en bus ?",
         ),
+        (
+            "Karim est arrivé à 10h pour un cours à 9h",
+            "Noter le retard de Karim Benali, ce matin (lundi 23 novembre 2026), pour un cours "
+            "à 9h ?",
+        ),
+        # A day past for sure that ends the motive is the arrival's, as a leaving's (KA1).
+        (
+            "Léa est arrivée à 10h pour cause de grève hier",
+            "Noter le retard de Léa Martin, hier matin (dimanche 22 novembre 2026), pour cause "
+            "de grève ?",
+        ),
+        # Words that may be the day's: the day is asked.
+        (
+            "Léa est arrivée à 14h pour la séance de l'après-midi",
+            "Quel jour a eu lieu l'absence ou le retard de Léa Martin ?",
+        ),
+        ("Léa est arrivée à 10h30 en novembre", "Quel jour a eu lieu l'absence ou le retard"),
     ],
 )
 async def test_the_day_inside_an_arrival_s_motive_is_not_the_arrival_s(

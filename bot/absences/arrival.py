@@ -40,6 +40,18 @@ _A_MOTIVE = re.compile(
 )
 """What the words after an arrival's day start with when they are its motive: « à cause du
 bus », « car malade », « (bus) », « en bus » (explorer JB1)."""
+_A_DAY_S_MOTIVE = re.compile(
+    r"en\s+(?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre"
+    r"|decembre)\b|.*\b(?:matin|matinee|apres-?midi|aprem|soir|midi)\b"
+)
+_PAST_LAST = re.compile(
+    r"\s+(?P<day>(?:avant-)?hier|(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
+    r"\s+derniere?)$"
+)
+"""A day past for sure ending the motive: the arrival's (« … pour cause de grève hier »), as
+it is a leaving's (explorer KA1); any other day there is the motive's (KA10)."""
+"""A motive that may be the day's words (« en novembre », « pour la séance de l'après-midi »):
+read as before, the day asked when it is not one (explorer KA10)."""
 
 
 def _day_first(words: str) -> tuple[str, str]:
@@ -85,7 +97,15 @@ def arrival_apart(line: str) -> tuple[str, int | None]:
             return line, None
         # The motive after a comma, as typed after one: its words are no day (explorer KA10:
         # « pour le rattrapage de jeudi » was read as the day, « (bus) » glued to it: KA3).
-        said = f"{before} en retard {day}{', ' if besides else ''}{besides}{comma} {further}"
+        if _A_DAY_S_MOTIVE.match(besides):  # « arrivée à 10h30 en novembre »: the day asked
+            said = f"{before} en retard {day} {besides}{comma} {further}"
+        else:  # no day typed is today's, whatever day the motive names (« … de jeudi »)
+            past = _PAST_LAST.search(besides) if not day else None
+            if past is not None:  # « pour cause de grève hier »: yesterday's, as a leaving's
+                day, besides = past["day"], besides[: past.start()].strip()
+            today = with_half_of("", int(arrived["hour"])) if besides else ""
+            said = f"{before} en retard {day or today}"
+            said += f"{', ' if besides else ''}{besides}{comma} {further}"
     elif arrived["comma"].strip():  # « léa en retard hier, arrivée à 10h pour cause de bus »
         said = f"{before} {day}{', ' if besides else ''}{besides}{comma} {further}"
     else:  # « karim arrivé à 10h hier en retard »

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select, text
 
+from bot.storage.absences import Absence
 from bot.storage.db import Database
 from bot.storage.formations import FormationSession, Trainee
 from tests.auxil.migrations import empty, old_formation, old_trainee, upgrade
@@ -18,6 +19,11 @@ from tests.auxil.migrations import empty, old_formation, old_trainee, upgrade
 __all__ = ["empty"]
 
 NOW = datetime(2026, 12, 6, 18, 0, tzinfo=UTC)
+ABSENCE = text(
+    "INSERT INTO absences (organisation_id, formation_id, trainee_id, day, period,"
+    " justified, recorded_at) VALUES (:org, :formation, :trainee, :day, 'matin', FALSE,"
+    " '2026-12-04 09:00:00')"
+)
 
 
 async def test_old_trainees_follow_no_session_and_a_deleted_session_lets_go(
@@ -27,10 +33,21 @@ async def test_old_trainees_follow_no_session_and_a_deleted_session_lets_go(
     async with empty.sessions() as session, session.begin():
         old = await old_formation(session, at=NOW)
         before = await old_trainee(session, old.formation, "Karim Benali", at=NOW)
+        await session.execute(
+            ABSENCE,
+            {
+                "org": old.organisation,
+                "formation": old.formation,
+                "trainee": before,
+                "day": date(2026, 12, 4),
+            },
+        )
     await upgrade(empty, "head")
     async with empty.sessions() as session, session.begin():
         karim = await session.get(Trainee, before)
         assert karim is not None and karim.session_id is None
+        # His absence is still there: copying the table on SQLite had deleted it (cascade).
+        assert await session.scalar(select(func.count()).select_from(Absence)) == 1
         first = FormationSession(
             formation_id=old.formation,
             label="Session 1",

@@ -58,13 +58,21 @@ Sessions = Callable[[], AsyncSession]
 """Opens a session: :attr:`Database.sessions`, or one bound to a connection (:meth:`Database.series`)."""
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any, *, foreign_keys: bool = True) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _migrating_pragmas(dbapi_connection: Any, record: Any) -> None:
+    """A migration's connection: foreign keys unenforced, as SQLite's way of altering a table
+    wants (the table copied, the old one dropped).  Enforced, dropping ``trainees`` deleted
+    every absence and follow-up of its trainees by their ON DELETE CASCADE (migration 0042,
+    test_storage_invariants_migration); :func:`_upgrade` checks the keys before committing."""
+    _sqlite_pragmas(dbapi_connection, record, foreign_keys=False)
 
 
 def _checkpoints_elsewhere(dbapi_connection: Any, _record: Any) -> None:
@@ -371,7 +379,7 @@ class Database:
                 await connection.run_sync(_upgrade, target)
             return
         engine = create_async_engine(self.url, poolclass=NullPool)
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "connect", _migrating_pragmas)
         event.listen(engine.sync_engine, "connect", self._private_files)
         event.listen(engine.sync_engine, "connect", _driver_leaves_transactions_to_us)
         event.listen(engine.sync_engine, "begin", _explicit_begin)
@@ -418,3 +426,9 @@ def _upgrade(connection: Connection, target: str = "head") -> None:
     from alembic import command
 
     command.upgrade(alembic_config(connection), target)
+    if connection.dialect.name == "sqlite":
+        # Keys left unenforced while migrating (:func:`_migrating_pragmas`): a row the
+        # migration left pointing nowhere undoes the whole upgrade.
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").first()
+        if broken is not None:
+            raise RuntimeError(f"migration left a broken foreign key in {broken[0]}")

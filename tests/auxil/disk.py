@@ -11,8 +11,10 @@ limit belongs to the pool's one connection, which is the turns' connection.
 from __future__ import annotations
 
 import itertools
+import sqlite3
 
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from bot.failures import SPACE
@@ -27,6 +29,11 @@ FILLER = text(
 async def fill_the_disk(db: Database) -> None:
     """Each row in a transaction of its own: SQLite rolls back the one a full disk failed."""
     assert db.is_sqlite
+    # Free pages first given back (a migration copying a table leaves some): a page on the
+    # free list takes a new table though every row is refused.
+    vacuum = sqlite3.connect(make_url(db.url).database or "", isolation_level=None)
+    vacuum.execute("VACUUM")
+    vacuum.close()
     ids = itertools.count()
     async with db.engine.connect() as connection:
         pages = (await connection.execute(text("PRAGMA page_count"))).scalar_one()

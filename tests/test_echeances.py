@@ -790,3 +790,21 @@ async def test_the_words_after_echeances_filter_the_list(db: Database, trainer: 
         "Aucune formation ne correspond à « zorglub » : voici toutes les échéances."
     )
     assert trainer.last.startswith("Échéances de l'organisme")
+
+
+async def test_the_words_after_echeances_are_not_read_in_the_count(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer MA4: « /echeances à faire » asked « Quelle formation ? » of every formation
+    (each label ends with « (4 à faire) »), « /echeances démo 4 » opened one by its count:
+    « à faire » is the whole list, and a formation is named by its title only."""
+    await scheduled_long_ago(trainer)
+    await trainer.says("/echeances à faire")
+    assert trainer.last.startswith("Échéances de l'organisme")
+    assert "Aucune formation" not in trainer.all_text
+    await trainer.says("/annuler")
+    await trainer.says("/echeances démo 4")
+    assert trainer.replies[-2].text == (
+        "Aucune formation ne correspond à « démo 4 » : voici toutes les échéances."
+    )
+    assert trainer.last.startswith("Échéances de l'organisme")

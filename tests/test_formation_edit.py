@@ -571,3 +571,25 @@ async def test_the_words_after_formations_answer_which_formation(
         "liste."
     )
     assert trainer.last == "Quelle formation ?" and len(trainer.buttons) == 3
+
+
+async def test_the_words_after_formations_are_read_in_titles_not_in_start_days(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer MA4: « /formations lundi » picked the formations starting on a Monday, « 2026 »
+    those starting in 2026, from the start day the bot adds to each label; the words are read
+    in the formations' titles (and trainees' names) only. A label typed whole still opens."""
+    await add_formation(db, title="Cariste", trainees=("Paul Henry",))
+    await trainer.says("/formations")
+    labels = [b for b in trainer.buttons if b.startswith("Cariste")]
+    await trainer.says("/annuler")
+    weekday = labels[0].split("(")[1].split()[0]  # « lundi »
+    for words in (weekday, labels[0].split()[-1].rstrip(")")):  # « lundi », « 2026 »
+        await trainer.says(f"/formations {words}")
+        assert trainer.replies[-2].text == (
+            f"Aucune formation ne correspond à « {words} », ni aucun stagiaire : choisissez "
+            "dans la liste."
+        )
+        await trainer.says("/annuler")
+    await trainer.says(f"/formations {labels[0]}")
+    assert trainer.last.startswith("Que voulez-vous faire de « Cariste » ?")

@@ -10,8 +10,8 @@ formations she is in; words that fit nothing are said not to, above the whole li
 
 from __future__ import annotations
 
-from bot.answers import has_control_characters
-from bot.conversations.formations.choose import formations_of_trainee
+from bot.answers import fold, has_control_characters
+from bot.conversations.formations.choose import formations_of_trainee, listed_formations
 from bot.conversations.kit.carry import NARROWED
 from bot.conversations.kit.context import Context, matching
 from bot.conversations.kit.steps import Option
@@ -29,10 +29,18 @@ def typed_after(ctx: Context, command: str) -> str:
 async def fitting_formations(
     ctx: Context, typed: str, options: list[Option], *, trainees: bool = True
 ) -> tuple[list[str], bool]:
-    """The options (formation ids) ``typed`` fits, and whether it did as a trainee's name."""
+    """The options (formation ids) ``typed`` fits, and whether it did as a trainee's name.
+
+    Read in the formations' titles, never in what the bot adds to them in a label, their
+    start day or count: « /formations lundi » picked those starting on a Monday, « /echeances
+    démo 4 » the one with « (4 à faire ») (explorer MA4). A whole label typed still fits."""
     if len(typed) > LONGEST or has_control_characters(typed):
         return [], False
-    labels = {o.value: f"{o.label} {o.search}".strip() for o in options}
+    whole = [o.value for o in options if fold(o.label) == fold(typed)]
+    if whole:
+        return whole[:1], False
+    titles = {str(f.id): f.title for f in await listed_formations(ctx)}
+    labels = {o.value: titles.get(o.value) or o.search or o.label for o in options}
     found = matching(typed, [o.value for o in options], labels=labels)
     if found or not trainees:
         return found, False

@@ -808,3 +808,33 @@ async def test_the_words_after_echeances_are_not_read_in_the_count(
         "Aucune formation ne correspond à « démo 4 » : voici toutes les échéances."
     )
     assert trainer.last.startswith("Échéances de l'organisme")
+
+
+async def test_the_words_after_echeances_naming_formations_with_nothing_to_do(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer MA5: « /echeances cariste » said « Aucune formation ne correspond » although
+    Cariste formations exist (with nothing to do), and a trainee's name was said to fit no
+    formation, as if misspelt: the formations are said to have nothing to do, the name to be
+    no formation's."""
+    await scheduled_long_ago(trainer)
+    await add_formation(db, title="Cariste – Caen", trainees=("Paul Henry",))
+    await add_formation(db, title="Cariste – Rouen", trainees=("Inès David",))
+    await trainer.says("/echeances cariste caen")
+    assert trainer.replies[-2].text == (
+        "« Cariste – Caen » n'a aucune échéance à faire : voici toutes les échéances."
+    )
+    assert trainer.last.startswith("Échéances de l'organisme")
+    await trainer.says("/annuler")
+    await trainer.says("/echeances cariste")
+    assert trainer.replies[-2].text == (
+        "Les 2 formations qui correspondent à « cariste » n'ont aucune échéance à faire : "
+        "voici toutes les échéances."
+    )
+    await trainer.says("/annuler")
+    await trainer.says("/echeances Paul Henry")
+    assert trainer.replies[-2].text == (
+        "« Paul Henry » est le nom d'un stagiaire : /echeances ne lit que les noms de "
+        "formations. Voici toutes les échéances."
+    )
+    assert trainer.last.startswith("Échéances de l'organisme")

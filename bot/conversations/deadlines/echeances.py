@@ -38,6 +38,7 @@ from typing import Any
 
 from bot import dates
 from bot.answers import by_surname, fold
+from bot.conversations.deadlines.after_echeances import read_after_echeances
 from bot.conversations.deadlines.echeance import (
     DEADLINE,
     load_deadline,
@@ -45,7 +46,6 @@ from bot.conversations.deadlines.echeance import (
     seen_formations,
     titles,
 )
-from bot.conversations.formations.after_command import read_after_command, typed_after
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Call, Flow, Leave, Next, Outcome, Retry
 from bot.conversations.kit.labels import Piece, fit
@@ -68,18 +68,9 @@ async def echeances_start(ctx: Context) -> Outcome | None:
     if not await to_do(ctx.session, list(await titles(ctx)), ctx.now):
         ctx.say("echeances.none", admin=bool(ctx.actor and ctx.actor.is_admin))
         return Leave()
-    if set(fold(typed_after(ctx, "echeances")).split()) <= WHOLE_LIST:
-        return None  # « /echeances à faire »: the list itself (explorer MA4)
     # « /echeances Maçon »: that formation's deadlines, or the formations it fits (KB7).
-    found = await read_after_command(
-        ctx, "echeances", await filter_choices(ctx), store="filter", trainees=False
-    )
+    found = await read_after_echeances(ctx, await filter_choices(ctx))
     return Next("filter") if len(found) > 1 else None
-
-
-WHOLE_LIST = {"a", "faire", "tout", "toutes", "tous", "les", "mes", "echeances", "la", "liste"}
-"""Words after /echeances asking for the list itself, « à faire », « toutes »: no formation's
-name (explorer MA4: read in each label's « (4 à faire) », they asked « Quelle formation ? »)."""
 
 
 async def back_from_deadline(ctx: Context) -> Outcome | None:

@@ -1662,7 +1662,23 @@ async def test_the_words_after_absences_choose_the_formation_and_the_trainee(
 ) -> None:
     """Explorer KB7: « /absences Karim Benali » asked « Dans quelle formation ? » of all,
     the name used nowhere."""
-    for line in ("/absence karim hier matin", "/absence léa hier matin", "/absence nadia hier"):
+    await noted(
+        trainer, "/absence karim hier matin", "/absence léa hier matin", "/absence nadia hier"
+    )
+    await trainer.says("/absences Karim Benali")
+    assert trainer.last.startswith("Quelle absence ?")
+    # Explorer MA6: « 1 choix sur 2 correspondent ».
+    assert "\n1 choix sur 2 correspond à « Karim Benali » :" in trainer.last
+    assert trainer.buttons == ["22/11 matin – Karim Benali", "Toute la liste"]
+    await trainer.says("/annuler")
+    await trainer.says("/absences projet")
+    assert trainer.last.startswith("Quelle absence ?")
+    assert [b for b in trainer.buttons if "Nadia Roux" in b]
+
+
+async def noted(trainer: Person, *lines: str) -> None:
+    """Absences noted with /absence, each confirmed as the morning's, no document."""
+    for line in lines:
         await trainer.says(line)
         await trainer.presses("Oui")
         if "Oui, l'enregistrer" in trainer.buttons:
@@ -1674,10 +1690,30 @@ async def test_the_words_after_absences_choose_the_formation_and_the_trainee(
         await trainer.presses("Enregistrer")
         if "Pas maintenant" in trainer.buttons:
             await trainer.presses("Pas maintenant")
-    await trainer.says("/absences Karim Benali")
-    assert trainer.last.startswith("Quelle absence ?")
-    assert trainer.buttons == ["22/11 matin – Karim Benali", "Toute la liste"]
+
+
+async def test_the_words_after_absences_are_answered_with_one_formation_holding_them(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer MA10: with one formation holding the absences, « /absences zorglub » and
+    « /absences Nadia Roux » (a trainee with none) showed every absence without a word, where
+    several formations got « Aucune formation ne correspond … »."""
+    await noted(trainer, "/absence karim hier matin", "/absence léa hier matin")
+    await trainer.says("/absences zorglub")
+    assert trainer.replies[-2].text == (
+        "Aucune formation ne correspond à « zorglub », ni aucun stagiaire : choisissez dans la "
+        "liste."
+    )
+    assert trainer.last.startswith("Quelle absence ?") and len(trainer.buttons) == 2
     await trainer.says("/annuler")
-    await trainer.says("/absences projet")
-    assert trainer.last.startswith("Quelle absence ?")
-    assert [b for b in trainer.buttons if "Nadia Roux" in b]
+    await trainer.says("/absences Nadia Roux")
+    assert trainer.replies[-2].text == (
+        "Aucune absence à corriger pour « Nadia Roux » : choisissez dans la liste."
+    )
+    assert trainer.last.startswith("Quelle absence ?") and len(trainer.buttons) == 2
+    await trainer.says("/annuler")
+    await trainer.says("/absences restauration")  # its formation: every absence, nothing said
+    assert len(trainer.replies) == 1 and trainer.last.startswith("Quelle absence ?")
+    await trainer.says("/annuler")
+    await trainer.says("/absences léa")
+    assert trainer.buttons == ["22/11 matin – Léa Martin", "Toute la liste"]

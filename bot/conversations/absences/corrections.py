@@ -53,7 +53,7 @@ from bot.conversations.absences.steps import (
     single_formation,
 )
 from bot.conversations.formations.after_command import read_after_command, typed_after
-from bot.conversations.formations.choose import formation_options
+from bot.conversations.formations.choose import formation_options, formations_of_trainee
 from bot.conversations.kit.carry import NARROWED
 from bot.conversations.kit.context import Context, matching
 from bot.conversations.kit.flow import Flow, Leave, Next, Outcome, Retry, leave_saying
@@ -185,6 +185,7 @@ async def edit_start(ctx: Context) -> Outcome | None:
     if not await single_formation(ctx):
         ctx.say("absence.no_formation")
         return Leave()
+    alone: list[Option] = []  # the one formation holding absences, not asked for
     if "formation_id" not in ctx.data:
         offered = await formations_noted(ctx)
         if not offered:
@@ -192,25 +193,33 @@ async def edit_start(ctx: Context) -> Outcome | None:
             return Leave()
         if len(offered) == 1:  # one formation holds them: no question
             ctx.data["formation_id"] = int(offered[0].value)
+            alone = offered
         else:  # « /absences Maçon – Caen », « /absences Karim Benali » (explorer KB7)
             await read_after_command(ctx, "absences", offered)
     if "formation_id" in ctx.data and not await editable(ctx):
         ctx.say("absence.none_to_edit")
         return Leave()
     ctx.data["_after"] = typed_after(ctx, "absences")[:200]
-    if "formation_id" in ctx.data:
-        await narrow_to_trainee(ctx)
+    if "formation_id" in ctx.data and not await narrow_to_trainee(ctx) and alone:
+        # Words fitting no trainee's absence: read as with several formations, said when they
+        # fit nothing (explorer MA10: « /absences zorglub » was dropped without a word).
+        await read_after_command(ctx, "absences", alone)
     return None
 
 
-async def narrow_to_trainee(ctx: Context) -> None:
-    """« /absences Karim Benali », the formation known: his absences alone (explorer KB7)."""
+async def narrow_to_trainee(ctx: Context) -> bool:
+    """« /absences Karim Benali », the formation known: his absences alone (explorer KB7);
+    a trainee with none there said so (MA10). Whether the words were a trainee's name."""
     typed = str(ctx.data.get("_after") or "")
     options = await absence_options(ctx) if typed else []
     labels = {o.value: [*o.label.split(" – "), ""][1] for o in options}  # the name alone
     found = matching(typed, list(labels), labels=labels)
     if found and len(found) < len(options):
         ctx.data[NARROWED] = {"_only": found, "_sought": typed[:60], "_page": 0}
+    if found or not typed or not await formations_of_trainee(ctx, typed):
+        return bool(found)
+    ctx.say("formation.after_command_elsewhere", typed=typed[:60], command="absences")
+    return True
 
 
 async def choose_formation(ctx: Context, picked: str) -> Outcome:

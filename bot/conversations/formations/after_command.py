@@ -44,8 +44,9 @@ async def fitting_formations(
     found = matching(typed, [o.value for o in options], labels=labels)
     if found or not trainees:
         return found, False
-    holding = {str(f.id) for f in await formations_of_trainee(ctx, typed) or []}
-    return [o.value for o in options if o.value in holding], True
+    named = await formations_of_trainee(ctx, typed)
+    holding = {str(f.id) for f in named or []}
+    return [o.value for o in options if o.value in holding], named is not None
 
 
 async def read_after_command(
@@ -70,6 +71,8 @@ async def read_after_command(
         ctx.data[NARROWED] = {"_only": found, "_sought": sought, "_page": 0}
         if by_name:
             ctx.data["_by_name"] = sought  # « Le nom « martin » figure dans … » (KB3)
+    elif by_name:  # « /absences Nadia Roux »: she has none there (explorer MA10)
+        ctx.say("formation.after_command_elsewhere", typed=typed[:60], command=command)
     else:
         ctx.say(
             "formation.after_command_unknown",

@@ -838,3 +838,36 @@ async def test_the_words_after_echeances_naming_formations_with_nothing_to_do(
         "formations. Voici toutes les échéances."
     )
     assert trainer.last.startswith("Échéances de l'organisme")
+
+
+async def test_telegram_buttons_of_long_names_keep_the_kind_of_deadline(
+    db: Database, trainer: Person, person: Any
+) -> None:
+    """Explorer MA2: with a 32-character name and two formations of one title a year apart,
+    an entry and an exit read « 🔴 03/11/2025 S… – Marie-Christine Dupont-Dela… · A… »: the
+    title keeps what tells its kind apart (« Saisir l'… », « Saisir la… »), the formation a
+    few letters, the name giving way before them."""
+    for start in (date(2025, 11, 3), date(2026, 11, 3)):
+        f = await add_formation(
+            db,
+            title="Agent de restauration",
+            funder="cvl",
+            trainees=("Marie-Christine Dupont-Delacroix",),
+            today=start,
+        )
+        async with db.sessions() as session, session.begin():
+            await refresh_deadlines(session, f)
+    async with db.sessions() as s, s.begin():
+        camille = await s.scalar(select(P).where(P.display_name == "Camille Durand"))
+        assert camille is not None
+        s.add(ChatIdentity(person_id=camille.id, platform="telegram", user_id="c", chat_id="c"))
+    on_telegram = person("c", Platform.TELEGRAM)
+    await on_telegram.says("/echeances")
+    markup = keyboard(on_telegram.replies[-1])
+    assert markup is not None
+    shown = [b.text for row in markup.inline_keyboard for b in row]
+    theirs = [b for b in shown if "Marie-" in b]
+    assert len(theirs) == 4 and all(len(b) <= 64 for b in theirs), shown
+    assert sum("Saisir l'…" in b for b in theirs) == 2, theirs
+    assert sum("Saisir la…" in b for b in theirs) == 2, theirs
+    assert all("· Agent d" in b for b in theirs), theirs

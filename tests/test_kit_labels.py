@@ -78,3 +78,20 @@ def test_what_is_still_too_long_is_cut_in_the_pieces_order_not_in_the_label_s_mi
     )
     assert len(label) == 64 and label.startswith("🟠 08/12 Tenir l'")
     assert " – Youssef Laurent · Aide à " in label and label.endswith(" – Évreux")
+
+
+def test_a_piece_at_its_floor_waits_for_the_others() -> None:
+    """Explorer MA2: past their ``keep``, the title and the formation went down to two
+    letters before the name gave one (« S… – Marie-Christine Dupont-Dela… · A… »): a floor
+    holds a piece until the others are at theirs."""
+    label = fit(
+        [
+            Piece("🔴 03/11/2025"),
+            Piece("Saisir l'entrée dans EOS", shrink=1, keep=10, floor=10),
+            Piece("Marie-Christine Dupont-Delacroix", " – ", shrink=3, keep=32, floor=12),
+            Piece("Agent de restauration", " · ", shrink=2, keep=20, floor=8),
+            Piece("(03/11/2025)"),
+        ],
+        64,
+    )
+    assert label == "🔴 03/11/2025 Saisir l'… – Marie-Christi… · Agent d… (03/11/2025)"

@@ -425,6 +425,11 @@ def short_scope(who: str) -> str:
 WHOLE_NAME = 32
 """A trainee's name up to this length is never cut in a button (a longer one is, last)."""
 
+NAME_FLOOR = 12
+FORMATION_FLOOR = 8
+"""What a long trainee's name and a formation keep before a deadline's title goes below its
+floor (explorer MA2: « S… – Marie-Christine Dupont-Dela… · A… (03/11/2025) »)."""
+
 WHOLE_LINE = 200
 """A line's length where nothing of it is cut (its title, trainee and formation whole)."""
 
@@ -454,19 +459,27 @@ def label(
     due = short_day(shown, today)
     if row.due_at is not None and row.status != "postponed":
         due += " " + dates.spell_time(row.due_at.astimezone(ctx.tz))
-    pieces = [Piece(f"{marker} {due}"), Piece(line.title, shrink=1, keep=title_keep)]
+    # Its first word whole and what tells it from its trainee's others, however long the rest
+    # (explorer MA2: an entry and an exit both « S… » beside a long name).
+    floor = max(title_keep, len(line.title.split(" ")[0]) + 1)
+    pieces = [Piece(f"{marker} {due}"), Piece(line.title, shrink=1, keep=title_keep, floor=floor)]
     if line.who and not line.several:
         # This flow runs in private chats only (a bundle's names are in its detail).
         if row.subject in ("trainee", "followup"):
-            pieces.append(Piece(line.who, " – ", shrink=3, keep=min(len(line.who), WHOLE_NAME)))
+            whole = min(len(line.who), WHOLE_NAME)
+            pieces.append(Piece(line.who, " – ", shrink=3, keep=whole, floor=NAME_FLOOR))
         else:  # « bilan de fin du 26/11 », « Session 1 »: its end tells two apart
             pieces.append(Piece(short_scope(line.who), " – ", shrink=3, keep=14, middle=True))
     if row.status == "postponed" and not line.several:
         pieces.append(Piece(f"({status_label(row)})"))
     if formation:
         # Cut in what the names share: their end when they end alike (explorer R R6: « …
-        # groupe…sion d'hiver Rouen » lost the group number), else their middle.
-        pieces.append(Piece(formation, " · ", shrink=2, keep=20, middle=not end_alike))
+        # groupe…sion d'hiver Rouen » lost the group number), else their middle; a twin's
+        # title, told apart by its ``day``, at its end (« Agent d… (03/11) »: explorer MA2).
+        middle = not end_alike and not day
+        pieces.append(
+            Piece(formation, " · ", shrink=2, keep=20, middle=middle, floor=FORMATION_FLOOR)
+        )
         if day:
             pieces.append(Piece(day))
     return fit(pieces, limit or label_limit(ctx.incoming.platform))

@@ -517,6 +517,72 @@ async def test_an_oath_right_after_the_health_warning_says_the_message_was_not_p
     assert await told_the_trainer(db) == []
 
 
+@pytest.mark.parametrize(
+    "keeping",
+    ["je le garde tel quel", "je vous le renvoie tel quel", "oui", "tel quel", "je le garde"],
+)
+async def test_a_reply_to_the_health_warning_that_keeps_the_words_keeps_them_not_itself(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, keeping: str
+) -> None:
+    """Explorer MA7: « je le garde tel quel » (the warning asks « renvoyez-le tel quel ») was
+    passed on to the trainer and signed with the answer as the participant's message, and
+    « oui » was taken as the oath, the words lost. A reply that keeps them keeps the words
+    pointed out, as for the reason for not taking part; the oath is then asked again."""
+    hugo = await hugo_at_the_text(trainer, person, clock)
+    await hugo.says(CHEMO)
+    await hugo.says(keeping)
+    assert hugo.last.startswith(
+        "J'ai transmis votre message à Camille Durand. Pour l'attestation, choisissez "
+        "l'une des réponses ci-dessous."
+    ), hugo.last
+    assert await answers(db) == []
+    (told,) = await told_the_trainer(db)
+    assert told.endswith(f"« {CHEMO} »"), told
+    await hugo.presses("Je l'atteste sur l'honneur")
+    (answer,) = await answers(db)
+    assert (answer.answer, answer.words_before) == ("attested", CHEMO)
+
+
+@pytest.mark.parametrize("keeping", ["tel quel", "je le garde tel quel"])
+async def test_keeping_the_words_pointed_out_at_the_name_passes_them_on(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, keeping: str
+) -> None:
+    """Explorer MA7, at the name: « tel quel » after the warning keeps the words, never read
+    as a name nor passed on itself."""
+    invited = await after_the_bilan(trainer, clock)
+    hugo = person("hugo")
+    await hugo.says(f"/start {invited['Hugo Moreau']}")
+    words = "Hugo Moreau, j'étais à l'hôpital le matin même"
+    await hugo.says(words)
+    assert hugo.last.startswith("Je n'ai pas encore transmis votre message"), hugo.last
+    await hugo.says(keeping)
+    assert hugo.last.startswith(
+        "J'ai transmis votre message à Camille Durand. Pour l'attestation, il me faut ici"
+        " seulement votre prénom et votre nom"
+    ), hugo.last
+    (told,) = await told_the_trainer(db)
+    assert told.endswith(f"« {words} »"), told
+    for line in ("Hugo Moreau", "oui"):
+        await hugo.says(line)
+    await hugo.presses("Je l'atteste sur l'honneur")
+    (answer,) = await answers(db)
+    assert (answer.answer, answer.words_before) == ("attested", words)
+
+
+@pytest.mark.parametrize("keeping", ["je la garde telle quelle", "je vous la renvoie telle quelle"])
+async def test_keeping_the_reason_pointed_out_in_words_keeps_the_reason(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, keeping: str
+) -> None:
+    """Explorer MA7, the same reading for the reason for not taking part: « je la garde telle
+    quelle » keeps « Arrêt maladie ce jour-là », never becomes the reason itself."""
+    hugo = await hugo_asked_why(trainer, person, clock)
+    await hugo.says("Arrêt maladie ce jour-là")
+    assert hugo.last.startswith("Si votre réponse parle de santé"), hugo.last
+    await hugo.says(keeping)
+    (answer,) = await answers(db)
+    assert (answer.answer, answer.reason) == ("declined", "Arrêt maladie ce jour-là")
+
+
 async def test_a_decline_after_the_health_warning_then_oui_is_no_reason_taken_from_the_words(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
 ) -> None:

@@ -133,3 +133,16 @@ def test_an_urgence_to_face_or_a_job_s_urgences_are_no_word_of_health(
     réponse parle de santé … » and nothing was saved: « à l'urgence » was matched anywhere,
     and only the long words after « urgences » (« professionnelles ») were known."""
     assert point_out_once({}, typed, HEALTH) is health
+
+
+@pytest.mark.parametrize(
+    "keeping",
+    ["je le garde tel quel", "je vous le renvoie tel quel", "Transmettez-le quand même"],
+)
+def test_keeping_in_a_sentence_keeps_the_answer_pointed_out(keeping: str) -> None:
+    """Explorer MA7: « je le garde tel quel » (the warning says « renvoyez-le tel quel »)
+    became the answer itself; « merci » or « je corrige » still keep nothing."""
+    data: dict[str, object] = {}
+    assert kept(data, "arrêt maladie, gastro", MEDICAL_DETAIL) is None
+    assert kept(data, keeping, MEDICAL_DETAIL) == "arrêt maladie, gastro"
+    assert kept(data, "merci", MEDICAL_DETAIL) == "merci"  # no warning pending: itself

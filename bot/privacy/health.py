@@ -82,6 +82,26 @@ KEEPING = frozenset(
 )
 """Answers to the warning itself (« renvoyez-la telle quelle pour la garder ») that say keep it."""
 
+_KEEPING = re.compile(
+    r"(?:(?:oui|ok|d accord|si)\s+)?(?:"
+    r"(?:je|on)\s+(?:(?:vous|te|lui)\s+)?(?:(?:le|la|l)\s+)?(?:(?:vous|te|lui)\s+)?"
+    r"(?:garde|laisse|renvoie|envoie|transmets|transmet|maintiens|veux le transmettre"
+    r"|veux la transmettre|prefere le garder|prefere la garder)"
+    r"|(?:gardez|laissez|renvoyez|envoyez|transmettez)(?:\s+(?:le|la))?(?:\s+(?:lui|moi))?"
+    r"|(?:(?:le|la)\s+)?(?:garder|transmettre|laisser)"
+    r")?(?:\s*(?:tel quel|telle quelle|tels quels|comme ca|comme il est|comme elle est"
+    r"|quand meme|malgre tout))*(?:\s+merci)?"
+)
+"""« je le garde tel quel », « je vous le renvoie tel quel », « transmettez-le quand même »,
+« tel quel merci » (folded): the warning's own invitation (« renvoyez-le tel quel ») answered
+in words (explorer MA7: they were passed on, and signed, as the participant's message)."""
+
+
+def keeping(text: str) -> bool:
+    """Whether ``text`` answers the warning by keeping what was pointed out (explorer AK7, MA7)."""
+    folded = fold(text)
+    return bool(folded) and (folded in KEEPING or _KEEPING.fullmatch(folded) is not None)
+
 
 CORRECTING = frozenset(
     {
@@ -123,9 +143,10 @@ def kept(data: dict[str, Any], text: str, words: re.Pattern[str]) -> str | None:
     Right after the warning, « oui », « ok » or « je la garde » answer the warning
     as a question: they keep the answer pointed out, never become the answer
     themselves (explorer AK7: a participant's reason reached the Région's dossier
-    as « oui », an absence's motive became « oui »)."""
+    as « oui », an absence's motive became « oui »); « je le garde tel quel », « je vous
+    le renvoie tel quel » too (:func:`keeping`, explorer MA7)."""
     said = data.pop(SAID_TEXT, None)
-    if isinstance(said, str) and fold(text) in KEEPING:
+    if isinstance(said, str) and keeping(text):
         return said
     if isinstance(said, str) and fold(text) in CORRECTING:
         data[SAID_TEXT] = said  # « ok je corrige »: the correction is still to come (AN9)

@@ -39,13 +39,12 @@ from bot.attestations import invitations
 from bot.attestations.concerns import ROLE_CONFIRMING
 from bot.attestations.service import same_name
 from bot.conversations.attestations.held import invited, load
-from bot.conversations.attestations.words import own_words, pass_on, words_checked
+from bot.conversations.attestations.words import words_kept, words_passed_on
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Next, Outcome, Retry
 from bot.conversations.kit.steps import Option, Pick, Text
 from bot.formations.labels import full_name_given
 from bot.messages import Platform
-from bot.people.chats import FORWARD_LIMIT, capped
 from bot.people.names import person_name, structure_name, written_with
 from bot.storage.formations import Trainee
 
@@ -98,7 +97,10 @@ KEPT_LABEL = "Oui, c'est exact"
 
 
 async def parse_name(ctx: Context, text: str) -> str | Invalid:
-    """A plausible person's name; the invited name is always one, however unusual."""
+    """A plausible person's name; the invited name is always one, however unusual. Not
+    « tel quel » right after the health warning: the words pointed out kept (explorer MA7)."""
+    if (said := await words_kept(ctx, "name")) is not None:
+        return Invalid(said)
     found = await load(ctx)
     expected = None if isinstance(found, str) else found.participant
     line = clean_line(text, limit=100)
@@ -209,6 +211,8 @@ NOT_THERE_SAID = "_not_there"
 async def parse_structure(ctx: Context, text: str) -> str | Invalid:
     """The structure's name; « je n'ai pas participé » is heard, and the structure asked
     still, for the answer to say who declines (explorer Z, Z3: only « Je n'ai pas compris »)."""
+    if (said := await words_kept(ctx, "structure")) is not None:  # explorer MA7
+        return Invalid(said)
     if NOT_THERE.search(fold(text)) is not None:
         ctx.data[NOT_THERE_SAID] = True
         return Invalid(ctx.render("attestation_participant.not_there_structure"))
@@ -265,6 +269,8 @@ async def not_there(ctx: Context) -> Outcome | None:
     """« je n'ai pas pu venir » at the role question: the text is shown with its « Je n'ai
     pas participé » (a declined answer is kept on the text shown, like any), the role the
     invitation's (explorer U, U9: the person had to claim a title first)."""
+    if (said := await words_kept(ctx, "role")) is not None:  # explorer MA7
+        return Retry(said)
     if fold(ctx.incoming.text) in NO_WORDS:  # the question invites « oui » (explorer Y, Y12)
         return Retry(ctx.render("attestation_participant.role_no"))
     if NOT_THERE.search(fold(ctx.incoming.text)) is None:
@@ -377,48 +383,6 @@ ROLE_WORDS = frozenset(
 NAME_WORDS = frozenset({"bonjour", "bonsoir", "salut", "je", "m", "appelle", "moi", "mon"})
 NAME_WORDS |= {"nom", "prenom", "c", "est"} | ROLE_WORDS
 """What introduces a name (« Bonjour, je m'appelle Hugo Moreau »): no message."""
-
-
-async def words_passed_on(
-    ctx: Context, step: str, besides: frozenset[str] = frozenset()
-) -> str | None:
-    """Words of the person's own at any question of the attestation (``step``: ``name``,
-    ``role``, ``structure``, ``text``), not a name nor a choice (:func:`own_words`, besides
-    ``besides``): passed on to the trainer, kept for the answer that follows
-    (:func:`keep_words`), and what to answer still said (``None``: no such words). One path
-    for every question (explorer HB12: « Hugo Moreau, mais je n'étais là que la première
-    heure » at the name, « oui, mais seulement la première heure » at the role were lost,
-    and the oath then counted unflagged; at the text they were kept, GB5)."""
-    text = own_words(ctx, besides)
-    if text is None:
-        return None
-    found = await load(ctx)
-    if isinstance(found, str):
-        return None
-    checked = await words_checked(ctx, found, text, step)  # health pointed out (KC7)
-    if isinstance(checked, Invalid):
-        return checked.message
-    said = await pass_on(ctx, found, checked, "attestation_participant.words_passed_on", step=step)
-    keep_words(ctx, checked)
-    return said
-
-
-SAID_BEFORE = "said_before"
-"""The words passed on at the text in this round, kept with the answer (:func:`keep_words`)."""
-
-
-def keep_words(ctx: Context, text: str) -> None:
-    """Words passed on at the text are kept for the answer that follows in the same round,
-    as the trainer read them (cut the same way, said with « […] »), several one a line:
-    « oui mais je suis partie à midi », then « OUI !!! », counted unflagged and the words
-    were in no part of the evidence (explorer GB5)."""
-    words, full_length = capped(text)
-    if full_length:
-        words += " […]"
-    earlier = ctx.data.get(SAID_BEFORE)
-    if earlier and len(earlier) >= 2 * FORWARD_LIMIT:
-        return  # the first messages kept: enough for the review, the rest went to the trainer
-    ctx.data[SAID_BEFORE] = f"{earlier}\n{words}" if earlier else words
 
 
 SHOWN_AT = "_text_shown_at"

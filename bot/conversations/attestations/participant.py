@@ -67,14 +67,18 @@ from bot.conversations.attestations.identity import (
     NOT_THERE,
     NOT_THERE_SAID,
     QUESTIONS,
-    SAID_BEFORE,
     SHOWN_AT,
     role_or_words,
     typed_before_the_text,
 )
 from bot.conversations.attestations.steps import PickOrSay
 from bot.conversations.attestations.who import author_of, chat_of
-from bot.conversations.attestations.words import parse_reason, words_left_behind
+from bot.conversations.attestations.words import (
+    SAID_BEFORE,
+    parse_reason,
+    words_kept,
+    words_left_behind,
+)
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Finish, Flow, Leave, Next, Outcome, Retry, Switch
 from bot.conversations.kit.steps import Option, Pick, Text
@@ -274,6 +278,8 @@ async def take_sworn(ctx: Context, picked: str) -> Outcome:
         # Moved later while the text was shown: nothing is kept, the link still works.
         ctx.say("attestation_participant.too_early", **when_words(info, ctx.now))
         return Leave()
+    if ctx.incoming.choice is None and (said := await words_kept(ctx, "text")) is not None:
+        return Retry(said)  # « oui » to the health warning keeps the words (explorer MA7)
     if (left := await words_left_behind(ctx, found, picked == "attest")) is not None:
         return Retry(left)  # words pointed out for health, gone nowhere yet (explorer KC7)
     if picked == "attest" and ctx.data.get(NOT_THERE_SAID) and ctx.incoming.choice is None:

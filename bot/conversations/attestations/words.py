@@ -26,7 +26,7 @@ from bot.conversations.attestations.held import load
 from bot.conversations.kit.context import Context
 from bot.messages import Reply
 from bot.people.chats import FORWARD_LIMIT, capped, tell_person
-from bot.privacy.health import HEALTH, SAID, SAID_TEXT, kept
+from bot.privacy.health import HEALTH, SAID, SAID_TEXT, keeping, kept
 from bot.storage.people import Person
 from bot.typos import HELP_WORDS
 
@@ -205,6 +205,66 @@ async def words_left_behind(ctx: Context, found: Held, attest: bool) -> str | No
         return None
     inviter = visible(await trainer_name(ctx, found))
     return ctx.render("attestation_participant.words_held", inviter=inviter, attest=attest)
+
+
+def kept_reply(ctx: Context) -> str | None:
+    """« oui », « tel quel », « je le garde tel quel », « je vous le renvoie tel quel »
+    typed right after the health warning (:func:`~bot.privacy.health.keeping`): the words
+    pointed out are kept, never these (explorer MA7: « je le garde tel quel » was passed on
+    and signed as the message; « oui » was taken as the oath and the words lost)."""
+    typed = typed_words(ctx)
+    if typed is None or ctx.data.get(SAID_TEXT) is None or not keeping(typed):
+        return None
+    return typed
+
+
+async def words_kept(ctx: Context, step: str) -> str | None:
+    """At ``step``, a reply to the health warning that keeps the words pointed out: they are
+    passed on and kept with the answer, and the question asked again (explorer MA7); else
+    ``None``, the answer read as usual."""
+    return await words_passed_on(ctx, step) if kept_reply(ctx) is not None else None
+
+
+async def words_passed_on(
+    ctx: Context, step: str, besides: frozenset[str] = frozenset()
+) -> str | None:
+    """Words of the person's own at any question of the attestation (``step``: ``name``,
+    ``role``, ``structure``, ``text``), not a name nor a choice (:func:`own_words`, besides
+    ``besides``): passed on to the trainer, kept for the answer that follows
+    (:func:`keep_words`), and what to answer still said (``None``: no such words). One path
+    for every question (explorer HB12: « Hugo Moreau, mais je n'étais là que la première
+    heure » at the name, « oui, mais seulement la première heure » at the role were lost,
+    and the oath then counted unflagged; at the text they were kept, GB5)."""
+    text = kept_reply(ctx) or own_words(ctx, besides)
+    if text is None:
+        return None
+    found = await load(ctx)
+    if isinstance(found, str):
+        return None
+    checked = await words_checked(ctx, found, text, step)  # health pointed out (KC7)
+    if isinstance(checked, Invalid):
+        return checked.message
+    said = await pass_on(ctx, found, checked, "attestation_participant.words_passed_on", step=step)
+    keep_words(ctx, checked)
+    return said
+
+
+SAID_BEFORE = "said_before"
+"""The words passed on at the text in this round, kept with the answer (:func:`keep_words`)."""
+
+
+def keep_words(ctx: Context, text: str) -> None:
+    """Words passed on at the text are kept for the answer that follows in the same round,
+    as the trainer read them (cut the same way, said with « […] »), several one a line:
+    « oui mais je suis partie à midi », then « OUI !!! », counted unflagged and the words
+    were in no part of the evidence (explorer GB5)."""
+    words, full_length = capped(text)
+    if full_length:
+        words += " […]"
+    earlier = ctx.data.get(SAID_BEFORE)
+    if earlier and len(earlier) >= 2 * FORWARD_LIMIT:
+        return  # the first messages kept: enough for the review, the rest went to the trainer
+    ctx.data[SAID_BEFORE] = f"{earlier}\n{words}" if earlier else words
 
 
 _CLAUSES = re.compile(r"[,;:.!?…()\n]+")

@@ -512,6 +512,10 @@ async def test_an_oath_right_after_the_health_warning_says_the_message_was_not_p
     assert await answers(db) == []
     await hugo.presses("Je l'atteste sur l'honneur")
     assert "Votre attestation est enregistrée" in hugo.all_text
+    # Said plainly again as the answer goes without them (explorer MA8).
+    assert plain(hugo.replies[0].text) == (
+        "Votre message n'a été ni transmis à Camille Durand ni joint à votre réponse."
+    ), hugo.all_text
     (answer,) = await answers(db)
     assert (answer.answer, answer.words_before) == ("attested", None)
     assert await told_the_trainer(db) == []
@@ -581,6 +585,47 @@ async def test_keeping_the_reason_pointed_out_in_words_keeps_the_reason(
     await hugo.says(keeping)
     (answer,) = await answers(db)
     assert (answer.answer, answer.reason) == ("declined", "Arrêt maladie ce jour-là")
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "Bonne année et bonne santé à toute l'équipe !",
+        "j'ai dû partir pour une opération de maintenance au travail",
+    ],
+)
+async def test_a_new_year_wish_or_a_work_operation_before_the_oath_is_passed_on_unwarned(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, words: str
+) -> None:
+    """Explorer MA8: these got the health warning, then the oath pressed twice dropped them,
+    the trainer told nothing: no word of health, they are passed on and kept at once."""
+    hugo = await hugo_at_the_text(trainer, person, clock)
+    await hugo.says(words)
+    assert hugo.last.startswith("J'ai transmis votre message à Camille Durand."), hugo.last
+    (told,) = await told_the_trainer(db)
+    assert told.endswith(f"« {words} »"), told
+    await hugo.presses("Je l'atteste sur l'honneur")
+    (answer,) = await answers(db)
+    assert (answer.answer, answer.words_before) == ("attested", words)
+
+
+async def test_tel_quel_after_the_notice_that_the_words_went_nowhere_still_keeps_them(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer MA7/MA8: the notice says « renvoyez-le … tel quel »: « tel quel » then keeps
+    the words pointed out, and the oath that follows says nothing of a message dropped."""
+    hugo = await hugo_at_the_text(trainer, person, clock)
+    await hugo.says(CHEMO)
+    await hugo.presses("Je l'atteste sur l'honneur")
+    assert hugo.last.startswith("Votre message n'a été ni transmis"), hugo.last
+    await hugo.says("tel quel")
+    assert hugo.last.startswith("J'ai transmis votre message à Camille Durand."), hugo.last
+    await hugo.presses("Je l'atteste sur l'honneur")
+    assert (
+        "ni transmis" not in hugo.all_text and "Votre attestation est enregistrée" in hugo.all_text
+    )
+    (answer,) = await answers(db)
+    assert (answer.answer, answer.words_before) == ("attested", CHEMO)
 
 
 async def test_a_decline_after_the_health_warning_then_oui_is_no_reason_taken_from_the_words(

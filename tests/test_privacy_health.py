@@ -146,3 +146,30 @@ def test_keeping_in_a_sentence_keeps_the_answer_pointed_out(keeping: str) -> Non
     assert kept(data, "arrêt maladie, gastro", MEDICAL_DETAIL) is None
     assert kept(data, keeping, MEDICAL_DETAIL) == "arrêt maladie, gastro"
     assert kept(data, "merci", MEDICAL_DETAIL) == "merci"  # no warning pending: itself
+
+
+@pytest.mark.parametrize(
+    ("typed", "health"),
+    [
+        ("Bonne année et bonne santé à toute l'équipe !", False),
+        ("Bonne santé à tous", False),
+        ("à votre santé !", False),
+        ("j'ai dû partir pour une opération de maintenance au travail", False),
+        ("une opération commerciale au magasin", False),
+        ("l'opération portes ouvertes de l'entreprise", False),
+        ("raison de santé", True),
+        ("un problème de santé", True),
+        ("je n'étais pas en bonne santé", True),
+        ("opération du genou", True),
+        ("une opération la semaine dernière", True),
+        ("ma séance de chimiothérapie", True),
+        ("aux urgences", True),
+        ("soins médicaux", True),
+    ],
+)
+def test_a_new_year_wish_or_a_work_operation_is_no_word_of_health(typed: str, health: bool) -> None:
+    """Explorer MA8: « Bonne année et bonne santé à toute l'équipe ! » and « une opération de
+    maintenance » written before attesting got the health warning (a paragraph on health
+    data in the Région's dossier for a greeting); the message was then dropped."""
+    assert point_out_once({}, typed, HEALTH) is health
+    assert point_out_once({}, "opération de maintenance", MEDICAL_DETAIL) is False

@@ -22,13 +22,17 @@ _DETAILS = (
     r"grippe|gastro\w*|covid\w*|fievre|angine|bronchite|rhume|migraines?|otite"
     r"|depression|depressive?|antidepresseurs?|burn out|anxiete|angoisses?|psychiatr\w*"
     r"|psycholog\w*|psy|therapie|cancer|chimio\w*|diabete|asthme|allergie|infection"
-    r"|enceinte|grossesse|accouchement|fausse couche|ivg|operation|opere|operee|chirurgi\w*"
+    r"|enceinte|grossesse|accouchement|fausse couche|ivg|opere|operee|chirurgi\w*"
+    r"|operation(?! (?:de |d |du |des |de la )?(?:maintenance|commerciale|escargot|portes ouvertes"
+    r"|communication|nettoyage|inventaire|informatique|bancaire|controle|police|securite"
+    r"|depannage|livraison|promo\w*|marketing|recrutement|demenagement|travaux|sauvetage"
+    r"|caisse|stock|vente|logistique|transport|chantier|montage|deminage|reseau)\b)"
     r"|fracture|entorse|blessure|blesse|blessee|traitements?|medicaments?|handicap"
     r"|addiction|alcool\w*|drogues?|suicid\w*"
 )
 _CATEGORIES = (
     r"malade|maladie|arret (?:de )?travail|medecin|medica(?:l|le|ux|les)|hopital|hospitalis\w*"
-    r"|sante|soins (?:dentaires|infirmiers|hospitaliers|intensifs|palliatifs)"
+    r"|(?<!bonne )(?<!votre )(?<!a ta )sante|(?:pas|plus) en bonne sante|soins (?:dentaires|infirmiers|hospitaliers|intensifs|palliatifs)"
     r"|(?<!plusieurs )(?<!quelques )(?<!deux )(?<!trois )(?<!d autres )urgences"
     r"(?! (?:familiales|professionnelles|personnelles|administratives|pro|perso|clients?"
     r"|boulot|a gerer|a traiter|au travail|au bureau)\b)"
@@ -42,7 +46,10 @@ santé »); the emergency ward (« urgences », « à l'urgence ») and medical 
 lost the warning with them; « médicaux » is the plural of « médical »). « Des urgences
 familiales » is kept without the warning, by decision (explorer FT): an event in the family,
 no word of anyone's health. Nor are « faire face / parer / répondre à l'urgence », « urgences
-pro / perso / client », « plusieurs urgences » (explorer KA5: the warning came for them)."""
+pro / perso / client », « plusieurs urgences » (explorer KA5: the warning came for them).
+Nor is « bonne santé » (« Bonne année et bonne santé à toute l'équipe ! », « à votre santé »)
+unless « pas en bonne santé », nor a work « opération » (« de maintenance », « commerciale »,
+« portes ouvertes », :data:`_DETAILS`): explorer MA8, the New Year wish got the warning."""
 
 MEDICAL_DETAIL = re.compile(rf"\b(?:{_DETAILS})\b")
 """A diagnosis, a treatment or a condition (folded): more than a file's motive needs."""

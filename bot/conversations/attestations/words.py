@@ -180,6 +180,7 @@ def health_checked(ctx: Context, text: str, what: str, **values: object) -> str 
     séance de chimiothérapie », twice in the recap and in the manifest)."""
     said = kept(ctx.data, text, HEALTH)
     if said is None:
+        ctx.data.pop(HELD_BACK, None)  # new words pointed out: their notice is still to come
         return Invalid(ctx.render("attestation_participant.health", what=what, **values))
     return said
 
@@ -194,16 +195,29 @@ async def words_checked(ctx: Context, found: Held, text: str, step: str) -> str 
     return health_checked(ctx, text, "words", inviter=inviter, step=step, held=True)
 
 
+HELD_BACK = "_words_held_back"
+"""Set once it was said that the words pointed out went nowhere (:func:`words_left_behind`)."""
+
+
 async def words_left_behind(ctx: Context, found: Held, attest: bool) -> str | None:
     """At the answer, words pointed out for health and since neither written again nor sent
     unchanged: said once that they went nowhere (explorer KC7, GB5: the leaving early they
-    told would be lost unsaid); the answer chosen again goes without them. Leaving the
-    question, the warning's memory is dropped: the reason's own reading starts afresh, and
-    « oui » there never keeps the words (:func:`~bot.privacy.health.kept`)."""
-    if ctx.data.pop(SAID_TEXT, None) is None:
+    told would be lost unsaid), still kept by « tel quel » (explorer MA7); the answer chosen
+    again goes without them, said plainly once more (explorer MA8: the message was dropped
+    without a word). Leaving the question, the warning's memory is dropped: the reason's own
+    reading starts afresh, and « oui » there never keeps the words
+    (:func:`~bot.privacy.health.kept`)."""
+    if ctx.data.get(SAID_TEXT) is None:
         ctx.data.pop(SAID, None)
+        ctx.data.pop(HELD_BACK, None)
         return None
     inviter = visible(await trainer_name(ctx, found))
+    if ctx.data.pop(HELD_BACK, None):
+        for key in (SAID_TEXT, SAID):
+            ctx.data.pop(key, None)
+        ctx.say("attestation_participant.words_dropped", inviter=inviter)
+        return None
+    ctx.data[HELD_BACK] = True
     return ctx.render("attestation_participant.words_held", inviter=inviter, attest=attest)
 
 

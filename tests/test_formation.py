@@ -1247,6 +1247,36 @@ async def test_trainees_typed_at_the_creation_follow_their_session(
     }
 
 
+async def test_trainees_typed_at_the_creation_of_another_action_type_follow_every_session(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer MA1: « Se former au(x) métier(s) de » in two sessions of one composante
+    (1–31 March, 3 May–30 June 2027) is one path (002 §2: étape + fin): the trainees typed
+    at /formation are not asked a session, none is stored, both leave EOS on 30 June."""
+    await cvl_formation(trainer, "Cuisine MA", "se former")
+    await trainer.says("du 1er mars au 30 juin 2027")
+    await trainer.presses("Oui")
+    await trainer.presses("Oui")
+    await trainer.says("Session 1 : du 1er au 31 mars 2027\nSession 2 : du 3 mai au 30 juin 2027")
+    for label in ("Non", "Courte", "Passer"):
+        await trainer.presses(label)
+    await trainer.says("Karim Benali ; entrée le 1er mars 2027\nNadia Roux")
+    assert "Dans quelle session" not in trainer.all_text
+    await trainer.presses("Terminé")  # no delegate yet
+    await trainer.presses("Enregistrer")
+    assert "Session 1 (du 1er au 31 mars 2027) :" not in trainer.all_text
+    f = (await formations(db))[-1]
+    assert [t.session_id for t in f.trainees] == [None, None]
+    async with db.sessions() as session:
+        exits = await session.scalars(
+            select(StoredDeadline.due_on).where(
+                StoredDeadline.formation_id == f.id,
+                StoredDeadline.key.startswith("CVL-EOS-EXIT"),
+            )
+        )
+        assert list(exits) == [date(2027, 6, 30), date(2027, 6, 30)]
+
+
 async def test_names_typed_in_lower_case_are_stored_as_a_document_writes_them(
     db: Database, trainer: Person
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from bot.formations.exports import trainees as trainee_rows
@@ -384,8 +385,10 @@ async def session_deadlines(db: Database, title: str) -> dict[str, date]:
             rule, _, rest = row.key.partition(":")
             if rule == "CVL-EOS-EXIT":
                 found[f"sortie {names[int(rest.rsplit(':', 1)[1])]}"] = row.due_on
-            elif rule == "CVL-BQ-END":
+            elif rule == "CVL-BQ-END" and ":session:" in rest:
                 found[f"fin {labels[int(rest.rsplit(':', 1)[1])]}"] = row.due_on
+            elif rule == "CVL-BQ-END":  # one fin for the formation (explorer MA1)
+                found["fin"] = row.due_on
         return found
 
 
@@ -468,3 +471,54 @@ async def test_a_trainee_of_session_1_leaves_with_it_and_is_prolonged_from_there
     await trainer.presses("Oui")
     await trainer.presses("Oui")
     assert (await session_deadlines(db, title))["sortie Nadia Roux"] == date(2027, 3, 31)
+
+
+ONE_PATH = {
+    "se former, une composante": (
+        "se former",
+        "Composante Cuisine\nSession 1 : du 1er au 31 mars 2027\nSession 2 : du 3 mai au 30 juin 2027",
+    ),
+    "se former, sans composante": (
+        "se former",
+        "Session 1 : du 1er au 31 mars 2027\nSession 2 : du 3 mai au 30 juin 2027",
+    ),
+    "projet": (
+        "projet",
+        "Session 1 : du 1er au 31 mars 2027\nSession 2 : du 3 mai au 30 juin 2027",
+    ),
+    "créer": ("créer", "Session 1 : du 1er au 31 mars 2027\nSession 2 : du 3 mai au 30 juin 2027"),
+}
+
+
+@pytest.mark.parametrize("case", list(ONE_PATH))
+async def test_the_sessions_of_other_action_types_are_one_path_for_every_trainee(
+    db: Database, trainer: Person, case: str
+) -> None:
+    """Explorer MA1 (002 §2): only « premiers gestes » owes a bilan de fin at the end of each
+    session, its sessions being groups of their own.  « Se former au(x) métier(s) de » in one
+    composante (or none), « Élaboration de projet professionnel » and « Se préparer à créer
+    ou reprendre une entreprise » owe « étape + fin »: the same trainees through both
+    sessions (1–31 March, 3 May–30 June 2027).  As at 99ca96f: no « Dans quelle session … ? »,
+    no session named, and Karim Benali's EOS exit stays Wed 30 June, not Wed 31 March."""
+    title = "Cuisine MA"
+    action, sessions = ONE_PATH[case]
+    await cvl_sessions_saved(trainer, title, action, "du 1er mars au 30 juin 2027", sessions)
+    await trainer.says("/formations")
+    await trainer.presses(title)
+    await trainer.presses("Ajouter des stagiaires")
+    await trainer.says("Karim Benali ; entrée le 1er mars 2027")
+    assert "1 stagiaire ajouté à « Cuisine MA »." in trainer.all_text
+    assert "Session 1 (du 1er au 31 mars 2027)" not in trainer.all_text
+    await trainer.presses("Ajouter des stagiaires")
+    await trainer.says("Nadia Roux")
+    assert "Dans quelle session" not in trainer.all_text
+    assert "1 stagiaire ajouté à « Cuisine MA », avec pour entrée le" in trainer.all_text
+    assert await session_deadlines(db, title) == {
+        "sortie Karim Benali": date(2027, 6, 30),
+        "sortie Nadia Roux": date(2027, 6, 30),
+        "fin": date(2027, 7, 30),
+    }
+    assert (await trainee(db, "Karim Benali")).session_id is None
+    await trainer.presses("Voir le détail")
+    assert "· Karim Benali\n" in trainer.all_text + "\n"
+    assert "– Session" not in trainer.all_text

@@ -813,6 +813,39 @@ def test_the_sessions_of_composantes_are_not_groups_of_their_own() -> None:
     assert due(formation)["CVL-EOS-EXIT:trainee:8"] == date(2027, 6, 15)
 
 
+@pytest.mark.parametrize(
+    ("action_type", "composante", "programme"),
+    [
+        ("projet_pro", None, "parcours_metiers"),
+        ("creer_entreprise", None, "parcours_metiers"),
+        ("metiers", None, "parcours_metiers"),
+        ("metiers", "Cuisine", "parcours_metiers"),
+        ("premiers_gestes", None, "visa"),
+    ],
+)
+def test_only_premiers_gestes_sessions_end_a_trainee_s_path(
+    action_type: str, composante: str | None, programme: str
+) -> None:
+    """Explorer MA1 (002 §2): « Élaboration de projet professionnel », « Se préparer à créer
+    ou reprendre une entreprise » and « Se former au(x) métier(s) de » in one composante (or
+    none) in sessions 1–31 March and 3 May–30 June 2027 owe « étape + fin »: one path
+    through both, so Karim Benali, even with a session recorded, leaves EOS Wed 30 June
+    (IC5 made it Wed 31 March), as at 99ca96f; a Visa has none of 002's action types."""
+    sessions = tuple(replace(s, composante=composante) for s in premiers_gestes_cuisine().sessions)
+    karim = TraineeFacts(id=8, entered_on=date(2027, 3, 1), session_id=31)
+    formation = replace(
+        premiers_gestes_cuisine(karim),
+        action_type=action_type,
+        programme=programme,
+        sessions=sessions,
+    )
+    assert not formation.sessions_are_groups
+    assert due(formation)["CVL-EOS-EXIT:trainee:8"] == date(2027, 6, 30)
+    assert due(replace(formation, action_type="premiers_gestes", programme="parcours_metiers"))[
+        "CVL-EOS-EXIT:trainee:8"
+    ] == date(2027, 3, 31)
+
+
 def test_an_early_exit_does_not_bring_the_final_bilan_forward() -> None:
     formation = cvl(
         trainees=(TraineeFacts(id=8, entered_on=date(2027, 1, 4), left_on=date(2027, 2, 12)),)

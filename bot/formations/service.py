@@ -23,6 +23,7 @@ from bot.deadlines.service import Moved, Refresh, refresh_deadlines
 from bot.formations.labels import name_key
 from bot.formations.queries import Member, load_formation
 from bot.formations.sessions import group_sessions, session_at, session_label, session_of
+from bot.rules.facts import sessions_are_groups
 from bot.storage import audit
 from bot.storage.absences import Absence, FollowUp
 from bot.storage.audit import AuditEntry
@@ -103,9 +104,9 @@ class NewFormation:
 
     def placed(self) -> dict[str, int]:
         """The session each trainee follows (by name key), where the sessions are groups:
-        several, of one composante (or none)."""
+        a « premiers gestes » in several sessions (explorer MA1)."""
         parts = list(self.sessions)
-        if len(parts) < 2 or len({p.composante for p in parts}) > 1:
+        if not sessions_are_groups(self.funder, self.programme, self.action_type, len(parts)):
             return {}
         chosen = self.trainee_session if self.trainee_session in range(len(parts)) else None
         found = {}

@@ -2,8 +2,8 @@
 
 A « premiers gestes » formation in two sessions (1–31 March, 3 May–30 June 2027) is two
 groups: a trainee of session 1 leaves when it ends, and a bon de commande supplémentaire
-prolongs their path from there.  The sessions of « se former au(x) métier(s) » grouped in
-composantes are not groups: every trainee follows each composante in turn.  The rules read
+prolongs their path from there.  The sessions of every other action type are not groups:
+every trainee follows them in turn (explorer MA1, 002 §2: « étape + fin »).  The rules read
 the same from the facts (:meth:`bot.rules.facts.FormationFacts.group_end_of`).
 """
 
@@ -12,14 +12,18 @@ from __future__ import annotations
 from datetime import date
 
 from bot.dates.spelling import day_and_month
+from bot.rules.facts import sessions_are_groups
 from bot.storage.formations import Formation, FormationSession, Trainee
 
 
 def group_sessions(formation: Formation) -> list[FormationSession]:
-    """The formation's sessions in date order when each is a group of its own, else none."""
+    """The formation's sessions in date order when each is a group of its own (« premiers
+    gestes » only, explorer MA1), else none."""
     sessions = sorted(formation.sessions, key=lambda s: (s.start_date, s.id or 0))
-    several = len(sessions) > 1 and len({s.composante for s in sessions}) == 1
-    return sessions if several else []
+    apart = sessions_are_groups(
+        formation.funder, formation.programme, formation.action_type, len(sessions)
+    )
+    return sessions if apart else []
 
 
 def session_at(formation: Formation, day: date | None) -> FormationSession | None:

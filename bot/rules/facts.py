@@ -45,6 +45,30 @@ ACTION_TYPES: dict[str, str] = {
     "metiers": "Se former au(x) métier(s) de",
 }
 
+GROUP_SESSION_ACTION_TYPES = ("premiers_gestes",)
+"""The action types whose sessions are each a group of its own trainees: 002 §2 asks of
+« Acquisition des premiers gestes professionnels » « un bilan de fin à la fin de chaque
+session »; the others in several sessions owe « étape + fin », one path through them."""
+
+
+def sessions_are_groups(
+    funder: str | None, programme: str | None, action_type: str | None, sessions: int
+) -> bool:
+    """Whether a formation's ``sessions`` (their number) are each a group of its own
+    trainees, who leave with their session: only a Centre-Val de Loire « premiers gestes »
+    (of the Parcours Métiers, whose action types they are) in several sessions.  Explorer
+    MA1: « Se former au(x) métier(s) de » in one composante, « Élaboration de projet
+    professionnel » and « Se préparer à créer ou reprendre une entreprise » follow the same
+    trainees through their sessions (étape + fin); their EOS exit is the formation's end.
+    The one definition the rules, the stored formations and the dialogues use."""
+    return (
+        sessions > 1
+        and funder == "cvl"
+        and programme in (None, "parcours_metiers")
+        and action_type in GROUP_SESSION_ACTION_TYPES
+    )
+
+
 FOLLOWUP_PATHS: dict[str, str] = {
     "short": "formation courte",
     "long": "formation longue ou certifiante",
@@ -269,9 +293,11 @@ class FormationFacts:
 
     @property
     def sessions_are_groups(self) -> bool:
-        """Several sessions, each its own group of trainees: not the composantes of « se
-        former au(x) métier(s) », which every trainee follows in turn (explorer IC5)."""
-        return len(self.sessions) > 1 and len({s.composante for s in self.sessions}) == 1
+        """Several sessions, each its own group of trainees (explorer IC5): « premiers
+        gestes » only (explorer MA1, :func:`sessions_are_groups`)."""
+        return sessions_are_groups(
+            self.funder, self.programme, self.action_type, len(self.sessions)
+        )
 
     def earlier_session(self, trainee: TraineeFacts) -> SessionFacts | None:
         """The session ``trainee`` follows when it ends before the last one; ``None`` for

@@ -93,7 +93,7 @@ async def save_formation(ctx: Context) -> None:
 def typed_sessions(ctx: Context) -> list[list[Any]]:
     """The sessions typed, when each is a group: [position, label, start, end] by start."""
     sessions = ctx.data.get("sessions") or []
-    if not groups(sessions):
+    if not groups(ctx.data):
         return []
     rows = [[str(i), s["label"], s["start"], s["end"]] for i, s in enumerate(sessions)]
     return sorted(rows, key=lambda r: (r[2], r[3]))

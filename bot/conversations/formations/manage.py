@@ -63,6 +63,7 @@ from bot.formations import service
 from bot.formations.edit import delete_formation, proofs_unsendable
 from bot.formations.labels import LABELS
 from bot.formations.paths import last_path_end
+from bot.formations.sessions import group_sessions
 from bot.storage.formations import Formation
 from bot.storage.people import Person, Role
 
@@ -100,6 +101,7 @@ async def show_detail(ctx: Context) -> Outcome:
         "formation.detail",
         f=formation,
         labels=LABELS,
+        groups=group_sessions(formation),
         no_email=proofs_unsendable(formation),
         last_end=last_path_end(formation),
         paged=paged,
@@ -113,8 +115,9 @@ async def roster_lines(ctx: Context) -> list[str]:
     formation = await load_formation(ctx, ctx.data.get("formation_id"))
     if formation is None:
         return []
+    groups = group_sessions(formation)  # the session each one follows (explorer IC5, MA1)
     return [
-        ctx.render("formation.trainee_line", t=t, f=formation, labels=LABELS)
+        ctx.render("formation.trainee_line", t=t, f=formation, labels=LABELS, groups=groups)
         for t in formation.trainees
     ]
 

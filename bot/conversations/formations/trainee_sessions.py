@@ -17,13 +17,20 @@ from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Predicate
 from bot.conversations.kit.steps import Option, Pick
 from bot.formations.sessions import short_period
+from bot.rules.facts import sessions_are_groups
 
 Rows = Callable[[Context], list[list[Any]]]
 
 
-def groups(sessions: list[dict[str, Any]]) -> bool:
-    """Several typed sessions of one composante (or none): each is a group of its own."""
-    return len(sessions) > 1 and len({s.get("composante") for s in sessions}) == 1
+def groups(data: dict[str, Any]) -> bool:
+    """The typed sessions are each a group of its own: a « premiers gestes » in several
+    sessions (explorer MA1; the others follow one path through them)."""
+    return sessions_are_groups(
+        data.get("funder"),
+        data.get("programme"),
+        data.get("action_type"),
+        len(data.get("sessions") or []),
+    )
 
 
 def undecided(ctx: Context, rows: Rows) -> list[dict[str, Any]]:

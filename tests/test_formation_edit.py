@@ -593,3 +593,44 @@ async def test_the_words_after_formations_are_read_in_titles_not_in_start_days(
         await trainer.says("/annuler")
     await trainer.says(f"/formations {labels[0]}")
     assert trainer.last.startswith("Que voulez-vous faire de « Cariste » ?")
+
+
+async def test_sessions_corrected_say_who_changes_session(db: Database, trainer: Person) -> None:
+    """Explorer MA9: in « Premiers gestes cuisine » (session 1: 1–31 March 2027, session 2:
+    3 May–30 June), Karim Benali entered on 3 May.  A session inserted on 6–20 April no
+    longer takes him (his EOS exit was Tue 20 April, before his entry, unsaid): he follows
+    the May–June session, now « Session 3 », and the trainer is told so; then that session
+    taken away, he is told in none, with where to correct his entry."""
+    from tests.test_formation import cvl_sessions_saved
+
+    title = "Premiers gestes cuisine"
+    await cvl_sessions_saved(
+        trainer,
+        title,
+        "premiers gestes",
+        "du 1er mars au 30 juin 2027",
+        "Session 1 : du 1er au 31 mars 2027\nSession 2 : du 3 mai au 30 juin 2027",
+    )
+    await trainer.says("/formations")
+    await trainer.presses(title)
+    await trainer.presses("Ajouter des stagiaires")
+    await trainer.says("Karim Benali ; entrée le 3 mai 2027")
+    await trainer.presses("Modifier la formation")
+    await trainer.presses("Sessions")
+    await trainer.says(
+        "Session 1 : du 1er au 31 mars 2027\nSession 2 : du 6 au 20 avril 2027\n"
+        "Session 3 : du 3 mai au 30 juin 2027"
+    )
+    assert (
+        "Sessions enregistrées pour « Premiers gestes cuisine » : 3. Les échéances sont "
+        "recalculées.\nSelon sa date d'entrée, Karim Benali change de session :\n"
+        "· Session 3 (du 3 mai au 30 juin 2027) : Karim Benali"
+    ) in trainer.all_text
+    await trainer.presses("Sessions")
+    await trainer.says("Session 1 : du 1er au 31 mars 2027\nSession 2 : du 6 au 20 avril 2027")
+    assert (
+        "Sessions enregistrées pour « Premiers gestes cuisine » : 2. Les échéances sont "
+        "recalculées.\nSelon sa date d'entrée, Karim Benali change de session :\n"
+        "· Aucune session, sortie EOS à la fin de la formation : Karim Benali\n"
+        "Pour corriger une date d'entrée : « Entrées et sorties »."
+    ) in trainer.all_text

@@ -290,3 +290,72 @@ async def test_a_bilan_programmed_holds_the_funder_and_the_nature(store: Databas
             session, people.formateur, formation.id, {"funder": "rectorat"}
         )
         assert moved is not None and moved.fields == ["funder"] and formation.funder == "rectorat"
+
+
+async def test_an_inserted_session_keeps_each_trainee_in_the_session_of_his_entry(
+    store: Database,
+) -> None:
+    """Explorer MA9: « premiers gestes », session 1 from 1 to 31 March 2027, session 2 from 3
+    May to 30 June; Nadia Roux entered on 1 March, Karim Benali on 3 May.  A session inserted
+    on 6–20 April took session 2's row (rows are reused by position) and Karim with it: his
+    EOS exit Tue 20 April, before his entry.  He now follows the session holding his entry,
+    « Session 3 » (3 May–30 June), and is said moved; his exit stays Wed 30 June.  A session
+    corrected around an entry (Session 1 from 2 March) keeps its trainee; one taken away with
+    no other holding the entry leaves its trainee in none: the whole formation."""
+    async with store.sessions() as session, session.begin():
+        people = await cast(session)
+        formation = await a_formation(
+            session,
+            people.formateur,
+            funder="cvl",
+            programme="parcours_metiers",
+            action_type="premiers_gestes",
+            start=date(2027, 3, 1),
+            end=date(2027, 6, 30),
+            sessions=(
+                NewSession("Session 1", date(2027, 3, 1), date(2027, 3, 31)),
+                NewSession("Session 2", date(2027, 5, 3), date(2027, 6, 30)),
+            ),
+            trainees=(
+                NewTrainee("Nadia Roux", entered_on=date(2027, 3, 1)),
+                NewTrainee("Karim Benali", entered_on=date(2027, 5, 3)),
+            ),
+        )
+        karim, nadia = formation.trainees
+
+        async def exits() -> list[date]:
+            keys = [f"CVL-EOS-EXIT:trainee:{t.id}" for t in (nadia, karim)]
+            rows = await session.execute(
+                select(StoredDeadline.key, StoredDeadline.due_on).where(
+                    StoredDeadline.key.in_(keys)
+                )
+            )
+            found = dict(rows.all())
+            return [found[k] for k in keys]
+
+        def followed() -> list[str | None]:
+            labels = {s.id: s.label for s in formation.sessions}
+            return [labels.get(t.session_id or 0) for t in (nadia, karim)]
+
+        march = NewSession("Session 1", date(2027, 3, 1), date(2027, 3, 31))
+        april = NewSession("Session 2", date(2027, 4, 6), date(2027, 4, 20))
+        may = NewSession("Session 3", date(2027, 5, 3), date(2027, 6, 30))
+        saved = await edit.replace_sessions(
+            session, people.formateur, formation.id, [march, april, may]
+        )
+        assert followed() == ["Session 1", "Session 3"]
+        assert await exits() == [date(2027, 3, 31), date(2027, 6, 30)]
+        assert saved is not None
+        assert saved.moved == (("Session 3 (du 3 mai au 30 juin 2027)", ("Karim Benali",)),)
+
+        later = NewSession("Session 1", date(2027, 3, 2), date(2027, 3, 31))
+        saved = await edit.replace_sessions(
+            session, people.formateur, formation.id, [later, april, may]
+        )
+        assert saved is not None and saved.moved == ()
+        assert followed() == ["Session 1", "Session 3"]
+
+        saved = await edit.replace_sessions(session, people.formateur, formation.id, [later, april])
+        assert saved is not None and saved.moved == (("", ("Karim Benali",)),)
+        assert followed() == ["Session 1", None]
+        assert await exits() == [date(2027, 3, 31), date(2027, 6, 30)]

@@ -23,7 +23,8 @@ from bot.absences.followups import path_for
 from bot.deadlines.service import refresh_deadlines
 from bot.formations import labels
 from bot.formations.queries import Member, load_formation
-from bot.formations.service import NewSession, audit_formation
+from bot.formations.service import NewSession, audit_formation, placed_in_sessions
+from bot.formations.sessions import held_sessions, replace_trainees
 from bot.storage.absences import FollowUp
 from bot.storage.bilans import Bilan
 from bot.storage.formations import Formation, FormationSession
@@ -159,18 +160,28 @@ def proofs_unsendable(formation: Formation) -> str | None:
     return formation.funder if unsendable else None
 
 
+@dataclass(frozen=True)
+class SessionsReplaced:
+    formation: Formation
+    moved: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """The trainees whose session changed, by their new session (« » for none), as
+    :func:`bot.formations.service.placed_in_sessions` says them (explorer MA9)."""
+
+
 async def replace_sessions(
     session: AsyncSession, member: Member, formation_id: object, sessions: Sequence[NewSession]
-) -> Formation | None:
+) -> SessionsReplaced | None:
     """The formation's sessions become ``sessions``, in order.
 
     The first sessions keep their rows (and so their ids, which the deadline
     keys use): correcting a session's dates moves its deadlines instead of
-    replacing them.
+    replacing them.  The trainees then follow the session holding their entry
+    (:func:`bot.formations.sessions.replace_trainees`, explorer MA9).
     """
     formation = await load_formation(session, member, formation_id)
     if formation is None:
         return None
+    held = held_sessions(formation)
     rows = sorted(formation.sessions, key=lambda s: (s.start_date, s.id))
     for index, new in enumerate(sessions):
         if index < len(rows):
@@ -192,10 +203,12 @@ async def replace_sessions(
             trainee.session_id = None
     for row in rows[len(sessions) :]:
         formation.sessions.remove(row)
+    await session.flush()  # the new sessions' ids, for their trainees
+    moved = replace_trainees(formation, held)
     await session.flush()
     audit_formation(session, member, "edit_sessions", formation.id, count=len(sessions))
     await refresh_deadlines(session, formation.id)
-    return formation
+    return SessionsReplaced(formation, placed_in_sessions(formation, moved))
 
 
 Blocker = Literal["bilan", "followup"]

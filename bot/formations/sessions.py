@@ -57,6 +57,59 @@ def group_end(formation: Formation, trainee: Trainee, session_id: int | None = N
     return formation.effective_end if session is None else session.end_date
 
 
+Held = dict[int, tuple[int, date, date]]
+"""Each trainee's group session before the sessions change: trainee id → (its id, start, end)."""
+
+
+def held_sessions(formation: Formation) -> Held:
+    """Who follows which session before the sessions are corrected (:func:`replace_trainees`)."""
+    found: Held = {}
+    for trainee in formation.trainees:
+        part = session_of(formation, trainee.session_id)
+        if part is not None and trainee.id is not None:
+            found[trainee.id] = (part.id, part.start_date, part.end_date)
+    return found
+
+
+def replace_trainees(formation: Formation, held: Held) -> list[Trainee]:
+    """After its sessions changed, each trainee of a formation of group sessions follows the
+    session holding his entry, else the one overlapping his former session most (its dates
+    corrected around an entry given between sessions), else none: the whole formation, as
+    the add flow leaves him without an answer.  The sessions' rows are reused by position
+    (for their deadlines' keys), so a trainee kept on his row would follow whatever session
+    now sits there (explorer MA9: Karim Benali, entered on 3 May 2027, put in a session
+    inserted on 6–20 April, his EOS exit before his entry).  Returns those whose session
+    changed, for the trainer to be told; without group sessions nobody follows one."""
+    groups = group_sessions(formation)
+    moved = []
+    for trainee in formation.trainees:
+        if not groups:
+            trainee.session_id = None
+            continue
+        was = held.get(trainee.id) if trainee.id is not None else None
+        part = session_at(formation, trainee.entered_on) or _overlapping(groups, was)
+        now = part.id if part is not None else None
+        if now != (was[0] if was else None):
+            moved.append(trainee)
+        trainee.session_id = now
+    return moved
+
+
+def _overlapping(
+    groups: list[FormationSession], was: tuple[int, date, date] | None
+) -> FormationSession | None:
+    """The session sharing the most days with the former one's dates, if one does."""
+    if was is None:
+        return None
+    _, start, end = was
+
+    def shared(part: FormationSession) -> int:
+        return (min(end, part.end_date) - max(start, part.start_date)).days + 1
+
+    best = max(groups, key=shared)
+    return best if shared(best) > 0 else None
+
+
 def short_period(start: date, end: date) -> str:
     """« du 1er au 31 mars 2027 », « du 3 mai au 30 juin 2027 », « du 3 décembre 2026 au 15
     janvier 2027 »: a session's dates short enough for a button."""

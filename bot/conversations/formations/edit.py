@@ -140,7 +140,7 @@ def saver(topic: Topic) -> Callable[[Context], Any]:
             if saved is None:
                 ctx.say("formation.not_found")
                 return
-            ctx.say("formation.sessions_saved", f=saved)
+            ctx.say("formation.sessions_saved", f=saved.formation, moved=saved.moved)
             return
         changes = {field: _value(ctx, field) for field in topic.fields}
         edited = await edit.edit_formation(ctx.session, who, formation_id, changes)

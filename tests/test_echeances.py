@@ -593,6 +593,19 @@ async def test_the_deadlines_are_numbered_alike_on_a_short_list_and_a_paged_one(
     assert trainer.last.startswith("Envoyer les modes d'emploi du bilan à distance")
 
 
+async def echeances_on_telegram(db: Database, person: Any) -> tuple[Person, list[str]]:
+    """Camille's /echeances on Telegram, and its buttons as the transport cuts them."""
+    async with db.sessions() as s, s.begin():
+        camille = await s.scalar(select(P).where(P.display_name == "Camille Durand"))
+        assert camille is not None
+        s.add(ChatIdentity(person_id=camille.id, platform="telegram", user_id="c", chat_id="c"))
+    on_telegram = person("c", Platform.TELEGRAM)
+    await on_telegram.says("/echeances")
+    markup = keyboard(on_telegram.replies[-1])
+    assert markup is not None
+    return on_telegram, [b.text for row in markup.inline_keyboard for b in row]
+
+
 @pytest.mark.parametrize(
     ("titles", "shared"),
     [
@@ -612,15 +625,7 @@ async def test_telegram_buttons_keep_what_tells_two_formations_apart(
         )
         async with db.sessions() as session, session.begin():
             await refresh_deadlines(session, formation)
-    async with db.sessions() as s, s.begin():
-        camille = await s.scalar(select(P).where(P.display_name == "Camille Durand"))
-        assert camille is not None
-        s.add(ChatIdentity(person_id=camille.id, platform="telegram", user_id="c", chat_id="c"))
-    on_telegram = person("c", Platform.TELEGRAM)
-    await on_telegram.says("/echeances")
-    markup = keyboard(on_telegram.replies[-1])
-    assert markup is not None
-    shown = [button.text for row in markup.inline_keyboard for button in row]
+    on_telegram, shown = await echeances_on_telegram(db, person)
     for title in titles:  # each formation's button names it
         assert len([b for b in shown if f"· {title}" in b]) == 3, shown
     assert len(shown) == len(set(shown))  # no two buttons alike
@@ -702,15 +707,8 @@ async def test_telegram_buttons_keep_the_trainee_whole_and_the_start_day_of_twin
         )
         async with db.sessions() as session, session.begin():
             await refresh_deadlines(session, formation)
-    async with db.sessions() as s, s.begin():
-        camille = await s.scalar(select(P).where(P.display_name == "Camille Durand"))
-        assert camille is not None
-        s.add(ChatIdentity(person_id=camille.id, platform="telegram", user_id="c", chat_id="c"))
-    on_telegram = person("c", Platform.TELEGRAM)
-    await on_telegram.says("/echeances")
-    markup = keyboard(on_telegram.replies[-1])
-    assert markup is not None
-    shown = [b.text for row in markup.inline_keyboard for b in row if b.text[0] in "🔴🟠🔵"]
+    _, every = await echeances_on_telegram(db, person)
+    shown = [b for b in every if b[0] in "🔴🟠🔵"]
     assert len(shown) == len(set(shown)), shown  # no two buttons alike
     assert all(len(b) <= 64 for b in shown), shown
     twins = [b for b in shown if "Agent d" in b]
@@ -756,15 +754,8 @@ async def test_telegram_buttons_of_one_bilan_keep_its_day_and_what_tells_titles_
     bilan (« Envoyer les m… », « Envoyer les j… »), however short the rest makes it."""
     await scheduled_long_ago(trainer)
     await add_formation(db, title="Assistant de vie aux familles – Cherbourg-en-Cotentin")
-    async with db.sessions() as s, s.begin():
-        camille = await s.scalar(select(P).where(P.display_name == "Camille Durand"))
-        assert camille is not None
-        s.add(ChatIdentity(person_id=camille.id, platform="telegram", user_id="c", chat_id="c"))
-    on_telegram = person("c", Platform.TELEGRAM)
-    await on_telegram.says("/echeances")
-    markup = keyboard(on_telegram.replies[-1])
-    assert markup is not None
-    shown = [b.text for row in markup.inline_keyboard for b in row if b.text[0] in "🔴🟠🔵"]
+    _, every = await echeances_on_telegram(db, person)
+    shown = [b for b in every if b[0] in "🔴🟠🔵"]
     bilan = [b for b in shown if "– bilan" in b]
     assert len(bilan) == 4 and all(len(b) <= 64 and "26/11 ·" in b for b in bilan), shown
     assert any("Envoyer les m" in b for b in bilan) and any("Envoyer les j" in b for b in bilan)
@@ -857,15 +848,7 @@ async def test_telegram_buttons_of_long_names_keep_the_kind_of_deadline(
         )
         async with db.sessions() as session, session.begin():
             await refresh_deadlines(session, f)
-    async with db.sessions() as s, s.begin():
-        camille = await s.scalar(select(P).where(P.display_name == "Camille Durand"))
-        assert camille is not None
-        s.add(ChatIdentity(person_id=camille.id, platform="telegram", user_id="c", chat_id="c"))
-    on_telegram = person("c", Platform.TELEGRAM)
-    await on_telegram.says("/echeances")
-    markup = keyboard(on_telegram.replies[-1])
-    assert markup is not None
-    shown = [b.text for row in markup.inline_keyboard for b in row]
+    _, shown = await echeances_on_telegram(db, person)
     theirs = [b for b in shown if "Marie-" in b]
     assert len(theirs) == 4 and all(len(b) <= 64 for b in theirs), shown
     assert sum("Saisir l'…" in b for b in theirs) == 2, theirs

@@ -14,8 +14,8 @@ from bot.formations.service import NewSession, NewTrainee
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import Bilan, StoredDeadline
 from bot.storage.db import Database
-from bot.storage.formations import Formation
-from tests.auxil.formations import a_formation, cast
+from bot.storage.formations import Formation, Trainee
+from tests.auxil.formations import Cast, a_formation, cast
 
 NOW = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
 
@@ -123,34 +123,11 @@ async def test_a_session_taken_away_leaves_its_trainees_to_the_whole_formation(
     one removed lets Karim go (no session) and both leave at the formation's end."""
     async with store.sessions() as session, session.begin():
         people = await cast(session)
-        formation = await a_formation(
-            session,
-            people.formateur,
-            funder="cvl",
-            programme="parcours_metiers",
-            action_type="premiers_gestes",
-            start=date(2027, 3, 1),
-            end=date(2027, 6, 30),
-            sessions=(
-                NewSession("Session 1", date(2027, 3, 1), date(2027, 3, 31)),
-                NewSession("Session 2", date(2027, 5, 3), date(2027, 6, 30)),
-            ),
-            trainees=(
-                NewTrainee("Nadia Roux", entered_on=date(2027, 3, 1)),
-                NewTrainee("Karim Benali", entered_on=date(2027, 5, 3)),
-            ),
-        )
+        formation = await premiers_gestes_in_two_sessions(session, people)
         karim, nadia = formation.trainees
 
         async def exits() -> list[date]:
-            keys = [f"CVL-EOS-EXIT:trainee:{t.id}" for t in (nadia, karim)]
-            rows = await session.execute(
-                select(StoredDeadline.key, StoredDeadline.due_on).where(
-                    StoredDeadline.key.in_(keys)
-                )
-            )
-            found = dict(rows.all())
-            return [found[k] for k in keys]
+            return await eos_exits(session, nadia, karim)
 
         assert await exits() == [date(2027, 3, 31), date(2027, 6, 30)]
         await edit.replace_sessions(
@@ -304,34 +281,11 @@ async def test_an_inserted_session_keeps_each_trainee_in_the_session_of_his_entr
     no other holding the entry leaves its trainee in none: the whole formation."""
     async with store.sessions() as session, session.begin():
         people = await cast(session)
-        formation = await a_formation(
-            session,
-            people.formateur,
-            funder="cvl",
-            programme="parcours_metiers",
-            action_type="premiers_gestes",
-            start=date(2027, 3, 1),
-            end=date(2027, 6, 30),
-            sessions=(
-                NewSession("Session 1", date(2027, 3, 1), date(2027, 3, 31)),
-                NewSession("Session 2", date(2027, 5, 3), date(2027, 6, 30)),
-            ),
-            trainees=(
-                NewTrainee("Nadia Roux", entered_on=date(2027, 3, 1)),
-                NewTrainee("Karim Benali", entered_on=date(2027, 5, 3)),
-            ),
-        )
+        formation = await premiers_gestes_in_two_sessions(session, people)
         karim, nadia = formation.trainees
 
         async def exits() -> list[date]:
-            keys = [f"CVL-EOS-EXIT:trainee:{t.id}" for t in (nadia, karim)]
-            rows = await session.execute(
-                select(StoredDeadline.key, StoredDeadline.due_on).where(
-                    StoredDeadline.key.in_(keys)
-                )
-            )
-            found = dict(rows.all())
-            return [found[k] for k in keys]
+            return await eos_exits(session, nadia, karim)
 
         def followed() -> list[str | None]:
             labels = {s.id: s.label for s in formation.sessions}
@@ -359,3 +313,35 @@ async def test_an_inserted_session_keeps_each_trainee_in_the_session_of_his_entr
         assert saved is not None and saved.moved == (("", ("Karim Benali",)),)
         assert followed() == ["Session 1", None]
         assert await exits() == [date(2027, 3, 31), date(2027, 6, 30)]
+
+
+async def premiers_gestes_in_two_sessions(session: AsyncSession, people: Cast) -> Formation:
+    """Explorer IC5's example: « premiers gestes », sessions 1–31 March and 3 May–30 June
+    2027, Nadia Roux entered on 1 March (session 1), Karim Benali on 3 May (session 2)."""
+    return await a_formation(
+        session,
+        people.formateur,
+        funder="cvl",
+        programme="parcours_metiers",
+        action_type="premiers_gestes",
+        start=date(2027, 3, 1),
+        end=date(2027, 6, 30),
+        sessions=(
+            NewSession("Session 1", date(2027, 3, 1), date(2027, 3, 31)),
+            NewSession("Session 2", date(2027, 5, 3), date(2027, 6, 30)),
+        ),
+        trainees=(
+            NewTrainee("Nadia Roux", entered_on=date(2027, 3, 1)),
+            NewTrainee("Karim Benali", entered_on=date(2027, 5, 3)),
+        ),
+    )
+
+
+async def eos_exits(session: AsyncSession, *trainees: Trainee) -> list[date]:
+    """The EOS exits stored for ``trainees``, in their order."""
+    keys = [f"CVL-EOS-EXIT:trainee:{t.id}" for t in trainees]
+    rows = await session.execute(
+        select(StoredDeadline.key, StoredDeadline.due_on).where(StoredDeadline.key.in_(keys))
+    )
+    found = dict(rows.all())
+    return [found[k] for k in keys]

@@ -854,3 +854,37 @@ async def test_telegram_buttons_of_long_names_keep_the_kind_of_deadline(
     assert sum("Saisir l'…" in b for b in theirs) == 2, theirs
     assert sum("Saisir la…" in b for b in theirs) == 2, theirs
     assert all("· Agent d" in b for b in theirs), theirs
+
+
+async def test_the_start_day_typed_after_echeances_tells_twins_apart(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer MB5: since MA4 the words after /echeances were read in the titles only, and
+    even the text of a twin's own button, « Agent de restauration (03/11/2025) », said
+    « Aucune formation ne correspond »: a start day typed with title words now narrows, a
+    day without its year (« (03/11) », as the list writes this year's) is the nearest."""
+    for today in (date(2026, 11, 23), date(2025, 11, 23)):  # started 3/11/2026, 3/11/2025
+        f = await add_formation(db, title="Agent de restauration", funder="cvl", today=today)
+        async with db.sessions() as session, session.begin():
+            await refresh_deadlines(session, f)
+    for words in (
+        "Agent de restauration (03/11/2025)",
+        "agent 2025",
+        "restauration novembre 2025",
+        "Agent de restauration (03/11)",
+    ):
+        await trainer.says(f"/echeances {words}")
+        year = 2025 if "2025" in words else 2026
+        weekday = "lundi" if year == 2025 else "mardi"
+        assert trainer.last.startswith(
+            f"Échéances d'« Agent de restauration ({weekday} 3 novembre {year}) » :"
+        ), words
+        assert "Aucune formation" not in trainer.all_text
+        await trainer.says("/annuler")
+    await trainer.says("/echeances Agent de restauration")  # both, never the first alone
+    assert trainer.last.startswith("Quelle formation ?\n2 choix sur 3 correspondent")
+    assert trainer.buttons == [
+        "Agent de restauration (lundi 3 novembre 2025) (3 à faire)",
+        "Agent de restauration (mardi 3 novembre 2026) (3 à faire)",
+        "Toute la liste",
+    ]

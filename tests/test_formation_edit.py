@@ -634,3 +634,34 @@ async def test_sessions_corrected_say_who_changes_session(db: Database, trainer:
         "· Aucune session, sortie EOS à la fin de la formation : Karim Benali\n"
         "Pour corriger une date d'entrée : « Entrées et sorties »."
     ) in trainer.all_text
+
+
+async def test_a_start_day_typed_with_the_title_tells_twins_apart(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer MB5: since MA4 the words after /formations were read in the titles only, and
+    two formations of one title, told apart by their start day alone, could no longer be
+    named: « /formations agent 2026 » said « Aucune formation ne correspond ». A year, a day
+    typed with title words narrows those the title fits; a bare weekday still picks none."""
+    for today in (date(2026, 11, 23), date(2025, 11, 23)):  # started 3/11/2026, 3/11/2025
+        await add_formation(
+            db, title="Agent de restauration", trainees=("Paul Henry",), today=today
+        )
+    await trainer.says("/formations agent 2026")  # the demo's, started in 2026 too
+    assert trainer.last.startswith("Quelle formation ?\n2 choix sur 4 correspondent à « agent")
+    assert "Agent de restauration (mardi 3 novembre 2026)" in trainer.buttons
+    await trainer.says("/annuler")
+    for words in ("Agent de restauration 3 novembre 2026", "restauration 03/11/26"):
+        await trainer.says(f"/formations {words}")
+        assert trainer.last.startswith(
+            "Que voulez-vous faire d'« Agent de restauration (mardi 3 novembre 2026) » ?"
+        ), words
+        await trainer.says("/annuler")
+    await trainer.says("/exporter agent nov. 2025")
+    assert "Aucune formation" not in trainer.all_text
+    await trainer.says("/annuler")
+    await trainer.says("/formations agent 2024")  # neither starts then: both, alone
+    assert trainer.last.startswith("Quelle formation ?") and len(trainer.buttons) == 4
+    await trainer.says("/annuler")
+    await trainer.says("/formations agent lundi")
+    assert trainer.replies[-2].text.startswith("Aucune formation ne correspond à « agent lundi »")

@@ -11,7 +11,8 @@ formations she is in; words that fit nothing are said not to, above the whole li
 from __future__ import annotations
 
 from bot.answers import fold, has_control_characters
-from bot.conversations.formations.choose import formations_of_trainee, listed_formations
+from bot.conversations.formations.choose import day_of, formations_of_trainee, listed_formations
+from bot.conversations.formations.start_words import read_start
 from bot.conversations.kit.carry import NARROWED
 from bot.conversations.kit.context import Context, matching
 from bot.conversations.kit.steps import Option
@@ -33,20 +34,45 @@ async def fitting_formations(
 
     Read in the formations' titles, never in what the bot adds to them in a label, their
     start day or count: « /formations lundi » picked those starting on a Monday, « /echeances
-    démo 4 » the one with « (4 à faire ») (explorer MA4). A whole label typed still fits."""
+    démo 4 » the one with « (4 à faire ») (explorer MA4). A whole label typed still fits, and
+    a start day typed beside title words narrows those they fit (explorer MB5: « /formations
+    agent 2026 », the twins' only difference, said no formation fitted)."""
     if len(typed) > LONGEST or has_control_characters(typed):
         return [], False
     whole = [o.value for o in options if fold(o.label) == fold(typed)]
     if whole:
         return whole[:1], False
-    titles = {str(f.id): f.title for f in await listed_formations(ctx)}
-    labels = {o.value: titles.get(o.value) or o.search or o.label for o in options}
-    found = matching(typed, [o.value for o in options], labels=labels)
+    listed = {str(f.id): f for f in await listed_formations(ctx)}
+    labels = {
+        o.value: f.title if (f := listed.get(o.value)) else o.search or o.label for o in options
+    }
+    values = [o.value for o in options]
+    found = title_fits(typed, values, labels)
+    said = None if found else read_start(typed)
+    if said and said[0]:
+        fitting = title_fits(said[0], values, labels)
+        starting = [v for v in fitting if v in listed and said[1].fits(listed[v].start_date)]
+        if said[1].day and not said[1].year and len(starting) > 1:
+            # « (03/11) »: a button's day without its year is the one nearest today.
+            today = day_of(ctx)
+            near = min(abs((listed[v].start_date - today).days) for v in starting)
+            starting = [v for v in starting if abs((listed[v].start_date - today).days) == near]
+        found = starting or fitting  # no twin starting then: those the title fits, alone
     if found or not trainees:
         return found, False
     named = await formations_of_trainee(ctx, typed)
     holding = {str(f.id) for f in named or []}
     return [o.value for o in options if o.value in holding], named is not None
+
+
+def title_fits(typed: str, values: list[str], labels: dict[str, str]) -> list[str]:
+    """The values whose title ``typed`` fits, every formation of a title it names: a title
+    typed whole named the first of its twins only (explorer MB5)."""
+    first: dict[str, str] = {}
+    for value in values:
+        first.setdefault(fold(labels[value]), value)
+    named = {fold(labels[v]) for v in matching(typed, list(first.values()), labels=labels)}
+    return [v for v in values if fold(labels[v]) in named]
 
 
 async def read_after_command(

@@ -599,7 +599,8 @@ async def test_sessions_corrected_say_who_changes_session(db: Database, trainer:
     """Explorer MA9: in « Premiers gestes cuisine » (session 1: 1–31 March 2027, session 2:
     3 May–30 June), Karim Benali entered on 3 May.  A session inserted on 6–20 April no
     longer takes him (his EOS exit was Tue 20 April, before his entry, unsaid): he follows
-    the May–June session, now « Session 3 », and the trainer is told so; then that session
+    the May–June session, now « Session 3 », the same group: nothing to tell (explorer MB2,
+    the report compares dates, not rows); then that session
     taken away, he is told in none, with where to correct his entry."""
     from tests.test_formation import cvl_sessions_saved
 
@@ -623,9 +624,9 @@ async def test_sessions_corrected_say_who_changes_session(db: Database, trainer:
     )
     assert (
         "Sessions enregistrées pour « Premiers gestes cuisine » : 3. Les échéances sont "
-        "recalculées.\nSelon sa date d'entrée, Karim Benali change de session :\n"
-        "· Session 3 (du 3 mai au 30 juin 2027) : Karim Benali"
+        "recalculées."
     ) in trainer.all_text
+    assert "change de session" not in trainer.all_text  # he stays in May's group (explorer MB2)
     await trainer.presses("Sessions")
     await trainer.says("Session 1 : du 1er au 31 mars 2027\nSession 2 : du 6 au 20 avril 2027")
     assert (
@@ -665,3 +666,53 @@ async def test_a_start_day_typed_with_the_title_tells_twins_apart(
     await trainer.says("/annuler")
     await trainer.says("/formations agent lundi")
     assert trainer.replies[-2].text.startswith("Aucune formation ne correspond à « agent lundi »")
+
+
+async def test_action_type_corrected_to_premiers_gestes_says_who_follows_which_session(
+    db: Database, trainer: Person
+) -> None:
+    """Explorer MB1: « Se former au(x) métier(s) de… » « Cuisine MB », Session 1 (1–31 March
+    2027) and Session 2 (3 May–30 June), Nadia Roux entered on 1 March, Karim Benali on 3
+    May.  Its action type corrected to « premiers gestes », the sessions become groups: the
+    trainer is told who follows which, and Nadia's EOS exit is 31 March, no longer 30 June.
+    Corrected back, their sessions are cleared and the trainer is told so."""
+    from tests.test_formation import cvl_sessions_saved
+
+    title = "Cuisine MB"
+    await cvl_sessions_saved(
+        trainer,
+        title,
+        "se former",
+        "du 1er mars au 30 juin 2027",
+        "Session 1 : du 1er au 31 mars 2027\nSession 2 : du 3 mai au 30 juin 2027",
+    )
+    await trainer.says("/formations")
+    await trainer.presses(title)
+    await trainer.presses("Ajouter des stagiaires")
+    await trainer.says("Nadia Roux ; entrée le 1er mars 2027\nKarim Benali ; entrée le 3 mai 2027")
+    await trainer.presses("Modifier la formation")
+    await trainer.presses("Financeur et programme")
+    await trainer.presses("Région Centre-Val de Loire")
+    await trainer.presses("Parcours Métiers")
+    await trainer.presses("Acquisition des premiers gestes professionnels")
+    assert (
+        "C'est corrigé : type d'action. Les échéances sont recalculées.\n"
+        "Chaque session est désormais un groupe à part : chaque stagiaire suit celle de sa date "
+        "d'entrée et sort d'EOS à sa fin.\n"
+        "· Session 1 (du 1er au 31 mars 2027) : Nadia Roux\n"
+        "· Session 2 (du 3 mai au 30 juin 2027) : Karim Benali"
+    ) in trainer.all_text
+    formation = await stored(db, title)
+    nadia = next(t for t in formation.trainees if t.full_name == "Nadia Roux")
+    exits = {d.key: d.due_on for d in await deadlines_of(db, formation.id)}
+    assert exits[f"CVL-EOS-EXIT:trainee:{nadia.id}"] == date(2027, 3, 31)
+    await trainer.presses("Financeur et programme")
+    await trainer.presses("Région Centre-Val de Loire")
+    await trainer.presses("Parcours Métiers")
+    await trainer.presses("Se former au(x) métier(s) de")
+    assert (
+        "Les sessions ne sont plus des groupes à part : chaque stagiaire suit toute la formation "
+        "et sort d'EOS à sa fin."
+    ) in trainer.all_text
+    exits = {d.key: d.due_on for d in await deadlines_of(db, formation.id)}
+    assert exits[f"CVL-EOS-EXIT:trainee:{nadia.id}"] == date(2027, 6, 30)

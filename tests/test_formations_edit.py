@@ -14,7 +14,7 @@ from bot.formations.service import NewSession, NewTrainee
 from bot.storage.audit import AuditEntry
 from bot.storage.bilans import Bilan, StoredDeadline
 from bot.storage.db import Database
-from bot.storage.formations import Formation, Trainee
+from bot.storage.formations import ERASED_NAME, Formation, Trainee
 from tests.auxil.formations import Cast, a_formation, cast
 
 NOW = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
@@ -300,7 +300,7 @@ async def test_an_inserted_session_keeps_each_trainee_in_the_session_of_his_entr
         assert followed() == ["Session 1", "Session 3"]
         assert await exits() == [date(2027, 3, 31), date(2027, 6, 30)]
         assert saved is not None
-        assert saved.moved == (("Session 3 (du 3 mai au 30 juin 2027)", ("Karim Benali",)),)
+        assert saved.moved == ()  # he stays in the May–June group (explorer MB2)
 
         later = NewSession("Session 1", date(2027, 3, 2), date(2027, 3, 31))
         saved = await edit.replace_sessions(
@@ -313,6 +313,108 @@ async def test_an_inserted_session_keeps_each_trainee_in_the_session_of_his_entr
         assert saved is not None and saved.moved == (("", ("Karim Benali",)),)
         assert followed() == ["Session 1", None]
         assert await exits() == [date(2027, 3, 31), date(2027, 6, 30)]
+
+
+async def test_an_inserted_session_reports_who_changes_group_by_its_dates(
+    store: Database,
+) -> None:
+    """Explorer MB2: « premiers gestes », Session 1 (1–31 March 2027), Session 2 (3 May–30
+    June); Nadia Roux entered on 1 March, Karim Benali on 3 May, Inès David on 15 April
+    (between them, Session 2 chosen), Léa Martin erased.  A session inserted on 6–20 April:
+    Inès really changes group (her EOS exit 30 June → 20 April) and is told so; Karim stays in
+    the May–June group and is not; the erased person is never named.  The same two sessions
+    typed in the other order move nobody."""
+    async with store.sessions() as session, session.begin():
+        people = await cast(session)
+        march = NewSession("Session 1", date(2027, 3, 1), date(2027, 3, 31))
+        may = NewSession("Session 2", date(2027, 5, 3), date(2027, 6, 30))
+        formation = await a_formation(
+            session,
+            people.formateur,
+            funder="cvl",
+            programme="parcours_metiers",
+            action_type="premiers_gestes",
+            start=date(2027, 3, 1),
+            end=date(2027, 6, 30),
+            sessions=(march, may),
+            trainee_session=1,
+            trainees=(
+                NewTrainee("Nadia Roux", entered_on=date(2027, 3, 1)),
+                NewTrainee("Karim Benali", entered_on=date(2027, 5, 3)),
+                NewTrainee("Inès David", entered_on=date(2027, 4, 15)),
+                NewTrainee("Léa Martin", entered_on=date(2027, 5, 3)),
+            ),
+        )
+        named = {t.full_name: t for t in formation.trainees}
+        karim, ines, lea = named["Karim Benali"], named["Inès David"], named["Léa Martin"]
+        lea.full_name = ERASED_NAME.format(id=lea.id)
+        await session.flush()
+        assert await eos_exits(session, ines) == [date(2027, 6, 30)]
+        saved = await edit.replace_sessions(
+            session,
+            people.formateur,
+            formation.id,
+            [
+                NewSession("Session 1", date(2027, 3, 1), date(2027, 3, 31)),
+                NewSession("Session 2", date(2027, 4, 6), date(2027, 4, 20)),
+                NewSession("Session 3", date(2027, 5, 3), date(2027, 6, 30)),
+            ],
+        )
+        assert saved is not None
+        assert saved.moved == (("Session 2 (du 6 au 20 avril 2027)", ("Inès David",)),)
+        assert await eos_exits(session, ines, karim) == [date(2027, 4, 20), date(2027, 6, 30)]
+
+        karim.entered_on = ines.entered_on = date(2027, 5, 3)
+        saved = await edit.replace_sessions(
+            session,
+            people.formateur,
+            formation.id,
+            [NewSession("Session B", date(2027, 5, 3), date(2027, 6, 30)), march],
+        )
+        assert saved is not None
+        assert saved.moved == (("Session B (du 3 mai au 30 juin 2027)", ("Inès David",)),)
+        saved = await edit.replace_sessions(
+            session,
+            people.formateur,
+            formation.id,
+            [march, NewSession("Session B", date(2027, 5, 3), date(2027, 6, 30))],
+        )
+        assert saved is not None and saved.moved == ()
+
+
+async def test_action_type_corrected_to_premiers_gestes_places_each_trainee_by_entry(
+    store: Database,
+) -> None:
+    """Explorer MB1: « Se former au(x) métier(s) de », Session 1 (1–31 March 2027), Session
+    2 (3 May–30 June), Nadia Roux entered on 1 March, Karim Benali on 3 May.  Its action type
+    corrected to « premiers gestes », the sessions become groups: Nadia follows Session 1 and
+    leaves EOS on 31 March, Karim Session 2, and the trainer is told who follows which.
+    Corrected back, their sessions are cleared: both follow the whole formation again."""
+    async with store.sessions() as session, session.begin():
+        people = await cast(session)
+        formation = await premiers_gestes_in_two_sessions(session, people)
+        formation.action_type = "metiers"
+        for trainee in formation.trainees:
+            trainee.session_id = None
+        await session.flush()
+        karim, nadia = formation.trainees
+        edited = await edit.edit_formation(
+            session, people.formateur, formation.id, {"action_type": "premiers_gestes"}
+        )
+        assert edited is not None and edited.fields == ["action_type"]
+        assert edited.grouped == (
+            ("Session 1 (du 1er au 31 mars 2027)", ("Nadia Roux",)),
+            ("Session 2 (du 3 mai au 30 juin 2027)", ("Karim Benali",)),
+        )
+        assert not edited.ungrouped
+        assert await eos_exits(session, nadia, karim) == [date(2027, 3, 31), date(2027, 6, 30)]
+
+        edited = await edit.edit_formation(
+            session, people.formateur, formation.id, {"action_type": "metiers"}
+        )
+        assert edited is not None and edited.ungrouped and edited.grouped == ()
+        assert (nadia.session_id, karim.session_id) == (None, None)
+        assert await eos_exits(session, nadia, karim) == [date(2027, 6, 30), date(2027, 6, 30)]
 
 
 async def premiers_gestes_in_two_sessions(session: AsyncSession, people: Cast) -> Formation:

@@ -23,8 +23,8 @@ from bot.absences.followups import path_for
 from bot.deadlines.service import refresh_deadlines
 from bot.formations import labels
 from bot.formations.queries import Member, load_formation
-from bot.formations.service import NewSession, audit_formation, placed_in_sessions
-from bot.formations.sessions import held_sessions, replace_trainees
+from bot.formations.service import NewSession, audit_formation
+from bot.formations.sessions import by_session, group_sessions, held_sessions, replace_trainees
 from bot.storage.absences import FollowUp
 from bot.storage.bilans import Bilan
 from bot.storage.formations import Formation, FormationSession
@@ -52,6 +52,12 @@ class Edited:
     moved: tuple[str, ...] = ()
     """The trainees whose open follow-up now follows the other path (« courte » corrected to
     « longue »: the entretien and its compte rendu, explorer T T10), by name."""
+    grouped: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """The sessions just became groups (action type corrected to « premiers gestes »): who
+    now follows which, by his entry (explorer MB1), as :func:`by_session` says them."""
+    ungrouped: bool = False
+    """The sessions are no longer groups: every trainee follows the whole formation again,
+    his session cleared (explorer MB1)."""
 
 
 BILAN_BOUND = ("funder", "kind")
@@ -113,17 +119,26 @@ async def edit_formation(
         if bilan is not None:
             return Edited(formation, [], held_by=bilan)
     before = {name: getattr(formation, name) for name in EDITABLE}
+    held, were_groups = held_sessions(formation), bool(group_sessions(formation))
     for name, value in checked.items():
         setattr(formation, name, value)
     _consistent(formation)
     changed = [name for name in EDITABLE if getattr(formation, name) != before[name]]
     moved: list[str] = []
+    grouped: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    ungrouped = False
     if changed:
         moved = await _follow_the_length(session, formation)
+        if bool(group_sessions(formation)) != were_groups:  # explorer MB1
+            replace_trainees(formation, held)
+            if were_groups:
+                ungrouped = bool(formation.trainees)
+            else:
+                grouped = by_session(formation, formation.trainees)
         audit_formation(session, member, "edit", formation.id, fields=changed)
         await session.flush()
         await refresh_deadlines(session, formation.id)
-    return Edited(formation, changed, moved=tuple(moved))
+    return Edited(formation, changed, moved=tuple(moved), grouped=grouped, ungrouped=ungrouped)
 
 
 async def _follow_the_length(session: AsyncSession, formation: Formation) -> list[str]:
@@ -164,8 +179,9 @@ def proofs_unsendable(formation: Formation) -> str | None:
 class SessionsReplaced:
     formation: Formation
     moved: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    """The trainees whose session changed, by their new session (« » for none), as
-    :func:`bot.formations.service.placed_in_sessions` says them (explorer MA9)."""
+    """The trainees whose group changed (by dates, explorer MB2), by their new session (« »
+    for none, also when the sessions are no longer groups), as
+    :func:`bot.formations.sessions.by_session` says them (explorer MA9)."""
 
 
 async def replace_sessions(
@@ -208,7 +224,7 @@ async def replace_sessions(
     await session.flush()
     audit_formation(session, member, "edit_sessions", formation.id, count=len(sessions))
     await refresh_deadlines(session, formation.id)
-    return SessionsReplaced(formation, placed_in_sessions(formation, moved))
+    return SessionsReplaced(formation, by_session(formation, moved))
 
 
 Blocker = Literal["bilan", "followup"]

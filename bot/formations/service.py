@@ -22,7 +22,7 @@ from bot.deadlines.first import store_first_deadlines
 from bot.deadlines.service import Moved, Refresh, refresh_deadlines
 from bot.formations.labels import name_key
 from bot.formations.queries import Member, load_formation
-from bot.formations.sessions import group_sessions, session_at, session_label, session_of
+from bot.formations.sessions import by_session, group_sessions, session_at, session_of
 from bot.rules.facts import sessions_are_groups
 from bot.storage import audit
 from bot.storage.absences import Absence, FollowUp
@@ -340,15 +340,7 @@ def placed_in_sessions(
     formation: Formation, added: Sequence[Trainee]
 ) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Who was added to which session, in session order; nothing for one session."""
-    sessions = group_sessions(formation)
-    if not sessions:
-        return ()
-    placed = [
-        (session_label(s), tuple(t.full_name for t in added if t.session_id == s.id))
-        for s in sessions
-    ]
-    placed.append(("", tuple(t.full_name for t in added if t.session_id is None)))
-    return tuple((label, names) for label, names in placed if names)
+    return by_session(formation, added) if group_sessions(formation) else ()
 
 
 @dataclass(frozen=True)

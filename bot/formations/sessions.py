@@ -9,6 +9,7 @@ the same from the facts (:meth:`bot.rules.facts.FormationFacts.group_end_of`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from bot.dates.spelling import day_and_month
@@ -72,34 +73,47 @@ def held_sessions(formation: Formation) -> Held:
 
 
 def replace_trainees(formation: Formation, held: Held) -> list[Trainee]:
-    """After its sessions changed, each trainee of a formation of group sessions follows the
-    session holding his entry, else the one overlapping his former session most (its dates
-    corrected around an entry given between sessions), else none: the whole formation, as
-    the add flow leaves him without an answer.  The sessions' rows are reused by position
-    (for their deadlines' keys), so a trainee kept on his row would follow whatever session
-    now sits there (explorer MA9: Karim Benali, entered on 3 May 2027, put in a session
-    inserted on 6–20 April, his EOS exit before his entry).  Returns those whose session
-    changed, for the trainer to be told; without group sessions nobody follows one."""
+    """After its sessions (or what makes them groups) changed, each trainee of a formation of
+    group sessions follows the session holding his entry, else the one overlapping his former
+    session most (its dates corrected around an entry given between sessions), else none: the
+    whole formation, as the add flow leaves him without an answer.  The one placement the
+    « Sessions » correction and « Financeur et programme » use (explorer MB1).  The sessions'
+    rows are reused by position (for their deadlines' keys), so a trainee kept on his row
+    would follow whatever session now sits there (explorer MA9).  Returns those whose group
+    changed, for the trainer to be told: compared by dates, never by row (explorer MB2: a
+    session inserted on 6–20 April took the May row; Inès David, entered on 15 April, really
+    changes group, Karim Benali stays in May's); without group sessions nobody follows one."""
     groups = group_sessions(formation)
     moved = []
     for trainee in formation.trainees:
-        if not groups:
-            trainee.session_id = None
-            continue
         was = held.get(trainee.id) if trainee.id is not None else None
-        part = session_at(formation, trainee.entered_on) or _overlapping(groups, was)
-        now = part.id if part is not None else None
-        if now != (was[0] if was else None):
+        part = None
+        if groups:
+            part = session_at(formation, trainee.entered_on) or _overlapping(groups, was)
+        trainee.session_id = part.id if part is not None else None
+        if _changed_group(groups, was, part):
             moved.append(trainee)
-        trainee.session_id = now
     return moved
+
+
+def _changed_group(
+    groups: list[FormationSession],
+    was: tuple[int, date, date] | None,
+    part: FormationSession | None,
+) -> bool:
+    """Whether a trainee's group changed: his former session's dates now lead to another
+    session than his (its own dates corrected, 1 → 2 March, is the same group), or to none."""
+    if was is None:
+        return part is not None
+    kept = _overlapping(groups, was) if groups else None
+    return kept is None or part is not kept
 
 
 def _overlapping(
     groups: list[FormationSession], was: tuple[int, date, date] | None
 ) -> FormationSession | None:
     """The session sharing the most days with the former one's dates, if one does."""
-    if was is None:
+    if was is None or not groups:
         return None
     _, start, end = was
 
@@ -108,6 +122,20 @@ def _overlapping(
 
     best = max(groups, key=shared)
     return best if shared(best) > 0 else None
+
+
+def by_session(
+    formation: Formation, trainees: Sequence[Trainee]
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``trainees`` by the group session they follow, in session order, then those of none
+    (label « »); a person erased is never named (explorer MB2)."""
+    named = [t for t in trainees if not t.erased]
+    placed = [
+        (session_label(s), tuple(t.full_name for t in named if t.session_id == s.id))
+        for s in group_sessions(formation)
+    ]
+    placed.append(("", tuple(t.full_name for t in named if t.session_id is None)))
+    return tuple((label, names) for label, names in placed if names)
 
 
 def short_period(start: date, end: date) -> str:

@@ -156,6 +156,8 @@ def saver(topic: Topic) -> Callable[[Context], Any]:
             fields=edited.fields,
             no_email=edit.proofs_unsendable(edited.formation),
             moved=edited.moved,
+            grouped=edited.grouped,
+            ungrouped=edited.ungrouped,
             long=edited.formation.long or edited.formation.certifying,
         )
 

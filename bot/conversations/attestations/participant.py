@@ -75,6 +75,7 @@ from bot.conversations.attestations.steps import PickOrSay
 from bot.conversations.attestations.who import author_of, chat_of
 from bot.conversations.attestations.words import (
     SAID_BEFORE,
+    forget_warning,
     parse_reason,
     words_kept,
     words_left_behind,
@@ -269,6 +270,7 @@ async def take_sworn(ctx: Context, picked: str) -> Outcome:
     info = found.info
     if picked == "fix":
         ctx.data.pop("text", None)
+        forget_warning(ctx)  # words left at the text: never sent by the name's reply (MB10)
         ctx.data["fixing_name"] = True
         return Next("name")
     if ctx.data.get("text") != text_for(ctx, info):

@@ -167,6 +167,7 @@ async def parse_reason(ctx: Context, text: str) -> str | Invalid:
         found = await load(ctx)
         trainer = None if isinstance(found, str) else visible(await trainer_name(ctx, found))
         return Invalid(ctx.render("attestation_participant.reason_took_part", trainer=trainer))
+    forget_elsewhere(ctx, "reason")  # words left at the text are never the reason (MB10)
     return health_checked(ctx, line, "reason")
 
 
@@ -181,6 +182,7 @@ def health_checked(ctx: Context, text: str, what: str, **values: object) -> str 
     said = kept(ctx.data, text, HEALTH)
     if said is None:
         ctx.data.pop(HELD_BACK, None)  # new words pointed out: their notice is still to come
+        ctx.data[WARNED_AT] = str(values.get("step", what))  # explorer MB10
         return Invalid(ctx.render("attestation_participant.health", what=what, **values))
     return said
 
@@ -198,6 +200,25 @@ async def words_checked(ctx: Context, found: Held, text: str, step: str) -> str 
 HELD_BACK = "_words_held_back"
 """Set once it was said that the words pointed out went nowhere (:func:`words_left_behind`)."""
 
+WARNED_AT = "_health_warned_at"
+"""The question (``name``, ``role``, ``structure``, ``text``, ``reason``) where the words
+were pointed out: the warning's memory lives only there (:func:`forget_elsewhere`)."""
+
+
+def forget_warning(ctx: Context) -> None:
+    """The words pointed out for health forgotten: never kept nor sent by a later reply."""
+    for key in (SAID_TEXT, SAID, HELD_BACK, WARNED_AT):
+        ctx.data.pop(key, None)
+
+
+def forget_elsewhere(ctx: Context, step: str) -> None:
+    """At ``step``, words pointed out at another question are forgotten: the person left
+    them behind by answering that question (explorer MB10: « Hugo Moreau, j'étais à
+    l'hôpital le matin même » at the name, then « Hugo Moreau », then the « oui » of the
+    oath sent the words to the trainer and signed them)."""
+    if ctx.data.get(WARNED_AT) != step:
+        forget_warning(ctx)
+
 
 async def words_left_behind(ctx: Context, found: Held, attest: bool) -> str | None:
     """At the answer, words pointed out for health and since neither written again nor sent
@@ -207,25 +228,26 @@ async def words_left_behind(ctx: Context, found: Held, attest: bool) -> str | No
     without a word). Leaving the question, the warning's memory is dropped: the reason's own
     reading starts afresh, and « oui » there never keeps the words
     (:func:`~bot.privacy.health.kept`)."""
+    forget_elsewhere(ctx, "text")
     if ctx.data.get(SAID_TEXT) is None:
-        ctx.data.pop(SAID, None)
-        ctx.data.pop(HELD_BACK, None)
+        forget_warning(ctx)
         return None
     inviter = visible(await trainer_name(ctx, found))
     if ctx.data.pop(HELD_BACK, None):
-        for key in (SAID_TEXT, SAID):
-            ctx.data.pop(key, None)
+        forget_warning(ctx)
         ctx.say("attestation_participant.words_dropped", inviter=inviter)
         return None
     ctx.data[HELD_BACK] = True
     return ctx.render("attestation_participant.words_held", inviter=inviter, attest=attest)
 
 
-def kept_reply(ctx: Context) -> str | None:
+def kept_reply(ctx: Context, step: str) -> str | None:
     """« oui », « tel quel », « je le garde tel quel », « je vous le renvoie tel quel »
     typed right after the health warning (:func:`~bot.privacy.health.keeping`): the words
     pointed out are kept, never these (explorer MA7: « je le garde tel quel » was passed on
-    and signed as the message; « oui » was taken as the oath and the words lost)."""
+    and signed as the message; « oui » was taken as the oath and the words lost). Only for
+    words pointed out at this ``step`` (explorer MB10)."""
+    forget_elsewhere(ctx, step)
     typed = typed_words(ctx)
     if typed is None or ctx.data.get(SAID_TEXT) is None or not keeping(typed):
         return None
@@ -236,7 +258,7 @@ async def words_kept(ctx: Context, step: str) -> str | None:
     """At ``step``, a reply to the health warning that keeps the words pointed out: they are
     passed on and kept with the answer, and the question asked again (explorer MA7); else
     ``None``, the answer read as usual."""
-    return await words_passed_on(ctx, step) if kept_reply(ctx) is not None else None
+    return await words_passed_on(ctx, step) if kept_reply(ctx, step) is not None else None
 
 
 async def words_passed_on(
@@ -249,7 +271,7 @@ async def words_passed_on(
     for every question (explorer HB12: « Hugo Moreau, mais je n'étais là que la première
     heure » at the name, « oui, mais seulement la première heure » at the role were lost,
     and the oath then counted unflagged; at the text they were kept, GB5)."""
-    text = kept_reply(ctx) or own_words(ctx, besides)
+    text = kept_reply(ctx, step) or own_words(ctx, besides)
     if text is None:
         return None
     found = await load(ctx)

@@ -523,7 +523,7 @@ async def test_an_oath_right_after_the_health_warning_says_the_message_was_not_p
 
 @pytest.mark.parametrize(
     "keeping",
-    ["je le garde tel quel", "je vous le renvoie tel quel", "oui", "tel quel", "je le garde"],
+    ["je le garde tel quel", "je vous le renvoie tel quel", "tel quel", "je le garde"],
 )
 async def test_a_reply_to_the_health_warning_that_keeps_the_words_keeps_them_not_itself(
     trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, keeping: str
@@ -531,7 +531,8 @@ async def test_a_reply_to_the_health_warning_that_keeps_the_words_keeps_them_not
     """Explorer MA7: « je le garde tel quel » (the warning asks « renvoyez-le tel quel ») was
     passed on to the trainer and signed with the answer as the participant's message, and
     « oui » was taken as the oath, the words lost. A reply that keeps them keeps the words
-    pointed out, as for the reason for not taking part; the oath is then asked again."""
+    pointed out, as for the reason for not taking part; the oath is then asked again. « oui »
+    alone is the oath (explorer MB9, tests/test_attestations_words_health.py)."""
     hugo = await hugo_at_the_text(trainer, person, clock)
     await hugo.says(CHEMO)
     await hugo.says(keeping)

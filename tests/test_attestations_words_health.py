@@ -11,10 +11,17 @@ from collections.abc import Callable
 import pytest
 
 from bot.storage.db import Database
+from bot.texts import plain
 from tests.auxil.attestations import after_the_bilan
 from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
-from tests.test_attestations_words import answers, told_the_trainer
+from tests.test_attestations_words import (
+    CHEMO,
+    answers,
+    hugo_asked_why,
+    hugo_at_the_text,
+    told_the_trainer,
+)
 
 AT_THE_NAME = "Hugo Moreau, j'étais à l'hôpital le matin même"
 AT_THE_ROLE = "oui, mais je suis parti à 15 h pour ma chimiothérapie"
@@ -44,3 +51,104 @@ async def test_words_pointed_out_then_left_behind_by_answering_are_never_sent_la
     assert await told_the_trainer(db) == []
     (answer,) = await answers(db)
     assert (answer.answer, answer.words_before) == ("attested", None)
+
+
+async def test_oui_right_after_the_warning_at_the_text_is_the_oath_without_the_words(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer MB9: « oui » right after the warning sent the health detail to the trainer
+    and signed it, though « oui » is how the oath is answered and the warning never offers
+    it. It is the oath: the words are dropped, said once."""
+    hugo = await hugo_at_the_text(trainer, person, clock)
+    await hugo.says(CHEMO)
+    await hugo.says("oui")
+    assert plain(hugo.replies[0].text) == (
+        "Votre message n'a été ni transmis à Camille Durand ni joint à votre réponse."
+    ), hugo.all_text
+    assert "Votre attestation est enregistrée" in hugo.all_text
+    assert await told_the_trainer(db) == []
+    (answer,) = await answers(db)
+    assert (answer.answer, answer.words_before) == ("attested", None)
+
+
+@pytest.mark.parametrize(
+    "keeping",
+    [
+        "oui vous pouvez le transmettre",
+        "oui transmettez-le à Camille",
+        "vous pouvez l'envoyer quand même",
+        "c'est bon vous pouvez le garder",
+        "oui tel quel s'il vous plaît",
+    ],
+)
+async def test_keeping_the_words_in_other_words_keeps_them_not_the_reply(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, keeping: str
+) -> None:
+    """Explorer MB3: « oui vous pouvez le transmettre » and the like were passed on and
+    signed as the participant's message, the words pointed out lost."""
+    hugo = await hugo_at_the_text(trainer, person, clock)
+    await hugo.says(CHEMO)
+    await hugo.says(keeping)
+    assert hugo.last.startswith("J'ai transmis votre message à Camille Durand."), hugo.last
+    (told,) = await told_the_trainer(db)
+    assert told.endswith(f"« {CHEMO} »"), told
+    await hugo.presses("Je l'atteste sur l'honneur")
+    (answer,) = await answers(db)
+    assert (answer.answer, answer.words_before) == ("attested", CHEMO)
+
+
+@pytest.mark.parametrize(
+    "refusing", ["ne le transmettez pas", "non supprimez ce message svp", "non", "je laisse tomber"]
+)
+async def test_refusing_the_words_pointed_out_drops_them_and_sends_nothing(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, refusing: str
+) -> None:
+    """Explorer MB3: « ne le transmettez pas » was sent to the trainer and signed as the
+    message. A refusal drops the words, says so, and is itself no message."""
+    hugo = await hugo_at_the_text(trainer, person, clock)
+    await hugo.says(CHEMO)
+    await hugo.says(refusing)
+    assert hugo.last.startswith(
+        "Entendu : votre message n'a été ni transmis à Camille Durand ni joint à votre "
+        "réponse. Pour l'attestation, choisissez l'une des réponses ci-dessous."
+    ), hugo.last
+    await hugo.presses("Je l'atteste sur l'honneur")
+    assert "ni transmis" not in hugo.all_text and "Votre attestation est enregistrée" in (
+        hugo.all_text
+    )
+    assert await told_the_trainer(db) == []
+    (answer,) = await answers(db)
+    assert (answer.answer, answer.words_before) == ("attested", None)
+
+
+@pytest.mark.parametrize(
+    "refusing", ["ne le transmettez pas", "non supprimez ce message svp", "je laisse tomber"]
+)
+async def test_refusing_the_reason_pointed_out_saves_neither_it_nor_the_reply(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, refusing: str
+) -> None:
+    """Explorer MB3: « ne le transmettez pas » after the reason's warning was saved as the
+    reason for not taking part, the text the Région reads."""
+    hugo = await hugo_asked_why(trainer, person, clock)
+    await hugo.says("j'étais à l'hôpital pour ma chimiothérapie ce jour-là")
+    await hugo.says(refusing)
+    assert hugo.replies[0].text.startswith(
+        "Entendu : je n'enregistre pas cette raison. Écrivez-en une autre"
+    ), hugo.all_text
+    assert "Pouvez-vous dire en quelques mots pourquoi" in hugo.last, hugo.last
+    assert "C'est noté" not in hugo.all_text, hugo.all_text
+    assert await answers(db) == []
+    await hugo.says("empêchement")
+    (answer,) = await answers(db)
+    assert (answer.answer, answer.reason) == ("declined", "empêchement")
+
+
+async def test_keeping_the_reason_politely_keeps_the_reason(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer MB3: « oui vous pouvez la garder » was saved as the reason itself."""
+    hugo = await hugo_asked_why(trainer, person, clock)
+    await hugo.says("Arrêt maladie ce jour-là")
+    await hugo.says("oui vous pouvez la garder")
+    (answer,) = await answers(db)
+    assert (answer.answer, answer.reason) == ("declined", "Arrêt maladie ce jour-là")

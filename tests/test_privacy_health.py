@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.privacy.health import HEALTH, MEDICAL_DETAIL, SAID, kept, point_out_once
+from bot.privacy.health import (
+    HEALTH,
+    MEDICAL_DETAIL,
+    SAID,
+    keeping_explicitly,
+    kept,
+    point_out_once,
+    refusing,
+)
 
 
 @pytest.mark.parametrize(
@@ -173,3 +181,29 @@ def test_a_new_year_wish_or_a_work_operation_is_no_word_of_health(typed: str, he
     data in the Région's dossier for a greeting); the message was then dropped."""
     assert point_out_once({}, typed, HEALTH) is health
     assert point_out_once({}, "opération de maintenance", MEDICAL_DETAIL) is False
+
+
+@pytest.mark.parametrize(
+    ("typed", "keeps", "refuses"),
+    [
+        ("oui", False, False),
+        ("ok", False, False),
+        ("tel quel", True, False),
+        ("oui vous pouvez le transmettre", True, False),
+        ("oui transmettez-le à Camille", True, False),
+        ("c'est bon vous pouvez le garder", True, False),
+        ("oui tel quel s'il vous plaît", True, False),
+        ("ne le transmettez pas", False, True),
+        ("non supprimez ce message svp", False, True),
+        ("non", False, True),
+        ("je laisse tomber", False, True),
+        ("oui je l'atteste", False, False),
+        ("je suis partie à 15 h pour un rendez-vous personnel", False, False),
+    ],
+)
+def test_a_reply_to_the_warning_keeps_or_drops_only_when_it_says_so(
+    typed: str, keeps: bool, refuses: bool
+) -> None:
+    """Explorer MB3, MB9: only an explicit keep keeps the words pointed out, an explicit
+    refusal drops them; « oui » alone is neither (at the oath, it is the oath)."""
+    assert (keeping_explicitly(typed), refusing(typed)) == (keeps, refuses)

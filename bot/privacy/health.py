@@ -104,10 +104,69 @@ _KEEPING = re.compile(
 in words (explorer MA7: they were passed on, and signed, as the participant's message)."""
 
 
-def keeping(text: str) -> bool:
-    """Whether ``text`` answers the warning by keeping what was pointed out (explorer AK7, MA7)."""
+_POLITE = r"(?:\s+(?:s il vous plait|s il te plait|svp|stp|merci))*"
+_YOU_MAY = re.compile(
+    r"(?:(?:oui|ok|d accord|si|c est bon|non non)\s+)*(?:vous\s+)?(?:pouvez|pourriez|pouvoir)\s+"
+    r"(?:(?:le|la|l)\s*)?(?:lui\s+)?(?:transmettre|envoyer|garder|laisser|renvoyer)"
+    r"(?:\s+(?:a|au)\s+\S+(?:\s+\S+)?)?"
+    r"(?:\s*(?:tel quel|telle quelle|comme ca|comme il est|comme elle est|quand meme"
+    r"|malgre tout|aussi))*" + _POLITE
+)
+"""« oui vous pouvez le transmettre », « vous pouvez l'envoyer quand même », « c'est bon vous
+pouvez le garder » (folded): keeping, asked politely (explorer MB3)."""
+
+_TO_SOMEONE = r"(?:\s+(?:a|au)\s+\S+(?:\s+\S+)?)?"
+
+
+def keeping_explicitly(text: str) -> bool:
+    """Whether ``text`` says, in so many words, to keep what was pointed out: « tel quel »,
+    « je le garde », « transmettez-le à Camille », « vous pouvez le transmettre », « oui tel
+    quel s'il vous plaît »; not « oui » alone (explorer MB9, MB3)."""
     folded = fold(text)
-    return bool(folded) and (folded in KEEPING or _KEEPING.fullmatch(folded) is not None)
+    if not folded or folded in AGREEING:
+        return False
+    bare = re.sub(_POLITE + "$", "", folded).strip()
+    bare = re.sub(
+        r"^((?:(?:oui|ok|d accord|si) )?(?:transmettez|envoyez|renvoyez)(?: le| la)?)"
+        + _TO_SOMEONE,
+        r"\1",
+        bare,
+    )
+    return (
+        bare in KEEPING
+        or _KEEPING.fullmatch(bare) is not None
+        or _YOU_MAY.fullmatch(folded) is not None
+    )
+
+
+def keeping(text: str) -> bool:
+    """Whether ``text`` answers the warning by keeping what was pointed out (explorer AK7, MA7):
+    said in words (:func:`keeping_explicitly`), or « oui », « ok »."""
+    folded = fold(text)
+    return bool(folded) and (folded in KEEPING or keeping_explicitly(text))
+
+
+_REFUSING = re.compile(
+    r"(?:(?:non|euh|ah|finalement|en fait|plutot)\s+)*(?:"
+    r"non(?:\s+merci)?"
+    r"|(?:ne|n)\s+(?:le|la|l)?\s*(?:transmettez|envoyez|gardez|renvoyez|transmettons|envoie"
+    r"|transmets|garde)\s+(?:pas|rien|plus)(?:\s+a\s+\S+(?:\s+\S+)?)?"
+    r"|(?:je\s+)?(?:ne\s+)?(?:veux|souhaite)\s+pas\s+(?:le|la|qu il|qu elle)\s+\S+.*"
+    r"|pas\s+la\s+peine|(?:surtout\s+)?pas"
+    r"|(?:supprimez|effacez|annulez|oubliez|retirez|jetez)(?:\s+(?:le|la|les|ca|moi))?"
+    r"(?:\s+(?:ce|mon|le|votre)\s+(?:message|texte|mot|msg))?"
+    r"|(?:je\s+)?(?:laisse|laissez|on\s+laisse)\s+tomber|(?:je\s+)?(?:le|la|l)?\s*(?:supprime|retire|efface)"
+    r"|oubliez\s+ca|laissez\s+ca"
+    r")" + _POLITE
+)
+
+
+def refusing(text: str) -> bool:
+    """Whether ``text`` answers the warning by dropping what was pointed out: « non », « ne le
+    transmettez pas », « non supprimez ce message svp », « je laisse tomber » (explorer MB3:
+    they were passed on and signed as the message, or saved as the reason)."""
+    folded = fold(text)
+    return bool(folded) and _REFUSING.fullmatch(folded) is not None
 
 
 CORRECTING = frozenset(

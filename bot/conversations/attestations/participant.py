@@ -74,6 +74,7 @@ from bot.conversations.attestations.identity import (
 from bot.conversations.attestations.steps import PickOrSay
 from bot.conversations.attestations.who import author_of, chat_of
 from bot.conversations.attestations.words import (
+    REASON_REFUSED,
     SAID_BEFORE,
     forget_warning,
     parse_reason,
@@ -117,6 +118,7 @@ ASKED = (
     "sworn",
     "answer",
     "reason",
+    REASON_REFUSED,
     "fixing_name",
     "_not_there",
     SAID_BEFORE,

@@ -19,14 +19,14 @@ from __future__ import annotations
 import re
 
 from bot import dates
-from bot.answers import Invalid, clean_line, fold, visible
+from bot.answers import AGREEING, Invalid, clean_line, fold, visible
 from bot.attestations.invitations import Held
 from bot.attestations.service import ROLE_LABELS, answers_open
 from bot.conversations.attestations.held import load
 from bot.conversations.kit.context import Context
 from bot.messages import Reply
 from bot.people.chats import FORWARD_LIMIT, capped, tell_person
-from bot.privacy.health import HEALTH, SAID, SAID_TEXT, keeping, kept
+from bot.privacy.health import HEALTH, SAID, SAID_TEXT, keeping_explicitly, kept, refusing
 from bot.storage.people import Person
 from bot.typos import HELP_WORDS
 
@@ -168,7 +168,15 @@ async def parse_reason(ctx: Context, text: str) -> str | Invalid:
         trainer = None if isinstance(found, str) else visible(await trainer_name(ctx, found))
         return Invalid(ctx.render("attestation_participant.reason_took_part", trainer=trainer))
     forget_elsewhere(ctx, "reason")  # words left at the text are never the reason (MB10)
+    if ctx.data.get(SAID_TEXT) is not None and refusing(line):  # « ne la transmettez pas »
+        forget_warning(ctx)  # the reason pointed out dropped, this reply no reason (MB3)
+        ctx.data[REASON_REFUSED] = True  # the question asked again without « C'est noté »
+        return Invalid(ctx.render("attestation_participant.reason_refused"))
     return health_checked(ctx, line, "reason")
+
+
+REASON_REFUSED = "_reason_refused"
+"""Set once a reason pointed out for health was dropped: the reason asked again as such."""
 
 
 def health_checked(ctx: Context, text: str, what: str, **values: object) -> str | Invalid:
@@ -242,23 +250,44 @@ async def words_left_behind(ctx: Context, found: Held, attest: bool) -> str | No
 
 
 def kept_reply(ctx: Context, step: str) -> str | None:
-    """« oui », « tel quel », « je le garde tel quel », « je vous le renvoie tel quel »
-    typed right after the health warning (:func:`~bot.privacy.health.keeping`): the words
-    pointed out are kept, never these (explorer MA7: « je le garde tel quel » was passed on
-    and signed as the message; « oui » was taken as the oath and the words lost). Only for
+    """« tel quel », « je le garde tel quel », « je vous le renvoie tel quel », « vous pouvez
+    le transmettre » typed right after the health warning
+    (:func:`~bot.privacy.health.keeping_explicitly`): the words pointed out are kept, never
+    these (explorer MA7, MB3: « je le garde tel quel », « oui vous pouvez le transmettre »
+    were passed on and signed as the message). Not « oui » alone (explorer MB9), and only for
     words pointed out at this ``step`` (explorer MB10)."""
     forget_elsewhere(ctx, step)
     typed = typed_words(ctx)
-    if typed is None or ctx.data.get(SAID_TEXT) is None or not keeping(typed):
+    if typed is None or ctx.data.get(SAID_TEXT) is None or not keeping_explicitly(typed):
         return None
     return typed
 
 
+def refused_reply(ctx: Context, step: str) -> bool:
+    """« non », « ne le transmettez pas », « non supprimez ce message svp » right after the
+    health warning at ``step`` (:func:`~bot.privacy.health.refusing`): the words pointed out
+    are dropped, and the reply itself is no message (explorer MB3)."""
+    forget_elsewhere(ctx, step)
+    typed = typed_words(ctx)
+    return typed is not None and ctx.data.get(SAID_TEXT) is not None and refusing(typed)
+
+
 async def words_kept(ctx: Context, step: str) -> str | None:
-    """At ``step``, a reply to the health warning that keeps the words pointed out: they are
-    passed on and kept with the answer, and the question asked again (explorer MA7); else
-    ``None``, the answer read as usual."""
-    return await words_passed_on(ctx, step) if kept_reply(ctx, step) is not None else None
+    """At ``step``, a reply to the health warning that keeps the words pointed out (passed
+    on and kept with the answer, explorer MA7) or drops them (said so, explorer MB3), and
+    the question asked again; else ``None``, the answer read as usual. « oui » alone is the
+    question's own answer (at the text, the oath): the words are dropped, said once
+    (explorer MB9: « oui » sent the health detail to the trainer and signed it)."""
+    if kept_reply(ctx, step) is not None or refused_reply(ctx, step):
+        return await words_passed_on(ctx, step)
+    typed = typed_words(ctx)
+    if typed is not None and ctx.data.get(SAID_TEXT) is not None and fold(typed) in AGREEING:
+        forget_warning(ctx)
+        found = await load(ctx)
+        if not isinstance(found, str):
+            inviter = visible(await trainer_name(ctx, found))
+            ctx.say("attestation_participant.words_dropped", inviter=inviter)
+    return None
 
 
 async def words_passed_on(
@@ -270,7 +299,15 @@ async def words_passed_on(
     (:func:`keep_words`), and what to answer still said (``None``: no such words). One path
     for every question (explorer HB12: « Hugo Moreau, mais je n'étais là que la première
     heure » at the name, « oui, mais seulement la première heure » at the role were lost,
-    and the oath then counted unflagged; at the text they were kept, GB5)."""
+    and the oath then counted unflagged; at the text they were kept, GB5). A refusal of
+    the words pointed out for health is said, never passed on (explorer MB3)."""
+    if refused_reply(ctx, step):
+        forget_warning(ctx)
+        found = await load(ctx)
+        if isinstance(found, str):
+            return None
+        inviter = visible(await trainer_name(ctx, found))
+        return ctx.render("attestation_participant.words_refused", inviter=inviter, step=step)
     text = kept_reply(ctx, step) or own_words(ctx, besides)
     if text is None:
         return None

@@ -17,6 +17,7 @@ from tests.auxil.dialogue import Clock
 from tests.auxil.dialogue import Person as Talker
 from tests.test_attestations_words import (
     CHEMO,
+    REFUSED,
     answers,
     hugo_asked_why,
     hugo_at_the_text,
@@ -152,3 +153,30 @@ async def test_keeping_the_reason_politely_keeps_the_reason(
     await hugo.says("oui vous pouvez la garder")
     (answer,) = await answers(db)
     assert (answer.answer, answer.reason) == ("declined", "Arrêt maladie ce jour-là")
+
+
+@pytest.mark.parametrize(
+    "oath", ["J'atteste sur l'honneur avoir participé", "je l'atteste sur l'honneur."]
+)
+async def test_the_oath_typed_at_the_text_is_the_oath_not_a_message(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock, oath: str
+) -> None:
+    """Explorer MB4: « J'atteste sur l'honneur avoir participé » typed was passed on to the
+    trainer as a message and kept as the words before the oath."""
+    hugo = await hugo_at_the_text(trainer, person, clock)
+    await hugo.says(oath)
+    assert "Votre attestation est enregistrée" in hugo.all_text, hugo.all_text
+    assert await told_the_trainer(db) == []
+    (answer,) = await answers(db)
+    assert (answer.answer, answer.words_before) == ("attested", None)
+
+
+async def test_the_oath_typed_at_the_reason_for_not_taking_part_is_no_reason(
+    trainer: Talker, person: Callable[..., Talker], db: Database, clock: Clock
+) -> None:
+    """Explorer MB4: « je l'atteste sur l'honneur » was saved as the reason for NOT taking
+    part; it says what to press, as « mais si j'ai participé » does (explorer DB5)."""
+    hugo = await hugo_asked_why(trainer, person, clock)
+    await hugo.says("je l'atteste sur l'honneur")
+    assert hugo.last.startswith(REFUSED), hugo.last
+    assert await answers(db) == []

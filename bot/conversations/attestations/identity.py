@@ -39,7 +39,7 @@ from bot.attestations import invitations
 from bot.attestations.concerns import ROLE_CONFIRMING
 from bot.attestations.service import same_name
 from bot.conversations.attestations.held import invited, load
-from bot.conversations.attestations.words import words_kept, words_passed_on
+from bot.conversations.attestations.words import sworn, words_kept, words_passed_on
 from bot.conversations.kit.context import Context
 from bot.conversations.kit.flow import Next, Outcome, Retry
 from bot.conversations.kit.steps import Option, Pick, Text
@@ -362,6 +362,16 @@ async def role_not_offered(ctx: Context) -> Retry | None:
             inviter=await invitations.inviter_name(ctx.session, found),
         )
     )
+
+
+def heard_at_the_text(typed: str) -> str | None:
+    """« je n'ai pas pu venir », « non j'étais absente » at the text: the text invites it
+    (« Si vous n'avez pas participé à ce bilan, dites-le »), and declining swears nothing,
+    it asks why (explorer AC6: only the button's own words were taken). The oath typed
+    (« J'atteste sur l'honneur avoir participé ») is the oath, no message (explorer MB4)."""
+    if NOT_THERE.search(typed):
+        return "decline"
+    return "attest" if sworn(typed) else None
 
 
 async def role_or_words(ctx: Context) -> Retry | None:

@@ -64,10 +64,10 @@ from bot.bilans.view import BilanView, view_of
 from bot.conversations.attestations.held import load, refusal, tell
 from bot.conversations.attestations.identity import (
     BRANCHES,
-    NOT_THERE,
     NOT_THERE_SAID,
     QUESTIONS,
     SHOWN_AT,
+    heard_at_the_text,
     role_or_words,
     typed_before_the_text,
 )
@@ -99,13 +99,6 @@ ANSWER_SYNONYMS = {
     "je confirme": "attest",
     "corriger": "fix",  # « non » alone is no declaration: « not right » too (explorer DB5)
 }
-
-
-def not_there(typed: str) -> str | None:
-    """« je n'ai pas pu venir », « non j'étais absente » at the text: the text invites it
-    (« Si vous n'avez pas participé à ce bilan, dites-le »), and declining swears nothing,
-    it asks why (explorer AC6: only the button's own words were taken)."""
-    return "decline" if NOT_THERE.search(typed) else None
 
 
 ASKED = (
@@ -429,7 +422,7 @@ FLOW = Flow(
             ask="attestation_participant.show_text",
             options=ANSWERS,
             synonyms=ANSWER_SYNONYMS,
-            heard=not_there,
+            heard=heard_at_the_text,
             other=role_or_words,
             again="attestation_participant.pick_answer",
             before=freeze_if_needed,

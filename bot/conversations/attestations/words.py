@@ -163,7 +163,7 @@ async def parse_reason(ctx: Context, text: str) -> str | Invalid:
     line = clean_line(text, limit=500)
     if isinstance(line, Invalid):
         return line
-    if took_part(line):  # « mais si j'ai participé … » (explorer DB5), said plainly (EA5)
+    if took_part(line) or sworn(line):  # « mais si j'ai participé … » (DB5), plainly (EA5)
         found = await load(ctx)
         trainer = None if isinstance(found, str) else visible(await trainer_name(ctx, found))
         return Invalid(ctx.render("attestation_participant.reason_took_part", trainer=trainer))
@@ -364,6 +364,20 @@ _AFTER_THERE = frozenset(
 """What may follow « j'étais là » (not « j'étais la seule », « j'étais là-bas »)."""
 _PLAIN = (_AFTER_THERE | _THIS_BILAN | _DETERMINERS | _PREPOSITIONS) - {"je", "j", "mais", "et"}
 """The words that leave « si j'étais là … » the whole answer, not a condition."""
+
+
+_OATH = re.compile(
+    r"(?:(?:oui|ok)\s+)?(?:je\s+l\s*|je\s+le\s+|je\s+|j\s*)(?:atteste|certifie|jure)"
+    r"(?:\s+sur\s+l\s*honneur)?(?:\s+(?:avoir|que\s+j\s*ai)\s+(?:bien\s+)?participe"
+    r"(?:\s+(?:a\s+ce|au)\s+bilan)?)?(?:\s+merci)?"
+)
+
+
+def sworn(text: str) -> bool:
+    """The oath typed rather than pressed: « J'atteste sur l'honneur avoir participé », « je
+    l'atteste sur l'honneur » (explorer MB4: passed on to the trainer as a message at the
+    text, saved as the reason for not taking part at the reason)."""
+    return _OATH.fullmatch(" ".join(_CLAUSES.sub(" ", fold(text)).split())) is not None
 
 
 def took_part(text: str) -> bool:
